@@ -1,0 +1,1 @@
+"""Process wiring: configuration, dispatcher, middlewares, sandbox Bot API server, CLI."""

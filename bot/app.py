@@ -1,0 +1,69 @@
+"""Building the bot: the aiogram Bot against a configurable Bot API server, the
+Dispatcher with its long-lived dependencies and middlewares, and the command menus."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.i18n import CustomerI18nMiddleware, make_i18n
+from bot.middlewares import UnitOfWorkMiddleware
+from bot.rendering import Renderer
+from domain.customers import SUPPORTED_LANGUAGES
+from domain.ports import Clock
+from handlers import build_router
+from handlers.menu import customer_commands
+
+log = logging.getLogger(__name__)
+
+
+def make_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def make_fsm_storage(settings: Settings) -> BaseStorage:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url)
+    return MemoryStorage()
+
+
+def make_dispatcher(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock, i18n: I18n | None = None
+) -> Dispatcher:
+    i18n = i18n or make_i18n(settings.default_locale)
+    dp = Dispatcher(
+        storage=make_fsm_storage(settings),
+        settings=settings,
+        renderer=Renderer(settings.timezone),
+        i18n=i18n,
+        default_currency=settings.default_currency,
+        catalog_page_size=settings.catalog_page_size,
+    )
+    # Order matters: the customer must be loaded before its language is chosen.
+    dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, clock))
+    dp.update.outer_middleware(CustomerI18nMiddleware(i18n))
+    dp.include_router(build_router())
+    return dp
+
+
+async def register_commands(bot: Bot, i18n: I18n) -> None:
+    """One command list per language; the default list is in the default locale."""
+    with i18n.context():
+        for language in SUPPORTED_LANGUAGES:
+            with i18n.use_locale(language):
+                await bot.set_my_commands(customer_commands(), language_code=language)
+        with i18n.use_locale(i18n.default_locale):
+            await bot.set_my_commands(customer_commands())

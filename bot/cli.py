@@ -1,0 +1,126 @@
+"""The ``ordergram`` command: run, migrate, import, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from domain.errors import ImportRejected
+
+IMPORT_KINDS = ("products", "warehouses", "stock")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ordergram", description="Order management through a Telegram bot.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser(
+        "run",
+        help="run the bot (long polling); applies migrations first",
+        description="Run the bot with long polling against TELEGRAM_API_URL using BOT_TOKEN. "
+        "Applies database migrations first. Stops cleanly on SIGINT/SIGTERM.",
+    )
+    sub.add_parser(
+        "migrate",
+        help="upgrade the database to the latest schema",
+        description="Apply Alembic migrations up to head on DATABASE_URL (SQLite or PostgreSQL).",
+    )
+    imp = sub.add_parser(
+        "import",
+        help="bulk set-up from CSV (products, warehouses, stock)",
+        description="Import a UTF-8 CSV file with a header row. All-or-nothing: any bad row is reported "
+        "with its line number and nothing is imported. Re-importing products updates them by SKU.",
+    )
+    imp.add_argument("kind", choices=IMPORT_KINDS)
+    imp.add_argument("file", type=Path, metavar="FILE.csv")
+    demo = sub.add_parser(
+        "demo",
+        help="offline demo: sandbox Bot API + bot + scripted customers",
+        description="Start the sandbox Bot API server and the bot in one process on a temporary SQLite "
+        "database, load the demo catalog and play a scripted conversation, printing the transcript.",
+    )
+    demo.add_argument("--keep", metavar="DIR", type=Path, help="keep the demo database in DIR")
+    return parser
+
+
+async def _migrate(settings: Settings) -> None:
+    from bot.runtime import open_database
+
+    engine, _ = await open_database(settings)
+    await engine.dispose()
+    print("database is at the latest schema")
+
+
+async def _import(settings: Settings, kind: str, file: Path) -> int:
+    from bot.runtime import open_database
+    from domain.ports import SystemClock
+    from domain.usecases import imports
+    from storage.uow import SqlUnitOfWork
+
+    try:
+        text = await asyncio.to_thread(file.read_text, encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{file}: cannot read as UTF-8 text ({exc})", file=sys.stderr)
+        return 2
+    engine, sessions = await open_database(settings)
+    uow = SqlUnitOfWork(sessions)
+    try:
+        if kind == "products":
+            report = await imports.import_products(uow, text)
+        elif kind == "warehouses":
+            report = await imports.import_warehouses(uow, text)
+        else:
+            report = await imports.import_stock(uow, SystemClock(), text)
+    except ImportRejected as rejected:
+        for line, reason in rejected.problems:
+            print(f"{file}:{line}: {reason}", file=sys.stderr)
+        print(f"{len(rejected.problems)} bad row(s); nothing was imported", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    print(f"{kind}: {report.created} created, {report.updated} updated")
+    return 0
+
+
+async def _run(settings: Settings) -> None:
+    from bot.runtime import start_runtime
+
+    settings.require_token()
+    runtime = await start_runtime(settings)
+    try:
+        await runtime.bot.delete_webhook(drop_pending_updates=False)
+        await runtime.dp.start_polling(runtime.bot, handle_signals=True, close_bot_session=False)
+    finally:
+        await runtime.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            return asyncio.run(run_demo(keep=args.keep))
+        settings = load_settings()
+        if args.command == "run":
+            settings.require_token()
+            asyncio.run(_run(settings))
+            return 0
+        if args.command == "migrate":
+            asyncio.run(_migrate(settings))
+            return 0
+        return asyncio.run(_import(settings, args.kind, args.file))
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

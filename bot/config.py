@@ -1,0 +1,110 @@
+"""Configuration from the environment or a ``.env`` file (pydantic-settings).
+
+A bad value stops start-up with one line naming the variable (see ``ConfigError``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from domain.customers import SUPPORTED_LANGUAGES
+from domain.errors import UnknownCurrency
+from domain.money import normalize_currency
+
+PUBLIC_BOT_API = "https://api.telegram.org"
+
+
+class ConfigError(Exception):
+    """One readable line, e.g. ``ADMIN_IDS: 'x1' is not a Telegram user id``."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: str = ""
+    telegram_api_url: str = PUBLIC_BOT_API
+    database_url: str = Field(default_factory=lambda: f"sqlite+aiosqlite:///{Path.cwd() / 'ordergram.sqlite3'}")
+    redis_url: str | None = None
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    staff_chat_id: int | None = None
+    default_locale: str = "en"
+    default_currency: str = "EUR"
+    timezone: str = "UTC"
+    payment_provider_token: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8080
+    hold_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    return_window_days: int = Field(default=14, ge=0, le=365)
+    followup_days: int = Field(default=3, ge=0, le=90)
+    catalog_page_size: int = Field(default=6, ge=1, le=20)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> tuple[int, ...]:
+        if value is None or value == "":
+            return ()
+        if isinstance(value, int):
+            return (value,)
+        if isinstance(value, (list, tuple)):
+            return tuple(int(v) for v in value)
+        ids = []
+        for part in str(value).replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.lstrip("-").isdigit():
+                raise ValueError(f"{part!r} is not a Telegram user id")
+            ids.append(int(part))
+        return tuple(ids)
+
+    @field_validator("default_currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        try:
+            return normalize_currency(value)
+        except UnknownCurrency:
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code") from None
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"{value!r} is not one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone") from None
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} must start with http:// or https://")
+        return value.rstrip("/")
+
+    def require_token(self) -> None:
+        if not self.bot_token or ":" not in self.bot_token:
+            raise ConfigError("BOT_TOKEN: required to run the bot (the token @BotFather gave you, like 123456:ABC...)")
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name}: {message}") from None

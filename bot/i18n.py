@@ -1,0 +1,29 @@
+"""Translations: gettext catalogs in ``locales/`` through aiogram's I18n, and the
+middleware that picks each update's language (stored choice → Telegram → default)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aiogram.types import TelegramObject, User
+from aiogram.utils.i18n import I18n, I18nMiddleware
+
+from domain.customers import Customer, pick_language
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+def make_i18n(default_locale: str) -> I18n:
+    return I18n(path=LOCALES_DIR, default_locale=default_locale, domain="messages")
+
+
+def locale_for(customer: Customer | None, user: User | None, default: str) -> str:
+    return pick_language(customer.language if customer else None, user.language_code if user else None, default)
+
+
+class CustomerI18nMiddleware(I18nMiddleware):
+    """Runs after the customer middleware, so ``data['customer']`` is already loaded."""
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        return locale_for(data.get("customer"), data.get("event_from_user"), self.i18n.default_locale)

@@ -1,0 +1,49 @@
+"""Jinja2 templates with autoescape, gettext from the current update's locale, and
+Babel-formatted money and dates. Everything a person reads is rendered here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n, gettext, ngettext
+from babel.dates import format_datetime
+from babel.numbers import format_currency
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from domain.money import Money
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+def current_locale() -> str:
+    i18n = I18n.get_current(no_error=True)
+    return i18n.current_locale if i18n else "en"
+
+
+def format_money(money: Money, locale: str | None = None) -> str:
+    return format_currency(money.to_decimal(), money.currency, locale=locale or current_locale())
+
+
+class Renderer:
+    def __init__(self, timezone: str = "UTC") -> None:
+        self.timezone = ZoneInfo(timezone)
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES_DIR),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
+        self.env.filters["money"] = lambda m: format_money(m)
+        self.env.filters["datetime"] = self.format_when
+
+    def format_when(self, value: datetime) -> str:
+        return format_datetime(value.astimezone(self.timezone), "short", locale=current_locale())
+
+    def render(self, template: str, **context: object) -> str:
+        return self.env.get_template(template).render(**context).strip()

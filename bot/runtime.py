@@ -1,0 +1,55 @@
+"""Process start-up shared by ``run`` and ``demo``: database, migrations, admins, bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.app import make_bot, make_dispatcher, register_commands
+from bot.config import Settings
+from bot.i18n import make_i18n
+from domain.ports import Clock, SystemClock
+from domain.usecases.staff import make_admins
+from storage.db import create_engine, session_factory
+from storage.migrate import upgrade_to_head
+from storage.uow import SqlUnitOfWork
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    i18n: I18n
+    bot: Bot
+    dp: Dispatcher
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions)
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        await self.dp.storage.close()
+        await self.engine.dispose()
+
+
+async def open_database(settings: Settings) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
+    engine = create_engine(settings.database_url)
+    await upgrade_to_head(engine)
+    return engine, session_factory(engine)
+
+
+async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
+    engine, sessions = await open_database(settings)
+    clock = clock or SystemClock()
+    i18n = make_i18n(settings.default_locale)
+    if settings.admin_ids:
+        await make_admins(SqlUnitOfWork(sessions), list(settings.admin_ids))
+    bot = make_bot(settings)
+    dp = make_dispatcher(settings, sessions, clock, i18n)
+    await register_commands(bot, i18n)
+    return Runtime(settings, engine, sessions, clock, i18n, bot, dp)

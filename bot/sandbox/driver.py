@@ -1,0 +1,177 @@
+"""Acting as a Telegram user against the sandbox, and reading what the bot answered."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.sandbox.server import BotMessage, SandboxServer
+
+
+@dataclass
+class Reply:
+    """What one user action produced in the user's chat."""
+
+    new: list[BotMessage] = field(default_factory=list)
+    edited: list[BotMessage] = field(default_factory=list)
+    callback_answer: dict[str, Any] | None = None
+    pre_checkout_answer: dict[str, Any] | None = None
+
+    @property
+    def messages(self) -> list[BotMessage]:
+        return [m for m in self.edited if m not in self.new] + self.new
+
+    @property
+    def last(self) -> BotMessage:
+        if not self.messages:
+            raise AssertionError("the bot sent nothing")
+        return self.messages[-1]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.text for m in self.messages)
+
+
+class SandboxUser:
+    _message_ids = itertools.count(1)
+
+    def __init__(
+        self,
+        server: SandboxServer,
+        user_id: int,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "en",
+        transcript: list[str] | None = None,
+    ) -> None:
+        self.server = server
+        self.id = user_id
+        self.first_name = first_name
+        self.user = server.register_user(
+            user_id, first_name, last_name=last_name, username=username, language_code=language_code
+        )
+        self.transcript = transcript
+
+    # -------------------------------------------------------------- actions
+    def _message(self, **content: Any) -> dict[str, Any]:
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": self.id, "type": "private", "first_name": self.first_name},
+            "from": self.user,
+            **content,
+        }
+
+    async def send(self, text: str) -> Reply:
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        self._log(f"👤 {self.first_name}: {text}")
+        return await self._act("message", self._message(**content))
+
+    async def press(self, message: BotMessage, button_text: str) -> Reply:
+        """Press an inline button (matched by its text, or a unique part of it)."""
+        buttons = [b for b in message.buttons() if "callback_data" in b]
+        matches = [b for b in buttons if b["text"] == button_text] or [b for b in buttons if button_text in b["text"]]
+        if len(matches) != 1:
+            raise AssertionError(f"no single button {button_text!r} among {[b['text'] for b in buttons]}")
+        return await self.press_data(message, matches[0]["callback_data"], label=matches[0]["text"])
+
+    async def press_data(self, message: BotMessage, data: str, *, label: str | None = None) -> Reply:
+        query_id = secrets.token_hex(8)
+        self.server.callback_answers[query_id] = {}
+        self._log(f"👤 {self.first_name} presses [{label or data}]")
+        payload = {
+            "id": query_id,
+            "from": self.user,
+            "chat_instance": str(self.id),
+            "message": self.server.message_json(message),
+            "data": data,
+        }
+        reply = await self._act("callback_query", payload)
+        reply.callback_answer = self.server.callback_answers.get(query_id) or None
+        return reply
+
+    async def share_contact(self, phone: str) -> Reply:
+        self._log(f"👤 {self.first_name} shares contact {phone}")
+        contact = {"phone_number": phone, "first_name": self.first_name, "user_id": self.id}
+        return await self._act("message", self._message(contact=contact))
+
+    async def send_location(self, latitude: float, longitude: float) -> Reply:
+        self._log(f"👤 {self.first_name} shares location {latitude}, {longitude}")
+        return await self._act("message", self._message(location={"latitude": latitude, "longitude": longitude}))
+
+    async def send_photo(self, content: bytes, caption: str | None = None) -> Reply:
+        stored = self.server._store_file(content, "photo.jpg", "image/jpeg")
+        self._log(f"👤 {self.first_name} sends a photo")
+        photo = [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "width": 640, "height": 480,
+                  "file_size": len(content)}]  # fmt: skip
+        extra = {"caption": caption} if caption else {}
+        return await self._act("message", self._message(photo=photo, **extra))
+
+    async def pre_checkout(self, invoice: BotMessage) -> Reply:
+        assert invoice.invoice is not None
+        query_id = secrets.token_hex(8)
+        self.server.pre_checkout_answers[query_id] = {}
+        payload = {
+            "id": query_id,
+            "from": self.user,
+            "currency": invoice.invoice["currency"],
+            "total_amount": invoice.invoice["total_amount"],
+            "invoice_payload": invoice.invoice["payload"],
+        }
+        reply = await self._act("pre_checkout_query", payload)
+        reply.pre_checkout_answer = self.server.pre_checkout_answers.get(query_id) or None
+        return reply
+
+    async def pay(self, invoice: BotMessage, charge_id: str | None = None) -> Reply:
+        assert invoice.invoice is not None
+        self._log(f"👤 {self.first_name} pays {invoice.invoice['total_amount']} {invoice.invoice['currency']}")
+        payment = {
+            "currency": invoice.invoice["currency"],
+            "total_amount": invoice.invoice["total_amount"],
+            "invoice_payload": invoice.invoice["payload"],
+            "telegram_payment_charge_id": charge_id or f"tg_{secrets.token_hex(6)}",
+            "provider_payment_charge_id": f"prov_{secrets.token_hex(6)}",
+        }
+        return await self._act("message", self._message(successful_payment=payment))
+
+    def block_bot(self) -> None:
+        self.server.blocked.add(self.id)
+
+    # -------------------------------------------------------------- reading
+    def messages(self) -> list[BotMessage]:
+        return self.server.chat_messages(self.id)
+
+    async def _act(self, kind: str, payload: dict[str, Any]) -> Reply:
+        before = {(m.message_id): m.edits for m in self.messages()}
+        update_id = await self.server.push_update(kind, payload)
+        await self.server.wait_confirmed(update_id)
+        reply = Reply()
+        for message in self.messages():
+            if message.message_id not in before:
+                reply.new.append(message)
+            elif message.edits != before[message.message_id]:
+                reply.edited.append(message)
+        for message in reply.messages:
+            self._log_bot(message)
+        return reply
+
+    def _log(self, line: str) -> None:
+        if self.transcript is not None:
+            self.transcript.append(line)
+
+    def _log_bot(self, message: BotMessage) -> None:
+        if self.transcript is None:
+            return
+        label = {"document": "📄 ", "photo": "🖼 ", "invoice": "🧾 "}.get(message.kind, "")
+        body = "\n    ".join(message.text.splitlines())
+        self.transcript.append(f"🤖 bot: {label}{body}")
+        buttons = message.button_texts()
+        if buttons:
+            self.transcript.append("    " + " ".join(f"[{b}]" for b in buttons))

@@ -1,0 +1,76 @@
+"""The bot and the sandbox in one process: used by the demo and the end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.config import Settings, load_settings
+from bot.runtime import Runtime, start_runtime
+from bot.sandbox.server import SandboxServer
+from domain.ports import Clock
+from domain.usecases.imports import import_products, import_stock, import_warehouses
+
+DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
+
+
+@dataclass
+class RunningBot:
+    server: SandboxServer
+    runtime: Runtime
+
+
+async def load_demo_catalog(runtime: Runtime) -> None:
+    await import_warehouses(runtime.uow(), (DEMO_DATA / "warehouses.csv").read_text(encoding="utf-8"))
+    await import_products(runtime.uow(), (DEMO_DATA / "products.csv").read_text(encoding="utf-8"))
+    await import_stock(runtime.uow(), runtime.clock, (DEMO_DATA / "stock.csv").read_text(encoding="utf-8"))
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    database_url: str,
+    *,
+    flood_limits: bool = False,
+    clock: Clock | None = None,
+    demo_catalog: bool = True,
+    **settings: object,
+) -> AsyncIterator[RunningBot]:
+    """Start the sandbox, migrate the database, start the bot polling the sandbox.
+
+    Updates are handled one at a time (``handle_as_tasks=False``), so when the bot asks
+    for the next update the previous one is fully handled — the driver relies on that.
+    """
+    server = SandboxServer(flood_limits=flood_limits)
+    url = await server.start()
+    config: Settings = load_settings(
+        bot_token=server.token, telegram_api_url=url, database_url=database_url, **settings
+    )
+    try:
+        runtime = await start_runtime(config, clock)
+    except BaseException:
+        await server.stop()
+        raise
+    try:
+        if demo_catalog:
+            await load_demo_catalog(runtime)
+    except BaseException:
+        await runtime.close()
+        await server.stop()
+        raise
+    polling = asyncio.create_task(
+        runtime.dp.start_polling(
+            runtime.bot, handle_signals=False, handle_as_tasks=False, close_bot_session=False, polling_timeout=1
+        )
+    )
+    try:
+        yield RunningBot(server, runtime)
+    finally:
+        with contextlib.suppress(RuntimeError):
+            await runtime.dp.stop_polling()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(polling, 5)
+        await runtime.close()
+        await server.stop()

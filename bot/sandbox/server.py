@@ -1,0 +1,448 @@
+"""The sandbox Bot API server: state, the HTTP app, and the methods the bot uses."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from bot.sandbox.limits import (
+    MAX_CALLBACK_ANSWER,
+    ApiError,
+    FloodControl,
+    bad_request,
+    check_caption,
+    check_invoice,
+    check_reply_markup,
+    check_text,
+)
+
+JSON_FIELDS = frozenset(
+    {"reply_markup", "prices", "commands", "scope", "allowed_updates", "entities", "caption_entities",
+     "link_preview_options", "reply_parameters", "suggested_tip_amounts", "provider_data", "media", "menu_button"}
+)  # fmt: skip
+SENDING_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendinvoice"})
+
+
+@dataclass
+class StoredFile:
+    file_id: str
+    file_unique_id: str
+    path: str
+    content: bytes
+    file_name: str | None = None
+    mime_type: str | None = None
+
+
+@dataclass
+class BotMessage:
+    """Something the bot put in a chat, as the chat's user would see it now."""
+
+    chat_id: int
+    message_id: int
+    kind: str  # text | photo | document | invoice
+    text: str  # plain text (or caption) after entity parsing
+    html: str | None
+    reply_markup: dict[str, Any] | None
+    date: int
+    file: StoredFile | None = None
+    invoice: dict[str, Any] | None = None
+    deleted: bool = False
+    edits: int = 0
+
+    def buttons(self) -> list[dict[str, Any]]:
+        rows = (self.reply_markup or {}).get("inline_keyboard") or (self.reply_markup or {}).get("keyboard") or []
+        return [button for row in rows for button in row]
+
+    def button_texts(self) -> list[str]:
+        return [str(b.get("text")) for b in self.buttons()]
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: dict[str, Any]
+    ok: bool
+    description: str = ""
+    at: float = field(default_factory=time.monotonic)
+
+
+def _user_json(user_id: int, first_name: str, **extra: Any) -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": first_name, **{k: v for k, v in extra.items() if v}}
+
+
+class SandboxServer:
+    """One bot, many users. ``url`` is what ``TELEGRAM_API_URL`` should be set to."""
+
+    def __init__(self, token: str = "123456:SANDBOX-TOKEN", *, flood_limits: bool = False) -> None:
+        self.token = token
+        self.bot_id = int(token.split(":", 1)[0])
+        self.bot_username = "ordergram_sandbox_bot"
+        self.flood = FloodControl() if flood_limits else None
+        self.updates: list[dict[str, Any]] = []
+        self.next_update_id = 1
+        self.confirmed_update_id = 0
+        self.changed = asyncio.Condition()
+        self.messages: dict[tuple[int, int], BotMessage] = {}
+        self.next_message_id: dict[int, int] = {}
+        self.calls: list[ApiCall] = []
+        self.files: dict[str, StoredFile] = {}
+        self.blocked: set[int] = set()
+        self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.callback_answers: dict[str, dict[str, Any]] = {}
+        self.pre_checkout_answers: dict[str, dict[str, Any]] = {}
+        self.chat_actions: list[tuple[int, str]] = []
+        self.users: dict[int, dict[str, Any]] = {}
+        self.webhook_deleted = False
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+        self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
+            name.lower(): getattr(self, f"m_{name}")
+            for name in (
+                "getMe", "getUpdates", "setMyCommands", "getMyCommands", "deleteMyCommands", "deleteWebhook",
+                "sendMessage", "editMessageText", "editMessageReplyMarkup", "editMessageCaption", "deleteMessage",
+                "answerCallbackQuery", "sendPhoto", "sendDocument", "sendInvoice", "answerPreCheckoutQuery",
+                "getFile", "sendChatAction", "refundStarPayment", "close",
+            )
+        }  # fmt: skip
+
+    # ----------------------------------------------------------------- lifecycle
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        return app
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        self._runner = web.AppRunner(self.app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        bound_port = port or self._runner.addresses[0][1]
+        self.url = f"http://{host}:{bound_port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # ------------------------------------------------------------------- HTTP
+    async def _handle_method(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        handler = self._methods.get(method.lower())
+        if handler is None:
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+        params = await self._read_params(request)
+        try:
+            if method.lower() in SENDING_METHODS:
+                self._check_recipient(int(params.get("chat_id", 0)))
+            result = await handler(params)
+        except ApiError as exc:
+            self.calls.append(ApiCall(method, params, False, exc.description))
+            return web.json_response(exc.body(), status=exc.status)
+        self.calls.append(ApiCall(method, params, True))
+        return web.json_response({"ok": True, "result": result})
+
+    async def _read_params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        uploads: dict[str, StoredFile] = {}
+        if request.content_type == "application/json":
+            params.update(await request.json())
+        elif request.can_read_body:
+            form = await request.post()
+            for key, value in form.items():
+                if isinstance(value, web.FileField):
+                    uploads[key] = self._store_file(value.file.read(), value.filename, value.content_type)
+                else:
+                    params[key] = value
+        for key, value in list(params.items()):
+            if key in JSON_FIELDS and isinstance(value, str):
+                try:
+                    params[key] = json.loads(value)
+                except json.JSONDecodeError:
+                    raise bad_request(f"can't parse {key} JSON object") from None
+            elif isinstance(value, str) and value.startswith("attach://"):
+                params[key] = uploads.get(value.removeprefix("attach://"))
+        for key, upload in uploads.items():
+            params.setdefault(key, upload)
+        return params
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        for stored in self.files.values():
+            if stored.path == request.match_info["path"]:
+                return web.Response(body=stored.content, content_type=stored.mime_type or "application/octet-stream")
+        return web.Response(status=404)
+
+    # ----------------------------------------------------------------- helpers
+    def _check_recipient(self, chat_id: int) -> None:
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id > 0 and chat_id not in self.users:
+            raise bad_request("chat not found")
+        if self.flood is not None:
+            self.flood.check(chat_id)
+
+    def _store_file(self, content: bytes, file_name: str | None, mime_type: str | None) -> StoredFile:
+        unique = secrets.token_hex(8)
+        suffix = f".{file_name.rsplit('.', 1)[-1]}" if file_name and "." in file_name else ""
+        stored = StoredFile(f"F{unique}", f"U{unique}", f"files/{unique}{suffix}", content, file_name, mime_type)
+        self.files[stored.file_id] = stored
+        return stored
+
+    def _resolve_file(self, value: Any) -> StoredFile:
+        if isinstance(value, StoredFile):
+            return value
+        if isinstance(value, str) and value in self.files:
+            return self.files[value]
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            return self._store_file(b"", value.rsplit("/", 1)[-1], None)
+        raise bad_request("wrong file identifier/HTTP URL specified")
+
+    def _chat_json(self, chat_id: int) -> dict[str, Any]:
+        user = self.users.get(chat_id)
+        if user:
+            return {"id": chat_id, "type": "private", "first_name": user["first_name"]}
+        return {"id": chat_id, "type": "supergroup", "title": f"chat {chat_id}"}
+
+    def _bot_json(self) -> dict[str, Any]:
+        return {"id": self.bot_id, "is_bot": True, "first_name": "Ordergram Sandbox", "username": self.bot_username}
+
+    def message_json(self, message: BotMessage) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": message.date,
+            "chat": self._chat_json(message.chat_id),
+            "from": self._bot_json(),
+        }
+        if message.kind == "text":
+            body["text"] = message.text
+        elif message.kind == "photo" and message.file:
+            body["photo"] = [{"file_id": message.file.file_id, "file_unique_id": message.file.file_unique_id,
+                              "width": 800, "height": 800}]  # fmt: skip
+        elif message.kind == "document" and message.file:
+            body["document"] = {"file_id": message.file.file_id, "file_unique_id": message.file.file_unique_id,
+                                "file_name": message.file.file_name or "file"}  # fmt: skip
+        elif message.kind == "invoice" and message.invoice:
+            body["invoice"] = {k: message.invoice[k] for k in ("title", "description", "currency", "total_amount")}
+            body["invoice"]["start_parameter"] = message.invoice.get("start_parameter", "")
+        if message.kind in ("photo", "document") and message.text:
+            body["caption"] = message.text
+        if message.reply_markup and "inline_keyboard" in message.reply_markup:
+            body["reply_markup"] = message.reply_markup
+        return body
+
+    async def _post(self, chat_id: int, kind: str, text: str, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        check_reply_markup(params.get("reply_markup"))
+        message_id = self.next_message_id.get(chat_id, 1000)
+        self.next_message_id[chat_id] = message_id + 1
+        html = params.get("caption") if kind in ("photo", "document") else params.get("text")
+        message = BotMessage(
+            chat_id, message_id, kind, text, html, params.get("reply_markup"), int(time.time()), **extra
+        )
+        self.messages[(chat_id, message_id)] = message
+        await self._notify()
+        return self.message_json(message)
+
+    def _message(self, params: dict[str, Any]) -> BotMessage:
+        key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
+        message = self.messages.get(key)
+        if message is None or message.deleted:
+            raise bad_request("message to edit not found")
+        return message
+
+    async def _notify(self) -> None:
+        async with self.changed:
+            self.changed.notify_all()
+
+    # --------------------------------------------------------- Bot API methods
+    async def m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {**self._bot_json(), "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": False}  # fmt: skip
+
+    async def m_close(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def m_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook_deleted = True
+        return True
+
+    async def m_setMyCommands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands") or []
+        if len(commands) > 100:
+            raise bad_request("BOT_COMMANDS_TOO_MUCH")
+        for command in commands:
+            name, description = str(command.get("command", "")), str(command.get("description", ""))
+            if not (1 <= len(name) <= 32 and name.replace("_", "").isalnum() and name.islower()):
+                raise bad_request("BOT_COMMAND_INVALID")
+            if not 1 <= len(description) <= 256:
+                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        self.commands[self._commands_key(params)] = commands
+        return True
+
+    async def m_getMyCommands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self.commands.get(self._commands_key(params), [])
+
+    async def m_deleteMyCommands(self, params: dict[str, Any]) -> bool:
+        self.commands.pop(self._commands_key(params), None)
+        return True
+
+    @staticmethod
+    def _commands_key(params: dict[str, Any]) -> str:
+        scope = params.get("scope") or {"type": "default"}
+        chat = scope.get("chat_id", "")
+        return f"{scope.get('type')}:{chat}:{params.get('language_code') or ''}"
+
+    async def m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        limit = min(max(int(params.get("limit") or 100), 1), 100)
+        timeout = min(float(params.get("timeout") or 0), 50.0)
+        if offset:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            if offset - 1 > self.confirmed_update_id:
+                self.confirmed_update_id = offset - 1
+                await self._notify()
+        if not self.updates and timeout > 0:
+            async with self.changed:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.changed.wait_for(lambda: bool(self.updates)), timeout)
+        return self.updates[:limit]
+
+    async def m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        text = check_text(params.get("text"), params.get("parse_mode"))
+        return await self._post(int(params["chat_id"]), "text", text, params)
+
+    async def m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        caption = check_caption(params.get("caption"), params.get("parse_mode"))
+        return await self._post(
+            int(params["chat_id"]), "photo", caption, params, file=self._resolve_file(params.get("photo"))
+        )
+
+    async def m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        caption = check_caption(params.get("caption"), params.get("parse_mode"))
+        document = self._resolve_file(params.get("document"))
+        return await self._post(int(params["chat_id"]), "document", caption, params, file=document)
+
+    async def m_sendInvoice(self, params: dict[str, Any]) -> dict[str, Any]:
+        check_invoice(params)
+        invoice = {
+            "title": params["title"], "description": params["description"], "payload": params["payload"],
+            "currency": params["currency"], "prices": params["prices"],
+            "total_amount": sum(int(p["amount"]) for p in params["prices"]),
+            "start_parameter": params.get("start_parameter", ""),
+        }  # fmt: skip
+        return await self._post(int(params["chat_id"]), "invoice", str(params["title"]), params, invoice=invoice)
+
+    async def m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._message(params)
+        if message.kind != "text":
+            raise bad_request("there is no text in the message to edit")
+        text = check_text(params.get("text"), params.get("parse_mode"))
+        return await self._edit(message, text=text, html=params.get("text"), markup=params.get("reply_markup"))
+
+    async def m_editMessageCaption(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._message(params)
+        caption = check_caption(params.get("caption"), params.get("parse_mode"))
+        return await self._edit(message, text=caption, html=params.get("caption"), markup=params.get("reply_markup"))
+
+    async def m_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._message(params)
+        return await self._edit(message, text=message.text, html=message.html, markup=params.get("reply_markup"))
+
+    async def _edit(
+        self, message: BotMessage, *, text: str, html: str | None, markup: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        check_reply_markup(markup)
+        if text == message.text and (markup or None) == (message.reply_markup or None):
+            raise bad_request(
+                "message is not modified: specified new message content and reply markup are exactly the same "
+                "as a current content and reply markup of the message"
+            )
+        message.text, message.html, message.reply_markup = text, html, markup
+        message.edits += 1
+        await self._notify()
+        return self.message_json(message)
+
+    async def m_deleteMessage(self, params: dict[str, Any]) -> bool:
+        key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
+        message = self.messages.get(key)
+        if message is None or message.deleted:
+            raise bad_request("message to delete not found")
+        message.deleted = True
+        await self._notify()
+        return True
+
+    async def m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        query_id = str(params.get("callback_query_id", ""))
+        if query_id not in self.callback_answers:
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        if self.callback_answers[query_id]:
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        if len(str(params.get("text") or "")) > MAX_CALLBACK_ANSWER:
+            raise bad_request("MESSAGE_TOO_LONG")
+        self.callback_answers[query_id] = {"text": params.get("text"), "show_alert": params.get("show_alert")}
+        await self._notify()
+        return True
+
+    async def m_answerPreCheckoutQuery(self, params: dict[str, Any]) -> bool:
+        query_id = str(params.get("pre_checkout_query_id", ""))
+        if query_id not in self.pre_checkout_answers or self.pre_checkout_answers[query_id]:
+            raise bad_request("QUERY_ID_INVALID")
+        ok = str(params.get("ok")).lower() in ("true", "1")
+        if not ok and not params.get("error_message"):
+            raise bad_request("error_message is required when ok is false")
+        self.pre_checkout_answers[query_id] = {"ok": ok, "error_message": params.get("error_message")}
+        await self._notify()
+        return True
+
+    async def m_refundStarPayment(self, params: dict[str, Any]) -> bool:
+        if not params.get("telegram_payment_charge_id"):
+            raise bad_request("CHARGE_ID_EMPTY")
+        return True
+
+    async def m_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        stored = self.files.get(str(params.get("file_id", "")))
+        if stored is None:
+            raise bad_request("invalid file_id")
+        return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                "file_size": len(stored.content), "file_path": stored.path}  # fmt: skip
+
+    async def m_sendChatAction(self, params: dict[str, Any]) -> bool:
+        chat_id = int(params.get("chat_id", 0))
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        self.chat_actions.append((chat_id, str(params.get("action"))))
+        return True
+
+    # -------------------------------------------------------- driving updates
+    async def push_update(self, kind: str, payload: dict[str, Any]) -> int:
+        update_id = self.next_update_id
+        self.next_update_id += 1
+        self.updates.append({"update_id": update_id, kind: payload})
+        await self._notify()
+        return update_id
+
+    async def wait_confirmed(self, update_id: int, within: float = 10.0) -> None:
+        """Wait until the bot asked for updates past ``update_id``. With sequential polling
+        (``handle_as_tasks=False``) that means it has finished handling it."""
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(lambda: self.confirmed_update_id >= update_id), within)
+
+    def register_user(self, user_id: int, first_name: str, **extra: Any) -> dict[str, Any]:
+        user = _user_json(user_id, first_name, **extra)
+        self.users[user_id] = user
+        return user
+
+    def chat_messages(self, chat_id: int) -> list[BotMessage]:
+        return [m for (chat, _), m in sorted(self.messages.items()) if chat == chat_id and not m.deleted]

@@ -1,0 +1,88 @@
+"""Catalog entities: products with per-currency prices, barcodes and dimensions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from domain.errors import DomainError
+from domain.i18n import N_
+from domain.money import Money
+
+
+class InvalidBarcode(DomainError):
+    key = N_("{barcode} is not a valid EAN-13, UPC-A or Code 128 barcode.")
+
+
+class InvalidSku(DomainError):
+    key = N_("{sku} is not a valid SKU (letters, digits, - _ . / up to 64 characters).")
+
+
+SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_./]{0,63}$")
+
+
+def normalize_sku(sku: str) -> str:
+    value = sku.strip().upper()
+    if not SKU_PATTERN.match(value):
+        raise InvalidSku(sku=sku)
+    return value
+
+
+def gtin_check_digit_ok(digits: str) -> bool:
+    """GS1 mod-10 check for EAN-13 / UPC-A (weights 3,1 from the right, check digit excluded)."""
+    body, check = digits[:-1], int(digits[-1])
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def normalize_barcode(barcode: str) -> str:
+    """Numeric 12/13-digit codes must carry a valid GS1 check digit; anything else must be
+    printable ASCII that Code 128 can encode (1–48 characters)."""
+    value = barcode.strip()
+    if value.isdigit() and len(value) in (12, 13):
+        if not gtin_check_digit_ok(value):
+            raise InvalidBarcode(barcode=barcode)
+        return value
+    if not value or len(value) > 48 or not all(32 <= ord(c) < 127 for c in value):
+        raise InvalidBarcode(barcode=barcode)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Dimensions:
+    length_mm: int
+    width_mm: int
+    height_mm: int
+
+    @property
+    def volume_mm3(self) -> int:
+        return self.length_mm * self.width_mm * self.height_mm
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: int
+    name: str
+    product_count: int
+
+
+@dataclass(slots=True)
+class Product:
+    sku: str
+    name: str
+    category: str
+    prices: dict[str, Money] = field(default_factory=dict)
+    barcode: str | None = None
+    description: str = ""
+    weight_g: int = 0
+    dimensions: Dimensions | None = None
+    photo_file_id: str | None = None
+    active: bool = True
+    category_id: int | None = None
+    id: int | None = None
+
+    def price_in(self, currency: str) -> Money | None:
+        return self.prices.get(currency)
+
+    def set_price(self, price: Money) -> None:
+        self.prices[price.currency] = price

@@ -1,0 +1,89 @@
+"""Customers (people who buy in a private chat) and staff (people who run the shop)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from domain.errors import DomainError
+from domain.i18n import N_
+
+SUPPORTED_LANGUAGES = ("en", "ru")
+
+
+class InvalidPhone(DomainError):
+    key = N_("{phone} does not look like a phone number. Please include the country code, e.g. +44 20 7946 0958.")
+
+
+class UnsupportedLanguage(DomainError):
+    key = N_("This language is not supported yet.")
+
+
+def normalize_phone(phone: str) -> str:
+    """E.164: a plus sign and 8–15 digits; spaces, dashes, dots and brackets are dropped."""
+    digits = re.sub(r"[\s\-().]", "", phone.strip())
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if not digits.startswith("+"):
+        digits = "+" + digits
+    if not re.fullmatch(r"\+[1-9]\d{7,14}", digits):
+        raise InvalidPhone(phone=phone)
+    return digits
+
+
+def pick_language(stored: str | None, telegram_code: str | None, default: str) -> str:
+    """Stored choice first, then Telegram's ``language_code`` (``ru-RU`` → ``ru``), then the default."""
+    if stored in SUPPORTED_LANGUAGES:
+        return stored
+    if telegram_code:
+        base = telegram_code.split("-")[0].lower()
+        if base in SUPPORTED_LANGUAGES:
+            return base
+    return default
+
+
+@dataclass(slots=True)
+class Address:
+    text: str
+    latitude: float | None = None
+    longitude: float | None = None
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class Customer:
+    telegram_id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    phone: str | None = None
+    language: str | None = None  # None until the customer chooses; then Telegram's code decides
+    currency: str | None = None
+    is_business: bool = False
+    is_vip: bool = False
+    unreachable: bool = False
+    addresses: list[Address] = field(default_factory=list)
+    created_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    PICKER = "picker"
+    PACKER = "packer"
+    SUPPORT = "support"
+
+
+@dataclass(slots=True)
+class StaffMember:
+    telegram_id: int
+    role: Role
+    warehouse_code: str | None = None
+    id: int | None = None

@@ -1,0 +1,55 @@
+"""Domain errors carry a message key (a gettext msgid) and named parameters.
+
+Presentation code translates ``key`` in the reader's language and formats it with
+``params``; the domain never builds user-facing sentences itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.i18n import N_
+
+
+class DomainError(Exception):
+    key: str = N_("This action is not possible.")
+
+    def __init__(self, key: str | None = None, **params: Any) -> None:
+        if key is not None:
+            self.key = key
+        self.params = params
+        super().__init__(self.key.format(**params) if params else self.key)
+
+
+class NotFound(DomainError):
+    key = N_("Nothing was found.")
+
+
+class CurrencyMismatch(DomainError):
+    key = N_("Amounts in {left} and {right} cannot be combined.")
+
+
+class UnknownCurrency(DomainError):
+    key = N_("Unknown currency code: {code}.")
+
+
+class InvalidQuantity(DomainError):
+    key = N_("Quantity must be a whole number from 1 to {maximum}.")
+
+
+class InsufficientStock(DomainError):
+    key = N_("Only {available} available.")
+
+
+class IllegalTransition(DomainError):
+    key = N_("An order cannot go from {current} to {target}.")
+
+
+class ImportRejected(DomainError):
+    """A CSV import found bad rows; nothing was imported."""
+
+    key = N_("The file was rejected: {count} bad rows.")
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        self.problems = problems
+        super().__init__(count=len(problems))

@@ -1,0 +1,176 @@
+"""CSV parsing for bulk set-up. Every row is validated before anything is written;
+problems are collected with their line numbers so one run reports all of them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TypeVar
+
+from domain.catalog import Dimensions, Product, normalize_barcode, normalize_sku
+from domain.errors import DomainError
+from domain.money import Money
+from domain.warehouse import BinCode, Warehouse
+
+PRODUCT_COLUMNS = (
+    "sku", "name", "category", "price", "currency", "barcode",
+    "weight_g", "length_mm", "width_mm", "height_mm", "description",
+)  # fmt: skip
+WAREHOUSE_COLUMNS = ("code", "name", "address", "latitude", "longitude", "pickup_point")
+STOCK_COLUMNS = ("sku", "warehouse", "bin", "quantity")
+
+Problem = tuple[int, str]  # (line number in the file, reason)
+T = TypeVar("T")
+
+
+class RowError(ValueError):
+    """A reason a row is bad, in plain English for the operator's terminal."""
+
+
+@dataclass(frozen=True, slots=True)
+class StockRow:
+    line: int
+    sku: str
+    warehouse: str
+    bin: str
+    quantity: int
+
+
+def _rows(text: str, columns: tuple[str, ...], problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        problems.append((1, f"header is missing column(s): {', '.join(missing)}"))
+        return
+    reader.fieldnames = header
+    for record in reader:
+        if None in record:
+            problems.append((reader.line_num, "more values than columns"))
+            continue
+        values = {k: (v or "").strip() for k, v in record.items()}
+        if not any(values.values()):
+            continue  # blank line
+        yield reader.line_num, values
+
+
+def _parse_all(
+    text: str, columns: tuple[str, ...], parse: Callable[[int, dict[str, str]], T]
+) -> tuple[list[T], list[Problem]]:
+    problems: list[Problem] = []
+    parsed: list[T] = []
+    for line, values in _rows(text, columns, problems):
+        try:
+            parsed.append(parse(line, values))
+        except (RowError, DomainError) as exc:
+            problems.append((line, str(exc)))
+    return parsed, problems
+
+
+def _int(values: dict[str, str], name: str, *, required: bool = False, minimum: int = 0) -> int:
+    raw = values.get(name, "")
+    if not raw:
+        if required:
+            raise RowError(f"{name} is required")
+        return 0
+    try:
+        number = int(raw)
+    except ValueError:
+        raise RowError(f"{name} must be a whole number, got {raw!r}") from None
+    if number < minimum:
+        raise RowError(f"{name} must not be negative, got {number}")
+    return number
+
+
+def _float(values: dict[str, str], name: str, low: float, high: float) -> float | None:
+    raw = values.get(name, "")
+    if not raw:
+        return None
+    try:
+        number = float(raw)
+    except ValueError:
+        raise RowError(f"{name} must be a number, got {raw!r}") from None
+    if not low <= number <= high:
+        raise RowError(f"{name} must be between {low} and {high}, got {raw}")
+    return number
+
+
+def _bool(values: dict[str, str], name: str) -> bool:
+    raw = values.get(name, "").lower()
+    if raw in ("", "0", "false", "no", "n"):
+        return False
+    if raw in ("1", "true", "yes", "y"):
+        return True
+    raise RowError(f"{name} must be true or false, got {raw!r}")
+
+
+def _product(line: int, v: dict[str, str]) -> Product:
+    if not v["name"]:
+        raise RowError("name is required")
+    if not v["category"]:
+        raise RowError("category is required")
+    if not v["price"] or not v["currency"]:
+        raise RowError("price and currency are required")
+    price = Money.parse(v["price"], v["currency"])
+    if price.amount < 0:
+        raise RowError(f"price must not be negative, got {v['price']}")
+    dims = [_int(v, n) for n in ("length_mm", "width_mm", "height_mm")]
+    return Product(
+        sku=normalize_sku(v["sku"]),
+        name=v["name"],
+        category=v["category"],
+        prices={price.currency: price},
+        barcode=normalize_barcode(v["barcode"]) if v["barcode"] else None,
+        description=v["description"],
+        weight_g=_int(v, "weight_g"),
+        dimensions=Dimensions(*dims) if all(dims) else None,
+    )
+
+
+def _warehouse(line: int, v: dict[str, str]) -> Warehouse:
+    code = v["code"].upper()
+    if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 16:
+        raise RowError(f"code must be 1-16 letters or digits, got {v['code']!r}")
+    if not v["name"]:
+        raise RowError("name is required")
+    lat = _float(v, "latitude", -90, 90)
+    lon = _float(v, "longitude", -180, 180)
+    if (lat is None) != (lon is None):
+        raise RowError("latitude and longitude go together")
+    return Warehouse(code, v["name"], v["address"], lat, lon, _bool(v, "pickup_point"))
+
+
+def _stock(line: int, v: dict[str, str]) -> StockRow:
+    if not v["warehouse"]:
+        raise RowError("warehouse is required")
+    bin_code = str(BinCode.parse(v["bin"])) if v["bin"] else ""
+    return StockRow(line, normalize_sku(v["sku"]), v["warehouse"].upper(), bin_code, _int(v, "quantity", required=True))
+
+
+def _flag_duplicates(items: list[tuple[int, str]], what: str, problems: list[Problem]) -> None:
+    first_seen: dict[str, int] = {}
+    for line, key in items:
+        if key in first_seen:
+            problems.append((line, f"duplicate {what} {key} (first on line {first_seen[key]})"))
+        else:
+            first_seen[key] = line
+
+
+def parse_products(text: str) -> tuple[list[tuple[int, Product]], list[Problem]]:
+    parsed, problems = _parse_all(text, PRODUCT_COLUMNS, lambda line, v: (line, _product(line, v)))
+    _flag_duplicates([(line, p.sku) for line, p in parsed], "SKU", problems)
+    return parsed, sorted(problems)
+
+
+def parse_warehouses(text: str) -> tuple[list[tuple[int, Warehouse]], list[Problem]]:
+    parsed, problems = _parse_all(text, WAREHOUSE_COLUMNS, lambda line, v: (line, _warehouse(line, v)))
+    _flag_duplicates([(line, w.code) for line, w in parsed], "warehouse code", problems)
+    return parsed, sorted(problems)
+
+
+def parse_stock(text: str) -> tuple[list[StockRow], list[Problem]]:
+    parsed, problems = _parse_all(text, STOCK_COLUMNS, _stock)
+    _flag_duplicates([(r.line, f"{r.sku}@{r.warehouse}/{r.bin}") for r in parsed], "stock line", problems)
+    return parsed, sorted(problems)

@@ -1,0 +1,117 @@
+"""Exact money: integer minor units plus an ISO 4217 code.
+
+Precision per currency comes from Babel's CLDR data (JPY has 0 decimals, KWD 3),
+the same convention Telegram Payments uses for ``amount``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+from babel.numbers import get_currency_precision, is_currency
+
+from domain.errors import CurrencyMismatch, DomainError, UnknownCurrency
+from domain.i18n import N_
+
+
+class InvalidAmount(DomainError):
+    key = N_("{text} is not a valid amount in {currency}.")
+
+
+def normalize_currency(code: str) -> str:
+    """Upper-case and validate an ISO 4217 code against CLDR."""
+    normalized = code.strip().upper()
+    if len(normalized) != 3 or not is_currency(normalized):
+        raise UnknownCurrency(code=code)
+    return normalized
+
+
+def currency_exponent(currency: str) -> int:
+    return int(get_currency_precision(currency))
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Money:
+    amount: int  # minor units (cents, kopecks, yen)
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, int) or isinstance(self.amount, bool):
+            raise TypeError("Money.amount must be an int of minor units")
+        object.__setattr__(self, "currency", normalize_currency(self.currency))
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(0, currency)
+
+    @classmethod
+    def parse(cls, text: str, currency: str) -> Money:
+        """Parse a decimal string ("12.50") exactly; more decimals than the currency has is an error."""
+        code = normalize_currency(currency)
+        try:
+            value = Decimal(text.strip())
+        except (InvalidOperation, AttributeError):
+            raise InvalidAmount(text=text, currency=code) from None
+        if not value.is_finite():
+            raise InvalidAmount(text=text, currency=code)
+        minor = value.scaleb(currency_exponent(code))
+        if minor != minor.to_integral_value():
+            raise InvalidAmount(text=text, currency=code)
+        return cls(int(minor), code)
+
+    @classmethod
+    def from_decimal(cls, value: Decimal, currency: str) -> Money:
+        """Round a computed decimal (e.g. after FX) half-even to the currency's minor unit."""
+        code = normalize_currency(currency)
+        minor = value.scaleb(currency_exponent(code)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+        return cls(int(minor), code)
+
+    def to_decimal(self) -> Decimal:
+        return Decimal(self.amount).scaleb(-currency_exponent(self.currency))
+
+    def _check(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError("Money can only be combined with Money")
+        if other.currency != self.currency:
+            raise CurrencyMismatch(left=self.currency, right=other.currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __mul__(self, quantity: int) -> Money:
+        if not isinstance(quantity, int) or isinstance(quantity, bool):
+            raise TypeError("Money can only be multiplied by an integer quantity")
+        return Money(self.amount * quantity, self.currency)
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount <= other.amount
+
+    @property
+    def is_zero(self) -> bool:
+        return self.amount == 0
+
+    def __str__(self) -> str:
+        return f"{self.to_decimal()} {self.currency}"
+
+
+def sum_money(items: list[Money], currency: str) -> Money:
+    total = Money.zero(currency)
+    for item in items:
+        total += item
+    return total

@@ -1,0 +1,187 @@
+"""Orders, their lines, and the one table of allowed status transitions."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from domain.errors import DomainError, IllegalTransition
+from domain.i18n import N_
+from domain.money import Money, sum_money
+
+
+class OrderStatus(StrEnum):
+    PLACED = "placed"
+    AWAITING_PAYMENT = "awaiting_payment"
+    PAID = "paid"
+    INVOICED = "invoiced"
+    ALLOCATED = "allocated"
+    PICKING = "picking"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    ON_HOLD = "on_hold"
+
+
+S = OrderStatus
+
+# The whole order lifecycle. Cancelling is possible until picking starts; an order on hold
+# resumes only to the status it was held from (see ``Order.transition``) or is cancelled.
+ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.PLACED: frozenset({S.AWAITING_PAYMENT, S.INVOICED, S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),
+    S.AWAITING_PAYMENT: frozenset({S.PAID, S.CANCELLED, S.ON_HOLD}),
+    S.PAID: frozenset({S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),
+    S.INVOICED: frozenset({S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),
+    S.ALLOCATED: frozenset({S.PICKING, S.CANCELLED, S.ON_HOLD}),
+    S.PICKING: frozenset({S.PACKED, S.ON_HOLD}),
+    S.PACKED: frozenset({S.SHIPPED, S.ON_HOLD}),
+    S.SHIPPED: frozenset({S.DELIVERED, S.ON_HOLD}),
+    S.DELIVERED: frozenset({S.COMPLETED}),
+    S.COMPLETED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.ON_HOLD: frozenset(
+        {S.PLACED, S.AWAITING_PAYMENT, S.PAID, S.INVOICED, S.ALLOCATED, S.PICKING, S.PACKED, S.SHIPPED, S.CANCELLED}
+    ),
+}
+
+CANCELLABLE_BY_CUSTOMER = frozenset({S.PLACED, S.AWAITING_PAYMENT, S.PAID, S.INVOICED, S.ALLOCATED})
+
+
+class ReturnStatus(StrEnum):
+    REQUESTED = "return_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RECEIVED = "received"
+    REFUNDED = "refunded"
+    EXCHANGED = "exchanged"
+
+
+R = ReturnStatus
+RETURN_TRANSITIONS: dict[ReturnStatus, frozenset[ReturnStatus]] = {
+    R.REQUESTED: frozenset({R.APPROVED, R.REJECTED}),
+    R.APPROVED: frozenset({R.RECEIVED}),
+    R.REJECTED: frozenset(),
+    R.RECEIVED: frozenset({R.REFUNDED, R.EXCHANGED}),
+    R.REFUNDED: frozenset(),
+    R.EXCHANGED: frozenset(),
+}
+
+
+class EmptyOrder(DomainError):
+    key = N_("An order needs at least one line.")
+
+
+def check_return_transition(current: ReturnStatus, target: ReturnStatus) -> None:
+    if target not in RETURN_TRANSITIONS[current]:
+        raise IllegalTransition(current=current.value, target=target.value)
+
+
+# Crockford-style alphabet without look-alikes (0/O, 1/I/L) and without vowels that spell words.
+CODE_ALPHABET = "23456789BCDFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 8
+
+
+def new_order_code(choice: Callable[[str], str] = secrets.choice) -> str:
+    """Random, not sequential: 28^8 ≈ 3.8e11 codes, so guessing another customer's is hopeless."""
+    return "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_order_code(text: str) -> str:
+    return text.strip().upper().replace("-", "").replace(" ", "").lstrip("#")
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    product_id: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Money
+    id: int | None = None
+
+    @property
+    def total(self) -> Money:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    at: datetime
+    actor: str  # "customer:42", "staff:7", "system"
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class Order:
+    code: str
+    customer_id: int
+    currency: str
+    lines: list[OrderLine]
+    status: OrderStatus = S.PLACED
+    shipping: Money | None = None
+    fx_rate: str = "1"  # order currency per base currency at placement; kept for history
+    flags: frozenset[str] = frozenset()
+    held_from: OrderStatus | None = None
+    created_at: datetime | None = None
+    history: list[HistoryEntry] = field(default_factory=list)
+    id: int | None = None
+
+    @classmethod
+    def place(
+        cls,
+        *,
+        code: str,
+        customer_id: int,
+        currency: str,
+        lines: list[OrderLine],
+        now: datetime,
+        actor: str,
+        shipping: Money | None = None,
+        fx_rate: str = "1",
+    ) -> Order:
+        if not lines:
+            raise EmptyOrder()
+        order = cls(
+            code=code,
+            customer_id=customer_id,
+            currency=currency,
+            lines=list(lines),
+            shipping=shipping,
+            fx_rate=fx_rate,
+            created_at=now,
+        )
+        _ = order.total  # raises CurrencyMismatch if a line is not in the order currency
+        order.history.append(HistoryEntry(now, actor, None, S.PLACED, "placed"))
+        return order
+
+    @property
+    def subtotal(self) -> Money:
+        return sum_money([line.total for line in self.lines], self.currency)
+
+    @property
+    def total(self) -> Money:
+        shipping = self.shipping or Money.zero(self.currency)
+        return self.subtotal + shipping
+
+    def can_transition(self, target: OrderStatus) -> bool:
+        if target not in ORDER_TRANSITIONS[self.status]:
+            return False
+        if self.status is S.ON_HOLD and target is not S.CANCELLED:
+            return target == self.held_from
+        return True
+
+    def transition(self, target: OrderStatus, *, now: datetime, actor: str, reason: str = "") -> HistoryEntry:
+        if not self.can_transition(target):
+            raise IllegalTransition(current=self.status.value, target=target.value)
+        entry = HistoryEntry(now, actor, self.status, target, reason)
+        self.held_from = self.status if target is S.ON_HOLD else None
+        self.status = target
+        self.history.append(entry)
+        return entry

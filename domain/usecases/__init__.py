@@ -1,0 +1,1 @@
+"""Use cases: one business transaction each (``async with uow: ... await uow.commit()``)."""

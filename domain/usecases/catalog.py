@@ -1,0 +1,90 @@
+"""Browsing the catalog: categories, pages of products, product cards with availability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.catalog import Category, Product, normalize_sku
+from domain.errors import DomainError, NotFound
+from domain.money import Money
+from domain.ports import UnitOfWork
+
+LOW_STOCK_THRESHOLD = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCard:
+    product: Product
+    price: Money | None
+    available: int
+
+    @property
+    def in_stock(self) -> bool:
+        return self.available > 0
+
+    @property
+    def is_low(self) -> bool:
+        return 0 < self.available <= LOW_STOCK_THRESHOLD
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogPage:
+    category: Category
+    cards: list[ProductCard]
+    page: int
+    pages: int
+    total: int
+
+
+def _price_for(product: Product, currency: str, fallback_currency: str) -> Money | None:
+    return product.price_in(currency) or product.price_in(fallback_currency)
+
+
+async def _cards(uow: UnitOfWork, products: list[Product], currency: str, fallback: str) -> list[ProductCard]:
+    ids = [p.id for p in products if p.id is not None]
+    available: dict[int, int] = dict.fromkeys(ids, 0)
+    for level in await uow.stock.levels(ids):
+        available[level.product_id] += max(level.available, 0)
+    return [ProductCard(p, _price_for(p, currency, fallback), available.get(p.id or 0, 0)) for p in products]
+
+
+async def list_categories(uow: UnitOfWork) -> list[Category]:
+    async with uow:
+        return await uow.products.categories()
+
+
+async def browse_category(
+    uow: UnitOfWork, *, category_id: int, page: int, page_size: int, currency: str, fallback_currency: str
+) -> CatalogPage:
+    async with uow:
+        category = await uow.products.category(category_id)
+        if category is None:
+            raise NotFound()
+        page = max(page, 0)
+        products, total = await uow.products.in_category(category_id, page * page_size, page_size)
+        pages = max((total + page_size - 1) // page_size, 1)
+        if page >= pages:
+            raise NotFound()
+        cards = await _cards(uow, products, currency, fallback_currency)
+        return CatalogPage(category, cards, page, pages, total)
+
+
+async def product_card(uow: UnitOfWork, *, product_id: int, currency: str, fallback_currency: str) -> ProductCard:
+    async with uow:
+        product = await uow.products.get(product_id)
+        if product is None or not product.active:
+            raise NotFound()
+        return (await _cards(uow, [product], currency, fallback_currency))[0]
+
+
+async def product_card_by_sku(uow: UnitOfWork, *, sku: str, currency: str, fallback_currency: str) -> ProductCard:
+    """Deep links and typed SKUs: an unknown or malformed SKU is simply not found."""
+    try:
+        normalized = normalize_sku(sku)
+    except DomainError:
+        raise NotFound() from None
+    async with uow:
+        product = await uow.products.get_by_sku(normalized)
+        if product is None or not product.active:
+            raise NotFound()
+        return (await _cards(uow, [product], currency, fallback_currency))[0]

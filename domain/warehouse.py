@@ -1,0 +1,52 @@
+"""Warehouses, zones and bins.
+
+Bin codes follow ``ZONE-AISLE-RACK-LEVEL`` (e.g. ``A-03-12-2``); the zone is the first
+segment, so zone picking and walking order can be derived from the code alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from domain.errors import DomainError
+from domain.i18n import N_
+
+
+class InvalidBinCode(DomainError):
+    key = N_("{code} is not a bin code of the form ZONE-AISLE-RACK-LEVEL.")
+
+
+BIN_PATTERN = re.compile(r"^([A-Z0-9]{1,8})-(\d{1,3})-(\d{1,3})-(\d{1,2})$")
+DEFAULT_BIN = "MAIN-0-0-0"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class BinCode:
+    zone: str
+    aisle: int
+    rack: int
+    level: int
+
+    @classmethod
+    def parse(cls, code: str) -> BinCode:
+        match = BIN_PATTERN.match(code.strip().upper())
+        if not match:
+            raise InvalidBinCode(code=code)
+        zone, aisle, rack, level = match.groups()
+        return cls(zone, int(aisle), int(rack), int(level))
+
+    def __str__(self) -> str:
+        return f"{self.zone}-{self.aisle:02d}-{self.rack:02d}-{self.level}"
+
+
+@dataclass(slots=True)
+class Warehouse:
+    code: str
+    name: str
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    is_pickup_point: bool = False
+    zones: tuple[str, ...] = field(default_factory=tuple)
+    id: int | None = None

@@ -1,0 +1,157 @@
+"""Catalog screens: categories → pages of products → product card."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.rendering import Renderer
+from domain.customers import Customer
+from domain.usecases.catalog import (
+    CatalogPage,
+    browse_category,
+    list_categories,
+    product_card,
+    product_card_by_sku,
+)
+from handlers.menu import CATALOG_BUTTON
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+
+class CategoryList(CallbackData, prefix="cats"):
+    pass
+
+
+class CategoryPageCb(CallbackData, prefix="cp"):
+    category_id: int
+    page: int
+
+
+class ProductCb(CallbackData, prefix="pv"):
+    product_id: int
+    category_id: int
+    page: int
+
+
+def _currency(customer: Customer, default_currency: str) -> str:
+    return customer.currency or default_currency
+
+
+async def _categories_view(uow: SqlUnitOfWork, renderer: Renderer) -> tuple[str, InlineKeyboardMarkup]:
+    categories = await list_categories(uow)
+    builder = InlineKeyboardBuilder()
+    for category in categories:
+        builder.button(
+            text=f"{category.name} ({category.product_count})",
+            callback_data=CategoryPageCb(category_id=category.id, page=0),
+        )
+    builder.adjust(2)
+    return renderer.render("categories.html.j2", categories=categories), builder.as_markup()
+
+
+def _page_keyboard(page: CatalogPage) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for card in page.cards:
+        assert card.product.id is not None
+        builder.button(
+            text=card.product.name[:60],
+            callback_data=ProductCb(product_id=card.product.id, category_id=page.category.id, page=page.page),
+        )
+    builder.adjust(1)
+    nav = InlineKeyboardBuilder()
+    if page.page > 0:
+        nav.button(text=_("◀ Previous"), callback_data=CategoryPageCb(category_id=page.category.id, page=page.page - 1))
+    if page.page + 1 < page.pages:
+        nav.button(text=_("Next ▶"), callback_data=CategoryPageCb(category_id=page.category.id, page=page.page + 1))
+    nav.button(text=_("⬆ Categories"), callback_data=CategoryList())
+    builder.attach(nav)
+    return builder.as_markup()
+
+
+def _card_keyboard(category_id: int, page: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("⬅ Back to the list"), callback_data=CategoryPageCb(category_id=category_id, page=page))
+    return builder.as_markup()
+
+
+@router.message(Command("catalog"))
+@router.message(F.text == CATALOG_BUTTON)
+async def show_categories(message: Message, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+    text, keyboard = await _categories_view(uow, renderer)
+    await message.answer(text, reply_markup=keyboard)
+
+
+@router.callback_query(CategoryList.filter())
+async def back_to_categories(query: CallbackQuery, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+    text, keyboard = await _categories_view(uow, renderer)
+    await _replace(query, text, keyboard)
+
+
+@router.callback_query(CategoryPageCb.filter())
+async def show_category_page(
+    query: CallbackQuery,
+    callback_data: CategoryPageCb,
+    uow: SqlUnitOfWork,
+    customer: Customer,
+    renderer: Renderer,
+    default_currency: str,
+    catalog_page_size: int,
+) -> None:
+    page = await browse_category(
+        uow,
+        category_id=callback_data.category_id,
+        page=callback_data.page,
+        page_size=catalog_page_size,
+        currency=_currency(customer, default_currency),
+        fallback_currency=default_currency,
+    )
+    await _replace(query, renderer.render("category_page.html.j2", page=page), _page_keyboard(page))
+
+
+@router.callback_query(ProductCb.filter())
+async def show_product(
+    query: CallbackQuery,
+    callback_data: ProductCb,
+    uow: SqlUnitOfWork,
+    customer: Customer,
+    renderer: Renderer,
+    default_currency: str,
+) -> None:
+    card = await product_card(
+        uow, product_id=callback_data.product_id,
+        currency=_currency(customer, default_currency), fallback_currency=default_currency,
+    )  # fmt: skip
+    await _replace(
+        query,
+        renderer.render("product_card.html.j2", card=card),
+        _card_keyboard(callback_data.category_id, callback_data.page),
+    )
+
+
+async def show_product_by_sku(
+    message: Message, sku: str, customer: Customer, renderer: Renderer, uow: SqlUnitOfWork, default_currency: str
+) -> None:
+    """Deep link ``/start p_<SKU>`` opens the product card directly."""
+    card = await product_card_by_sku(
+        uow, sku=sku, currency=_currency(customer, default_currency), fallback_currency=default_currency
+    )
+    await message.answer(
+        renderer.render("product_card.html.j2", card=card),
+        reply_markup=_card_keyboard(card.product.category_id or 0, 0),
+    )
+
+
+async def _replace(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup) -> None:
+    """Edit the message the button belongs to; fall back to a new message when it is gone."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=keyboard)
+    elif query.from_user:
+        assert query.bot is not None
+        await query.bot.send_message(query.from_user.id, text, reply_markup=keyboard)

@@ -1,0 +1,42 @@
+"""Last line of defence: domain errors become a polite, translated reply; anything else
+is logged with its update and the person is told, in their language, to try again."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Router
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.i18n import locale_for
+from domain.errors import DomainError, NotFound
+
+router = Router(name=__name__)
+log = logging.getLogger(__name__)
+
+
+def domain_message(error: DomainError) -> str:
+    """Translate the error's message key and fill in its parameters."""
+    return _(error.key).format(**error.params) if error.params else _(error.key)
+
+
+@router.errors()
+async def on_error(event: ErrorEvent, i18n: I18n, **data: Any) -> None:
+    error = event.exception
+    if not isinstance(error, DomainError):
+        log.exception("update %s failed", event.update.update_id, exc_info=error)
+    locale = locale_for(data.get("customer"), data.get("event_from_user"), i18n.default_locale)
+    with i18n.context(), i18n.use_locale(locale):
+        if isinstance(error, NotFound) and event.update.callback_query:
+            text = _("This item is no longer available. Please open the menu again.")
+        elif isinstance(error, DomainError):
+            text = domain_message(error)
+        else:
+            text = _("Sorry, something went wrong on our side. Please try again in a minute.")
+        if event.update.callback_query:
+            await event.update.callback_query.answer(text[:200], show_alert=True)
+        elif event.update.message:
+            await event.update.message.answer(text)

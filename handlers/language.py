@@ -1,0 +1,59 @@
+"""/language: choose the language the bot speaks; remembered on the customer."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.rendering import Renderer
+from domain.customers import Customer
+from domain.usecases.customers import set_language
+from handlers.menu import LANGUAGE_BUTTON, main_menu
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+# Language names are shown in their own language, so they are not translated.
+LANGUAGE_NAMES = {"en": "🇬🇧 English", "ru": "🇷🇺 Русский"}
+
+
+class LanguageChoice(CallbackData, prefix="lang"):
+    code: str
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=name, callback_data=LanguageChoice(code=code).pack())]
+            for code, name in LANGUAGE_NAMES.items()
+        ]
+    )
+
+
+@router.message(Command("language"))
+@router.message(F.text == LANGUAGE_BUTTON)
+async def ask_language(message: Message) -> None:
+    await message.answer(_("Choose your language:"), reply_markup=language_keyboard())
+
+
+@router.callback_query(LanguageChoice.filter())
+async def choose_language(
+    query: CallbackQuery,
+    callback_data: LanguageChoice,
+    uow: SqlUnitOfWork,
+    customer: Customer,
+    i18n: I18n,
+    renderer: Renderer,
+) -> None:
+    updated = await set_language(uow, telegram_id=customer.telegram_id, language=callback_data.code)
+    with i18n.use_locale(updated.language or i18n.default_locale):
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.edit_text(_("Language: {language}").format(language=LANGUAGE_NAMES[callback_data.code]))
+            await query.message.answer(
+                renderer.render("start.html.j2", name=customer.first_name), reply_markup=main_menu()
+            )

@@ -1,0 +1,36 @@
+"""/start: greet by name in the customer's language, show the main menu; deep links."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.types import Message
+
+from bot.rendering import Renderer
+from domain.customers import Customer
+from handlers.catalog import show_product_by_sku
+from handlers.menu import main_menu
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+
+@router.message(CommandStart(deep_link=True))
+async def start_with_link(
+    message: Message,
+    command: CommandObject,
+    customer: Customer,
+    renderer: Renderer,
+    uow: SqlUnitOfWork,
+    default_currency: str,
+) -> None:
+    payload = command.args or ""
+    if payload.startswith("p_"):
+        await show_product_by_sku(message, payload[2:], customer, renderer, uow, default_currency)
+        return
+    await start(message, customer, renderer)
+
+
+@router.message(CommandStart())
+async def start(message: Message, customer: Customer, renderer: Renderer) -> None:
+    await message.answer(renderer.render("start.html.j2", name=customer.first_name), reply_markup=main_menu())

@@ -1,0 +1,548 @@
+"""Repositories: SQL in, domain objects out. They never commit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.catalog import Category, Dimensions, Product
+from domain.customers import Address, Customer, Role, StaffMember
+from domain.errors import IllegalTransition, InsufficientStock
+from domain.fx import FxRate
+from domain.money import Money
+from domain.orders import HistoryEntry, Order, OrderLine, OrderStatus
+from domain.stock import Reservation, ReservationKind, StockDrift, StockInvariantBroken, StockLevel
+from domain.warehouse import BinCode, Warehouse
+from storage import models as m
+
+
+class SqlCustomers:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    @staticmethod
+    def _to_domain(row: m.CustomerRow, addresses: Sequence[m.AddressRow]) -> Customer:
+        return Customer(
+            telegram_id=row.telegram_id,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            username=row.username,
+            phone=row.phone,
+            language=row.language,
+            currency=row.currency,
+            is_business=row.is_business,
+            is_vip=row.is_vip,
+            unreachable=row.unreachable,
+            addresses=[Address(a.text, a.latitude, a.longitude, a.id) for a in addresses],
+            created_at=row.created_at,
+            id=row.id,
+        )
+
+    async def get_by_telegram_id(self, telegram_id: int) -> Customer | None:
+        row = await self.s.scalar(select(m.CustomerRow).where(m.CustomerRow.telegram_id == telegram_id))
+        if row is None:
+            return None
+        addresses = (await self.s.scalars(select(m.AddressRow).where(m.AddressRow.customer_id == row.id))).all()
+        return self._to_domain(row, addresses)
+
+    def _fields(self, c: Customer) -> dict[str, object]:
+        return {
+            "telegram_id": c.telegram_id,
+            "first_name": c.first_name,
+            "last_name": c.last_name,
+            "username": c.username,
+            "phone": c.phone,
+            "language": c.language,
+            "currency": c.currency,
+            "is_business": c.is_business,
+            "is_vip": c.is_vip,
+            "unreachable": c.unreachable,
+        }
+
+    async def add(self, customer: Customer) -> Customer:
+        row = m.CustomerRow(**self._fields(customer), created_at=customer.created_at)
+        self.s.add(row)
+        await self.s.flush()
+        customer.id = row.id
+        await self._sync_addresses(customer)
+        return customer
+
+    async def update(self, customer: Customer) -> None:
+        await self.s.execute(
+            update(m.CustomerRow).where(m.CustomerRow.id == customer.id).values(**self._fields(customer))
+        )
+        await self._sync_addresses(customer)
+
+    async def _sync_addresses(self, customer: Customer) -> None:
+        for address in customer.addresses:
+            if address.id is None:
+                row = m.AddressRow(
+                    customer_id=customer.id, text=address.text, latitude=address.latitude, longitude=address.longitude
+                )
+                self.s.add(row)
+                await self.s.flush()
+                address.id = row.id
+
+
+class SqlStaff:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def get(self, telegram_id: int) -> StaffMember | None:
+        row = await self.s.scalar(select(m.StaffRow).where(m.StaffRow.telegram_id == telegram_id))
+        if row is None:
+            return None
+        return StaffMember(row.telegram_id, Role(row.role), row.warehouse_code, row.id)
+
+    async def put(self, member: StaffMember) -> None:
+        row = await self.s.scalar(select(m.StaffRow).where(m.StaffRow.telegram_id == member.telegram_id))
+        if row is None:
+            row = m.StaffRow(telegram_id=member.telegram_id, role=member.role.value)
+            self.s.add(row)
+        row.role = member.role.value
+        row.warehouse_code = member.warehouse_code
+        await self.s.flush()
+        member.id = row.id
+
+
+class SqlProducts:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def _prices(self, product_ids: Sequence[int]) -> dict[int, dict[str, Money]]:
+        prices: dict[int, dict[str, Money]] = defaultdict(dict)
+        if product_ids:
+            rows = await self.s.scalars(select(m.ProductPriceRow).where(m.ProductPriceRow.product_id.in_(product_ids)))
+            for p in rows:
+                prices[p.product_id][p.currency] = Money(p.amount_minor, p.currency)
+        return prices
+
+    @staticmethod
+    def _to_domain(row: m.ProductRow, category: str, prices: dict[str, Money]) -> Product:
+        dims = (row.length_mm, row.width_mm, row.height_mm)
+        return Product(
+            sku=row.sku,
+            name=row.name,
+            category=category,
+            category_id=row.category_id,
+            prices=prices,
+            barcode=row.barcode,
+            description=row.description,
+            weight_g=row.weight_g,
+            dimensions=Dimensions(*dims) if all(d is not None for d in dims) else None,  # type: ignore[arg-type]
+            photo_file_id=row.photo_file_id,
+            active=row.active,
+            id=row.id,
+        )
+
+    async def _many(self, rows: Sequence[m.ProductRow]) -> list[Product]:
+        prices = await self._prices([r.id for r in rows])
+        names = await self._category_names({r.category_id for r in rows})
+        return [self._to_domain(r, names[r.category_id], prices.get(r.id, {})) for r in rows]
+
+    async def _category_names(self, ids: set[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        rows = await self.s.execute(select(m.CategoryRow.id, m.CategoryRow.name).where(m.CategoryRow.id.in_(ids)))
+        return {cid: name for cid, name in rows.tuples()}
+
+    async def _category_id(self, name: str) -> int:
+        category_id = await self.s.scalar(select(m.CategoryRow.id).where(m.CategoryRow.name == name))
+        if category_id is None:
+            row = m.CategoryRow(name=name)
+            self.s.add(row)
+            await self.s.flush()
+            category_id = row.id
+        return category_id
+
+    async def get(self, product_id: int) -> Product | None:
+        row = await self.s.get(m.ProductRow, product_id)
+        return (await self._many([row]))[0] if row else None
+
+    async def get_by_sku(self, sku: str) -> Product | None:
+        row = await self.s.scalar(select(m.ProductRow).where(m.ProductRow.sku == sku))
+        return (await self._many([row]))[0] if row else None
+
+    async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
+        if not skus:
+            return {}
+        rows = await self.s.execute(select(m.ProductRow.sku, m.ProductRow.id).where(m.ProductRow.sku.in_(skus)))
+        return {sku: pid for sku, pid in rows.tuples()}
+
+    async def upsert(self, product: Product) -> Product:
+        category_id = await self._category_id(product.category)
+        row = await self.s.scalar(select(m.ProductRow).where(m.ProductRow.sku == product.sku))
+        if row is None:
+            row = m.ProductRow(sku=product.sku)
+            self.s.add(row)
+        row.name = product.name
+        row.category_id = product.category_id = category_id
+        row.barcode = product.barcode
+        row.description = product.description
+        row.weight_g = product.weight_g
+        dims = product.dimensions
+        row.length_mm, row.width_mm, row.height_mm = (
+            (dims.length_mm, dims.width_mm, dims.height_mm) if dims else (None, None, None)
+        )
+        if product.photo_file_id:
+            row.photo_file_id = product.photo_file_id
+        row.active = product.active
+        await self.s.flush()
+        product.id = row.id
+        for price in product.prices.values():
+            existing = await self.s.get(m.ProductPriceRow, (row.id, price.currency))
+            if existing is None:
+                self.s.add(m.ProductPriceRow(product_id=row.id, currency=price.currency, amount_minor=price.amount))
+            else:
+                existing.amount_minor = price.amount
+        await self.s.flush()
+        return product
+
+    async def categories(self) -> list[Category]:
+        c, p = m.CategoryRow, m.ProductRow
+        rows = await self.s.execute(
+            select(c.id, c.name, func.count(p.id))
+            .join(p, p.category_id == c.id)
+            .where(p.active.is_(True))
+            .group_by(c.id, c.name)
+            .order_by(c.name)
+        )
+        return [Category(cid, name, n) for cid, name, n in rows.tuples()]
+
+    async def category(self, category_id: int) -> Category | None:
+        row = await self.s.get(m.CategoryRow, category_id)
+        return Category(row.id, row.name, 0) if row else None
+
+    async def in_category(self, category_id: int, offset: int, limit: int) -> tuple[list[Product], int]:
+        where = (m.ProductRow.category_id == category_id, m.ProductRow.active.is_(True))
+        total = await self.s.scalar(select(func.count()).select_from(m.ProductRow).where(*where)) or 0
+        rows = (
+            await self.s.scalars(
+                select(m.ProductRow)
+                .where(*where)
+                .order_by(m.ProductRow.name, m.ProductRow.id)
+                .offset(offset)
+                .limit(limit)
+            )
+        ).all()
+        return await self._many(rows), total
+
+
+class SqlWarehouses:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def _zones(self, warehouse_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        rows = await self.s.execute(
+            select(m.BinRow.warehouse_id, m.BinRow.zone)
+            .where(m.BinRow.warehouse_id.in_(warehouse_ids))
+            .distinct()
+            .order_by(m.BinRow.zone)
+        )
+        zones: dict[int, list[str]] = defaultdict(list)
+        for wid, zone in rows.tuples():
+            zones[wid].append(zone)
+        return {wid: tuple(z) for wid, z in zones.items()}
+
+    @staticmethod
+    def _to_domain(row: m.WarehouseRow, zones: tuple[str, ...]) -> Warehouse:
+        return Warehouse(
+            row.code, row.name, row.address, row.latitude, row.longitude, row.is_pickup_point, zones, row.id
+        )
+
+    async def get_by_code(self, code: str) -> Warehouse | None:
+        row = await self.s.scalar(select(m.WarehouseRow).where(m.WarehouseRow.code == code))
+        if row is None:
+            return None
+        return self._to_domain(row, (await self._zones([row.id])).get(row.id, ()))
+
+    async def ids_by_code(self, codes: Sequence[str]) -> dict[str, int]:
+        if not codes:
+            return {}
+        rows = await self.s.execute(
+            select(m.WarehouseRow.code, m.WarehouseRow.id).where(m.WarehouseRow.code.in_(codes))
+        )
+        return {code: wid for code, wid in rows.tuples()}
+
+    async def upsert(self, warehouse: Warehouse) -> Warehouse:
+        row = await self.s.scalar(select(m.WarehouseRow).where(m.WarehouseRow.code == warehouse.code))
+        if row is None:
+            row = m.WarehouseRow(code=warehouse.code)
+            self.s.add(row)
+        row.name = warehouse.name
+        row.address = warehouse.address
+        row.latitude = warehouse.latitude
+        row.longitude = warehouse.longitude
+        row.is_pickup_point = warehouse.is_pickup_point
+        await self.s.flush()
+        warehouse.id = row.id
+        return warehouse
+
+    async def all(self) -> list[Warehouse]:
+        rows = (await self.s.scalars(select(m.WarehouseRow).order_by(m.WarehouseRow.code))).all()
+        zones = await self._zones([r.id for r in rows])
+        return [self._to_domain(r, zones.get(r.id, ())) for r in rows]
+
+
+class SqlStock:
+    """Counters change only through conditional UPDATEs whose row count decides success:
+    correct under concurrency on SQLite (no SELECT ... FOR UPDATE) and PostgreSQL alike."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def levels(self, product_ids: Sequence[int]) -> list[StockLevel]:
+        if not product_ids:
+            return []
+        rows = await self.s.scalars(select(m.StockRow).where(m.StockRow.product_id.in_(product_ids)))
+        return [StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved) for r in rows]
+
+    async def _conditional(self, product_id: int, warehouse_id: int, condition: object, **values: object) -> bool:
+        t = m.StockRow
+        result = await self.s.execute(
+            update(t)
+            .where(t.product_id == product_id, t.warehouse_id == warehouse_id, condition)  # type: ignore[arg-type]
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def try_reserve(self, product_id: int, warehouse_id: int, quantity: int) -> bool:
+        t = m.StockRow
+        return await self._conditional(
+            product_id, warehouse_id, t.on_hand - t.reserved >= quantity, reserved=t.reserved + quantity
+        )
+
+    async def release(self, product_id: int, warehouse_id: int, quantity: int) -> None:
+        t = m.StockRow
+        if not await self._conditional(
+            product_id, warehouse_id, t.reserved >= quantity, reserved=t.reserved - quantity
+        ):
+            raise StockInvariantBroken()
+
+    async def commit(self, product_id: int, warehouse_id: int, quantity: int) -> None:
+        t = m.StockRow
+        ok = await self._conditional(
+            product_id, warehouse_id, t.reserved >= quantity,
+            reserved=t.reserved - quantity, on_hand=t.on_hand - quantity,
+        )  # fmt: skip
+        if not ok:
+            raise StockInvariantBroken()
+
+    async def _bin_id(self, warehouse_id: int, bin_code: str) -> int:
+        code = str(BinCode.parse(bin_code))
+        bin_id = await self.s.scalar(
+            select(m.BinRow.id).where(m.BinRow.warehouse_id == warehouse_id, m.BinRow.code == code)
+        )
+        if bin_id is None:
+            row = m.BinRow(warehouse_id=warehouse_id, code=code, zone=BinCode.parse(code).zone)
+            self.s.add(row)
+            await self.s.flush()
+            bin_id = row.id
+        return bin_id
+
+    async def _ensure_counter(self, product_id: int, warehouse_id: int) -> None:
+        if await self.s.get(m.StockRow, (product_id, warehouse_id)) is None:
+            self.s.add(m.StockRow(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0))
+            await self.s.flush()
+
+    async def set_bin_quantity(
+        self, product_id: int, warehouse_id: int, bin_code: str, quantity: int, reason: str, actor: str, at: datetime
+    ) -> int:
+        """Set a bin's count; the warehouse counter moves by the same delta, refused if it
+        would drop below what is reserved. Returns the delta (recorded as a movement)."""
+        bin_id = await self._bin_id(warehouse_id, bin_code)
+        await self._ensure_counter(product_id, warehouse_id)
+        current = await self.s.get(m.BinStockRow, (product_id, bin_id))
+        delta = quantity - (current.quantity if current else 0)
+        if delta == 0:
+            return 0
+        t = m.StockRow
+        if not await self._conditional(
+            product_id, warehouse_id, t.on_hand + delta >= t.reserved, on_hand=t.on_hand + delta
+        ):
+            level = await self.levels([product_id])
+            available = sum(lv.available for lv in level if lv.warehouse_id == warehouse_id)
+            raise InsufficientStock(available=max(available, 0))
+        if current is None:
+            self.s.add(m.BinStockRow(product_id=product_id, bin_id=bin_id, quantity=quantity))
+        else:
+            current.quantity = quantity
+        self.s.add(
+            m.InventoryMovementRow(
+                product_id=product_id, warehouse_id=warehouse_id, bin_id=bin_id,
+                delta=delta, reason=reason, actor=actor, at=at,
+            )
+        )  # fmt: skip
+        await self.s.flush()
+        return delta
+
+    async def add_reservation(self, reservation: Reservation) -> Reservation:
+        row = m.ReservationRow(
+            product_id=reservation.product_id,
+            warehouse_id=reservation.warehouse_id,
+            quantity=reservation.quantity,
+            kind=reservation.kind.value,
+            customer_id=reservation.customer_id,
+            order_id=reservation.order_id,
+            expires_at=reservation.expires_at,
+            created_at=reservation.created_at,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        return self._reservation(row)
+
+    @staticmethod
+    def _reservation(row: m.ReservationRow) -> Reservation:
+        return Reservation(
+            row.product_id, row.warehouse_id, row.quantity, ReservationKind(row.kind),
+            row.customer_id, row.order_id, row.expires_at, row.created_at, row.id,
+        )  # fmt: skip
+
+    async def get_reservation(self, reservation_id: int) -> Reservation | None:
+        row = await self.s.get(m.ReservationRow, reservation_id)
+        return self._reservation(row) if row else None
+
+    async def delete_reservation(self, reservation_id: int) -> None:
+        await self.s.execute(delete(m.ReservationRow).where(m.ReservationRow.id == reservation_id))
+
+    async def drift(self) -> list[StockDrift]:
+        r = m.ReservationRow
+        sums = (
+            select(r.product_id, r.warehouse_id, func.sum(r.quantity).label("total"))
+            .group_by(r.product_id, r.warehouse_id)
+            .subquery()
+        )
+        t = m.StockRow
+        rows = await self.s.execute(
+            select(t.product_id, t.warehouse_id, t.reserved, func.coalesce(sums.c.total, 0))
+            .outerjoin(sums, (sums.c.product_id == t.product_id) & (sums.c.warehouse_id == t.warehouse_id))
+            .where(t.reserved != func.coalesce(sums.c.total, 0))
+        )
+        return [StockDrift(p, w, counter, int(total)) for p, w, counter, total in rows.tuples()]
+
+
+class SqlOrders:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, order: Order) -> Order:
+        now = order.created_at
+        row = m.OrderRow(
+            code=order.code,
+            customer_id=order.customer_id,
+            status=order.status.value,
+            held_from=order.held_from.value if order.held_from else None,
+            currency=order.currency,
+            subtotal_minor=order.subtotal.amount,
+            shipping_minor=order.shipping.amount if order.shipping else 0,
+            total_minor=order.total.amount,
+            fx_rate=order.fx_rate,
+            flags=",".join(sorted(order.flags)),
+            created_at=now,
+            updated_at=now,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        order.id = row.id
+        for line in order.lines:
+            self.s.add(
+                m.OrderLineRow(
+                    order_id=row.id, product_id=line.product_id, sku=line.sku, name=line.name,
+                    quantity=line.quantity, unit_price_minor=line.unit_price.amount,
+                )
+            )  # fmt: skip
+        for entry in order.history:
+            self._add_history(row.id, entry)
+        await self.s.flush()
+        return order
+
+    def _add_history(self, order_id: int, entry: HistoryEntry) -> None:
+        self.s.add(
+            m.OrderHistoryRow(
+                order_id=order_id, at=entry.at, actor=entry.actor,
+                from_status=entry.from_status.value if entry.from_status else None,
+                to_status=entry.to_status.value, reason=entry.reason,
+            )
+        )  # fmt: skip
+
+    async def get_by_code(self, code: str) -> Order | None:
+        row = await self.s.scalar(select(m.OrderRow).where(m.OrderRow.code == code))
+        if row is None:
+            return None
+        lines = (await self.s.scalars(select(m.OrderLineRow).where(m.OrderLineRow.order_id == row.id))).all()
+        history = (
+            await self.s.scalars(
+                select(m.OrderHistoryRow).where(m.OrderHistoryRow.order_id == row.id).order_by(m.OrderHistoryRow.id)
+            )
+        ).all()
+        return Order(
+            code=row.code,
+            customer_id=row.customer_id,
+            currency=row.currency,
+            lines=[
+                OrderLine(x.product_id, x.sku, x.name, x.quantity, Money(x.unit_price_minor, row.currency), x.id)
+                for x in lines
+            ],
+            status=OrderStatus(row.status),
+            shipping=Money(row.shipping_minor, row.currency),
+            fx_rate=row.fx_rate,
+            flags=frozenset(f for f in row.flags.split(",") if f),
+            held_from=OrderStatus(row.held_from) if row.held_from else None,
+            created_at=row.created_at,
+            history=[
+                HistoryEntry(
+                    h.at,
+                    h.actor,
+                    OrderStatus(h.from_status) if h.from_status else None,
+                    OrderStatus(h.to_status),
+                    h.reason,
+                )
+                for h in history
+            ],
+            id=row.id,
+        )
+
+    async def record_transition(self, order: Order, entry: HistoryEntry) -> None:
+        """Compare-and-set on the previous status, so two staff pressing buttons at once
+        cannot both move the order."""
+        result = await self.s.execute(
+            update(m.OrderRow)
+            .where(
+                m.OrderRow.id == order.id, m.OrderRow.status == (entry.from_status.value if entry.from_status else None)
+            )
+            .values(
+                status=order.status.value,
+                held_from=order.held_from.value if order.held_from else None,
+                updated_at=entry.at,
+            )
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            current = await self.s.scalar(select(m.OrderRow.status).where(m.OrderRow.id == order.id))
+            raise IllegalTransition(current=current or "?", target=entry.to_status.value)
+        assert order.id is not None
+        self._add_history(order.id, entry)
+        await self.s.flush()
+
+
+class SqlFx:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, rate: FxRate, actor: str) -> None:
+        self.s.add(m.FxRateRow(base=rate.base, quote=rate.quote, rate=rate.rate_text, set_at=rate.set_at, set_by=actor))
+        await self.s.flush()
+
+    async def latest(self, base: str, quote: str) -> FxRate | None:
+        row = await self.s.scalar(
+            select(m.FxRateRow)
+            .where(m.FxRateRow.base == base, m.FxRateRow.quote == quote)
+            .order_by(m.FxRateRow.set_at.desc(), m.FxRateRow.id.desc())
+            .limit(1)
+        )
+        return FxRate(row.base, row.quote, Decimal(row.rate), row.set_at) if row else None

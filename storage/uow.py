@@ -1,0 +1,58 @@
+"""The SQLAlchemy unit of work: one session, one transaction, one commit per use case."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories import SqlCustomers, SqlFx, SqlOrders, SqlProducts, SqlStaff, SqlStock, SqlWarehouses
+
+
+class SqlUnitOfWork:
+    """Reusable: each ``async with`` opens a fresh session; leaving without ``commit()``
+    rolls everything back, so a use case that raises leaves nothing half-written."""
+
+    customers: SqlCustomers
+    staff: SqlStaff
+    products: SqlProducts
+    warehouses: SqlWarehouses
+    stock: SqlStock
+    orders: SqlOrders
+    fx: SqlFx
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("unit of work is already in use; nest use cases by passing data, not transactions")
+        session = self._sessions()
+        self._session = session
+        self.customers = SqlCustomers(session)
+        self.staff = SqlStaff(session)
+        self.products = SqlProducts(session)
+        self.warehouses = SqlWarehouses(session)
+        self.stock = SqlStock(session)
+        self.orders = SqlOrders(session)
+        self.fx = SqlFx(session)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            await session.rollback()
+            await session.close()
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work is not open")
+        return self._session
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
