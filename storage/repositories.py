@@ -149,7 +149,7 @@ class SqlProducts:
         if not ids:
             return {}
         rows = await self.s.execute(select(m.CategoryRow.id, m.CategoryRow.name).where(m.CategoryRow.id.in_(ids)))
-        return {cid: name for cid, name in rows.tuples()}
+        return {cid: name for cid, name in rows}
 
     async def _category_id(self, name: str) -> int:
         category_id = await self.s.scalar(select(m.CategoryRow.id).where(m.CategoryRow.name == name))
@@ -172,7 +172,7 @@ class SqlProducts:
         if not skus:
             return {}
         rows = await self.s.execute(select(m.ProductRow.sku, m.ProductRow.id).where(m.ProductRow.sku.in_(skus)))
-        return {sku: pid for sku, pid in rows.tuples()}
+        return {sku: pid for sku, pid in rows}
 
     async def upsert(self, product: Product) -> Product:
         category_id = await self._category_id(product.category)
@@ -212,7 +212,7 @@ class SqlProducts:
             .group_by(c.id, c.name)
             .order_by(c.name)
         )
-        return [Category(cid, name, n) for cid, name, n in rows.tuples()]
+        return [Category(cid, name, n) for cid, name, n in rows]
 
     async def category(self, category_id: int) -> Category | None:
         row = await self.s.get(m.CategoryRow, category_id)
@@ -245,7 +245,7 @@ class SqlWarehouses:
             .order_by(m.BinRow.zone)
         )
         zones: dict[int, list[str]] = defaultdict(list)
-        for wid, zone in rows.tuples():
+        for wid, zone in rows:
             zones[wid].append(zone)
         return {wid: tuple(z) for wid, z in zones.items()}
 
@@ -267,7 +267,7 @@ class SqlWarehouses:
         rows = await self.s.execute(
             select(m.WarehouseRow.code, m.WarehouseRow.id).where(m.WarehouseRow.code.in_(codes))
         )
-        return {code: wid for code, wid in rows.tuples()}
+        return {code: wid for code, wid in rows}
 
     async def upsert(self, warehouse: Warehouse) -> Warehouse:
         row = await self.s.scalar(select(m.WarehouseRow).where(m.WarehouseRow.code == warehouse.code))
@@ -424,7 +424,7 @@ class SqlStock:
             .outerjoin(sums, (sums.c.product_id == t.product_id) & (sums.c.warehouse_id == t.warehouse_id))
             .where(t.reserved != func.coalesce(sums.c.total, 0))
         )
-        return [StockDrift(p, w, counter, int(total)) for p, w, counter, total in rows.tuples()]
+        return [StockDrift(p, w, counter, int(total)) for p, w, counter, total in rows]
 
 
 class SqlOrders:

@@ -1,0 +1,247 @@
+"""In-memory implementations of the domain ports, for fast domain tests.
+
+The unit of work snapshots its state on entry and restores it unless committed, so the
+"nothing half-written" rule is observable in unit tests too.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Self
+
+from domain.catalog import Category, Product
+from domain.customers import Customer, StaffMember
+from domain.errors import IllegalTransition, InsufficientStock
+from domain.fx import FxRate
+from domain.orders import HistoryEntry, Order
+from domain.stock import Reservation, StockDrift, StockLevel
+from domain.warehouse import BinCode, Warehouse
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@dataclass
+class State:
+    customers: dict[int, Customer] = field(default_factory=dict)
+    staff: dict[int, StaffMember] = field(default_factory=dict)
+    products: dict[int, Product] = field(default_factory=dict)
+    categories: dict[str, int] = field(default_factory=dict)
+    warehouses: dict[int, Warehouse] = field(default_factory=dict)
+    stock: dict[tuple[int, int], StockLevel] = field(default_factory=dict)
+    bins: dict[tuple[int, int, str], int] = field(default_factory=dict)  # (product, warehouse, bin) → qty
+    movements: list[tuple[int, int, str, int, str]] = field(default_factory=list)
+    reservations: dict[int, Reservation] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
+    fx: list[FxRate] = field(default_factory=list)
+    next_id: int = 1
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+
+class _Repo:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    @property
+    def st(self) -> State:
+        return self.uow.state
+
+
+class FakeCustomers(_Repo):
+    async def get_by_telegram_id(self, telegram_id: int) -> Customer | None:
+        found = self.st.customers.get(telegram_id)
+        return copy.deepcopy(found)
+
+    async def add(self, customer: Customer) -> Customer:
+        customer.id = self.st.new_id()
+        self.st.customers[customer.telegram_id] = copy.deepcopy(customer)
+        return customer
+
+    async def update(self, customer: Customer) -> None:
+        self.st.customers[customer.telegram_id] = copy.deepcopy(customer)
+
+
+class FakeStaff(_Repo):
+    async def get(self, telegram_id: int) -> StaffMember | None:
+        return self.st.staff.get(telegram_id)
+
+    async def put(self, member: StaffMember) -> None:
+        self.st.staff[member.telegram_id] = member
+
+
+class FakeProducts(_Repo):
+    async def get(self, product_id: int) -> Product | None:
+        return copy.deepcopy(self.st.products.get(product_id))
+
+    async def get_by_sku(self, sku: str) -> Product | None:
+        return copy.deepcopy(next((p for p in self.st.products.values() if p.sku == sku), None))
+
+    async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
+        return {p.sku: p.id for p in self.st.products.values() if p.sku in skus and p.id is not None}
+
+    async def upsert(self, product: Product) -> Product:
+        existing = await self.get_by_sku(product.sku)
+        product.id = existing.id if existing else self.st.new_id()
+        product.category_id = self.st.categories.setdefault(product.category, self.st.new_id())
+        if existing:
+            product.prices = {**existing.prices, **product.prices}
+        self.st.products[product.id] = copy.deepcopy(product)
+        return product
+
+    async def categories(self) -> list[Category]:
+        counts: dict[str, int] = {}
+        for p in self.st.products.values():
+            if p.active:
+                counts[p.category] = counts.get(p.category, 0) + 1
+        return [Category(self.st.categories[name], name, n) for name, n in sorted(counts.items())]
+
+    async def category(self, category_id: int) -> Category | None:
+        return next((Category(i, n, 0) for n, i in self.st.categories.items() if i == category_id), None)
+
+    async def in_category(self, category_id: int, offset: int, limit: int) -> tuple[list[Product], int]:
+        items = sorted(
+            (p for p in self.st.products.values() if p.category_id == category_id and p.active),
+            key=lambda p: (p.name, p.id),
+        )
+        return copy.deepcopy(items[offset : offset + limit]), len(items)
+
+
+class FakeWarehouses(_Repo):
+    async def get_by_code(self, code: str) -> Warehouse | None:
+        return next((w for w in self.st.warehouses.values() if w.code == code), None)
+
+    async def ids_by_code(self, codes: Sequence[str]) -> dict[str, int]:
+        return {w.code: w.id for w in self.st.warehouses.values() if w.code in codes and w.id is not None}
+
+    async def upsert(self, warehouse: Warehouse) -> Warehouse:
+        existing = await self.get_by_code(warehouse.code)
+        warehouse.id = existing.id if existing else self.st.new_id()
+        self.st.warehouses[warehouse.id] = warehouse
+        return warehouse
+
+    async def all(self) -> list[Warehouse]:
+        return sorted(self.st.warehouses.values(), key=lambda w: w.code)
+
+
+class FakeStock(_Repo):
+    async def levels(self, product_ids: Sequence[int]) -> list[StockLevel]:
+        return [lv for (p, _), lv in self.st.stock.items() if p in product_ids]
+
+    def _level(self, product_id: int, warehouse_id: int) -> StockLevel:
+        return self.st.stock.setdefault((product_id, warehouse_id), StockLevel(product_id, warehouse_id))
+
+    async def try_reserve(self, product_id: int, warehouse_id: int, quantity: int) -> bool:
+        try:
+            self.st.stock[(product_id, warehouse_id)] = self._level(product_id, warehouse_id).reserve(quantity)
+        except InsufficientStock:
+            return False
+        return True
+
+    async def release(self, product_id: int, warehouse_id: int, quantity: int) -> None:
+        self.st.stock[(product_id, warehouse_id)] = self._level(product_id, warehouse_id).release(quantity)
+
+    async def commit(self, product_id: int, warehouse_id: int, quantity: int) -> None:
+        self.st.stock[(product_id, warehouse_id)] = self._level(product_id, warehouse_id).commit(quantity)
+
+    async def set_bin_quantity(
+        self, product_id: int, warehouse_id: int, bin_code: str, quantity: int, reason: str, actor: str, at: datetime
+    ) -> int:
+        code = str(BinCode.parse(bin_code))
+        delta = quantity - self.st.bins.get((product_id, warehouse_id, code), 0)
+        self.st.stock[(product_id, warehouse_id)] = self._level(product_id, warehouse_id).adjust(delta)
+        self.st.bins[(product_id, warehouse_id, code)] = quantity
+        if delta:
+            self.st.movements.append((product_id, warehouse_id, code, delta, reason))
+        return delta
+
+    async def add_reservation(self, reservation: Reservation) -> Reservation:
+        stored = replace(reservation, id=self.st.new_id())
+        assert stored.id is not None
+        self.st.reservations[stored.id] = stored
+        return stored
+
+    async def get_reservation(self, reservation_id: int) -> Reservation | None:
+        return self.st.reservations.get(reservation_id)
+
+    async def delete_reservation(self, reservation_id: int) -> None:
+        self.st.reservations.pop(reservation_id, None)
+
+    async def drift(self) -> list[StockDrift]:
+        sums: dict[tuple[int, int], int] = {}
+        for r in self.st.reservations.values():
+            sums[(r.product_id, r.warehouse_id)] = sums.get((r.product_id, r.warehouse_id), 0) + r.quantity
+        return [
+            StockDrift(p, w, lv.reserved, sums.get((p, w), 0))
+            for (p, w), lv in self.st.stock.items()
+            if lv.reserved != sums.get((p, w), 0)
+        ]
+
+
+class FakeOrders(_Repo):
+    async def add(self, order: Order) -> Order:
+        order.id = self.st.new_id()
+        self.st.orders[order.code] = copy.deepcopy(order)
+        return order
+
+    async def get_by_code(self, code: str) -> Order | None:
+        return copy.deepcopy(self.st.orders.get(code))
+
+    async def record_transition(self, order: Order, entry: HistoryEntry) -> None:
+        stored = self.st.orders[order.code]
+        if stored.status != entry.from_status:
+            raise IllegalTransition(current=stored.status.value, target=entry.to_status.value)
+        self.st.orders[order.code] = copy.deepcopy(order)
+
+
+class FakeFx(_Repo):
+    async def add(self, rate: FxRate, actor: str) -> None:
+        self.st.fx.append(rate)
+
+    async def latest(self, base: str, quote: str) -> FxRate | None:
+        rates = [r for r in self.st.fx if (r.base, r.quote) == (base, quote)]
+        return max(rates, key=lambda r: r.set_at) if rates else None
+
+
+class FakeUnitOfWork:
+    def __init__(self, state: State | None = None) -> None:
+        self.state = state or State()
+        self.commits = 0
+        self._snapshot: State | None = None
+        self.customers = FakeCustomers(self)
+        self.staff = FakeStaff(self)
+        self.products = FakeProducts(self)
+        self.warehouses = FakeWarehouses(self)
+        self.stock = FakeStock(self)
+        self.orders = FakeOrders(self)
+        self.fx = FakeFx(self)
+
+    async def __aenter__(self) -> Self:
+        self._snapshot = copy.deepcopy(self.state)
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        if self._snapshot is not None:  # whatever was not committed is rolled back
+            self.state.__dict__.update(self._snapshot.__dict__)
+        self._snapshot = None
+
+    async def commit(self) -> None:
+        self.commits += 1
+        self._snapshot = copy.deepcopy(self.state)  # the new baseline a later rollback returns to
+
+    async def rollback(self) -> None:
+        if self._snapshot is not None:
+            self.state.__dict__.update(copy.deepcopy(self._snapshot).__dict__)

@@ -1,0 +1,150 @@
+"""Storage on SQLite and PostgreSQL: migrations, round trips, atomic use cases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.catalog import Dimensions, Product
+from domain.customers import Address, Customer, Role, StaffMember
+from domain.errors import IllegalTransition, ImportRejected
+from domain.fx import FxRate
+from domain.money import Money
+from domain.orders import Order, OrderLine, OrderStatus
+from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.orders import transition_order
+from domain.warehouse import Warehouse
+from storage import models as m
+from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def uow_for(engine: AsyncEngine) -> SqlUnitOfWork:
+    return SqlUnitOfWork(session_factory(engine))
+
+
+async def test_migrations_from_empty_match_the_models(engine: AsyncEngine) -> None:
+    def diff(connection):  # type: ignore[no-untyped-def]
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, m.Base.metadata)
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(diff) == []
+        version = await connection.scalar(select(func.count()).select_from(m.Base.metadata.tables["customers"]))
+        assert version == 0
+
+
+async def test_customer_round_trip_keeps_every_field(engine: AsyncEngine) -> None:
+    uow = uow_for(engine)
+    async with uow:
+        await uow.customers.add(
+            Customer(telegram_id=9_000_000_001, first_name="<b>&", last_name="Ø", username="u", phone="+447911123456",
+                     language="ru", currency="GBP", is_business=True, is_vip=True,
+                     addresses=[Address("1 Road", 51.5, -0.1)], created_at=NOW)
+        )  # fmt: skip
+        await uow.commit()
+    async with uow:
+        loaded = await uow.customers.get_by_telegram_id(9_000_000_001)
+        await uow.staff.put(StaffMember(42, Role.PICKER, "LON"))
+        await uow.commit()
+    assert loaded is not None
+    assert (loaded.first_name, loaded.language, loaded.is_vip, loaded.created_at) == ("<b>&", "ru", True, NOW)
+    assert loaded.addresses[0].text == "1 Road" and loaded.addresses[0].latitude == 51.5
+    async with uow:
+        staff = await uow.staff.get(42)
+    assert staff == StaffMember(42, Role.PICKER, "LON", staff.id if staff else None)
+
+
+async def test_product_prices_are_exact_and_per_currency(engine: AsyncEngine) -> None:
+    uow = uow_for(engine)
+    product = Product(sku="MUG-1", name="Mug", category="Kitchen", barcode="4006381333931", weight_g=300,
+                      dimensions=Dimensions(100, 90, 95),
+                      prices={"EUR": Money(999_999_999_999, "EUR"), "JPY": Money(1500, "JPY")})  # fmt: skip
+    async with uow:
+        await uow.products.upsert(product)
+        await uow.commit()
+    async with uow:
+        loaded = await uow.products.get_by_sku("MUG-1")
+    assert loaded is not None
+    assert loaded.prices == {"EUR": Money(999_999_999_999, "EUR"), "JPY": Money(1500, "JPY")}
+    assert loaded.dimensions == Dimensions(100, 90, 95) and loaded.category == "Kitchen"
+
+
+async def test_fx_history_keeps_the_exact_rate_text(engine: AsyncEngine) -> None:
+    uow = uow_for(engine)
+    async with uow:
+        await uow.fx.add(FxRate("USD", "RUB", Decimal("92.50"), NOW), "staff:1")
+        await uow.fx.add(FxRate("USD", "RUB", Decimal("93.123456789"), NOW.replace(hour=13)), "staff:1")
+        await uow.commit()
+    async with uow:
+        latest = await uow.fx.latest("USD", "RUB")
+    assert latest is not None and latest.rate == Decimal("93.123456789")
+
+
+async def test_order_round_trip_with_history_and_compare_and_set(engine: AsyncEngine) -> None:
+    uow = uow_for(engine)
+    async with uow:
+        customer = await uow.customers.add(Customer(telegram_id=1, first_name="A", created_at=NOW))
+        product = await uow.products.upsert(Product(sku="S", name="N", category="C", prices={"EUR": Money(450, "EUR")}))
+        order = Order.place(code="BCDFGHJK", customer_id=customer.id or 0, currency="EUR",
+                            lines=[OrderLine(product.id or 0, "S", "N", 2, Money(450, "EUR"))],
+                            now=NOW, actor="customer:1", shipping=Money(300, "EUR"))  # fmt: skip
+        await uow.orders.add(order)
+        await uow.commit()
+    clock = FakeClock(NOW)
+    await transition_order(uow_for(engine), clock, code="BCDFGHJK", target=OrderStatus.AWAITING_PAYMENT, actor="system")
+    async with uow:
+        loaded = await uow.orders.get_by_code("BCDFGHJK")
+    assert loaded is not None
+    assert loaded.total == Money(1200, "EUR") and loaded.status is OrderStatus.AWAITING_PAYMENT
+    assert [(h.from_status, h.to_status) for h in loaded.history] == [
+        (None, OrderStatus.PLACED), (OrderStatus.PLACED, OrderStatus.AWAITING_PAYMENT),
+    ]  # fmt: skip
+    stale = loaded  # another staff member's copy, loaded before the next move
+    await transition_order(uow_for(engine), clock, code="BCDFGHJK", target=OrderStatus.PAID, actor="system")
+    async with uow:
+        entry = stale.transition(OrderStatus.CANCELLED, now=NOW, actor="staff:2")
+        with pytest.raises(IllegalTransition):
+            await uow.orders.record_transition(stale, entry)
+
+
+async def test_a_failed_import_leaves_the_database_untouched(engine: AsyncEngine, clock: FakeClock) -> None:
+    uow = uow_for(engine)
+    await import_warehouses(uow, "code,name,address,latitude,longitude,pickup_point\nW1,Main,,,,\n")
+    await import_products(
+        uow, "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
+        "A,Mug,K,1,EUR,,,,,,\nB,Cup,K,1,EUR,,,,,,\n",
+    )  # fmt: skip
+    await import_stock(uow, clock, "sku,warehouse,bin,quantity\nA,W1,A-01-01-1,5\n")
+    with pytest.raises(ImportRejected):
+        await import_stock(uow, clock, "sku,warehouse,bin,quantity\nB,W1,A-01-01-1,7\nA,W1,A-01-01-1,-1\n")
+    async with uow:
+        rows = (await uow.session.execute(select(m.StockRow.on_hand))).scalars().all()
+        movements = await uow.session.scalar(select(func.count()).select_from(m.InventoryMovementRow))
+    assert rows == [5] and movements == 1
+
+
+async def test_warehouse_zones_come_from_bins(engine: AsyncEngine, clock: FakeClock) -> None:
+    uow = uow_for(engine)
+    async with uow:
+        await uow.warehouses.upsert(Warehouse("LON", "London", is_pickup_point=True))
+        await uow.commit()
+    await import_products(
+        uow, "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
+        "A,Mug,K,1,EUR,,,,,,\n",
+    )  # fmt: skip
+    await import_stock(uow, clock, "sku,warehouse,bin,quantity\nA,LON,B-01-01-1,5\nA,LON,A-02-01-1,1\n")
+    async with uow:
+        (warehouse,) = await uow.warehouses.all()
+        (level,) = await uow.stock.levels([1])
+    assert warehouse.zones == ("A", "B") and warehouse.is_pickup_point
+    assert (level.on_hand, level.reserved) == (6, 0)

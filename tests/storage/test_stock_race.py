@@ -1,0 +1,104 @@
+"""Concurrency: real concurrent tasks against real SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.catalog import Product
+from domain.customers import Customer
+from domain.errors import InsufficientStock
+from domain.money import Money
+from domain.usecases.stock import hold_stock, release_reservation, stock_drift
+from domain.warehouse import Warehouse
+from storage import models as m
+from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+
+BUYERS = 200
+LAST_UNITS = 10
+
+
+async def _shop_with_last_units(engine: AsyncEngine, clock: FakeClock) -> tuple[int, list[int]]:
+    uow = SqlUnitOfWork(session_factory(engine))
+    async with uow:
+        product = await uow.products.upsert(Product(sku="LAST", name="Last", category="C",
+                                                    prices={"EUR": Money(100, "EUR")}))  # fmt: skip
+        warehouse = await uow.warehouses.upsert(Warehouse("W1", "Main"))
+        await uow.stock.set_bin_quantity(product.id or 0, warehouse.id or 0, "A-01-01-1", LAST_UNITS, "count",
+                                         "test", clock.now())  # fmt: skip
+        customers = [
+            await uow.customers.add(Customer(telegram_id=i + 1, first_name=f"C{i}", created_at=clock.now()))
+            for i in range(BUYERS)
+        ]
+        await uow.commit()
+    return product.id or 0, [c.id or 0 for c in customers]
+
+
+async def _counters(engine: AsyncEngine) -> tuple[int, int, int]:
+    async with session_factory(engine)() as session:
+        on_hand, reserved = (await session.execute(select(m.StockRow.on_hand, m.StockRow.reserved))).one()
+        rows = await session.scalar(select(func.coalesce(func.sum(m.ReservationRow.quantity), 0)))
+    return on_hand, reserved, int(rows or 0)
+
+
+async def test_last_ten_units_go_to_exactly_ten_of_two_hundred_buyers(engine: AsyncEngine, clock: FakeClock) -> None:
+    product_id, customers = await _shop_with_last_units(engine, clock)
+    sessions = session_factory(engine)
+    start = asyncio.Event()
+    observed_available: list[int] = []
+
+    async def buyer(customer_id: int) -> bool:
+        await start.wait()
+        try:
+            await hold_stock(SqlUnitOfWork(sessions), clock, customer_id=customer_id, product_id=product_id,
+                             quantity=1, hold_minutes=30)  # fmt: skip
+        except InsufficientStock:
+            return False
+        on_hand, reserved, _ = await _counters(engine)
+        observed_available.append(on_hand - reserved)
+        return True
+
+    tasks = [asyncio.create_task(buyer(c)) for c in customers]
+    start.set()
+    results = await asyncio.gather(*tasks)
+
+    assert sum(results) == LAST_UNITS
+    assert all(available >= 0 for available in observed_available)
+    on_hand, reserved, held = await _counters(engine)
+    assert (on_hand, reserved, held) == (LAST_UNITS, LAST_UNITS, LAST_UNITS)
+    assert await stock_drift(SqlUnitOfWork(sessions)) == []
+
+
+async def test_concurrent_release_and_hold_keep_counters_equal_to_rows(engine: AsyncEngine, clock: FakeClock) -> None:
+    product_id, customers = await _shop_with_last_units(engine, clock)
+    sessions = session_factory(engine)
+    holds = [
+        await hold_stock(
+            SqlUnitOfWork(sessions), clock, customer_id=c, product_id=product_id, quantity=1, hold_minutes=30
+        )  # fmt: skip
+        for c in customers[:LAST_UNITS]
+    ]
+
+    async def release(reservation_id: int) -> None:
+        await release_reservation(SqlUnitOfWork(sessions), reservation_id=reservation_id)
+
+    async def try_hold(customer_id: int) -> bool:
+        try:
+            await hold_stock(SqlUnitOfWork(sessions), clock, customer_id=customer_id, product_id=product_id,
+                             quantity=1, hold_minutes=30)  # fmt: skip
+        except InsufficientStock:
+            return False
+        return True
+
+    outcome = await asyncio.gather(
+        *(release(h.id or 0) for h in holds[:5]), *(try_hold(c) for c in customers[LAST_UNITS : LAST_UNITS + 40])
+    )
+    won = sum(1 for r in outcome if r is True)
+    on_hand, reserved, held = await _counters(engine)
+    assert reserved == held == LAST_UNITS - 5 + won
+    assert on_hand - reserved >= 0 and won <= 5
+    assert await stock_drift(SqlUnitOfWork(sessions)) == []

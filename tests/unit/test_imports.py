@@ -1,0 +1,85 @@
+"""CSV parsing: every bad row reported with its line, nothing imported."""
+
+import pytest
+
+from domain.catalog import InvalidBarcode, normalize_barcode
+from domain.errors import ImportRejected
+from domain.imports import parse_products, parse_stock, parse_warehouses
+from domain.usecases.imports import import_products, import_stock, import_warehouses
+from tests.fakes import FakeClock, FakeUnitOfWork
+
+HEADER = "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
+
+
+def test_good_products_parse_with_exact_prices() -> None:
+    parsed, problems = parse_products(HEADER + "a-1,Mug,Kitchen,4.50,eur,,300,1,2,3,Nice\n")
+    assert problems == []
+    ((line, product),) = parsed
+    assert line == 2 and product.sku == "A-1" and product.prices["EUR"].amount == 450
+    assert product.dimensions is not None and product.dimensions.volume_mm3 == 6
+
+
+def test_every_bad_product_row_is_reported_with_its_line() -> None:
+    text = HEADER + (
+        "A-1,Mug,Kitchen,4.50,EUR,,,,,,\n"
+        "A-2,Mug,Kitchen,abc,EUR,,,,,,\n"
+        "A-1,Again,Kitchen,1,EUR,,,,,,\n"
+        "A-3,Mug,Kitchen,1.999,EUR,,,,,,\n"
+        "A-4,Mug,Kitchen,1,XYZ,,,,,,\n"
+        "A-5,Mug,Kitchen,-1,EUR,,,,,,\n"
+        "A-6,Mug,Kitchen,1,EUR,4006381333932,,,,,\n"
+        "A-7,,Kitchen,1,EUR,,,,,,\n"
+        "A-8,Mug,Kitchen,1,EUR,,-5,,,,\n"
+    )
+    _, problems = parse_products(text)
+    assert [line for line, _ in problems] == [3, 4, 5, 6, 7, 8, 9, 10]
+    reasons = dict(problems)
+    assert "duplicate SKU A-1 (first on line 2)" in reasons[4]
+    assert "not a valid amount" in reasons[3]
+    assert "currency" in reasons[6].lower()
+    assert "negative" in reasons[7]
+    assert "barcode" in reasons[8]
+
+
+def test_missing_columns_are_reported_on_the_header_line() -> None:
+    _, problems = parse_products("sku,name\nA,B\n")
+    assert problems[0][0] == 1 and "price" in problems[0][1]
+
+
+def test_warehouse_and_stock_rows_are_validated() -> None:
+    _, problems = parse_warehouses(
+        "code,name,address,latitude,longitude,pickup_point\nW1,Main,,100,0,false\nW2,Two,,1,,maybe\n"
+    )
+    assert [line for line, _ in problems] == [2, 3]
+    _, problems = parse_stock("sku,warehouse,bin,quantity\nA,W1,A-1-1-1,-3\nA,W1,NOT A BIN,1\nA,W1,,x\n")
+    assert [line for line, _ in problems] == [2, 3, 4]
+
+
+@pytest.mark.parametrize("code", ["4006381333931", "036000291452", "ABC-123"])
+def test_valid_barcodes(code: str) -> None:
+    assert normalize_barcode(code) == code
+
+
+@pytest.mark.parametrize("code", ["4006381333932", "036000291453", "", "x" * 49, "код"])
+def test_invalid_barcodes(code: str) -> None:
+    with pytest.raises(InvalidBarcode):
+        normalize_barcode(code)
+
+
+async def test_a_bad_stock_file_imports_nothing() -> None:
+    uow = FakeUnitOfWork()
+    await import_warehouses(uow, "code,name,address,latitude,longitude,pickup_point\nW1,Main,,,,\n")
+    await import_products(uow, HEADER + "A,Mug,K,1,EUR,,,,,,\n")
+    with pytest.raises(ImportRejected) as caught:
+        await import_stock(uow, FakeClock(), "sku,warehouse,bin,quantity\nA,W1,,5\nNOPE,W1,,1\nA,W9,,1\n")
+    assert caught.value.problems == [(3, "unknown SKU NOPE"), (4, "unknown warehouse W9")]
+    assert uow.state.stock == {} and uow.state.movements == []
+
+
+async def test_reimporting_products_updates_by_sku() -> None:
+    uow = FakeUnitOfWork()
+    first = await import_products(uow, HEADER + "A,Mug,K,1,EUR,,,,,,\n")
+    second = await import_products(uow, HEADER + "A,Big mug,K,2,EUR,,,,,,\nB,Cup,K,1,EUR,,,,,,\n")
+    assert (first.created, first.updated, second.created, second.updated) == (1, 0, 1, 1)
+    names = sorted(p.name for p in uow.state.products.values())
+    assert names == ["Big mug", "Cup"]

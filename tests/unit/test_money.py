@@ -1,0 +1,88 @@
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.errors import CurrencyMismatch, UnknownCurrency
+from domain.fx import FxRate, InvalidRate, parse_rate
+from domain.money import InvalidAmount, Money, sum_money
+
+
+def test_amounts_are_integer_minor_units_with_babel_precision() -> None:
+    assert Money.parse("12.50", "usd") == Money(1250, "USD")
+    assert Money.parse("1500", "JPY") == Money(1500, "JPY")
+    assert Money.parse("1.234", "KWD") == Money(1234, "KWD")
+    assert Money(1250, "USD").to_decimal() == Decimal("12.50")
+
+
+def test_more_decimals_than_the_currency_has_is_refused() -> None:
+    with pytest.raises(InvalidAmount):
+        Money.parse("1.5", "JPY")
+    with pytest.raises(InvalidAmount):
+        Money.parse("0.001", "EUR")
+
+
+@pytest.mark.parametrize("text", ["", "abc", "NaN", "Infinity", "1,5"])
+def test_garbage_is_not_an_amount(text: str) -> None:
+    with pytest.raises(InvalidAmount):
+        Money.parse(text, "EUR")
+
+
+def test_unknown_currency_is_refused() -> None:
+    with pytest.raises(UnknownCurrency):
+        Money(100, "XYZ")
+    with pytest.raises(UnknownCurrency):
+        Money(100, "EURO")
+
+
+def test_floats_are_not_money() -> None:
+    with pytest.raises(TypeError):
+        Money(1.5, "EUR")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Money(150, "EUR") * 1.5  # type: ignore[operator]
+
+
+def test_mixed_currencies_never_add_up() -> None:
+    with pytest.raises(CurrencyMismatch):
+        Money(100, "EUR") + Money(100, "USD")
+    with pytest.raises(CurrencyMismatch):
+        Money(100, "EUR") < Money(100, "USD")  # noqa: B015
+
+
+def test_line_totals_and_sums_are_exact() -> None:
+    assert Money.parse("0.10", "EUR") * 3 == Money(30, "EUR")
+    assert sum_money([Money(10, "EUR")] * 10, "EUR") == Money(100, "EUR")
+    assert sum_money([], "GBP") == Money.zero("GBP")
+
+
+def test_rounding_after_fx_is_half_even_to_the_minor_unit() -> None:
+    assert Money.from_decimal(Decimal("0.125"), "EUR") == Money(12, "EUR")
+    assert Money.from_decimal(Decimal("0.135"), "EUR") == Money(14, "EUR")
+    assert Money.from_decimal(Decimal("99.5"), "JPY") == Money(100, "JPY")
+
+
+def test_fx_rates_are_exact_decimals_and_convert_both_ways() -> None:
+    rate = FxRate("USD", "RUB", parse_rate("92.50"), datetime(2026, 1, 1, tzinfo=UTC))
+    assert rate.convert(Money.parse("10.00", "USD")) == Money.parse("925.00", "RUB")
+    assert rate.convert(Money.parse("925.00", "RUB")) == Money.parse("10.00", "USD")
+    assert rate.rate_text == "92.50"
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "abc", "inf"])
+def test_nonsense_rates_are_refused(text: str) -> None:
+    with pytest.raises(InvalidRate):
+        parse_rate(text)
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15), st.sampled_from(["EUR", "JPY", "KWD", "RUB", "GBP"]))
+def test_text_round_trip_is_lossless(amount: int, currency: str) -> None:
+    money = Money(amount, currency)
+    assert Money.parse(str(money.to_decimal()), currency) == money
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**9), max_size=30))
+def test_addition_is_associative_and_exact(amounts: list[int]) -> None:
+    total = sum_money([Money(a, "EUR") for a in amounts], "EUR")
+    assert total.amount == sum(amounts)

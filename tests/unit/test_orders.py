@@ -1,0 +1,124 @@
+from datetime import UTC, datetime
+from itertools import product
+
+import pytest
+
+from domain.errors import CurrencyMismatch, IllegalTransition
+from domain.money import Money
+from domain.orders import (
+    CODE_ALPHABET,
+    ORDER_TRANSITIONS,
+    RETURN_TRANSITIONS,
+    EmptyOrder,
+    Order,
+    OrderLine,
+    OrderStatus,
+    ReturnStatus,
+    check_return_transition,
+    new_order_code,
+    normalize_order_code,
+)
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+S = OrderStatus
+
+
+def make_order(status: OrderStatus = S.PLACED, held_from: OrderStatus | None = None) -> Order:
+    order = Order.place(
+        code="BCDFGHJK",
+        customer_id=1,
+        currency="EUR",
+        lines=[OrderLine(1, "SKU1", "Mug", 2, Money(450, "EUR"))],
+        now=NOW,
+        actor="customer:1",
+        shipping=Money(300, "EUR"),
+    )
+    order.status, order.held_from = status, held_from
+    return order
+
+
+LEGAL = [(a, b) for a, targets in ORDER_TRANSITIONS.items() for b in targets if a is not S.ON_HOLD]
+ILLEGAL = [(a, b) for a, b in product(OrderStatus, OrderStatus) if b not in ORDER_TRANSITIONS[a]]
+
+
+def test_every_status_has_a_row_in_the_transition_table() -> None:
+    assert set(ORDER_TRANSITIONS) == set(OrderStatus)
+
+
+@pytest.mark.parametrize(("current", "target"), LEGAL, ids=[f"{a}->{b}" for a, b in LEGAL])
+def test_legal_transition_is_applied_and_recorded(current: OrderStatus, target: OrderStatus) -> None:
+    order = make_order(current)
+    entry = order.transition(target, now=NOW, actor="staff:7", reason="test")
+    assert order.status is target
+    assert order.history[-1] == entry
+    assert (entry.from_status, entry.to_status, entry.actor, entry.reason) == (current, target, "staff:7", "test")
+
+
+@pytest.mark.parametrize(("current", "target"), ILLEGAL, ids=[f"{a}->{b}" for a, b in ILLEGAL])
+def test_illegal_transition_raises_and_changes_nothing(current: OrderStatus, target: OrderStatus) -> None:
+    order = make_order(current, held_from=S.PAID if current is S.ON_HOLD else None)
+    history = list(order.history)
+    with pytest.raises(IllegalTransition):
+        order.transition(target, now=NOW, actor="staff:7")
+    assert order.status is current
+    assert order.history == history
+
+
+@pytest.mark.parametrize("held_from", [s for s in ORDER_TRANSITIONS[S.ON_HOLD] if s is not S.CANCELLED])
+def test_an_order_on_hold_resumes_only_where_it_was(held_from: OrderStatus) -> None:
+    order = make_order(held_from)
+    if S.ON_HOLD not in ORDER_TRANSITIONS[held_from]:
+        pytest.skip(f"{held_from} cannot be put on hold")
+    order.transition(S.ON_HOLD, now=NOW, actor="system", reason="short pick")
+    assert order.held_from is held_from
+    for other in ORDER_TRANSITIONS[S.ON_HOLD] - {held_from, S.CANCELLED}:
+        assert not order.can_transition(other)
+    order.transition(held_from, now=NOW, actor="staff:1")
+    assert order.status is held_from
+    assert order.held_from is None
+
+
+def test_an_order_on_hold_can_be_cancelled() -> None:
+    order = make_order(S.PICKING)
+    order.transition(S.ON_HOLD, now=NOW, actor="system")
+    order.transition(S.CANCELLED, now=NOW, actor="staff:1", reason="lost stock")
+    assert order.status is S.CANCELLED
+
+
+def test_cancelling_is_impossible_once_picking_started() -> None:
+    for status in (S.PICKING, S.PACKED, S.SHIPPED, S.DELIVERED, S.COMPLETED):
+        assert not make_order(status).can_transition(S.CANCELLED)
+
+
+def test_placing_records_the_first_history_row_and_exact_totals() -> None:
+    order = make_order()
+    assert order.history[0].to_status is S.PLACED and order.history[0].from_status is None
+    assert order.subtotal == Money(900, "EUR")
+    assert order.total == Money(1200, "EUR")
+
+
+def test_an_order_needs_lines_in_its_own_currency() -> None:
+    with pytest.raises(EmptyOrder):
+        Order.place(code="X", customer_id=1, currency="EUR", lines=[], now=NOW, actor="c")
+    with pytest.raises(CurrencyMismatch):
+        Order.place(
+            code="X", customer_id=1, currency="EUR", lines=[OrderLine(1, "A", "A", 1, Money(1, "USD"))],
+            now=NOW, actor="c",
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(("current", "target"), list(product(ReturnStatus, ReturnStatus)))
+def test_return_branch_follows_its_table(current: ReturnStatus, target: ReturnStatus) -> None:
+    if target in RETURN_TRANSITIONS[current]:
+        check_return_transition(current, target)
+    else:
+        with pytest.raises(IllegalTransition):
+            check_return_transition(current, target)
+
+
+def test_order_codes_are_short_unambiguous_and_random() -> None:
+    codes = {new_order_code() for _ in range(2000)}
+    assert len(codes) == 2000
+    assert all(len(c) == 8 and set(c) <= set(CODE_ALPHABET) for c in codes)
+    assert not set("01ILOU") & set(CODE_ALPHABET)
+    assert normalize_order_code(" #bcdf-ghjk ") == "BCDFGHJK"

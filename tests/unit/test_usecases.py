@@ -1,0 +1,119 @@
+"""Use cases on in-memory fakes: the business rules without a database."""
+
+import pytest
+
+from domain.errors import InsufficientStock, NotFound
+from domain.money import Money
+from domain.orders import Order, OrderLine, OrderStatus
+from domain.usecases.catalog import browse_category, list_categories, product_card, product_card_by_sku
+from domain.usecases.customers import ensure_customer, set_language
+from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.orders import transition_order
+from domain.usecases.stock import hold_stock, release_reservation, stock_drift
+from tests.fakes import FakeClock, FakeUnitOfWork
+
+PRODUCTS = """sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description
+MUG-1,Blue mug,Kitchen,4.50,EUR,4006381333931,300,100,90,95,A mug
+MUG-2,Red mug,Kitchen,4.00,EUR,,300,,,,
+BAG-1,Tote bag,Bags,9.99,EUR,,200,,,,
+"""
+WAREHOUSES = """code,name,address,latitude,longitude,pickup_point
+LON,London,1 Dock Rd,51.5,0.02,false
+MAN,Manchester,2 Market St,53.48,-2.24,true
+"""
+STOCK = """sku,warehouse,bin,quantity
+MUG-1,LON,A-01-01-1,3
+MUG-1,MAN,S-01-01-1,5
+BAG-1,LON,B-01-02-1,1
+"""
+
+
+@pytest.fixture
+async def shop() -> FakeUnitOfWork:
+    uow = FakeUnitOfWork()
+    await import_warehouses(uow, WAREHOUSES)
+    await import_products(uow, PRODUCTS)
+    await import_stock(uow, FakeClock(), STOCK)
+    return uow
+
+
+async def test_a_new_user_is_registered_once_and_renames_are_remembered() -> None:
+    uow, clock = FakeUnitOfWork(), FakeClock()
+    first = await ensure_customer(uow, clock, telegram_id=5, first_name="Ann")
+    again = await ensure_customer(uow, clock, telegram_id=5, first_name="Ann")
+    assert first.id == again.id and uow.commits == 1
+    renamed = await ensure_customer(uow, clock, telegram_id=5, first_name="Anna", username="anna")
+    assert (renamed.first_name, renamed.username) == ("Anna", "anna") and uow.commits == 2
+
+
+async def test_language_choice_is_stored() -> None:
+    uow, clock = FakeUnitOfWork(), FakeClock()
+    await ensure_customer(uow, clock, telegram_id=5, first_name="Ann")
+    await set_language(uow, telegram_id=5, language="ru")
+    assert uow.state.customers[5].language == "ru"
+
+
+async def test_availability_is_summed_over_warehouses(shop: FakeUnitOfWork) -> None:
+    card = await product_card_by_sku(shop, sku="mug-1", currency="EUR", fallback_currency="EUR")
+    assert card.available == 8 and card.in_stock and not card.is_low
+    assert card.price == Money(450, "EUR")
+    bag = await product_card_by_sku(shop, sku="BAG-1", currency="USD", fallback_currency="EUR")
+    assert bag.is_low and bag.price == Money(999, "EUR")
+
+
+async def test_categories_and_pages(shop: FakeUnitOfWork) -> None:
+    categories = await list_categories(shop)
+    assert [(c.name, c.product_count) for c in categories] == [("Bags", 1), ("Kitchen", 2)]
+    kitchen = categories[1]
+    page = await browse_category(shop, category_id=kitchen.id, page=0, page_size=1, currency="EUR",
+                                 fallback_currency="EUR")  # fmt: skip
+    assert (page.pages, page.total, [c.product.sku for c in page.cards]) == (2, 2, ["MUG-1"])
+    with pytest.raises(NotFound):
+        await browse_category(shop, category_id=kitchen.id, page=2, page_size=1, currency="EUR",
+                              fallback_currency="EUR")  # fmt: skip
+
+
+async def test_a_hold_takes_the_warehouse_that_can_cover_it(shop: FakeUnitOfWork) -> None:
+    mug = shop.state.products[next(i for i, p in shop.state.products.items() if p.sku == "MUG-1")]
+    hold = await hold_stock(shop, FakeClock(), customer_id=1, product_id=mug.id or 0, quantity=4, hold_minutes=30)
+    man = next(w.id for w in shop.state.warehouses.values() if w.code == "MAN")
+    assert hold.warehouse_id == man
+    assert hold.expires_at is not None and (hold.expires_at - hold.created_at).total_seconds() == 1800
+    card = await product_card(shop, product_id=mug.id or 0, currency="EUR", fallback_currency="EUR")
+    assert card.available == 4
+    assert await stock_drift(shop) == []
+
+
+async def test_holding_more_than_any_warehouse_has_is_refused_and_changes_nothing(shop: FakeUnitOfWork) -> None:
+    mug_id = next(i for i, p in shop.state.products.items() if p.sku == "MUG-1")
+    with pytest.raises(InsufficientStock) as caught:
+        await hold_stock(shop, FakeClock(), customer_id=1, product_id=mug_id, quantity=6, hold_minutes=30)
+    assert caught.value.params == {"available": 5}
+    assert all(level.reserved == 0 for level in shop.state.stock.values())
+    assert shop.state.reservations == {}
+
+
+async def test_releasing_a_hold_gives_the_stock_back(shop: FakeUnitOfWork) -> None:
+    mug_id = next(i for i, p in shop.state.products.items() if p.sku == "MUG-1")
+    hold = await hold_stock(shop, FakeClock(), customer_id=1, product_id=mug_id, quantity=2, hold_minutes=30)
+    await release_reservation(shop, reservation_id=hold.id or 0)
+    assert all(level.reserved == 0 for level in shop.state.stock.values())
+    with pytest.raises(NotFound):
+        await release_reservation(shop, reservation_id=hold.id or 0)
+
+
+async def test_transition_use_case_records_history_and_refuses_illegal_moves() -> None:
+    uow, clock = FakeUnitOfWork(), FakeClock()
+    order = Order.place(code="BCDFGHJK", customer_id=1, currency="EUR",
+                        lines=[OrderLine(1, "A", "A", 1, Money(100, "EUR"))], now=clock.now(), actor="c")  # fmt: skip
+    async with uow:
+        await uow.orders.add(order)
+        await uow.commit()
+    clock.advance(minutes=5)
+    moved = await transition_order(uow, clock, code="bcdf-ghjk", target=OrderStatus.CANCELLED, actor="customer:1")
+    assert moved.status is OrderStatus.CANCELLED
+    assert uow.state.orders["BCDFGHJK"].history[-1].at == clock.now()
+    with pytest.raises(Exception, match="cannot go"):
+        await transition_order(uow, clock, code="BCDFGHJK", target=OrderStatus.PAID, actor="customer:1")
+    with pytest.raises(NotFound):
+        await transition_order(uow, clock, code="NOPE", target=OrderStatus.PAID, actor="customer:1")
