@@ -95,7 +95,7 @@ class FakeProducts(_Repo):
 
     async def upsert(self, product: Product) -> Product:
         existing = await self.get_by_sku(product.sku)
-        product.id = existing.id if existing else self.st.new_id()
+        product.id = existing.id if existing and existing.id else self.st.new_id()
         product.category_id = self.st.categories.setdefault(product.category, self.st.new_id())
         if existing:
             product.prices = {**existing.prices, **product.prices}
@@ -129,7 +129,7 @@ class FakeWarehouses(_Repo):
 
     async def upsert(self, warehouse: Warehouse) -> Warehouse:
         existing = await self.get_by_code(warehouse.code)
-        warehouse.id = existing.id if existing else self.st.new_id()
+        warehouse.id = existing.id if existing and existing.id else self.st.new_id()
         self.st.warehouses[warehouse.id] = warehouse
         return warehouse
 

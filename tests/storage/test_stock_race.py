@@ -79,7 +79,7 @@ async def test_concurrent_release_and_hold_keep_counters_equal_to_rows(engine: A
     holds = [
         await hold_stock(
             SqlUnitOfWork(sessions), clock, customer_id=c, product_id=product_id, quantity=1, hold_minutes=30
-        )  # fmt: skip
+        )
         for c in customers[:LAST_UNITS]
     ]
 

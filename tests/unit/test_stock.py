@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -52,9 +54,7 @@ operations = st.lists(
 def test_no_sequence_of_operations_makes_available_negative(start: int, ops: list[tuple[str, int]]) -> None:
     level = StockLevel(1, 1, on_hand=start)
     for name, quantity in ops:
-        try:
+        with contextlib.suppress(InsufficientStock, StockInvariantBroken, InvalidQuantity):
             level = level.adjust(quantity) if name == "adjust" else getattr(level, name)(quantity)
-        except (InsufficientStock, StockInvariantBroken, InvalidQuantity):
-            pass
         assert level.reserved >= 0
         assert level.available >= 0
