@@ -47,9 +47,14 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     engine, sessions = await open_database(settings)
     clock = clock or SystemClock()
     i18n = make_i18n(settings.default_locale)
-    if settings.admin_ids:
-        await make_admins(SqlUnitOfWork(sessions), list(settings.admin_ids))
     bot = make_bot(settings)
-    dp = make_dispatcher(settings, sessions, clock, i18n)
-    await register_commands(bot, i18n)
+    try:
+        if settings.admin_ids:
+            await make_admins(SqlUnitOfWork(sessions), list(settings.admin_ids))
+        dp = make_dispatcher(settings, sessions, clock, i18n)
+        await register_commands(bot, i18n)
+    except BaseException:
+        await bot.session.close()
+        await engine.dispose()
+        raise
     return Runtime(settings, engine, sessions, clock, i18n, bot, dp)

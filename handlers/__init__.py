@@ -4,9 +4,22 @@ from aiogram import Router
 
 from handlers import catalog, errors, help, language, start
 
+_root: Router | None = None
+
 
 def build_router() -> Router:
-    """All routers in the order they are tried; the catch-alls come last."""
-    root = Router(name="ordergram")
-    root.include_routers(errors.router, start.router, language.router, help.router, catalog.router)
-    return root
+    """All routers in the order they are tried; the catch-alls come last.
+
+    Module routers follow the aiogram idiom (one module-level ``Router`` each), and a
+    router can have only one parent. One process may build several dispatchers in turn
+    (the test suite, the demo), so the composed root is built once and moved to the
+    newest dispatcher.
+    """
+    global _root
+    if _root is None:
+        _root = Router(name="ordergram")
+        _root.include_routers(errors.router, start.router, language.router, help.router, catalog.router)
+    elif _root.parent_router is not None:
+        _root.parent_router.sub_routers.remove(_root)
+        _root._parent_router = None
+    return _root

@@ -70,6 +70,7 @@ async def running_bot(
     finally:
         with contextlib.suppress(RuntimeError):
             await runtime.dp.stop_polling()
+        await server.release_pollers()
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(polling, 5)
         await runtime.close()

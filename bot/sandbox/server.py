@@ -101,6 +101,7 @@ class SandboxServer:
         self.chat_actions: list[tuple[int, str]] = []
         self.users: dict[int, dict[str, Any]] = {}
         self.webhook_deleted = False
+        self.closing = False  # set on shutdown so a pending long poll returns at once
         self._runner: web.AppRunner | None = None
         self.url = ""
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
@@ -128,6 +129,10 @@ class SandboxServer:
         bound_port = port or self._runner.addresses[0][1]
         self.url = f"http://{host}:{bound_port}"
         return self.url
+
+    async def release_pollers(self) -> None:
+        self.closing = True
+        await self._notify()
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -316,7 +321,7 @@ class SandboxServer:
         if not self.updates and timeout > 0:
             async with self.changed:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.changed.wait_for(lambda: bool(self.updates)), timeout)
+                    await asyncio.wait_for(self.changed.wait_for(lambda: bool(self.updates) or self.closing), timeout)
         return self.updates[:limit]
 
     async def m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
