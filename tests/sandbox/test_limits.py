@@ -50,7 +50,11 @@ async def test_raw_error_body_is_telegrams(server: SandboxServer) -> None:
         http.post(f"{server.url}/bot{server.token}/sendMessage", json={"chat_id": CHAT, "text": ""}) as response,
     ):
         assert response.status == 400
-        assert await response.json() == {"ok": False, "error_code": 400, "description": "Bad Request: message text is empty"}
+        assert await response.json() == {
+            "ok": False,
+            "error_code": 400,
+            "description": "Bad Request: message text is empty",
+        }
 
 
 async def test_wrong_token_is_unauthorized(server: SandboxServer) -> None:
@@ -96,12 +100,12 @@ async def test_html_outside_telegrams_rules_is_refused(bot: Bot, html: str, erro
 
 def test_telegrams_tags_and_entities_are_accepted() -> None:
     html = (
-        '<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s><strike>k</strike><del>d</del>'
+        "<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s><strike>k</strike><del>d</del>"
         '<span class="tg-spoiler">p</span><tg-spoiler>q</tg-spoiler><a href="https://x.y/?a=1&amp;b=2">l</a>'
         '<code>c</code><pre><code class="language-python">x</code></pre><blockquote expandable>z</blockquote>'
         "&lt;&gt;&amp;&quot;&#65;&#x42; & alone"
     )
-    assert parse_html(html).endswith("<>&\"AB & alone")
+    assert parse_html(html).endswith('<>&"AB & alone')
     with pytest.raises(HtmlParseError):
         parse_html("&apos;")
 

@@ -1,0 +1,50 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   — create .venv, install Ordergram, run the offline demo
+#   make test   — create .venv, install dev tools, lint, type-check and run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: demo test lint typecheck pytest messages run migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.runtime
+
+demo: $(VENV)/.runtime
+	$(BIN)/ordergram demo
+
+test: $(VENV)/.dev lint typecheck pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy .
+
+pytest: $(VENV)/.dev
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Re-extract translatable strings, merge them into each catalog, compile the .mo files.
+messages: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg -k __ -k N_ --no-location --omit-header -o locales/messages.pot bot handlers domain
+	$(BIN)/pybabel update -D messages -i locales/messages.pot -d locales --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel compile -D messages -d locales
+
+run: $(VENV)/.runtime
+	$(BIN)/ordergram run
+
+migrate: $(VENV)/.runtime
+	$(BIN)/ordergram migrate
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

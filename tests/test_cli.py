@@ -1,0 +1,145 @@
+"""The ``ordergram`` command as an operator uses it: exit codes and what it prints."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "bot" / "demo_data"
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def ordergram(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run ``ordergram ARGS`` in-process with a clean environment, as an operator would."""
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+        for name in ("BOT_TOKEN", "ADMIN_IDS", "DATABASE_URL", "DEFAULT_CURRENCY", "TIMEZONE", "HOLD_MINUTES"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.chdir(tmp_path)  # no stray .env is read
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse: --help and usage errors
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return Result(code, out.out, out.err)
+
+    return run
+
+
+def test_the_installed_command_starts_without_a_traceback(tmp_path: Path) -> None:
+    """One real process: the console script's module runs and fails cleanly without a token."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "ADMIN_IDS", "DATABASE_URL"}}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env={**clean, "PYTHONPATH": str(ROOT)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("configuration error: BOT_TOKEN:")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["migrate"], ["import"], ["demo"]])
+def test_every_subcommand_has_help(command: list[str], ordergram) -> None:  # type: ignore[no-untyped-def]
+    result = ordergram(*command, "--help")
+    assert result.returncode == 0 and "usage: ordergram" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"BOT_TOKEN": ""}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": "1:x", "ADMIN_IDS": "12,x1"}, "ADMIN_IDS"),
+        ({"BOT_TOKEN": "1:x", "DEFAULT_CURRENCY": "XYZ"}, "DEFAULT_CURRENCY"),
+        ({"BOT_TOKEN": "1:x", "TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
+        ({"BOT_TOKEN": "1:x", "HOLD_MINUTES": "soon"}, "HOLD_MINUTES"),
+    ],
+)
+def test_bad_configuration_stops_with_one_line_naming_the_variable(
+    env: dict[str, str],
+    variable: str,
+    ordergram,  # type: ignore[no-untyped-def]
+) -> None:
+    result = ordergram("run", env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"configuration error: {variable}:")
+    assert "Traceback" not in result.stderr
+
+
+def test_settings_parse_admin_ids_and_normalise_currency() -> None:
+    settings = load_settings(admin_ids="1, 2;3", default_currency="gbp", bot_token="1:x")
+    assert settings.admin_ids == (1, 2, 3) and settings.default_currency == "GBP"
+    with pytest.raises(ConfigError, match=r"^DEFAULT_LOCALE:"):
+        load_settings(default_locale="fr")
+
+
+def _count(db: Path, table: str) -> int:
+    with sqlite3.connect(db) as connection:
+        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_import_good_files_then_reimport_is_idempotent(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "shop.sqlite3"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    assert ordergram("migrate", env=env).returncode == 0
+    for kind in ("warehouses", "products", "stock"):
+        result = ordergram("import", kind, str(DEMO / f"{kind}.csv"), env=env)
+        assert result.returncode == 0, result.stderr
+    assert _count(db, "products") == 36 and _count(db, "warehouses") == 2
+    movements = _count(db, "inventory_movements")
+    again = ordergram("import", "products", str(DEMO / "products.csv"), env=env)
+    assert again.stdout.strip() == "products: 0 created, 36 updated"
+    restock = ordergram("import", "stock", str(DEMO / "stock.csv"), env=env)
+    assert restock.returncode == 0 and _count(db, "inventory_movements") == movements  # nothing changed
+
+
+def test_a_bad_file_reports_every_line_and_imports_nothing(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "shop.sqlite3"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    bad = tmp_path / "products.csv"
+    bad.write_text(
+        "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
+        "OK-1,Fine,Kitchen,1.00,EUR,,,,,,\n"
+        "BAD-1,Price,Kitchen,one,EUR,,,,,,\n"
+        "OK-1,Duplicate,Kitchen,1.00,EUR,,,,,,\n",
+        encoding="utf-8",
+    )
+    result = ordergram("import", "products", str(bad), env=env)
+    assert result.returncode == 1
+    assert f"{bad}:3: one is not a valid amount in EUR." in result.stderr
+    assert f"{bad}:4: duplicate SKU OK-1 (first on line 2)" in result.stderr
+    assert "2 bad row(s); nothing was imported" in result.stderr
+    assert _count(db, "products") == 0
+
+
+def test_stock_for_an_unknown_sku_is_refused(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
+    ordergram("import", "warehouses", str(DEMO / "warehouses.csv"), env=env)
+    stock = tmp_path / "stock.csv"
+    stock.write_text("sku,warehouse,bin,quantity\nNOPE,LON,A-01-01-1,5\n", encoding="utf-8")
+    result = ordergram("import", "stock", str(stock), env=env)
+    assert result.returncode == 1 and f"{stock}:2: unknown SKU NOPE" in result.stderr
