@@ -36,10 +36,6 @@ class Settings(BaseSettings):
     default_currency: str = "EUR"
     timezone: str = "UTC"
     payment_provider_token: str | None = None
-    webhook_url: str | None = None
-    webhook_secret: str | None = None
-    webhook_host: str = "127.0.0.1"
-    webhook_port: int = 8080
     hold_minutes: int = Field(default=30, ge=1, le=24 * 60)
     return_window_days: int = Field(default=14, ge=0, le=365)
     followup_days: int = Field(default=3, ge=0, le=90)
