@@ -1,0 +1,121 @@
+"""The driver's updates are what Telegram sends: aiogram parses each kind into its type."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiogram import Bot, Dispatcher, F
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import CallbackQuery, LabeledPrice, Message, PreCheckoutQuery
+
+from bot.sandbox import SandboxServer, SandboxUser
+
+
+@pytest.fixture
+async def echo() -> AsyncIterator[tuple[SandboxServer, Bot, list[Any]]]:
+    """A minimal bot that records what it received and answers each update."""
+    server = SandboxServer()
+    await server.start()
+    bot = Bot(server.token, session=AiohttpSession(api=TelegramAPIServer.from_base(server.url)))
+    seen: list[Any] = []
+    dp = Dispatcher()
+
+    @dp.message(F.contact)
+    async def contact(message: Message) -> None:
+        assert message.contact is not None
+        seen.append(("contact", message.contact.phone_number))
+        await message.answer("got contact")
+
+    @dp.message(F.location)
+    async def location(message: Message) -> None:
+        assert message.location is not None
+        seen.append(("location", message.location.latitude, message.location.longitude))
+        await message.answer("got location")
+
+    @dp.message(F.photo)
+    async def photo(message: Message, bot: Bot) -> None:
+        assert message.photo
+        downloaded = await bot.download(message.photo[-1].file_id)
+        seen.append(("photo", downloaded.read() if downloaded else None, message.caption))
+        await message.answer("got photo")
+
+    @dp.message(F.successful_payment)
+    async def paid(message: Message) -> None:
+        assert message.successful_payment is not None
+        seen.append(("paid", message.successful_payment.total_amount, message.successful_payment.invoice_payload))
+        await message.answer("thanks")
+
+    @dp.message(F.text == "invoice")
+    async def invoice(message: Message) -> None:
+        await message.answer_invoice(title="Order", description="Two mugs", payload="order:1", currency="EUR",
+                                     prices=[LabeledPrice(label="Total", amount=900)], provider_token="test")  # fmt: skip
+
+    @dp.message(F.text == "buttons")
+    async def buttons(message: Message) -> None:
+        from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+        kb = InlineKeyboardBuilder()
+        kb.button(text="Yes", callback_data="yes")
+        await message.answer("Sure?", reply_markup=kb.as_markup())
+
+    @dp.callback_query(F.data == "yes")
+    async def pressed(query: CallbackQuery) -> None:
+        seen.append(("pressed", query.data))
+        await query.answer("done")
+        if isinstance(query.message, Message):
+            await query.message.edit_text("Confirmed")
+
+    @dp.pre_checkout_query()
+    async def checkout(query: PreCheckoutQuery) -> None:
+        seen.append(("pre_checkout", query.total_amount, query.invoice_payload))
+        await query.answer(ok=True)
+
+    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, handle_as_tasks=False, polling_timeout=1))
+    yield server, bot, seen
+    await dp.stop_polling()
+    await server.release_pollers()
+    await asyncio.wait_for(task, 5)
+    await bot.session.close()
+    await server.stop()
+
+
+async def test_every_kind_of_user_action_reaches_the_bot(echo: tuple[SandboxServer, Bot, list[Any]]) -> None:
+    server, _, seen = echo
+    user = SandboxUser(server, 42, "Ann")
+    assert (await user.share_contact("+447911123456")).last.text == "got contact"
+    assert (await user.send_location(51.5, -0.12)).last.text == "got location"
+    assert (await user.send_photo(b"JPEGDATA", caption="broken mug")).last.text == "got photo"
+    question = await user.send("buttons")
+    pressed = await user.press(question.last, "Yes")
+    assert pressed.callback_answer == {"text": "done", "show_alert": None}
+    assert pressed.edited[0].text == "Confirmed" and pressed.edited[0].message_id == question.last.message_id
+    invoice = (await user.send("invoice")).last
+    assert invoice.kind == "invoice" and invoice.invoice is not None and invoice.invoice["total_amount"] == 900
+    answer = await user.pre_checkout(invoice)
+    assert answer.pre_checkout_answer == {"ok": True, "error_message": None}
+    assert (await user.pay(invoice)).last.text == "thanks"
+    assert seen == [
+        ("contact", "+447911123456"),
+        ("location", 51.5, -0.12),
+        ("photo", b"JPEGDATA", "broken mug"),
+        ("pressed", "yes"),
+        ("pre_checkout", 900, "order:1"),
+        ("paid", 900, "order:1"),
+    ]
+
+
+async def test_a_second_answer_to_the_same_callback_is_refused(echo: tuple[SandboxServer, Bot, list[Any]]) -> None:
+    server, bot, _ = echo
+    user = SandboxUser(server, 43, "Ben")
+    question = await user.send("buttons")
+    reply = await user.press(question.last, "Yes")
+    assert reply.callback_answer is not None
+    query_id = next(q for q, a in server.callback_answers.items() if a)
+    from aiogram.exceptions import TelegramBadRequest
+
+    with pytest.raises(TelegramBadRequest, match="query is too old"):
+        await bot.answer_callback_query(query_id, text="again")
