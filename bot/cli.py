@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings, load_settings
 from domain.errors import ImportRejected
 
-IMPORT_KINDS = ("products", "warehouses", "stock")
+IMPORT_KINDS = ("products", "warehouses", "stock", "carriers")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp = sub.add_parser(
         "import",
-        help="bulk set-up from CSV (products, warehouses, stock)",
+        help="bulk set-up from CSV (products, warehouses, stock, carriers)",
         description="Import a UTF-8 CSV file with a header row. All-or-nothing: any bad row is reported "
         "with its line number and nothing is imported. Re-importing products updates them by SKU.",
     )
@@ -73,6 +74,8 @@ async def _import(settings: Settings, kind: str, file: Path) -> int:
             report = await imports.import_products(uow, text)
         elif kind == "warehouses":
             report = await imports.import_warehouses(uow, text)
+        elif kind == "carriers":
+            report = await imports.import_carriers(uow, text)
         else:
             report = await imports.import_stock(uow, SystemClock(), text)
     except ImportRejected as rejected:
@@ -91,10 +94,14 @@ async def _run(settings: Settings) -> None:
 
     settings.require_token()
     runtime = await start_runtime(settings)
+    notifier = asyncio.create_task(runtime.notifier.run(settings.notifier_interval_seconds))
     try:
         await runtime.bot.delete_webhook(drop_pending_updates=False)
         await runtime.dp.start_polling(runtime.bot, handle_signals=True, close_bot_session=False)
     finally:
+        notifier.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await notifier
         await runtime.close()
 
 

@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from domain.customers import SUPPORTED_LANGUAGES
 from domain.errors import UnknownCurrency
 from domain.money import normalize_currency
+from domain.usecases.checkout import CheckoutPolicy
 
 PUBLIC_BOT_API = "https://api.telegram.org"
 
@@ -40,6 +41,20 @@ class Settings(BaseSettings):
     return_window_days: int = Field(default=14, ge=0, le=365)
     followup_days: int = Field(default=3, ge=0, le=90)
     catalog_page_size: int = Field(default=6, ge=1, le=20)
+    orders_page_size: int = Field(default=5, ge=1, le=20)
+    processing_days: int = Field(default=0, ge=0, le=30)
+    pickup_ready_hours: int = Field(default=2, ge=0, le=240)
+    invoice_net_days: int = Field(default=14, ge=0, le=180)
+    notifier_interval_seconds: float = Field(default=1.0, gt=0, le=60)
+
+    def checkout_policy(self) -> CheckoutPolicy:
+        return CheckoutPolicy(
+            timezone=self.timezone,
+            processing_days=self.processing_days,
+            pickup_ready_hours=self.pickup_ready_hours,
+            invoice_net_days=self.invoice_net_days,
+            card_payments=bool(self.payment_provider_token),
+        )
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -8,10 +8,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n, gettext, ngettext
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from bot.labels import payment_label, status_label
 from domain.money import Money
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -41,6 +42,10 @@ class Renderer:
         self.env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
         self.env.filters["money"] = lambda m: format_money(m)
         self.env.filters["datetime"] = self.format_when
+        self.env.filters["date"] = lambda d: format_date(d, "medium", locale=current_locale())
+        self.env.globals["money_of"] = Money
+        self.env.filters["status"] = status_label
+        self.env.filters["payment"] = payment_label
 
     def format_when(self, value: datetime) -> str:
         return format_datetime(value.astimezone(self.timezone), "short", locale=current_locale())

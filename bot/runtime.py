@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.app import make_bot, make_dispatcher, register_commands
 from bot.config import Settings
 from bot.i18n import make_i18n
+from bot.notifier import Notifier
 from domain.ports import Clock, SystemClock
 from domain.usecases.staff import make_admins
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_to_head
+from storage.outbox import OutboxStore
 from storage.uow import SqlUnitOfWork
 
 
@@ -27,6 +29,7 @@ class Runtime:
     i18n: I18n
     bot: Bot
     dp: Dispatcher
+    notifier: Notifier
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions)
@@ -57,4 +60,5 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         await bot.session.close()
         await engine.dispose()
         raise
-    return Runtime(settings, engine, sessions, clock, i18n, bot, dp)
+    notifier = Notifier(OutboxStore(sessions), bot, dp["renderer"], i18n, clock)
+    return Runtime(settings, engine, sessions, clock, i18n, bot, dp, notifier)

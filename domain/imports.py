@@ -12,6 +12,7 @@ from typing import TypeVar
 from domain.catalog import Dimensions, Product, normalize_barcode, normalize_sku
 from domain.errors import DomainError
 from domain.money import Money
+from domain.shipping import CarrierRate, Zone
 from domain.warehouse import BinCode, Warehouse
 
 PRODUCT_COLUMNS = (
@@ -20,6 +21,9 @@ PRODUCT_COLUMNS = (
 )  # fmt: skip
 WAREHOUSE_COLUMNS = ("code", "name", "address", "latitude", "longitude", "pickup_point")
 STOCK_COLUMNS = ("sku", "warehouse", "bin", "quantity")
+CARRIER_COLUMNS = (
+    "carrier", "service", "zone", "base_price", "per_kg", "currency", "transit_days", "cutoff_hour", "max_weight_g",
+)  # fmt: skip
 
 Problem = tuple[int, str]  # (line number in the file, reason)
 T = TypeVar("T")
@@ -174,3 +178,29 @@ def parse_stock(text: str) -> tuple[list[StockRow], list[Problem]]:
     parsed, problems = _parse_all(text, STOCK_COLUMNS, _stock)
     _flag_duplicates([(r.line, f"{r.sku}@{r.warehouse}/{r.bin}") for r in parsed], "stock line", problems)
     return parsed, sorted(problems)
+
+
+def _carrier(line: int, v: dict[str, str]) -> CarrierRate:
+    if not v["carrier"] or not v["service"]:
+        raise RowError("carrier and service are required")
+    try:
+        zone = Zone(v["zone"].lower())
+    except ValueError:
+        raise RowError(f"zone must be one of {', '.join(z.value for z in Zone)}, got {v['zone']!r}") from None
+    base = Money.parse(v["base_price"], v["currency"])
+    per_kg = Money.parse(v["per_kg"] or "0", v["currency"])
+    if base.amount < 0 or per_kg.amount < 0:
+        raise RowError("prices must not be negative")
+    cutoff = _int(v, "cutoff_hour", required=True)
+    if cutoff > 24:
+        raise RowError(f"cutoff_hour must be 0-24, got {cutoff}")
+    weight = _int(v, "max_weight_g", required=True, minimum=1)
+    return CarrierRate(v["carrier"], v["service"], zone, base, per_kg, _int(v, "transit_days", required=True),
+                       cutoff, weight)  # fmt: skip
+
+
+def parse_carriers(text: str) -> tuple[list[CarrierRate], list[Problem]]:
+    parsed, problems = _parse_all(text, CARRIER_COLUMNS, lambda line, v: (line, _carrier(line, v)))
+    keys = [(line, f"{r.carrier}/{r.service}/{r.zone.value}/{r.base.currency}") for line, r in parsed]
+    _flag_duplicates(keys, "rate", problems)
+    return [rate for _, rate in parsed], sorted(problems)

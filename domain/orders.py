@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from domain.errors import DomainError, IllegalTransition
@@ -50,6 +50,42 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 }
 
 CANCELLABLE_BY_CUSTOMER = frozenset({S.PLACED, S.AWAITING_PAYMENT, S.PAID, S.INVOICED, S.ALLOCATED})
+
+
+class Channel(StrEnum):
+    TELEGRAM = "telegram"
+    SUPPORT = "support"
+    API = "api"
+
+
+class PaymentMethod(StrEnum):
+    CARD = "card"  # Telegram Payments
+    COD = "cod"  # cash on delivery
+    INVOICE = "invoice"  # business buyers, pay by a due date
+
+
+class DeliveryMethod(StrEnum):
+    COURIER = "courier"
+    PICKUP = "pickup"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    method: DeliveryMethod
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    pickup_warehouse_id: int | None = None
+    carrier: str = ""
+    service: str = ""
+    eta: date | None = None
+    ready_by: datetime | None = None
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
 
 
 class ReturnStatus(StrEnum):
@@ -131,6 +167,13 @@ class Order:
     held_from: OrderStatus | None = None
     created_at: datetime | None = None
     history: list[HistoryEntry] = field(default_factory=list)
+    channel: Channel = Channel.TELEGRAM
+    payment_method: PaymentMethod = PaymentMethod.COD
+    delivery: Delivery | None = None
+    contact_phone: str = ""
+    invoice_due: date | None = None
+    routing: list[str] = field(default_factory=list)  # warehouse codes, then "why" lines
+    checkout_key: str | None = None
     id: int | None = None
 
     @classmethod
@@ -145,6 +188,7 @@ class Order:
         actor: str,
         shipping: Money | None = None,
         fx_rate: str = "1",
+        **details: object,
     ) -> Order:
         if not lines:
             raise EmptyOrder()
@@ -156,6 +200,7 @@ class Order:
             shipping=shipping,
             fx_rate=fx_rate,
             created_at=now,
+            **details,  # type: ignore[arg-type]
         )
         _ = order.total  # raises CurrencyMismatch if a line is not in the order currency
         order.history.append(HistoryEntry(now, actor, None, S.PLACED, "placed"))
@@ -169,6 +214,14 @@ class Order:
     def total(self) -> Money:
         shipping = self.shipping or Money.zero(self.currency)
         return self.subtotal + shipping
+
+    @property
+    def cancellable_by_customer(self) -> bool:
+        return self.status in CANCELLABLE_BY_CUSTOMER
+
+    @property
+    def is_paid(self) -> bool:
+        return any(h.to_status is S.PAID for h in self.history)
 
     def can_transition(self, target: OrderStatus) -> bool:
         if target not in ORDER_TRANSITIONS[self.status]:

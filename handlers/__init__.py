@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from handlers import catalog, errors, help, language, start
+from handlers import cart, catalog, checkout, errors, help, language, orders, payments, search, start
 
 _root: Router | None = None
 
@@ -18,7 +18,18 @@ def build_router() -> Router:
     global _root
     if _root is None:
         _root = Router(name="ordergram")
-        _root.include_routers(errors.router, start.router, language.router, help.router, catalog.router)
+        _root.include_routers(
+            errors.router,
+            start.router,
+            language.router,
+            help.router,
+            checkout.router,
+            payments.router,
+            catalog.router,
+            cart.router,
+            orders.router,
+            search.router,  # plain text outside a conversation is a search: last
+        )
     elif _root.parent_router is not None:
         _root.parent_router.sub_routers.remove(_root)
         _root._parent_router = None

@@ -13,11 +13,13 @@ from bot.rendering import Renderer
 from domain.customers import Customer
 from domain.usecases.catalog import (
     CatalogPage,
+    ProductCard,
     browse_category,
     list_categories,
     product_card,
     product_card_by_sku,
 )
+from handlers.callbacks import CartChange, CartView, NotifyMe, ProductCb
 from handlers.menu import CATALOG_BUTTON
 from storage.uow import SqlUnitOfWork
 
@@ -33,13 +35,7 @@ class CategoryPageCb(CallbackData, prefix="cp"):
     page: int
 
 
-class ProductCb(CallbackData, prefix="pv"):
-    product_id: int
-    category_id: int
-    page: int
-
-
-def _currency(customer: Customer, default_currency: str) -> str:
+def customer_currency(customer: Customer, default_currency: str) -> str:
     return customer.currency or default_currency
 
 
@@ -74,9 +70,30 @@ def _page_keyboard(page: CatalogPage) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def _card_keyboard(category_id: int, page: int) -> InlineKeyboardMarkup:
+def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> InlineKeyboardMarkup:
+    """Add to cart / change quantity when in stock, "notify me" when not, and the way back."""
+    pid = card.product.id or 0
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("⬅ Back to the list"), callback_data=CategoryPageCb(category_id=category_id, page=page))
+    sizes = []
+    if card.in_cart:
+        builder.button(text="➖", callback_data=CartChange(product_id=pid, expected=card.in_cart,
+                                                        quantity=card.in_cart - 1, view="card"))  # fmt: skip
+        builder.button(text=_("🛒 %(count)s in cart") % {"count": card.in_cart}, callback_data=CartView())
+        if card.available > 0:
+            builder.button(text="➕", callback_data=CartChange(product_id=pid, expected=card.in_cart,
+                                                            quantity=card.in_cart + 1, view="card"))  # fmt: skip
+        sizes.append(3 if card.available > 0 else 2)
+    elif card.in_stock and card.price is not None:
+        builder.button(text=_("🛒 Add to cart"), callback_data=CartChange(product_id=pid, expected=0, quantity=1,
+                                                                          view="card"))  # fmt: skip
+        sizes.append(1)
+    elif not card.in_stock:
+        builder.button(text=_("🔔 Notify me when back in stock"), callback_data=NotifyMe(product_id=pid))
+        sizes.append(1)
+    if category_id:
+        builder.button(text=_("⬅ Back to the list"), callback_data=CategoryPageCb(category_id=category_id, page=page))
+        sizes.append(1)
+    builder.adjust(*sizes)
     return builder.as_markup()
 
 
@@ -90,7 +107,7 @@ async def show_categories(message: Message, uow: SqlUnitOfWork, renderer: Render
 @router.callback_query(CategoryList.filter())
 async def back_to_categories(query: CallbackQuery, uow: SqlUnitOfWork, renderer: Renderer) -> None:
     text, keyboard = await _categories_view(uow, renderer)
-    await _replace(query, text, keyboard)
+    await replace_message(query, text, keyboard)
 
 
 @router.callback_query(CategoryPageCb.filter())
@@ -108,10 +125,10 @@ async def show_category_page(
         category_id=callback_data.category_id,
         page=callback_data.page,
         page_size=catalog_page_size,
-        currency=_currency(customer, default_currency),
+        currency=customer_currency(customer, default_currency),
         fallback_currency=default_currency,
     )
-    await _replace(query, renderer.render("category_page.html.j2", page=page), _page_keyboard(page))
+    await replace_message(query, renderer.render("category_page.html.j2", page=page), _page_keyboard(page))
 
 
 @router.callback_query(ProductCb.filter())
@@ -124,14 +141,14 @@ async def show_product(
     default_currency: str,
 ) -> None:
     card = await product_card(
-        uow, product_id=callback_data.product_id,
-        currency=_currency(customer, default_currency), fallback_currency=default_currency,
-    )  # fmt: skip
-    await _replace(
-        query,
-        renderer.render("product_card.html.j2", card=card),
-        _card_keyboard(callback_data.category_id, callback_data.page),
+        uow,
+        product_id=callback_data.product_id,
+        currency=customer_currency(customer, default_currency),
+        fallback_currency=default_currency,
+        customer_id=customer.id,
     )
+    keyboard = card_keyboard(card, callback_data.category_id, callback_data.page)
+    await replace_message(query, renderer.render("product_card.html.j2", card=card), keyboard)
 
 
 async def show_product_by_sku(
@@ -139,15 +156,16 @@ async def show_product_by_sku(
 ) -> None:
     """Deep link ``/start p_<SKU>`` opens the product card directly."""
     card = await product_card_by_sku(
-        uow, sku=sku, currency=_currency(customer, default_currency), fallback_currency=default_currency
+        uow,
+        sku=sku,
+        currency=customer_currency(customer, default_currency),
+        fallback_currency=default_currency,
+        customer_id=customer.id,
     )
-    await message.answer(
-        renderer.render("product_card.html.j2", card=card),
-        reply_markup=_card_keyboard(card.product.category_id or 0, 0),
-    )
+    await message.answer(renderer.render("product_card.html.j2", card=card), reply_markup=card_keyboard(card))
 
 
-async def _replace(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup) -> None:
+async def replace_message(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup) -> None:
     """Edit the message the button belongs to; fall back to a new message when it is gone."""
     await query.answer()
     if isinstance(query.message, Message):

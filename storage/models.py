@@ -3,12 +3,13 @@ rates are decimal strings. Counters carry CHECK constraints as a last line of de
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -214,6 +215,21 @@ class OrderRow(Base):
     flags: Mapped[str] = mapped_column(String(128), default="")  # comma-separated
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    channel: Mapped[str] = mapped_column(String(16), default="telegram")
+    payment_method: Mapped[str] = mapped_column(String(16), default="cod")
+    delivery_method: Mapped[str | None] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(Text, default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    pickup_warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    carrier: Mapped[str] = mapped_column(String(64), default="")
+    service: Mapped[str] = mapped_column(String(64), default="")
+    eta: Mapped[date | None] = mapped_column(Date)
+    ready_by: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    invoice_due: Mapped[date | None] = mapped_column(Date)
+    routing: Mapped[str] = mapped_column(Text, default="[]")  # JSON list: warehouse codes, then reasons
+    checkout_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class OrderLineRow(Base):
@@ -237,3 +253,57 @@ class OrderHistoryRow(Base):
     from_status: Mapped[str | None] = mapped_column(String(24))
     to_status: Mapped[str] = mapped_column(String(24))
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class PaymentRow(Base):
+    __tablename__ = "payments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(16))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    telegram_charge_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    provider_charge_id: Mapped[str | None] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CarrierRateRow(Base):
+    __tablename__ = "carrier_rates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    carrier: Mapped[str] = mapped_column(String(64))
+    service: Mapped[str] = mapped_column(String(64))
+    zone: Mapped[str] = mapped_column(String(16))
+    currency: Mapped[str] = mapped_column(String(3))
+    base_minor: Mapped[int] = mapped_column(BigInteger)
+    per_kg_minor: Mapped[int] = mapped_column(BigInteger)
+    transit_days: Mapped[int] = mapped_column(Integer)
+    cutoff_hour: Mapped[int] = mapped_column(Integer)
+    max_weight_g: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (UniqueConstraint("carrier", "service", "zone", "currency", name="uq_carrier_rates_key"),)
+
+
+class OutboxRow(Base):
+    """Messages to deliver, written in the transaction that caused them."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    template: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8), default="")
+    params: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_outbox_due", "sent_at", "failed_at", "next_attempt_at"),)
+
+
+class StockSubscriptionRow(Base):
+    __tablename__ = "stock_subscriptions"
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

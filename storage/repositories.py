@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalog import Category, Dimensions, Product
@@ -15,7 +16,10 @@ from domain.customers import Address, Customer, Role, StaffMember
 from domain.errors import IllegalTransition, InsufficientStock
 from domain.fx import FxRate
 from domain.money import Money
-from domain.orders import HistoryEntry, Order, OrderLine, OrderStatus
+from domain.notifications import Notification
+from domain.orders import Channel, Delivery, DeliveryMethod, HistoryEntry, Order, OrderLine, OrderStatus, PaymentMethod
+from domain.payments import Payment, PaymentKind
+from domain.shipping import CarrierRate, Zone
 from domain.stock import Reservation, ReservationKind, StockDrift, StockInvariantBroken, StockLevel
 from domain.warehouse import BinCode, Warehouse
 from storage import models as m
@@ -43,8 +47,14 @@ class SqlCustomers:
             id=row.id,
         )
 
+    async def get(self, customer_id: int) -> Customer | None:
+        return await self._one(m.CustomerRow.id == customer_id)
+
     async def get_by_telegram_id(self, telegram_id: int) -> Customer | None:
-        row = await self.s.scalar(select(m.CustomerRow).where(m.CustomerRow.telegram_id == telegram_id))
+        return await self._one(m.CustomerRow.telegram_id == telegram_id)
+
+    async def _one(self, where: ColumnElement[bool]) -> Customer | None:
+        row = await self.s.scalar(select(m.CustomerRow).where(where))
         if row is None:
             return None
         addresses = (await self.s.scalars(select(m.AddressRow).where(m.AddressRow.customer_id == row.id))).all()
@@ -202,6 +212,27 @@ class SqlProducts:
                 existing.amount_minor = price.amount
         await self.s.flush()
         return product
+
+    async def get_many(self, product_ids: Sequence[int]) -> list[Product]:
+        if not product_ids:
+            return []
+        rows = (await self.s.scalars(select(m.ProductRow).where(m.ProductRow.id.in_(product_ids)))).all()
+        return await self._many(rows)
+
+    async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]:
+        """Name (case-insensitive substring), exact SKU, or exact barcode; exact hits first."""
+        needle = text.strip()
+        p = m.ProductRow
+        pattern = "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        exact = (p.sku == needle.upper()) | (p.barcode == needle)
+        where = (p.active.is_(True), exact | func.lower(p.name).like(pattern, escape="\\"))
+        total = await self.s.scalar(select(func.count()).select_from(p).where(*where)) or 0
+        rows = (
+            await self.s.scalars(
+                select(p).where(*where).order_by(exact.desc(), p.name, p.id).offset(offset).limit(limit)
+            )
+        ).all()
+        return await self._many(rows), total
 
     async def categories(self) -> list[Category]:
         c, p = m.CategoryRow, m.ProductRow
@@ -411,6 +442,37 @@ class SqlStock:
     async def delete_reservation(self, reservation_id: int) -> None:
         await self.s.execute(delete(m.ReservationRow).where(m.ReservationRow.id == reservation_id))
 
+    async def customer_holds(self, customer_id: int) -> list[Reservation]:
+        r = m.ReservationRow
+        rows = await self.s.scalars(
+            select(r).where(r.customer_id == customer_id, r.kind == ReservationKind.HOLD.value).order_by(r.id)
+        )
+        return [self._reservation(row) for row in rows]
+
+    async def expired_holds(self, product_id: int, now: datetime) -> list[Reservation]:
+        r = m.ReservationRow
+        rows = await self.s.scalars(
+            select(r).where(r.product_id == product_id, r.kind == ReservationKind.HOLD.value, r.expires_at <= now)
+        )
+        return [self._reservation(row) for row in rows]
+
+    async def resize_reservation(self, reservation_id: int, quantity: int) -> None:
+        await self.s.execute(
+            update(m.ReservationRow).where(m.ReservationRow.id == reservation_id).values(quantity=quantity)
+        )
+
+    async def extend_holds(self, customer_id: int, expires_at: datetime) -> None:
+        r = m.ReservationRow
+        await self.s.execute(
+            update(r)
+            .where(r.customer_id == customer_id, r.kind == ReservationKind.HOLD.value)
+            .values(expires_at=expires_at)
+        )
+
+    async def order_reservations(self, order_id: int) -> list[Reservation]:
+        rows = await self.s.scalars(select(m.ReservationRow).where(m.ReservationRow.order_id == order_id))
+        return [self._reservation(row) for row in rows]
+
     async def drift(self) -> list[StockDrift]:
         r = m.ReservationRow
         sums = (
@@ -446,6 +508,7 @@ class SqlOrders:
             flags=",".join(sorted(order.flags)),
             created_at=now,
             updated_at=now,
+            **self._details(order),
         )
         self.s.add(row)
         await self.s.flush()
@@ -462,6 +525,51 @@ class SqlOrders:
         await self.s.flush()
         return order
 
+    @staticmethod
+    def _details(order: Order) -> dict[str, object]:
+        d = order.delivery
+        return {
+            "channel": order.channel.value,
+            "payment_method": order.payment_method.value,
+            "delivery_method": d.method.value if d else None,
+            "address": d.address if d else "",
+            "latitude": d.latitude if d else None,
+            "longitude": d.longitude if d else None,
+            "pickup_warehouse_id": d.pickup_warehouse_id if d else None,
+            "carrier": d.carrier if d else "",
+            "service": d.service if d else "",
+            "eta": d.eta if d else None,
+            "ready_by": d.ready_by if d else None,
+            "contact_phone": order.contact_phone,
+            "invoice_due": order.invoice_due,
+            "routing": json.dumps(order.routing, ensure_ascii=False),
+            "checkout_key": order.checkout_key,
+        }
+
+    @staticmethod
+    def _delivery(row: m.OrderRow) -> Delivery | None:
+        if row.delivery_method is None:
+            return None
+        return Delivery(
+            DeliveryMethod(row.delivery_method), row.address, row.latitude, row.longitude, row.pickup_warehouse_id,
+            row.carrier, row.service, row.eta, row.ready_by,
+        )  # fmt: skip
+
+    async def get_by_checkout_key(self, key: str) -> Order | None:
+        row = await self.s.scalar(select(m.OrderRow).where(m.OrderRow.checkout_key == key))
+        return (await self._load([row]))[0] if row else None
+
+    async def for_customer(self, customer_id: int, offset: int, limit: int) -> tuple[list[Order], int]:
+        o = m.OrderRow
+        total = await self.s.scalar(select(func.count()).select_from(o).where(o.customer_id == customer_id)) or 0
+        rows = (
+            await self.s.scalars(
+                select(o).where(o.customer_id == customer_id).order_by(o.created_at.desc(), o.id.desc())
+                .offset(offset).limit(limit)
+            )
+        ).all()  # fmt: skip
+        return await self._load(rows), total
+
     def _add_history(self, order_id: int, entry: HistoryEntry) -> None:
         self.s.add(
             m.OrderHistoryRow(
@@ -473,21 +581,29 @@ class SqlOrders:
 
     async def get_by_code(self, code: str) -> Order | None:
         row = await self.s.scalar(select(m.OrderRow).where(m.OrderRow.code == code))
-        if row is None:
-            return None
-        lines = (await self.s.scalars(select(m.OrderLineRow).where(m.OrderLineRow.order_id == row.id))).all()
-        history = (
-            await self.s.scalars(
-                select(m.OrderHistoryRow).where(m.OrderHistoryRow.order_id == row.id).order_by(m.OrderHistoryRow.id)
-            )
-        ).all()
+        return (await self._load([row]))[0] if row else None
+
+    async def _load(self, rows: Sequence[m.OrderRow]) -> list[Order]:
+        """Orders with their lines and history in three queries, however many orders."""
+        ids = [row.id for row in rows]
+        lines: dict[int, list[m.OrderLineRow]] = defaultdict(list)
+        history: dict[int, list[m.OrderHistoryRow]] = defaultdict(list)
+        if ids:
+            for line in await self.s.scalars(select(m.OrderLineRow).where(m.OrderLineRow.order_id.in_(ids))):
+                lines[line.order_id].append(line)
+            h = m.OrderHistoryRow
+            for entry in await self.s.scalars(select(h).where(h.order_id.in_(ids)).order_by(h.id)):
+                history[entry.order_id].append(entry)
+        return [self._order(row, lines[row.id], history[row.id]) for row in rows]
+
+    def _order(self, row: m.OrderRow, lines: list[m.OrderLineRow], history: list[m.OrderHistoryRow]) -> Order:
         return Order(
             code=row.code,
             customer_id=row.customer_id,
             currency=row.currency,
             lines=[
                 OrderLine(x.product_id, x.sku, x.name, x.quantity, Money(x.unit_price_minor, row.currency), x.id)
-                for x in lines
+                for x in sorted(lines, key=lambda x: x.id)
             ],
             status=OrderStatus(row.status),
             shipping=Money(row.shipping_minor, row.currency),
@@ -505,6 +621,13 @@ class SqlOrders:
                 )
                 for h in history
             ],
+            channel=Channel(row.channel),
+            payment_method=PaymentMethod(row.payment_method),
+            delivery=self._delivery(row),
+            contact_phone=row.contact_phone,
+            invoice_due=row.invoice_due,
+            routing=list(json.loads(row.routing or "[]")),
+            checkout_key=row.checkout_key,
             id=row.id,
         )
 
@@ -546,3 +669,131 @@ class SqlFx:
             .limit(1)
         )
         return FxRate(row.base, row.quote, Decimal(row.rate), row.set_at) if row else None
+
+
+class SqlPayments:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, payment: Payment) -> bool:
+        if payment.telegram_charge_id is not None:
+            seen = await self.s.scalar(
+                select(m.PaymentRow.id).where(m.PaymentRow.telegram_charge_id == payment.telegram_charge_id)
+            )
+            if seen is not None:
+                return False
+        self.s.add(
+            m.PaymentRow(
+                order_id=payment.order_id, kind=payment.kind.value, method=payment.method,
+                amount_minor=payment.amount.amount, currency=payment.amount.currency,
+                telegram_charge_id=payment.telegram_charge_id, provider_charge_id=payment.provider_charge_id,
+                at=payment.at,
+            )
+        )  # fmt: skip
+        await self.s.flush()
+        return True
+
+    async def for_order(self, order_id: int) -> list[Payment]:
+        rows = await self.s.scalars(
+            select(m.PaymentRow).where(m.PaymentRow.order_id == order_id).order_by(m.PaymentRow.id)
+        )
+        return [
+            Payment(
+                r.order_id,
+                PaymentKind(r.kind),
+                r.method,
+                Money(r.amount_minor, r.currency),
+                r.at,
+                r.telegram_charge_id,
+                r.provider_charge_id,
+                r.id,
+            )
+            for r in rows
+        ]
+
+
+class SqlCarriers:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def all(self) -> list[CarrierRate]:
+        rows = await self.s.scalars(select(m.CarrierRateRow).order_by(m.CarrierRateRow.id))
+        return [
+            CarrierRate(
+                r.carrier,
+                r.service,
+                Zone(r.zone),
+                Money(r.base_minor, r.currency),
+                Money(r.per_kg_minor, r.currency),
+                r.transit_days,
+                r.cutoff_hour,
+                r.max_weight_g,
+                r.id,
+            )
+            for r in rows
+        ]
+
+    async def replace_all(self, rates: Sequence[CarrierRate]) -> None:
+        """A rate file is the whole table: services not in it are no longer offered."""
+        existing = {
+            (r.carrier, r.service, r.zone, r.currency): r for r in await self.s.scalars(select(m.CarrierRateRow))
+        }
+        keep = set()
+        for rate in rates:
+            key = (rate.carrier, rate.service, rate.zone.value, rate.base.currency)
+            row = existing.get(key) or m.CarrierRateRow(carrier=rate.carrier, service=rate.service,
+                                                        zone=rate.zone.value, currency=rate.base.currency)  # fmt: skip
+            row.base_minor, row.per_kg_minor = rate.base.amount, rate.per_kg.amount
+            row.transit_days, row.cutoff_hour, row.max_weight_g = rate.transit_days, rate.cutoff_hour, rate.max_weight_g
+            self.s.add(row)
+            keep.add(key)
+        for key, row in existing.items():
+            if key not in keep:
+                await self.s.delete(row)
+        await self.s.flush()
+
+
+class SqlOutbox:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, notification: Notification, at: datetime) -> None:
+        self.s.add(
+            m.OutboxRow(
+                chat_id=notification.chat_id, template=notification.template, language=notification.language,
+                params=json.dumps(notification.params, ensure_ascii=False, default=str),
+                created_at=at, next_attempt_at=at, attempts=0,
+            )
+        )  # fmt: skip
+        await self.s.flush()
+
+
+class SqlSubscriptions:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def subscribe(self, customer_id: int, product_id: int, at: datetime) -> bool:
+        row = await self.s.get(m.StockSubscriptionRow, (customer_id, product_id))
+        if row is not None and row.notified_at is None:
+            return False
+        if row is None:
+            self.s.add(m.StockSubscriptionRow(customer_id=customer_id, product_id=product_id, created_at=at))
+        else:
+            row.created_at, row.notified_at = at, None
+        await self.s.flush()
+        return True
+
+    async def waiting(self, product_ids: Sequence[int]) -> list[tuple[int, int]]:
+        if not product_ids:
+            return []
+        t = m.StockSubscriptionRow
+        rows = await self.s.execute(
+            select(t.customer_id, t.product_id).where(t.product_id.in_(product_ids), t.notified_at.is_(None))
+        )
+        return [(c, p) for c, p in rows]
+
+    async def mark_notified(self, customer_id: int, product_id: int, at: datetime) -> None:
+        t = m.StockSubscriptionRow
+        await self.s.execute(
+            update(t).where(t.customer_id == customer_id, t.product_id == product_id).values(notified_at=at)
+        )

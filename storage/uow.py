@@ -6,7 +6,19 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.repositories import SqlCustomers, SqlFx, SqlOrders, SqlProducts, SqlStaff, SqlStock, SqlWarehouses
+from storage.repositories import (
+    SqlCarriers,
+    SqlCustomers,
+    SqlFx,
+    SqlOrders,
+    SqlOutbox,
+    SqlPayments,
+    SqlProducts,
+    SqlStaff,
+    SqlStock,
+    SqlSubscriptions,
+    SqlWarehouses,
+)
 
 
 class SqlUnitOfWork:
@@ -20,6 +32,10 @@ class SqlUnitOfWork:
     stock: SqlStock
     orders: SqlOrders
     fx: SqlFx
+    payments: SqlPayments
+    carriers: SqlCarriers
+    outbox: SqlOutbox
+    subscriptions: SqlSubscriptions
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -37,6 +53,10 @@ class SqlUnitOfWork:
         self.stock = SqlStock(session)
         self.orders = SqlOrders(session)
         self.fx = SqlFx(session)
+        self.payments = SqlPayments(session)
+        self.carriers = SqlCarriers(session)
+        self.outbox = SqlOutbox(session)
+        self.subscriptions = SqlSubscriptions(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -152,6 +152,8 @@ class SandboxUser:
         before = {(m.message_id): m.edits for m in self.messages()}
         update_id = await self.server.push_update(kind, payload)
         await self.server.wait_confirmed(update_id)
+        if self.server.settle is not None:
+            await self.server.settle()
         reply = Reply()
         for message in self.messages():
             if message.message_id not in before:

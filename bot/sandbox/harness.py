@@ -12,7 +12,7 @@ from bot.config import Settings, load_settings
 from bot.runtime import Runtime, start_runtime
 from bot.sandbox.server import SandboxServer
 from domain.ports import Clock
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 
@@ -27,6 +27,7 @@ async def load_demo_catalog(runtime: Runtime) -> None:
     await import_warehouses(runtime.uow(), (DEMO_DATA / "warehouses.csv").read_text(encoding="utf-8"))
     await import_products(runtime.uow(), (DEMO_DATA / "products.csv").read_text(encoding="utf-8"))
     await import_stock(runtime.uow(), runtime.clock, (DEMO_DATA / "stock.csv").read_text(encoding="utf-8"))
+    await import_carriers(runtime.uow(), (DEMO_DATA / "carriers.csv").read_text(encoding="utf-8"))
 
 
 @contextlib.asynccontextmanager
@@ -60,6 +61,7 @@ async def running_bot(
         await runtime.close()
         await server.stop()
         raise
+    server.settle = runtime.notifier.drain
     polling = asyncio.create_task(
         runtime.dp.start_polling(
             runtime.bot, handle_signals=False, handle_as_tasks=False, close_bot_session=False, polling_timeout=1

@@ -102,6 +102,9 @@ class SandboxServer:
         self.users: dict[int, dict[str, Any]] = {}
         self.webhook_deleted = False
         self.closing = False  # set on shutdown so a pending long poll returns at once
+        # Called by the driver after each handled update, e.g. to flush the bot's outbox,
+        # so a test sees the notifications an action caused.
+        self.settle: Callable[[], Awaitable[object]] | None = None
         self._runner: web.AppRunner | None = None
         self.url = ""
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain.catalog import Category, Product, normalize_sku
 from domain.errors import DomainError, NotFound
@@ -17,6 +17,7 @@ class ProductCard:
     product: Product
     price: Money | None
     available: int
+    in_cart: int = 0
 
     @property
     def in_stock(self) -> bool:
@@ -69,15 +70,26 @@ async def browse_category(
         return CatalogPage(category, cards, page, pages, total)
 
 
-async def product_card(uow: UnitOfWork, *, product_id: int, currency: str, fallback_currency: str) -> ProductCard:
+async def _with_cart(uow: UnitOfWork, card: ProductCard, customer_id: int | None) -> ProductCard:
+    if customer_id is None:
+        return card
+    held = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == card.product.id)
+    return replace(card, in_cart=held)
+
+
+async def product_card(
+    uow: UnitOfWork, *, product_id: int, currency: str, fallback_currency: str, customer_id: int | None = None
+) -> ProductCard:
     async with uow:
         product = await uow.products.get(product_id)
         if product is None or not product.active:
             raise NotFound()
-        return (await _cards(uow, [product], currency, fallback_currency))[0]
+        return await _with_cart(uow, (await _cards(uow, [product], currency, fallback_currency))[0], customer_id)
 
 
-async def product_card_by_sku(uow: UnitOfWork, *, sku: str, currency: str, fallback_currency: str) -> ProductCard:
+async def product_card_by_sku(
+    uow: UnitOfWork, *, sku: str, currency: str, fallback_currency: str, customer_id: int | None = None
+) -> ProductCard:
     """Deep links and typed SKUs: an unknown or malformed SKU is simply not found."""
     try:
         normalized = normalize_sku(sku)
@@ -87,4 +99,13 @@ async def product_card_by_sku(uow: UnitOfWork, *, sku: str, currency: str, fallb
         product = await uow.products.get_by_sku(normalized)
         if product is None or not product.active:
             raise NotFound()
-        return (await _cards(uow, [product], currency, fallback_currency))[0]
+        return await _with_cart(uow, (await _cards(uow, [product], currency, fallback_currency))[0], customer_id)
+
+
+async def search_products(
+    uow: UnitOfWork, *, text: str, page: int, page_size: int, currency: str, fallback_currency: str
+) -> tuple[list[ProductCard], int]:
+    """Name, SKU or barcode. Returns the page of cards and the total number of matches."""
+    async with uow:
+        products, total = await uow.products.search(text, max(page, 0) * page_size, page_size)
+        return await _cards(uow, products, currency, fallback_currency), total

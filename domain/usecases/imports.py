@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from domain.errors import DomainError, ImportRejected
-from domain.imports import parse_products, parse_stock, parse_warehouses
+from domain.imports import parse_carriers, parse_products, parse_stock, parse_warehouses
+from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
 from domain.warehouse import DEFAULT_BIN
 
@@ -57,6 +59,8 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
         if problems:
             raise ImportRejected(sorted(problems))
         now = clock.now()
+        touched = sorted({products[r.sku] for r in rows})
+        before = await _available_by_product(uow, touched)
         changed = 0
         for row in rows:
             try:
@@ -71,5 +75,50 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
         if problems:
             await uow.rollback()
             raise ImportRejected(sorted(problems))
+        after = await _available_by_product(uow, touched)
+        await notify_back_in_stock(uow, [p for p in touched if before.get(p, 0) <= 0 < after.get(p, 0)], now)
         await uow.commit()
     return ImportReport(created=changed, updated=len(rows) - changed)
+
+
+async def _available_by_product(uow: UnitOfWork, product_ids: list[int]) -> dict[int, int]:
+    totals: dict[int, int] = {}
+    for level in await uow.stock.levels(product_ids):
+        totals[level.product_id] = totals.get(level.product_id, 0) + max(level.available, 0)
+    return totals
+
+
+async def notify_back_in_stock(uow: UnitOfWork, product_ids: list[int], now: datetime) -> None:
+    """Everyone who asked is told once, in the transaction that brought the stock back."""
+    waiting = await uow.subscriptions.waiting(product_ids)
+    if not waiting:
+        return
+    products = {p.id: p for p in await uow.products.get_many(sorted({p for _, p in waiting}))}
+    for customer_id, product_id in waiting:
+        customer = await uow.customers.get(customer_id)
+        product = products.get(product_id)
+        if customer is None or product is None:
+            continue
+        if not customer.unreachable:
+            await uow.outbox.add(
+                Notification(
+                    customer.telegram_id,
+                    "back_in_stock",
+                    customer.language or "",
+                    {"name": product.name, "sku": product.sku},
+                ),
+                now,
+            )
+        await uow.subscriptions.mark_notified(customer_id, product_id, now)
+
+
+async def import_carriers(uow: UnitOfWork, text: str) -> ImportReport:
+    """The file is the whole rate table: services missing from it are no longer offered."""
+    rates, problems = parse_carriers(text)
+    if problems:
+        raise ImportRejected(problems)
+    async with uow:
+        before = len(await uow.carriers.all())
+        await uow.carriers.replace_all(rates)
+        await uow.commit()
+    return ImportReport(created=max(len(rates) - before, 0), updated=min(before, len(rates)))

@@ -1,10 +1,55 @@
-"""Moving an order through its lifecycle, with a history row for every step."""
+"""Moving orders through their lifecycle (with a history row and a customer notification
+for every step), and what a customer can see and do with their own orders."""
 
 from __future__ import annotations
 
-from domain.errors import NotFound
+from dataclasses import dataclass
+
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.notifications import Notification
 from domain.orders import Order, OrderStatus, normalize_order_code
+from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
+
+
+class NotCancellable(DomainError):
+    key = N_("Order {code} can no longer be cancelled: it is already being prepared.")
+
+
+@dataclass(frozen=True, slots=True)
+class OrdersPage:
+    orders: list[Order]
+    page: int
+    pages: int
+
+
+async def apply_transition(
+    uow: UnitOfWork,
+    order: Order,
+    target: OrderStatus,
+    *,
+    clock: Clock,
+    actor: str,
+    reason: str = "",
+    notify: bool = True,
+) -> None:
+    """Record the move; tell the customer unless they made it themselves (they see the reply)."""
+    entry = order.transition(target, now=clock.now(), actor=actor, reason=reason)
+    await uow.orders.record_transition(order, entry)
+    if not notify:
+        return
+    customer = await uow.customers.get(order.customer_id)
+    if customer is not None and actor != f"customer:{customer.id}" and not customer.unreachable:
+        await uow.outbox.add(
+            Notification(
+                chat_id=customer.telegram_id,
+                template="order_status",
+                language=customer.language or "",
+                params={"code": order.code, "status": target.value, "reason": reason},
+            ),
+            clock.now(),
+        )
 
 
 async def transition_order(
@@ -14,7 +59,70 @@ async def transition_order(
         order = await uow.orders.get_by_code(normalize_order_code(code))
         if order is None:
             raise NotFound()
-        entry = order.transition(target, now=clock.now(), actor=actor, reason=reason)
-        await uow.orders.record_transition(order, entry)
+        await apply_transition(uow, order, target, clock=clock, actor=actor, reason=reason)
+        await uow.commit()
+        return order
+
+
+async def my_orders(uow: UnitOfWork, *, customer_id: int, page: int, page_size: int) -> OrdersPage:
+    async with uow:
+        orders, total = await uow.orders.for_customer(customer_id, max(page, 0) * page_size, page_size)
+    pages = max((total + page_size - 1) // page_size, 1)
+    if page >= pages or page < 0:
+        raise NotFound()
+    return OrdersPage(orders, page, pages)
+
+
+async def _own_order(uow: UnitOfWork, customer_id: int, code: str) -> Order:
+    """Another customer's order is simply "not found": codes reveal nothing."""
+    order = await uow.orders.get_by_code(normalize_order_code(code))
+    if order is None or order.customer_id != customer_id:
+        raise NotFound()
+    return order
+
+
+async def my_order(uow: UnitOfWork, *, customer_id: int, code: str) -> Order:
+    async with uow:
+        return await _own_order(uow, customer_id, code)
+
+
+async def release_allocations(uow: UnitOfWork, order: Order) -> None:
+    for reservation in await uow.stock.order_reservations(order.id or 0):
+        await uow.stock.release(reservation.product_id, reservation.warehouse_id, reservation.quantity)
+        await uow.stock.delete_reservation(reservation.id or 0)
+
+
+async def cancel_my_order(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, staff_chat_id: int | None
+) -> Order:
+    """Cancel before picking: stock goes back, a paid amount is recorded as a refund owed,
+    and the staff chat hears about it."""
+    async with uow:
+        order = await _own_order(uow, customer_id, code)
+        if not order.cancellable_by_customer:
+            raise NotCancellable(code=order.code)
+        await release_allocations(uow, order)
+        await apply_transition(
+            uow, order, OrderStatus.CANCELLED, clock=clock, actor=f"customer:{customer_id}", reason="customer"
+        )
+        refund = order.total if order.is_paid else None
+        if refund is not None:
+            await uow.payments.add(
+                Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, clock.now())
+            )
+        if staff_chat_id is not None:
+            await uow.outbox.add(
+                Notification(
+                    chat_id=staff_chat_id,
+                    template="staff_order_cancelled",
+                    language="",
+                    params={
+                        "code": order.code,
+                        "refund_minor": refund.amount if refund else 0,
+                        "currency": order.currency,
+                    },
+                ),
+                clock.now(),
+            )
         await uow.commit()
         return order

@@ -1,0 +1,36 @@
+"""Human names for codes the domain uses (statuses, payment methods, reasons)."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+
+from domain.i18n import N_
+
+STATUS_LABELS = {
+    "placed": N_("placed"),
+    "awaiting_payment": N_("awaiting payment"),
+    "paid": N_("paid"),
+    "invoiced": N_("invoiced"),
+    "allocated": N_("confirmed, being prepared"),
+    "picking": N_("being picked"),
+    "packed": N_("packed"),
+    "shipped": N_("shipped"),
+    "delivered": N_("delivered"),
+    "completed": N_("completed"),
+    "cancelled": N_("cancelled"),
+    "on_hold": N_("on hold"),
+}
+
+PAYMENT_LABELS = {
+    "card": N_("card (Telegram Payments)"),
+    "cod": N_("cash on delivery"),
+    "invoice": N_("invoice"),
+}
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
+
+
+def payment_label(method: str) -> str:
+    return _(PAYMENT_LABELS.get(method, method))

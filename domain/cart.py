@@ -1,0 +1,55 @@
+"""The cart: a customer's holds on stock, grouped per product, priced now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.catalog import Product
+from domain.money import Money, sum_money
+
+
+@dataclass(frozen=True, slots=True)
+class CartLine:
+    product: Product
+    quantity: int
+    unit_price: Money
+    expires_at: datetime
+    expired: bool
+
+    @property
+    def total(self) -> Money:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True, slots=True)
+class Cart:
+    lines: list[CartLine]
+    currency: str
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    @property
+    def subtotal(self) -> Money:
+        return sum_money([line.total for line in self.lines], self.currency)
+
+    @property
+    def weight_g(self) -> int:
+        return sum(line.product.weight_g * line.quantity for line in self.lines)
+
+    @property
+    def expires_at(self) -> datetime | None:
+        return min((line.expires_at for line in self.lines), default=None)
+
+    @property
+    def has_expired_lines(self) -> bool:
+        return any(line.expired for line in self.lines)
+
+
+def order_currency(products: list[Product], preferred: str, fallback: str) -> str:
+    """The customer's currency when every product has a price in it, else the shop's."""
+    if products and all(p.price_in(preferred) for p in products):
+        return preferred
+    return fallback

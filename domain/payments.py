@@ -1,0 +1,26 @@
+"""Money received from (or owed back to) customers, recorded per order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from domain.money import Money
+
+
+class PaymentKind(StrEnum):
+    PAYMENT = "payment"
+    REFUND_OWED = "refund_owed"
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    order_id: int
+    kind: PaymentKind
+    method: str
+    amount: Money
+    at: datetime
+    telegram_charge_id: str | None = None
+    provider_charge_id: str | None = None
+    id: int | None = None

@@ -1,0 +1,204 @@
+"""The cart: adding, changing and viewing lines, each backed by holds on stock."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from domain.cart import Cart, CartLine, order_currency
+from domain.catalog import Product, normalize_sku
+from domain.errors import DomainError, InsufficientStock, NotFound
+from domain.i18n import N_
+from domain.ports import Clock, UnitOfWork
+from domain.stock import Reservation, ReservationKind, check_quantity
+
+MAX_CART_QUANTITY = 9999
+
+
+class NotForSale(DomainError):
+    key = N_("This product is not for sale any more.")
+
+
+class ProductUnavailable(InsufficientStock):
+    key = N_("Sorry, only {available} available.")
+
+
+async def release_expired_holds(uow: UnitOfWork, product_id: int, now: datetime) -> None:
+    """Expired cart holds of a product give their stock back before anyone reserves it."""
+    for hold in await uow.stock.expired_holds(product_id, now):
+        await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
+        await uow.stock.delete_reservation(hold.id or 0)
+
+
+async def _hold(
+    uow: UnitOfWork, customer_id: int, product_id: int, quantity: int, now: datetime, until: datetime
+) -> None:
+    """Hold ``quantity`` more units, from as few warehouses as possible (most available first)."""
+    levels = sorted(await uow.stock.levels([product_id]), key=lambda lv: lv.available, reverse=True)
+    if sum(max(lv.available, 0) for lv in levels) < quantity:
+        raise ProductUnavailable(available=sum(max(lv.available, 0) for lv in levels))
+    remaining = quantity
+    for level in levels:
+        take = min(remaining, level.available)
+        if take <= 0:
+            continue
+        if not await uow.stock.try_reserve(product_id, level.warehouse_id, take):
+            raise ProductUnavailable(available=0)  # lost a race; the transaction is rolled back
+        await uow.stock.add_reservation(
+            Reservation(product_id, level.warehouse_id, take, ReservationKind.HOLD, customer_id, None, until, now)
+        )
+        remaining -= take
+        if remaining == 0:
+            return
+
+
+async def _release(uow: UnitOfWork, holds: list[Reservation], quantity: int) -> None:
+    """Give back ``quantity`` units, newest holds first."""
+    remaining = quantity
+    for hold in sorted(holds, key=lambda h: h.created_at, reverse=True):
+        take = min(remaining, hold.quantity)
+        await uow.stock.release(hold.product_id, hold.warehouse_id, take)
+        if take == hold.quantity:
+            await uow.stock.delete_reservation(hold.id or 0)
+        else:
+            await uow.stock.resize_reservation(hold.id or 0, hold.quantity - take)
+        remaining -= take
+        if remaining == 0:
+            return
+
+
+async def _active_product(uow: UnitOfWork, product_id: int) -> Product:
+    product = await uow.products.get(product_id)
+    if product is None:
+        raise NotFound()
+    if not product.active:
+        raise NotForSale()
+    return product
+
+
+async def set_cart_quantity(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, product_id: int, quantity: int, hold_minutes: int
+) -> int:
+    """Make the cart hold exactly ``quantity`` of a product (0 removes it). Every change renews
+    the whole cart's hold. Returns the new quantity."""
+    if quantity != 0:
+        check_quantity(quantity, MAX_CART_QUANTITY)
+    now = clock.now()
+    until = now + timedelta(minutes=hold_minutes)
+    async with uow:
+        holds = [h for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id]
+        current = sum(h.quantity for h in holds)
+        if quantity > current:
+            await _active_product(uow, product_id)
+            await release_expired_holds(uow, product_id, now)
+            # Our own expired holds may just have been released: count again.
+            holds = [h for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id]
+            current = sum(h.quantity for h in holds)
+            try:
+                await _hold(uow, customer_id, product_id, quantity - current, now, until)
+            except ProductUnavailable as exc:
+                raise ProductUnavailable(available=current + int(exc.params["available"])) from None
+        elif quantity < current:
+            await _release(uow, holds, current - quantity)
+        await uow.stock.extend_holds(customer_id, until)
+        await uow.commit()
+    return quantity
+
+
+class StaleCartButton(DomainError):
+    key = N_("Your cart has changed since this message. Here it is as it is now.")
+
+
+async def change_cart_line(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    customer_id: int,
+    product_id: int,
+    expected: int,
+    quantity: int,
+    hold_minutes: int,
+) -> int:
+    """A +/−/remove button: it carries the quantity it was drawn with, so a button from an
+    old message is refused instead of applying a change the customer did not see."""
+    async with uow:
+        current = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id)
+    if current != expected:
+        raise StaleCartButton()
+    return await set_cart_quantity(
+        uow, clock, customer_id=customer_id, product_id=product_id, quantity=quantity, hold_minutes=hold_minutes
+    )
+
+
+async def add_to_cart(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, product_id: int, quantity: int, hold_minutes: int
+) -> int:
+    check_quantity(quantity, MAX_CART_QUANTITY)
+    async with uow:
+        current = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id)
+    if current + quantity > MAX_CART_QUANTITY:
+        check_quantity(current + quantity, MAX_CART_QUANTITY)
+    return await set_cart_quantity(
+        uow, clock, customer_id=customer_id, product_id=product_id, quantity=current + quantity,
+        hold_minutes=hold_minutes,
+    )  # fmt: skip
+
+
+async def add_sku_to_cart(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, sku: str, quantity: int, hold_minutes: int
+) -> tuple[Product, int]:
+    """``/add SKU QTY`` for buyers who know their SKUs."""
+    try:
+        normalized = normalize_sku(sku)
+    except DomainError:
+        raise NotFound() from None
+    async with uow:
+        product = await uow.products.get_by_sku(normalized)
+    if product is None or product.id is None:
+        raise NotFound()
+    total = await add_to_cart(
+        uow, clock, customer_id=customer_id, product_id=product.id, quantity=quantity, hold_minutes=hold_minutes
+    )
+    return product, total
+
+
+async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: str, fallback_currency: str) -> Cart:
+    """Inside an open unit of work: the customer's holds as priced cart lines."""
+    holds = await uow.stock.customer_holds(customer_id)
+    by_product: dict[int, list[Reservation]] = defaultdict(list)
+    for hold in holds:
+        by_product[hold.product_id].append(hold)
+    products = await uow.products.get_many(sorted(by_product))
+    chosen = order_currency(products, currency, fallback_currency)
+    lines = []
+    for product in sorted(products, key=lambda p: p.name):
+        product_holds = by_product[product.id or 0]
+        expires = min(h.expires_at or now for h in product_holds)
+        price = product.price_in(chosen)
+        if price is None:
+            raise NotForSale()
+        lines.append(CartLine(product, sum(h.quantity for h in product_holds), price, expires, expires <= now))
+    return Cart(lines, chosen)
+
+
+async def view_cart(uow: UnitOfWork, clock: Clock, *, customer_id: int, currency: str, fallback_currency: str) -> Cart:
+    async with uow:
+        return await load_cart(uow, clock.now(), customer_id, currency, fallback_currency)
+
+
+async def clear_cart(uow: UnitOfWork, *, customer_id: int) -> None:
+    async with uow:
+        holds = await uow.stock.customer_holds(customer_id)
+        for hold in holds:
+            await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
+            await uow.stock.delete_reservation(hold.id or 0)
+        await uow.commit()
+
+
+async def subscribe_back_in_stock(uow: UnitOfWork, clock: Clock, *, customer_id: int, product_id: int) -> bool:
+    """Ask to be told once when an out-of-stock product is received again."""
+    async with uow:
+        await _active_product(uow, product_id)
+        created = await uow.subscriptions.subscribe(customer_id, product_id, clock.now())
+        await uow.commit()
+        return created

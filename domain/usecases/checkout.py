@@ -1,0 +1,298 @@
+"""Checkout: shipping quotes for the cart, and placing the order in one transaction
+(holds become allocations routed to warehouses, payment method decides the next status)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.cart import Cart
+from domain.customers import Address, normalize_phone
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.money import Money
+from domain.orders import (
+    Channel,
+    Delivery,
+    DeliveryMethod,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentMethod,
+    new_order_code,
+)
+from domain.ports import Clock, UnitOfWork
+from domain.routing import RoutingDecision, RoutingImpossible, route
+from domain.shipping import ShippingQuote, Zone, haversine_km, quotes, zone_for
+from domain.stock import Reservation, ReservationKind
+from domain.usecases.cart import load_cart, release_expired_holds
+from domain.usecases.orders import apply_transition
+from domain.warehouse import Warehouse
+
+
+class EmptyCart(DomainError):
+    key = N_("Your cart is empty.")
+
+
+class CartChanged(DomainError):
+    key = N_("{name}: only {available} available now. Your cart was not changed; please adjust it.")
+
+
+class ShippingUnavailable(DomainError):
+    key = N_("That shipping option is no longer available. Please choose again.")
+
+
+class PaymentNotOffered(DomainError):
+    key = N_("This payment method is not available for your account.")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutPolicy:
+    """Shop settings that shape checkout."""
+
+    timezone: str = "UTC"
+    processing_days: int = 0
+    pickup_ready_hours: int = 2
+    invoice_net_days: int = 14
+    card_payments: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRequest:
+    customer_id: int
+    checkout_key: str
+    phone: str
+    delivery: Delivery
+    shipping_rate_id: int | None
+    payment_method: PaymentMethod
+    currency: str
+    fallback_currency: str
+    channel: Channel = Channel.TELEGRAM
+    actor: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ShippingChoice:
+    cart: Cart
+    zone: Zone
+    quotes: list[ShippingQuote]
+
+
+def _local_now(clock: Clock, timezone: str) -> datetime:
+    return clock.now().astimezone(ZoneInfo(timezone))
+
+
+async def _availability(uow: UnitOfWork, product_ids: list[int]) -> dict[tuple[int, int], int]:
+    return {(lv.product_id, lv.warehouse_id): max(lv.available, 0) for lv in await uow.stock.levels(product_ids)}
+
+
+def _zone(decision: RoutingDecision, warehouses: list[Warehouse], point: tuple[float, float] | None) -> Zone:
+    first = next(w for w in warehouses if w.code == decision.warehouse_codes[0])
+    if point is None or first.latitude is None or first.longitude is None:
+        return zone_for(None)
+    return zone_for(haversine_km(first.latitude, first.longitude, point[0], point[1]))
+
+
+async def _preview_route(
+    uow: UnitOfWork, cart: Cart, customer_id: int, point: tuple[float, float] | None
+) -> tuple[RoutingDecision, list[Warehouse]]:
+    """Routing as if the customer's own holds were released (placement does exactly that)."""
+    lines = {line.product.id or 0: line.quantity for line in cart.lines}
+    available = await _availability(uow, list(lines))
+    for hold in await uow.stock.customer_holds(customer_id):
+        key = (hold.product_id, hold.warehouse_id)
+        available[key] = available.get(key, 0) + hold.quantity
+    warehouses = await uow.warehouses.all()
+    return route(lines, available, warehouses, point), warehouses
+
+
+async def shipping_options(
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: CheckoutPolicy,
+    *,
+    customer_id: int,
+    point: tuple[float, float] | None,
+    currency: str,
+    fallback_currency: str,
+) -> ShippingChoice:
+    async with uow:
+        cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency)
+        if cart.is_empty:
+            raise EmptyCart()
+        decision, warehouses = await _route_or_explain(uow, cart, customer_id, point)
+        zone = _zone(decision, warehouses, point)
+        rates = await uow.carriers.all()
+    found = quotes(rates, zone=zone, weight_g=cart.weight_g, currency=cart.currency,
+                   local_now=_local_now(clock, policy.timezone), processing_days=policy.processing_days)  # fmt: skip
+    return ShippingChoice(cart, zone, found)
+
+
+async def pickup_points(uow: UnitOfWork) -> list[Warehouse]:
+    async with uow:
+        return [w for w in await uow.warehouses.all() if w.is_pickup_point]
+
+
+async def _route_or_explain(
+    uow: UnitOfWork, cart: Cart, customer_id: int, point: tuple[float, float] | None
+) -> tuple[RoutingDecision, list[Warehouse]]:
+    try:
+        return await _preview_route(uow, cart, customer_id, point)
+    except RoutingImpossible as impossible:
+        line = next(line for line in cart.lines if line.product.id == impossible.product_id)
+        raise CartChanged(name=line.product.name, available=impossible.params["available"]) from None
+
+
+async def _unique_code(uow: UnitOfWork) -> str:
+    while True:
+        code = new_order_code()
+        if await uow.orders.get_by_code(code) is None:
+            return code
+
+
+async def _delivery_with_shipping(
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: CheckoutPolicy,
+    request: CheckoutRequest,
+    cart: Cart,
+    zone: Zone,
+) -> tuple[Delivery, Money]:
+    if request.delivery.method is DeliveryMethod.PICKUP:
+        ready = clock.now() + timedelta(hours=policy.pickup_ready_hours)
+        ready = ready.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        return replace(request.delivery, ready_by=ready), Money.zero(cart.currency)
+    found = quotes(await uow.carriers.all(), zone=zone, weight_g=cart.weight_g, currency=cart.currency,
+                   local_now=_local_now(clock, policy.timezone), processing_days=policy.processing_days)  # fmt: skip
+    chosen = next((q for q in found if q.rate.id == request.shipping_rate_id), None)
+    if chosen is None:
+        raise ShippingUnavailable()
+    delivery = replace(request.delivery, carrier=chosen.rate.carrier, service=chosen.rate.service, eta=chosen.eta)
+    return delivery, chosen.price
+
+
+async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, request: CheckoutRequest) -> Order:
+    """One transaction: the cart's holds become allocations routed to warehouses, the order
+    and its first history rows are written, the contact and address are remembered.
+
+    Idempotent on ``checkout_key``: a double tap or a redelivered update returns the order
+    the first submission made.
+    """
+    phone = normalize_phone(request.phone)
+    async with uow:
+        existing = await uow.orders.get_by_checkout_key(request.checkout_key)
+        if existing is not None:
+            if existing.customer_id != request.customer_id:
+                raise NotFound()
+            return existing
+        customer = await uow.customers.get(request.customer_id)
+        if customer is None:
+            raise NotFound()
+        if request.payment_method is PaymentMethod.INVOICE and not customer.is_business:
+            raise PaymentNotOffered()
+        if request.payment_method is PaymentMethod.CARD and not policy.card_payments:
+            raise PaymentNotOffered()
+        now = clock.now()
+        cart = await load_cart(uow, now, request.customer_id, request.currency, request.fallback_currency)
+        if cart.is_empty:
+            raise EmptyCart()
+        point = await _destination(uow, request.delivery)
+        decision, warehouses = await _route_or_explain(uow, cart, request.customer_id, point)
+        delivery, shipping = await _delivery_with_shipping(
+            uow, clock, policy, request, cart, _zone(decision, warehouses, point)
+        )
+        await _holds_to_allocations(uow, request.customer_id, cart, decision, now)
+        order = Order.place(
+            code=await _unique_code(uow),
+            customer_id=request.customer_id,
+            currency=cart.currency,
+            lines=[
+                OrderLine(line.product.id or 0, line.product.sku, line.product.name, line.quantity, line.unit_price)
+                for line in cart.lines
+            ],
+            now=now,
+            actor=request.actor or f"customer:{request.customer_id}",
+            shipping=shipping,
+            channel=request.channel,
+            payment_method=request.payment_method,
+            delivery=delivery,
+            contact_phone=phone,
+            routing=[*decision.warehouse_codes, *decision.reasons],
+            checkout_key=request.checkout_key,
+            invoice_due=invoice_due_date(now, policy) if request.payment_method is PaymentMethod.INVOICE else None,
+            flags=frozenset({"VIP"}) if customer.is_vip else frozenset(),
+        )
+        await uow.orders.add(order)
+        await _allocation_rows(uow, order, decision, now)
+        await _first_steps(uow, clock, order, request)
+        customer.phone = phone
+        if delivery.method is DeliveryMethod.COURIER and all(a.text != delivery.address for a in customer.addresses):
+            customer.addresses.append(Address(delivery.address, delivery.latitude, delivery.longitude))
+        await uow.customers.update(customer)
+        await uow.commit()
+        return order
+
+
+async def _destination(uow: UnitOfWork, delivery: Delivery) -> tuple[float, float] | None:
+    if delivery.method is DeliveryMethod.COURIER:
+        return delivery.point
+    pickup = next((w for w in await uow.warehouses.all() if w.id == delivery.pickup_warehouse_id), None)
+    if pickup is None or not pickup.is_pickup_point:
+        raise NotFound()
+    if pickup.latitude is None or pickup.longitude is None:
+        return None
+    return (pickup.latitude, pickup.longitude)
+
+
+async def _holds_to_allocations(
+    uow: UnitOfWork, customer_id: int, cart: Cart, decision: RoutingDecision, now: datetime
+) -> None:
+    """Release every hold of the cart, then reserve what routing decided. All in the same
+    transaction: if a reservation loses a race, everything rolls back and the holds stay."""
+    for hold in await uow.stock.customer_holds(customer_id):
+        await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
+        await uow.stock.delete_reservation(hold.id or 0)
+    for line in cart.lines:
+        await release_expired_holds(uow, line.product.id or 0, now)
+    for allocation in decision.allocations:
+        if not await uow.stock.try_reserve(allocation.product_id, allocation.warehouse_id, allocation.quantity):
+            name = next(line.product.name for line in cart.lines if line.product.id == allocation.product_id)
+            available = sum(v for (p, _), v in (await _availability(uow, [allocation.product_id])).items())
+            raise CartChanged(name=name, available=available)
+
+
+async def _allocation_rows(uow: UnitOfWork, order: Order, decision: RoutingDecision, now: datetime) -> None:
+    merged: dict[tuple[int, int], int] = defaultdict(int)
+    for allocation in decision.allocations:
+        merged[(allocation.product_id, allocation.warehouse_id)] += allocation.quantity
+    for (product_id, warehouse_id), quantity in merged.items():
+        await uow.stock.add_reservation(
+            Reservation(
+                product_id, warehouse_id, quantity, ReservationKind.ALLOCATION, order.customer_id, order.id, None, now
+            )
+        )
+
+
+async def _first_steps(uow: UnitOfWork, clock: Clock, order: Order, request: CheckoutRequest) -> None:
+    """The customer sees the confirmation as the reply, so these steps notify no one."""
+    steps: list[tuple[OrderStatus, str]] = {
+        PaymentMethod.CARD: [(OrderStatus.AWAITING_PAYMENT, "card")],
+        PaymentMethod.INVOICE: [
+            (OrderStatus.INVOICED, f"due {order.invoice_due.isoformat() if order.invoice_due else ''}"),
+            (OrderStatus.ALLOCATED, ""),
+        ],
+        PaymentMethod.COD: [(OrderStatus.ALLOCATED, "cash on delivery")],
+    }[request.payment_method]
+    for target, reason in steps:
+        await apply_transition(uow, order, target, clock=clock, actor="system", reason=reason, notify=False)
+
+
+def invoice_due_date(now: datetime, policy: CheckoutPolicy) -> date:
+    return (now.astimezone(ZoneInfo(policy.timezone)) + timedelta(days=policy.invoice_net_days)).date()
+
+
+async def placed_by_key(uow: UnitOfWork, key: str) -> Order | None:
+    async with uow:
+        return await uow.orders.get_by_checkout_key(key)

@@ -1,0 +1,83 @@
+"""Telegram Payments: checking a pre-checkout query, recording a successful payment once."""
+
+from __future__ import annotations
+
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.money import Money
+from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
+from domain.payments import Payment, PaymentKind
+from domain.ports import Clock, UnitOfWork
+from domain.usecases.orders import apply_transition
+
+INVOICE_PAYLOAD_PREFIX = "order:"
+
+
+class PaymentRefused(DomainError):
+    key = N_("This order cannot be paid any more. Please check /orders.")
+
+
+class AmountChanged(DomainError):
+    key = N_("The amount to pay has changed. Please open the order again.")
+
+
+def invoice_payload(order: Order) -> str:
+    return f"{INVOICE_PAYLOAD_PREFIX}{order.code}"
+
+
+def order_code_from_payload(payload: str) -> str:
+    if not payload.startswith(INVOICE_PAYLOAD_PREFIX):
+        raise NotFound()
+    return normalize_order_code(payload.removeprefix(INVOICE_PAYLOAD_PREFIX))
+
+
+async def order_to_pay(uow: UnitOfWork, *, customer_id: int, code: str) -> Order:
+    async with uow:
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+    if order is None or order.customer_id != customer_id:
+        raise NotFound()
+    if order.status is not OrderStatus.AWAITING_PAYMENT:
+        raise PaymentRefused()
+    return order
+
+
+async def check_pre_checkout(uow: UnitOfWork, *, payload: str, amount: int, currency: str) -> Order:
+    """Telegram asks before charging: the order must still await payment with its stock
+    allocated, for exactly this amount and currency."""
+    async with uow:
+        order = await uow.orders.get_by_code(order_code_from_payload(payload))
+        if order is None or order.status is not OrderStatus.AWAITING_PAYMENT:
+            raise PaymentRefused()
+        if not await uow.stock.order_reservations(order.id or 0):
+            raise PaymentRefused()
+    if Money(amount, currency) != order.total:
+        raise AmountChanged()
+    return order
+
+
+async def record_card_payment(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    payload: str,
+    amount: int,
+    currency: str,
+    telegram_charge_id: str,
+    provider_charge_id: str | None,
+) -> tuple[Order, bool]:
+    """Mark the order paid and ready to fulfil. Idempotent on the Telegram charge id:
+    a redelivered update returns ``(order, False)`` and changes nothing."""
+    async with uow:
+        order = await uow.orders.get_by_code(order_code_from_payload(payload))
+        if order is None:
+            raise NotFound()
+        paid = Payment(order.id or 0, PaymentKind.PAYMENT, PaymentMethod.CARD.value, Money(amount, currency),
+                       clock.now(), telegram_charge_id, provider_charge_id)  # fmt: skip
+        if not await uow.payments.add(paid):
+            return order, False
+        if order.status is OrderStatus.AWAITING_PAYMENT:
+            await apply_transition(uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=telegram_charge_id,
+                                   notify=False)  # fmt: skip
+            await apply_transition(uow, order, OrderStatus.ALLOCATED, clock=clock, actor="system", notify=False)
+        await uow.commit()
+        return order, True

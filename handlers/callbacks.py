@@ -1,0 +1,49 @@
+"""Typed callback data shared by several screens. Ids and numbers only (≤ 64 bytes)."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class CartChange(CallbackData, prefix="cq"):
+    """Set a product's cart quantity from ``expected`` to ``quantity`` (0 removes)."""
+
+    product_id: int
+    expected: int
+    quantity: int
+    view: str  # "card" or "cart": which screen to redraw
+
+
+class CartView(CallbackData, prefix="cv"):
+    pass
+
+
+class NotifyMe(CallbackData, prefix="nm"):
+    product_id: int
+
+
+class StartCheckout(CallbackData, prefix="co"):
+    pass
+
+
+class ProductCb(CallbackData, prefix="pv"):
+    product_id: int
+    category_id: int
+    page: int
+
+
+class OrderCb(CallbackData, prefix="od"):
+    code: str
+
+
+class OrdersPageCb(CallbackData, prefix="ol"):
+    page: int
+
+
+class CancelOrderCb(CallbackData, prefix="oc"):
+    code: str
+    confirmed: bool
+
+
+class PayOrderCb(CallbackData, prefix="op"):
+    code: str

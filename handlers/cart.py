@@ -1,0 +1,144 @@
+"""Cart screens: add from a product card, /add SKU QTY, /cart with +/−/remove, notify-me."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.config import Settings
+from bot.rendering import Renderer
+from domain.cart import Cart
+from domain.customers import Customer
+from domain.errors import InvalidQuantity
+from domain.ports import Clock
+from domain.usecases.cart import (
+    MAX_CART_QUANTITY,
+    StaleCartButton,
+    add_sku_to_cart,
+    change_cart_line,
+    subscribe_back_in_stock,
+    view_cart,
+)
+from domain.usecases.catalog import product_card
+from handlers.callbacks import CartChange, CartView, NotifyMe, StartCheckout
+from handlers.catalog import card_keyboard, customer_currency
+from handlers.menu import CART_BUTTON
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+
+def cart_keyboard(cart: Cart) -> InlineKeyboardMarkup | None:
+    if cart.is_empty:
+        return None
+    builder = InlineKeyboardBuilder()
+    for line in cart.lines:
+        pid, qty = line.product.id or 0, line.quantity
+        builder.button(text=f"{line.product.name[:24]} ×{qty}", callback_data=CartView())
+        builder.button(text="➖", callback_data=CartChange(product_id=pid, expected=qty, quantity=qty - 1, view="cart"))
+        builder.button(text="➕", callback_data=CartChange(product_id=pid, expected=qty, quantity=qty + 1, view="cart"))
+        builder.button(text="🗑", callback_data=CartChange(product_id=pid, expected=qty, quantity=0, view="cart"))
+    builder.button(text=_("✅ Checkout"), callback_data=StartCheckout())
+    builder.adjust(*([4] * len(cart.lines)), 1)
+    return builder.as_markup()
+
+
+async def _cart(uow: SqlUnitOfWork, clock: Clock, customer: Customer, settings: Settings) -> Cart:
+    return await view_cart(
+        uow, clock, customer_id=customer.id or 0,
+        currency=customer_currency(customer, settings.default_currency), fallback_currency=settings.default_currency,
+    )  # fmt: skip
+
+
+@router.message(Command("cart"))
+@router.message(F.text == CART_BUTTON)
+async def show_cart(
+    message: Message, uow: SqlUnitOfWork, clock: Clock, customer: Customer, settings: Settings, renderer: Renderer
+) -> None:
+    cart = await _cart(uow, clock, customer, settings)
+    await message.answer(renderer.render("cart.html.j2", cart=cart), reply_markup=cart_keyboard(cart))
+
+
+@router.callback_query(CartView.filter())
+async def show_cart_from_button(
+    query: CallbackQuery, uow: SqlUnitOfWork, clock: Clock, customer: Customer, settings: Settings, renderer: Renderer
+) -> None:
+    cart = await _cart(uow, clock, customer, settings)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(renderer.render("cart.html.j2", cart=cart), reply_markup=cart_keyboard(cart))
+
+
+@router.callback_query(CartChange.filter())
+async def change_line(
+    query: CallbackQuery,
+    callback_data: CartChange,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: Settings,
+    renderer: Renderer,
+) -> None:
+    try:
+        await change_cart_line(
+            uow, clock, customer_id=customer.id or 0, product_id=callback_data.product_id,
+            expected=callback_data.expected, quantity=callback_data.quantity, hold_minutes=settings.hold_minutes,
+        )  # fmt: skip
+        notice = None
+    except StaleCartButton as stale:
+        notice = _(stale.key)
+    if callback_data.view == "cart":
+        cart = await _cart(uow, clock, customer, settings)
+        await query.answer(notice or None, show_alert=bool(notice))
+        if isinstance(query.message, Message):
+            await query.message.edit_text(renderer.render("cart.html.j2", cart=cart), reply_markup=cart_keyboard(cart))
+        return
+    card = await product_card(
+        uow, product_id=callback_data.product_id,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency, customer_id=customer.id,
+    )  # fmt: skip
+    await query.answer(notice or _("🛒 %(count)s in cart") % {"count": card.in_cart}, show_alert=bool(notice))
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            renderer.render("product_card.html.j2", card=card), reply_markup=card_keyboard(card)
+        )
+
+
+@router.message(Command("add"))
+async def add_by_sku(
+    message: Message,
+    command: CommandObject,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: Settings,
+) -> None:
+    """``/add SKU [QTY]`` — for buyers who know what they want."""
+    parts = (command.args or "").split()
+    if not 1 <= len(parts) <= 2:
+        await message.answer(_("Usage: /add SKU [QUANTITY], for example /add 85123A 12"))
+        return
+    if len(parts) == 2 and not parts[1].isdigit():
+        raise InvalidQuantity(maximum=MAX_CART_QUANTITY)
+    quantity = int(parts[1]) if len(parts) == 2 else 1
+    product, total = await add_sku_to_cart(
+        uow, clock, customer_id=customer.id or 0, sku=parts[0], quantity=quantity, hold_minutes=settings.hold_minutes
+    )
+    await message.answer(
+        _("Added {name} × {quantity}. In your cart: {total}. /cart").format(
+            name=escape(product.name), quantity=quantity, total=total
+        )
+    )
+
+
+@router.callback_query(NotifyMe.filter())
+async def notify_me(query: CallbackQuery, callback_data: NotifyMe, uow: SqlUnitOfWork, clock: Clock,
+                    customer: Customer) -> None:  # fmt: skip
+    await subscribe_back_in_stock(uow, clock, customer_id=customer.id or 0, product_id=callback_data.product_id)
+    await query.answer(_("We will message you once it is back in stock."), show_alert=True)

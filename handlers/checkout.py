@@ -1,0 +1,409 @@
+"""Checkout, a conversation: contact → delivery → shipping → payment → review → order.
+
+``/cancel`` leaves at any step and keeps the cart. Every answer is validated here for
+shape only; the rules (phone format, routing, prices, idempotency) live in the domain.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    LabeledPrice,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.dates import format_date
+
+from bot.config import Settings
+from bot.rendering import Renderer, current_locale, format_money
+from domain.customers import Customer, normalize_phone
+from domain.orders import Delivery, DeliveryMethod, Order, PaymentMethod
+from domain.ports import Clock
+from domain.shipping import ShippingQuote
+from domain.usecases.checkout import CheckoutRequest, pickup_points, place_order, placed_by_key, shipping_options
+from domain.usecases.payments import invoice_payload
+from handlers.callbacks import StartCheckout
+from handlers.catalog import customer_currency
+from handlers.menu import main_menu
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+
+class Checkout(StatesGroup):
+    phone = State()
+    delivery = State()
+    address = State()
+    location = State()
+    pickup = State()
+    shipping = State()
+    payment = State()
+    review = State()
+
+
+class DeliveryChoice(CallbackData, prefix="cd"):
+    method: str
+
+
+class SavedAddress(CallbackData, prefix="ca"):
+    index: int
+
+
+class PickupChoice(CallbackData, prefix="cp2"):
+    warehouse_id: int
+
+
+class ShippingChoice(CallbackData, prefix="cs"):
+    rate_id: int
+
+
+class PaymentChoice(CallbackData, prefix="cm"):
+    method: str
+
+
+class Confirm(CallbackData, prefix="cc"):
+    key: str
+
+
+def _inline(*buttons: tuple[str, CallbackData], width: int = 1) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for text, data in buttons:
+        builder.button(text=text, callback_data=data)
+    builder.adjust(width)
+    return builder.as_markup()
+
+
+# ------------------------------------------------------------------ entering and leaving
+@router.message(Command("cancel"), StateFilter(Checkout))
+async def cancel_checkout(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_("Checkout cancelled. Your cart is kept: /cart"), reply_markup=main_menu())
+
+
+@router.message(Command("checkout"))
+async def checkout_command(message: Message, state: FSMContext, customer: Customer) -> None:
+    await _ask_phone(message, state, customer)
+
+
+@router.callback_query(StartCheckout.filter())
+async def checkout_button(query: CallbackQuery, state: FSMContext, customer: Customer) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await _ask_phone(query.message, state, customer)
+
+
+async def _ask_phone(message: Message, state: FSMContext, customer: Customer) -> None:
+    await state.clear()
+    await state.set_state(Checkout.phone)
+    rows = [[KeyboardButton(text=_("📱 Share my phone number"), request_contact=True)]]
+    if customer.phone:
+        rows.append([KeyboardButton(text=customer.phone)])
+    keyboard = ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
+    await message.answer(
+        _("Checkout, step 1 of 5. How can the courier or the shop reach you? Share your number or type it "
+          "with the country code. /cancel to stop."),
+        reply_markup=keyboard,
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ contact
+@router.message(Checkout.phone, F.contact)
+async def phone_shared(message: Message, state: FSMContext) -> None:
+    assert message.contact is not None
+    await _accept_phone(message, state, message.contact.phone_number)
+
+
+@router.message(Checkout.phone, F.text)
+async def phone_typed(message: Message, state: FSMContext) -> None:
+    await _accept_phone(message, state, message.text or "")
+
+
+async def _accept_phone(message: Message, state: FSMContext, phone: str) -> None:
+    normalized = normalize_phone(phone)  # a DomainError here is answered by the error handler; state stays
+    await state.update_data(phone=normalized)
+    await state.set_state(Checkout.delivery)
+    await message.answer(_("Thank you, {phone}.").format(phone=normalized), reply_markup=ReplyKeyboardRemove())
+    await message.answer(
+        _("Step 2 of 5. How would you like to get your order?"),
+        reply_markup=_inline(
+            (_("🚚 Courier delivery"), DeliveryChoice(method=DeliveryMethod.COURIER.value)),
+            (_("🏬 Pick up at a store"), DeliveryChoice(method=DeliveryMethod.PICKUP.value)),
+        ),
+    )
+
+
+# ----------------------------------------------------------------------------- delivery
+@router.callback_query(Checkout.delivery, DeliveryChoice.filter())
+async def delivery_chosen(
+    query: CallbackQuery, callback_data: DeliveryChoice, state: FSMContext, customer: Customer, uow: SqlUnitOfWork
+) -> None:
+    await query.answer()
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    if callback_data.method == DeliveryMethod.PICKUP.value:
+        points = await pickup_points(uow)
+        if not points:
+            await message.answer(_("There are no pickup points yet; please choose courier delivery."))
+            return
+        await state.set_state(Checkout.pickup)
+        await message.edit_text(
+            _("Choose a pickup point:"),
+            reply_markup=_inline(
+                *[(f"{w.name} — {w.address}"[:60], PickupChoice(warehouse_id=w.id or 0)) for w in points]
+            ),
+        )
+        return
+    await state.set_state(Checkout.address)
+    saved = [(a.text[:60], SavedAddress(index=i)) for i, a in enumerate(customer.addresses[-5:])]
+    await message.edit_text(
+        _("Type the delivery address (street, house, flat, city, postcode)."),
+        reply_markup=_inline(*saved) if saved else None,
+    )
+
+
+@router.callback_query(Checkout.address, SavedAddress.filter())
+async def saved_address_chosen(
+    query: CallbackQuery, callback_data: SavedAddress, state: FSMContext, customer: Customer, **deps: Any
+) -> None:
+    await query.answer()
+    recent = customer.addresses[-5:]
+    if not 0 <= callback_data.index < len(recent) or not isinstance(query.message, Message):
+        return
+    address = recent[callback_data.index]
+    await state.update_data(address=address.text, latitude=address.latitude, longitude=address.longitude)
+    await _ask_shipping(query.message, state, customer, **deps)
+
+
+@router.message(Checkout.address, F.text)
+async def address_typed(message: Message, state: FSMContext) -> None:
+    text = (message.text or "").strip()
+    if len(text) < 5 or text.startswith("/"):
+        await message.answer(_("Please type the full address, for example: 12 Baker Street, flat 3, London NW1 6XE."))
+        return
+    await state.update_data(address=text[:500])
+    await state.set_state(Checkout.location)
+    keyboard = ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=_("📍 Share location"), request_location=True)],
+            [KeyboardButton(text=_("Skip"))],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+    await message.answer(
+        _("Share your location for a precise delivery estimate, or press Skip."), reply_markup=keyboard
+    )
+
+
+@router.message(Checkout.location, F.location)
+async def location_shared(message: Message, state: FSMContext, customer: Customer, **deps: Any) -> None:
+    assert message.location is not None
+    await state.update_data(latitude=message.location.latitude, longitude=message.location.longitude)
+    await message.answer(_("Location saved."), reply_markup=ReplyKeyboardRemove())
+    await _ask_shipping(message, state, customer, **deps)
+
+
+@router.message(Checkout.location, F.text)
+async def location_skipped(message: Message, state: FSMContext, customer: Customer, **deps: Any) -> None:
+    await message.answer(_("No problem."), reply_markup=ReplyKeyboardRemove())
+    await _ask_shipping(message, state, customer, **deps)
+
+
+@router.callback_query(Checkout.pickup, PickupChoice.filter())
+async def pickup_chosen(
+    query: CallbackQuery,
+    callback_data: PickupChoice,
+    state: FSMContext,
+    customer: Customer,
+    uow: SqlUnitOfWork,
+    settings: Settings,
+) -> None:
+    await query.answer()
+    points = {w.id: w for w in await pickup_points(uow)}
+    if callback_data.warehouse_id not in points or not isinstance(query.message, Message):
+        await query.answer(_("This pickup point is no longer available."), show_alert=True)
+        return
+    await state.update_data(pickup_id=callback_data.warehouse_id, rate_id=None)
+    await _ask_payment(query.message, state, customer, settings)
+
+
+# ----------------------------------------------------------------------------- shipping
+async def _ask_shipping(
+    message: Message,
+    state: FSMContext,
+    customer: Customer,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    settings: Settings,
+    **_unused: Any,
+) -> None:
+    data = await state.get_data()
+    point = (data["latitude"], data["longitude"]) if data.get("latitude") is not None else None
+    choice = await shipping_options(
+        uow, clock, settings.checkout_policy(), customer_id=customer.id or 0, point=point,
+        currency=customer_currency(customer, settings.default_currency), fallback_currency=settings.default_currency,
+    )  # fmt: skip
+    if not choice.quotes:
+        await message.answer(_("Sorry, no carrier delivers this cart to that address. Try pickup: /checkout"))
+        await state.clear()
+        return
+    await state.set_state(Checkout.shipping)
+    buttons = [(_shipping_label(q), ShippingChoice(rate_id=q.rate.id or 0)) for q in choice.quotes]
+    await message.answer(_("Step 3 of 5. Choose a delivery option:"), reply_markup=_inline(*buttons))
+
+
+def _shipping_label(quote: ShippingQuote) -> str:
+    eta = format_date(quote.eta, "d MMM", locale=current_locale())
+    return _("{service} — {price}, arrives {eta}").format(service=quote.label, price=format_money(quote.price), eta=eta)
+
+
+@router.callback_query(Checkout.shipping, ShippingChoice.filter())
+async def shipping_chosen(
+    query: CallbackQuery, callback_data: ShippingChoice, state: FSMContext, customer: Customer, settings: Settings
+) -> None:
+    await query.answer()
+    await state.update_data(rate_id=callback_data.rate_id, pickup_id=None)
+    if isinstance(query.message, Message):
+        await _ask_payment(query.message, state, customer, settings)
+
+
+# ------------------------------------------------------------------------------ payment
+async def _ask_payment(message: Message, state: FSMContext, customer: Customer, settings: Settings) -> None:
+    await state.set_state(Checkout.payment)
+    buttons: list[tuple[str, CallbackData]] = []
+    if settings.payment_provider_token:
+        buttons.append((_("💳 Pay now by card"), PaymentChoice(method=PaymentMethod.CARD.value)))
+    buttons.append((_("💵 Cash on delivery"), PaymentChoice(method=PaymentMethod.COD.value)))
+    if customer.is_business:
+        buttons.append((_("🧾 Invoice, pay within {days} days").format(days=settings.invoice_net_days),
+                        PaymentChoice(method=PaymentMethod.INVOICE.value)))  # fmt: skip
+    await message.answer(_("Step 4 of 5. How would you like to pay?"), reply_markup=_inline(*buttons))
+
+
+@router.callback_query(Checkout.payment, PaymentChoice.filter())
+async def payment_chosen(
+    query: CallbackQuery,
+    callback_data: PaymentChoice,
+    state: FSMContext,
+    customer: Customer,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    settings: Settings,
+    renderer: Renderer,
+) -> None:
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    await state.update_data(payment=PaymentMethod(callback_data.method).value, key=secrets.token_urlsafe(9))
+    await state.set_state(Checkout.review)
+    await _show_review(query.message, state, customer, uow, clock, settings, renderer)
+
+
+# ------------------------------------------------------------------------------- review
+async def _show_review(
+    message: Message, state: FSMContext, customer: Customer, uow: SqlUnitOfWork, clock: Clock, settings: Settings,
+    renderer: Renderer,
+) -> None:  # fmt: skip
+    data = await state.get_data()
+    point = (data["latitude"], data["longitude"]) if data.get("latitude") is not None else None
+    choice = await shipping_options(
+        uow, clock, settings.checkout_policy(), customer_id=customer.id or 0, point=point,
+        currency=customer_currency(customer, settings.default_currency), fallback_currency=settings.default_currency,
+    )  # fmt: skip
+    pickup = None
+    quote = None
+    if data.get("pickup_id"):
+        pickup = next((w for w in await pickup_points(uow) if w.id == data["pickup_id"]), None)
+        total = choice.cart.subtotal
+    else:
+        quote = next((q for q in choice.quotes if q.rate.id == data.get("rate_id")), None)
+        if quote is None:
+            await state.set_state(Checkout.shipping)
+            await message.answer(_("That shipping option is no longer available. Please choose again."))
+            return
+        total = choice.cart.subtotal + quote.price
+    text = renderer.render(
+        "checkout_review.html.j2", cart=choice.cart, pickup=pickup, quote=quote, address=data.get("address", ""),
+        phone=data["phone"], payment=data["payment"], total=total,
+    )  # fmt: skip
+    keyboard = _inline((_("✅ Confirm order"), Confirm(key=data["key"])))
+    await message.answer(text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=keyboard)
+
+
+@router.callback_query(Confirm.filter())
+async def confirmed(
+    query: CallbackQuery,
+    callback_data: Confirm,
+    state: FSMContext,
+    customer: Customer,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    settings: Settings,
+    renderer: Renderer,
+    bot: Bot,
+) -> None:
+    """Works from any state: a second tap (or a redelivered update) with the same key
+    finds the order the first one made and shows it again."""
+    data = await state.get_data()
+    await query.answer()
+    if data.get("key") != callback_data.key:
+        order = await placed_by_key(uow, callback_data.key)
+        if order is None or order.customer_id != customer.id:
+            await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
+            return
+    else:
+        order = await place_order(uow, clock, settings.checkout_policy(), _request(data, customer, settings))
+    await state.clear()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+    chat_id = customer.telegram_id
+    await bot.send_message(chat_id, renderer.render("order_placed.html.j2", order=order), reply_markup=main_menu())
+    if order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
+        await send_invoice(bot, chat_id, order, settings)
+
+
+def _request(data: dict[str, Any], customer: Customer, settings: Settings) -> CheckoutRequest:
+    if data.get("pickup_id"):
+        delivery = Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=int(data["pickup_id"]))
+    else:
+        delivery = Delivery(DeliveryMethod.COURIER, address=data.get("address", ""), latitude=data.get("latitude"),
+                            longitude=data.get("longitude"))  # fmt: skip
+    return CheckoutRequest(
+        customer_id=customer.id or 0,
+        checkout_key=data["key"],
+        phone=data["phone"],
+        delivery=delivery,
+        shipping_rate_id=data.get("rate_id"),
+        payment_method=PaymentMethod(data["payment"]),
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+    )
+
+
+async def send_invoice(bot: Bot, chat_id: int, order: Order, settings: Settings) -> None:
+    prices = [LabeledPrice(label=_("Goods"), amount=order.subtotal.amount)]
+    if order.shipping and order.shipping.amount:
+        prices.append(LabeledPrice(label=_("Shipping"), amount=order.shipping.amount))
+    await bot.send_invoice(
+        chat_id,
+        title=_("Order {code}").format(code=order.code),
+        description=", ".join(f"{line.name} ×{line.quantity}" for line in order.lines)[:255],
+        payload=invoice_payload(order),
+        currency=order.currency,
+        prices=prices,
+        provider_token=settings.payment_provider_token,
+    )

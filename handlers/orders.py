@@ -1,0 +1,120 @@
+"""The customer's orders: list, detail with timeline, /track CODE, cancel, pay again."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.config import Settings
+from bot.rendering import Renderer
+from domain.customers import Customer
+from domain.orders import Order, OrderStatus
+from domain.ports import Clock
+from domain.usecases.orders import OrdersPage, cancel_my_order, my_order, my_orders
+from domain.usecases.payments import order_to_pay
+from handlers.callbacks import CancelOrderCb, OrderCb, OrdersPageCb, PayOrderCb
+from handlers.checkout import send_invoice
+from handlers.menu import ORDERS_BUTTON
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+
+def _list_keyboard(page: OrdersPage) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for order in page.orders:
+        builder.button(
+            text=f"{order.code} · {order.total.to_decimal()} {order.currency}", callback_data=OrderCb(code=order.code)
+        )
+    sizes = [1] * len(page.orders)
+    nav = 0
+    if page.page > 0:
+        builder.button(text=_("◀ Previous"), callback_data=OrdersPageCb(page=page.page - 1))
+        nav += 1
+    if page.page + 1 < page.pages:
+        builder.button(text=_("Next ▶"), callback_data=OrdersPageCb(page=page.page + 1))
+        nav += 1
+    builder.adjust(*sizes, nav or 1)
+    return builder.as_markup()
+
+
+def _detail_keyboard(order: Order, settings: Settings) -> InlineKeyboardMarkup | None:
+    builder = InlineKeyboardBuilder()
+    if order.status is OrderStatus.AWAITING_PAYMENT and settings.payment_provider_token:
+        builder.button(text=_("💳 Pay"), callback_data=PayOrderCb(code=order.code))
+    if order.cancellable_by_customer:
+        builder.button(text=_("✖ Cancel order"), callback_data=CancelOrderCb(code=order.code, confirmed=False))
+    builder.button(text=_("⬅ My orders"), callback_data=OrdersPageCb(page=0))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+@router.message(Command("orders"))
+@router.message(F.text == ORDERS_BUTTON)
+async def list_orders(message: Message, uow: SqlUnitOfWork, customer: Customer, settings: Settings,
+                      renderer: Renderer) -> None:  # fmt: skip
+    page = await my_orders(uow, customer_id=customer.id or 0, page=0, page_size=settings.orders_page_size)
+    await message.answer(renderer.render("orders.html.j2", page=page), reply_markup=_list_keyboard(page))
+
+
+@router.callback_query(OrdersPageCb.filter())
+async def orders_page(query: CallbackQuery, callback_data: OrdersPageCb, uow: SqlUnitOfWork, customer: Customer,
+                      settings: Settings, renderer: Renderer) -> None:  # fmt: skip
+    page = await my_orders(uow, customer_id=customer.id or 0, page=callback_data.page,
+                           page_size=settings.orders_page_size)  # fmt: skip
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(renderer.render("orders.html.j2", page=page), reply_markup=_list_keyboard(page))
+
+
+@router.message(Command("track"))
+async def track(message: Message, command: CommandObject, uow: SqlUnitOfWork, customer: Customer,
+                settings: Settings, renderer: Renderer) -> None:  # fmt: skip
+    if not command.args:
+        await message.answer(_("Usage: /track ORDER-CODE"))
+        return
+    order = await my_order(uow, customer_id=customer.id or 0, code=command.args)
+    await message.answer(renderer.render("order_detail.html.j2", order=order),
+                         reply_markup=_detail_keyboard(order, settings))  # fmt: skip
+
+
+@router.callback_query(OrderCb.filter())
+async def order_detail(query: CallbackQuery, callback_data: OrderCb, uow: SqlUnitOfWork, customer: Customer,
+                       settings: Settings, renderer: Renderer) -> None:  # fmt: skip
+    order = await my_order(uow, customer_id=customer.id or 0, code=callback_data.code)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(renderer.render("order_detail.html.j2", order=order),
+                                      reply_markup=_detail_keyboard(order, settings))  # fmt: skip
+
+
+@router.callback_query(CancelOrderCb.filter(F.confirmed.is_(False)))
+async def ask_cancel(query: CallbackQuery, callback_data: CancelOrderCb) -> None:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Yes, cancel it"), callback_data=CancelOrderCb(code=callback_data.code, confirmed=True))
+    builder.button(text=_("No, keep it"), callback_data=OrderCb(code=callback_data.code))
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=builder.as_markup())
+
+
+@router.callback_query(CancelOrderCb.filter(F.confirmed.is_(True)))
+async def cancel(query: CallbackQuery, callback_data: CancelOrderCb, uow: SqlUnitOfWork, clock: Clock,
+                 customer: Customer, settings: Settings, renderer: Renderer) -> None:  # fmt: skip
+    order = await cancel_my_order(uow, clock, customer_id=customer.id or 0, code=callback_data.code,
+                                  staff_chat_id=settings.staff_chat_id)  # fmt: skip
+    await query.answer(_("Order {code} is cancelled.").format(code=order.code), show_alert=True)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(renderer.render("order_detail.html.j2", order=order),
+                                      reply_markup=_detail_keyboard(order, settings))  # fmt: skip
+
+
+@router.callback_query(PayOrderCb.filter())
+async def pay_again(query: CallbackQuery, callback_data: PayOrderCb, uow: SqlUnitOfWork, customer: Customer,
+                    settings: Settings, bot: Bot) -> None:  # fmt: skip
+    order = await order_to_pay(uow, customer_id=customer.id or 0, code=callback_data.code)
+    await query.answer()
+    await send_invoice(bot, customer.telegram_id, order, settings)

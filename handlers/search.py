@@ -1,0 +1,53 @@
+"""Search by name, SKU or barcode: /search TEXT, or any text typed outside a conversation."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.config import Settings
+from bot.rendering import Renderer
+from domain.customers import Customer
+from domain.usecases.catalog import search_products
+from handlers.callbacks import ProductCb
+from handlers.catalog import customer_currency
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+MAX_QUERY = 100
+
+
+async def _search(message: Message, text: str, uow: SqlUnitOfWork, customer: Customer, settings: Settings,
+                  renderer: Renderer) -> None:  # fmt: skip
+    text = " ".join(text.split())[:MAX_QUERY]
+    if len(text) < 2:
+        await message.answer(_("Type at least two characters to search, e.g. /search mug"))
+        return
+    cards, total = await search_products(
+        uow, text=text, page=0, page_size=settings.catalog_page_size,
+        currency=customer_currency(customer, settings.default_currency), fallback_currency=settings.default_currency,
+    )  # fmt: skip
+    builder = InlineKeyboardBuilder()
+    for card in cards:
+        builder.button(text=card.product.name[:60], callback_data=ProductCb(product_id=card.product.id or 0,
+                                                                            category_id=0, page=0))  # fmt: skip
+    builder.adjust(1)
+    await message.answer(
+        renderer.render("search_results.html.j2", cards=cards, total=total, text=text),
+        reply_markup=builder.as_markup() if cards else None,
+    )
+
+
+@router.message(Command("search"))
+async def search_command(message: Message, command: CommandObject, uow: SqlUnitOfWork, customer: Customer,
+                         settings: Settings, renderer: Renderer) -> None:  # fmt: skip
+    await _search(message, command.args or "", uow, customer, settings, renderer)
+
+
+@router.message(StateFilter(None), F.text, ~F.text.startswith("/"))
+async def search_typed(message: Message, uow: SqlUnitOfWork, customer: Customer, settings: Settings,
+                       renderer: Renderer) -> None:  # fmt: skip
+    await _search(message, message.text or "", uow, customer, settings, renderer)
