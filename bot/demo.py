@@ -15,7 +15,9 @@ async def run_demo(keep: Path | None = None) -> int:
         folder = keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         database_url = f"sqlite+aiosqlite:///{folder / 'demo.sqlite3'}"
-        async with running_bot(database_url, default_currency="GBP") as running:
+        async with running_bot(
+            database_url, default_currency="GBP", payment_provider_token="sandbox:provider", staff_chat_id=-100500
+        ) as running:
             server = running.server
 
             def scene(title: str) -> None:
@@ -34,6 +36,23 @@ async def run_demo(keep: Path | None = None) -> int:
             reply = await alice.press(reply.last, reply.last.button_texts()[0])
             await alice.press(reply.last, "Back")
 
+            scene("She adds a product to the cart (stock is held for her) and checks out")
+            reply = await alice.send("/start p_85123A")
+            reply = await alice.press(reply.last, "Add to cart")
+            reply = await alice.press(reply.last, "➕")
+            reply = await alice.send("🛒 Cart")
+            reply = await alice.press(reply.last, "Checkout")
+            reply = await alice.share_contact("+44 7911 123456")
+            reply = await alice.press(reply.last, "Courier")
+            reply = await alice.send("221B Baker Street, London NW1 6XE")
+            reply = await alice.send_location(51.5237, -0.1585)
+            reply = await alice.press(reply.last, reply.last.button_texts()[0])
+            reply = await alice.press(reply.last, "Cash on delivery")
+            reply = await alice.press(reply.last, "Confirm order")
+            scene("She tracks her orders")
+            reply = await alice.send("📦 My orders")
+            await alice.press(reply.last, reply.last.button_texts()[0])
+
             scene("A customer whose Telegram speaks Russian says /start")
             await boris.send("/start")
             reply = await boris.send("/catalog")
@@ -41,6 +60,28 @@ async def run_demo(keep: Path | None = None) -> int:
             await boris.press(reply.last, reply.last.button_texts()[0])
             scene("A shared product link (deep link) opens the product card")
             await boris.send("/start p_85123A")
+            scene("Boris knows the SKU, adds it by command, picks up in store and pays by card")
+            await boris.send("/add 85123A 3")
+            reply = await boris.send("/checkout")
+            reply = await boris.send("+7 916 123-45-67")
+            reply = await boris.press(reply.last, "Самовывоз")
+            reply = await boris.press(reply.last, reply.last.button_texts()[0])
+            reply = await boris.press(reply.last, "картой")
+            reply = await boris.press(reply.last, "Подтвердить")
+            invoice = next(m for m in reply.new if m.kind == "invoice")
+            await boris.pre_checkout(invoice)
+            reply = await boris.pay(invoice)
+            scene("…then changes his mind and cancels: stock goes back, a refund is owed, staff are told")
+            reply = await boris.send("/orders")
+            reply = await boris.press(reply.last, reply.last.button_texts()[0])
+            reply = await boris.press(reply.last, "Отменить заказ")
+            await boris.press(reply.last, "Да, отменить")
+            scene("What the staff chat received")
+            for message in server.chat_messages(-100500):
+                transcript.append(f"🏢 staff chat: {message.text}")
+            scene("Search by typing")
+            await boris.send("heart")
+
             scene("Boris switches the bot to English")
             reply = await boris.send("/language")
             await boris.press(reply.last, "English")

@@ -163,7 +163,7 @@ async def delivery_chosen(
         await message.edit_text(
             _("Choose a pickup point:"),
             reply_markup=_inline(
-                *[(f"{w.name} — {w.address}"[:60], PickupChoice(warehouse_id=w.id or 0)) for w in points]
+                *[(f"{w.name}, {w.address}"[:60], PickupChoice(warehouse_id=w.id or 0)) for w in points]
             ),
         )
         return

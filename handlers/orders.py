@@ -9,7 +9,8 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
-from bot.rendering import Renderer
+from bot.labels import status_label
+from bot.rendering import Renderer, format_money
 from domain.customers import Customer
 from domain.orders import Order, OrderStatus
 from domain.ports import Clock
@@ -26,9 +27,8 @@ router = Router(name=__name__)
 def _list_keyboard(page: OrdersPage) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for order in page.orders:
-        builder.button(
-            text=f"{order.code} · {order.total.to_decimal()} {order.currency}", callback_data=OrderCb(code=order.code)
-        )
+        label = f"{order.code} · {format_money(order.total)} · {status_label(order.status.value)}"
+        builder.button(text=label, callback_data=OrderCb(code=order.code))
     sizes = [1] * len(page.orders)
     nav = 0
     if page.page > 0:

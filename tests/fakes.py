@@ -16,7 +16,10 @@ from domain.catalog import Category, Product
 from domain.customers import Customer, StaffMember
 from domain.errors import IllegalTransition, InsufficientStock
 from domain.fx import FxRate
+from domain.notifications import Notification
 from domain.orders import HistoryEntry, Order
+from domain.payments import Payment
+from domain.shipping import CarrierRate
 from domain.stock import Reservation, StockDrift, StockLevel
 from domain.warehouse import BinCode, Warehouse
 
@@ -45,6 +48,10 @@ class State:
     reservations: dict[int, Reservation] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     fx: list[FxRate] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+    carriers: list[CarrierRate] = field(default_factory=list)
+    outbox: list[Notification] = field(default_factory=list)
+    subscriptions: dict[tuple[int, int], datetime | None] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -62,6 +69,9 @@ class _Repo:
 
 
 class FakeCustomers(_Repo):
+    async def get(self, customer_id: int) -> Customer | None:
+        return copy.deepcopy(next((c for c in self.st.customers.values() if c.id == customer_id), None))
+
     async def get_by_telegram_id(self, telegram_id: int) -> Customer | None:
         found = self.st.customers.get(telegram_id)
         return copy.deepcopy(found)
@@ -101,6 +111,18 @@ class FakeProducts(_Repo):
             product.prices = {**existing.prices, **product.prices}
         self.st.products[product.id] = copy.deepcopy(product)
         return product
+
+    async def get_many(self, product_ids: Sequence[int]) -> list[Product]:
+        return [copy.deepcopy(self.st.products[i]) for i in product_ids if i in self.st.products]
+
+    async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]:
+        needle = text.strip().lower()
+        found = sorted(
+            (p for p in self.st.products.values()
+             if p.active and (needle in p.name.lower() or p.sku == needle.upper() or p.barcode == needle)),
+            key=lambda p: (p.sku != needle.upper() and p.barcode != needle, p.name),
+        )  # fmt: skip
+        return copy.deepcopy(found[offset : offset + limit]), len(found)
 
     async def categories(self) -> list[Category]:
         counts: dict[str, int] = {}
@@ -180,6 +202,28 @@ class FakeStock(_Repo):
     async def delete_reservation(self, reservation_id: int) -> None:
         self.st.reservations.pop(reservation_id, None)
 
+    async def customer_holds(self, customer_id: int) -> list[Reservation]:
+        return sorted(
+            (r for r in self.st.reservations.values() if r.customer_id == customer_id and r.kind.value == "hold"),
+            key=lambda r: r.id or 0,
+        )
+
+    async def expired_holds(self, product_id: int, now: datetime) -> list[Reservation]:
+        return [
+            r for r in self.st.reservations.values()
+            if r.product_id == product_id and r.kind.value == "hold" and r.is_expired(now)
+        ]  # fmt: skip
+
+    async def resize_reservation(self, reservation_id: int, quantity: int) -> None:
+        self.st.reservations[reservation_id] = replace(self.st.reservations[reservation_id], quantity=quantity)
+
+    async def extend_holds(self, customer_id: int, expires_at: datetime) -> None:
+        for hold in await self.customer_holds(customer_id):
+            self.st.reservations[hold.id or 0] = replace(hold, expires_at=expires_at)
+
+    async def order_reservations(self, order_id: int) -> list[Reservation]:
+        return [r for r in self.st.reservations.values() if r.order_id == order_id]
+
     async def drift(self) -> list[StockDrift]:
         sums: dict[tuple[int, int], int] = {}
         for r in self.st.reservations.values():
@@ -206,6 +250,57 @@ class FakeOrders(_Repo):
             raise IllegalTransition(current=stored.status.value, target=entry.to_status.value)
         self.st.orders[order.code] = copy.deepcopy(order)
 
+    async def get_by_checkout_key(self, key: str) -> Order | None:
+        return copy.deepcopy(next((o for o in self.st.orders.values() if o.checkout_key == key), None))
+
+    async def for_customer(self, customer_id: int, offset: int, limit: int) -> tuple[list[Order], int]:
+        mine = sorted(
+            (o for o in self.st.orders.values() if o.customer_id == customer_id),
+            key=lambda o: (o.created_at, o.id),
+            reverse=True,
+        )
+        return copy.deepcopy(mine[offset : offset + limit]), len(mine)
+
+
+class FakePayments(_Repo):
+    async def add(self, payment: Payment) -> bool:
+        if payment.telegram_charge_id and any(
+            p.telegram_charge_id == payment.telegram_charge_id for p in self.st.payments
+        ):
+            return False
+        self.st.payments.append(replace(payment, id=self.st.new_id()))
+        return True
+
+    async def for_order(self, order_id: int) -> list[Payment]:
+        return [p for p in self.st.payments if p.order_id == order_id]
+
+
+class FakeCarriers(_Repo):
+    async def all(self) -> list[CarrierRate]:
+        return list(self.st.carriers)
+
+    async def replace_all(self, rates: Sequence[CarrierRate]) -> None:
+        self.st.carriers = [replace(r, id=r.id or self.st.new_id()) for r in rates]
+
+
+class FakeOutbox(_Repo):
+    async def add(self, notification: Notification, at: datetime) -> None:
+        self.st.outbox.append(replace(notification, id=self.st.new_id(), created_at=at))
+
+
+class FakeSubscriptions(_Repo):
+    async def subscribe(self, customer_id: int, product_id: int, at: datetime) -> bool:
+        if self.st.subscriptions.get((customer_id, product_id), "notified") is None:
+            return False
+        self.st.subscriptions[(customer_id, product_id)] = None
+        return True
+
+    async def waiting(self, product_ids: Sequence[int]) -> list[tuple[int, int]]:
+        return [key for key, notified in self.st.subscriptions.items() if notified is None and key[1] in product_ids]
+
+    async def mark_notified(self, customer_id: int, product_id: int, at: datetime) -> None:
+        self.st.subscriptions[(customer_id, product_id)] = at
+
 
 class FakeFx(_Repo):
     async def add(self, rate: FxRate, actor: str) -> None:
@@ -228,6 +323,10 @@ class FakeUnitOfWork:
         self.stock = FakeStock(self)
         self.orders = FakeOrders(self)
         self.fx = FakeFx(self)
+        self.payments = FakePayments(self)
+        self.carriers = FakeCarriers(self)
+        self.outbox = FakeOutbox(self)
+        self.subscriptions = FakeSubscriptions(self)
 
     async def __aenter__(self) -> Self:
         self._snapshot = copy.deepcopy(self.state)

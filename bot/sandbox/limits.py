@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,12 +162,15 @@ class FloodControl:
     chats: dict[int, TokenBucket] = field(default_factory=dict)
     overall: TokenBucket | None = None
     refused: int = 0
+    clock: Callable[[], float] = time.monotonic  # tests freeze it to count exactly
 
     def check(self, chat_id: int) -> None:
-        now = time.monotonic()
+        now = self.clock()
         if self.overall is None:
-            self.overall = TokenBucket(self.global_rate, self.global_burst)
-        chat = self.chats.setdefault(chat_id, TokenBucket(self.per_chat_rate, self.per_chat_burst))
+            self.overall = TokenBucket(self.global_rate, self.global_burst, stamp=now)
+        if chat_id not in self.chats:
+            self.chats[chat_id] = TokenBucket(self.per_chat_rate, self.per_chat_burst, stamp=now)
+        chat = self.chats[chat_id]
         wait = max(chat.wait_time(now), self.overall.wait_time(now))
         if wait > 0:
             self.refused += 1

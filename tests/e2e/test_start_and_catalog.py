@@ -22,7 +22,7 @@ async def test_start_in_english_registers_greets_by_name_and_shows_the_menu(runn
     assert len(reply.new) == 1
     assert reply.last.text.startswith("Hello, Alice!")
     assert reply.last.html is not None and "<b>Alice</b>" in reply.last.html
-    assert reply.last.button_texts() == ["🛍 Catalog", "🌐 Language", "❓ Help"]
+    assert reply.last.button_texts() == ["🛍 Catalog", "🛒 Cart", "📦 My orders", "🌐 Language", "❓ Help"]
     row = await customer_row(running, 501)
     assert row is not None and (row.first_name, row.last_name, row.language) == ("Alice", "Smith", None)
 
@@ -31,7 +31,7 @@ async def test_start_in_russian_follows_telegrams_language(running: RunningBot) 
     boris = SandboxUser(running.server, 502, "Борис", language_code="ru")
     reply = await boris.send("/start")
     assert reply.last.text.startswith("Здравствуйте, Борис!")
-    assert reply.last.button_texts() == ["🛍 Каталог", "🌐 Язык", "❓ Помощь"]
+    assert reply.last.button_texts() == ["🛍 Каталог", "🛒 Корзина", "📦 Мои заказы", "🌐 Язык", "❓ Помощь"]
     help_reply = await boris.send("❓ Помощь")
     assert "Как пользоваться ботом" in help_reply.text
 
@@ -123,6 +123,8 @@ async def test_an_unexpected_error_is_reported_politely_in_the_users_language(
 
 async def test_command_menus_are_registered_per_language(running: RunningBot) -> None:
     commands = running.server.commands
-    assert {c["command"] for c in commands["default::en"]} == {"start", "catalog", "language", "help"}
+    assert {c["command"] for c in commands["default::en"]} == {
+        "start", "catalog", "search", "cart", "checkout", "orders", "language", "help",
+    }  # fmt: skip
     assert {c["description"] for c in commands["default::ru"]} >= {"Главное меню", "Сменить язык"}
     assert commands["default::"] == commands["default::en"]

@@ -160,6 +160,8 @@ async def test_a_user_who_blocked_the_bot_gets_403(bot: Bot, server: SandboxServ
 
 async def test_flood_limits_answer_429_with_retry_after() -> None:
     server = SandboxServer(flood_limits=True)
+    assert server.flood is not None
+    server.flood.clock = lambda: 1000.0  # time stands still: no refill during the test
     await server.start()
     for chat in range(1, 41):
         server.register_user(chat, f"U{chat}")
@@ -176,7 +178,7 @@ async def test_flood_limits_answer_429_with_retry_after() -> None:
                 await bot.send_message(chat, "broadcast")
                 sent += 1
         assert sent == 30
-        assert server.flood is not None and server.flood.refused == 2
+        assert server.flood.refused == 2
     finally:
         await bot.session.close()
         await server.stop()
