@@ -78,7 +78,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await boris.press(reply.last, "Да, отменить")
             scene("What the staff chat received")
             for message in server.chat_messages(-100500):
-                transcript.append(f"🏢 staff chat: {message.text}")
+                transcript.append("🏢 staff chat: " + "\n    ".join(message.text.splitlines()))
             scene("Search by typing")
             await boris.send("heart")
 

@@ -1,4 +1,4 @@
-"""The cart: a customer's holds on stock, grouped per product, priced now."""
+"""The cart: what a customer wants (lines) and how much of it stock holds for them."""
 
 from __future__ import annotations
 
@@ -12,14 +12,19 @@ from domain.money import Money, sum_money
 @dataclass(frozen=True, slots=True)
 class CartLine:
     product: Product
-    quantity: int
+    quantity: int  # wanted
+    held: int  # backed by unexpired holds
     unit_price: Money
-    expires_at: datetime
-    expired: bool
+    expires_at: datetime | None
 
     @property
     def total(self) -> Money:
         return self.unit_price * self.quantity
+
+    @property
+    def expired(self) -> bool:
+        """Part of the line is no longer held; checkout re-takes it if stock allows."""
+        return self.held < self.quantity
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +46,7 @@ class Cart:
 
     @property
     def expires_at(self) -> datetime | None:
-        return min((line.expires_at for line in self.lines), default=None)
+        return min((line.expires_at for line in self.lines if line.expires_at), default=None)
 
     @property
     def has_expired_lines(self) -> bool:

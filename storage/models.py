@@ -307,3 +307,15 @@ class StockSubscriptionRow(Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class CartLineRow(Base):
+    """What the customer wants; holds (reservations) are what stock backs it with. A line
+    outlives an expired hold, so checkout can re-take it or say exactly what changed."""
+
+    __tablename__ = "cart_lines"
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)

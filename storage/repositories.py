@@ -797,3 +797,27 @@ class SqlSubscriptions:
         await self.s.execute(
             update(t).where(t.customer_id == customer_id, t.product_id == product_id).values(notified_at=at)
         )
+
+
+class SqlCarts:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def lines(self, customer_id: int) -> dict[int, int]:
+        t = m.CartLineRow
+        rows = await self.s.execute(select(t.product_id, t.quantity).where(t.customer_id == customer_id))
+        return {product_id: quantity for product_id, quantity in rows}
+
+    async def set(self, customer_id: int, product_id: int, quantity: int, at: datetime) -> None:
+        row = await self.s.get(m.CartLineRow, (customer_id, product_id))
+        if quantity <= 0:
+            if row is not None:
+                await self.s.delete(row)
+        elif row is None:
+            self.s.add(m.CartLineRow(customer_id=customer_id, product_id=product_id, quantity=quantity, updated_at=at))
+        else:
+            row.quantity, row.updated_at = quantity, at
+        await self.s.flush()
+
+    async def clear(self, customer_id: int) -> None:
+        await self.s.execute(delete(m.CartLineRow).where(m.CartLineRow.customer_id == customer_id))

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories import (
     SqlCarriers,
+    SqlCarts,
     SqlCustomers,
     SqlFx,
     SqlOrders,
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
     stock: SqlStock
     orders: SqlOrders
     fx: SqlFx
+    carts: SqlCarts
     payments: SqlPayments
     carriers: SqlCarriers
     outbox: SqlOutbox
@@ -53,6 +55,7 @@ class SqlUnitOfWork:
         self.stock = SqlStock(session)
         self.orders = SqlOrders(session)
         self.fx = SqlFx(session)
+        self.carts = SqlCarts(session)
         self.payments = SqlPayments(session)
         self.carriers = SqlCarriers(session)
         self.outbox = SqlOutbox(session)

@@ -49,6 +49,7 @@ class State:
     orders: dict[str, Order] = field(default_factory=dict)
     fx: list[FxRate] = field(default_factory=list)
     payments: list[Payment] = field(default_factory=list)
+    carts: dict[int, dict[int, int]] = field(default_factory=dict)
     carriers: list[CarrierRate] = field(default_factory=list)
     outbox: list[Notification] = field(default_factory=list)
     subscriptions: dict[tuple[int, int], datetime | None] = field(default_factory=dict)
@@ -262,6 +263,21 @@ class FakeOrders(_Repo):
         return copy.deepcopy(mine[offset : offset + limit]), len(mine)
 
 
+class FakeCarts(_Repo):
+    async def lines(self, customer_id: int) -> dict[int, int]:
+        return dict(self.st.carts.get(customer_id, {}))
+
+    async def set(self, customer_id: int, product_id: int, quantity: int, at: datetime) -> None:
+        cart = self.st.carts.setdefault(customer_id, {})
+        if quantity <= 0:
+            cart.pop(product_id, None)
+        else:
+            cart[product_id] = quantity
+
+    async def clear(self, customer_id: int) -> None:
+        self.st.carts.pop(customer_id, None)
+
+
 class FakePayments(_Repo):
     async def add(self, payment: Payment) -> bool:
         if payment.telegram_charge_id and any(
@@ -323,6 +339,7 @@ class FakeUnitOfWork:
         self.stock = FakeStock(self)
         self.orders = FakeOrders(self)
         self.fx = FakeFx(self)
+        self.carts = FakeCarts(self)
         self.payments = FakePayments(self)
         self.carriers = FakeCarriers(self)
         self.outbox = FakeOutbox(self)

@@ -79,27 +79,27 @@ async def _active_product(uow: UnitOfWork, product_id: int) -> Product:
 async def set_cart_quantity(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, product_id: int, quantity: int, hold_minutes: int
 ) -> int:
-    """Make the cart hold exactly ``quantity`` of a product (0 removes it). Every change renews
-    the whole cart's hold. Returns the new quantity."""
+    """Make the cart want exactly ``quantity`` of a product (0 removes it), held by stock.
+    Asking for more than is available is refused with the number available, and changes
+    nothing. Every change renews the whole cart's hold. Returns the new quantity."""
     if quantity != 0:
         check_quantity(quantity, MAX_CART_QUANTITY)
     now = clock.now()
     until = now + timedelta(minutes=hold_minutes)
     async with uow:
-        holds = [h for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id]
-        current = sum(h.quantity for h in holds)
-        if quantity > current:
+        if quantity > 0:
             await _active_product(uow, product_id)
-            await release_expired_holds(uow, product_id, now)
-            # Our own expired holds may just have been released: count again.
-            holds = [h for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id]
-            current = sum(h.quantity for h in holds)
+        await release_expired_holds(uow, product_id, now)  # ours included: they are re-taken below
+        holds = [h for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id]
+        held = sum(h.quantity for h in holds)
+        if quantity > held:
             try:
-                await _hold(uow, customer_id, product_id, quantity - current, now, until)
+                await _hold(uow, customer_id, product_id, quantity - held, now, until)
             except ProductUnavailable as exc:
-                raise ProductUnavailable(available=current + int(exc.params["available"])) from None
-        elif quantity < current:
-            await _release(uow, holds, current - quantity)
+                raise ProductUnavailable(available=held + int(exc.params["available"])) from None
+        elif quantity < held:
+            await _release(uow, holds, held - quantity)
+        await uow.carts.set(customer_id, product_id, quantity, now)
         await uow.stock.extend_holds(customer_id, until)
         await uow.commit()
     return quantity
@@ -122,7 +122,7 @@ async def change_cart_line(
     """A +/−/remove button: it carries the quantity it was drawn with, so a button from an
     old message is refused instead of applying a change the customer did not see."""
     async with uow:
-        current = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id)
+        current = (await uow.carts.lines(customer_id)).get(product_id, 0)
     if current != expected:
         raise StaleCartButton()
     return await set_cart_quantity(
@@ -135,7 +135,7 @@ async def add_to_cart(
 ) -> int:
     check_quantity(quantity, MAX_CART_QUANTITY)
     async with uow:
-        current = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id)
+        current = (await uow.carts.lines(customer_id)).get(product_id, 0)
     if current + quantity > MAX_CART_QUANTITY:
         check_quantity(current + quantity, MAX_CART_QUANTITY)
     return await set_cart_quantity(
@@ -163,21 +163,24 @@ async def add_sku_to_cart(
 
 
 async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: str, fallback_currency: str) -> Cart:
-    """Inside an open unit of work: the customer's holds as priced cart lines."""
-    holds = await uow.stock.customer_holds(customer_id)
-    by_product: dict[int, list[Reservation]] = defaultdict(list)
-    for hold in holds:
-        by_product[hold.product_id].append(hold)
-    products = await uow.products.get_many(sorted(by_product))
+    """Inside an open unit of work: the customer's cart lines, priced, with what is held."""
+    wanted = await uow.carts.lines(customer_id)
+    held: dict[int, int] = defaultdict(int)
+    expiry: dict[int, datetime] = {}
+    for hold in await uow.stock.customer_holds(customer_id):
+        if hold.is_expired(now) or hold.expires_at is None:
+            continue
+        held[hold.product_id] += hold.quantity
+        expiry[hold.product_id] = min(expiry.get(hold.product_id, hold.expires_at), hold.expires_at)
+    products = await uow.products.get_many(sorted(wanted))
     chosen = order_currency(products, currency, fallback_currency)
     lines = []
     for product in sorted(products, key=lambda p: p.name):
-        product_holds = by_product[product.id or 0]
-        expires = min(h.expires_at or now for h in product_holds)
+        pid = product.id or 0
         price = product.price_in(chosen)
-        if price is None:
+        if price is None or not product.active:
             raise NotForSale()
-        lines.append(CartLine(product, sum(h.quantity for h in product_holds), price, expires, expires <= now))
+        lines.append(CartLine(product, wanted[pid], min(held[pid], wanted[pid]), price, expiry.get(pid)))
     return Cart(lines, chosen)
 
 
@@ -188,11 +191,15 @@ async def view_cart(uow: UnitOfWork, clock: Clock, *, customer_id: int, currency
 
 async def clear_cart(uow: UnitOfWork, *, customer_id: int) -> None:
     async with uow:
-        holds = await uow.stock.customer_holds(customer_id)
-        for hold in holds:
-            await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
-            await uow.stock.delete_reservation(hold.id or 0)
+        await release_customer_holds(uow, customer_id)
+        await uow.carts.clear(customer_id)
         await uow.commit()
+
+
+async def release_customer_holds(uow: UnitOfWork, customer_id: int) -> None:
+    for hold in await uow.stock.customer_holds(customer_id):
+        await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
+        await uow.stock.delete_reservation(hold.id or 0)
 
 
 async def subscribe_back_in_stock(uow: UnitOfWork, clock: Clock, *, customer_id: int, product_id: int) -> bool:

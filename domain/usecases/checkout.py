@@ -27,7 +27,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import ShippingQuote, Zone, haversine_km, quotes, zone_for
 from domain.stock import Reservation, ReservationKind
-from domain.usecases.cart import load_cart, release_expired_holds
+from domain.usecases.cart import load_cart, release_customer_holds, release_expired_holds
 from domain.usecases.orders import apply_transition
 from domain.warehouse import Warehouse
 
@@ -96,12 +96,13 @@ def _zone(decision: RoutingDecision, warehouses: list[Warehouse], point: tuple[f
 
 
 async def _preview_route(
-    uow: UnitOfWork, cart: Cart, customer_id: int, point: tuple[float, float] | None
+    uow: UnitOfWork, cart: Cart, customer_id: int | None, point: tuple[float, float] | None
 ) -> tuple[RoutingDecision, list[Warehouse]]:
-    """Routing as if the customer's own holds were released (placement does exactly that)."""
+    """Routing on current availability; with ``customer_id``, as if that customer's own
+    holds were released first (placement does exactly that)."""
     lines = {line.product.id or 0: line.quantity for line in cart.lines}
     available = await _availability(uow, list(lines))
-    for hold in await uow.stock.customer_holds(customer_id):
+    for hold in await uow.stock.customer_holds(customer_id) if customer_id is not None else []:
         key = (hold.product_id, hold.warehouse_id)
         available[key] = available.get(key, 0) + hold.quantity
     warehouses = await uow.warehouses.all()
@@ -136,7 +137,7 @@ async def pickup_points(uow: UnitOfWork) -> list[Warehouse]:
 
 
 async def _route_or_explain(
-    uow: UnitOfWork, cart: Cart, customer_id: int, point: tuple[float, float] | None
+    uow: UnitOfWork, cart: Cart, customer_id: int | None, point: tuple[float, float] | None
 ) -> tuple[RoutingDecision, list[Warehouse]]:
     try:
         return await _preview_route(uow, cart, customer_id, point)
@@ -199,11 +200,15 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         if cart.is_empty:
             raise EmptyCart()
         point = await _destination(uow, request.delivery)
-        decision, warehouses = await _route_or_explain(uow, cart, request.customer_id, point)
+        # Our holds and anyone's expired holds go back first; routing then sees true availability.
+        await release_customer_holds(uow, request.customer_id)
+        for line in cart.lines:
+            await release_expired_holds(uow, line.product.id or 0, now)
+        decision, warehouses = await _route_or_explain(uow, cart, None, point)
         delivery, shipping = await _delivery_with_shipping(
             uow, clock, policy, request, cart, _zone(decision, warehouses, point)
         )
-        await _holds_to_allocations(uow, request.customer_id, cart, decision, now)
+        await _reserve(uow, cart, decision)
         order = Order.place(
             code=await _unique_code(uow),
             customer_id=request.customer_id,
@@ -231,6 +236,7 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         if delivery.method is DeliveryMethod.COURIER and all(a.text != delivery.address for a in customer.addresses):
             customer.addresses.append(Address(delivery.address, delivery.latitude, delivery.longitude))
         await uow.customers.update(customer)
+        await uow.carts.clear(request.customer_id)
         await uow.commit()
         return order
 
@@ -246,20 +252,13 @@ async def _destination(uow: UnitOfWork, delivery: Delivery) -> tuple[float, floa
     return (pickup.latitude, pickup.longitude)
 
 
-async def _holds_to_allocations(
-    uow: UnitOfWork, customer_id: int, cart: Cart, decision: RoutingDecision, now: datetime
-) -> None:
-    """Release every hold of the cart, then reserve what routing decided. All in the same
-    transaction: if a reservation loses a race, everything rolls back and the holds stay."""
-    for hold in await uow.stock.customer_holds(customer_id):
-        await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
-        await uow.stock.delete_reservation(hold.id or 0)
-    for line in cart.lines:
-        await release_expired_holds(uow, line.product.id or 0, now)
+async def _reserve(uow: UnitOfWork, cart: Cart, decision: RoutingDecision) -> None:
+    """Conditional reservations; if one loses a race the whole transaction rolls back,
+    the customer's holds included, and they are told which line changed."""
     for allocation in decision.allocations:
         if not await uow.stock.try_reserve(allocation.product_id, allocation.warehouse_id, allocation.quantity):
             name = next(line.product.name for line in cart.lines if line.product.id == allocation.product_id)
-            available = sum(v for (p, _), v in (await _availability(uow, [allocation.product_id])).items())
+            available = sum((await _availability(uow, [allocation.product_id])).values())
             raise CartChanged(name=name, available=available)
 
 

@@ -1,8 +1,8 @@
-"""checkout payments outbox
+"""checkout payments outbox cart
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 12:24:08.729747
+Create Date: 2026-11-25 12:33:33.715779
 """
 
 from collections.abc import Sequence
@@ -51,6 +51,16 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_due', ['sent_at', 'failed_at', 'next_attempt_at'], unique=False)
 
+    op.create_table('cart_lines',
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('quantity > 0', name=op.f('ck_cart_lines_quantity_positive')),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_cart_lines_customer_id_customers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_cart_lines_product_id_products'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('customer_id', 'product_id', name=op.f('pk_cart_lines'))
+    )
     op.create_table('payments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -125,6 +135,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_payments_order_id'))
 
     op.drop_table('payments')
+    op.drop_table('cart_lines')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_due')
 
