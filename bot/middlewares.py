@@ -40,5 +40,6 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 first_name=user.first_name,
                 last_name=user.last_name,
                 username=user.username,
+                language_code=user.language_code,
             )
         return await handler(event, data)

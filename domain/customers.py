@@ -59,7 +59,8 @@ class Customer:
     last_name: str | None = None
     username: str | None = None
     phone: str | None = None
-    language: str | None = None  # None until the customer chooses; then Telegram's code decides
+    language: str | None = None  # the customer's own choice (/language); None until they choose
+    telegram_language: str | None = None  # what their Telegram app says; used when they have not chosen
     currency: str | None = None
     is_business: bool = False
     is_vip: bool = False
@@ -67,6 +68,11 @@ class Customer:
     addresses: list[Address] = field(default_factory=list)
     created_at: datetime | None = None
     id: int | None = None
+
+    @property
+    def notification_language(self) -> str:
+        """For messages sent on our own initiative: "" means the shop's default locale."""
+        return pick_language(self.language, self.telegram_language, "")
 
     @property
     def display_name(self) -> str:

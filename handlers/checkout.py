@@ -179,13 +179,14 @@ async def delivery_chosen(
 async def saved_address_chosen(
     query: CallbackQuery, callback_data: SavedAddress, state: FSMContext, customer: Customer, **deps: Any
 ) -> None:
-    await query.answer()
     recent = customer.addresses[-5:]
     if not 0 <= callback_data.index < len(recent) or not isinstance(query.message, Message):
+        await query.answer()
         return
     address = recent[callback_data.index]
     await state.update_data(address=address.text, latitude=address.latitude, longitude=address.longitude)
     await _ask_shipping(query.message, state, customer, **deps)
+    await query.answer()
 
 
 @router.message(Checkout.address, F.text)
@@ -232,11 +233,11 @@ async def pickup_chosen(
     uow: SqlUnitOfWork,
     settings: Settings,
 ) -> None:
-    await query.answer()
     points = {w.id: w for w in await pickup_points(uow)}
     if callback_data.warehouse_id not in points or not isinstance(query.message, Message):
         await query.answer(_("This pickup point is no longer available."), show_alert=True)
         return
+    await query.answer()
     await state.update_data(pickup_id=callback_data.warehouse_id, rate_id=None)
     await _ask_payment(query.message, state, customer, settings)
 
@@ -305,12 +306,13 @@ async def payment_chosen(
     settings: Settings,
     renderer: Renderer,
 ) -> None:
-    await query.answer()
     if not isinstance(query.message, Message):
+        await query.answer()
         return
     await state.update_data(payment=PaymentMethod(callback_data.method).value, key=secrets.token_urlsafe(9))
     await state.set_state(Checkout.review)
     await _show_review(query.message, state, customer, uow, clock, settings, renderer)
+    await query.answer()
 
 
 # ------------------------------------------------------------------------------- review
@@ -359,20 +361,22 @@ async def confirmed(
     """Works from any state: a second tap (or a redelivered update) with the same key
     finds the order the first one made and shows it again."""
     data = await state.get_data()
-    await query.answer()
-    if data.get("key") != callback_data.key:
-        order = await placed_by_key(uow, callback_data.key)
-        if order is None or order.customer_id != customer.id:
+    first_time = data.get("key") == callback_data.key
+    if first_time:
+        order = await place_order(uow, clock, settings.checkout_policy(), _request(data, customer, settings))
+        await state.clear()
+    else:
+        existing = await placed_by_key(uow, callback_data.key)
+        if existing is None or existing.customer_id != customer.id:
             await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
             return
-    else:
-        order = await place_order(uow, clock, settings.checkout_policy(), _request(data, customer, settings))
-    await state.clear()
-    if isinstance(query.message, Message):
+        order = existing
+    await query.answer()
+    if first_time and isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
     chat_id = customer.telegram_id
     await bot.send_message(chat_id, renderer.render("order_placed.html.j2", order=order), reply_markup=main_menu())
-    if order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
+    if first_time and order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
         await send_invoice(bot, chat_id, order, settings)
 
 

@@ -15,6 +15,7 @@ async def ensure_customer(
     first_name: str,
     last_name: str | None = None,
     username: str | None = None,
+    language_code: str | None = None,
 ) -> Customer:
     """Find or register the customer behind a Telegram user; refresh the name when it changed.
 
@@ -28,13 +29,15 @@ async def ensure_customer(
                 first_name=first_name,
                 last_name=last_name,
                 username=username,
+                telegram_language=language_code,
                 created_at=clock.now(),
             )
             customer = await uow.customers.add(customer)
             await uow.commit()
             return customer
-        if (customer.first_name, customer.last_name, customer.username) != (first_name, last_name, username):
-            customer.first_name, customer.last_name, customer.username = first_name, last_name, username
+        seen = (first_name, last_name, username, language_code)
+        if (customer.first_name, customer.last_name, customer.username, customer.telegram_language) != seen:
+            customer.first_name, customer.last_name, customer.username, customer.telegram_language = seen
             await uow.customers.update(customer)
             await uow.commit()
         return customer

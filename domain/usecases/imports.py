@@ -104,7 +104,7 @@ async def notify_back_in_stock(uow: UnitOfWork, product_ids: list[int], now: dat
                 Notification(
                     customer.telegram_id,
                     "back_in_stock",
-                    customer.language or "",
+                    customer.notification_language,
                     {"name": product.name, "sku": product.sku},
                 ),
                 now,

@@ -45,7 +45,7 @@ async def apply_transition(
             Notification(
                 chat_id=customer.telegram_id,
                 template="order_status",
-                language=customer.language or "",
+                language=customer.notification_language,
                 params={"code": order.code, "status": target.value, "reason": reason},
             ),
             clock.now(),

@@ -1,0 +1,61 @@
+"""Steps of the customer journey, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.sandbox import SandboxUser
+from bot.sandbox.driver import Reply
+from bot.sandbox.harness import RunningBot
+from storage import models as m
+
+
+async def add_to_cart(user: SandboxUser, sku: str, quantity: int = 1) -> Reply:
+    return await user.send(f"/add {sku} {quantity}")
+
+
+async def checkout_to_payment(user: SandboxUser, *, pickup: bool = False, location: bool = True) -> Reply:
+    """From /checkout to the payment question, choosing the first shipping option."""
+    reply = await user.send("/checkout")
+    reply = await user.share_contact("+44 7911 123456")
+    if pickup:
+        reply = await user.press(reply.last, "🏬")
+        return await user.press(reply.last, reply.last.button_texts()[0])
+    reply = await user.press(reply.last, "🚚")
+    reply = await user.send("221B Baker Street, London NW1 6XE")
+    reply = await user.send_location(51.5237, -0.1585) if location else await user.send("Skip")
+    return await user.press(reply.last, reply.last.button_texts()[0])
+
+
+async def place_cod_order(user: SandboxUser, **options: bool) -> Reply:
+    reply = await checkout_to_payment(user, **options)
+    reply = await user.press(reply.last, "💵")
+    return await user.press(reply.last, "✅")
+
+
+def order_code(reply: Reply) -> str:
+    placed = next(m for m in reply.new if "Order " in m.text or "Заказ " in m.text)
+    words = placed.text.split("Order ", 1)[-1] if "Order " in placed.text else placed.text.split("Заказ ", 1)[-1]
+    return words.split()[0]
+
+
+async def scalar(running: RunningBot, query):  # type: ignore[no-untyped-def]
+    async with running.runtime.sessions() as session:
+        return await session.scalar(query)
+
+
+async def count(running: RunningBot, model: type[m.Base]) -> int:
+    return int(await scalar(running, select(func.count()).select_from(model)) or 0)
+
+
+async def stock(running: RunningBot, sku: str) -> list[tuple[str, int, int]]:
+    """(warehouse code, on hand, reserved) for a SKU."""
+    async with running.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.WarehouseRow.code, m.StockRow.on_hand, m.StockRow.reserved)
+            .join(m.StockRow, m.StockRow.warehouse_id == m.WarehouseRow.id)
+            .join(m.ProductRow, m.ProductRow.id == m.StockRow.product_id)
+            .where(m.ProductRow.sku == sku)
+            .order_by(m.WarehouseRow.code)
+        )
+        return [(code, on_hand, reserved) for code, on_hand, reserved in rows]
