@@ -6,6 +6,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.db import READ_ONLY_OPTION
 from storage.repositories import (
     SqlCarriers,
     SqlCarts,
@@ -42,12 +43,22 @@ class SqlUnitOfWork:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None
+        self._read_only_next = False
+
+    def read_only(self) -> Self:
+        """``async with uow.read_only():`` for use cases that only read: on SQLite they
+        then run beside writers instead of queueing for the write lock."""
+        self._read_only_next = True
+        return self
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("unit of work is already in use; nest use cases by passing data, not transactions")
         session = self._sessions()
         self._session = session
+        if self._read_only_next:
+            self._read_only_next = False
+            await session.connection(execution_options={READ_ONLY_OPTION: True})
         self.customers = SqlCustomers(session)
         self.staff = SqlStaff(session)
         self.products = SqlProducts(session)

@@ -345,6 +345,9 @@ class FakeUnitOfWork:
         self.outbox = FakeOutbox(self)
         self.subscriptions = FakeSubscriptions(self)
 
+    def read_only(self) -> Self:
+        return self
+
     async def __aenter__(self) -> Self:
         self._snapshot = copy.deepcopy(self.state)
         return self

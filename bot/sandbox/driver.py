@@ -48,6 +48,7 @@ class SandboxUser:
         username: str | None = None,
         language_code: str | None = "en",
         transcript: list[str] | None = None,
+        wait: bool = True,
     ) -> None:
         self.server = server
         self.id = user_id
@@ -56,6 +57,8 @@ class SandboxUser:
             user_id, first_name, last_name=last_name, username=username, language_code=language_code
         )
         self.transcript = transcript
+        # With wait=False actions only deliver the update (load tests time replies themselves).
+        self.wait = wait
 
     # -------------------------------------------------------------- actions
     def _message(self, **content: Any) -> dict[str, Any]:
@@ -85,6 +88,7 @@ class SandboxUser:
     async def press_data(self, message: BotMessage, data: str, *, label: str | None = None) -> Reply:
         query_id = secrets.token_hex(8)
         self.server.callback_answers[query_id] = {}
+        self.server.callback_chats[query_id] = self.id
         self._log(f"👤 {self.first_name} presses [{label or data}]")
         payload = {
             "id": query_id,
@@ -118,6 +122,7 @@ class SandboxUser:
         assert invoice.invoice is not None
         query_id = secrets.token_hex(8)
         self.server.pre_checkout_answers[query_id] = {}
+        self.server.callback_chats[query_id] = self.id
         payload = {
             "id": query_id,
             "from": self.user,
@@ -149,6 +154,9 @@ class SandboxUser:
         return self.server.chat_messages(self.id)
 
     async def _act(self, kind: str, payload: dict[str, Any]) -> Reply:
+        if not self.wait:
+            await self.server.push_update(kind, payload)
+            return Reply()
         before = {(m.message_id): m.edits for m in self.messages()}
         update_id = await self.server.push_update(kind, payload)
         await self.server.wait_confirmed(update_id)

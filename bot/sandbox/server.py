@@ -105,6 +105,8 @@ class SandboxServer:
         # Called by the driver after each handled update, e.g. to flush the bot's outbox,
         # so a test sees the notifications an action caused.
         self.settle: Callable[[], Awaitable[object]] | None = None
+        self.callback_chats: dict[str, int] = {}  # callback query id → chat, for activity
+        self._activity_waiters: dict[int, list[asyncio.Future[None]]] = {}
         self._runner: web.AppRunner | None = None
         self.url = ""
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
@@ -260,7 +262,7 @@ class SandboxServer:
             chat_id, message_id, kind, text, html, params.get("reply_markup"), int(time.time()), **extra
         )
         self.messages[(chat_id, message_id)] = message
-        await self._notify()
+        await self._notify(chat_id)
         return self.message_json(message)
 
     def _message(self, params: dict[str, Any]) -> BotMessage:
@@ -270,9 +272,20 @@ class SandboxServer:
             raise bad_request("message to edit not found")
         return message
 
-    async def _notify(self) -> None:
+    async def _notify(self, chat_id: int | None = None) -> None:
+        if chat_id is not None:
+            for waiter in self._activity_waiters.pop(chat_id, []):
+                if not waiter.done():
+                    waiter.set_result(None)
         async with self.changed:
             self.changed.notify_all()
+
+    def next_activity(self, chat_id: int) -> asyncio.Future[None]:
+        """A future resolved by the bot's next message, edit or callback answer in a chat
+        (load tests use it to time replies without polling)."""
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._activity_waiters.setdefault(chat_id, []).append(waiter)
+        return waiter
 
     # --------------------------------------------------------- Bot API methods
     async def m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -379,7 +392,7 @@ class SandboxServer:
             )
         message.text, message.html, message.reply_markup = text, html, markup
         message.edits += 1
-        await self._notify()
+        await self._notify(message.chat_id)
         return self.message_json(message)
 
     async def m_deleteMessage(self, params: dict[str, Any]) -> bool:
@@ -400,7 +413,7 @@ class SandboxServer:
         if len(str(params.get("text") or "")) > MAX_CALLBACK_ANSWER:
             raise bad_request("MESSAGE_TOO_LONG")
         self.callback_answers[query_id] = {"text": params.get("text"), "show_alert": params.get("show_alert")}
-        await self._notify()
+        await self._notify(self.callback_chats.get(query_id))
         return True
 
     async def m_answerPreCheckoutQuery(self, params: dict[str, Any]) -> bool:
@@ -411,7 +424,7 @@ class SandboxServer:
         if not ok and not params.get("error_message"):
             raise bad_request("error_message is required when ok is false")
         self.pre_checkout_answers[query_id] = {"ok": ok, "error_message": params.get("error_message")}
-        await self._notify()
+        await self._notify(self.callback_chats.get(query_id))
         return True
 
     async def m_refundStarPayment(self, params: dict[str, Any]) -> bool:

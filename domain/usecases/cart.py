@@ -121,7 +121,7 @@ async def change_cart_line(
 ) -> int:
     """A +/−/remove button: it carries the quantity it was drawn with, so a button from an
     old message is refused instead of applying a change the customer did not see."""
-    async with uow:
+    async with uow.read_only():
         current = (await uow.carts.lines(customer_id)).get(product_id, 0)
     if current != expected:
         raise StaleCartButton()
@@ -134,7 +134,7 @@ async def add_to_cart(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, product_id: int, quantity: int, hold_minutes: int
 ) -> int:
     check_quantity(quantity, MAX_CART_QUANTITY)
-    async with uow:
+    async with uow.read_only():
         current = (await uow.carts.lines(customer_id)).get(product_id, 0)
     if current + quantity > MAX_CART_QUANTITY:
         check_quantity(current + quantity, MAX_CART_QUANTITY)
@@ -152,7 +152,7 @@ async def add_sku_to_cart(
         normalized = normalize_sku(sku)
     except DomainError:
         raise NotFound() from None
-    async with uow:
+    async with uow.read_only():
         product = await uow.products.get_by_sku(normalized)
     if product is None or product.id is None:
         raise NotFound()
@@ -185,7 +185,7 @@ async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: 
 
 
 async def view_cart(uow: UnitOfWork, clock: Clock, *, customer_id: int, currency: str, fallback_currency: str) -> Cart:
-    async with uow:
+    async with uow.read_only():
         return await load_cart(uow, clock.now(), customer_id, currency, fallback_currency)
 
 

@@ -50,14 +50,14 @@ async def _cards(uow: UnitOfWork, products: list[Product], currency: str, fallba
 
 
 async def list_categories(uow: UnitOfWork) -> list[Category]:
-    async with uow:
+    async with uow.read_only():
         return await uow.products.categories()
 
 
 async def browse_category(
     uow: UnitOfWork, *, category_id: int, page: int, page_size: int, currency: str, fallback_currency: str
 ) -> CatalogPage:
-    async with uow:
+    async with uow.read_only():
         category = await uow.products.category(category_id)
         if category is None:
             raise NotFound()
@@ -80,7 +80,7 @@ async def _with_cart(uow: UnitOfWork, card: ProductCard, customer_id: int | None
 async def product_card(
     uow: UnitOfWork, *, product_id: int, currency: str, fallback_currency: str, customer_id: int | None = None
 ) -> ProductCard:
-    async with uow:
+    async with uow.read_only():
         product = await uow.products.get(product_id)
         if product is None or not product.active:
             raise NotFound()
@@ -95,7 +95,7 @@ async def product_card_by_sku(
         normalized = normalize_sku(sku)
     except DomainError:
         raise NotFound() from None
-    async with uow:
+    async with uow.read_only():
         product = await uow.products.get_by_sku(normalized)
         if product is None or not product.active:
             raise NotFound()
@@ -106,6 +106,6 @@ async def search_products(
     uow: UnitOfWork, *, text: str, page: int, page_size: int, currency: str, fallback_currency: str
 ) -> tuple[list[ProductCard], int]:
     """Name, SKU or barcode. Returns the page of cards and the total number of matches."""
-    async with uow:
+    async with uow.read_only():
         products, total = await uow.products.search(text, max(page, 0) * page_size, page_size)
         return await _cards(uow, products, currency, fallback_currency), total

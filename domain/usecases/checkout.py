@@ -119,7 +119,7 @@ async def shipping_options(
     currency: str,
     fallback_currency: str,
 ) -> ShippingChoice:
-    async with uow:
+    async with uow.read_only():
         cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency)
         if cart.is_empty:
             raise EmptyCart()
@@ -132,7 +132,7 @@ async def shipping_options(
 
 
 async def pickup_points(uow: UnitOfWork) -> list[Warehouse]:
-    async with uow:
+    async with uow.read_only():
         return [w for w in await uow.warehouses.all() if w.is_pickup_point]
 
 
@@ -293,5 +293,5 @@ def invoice_due_date(now: datetime, policy: CheckoutPolicy) -> date:
 
 
 async def placed_by_key(uow: UnitOfWork, key: str) -> Order | None:
-    async with uow:
+    async with uow.read_only():
         return await uow.orders.get_by_checkout_key(key)

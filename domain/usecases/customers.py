@@ -17,29 +17,30 @@ async def ensure_customer(
     username: str | None = None,
     language_code: str | None = None,
 ) -> Customer:
-    """Find or register the customer behind a Telegram user; refresh the name when it changed.
-
-    Writes only when something changed, so the common case (a known user) is one read.
-    """
+    """Find or register the customer behind a Telegram user; refresh what Telegram says
+    about them when it changed. The common case (a known, unchanged user) is one read."""
+    seen = (first_name, last_name, username, language_code)
+    async with uow.read_only():
+        known = await uow.customers.get_by_telegram_id(telegram_id)
+    if known is not None and (known.first_name, known.last_name, known.username, known.telegram_language) == seen:
+        return known
     async with uow:
         customer = await uow.customers.get_by_telegram_id(telegram_id)
         if customer is None:
-            customer = Customer(
-                telegram_id=telegram_id,
-                first_name=first_name,
-                last_name=last_name,
-                username=username,
-                telegram_language=language_code,
-                created_at=clock.now(),
+            customer = await uow.customers.add(
+                Customer(
+                    telegram_id=telegram_id,
+                    first_name=first_name,
+                    last_name=last_name,
+                    username=username,
+                    telegram_language=language_code,
+                    created_at=clock.now(),
+                )
             )
-            customer = await uow.customers.add(customer)
-            await uow.commit()
-            return customer
-        seen = (first_name, last_name, username, language_code)
-        if (customer.first_name, customer.last_name, customer.username, customer.telegram_language) != seen:
+        else:
             customer.first_name, customer.last_name, customer.username, customer.telegram_language = seen
             await uow.customers.update(customer)
-            await uow.commit()
+        await uow.commit()
         return customer
 
 

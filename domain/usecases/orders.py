@@ -65,7 +65,7 @@ async def transition_order(
 
 
 async def my_orders(uow: UnitOfWork, *, customer_id: int, page: int, page_size: int) -> OrdersPage:
-    async with uow:
+    async with uow.read_only():
         orders, total = await uow.orders.for_customer(customer_id, max(page, 0) * page_size, page_size)
     pages = max((total + page_size - 1) // page_size, 1)
     if page >= pages or page < 0:
@@ -82,7 +82,7 @@ async def _own_order(uow: UnitOfWork, customer_id: int, code: str) -> Order:
 
 
 async def my_order(uow: UnitOfWork, *, customer_id: int, code: str) -> Order:
-    async with uow:
+    async with uow.read_only():
         return await _own_order(uow, customer_id, code)
 
 

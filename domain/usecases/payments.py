@@ -32,7 +32,7 @@ def order_code_from_payload(payload: str) -> str:
 
 
 async def order_to_pay(uow: UnitOfWork, *, customer_id: int, code: str) -> Order:
-    async with uow:
+    async with uow.read_only():
         order = await uow.orders.get_by_code(normalize_order_code(code))
     if order is None or order.customer_id != customer_id:
         raise NotFound()
@@ -44,7 +44,7 @@ async def order_to_pay(uow: UnitOfWork, *, customer_id: int, code: str) -> Order
 async def check_pre_checkout(uow: UnitOfWork, *, payload: str, amount: int, currency: str) -> Order:
     """Telegram asks before charging: the order must still await payment with its stock
     allocated, for exactly this amount and currency."""
-    async with uow:
+    async with uow.read_only():
         order = await uow.orders.get_by_code(order_code_from_payload(payload))
         if order is None or order.status is not OrderStatus.AWAITING_PAYMENT:
             raise PaymentRefused()

@@ -59,5 +59,5 @@ async def release_reservation(uow: UnitOfWork, *, reservation_id: int) -> None:
 
 async def stock_drift(uow: UnitOfWork) -> list[StockDrift]:
     """Counters that disagree with the sum of their reservation rows (should be none)."""
-    async with uow:
+    async with uow.read_only():
         return await uow.stock.drift()

@@ -1,0 +1,238 @@
+"""Ordergram vs a bare aiogram echo bot, through the sandbox Bot API on one machine.
+
+Measures, in one run (ratios are what matter on a noisy machine):
+  * echo: updates/s of a bot that answers every message with its text;
+  * browsing: updates/s of Ordergram answering product deep links (`/start p_<SKU>`)
+    with a 10,000-product catalog on SQLite;
+  * checkout: updates/s of Ordergram customers completing whole checkouts
+    (/add, /checkout, contact, pickup, point, payment, confirm: 7 updates each);
+  * p95 reply latency of browsing at half of its measured peak rate (open loop).
+
+Both bots poll the sandbox with aiogram's default concurrent update handling.
+
+    python bench/bot_throughput.py [--products 10000] [--users 40] [--seconds 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Message
+
+from bot.config import load_settings
+from bot.runtime import start_runtime
+from bot.sandbox import SandboxServer, SandboxUser
+from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "bot" / "demo_data"
+WORDS = ["Mug", "Bag", "Lantern", "Candle", "Card", "Jar", "Heart", "Star", "Box", "Tin", "Bowl", "Plate"]
+
+
+def catalog_csv(products: int) -> tuple[str, str, list[str]]:
+    rng = random.Random(7)
+    rows = ["sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description"]
+    stock = ["sku,warehouse,bin,quantity"]
+    skus = []
+    for i in range(products):
+        sku = f"B{i:06d}"
+        skus.append(sku)
+        name = f"{rng.choice(WORDS)} {rng.choice(WORDS).lower()} no. {i}"
+        rows.append(
+            f"{sku},{name},Category {i % 25:02d},{rng.randint(50, 5000) / 100:.2f},GBP,,{rng.randint(50, 2000)},,,,"
+        )
+        stock.append(f"{sku},LON,A-{i % 20:02d}-{i % 50:02d}-{i % 4},{rng.randint(1000, 5000)}")
+        if i % 3 == 0:
+            stock.append(f"{sku},MAN,S-{i % 10:02d}-{i % 30:02d}-1,{rng.randint(1000, 5000)}")
+    return "\n".join(rows) + "\n", "\n".join(stock) + "\n", skus
+
+
+async def timed(server: SandboxServer, user: SandboxUser, action: Callable[[], Awaitable[object]]) -> float:
+    """Deliver one update and wait for the bot's first reply in that chat; seconds taken."""
+    reply = server.next_activity(user.id)
+    started = time.perf_counter()
+    await action()
+    await asyncio.wait_for(reply, 30)
+    return time.perf_counter() - started
+
+
+async def until(server: SandboxServer, user: SandboxUser, predicate: Callable[[], bool]) -> None:
+    async with server.changed:
+        await asyncio.wait_for(server.changed.wait_for(predicate), 30)
+
+
+async def closed_loop(users: list[SandboxUser], seconds: float, op: Callable[[SandboxUser], Awaitable[int]]) -> float:
+    """Each user repeats ``op`` (which returns updates it sent) until time is up; updates/s."""
+    done = 0
+    deadline = time.perf_counter() + seconds
+
+    async def run(user: SandboxUser) -> None:
+        nonlocal done
+        while time.perf_counter() < deadline:
+            sent = await op(user)  # not `done += await ...`: that reads `done` before awaiting
+            done += sent
+
+    started = time.perf_counter()
+    await asyncio.gather(*(run(u) for u in users))
+    return done / (time.perf_counter() - started)
+
+
+async def open_loop(server: SandboxServer, users: list[SandboxUser], rate: float, seconds: float,
+                    send: Callable[[SandboxUser], Awaitable[object]]) -> list[float]:  # fmt: skip
+    """Send at a fixed rate regardless of replies; each user has at most one update in flight."""
+    latencies: list[float] = []
+    idle = list(users)
+    tasks = set()
+
+    async def one(user: SandboxUser) -> None:
+        latencies.append(await timed(server, user, lambda: send(user)))
+        idle.append(user)
+
+    interval = 1 / rate
+    next_at = time.perf_counter()
+    end = next_at + seconds
+    while next_at < end:
+        await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+        if idle:
+            task = asyncio.create_task(one(idle.pop(0)))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        next_at += interval
+    await asyncio.gather(*tasks)
+    return latencies
+
+
+async def echo_bot(users: int, seconds: float) -> float:
+    server = SandboxServer()
+    await server.start()
+    bot = Bot(server.token, session=AiohttpSession(api=TelegramAPIServer.from_base(server.url)))
+    dp = Dispatcher()
+
+    @dp.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "?")
+
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    people = [SandboxUser(server, 100 + i, f"U{i}", wait=False) for i in range(users)]
+
+    async def op(user: SandboxUser) -> int:
+        await timed(server, user, lambda: user.send("hello"))
+        return 1
+
+    try:
+        return await closed_loop(people, seconds, op)
+    finally:
+        await dp.stop_polling()
+        await server.release_pollers()
+        with contextlib.suppress(asyncio.CancelledError):
+            await polling
+        await bot.session.close()
+        await server.stop()
+
+
+async def ordergram(products: int, users: int, seconds: float) -> tuple[float, float, float, list[float]]:
+    server = SandboxServer()
+    await server.start()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(bot_token=server.token, telegram_api_url=server.url, default_currency="GBP",
+                                 database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}")  # fmt: skip
+        runtime = await start_runtime(settings)
+        products_csv, stock_csv, skus = catalog_csv(products)
+        started = time.perf_counter()
+        await import_warehouses(runtime.uow(), (DEMO / "warehouses.csv").read_text(encoding="utf-8"))
+        await import_products(runtime.uow(), products_csv)
+        await import_stock(runtime.uow(), runtime.clock, stock_csv)
+        await import_carriers(runtime.uow(), (DEMO / "carriers.csv").read_text(encoding="utf-8"))
+        print(f"  imported {products:,} products and their stock in {time.perf_counter() - started:.1f} s")
+        polling = asyncio.create_task(runtime.dp.start_polling(runtime.bot, handle_signals=False,
+                                                               close_bot_session=False, polling_timeout=1))  # fmt: skip
+        notifier = asyncio.create_task(runtime.notifier.run(1.0))
+        rng = random.Random(11)
+        people = [SandboxUser(server, 5000 + i, f"U{i}", wait=False) for i in range(users)]
+        try:
+            for user in people:  # registration is a one-off write; keep it out of the figures
+                await timed(server, user, lambda u=user: u.send("/start"))
+
+            async def browse(user: SandboxUser) -> int:
+                await timed(server, user, lambda: user.send(f"/start p_{rng.choice(skus)}"))
+                return 1
+
+            browsing = await closed_loop(people, seconds, browse)
+
+            async def checkout(user: SandboxUser) -> int:
+                await checkout_once(server, user, rng.choice(skus))
+                return 7
+
+            checkouts = await closed_loop(people, seconds, checkout)
+            latencies = await open_loop(server, people, browsing / 2, seconds,
+                                        lambda u: u.send(f"/start p_{rng.choice(skus)}"))  # fmt: skip
+            return browsing, checkouts, browsing / 2, latencies
+        finally:
+            notifier.cancel()
+            await runtime.dp.stop_polling()
+            await server.release_pollers()
+            for task in (polling, notifier):
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await runtime.close()
+            await server.stop()
+
+
+async def checkout_once(server: SandboxServer, user: SandboxUser, sku: str) -> None:
+    def last_has(label: str) -> Callable[[], bool]:
+        def check() -> bool:
+            messages = server.chat_messages(user.id)
+            return bool(messages) and any(label in text for text in messages[-1].button_texts())
+
+        return check
+
+    async def press(label: str, then: str) -> None:
+        message = server.chat_messages(user.id)[-1]
+        await user.press(message, label)
+        await until(server, user, last_has(then))
+
+    await timed(server, user, lambda: user.send(f"/add {sku} 1"))
+    await user.send("/checkout")
+    await until(server, user, last_has("Share my phone"))
+    await user.share_contact("+44 7911 123456")
+    await until(server, user, last_has("Pick up"))
+    await press("Pick up", "Manchester")
+    await press("Manchester", "Cash on delivery")
+    await press("Cash on delivery", "Confirm order")
+    before = len(server.chat_messages(user.id))
+    await user.press(server.chat_messages(user.id)[-1], "Confirm order")
+    await until(server, user, lambda: len(server.chat_messages(user.id)) > before)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--users", type=int, default=40)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    args = parser.parse_args()
+    print(f"echo bot, {args.users} concurrent users, {args.seconds:.0f} s …")
+    echo = await echo_bot(args.users, args.seconds)
+    print(f"Ordergram, {args.products:,} products, {args.users} concurrent users, {args.seconds:.0f} s per phase …")
+    browsing, checkout, half_rate, latencies = await ordergram(args.products, args.users, args.seconds)
+    p95 = statistics.quantiles(latencies, n=20)[18] * 1000 if len(latencies) >= 20 else float("nan")
+    print()
+    print(f"echo bot              {echo:8.1f} updates/s")
+    print(f"Ordergram browsing    {browsing:8.1f} updates/s   {browsing / echo:6.1%} of echo   (target ≥ 60 %)")
+    print(f"Ordergram checkout    {checkout:8.1f} updates/s   {checkout / echo:6.1%} of echo   (target ≥ 25 %)")
+    print(f"browsing p95 latency  {p95:8.1f} ms at {half_rate:.0f} updates/s (half of peak; target ≤ 50 ms),"
+          f" {len(latencies)} samples")  # fmt: skip
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
