@@ -23,6 +23,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
@@ -162,7 +163,7 @@ async def ordergram(products: int, users: int, seconds: float) -> tuple[float, f
         people = [SandboxUser(server, 5000 + i, f"U{i}", wait=False) for i in range(users)]
         try:
             for user in people:  # registration is a one-off write; keep it out of the figures
-                await timed(server, user, lambda u=user: u.send("/start"))
+                await timed(server, user, partial(user.send, "/start"))
 
             async def browse(user: SandboxUser) -> int:
                 await timed(server, user, lambda: user.send(f"/start p_{rng.choice(skus)}"))
@@ -175,8 +176,11 @@ async def ordergram(products: int, users: int, seconds: float) -> tuple[float, f
                 return 7
 
             checkouts = await closed_loop(people, seconds, checkout)
-            latencies = await open_loop(server, people, browsing / 2, seconds,
-                                        lambda u: u.send(f"/start p_{rng.choice(skus)}"))  # fmt: skip
+
+            async def deep_link(user: SandboxUser) -> object:
+                return await user.send(f"/start p_{rng.choice(skus)}")
+
+            latencies = await open_loop(server, people, browsing / 2, seconds, deep_link)
             return browsing, checkouts, browsing / 2, latencies
         finally:
             notifier.cancel()

@@ -34,6 +34,7 @@ from domain.orders import Delivery, DeliveryMethod, Order, PaymentMethod
 from domain.ports import Clock
 from domain.shipping import ShippingQuote
 from domain.usecases.checkout import CheckoutRequest, pickup_points, place_order, placed_by_key, shipping_options
+from domain.usecases.customers import saved_addresses
 from domain.usecases.payments import invoice_payload
 from handlers.callbacks import StartCheckout
 from handlers.catalog import customer_currency
@@ -168,7 +169,8 @@ async def delivery_chosen(
         )
         return
     await state.set_state(Checkout.address)
-    saved = [(a.text[:60], SavedAddress(index=i)) for i, a in enumerate(customer.addresses[-5:])]
+    recent = await saved_addresses(uow, customer_id=customer.id or 0)
+    saved = [(a.text[:60], SavedAddress(index=i)) for i, a in enumerate(recent)]
     await message.edit_text(
         _("Type the delivery address (street, house, flat, city, postcode)."),
         reply_markup=_inline(*saved) if saved else None,
@@ -179,7 +181,7 @@ async def delivery_chosen(
 async def saved_address_chosen(
     query: CallbackQuery, callback_data: SavedAddress, state: FSMContext, customer: Customer, **deps: Any
 ) -> None:
-    recent = customer.addresses[-5:]
+    recent = await saved_addresses(deps["uow"], customer_id=customer.id or 0)
     if not 0 <= callback_data.index < len(recent) or not isinstance(query.message, Message):
         await query.answer()
         return

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,13 @@ from domain.shipping import CarrierRate, Zone
 from domain.stock import Reservation, ReservationKind, StockDrift, StockInvariantBroken, StockLevel
 from domain.warehouse import BinCode, Warehouse
 from storage import models as m
+
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T], size: int = 900) -> list[Sequence[T]]:
+    """SQLite limits bound parameters per statement; stay well under it."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 class SqlCustomers:
@@ -49,16 +57,21 @@ class SqlCustomers:
         )
 
     async def get(self, customer_id: int) -> Customer | None:
-        return await self._one(m.CustomerRow.id == customer_id)
+        """With saved addresses (checkout needs them)."""
+        return await self._one(m.CustomerRow.id == customer_id, with_addresses=True)
 
     async def get_by_telegram_id(self, telegram_id: int) -> Customer | None:
-        return await self._one(m.CustomerRow.telegram_id == telegram_id)
+        """Without addresses: this runs on every update, so it stays one query."""
+        return await self._one(m.CustomerRow.telegram_id == telegram_id, with_addresses=False)
 
-    async def _one(self, where: ColumnElement[bool]) -> Customer | None:
+    async def _one(self, where: ColumnElement[bool], *, with_addresses: bool) -> Customer | None:
         row = await self.s.scalar(select(m.CustomerRow).where(where))
         if row is None:
             return None
-        addresses = (await self.s.scalars(select(m.AddressRow).where(m.AddressRow.customer_id == row.id))).all()
+        addresses: Sequence[m.AddressRow] = []
+        if with_addresses:
+            a = m.AddressRow
+            addresses = (await self.s.scalars(select(a).where(a.customer_id == row.id).order_by(a.id))).all()
         return self._to_domain(row, addresses)
 
     def _fields(self, c: Customer) -> dict[str, object]:
@@ -163,15 +176,6 @@ class SqlProducts:
         rows = await self.s.execute(select(m.CategoryRow.id, m.CategoryRow.name).where(m.CategoryRow.id.in_(ids)))
         return {cid: name for cid, name in rows}
 
-    async def _category_id(self, name: str) -> int:
-        category_id = await self.s.scalar(select(m.CategoryRow.id).where(m.CategoryRow.name == name))
-        if category_id is None:
-            row = m.CategoryRow(name=name)
-            self.s.add(row)
-            await self.s.flush()
-            category_id = row.id
-        return category_id
-
     async def get(self, product_id: int) -> Product | None:
         row = await self.s.get(m.ProductRow, product_id)
         return (await self._many([row]))[0] if row else None
@@ -187,33 +191,61 @@ class SqlProducts:
         return {sku: pid for sku, pid in rows}
 
     async def upsert(self, product: Product) -> Product:
-        category_id = await self._category_id(product.category)
-        row = await self.s.scalar(select(m.ProductRow).where(m.ProductRow.sku == product.sku))
-        if row is None:
-            row = m.ProductRow(sku=product.sku)
-            self.s.add(row)
-        row.name = product.name
-        row.category_id = product.category_id = category_id
-        row.barcode = product.barcode
-        row.description = product.description
-        row.weight_g = product.weight_g
-        dims = product.dimensions
-        row.length_mm, row.width_mm, row.height_mm = (
-            (dims.length_mm, dims.width_mm, dims.height_mm) if dims else (None, None, None)
-        )
-        if product.photo_file_id:
-            row.photo_file_id = product.photo_file_id
-        row.active = product.active
-        await self.s.flush()
-        product.id = row.id
-        for price in product.prices.values():
-            existing = await self.s.get(m.ProductPriceRow, (row.id, price.currency))
-            if existing is None:
-                self.s.add(m.ProductPriceRow(product_id=row.id, currency=price.currency, amount_minor=price.amount))
-            else:
-                existing.amount_minor = price.amount
-        await self.s.flush()
+        await self.upsert_many([product])
         return product
+
+    async def upsert_many(self, products: Sequence[Product]) -> None:
+        """Insert or update by SKU in a handful of statements, however many products."""
+        categories = await self._category_ids({p.category for p in products})
+        rows: dict[str, m.ProductRow] = {}
+        for chunk in _chunks([p.sku for p in products]):
+            for found in await self.s.scalars(select(m.ProductRow).where(m.ProductRow.sku.in_(chunk))):
+                rows[found.sku] = found
+        for product in products:
+            if product.sku not in rows:
+                rows[product.sku] = m.ProductRow(sku=product.sku)
+                self.s.add(rows[product.sku])
+            row = rows[product.sku]
+            dims = product.dimensions
+            row.name, row.category_id = product.name, categories[product.category]
+            row.barcode, row.description, row.weight_g = product.barcode, product.description, product.weight_g
+            row.length_mm, row.width_mm, row.height_mm = (
+                (dims.length_mm, dims.width_mm, dims.height_mm) if dims else (None, None, None)
+            )
+            if product.photo_file_id:
+                row.photo_file_id = product.photo_file_id
+            row.active = product.active
+        await self.s.flush()
+        prices: dict[tuple[int, str], m.ProductPriceRow] = {}
+        for ids in _chunks([row.id for row in rows.values()]):
+            for price_row in await self.s.scalars(
+                select(m.ProductPriceRow).where(m.ProductPriceRow.product_id.in_(ids))
+            ):
+                prices[(price_row.product_id, price_row.currency)] = price_row
+        for product in products:
+            row = rows[product.sku]
+            product.id, product.category_id = row.id, row.category_id
+            for price in product.prices.values():
+                existing = prices.get((row.id, price.currency))
+                if existing is None:
+                    self.s.add(m.ProductPriceRow(product_id=row.id, currency=price.currency, amount_minor=price.amount))
+                else:
+                    existing.amount_minor = price.amount
+        await self.s.flush()
+
+    async def _category_ids(self, names: set[str]) -> dict[str, int]:
+        found = {
+            name: cid
+            for cid, name in await self.s.execute(
+                select(m.CategoryRow.id, m.CategoryRow.name).where(m.CategoryRow.name.in_(names))
+            )
+        }
+        missing = [m.CategoryRow(name=name) for name in sorted(names - found.keys())]
+        if missing:
+            self.s.add_all(missing)
+            await self.s.flush()
+            found.update({row.name: row.id for row in missing})
+        return found
 
     async def get_many(self, product_ids: Sequence[int]) -> list[Product]:
         if not product_ids:

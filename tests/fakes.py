@@ -125,6 +125,10 @@ class FakeProducts(_Repo):
         )  # fmt: skip
         return copy.deepcopy(found[offset : offset + limit]), len(found)
 
+    async def upsert_many(self, products: Sequence[Product]) -> None:
+        for product in products:
+            await self.upsert(product)
+
     async def categories(self) -> list[Category]:
         counts: dict[str, int] = {}
         for p in self.st.products.values():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.customers import SUPPORTED_LANGUAGES, Customer, UnsupportedLanguage
+from domain.customers import SUPPORTED_LANGUAGES, Address, Customer, UnsupportedLanguage
 from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
 
@@ -55,3 +55,10 @@ async def set_language(uow: UnitOfWork, *, telegram_id: int, language: str) -> C
         await uow.customers.update(customer)
         await uow.commit()
         return customer
+
+
+async def saved_addresses(uow: UnitOfWork, *, customer_id: int, limit: int = 5) -> list[Address]:
+    """The most recent delivery addresses, offered again at checkout."""
+    async with uow.read_only():
+        customer = await uow.customers.get(customer_id)
+    return customer.addresses[-limit:] if customer else []

@@ -24,8 +24,7 @@ async def import_products(uow: UnitOfWork, text: str) -> ImportReport:
         raise ImportRejected(problems)
     async with uow:
         existing = await uow.products.ids_by_sku([p.sku for _, p in parsed])
-        for _, product in parsed:
-            await uow.products.upsert(product)
+        await uow.products.upsert_many([product for _, product in parsed])
         await uow.commit()
     return ImportReport(created=len(parsed) - len(existing), updated=len(existing))
 
