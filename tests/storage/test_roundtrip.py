@@ -53,7 +53,9 @@ async def test_customer_round_trip_keeps_every_field(engine: AsyncEngine) -> Non
         )  # fmt: skip
         await uow.commit()
     async with uow:
-        loaded = await uow.customers.get_by_telegram_id(9_000_000_001)
+        by_telegram = await uow.customers.get_by_telegram_id(9_000_000_001)
+        assert by_telegram is not None and by_telegram.addresses == []  # the per-update lookup stays one query
+        loaded = await uow.customers.get(by_telegram.id or 0)
         await uow.staff.put(StaffMember(42, Role.PICKER, "LON"))
         await uow.commit()
     assert loaded is not None
