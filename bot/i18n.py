@@ -26,4 +26,5 @@ class CustomerI18nMiddleware(I18nMiddleware):
     """Runs after the customer middleware, so ``data['customer']`` is already loaded."""
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
-        return locale_for(data.get("customer"), data.get("event_from_user"), self.i18n.default_locale)
+        reader = data.get("reader", data.get("customer"))  # staff assisting a customer read their own language
+        return locale_for(reader, data.get("event_from_user"), self.i18n.default_locale)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.ports import Clock
+from domain.usecases.assisted import assisted_customer
 from domain.usecases.customers import ensure_customer
 from storage.uow import SqlUnitOfWork
 
@@ -33,7 +37,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         data["clock"] = self.clock
         user: User | None = data.get("event_from_user")
         if user is not None and not user.is_bot:
-            data["customer"] = await ensure_customer(
+            data["customer"] = data["reader"] = await ensure_customer(
                 uow,
                 self.clock,
                 telegram_id=user.id,
@@ -42,4 +46,30 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 username=user.username,
                 language_code=user.language_code,
             )
+            await self._assisting(data, uow, user.id)
         return await handler(event, data)
+
+    async def _assisting(self, data: dict[str, Any], uow: SqlUnitOfWork, staff_telegram_id: int) -> None:
+        """Support staff acting for a customer: handlers then see that customer, while
+        replies stay in the staff member's chat and language (``reader``)."""
+        assist = assist_context(data)
+        if assist is None:
+            return
+        target_id = (await assist.get_data()).get("customer_id")
+        if not target_id:
+            return
+        target = await assisted_customer(uow, staff_telegram_id=staff_telegram_id, customer_id=int(target_id))
+        if target is None:
+            await assist.clear()
+            return
+        data["customer"] = target
+        data["assisting"] = True
+
+
+def assist_context(data: dict[str, Any]) -> FSMContext | None:
+    """A separate FSM slot (destiny "assist"), so a checkout clearing its own state keeps it."""
+    state: FSMContext | None = data.get("state")
+    storage: BaseStorage | None = data.get("fsm_storage")
+    if state is None or storage is None:
+        return None
+    return FSMContext(storage=storage, key=replace(state.key, destiny="assist"))

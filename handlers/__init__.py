@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from handlers import cart, catalog, checkout, errors, help, language, orders, payments, search, start
+from handlers import assist, cart, catalog, checkout, errors, help, language, orders, payments, search, start
 
 _root: Router | None = None
 
@@ -23,6 +23,7 @@ def build_router() -> Router:
             start.router,
             language.router,
             help.router,
+            assist.router,
             checkout.router,
             payments.router,
             catalog.router,

@@ -7,6 +7,7 @@ shape only; the rules (phone format, routing, prices, idempotency) live in the d
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -30,7 +31,7 @@ from babel.dates import format_date
 from bot.config import Settings
 from bot.rendering import Renderer, current_locale, format_money
 from domain.customers import Customer, normalize_phone
-from domain.orders import Delivery, DeliveryMethod, Order, PaymentMethod
+from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod
 from domain.ports import Clock
 from domain.shipping import ShippingQuote
 from domain.usecases.checkout import CheckoutRequest, pickup_points, place_order, placed_by_key, shipping_options
@@ -359,13 +360,17 @@ async def confirmed(
     settings: Settings,
     renderer: Renderer,
     bot: Bot,
+    assisting: bool = False,
 ) -> None:
     """Works from any state: a second tap (or a redelivered update) with the same key
     finds the order the first one made and shows it again."""
     data = await state.get_data()
     first_time = data.get("key") == callback_data.key
     if first_time:
-        order = await place_order(uow, clock, settings.checkout_policy(), _request(data, customer, settings))
+        request = _request(data, customer, settings)
+        if assisting:
+            request = replace(request, channel=Channel.SUPPORT, actor=f"staff:{query.from_user.id}")
+        order = await place_order(uow, clock, settings.checkout_policy(), request)
         await state.clear()
     else:
         existing = await placed_by_key(uow, callback_data.key)
@@ -376,10 +381,10 @@ async def confirmed(
     await query.answer()
     if first_time and isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
-    chat_id = customer.telegram_id
-    await bot.send_message(chat_id, renderer.render("order_placed.html.j2", order=order), reply_markup=main_menu())
+    here = query.message.chat.id if query.message else customer.telegram_id
+    await bot.send_message(here, renderer.render("order_placed.html.j2", order=order), reply_markup=main_menu())
     if first_time and order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
-        await send_invoice(bot, chat_id, order, settings)
+        await send_invoice(bot, customer.telegram_id, order, settings)  # the customer pays, even when assisted
 
 
 def _request(data: dict[str, Any], customer: Customer, settings: Settings) -> CheckoutRequest:

@@ -28,7 +28,7 @@ async def on_error(event: ErrorEvent, i18n: I18n, **data: Any) -> None:
     error = event.exception
     if not isinstance(error, DomainError):
         log.exception("update %s failed", event.update.update_id, exc_info=error)
-    locale = locale_for(data.get("customer"), data.get("event_from_user"), i18n.default_locale)
+    locale = locale_for(data.get("reader", data.get("customer")), data.get("event_from_user"), i18n.default_locale)
     with i18n.context(), i18n.use_locale(locale):
         if isinstance(error, NotFound) and event.update.callback_query:
             text = _("This item is no longer available. Please open the menu again.")

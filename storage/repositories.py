@@ -64,6 +64,9 @@ class SqlCustomers:
         """Without addresses: this runs on every update, so it stays one query."""
         return await self._one(m.CustomerRow.telegram_id == telegram_id, with_addresses=False)
 
+    async def get_by_username(self, username: str) -> Customer | None:
+        return await self._one(func.lower(m.CustomerRow.username) == username.lower(), with_addresses=False)
+
     async def _one(self, where: ColumnElement[bool], *, with_addresses: bool) -> Customer | None:
         row = await self.s.scalar(select(m.CustomerRow).where(where))
         if row is None:

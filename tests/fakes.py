@@ -77,6 +77,10 @@ class FakeCustomers(_Repo):
         found = self.st.customers.get(telegram_id)
         return copy.deepcopy(found)
 
+    async def get_by_username(self, username: str) -> Customer | None:
+        found = next((c for c in self.st.customers.values() if (c.username or "").lower() == username.lower()), None)
+        return copy.deepcopy(found)
+
     async def add(self, customer: Customer) -> Customer:
         customer.id = self.st.new_id()
         self.st.customers[customer.telegram_id] = copy.deepcopy(customer)

@@ -13,6 +13,7 @@ from domain.customers import Address, normalize_phone
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
+from domain.notifications import Notification
 from domain.orders import (
     Channel,
     Delivery,
@@ -237,6 +238,13 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
             customer.addresses.append(Address(delivery.address, delivery.latitude, delivery.longitude))
         await uow.customers.update(customer)
         await uow.carts.clear(request.customer_id)
+        if request.channel is Channel.SUPPORT and not customer.unreachable:
+            await uow.outbox.add(
+                Notification(
+                    customer.telegram_id, "order_placed_for_you", customer.notification_language, {"code": order.code}
+                ),
+                now,
+            )
         await uow.commit()
         return order
 

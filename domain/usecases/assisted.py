@@ -1,0 +1,46 @@
+"""Staff-assisted orders: support staff act for a customer and use the same cart and
+checkout; the order is marked with the ``support`` channel and the customer is told."""
+
+from __future__ import annotations
+
+from domain.customers import Customer, Role
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.ports import UnitOfWork
+
+ASSISTING_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.SUPPORT})
+
+
+class NotAllowed(DomainError):
+    key = N_("This command is for shop staff only.")
+
+
+async def require_role(uow: UnitOfWork, telegram_id: int, roles: frozenset[Role]) -> None:
+    async with uow.read_only():
+        member = await uow.staff.get(telegram_id)
+    if member is None or member.role not in roles:
+        raise NotAllowed()
+
+
+async def customer_to_assist(uow: UnitOfWork, *, staff_telegram_id: int, reference: str) -> Customer:
+    """``reference`` is a customer's Telegram id or @username the bot has seen."""
+    await require_role(uow, staff_telegram_id, ASSISTING_ROLES)
+    text = reference.strip()
+    async with uow.read_only():
+        if text.lstrip("-").isdigit():
+            customer = await uow.customers.get_by_telegram_id(int(text))
+        else:
+            customer = await uow.customers.get_by_username(text.lstrip("@"))
+    if customer is None:
+        raise NotFound()
+    return customer
+
+
+async def assisted_customer(uow: UnitOfWork, *, staff_telegram_id: int, customer_id: int) -> Customer | None:
+    """The customer a staff member is acting for, re-checked on every update: a revoked
+    role ends the assistance at once."""
+    async with uow.read_only():
+        member = await uow.staff.get(staff_telegram_id)
+        if member is None or member.role not in ASSISTING_ROLES:
+            return None
+        return await uow.customers.get(customer_id)

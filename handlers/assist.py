@@ -1,0 +1,44 @@
+"""/assist CUSTOMER — support staff act for a customer: the customer's cart, checkout and
+orders, with replies in the staff member's chat. /assist_end stops."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.middlewares import assist_context
+from domain.usecases.assisted import ASSISTING_ROLES, customer_to_assist, require_role
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+
+@router.message(Command("assist"))
+async def start_assisting(message: Message, command: CommandObject, uow: SqlUnitOfWork, **data: Any) -> None:
+    assert message.from_user is not None
+    if not command.args:
+        await require_role(uow, message.from_user.id, ASSISTING_ROLES)
+        await message.answer(_("Usage: /assist CUSTOMER-ID or /assist @username"))
+        return
+    customer = await customer_to_assist(uow, staff_telegram_id=message.from_user.id, reference=command.args)
+    assist = assist_context(data)
+    assert assist is not None
+    await assist.update_data(customer_id=customer.id)
+    name = escape(customer.display_name) + (f" (@{escape(customer.username)})" if customer.username else "")
+    await message.answer(
+        _("You are now ordering for {name}. /cart, /add, /checkout and /orders work on their behalf; "
+          "they will be told about the order. /assist_end to stop.").format(name=name)
+    )  # fmt: skip
+
+
+@router.message(Command("assist_end"))
+async def stop_assisting(message: Message, **data: Any) -> None:
+    assist = assist_context(data)
+    if assist is not None:
+        await assist.clear()
+    await message.answer(_("You are back to your own account."))
