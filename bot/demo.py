@@ -6,7 +6,8 @@ import tempfile
 from pathlib import Path
 
 from bot.sandbox.driver import SandboxUser
-from bot.sandbox.harness import running_bot
+from bot.sandbox.harness import RunningBot, running_bot
+from domain.customers import Role, StaffMember
 
 
 async def run_demo(keep: Path | None = None) -> int:
@@ -76,6 +77,20 @@ async def run_demo(keep: Path | None = None) -> int:
             reply = await boris.press(reply.last, reply.last.button_texts()[0])
             reply = await boris.press(reply.last, "Отменить заказ")
             await boris.press(reply.last, "Да, отменить")
+            scene("Support places an order for Alice over the phone (/assist)")
+            sam = SandboxUser(server, 1003, "Sam", language_code="en", transcript=transcript)
+            await make_staff(running, 1003, "support")
+            await sam.send("/assist 1001")
+            await sam.send("/add 22197 4")
+            reply = await sam.send("/checkout")
+            reply = await sam.send("+44 7911 123456")
+            reply = await sam.press(reply.last, "Pick up")
+            reply = await sam.press(reply.last, reply.last.button_texts()[0])
+            reply = await sam.press(reply.last, "Cash on delivery")
+            await sam.press(reply.last, "Confirm order")
+            await sam.send("/assist_end")
+            transcript.append("🔔 Alice's chat: " + "\n    ".join(alice.messages()[-1].text.splitlines()))
+
             scene("What the staff chat received")
             for message in server.chat_messages(-100500):
                 transcript.append("🏢 staff chat: " + "\n    ".join(message.text.splitlines()))
@@ -92,3 +107,11 @@ async def run_demo(keep: Path | None = None) -> int:
     print()
     print("Command menus registered per language:", ", ".join(sorted(k for k in server.commands)))
     return 0
+
+
+async def make_staff(running: RunningBot, telegram_id: int, role: str) -> None:
+    """Demo shortcut for what an admin's invite link does (see the staff issue)."""
+    uow = running.runtime.uow()
+    async with uow:
+        await uow.staff.put(StaffMember(telegram_id, Role(role)))
+        await uow.commit()
