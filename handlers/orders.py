@@ -52,6 +52,12 @@ def _detail_keyboard(order: Order, settings: Settings) -> InlineKeyboardMarkup |
     return builder.as_markup()
 
 
+async def _show_in_place(query: CallbackQuery, order: Order, settings: Settings, renderer: Renderer) -> None:
+    if isinstance(query.message, Message):
+        text = renderer.render("order_detail.html.j2", order=order)
+        await query.message.edit_text(text, reply_markup=_detail_keyboard(order, settings))
+
+
 @router.message(Command("orders"))
 @router.message(F.text == ORDERS_BUTTON)
 async def list_orders(message: Message, uow: SqlUnitOfWork, customer: Customer, settings: Settings,
@@ -86,9 +92,7 @@ async def order_detail(query: CallbackQuery, callback_data: OrderCb, uow: SqlUni
                        settings: Settings, renderer: Renderer) -> None:  # fmt: skip
     order = await my_order(uow, customer_id=customer.id or 0, code=callback_data.code)
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(renderer.render("order_detail.html.j2", order=order),
-                                      reply_markup=_detail_keyboard(order, settings))  # fmt: skip
+    await _show_in_place(query, order, settings, renderer)
 
 
 @router.callback_query(CancelOrderCb.filter(F.confirmed.is_(False)))
@@ -107,9 +111,7 @@ async def cancel(query: CallbackQuery, callback_data: CancelOrderCb, uow: SqlUni
     order = await cancel_my_order(uow, clock, customer_id=customer.id or 0, code=callback_data.code,
                                   staff_chat_id=settings.staff_chat_id)  # fmt: skip
     await query.answer(_("Order {code} is cancelled.").format(code=order.code), show_alert=True)
-    if isinstance(query.message, Message):
-        await query.message.edit_text(renderer.render("order_detail.html.j2", order=order),
-                                      reply_markup=_detail_keyboard(order, settings))  # fmt: skip
+    await _show_in_place(query, order, settings, renderer)
 
 
 @router.callback_query(PayOrderCb.filter())

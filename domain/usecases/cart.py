@@ -6,11 +6,12 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from domain.cart import Cart, CartLine, order_currency
-from domain.catalog import Product, normalize_sku
+from domain.catalog import Product
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.i18n import N_
 from domain.ports import Clock, UnitOfWork
 from domain.stock import Reservation, ReservationKind, check_quantity
+from domain.usecases.catalog import find_by_sku
 
 MAX_CART_QUANTITY = 9999
 
@@ -148,16 +149,10 @@ async def add_sku_to_cart(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, sku: str, quantity: int, hold_minutes: int
 ) -> tuple[Product, int]:
     """``/add SKU QTY`` for buyers who know their SKUs."""
-    try:
-        normalized = normalize_sku(sku)
-    except DomainError:
-        raise NotFound() from None
     async with uow.read_only():
-        product = await uow.products.get_by_sku(normalized)
-    if product is None or product.id is None:
-        raise NotFound()
+        product = await find_by_sku(uow, sku)
     total = await add_to_cart(
-        uow, clock, customer_id=customer_id, product_id=product.id, quantity=quantity, hold_minutes=hold_minutes
+        uow, clock, customer_id=customer_id, product_id=product.id or 0, quantity=quantity, hold_minutes=hold_minutes
     )
     return product, total
 

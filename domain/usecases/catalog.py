@@ -87,18 +87,25 @@ async def product_card(
         return await _with_cart(uow, (await _cards(uow, [product], currency, fallback_currency))[0], customer_id)
 
 
-async def product_card_by_sku(
-    uow: UnitOfWork, *, sku: str, currency: str, fallback_currency: str, customer_id: int | None = None
-) -> ProductCard:
-    """Deep links and typed SKUs: an unknown or malformed SKU is simply not found."""
+async def find_by_sku(uow: UnitOfWork, sku: str) -> Product:
+    """Inside an open unit of work: the active product with this SKU, or ``NotFound``
+    (a malformed SKU is simply not found)."""
     try:
         normalized = normalize_sku(sku)
     except DomainError:
         raise NotFound() from None
+    product = await uow.products.get_by_sku(normalized)
+    if product is None or product.id is None or not product.active:
+        raise NotFound()
+    return product
+
+
+async def product_card_by_sku(
+    uow: UnitOfWork, *, sku: str, currency: str, fallback_currency: str, customer_id: int | None = None
+) -> ProductCard:
+    """Deep links and typed SKUs: an unknown or malformed SKU is simply not found."""
     async with uow.read_only():
-        product = await uow.products.get_by_sku(normalized)
-        if product is None or not product.active:
-            raise NotFound()
+        product = await find_by_sku(uow, sku)
         return await _with_cart(uow, (await _cards(uow, [product], currency, fallback_currency))[0], customer_id)
 
 
