@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     orders_page_size: int = Field(default=5, ge=1, le=20)
     processing_days: int = Field(default=0, ge=0, le=30)
     pickup_ready_hours: int = Field(default=2, ge=0, le=240)
+    transfer_days: int = Field(default=2, ge=0, le=30)
     invoice_net_days: int = Field(default=14, ge=0, le=180)
     notifier_interval_seconds: float = Field(default=1.0, gt=0, le=60)
 
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
             timezone=self.timezone,
             processing_days=self.processing_days,
             pickup_ready_hours=self.pickup_ready_hours,
+            transfer_days=self.transfer_days,
             invoice_net_days=self.invoice_net_days,
             card_payments=bool(self.payment_provider_token),
         )

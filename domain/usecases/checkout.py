@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.cart import Cart
@@ -26,7 +26,7 @@ from domain.orders import (
 )
 from domain.ports import Clock, UnitOfWork
 from domain.routing import RoutingDecision, RoutingImpossible, route
-from domain.shipping import ShippingQuote, Zone, haversine_km, quotes, zone_for
+from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km, quotes, zone_for
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.cart import load_cart, release_customer_holds, release_expired_holds
 from domain.usecases.orders import apply_transition
@@ -56,6 +56,8 @@ class CheckoutPolicy:
     timezone: str = "UTC"
     processing_days: int = 0
     pickup_ready_hours: int = 2
+    transfer_days: int = 2  # moving stock between warehouses for a pickup elsewhere
+    opening_hour: int = 10
     invoice_net_days: int = 14
     card_payments: bool = False
 
@@ -161,11 +163,12 @@ async def _delivery_with_shipping(
     request: CheckoutRequest,
     cart: Cart,
     zone: Zone,
+    transfer_needed: bool,
 ) -> tuple[Delivery, Money]:
     if request.delivery.method is DeliveryMethod.PICKUP:
-        ready = clock.now() + timedelta(hours=policy.pickup_ready_hours)
-        ready = ready.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-        return replace(request.delivery, ready_by=ready), Money.zero(cart.currency)
+        return replace(request.delivery, ready_by=pickup_ready_by(clock.now(), policy, transfer_needed)), Money.zero(
+            cart.currency
+        )
     found = quotes(await uow.carriers.all(), zone=zone, weight_g=cart.weight_g, currency=cart.currency,
                    local_now=_local_now(clock, policy.timezone), processing_days=policy.processing_days)  # fmt: skip
     chosen = next((q for q in found if q.rate.id == request.shipping_rate_id), None)
@@ -206,8 +209,10 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         for line in cart.lines:
             await release_expired_holds(uow, line.product.id or 0, now)
         decision, warehouses = await _route_or_explain(uow, cart, None, point)
+        pickup_code = next((w.code for w in warehouses if w.id == request.delivery.pickup_warehouse_id), None)
+        transfer = any(code != pickup_code for code in decision.warehouse_codes)
         delivery, shipping = await _delivery_with_shipping(
-            uow, clock, policy, request, cart, _zone(decision, warehouses, point)
+            uow, clock, policy, request, cart, _zone(decision, warehouses, point), transfer
         )
         await _reserve(uow, cart, decision)
         order = Order.place(
@@ -294,6 +299,18 @@ async def _first_steps(uow: UnitOfWork, clock: Clock, order: Order, request: Che
     }[request.payment_method]
     for target, reason in steps:
         await apply_transition(uow, order, target, clock=clock, actor="system", reason=reason, notify=False)
+
+
+def pickup_ready_by(now: datetime, policy: CheckoutPolicy, transfer_needed: bool) -> datetime:
+    """Stock already at the pickup point: ready within ``pickup_ready_hours`` (to the next
+    full hour). Stock that must travel there first: after ``transfer_days`` business days,
+    from the store's opening hour."""
+    if not transfer_needed:
+        ready = now + timedelta(hours=policy.pickup_ready_hours)
+        return ready.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    zone = ZoneInfo(policy.timezone)
+    day = add_business_days(now.astimezone(zone).date(), policy.transfer_days)
+    return datetime.combine(day, time(policy.opening_hour), tzinfo=zone).astimezone(now.tzinfo)
 
 
 def invoice_due_date(now: datetime, policy: CheckoutPolicy) -> date:

@@ -81,3 +81,14 @@ def test_a_line_no_one_can_cover_is_reported_with_what_exists() -> None:
     with pytest.raises(RoutingImpossible) as caught:
         route({10: 9}, {(10, 1): 4, (10, 2): 3}, [LONDON, MANCHESTER], None)
     assert caught.value.product_id == 10 and caught.value.params == {"available": 7}
+
+
+def test_pickup_is_ready_in_hours_when_stock_is_there_and_after_a_transfer_otherwise() -> None:
+    from domain.usecases.checkout import CheckoutPolicy, pickup_ready_by
+
+    wednesday = datetime(2026, 11, 25, 9, 20, tzinfo=UTC)
+    policy = CheckoutPolicy(timezone="Europe/London", pickup_ready_hours=2, transfer_days=2, opening_hour=10)
+    assert pickup_ready_by(wednesday, policy, transfer_needed=False) == datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    assert pickup_ready_by(wednesday, policy, transfer_needed=True) == datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+    friday = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    assert pickup_ready_by(friday, policy, transfer_needed=True) == datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
