@@ -183,7 +183,7 @@ async def ordergram(products: int, users: int, seconds: float) -> tuple[float, f
             latencies = await open_loop(server, people, browsing / 2, seconds, deep_link)
             return browsing, checkouts, browsing / 2, latencies
         finally:
-            notifier.cancel()
+            runtime.notifier.stop()
             await runtime.dp.stop_polling()
             await server.release_pollers()
             for task in (polling, notifier):

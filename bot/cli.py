@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -99,9 +98,8 @@ async def _run(settings: Settings) -> None:
         await runtime.bot.delete_webhook(drop_pending_updates=False)
         await runtime.dp.start_polling(runtime.bot, handle_signals=True, close_bot_session=False)
     finally:
-        notifier.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await notifier
+        runtime.notifier.stop()
+        await notifier
         await runtime.close()
 
 

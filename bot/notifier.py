@@ -35,8 +35,15 @@ class Notifier:
         self.i18n = i18n
         self.clock = clock
         self._wake = asyncio.Event()
+        self._stopping = False
 
     def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish the current pass, then return from ``run`` (cancelling mid-query would
+        leave a database connection half-used)."""
+        self._stopping = True
         self._wake.set()
 
     def render(self, message: OutboxMessage) -> str:
@@ -73,7 +80,7 @@ class Notifier:
         return attempted
 
     async def run(self, interval: float) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self.drain()
             except Exception:

@@ -34,7 +34,7 @@ async def test_run_migrates_registers_commands_polls_and_stops_on_signal(tmp_pat
     )  # fmt: skip
     try:
         for _ in range(300):
-            if any(call.method == "getUpdates" for call in server.calls):
+            if "getUpdates" in server.requested:
                 break
             await asyncio.sleep(0.1)
         else:

@@ -92,7 +92,8 @@ class SandboxServer:
         self.changed = asyncio.Condition()
         self.messages: dict[tuple[int, int], BotMessage] = {}
         self.next_message_id: dict[int, int] = {}
-        self.calls: list[ApiCall] = []
+        self.calls: list[ApiCall] = []  # finished calls with their outcome
+        self.requested: list[str] = []  # method names as they arrive (a long poll finishes late)
         self.files: dict[str, StoredFile] = {}
         self.blocked: set[int] = set()
         self.commands: dict[str, list[dict[str, Any]]] = {}
@@ -149,6 +150,7 @@ class SandboxServer:
         if request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
+        self.requested.append(method)
         handler = self._methods.get(method.lower())
         if handler is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
