@@ -31,6 +31,7 @@ class CartLine:
 class Cart:
     lines: list[CartLine]
     currency: str
+    withdrawn: tuple[str, ...] = ()  # names of products no longer sold, left out of the cart
 
     @property
     def is_empty(self) -> bool:

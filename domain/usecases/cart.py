@@ -167,16 +167,17 @@ async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: 
             continue
         held[hold.product_id] += hold.quantity
         expiry[hold.product_id] = min(expiry.get(hold.product_id, hold.expires_at), hold.expires_at)
-    products = await uow.products.get_many(sorted(wanted))
+    everything = await uow.products.get_many(sorted(wanted))
+    products = [p for p in everything if p.active]
     chosen = order_currency(products, currency, fallback_currency)
     lines = []
     for product in sorted(products, key=lambda p: p.name):
         pid = product.id or 0
         price = product.price_in(chosen)
-        if price is None or not product.active:
+        if price is None:
             raise NotForSale()
         lines.append(CartLine(product, wanted[pid], min(held[pid], wanted[pid]), price, expiry.get(pid)))
-    return Cart(lines, chosen)
+    return Cart(lines, chosen, tuple(sorted(p.name for p in everything if not p.active)))
 
 
 async def view_cart(uow: UnitOfWork, clock: Clock, *, customer_id: int, currency: str, fallback_currency: str) -> Cart:

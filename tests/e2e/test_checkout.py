@@ -262,3 +262,23 @@ async def test_search_by_name_sku_and_typed_text(running: RunningBot) -> None:
     assert "SKU: 85123A" in card.last.text
     nothing = await alice.send("<script>")
     assert nothing.last.text == "Nothing found for “<script>”. Try another word, a SKU or a barcode."
+
+
+async def test_a_product_withdrawn_from_sale_is_explained_everywhere(running: RunningBot) -> None:
+    alice = SandboxUser(running.server, 617, "Alice")
+    card = await alice.send("/start p_23166")  # "Medium Ceramic Top Storage Jar", not in the cart
+    await add_to_cart(alice, "85123A")
+    await add_to_cart(alice, "22197", 2)
+    async with running.runtime.sessions() as session, session.begin():
+        withdrawn = m.ProductRow.sku.in_(["22197", "23166"])
+        await session.execute(update(m.ProductRow).where(withdrawn).values(active=False))
+    pressed = await alice.press(card.last, "Add to cart")
+    assert pressed.callback_answer is not None
+    assert pressed.callback_answer["text"] == "This product is not for sale any more."
+    assert (await alice.send("/add 22197")).last.text == "Nothing was found."
+    cart = await alice.send("/cart")
+    assert "Popcorn Holder is no longer sold and was left out." in cart.last.text
+    assert "White Hanging Heart" in cart.last.text
+    placed = await place_cod_order(alice)
+    order = await order_row(running, order_code(placed))
+    assert order.total_minor == 295 + 370
