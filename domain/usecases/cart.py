@@ -10,8 +10,9 @@ from domain.catalog import Product
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.i18n import N_
 from domain.ports import Clock, UnitOfWork
-from domain.stock import Reservation, ReservationKind, check_quantity
+from domain.stock import check_quantity
 from domain.usecases.catalog import find_by_sku
+from domain.usecases.stock import give_back, release_expired_holds, take_holds
 
 MAX_CART_QUANTITY = 9999
 
@@ -22,50 +23,6 @@ class NotForSale(DomainError):
 
 class ProductUnavailable(InsufficientStock):
     key = N_("Sorry, only {available} available.")
-
-
-async def release_expired_holds(uow: UnitOfWork, product_id: int, now: datetime) -> None:
-    """Expired cart holds of a product give their stock back before anyone reserves it."""
-    for hold in await uow.stock.expired_holds(product_id, now):
-        await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
-        await uow.stock.delete_reservation(hold.id or 0)
-
-
-async def _hold(
-    uow: UnitOfWork, customer_id: int, product_id: int, quantity: int, now: datetime, until: datetime
-) -> None:
-    """Hold ``quantity`` more units, from as few warehouses as possible (most available first)."""
-    levels = sorted(await uow.stock.levels([product_id]), key=lambda lv: lv.available, reverse=True)
-    if sum(max(lv.available, 0) for lv in levels) < quantity:
-        raise ProductUnavailable(available=sum(max(lv.available, 0) for lv in levels))
-    remaining = quantity
-    for level in levels:
-        take = min(remaining, level.available)
-        if take <= 0:
-            continue
-        if not await uow.stock.try_reserve(product_id, level.warehouse_id, take):
-            raise ProductUnavailable(available=0)  # lost a race; the transaction is rolled back
-        await uow.stock.add_reservation(
-            Reservation(product_id, level.warehouse_id, take, ReservationKind.HOLD, customer_id, None, until, now)
-        )
-        remaining -= take
-        if remaining == 0:
-            return
-
-
-async def _release(uow: UnitOfWork, holds: list[Reservation], quantity: int) -> None:
-    """Give back ``quantity`` units, newest holds first."""
-    remaining = quantity
-    for hold in sorted(holds, key=lambda h: h.created_at, reverse=True):
-        take = min(remaining, hold.quantity)
-        await uow.stock.release(hold.product_id, hold.warehouse_id, take)
-        if take == hold.quantity:
-            await uow.stock.delete_reservation(hold.id or 0)
-        else:
-            await uow.stock.resize_reservation(hold.id or 0, hold.quantity - take)
-        remaining -= take
-        if remaining == 0:
-            return
 
 
 async def _active_product(uow: UnitOfWork, product_id: int) -> Product:
@@ -95,11 +52,12 @@ async def set_cart_quantity(
         held = sum(h.quantity for h in holds)
         if quantity > held:
             try:
-                await _hold(uow, customer_id, product_id, quantity - held, now, until)
-            except ProductUnavailable as exc:
+                await take_holds(uow, customer_id=customer_id, product_id=product_id, quantity=quantity - held,
+                                 now=now, until=until)  # fmt: skip
+            except InsufficientStock as exc:
                 raise ProductUnavailable(available=held + int(exc.params["available"])) from None
         elif quantity < held:
-            await _release(uow, holds, held - quantity)
+            await give_back(uow, holds, held - quantity)
         await uow.carts.set(customer_id, product_id, quantity, now)
         await uow.stock.extend_holds(customer_id, until)
         await uow.commit()

@@ -28,8 +28,9 @@ from domain.ports import Clock, UnitOfWork
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km, quotes, zone_for
 from domain.stock import Reservation, ReservationKind
-from domain.usecases.cart import load_cart, release_customer_holds, release_expired_holds
+from domain.usecases.cart import load_cart, release_customer_holds
 from domain.usecases.orders import apply_transition
+from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse
 
 

@@ -3,58 +3,64 @@ conditional updates, so concurrent buyers can never oversell."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 
-from domain.errors import InsufficientStock, NotFound
-from domain.ports import Clock, UnitOfWork
-from domain.stock import Reservation, ReservationKind, StockDrift, check_quantity
-
-
-async def hold_stock(
-    uow: UnitOfWork,
-    clock: Clock,
-    *,
-    customer_id: int,
-    product_id: int,
-    quantity: int,
-    hold_minutes: int,
-) -> Reservation:
-    """Place a cart hold in the warehouse with the most available stock that can cover it."""
-    check_quantity(quantity)
-    async with uow:
-        levels = sorted(await uow.stock.levels([product_id]), key=lambda lv: lv.available, reverse=True)
-        for level in levels:
-            if level.available < quantity:
-                continue
-            # The read above is only a hint; the conditional UPDATE decides.
-            if await uow.stock.try_reserve(product_id, level.warehouse_id, quantity):
-                now = clock.now()
-                hold = await uow.stock.add_reservation(
-                    Reservation(
-                        product_id=product_id,
-                        warehouse_id=level.warehouse_id,
-                        quantity=quantity,
-                        kind=ReservationKind.HOLD,
-                        customer_id=customer_id,
-                        order_id=None,
-                        expires_at=now + timedelta(minutes=hold_minutes),
-                        created_at=now,
-                    )
-                )
-                await uow.commit()
-                return hold
-        available = max((lv.available for lv in levels), default=0)
-        raise InsufficientStock(available=max(available, 0))
+from domain.errors import InsufficientStock
+from domain.ports import UnitOfWork
+from domain.stock import Reservation, ReservationKind, StockDrift
 
 
-async def release_reservation(uow: UnitOfWork, *, reservation_id: int) -> None:
-    async with uow:
-        reservation = await uow.stock.get_reservation(reservation_id)
-        if reservation is None:
-            raise NotFound()
-        await uow.stock.release(reservation.product_id, reservation.warehouse_id, reservation.quantity)
-        await uow.stock.delete_reservation(reservation_id)
-        await uow.commit()
+async def release_expired_holds(uow: UnitOfWork, product_id: int, now: datetime) -> None:
+    """Inside an open unit of work: expired cart holds of a product give their stock back
+    before anyone reserves it (the sweeper job does the same for everything, on a schedule)."""
+    for hold in await uow.stock.expired_holds(product_id, now):
+        await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
+        await uow.stock.delete_reservation(hold.id or 0)
+
+
+async def take_holds(
+    uow: UnitOfWork, *, customer_id: int, product_id: int, quantity: int, now: datetime, until: datetime
+) -> list[Reservation]:
+    """Inside an open unit of work: hold ``quantity`` units for a customer, from as few
+    warehouses as possible (most available first). The read only suggests where to look;
+    each conditional reservation decides, and a lost race raises so the caller's whole
+    transaction rolls back."""
+    levels = sorted(await uow.stock.levels([product_id]), key=lambda lv: lv.available, reverse=True)
+    total = sum(max(lv.available, 0) for lv in levels)
+    if total < quantity:
+        raise InsufficientStock(available=total)
+    holds: list[Reservation] = []
+    remaining = quantity
+    for level in levels:
+        take = min(remaining, level.available)
+        if take <= 0:
+            continue
+        if not await uow.stock.try_reserve(product_id, level.warehouse_id, take):
+            raise InsufficientStock(available=total - take)
+        holds.append(
+            await uow.stock.add_reservation(
+                Reservation(product_id, level.warehouse_id, take, ReservationKind.HOLD, customer_id, None, until, now)
+            )
+        )
+        remaining -= take
+        if remaining == 0:
+            break
+    return holds
+
+
+async def give_back(uow: UnitOfWork, holds: list[Reservation], quantity: int) -> None:
+    """Inside an open unit of work: release ``quantity`` units of these holds, newest first."""
+    remaining = quantity
+    for hold in sorted(holds, key=lambda h: h.created_at, reverse=True):
+        take = min(remaining, hold.quantity)
+        await uow.stock.release(hold.product_id, hold.warehouse_id, take)
+        if take == hold.quantity:
+            await uow.stock.delete_reservation(hold.id or 0)
+        else:
+            await uow.stock.resize_reservation(hold.id or 0, hold.quantity - take)
+        remaining -= take
+        if remaining == 0:
+            return
 
 
 async def stock_drift(uow: UnitOfWork) -> list[StockDrift]:

@@ -11,7 +11,8 @@ from domain.catalog import Product
 from domain.customers import Customer
 from domain.errors import InsufficientStock
 from domain.money import Money
-from domain.usecases.stock import hold_stock, release_reservation, stock_drift
+from domain.usecases.cart import add_to_cart, set_cart_quantity
+from domain.usecases.stock import stock_drift
 from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
@@ -54,8 +55,8 @@ async def test_last_ten_units_go_to_exactly_ten_of_two_hundred_buyers(engine: As
     async def buyer(customer_id: int) -> bool:
         await start.wait()
         try:
-            await hold_stock(SqlUnitOfWork(sessions), clock, customer_id=customer_id, product_id=product_id,
-                             quantity=1, hold_minutes=30)  # fmt: skip
+            await add_to_cart(SqlUnitOfWork(sessions), clock, customer_id=customer_id, product_id=product_id,
+                              quantity=1, hold_minutes=30)  # fmt: skip
         except InsufficientStock:
             return False
         on_hand, reserved, _ = await _counters(engine)
@@ -76,26 +77,24 @@ async def test_last_ten_units_go_to_exactly_ten_of_two_hundred_buyers(engine: As
 async def test_concurrent_release_and_hold_keep_counters_equal_to_rows(engine: AsyncEngine, clock: FakeClock) -> None:
     product_id, customers = await _shop_with_last_units(engine, clock)
     sessions = session_factory(engine)
-    holds = [
-        await hold_stock(
-            SqlUnitOfWork(sessions), clock, customer_id=c, product_id=product_id, quantity=1, hold_minutes=30
-        )
-        for c in customers[:LAST_UNITS]
-    ]
+    for c in customers[:LAST_UNITS]:
+        await add_to_cart(SqlUnitOfWork(sessions), clock, customer_id=c, product_id=product_id, quantity=1,
+                          hold_minutes=30)  # fmt: skip
 
-    async def release(reservation_id: int) -> None:
-        await release_reservation(SqlUnitOfWork(sessions), reservation_id=reservation_id)
+    async def release(customer_id: int) -> None:
+        await set_cart_quantity(SqlUnitOfWork(sessions), clock, customer_id=customer_id, product_id=product_id,
+                                quantity=0, hold_minutes=30)  # fmt: skip
 
     async def try_hold(customer_id: int) -> bool:
         try:
-            await hold_stock(SqlUnitOfWork(sessions), clock, customer_id=customer_id, product_id=product_id,
-                             quantity=1, hold_minutes=30)  # fmt: skip
+            await add_to_cart(SqlUnitOfWork(sessions), clock, customer_id=customer_id, product_id=product_id,
+                              quantity=1, hold_minutes=30)  # fmt: skip
         except InsufficientStock:
             return False
         return True
 
     outcome = await asyncio.gather(
-        *(release(h.id or 0) for h in holds[:5]), *(try_hold(c) for c in customers[LAST_UNITS : LAST_UNITS + 40])
+        *(release(c) for c in customers[:5]), *(try_hold(c) for c in customers[LAST_UNITS : LAST_UNITS + 40])
     )
     won = sum(1 for r in outcome if r is True)
     on_hand, reserved, held = await _counters(engine)

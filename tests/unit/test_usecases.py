@@ -1,15 +1,18 @@
 """Use cases on in-memory fakes: the business rules without a database."""
 
+import copy
+
 import pytest
 
 from domain.errors import InsufficientStock, NotFound
 from domain.money import Money
 from domain.orders import Order, OrderLine, OrderStatus
+from domain.usecases.cart import add_to_cart, set_cart_quantity
 from domain.usecases.catalog import browse_category, list_categories, product_card, product_card_by_sku
 from domain.usecases.customers import ensure_customer, set_language
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from domain.usecases.orders import transition_order
-from domain.usecases.stock import hold_stock, release_reservation, stock_drift
+from domain.usecases.stock import stock_drift
 from tests.fakes import FakeClock, FakeUnitOfWork
 
 PRODUCTS = """sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description
@@ -75,31 +78,36 @@ async def test_categories_and_pages(shop: FakeUnitOfWork) -> None:
 
 async def test_a_hold_takes_the_warehouse_that_can_cover_it(shop: FakeUnitOfWork) -> None:
     mug = shop.state.products[next(i for i, p in shop.state.products.items() if p.sku == "MUG-1")]
-    hold = await hold_stock(shop, FakeClock(), customer_id=1, product_id=mug.id or 0, quantity=4, hold_minutes=30)
+    await add_to_cart(shop, FakeClock(), customer_id=1, product_id=mug.id or 0, quantity=4, hold_minutes=30)
+    (hold,) = shop.state.reservations.values()
     man = next(w.id for w in shop.state.warehouses.values() if w.code == "MAN")
-    assert hold.warehouse_id == man
+    assert hold.warehouse_id == man and hold.quantity == 4
     assert hold.expires_at is not None and (hold.expires_at - hold.created_at).total_seconds() == 1800
     card = await product_card(shop, product_id=mug.id or 0, currency="EUR", fallback_currency="EUR")
     assert card.available == 4
     assert await stock_drift(shop) == []
 
 
-async def test_holding_more_than_any_warehouse_has_is_refused_and_changes_nothing(shop: FakeUnitOfWork) -> None:
+async def test_a_hold_splits_across_warehouses_and_over_asking_changes_nothing(shop: FakeUnitOfWork) -> None:
     mug_id = next(i for i, p in shop.state.products.items() if p.sku == "MUG-1")
+    await add_to_cart(shop, FakeClock(), customer_id=2, product_id=mug_id, quantity=7, hold_minutes=30)
+    assert sorted(r.quantity for r in shop.state.reservations.values()) == [2, 5]  # MAN's 5 first, then LON
+    before = copy.deepcopy(shop.state)
     with pytest.raises(InsufficientStock) as caught:
-        await hold_stock(shop, FakeClock(), customer_id=1, product_id=mug_id, quantity=6, hold_minutes=30)
-    assert caught.value.params == {"available": 5}
-    assert all(level.reserved == 0 for level in shop.state.stock.values())
-    assert shop.state.reservations == {}
+        await add_to_cart(shop, FakeClock(), customer_id=1, product_id=mug_id, quantity=2, hold_minutes=30)
+    assert caught.value.params == {"available": 1}
+    assert (shop.state.stock, shop.state.reservations, shop.state.carts) == (before.stock, before.reservations,
+                                                                            before.carts)  # fmt: skip
 
 
 async def test_releasing_a_hold_gives_the_stock_back(shop: FakeUnitOfWork) -> None:
     mug_id = next(i for i, p in shop.state.products.items() if p.sku == "MUG-1")
-    hold = await hold_stock(shop, FakeClock(), customer_id=1, product_id=mug_id, quantity=2, hold_minutes=30)
-    await release_reservation(shop, reservation_id=hold.id or 0)
+    await add_to_cart(shop, FakeClock(), customer_id=1, product_id=mug_id, quantity=2, hold_minutes=30)
+    await set_cart_quantity(shop, FakeClock(), customer_id=1, product_id=mug_id, quantity=1, hold_minutes=30)
+    assert sum(level.reserved for level in shop.state.stock.values()) == 1
+    await set_cart_quantity(shop, FakeClock(), customer_id=1, product_id=mug_id, quantity=0, hold_minutes=30)
     assert all(level.reserved == 0 for level in shop.state.stock.values())
-    with pytest.raises(NotFound):
-        await release_reservation(shop, reservation_id=hold.id or 0)
+    assert shop.state.reservations == {} and shop.state.carts.get(1, {}) == {}
 
 
 async def test_transition_use_case_records_history_and_refuses_illegal_moves() -> None:
