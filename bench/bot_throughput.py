@@ -89,8 +89,13 @@ async def closed_loop(users: list[SandboxUser], seconds: float, op: Callable[[Sa
     return done / (time.perf_counter() - started)
 
 
-async def open_loop(server: SandboxServer, users: list[SandboxUser], rate: float, seconds: float,
-                    send: Callable[[SandboxUser], Awaitable[object]]) -> list[float]:  # fmt: skip
+async def open_loop(
+    server: SandboxServer,
+    users: list[SandboxUser],
+    rate: float,
+    seconds: float,
+    send: Callable[[SandboxUser], Awaitable[object]],
+) -> list[float]:
     """Send at a fixed rate regardless of replies; each user has at most one update in flight."""
     latencies: list[float] = []
     idle = list(users)
@@ -146,8 +151,12 @@ async def ordergram(products: int, users: int, seconds: float) -> tuple[float, f
     server = SandboxServer()
     await server.start()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(bot_token=server.token, telegram_api_url=server.url, default_currency="GBP",
-                                 database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}")  # fmt: skip
+        settings = load_settings(
+            bot_token=server.token,
+            telegram_api_url=server.url,
+            default_currency="GBP",
+            database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}",
+        )
         runtime = await start_runtime(settings)
         products_csv, stock_csv, skus = catalog_csv(products)
         started = time.perf_counter()
@@ -156,8 +165,9 @@ async def ordergram(products: int, users: int, seconds: float) -> tuple[float, f
         await import_stock(runtime.uow(), runtime.clock, stock_csv)
         await import_carriers(runtime.uow(), (DEMO / "carriers.csv").read_text(encoding="utf-8"))
         print(f"  imported {products:,} products and their stock in {time.perf_counter() - started:.1f} s")
-        polling = asyncio.create_task(runtime.dp.start_polling(runtime.bot, handle_signals=False,
-                                                               close_bot_session=False, polling_timeout=1))  # fmt: skip
+        polling = asyncio.create_task(
+            runtime.dp.start_polling(runtime.bot, handle_signals=False, close_bot_session=False, polling_timeout=1)
+        )
         notifier = asyncio.create_task(runtime.notifier.run(1.0))
         rng = random.Random(11)
         people = [SandboxUser(server, 5000 + i, f"U{i}", wait=False) for i in range(users)]
@@ -234,8 +244,10 @@ async def main() -> None:
     print(f"echo bot              {echo:8.1f} updates/s")
     print(f"Ordergram browsing    {browsing:8.1f} updates/s   {browsing / echo:6.1%} of echo   (target ≥ 60 %)")
     print(f"Ordergram checkout    {checkout:8.1f} updates/s   {checkout / echo:6.1%} of echo   (target ≥ 25 %)")
-    print(f"browsing p95 latency  {p95:8.1f} ms at {half_rate:.0f} updates/s (half of peak; target ≤ 50 ms),"
-          f" {len(latencies)} samples")  # fmt: skip
+    print(
+        f"browsing p95 latency  {p95:8.1f} ms at {half_rate:.0f} updates/s (half of peak; target ≤ 50 ms),"
+        f" {len(latencies)} samples"
+    )
 
 
 if __name__ == "__main__":

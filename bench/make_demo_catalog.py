@@ -62,14 +62,39 @@ def main(source: Path) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / "products.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["sku", "name", "category", "price", "currency", "barcode", "weight_g",
-                    "length_mm", "width_mm", "height_mm", "description"])  # fmt: skip
+        w.writerow(
+            [
+                "sku",
+                "name",
+                "category",
+                "price",
+                "currency",
+                "barcode",
+                "weight_g",
+                "length_mm",
+                "width_mm",
+                "height_mm",
+                "description",
+            ]
+        )
         for i, code in enumerate(top):
             name = names[code].most_common(1)[0][0].title()
             price = f"{float(prices[code].most_common(1)[0][0]):.2f}"
-            w.writerow([code, name, category_for(name.upper()), price, "GBP", ean13(code),
-                        150 + (i * 37) % 900, 100 + i % 5 * 40, 80 + i % 3 * 30, 40 + i % 4 * 25,
-                        f"{name}. A best seller of a UK gift shop (UCI Online Retail data)."])  # fmt: skip
+            w.writerow(
+                [
+                    code,
+                    name,
+                    category_for(name.upper()),
+                    price,
+                    "GBP",
+                    ean13(code),
+                    150 + (i * 37) % 900,
+                    100 + i % 5 * 40,
+                    80 + i % 3 * 30,
+                    40 + i % 4 * 25,
+                    f"{name}. A best seller of a UK gift shop (UCI Online Retail data).",
+                ]
+            )
     with open(OUT / "warehouses.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["code", "name", "address", "latitude", "longitude", "pickup_point"])

@@ -16,14 +16,31 @@ from domain.shipping import CarrierRate, Zone
 from domain.warehouse import BinCode, Warehouse
 
 PRODUCT_COLUMNS = (
-    "sku", "name", "category", "price", "currency", "barcode",
-    "weight_g", "length_mm", "width_mm", "height_mm", "description",
-)  # fmt: skip
+    "sku",
+    "name",
+    "category",
+    "price",
+    "currency",
+    "barcode",
+    "weight_g",
+    "length_mm",
+    "width_mm",
+    "height_mm",
+    "description",
+)
 WAREHOUSE_COLUMNS = ("code", "name", "address", "latitude", "longitude", "pickup_point")
 STOCK_COLUMNS = ("sku", "warehouse", "bin", "quantity")
 CARRIER_COLUMNS = (
-    "carrier", "service", "zone", "base_price", "per_kg", "currency", "transit_days", "cutoff_hour", "max_weight_g",
-)  # fmt: skip
+    "carrier",
+    "service",
+    "zone",
+    "base_price",
+    "per_kg",
+    "currency",
+    "transit_days",
+    "cutoff_hour",
+    "max_weight_g",
+)
 
 Problem = tuple[int, str]  # (line number in the file, reason)
 T = TypeVar("T")
@@ -195,8 +212,9 @@ def _carrier(line: int, v: dict[str, str]) -> CarrierRate:
     if cutoff > 24:
         raise RowError(f"cutoff_hour must be 0-24, got {cutoff}")
     weight = _int(v, "max_weight_g", required=True, minimum=1)
-    return CarrierRate(v["carrier"], v["service"], zone, base, per_kg, _int(v, "transit_days", required=True),
-                       cutoff, weight)  # fmt: skip
+    return CarrierRate(
+        v["carrier"], v["service"], zone, base, per_kg, _int(v, "transit_days", required=True), cutoff, weight
+    )
 
 
 def parse_carriers(text: str) -> tuple[list[CarrierRate], list[Problem]]:

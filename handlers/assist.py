@@ -31,9 +31,11 @@ async def start_assisting(message: Message, command: CommandObject, uow: SqlUnit
     await assist.update_data(customer_id=customer.id)
     name = escape(customer.display_name) + (f" (@{escape(customer.username)})" if customer.username else "")
     await message.answer(
-        _("You are now ordering for {name}. /cart, /add, /checkout and /orders work on their behalf; "
-          "they will be told about the order. /assist_end to stop.").format(name=name)
-    )  # fmt: skip
+        _(
+            "You are now ordering for {name}. /cart, /add, /checkout and /orders work on their behalf; "
+            "they will be told about the order. /assist_end to stop."
+        ).format(name=name)
+    )
 
 
 @router.message(Command("assist_end"))

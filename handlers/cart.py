@@ -50,9 +50,12 @@ def cart_keyboard(cart: Cart) -> InlineKeyboardMarkup | None:
 
 async def _cart(uow: SqlUnitOfWork, clock: Clock, customer: Customer, settings: Settings) -> Cart:
     return await view_cart(
-        uow, clock, customer_id=customer.id or 0,
-        currency=customer_currency(customer, settings.default_currency), fallback_currency=settings.default_currency,
-    )  # fmt: skip
+        uow,
+        clock,
+        customer_id=customer.id or 0,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+    )
 
 
 @router.message(Command("cart"))
@@ -86,9 +89,14 @@ async def change_line(
 ) -> None:
     try:
         await change_cart_line(
-            uow, clock, customer_id=customer.id or 0, product_id=callback_data.product_id,
-            expected=callback_data.expected, quantity=callback_data.quantity, hold_minutes=settings.hold_minutes,
-        )  # fmt: skip
+            uow,
+            clock,
+            customer_id=customer.id or 0,
+            product_id=callback_data.product_id,
+            expected=callback_data.expected,
+            quantity=callback_data.quantity,
+            hold_minutes=settings.hold_minutes,
+        )
         notice = None
     except StaleCartButton as stale:
         notice = _(stale.key)
@@ -99,10 +107,12 @@ async def change_line(
             await query.message.edit_text(renderer.render("cart.html.j2", cart=cart), reply_markup=cart_keyboard(cart))
         return
     card = await product_card(
-        uow, product_id=callback_data.product_id,
+        uow,
+        product_id=callback_data.product_id,
         currency=customer_currency(customer, settings.default_currency),
-        fallback_currency=settings.default_currency, customer_id=customer.id,
-    )  # fmt: skip
+        fallback_currency=settings.default_currency,
+        customer_id=customer.id,
+    )
     await query.answer(notice or _("🛒 %(count)s in cart") % {"count": card.in_cart}, show_alert=bool(notice))
     if isinstance(query.message, Message):
         await query.message.edit_text(
@@ -138,7 +148,8 @@ async def add_by_sku(
 
 
 @router.callback_query(NotifyMe.filter())
-async def notify_me(query: CallbackQuery, callback_data: NotifyMe, uow: SqlUnitOfWork, clock: Clock,
-                    customer: Customer) -> None:  # fmt: skip
+async def notify_me(
+    query: CallbackQuery, callback_data: NotifyMe, uow: SqlUnitOfWork, clock: Clock, customer: Customer
+) -> None:
     await subscribe_back_in_stock(uow, clock, customer_id=customer.id or 0, product_id=callback_data.product_id)
     await query.answer(_("We will message you once it is back in stock."), show_alert=True)

@@ -76,16 +76,21 @@ def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> Inl
     builder = InlineKeyboardBuilder()
     sizes = []
     if card.in_cart:
-        builder.button(text="➖", callback_data=CartChange(product_id=pid, expected=card.in_cart,
-                                                        quantity=card.in_cart - 1, view="card"))  # fmt: skip
+        builder.button(
+            text="➖",
+            callback_data=CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart - 1, view="card"),
+        )
         builder.button(text=_("🛒 %(count)s in cart") % {"count": card.in_cart}, callback_data=CartView())
         if card.available > 0:
-            builder.button(text="➕", callback_data=CartChange(product_id=pid, expected=card.in_cart,
-                                                            quantity=card.in_cart + 1, view="card"))  # fmt: skip
+            builder.button(
+                text="➕",
+                callback_data=CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart + 1, view="card"),
+            )
         sizes.append(3 if card.available > 0 else 2)
     elif card.in_stock and card.price is not None:
-        builder.button(text=_("🛒 Add to cart"), callback_data=CartChange(product_id=pid, expected=0, quantity=1,
-                                                                          view="card"))  # fmt: skip
+        builder.button(
+            text=_("🛒 Add to cart"), callback_data=CartChange(product_id=pid, expected=0, quantity=1, view="card")
+        )
         sizes.append(1)
     elif not card.in_stock:
         builder.button(text=_("🔔 Notify me when back in stock"), callback_data=NotifyMe(product_id=pid))

@@ -115,10 +115,12 @@ async def _ask_phone(message: Message, state: FSMContext, customer: Customer) ->
         rows.append([KeyboardButton(text=customer.phone)])
     keyboard = ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
     await message.answer(
-        _("Checkout, step 1 of 5. How can the courier or the shop reach you? Share your number or type it "
-          "with the country code. /cancel to stop."),
+        _(
+            "Checkout, step 1 of 5. How can the courier or the shop reach you? Share your number or type it "
+            "with the country code. /cancel to stop."
+        ),
         reply_markup=keyboard,
-    )  # fmt: skip
+    )
 
 
 # ------------------------------------------------------------------------------ contact
@@ -258,9 +260,14 @@ async def _ask_shipping(
     data = await state.get_data()
     point = (data["latitude"], data["longitude"]) if data.get("latitude") is not None else None
     choice = await shipping_options(
-        uow, clock, settings.checkout_policy(), customer_id=customer.id or 0, point=point,
-        currency=customer_currency(customer, settings.default_currency), fallback_currency=settings.default_currency,
-    )  # fmt: skip
+        uow,
+        clock,
+        settings.checkout_policy(),
+        customer_id=customer.id or 0,
+        point=point,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+    )
     if not choice.quotes:
         await message.answer(_("Sorry, no carrier delivers this cart to that address. Try pickup: /checkout"))
         await state.clear()
@@ -293,8 +300,12 @@ async def _ask_payment(message: Message, state: FSMContext, customer: Customer, 
         buttons.append((_("💳 Pay now by card"), PaymentChoice(method=PaymentMethod.CARD.value)))
     buttons.append((_("💵 Cash on delivery"), PaymentChoice(method=PaymentMethod.COD.value)))
     if customer.is_business:
-        buttons.append((_("🧾 Invoice, pay within {days} days").format(days=settings.invoice_net_days),
-                        PaymentChoice(method=PaymentMethod.INVOICE.value)))  # fmt: skip
+        buttons.append(
+            (
+                _("🧾 Invoice, pay within {days} days").format(days=settings.invoice_net_days),
+                PaymentChoice(method=PaymentMethod.INVOICE.value),
+            )
+        )
     await message.answer(_("Step 4 of 5. How would you like to pay?"), reply_markup=_inline(*buttons))
 
 
@@ -320,15 +331,25 @@ async def payment_chosen(
 
 # ------------------------------------------------------------------------------- review
 async def _show_review(
-    message: Message, state: FSMContext, customer: Customer, uow: SqlUnitOfWork, clock: Clock, settings: Settings,
+    message: Message,
+    state: FSMContext,
+    customer: Customer,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    settings: Settings,
     renderer: Renderer,
-) -> None:  # fmt: skip
+) -> None:
     data = await state.get_data()
     point = (data["latitude"], data["longitude"]) if data.get("latitude") is not None else None
     choice = await shipping_options(
-        uow, clock, settings.checkout_policy(), customer_id=customer.id or 0, point=point,
-        currency=customer_currency(customer, settings.default_currency), fallback_currency=settings.default_currency,
-    )  # fmt: skip
+        uow,
+        clock,
+        settings.checkout_policy(),
+        customer_id=customer.id or 0,
+        point=point,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+    )
     pickup = None
     quote = None
     if data.get("pickup_id"):
@@ -342,9 +363,15 @@ async def _show_review(
             return
         total = choice.cart.subtotal + quote.price
     text = renderer.render(
-        "checkout_review.html.j2", cart=choice.cart, pickup=pickup, quote=quote, address=data.get("address", ""),
-        phone=data["phone"], payment=data["payment"], total=total,
-    )  # fmt: skip
+        "checkout_review.html.j2",
+        cart=choice.cart,
+        pickup=pickup,
+        quote=quote,
+        address=data.get("address", ""),
+        phone=data["phone"],
+        payment=data["payment"],
+        total=total,
+    )
     keyboard = _inline((_("✅ Confirm order"), Confirm(key=data["key"])))
     await message.answer(text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=keyboard)
 
@@ -391,8 +418,12 @@ def _request(data: dict[str, Any], customer: Customer, settings: Settings) -> Ch
     if data.get("pickup_id"):
         delivery = Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=int(data["pickup_id"]))
     else:
-        delivery = Delivery(DeliveryMethod.COURIER, address=data.get("address", ""), latitude=data.get("latitude"),
-                            longitude=data.get("longitude"))  # fmt: skip
+        delivery = Delivery(
+            DeliveryMethod.COURIER,
+            address=data.get("address", ""),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+        )
     return CheckoutRequest(
         customer_id=customer.id or 0,
         checkout_key=data["key"],

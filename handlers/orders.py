@@ -60,36 +60,57 @@ async def _show_in_place(query: CallbackQuery, order: Order, settings: Settings,
 
 @router.message(Command("orders"))
 @router.message(F.text == ORDERS_BUTTON)
-async def list_orders(message: Message, uow: SqlUnitOfWork, customer: Customer, settings: Settings,
-                      renderer: Renderer) -> None:  # fmt: skip
+async def list_orders(
+    message: Message, uow: SqlUnitOfWork, customer: Customer, settings: Settings, renderer: Renderer
+) -> None:
     page = await my_orders(uow, customer_id=customer.id or 0, page=0, page_size=settings.orders_page_size)
     await message.answer(renderer.render("orders.html.j2", page=page), reply_markup=_list_keyboard(page))
 
 
 @router.callback_query(OrdersPageCb.filter())
-async def orders_page(query: CallbackQuery, callback_data: OrdersPageCb, uow: SqlUnitOfWork, customer: Customer,
-                      settings: Settings, renderer: Renderer) -> None:  # fmt: skip
-    page = await my_orders(uow, customer_id=customer.id or 0, page=callback_data.page,
-                           page_size=settings.orders_page_size)  # fmt: skip
+async def orders_page(
+    query: CallbackQuery,
+    callback_data: OrdersPageCb,
+    uow: SqlUnitOfWork,
+    customer: Customer,
+    settings: Settings,
+    renderer: Renderer,
+) -> None:
+    page = await my_orders(
+        uow, customer_id=customer.id or 0, page=callback_data.page, page_size=settings.orders_page_size
+    )
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(renderer.render("orders.html.j2", page=page), reply_markup=_list_keyboard(page))
 
 
 @router.message(Command("track"))
-async def track(message: Message, command: CommandObject, uow: SqlUnitOfWork, customer: Customer,
-                settings: Settings, renderer: Renderer) -> None:  # fmt: skip
+async def track(
+    message: Message,
+    command: CommandObject,
+    uow: SqlUnitOfWork,
+    customer: Customer,
+    settings: Settings,
+    renderer: Renderer,
+) -> None:
     if not command.args:
         await message.answer(_("Usage: /track ORDER-CODE"))
         return
     order = await my_order(uow, customer_id=customer.id or 0, code=command.args)
-    await message.answer(renderer.render("order_detail.html.j2", order=order),
-                         reply_markup=_detail_keyboard(order, settings))  # fmt: skip
+    await message.answer(
+        renderer.render("order_detail.html.j2", order=order), reply_markup=_detail_keyboard(order, settings)
+    )
 
 
 @router.callback_query(OrderCb.filter())
-async def order_detail(query: CallbackQuery, callback_data: OrderCb, uow: SqlUnitOfWork, customer: Customer,
-                       settings: Settings, renderer: Renderer) -> None:  # fmt: skip
+async def order_detail(
+    query: CallbackQuery,
+    callback_data: OrderCb,
+    uow: SqlUnitOfWork,
+    customer: Customer,
+    settings: Settings,
+    renderer: Renderer,
+) -> None:
     order = await my_order(uow, customer_id=customer.id or 0, code=callback_data.code)
     await query.answer()
     await _show_in_place(query, order, settings, renderer)
@@ -106,17 +127,31 @@ async def ask_cancel(query: CallbackQuery, callback_data: CancelOrderCb) -> None
 
 
 @router.callback_query(CancelOrderCb.filter(F.confirmed.is_(True)))
-async def cancel(query: CallbackQuery, callback_data: CancelOrderCb, uow: SqlUnitOfWork, clock: Clock,
-                 customer: Customer, settings: Settings, renderer: Renderer) -> None:  # fmt: skip
-    order = await cancel_my_order(uow, clock, customer_id=customer.id or 0, code=callback_data.code,
-                                  staff_chat_id=settings.staff_chat_id)  # fmt: skip
+async def cancel(
+    query: CallbackQuery,
+    callback_data: CancelOrderCb,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: Settings,
+    renderer: Renderer,
+) -> None:
+    order = await cancel_my_order(
+        uow, clock, customer_id=customer.id or 0, code=callback_data.code, staff_chat_id=settings.staff_chat_id
+    )
     await query.answer(_("Order {code} is cancelled.").format(code=order.code), show_alert=True)
     await _show_in_place(query, order, settings, renderer)
 
 
 @router.callback_query(PayOrderCb.filter())
-async def pay_again(query: CallbackQuery, callback_data: PayOrderCb, uow: SqlUnitOfWork, customer: Customer,
-                    settings: Settings, bot: Bot) -> None:  # fmt: skip
+async def pay_again(
+    query: CallbackQuery,
+    callback_data: PayOrderCb,
+    uow: SqlUnitOfWork,
+    customer: Customer,
+    settings: Settings,
+    bot: Bot,
+) -> None:
     order = await order_to_pay(uow, customer_id=customer.id or 0, code=callback_data.code)
     await query.answer()
     await send_invoice(bot, customer.telegram_id, order, settings)

@@ -19,8 +19,7 @@ router = Router(name=__name__)
 @router.pre_checkout_query()
 async def pre_checkout(query: PreCheckoutQuery, uow: SqlUnitOfWork) -> None:
     try:
-        await check_pre_checkout(uow, payload=query.invoice_payload, amount=query.total_amount,
-                                 currency=query.currency)  # fmt: skip
+        await check_pre_checkout(uow, payload=query.invoice_payload, amount=query.total_amount, currency=query.currency)
     except DomainError as refused:
         await query.answer(ok=False, error_message=domain_message(refused))
         return
@@ -32,10 +31,14 @@ async def paid(message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Ren
     payment = message.successful_payment
     assert payment is not None
     order, first_time = await record_card_payment(
-        uow, clock, payload=payment.invoice_payload, amount=payment.total_amount, currency=payment.currency,
+        uow,
+        clock,
+        payload=payment.invoice_payload,
+        amount=payment.total_amount,
+        currency=payment.currency,
         telegram_charge_id=payment.telegram_payment_charge_id,
         provider_charge_id=payment.provider_payment_charge_id,
-    )  # fmt: skip
+    )
     if first_time:
         await message.answer(
             _("💳 Payment received for order {code}. Thank you! We are preparing it now.").format(code=order.code)

@@ -20,20 +20,26 @@ router = Router(name=__name__)
 MAX_QUERY = 100
 
 
-async def _search(message: Message, text: str, uow: SqlUnitOfWork, customer: Customer, settings: Settings,
-                  renderer: Renderer) -> None:  # fmt: skip
+async def _search(
+    message: Message, text: str, uow: SqlUnitOfWork, customer: Customer, settings: Settings, renderer: Renderer
+) -> None:
     text = " ".join(text.split())[:MAX_QUERY]
     if len(text) < 2:
         await message.answer(_("Type at least two characters to search, e.g. /search mug"))
         return
     cards, total = await search_products(
-        uow, text=text, page=0, page_size=settings.catalog_page_size,
-        currency=customer_currency(customer, settings.default_currency), fallback_currency=settings.default_currency,
-    )  # fmt: skip
+        uow,
+        text=text,
+        page=0,
+        page_size=settings.catalog_page_size,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+    )
     builder = InlineKeyboardBuilder()
     for card in cards:
-        builder.button(text=card.product.name[:60], callback_data=ProductCb(product_id=card.product.id or 0,
-                                                                            category_id=0, page=0))  # fmt: skip
+        builder.button(
+            text=card.product.name[:60], callback_data=ProductCb(product_id=card.product.id or 0, category_id=0, page=0)
+        )
     builder.adjust(1)
     await message.answer(
         renderer.render("search_results.html.j2", cards=cards, total=total, text=text),
@@ -42,12 +48,19 @@ async def _search(message: Message, text: str, uow: SqlUnitOfWork, customer: Cus
 
 
 @router.message(Command("search"))
-async def search_command(message: Message, command: CommandObject, uow: SqlUnitOfWork, customer: Customer,
-                         settings: Settings, renderer: Renderer) -> None:  # fmt: skip
+async def search_command(
+    message: Message,
+    command: CommandObject,
+    uow: SqlUnitOfWork,
+    customer: Customer,
+    settings: Settings,
+    renderer: Renderer,
+) -> None:
     await _search(message, command.args or "", uow, customer, settings, renderer)
 
 
 @router.message(StateFilter(None), F.text, ~F.text.startswith("/"))
-async def search_typed(message: Message, uow: SqlUnitOfWork, customer: Customer, settings: Settings,
-                       renderer: Renderer) -> None:  # fmt: skip
+async def search_typed(
+    message: Message, uow: SqlUnitOfWork, customer: Customer, settings: Settings, renderer: Renderer
+) -> None:
     await _search(message, message.text or "", uow, customer, settings, renderer)

@@ -396,9 +396,12 @@ class SqlStock:
     async def commit(self, product_id: int, warehouse_id: int, quantity: int) -> None:
         t = m.StockRow
         ok = await self._conditional(
-            product_id, warehouse_id, t.reserved >= quantity,
-            reserved=t.reserved - quantity, on_hand=t.on_hand - quantity,
-        )  # fmt: skip
+            product_id,
+            warehouse_id,
+            t.reserved >= quantity,
+            reserved=t.reserved - quantity,
+            on_hand=t.on_hand - quantity,
+        )
         if not ok:
             raise StockInvariantBroken()
 
@@ -443,10 +446,15 @@ class SqlStock:
             current.quantity = quantity
         self.s.add(
             m.InventoryMovementRow(
-                product_id=product_id, warehouse_id=warehouse_id, bin_id=bin_id,
-                delta=delta, reason=reason, actor=actor, at=at,
+                product_id=product_id,
+                warehouse_id=warehouse_id,
+                bin_id=bin_id,
+                delta=delta,
+                reason=reason,
+                actor=actor,
+                at=at,
             )
-        )  # fmt: skip
+        )
         await self.s.flush()
         return delta
 
@@ -468,9 +476,16 @@ class SqlStock:
     @staticmethod
     def _reservation(row: m.ReservationRow) -> Reservation:
         return Reservation(
-            row.product_id, row.warehouse_id, row.quantity, ReservationKind(row.kind),
-            row.customer_id, row.order_id, row.expires_at, row.created_at, row.id,
-        )  # fmt: skip
+            row.product_id,
+            row.warehouse_id,
+            row.quantity,
+            ReservationKind(row.kind),
+            row.customer_id,
+            row.order_id,
+            row.expires_at,
+            row.created_at,
+            row.id,
+        )
 
     async def get_reservation(self, reservation_id: int) -> Reservation | None:
         row = await self.s.get(m.ReservationRow, reservation_id)
@@ -553,10 +568,14 @@ class SqlOrders:
         for line in order.lines:
             self.s.add(
                 m.OrderLineRow(
-                    order_id=row.id, product_id=line.product_id, sku=line.sku, name=line.name,
-                    quantity=line.quantity, unit_price_minor=line.unit_price.amount,
+                    order_id=row.id,
+                    product_id=line.product_id,
+                    sku=line.sku,
+                    name=line.name,
+                    quantity=line.quantity,
+                    unit_price_minor=line.unit_price.amount,
                 )
-            )  # fmt: skip
+            )
         for entry in order.history:
             self._add_history(row.id, entry)
         await self.s.flush()
@@ -588,9 +607,16 @@ class SqlOrders:
         if row.delivery_method is None:
             return None
         return Delivery(
-            DeliveryMethod(row.delivery_method), row.address, row.latitude, row.longitude, row.pickup_warehouse_id,
-            row.carrier, row.service, row.eta, row.ready_by,
-        )  # fmt: skip
+            DeliveryMethod(row.delivery_method),
+            row.address,
+            row.latitude,
+            row.longitude,
+            row.pickup_warehouse_id,
+            row.carrier,
+            row.service,
+            row.eta,
+            row.ready_by,
+        )
 
     async def get_by_checkout_key(self, key: str) -> Order | None:
         row = await self.s.scalar(select(m.OrderRow).where(m.OrderRow.checkout_key == key))
@@ -601,20 +627,26 @@ class SqlOrders:
         total = await self.s.scalar(select(func.count()).select_from(o).where(o.customer_id == customer_id)) or 0
         rows = (
             await self.s.scalars(
-                select(o).where(o.customer_id == customer_id).order_by(o.created_at.desc(), o.id.desc())
-                .offset(offset).limit(limit)
+                select(o)
+                .where(o.customer_id == customer_id)
+                .order_by(o.created_at.desc(), o.id.desc())
+                .offset(offset)
+                .limit(limit)
             )
-        ).all()  # fmt: skip
+        ).all()
         return await self._load(rows), total
 
     def _add_history(self, order_id: int, entry: HistoryEntry) -> None:
         self.s.add(
             m.OrderHistoryRow(
-                order_id=order_id, at=entry.at, actor=entry.actor,
+                order_id=order_id,
+                at=entry.at,
+                actor=entry.actor,
                 from_status=entry.from_status.value if entry.from_status else None,
-                to_status=entry.to_status.value, reason=entry.reason,
+                to_status=entry.to_status.value,
+                reason=entry.reason,
             )
-        )  # fmt: skip
+        )
 
     async def get_by_code(self, code: str) -> Order | None:
         row = await self.s.scalar(select(m.OrderRow).where(m.OrderRow.code == code))
@@ -721,12 +753,16 @@ class SqlPayments:
                 return False
         self.s.add(
             m.PaymentRow(
-                order_id=payment.order_id, kind=payment.kind.value, method=payment.method,
-                amount_minor=payment.amount.amount, currency=payment.amount.currency,
-                telegram_charge_id=payment.telegram_charge_id, provider_charge_id=payment.provider_charge_id,
+                order_id=payment.order_id,
+                kind=payment.kind.value,
+                method=payment.method,
+                amount_minor=payment.amount.amount,
+                currency=payment.amount.currency,
+                telegram_charge_id=payment.telegram_charge_id,
+                provider_charge_id=payment.provider_charge_id,
                 at=payment.at,
             )
-        )  # fmt: skip
+        )
         await self.s.flush()
         return True
 
@@ -778,8 +814,9 @@ class SqlCarriers:
         keep = set()
         for rate in rates:
             key = (rate.carrier, rate.service, rate.zone.value, rate.base.currency)
-            row = existing.get(key) or m.CarrierRateRow(carrier=rate.carrier, service=rate.service,
-                                                        zone=rate.zone.value, currency=rate.base.currency)  # fmt: skip
+            row = existing.get(key) or m.CarrierRateRow(
+                carrier=rate.carrier, service=rate.service, zone=rate.zone.value, currency=rate.base.currency
+            )
             row.base_minor, row.per_kg_minor = rate.base.amount, rate.per_kg.amount
             row.transit_days, row.cutoff_hour, row.max_weight_g = rate.transit_days, rate.cutoff_hour, rate.max_weight_g
             self.s.add(row)
@@ -797,11 +834,15 @@ class SqlOutbox:
     async def add(self, notification: Notification, at: datetime) -> None:
         self.s.add(
             m.OutboxRow(
-                chat_id=notification.chat_id, template=notification.template, language=notification.language,
+                chat_id=notification.chat_id,
+                template=notification.template,
+                language=notification.language,
                 params=json.dumps(notification.params, ensure_ascii=False, default=str),
-                created_at=at, next_attempt_at=at, attempts=0,
+                created_at=at,
+                next_attempt_at=at,
+                attempts=0,
             )
-        )  # fmt: skip
+        )
         await self.s.flush()
 
 

@@ -123,10 +123,13 @@ class FakeProducts(_Repo):
     async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]:
         needle = text.strip().lower()
         found = sorted(
-            (p for p in self.st.products.values()
-             if p.active and (needle in p.name.lower() or p.sku == needle.upper() or p.barcode == needle)),
+            (
+                p
+                for p in self.st.products.values()
+                if p.active and (needle in p.name.lower() or p.sku == needle.upper() or p.barcode == needle)
+            ),
             key=lambda p: (p.sku != needle.upper() and p.barcode != needle, p.name),
-        )  # fmt: skip
+        )
         return copy.deepcopy(found[offset : offset + limit]), len(found)
 
     async def upsert_many(self, products: Sequence[Product]) -> None:
@@ -219,9 +222,10 @@ class FakeStock(_Repo):
 
     async def expired_holds(self, product_id: int, now: datetime) -> list[Reservation]:
         return [
-            r for r in self.st.reservations.values()
+            r
+            for r in self.st.reservations.values()
             if r.product_id == product_id and r.kind.value == "hold" and r.is_expired(now)
-        ]  # fmt: skip
+        ]
 
     async def resize_reservation(self, reservation_id: int, quantity: int) -> None:
         self.st.reservations[reservation_id] = replace(self.st.reservations[reservation_id], quantity=quantity)

@@ -29,9 +29,15 @@ async def test_run_migrates_registers_commands_polls_and_stops_on_signal(tmp_pat
         "ADMIN_IDS": "4242",
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", env=env, cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         for _ in range(300):
             if "getUpdates" in server.requested:

@@ -113,8 +113,15 @@ class SandboxUser:
     async def send_photo(self, content: bytes, caption: str | None = None) -> Reply:
         stored = self.server._store_file(content, "photo.jpg", "image/jpeg")
         self._log(f"👤 {self.first_name} sends a photo")
-        photo = [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "width": 640, "height": 480,
-                  "file_size": len(content)}]  # fmt: skip
+        photo = [
+            {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "width": 640,
+                "height": 480,
+                "file_size": len(content),
+            }
+        ]
         extra = {"caption": caption} if caption else {}
         return await self._act("message", self._message(photo=photo, **extra))
 

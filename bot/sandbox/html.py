@@ -7,9 +7,25 @@ from __future__ import annotations
 import re
 
 SUPPORTED_TAGS = frozenset(
-    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-     "tg-spoiler", "span", "blockquote", "tg-emoji"}
-)  # fmt: skip
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "a",
+        "code",
+        "pre",
+        "tg-spoiler",
+        "span",
+        "blockquote",
+        "tg-emoji",
+    }
+)
 NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{0,31});")
 START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9\-]*)")

@@ -23,9 +23,19 @@ MAX_INVOICE_TITLE = 32
 MAX_INVOICE_DESCRIPTION = 255
 MAX_INVOICE_PAYLOAD = 128
 BUTTON_ACTIONS = frozenset(
-    {"callback_data", "url", "pay", "switch_inline_query", "web_app", "login_url", "copy_text",
-     "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "callback_game"}
-)  # fmt: skip
+    {
+        "callback_data",
+        "url",
+        "pay",
+        "switch_inline_query",
+        "web_app",
+        "login_url",
+        "copy_text",
+        "switch_inline_query_current_chat",
+        "switch_inline_query_chosen_chat",
+        "callback_game",
+    }
+)
 
 
 class ApiError(Exception):

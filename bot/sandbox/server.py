@@ -25,9 +25,22 @@ from bot.sandbox.limits import (
 )
 
 JSON_FIELDS = frozenset(
-    {"reply_markup", "prices", "commands", "scope", "allowed_updates", "entities", "caption_entities",
-     "link_preview_options", "reply_parameters", "suggested_tip_amounts", "provider_data", "media", "menu_button"}
-)  # fmt: skip
+    {
+        "reply_markup",
+        "prices",
+        "commands",
+        "scope",
+        "allowed_updates",
+        "entities",
+        "caption_entities",
+        "link_preview_options",
+        "reply_parameters",
+        "suggested_tip_amounts",
+        "provider_data",
+        "media",
+        "menu_button",
+    }
+)
 SENDING_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendinvoice"})
 
 
@@ -113,12 +126,28 @@ class SandboxServer:
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
             name.lower(): getattr(self, f"m_{name}")
             for name in (
-                "getMe", "getUpdates", "setMyCommands", "getMyCommands", "deleteMyCommands", "deleteWebhook",
-                "sendMessage", "editMessageText", "editMessageReplyMarkup", "editMessageCaption", "deleteMessage",
-                "answerCallbackQuery", "sendPhoto", "sendDocument", "sendInvoice", "answerPreCheckoutQuery",
-                "getFile", "sendChatAction", "refundStarPayment", "close",
+                "getMe",
+                "getUpdates",
+                "setMyCommands",
+                "getMyCommands",
+                "deleteMyCommands",
+                "deleteWebhook",
+                "sendMessage",
+                "editMessageText",
+                "editMessageReplyMarkup",
+                "editMessageCaption",
+                "deleteMessage",
+                "answerCallbackQuery",
+                "sendPhoto",
+                "sendDocument",
+                "sendInvoice",
+                "answerPreCheckoutQuery",
+                "getFile",
+                "sendChatAction",
+                "refundStarPayment",
+                "close",
             )
-        }  # fmt: skip
+        }
 
     # ----------------------------------------------------------------- lifecycle
     def app(self) -> web.Application:
@@ -241,11 +270,20 @@ class SandboxServer:
         if message.kind == "text":
             body["text"] = message.text
         elif message.kind == "photo" and message.file:
-            body["photo"] = [{"file_id": message.file.file_id, "file_unique_id": message.file.file_unique_id,
-                              "width": 800, "height": 800}]  # fmt: skip
+            body["photo"] = [
+                {
+                    "file_id": message.file.file_id,
+                    "file_unique_id": message.file.file_unique_id,
+                    "width": 800,
+                    "height": 800,
+                }
+            ]
         elif message.kind == "document" and message.file:
-            body["document"] = {"file_id": message.file.file_id, "file_unique_id": message.file.file_unique_id,
-                                "file_name": message.file.file_name or "file"}  # fmt: skip
+            body["document"] = {
+                "file_id": message.file.file_id,
+                "file_unique_id": message.file.file_unique_id,
+                "file_name": message.file.file_name or "file",
+            }
         elif message.kind == "invoice" and message.invoice:
             body["invoice"] = {k: message.invoice[k] for k in ("title", "description", "currency", "total_amount")}
             body["invoice"]["start_parameter"] = message.invoice.get("start_parameter", "")
@@ -291,8 +329,12 @@ class SandboxServer:
 
     # --------------------------------------------------------- Bot API methods
     async def m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {**self._bot_json(), "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False}  # fmt: skip
+        return {
+            **self._bot_json(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     async def m_close(self, params: dict[str, Any]) -> bool:
         return True
@@ -360,11 +402,14 @@ class SandboxServer:
     async def m_sendInvoice(self, params: dict[str, Any]) -> dict[str, Any]:
         check_invoice(params)
         invoice = {
-            "title": params["title"], "description": params["description"], "payload": params["payload"],
-            "currency": params["currency"], "prices": params["prices"],
+            "title": params["title"],
+            "description": params["description"],
+            "payload": params["payload"],
+            "currency": params["currency"],
+            "prices": params["prices"],
             "total_amount": sum(int(p["amount"]) for p in params["prices"]),
             "start_parameter": params.get("start_parameter", ""),
-        }  # fmt: skip
+        }
         return await self._post(int(params["chat_id"]), "invoice", str(params["title"]), params, invoice=invoice)
 
     async def m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -438,8 +483,12 @@ class SandboxServer:
         stored = self.files.get(str(params.get("file_id", "")))
         if stored is None:
             raise bad_request("invalid file_id")
-        return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                "file_size": len(stored.content), "file_path": stored.path}  # fmt: skip
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.content),
+            "file_path": stored.path,
+        }
 
     async def m_sendChatAction(self, params: dict[str, Any]) -> bool:
         chat_id = int(params.get("chat_id", 0))

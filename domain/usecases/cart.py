@@ -52,8 +52,9 @@ async def set_cart_quantity(
         held = sum(h.quantity for h in holds)
         if quantity > held:
             try:
-                await take_holds(uow, customer_id=customer_id, product_id=product_id, quantity=quantity - held,
-                                 now=now, until=until)  # fmt: skip
+                await take_holds(
+                    uow, customer_id=customer_id, product_id=product_id, quantity=quantity - held, now=now, until=until
+                )
             except InsufficientStock as exc:
                 raise ProductUnavailable(available=held + int(exc.params["available"])) from None
         elif quantity < held:
@@ -98,9 +99,13 @@ async def add_to_cart(
     if current + quantity > MAX_CART_QUANTITY:
         check_quantity(current + quantity, MAX_CART_QUANTITY)
     return await set_cart_quantity(
-        uow, clock, customer_id=customer_id, product_id=product_id, quantity=current + quantity,
+        uow,
+        clock,
+        customer_id=customer_id,
+        product_id=product_id,
+        quantity=current + quantity,
         hold_minutes=hold_minutes,
-    )  # fmt: skip
+    )
 
 
 async def add_sku_to_cart(

@@ -130,8 +130,14 @@ async def shipping_options(
         decision, warehouses = await _route_or_explain(uow, cart, customer_id, point)
         zone = _zone(decision, warehouses, point)
         rates = await uow.carriers.all()
-    found = quotes(rates, zone=zone, weight_g=cart.weight_g, currency=cart.currency,
-                   local_now=_local_now(clock, policy.timezone), processing_days=policy.processing_days)  # fmt: skip
+    found = quotes(
+        rates,
+        zone=zone,
+        weight_g=cart.weight_g,
+        currency=cart.currency,
+        local_now=_local_now(clock, policy.timezone),
+        processing_days=policy.processing_days,
+    )
     return ShippingChoice(cart, zone, found)
 
 
@@ -170,8 +176,14 @@ async def _delivery_with_shipping(
         return replace(request.delivery, ready_by=pickup_ready_by(clock.now(), policy, transfer_needed)), Money.zero(
             cart.currency
         )
-    found = quotes(await uow.carriers.all(), zone=zone, weight_g=cart.weight_g, currency=cart.currency,
-                   local_now=_local_now(clock, policy.timezone), processing_days=policy.processing_days)  # fmt: skip
+    found = quotes(
+        await uow.carriers.all(),
+        zone=zone,
+        weight_g=cart.weight_g,
+        currency=cart.currency,
+        local_now=_local_now(clock, policy.timezone),
+        processing_days=policy.processing_days,
+    )
     chosen = next((q for q in found if q.rate.id == request.shipping_rate_id), None)
     if chosen is None:
         raise ShippingUnavailable()

@@ -64,9 +64,14 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
         for row in rows:
             try:
                 delta = await uow.stock.set_bin_quantity(
-                    products[row.sku], warehouses[row.warehouse], row.bin or DEFAULT_BIN,
-                    row.quantity, "stock import", actor, now,
-                )  # fmt: skip
+                    products[row.sku],
+                    warehouses[row.warehouse],
+                    row.bin or DEFAULT_BIN,
+                    row.quantity,
+                    "stock import",
+                    actor,
+                    now,
+                )
             except DomainError as exc:  # reported per line; the whole file is then rolled back
                 problems.append((row.line, str(exc)))
                 continue

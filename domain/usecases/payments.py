@@ -71,13 +71,21 @@ async def record_card_payment(
         order = await uow.orders.get_by_code(order_code_from_payload(payload))
         if order is None:
             raise NotFound()
-        paid = Payment(order.id or 0, PaymentKind.PAYMENT, PaymentMethod.CARD.value, Money(amount, currency),
-                       clock.now(), telegram_charge_id, provider_charge_id)  # fmt: skip
+        paid = Payment(
+            order.id or 0,
+            PaymentKind.PAYMENT,
+            PaymentMethod.CARD.value,
+            Money(amount, currency),
+            clock.now(),
+            telegram_charge_id,
+            provider_charge_id,
+        )
         if not await uow.payments.add(paid):
             return order, False
         if order.status is OrderStatus.AWAITING_PAYMENT:
-            await apply_transition(uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=telegram_charge_id,
-                                   notify=False)  # fmt: skip
+            await apply_transition(
+                uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=telegram_charge_id, notify=False
+            )
             await apply_transition(uow, order, OrderStatus.ALLOCATED, clock=clock, actor="system", notify=False)
         await uow.commit()
         return order, True

@@ -230,8 +230,9 @@ async def test_status_changes_reach_the_customer_in_their_language(running: Runn
     boris = SandboxUser(running.server, 614, "Борис", language_code="ru")
     await add_to_cart(boris, "85123A")
     code = order_code(await place_cod_order(boris))
-    await transition_order(running.runtime.uow(), running.runtime.clock, code=code, target=OrderStatus.PICKING,
-                           actor="staff:1")  # fmt: skip
+    await transition_order(
+        running.runtime.uow(), running.runtime.clock, code=code, target=OrderStatus.PICKING, actor="staff:1"
+    )
     await running.runtime.notifier.drain()
     last = boris.messages()[-1]
     assert last.text.startswith(f"📦 Заказ {code}: собирается")

@@ -124,7 +124,14 @@ async def test_an_unexpected_error_is_reported_politely_in_the_users_language(
 async def test_command_menus_are_registered_per_language(running: RunningBot) -> None:
     commands = running.server.commands
     assert {c["command"] for c in commands["default::en"]} == {
-        "start", "catalog", "search", "cart", "checkout", "orders", "language", "help",
-    }  # fmt: skip
+        "start",
+        "catalog",
+        "search",
+        "cart",
+        "checkout",
+        "orders",
+        "language",
+        "help",
+    }
     assert {c["description"] for c in commands["default::ru"]} >= {"Главное меню", "Сменить язык"}
     assert commands["default::"] == commands["default::en"]

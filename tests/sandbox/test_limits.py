@@ -130,8 +130,15 @@ async def test_keyboard_size_limits(bot: Bot) -> None:
 
 async def test_invoice_limits(bot: Bot) -> None:
     async def invoice(title: str = "T", description: str = "D", payload: str = "p") -> None:
-        await bot.send_invoice(CHAT, title=title, description=description, payload=payload, currency="EUR",
-                               prices=[LabeledPrice(label="Total", amount=1000)], provider_token="test")  # fmt: skip
+        await bot.send_invoice(
+            CHAT,
+            title=title,
+            description=description,
+            payload=payload,
+            currency="EUR",
+            prices=[LabeledPrice(label="Total", amount=1000)],
+            provider_token="test",
+        )
 
     await invoice("t" * 32, "d" * 255, "p" * 128)
     with pytest.raises(TelegramBadRequest, match="INVOICE_TITLE_INVALID"):

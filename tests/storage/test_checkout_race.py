@@ -27,15 +27,18 @@ async def test_last_five_units_make_exactly_five_orders(engine: AsyncEngine, clo
     sessions = session_factory(engine)
     uow = SqlUnitOfWork(sessions)
     async with uow:
-        product = await uow.products.upsert(Product(sku="LAST", name="Last", category="C",
-                                                    prices={"EUR": Money(1000, "EUR")}))  # fmt: skip
+        product = await uow.products.upsert(
+            Product(sku="LAST", name="Last", category="C", prices={"EUR": Money(1000, "EUR")})
+        )
         shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
-        await uow.stock.set_bin_quantity(product.id or 0, shop.id or 0, "A-01-01-1", LAST_UNITS, "count", "t",
-                                         clock.now())  # fmt: skip
+        await uow.stock.set_bin_quantity(
+            product.id or 0, shop.id or 0, "A-01-01-1", LAST_UNITS, "count", "t", clock.now()
+        )
         customers = []
         for i in range(CUSTOMERS):
-            customer = await uow.customers.add(Customer(telegram_id=10_000 + i, first_name=f"C{i}",
-                                                        created_at=clock.now()))  # fmt: skip
+            customer = await uow.customers.add(
+                Customer(telegram_id=10_000 + i, first_name=f"C{i}", created_at=clock.now())
+            )
             # Each wanted one; their holds expired long ago and were swept.
             await uow.carts.set(customer.id or 0, product.id or 0, 1, clock.now())
             customers.append(customer.id or 0)
@@ -46,10 +49,15 @@ async def test_last_five_units_make_exactly_five_orders(engine: AsyncEngine, clo
     async def checkout(customer_id: int) -> bool:
         await start.wait()
         request = CheckoutRequest(
-            customer_id=customer_id, checkout_key=f"k{customer_id}", phone="+4930123456",
-            delivery=Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=shop.id), shipping_rate_id=None,
-            payment_method=PaymentMethod.COD, currency="EUR", fallback_currency="EUR",
-        )  # fmt: skip
+            customer_id=customer_id,
+            checkout_key=f"k{customer_id}",
+            phone="+4930123456",
+            delivery=Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=shop.id),
+            shipping_rate_id=None,
+            payment_method=PaymentMethod.COD,
+            currency="EUR",
+            fallback_currency="EUR",
+        )
         try:
             await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)
         except CartChanged:

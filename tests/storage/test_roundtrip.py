@@ -47,10 +47,20 @@ async def test_customer_round_trip_keeps_every_field(engine: AsyncEngine) -> Non
     uow = uow_for(engine)
     async with uow:
         await uow.customers.add(
-            Customer(telegram_id=9_000_000_001, first_name="<b>&", last_name="Ø", username="u", phone="+447911123456",
-                     language="ru", currency="GBP", is_business=True, is_vip=True,
-                     addresses=[Address("1 Road", 51.5, -0.1)], created_at=NOW)
-        )  # fmt: skip
+            Customer(
+                telegram_id=9_000_000_001,
+                first_name="<b>&",
+                last_name="Ø",
+                username="u",
+                phone="+447911123456",
+                language="ru",
+                currency="GBP",
+                is_business=True,
+                is_vip=True,
+                addresses=[Address("1 Road", 51.5, -0.1)],
+                created_at=NOW,
+            )
+        )
         await uow.commit()
     async with uow:
         by_telegram = await uow.customers.get_by_telegram_id(9_000_000_001)
@@ -68,9 +78,15 @@ async def test_customer_round_trip_keeps_every_field(engine: AsyncEngine) -> Non
 
 async def test_product_prices_are_exact_and_per_currency(engine: AsyncEngine) -> None:
     uow = uow_for(engine)
-    product = Product(sku="MUG-1", name="Mug", category="Kitchen", barcode="4006381333931", weight_g=300,
-                      dimensions=Dimensions(100, 90, 95),
-                      prices={"EUR": Money(999_999_999_999, "EUR"), "JPY": Money(1500, "JPY")})  # fmt: skip
+    product = Product(
+        sku="MUG-1",
+        name="Mug",
+        category="Kitchen",
+        barcode="4006381333931",
+        weight_g=300,
+        dimensions=Dimensions(100, 90, 95),
+        prices={"EUR": Money(999_999_999_999, "EUR"), "JPY": Money(1500, "JPY")},
+    )
     async with uow:
         await uow.products.upsert(product)
         await uow.commit()
@@ -97,9 +113,15 @@ async def test_order_round_trip_with_history_and_compare_and_set(engine: AsyncEn
     async with uow:
         customer = await uow.customers.add(Customer(telegram_id=1, first_name="A", created_at=NOW))
         product = await uow.products.upsert(Product(sku="S", name="N", category="C", prices={"EUR": Money(450, "EUR")}))
-        order = Order.place(code="BCDFGHJK", customer_id=customer.id or 0, currency="EUR",
-                            lines=[OrderLine(product.id or 0, "S", "N", 2, Money(450, "EUR"))],
-                            now=NOW, actor="customer:1", shipping=Money(300, "EUR"))  # fmt: skip
+        order = Order.place(
+            code="BCDFGHJK",
+            customer_id=customer.id or 0,
+            currency="EUR",
+            lines=[OrderLine(product.id or 0, "S", "N", 2, Money(450, "EUR"))],
+            now=NOW,
+            actor="customer:1",
+            shipping=Money(300, "EUR"),
+        )
         await uow.orders.add(order)
         await uow.commit()
     clock = FakeClock(NOW)
@@ -109,8 +131,9 @@ async def test_order_round_trip_with_history_and_compare_and_set(engine: AsyncEn
     assert loaded is not None
     assert loaded.total == Money(1200, "EUR") and loaded.status is OrderStatus.AWAITING_PAYMENT
     assert [(h.from_status, h.to_status) for h in loaded.history] == [
-        (None, OrderStatus.PLACED), (OrderStatus.PLACED, OrderStatus.AWAITING_PAYMENT),
-    ]  # fmt: skip
+        (None, OrderStatus.PLACED),
+        (OrderStatus.PLACED, OrderStatus.AWAITING_PAYMENT),
+    ]
     stale = loaded  # another staff member's copy, loaded before the next move
     await transition_order(uow_for(engine), clock, code="BCDFGHJK", target=OrderStatus.PAID, actor="system")
     async with uow:
@@ -123,9 +146,10 @@ async def test_a_failed_import_leaves_the_database_untouched(engine: AsyncEngine
     uow = uow_for(engine)
     await import_warehouses(uow, "code,name,address,latitude,longitude,pickup_point\nW1,Main,,,,\n")
     await import_products(
-        uow, "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
+        uow,
+        "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
         "A,Mug,K,1,EUR,,,,,,\nB,Cup,K,1,EUR,,,,,,\n",
-    )  # fmt: skip
+    )
     await import_stock(uow, clock, "sku,warehouse,bin,quantity\nA,W1,A-01-01-1,5\n")
     with pytest.raises(ImportRejected):
         await import_stock(uow, clock, "sku,warehouse,bin,quantity\nB,W1,A-01-01-1,7\nA,W1,A-01-01-1,-1\n")
@@ -141,9 +165,10 @@ async def test_warehouse_zones_come_from_bins(engine: AsyncEngine, clock: FakeCl
         await uow.warehouses.upsert(Warehouse("LON", "London", is_pickup_point=True))
         await uow.commit()
     await import_products(
-        uow, "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
+        uow,
+        "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
         "A,Mug,K,1,EUR,,,,,,\n",
-    )  # fmt: skip
+    )
     await import_stock(uow, clock, "sku,warehouse,bin,quantity\nA,LON,B-01-01-1,5\nA,LON,A-02-01-1,1\n")
     async with uow:
         (warehouse,) = await uow.warehouses.all()

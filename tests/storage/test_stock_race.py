@@ -26,11 +26,13 @@ LAST_UNITS = 10
 async def _shop_with_last_units(engine: AsyncEngine, clock: FakeClock) -> tuple[int, list[int]]:
     uow = SqlUnitOfWork(session_factory(engine))
     async with uow:
-        product = await uow.products.upsert(Product(sku="LAST", name="Last", category="C",
-                                                    prices={"EUR": Money(100, "EUR")}))  # fmt: skip
+        product = await uow.products.upsert(
+            Product(sku="LAST", name="Last", category="C", prices={"EUR": Money(100, "EUR")})
+        )
         warehouse = await uow.warehouses.upsert(Warehouse("W1", "Main"))
-        await uow.stock.set_bin_quantity(product.id or 0, warehouse.id or 0, "A-01-01-1", LAST_UNITS, "count",
-                                         "test", clock.now())  # fmt: skip
+        await uow.stock.set_bin_quantity(
+            product.id or 0, warehouse.id or 0, "A-01-01-1", LAST_UNITS, "count", "test", clock.now()
+        )
         customers = [
             await uow.customers.add(Customer(telegram_id=i + 1, first_name=f"C{i}", created_at=clock.now()))
             for i in range(BUYERS)
@@ -55,8 +57,14 @@ async def test_last_ten_units_go_to_exactly_ten_of_two_hundred_buyers(engine: As
     async def buyer(customer_id: int) -> bool:
         await start.wait()
         try:
-            await add_to_cart(SqlUnitOfWork(sessions), clock, customer_id=customer_id, product_id=product_id,
-                              quantity=1, hold_minutes=30)  # fmt: skip
+            await add_to_cart(
+                SqlUnitOfWork(sessions),
+                clock,
+                customer_id=customer_id,
+                product_id=product_id,
+                quantity=1,
+                hold_minutes=30,
+            )
         except InsufficientStock:
             return False
         on_hand, reserved, _ = await _counters(engine)
@@ -78,17 +86,25 @@ async def test_concurrent_release_and_hold_keep_counters_equal_to_rows(engine: A
     product_id, customers = await _shop_with_last_units(engine, clock)
     sessions = session_factory(engine)
     for c in customers[:LAST_UNITS]:
-        await add_to_cart(SqlUnitOfWork(sessions), clock, customer_id=c, product_id=product_id, quantity=1,
-                          hold_minutes=30)  # fmt: skip
+        await add_to_cart(
+            SqlUnitOfWork(sessions), clock, customer_id=c, product_id=product_id, quantity=1, hold_minutes=30
+        )
 
     async def release(customer_id: int) -> None:
-        await set_cart_quantity(SqlUnitOfWork(sessions), clock, customer_id=customer_id, product_id=product_id,
-                                quantity=0, hold_minutes=30)  # fmt: skip
+        await set_cart_quantity(
+            SqlUnitOfWork(sessions), clock, customer_id=customer_id, product_id=product_id, quantity=0, hold_minutes=30
+        )
 
     async def try_hold(customer_id: int) -> bool:
         try:
-            await add_to_cart(SqlUnitOfWork(sessions), clock, customer_id=customer_id, product_id=product_id,
-                              quantity=1, hold_minutes=30)  # fmt: skip
+            await add_to_cart(
+                SqlUnitOfWork(sessions),
+                clock,
+                customer_id=customer_id,
+                product_id=product_id,
+                quantity=1,
+                hold_minutes=30,
+            )
         except InsufficientStock:
             return False
         return True

@@ -102,9 +102,13 @@ def test_an_order_needs_lines_in_its_own_currency() -> None:
         Order.place(code="X", customer_id=1, currency="EUR", lines=[], now=NOW, actor="c")
     with pytest.raises(CurrencyMismatch):
         Order.place(
-            code="X", customer_id=1, currency="EUR", lines=[OrderLine(1, "A", "A", 1, Money(1, "USD"))],
-            now=NOW, actor="c",
-        )  # fmt: skip
+            code="X",
+            customer_id=1,
+            currency="EUR",
+            lines=[OrderLine(1, "A", "A", 1, Money(1, "USD"))],
+            now=NOW,
+            actor="c",
+        )
 
 
 @pytest.mark.parametrize(("current", "target"), list(product(ReturnStatus, ReturnStatus)))

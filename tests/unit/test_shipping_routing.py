@@ -14,8 +14,9 @@ NEAR_MANCHESTER = (53.47, -2.25)
 
 
 def rate(zone: Zone, base: str, per_kg: str, days: int, cutoff: int = 16, max_g: int = 20000) -> CarrierRate:
-    return CarrierRate("RM", f"{zone}-{days}", zone, Money.parse(base, "GBP"), Money.parse(per_kg, "GBP"), days, cutoff,
-                       max_g, id=days)  # fmt: skip
+    return CarrierRate(
+        "RM", f"{zone}-{days}", zone, Money.parse(base, "GBP"), Money.parse(per_kg, "GBP"), days, cutoff, max_g, id=days
+    )
 
 
 def test_distance_and_zones() -> None:
@@ -44,13 +45,32 @@ def test_eta_counts_cutoff_processing_and_weekends() -> None:
 
 
 def test_quotes_filter_by_zone_weight_and_currency_cheapest_first() -> None:
-    rates = [rate(Zone.LOCAL, "5.00", "0", 1), rate(Zone.LOCAL, "3.00", "0", 3), rate(Zone.NATIONAL, "1.00", "0", 5),
-             rate(Zone.LOCAL, "1.00", "0", 2, max_g=500)]  # fmt: skip
-    found = quotes(rates, zone=Zone.LOCAL, weight_g=800, currency="GBP",
-                   local_now=datetime(2026, 11, 25, 9, tzinfo=UTC), processing_days=0)  # fmt: skip
+    rates = [
+        rate(Zone.LOCAL, "5.00", "0", 1),
+        rate(Zone.LOCAL, "3.00", "0", 3),
+        rate(Zone.NATIONAL, "1.00", "0", 5),
+        rate(Zone.LOCAL, "1.00", "0", 2, max_g=500),
+    ]
+    found = quotes(
+        rates,
+        zone=Zone.LOCAL,
+        weight_g=800,
+        currency="GBP",
+        local_now=datetime(2026, 11, 25, 9, tzinfo=UTC),
+        processing_days=0,
+    )
     assert [q.price.amount for q in found] == [300, 500]
-    assert quotes(rates, zone=Zone.LOCAL, weight_g=800, currency="EUR",
-                  local_now=datetime(2026, 11, 25, 9, tzinfo=UTC), processing_days=0) == []  # fmt: skip
+    assert (
+        quotes(
+            rates,
+            zone=Zone.LOCAL,
+            weight_g=800,
+            currency="EUR",
+            local_now=datetime(2026, 11, 25, 9, tzinfo=UTC),
+            processing_days=0,
+        )
+        == []
+    )
 
 
 def test_one_warehouse_that_has_everything_wins_over_a_nearer_split() -> None:
@@ -73,8 +93,11 @@ def test_fewest_warehouses_when_none_has_everything() -> None:
     assert decision.warehouse_codes == ["LDS"]
     split = route({10: 3, 11: 1}, {(10, 1): 2, (10, 2): 1, (11, 2): 1}, [LONDON, MANCHESTER], NEAR_MANCHESTER)
     assert sorted(split.warehouse_codes) == ["LON", "MAN"]
-    assert sorted((a.warehouse_id, a.product_id, a.quantity) for a in split.allocations) == [(1, 10, 2), (2, 10, 1),
-                                                                                             (2, 11, 1)]  # fmt: skip
+    assert sorted((a.warehouse_id, a.product_id, a.quantity) for a in split.allocations) == [
+        (1, 10, 2),
+        (2, 10, 1),
+        (2, 11, 1),
+    ]
 
 
 def test_a_line_no_one_can_cover_is_reported_with_what_exists() -> None:

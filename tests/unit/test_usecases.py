@@ -68,12 +68,14 @@ async def test_categories_and_pages(shop: FakeUnitOfWork) -> None:
     categories = await list_categories(shop)
     assert [(c.name, c.product_count) for c in categories] == [("Bags", 1), ("Kitchen", 2)]
     kitchen = categories[1]
-    page = await browse_category(shop, category_id=kitchen.id, page=0, page_size=1, currency="EUR",
-                                 fallback_currency="EUR")  # fmt: skip
+    page = await browse_category(
+        shop, category_id=kitchen.id, page=0, page_size=1, currency="EUR", fallback_currency="EUR"
+    )
     assert (page.pages, page.total, [c.product.sku for c in page.cards]) == (2, 2, ["MUG-1"])
     with pytest.raises(NotFound):
-        await browse_category(shop, category_id=kitchen.id, page=2, page_size=1, currency="EUR",
-                              fallback_currency="EUR")  # fmt: skip
+        await browse_category(
+            shop, category_id=kitchen.id, page=2, page_size=1, currency="EUR", fallback_currency="EUR"
+        )
 
 
 async def test_a_hold_takes_the_warehouse_that_can_cover_it(shop: FakeUnitOfWork) -> None:
@@ -96,8 +98,11 @@ async def test_a_hold_splits_across_warehouses_and_over_asking_changes_nothing(s
     with pytest.raises(InsufficientStock) as caught:
         await add_to_cart(shop, FakeClock(), customer_id=1, product_id=mug_id, quantity=2, hold_minutes=30)
     assert caught.value.params == {"available": 1}
-    assert (shop.state.stock, shop.state.reservations, shop.state.carts) == (before.stock, before.reservations,
-                                                                            before.carts)  # fmt: skip
+    assert (shop.state.stock, shop.state.reservations, shop.state.carts) == (
+        before.stock,
+        before.reservations,
+        before.carts,
+    )
 
 
 async def test_releasing_a_hold_gives_the_stock_back(shop: FakeUnitOfWork) -> None:
@@ -112,8 +117,14 @@ async def test_releasing_a_hold_gives_the_stock_back(shop: FakeUnitOfWork) -> No
 
 async def test_transition_use_case_records_history_and_refuses_illegal_moves() -> None:
     uow, clock = FakeUnitOfWork(), FakeClock()
-    order = Order.place(code="BCDFGHJK", customer_id=1, currency="EUR",
-                        lines=[OrderLine(1, "A", "A", 1, Money(100, "EUR"))], now=clock.now(), actor="c")  # fmt: skip
+    order = Order.place(
+        code="BCDFGHJK",
+        customer_id=1,
+        currency="EUR",
+        lines=[OrderLine(1, "A", "A", 1, Money(100, "EUR"))],
+        now=clock.now(),
+        actor="c",
+    )
     async with uow:
         await uow.orders.add(order)
         await uow.commit()
