@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import CustomerI18nMiddleware, make_i18n
-from bot.middlewares import UnitOfWorkMiddleware
+from bot.middlewares import PerUserSerialMiddleware, UnitOfWorkMiddleware
 from bot.rendering import Renderer
 from domain.customers import SUPPORTED_LANGUAGES
 from domain.ports import Clock
@@ -79,7 +79,9 @@ def make_dispatcher(
         default_currency=settings.default_currency,
         catalog_page_size=settings.catalog_page_size,
     )
-    # Order matters: the customer must be loaded before its language is chosen.
+    # Order matters: one user's updates queue first, then the customer is loaded, then its
+    # language is chosen.
+    dp.update.outer_middleware(PerUserSerialMiddleware())
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, clock))
     dp.update.outer_middleware(CustomerI18nMiddleware(i18n))
     dp.include_router(build_router())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
@@ -73,3 +74,33 @@ def assist_context(data: dict[str, Any]) -> FSMContext | None:
     if state is None or storage is None:
         return None
     return FSMContext(storage=storage, key=replace(state.key, destiny="assist"))
+
+
+class PerUserSerialMiddleware(BaseMiddleware):
+    """aiogram handles updates as concurrent tasks; one person's updates must not interleave
+    (a double tap, a contact shared while the previous step is still being saved). Updates
+    of the same user wait for each other; different users still run in parallel. Locks are
+    dropped when no update of that user is in flight, so memory does not grow."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None:
+            return await handler(event, data)
+        lock = self._locks.setdefault(user.id, asyncio.Lock())
+        self._waiting[user.id] = self._waiting.get(user.id, 0) + 1
+        try:
+            async with lock:
+                return await handler(event, data)
+        finally:
+            self._waiting[user.id] -= 1
+            if not self._waiting[user.id]:
+                del self._waiting[user.id], self._locks[user.id]

@@ -130,7 +130,7 @@ async def phone_shared(message: Message, state: FSMContext) -> None:
     await _accept_phone(message, state, message.contact.phone_number)
 
 
-@router.message(Checkout.phone, F.text)
+@router.message(Checkout.phone, F.text, ~F.text.startswith("/"))
 async def phone_typed(message: Message, state: FSMContext) -> None:
     await _accept_phone(message, state, message.text or "")
 
@@ -194,7 +194,7 @@ async def saved_address_chosen(
     await query.answer()
 
 
-@router.message(Checkout.address, F.text)
+@router.message(Checkout.address, F.text, ~F.text.startswith("/"))
 async def address_typed(message: Message, state: FSMContext) -> None:
     text = (message.text or "").strip()
     if len(text) < 5 or text.startswith("/"):
@@ -223,7 +223,7 @@ async def location_shared(message: Message, state: FSMContext, customer: Custome
     await _ask_shipping(message, state, customer, **deps)
 
 
-@router.message(Checkout.location, F.text)
+@router.message(Checkout.location, F.text, ~F.text.startswith("/"))
 async def location_skipped(message: Message, state: FSMContext, customer: Customer, **deps: Any) -> None:
     await message.answer(_("No problem."), reply_markup=ReplyKeyboardRemove())
     await _ask_shipping(message, state, customer, **deps)

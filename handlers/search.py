@@ -64,3 +64,8 @@ async def search_typed(
     message: Message, uow: SqlUnitOfWork, customer: Customer, settings: Settings, renderer: Renderer
 ) -> None:
     await _search(message, message.text or "", uow, customer, settings, renderer)
+
+
+@router.message(F.text.startswith("/"))
+async def unknown_command(message: Message) -> None:
+    await message.answer(_("I do not know that command. /help lists what I can do."))

@@ -135,3 +135,12 @@ async def test_command_menus_are_registered_per_language(running: RunningBot) ->
     }
     assert {c["description"] for c in commands["default::ru"]} >= {"Главное меню", "Сменить язык"}
     assert commands["default::"] == commands["default::en"]
+
+
+async def test_an_unknown_command_points_to_help_and_commands_work_mid_checkout(running: RunningBot) -> None:
+    alice = SandboxUser(running.server, 520, "Alice")
+    assert (await alice.send("/frobnicate")).last.text == "I do not know that command. /help lists what I can do."
+    await alice.send("/add 85123A")
+    await alice.send("/checkout")
+    assert "Your cart" in (await alice.send("/cart")).last.text  # not taken for a phone number
+    assert "Thank you, +447911123456." in (await alice.send("+44 7911 123456")).text

@@ -1,0 +1,34 @@
+"""One person's updates never interleave; different people's still run side by side."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiogram.types import TelegramObject, User
+
+from bot.middlewares import PerUserSerialMiddleware
+
+
+async def test_updates_of_one_user_run_one_at_a_time_and_others_in_parallel() -> None:
+    middleware = PerUserSerialMiddleware()
+    running: dict[int, int] = {}
+    peak: dict[int, int] = {}
+    overall_peak = 0
+
+    async def handler(event: TelegramObject, data: dict[str, Any]) -> None:
+        nonlocal overall_peak
+        user_id = data["event_from_user"].id
+        running[user_id] = running.get(user_id, 0) + 1
+        peak[user_id] = max(peak.get(user_id, 0), running[user_id])
+        overall_peak = max(overall_peak, sum(running.values()))
+        await asyncio.sleep(0.01)
+        running[user_id] -= 1
+
+    def data(user_id: int) -> dict[str, Any]:
+        return {"event_from_user": User(id=user_id, is_bot=False, first_name="U")}
+
+    await asyncio.gather(*(middleware(handler, TelegramObject(), data(u)) for u in [1, 1, 1, 2, 2, 3] * 3))
+    assert peak == {1: 1, 2: 1, 3: 1}
+    assert overall_peak == 3
+    assert middleware._locks == {} and middleware._waiting == {}
