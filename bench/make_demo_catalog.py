@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import gzip
+import struct
 import sys
+import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -44,6 +46,21 @@ def ean13(stock_code: str) -> str:
     return body + str((10 - total % 10) % 10)
 
 
+# A few products get a photo so the demo shows photo cards. The images are flat colour
+# swatches (the dataset has no pictures); written with zlib rather than adding an imaging
+# library to the project for six tiny files.
+PHOTO_COLOURS = [(200, 60, 60), (60, 140, 200), (90, 170, 90), (220, 180, 60), (150, 90, 180), (240, 240, 240)]
+
+
+def swatch_png(rgb: tuple[int, int, int], size: int = 96) -> bytes:
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+
+
 def main(source: Path) -> None:
     units: Counter[str] = Counter()
     names: dict[str, Counter[str]] = defaultdict(Counter)
@@ -60,6 +77,14 @@ def main(source: Path) -> None:
             prices[code][row["UnitPrice"]] += 1
     top = [code for code, _ in units.most_common(60) if float(prices[code].most_common(1)[0][0]) > 0][:36]
     OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "photos").mkdir(exist_ok=True)
+
+    def photo_for(index: int, code: str) -> str:
+        if index >= len(PHOTO_COLOURS) and code != "85123A":
+            return ""
+        (OUT / "photos" / f"{code}.png").write_bytes(swatch_png(PHOTO_COLOURS[index % len(PHOTO_COLOURS)]))
+        return f"photos/{code}.png"
+
     with open(OUT / "products.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(
@@ -75,6 +100,7 @@ def main(source: Path) -> None:
                 "width_mm",
                 "height_mm",
                 "description",
+                "photo",
             ]
         )
         for i, code in enumerate(top):
@@ -93,6 +119,7 @@ def main(source: Path) -> None:
                     80 + i % 3 * 30,
                     40 + i % 4 * 25,
                     f"{name}. A best seller of a UK gift shop (UCI Online Retail data).",
+                    photo_for(i, code),
                 ]
             )
     with open(OUT / "warehouses.csv", "w", newline="", encoding="utf-8") as fh:

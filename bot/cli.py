@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.catalog_files import files_next_to
 from bot.config import ConfigError, Settings, load_settings
 from domain.errors import ImportRejected
 
@@ -70,7 +71,7 @@ async def _import(settings: Settings, kind: str, file: Path) -> int:
     uow = SqlUnitOfWork(sessions)
     try:
         if kind == "products":
-            report = await imports.import_products(uow, text)
+            report = await imports.import_products(uow, text, files_next_to(file))
         elif kind == "warehouses":
             report = await imports.import_warehouses(uow, text)
         elif kind == "carriers":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from domain.errors import DomainError
@@ -48,6 +49,30 @@ def normalize_barcode(barcode: str) -> str:
     return value
 
 
+LOCAL_PHOTO_PREFIX = "file:"
+
+
+def photo_reference(value: str, resolve_path: Callable[[str], str | None]) -> str | None:
+    """Normalise a photo given in a catalog file: URLs and Telegram file_ids are kept; a
+    relative or absolute file path must exist (``resolve_path`` answers) and is kept as
+    ``file:<absolute path>``."""
+    text = value.strip()
+    if not text:
+        return None
+    if text.startswith(("https://", "http://")):
+        return text
+    if "/" not in text and "." not in text:  # a Telegram file_id
+        return text
+    resolved = resolve_path(text)
+    if resolved is None:
+        raise PhotoNotFound(path=text)
+    return LOCAL_PHOTO_PREFIX + resolved
+
+
+class PhotoNotFound(DomainError):
+    key = N_("Photo file {path} was not found.")
+
+
 @dataclass(frozen=True, slots=True)
 class Dimensions:
     length_mm: int
@@ -76,6 +101,8 @@ class Product:
     description: str = ""
     weight_g: int = 0
     dimensions: Dimensions | None = None
+    # A Telegram file_id, an https URL Telegram can fetch, or "file:<path>" — a local image
+    # uploaded on first use, after which the file_id Telegram returns replaces it.
     photo_file_id: str | None = None
     active: bool = True
     category_id: int | None = None

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from domain.catalog import Dimensions, Product, normalize_barcode, normalize_sku
+from domain.catalog import Dimensions, Product, normalize_barcode, normalize_sku, photo_reference
 from domain.errors import DomainError
 from domain.money import Money
 from domain.shipping import CarrierRate, Zone
@@ -127,7 +127,11 @@ def _bool(values: dict[str, str], name: str) -> bool:
     raise RowError(f"{name} must be true or false, got {raw!r}")
 
 
-def _product(line: int, v: dict[str, str]) -> Product:
+def _no_local_files(path: str) -> str | None:
+    return None
+
+
+def _product(line: int, v: dict[str, str], resolve_path: Callable[[str], str | None] = _no_local_files) -> Product:
     if not v["name"]:
         raise RowError("name is required")
     if not v["category"]:
@@ -147,6 +151,7 @@ def _product(line: int, v: dict[str, str]) -> Product:
         description=v["description"],
         weight_g=_int(v, "weight_g"),
         dimensions=Dimensions(*dims) if all(dims) else None,
+        photo_file_id=photo_reference(v.get("photo", ""), resolve_path),
     )
 
 
@@ -179,8 +184,11 @@ def _flag_duplicates(items: list[tuple[int, str]], what: str, problems: list[Pro
             first_seen[key] = line
 
 
-def parse_products(text: str) -> tuple[list[tuple[int, Product]], list[Problem]]:
-    parsed, problems = _parse_all(text, PRODUCT_COLUMNS, lambda line, v: (line, _product(line, v)))
+def parse_products(
+    text: str, resolve_path: Callable[[str], str | None] = _no_local_files
+) -> tuple[list[tuple[int, Product]], list[Problem]]:
+    """``photo`` is an optional extra column; ``resolve_path`` finds local image files."""
+    parsed, problems = _parse_all(text, PRODUCT_COLUMNS, lambda line, v: (line, _product(line, v, resolve_path)))
     _flag_duplicates([(line, p.sku) for line, p in parsed], "SKU", problems)
     return parsed, sorted(problems)
 

@@ -26,7 +26,7 @@ from domain.usecases.cart import (
 )
 from domain.usecases.catalog import product_card
 from handlers.callbacks import CartChange, CartView, NotifyMe, StartCheckout
-from handlers.catalog import card_keyboard, customer_currency
+from handlers.catalog import card_keyboard, customer_currency, redraw_card
 from handlers.menu import CART_BUTTON
 from storage.uow import SqlUnitOfWork
 
@@ -115,9 +115,7 @@ async def change_line(
     )
     await query.answer(notice or _("🛒 %(count)s in cart") % {"count": card.in_cart}, show_alert=bool(notice))
     if isinstance(query.message, Message):
-        await query.message.edit_text(
-            renderer.render("product_card.html.j2", card=card), reply_markup=card_keyboard(card)
-        )
+        await redraw_card(query.message, card, card_keyboard(card), renderer)
 
 
 @router.message(Command("add"))

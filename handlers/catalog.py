@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.rendering import Renderer
+from domain.catalog import LOCAL_PHOTO_PREFIX
 from domain.customers import Customer
 from domain.usecases.catalog import (
     CatalogPage,
@@ -18,6 +19,7 @@ from domain.usecases.catalog import (
     list_categories,
     product_card,
     product_card_by_sku,
+    remember_product_photo,
 )
 from handlers.callbacks import CartChange, CartView, NotifyMe, ProductCb
 from handlers.menu import CATALOG_BUTTON
@@ -153,7 +155,11 @@ async def show_product(
         customer_id=customer.id,
     )
     keyboard = card_keyboard(card, callback_data.category_id, callback_data.page)
-    await replace_message(query, renderer.render("product_card.html.j2", card=card), keyboard)
+    if card.product.photo_file_id and query.bot is not None and query.from_user is not None:
+        await query.answer()  # a photo cannot replace a text message: the card comes as a new one
+        await send_card(query.bot, query.from_user.id, card, keyboard, renderer, uow)
+        return
+    await replace_message(query, renderer.render("product_card.html.j2", card=card, caption=False), keyboard)
 
 
 async def show_product_by_sku(
@@ -167,13 +173,47 @@ async def show_product_by_sku(
         fallback_currency=default_currency,
         customer_id=customer.id,
     )
-    await message.answer(renderer.render("product_card.html.j2", card=card), reply_markup=card_keyboard(card))
+    assert message.bot is not None
+    await send_card(message.bot, message.chat.id, card, card_keyboard(card), renderer, uow)
+
+
+async def send_card(
+    bot: Bot, chat_id: int, card: ProductCard, keyboard: InlineKeyboardMarkup, renderer: Renderer, uow: SqlUnitOfWork
+) -> None:
+    """A product card: a photo with a caption when the product has one, else text. A local
+    photo is uploaded once; Telegram's file_id is remembered for every later card."""
+    reference = card.product.photo_file_id
+    if not reference:
+        await bot.send_message(
+            chat_id, renderer.render("product_card.html.j2", card=card, caption=False), reply_markup=keyboard
+        )
+        return
+    local = reference.startswith(LOCAL_PHOTO_PREFIX)
+    photo: str | FSInputFile = FSInputFile(reference.removeprefix(LOCAL_PHOTO_PREFIX)) if local else reference
+    caption = renderer.render("product_card.html.j2", card=card, caption=True)
+    sent = await bot.send_photo(chat_id, photo, caption=caption, reply_markup=keyboard)
+    if local and sent.photo and card.product.id is not None:
+        await remember_product_photo(uow, product_id=card.product.id, file_id=sent.photo[-1].file_id)
+
+
+async def redraw_card(message: Message, card: ProductCard, keyboard: InlineKeyboardMarkup, renderer: Renderer) -> None:
+    """Update a card in place, whether it was sent as text or as a photo with a caption."""
+    if message.photo:
+        caption = renderer.render("product_card.html.j2", card=card, caption=True)
+        await message.edit_caption(caption=caption, reply_markup=keyboard)
+    else:
+        text = renderer.render("product_card.html.j2", card=card, caption=False)
+        await message.edit_text(text, reply_markup=keyboard)
 
 
 async def replace_message(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup) -> None:
-    """Edit the message the button belongs to; fall back to a new message when it is gone."""
+    """Edit the message the button belongs to; a photo card cannot become text, so it is
+    removed and the text sent anew; a message that is gone is sent anew too."""
     await query.answer()
-    if isinstance(query.message, Message):
+    if isinstance(query.message, Message) and query.message.photo:
+        await query.message.delete()
+        await query.message.answer(text, reply_markup=keyboard)
+    elif isinstance(query.message, Message):
         await query.message.edit_text(text, reply_markup=keyboard)
     elif query.from_user:
         assert query.bot is not None

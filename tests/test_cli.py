@@ -143,3 +143,19 @@ def test_stock_for_an_unknown_sku_is_refused(tmp_path: Path, ordergram) -> None:
     stock.write_text("sku,warehouse,bin,quantity\nNOPE,LON,A-01-01-1,5\n", encoding="utf-8")
     result = ordergram("import", "stock", str(stock), env=env)
     assert result.returncode == 1 and f"{stock}:2: unknown SKU NOPE" in result.stderr
+
+
+def test_product_photos_are_found_next_to_the_file_or_reported(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics" / "mug.png").write_bytes(b"\x89PNG fake")
+    products = tmp_path / "products.csv"
+    header = "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description,photo\n"
+    products.write_text(header + "M-1,Mug,K,1,EUR,,,,,,,pics/mug.png\nM-2,Cup,K,1,EUR,,,,,,,pics/cup.png\n")
+    result = ordergram("import", "products", str(products), env=env)
+    assert result.returncode == 1 and f"{products}:3: Photo file pics/cup.png was not found." in result.stderr
+    products.write_text(header + "M-1,Mug,K,1,EUR,,,,,,,pics/mug.png\nM-2,Cup,K,1,EUR,,,,,,,https://x.test/cup.jpg\n")
+    assert ordergram("import", "products", str(products), env=env).returncode == 0
+    with sqlite3.connect(tmp_path / "shop.sqlite3") as db:
+        photos = dict(db.execute("SELECT sku, photo_file_id FROM products").fetchall())
+    assert photos == {"M-1": f"file:{tmp_path / 'pics' / 'mug.png'}", "M-2": "https://x.test/cup.jpg"}

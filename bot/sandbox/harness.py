@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.catalog_files import files_next_to
 from bot.config import Settings, load_settings
 from bot.runtime import Runtime, start_runtime
 from bot.sandbox.server import SandboxServer
@@ -25,7 +26,11 @@ class RunningBot:
 
 async def load_demo_catalog(runtime: Runtime) -> None:
     await import_warehouses(runtime.uow(), (DEMO_DATA / "warehouses.csv").read_text(encoding="utf-8"))
-    await import_products(runtime.uow(), (DEMO_DATA / "products.csv").read_text(encoding="utf-8"))
+    await import_products(
+        runtime.uow(),
+        (DEMO_DATA / "products.csv").read_text(encoding="utf-8"),
+        files_next_to(DEMO_DATA / "products.csv"),
+    )
     await import_stock(runtime.uow(), runtime.clock, (DEMO_DATA / "stock.csv").read_text(encoding="utf-8"))
     await import_carriers(runtime.uow(), (DEMO_DATA / "carriers.csv").read_text(encoding="utf-8"))
 

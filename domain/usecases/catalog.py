@@ -116,3 +116,14 @@ async def search_products(
     async with uow.read_only():
         products, total = await uow.products.search(text, max(page, 0) * page_size, page_size)
         return await _cards(uow, products, currency, fallback_currency), total
+
+
+async def remember_product_photo(uow: UnitOfWork, *, product_id: int, file_id: str) -> None:
+    """After a local photo was uploaded once, reuse Telegram's file_id from then on."""
+    async with uow:
+        product = await uow.products.get(product_id)
+        if product is None:
+            return
+        product.photo_file_id = file_id
+        await uow.products.upsert(product)
+        await uow.commit()

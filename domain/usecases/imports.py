@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,8 +19,12 @@ class ImportReport:
     updated: int
 
 
-async def import_products(uow: UnitOfWork, text: str) -> ImportReport:
-    parsed, problems = parse_products(text)
+async def import_products(
+    uow: UnitOfWork, text: str, resolve_path: Callable[[str], str | None] | None = None
+) -> ImportReport:
+    """``resolve_path`` turns a photo path written in the file into an absolute one (or
+    None when it does not exist); without it, only URLs and Telegram file_ids are accepted."""
+    parsed, problems = parse_products(text, resolve_path) if resolve_path else parse_products(text)
     if problems:
         raise ImportRejected(problems)
     async with uow:

@@ -144,3 +144,29 @@ async def test_an_unknown_command_points_to_help_and_commands_work_mid_checkout(
     await alice.send("/checkout")
     assert "Your cart" in (await alice.send("/cart")).last.text  # not taken for a phone number
     assert "Thank you, +447911123456." in (await alice.send("+44 7911 123456")).text
+
+
+async def test_a_product_photo_is_uploaded_once_then_reused(running: RunningBot) -> None:
+    alice = SandboxUser(running.server, 521, "Alice")
+    first = await alice.send("/start p_85123A")
+    assert first.last.kind == "photo" and first.last.file is not None
+    assert first.last.file.content.startswith(b"\x89PNG") and "SKU: 85123A" in first.last.text
+    async with running.runtime.sessions() as session:
+        reference = await session.scalar(select(m.ProductRow.photo_file_id).where(m.ProductRow.sku == "85123A"))
+    assert reference == first.last.file.file_id  # the local file is not uploaded again
+    uploads = len(running.server.files)
+    second = await alice.send("/start p_85123A")
+    assert second.last.kind == "photo" and len(running.server.files) == uploads
+    added = await alice.press(second.last, "Add to cart")
+    assert "In your cart: 1" in added.last.text and added.last.kind == "photo"  # caption edited in place
+
+
+async def test_from_a_photo_card_back_to_the_list(running: RunningBot) -> None:
+    alice = SandboxUser(running.server, 522, "Alice")
+    categories = await alice.send("/catalog")
+    page = await alice.press(categories.last, "Lighting")
+    card = await alice.press(page.last, "White Hanging Heart")
+    assert card.new[0].kind == "photo"
+    back = await alice.press(card.new[0], "Back to the list")
+    assert "Lighting" in back.last.text and back.last.kind == "text"
+    assert card.new[0].deleted
