@@ -15,6 +15,13 @@ from domain.usecases.catalog import find_by_sku
 from domain.usecases.stock import give_back, release_expired_holds, take_holds
 
 MAX_CART_QUANTITY = 9999
+# One chat message shows the whole cart with ➖ ➕ 🗑 per line: Telegram allows 100 buttons
+# and 4096 characters, so a cart holds at most this many different products.
+MAX_CART_LINES = 20
+
+
+class CartFull(DomainError):
+    key = N_("Your cart already has {count} different products; please check out or remove one first.")
 
 
 class NotForSale(DomainError):
@@ -47,6 +54,9 @@ async def set_cart_quantity(
     async with uow:
         if quantity > 0:
             await _active_product(uow, product_id)
+            lines = await uow.carts.lines(customer_id)
+            if product_id not in lines and len(lines) >= MAX_CART_LINES:
+                raise CartFull(count=len(lines))
         await release_expired_holds(uow, product_id, now)  # ours included: they are re-taken below
         holds = [h for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id]
         held = sum(h.quantity for h in holds)
