@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
 from bot.catalog_files import files_next_to
 from bot.config import ConfigError, Settings, load_settings
+from bot.runtime import Runtime
 from domain.errors import ImportRejected
 
 IMPORT_KINDS = ("products", "warehouses", "stock", "carriers")
@@ -96,12 +102,43 @@ async def _run(settings: Settings) -> None:
     runtime = await start_runtime(settings)
     notifier = asyncio.create_task(runtime.notifier.run(settings.notifier_interval_seconds))
     try:
-        await runtime.bot.delete_webhook(drop_pending_updates=False)
-        await runtime.dp.start_polling(runtime.bot, handle_signals=True, close_bot_session=False)
+        if settings.webhook_url:
+            await serve_webhook(runtime)
+        else:
+            await runtime.bot.delete_webhook(drop_pending_updates=False)
+            await runtime.dp.start_polling(runtime.bot, handle_signals=True, close_bot_session=False)
     finally:
         runtime.notifier.stop()
         await notifier
         await runtime.close()
+
+
+async def serve_webhook(runtime: Runtime) -> None:
+    """Receive updates on ``WEBHOOK_HOST:WEBHOOK_PORT`` at the path of ``WEBHOOK_URL`` (put a
+    TLS proxy in front), register the webhook with Telegram, run until SIGINT/SIGTERM."""
+    settings = runtime.settings
+    app = web.Application()
+    SimpleRequestHandler(runtime.dp, runtime.bot, secret_token=settings.webhook_secret).register(
+        app, path=settings.webhook_path
+    )
+    setup_application(app, runtime.dp, bot=runtime.bot)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    await runtime.bot.set_webhook(
+        settings.webhook_url or "",
+        secret_token=settings.webhook_secret,
+        allowed_updates=runtime.dp.resolve_used_update_types(),
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    logging.getLogger(__name__).info("receiving updates at %s", settings.webhook_url)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,6 +161,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    except TelegramUnauthorizedError:
+        print("configuration error: BOT_TOKEN: the Bot API rejected this token", file=sys.stderr)
+        return 2
+    except TelegramNetworkError as exc:
+        print(f"cannot reach the Bot API at TELEGRAM_API_URL: {exc.message}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         return 130
 

@@ -5,8 +5,10 @@ A bad value stops start-up with one line naming the variable (see ``ConfigError`
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -37,6 +39,10 @@ class Settings(BaseSettings):
     default_currency: str = "EUR"
     timezone: str = "UTC"
     payment_provider_token: str | None = None
+    webhook_url: str | None = None  # public HTTPS URL Telegram posts updates to; unset = long polling
+    webhook_secret: str | None = None  # checked against X-Telegram-Bot-Api-Secret-Token
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
     hold_minutes: int = Field(default=30, ge=1, le=24 * 60)
     return_window_days: int = Field(default=14, ge=0, le=365)
     followup_days: int = Field(default=3, ge=0, le=90)
@@ -101,12 +107,30 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not an IANA time zone") from None
         return value
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} must be an https:// URL")
+        return value or None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str | None) -> str | None:
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("only letters, digits, _ and - (1-256 characters), as Telegram requires")
+        return value or None
+
     @field_validator("telegram_api_url")
     @classmethod
     def _url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"{value!r} must start with http:// or https://")
         return value.rstrip("/")
+
+    @property
+    def webhook_path(self) -> str:
+        return urlsplit(self.webhook_url or "").path or "/"
 
     def require_token(self) -> None:
         if not self.bot_token or ":" not in self.bot_token:

@@ -30,7 +30,17 @@ def ordergram(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str
     """Run ``ordergram ARGS`` in-process with a clean environment, as an operator would."""
 
     def run(*args: str, env: dict[str, str] | None = None) -> Result:
-        for name in ("BOT_TOKEN", "ADMIN_IDS", "DATABASE_URL", "DEFAULT_CURRENCY", "TIMEZONE", "HOLD_MINUTES"):
+        for name in (
+            "BOT_TOKEN",
+            "ADMIN_IDS",
+            "DATABASE_URL",
+            "DEFAULT_CURRENCY",
+            "TIMEZONE",
+            "HOLD_MINUTES",
+            "WEBHOOK_URL",
+            "WEBHOOK_SECRET",
+            "TELEGRAM_API_URL",
+        ):
             monkeypatch.delenv(name, raising=False)
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, value)
@@ -76,6 +86,8 @@ def test_every_subcommand_has_help(command: list[str], ordergram) -> None:  # ty
         ({"BOT_TOKEN": "1:x", "DEFAULT_CURRENCY": "XYZ"}, "DEFAULT_CURRENCY"),
         ({"BOT_TOKEN": "1:x", "TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
         ({"BOT_TOKEN": "1:x", "HOLD_MINUTES": "soon"}, "HOLD_MINUTES"),
+        ({"BOT_TOKEN": "1:x", "WEBHOOK_URL": "ftp://shop.example/hook"}, "WEBHOOK_URL"),
+        ({"BOT_TOKEN": "1:x", "WEBHOOK_SECRET": "has spaces"}, "WEBHOOK_SECRET"),
     ],
 )
 def test_bad_configuration_stops_with_one_line_naming_the_variable(
@@ -159,3 +171,15 @@ def test_product_photos_are_found_next_to_the_file_or_reported(tmp_path: Path, o
     with sqlite3.connect(tmp_path / "shop.sqlite3") as db:
         photos = dict(db.execute("SELECT sku, photo_file_id FROM products").fetchall())
     assert photos == {"M-1": f"file:{tmp_path / 'pics' / 'mug.png'}", "M-2": "https://x.test/cup.jpg"}
+
+
+def test_an_unreachable_bot_api_is_one_clear_line(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+    env = {
+        "BOT_TOKEN": "1:x",
+        "TELEGRAM_API_URL": "http://127.0.0.1:9",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}",
+    }
+    result = ordergram("run", env=env)
+    assert result.returncode == 3
+    assert result.stderr.strip().startswith("cannot reach the Bot API at TELEGRAM_API_URL:")
+    assert "Traceback" not in result.stderr

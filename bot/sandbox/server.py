@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from bot.sandbox.limits import (
@@ -116,11 +117,14 @@ class SandboxServer:
         self.users: dict[int, dict[str, Any]] = {}
         self.webhook_deleted = False
         self.closing = False  # set on shutdown so a pending long poll returns at once
+        self.webhook: dict[str, str] | None = None  # set by setWebhook: updates are POSTed there
+        self.webhook_deliveries: list[tuple[int, int]] = []  # (update id, HTTP status)
         # Called by the driver after each handled update, e.g. to flush the bot's outbox,
         # so a test sees the notifications an action caused.
         self.settle: Callable[[], Awaitable[object]] | None = None
         self.callback_chats: dict[str, int] = {}  # callback query id → chat, for activity
         self._activity_waiters: dict[int, list[asyncio.Future[None]]] = {}
+        self._deliveries: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
         self.url = ""
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
@@ -146,6 +150,8 @@ class SandboxServer:
                 "sendChatAction",
                 "refundStarPayment",
                 "close",
+                "setWebhook",
+                "getWebhookInfo",
             )
         }
 
@@ -341,7 +347,23 @@ class SandboxServer:
 
     async def m_deleteWebhook(self, params: dict[str, Any]) -> bool:
         self.webhook_deleted = True
+        self.webhook = None
         return True
+
+    async def m_setWebhook(self, params: dict[str, Any]) -> bool:
+        url = str(params.get("url") or "")
+        if not url.startswith(("https://", "http://")):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        self.webhook = {"url": url, "secret_token": params.get("secret_token") or ""}
+        return True
+
+    async def m_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        pending = len(self.updates)
+        return {
+            "url": self.webhook["url"] if self.webhook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": pending,
+        }
 
     async def m_setMyCommands(self, params: dict[str, Any]) -> bool:
         commands = params.get("commands") or []
@@ -370,6 +392,12 @@ class SandboxServer:
         return f"{scope.get('type')}:{chat}:{params.get('language_code') or ''}"
 
     async def m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = min(float(params.get("timeout") or 0), 50.0)
@@ -501,9 +529,28 @@ class SandboxServer:
     async def push_update(self, kind: str, payload: dict[str, Any]) -> int:
         update_id = self.next_update_id
         self.next_update_id += 1
-        self.updates.append({"update_id": update_id, kind: payload})
+        update = {"update_id": update_id, kind: payload}
+        if self.webhook:
+            task = asyncio.create_task(self._post_to_webhook(update))
+            self._deliveries.add(task)
+            task.add_done_callback(self._deliveries.discard)
+            return update_id
+        self.updates.append(update)
         await self._notify()
         return update_id
+
+    async def _post_to_webhook(self, update: dict[str, Any]) -> None:
+        assert self.webhook is not None
+        headers = (
+            {"X-Telegram-Bot-Api-Secret-Token": self.webhook["secret_token"]} if self.webhook["secret_token"] else {}
+        )
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(self.webhook["url"], json=update, headers=headers) as reply,
+        ):
+            self.webhook_deliveries.append((update["update_id"], reply.status))
+        self.confirmed_update_id = max(self.confirmed_update_id, update["update_id"])
+        await self._notify()
 
     async def wait_confirmed(self, update_id: int, within: float = 10.0) -> None:
         """Wait until the bot asked for updates past ``update_id``. With sequential polling
