@@ -34,7 +34,14 @@ from domain.customers import Customer, normalize_phone
 from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod
 from domain.ports import Clock
 from domain.shipping import ShippingQuote
-from domain.usecases.checkout import CheckoutRequest, pickup_points, place_order, placed_by_key, shipping_options
+from domain.usecases.checkout import (
+    CheckoutRequest,
+    ShippingOptions,
+    pickup_points,
+    place_order,
+    placed_by_key,
+    shipping_options,
+)
 from domain.usecases.customers import saved_addresses
 from domain.usecases.payments import invoice_payload
 from handlers.callbacks import StartCheckout
@@ -248,6 +255,22 @@ async def pickup_chosen(
 
 
 # ----------------------------------------------------------------------------- shipping
+async def _quotes(
+    data: dict[str, Any], customer: Customer, uow: SqlUnitOfWork, clock: Clock, settings: Settings
+) -> ShippingOptions:
+    """The cart, its delivery zone and the carriers' quotes for the address chosen so far."""
+    point = (data["latitude"], data["longitude"]) if data.get("latitude") is not None else None
+    return await shipping_options(
+        uow,
+        clock,
+        settings.checkout_policy(),
+        customer_id=customer.id or 0,
+        point=point,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+    )
+
+
 async def _ask_shipping(
     message: Message,
     state: FSMContext,
@@ -258,16 +281,7 @@ async def _ask_shipping(
     **_unused: Any,
 ) -> None:
     data = await state.get_data()
-    point = (data["latitude"], data["longitude"]) if data.get("latitude") is not None else None
-    choice = await shipping_options(
-        uow,
-        clock,
-        settings.checkout_policy(),
-        customer_id=customer.id or 0,
-        point=point,
-        currency=customer_currency(customer, settings.default_currency),
-        fallback_currency=settings.default_currency,
-    )
+    choice = await _quotes(data, customer, uow, clock, settings)
     if not choice.quotes:
         await message.answer(_("Sorry, no carrier delivers this cart to that address. Try pickup: /checkout"))
         await state.clear()
@@ -340,16 +354,7 @@ async def _show_review(
     renderer: Renderer,
 ) -> None:
     data = await state.get_data()
-    point = (data["latitude"], data["longitude"]) if data.get("latitude") is not None else None
-    choice = await shipping_options(
-        uow,
-        clock,
-        settings.checkout_policy(),
-        customer_id=customer.id or 0,
-        point=point,
-        currency=customer_currency(customer, settings.default_currency),
-        fallback_currency=settings.default_currency,
-    )
+    choice = await _quotes(data, customer, uow, clock, settings)
     pickup = None
     quote = None
     if data.get("pickup_id"):

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.sandbox import SandboxServer
+from tests.running_process import start_ordergram, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,31 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 async def test_run_migrates_registers_commands_polls_and_stops_on_signal(tmp_path: Path, sig: signal.Signals) -> None:
     server = SandboxServer()
     await server.start()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "BOT_TOKEN": server.token,
-        "TELEGRAM_API_URL": server.url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.sqlite3'}",
-        "ADMIN_IDS": "4242",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "run",
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_ordergram(server, tmp_path, ADMIN_IDS="4242")
     try:
-        for _ in range(300):
-            if "getUpdates" in server.requested:
-                break
-            await asyncio.sleep(0.1)
-        else:
-            pytest.fail("the bot never started polling")
+        await wait_until(process, lambda: "getUpdates" in server.requested, "polling")
         assert "default::ru" in server.commands and server.webhook_deleted
         process.send_signal(sig)
         await server.release_pollers()

@@ -4,16 +4,14 @@ POSTs to it (checking the secret token), and stops cleanly on SIGTERM."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
-import sys
 from pathlib import Path
 
 import aiohttp
-import pytest
 
 from bot.sandbox import SandboxServer, SandboxUser
+from tests.running_process import start_ordergram, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,35 +27,11 @@ async def test_webhook_mode_end_to_end(tmp_path: Path) -> None:
     await server.start()
     port = free_port()
     url = f"http://127.0.0.1:{port}/tg/hook"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "BOT_TOKEN": server.token,
-        "TELEGRAM_API_URL": server.url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'hook.sqlite3'}",
-        "WEBHOOK_URL": url,
-        "WEBHOOK_SECRET": "s3cret-token",
-        "WEBHOOK_PORT": str(port),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "run",
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    process = await start_ordergram(
+        server, tmp_path, WEBHOOK_URL=url, WEBHOOK_SECRET="s3cret-token", WEBHOOK_PORT=str(port)
     )
     try:
-        for _ in range(300):
-            if server.webhook:
-                break
-            await asyncio.sleep(0.1)
-        else:
-            process.kill()
-            _, stderr = await process.communicate()
-            pytest.fail("the bot never registered its webhook: " + stderr.decode()[-2000:])
+        await wait_until(process, lambda: server.webhook is not None, "webhook registration")
         assert server.webhook == {"url": url, "secret_token": "s3cret-token"}
         alice = SandboxUser(server, 42, "Alice", wait=False)
         greeted = server.next_activity(42)

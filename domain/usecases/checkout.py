@@ -78,7 +78,7 @@ class CheckoutRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class ShippingChoice:
+class ShippingOptions:
     cart: Cart
     zone: Zone
     quotes: list[ShippingQuote]
@@ -122,7 +122,7 @@ async def shipping_options(
     point: tuple[float, float] | None,
     currency: str,
     fallback_currency: str,
-) -> ShippingChoice:
+) -> ShippingOptions:
     async with uow.read_only():
         cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency)
         if cart.is_empty:
@@ -138,7 +138,7 @@ async def shipping_options(
         local_now=_local_now(clock, policy.timezone),
         processing_days=policy.processing_days,
     )
-    return ShippingChoice(cart, zone, found)
+    return ShippingOptions(cart, zone, found)
 
 
 async def pickup_points(uow: UnitOfWork) -> list[Warehouse]:
