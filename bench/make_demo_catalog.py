@@ -20,6 +20,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+from domain.imports import PRODUCT_COLUMNS  # noqa: E402
+
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "online_retail" / "online_retail.csv.gz"
 OUT = ROOT / "bot" / "demo_data"
 CATEGORIES = [
@@ -87,22 +91,7 @@ def main(source: Path) -> None:
 
     with open(OUT / "products.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(
-            [
-                "sku",
-                "name",
-                "category",
-                "price",
-                "currency",
-                "barcode",
-                "weight_g",
-                "length_mm",
-                "width_mm",
-                "height_mm",
-                "description",
-                "photo",
-            ]
-        )
+        w.writerow([*PRODUCT_COLUMNS, "photo"])
         for i, code in enumerate(top):
             name = names[code].most_common(1)[0][0].title()
             price = f"{float(prices[code].most_common(1)[0][0]):.2f}"
