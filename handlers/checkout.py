@@ -37,6 +37,7 @@ from domain.shipping import ShippingQuote
 from domain.usecases.checkout import (
     CheckoutRequest,
     ShippingOptions,
+    payment_methods,
     pickup_points,
     place_order,
     placed_by_key,
@@ -309,17 +310,15 @@ async def shipping_chosen(
 # ------------------------------------------------------------------------------ payment
 async def _ask_payment(message: Message, state: FSMContext, customer: Customer, settings: Settings) -> None:
     await state.set_state(Checkout.payment)
-    buttons: list[tuple[str, CallbackData]] = []
-    if settings.payment_provider_token:
-        buttons.append((_("💳 Pay now by card"), PaymentChoice(method=PaymentMethod.CARD.value)))
-    buttons.append((_("💵 Cash on delivery"), PaymentChoice(method=PaymentMethod.COD.value)))
-    if customer.is_business:
-        buttons.append(
-            (
-                _("🧾 Invoice, pay within {days} days").format(days=settings.invoice_net_days),
-                PaymentChoice(method=PaymentMethod.INVOICE.value),
-            )
-        )
+    labels = {
+        PaymentMethod.CARD: _("💳 Pay now by card"),
+        PaymentMethod.COD: _("💵 Cash on delivery"),
+        PaymentMethod.INVOICE: _("🧾 Invoice, pay within {days} days").format(days=settings.invoice_net_days),
+    }
+    buttons: list[tuple[str, CallbackData]] = [
+        (labels[method], PaymentChoice(method=method.value))
+        for method in payment_methods(customer, settings.checkout_policy())
+    ]
     await message.answer(_("Step 4 of 5. How would you like to pay?"), reply_markup=_inline(*buttons))
 
 

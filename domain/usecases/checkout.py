@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.cart import Cart
-from domain.customers import Address, normalize_phone
+from domain.customers import Address, Customer, normalize_phone
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
@@ -48,6 +48,16 @@ class ShippingUnavailable(DomainError):
 
 class PaymentNotOffered(DomainError):
     key = N_("This payment method is not available for your account.")
+
+
+def payment_methods(customer: Customer, policy: CheckoutPolicy) -> list[PaymentMethod]:
+    """What a customer may pay with: card only when the shop takes Telegram Payments,
+    cash on delivery always, an invoice only for business buyers."""
+    offered = [PaymentMethod.CARD] if policy.card_payments else []
+    offered.append(PaymentMethod.COD)
+    if customer.is_business:
+        offered.append(PaymentMethod.INVOICE)
+    return offered
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,9 +218,7 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         customer = await uow.customers.get(request.customer_id)
         if customer is None:
             raise NotFound()
-        if request.payment_method is PaymentMethod.INVOICE and not customer.is_business:
-            raise PaymentNotOffered()
-        if request.payment_method is PaymentMethod.CARD and not policy.card_payments:
+        if request.payment_method not in payment_methods(customer, policy):
             raise PaymentNotOffered()
         now = clock.now()
         cart = await load_cart(uow, now, request.customer_id, request.currency, request.fallback_currency)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.catalog import Product
 from domain.customers import Customer
@@ -41,6 +41,19 @@ async def _shop_with_last_units(engine: AsyncEngine, clock: FakeClock) -> tuple[
     return product.id or 0, [c.id or 0 for c in customers]
 
 
+async def _try_to_hold_one(
+    sessions: async_sessionmaker[AsyncSession], clock: FakeClock, customer_id: int, product_id: int
+) -> bool:
+    """One customer puts one unit in their cart; False when the stock is gone."""
+    try:
+        await add_to_cart(
+            SqlUnitOfWork(sessions), clock, customer_id=customer_id, product_id=product_id, quantity=1, hold_minutes=30
+        )
+    except InsufficientStock:
+        return False
+    return True
+
+
 async def _counters(engine: AsyncEngine) -> tuple[int, int, int]:
     async with session_factory(engine)() as session:
         on_hand, reserved = (await session.execute(select(m.StockRow.on_hand, m.StockRow.reserved))).one()
@@ -56,16 +69,7 @@ async def test_last_ten_units_go_to_exactly_ten_of_two_hundred_buyers(engine: As
 
     async def buyer(customer_id: int) -> bool:
         await start.wait()
-        try:
-            await add_to_cart(
-                SqlUnitOfWork(sessions),
-                clock,
-                customer_id=customer_id,
-                product_id=product_id,
-                quantity=1,
-                hold_minutes=30,
-            )
-        except InsufficientStock:
+        if not await _try_to_hold_one(sessions, clock, customer_id, product_id):
             return False
         on_hand, reserved, _ = await _counters(engine)
         observed_available.append(on_hand - reserved)
@@ -96,18 +100,7 @@ async def test_concurrent_release_and_hold_keep_counters_equal_to_rows(engine: A
         )
 
     async def try_hold(customer_id: int) -> bool:
-        try:
-            await add_to_cart(
-                SqlUnitOfWork(sessions),
-                clock,
-                customer_id=customer_id,
-                product_id=product_id,
-                quantity=1,
-                hold_minutes=30,
-            )
-        except InsufficientStock:
-            return False
-        return True
+        return await _try_to_hold_one(sessions, clock, customer_id, product_id)
 
     outcome = await asyncio.gather(
         *(release(c) for c in customers[:5]), *(try_hold(c) for c in customers[LAST_UNITS : LAST_UNITS + 40])
