@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -73,35 +73,32 @@ def _page_keyboard(page: CatalogPage) -> InlineKeyboardMarkup:
 
 
 def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> InlineKeyboardMarkup:
-    """Add to cart / change quantity when in stock, "notify me" when not, and the way back."""
+    """Add to cart / change quantity when in stock, "notify me" when not, and the way back.
+    Built row by row (not with InlineKeyboardBuilder, which deep-copies its buttons): this
+    keyboard goes out with every card, the busiest reply there is."""
     pid = card.product.id or 0
-    builder = InlineKeyboardBuilder()
-    sizes = []
+    rows: list[list[InlineKeyboardButton]] = []
     if card.in_cart:
-        builder.button(
-            text="➖",
-            callback_data=CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart - 1, view="card"),
-        )
-        builder.button(text=_("🛒 %(count)s in cart") % {"count": card.in_cart}, callback_data=CartView())
+        row = [
+            _button("➖", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart - 1, view="card")),
+            _button(_("🛒 %(count)s in cart") % {"count": card.in_cart}, CartView()),
+        ]
         if card.available > 0:
-            builder.button(
-                text="➕",
-                callback_data=CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart + 1, view="card"),
+            row.append(
+                _button("➕", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart + 1, view="card"))
             )
-        sizes.append(3 if card.available > 0 else 2)
+        rows.append(row)
     elif card.in_stock and card.price is not None:
-        builder.button(
-            text=_("🛒 Add to cart"), callback_data=CartChange(product_id=pid, expected=0, quantity=1, view="card")
-        )
-        sizes.append(1)
+        rows.append([_button(_("🛒 Add to cart"), CartChange(product_id=pid, expected=0, quantity=1, view="card"))])
     elif not card.in_stock:
-        builder.button(text=_("🔔 Notify me when back in stock"), callback_data=NotifyMe(product_id=pid))
-        sizes.append(1)
+        rows.append([_button(_("🔔 Notify me when back in stock"), NotifyMe(product_id=pid))])
     if category_id:
-        builder.button(text=_("⬅ Back to the list"), callback_data=CategoryPageCb(category_id=category_id, page=page))
-        sizes.append(1)
-    builder.adjust(*sizes)
-    return builder.as_markup()
+        rows.append([_button(_("⬅ Back to the list"), CategoryPageCb(category_id=category_id, page=page))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
 @router.message(Command("catalog"))

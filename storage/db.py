@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
+from sqlalchemy.util import await_only
+
+from storage.cache import ReadCache
+from storage.sqlite_inline import inline_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY_OPTION = "ordergram_read_only"
+WRITTEN_TABLES = "ordergram_written_tables"  # in Connection.info: tables this transaction wrote
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -21,7 +30,6 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -30,19 +38,96 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # Readers begin DEFERRED so WAL lets them run beside a writer; writers take the
         # write lock up front (IMMEDIATE) so two of them never deadlock upgrading.
         read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if read_only:
+            connection.exec_driver_sql("BEGIN")
+        else:
+            begin_immediate(connection)
+
+
+def begin_immediate(connection: Any) -> None:
+    """Take SQLite's write lock, waiting for another process that holds it with an
+    asynchronous sleep: statements run in the loop's thread (``storage.sqlite_inline``),
+    so SQLite's own busy wait would stop every other chat for as long as it lasts."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    delay = 0.001
+    while True:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as error:
+            if "locked" not in str(error.orig) or time.monotonic() > deadline:
+                raise
+        await_only(asyncio.sleep(delay))
+        delay = min(delay * 2, 0.05)
+
+
+def _track_writes(engine: AsyncEngine) -> None:
+    """Note which tables a transaction writes, so a commit can clear exactly the cached
+    reads those tables feed (``storage.cache``)."""
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _reset(connection: Any) -> None:
+        connection.info.pop(WRITTEN_TABLES, None)
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _note(connection: Any, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool) -> None:
+        if context is None or not (context.isinsert or context.isupdate or context.isdelete):
+            return
+        table = getattr(context.compiled.statement, "table", None)
+        if table is not None:
+            connection.info.setdefault(WRITTEN_TABLES, set()).add(table.name)
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_async_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, pool_timeout=60, **kwargs
+            url, async_creator=inline_creator(parsed.database or ":memory:"), pool_timeout=60, **kwargs
         )
         _configure_sqlite(engine)
-        return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, **kwargs)
+    else:
+        engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, **kwargs)
+    _track_writes(engine)
+    return engine
+
+
+class OrdergramSession(Session):
+    """A session that, after each commit, clears the read-cache sections fed by the tables
+    its transaction wrote (whatever wrote them: a use case, an import, the notifier)."""
+
+
+@event.listens_for(OrdergramSession, "after_begin")
+def _remember_connection(session: Session, _transaction: Any, connection: Any) -> None:
+    session.info[_CONNECTION_INFO] = connection.info
+
+
+@event.listens_for(OrdergramSession, "after_commit")
+def _clear_what_was_written(session: Session) -> None:
+    # Runs right after the database commit, before this coroutine yields again: the
+    # connection's notes cannot have been reset by another transaction in between.
+    notes = session.info.pop(_CONNECTION_INFO, None)
+    written = notes.pop(WRITTEN_TABLES, None) if notes is not None else None
+    cache = session.info.get(READ_CACHE)
+    if written and isinstance(cache, ReadCache):
+        cache.written(written)
+
+
+@event.listens_for(OrdergramSession, "after_rollback")
+def _forget_connection(session: Session) -> None:
+    notes = session.info.pop(_CONNECTION_INFO, None)
+    if notes is not None:
+        notes.pop(WRITTEN_TABLES, None)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    """Sessions for one database. Their ``info`` carries what every unit of work on it
+    shares: the process's read cache and the engine view read-only work binds to."""
+    shared = {READ_CACHE: ReadCache(), READ_ONLY_BIND: engine.execution_options(**{READ_ONLY_OPTION: True})}
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, info=shared, sync_session_class=OrdergramSession
+    )
+
+
+READ_CACHE = "ordergram_read_cache"
+READ_ONLY_BIND = "ordergram_read_only_bind"
+_CONNECTION_INFO = "ordergram_connection_info"

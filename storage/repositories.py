@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,7 @@ from domain.shipping import CarrierRate, Zone
 from domain.stock import Reservation, ReservationKind, StockDrift, StockInvariantBroken, StockLevel
 from domain.warehouse import BinCode, Warehouse
 from storage import models as m
+from storage.cache import CacheView
 
 T = TypeVar("T")
 
@@ -34,8 +36,9 @@ def _chunks(items: Sequence[T], size: int = 900) -> list[Sequence[T]]:
 
 
 class SqlCustomers:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
         self.s = session
+        self.cache = cache
 
     @staticmethod
     def _to_domain(row: m.CustomerRow, addresses: Sequence[m.AddressRow]) -> Customer:
@@ -61,8 +64,14 @@ class SqlCustomers:
         return await self._one(m.CustomerRow.id == customer_id, with_addresses=True)
 
     async def get_by_telegram_id(self, telegram_id: int) -> Customer | None:
-        """Without addresses: this runs on every update, so it stays one query."""
-        return await self._one(m.CustomerRow.telegram_id == telegram_id, with_addresses=False)
+        """Without addresses: this runs on every update, so it stays one query, and read-only
+        work takes it from the read cache when it can."""
+        if self.cache is not None and (cached := self.cache.get("customers", telegram_id)) is not None:
+            return copy.copy(cast(Customer, cached))
+        customer = await self._one(m.CustomerRow.telegram_id == telegram_id, with_addresses=False)
+        if self.cache is not None and customer is not None:
+            self.cache.put("customers", telegram_id, copy.copy(customer))
+        return customer
 
     async def get_by_username(self, username: str) -> Customer | None:
         return await self._one(func.lower(m.CustomerRow.username) == username.lower(), with_addresses=False)
@@ -139,8 +148,9 @@ class SqlStaff:
 
 
 class SqlProducts:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
         self.s = session
+        self.cache = cache
 
     async def _prices(self, product_ids: Sequence[int]) -> dict[int, dict[str, Money]]:
         prices: dict[int, dict[str, Money]] = defaultdict(dict)
@@ -151,7 +161,7 @@ class SqlProducts:
         return prices
 
     @staticmethod
-    def _to_domain(row: m.ProductRow, category: str, prices: dict[str, Money]) -> Product:
+    def _to_domain(row: Any, category: str, prices: dict[str, Money]) -> Product:  # ORM or Core row
         dims = (row.length_mm, row.width_mm, row.height_mm)
         return Product(
             sku=row.sku,
@@ -180,12 +190,39 @@ class SqlProducts:
         return {cid: name for cid, name in rows}
 
     async def get(self, product_id: int) -> Product | None:
-        row = await self.s.get(m.ProductRow, product_id)
-        return (await self._many([row]))[0] if row else None
+        if self.cache is not None and (cached := self.cache.get("catalog", ("id", product_id))) is not None:
+            return copy.copy(cast(Product, cached))
+        return self._cached(await self._one(m.ProductRow.id == product_id))
 
     async def get_by_sku(self, sku: str) -> Product | None:
-        row = await self.s.scalar(select(m.ProductRow).where(m.ProductRow.sku == sku))
-        return (await self._many([row]))[0] if row else None
+        if self.cache is not None and (cached := self.cache.get("catalog", ("sku", sku))) is not None:
+            return copy.copy(cast(Product, cached))
+        return self._cached(await self._one(m.ProductRow.sku == sku))
+
+    async def _one(self, where: ColumnElement[bool]) -> Product | None:
+        """One product with its category and prices in one statement (one row per price):
+        product cards are the hottest read there is."""
+        p, c, pp = m.ProductRow.__table__.c, m.CategoryRow.__table__.c, m.ProductPriceRow.__table__.c
+        statement = (
+            select(*p, c.name.label("category"), pp.currency, pp.amount_minor)
+            .select_from(
+                m.ProductRow.__table__.join(m.CategoryRow.__table__, c.id == p.category_id).outerjoin(
+                    m.ProductPriceRow.__table__, pp.product_id == p.id
+                )
+            )
+            .where(where)
+        )
+        rows = (await (await self.s.connection()).execute(statement)).all()
+        if not rows:
+            return None
+        prices = {r.currency: Money(r.amount_minor, r.currency) for r in rows if r.currency is not None}
+        return self._to_domain(rows[0], rows[0].category, prices)
+
+    def _cached(self, product: Product | None) -> Product | None:
+        if self.cache is not None and product is not None:
+            self.cache.put("catalog", ("id", product.id), copy.copy(product))
+            self.cache.put("catalog", ("sku", product.sku), copy.copy(product))
+        return product
 
     async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
         if not skus:
@@ -302,8 +339,9 @@ class SqlProducts:
 
 
 class SqlWarehouses:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
         self.s = session
+        self.cache = cache
 
     async def _zones(self, warehouse_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         rows = await self.s.execute(
@@ -352,6 +390,14 @@ class SqlWarehouses:
         return warehouse
 
     async def all(self) -> list[Warehouse]:
+        if self.cache is not None and (cached := self.cache.get("reference", "warehouses")) is not None:
+            return [copy.copy(w) for w in cast(list[Warehouse], cached)]
+        warehouses = await self._all()
+        if self.cache is not None:
+            self.cache.put("reference", "warehouses", [copy.copy(w) for w in warehouses])
+        return warehouses
+
+    async def _all(self) -> list[Warehouse]:
         rows = (await self.s.scalars(select(m.WarehouseRow).order_by(m.WarehouseRow.code))).all()
         zones = await self._zones([r.id for r in rows])
         return [self._to_domain(r, zones.get(r.id, ())) for r in rows]
@@ -361,14 +407,28 @@ class SqlStock:
     """Counters change only through conditional UPDATEs whose row count decides success:
     correct under concurrency on SQLite (no SELECT ... FOR UPDATE) and PostgreSQL alike."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
         self.s = session
+        self.cache = cache
 
     async def levels(self, product_ids: Sequence[int]) -> list[StockLevel]:
         if not product_ids:
             return []
-        rows = await self.s.scalars(select(m.StockRow).where(m.StockRow.product_id.in_(product_ids)))
-        return [StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved) for r in rows]
+        if self.cache is not None:
+            hits = [self.cache.get("levels", pid) for pid in product_ids]
+            if all(hit is not None for hit in hits):
+                return [level for hit in hits for level in cast(list[StockLevel], hit)]
+        t = m.StockRow.__table__.c
+        statement = select(t.product_id, t.warehouse_id, t.on_hand, t.reserved).where(t.product_id.in_(product_ids))
+        rows = await (await self.s.connection()).execute(statement)
+        levels = [StockLevel(*row) for row in rows]
+        if self.cache is not None:
+            by_product: dict[int, list[StockLevel]] = {pid: [] for pid in product_ids}
+            for level in levels:
+                by_product[level.product_id].append(level)
+            for pid, found in by_product.items():
+                self.cache.put("levels", pid, found)  # StockLevel is frozen: shared safely
+        return levels
 
     async def _conditional(self, product_id: int, warehouse_id: int, condition: object, **values: object) -> bool:
         t = m.StockRow
@@ -495,11 +555,16 @@ class SqlStock:
         await self.s.execute(delete(m.ReservationRow).where(m.ReservationRow.id == reservation_id))
 
     async def customer_holds(self, customer_id: int) -> list[Reservation]:
+        if self.cache is not None and (cached := self.cache.get("holds", customer_id)) is not None:
+            return list(cast(list[Reservation], cached))
         r = m.ReservationRow
         rows = await self.s.scalars(
             select(r).where(r.customer_id == customer_id, r.kind == ReservationKind.HOLD.value).order_by(r.id)
         )
-        return [self._reservation(row) for row in rows]
+        holds = [self._reservation(row) for row in rows]
+        if self.cache is not None:
+            self.cache.put("holds", customer_id, list(holds))  # Reservation is frozen
+        return holds
 
     async def expired_holds(self, product_id: int, now: datetime) -> list[Reservation]:
         r = m.ReservationRow
@@ -786,10 +851,19 @@ class SqlPayments:
 
 
 class SqlCarriers:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
         self.s = session
+        self.cache = cache
 
     async def all(self) -> list[CarrierRate]:
+        if self.cache is not None and (cached := self.cache.get("reference", "carriers")) is not None:
+            return list(cast(list[CarrierRate], cached))
+        rates = await self._all()
+        if self.cache is not None:
+            self.cache.put("reference", "carriers", list(rates))
+        return rates
+
+    async def _all(self) -> list[CarrierRate]:
         rows = await self.s.scalars(select(m.CarrierRateRow).order_by(m.CarrierRateRow.id))
         return [
             CarrierRate(

@@ -6,7 +6,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.db import READ_ONLY_OPTION
+from storage.cache import CacheView, ReadCache
+from storage.db import READ_CACHE, READ_ONLY_BIND
 from storage.repositories import (
     SqlCarriers,
     SqlCarts,
@@ -44,38 +45,48 @@ class SqlUnitOfWork:
         self._sessions = sessions
         self._session: AsyncSession | None = None
         self._read_only_next = False
+        shared = sessions.kw.get("info", {})
+        self._cache: ReadCache | None = shared.get(READ_CACHE)
+        self._read_only_bind = shared.get(READ_ONLY_BIND)
 
     def read_only(self) -> Self:
         """``async with uow.read_only():`` for use cases that only read: on SQLite they
-        then run beside writers instead of queueing for the write lock."""
+        then run beside writers instead of queueing for the write lock, and they may be
+        answered from the process's read cache without touching the database at all."""
         self._read_only_next = True
         return self
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("unit of work is already in use; nest use cases by passing data, not transactions")
-        session = self._sessions()
-        self._session = session
+        cache: CacheView | None = None
         if self._read_only_next:
             self._read_only_next = False
-            await session.connection(execution_options={READ_ONLY_OPTION: True})
-        self.customers = SqlCustomers(session)
+            # The connection (and its BEGIN) comes only if a read misses the cache.
+            session = self._sessions(bind=self._read_only_bind)
+            if self._cache is not None:
+                cache = CacheView(self._cache, self._cache.generation)
+        else:
+            session = self._sessions()
+        self._session = session
+        self.customers = SqlCustomers(session, cache)
         self.staff = SqlStaff(session)
-        self.products = SqlProducts(session)
-        self.warehouses = SqlWarehouses(session)
-        self.stock = SqlStock(session)
+        self.products = SqlProducts(session, cache)
+        self.warehouses = SqlWarehouses(session, cache)
+        self.stock = SqlStock(session, cache)
         self.orders = SqlOrders(session)
         self.fx = SqlFx(session)
         self.carts = SqlCarts(session)
         self.payments = SqlPayments(session)
-        self.carriers = SqlCarriers(session)
+        self.carriers = SqlCarriers(session, cache)
         self.outbox = SqlOutbox(session)
         self.subscriptions = SqlSubscriptions(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         session, self._session = self._session, None
-        if session is not None:
+        # A read answered from the cache never opened a transaction: nothing to undo.
+        if session is not None and session.in_transaction():
             await session.rollback()
             await session.close()
 

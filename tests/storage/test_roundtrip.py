@@ -175,18 +175,3 @@ async def test_warehouse_zones_come_from_bins(engine: AsyncEngine, clock: FakeCl
         (level,) = await uow.stock.levels([1])
     assert warehouse.zones == ("A", "B") and warehouse.is_pickup_point
     assert (level.on_hand, level.reserved) == (6, 0)
-
-
-async def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from sqlalchemy import text
-
-    from storage.db import create_engine
-
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'p.sqlite3'}")
-    try:
-        async with engine.connect() as connection:
-            assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
-            assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
-            assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 30_000
-    finally:
-        await engine.dispose()
