@@ -20,10 +20,8 @@ from bot.config import Settings
 from bot.i18n import CustomerI18nMiddleware, make_i18n
 from bot.middlewares import PerUserSerialMiddleware, UnitOfWorkMiddleware
 from bot.rendering import Renderer
-from domain.customers import SUPPORTED_LANGUAGES
 from domain.ports import Clock
 from handlers import build_router
-from handlers.menu import customer_commands
 
 log = logging.getLogger(__name__)
 
@@ -86,13 +84,3 @@ def make_dispatcher(
     dp.update.outer_middleware(CustomerI18nMiddleware(i18n))
     dp.include_router(build_router())
     return dp
-
-
-async def register_commands(bot: Bot, i18n: I18n) -> None:
-    """One command list per language; the default list is in the default locale."""
-    with i18n.context():
-        for language in SUPPORTED_LANGUAGES:
-            with i18n.use_locale(language):
-                await bot.set_my_commands(customer_commands(), language_code=language)
-        with i18n.use_locale(i18n.default_locale):
-            await bot.set_my_commands(customer_commands())

@@ -34,3 +34,16 @@ def status_label(status: str) -> str:
 
 def payment_label(method: str) -> str:
     return _(PAYMENT_LABELS.get(method, method))
+
+
+ROLE_LABELS = {
+    "admin": N_("admin"),
+    "manager": N_("manager"),
+    "picker": N_("picker"),
+    "packer": N_("packer"),
+    "support": N_("support"),
+}
+
+
+def role_label(role: str) -> str:
+    return _(ROLE_LABELS.get(role, role))

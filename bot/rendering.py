@@ -14,7 +14,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from bot.labels import payment_label, status_label
+from bot.labels import payment_label, role_label, status_label
 from domain.money import Money
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -61,6 +61,7 @@ class Renderer:
         self.env.globals["money_of"] = Money
         self.env.filters["status"] = status_label
         self.env.filters["payment"] = payment_label
+        self.env.filters["role"] = role_label
 
     def format_when(self, value: datetime) -> str:
         return format_datetime(value.astimezone(self.timezone), "short", locale=current_locale())

@@ -8,12 +8,13 @@ from aiogram import Bot, Dispatcher
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import make_bot, make_dispatcher, register_commands
+from bot.app import make_bot, make_dispatcher
 from bot.config import Settings
 from bot.i18n import make_i18n
+from bot.menus import register_commands, register_staff_menu
 from bot.notifier import Notifier
 from domain.ports import Clock, SystemClock
-from domain.usecases.staff import make_admins
+from domain.usecases.staff import all_staff, make_admins
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_to_head
 from storage.outbox import OutboxStore
@@ -56,6 +57,8 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
             await make_admins(SqlUnitOfWork(sessions), list(settings.admin_ids))
         dp = make_dispatcher(settings, sessions, clock, i18n)
         await register_commands(bot, i18n)
+        for member in await all_staff(SqlUnitOfWork(sessions)):
+            await register_staff_menu(bot, i18n, member)
     except BaseException:
         await bot.session.close()
         await engine.dispose()

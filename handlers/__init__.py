@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from handlers import assist, cart, catalog, checkout, errors, help, language, orders, payments, search, start
+from handlers import assist, cart, catalog, checkout, errors, help, language, orders, payments, search, staff, start
 
 _root: Router | None = None
 
@@ -29,6 +29,7 @@ def build_router() -> Router:
             catalog.router,
             cart.router,
             orders.router,
+            staff.router,
             search.router,  # plain text outside a conversation is a search: last
         )
     elif _root.parent_router is not None:

@@ -12,7 +12,9 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.middlewares import assist_context
-from domain.usecases.assisted import ASSISTING_ROLES, customer_to_assist, require_role
+from domain.staff import Permission
+from domain.usecases.assisted import customer_to_assist
+from domain.usecases.staff import require
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
@@ -22,7 +24,7 @@ router = Router(name=__name__)
 async def start_assisting(message: Message, command: CommandObject, uow: SqlUnitOfWork, **data: Any) -> None:
     assert message.from_user is not None
     if not command.args:
-        await require_role(uow, message.from_user.id, ASSISTING_ROLES)
+        await require(uow, message.from_user.id, Permission.ASSIST)
         await message.answer(_("Usage: /assist CUSTOMER-ID or /assist @username"))
         return
     customer = await customer_to_assist(uow, staff_telegram_id=message.from_user.id, reference=command.args)

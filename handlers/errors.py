@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import locale_for
 from domain.errors import DomainError, NotFound
+from domain.staff import NotAllowed, WrongRole
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
@@ -28,6 +29,10 @@ async def on_error(event: ErrorEvent, i18n: I18n, **data: Any) -> None:
     error = event.exception
     if not isinstance(error, DomainError):
         log.exception("update %s failed", event.update.update_id, exc_info=error)
+    elif isinstance(error, NotAllowed | WrongRole):
+        user = data.get("event_from_user")
+        attempt = event.update.message.text if event.update.message else event.update.event_type
+        log.warning("refused staff action to user %s: %r", user.id if user else "?", attempt)
     locale = locale_for(data.get("reader", data.get("customer")), data.get("event_from_user"), i18n.default_locale)
     with i18n.context(), i18n.use_locale(locale):
         if isinstance(error, NotFound) and event.update.callback_query:

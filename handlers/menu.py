@@ -6,6 +6,10 @@ from aiogram.types import BotCommand, KeyboardButton, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
+from domain.customers import StaffMember
+from domain.i18n import N_
+from domain.staff import Permission, can
+
 CATALOG_BUTTON = __("🛍 Catalog")
 CART_BUTTON = __("🛒 Cart")
 ORDERS_BUTTON = __("📦 My orders")
@@ -36,3 +40,31 @@ def customer_commands() -> list[BotCommand]:
         BotCommand(command="language", description=_("Change language")),
         BotCommand(command="help", description=_("How to use this bot")),
     ]
+
+
+# Staff commands and the permission each needs: a member's menu lists only what they may use.
+STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
+    ("staff", Permission.MANAGE_STAFF, N_("Staff and their roles")),
+    ("invite", Permission.MANAGE_STAFF, N_("Invite a staff member")),
+    ("stock", Permission.VIEW_STOCK, N_("Stock per warehouse and bin")),
+    ("receive", Permission.EDIT_STOCK, N_("Receive goods into a bin")),
+    ("adjust", Permission.EDIT_STOCK, N_("Correct stock, with a reason")),
+    ("move", Permission.EDIT_STOCK, N_("Move stock between bins")),
+    ("lowstock", Permission.VIEW_STOCK, N_("Products at or under their reorder point")),
+    ("queue", Permission.VIEW_ORDERS, N_("Orders to fulfil, by priority")),
+    ("order", Permission.VIEW_ORDERS, N_("An order in full")),
+    ("pick", Permission.PICK, N_("Start or continue picking")),
+    ("pack", Permission.PACK, N_("Pack an order")),
+    ("ship", Permission.SHIP, N_("Ship an order with tracking")),
+    ("delivered", Permission.SHIP, N_("Mark an order delivered")),
+    ("assist", Permission.ASSIST, N_("Order on behalf of a customer")),
+)
+
+
+def staff_commands(member: StaffMember) -> list[BotCommand]:
+    allowed = [
+        BotCommand(command=name, description=_(description))
+        for name, permission, description in STAFF_COMMANDS
+        if can(member, permission)
+    ]
+    return customer_commands() + allowed

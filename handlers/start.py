@@ -5,11 +5,14 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
+from aiogram.utils.i18n import I18n
 
 from bot.rendering import Renderer
 from domain.customers import Customer
+from domain.ports import Clock
 from handlers.catalog import show_product_by_sku
 from handlers.menu import main_menu
+from handlers.staff import join_with_invite
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
@@ -23,8 +26,13 @@ async def start_with_link(
     renderer: Renderer,
     uow: SqlUnitOfWork,
     default_currency: str,
+    clock: Clock,
+    i18n: I18n,
 ) -> None:
     payload = command.args or ""
+    if payload.startswith("inv_"):
+        await join_with_invite(message, payload[4:], uow, clock, i18n)
+        return
     if payload.startswith("p_"):
         await show_product_by_sku(message, payload[2:], customer, renderer, uow, default_currency)
         return

@@ -158,6 +158,8 @@ class StockRow(Base):
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id", ondelete="CASCADE"), primary_key=True)
     on_hand: Mapped[int] = mapped_column(Integer, default=0)
     reserved: Mapped[int] = mapped_column(Integer, default=0)
+    reorder_point: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    max_level: Mapped[int | None] = mapped_column(Integer)
     __table_args__ = (
         CheckConstraint("reserved >= 0", name="reserved_not_negative"),
         CheckConstraint("on_hand >= reserved", name="available_not_negative"),
@@ -231,6 +233,7 @@ class OrderRow(Base):
     invoice_due: Mapped[date | None] = mapped_column(Date)
     routing: Mapped[str] = mapped_column(Text, default="[]")  # JSON list: warehouse codes, then reasons
     checkout_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    tracking_number: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class OrderLineRow(Base):
@@ -320,3 +323,71 @@ class CartLineRow(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+
+class StaffInviteRow(Base):
+    """A one-time deep link (``/start inv_<token>``) that makes whoever opens it staff."""
+
+    __tablename__ = "staff_invites"
+    token: Mapped[str] = mapped_column(String(48), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    warehouse_code: Mapped[str | None] = mapped_column(String(16))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class PickListRow(Base):
+    __tablename__ = "pick_lists"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    method: Mapped[str] = mapped_column(String(16))
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    zone: Mapped[str | None] = mapped_column(String(8))
+    wave: Mapped[int | None] = mapped_column(Integer, index=True)
+    picker_telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class PickLineRow(Base):
+    __tablename__ = "pick_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pick_list_id: Mapped[int] = mapped_column(ForeignKey("pick_lists.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    bin_id: Mapped[int | None] = mapped_column(ForeignKey("bins.id"))
+    tote: Mapped[int] = mapped_column(Integer, default=1)
+    quantity: Mapped[int] = mapped_column(Integer)
+    picked: Mapped[int] = mapped_column(Integer, default=0)
+    short: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("picked + short <= quantity", name="not_over_picked"),
+    )
+
+
+class BoxRow(Base):
+    """Standard shipping boxes, inner dimensions and the weight they carry."""
+
+    __tablename__ = "boxes"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    length_mm: Mapped[int] = mapped_column(Integer)
+    width_mm: Mapped[int] = mapped_column(Integer)
+    height_mm: Mapped[int] = mapped_column(Integer)
+    max_weight_g: Mapped[int] = mapped_column(Integer)
+
+
+class PackageRow(Base):
+    __tablename__ = "packages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    box_code: Mapped[str] = mapped_column(String(16))
+    weight_g: Mapped[int] = mapped_column(Integer)
+    packed_by: Mapped[int] = mapped_column(BigInteger)
+    packed_at: Mapped[datetime] = mapped_column(UtcDateTime())

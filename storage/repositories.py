@@ -22,6 +22,7 @@ from domain.notifications import Notification
 from domain.orders import Channel, Delivery, DeliveryMethod, HistoryEntry, Order, OrderLine, OrderStatus, PaymentMethod
 from domain.payments import Payment, PaymentKind
 from domain.shipping import CarrierRate, Zone
+from domain.staff import StaffInvite
 from domain.stock import Reservation, ReservationKind, StockDrift, StockInvariantBroken, StockLevel
 from domain.warehouse import BinCode, Warehouse
 from storage import models as m
@@ -145,6 +146,52 @@ class SqlStaff:
         row.warehouse_code = member.warehouse_code
         await self.s.flush()
         member.id = row.id
+
+    async def all(self) -> list[StaffMember]:
+        rows = await self.s.scalars(select(m.StaffRow).order_by(m.StaffRow.role, m.StaffRow.telegram_id))
+        return [StaffMember(r.telegram_id, Role(r.role), r.warehouse_code, r.id) for r in rows]
+
+    async def remove(self, telegram_id: int) -> None:
+        await self.s.execute(delete(m.StaffRow).where(m.StaffRow.telegram_id == telegram_id))
+
+    async def add_invite(self, invite: StaffInvite) -> None:
+        self.s.add(
+            m.StaffInviteRow(
+                token=invite.token,
+                role=invite.role.value,
+                warehouse_code=invite.warehouse_code,
+                created_by=invite.created_by,
+                created_at=invite.created_at,
+                expires_at=invite.expires_at,
+            )
+        )
+        await self.s.flush()
+
+    async def get_invite(self, token: str) -> StaffInvite | None:
+        row = await self.s.get(m.StaffInviteRow, token)
+        if row is None:
+            return None
+        return StaffInvite(
+            row.token,
+            Role(row.role),
+            row.warehouse_code,
+            row.created_by,
+            row.created_at,
+            row.expires_at,
+            row.used_by,
+            row.used_at,
+        )
+
+    async def use_invite(self, token: str, telegram_id: int, at: datetime) -> bool:
+        """Conditional: only the first of two concurrent uses gets the row."""
+        t = m.StaffInviteRow
+        result = await self.s.execute(
+            update(t)
+            .where(t.token == token, t.used_by.is_(None))
+            .values(used_by=telegram_id, used_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 class SqlProducts:

@@ -20,6 +20,7 @@ from domain.notifications import Notification
 from domain.orders import HistoryEntry, Order
 from domain.payments import Payment
 from domain.shipping import CarrierRate
+from domain.staff import StaffInvite
 from domain.stock import Reservation, StockDrift, StockLevel
 from domain.warehouse import BinCode, Warehouse
 
@@ -39,6 +40,7 @@ class FakeClock:
 class State:
     customers: dict[int, Customer] = field(default_factory=dict)
     staff: dict[int, StaffMember] = field(default_factory=dict)
+    invites: dict[str, StaffInvite] = field(default_factory=dict)
     products: dict[int, Product] = field(default_factory=dict)
     categories: dict[str, int] = field(default_factory=dict)
     warehouses: dict[int, Warehouse] = field(default_factory=dict)
@@ -96,6 +98,26 @@ class FakeStaff(_Repo):
 
     async def put(self, member: StaffMember) -> None:
         self.st.staff[member.telegram_id] = member
+
+    async def all(self) -> list[StaffMember]:
+        return sorted(self.st.staff.values(), key=lambda s: (s.role.value, s.telegram_id))
+
+    async def remove(self, telegram_id: int) -> None:
+        self.st.staff.pop(telegram_id, None)
+
+    async def add_invite(self, invite: StaffInvite) -> None:
+        self.st.invites[invite.token] = invite
+
+    async def get_invite(self, token: str) -> StaffInvite | None:
+        invite = self.st.invites.get(token)
+        return copy.copy(invite) if invite else None
+
+    async def use_invite(self, token: str, telegram_id: int, at: datetime) -> bool:
+        invite = self.st.invites.get(token)
+        if invite is None or invite.used_by is not None:
+            return False
+        invite.used_by, invite.used_at = telegram_id, at
+        return True
 
 
 class FakeProducts(_Repo):

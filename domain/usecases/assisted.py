@@ -3,28 +3,16 @@ checkout; the order is marked with the ``support`` channel and the customer is t
 
 from __future__ import annotations
 
-from domain.customers import Customer, Role
-from domain.errors import DomainError, NotFound
-from domain.i18n import N_
+from domain.customers import Customer
+from domain.errors import NotFound
 from domain.ports import UnitOfWork
-
-ASSISTING_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.SUPPORT})
-
-
-class NotAllowed(DomainError):
-    key = N_("This command is for shop staff only.")
-
-
-async def require_role(uow: UnitOfWork, telegram_id: int, roles: frozenset[Role]) -> None:
-    async with uow.read_only():
-        member = await uow.staff.get(telegram_id)
-    if member is None or member.role not in roles:
-        raise NotAllowed()
+from domain.staff import Permission, can
+from domain.usecases.staff import require
 
 
 async def customer_to_assist(uow: UnitOfWork, *, staff_telegram_id: int, reference: str) -> Customer:
     """``reference`` is a customer's Telegram id or @username the bot has seen."""
-    await require_role(uow, staff_telegram_id, ASSISTING_ROLES)
+    await require(uow, staff_telegram_id, Permission.ASSIST)
     text = reference.strip()
     async with uow.read_only():
         if text.lstrip("-").isdigit():
@@ -41,6 +29,6 @@ async def assisted_customer(uow: UnitOfWork, *, staff_telegram_id: int, customer
     role ends the assistance at once."""
     async with uow.read_only():
         member = await uow.staff.get(staff_telegram_id)
-        if member is None or member.role not in ASSISTING_ROLES:
+        if not can(member, Permission.ASSIST):
             return None
         return await uow.customers.get(customer_id)

@@ -1,0 +1,113 @@
+"""Roles and access through the sandbox: invitations, the staff list, role changes,
+per-member command menus, and refusals to customers and to the wrong role."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox import SandboxUser
+from bot.sandbox.harness import RunningBot, running_bot
+from tests.fakes import FakeClock
+
+ADMIN = 1
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with running_bot(
+        f"sqlite+aiosqlite:///{tmp_path / 'staff.sqlite3'}",
+        clock=clock,
+        default_currency="GBP",
+        staff_chat_id=-100500,
+        admin_ids=[ADMIN],
+    ) as bot:
+        yield bot
+        assert [(c.method, c.description) for c in bot.server.calls if not c.ok] == []
+
+
+def invite_token(text: str) -> str:
+    match = re.search(r"start=inv_([\w-]+)", text)
+    assert match, text
+    return match.group(1)
+
+
+def menu(shop: RunningBot, chat_id: int, language: str = "en") -> list[str]:
+    commands = shop.server.commands.get(f"chat:{chat_id}:{language}", [])
+    return [c["command"] for c in commands]
+
+
+async def test_an_invitation_makes_a_picker_once_and_the_menu_follows_the_role(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    assert "staff" in menu(shop, ADMIN) and "invite" in menu(shop, ADMIN)  # set at start
+    reply = await admin.send("/invite picker LON")
+    token = invite_token(reply.last.text)
+    assert "picker" in reply.last.text and "LON" in reply.last.text
+
+    pete = SandboxUser(shop.server, 22, "Pete", language_code="ru")
+    joined = await pete.send(f"/start inv_{token}")
+    assert "сборщик" in joined.last.text  # told in Russian, with the role's Russian name
+    assert set(menu(shop, 22, "ru")) >= {"stock", "pick", "queue"}
+    assert "staff" not in menu(shop, 22, "ru") and "receive" not in menu(shop, 22, "ru")
+
+    # Single use: a second person with the same link is refused and stays a customer.
+    eve = SandboxUser(shop.server, 23, "Eve")
+    again = await eve.send(f"/start inv_{token}")
+    assert again.last.text == "This invitation link is invalid, expired or already used."
+    assert menu(shop, 23) == []
+
+    listing = await admin.send("/staff")
+    assert "Pete — 22, picker, LON" in listing.last.text and "Ada — 1, admin" in listing.last.text
+
+    promoted = await admin.send("/role 22 manager")
+    assert promoted.last.text == "22 is now manager."
+    assert "receive" in menu(shop, 22, "ru")
+    revoked = await admin.send("/revoke 22")
+    assert revoked.last.text == "22 is no longer staff."
+    assert menu(shop, 22, "ru") == []
+    assert (await pete.send("/staff")).last.text == "Эта команда только для сотрудников магазина."
+
+
+async def test_an_invitation_expires_after_a_day(shop: RunningBot, clock: FakeClock) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    token = invite_token((await admin.send("/invite packer")).last.text)
+    clock.advance(hours=24, minutes=1)
+    late = SandboxUser(shop.server, 30, "Lou")
+    assert (await late.send(f"/start inv_{token}")).last.text == (
+        "This invitation link is invalid, expired or already used."
+    )
+
+
+async def test_staff_commands_are_refused_to_customers_and_wrong_roles_and_logged(
+    shop: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    customer = SandboxUser(shop.server, 40, "Carl")
+    with caplog.at_level(logging.WARNING):
+        for command in ("/staff", "/invite picker", "/role 1 picker", "/revoke 1"):
+            assert (await customer.send(command)).last.text == "This command is for shop staff only."
+    assert "refused staff action to user 40: '/invite picker'" in caplog.text
+
+    token = invite_token((await admin.send("/invite support")).last.text)
+    sam = SandboxUser(shop.server, 41, "Sam")
+    await sam.send(f"/start inv_{token}")
+    assert (await sam.send("/invite picker")).last.text == "Your role (support) does not allow this."
+
+
+async def test_bad_staff_input_is_explained_and_changes_nothing(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    assert (await admin.send("/invite wizard")).last.text == (
+        "Unknown role “wizard”. Roles: admin, manager, picker, packer, support."
+    )
+    assert (await admin.send("/invite picker NOWHERE")).last.text == "Nothing was found."
+    assert (await admin.send("/invite")).last.text.startswith("Usage: /invite ROLE")
+    assert (await admin.send("/role 1 picker")).last.text == "You cannot change or revoke your own role."
+    assert (await admin.send("/role 999 picker")).last.text == "Nothing was found."
+    listing = await admin.send("/staff")
+    assert listing.last.text.count("•") == 1
