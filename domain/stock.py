@@ -91,3 +91,35 @@ class StockDrift:
     warehouse_id: int
     counter: int
     rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class BinQuantity:
+    product_id: int
+    warehouse_id: int
+    bin_code: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """One change of on-hand stock: who, when, why (receipt, adjustment, move, shipment…)."""
+
+    product_id: int
+    warehouse_id: int
+    bin_code: str | None
+    delta: int
+    reason: str
+    actor: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReorderLevel:
+    level: StockLevel
+    reorder_point: int
+    max_level: int | None
+
+    @property
+    def is_low(self) -> bool:
+        return self.reorder_point > 0 and self.level.available <= self.reorder_point

@@ -2,7 +2,21 @@
 
 from aiogram import Router
 
-from handlers import assist, cart, catalog, checkout, errors, help, language, orders, payments, search, staff, start
+from handlers import (
+    assist,
+    cart,
+    catalog,
+    checkout,
+    errors,
+    help,
+    inventory,
+    language,
+    orders,
+    payments,
+    search,
+    staff,
+    start,
+)
 
 _root: Router | None = None
 
@@ -30,6 +44,7 @@ def build_router() -> Router:
             cart.router,
             orders.router,
             staff.router,
+            inventory.router,
             search.router,  # plain text outside a conversation is a search: last
         )
     elif _root.parent_router is not None:

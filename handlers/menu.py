@@ -51,6 +51,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("adjust", Permission.EDIT_STOCK, N_("Correct stock, with a reason")),
     ("move", Permission.EDIT_STOCK, N_("Move stock between bins")),
     ("lowstock", Permission.VIEW_STOCK, N_("Products at or under their reorder point")),
+    ("reorder", Permission.EDIT_STOCK, N_("Set a reorder point")),
     ("queue", Permission.VIEW_ORDERS, N_("Orders to fulfil, by priority")),
     ("order", Permission.VIEW_ORDERS, N_("An order in full")),
     ("pick", Permission.PICK, N_("Start or continue picking")),

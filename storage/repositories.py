@@ -23,7 +23,16 @@ from domain.orders import Channel, Delivery, DeliveryMethod, HistoryEntry, Order
 from domain.payments import Payment, PaymentKind
 from domain.shipping import CarrierRate, Zone
 from domain.staff import StaffInvite
-from domain.stock import Reservation, ReservationKind, StockDrift, StockInvariantBroken, StockLevel
+from domain.stock import (
+    BinQuantity,
+    Movement,
+    ReorderLevel,
+    Reservation,
+    ReservationKind,
+    StockDrift,
+    StockInvariantBroken,
+    StockLevel,
+)
 from domain.warehouse import BinCode, Warehouse
 from storage import models as m
 from storage.cache import CacheView
@@ -651,6 +660,52 @@ class SqlStock:
             .where(t.reserved != func.coalesce(sums.c.total, 0))
         )
         return [StockDrift(p, w, counter, int(total)) for p, w, counter, total in rows]
+
+
+class SqlInventory:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def bins(self, product_ids: Sequence[int]) -> list[BinQuantity]:
+        if not product_ids:
+            return []
+        b, bs = m.BinRow, m.BinStockRow
+        rows = await self.s.execute(
+            select(bs.product_id, b.warehouse_id, b.code, bs.quantity)
+            .join(b, b.id == bs.bin_id)
+            .where(bs.product_id.in_(product_ids), bs.quantity > 0)
+            .order_by(b.warehouse_id, b.code)
+        )
+        return [BinQuantity(p, w, code, q) for p, w, code, q in rows]
+
+    async def movements(self, product_id: int, limit: int) -> list[Movement]:
+        mv, b = m.InventoryMovementRow, m.BinRow
+        rows = await self.s.execute(
+            select(mv.product_id, mv.warehouse_id, b.code, mv.delta, mv.reason, mv.actor, mv.at)
+            .outerjoin(b, b.id == mv.bin_id)
+            .where(mv.product_id == product_id)
+            .order_by(mv.id.desc())
+            .limit(limit)
+        )
+        return [Movement(*row) for row in rows]
+
+    async def reorder_levels(self, warehouse_id: int | None) -> list[ReorderLevel]:
+        t = m.StockRow
+        query = select(t).where(t.reorder_point > 0).order_by(t.warehouse_id, t.product_id)
+        if warehouse_id is not None:
+            query = query.where(t.warehouse_id == warehouse_id)
+        return [
+            ReorderLevel(StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved), r.reorder_point, r.max_level)
+            for r in await self.s.scalars(query)
+        ]
+
+    async def set_reorder(self, product_id: int, warehouse_id: int, point: int, max_level: int | None) -> None:
+        row = await self.s.get(m.StockRow, (product_id, warehouse_id))
+        if row is None:
+            row = m.StockRow(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0)
+            self.s.add(row)
+        row.reorder_point, row.max_level = point, max_level
+        await self.s.flush()
 
 
 class SqlOrders:

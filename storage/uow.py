@@ -13,6 +13,7 @@ from storage.repositories import (
     SqlCarts,
     SqlCustomers,
     SqlFx,
+    SqlInventory,
     SqlOrders,
     SqlOutbox,
     SqlPayments,
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
     products: SqlProducts
     warehouses: SqlWarehouses
     stock: SqlStock
+    inventory: SqlInventory
     orders: SqlOrders
     fx: SqlFx
     carts: SqlCarts
@@ -74,6 +76,7 @@ class SqlUnitOfWork:
         self.products = SqlProducts(session, cache)
         self.warehouses = SqlWarehouses(session, cache)
         self.stock = SqlStock(session, cache)
+        self.inventory = SqlInventory(session)
         self.orders = SqlOrders(session)
         self.fx = SqlFx(session)
         self.carts = SqlCarts(session)

@@ -21,7 +21,7 @@ from domain.orders import HistoryEntry, Order
 from domain.payments import Payment
 from domain.shipping import CarrierRate
 from domain.staff import StaffInvite
-from domain.stock import Reservation, StockDrift, StockLevel
+from domain.stock import BinQuantity, Movement, ReorderLevel, Reservation, StockDrift, StockLevel
 from domain.warehouse import BinCode, Warehouse
 
 
@@ -47,6 +47,7 @@ class State:
     stock: dict[tuple[int, int], StockLevel] = field(default_factory=dict)
     bins: dict[tuple[int, int, str], int] = field(default_factory=dict)  # (product, warehouse, bin) → qty
     movements: list[tuple[int, int, str, int, str]] = field(default_factory=list)
+    reorder: dict[tuple[int, int], tuple[int, int | None]] = field(default_factory=dict)
     reservations: dict[int, Reservation] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     fx: list[FxRate] = field(default_factory=list)
@@ -270,6 +271,32 @@ class FakeStock(_Repo):
         ]
 
 
+class FakeInventory(_Repo):
+    async def bins(self, product_ids: Sequence[int]) -> list[BinQuantity]:
+        return [
+            BinQuantity(p, w, code, q)
+            for (p, w, code), q in sorted(self.st.bins.items(), key=lambda kv: (kv[0][1], kv[0][2]))
+            if p in product_ids and q > 0
+        ]
+
+    async def movements(self, product_id: int, limit: int) -> list[Movement]:
+        found = [mv for mv in reversed(self.st.movements) if mv[0] == product_id][:limit]
+        return [
+            Movement(p, w, code, delta, reason, "test", datetime(2026, 1, 1, tzinfo=UTC))
+            for p, w, code, delta, reason in found
+        ]
+
+    async def reorder_levels(self, warehouse_id: int | None) -> list[ReorderLevel]:
+        return [
+            ReorderLevel(self.st.stock.get((p, w), StockLevel(p, w, 0, 0)), point, top)
+            for (p, w), (point, top) in sorted(self.st.reorder.items())
+            if point > 0 and warehouse_id in (None, w)
+        ]
+
+    async def set_reorder(self, product_id: int, warehouse_id: int, point: int, max_level: int | None) -> None:
+        self.st.reorder[(product_id, warehouse_id)] = (point, max_level)
+
+
 class FakeOrders(_Repo):
     async def add(self, order: Order) -> Order:
         order.id = self.st.new_id()
@@ -371,6 +398,7 @@ class FakeUnitOfWork:
         self.products = FakeProducts(self)
         self.warehouses = FakeWarehouses(self)
         self.stock = FakeStock(self)
+        self.inventory = FakeInventory(self)
         self.orders = FakeOrders(self)
         self.fx = FakeFx(self)
         self.carts = FakeCarts(self)

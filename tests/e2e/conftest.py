@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.sandbox import SandboxUser
 from bot.sandbox.harness import RunningBot, running_bot
 from tests.fakes import FakeClock
 
@@ -31,3 +33,35 @@ async def running(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]
         yield bot
         refused = [(c.method, c.description) for c in bot.server.calls if not c.ok]
         assert refused == [], "the sandbox refused calls the bot made"
+
+
+ADMIN = 1
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    """The demo shop with an admin (``ADMIN``) and a staff chat; every call accepted."""
+    async with running_bot(
+        f"sqlite+aiosqlite:///{tmp_path / 'staff.sqlite3'}",
+        clock=clock,
+        default_currency="GBP",
+        staff_chat_id=-100500,
+        admin_ids=[ADMIN],
+    ) as bot:
+        yield bot
+        assert [(c.method, c.description) for c in bot.server.calls if not c.ok] == []
+
+
+def invite_token(text: str) -> str:
+    match = re.search(r"start=inv_([\w-]+)", text)
+    assert match, text
+    return match.group(1)
+
+
+async def hire(shop: RunningBot, user_id: int, name: str, role: str, warehouse: str = "") -> SandboxUser:
+    """Someone the admin invited for ``role`` and who opened the link."""
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    token = invite_token((await admin.send(f"/invite {role} {warehouse}".strip())).last.text)
+    member = SandboxUser(shop.server, user_id, name)
+    await member.send(f"/start inv_{token}")
+    return member

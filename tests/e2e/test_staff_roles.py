@@ -4,36 +4,13 @@ per-member command menus, and refusals to customers and to the wrong role."""
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot, running_bot
+from bot.sandbox.harness import RunningBot
+from tests.e2e.conftest import ADMIN, invite_token
 from tests.fakes import FakeClock
-
-ADMIN = 1
-
-
-@pytest.fixture
-async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with running_bot(
-        f"sqlite+aiosqlite:///{tmp_path / 'staff.sqlite3'}",
-        clock=clock,
-        default_currency="GBP",
-        staff_chat_id=-100500,
-        admin_ids=[ADMIN],
-    ) as bot:
-        yield bot
-        assert [(c.method, c.description) for c in bot.server.calls if not c.ok] == []
-
-
-def invite_token(text: str) -> str:
-    match = re.search(r"start=inv_([\w-]+)", text)
-    assert match, text
-    return match.group(1)
 
 
 def menu(shop: RunningBot, chat_id: int, language: str = "en") -> list[str]:

@@ -1,0 +1,280 @@
+"""Stock work in the warehouse: look stock up per warehouse and bin, receive goods, correct
+counts, move goods between bins, and see what is at or under its reorder point.
+
+Every change is an inventory movement (who, when, why) written in the same transaction as
+the counters it changes; nothing ever takes ``available`` below zero."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.catalog import Product
+from domain.errors import DomainError, InvalidQuantity, NotFound
+from domain.i18n import N_
+from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
+from domain.stock import BinQuantity, Movement, ReorderLevel, StockLevel, check_quantity
+from domain.usecases.catalog import find_by_sku
+from domain.usecases.imports import notify_back_in_stock
+from domain.usecases.staff import require
+from domain.warehouse import DEFAULT_BIN, BinCode, Warehouse
+
+MAX_RECEIPT = 1_000_000
+STOCK_LOOKUP_LIMIT = 5
+RECENT_MOVEMENTS = 5
+
+
+class BelowReserved(DomainError):
+    key = N_("Refused: {on_hand} would be left on hand, but {reserved} are reserved for orders and carts.")
+
+
+class NotInBin(DomainError):
+    key = N_("Bin {bin} holds only {quantity} of {sku}.")
+
+
+class ReasonRequired(DomainError):
+    key = N_("Say why: a reason is required for every adjustment.")
+
+
+class SameBin(DomainError):
+    key = N_("The two bins are the same.")
+
+
+@dataclass(frozen=True, slots=True)
+class WarehouseStock:
+    warehouse: Warehouse
+    level: StockLevel
+    bins: list[BinQuantity]
+    reorder_point: int
+
+
+@dataclass(frozen=True, slots=True)
+class StockView:
+    product: Product
+    warehouses: list[WarehouseStock]
+    movements: list[Movement]
+    warehouse_names: dict[int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class LowStockLine:
+    product: Product
+    warehouse: Warehouse
+    reorder: ReorderLevel
+
+
+def actor_of(telegram_id: int) -> str:
+    return f"staff:{telegram_id}"
+
+
+async def stock_view(uow: UnitOfWork, *, staff_id: int, query: str) -> list[StockView]:
+    """``query`` is a SKU, a barcode or part of a name; up to five products are shown."""
+    await require(uow, staff_id, Permission.VIEW_STOCK)
+    async with uow.read_only():
+        products, _ = await uow.products.search(query, 0, STOCK_LOOKUP_LIMIT)
+        if not products:
+            raise NotFound()
+        ids = [p.id for p in products if p.id is not None]
+        warehouses = {w.id: w for w in await uow.warehouses.all() if w.id is not None}
+        levels = await uow.stock.levels(ids)
+        bins = await uow.inventory.bins(ids)
+        points = {
+            (r.level.product_id, r.level.warehouse_id): r.reorder_point
+            for r in await uow.inventory.reorder_levels(None)
+        }
+        views = []
+        for product in products:
+            per_warehouse = [
+                WarehouseStock(
+                    warehouses[level.warehouse_id],
+                    level,
+                    [b for b in bins if b.product_id == product.id and b.warehouse_id == level.warehouse_id],
+                    points.get((level.product_id, level.warehouse_id), 0),
+                )
+                for level in levels
+                if level.product_id == product.id and level.warehouse_id in warehouses
+            ]
+            movements = await uow.inventory.movements(product.id or 0, RECENT_MOVEMENTS)
+            names = {wid: w.code for wid, w in warehouses.items()}
+            views.append(StockView(product, sorted(per_warehouse, key=lambda s: s.warehouse.code), movements, names))
+        return views
+
+
+async def _warehouse(uow: UnitOfWork, code: str) -> Warehouse:
+    warehouse = await uow.warehouses.get_by_code(code.strip().upper())
+    if warehouse is None or warehouse.id is None:
+        raise NotFound()
+    return warehouse
+
+
+async def _bin_quantity(uow: UnitOfWork, product_id: int, warehouse_id: int, bin_code: str) -> int:
+    for found in await uow.inventory.bins([product_id]):
+        if found.warehouse_id == warehouse_id and found.bin_code == bin_code:
+            return found.quantity
+    return 0
+
+
+async def _available(uow: UnitOfWork, product_id: int) -> int:
+    return sum(max(level.available, 0) for level in await uow.stock.levels([product_id]))
+
+
+async def _change_bin(
+    uow: UnitOfWork,
+    product: Product,
+    warehouse_id: int,
+    bin_code: str,
+    delta: int,
+    reason: str,
+    actor: str,
+    at: datetime,
+) -> None:
+    assert product.id is not None
+    current = await _bin_quantity(uow, product.id, warehouse_id, bin_code)
+    if current + delta < 0:
+        raise NotInBin(bin=bin_code, quantity=current, sku=product.sku)
+    await uow.stock.set_bin_quantity(product.id, warehouse_id, bin_code, current + delta, reason, actor, at)
+
+
+async def receive(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    staff_id: int,
+    sku: str,
+    quantity: int,
+    warehouse_code: str,
+    bin_code: str | None = None,
+    reason: str = "receipt",
+) -> tuple[Product, Warehouse, str]:
+    """Goods arrive: the bin (named, else where the product already lies, else the default
+    bin) and the warehouse grow; customers waiting for it are told it is back."""
+    await require(uow, staff_id, Permission.EDIT_STOCK)
+    check_quantity(quantity, MAX_RECEIPT)
+    target = str(BinCode.parse(bin_code)) if bin_code else None
+    async with uow:
+        product = await find_by_sku(uow, sku)
+        warehouse = await _warehouse(uow, warehouse_code)
+        assert product.id is not None and warehouse.id is not None
+        if target is None:
+            here = [b for b in await uow.inventory.bins([product.id]) if b.warehouse_id == warehouse.id]
+            target = max(here, key=lambda b: b.quantity).bin_code if here else DEFAULT_BIN
+        was_available = await _available(uow, product.id)
+        now = clock.now()
+        await _change_bin(uow, product, warehouse.id, target, quantity, reason, actor_of(staff_id), now)
+        if was_available <= 0:
+            await notify_back_in_stock(uow, [product.id], now)
+        await uow.commit()
+        return product, warehouse, target
+
+
+async def adjust(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, sku: str, warehouse_code: str, delta: int, reason: str
+) -> tuple[Product, Warehouse, StockLevel]:
+    """A count correction (damage, loss, found goods). Taken from the fullest bins first;
+    refused if it would leave less on hand than is reserved."""
+    await require(uow, staff_id, Permission.EDIT_STOCK)
+    if delta == 0 or abs(delta) > MAX_RECEIPT:
+        raise InvalidQuantity(maximum=MAX_RECEIPT)
+    if not reason.strip():
+        raise ReasonRequired()
+    async with uow:
+        product = await find_by_sku(uow, sku)
+        warehouse = await _warehouse(uow, warehouse_code)
+        assert product.id is not None and warehouse.id is not None
+        level = next(
+            (lv for lv in await uow.stock.levels([product.id]) if lv.warehouse_id == warehouse.id),
+            StockLevel(product.id, warehouse.id, 0, 0),
+        )
+        if level.on_hand + delta < level.reserved:
+            raise BelowReserved(on_hand=max(level.on_hand + delta, 0), reserved=level.reserved)
+        here = sorted(
+            (b for b in await uow.inventory.bins([product.id]) if b.warehouse_id == warehouse.id),
+            key=lambda b: (-b.quantity, b.bin_code),
+        )
+        now, actor, note = clock.now(), actor_of(staff_id), f"adjustment: {reason.strip()}"
+        if delta > 0:
+            await _change_bin(
+                uow, product, warehouse.id, here[0].bin_code if here else DEFAULT_BIN, delta, note, actor, now
+            )
+        else:
+            remaining = -delta
+            for found in here:
+                take = min(found.quantity, remaining)
+                await _change_bin(uow, product, warehouse.id, found.bin_code, -take, note, actor, now)
+                remaining -= take
+                if not remaining:
+                    break
+        after = next(lv for lv in await uow.stock.levels([product.id]) if lv.warehouse_id == warehouse.id)
+        await uow.commit()
+        return product, warehouse, after
+
+
+async def move(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    staff_id: int,
+    sku: str,
+    quantity: int,
+    from_bin: str,
+    to_bin: str,
+    warehouse_code: str | None = None,
+) -> tuple[Product, Warehouse, str, str]:
+    """Between two bins of one warehouse (the one whose ``from_bin`` holds the product, or
+    the one named). On-hand stays the same; two movements record the move."""
+    member = await require(uow, staff_id, Permission.EDIT_STOCK)
+    check_quantity(quantity, MAX_RECEIPT)
+    source, target = str(BinCode.parse(from_bin)), str(BinCode.parse(to_bin))
+    if source == target:
+        raise SameBin()
+    async with uow:
+        product = await find_by_sku(uow, sku)
+        assert product.id is not None
+        code = warehouse_code or member.warehouse_code
+        holding = [b for b in await uow.inventory.bins([product.id]) if b.bin_code == source]
+        if code:
+            warehouse = await _warehouse(uow, code)
+        elif len(holding) == 1:
+            warehouse = next(w for w in await uow.warehouses.all() if w.id == holding[0].warehouse_id)
+        else:
+            raise NotInBin(bin=source, quantity=0, sku=product.sku)
+        assert warehouse.id is not None
+        now, actor, note = clock.now(), actor_of(staff_id), f"move {source} → {target}"
+        # Into the target first: on-hand never dips, so reservations never block a move.
+        available_in_source = await _bin_quantity(uow, product.id, warehouse.id, source)
+        if available_in_source < quantity:
+            raise NotInBin(bin=source, quantity=available_in_source, sku=product.sku)
+        await _change_bin(uow, product, warehouse.id, target, quantity, note, actor, now)
+        await _change_bin(uow, product, warehouse.id, source, -quantity, note, actor, now)
+        await uow.commit()
+        return product, warehouse, source, target
+
+
+async def set_reorder_point(
+    uow: UnitOfWork, *, staff_id: int, sku: str, warehouse_code: str, point: int, max_level: int | None
+) -> None:
+    await require(uow, staff_id, Permission.EDIT_STOCK)
+    if point < 0 or (max_level is not None and max_level < point):
+        raise InvalidQuantity(maximum=MAX_RECEIPT)
+    async with uow:
+        product = await find_by_sku(uow, sku)
+        warehouse = await _warehouse(uow, warehouse_code)
+        assert product.id is not None and warehouse.id is not None
+        await uow.inventory.set_reorder(product.id, warehouse.id, point, max_level)
+        await uow.commit()
+
+
+async def low_stock(uow: UnitOfWork, *, staff_id: int, warehouse_code: str | None = None) -> list[LowStockLine]:
+    """Products whose available stock is at or under their reorder point, per warehouse."""
+    await require(uow, staff_id, Permission.VIEW_STOCK)
+    async with uow.read_only():
+        warehouse_id = (await _warehouse(uow, warehouse_code)).id if warehouse_code else None
+        low = [r for r in await uow.inventory.reorder_levels(warehouse_id) if r.is_low]
+        products = {p.id: p for p in await uow.products.get_many(sorted({r.level.product_id for r in low}))}
+        warehouses = {w.id: w for w in await uow.warehouses.all()}
+        return [
+            LowStockLine(products[r.level.product_id], warehouses[r.level.warehouse_id], r)
+            for r in low
+            if r.level.product_id in products
+        ]

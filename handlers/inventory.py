@@ -1,0 +1,132 @@
+"""Stock commands for staff: /stock, /receive, /adjust, /move, /lowstock, /reorder."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.rendering import Renderer
+from domain.errors import InvalidQuantity
+from domain.ports import Clock
+from domain.usecases.inventory import MAX_RECEIPT, adjust, low_stock, move, receive, set_reorder_point, stock_view
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+
+def _args(command: CommandObject) -> list[str]:
+    return (command.args or "").split()
+
+
+def _number(text: str, *, signed: bool = False) -> int:
+    """A typed quantity; anything else is the usual quantity message."""
+    body = text[1:] if signed and text[:1] in "+-" else text
+    if not body.isdigit():
+        raise InvalidQuantity(maximum=MAX_RECEIPT)
+    return -int(body) if text.startswith("-") else int(body)
+
+
+def _who(message: Message) -> int:
+    assert message.from_user is not None
+    return message.from_user.id
+
+
+@router.message(Command("stock"))
+async def show_stock(message: Message, command: CommandObject, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+    if not (command.args or "").strip():
+        await message.answer(_("Usage: /stock SKU, barcode or part of a name"))
+        return
+    views = await stock_view(uow, staff_id=_who(message), query=command.args or "")
+    await message.answer(renderer.render("staff/stock.html.j2", views=views))
+
+
+@router.message(Command("receive"))
+async def receive_goods(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+    args = _args(command)
+    if len(args) not in (3, 4):
+        await message.answer(_("Usage: /receive SKU QTY WAREHOUSE [BIN], e.g. /receive 85123A 24 LON A-01-02-1"))
+        return
+    quantity = _number(args[1])
+    product, warehouse, bin_code = await receive(
+        uow,
+        clock,
+        staff_id=_who(message),
+        sku=args[0],
+        quantity=quantity,
+        warehouse_code=args[2],
+        bin_code=args[3] if len(args) == 4 else None,
+    )
+    await message.answer(
+        _("Received {quantity} × {sku} into {warehouse} {bin}.").format(
+            quantity=quantity, sku=product.sku, warehouse=warehouse.code, bin=bin_code
+        )
+    )
+
+
+@router.message(Command("adjust"))
+async def adjust_stock(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+    args = _args(command)
+    if len(args) < 3:
+        await message.answer(_("Usage: /adjust SKU WAREHOUSE ±QTY REASON, e.g. /adjust 85123A LON -2 damaged"))
+        return
+    product, warehouse, level = await adjust(
+        uow,
+        clock,
+        staff_id=_who(message),
+        sku=args[0],
+        warehouse_code=args[1],
+        delta=_number(args[2], signed=True),
+        reason=" ".join(args[3:]),
+    )
+    await message.answer(
+        _("{sku} in {warehouse}: {on_hand} on hand, {available} available.").format(
+            sku=product.sku, warehouse=warehouse.code, on_hand=level.on_hand, available=level.available
+        )
+    )
+
+
+@router.message(Command("move"))
+async def move_stock(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+    args = _args(command)
+    if len(args) not in (4, 5):
+        await message.answer(_("Usage: /move SKU QTY FROM-BIN TO-BIN [WAREHOUSE]"))
+        return
+    quantity = _number(args[1])
+    product, warehouse, source, target = await move(
+        uow,
+        clock,
+        staff_id=_who(message),
+        sku=args[0],
+        quantity=quantity,
+        from_bin=args[2],
+        to_bin=args[3],
+        warehouse_code=args[4] if len(args) == 5 else None,
+    )
+    await message.answer(
+        _("Moved {quantity} × {sku} in {warehouse}: {source} → {target}.").format(
+            quantity=quantity, sku=product.sku, warehouse=warehouse.code, source=source, target=target
+        )
+    )
+
+
+@router.message(Command("reorder"))
+async def reorder_point(message: Message, command: CommandObject, uow: SqlUnitOfWork) -> None:
+    args = _args(command)
+    if len(args) not in (3, 4):
+        await message.answer(_("Usage: /reorder SKU WAREHOUSE POINT [MAX], e.g. /reorder 85123A LON 20 100"))
+        return
+    point = _number(args[2]) if args[2] != "0" else 0
+    top = _number(args[3]) if len(args) == 4 else None
+    await set_reorder_point(
+        uow, staff_id=_who(message), sku=args[0], warehouse_code=args[1], point=point, max_level=top
+    )
+    await message.answer(_("Reorder point saved."))
+
+
+@router.message(Command("lowstock"))
+async def show_low_stock(message: Message, command: CommandObject, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+    args = _args(command)
+    lines = await low_stock(uow, staff_id=_who(message), warehouse_code=args[0] if args else None)
+    await message.answer(renderer.render("staff/lowstock.html.j2", lines=lines))

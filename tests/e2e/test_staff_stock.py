@@ -1,0 +1,101 @@
+"""Stock commands through the sandbox: look-up per warehouse and bin, receipts, adjustments,
+moves, reorder points; every change recorded as a movement; bad input changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.sandbox import SandboxUser
+from bot.sandbox.harness import RunningBot
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire
+
+
+async def _movements(shop: RunningBot) -> list[tuple[int, str, str]]:
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.InventoryMovementRow.delta, m.InventoryMovementRow.reason, m.InventoryMovementRow.actor).order_by(
+                m.InventoryMovementRow.id
+            )
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+async def _on_hand(shop: RunningBot, sku: str, warehouse: str) -> tuple[int, int]:
+    async with shop.runtime.sessions() as session:
+        row = (
+            await session.execute(
+                select(m.StockRow.on_hand, m.StockRow.reserved)
+                .join(m.ProductRow, m.ProductRow.id == m.StockRow.product_id)
+                .join(m.WarehouseRow, m.WarehouseRow.id == m.StockRow.warehouse_id)
+                .where(m.ProductRow.sku == sku, m.WarehouseRow.code == warehouse)
+            )
+        ).one()
+        return row[0], row[1]
+
+
+async def test_a_manager_receives_adjusts_and_moves_stock_and_sees_it_per_bin(shop: RunningBot) -> None:
+    manager = await hire(shop, 50, "Mia", "manager")
+    before = await _on_hand(shop, "85123A", "LON")
+    stock = await manager.send("/stock 85123A")
+    assert "White Hanging Heart" in stock.last.text and "LON" in stock.last.text
+    assert f"{before[0]} on hand" in stock.last.text
+
+    received = await manager.send("/receive 85123A 24 LON A-09-01-1")
+    assert received.last.text == "Received 24 × 85123A into LON A-09-01-1."
+    assert await _on_hand(shop, "85123A", "LON") == (before[0] + 24, before[1])
+
+    moved = await manager.send("/move 85123A 10 A-09-01-1 A-09-02-1")
+    assert moved.last.text == "Moved 10 × 85123A in LON: A-09-01-1 → A-09-02-1."
+    adjusted = await manager.send("/adjust 85123A LON -3 damaged in transit")
+    assert f"{before[0] + 21} on hand" in adjusted.last.text
+
+    view = await manager.send("/stock 85123A")
+    assert "A-09-02-1: 10" in view.last.text and "adjustment: damaged in transit" in view.last.text
+    deltas = [(d, r) for d, r, a in await _movements(shop) if a == "staff:50"]
+    assert deltas[0] == (24, "receipt")
+    assert (10, "move A-09-01-1 → A-09-02-1") in deltas and (-10, "move A-09-01-1 → A-09-02-1") in deltas
+    assert sum(d for d, r in deltas if r.startswith("adjustment")) == -3
+
+
+async def test_stock_changes_that_break_a_rule_are_refused_and_change_nothing(shop: RunningBot) -> None:
+    manager = await hire(shop, 51, "Max", "manager")
+    before = await _on_hand(shop, "85123A", "LON")
+    count = len(await _movements(shop))
+    refusals = {
+        "/receive 85123A lots LON": "Quantity must be a whole number from 1 to 1000000.",
+        "/receive 85123A 0 LON": "Quantity must be a whole number from 1 to 1000000.",
+        "/receive NOSUCH 5 LON": "Nothing was found.",
+        "/receive 85123A 5 NOWHERE": "Nothing was found.",
+        "/receive 85123A 5 LON shelf": "shelf is not a bin code of the form ZONE-AISLE-RACK-LEVEL.",
+        "/adjust 85123A LON -3": "Say why: a reason is required for every adjustment.",
+        f"/adjust 85123A LON -{before[0] + 1} lost": (
+            f"Refused: 0 would be left on hand, but {before[1]} are reserved for orders and carts."
+        ),
+        "/move 85123A 5 Z-01-01-1 A-01-01-1 LON": "Bin Z-01-01-1 holds only 0 of 85123A.",
+        "/move 85123A 5 A-01-01-1 A-01-01-1": "The two bins are the same.",
+    }
+    for command, expected in refusals.items():
+        assert (await manager.send(command)).last.text == expected, command
+    assert await _on_hand(shop, "85123A", "LON") == before
+    assert len(await _movements(shop)) == count
+
+
+async def test_low_stock_lists_what_is_at_or_under_its_reorder_point(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    assert (await admin.send("/lowstock")).last.text == "Nothing is at or under its reorder point."
+    on_hand, reserved = await _on_hand(shop, "85123A", "LON")
+    saved = await admin.send(f"/reorder 85123A LON {on_hand - reserved} {on_hand + 100}")
+    assert saved.last.text == "Reorder point saved."
+    assert (await admin.send("/reorder 22197 LON 1 500")).last.text == "Reorder point saved."
+    low = await admin.send("/lowstock LON")
+    assert "85123A" in low.last.text and "22197" not in low.last.text
+
+
+async def test_pickers_may_look_up_stock_but_not_change_it_and_customers_neither(shop: RunningBot) -> None:
+    picker = await hire(shop, 52, "Pia", "picker", "LON")
+    assert "White Hanging Heart" in (await picker.send("/stock 85123A")).last.text
+    assert (await picker.send("/receive 85123A 5 LON")).last.text == "Your role (picker) does not allow this."
+    customer = SandboxUser(shop.server, 53, "Cy")
+    for command in ("/stock 85123A", "/receive 85123A 5 LON", "/adjust 85123A LON 1 x", "/lowstock"):
+        assert (await customer.send(command)).last.text == "This command is for shop staff only.", command
