@@ -13,6 +13,7 @@ STATUS_LABELS = {
     "invoiced": N_("invoiced"),
     "allocated": N_("confirmed, being prepared"),
     "picking": N_("being picked"),
+    "picked": N_("picked, being packed"),
     "packed": N_("packed"),
     "shipped": N_("shipped"),
     "delivered": N_("delivered"),

@@ -20,6 +20,7 @@ class OrderStatus(StrEnum):
     INVOICED = "invoiced"
     ALLOCATED = "allocated"
     PICKING = "picking"
+    PICKED = "picked"  # every line picked: ready to pack
     PACKED = "packed"
     SHIPPED = "shipped"
     DELIVERED = "delivered"
@@ -38,14 +39,26 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.PAID: frozenset({S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),
     S.INVOICED: frozenset({S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),
     S.ALLOCATED: frozenset({S.PICKING, S.CANCELLED, S.ON_HOLD}),
-    S.PICKING: frozenset({S.PACKED, S.ON_HOLD}),
+    S.PICKING: frozenset({S.PICKED, S.ON_HOLD}),
+    S.PICKED: frozenset({S.PACKED, S.ON_HOLD}),
     S.PACKED: frozenset({S.SHIPPED, S.ON_HOLD}),
     S.SHIPPED: frozenset({S.DELIVERED, S.ON_HOLD}),
     S.DELIVERED: frozenset({S.COMPLETED}),
     S.COMPLETED: frozenset(),
     S.CANCELLED: frozenset(),
     S.ON_HOLD: frozenset(
-        {S.PLACED, S.AWAITING_PAYMENT, S.PAID, S.INVOICED, S.ALLOCATED, S.PICKING, S.PACKED, S.SHIPPED, S.CANCELLED}
+        {
+            S.PLACED,
+            S.AWAITING_PAYMENT,
+            S.PAID,
+            S.INVOICED,
+            S.ALLOCATED,
+            S.PICKING,
+            S.PICKED,
+            S.PACKED,
+            S.SHIPPED,
+            S.CANCELLED,
+        }
     ),
 }
 

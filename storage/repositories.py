@@ -21,6 +21,7 @@ from domain.money import Money
 from domain.notifications import Notification
 from domain.orders import Channel, Delivery, DeliveryMethod, HistoryEntry, Order, OrderLine, OrderStatus, PaymentMethod
 from domain.payments import Payment, PaymentKind
+from domain.picking import PickLine, PickList, PickMethod
 from domain.shipping import CarrierRate, Zone
 from domain.staff import StaffInvite
 from domain.stock import (
@@ -708,6 +709,114 @@ class SqlInventory:
         await self.s.flush()
 
 
+class SqlPicking:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    @staticmethod
+    def _line(row: m.PickLineRow, bin_code: str | None) -> PickLine:
+        return PickLine(
+            row.seq, row.order_id, row.product_id, bin_code, row.tote, row.quantity, row.picked, row.short, row.id
+        )
+
+    async def _bin_ids(self, warehouse_id: int, codes: set[str]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for code in sorted(codes):
+            found = await self.s.scalar(
+                select(m.BinRow.id).where(m.BinRow.warehouse_id == warehouse_id, m.BinRow.code == code)
+            )
+            if found is None:
+                row = m.BinRow(warehouse_id=warehouse_id, code=code, zone=BinCode.parse(code).zone)
+                self.s.add(row)
+                await self.s.flush()
+                found = row.id
+            ids[code] = found
+        return ids
+
+    async def add(self, pick_list: PickList, at: datetime) -> PickList:
+        row = m.PickListRow(
+            method=pick_list.method.value,
+            warehouse_id=pick_list.warehouse_id,
+            zone=pick_list.zone,
+            wave=pick_list.wave,
+            picker_telegram_id=pick_list.picker_telegram_id,
+            status="open",
+            created_at=at,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        pick_list.id = row.id
+        for line in pick_list.lines:
+            await self.add_line(row.id, line)
+        return pick_list
+
+    async def add_line(self, pick_list_id: int, line: PickLine) -> PickLine:
+        warehouse_id = await self.s.scalar(select(m.PickListRow.warehouse_id).where(m.PickListRow.id == pick_list_id))
+        assert warehouse_id is not None
+        bins = await self._bin_ids(warehouse_id, {line.bin_code} if line.bin_code else set())
+        row = m.PickLineRow(
+            pick_list_id=pick_list_id,
+            seq=line.seq,
+            order_id=line.order_id,
+            product_id=line.product_id,
+            bin_id=bins.get(line.bin_code or ""),
+            tote=line.tote,
+            quantity=line.quantity,
+            picked=line.picked,
+            short=line.short,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        line.id = row.id
+        return line
+
+    async def _lines(self, where: ColumnElement[bool]) -> list[PickLine]:
+        pl, b = m.PickLineRow, m.BinRow
+        rows = await self.s.execute(select(pl, b.code).outerjoin(b, b.id == pl.bin_id).where(where).order_by(pl.seq))
+        return [self._line(row, code) for row, code in rows]
+
+    async def open_for(self, picker_telegram_id: int) -> PickList | None:
+        t = m.PickListRow
+        row = await self.s.scalar(
+            select(t).where(t.picker_telegram_id == picker_telegram_id, t.status == "open").order_by(t.id).limit(1)
+        )
+        if row is None:
+            return None
+        lines = await self._lines(m.PickLineRow.pick_list_id == row.id)
+        return PickList(
+            PickMethod(row.method), row.warehouse_id, row.picker_telegram_id, lines, row.zone, row.wave, False, row.id
+        )
+
+    async def save_line(self, line: PickLine) -> None:
+        await self.s.execute(
+            update(m.PickLineRow)
+            .where(m.PickLineRow.id == line.id)
+            .values(picked=line.picked, short=line.short)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def finish(self, pick_list_id: int, at: datetime) -> None:
+        await self.s.execute(
+            update(m.PickListRow)
+            .where(m.PickListRow.id == pick_list_id)
+            .values(status="done", finished_at=at)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def orders_being_picked(self, warehouse_id: int) -> set[int]:
+        pl, t = m.PickLineRow, m.PickListRow
+        rows = await self.s.scalars(
+            select(pl.order_id).join(t, t.id == pl.pick_list_id).where(t.warehouse_id == warehouse_id).distinct()
+        )
+        return set(rows)
+
+    async def lines_for_order(self, order_id: int) -> list[PickLine]:
+        return await self._lines(m.PickLineRow.order_id == order_id)
+
+    async def next_wave(self) -> int:
+        return int(await self.s.scalar(select(func.coalesce(func.max(m.PickListRow.wave), 0))) or 0) + 1
+
+
 class SqlOrders:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -814,6 +923,19 @@ class SqlOrders:
                 reason=entry.reason,
             )
         )
+
+    async def to_fulfil(self, statuses: Sequence[OrderStatus], warehouse_id: int | None) -> list[Order]:
+        """Orders in these statuses, with an allocation in the warehouse when one is given."""
+        o, r = m.OrderRow, m.ReservationRow
+        query = select(o).where(o.status.in_([s.value for s in statuses])).order_by(o.created_at, o.id)
+        if warehouse_id is not None:
+            allocated = select(r.order_id).where(r.warehouse_id == warehouse_id, r.order_id.is_not(None))
+            query = query.where(o.id.in_(allocated))
+        return await self._load((await self.s.scalars(query)).all())
+
+    async def get_by_id(self, order_id: int) -> Order | None:
+        row = await self.s.get(m.OrderRow, order_id)
+        return (await self._load([row]))[0] if row else None
 
     async def get_by_code(self, code: str) -> Order | None:
         row = await self.s.scalar(select(m.OrderRow).where(m.OrderRow.code == code))

@@ -17,6 +17,7 @@ from storage.repositories import (
     SqlOrders,
     SqlOutbox,
     SqlPayments,
+    SqlPicking,
     SqlProducts,
     SqlStaff,
     SqlStock,
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
     warehouses: SqlWarehouses
     stock: SqlStock
     inventory: SqlInventory
+    picking: SqlPicking
     orders: SqlOrders
     fx: SqlFx
     carts: SqlCarts
@@ -77,6 +79,7 @@ class SqlUnitOfWork:
         self.warehouses = SqlWarehouses(session, cache)
         self.stock = SqlStock(session, cache)
         self.inventory = SqlInventory(session)
+        self.picking = SqlPicking(session)
         self.orders = SqlOrders(session)
         self.fx = SqlFx(session)
         self.carts = SqlCarts(session)

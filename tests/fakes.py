@@ -17,8 +17,9 @@ from domain.customers import Customer, StaffMember
 from domain.errors import IllegalTransition, InsufficientStock
 from domain.fx import FxRate
 from domain.notifications import Notification
-from domain.orders import HistoryEntry, Order
+from domain.orders import HistoryEntry, Order, OrderStatus
 from domain.payments import Payment
+from domain.picking import PickLine, PickList
 from domain.shipping import CarrierRate
 from domain.staff import StaffInvite
 from domain.stock import BinQuantity, Movement, ReorderLevel, Reservation, StockDrift, StockLevel
@@ -48,6 +49,7 @@ class State:
     bins: dict[tuple[int, int, str], int] = field(default_factory=dict)  # (product, warehouse, bin) → qty
     movements: list[tuple[int, int, str, int, str]] = field(default_factory=list)
     reorder: dict[tuple[int, int], tuple[int, int | None]] = field(default_factory=dict)
+    pick_lists: dict[int, PickList] = field(default_factory=dict)
     reservations: dict[int, Reservation] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     fx: list[FxRate] = field(default_factory=list)
@@ -297,6 +299,45 @@ class FakeInventory(_Repo):
         self.st.reorder[(product_id, warehouse_id)] = (point, max_level)
 
 
+class FakePicking(_Repo):
+    async def add(self, pick_list: PickList, at: datetime) -> PickList:
+        pick_list.id = self.st.new_id()
+        for line in pick_list.lines:
+            line.id = self.st.new_id()
+        self.st.pick_lists[pick_list.id] = pick_list
+        return pick_list
+
+    async def open_for(self, picker_telegram_id: int) -> PickList | None:
+        found = [
+            p for p in self.st.pick_lists.values() if p.picker_telegram_id == picker_telegram_id and not p.finished
+        ]
+        return copy.deepcopy(found[0]) if found else None
+
+    def _stored(self, line_id: int | None) -> PickLine:
+        return next(line for p in self.st.pick_lists.values() for line in p.lines if line.id == line_id)
+
+    async def save_line(self, line: PickLine) -> None:
+        stored = self._stored(line.id)
+        stored.picked, stored.short = line.picked, line.short
+
+    async def add_line(self, pick_list_id: int, line: PickLine) -> PickLine:
+        line.id = self.st.new_id()
+        self.st.pick_lists[pick_list_id].lines.append(copy.copy(line))
+        return line
+
+    async def finish(self, pick_list_id: int, at: datetime) -> None:
+        self.st.pick_lists[pick_list_id].finished = True
+
+    async def orders_being_picked(self, warehouse_id: int) -> set[int]:
+        return {o for p in self.st.pick_lists.values() if p.warehouse_id == warehouse_id for o in p.order_ids}
+
+    async def lines_for_order(self, order_id: int) -> list[PickLine]:
+        return [copy.copy(line) for p in self.st.pick_lists.values() for line in p.lines if line.order_id == order_id]
+
+    async def next_wave(self) -> int:
+        return max((p.wave or 0 for p in self.st.pick_lists.values()), default=0) + 1
+
+
 class FakeOrders(_Repo):
     async def add(self, order: Order) -> Order:
         order.id = self.st.new_id()
@@ -305,6 +346,14 @@ class FakeOrders(_Repo):
 
     async def get_by_code(self, code: str) -> Order | None:
         return copy.deepcopy(self.st.orders.get(code))
+
+    async def get_by_id(self, order_id: int) -> Order | None:
+        return copy.deepcopy(next((o for o in self.st.orders.values() if o.id == order_id), None))
+
+    async def to_fulfil(self, statuses: Sequence[OrderStatus], warehouse_id: int | None) -> list[Order]:
+        allocated = {r.order_id for r in self.st.reservations.values() if warehouse_id in (None, r.warehouse_id)}
+        found = [o for o in self.st.orders.values() if o.status in statuses and o.id in allocated]
+        return copy.deepcopy(sorted(found, key=lambda o: (o.created_at, o.id)))
 
     async def record_transition(self, order: Order, entry: HistoryEntry) -> None:
         stored = self.st.orders[order.code]
@@ -399,6 +448,7 @@ class FakeUnitOfWork:
         self.warehouses = FakeWarehouses(self)
         self.stock = FakeStock(self)
         self.inventory = FakeInventory(self)
+        self.picking = FakePicking(self)
         self.orders = FakeOrders(self)
         self.fx = FakeFx(self)
         self.carts = FakeCarts(self)
