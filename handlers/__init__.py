@@ -13,6 +13,7 @@ from handlers import (
     language,
     orders,
     payments,
+    picking,
     search,
     staff,
     start,
@@ -45,6 +46,7 @@ def build_router() -> Router:
             orders.router,
             staff.router,
             inventory.router,
+            picking.router,
             search.router,  # plain text outside a conversation is a search: last
         )
     elif _root.parent_router is not None:

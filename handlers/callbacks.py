@@ -47,3 +47,12 @@ class CancelOrderCb(CallbackData, prefix="oc"):
 
 class PayOrderCb(CallbackData, prefix="op"):
     code: str
+
+
+class PickStartCb(CallbackData, prefix="ps"):
+    method: str
+    zone: str = ""
+
+
+class PickShortCb(CallbackData, prefix="pshort"):
+    line_id: int

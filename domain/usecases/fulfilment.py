@@ -1,0 +1,372 @@
+"""The warehouse side of an order: the queue of orders to fulfil, the staff view of one
+order, and picking — starting a round by one of the four methods, confirming each line by
+scanning, and reporting a short pick."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from domain.catalog import Product, normalize_sku
+from domain.customers import Customer, StaffMember
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.notifications import Notification
+from domain.orders import Order, OrderStatus, normalize_order_code
+from domain.payments import Payment
+from domain.picking import (
+    DEFAULT_BATCH_ORDERS,
+    DEFAULT_CART_CAPACITY,
+    BinStock,
+    Demand,
+    PickLine,
+    PickList,
+    PickMethod,
+    assign_bins,
+    choose_batch,
+    lines_from_tasks,
+    zone_of,
+)
+from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
+from domain.stock import Reservation, ReservationKind
+from domain.usecases.orders import apply_transition
+from domain.usecases.staff import require, warehouse_of
+from domain.warehouse import Warehouse
+
+PRIORITY_FLAGS = frozenset({"VIP", "GIFT", "REPLACEMENT"})
+READY_TO_PICK = (OrderStatus.ALLOCATED,)
+
+
+class NothingToPick(DomainError):
+    key = N_("There is nothing to pick in {warehouse} right now.")
+
+
+class NoOpenRound(DomainError):
+    key = N_("You have no picking round open. Start one with /pick.")
+
+
+class WrongItem(DomainError):
+    key = N_("Wrong item: “{scanned}”. Expected {sku} — {name}, from bin {bin}.")
+
+
+class TooMany(DomainError):
+    key = N_("Only {open} more of {sku} are needed on this line.")
+
+
+class NoBinForLine(DomainError):
+    key = N_("No bin holds {sku}. Report a short pick.")
+
+
+class ZoneNeeded(DomainError):
+    key = N_("Which zone? This warehouse has: {zones}.")
+
+
+def queue_key(order: Order) -> tuple[int, date, object, int]:
+    """Flagged orders (VIP, gift, replacement) first, then the earliest promised date (the
+    carrier cut-off to meet), then the oldest."""
+    promised = (order.delivery.eta if order.delivery and order.delivery.eta else None) or date.max
+    return (0 if order.flags & PRIORITY_FLAGS else 1, promised, order.created_at, order.id or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueEntry:
+    order: Order
+    units: int
+    being_picked: bool
+
+
+async def fulfilment_queue(
+    uow: UnitOfWork, *, staff_id: int, warehouse_code: str | None = None
+) -> tuple[Warehouse, list[QueueEntry]]:
+    member = await require(uow, staff_id, Permission.VIEW_ORDERS)
+    warehouse = await warehouse_of(uow, member, warehouse_code)
+    async with uow.read_only():
+        statuses = (*READY_TO_PICK, OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED)
+        orders = await uow.orders.to_fulfil(statuses, warehouse.id)
+        picking = await uow.picking.orders_being_picked(warehouse.id or 0)
+    entries = [
+        QueueEntry(o, sum(line.quantity for line in o.lines), (o.id or 0) in picking)
+        for o in sorted(orders, key=queue_key)
+    ]
+    return warehouse, entries
+
+
+@dataclass(frozen=True, slots=True)
+class StaffOrderView:
+    order: Order
+    customer: Customer | None
+    payments: list[Payment]
+    allocations: dict[str, list[Reservation]]  # by warehouse code
+    pick_lines: list[PickLine]
+    products: dict[int, Product]
+
+
+async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> StaffOrderView:
+    """Everything about an order, including where it was routed and why."""
+    await require(uow, staff_id, Permission.VIEW_ORDERS)
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None or order.id is None:
+            raise NotFound()
+        warehouses = {w.id: w.code for w in await uow.warehouses.all()}
+        allocations: dict[str, list[Reservation]] = defaultdict(list)
+        for reservation in await uow.stock.order_reservations(order.id):
+            allocations[warehouses.get(reservation.warehouse_id, "?")].append(reservation)
+        products = {p.id or 0: p for p in await uow.products.get_many([line.product_id for line in order.lines])}
+        return StaffOrderView(
+            order,
+            await uow.customers.get(order.customer_id),
+            await uow.payments.for_order(order.id),
+            dict(allocations),
+            await uow.picking.lines_for_order(order.id),
+            products,
+        )
+
+
+@dataclass(slots=True)
+class PickRound:
+    pick_list: PickList
+    warehouse: Warehouse
+    orders: dict[int, Order]
+    products: dict[int, Product]
+    completed: list[Order] = field(default_factory=list)  # orders this step made ready to pack
+    held: list[Order] = field(default_factory=list)  # orders this step put on hold
+
+    @property
+    def done(self) -> bool:
+        return self.pick_list.next_line is None
+
+    def position(self) -> tuple[int, int]:
+        lines = self.pick_list.lines
+        return sum(1 for line in lines if line.done) + (0 if self.done else 1), len(lines)
+
+
+async def _round(uow: UnitOfWork, pick_list: PickList) -> PickRound:
+    warehouse = next(w for w in await uow.warehouses.all() if w.id == pick_list.warehouse_id)
+    orders = {}
+    for order_id in pick_list.order_ids:
+        order = await uow.orders.get_by_id(order_id)
+        if order is not None:
+            orders[order_id] = order
+    products = {p.id or 0: p for p in await uow.products.get_many([line.product_id for line in pick_list.lines])}
+    return PickRound(pick_list, warehouse, orders, products)
+
+
+async def current_round(uow: UnitOfWork, *, staff_id: int) -> PickRound | None:
+    await require(uow, staff_id, Permission.PICK)
+    async with uow.read_only():
+        pick_list = await uow.picking.open_for(staff_id)
+        return await _round(uow, pick_list) if pick_list else None
+
+
+async def _demands(uow: UnitOfWork, order: Order, warehouse_id: int) -> list[Demand]:
+    needed: dict[int, int] = defaultdict(int)
+    for reservation in await uow.stock.order_reservations(order.id or 0):
+        if reservation.kind is ReservationKind.ALLOCATION and reservation.warehouse_id == warehouse_id:
+            needed[reservation.product_id] += reservation.quantity
+    return [Demand(order.id or 0, product_id, quantity) for product_id, quantity in sorted(needed.items())]
+
+
+async def start_round(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    staff_id: int,
+    method: PickMethod,
+    warehouse_code: str | None = None,
+    zone: str | None = None,
+    max_orders: int = DEFAULT_BATCH_ORDERS,
+    capacity: int = DEFAULT_CART_CAPACITY,
+) -> PickRound:
+    """A new pick list for the picker (or the one they already have open)."""
+    member = await require(uow, staff_id, Permission.PICK)
+    warehouse = await warehouse_of(uow, member, warehouse_code)
+    assert warehouse.id is not None
+    if method is PickMethod.ZONE and zone is None:
+        raise ZoneNeeded(zones=", ".join(warehouse.zones))
+    async with uow:
+        existing = await uow.picking.open_for(staff_id)
+        if existing is not None:
+            return await _round(uow, existing)
+        pick_list = await _plan(uow, member, warehouse, method, zone, max_orders, capacity)
+        await uow.picking.add(pick_list, clock.now())
+        current = await _round(uow, pick_list)
+        for order in current.orders.values():
+            if order.status is OrderStatus.ALLOCATED:
+                await apply_transition(uow, order, OrderStatus.PICKING, clock=clock, actor=f"staff:{staff_id}")
+        await uow.commit()
+        return current
+
+
+async def _plan(
+    uow: UnitOfWork,
+    member: StaffMember,
+    warehouse: Warehouse,
+    method: PickMethod,
+    zone: str | None,
+    max_orders: int,
+    capacity: int,
+) -> PickList:
+    assert warehouse.id is not None
+    statuses = (*READY_TO_PICK, OrderStatus.PICKING) if method is PickMethod.ZONE else READY_TO_PICK
+    candidates = sorted(await uow.orders.to_fulfil(statuses, warehouse.id), key=queue_key)
+    taken = await uow.picking.orders_being_picked(warehouse.id)
+    demands: list[tuple[int, list[Demand]]] = []
+    for order in candidates:
+        if method is PickMethod.ZONE:
+            zones_done = {zone_of(line.bin_code) for line in await uow.picking.lines_for_order(order.id or 0)}
+            if zone in zones_done:
+                continue
+        elif (order.id or 0) in taken:
+            continue
+        found = await _demands(uow, order, warehouse.id)
+        if found:
+            demands.append((order.id or 0, found))
+    if method is PickMethod.SINGLE:
+        chosen = [o for o, _ in demands[:1]]
+    elif method is PickMethod.BATCH:
+        chosen = choose_batch(demands, max_orders=max_orders, capacity=capacity)
+    else:
+        chosen = [o for o, _ in demands[:max_orders]]
+    wanted = [d for order_id, found in demands if order_id in chosen for d in found]
+    totes = {order_id: index for index, order_id in enumerate(chosen, start=1)}
+    bins = [
+        BinStock(b.product_id, b.bin_code, b.quantity)
+        for b in await uow.inventory.bins(sorted({d.product_id for d in wanted}))
+        if b.warehouse_id == warehouse.id
+    ]
+    tasks = assign_bins(wanted, bins, totes)
+    if method is PickMethod.ZONE:
+        tasks = [t for t in tasks if zone_of(t.bin_code) in (zone, None)]
+    if not tasks:
+        raise NothingToPick(warehouse=warehouse.code)
+    wave = await uow.picking.next_wave() if method is PickMethod.WAVE else None
+    return PickList(method, warehouse.id, member.telegram_id, lines_from_tasks(tasks), zone, wave)
+
+
+def _matches(product: Product, scanned: str) -> bool:
+    text = scanned.strip()
+    try:
+        if normalize_sku(text) == product.sku:
+            return True
+    except DomainError:
+        pass
+    return bool(product.barcode) and text == product.barcode
+
+
+async def confirm_pick(uow: UnitOfWork, clock: Clock, *, staff_id: int, scanned: str, quantity: int = 1) -> PickRound:
+    """The picker scanned ``scanned`` (SKU or barcode) for the current line."""
+    await require(uow, staff_id, Permission.PICK)
+    async with uow:
+        pick_list = await uow.picking.open_for(staff_id)
+        if pick_list is None:
+            raise NoOpenRound()
+        current = await _round(uow, pick_list)
+        line = pick_list.next_line
+        assert line is not None  # a round closes when its last line is done
+        product = current.products[line.product_id]
+        if not _matches(product, scanned):
+            raise WrongItem(scanned=scanned.strip()[:64], sku=product.sku, name=product.name, bin=line.bin_code or "—")
+        if line.bin_code is None:
+            raise NoBinForLine(sku=product.sku)
+        if quantity > line.open:
+            raise TooMany(open=line.open, sku=product.sku)
+        line.picked += quantity
+        await uow.picking.save_line(line)
+        await _after_step(uow, clock, current, staff_id)
+        await uow.commit()
+        return current
+
+
+async def report_short(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, found: int, staff_chat_id: int | None
+) -> PickRound:
+    """The bin holds fewer than the line needs. What was found is picked; the rest is
+    looked for in another bin of the warehouse; failing that, the order goes on hold and
+    the staff chat is told."""
+    await require(uow, staff_id, Permission.PICK)
+    async with uow:
+        pick_list = await uow.picking.open_for(staff_id)
+        if pick_list is None or pick_list.id is None:
+            raise NoOpenRound()
+        current = await _round(uow, pick_list)
+        line = pick_list.next_line
+        assert line is not None
+        product = current.products[line.product_id]
+        if not 0 <= found < line.open:
+            raise TooMany(open=line.open - 1, sku=product.sku)
+        line.picked += found
+        missing = line.open
+        line.short += missing
+        await uow.picking.save_line(line)
+        elsewhere = [
+            b
+            for b in await uow.inventory.bins([line.product_id])
+            if b.warehouse_id == pick_list.warehouse_id and b.bin_code != line.bin_code
+        ]
+        seq = max(x.seq for x in pick_list.lines)
+        for other in sorted(elsewhere, key=lambda b: -b.quantity):
+            take = min(other.quantity, missing)
+            seq += 1
+            extra = PickLine(seq, line.order_id, line.product_id, other.bin_code, line.tote, take)
+            pick_list.lines.append(await uow.picking.add_line(pick_list.id, extra))
+            missing -= take
+            if not missing:
+                break
+        if missing:
+            await _hold_for_shortage(uow, clock, current, line, product, staff_id, staff_chat_id)
+        await _after_step(uow, clock, current, staff_id)
+        await uow.commit()
+        return current
+
+
+async def _hold_for_shortage(
+    uow: UnitOfWork,
+    clock: Clock,
+    current: PickRound,
+    line: PickLine,
+    product: Product,
+    staff_id: int,
+    staff_chat_id: int | None,
+) -> None:
+    order = current.orders[line.order_id]
+    for other in current.pick_list.lines:  # the rest of this order is not picked for now
+        if other.order_id == order.id and not other.done:
+            other.short += other.open
+            await uow.picking.save_line(other)
+    reason = f"short pick: {product.sku}"
+    await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=f"staff:{staff_id}", reason=reason)
+    current.held.append(order)
+    if staff_chat_id is not None:
+        await uow.outbox.add(
+            Notification(
+                staff_chat_id,
+                "staff_short_pick",
+                "",
+                {"code": order.code, "sku": product.sku, "name": product.name, "warehouse": current.warehouse.code},
+            ),
+            clock.now(),
+        )
+
+
+async def _after_step(uow: UnitOfWork, clock: Clock, current: PickRound, staff_id: int) -> None:
+    """Orders whose every allocated unit is now picked become ready to pack; a round whose
+    lines are all done closes."""
+    for order in current.orders.values():
+        if order.status is not OrderStatus.PICKING or order in current.held:
+            continue
+        allocated = sum(r.quantity for r in await uow.stock.order_reservations(order.id or 0))
+        lines = await uow.picking.lines_for_order(order.id or 0)
+        if sum(line.picked for line in lines) >= allocated and all(line.done for line in lines):
+            await apply_transition(uow, order, OrderStatus.PICKED, clock=clock, actor=f"staff:{staff_id}")
+            current.completed.append(order)
+    if current.done and current.pick_list.id is not None:
+        await uow.picking.finish(current.pick_list.id, clock.now())
+
+
+async def picking_zones(uow: UnitOfWork, *, staff_id: int, warehouse_code: str | None = None) -> Warehouse:
+    """The picker's warehouse, whose zones zone picking offers."""
+    member = await require(uow, staff_id, Permission.PICK)
+    return await warehouse_of(uow, member, warehouse_code)

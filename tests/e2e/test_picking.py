@@ -1,0 +1,142 @@
+"""Picking through the sandbox: each of the four methods, scans by text and by photo, a
+wrong item, short picks (found elsewhere, or the order goes on hold with an alert)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.barcodes import barcode_png
+from bot.sandbox import SandboxUser
+from bot.sandbox.driver import Reply
+from bot.sandbox.harness import RunningBot
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
+
+STEP = re.compile(r"📦 (\d+) × (\S+)")
+
+
+async def order(shop: RunningBot, user_id: int, items: dict[str, int]) -> str:
+    customer = SandboxUser(shop.server, user_id, f"C{user_id}")
+    for sku, quantity in items.items():
+        await add_to_cart(customer, sku, quantity)
+    return order_code(await place_cod_order(customer))
+
+
+async def status(shop: RunningBot, code: str) -> str:
+    async with shop.runtime.sessions() as session:
+        return str(await session.scalar(select(m.OrderRow.status).where(m.OrderRow.code == code)))
+
+
+async def pick_everything(picker: SandboxUser, reply: Reply) -> Reply:
+    """Scan every line the round shows until it is finished."""
+    for _ in range(50):
+        step = STEP.search(reply.last.text)
+        if step is None:
+            return reply
+        reply = await picker.send(f"{step.group(2)} {step.group(1)}")
+    raise AssertionError("the round never finished")
+
+
+async def test_a_single_order_is_picked_in_walking_order_by_text_and_photo(shop: RunningBot) -> None:
+    code = await order(shop, 100, {"85123A": 2, "22197": 1})
+    picker = await hire(shop, 60, "Pia", "picker", "LON")
+    menu = await picker.send("/pick")
+    first = await picker.press(menu.last, "Single order")
+    assert "Bin A-03-03-3" in first.last.text and "1 × 22197" in first.last.text  # zone A before zone B
+    assert f"Tote 1 — order {code}" in first.last.text and "Line 1 of 2" in first.last.text
+    assert await status(shop, code) == "picking"
+
+    wrong = await picker.send("85123A")
+    assert wrong.last.text == ("Wrong item: “85123A”. Expected 22197 — Popcorn Holder, from bin A-03-03-3.")
+    second = await picker.send("2002219700007")  # the barcode works as well as the SKU
+    assert "Bin B-06-06-3" in second.last.text and "2 × 85123A" in second.last.text
+    photo = await picker.send_photo(barcode_png("2008512350000", ean=True))
+    assert "1 × 85123A" in photo.last.text  # one scanned, one to go
+    done = await picker.send("85123A")
+    assert "is finished" in done.last.text and f"{code} — tote 1 — picked, being packed" in done.last.text
+    assert await status(shop, code) == "picked"
+    customer_chat = [msg.text for msg in shop.server.chat_messages(100)]
+    assert any("being picked" in text for text in customer_chat)
+
+    blurry = await picker.send("/pick")
+    assert blurry.last.text == "How do you want to pick?"  # no open round left
+
+
+async def test_a_batch_round_shares_a_cart_and_gives_each_order_its_tote(shop: RunningBot) -> None:
+    codes = [await order(shop, 110 + i, {"85123A": 1, "23166": 1}) for i in range(3)]
+    picker = await hire(shop, 61, "Bo", "picker", "LON")
+    reply = await picker.press((await picker.send("/pick")).last, "Batch of orders")
+    assert "Line 1 of 6" in reply.last.text
+    tote = re.search(r"Tote (\d) — order (\S+)", reply.last.text)
+    assert tote is not None and codes.index(tote.group(2)) == int(tote.group(1)) - 1
+    await pick_everything(picker, reply)
+    assert [await status(shop, c) for c in codes] == ["picked"] * 3
+
+
+async def test_zone_pickers_complete_an_order_together(shop: RunningBot) -> None:
+    code = await order(shop, 120, {"22197": 1, "85123A": 1})  # A-03-03-3 and B-06-06-3
+    zone_a = await hire(shop, 62, "Al", "picker", "LON")
+    zone_b = await hire(shop, 63, "Bea", "picker", "LON")
+    zones = await zone_a.press((await zone_a.send("/pick")).last, "My zone")
+    reply = await zone_a.press(zones.last, "A")
+    assert "zone A" in reply.last.text and "Line 1 of 1" in reply.last.text
+    await pick_everything(zone_a, reply)
+    assert await status(shop, code) == "picking"  # zone B still to do
+    zones = await zone_b.press((await zone_b.send("/pick")).last, "My zone")
+    await pick_everything(zone_b, await zone_b.press(zones.last, "B"))
+    assert await status(shop, code) == "picked"
+
+
+async def test_a_wave_takes_all_zones_of_the_released_orders(shop: RunningBot) -> None:
+    codes = [await order(shop, 130, {"22197": 1}), await order(shop, 131, {"85123A": 1, "23166": 2})]
+    picker = await hire(shop, 64, "Wes", "picker", "LON")
+    reply = await picker.press((await picker.send("/pick")).last, "Wave")
+    assert "wave 1" in reply.last.text and "Line 1 of 3" in reply.last.text
+    await pick_everything(picker, reply)
+    assert [await status(shop, c) for c in codes] == ["picked", "picked"]
+
+
+async def test_a_short_pick_is_taken_from_another_bin(shop: RunningBot) -> None:
+    code = await order(shop, 140, {"21212": 3})
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/receive 21212 5 LON A-07-01-1")  # a second bin; the main one is B-02-08-2
+    picker = await hire(shop, 65, "Sy", "picker", "LON")
+    reply = await picker.press((await picker.send("/pick")).last, "Single order")
+    assert "B-02-08-2" in reply.last.text or "A-07-01-1" in reply.last.text
+    asked = await picker.press(reply.last, "Short pick")
+    assert asked.last.text == "How many did you find in the bin? Send a number (0 if none)."
+    assert (await picker.send("lots")).last.text == "Quantity must be a whole number from 1 to 9999."
+    reply = await picker.send("1")
+    assert "2 × 21212" in reply.last.text  # the other two, from the other bin
+    await pick_everything(picker, reply)
+    assert await status(shop, code) == "picked"
+
+
+async def test_a_short_pick_with_no_stock_left_holds_the_order_and_alerts_staff(shop: RunningBot) -> None:
+    code = await order(shop, 150, {"21212": 2, "85123A": 1})
+    picker = await hire(shop, 66, "Nat", "picker", "LON")
+    reply = await picker.press((await picker.send("/pick")).last, "Single order")
+    while "21212" not in reply.last.text:
+        step = STEP.search(reply.last.text)
+        assert step
+        reply = await picker.send(step.group(2))
+    reply = await picker.press(reply.last, "Short pick")
+    reply = await picker.send("0")
+    assert f"Order {code} is on hold for the shortage; managers were told." in [msg.text for msg in reply.new]
+    assert await status(shop, code) == "on_hold"
+    alerts = [msg.text for msg in shop.server.chat_messages(-100500)]
+    assert any("Short pick in LON" in text and code in text for text in alerts)
+
+
+async def test_picking_is_refused_to_customers_and_other_roles(shop: RunningBot) -> None:
+    customer = SandboxUser(shop.server, 160, "Cat")
+    assert (await customer.send("/pick")).last.text == "This command is for shop staff only."
+    packer = await hire(shop, 67, "Pat", "packer", "LON")
+    assert (await packer.send("/pick")).last.text == "Your role (packer) does not allow this."
+    picker = await hire(shop, 68, "Ida", "picker", "LON")
+    idle = await picker.press((await picker.send("/pick")).last, "Single order")
+    assert idle.callback_answer is not None
+    assert idle.callback_answer["text"] == "There is nothing to pick in LON right now."
