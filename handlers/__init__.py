@@ -8,6 +8,7 @@ from handlers import (
     catalog,
     checkout,
     errors,
+    fulfilment,
     help,
     inventory,
     language,
@@ -46,6 +47,7 @@ def build_router() -> Router:
             orders.router,
             staff.router,
             inventory.router,
+            fulfilment.router,
             picking.router,
             search.router,  # plain text outside a conversation is a search: last
         )

@@ -76,6 +76,10 @@ class QueueEntry:
     units: int
     being_picked: bool
 
+    @property
+    def priority(self) -> bool:
+        return bool(self.order.flags & PRIORITY_FLAGS)
+
 
 async def fulfilment_queue(
     uow: UnitOfWork, *, staff_id: int, warehouse_code: str | None = None

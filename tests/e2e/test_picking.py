@@ -140,3 +140,27 @@ async def test_picking_is_refused_to_customers_and_other_roles(shop: RunningBot)
     idle = await picker.press((await picker.send("/pick")).last, "Single order")
     assert idle.callback_answer is not None
     assert idle.callback_answer["text"] == "There is nothing to pick in LON right now."
+
+
+async def test_the_queue_puts_flagged_orders_first_and_order_shows_routing_and_picking(shop: RunningBot) -> None:
+    plain = await order(shop, 170, {"85123A": 1})
+    gift = await order(shop, 171, {"22197": 2})
+    async with shop.runtime.sessions() as session, session.begin():
+        row = await session.scalar(select(m.OrderRow).where(m.OrderRow.code == gift))
+        assert row is not None
+        row.flags = "GIFT"
+    manager = await hire(shop, 69, "Meg", "manager", "LON")
+    queue = await manager.send("/queue")
+    lines = queue.last.text.splitlines()
+    assert lines[0] == "Orders to fulfil in LON"
+    assert lines[1].startswith(f"1. ⭐ {gift}") and "2 units" in lines[1] and "GIFT" in lines[1]
+    assert lines[2].startswith(f"2. {plain}")
+
+    detail = await manager.send(f"/order {plain.lower()}")
+    assert f"Order {plain}" in detail.last.text and "Routing" in detail.last.text
+    assert "LON" in detail.last.text and "85123A × 1" in detail.last.text
+    assert "placed — customer:" in detail.last.text or "allocated" in detail.last.text
+    assert (await manager.send("/order NOPE1234")).last.text == "Nothing was found."
+    assert (await SandboxUser(shop.server, 172, "Cy").send(f"/order {plain}")).last.text == (
+        "This command is for shop staff only."
+    )

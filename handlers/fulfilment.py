@@ -1,0 +1,42 @@
+"""/queue [WAREHOUSE] — orders to fulfil by priority; /order CODE — an order in full, with
+its routing decision and reasons, allocations, picking, payments and timeline."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.rendering import Renderer
+from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+QUEUE_SHOWN = 30
+
+
+@router.message(Command("queue"))
+async def queue(message: Message, command: CommandObject, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+    assert message.from_user is not None
+    warehouse, entries = await fulfilment_queue(
+        uow, staff_id=message.from_user.id, warehouse_code=(command.args or "").strip() or None
+    )
+    await message.answer(
+        renderer.render(
+            "staff/queue.html.j2",
+            warehouse=warehouse,
+            entries=entries[:QUEUE_SHOWN],
+            more=max(len(entries) - QUEUE_SHOWN, 0),
+        )
+    )
+
+
+@router.message(Command("order"))
+async def order(message: Message, command: CommandObject, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+    assert message.from_user is not None
+    if not (command.args or "").strip():
+        await message.answer(_("Usage: /order CODE"))
+        return
+    view = await order_for_staff(uow, staff_id=message.from_user.id, code=command.args or "")
+    await message.answer(renderer.render("staff/order.html.j2", view=view, order=view.order))
