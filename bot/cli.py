@@ -19,7 +19,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.runtime import Runtime
 from domain.errors import ImportRejected
 
-IMPORT_KINDS = ("products", "warehouses", "stock", "carriers")
+IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp = sub.add_parser(
         "import",
-        help="bulk set-up from CSV (products, warehouses, stock, carriers)",
+        help="bulk set-up from CSV (products, warehouses, stock, carriers, boxes)",
         description="Import a UTF-8 CSV file with a header row. All-or-nothing: any bad row is reported "
         "with its line number and nothing is imported. Re-importing products updates them by SKU.",
     )
@@ -82,6 +82,8 @@ async def _import(settings: Settings, kind: str, file: Path) -> int:
             report = await imports.import_warehouses(uow, text)
         elif kind == "carriers":
             report = await imports.import_carriers(uow, text)
+        elif kind == "boxes":
+            report = await imports.import_boxes(uow, text)
         else:
             report = await imports.import_stock(uow, SystemClock(), text)
     except ImportRejected as rejected:

@@ -12,6 +12,7 @@ from typing import TypeVar
 from domain.catalog import Dimensions, Product, normalize_barcode, normalize_sku, photo_reference
 from domain.errors import DomainError
 from domain.money import Money
+from domain.packing import Box
 from domain.shipping import CarrierRate, Zone
 from domain.warehouse import BinCode, Warehouse
 
@@ -30,6 +31,7 @@ PRODUCT_COLUMNS = (
 )
 WAREHOUSE_COLUMNS = ("code", "name", "address", "latitude", "longitude", "pickup_point")
 STOCK_COLUMNS = ("sku", "warehouse", "bin", "quantity")
+BOX_COLUMNS = ("code", "name", "length_mm", "width_mm", "height_mm", "max_weight_g")
 CARRIER_COLUMNS = (
     "carrier",
     "service",
@@ -230,3 +232,25 @@ def parse_carriers(text: str) -> tuple[list[CarrierRate], list[Problem]]:
     keys = [(line, f"{r.carrier}/{r.service}/{r.zone.value}/{r.base.currency}") for line, r in parsed]
     _flag_duplicates(keys, "rate", problems)
     return [rate for _, rate in parsed], sorted(problems)
+
+
+def _box(v: dict[str, str]) -> Box:
+    code = v["code"].upper()
+    if not code or len(code) > 16 or not code.replace("-", "").isalnum():
+        raise RowError("code must be 1-16 letters, digits or dashes")
+    if not v["name"]:
+        raise RowError("name is required")
+    return Box(
+        code,
+        v["name"],
+        _int(v, "length_mm", required=True, minimum=1),
+        _int(v, "width_mm", required=True, minimum=1),
+        _int(v, "height_mm", required=True, minimum=1),
+        _int(v, "max_weight_g", required=True, minimum=1),
+    )
+
+
+def parse_boxes(text: str) -> tuple[list[Box], list[Problem]]:
+    parsed, problems = _parse_all(text, BOX_COLUMNS, lambda line, v: (line, _box(v)))
+    _flag_duplicates([(line, b.code) for line, b in parsed], "box", problems)
+    return [box for _, box in parsed], sorted(problems)

@@ -187,6 +187,7 @@ class Order:
     invoice_due: date | None = None
     routing: list[str] = field(default_factory=list)  # warehouse codes, then "why" lines
     checkout_key: str | None = None
+    tracking_number: str = ""
     id: int | None = None
 
     @classmethod

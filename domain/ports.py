@@ -15,6 +15,7 @@ from domain.customers import Customer, StaffMember
 from domain.fx import FxRate
 from domain.notifications import Notification
 from domain.orders import HistoryEntry, Order, OrderStatus
+from domain.packing import Box, Package
 from domain.payments import Payment
 from domain.picking import PickLine, PickList
 from domain.shipping import CarrierRate
@@ -160,6 +161,13 @@ class PickingRepository(Protocol):
     async def next_wave(self) -> int: ...
 
 
+class PackingRepository(Protocol):
+    async def boxes(self) -> list[Box]: ...
+    async def replace_boxes(self, boxes: Sequence[Box]) -> None: ...
+    async def add_package(self, package: Package, at: datetime) -> None: ...
+    async def packages(self, order_id: int) -> list[Package]: ...
+
+
 class UnitOfWork(Protocol):
     """Read-only members, so implementations may expose more specific repositories."""
 
@@ -177,6 +185,8 @@ class UnitOfWork(Protocol):
     def inventory(self) -> InventoryRepository: ...
     @property
     def picking(self) -> PickingRepository: ...
+    @property
+    def packing(self) -> PackingRepository: ...
     @property
     def orders(self) -> OrderRepository: ...
     @property

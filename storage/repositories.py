@@ -20,6 +20,7 @@ from domain.fx import FxRate
 from domain.money import Money
 from domain.notifications import Notification
 from domain.orders import Channel, Delivery, DeliveryMethod, HistoryEntry, Order, OrderLine, OrderStatus, PaymentMethod
+from domain.packing import Box, Package
 from domain.payments import Payment, PaymentKind
 from domain.picking import PickLine, PickList, PickMethod
 from domain.shipping import CarrierRate, Zone
@@ -817,6 +818,49 @@ class SqlPicking:
         return int(await self.s.scalar(select(func.coalesce(func.max(m.PickListRow.wave), 0))) or 0) + 1
 
 
+class SqlPacking:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def boxes(self) -> list[Box]:
+        rows = await self.s.scalars(select(m.BoxRow).order_by(m.BoxRow.code))
+        return [Box(r.code, r.name, r.length_mm, r.width_mm, r.height_mm, r.max_weight_g) for r in rows]
+
+    async def replace_boxes(self, boxes: Sequence[Box]) -> None:
+        await self.s.execute(delete(m.BoxRow))
+        self.s.add_all(
+            m.BoxRow(
+                code=b.code,
+                name=b.name,
+                length_mm=b.length_mm,
+                width_mm=b.width_mm,
+                height_mm=b.height_mm,
+                max_weight_g=b.max_weight_g,
+            )
+            for b in boxes
+        )
+        await self.s.flush()
+
+    async def add_package(self, package: Package, at: datetime) -> None:
+        self.s.add(
+            m.PackageRow(
+                order_id=package.order_id,
+                seq=package.seq,
+                box_code=package.box_code,
+                weight_g=package.weight_g,
+                packed_by=package.packed_by,
+                packed_at=at,
+            )
+        )
+        await self.s.flush()
+
+    async def packages(self, order_id: int) -> list[Package]:
+        rows = await self.s.scalars(
+            select(m.PackageRow).where(m.PackageRow.order_id == order_id).order_by(m.PackageRow.seq)
+        )
+        return [Package(r.order_id, r.seq, r.box_code, r.weight_g, r.packed_by) for r in rows]
+
+
 class SqlOrders:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -876,6 +920,7 @@ class SqlOrders:
             "invoice_due": order.invoice_due,
             "routing": json.dumps(order.routing, ensure_ascii=False),
             "checkout_key": order.checkout_key,
+            "tracking_number": order.tracking_number,
         }
 
     @staticmethod
@@ -986,6 +1031,7 @@ class SqlOrders:
             invoice_due=row.invoice_due,
             routing=list(json.loads(row.routing or "[]")),
             checkout_key=row.checkout_key,
+            tracking_number=row.tracking_number,
             id=row.id,
         )
 
@@ -1001,6 +1047,7 @@ class SqlOrders:
                 status=order.status.value,
                 held_from=order.held_from.value if order.held_from else None,
                 updated_at=entry.at,
+                tracking_number=order.tracking_number,
             )
         )
         if not result.rowcount:  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from storage.repositories import (
     SqlInventory,
     SqlOrders,
     SqlOutbox,
+    SqlPacking,
     SqlPayments,
     SqlPicking,
     SqlProducts,
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     stock: SqlStock
     inventory: SqlInventory
     picking: SqlPicking
+    packing: SqlPacking
     orders: SqlOrders
     fx: SqlFx
     carts: SqlCarts
@@ -80,6 +82,7 @@ class SqlUnitOfWork:
         self.stock = SqlStock(session, cache)
         self.inventory = SqlInventory(session)
         self.picking = SqlPicking(session)
+        self.packing = SqlPacking(session)
         self.orders = SqlOrders(session)
         self.fx = SqlFx(session)
         self.carts = SqlCarts(session)

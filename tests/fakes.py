@@ -18,6 +18,7 @@ from domain.errors import IllegalTransition, InsufficientStock
 from domain.fx import FxRate
 from domain.notifications import Notification
 from domain.orders import HistoryEntry, Order, OrderStatus
+from domain.packing import Box, Package
 from domain.payments import Payment
 from domain.picking import PickLine, PickList
 from domain.shipping import CarrierRate
@@ -50,6 +51,8 @@ class State:
     movements: list[tuple[int, int, str, int, str]] = field(default_factory=list)
     reorder: dict[tuple[int, int], tuple[int, int | None]] = field(default_factory=dict)
     pick_lists: dict[int, PickList] = field(default_factory=dict)
+    boxes: list[Box] = field(default_factory=list)
+    packages: list[Package] = field(default_factory=list)
     reservations: dict[int, Reservation] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     fx: list[FxRate] = field(default_factory=list)
@@ -338,6 +341,20 @@ class FakePicking(_Repo):
         return max((p.wave or 0 for p in self.st.pick_lists.values()), default=0) + 1
 
 
+class FakePacking(_Repo):
+    async def boxes(self) -> list[Box]:
+        return sorted(self.st.boxes, key=lambda b: b.code)
+
+    async def replace_boxes(self, boxes: Sequence[Box]) -> None:
+        self.st.boxes = list(boxes)
+
+    async def add_package(self, package: Package, at: datetime) -> None:
+        self.st.packages.append(package)
+
+    async def packages(self, order_id: int) -> list[Package]:
+        return sorted((p for p in self.st.packages if p.order_id == order_id), key=lambda p: p.seq)
+
+
 class FakeOrders(_Repo):
     async def add(self, order: Order) -> Order:
         order.id = self.st.new_id()
@@ -449,6 +466,7 @@ class FakeUnitOfWork:
         self.stock = FakeStock(self)
         self.inventory = FakeInventory(self)
         self.picking = FakePicking(self)
+        self.packing = FakePacking(self)
         self.orders = FakeOrders(self)
         self.fx = FakeFx(self)
         self.carts = FakeCarts(self)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.errors import DomainError, ImportRejected
-from domain.imports import parse_carriers, parse_products, parse_stock, parse_warehouses
+from domain.imports import parse_boxes, parse_carriers, parse_products, parse_stock, parse_warehouses
 from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
 from domain.warehouse import DEFAULT_BIN
@@ -131,3 +131,17 @@ async def import_carriers(uow: UnitOfWork, text: str) -> ImportReport:
         await uow.carriers.replace_all(rates)
         await uow.commit()
     return ImportReport(created=max(len(rates) - before, 0), updated=min(before, len(rates)))
+
+
+async def import_boxes(uow: UnitOfWork, text: str) -> ImportReport:
+    """The standard shipping boxes; the file replaces the whole list."""
+    boxes, problems = parse_boxes(text)
+    if problems:
+        raise ImportRejected(problems)
+    if not boxes:
+        raise ImportRejected([(1, "the file has no boxes")])
+    async with uow:
+        before = len(await uow.packing.boxes())
+        await uow.packing.replace_boxes(boxes)
+        await uow.commit()
+    return ImportReport(created=max(len(boxes) - before, 0), updated=min(before, len(boxes)))
