@@ -222,8 +222,12 @@ def _carrier(line: int, v: dict[str, str]) -> CarrierRate:
     if cutoff > 24:
         raise RowError(f"cutoff_hour must be 0-24, got {cutoff}")
     weight = _int(v, "max_weight_g", required=True, minimum=1)
+    tracking_url = v.get("tracking_url", "")  # optional column
+    if tracking_url and (not tracking_url.startswith("https://") or "{tracking}" not in tracking_url):
+        raise RowError("tracking_url must be an https:// address containing {tracking}")
+    transit = _int(v, "transit_days", required=True)
     return CarrierRate(
-        v["carrier"], v["service"], zone, base, per_kg, _int(v, "transit_days", required=True), cutoff, weight
+        v["carrier"], v["service"], zone, base, per_kg, transit, cutoff, weight, tracking_url=tracking_url
     )
 
 

@@ -68,6 +68,10 @@ class CarrierRate:
     cutoff_hour: int
     max_weight_g: int
     id: int | None = None
+    tracking_url: str = ""  # e.g. https://track.example/{tracking}
+
+    def tracking_link(self, tracking: str) -> str:
+        return self.tracking_url.replace("{tracking}", tracking) if "{tracking}" in self.tracking_url else ""
 
     def price_for(self, weight_g: int) -> Money:
         """Base price plus the per-kg price for every started kilogram."""

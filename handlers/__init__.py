@@ -7,6 +7,7 @@ from handlers import (
     cart,
     catalog,
     checkout,
+    dispatch,
     errors,
     fulfilment,
     help,
@@ -49,6 +50,7 @@ def build_router() -> Router:
             inventory.router,
             fulfilment.router,
             picking.router,
+            dispatch.router,
             search.router,  # plain text outside a conversation is a search: last
         )
     elif _root.parent_router is not None:

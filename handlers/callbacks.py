@@ -56,3 +56,17 @@ class PickStartCb(CallbackData, prefix="ps"):
 
 class PickShortCb(CallbackData, prefix="pshort"):
     line_id: int
+
+
+class PackBoxCb(CallbackData, prefix="pb"):
+    code: str
+    box: str = ""  # empty: the proposed packages
+
+
+class PackWeightCb(CallbackData, prefix="pw"):
+    code: str
+
+
+class DocumentCb(CallbackData, prefix="doc"):
+    code: str
+    kind: str  # label, slip, receipt

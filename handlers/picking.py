@@ -11,7 +11,6 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.barcodes import read_barcode
 from bot.config import Settings
 from bot.rendering import Renderer
 from domain.errors import InvalidQuantity
@@ -26,6 +25,7 @@ from domain.usecases.fulfilment import (
     start_round,
 )
 from handlers.callbacks import PickShortCb, PickStartCb
+from handlers.scanning import code_in_photo
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
@@ -145,11 +145,8 @@ async def scanned_text(
 async def scanned_photo(
     message: Message, bot: Bot, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
 ) -> None:
-    assert message.photo
-    file = await bot.download(message.photo[-1].file_id)
-    code = read_barcode(file.read()) if file else None
+    code = await code_in_photo(bot, message)
     if code is None:
-        await message.answer(_("No barcode found in the photo. Try again closer, or type the code."))
         return
     current = await confirm_pick(uow, clock, staff_id=_staff_id(message), scanned=code)
     await show_step(message, current, renderer, state)

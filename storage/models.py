@@ -284,6 +284,7 @@ class CarrierRateRow(Base):
     transit_days: Mapped[int] = mapped_column(Integer)
     cutoff_hour: Mapped[int] = mapped_column(Integer)
     max_weight_g: Mapped[int] = mapped_column(Integer)
+    tracking_url: Mapped[str] = mapped_column(String(256), default="", server_default="")
     __table_args__ = (UniqueConstraint("carrier", "service", "zone", "currency", name="uq_carrier_rates_key"),)
 
 

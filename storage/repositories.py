@@ -1048,6 +1048,7 @@ class SqlOrders:
                 held_from=order.held_from.value if order.held_from else None,
                 updated_at=entry.at,
                 tracking_number=order.tracking_number,
+                carrier=order.delivery.carrier if order.delivery else "",
             )
         )
         if not result.rowcount:  # type: ignore[attr-defined]
@@ -1147,6 +1148,7 @@ class SqlCarriers:
                 r.cutoff_hour,
                 r.max_weight_g,
                 r.id,
+                r.tracking_url,
             )
             for r in rows
         ]
@@ -1164,6 +1166,7 @@ class SqlCarriers:
             )
             row.base_minor, row.per_kg_minor = rate.base.amount, rate.per_kg.amount
             row.transit_days, row.cutoff_hour, row.max_weight_g = rate.transit_days, rate.cutoff_hour, rate.max_weight_g
+            row.tracking_url = rate.tracking_url
             self.s.add(row)
             keep.add(key)
         for key, row in existing.items():

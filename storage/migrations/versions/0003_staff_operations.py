@@ -1,8 +1,8 @@
-"""staff operations: invites, pick lists, boxes, packages
+"""staff operations
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-25 14:17:17.635307
+Create Date: 2026-11-25 14:32:01.088659
 """
 
 from collections.abc import Sequence
@@ -94,6 +94,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_pick_lines_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pick_lines_pick_list_id'), ['pick_list_id'], unique=False)
 
+    with op.batch_alter_table('carrier_rates', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('tracking_url', sa.String(length=256), server_default='', nullable=False))
+
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('tracking_number', sa.String(length=64), server_default='', nullable=False))
 
@@ -112,6 +115,9 @@ def downgrade() -> None:
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_column('tracking_number')
+
+    with op.batch_alter_table('carrier_rates', schema=None) as batch_op:
+        batch_op.drop_column('tracking_url')
 
     with op.batch_alter_table('pick_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pick_lines_pick_list_id'))

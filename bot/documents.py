@@ -1,0 +1,175 @@
+"""PDF documents (reportlab): shipping labels (4×6 in), packing slips and receipts (A4).
+
+Text is set in DejaVu Sans, shipped in ``bot/fonts`` because it covers Cyrillic (the
+PDF base fonts do not). Labels carry the order code as a Code 128 barcode. Everything a
+person reads goes through gettext in the requester's language."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from aiogram.utils.i18n import gettext as _
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from bot.labels import payment_label, status_label
+from bot.rendering import format_money
+from domain.packing import Package
+from domain.usecases.dispatch import OrderPaperwork
+
+FONTS = Path(__file__).parent / "fonts"
+LABEL_SIZE = (4 * inch, 6 * inch)
+MARGIN = 36
+
+
+@cache
+def _fonts() -> tuple[str, str]:
+    pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
+    return "DejaVuSans", "DejaVuSans-Bold"
+
+
+class _Writer:
+    """A canvas with a cursor that moves down the page, and a fresh page when it runs out."""
+
+    def __init__(self, size: tuple[float, float], title: str) -> None:
+        self.buffer = io.BytesIO()
+        self.size = size
+        self.canvas = Canvas(self.buffer, pagesize=size)
+        self.canvas.setTitle(title)
+        self.regular, self.bold = _fonts()
+        self.y = size[1] - MARGIN
+
+    def line(self, text: str, *, size: float = 10, bold: bool = False, x: float = MARGIN, gap: float = 1.4) -> None:
+        if self.y < MARGIN + size:
+            self.canvas.showPage()
+            self.y = self.size[1] - MARGIN
+        self.canvas.setFont(self.bold if bold else self.regular, size)
+        self.canvas.drawString(x, self.y, text)
+        self.y -= size * gap
+
+    def row(self, cells: Sequence[tuple[float, str]], *, size: float = 9, bold: bool = False) -> None:
+        if self.y < MARGIN + size:
+            self.canvas.showPage()
+            self.y = self.size[1] - MARGIN
+        self.canvas.setFont(self.bold if bold else self.regular, size)
+        for x, text in cells:
+            self.canvas.drawString(x, self.y, text)
+        self.y -= size * 1.5
+
+    def space(self, points: float = 8) -> None:
+        self.y -= points
+
+    def pdf(self) -> bytes:
+        self.canvas.showPage()
+        self.canvas.save()
+        return self.buffer.getvalue()
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def shipping_label(docs: OrderPaperwork) -> bytes:
+    """One 4×6 in page per package: from, to, carrier, order code and its barcode."""
+    order = docs.order
+    packages = docs.packages or [Package(order.id or 0, 1, "", 0, 0)]
+    w = _Writer(LABEL_SIZE, _("Shipping label %(code)s") % {"code": order.code})
+    for package in packages:
+        if package.seq > 1:
+            w.canvas.showPage()
+            w.y = LABEL_SIZE[1] - MARGIN
+        w.line(_("FROM"), size=7, bold=True)
+        if docs.warehouse:
+            w.line(docs.warehouse.name, size=9)
+            w.line(docs.warehouse.address[:60], size=8)
+        w.space()
+        w.line(_("TO"), size=7, bold=True)
+        w.line(docs.recipient, size=14, bold=True)
+        delivery = order.delivery
+        address = delivery.address if delivery and delivery.address else _("Pickup at the store")
+        for chunk in [address[i : i + 40] for i in range(0, min(len(address), 160), 40)]:
+            w.line(chunk, size=11)
+        if order.contact_phone:
+            w.line(order.contact_phone, size=10)
+        w.space()
+        service = f"{delivery.carrier} {delivery.service}".strip() if delivery else ""
+        w.line(service or "—", size=12, bold=True)
+        w.line(
+            _("Package %(n)s of %(m)s · %(weight)s g")
+            % {"n": package.seq, "m": len(packages), "weight": package.weight_g},
+            size=10,
+        )
+        if order.tracking_number:
+            w.line(_("Tracking: %(number)s") % {"number": order.tracking_number}, size=10)
+        barcode = Code128(order.code, barHeight=60, barWidth=1.6)
+        barcode.drawOn(w.canvas, MARGIN - 10, MARGIN + 30)
+        w.canvas.setFont(w.bold, 16)
+        w.canvas.drawString(MARGIN, MARGIN + 8, order.code)
+    return w.pdf()
+
+
+def packing_slip(docs: OrderPaperwork) -> bytes:
+    """Lines with quantities and the bins they were picked from; a gift slip has no prices."""
+    order = docs.order
+    w = _Writer(A4, _("Packing slip %(code)s") % {"code": order.code})
+    w.line(_("Packing slip — order %(code)s") % {"code": order.code}, size=16, bold=True, gap=1.8)
+    w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at), "name": docs.recipient})
+    if docs.gift:
+        w.line(_("Gift order: no prices on this slip."), bold=True)
+    w.space(12)
+    bins: dict[int, list[str]] = {}
+    for line in docs.pick_lines:
+        if line.bin_code and line.picked:
+            bins.setdefault(line.product_id, []).append(line.bin_code)
+    header = [(MARGIN, _("SKU")), (MARGIN + 80, _("Item")), (MARGIN + 330, _("Qty")), (MARGIN + 370, _("Bin"))]
+    if not docs.gift:
+        header.append((MARGIN + 460, _("Amount")))
+    w.row(header, bold=True)
+    for item in order.lines:
+        cells = [
+            (MARGIN, item.sku),
+            (MARGIN + 80, item.name[:42]),
+            (MARGIN + 330, str(item.quantity)),
+            (MARGIN + 370, ", ".join(sorted(set(bins.get(item.product_id, []))))[:22]),
+        ]
+        if not docs.gift:
+            cells.append((MARGIN + 460, format_money(item.total)))
+        w.row(cells)
+    if not docs.gift:
+        w.space()
+        w.line(_("Total: %(total)s") % {"total": format_money(order.total)}, bold=True)
+    return w.pdf()
+
+
+def receipt(docs: OrderPaperwork) -> bytes:
+    order = docs.order
+    w = _Writer(A4, _("Receipt %(code)s") % {"code": order.code})
+    w.line(_("Receipt — order %(code)s") % {"code": order.code}, size=16, bold=True, gap=1.8)
+    w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at), "name": docs.recipient})
+    w.line(_("Status: %(status)s") % {"status": status_label(order.status.value)})
+    w.space(12)
+    for item in order.lines:
+        w.row(
+            [
+                (MARGIN, f"{item.sku}  {item.name[:50]}"),
+                (MARGIN + 360, f"{item.quantity} × {format_money(item.unit_price)}"),
+                (MARGIN + 460, format_money(item.total)),
+            ]
+        )
+    if order.shipping and order.shipping.amount:
+        w.row([(MARGIN, _("Shipping")), (MARGIN + 460, format_money(order.shipping))])
+    w.space()
+    w.line(_("Total: %(total)s") % {"total": format_money(order.total)}, bold=True)
+    w.line(_("Payment: %(method)s") % {"method": payment_label(order.payment_method.value)})
+    for payment in docs.payments:
+        w.line(f"{_when(payment.at)} · {payment.kind.value} · {format_money(payment.amount)}", size=9)
+    return w.pdf()

@@ -1,0 +1,322 @@
+"""After picking: packing (every item verified by scan, boxes chosen, weight recorded),
+shipping with tracking (stock leaves the warehouse then) and delivery."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from domain.catalog import Product, normalize_sku
+from domain.customers import Customer
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.notifications import Notification
+from domain.orders import Order, OrderStatus, normalize_order_code
+from domain.packing import Box, BoxTooSmall, Item, Package, PackagePlan, box_takes, choose_boxes
+from domain.payments import Payment
+from domain.picking import PickLine
+from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
+from domain.stock import ReservationKind
+from domain.usecases.orders import apply_transition
+from domain.usecases.staff import require
+from domain.warehouse import Warehouse
+
+TRACKING_PATTERN = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+MAX_PACKAGE_WEIGHT_G = 100_000
+
+
+class NotReadyToPack(DomainError):
+    key = N_("Order {code} is {status}: only picked orders can be packed.")
+
+
+class NotInOrder(DomainError):
+    key = N_("“{scanned}” is not in order {code}.")
+
+
+class AlreadyScanned(DomainError):
+    key = N_("All {quantity} × {sku} are already scanned.")
+
+
+class ItemsMissing(DomainError):
+    key = N_("Not everything is scanned yet. Missing: {missing}.")
+
+
+class NotReadyToShip(DomainError):
+    key = N_("Order {code} is {status}: only packed orders can be shipped.")
+
+
+class BadTracking(DomainError):
+    key = N_("A tracking number is 4–40 letters, digits or dashes.")
+
+
+class BadWeight(DomainError):
+    key = N_("Weight is a whole number of grams from 1 to {maximum}.")
+
+
+@dataclass(frozen=True, slots=True)
+class PackingJob:
+    order: Order
+    expected: dict[str, int]  # SKU → quantity
+    products: dict[str, Product]  # SKU → product
+
+    def missing(self, scanned: dict[str, int]) -> dict[str, int]:
+        return {sku: q - scanned.get(sku, 0) for sku, q in self.expected.items() if q > scanned.get(sku, 0)}
+
+
+async def _order(uow: UnitOfWork, code: str) -> Order:
+    order = await uow.orders.get_by_code(normalize_order_code(code))
+    if order is None or order.id is None:
+        raise NotFound()
+    return order
+
+
+async def _job(uow: UnitOfWork, order: Order) -> PackingJob:
+    expected: Counter[str] = Counter()
+    for line in order.lines:
+        expected[line.sku] += line.quantity
+    products = {p.sku: p for p in await uow.products.get_many([line.product_id for line in order.lines])}
+    return PackingJob(order, dict(expected), products)
+
+
+async def start_packing(uow: UnitOfWork, *, staff_id: int, code: str) -> PackingJob:
+    await require(uow, staff_id, Permission.PACK)
+    async with uow.read_only():
+        order = await _order(uow, code)
+        if order.status is not OrderStatus.PICKED:
+            raise NotReadyToPack(code=order.code, status=order.status.value)
+        return await _job(uow, order)
+
+
+def _identify(job: PackingJob, scanned: str) -> str | None:
+    text = scanned.strip()
+    for sku, product in job.products.items():
+        if text == product.barcode:
+            return sku
+    try:
+        sku = normalize_sku(text)
+    except DomainError:
+        return None
+    return sku if sku in job.expected else None
+
+
+def verify_scan(job: PackingJob, scanned: str, so_far: dict[str, int]) -> dict[str, int]:
+    """The packer scanned one item: accepted if the order has it and it is not complete."""
+    sku = _identify(job, scanned)
+    if sku is None:
+        raise NotInOrder(scanned=scanned.strip()[:64], code=job.order.code)
+    if so_far.get(sku, 0) >= job.expected[sku]:
+        raise AlreadyScanned(quantity=job.expected[sku], sku=sku)
+    return {**so_far, sku: so_far.get(sku, 0) + 1}
+
+
+def _items(job: PackingJob) -> list[Item]:
+    items = []
+    for sku, quantity in job.expected.items():
+        product = job.products.get(sku)
+        weight = product.weight_g if product else 0
+        items.extend([Item(sku, weight, product.dimensions if product else None)] * quantity)
+    return items
+
+
+async def propose_boxes(uow: UnitOfWork, *, staff_id: int, job: PackingJob) -> tuple[list[PackagePlan], list[Box]]:
+    """The proposed packages and every standard box (for choosing another)."""
+    await require(uow, staff_id, Permission.PACK)
+    async with uow.read_only():
+        boxes = await uow.packing.boxes()
+    return choose_boxes(_items(job), boxes), boxes
+
+
+def _describe(counts: dict[str, int]) -> str:
+    return ", ".join(f"{q} × {sku}" for sku, q in counts.items())
+
+
+async def pack_order(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    staff_id: int,
+    code: str,
+    scanned: dict[str, int],
+    box_code: str | None = None,
+    weight_g: int | None = None,
+) -> tuple[Order, list[Package], list[PackagePlan]]:
+    """Record the packages and move the order to ``packed``. ``box_code`` overrides the
+    proposal with one box that must take everything; ``weight_g`` is the scale reading of a
+    single package (else the estimate is kept)."""
+    await require(uow, staff_id, Permission.PACK)
+    if weight_g is not None and not 1 <= weight_g <= MAX_PACKAGE_WEIGHT_G:
+        raise BadWeight(maximum=MAX_PACKAGE_WEIGHT_G)
+    async with uow:
+        order = await _order(uow, code)
+        if order.status is not OrderStatus.PICKED:
+            raise NotReadyToPack(code=order.code, status=order.status.value)
+        job = await _job(uow, order)
+        missing = job.missing(scanned)
+        if missing:
+            raise ItemsMissing(missing=_describe(missing))
+        boxes = await uow.packing.boxes()
+        items = _items(job)
+        if box_code:
+            box = next((b for b in boxes if b.code == box_code), None)
+            if box is None:
+                raise NotFound()
+            if not box_takes(box, items):
+                raise BoxTooSmall(box=box.code)
+            plans = [PackagePlan(box, tuple(items))]
+        else:
+            plans = choose_boxes(items, boxes)
+        packages = []
+        for seq, plan in enumerate(plans, start=1):
+            weight = weight_g if weight_g is not None and len(plans) == 1 else plan.weight_g
+            package = Package(order.id or 0, seq, plan.box.code, weight, staff_id)
+            await uow.packing.add_package(package, clock.now())
+            packages.append(package)
+        await apply_transition(uow, order, OrderStatus.PACKED, clock=clock, actor=f"staff:{staff_id}")
+        await uow.commit()
+        return order, packages, plans
+
+
+async def ship_order(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, carrier: str, tracking: str) -> Order:
+    """Hand the packages to the carrier: the order is shipped with its tracking number, the
+    customer gets carrier, tracking (and link) and ETA, and the stock leaves the warehouse —
+    reservations released, the picked bins and on-hand counters decremented, movements
+    recorded."""
+    await require(uow, staff_id, Permission.SHIP)
+    if not TRACKING_PATTERN.match(tracking):
+        raise BadTracking()
+    async with uow:
+        order = await _order(uow, code)
+        if order.status is not OrderStatus.PACKED:
+            raise NotReadyToShip(code=order.code, status=order.status.value)
+        await _take_stock_out(uow, clock, order, staff_id)
+        order.tracking_number = tracking
+        if order.delivery is not None:
+            order.delivery = replace(order.delivery, carrier=carrier)
+        await apply_transition(
+            uow, order, OrderStatus.SHIPPED, clock=clock, actor=f"staff:{staff_id}", reason=carrier, notify=False
+        )
+        await _tell_shipped(uow, clock, order, carrier, tracking)
+        await uow.commit()
+        return order
+
+
+async def _take_stock_out(uow: UnitOfWork, clock: Clock, order: Order, staff_id: int) -> None:
+    assert order.id is not None
+    picked: Counter[tuple[int, str]] = Counter()
+    for line in await uow.picking.lines_for_order(order.id):
+        if line.bin_code and line.picked:
+            picked[(line.product_id, line.bin_code)] += line.picked
+    now, actor, reason = clock.now(), f"staff:{staff_id}", f"shipment {order.code}"
+    for reservation in await uow.stock.order_reservations(order.id):
+        if reservation.kind is not ReservationKind.ALLOCATION:
+            continue
+        await uow.stock.release(reservation.product_id, reservation.warehouse_id, reservation.quantity)
+        await uow.stock.delete_reservation(reservation.id or 0)
+        remaining = reservation.quantity
+        bins = await uow.inventory.bins([reservation.product_id])
+        here = [b for b in bins if b.warehouse_id == reservation.warehouse_id]
+        # The bins it was picked from first, then the fullest others.
+        here.sort(key=lambda b: (-picked[(reservation.product_id, b.bin_code)], -b.quantity, b.bin_code))
+        for found in here:
+            take = min(found.quantity, remaining)
+            if take <= 0:
+                continue
+            await uow.stock.set_bin_quantity(
+                reservation.product_id,
+                reservation.warehouse_id,
+                found.bin_code,
+                found.quantity - take,
+                reason,
+                actor,
+                now,
+            )
+            remaining -= take
+            if not remaining:
+                break
+
+
+async def _tell_shipped(uow: UnitOfWork, clock: Clock, order: Order, carrier: str, tracking: str) -> None:
+    customer = await uow.customers.get(order.customer_id)
+    if customer is None or customer.unreachable:
+        return
+    link = next((r.tracking_link(tracking) for r in await uow.carriers.all() if r.carrier == carrier), "")
+    eta = order.delivery.eta if order.delivery else None
+    await uow.outbox.add(
+        Notification(
+            customer.telegram_id,
+            "order_shipped",
+            customer.notification_language,
+            {
+                "code": order.code,
+                "carrier": carrier,
+                "tracking": tracking,
+                "link": link,
+                "eta": eta.isoformat() if eta else "",
+            },
+        ),
+        clock.now(),
+    )
+
+
+async def mark_delivered(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str) -> Order:
+    await require(uow, staff_id, Permission.SHIP)
+    async with uow:
+        order = await _order(uow, code)
+        await apply_transition(uow, order, OrderStatus.DELIVERED, clock=clock, actor=f"staff:{staff_id}")
+        await uow.commit()
+        return order
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPaperwork:
+    """What an order's label, packing slip and receipt are made from."""
+
+    order: Order
+    customer: Customer | None
+    warehouse: Warehouse | None
+    packages: list[Package]
+    pick_lines: list[PickLine]
+    payments: list[Payment]
+
+    @property
+    def recipient(self) -> str:
+        return self.customer.display_name if self.customer else ""
+
+    @property
+    def gift(self) -> bool:
+        return "GIFT" in self.order.flags
+
+
+async def _paperwork(uow: UnitOfWork, order: Order) -> OrderPaperwork:
+    assert order.id is not None
+    allocations = await uow.stock.order_reservations(order.id)
+    lines = await uow.picking.lines_for_order(order.id)
+    warehouses = {w.id: w for w in await uow.warehouses.all()}
+    source = next(iter({r.warehouse_id for r in allocations}), None)
+    if source is None and order.routing:
+        source = next((w.id for w in warehouses.values() if w.code == order.routing[0]), None)
+    return OrderPaperwork(
+        order,
+        await uow.customers.get(order.customer_id),
+        warehouses.get(source) if source is not None else None,
+        await uow.packing.packages(order.id),
+        lines,
+        await uow.payments.for_order(order.id),
+    )
+
+
+async def paperwork_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> OrderPaperwork:
+    await require(uow, staff_id, Permission.VIEW_ORDERS)
+    async with uow.read_only():
+        return await _paperwork(uow, await _order(uow, code))
+
+
+async def paperwork_for_customer(uow: UnitOfWork, *, customer_id: int, code: str) -> OrderPaperwork:
+    """A customer's receipt: their own orders only (another code is simply not found)."""
+    async with uow.read_only():
+        order = await _order(uow, code)
+        if order.customer_id != customer_id:
+            raise NotFound()
+        return await _paperwork(uow, order)

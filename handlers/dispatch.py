@@ -1,0 +1,232 @@
+"""Packing, documents and shipping for staff: /pack CODE (scan every item, choose the box,
+record the weight), the label and packing slip as PDFs, /ship CODE CARRIER TRACKING and
+/delivered CODE. Customers can ask for their receipt (/receipt CODE)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.documents import packing_slip, receipt, shipping_label
+from bot.rendering import Renderer
+from domain.customers import Customer
+from domain.ports import Clock
+from domain.usecases.dispatch import (
+    MAX_PACKAGE_WEIGHT_G,
+    BadWeight,
+    mark_delivered,
+    pack_order,
+    paperwork_for_customer,
+    paperwork_for_staff,
+    propose_boxes,
+    ship_order,
+    start_packing,
+    verify_scan,
+)
+from handlers.callbacks import DocumentCb, PackBoxCb, PackWeightCb
+from handlers.scanning import code_in_photo
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+
+class Packing(StatesGroup):
+    scanning = State()
+    weight = State()
+
+
+def _who(event: Message | CallbackQuery) -> int:
+    assert event.from_user is not None
+    return event.from_user.id
+
+
+def _documents_keyboard(code: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=_("📄 Label"), callback_data=DocumentCb(code=code, kind="label").pack()),
+                InlineKeyboardButton(
+                    text=_("📄 Packing slip"), callback_data=DocumentCb(code=code, kind="slip").pack()
+                ),
+            ]
+        ]
+    )
+
+
+@router.message(Command("pack"))
+async def pack(
+    message: Message, command: CommandObject, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext
+) -> None:
+    code = (command.args or "").strip()
+    if not code:
+        await message.answer(_("Usage: /pack ORDER-CODE"))
+        return
+    job = await start_packing(uow, staff_id=_who(message), code=code)
+    await state.set_state(Packing.scanning)
+    await state.set_data({"code": job.order.code, "scanned": {}})
+    await message.answer(renderer.render("staff/pack_start.html.j2", job=job))
+
+
+async def _scan(message: Message, scanned_text: str, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext) -> None:
+    data = await state.get_data()
+    job = await start_packing(uow, staff_id=_who(message), code=data["code"])
+    scanned = verify_scan(job, scanned_text, data.get("scanned", {}))
+    await state.update_data(scanned=scanned)
+    missing = job.missing(scanned)
+    if missing:
+        await message.answer(renderer.render("staff/pack_progress.html.j2", missing=missing, job=job))
+        return
+    plans, boxes = await propose_boxes(uow, staff_id=_who(message), job=job)
+    rows = [[InlineKeyboardButton(text=_("✅ As proposed"), callback_data=PackBoxCb(code=job.order.code).pack())]]
+    rows.append(
+        [
+            InlineKeyboardButton(text=b.code, callback_data=PackBoxCb(code=job.order.code, box=b.code).pack())
+            for b in boxes
+        ]
+    )
+    await message.answer(
+        renderer.render("staff/pack_boxes.html.j2", plans=plans, job=job),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+    )
+
+
+@router.message(StateFilter(Packing.scanning), F.text, ~F.text.startswith("/"))
+async def pack_scan_text(message: Message, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext) -> None:
+    await _scan(message, message.text or "", uow, renderer, state)
+
+
+@router.message(StateFilter(Packing.scanning), F.photo)
+async def pack_scan_photo(
+    message: Message, bot: Bot, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext
+) -> None:
+    code = await code_in_photo(bot, message)
+    if code is None:
+        return
+    await _scan(message, code, uow, renderer, state)
+
+
+@router.callback_query(PackBoxCb.filter())
+async def box_chosen(query: CallbackQuery, callback_data: PackBoxCb, state: FSMContext) -> None:
+    data = await state.get_data()
+    assert isinstance(query.message, Message)
+    if data.get("code") != callback_data.code:
+        await query.answer(_("This item is no longer available. Please open the menu again."), show_alert=True)
+        return
+    await state.update_data(box=callback_data.box)
+    await state.set_state(Packing.weight)
+    await query.answer()
+    await query.message.answer(
+        _("Put the parcel on the scale and send its weight in grams, or use the estimate."),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=_("⚖️ Use the estimate"), callback_data=PackWeightCb(code=callback_data.code).pack()
+                    )
+                ]
+            ]
+        ),
+    )
+
+
+async def _finish_packing(
+    target: Message,
+    staff_id: int,
+    weight: int | None,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    renderer: Renderer,
+    state: FSMContext,
+) -> None:
+    data: dict[str, Any] = await state.get_data()
+    order, packages, _ = await pack_order(
+        uow,
+        clock,
+        staff_id=staff_id,
+        code=data["code"],
+        scanned=data.get("scanned", {}),
+        box_code=data.get("box") or None,
+        weight_g=weight,
+    )
+    await state.clear()
+    await target.answer(
+        renderer.render("staff/packed.html.j2", order=order, packages=packages),
+        reply_markup=_documents_keyboard(order.code),
+    )
+
+
+@router.callback_query(PackWeightCb.filter())
+async def estimate_used(
+    query: CallbackQuery, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
+) -> None:
+    assert isinstance(query.message, Message)
+    await query.answer()
+    await _finish_packing(query.message, _who(query), None, uow, clock, renderer, state)
+
+
+@router.message(StateFilter(Packing.weight), F.text, ~F.text.startswith("/"))
+async def weight_typed(
+    message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
+) -> None:
+    text = (message.text or "").strip().removesuffix("g").strip()
+    if not text.isdigit():
+        raise BadWeight(maximum=MAX_PACKAGE_WEIGHT_G)
+    await _finish_packing(message, _who(message), int(text), uow, clock, renderer, state)
+
+
+@router.callback_query(DocumentCb.filter())
+async def document(query: CallbackQuery, callback_data: DocumentCb, uow: SqlUnitOfWork, customer: Customer) -> None:
+    assert query.message is not None and query.bot is not None
+    if callback_data.kind == "receipt":
+        papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=callback_data.code)
+        content, name = receipt(papers), f"receipt-{papers.order.code}.pdf"
+    else:
+        papers = await paperwork_for_staff(uow, staff_id=_who(query), code=callback_data.code)
+        if callback_data.kind == "label":
+            content, name = shipping_label(papers), f"label-{papers.order.code}.pdf"
+        else:
+            content, name = packing_slip(papers), f"packing-slip-{papers.order.code}.pdf"
+    await query.answer()
+    await query.bot.send_document(query.from_user.id, BufferedInputFile(content, filename=name))
+
+
+@router.message(Command("receipt"))
+async def receipt_command(message: Message, command: CommandObject, uow: SqlUnitOfWork, customer: Customer) -> None:
+    code = (command.args or "").strip()
+    if not code:
+        await message.answer(_("Usage: /receipt ORDER-CODE"))
+        return
+    papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=code)
+    await message.answer_document(BufferedInputFile(receipt(papers), filename=f"receipt-{papers.order.code}.pdf"))
+
+
+@router.message(Command("ship"))
+async def ship(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+    args = (command.args or "").split()
+    if len(args) < 3:
+        await message.answer(_("Usage: /ship ORDER-CODE CARRIER TRACKING, e.g. /ship AB12CD34 DPD 15501234567890"))
+        return
+    order = await ship_order(
+        uow, clock, staff_id=_who(message), code=args[0], carrier=" ".join(args[1:-1]), tracking=args[-1]
+    )
+    await message.answer(
+        _("Order {code} is shipped with {carrier}, tracking {tracking}. The customer was told.").format(
+            code=order.code, carrier=" ".join(args[1:-1]), tracking=args[-1]
+        )
+    )
+
+
+@router.message(Command("delivered"))
+async def delivered(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+    code = (command.args or "").strip()
+    if not code:
+        await message.answer(_("Usage: /delivered ORDER-CODE"))
+        return
+    order = await mark_delivered(uow, clock, staff_id=_who(message), code=code)
+    await message.answer(_("Order {code} is delivered. The customer was told.").format(code=order.code))

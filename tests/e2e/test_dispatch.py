@@ -1,0 +1,131 @@
+"""Packing, documents and shipping through the sandbox: a packing mismatch, box choice and
+weight, label / packing slip / receipt PDFs (read back), ship and deliver with the
+customer told, and stock leaving the warehouse at shipment."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from bot.barcodes import barcode_png
+from bot.sandbox import SandboxUser
+from bot.sandbox.harness import RunningBot
+from storage import models as m
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import stock
+from tests.e2e.test_picking import STEP, order, pick_everything, status
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+async def picked_order(shop: RunningBot, customer_id: int, items: dict[str, int]) -> str:
+    code = await order(shop, customer_id, items)
+    picker = await hire(shop, customer_id + 1000, "Pia", "picker", "LON")
+    reply = await picker.press((await picker.send("/pick")).last, "Single order")
+    await pick_everything(picker, reply)
+    assert STEP.search(reply.last.text) is not None
+    assert await status(shop, code) == "picked"
+    return code
+
+
+async def test_an_order_is_packed_shipped_and_delivered_with_its_documents(shop: RunningBot) -> None:
+    before = dict((w, (on_hand, reserved)) for w, on_hand, reserved in await stock(shop, "85123A"))
+    code = await picked_order(shop, 200, {"85123A": 2, "22197": 1})
+    packer = await hire(shop, 70, "Pax", "packer", "LON")
+    start = await packer.send(f"/pack {code}")
+    assert f"Packing order {code}" in start.last.text and "2 × 85123A" in start.last.text
+
+    wrong = await packer.send("23166")
+    assert wrong.last.text == f"“23166” is not in order {code}."
+    progress = await packer.send("85123A")
+    assert "Still to scan: 1 × 22197, 1 × 85123A" in progress.last.text
+    await packer.send_photo(barcode_png("2008512350000", ean=True))
+    too_many = await packer.send("85123A")
+    assert too_many.last.text == "All 2 × 85123A are already scanned."
+    boxes = await packer.send("22197")
+    assert "All items of" in boxes.last.text and "Proposed:" in boxes.last.text
+    assert "Box S" in boxes.last.text  # two t-light holders and a popcorn holder fit the small box
+
+    too_small = await packer.press(boxes.last, "XS")
+    assert "send its weight in grams" in too_small.last.text
+    weight = await packer.send("1200 g")
+    assert weight.last.text == "Box XS is too small for this order."
+    boxes = await packer.send(f"/pack {code}")
+    for sku in ("85123A", "85123A", "22197"):
+        boxes = await packer.send(sku)
+    asked = await packer.press(boxes.last, "As proposed")
+    assert "send its weight in grams" in asked.last.text
+    assert (await packer.send("heavy")).last.text == "Weight is a whole number of grams from 1 to 100000."
+    packed = await packer.send("1130")
+    assert f"Order {code} is packed: S 1130 g" in packed.last.text
+    assert await status(shop, code) == "packed"
+
+    label = await packer.press(packed.last, "Label")
+    label_file = label.last.file
+    assert label_file is not None and label_file.file_name == f"label-{code}.pdf"
+    text = pdf_text(label_file.content)
+    assert code in text and "London warehouse" in text and "Package 1 of 1" in text and "C200" in text
+    slip = await packer.press(packed.last, "Packing slip")
+    assert slip.last.file is not None
+    slip_text = pdf_text(slip.last.file.content)
+    assert "85123A" in slip_text and "B-06-06-3" in slip_text and "£" in slip_text
+
+    bad_tracking = await packer.send(f"/ship {code} DPD x")
+    assert bad_tracking.last.text == "A tracking number is 4–40 letters, digits or dashes."
+    shipped = await packer.send(f"/ship {code} DPD 15501234567890")
+    assert shipped.last.text == f"Order {code} is shipped with DPD, tracking 15501234567890. The customer was told."
+    told = [msg.text for msg in shop.server.chat_messages(200)]
+    assert any("on its way with DPD" in t and "https://track.dpd.co.uk/parcels/15501234567890" in t for t in told)
+    after = dict((w, (on_hand, reserved)) for w, on_hand, reserved in await stock(shop, "85123A"))
+    assert after["LON"] == (before["LON"][0] - 2, before["LON"][1])  # left on hand, reservation gone
+    async with shop.runtime.sessions() as session:
+        reasons = (
+            await session.scalars(
+                select(m.InventoryMovementRow.reason).where(m.InventoryMovementRow.reason == f"shipment {code}")
+            )
+        ).all()
+    assert len(reasons) == 2  # one per product
+
+    assert (await packer.send(f"/delivered {code}")).last.text == f"Order {code} is delivered. The customer was told."
+    assert await status(shop, code) == "delivered"
+    customer = SandboxUser(shop.server, 200, "C200")
+    receipt = await customer.send(f"/receipt {code}")
+    assert receipt.last.file is not None
+    assert "Receipt — order" in pdf_text(receipt.last.file.content)
+    other = SandboxUser(shop.server, 201, "Eve")
+    assert (await other.send(f"/receipt {code}")).last.text == "Nothing was found."
+
+
+async def test_documents_render_cyrillic(shop: RunningBot) -> None:
+    code = await picked_order(shop, 210, {"85123A": 1})
+    packer = await hire(shop, 71, "Пётр", "packer", "LON")
+    async with shop.runtime.sessions() as session, session.begin():
+        row = await session.scalar(select(m.CustomerRow).where(m.CustomerRow.telegram_id == 210))
+        assert row is not None
+        row.first_name = "Анна"
+    reply = await packer.send(f"/pack {code}")
+    reply = await packer.send("85123A")
+    reply = await packer.press(reply.last, "As proposed")
+    reply = await packer.press(reply.last, "estimate")
+    label = await packer.press(reply.last, "Label")
+    assert label.last.file is not None
+    assert "Анна" in pdf_text(label.last.file.content)
+
+
+async def test_packing_and_shipping_are_refused_out_of_order_and_to_other_roles(shop: RunningBot) -> None:
+    code = await order(shop, 220, {"85123A": 1})
+    packer = await hire(shop, 72, "Pam", "packer", "LON")
+    assert (await packer.send(f"/pack {code}")).last.text == (
+        f"Order {code} is allocated: only picked orders can be packed."
+    )
+    assert (await packer.send(f"/ship {code} DPD 123456")).last.text == (
+        f"Order {code} is allocated: only packed orders can be shipped."
+    )
+    picker = await hire(shop, 73, "Pip", "picker", "LON")
+    assert (await picker.send(f"/pack {code}")).last.text == "Your role (picker) does not allow this."
+    customer = SandboxUser(shop.server, 220, "C220")
+    assert (await customer.send(f"/ship {code} DPD 123456")).last.text == "This command is for shop staff only."
