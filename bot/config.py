@@ -62,6 +62,7 @@ class Settings(BaseSettings):
             transfer_days=self.transfer_days,
             invoice_net_days=self.invoice_net_days,
             card_payments=bool(self.payment_provider_token),
+            staff_chat_id=self.staff_chat_id,
         )
 
     @field_validator("admin_ids", mode="before")

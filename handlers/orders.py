@@ -16,7 +16,7 @@ from domain.orders import Order, OrderStatus
 from domain.ports import Clock
 from domain.usecases.orders import OrdersPage, cancel_my_order, my_order, my_orders
 from domain.usecases.payments import order_to_pay
-from handlers.callbacks import CancelOrderCb, OrderCb, OrdersPageCb, PayOrderCb
+from handlers.callbacks import CancelOrderCb, DocumentCb, OrderCb, OrdersPageCb, PayOrderCb
 from handlers.checkout import send_invoice
 from handlers.menu import ORDERS_BUTTON
 from storage.uow import SqlUnitOfWork
@@ -47,6 +47,7 @@ def _detail_keyboard(order: Order, settings: Settings) -> InlineKeyboardMarkup |
         builder.button(text=_("💳 Pay"), callback_data=PayOrderCb(code=order.code))
     if order.cancellable_by_customer:
         builder.button(text=_("✖ Cancel order"), callback_data=CancelOrderCb(code=order.code, confirmed=False))
+    builder.button(text=_("🧾 Receipt (PDF)"), callback_data=DocumentCb(code=order.code, kind="receipt"))
     builder.button(text=_("⬅ My orders"), callback_data=OrdersPageCb(page=0))
     builder.adjust(1)
     return builder.as_markup()

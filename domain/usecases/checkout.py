@@ -71,6 +71,7 @@ class CheckoutPolicy:
     opening_hour: int = 10
     invoice_net_days: int = 14
     card_payments: bool = False
+    staff_chat_id: int | None = None  # told about every new order
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +265,25 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
             customer.addresses.append(Address(delivery.address, delivery.latitude, delivery.longitude))
         await uow.customers.update(customer)
         await uow.carts.clear(request.customer_id)
+        if policy.staff_chat_id is not None:
+            await uow.outbox.add(
+                Notification(
+                    policy.staff_chat_id,
+                    "staff_new_order",
+                    "",
+                    {
+                        "code": order.code,
+                        "units": sum(line.quantity for line in order.lines),
+                        "total_minor": order.total.amount,
+                        "currency": order.currency,
+                        "payment": order.payment_method.value,
+                        "channel": order.channel.value,
+                        "warehouses": ", ".join(decision.warehouse_codes),
+                        "vip": customer.is_vip,
+                    },
+                ),
+                now,
+            )
         if request.channel is Channel.SUPPORT and not customer.unreachable:
             await uow.outbox.add(
                 Notification(

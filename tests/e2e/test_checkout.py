@@ -205,7 +205,8 @@ async def test_cancel_releases_stock_records_the_refund_and_tells_staff(running:
         kinds = list(await session.scalars(select(m.PaymentRow.kind).order_by(m.PaymentRow.id)))
     assert kinds == ["payment", "refund_owed"]
     staff = running.server.chat_messages(-100500)
-    assert len(staff) == 1 and "Refund owed: £5.90" in staff[0].text
+    assert len(staff) == 2 and "New order" in staff[0].text and "£5.90" in staff[0].text  # placed, then cancelled
+    assert "cancelled by the customer" in staff[1].text and "Refund owed: £5.90" in staff[1].text
 
     refused = await boris.pre_checkout(invoice)  # paying the old invoice again
     assert refused.pre_checkout_answer is not None and refused.pre_checkout_answer["ok"] is False

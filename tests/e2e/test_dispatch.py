@@ -93,6 +93,10 @@ async def test_an_order_is_packed_shipped_and_delivered_with_its_documents(shop:
     assert (await packer.send(f"/delivered {code}")).last.text == f"Order {code} is delivered. The customer was told."
     assert await status(shop, code) == "delivered"
     customer = SandboxUser(shop.server, 200, "C200")
+    assert any(f"New order {code}" in msg.text for msg in shop.server.chat_messages(-100500))
+    detail = await customer.send(f"/track {code}")
+    from_button = await customer.press(detail.last, "Receipt")
+    assert from_button.last.file is not None and from_button.last.file.file_name == f"receipt-{code}.pdf"
     receipt = await customer.send(f"/receipt {code}")
     assert receipt.last.file is not None
     assert "Receipt — order" in pdf_text(receipt.last.file.content)
