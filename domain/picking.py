@@ -128,17 +128,18 @@ def _position(code: str) -> tuple[float, float]:
     return b.aisle * AISLE_SPACING_M, min(b.rack, AISLE_LENGTH_RACKS) * RACK_DEPTH_M
 
 
-def route_length(bin_codes: Sequence[str]) -> float:
-    """Metres walked from the depot (front of aisle 0) through the bins in the given order
-    and back. Inside an aisle one walks along it; between aisles, via the nearer end."""
+def route_length(bin_codes: Sequence[str], *, start_aisle: int = 0) -> float:
+    """Metres walked from the depot (front of ``start_aisle``: aisle 0, or a zone picker's
+    first aisle) through the bins in the given order and back. Inside an aisle one walks
+    along it; between aisles, via the nearer end."""
     length = AISLE_LENGTH_RACKS * RACK_DEPTH_M
-    here = (0.0, 0.0)
+    here = (start_aisle * AISLE_SPACING_M, 0.0)
     total = 0.0
     for code in [*bin_codes]:
         there = _position(code)
         total += _walk(here, there, length)
         here = there
-    return total + _walk(here, (0.0, 0.0), length)
+    return total + _walk(here, (start_aisle * AISLE_SPACING_M, 0.0), length)
 
 
 def _walk(a: tuple[float, float], b: tuple[float, float], length: float) -> float:
