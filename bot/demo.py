@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from bot.barcodes import barcode_png
 from bot.sandbox.driver import SandboxUser
-from bot.sandbox.harness import RunningBot, running_bot
-from domain.customers import Role, StaffMember
+from bot.sandbox.harness import running_bot
+from bot.sandbox.server import SandboxServer
 
 
 async def run_demo(keep: Path | None = None) -> int:
@@ -17,7 +20,11 @@ async def run_demo(keep: Path | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         database_url = f"sqlite+aiosqlite:///{folder / 'demo.sqlite3'}"
         async with running_bot(
-            database_url, default_currency="GBP", payment_provider_token="sandbox:provider", staff_chat_id=-100500
+            database_url,
+            default_currency="GBP",
+            payment_provider_token="sandbox:provider",
+            staff_chat_id=-100500,
+            admin_ids=[ADMIN_ID],
         ) as running:
             server = running.server
 
@@ -50,6 +57,7 @@ async def run_demo(keep: Path | None = None) -> int:
             reply = await alice.press(reply.last, reply.last.button_texts()[0])
             reply = await alice.press(reply.last, "Cash on delivery")
             reply = await alice.press(reply.last, "Confirm order")
+            alice_order = _order_code(reply.last.text)
             scene("She tracks her orders")
             reply = await alice.send("📦 My orders")
             await alice.press(reply.last, reply.last.button_texts()[0])
@@ -78,8 +86,10 @@ async def run_demo(keep: Path | None = None) -> int:
             reply = await boris.press(reply.last, "Отменить заказ")
             await boris.press(reply.last, "Да, отменить")
             scene("Support places an order for Alice over the phone (/assist)")
-            sam = SandboxUser(server, 1003, "Sam", language_code="en", transcript=transcript)
-            await make_staff(running, 1003, "support")
+            ada = SandboxUser(server, ADMIN_ID, "Ada", language_code="en", transcript=transcript)
+            sam = await _hire(
+                ada, SandboxUser(server, 1003, "Sam", language_code="en", transcript=transcript), "support"
+            )
             await sam.send("/assist 1001")
             await sam.send("/add 22197 4")
             reply = await sam.send("/checkout")
@@ -90,6 +100,8 @@ async def run_demo(keep: Path | None = None) -> int:
             await sam.press(reply.last, "Confirm order")
             await sam.send("/assist_end")
             transcript.append("🔔 Alice's chat: " + "\n    ".join(alice.messages()[-1].text.splitlines()))
+
+            await _warehouse_day(server, ada, alice, alice_order, transcript, scene)
 
             scene("What the staff chat received")
             for message in server.chat_messages(-100500):
@@ -109,9 +121,63 @@ async def run_demo(keep: Path | None = None) -> int:
     return 0
 
 
-async def make_staff(running: RunningBot, telegram_id: int, role: str) -> None:
-    """Demo shortcut for what an admin's invite link does (see the staff issue)."""
-    uow = running.runtime.uow()
-    async with uow:
-        await uow.staff.put(StaffMember(telegram_id, Role(role)))
-        await uow.commit()
+ADMIN_ID = 1000
+STEP = re.compile(r"📦 (\d+) × (\S+)")
+
+
+def _order_code(text: str) -> str:
+    match = re.search(r"Order (\w{8})", text)
+    return match.group(1) if match else ""
+
+
+async def _hire(admin: SandboxUser, person: SandboxUser, role: str, warehouse: str = "") -> SandboxUser:
+    """The admin creates a one-time invitation link; the person opens it."""
+    reply = await admin.send(f"/invite {role} {warehouse}".strip())
+    token = re.search(r"start=inv_([\w-]+)", reply.last.text)
+    assert token is not None
+    await person.send(f"/start inv_{token.group(1)}")
+    return person
+
+
+async def _warehouse_day(
+    server: SandboxServer,
+    ada: SandboxUser,
+    alice: SandboxUser,
+    code: str,
+    transcript: list[str],
+    scene: Callable[[str], None],
+) -> None:
+    """Alice's order through the warehouse: queue, picking by scan, packing, documents,
+    shipping with tracking, delivery."""
+    scene("The admin checks stock per bin, receives goods and invites warehouse staff")
+    await ada.send("/stock 85123A")
+    await ada.send("/receive 85123A 24 LON A-09-01-1")
+    pia = await _hire(ada, SandboxUser(server, 1004, "Pia", transcript=transcript), "picker", "LON")
+    pax = await _hire(ada, SandboxUser(server, 1005, "Pax", transcript=transcript), "packer", "LON")
+    scene("The order queue, by priority, and Alice's order in full (routing and why)")
+    await ada.send("/queue LON")
+    await ada.send(f"/order {code}")
+    scene("Pia picks it: walking order, tote, and a scan per line (text or a photo of the barcode)")
+    reply = await pia.press((await pia.send("/pick")).last, "Single order")
+    await pia.send("00000")  # a wrong item is refused with what was expected
+    first = True
+    while (step := STEP.search(reply.last.text)) is not None:
+        if first:
+            reply = await pia.send_photo(barcode_png(step.group(2)))
+            first = False
+        else:
+            reply = await pia.send(f"{step.group(2)} {step.group(1)}")
+    scene("Pax packs it: every item scanned, the box proposed, the weight recorded, documents printed")
+    reply = await pax.send(f"/pack {code}")
+    for line in re.findall(r"(\d+) × (\S+)", reply.last.text):
+        for _ in range(int(line[0])):
+            reply = await pax.send(line[1])
+    reply = await pax.press(reply.last, "As proposed")
+    reply = await pax.send("720")
+    await pax.press(reply.last, "Label")
+    await pax.press(reply.last, "Packing slip")
+    scene("Shipped with tracking (stock leaves the warehouse), then delivered; Alice is told each time")
+    await pax.send(f"/ship {code} Royal Mail RM123456789GB")
+    await pax.send(f"/delivered {code}")
+    for message in server.chat_messages(alice.id)[-4:]:
+        transcript.append("🔔 Alice's chat: " + "\n    ".join(message.text.splitlines()))

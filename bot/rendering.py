@@ -3,7 +3,7 @@ Babel-formatted money and dates. Everything a person reads is rendered here."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -57,7 +57,10 @@ class Renderer:
         self.env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
         self.env.filters["money"] = lambda m: format_money(m)
         self.env.filters["datetime"] = self.format_when
-        self.env.filters["date"] = lambda d: format_date(d, "medium", locale=current_locale())
+        # Dates stored in notification parameters arrive as ISO text.
+        self.env.filters["date"] = lambda d: format_date(
+            date.fromisoformat(d) if isinstance(d, str) else d, "medium", locale=current_locale()
+        )
         self.env.globals["money_of"] = Money
         self.env.filters["status"] = status_label
         self.env.filters["payment"] = payment_label

@@ -188,6 +188,9 @@ class SandboxUser:
             return
         label = {"document": "📄 ", "photo": "🖼 ", "invoice": "🧾 "}.get(message.kind, "")
         body = "\n    ".join(message.text.splitlines())
+        if message.kind == "document" and message.file is not None:
+            size = len(message.file.content) // 1024
+            body = f"{message.file.file_name} ({size} KB){' — ' + body if body else ''}"
         self.transcript.append(f"🤖 bot: {label}{body}")
         buttons = message.button_texts()
         if buttons:
