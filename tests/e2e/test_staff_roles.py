@@ -88,3 +88,13 @@ async def test_bad_staff_input_is_explained_and_changes_nothing(shop: RunningBot
     assert (await admin.send("/role 999 picker")).last.text == "Nothing was found."
     listing = await admin.send("/staff")
     assert listing.last.text.count("•") == 1
+
+
+async def test_help_lists_the_staff_commands_of_the_members_role(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    token = invite_token((await admin.send("/invite packer LON")).last.text)
+    pat = SandboxUser(shop.server, 45, "Pat")
+    await pat.send(f"/start inv_{token}")
+    text = (await pat.send("/help")).last.text
+    assert "Staff commands (packer)" in text and "/pack — Pack an order" in text and "/pick" not in text
+    assert "Staff commands" not in (await SandboxUser(shop.server, 46, "Cy").send("/help")).last.text
