@@ -214,7 +214,9 @@ async def _plan(
     capacity: int,
 ) -> PickList:
     assert warehouse.id is not None
-    statuses = (*READY_TO_PICK, OrderStatus.PICKING) if method is PickMethod.ZONE else READY_TO_PICK
+    # PICKING too: zone rounds share orders, and an order can wait here for a part another
+    # warehouse could not pick.
+    statuses = (*READY_TO_PICK, OrderStatus.PICKING)
     candidates = sorted(await uow.orders.to_fulfil(statuses, warehouse.id), key=queue_key)
     taken = await uow.picking.orders_being_picked(warehouse.id)
     demands: list[tuple[int, list[Demand]]] = []
@@ -319,11 +321,72 @@ async def report_short(
             missing -= take
             if not missing:
                 break
+        moved_to = None
         if missing:
+            moved_to = await _allocate_elsewhere(uow, clock, current, line, missing)
+        if missing and moved_to is None:
             await _hold_for_shortage(uow, clock, current, line, product, staff_id, staff_chat_id)
+        elif staff_chat_id is not None:  # the bin's count is wrong: someone should recount it
+            await uow.outbox.add(
+                Notification(
+                    staff_chat_id,
+                    "staff_recount",
+                    "",
+                    {
+                        "sku": product.sku,
+                        "bin": line.bin_code or "",
+                        "warehouse": current.warehouse.code,
+                        "code": current.orders[line.order_id].code,
+                        "moved_to": moved_to or "",
+                    },
+                ),
+                clock.now(),
+            )
         await _after_step(uow, clock, current, staff_id)
         await uow.commit()
         return current
+
+
+async def _allocate_elsewhere(
+    uow: UnitOfWork, clock: Clock, current: PickRound, line: PickLine, missing: int
+) -> str | None:
+    """No other bin here has it: move that part of the order's allocation to another
+    warehouse that has it available (it is picked there, the order waits for it). Returns
+    that warehouse's code, or None."""
+    warehouses = {w.id: w for w in await uow.warehouses.all()}
+    here = current.pick_list.warehouse_id
+    options = sorted(
+        (lv for lv in await uow.stock.levels([line.product_id]) if lv.warehouse_id != here and lv.available >= missing),
+        key=lambda lv: -lv.available,
+    )
+    for level in options:
+        if not await uow.stock.try_reserve(line.product_id, level.warehouse_id, missing):
+            continue
+        left = missing
+        for reservation in await uow.stock.order_reservations(line.order_id):
+            if reservation.product_id != line.product_id or reservation.warehouse_id != here or not left:
+                continue
+            take = min(reservation.quantity, left)
+            await uow.stock.release(line.product_id, here, take)
+            if take == reservation.quantity:
+                await uow.stock.delete_reservation(reservation.id or 0)
+            else:
+                await uow.stock.resize_reservation(reservation.id or 0, reservation.quantity - take)
+            left -= take
+        await uow.stock.add_reservation(
+            Reservation(
+                line.product_id,
+                level.warehouse_id,
+                missing,
+                ReservationKind.ALLOCATION,
+                None,
+                line.order_id,
+                None,
+                clock.now(),
+            )
+        )
+        return warehouses[level.warehouse_id].code
+    return None
 
 
 async def _hold_for_shortage(

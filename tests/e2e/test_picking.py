@@ -164,3 +164,21 @@ async def test_the_queue_puts_flagged_orders_first_and_order_shows_routing_and_p
     assert (await SandboxUser(shop.server, 172, "Cy").send(f"/order {plain}")).last.text == (
         "This command is for shop staff only."
     )
+
+
+async def test_a_short_pick_with_no_other_bin_is_allocated_from_another_warehouse(shop: RunningBot) -> None:
+    code = await order(shop, 180, {"22178": 2})  # in LON (A-01-01-1) and MAN (S-02-03-2)
+    london = await hire(shop, 74, "Lou", "picker", "LON")
+    reply = await london.press((await london.send("/pick")).last, "Single order")
+    assert "A-01-01-1" in reply.last.text
+    await london.press(reply.last, "Short pick")
+    done = await london.send("0")
+    assert "is finished" in done.last.text and f"{code} — tote 1 — being picked" in done.last.text
+    alerts = [msg.text for msg in shop.server.chat_messages(-100500)]
+    assert any("bin A-01-01-1 had fewer 22178" in t and "now allocated from MAN" in t for t in alerts)
+
+    manchester = await hire(shop, 75, "Max", "picker", "MAN")
+    reply = await manchester.press((await manchester.send("/pick")).last, "Single order")
+    assert "S-02-03-2" in reply.last.text and "2 × 22178" in reply.last.text
+    await pick_everything(manchester, reply)
+    assert await status(shop, code) == "picked"
