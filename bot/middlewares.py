@@ -14,8 +14,10 @@ from aiogram.types import TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.ports import Clock
+from domain.staff import NotAllowed
 from domain.usecases.assisted import assisted_customer
 from domain.usecases.customers import ensure_customer
+from domain.usecases.staff import staff_member
 from storage.uow import SqlUnitOfWork
 
 
@@ -104,3 +106,19 @@ class PerUserSerialMiddleware(BaseMiddleware):
             self._waiting[user.id] -= 1
             if not self._waiting[user.id]:
                 del self._waiting[user.id], self._locks[user.id]
+
+
+class StaffOnlyMiddleware(BaseMiddleware):
+    """On staff routers: someone who is not staff is refused before any handler runs (no
+    usage hints, no partial answers); which role may do what is checked by the use cases."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None or await staff_member(data["uow"], user.id) is None:
+            raise NotAllowed()
+        return await handler(event, data)

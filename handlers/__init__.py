@@ -2,6 +2,7 @@
 
 from aiogram import Router
 
+from bot.middlewares import StaffOnlyMiddleware
 from handlers import (
     assist,
     cart,
@@ -34,6 +35,9 @@ def build_router() -> Router:
     """
     global _root
     if _root is None:
+        for staff_router in (staff.router, inventory.router, fulfilment.router, picking.router, dispatch.router):
+            staff_router.message.middleware(StaffOnlyMiddleware())
+            staff_router.callback_query.middleware(StaffOnlyMiddleware())
         _root = Router(name="ordergram")
         _root.include_routers(
             errors.router,

@@ -1,6 +1,6 @@
 """Packing, documents and shipping for staff: /pack CODE (scan every item, choose the box,
 record the weight), the label and packing slip as PDFs, /ship CODE CARRIER TRACKING and
-/delivered CODE. Customers can ask for their receipt (/receipt CODE)."""
+/delivered CODE. (Customers' receipts are in ``handlers.orders``.)"""
 
 from __future__ import annotations
 
@@ -13,16 +13,14 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.documents import packing_slip, receipt, shipping_label
+from bot.documents import packing_slip, shipping_label
 from bot.rendering import Renderer
-from domain.customers import Customer
 from domain.ports import Clock
 from domain.usecases.dispatch import (
     MAX_PACKAGE_WEIGHT_G,
     BadWeight,
     mark_delivered,
     pack_order,
-    paperwork_for_customer,
     paperwork_for_staff,
     propose_boxes,
     ship_order,
@@ -180,30 +178,16 @@ async def weight_typed(
     await _finish_packing(message, _who(message), int(text), uow, clock, renderer, state)
 
 
-@router.callback_query(DocumentCb.filter())
-async def document(query: CallbackQuery, callback_data: DocumentCb, uow: SqlUnitOfWork, customer: Customer) -> None:
-    assert query.message is not None and query.bot is not None
-    if callback_data.kind == "receipt":
-        papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=callback_data.code)
-        content, name = receipt(papers), f"receipt-{papers.order.code}.pdf"
+@router.callback_query(DocumentCb.filter(F.kind != "receipt"))
+async def staff_document(query: CallbackQuery, callback_data: DocumentCb, uow: SqlUnitOfWork) -> None:
+    assert query.bot is not None
+    papers = await paperwork_for_staff(uow, staff_id=_who(query), code=callback_data.code)
+    if callback_data.kind == "label":
+        content, name = shipping_label(papers), f"label-{papers.order.code}.pdf"
     else:
-        papers = await paperwork_for_staff(uow, staff_id=_who(query), code=callback_data.code)
-        if callback_data.kind == "label":
-            content, name = shipping_label(papers), f"label-{papers.order.code}.pdf"
-        else:
-            content, name = packing_slip(papers), f"packing-slip-{papers.order.code}.pdf"
+        content, name = packing_slip(papers), f"packing-slip-{papers.order.code}.pdf"
     await query.answer()
     await query.bot.send_document(query.from_user.id, BufferedInputFile(content, filename=name))
-
-
-@router.message(Command("receipt"))
-async def receipt_command(message: Message, command: CommandObject, uow: SqlUnitOfWork, customer: Customer) -> None:
-    code = (command.args or "").strip()
-    if not code:
-        await message.answer(_("Usage: /receipt ORDER-CODE"))
-        return
-    papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=code)
-    await message.answer_document(BufferedInputFile(receipt(papers), filename=f"receipt-{papers.order.code}.pdf"))
 
 
 @router.message(Command("ship"))

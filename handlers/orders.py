@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
+from bot.documents import receipt
 from bot.labels import status_label
 from bot.rendering import Renderer, format_money
 from domain.customers import Customer
 from domain.orders import Order, OrderStatus
 from domain.ports import Clock
+from domain.usecases.dispatch import paperwork_for_customer
 from domain.usecases.orders import OrdersPage, cancel_my_order, my_order, my_orders
 from domain.usecases.payments import order_to_pay
 from handlers.callbacks import CancelOrderCb, DocumentCb, OrderCb, OrdersPageCb, PayOrderCb
@@ -156,3 +158,25 @@ async def pay_again(
     order = await order_to_pay(uow, customer_id=customer.id or 0, code=callback_data.code)
     await query.answer()
     await send_invoice(bot, customer.telegram_id, order, settings)
+
+
+@router.callback_query(DocumentCb.filter(F.kind == "receipt"))
+async def receipt_button(
+    query: CallbackQuery, callback_data: DocumentCb, uow: SqlUnitOfWork, customer: Customer
+) -> None:
+    assert query.bot is not None
+    papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=callback_data.code)
+    await query.answer()
+    await query.bot.send_document(
+        query.from_user.id, BufferedInputFile(receipt(papers), filename=f"receipt-{papers.order.code}.pdf")
+    )
+
+
+@router.message(Command("receipt"))
+async def receipt_command(message: Message, command: CommandObject, uow: SqlUnitOfWork, customer: Customer) -> None:
+    code = (command.args or "").strip()
+    if not code:
+        await message.answer(_("Usage: /receipt ORDER-CODE"))
+        return
+    papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=code)
+    await message.answer_document(BufferedInputFile(receipt(papers), filename=f"receipt-{papers.order.code}.pdf"))

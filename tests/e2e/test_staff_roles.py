@@ -98,3 +98,47 @@ async def test_help_lists_the_staff_commands_of_the_members_role(shop: RunningBo
     text = (await pat.send("/help")).last.text
     assert "Staff commands (packer)" in text and "/pack — Pack an order" in text and "/pick" not in text
     assert "Staff commands" not in (await SandboxUser(shop.server, 46, "Cy").send("/help")).last.text
+
+
+STAFF_SAMPLES = {
+    "staff": "",
+    "invite": "picker",
+    "role": "1 picker",
+    "revoke": "1",
+    "stock": "85123A",
+    "receive": "85123A 1 LON",
+    "adjust": "85123A LON 1 found",
+    "move": "85123A 1 B-06-06-3 B-06-06-4",
+    "reorder": "85123A LON 1",
+    "lowstock": "",
+    "queue": "LON",
+    "order": "ABCDEFGH",
+    "pick": "",
+    "pack": "ABCDEFGH",
+    "ship": "ABCDEFGH DPD 123456",
+    "delivered": "ABCDEFGH",
+    "assist": "1",
+}
+
+
+async def test_every_staff_command_is_refused_to_a_customer_with_or_without_arguments(shop: RunningBot) -> None:
+    from handlers.menu import STAFF_COMMANDS
+
+    assert {name for name, _, _ in STAFF_COMMANDS} <= set(STAFF_SAMPLES)
+    customer = SandboxUser(shop.server, 47, "Cy")
+    for name, args in STAFF_SAMPLES.items():
+        for text in (f"/{name}", f"/{name} {args}".strip()):
+            assert (await customer.send(text)).last.text == "This command is for shop staff only.", text
+
+
+async def test_every_staff_command_outside_a_role_is_refused_with_the_role(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    token = invite_token((await admin.send("/invite support")).last.text)
+    sue = SandboxUser(shop.server, 48, "Sue")
+    await sue.send(f"/start inv_{token}")
+    allowed = {"queue", "order", "assist"}  # support may look at orders and assist customers
+    for name, args in STAFF_SAMPLES.items():
+        if name in allowed:
+            continue
+        reply = await sue.send(f"/{name} {args}".strip())
+        assert reply.last.text == "Your role (support) does not allow this.", name
