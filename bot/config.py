@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=lambda: f"sqlite+aiosqlite:///{Path.cwd() / 'ordergram.sqlite3'}")
     redis_url: str | None = None
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    notify_rate: float = Field(default=29.0, ge=0)  # messages/s overall (Telegram: ~30); 0 = unlimited
+    notify_chat_interval: float = Field(default=1.05, ge=0)  # seconds between messages to one chat
     staff_chat_id: int | None = None
     default_locale: str = "en"
     default_currency: str = "EUR"

@@ -1,6 +1,13 @@
-"""Delivers the outbox: renders each message in its recipient's language and sends it,
-honouring ``retry_after`` on 429, backing off on network and server errors, and marking a
-customer unreachable on 403 (they blocked the bot)."""
+"""Delivers the outbox: renders each message in its recipient's language and sends it
+within Telegram's broadcast limits (kept a little under ~30 messages/s overall and 1/s per
+chat), honouring ``retry_after`` on 429, backing off on network and server errors, and
+marking a customer unreachable on 403 (they blocked the bot).
+
+Delivery is at least once: a message is claimed with a lease (``storage.outbox``), sent,
+then marked sent. If the process dies before sending, the lease runs out and another pass
+(or process) sends it; several processes never claim the same row. The one window left is
+a crash after Telegram accepted the message and before it is marked sent (milliseconds):
+the Bot API has no idempotency key, so that message would be sent again."""
 
 from __future__ import annotations
 
@@ -18,6 +25,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.utils.i18n import I18n
+from aiolimiter import AsyncLimiter
 
 from bot.rendering import Renderer
 from domain.ports import Clock
@@ -27,13 +35,44 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 
+MAX_CONCURRENT_SENDS = 8
+MAX_IDLE_CHAT_LIMITERS = 10_000
+
+
+class SendLimits:
+    """Leaky buckets (aiolimiter) in front of every send: one overall, one per chat.
+    ``overall_per_second=0`` or ``chat_interval=0`` switches that limit off."""
+
+    def __init__(self, overall_per_second: float, chat_interval: float) -> None:
+        self.overall = AsyncLimiter(overall_per_second, 1) if overall_per_second > 0 else None
+        self.chat_interval = chat_interval
+        self.chats: dict[int, AsyncLimiter] = {}
+
+    async def wait(self, chat_id: int) -> None:
+        if self.chat_interval > 0:
+            if len(self.chats) > MAX_IDLE_CHAT_LIMITERS:  # forget chats that have been quiet
+                self.chats = {c: lim for c, lim in self.chats.items() if not lim.has_capacity(1)}
+            await self.chats.setdefault(chat_id, AsyncLimiter(1, self.chat_interval)).acquire()
+        if self.overall is not None:
+            await self.overall.acquire()
+
+
 class Notifier:
-    def __init__(self, store: OutboxStore, bot: Bot, renderer: Renderer, i18n: I18n, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: OutboxStore,
+        bot: Bot,
+        renderer: Renderer,
+        i18n: I18n,
+        clock: Clock,
+        limits: SendLimits | None = None,
+    ) -> None:
         self.store = store
         self.bot = bot
         self.renderer = renderer
         self.i18n = i18n
         self.clock = clock
+        self.limits = limits or SendLimits(0, 0)
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -51,6 +90,7 @@ class Notifier:
             return self.renderer.render(f"notifications/{message.template}.html.j2", **message.params)
 
     async def deliver(self, message: OutboxMessage) -> None:
+        await self.limits.wait(message.chat_id)
         now = self.clock.now()
         try:
             await self.bot.send_message(message.chat_id, self.render(message))
@@ -71,11 +111,21 @@ class Notifier:
             await self.store.sent(message.id, self.clock.now())
 
     async def drain(self) -> int:
-        """Send everything that is due now; returns how many messages were attempted."""
+        """Send everything that is due now; returns how many messages were attempted.
+        Chats are served side by side; within a chat, messages keep their order."""
         attempted = 0
+        slots = asyncio.Semaphore(MAX_CONCURRENT_SENDS)
+
+        async def one_chat(messages: list[OutboxMessage]) -> None:
+            for message in messages:
+                async with slots:
+                    await self.deliver(message)
+
         while batch := await self.store.claim(self.clock.now()):
+            by_chat: dict[int, list[OutboxMessage]] = {}
             for message in batch:
-                await self.deliver(message)
+                by_chat.setdefault(message.chat_id, []).append(message)
+            await asyncio.gather(*(one_chat(messages) for messages in by_chat.values()))
             attempted += len(batch)
         return attempted
 

@@ -12,7 +12,7 @@ from bot.app import make_bot, make_dispatcher
 from bot.config import Settings
 from bot.i18n import make_i18n
 from bot.menus import register_commands, register_staff_menu
-from bot.notifier import Notifier
+from bot.notifier import Notifier, SendLimits
 from domain.ports import Clock, SystemClock
 from domain.usecases.staff import all_staff, make_admins
 from storage.db import create_engine, session_factory
@@ -63,5 +63,6 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         await bot.session.close()
         await engine.dispose()
         raise
-    notifier = Notifier(OutboxStore(sessions), bot, dp["renderer"], i18n, clock)
+    limits = SendLimits(settings.notify_rate, settings.notify_chat_interval)
+    notifier = Notifier(OutboxStore(sessions), bot, dp["renderer"], i18n, clock, limits)
     return Runtime(settings, engine, sessions, clock, i18n, bot, dp, notifier)

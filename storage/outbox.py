@@ -51,6 +51,7 @@ class OutboxStore:
                     update(o)
                     .where(o.id == row.id, o.next_attempt_at == row.next_attempt_at, o.sent_at.is_(None))
                     .values(next_attempt_at=now + LEASE, attempts=o.attempts + 1)
+                    .execution_options(synchronize_session=False)  # keep row.attempts as read
                 )
                 if result.rowcount:  # type: ignore[attr-defined]
                     claimed.append(

@@ -52,6 +52,8 @@ async def running_bot(
     """
     server = SandboxServer(flood_limits=flood_limits)
     url = await server.start()
+    if not flood_limits:  # a sandbox without Telegram's limits needs no pacing (tests stay fast)
+        settings = {"notify_rate": 0, "notify_chat_interval": 0, **settings}
     config: Settings = load_settings(
         bot_token=server.token, telegram_api_url=url, database_url=database_url, **settings
     )

@@ -110,6 +110,7 @@ class SandboxServer:
         self.requested: list[str] = []  # method names as they arrive (a long poll finishes late)
         self.files: dict[str, StoredFile] = {}
         self.blocked: set[int] = set()
+        self.outage_calls = 0  # the next N sending calls fail with 502, as during a Telegram outage
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.pre_checkout_answers: dict[str, dict[str, Any]] = {}
@@ -234,6 +235,9 @@ class SandboxServer:
 
     # ----------------------------------------------------------------- helpers
     def _check_recipient(self, chat_id: int) -> None:
+        if self.outage_calls > 0:
+            self.outage_calls -= 1
+            raise ApiError(502, "Bad Gateway")
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if chat_id > 0 and chat_id not in self.users:

@@ -1,0 +1,189 @@
+"""The notifier against the sandbox Bot API: Telegram's flood limits (no 429, per-chat
+spacing), retry_after, 403, server errors with backoff, a crashed claimer, and two notifiers
+on one database (SQLite and PostgreSQL) never sending a row twice."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections import Counter
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.i18n import make_i18n
+from bot.notifier import Notifier, SendLimits
+from bot.rendering import Renderer
+from bot.sandbox import SandboxServer, SandboxUser
+from domain.customers import Customer
+from domain.notifications import Notification
+from storage import models as m
+from storage.db import session_factory
+from storage.outbox import LEASE, OutboxStore
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[SandboxServer]:
+    server = SandboxServer(flood_limits=True)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def _bot(server: SandboxServer) -> Bot:
+    return Bot(server.token, session=AiohttpSession(api=TelegramAPIServer.from_base(server.url)))
+
+
+async def _queue(engine: AsyncEngine, clock: FakeClock, per_chat: dict[int, int]) -> None:
+    """Customers and their messages; every message text is unique (its code)."""
+    uow = SqlUnitOfWork(session_factory(engine))
+    async with uow:
+        for chat_id, count in per_chat.items():
+            await uow.customers.add(Customer(telegram_id=chat_id, first_name=f"C{chat_id}", created_at=clock.now()))
+            for n in range(count):
+                params = {"code": f"C{chat_id}N{n}", "status": "shipped", "reason": ""}
+                await uow.outbox.add(Notification(chat_id, "order_status", "en", params), clock.now())
+        await uow.commit()
+
+
+def _notifier(engine: AsyncEngine, bot: Bot, clock: FakeClock, limits: SendLimits) -> Notifier:
+    return Notifier(OutboxStore(session_factory(engine)), bot, Renderer(), make_i18n("en"), clock, limits)
+
+
+def _sent(server: SandboxServer) -> Counter[str]:
+    """How many times each message (by its code) was accepted."""
+    codes: Counter[str] = Counter()
+    for call in server.calls:
+        if call.method == "sendMessage" and call.ok:
+            codes[str(call.params["text"]).split("Order ")[1].split()[0]] += 1
+    return codes
+
+
+def _users(server: SandboxServer, chats: list[int]) -> None:
+    for chat_id in chats:
+        SandboxUser(server, chat_id, f"C{chat_id}", wait=False)
+
+
+async def test_flood_limits_are_kept_with_no_429_and_a_second_between_messages_to_a_chat(
+    engine: AsyncEngine, sandbox: SandboxServer, clock: FakeClock
+) -> None:
+    chats = {100 + i: 4 for i in range(8)}
+    _users(sandbox, list(chats))
+    await _queue(engine, clock, chats)
+    bot = _bot(sandbox)
+    try:
+        await _notifier(engine, bot, clock, SendLimits(29, 1.05)).drain()
+    finally:
+        await bot.session.close()
+    assert sandbox.flood is not None and sandbox.flood.refused == 0
+    assert set(_sent(sandbox).values()) == {1} and len(_sent(sandbox)) == 32
+    for chat_id in chats:
+        times = [c.at for c in sandbox.calls if c.method == "sendMessage" and c.params["chat_id"] == chat_id]
+        assert all(later - earlier >= 0.99 for earlier, later in itertools.pairwise(times))
+
+
+async def test_429_is_retried_after_what_telegram_says(
+    engine: AsyncEngine, sandbox: SandboxServer, clock: FakeClock
+) -> None:
+    frozen = [1000.0]
+    assert sandbox.flood is not None
+    sandbox.flood.clock = lambda: frozen[0]
+    _users(sandbox, [200])
+    await _queue(engine, clock, {200: 5})
+    bot = _bot(sandbox)
+    notifier = _notifier(engine, bot, clock, SendLimits(0, 0))  # no pacing: we hit the limit
+    try:
+        await notifier.drain()
+        assert sum(_sent(sandbox).values()) == 3  # the per-chat burst
+        assert sandbox.flood.refused == 2
+        assert await notifier.drain() == 0  # not due before retry_after
+        frozen[0] += 2
+        clock.advance(seconds=2)
+        await notifier.drain()
+    finally:
+        await bot.session.close()
+    assert sum(_sent(sandbox).values()) == 5 and set(_sent(sandbox).values()) == {1}
+
+
+async def test_a_blocked_bot_marks_the_customer_unreachable_and_gives_up(
+    engine: AsyncEngine, sandbox: SandboxServer, clock: FakeClock
+) -> None:
+    _users(sandbox, [300])
+    sandbox.blocked.add(300)
+    await _queue(engine, clock, {300: 2})
+    bot = _bot(sandbox)
+    try:
+        await _notifier(engine, bot, clock, SendLimits(0, 0)).drain()
+        clock.advance(hours=1)
+        assert await _notifier(engine, bot, clock, SendLimits(0, 0)).drain() == 0
+    finally:
+        await bot.session.close()
+    async with session_factory(engine)() as session:
+        unreachable = await session.scalar(select(m.CustomerRow.unreachable).where(m.CustomerRow.telegram_id == 300))
+        failed = (await session.scalars(select(m.OutboxRow.failed_at))).all()
+    assert unreachable is True and all(f is not None for f in failed)
+
+
+async def test_server_errors_back_off_and_then_deliver_once(
+    engine: AsyncEngine, sandbox: SandboxServer, clock: FakeClock
+) -> None:
+    _users(sandbox, [400, 401])
+    await _queue(engine, clock, {400: 1, 401: 1})
+    sandbox.outage_calls = 2
+    bot = _bot(sandbox)
+    notifier = _notifier(engine, bot, clock, SendLimits(0, 0))
+    try:
+        await notifier.drain()
+        assert sum(_sent(sandbox).values()) == 0
+        clock.advance(seconds=1)
+        assert await notifier.drain() == 0  # backing off: 2 s after the first attempt
+        clock.advance(seconds=2)
+        await notifier.drain()
+    finally:
+        await bot.session.close()
+    assert _sent(sandbox) == Counter({"C400N0": 1, "C401N0": 1})
+
+
+async def test_a_message_claimed_by_a_process_that_died_is_sent_once_after_its_lease(
+    engine: AsyncEngine, sandbox: SandboxServer, clock: FakeClock
+) -> None:
+    _users(sandbox, [500])
+    await _queue(engine, clock, {500: 1})
+    store = OutboxStore(session_factory(engine))
+    assert len(await store.claim(clock.now())) == 1  # claimed, then the process was killed
+    bot = _bot(sandbox)
+    notifier = _notifier(engine, bot, clock, SendLimits(0, 0))
+    try:
+        assert await notifier.drain() == 0  # still leased to the dead process
+        clock.advance(seconds=LEASE.total_seconds() + 1)
+        assert await notifier.drain() == 1
+        clock.advance(hours=1)
+        assert await notifier.drain() == 0
+    finally:
+        await bot.session.close()
+    assert _sent(sandbox) == Counter({"C500N0": 1})
+
+
+async def test_two_notifiers_on_one_database_never_send_a_row_twice(engine: AsyncEngine, clock: FakeClock) -> None:
+    server = SandboxServer()  # no flood limits: as fast as possible, to provoke races
+    await server.start()
+    chats = {600 + i: 6 for i in range(40)}
+    _users(server, list(chats))
+    await _queue(engine, clock, chats)
+    bots = [_bot(server), _bot(server)]
+    try:
+        notifiers = [_notifier(engine, bot, clock, SendLimits(0, 0)) for bot in bots]
+        attempted = await asyncio.gather(*(n.drain() for n in notifiers))
+    finally:
+        for bot in bots:
+            await bot.session.close()
+        await server.stop()
+    assert sum(attempted) == 240
+    assert len(_sent(server)) == 240 and set(_sent(server).values()) == {1}
