@@ -99,10 +99,13 @@ async def _import(settings: Settings, kind: str, file: Path) -> int:
 
 async def _run(settings: Settings) -> None:
     from bot.runtime import start_runtime
+    from bot.scheduler import Jobs
 
     settings.require_token()
     runtime = await start_runtime(settings)
     notifier = asyncio.create_task(runtime.notifier.run(settings.notifier_interval_seconds))
+    jobs = Jobs(runtime)
+    jobs.start()
     try:
         if settings.webhook_url:
             await serve_webhook(runtime)
@@ -110,6 +113,7 @@ async def _run(settings: Settings) -> None:
             await runtime.bot.delete_webhook(drop_pending_updates=False)
             await runtime.dp.start_polling(runtime.bot, handle_signals=True, close_bot_session=False)
     finally:
+        jobs.stop()
         runtime.notifier.stop()
         await notifier
         await runtime.close()

@@ -24,9 +24,11 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
 
+from bot.notification_buttons import buttons_for
 from bot.rendering import Renderer
 from domain.ports import Clock
 from storage.outbox import OutboxMessage, OutboxStore
@@ -85,15 +87,17 @@ class Notifier:
         self._stopping = True
         self._wake.set()
 
-    def render(self, message: OutboxMessage) -> str:
+    def render(self, message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup | None]:
         with self.i18n.context(), self.i18n.use_locale(message.language or self.i18n.default_locale):
-            return self.renderer.render(f"notifications/{message.template}.html.j2", **message.params)
+            text = self.renderer.render(f"notifications/{message.template}.html.j2", **message.params)
+            return text, buttons_for(message.template, message.params)
 
     async def deliver(self, message: OutboxMessage) -> None:
         await self.limits.wait(message.chat_id)
         now = self.clock.now()
         try:
-            await self.bot.send_message(message.chat_id, self.render(message))
+            text, buttons = self.render(message)
+            await self.bot.send_message(message.chat_id, text, reply_markup=buttons)
         except TelegramRetryAfter as flood:
             await self.store.retry_at(message.id, now + timedelta(seconds=flood.retry_after), "429")
         except TelegramForbiddenError as blocked:

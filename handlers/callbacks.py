@@ -70,3 +70,8 @@ class PackWeightCb(CallbackData, prefix="pw"):
 class DocumentCb(CallbackData, prefix="doc"):
     code: str
     kind: str  # label, slip, receipt
+
+
+class RateCb(CallbackData, prefix="rt"):
+    code: str
+    stars: int

@@ -54,6 +54,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("reorder", Permission.EDIT_STOCK, N_("Set a reorder point")),
     ("queue", Permission.VIEW_ORDERS, N_("Orders to fulfil, by priority")),
     ("order", Permission.VIEW_ORDERS, N_("An order in full")),
+    ("reviews", Permission.VIEW_ORDERS, N_("Latest ratings and reviews")),
     ("pick", Permission.PICK, N_("Start or continue picking")),
     ("pack", Permission.PACK, N_("Pack an order")),
     ("ship", Permission.SHIP, N_("Ship an order with tracking")),

@@ -71,6 +71,7 @@ class CustomerRow(Base):
     is_business: Mapped[bool] = mapped_column(Boolean, default=False)
     is_vip: Mapped[bool] = mapped_column(Boolean, default=False)
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    cart_reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -234,6 +235,7 @@ class OrderRow(Base):
     routing: Mapped[str] = mapped_column(Text, default="[]")  # JSON list: warehouse codes, then reasons
     checkout_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     tracking_number: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    followed_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class OrderLineRow(Base):
@@ -392,3 +394,24 @@ class PackageRow(Base):
     weight_g: Mapped[int] = mapped_column(Integer)
     packed_by: Mapped[int] = mapped_column(BigInteger)
     packed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ReviewRow(Base):
+    """A customer's rating (1–5) of a delivered order, and optionally a few words."""
+
+    __tablename__ = "reviews"
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    stars: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_1_to_5"),)
+
+
+class JobLockRow(Base):
+    """Which process runs the scheduled jobs: held until ``expires_at``, renewed while alive."""
+
+    __tablename__ = "job_locks"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())

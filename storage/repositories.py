@@ -11,11 +11,13 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalog import Category, Dimensions, Product
 from domain.customers import Address, Customer, Role, StaffMember
 from domain.errors import IllegalTransition, InsufficientStock
+from domain.feedback import Review
 from domain.fx import FxRate
 from domain.money import Money
 from domain.notifications import Notification
@@ -859,6 +861,105 @@ class SqlPacking:
             select(m.PackageRow).where(m.PackageRow.order_id == order_id).order_by(m.PackageRow.seq)
         )
         return [Package(r.order_id, r.seq, r.box_code, r.weight_g, r.packed_by) for r in rows]
+
+
+class SqlJobs:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def expired_holds(self, now: datetime, limit: int) -> list[Reservation]:
+        r = m.ReservationRow
+        rows = await self.s.scalars(
+            select(r)
+            .where(r.kind == ReservationKind.HOLD.value, r.expires_at <= now)
+            .order_by(r.expires_at, r.id)
+            .limit(limit)
+        )
+        return [SqlStock._reservation(row) for row in rows]
+
+    async def idle_carts(self, idle_since: datetime) -> list[Customer]:
+        """Customers whose cart has not changed since ``idle_since`` and who were not
+        reminded after its last change."""
+        c, cl = m.CustomerRow, m.CartLineRow
+        last_change = (
+            select(cl.customer_id, func.max(cl.updated_at).label("changed")).group_by(cl.customer_id).subquery()
+        )
+        rows = await self.s.scalars(
+            select(c)
+            .join(last_change, last_change.c.customer_id == c.id)
+            .where(
+                last_change.c.changed <= idle_since,
+                c.unreachable.is_(False),
+                (c.cart_reminded_at.is_(None)) | (c.cart_reminded_at < last_change.c.changed),
+            )
+            .order_by(c.id)
+        )
+        return [SqlCustomers._to_domain(row, []) for row in rows]
+
+    async def mark_cart_reminded(self, customer_id: int, at: datetime) -> None:
+        await self.s.execute(
+            update(m.CustomerRow)
+            .where(m.CustomerRow.id == customer_id)
+            .values(cart_reminded_at=at)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def delivered_not_followed_up(self, delivered_before: datetime) -> list[Order]:
+        o, h = m.OrderRow, m.OrderHistoryRow
+        delivered = select(h.order_id).where(h.to_status == OrderStatus.DELIVERED.value, h.at <= delivered_before)
+        rows = await self.s.scalars(
+            select(o)
+            .where(o.status == OrderStatus.DELIVERED.value, o.followed_up_at.is_(None), o.id.in_(delivered))
+            .order_by(o.id)
+        )
+        return await SqlOrders(self.s)._load(rows.all())
+
+    async def mark_followed_up(self, order_id: int, at: datetime) -> None:
+        await self.s.execute(
+            update(m.OrderRow)
+            .where(m.OrderRow.id == order_id)
+            .values(followed_up_at=at)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def save_review(self, review: Review) -> None:
+        row = await self.s.get(m.ReviewRow, review.order_id)
+        if row is None:
+            row = m.ReviewRow(order_id=review.order_id, customer_id=review.customer_id)
+            self.s.add(row)
+        row.stars, row.text, row.created_at = review.stars, review.text, review.created_at
+        await self.s.flush()
+
+    async def review(self, order_id: int) -> Review | None:
+        row = await self.s.get(m.ReviewRow, order_id)
+        return Review(row.order_id, row.customer_id, row.stars, row.text, row.created_at) if row else None
+
+    async def latest_reviews(self, limit: int) -> list[Review]:
+        rv, o = m.ReviewRow, m.OrderRow
+        rows = await self.s.execute(
+            select(rv, o.code).join(o, o.id == rv.order_id).order_by(rv.created_at.desc()).limit(limit)
+        )
+        return [Review(r.order_id, r.customer_id, r.stars, r.text, r.created_at, code) for r, code in rows]
+
+    async def take_lock(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
+        """Take or renew the lock: ours if free, expired or already ours (row count decides)."""
+        t = m.JobLockRow
+        result = await self.s.execute(
+            update(t)
+            .where(t.name == name, (t.holder == holder) | (t.expires_at < now))
+            .values(holder=holder, expires_at=until)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount:  # type: ignore[attr-defined]
+            return True
+        if await self.s.get(t, name) is not None:
+            return False
+        try:
+            async with self.s.begin_nested():
+                self.s.add(t(name=name, holder=holder, expires_at=until))
+        except IntegrityError:
+            return False
+        return True
 
 
 class SqlOrders:

@@ -14,6 +14,7 @@ from storage.repositories import (
     SqlCustomers,
     SqlFx,
     SqlInventory,
+    SqlJobs,
     SqlOrders,
     SqlOutbox,
     SqlPacking,
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
     inventory: SqlInventory
     picking: SqlPicking
     packing: SqlPacking
+    jobs: SqlJobs
     orders: SqlOrders
     fx: SqlFx
     carts: SqlCarts
@@ -83,6 +85,7 @@ class SqlUnitOfWork:
         self.inventory = SqlInventory(session)
         self.picking = SqlPicking(session)
         self.packing = SqlPacking(session)
+        self.jobs = SqlJobs(session)
         self.orders = SqlOrders(session)
         self.fx = SqlFx(session)
         self.carts = SqlCarts(session)

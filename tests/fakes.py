@@ -15,6 +15,7 @@ from typing import Any, Self
 from domain.catalog import Category, Product
 from domain.customers import Customer, StaffMember
 from domain.errors import IllegalTransition, InsufficientStock
+from domain.feedback import Review
 from domain.fx import FxRate
 from domain.notifications import Notification
 from domain.orders import HistoryEntry, Order, OrderStatus
@@ -53,6 +54,11 @@ class State:
     pick_lists: dict[int, PickList] = field(default_factory=dict)
     boxes: list[Box] = field(default_factory=list)
     packages: list[Package] = field(default_factory=list)
+    cart_changed: dict[int, datetime] = field(default_factory=dict)
+    reminded: set[int] = field(default_factory=set)
+    followed_up: set[int] = field(default_factory=set)
+    reviews: dict[int, Review] = field(default_factory=dict)
+    locks: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     reservations: dict[int, Reservation] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     fx: list[FxRate] = field(default_factory=list)
@@ -355,6 +361,52 @@ class FakePacking(_Repo):
         return sorted((p for p in self.st.packages if p.order_id == order_id), key=lambda p: p.seq)
 
 
+class FakeJobs(_Repo):
+    async def expired_holds(self, now: datetime, limit: int) -> list[Reservation]:
+        found = [r for r in self.st.reservations.values() if r.expires_at is not None and r.expires_at <= now]
+        return sorted(found, key=lambda r: (r.expires_at, r.id))[:limit]
+
+    async def idle_carts(self, idle_since: datetime) -> list[Customer]:
+        return [
+            copy.copy(c)
+            for c in self.st.customers.values()
+            if self.st.carts.get(c.id or 0)
+            and self.st.cart_changed.get(c.id or 0, idle_since) <= idle_since
+            and (c.id or 0) not in self.st.reminded
+        ]
+
+    async def mark_cart_reminded(self, customer_id: int, at: datetime) -> None:
+        self.st.reminded.add(customer_id)
+
+    async def delivered_not_followed_up(self, delivered_before: datetime) -> list[Order]:
+        return [
+            copy.deepcopy(o)
+            for o in self.st.orders.values()
+            if o.status.value == "delivered"
+            and o.id not in self.st.followed_up
+            and any(h.to_status.value == "delivered" and h.at <= delivered_before for h in o.history)
+        ]
+
+    async def mark_followed_up(self, order_id: int, at: datetime) -> None:
+        self.st.followed_up.add(order_id)
+
+    async def save_review(self, review: Review) -> None:
+        self.st.reviews[review.order_id] = review
+
+    async def review(self, order_id: int) -> Review | None:
+        return self.st.reviews.get(order_id)
+
+    async def latest_reviews(self, limit: int) -> list[Review]:
+        return sorted(self.st.reviews.values(), key=lambda r: r.created_at, reverse=True)[:limit]
+
+    async def take_lock(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
+        current = self.st.locks.get(name)
+        if current is None or current[0] == holder or current[1] < now:
+            self.st.locks[name] = (holder, until)
+            return True
+        return False
+
+
 class FakeOrders(_Repo):
     async def add(self, order: Order) -> Order:
         order.id = self.st.new_id()
@@ -467,6 +519,7 @@ class FakeUnitOfWork:
         self.inventory = FakeInventory(self)
         self.picking = FakePicking(self)
         self.packing = FakePacking(self)
+        self.jobs = FakeJobs(self)
         self.orders = FakeOrders(self)
         self.fx = FakeFx(self)
         self.carts = FakeCarts(self)

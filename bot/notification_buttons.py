@@ -1,0 +1,25 @@
+"""Buttons that go with some notifications (rendered in the recipient's language, like
+the text): back to the cart from a reminder, stars under a follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from handlers.callbacks import CartView, RateCb
+
+
+def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup | None:
+    if template == "cart_reminder":
+        return InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text=_("🛒 Open my cart"), callback_data=CartView().pack())]]
+        )
+    if template == "order_followup":
+        stars = [
+            InlineKeyboardButton(text=f"{n}⭐", callback_data=RateCb(code=params["code"], stars=n).pack())
+            for n in range(1, 6)
+        ]
+        return InlineKeyboardMarkup(inline_keyboard=[stars])
+    return None

@@ -1,0 +1,65 @@
+"""The scheduled jobs of ``ordergram run`` (APScheduler, in the bot's event loop).
+
+Every tick first takes or renews a lock in the database (``lead_scheduler``): with several
+bot processes exactly one runs the jobs, and if it dies another takes over once the lock
+expires. The jobs themselves are use cases (``domain.usecases.jobs``) that find due work in
+the data, so a missed or repeated tick does no harm."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
+
+from bot.runtime import Runtime
+from domain.usecases.jobs import follow_up_deliveries, lead_scheduler, sweep_holds
+
+log = logging.getLogger(__name__)
+TICK = timedelta(minutes=1)
+LOCK_TTL = timedelta(minutes=3)  # a dead leader is replaced within three minutes
+
+
+class Jobs:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.holder = f"{uuid.uuid4()}"
+        self.scheduler = AsyncIOScheduler(timezone=runtime.settings.timezone)
+
+    async def leading(self) -> bool:
+        return await lead_scheduler(self.runtime.uow(), self.runtime.clock, holder=self.holder, ttl=LOCK_TTL)
+
+    async def tick(self) -> None:
+        """Once a minute: if this process leads, run what is due."""
+        try:
+            if not await self.leading():
+                return
+            settings, clock = self.runtime.settings, self.runtime.clock
+            swept = await sweep_holds(
+                self.runtime.uow(), clock, remind_after=timedelta(minutes=settings.cart_reminder_minutes)
+            )
+            followed = await follow_up_deliveries(
+                self.runtime.uow(), clock, after=timedelta(days=settings.followup_days)
+            )
+            if swept.reminded or followed:
+                self.runtime.notifier.wake()
+            if swept.released or swept.reminded or followed:
+                log.info(
+                    "jobs: %s holds released, %s carts reminded, %s follow-ups",
+                    swept.released,
+                    swept.reminded,
+                    followed,
+                )
+        except Exception:
+            log.exception("scheduled jobs failed; they run again on the next tick")
+
+    def start(self) -> None:
+        self.scheduler.add_job(
+            self.tick, "interval", seconds=TICK.total_seconds(), id="tick", max_instances=1, coalesce=True
+        )
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)

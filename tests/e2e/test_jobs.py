@@ -1,0 +1,71 @@
+"""Scheduled jobs through the sandbox, driven by the fake clock: the abandoned-cart reminder
+with its button back to the cart, and the post-delivery follow-up with star buttons, a
+review, the low-rating alert and /reviews for managers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.sandbox import SandboxUser
+from bot.sandbox.harness import RunningBot
+from domain.orders import OrderStatus
+from domain.usecases.jobs import follow_up_deliveries, sweep_holds
+from domain.usecases.orders import transition_order
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import add_to_cart
+from tests.e2e.test_picking import order
+from tests.fakes import FakeClock
+
+
+async def test_an_idle_cart_is_reminded_once_with_a_button_back_to_it(shop: RunningBot, clock: FakeClock) -> None:
+    carla = SandboxUser(shop.server, 300, "Carla")
+    await add_to_cart(carla, "85123A", 2)
+    runtime = shop.runtime
+    clock.advance(hours=3)
+    swept = await sweep_holds(runtime.uow(), runtime.clock, remind_after=timedelta(hours=2))
+    assert swept == (1, 1)
+    await runtime.notifier.drain()
+    reminder = shop.server.chat_messages(300)[-1]
+    assert reminder.text.startswith("🛒 You left something in your cart")
+    cart = await carla.press(reminder, "Open my cart")
+    assert "White Hanging Heart" in cart.last.text
+    assert await sweep_holds(runtime.uow(), runtime.clock, remind_after=timedelta(hours=2)) == (0, 0)
+
+
+async def test_a_delivered_order_is_followed_up_rated_and_reviewed(shop: RunningBot, clock: FakeClock) -> None:
+    code = await order(shop, 310, {"85123A": 1})
+    runtime = shop.runtime
+    for status in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED, OrderStatus.SHIPPED):
+        await transition_order(runtime.uow(), runtime.clock, code=code, target=status, actor="staff:1")
+    await transition_order(runtime.uow(), runtime.clock, code=code, target=OrderStatus.DELIVERED, actor="staff:1")
+    clock.advance(days=2)
+    assert await follow_up_deliveries(runtime.uow(), runtime.clock, after=timedelta(days=3)) == 0
+    clock.advance(days=1, minutes=1)
+    assert await follow_up_deliveries(runtime.uow(), runtime.clock, after=timedelta(days=3)) == 1
+    assert await follow_up_deliveries(runtime.uow(), runtime.clock, after=timedelta(days=3)) == 0
+    await runtime.notifier.drain()
+    customer = SandboxUser(shop.server, 310, "C310")
+    ask = shop.server.chat_messages(310)[-1]
+    assert f"How was your order {code}?" in ask.text and ask.button_texts() == ["1⭐", "2⭐", "3⭐", "4⭐", "5⭐"]
+
+    rated = await customer.press(ask, "2⭐")
+    assert "Would you add a few words?" in rated.last.text
+    alerts = [m.text for m in shop.server.chat_messages(-100500)]
+    assert any(f"Order {code} was rated 2 of 5." in t for t in alerts)
+    thanks = await customer.send("<b>late</b> & the box was wet")
+    assert thanks.last.text == "Thank you for your review! It helps us a lot."
+
+    manager = await hire(shop, 76, "Meg", "manager")
+    reviews = await manager.send("/reviews")
+    assert f"⭐⭐ {code}" in reviews.last.text and "“<b>late</b> & the box was wet”" in reviews.last.text
+    assert (await SandboxUser(shop.server, 311, "Cy").send("/reviews")).last.text == (
+        "This command is for shop staff only."
+    )
+
+
+async def test_only_a_delivered_order_can_be_rated(shop: RunningBot) -> None:
+    code = await order(shop, 320, {"85123A": 1})
+    customer = SandboxUser(shop.server, 320, "C320")
+    reply = await customer.press_data(shop.server.chat_messages(320)[-1], f"rt:{code}:5", label="5⭐")
+    assert reply.callback_answer is not None
+    assert reply.callback_answer["text"] == "Only a delivered order can be rated."
