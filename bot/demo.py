@@ -5,12 +5,28 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.barcodes import barcode_png
 from bot.sandbox.driver import SandboxUser
-from bot.sandbox.harness import running_bot
+from bot.sandbox.harness import RunningBot, running_bot
 from bot.sandbox.server import SandboxServer
+from domain.ports import SystemClock
+from domain.usecases.jobs import follow_up_deliveries, sweep_holds
+
+
+class MovableClock(SystemClock):
+    """Real time, plus however far the demo has moved it (to show what jobs do later)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return super().now() + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        self.offset += delta
 
 
 async def run_demo(keep: Path | None = None) -> int:
@@ -21,6 +37,7 @@ async def run_demo(keep: Path | None = None) -> int:
         database_url = f"sqlite+aiosqlite:///{folder / 'demo.sqlite3'}"
         async with running_bot(
             database_url,
+            clock=MovableClock(),
             default_currency="GBP",
             payment_provider_token="sandbox:provider",
             staff_chat_id=-100500,
@@ -114,6 +131,8 @@ async def run_demo(keep: Path | None = None) -> int:
             await boris.press(reply.last, "English")
             await boris.send("/help")
 
+            await _scheduled_jobs(running, alice, ada, transcript, scene)
+
     print("Ordergram demo — a sandbox Bot API server and the bot in one process, on a fresh SQLite database")
     print("\n".join(transcript))
     print()
@@ -122,6 +141,34 @@ async def run_demo(keep: Path | None = None) -> int:
 
 
 ADMIN_ID = 1000
+
+
+async def _scheduled_jobs(
+    running: RunningBot, alice: SandboxUser, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    """What the scheduler does on its own, with the clock moved forward."""
+    runtime, clock = running.runtime, running.runtime.clock
+    assert isinstance(clock, MovableClock)
+    scene("Alice leaves something in her cart; two hours later the hold sweeper reminds her once")
+    await alice.send("/add 22197 2")
+    clock.advance(timedelta(hours=2, minutes=1))
+    await sweep_holds(runtime.uow(), clock, remind_after=timedelta(hours=2))
+    await runtime.notifier.drain()
+    reminder = running.server.chat_messages(alice.id)[-1]
+    transcript.append("🔔 Alice's chat: " + "\n    ".join(reminder.text.splitlines()))
+    await alice.press(reminder, "Open my cart")
+    scene("Three days after delivery the follow-up asks Alice to rate her order")
+    clock.advance(timedelta(days=3))
+    await follow_up_deliveries(runtime.uow(), clock, after=timedelta(days=3))
+    await runtime.notifier.drain()
+    ask = running.server.chat_messages(alice.id)[-1]
+    transcript.append("🔔 Alice's chat: " + "\n    ".join(ask.text.splitlines()))
+    transcript.append("    " + " ".join(f"[{b}]" for b in ask.button_texts()))
+    await alice.press(ask, "5⭐")
+    await alice.send("Lovely, and well packed!")
+    await ada.send("/reviews")
+
+
 STEP = re.compile(r"📦 (\d+) × (\S+)")
 
 
