@@ -19,7 +19,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.runtime import Runtime
 from domain.errors import ImportRejected
 
-IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes")
+IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes", "suppliers", "reorder")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp = sub.add_parser(
         "import",
-        help="bulk set-up from CSV (products, warehouses, stock, carriers, boxes)",
+        help="bulk set-up from CSV (products, warehouses, stock, carriers, boxes, suppliers, reorder)",
         description="Import a UTF-8 CSV file with a header row. All-or-nothing: any bad row is reported "
         "with its line number and nothing is imported. Re-importing products updates them by SKU.",
     )
@@ -65,7 +65,7 @@ async def _migrate(settings: Settings) -> None:
 async def _import(settings: Settings, kind: str, file: Path) -> int:
     from bot.runtime import open_database
     from domain.ports import SystemClock
-    from domain.usecases import imports
+    from domain.usecases import imports, purchasing
     from storage.uow import SqlUnitOfWork
 
     try:
@@ -84,6 +84,10 @@ async def _import(settings: Settings, kind: str, file: Path) -> int:
             report = await imports.import_carriers(uow, text)
         elif kind == "boxes":
             report = await imports.import_boxes(uow, text)
+        elif kind == "suppliers":
+            report = await purchasing.import_suppliers(uow, text)
+        elif kind == "reorder":
+            report = await purchasing.import_reorder(uow, text)
         else:
             report = await imports.import_stock(uow, SystemClock(), text)
     except ImportRejected as rejected:

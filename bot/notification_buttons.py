@@ -8,7 +8,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from handlers.callbacks import CartView, RateCb
+from handlers.callbacks import CartView, PoCb, RateCb
 
 
 def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup | None:
@@ -22,4 +22,19 @@ def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup |
             for n in range(1, 6)
         ]
         return InlineKeyboardMarkup(inline_keyboard=[stars])
+    if template == "staff_po_draft":
+        number = int(params["number"])
+        return InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=_("✅ Approve"), callback_data=PoCb(number=number, action="approve").pack()
+                    ),
+                    InlineKeyboardButton(text=_("✏️ Edit"), callback_data=PoCb(number=number, action="view").pack()),
+                    InlineKeyboardButton(
+                        text=_("🗑 Discard"), callback_data=PoCb(number=number, action="discard").pack()
+                    ),
+                ]
+            ]
+        )
     return None

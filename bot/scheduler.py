@@ -15,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[impo
 
 from bot.runtime import Runtime
 from domain.usecases.jobs import follow_up_deliveries, lead_scheduler, sweep_holds
+from domain.usecases.purchasing import reorder_scan
 
 log = logging.getLogger(__name__)
 TICK = timedelta(minutes=1)
@@ -54,10 +55,25 @@ class Jobs:
         except Exception:
             log.exception("scheduled jobs failed; they run again on the next tick")
 
+    async def hourly(self) -> None:
+        """The reorder scan: drafts purchase orders for what reached its reorder point."""
+        try:
+            if not await self.leading():
+                return
+            drafted = await reorder_scan(
+                self.runtime.uow(), self.runtime.clock, staff_chat_id=self.runtime.settings.staff_chat_id
+            )
+            if drafted:
+                self.runtime.notifier.wake()
+                log.info("jobs: reorder scan drafted or extended %s purchase orders", len(drafted))
+        except Exception:
+            log.exception("reorder scan failed; it runs again next hour")
+
     def start(self) -> None:
         self.scheduler.add_job(
             self.tick, "interval", seconds=TICK.total_seconds(), id="tick", max_instances=1, coalesce=True
         )
+        self.scheduler.add_job(self.hourly, "interval", hours=1, id="hourly", max_instances=1, coalesce=True)
         self.scheduler.start()
 
     def stop(self) -> None:

@@ -13,6 +13,7 @@ from domain.catalog import Dimensions, Product, normalize_barcode, normalize_sku
 from domain.errors import DomainError
 from domain.money import Money
 from domain.packing import Box
+from domain.purchasing import Supplier
 from domain.shipping import CarrierRate, Zone
 from domain.warehouse import BinCode, Warehouse
 
@@ -31,6 +32,18 @@ PRODUCT_COLUMNS = (
 )
 WAREHOUSE_COLUMNS = ("code", "name", "address", "latitude", "longitude", "pickup_point")
 STOCK_COLUMNS = ("sku", "warehouse", "bin", "quantity")
+SUPPLIER_COLUMNS = ("code", "name", "contact", "lead_time_days")
+REORDER_COLUMNS = (
+    "sku",
+    "warehouse",
+    "reorder_point",
+    "max_level",
+    "supplier",
+    "pack_size",
+    "min_order_qty",
+    "unit_cost",
+    "currency",
+)
 BOX_COLUMNS = ("code", "name", "length_mm", "width_mm", "height_mm", "max_weight_g")
 CARRIER_COLUMNS = (
     "carrier",
@@ -258,3 +271,57 @@ def parse_boxes(text: str) -> tuple[list[Box], list[Problem]]:
     parsed, problems = _parse_all(text, BOX_COLUMNS, lambda line, v: (line, _box(v)))
     _flag_duplicates([(line, b.code) for line, b in parsed], "box", problems)
     return [box for _, box in parsed], sorted(problems)
+
+
+def _supplier(v: dict[str, str]) -> Supplier:
+    code = v["code"].upper()
+    if not code or len(code) > 32:
+        raise RowError("code is required (at most 32 characters)")
+    if not v["name"]:
+        raise RowError("name is required")
+    return Supplier(code, v["name"], v["contact"], _int(v, "lead_time_days", required=True))
+
+
+def parse_suppliers(text: str) -> tuple[list[Supplier], list[Problem]]:
+    parsed, problems = _parse_all(text, SUPPLIER_COLUMNS, lambda line, v: (line, _supplier(v)))
+    _flag_duplicates([(line, s.code) for line, s in parsed], "supplier", problems)
+    return [supplier for _, supplier in parsed], sorted(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class ReorderRow:
+    line: int
+    sku: str
+    warehouse: str
+    reorder_point: int
+    max_level: int | None
+    supplier: str
+    pack_size: int
+    min_order_qty: int
+    unit_cost: Money
+
+
+def _reorder(line: int, v: dict[str, str]) -> ReorderRow:
+    point = _int(v, "reorder_point", required=True)
+    top = _int(v, "max_level") if v.get("max_level") else None
+    if top is not None and top < point:
+        raise RowError(f"max_level ({top}) must not be below reorder_point ({point})")
+    if not v["supplier"]:
+        raise RowError("supplier is required")
+    return ReorderRow(
+        line,
+        normalize_sku(v["sku"]),
+        v["warehouse"].upper(),
+        point,
+        top,
+        v["supplier"].upper(),
+        _int(v, "pack_size", required=True, minimum=1),
+        _int(v, "min_order_qty"),
+        Money.parse(v["unit_cost"], v["currency"]),
+    )
+
+
+def parse_reorder(text: str) -> tuple[list[ReorderRow], list[Problem]]:
+    parsed, problems = _parse_all(text, REORDER_COLUMNS, _reorder)
+    _flag_duplicates([(r.line, f"{r.sku}@{r.warehouse}") for r in parsed], "product and warehouse", problems)
+    return parsed, sorted(problems)

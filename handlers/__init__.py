@@ -18,6 +18,7 @@ from handlers import (
     orders,
     payments,
     picking,
+    purchasing,
     search,
     staff,
     start,
@@ -36,7 +37,14 @@ def build_router() -> Router:
     """
     global _root
     if _root is None:
-        for staff_router in (staff.router, inventory.router, fulfilment.router, picking.router, dispatch.router):
+        for staff_router in (
+            staff.router,
+            inventory.router,
+            fulfilment.router,
+            picking.router,
+            dispatch.router,
+            purchasing.router,
+        ):
             staff_router.message.middleware(StaffOnlyMiddleware())
             staff_router.callback_query.middleware(StaffOnlyMiddleware())
         _root = Router(name="ordergram")
@@ -57,6 +65,7 @@ def build_router() -> Router:
             fulfilment.router,
             picking.router,
             dispatch.router,
+            purchasing.router,
             search.router,  # plain text outside a conversation is a search: last
         )
     elif _root.parent_router is not None:

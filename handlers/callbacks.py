@@ -75,3 +75,8 @@ class DocumentCb(CallbackData, prefix="doc"):
 class RateCb(CallbackData, prefix="rt"):
     code: str
     stars: int
+
+
+class PoCb(CallbackData, prefix="po"):
+    number: int
+    action: str  # view, approve, discard

@@ -415,3 +415,52 @@ class JobLockRow(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SupplierRow(Base):
+    __tablename__ = "suppliers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    contact: Mapped[str] = mapped_column(String(256), default="")
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=7)
+
+
+class SupplyTermsRow(Base):
+    """How a product is bought for a warehouse: from whom, in what packs, at what cost."""
+
+    __tablename__ = "supply_terms"
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id", ondelete="CASCADE"), primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    pack_size: Mapped[int] = mapped_column(Integer, default=1)
+    min_order_qty: Mapped[int] = mapped_column(Integer, default=0)
+    unit_cost_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    __table_args__ = (CheckConstraint("pack_size >= 1", name="pack_size_positive"),)
+
+
+class PurchaseOrderRow(Base):
+    __tablename__ = "purchase_orders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expected_on: Mapped[date | None] = mapped_column(Date)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PoLineRow(Base):
+    __tablename__ = "po_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    po_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    unit_cost_minor: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("received >= 0 AND received <= quantity", name="received_within_quantity"),
+    )

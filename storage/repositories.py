@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +25,7 @@ from domain.orders import Channel, Delivery, DeliveryMethod, HistoryEntry, Order
 from domain.packing import Box, Package
 from domain.payments import Payment, PaymentKind
 from domain.picking import PickLine, PickList, PickMethod
+from domain.purchasing import OPEN_STATUSES, PoLine, PoStatus, PurchaseOrder, Supplier, SupplyTerms
 from domain.shipping import CarrierRate, Zone
 from domain.staff import StaffInvite
 from domain.stock import (
@@ -960,6 +961,144 @@ class SqlJobs:
         except IntegrityError:
             return False
         return True
+
+
+class SqlPurchasing:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def upsert_suppliers(self, suppliers: Sequence[Supplier]) -> None:
+        existing = {r.code: r for r in await self.s.scalars(select(m.SupplierRow))}
+        for supplier in suppliers:
+            row = existing.get(supplier.code) or m.SupplierRow(code=supplier.code)
+            row.name, row.contact, row.lead_time_days = supplier.name, supplier.contact, supplier.lead_time_days
+            self.s.add(row)
+        await self.s.flush()
+
+    async def suppliers(self) -> list[Supplier]:
+        rows = await self.s.scalars(select(m.SupplierRow).order_by(m.SupplierRow.code))
+        return [Supplier(r.code, r.name, r.contact, r.lead_time_days, r.id) for r in rows]
+
+    async def set_terms(self, terms: Sequence[SupplyTerms]) -> None:
+        for t in terms:
+            row = await self.s.get(m.SupplyTermsRow, (t.product_id, t.warehouse_id))
+            if row is None:
+                row = m.SupplyTermsRow(product_id=t.product_id, warehouse_id=t.warehouse_id)
+                self.s.add(row)
+            row.supplier_id, row.pack_size, row.min_order_qty = t.supplier_id, t.pack_size, t.min_order_qty
+            row.unit_cost_minor, row.currency = t.unit_cost.amount, t.unit_cost.currency
+        await self.s.flush()
+
+    async def terms(self) -> list[SupplyTerms]:
+        rows = await self.s.scalars(select(m.SupplyTermsRow))
+        return [
+            SupplyTerms(
+                r.product_id,
+                r.warehouse_id,
+                r.supplier_id,
+                r.pack_size,
+                r.min_order_qty,
+                Money(r.unit_cost_minor, r.currency),
+            )
+            for r in rows
+        ]
+
+    async def incoming(self, product_ids: Sequence[int]) -> dict[tuple[int, int], int]:
+        """Units still expected on open purchase orders (drafts included: their need is covered)."""
+        po, line = m.PurchaseOrderRow, m.PoLineRow
+        query = (
+            select(line.product_id, po.warehouse_id, func.sum(line.quantity - line.received))
+            .join(po, po.id == line.po_id)
+            .where(po.status.in_([s.value for s in OPEN_STATUSES]))
+            .group_by(line.product_id, po.warehouse_id)
+        )
+        if product_ids:
+            query = query.where(line.product_id.in_(product_ids))
+        return {(p, w): int(q or 0) for p, w, q in await self.s.execute(query)}
+
+    async def _load(self, rows: Sequence[m.PurchaseOrderRow]) -> list[PurchaseOrder]:
+        currency = {r.id: r.currency for r in rows}
+        lines: dict[int, list[PoLine]] = defaultdict(list)
+        if currency:
+            pl, p = m.PoLineRow, m.ProductRow
+            found = await self.s.execute(
+                select(pl, p.sku).join(p, p.id == pl.product_id).where(pl.po_id.in_(list(currency))).order_by(pl.id)
+            )
+            for row, sku in found:
+                cost = Money(row.unit_cost_minor, currency[row.po_id])
+                lines[row.po_id].append(PoLine(row.product_id, sku, row.quantity, cost, row.received, row.id))
+        return [
+            PurchaseOrder(
+                r.supplier_id,
+                r.warehouse_id,
+                r.currency,
+                PoStatus(r.status),
+                lines[r.id],
+                r.created_at,
+                r.expected_on,
+                r.id,
+            )
+            for r in rows
+        ]
+
+    async def open_draft(self, supplier_id: int, warehouse_id: int) -> PurchaseOrder | None:
+        po = m.PurchaseOrderRow
+        row = await self.s.scalar(
+            select(po).where(
+                po.supplier_id == supplier_id, po.warehouse_id == warehouse_id, po.status == PoStatus.DRAFT.value
+            )
+        )
+        return (await self._load([row]))[0] if row else None
+
+    async def add(self, po: PurchaseOrder, actor: str) -> PurchaseOrder:
+        row = m.PurchaseOrderRow(
+            supplier_id=po.supplier_id,
+            warehouse_id=po.warehouse_id,
+            status=po.status.value,
+            currency=po.currency,
+            created_at=po.created_at,
+            expected_on=po.expected_on,
+            updated_by=actor,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        po.id = row.id
+        await self.save(po, actor)
+        return po
+
+    async def save(self, po: PurchaseOrder, actor: str) -> None:
+        row = await self.s.get(m.PurchaseOrderRow, po.id)
+        assert row is not None
+        row.status, row.expected_on, row.updated_by = po.status.value, po.expected_on, actor
+        for line in po.lines:
+            if line.id is None:
+                stored = m.PoLineRow(
+                    po_id=row.id,
+                    product_id=line.product_id,
+                    quantity=line.quantity,
+                    unit_cost_minor=line.unit_cost.amount,
+                )
+                self.s.add(stored)
+                await self.s.flush()
+                line.id = stored.id
+            else:
+                await self.s.execute(
+                    update(m.PoLineRow)
+                    .where(m.PoLineRow.id == line.id)
+                    .values(quantity=line.quantity, received=line.received)
+                    .execution_options(synchronize_session=False)
+                )
+        await self.s.flush()
+
+    async def get(self, po_id: int) -> PurchaseOrder | None:
+        row = await self.s.get(m.PurchaseOrderRow, po_id)
+        return (await self._load([row]))[0] if row else None
+
+    async def recent(self, limit: int) -> list[PurchaseOrder]:
+        po = m.PurchaseOrderRow
+        open_first = case((po.status.in_([s.value for s in OPEN_STATUSES]), 0), else_=1)
+        rows = (await self.s.scalars(select(po).order_by(open_first, po.id.desc()).limit(limit))).all()
+        return await self._load(rows)
 
 
 class SqlOrders:

@@ -21,6 +21,7 @@ from storage.repositories import (
     SqlPayments,
     SqlPicking,
     SqlProducts,
+    SqlPurchasing,
     SqlStaff,
     SqlStock,
     SqlSubscriptions,
@@ -41,6 +42,7 @@ class SqlUnitOfWork:
     picking: SqlPicking
     packing: SqlPacking
     jobs: SqlJobs
+    purchasing: SqlPurchasing
     orders: SqlOrders
     fx: SqlFx
     carts: SqlCarts
@@ -86,6 +88,7 @@ class SqlUnitOfWork:
         self.picking = SqlPicking(session)
         self.packing = SqlPacking(session)
         self.jobs = SqlJobs(session)
+        self.purchasing = SqlPurchasing(session)
         self.orders = SqlOrders(session)
         self.fx = SqlFx(session)
         self.carts = SqlCarts(session)

@@ -22,6 +22,7 @@ from domain.orders import HistoryEntry, Order, OrderStatus
 from domain.packing import Box, Package
 from domain.payments import Payment
 from domain.picking import PickLine, PickList
+from domain.purchasing import PurchaseOrder, Supplier, SupplyTerms
 from domain.shipping import CarrierRate
 from domain.staff import StaffInvite
 from domain.stock import BinQuantity, Movement, ReorderLevel, Reservation, StockDrift, StockLevel
@@ -59,6 +60,9 @@ class State:
     followed_up: set[int] = field(default_factory=set)
     reviews: dict[int, Review] = field(default_factory=dict)
     locks: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    suppliers: list[Supplier] = field(default_factory=list)
+    terms: dict[tuple[int, int], SupplyTerms] = field(default_factory=dict)
+    pos: dict[int, PurchaseOrder] = field(default_factory=dict)
     reservations: dict[int, Reservation] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     fx: list[FxRate] = field(default_factory=list)
@@ -407,6 +411,57 @@ class FakeJobs(_Repo):
         return False
 
 
+class FakePurchasing(_Repo):
+    async def upsert_suppliers(self, suppliers: Sequence[Supplier]) -> None:
+        for supplier in suppliers:
+            known = next((s for s in self.st.suppliers if s.code == supplier.code), None)
+            self.st.suppliers = [s for s in self.st.suppliers if s.code != supplier.code]
+            self.st.suppliers.append(replace(supplier, id=known.id if known else self.st.new_id()))
+
+    async def suppliers(self) -> list[Supplier]:
+        return sorted(self.st.suppliers, key=lambda s: s.code)
+
+    async def set_terms(self, terms: Sequence[SupplyTerms]) -> None:
+        for t in terms:
+            self.st.terms[(t.product_id, t.warehouse_id)] = t
+
+    async def terms(self) -> list[SupplyTerms]:
+        return list(self.st.terms.values())
+
+    async def incoming(self, product_ids: Sequence[int]) -> dict[tuple[int, int], int]:
+        found: dict[tuple[int, int], int] = {}
+        for po in self.st.pos.values():
+            if po.is_open:
+                for line in po.lines:
+                    if not product_ids or line.product_id in product_ids:
+                        key = (line.product_id, po.warehouse_id)
+                        found[key] = found.get(key, 0) + line.open
+        return found
+
+    async def open_draft(self, supplier_id: int, warehouse_id: int) -> PurchaseOrder | None:
+        for po in self.st.pos.values():
+            if po.supplier_id == supplier_id and po.warehouse_id == warehouse_id and po.status.value == "draft":
+                return copy.deepcopy(po)
+        return None
+
+    async def add(self, po: PurchaseOrder, actor: str) -> PurchaseOrder:
+        po.id = self.st.new_id()
+        self.st.pos[po.id] = copy.deepcopy(po)
+        return po
+
+    async def save(self, po: PurchaseOrder, actor: str) -> None:
+        for line in po.lines:
+            if line.id is None:
+                line.id = self.st.new_id()
+        self.st.pos[po.id or 0] = copy.deepcopy(po)
+
+    async def get(self, po_id: int) -> PurchaseOrder | None:
+        return copy.deepcopy(self.st.pos.get(po_id))
+
+    async def recent(self, limit: int) -> list[PurchaseOrder]:
+        return copy.deepcopy(sorted(self.st.pos.values(), key=lambda p: -(p.id or 0))[:limit])
+
+
 class FakeOrders(_Repo):
     async def add(self, order: Order) -> Order:
         order.id = self.st.new_id()
@@ -520,6 +575,7 @@ class FakeUnitOfWork:
         self.picking = FakePicking(self)
         self.packing = FakePacking(self)
         self.jobs = FakeJobs(self)
+        self.purchasing = FakePurchasing(self)
         self.orders = FakeOrders(self)
         self.fx = FakeFx(self)
         self.carts = FakeCarts(self)

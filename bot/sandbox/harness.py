@@ -14,6 +14,7 @@ from bot.runtime import Runtime, start_runtime
 from bot.sandbox.server import SandboxServer
 from domain.ports import Clock
 from domain.usecases.imports import import_boxes, import_carriers, import_products, import_stock, import_warehouses
+from domain.usecases.purchasing import import_reorder, import_suppliers
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 
@@ -34,6 +35,8 @@ async def load_demo_catalog(runtime: Runtime) -> None:
     await import_stock(runtime.uow(), runtime.clock, (DEMO_DATA / "stock.csv").read_text(encoding="utf-8"))
     await import_carriers(runtime.uow(), (DEMO_DATA / "carriers.csv").read_text(encoding="utf-8"))
     await import_boxes(runtime.uow(), (DEMO_DATA / "boxes.csv").read_text(encoding="utf-8"))
+    await import_suppliers(runtime.uow(), (DEMO_DATA / "suppliers.csv").read_text(encoding="utf-8"))
+    await import_reorder(runtime.uow(), (DEMO_DATA / "reorder.csv").read_text(encoding="utf-8"))
 
 
 @contextlib.asynccontextmanager

@@ -47,6 +47,7 @@ class WarehouseStock:
     level: StockLevel
     bins: list[BinQuantity]
     reorder_point: int
+    incoming: int = 0  # still expected on open purchase orders
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,7 @@ async def stock_view(uow: UnitOfWork, *, staff_id: int, query: str) -> list[Stoc
         warehouses = {w.id: w for w in await uow.warehouses.all() if w.id is not None}
         levels = await uow.stock.levels(ids)
         bins = await uow.inventory.bins(ids)
+        incoming = await uow.purchasing.incoming(ids)
         points = {
             (r.level.product_id, r.level.warehouse_id): r.reorder_point
             for r in await uow.inventory.reorder_levels(None)
@@ -91,6 +93,7 @@ async def stock_view(uow: UnitOfWork, *, staff_id: int, query: str) -> list[Stoc
                     level,
                     [b for b in bins if b.product_id == product.id and b.warehouse_id == level.warehouse_id],
                     points.get((level.product_id, level.warehouse_id), 0),
+                    incoming.get((level.product_id, level.warehouse_id), 0),
                 )
                 for level in levels
                 if level.product_id == product.id and level.warehouse_id in warehouses

@@ -111,6 +111,7 @@ STAFF_SAMPLES = {
     "move": "85123A 1 B-06-06-3 B-06-06-4",
     "reorder": "85123A LON 1",
     "lowstock": "",
+    "po": "1",
     "queue": "LON",
     "order": "ABCDEFGH",
     "reviews": "",

@@ -83,7 +83,9 @@ async def test_stock_changes_that_break_a_rule_are_refused_and_change_nothing(sh
 
 async def test_low_stock_lists_what_is_at_or_under_its_reorder_point(shop: RunningBot) -> None:
     admin = SandboxUser(shop.server, ADMIN, "Ada")
-    assert (await admin.send("/lowstock")).last.text == "Nothing is at or under its reorder point."
+    assert (await admin.send("/lowstock LON")).last.text == "Nothing is at or under its reorder point."
+    manchester = (await admin.send("/lowstock MAN")).last.text  # the demo's reorder.csv: two low items
+    assert "84077" in manchester and "MAN: 3 available, reorder at 5" in manchester
     on_hand, reserved = await _on_hand(shop, "85123A", "LON")
     saved = await admin.send(f"/reorder 85123A LON {on_hand - reserved} {on_hand + 100}")
     assert saved.last.text == "Reorder point saved."

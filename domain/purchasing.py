@@ -1,0 +1,107 @@
+"""Purchasing: suppliers, the terms a product is bought on, and purchase orders.
+
+The reorder rule (``order_quantity``): when a product's position in a warehouse — what is
+available plus what is already on open purchase orders — is at or under its reorder point,
+order up to the maximum level, rounded up to whole packs and to the supplier's minimum."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from domain.errors import DomainError
+from domain.i18n import N_
+from domain.money import Money
+
+
+class PoStatus(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"  # sent to the supplier; goods expected
+    PARTIAL = "partial"  # some goods received
+    RECEIVED = "received"
+    DISCARDED = "discarded"
+
+
+OPEN_STATUSES = (PoStatus.DRAFT, PoStatus.APPROVED, PoStatus.PARTIAL)
+
+
+class PoNotEditable(DomainError):
+    key = N_("Purchase order {number} is {status}: it can no longer be changed that way.")
+
+
+class OverReceipt(DomainError):
+    key = N_("Only {open} of {sku} are still expected on purchase order {number}.")
+
+
+@dataclass(frozen=True, slots=True)
+class Supplier:
+    code: str
+    name: str
+    contact: str = ""
+    lead_time_days: int = 7
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyTerms:
+    """How one product is bought for one warehouse."""
+
+    product_id: int
+    warehouse_id: int
+    supplier_id: int
+    pack_size: int
+    min_order_qty: int
+    unit_cost: Money
+
+
+@dataclass(slots=True)
+class PoLine:
+    product_id: int
+    sku: str
+    quantity: int
+    unit_cost: Money
+    received: int = 0
+    id: int | None = None
+
+    @property
+    def open(self) -> int:
+        return max(self.quantity - self.received, 0)
+
+
+@dataclass(slots=True)
+class PurchaseOrder:
+    supplier_id: int
+    warehouse_id: int
+    currency: str
+    status: PoStatus = PoStatus.DRAFT
+    lines: list[PoLine] = field(default_factory=list)
+    created_at: datetime | None = None
+    expected_on: date | None = None
+    id: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def total(self) -> Money:
+        total = Money(0, self.currency)
+        for line in self.lines:
+            total = total + line.unit_cost * line.quantity
+        return total
+
+
+def order_quantity(
+    *, available: int, incoming: int, reorder_point: int, max_level: int | None, pack_size: int, min_order_qty: int
+) -> int:
+    """How much to order now (0 when the position is above the reorder point)."""
+    position = available + incoming
+    if reorder_point <= 0 or position > reorder_point:
+        return 0
+    target = max_level if max_level is not None and max_level > reorder_point else reorder_point * 2
+    need = max(target - position, 1)
+    pack = max(pack_size, 1)
+    need = max(need, min_order_qty)
+    return math.ceil(need / pack) * pack

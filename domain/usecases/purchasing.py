@@ -1,0 +1,245 @@
+"""Purchasing: supplier and reorder terms from CSV, the reorder scan that drafts purchase
+orders, and managers approving, editing, discarding and receiving them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from domain.catalog import normalize_sku
+from domain.errors import DomainError, ImportRejected, InvalidQuantity, NotFound
+from domain.imports import parse_reorder, parse_suppliers
+from domain.notifications import Notification
+from domain.ports import Clock, UnitOfWork
+from domain.purchasing import (
+    OverReceipt,
+    PoLine,
+    PoNotEditable,
+    PoStatus,
+    PurchaseOrder,
+    Supplier,
+    SupplyTerms,
+    order_quantity,
+)
+from domain.staff import Permission
+from domain.usecases.imports import ImportReport, notify_back_in_stock
+from domain.usecases.staff import require
+from domain.warehouse import DEFAULT_BIN
+
+MAX_PO_QUANTITY = 1_000_000
+
+
+async def import_suppliers(uow: UnitOfWork, text: str) -> ImportReport:
+    suppliers, problems = parse_suppliers(text)
+    if problems:
+        raise ImportRejected(problems)
+    async with uow:
+        known = {s.code for s in await uow.purchasing.suppliers()}
+        await uow.purchasing.upsert_suppliers(suppliers)
+        await uow.commit()
+    created = sum(1 for s in suppliers if s.code not in known)
+    return ImportReport(created=created, updated=len(suppliers) - created)
+
+
+async def import_reorder(uow: UnitOfWork, text: str) -> ImportReport:
+    """Reorder point, maximum level and supply terms per product and warehouse."""
+    rows, problems = parse_reorder(text)
+    if problems:
+        raise ImportRejected(problems)
+    async with uow:
+        products = await uow.products.ids_by_sku(sorted({r.sku for r in rows}))
+        warehouses = await uow.warehouses.ids_by_code(sorted({r.warehouse for r in rows}))
+        suppliers = {s.code: s.id for s in await uow.purchasing.suppliers()}
+        for r in rows:
+            for known, key, what in ((products, r.sku, "SKU"), (warehouses, r.warehouse, "warehouse")):
+                if key not in known:
+                    problems.append((r.line, f"unknown {what} {key}"))
+            if r.supplier not in suppliers:
+                problems.append((r.line, f"unknown supplier {r.supplier} (import suppliers first)"))
+        if problems:
+            raise ImportRejected(sorted(problems))
+        terms = []
+        for r in rows:
+            product, warehouse = products[r.sku], warehouses[r.warehouse]
+            await uow.inventory.set_reorder(product, warehouse, r.reorder_point, r.max_level)
+            supplier = suppliers[r.supplier]
+            assert supplier is not None
+            terms.append(SupplyTerms(product, warehouse, supplier, r.pack_size, r.min_order_qty, r.unit_cost))
+        await uow.purchasing.set_terms(terms)
+        await uow.commit()
+    return ImportReport(created=0, updated=len(rows))
+
+
+async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | None) -> list[PurchaseOrder]:
+    """For each product and warehouse at or under its reorder point (counting what open
+    purchase orders will bring), add what is needed to the supplier's draft purchase order
+    for that warehouse. Running it again adds nothing: the draft is now incoming."""
+    now = clock.now()
+    async with uow:
+        terms = {(t.product_id, t.warehouse_id): t for t in await uow.purchasing.terms()}
+        levels = [
+            r for r in await uow.inventory.reorder_levels(None) if (r.level.product_id, r.level.warehouse_id) in terms
+        ]
+        incoming = await uow.purchasing.incoming(sorted({r.level.product_id for r in levels}))
+        products = {p.id: p for p in await uow.products.get_many(sorted({r.level.product_id for r in levels}))}
+        touched: dict[int, PurchaseOrder] = {}
+        for reorder in levels:
+            key = (reorder.level.product_id, reorder.level.warehouse_id)
+            t = terms[key]
+            quantity = order_quantity(
+                available=reorder.level.available,
+                incoming=incoming.get(key, 0),
+                reorder_point=reorder.reorder_point,
+                max_level=reorder.max_level,
+                pack_size=t.pack_size,
+                min_order_qty=t.min_order_qty,
+            )
+            product = products.get(t.product_id)
+            if quantity <= 0 or product is None:
+                continue
+            draft = await uow.purchasing.open_draft(t.supplier_id, t.warehouse_id)
+            if draft is None:
+                draft = await uow.purchasing.add(
+                    PurchaseOrder(t.supplier_id, t.warehouse_id, t.unit_cost.currency, created_at=now), "system"
+                )
+            draft.lines.append(PoLine(t.product_id, product.sku, quantity, t.unit_cost))
+            await uow.purchasing.save(draft, "system")
+            touched[draft.id or 0] = draft
+        if staff_chat_id is not None:
+            for po in touched.values():
+                await uow.outbox.add(Notification(staff_chat_id, "staff_po_draft", "", _summary(po)), now)
+        await uow.commit()
+    return list(touched.values())
+
+
+def _summary(po: PurchaseOrder) -> dict[str, object]:
+    return {
+        "number": po.id,
+        "lines": [[line.sku, line.quantity] for line in po.lines],
+        "total_minor": po.total.amount,
+        "currency": po.currency,
+    }
+
+
+async def _po(uow: UnitOfWork, number: int) -> PurchaseOrder:
+    po = await uow.purchasing.get(number)
+    if po is None:
+        raise NotFound()
+    return po
+
+
+async def purchase_orders(
+    uow: UnitOfWork, *, staff_id: int, limit: int = 20
+) -> tuple[list[PurchaseOrder], dict[int, Supplier]]:
+    await require(uow, staff_id, Permission.VIEW_STOCK)
+    async with uow.read_only():
+        suppliers = {s.id or 0: s for s in await uow.purchasing.suppliers()}
+        return await uow.purchasing.recent(limit), suppliers
+
+
+async def purchase_order(uow: UnitOfWork, *, staff_id: int, number: int) -> tuple[PurchaseOrder, Supplier | None]:
+    await require(uow, staff_id, Permission.VIEW_STOCK)
+    async with uow.read_only():
+        po = await _po(uow, number)
+        supplier = next((s for s in await uow.purchasing.suppliers() if s.id == po.supplier_id), None)
+        return po, supplier
+
+
+async def approve_po(uow: UnitOfWork, clock: Clock, *, staff_id: int, number: int) -> PurchaseOrder:
+    """Send it: the goods are expected after the supplier's lead time."""
+    await require(uow, staff_id, Permission.EDIT_STOCK)
+    async with uow:
+        po = await _po(uow, number)
+        if po.status is not PoStatus.DRAFT or not po.lines:
+            raise PoNotEditable(number=number, status=po.status.value)
+        supplier = next(s for s in await uow.purchasing.suppliers() if s.id == po.supplier_id)
+        po.status = PoStatus.APPROVED
+        po.expected_on = clock.now().date() + timedelta(days=supplier.lead_time_days)
+        await uow.purchasing.save(po, f"staff:{staff_id}")
+        await uow.commit()
+        return po
+
+
+async def discard_po(uow: UnitOfWork, *, staff_id: int, number: int) -> PurchaseOrder:
+    await require(uow, staff_id, Permission.EDIT_STOCK)
+    async with uow:
+        po = await _po(uow, number)
+        if po.status is not PoStatus.DRAFT:
+            raise PoNotEditable(number=number, status=po.status.value)
+        po.status = PoStatus.DISCARDED
+        await uow.purchasing.save(po, f"staff:{staff_id}")
+        await uow.commit()
+        return po
+
+
+async def set_po_quantity(uow: UnitOfWork, *, staff_id: int, number: int, sku: str, quantity: int) -> PurchaseOrder:
+    await require(uow, staff_id, Permission.EDIT_STOCK)
+    if not 1 <= quantity <= MAX_PO_QUANTITY:
+        raise InvalidQuantity(maximum=MAX_PO_QUANTITY)
+    async with uow:
+        po = await _po(uow, number)
+        if po.status is not PoStatus.DRAFT:
+            raise PoNotEditable(number=number, status=po.status.value)
+        line = _line(po, sku)
+        line.quantity = quantity
+        await uow.purchasing.save(po, f"staff:{staff_id}")
+        await uow.commit()
+        return po
+
+
+def _line(po: PurchaseOrder, sku: str) -> PoLine:
+    try:
+        wanted = normalize_sku(sku)
+    except DomainError:
+        raise NotFound() from None
+    line = next((line for line in po.lines if line.sku == wanted), None)
+    if line is None:
+        raise NotFound()
+    return line
+
+
+async def receive_po(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, number: int, sku: str | None = None, quantity: int | None = None
+) -> PurchaseOrder:
+    """Goods arrive: everything still expected, or ``quantity`` of ``sku`` (a partial
+    delivery). Stock grows in the product's fullest bin (or the default one), each receipt
+    is a movement, and customers waiting for the product are told it is back."""
+    await require(uow, staff_id, Permission.EDIT_STOCK)
+    async with uow:
+        po = await _po(uow, number)
+        if po.status not in (PoStatus.APPROVED, PoStatus.PARTIAL):
+            raise PoNotEditable(number=number, status=po.status.value)
+        wanted: dict[int, int] = defaultdict(int)
+        if sku is None:
+            for line in po.lines:
+                wanted[line.id or 0] = line.open
+        else:
+            line = _line(po, sku)
+            amount = quantity if quantity is not None else line.open
+            if amount < 1:
+                raise InvalidQuantity(maximum=MAX_PO_QUANTITY)
+            if amount > line.open:
+                raise OverReceipt(open=line.open, sku=line.sku, number=number)
+            wanted[line.id or 0] = amount
+        now, actor = clock.now(), f"staff:{staff_id}"
+        back: list[int] = []
+        for line in po.lines:
+            amount = wanted.get(line.id or 0, 0)
+            if not amount:
+                continue
+            bins = [b for b in await uow.inventory.bins([line.product_id]) if b.warehouse_id == po.warehouse_id]
+            target = max(bins, key=lambda b: b.quantity) if bins else None
+            was_available = sum(max(lv.available, 0) for lv in await uow.stock.levels([line.product_id]))
+            current = target.quantity if target else 0
+            code = target.bin_code if target else DEFAULT_BIN
+            await uow.stock.set_bin_quantity(
+                line.product_id, po.warehouse_id, code, current + amount, f"PO {number} receipt", actor, now
+            )
+            line.received += amount
+            if was_available <= 0:
+                back.append(line.product_id)
+        po.status = PoStatus.RECEIVED if all(line.open == 0 for line in po.lines) else PoStatus.PARTIAL
+        await uow.purchasing.save(po, actor)
+        await notify_back_in_stock(uow, back, now)
+        await uow.commit()
+        return po

@@ -1,0 +1,107 @@
+"""Purchase orders for managers: /po lists them, /po N shows one (approve or discard a
+draft with buttons), /po qty N SKU QTY edits a draft, /po receive N [SKU QTY] books goods in."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.rendering import Renderer
+from domain.errors import InvalidQuantity
+from domain.i18n import N_
+from domain.ports import Clock
+from domain.purchasing import PoStatus, PurchaseOrder
+from domain.usecases.purchasing import (
+    MAX_PO_QUANTITY,
+    approve_po,
+    discard_po,
+    purchase_order,
+    purchase_orders,
+    receive_po,
+    set_po_quantity,
+)
+from handlers.callbacks import PoCb
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+USAGE = N_("Usage: /po, /po N, /po qty N SKU QTY, /po receive N [SKU QTY]")
+
+
+def _number(text: str) -> int:
+    if not text.isdigit():
+        raise InvalidQuantity(maximum=MAX_PO_QUANTITY)
+    return int(text)
+
+
+def _keyboard(po: PurchaseOrder) -> InlineKeyboardMarkup | None:
+    if po.status is not PoStatus.DRAFT or po.id is None:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=_("✅ Approve"), callback_data=PoCb(number=po.id, action="approve").pack()),
+                InlineKeyboardButton(text=_("🗑 Discard"), callback_data=PoCb(number=po.id, action="discard").pack()),
+            ]
+        ]
+    )
+
+
+async def _show(target: Message, uow: SqlUnitOfWork, renderer: Renderer, staff_id: int, number: int) -> None:
+    po, supplier = await purchase_order(uow, staff_id=staff_id, number=number)
+    await target.answer(renderer.render("staff/po.html.j2", po=po, supplier=supplier), reply_markup=_keyboard(po))
+
+
+@router.message(Command("po"))
+@router.message(F.text.regexp(r"^/po_\d+$"))
+async def po_command(
+    message: Message, command: CommandObject | None, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer
+) -> None:
+    assert message.from_user is not None
+    staff_id = message.from_user.id
+    text = (message.text or "").strip()
+    args = (
+        text.removeprefix("/po_").split()
+        if text.startswith("/po_")
+        else (command.args or "").split()
+        if command
+        else []
+    )
+    if not args:
+        orders, suppliers = await purchase_orders(uow, staff_id=staff_id)
+        await message.answer(renderer.render("staff/po_list.html.j2", orders=orders, suppliers=suppliers))
+    elif len(args) == 1:
+        await _show(message, uow, renderer, staff_id, _number(args[0]))
+    elif args[0] == "qty" and len(args) == 4:
+        await set_po_quantity(uow, staff_id=staff_id, number=_number(args[1]), sku=args[2], quantity=_number(args[3]))
+        await _show(message, uow, renderer, staff_id, _number(args[1]))
+    elif args[0] == "receive" and len(args) in (2, 4):
+        sku, quantity = (args[2], _number(args[3])) if len(args) == 4 else (None, None)
+        po = await receive_po(uow, clock, staff_id=staff_id, number=_number(args[1]), sku=sku, quantity=quantity)
+        await message.answer(
+            _("Received into stock. Purchase order {number} is now {status}.").format(
+                number=po.id, status=po.status.value
+            )
+        )
+    else:
+        await message.answer(_(USAGE))
+
+
+@router.callback_query(PoCb.filter())
+async def po_button(
+    query: CallbackQuery, callback_data: PoCb, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer
+) -> None:
+    assert isinstance(query.message, Message)
+    staff_id = query.from_user.id
+    if callback_data.action == "approve":
+        po = await approve_po(uow, clock, staff_id=staff_id, number=callback_data.number)
+        await query.answer(_("Approved"))
+        await query.message.answer(_("Purchase order {number} is approved.").format(number=po.id))
+    elif callback_data.action == "discard":
+        po = await discard_po(uow, staff_id=staff_id, number=callback_data.number)
+        await query.answer(_("Discarded"))
+        await query.message.answer(_("Purchase order {number} is discarded.").format(number=po.id))
+    else:
+        await query.answer()
+        await _show(query.message, uow, renderer, staff_id, callback_data.number)

@@ -1,0 +1,80 @@
+"""Purchasing through the sandbox: the reorder scan drafts a purchase order (once), managers
+get it in the staff chat, edit, approve and receive it partly then fully; stock grows with
+movements recorded; bad input changes nothing."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.sandbox import SandboxUser
+from bot.sandbox.harness import RunningBot
+from domain.usecases.purchasing import reorder_scan
+from storage import models as m
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import stock
+
+
+async def test_a_reorder_scan_drafts_once_and_the_po_is_approved_and_received(shop: RunningBot) -> None:
+    runtime = shop.runtime
+    drafted = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=-100500)
+    assert [(line.sku, line.quantity) for po in drafted for line in po.lines] == [("84077", 42), ("22616", 30)]
+    assert await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=-100500) == []  # covered by the draft
+    await runtime.notifier.drain()
+    draft = shop.server.chat_messages(-100500)[-1]
+    number = int(re.search(r"purchase order (\d+)", draft.text).group(1))  # type: ignore[union-attr]
+    assert "84077 × 42" in draft.text and "22616 × 30" in draft.text and "Total: £22.50" in draft.text
+    assert draft.button_texts() == ["✅ Approve", "✏️ Edit", "🗑 Discard"]
+
+    manager = await hire(shop, 80, "Mo", "manager", "MAN")
+    await SandboxUser(shop.server, 80, "Mo", wait=False).press(draft, "Edit")  # in the staff chat
+    await manager.send("/help")  # handled after the button: the staff chat has its answer by now
+    shown = shop.server.chat_messages(-100500)[-1]
+    assert f"Purchase order {number}" in shown.text and "Homeware Wholesale Ltd" in shown.text
+    edited = await manager.send(f"/po qty {number} 84077 48")
+    assert "84077 × 48" in edited.last.text
+    assert (await manager.send(f"/po qty {number} 84077 0")).last.text == (
+        "Quantity must be a whole number from 1 to 1000000."
+    )
+    approved = await manager.press(edited.last, "Approve")
+    assert approved.last.text == f"Purchase order {number} is approved."
+    assert (await manager.send(f"/po qty {number} 84077 60")).last.text == (
+        f"Purchase order {number} is approved: it can no longer be changed that way."
+    )
+
+    assert "48 incoming" in (await manager.send("/stock 84077")).last.text
+    before = dict((w, on_hand) for w, on_hand, _ in await stock(shop, "84077"))
+    partial = await manager.send(f"/po receive {number} 84077 20")
+    assert partial.last.text == f"Received into stock. Purchase order {number} is now partial."
+    assert (await manager.send(f"/po receive {number} 84077 29")).last.text == (
+        f"Only 28 of 84077 are still expected on purchase order {number}."
+    )
+    done = await manager.send(f"/po receive {number}")
+    assert done.last.text == f"Received into stock. Purchase order {number} is now received."
+    after = dict((w, on_hand) for w, on_hand, _ in await stock(shop, "84077"))
+    assert after["MAN"] == before["MAN"] + 48
+    async with runtime.sessions() as session:
+        reasons = (
+            await session.scalars(
+                select(m.InventoryMovementRow.delta).where(m.InventoryMovementRow.reason == f"PO {number} receipt")
+            )
+        ).all()
+    assert sorted(reasons) == [20, 28, 30]
+    listing = await manager.send("/po")
+    assert f"/po_{number}" in listing.last.text and "received" in listing.last.text
+    assert await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=-100500) == []  # stock is back above
+
+
+async def test_purchase_orders_are_for_managers(shop: RunningBot) -> None:
+    runtime = shop.runtime
+    (po,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    picker = await hire(shop, 81, "Pip", "picker", "MAN")
+    assert "Purchase order" in (await picker.send(f"/po {po.id}")).last.text  # pickers may look
+    assert (await picker.send(f"/po receive {po.id}")).last.text == "Your role (picker) does not allow this."
+    manager = await hire(shop, 82, "Mel", "manager", "MAN")
+    assert (await manager.send(f"/po receive {po.id}")).last.text == (
+        f"Purchase order {po.id} is draft: it can no longer be changed that way."
+    )
+    assert (await manager.send("/po 9999")).last.text == "Nothing was found."
+    assert (await manager.send("/po frobnicate 1 2")).last.text.startswith("Usage: /po")

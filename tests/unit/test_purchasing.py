@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from domain.purchasing import order_quantity
+
+
+def test_nothing_is_ordered_above_the_reorder_point() -> None:
+    assert order_quantity(available=21, incoming=0, reorder_point=20, max_level=100, pack_size=1, min_order_qty=0) == 0
+    assert order_quantity(available=5, incoming=30, reorder_point=20, max_level=100, pack_size=1, min_order_qty=0) == 0
+
+
+def test_order_up_to_the_maximum_in_whole_packs_and_at_least_the_minimum() -> None:
+    assert order_quantity(available=20, incoming=0, reorder_point=20, max_level=100, pack_size=1, min_order_qty=0) == 80
+    assert order_quantity(available=8, incoming=4, reorder_point=20, max_level=100, pack_size=12, min_order_qty=0) == 96
+    assert order_quantity(available=18, incoming=0, reorder_point=20, max_level=30, pack_size=6, min_order_qty=48) == 48
+
+
+def test_a_missing_maximum_orders_twice_the_reorder_point() -> None:
+    assert order_quantity(available=0, incoming=0, reorder_point=10, max_level=None, pack_size=5, min_order_qty=0) == 20
