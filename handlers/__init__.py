@@ -37,35 +37,18 @@ def build_router() -> Router:
     """
     global _root
     if _root is None:
-        for staff_router in (
-            staff.router,
-            inventory.router,
-            fulfilment.router,
-            picking.router,
-            dispatch.router,
-            purchasing.router,
-        ):
+        staff_routers = [r.router for r in (staff, inventory, fulfilment, picking, dispatch, purchasing)]
+        for staff_router in staff_routers:  # non-staff are refused before any of their handlers
             staff_router.message.middleware(StaffOnlyMiddleware())
             staff_router.callback_query.middleware(StaffOnlyMiddleware())
+        customer_routers = [r.router for r in (start, language, help, assist, checkout, payments, catalog, cart)]
         _root = Router(name="ordergram")
         _root.include_routers(
             errors.router,
-            start.router,
-            language.router,
-            help.router,
-            assist.router,
-            checkout.router,
-            payments.router,
-            catalog.router,
-            cart.router,
+            *customer_routers,
             orders.router,
             feedback.router,
-            staff.router,
-            inventory.router,
-            fulfilment.router,
-            picking.router,
-            dispatch.router,
-            purchasing.router,
+            *staff_routers,
             search.router,  # plain text outside a conversation is a search: last
         )
     elif _root.parent_router is not None:
