@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     hold_minutes: int = Field(default=30, ge=1, le=24 * 60)
     return_window_days: int = Field(default=14, ge=0, le=365)
     followup_days: int = Field(default=3, ge=0, le=90)
+    daily_report_hour: int = Field(default=8, ge=0, le=23)  # shop time (TIMEZONE)
     cart_reminder_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60)  # an idle cart is reminded once
     catalog_page_size: int = Field(default=6, ge=1, le=20)
     orders_page_size: int = Field(default=5, ge=1, le=20)

@@ -14,7 +14,7 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
 from bot.runtime import Runtime
-from domain.usecases.jobs import follow_up_deliveries, lead_scheduler, sweep_holds
+from domain.usecases.jobs import daily_digest, dun_invoices, follow_up_deliveries, lead_scheduler, sweep_holds
 from domain.usecases.purchasing import reorder_scan
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,15 @@ class Jobs:
             followed = await follow_up_deliveries(
                 self.runtime.uow(), clock, after=timedelta(days=settings.followup_days)
             )
-            if swept.reminded or followed:
+            dunned = await dun_invoices(self.runtime.uow(), clock, staff_chat_id=settings.staff_chat_id)
+            digest = await daily_digest(
+                self.runtime.uow(),
+                clock,
+                staff_chat_id=settings.staff_chat_id,
+                timezone=settings.timezone,
+                hour=settings.daily_report_hour,
+            )
+            if swept.reminded or followed or dunned or digest:
                 self.runtime.notifier.wake()
             if swept.released or swept.reminded or followed:
                 log.info(

@@ -22,6 +22,7 @@ class Permission(StrEnum):
     PACK = "pack"
     SHIP = "ship"
     ASSIST = "assist"
+    RECORD_PAYMENTS = "record_payments"
 
 
 P = Permission

@@ -9,7 +9,9 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.rendering import Renderer
+from domain.ports import Clock
 from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
+from domain.usecases.payments import record_invoice_payment
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
@@ -40,3 +42,13 @@ async def order(message: Message, command: CommandObject, uow: SqlUnitOfWork, re
         return
     view = await order_for_staff(uow, staff_id=message.from_user.id, code=command.args or "")
     await message.answer(renderer.render("staff/order.html.j2", view=view, order=view.order))
+
+
+@router.message(Command("paid"))
+async def invoice_paid(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+    assert message.from_user is not None
+    if not (command.args or "").strip():
+        await message.answer(_("Usage: /paid ORDER-CODE"))
+        return
+    order = await record_invoice_payment(uow, clock, staff_id=message.from_user.id, code=command.args or "")
+    await message.answer(_("Payment recorded for order {code}; invoice reminders stop.").format(code=order.code))

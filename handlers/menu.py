@@ -60,6 +60,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("pack", Permission.PACK, N_("Pack an order")),
     ("ship", Permission.SHIP, N_("Ship an order with tracking")),
     ("delivered", Permission.SHIP, N_("Mark an order delivered")),
+    ("paid", Permission.RECORD_PAYMENTS, N_("Record an invoice as paid")),
     ("assist", Permission.ASSIST, N_("Order on behalf of a customer")),
 )
 

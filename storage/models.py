@@ -236,6 +236,7 @@ class OrderRow(Base):
     checkout_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     tracking_number: Mapped[str] = mapped_column(String(64), default="", server_default="")
     followed_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    dunning_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # reminders sent
 
 
 class OrderLineRow(Base):
@@ -464,3 +465,11 @@ class PoLineRow(Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("received >= 0 AND received <= quantity", name="received_within_quantity"),
     )
+
+
+class JobRunRow(Base):
+    """The last day a once-a-day job ran (in the shop's time zone)."""
+
+    __tablename__ = "job_runs"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_run_on: Mapped[date] = mapped_column(Date)

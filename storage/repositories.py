@@ -6,7 +6,7 @@ import copy
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
@@ -941,6 +941,70 @@ class SqlJobs:
             select(rv, o.code).join(o, o.id == rv.order_id).order_by(rv.created_at.desc()).limit(limit)
         )
         return [Review(r.order_id, r.customer_id, r.stars, r.text, r.created_at, code) for r, code in rows]
+
+    async def unpaid_invoices(self, due_by: date) -> list[tuple[Order, int]]:
+        """Invoice orders due by ``due_by``, not cancelled, with less paid than their total;
+        each with how many reminders it has had."""
+        o, pay = m.OrderRow, m.PaymentRow
+        paid = (
+            select(func.coalesce(func.sum(pay.amount_minor), 0))
+            .where(pay.order_id == o.id, pay.kind == PaymentKind.PAYMENT.value)
+            .scalar_subquery()
+        )
+        rows = (
+            await self.s.scalars(
+                select(o)
+                .where(
+                    o.payment_method == PaymentMethod.INVOICE.value,
+                    o.invoice_due <= due_by,
+                    o.status != OrderStatus.CANCELLED.value,
+                    paid < o.total_minor,
+                )
+                .order_by(o.invoice_due, o.id)
+            )
+        ).all()
+        orders = await SqlOrders(self.s)._load(rows)
+        return [(order, row.dunning_stage) for order, row in zip(orders, rows, strict=True)]
+
+    async def set_dunning_stage(self, order_id: int, stage: int) -> None:
+        await self.s.execute(
+            update(m.OrderRow)
+            .where(m.OrderRow.id == order_id)
+            .values(dunning_stage=stage)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def claim_daily_run(self, name: str, day: date) -> bool:
+        """True once per ``day``: the job's run for that day is recorded (a conditional update)."""
+        t = m.JobRunRow
+        result = await self.s.execute(
+            update(t)
+            .where(t.name == name, t.last_run_on < day)
+            .values(last_run_on=day)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount:  # type: ignore[attr-defined]
+            return True
+        if await self.s.get(t, name) is not None:
+            return False
+        try:
+            async with self.s.begin_nested():
+                self.s.add(t(name=name, last_run_on=day))
+        except IntegrityError:
+            return False
+        return True
+
+    async def placed_between(self, start: datetime, end: datetime) -> list[Order]:
+        o = m.OrderRow
+        rows = (await self.s.scalars(select(o).where(o.created_at >= start, o.created_at < end).order_by(o.id))).all()
+        return await SqlOrders(self.s)._load(rows)
+
+    async def moved_between(self, status: OrderStatus, start: datetime, end: datetime) -> int:
+        h = m.OrderHistoryRow
+        found = await self.s.scalar(
+            select(func.count(func.distinct(h.order_id))).where(h.to_status == status.value, h.at >= start, h.at < end)
+        )
+        return int(found or 0)
 
     async def take_lock(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
         """Take or renew the lock: ours if free, expired or already ours (row count decides)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Self
 
 from domain.catalog import Category, Product
@@ -63,6 +63,8 @@ class State:
     suppliers: list[Supplier] = field(default_factory=list)
     terms: dict[tuple[int, int], SupplyTerms] = field(default_factory=dict)
     pos: dict[int, PurchaseOrder] = field(default_factory=dict)
+    dunning: dict[int, int] = field(default_factory=dict)
+    daily_runs: dict[str, date] = field(default_factory=dict)
     reservations: dict[int, Reservation] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     fx: list[FxRate] = field(default_factory=list)
@@ -402,6 +404,36 @@ class FakeJobs(_Repo):
 
     async def latest_reviews(self, limit: int) -> list[Review]:
         return sorted(self.st.reviews.values(), key=lambda r: r.created_at, reverse=True)[:limit]
+
+    async def unpaid_invoices(self, due_by: date) -> list[tuple[Order, int]]:
+        found = []
+        for o in self.st.orders.values():
+            paid = sum(p.amount.amount for p in self.st.payments if p.order_id == o.id and p.kind.value == "payment")
+            if (
+                o.payment_method.value == "invoice"
+                and o.invoice_due
+                and o.invoice_due <= due_by
+                and paid < o.total.amount
+            ):
+                found.append((copy.deepcopy(o), self.st.dunning.get(o.id or 0, 0)))
+        return found
+
+    async def set_dunning_stage(self, order_id: int, stage: int) -> None:
+        self.st.dunning[order_id] = stage
+
+    async def claim_daily_run(self, name: str, day: date) -> bool:
+        if self.st.daily_runs.get(name, date.min) >= day:
+            return False
+        self.st.daily_runs[name] = day
+        return True
+
+    async def placed_between(self, start: datetime, end: datetime) -> list[Order]:
+        return [copy.deepcopy(o) for o in self.st.orders.values() if o.created_at and start <= o.created_at < end]
+
+    async def moved_between(self, status: OrderStatus, start: datetime, end: datetime) -> int:
+        return sum(
+            1 for o in self.st.orders.values() if any(h.to_status == status and start <= h.at < end for h in o.history)
+        )
 
     async def take_lock(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
         current = self.st.locks.get(name)

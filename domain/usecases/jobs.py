@@ -4,8 +4,10 @@ time, and tests drive it with a fake clock."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from domain.errors import NotFound
 from domain.feedback import LOW_RATING, MAX_REVIEW_LENGTH, NotRateable, Review
@@ -119,3 +121,107 @@ async def lead_scheduler(uow: UnitOfWork, clock: Clock, *, holder: str, ttl: tim
         leading = await uow.jobs.take_lock(SCHEDULER_LOCK, holder, now, now + ttl)
         await uow.commit()
         return leading
+
+
+DUNNING_OFFSETS = (0, 3, 10)  # reminders on the due date, then 3 and 10 days after it
+
+
+async def dun_invoices(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | None) -> int:
+    """Business invoices past due get reminders (due date, +3, +10 days); from the second one
+    on, the staff chat is told too. A paid invoice is no longer found, so reminders stop."""
+    now = clock.now()
+    today = now.date()
+    sent = 0
+    async with uow:
+        for order, stage in await uow.jobs.unpaid_invoices(today):
+            if stage >= len(DUNNING_OFFSETS) or order.invoice_due is None:
+                continue
+            if (today - order.invoice_due).days < DUNNING_OFFSETS[stage]:
+                continue
+            overdue = (today - order.invoice_due).days
+            customer = await uow.customers.get(order.customer_id)
+            params = {
+                "code": order.code,
+                "total_minor": order.total.amount,
+                "currency": order.currency,
+                "due": order.invoice_due.isoformat(),
+                "overdue_days": overdue,
+            }
+            if customer is not None and not customer.unreachable:
+                await uow.outbox.add(
+                    Notification(customer.telegram_id, "invoice_reminder", customer.notification_language, params), now
+                )
+            if stage >= 1 and staff_chat_id is not None:
+                await uow.outbox.add(Notification(staff_chat_id, "staff_invoice_overdue", "", params), now)
+            await uow.jobs.set_dunning_stage(order.id or 0, stage + 1)
+            sent += 1
+        await uow.commit()
+    return sent
+
+
+@dataclass(frozen=True, slots=True)
+class DailyDigest:
+    day: date
+    orders: int
+    revenue: dict[str, int]  # currency → minor units, orders placed that day and not cancelled
+    shipped: int
+    low_stock: int
+    late: list[str]  # order codes past their promised date and not shipped
+
+
+LATE_STATUSES = (
+    OrderStatus.ALLOCATED,
+    OrderStatus.PICKING,
+    OrderStatus.PICKED,
+    OrderStatus.PACKED,
+    OrderStatus.ON_HOLD,
+)
+
+
+async def daily_digest(
+    uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | None, timezone: str, hour: int
+) -> DailyDigest | None:
+    """Once a day at ``hour`` (shop time): yesterday's orders, revenue per currency,
+    shipments, low-stock count and the late orders, to the staff chat."""
+    if staff_chat_id is None:
+        return None
+    zone = ZoneInfo(timezone)
+    local = clock.now().astimezone(zone)
+    if local.hour < hour:
+        return None
+    today = local.date()
+    start = datetime.combine(today - timedelta(days=1), time(0), zone)
+    end = datetime.combine(today, time(0), zone)
+    async with uow:
+        if not await uow.jobs.claim_daily_run("daily_digest", today):
+            return None
+        placed = [o for o in await uow.jobs.placed_between(start, end) if o.status is not OrderStatus.CANCELLED]
+        revenue: dict[str, int] = {}
+        for order in placed:
+            revenue[order.currency] = revenue.get(order.currency, 0) + order.total.amount
+        shipped = await uow.jobs.moved_between(OrderStatus.SHIPPED, start, end)
+        low = sum(1 for r in await uow.inventory.reorder_levels(None) if r.is_low)
+        late = [
+            o.code
+            for o in await uow.orders.to_fulfil(LATE_STATUSES, None)
+            if o.delivery is not None and o.delivery.eta is not None and o.delivery.eta < today
+        ]
+        digest = DailyDigest(today - timedelta(days=1), len(placed), revenue, shipped, low, late)
+        await uow.outbox.add(
+            Notification(
+                staff_chat_id,
+                "staff_daily_digest",
+                "",
+                {
+                    "day": digest.day.isoformat(),
+                    "orders": digest.orders,
+                    "revenue": [[currency, minor] for currency, minor in sorted(revenue.items())],
+                    "shipped": shipped,
+                    "low_stock": low,
+                    "late": late,
+                },
+            ),
+            clock.now(),
+        )
+        await uow.commit()
+        return digest

@@ -8,7 +8,9 @@ from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
 from domain.usecases.orders import apply_transition
+from domain.usecases.staff import require
 
 INVOICE_PAYLOAD_PREFIX = "order:"
 
@@ -89,3 +91,30 @@ async def record_card_payment(
             await apply_transition(uow, order, OrderStatus.ALLOCATED, clock=clock, actor="system", notify=False)
         await uow.commit()
         return order, True
+
+
+async def record_invoice_payment(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str) -> Order:
+    """A business customer paid their invoice (bank transfer): staff record it; reminders stop."""
+    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
+    async with uow:
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None or order.id is None:
+            raise NotFound()
+        if order.payment_method is not PaymentMethod.INVOICE or order.status is OrderStatus.CANCELLED:
+            raise NotAnInvoice(code=order.code)
+        paid = sum(p.amount.amount for p in await uow.payments.for_order(order.id) if p.kind is PaymentKind.PAYMENT)
+        if paid >= order.total.amount:
+            raise InvoiceAlreadyPaid(code=order.code)
+        await uow.payments.add(
+            Payment(order.id, PaymentKind.PAYMENT, PaymentMethod.INVOICE.value, order.total, clock.now())
+        )
+        await uow.commit()
+        return order
+
+
+class NotAnInvoice(DomainError):
+    key = N_("Order {code} is not an open invoice.")
+
+
+class InvoiceAlreadyPaid(DomainError):
+    key = N_("The invoice for order {code} is already paid.")

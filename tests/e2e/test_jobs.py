@@ -69,3 +69,81 @@ async def test_only_a_delivered_order_can_be_rated(shop: RunningBot) -> None:
     reply = await customer.press_data(shop.server.chat_messages(320)[-1], f"rt:{code}:5", label="5⭐")
     assert reply.callback_answer is not None
     assert reply.callback_answer["text"] == "Only a delivered order can be rated."
+
+
+async def _invoice_order(shop: RunningBot, user_id: int) -> str:
+    from sqlalchemy import update
+
+    from storage import models as m
+    from tests.e2e.journeys import checkout_to_payment, order_code
+
+    buyer = SandboxUser(shop.server, user_id, "Corp")
+    await buyer.send("/start")
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(m.CustomerRow).where(m.CustomerRow.telegram_id == user_id).values(is_business=True)
+        )
+    await add_to_cart(buyer, "85123A", 10)
+    reply = await checkout_to_payment(buyer, location=False)
+    reply = await buyer.press(reply.last, "Invoice")
+    return order_code(await buyer.press(reply.last, "Confirm order"))
+
+
+async def test_overdue_invoices_are_reminded_on_schedule_until_paid(shop: RunningBot, clock: FakeClock) -> None:
+    from domain.usecases.jobs import dun_invoices
+
+    code = await _invoice_order(shop, 330)
+    other = await _invoice_order(shop, 331)
+    runtime = shop.runtime
+
+    async def dun() -> int:
+        sent = await dun_invoices(runtime.uow(), runtime.clock, staff_chat_id=-100500)
+        await runtime.notifier.drain()
+        return sent
+
+    assert await dun() == 0  # not due for 14 days
+    clock.advance(days=14)
+    assert await dun() == 2  # due today: both reminded
+    assert await dun() == 0
+    assert "is due today" in shop.server.chat_messages(330)[-1].text
+    manager = await hire(shop, 77, "Mia", "manager")
+    assert (await manager.send(f"/paid {other}")).last.text == (
+        f"Payment recorded for order {other}; invoice reminders stop."
+    )
+    assert (await manager.send(f"/paid {other}")).last.text == f"The invoice for order {other} is already paid."
+    clock.advance(days=3)
+    assert await dun() == 1  # +3 days: only the unpaid one, and the staff chat hears of it
+    assert "was due on" in shop.server.chat_messages(330)[-1].text
+    assert any(f"Invoice for order {code}" in t.text for t in shop.server.chat_messages(-100500))
+    clock.advance(days=7)
+    assert await dun() == 1  # +10 days
+    clock.advance(days=30)
+    assert await dun() == 0  # three reminders at most
+    assert sum("invoice for order" in t.text.lower() for t in shop.server.chat_messages(331)) == 1
+
+
+async def test_the_daily_report_goes_to_the_staff_chat_once_a_day(shop: RunningBot, clock: FakeClock) -> None:
+    from domain.usecases.jobs import daily_digest
+
+    await order(shop, 340, {"85123A": 2})
+    await order(shop, 341, {"22197": 1})
+    runtime = shop.runtime
+
+    async def report() -> object:
+        digest = await daily_digest(runtime.uow(), runtime.clock, staff_chat_id=-100500, timezone="UTC", hour=8)
+        await runtime.notifier.drain()
+        return digest
+
+    clock.advance(days=1)  # 09:00 the next day: the report on the day the orders came in
+    first = await report()
+    assert first is not None and await report() is None  # once a day
+    text = shop.server.chat_messages(-100500)[-1].text
+    assert (
+        "Daily report for Nov 25, 2026" in text and "Orders: 2" in text and "Revenue: £14.15" in text
+    )  # goods and shipping
+    assert "No late orders." in text
+    clock.advance(hours=22)  # 07:00: before DAILY_REPORT_HOUR
+    assert await report() is None
+    clock.advance(hours=1)
+    later = await report()
+    assert later is not None and later.orders == 0  # type: ignore[attr-defined]

@@ -119,6 +119,7 @@ STAFF_SAMPLES = {
     "pack": "ABCDEFGH",
     "ship": "ABCDEFGH DPD 123456",
     "delivered": "ABCDEFGH",
+    "paid": "ABCDEFGH",
     "assist": "1",
 }
 
