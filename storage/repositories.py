@@ -975,24 +975,9 @@ class SqlJobs:
         )
 
     async def claim_daily_run(self, name: str, day: date) -> bool:
-        """True once per ``day``: the job's run for that day is recorded (a conditional update)."""
+        """True once per ``day``: the job's run for that day is recorded."""
         t = m.JobRunRow
-        result = await self.s.execute(
-            update(t)
-            .where(t.name == name, t.last_run_on < day)
-            .values(last_run_on=day)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount:  # type: ignore[attr-defined]
-            return True
-        if await self.s.get(t, name) is not None:
-            return False
-        try:
-            async with self.s.begin_nested():
-                self.s.add(t(name=name, last_run_on=day))
-        except IntegrityError:
-            return False
-        return True
+        return await self._claim(t, name, t.last_run_on < day, last_run_on=day)
 
     async def placed_between(self, start: datetime, end: datetime) -> list[Order]:
         o = m.OrderRow
@@ -1007,21 +992,25 @@ class SqlJobs:
         return int(found or 0)
 
     async def take_lock(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
-        """Take or renew the lock: ours if free, expired or already ours (row count decides)."""
+        """Take or renew the lock: ours if free, expired or already ours."""
         t = m.JobLockRow
+        return await self._claim(t, name, (t.holder == holder) | (t.expires_at < now), holder=holder, expires_at=until)
+
+    async def _claim(
+        self, table: type[m.JobRunRow] | type[m.JobLockRow], name: str, free: ColumnElement[bool], **values: object
+    ) -> bool:
+        """Claim the row ``name`` where ``free`` holds, or create it: the row count of the
+        conditional UPDATE decides, and of two processes creating it only one INSERT wins."""
         result = await self.s.execute(
-            update(t)
-            .where(t.name == name, (t.holder == holder) | (t.expires_at < now))
-            .values(holder=holder, expires_at=until)
-            .execution_options(synchronize_session=False)
+            update(table).where(table.name == name, free).values(**values).execution_options(synchronize_session=False)
         )
         if result.rowcount:  # type: ignore[attr-defined]
             return True
-        if await self.s.get(t, name) is not None:
+        if await self.s.get(table, name) is not None:
             return False
         try:
             async with self.s.begin_nested():
-                self.s.add(t(name=name, holder=holder, expires_at=until))
+                self.s.add(table(name=name, **values))
         except IntegrityError:
             return False
         return True
