@@ -116,7 +116,8 @@ def _int(values: dict[str, str], name: str, *, required: bool = False, minimum: 
     except ValueError:
         raise RowError(f"{name} must be a whole number, got {raw!r}") from None
     if number < minimum:
-        raise RowError(f"{name} must not be negative, got {number}")
+        rule = "must not be negative" if minimum == 0 else f"must be at least {minimum}"
+        raise RowError(f"{name} {rule}, got {number}")
     return number
 
 

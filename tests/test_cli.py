@@ -157,6 +157,36 @@ def test_stock_for_an_unknown_sku_is_refused(tmp_path: Path, ordergram) -> None:
     assert result.returncode == 1 and f"{stock}:2: unknown SKU NOPE" in result.stderr
 
 
+def test_boxes_suppliers_and_reorder_terms_import_and_bad_lines_are_reported(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "shop.sqlite3"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    for kind in ("warehouses", "products", "boxes", "suppliers", "reorder"):
+        result = ordergram("import", kind, str(DEMO / f"{kind}.csv"), env=env)
+        assert result.returncode == 0, (kind, result.stderr)
+    assert _count(db, "boxes") == 5 and _count(db, "suppliers") == 2 and _count(db, "supply_terms") == 4
+    reorder = tmp_path / "reorder.csv"
+    reorder.write_text(
+        "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
+        "85123A,LON,40,30,CANDLES,12,0,1.10,GBP\n"
+        "85123A,MAN,5,40,NOBODY,6,0,1.10,GBP\n"
+        "85123A,LON,5,40,CANDLES,0,0,1.10,GBP\n",
+        encoding="utf-8",
+    )
+    result = ordergram("import", "reorder", str(reorder), env=env)
+    assert result.returncode == 1
+    assert f"{reorder}:2: max_level (30) must not be below reorder_point (40)" in result.stderr
+    assert f"{reorder}:4: pack_size must be at least 1, got 0" in result.stderr
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text(
+        "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
+        "85123A,MAN,5,40,NOBODY,6,0,1.10,GBP\n",
+        encoding="utf-8",
+    )
+    result = ordergram("import", "reorder", str(unknown), env=env)
+    assert f"{unknown}:2: unknown supplier NOBODY (import suppliers first)" in result.stderr
+    assert _count(db, "supply_terms") == 4
+
+
 def test_product_photos_are_found_next_to_the_file_or_reported(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
     (tmp_path / "pics").mkdir()

@@ -166,7 +166,7 @@ class DailyDigest:
     revenue: dict[str, int]  # currency → minor units, orders placed that day and not cancelled
     shipped: int
     low_stock: int
-    late: list[str]  # order codes past their promised date and not shipped
+    late: list[str]  # order codes past their promised date and not shipped, or on hold
 
 
 LATE_STATUSES = (
@@ -204,7 +204,8 @@ async def daily_digest(
         late = [
             o.code
             for o in await uow.orders.to_fulfil(LATE_STATUSES, None)
-            if o.delivery is not None and o.delivery.eta is not None and o.delivery.eta < today
+            if o.status is OrderStatus.ON_HOLD  # held (e.g. for a shortage): it will be late
+            or (o.delivery is not None and o.delivery.eta is not None and o.delivery.eta < today)
         ]
         digest = DailyDigest(today - timedelta(days=1), len(placed), revenue, shipped, low, late)
         await uow.outbox.add(

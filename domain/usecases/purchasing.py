@@ -10,6 +10,7 @@ from domain.catalog import normalize_sku
 from domain.errors import DomainError, ImportRejected, InvalidQuantity, NotFound
 from domain.imports import parse_reorder, parse_suppliers
 from domain.notifications import Notification
+from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.purchasing import (
     OverReceipt,
@@ -156,8 +157,26 @@ async def approve_po(uow: UnitOfWork, clock: Clock, *, staff_id: int, number: in
         po.status = PoStatus.APPROVED
         po.expected_on = clock.now().date() + timedelta(days=supplier.lead_time_days)
         await uow.purchasing.save(po, f"staff:{staff_id}")
+        await _tell_backorders(uow, clock, po)
         await uow.commit()
         return po
+
+
+async def _tell_backorders(uow: UnitOfWork, clock: Clock, po: PurchaseOrder) -> None:
+    """Orders on hold in this warehouse that wait for a product now ordered: their customers
+    hear when the goods are expected."""
+    products = {line.product_id for line in po.lines}
+    for order in await uow.orders.to_fulfil([OrderStatus.ON_HOLD], po.warehouse_id):
+        if not products & {line.product_id for line in order.lines} or po.expected_on is None:
+            continue
+        customer = await uow.customers.get(order.customer_id)
+        if customer is None or customer.unreachable:
+            continue
+        params = {"code": order.code, "expected": po.expected_on.isoformat()}
+        await uow.outbox.add(
+            Notification(customer.telegram_id, "order_backordered", customer.notification_language, params),
+            clock.now(),
+        )
 
 
 async def discard_po(uow: UnitOfWork, *, staff_id: int, number: int) -> PurchaseOrder:

@@ -78,3 +78,35 @@ async def test_purchase_orders_are_for_managers(shop: RunningBot) -> None:
     )
     assert (await manager.send("/po 9999")).last.text == "Nothing was found."
     assert (await manager.send("/po frobnicate 1 2")).last.text.startswith("Usage: /po")
+
+
+async def test_a_held_order_hears_when_the_missing_stock_is_expected(shop: RunningBot) -> None:
+    from domain.usecases.jobs import daily_digest
+    from domain.usecases.purchasing import import_reorder
+    from tests.e2e.test_picking import order, status
+
+    code = await order(shop, 350, {"21212": 2})
+    picker = await hire(shop, 83, "Pia", "picker", "LON")
+    reply = await picker.press((await picker.send("/pick")).last, "Single order")
+    await picker.press(reply.last, "Short pick")
+    await picker.send("0")  # no other bin, no other warehouse: the order is held
+    assert await status(shop, code) == "on_hold"
+
+    runtime = shop.runtime
+    await import_reorder(
+        runtime.uow(),
+        "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
+        "21212,LON,1000,1200,HOMEWARE,24,0,0.20,GBP\n",
+    )
+    drafted = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    po = next(p for p in drafted if any(line.sku == "21212" for line in p.lines))
+    manager = await hire(shop, 84, "Max", "manager", "LON")
+    shown = await manager.send(f"/po {po.id}")
+    await manager.press(shown.last, "Approve")
+    told = shop.server.chat_messages(350)[-1].text
+    assert f"Part of your order {code} is out of stock" in told and "Nov 30, 2026" in told  # 5 days after approval
+
+    runtime.clock.advance(days=1)  # type: ignore[attr-defined]
+    await daily_digest(runtime.uow(), runtime.clock, staff_chat_id=-100500, timezone="UTC", hour=8)
+    await runtime.notifier.drain()
+    assert f"Late or on hold: {code}" in shop.server.chat_messages(-100500)[-1].text
