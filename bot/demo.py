@@ -13,7 +13,8 @@ from bot.sandbox.driver import SandboxUser
 from bot.sandbox.harness import RunningBot, running_bot
 from bot.sandbox.server import SandboxServer
 from domain.ports import SystemClock
-from domain.usecases.jobs import follow_up_deliveries, sweep_holds
+from domain.usecases.jobs import daily_digest, follow_up_deliveries, sweep_holds
+from domain.usecases.purchasing import reorder_scan
 
 
 class MovableClock(SystemClock):
@@ -167,6 +168,23 @@ async def _scheduled_jobs(
     await alice.press(ask, "5⭐")
     await alice.send("Lovely, and well packed!")
     await ada.send("/reviews")
+    scene("The hourly reorder scan drafts a purchase order; the admin approves it and books the goods in")
+    await reorder_scan(runtime.uow(), clock, staff_chat_id=-100500)
+    await runtime.notifier.drain()
+    draft = running.server.chat_messages(-100500)[-1]
+    transcript.append("🏢 staff chat: " + "\n    ".join(draft.text.splitlines()))
+    number = re.search(r"purchase order (\d+)", draft.text)
+    assert number is not None
+    reply = await ada.send(f"/po {number.group(1)}")
+    await ada.press(reply.last, "Approve")
+    await ada.send(f"/po receive {number.group(1)}")
+    await ada.send("/stock 84077")
+    scene("Every morning the staff chat gets yesterday's figures")
+    clock.advance(timedelta(days=1))
+    await daily_digest(runtime.uow(), clock, staff_chat_id=-100500, timezone="UTC", hour=0)
+    await runtime.notifier.drain()
+    report = running.server.chat_messages(-100500)[-1]
+    transcript.append("🏢 staff chat: " + "\n    ".join(report.text.splitlines()))
 
 
 STEP = re.compile(r"📦 (\d+) × (\S+)")
