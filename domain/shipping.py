@@ -50,6 +50,16 @@ def add_business_days(day: date, days: int) -> date:
     return day
 
 
+def promised_ship_date(eta: date, transit_days: int) -> date:
+    """The business day a parcel must leave to arrive by ``eta`` (``eta`` less the transit)."""
+    day = eta
+    while transit_days > 0:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            transit_days -= 1
+    return day
+
+
 def dispatch_date(local_now: datetime, cutoff_hour: int, processing_days: int) -> date:
     """Orders placed before the carrier's cut-off leave today (after processing days);
     later ones count from the next business day."""

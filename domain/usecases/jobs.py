@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 from domain.errors import NotFound
 from domain.feedback import LOW_RATING, MAX_REVIEW_LENGTH, NotRateable, Review
 from domain.notifications import Notification
-from domain.orders import OrderStatus, normalize_order_code
+from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.ports import Clock, UnitOfWork
+from domain.shipping import CarrierRate, promised_ship_date
 from domain.staff import Permission
 from domain.usecases.staff import require
 
@@ -166,7 +167,7 @@ class DailyDigest:
     revenue: dict[str, int]  # currency → minor units, orders placed that day and not cancelled
     shipped: int
     low_stock: int
-    late: list[str]  # order codes past their promised date and not shipped, or on hold
+    late: list[str]  # not shipped by the day they had to leave, or on hold
 
 
 LATE_STATUSES = (
@@ -176,6 +177,19 @@ LATE_STATUSES = (
     OrderStatus.PACKED,
     OrderStatus.ON_HOLD,
 )
+
+
+def _is_late(order: Order, rates: list[CarrierRate], today: date) -> bool:
+    """On hold (e.g. for a shortage), or not shipped although the day it had to leave to
+    arrive on its promised date has passed."""
+    if order.status is OrderStatus.ON_HOLD:
+        return True
+    delivery = order.delivery
+    if delivery is None or delivery.eta is None:
+        return False
+    transit = [r.transit_days for r in rates if (r.carrier, r.service) == (delivery.carrier, delivery.service)]
+    ship_by = promised_ship_date(delivery.eta, min(transit)) if transit else delivery.eta
+    return ship_by < today
 
 
 async def daily_digest(
@@ -201,12 +215,8 @@ async def daily_digest(
             revenue[order.currency] = revenue.get(order.currency, 0) + order.total.amount
         shipped = await uow.jobs.moved_between(OrderStatus.SHIPPED, start, end)
         low = sum(1 for r in await uow.inventory.reorder_levels(None) if r.is_low)
-        late = [
-            o.code
-            for o in await uow.orders.to_fulfil(LATE_STATUSES, None)
-            if o.status is OrderStatus.ON_HOLD  # held (e.g. for a shortage): it will be late
-            or (o.delivery is not None and o.delivery.eta is not None and o.delivery.eta < today)
-        ]
+        rates = await uow.carriers.all()
+        late = [o.code for o in await uow.orders.to_fulfil(LATE_STATUSES, None) if _is_late(o, rates, today)]
         digest = DailyDigest(today - timedelta(days=1), len(placed), revenue, shipped, low, late)
         await uow.outbox.add(
             Notification(

@@ -16,3 +16,12 @@ def test_order_up_to_the_maximum_in_whole_packs_and_at_least_the_minimum() -> No
 
 def test_a_missing_maximum_orders_twice_the_reorder_point() -> None:
     assert order_quantity(available=0, incoming=0, reorder_point=10, max_level=None, pack_size=5, min_order_qty=0) == 20
+
+
+def test_the_promised_ship_date_counts_transit_back_in_business_days() -> None:
+    from datetime import date
+
+    from domain.shipping import promised_ship_date
+
+    assert promised_ship_date(date(2026, 11, 27), 2) == date(2026, 11, 25)  # Fri → Wed
+    assert promised_ship_date(date(2026, 11, 30), 1) == date(2026, 11, 27)  # Mon → Fri
