@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 
 from domain.i18n import N_
+from domain.returns import RETURN_REASON_KEYS, ReturnReason
 
 STATUS_LABELS = {
     "placed": N_("placed"),
@@ -48,3 +49,21 @@ ROLE_LABELS = {
 
 def role_label(role: str) -> str:
     return _(ROLE_LABELS.get(role, role))
+
+
+RETURN_STATUS_LABELS = {
+    "return_requested": N_("requested"),
+    "approved": N_("approved"),
+    "rejected": N_("rejected"),
+    "received": N_("received"),
+    "refunded": N_("refunded"),
+    "exchanged": N_("exchanged"),
+}
+
+
+def return_status_label(status: str) -> str:
+    return _(RETURN_STATUS_LABELS.get(status, status))
+
+
+def return_reason_label(reason: str) -> str:
+    return _(RETURN_REASON_KEYS[ReturnReason(reason)]) if reason in ReturnReason.__members__.values() else reason

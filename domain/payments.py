@@ -12,6 +12,7 @@ from domain.money import Money
 class PaymentKind(StrEnum):
     PAYMENT = "payment"
     REFUND_OWED = "refund_owed"
+    WRITE_OFF = "write_off"  # value of returned goods written off as damaged
 
 
 @dataclass(frozen=True, slots=True)

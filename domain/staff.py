@@ -23,6 +23,7 @@ class Permission(StrEnum):
     SHIP = "ship"
     ASSIST = "assist"
     RECORD_PAYMENTS = "record_payments"
+    RETURNS = "returns"
 
 
 P = Permission
@@ -31,7 +32,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MANAGER: frozenset(Permission) - {P.MANAGE_STAFF},
     Role.PICKER: frozenset({P.VIEW_STOCK, P.VIEW_ORDERS, P.PICK}),
     Role.PACKER: frozenset({P.VIEW_STOCK, P.VIEW_ORDERS, P.PACK, P.SHIP}),
-    Role.SUPPORT: frozenset({P.VIEW_ORDERS, P.ASSIST}),
+    Role.SUPPORT: frozenset({P.VIEW_ORDERS, P.ASSIST, P.RETURNS}),
 }
 
 

@@ -19,6 +19,8 @@ from handlers import (
     payments,
     picking,
     purchasing,
+    returns,
+    returns_staff,
     search,
     staff,
     start,
@@ -37,7 +39,7 @@ def build_router() -> Router:
     """
     global _root
     if _root is None:
-        staff_routers = [r.router for r in (staff, inventory, fulfilment, picking, dispatch, purchasing)]
+        staff_routers = [r.router for r in (staff, inventory, fulfilment, picking, dispatch, purchasing, returns_staff)]
         for staff_router in staff_routers:  # non-staff are refused before any of their handlers
             staff_router.message.middleware(StaffOnlyMiddleware())
             staff_router.callback_query.middleware(StaffOnlyMiddleware())
@@ -47,6 +49,7 @@ def build_router() -> Router:
             errors.router,
             *customer_routers,
             orders.router,
+            returns.router,
             feedback.router,
             *staff_routers,
             search.router,  # plain text outside a conversation is a search: last

@@ -80,3 +80,26 @@ class RateCb(CallbackData, prefix="rt"):
 class PoCb(CallbackData, prefix="po"):
     number: int
     action: str  # view, approve, discard
+
+
+class ReturnStartCb(CallbackData, prefix="rs"):
+    code: str
+    kind: str  # refund, exchange
+
+
+class ReturnLineCb(CallbackData, prefix="rl"):
+    line_id: int  # 0: done choosing
+
+
+class ReturnReasonCb(CallbackData, prefix="rr"):
+    reason: str
+
+
+class ReturnMethodCb(CallbackData, prefix="rm"):
+    method: str  # drop_off, courier; "photos_done" ends the photos step
+
+
+class RmaCb(CallbackData, prefix="rma"):
+    rma: str
+    action: str  # approve, reject, received, restock, writeoff, resolve
+    line_id: int = 0

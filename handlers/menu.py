@@ -60,6 +60,8 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("pack", Permission.PACK, N_("Pack an order")),
     ("ship", Permission.SHIP, N_("Ship an order with tracking")),
     ("delivered", Permission.SHIP, N_("Mark an order delivered")),
+    ("returns", Permission.RETURNS, N_("Open returns")),
+    ("rma", Permission.RETURNS, N_("A return in full")),
     ("paid", Permission.RECORD_PAYMENTS, N_("Record an invoice as paid")),
     ("assist", Permission.ASSIST, N_("Order on behalf of a customer")),
 )

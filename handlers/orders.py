@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -15,10 +17,11 @@ from bot.rendering import Renderer, format_money
 from domain.customers import Customer
 from domain.orders import Order, OrderStatus
 from domain.ports import Clock
+from domain.returns import returnable
 from domain.usecases.dispatch import paperwork_for_customer
 from domain.usecases.orders import OrdersPage, cancel_my_order, my_order, my_orders
 from domain.usecases.payments import order_to_pay
-from handlers.callbacks import CancelOrderCb, DocumentCb, OrderCb, OrdersPageCb, PayOrderCb
+from handlers.callbacks import CancelOrderCb, DocumentCb, OrderCb, OrdersPageCb, PayOrderCb, ReturnStartCb
 from handlers.checkout import send_invoice
 from handlers.menu import ORDERS_BUTTON
 from storage.uow import SqlUnitOfWork
@@ -43,22 +46,27 @@ def _list_keyboard(page: OrdersPage) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def _detail_keyboard(order: Order, settings: Settings) -> InlineKeyboardMarkup | None:
+def _detail_keyboard(order: Order, settings: Settings, now: datetime) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
     if order.status is OrderStatus.AWAITING_PAYMENT and settings.payment_provider_token:
         builder.button(text=_("💳 Pay"), callback_data=PayOrderCb(code=order.code))
     if order.cancellable_by_customer:
         builder.button(text=_("✖ Cancel order"), callback_data=CancelOrderCb(code=order.code, confirmed=False))
+    if returnable(order, now, settings.return_window_days, {}):  # earlier returns are checked on the way
+        builder.button(text=_("↩️ Return"), callback_data=ReturnStartCb(code=order.code, kind="refund"))
+        builder.button(text=_("🔁 Exchange"), callback_data=ReturnStartCb(code=order.code, kind="exchange"))
     builder.button(text=_("🧾 Receipt (PDF)"), callback_data=DocumentCb(code=order.code, kind="receipt"))
     builder.button(text=_("⬅ My orders"), callback_data=OrdersPageCb(page=0))
     builder.adjust(1)
     return builder.as_markup()
 
 
-async def _show_in_place(query: CallbackQuery, order: Order, settings: Settings, renderer: Renderer) -> None:
+async def _show_in_place(
+    query: CallbackQuery, order: Order, settings: Settings, renderer: Renderer, clock: Clock
+) -> None:
     if isinstance(query.message, Message):
         text = renderer.render("order_detail.html.j2", order=order)
-        await query.message.edit_text(text, reply_markup=_detail_keyboard(order, settings))
+        await query.message.edit_text(text, reply_markup=_detail_keyboard(order, settings, clock.now()))
 
 
 @router.message(Command("orders"))
@@ -95,13 +103,15 @@ async def track(
     customer: Customer,
     settings: Settings,
     renderer: Renderer,
+    clock: Clock,
 ) -> None:
     if not command.args:
         await message.answer(_("Usage: /track ORDER-CODE"))
         return
     order = await my_order(uow, customer_id=customer.id or 0, code=command.args)
     await message.answer(
-        renderer.render("order_detail.html.j2", order=order), reply_markup=_detail_keyboard(order, settings)
+        renderer.render("order_detail.html.j2", order=order),
+        reply_markup=_detail_keyboard(order, settings, clock.now()),
     )
 
 
@@ -113,10 +123,11 @@ async def order_detail(
     customer: Customer,
     settings: Settings,
     renderer: Renderer,
+    clock: Clock,
 ) -> None:
     order = await my_order(uow, customer_id=customer.id or 0, code=callback_data.code)
     await query.answer()
-    await _show_in_place(query, order, settings, renderer)
+    await _show_in_place(query, order, settings, renderer, clock)
 
 
 @router.callback_query(CancelOrderCb.filter(F.confirmed.is_(False)))
@@ -143,7 +154,7 @@ async def cancel(
         uow, clock, customer_id=customer.id or 0, code=callback_data.code, staff_chat_id=settings.staff_chat_id
     )
     await query.answer(_("Order {code} is cancelled.").format(code=order.code), show_alert=True)
-    await _show_in_place(query, order, settings, renderer)
+    await _show_in_place(query, order, settings, renderer, clock)
 
 
 @router.callback_query(PayOrderCb.filter())

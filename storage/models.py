@@ -473,3 +473,40 @@ class JobRunRow(Base):
     __tablename__ = "job_runs"
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     last_run_on: Mapped[date] = mapped_column(Date)
+
+
+class ReturnRow(Base):
+    """A return or exchange request (RMA) against one order."""
+
+    __tablename__ = "returns"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rma_code: Mapped[str] = mapped_column(String(16), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(24))
+    method: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    photos: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of Telegram file ids
+    reject_reason: Mapped[str] = mapped_column(Text, default="")
+    refund_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    replacement_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ReturnLineRow(Base):
+    __tablename__ = "return_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id", ondelete="CASCADE"), index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    restocked: Mapped[int] = mapped_column(Integer, default=0)
+    written_off: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("restocked + written_off <= quantity", name="inspected_within_quantity"),
+    )

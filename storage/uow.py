@@ -22,6 +22,7 @@ from storage.repositories import (
     SqlPicking,
     SqlProducts,
     SqlPurchasing,
+    SqlReturns,
     SqlStaff,
     SqlStock,
     SqlSubscriptions,
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
     packing: SqlPacking
     jobs: SqlJobs
     purchasing: SqlPurchasing
+    returns: SqlReturns
     orders: SqlOrders
     fx: SqlFx
     carts: SqlCarts
@@ -89,6 +91,7 @@ class SqlUnitOfWork:
         self.packing = SqlPacking(session)
         self.jobs = SqlJobs(session)
         self.purchasing = SqlPurchasing(session)
+        self.returns = SqlReturns(session)
         self.orders = SqlOrders(session)
         self.fx = SqlFx(session)
         self.carts = SqlCarts(session)

@@ -23,6 +23,7 @@ from domain.packing import Box, Package
 from domain.payments import Payment
 from domain.picking import PickLine, PickList
 from domain.purchasing import PurchaseOrder, Supplier, SupplyTerms
+from domain.returns import ReturnRequest
 from domain.shipping import CarrierRate
 from domain.staff import StaffInvite
 from domain.stock import BinQuantity, Movement, ReorderLevel, Reservation, StockDrift, StockLevel
@@ -65,6 +66,7 @@ class State:
     pos: dict[int, PurchaseOrder] = field(default_factory=dict)
     dunning: dict[int, int] = field(default_factory=dict)
     daily_runs: dict[str, date] = field(default_factory=dict)
+    returns: dict[str, ReturnRequest] = field(default_factory=dict)
     reservations: dict[int, Reservation] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     fx: list[FxRate] = field(default_factory=list)
@@ -494,6 +496,28 @@ class FakePurchasing(_Repo):
         return copy.deepcopy(sorted(self.st.pos.values(), key=lambda p: -(p.id or 0))[:limit])
 
 
+class FakeReturns(_Repo):
+    async def add(self, request: ReturnRequest, at: datetime) -> ReturnRequest:
+        request.id = self.st.new_id()
+        for line in request.lines:
+            line.id = self.st.new_id()
+        self.st.returns[request.rma_code] = copy.deepcopy(request)
+        return request
+
+    async def save(self, request: ReturnRequest, at: datetime) -> None:
+        self.st.returns[request.rma_code] = copy.deepcopy(request)
+
+    async def get_by_code(self, rma_code: str) -> ReturnRequest | None:
+        return copy.deepcopy(self.st.returns.get(rma_code))
+
+    async def for_order(self, order_id: int) -> list[ReturnRequest]:
+        return [copy.deepcopy(r) for r in self.st.returns.values() if r.order_id == order_id]
+
+    async def open(self, limit: int) -> list[ReturnRequest]:
+        waiting = {"return_requested", "approved", "received"}
+        return [copy.deepcopy(r) for r in self.st.returns.values() if r.status.value in waiting][:limit]
+
+
 class FakeOrders(_Repo):
     async def add(self, order: Order) -> Order:
         order.id = self.st.new_id()
@@ -608,6 +632,7 @@ class FakeUnitOfWork:
         self.packing = FakePacking(self)
         self.jobs = FakeJobs(self)
         self.purchasing = FakePurchasing(self)
+        self.returns = FakeReturns(self)
         self.orders = FakeOrders(self)
         self.fx = FakeFx(self)
         self.carts = FakeCarts(self)

@@ -1,0 +1,136 @@
+"""Returns and exchanges (RMA): what may be returned, and the rules of the refund.
+
+A delivered order can be returned within the return window, counted from delivery; never
+more of a line than was delivered minus what earlier returns already took back. A return is
+refunded (goods, plus shipping when the reason is the shop's fault) or exchanged for a
+replacement order at no charge. Its status moves through ``RETURN_TRANSITIONS``."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.errors import DomainError
+from domain.i18n import N_
+from domain.money import Money, sum_money
+from domain.orders import CODE_ALPHABET, Order, OrderStatus, ReturnStatus, check_return_transition
+
+
+class ReturnReason(StrEnum):
+    DAMAGED = "damaged"
+    WRONG_ITEM = "wrong_item"
+    NOT_AS_DESCRIBED = "not_as_described"
+    CHANGED_MIND = "changed_mind"
+    OTHER = "other"
+
+
+SHOP_FAULT = frozenset({ReturnReason.DAMAGED, ReturnReason.WRONG_ITEM, ReturnReason.NOT_AS_DESCRIBED})
+
+
+class ReturnKind(StrEnum):
+    REFUND = "refund"
+    EXCHANGE = "exchange"
+
+
+class ReturnMethod(StrEnum):
+    DROP_OFF = "drop_off"  # brought to a pickup point
+    COURIER = "courier"  # collected by a courier
+
+
+class NotReturnable(DomainError):
+    key = N_("Order {code} cannot be returned: only delivered orders can, within {days} days of delivery.")
+
+
+class TooManyReturned(DomainError):
+    key = N_("Only {available} of {sku} can still be returned.")
+
+
+class NothingToReturn(DomainError):
+    key = N_("Choose at least one item to return.")
+
+
+class NotInspected(DomainError):
+    key = N_("Inspect every line first: restock it or write it off.")
+
+
+@dataclass(slots=True)
+class ReturnLine:
+    order_line_id: int
+    product_id: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Money
+    restocked: int = 0
+    written_off: int = 0
+    id: int | None = None
+
+    @property
+    def inspected(self) -> bool:
+        return self.restocked + self.written_off >= self.quantity
+
+
+@dataclass(slots=True)
+class ReturnRequest:
+    rma_code: str
+    order_id: int
+    customer_id: int
+    kind: ReturnKind
+    reason: ReturnReason
+    method: ReturnMethod
+    lines: list[ReturnLine]
+    created_at: datetime
+    status: ReturnStatus = ReturnStatus.REQUESTED
+    note: str = ""
+    photos: list[str] = field(default_factory=list)  # Telegram file ids
+    reject_reason: str = ""
+    refund: Money | None = None
+    replacement_order_id: int | None = None
+    order_code: str = ""
+    id: int | None = None
+
+    def move(self, target: ReturnStatus) -> None:
+        check_return_transition(self.status, target)
+        self.status = target
+
+    @property
+    def goods_value(self) -> Money:
+        return sum_money([line.unit_price * line.quantity for line in self.lines], self.lines[0].unit_price.currency)
+
+
+def new_rma_code() -> str:
+    return "R" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(7))
+
+
+def delivered_at(order: Order) -> datetime | None:
+    return next((h.at for h in reversed(order.history) if h.to_status is OrderStatus.DELIVERED), None)
+
+
+def returnable(order: Order, now: datetime, window_days: int, already: dict[int, int]) -> dict[int, int]:
+    """Per order line id: how many may still be returned (empty outside the window)."""
+    when = delivered_at(order)
+    if order.status not in (OrderStatus.DELIVERED, OrderStatus.COMPLETED) or when is None:
+        return {}
+    if now > when + timedelta(days=window_days):
+        return {}
+    left = {line.id or 0: line.quantity - already.get(line.id or 0, 0) for line in order.lines}
+    return {line_id: n for line_id, n in left.items() if n > 0}
+
+
+def refund_for(request: ReturnRequest, order: Order, shipping_already_refunded: bool) -> Money:
+    """The goods returned, plus the order's shipping when it is the shop's fault (once)."""
+    amount = request.goods_value
+    if request.reason in SHOP_FAULT and order.shipping is not None and not shipping_already_refunded:
+        amount = amount + order.shipping
+    return amount
+
+
+RETURN_REASON_KEYS = {
+    ReturnReason.DAMAGED: N_("damaged"),
+    ReturnReason.WRONG_ITEM: N_("wrong item"),
+    ReturnReason.NOT_AS_DESCRIBED: N_("not as described"),
+    ReturnReason.CHANGED_MIND: N_("changed my mind"),
+    ReturnReason.OTHER: N_("other"),
+}

@@ -1,0 +1,326 @@
+"""Returns and exchanges: the customer asks (lines, quantities, reason, photos, how the goods
+come back); staff approve or reject, mark the parcel received, inspect each line (restock or
+write off), and resolve it — a refund recorded on the order, or a replacement order at no
+charge, flagged ``REPLACEMENT``, that is picked and shipped like any other."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from domain.errors import InsufficientStock, NotFound
+from domain.notifications import Notification
+from domain.orders import Channel, Order, OrderLine, OrderStatus, ReturnStatus, new_order_code, normalize_order_code
+from domain.payments import Payment, PaymentKind
+from domain.ports import Clock, UnitOfWork
+from domain.returns import (
+    SHOP_FAULT,
+    NothingToReturn,
+    NotInspected,
+    NotReturnable,
+    ReturnKind,
+    ReturnLine,
+    ReturnMethod,
+    ReturnReason,
+    ReturnRequest,
+    TooManyReturned,
+    new_rma_code,
+    refund_for,
+    returnable,
+)
+from domain.staff import Permission
+from domain.stock import Reservation, ReservationKind
+from domain.usecases.orders import apply_transition
+from domain.usecases.staff import require
+
+RETURNS_AREA_BIN = "RET-0-0-0"  # where returned goods wait for inspection
+
+
+async def _own_order(uow: UnitOfWork, customer_id: int, code: str) -> Order:
+    order = await uow.orders.get_by_code(normalize_order_code(code))
+    if order is None or order.customer_id != customer_id or order.id is None:
+        raise NotFound()
+    return order
+
+
+async def _already_returned(uow: UnitOfWork, order_id: int) -> dict[int, int]:
+    taken: dict[int, int] = defaultdict(int)
+    for request in await uow.returns.for_order(order_id):
+        if request.status is not ReturnStatus.REJECTED:
+            for line in request.lines:
+                taken[line.order_line_id] += line.quantity
+    return taken
+
+
+async def returnable_lines(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, window_days: int
+) -> tuple[Order, dict[int, int]]:
+    """The customer's order and, per line, how many may still come back."""
+    async with uow.read_only():
+        order = await _own_order(uow, customer_id, code)
+        left = returnable(order, clock.now(), window_days, await _already_returned(uow, order.id or 0))
+    if not left:
+        raise NotReturnable(code=order.code, days=window_days)
+    return order, left
+
+
+async def request_return(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    customer_id: int,
+    code: str,
+    kind: ReturnKind,
+    reason: ReturnReason,
+    method: ReturnMethod,
+    quantities: dict[int, int],
+    window_days: int,
+    note: str = "",
+    photos: list[str] | None = None,
+    staff_chat_id: int | None = None,
+) -> ReturnRequest:
+    """Checked again here, in the transaction: the window, and never more than was delivered
+    minus what earlier returns took."""
+    wanted = {line_id: q for line_id, q in quantities.items() if q > 0}
+    if not wanted:
+        raise NothingToReturn()
+    async with uow:
+        order = await _own_order(uow, customer_id, code)
+        left = returnable(order, clock.now(), window_days, await _already_returned(uow, order.id or 0))
+        if not left:
+            raise NotReturnable(code=order.code, days=window_days)
+        lines = []
+        for line in order.lines:
+            quantity = wanted.get(line.id or 0, 0)
+            if not quantity:
+                continue
+            if quantity > left.get(line.id or 0, 0):
+                raise TooManyReturned(available=left.get(line.id or 0, 0), sku=line.sku)
+            lines.append(ReturnLine(line.id or 0, line.product_id, line.sku, line.name, quantity, line.unit_price))
+        if len(lines) != len(wanted):
+            raise NotFound()
+        rma = new_rma_code()
+        while await uow.returns.get_by_code(rma) is not None:
+            rma = new_rma_code()
+        now = clock.now()
+        request = ReturnRequest(
+            rma, order.id or 0, customer_id, kind, reason, method, lines, now, note=note[:500], photos=photos or []
+        )
+        request.order_code = order.code
+        await uow.returns.add(request, now)
+        if staff_chat_id is not None:
+            await uow.outbox.add(
+                Notification(
+                    staff_chat_id,
+                    "staff_return_requested",
+                    "",
+                    {"rma": rma, "code": order.code, "kind": kind.value, "reason": reason.value},
+                ),
+                now,
+            )
+        await uow.commit()
+        return request
+
+
+async def _request(uow: UnitOfWork, rma: str) -> ReturnRequest:
+    request = await uow.returns.get_by_code(rma.strip().upper())
+    if request is None:
+        raise NotFound()
+    return request
+
+
+async def _tell(uow: UnitOfWork, clock: Clock, request: ReturnRequest, **extra: object) -> None:
+    customer = await uow.customers.get(request.customer_id)
+    if customer is None or customer.unreachable:
+        return
+    params: dict[str, object] = {
+        "rma": request.rma_code,
+        "code": request.order_code,
+        "status": request.status.value,
+        "method": request.method.value,
+        **extra,
+    }
+    if request.status is ReturnStatus.APPROVED and request.method is ReturnMethod.DROP_OFF:
+        params["points"] = [f"{w.name}, {w.address}" for w in await uow.warehouses.all() if w.is_pickup_point]
+    await uow.outbox.add(
+        Notification(customer.telegram_id, "return_update", customer.notification_language, params), clock.now()
+    )
+
+
+async def open_returns(uow: UnitOfWork, *, staff_id: int) -> list[ReturnRequest]:
+    await require(uow, staff_id, Permission.RETURNS)
+    async with uow.read_only():
+        return await uow.returns.open(50)
+
+
+async def return_detail(uow: UnitOfWork, *, staff_id: int, rma: str) -> tuple[ReturnRequest, Order]:
+    await require(uow, staff_id, Permission.RETURNS)
+    async with uow.read_only():
+        request = await _request(uow, rma)
+        order = await uow.orders.get_by_id(request.order_id)
+        if order is None:
+            raise NotFound()
+        return request, order
+
+
+async def decide_return(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str, approve: bool, reason: str = ""
+) -> ReturnRequest:
+    """Approve (the customer gets the instructions) or reject (with the reason)."""
+    await require(uow, staff_id, Permission.RETURNS)
+    async with uow:
+        request = await _request(uow, rma)
+        request.move(ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED)
+        request.reject_reason = "" if approve else reason.strip()[:500]
+        await uow.returns.save(request, clock.now())
+        await _tell(uow, clock, request, reject_reason=request.reject_reason)
+        await uow.commit()
+        return request
+
+
+async def mark_received(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str) -> ReturnRequest:
+    await require(uow, staff_id, Permission.RETURNS)
+    async with uow:
+        request = await _request(uow, rma)
+        request.move(ReturnStatus.RECEIVED)
+        await uow.returns.save(request, clock.now())
+        await _tell(uow, clock, request)
+        await uow.commit()
+        return request
+
+
+async def _home_warehouse(uow: UnitOfWork, order: Order) -> int:
+    """Returned goods go back to the warehouse the order was shipped from."""
+    warehouses = await uow.warehouses.all()
+    for code in order.routing:
+        found = next((w for w in warehouses if w.code == code), None)
+        if found is not None and found.id is not None:
+            return found.id
+    if not warehouses or warehouses[0].id is None:
+        raise NotFound()
+    return warehouses[0].id
+
+
+async def inspect_line(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str, line_id: int, restock: bool
+) -> ReturnRequest:
+    """Restock to a sellable bin (on hand grows), or write off as damaged: the goods are
+    booked into the returns area and out again, so both show as movements with the RMA, and
+    the value written off is recorded on the order."""
+    await require(uow, staff_id, Permission.RETURNS)
+    async with uow:
+        request = await _request(uow, rma)
+        if request.status is not ReturnStatus.RECEIVED:
+            raise NotInspected()
+        line = next((x for x in request.lines if x.id == line_id), None)
+        if line is None:
+            raise NotFound()
+        if line.inspected:
+            return request
+        order = await uow.orders.get_by_id(request.order_id)
+        assert order is not None
+        warehouse = await _home_warehouse(uow, order)
+        count = line.quantity - line.restocked - line.written_off
+        now, actor = clock.now(), f"staff:{staff_id}"
+        if restock:
+            bins = [b for b in await uow.inventory.bins([line.product_id]) if b.warehouse_id == warehouse]
+            target = max(bins, key=lambda b: b.quantity) if bins else None
+            code, current = (target.bin_code, target.quantity) if target else ("MAIN-0-0-0", 0)
+            await uow.stock.set_bin_quantity(
+                line.product_id, warehouse, code, current + count, f"return {rma}: restock", actor, now
+            )
+            line.restocked += count
+        else:
+            note = f"return {rma}: write-off ({request.reason.value})"
+            await uow.stock.set_bin_quantity(line.product_id, warehouse, RETURNS_AREA_BIN, count, note, actor, now)
+            await uow.stock.set_bin_quantity(line.product_id, warehouse, RETURNS_AREA_BIN, 0, note, actor, now)
+            await uow.payments.add(
+                Payment(order.id or 0, PaymentKind.WRITE_OFF, "return", line.unit_price * count, now)
+            )
+            line.written_off += count
+        await uow.returns.save(request, now)
+        await uow.commit()
+        return request
+
+
+async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str) -> ReturnRequest:
+    """Once every line is inspected: a refund (recorded as owed on the order, shipping
+    included when it is the shop's fault), or the replacement order."""
+    await require(uow, staff_id, Permission.RETURNS)
+    async with uow:
+        request = await _request(uow, rma)
+        if request.status is not ReturnStatus.RECEIVED or not all(line.inspected for line in request.lines):
+            raise NotInspected()
+        order = await uow.orders.get_by_id(request.order_id)
+        assert order is not None and order.id is not None
+        now = clock.now()
+        if request.kind is ReturnKind.REFUND:
+            earlier = [r for r in await uow.returns.for_order(order.id) if r.id != request.id and r.refund is not None]
+            shipping_done = any(r.reason in SHOP_FAULT for r in earlier)
+            request.refund = refund_for(request, order, shipping_done)
+            await uow.payments.add(
+                Payment(order.id, PaymentKind.REFUND_OWED, order.payment_method.value, request.refund, now)
+            )
+            request.move(ReturnStatus.REFUNDED)
+            extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": request.refund.currency}
+        else:
+            replacement = await _replacement(uow, clock, order, request, staff_id)
+            request.replacement_order_id = replacement.id
+            request.move(ReturnStatus.EXCHANGED)
+            extra = {"replacement": replacement.code}
+        await uow.returns.save(request, now)
+        await _tell(uow, clock, request, **extra)
+        await uow.commit()
+        return request
+
+
+async def _replacement(uow: UnitOfWork, clock: Clock, order: Order, request: ReturnRequest, staff_id: int) -> Order:
+    """The same goods again at no charge, from the warehouse the order left."""
+    warehouse = await _home_warehouse(uow, order)
+    now = clock.now()
+    code = new_order_code()
+    while await uow.orders.get_by_code(code) is not None:
+        code = new_order_code()
+    lines = [
+        OrderLine(line.product_id, line.sku, line.name, line.quantity, line.unit_price * 0) for line in request.lines
+    ]
+    replacement = Order.place(
+        code=code,
+        customer_id=order.customer_id,
+        currency=order.currency,
+        lines=lines,
+        now=now,
+        actor=f"staff:{staff_id}",
+        shipping=order.shipping * 0 if order.shipping else None,
+        channel=Channel.SUPPORT,
+        payment_method=order.payment_method,
+        delivery=order.delivery,
+        contact_phone=order.contact_phone,
+        routing=[*order.routing[:1], f"replacement for {order.code} (return {request.rma_code})"],
+        flags=frozenset({"REPLACEMENT"}),
+    )
+    await uow.orders.add(replacement)
+    for line in request.lines:
+        if not await uow.stock.try_reserve(line.product_id, warehouse, line.quantity):
+            raise InsufficientStock(available=0)
+        await uow.stock.add_reservation(
+            Reservation(
+                line.product_id,
+                warehouse,
+                line.quantity,
+                ReservationKind.ALLOCATION,
+                None,
+                replacement.id,
+                None,
+                now,
+            )
+        )
+    await apply_transition(
+        uow,
+        replacement,
+        OrderStatus.ALLOCATED,
+        clock=clock,
+        actor=f"staff:{staff_id}",
+        reason="replacement",
+        notify=False,
+    )
+    return replacement

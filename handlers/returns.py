@@ -1,0 +1,256 @@
+"""A customer returns or exchanges delivered goods: from the order view (↩️ Return, 🔁 Exchange)
+or ``/return CODE``. Steps: which lines and how many, the reason, photos (optional), how the
+goods come back; then the RMA code. ``/cancel`` leaves at any step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.config import Settings
+from domain.customers import Customer
+from domain.errors import InvalidQuantity
+from domain.ports import Clock
+from domain.returns import RETURN_REASON_KEYS, NothingToReturn, ReturnKind, ReturnMethod, ReturnReason
+from domain.usecases.returns import request_return, returnable_lines
+from handlers.callbacks import ReturnLineCb, ReturnMethodCb, ReturnReasonCb, ReturnStartCb
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+MAX_PHOTOS = 5
+
+
+class Returning(StatesGroup):
+    lines = State()
+    quantity = State()
+    reason = State()
+    other = State()
+    photos = State()
+    method = State()
+
+
+@router.message(Command("cancel"), StateFilter(Returning))
+async def cancel_return(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_("Return cancelled; nothing was sent."))
+
+
+def _button(text: str, data: Any) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+async def _lines_step(target: Message, state: FSMContext) -> None:
+    data = await state.get_data()
+    chosen: dict[str, int] = data.get("chosen", {})
+    rows = []
+    for line_id, label in data["labels"].items():
+        mark = f"✅ {chosen[line_id]} × " if line_id in chosen else ""
+        rows.append([_button(f"{mark}{label}", ReturnLineCb(line_id=int(line_id)))])
+    if chosen:
+        rows.append([_button(_("Continue ➡️"), ReturnLineCb(line_id=0))])
+    await state.set_state(Returning.lines)
+    await target.answer(
+        _("Which items? Tap each one to return; you can choose several."),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+    )
+
+
+async def _start(
+    target: Message,
+    code: str,
+    kind: ReturnKind,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    order, left = await returnable_lines(
+        uow, clock, customer_id=customer.id or 0, code=code, window_days=settings.return_window_days
+    )
+    labels = {
+        str(line.id): f"{line.sku} {line.name[:40]} (≤ {left[line.id or 0]})"
+        for line in order.lines
+        if (line.id or 0) in left
+    }
+    await state.set_data(
+        {
+            "code": order.code,
+            "kind": kind.value,
+            "left": {str(k): v for k, v in left.items()},
+            "labels": labels,
+            "chosen": {},
+        }
+    )
+    await _lines_step(target, state)
+
+
+@router.callback_query(ReturnStartCb.filter())
+async def start_from_order(
+    query: CallbackQuery,
+    callback_data: ReturnStartCb,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    assert isinstance(query.message, Message)
+    await query.answer()
+    await _start(
+        query.message, callback_data.code, ReturnKind(callback_data.kind), uow, clock, customer, settings, state
+    )
+
+
+@router.message(Command("return"))
+async def start_typed(
+    message: Message,
+    command: CommandObject,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    args = (command.args or "").split()
+    if not args:
+        await message.answer(_("Usage: /return ORDER-CODE (add “exchange” to exchange instead)"))
+        return
+    kind = ReturnKind.EXCHANGE if "exchange" in (a.lower() for a in args[1:]) else ReturnKind.REFUND
+    await _start(message, args[0], kind, uow, clock, customer, settings, state)
+
+
+@router.callback_query(StateFilter(Returning.lines, Returning.quantity), ReturnLineCb.filter())
+async def line_chosen(query: CallbackQuery, callback_data: ReturnLineCb, state: FSMContext) -> None:
+    assert isinstance(query.message, Message)
+    await query.answer()
+    data = await state.get_data()
+    if callback_data.line_id == 0:
+        if not data.get("chosen"):
+            raise NothingToReturn()
+        await state.set_state(Returning.reason)
+        rows = [[_button(_(RETURN_REASON_KEYS[r]), ReturnReasonCb(reason=r.value))] for r in ReturnReason]
+        await query.message.answer(_("Why?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+        return
+    line_id = str(callback_data.line_id)
+    if line_id not in data["left"]:
+        raise NothingToReturn()
+    if data["left"][line_id] == 1:
+        await state.update_data(chosen={**data["chosen"], line_id: 1})
+        await _lines_step(query.message, state)
+        return
+    await state.update_data(current=line_id)
+    await state.set_state(Returning.quantity)
+    await query.message.answer(_("How many? Send a number from 1 to {n}.").format(n=data["left"][line_id]))
+
+
+@router.message(StateFilter(Returning.quantity), F.text, ~F.text.startswith("/"))
+async def quantity_typed(message: Message, state: FSMContext) -> None:
+    data = await state.get_data()
+    most = data["left"][data["current"]]
+    text = (message.text or "").strip()
+    if not text.isdigit() or not 1 <= int(text) <= most:
+        raise InvalidQuantity(maximum=most)
+    await state.update_data(chosen={**data["chosen"], data["current"]: int(text)})
+    await _lines_step(message, state)
+
+
+async def _photos_step(target: Message, state: FSMContext) -> None:
+    await state.set_state(Returning.photos)
+    await target.answer(
+        _("Photos help us decide quickly: send up to {n} now, or press Skip.").format(n=MAX_PHOTOS),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[[_button(_("Skip ➡️"), ReturnMethodCb(method="photos_done"))]]
+        ),
+    )
+
+
+@router.callback_query(StateFilter(Returning.reason), ReturnReasonCb.filter())
+async def reason_chosen(query: CallbackQuery, callback_data: ReturnReasonCb, state: FSMContext) -> None:
+    assert isinstance(query.message, Message)
+    await query.answer()
+    reason = ReturnReason(callback_data.reason)
+    await state.update_data(reason=reason.value)
+    if reason is ReturnReason.OTHER:
+        await state.set_state(Returning.other)
+        await query.message.answer(_("Tell us in a few words what is wrong."))
+        return
+    await _photos_step(query.message, state)
+
+
+@router.message(StateFilter(Returning.other), F.text, ~F.text.startswith("/"))
+async def other_reason(message: Message, state: FSMContext) -> None:
+    await state.update_data(note=(message.text or "").strip()[:500])
+    await _photos_step(message, state)
+
+
+@router.message(StateFilter(Returning.photos), F.photo)
+async def photo_added(message: Message, state: FSMContext) -> None:
+    assert message.photo
+    photos: list[str] = (await state.get_data()).get("photos", [])
+    if len(photos) >= MAX_PHOTOS:
+        await message.answer(_("That is enough photos, thank you. Press Done."))
+        return
+    photos.append(message.photo[-1].file_id)
+    await state.update_data(photos=photos)
+    await message.answer(
+        _("Photo {n} received.").format(n=len(photos)),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[[_button(_("Done ➡️"), ReturnMethodCb(method="photos_done"))]]
+        ),
+    )
+
+
+@router.callback_query(ReturnMethodCb.filter(F.method == "photos_done"), StateFilter(Returning.photos))
+async def photos_done(query: CallbackQuery, state: FSMContext) -> None:
+    assert isinstance(query.message, Message)
+    await query.answer()
+    await state.set_state(Returning.method)
+    rows = [
+        [_button(_("🏬 I will bring it to a store"), ReturnMethodCb(method=ReturnMethod.DROP_OFF.value))],
+        [_button(_("🚚 Please collect it by courier"), ReturnMethodCb(method=ReturnMethod.COURIER.value))],
+    ]
+    await query.message.answer(
+        _("How will the goods come back?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+    )
+
+
+@router.callback_query(StateFilter(Returning.method), ReturnMethodCb.filter(F.method != "photos_done"))
+async def method_chosen(
+    query: CallbackQuery,
+    callback_data: ReturnMethodCb,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    assert isinstance(query.message, Message)
+    data = await state.get_data()
+    request = await request_return(
+        uow,
+        clock,
+        customer_id=customer.id or 0,
+        code=data["code"],
+        kind=ReturnKind(data["kind"]),
+        reason=ReturnReason(data["reason"]),
+        method=ReturnMethod(callback_data.method),
+        quantities={int(k): v for k, v in data["chosen"].items()},
+        window_days=settings.return_window_days,
+        note=data.get("note", ""),
+        photos=data.get("photos", []),
+        staff_chat_id=settings.staff_chat_id,
+    )
+    await state.clear()
+    await query.answer()
+    await query.message.answer(
+        _("Your request {rma} is registered. We will check it and tell you the next step here.").format(
+            rma=request.rma_code
+        )
+    )

@@ -1,0 +1,130 @@
+"""Returns for staff (support, managers): /returns lists open requests by age; /rma CODE
+shows one with its photos and the next step as buttons — approve or reject (with a
+reason), received, restock or write off each line, then refund or send the replacement."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.rendering import Renderer
+from domain.orders import ReturnStatus
+from domain.ports import Clock
+from domain.returns import ReturnKind, ReturnRequest
+from domain.usecases.returns import (
+    decide_return,
+    inspect_line,
+    mark_received,
+    open_returns,
+    resolve_return,
+    return_detail,
+)
+from handlers.callbacks import RmaCb
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+
+class Rejecting(StatesGroup):
+    reason = State()
+
+
+def _keyboard(request: ReturnRequest) -> InlineKeyboardMarkup | None:
+    rma = request.rma_code
+    rows: list[list[InlineKeyboardButton]] = []
+
+    def button(text: str, action: str, line_id: int = 0) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text=text, callback_data=RmaCb(rma=rma, action=action, line_id=line_id).pack())
+
+    if request.status is ReturnStatus.REQUESTED:
+        rows.append([button(_("✅ Approve"), "approve"), button(_("✖ Reject"), "reject")])
+    elif request.status is ReturnStatus.APPROVED:
+        rows.append([button(_("📥 Parcel received"), "received")])
+    elif request.status is ReturnStatus.RECEIVED:
+        for line in request.lines:
+            if not line.inspected:
+                rows.append(
+                    [
+                        button(_("↩️ Restock {sku}").format(sku=line.sku), "restock", line.id or 0),
+                        button(_("🗑 Write off {sku}").format(sku=line.sku), "writeoff", line.id or 0),
+                    ]
+                )
+        if all(line.inspected for line in request.lines):
+            label = _("💸 Refund") if request.kind is ReturnKind.REFUND else _("📦 Send the replacement")
+            rows.append([button(label, "resolve")])
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+async def _show(target: Message, bot: Bot, uow: SqlUnitOfWork, renderer: Renderer, staff_id: int, rma: str) -> None:
+    request, order = await return_detail(uow, staff_id=staff_id, rma=rma)
+    for photo in request.photos:
+        await bot.send_photo(target.chat.id, photo)
+    await target.answer(
+        renderer.render("staff/rma.html.j2", request=request, order=order), reply_markup=_keyboard(request)
+    )
+
+
+@router.message(Command("returns"))
+async def returns_list(message: Message, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+    assert message.from_user is not None
+    requests = await open_returns(uow, staff_id=message.from_user.id)
+    await message.answer(renderer.render("staff/returns.html.j2", requests=requests))
+
+
+@router.message(Command("rma"))
+async def rma_command(
+    message: Message, command: CommandObject, bot: Bot, uow: SqlUnitOfWork, renderer: Renderer
+) -> None:
+    assert message.from_user is not None
+    if not (command.args or "").strip():
+        await message.answer(_("Usage: /rma RMA-CODE"))
+        return
+    await _show(message, bot, uow, renderer, message.from_user.id, command.args or "")
+
+
+@router.callback_query(RmaCb.filter())
+async def rma_button(
+    query: CallbackQuery,
+    callback_data: RmaCb,
+    bot: Bot,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    renderer: Renderer,
+    state: FSMContext,
+) -> None:
+    assert isinstance(query.message, Message)
+    staff_id, rma = query.from_user.id, callback_data.rma
+    action = callback_data.action
+    if action == "reject":
+        await state.set_state(Rejecting.reason)
+        await state.update_data(rma=rma)
+        await query.answer()
+        await query.message.answer(_("Why is it rejected? The customer will read your answer."))
+        return
+    if action == "approve":
+        await decide_return(uow, clock, staff_id=staff_id, rma=rma, approve=True)
+    elif action == "received":
+        await mark_received(uow, clock, staff_id=staff_id, rma=rma)
+    elif action in ("restock", "writeoff"):
+        await inspect_line(
+            uow, clock, staff_id=staff_id, rma=rma, line_id=callback_data.line_id, restock=action == "restock"
+        )
+    elif action == "resolve":
+        await resolve_return(uow, clock, staff_id=staff_id, rma=rma)
+    await query.answer()
+    await _show(query.message, bot, uow, renderer, staff_id, rma)
+
+
+@router.message(StateFilter(Rejecting.reason), F.text, ~F.text.startswith("/"))
+async def rejected(
+    message: Message, bot: Bot, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
+) -> None:
+    assert message.from_user is not None
+    rma = (await state.get_data())["rma"]
+    await decide_return(uow, clock, staff_id=message.from_user.id, rma=rma, approve=False, reason=message.text or "")
+    await state.clear()
+    await _show(message, bot, uow, renderer, message.from_user.id, rma)

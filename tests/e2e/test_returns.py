@@ -1,0 +1,186 @@
+"""Returns and exchanges through the sandbox: a full return with restock, write-off and
+refund; a partial return; an exchange whose replacement is queued first; a rejected return;
+outside the window; more than delivered; someone else's order. Stock and money checked."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.barcodes import barcode_png
+from bot.sandbox import SandboxUser
+from bot.sandbox.harness import RunningBot
+from domain.orders import OrderStatus
+from domain.usecases.dispatch import mark_delivered, ship_order
+from domain.usecases.orders import transition_order
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.journeys import stock
+from tests.e2e.test_picking import order
+from tests.fakes import FakeClock
+
+
+async def delivered(shop: RunningBot, customer_id: int, items: dict[str, int]) -> str:
+    code = await order(shop, customer_id, items)
+    runtime = shop.runtime
+    for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
+        await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
+    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking="TRACK1234")
+    await mark_delivered(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code)
+    await runtime.notifier.drain()  # the customer has had the status messages by now
+    return code
+
+
+async def money(shop: RunningBot, code: str) -> list[tuple[str, int]]:
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.PaymentRow.kind, m.PaymentRow.amount_minor)
+            .join(m.OrderRow, m.OrderRow.id == m.PaymentRow.order_id)
+            .where(m.OrderRow.code == code)
+            .order_by(m.PaymentRow.id)
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def rma_of(text: str) -> str:
+    found = re.search(r"\b(R[2-9B-Z]{7})\b", text)
+    assert found, text
+    return found.group(1)
+
+
+async def test_a_full_return_is_restocked_written_off_and_refunded(shop: RunningBot) -> None:
+    code = await delivered(shop, 400, {"85123A": 2, "22197": 1})
+    on_hand = {w: h for w, h, _ in await stock(shop, "85123A")}
+    customer = SandboxUser(shop.server, 400, "Rita")
+    detail = await customer.send(f"/track {code}")
+    lines = await customer.press(detail.last, "Return")
+    assert lines.last.text == "Which items? Tap each one to return; you can choose several."
+    ask = await customer.press(lines.last, "85123A")
+    assert ask.last.text == "How many? Send a number from 1 to 2."
+    assert (await customer.send("3")).last.text == "Quantity must be a whole number from 1 to 2."
+    lines = await customer.send("2")
+    lines = await customer.press(lines.last, "22197")
+    assert {b.split(" (")[0] for b in lines.last.button_texts()[:2]} == {
+        "✅ 2 × 85123A White Hanging Heart T-Light Holder",
+        "✅ 1 × 22197 Popcorn Holder",
+    }
+    reasons = await customer.press(lines.last, "Continue")
+    photos = await customer.press(reasons.last, "damaged")
+    photo = await customer.send_photo(barcode_png("85123A"))
+    assert photo.last.text == "Photo 1 received."
+    method = await customer.press(photo.last, "Done")
+    done = await customer.press(method.last, "bring it to a store")
+    rma = rma_of(done.last.text)
+    assert done.last.text.startswith(f"Your request {rma} is registered.")
+    assert any(f"New return {rma}" in t.text for t in shop.server.chat_messages(-100500))
+    assert photos.last.text.startswith("Photos help us decide quickly")
+
+    sue = await hire(shop, 90, "Sue", "support")
+    shown = await sue.send(f"/rma {rma}")
+    assert any(msg.kind == "photo" for msg in shown.new)
+    assert f"Return {rma}" in shown.last.text and "damaged" in shown.last.text
+    approved = await sue.press(shown.last, "Approve")
+    told = shop.server.chat_messages(400)[-1].text
+    assert "approved" in told and "Manchester store" in told
+    received = await sue.press(approved.last, "Parcel received")
+    after_restock = await sue.press(received.last, "Restock 85123A")
+    after_writeoff = await sue.press(after_restock.last, "Write off 22197")
+    refunded = await sue.press(after_writeoff.last, "Refund")
+    assert "Refund owed: £10.45" in refunded.last.text  # 2 × £2.95 + £0.85 + £3.70 shipping (shop's fault)
+    assert "We will refund £10.45." in shop.server.chat_messages(400)[-1].text
+    assert await money(shop, code) == [("write_off", 85), ("refund_owed", 1045)]
+    assert {w: h for w, h, _ in await stock(shop, "85123A")}["LON"] == on_hand["LON"] + 2
+    assert (await sue.send("/returns")).last.text == "No open returns."
+
+
+async def test_a_partial_return_leaves_the_rest_returnable_and_more_is_refused(shop: RunningBot) -> None:
+    code = await delivered(shop, 410, {"85123A": 2})
+    customer = SandboxUser(shop.server, 410, "Pat")
+    lines = await customer.send(f"/return {code}")
+    await customer.press(lines.last, "85123A")
+    lines = await customer.send("1")
+    reasons = await customer.press(lines.last, "Continue")
+    photos = await customer.press(reasons.last, "changed my mind")
+    method = await customer.press(photos.last, "Skip")
+    done = await customer.press(method.last, "courier")
+    first = rma_of(done.last.text)
+    again = await customer.send(f"/return {code}")
+    assert "85123A" in again.last.button_texts()[0] and "(≤ 1)" in again.last.button_texts()[0]
+
+    sue = await hire(shop, 91, "Sam", "support")
+    shown = await sue.send(f"/rma {first}")
+    shown = await sue.press(shown.last, "Approve")
+    assert "A courier will collect the parcel" in shop.server.chat_messages(410)[-1].text
+    shown = await sue.press(shown.last, "Parcel received")
+    shown = await sue.press(shown.last, "Restock 85123A")
+    shown = await sue.press(shown.last, "Refund")
+    assert "Refund owed: £2.95" in shown.last.text  # changed mind: no shipping refund
+    assert await money(shop, code) == [("refund_owed", 295)]
+
+
+async def test_an_exchange_makes_a_free_replacement_that_is_queued_first(shop: RunningBot) -> None:
+    code = await delivered(shop, 420, {"85123A": 1})
+    await order(shop, 421, {"22197": 1})  # an ordinary order already waiting
+    customer = SandboxUser(shop.server, 420, "Eli")
+    detail = await customer.send(f"/track {code}")
+    lines = await customer.press(detail.last, "Exchange")
+    lines = await customer.press(lines.last, "85123A")
+    reasons = await customer.press(lines.last, "Continue")
+    photos = await customer.press(reasons.last, "wrong item")
+    method = await customer.press(photos.last, "Skip")
+    rma = rma_of((await customer.press(method.last, "store")).last.text)
+    manager = await hire(shop, 92, "Meg", "manager")
+    shown = await manager.send(f"/rma {rma}")
+    for button in ("Approve", "Parcel received", "Restock 85123A", "Send the replacement"):
+        shown = await manager.press(shown.last, button)
+    told = shop.server.chat_messages(420)[-1].text
+    replacement = re.search(r"replacement is order (\w+)", told).group(1)  # type: ignore[union-attr]
+    queue = (await manager.send("/queue LON")).last.text.splitlines()
+    assert queue[1].startswith(f"1. ⭐ {replacement}") and "REPLACEMENT" in queue[1]
+    full = (await manager.send(f"/order {replacement}")).last.text
+    assert "Total: £0.00" in full and f"replacement for {code}" in full
+
+
+async def test_a_rejected_return_changes_nothing(shop: RunningBot) -> None:
+    code = await delivered(shop, 430, {"85123A": 1})
+    before = await stock(shop, "85123A")
+    customer = SandboxUser(shop.server, 430, "Ray")
+    lines = await customer.send(f"/return {code}")
+    lines = await customer.press(lines.last, "85123A")
+    reasons = await customer.press(lines.last, "Continue")
+    other = await customer.press(reasons.last, "other")
+    assert other.last.text == "Tell us in a few words what is wrong."
+    photos = await customer.send("it is <b>too</b> bright")
+    method = await customer.press(photos.last, "Skip")
+    rma = rma_of((await customer.press(method.last, "store")).last.text)
+    sue = await hire(shop, 93, "Sia", "support")
+    shown = await sue.send(f"/rma {rma}")
+    assert "“it is <b>too</b> bright”" in shown.last.text
+    ask = await sue.press(shown.last, "Reject")
+    assert ask.last.text == "Why is it rejected? The customer will read your answer."
+    await sue.send("Used item & no packaging")
+    told = shop.server.chat_messages(430)[-1].text
+    assert "rejected" in told and "Reason: Used item & no packaging" in told
+    assert await stock(shop, "85123A") == before and await money(shop, code) == []
+    again = await customer.send(f"/return {code}")  # a rejected return gives nothing back: it may be asked again
+    assert "(≤ 1)" in again.last.button_texts()[0]
+
+
+async def test_returns_are_refused_outside_the_window_before_delivery_and_for_others(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    code = await delivered(shop, 440, {"85123A": 1})
+    pending = await order(shop, 441, {"85123A": 1})
+    owner = SandboxUser(shop.server, 440, "Ola")
+    stranger = SandboxUser(shop.server, 442, "Eve")
+    assert (await stranger.send(f"/return {code}")).last.text == "Nothing was found."
+    assert (await SandboxUser(shop.server, 441, "Ned").send(f"/return {pending}")).last.text == (
+        f"Order {pending} cannot be returned: only delivered orders can, within 14 days of delivery."
+    )
+    clock.advance(days=14, minutes=1)
+    detail = await owner.send(f"/track {code}")
+    assert "↩️ Return" not in detail.last.button_texts()
+    assert (await owner.send(f"/return {code}")).last.text == (
+        f"Order {code} cannot be returned: only delivered orders can, within 14 days of delivery."
+    )
