@@ -141,7 +141,38 @@ def new_order_code(choice: Callable[[str], str] = secrets.choice) -> str:
 
 
 def normalize_order_code(text: str) -> str:
-    return text.strip().upper().replace("-", "").replace(" ", "").lstrip("#")
+    """What people type: ``#ab12-cd34``, ``AB12CD34``, or a special code such as
+    ``VIP-AB12CD34`` (the flag prefix is dropped)."""
+    text = text.strip().upper()
+    for prefix in SPECIAL_PREFIXES.values():
+        if text.startswith(prefix + "-"):
+            text = text.removeprefix(prefix + "-")
+    return text.replace("-", "").replace(" ", "").lstrip("#")
+
+
+# Flags that make an order special, most important first, and the prefix of its special code.
+SPECIAL_PREFIXES = {"REPLACEMENT": "RPL", "GIFT": "GFT", "VIP": "VIP"}
+OPEN_STATUSES = frozenset(
+    {
+        OrderStatus.PLACED,
+        OrderStatus.AWAITING_PAYMENT,
+        OrderStatus.PAID,
+        OrderStatus.INVOICED,
+        OrderStatus.ALLOCATED,
+        OrderStatus.PICKING,
+        OrderStatus.PICKED,
+        OrderStatus.PACKED,
+        OrderStatus.ON_HOLD,
+    }
+)
+
+
+def special_code(code: str, flags: frozenset[str]) -> str | None:
+    """The code staff quote for a flagged order (``RPL-…``, ``GFT-…``, ``VIP-…``)."""
+    for flag, prefix in SPECIAL_PREFIXES.items():
+        if flag in flags:
+            return f"{prefix}-{code}"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +259,10 @@ class Order:
     def total(self) -> Money:
         shipping = self.shipping or Money.zero(self.currency)
         return self.subtotal + shipping
+
+    @property
+    def special_code(self) -> str | None:
+        return special_code(self.code, self.flags)
 
     @property
     def cancellable_by_customer(self) -> bool:

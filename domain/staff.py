@@ -24,6 +24,7 @@ class Permission(StrEnum):
     ASSIST = "assist"
     RECORD_PAYMENTS = "record_payments"
     RETURNS = "returns"
+    MANAGE_CUSTOMERS = "manage_customers"
 
 
 P = Permission

@@ -3,6 +3,8 @@ its routing decision and reasons, allocations, picking, payments and timeline.""
 
 from __future__ import annotations
 
+from html import escape
+
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
@@ -12,6 +14,7 @@ from bot.rendering import Renderer
 from domain.ports import Clock
 from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
 from domain.usecases.payments import record_invoice_payment
+from domain.usecases.special import set_vip
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
@@ -52,3 +55,19 @@ async def invoice_paid(message: Message, command: CommandObject, uow: SqlUnitOfW
         return
     order = await record_invoice_payment(uow, clock, staff_id=message.from_user.id, code=command.args or "")
     await message.answer(_("Payment recorded for order {code}; invoice reminders stop.").format(code=order.code))
+
+
+@router.message(Command("vip"))
+async def vip(message: Message, command: CommandObject, uow: SqlUnitOfWork) -> None:
+    assert message.from_user is not None
+    args = (command.args or "").split()
+    if len(args) != 2 or args[1].lower() not in ("on", "off"):
+        await message.answer(_("Usage: /vip CUSTOMER-ID|@username on|off"))
+        return
+    customer, changed = await set_vip(
+        uow, staff_id=message.from_user.id, reference=args[0], vip=args[1].lower() == "on"
+    )
+    text = _("{name} is now a VIP customer.") if customer.is_vip else _("{name} is no longer a VIP customer.")
+    await message.answer(
+        text.format(name=escape(customer.display_name)) + " " + _("Open orders changed: {n}.").format(n=changed)
+    )

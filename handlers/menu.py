@@ -62,6 +62,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("delivered", Permission.SHIP, N_("Mark an order delivered")),
     ("returns", Permission.RETURNS, N_("Open returns")),
     ("rma", Permission.RETURNS, N_("A return in full")),
+    ("vip", Permission.MANAGE_CUSTOMERS, N_("Mark a customer VIP or not")),
     ("paid", Permission.RECORD_PAYMENTS, N_("Record an invoice as paid")),
     ("assist", Permission.ASSIST, N_("Order on behalf of a customer")),
 )

@@ -1400,6 +1400,14 @@ class SqlOrders:
             query = query.where(o.id.in_(allocated))
         return await self._load((await self.s.scalars(query)).all())
 
+    async def set_flags(self, order_id: int, flags: frozenset[str]) -> None:
+        await self.s.execute(
+            update(m.OrderRow)
+            .where(m.OrderRow.id == order_id)
+            .values(flags=",".join(sorted(flags)))
+            .execution_options(synchronize_session=False)
+        )
+
     async def get_by_id(self, order_id: int) -> Order | None:
         row = await self.s.get(m.OrderRow, order_id)
         return (await self._load([row]))[0] if row else None

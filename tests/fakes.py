@@ -527,6 +527,11 @@ class FakeOrders(_Repo):
     async def get_by_code(self, code: str) -> Order | None:
         return copy.deepcopy(self.st.orders.get(code))
 
+    async def set_flags(self, order_id: int, flags: frozenset[str]) -> None:
+        for order in self.st.orders.values():
+            if order.id == order_id:
+                order.flags = flags
+
     async def get_by_id(self, order_id: int) -> Order | None:
         return copy.deepcopy(next((o for o in self.st.orders.values() if o.id == order_id), None))
 

@@ -108,10 +108,14 @@ class StaffOrderView:
 
 
 async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> StaffOrderView:
-    """Everything about an order, including where it was routed and why."""
+    """Everything about an order, including where it was routed and why. ``code`` may be the
+    order code, its special code (``VIP-…``) or the RMA code of one of its returns."""
     await require(uow, staff_id, Permission.VIEW_ORDERS)
     async with uow.read_only():
         order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None:  # a return's RMA code leads to its order
+            request = await uow.returns.get_by_code(code.strip().upper())
+            order = await uow.orders.get_by_id(request.order_id) if request else None
         if order is None or order.id is None:
             raise NotFound()
         warehouses = {w.id: w.code for w in await uow.warehouses.all()}

@@ -184,3 +184,34 @@ async def test_returns_are_refused_outside_the_window_before_delivery_and_for_ot
     assert (await owner.send(f"/return {code}")).last.text == (
         f"Order {code} cannot be returned: only delivered orders can, within 14 days of delivery."
     )
+
+
+async def test_a_vip_customer_s_orders_are_flagged_first_and_found_by_their_special_codes(shop: RunningBot) -> None:
+    plain = await order(shop, 450, {"85123A": 1})
+    theirs = await order(shop, 451, {"22197": 1})
+    manager = await hire(shop, 94, "Moe", "manager", "LON")
+    marked = await manager.send("/vip 451 on")
+    assert marked.last.text == "C451 is now a VIP customer. Open orders changed: 1."
+    queue = (await manager.send("/queue")).last.text.splitlines()
+    assert queue[1].startswith(f"1. ⭐ {theirs} (VIP-{theirs})") and queue[2].startswith(f"2. {plain}")
+    assert f"Order {theirs}" in (await manager.send(f"/order VIP-{theirs}")).last.text
+    later = await order(shop, 451, {"85123A": 1})  # new orders are flagged at checkout
+    assert f"VIP-{later}" in (await manager.send(f"/order {later}")).last.text
+    assert (await manager.send("/vip 451 off")).last.text == (
+        "C451 is no longer a VIP customer. Open orders changed: 2."
+    )
+    assert (await manager.send("/vip nobody on")).last.text == "Nothing was found."
+    assert (await manager.send("/vip 451 maybe")).last.text.startswith("Usage: /vip")
+
+
+async def test_staff_find_an_order_by_the_rma_code_of_its_return(shop: RunningBot) -> None:
+    code = await delivered(shop, 460, {"85123A": 1})
+    customer = SandboxUser(shop.server, 460, "Ann")
+    lines = await customer.send(f"/return {code}")
+    lines = await customer.press(lines.last, "85123A")
+    reasons = await customer.press(lines.last, "Continue")
+    photos = await customer.press(reasons.last, "damaged")
+    method = await customer.press(photos.last, "Skip")
+    rma = rma_of((await customer.press(method.last, "store")).last.text)
+    sue = await hire(shop, 95, "Sol", "support")
+    assert f"Order {code}" in (await sue.send(f"/order {rma}")).last.text

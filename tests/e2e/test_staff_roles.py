@@ -120,6 +120,7 @@ STAFF_SAMPLES = {
     "ship": "ABCDEFGH DPD 123456",
     "delivered": "ABCDEFGH",
     "paid": "ABCDEFGH",
+    "vip": "1 on",
     "returns": "",
     "rma": "RABCDEFG",
     "assist": "1",

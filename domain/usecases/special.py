@@ -1,0 +1,38 @@
+"""Special customers and orders: managers mark a customer VIP (their open and future orders
+are flagged and go first in the queue); flagged orders carry a special code staff can quote."""
+
+from __future__ import annotations
+
+from domain.customers import Customer
+from domain.errors import NotFound
+from domain.orders import OPEN_STATUSES
+from domain.ports import UnitOfWork
+from domain.staff import Permission
+from domain.usecases.staff import require
+
+
+async def set_vip(uow: UnitOfWork, *, staff_id: int, reference: str, vip: bool) -> tuple[Customer, int]:
+    """``reference`` is a Telegram id or @username. Returns the customer and how many of
+    their open orders changed."""
+    await require(uow, staff_id, Permission.MANAGE_CUSTOMERS)
+    text = reference.strip()
+    async with uow:
+        if text.lstrip("-").isdigit():
+            customer = await uow.customers.get_by_telegram_id(int(text))
+        else:
+            customer = await uow.customers.get_by_username(text.lstrip("@"))
+        if customer is None or customer.id is None:
+            raise NotFound()
+        full = await uow.customers.get(customer.id)
+        assert full is not None
+        full.is_vip = vip
+        await uow.customers.update(full)
+        changed = 0
+        orders, _ = await uow.orders.for_customer(customer.id, 0, 1000)
+        for order in orders:
+            if order.status in OPEN_STATUSES and ("VIP" in order.flags) != vip:
+                flags = order.flags | {"VIP"} if vip else order.flags - {"VIP"}
+                await uow.orders.set_flags(order.id or 0, flags)
+                changed += 1
+        await uow.commit()
+        return full, changed
