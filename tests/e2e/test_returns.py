@@ -43,6 +43,16 @@ async def money(shop: RunningBot, code: str) -> list[tuple[str, int]]:
         return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
+async def ask_return(customer: SandboxUser, code: str, sku: str, reason: str, *, how: str = "store") -> str:
+    """One unit of ``sku`` back by /return, no photos; the RMA code."""
+    lines = await customer.send(f"/return {code}")
+    lines = await customer.press(lines.last, sku)
+    reasons = await customer.press(lines.last, "Continue")
+    photos = await customer.press(reasons.last, reason)
+    method = await customer.press(photos.last, "Skip")
+    return rma_of((await customer.press(method.last, how)).last.text)
+
+
 def rma_of(text: str) -> str:
     found = re.search(r"\b(R[2-9B-Z]{7})\b", text)
     assert found, text
@@ -206,12 +216,6 @@ async def test_a_vip_customer_s_orders_are_flagged_first_and_found_by_their_spec
 
 async def test_staff_find_an_order_by_the_rma_code_of_its_return(shop: RunningBot) -> None:
     code = await delivered(shop, 460, {"85123A": 1})
-    customer = SandboxUser(shop.server, 460, "Ann")
-    lines = await customer.send(f"/return {code}")
-    lines = await customer.press(lines.last, "85123A")
-    reasons = await customer.press(lines.last, "Continue")
-    photos = await customer.press(reasons.last, "damaged")
-    method = await customer.press(photos.last, "Skip")
-    rma = rma_of((await customer.press(method.last, "store")).last.text)
+    rma = await ask_return(SandboxUser(shop.server, 460, "Ann"), code, "85123A", "damaged")
     sue = await hire(shop, 95, "Sol", "support")
     assert f"Order {code}" in (await sue.send(f"/order {rma}")).last.text
