@@ -125,6 +125,8 @@ def packing_slip(docs: OrderPaperwork) -> bytes:
     w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at), "name": docs.recipient})
     if docs.gift:
         w.line(_("Gift order: no prices on this slip."), bold=True)
+        if order.gift_message:
+            w.line(_("Gift card: “%(message)s”") % {"message": order.gift_message[:90]})
     w.space(12)
     bins: dict[int, list[str]] = {}
     for line in docs.pick_lines:

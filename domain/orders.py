@@ -219,6 +219,7 @@ class Order:
     routing: list[str] = field(default_factory=list)  # warehouse codes, then "why" lines
     checkout_key: str | None = None
     tracking_number: str = ""
+    gift_message: str = ""
     id: int | None = None
 
     @classmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
+from html import escape
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -35,6 +36,7 @@ from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMetho
 from domain.ports import Clock
 from domain.shipping import ShippingQuote
 from domain.usecases.checkout import (
+    MAX_GIFT_MESSAGE,
     CheckoutRequest,
     ShippingOptions,
     payment_methods,
@@ -62,6 +64,7 @@ class Checkout(StatesGroup):
     shipping = State()
     payment = State()
     review = State()
+    gift = State()
 
 
 class DeliveryChoice(CallbackData, prefix="cd"):
@@ -85,6 +88,10 @@ class PaymentChoice(CallbackData, prefix="cm"):
 
 
 class Confirm(CallbackData, prefix="cc"):
+    key: str
+
+
+class GiftChoice(CallbackData, prefix="cg"):
     key: str
 
 
@@ -376,8 +383,44 @@ async def _show_review(
         payment=data["payment"],
         total=total,
     )
-    keyboard = _inline((_("✅ Confirm order"), Confirm(key=data["key"])))
-    await message.answer(text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=keyboard)
+    buttons: list[tuple[str, CallbackData]] = [(_("✅ Confirm order"), Confirm(key=data["key"]))]
+    if data.get("gift"):
+        gift_line = _("🎁 A gift, wrapped, no prices in the parcel.")
+        if data.get("gift_message"):
+            gift_line += " " + _("Card: “{message}”").format(message=escape(data["gift_message"]))
+        text += "\n\n" + gift_line
+    else:
+        buttons.append((_("🎁 Send as a gift"), GiftChoice(key=data["key"])))
+    await message.answer(text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=_inline(*buttons))
+
+
+@router.callback_query(GiftChoice.filter(), StateFilter(Checkout.review))
+async def gift_chosen(query: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(Checkout.gift)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            _("Type the message for the gift card (up to {n} characters), or /skip for none.").format(
+                n=MAX_GIFT_MESSAGE
+            )
+        )
+
+
+@router.message(StateFilter(Checkout.gift), Command("skip"))
+@router.message(StateFilter(Checkout.gift), F.text, ~F.text.startswith("/"))
+async def gift_message(
+    message: Message,
+    state: FSMContext,
+    customer: Customer,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    settings: Settings,
+    renderer: Renderer,
+) -> None:
+    text = "" if (message.text or "").startswith("/") else (message.text or "").strip()
+    await state.update_data(gift=True, gift_message=text[:MAX_GIFT_MESSAGE])
+    await state.set_state(Checkout.review)
+    await _show_review(message, state, customer, uow, clock, settings, renderer)
 
 
 @router.callback_query(Confirm.filter())
@@ -437,6 +480,8 @@ def _request(data: dict[str, Any], customer: Customer, settings: Settings) -> Ch
         payment_method=PaymentMethod(data["payment"]),
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
+        gift=bool(data.get("gift")),
+        gift_message=data.get("gift_message", ""),
     )
 
 

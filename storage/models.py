@@ -237,6 +237,7 @@ class OrderRow(Base):
     tracking_number: Mapped[str] = mapped_column(String(64), default="", server_default="")
     followed_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     dunning_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # reminders sent
+    gift_message: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class OrderLineRow(Base):

@@ -1343,6 +1343,7 @@ class SqlOrders:
             "routing": json.dumps(order.routing, ensure_ascii=False),
             "checkout_key": order.checkout_key,
             "tracking_number": order.tracking_number,
+            "gift_message": order.gift_message,
         }
 
     @staticmethod
@@ -1462,6 +1463,7 @@ class SqlOrders:
             routing=list(json.loads(row.routing or "[]")),
             checkout_key=row.checkout_key,
             tracking_number=row.tracking_number,
+            gift_message=row.gift_message,
             id=row.id,
         )
 

@@ -86,6 +86,11 @@ class CheckoutRequest:
     fallback_currency: str
     channel: Channel = Channel.TELEGRAM
     actor: str = ""
+    gift: bool = False  # gift-wrapped; the packing slip shows no prices
+    gift_message: str = ""
+
+
+MAX_GIFT_MESSAGE = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +260,8 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
             routing=[*decision.warehouse_codes, *decision.reasons],
             checkout_key=request.checkout_key,
             invoice_due=invoice_due_date(now, policy) if request.payment_method is PaymentMethod.INVOICE else None,
-            flags=frozenset({"VIP"}) if customer.is_vip else frozenset(),
+            flags=frozenset({"VIP"} if customer.is_vip else set()) | frozenset({"GIFT"} if request.gift else set()),
+            gift_message=request.gift_message.strip()[:MAX_GIFT_MESSAGE] if request.gift else "",
         )
         await uow.orders.add(order)
         await _allocation_rows(uow, order, decision, now)

@@ -133,3 +133,30 @@ async def test_packing_and_shipping_are_refused_out_of_order_and_to_other_roles(
     assert (await picker.send(f"/pack {code}")).last.text == "Your role (picker) does not allow this."
     customer = SandboxUser(shop.server, 220, "C220")
     assert (await customer.send(f"/ship {code} DPD 123456")).last.text == "This command is for shop staff only."
+
+
+async def test_a_gift_order_has_its_card_on_a_slip_without_prices(shop: RunningBot) -> None:
+    from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code
+
+    giver = SandboxUser(shop.server, 230, "Gil")
+    await add_to_cart(giver, "85123A", 1)
+    reply = await checkout_to_payment(giver)
+    review = await giver.press(reply.last, "Cash on delivery")
+    ask = await giver.press(review.last, "Send as a gift")
+    assert ask.last.text.startswith("Type the message for the gift card")
+    review = await giver.send("Happy birthday, <Ann> & co!")
+    assert "🎁 A gift, wrapped, no prices in the parcel. Card: “Happy birthday, <Ann> & co!”" in review.last.text
+    code = order_code(await giver.press(review.last, "Confirm order"))
+    picker = await hire(shop, 231, "Pia", "picker", "LON")
+    await pick_everything(picker, await picker.press((await picker.send("/pick")).last, "Single order"))
+    packer = await hire(shop, 232, "Pax", "packer", "LON")
+    reply = await packer.send(f"/pack {code}")
+    assert "gift" in reply.last.text
+    reply = await packer.send("85123A")
+    reply = await packer.press(reply.last, "As proposed")
+    packed = await packer.press(reply.last, "estimate")
+    slip = await packer.press(packed.last, "Packing slip")
+    assert slip.last.file is not None
+    text = pdf_text(slip.last.file.content)
+    assert "Gift card: “Happy birthday, <Ann> & co!”" in text and "£" not in text
+    assert f"GFT-{code}" in (await packer.send(f"/order GFT-{code}")).last.text
