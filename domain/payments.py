@@ -13,6 +13,7 @@ class PaymentKind(StrEnum):
     PAYMENT = "payment"
     REFUND_OWED = "refund_owed"
     WRITE_OFF = "write_off"  # value of returned goods written off as damaged
+    REFUNDED = "refunded"  # staff confirm the refund owed was paid back
 
 
 @dataclass(frozen=True, slots=True)

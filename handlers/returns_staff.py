@@ -16,6 +16,7 @@ from domain.orders import ReturnStatus
 from domain.ports import Clock
 from domain.returns import ReturnKind, ReturnRequest
 from domain.usecases.returns import (
+    confirm_refund,
     decide_return,
     inspect_line,
     mark_received,
@@ -33,7 +34,7 @@ class Rejecting(StatesGroup):
     reason = State()
 
 
-def _keyboard(request: ReturnRequest) -> InlineKeyboardMarkup | None:
+def _keyboard(request: ReturnRequest, refund_paid: bool) -> InlineKeyboardMarkup | None:
     rma = request.rma_code
     rows: list[list[InlineKeyboardButton]] = []
 
@@ -56,15 +57,18 @@ def _keyboard(request: ReturnRequest) -> InlineKeyboardMarkup | None:
         if all(line.inspected for line in request.lines):
             label = _("💸 Refund") if request.kind is ReturnKind.REFUND else _("📦 Send the replacement")
             rows.append([button(label, "resolve")])
+    elif request.status is ReturnStatus.REFUNDED and not refund_paid:
+        rows.append([button(_("✅ Refund paid back"), "refund_paid")])
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 async def _show(target: Message, bot: Bot, uow: SqlUnitOfWork, renderer: Renderer, staff_id: int, rma: str) -> None:
-    request, order = await return_detail(uow, staff_id=staff_id, rma=rma)
+    request, order, refund_paid = await return_detail(uow, staff_id=staff_id, rma=rma)
     for photo in request.photos:
         await bot.send_photo(target.chat.id, photo)
     await target.answer(
-        renderer.render("staff/rma.html.j2", request=request, order=order), reply_markup=_keyboard(request)
+        renderer.render("staff/rma.html.j2", request=request, order=order, refund_paid=refund_paid),
+        reply_markup=_keyboard(request, refund_paid),
     )
 
 
@@ -115,6 +119,8 @@ async def rma_button(
         )
     elif action == "resolve":
         await resolve_return(uow, clock, staff_id=staff_id, rma=rma)
+    elif action == "refund_paid":
+        await confirm_refund(uow, clock, staff_id=staff_id, rma=rma)
     await query.answer()
     await _show(query.message, bot, uow, renderer, staff_id, rma)
 

@@ -152,14 +152,15 @@ async def open_returns(uow: UnitOfWork, *, staff_id: int) -> list[ReturnRequest]
         return await uow.returns.open(50)
 
 
-async def return_detail(uow: UnitOfWork, *, staff_id: int, rma: str) -> tuple[ReturnRequest, Order]:
+async def return_detail(uow: UnitOfWork, *, staff_id: int, rma: str) -> tuple[ReturnRequest, Order, bool]:
+    """The request, its order, and whether its refund has been paid back."""
     await require(uow, staff_id, Permission.RETURNS)
     async with uow.read_only():
         request = await _request(uow, rma)
         order = await uow.orders.get_by_id(request.order_id)
         if order is None:
             raise NotFound()
-        return request, order
+        return request, order, await refund_confirmed(uow, request)
 
 
 async def decide_return(
@@ -324,3 +325,34 @@ async def _replacement(uow: UnitOfWork, clock: Clock, order: Order, request: Ret
         notify=False,
     )
     return replacement
+
+
+def refund_marker(rma: str) -> str:
+    """How a refund paid back for a return is recognised among the order's payments."""
+    return f"rma:{rma}"
+
+
+async def refund_confirmed(uow: UnitOfWork, request: ReturnRequest) -> bool:
+    marker = refund_marker(request.rma_code)
+    return any(
+        p.kind is PaymentKind.REFUNDED and p.method == marker for p in await uow.payments.for_order(request.order_id)
+    )
+
+
+async def confirm_refund(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str) -> ReturnRequest:
+    """Staff paid the refund back (card, cash, bank): recorded once; the customer is told."""
+    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
+    async with uow:
+        request = await _request(uow, rma)
+        if request.status is not ReturnStatus.REFUNDED or request.refund is None:
+            raise NotInspected()
+        if not await refund_confirmed(uow, request):
+            now = clock.now()
+            await uow.payments.add(
+                Payment(request.order_id, PaymentKind.REFUNDED, refund_marker(request.rma_code), request.refund, now)
+            )
+            await _tell(
+                uow, clock, request, refund_minor=request.refund.amount, currency=request.refund.currency, paid=True
+            )
+        await uow.commit()
+        return request

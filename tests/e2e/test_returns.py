@@ -100,6 +100,11 @@ async def test_a_full_return_is_restocked_written_off_and_refunded(shop: Running
     assert "Refund owed: £10.45" in refunded.last.text  # 2 × £2.95 + £0.85 + £3.70 shipping (shop's fault)
     assert "We will refund £10.45." in shop.server.chat_messages(400)[-1].text
     assert await money(shop, code) == [("write_off", 85), ("refund_owed", 1045)]
+    manager = await hire(shop, 96, "Mo", "manager")
+    paid = await manager.press((await manager.send(f"/rma {rma}")).last, "Refund paid back")
+    assert "Refund paid back: £10.45" in paid.last.text and "Refund paid back" not in " ".join(paid.last.button_texts())
+    assert "We have paid back £10.45." in shop.server.chat_messages(400)[-1].text
+    assert await money(shop, code) == [("write_off", 85), ("refund_owed", 1045), ("refunded", 1045)]
     assert {w: h for w, h, _ in await stock(shop, "85123A")}["LON"] == on_hand["LON"] + 2
     assert (await sue.send("/returns")).last.text == "No open returns."
 
