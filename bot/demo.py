@@ -158,6 +158,26 @@ async def _scheduled_jobs(
     reminder = running.server.chat_messages(alice.id)[-1]
     transcript.append("🔔 Alice's chat: " + "\n    ".join(reminder.text.splitlines()))
     await alice.press(reminder, "Open my cart")
+    scene("Alice returns one of the two holders (damaged), with a photo; support approves, receives, restocks, refunds")
+    code = _order_code("\n".join(m.text for m in running.server.chat_messages(alice.id)))
+    reply = await alice.send(f"/track {code}")
+    reply = await alice.press(reply.last, "Return")
+    reply = await alice.press(reply.last, "85123A")
+    reply = await alice.send("1")
+    reply = await alice.press(reply.last, "Continue")
+    reply = await alice.press(reply.last, "damaged")
+    reply = await alice.send_photo(barcode_png("85123A"))
+    reply = await alice.press(reply.last, "Done")
+    reply = await alice.press(reply.last, "bring it to a store")
+    rma = re.search(r"\b(R[2-9B-Z]{7})\b", reply.last.text)
+    assert rma is not None
+    sam = SandboxUser(running.server, 1003, "Sam", language_code="en", transcript=transcript)
+    reply = await sam.send(f"/rma {rma.group(1)}")
+    for button in ("Approve", "Parcel received", "Restock 85123A", "Refund"):
+        reply = await sam.press(reply.last, button)
+    await runtime.notifier.drain()
+    for message in running.server.chat_messages(alice.id)[-3:]:
+        transcript.append("🔔 Alice's chat: " + "\n    ".join(message.text.splitlines()))
     scene("Three days after delivery the follow-up asks Alice to rate her order")
     clock.advance(timedelta(days=3))
     await follow_up_deliveries(runtime.uow(), clock, after=timedelta(days=3))

@@ -67,3 +67,15 @@ def return_status_label(status: str) -> str:
 
 def return_reason_label(reason: str) -> str:
     return _(RETURN_REASON_KEYS[ReturnReason(reason)]) if reason in ReturnReason.__members__.values() else reason
+
+
+RETURN_KIND_LABELS = {"refund": N_("refund"), "exchange": N_("exchange")}
+RETURN_METHOD_LABELS = {"drop_off": N_("brought to a store"), "courier": N_("collected by courier")}
+
+
+def return_kind_label(kind: str) -> str:
+    return _(RETURN_KIND_LABELS.get(kind, kind))
+
+
+def return_method_label(method: str) -> str:
+    return _(RETURN_METHOD_LABELS.get(method, method))

@@ -14,7 +14,15 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from bot.labels import payment_label, return_reason_label, return_status_label, role_label, status_label
+from bot.labels import (
+    payment_label,
+    return_kind_label,
+    return_method_label,
+    return_reason_label,
+    return_status_label,
+    role_label,
+    status_label,
+)
 from domain.money import Money
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -67,6 +75,8 @@ class Renderer:
         self.env.filters["role"] = role_label
         self.env.filters["return_status"] = return_status_label
         self.env.filters["return_reason"] = return_reason_label
+        self.env.filters["return_kind"] = return_kind_label
+        self.env.filters["return_method"] = return_method_label
 
     def format_when(self, value: datetime) -> str:
         return format_datetime(value.astimezone(self.timezone), "short", locale=current_locale())

@@ -62,9 +62,12 @@ def _keyboard(request: ReturnRequest, refund_paid: bool) -> InlineKeyboardMarkup
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
-async def _show(target: Message, bot: Bot, uow: SqlUnitOfWork, renderer: Renderer, staff_id: int, rma: str) -> None:
+async def _show(
+    target: Message, bot: Bot, uow: SqlUnitOfWork, renderer: Renderer, staff_id: int, rma: str, photos: bool = False
+) -> None:
+    """The request and its next step; the customer's photos only when it is first opened."""
     request, order, refund_paid = await return_detail(uow, staff_id=staff_id, rma=rma)
-    for photo in request.photos:
+    for photo in request.photos if photos else []:
         await bot.send_photo(target.chat.id, photo)
     await target.answer(
         renderer.render("staff/rma.html.j2", request=request, order=order, refund_paid=refund_paid),
@@ -87,7 +90,7 @@ async def rma_command(
     if not (command.args or "").strip():
         await message.answer(_("Usage: /rma RMA-CODE"))
         return
-    await _show(message, bot, uow, renderer, message.from_user.id, command.args or "")
+    await _show(message, bot, uow, renderer, message.from_user.id, command.args or "", photos=True)
 
 
 @router.callback_query(RmaCb.filter())
