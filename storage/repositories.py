@@ -1276,6 +1276,11 @@ class SqlReturns:
         t = m.ReturnRow
         return await self._load((await self.s.scalars(select(t).where(t.order_id == order_id).order_by(t.id))).all())
 
+    async def requested_between(self, start: datetime, end: datetime) -> int:
+        t = m.ReturnRow
+        found = await self.s.scalar(select(func.count()).where(t.created_at >= start, t.created_at < end))
+        return int(found or 0)
+
     async def open(self, limit: int) -> list[ReturnRequest]:
         t = m.ReturnRow
         waiting = [ReturnStatus.REQUESTED.value, ReturnStatus.APPROVED.value, ReturnStatus.RECEIVED.value]

@@ -513,6 +513,9 @@ class FakeReturns(_Repo):
     async def for_order(self, order_id: int) -> list[ReturnRequest]:
         return [copy.deepcopy(r) for r in self.st.returns.values() if r.order_id == order_id]
 
+    async def requested_between(self, start: datetime, end: datetime) -> int:
+        return sum(1 for r in self.st.returns.values() if start <= r.created_at < end)
+
     async def open(self, limit: int) -> list[ReturnRequest]:
         waiting = {"return_requested", "approved", "received"}
         return [copy.deepcopy(r) for r in self.st.returns.values() if r.status.value in waiting][:limit]

@@ -166,6 +166,7 @@ class DailyDigest:
     orders: int
     revenue: dict[str, int]  # currency → minor units, orders placed that day and not cancelled
     shipped: int
+    returns: int  # return requests made that day
     low_stock: int
     late: list[str]  # not shipped by the day they had to leave, or on hold
 
@@ -214,10 +215,11 @@ async def daily_digest(
         for order in placed:
             revenue[order.currency] = revenue.get(order.currency, 0) + order.total.amount
         shipped = await uow.jobs.moved_between(OrderStatus.SHIPPED, start, end)
+        returns = await uow.returns.requested_between(start, end)
         low = sum(1 for r in await uow.inventory.reorder_levels(None) if r.is_low)
         rates = await uow.carriers.all()
         late = [o.code for o in await uow.orders.to_fulfil(LATE_STATUSES, None) if _is_late(o, rates, today)]
-        digest = DailyDigest(today - timedelta(days=1), len(placed), revenue, shipped, low, late)
+        digest = DailyDigest(today - timedelta(days=1), len(placed), revenue, shipped, returns, low, late)
         await uow.outbox.add(
             Notification(
                 staff_chat_id,
@@ -228,6 +230,7 @@ async def daily_digest(
                     "orders": digest.orders,
                     "revenue": [[currency, minor] for currency, minor in sorted(revenue.items())],
                     "shipped": shipped,
+                    "returns": returns,
                     "low_stock": low,
                     "late": late,
                 },

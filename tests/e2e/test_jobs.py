@@ -143,7 +143,7 @@ async def test_the_daily_report_goes_to_the_staff_chat_once_a_day(shop: RunningB
     assert (
         "Daily report for Nov 25, 2026" in text and "Orders: 2" in text and "Revenue: £14.15" in text
     )  # goods and shipping
-    assert "Shipped: 1" in text
+    assert "Shipped: 1" in text and "Return requests: 0" in text
     # Royal Mail Tracked 48 had to leave on the 25th to arrive on the 27th; the shipped one is fine
     assert first.late == [c for c in first.late if c != shipped] and len(first.late) == 1  # type: ignore[attr-defined]
     clock.advance(hours=22)  # 07:00: before DAILY_REPORT_HOUR

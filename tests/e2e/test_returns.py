@@ -47,6 +47,8 @@ async def ask_return(customer: SandboxUser, code: str, sku: str, reason: str, *,
     """One unit of ``sku`` back by /return, no photos; the RMA code."""
     lines = await customer.send(f"/return {code}")
     lines = await customer.press(lines.last, sku)
+    if lines.last.text.startswith("How many?"):
+        lines = await customer.send("1")
     reasons = await customer.press(lines.last, "Continue")
     photos = await customer.press(reasons.last, reason)
     method = await customer.press(photos.last, "Skip")
@@ -224,3 +226,13 @@ async def test_staff_find_an_order_by_the_rma_code_of_its_return(shop: RunningBo
     rma = await ask_return(SandboxUser(shop.server, 460, "Ann"), code, "85123A", "damaged")
     sue = await hire(shop, 95, "Sol", "support")
     assert f"Order {code}" in (await sue.send(f"/order {rma}")).last.text
+
+
+async def test_the_daily_report_counts_the_day_s_return_requests(shop: RunningBot, clock: FakeClock) -> None:
+    from domain.usecases.jobs import daily_digest
+
+    code = await delivered(shop, 470, {"85123A": 2})
+    await ask_return(SandboxUser(shop.server, 470, "Una"), code, "85123A", "changed my mind")
+    clock.advance(days=1)
+    digest = await daily_digest(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=-100500, timezone="UTC", hour=8)
+    assert digest is not None and digest.returns == 1
