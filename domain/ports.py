@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Protocol, Self
 
+from domain.accounting import JournalEntry
 from domain.catalog import Category, Product
 from domain.customers import Customer, StaffMember
 from domain.feedback import Review
@@ -213,6 +214,12 @@ class ReturnRepository(Protocol):
     async def requested_between(self, start: datetime, end: datetime) -> int: ...
 
 
+class JournalRepository(Protocol):
+    async def post(self, entry: JournalEntry) -> None: ...
+    async def entries(self, start: datetime, end: datetime) -> list[JournalEntry]: ...
+    async def balances(self, until: datetime) -> dict[str, tuple[int, int]]: ...
+
+
 class UnitOfWork(Protocol):
     """Read-only members, so implementations may expose more specific repositories."""
 
@@ -238,6 +245,8 @@ class UnitOfWork(Protocol):
     def purchasing(self) -> PurchasingRepository: ...
     @property
     def returns(self) -> ReturnRepository: ...
+    @property
+    def journal(self) -> JournalRepository: ...
     @property
     def orders(self) -> OrderRepository: ...
     @property

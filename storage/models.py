@@ -511,3 +511,30 @@ class ReturnLineRow(Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("restocked + written_off <= quantity", name="inspected_within_quantity"),
     )
+
+
+class JournalEntryRow(Base):
+    """One balanced accounting entry (base currency), linked to its source document."""
+
+    __tablename__ = "journal_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    memo: Mapped[str] = mapped_column(String(256))
+    currency: Mapped[str] = mapped_column(String(3))
+    debit_total: Mapped[int] = mapped_column(BigInteger)
+    credit_total: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (CheckConstraint("debit_total = credit_total", name="balanced"),)
+
+
+class JournalLineRow(Base):
+    __tablename__ = "journal_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id", ondelete="CASCADE"), index=True)
+    account: Mapped[str] = mapped_column(String(64), index=True)
+    debit_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    credit_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    __table_args__ = (
+        CheckConstraint("debit_minor >= 0 AND credit_minor >= 0", name="not_negative"),
+        CheckConstraint("debit_minor = 0 OR credit_minor = 0", name="one_side"),
+    )

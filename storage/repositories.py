@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.accounting import Account, JournalEntry, JournalLine
 from domain.catalog import Category, Dimensions, Product
 from domain.customers import Address, Customer, Role, StaffMember
 from domain.errors import IllegalTransition, InsufficientStock
@@ -1286,6 +1287,49 @@ class SqlReturns:
         waiting = [ReturnStatus.REQUESTED.value, ReturnStatus.APPROVED.value, ReturnStatus.RECEIVED.value]
         rows = (await self.s.scalars(select(t).where(t.status.in_(waiting)).order_by(t.created_at).limit(limit))).all()
         return await self._load(rows)
+
+
+class SqlJournal:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def post(self, entry: JournalEntry) -> None:
+        row = m.JournalEntryRow(
+            at=entry.at,
+            source=entry.source,
+            memo=entry.memo[:256],
+            currency=entry.currency,
+            debit_total=sum(x.debit for x in entry.lines),
+            credit_total=sum(x.credit for x in entry.lines),
+        )
+        self.s.add(row)
+        await self.s.flush()
+        self.s.add_all(
+            m.JournalLineRow(entry_id=row.id, account=x.account.value, debit_minor=x.debit, credit_minor=x.credit)
+            for x in entry.lines
+        )
+        await self.s.flush()
+
+    async def entries(self, start: datetime, end: datetime) -> list[JournalEntry]:
+        e, line = m.JournalEntryRow, m.JournalLineRow
+        rows = (await self.s.scalars(select(e).where(e.at >= start, e.at < end).order_by(e.at, e.id))).all()
+        lines: dict[int, list[JournalLine]] = defaultdict(list)
+        if rows:
+            found = await self.s.scalars(select(line).where(line.entry_id.in_([r.id for r in rows])).order_by(line.id))
+            for x in found:
+                lines[x.entry_id].append(JournalLine(Account(x.account), x.debit_minor, x.credit_minor))
+        return [JournalEntry(r.at, r.source, r.memo, r.currency, tuple(lines[r.id]), r.id) for r in rows]
+
+    async def balances(self, until: datetime) -> dict[str, tuple[int, int]]:
+        e, line = m.JournalEntryRow, m.JournalLineRow
+        rows = await self.s.execute(
+            select(line.account, func.sum(line.debit_minor), func.sum(line.credit_minor))
+            .join(e, e.id == line.entry_id)
+            .where(e.at < until)
+            .group_by(line.account)
+            .order_by(line.account)
+        )
+        return {account: (int(d or 0), int(c or 0)) for account, d, c in rows}
 
 
 class SqlOrders:

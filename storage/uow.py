@@ -15,6 +15,7 @@ from storage.repositories import (
     SqlFx,
     SqlInventory,
     SqlJobs,
+    SqlJournal,
     SqlOrders,
     SqlOutbox,
     SqlPacking,
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
     jobs: SqlJobs
     purchasing: SqlPurchasing
     returns: SqlReturns
+    journal: SqlJournal
     orders: SqlOrders
     fx: SqlFx
     carts: SqlCarts
@@ -92,6 +94,7 @@ class SqlUnitOfWork:
         self.jobs = SqlJobs(session)
         self.purchasing = SqlPurchasing(session)
         self.returns = SqlReturns(session)
+        self.journal = SqlJournal(session)
         self.orders = SqlOrders(session)
         self.fx = SqlFx(session)
         self.carts = SqlCarts(session)

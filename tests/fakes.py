@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Self
 
+from domain.accounting import JournalEntry
 from domain.catalog import Category, Product
 from domain.customers import Customer, StaffMember
 from domain.errors import IllegalTransition, InsufficientStock
@@ -67,6 +68,7 @@ class State:
     dunning: dict[int, int] = field(default_factory=dict)
     daily_runs: dict[str, date] = field(default_factory=dict)
     returns: dict[str, ReturnRequest] = field(default_factory=dict)
+    journal: list[JournalEntry] = field(default_factory=list)
     reservations: dict[int, Reservation] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     fx: list[FxRate] = field(default_factory=list)
@@ -521,6 +523,23 @@ class FakeReturns(_Repo):
         return [copy.deepcopy(r) for r in self.st.returns.values() if r.status.value in waiting][:limit]
 
 
+class FakeJournal(_Repo):
+    async def post(self, entry: JournalEntry) -> None:
+        self.st.journal.append(entry)
+
+    async def entries(self, start: datetime, end: datetime) -> list[JournalEntry]:
+        return [e for e in self.st.journal if start <= e.at < end]
+
+    async def balances(self, until: datetime) -> dict[str, tuple[int, int]]:
+        totals: dict[str, tuple[int, int]] = {}
+        for e in self.st.journal:
+            if e.at < until:
+                for x in e.lines:
+                    d, c = totals.get(x.account.value, (0, 0))
+                    totals[x.account.value] = (d + x.debit, c + x.credit)
+        return totals
+
+
 class FakeOrders(_Repo):
     async def add(self, order: Order) -> Order:
         order.id = self.st.new_id()
@@ -641,6 +660,7 @@ class FakeUnitOfWork:
         self.jobs = FakeJobs(self)
         self.purchasing = FakePurchasing(self)
         self.returns = FakeReturns(self)
+        self.journal = FakeJournal(self)
         self.orders = FakeOrders(self)
         self.fx = FakeFx(self)
         self.carts = FakeCarts(self)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.accounting import Account
 from domain.cart import Cart
 from domain.customers import Address, Customer, normalize_phone
 from domain.errors import DomainError, NotFound
@@ -28,6 +29,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km, quotes, zone_for
 from domain.stock import Reservation, ReservationKind
+from domain.usecases.bookkeeping import book_sale
 from domain.usecases.cart import load_cart, release_customer_holds
 from domain.usecases.orders import apply_transition
 from domain.usecases.stock import release_expired_holds
@@ -346,6 +348,8 @@ async def _first_steps(uow: UnitOfWork, clock: Clock, order: Order, request: Che
     }[request.payment_method]
     for target, reason in steps:
         await apply_transition(uow, order, target, clock=clock, actor="system", reason=reason, notify=False)
+    if request.payment_method is PaymentMethod.INVOICE:
+        await book_sale(uow, order, clock.now(), debit=Account.RECEIVABLE, how="invoice")
 
 
 def pickup_ready_by(now: datetime, policy: CheckoutPolicy, transfer_needed: bool) -> datetime:

@@ -7,18 +7,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from domain.accounting import Account
 from domain.catalog import Product, normalize_sku
 from domain.customers import Customer
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.notifications import Notification
-from domain.orders import Order, OrderStatus, normalize_order_code
+from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.packing import Box, BoxTooSmall, Item, Package, PackagePlan, box_takes, choose_boxes
 from domain.payments import Payment
 from domain.picking import PickLine
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import ReservationKind
+from domain.usecases.bookkeeping import book_cost_of_goods, book_sale
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
 from domain.warehouse import Warehouse
@@ -209,9 +211,11 @@ async def _take_stock_out(uow: UnitOfWork, clock: Clock, order: Order, staff_id:
         if line.bin_code and line.picked:
             picked[(line.product_id, line.bin_code)] += line.picked
     now, actor, reason = clock.now(), f"staff:{staff_id}", f"shipment {order.code}"
+    shipped: Counter[tuple[int, int]] = Counter()
     for reservation in await uow.stock.order_reservations(order.id):
         if reservation.kind is not ReservationKind.ALLOCATION:
             continue
+        shipped[(reservation.product_id, reservation.warehouse_id)] += reservation.quantity
         await uow.stock.release(reservation.product_id, reservation.warehouse_id, reservation.quantity)
         await uow.stock.delete_reservation(reservation.id or 0)
         remaining = reservation.quantity
@@ -235,6 +239,7 @@ async def _take_stock_out(uow: UnitOfWork, clock: Clock, order: Order, staff_id:
             remaining -= take
             if not remaining:
                 break
+    await book_cost_of_goods(uow, order, dict(shipped), now)
 
 
 async def _tell_shipped(uow: UnitOfWork, clock: Clock, order: Order, carrier: str, tracking: str) -> None:
@@ -265,6 +270,8 @@ async def mark_delivered(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: 
     async with uow:
         order = await _order(uow, code)
         await apply_transition(uow, order, OrderStatus.DELIVERED, clock=clock, actor=f"staff:{staff_id}")
+        if order.payment_method is PaymentMethod.COD:  # the courier or store collected the cash
+            await book_sale(uow, order, clock.now(), debit=Account.CASH, how="cash on delivery")
         await uow.commit()
         return order
 

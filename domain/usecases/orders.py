@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.notifications import Notification
 from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
+from domain.usecases.bookkeeping import book
 
 
 class NotCancellable(DomainError):
@@ -110,6 +112,8 @@ async def cancel_my_order(
             await uow.payments.add(
                 Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, clock.now())
             )
+            source, memo = f"order:{order.code}", f"refund owed, {order.code} cancelled"
+            await book(uow, clock.now(), source, memo, refund, Account.SALES_RETURNS, Account.REFUNDS_PAYABLE)
         if staff_chat_id is not None:
             await uow.outbox.add(
                 Notification(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
@@ -9,6 +10,7 @@ from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_cod
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
+from domain.usecases.bookkeeping import book, book_sale
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
 
@@ -84,6 +86,7 @@ async def record_card_payment(
         )
         if not await uow.payments.add(paid):
             return order, False
+        await book_sale(uow, order, paid.at, debit=Account.CASH, how="card")
         if order.status is OrderStatus.AWAITING_PAYMENT:
             await apply_transition(
                 uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=telegram_charge_id, notify=False
@@ -107,6 +110,15 @@ async def record_invoice_payment(uow: UnitOfWork, clock: Clock, *, staff_id: int
             raise InvoiceAlreadyPaid(code=order.code)
         await uow.payments.add(
             Payment(order.id, PaymentKind.PAYMENT, PaymentMethod.INVOICE.value, order.total, clock.now())
+        )
+        await book(
+            uow,
+            clock.now(),
+            f"order:{order.code}",
+            f"invoice {order.code} paid",
+            order.total,
+            Account.CASH,
+            Account.RECEIVABLE,
         )
         await uow.commit()
         return order

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
+from domain.accounting import Account
 from domain.catalog import normalize_sku
 from domain.errors import DomainError, ImportRejected, InvalidQuantity, NotFound
 from domain.imports import parse_reorder, parse_suppliers
@@ -23,11 +24,13 @@ from domain.purchasing import (
     order_quantity,
 )
 from domain.staff import Permission
+from domain.usecases.bookkeeping import book
 from domain.usecases.imports import ImportReport, notify_back_in_stock
 from domain.usecases.staff import require
 from domain.warehouse import DEFAULT_BIN
 
 MAX_PO_QUANTITY = 1_000_000
+A = Account
 
 
 async def import_suppliers(uow: UnitOfWork, text: str) -> ImportReport:
@@ -255,6 +258,8 @@ async def receive_po(
                 line.product_id, po.warehouse_id, code, current + amount, f"PO {number} receipt", actor, now
             )
             line.received += amount
+            memo = f"PO {number}: {amount} × {line.sku} received"
+            await book(uow, now, f"po:{number}", memo, line.unit_cost * amount, A.INVENTORY, A.PAYABLE)
             if was_available <= 0:
                 back.append(line.product_id)
         po.status = PoStatus.RECEIVED if all(line.open == 0 for line in po.lines) else PoStatus.PARTIAL

@@ -6,7 +6,9 @@ charge, flagged ``REPLACEMENT``, that is picked and shipped like any other."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
+from domain.accounting import Account
 from domain.errors import InsufficientStock, NotFound
 from domain.notifications import Notification
 from domain.orders import Channel, Order, OrderLine, OrderStatus, ReturnStatus, new_order_code, normalize_order_code
@@ -29,9 +31,11 @@ from domain.returns import (
 )
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
+from domain.usecases.bookkeeping import book, unit_costs
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
 
+A = Account
 RETURNS_AREA_BIN = "RET-0-0-0"  # where returned goods wait for inspection
 
 
@@ -230,6 +234,7 @@ async def inspect_line(
                 line.product_id, warehouse, code, current + count, f"return {rma}: restock", actor, now
             )
             line.restocked += count
+            await _book_cost_back(uow, now, rma, line.product_id, warehouse, count, A.INVENTORY, "restocked")
         else:
             note = f"return {rma}: write-off ({request.reason.value})"
             await uow.stock.set_bin_quantity(line.product_id, warehouse, RETURNS_AREA_BIN, count, note, actor, now)
@@ -238,9 +243,19 @@ async def inspect_line(
                 Payment(order.id or 0, PaymentKind.WRITE_OFF, "return", line.unit_price * count, now)
             )
             line.written_off += count
+            await _book_cost_back(uow, now, rma, line.product_id, warehouse, count, A.WRITE_OFFS, "written off")
         await uow.returns.save(request, now)
         await uow.commit()
         return request
+
+
+async def _book_cost_back(
+    uow: UnitOfWork, at: datetime, rma: str, product_id: int, warehouse_id: int, count: int, to: Account, what: str
+) -> None:
+    """Returned goods leave cost of goods sold: back into inventory, or into write-offs."""
+    cost = (await unit_costs(uow, [product_id], warehouse_id)).get(product_id)
+    if cost is not None:
+        await book(uow, at, f"return:{rma}", f"return {rma}: {what}", cost * count, to, A.COGS)
 
 
 async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str) -> ReturnRequest:
@@ -261,6 +276,8 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
             await uow.payments.add(
                 Payment(order.id, PaymentKind.REFUND_OWED, order.payment_method.value, request.refund, now)
             )
+            memo = f"refund owed, return {request.rma_code}"
+            await book(uow, now, f"return:{request.rma_code}", memo, request.refund, A.SALES_RETURNS, A.REFUNDS_PAYABLE)
             request.move(ReturnStatus.REFUNDED)
             extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": request.refund.currency}
         else:
@@ -351,6 +368,8 @@ async def confirm_refund(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
             await uow.payments.add(
                 Payment(request.order_id, PaymentKind.REFUNDED, refund_marker(request.rma_code), request.refund, now)
             )
+            memo = f"refund paid, return {request.rma_code}"
+            await book(uow, now, f"return:{request.rma_code}", memo, request.refund, A.REFUNDS_PAYABLE, A.CASH)
             await _tell(
                 uow, clock, request, refund_minor=request.refund.amount, currency=request.refund.currency, paid=True
             )

@@ -1,0 +1,79 @@
+"""The accounting journal: double entry, in the shop's base currency, amounts exact.
+
+Each business event posts one entry whose debits equal its credits (``JournalEntry``
+refuses anything else), linked to its source document (``order:CODE``, ``po:N``,
+``return:RMA``). Amounts in an order's currency are brought to the base currency with the
+rate the order was placed with, so the books never move with later rates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.errors import DomainError
+from domain.i18n import N_
+from domain.money import Money
+
+
+class Account(StrEnum):
+    CASH = "1000 Cash"
+    RECEIVABLE = "1100 Accounts receivable"
+    INVENTORY = "1200 Inventory"
+    PAYABLE = "2000 Accounts payable"
+    REFUNDS_PAYABLE = "2100 Refunds owed to customers"
+    REVENUE = "4000 Sales"
+    SHIPPING_INCOME = "4100 Shipping income"
+    SALES_RETURNS = "4900 Sales returns"
+    COGS = "5000 Cost of goods sold"
+    WRITE_OFFS = "5100 Inventory write-offs"
+
+
+class Unbalanced(DomainError):
+    key = N_("A journal entry must balance: debits {debits}, credits {credits}.")
+
+
+@dataclass(frozen=True, slots=True)
+class JournalLine:
+    account: Account
+    debit: int = 0  # minor units of the base currency
+    credit: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    at: datetime
+    source: str  # the document: order:CODE, po:N, return:RMA
+    memo: str
+    currency: str
+    lines: tuple[JournalLine, ...] = field(default_factory=tuple)
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        debits, credits = sum(x.debit for x in self.lines), sum(x.credit for x in self.lines)
+        if debits != credits or any(x.debit < 0 or x.credit < 0 for x in self.lines):
+            raise Unbalanced(debits=debits, credits=credits)
+
+    @property
+    def total(self) -> int:
+        return sum(x.debit for x in self.lines)
+
+
+def to_base(money: Money, fx_rate: str, base: str) -> int:
+    """``fx_rate`` is order-currency units per one base unit (``Order.fx_rate``)."""
+    if money.currency == base:
+        return money.amount
+    return Money.from_decimal(money.to_decimal() / Decimal(fx_rate), base).amount
+
+
+def entry(
+    at: datetime, source: str, memo: str, currency: str, *pairs: tuple[Account, Account, int]
+) -> JournalEntry | None:
+    """An entry from (debit account, credit account, amount) pairs; zero amounts are left
+    out, and an entry with nothing in it is not made."""
+    lines: list[JournalLine] = []
+    for debit, credit, amount in pairs:
+        if amount:
+            lines += [JournalLine(debit, debit=amount), JournalLine(credit, credit=amount)]
+    return JournalEntry(at, source, memo, currency, tuple(lines)) if lines else None
