@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
@@ -44,6 +45,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("kind", choices=IMPORT_KINDS)
     imp.add_argument("file", type=Path, metavar="FILE.csv")
+    export = sub.add_parser(
+        "export",
+        help="export the accounting journal",
+        description="Print the accounting journal between two dates (UTC, --to exclusive) as CSV: one row "
+        "per journal line (entry, date, source document, memo, account, debit, credit, currency).",
+    )
+    export.add_argument("what", choices=("journal",))
+    export.add_argument("--from", dest="start", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="end", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--format", choices=("csv",), default="csv")
     demo = sub.add_parser(
         "demo",
         help="offline demo: sandbox Bot API + bot + scripted customers",
@@ -52,6 +63,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--keep", metavar="DIR", type=Path, help="keep the demo database in DIR")
     return parser
+
+
+async def _export(settings: Settings, start: date, end: date) -> int:
+    from bot.runtime import open_database
+    from domain.usecases.accounts import journal, journal_csv
+    from storage.uow import SqlUnitOfWork
+
+    engine, sessions = await open_database(settings)
+    try:
+        entries = await journal(
+            SqlUnitOfWork(sessions),
+            start=datetime.combine(start, time(0), UTC),
+            end=datetime.combine(end, time(0), UTC),
+        )
+    finally:
+        await engine.dispose()
+    sys.stdout.write(journal_csv(entries))
+    return 0
 
 
 async def _migrate(settings: Settings) -> None:
@@ -169,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "migrate":
             asyncio.run(_migrate(settings))
             return 0
+        if args.command == "export":
+            return asyncio.run(_export(settings, args.start, args.end))
         return asyncio.run(_import(settings, args.kind, args.file))
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)

@@ -77,3 +77,37 @@ def entry(
         if amount:
             lines += [JournalLine(debit, debit=amount), JournalLine(credit, credit=amount)]
     return JournalEntry(at, source, memo, currency, tuple(lines)) if lines else None
+
+
+CSV_HEADER = ("entry", "date", "source", "memo", "account", "debit", "credit", "currency")
+
+
+def journal_rows(entries: list[JournalEntry]) -> list[tuple[str, ...]]:
+    """One row per journal line, amounts as exact decimals in their currency."""
+    rows: list[tuple[str, ...]] = []
+    for e in entries:
+        for line in e.lines:
+            rows.append(
+                (
+                    str(e.id or ""),
+                    e.at.isoformat(),
+                    e.source,
+                    e.memo,
+                    line.account.value,
+                    str(Money(line.debit, e.currency).to_decimal()) if line.debit else "",
+                    str(Money(line.credit, e.currency).to_decimal()) if line.credit else "",
+                    e.currency,
+                )
+            )
+    return rows
+
+
+AGING_BUCKETS = ((0, "current"), (30, "1-30"), (60, "31-60"), (90, "61-90"))
+
+
+def aging_bucket(days_overdue: int) -> str:
+    """Receivables aging: not yet due, 1–30, 31–60, 61–90 days overdue, or 90+."""
+    for limit, name in AGING_BUCKETS:
+        if days_overdue <= limit:
+            return name
+    return "90+"

@@ -4,6 +4,7 @@ from aiogram import Router
 
 from bot.middlewares import StaffOnlyMiddleware
 from handlers import (
+    accounts,
     assist,
     cart,
     catalog,
@@ -39,7 +40,8 @@ def build_router() -> Router:
     """
     global _root
     if _root is None:
-        staff_routers = [r.router for r in (staff, inventory, fulfilment, picking, dispatch, purchasing, returns_staff)]
+        staff_modules = (staff, inventory, fulfilment, picking, dispatch, purchasing, returns_staff, accounts)
+        staff_routers = [r.router for r in staff_modules]
         for staff_router in staff_routers:  # non-staff are refused before any of their handlers
             staff_router.message.middleware(StaffOnlyMiddleware())
             staff_router.callback_query.middleware(StaffOnlyMiddleware())

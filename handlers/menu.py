@@ -64,6 +64,9 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("rma", Permission.RETURNS, N_("A return in full")),
     ("vip", Permission.MANAGE_CUSTOMERS, N_("Mark a customer VIP or not")),
     ("paid", Permission.RECORD_PAYMENTS, N_("Record an invoice as paid")),
+    ("journal", Permission.RECORD_PAYMENTS, N_("The accounting journal as CSV")),
+    ("trial", Permission.RECORD_PAYMENTS, N_("Trial balance")),
+    ("ar", Permission.RECORD_PAYMENTS, N_("Receivables aging")),
     ("assist", Permission.ASSIST, N_("Order on behalf of a customer")),
 )
 

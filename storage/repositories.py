@@ -1320,16 +1320,17 @@ class SqlJournal:
                 lines[x.entry_id].append(JournalLine(Account(x.account), x.debit_minor, x.credit_minor))
         return [JournalEntry(r.at, r.source, r.memo, r.currency, tuple(lines[r.id]), r.id) for r in rows]
 
-    async def balances(self, until: datetime) -> dict[str, tuple[int, int]]:
+    async def balances(self, until: datetime) -> dict[tuple[str, str], tuple[int, int]]:
+        """Debits and credits per (account, currency) up to ``until``."""
         e, line = m.JournalEntryRow, m.JournalLineRow
         rows = await self.s.execute(
-            select(line.account, func.sum(line.debit_minor), func.sum(line.credit_minor))
+            select(line.account, e.currency, func.sum(line.debit_minor), func.sum(line.credit_minor))
             .join(e, e.id == line.entry_id)
             .where(e.at < until)
-            .group_by(line.account)
-            .order_by(line.account)
+            .group_by(line.account, e.currency)
+            .order_by(line.account, e.currency)
         )
-        return {account: (int(d or 0), int(c or 0)) for account, d, c in rows}
+        return {(account, currency): (int(d or 0), int(c or 0)) for account, currency, d, c in rows}
 
 
 class SqlOrders:

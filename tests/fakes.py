@@ -530,13 +530,13 @@ class FakeJournal(_Repo):
     async def entries(self, start: datetime, end: datetime) -> list[JournalEntry]:
         return [e for e in self.st.journal if start <= e.at < end]
 
-    async def balances(self, until: datetime) -> dict[str, tuple[int, int]]:
-        totals: dict[str, tuple[int, int]] = {}
+    async def balances(self, until: datetime) -> dict[tuple[str, str], tuple[int, int]]:
+        totals: dict[tuple[str, str], tuple[int, int]] = {}
         for e in self.st.journal:
             if e.at < until:
                 for x in e.lines:
-                    d, c = totals.get(x.account.value, (0, 0))
-                    totals[x.account.value] = (d + x.debit, c + x.credit)
+                    d, c = totals.get((x.account.value, e.currency), (0, 0))
+                    totals[(x.account.value, e.currency)] = (d + x.debit, c + x.credit)
         return totals
 
 

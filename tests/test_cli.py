@@ -187,6 +187,32 @@ def test_boxes_suppliers_and_reorder_terms_import_and_bad_lines_are_reported(tmp
     assert _count(db, "supply_terms") == 4
 
 
+def test_the_journal_exports_as_csv_and_bad_dates_are_refused(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "books.sqlite3"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    assert ordergram("migrate", env=env).returncode == 0
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "INSERT INTO journal_entries (id, at, source, memo, currency, debit_total, credit_total)"
+            " VALUES (1, '2026-11-20 10:00:00.000000', 'order:AB12CD34', 'sale', 'GBP', 960, 960)"
+        )
+        connection.executemany(
+            "INSERT INTO journal_lines (entry_id, account, debit_minor, credit_minor) VALUES (1, ?, ?, ?)",
+            [("1000 Cash", 960, 0), ("4000 Sales", 0, 960)],
+        )
+    result = ordergram("export", "journal", "--from", "2026-11-01", "--to", "2026-12-01", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "entry,date,source,memo,account,debit,credit,currency",
+        "1,2026-11-20T10:00:00+00:00,order:AB12CD34,sale,1000 Cash,9.60,,GBP",
+        "1,2026-11-20T10:00:00+00:00,order:AB12CD34,sale,4000 Sales,,9.60,GBP",
+    ]
+    later = ordergram("export", "journal", "--from", "2026-12-01", "--to", "2027-01-01", env=env)
+    assert later.stdout.splitlines() == ["entry,date,source,memo,account,debit,credit,currency"]
+    bad = ordergram("export", "journal", "--from", "yesterday", "--to", "2027-01-01", env=env)
+    assert bad.returncode == 2 and "--from" in bad.stderr
+
+
 def test_product_photos_are_found_next_to_the_file_or_reported(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
     (tmp_path / "pics").mkdir()

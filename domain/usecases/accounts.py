@@ -1,0 +1,84 @@
+"""What managers ask the books: the journal for a period (CSV), the trial balance, and the
+aging of what business customers owe."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.accounting import CSV_HEADER, JournalEntry, aging_bucket, journal_rows
+from domain.money import Money
+from domain.orders import Order
+from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
+from domain.usecases.staff import require
+
+FAR_FUTURE = date(9999, 1, 1)
+
+
+async def journal(uow: UnitOfWork, *, start: datetime, end: datetime) -> list[JournalEntry]:
+    """For the CLI export (no chat user behind it)."""
+    async with uow.read_only():
+        return await uow.journal.entries(start, end)
+
+
+async def journal_for_staff(uow: UnitOfWork, *, staff_id: int, start: datetime, end: datetime) -> list[JournalEntry]:
+    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
+    return await journal(uow, start=start, end=end)
+
+
+def journal_csv(entries: list[JournalEntry]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(journal_rows(entries))
+    return out.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalance:
+    rows: list[tuple[str, Money, Money]]  # account, debits, credits
+
+    def totals(self) -> list[tuple[Money, Money]]:
+        """Debits and credits per currency: equal when the books balance."""
+        by_currency: dict[str, tuple[Money, Money]] = {}
+        for _, debit, credit in self.rows:
+            d, c = by_currency.get(debit.currency, (Money.zero(debit.currency), Money.zero(debit.currency)))
+            by_currency[debit.currency] = (d + debit, c + credit)
+        return [by_currency[k] for k in sorted(by_currency)]
+
+
+async def trial_balance(uow: UnitOfWork, *, staff_id: int, until: datetime) -> TrialBalance:
+    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
+    async with uow.read_only():
+        balances = await uow.journal.balances(until)
+    return TrialBalance(
+        [(account, Money(d, cur), Money(c, cur)) for (account, cur), (d, c) in sorted(balances.items())]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Receivable:
+    order: Order
+    owed: Money
+    days_overdue: int
+    bucket: str
+
+
+async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[Receivable]:
+    """Open business invoices with how late they are (AR aging)."""
+    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
+    today = clock.now().date()
+    async with uow.read_only():
+        found = await uow.jobs.unpaid_invoices(FAR_FUTURE)
+        result = []
+        for order, _ in found:
+            paid = sum(
+                p.amount.amount for p in await uow.payments.for_order(order.id or 0) if p.kind.value == "payment"
+            )
+            due = order.invoice_due or today
+            late = max((today - due).days, 0)
+            result.append(Receivable(order, Money(order.total.amount - paid, order.currency), late, aging_bucket(late)))
+    return sorted(result, key=lambda r: (-r.days_overdue, r.order.code))

@@ -1,0 +1,57 @@
+"""The books for managers: /journal [FROM] [TO] sends the journal as CSV, /trial shows the
+trial balance, /ar the receivables aging of business invoices."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.rendering import Renderer
+from domain.ports import Clock
+from domain.usecases.accounts import journal_csv, journal_for_staff, receivables, trial_balance
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+
+def _day(text: str) -> datetime | None:
+    try:
+        return datetime.combine(date.fromisoformat(text), time(0), UTC)
+    except ValueError:
+        return None
+
+
+@router.message(Command("journal"))
+async def journal_command(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+    assert message.from_user is not None
+    args = (command.args or "").split()
+    today = datetime.combine(clock.now().date(), time(0), UTC)
+    start = _day(args[0]) if args else today - timedelta(days=30)
+    end = _day(args[1]) if len(args) > 1 else today + timedelta(days=1)
+    if start is None or end is None or start >= end:
+        await message.answer(_("Usage: /journal [FROM] [TO], dates as YYYY-MM-DD; the last 30 days by default."))
+        return
+    entries = await journal_for_staff(uow, staff_id=message.from_user.id, start=start, end=end)
+    name = f"journal-{start.date().isoformat()}-{(end - timedelta(days=1)).date().isoformat()}.csv"
+    await message.answer_document(
+        BufferedInputFile(journal_csv(entries).encode("utf-8"), filename=name),
+        caption=_("{n} journal entries.").format(n=len(entries)),
+    )
+
+
+@router.message(Command("trial"))
+async def trial(message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer) -> None:
+    assert message.from_user is not None
+    balance = await trial_balance(uow, staff_id=message.from_user.id, until=clock.now() + timedelta(seconds=1))
+    await message.answer(renderer.render("staff/trial.html.j2", balance=balance))
+
+
+@router.message(Command("ar"))
+async def aging(message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer) -> None:
+    assert message.from_user is not None
+    owed = await receivables(uow, clock, staff_id=message.from_user.id)
+    await message.answer(renderer.render("staff/ar.html.j2", receivables=owed))

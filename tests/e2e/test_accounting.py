@@ -1,0 +1,86 @@
+"""The accounting journal through real flows: a cash-on-delivery sale, an invoice issued and
+paid, a purchase order received, a refund owed and paid back. Every entry balances, the
+trial balance agrees, and the journal exports as CSV from chat and from the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import func, select
+
+from bot.sandbox import SandboxUser
+from bot.sandbox.harness import RunningBot
+from domain.usecases.purchasing import approve_po, receive_po, reorder_scan
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.test_jobs import _invoice_order
+from tests.e2e.test_returns import ask_return, delivered
+
+
+async def balances(shop: RunningBot) -> dict[str, tuple[int, int]]:
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(
+                m.JournalLineRow.account,
+                func.sum(m.JournalLineRow.debit_minor),
+                func.sum(m.JournalLineRow.credit_minor),
+            ).group_by(m.JournalLineRow.account)
+        )
+        return {a: (int(d), int(c)) for a, d, c in rows}
+
+
+async def test_sales_purchases_and_refunds_post_balanced_entries(shop: RunningBot) -> None:
+    runtime = shop.runtime
+    code = await delivered(shop, 500, {"85123A": 2})  # COD £5.90 + £3.70 shipping; cost £1.10 each
+    books = await balances(shop)
+    assert (
+        books["1000 Cash"] == (960, 0) and books["4000 Sales"] == (0, 590) and books["4100 Shipping income"] == (0, 370)
+    )
+    assert books["5000 Cost of goods sold"] == (220, 0) and books["1200 Inventory"] == (0, 220)
+
+    invoice = await _invoice_order(shop, 501)  # 10 × £2.95 on account
+    manager = await hire(shop, 97, "Mo", "manager")
+    aging = await manager.send("/ar")
+    assert invoice in aging.last.text and "current" in aging.last.text
+    await manager.send(f"/paid {invoice}")
+    assert (await manager.send("/ar")).last.text == "No open invoices."
+
+    drafted = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    po = drafted[0]
+    await approve_po(runtime.uow(), runtime.clock, staff_id=ADMIN, number=po.id or 0)
+    await receive_po(runtime.uow(), runtime.clock, staff_id=ADMIN, number=po.id or 0)
+    books = await balances(shop)
+    assert books["2000 Accounts payable"] == (0, po.total.amount)
+
+    rma = await ask_return(SandboxUser(shop.server, 500, "C500"), code, "85123A", "changed my mind")
+    shown = await manager.send(f"/rma {rma}")
+    for button in ("Approve", "Parcel received", "Restock 85123A", "Refund", "Refund paid back"):
+        shown = await manager.press(shown.last, button)
+    books = await balances(shop)
+    assert books["4900 Sales returns"] == (295, 0) and books["2100 Refunds owed to customers"] == (295, 295)
+    assert books["1200 Inventory"][0] >= 110  # the restocked holder's cost is back in inventory
+
+    async with runtime.sessions() as session:
+        unbalanced = await session.scalar(
+            select(func.count())
+            .select_from(m.JournalEntryRow)
+            .where(m.JournalEntryRow.debit_total != m.JournalEntryRow.credit_total)
+        )
+        lines = await session.execute(
+            select(
+                m.JournalLineRow.entry_id, func.sum(m.JournalLineRow.debit_minor - m.JournalLineRow.credit_minor)
+            ).group_by(m.JournalLineRow.entry_id)
+        )
+    assert unbalanced == 0 and all(net == 0 for _, net in lines)
+    assert sum(d for d, _ in books.values()) == sum(c for _, c in books.values())
+
+    trial = await manager.send("/trial")
+    assert "Trial balance" in trial.last.text and "1000 Cash" in trial.last.text
+    totals = [line for line in trial.last.text.splitlines() if line.startswith("Totals")]
+    left, right = totals[0].removeprefix("Totals: ").split(" = ")
+    assert left == right
+    sent = await manager.send("/journal")
+    assert sent.last.file is not None and (sent.last.file.file_name or "").startswith("journal-")
+    rows = list(csv.DictReader(io.StringIO(sent.last.file.content.decode())))
+    assert {r["source"] for r in rows} >= {f"order:{code}", f"order:{invoice}", f"po:{po.id}", f"return:{rma}"}
