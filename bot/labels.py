@@ -79,3 +79,10 @@ def return_kind_label(kind: str) -> str:
 
 def return_method_label(method: str) -> str:
     return _(RETURN_METHOD_LABELS.get(method, method))
+
+
+SEGMENT_LABELS = {"vip": N_("VIP"), "repeat": N_("repeat"), "new": N_("new"), "at risk": N_("at risk")}
+
+
+def segment_label(segment: str) -> str:
+    return _(SEGMENT_LABELS.get(segment, segment))

@@ -21,6 +21,7 @@ from bot.labels import (
     return_reason_label,
     return_status_label,
     role_label,
+    segment_label,
     status_label,
 )
 from domain.money import Money
@@ -77,6 +78,7 @@ class Renderer:
         self.env.filters["return_reason"] = return_reason_label
         self.env.filters["return_kind"] = return_kind_label
         self.env.filters["return_method"] = return_method_label
+        self.env.filters["segment"] = segment_label
 
     def format_when(self, value: datetime) -> str:
         return format_datetime(value.astimezone(self.timezone), "short", locale=current_locale())

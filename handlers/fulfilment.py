@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.rendering import Renderer
 from domain.ports import Clock
 from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
+from domain.usecases.insight import customer_profile, top_customers
 from domain.usecases.payments import record_invoice_payment
 from domain.usecases.special import set_vip
 from storage.uow import SqlUnitOfWork
@@ -71,3 +72,22 @@ async def vip(message: Message, command: CommandObject, uow: SqlUnitOfWork) -> N
     await message.answer(
         text.format(name=escape(customer.display_name)) + " " + _("Open orders changed: {n}.").format(n=changed)
     )
+
+
+@router.message(Command("customer"))
+async def customer_command(
+    message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer
+) -> None:
+    assert message.from_user is not None
+    if not (command.args or "").strip():
+        await message.answer(_("Usage: /customer TELEGRAM-ID, @username or +phone"))
+        return
+    profile = await customer_profile(uow, clock, staff_id=message.from_user.id, reference=command.args or "")
+    await message.answer(renderer.render("staff/customer.html.j2", p=profile))
+
+
+@router.message(Command("top"))
+async def top_command(message: Message, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+    assert message.from_user is not None
+    ranked = await top_customers(uow, staff_id=message.from_user.id)
+    await message.answer(renderer.render("staff/top.html.j2", ranked=ranked))

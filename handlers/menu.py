@@ -62,6 +62,8 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("delivered", Permission.SHIP, N_("Mark an order delivered")),
     ("returns", Permission.RETURNS, N_("Open returns")),
     ("rma", Permission.RETURNS, N_("A return in full")),
+    ("customer", Permission.VIEW_ORDERS, N_("A customer: profile, orders, figures")),
+    ("top", Permission.MANAGE_CUSTOMERS, N_("The most valuable customers")),
     ("vip", Permission.MANAGE_CUSTOMERS, N_("Mark a customer VIP or not")),
     ("paid", Permission.RECORD_PAYMENTS, N_("Record an invoice as paid")),
     ("journal", Permission.RECORD_PAYMENTS, N_("The accounting journal as CSV")),

@@ -100,6 +100,9 @@ class SqlCustomers:
             self.cache.put("customers", telegram_id, copy.copy(customer))
         return customer
 
+    async def get_by_phone(self, phone: str) -> Customer | None:
+        return await self._one(m.CustomerRow.phone == phone, with_addresses=False)
+
     async def get_by_username(self, username: str) -> Customer | None:
         return await self._one(func.lower(m.CustomerRow.username) == username.lower(), with_addresses=False)
 
@@ -1450,6 +1453,22 @@ class SqlOrders:
             allocated = select(r.order_id).where(r.warehouse_id == warehouse_id, r.order_id.is_not(None))
             query = query.where(o.id.in_(allocated))
         return await self._load((await self.s.scalars(query)).all())
+
+    async def value_by_customer(self) -> list[tuple[int, str, int, int]]:
+        """Per customer and currency: what their orders (not cancelled) came to, less the
+        refunds owed to them, and how many orders — the ranking's figures."""
+        o, pay = m.OrderRow, m.PaymentRow
+        refunds = (
+            select(func.coalesce(func.sum(pay.amount_minor), 0))
+            .where(pay.order_id == o.id, pay.kind == PaymentKind.REFUND_OWED.value)
+            .scalar_subquery()
+        )
+        rows = await self.s.execute(
+            select(o.customer_id, o.currency, func.sum(o.total_minor - refunds), func.count())
+            .where(o.status != OrderStatus.CANCELLED.value)
+            .group_by(o.customer_id, o.currency)
+        )
+        return [(c, cur, int(v or 0), int(n)) for c, cur, v, n in rows]
 
     async def set_flags(self, order_id: int, flags: frozenset[str]) -> None:
         await self.s.execute(

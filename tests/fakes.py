@@ -101,6 +101,9 @@ class FakeCustomers(_Repo):
         found = self.st.customers.get(telegram_id)
         return copy.deepcopy(found)
 
+    async def get_by_phone(self, phone: str) -> Customer | None:
+        return next((c for c in self.st.customers.values() if c.phone == phone), None)
+
     async def get_by_username(self, username: str) -> Customer | None:
         found = next((c for c in self.st.customers.values() if (c.username or "").lower() == username.lower()), None)
         return copy.deepcopy(found)
@@ -548,6 +551,14 @@ class FakeOrders(_Repo):
 
     async def get_by_code(self, code: str) -> Order | None:
         return copy.deepcopy(self.st.orders.get(code))
+
+    async def value_by_customer(self) -> list[tuple[int, str, int, int]]:
+        found: dict[tuple[int, str], tuple[int, int]] = {}
+        for o in self.st.orders.values():
+            if o.status.value != "cancelled":
+                v, n = found.get((o.customer_id, o.currency), (0, 0))
+                found[(o.customer_id, o.currency)] = (v + o.total.amount, n + 1)
+        return [(c, cur, v, n) for (c, cur), (v, n) in found.items()]
 
     async def set_flags(self, order_id: int, flags: frozenset[str]) -> None:
         for order in self.st.orders.values():

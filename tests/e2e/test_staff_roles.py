@@ -122,6 +122,8 @@ STAFF_SAMPLES = {
     "paid": "ABCDEFGH",
     "vip": "1 on",
     "journal": "",
+    "customer": "1",
+    "top": "customers",
     "trial": "",
     "ar": "",
     "returns": "",
@@ -152,7 +154,8 @@ async def test_every_staff_command_outside_a_role_is_refused_with_the_role(shop:
         "assist",
         "returns",
         "rma",
-    }  # support may look at orders and assist customers
+        "customer",
+    }  # support may look at orders and customers, handle returns and assist customers
     for name, args in STAFF_SAMPLES.items():
         if name in allowed:
             continue

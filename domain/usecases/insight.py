@@ -1,0 +1,110 @@
+"""Who the customers are, for staff: one customer's profile with their figures, the most
+valuable customers, and simple segments (new, repeat, VIP, at risk)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.customers import Customer, normalize_phone
+from domain.errors import DomainError, NotFound
+from domain.money import Money
+from domain.orders import Order, OrderStatus
+from domain.ports import Clock, UnitOfWork
+from domain.returns import ReturnRequest
+from domain.staff import Permission
+from domain.usecases.staff import require
+
+AT_RISK_AFTER = timedelta(days=90)  # no order for this long: at risk of leaving
+NEW_FOR = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerProfile:
+    customer: Customer
+    orders: list[Order]
+    returns: list[ReturnRequest]
+    lifetime_value: list[Money]  # per currency, orders not cancelled
+    average_order: list[Money]
+    last_order_at: datetime | None
+    segments: list[str]
+
+
+def segments_of(customer: Customer, orders: list[Order], now: datetime) -> list[str]:
+    live = [o for o in orders if o.status is not OrderStatus.CANCELLED and o.created_at is not None]
+    found = []
+    if customer.is_vip:
+        found.append("vip")
+    if len(live) >= 2:
+        found.append("repeat")
+    elif customer.created_at is not None and now - customer.created_at <= NEW_FOR:
+        found.append("new")
+    last = max((o.created_at for o in live if o.created_at), default=None)
+    if last is not None and now - last > AT_RISK_AFTER:
+        found.append("at risk")
+    return found
+
+
+async def _find(uow: UnitOfWork, reference: str) -> Customer:
+    """A Telegram id, an @username, or a phone number."""
+    text = reference.strip()
+    customer = None
+    if text.startswith("@"):
+        customer = await uow.customers.get_by_username(text[1:])
+    elif text.startswith("+") or (" " in text and any(ch.isdigit() for ch in text)):
+        try:
+            customer = await uow.customers.get_by_phone(normalize_phone(text))
+        except DomainError:
+            customer = None
+    elif text.lstrip("-").isdigit():
+        customer = await uow.customers.get_by_telegram_id(int(text))
+    else:
+        customer = await uow.customers.get_by_username(text)
+    if customer is None or customer.id is None:
+        raise NotFound()
+    full = await uow.customers.get(customer.id)
+    assert full is not None
+    return full
+
+
+async def customer_profile(uow: UnitOfWork, clock: Clock, *, staff_id: int, reference: str) -> CustomerProfile:
+    await require(uow, staff_id, Permission.VIEW_ORDERS)
+    async with uow.read_only():
+        customer = await _find(uow, reference)
+        orders, _ = await uow.orders.for_customer(customer.id or 0, 0, 1000)
+        returns = [r for o in orders for r in await uow.returns.for_order(o.id or 0)]
+    live = [o for o in orders if o.status is not OrderStatus.CANCELLED]
+    totals: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for order in live:
+        totals[order.currency] = totals.get(order.currency, 0) + order.total.amount
+        counts[order.currency] = counts.get(order.currency, 0) + 1
+    return CustomerProfile(
+        customer,
+        orders,
+        returns,
+        [Money(v, c) for c, v in sorted(totals.items())],
+        [Money(totals[c] // counts[c], c) for c in sorted(totals)],
+        max((o.created_at for o in live if o.created_at), default=None),
+        segments_of(customer, orders, clock.now()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RankedCustomer:
+    customer: Customer
+    value: Money  # orders less refunds owed
+    orders: int
+
+
+async def top_customers(uow: UnitOfWork, *, staff_id: int, limit: int = 10) -> list[RankedCustomer]:
+    """The most valuable customers: what their orders came to, less refunds (per currency)."""
+    await require(uow, staff_id, Permission.MANAGE_CUSTOMERS)
+    async with uow.read_only():
+        figures = sorted(await uow.orders.value_by_customer(), key=lambda f: (-f[2], f[0]))[:limit]
+        ranked = []
+        for customer_id, currency, value, count in figures:
+            customer = await uow.customers.get(customer_id)
+            if customer is not None:
+                ranked.append(RankedCustomer(customer, Money(value, currency), count))
+        return ranked

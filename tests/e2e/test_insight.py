@@ -1,0 +1,37 @@
+"""Customer look-up for staff and the ranking of the most valuable customers."""
+
+from __future__ import annotations
+
+from bot.sandbox import SandboxUser
+from bot.sandbox.harness import RunningBot
+from tests.e2e.conftest import hire
+from tests.e2e.test_picking import order
+from tests.fakes import FakeClock
+
+
+async def test_staff_look_a_customer_up_by_id_username_or_phone(shop: RunningBot, clock: FakeClock) -> None:
+    first = await order(shop, 600, {"85123A": 2})  # £5.90 + £3.70 shipping
+    await order(shop, 600, {"22197": 1})  # £0.85 + £3.70
+    await SandboxUser(shop.server, 600, "Vera", username="vera_k").send("/start")  # Telegram says who they are now
+    sue = await hire(shop, 98, "Sue", "support")
+    for reference in ("600", "@vera_k", "+44 7911 123456"):
+        text = (await sue.send(f"/customer {reference}")).last.text
+        assert text.startswith("Vera (@vera_k) · 600 · repeat"), reference
+        assert "Orders: 2 · returns: 0" in text and "Lifetime value: £14.15" in text and "Average order: £7.07" in text
+        assert first in text and "221B Baker Street" in text
+    clock.advance(days=91)
+    assert "at risk" in (await sue.send("/customer 600")).last.text
+    assert (await sue.send("/customer @nobody")).last.text == "Nothing was found."
+
+
+async def test_the_most_valuable_customers_come_first(shop: RunningBot) -> None:
+    await order(shop, 610, {"22197": 1})
+    await order(shop, 611, {"85123A": 3})
+    await order(shop, 611, {"85123A": 1})
+    manager = await hire(shop, 99, "Max", "manager")
+    lines = (await manager.send("/top customers")).last.text.splitlines()
+    assert lines[0] == "The most valuable customers"
+    assert lines[1].startswith("1. C611 (611)") and "2 orders" in lines[1]
+    assert lines[2].startswith("2. C610 (610)") and "1 order" in lines[2]
+    support = await hire(shop, 100, "Sid", "support")
+    assert (await support.send("/top")).last.text == "Your role (support) does not allow this."
