@@ -57,6 +57,20 @@ from storage.cache import CacheView
 T = TypeVar("T")
 
 
+async def bin_id_for(session: AsyncSession, warehouse_id: int, bin_code: str) -> int:
+    """The bin's row id, the bin being created on first use (bins come from counts and moves)."""
+    code = str(BinCode.parse(bin_code))
+    found = await session.scalar(
+        select(m.BinRow.id).where(m.BinRow.warehouse_id == warehouse_id, m.BinRow.code == code)
+    )
+    if found is None:
+        row = m.BinRow(warehouse_id=warehouse_id, code=code, zone=BinCode.parse(code).zone)
+        session.add(row)
+        await session.flush()
+        found = row.id
+    return found
+
+
 def _chunks(items: Sequence[T], size: int = 900) -> list[Sequence[T]]:
     """SQLite limits bound parameters per statement; stay well under it."""
     return [items[i : i + size] for i in range(0, len(items), size)]
@@ -542,16 +556,7 @@ class SqlStock:
             raise StockInvariantBroken()
 
     async def _bin_id(self, warehouse_id: int, bin_code: str) -> int:
-        code = str(BinCode.parse(bin_code))
-        bin_id = await self.s.scalar(
-            select(m.BinRow.id).where(m.BinRow.warehouse_id == warehouse_id, m.BinRow.code == code)
-        )
-        if bin_id is None:
-            row = m.BinRow(warehouse_id=warehouse_id, code=code, zone=BinCode.parse(code).zone)
-            self.s.add(row)
-            await self.s.flush()
-            bin_id = row.id
-        return bin_id
+        return await bin_id_for(self.s, warehouse_id, bin_code)
 
     async def _ensure_counter(self, product_id: int, warehouse_id: int) -> None:
         if await self.s.get(m.StockRow, (product_id, warehouse_id)) is None:
@@ -738,20 +743,6 @@ class SqlPicking:
             row.seq, row.order_id, row.product_id, bin_code, row.tote, row.quantity, row.picked, row.short, row.id
         )
 
-    async def _bin_ids(self, warehouse_id: int, codes: set[str]) -> dict[str, int]:
-        ids: dict[str, int] = {}
-        for code in sorted(codes):
-            found = await self.s.scalar(
-                select(m.BinRow.id).where(m.BinRow.warehouse_id == warehouse_id, m.BinRow.code == code)
-            )
-            if found is None:
-                row = m.BinRow(warehouse_id=warehouse_id, code=code, zone=BinCode.parse(code).zone)
-                self.s.add(row)
-                await self.s.flush()
-                found = row.id
-            ids[code] = found
-        return ids
-
     async def add(self, pick_list: PickList, at: datetime) -> PickList:
         row = m.PickListRow(
             method=pick_list.method.value,
@@ -766,19 +757,17 @@ class SqlPicking:
         await self.s.flush()
         pick_list.id = row.id
         for line in pick_list.lines:
-            await self.add_line(row.id, line)
+            await self.add_line(pick_list, line)
         return pick_list
 
-    async def add_line(self, pick_list_id: int, line: PickLine) -> PickLine:
-        warehouse_id = await self.s.scalar(select(m.PickListRow.warehouse_id).where(m.PickListRow.id == pick_list_id))
-        assert warehouse_id is not None
-        bins = await self._bin_ids(warehouse_id, {line.bin_code} if line.bin_code else set())
+    async def add_line(self, pick_list: PickList, line: PickLine) -> PickLine:
+        assert pick_list.id is not None
         row = m.PickLineRow(
-            pick_list_id=pick_list_id,
+            pick_list_id=pick_list.id,
             seq=line.seq,
             order_id=line.order_id,
             product_id=line.product_id,
-            bin_id=bins.get(line.bin_code or ""),
+            bin_id=await bin_id_for(self.s, pick_list.warehouse_id, line.bin_code) if line.bin_code else None,
             tote=line.tote,
             quantity=line.quantity,
             picked=line.picked,
@@ -1277,8 +1266,14 @@ class SqlReturns:
         return (await self._load([row]))[0] if row else None
 
     async def for_order(self, order_id: int) -> list[ReturnRequest]:
+        return await self._where(m.ReturnRow.order_id == order_id)
+
+    async def for_customer(self, customer_id: int) -> list[ReturnRequest]:
+        return await self._where(m.ReturnRow.customer_id == customer_id)
+
+    async def _where(self, condition: ColumnElement[bool]) -> list[ReturnRequest]:
         t = m.ReturnRow
-        return await self._load((await self.s.scalars(select(t).where(t.order_id == order_id).order_by(t.id))).all())
+        return await self._load((await self.s.scalars(select(t).where(condition).order_by(t.id))).all())
 
     async def requested_between(self, start: datetime, end: datetime) -> int:
         t = m.ReturnRow

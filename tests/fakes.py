@@ -342,9 +342,9 @@ class FakePicking(_Repo):
         stored = self._stored(line.id)
         stored.picked, stored.short = line.picked, line.short
 
-    async def add_line(self, pick_list_id: int, line: PickLine) -> PickLine:
+    async def add_line(self, pick_list: PickList, line: PickLine) -> PickLine:
         line.id = self.st.new_id()
-        self.st.pick_lists[pick_list_id].lines.append(copy.copy(line))
+        self.st.pick_lists[pick_list.id or 0].lines.append(copy.copy(line))
         return line
 
     async def finish(self, pick_list_id: int, at: datetime) -> None:
@@ -517,6 +517,9 @@ class FakeReturns(_Repo):
 
     async def for_order(self, order_id: int) -> list[ReturnRequest]:
         return [copy.deepcopy(r) for r in self.st.returns.values() if r.order_id == order_id]
+
+    async def for_customer(self, customer_id: int) -> list[ReturnRequest]:
+        return [copy.deepcopy(r) for r in self.st.returns.values() if r.customer_id == customer_id]
 
     async def requested_between(self, start: datetime, end: datetime) -> int:
         return sum(1 for r in self.st.returns.values() if start <= r.created_at < end)

@@ -32,12 +32,9 @@ async def book_sale(uow: UnitOfWork, order: Order, at: datetime, *, debit: Accou
         await uow.journal.post(posted)
 
 
-async def unit_costs(uow: UnitOfWork, product_ids: list[int], warehouse_id: int) -> dict[int, Money]:
-    return {
-        t.product_id: t.unit_cost
-        for t in await uow.purchasing.terms()
-        if t.warehouse_id == warehouse_id and t.product_id in product_ids
-    }
+async def supply_costs(uow: UnitOfWork) -> dict[tuple[int, int], Money]:
+    """Unit cost per (product, warehouse), from the supply terms: read once per posting."""
+    return {(t.product_id, t.warehouse_id): t.unit_cost for t in await uow.purchasing.terms()}
 
 
 async def book_cost_of_goods(
@@ -47,8 +44,9 @@ async def book_cost_of_goods(
     total = 0
     unknown: list[str] = []
     currency = order.currency
+    costs = await supply_costs(uow)
     for (product_id, warehouse_id), quantity in quantities.items():
-        cost = (await unit_costs(uow, [product_id], warehouse_id)).get(product_id)
+        cost = costs.get((product_id, warehouse_id))
         if cost is None:
             unknown.append(next((line.sku for line in order.lines if line.product_id == product_id), str(product_id)))
             continue

@@ -321,7 +321,7 @@ async def report_short(
             take = min(other.quantity, missing)
             seq += 1
             extra = PickLine(seq, line.order_id, line.product_id, other.bin_code, line.tote, take)
-            pick_list.lines.append(await uow.picking.add_line(pick_list.id, extra))
+            pick_list.lines.append(await uow.picking.add_line(pick_list, extra))
             missing -= take
             if not missing:
                 break

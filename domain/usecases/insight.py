@@ -72,7 +72,7 @@ async def customer_profile(uow: UnitOfWork, clock: Clock, *, staff_id: int, refe
     async with uow.read_only():
         customer = await _find(uow, reference)
         orders, _ = await uow.orders.for_customer(customer.id or 0, 0, 1000)
-        returns = [r for o in orders for r in await uow.returns.for_order(o.id or 0)]
+        returns = await uow.returns.for_customer(customer.id or 0)
     live = [o for o in orders if o.status is not OrderStatus.CANCELLED]
     totals: dict[str, int] = {}
     counts: dict[str, int] = {}

@@ -86,7 +86,7 @@ async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
         ]
         incoming = await uow.purchasing.incoming(sorted({r.level.product_id for r in levels}))
         products = {p.id: p for p in await uow.products.get_many(sorted({r.level.product_id for r in levels}))}
-        touched: dict[int, PurchaseOrder] = {}
+        drafts: dict[tuple[int, int], PurchaseOrder] = {}  # one per supplier and warehouse
         for reorder in levels:
             key = (reorder.level.product_id, reorder.level.warehouse_id)
             t = terms[key]
@@ -101,19 +101,21 @@ async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
             product = products.get(t.product_id)
             if quantity <= 0 or product is None:
                 continue
-            draft = await uow.purchasing.open_draft(t.supplier_id, t.warehouse_id)
+            key = (t.supplier_id, t.warehouse_id)
+            draft = drafts.get(key) or await uow.purchasing.open_draft(*key)
             if draft is None:
                 draft = await uow.purchasing.add(
                     PurchaseOrder(t.supplier_id, t.warehouse_id, t.unit_cost.currency, created_at=now), "system"
                 )
+            drafts[key] = draft
             draft.lines.append(PoLine(t.product_id, product.sku, quantity, t.unit_cost))
+        for draft in drafts.values():
             await uow.purchasing.save(draft, "system")
-            touched[draft.id or 0] = draft
         if staff_chat_id is not None:
-            for po in touched.values():
+            for po in drafts.values():
                 await uow.outbox.add(Notification(staff_chat_id, "staff_po_draft", "", _summary(po)), now)
         await uow.commit()
-    return list(touched.values())
+    return list(drafts.values())
 
 
 def _summary(po: PurchaseOrder) -> dict[str, object]:
