@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from bot.labels import payment_label, status_label
+from bot.labels import label
 from bot.rendering import format_money
 from domain.packing import Package
 from domain.usecases.dispatch import OrderPaperwork
@@ -157,7 +157,7 @@ def receipt(docs: OrderPaperwork) -> bytes:
     w = _Writer(A4, _("Receipt %(code)s") % {"code": order.code})
     w.line(_("Receipt — order %(code)s") % {"code": order.code}, size=16, bold=True, gap=1.8)
     w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at), "name": docs.recipient})
-    w.line(_("Status: %(status)s") % {"status": status_label(order.status.value)})
+    w.line(_("Status: %(status)s") % {"status": label("status", order.status.value)})
     w.space(12)
     for item in order.lines:
         w.row(
@@ -171,7 +171,7 @@ def receipt(docs: OrderPaperwork) -> bytes:
         w.row([(MARGIN, _("Shipping")), (MARGIN + 460, format_money(order.shipping))])
     w.space()
     w.line(_("Total: %(total)s") % {"total": format_money(order.total)}, bold=True)
-    w.line(_("Payment: %(method)s") % {"method": payment_label(order.payment_method.value)})
+    w.line(_("Payment: %(method)s") % {"method": label("payment", order.payment_method.value)})
     for payment in docs.payments:
         w.line(f"{_when(payment.at)} · {payment.kind.value} · {format_money(payment.amount)}", size=9)
     return w.pdf()

@@ -1,88 +1,91 @@
-"""Human names for codes the domain uses (statuses, payment methods, reasons)."""
+"""Human names for the codes the domain uses (statuses, roles, payment methods, reasons…),
+in the reader's language. One table, one lookup: every kind is also a template filter
+(``{{ order.status.value | status }}``), code calls ``label("status", code)``."""
 
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
 from domain.i18n import N_
-from domain.returns import RETURN_REASON_KEYS, ReturnReason
 
-STATUS_LABELS = {
-    "placed": N_("placed"),
-    "awaiting_payment": N_("awaiting payment"),
-    "paid": N_("paid"),
-    "invoiced": N_("invoiced"),
-    "allocated": N_("confirmed, being prepared"),
-    "picking": N_("being picked"),
-    "picked": N_("picked, being packed"),
-    "packed": N_("packed"),
-    "shipped": N_("shipped"),
-    "delivered": N_("delivered"),
-    "completed": N_("completed"),
-    "cancelled": N_("cancelled"),
-    "on_hold": N_("on hold"),
+LABELS: dict[str, dict[str, str]] = {
+    "status": {
+        "placed": N_("placed"),
+        "awaiting_payment": N_("awaiting payment"),
+        "paid": N_("paid"),
+        "invoiced": N_("invoiced"),
+        "allocated": N_("confirmed, being prepared"),
+        "picking": N_("being picked"),
+        "picked": N_("picked, being packed"),
+        "packed": N_("packed"),
+        "shipped": N_("shipped"),
+        "delivered": N_("delivered"),
+        "completed": N_("completed"),
+        "cancelled": N_("cancelled"),
+        "on_hold": N_("on hold"),
+    },
+    "payment": {
+        "card": N_("card (Telegram Payments)"),
+        "cod": N_("cash on delivery"),
+        "invoice": N_("invoice"),
+    },
+    "payment_kind": {
+        "payment": N_("payment"),
+        "refund_owed": N_("refund owed"),
+        "refunded": N_("refund paid back"),
+        "write_off": N_("write-off"),
+    },
+    "channel": {"telegram": N_("Telegram"), "support": N_("support"), "api": N_("API")},
+    "role": {
+        "admin": N_("admin"),
+        "manager": N_("manager"),
+        "picker": N_("picker"),
+        "packer": N_("packer"),
+        "support": N_("support"),
+    },
+    "pick_method": {
+        "single": N_("single order"),
+        "batch": N_("batch"),
+        "zone": N_("zone"),
+        "wave": N_("wave"),
+    },
+    "po_status": {
+        "draft": N_("draft"),
+        "approved": N_("approved"),
+        "partial": N_("partly received"),
+        "received": N_("received"),
+        "discarded": N_("discarded"),
+    },
+    "return_status": {
+        "return_requested": N_("requested"),
+        "approved": N_("approved"),
+        "rejected": N_("rejected"),
+        "received": N_("received"),
+        "refunded": N_("refunded"),
+        "exchanged": N_("exchanged"),
+    },
+    "return_reason": {
+        "damaged": N_("damaged"),
+        "wrong_item": N_("wrong item"),
+        "not_as_described": N_("not as described"),
+        "changed_mind": N_("changed my mind"),
+        "other": N_("other"),
+    },
+    "return_kind": {"refund": N_("refund"), "exchange": N_("exchange")},
+    "return_method": {"drop_off": N_("brought to a store"), "courier": N_("collected by courier")},
+    "segment": {"vip": N_("VIP"), "repeat": N_("repeat"), "new": N_("new"), "at risk": N_("at risk")},
 }
 
-PAYMENT_LABELS = {
-    "card": N_("card (Telegram Payments)"),
-    "cod": N_("cash on delivery"),
-    "invoice": N_("invoice"),
+# Parameters of domain errors that carry a code: shown by their label (see handlers.errors).
+ERROR_PARAM_LABELS = {
+    "status": "status",
+    "current": "status",
+    "target": "status",
+    "role": "role",
+    "po_status": "po_status",
 }
 
 
-def status_label(status: str) -> str:
-    return _(STATUS_LABELS.get(status, status))
-
-
-def payment_label(method: str) -> str:
-    return _(PAYMENT_LABELS.get(method, method))
-
-
-ROLE_LABELS = {
-    "admin": N_("admin"),
-    "manager": N_("manager"),
-    "picker": N_("picker"),
-    "packer": N_("packer"),
-    "support": N_("support"),
-}
-
-
-def role_label(role: str) -> str:
-    return _(ROLE_LABELS.get(role, role))
-
-
-RETURN_STATUS_LABELS = {
-    "return_requested": N_("requested"),
-    "approved": N_("approved"),
-    "rejected": N_("rejected"),
-    "received": N_("received"),
-    "refunded": N_("refunded"),
-    "exchanged": N_("exchanged"),
-}
-
-
-def return_status_label(status: str) -> str:
-    return _(RETURN_STATUS_LABELS.get(status, status))
-
-
-def return_reason_label(reason: str) -> str:
-    return _(RETURN_REASON_KEYS[ReturnReason(reason)]) if reason in ReturnReason.__members__.values() else reason
-
-
-RETURN_KIND_LABELS = {"refund": N_("refund"), "exchange": N_("exchange")}
-RETURN_METHOD_LABELS = {"drop_off": N_("brought to a store"), "courier": N_("collected by courier")}
-
-
-def return_kind_label(kind: str) -> str:
-    return _(RETURN_KIND_LABELS.get(kind, kind))
-
-
-def return_method_label(method: str) -> str:
-    return _(RETURN_METHOD_LABELS.get(method, method))
-
-
-SEGMENT_LABELS = {"vip": N_("VIP"), "repeat": N_("repeat"), "new": N_("new"), "at risk": N_("at risk")}
-
-
-def segment_label(segment: str) -> str:
-    return _(SEGMENT_LABELS.get(segment, segment))
+def label(kind: str, code: str) -> str:
+    """The human name of ``code`` among the ``kind`` codes; unknown codes are shown as they are."""
+    return _(LABELS[kind].get(code, code))

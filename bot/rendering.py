@@ -4,7 +4,7 @@ Babel-formatted money and dates. Everything a person reads is rendered here."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,16 +14,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from bot.labels import (
-    payment_label,
-    return_kind_label,
-    return_method_label,
-    return_reason_label,
-    return_status_label,
-    role_label,
-    segment_label,
-    status_label,
-)
+from bot.labels import LABELS, label
 from domain.money import Money
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -50,6 +41,10 @@ def _format_money(minor: int, currency: str, locale: str) -> str:
     return format_currency(money.to_decimal(), currency, locale=_babel_locale(locale))
 
 
+def _label_filter(kind: str, code: str) -> str:
+    return label(kind, code)
+
+
 class Renderer:
     def __init__(self, timezone: str = "UTC") -> None:
         self.timezone = ZoneInfo(timezone)
@@ -71,14 +66,8 @@ class Renderer:
             date.fromisoformat(d) if isinstance(d, str) else d, "medium", locale=current_locale()
         )
         self.env.globals["money_of"] = Money
-        self.env.filters["status"] = status_label
-        self.env.filters["payment"] = payment_label
-        self.env.filters["role"] = role_label
-        self.env.filters["return_status"] = return_status_label
-        self.env.filters["return_reason"] = return_reason_label
-        self.env.filters["return_kind"] = return_kind_label
-        self.env.filters["return_method"] = return_method_label
-        self.env.filters["segment"] = segment_label
+        for kind in LABELS:  # {{ x | status }} is {{ x | label("status") }}
+            self.env.filters[kind] = partial(_label_filter, kind)
 
     def format_when(self, value: datetime) -> str:
         return format_datetime(value.astimezone(self.timezone), "short", locale=current_locale())

@@ -28,7 +28,7 @@ OPEN_STATUSES = (PoStatus.DRAFT, PoStatus.APPROVED, PoStatus.PARTIAL)
 
 
 class PoNotEditable(DomainError):
-    key = N_("Purchase order {number} is {status}: it can no longer be changed that way.")
+    key = N_("Purchase order {number} is {po_status}: it can no longer be changed that way.")
 
 
 class OverReceipt(DomainError):

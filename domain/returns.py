@@ -125,12 +125,3 @@ def refund_for(request: ReturnRequest, order: Order, shipping_already_refunded: 
     if request.reason in SHOP_FAULT and order.shipping is not None and not shipping_already_refunded:
         amount = amount + order.shipping
     return amount
-
-
-RETURN_REASON_KEYS = {
-    ReturnReason.DAMAGED: N_("damaged"),
-    ReturnReason.WRONG_ITEM: N_("wrong item"),
-    ReturnReason.NOT_AS_DESCRIBED: N_("not as described"),
-    ReturnReason.CHANGED_MIND: N_("changed my mind"),
-    ReturnReason.OTHER: N_("other"),
-}

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import locale_for
+from bot.labels import ERROR_PARAM_LABELS, label
 from domain.errors import DomainError, NotFound
 from domain.staff import NotAllowed, WrongRole
 
@@ -20,8 +21,13 @@ log = logging.getLogger(__name__)
 
 
 def domain_message(error: DomainError) -> str:
-    """Translate the error's message key and fill in its parameters."""
-    return _(error.key).format(**error.params) if error.params else _(error.key)
+    """Translate the error's message key and fill in its parameters; parameters that carry a
+    code (a status, a role) are shown by their name in the reader's language."""
+    params = {
+        name: label(ERROR_PARAM_LABELS[name], str(value)) if name in ERROR_PARAM_LABELS else value
+        for name, value in error.params.items()
+    }
+    return _(error.key).format(**params) if params else _(error.key)
 
 
 @router.errors()

@@ -12,7 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.documents import receipt
-from bot.labels import status_label
+from bot.labels import label
 from bot.rendering import Renderer, format_money
 from domain.customers import Customer
 from domain.orders import Order, OrderStatus
@@ -32,8 +32,8 @@ router = Router(name=__name__)
 def _list_keyboard(page: OrdersPage) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for order in page.orders:
-        label = f"{order.code} · {format_money(order.total)} · {status_label(order.status.value)}"
-        builder.button(text=label, callback_data=OrderCb(code=order.code))
+        text = f"{order.code} · {format_money(order.total)} · {label('status', order.status.value)}"
+        builder.button(text=text, callback_data=OrderCb(code=order.code))
     sizes = [1] * len(page.orders)
     nav = 0
     if page.page > 0:

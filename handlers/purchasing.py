@@ -8,6 +8,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.labels import label
 from bot.rendering import Renderer
 from domain.errors import InvalidQuantity
 from domain.i18n import N_
@@ -81,7 +82,7 @@ async def po_command(
         po = await receive_po(uow, clock, staff_id=staff_id, number=_number(args[1]), sku=sku, quantity=quantity)
         await message.answer(
             _("Received into stock. Purchase order {number} is now {status}.").format(
-                number=po.id, status=po.status.value
+                number=po.id, status=label("po_status", po.status.value)
             )
         )
     else:

@@ -14,10 +14,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.labels import label
 from domain.customers import Customer
 from domain.errors import InvalidQuantity
 from domain.ports import Clock
-from domain.returns import RETURN_REASON_KEYS, NothingToReturn, ReturnKind, ReturnMethod, ReturnReason
+from domain.returns import NothingToReturn, ReturnKind, ReturnMethod, ReturnReason
 from domain.usecases.returns import request_return, returnable_lines
 from handlers.callbacks import ReturnLineCb, ReturnMethodCb, ReturnReasonCb, ReturnStartCb
 from storage.uow import SqlUnitOfWork
@@ -49,9 +50,9 @@ async def _lines_step(target: Message, state: FSMContext) -> None:
     data = await state.get_data()
     chosen: dict[str, int] = data.get("chosen", {})
     rows = []
-    for line_id, label in data["labels"].items():
+    for line_id, text in data["labels"].items():
         mark = f"✅ {chosen[line_id]} × " if line_id in chosen else ""
-        rows.append([_button(f"{mark}{label}", ReturnLineCb(line_id=int(line_id)))])
+        rows.append([_button(f"{mark}{text}", ReturnLineCb(line_id=int(line_id)))])
     if chosen:
         rows.append([_button(_("Continue ➡️"), ReturnLineCb(line_id=0))])
     await state.set_state(Returning.lines)
@@ -135,7 +136,7 @@ async def line_chosen(query: CallbackQuery, callback_data: ReturnLineCb, state: 
         if not data.get("chosen"):
             raise NothingToReturn()
         await state.set_state(Returning.reason)
-        rows = [[_button(_(RETURN_REASON_KEYS[r]), ReturnReasonCb(reason=r.value))] for r in ReturnReason]
+        rows = [[_button(label("return_reason", r.value), ReturnReasonCb(reason=r.value))] for r in ReturnReason]
         await query.message.answer(_("Why?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
         return
     line_id = str(callback_data.line_id)

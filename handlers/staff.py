@@ -12,7 +12,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.labels import role_label
+from bot.labels import label
 from bot.menus import clear_staff_menu, register_staff_menu
 from bot.rendering import Renderer
 from domain.ports import Clock
@@ -55,7 +55,7 @@ async def join_with_invite(message: Message, token: str, uow: SqlUnitOfWork, clo
     await register_staff_menu(message.bot, i18n, member)
     await message.answer(
         _("Welcome to the team! Your role: {role}. Your commands are in the menu; /help explains them.").format(
-            role=role_label(member.role)
+            role=label("role", member.role)
         )
     )
 
@@ -77,7 +77,7 @@ async def change_role(message: Message, command: CommandObject, uow: SqlUnitOfWo
     member = await set_role(uow, admin_id=message.from_user.id, telegram_id=int(args[0]), role=parse_role(args[1]))
     assert member is not None
     await register_staff_menu(message.bot, i18n, member)
-    await message.answer(_("{id} is now {role}.").format(id=member.telegram_id, role=role_label(member.role)))
+    await message.answer(_("{id} is now {role}.").format(id=member.telegram_id, role=label("role", member.role)))
 
 
 @router.message(Command("revoke"))

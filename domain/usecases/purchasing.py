@@ -157,7 +157,7 @@ async def approve_po(uow: UnitOfWork, clock: Clock, *, staff_id: int, number: in
     async with uow:
         po = await _po(uow, number)
         if po.status is not PoStatus.DRAFT or not po.lines:
-            raise PoNotEditable(number=number, status=po.status.value)
+            raise PoNotEditable(number=number, po_status=po.status.value)
         supplier = next(s for s in await uow.purchasing.suppliers() if s.id == po.supplier_id)
         po.status = PoStatus.APPROVED
         po.expected_on = clock.now().date() + timedelta(days=supplier.lead_time_days)
@@ -189,7 +189,7 @@ async def discard_po(uow: UnitOfWork, *, staff_id: int, number: int) -> Purchase
     async with uow:
         po = await _po(uow, number)
         if po.status is not PoStatus.DRAFT:
-            raise PoNotEditable(number=number, status=po.status.value)
+            raise PoNotEditable(number=number, po_status=po.status.value)
         po.status = PoStatus.DISCARDED
         await uow.purchasing.save(po, f"staff:{staff_id}")
         await uow.commit()
@@ -203,7 +203,7 @@ async def set_po_quantity(uow: UnitOfWork, *, staff_id: int, number: int, sku: s
     async with uow:
         po = await _po(uow, number)
         if po.status is not PoStatus.DRAFT:
-            raise PoNotEditable(number=number, status=po.status.value)
+            raise PoNotEditable(number=number, po_status=po.status.value)
         line = _line(po, sku)
         line.quantity = quantity
         await uow.purchasing.save(po, f"staff:{staff_id}")
@@ -232,7 +232,7 @@ async def receive_po(
     async with uow:
         po = await _po(uow, number)
         if po.status not in (PoStatus.APPROVED, PoStatus.PARTIAL):
-            raise PoNotEditable(number=number, status=po.status.value)
+            raise PoNotEditable(number=number, po_status=po.status.value)
         wanted: dict[int, int] = defaultdict(int)
         if sku is None:
             for line in po.lines:

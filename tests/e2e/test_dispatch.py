@@ -124,10 +124,10 @@ async def test_packing_and_shipping_are_refused_out_of_order_and_to_other_roles(
     code = await order(shop, 220, {"85123A": 1})
     packer = await hire(shop, 72, "Pam", "packer", "LON")
     assert (await packer.send(f"/pack {code}")).last.text == (
-        f"Order {code} is allocated: only picked orders can be packed."
+        f"Order {code} is confirmed, being prepared: only picked orders can be packed."
     )
     assert (await packer.send(f"/ship {code} DPD 123456")).last.text == (
-        f"Order {code} is allocated: only packed orders can be shipped."
+        f"Order {code} is confirmed, being prepared: only packed orders can be shipped."
     )
     picker = await hire(shop, 73, "Pip", "picker", "LON")
     assert (await picker.send(f"/pack {code}")).last.text == "Your role (picker) does not allow this."

@@ -46,7 +46,7 @@ async def test_a_reorder_scan_drafts_once_and_the_po_is_approved_and_received(sh
     assert "48 incoming" in (await manager.send("/stock 84077")).last.text
     before = dict((w, on_hand) for w, on_hand, _ in await stock(shop, "84077"))
     partial = await manager.send(f"/po receive {number} 84077 20")
-    assert partial.last.text == f"Received into stock. Purchase order {number} is now partial."
+    assert partial.last.text == f"Received into stock. Purchase order {number} is now partly received."
     assert (await manager.send(f"/po receive {number} 84077 29")).last.text == (
         f"Only 28 of 84077 are still expected on purchase order {number}."
     )

@@ -32,6 +32,8 @@ async def test_an_invitation_makes_a_picker_once_and_the_menu_follows_the_role(
     assert "сборщик" in joined.last.text  # told in Russian, with the role's Russian name
     assert set(menu(shop, 22, "ru")) >= {"stock", "pick", "queue"}
     assert "staff" not in menu(shop, 22, "ru") and "receive" not in menu(shop, 22, "ru")
+    refused = await pete.send("/receive 85123A 1 LON")
+    assert refused.last.text == "Ваша роль (сборщик) не позволяет это сделать."  # the role by its Russian name
 
     # Single use: a second person with the same link is refused and stays a customer.
     eve = SandboxUser(shop.server, 23, "Eve")
