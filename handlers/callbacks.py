@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton
+
+
+def button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    """An inline button that sends ``data`` back."""
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
 class CartChange(CallbackData, prefix="cq"):

@@ -21,7 +21,7 @@ from domain.usecases.catalog import (
     product_card_by_sku,
     remember_product_photo,
 )
-from handlers.callbacks import CartChange, CartView, NotifyMe, ProductCb
+from handlers.callbacks import CartChange, CartView, NotifyMe, ProductCb, button
 from handlers.menu import CATALOG_BUTTON
 from storage.uow import SqlUnitOfWork
 
@@ -80,25 +80,21 @@ def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> Inl
     rows: list[list[InlineKeyboardButton]] = []
     if card.in_cart:
         row = [
-            _button("➖", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart - 1, view="card")),
-            _button(_("🛒 %(count)s in cart") % {"count": card.in_cart}, CartView()),
+            button("➖", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart - 1, view="card")),
+            button(_("🛒 %(count)s in cart") % {"count": card.in_cart}, CartView()),
         ]
         if card.available > 0:
             row.append(
-                _button("➕", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart + 1, view="card"))
+                button("➕", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart + 1, view="card"))
             )
         rows.append(row)
     elif card.in_stock and card.price is not None:
-        rows.append([_button(_("🛒 Add to cart"), CartChange(product_id=pid, expected=0, quantity=1, view="card"))])
+        rows.append([button(_("🛒 Add to cart"), CartChange(product_id=pid, expected=0, quantity=1, view="card"))])
     elif not card.in_stock:
-        rows.append([_button(_("🔔 Notify me when back in stock"), NotifyMe(product_id=pid))])
+        rows.append([button(_("🔔 Notify me when back in stock"), NotifyMe(product_id=pid))])
     if category_id:
-        rows.append([_button(_("⬅ Back to the list"), CategoryPageCb(category_id=category_id, page=page))])
+        rows.append([button(_("⬅ Back to the list"), CategoryPageCb(category_id=category_id, page=page))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
 @router.message(Command("catalog"))

@@ -61,14 +61,8 @@ async def po_command(
 ) -> None:
     assert message.from_user is not None
     staff_id = message.from_user.id
-    text = (message.text or "").strip()
-    args = (
-        text.removeprefix("/po_").split()
-        if text.startswith("/po_")
-        else (command.args or "").split()
-        if command
-        else []
-    )
+    # /po … has a command object; the tappable /po_N links in the list have none.
+    args = (command.args or "").split() if command else [(message.text or "").strip().removeprefix("/po_")]
     if not args:
         orders, suppliers = await purchase_orders(uow, staff_id=staff_id)
         await message.answer(renderer.render("staff/po_list.html.j2", orders=orders, suppliers=suppliers))

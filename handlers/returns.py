@@ -4,13 +4,11 @@ goods come back; then the RMA code. ``/cancel`` leaves at any step."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
@@ -20,7 +18,7 @@ from domain.errors import InvalidQuantity
 from domain.ports import Clock
 from domain.returns import NothingToReturn, ReturnKind, ReturnMethod, ReturnReason
 from domain.usecases.returns import request_return, returnable_lines
-from handlers.callbacks import ReturnLineCb, ReturnMethodCb, ReturnReasonCb, ReturnStartCb
+from handlers.callbacks import ReturnLineCb, ReturnMethodCb, ReturnReasonCb, ReturnStartCb, button
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
@@ -42,19 +40,15 @@ async def cancel_return(message: Message, state: FSMContext) -> None:
     await message.answer(_("Return cancelled; nothing was sent."))
 
 
-def _button(text: str, data: Any) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
 async def _lines_step(target: Message, state: FSMContext) -> None:
     data = await state.get_data()
     chosen: dict[str, int] = data.get("chosen", {})
     rows = []
     for line_id, text in data["labels"].items():
         mark = f"✅ {chosen[line_id]} × " if line_id in chosen else ""
-        rows.append([_button(f"{mark}{text}", ReturnLineCb(line_id=int(line_id)))])
+        rows.append([button(f"{mark}{text}", ReturnLineCb(line_id=int(line_id)))])
     if chosen:
-        rows.append([_button(_("Continue ➡️"), ReturnLineCb(line_id=0))])
+        rows.append([button(_("Continue ➡️"), ReturnLineCb(line_id=0))])
     await state.set_state(Returning.lines)
     await target.answer(
         _("Which items? Tap each one to return; you can choose several."),
@@ -136,7 +130,7 @@ async def line_chosen(query: CallbackQuery, callback_data: ReturnLineCb, state: 
         if not data.get("chosen"):
             raise NothingToReturn()
         await state.set_state(Returning.reason)
-        rows = [[_button(label("return_reason", r.value), ReturnReasonCb(reason=r.value))] for r in ReturnReason]
+        rows = [[button(label("return_reason", r.value), ReturnReasonCb(reason=r.value))] for r in ReturnReason]
         await query.message.answer(_("Why?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
         return
     line_id = str(callback_data.line_id)
@@ -167,7 +161,7 @@ async def _photos_step(target: Message, state: FSMContext) -> None:
     await target.answer(
         _("Photos help us decide quickly: send up to {n} now, or press Skip.").format(n=MAX_PHOTOS),
         reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[[_button(_("Skip ➡️"), ReturnMethodCb(method="photos_done"))]]
+            inline_keyboard=[[button(_("Skip ➡️"), ReturnMethodCb(method="photos_done"))]]
         ),
     )
 
@@ -203,7 +197,7 @@ async def photo_added(message: Message, state: FSMContext) -> None:
     await message.answer(
         _("Photo {n} received.").format(n=len(photos)),
         reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[[_button(_("Done ➡️"), ReturnMethodCb(method="photos_done"))]]
+            inline_keyboard=[[button(_("Done ➡️"), ReturnMethodCb(method="photos_done"))]]
         ),
     )
 
@@ -214,8 +208,8 @@ async def photos_done(query: CallbackQuery, state: FSMContext) -> None:
     await query.answer()
     await state.set_state(Returning.method)
     rows = [
-        [_button(_("🏬 I will bring it to a store"), ReturnMethodCb(method=ReturnMethod.DROP_OFF.value))],
-        [_button(_("🚚 Please collect it by courier"), ReturnMethodCb(method=ReturnMethod.COURIER.value))],
+        [button(_("🏬 I will bring it to a store"), ReturnMethodCb(method=ReturnMethod.DROP_OFF.value))],
+        [button(_("🚚 Please collect it by courier"), ReturnMethodCb(method=ReturnMethod.COURIER.value))],
     ]
     await query.message.answer(
         _("How will the goods come back?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)

@@ -34,6 +34,7 @@ from domain.stock import Reservation, ReservationKind
 from domain.usecases.bookkeeping import book, supply_costs
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
+from domain.warehouse import DEFAULT_BIN
 
 A = Account
 RETURNS_AREA_BIN = "RET-0-0-0"  # where returned goods wait for inspection
@@ -229,7 +230,7 @@ async def inspect_line(
         if restock:
             bins = [b for b in await uow.inventory.bins([line.product_id]) if b.warehouse_id == warehouse]
             target = max(bins, key=lambda b: b.quantity) if bins else None
-            code, current = (target.bin_code, target.quantity) if target else ("MAIN-0-0-0", 0)
+            code, current = (target.bin_code, target.quantity) if target else (DEFAULT_BIN, 0)
             await uow.stock.set_bin_quantity(
                 line.product_id, warehouse, code, current + count, f"return {rma}: restock", actor, now
             )

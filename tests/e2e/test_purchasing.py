@@ -63,6 +63,7 @@ async def test_a_reorder_scan_drafts_once_and_the_po_is_approved_and_received(sh
     assert sorted(reasons) == [20, 28, 30]
     listing = await manager.send("/po")
     assert f"/po_{number}" in listing.last.text and "received" in listing.last.text
+    assert f"Purchase order {number} — received" in (await manager.send(f"/po_{number}")).last.text  # the link
     assert await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=-100500) == []  # stock is back above
 
 
