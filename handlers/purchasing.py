@@ -57,7 +57,7 @@ async def _show(target: Message, uow: SqlUnitOfWork, renderer: Renderer, staff_i
 @router.message(Command("po"))
 @router.message(F.text.regexp(r"^/po_\d+$"))
 async def po_command(
-    message: Message, command: CommandObject | None, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer
+    message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, command: CommandObject | None = None
 ) -> None:
     assert message.from_user is not None
     staff_id = message.from_user.id
