@@ -6,6 +6,7 @@ A bad value stops start-up with one line naming the variable (see ``ConfigError`
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -56,6 +57,7 @@ class Settings(BaseSettings):
     pickup_ready_hours: int = Field(default=2, ge=0, le=240)
     transfer_days: int = Field(default=2, ge=0, le=30)
     invoice_net_days: int = Field(default=14, ge=0, le=180)
+    tax_rate: Decimal = Field(default=Decimal(0), ge=0, lt=100)  # percent included in prices (VAT)
     notifier_interval_seconds: float = Field(default=1.0, gt=0, le=60)
 
     def checkout_policy(self) -> CheckoutPolicy:
@@ -67,6 +69,7 @@ class Settings(BaseSettings):
             invoice_net_days=self.invoice_net_days,
             card_payments=bool(self.payment_provider_token),
             staff_chat_id=self.staff_chat_id,
+            tax_rate=format(self.tax_rate.normalize(), "f"),
         )
 
     @field_validator("admin_ids", mode="before")

@@ -44,7 +44,7 @@ class Runtime:
 async def open_database(settings: Settings) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
     engine = create_engine(settings.database_url)
     await upgrade_to_head(engine)
-    return engine, session_factory(engine)
+    return engine, session_factory(engine, base_currency=settings.default_currency)
 
 
 async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:

@@ -23,6 +23,7 @@ class Account(StrEnum):
     INVENTORY = "1200 Inventory"
     PAYABLE = "2000 Accounts payable"
     REFUNDS_PAYABLE = "2100 Refunds owed to customers"
+    TAX_PAYABLE = "2200 Sales tax payable"
     REVENUE = "4000 Sales"
     SHIPPING_INCOME = "4100 Shipping income"
     SALES_RETURNS = "4900 Sales returns"
@@ -70,12 +71,17 @@ def to_base(money: Money, fx_rate: str, base: str) -> int:
 def entry(
     at: datetime, source: str, memo: str, currency: str, *pairs: tuple[Account, Account, int]
 ) -> JournalEntry | None:
-    """An entry from (debit account, credit account, amount) pairs; zero amounts are left
-    out, and an entry with nothing in it is not made."""
-    lines: list[JournalLine] = []
+    """An entry from (debit account, credit account, amount) pairs, one line per account and
+    side (a sale's cash is one debit, however many credits it pays for); zero amounts are
+    left out, and an entry with nothing in it is not made."""
+    debits: dict[Account, int] = {}
+    credits: dict[Account, int] = {}
     for debit, credit, amount in pairs:
         if amount:
-            lines += [JournalLine(debit, debit=amount), JournalLine(credit, credit=amount)]
+            debits[debit] = debits.get(debit, 0) + amount
+            credits[credit] = credits.get(credit, 0) + amount
+    lines = [JournalLine(a, debit=v) for a, v in debits.items()]
+    lines += [JournalLine(a, credit=v) for a, v in credits.items()]
     return JournalEntry(at, source, memo, currency, tuple(lines)) if lines else None
 
 

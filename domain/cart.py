@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.catalog import Product
+from domain.fx import Rates
 from domain.money import Money, sum_money
 
 
@@ -54,8 +55,9 @@ class Cart:
         return any(line.expired for line in self.lines)
 
 
-def order_currency(products: list[Product], preferred: str, fallback: str) -> str:
-    """The customer's currency when every product has a price in it, else the shop's."""
-    if products and all(p.price_in(preferred) for p in products):
+def order_currency(products: list[Product], preferred: str, rates: Rates) -> str:
+    """The customer's currency when the shop takes it and every product has a price in it
+    (its own or converted), else the base currency."""
+    if rates.offers(preferred) and all(rates.price(p.prices, preferred) for p in products):
         return preferred
-    return fallback
+    return rates.base

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.numbers import get_territory_currencies
+
 from domain.errors import DomainError
 from domain.i18n import N_
 from domain.money import Money, normalize_currency
@@ -50,3 +54,86 @@ class FxRate:
         if money.currency != self.base:
             raise InvalidRate(text=f"{self.base}/{self.quote} for {money.currency}")
         return Money.from_decimal(money.to_decimal() * self.rate, self.quote)
+
+
+class PairWithoutBase(DomainError):
+    key = N_("Rates are set against the base currency {base}: for example /fx {base} {quote} 1.25.")
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """The shop's latest rates against its base currency: what customers may pay in and how
+    a base-currency price becomes theirs. A product's own price in a currency always wins
+    over a converted one (a shop may round its prices for a market)."""
+
+    base: str
+    by_quote: dict[str, Decimal]  # 1 base = rate quote
+
+    @classmethod
+    def from_latest(cls, base: str, latest: list[FxRate]) -> Rates:
+        """``latest`` holds the newest rate of each pair that has the base on one side; a pair
+        stored the other way round (RUB→GBP) is used inverted. The newer of both wins."""
+        chosen: dict[str, tuple[datetime, Decimal]] = {}
+        for rate in latest:
+            if rate.base == base and rate.quote != base:
+                quote, value = rate.quote, rate.rate
+            elif rate.quote == base and rate.base != base:
+                quote, value = rate.base, 1 / rate.rate
+            else:
+                continue
+            if quote not in chosen or chosen[quote][0] < rate.set_at:
+                chosen[quote] = (rate.set_at, value)
+        return cls(base, {quote: value for quote, (_, value) in chosen.items()})
+
+    @property
+    def currencies(self) -> list[str]:
+        """What the shop can take payment in: the base and every currency with a rate."""
+        return [self.base, *sorted(self.by_quote)]
+
+    def offers(self, currency: str) -> bool:
+        return currency == self.base or currency in self.by_quote
+
+    def rate_text(self, currency: str) -> str:
+        """``Order.fx_rate``: units of ``currency`` per one base unit, as exact text."""
+        return "1" if currency == self.base else format(self.by_quote[currency], "f")
+
+    def convert(self, money: Money, currency: str) -> Money | None:
+        """Between the base and an offered currency (or across two offered currencies through
+        the base), rounded half-even to the target's minor unit; None when there is no rate."""
+        if money.currency == currency:
+            return money
+        if not (self.offers(money.currency) and self.offers(currency)):
+            return None
+        in_base = money.to_decimal() / self._rate(money.currency)
+        return Money.from_decimal(in_base * self._rate(currency), currency)
+
+    def _rate(self, currency: str) -> Decimal:
+        return Decimal(1) if currency == self.base else self.by_quote[currency]
+
+    def price(self, own_prices: dict[str, Money], currency: str) -> Money | None:
+        """A product's price in ``currency``: its own, else its base price converted."""
+        if currency in own_prices:
+            return own_prices[currency]
+        base_price = own_prices.get(self.base)
+        return self.convert(base_price, currency) if base_price is not None else None
+
+
+def rate_against_base(base: str, first: str, second: str, value: str, at: datetime) -> FxRate:
+    """``/fx GBP RUB 105.20`` or ``/fx RUB 105.20`` (the base implied): one side must be the base."""
+    rate = FxRate(first, second, parse_rate(value), at)
+    if base not in (rate.base, rate.quote) or rate.base == rate.quote:
+        raise PairWithoutBase(base=base, quote=rate.quote if rate.base == base else rate.base)
+    return rate
+
+
+def locale_currency(language: str | None) -> str | None:
+    """The usual currency where a language is spoken (ru → RUB), from CLDR's likely region."""
+    if not language:
+        return None
+    tag = language.replace("-", "_")
+    try:
+        territory = Locale.parse(tag).territory or Locale.parse(get_global("likely_subtags").get(tag, tag)).territory
+    except (ValueError, UnknownLocaleError):
+        return None
+    found = get_territory_currencies(territory) if territory else []
+    return found[0] if found else None

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from domain.errors import DomainError, IllegalTransition
@@ -207,6 +208,7 @@ class Order:
     status: OrderStatus = S.PLACED
     shipping: Money | None = None
     fx_rate: str = "1"  # order currency per base currency at placement; kept for history
+    tax_rate: str = "0"  # percent included in the prices at placement (VAT/GST), e.g. "20"
     flags: frozenset[str] = frozenset()
     held_from: OrderStatus | None = None
     created_at: datetime | None = None
@@ -260,6 +262,15 @@ class Order:
     def total(self) -> Money:
         shipping = self.shipping or Money.zero(self.currency)
         return self.subtotal + shipping
+
+    def included_tax(self, gross: Money) -> Money:
+        """The tax inside a tax-inclusive amount: gross × r / (100 + r), half-even."""
+        rate = Decimal(self.tax_rate)
+        return Money.from_decimal(gross.to_decimal() * rate / (100 + rate), gross.currency) if rate else gross * 0
+
+    @property
+    def tax(self) -> Money:
+        return self.included_tax(self.subtotal) + self.included_tax(self.shipping or Money.zero(self.currency))
 
     @property
     def special_code(self) -> str | None:

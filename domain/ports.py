@@ -155,6 +155,13 @@ class SubscriptionRepository(Protocol):
 class FxRepository(Protocol):
     async def add(self, rate: FxRate, actor: str) -> None: ...
     async def latest(self, base: str, quote: str) -> FxRate | None: ...
+    async def latest_against(self, base: str) -> list[FxRate]:
+        """The newest rate of every pair with ``base`` on either side."""
+        ...
+
+    async def history(self, base: str, quote: str, limit: int) -> list[tuple[FxRate, str]]:
+        """Rates of the pair (either direction), newest first, with who set each."""
+        ...
 
 
 class PickingRepository(Protocol):
@@ -225,6 +232,8 @@ class JournalRepository(Protocol):
 
 class UnitOfWork(Protocol):
     """Read-only members, so implementations may expose more specific repositories."""
+
+    base_currency: str  # the shop's accounting currency: the journal is kept in it
 
     @property
     def customers(self) -> CustomerRepository: ...

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from domain.fx import Rates
 from domain.money import Money
 
 EARTH_RADIUS_KM = 6371.0088
@@ -104,13 +105,26 @@ class ShippingQuote:
 
 
 def quotes(
-    rates: list[CarrierRate], *, zone: Zone, weight_g: int, currency: str, local_now: datetime, processing_days: int
+    rates: list[CarrierRate],
+    *,
+    zone: Zone,
+    weight_g: int,
+    currency: str,
+    local_now: datetime,
+    processing_days: int,
+    fx: Rates | None = None,
 ) -> list[ShippingQuote]:
-    """Every service that serves the zone, takes the weight and prices in the order currency,
-    cheapest first."""
-    found = [
-        ShippingQuote(rate, rate.price_for(weight_g), rate.eta(local_now, processing_days))
-        for rate in rates
-        if rate.zone is zone and weight_g <= rate.max_weight_g and rate.base.currency == currency
-    ]
+    """Every service that serves the zone and takes the weight, priced in the order currency
+    (its own rate table in that currency, else converted with ``fx``), cheapest first."""
+    fitting = [r for r in rates if r.zone is zone and weight_g <= r.max_weight_g]
+    native = {(r.carrier, r.service) for r in fitting if r.base.currency == currency}
+    found = []
+    for rate in fitting:
+        price: Money | None = rate.price_for(weight_g)
+        if rate.base.currency != currency:
+            if (rate.carrier, rate.service) in native or fx is None or price is None:
+                continue
+            price = fx.convert(price, currency)
+        if price is not None:
+            found.append(ShippingQuote(rate, price, rate.eta(local_now, processing_days)))
     return sorted(found, key=lambda q: (q.price.amount, q.eta, q.label))

@@ -25,6 +25,8 @@ class Permission(StrEnum):
     RECORD_PAYMENTS = "record_payments"
     RETURNS = "returns"
     MANAGE_CUSTOMERS = "manage_customers"
+    SET_PRICES = "set_prices"
+    REPORTS = "reports"
 
 
 P = Permission

@@ -19,6 +19,7 @@ from handlers import (
     orders,
     payments,
     picking,
+    pricing,
     purchasing,
     returns,
     returns_staff,
@@ -40,7 +41,7 @@ def build_router() -> Router:
     """
     global _root
     if _root is None:
-        staff_modules = (staff, inventory, fulfilment, picking, dispatch, purchasing, returns_staff, accounts)
+        staff_modules = (staff, inventory, fulfilment, picking, dispatch, purchasing, returns_staff, accounts, pricing)
         staff_routers = [r.router for r in staff_modules]
         for staff_router in staff_routers:  # non-staff are refused before any of their handlers
             staff_router.message.middleware(StaffOnlyMiddleware())

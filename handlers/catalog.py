@@ -12,6 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.rendering import Renderer
 from domain.catalog import LOCAL_PHOTO_PREFIX
 from domain.customers import Customer
+from domain.fx import locale_currency
 from domain.usecases.catalog import (
     CatalogPage,
     ProductCard,
@@ -38,7 +39,9 @@ class CategoryPageCb(CallbackData, prefix="cp"):
 
 
 def customer_currency(customer: Customer, default_currency: str) -> str:
-    return customer.currency or default_currency
+    """Their /currency choice, else their language's usual currency; the use cases fall back
+    to the base currency when the shop does not take it."""
+    return customer.currency or locale_currency(customer.language or customer.telegram_language) or default_currency
 
 
 async def _categories_view(uow: SqlUnitOfWork, renderer: Renderer) -> tuple[str, InlineKeyboardMarkup]:

@@ -1,4 +1,5 @@
-"""/language: choose the language the bot speaks; remembered on the customer."""
+"""/language and /currency: the language the bot speaks and the currency prices are shown
+and charged in; both remembered on the customer."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.rendering import Renderer
 from domain.customers import Customer
 from domain.usecases.customers import set_language
+from domain.usecases.fx import choose_currency, currency_choice
 from handlers.menu import LANGUAGE_BUTTON, main_menu
 from storage.uow import SqlUnitOfWork
 
@@ -22,6 +24,10 @@ LANGUAGE_NAMES = {"en": "🇬🇧 English", "ru": "🇷🇺 Русский"}
 
 
 class LanguageChoice(CallbackData, prefix="lang"):
+    code: str
+
+
+class CurrencyChoice(CallbackData, prefix="cur"):
     code: str
 
 
@@ -57,3 +63,33 @@ async def choose_language(
             await query.message.answer(
                 renderer.render("start.html.j2", name=customer.first_name), reply_markup=main_menu()
             )
+
+
+@router.message(Command("currency"))
+async def ask_currency(message: Message, uow: SqlUnitOfWork, customer: Customer) -> None:
+    current, offered = await currency_choice(uow, telegram_id=customer.telegram_id)
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=("✅ " if code == current else "") + code, callback_data=CurrencyChoice(code=code).pack()
+            )
+            for code in offered[i : i + 4]
+        ]
+        for i in range(0, len(offered), 4)
+    ]
+    await message.answer(
+        _("Prices are shown in {currency}. Choose a currency:").format(currency=current),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+    )
+
+
+@router.callback_query(CurrencyChoice.filter())
+async def choose_currency_button(
+    query: CallbackQuery, callback_data: CurrencyChoice, uow: SqlUnitOfWork, customer: Customer
+) -> None:
+    code = await choose_currency(uow, telegram_id=customer.telegram_id, currency=callback_data.code)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            _("Prices are now shown in {currency}. An order keeps the currency it was placed in.").format(currency=code)
+        )

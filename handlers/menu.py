@@ -38,6 +38,7 @@ def customer_commands() -> list[BotCommand]:
         BotCommand(command="checkout", description=_("Place the order")),
         BotCommand(command="orders", description=_("Your orders and their status")),
         BotCommand(command="language", description=_("Change language")),
+        BotCommand(command="currency", description=_("Change the currency of prices")),
         BotCommand(command="help", description=_("How to use this bot")),
     ]
 
@@ -69,6 +70,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("journal", Permission.RECORD_PAYMENTS, N_("The accounting journal as CSV")),
     ("trial", Permission.RECORD_PAYMENTS, N_("Trial balance")),
     ("ar", Permission.RECORD_PAYMENTS, N_("Receivables aging")),
+    ("fx", Permission.VIEW_ORDERS, N_("Exchange rates: see or set")),
     ("assist", Permission.ASSIST, N_("Order on behalf of a customer")),
 )
 

@@ -39,6 +39,7 @@ SECTIONS_FED_BY: dict[str, tuple[str, ...]] = {
     "warehouses": ("reference",),
     "bins": ("reference",),
     "carrier_rates": ("reference",),
+    "fx_rates": ("reference",),
 }
 TTL_OF: dict[str, float] = {
     "catalog": CATALOG_TTL_S,

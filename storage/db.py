@@ -119,15 +119,21 @@ def _forget_connection(session: Session) -> None:
         notes.pop(WRITTEN_TABLES, None)
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def session_factory(engine: AsyncEngine, *, base_currency: str = "EUR") -> async_sessionmaker[AsyncSession]:
     """Sessions for one database. Their ``info`` carries what every unit of work on it
-    shares: the process's read cache and the engine view read-only work binds to."""
-    shared = {READ_CACHE: ReadCache(), READ_ONLY_BIND: engine.execution_options(**{READ_ONLY_OPTION: True})}
+    shares: the process's read cache, the engine view read-only work binds to, and the
+    shop's base currency (the books' currency, ``DEFAULT_CURRENCY``)."""
+    shared = {
+        READ_CACHE: ReadCache(),
+        READ_ONLY_BIND: engine.execution_options(**{READ_ONLY_OPTION: True}),
+        BASE_CURRENCY: base_currency,
+    }
     return async_sessionmaker(
         engine, expire_on_commit=False, autoflush=False, info=shared, sync_session_class=OrdergramSession
     )
 
 
 READ_CACHE = "ordergram_read_cache"
+BASE_CURRENCY = "ordergram_base_currency"
 READ_ONLY_BIND = "ordergram_read_only_bind"
 _CONNECTION_INFO = "ordergram_connection_info"

@@ -216,6 +216,7 @@ class OrderRow(Base):
     shipping_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     total_minor: Mapped[int] = mapped_column(BigInteger)
     fx_rate: Mapped[str] = mapped_column(String(40), default="1")
+    tax_rate: Mapped[str] = mapped_column(String(12), default="0", server_default="0")
     flags: Mapped[str] = mapped_column(String(128), default="")  # comma-separated
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, case, delete, func, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -1347,6 +1347,7 @@ class SqlOrders:
             shipping_minor=order.shipping.amount if order.shipping else 0,
             total_minor=order.total.amount,
             fx_rate=order.fx_rate,
+            tax_rate=order.tax_rate,
             flags=",".join(sorted(order.flags)),
             created_at=now,
             updated_at=now,
@@ -1506,6 +1507,7 @@ class SqlOrders:
             status=OrderStatus(row.status),
             shipping=Money(row.shipping_minor, row.currency),
             fx_rate=row.fx_rate,
+            tax_rate=row.tax_rate,
             flags=frozenset(f for f in row.flags.split(",") if f),
             held_from=OrderStatus(row.held_from) if row.held_from else None,
             created_at=row.created_at,
@@ -1556,8 +1558,9 @@ class SqlOrders:
 
 
 class SqlFx:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
         self.s = session
+        self.cache = cache
 
     async def add(self, rate: FxRate, actor: str) -> None:
         self.s.add(m.FxRateRow(base=rate.base, quote=rate.quote, rate=rate.rate_text, set_at=rate.set_at, set_by=actor))
@@ -1570,7 +1573,36 @@ class SqlFx:
             .order_by(m.FxRateRow.set_at.desc(), m.FxRateRow.id.desc())
             .limit(1)
         )
-        return FxRate(row.base, row.quote, Decimal(row.rate), row.set_at) if row else None
+        return _fx(row) if row else None
+
+    async def latest_against(self, base: str) -> list[FxRate]:
+        if self.cache is not None and (cached := self.cache.get("reference", ("fx", base))) is not None:
+            return list(cast(list[FxRate], cached))
+        newest = (
+            select(func.max(m.FxRateRow.id).label("id"))
+            .where(or_(m.FxRateRow.base == base, m.FxRateRow.quote == base))
+            .group_by(m.FxRateRow.base, m.FxRateRow.quote)
+            .subquery()
+        )
+        rows = await self.s.scalars(select(m.FxRateRow).join(newest, newest.c.id == m.FxRateRow.id))
+        rates = [_fx(row) for row in rows]
+        if self.cache is not None:
+            self.cache.put("reference", ("fx", base), list(rates))
+        return rates
+
+    async def history(self, base: str, quote: str, limit: int) -> list[tuple[FxRate, str]]:
+        pair = or_(
+            and_(m.FxRateRow.base == base, m.FxRateRow.quote == quote),
+            and_(m.FxRateRow.base == quote, m.FxRateRow.quote == base),
+        )
+        rows = await self.s.scalars(
+            select(m.FxRateRow).where(pair).order_by(m.FxRateRow.set_at.desc(), m.FxRateRow.id.desc()).limit(limit)
+        )
+        return [(_fx(row), row.set_by) for row in rows]
+
+
+def _fx(row: m.FxRateRow) -> FxRate:
+    return FxRate(row.base, row.quote, Decimal(row.rate), row.set_at)
 
 
 class SqlPayments:

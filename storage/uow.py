@@ -7,7 +7,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.cache import CacheView, ReadCache
-from storage.db import READ_CACHE, READ_ONLY_BIND
+from storage.db import BASE_CURRENCY, READ_CACHE, READ_ONLY_BIND
 from storage.repositories import (
     SqlCarriers,
     SqlCarts,
@@ -62,6 +62,7 @@ class SqlUnitOfWork:
         shared = sessions.kw.get("info", {})
         self._cache: ReadCache | None = shared.get(READ_CACHE)
         self._read_only_bind = shared.get(READ_ONLY_BIND)
+        self.base_currency: str = shared.get(BASE_CURRENCY, "EUR")
 
     def read_only(self) -> Self:
         """``async with uow.read_only():`` for use cases that only read: on SQLite they
@@ -96,7 +97,7 @@ class SqlUnitOfWork:
         self.returns = SqlReturns(session)
         self.journal = SqlJournal(session)
         self.orders = SqlOrders(session)
-        self.fx = SqlFx(session)
+        self.fx = SqlFx(session, cache)
         self.carts = SqlCarts(session)
         self.payments = SqlPayments(session)
         self.carriers = SqlCarriers(session, cache)

@@ -657,11 +657,23 @@ class FakeFx(_Repo):
         rates = [r for r in self.st.fx if (r.base, r.quote) == (base, quote)]
         return max(rates, key=lambda r: r.set_at) if rates else None
 
+    async def latest_against(self, base: str) -> list[FxRate]:
+        newest: dict[tuple[str, str], FxRate] = {}
+        for rate in self.st.fx:  # appended in time order: the last one of a pair wins
+            if base in (rate.base, rate.quote):
+                newest[(rate.base, rate.quote)] = rate
+        return list(newest.values())
+
+    async def history(self, base: str, quote: str, limit: int) -> list[tuple[FxRate, str]]:
+        pair = [r for r in self.st.fx if {r.base, r.quote} == {base, quote}]
+        return [(r, "fake") for r in reversed(pair)][:limit]
+
 
 class FakeUnitOfWork:
     def __init__(self, state: State | None = None) -> None:
         self.state = state or State()
         self.commits = 0
+        self.base_currency = "EUR"
         self._snapshot: State | None = None
         self.customers = FakeCustomers(self)
         self.staff = FakeStaff(self)

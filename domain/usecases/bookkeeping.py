@@ -9,27 +9,35 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.accounting import Account, entry
+from domain.accounting import Account, entry, to_base
 from domain.money import Money
 from domain.orders import Order
 from domain.ports import UnitOfWork
+from domain.usecases.fx import shop_rates
 
 A = Account
 
 
 async def book_sale(uow: UnitOfWork, order: Order, at: datetime, *, debit: Account, how: str) -> None:
-    """Cash or receivable against sales and shipping income."""
-    shipping = order.shipping.amount if order.shipping else 0
-    posted = entry(
-        at,
-        f"order:{order.code}",
-        f"sale {order.code} ({how})",
-        order.currency,
-        (debit, A.REVENUE, order.subtotal.amount),
-        (debit, A.SHIPPING_INCOME, shipping),
-    )
+    """Cash or receivable against sales, shipping income and the tax inside both, in the
+    base currency at the order's own rate. The debit is the sum of the converted credits,
+    so rounding can never unbalance the entry."""
+    shipping = order.shipping or Money.zero(order.currency)
+    goods_tax, shipping_tax = order.included_tax(order.subtotal), order.included_tax(shipping)
+    base = uow.base_currency
+    credits = [
+        (A.REVENUE, to_base(order.subtotal - goods_tax, order.fx_rate, base)),
+        (A.SHIPPING_INCOME, to_base(shipping - shipping_tax, order.fx_rate, base)),
+        (A.TAX_PAYABLE, to_base(goods_tax + shipping_tax, order.fx_rate, base)),
+    ]
+    memo = f"sale {order.code} ({how})" + _fx_note(order.total, order.fx_rate, base)
+    posted = entry(at, f"order:{order.code}", memo, base, *((debit, credit, amount) for credit, amount in credits))
     if posted is not None:
         await uow.journal.post(posted)
+
+
+def _fx_note(money: Money, fx_rate: str, base: str) -> str:
+    return "" if money.currency == base else f"; {money} at {fx_rate} {money.currency}/{base}"
 
 
 async def supply_costs(uow: UnitOfWork) -> dict[tuple[int, int], Money]:
@@ -37,30 +45,53 @@ async def supply_costs(uow: UnitOfWork) -> dict[tuple[int, int], Money]:
     return {(t.product_id, t.warehouse_id): t.unit_cost for t in await uow.purchasing.terms()}
 
 
+async def in_base(uow: UnitOfWork, money: Money, fx_rate: str | None = None) -> Money:
+    """``money`` in the base currency: at the given rate (an order's), else at today's.
+    Without any rate the amount stays in its own currency, and the trial balance (kept per
+    currency) shows it apart rather than hiding it."""
+    base = uow.base_currency
+    if money.currency == base:
+        return money
+    if fx_rate is not None:
+        return Money(to_base(money, fx_rate, base), base)
+    converted = (await shop_rates(uow)).convert(money, base)
+    return converted if converted is not None else money
+
+
 async def book_cost_of_goods(
     uow: UnitOfWork, order: Order, quantities: dict[tuple[int, int], int], at: datetime
 ) -> None:
     """Shipment: cost of goods sold against inventory. ``quantities`` per (product, warehouse)."""
-    total = 0
     unknown: list[str] = []
-    currency = order.currency
     costs = await supply_costs(uow)
+    by_currency: dict[str, Money] = {}
     for (product_id, warehouse_id), quantity in quantities.items():
         cost = costs.get((product_id, warehouse_id))
         if cost is None:
             unknown.append(next((line.sku for line in order.lines if line.product_id == product_id), str(product_id)))
             continue
-        currency = cost.currency
-        total += cost.amount * quantity
+        line_cost = await in_base(uow, cost * quantity)
+        by_currency[line_cost.currency] = by_currency.get(line_cost.currency, line_cost * 0) + line_cost
     memo = f"shipment {order.code}" + (f"; no cost known for {', '.join(unknown)}" if unknown else "")
-    posted = entry(at, f"order:{order.code}", memo, currency, (A.COGS, A.INVENTORY, total))
-    if posted is not None:
-        await uow.journal.post(posted)
+    for total in by_currency.values():
+        await book(uow, at, f"order:{order.code}", memo, total, A.COGS, A.INVENTORY)
 
 
 async def book(
-    uow: UnitOfWork, at: datetime, source: str, memo: str, money: Money, debit: Account, credit: Account
+    uow: UnitOfWork,
+    at: datetime,
+    source: str,
+    memo: str,
+    money: Money,
+    debit: Account,
+    credit: Account,
+    *,
+    fx_rate: str | None = None,
 ) -> None:
-    posted = entry(at, source, memo, money.currency, (debit, credit, money.amount))
+    """One debit, one credit, in the base currency (see ``in_base`` for ``fx_rate``)."""
+    amount = await in_base(uow, money, fx_rate)
+    if amount.currency != money.currency:
+        memo += _fx_note(money, fx_rate or (await shop_rates(uow)).rate_text(money.currency), amount.currency)
+    posted = entry(at, source, memo, amount.currency, (debit, credit, amount.amount))
     if posted is not None:
         await uow.journal.post(posted)

@@ -12,6 +12,7 @@ from domain.i18n import N_
 from domain.ports import Clock, UnitOfWork
 from domain.stock import check_quantity
 from domain.usecases.catalog import find_by_sku
+from domain.usecases.fx import shop_rates
 from domain.usecases.stock import give_back, release_expired_holds, take_holds
 
 MAX_CART_QUANTITY = 9999
@@ -142,11 +143,12 @@ async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: 
         expiry[hold.product_id] = min(expiry.get(hold.product_id, hold.expires_at), hold.expires_at)
     everything = await uow.products.get_many(sorted(wanted))
     products = [p for p in everything if p.active]
-    chosen = order_currency(products, currency, fallback_currency)
+    rates = await shop_rates(uow)
+    chosen = order_currency(products, currency, rates)
     lines = []
     for product in sorted(products, key=lambda p: p.name):
         pid = product.id or 0
-        price = product.price_in(chosen)
+        price = rates.price(product.prices, chosen)
         if price is None:
             raise NotForSale()
         lines.append(CartLine(product, wanted[pid], min(held[pid], wanted[pid]), price, expiry.get(pid)))

@@ -6,8 +6,10 @@ from dataclasses import dataclass, replace
 
 from domain.catalog import Category, Product, normalize_sku
 from domain.errors import DomainError, NotFound
+from domain.fx import Rates
 from domain.money import Money
 from domain.ports import UnitOfWork
+from domain.usecases.fx import shop_rates
 
 LOW_STOCK_THRESHOLD = 5
 
@@ -37,8 +39,9 @@ class CatalogPage:
     total: int
 
 
-def _price_for(product: Product, currency: str, fallback_currency: str) -> Money | None:
-    return product.price_in(currency) or product.price_in(fallback_currency)
+def _price_for(product: Product, currency: str, fallback: str, rates: Rates) -> Money | None:
+    shown = currency if rates.offers(currency) else fallback
+    return rates.price(product.prices, shown) or rates.price(product.prices, fallback)
 
 
 async def _cards(uow: UnitOfWork, products: list[Product], currency: str, fallback: str) -> list[ProductCard]:
@@ -46,7 +49,8 @@ async def _cards(uow: UnitOfWork, products: list[Product], currency: str, fallba
     available: dict[int, int] = dict.fromkeys(ids, 0)
     for level in await uow.stock.levels(ids):
         available[level.product_id] += max(level.available, 0)
-    return [ProductCard(p, _price_for(p, currency, fallback), available.get(p.id or 0, 0)) for p in products]
+    rates = await shop_rates(uow)
+    return [ProductCard(p, _price_for(p, currency, fallback, rates), available.get(p.id or 0, 0)) for p in products]
 
 
 async def list_categories(uow: UnitOfWork) -> list[Category]:

@@ -31,6 +31,7 @@ from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.cart import load_cart, release_customer_holds
+from domain.usecases.fx import shop_rates
 from domain.usecases.orders import apply_transition
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse
@@ -74,6 +75,7 @@ class CheckoutPolicy:
     invoice_net_days: int = 14
     card_payments: bool = False
     staff_chat_id: int | None = None  # told about every new order
+    tax_rate: str = "0"  # percent included in prices, recorded on each order
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +150,7 @@ async def shipping_options(
         decision, warehouses = await _route_or_explain(uow, cart, customer_id, point)
         zone = _zone(decision, warehouses, point)
         rates = await uow.carriers.all()
+        fx = await shop_rates(uow)
     found = quotes(
         rates,
         zone=zone,
@@ -155,6 +158,7 @@ async def shipping_options(
         currency=cart.currency,
         local_now=_local_now(clock, policy.timezone),
         processing_days=policy.processing_days,
+        fx=fx,
     )
     return ShippingOptions(cart, zone, found)
 
@@ -201,6 +205,7 @@ async def _delivery_with_shipping(
         currency=cart.currency,
         local_now=_local_now(clock, policy.timezone),
         processing_days=policy.processing_days,
+        fx=await shop_rates(uow),
     )
     chosen = next((q for q in found if q.rate.id == request.shipping_rate_id), None)
     if chosen is None:
@@ -248,6 +253,8 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
             code=await _unique_code(uow),
             customer_id=request.customer_id,
             currency=cart.currency,
+            fx_rate=(await shop_rates(uow)).rate_text(cart.currency),
+            tax_rate=policy.tax_rate,
             lines=[
                 OrderLine(line.product.id or 0, line.product.sku, line.product.name, line.quantity, line.unit_price)
                 for line in cart.lines

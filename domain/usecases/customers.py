@@ -48,13 +48,20 @@ async def set_language(uow: UnitOfWork, *, telegram_id: int, language: str) -> C
     if language not in SUPPORTED_LANGUAGES:
         raise UnsupportedLanguage()
     async with uow:
-        customer = await uow.customers.get_by_telegram_id(telegram_id)
-        if customer is None:
-            raise NotFound()
-        customer.language = language
-        await uow.customers.update(customer)
+        customer = await remember_choice(uow, telegram_id, language=language)
         await uow.commit()
         return customer
+
+
+async def remember_choice(uow: UnitOfWork, telegram_id: int, **choice: str) -> Customer:
+    """Inside an open unit of work: store a customer's own choice (language, currency)."""
+    customer = await uow.customers.get_by_telegram_id(telegram_id)
+    if customer is None:
+        raise NotFound()
+    for name, value in choice.items():
+        setattr(customer, name, value)
+    await uow.customers.update(customer)
+    return customer
 
 
 async def saved_addresses(uow: UnitOfWork, *, customer_id: int, limit: int = 5) -> list[Address]:

@@ -113,7 +113,16 @@ async def cancel_my_order(
                 Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, clock.now())
             )
             source, memo = f"order:{order.code}", f"refund owed, {order.code} cancelled"
-            await book(uow, clock.now(), source, memo, refund, Account.SALES_RETURNS, Account.REFUNDS_PAYABLE)
+            await book(
+                uow,
+                clock.now(),
+                source,
+                memo,
+                refund,
+                Account.SALES_RETURNS,
+                Account.REFUNDS_PAYABLE,
+                fx_rate=order.fx_rate,
+            )
         if staff_chat_id is not None:
             await uow.outbox.add(
                 Notification(

@@ -119,6 +119,7 @@ async def record_invoice_payment(uow: UnitOfWork, clock: Clock, *, staff_id: int
             order.total,
             Account.CASH,
             Account.RECEIVABLE,
+            fx_rate=order.fx_rate,
         )
         await uow.commit()
         return order

@@ -278,7 +278,10 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
                 Payment(order.id, PaymentKind.REFUND_OWED, order.payment_method.value, request.refund, now)
             )
             memo = f"refund owed, return {request.rma_code}"
-            await book(uow, now, f"return:{request.rma_code}", memo, request.refund, A.SALES_RETURNS, A.REFUNDS_PAYABLE)
+            source = f"return:{request.rma_code}"
+            await book(
+                uow, now, source, memo, request.refund, A.SALES_RETURNS, A.REFUNDS_PAYABLE, fx_rate=order.fx_rate
+            )
             request.move(ReturnStatus.REFUNDED)
             extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": request.refund.currency}
         else:
@@ -370,7 +373,10 @@ async def confirm_refund(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
                 Payment(request.order_id, PaymentKind.REFUNDED, refund_marker(request.rma_code), request.refund, now)
             )
             memo = f"refund paid, return {request.rma_code}"
-            await book(uow, now, f"return:{request.rma_code}", memo, request.refund, A.REFUNDS_PAYABLE, A.CASH)
+            order = await uow.orders.get_by_id(request.order_id)
+            rate = order.fx_rate if order else None
+            source = f"return:{request.rma_code}"
+            await book(uow, now, source, memo, request.refund, A.REFUNDS_PAYABLE, A.CASH, fx_rate=rate)
             await _tell(
                 uow, clock, request, refund_minor=request.refund.amount, currency=request.refund.currency, paid=True
             )

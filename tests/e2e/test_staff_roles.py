@@ -131,6 +131,7 @@ STAFF_SAMPLES = {
     "returns": "",
     "rma": "RABCDEFG",
     "assist": "1",
+    "fx": "RUB 90",
 }
 
 

@@ -131,6 +131,7 @@ async def test_command_menus_are_registered_per_language(running: RunningBot) ->
         "checkout",
         "orders",
         "language",
+        "currency",
         "help",
     }
     assert {c["description"] for c in commands["default::ru"]} >= {"Главное меню", "Сменить язык"}

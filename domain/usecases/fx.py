@@ -1,0 +1,86 @@
+"""Exchange rates managers set, and the currency each customer pays in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.customers import Customer
+from domain.errors import DomainError, NotFound
+from domain.fx import FxRate, Rates, locale_currency, rate_against_base
+from domain.i18n import N_
+from domain.money import normalize_currency
+from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
+from domain.usecases.customers import remember_choice
+from domain.usecases.staff import require
+
+HISTORY_LENGTH = 10
+
+
+class CurrencyNotOffered(DomainError):
+    key = N_("The shop does not take {currency}. Available: {available}.")
+
+
+async def shop_rates(uow: UnitOfWork) -> Rates:
+    """Inside an open unit of work: the latest rates against the base currency."""
+    return Rates.from_latest(uow.base_currency, await uow.fx.latest_against(uow.base_currency))
+
+
+def preferred_currency(customer: Customer, rates: Rates) -> str:
+    """The customer's own choice (/currency), else their language's usual currency when the
+    shop takes it, else the base currency."""
+    if customer.currency and rates.offers(customer.currency):
+        return customer.currency
+    usual = locale_currency(customer.language or customer.telegram_language)
+    return usual if usual and rates.offers(usual) else rates.base
+
+
+@dataclass(frozen=True, slots=True)
+class RateBoard:
+    rates: Rates
+    latest: list[FxRate]
+    history: list[tuple[FxRate, str]]  # of one pair, when asked for
+
+
+async def set_rate(uow: UnitOfWork, clock: Clock, *, staff_id: int, args: list[str]) -> FxRate:
+    """``/fx GBP RUB 105.20`` or ``/fx RUB 105.20`` (against the base). Kept with who and
+    when; orders keep the rate they were placed with, so a new rate never rewrites them."""
+    member = await require(uow, staff_id, Permission.SET_PRICES)
+    async with uow:
+        first, second, value = args if len(args) == 3 else (uow.base_currency, *args)
+        rate = rate_against_base(uow.base_currency, first, second, value, clock.now())
+        await uow.fx.add(rate, f"staff:{member.telegram_id}")
+        await uow.commit()
+        return rate
+
+
+async def rate_board(uow: UnitOfWork, *, staff_id: int, currency: str | None = None) -> RateBoard:
+    await require(uow, staff_id, Permission.VIEW_ORDERS)
+    async with uow.read_only():
+        rates = await shop_rates(uow)
+        latest = await uow.fx.latest_against(uow.base_currency)
+        history: list[tuple[FxRate, str]] = []
+        if currency is not None:
+            history = await uow.fx.history(uow.base_currency, normalize_currency(currency), HISTORY_LENGTH)
+        return RateBoard(rates, sorted(latest, key=lambda r: (r.base, r.quote)), history)
+
+
+async def currency_choice(uow: UnitOfWork, *, telegram_id: int) -> tuple[str, list[str]]:
+    """The customer's current currency and what they may choose from."""
+    async with uow.read_only():
+        customer = await uow.customers.get_by_telegram_id(telegram_id)
+        if customer is None:
+            raise NotFound()
+        rates = await shop_rates(uow)
+        return preferred_currency(customer, rates), rates.currencies
+
+
+async def choose_currency(uow: UnitOfWork, *, telegram_id: int, currency: str) -> str:
+    async with uow:
+        code = normalize_currency(currency)
+        rates = await shop_rates(uow)
+        if not rates.offers(code):
+            raise CurrencyNotOffered(currency=code, available=", ".join(rates.currencies))
+        await remember_choice(uow, telegram_id, currency=code)
+        await uow.commit()
+        return code

@@ -1,0 +1,79 @@
+"""Prices and orders in the customer's currency, converted from the base (GBP) at the rate a
+manager set; the order keeps its rate and the books stay in GBP."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.sandbox import SandboxUser
+from bot.sandbox.harness import RunningBot
+from domain.orders import OrderStatus
+from domain.usecases.dispatch import mark_delivered, ship_order
+from domain.usecases.orders import transition_order
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
+from tests.e2e.test_accounting import balances
+
+
+async def _deliver(shop: RunningBot, code: str) -> None:
+    runtime = shop.runtime
+    for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
+        await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
+    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking="TRACK1")
+    await mark_delivered(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code)
+
+
+async def test_a_russian_customer_pays_in_roubles_and_the_books_stay_in_pounds(shop: RunningBot) -> None:
+    manager = await hire(shop, 97, "Mo", "manager")
+    set_reply = await manager.send("/fx RUB 100")
+    assert "1 GBP = 100 RUB" in set_reply.last.text
+
+    ivan = SandboxUser(shop.server, 700, "Ivan", language_code="ru")
+    card = await ivan.send("/start p_85123A")
+    assert "295,00" in card.last.text and "₽" in card.last.text  # £2.95 at 100, Russian format
+    await add_to_cart(ivan, "85123A", 2)
+    code = order_code(await place_cod_order(ivan))
+
+    await manager.send("/fx RUB 120")  # a later rate changes nothing on the placed order
+    async with shop.runtime.sessions() as session:
+        row = (await session.scalars(select(m.OrderRow).where(m.OrderRow.code == code))).one()
+    assert (row.currency, row.fx_rate, row.subtotal_minor, row.shipping_minor) == ("RUB", "100", 59000, 37000)
+
+    await _deliver(shop, code)
+    books = await balances(shop)
+    # Exactly the pounds the prices came from: £5.90 of goods, £3.70 of shipping.
+    assert books["1000 Cash"] == (960, 0) and books["4000 Sales"] == (0, 590)
+    async with shop.runtime.sessions() as session:
+        currencies = set(await session.scalars(select(m.JournalEntryRow.currency)))
+    assert currencies == {"GBP"}
+
+    history = await manager.send("/fx RUB")
+    assert "1 GBP = 120 RUB" in history.last.text and history.last.text.count("staff:97") == 2
+
+
+async def test_customers_choose_among_the_currencies_the_shop_takes(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/fx GBP EUR 1.17")
+    alice = SandboxUser(shop.server, 800, "Alice")  # English: USD is usual, but not offered
+    assert "£2.95" in (await alice.send("/start p_85123A")).last.text
+    menu = await alice.send("/currency")
+    assert menu.last.button_texts() == ["✅ GBP", "EUR"]
+    await alice.press(menu.last, "EUR")
+    assert "€3.45" in (await alice.send("/start p_85123A")).last.text  # 2.95 × 1.17 = 3.4515
+    await add_to_cart(alice, "85123A", 2)
+    assert "€6.90" in (await alice.send("/cart")).last.text
+
+
+async def test_rates_are_refused_without_the_base_and_to_roles_that_may_not_set_them(shop: RunningBot) -> None:
+    manager = await hire(shop, 97, "Mo", "manager")
+    wrong = await manager.send("/fx EUR USD 1.1")
+    assert "against the base currency GBP" in wrong.last.text
+    bad = await manager.send("/fx RUB lots")
+    assert "not a valid exchange rate" in bad.last.text
+    support = await hire(shop, 98, "Sue", "support")
+    assert "does not allow" in (await support.send("/fx RUB 90")).last.text
+    assert "staff only" in (await SandboxUser(shop.server, 900, "Eve").send("/fx")).last.text
+    assert "No rates yet" in (await support.send("/fx")).last.text  # nothing was set
+    async with shop.runtime.sessions() as session:
+        assert list(await session.scalars(select(m.FxRateRow))) == []

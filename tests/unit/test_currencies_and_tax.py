@@ -1,0 +1,102 @@
+"""Rates against the base currency, prices converted from it, and sales booked in the base
+currency with the tax inside the prices split out — all exact."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from domain.accounting import Account
+from domain.fx import FxRate, PairWithoutBase, Rates, locale_currency, rate_against_base
+from domain.money import Money
+from domain.orders import Order, OrderLine
+from domain.usecases.bookkeeping import book_sale
+from tests.fakes import FakeUnitOfWork
+
+T0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
+T1 = datetime(2026, 11, 3, 9, tzinfo=UTC)
+
+
+def test_rates_use_the_newest_pair_either_way_round_and_convert_exactly() -> None:
+    rates = Rates.from_latest(
+        "GBP",
+        [
+            FxRate("GBP", "RUB", Decimal("100"), T0),
+            FxRate("RUB", "GBP", Decimal("0.008"), T1),  # newer, stored the other way: 1 GBP = 125 RUB
+            FxRate("GBP", "EUR", Decimal("1.17"), T0),
+            FxRate("USD", "JPY", Decimal("150"), T1),  # no base on either side: ignored
+        ],
+    )
+    assert rates.currencies == ["GBP", "EUR", "RUB"]
+    assert rates.rate_text("RUB") == "125" and rates.rate_text("GBP") == "1"
+    assert rates.convert(Money(295, "GBP"), "RUB") == Money(36875, "RUB")
+    assert rates.convert(Money(100, "EUR"), "GBP") == Money(85, "GBP")  # 0.8547… half-even
+    assert rates.convert(Money(117, "EUR"), "RUB") == Money(12500, "RUB")  # through the base
+    assert rates.convert(Money(1, "GBP"), "USD") is None and not rates.offers("USD")
+
+
+def test_a_product_s_own_price_wins_over_a_converted_one() -> None:
+    rates = Rates("GBP", {"RUB": Decimal("100"), "EUR": Decimal("1.2")})
+    prices = {"GBP": Money(295, "GBP"), "RUB": Money(29900, "RUB")}
+    assert rates.price(prices, "RUB") == Money(29900, "RUB")
+    assert rates.price(prices, "EUR") == Money(354, "EUR")
+    assert rates.price({"EUR": Money(100, "EUR")}, "RUB") is None  # no base price to convert
+
+
+def test_a_rate_needs_the_base_on_one_side_and_a_positive_value() -> None:
+    assert rate_against_base("GBP", "RUB", "GBP", "0.01", T0).base == "RUB"
+    with pytest.raises(PairWithoutBase):
+        rate_against_base("GBP", "EUR", "USD", "1.1", T0)
+    with pytest.raises(Exception, match="rate"):
+        rate_against_base("GBP", "GBP", "RUB", "-3", T0)
+
+
+def test_a_language_s_usual_currency() -> None:
+    assert [locale_currency(x) for x in ("ru", "en-GB", "de", "", "zz")] == ["RUB", "GBP", "EUR", None, None]
+
+
+def _order(currency: str, unit: int, shipping: int, *, fx_rate: str = "1", tax_rate: str = "0") -> Order:
+    line = OrderLine(1, "SKU1", "Mug", 2, Money(unit, currency))
+    return Order.place(
+        code="ABC123",
+        customer_id=1,
+        currency=currency,
+        lines=[line],
+        now=T0,
+        actor="customer:1",
+        shipping=Money(shipping, currency),
+        fx_rate=fx_rate,
+        tax_rate=tax_rate,
+    )
+
+
+def _lines(uow: FakeUnitOfWork) -> dict[Account, tuple[int, int]]:
+    [posted] = uow.state.journal
+    return {x.account: (x.debit, x.credit) for x in posted.lines}
+
+
+async def test_a_sale_splits_the_tax_included_in_goods_and_shipping() -> None:
+    uow = FakeUnitOfWork()  # base EUR
+    order = _order("EUR", 600, 360, tax_rate="20")  # 12.00 goods + 3.60 shipping, 20 % VAT inside
+    assert order.tax == Money(260, "EUR")
+    await book_sale(uow, order, T0, debit=Account.CASH, how="card")
+    assert _lines(uow) == {
+        Account.CASH: (1560, 0),
+        Account.REVENUE: (0, 1000),
+        Account.SHIPPING_INCOME: (0, 300),
+        Account.TAX_PAYABLE: (0, 260),
+    }
+
+
+async def test_a_foreign_currency_sale_is_booked_in_the_base_at_the_order_s_rate() -> None:
+    uow = FakeUnitOfWork()
+    order = _order("RUB", 33333, 10001, fx_rate="98.7654")  # 666.66 RUB goods, 100.01 RUB shipping
+    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, how="invoice")
+    [posted] = uow.state.journal
+    assert posted.currency == "EUR" and "at 98.7654 RUB/EUR" in posted.memo
+    lines = _lines(uow)
+    assert lines[Account.REVENUE] == (0, 675)  # 666.66 / 98.7654 = 6.7499… → 6.75
+    assert lines[Account.SHIPPING_INCOME] == (0, 101)  # 100.01 / 98.7654 = 1.0126 → 1.01
+    assert lines[Account.RECEIVABLE] == (776, 0)  # the sum of the converted credits: balanced
