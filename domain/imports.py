@@ -154,15 +154,20 @@ def _product(line: int, v: dict[str, str], resolve_path: Callable[[str], str | N
         raise RowError("category is required")
     if not v["price"] or not v["currency"]:
         raise RowError("price and currency are required")
-    price = Money.parse(v["price"], v["currency"])
-    if price.amount < 0:
-        raise RowError(f"price must not be negative, got {v['price']}")
+    prices = {}
+    # ``price`` in ``currency`` is the base price; optional ``price_RUB``-style columns give a
+    # market its own price instead of the converted one.
+    for column, currency in [("price", v["currency"])] + [(k, k[6:]) for k in v if k.startswith("price_") and v[k]]:
+        price = Money.parse(v[column], currency)
+        if price.amount < 0:
+            raise RowError(f"{column} must not be negative, got {v[column]}")
+        prices[price.currency] = price
     dims = [_int(v, n) for n in ("length_mm", "width_mm", "height_mm")]
     return Product(
         sku=normalize_sku(v["sku"]),
         name=v["name"],
         category=v["category"],
-        prices={price.currency: price},
+        prices=prices,
         barcode=normalize_barcode(v["barcode"]) if v["barcode"] else None,
         description=v["description"],
         weight_g=_int(v, "weight_g"),

@@ -5,6 +5,7 @@ import pytest
 from domain.catalog import InvalidBarcode, normalize_barcode
 from domain.errors import ImportRejected
 from domain.imports import parse_products, parse_stock, parse_warehouses
+from domain.money import Money
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from tests.fakes import FakeClock, FakeUnitOfWork
 
@@ -17,6 +18,16 @@ def test_good_products_parse_with_exact_prices() -> None:
     ((line, product),) = parsed
     assert line == 2 and product.sku == "A-1" and product.prices["EUR"].amount == 450
     assert product.dimensions is not None and product.dimensions.volume_mm3 == 6
+
+
+def test_a_market_can_have_its_own_price_column() -> None:
+    text = (
+        HEADER.replace("\n", ",price_RUB,price_USD\n")
+        + "A-1,Mug,Kitchen,4.50,EUR,,,,,,,399,\nA-2,Mug,Kitchen,1,EUR,,,,,,,-1,x\n"
+    )
+    parsed, problems = parse_products(text)
+    assert [p.prices for _, p in parsed][0] == {"EUR": Money(450, "EUR"), "RUB": Money(39900, "RUB")}
+    assert problems == [(3, "price_RUB must not be negative, got -1")]
 
 
 def test_every_bad_product_row_is_reported_with_its_line() -> None:
