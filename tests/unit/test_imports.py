@@ -26,7 +26,7 @@ def test_a_market_can_have_its_own_price_column() -> None:
         + "A-1,Mug,Kitchen,4.50,EUR,,,,,,,399,\nA-2,Mug,Kitchen,1,EUR,,,,,,,-1,x\n"
     )
     parsed, problems = parse_products(text)
-    assert [p.prices for _, p in parsed][0] == {"EUR": Money(450, "EUR"), "RUB": Money(39900, "RUB")}
+    assert next(p.prices for _, p in parsed) == {"EUR": Money(450, "EUR"), "RUB": Money(39900, "RUB")}
     assert problems == [(3, "price_RUB must not be negative, got -1")]
 
 
