@@ -61,6 +61,14 @@ def promised_ship_date(eta: date, transit_days: int) -> date:
     return day
 
 
+def ship_by_date(eta: date | None, carrier: str, service: str, rates: list[CarrierRate]) -> date | None:
+    """The day a parcel booked with this carrier service had to leave to keep its ETA."""
+    if eta is None:
+        return None
+    transit = [r.transit_days for r in rates if (r.carrier, r.service) == (carrier, service)]
+    return promised_ship_date(eta, min(transit)) if transit else eta
+
+
 def dispatch_date(local_now: datetime, cutoff_hour: int, processing_days: int) -> date:
     """Orders placed before the carrier's cut-off leave today (after processing days);
     later ones count from the next business day."""

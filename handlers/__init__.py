@@ -21,6 +21,7 @@ from handlers import (
     picking,
     pricing,
     purchasing,
+    reports,
     returns,
     returns_staff,
     search,
@@ -41,7 +42,18 @@ def build_router() -> Router:
     """
     global _root
     if _root is None:
-        staff_modules = (staff, inventory, fulfilment, picking, dispatch, purchasing, returns_staff, accounts, pricing)
+        staff_modules = (
+            staff,
+            inventory,
+            fulfilment,
+            picking,
+            dispatch,
+            purchasing,
+            returns_staff,
+            accounts,
+            pricing,
+            reports,
+        )
         staff_routers = [r.router for r in staff_modules]
         for staff_router in staff_routers:  # non-staff are refused before any of their handlers
             staff_router.message.middleware(StaffOnlyMiddleware())

@@ -539,3 +539,20 @@ class JournalLineRow(Base):
         CheckConstraint("debit_minor >= 0 AND credit_minor >= 0", name="not_negative"),
         CheckConstraint("debit_minor = 0 OR credit_minor = 0", name="one_side"),
     )
+
+
+class DemandRow(Base):
+    """Units sold per product, warehouse and day: shipments as they happen, plus history
+    imported from a previous system. Forecasts and slow-mover reports read it."""
+
+    __tablename__ = "demand"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    quantity: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(32))  # "shipment CODE" or "import"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_demand_product_day", "product_id", "warehouse_id", "day"),
+    )

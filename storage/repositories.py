@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -724,6 +724,11 @@ class SqlInventory:
             for r in await self.s.scalars(query)
         ]
 
+    async def positions(self) -> list[StockLevel]:
+        t = m.StockRow
+        rows = await self.s.scalars(select(t).where(t.on_hand > 0).order_by(t.warehouse_id, t.product_id))
+        return [StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved) for r in rows]
+
     async def set_reorder(self, product_id: int, warehouse_id: int, point: int, max_level: int | None) -> None:
         row = await self.s.get(m.StockRow, (product_id, warehouse_id))
         if row is None:
@@ -994,6 +999,12 @@ class SqlJobs:
             select(func.count(func.distinct(h.order_id))).where(h.to_status == status.value, h.at >= start, h.at < end)
         )
         return int(found or 0)
+
+    async def orders_moved_between(self, status: OrderStatus, start: datetime, end: datetime) -> list[Order]:
+        h, o = m.OrderHistoryRow, m.OrderRow
+        moved = select(h.order_id).where(h.to_status == status.value, h.at >= start, h.at < end)
+        rows = (await self.s.scalars(select(o).where(o.id.in_(moved)).order_by(o.id))).all()
+        return await SqlOrders(self.s)._load(rows)
 
     async def take_lock(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
         """Take or renew the lock: ours if free, expired or already ours."""
@@ -1285,6 +1296,35 @@ class SqlReturns:
         waiting = [ReturnStatus.REQUESTED.value, ReturnStatus.APPROVED.value, ReturnStatus.RECEIVED.value]
         rows = (await self.s.scalars(select(t).where(t.status.in_(waiting)).order_by(t.created_at).limit(limit))).all()
         return await self._load(rows)
+
+
+class SqlDemand:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def record(self, rows: Sequence[tuple[int, int, date, int]], source: str) -> None:
+        values = [
+            {"product_id": p, "warehouse_id": w, "day": d, "quantity": q, "source": source[:32]}
+            for p, w, d, q in rows
+            if q > 0
+        ]
+        if values:
+            await self.s.execute(insert(m.DemandRow), values)
+
+    async def daily(self, product_ids: Sequence[int] | None, since: date) -> list[tuple[int, int, date, int]]:
+        d = m.DemandRow
+        query = select(d.product_id, d.warehouse_id, d.day, func.sum(d.quantity)).where(d.day >= since)
+        if product_ids is not None:
+            query = query.where(d.product_id.in_(product_ids))
+        rows = await self.s.execute(query.group_by(d.product_id, d.warehouse_id, d.day).order_by(d.day))
+        return [(p, w, day, int(q)) for p, w, day, q in rows]
+
+    async def last_sold(self) -> dict[tuple[int, int], date]:
+        d = m.DemandRow
+        rows = await self.s.execute(
+            select(d.product_id, d.warehouse_id, func.max(d.day)).group_by(d.product_id, d.warehouse_id)
+        )
+        return {(p, w): day for p, w, day in rows}
 
 
 class SqlJournal:

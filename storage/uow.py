@@ -12,6 +12,7 @@ from storage.repositories import (
     SqlCarriers,
     SqlCarts,
     SqlCustomers,
+    SqlDemand,
     SqlFx,
     SqlInventory,
     SqlJobs,
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
     purchasing: SqlPurchasing
     returns: SqlReturns
     journal: SqlJournal
+    demand: SqlDemand
     orders: SqlOrders
     fx: SqlFx
     carts: SqlCarts
@@ -96,6 +98,7 @@ class SqlUnitOfWork:
         self.purchasing = SqlPurchasing(session)
         self.returns = SqlReturns(session)
         self.journal = SqlJournal(session)
+        self.demand = SqlDemand(session)
         self.orders = SqlOrders(session)
         self.fx = SqlFx(session, cache)
         self.carts = SqlCarts(session)

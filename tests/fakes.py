@@ -69,6 +69,7 @@ class State:
     daily_runs: dict[str, date] = field(default_factory=dict)
     returns: dict[str, ReturnRequest] = field(default_factory=dict)
     journal: list[JournalEntry] = field(default_factory=list)
+    demand: list[tuple[int, int, date, int]] = field(default_factory=list)
     reservations: dict[int, Reservation] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     fx: list[FxRate] = field(default_factory=list)
@@ -317,6 +318,9 @@ class FakeInventory(_Repo):
             if point > 0 and warehouse_id in (None, w)
         ]
 
+    async def positions(self) -> list[StockLevel]:
+        return [copy.copy(level) for _, level in sorted(self.st.stock.items()) if level.on_hand > 0]
+
     async def set_reorder(self, product_id: int, warehouse_id: int, point: int, max_level: int | None) -> None:
         self.st.reorder[(product_id, warehouse_id)] = (point, max_level)
 
@@ -442,6 +446,13 @@ class FakeJobs(_Repo):
             1 for o in self.st.orders.values() if any(h.to_status == status and start <= h.at < end for h in o.history)
         )
 
+    async def orders_moved_between(self, status: OrderStatus, start: datetime, end: datetime) -> list[Order]:
+        return [
+            copy.deepcopy(o)
+            for o in self.st.orders.values()
+            if any(h.to_status == status and start <= h.at < end for h in o.history)
+        ]
+
     async def take_lock(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
         current = self.st.locks.get(name)
         if current is None or current[0] == holder or current[1] < now:
@@ -527,6 +538,24 @@ class FakeReturns(_Repo):
     async def open(self, limit: int) -> list[ReturnRequest]:
         waiting = {"return_requested", "approved", "received"}
         return [copy.deepcopy(r) for r in self.st.returns.values() if r.status.value in waiting][:limit]
+
+
+class FakeDemand(_Repo):
+    async def record(self, rows: Sequence[tuple[int, int, date, int]], source: str) -> None:
+        self.st.demand.extend(r for r in rows if r[3] > 0)
+
+    async def daily(self, product_ids: Sequence[int] | None, since: date) -> list[tuple[int, int, date, int]]:
+        totals: dict[tuple[int, int, date], int] = {}
+        for p, w, d, q in self.st.demand:
+            if d >= since and (product_ids is None or p in product_ids):
+                totals[(p, w, d)] = totals.get((p, w, d), 0) + q
+        return sorted(((p, w, d, q) for (p, w, d), q in totals.items()), key=lambda r: r[2])
+
+    async def last_sold(self) -> dict[tuple[int, int], date]:
+        last: dict[tuple[int, int], date] = {}
+        for p, w, d, _ in self.st.demand:
+            last[(p, w)] = max(d, last.get((p, w), d))
+        return last
 
 
 class FakeJournal(_Repo):
@@ -687,6 +716,7 @@ class FakeUnitOfWork:
         self.purchasing = FakePurchasing(self)
         self.returns = FakeReturns(self)
         self.journal = FakeJournal(self)
+        self.demand = FakeDemand(self)
         self.orders = FakeOrders(self)
         self.fx = FakeFx(self)
         self.carts = FakeCarts(self)

@@ -240,6 +240,7 @@ async def _take_stock_out(uow: UnitOfWork, clock: Clock, order: Order, staff_id:
             if not remaining:
                 break
     await book_cost_of_goods(uow, order, dict(shipped), now)
+    await uow.demand.record([(p, w, now.date(), q) for (p, w), q in shipped.items()], f"shipment {order.code}")
 
 
 async def _tell_shipped(uow: UnitOfWork, clock: Clock, order: Order, carrier: str, tracking: str) -> None:

@@ -14,7 +14,7 @@ from domain.feedback import LOW_RATING, MAX_REVIEW_LENGTH, NotRateable, Review
 from domain.notifications import Notification
 from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.ports import Clock, UnitOfWork
-from domain.shipping import CarrierRate, promised_ship_date
+from domain.shipping import CarrierRate, ship_by_date
 from domain.staff import Permission
 from domain.usecases.staff import require
 
@@ -186,11 +186,10 @@ def _is_late(order: Order, rates: list[CarrierRate], today: date) -> bool:
     if order.status is OrderStatus.ON_HOLD:
         return True
     delivery = order.delivery
-    if delivery is None or delivery.eta is None:
+    if delivery is None:
         return False
-    transit = [r.transit_days for r in rates if (r.carrier, r.service) == (delivery.carrier, delivery.service)]
-    ship_by = promised_ship_date(delivery.eta, min(transit)) if transit else delivery.eta
-    return ship_by < today
+    ship_by = ship_by_date(delivery.eta, delivery.carrier, delivery.service, rates)
+    return ship_by is not None and ship_by < today
 
 
 async def daily_digest(

@@ -132,6 +132,9 @@ STAFF_SAMPLES = {
     "rma": "RABCDEFG",
     "assist": "1",
     "fx": "RUB 90",
+    "report": "week",
+    "stockvalue": "",
+    "slow": "30",
 }
 
 

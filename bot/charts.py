@@ -1,0 +1,56 @@
+"""Report charts as PNG images (matplotlib, headless), labels already in the reader's language."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display here, and none needed: figures go straight to PNG bytes
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from domain.money import Money
+from domain.reports import PeriodName, SalesReport
+
+
+@dataclass(frozen=True, slots=True)
+class ChartText:
+    title: str
+    orders: str
+    revenue: str  # e.g. "Revenue, GBP"
+    top: str
+
+
+def sales_chart(report: SalesReport, text: ChartText) -> bytes:
+    """Orders (bars) and base-currency revenue (line) per hour or day; top products below."""
+    figure = Figure(figsize=(8, 6), dpi=100, layout="constrained")
+    over_time, best = figure.subplots(2, 1, height_ratios=(3, 2))
+    hourly = report.period.name is PeriodName.TODAY
+    labels = [start.strftime("%H" if hourly else "%d.%m") for start, _, _ in report.series]
+    positions = range(len(labels))
+    over_time.bar(positions, [n for _, n, _ in report.series], color="#4C72B0", label=text.orders)
+    over_time.set_ylabel(text.orders)
+    over_time.yaxis.set_major_locator(MaxNLocator(integer=True))  # no half orders
+    step = max(1, len(labels) // 12)
+    over_time.set_xticks(list(positions)[::step], labels[::step])
+    revenue_axis = over_time.twinx()
+    revenue_axis.plot(
+        positions,
+        [float(Money(minor, report.base).to_decimal()) for _, _, minor in report.series],
+        color="#DD8452",
+        marker="o",
+        markersize=3,
+    )
+    revenue_axis.set_ylabel(text.revenue)
+    revenue_axis.set_ylim(bottom=0)
+    over_time.set_title(text.title)
+    names = [f"{p.sku} {p.name[:24]}" for p in reversed(report.top)]
+    best.barh(names, [float(p.revenue.to_decimal()) for p in reversed(report.top)], color="#55A868")
+    best.set_title(text.top)
+    best.set_xlabel(text.revenue)
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()

@@ -1,0 +1,210 @@
+"""Management reports: figures of a period computed from orders, in the base currency at
+each order's own rate. Pure functions of what the use case read; charts are drawn outside."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from domain.accounting import to_base
+from domain.errors import DomainError
+from domain.i18n import N_
+from domain.money import Money
+from domain.orders import Order, OrderStatus
+from domain.shipping import CarrierRate, ship_by_date
+
+
+class PeriodName(StrEnum):
+    TODAY = "today"
+    WEEK = "week"
+    MONTH = "month"
+
+
+class UnknownPeriod(DomainError):
+    key = N_("Choose a period: today, week or month.")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    name: PeriodName
+    start: datetime  # aware, shop time
+    end: datetime
+    buckets: tuple[tuple[datetime, datetime], ...]  # hours of today, or days
+
+    def bucket_of(self, at: datetime) -> int | None:
+        for i, (start, end) in enumerate(self.buckets):
+            if start <= at < end:
+                return i
+        return None
+
+
+def period(name: str, now: datetime, timezone: str) -> Period:
+    """``today``: from local midnight, by hour; ``week``/``month``: the last 7/30 days
+    including today, by day."""
+    try:
+        chosen = PeriodName(name.strip().lower() or "today")
+    except ValueError:
+        raise UnknownPeriod() from None
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    midnight = datetime.combine(local.date(), datetime.min.time(), zone)
+    if chosen is PeriodName.TODAY:
+        hours = [midnight + timedelta(hours=h) for h in range(25)]
+        buckets = tuple(pairwise(hours))
+        return Period(chosen, midnight, midnight + timedelta(days=1), buckets)
+    days = 7 if chosen is PeriodName.WEEK else 30
+    starts = [
+        datetime.combine(local.date() - timedelta(days=days - 1 - i), datetime.min.time(), zone)
+        for i in range(days + 1)
+    ]
+    return Period(chosen, starts[0], starts[-1], tuple(pairwise(starts)))
+
+
+@dataclass(frozen=True, slots=True)
+class TopProduct:
+    sku: str
+    name: str
+    units: int
+    revenue: Money  # base currency
+
+
+@dataclass(frozen=True, slots=True)
+class StockValue:
+    warehouse: str
+    units: int
+    value: Money  # base currency, at supply cost
+    unknown_cost_units: int = 0  # units of products without a known cost
+
+
+@dataclass(frozen=True, slots=True)
+class SalesReport:
+    period: Period
+    base: str
+    orders: int
+    cancelled: int
+    revenue: dict[str, int]  # order currency → minor units
+    revenue_base: Money
+    shipped: int
+    fulfil_hours: tuple[float, float] | None  # placed → shipped: median, 90th percentile
+    on_time: int  # of the shipped, left by the day their promise needed
+    delivered: int
+    returns: int  # return requests opened in the period
+    top: list[TopProduct]
+    stock: list[StockValue]
+    series: list[tuple[datetime, int, int]] = field(default_factory=list)  # bucket start, orders, base minor
+
+    @property
+    def average_order(self) -> Money | None:
+        return Money(self.revenue_base.amount // self.orders, self.base) if self.orders else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.shipped if self.shipped else None
+
+    @property
+    def returns_rate(self) -> float | None:
+        """Return requests per delivered order in the same period."""
+        return self.returns / self.delivered if self.delivered else None
+
+    @property
+    def stock_value(self) -> Money:
+        return Money(sum(s.value.amount for s in self.stock), self.base)
+
+
+def _shipped_at(order: Order) -> datetime | None:
+    return next((h.at for h in order.history if h.to_status is OrderStatus.SHIPPED), None)
+
+
+def fulfilment_hours(shipped: list[Order]) -> tuple[float, float] | None:
+    """Median and 90th percentile of placed → shipped, in hours."""
+    hours = sorted(
+        (at - order.created_at).total_seconds() / 3600
+        for order in shipped
+        if order.created_at is not None and (at := _shipped_at(order)) is not None
+    )
+    if not hours:
+        return None
+    p90 = hours[0] if len(hours) == 1 else statistics.quantiles(hours, n=10, method="inclusive")[-1]
+    return statistics.median(hours), p90
+
+
+def shipped_on_time(order: Order, rates: list[CarrierRate], zone: ZoneInfo) -> bool:
+    at, delivery = _shipped_at(order), order.delivery
+    if at is None or delivery is None:
+        return False
+    ship_by = ship_by_date(delivery.eta, delivery.carrier, delivery.service, rates)
+    return ship_by is None or at.astimezone(zone).date() <= ship_by
+
+
+def top_products(orders: list[Order], base: str, limit: int = 5) -> list[TopProduct]:
+    units: dict[str, int] = {}
+    revenue: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for order in orders:
+        for line in order.lines:
+            units[line.sku] = units.get(line.sku, 0) + line.quantity
+            revenue[line.sku] = revenue.get(line.sku, 0) + to_base(line.total, order.fx_rate, base)
+            names[line.sku] = line.name
+    ranked = sorted(units, key=lambda sku: (-revenue[sku], -units[sku], sku))[:limit]
+    return [TopProduct(sku, names[sku], units[sku], Money(revenue[sku], base)) for sku in ranked]
+
+
+def sales_report(
+    when: Period,
+    base: str,
+    *,
+    placed: list[Order],
+    shipped: list[Order],
+    delivered: int,
+    returns: int,
+    rates: list[CarrierRate],
+    stock: list[StockValue],
+) -> SalesReport:
+    live = [o for o in placed if o.status is not OrderStatus.CANCELLED]
+    revenue: dict[str, int] = {}
+    counts = [0] * len(when.buckets)
+    amounts = [0] * len(when.buckets)
+    total_base = 0
+    for order in live:
+        revenue[order.currency] = revenue.get(order.currency, 0) + order.total.amount
+        in_base = to_base(order.total, order.fx_rate, base)
+        total_base += in_base
+        bucket = when.bucket_of(order.created_at) if order.created_at else None
+        if bucket is not None:
+            counts[bucket] += 1
+            amounts[bucket] += in_base
+    zone = when.start.tzinfo
+    assert isinstance(zone, ZoneInfo)
+    return SalesReport(
+        when,
+        base,
+        len(live),
+        len(placed) - len(live),
+        revenue,
+        Money(total_base, base),
+        len(shipped),
+        fulfilment_hours(shipped),
+        sum(1 for o in shipped if shipped_on_time(o, rates, zone)),
+        delivered,
+        returns,
+        top_products(live, base),
+        stock,
+        [(start, counts[i], amounts[i]) for i, (start, _) in enumerate(when.buckets)],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SlowMover:
+    sku: str
+    name: str
+    warehouse: str
+    on_hand: int
+    last_sold: date | None  # None: never sold here
+    value: Money | None  # at supply cost, base currency
+
+    def idle_days(self, today: date) -> int | None:
+        return (today - self.last_sold).days if self.last_sold else None

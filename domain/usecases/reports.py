@@ -1,0 +1,109 @@
+"""Managers' reports: sales of a period with its chart data, stock value per warehouse,
+and the slow movers (stock that has not sold for a while: overstock, liquidation)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from domain.fx import Rates
+from domain.money import Money
+from domain.orders import OrderStatus
+from domain.ports import Clock, UnitOfWork
+from domain.reports import SalesReport, SlowMover, StockValue, period, sales_report
+from domain.staff import Permission
+from domain.stock import StockLevel
+from domain.usecases.bookkeeping import supply_costs
+from domain.usecases.fx import shop_rates
+from domain.usecases.staff import require
+
+SLOW_MOVER_DAYS = 90
+
+
+async def report(uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, timezone: str) -> SalesReport:
+    await require(uow, staff_id, Permission.REPORTS)
+    when = period(name, clock.now(), timezone)
+    async with uow.read_only():
+        placed = await uow.jobs.placed_between(when.start, when.end)
+        shipped = await uow.jobs.orders_moved_between(OrderStatus.SHIPPED, when.start, when.end)
+        delivered = await uow.jobs.moved_between(OrderStatus.DELIVERED, when.start, when.end)
+        returns = await uow.returns.requested_between(when.start, when.end)
+        rates = await uow.carriers.all()
+        stock = await _stock_values(uow)
+    return sales_report(
+        when,
+        uow.base_currency,
+        placed=placed,
+        shipped=shipped,
+        delivered=delivered,
+        returns=returns,
+        rates=rates,
+        stock=stock,
+    )
+
+
+async def stock_report(uow: UnitOfWork, *, staff_id: int) -> list[StockValue]:
+    await require(uow, staff_id, Permission.REPORTS)
+    async with uow.read_only():
+        return await _stock_values(uow)
+
+
+class _Valuation:
+    """On-hand units at supply cost, in the base currency at today's rates."""
+
+    def __init__(self, costs: dict[tuple[int, int], Money], rates: Rates) -> None:
+        self.costs, self.rates = costs, rates
+
+    def value(self, level: StockLevel) -> Money | None:
+        cost = self.costs.get((level.product_id, level.warehouse_id))
+        return self.rates.convert(cost * level.on_hand, self.rates.base) if cost is not None else None
+
+
+async def _valuation(uow: UnitOfWork) -> _Valuation:
+    return _Valuation(await supply_costs(uow), await shop_rates(uow))
+
+
+async def _stock_values(uow: UnitOfWork) -> list[StockValue]:
+    valuation = await _valuation(uow)
+    codes = {w.id: w.code for w in await uow.warehouses.all()}
+    totals: dict[int, list[int]] = {}  # warehouse → units, value, units without a cost
+    for level in await uow.inventory.positions():
+        row = totals.setdefault(level.warehouse_id, [0, 0, 0])
+        value = valuation.value(level)
+        row[0] += level.on_hand
+        row[1] += value.amount if value is not None else 0
+        row[2] += level.on_hand if value is None else 0
+    base = uow.base_currency
+    return [
+        StockValue(codes.get(w, str(w)), units, Money(value, base), unknown)
+        for w, (units, value, unknown) in sorted(totals.items(), key=lambda kv: codes.get(kv[0], ""))
+    ]
+
+
+async def slow_movers(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, days: int = SLOW_MOVER_DAYS, limit: int = 20
+) -> list[SlowMover]:
+    """Stock on hand that has not sold in ``days`` (or never), most capital tied up first."""
+    await require(uow, staff_id, Permission.REPORTS)
+    cutoff: date = clock.now().date() - timedelta(days=days)
+    async with uow.read_only():
+        last = await uow.demand.last_sold()
+        idle = [
+            p for p in await uow.inventory.positions() if last.get((p.product_id, p.warehouse_id), date.min) < cutoff
+        ]
+        products = {p.id: p for p in await uow.products.get_many(sorted({p.product_id for p in idle}))}
+        codes = {w.id: w.code for w in await uow.warehouses.all()}
+        valuation = await _valuation(uow)
+    found = [
+        SlowMover(
+            products[p.product_id].sku,
+            products[p.product_id].name,
+            codes.get(p.warehouse_id, str(p.warehouse_id)),
+            p.on_hand,
+            last.get((p.product_id, p.warehouse_id)),
+            valuation.value(p),
+        )
+        for p in idle
+        if p.product_id in products
+    ]
+    found.sort(key=lambda s: (-(s.value.amount if s.value else 0), -s.on_hand, s.sku))
+    return found[:limit]

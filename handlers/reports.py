@@ -1,0 +1,69 @@
+"""Reports for managers: /report today|week|month (figures plus a chart), /stockvalue per
+warehouse, /slow [DAYS] for stock that has stopped selling."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.charts import ChartText, sales_chart
+from bot.config import Settings
+from bot.rendering import Renderer
+from domain.ports import Clock
+from domain.reports import PeriodName
+from domain.usecases.reports import SLOW_MOVER_DAYS, report, slow_movers, stock_report
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+MAX_SLOW_DAYS = 3650
+
+
+@router.message(Command("report"))
+async def report_command(
+    message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock, settings: Settings, renderer: Renderer
+) -> None:
+    assert message.from_user is not None
+    found = await report(
+        uow, clock, staff_id=message.from_user.id, name=command.args or "today", timezone=settings.timezone
+    )
+    titles = {
+        PeriodName.TODAY: _("Today"),
+        PeriodName.WEEK: _("The last 7 days"),
+        PeriodName.MONTH: _("The last 30 days"),
+    }
+    title = titles[found.period.name]
+    await message.answer(renderer.render("staff/report.html.j2", report=found, title=title))
+    text = ChartText(
+        title=title,
+        orders=_("Orders"),
+        revenue=_("Revenue, {currency}").format(currency=found.base),
+        top=_("Top products"),
+    )
+    # Drawing takes a few hundred milliseconds of CPU: off the event loop, so other chats go on.
+    png = await asyncio.to_thread(sales_chart, found, text)
+    await message.answer_photo(BufferedInputFile(png, filename=f"report-{found.period.name}.png"))
+
+
+@router.message(Command("stockvalue"))
+async def stock_value_command(message: Message, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+    assert message.from_user is not None
+    values = await stock_report(uow, staff_id=message.from_user.id)
+    await message.answer(renderer.render("staff/stock_value.html.j2", values=values))
+
+
+@router.message(Command("slow"))
+async def slow_command(
+    message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer
+) -> None:
+    assert message.from_user is not None
+    raw = (command.args or str(SLOW_MOVER_DAYS)).strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SLOW_DAYS:
+        await message.answer(_("Usage: /slow [DAYS], a number of days from 1 to {most}.").format(most=MAX_SLOW_DAYS))
+        return
+    found = await slow_movers(uow, clock, staff_id=message.from_user.id, days=int(raw))
+    await message.answer(renderer.render("staff/slow.html.j2", movers=found, days=int(raw), today=clock.now().date()))

@@ -1,0 +1,103 @@
+"""/report, /stockvalue and /slow against figures worked out from the database rows."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.sandbox import SandboxUser
+from bot.sandbox.harness import RunningBot
+from domain.orders import OrderStatus
+from domain.usecases.dispatch import mark_delivered, ship_order
+from domain.usecases.orders import cancel_my_order, transition_order
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.test_picking import order
+from tests.e2e.test_returns import ask_return
+from tests.fakes import FakeClock
+
+
+async def _ship(shop: RunningBot, code: str) -> None:
+    runtime = shop.runtime
+    for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
+        await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
+    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking="TRACK12")
+
+
+async def _customer_id(shop: RunningBot, telegram_id: int) -> int:
+    async with shop.runtime.sessions() as session:
+        found = await session.scalar(select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == telegram_id))
+    assert found is not None
+    return found
+
+
+async def test_the_day_s_report_counts_orders_money_fulfilment_and_returns(shop: RunningBot, clock: FakeClock) -> None:
+    runtime = shop.runtime
+    first = await order(shop, 500, {"85123A": 2})  # 09:00, £5.90 + shipping
+    clock.advance(hours=1)
+    second = await order(shop, 501, {"22197": 3})  # 10:00
+    third = await order(shop, 502, {"22197": 1})
+    await cancel_my_order(
+        runtime.uow(), clock, customer_id=await _customer_id(shop, 502), code=third, staff_chat_id=None
+    )
+    clock.advance(hours=4)
+    await _ship(shop, first)  # 14:00: five hours after it was placed
+    await mark_delivered(runtime.uow(), clock, staff_id=ADMIN, code=first)
+    clock.advance(hours=2)
+    await _ship(shop, second)  # 16:00: six hours
+    await runtime.notifier.drain()
+    await ask_return(SandboxUser(shop.server, 500, "C500"), first, "85123A", "changed my mind")
+
+    async with runtime.sessions() as session:
+        totals = (
+            await session.execute(
+                select(m.OrderRow.code, m.OrderRow.total_minor).where(m.OrderRow.code.in_([first, second]))
+            )
+        ).all()
+    revenue = sum(total for _, total in totals)
+
+    manager = await hire(shop, 97, "Mo", "manager")
+    shown = await manager.send("/report today")
+    text = shown.new[0].text
+    assert "Orders: 2 · cancelled: 1" in text
+    assert f"Revenue: £{revenue / 100:.2f}" in text and f"Average order: £{revenue / 200:.2f}" in text
+    assert "Shipped: 2 · placed → shipped: median 5.5 h, 90 percent within 5.9 h" in text
+    assert "On time: 100% (2/2)" in text
+    assert "Delivered: 1 · return requests: 1 (100%)" in text
+    assert text.index("85123A") < text.index("22197")  # £5.90 of hearts before £2.55 of popcorn holders
+    assert shown.last.kind == "photo" and shown.last.file is not None
+    assert shown.last.file.content.startswith(b"\x89PNG")
+
+    assert "Orders: 2" in (await manager.send("/report week")).new[0].text
+    assert (await manager.send("/report year")).last.text == "Choose a period: today, week or month."
+
+
+async def test_stock_value_and_slow_movers(shop: RunningBot, clock: FakeClock) -> None:
+    manager = await hire(shop, 97, "Mo", "manager")
+    async with shop.runtime.sessions() as session:
+        s, t, w = m.StockRow, m.SupplyTermsRow, m.WarehouseRow
+        valued = await session.scalar(
+            select(func.sum(s.on_hand * t.unit_cost_minor))
+            .join(t, (t.product_id == s.product_id) & (t.warehouse_id == s.warehouse_id))
+            .join(w, w.id == s.warehouse_id)
+            .where(w.code == "LON")
+        )
+    shown = await manager.send("/stockvalue")
+    lon = next(line for line in shown.last.text.splitlines() if line.startswith("LON"))
+    assert f"£{int(valued or 0) / 100:,.2f}" in lon
+
+    slow = await manager.send("/slow 30")
+    assert "Slow movers: no sale in 30 days" in slow.last.text and "never sold" in slow.last.text
+    assert any(line.startswith("85123A") and "LON" in line for line in slow.last.text.splitlines())
+    code = await order(shop, 500, {"85123A": 1})
+    await _ship(shop, code)
+    clock.advance(days=10)
+    after = await manager.send("/slow 30")
+    assert not any(line.startswith("85123A") and "LON" in line for line in after.last.text.splitlines())
+    clock.advance(days=30)
+    again = await manager.send("/slow 30")
+    assert any("85123A" in line and "last sold 40 days ago" in line for line in again.last.text.splitlines())
+
+    picker = await hire(shop, 60, "Pia", "picker", "LON")
+    assert (await picker.send("/slow")).last.text == "Your role (picker) does not allow this."
+    assert "digits" not in (await manager.send("/slow lots")).last.text
+    assert (await manager.send("/slow 0")).last.text.startswith("Usage: /slow")
