@@ -1,0 +1,70 @@
+"""The forecaster on synthetic series whose right answers are known."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.forecasting import (
+    Forecast,
+    Method,
+    NotEnoughHistory,
+    backtest,
+    forecast,
+    mase,
+    reorder_point,
+    seasonal_naive,
+    weekly,
+)
+
+
+def test_daily_sales_become_zero_filled_iso_weeks() -> None:
+    daily = [(date(2026, 11, 2), 3), (date(2026, 11, 8), 2), (date(2026, 11, 18), 5), (date(2026, 10, 1), 9)]
+    assert weekly(daily, date(2026, 11, 2), date(2026, 11, 23)) == [5, 0, 5, 0]  # Mon 2 Nov … Mon 23 Nov
+
+
+def test_steady_demand_is_forecast_flat_with_no_uncertainty() -> None:
+    found = forecast([10.0] * 20, 4)
+    assert found.method in (Method.SES, Method.HOLT) and found.weeks == pytest.approx([10, 10, 10, 10])
+    assert found.sigma == pytest.approx(0)
+
+
+def test_a_trend_is_followed() -> None:
+    found = forecast([float(2 * t) for t in range(30)], 3)
+    assert found.method is Method.HOLT
+    assert found.weeks[0] > 58 and found.weeks[0] < found.weeks[1] < found.weeks[2]
+
+
+def test_intermittent_demand_gets_croston_or_tsb_at_its_average_rate() -> None:
+    series = [0.0, 0.0, 6.0] * 10  # 6 units every third week: 2 a week on average
+    found = forecast(series, 2)
+    assert found.method in (Method.CROSTON, Method.TSB)
+    assert found.weeks[0] == pytest.approx(2, abs=0.35)
+
+
+def test_too_little_history_is_refused() -> None:
+    with pytest.raises(NotEnoughHistory):
+        forecast([1.0] * 7, 4)
+
+
+def test_mase_scales_by_the_naive_in_sample_error() -> None:
+    train = [1.0, 2.0, 3.0, 4.0]  # naive errors 1, 1, 1
+    assert mase(train, [5.0, 6.0], [5.0, 6.0]) == 0
+    assert mase(train, [5.0, 6.0], [4.0, 4.0]) == 1.5
+    assert seasonal_naive([1.0, 2.0, 3.0, 4.0], 3, 2) == [3.0, 4.0, 3.0]
+
+
+def test_the_backtest_beats_naive_on_a_noisy_level() -> None:
+    noise = [3, -2, 4, -5, 1, 0, -3, 5, -1, 2, -4, 3, 0, -2, 4, -3, 2, -1, 5, -4, 1, -2, 3, 0]
+    series = [20.0 + n for n in noise * 2]
+    _, ours, naive = backtest(series, 12)
+    assert ours < naive
+
+
+def test_reorder_point_is_lead_time_demand_plus_safety_stock() -> None:
+    found = Forecast(Method.SES, {"alpha": 0.1}, [10.0] * 4, sigma=2.0, history=30)
+    suggestion = reorder_point(found, lead_time_days=14, service_level=0.95)
+    assert suggestion.z == pytest.approx(1.6449, abs=1e-4)
+    assert suggestion.safety_stock == 5  # 1.645 × 2 × √2 = 4.65
+    assert suggestion.point == 25  # 10 × 2 weeks + 4.65, rounded up
