@@ -20,7 +20,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.runtime import Runtime
 from domain.errors import ImportRejected
 
-IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes", "suppliers", "reorder")
+IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes", "suppliers", "reorder", "demand")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -117,6 +117,8 @@ async def _import(settings: Settings, kind: str, file: Path) -> int:
             report = await purchasing.import_suppliers(uow, text)
         elif kind == "reorder":
             report = await purchasing.import_reorder(uow, text)
+        elif kind == "demand":
+            report = await imports.import_demand(uow, text)
         else:
             report = await imports.import_stock(uow, SystemClock(), text)
     except ImportRejected as rejected:

@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     pickup_ready_hours: int = Field(default=2, ge=0, le=240)
     transfer_days: int = Field(default=2, ge=0, le=30)
     invoice_net_days: int = Field(default=14, ge=0, le=180)
+    service_level: float = Field(default=0.95, ge=0.5, le=0.999)  # forecast reorder points: chance of no stock-out
     tax_rate: Decimal = Field(default=Decimal(0), ge=0, lt=100)  # percent included in prices (VAT)
     notifier_interval_seconds: float = Field(default=1.0, gt=0, le=60)
 

@@ -74,6 +74,12 @@ LABELS: dict[str, dict[str, str]] = {
     "return_kind": {"refund": N_("refund"), "exchange": N_("exchange")},
     "return_method": {"drop_off": N_("brought to a store"), "courier": N_("collected by courier")},
     "segment": {"vip": N_("VIP"), "repeat": N_("repeat"), "new": N_("new"), "at risk": N_("at risk")},
+    "forecast_method": {
+        "ses": N_("simple exponential smoothing"),
+        "holt": N_("Holt, damped trend"),
+        "croston": N_("Croston (SBA), intermittent demand"),
+        "tsb": N_("TSB, intermittent demand"),
+    },
 }
 
 # Parameters of domain errors that carry a code: shown by their label (see handlers.errors).

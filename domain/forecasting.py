@@ -16,6 +16,7 @@ numba on first use, seconds per process start. Accuracy is measured, not assumed
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -166,7 +167,7 @@ class Forecast:
     method: Method
     params: dict[str, float]
     weeks: list[float]  # the next weeks, units
-    sigma: float  # standard deviation of the one-step errors, units per week
+    sigma: float  # spread of the one-step errors (robust σ), units per week
     history: int  # weeks the forecast was fitted on
     mase: float | None = None  # backtest score, when one was run
     scores: dict[str, float] = field(default_factory=dict)
@@ -176,11 +177,21 @@ def _mae(actual: Sequence[float], predicted: Sequence[float]) -> float:
     return sum(abs(a - p) for a, p in zip(actual, predicted, strict=True)) / len(actual)
 
 
+def robust_sigma(errors: Sequence[float]) -> float:
+    """The spread of the one-step errors as 1.4826 × their median absolute deviation: the
+    normal σ for ordinary weeks, not blown up by one wholesale order of 70,000 units (which
+    safety stock could never cover and a purchase order should)."""
+    if not errors:
+        return 0.0
+    centre = statistics.median(errors)
+    return 1.4826 * statistics.median(abs(e - centre) for e in errors)
+
+
 def _fit_forecast(method: Method, series: Sequence[float], horizon: int) -> Forecast:
     params, (fitted, ahead) = _fit(method, series)
     burn_in = min(4, len(series) // 4)
     errors = [y - f for y, f in zip(series[burn_in:], fitted[burn_in:], strict=True)]
-    sigma = math.sqrt(sum(e * e for e in errors) / len(errors)) if errors else 0.0
+    sigma = robust_sigma(errors)
     return Forecast(method, params, ahead(horizon), sigma, len(series))
 
 

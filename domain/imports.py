@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 from domain.catalog import Dimensions, Product, normalize_barcode, normalize_sku, photo_reference
@@ -32,6 +33,7 @@ PRODUCT_COLUMNS = (
 )
 WAREHOUSE_COLUMNS = ("code", "name", "address", "latitude", "longitude", "pickup_point")
 STOCK_COLUMNS = ("sku", "warehouse", "bin", "quantity")
+DEMAND_COLUMNS = ("sku", "warehouse", "date", "quantity")
 SUPPLIER_COLUMNS = ("code", "name", "contact", "lead_time_days")
 REORDER_COLUMNS = (
     "sku",
@@ -194,6 +196,33 @@ def _stock(line: int, v: dict[str, str]) -> StockRow:
         raise RowError("warehouse is required")
     bin_code = str(BinCode.parse(v["bin"])) if v["bin"] else ""
     return StockRow(line, normalize_sku(v["sku"]), v["warehouse"].upper(), bin_code, _int(v, "quantity", required=True))
+
+
+@dataclass(frozen=True, slots=True)
+class DemandRow:
+    line: int
+    sku: str
+    warehouse: str
+    day: date
+    quantity: int
+
+
+def _demand(line: int, v: dict[str, str]) -> DemandRow:
+    if not v["warehouse"]:
+        raise RowError("warehouse is required")
+    try:
+        day = date.fromisoformat(v["date"])
+    except ValueError:
+        raise RowError(f"date must be YYYY-MM-DD, got {v['date']!r}") from None
+    quantity = _int(v, "quantity", required=True, minimum=1)
+    return DemandRow(line, normalize_sku(v["sku"]), v["warehouse"].upper(), day, quantity)
+
+
+def parse_demand(text: str) -> tuple[list[DemandRow], list[Problem]]:
+    """Sales history from a previous system: units sold per SKU, warehouse and day."""
+    parsed, problems = _parse_all(text, DEMAND_COLUMNS, _demand)
+    _flag_duplicates([(r.line, f"{r.sku}@{r.warehouse} on {r.day}") for r in parsed], "day", problems)
+    return parsed, sorted(problems)
 
 
 def _flag_duplicates(items: list[tuple[int, str]], what: str, problems: list[Problem]) -> None:

@@ -241,6 +241,10 @@ class DemandRepository(Protocol):
         ...
 
     async def last_sold(self) -> dict[tuple[int, int], date]: ...
+    async def replace_imported(self, rows: Sequence[tuple[int, int, date, int]]) -> int:
+        """Imported history for the rows' (product, warehouse) pairs is replaced by ``rows``;
+        returns how many of the rows replaced a day already imported."""
+        ...
 
 
 class JournalRepository(Protocol):

@@ -12,6 +12,7 @@ from handlers import (
     dispatch,
     errors,
     feedback,
+    forecasts,
     fulfilment,
     help,
     inventory,
@@ -53,6 +54,7 @@ def build_router() -> Router:
             accounts,
             pricing,
             reports,
+            forecasts,
         )
         staff_routers = [r.router for r in staff_modules]
         for staff_router in staff_routers:  # non-staff are refused before any of their handlers

@@ -1298,6 +1298,9 @@ class SqlReturns:
         return await self._load(rows)
 
 
+IMPORTED = "import"
+
+
 class SqlDemand:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -1318,6 +1321,17 @@ class SqlDemand:
             query = query.where(d.product_id.in_(product_ids))
         rows = await self.s.execute(query.group_by(d.product_id, d.warehouse_id, d.day).order_by(d.day))
         return [(p, w, day, int(q)) for p, w, day, q in rows]
+
+    async def replace_imported(self, rows: Sequence[tuple[int, int, date, int]]) -> int:
+        d = m.DemandRow
+        pairs = sorted({(p, w) for p, w, _, _ in rows})
+        before: set[tuple[int, int, date]] = set()
+        for product_id, warehouse_id in pairs:
+            mine = (d.product_id == product_id) & (d.warehouse_id == warehouse_id) & (d.source == IMPORTED)
+            before |= {(product_id, warehouse_id, day) for day in await self.s.scalars(select(d.day).where(mine))}
+            await self.s.execute(delete(d).where(mine))
+        await self.record(rows, IMPORTED)
+        return sum(1 for p, w, day, _ in rows if (p, w, day) in before)
 
     async def last_sold(self) -> dict[tuple[int, int], date]:
         d = m.DemandRow

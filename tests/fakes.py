@@ -551,6 +551,13 @@ class FakeDemand(_Repo):
                 totals[(p, w, d)] = totals.get((p, w, d), 0) + q
         return sorted(((p, w, d, q) for (p, w, d), q in totals.items()), key=lambda r: r[2])
 
+    async def replace_imported(self, rows: Sequence[tuple[int, int, date, int]]) -> int:
+        pairs = {(p, w) for p, w, _, _ in rows}
+        before = {(p, w, d) for p, w, d, _ in self.st.demand if (p, w) in pairs}
+        self.st.demand = [r for r in self.st.demand if (r[0], r[1]) not in pairs]
+        self.st.demand.extend(rows)
+        return sum(1 for p, w, d, _ in rows if (p, w, d) in before)
+
     async def last_sold(self) -> dict[tuple[int, int], date]:
         last: dict[tuple[int, int], date] = {}
         for p, w, d, _ in self.st.demand:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import csv
+import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot.catalog_files import files_next_to
@@ -13,7 +16,14 @@ from bot.config import Settings, load_settings
 from bot.runtime import Runtime, start_runtime
 from bot.sandbox.server import SandboxServer
 from domain.ports import Clock
-from domain.usecases.imports import import_boxes, import_carriers, import_products, import_stock, import_warehouses
+from domain.usecases.imports import (
+    import_boxes,
+    import_carriers,
+    import_demand,
+    import_products,
+    import_stock,
+    import_warehouses,
+)
 from domain.usecases.purchasing import import_reorder, import_suppliers
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
@@ -37,6 +47,22 @@ async def load_demo_catalog(runtime: Runtime) -> None:
     await import_boxes(runtime.uow(), (DEMO_DATA / "boxes.csv").read_text(encoding="utf-8"))
     await import_suppliers(runtime.uow(), (DEMO_DATA / "suppliers.csv").read_text(encoding="utf-8"))
     await import_reorder(runtime.uow(), (DEMO_DATA / "reorder.csv").read_text(encoding="utf-8"))
+    history = (DEMO_DATA / "demand.csv").read_text(encoding="utf-8")
+    await import_demand(runtime.uow(), replayed_until(history, runtime.clock.now().date()))
+
+
+def replayed_until(history_csv: str, today: date) -> str:
+    """The UCI sales history (2010–2011) moved by whole weeks so its last week is the one
+    before ``today``'s: the demo shop has a year of sales behind it, weekdays kept."""
+    rows = list(csv.DictReader(io.StringIO(history_csv)))
+    last = max(date.fromisoformat(r["date"]) for r in rows)
+    weeks = ((today - timedelta(days=today.weekday() + 7)) - (last - timedelta(days=last.weekday()))).days // 7
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "date": (date.fromisoformat(row["date"]) + timedelta(weeks=weeks)).isoformat()})
+    return out.getvalue()
 
 
 @contextlib.asynccontextmanager

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from domain.errors import DomainError, ImportRejected
-from domain.imports import parse_boxes, parse_carriers, parse_products, parse_stock, parse_warehouses
+from domain.imports import parse_boxes, parse_carriers, parse_demand, parse_products, parse_stock, parse_warehouses
 from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
 from domain.warehouse import DEFAULT_BIN
@@ -46,6 +47,43 @@ async def import_warehouses(uow: UnitOfWork, text: str) -> ImportReport:
     return ImportReport(created=len(parsed) - len(existing), updated=len(existing))
 
 
+class _SkuAtWarehouse(Protocol):
+    @property
+    def line(self) -> int: ...
+    @property
+    def sku(self) -> str: ...
+    @property
+    def warehouse(self) -> str: ...
+
+
+async def _known_skus_and_warehouses(
+    uow: UnitOfWork, rows: Sequence[_SkuAtWarehouse]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Ids of the rows' SKUs and warehouses; any unknown one rejects the whole file."""
+    products = await uow.products.ids_by_sku(sorted({r.sku for r in rows}))
+    warehouses = await uow.warehouses.ids_by_code(sorted({r.warehouse for r in rows}))
+    problems = [(r.line, f"unknown SKU {r.sku}") for r in rows if r.sku not in products]
+    problems += [(r.line, f"unknown warehouse {r.warehouse}") for r in rows if r.warehouse not in warehouses]
+    if problems:
+        raise ImportRejected(sorted(problems))
+    return products, warehouses
+
+
+async def import_demand(uow: UnitOfWork, text: str) -> ImportReport:
+    """Sales history for forecasting. Importing a file again replaces the history it gave
+    for its (SKU, warehouse) pairs, so a corrected export can simply be re-imported; the
+    shipments Ordergram itself recorded are never touched."""
+    rows, problems = parse_demand(text)
+    if problems:
+        raise ImportRejected(problems)
+    async with uow:
+        products, warehouses = await _known_skus_and_warehouses(uow, rows)
+        history = [(products[r.sku], warehouses[r.warehouse], r.day, r.quantity) for r in rows]
+        replaced = await uow.demand.replace_imported(history)
+        await uow.commit()
+    return ImportReport(created=len(rows) - replaced, updated=replaced)
+
+
 async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str = "import") -> ImportReport:
     """Set each bin's on-hand quantity to the file's figure (a stock count), recording
     the difference as an inventory movement. Refused where it would go below reserved."""
@@ -53,15 +91,7 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
     if problems:
         raise ImportRejected(problems)
     async with uow:
-        products = await uow.products.ids_by_sku(sorted({r.sku for r in rows}))
-        warehouses = await uow.warehouses.ids_by_code(sorted({r.warehouse for r in rows}))
-        for row in rows:
-            if row.sku not in products:
-                problems.append((row.line, f"unknown SKU {row.sku}"))
-            if row.warehouse not in warehouses:
-                problems.append((row.line, f"unknown warehouse {row.warehouse}"))
-        if problems:
-            raise ImportRejected(sorted(problems))
+        products, warehouses = await _known_skus_and_warehouses(uow, rows)
         now = clock.now()
         touched = sorted({products[r.sku] for r in rows})
         before = await _available_by_product(uow, touched)

@@ -133,6 +133,7 @@ STAFF_SAMPLES = {
     "assist": "1",
     "fx": "RUB 90",
     "report": "week",
+    "forecast": "85123A",
     "stockvalue": "",
     "slow": "30",
 }

@@ -94,3 +94,16 @@ async def test_reimporting_products_updates_by_sku() -> None:
     assert (first.created, first.updated, second.created, second.updated) == (1, 0, 1, 1)
     names = sorted(p.name for p in uow.state.products.values())
     assert names == ["Big mug", "Cup"]
+
+
+def test_sales_history_rows_are_checked_line_by_line() -> None:
+    from domain.imports import parse_demand
+
+    rows = ["A-1,LON,2026-11-02,5", "A-1,LON,02/11/2026,5", "A-2,,2026-11-02,1", "A-3,LON,2026-11-02,0"]
+    text = "sku,warehouse,date,quantity\n" + "\n".join([*rows, "A-1,lon,2026-11-02,1"]) + "\n"
+    parsed, problems = parse_demand(text)
+    assert [r.quantity for r in parsed] == [5, 1]
+    reasons = dict(problems)
+    assert sorted(reasons) == [3, 4, 5, 6]
+    assert "YYYY-MM-DD" in reasons[3] and "warehouse is required" in reasons[4] and "at least 1" in reasons[5]
+    assert "duplicate day A-1@LON on 2026-11-02 (first on line 2)" in reasons[6]

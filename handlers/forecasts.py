@@ -1,0 +1,71 @@
+"""/forecast SKU: demand forecast per warehouse with the suggested reorder point, and a
+button that applies it."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.config import Settings
+from bot.rendering import Renderer
+from domain.forecasting import MIN_WEEKS
+from domain.ports import Clock
+from domain.usecases.forecasts import apply_reorder_point, product_forecast
+from handlers.callbacks import button
+from storage.uow import SqlUnitOfWork
+
+router = Router(name=__name__)
+
+
+class ApplyReorder(CallbackData, prefix="rop"):
+    product_id: int
+    warehouse_id: int
+    point: int
+
+
+@router.message(Command("forecast"))
+async def forecast_command(
+    message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock, settings: Settings, renderer: Renderer
+) -> None:
+    assert message.from_user is not None
+    sku = (command.args or "").strip()
+    if not sku:
+        await message.answer(_("Usage: /forecast SKU"))
+        return
+    product, found = await product_forecast(
+        uow, clock, staff_id=message.from_user.id, sku=sku, service_level=settings.service_level
+    )
+    rows = [
+        [
+            button(
+                _("Apply {point} at {warehouse}").format(point=f.suggestion.point, warehouse=f.warehouse),
+                ApplyReorder(product_id=product.id or 0, warehouse_id=f.warehouse_id, point=f.suggestion.point),
+            )
+        ]
+        for f in found
+        if f.suggestion is not None and f.suggestion.point != f.current_point
+    ]
+    await message.answer(
+        renderer.render("staff/forecast.html.j2", product=product, forecasts=found, min_weeks=MIN_WEEKS),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None,
+    )
+
+
+@router.callback_query(ApplyReorder.filter(), F.from_user)
+async def apply_button(query: CallbackQuery, callback_data: ApplyReorder, uow: SqlUnitOfWork) -> None:
+    product, warehouse = await apply_reorder_point(
+        uow,
+        staff_id=query.from_user.id,
+        product_id=callback_data.product_id,
+        warehouse_id=callback_data.warehouse_id,
+        point=callback_data.point,
+    )
+    await query.answer(
+        _("Reorder point of {sku} at {warehouse} is now {point}.").format(
+            sku=product.sku, warehouse=warehouse, point=callback_data.point
+        ),
+        show_alert=True,
+    )
