@@ -52,6 +52,11 @@ async def run_demo(keep: Path | None = None) -> int:
 
             alice = SandboxUser(server, 1001, "Alice", language_code="en", transcript=transcript)
             boris = SandboxUser(server, 1002, "Борис", language_code="ru", transcript=transcript)
+            ada = SandboxUser(server, ADMIN_ID, "Ada", language_code="en", transcript=transcript)
+
+            scene("The admin sets exchange rates against the base currency (GBP)")
+            await ada.send("/fx RUB 100.50")
+            await ada.send("/fx EUR 1.17")
 
             scene("A customer says /start in English")
             await alice.send("/start")
@@ -80,7 +85,7 @@ async def run_demo(keep: Path | None = None) -> int:
             reply = await alice.send("📦 My orders")
             await alice.press(reply.last, reply.last.button_texts()[0])
 
-            scene("A customer whose Telegram speaks Russian says /start")
+            scene("A customer whose Telegram speaks Russian says /start: prices in roubles")
             await boris.send("/start")
             reply = await boris.send("/catalog")
             reply = await boris.press(reply.last, "Lighting")
@@ -104,7 +109,6 @@ async def run_demo(keep: Path | None = None) -> int:
             reply = await boris.press(reply.last, "Отменить заказ")
             await boris.press(reply.last, "Да, отменить")
             scene("Support places an order for Alice over the phone (/assist)")
-            ada = SandboxUser(server, ADMIN_ID, "Ada", language_code="en", transcript=transcript)
             sam = await _hire(
                 ada, SandboxUser(server, 1003, "Sam", language_code="en", transcript=transcript), "support"
             )
@@ -127,12 +131,16 @@ async def run_demo(keep: Path | None = None) -> int:
             scene("Search by typing")
             await boris.send("heart")
 
+            scene("Boris would rather see prices in euros (/currency)")
+            reply = await boris.send("/currency")
+            await boris.press(reply.last, "EUR")
+            await boris.send("/start p_85123A")
             scene("Boris switches the bot to English")
             reply = await boris.send("/language")
             await boris.press(reply.last, "English")
             await boris.send("/help")
 
-            await _scheduled_jobs(running, alice, ada, transcript, scene)
+            await _scheduled_jobs(running, alice, ada, transcript, scene, keep)
 
     print("Ordergram demo — a sandbox Bot API server and the bot in one process, on a fresh SQLite database")
     print("\n".join(transcript))
@@ -145,7 +153,12 @@ ADMIN_ID = 1000
 
 
 async def _scheduled_jobs(
-    running: RunningBot, alice: SandboxUser, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
+    running: RunningBot,
+    alice: SandboxUser,
+    ada: SandboxUser,
+    transcript: list[str],
+    scene: Callable[[str], None],
+    keep: Path | None,
 ) -> None:
     """What the scheduler does on its own, with the clock moved forward."""
     runtime, clock = running.runtime, running.runtime.clock
@@ -202,12 +215,36 @@ async def _scheduled_jobs(
     scene("The books: every sale, shipment, refund and receipt is a balanced journal entry")
     await ada.send("/trial")
     await ada.send("/journal")
+    await _manager_reports(ada, transcript, scene, keep)
     scene("Every morning the staff chat gets yesterday's figures")
     clock.advance(timedelta(days=1))
     await daily_digest(runtime.uow(), clock, staff_chat_id=-100500, timezone="UTC", hour=0)
     await runtime.notifier.drain()
     report = running.server.chat_messages(-100500)[-1]
     transcript.append("🏢 staff chat: " + "\n    ".join(report.text.splitlines()))
+
+
+async def _manager_reports(
+    ada: SandboxUser, transcript: list[str], scene: Callable[[str], None], keep: Path | None
+) -> None:
+    scene("Reports: the week's figures with a chart, stock value, slow movers")
+    reply = await ada.send("/report week")
+    chart = reply.last.file
+    if chart is not None and keep is not None:  # `ordergram demo --keep DIR` keeps the chart to look at
+        (keep / "report-week.png").write_bytes(chart.content)
+        transcript.append(f"    (chart saved as {keep / 'report-week.png'})")
+    await ada.send("/stockvalue")
+    await ada.send("/slow 60")
+    scene("Forecast: a year of sales (UCI data) gives next weeks' demand and a reorder point to apply")
+    reply = await ada.send("/forecast 85123A")
+    apply = next(b for b in reply.last.button_texts() if b.startswith("Apply"))
+    await ada.press(reply.last, apply)
+    transcript.append(f"    (pressed [{apply}])")
+    await ada.send("/lowstock")
+    scene("Customer insight: who buys most")
+    await ada.send("/top customers")
+    await ada.send("/customer 1001")
+    await ada.send("/ar")
 
 
 STEP = re.compile(r"📦 (\d+) × (\S+)")

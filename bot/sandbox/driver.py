@@ -188,7 +188,7 @@ class SandboxUser:
             return
         label = {"document": "📄 ", "photo": "🖼 ", "invoice": "🧾 "}.get(message.kind, "")
         body = "\n    ".join(message.text.splitlines())
-        if message.kind == "document" and message.file is not None:
+        if message.file is not None and (message.kind == "document" or (message.kind == "photo" and not body)):
             size = len(message.file.content) // 1024
             body = f"{message.file.file_name} ({size} KB){' — ' + body if body else ''}"
         self.transcript.append(f"🤖 bot: {label}{body}")
