@@ -3,16 +3,19 @@ manager set; the order keeps its rate and the books stay in GBP."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from bot.sandbox import SandboxUser
 from bot.sandbox.harness import RunningBot
+from domain.fx import FxRate
 from domain.orders import OrderStatus
 from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.orders import transition_order
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_cod_order
 from tests.e2e.test_accounting import balances
 
 
@@ -77,3 +80,30 @@ async def test_rates_are_refused_without_the_base_and_to_roles_that_may_not_set_
     assert "No rates yet" in (await support.send("/fx")).last.text  # nothing was set
     async with shop.runtime.sessions() as session:
         assert list(await session.scalars(select(m.FxRateRow))) == []
+
+
+async def test_a_card_payment_in_roubles_and_its_cancellation_are_booked_in_pounds(running: RunningBot) -> None:
+    uow = running.runtime.uow()
+    async with uow:
+        await uow.fx.add(FxRate("GBP", "RUB", Decimal("100"), running.runtime.clock.now()), "test")
+        await uow.commit()
+    boris = SandboxUser(running.server, 602, "Борис", language_code="ru")
+    await add_to_cart(boris, "85123A", 3)
+    reply = await checkout_to_payment(boris, pickup=True)
+    reply = await boris.press(reply.last, "картой")
+    placed = await boris.press(reply.last, "Подтвердить")
+    invoice = next(x for x in placed.new if x.kind == "invoice")
+    assert invoice.invoice is not None
+    assert (invoice.invoice["total_amount"], invoice.invoice["currency"]) == (88500, "RUB")  # 3 × £2.95 at 100
+    await boris.pre_checkout(invoice)
+    await boris.pay(invoice)
+    reply = await boris.send("/orders")
+    reply = await boris.press(reply.last, reply.last.button_texts()[0])
+    reply = await boris.press(reply.last, "Отменить заказ")
+    await boris.press(reply.last, "Да, отменить")
+
+    books = await balances(running)
+    assert books["1000 Cash"] == (885, 0) and books["4000 Sales"] == (0, 885)
+    assert books["4900 Sales returns"] == (885, 0) and books["2100 Refunds owed to customers"] == (0, 885)
+    async with running.runtime.sessions() as session:
+        assert set(await session.scalars(select(m.JournalEntryRow.currency))) == {"GBP"}
