@@ -1,4 +1,4 @@
-"""The ``ordergram`` command: run, migrate, import, demo."""
+"""The ``ordergram`` command: run, serve, migrate, import, export, apikey, demo."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from aiohttp import web
 from bot.catalog_files import files_next_to
 from bot.config import ConfigError, Settings, load_settings
 from bot.runtime import Runtime
-from domain.errors import ImportRejected
+from domain.errors import DomainError, ImportRejected
 
 IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes", "suppliers", "reorder", "demand")
 
@@ -32,6 +32,21 @@ def _parser() -> argparse.ArgumentParser:
         description="Run the bot with long polling against TELEGRAM_API_URL using BOT_TOKEN. "
         "Applies database migrations first. Stops cleanly on SIGINT/SIGTERM.",
     )
+    sub.add_parser(
+        "serve",
+        help="run the bot and the HTTP intake API (/api/v1) in one server",
+        description="Like run, plus the HTTP intake API on WEBHOOK_HOST:WEBHOOK_PORT under /api/v1 "
+        "(OpenAPI at /api/v1/openapi.json). Updates come by webhook when WEBHOOK_URL is set, else by "
+        "long polling. Stops cleanly on SIGINT/SIGTERM.",
+    )
+    keys = sub.add_parser(
+        "apikey",
+        help="API keys for the intake API: create, list, revoke",
+        description="create NAME prints a new key once (only its hash is kept); list shows the keys; "
+        "revoke NAME stops a key from working.",
+    )
+    keys.add_argument("action", choices=("create", "list", "revoke"))
+    keys.add_argument("name", nargs="?", default="", metavar="NAME")
     sub.add_parser(
         "migrate",
         help="upgrade the database to the latest schema",
@@ -132,7 +147,42 @@ async def _import(settings: Settings, kind: str, file: Path) -> int:
     return 0
 
 
-async def _run(settings: Settings) -> None:
+async def _apikey(settings: Settings, action: str, name: str) -> int:
+    from bot.runtime import open_database
+    from domain.ports import SystemClock
+    from domain.usecases.intake import api_keys, create_api_key, revoke_api_key
+    from storage.uow import SqlUnitOfWork
+
+    if action != "list" and not name:
+        print(f"ordergram apikey {action}: give the key's NAME", file=sys.stderr)
+        return 2
+    engine, sessions = await open_database(settings)
+    uow = SqlUnitOfWork(sessions)
+    try:
+        if action == "create":
+            try:
+                token, _ = await create_api_key(uow, SystemClock(), name=name)
+            except DomainError as error:
+                print(f"ordergram apikey create: {error}", file=sys.stderr)
+                return 1
+            print(token)
+            print(f"API key {name!r} created; it is shown only now.", file=sys.stderr)
+            return 0
+        if action == "revoke":
+            if not await revoke_api_key(uow, SystemClock(), name=name):
+                print(f"no active API key named {name!r}", file=sys.stderr)
+                return 1
+            print(f"API key {name!r} revoked")
+            return 0
+        for key in await api_keys(uow):
+            state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+            print(f"{key.name}\tog_{key.prefix}_…\tcreated {key.created_at:%Y-%m-%d}\t{state}")
+        return 0
+    finally:
+        await engine.dispose()
+
+
+async def _run(settings: Settings, *, with_api: bool = False) -> None:
     from bot.runtime import start_runtime
     from bot.scheduler import Jobs
 
@@ -143,7 +193,9 @@ async def _run(settings: Settings) -> None:
     jobs.start()
     try:
         if settings.webhook_url:
-            await serve_webhook(runtime)
+            await serve_webhook(runtime, with_api=with_api)
+        elif with_api:
+            await serve_webhook(runtime, with_api=True, polling=True)
         else:
             await runtime.bot.delete_webhook(drop_pending_updates=False)
             await runtime.dp.start_polling(runtime.bot, handle_signals=True, close_bot_session=False)
@@ -154,18 +206,32 @@ async def _run(settings: Settings) -> None:
         await runtime.close()
 
 
-async def serve_webhook(runtime: Runtime) -> None:
+async def serve_webhook(runtime: Runtime, *, with_api: bool = False, polling: bool = False) -> None:
     """Receive updates on ``WEBHOOK_HOST:WEBHOOK_PORT`` at the path of ``WEBHOOK_URL`` (put a
-    TLS proxy in front), register the webhook with Telegram, run until SIGINT/SIGTERM."""
+    TLS proxy in front), register the webhook with Telegram, run until SIGINT/SIGTERM. With
+    ``with_api`` the intake API is served by the same server; with ``polling`` updates come
+    by long polling instead (no public URL needed) and the server carries only the API."""
+    from bot.api import MAX_BODY, add_api
+
     settings = runtime.settings
-    app = web.Application()
-    SimpleRequestHandler(runtime.dp, runtime.bot, secret_token=settings.webhook_secret).register(
-        app, path=settings.webhook_path
-    )
-    setup_application(app, runtime.dp, bot=runtime.bot)
+    app = web.Application(client_max_size=MAX_BODY)
+    if with_api:
+        add_api(app, runtime.sessions, settings, runtime.clock)
+    if not polling:
+        SimpleRequestHandler(runtime.dp, runtime.bot, secret_token=settings.webhook_secret).register(
+            app, path=settings.webhook_path
+        )
+        setup_application(app, runtime.dp, bot=runtime.bot)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    if polling:
+        await runtime.bot.delete_webhook(drop_pending_updates=False)
+        try:
+            await runtime.dp.start_polling(runtime.bot, handle_signals=True, close_bot_session=False)
+        finally:
+            await runner.cleanup()
+        return
     await runtime.bot.set_webhook(
         settings.webhook_url or "",
         secret_token=settings.webhook_secret,
@@ -193,10 +259,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return asyncio.run(run_demo(keep=args.keep))
         settings = load_settings()
-        if args.command == "run":
+        if args.command in ("run", "serve"):
             settings.require_token()
-            asyncio.run(_run(settings))
+            asyncio.run(_run(settings, with_api=args.command == "serve"))
             return 0
+        if args.command == "apikey":
+            return asyncio.run(_apikey(settings, args.action, args.name))
         if args.command == "migrate":
             asyncio.run(_migrate(settings))
             return 0

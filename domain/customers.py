@@ -54,11 +54,12 @@ class Address:
 
 @dataclass(slots=True)
 class Customer:
-    telegram_id: int
+    telegram_id: int | None  # None: a customer known only from another channel (the API)
     first_name: str
     last_name: str | None = None
     username: str | None = None
     phone: str | None = None
+    email: str | None = None
     language: str | None = None  # the customer's own choice (/language); None until they choose
     telegram_language: str | None = None  # what their Telegram app says; used when they have not chosen
     currency: str | None = None

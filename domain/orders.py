@@ -35,7 +35,8 @@ S = OrderStatus
 # The whole order lifecycle. Cancelling is possible until picking starts; an order on hold
 # resumes only to the status it was held from (see ``Order.transition``) or is cancelled.
 ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
-    S.PLACED: frozenset({S.AWAITING_PAYMENT, S.INVOICED, S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),
+    # PLACED → PAID: the payment was taken by another channel (a web shop's checkout, a till).
+    S.PLACED: frozenset({S.AWAITING_PAYMENT, S.PAID, S.INVOICED, S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),
     S.AWAITING_PAYMENT: frozenset({S.PAID, S.CANCELLED, S.ON_HOLD}),
     S.PAID: frozenset({S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),
     S.INVOICED: frozenset({S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),

@@ -455,10 +455,11 @@ async def confirmed(
     await query.answer()
     if first_time and isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
-    here = query.message.chat.id if query.message else customer.telegram_id
+    here = query.message.chat.id if query.message else query.from_user.id
     await bot.send_message(here, renderer.render("order_placed.html.j2", order=order), reply_markup=main_menu())
-    if first_time and order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
-        await send_invoice(bot, customer.telegram_id, order, settings)  # the customer pays, even when assisted
+    payer = customer.telegram_id  # the customer pays, even when assisted
+    if first_time and payer and order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
+        await send_invoice(bot, payer, order, settings)
 
 
 def _request(data: dict[str, Any], customer: Customer, settings: Settings) -> CheckoutRequest:

@@ -55,7 +55,7 @@ async def choose_language(
     i18n: I18n,
     renderer: Renderer,
 ) -> None:
-    updated = await set_language(uow, telegram_id=customer.telegram_id, language=callback_data.code)
+    updated = await set_language(uow, telegram_id=query.from_user.id, language=callback_data.code)
     with i18n.use_locale(updated.language or i18n.default_locale):
         await query.answer()
         if isinstance(query.message, Message):
@@ -66,8 +66,9 @@ async def choose_language(
 
 
 @router.message(Command("currency"))
-async def ask_currency(message: Message, uow: SqlUnitOfWork, customer: Customer) -> None:
-    current, offered = await currency_choice(uow, telegram_id=customer.telegram_id)
+async def ask_currency(message: Message, uow: SqlUnitOfWork) -> None:
+    assert message.from_user is not None
+    current, offered = await currency_choice(uow, telegram_id=message.from_user.id)
     rows = [
         [
             InlineKeyboardButton(
@@ -87,7 +88,7 @@ async def ask_currency(message: Message, uow: SqlUnitOfWork, customer: Customer)
 async def choose_currency_button(
     query: CallbackQuery, callback_data: CurrencyChoice, uow: SqlUnitOfWork, customer: Customer
 ) -> None:
-    code = await choose_currency(uow, telegram_id=customer.telegram_id, currency=callback_data.code)
+    code = await choose_currency(uow, telegram_id=query.from_user.id, currency=callback_data.code)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(

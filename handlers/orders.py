@@ -168,7 +168,7 @@ async def pay_again(
 ) -> None:
     order = await order_to_pay(uow, customer_id=customer.id or 0, code=callback_data.code)
     await query.answer()
-    await send_invoice(bot, customer.telegram_id, order, settings)
+    await send_invoice(bot, query.from_user.id, order, settings)
 
 
 @router.callback_query(DocumentCb.filter(F.kind == "receipt"))

@@ -60,11 +60,12 @@ class UtcDateTime(TypeDecorator[datetime]):
 class CustomerRow(Base):
     __tablename__ = "customers"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)  # None: known from the API only
     first_name: Mapped[str] = mapped_column(String(128))
     last_name: Mapped[str | None] = mapped_column(String(128))
     username: Mapped[str | None] = mapped_column(String(64))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
     language: Mapped[str | None] = mapped_column(String(8))
     telegram_language: Mapped[str | None] = mapped_column(String(16))
     currency: Mapped[str | None] = mapped_column(String(3))
@@ -235,7 +236,7 @@ class OrderRow(Base):
     invoice_due: Mapped[date | None] = mapped_column(Date)
     routing: Mapped[str] = mapped_column(Text, default="[]")  # JSON list: warehouse codes, then reasons
     checkout_key: Mapped[str | None] = mapped_column(String(64), unique=True)
-    tracking_number: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    tracking_number: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     followed_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     dunning_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # reminders sent
     gift_message: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -556,3 +557,28 @@ class DemandRow(Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         Index("ix_demand_product_day", "product_id", "warehouse_id", "day"),
     )
+
+
+class ApiKeyRow(Base):
+    """A channel's key for the HTTP intake API: only a SHA-256 of it is kept."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)  # shown in lists, finds the row
+    key_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ApiRequestRow(Base):
+    """An Idempotency-Key a channel used: the same key with the same body gets the same order."""
+
+    __tablename__ = "api_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    body_hash: Mapped[str] = mapped_column(String(64))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))  # set in the claiming transaction
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    __table_args__ = (UniqueConstraint("api_key_id", "idempotency_key", name="uq_api_requests_key"),)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.accounting import Account, JournalEntry, JournalLine
+from domain.apikeys import ApiKey, KeyNameTaken
 from domain.catalog import Category, Dimensions, Product
 from domain.customers import Address, Customer, Role, StaffMember
 from domain.errors import IllegalTransition, InsufficientStock
@@ -89,6 +90,7 @@ class SqlCustomers:
             last_name=row.last_name,
             username=row.username,
             phone=row.phone,
+            email=row.email,
             language=row.language,
             telegram_language=row.telegram_language,
             currency=row.currency,
@@ -117,6 +119,9 @@ class SqlCustomers:
     async def get_by_phone(self, phone: str) -> Customer | None:
         return await self._one(m.CustomerRow.phone == phone, with_addresses=False)
 
+    async def get_by_email(self, email: str) -> Customer | None:
+        return await self._one(func.lower(m.CustomerRow.email) == email.lower(), with_addresses=False)
+
     async def get_by_username(self, username: str) -> Customer | None:
         return await self._one(func.lower(m.CustomerRow.username) == username.lower(), with_addresses=False)
 
@@ -137,6 +142,7 @@ class SqlCustomers:
             "last_name": c.last_name,
             "username": c.username,
             "phone": c.phone,
+            "email": c.email,
             "language": c.language,
             "telegram_language": c.telegram_language,
             "currency": c.currency,
@@ -1298,6 +1304,66 @@ class SqlReturns:
         return await self._load(rows)
 
 
+class SqlApi:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    @staticmethod
+    def _key(row: m.ApiKeyRow) -> ApiKey:
+        return ApiKey(row.name, row.prefix, row.key_hash, row.created_at, row.revoked_at, row.id)
+
+    async def add_key(self, key: ApiKey) -> ApiKey:
+        if await self.s.scalar(select(m.ApiKeyRow.id).where(m.ApiKeyRow.name == key.name)) is not None:
+            raise KeyNameTaken(name=key.name)
+        row = m.ApiKeyRow(name=key.name, prefix=key.prefix, key_hash=key.key_hash, created_at=key.created_at)
+        self.s.add(row)
+        await self.s.flush()
+        key.id = row.id
+        return key
+
+    async def key_by_prefix(self, prefix: str) -> ApiKey | None:
+        row = await self.s.scalar(select(m.ApiKeyRow).where(m.ApiKeyRow.prefix == prefix))
+        return self._key(row) if row else None
+
+    async def keys(self) -> list[ApiKey]:
+        return [self._key(r) for r in await self.s.scalars(select(m.ApiKeyRow).order_by(m.ApiKeyRow.name))]
+
+    async def revoke(self, name: str, at: datetime) -> bool:
+        k = m.ApiKeyRow
+        done = await self.s.execute(
+            update(k)
+            .where(k.name == name, k.revoked_at.is_(None))
+            .values(revoked_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
+
+    async def claim(
+        self, key_id: int, idempotency_key: str, body_hash: str, at: datetime
+    ) -> tuple[str, int | None] | None:
+        r = m.ApiRequestRow
+        try:
+            async with self.s.begin_nested():  # a concurrent first use waits here, then loses
+                self.s.add(r(api_key_id=key_id, idempotency_key=idempotency_key, body_hash=body_hash, created_at=at))
+        except IntegrityError:
+            first = (
+                await self.s.execute(
+                    select(r.body_hash, r.order_id).where(r.api_key_id == key_id, r.idempotency_key == idempotency_key)
+                )
+            ).one()
+            return first.body_hash, first.order_id
+        return None
+
+    async def settle(self, key_id: int, idempotency_key: str, order_id: int) -> None:
+        r = m.ApiRequestRow
+        await self.s.execute(
+            update(r)
+            .where(r.api_key_id == key_id, r.idempotency_key == idempotency_key)
+            .values(order_id=order_id)
+            .execution_options(synchronize_session=False)
+        )
+
+
 IMPORTED = "import"
 
 
@@ -1467,6 +1533,13 @@ class SqlOrders:
 
     async def get_by_checkout_key(self, key: str) -> Order | None:
         row = await self.s.scalar(select(m.OrderRow).where(m.OrderRow.checkout_key == key))
+        return (await self._load([row]))[0] if row else None
+
+    async def get_by_tracking(self, tracking: str) -> Order | None:
+        if not tracking:
+            return None
+        o = m.OrderRow
+        row = await self.s.scalar(select(o).where(o.tracking_number == tracking).order_by(o.id.desc()).limit(1))
         return (await self._load([row]))[0] if row else None
 
     async def for_customer(self, customer_id: int, offset: int, limit: int) -> tuple[list[Order], int]:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.cache import CacheView, ReadCache
 from storage.db import BASE_CURRENCY, READ_CACHE, READ_ONLY_BIND
 from storage.repositories import (
+    SqlApi,
     SqlCarriers,
     SqlCarts,
     SqlCustomers,
@@ -49,6 +50,7 @@ class SqlUnitOfWork:
     returns: SqlReturns
     journal: SqlJournal
     demand: SqlDemand
+    api: SqlApi
     orders: SqlOrders
     fx: SqlFx
     carts: SqlCarts
@@ -99,6 +101,7 @@ class SqlUnitOfWork:
         self.returns = SqlReturns(session)
         self.journal = SqlJournal(session)
         self.demand = SqlDemand(session)
+        self.api = SqlApi(session)
         self.orders = SqlOrders(session)
         self.fx = SqlFx(session, cache)
         self.carts = SqlCarts(session)

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Self
 
 from domain.accounting import JournalEntry
+from domain.apikeys import ApiKey, KeyNameTaken
 from domain.catalog import Category, Product
 from domain.customers import Customer, StaffMember
 from domain.errors import IllegalTransition, InsufficientStock
@@ -70,6 +71,8 @@ class State:
     returns: dict[str, ReturnRequest] = field(default_factory=dict)
     journal: list[JournalEntry] = field(default_factory=list)
     demand: list[tuple[int, int, date, int]] = field(default_factory=list)
+    api_keys: list[ApiKey] = field(default_factory=list)
+    api_requests: dict[tuple[int, str], tuple[str, int | None]] = field(default_factory=dict)
     reservations: dict[int, Reservation] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     fx: list[FxRate] = field(default_factory=list)
@@ -94,6 +97,11 @@ class _Repo:
         return self.uow.state
 
 
+def _key(customer: Customer) -> int:
+    """Customers are kept by Telegram id; one known only from the API by its negated id."""
+    return customer.telegram_id if customer.telegram_id is not None else -(customer.id or 0)
+
+
 class FakeCustomers(_Repo):
     async def get(self, customer_id: int) -> Customer | None:
         return copy.deepcopy(next((c for c in self.st.customers.values() if c.id == customer_id), None))
@@ -105,17 +113,21 @@ class FakeCustomers(_Repo):
     async def get_by_phone(self, phone: str) -> Customer | None:
         return next((c for c in self.st.customers.values() if c.phone == phone), None)
 
+    async def get_by_email(self, email: str) -> Customer | None:
+        found = next((c for c in self.st.customers.values() if (c.email or "").lower() == email.lower()), None)
+        return copy.deepcopy(found)
+
     async def get_by_username(self, username: str) -> Customer | None:
         found = next((c for c in self.st.customers.values() if (c.username or "").lower() == username.lower()), None)
         return copy.deepcopy(found)
 
     async def add(self, customer: Customer) -> Customer:
         customer.id = self.st.new_id()
-        self.st.customers[customer.telegram_id] = copy.deepcopy(customer)
+        self.st.customers[_key(customer)] = copy.deepcopy(customer)
         return customer
 
     async def update(self, customer: Customer) -> None:
-        self.st.customers[customer.telegram_id] = copy.deepcopy(customer)
+        self.st.customers[_key(customer)] = copy.deepcopy(customer)
 
 
 class FakeStaff(_Repo):
@@ -540,6 +552,39 @@ class FakeReturns(_Repo):
         return [copy.deepcopy(r) for r in self.st.returns.values() if r.status.value in waiting][:limit]
 
 
+class FakeApi(_Repo):
+    async def add_key(self, key: ApiKey) -> ApiKey:
+        if any(k.name == key.name for k in self.st.api_keys):
+            raise KeyNameTaken(name=key.name)
+        key.id = self.st.new_id()
+        self.st.api_keys.append(copy.deepcopy(key))
+        return key
+
+    async def key_by_prefix(self, prefix: str) -> ApiKey | None:
+        return copy.deepcopy(next((k for k in self.st.api_keys if k.prefix == prefix), None))
+
+    async def keys(self) -> list[ApiKey]:
+        return sorted(copy.deepcopy(self.st.api_keys), key=lambda k: k.name)
+
+    async def revoke(self, name: str, at: datetime) -> bool:
+        key = next((k for k in self.st.api_keys if k.name == name and k.revoked_at is None), None)
+        if key is not None:
+            key.revoked_at = at
+        return key is not None
+
+    async def claim(
+        self, key_id: int, idempotency_key: str, body_hash: str, at: datetime
+    ) -> tuple[str, int | None] | None:
+        seen = self.st.api_requests.get((key_id, idempotency_key))
+        if seen is None:
+            self.st.api_requests[(key_id, idempotency_key)] = (body_hash, None)
+        return seen
+
+    async def settle(self, key_id: int, idempotency_key: str, order_id: int) -> None:
+        body_hash, _ = self.st.api_requests[(key_id, idempotency_key)]
+        self.st.api_requests[(key_id, idempotency_key)] = (body_hash, order_id)
+
+
 class FakeDemand(_Repo):
     async def record(self, rows: Sequence[tuple[int, int, date, int]], source: str) -> None:
         self.st.demand.extend(r for r in rows if r[3] > 0)
@@ -617,6 +662,10 @@ class FakeOrders(_Repo):
         if stored.status != entry.from_status:
             raise IllegalTransition(current=stored.status.value, target=entry.to_status.value)
         self.st.orders[order.code] = copy.deepcopy(order)
+
+    async def get_by_tracking(self, tracking: str) -> Order | None:
+        found = [o for o in self.st.orders.values() if tracking and o.tracking_number == tracking]
+        return copy.deepcopy(found[-1]) if found else None
 
     async def get_by_checkout_key(self, key: str) -> Order | None:
         return copy.deepcopy(next((o for o in self.st.orders.values() if o.checkout_key == key), None))
@@ -724,6 +773,7 @@ class FakeUnitOfWork:
         self.returns = FakeReturns(self)
         self.journal = FakeJournal(self)
         self.demand = FakeDemand(self)
+        self.api = FakeApi(self)
         self.orders = FakeOrders(self)
         self.fx = FakeFx(self)
         self.carts = FakeCarts(self)

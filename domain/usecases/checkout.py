@@ -14,7 +14,7 @@ from domain.customers import Address, Customer, normalize_phone
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
-from domain.notifications import Notification
+from domain.notifications import Notification, for_customer
 from domain.orders import (
     Channel,
     Delivery,
@@ -147,7 +147,7 @@ async def shipping_options(
         cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency)
         if cart.is_empty:
             raise EmptyCart()
-        decision, warehouses = await _route_or_explain(uow, cart, customer_id, point)
+        decision, warehouses = await route_or_explain(uow, cart, customer_id, point)
         zone = _zone(decision, warehouses, point)
         rates = await uow.carriers.all()
         fx = await shop_rates(uow)
@@ -168,7 +168,7 @@ async def pickup_points(uow: UnitOfWork) -> list[Warehouse]:
         return [w for w in await uow.warehouses.all() if w.is_pickup_point]
 
 
-async def _route_or_explain(
+async def route_or_explain(
     uow: UnitOfWork, cart: Cart, customer_id: int | None, point: tuple[float, float] | None
 ) -> tuple[RoutingDecision, list[Warehouse]]:
     try:
@@ -178,7 +178,7 @@ async def _route_or_explain(
         raise CartChanged(name=line.product.name, available=impossible.params["available"]) from None
 
 
-async def _unique_code(uow: UnitOfWork) -> str:
+async def unique_order_code(uow: UnitOfWork) -> str:
     while True:
         code = new_order_code()
         if await uow.orders.get_by_code(code) is None:
@@ -242,15 +242,15 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         await release_customer_holds(uow, request.customer_id)
         for line in cart.lines:
             await release_expired_holds(uow, line.product.id or 0, now)
-        decision, warehouses = await _route_or_explain(uow, cart, None, point)
+        decision, warehouses = await route_or_explain(uow, cart, None, point)
         pickup_code = next((w.code for w in warehouses if w.id == request.delivery.pickup_warehouse_id), None)
         transfer = any(code != pickup_code for code in decision.warehouse_codes)
         delivery, shipping = await _delivery_with_shipping(
             uow, clock, policy, request, cart, _zone(decision, warehouses, point), transfer
         )
-        await _reserve(uow, cart, decision)
+        await reserve_routed(uow, cart, decision)
         order = Order.place(
-            code=await _unique_code(uow),
+            code=await unique_order_code(uow),
             customer_id=request.customer_id,
             currency=cart.currency,
             fx_rate=(await shop_rates(uow)).rate_text(cart.currency),
@@ -273,7 +273,7 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
             gift_message=request.gift_message.strip()[:MAX_GIFT_MESSAGE] if request.gift else "",
         )
         await uow.orders.add(order)
-        await _allocation_rows(uow, order, decision, now)
+        await allocation_rows(uow, order, decision, now)
         await _first_steps(uow, clock, order, request)
         customer.phone = phone
         if delivery.method is DeliveryMethod.COURIER and all(a.text != delivery.address for a in customer.addresses):
@@ -299,13 +299,9 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
                 ),
                 now,
             )
-        if request.channel is Channel.SUPPORT and not customer.unreachable:
-            await uow.outbox.add(
-                Notification(
-                    customer.telegram_id, "order_placed_for_you", customer.notification_language, {"code": order.code}
-                ),
-                now,
-            )
+        told = for_customer(customer, "order_placed_for_you", {"code": order.code})
+        if request.channel is Channel.SUPPORT and told is not None:
+            await uow.outbox.add(told, now)
         await uow.commit()
         return order
 
@@ -321,7 +317,7 @@ async def _destination(uow: UnitOfWork, delivery: Delivery) -> tuple[float, floa
     return (pickup.latitude, pickup.longitude)
 
 
-async def _reserve(uow: UnitOfWork, cart: Cart, decision: RoutingDecision) -> None:
+async def reserve_routed(uow: UnitOfWork, cart: Cart, decision: RoutingDecision) -> None:
     """Conditional reservations; if one loses a race the whole transaction rolls back,
     the customer's holds included, and they are told which line changed."""
     for allocation in decision.allocations:
@@ -331,7 +327,7 @@ async def _reserve(uow: UnitOfWork, cart: Cart, decision: RoutingDecision) -> No
             raise CartChanged(name=name, available=available)
 
 
-async def _allocation_rows(uow: UnitOfWork, order: Order, decision: RoutingDecision, now: datetime) -> None:
+async def allocation_rows(uow: UnitOfWork, order: Order, decision: RoutingDecision, now: datetime) -> None:
     merged: dict[tuple[int, int], int] = defaultdict(int)
     for allocation in decision.allocations:
         merged[(allocation.product_id, allocation.warehouse_id)] += allocation.quantity

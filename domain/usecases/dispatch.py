@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from domain.accounting import Account
 from domain.catalog import Product, normalize_sku
 from domain.customers import Customer
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
-from domain.notifications import Notification
+from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.packing import Box, BoxTooSmall, Item, Package, PackagePlan, box_takes, choose_boxes
 from domain.payments import Payment
@@ -245,36 +246,57 @@ async def _take_stock_out(uow: UnitOfWork, clock: Clock, order: Order, staff_id:
 
 async def _tell_shipped(uow: UnitOfWork, clock: Clock, order: Order, carrier: str, tracking: str) -> None:
     customer = await uow.customers.get(order.customer_id)
-    if customer is None or customer.unreachable:
-        return
     link = next((r.tracking_link(tracking) for r in await uow.carriers.all() if r.carrier == carrier), "")
     eta = order.delivery.eta if order.delivery else None
-    await uow.outbox.add(
-        Notification(
-            customer.telegram_id,
-            "order_shipped",
-            customer.notification_language,
-            {
-                "code": order.code,
-                "carrier": carrier,
-                "tracking": tracking,
-                "link": link,
-                "eta": eta.isoformat() if eta else "",
-            },
-        ),
-        clock.now(),
-    )
+    when = eta.isoformat() if eta else ""
+    params = {"code": order.code, "carrier": carrier, "tracking": tracking, "link": link, "eta": when}
+    if (told := for_customer(customer, "order_shipped", params)) is not None:
+        await uow.outbox.add(told, clock.now())
 
 
 async def mark_delivered(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str) -> Order:
     await require(uow, staff_id, Permission.SHIP)
     async with uow:
         order = await _order(uow, code)
-        await apply_transition(uow, order, OrderStatus.DELIVERED, clock=clock, actor=f"staff:{staff_id}")
-        if order.payment_method is PaymentMethod.COD:  # the courier or store collected the cash
-            await book_sale(uow, order, clock.now(), debit=Account.CASH, how="cash on delivery")
+        await _deliver(uow, clock, order, f"staff:{staff_id}")
         await uow.commit()
         return order
+
+
+async def _deliver(uow: UnitOfWork, clock: Clock, order: Order, actor: str) -> None:
+    await apply_transition(uow, order, OrderStatus.DELIVERED, clock=clock, actor=actor)
+    if order.payment_method is PaymentMethod.COD:  # the courier or store collected the cash
+        await book_sale(uow, order, clock.now(), debit=Account.CASH, how="cash on delivery")
+
+
+class CarrierEvent(StrEnum):
+    IN_TRANSIT = "in_transit"
+    DELIVERED = "delivered"
+
+
+async def carrier_event(
+    uow: UnitOfWork, clock: Clock, *, tracking: str, event: CarrierEvent, location: str, actor: str
+) -> tuple[Order, bool]:
+    """A carrier's tracking update: in transit tells the customer where the parcel is;
+    delivered completes the order (once: a repeated callback changes nothing). Returns the
+    order and whether anything changed."""
+    async with uow:
+        order = await uow.orders.get_by_tracking(tracking.strip())
+        if order is None:
+            raise NotFound()
+        if event is CarrierEvent.DELIVERED:
+            if order.status is not OrderStatus.SHIPPED:
+                return order, False
+            await _deliver(uow, clock, order, actor)
+        else:
+            if order.status is not OrderStatus.SHIPPED:
+                return order, False
+            params = {"code": order.code, "location": location[:200], "tracking": order.tracking_number}
+            customer = await uow.customers.get(order.customer_id)
+            if (told := for_customer(customer, "order_in_transit", params)) is not None:
+                await uow.outbox.add(told, clock.now())
+        await uow.commit()
+        return order, True
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,7 +138,7 @@ async def notify_back_in_stock(uow: UnitOfWork, product_ids: list[int], now: dat
         product = products.get(product_id)
         if customer is None or product is None:
             continue
-        if not customer.unreachable:
+        if not customer.unreachable and customer.telegram_id is not None:
             await uow.outbox.add(
                 Notification(
                     customer.telegram_id,

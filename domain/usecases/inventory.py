@@ -153,6 +153,30 @@ async def receive(
     """Goods arrive: the bin (named, else where the product already lies, else the default
     bin) and the warehouse grow; customers waiting for it are told it is back."""
     await require(uow, staff_id, Permission.EDIT_STOCK)
+    return await receive_goods(
+        uow,
+        clock,
+        actor=actor_of(staff_id),
+        sku=sku,
+        quantity=quantity,
+        warehouse_code=warehouse_code,
+        bin_code=bin_code,
+        reason=reason,
+    )
+
+
+async def receive_goods(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    actor: str,
+    sku: str,
+    quantity: int,
+    warehouse_code: str,
+    bin_code: str | None = None,
+    reason: str = "receipt",
+) -> tuple[Product, Warehouse, str]:
+    """``receive`` for whoever is allowed: staff, or a store's system through the API."""
     check_quantity(quantity, MAX_RECEIPT)
     target = str(BinCode.parse(bin_code)) if bin_code else None
     async with uow:
@@ -164,7 +188,7 @@ async def receive(
             target = max(here, key=lambda b: b.quantity).bin_code if here else DEFAULT_BIN
         was_available = await _available(uow, product.id)
         now = clock.now()
-        await _change_bin(uow, product, warehouse.id, target, quantity, reason, actor_of(staff_id), now)
+        await _change_bin(uow, product, warehouse.id, target, quantity, reason, actor, now)
         if was_available <= 0:
             await notify_back_in_stock(uow, [product.id], now)
         await uow.commit()

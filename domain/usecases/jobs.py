@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from domain.errors import NotFound
 from domain.feedback import LOW_RATING, MAX_REVIEW_LENGTH, NotRateable, Review
-from domain.notifications import Notification
+from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.ports import Clock, UnitOfWork
 from domain.shipping import CarrierRate, ship_by_date
@@ -38,9 +38,8 @@ async def sweep_holds(uow: UnitOfWork, clock: Clock, *, remind_after: timedelta)
             await uow.stock.delete_reservation(hold.id or 0)
             released += 1
         for customer in await uow.jobs.idle_carts(now - remind_after):
-            await uow.outbox.add(
-                Notification(customer.telegram_id, "cart_reminder", customer.notification_language, {}), now
-            )
+            if (reminder := for_customer(customer, "cart_reminder", {})) is not None:
+                await uow.outbox.add(reminder, now)
             await uow.jobs.mark_cart_reminded(customer.id or 0, now)
             reminded += 1
         await uow.commit()
@@ -55,13 +54,8 @@ async def follow_up_deliveries(uow: UnitOfWork, clock: Clock, *, after: timedelt
         orders = await uow.jobs.delivered_not_followed_up(now - after)
         for order in orders:
             customer = await uow.customers.get(order.customer_id)
-            if customer is not None and not customer.unreachable:
-                await uow.outbox.add(
-                    Notification(
-                        customer.telegram_id, "order_followup", customer.notification_language, {"code": order.code}
-                    ),
-                    now,
-                )
+            if (ask := for_customer(customer, "order_followup", {"code": order.code})) is not None:
+                await uow.outbox.add(ask, now)
             await uow.jobs.mark_followed_up(order.id or 0, now)
         await uow.commit()
     return len(orders)
@@ -148,10 +142,8 @@ async def dun_invoices(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
                 "due": order.invoice_due.isoformat(),
                 "overdue_days": overdue,
             }
-            if customer is not None and not customer.unreachable:
-                await uow.outbox.add(
-                    Notification(customer.telegram_id, "invoice_reminder", customer.notification_language, params), now
-                )
+            if (reminder := for_customer(customer, "invoice_reminder", params)) is not None:
+                await uow.outbox.add(reminder, now)
             if stage >= 1 and staff_chat_id is not None:
                 await uow.outbox.add(Notification(staff_chat_id, "staff_invoice_overdue", "", params), now)
             await uow.jobs.set_dunning_stage(order.id or 0, stage + 1)

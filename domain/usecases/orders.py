@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
-from domain.notifications import Notification
+from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
@@ -42,16 +42,10 @@ async def apply_transition(
     if not notify:
         return
     customer = await uow.customers.get(order.customer_id)
-    if customer is not None and actor != f"customer:{customer.id}" and not customer.unreachable:
-        await uow.outbox.add(
-            Notification(
-                chat_id=customer.telegram_id,
-                template="order_status",
-                language=customer.notification_language,
-                params={"code": order.code, "status": target.value, "reason": reason},
-            ),
-            clock.now(),
-        )
+    params = {"code": order.code, "status": target.value, "reason": reason}
+    told = for_customer(customer, "order_status", params)
+    if told is not None and customer is not None and actor != f"customer:{customer.id}":
+        await uow.outbox.add(told, clock.now())
 
 
 async def transition_order(
@@ -101,41 +95,47 @@ async def cancel_my_order(
     and the staff chat hears about it."""
     async with uow:
         order = await _own_order(uow, customer_id, code)
-        if not order.cancellable_by_customer:
-            raise NotCancellable(code=order.code)
-        await release_allocations(uow, order)
-        await apply_transition(
-            uow, order, OrderStatus.CANCELLED, clock=clock, actor=f"customer:{customer_id}", reason="customer"
-        )
-        refund = order.total if order.is_paid else None
-        if refund is not None:
-            await uow.payments.add(
-                Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, clock.now())
-            )
-            source, memo = f"order:{order.code}", f"refund owed, {order.code} cancelled"
-            await book(
-                uow,
-                clock.now(),
-                source,
-                memo,
-                refund,
-                Account.SALES_RETURNS,
-                Account.REFUNDS_PAYABLE,
-                fx_rate=order.fx_rate,
-            )
-        if staff_chat_id is not None:
-            await uow.outbox.add(
-                Notification(
-                    chat_id=staff_chat_id,
-                    template="staff_order_cancelled",
-                    language="",
-                    params={
-                        "code": order.code,
-                        "refund_minor": refund.amount if refund else 0,
-                        "currency": order.currency,
-                    },
-                ),
-                clock.now(),
-            )
+        await cancel_before_picking(uow, clock, order, actor=f"customer:{customer_id}", staff_chat_id=staff_chat_id)
         await uow.commit()
         return order
+
+
+async def cancel_before_picking(
+    uow: UnitOfWork, clock: Clock, order: Order, *, actor: str, staff_chat_id: int | None
+) -> None:
+    """Inside an open unit of work: stock goes back, a paid amount is recorded as a refund
+    owed, and the staff chat hears about it. Refused once picking has started."""
+    if not order.cancellable_by_customer:
+        raise NotCancellable(code=order.code)
+    await release_allocations(uow, order)
+    await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor=actor, reason=actor.split(":")[0])
+    refund = order.total if order.is_paid else None
+    if refund is not None:
+        await uow.payments.add(
+            Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, clock.now())
+        )
+        source, memo = f"order:{order.code}", f"refund owed, {order.code} cancelled"
+        await book(
+            uow,
+            clock.now(),
+            source,
+            memo,
+            refund,
+            Account.SALES_RETURNS,
+            Account.REFUNDS_PAYABLE,
+            fx_rate=order.fx_rate,
+        )
+    if staff_chat_id is not None:
+        await uow.outbox.add(
+            Notification(
+                chat_id=staff_chat_id,
+                template="staff_order_cancelled",
+                language="",
+                params={
+                    "code": order.code,
+                    "refund_minor": refund.amount if refund else 0,
+                    "currency": order.currency,
+                },
+            ),
+            clock.now(),
+        )

@@ -10,7 +10,7 @@ from domain.accounting import Account
 from domain.catalog import normalize_sku
 from domain.errors import DomainError, ImportRejected, InvalidQuantity, NotFound
 from domain.imports import parse_reorder, parse_suppliers
-from domain.notifications import Notification
+from domain.notifications import Notification, for_customer
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.purchasing import (
@@ -175,13 +175,9 @@ async def _tell_backorders(uow: UnitOfWork, clock: Clock, po: PurchaseOrder) -> 
         if not products & {line.product_id for line in order.lines} or po.expected_on is None:
             continue
         customer = await uow.customers.get(order.customer_id)
-        if customer is None or customer.unreachable:
-            continue
         params = {"code": order.code, "expected": po.expected_on.isoformat()}
-        await uow.outbox.add(
-            Notification(customer.telegram_id, "order_backordered", customer.notification_language, params),
-            clock.now(),
-        )
+        if (told := for_customer(customer, "order_backordered", params)) is not None:
+            await uow.outbox.add(told, clock.now())
 
 
 async def discard_po(uow: UnitOfWork, *, staff_id: int, number: int) -> PurchaseOrder:

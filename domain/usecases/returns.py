@@ -10,7 +10,7 @@ from datetime import datetime
 
 from domain.accounting import Account
 from domain.errors import InsufficientStock, NotFound
-from domain.notifications import Notification
+from domain.notifications import Notification, for_customer
 from domain.orders import Channel, Order, OrderLine, OrderStatus, ReturnStatus, new_order_code, normalize_order_code
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
@@ -135,8 +135,6 @@ async def _request(uow: UnitOfWork, rma: str) -> ReturnRequest:
 
 async def _tell(uow: UnitOfWork, clock: Clock, request: ReturnRequest, **extra: object) -> None:
     customer = await uow.customers.get(request.customer_id)
-    if customer is None or customer.unreachable:
-        return
     params: dict[str, object] = {
         "rma": request.rma_code,
         "code": request.order_code,
@@ -146,9 +144,8 @@ async def _tell(uow: UnitOfWork, clock: Clock, request: ReturnRequest, **extra: 
     }
     if request.status is ReturnStatus.APPROVED and request.method is ReturnMethod.DROP_OFF:
         params["points"] = [f"{w.name}, {w.address}" for w in await uow.warehouses.all() if w.is_pickup_point]
-    await uow.outbox.add(
-        Notification(customer.telegram_id, "return_update", customer.notification_language, params), clock.now()
-    )
+    if (told := for_customer(customer, "return_update", params)) is not None:
+        await uow.outbox.add(told, clock.now())
 
 
 async def open_returns(uow: UnitOfWork, *, staff_id: int) -> list[ReturnRequest]:

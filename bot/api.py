@@ -1,0 +1,539 @@
+"""The HTTP intake API (``/api/v1``): orders from other channels, stock, receipts and carrier
+tracking callbacks. It parses and validates a request, calls one use case, and answers JSON;
+every error is an RFC 9457 problem document naming the field, never a 500 for bad input.
+
+Requests are authenticated with a channel's API key (``Authorization: Bearer og_…`` or
+``X-API-Key``); see ``ordergram apikey``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.json_schema import models_json_schema
+
+from bot.config import Settings
+from domain.apikeys import ApiKey
+from domain.errors import DomainError, InsufficientStock, NotFound
+from domain.money import Money
+from domain.orders import Order
+from domain.ports import Clock
+from domain.usecases.checkout import CartChanged
+from domain.usecases.dispatch import CarrierEvent, carrier_event
+from domain.usecases.intake import (
+    ApiCustomer,
+    ApiOrderRequest,
+    IdempotencyConflict,
+    InvalidField,
+    PaymentState,
+    RequestInProgress,
+    api_order,
+    api_stock,
+    authenticate,
+    cancel_api_order,
+    place_api_order,
+)
+from domain.usecases.inventory import receive_goods
+from domain.usecases.orders import NotCancellable
+from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/api/v1"
+PROBLEM = "application/problem+json"
+MAX_BODY = 256 * 1024
+KEY = web.RequestKey("api_key", ApiKey)  # the authenticated key, on the request
+M = TypeVar("M", bound=BaseModel)
+
+# ---- request and response bodies (their JSON Schemas make the OpenAPI document) ----
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CustomerIn(_Strict):
+    name: str = Field(min_length=1, max_length=128)
+    phone: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=254)
+    telegram_id: int | None = Field(default=None, ge=1, le=2**53)
+
+
+class LineIn(_Strict):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=9999)
+
+
+class OrderIn(_Strict):
+    customer: CustomerIn
+    lines: list[LineIn] = Field(min_length=1, max_length=100)
+    currency: str = Field(min_length=3, max_length=3, description="ISO 4217")
+    payment: Literal["paid", "cod", "invoice"] = Field(description="paid at the channel, cash on delivery, or invoice")
+    address: str | None = Field(default=None, max_length=500, description="courier delivery to this address…")
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    pickup_point: str | None = Field(default=None, max_length=16, description="…or pickup at this warehouse code")
+    shipping: str = Field(default="0", pattern=r"^\d{1,12}(\.\d{1,4})?$", description="delivery charged, decimal")
+    reference: str = Field(default="", max_length=64, description="the channel's own order number")
+
+
+class ReceiptIn(_Strict):
+    sku: str = Field(min_length=1, max_length=64)
+    warehouse: str = Field(min_length=1, max_length=16)
+    quantity: int = Field(ge=1, le=1_000_000)
+    bin: str | None = Field(default=None, max_length=32)
+    reason: str = Field(default="receipt", min_length=1, max_length=200)
+
+
+class ShipmentEventIn(_Strict):
+    event: Literal["in_transit", "delivered"]
+    location: str = Field(default="", max_length=200)
+
+
+class LineOut(BaseModel):
+    sku: str
+    name: str
+    quantity: int
+    unit_price: str
+
+
+class StepOut(BaseModel):
+    at: str
+    status: str
+    actor: str
+
+
+class OrderOut(BaseModel):
+    code: str
+    status: str
+    channel: str
+    currency: str
+    subtotal: str
+    shipping: str
+    total: str
+    payment: str
+    tracking_number: str
+    lines: list[LineOut]
+    timeline: list[StepOut]
+
+
+class WarehouseStockOut(BaseModel):
+    warehouse: str
+    on_hand: int
+    reserved: int
+    available: int
+
+
+class StockOut(BaseModel):
+    sku: str
+    available: int
+    warehouses: list[WarehouseStockOut]
+
+
+class ReceiptOut(BaseModel):
+    sku: str
+    warehouse: str
+    bin: str
+    quantity: int
+
+
+class ShipmentEventOut(BaseModel):
+    order: str
+    status: str
+    changed: bool
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    field: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+# ---- problems ----
+
+
+class ApiProblem(Exception):
+    def __init__(self, status: int, title: str, detail: str, field: str | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail, self.field, self.extra = status, title, detail, field, extra
+
+
+def problem_response(p: ApiProblem, headers: dict[str, str] | None = None) -> web.Response:
+    body = {"type": "about:blank", "title": p.title, "status": p.status, "detail": p.detail}
+    if p.field is not None:
+        body["field"] = p.field
+    body.update(p.extra)
+    return web.json_response(body, status=p.status, content_type=PROBLEM, headers=headers)
+
+
+def _domain_problem(error: DomainError) -> ApiProblem:
+    detail = str(error)
+    if isinstance(error, InvalidField):
+        return ApiProblem(422, "Invalid field", detail, field=str(error.params.get("field")))
+    if isinstance(error, NotFound):
+        return ApiProblem(404, "Not found", detail)
+    if isinstance(error, IdempotencyConflict | RequestInProgress):
+        return ApiProblem(409, "Idempotency-Key conflict", detail, field="Idempotency-Key")
+    if isinstance(error, CartChanged | InsufficientStock):
+        return ApiProblem(409, "Insufficient stock", detail, field="lines")
+    if isinstance(error, NotCancellable):
+        return ApiProblem(409, "Not cancellable", detail)
+    return ApiProblem(422, "Not possible", detail)
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def problems(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every failure as a problem document: ours, aiohttp's (404, 405, 413) and, should a
+    bug slip through, the unexpected (logged, answered 500 without internals)."""
+    try:
+        return await handler(request)
+    except ApiProblem as p:
+        return problem_response(p)
+    except DomainError as error:
+        return problem_response(_domain_problem(error))
+    except web.HTTPException as http:
+        if http.status < 400:
+            raise
+        return problem_response(ApiProblem(http.status, http.reason or "Error", http.text or http.reason or ""))
+    except Exception:
+        log.exception("API request failed: %s %s", request.method, request.path)
+        return problem_response(ApiProblem(500, "Internal error", "The request could not be completed."))
+
+
+@web.middleware
+async def api_key_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path == f"{PREFIX}/openapi.json" or not request.path.startswith(PREFIX):
+        return await handler(request)
+    header = request.headers.get("Authorization", "")
+    token = (
+        header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else request.headers.get("X-API-Key", "")
+    )
+    key = await authenticate(_uow(request), token.strip()) if token else None
+    if key is None:
+        return problem_response(
+            ApiProblem(401, "Unauthorized", "A valid API key is required (Authorization: Bearer <key>)."),
+            headers={"WWW-Authenticate": 'Bearer realm="ordergram"'},
+        )
+    request[KEY] = key
+    return await handler(request)
+
+
+def _key(request: web.Request) -> ApiKey:
+    return request[KEY]
+
+
+# ---- helpers ----
+
+
+def _uow(request: web.Request) -> SqlUnitOfWork:
+    return SqlUnitOfWork(request.app[SESSIONS])
+
+
+async def _json(request: web.Request) -> tuple[Any, str]:
+    """The parsed body and a hash of its canonical form (key order and spacing do not matter)."""
+    raw = await request.read()
+    try:
+        parsed = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiProblem(400, "Malformed JSON", f"The body is not valid JSON: {exc}") from None
+    canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return parsed, hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _validate(model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as invalid:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"]) or "body", "detail": e["msg"]}
+            for e in invalid.errors(include_url=False, include_input=False)
+        ]
+        first = errors[0]
+        raise ApiProblem(
+            422, "Invalid request", f"{first['field']}: {first['detail']}", field=first["field"], errors=errors
+        ) from None
+
+
+def _amount(money: Money) -> str:
+    return format(money.to_decimal(), "f")
+
+
+def _order_out(order: Order) -> dict[str, Any]:
+    return OrderOut(
+        code=order.code,
+        status=order.status.value,
+        channel=order.channel.value,
+        currency=order.currency,
+        subtotal=_amount(order.subtotal),
+        shipping=_amount(order.shipping or order.total * 0),
+        total=_amount(order.total),
+        payment=order.payment_method.value,
+        tracking_number=order.tracking_number,
+        lines=[
+            LineOut(sku=x.sku, name=x.name, quantity=x.quantity, unit_price=_amount(x.unit_price)) for x in order.lines
+        ],
+        timeline=[StepOut(at=h.at.isoformat(), status=h.to_status.value, actor=h.actor) for h in order.history],
+    ).model_dump()
+
+
+def _code(request: web.Request) -> str:
+    code = request.match_info["code"]
+    if not 1 <= len(code) <= 32:
+        raise ApiProblem(404, "Not found", "Nothing was found.")
+    return code
+
+
+# ---- endpoints ----
+
+
+async def post_order(request: web.Request) -> web.Response:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not 1 <= len(key) <= 255 or not key.isprintable():
+        raise ApiProblem(
+            400,
+            "Idempotency-Key required",
+            "Send an Idempotency-Key header (1–255 characters).",
+            field="Idempotency-Key",
+        )
+    data, body_hash = await _json(request)
+    body = _validate(OrderIn, data)
+    api_request = ApiOrderRequest(
+        customer=ApiCustomer(body.customer.name, body.customer.phone, body.customer.email, body.customer.telegram_id),
+        lines=tuple((line.sku, line.quantity) for line in body.lines),
+        currency=body.currency,
+        payment=PaymentState(body.payment),
+        address=body.address,
+        latitude=body.latitude,
+        longitude=body.longitude,
+        pickup_point=body.pickup_point,
+        shipping=body.shipping,
+        reference=body.reference,
+    )
+    settings: Settings = request.app[SETTINGS]
+    order, created = await place_api_order(
+        _uow(request),
+        request.app[CLOCK],
+        settings.checkout_policy(),
+        key=_key(request),
+        idempotency_key=key,
+        body_hash=body_hash,
+        request=api_request,
+    )
+    headers = {"Location": f"{PREFIX}/orders/{order.code}"}
+    if not created:
+        headers["Idempotent-Replayed"] = "true"
+    return web.json_response(_order_out(order), status=201 if created else 200, headers=headers)
+
+
+async def get_order(request: web.Request) -> web.Response:
+    return web.json_response(_order_out(await api_order(_uow(request), code=_code(request))))
+
+
+async def post_cancel(request: web.Request) -> web.Response:
+    settings: Settings = request.app[SETTINGS]
+    order = await cancel_api_order(
+        _uow(request), request.app[CLOCK], key=_key(request), code=_code(request), staff_chat_id=settings.staff_chat_id
+    )
+    return web.json_response(_order_out(order))
+
+
+async def get_stock(request: web.Request) -> web.Response:
+    sku = request.query.get("sku", "")
+    if not 1 <= len(sku) <= 64:
+        raise ApiProblem(422, "Invalid request", "sku: give a SKU in the query (?sku=…).", field="sku")
+    found, levels = await api_stock(_uow(request), sku=sku)
+    warehouses = [
+        WarehouseStockOut(warehouse=code, on_hand=lv.on_hand, reserved=lv.reserved, available=max(lv.available, 0))
+        for code, lv in levels
+    ]
+    out = StockOut(sku=found, available=sum(w.available for w in warehouses), warehouses=warehouses)
+    return web.json_response(out.model_dump())
+
+
+async def post_receipt(request: web.Request) -> web.Response:
+    data, _ = await _json(request)
+    body = _validate(ReceiptIn, data)
+    try:
+        product, warehouse, bin_code = await receive_goods(
+            _uow(request),
+            request.app[CLOCK],
+            actor=f"api:{_key(request).name}",
+            sku=body.sku,
+            quantity=body.quantity,
+            warehouse_code=body.warehouse,
+            bin_code=body.bin,
+            reason=body.reason,
+        )
+    except NotFound:
+        raise ApiProblem(422, "Invalid field", "No such product or warehouse.", field="sku") from None
+    except DomainError as error:
+        raise ApiProblem(422, "Invalid request", str(error), field="bin" if body.bin else "quantity") from None
+    out = ReceiptOut(sku=product.sku, warehouse=warehouse.code, bin=bin_code, quantity=body.quantity)
+    return web.json_response(out.model_dump(), status=201)
+
+
+async def post_shipment_event(request: web.Request) -> web.Response:
+    data, _ = await _json(request)
+    body = _validate(ShipmentEventIn, data)
+    tracking = request.match_info["tracking"]
+    if not 1 <= len(tracking) <= 64:
+        raise ApiProblem(404, "Not found", "Nothing was found.")
+    order, changed = await carrier_event(
+        _uow(request),
+        request.app[CLOCK],
+        tracking=tracking,
+        event=CarrierEvent(body.event),
+        location=body.location,
+        actor=f"api:{_key(request).name}",
+    )
+    return web.json_response(
+        ShipmentEventOut(order=order.code, status=order.status.value, changed=changed).model_dump()
+    )
+
+
+async def get_openapi(request: web.Request) -> web.Response:
+    return web.json_response(openapi_document())
+
+
+def openapi_document() -> dict[str, Any]:
+    """OpenAPI 3.1, the schemas straight from the models above (the code is the spec)."""
+    models: list[type[BaseModel]] = [
+        OrderIn,
+        ReceiptIn,
+        ShipmentEventIn,
+        OrderOut,
+        StockOut,
+        ReceiptOut,
+        ShipmentEventOut,
+        Problem,
+    ]
+    _, top = models_json_schema(
+        [(m, "validation" if m.__name__.endswith("In") else "serialization") for m in models],
+        ref_template="#/components/schemas/{model}",
+    )
+    schemas = top.get("$defs", {})
+
+    def ref(name: str) -> dict[str, str]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def answer(name: str, what: str) -> dict[str, Any]:
+        return {"description": what, "content": {"application/json": {"schema": ref(name)}}}
+
+    problem = {"description": "a problem (RFC 9457)", "content": {PROBLEM: {"schema": ref("Problem")}}}
+    errors = {"400": problem, "401": problem, "404": problem, "409": problem, "422": problem}
+    code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 32}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Ordergram intake API", "version": "1.0.0"},
+        "servers": [{"url": "/"}],
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"apiKey": []}],
+        "paths": {
+            f"{PREFIX}/orders": {
+                "post": {
+                    "summary": "Place an order from another channel",
+                    "parameters": [
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                        }
+                    ],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": ref("OrderIn")}}},
+                    "responses": {"201": answer("OrderOut", "placed"), "200": answer("OrderOut", "a repeat"), **errors},
+                }
+            },
+            f"{PREFIX}/orders/{{code}}": {
+                "get": {
+                    "summary": "An order",
+                    "parameters": [code],
+                    "responses": {"200": answer("OrderOut", "the order"), **errors},
+                }
+            },
+            f"{PREFIX}/orders/{{code}}/cancel": {
+                "post": {
+                    "summary": "Cancel an order the API placed, before picking",
+                    "parameters": [code],
+                    "responses": {"200": answer("OrderOut", "cancelled"), **errors},
+                }
+            },
+            f"{PREFIX}/stock": {
+                "get": {
+                    "summary": "Stock per warehouse",
+                    "parameters": [
+                        {
+                            "name": "sku",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 64},
+                        }
+                    ],
+                    "responses": {"200": answer("StockOut", "stock"), **errors},
+                }
+            },
+            f"{PREFIX}/stock/receipts": {
+                "post": {
+                    "summary": "Goods received (e.g. at a store)",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": ref("ReceiptIn")}}},
+                    "responses": {"201": answer("ReceiptOut", "received"), **errors},
+                }
+            },
+            f"{PREFIX}/shipments/{{tracking}}/events": {
+                "post": {
+                    "summary": "A carrier's tracking update",
+                    "parameters": [
+                        {
+                            "name": "tracking",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "maxLength": 64},
+                        }
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": ref("ShipmentEventIn")}},
+                    },
+                    "responses": {"200": answer("ShipmentEventOut", "recorded"), **errors},
+                }
+            },
+        },
+    }
+
+
+SESSIONS: web.AppKey[Any] = web.AppKey("sessions")
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
+CLOCK: web.AppKey[Clock] = web.AppKey("clock")
+
+
+def add_api(app: web.Application, sessions: Any, settings: Settings, clock: Clock) -> None:
+    """Mount the API on an aiohttp application (the webhook server's, or its own)."""
+    app[SESSIONS], app[SETTINGS], app[CLOCK] = sessions, settings, clock
+    app.middlewares.extend([problems, api_key_auth])
+    app.router.add_get(f"{PREFIX}/openapi.json", get_openapi)
+    app.router.add_post(f"{PREFIX}/orders", post_order)
+    app.router.add_get(f"{PREFIX}/orders/{{code}}", get_order)
+    app.router.add_post(f"{PREFIX}/orders/{{code}}/cancel", post_cancel)
+    app.router.add_get(f"{PREFIX}/stock", get_stock)
+    app.router.add_post(f"{PREFIX}/stock/receipts", post_receipt)
+    app.router.add_post(f"{PREFIX}/shipments/{{tracking}}/events", post_shipment_event)
+
+
+def make_api_app(sessions: Any, settings: Settings, clock: Clock) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY)
+    add_api(app, sessions, settings, clock)
+    return app

@@ -1,0 +1,372 @@
+"""Orders from other channels (a web shop, a point of sale) over the HTTP API, through the
+same rules as a chat checkout: stock allocated by conditional reservations, routed to
+warehouses, booked, notified. One request, one transaction; the same Idempotency-Key with the
+same body returns the first order, with another body it is refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from domain.accounting import Account
+from domain.apikeys import ApiKey, new_key, prefix_of
+from domain.cart import Cart, CartLine
+from domain.catalog import normalize_sku
+from domain.customers import Customer, normalize_phone
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.money import Money, normalize_currency
+from domain.notifications import Notification, for_customer
+from domain.orders import (
+    Channel,
+    Delivery,
+    DeliveryMethod,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentMethod,
+    normalize_order_code,
+)
+from domain.payments import Payment, PaymentKind
+from domain.ports import Clock, UnitOfWork
+from domain.stock import MAX_LINE_QUANTITY, StockLevel
+from domain.usecases.bookkeeping import book_sale
+from domain.usecases.checkout import (
+    CheckoutPolicy,
+    allocation_rows,
+    invoice_due_date,
+    reserve_routed,
+    route_or_explain,
+    unique_order_code,
+)
+from domain.usecases.fx import shop_rates
+from domain.usecases.orders import apply_transition, cancel_before_picking
+from domain.usecases.stock import release_expired_holds
+
+MAX_LINES = 100
+
+
+class InvalidField(DomainError):
+    """A request field that is well-formed JSON but not acceptable; names the field."""
+
+    key = N_("{field}: {reason}")
+
+
+class IdempotencyConflict(DomainError):
+    key = N_("This Idempotency-Key was already used with a different request body.")
+
+
+class RequestInProgress(DomainError):
+    key = N_("A request with this Idempotency-Key is still being processed; retry shortly.")
+
+
+class PaymentState(StrEnum):
+    PAID = "paid"  # taken by the channel (web shop checkout, till)
+    COD = "cod"  # collected on delivery
+    INVOICE = "invoice"  # a business customer pays later
+
+
+@dataclass(frozen=True, slots=True)
+class ApiCustomer:
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    telegram_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiOrderRequest:
+    customer: ApiCustomer
+    lines: tuple[tuple[str, int], ...]  # (SKU, quantity)
+    currency: str
+    payment: PaymentState
+    address: str | None = None  # courier delivery …
+    latitude: float | None = None
+    longitude: float | None = None
+    pickup_point: str | None = None  # … or pickup at this warehouse code
+    shipping: str = "0"  # what the channel charged for delivery, in ``currency``
+    reference: str = ""  # the channel's own order number
+
+
+async def create_api_key(uow: UnitOfWork, clock: Clock, *, name: str) -> tuple[str, ApiKey]:
+    token, key = new_key(name.strip(), clock.now())
+    async with uow:
+        await uow.api.add_key(key)
+        await uow.commit()
+    return token, key
+
+
+async def revoke_api_key(uow: UnitOfWork, clock: Clock, *, name: str) -> bool:
+    async with uow:
+        done = await uow.api.revoke(name.strip(), clock.now())
+        await uow.commit()
+        return done
+
+
+async def api_keys(uow: UnitOfWork) -> list[ApiKey]:
+    async with uow.read_only():
+        return await uow.api.keys()
+
+
+async def authenticate(uow: UnitOfWork, token: str) -> ApiKey | None:
+    """The active key this token is, or None (unknown, malformed or revoked alike)."""
+    prefix = prefix_of(token)
+    if prefix is None:
+        return None
+    async with uow.read_only():
+        key = await uow.api.key_by_prefix(prefix)
+    return key if key is not None and key.active and key.matches(token) else None
+
+
+async def place_api_order(
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: CheckoutPolicy,
+    *,
+    key: ApiKey,
+    idempotency_key: str,
+    body_hash: str,
+    request: ApiOrderRequest,
+) -> tuple[Order, bool]:
+    """The order, and whether this request made it (False: a repeat of an earlier one)."""
+    assert key.id is not None
+    async with uow:
+        now = clock.now()
+        first = await uow.api.claim(key.id, idempotency_key, body_hash, now)
+        if first is not None:
+            return await _repeat(uow, first, body_hash), False
+        order = await _place(uow, clock, policy, key, request, now)
+        assert order.id is not None
+        await uow.api.settle(key.id, idempotency_key, order.id)
+        await uow.commit()
+        return order, True
+
+
+async def _repeat(uow: UnitOfWork, first: tuple[str, int | None], body_hash: str) -> Order:
+    first_hash, order_id = first
+    if first_hash != body_hash:
+        raise IdempotencyConflict()
+    order = await uow.orders.get_by_id(order_id) if order_id is not None else None
+    if order is None:
+        raise RequestInProgress()
+    return order
+
+
+async def _place(
+    uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, key: ApiKey, request: ApiOrderRequest, now: datetime
+) -> Order:
+    customer = await _customer(uow, request.customer, now)
+    cart = await _cart(uow, request)
+    delivery, point = await _delivery(uow, request)
+    shipping = _money(request.shipping, cart.currency, "shipping")
+    for line in cart.lines:
+        await release_expired_holds(uow, line.product.id or 0, now)
+    decision, _ = await route_or_explain(uow, cart, None, point)
+    await reserve_routed(uow, cart, decision)
+    payment = {
+        PaymentState.PAID: PaymentMethod.CARD,
+        PaymentState.COD: PaymentMethod.COD,
+        PaymentState.INVOICE: PaymentMethod.INVOICE,
+    }[request.payment]
+    order = Order.place(
+        code=await unique_order_code(uow),
+        customer_id=customer.id or 0,
+        currency=cart.currency,
+        fx_rate=(await shop_rates(uow)).rate_text(cart.currency),
+        tax_rate=policy.tax_rate,
+        lines=[
+            OrderLine(line.product.id or 0, line.product.sku, line.product.name, line.quantity, line.unit_price)
+            for line in cart.lines
+        ],
+        now=now,
+        actor=f"api:{key.name}",
+        shipping=shipping,
+        channel=Channel.API,
+        payment_method=payment,
+        delivery=delivery,
+        contact_phone=customer.phone or "",
+        routing=[*decision.warehouse_codes, *decision.reasons],
+        invoice_due=invoice_due_date(now, policy) if payment is PaymentMethod.INVOICE else None,
+    )
+    await uow.orders.add(order)
+    await allocation_rows(uow, order, decision, now)
+    await _first_steps(uow, clock, order, request, key)
+    await _announce(uow, policy, customer, order, key, now)
+    return order
+
+
+async def _customer(uow: UnitOfWork, given: ApiCustomer, now: datetime) -> Customer:
+    """Known by Telegram id, else phone, else email; otherwise a new customer (without a
+    chat until they write to the bot, so nothing is sent to them)."""
+    name = given.name.strip()
+    if not name or len(name) > 128:
+        raise InvalidField(field="customer.name", reason="1–128 characters")
+    phone = None
+    if given.phone:
+        try:
+            phone = normalize_phone(given.phone)
+        except DomainError:
+            raise InvalidField(field="customer.phone", reason="not a phone number") from None
+    email = given.email.strip().lower() if given.email else None
+    if email is not None and ("@" not in email or len(email) > 254):
+        raise InvalidField(field="customer.email", reason="not an email address")
+    if given.telegram_id is None and phone is None and email is None:
+        raise InvalidField(field="customer", reason="give a phone, an email or a telegram_id")
+    found = None
+    if given.telegram_id is not None:
+        found = await uow.customers.get_by_telegram_id(given.telegram_id)
+    if found is None and phone is not None:
+        found = await uow.customers.get_by_phone(phone)
+    if found is None and email is not None:
+        found = await uow.customers.get_by_email(email)
+    if found is None:
+        first, _, last = name.partition(" ")
+        return await uow.customers.add(
+            Customer(given.telegram_id, first, last or None, phone=phone, email=email, created_at=now)
+        )
+    found.phone = found.phone or phone
+    found.email = found.email or email
+    await uow.customers.update(found)
+    return found
+
+
+async def _cart(uow: UnitOfWork, request: ApiOrderRequest) -> Cart:
+    try:
+        currency = normalize_currency(request.currency)
+    except DomainError:
+        raise InvalidField(field="currency", reason="not an ISO 4217 currency code") from None
+    rates = await shop_rates(uow)
+    if not rates.offers(currency):
+        raise InvalidField(field="currency", reason=f"the shop takes {', '.join(rates.currencies)}")
+    if not 1 <= len(request.lines) <= MAX_LINES:
+        raise InvalidField(field="lines", reason=f"1 to {MAX_LINES} lines")
+    lines: list[CartLine] = []
+    seen: set[str] = set()
+    for i, (raw_sku, quantity) in enumerate(request.lines):
+        field = f"lines[{i}]"
+        try:
+            sku = normalize_sku(raw_sku)
+        except DomainError:
+            raise InvalidField(field=f"{field}.sku", reason="not a SKU") from None
+        if sku in seen:
+            raise InvalidField(field=f"{field}.sku", reason=f"{sku} is on another line already")
+        seen.add(sku)
+        if not 1 <= quantity <= MAX_LINE_QUANTITY:
+            raise InvalidField(field=f"{field}.quantity", reason=f"a whole number from 1 to {MAX_LINE_QUANTITY}")
+        product = await uow.products.get_by_sku(sku)
+        if product is None or not product.active:
+            raise InvalidField(field=f"{field}.sku", reason=f"no product {sku} is for sale")
+        price = rates.price(product.prices, currency)
+        if price is None:
+            raise InvalidField(field=f"{field}.sku", reason=f"{sku} has no price in {currency}")
+        lines.append(CartLine(product, quantity, 0, price, None))
+    return Cart(lines, currency)
+
+
+async def _delivery(uow: UnitOfWork, request: ApiOrderRequest) -> tuple[Delivery, tuple[float, float] | None]:
+    if (request.address is None) == (request.pickup_point is None):
+        raise InvalidField(field="delivery", reason="give either an address or a pickup_point")
+    if request.pickup_point is not None:
+        code = request.pickup_point.strip().upper()
+        point = next((w for w in await uow.warehouses.all() if w.code == code and w.is_pickup_point), None)
+        if point is None or point.id is None:
+            raise InvalidField(field="delivery.pickup_point", reason=f"{code} is not a pickup point")
+        where = (point.latitude, point.longitude) if point.latitude is not None and point.longitude else None
+        return Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=point.id), where
+    address = (request.address or "").strip()
+    if not address or len(address) > 500:
+        raise InvalidField(field="delivery.address", reason="1–500 characters")
+    location = (request.latitude, request.longitude)
+    if (location[0] is None) != (location[1] is None):
+        raise InvalidField(field="delivery", reason="latitude and longitude go together")
+    if location[0] is not None and location[1] is not None:
+        if not (-90 <= location[0] <= 90 and -180 <= location[1] <= 180):
+            raise InvalidField(field="delivery", reason="latitude or longitude out of range")
+        return Delivery(DeliveryMethod.COURIER, address, location[0], location[1]), (location[0], location[1])
+    return Delivery(DeliveryMethod.COURIER, address), None
+
+
+def _money(text: str, currency: str, field: str) -> Money:
+    try:
+        amount = Money.parse(text, currency)
+    except DomainError:
+        raise InvalidField(field=field, reason=f"not an amount in {currency}") from None
+    if amount.amount < 0:
+        raise InvalidField(field=field, reason="must not be negative")
+    return amount
+
+
+async def _first_steps(uow: UnitOfWork, clock: Clock, order: Order, request: ApiOrderRequest, key: ApiKey) -> None:
+    """Paid at the channel: recorded and booked as cash; an invoice: a receivable; cash on
+    delivery: booked when collected. All three are then allocated, ready to pick."""
+    actor = f"api:{key.name}"
+    if request.payment is PaymentState.PAID:
+        reason = f"paid at {key.name}" + (f", {request.reference}" if request.reference else "")
+        await apply_transition(uow, order, OrderStatus.PAID, clock=clock, actor=actor, reason=reason, notify=False)
+        await uow.payments.add(Payment(order.id or 0, PaymentKind.PAYMENT, f"api:{key.name}", order.total, clock.now()))
+        await book_sale(uow, order, clock.now(), debit=Account.CASH, how=f"paid at {key.name}")
+    elif request.payment is PaymentState.INVOICE:
+        due = order.invoice_due.isoformat() if order.invoice_due else ""
+        await apply_transition(
+            uow, order, OrderStatus.INVOICED, clock=clock, actor=actor, reason=f"due {due}", notify=False
+        )
+        await book_sale(uow, order, clock.now(), debit=Account.RECEIVABLE, how="invoice")
+    await apply_transition(uow, order, OrderStatus.ALLOCATED, clock=clock, actor=actor, notify=False)
+
+
+async def _announce(
+    uow: UnitOfWork, policy: CheckoutPolicy, customer: Customer, order: Order, key: ApiKey, now: datetime
+) -> None:
+    told = for_customer(customer, "order_placed_for_you", {"code": order.code})
+    if told is not None:  # they know the bot: they can follow the order there
+        await uow.outbox.add(told, now)
+    if policy.staff_chat_id is not None:
+        params = {
+            "code": order.code,
+            "units": sum(line.quantity for line in order.lines),
+            "total_minor": order.total.amount,
+            "currency": order.currency,
+            "payment": order.payment_method.value,
+            "channel": f"{order.channel.value} ({key.name})",
+            "warehouses": ", ".join(order.routing[:1]),
+            "vip": customer.is_vip,
+        }
+        await uow.outbox.add(Notification(policy.staff_chat_id, "staff_new_order", "", params), now)
+
+
+async def api_order(uow: UnitOfWork, *, code: str) -> Order:
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None:
+            raise NotFound()
+        return order
+
+
+async def api_stock(uow: UnitOfWork, *, sku: str) -> tuple[str, list[tuple[str, StockLevel]]]:
+    """Available per warehouse (what can still be sold), for a channel's product page."""
+    try:
+        normalized = normalize_sku(sku)
+    except DomainError:
+        raise InvalidField(field="sku", reason="not a SKU") from None
+    async with uow.read_only():
+        product = await uow.products.get_by_sku(normalized)
+        if product is None or product.id is None:
+            raise NotFound()
+        codes = {w.id: w.code for w in await uow.warehouses.all()}
+        levels = await uow.stock.levels([product.id])
+    return product.sku, sorted((codes.get(lv.warehouse_id, "?"), lv) for lv in levels)
+
+
+async def cancel_api_order(
+    uow: UnitOfWork, clock: Clock, *, key: ApiKey, code: str, staff_chat_id: int | None
+) -> Order:
+    """A channel cancels an order it sent, until picking starts (like a customer can)."""
+    async with uow:
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None or order.channel is not Channel.API:
+            raise NotFound()
+        if order.status is not OrderStatus.CANCELLED:
+            await cancel_before_picking(uow, clock, order, actor=f"api:{key.name}", staff_chat_id=staff_chat_id)
+            await uow.commit()
+        return order

@@ -1,0 +1,197 @@
+"""The HTTP intake API against the demo shop: authentication, idempotent orders from another
+channel, validation as RFC 9457 problems, cancel, stock, receipts and carrier callbacks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select
+
+from bot.api import make_api_app
+from bot.sandbox import SandboxUser
+from bot.sandbox.harness import RunningBot
+from domain.orders import OrderStatus
+from domain.usecases.dispatch import ship_order
+from domain.usecases.intake import create_api_key, revoke_api_key
+from domain.usecases.orders import transition_order
+from storage import models as m
+from tests.e2e.conftest import ADMIN
+from tests.e2e.journeys import stock
+
+ORDER: dict[str, Any] = {
+    "customer": {"name": "Wendy Web", "phone": "+44 7700 900123", "email": "wendy@example.com"},
+    "lines": [{"sku": "85123A", "quantity": 2}],
+    "currency": "GBP",
+    "payment": "paid",
+    "address": "10 Downing Street, London SW1A 2AA",
+    "latitude": 51.5034,
+    "longitude": -0.1276,
+    "shipping": "3.70",
+    "reference": "WEB-1001",
+}
+
+
+@pytest.fixture
+async def api(shop: RunningBot) -> AsyncIterator[tuple[TestClient[Any, Any], dict[str, str]]]:
+    runtime = shop.runtime
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop")
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    async with TestClient(TestServer(app)) as client:
+        yield client, {"Authorization": f"Bearer {token}"}
+
+
+async def _count(shop: RunningBot, model: type[m.Base]) -> int:
+    async with shop.runtime.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_keys_are_required_and_revocable_and_the_spec_is_public(api, shop: RunningBot) -> None:
+    client, auth = api
+    for headers in ({}, {"Authorization": "Bearer og_12345678_nope"}, {"X-API-Key": "secret"}):
+        answer = await client.get("/api/v1/stock?sku=85123A", headers=headers)
+        assert answer.status == 401 and answer.content_type == "application/problem+json"
+        assert (await answer.json())["status"] == 401 and answer.headers["WWW-Authenticate"].startswith("Bearer")
+    assert (await client.get("/api/v1/stock?sku=85123A", headers=auth)).status == 200
+    token = auth["Authorization"].removeprefix("Bearer ")
+    assert (await client.get("/api/v1/stock?sku=85123A", headers={"X-API-Key": token})).status == 200
+    async with shop.runtime.sessions() as session:
+        stored = (await session.scalars(select(m.ApiKeyRow))).one()
+    assert token not in stored.key_hash and len(stored.key_hash) == 64  # only a hash is kept
+    await revoke_api_key(shop.runtime.uow(), shop.runtime.clock, name="web shop")
+    assert (await client.get("/api/v1/stock?sku=85123A", headers=auth)).status == 401
+    spec = await client.get("/api/v1/openapi.json")
+    document = await spec.json()
+    assert spec.status == 200 and document["openapi"].startswith("3.1")
+    assert {"OrderIn", "OrderOut", "Problem"} <= set(document["components"]["schemas"])
+
+
+async def test_an_order_is_placed_once_per_idempotency_key(api, shop: RunningBot) -> None:
+    client, auth = api
+    before = await stock(shop, "85123A")
+    placed = await client.post("/api/v1/orders", json=ORDER, headers={**auth, "Idempotency-Key": "web-1001"})
+    body = await placed.json()
+    assert placed.status == 201, body
+    assert body["status"] == "allocated" and body["channel"] == "api" and body["total"] == "9.60"
+    assert placed.headers["Location"] == f"/api/v1/orders/{body['code']}"
+    assert [s["status"] for s in body["timeline"]] == ["placed", "paid", "allocated"]
+    reserved = sum(r for _, _, r in await stock(shop, "85123A")) - sum(r for _, _, r in before)
+    assert reserved == 2
+
+    # The same body again (keys in another order, other spacing): the same order, nothing new.
+    again = json.dumps(dict(reversed(list(ORDER.items()))), indent=2)
+    replay = await client.post(
+        "/api/v1/orders",
+        data=again,
+        headers={**auth, "Idempotency-Key": "web-1001", "Content-Type": "application/json"},
+    )
+    assert replay.status == 200 and (await replay.json())["code"] == body["code"]
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    changed = {**ORDER, "lines": [{"sku": "85123A", "quantity": 3}]}
+    conflict = await client.post("/api/v1/orders", json=changed, headers={**auth, "Idempotency-Key": "web-1001"})
+    assert conflict.status == 409 and (await conflict.json())["field"] == "Idempotency-Key"
+    assert await _count(shop, m.OrderRow) == 1
+
+    async with shop.runtime.sessions() as session:
+        row = (await session.scalars(select(m.OrderRow))).one()
+        payments = list(await session.scalars(select(m.PaymentRow)))
+        entries = list(await session.scalars(select(m.JournalEntryRow)))
+        customer = (await session.scalars(select(m.CustomerRow))).one()
+    assert row.channel == "api" and [p.amount_minor for p in payments] == [960]
+    assert [e.source for e in entries] == [f"order:{row.code}"] and entries[0].debit_total == 960
+    assert customer.telegram_id is None and customer.email == "wendy@example.com"
+
+    shown = await client.get(f"/api/v1/orders/{body['code']}", headers=auth)
+    assert shown.status == 200 and (await shown.json())["lines"][0]["sku"] == "85123A"
+    assert (await client.get("/api/v1/orders/NOPE1234", headers=auth)).status == 404
+
+
+async def test_bad_requests_are_problems_naming_the_field_and_change_nothing(api, shop: RunningBot) -> None:
+    client, auth = api
+    before = await stock(shop, "85123A")
+
+    async def post(body: Any, key: str | None = "k", **extra: str) -> tuple[int, dict[str, Any]]:
+        headers = {**auth, **({"Idempotency-Key": key} if key else {}), **extra}
+        raw = body if isinstance(body, str) else json.dumps(body)
+        answer = await client.post("/api/v1/orders", data=raw, headers={**headers, "Content-Type": "application/json"})
+        assert answer.content_type == "application/problem+json"
+        return answer.status, await answer.json()
+
+    assert (await post(ORDER, key=None))[1]["field"] == "Idempotency-Key"
+    assert (await post("{not json"))[0] == 400
+    cases: list[tuple[dict[str, Any], int, str]] = [
+        ({**ORDER, "lines": [{"sku": "85123A", "quantity": 0}]}, 422, "lines.0.quantity"),
+        ({**ORDER, "lines": []}, 422, "lines"),
+        ({**ORDER, "lines": [{"sku": "NOPE-1", "quantity": 1}]}, 422, "lines[0].sku"),
+        ({**ORDER, "currency": "XYZ"}, 422, "currency"),
+        ({**ORDER, "currency": "USD"}, 422, "currency"),  # no rate set: the shop does not take it
+        ({**ORDER, "pickup_point": "MAN"}, 422, "delivery"),  # an address and a pickup point
+        ({**ORDER, "address": None, "pickup_point": "LON"}, 422, "delivery.pickup_point"),
+        ({**ORDER, "customer": {"name": "No Contact"}}, 422, "customer"),
+        ({**ORDER, "customer": {**ORDER["customer"], "phone": "call me"}}, 422, "customer.phone"),
+        ({**ORDER, "shipping": "-1"}, 422, "shipping"),
+        ({**ORDER, "surprise": 1}, 422, "surprise"),
+        ({**ORDER, "lines": [{"sku": "85123A", "quantity": 9999}]}, 409, "lines"),  # more than in stock
+    ]
+    for i, (body, status, field) in enumerate(cases):
+        got, problem = await post(body, key=f"bad-{i}")
+        assert (got, problem["field"]) == (status, field), problem
+        assert problem["status"] == status and problem["detail"]
+    assert await _count(shop, m.OrderRow) == 0 and await stock(shop, "85123A") == before
+    assert (await client.get("/api/v1/nowhere", headers=auth)).status == 404
+
+
+async def test_cancel_stock_receipts_and_carrier_events(api, shop: RunningBot) -> None:
+    client, auth = api
+    runtime = shop.runtime
+    alice = SandboxUser(shop.server, 1001, "Alice")
+    await alice.send("/start")  # she knows the bot: she can follow the web order in Telegram
+    known = {**ORDER, "customer": {"name": "Alice", "telegram_id": 1001, "email": "alice@example.com"}}
+    placed = await (await client.post("/api/v1/orders", json=known, headers={**auth, "Idempotency-Key": "a"})).json()
+    await runtime.notifier.drain()
+    assert placed["code"] in alice.messages()[-1].text
+
+    other = await (await client.post("/api/v1/orders", json=ORDER, headers={**auth, "Idempotency-Key": "b"})).json()
+    before = await stock(shop, "85123A")
+    cancelled = await client.post(f"/api/v1/orders/{other['code']}/cancel", headers=auth)
+    assert cancelled.status == 200 and (await cancelled.json())["status"] == "cancelled"
+    assert sum(r for _, _, r in await stock(shop, "85123A")) == sum(r for _, _, r in before) - 2
+    assert (await client.post(f"/api/v1/orders/{other['code']}/cancel", headers=auth)).status == 200  # idempotent
+
+    level = await (await client.get("/api/v1/stock?sku=85123a", headers=auth)).json()
+    lon = next(w for w in level["warehouses"] if w["warehouse"] == "LON")
+    received = await client.post(
+        "/api/v1/stock/receipts", json={"sku": "85123A", "warehouse": "LON", "quantity": 24}, headers=auth
+    )
+    assert received.status == 201
+    after = await (await client.get("/api/v1/stock?sku=85123A", headers=auth)).json()
+    assert next(w for w in after["warehouses"] if w["warehouse"] == "LON")["on_hand"] == lon["on_hand"] + 24
+    async with runtime.sessions() as session:
+        actors = set(await session.scalars(select(m.InventoryMovementRow.actor)))
+    assert "api:web shop" in actors
+    bad = await client.post(
+        "/api/v1/stock/receipts", json={"sku": "85123A", "warehouse": "XX", "quantity": 1}, headers=auth
+    )
+    assert bad.status == 422
+    assert (await client.get("/api/v1/stock", headers=auth)).status == 422
+
+    code = placed["code"]
+    for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
+        await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
+    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking="DPD-778899")
+    moving = await client.post(
+        "/api/v1/shipments/DPD-778899/events", json={"event": "in_transit", "location": "Birmingham hub"}, headers=auth
+    )
+    assert moving.status == 200 and (await moving.json())["status"] == "shipped"
+    await runtime.notifier.drain()
+    assert "Birmingham hub" in alice.messages()[-1].text
+    done = await client.post("/api/v1/shipments/DPD-778899/events", json={"event": "delivered"}, headers=auth)
+    assert (await done.json()) == {"order": code, "status": "delivered", "changed": True}
+    repeat = await client.post("/api/v1/shipments/DPD-778899/events", json={"event": "delivered"}, headers=auth)
+    assert (await repeat.json())["changed"] is False
+    assert (await client.post("/api/v1/shipments/NOPE/events", json={"event": "delivered"}, headers=auth)).status == 404
+    lost = await client.post("/api/v1/shipments/DPD-778899/events", json={"event": "lost"}, headers=auth)
+    assert lost.status == 422 and (await lost.json())["field"] == "event"
