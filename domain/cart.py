@@ -8,6 +8,7 @@ from datetime import datetime
 from domain.catalog import Product
 from domain.fx import Rates
 from domain.money import Money, sum_money
+from domain.orders import OrderLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,13 @@ class Cart:
     @property
     def has_expired_lines(self) -> bool:
         return any(line.expired for line in self.lines)
+
+    def order_lines(self) -> list[OrderLine]:
+        """The lines as an order keeps them: SKU, name and price copied at placement."""
+        return [
+            OrderLine(line.product.id or 0, line.product.sku, line.product.name, line.quantity, line.unit_price)
+            for line in self.lines
+        ]
 
 
 def order_currency(products: list[Product], preferred: str, rates: Rates) -> str:

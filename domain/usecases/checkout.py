@@ -20,7 +20,6 @@ from domain.orders import (
     Delivery,
     DeliveryMethod,
     Order,
-    OrderLine,
     OrderStatus,
     PaymentMethod,
     new_order_code,
@@ -255,10 +254,7 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
             currency=cart.currency,
             fx_rate=(await shop_rates(uow)).rate_text(cart.currency),
             tax_rate=policy.tax_rate,
-            lines=[
-                OrderLine(line.product.id or 0, line.product.sku, line.product.name, line.quantity, line.unit_price)
-                for line in cart.lines
-            ],
+            lines=cart.order_lines(),
             now=now,
             actor=request.actor or f"customer:{request.customer_id}",
             shipping=shipping,

@@ -23,7 +23,6 @@ from domain.orders import (
     Delivery,
     DeliveryMethod,
     Order,
-    OrderLine,
     OrderStatus,
     PaymentMethod,
     normalize_order_code,
@@ -175,10 +174,7 @@ async def _place(
         currency=cart.currency,
         fx_rate=(await shop_rates(uow)).rate_text(cart.currency),
         tax_rate=policy.tax_rate,
-        lines=[
-            OrderLine(line.product.id or 0, line.product.sku, line.product.name, line.quantity, line.unit_price)
-            for line in cart.lines
-        ],
+        lines=cart.order_lines(),
         now=now,
         actor=f"api:{key.name}",
         shipping=shipping,

@@ -3,11 +3,14 @@ channel, validation as RFC 9457 problems, cancel, stock, receipts and carrier ca
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import hypothesis
 import pytest
+import schemathesis
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
@@ -21,6 +24,8 @@ from domain.usecases.orders import transition_order
 from storage import models as m
 from tests.e2e.conftest import ADMIN
 from tests.e2e.journeys import stock
+
+FUZZ_EXAMPLES = 25
 
 ORDER: dict[str, Any] = {
     "customer": {"name": "Wendy Web", "phone": "+44 7700 900123", "email": "wendy@example.com"},
@@ -195,3 +200,41 @@ async def test_cancel_stock_receipts_and_carrier_events(api, shop: RunningBot) -
     assert (await client.post("/api/v1/shipments/NOPE/events", json={"event": "delivered"}, headers=auth)).status == 404
     lost = await client.post("/api/v1/shipments/DPD-778899/events", json={"event": "lost"}, headers=auth)
     assert lost.status == 422 and (await lost.json())["field"] == "event"
+
+
+async def test_fuzzing_the_api_from_its_openapi_document_finds_no_server_error(api, shop: RunningBot) -> None:
+    """Schemathesis generates requests from /api/v1/openapi.json — valid ones and, in its
+    negative mode, ones that break the schema — with a valid key; none may get a 5xx."""
+    client, auth = api
+    base = str(client.make_url("")).rstrip("/")
+    document = await (await client.get("/api/v1/openapi.json")).json()
+    schema = schemathesis.openapi.from_dict(document)
+    failures: list[str] = []
+
+    def fuzz() -> int:
+        calls = 0
+        for result in schema.get_all_operations():
+            operation = result.ok()  # type: ignore[union-attr]  # our own document: no invalid operations
+            for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
+
+                @hypothesis.settings(
+                    max_examples=FUZZ_EXAMPLES,
+                    deadline=None,
+                    database=None,
+                    derandomize=True,
+                    suppress_health_check=list(hypothesis.HealthCheck),
+                )
+                @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
+                def check(case: Any) -> None:
+                    nonlocal calls
+                    response = case.call(base_url=base, headers=auth, timeout=30)
+                    calls += 1
+                    if response.status_code >= 500:
+                        failures.append(f"{case.method} {case.formatted_path} {case.body!r} → {response.text}")
+
+                check()
+        return calls
+
+    calls = await asyncio.to_thread(fuzz)  # the server keeps answering on this loop meanwhile
+    assert failures == []
+    assert calls >= 6 * 2 * 10  # every operation, both modes, a real number of cases
