@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import CustomerI18nMiddleware, make_i18n
-from bot.middlewares import PerUserSerialMiddleware, UnitOfWorkMiddleware
+from bot.middlewares import DuplicateUpdateMiddleware, PerUserSerialMiddleware, SeenUpdates, UnitOfWorkMiddleware
 from bot.rendering import Renderer
 from domain.ports import Clock
 from handlers import build_router
@@ -77,9 +77,12 @@ def make_dispatcher(
         default_currency=settings.default_currency,
         catalog_page_size=settings.catalog_page_size,
     )
-    # Order matters: one user's updates queue first, then the customer is loaded, then its
-    # language is chosen.
-    dp.update.outer_middleware(PerUserSerialMiddleware())
+    # Order matters: a repeated update is dropped first, then one user's updates queue,
+    # then the customer is loaded, then its language is chosen.
+    storage = dp.storage
+    redis = getattr(storage, "redis", None)  # RedisStorage's client, when REDIS_URL is set
+    dp.update.outer_middleware(DuplicateUpdateMiddleware(SeenUpdates(redis)))
+    dp.update.outer_middleware(PerUserSerialMiddleware(redis))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, clock))
     dp.update.outer_middleware(CustomerI18nMiddleware(i18n))
     dp.include_router(build_router())

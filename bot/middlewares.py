@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
@@ -19,6 +22,8 @@ from domain.usecases.assisted import assisted_customer
 from domain.usecases.customers import ensure_customer
 from domain.usecases.staff import staff_member
 from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
@@ -78,15 +83,60 @@ def assist_context(data: dict[str, Any]) -> FSMContext | None:
     return FSMContext(storage=storage, key=replace(state.key, destiny="assist"))
 
 
+UPDATE_MEMORY_S = 24 * 3600  # Telegram retries an undelivered update for at most a day
+USER_LOCK_S = 60  # a crashed process's hold on a user's updates lapses after this
+
+
+class SeenUpdates:
+    """Update ids already taken, remembered for a day: Telegram (or a proxy) delivering the
+    same update twice gets it handled once. In one process a dict; with Redis, shared by
+    every process (``SET NX EX``)."""
+
+    def __init__(self, redis: Any | None = None, ttl_s: float = UPDATE_MEMORY_S) -> None:
+        self.redis, self.ttl_s = redis, ttl_s
+        self._local: OrderedDict[tuple[int, int], float] = OrderedDict()
+
+    async def first_time(self, bot_id: int, update_id: int) -> bool:
+        if self.redis is not None:
+            taken = await self.redis.set(f"ordergram:{bot_id}:update:{update_id}", 1, nx=True, ex=int(self.ttl_s))
+            return bool(taken)
+        now = time.monotonic()
+        while self._local and next(iter(self._local.values())) < now:
+            self._local.popitem(last=False)
+        if (bot_id, update_id) in self._local:
+            return False
+        self._local[(bot_id, update_id)] = now + self.ttl_s
+        return True
+
+
+class DuplicateUpdateMiddleware(BaseMiddleware):
+    def __init__(self, seen: SeenUpdates) -> None:
+        self.seen = seen
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        bot = data.get("bot")
+        update_id = getattr(event, "update_id", None)
+        if bot is not None and update_id is not None and not await self.seen.first_time(bot.id, update_id):
+            log.info("update %s delivered again: ignored", update_id)
+            return None
+        return await handler(event, data)
+
+
 class PerUserSerialMiddleware(BaseMiddleware):
     """aiogram handles updates as concurrent tasks; one person's updates must not interleave
     (a double tap, a contact shared while the previous step is still being saved). Updates
     of the same user wait for each other; different users still run in parallel. Locks are
     dropped when no update of that user is in flight, so memory does not grow."""
 
-    def __init__(self) -> None:
+    def __init__(self, redis: Any | None = None) -> None:
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        self.redis = redis  # with several processes, a Redis lock keeps a user's updates in line across them
 
     async def __call__(
         self,
@@ -101,7 +151,11 @@ class PerUserSerialMiddleware(BaseMiddleware):
         self._waiting[user.id] = self._waiting.get(user.id, 0) + 1
         try:
             async with lock:
-                return await handler(event, data)
+                if self.redis is None:
+                    return await handler(event, data)
+                name = f"ordergram:user:{user.id}"
+                async with self.redis.lock(name, timeout=USER_LOCK_S, blocking_timeout=USER_LOCK_S):
+                    return await handler(event, data)
         finally:
             self._waiting[user.id] -= 1
             if not self._waiting[user.id]:

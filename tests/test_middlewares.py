@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 from typing import Any
 
+import pytest
 from aiogram.types import TelegramObject, User
 
 from bot.middlewares import PerUserSerialMiddleware
@@ -32,3 +35,36 @@ async def test_updates_of_one_user_run_one_at_a_time_and_others_in_parallel() ->
     assert peak == {1: 1, 2: 1, 3: 1}
     assert overall_peak == 3
     assert middleware._locks == {} and middleware._waiting == {}
+
+
+async def test_an_update_seen_before_is_recognised_in_memory_and_across_processes_with_redis() -> None:
+    from bot.middlewares import SeenUpdates
+
+    seen = SeenUpdates(ttl_s=0.2)
+    assert await seen.first_time(1, 10) and not await seen.first_time(1, 10) and await seen.first_time(2, 10)
+    await asyncio.sleep(0.3)
+    assert await seen.first_time(1, 10)  # forgotten after the time-to-live
+
+    redis = await _redis_or_skip()
+    try:
+        bot_id = int(time.time() * 1000)  # a fresh key space for this run
+        one, two = SeenUpdates(redis), SeenUpdates(redis)  # two processes sharing one Redis
+        results = await asyncio.gather(*(s.first_time(bot_id, 7) for s in (one, two, one, two)))
+        assert sorted(results) == [False, False, False, True]
+    finally:
+        await redis.aclose()
+
+
+async def _redis_or_skip():  # type: ignore[no-untyped-def]
+    from redis.asyncio import Redis
+    from redis.exceptions import RedisError
+
+    redis = Redis.from_url(os.environ.get("ORDERGRAM_TEST_REDIS", "redis://127.0.0.1:6379/15"))
+    try:
+        await redis.ping()
+    except (OSError, RedisError) as exc:
+        await redis.aclose()
+        if os.environ.get("ORDERGRAM_REQUIRE_PG"):
+            raise
+        pytest.skip(f"no Redis: {exc}")
+    return redis

@@ -38,6 +38,11 @@ async def test_webhook_mode_end_to_end(tmp_path: Path) -> None:
         await alice.send("/start")
         await asyncio.wait_for(greeted, 30)
         assert alice.messages()[-1].text.startswith("Hello, Alice!")
+        greetings = len(alice.messages())
+        start_update = max(server.sent_updates)
+        assert await server.redeliver(start_update) == 200  # Telegram retries: accepted …
+        await asyncio.sleep(1.0)
+        assert len(alice.messages()) == greetings  # … but handled once
         async with aiohttp.ClientSession() as http, http.post(url, json={"update_id": 999}) as forged:
             assert forged.status == 401  # no secret token: refused
         process.send_signal(signal.SIGTERM)

@@ -120,6 +120,7 @@ class SandboxServer:
         self.closing = False  # set on shutdown so a pending long poll returns at once
         self.webhook: dict[str, str] | None = None  # set by setWebhook: updates are POSTed there
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update id, HTTP status)
+        self.sent_updates: dict[int, dict[str, Any]] = {}  # every update pushed, by id (for redelivery)
         # Called by the driver after each handled update, e.g. to flush the bot's outbox,
         # so a test sees the notifications an action caused.
         self.settle: Callable[[], Awaitable[object]] | None = None
@@ -534,6 +535,7 @@ class SandboxServer:
         update_id = self.next_update_id
         self.next_update_id += 1
         update = {"update_id": update_id, kind: payload}
+        self.sent_updates[update_id] = update
         if self.webhook:
             task = asyncio.create_task(self._post_to_webhook(update))
             self._deliveries.add(task)
@@ -542,6 +544,12 @@ class SandboxServer:
         self.updates.append(update)
         await self._notify()
         return update_id
+
+    async def redeliver(self, update_id: int) -> int:
+        """Telegram sends an update again when it did not see a 2xx in time: POST it to the
+        webhook once more and return the HTTP status the bot answered."""
+        await self._post_to_webhook(self.sent_updates[update_id])
+        return self.webhook_deliveries[-1][1]
 
     async def _post_to_webhook(self, update: dict[str, Any]) -> None:
         assert self.webhook is not None
