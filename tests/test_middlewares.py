@@ -61,7 +61,7 @@ async def _redis_or_skip():  # type: ignore[no-untyped-def]
 
     redis = Redis.from_url(os.environ.get("ORDERGRAM_TEST_REDIS", "redis://127.0.0.1:6379/15"))
     try:
-        await redis.ping()
+        await redis.ping()  # type: ignore[misc]  # redis-py types ping for sync and async alike
     except (OSError, RedisError) as exc:
         await redis.aclose()
         if os.environ.get("ORDERGRAM_REQUIRE_PG"):
