@@ -59,9 +59,11 @@ def make_bot(settings: Settings) -> Bot:
 
 def make_fsm_storage(settings: Settings) -> BaseStorage:
     if settings.redis_url:
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url)
+        # with_destiny: assisted orders keep their own FSM slot (see bot.middlewares.assist_context)
+        return RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
     return MemoryStorage()
 
 

@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     invoice_net_days: int = Field(default=14, ge=0, le=180)
     service_level: float = Field(default=0.95, ge=0.5, le=0.999)  # forecast reorder points: chance of no stock-out
     tax_rate: Decimal = Field(default=Decimal(0), ge=0, lt=100)  # percent included in prices (VAT)
+    jobs_tick_seconds: float = Field(default=60, ge=1, le=3600)  # how often the scheduler looks for due work
     notifier_interval_seconds: float = Field(default=1.0, gt=0, le=60)
 
     def checkout_policy(self) -> CheckoutPolicy:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
@@ -18,7 +18,6 @@ from domain.usecases.jobs import daily_digest, dun_invoices, follow_up_deliverie
 from domain.usecases.purchasing import reorder_scan
 
 log = logging.getLogger(__name__)
-TICK = timedelta(minutes=1)
 LOCK_TTL = timedelta(minutes=3)  # a dead leader is replaced within three minutes
 
 
@@ -27,9 +26,18 @@ class Jobs:
         self.runtime = runtime
         self.holder = f"{uuid.uuid4()}"
         self.scheduler = AsyncIOScheduler(timezone=runtime.settings.timezone)
+        self.leads = False
 
     async def leading(self) -> bool:
-        return await lead_scheduler(self.runtime.uow(), self.runtime.clock, holder=self.holder, ttl=LOCK_TTL)
+        leads = await lead_scheduler(self.runtime.uow(), self.runtime.clock, holder=self.holder, ttl=LOCK_TTL)
+        if leads != self.leads:
+            log.info(
+                "jobs: this process %s the scheduled jobs (%s)",
+                "now leads" if leads else "no longer leads",
+                self.holder,
+            )
+        self.leads = leads
+        return leads
 
     async def tick(self) -> None:
         """Once a minute: if this process leads, run what is due."""
@@ -78,8 +86,10 @@ class Jobs:
             log.exception("reorder scan failed; it runs again next hour")
 
     def start(self) -> None:
+        every = self.runtime.settings.jobs_tick_seconds
+        first = datetime.now(UTC) + timedelta(seconds=min(every, 5))  # soon after start, not a whole tick later
         self.scheduler.add_job(
-            self.tick, "interval", seconds=TICK.total_seconds(), id="tick", max_instances=1, coalesce=True
+            self.tick, "interval", seconds=every, id="tick", max_instances=1, coalesce=True, next_run_time=first
         )
         self.scheduler.add_job(self.hourly, "interval", hours=1, id="hourly", max_instances=1, coalesce=True)
         self.scheduler.start()

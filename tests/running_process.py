@@ -15,7 +15,9 @@ from bot.sandbox import SandboxServer
 ROOT = Path(__file__).resolve().parents[1]
 
 
-async def start_ordergram(server: SandboxServer, workdir: Path, **env: str) -> asyncio.subprocess.Process:
+async def start_ordergram(
+    server: SandboxServer, workdir: Path, command: str = "run", **env: str
+) -> asyncio.subprocess.Process:
     variables = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -28,7 +30,7 @@ async def start_ordergram(server: SandboxServer, workdir: Path, **env: str) -> a
         sys.executable,
         "-m",
         "bot.cli",
-        "run",
+        command,
         env=variables,
         cwd=workdir,
         stdout=asyncio.subprocess.PIPE,

@@ -314,7 +314,7 @@ async def _first_steps(uow: UnitOfWork, clock: Clock, order: Order, request: Api
 async def _announce(
     uow: UnitOfWork, policy: CheckoutPolicy, customer: Customer, order: Order, key: ApiKey, now: datetime
 ) -> None:
-    told = for_customer(customer, "order_placed_for_you", {"code": order.code})
+    told = for_customer(customer, "order_from_channel", {"code": order.code, "channel": key.name})
     if told is not None:  # they know the bot: they can follow the order there
         await uow.outbox.add(told, now)
     if policy.staff_chat_id is not None:

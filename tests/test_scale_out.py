@@ -1,0 +1,230 @@
+"""Two ``ordergram serve`` processes on one PostgreSQL and one Redis, behind a round-robin
+proxy that spreads Telegram's webhook deliveries and the API's requests across both: chats
+work whichever process gets the update, an update delivered again through the other process
+is handled once, orders racing for the last units never oversell, one Idempotency-Key makes
+one order, every notification is sent once, and exactly one process runs the scheduled jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import signal
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from sqlalchemy import func, select
+
+from bot.sandbox import SandboxServer, SandboxUser
+from bot.sandbox.harness import load_demo_catalog
+from domain.usecases.intake import create_api_key
+from domain.usecases.stock import stock_drift
+from storage import models as m
+from storage.db import create_engine, session_factory
+from storage.uow import SqlUnitOfWork
+from tests.conftest import _truncate_all
+from tests.fakes import FakeClock
+from tests.running_process import start_ordergram
+from tests.test_middlewares import _redis_or_skip
+from tests.test_run_webhook import free_port
+
+pytestmark = pytest.mark.postgres
+REDIS_DB = os.environ.get("ORDERGRAM_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+class RoundRobin:
+    """A reverse proxy in front of the processes, as nginx would be: each request to the
+    next backend in turn, headers (the webhook secret, the API key) passed through."""
+
+    def __init__(self, backends: list[int]) -> None:
+        self.backends = itertools.cycle(backends)
+        self.served: dict[int, int] = dict.fromkeys(backends, 0)
+        self.port = free_port()
+
+    async def forward(self, request: web.Request) -> web.Response:
+        port = next(self.backends)
+        self.served[port] += 1
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.request(
+                request.method, f"http://127.0.0.1:{port}{request.path_qs}", data=await request.read(), headers=headers
+            ) as answer,
+        ):
+            body = await answer.read()
+            passed = {k: v for k, v in answer.headers.items() if k.lower() in ("content-type", "location")}
+            return web.Response(status=answer.status, body=body, headers=passed)
+
+    async def start(self) -> web.AppRunner:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self.forward)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", self.port).start()
+        return runner
+
+
+async def _answer(server: SandboxServer, user: SandboxUser, text: str) -> str:
+    """Send a message and wait for the bot's reply, whichever process handles it."""
+    replied = server.next_activity(user.id)
+    await user.send(text)
+    await asyncio.wait_for(replied, 30)
+    await asyncio.sleep(0.2)  # a reply may come in more than one message
+    return user.messages()[-1].text
+
+
+async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_database: str, tmp_path: Path) -> None:
+    redis = await _redis_or_skip()
+    await redis.flushdb()
+    engine = create_engine(pg_database)
+    await _truncate_all(engine)
+    sessions = session_factory(engine, base_currency="GBP")
+    await load_demo_catalog(SimpleNamespace(uow=lambda: SqlUnitOfWork(sessions), clock=FakeClock()))  # type: ignore[arg-type]
+    token, _ = await create_api_key(SqlUnitOfWork(sessions), FakeClock(), name="web")
+
+    server = SandboxServer()
+    await server.start()
+    ports = [free_port(), free_port()]
+    proxy = RoundRobin(ports)
+    proxy_runner = await proxy.start()
+    hook = f"http://127.0.0.1:{proxy.port}/tg/hook"
+    env = {
+        "DATABASE_URL": pg_database,
+        "REDIS_URL": REDIS_DB,
+        "WEBHOOK_URL": hook,
+        "WEBHOOK_SECRET": "s3cret",
+        "DEFAULT_CURRENCY": "GBP",
+        "STAFF_CHAT_ID": "-100500",
+        "JOBS_TICK_SECONDS": "1",
+        "NOTIFY_RATE": "0",
+        "NOTIFY_CHAT_INTERVAL": "0",
+    }
+    processes = []
+    for i, port in enumerate(ports):
+        workdir = tmp_path / f"p{i}"
+        workdir.mkdir()
+        processes.append(await start_ordergram(server, workdir, "serve", WEBHOOK_PORT=str(port), **env))
+    try:
+        await _until_up(processes, ports)
+
+        # Chats: every step may land on either process; the cart lives in the shared database.
+        customers = [SandboxUser(server, 5000 + i, f"C{i}", wait=False) for i in range(6)]
+        for customer in customers:
+            assert (await _answer(server, customer, "/start")).startswith(f"Hello, {customer.first_name}!")
+            assert "Added" in await _answer(server, customer, "/add 22197 2")
+            assert "Popcorn Holder × 2" in await _answer(server, customer, "/cart")
+        assert all(n > 0 for n in proxy.served.values())
+
+        # Telegram sends /start again (no 2xx seen in time); the proxy gives it to the other process.
+        before = len(customers[0].messages())
+        first_update = min(server.sent_updates)
+        await server.redeliver(first_update)
+        await asyncio.sleep(1.5)
+        assert len(customers[0].messages()) == before
+
+        # The API through the proxy: 20 orders for the 3 … and one key sent ten times at once.
+        await _set_stock(sessions, "85123A", 3)
+        api = f"http://127.0.0.1:{proxy.port}/api/v1/orders"
+        auth = {"Authorization": f"Bearer {token}"}
+        async with aiohttp.ClientSession() as http:
+
+            async def order(i: int, key: str) -> tuple[int, Any]:
+                body = {
+                    "customer": {"name": f"C{i % 6}", "telegram_id": 5000 + i % 6},
+                    "lines": [{"sku": "85123A", "quantity": 1}],
+                    "currency": "GBP",
+                    "payment": "cod",
+                    "pickup_point": "MAN",
+                }
+                async with http.post(api, json=body, headers={**auth, "Idempotency-Key": key}) as answer:
+                    return answer.status, await answer.json()
+
+            retried = await asyncio.gather(*(order(0, "same-key") for _ in range(10)))
+            racing = await asyncio.gather(*(order(i, f"k{i}") for i in range(1, 21)))
+        assert {status for status, _ in retried} <= {200, 201} and len({b["code"] for _, b in retried}) == 1
+        assert sorted(status for status, _ in racing).count(201) == 2 and {s for s, _ in racing} <= {201, 409}
+
+        await asyncio.sleep(3)  # both notifiers drain the outbox
+        async with sessions() as session:
+            orders = await session.scalar(select(func.count()).select_from(m.OrderRow))
+            stock_row = (
+                await session.execute(
+                    select(func.sum(m.StockRow.on_hand), func.sum(m.StockRow.reserved))
+                    .join(m.ProductRow, m.ProductRow.id == m.StockRow.product_id)
+                    .where(m.ProductRow.sku == "85123A")
+                )
+            ).one()
+            unsent = await session.scalar(
+                select(func.count()).select_from(m.OutboxRow).where(m.OutboxRow.sent_at.is_(None))
+            )
+            locks = list(await session.scalars(select(m.JobLockRow.holder)))
+        assert orders == 3 and tuple(stock_row) == (3, 3)  # never more than there was
+        assert unsent == 0
+        placed_for = [msg for c in customers for msg in c.messages() if "from web is confirmed" in msg.text]
+        texts = [msg.text for msg in placed_for]
+        assert len(texts) == 3 and len(set(texts)) == 3  # one message per order, none twice
+        assert len(set(locks)) == 1
+        assert await stock_drift(SqlUnitOfWork(sessions)) == []
+    finally:
+        outputs = []
+        for process in processes:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                _, stderr = await asyncio.wait_for(process.communicate(), 30)
+            except TimeoutError:
+                process.kill()
+                _, stderr = await process.communicate()
+            outputs.append(stderr.decode())
+            print(stderr.decode()[-4000:])  # shown by pytest when the test fails
+        await proxy_runner.cleanup()
+        await server.stop()
+        await engine.dispose()
+        await redis.flushdb()
+        await redis.aclose()
+    leaders = [out.count("now leads the scheduled jobs") for out in outputs]
+    assert sorted(leaders) == [0, 1], outputs  # exactly one process ran the jobs, the whole time
+    assert all("Traceback" not in out for out in outputs), outputs
+
+
+async def _set_stock(sessions: Any, sku: str, units: int) -> None:
+    async with sessions() as session:
+        product_id = await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == sku))
+        for row in await session.scalars(select(m.StockRow).where(m.StockRow.product_id == product_id)):
+            row.on_hand, row.reserved = 0, 0
+        for row in await session.scalars(select(m.BinStockRow).where(m.BinStockRow.product_id == product_id)):
+            row.quantity = 0
+        await session.commit()
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        warehouse = await uow.warehouses.get_by_code("MAN")
+        assert warehouse is not None
+        await uow.stock.set_bin_quantity(
+            product_id, warehouse.id or 0, "S-01-01-1", units, "test", "t", FakeClock().now()
+        )
+        await uow.commit()
+
+
+async def _until_up(processes: list[Any], ports: list[int]) -> None:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(300):
+            for process in processes:
+                if process.returncode is not None:
+                    _, stderr = await process.communicate()
+                    pytest.fail(stderr.decode()[-3000:])
+            up = 0
+            for port in ports:
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/api/v1/openapi.json") as answer:
+                        up += answer.status == 200
+                except aiohttp.ClientError:
+                    pass
+            if up == len(ports):
+                return
+            await asyncio.sleep(0.1)
+    pytest.fail("the processes did not come up")
