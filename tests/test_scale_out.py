@@ -7,7 +7,6 @@ one order, every notification is sent once, and exactly one process runs the sch
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import signal
 from pathlib import Path
@@ -16,11 +15,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.sandbox import SandboxServer, SandboxUser
 from bot.sandbox.harness import load_demo_catalog
+from bot.sandbox.proxy import RoundRobin
 from domain.usecases.intake import create_api_key
 from domain.usecases.stock import stock_drift
 from storage import models as m
@@ -34,38 +33,6 @@ from tests.test_run_webhook import free_port
 
 pytestmark = pytest.mark.postgres
 REDIS_DB = os.environ.get("ORDERGRAM_TEST_REDIS", "redis://127.0.0.1:6379/15")
-
-
-class RoundRobin:
-    """A reverse proxy in front of the processes, as nginx would be: each request to the
-    next backend in turn, headers (the webhook secret, the API key) passed through."""
-
-    def __init__(self, backends: list[int]) -> None:
-        self.backends = itertools.cycle(backends)
-        self.served: dict[int, int] = dict.fromkeys(backends, 0)
-        self.port = free_port()
-
-    async def forward(self, request: web.Request) -> web.Response:
-        port = next(self.backends)
-        self.served[port] += 1
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
-        async with (
-            aiohttp.ClientSession() as http,
-            http.request(
-                request.method, f"http://127.0.0.1:{port}{request.path_qs}", data=await request.read(), headers=headers
-            ) as answer,
-        ):
-            body = await answer.read()
-            passed = {k: v for k, v in answer.headers.items() if k.lower() in ("content-type", "location")}
-            return web.Response(status=answer.status, body=body, headers=passed)
-
-    async def start(self) -> web.AppRunner:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self.forward)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", self.port).start()
-        return runner
 
 
 async def _answer(server: SandboxServer, user: SandboxUser, text: str) -> str:
@@ -89,8 +56,8 @@ async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_datab
     server = SandboxServer()
     await server.start()
     ports = [free_port(), free_port()]
-    proxy = RoundRobin(ports)
-    proxy_runner = await proxy.start()
+    proxy = RoundRobin(ports, free_port())
+    await proxy.start()
     hook = f"http://127.0.0.1:{proxy.port}/tg/hook"
     env = {
         "DATABASE_URL": pg_database,
@@ -182,7 +149,7 @@ async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_datab
                 _, stderr = await process.communicate()
             outputs.append(stderr.decode())
             print(stderr.decode()[-4000:])  # shown by pytest when the test fails
-        await proxy_runner.cleanup()
+        await proxy.stop()
         await server.stop()
         await engine.dispose()
         await redis.flushdb()

@@ -1,0 +1,227 @@
+"""Orders per second through the HTTP intake API: SQLite vs PostgreSQL, one process vs two.
+
+Each setting starts real ``ordergram serve`` processes (long polling against the sandbox Bot
+API; the API on its own port), with the demo catalog and plenty of stock, and has
+``--clients`` concurrent clients POST ``--orders`` orders (one line, cash on delivery, pickup,
+a fresh Idempotency-Key each). Two processes share PostgreSQL and Redis behind a round-robin
+proxy (``bot/sandbox/proxy.py``). Ratios are measured in one run, since the machine is noisy.
+
+    python bench/api_throughput.py [--orders 400] [--clients 16]
+
+Needs PostgreSQL at 127.0.0.1:5432 (user postgres) and Redis at 127.0.0.1:6379 for the
+PostgreSQL rows; the SQLite row runs anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import signal
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.sandbox import SandboxServer  # noqa: E402
+from bot.sandbox.harness import load_demo_catalog  # noqa: E402
+from bot.sandbox.proxy import RoundRobin  # noqa: E402
+from domain.ports import SystemClock  # noqa: E402
+from domain.usecases.intake import create_api_key  # noqa: E402
+from storage.db import create_engine, session_factory  # noqa: E402
+from storage.migrate import upgrade_to_head  # noqa: E402
+from storage.uow import SqlUnitOfWork  # noqa: E402
+
+PG_ADMIN = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+REDIS = "redis://127.0.0.1:6379/13"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def prepare(url: str) -> tuple[str, list[str]]:
+    """Migrate, load the demo catalog, give every product a million units at MAN (orders spread
+    over the catalog, as real ones do); returns an API key and the SKUs."""
+    engine = create_engine(url)
+    await upgrade_to_head(engine)
+    sessions = session_factory(engine, base_currency="GBP")
+    clock = SystemClock()
+    await load_demo_catalog(SimpleNamespace(uow=lambda: SqlUnitOfWork(sessions), clock=clock))  # type: ignore[arg-type]
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        warehouse = await uow.warehouses.get_by_code("MAN")
+        assert warehouse is not None
+        products, _ = await uow.products.search("", 0, 1000)
+        for product in products:
+            await uow.stock.set_bin_quantity(
+                product.id or 0, warehouse.id or 0, "S-09-09-9", 1_000_000, "bench", "b", clock.now()
+            )
+        await uow.commit()
+    skus = [p.sku for p in products]
+    token, _ = await create_api_key(SqlUnitOfWork(sessions), clock, name=f"bench-{secrets.token_hex(3)}")
+    await engine.dispose()
+    return token, skus
+
+
+async def start(server: SandboxServer, url: str, port: int, workdir: Path, redis: str | None) -> Any:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "BOT_TOKEN": server.token,
+        "TELEGRAM_API_URL": server.url,
+        "DATABASE_URL": url,
+        "DEFAULT_CURRENCY": "GBP",
+        "WEBHOOK_PORT": str(port),
+        "NOTIFY_RATE": "0",
+        "NOTIFY_CHAT_INTERVAL": "0",
+    }
+    if redis:
+        env["REDIS_URL"] = redis
+    await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "serve",
+        env=env,
+        cwd=workdir,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def wait_up(ports: list[int]) -> None:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(600):
+            up = 0
+            for port in ports:
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/api/v1/openapi.json") as answer:
+                        up += answer.status == 200
+                except aiohttp.ClientError:
+                    pass
+            if up == len(ports):
+                return
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the processes did not come up")
+
+
+async def load(port: int, token: str, skus: list[str], orders: int, clients: int) -> tuple[float, int]:
+    """Orders per second, and how many were not 201."""
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(orders):
+        queue.put_nowait(i)
+    failed = 0
+    run = secrets.token_hex(4)
+
+    async def client(http: aiohttp.ClientSession) -> None:
+        nonlocal failed
+        while not queue.empty():
+            i = queue.get_nowait()
+            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"{run}-{i}"}
+            body = {
+                "customer": {"name": "Bench", "email": f"bench{i % 50}@example.com"},
+                "lines": [{"sku": skus[i % len(skus)], "quantity": 1}],
+                "currency": "GBP",
+                "payment": "cod",
+                "pickup_point": "MAN",
+            }
+            async with http.post(f"http://127.0.0.1:{port}/api/v1/orders", json=body, headers=headers) as answer:
+                await answer.read()
+                failed += answer.status != 201
+
+    connector = aiohttp.TCPConnector(limit=clients)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    return orders / elapsed, failed
+
+
+async def setting(
+    label: str, url: str, processes: int, redis: str | None, args: argparse.Namespace, tmp: Path
+) -> float:
+    token, skus = await prepare(url)
+    server = SandboxServer()
+    await server.start()
+    ports = [free_port() for _ in range(processes)]
+    running = [await start(server, url, port, tmp / f"{label}-{i}", redis) for i, port in enumerate(ports)]
+    proxy = None
+    try:
+        await wait_up(ports)
+        target = ports[0]
+        if processes > 1:
+            proxy = RoundRobin(ports, free_port())
+            await proxy.start()
+            target = proxy.port
+        await load(target, token, skus, max(20, args.orders // 10), args.clients)  # warm-up
+        rate, failed = await load(target, token, skus, args.orders, args.clients)
+    finally:
+        if proxy is not None:
+            await proxy.stop()
+        for process in running:
+            process.send_signal(signal.SIGTERM)
+        for process in running:
+            await process.wait()
+        await server.stop()
+    print(f"{label:<34} {rate:8.1f} orders/s   ({args.orders} orders, {args.clients} clients, {failed} not 201)")
+    return rate
+
+
+async def fresh_pg() -> str | None:
+    name = f"ordergram_bench_{secrets.token_hex(4)}"
+    admin = create_async_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OSError as exc:
+        print(f"PostgreSQL not reachable ({exc}); its rows are skipped")
+        return None
+    finally:
+        await admin.dispose()
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def drop_pg(url: str) -> None:
+    admin = create_async_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orders", type=int, default=400)
+    parser.add_argument("--clients", type=int, default=16)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ordergram-api-bench-") as folder:
+        tmp = Path(folder)
+        sqlite = await setting("SQLite, 1 process", f"sqlite+aiosqlite:///{tmp / 'bench.sqlite3'}", 1, None, args, tmp)
+        pg = await fresh_pg()
+        if pg is None:
+            return
+        try:
+            one = await setting("PostgreSQL, 1 process", pg, 1, None, args, tmp)
+            two = await setting("PostgreSQL + Redis, 2 processes", pg, 2, REDIS, args, tmp)
+        finally:
+            await drop_pg(pg)
+    print(f"PostgreSQL / SQLite (1 process): {one / sqlite:.2f}")
+    print(f"2 processes / 1 process (PostgreSQL): {two / one:.2f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

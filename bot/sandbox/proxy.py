@@ -1,0 +1,48 @@
+"""A round-robin reverse proxy for tests and benchmarks of several bot processes: Telegram's
+webhook deliveries and API requests spread across them, as nginx in front would."""
+
+from __future__ import annotations
+
+import itertools
+
+import aiohttp
+from aiohttp import web
+
+HOP_BY_HOP = {"host", "content-length", "connection", "transfer-encoding"}
+
+
+class RoundRobin:
+    """Each request to the next backend in turn; headers (the webhook secret, the API key)
+    passed through, the answer's status, type and location passed back."""
+
+    def __init__(self, backends: list[int], port: int) -> None:
+        self.backends = itertools.cycle(backends)
+        self.served: dict[int, int] = dict.fromkeys(backends, 0)
+        self.port = port
+        self._runner: web.AppRunner | None = None
+        self._http: aiohttp.ClientSession | None = None
+
+    async def forward(self, request: web.Request) -> web.Response:
+        assert self._http is not None
+        port = next(self.backends)
+        self.served[port] += 1
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        url = f"http://127.0.0.1:{port}{request.path_qs}"
+        async with self._http.request(request.method, url, data=await request.read(), headers=headers) as answer:
+            body = await answer.read()
+            passed = {k: v for k, v in answer.headers.items() if k.lower() in ("content-type", "location")}
+            return web.Response(status=answer.status, body=body, headers=passed)
+
+    async def start(self) -> None:
+        self._http = aiohttp.ClientSession()
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self.forward)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._http is not None:
+            await self._http.close()
