@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from collections.abc import Awaitable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -20,6 +21,7 @@ from sqlalchemy import func, select
 from bot.sandbox import SandboxServer, SandboxUser
 from bot.sandbox.harness import load_demo_catalog
 from bot.sandbox.proxy import RoundRobin
+from bot.sandbox.server import BotMessage
 from domain.usecases.intake import create_api_key
 from domain.usecases.stock import stock_drift
 from storage import models as m
@@ -35,13 +37,34 @@ pytestmark = pytest.mark.postgres
 REDIS_DB = os.environ.get("ORDERGRAM_TEST_REDIS", "redis://127.0.0.1:6379/15")
 
 
-async def _answer(server: SandboxServer, user: SandboxUser, text: str) -> str:
-    """Send a message and wait for the bot's reply, whichever process handles it."""
+async def _settled(server: SandboxServer, user: SandboxUser, action: Awaitable[Any]) -> BotMessage:
+    """Do ``action`` (an update for whichever process the proxy picks) and wait for the bot's
+    answer to settle: a reply may be a callback answer, an edit and a new message."""
     replied = server.next_activity(user.id)
-    await user.send(text)
+    await action
     await asyncio.wait_for(replied, 30)
-    await asyncio.sleep(0.2)  # a reply may come in more than one message
-    return user.messages()[-1].text
+    seen = None
+    while seen != (now := [(m.message_id, m.edits) for m in user.messages()]):
+        seen = now
+        await asyncio.sleep(0.3)
+    return user.messages()[-1]
+
+
+async def _answer(server: SandboxServer, user: SandboxUser, text: str) -> str:
+    return (await _settled(server, user, user.send(text))).text
+
+
+async def _checkout(server: SandboxServer, user: SandboxUser) -> str:
+    """The chat checkout of the customer-journey tests, cash on delivery, step by step."""
+    await _settled(server, user, user.send("/checkout"))
+    asked = await _settled(server, user, user.share_contact("+44 7911 123456"))
+    await _settled(server, user, user.press(asked, "🚚"))
+    await _settled(server, user, user.send("221B Baker Street, London NW1 6XE"))
+    options = await _settled(server, user, user.send_location(51.5237, -0.1585))
+    payment = await _settled(server, user, user.press(options, options.button_texts()[0]))
+    review = await _settled(server, user, user.press(payment, "💵"))
+    placed = await _settled(server, user, user.press(review, "✅"))
+    return placed.text
 
 
 async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_database: str, tmp_path: Path) -> None:
@@ -85,6 +108,8 @@ async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_datab
             assert "Added" in await _answer(server, customer, "/add 22197 2")
             assert "Popcorn Holder × 2" in await _answer(server, customer, "/cart")
         assert all(n > 0 for n in proxy.served.values())
+        for customer in customers[:2]:  # each step may be handled by the other process
+            assert "Order " in await _checkout(server, customer)
 
         # Telegram sends /start again (no 2xx seen in time); the proxy gives it to the other process.
         before = len(customers[0].messages())
@@ -129,7 +154,7 @@ async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_datab
                 select(func.count()).select_from(m.OutboxRow).where(m.OutboxRow.sent_at.is_(None))
             )
             locks = list(await session.scalars(select(m.JobLockRow.holder)))
-        assert orders == 3 and tuple(stock_row) == (3, 3)  # never more than there was
+        assert orders == 3 + 2 and tuple(stock_row) == (3, 3)  # never more than there was
         assert unsent == 0
         placed_for = [msg for c in customers for msg in c.messages() if "from web is confirmed" in msg.text]
         texts = [msg.text for msg in placed_for]
