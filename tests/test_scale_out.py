@@ -111,6 +111,12 @@ async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_datab
         for customer in customers[:2]:  # each step may be handled by the other process
             assert "Order " in await _checkout(server, customer)
 
+        # Only Telegram (which knows the secret) may post updates: anything else is refused unread.
+        async with aiohttp.ClientSession() as http:
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "guess"}):
+                async with http.post(hook, json={"update_id": 10**9}, headers=headers) as forged:
+                    assert forged.status == 401
+
         # Telegram sends /start again (no 2xx seen in time); the proxy gives it to the other process.
         before = len(customers[0].messages())
         first_update = min(server.sent_updates)
