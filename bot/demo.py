@@ -7,12 +7,18 @@ import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import aiohttp
+from aiohttp import web
+
+from bot.api import make_api_app
 from bot.barcodes import barcode_png
 from bot.sandbox.driver import SandboxUser
 from bot.sandbox.harness import RunningBot, running_bot
 from bot.sandbox.server import SandboxServer
 from domain.ports import SystemClock
+from domain.usecases.intake import create_api_key
 from domain.usecases.jobs import daily_digest, follow_up_deliveries, sweep_holds
 from domain.usecases.purchasing import reorder_scan
 
@@ -216,6 +222,7 @@ async def _scheduled_jobs(
     await ada.send("/trial")
     await ada.send("/journal")
     await _manager_reports(ada, transcript, scene, keep)
+    await _web_shop(running, alice, transcript, scene)
     scene("Every morning the staff chat gets yesterday's figures")
     clock.advance(timedelta(days=1))
     await daily_digest(runtime.uow(), clock, staff_chat_id=-100500, timezone="UTC", hour=0)
@@ -245,6 +252,54 @@ async def _manager_reports(
     await ada.send("/top customers")
     await ada.send("/customer 1001")
     await ada.send("/ar")
+
+
+async def _web_shop(
+    running: RunningBot, alice: SandboxUser, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    """Another channel over the HTTP intake API (what `ordergram serve` adds)."""
+    scene("A web shop sends orders over the HTTP API (ordergram serve); Alice follows hers in Telegram")
+    runtime = running.runtime
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop")
+    transcript.append("$ ordergram apikey create 'web shop'   → og_… (shown once; only its hash is kept)")
+    runner = web.AppRunner(make_api_app(runtime.sessions, runtime.settings, runtime.clock), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}/api/v1"
+    order = {
+        "customer": {"name": "Alice", "telegram_id": alice.id, "email": "alice@example.com"},
+        "lines": [{"sku": "22197", "quantity": 6}],
+        "currency": "GBP",
+        "payment": "paid",
+        "address": "221B Baker Street, London NW1 6XE",
+        "shipping": "3.70",
+        "reference": "WEB-1001",
+    }
+    auth = {"Authorization": f"Bearer {token}"}
+    try:
+        async with aiohttp.ClientSession() as http:
+
+            async def call(method: str, path: str, note: str, **kwargs: Any) -> dict[str, Any]:
+                async with http.request(method, base + path, **kwargs) as answer:
+                    body: dict[str, Any] = await answer.json()
+                shown = {k: body[k] for k in ("code", "status", "total", "available", "field", "detail") if k in body}
+                transcript.append(f"🌐 web shop: {method} /api/v1{path} ({note}) → {answer.status} {shown}")
+                return body
+
+            await call("POST", "/orders", "new", json=order, headers={**auth, "Idempotency-Key": "web-1001"})
+            await call(
+                "POST", "/orders", "the same request again", json=order, headers={**auth, "Idempotency-Key": "web-1001"}
+            )
+            bad = {**order, "lines": [{"sku": "22197", "quantity": 0}]}
+            await call("POST", "/orders", "a bad line", json=bad, headers={**auth, "Idempotency-Key": "web-1002"})
+            await call("GET", "/stock?sku=22197", "stock", headers=auth)
+            await call("GET", "/orders/NOPE1234", "an unknown order", headers=auth)
+    finally:
+        await runner.cleanup()
+    await runtime.notifier.drain()
+    told = running.server.chat_messages(alice.id)[-1]
+    transcript.append("🔔 Alice's chat: " + "\n    ".join(told.text.splitlines()))
 
 
 STEP = re.compile(r"📦 (\d+) × (\S+)")
