@@ -337,7 +337,7 @@ async def post_order(request: web.Request) -> web.Response:
 
 
 async def get_order(request: web.Request) -> web.Response:
-    return web.json_response(_order_out(await api_order(_uow(request), code=_code(request))))
+    return web.json_response(_order_out(await api_order(_uow(request), key=_key(request), code=_code(request))))
 
 
 async def post_cancel(request: web.Request) -> web.Response:

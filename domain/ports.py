@@ -245,6 +245,9 @@ class ApiRepository(Protocol):
         ...
 
     async def settle(self, key_id: int, idempotency_key: str, order_id: int) -> None: ...
+    async def placed_by(self, key_id: int, order_id: int) -> bool:
+        """Whether this key's request made the order: a channel sees only its own orders."""
+        ...
 
 
 class DemandRepository(Protocol):

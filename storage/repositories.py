@@ -1354,6 +1354,11 @@ class SqlApi:
             return first.body_hash, first.order_id
         return None
 
+    async def placed_by(self, key_id: int, order_id: int) -> bool:
+        r = m.ApiRequestRow
+        found = await self.s.scalar(select(r.id).where(r.api_key_id == key_id, r.order_id == order_id).limit(1))
+        return found is not None
+
     async def settle(self, key_id: int, idempotency_key: str, order_id: int) -> None:
         r = m.ApiRequestRow
         await self.s.execute(

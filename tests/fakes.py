@@ -580,6 +580,9 @@ class FakeApi(_Repo):
             self.st.api_requests[(key_id, idempotency_key)] = (body_hash, None)
         return seen
 
+    async def placed_by(self, key_id: int, order_id: int) -> bool:
+        return any(k == key_id and o == order_id for (k, _), (_, o) in self.st.api_requests.items())
+
     async def settle(self, key_id: int, idempotency_key: str, order_id: int) -> None:
         body_hash, _ = self.st.api_requests[(key_id, idempotency_key)]
         self.st.api_requests[(key_id, idempotency_key)] = (body_hash, order_id)

@@ -331,12 +331,17 @@ async def _announce(
         await uow.outbox.add(Notification(policy.staff_chat_id, "staff_new_order", "", params), now)
 
 
-async def api_order(uow: UnitOfWork, *, code: str) -> Order:
+async def _own(uow: UnitOfWork, key: ApiKey, code: str) -> Order:
+    """An order this key placed; any other (a chat order, another channel's) is not found."""
+    order = await uow.orders.get_by_code(normalize_order_code(code))
+    if order is None or order.id is None or not await uow.api.placed_by(key.id or 0, order.id):
+        raise NotFound()
+    return order
+
+
+async def api_order(uow: UnitOfWork, *, key: ApiKey, code: str) -> Order:
     async with uow.read_only():
-        order = await uow.orders.get_by_code(normalize_order_code(code))
-        if order is None:
-            raise NotFound()
-        return order
+        return await _own(uow, key, code)
 
 
 async def api_stock(uow: UnitOfWork, *, sku: str) -> tuple[str, list[tuple[str, StockLevel]]]:
@@ -359,9 +364,7 @@ async def cancel_api_order(
 ) -> Order:
     """A channel cancels an order it sent, until picking starts (like a customer can)."""
     async with uow:
-        order = await uow.orders.get_by_code(normalize_order_code(code))
-        if order is None or order.channel is not Channel.API:
-            raise NotFound()
+        order = await _own(uow, key, code)
         if order.status is not OrderStatus.CANCELLED:
             await cancel_before_picking(uow, clock, order, actor=f"api:{key.name}", staff_chat_id=staff_chat_id)
             await uow.commit()

@@ -112,6 +112,11 @@ async def test_an_order_is_placed_once_per_idempotency_key(api, shop: RunningBot
     shown = await client.get(f"/api/v1/orders/{body['code']}", headers=auth)
     assert shown.status == 200 and (await shown.json())["lines"][0]["sku"] == "85123A"
     assert (await client.get("/api/v1/orders/NOPE1234", headers=auth)).status == 404
+    # Another channel's key sees nothing of it, and cannot cancel it.
+    other, _ = await create_api_key(shop.runtime.uow(), shop.runtime.clock, name="till")
+    till = {"Authorization": f"Bearer {other}"}
+    assert (await client.get(f"/api/v1/orders/{body['code']}", headers=till)).status == 404
+    assert (await client.post(f"/api/v1/orders/{body['code']}/cancel", headers=till)).status == 404
 
 
 async def test_bad_requests_are_problems_naming_the_field_and_change_nothing(api, shop: RunningBot) -> None:
