@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.sandbox import SandboxServer  # noqa: E402
 from bot.sandbox.harness import load_demo_catalog  # noqa: E402
-from bot.sandbox.proxy import RoundRobin  # noqa: E402
+from bot.sandbox.proxy import RoundRobin, wait_until_serving  # noqa: E402
 from domain.ports import SystemClock  # noqa: E402
 from domain.usecases.intake import create_api_key  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402
@@ -104,22 +104,6 @@ async def start(server: SandboxServer, url: str, port: int, workdir: Path, redis
     )
 
 
-async def wait_up(ports: list[int]) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(600):
-            up = 0
-            for port in ports:
-                try:
-                    async with http.get(f"http://127.0.0.1:{port}/api/v1/openapi.json") as answer:
-                        up += answer.status == 200
-                except aiohttp.ClientError:
-                    pass
-            if up == len(ports):
-                return
-            await asyncio.sleep(0.1)
-    raise RuntimeError("the processes did not come up")
-
-
 async def load(port: int, token: str, skus: list[str], orders: int, clients: int) -> tuple[float, int]:
     """Orders per second, and how many were not 201."""
     queue: asyncio.Queue[int] = asyncio.Queue()
@@ -162,7 +146,7 @@ async def setting(
     running = [await start(server, url, port, tmp / f"{label}-{i}", redis) for i, port in enumerate(ports)]
     proxy = None
     try:
-        await wait_up(ports)
+        await wait_until_serving(running, ports)
         target = ports[0]
         if processes > 1:
             proxy = RoundRobin(ports, free_port())

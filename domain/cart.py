@@ -34,6 +34,12 @@ class Cart:
     lines: list[CartLine]
     currency: str
     withdrawn: tuple[str, ...] = ()  # names of products no longer sold, left out of the cart
+    rates: Rates | None = None  # the rates it was priced with (None: base-currency prices only)
+
+    @property
+    def fx_rate(self) -> str:
+        """What an order placed from this cart keeps as its rate (``Order.fx_rate``)."""
+        return self.rates.rate_text(self.currency) if self.rates is not None else "1"
 
     @property
     def is_empty(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -126,8 +127,10 @@ def rate_against_base(base: str, first: str, second: str, value: str, at: dateti
     return rate
 
 
+@lru_cache(maxsize=256)
 def locale_currency(language: str | None) -> str | None:
-    """The usual currency where a language is spoken (ru → RUB), from CLDR's likely region."""
+    """The usual currency where a language is spoken (ru → RUB), from CLDR's likely region.
+    Cached: the CLDR look-up takes ~0.4 ms and browsing asks on every update."""
     if not language:
         return None
     tag = language.replace("-", "_")

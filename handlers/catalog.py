@@ -12,7 +12,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.rendering import Renderer
 from domain.catalog import LOCAL_PHOTO_PREFIX
 from domain.customers import Customer
-from domain.fx import locale_currency
 from domain.usecases.catalog import (
     CatalogPage,
     ProductCard,
@@ -22,6 +21,7 @@ from domain.usecases.catalog import (
     product_card_by_sku,
     remember_product_photo,
 )
+from domain.usecases.fx import wanted_currency
 from handlers.callbacks import CartChange, CartView, NotifyMe, ProductCb, button
 from handlers.menu import CATALOG_BUTTON
 from storage.uow import SqlUnitOfWork
@@ -39,9 +39,9 @@ class CategoryPageCb(CallbackData, prefix="cp"):
 
 
 def customer_currency(customer: Customer, default_currency: str) -> str:
-    """Their /currency choice, else their language's usual currency; the use cases fall back
-    to the base currency when the shop does not take it."""
-    return customer.currency or locale_currency(customer.language or customer.telegram_language) or default_currency
+    """What the customer wants (``wanted_currency``); the use cases fall back to the base
+    currency when the shop does not take it."""
+    return wanted_currency(customer) or default_currency
 
 
 async def _categories_view(uow: SqlUnitOfWork, renderer: Renderer) -> tuple[str, InlineKeyboardMarkup]:

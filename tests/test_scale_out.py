@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from bot.sandbox import SandboxServer, SandboxUser
 from bot.sandbox.harness import load_demo_catalog
-from bot.sandbox.proxy import RoundRobin
+from bot.sandbox.proxy import RoundRobin, wait_until_serving
 from bot.sandbox.server import BotMessage
 from domain.usecases.intake import create_api_key
 from domain.usecases.stock import stock_drift
@@ -99,7 +99,7 @@ async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_datab
         workdir.mkdir()
         processes.append(await start_ordergram(server, workdir, "serve", WEBHOOK_PORT=str(port), **env))
     try:
-        await _until_up(processes, ports)
+        await wait_until_serving(processes, ports)
 
         # Chats: every step may land on either process; the cart lives in the shared database.
         customers = [SandboxUser(server, 5000 + i, f"C{i}", wait=False) for i in range(6)]
@@ -206,23 +206,3 @@ async def _set_stock(sessions: Any, sku: str, units: int) -> None:
             product_id, warehouse.id or 0, "S-01-01-1", units, "test", "t", FakeClock().now()
         )
         await uow.commit()
-
-
-async def _until_up(processes: list[Any], ports: list[int]) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(300):
-            for process in processes:
-                if process.returncode is not None:
-                    _, stderr = await process.communicate()
-                    pytest.fail(stderr.decode()[-3000:])
-            up = 0
-            for port in ports:
-                try:
-                    async with http.get(f"http://127.0.0.1:{port}/api/v1/openapi.json") as answer:
-                        up += answer.status == 200
-                except aiohttp.ClientError:
-                    pass
-            if up == len(ports):
-                return
-            await asyncio.sleep(0.1)
-    pytest.fail("the processes did not come up")

@@ -3,6 +3,7 @@ webhook deliveries and API requests spread across them, as nginx in front would.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 
 import aiohttp
@@ -46,3 +47,27 @@ class RoundRobin:
             await self._runner.cleanup()
         if self._http is not None:
             await self._http.close()
+
+
+async def wait_until_serving(
+    processes: list[asyncio.subprocess.Process], ports: list[int], seconds: float = 60
+) -> None:
+    """Until every ``ordergram serve`` answers its OpenAPI document; a process that exits
+    first, or a start slower than ``seconds``, is an error (with the process's stderr)."""
+    async with aiohttp.ClientSession() as http:
+        for _ in range(int(seconds * 10)):
+            for process in processes:
+                if process.returncode is not None:
+                    output = await process.stderr.read() if process.stderr else b""
+                    raise RuntimeError(f"ordergram serve exited: {output.decode()[-3000:]}")
+            answering = 0
+            for port in ports:
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/api/v1/openapi.json") as answer:
+                        answering += answer.status == 200
+                except aiohttp.ClientError:
+                    pass
+            if answering == len(ports):
+                return
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"ordergram serve did not answer on {ports} within {seconds} s")

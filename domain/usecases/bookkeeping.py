@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.accounting import Account, entry, to_base
+from domain.fx import Rates
 from domain.money import Money
 from domain.orders import Order
 from domain.ports import UnitOfWork
@@ -45,17 +46,20 @@ async def supply_costs(uow: UnitOfWork) -> dict[tuple[int, int], Money]:
     return {(t.product_id, t.warehouse_id): t.unit_cost for t in await uow.purchasing.terms()}
 
 
-async def in_base(uow: UnitOfWork, money: Money, fx_rate: str | None = None) -> Money:
-    """``money`` in the base currency: at the given rate (an order's), else at today's.
-    Without any rate the amount stays in its own currency, and the trial balance (kept per
-    currency) shows it apart rather than hiding it."""
+async def in_base(
+    uow: UnitOfWork, money: Money, fx_rate: str | None = None, rates: Rates | None = None
+) -> tuple[Money, str]:
+    """``money`` in the base currency and the rate used: the given rate (an order's), else
+    today's (``rates``, read when not given). Without any rate the amount stays in its own
+    currency, and the trial balance (kept per currency) shows it apart rather than hiding it."""
     base = uow.base_currency
     if money.currency == base:
-        return money
+        return money, "1"
     if fx_rate is not None:
-        return Money(to_base(money, fx_rate, base), base)
-    converted = (await shop_rates(uow)).convert(money, base)
-    return converted if converted is not None else money
+        return Money(to_base(money, fx_rate, base), base), fx_rate
+    rates = rates or await shop_rates(uow)
+    converted = rates.convert(money, base)
+    return (converted, rates.rate_text(money.currency)) if converted is not None else (money, "")
 
 
 async def book_cost_of_goods(
@@ -64,13 +68,16 @@ async def book_cost_of_goods(
     """Shipment: cost of goods sold against inventory. ``quantities`` per (product, warehouse)."""
     unknown: list[str] = []
     costs = await supply_costs(uow)
+    rates: Rates | None = None  # read once, and only when some cost is in another currency
     by_currency: dict[str, Money] = {}
     for (product_id, warehouse_id), quantity in quantities.items():
         cost = costs.get((product_id, warehouse_id))
         if cost is None:
             unknown.append(next((line.sku for line in order.lines if line.product_id == product_id), str(product_id)))
             continue
-        line_cost = await in_base(uow, cost * quantity)
+        if cost.currency != uow.base_currency and rates is None:
+            rates = await shop_rates(uow)
+        line_cost, _ = await in_base(uow, cost * quantity, rates=rates)
         by_currency[line_cost.currency] = by_currency.get(line_cost.currency, line_cost * 0) + line_cost
     memo = f"shipment {order.code}" + (f"; no cost known for {', '.join(unknown)}" if unknown else "")
     for total in by_currency.values():
@@ -89,9 +96,8 @@ async def book(
     fx_rate: str | None = None,
 ) -> None:
     """One debit, one credit, in the base currency (see ``in_base`` for ``fx_rate``)."""
-    amount = await in_base(uow, money, fx_rate)
-    if amount.currency != money.currency:
-        memo += _fx_note(money, fx_rate or (await shop_rates(uow)).rate_text(money.currency), amount.currency)
+    amount, rate = await in_base(uow, money, fx_rate)
+    memo += _fx_note(money, rate, amount.currency)
     posted = entry(at, source, memo, amount.currency, (debit, credit, amount.amount))
     if posted is not None:
         await uow.journal.post(posted)

@@ -152,7 +152,7 @@ async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: 
         if price is None:
             raise NotForSale()
         lines.append(CartLine(product, wanted[pid], min(held[pid], wanted[pid]), price, expiry.get(pid)))
-    return Cart(lines, chosen, tuple(sorted(p.name for p in everything if not p.active)))
+    return Cart(lines, chosen, tuple(sorted(p.name for p in everything if not p.active)), rates)
 
 
 async def view_cart(uow: UnitOfWork, clock: Clock, *, customer_id: int, currency: str, fallback_currency: str) -> Cart:

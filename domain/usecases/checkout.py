@@ -30,7 +30,6 @@ from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.cart import load_cart, release_customer_holds
-from domain.usecases.fx import shop_rates
 from domain.usecases.orders import apply_transition
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse
@@ -149,7 +148,6 @@ async def shipping_options(
         decision, warehouses = await route_or_explain(uow, cart, customer_id, point)
         zone = _zone(decision, warehouses, point)
         rates = await uow.carriers.all()
-        fx = await shop_rates(uow)
     found = quotes(
         rates,
         zone=zone,
@@ -157,7 +155,7 @@ async def shipping_options(
         currency=cart.currency,
         local_now=_local_now(clock, policy.timezone),
         processing_days=policy.processing_days,
-        fx=fx,
+        fx=cart.rates,
     )
     return ShippingOptions(cart, zone, found)
 
@@ -204,7 +202,7 @@ async def _delivery_with_shipping(
         currency=cart.currency,
         local_now=_local_now(clock, policy.timezone),
         processing_days=policy.processing_days,
-        fx=await shop_rates(uow),
+        fx=cart.rates,
     )
     chosen = next((q for q in found if q.rate.id == request.shipping_rate_id), None)
     if chosen is None:
@@ -252,7 +250,7 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
             code=await unique_order_code(uow),
             customer_id=request.customer_id,
             currency=cart.currency,
-            fx_rate=(await shop_rates(uow)).rate_text(cart.currency),
+            fx_rate=cart.fx_rate,
             tax_rate=policy.tax_rate,
             lines=cart.order_lines(),
             now=now,

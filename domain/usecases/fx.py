@@ -26,13 +26,15 @@ async def shop_rates(uow: UnitOfWork) -> Rates:
     return Rates.from_latest(uow.base_currency, await uow.fx.latest_against(uow.base_currency))
 
 
+def wanted_currency(customer: Customer) -> str | None:
+    """The customer's own choice (/currency), else their language's usual currency."""
+    return customer.currency or locale_currency(customer.language or customer.telegram_language)
+
+
 def preferred_currency(customer: Customer, rates: Rates) -> str:
-    """The customer's own choice (/currency), else their language's usual currency when the
-    shop takes it, else the base currency."""
-    if customer.currency and rates.offers(customer.currency):
-        return customer.currency
-    usual = locale_currency(customer.language or customer.telegram_language)
-    return usual if usual and rates.offers(usual) else rates.base
+    """The currency they want when the shop takes it, else the base currency."""
+    wanted = wanted_currency(customer)
+    return wanted if wanted and rates.offers(wanted) else rates.base
 
 
 @dataclass(frozen=True, slots=True)

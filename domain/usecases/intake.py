@@ -172,7 +172,7 @@ async def _place(
         code=await unique_order_code(uow),
         customer_id=customer.id or 0,
         currency=cart.currency,
-        fx_rate=(await shop_rates(uow)).rate_text(cart.currency),
+        fx_rate=cart.fx_rate,
         tax_rate=policy.tax_rate,
         lines=cart.order_lines(),
         now=now,
@@ -257,7 +257,7 @@ async def _cart(uow: UnitOfWork, request: ApiOrderRequest) -> Cart:
         if price is None:
             raise InvalidField(field=f"{field}.sku", reason=f"{sku} has no price in {currency}")
         lines.append(CartLine(product, quantity, 0, price, None))
-    return Cart(lines, currency)
+    return Cart(lines, currency, rates=rates)
 
 
 async def _delivery(uow: UnitOfWork, request: ApiOrderRequest) -> tuple[Delivery, tuple[float, float] | None]:
