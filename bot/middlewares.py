@@ -84,6 +84,7 @@ def assist_context(data: dict[str, Any]) -> FSMContext | None:
 
 
 UPDATE_MEMORY_S = 24 * 3600  # Telegram retries an undelivered update for at most a day
+MAX_REMEMBERED = 200_000  # in one process: the newest ids (a retry comes within minutes), memory bounded
 USER_LOCK_S = 60  # a crashed process's hold on a user's updates lapses after this
 
 
@@ -101,7 +102,7 @@ class SeenUpdates:
             taken = await self.redis.set(f"ordergram:{bot_id}:update:{update_id}", 1, nx=True, ex=int(self.ttl_s))
             return bool(taken)
         now = time.monotonic()
-        while self._local and next(iter(self._local.values())) < now:
+        while self._local and (len(self._local) >= MAX_REMEMBERED or next(iter(self._local.values())) < now):
             self._local.popitem(last=False)
         if (bot_id, update_id) in self._local:
             return False
