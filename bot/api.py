@@ -33,12 +33,12 @@ from domain.usecases.intake import (
     PaymentState,
     RequestInProgress,
     api_order,
+    api_receipt,
     api_stock,
     authenticate,
     cancel_api_order,
     place_api_order,
 )
-from domain.usecases.inventory import receive_goods
 from domain.usecases.orders import NotCancellable
 from storage.uow import SqlUnitOfWork
 
@@ -364,21 +364,16 @@ async def get_stock(request: web.Request) -> web.Response:
 async def post_receipt(request: web.Request) -> web.Response:
     data, _ = await _json(request)
     body = _validate(ReceiptIn, data)
-    try:
-        product, warehouse, bin_code = await receive_goods(
-            _uow(request),
-            request.app[CLOCK],
-            actor=f"api:{_key(request).name}",
-            sku=body.sku,
-            quantity=body.quantity,
-            warehouse_code=body.warehouse,
-            bin_code=body.bin,
-            reason=body.reason,
-        )
-    except NotFound:
-        raise ApiProblem(422, "Invalid field", "No such product or warehouse.", field="sku") from None
-    except DomainError as error:
-        raise ApiProblem(422, "Invalid request", str(error), field="bin" if body.bin else "quantity") from None
+    product, warehouse, bin_code = await api_receipt(
+        _uow(request),
+        request.app[CLOCK],
+        key=_key(request),
+        sku=body.sku,
+        warehouse_code=body.warehouse,
+        quantity=body.quantity,
+        bin_code=body.bin,
+        reason=body.reason,
+    )
     out = ReceiptOut(sku=product.sku, warehouse=warehouse.code, bin=bin_code, quantity=body.quantity)
     return web.json_response(out.model_dump(), status=201)
 

@@ -12,9 +12,9 @@ from enum import StrEnum
 from domain.accounting import Account
 from domain.apikeys import ApiKey, new_key, prefix_of
 from domain.cart import Cart, CartLine
-from domain.catalog import normalize_sku
+from domain.catalog import Product, normalize_sku
 from domain.customers import Customer, normalize_phone
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.money import Money, normalize_currency
 from domain.notifications import Notification, for_customer
@@ -40,8 +40,10 @@ from domain.usecases.checkout import (
     unique_order_code,
 )
 from domain.usecases.fx import shop_rates
+from domain.usecases.inventory import receive_goods
 from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.stock import release_expired_holds
+from domain.warehouse import InvalidBinCode, Warehouse
 
 MAX_LINES = 100
 
@@ -369,3 +371,43 @@ async def cancel_api_order(
             await cancel_before_picking(uow, clock, order, actor=f"api:{key.name}", staff_chat_id=staff_chat_id)
             await uow.commit()
         return order
+
+
+async def api_receipt(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    key: ApiKey,
+    sku: str,
+    warehouse_code: str,
+    quantity: int,
+    bin_code: str | None,
+    reason: str,
+) -> tuple[Product, Warehouse, str]:
+    """Goods received at a store, reported by its system: ``receive_goods`` with each bad
+    field named (an unknown SKU and an unknown warehouse are different mistakes)."""
+    async with uow.read_only():
+        try:
+            known = await uow.products.get_by_sku(normalize_sku(sku))
+        except DomainError:
+            known = None
+        where = await uow.warehouses.get_by_code(warehouse_code.strip().upper())
+    if known is None:
+        raise InvalidField(field="sku", reason=f"no product {sku}")
+    if where is None:
+        raise InvalidField(field="warehouse", reason=f"no warehouse {warehouse_code}")
+    try:
+        return await receive_goods(
+            uow,
+            clock,
+            actor=f"api:{key.name}",
+            sku=sku,
+            quantity=quantity,
+            warehouse_code=warehouse_code,
+            bin_code=bin_code,
+            reason=reason,
+        )
+    except InvalidBinCode as bad:
+        raise InvalidField(field="bin", reason=str(bad)) from None
+    except InvalidQuantity as bad:
+        raise InvalidField(field="quantity", reason=str(bad)) from None

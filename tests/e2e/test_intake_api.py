@@ -185,7 +185,10 @@ async def test_cancel_stock_receipts_and_carrier_events(api, shop: RunningBot) -
     bad = await client.post(
         "/api/v1/stock/receipts", json={"sku": "85123A", "warehouse": "XX", "quantity": 1}, headers=auth
     )
-    assert bad.status == 422
+    assert bad.status == 422 and (await bad.json())["field"] == "warehouse"
+    wrong_bin = {"sku": "85123A", "warehouse": "LON", "quantity": 1, "bin": "shelf"}
+    shelf = await client.post("/api/v1/stock/receipts", json=wrong_bin, headers=auth)
+    assert shelf.status == 422 and (await shelf.json())["field"] == "bin"
     assert (await client.get("/api/v1/stock", headers=auth)).status == 422
 
     code = placed["code"]
