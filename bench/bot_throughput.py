@@ -1,7 +1,10 @@
 """Ordergram vs a bare aiogram echo bot, through the sandbox Bot API on one machine.
 
 Measures, in one run (ratios are what matter on a noisy machine):
-  * echo: updates/s of a bot that answers every message with its text;
+  * echo: updates/s of a bot that answers every message with its text — measured in
+    slices alternating with Ordergram's (both bots run side by side, each polling its own
+    sandbox; the idle one only long-polls), so a slow minute on a shared machine weighs
+    on both sides of a ratio alike;
   * browsing: updates/s of Ordergram answering product deep links (`/start p_<SKU>`)
     with a 10,000-product catalog on SQLite;
   * checkout: updates/s of Ordergram customers completing whole checkouts
@@ -10,7 +13,7 @@ Measures, in one run (ratios are what matter on a noisy machine):
 
 Both bots poll the sandbox with aiogram's default concurrent update handling.
 
-    python bench/bot_throughput.py [--products 10000] [--users 40] [--seconds 8]
+    python bench/bot_throughput.py [--products 10000] [--users 40] [--seconds 8] [--slices 4]
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -34,6 +38,7 @@ from aiogram.types import Message
 from bot.config import load_settings
 from bot.runtime import start_runtime
 from bot.sandbox import SandboxServer, SandboxUser
+from bot.sandbox.server import BotMessage
 from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,7 +124,9 @@ async def open_loop(
     return latencies
 
 
-async def echo_bot(users: int, seconds: float) -> float:
+@contextlib.asynccontextmanager
+async def echo_bot(users: int) -> AsyncIterator[Callable[[float], Awaitable[float]]]:
+    """A bare aiogram echo bot; yields ``load(seconds) -> updates/s``."""
     server = SandboxServer()
     await server.start()
     bot = Bot(server.token, session=AiohttpSession(api=TelegramAPIServer.from_base(server.url)))
@@ -137,7 +144,7 @@ async def echo_bot(users: int, seconds: float) -> float:
         return 1
 
     try:
-        return await closed_loop(people, seconds, op)
+        yield lambda seconds: closed_loop(people, seconds, op)
     finally:
         await dp.stop_polling()
         await server.release_pollers()
@@ -147,7 +154,36 @@ async def echo_bot(users: int, seconds: float) -> float:
         await server.stop()
 
 
-async def ordergram(products: int, users: int, seconds: float) -> tuple[float, float, float, list[float]]:
+@dataclass
+class Ordergram:
+    server: SandboxServer
+    people: list[SandboxUser]
+    skus: list[str]
+    rng: random.Random
+
+    async def browse(self, seconds: float) -> float:
+        async def op(user: SandboxUser) -> int:
+            await timed(self.server, user, lambda: user.send(f"/start p_{self.rng.choice(self.skus)}"))
+            return 1
+
+        return await closed_loop(self.people, seconds, op)
+
+    async def checkout(self, seconds: float) -> float:
+        async def op(user: SandboxUser) -> int:
+            await checkout_once(self.server, user, self.rng.choice(self.skus))
+            return 7
+
+        return await closed_loop(self.people, seconds, op)
+
+    async def browsing_latencies(self, rate: float, seconds: float) -> list[float]:
+        async def deep_link(user: SandboxUser) -> object:
+            return await user.send(f"/start p_{self.rng.choice(self.skus)}")
+
+        return await open_loop(self.server, self.people, rate, seconds, deep_link)
+
+
+@contextlib.asynccontextmanager
+async def ordergram(products: int, users: int) -> AsyncIterator[Ordergram]:
     server = SandboxServer()
     await server.start()
     with tempfile.TemporaryDirectory() as tmp:
@@ -169,29 +205,11 @@ async def ordergram(products: int, users: int, seconds: float) -> tuple[float, f
             runtime.dp.start_polling(runtime.bot, handle_signals=False, close_bot_session=False, polling_timeout=1)
         )
         notifier = asyncio.create_task(runtime.notifier.run(1.0))
-        rng = random.Random(11)
         people = [SandboxUser(server, 5000 + i, f"U{i}", wait=False) for i in range(users)]
         try:
             for user in people:  # registration is a one-off write; keep it out of the figures
                 await timed(server, user, partial(user.send, "/start"))
-
-            async def browse(user: SandboxUser) -> int:
-                await timed(server, user, lambda: user.send(f"/start p_{rng.choice(skus)}"))
-                return 1
-
-            browsing = await closed_loop(people, seconds, browse)
-
-            async def checkout(user: SandboxUser) -> int:
-                await checkout_once(server, user, rng.choice(skus))
-                return 7
-
-            checkouts = await closed_loop(people, seconds, checkout)
-
-            async def deep_link(user: SandboxUser) -> object:
-                return await user.send(f"/start p_{rng.choice(skus)}")
-
-            latencies = await open_loop(server, people, browsing / 2, seconds, deep_link)
-            return browsing, checkouts, browsing / 2, latencies
+            yield Ordergram(server, people, skus, random.Random(11))
         finally:
             runtime.notifier.stop()
             await runtime.dp.stop_polling()
@@ -203,17 +221,32 @@ async def ordergram(products: int, users: int, seconds: float) -> tuple[float, f
             await server.stop()
 
 
+async def alternating(
+    echo: Callable[[float], Awaitable[float]], ours: Callable[[float], Awaitable[float]], seconds: float, slices: int
+) -> tuple[float, float]:
+    """Echo and Ordergram loaded in turn, ``slices`` times each; mean updates/s of both."""
+    echo_rates, our_rates = [], []
+    for _ in range(slices):
+        echo_rates.append(await echo(seconds / slices))
+        our_rates.append(await ours(seconds / slices))
+    return statistics.fmean(echo_rates), statistics.fmean(our_rates)
+
+
 async def checkout_once(server: SandboxServer, user: SandboxUser, sku: str) -> None:
     def last_has(label: str) -> Callable[[], bool]:
-        def check() -> bool:
-            messages = server.chat_messages(user.id)
-            return bool(messages) and any(label in text for text in messages[-1].button_texts())
+        def check() -> bool:  # runs whenever any chat changes: look at the last message only
+            last = server.last_message(user.id)
+            return last is not None and any(label in text for text in last.button_texts())
 
         return check
 
+    def newest() -> BotMessage:
+        last = server.last_message(user.id)
+        assert last is not None
+        return last
+
     async def press(label: str, then: str) -> None:
-        message = server.chat_messages(user.id)[-1]
-        await user.press(message, label)
+        await user.press(newest(), label)
         await until(server, user, last_has(then))
 
     await timed(server, user, lambda: user.send(f"/add {sku} 1"))
@@ -224,28 +257,31 @@ async def checkout_once(server: SandboxServer, user: SandboxUser, sku: str) -> N
     await press("Pick up", "Manchester")
     await press("Manchester", "Cash on delivery")
     await press("Cash on delivery", "Confirm order")
-    before = len(server.chat_messages(user.id))
-    await user.press(server.chat_messages(user.id)[-1], "Confirm order")
-    await until(server, user, lambda: len(server.chat_messages(user.id)) > before)
+    before = newest().message_id
+    await user.press(newest(), "Confirm order")
+    await until(server, user, lambda: newest().message_id > before)
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument("--users", type=int, default=40)
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--seconds", type=float, default=8.0, help="per phase and bot")
+    parser.add_argument("--slices", type=int, default=4, help="turns each bot takes per phase")
     args = parser.parse_args()
-    print(f"echo bot, {args.users} concurrent users, {args.seconds:.0f} s …")
-    echo = await echo_bot(args.users, args.seconds)
-    print(f"Ordergram, {args.products:,} products, {args.users} concurrent users, {args.seconds:.0f} s per phase …")
-    browsing, checkout, half_rate, latencies = await ordergram(args.products, args.users, args.seconds)
+    print(f"echo bot and Ordergram ({args.products:,} products), {args.users} concurrent users each …")
+    async with echo_bot(args.users) as echo, ordergram(args.products, args.users) as shop:
+        echo_browsing, browsing = await alternating(echo, shop.browse, args.seconds, args.slices)
+        echo_checkout, checkout = await alternating(echo, shop.checkout, args.seconds, args.slices)
+        latencies = await shop.browsing_latencies(browsing / 2, args.seconds)
     p95 = statistics.quantiles(latencies, n=20)[18] * 1000 if len(latencies) >= 20 else float("nan")
     print()
-    print(f"echo bot              {echo:8.1f} updates/s")
-    print(f"Ordergram browsing    {browsing:8.1f} updates/s   {browsing / echo:6.1%} of echo   (target ≥ 60 %)")
-    print(f"Ordergram checkout    {checkout:8.1f} updates/s   {checkout / echo:6.1%} of echo   (target ≥ 25 %)")
+    print(f"echo bot              {echo_browsing:8.1f} updates/s   (beside browsing)")
+    print(f"Ordergram browsing    {browsing:8.1f} updates/s   {browsing / echo_browsing:6.1%} of echo  (target ≥ 60 %)")
+    print(f"echo bot              {echo_checkout:8.1f} updates/s   (beside checkout)")
+    print(f"Ordergram checkout    {checkout:8.1f} updates/s   {checkout / echo_checkout:6.1%} of echo  (target ≥ 25 %)")
     print(
-        f"browsing p95 latency  {p95:8.1f} ms at {half_rate:.0f} updates/s (half of peak; target ≤ 50 ms),"
+        f"browsing p95 latency  {p95:8.1f} ms at {browsing / 2:.0f} updates/s (half of peak; target ≤ 50 ms),"
         f" {len(latencies)} samples"
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -47,6 +48,25 @@ async def open_database(settings: Settings) -> tuple[AsyncEngine, async_sessionm
     return engine, session_factory(engine, base_currency=settings.default_currency)
 
 
+GC_YOUNG_THRESHOLD = 20_000  # Python's default is 700 allocations
+
+
+def settle_heap() -> None:
+    """Tune the garbage collector for a long-running bot (measured with
+    bench/bot_throughput.py, where it was a fifth of the time before):
+
+    * what start-up loaded (aiogram's types, SQLAlchemy's mappers, templates, Babel's data)
+      lives as long as the process: frozen, so no collection scans it again;
+    * updates allocate many short-lived objects that reference counting frees; collecting
+      every 700 allocations mostly re-scans the survivors (the read cache, sessions in the
+      pool), so the young generation is collected every 20,000 and the older ones 20 times
+      less often than that. Units of work make no reference cycles (``storage.uow``), so
+      little waits for the collector in between."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 20)
+
+
 async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     engine, sessions = await open_database(settings)
     clock = clock or SystemClock()
@@ -65,4 +85,5 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         raise
     limits = SendLimits(settings.notify_rate, settings.notify_chat_interval)
     notifier = Notifier(OutboxStore(sessions), bot, dp["renderer"], i18n, clock, limits)
+    settle_heap()
     return Runtime(settings, engine, sessions, clock, i18n, bot, dp, notifier)

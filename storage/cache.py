@@ -14,19 +14,29 @@ Staleness, and why it is bounded:
 * another process's writes (a CLI import, a second bot process on PostgreSQL) are seen when
   the entry's time-to-live runs out: seconds for stock, a minute for catalog, customers,
   warehouses and carrier rates.
+
+Snapshots. Customers browse the whole catalog, not a few hot products, so a per-row cache
+misses on nearly every card. The catalog and the stock levels are therefore loaded whole
+(a shop's catalog fits in memory: ``SNAPSHOT_MAX_ROWS``) and kept as *complete* sections,
+where a key that is not there is known not to exist. Writes to those tables clear only the
+rows they wrote (``KEYED_BY``: a hold on one product must not throw away ten thousand stock
+levels); those rows become holes that the next reader fills with a one-row read.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 STOCK_TTL_S = 2.0
+SNAPSHOT_STOCK_TTL_S = 10.0  # a whole-table reload costs more; availability is re-checked when stock is held
 CATALOG_TTL_S = 60.0
 CUSTOMER_TTL_S = 60.0
 MAX_ENTRIES_PER_SECTION = 50_000
+SNAPSHOT_MAX_ROWS = 100_000  # above this a section stays a per-row cache
+MAX_HOLES = 10_000  # more rows changed than this since the snapshot: drop it, reload it whole
 
 # Which cached sections each table feeds: a committed write to the table clears them.
 SECTIONS_FED_BY: dict[str, tuple[str, ...]] = {
@@ -41,6 +51,14 @@ SECTIONS_FED_BY: dict[str, tuple[str, ...]] = {
     "carrier_rates": ("reference",),
     "fx_rates": ("reference",),
 }
+# Tables whose writes clear only the rows they name: table -> (section, the column whose
+# value is the section's key). A write that does not name its rows by that column (an
+# import inserting products, an update by category) clears the whole section.
+KEYED_BY: dict[str, tuple[str, str]] = {
+    "products": ("catalog", "id"),
+    "product_prices": ("catalog", "product_id"),
+    "stock": ("levels", "product_id"),
+}
 TTL_OF: dict[str, float] = {
     "catalog": CATALOG_TTL_S,
     "customers": CUSTOMER_TTL_S,
@@ -48,48 +66,130 @@ TTL_OF: dict[str, float] = {
     "holds": STOCK_TTL_S,
     "reference": CATALOG_TTL_S,
 }
+SNAPSHOT_TTL_OF: dict[str, float] = {"catalog": CATALOG_TTL_S, "levels": SNAPSHOT_STOCK_TTL_S}
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Final = _Absent()  # from a complete section: the key is known not to exist
+ALL_ROWS: Final = None  # in a write note: the write did not name its rows
+
+
+@dataclass
+class _Section:
+    entries: dict[Hashable, tuple[float, Any]] = field(default_factory=dict)
+    cleared_at: int = 0  # generation of the last whole-section clear
+    complete_until: float = 0.0  # a snapshot holds every key until then
+    loading: bool = False
+    too_big_until: float = 0.0
+    holes: dict[Hashable, int] = field(default_factory=dict)  # key -> generation it changed at
+
+    def stale_for(self, key: Hashable, generation: int) -> bool:
+        """Was (this key of) the section changed after a read that began at ``generation``?"""
+        return generation < self.cleared_at or generation < self.holes.get(key, -1)
 
 
 @dataclass
 class ReadCache:
     clock: Callable[[], float] = time.monotonic
     generation: int = 0
-    _sections: dict[str, dict[Hashable, tuple[float, Any]]] = field(default_factory=dict)
+    _sections: dict[str, _Section] = field(default_factory=dict)
 
     def get(self, section: str, key: Hashable) -> Any | None:
-        entries = self._sections.get(section)
-        if not entries:
+        """The cached value, ``ABSENT`` when a complete section does not have the key, or
+        None when the database must be asked."""
+        found = self._sections.get(section)
+        if found is None:
             return None
-        entry = entries.get(key)
+        entry = found.entries.get(key)
+        now = self.clock()
         if entry is None:
-            return None
+            return ABSENT if found.complete_until > now and key not in found.holes else None
         expires, value = entry
-        if expires < self.clock():
-            del entries[key]
+        if expires < now:
+            del found.entries[key]
             return None
         return value
 
     def put(self, section: str, key: Hashable, value: Any, *, read_at_generation: int) -> None:
-        """Keep ``value`` unless a commit cleared the cache since the read began."""
-        if read_at_generation != self.generation:
+        """Keep ``value`` unless a commit changed that key (or cleared the section) since
+        the read began."""
+        found = self._sections.setdefault(section, _Section())
+        if found.stale_for(key, read_at_generation):
             return
-        entries = self._sections.setdefault(section, {})
-        if len(entries) >= MAX_ENTRIES_PER_SECTION:
+        entries = found.entries
+        if len(entries) >= MAX_ENTRIES_PER_SECTION and found.complete_until == 0.0:
             del entries[next(iter(entries))]  # oldest first; cheap and bounded
         entries[key] = (self.clock() + TTL_OF[section], value)
 
-    def written(self, tables: Iterable[str]) -> None:
-        """A unit of work committed writes to these tables."""
-        sections = {s for t in tables for s in SECTIONS_FED_BY.get(t, ())}
+    def wants_snapshot(self, section: str) -> bool:
+        """True for the one reader that should load ``section`` whole now (none is loading,
+        the last snapshot ran out, and the table was not found too big recently)."""
+        found = self._sections.setdefault(section, _Section())
+        now = self.clock()
+        if found.loading or found.complete_until > now or found.too_big_until > now:
+            return False
+        found.loading = True
+        return True
+
+    def snapshot_done(self, section: str, rows: Mapping[Hashable, Any] | None, *, read_at_generation: int) -> None:
+        """End a load that ``wants_snapshot`` granted: ``rows`` is every key of the section,
+        or None when the table was too big to hold (asked again after a TTL)."""
+        found = self._sections.setdefault(section, _Section())
+        found.loading = False
+        now = self.clock()
+        ttl = SNAPSHOT_TTL_OF[section]
+        if rows is None:
+            found.too_big_until = now + ttl
+            return
+        if read_at_generation < found.cleared_at:
+            return  # the table changed wholesale while we read it; the next reader retries
+        holes = {key: at for key, at in found.holes.items() if at > read_at_generation}
+        expires = now + ttl
+        found.entries = {key: (expires, value) for key, value in rows.items() if key not in holes}
+        found.holes = holes
+        found.complete_until = expires
+
+    def snapshot_abandoned(self, section: str) -> None:
+        """A granted load failed (the database said no): let a later reader try again."""
+        if (found := self._sections.get(section)) is not None:
+            found.loading = False
+
+    def written(self, tables: Mapping[str, set[Hashable] | None] | Iterable[str]) -> None:
+        """A unit of work committed writes: table -> the keys it wrote (``ALL_ROWS`` when it
+        did not say), or just table names."""
+        notes = tables if isinstance(tables, Mapping) else dict.fromkeys(tables, ALL_ROWS)
+        sections = {s for t in notes for s in SECTIONS_FED_BY.get(t, ())}
         if not sections:
             return
         self.generation += 1
-        for section in sections:
-            self._sections.pop(section, None)
+        keyed: dict[str, set[Hashable]] = {}
+        for table, keys in notes.items():
+            if table in KEYED_BY and keys is not ALL_ROWS:
+                keyed.setdefault(KEYED_BY[table][0], set()).update(keys)
+        whole = {
+            s for t, keys in notes.items() for s in SECTIONS_FED_BY.get(t, ()) if t not in KEYED_BY or keys is ALL_ROWS
+        }
+        for section in whole:
+            self._sections[section] = _Section(cleared_at=self.generation)
+        for section, keys in keyed.items():
+            if section not in whole and (found := self._sections.get(section)) is not None:
+                self._forget_rows(section, found, keys)
+
+    def _forget_rows(self, name: str, section: _Section, keys: set[Hashable]) -> None:
+        if len(section.holes) + len(keys) > MAX_HOLES:
+            self._sections[name] = _Section(cleared_at=self.generation)
+            return
+        for key in keys:
+            section.entries.pop(key, None)
+            section.holes[key] = self.generation
 
     def clear(self) -> None:
         self.generation += 1
-        self._sections.clear()
+        self._sections = {name: _Section(cleared_at=self.generation) for name in self._sections}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,3 +204,12 @@ class CacheView:
 
     def put(self, section: str, key: Hashable, value: Any) -> None:
         self.cache.put(section, key, value, read_at_generation=self.generation)
+
+    def wants_snapshot(self, section: str) -> bool:
+        return self.cache.wants_snapshot(section)
+
+    def snapshot_done(self, section: str, rows: Mapping[Hashable, Any] | None) -> None:
+        self.cache.snapshot_done(section, rows, read_at_generation=self.generation)
+
+    def snapshot_abandoned(self, section: str) -> None:
+        self.cache.snapshot_abandoned(section)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
+from functools import cache
 from typing import Any
 
 from sqlalchemy import event
@@ -13,12 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
 
-from storage.cache import ReadCache
+from storage.cache import ALL_ROWS, KEYED_BY, ReadCache
 from storage.sqlite_inline import inline_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY_OPTION = "ordergram_read_only"
-WRITTEN_TABLES = "ordergram_written_tables"  # in Connection.info: tables this transaction wrote
+WRITTEN_TABLES = "ordergram_written_tables"  # in Connection.info: table -> rows this transaction wrote
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -62,8 +64,8 @@ def begin_immediate(connection: Any) -> None:
 
 
 def _track_writes(engine: AsyncEngine) -> None:
-    """Note which tables a transaction writes, so a commit can clear exactly the cached
-    reads those tables feed (``storage.cache``)."""
+    """Note which tables a transaction writes (and, for ``KEYED_BY`` tables, which rows),
+    so a commit can clear exactly the cached reads those writes feed (``storage.cache``)."""
 
     @event.listens_for(engine.sync_engine, "begin")
     def _reset(connection: Any) -> None:
@@ -74,8 +76,41 @@ def _track_writes(engine: AsyncEngine) -> None:
         if context is None or not (context.isinsert or context.isupdate or context.isdelete):
             return
         table = getattr(context.compiled.statement, "table", None)
-        if table is not None:
-            connection.info.setdefault(WRITTEN_TABLES, set()).add(table.name)
+        if table is None:
+            return
+        notes: dict[str, set[Any] | None] = connection.info.setdefault(WRITTEN_TABLES, {})
+        if table.name in notes and notes[table.name] is ALL_ROWS:
+            return
+        keys = _rows_named(table.name, context.compiled_parameters or [])
+        if keys is ALL_ROWS:
+            notes[table.name] = ALL_ROWS
+        else:
+            notes.setdefault(table.name, set()).update(keys)  # type: ignore[union-attr]
+
+
+def _rows_named(table: str, parameter_sets: list[dict[str, Any]]) -> set[Any] | None:
+    """The key values a write to a ``KEYED_BY`` table names in its parameters — ``col``
+    (insert, ORM update), ``<table>_col`` (ORM update by primary key) or ``col_N`` (a
+    WHERE ``col = …`` or ``col IN (…)``); ``ALL_ROWS`` when a parameter set names none.
+    Ordergram writes these tables only row by row; a write whose WHERE mixes its key with
+    OR would defeat this, and none does."""
+    if table not in KEYED_BY:
+        return ALL_ROWS
+    column = KEYED_BY[table][1]
+    pattern = _key_pattern(table, column)
+    keys: set[Any] = set()
+    for parameters in parameter_sets:
+        named = [value for name, value in parameters.items() if pattern.fullmatch(name)]
+        if not named:
+            return ALL_ROWS
+        for value in named:
+            keys.update(value if isinstance(value, (list, tuple)) else (value,))
+    return keys
+
+
+@cache
+def _key_pattern(table: str, column: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{table}_)?{column}(?:_\d+)?")
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:

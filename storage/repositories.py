@@ -5,12 +5,13 @@ from __future__ import annotations
 import copy
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import groupby
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,7 +54,7 @@ from domain.stock import (
 )
 from domain.warehouse import BinCode, Warehouse
 from storage import models as m
-from storage.cache import CacheView
+from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
 
 T = TypeVar("T")
 
@@ -70,6 +71,14 @@ async def bin_id_for(session: AsyncSession, warehouse_id: int, bin_code: str) ->
         await session.flush()
         found = row.id
     return found
+
+
+def _by_product(levels: Iterable[StockLevel], product_ids: Iterable[int]) -> dict[Hashable, list[StockLevel]]:
+    """Levels grouped per product; every one of ``product_ids`` present, if only with []."""
+    grouped: dict[Hashable, list[StockLevel]] = {pid: [] for pid in product_ids}
+    for level in levels:
+        grouped.setdefault(level.product_id, []).append(level)
+    return grouped
 
 
 def _chunks(items: Sequence[T], size: int = 900) -> list[Sequence[T]]:
@@ -286,38 +295,73 @@ class SqlProducts:
         return {cid: name for cid, name in rows}
 
     async def get(self, product_id: int) -> Product | None:
-        if self.cache is not None and (cached := self.cache.get("catalog", ("id", product_id))) is not None:
-            return copy.copy(cast(Product, cached))
+        if self.cache is not None:
+            cached = self.cache.get("catalog", product_id)
+            if cached is None and await self._load_catalog():
+                cached = self.cache.get("catalog", product_id)
+            if cached is ABSENT:
+                return None
+            if cached is not None:
+                return copy.copy(cast(Product, cached))
         return self._cached(await self._one(m.ProductRow.id == product_id))
 
     async def get_by_sku(self, sku: str) -> Product | None:
-        if self.cache is not None and (cached := self.cache.get("catalog", ("sku", sku))) is not None:
-            return copy.copy(cast(Product, cached))
+        if self.cache is not None:
+            product_id = self.cache.get("catalog", ("sku", sku))
+            if product_id is None and await self._load_catalog():
+                product_id = self.cache.get("catalog", ("sku", sku))
+            if product_id is ABSENT:
+                return None
+            if product_id is not None:
+                return await self.get(cast(int, product_id))
         return self._cached(await self._one(m.ProductRow.sku == sku))
 
     async def _one(self, where: ColumnElement[bool]) -> Product | None:
-        """One product with its category and prices in one statement (one row per price):
-        product cards are the hottest read there is."""
-        p, c, pp = m.ProductRow.__table__.c, m.CategoryRow.__table__.c, m.ProductPriceRow.__table__.c
-        statement = (
-            select(*p, c.name.label("category"), pp.currency, pp.amount_minor)
-            .select_from(
-                m.ProductRow.__table__.join(m.CategoryRow.__table__, c.id == p.category_id).outerjoin(
-                    m.ProductPriceRow.__table__, pp.product_id == p.id
-                )
-            )
-            .where(where)
-        )
-        rows = (await (await self.s.connection()).execute(statement)).all()
+        """One product with its category and prices in one statement (one row per price)."""
+        rows = (await (await self.s.connection()).execute(self._with_prices().where(where))).all()
         if not rows:
             return None
         prices = {r.currency: Money(r.amount_minor, r.currency) for r in rows if r.currency is not None}
         return self._to_domain(rows[0], rows[0].category, prices)
 
+    @staticmethod
+    def _with_prices() -> Select[Any]:
+        p, c, pp = m.ProductRow.__table__.c, m.CategoryRow.__table__.c, m.ProductPriceRow.__table__.c
+        return select(*p, c.name.label("category"), pp.currency, pp.amount_minor).select_from(
+            m.ProductRow.__table__.join(m.CategoryRow.__table__, c.id == p.category_id).outerjoin(
+                m.ProductPriceRow.__table__, pp.product_id == p.id
+            )
+        )
+
+    async def _load_catalog(self) -> bool:
+        """Load the whole catalog into the read cache when it is due (``storage.cache``):
+        product cards are the hottest read there is, and customers browse all of it."""
+        assert self.cache is not None
+        if not self.cache.wants_snapshot("catalog"):
+            return False
+        try:
+            count = await self.s.scalar(select(func.count()).select_from(m.ProductRow))
+            if (count or 0) > SNAPSHOT_MAX_ROWS:
+                self.cache.snapshot_done("catalog", None)
+                return False
+            rows = (await (await self.s.connection()).execute(self._with_prices().order_by(m.ProductRow.id))).all()
+        except BaseException:
+            self.cache.snapshot_abandoned("catalog")
+            raise
+        snapshot: dict[Hashable, object] = {}
+        for product_id, group in groupby(rows, key=lambda r: r.id):
+            lines = list(group)
+            prices = {r.currency: Money(r.amount_minor, r.currency) for r in lines if r.currency is not None}
+            product = self._to_domain(lines[0], lines[0].category, prices)
+            snapshot[product_id] = product
+            snapshot[("sku", product.sku)] = product_id
+        self.cache.snapshot_done("catalog", snapshot)
+        return True
+
     def _cached(self, product: Product | None) -> Product | None:
         if self.cache is not None and product is not None:
-            self.cache.put("catalog", ("id", product.id), copy.copy(product))
-            self.cache.put("catalog", ("sku", product.sku), copy.copy(product))
+            self.cache.put("catalog", product.id, copy.copy(product))
+            self.cache.put("catalog", ("sku", product.sku), product.id)
         return product
 
     async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
@@ -512,19 +556,38 @@ class SqlStock:
             return []
         if self.cache is not None:
             hits = [self.cache.get("levels", pid) for pid in product_ids]
+            if any(hit is None for hit in hits) and await self._load_levels():
+                hits = [self.cache.get("levels", pid) for pid in product_ids]
             if all(hit is not None for hit in hits):
-                return [level for hit in hits for level in cast(list[StockLevel], hit)]
+                return [level for hit in hits if hit is not ABSENT for level in cast(list[StockLevel], hit)]
         t = m.StockRow.__table__.c
         statement = select(t.product_id, t.warehouse_id, t.on_hand, t.reserved).where(t.product_id.in_(product_ids))
         rows = await (await self.s.connection()).execute(statement)
         levels = [StockLevel(*row) for row in rows]
         if self.cache is not None:
-            by_product: dict[int, list[StockLevel]] = {pid: [] for pid in product_ids}
-            for level in levels:
-                by_product[level.product_id].append(level)
-            for pid, found in by_product.items():
+            for pid, found in _by_product(levels, product_ids).items():
                 self.cache.put("levels", pid, found)  # StockLevel is frozen: shared safely
         return levels
+
+    async def _load_levels(self) -> bool:
+        """Every stock counter into the read cache when due: browsing shows availability
+        on every card (``storage.cache``)."""
+        assert self.cache is not None
+        if not self.cache.wants_snapshot("levels"):
+            return False
+        t = m.StockRow.__table__.c
+        try:
+            count = await self.s.scalar(select(func.count()).select_from(m.StockRow))
+            if (count or 0) > SNAPSHOT_MAX_ROWS:
+                self.cache.snapshot_done("levels", None)
+                return False
+            statement = select(t.product_id, t.warehouse_id, t.on_hand, t.reserved)
+            levels = [StockLevel(*row) for row in await (await self.s.connection()).execute(statement)]
+        except BaseException:
+            self.cache.snapshot_abandoned("levels")
+            raise
+        self.cache.snapshot_done("levels", _by_product(levels, ()))
+        return True
 
     async def _conditional(self, product_id: int, warehouse_id: int, condition: object, **values: object) -> bool:
         t = m.StockRow

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Callable
+from functools import partial
+from typing import Any, Self, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -33,6 +35,27 @@ from storage.repositories import (
 )
 
 
+class _LazySession:
+    """Stands in for the unit of work's session until a repository first uses it, so a
+    read-only unit answered from the read cache never builds one (it runs on every update).
+    It knows only how to make the session, not the unit of work: no reference cycle, so a
+    finished unit is freed at once rather than by the garbage collector."""
+
+    __slots__ = ("_make", "built")
+
+    def __init__(self, make: Callable[[], AsyncSession]) -> None:
+        self._make = make
+        self.built: AsyncSession | None = None
+
+    def materialise(self) -> AsyncSession:
+        if self.built is None:
+            self.built = self._make()
+        return self.built
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.materialise(), name)
+
+
 class SqlUnitOfWork:
     """Reusable: each ``async with`` opens a fresh session; leaving without ``commit()``
     rolls everything back, so a use case that raises leaves nothing half-written."""
@@ -61,7 +84,7 @@ class SqlUnitOfWork:
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
-        self._session: AsyncSession | None = None
+        self._session: _LazySession | None = None
         self._read_only_next = False
         shared = sessions.kw.get("info", {})
         self._cache: ReadCache | None = shared.get(READ_CACHE)
@@ -79,15 +102,15 @@ class SqlUnitOfWork:
         if self._session is not None:
             raise RuntimeError("unit of work is already in use; nest use cases by passing data, not transactions")
         cache: CacheView | None = None
+        make: Callable[[], AsyncSession] = self._sessions
         if self._read_only_next:
             self._read_only_next = False
             # The connection (and its BEGIN) comes only if a read misses the cache.
-            session = self._sessions(bind=self._read_only_bind)
+            make = partial(self._sessions, bind=self._read_only_bind)
             if self._cache is not None:
                 cache = CacheView(self._cache, self._cache.generation)
-        else:
-            session = self._sessions()
-        self._session = session
+        self._session = _LazySession(make)
+        session = cast(AsyncSession, self._session)
         self.customers = SqlCustomers(session, cache)
         self.staff = SqlStaff(session)
         self.products = SqlProducts(session, cache)
@@ -112,17 +135,19 @@ class SqlUnitOfWork:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        session, self._session = self._session, None
-        # A read answered from the cache never opened a transaction: nothing to undo.
+        lazy, self._session = self._session, None
+        session = lazy.built if lazy is not None else None
+        # A read answered from the cache never built a session: nothing to undo.
         if session is not None and session.in_transaction():
             await session.rollback()
             await session.close()
 
     @property
     def session(self) -> AsyncSession:
+        """The transaction's session, built on first use."""
         if self._session is None:
             raise RuntimeError("unit of work is not open")
-        return self._session
+        return self._session.materialise()
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -105,6 +105,7 @@ class SandboxServer:
         self.confirmed_update_id = 0
         self.changed = asyncio.Condition()
         self.messages: dict[tuple[int, int], BotMessage] = {}
+        self._chat_log: dict[int, list[BotMessage]] = {}  # per chat, oldest first (ids only grow)
         self.next_message_id: dict[int, int] = {}
         self.calls: list[ApiCall] = []  # finished calls with their outcome
         self.requested: list[str] = []  # method names as they arrive (a long poll finishes late)
@@ -313,6 +314,7 @@ class SandboxServer:
             chat_id, message_id, kind, text, html, params.get("reply_markup"), int(time.time()), **extra
         )
         self.messages[(chat_id, message_id)] = message
+        self._chat_log.setdefault(chat_id, []).append(message)
         await self._notify(chat_id)
         return self.message_json(message)
 
@@ -576,4 +578,8 @@ class SandboxServer:
         return user
 
     def chat_messages(self, chat_id: int) -> list[BotMessage]:
-        return [m for (chat, _), m in sorted(self.messages.items()) if chat == chat_id and not m.deleted]
+        return [m for m in self._chat_log.get(chat_id, ()) if not m.deleted]
+
+    def last_message(self, chat_id: int) -> BotMessage | None:
+        """The newest message still in the chat, without copying the chat's history."""
+        return next((m for m in reversed(self._chat_log.get(chat_id, ())) if not m.deleted), None)

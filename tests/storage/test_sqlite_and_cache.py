@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import sqlite3
 import threading
 from pathlib import Path
 
-from sqlalchemy import text, update
+import pytest
+from sqlalchemy import event, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.errors import NotFound
 from domain.usecases.catalog import product_card_by_sku
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from storage import models as m
-from storage.db import create_engine, session_factory
+from storage.cache import ABSENT, ALL_ROWS, ReadCache
+from storage.db import _rows_named, create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
@@ -84,7 +88,6 @@ async def _card(uow: SqlUnitOfWork) -> tuple[str, int, bool]:
 async def test_read_only_work_is_served_from_the_cache_and_sees_committed_writes(engine: AsyncEngine) -> None:
     uow = await _shop(engine)
     statements: list[str] = []
-    from sqlalchemy import event
 
     def count(*args: object) -> None:
         statements.append(str(args[2]))
@@ -137,3 +140,95 @@ async def test_cached_entries_expire(engine: AsyncEngine) -> None:
     assert cache.get("levels", 1) == ["x"]
     now[0] += 3  # stock entries live two seconds
     assert cache.get("levels", 1) is None
+
+
+TWO_PRODUCTS = PRODUCTS + "B2,Bowl,Kitchen,6.00,GBP,,400,,,,A bowl\n"
+
+
+async def test_browsing_reads_the_catalog_whole_and_a_write_clears_only_the_rows_it_wrote(
+    engine: AsyncEngine,
+) -> None:
+    uow = SqlUnitOfWork(session_factory(engine))
+    await import_warehouses(uow, WAREHOUSES)
+    await import_products(uow, TWO_PRODUCTS)
+    await import_stock(uow, FakeClock(), "sku,warehouse,bin,quantity\nA1,LON,A-01-01-1,7\nB2,LON,A-01-01-2,4\n")
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    async def card(sku: str) -> tuple[str, int]:
+        found = await product_card_by_sku(uow, sku=sku, currency="GBP", fallback_currency="GBP")
+        return found.product.name, found.available
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        assert await card("A1") == ("Mug", 7)  # loads the catalog and the stock levels whole
+        statements.clear()
+        assert await card("B2") == ("Bowl", 4)
+        with pytest.raises(NotFound):
+            await card("ZZ9")  # a complete snapshot knows it has no such product
+        assert statements == []
+
+        async with uow._sessions() as session, session.begin():  # a hold on A1 only
+            a1 = await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == "A1"))
+            await session.execute(update(m.StockRow).where(m.StockRow.product_id == a1).values(reserved=2))
+        statements.clear()
+        assert await card("B2") == ("Bowl", 4)
+        assert statements == []  # B2's level survived the write: not even a BEGIN
+        assert await card("A1") == ("Mug", 5)
+        reads = [s for s in statements if s.startswith("SELECT")]
+        assert len(reads) == 1 and "FROM stock" in reads[0]  # one row read back, nothing reloaded
+
+        await import_products(uow, PRODUCTS.splitlines()[0] + "\nC3,Cup,Kitchen,3.00,GBP,,200,,,,A cup\n")
+        assert await card("C3") == ("Cup", 0)  # an insert names no row: the catalog is read again
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+
+def test_a_reader_older_than_a_write_to_its_row_keeps_nothing_of_that_row() -> None:
+    cache = ReadCache()
+    before = cache.generation
+    assert cache.wants_snapshot("levels") and not cache.wants_snapshot("levels")  # one loader at a time
+    cache.written({"stock": {1}})  # row 1 changes while the snapshot is being read
+    cache.snapshot_done("levels", {1: ["old 1"], 2: ["level 2"]}, read_at_generation=before)
+    assert cache.get("levels", 2) == ["level 2"]
+    assert cache.get("levels", 1) is None  # a hole: the next reader asks the database
+    assert cache.get("levels", 3) is ABSENT  # not in a complete snapshot: no such row
+    cache.put("levels", 1, ["old 1"], read_at_generation=before)
+    assert cache.get("levels", 1) is None
+    cache.put("levels", 1, ["new 1"], read_at_generation=cache.generation)
+    assert cache.get("levels", 1) == ["new 1"]
+    cache.written({"stock": ALL_ROWS})  # a write that named no rows clears everything
+    assert cache.get("levels", 2) is None and cache.wants_snapshot("levels")
+    cache.snapshot_abandoned("levels")  # a failed load lets the next reader try
+    assert cache.wants_snapshot("levels")
+    cache.snapshot_done("levels", None, read_at_generation=cache.generation)  # too big to hold
+    assert not cache.wants_snapshot("levels") and cache.get("levels", 5) is None
+
+
+def test_writes_name_their_rows_by_the_tables_key_column() -> None:
+    assert _rows_named("stock", [{"product_id_1": 5, "warehouse_id_1": 1, "reserved": 2}]) == {5}
+    assert _rows_named("stock", [{"stock_product_id": 5}, {"product_id": 6}]) == {5, 6}
+    assert _rows_named("stock", [{"product_id_1": [7, 8]}]) == {7, 8}
+    assert _rows_named("products", [{"id_1": 3}]) == {3}
+    assert _rows_named("products", [{"sku": "C3", "name": "Cup", "category_id": 1}]) is ALL_ROWS
+    assert _rows_named("stock", [{"warehouse_id_1": 1}]) is ALL_ROWS
+    assert _rows_named("customers", [{"id_1": 1}]) is ALL_ROWS
+
+
+async def test_a_cached_read_builds_no_session_and_leaves_nothing_for_the_garbage_collector(
+    engine: AsyncEngine,
+) -> None:
+    uow = await _shop(engine)
+    await _card(uow)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(20):
+            async with uow.read_only():
+                assert await uow.products.get_by_sku("A1") is not None
+                assert uow._session is not None and uow._session.built is None
+        assert gc.collect() == 0  # every finished unit of work was freed by reference counting
+    finally:
+        gc.enable()
