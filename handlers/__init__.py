@@ -1,5 +1,8 @@
 """aiogram routers: parse an update, call one use case, render a reply."""
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from aiogram import Router
 
 from bot.middlewares import StaffOnlyMiddleware
@@ -31,6 +34,28 @@ from handlers import (
 )
 
 _root: Router | None = None
+
+
+def _filters_in_the_loop(router: Router) -> None:
+    """aiogram runs a synchronous filter (``F.text == …``, ``F.contact``, a bare FSM
+    ``State``) in a worker thread, a thread hop per filter per update that reaches it:
+    most of the time of a checkout step on a busy bot. Ours are pure and take microseconds,
+    so they run in the event loop instead."""
+    for observer in router.observers.values():
+        for handler in observer.handlers:
+            for event_filter in handler.filters or ():
+                if not event_filter.awaitable:
+                    event_filter.callback = _in_loop(event_filter.callback)
+                    event_filter.awaitable = True
+    for child in router.sub_routers:
+        _filters_in_the_loop(child)
+
+
+def _in_loop(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        return check(*args, **kwargs)
+
+    return run
 
 
 def build_router() -> Router:
@@ -71,6 +96,7 @@ def build_router() -> Router:
             *staff_routers,
             search.router,  # plain text outside a conversation is a search: last
         )
+        _filters_in_the_loop(_root)
     elif _root.parent_router is not None:
         _root.parent_router.sub_routers.remove(_root)
         _root._parent_router = None
