@@ -48,6 +48,7 @@ async def run_demo(keep: Path | None = None) -> int:
             default_currency="GBP",
             payment_provider_token="sandbox:provider",
             staff_chat_id=-100500,
+            tax_rate="20",  # UK VAT, included in prices: the books split it out
             admin_ids=[ADMIN_ID],
         ) as running:
             server = running.server

@@ -10,11 +10,12 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import make_bot, make_dispatcher
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.i18n import make_i18n
 from bot.menus import register_commands, register_staff_menu
 from bot.notifier import Notifier, SendLimits
 from domain.ports import Clock, SystemClock
+from domain.usecases.bookkeeping import BooksCurrencyChanged, pin_books_currency
 from domain.usecases.staff import all_staff, make_admins
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_to_head
@@ -45,7 +46,17 @@ class Runtime:
 async def open_database(settings: Settings) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
     engine = create_engine(settings.database_url)
     await upgrade_to_head(engine)
-    return engine, session_factory(engine, base_currency=settings.default_currency)
+    sessions = session_factory(engine, base_currency=settings.default_currency)
+    try:
+        await pin_books_currency(SqlUnitOfWork(sessions), settings.default_currency)
+    except BooksCurrencyChanged as changed:
+        await engine.dispose()
+        kept = changed.params["kept"]
+        raise ConfigError(
+            f"DEFAULT_CURRENCY: {changed} Set it back to {kept}, or keep books in "
+            f"{settings.default_currency} in a new database."
+        ) from None
+    return engine, sessions
 
 
 GC_YOUNG_THRESHOLD = 20_000  # Python's default is 700 allocations

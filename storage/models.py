@@ -529,6 +529,15 @@ class JournalEntryRow(Base):
     __table_args__ = (CheckConstraint("debit_total = credit_total", name="balanced"),)
 
 
+class ShopSettingRow(Base):
+    """Facts about the shop the database must remember, whatever the settings say later
+    (``books_currency``: the currency the journal is kept in)."""
+
+    __tablename__ = "shop_settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
 class JournalLineRow(Base):
     __tablename__ = "journal_lines"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

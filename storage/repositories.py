@@ -1475,6 +1475,9 @@ class SqlDemand:
         return {(p, w): day for p, w, day in rows}
 
 
+BOOKS_CURRENCY = "books_currency"
+
+
 class SqlJournal:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -1505,6 +1508,20 @@ class SqlJournal:
             for x in found:
                 lines[x.entry_id].append(JournalLine(Account(x.account), x.debit_minor, x.credit_minor))
         return [JournalEntry(r.at, r.source, r.memo, r.currency, tuple(lines[r.id]), r.id) for r in rows]
+
+    async def books_currency(self) -> str | None:
+        return await self.s.scalar(select(m.ShopSettingRow.value).where(m.ShopSettingRow.key == BOOKS_CURRENCY))
+
+    async def keep_books_in(self, currency: str) -> None:
+        row = await self.s.get(m.ShopSettingRow, BOOKS_CURRENCY)
+        if row is None:
+            self.s.add(m.ShopSettingRow(key=BOOKS_CURRENCY, value=currency))
+        else:
+            row.value = currency
+        await self.s.flush()
+
+    async def entry_count(self) -> int:
+        return int(await self.s.scalar(select(func.count()).select_from(m.JournalEntryRow)) or 0)
 
     async def balances(self, until: datetime) -> dict[tuple[str, str], tuple[int, int]]:
         """Debits and credits per (account, currency) up to ``until``."""

@@ -70,6 +70,7 @@ class State:
     daily_runs: dict[str, date] = field(default_factory=dict)
     returns: dict[str, ReturnRequest] = field(default_factory=dict)
     journal: list[JournalEntry] = field(default_factory=list)
+    books_currency: str | None = None
     demand: list[tuple[int, int, date, int]] = field(default_factory=list)
     api_keys: list[ApiKey] = field(default_factory=list)
     api_requests: dict[tuple[int, str], tuple[str, int | None]] = field(default_factory=dict)
@@ -616,6 +617,15 @@ class FakeDemand(_Repo):
 class FakeJournal(_Repo):
     async def post(self, entry: JournalEntry) -> None:
         self.st.journal.append(entry)
+
+    async def books_currency(self) -> str | None:
+        return self.st.books_currency
+
+    async def keep_books_in(self, currency: str) -> None:
+        self.st.books_currency = currency
+
+    async def entry_count(self) -> int:
+        return len(self.st.journal)
 
     async def entries(self, start: datetime, end: datetime) -> list[JournalEntry]:
         return [e for e in self.st.journal if start <= e.at < end]

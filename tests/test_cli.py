@@ -239,3 +239,27 @@ def test_an_unreachable_bot_api_is_one_clear_line(tmp_path: Path, ordergram) -> 
     assert result.returncode == 3
     assert result.stderr.strip().startswith("cannot reach the Bot API at TELEGRAM_API_URL:")
     assert "Traceback" not in result.stderr
+
+
+def test_the_base_currency_cannot_change_under_a_journal(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "books.sqlite3"
+    url = f"sqlite+aiosqlite:///{db}"
+    assert ordergram("migrate", env={"DATABASE_URL": url, "DEFAULT_CURRENCY": "GBP"}).returncode == 0
+    # Before anything is booked the shop may still pick another base currency …
+    assert ordergram("migrate", env={"DATABASE_URL": url, "DEFAULT_CURRENCY": "EUR"}).returncode == 0
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT value FROM shop_settings WHERE key = 'books_currency'").fetchone() == ("EUR",)
+        connection.execute(
+            "INSERT INTO journal_entries (id, at, source, memo, currency, debit_total, credit_total)"
+            " VALUES (1, '2026-11-20 10:00:00.000000', 'order:AB12CD34', 'sale', 'EUR', 960, 960)"
+        )
+    # … but not once the journal has entries: they would sit beside entries in another currency.
+    refused = ordergram("migrate", env={"DATABASE_URL": url, "DEFAULT_CURRENCY": "GBP"})
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        "configuration error: DEFAULT_CURRENCY: The journal is kept in EUR and has entries; GBP as the base "
+        "currency would mix two currencies in one journal. Set it back to EUR, or keep books in GBP in a new database."
+    ]
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT value FROM shop_settings").fetchall() == [("EUR",)]
+    assert ordergram("migrate", env={"DATABASE_URL": url, "DEFAULT_CURRENCY": "EUR"}).returncode == 0

@@ -1,5 +1,5 @@
 """Posting to the journal from the business events, inside their own transactions: a sale
-booked at most once, whatever path it takes.
+booked at most once, whatever path it takes; a refund takes back the tax inside it.
 
 Revenue is recognised when the money is earned: card payment, invoice issued (receivable), or
 cash collected on delivery. Cost of goods leaves inventory at shipment at the supply cost
@@ -10,13 +10,37 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.accounting import Account, entry, to_base
+from domain.errors import DomainError
 from domain.fx import Rates
+from domain.i18n import N_
 from domain.money import Money
 from domain.orders import Order
 from domain.ports import UnitOfWork
 from domain.usecases.fx import shop_rates
 
 A = Account
+
+
+class BooksCurrencyChanged(DomainError):
+    key = N_(
+        "The journal is kept in {kept} and has entries; {wanted} as the base currency would mix two currencies "
+        "in one journal."
+    )
+
+
+async def pin_books_currency(uow: UnitOfWork, currency: str) -> None:
+    """The journal is kept in one currency, the base (``DEFAULT_CURRENCY``). The database
+    remembers it: once entries exist, starting with another base currency is refused (it
+    would silently add entries in a second currency); before any, the base may change."""
+    async with uow:
+        kept = await uow.journal.books_currency()
+        if kept == currency:
+            return
+        entries = await uow.journal.entry_count()
+        if kept is not None and entries:
+            raise BooksCurrencyChanged(kept=kept, wanted=currency, entries=entries)
+        await uow.journal.keep_books_in(currency)  # a journal from before this check: its base is today's
+        await uow.commit()
 
 
 async def book_sale(uow: UnitOfWork, order: Order, at: datetime, *, debit: Account, how: str) -> None:
@@ -33,6 +57,22 @@ async def book_sale(uow: UnitOfWork, order: Order, at: datetime, *, debit: Accou
     ]
     memo = f"sale {order.code} ({how})" + _fx_note(order.total, order.fx_rate, base)
     posted = entry(at, f"order:{order.code}", memo, base, *((debit, credit, amount) for credit, amount in credits))
+    if posted is not None:
+        await uow.journal.post(posted)
+
+
+async def book_refund(uow: UnitOfWork, order: Order, refund: Money, at: datetime, *, source: str, memo: str) -> None:
+    """A refund owed: the sale it undoes (net, to sales returns) and the tax inside it (back
+    from tax payable, at the order's own tax rate) against refunds owed, in the base currency
+    at the order's own rate. As with a sale, the credit is the sum of the converted debits."""
+    tax = order.included_tax(refund)
+    base = uow.base_currency
+    debits = [
+        (A.SALES_RETURNS, to_base(refund - tax, order.fx_rate, base)),
+        (A.TAX_PAYABLE, to_base(tax, order.fx_rate, base)),
+    ]
+    memo += _fx_note(refund, order.fx_rate, base)
+    posted = entry(at, source, memo, base, *((debit, A.REFUNDS_PAYABLE, amount) for debit, amount in debits))
     if posted is not None:
         await uow.journal.post(posted)
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.bookkeeping import book
+from domain.usecases.bookkeeping import book_refund
 
 
 class NotCancellable(DomainError):
@@ -114,17 +113,8 @@ async def cancel_before_picking(
         await uow.payments.add(
             Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, clock.now())
         )
-        source, memo = f"order:{order.code}", f"refund owed, {order.code} cancelled"
-        await book(
-            uow,
-            clock.now(),
-            source,
-            memo,
-            refund,
-            Account.SALES_RETURNS,
-            Account.REFUNDS_PAYABLE,
-            fx_rate=order.fx_rate,
-        )
+        memo = f"refund owed, {order.code} cancelled"
+        await book_refund(uow, order, refund, clock.now(), source=f"order:{order.code}", memo=memo)
     if staff_chat_id is not None:
         await uow.outbox.add(
             Notification(

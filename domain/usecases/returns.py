@@ -31,7 +31,7 @@ from domain.returns import (
 )
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
-from domain.usecases.bookkeeping import book, supply_costs
+from domain.usecases.bookkeeping import book, book_refund, supply_costs
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
 from domain.warehouse import DEFAULT_BIN
@@ -276,9 +276,7 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
             )
             memo = f"refund owed, return {request.rma_code}"
             source = f"return:{request.rma_code}"
-            await book(
-                uow, now, source, memo, request.refund, A.SALES_RETURNS, A.REFUNDS_PAYABLE, fx_rate=order.fx_rate
-            )
+            await book_refund(uow, order, request.refund, now, source=source, memo=memo)
             request.move(ReturnStatus.REFUNDED)
             extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": request.refund.currency}
         else:

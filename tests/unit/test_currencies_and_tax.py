@@ -12,7 +12,7 @@ from domain.accounting import Account
 from domain.fx import FxRate, PairWithoutBase, Rates, locale_currency, rate_against_base
 from domain.money import Money
 from domain.orders import Order, OrderLine
-from domain.usecases.bookkeeping import book_sale
+from domain.usecases.bookkeeping import BooksCurrencyChanged, book_refund, book_sale, pin_books_currency
 from tests.fakes import FakeUnitOfWork
 
 T0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
@@ -90,6 +90,21 @@ async def test_a_sale_splits_the_tax_included_in_goods_and_shipping() -> None:
     }
 
 
+async def test_a_refund_takes_back_the_tax_inside_it_at_the_order_s_rates() -> None:
+    uow = FakeUnitOfWork()  # base EUR
+    order = _order("RUB", 6000, 0, fx_rate="100", tax_rate="20")  # 120.00 RUB of goods, 20.00 RUB VAT inside
+    await book_sale(uow, order, T0, debit=Account.CASH, how="card")
+    uow.state.journal.clear()
+    await book_refund(uow, order, Money(3000, "RUB"), T0, source="return:R1", memo="refund owed, return R1")
+    [posted] = uow.state.journal
+    assert posted.currency == "EUR" and "at 100 RUB/EUR" in posted.memo
+    assert _lines(uow) == {
+        Account.SALES_RETURNS: (25, 0),  # 25.00 RUB net of 30.00 RUB → 0.25 EUR
+        Account.TAX_PAYABLE: (5, 0),  # the 5.00 RUB of VAT inside it no longer owed
+        Account.REFUNDS_PAYABLE: (0, 30),
+    }
+
+
 async def test_a_foreign_currency_sale_is_booked_in_the_base_at_the_order_s_rate() -> None:
     uow = FakeUnitOfWork()
     order = _order("RUB", 33333, 10001, fx_rate="98.7654")  # 666.66 RUB goods, 100.01 RUB shipping
@@ -100,3 +115,16 @@ async def test_a_foreign_currency_sale_is_booked_in_the_base_at_the_order_s_rate
     assert lines[Account.REVENUE] == (0, 675)  # 666.66 / 98.7654 = 6.7499… → 6.75
     assert lines[Account.SHIPPING_INCOME] == (0, 101)  # 100.01 / 98.7654 = 1.0126 → 1.01
     assert lines[Account.RECEIVABLE] == (776, 0)  # the sum of the converted credits: balanced
+
+
+async def test_the_books_currency_is_remembered_and_kept_once_something_is_booked() -> None:
+    uow = FakeUnitOfWork()
+    await pin_books_currency(uow, "GBP")
+    await pin_books_currency(uow, "EUR")  # nothing booked yet: the base may still change
+    assert uow.state.books_currency == "EUR"
+    await book_sale(uow, _order("EUR", 600, 0), T0, debit=Account.CASH, how="card")
+    await pin_books_currency(uow, "EUR")
+    with pytest.raises(BooksCurrencyChanged) as refused:
+        await pin_books_currency(uow, "GBP")
+    assert refused.value.params == {"kept": "EUR", "wanted": "GBP", "entries": 1}
+    assert uow.state.books_currency == "EUR"

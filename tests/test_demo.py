@@ -1,0 +1,25 @@
+"""``ordergram demo`` is a newcomer's first look: it must play to the end, every scene."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.demo import run_demo
+
+
+async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFixture[str]) -> None:
+    assert await run_demo() == 0
+    out = capsys.readouterr().out
+    scenes = re.findall(r"^── (.+?)(?: ─*)?$", out, flags=re.MULTILINE)
+    assert len(scenes) >= 29
+    assert scenes[0] == "The admin sets exchange rates against the base currency (GBP)"
+    assert "Traceback" not in out and "something went wrong on our side" not in out
+    # The books at the end balance, with the 20 % VAT inside prices split out and, for the
+    # cancelled card order, taken back.
+    trial = out[out.index("Trial balance") :]
+    debit, credit = re.search(r"Totals: £([\d.,]+) = £([\d.,]+)", trial).groups()  # type: ignore[union-attr]
+    assert debit == credit
+    tax = re.search(r"2200 Sales tax payable: debit £([\d.]+) · credit £([\d.]+)", trial)
+    assert tax is not None and 0 < float(tax.group(1)) < float(tax.group(2))
