@@ -281,10 +281,6 @@ class Order:
     def cancellable_by_customer(self) -> bool:
         return self.status in CANCELLABLE_BY_CUSTOMER
 
-    @property
-    def is_paid(self) -> bool:
-        return any(h.to_status is S.PAID for h in self.history)
-
     def can_transition(self, target: OrderStatus) -> bool:
         if target not in ORDER_TRANSITIONS[self.status]:
             return False

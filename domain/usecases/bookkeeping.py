@@ -61,10 +61,20 @@ async def book_sale(uow: UnitOfWork, order: Order, at: datetime, *, debit: Accou
         await uow.journal.post(posted)
 
 
-async def book_refund(uow: UnitOfWork, order: Order, refund: Money, at: datetime, *, source: str, memo: str) -> None:
+async def book_refund(
+    uow: UnitOfWork,
+    order: Order,
+    refund: Money,
+    at: datetime,
+    *,
+    source: str,
+    memo: str,
+    credit: Account = A.REFUNDS_PAYABLE,
+) -> None:
     """A refund owed: the sale it undoes (net, to sales returns) and the tax inside it (back
-    from tax payable, at the order's own tax rate) against refunds owed, in the base currency
-    at the order's own rate. As with a sale, the credit is the sum of the converted debits."""
+    from tax payable, at the order's own tax rate) against refunds owed — or, for a credit
+    note on an unpaid invoice, against the receivable — in the base currency at the order's
+    own rate. As with a sale, the credit is the sum of the converted debits."""
     tax = order.included_tax(refund)
     base = uow.base_currency
     debits = [
@@ -72,7 +82,7 @@ async def book_refund(uow: UnitOfWork, order: Order, refund: Money, at: datetime
         (A.TAX_PAYABLE, to_base(tax, order.fx_rate, base)),
     ]
     memo += _fx_note(refund, order.fx_rate, base)
-    posted = entry(at, source, memo, base, *((debit, A.REFUNDS_PAYABLE, amount) for debit, amount in debits))
+    posted = entry(at, source, memo, base, *((debit, credit, amount) for debit, amount in debits))
     if posted is not None:
         await uow.journal.post(posted)
 

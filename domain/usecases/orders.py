@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.money import Money
 from domain.notifications import Notification, for_customer
-from domain.orders import Order, OrderStatus, normalize_order_code
+from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.bookkeeping import book_refund
@@ -102,19 +104,29 @@ async def cancel_my_order(
 async def cancel_before_picking(
     uow: UnitOfWork, clock: Clock, order: Order, *, actor: str, staff_chat_id: int | None
 ) -> None:
-    """Inside an open unit of work: stock goes back, a paid amount is recorded as a refund
-    owed, and the staff chat hears about it. Refused once picking has started."""
+    """Inside an open unit of work: stock goes back, what was paid (card, API, or a business
+    invoice settled by transfer) is recorded as a refund owed, an invoice's unpaid part is
+    taken off the receivable by a credit note, and the staff chat hears about it. Refused
+    once picking has started."""
     if not order.cancellable_by_customer:
         raise NotCancellable(code=order.code)
     await release_allocations(uow, order)
     await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor=actor, reason=actor.split(":")[0])
-    refund = order.total if order.is_paid else None
+    paid = Money(
+        sum(p.amount.amount for p in await uow.payments.for_order(order.id or 0) if p.kind is PaymentKind.PAYMENT),
+        order.currency,
+    )
+    source, refund = f"order:{order.code}", paid if paid.amount else None
     if refund is not None:
         await uow.payments.add(
             Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, clock.now())
         )
         memo = f"refund owed, {order.code} cancelled"
-        await book_refund(uow, order, refund, clock.now(), source=f"order:{order.code}", memo=memo)
+        await book_refund(uow, order, refund, clock.now(), source=source, memo=memo)
+    if order.payment_method is PaymentMethod.INVOICE and (unpaid := order.total - paid).amount > 0:
+        # The sale was booked as a receivable when the invoice went out (checkout, intake).
+        memo = f"credit note, invoice {order.code} cancelled"
+        await book_refund(uow, order, unpaid, clock.now(), source=source, memo=memo, credit=Account.RECEIVABLE)
     if staff_chat_id is not None:
         await uow.outbox.add(
             Notification(

@@ -84,3 +84,50 @@ async def test_sales_purchases_and_refunds_post_balanced_entries(shop: RunningBo
     assert sent.last.file is not None and (sent.last.file.file_name or "").startswith("journal-")
     rows = list(csv.DictReader(io.StringIO(sent.last.file.content.decode())))
     assert {r["source"] for r in rows} >= {f"order:{code}", f"order:{invoice}", f"po:{po.id}", f"return:{rma}"}
+
+
+async def _cancel(shop: RunningBot, user_id: int, code: str) -> None:
+    buyer = SandboxUser(shop.server, user_id, "Corp")
+    detail = await buyer.send(f"/track {code}")
+    ask = await buyer.press(detail.last, "Cancel order")
+    done = await buyer.press(ask.last, "Yes, cancel it")
+    assert "cancelled" in done.last.text
+
+
+async def _by_source(shop: RunningBot, source: str) -> dict[str, tuple[int, int]]:
+    async with shop.runtime.sessions() as session:
+        e, line = m.JournalEntryRow, m.JournalLineRow
+        rows = await session.execute(
+            select(line.account, func.sum(line.debit_minor), func.sum(line.credit_minor))
+            .join(e, e.id == line.entry_id)
+            .where(e.source == source)
+            .group_by(line.account)
+        )
+        return {a: (int(d), int(c)) for a, d, c in rows}
+
+
+async def test_a_cancelled_invoice_is_credited_and_a_paid_one_refunded(shop: RunningBot) -> None:
+    unpaid = await _invoice_order(shop, 520)  # 10 × £2.95 + £7.30 shipping on account: a receivable
+    await _cancel(shop, 520, unpaid)
+    books = await _by_source(shop, f"order:{unpaid}")
+    assert books["1100 Accounts receivable"] == (3680, 3680)  # the credit note takes the receivable off
+    assert books["4000 Sales"][1] + books["4100 Shipping income"][1] == books["4900 Sales returns"][0] == 3680
+    async with shop.runtime.sessions() as session:
+        kinds = list(await session.scalars(select(m.PaymentRow.kind).join(m.OrderRow).where(m.OrderRow.code == unpaid)))
+    assert kinds == []  # nothing was paid, nothing is owed back
+
+    paid = await _invoice_order(shop, 521)
+    manager = await hire(shop, 98, "Mo", "manager")
+    await manager.send(f"/paid {paid}")  # settled by bank transfer, then cancelled before picking
+    await _cancel(shop, 521, paid)
+    books = await _by_source(shop, f"order:{paid}")
+    assert books["1100 Accounts receivable"] == (3680, 3680)  # invoiced, then paid: nothing left to credit
+    assert books["2100 Refunds owed to customers"] == (0, 3680)
+    async with shop.runtime.sessions() as session:
+        rows = (
+            await session.execute(
+                select(m.PaymentRow.kind, m.PaymentRow.amount_minor).join(m.OrderRow).where(m.OrderRow.code == paid)
+            )
+        ).all()
+    assert sorted(rows) == [("payment", 3680), ("refund_owed", 3680)]
+    assert (await manager.send("/ar")).last.text == "No open invoices."
