@@ -811,6 +811,12 @@ class SqlPicking:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
 
+    async def lock_planning(self, warehouse_id: int) -> None:
+        """Until this transaction ends, no other picker plans a round in this warehouse: on
+        PostgreSQL a row lock on the warehouse (the next planner then reads this round,
+        committed); SQLite's write transactions are serial already (FOR UPDATE is left out)."""
+        await self.s.execute(select(m.WarehouseRow.id).where(m.WarehouseRow.id == warehouse_id).with_for_update())
+
     @staticmethod
     def _line(row: m.PickLineRow, bin_code: str | None) -> PickLine:
         return PickLine(

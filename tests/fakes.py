@@ -339,6 +339,9 @@ class FakeInventory(_Repo):
 
 
 class FakePicking(_Repo):
+    async def lock_planning(self, warehouse_id: int) -> None:
+        return None  # one task at a time touches the fake
+
     async def add(self, pick_list: PickList, at: datetime) -> PickList:
         pick_list.id = self.st.new_id()
         for line in pick_list.lines:

@@ -10,7 +10,7 @@ from datetime import date
 
 from domain.catalog import Product, normalize_sku
 from domain.customers import Customer, StaffMember
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, IllegalTransition, NotFound
 from domain.i18n import N_
 from domain.notifications import Notification
 from domain.orders import Order, OrderStatus, normalize_order_code
@@ -37,6 +37,9 @@ from domain.warehouse import Warehouse
 
 PRIORITY_FLAGS = frozenset({"VIP", "GIFT", "REPLACEMENT"})
 READY_TO_PICK = (OrderStatus.ALLOCATED,)
+
+
+PLANNING_ATTEMPTS = 5  # each retry sees what changed before it
 
 
 class NothingToPick(DomainError):
@@ -188,13 +191,38 @@ async def start_round(
     max_orders: int = DEFAULT_BATCH_ORDERS,
     capacity: int = DEFAULT_CART_CAPACITY,
 ) -> PickRound:
-    """A new pick list for the picker (or the one they already have open)."""
+    """A new pick list for the picker (or the one they already have open). Rounds in one
+    warehouse are planned one at a time, so two pickers starting together never share an
+    order; if an order changes under the plan anyway (a customer cancels it), the
+    compare-and-set on its status fails and the round is planned again from what is left."""
     member = await require(uow, staff_id, Permission.PICK)
     warehouse = await warehouse_of(uow, member, warehouse_code)
     assert warehouse.id is not None
     if method is PickMethod.ZONE and zone is None:
         raise ZoneNeeded(zones=", ".join(warehouse.zones))
+    for attempt in range(PLANNING_ATTEMPTS):
+        try:
+            return await _start_round(uow, clock, member, warehouse, method, zone, max_orders, capacity)
+        except IllegalTransition:
+            if attempt == PLANNING_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _start_round(
+    uow: UnitOfWork,
+    clock: Clock,
+    member: StaffMember,
+    warehouse: Warehouse,
+    method: PickMethod,
+    zone: str | None,
+    max_orders: int,
+    capacity: int,
+) -> PickRound:
+    staff_id = member.telegram_id
     async with uow:
+        assert warehouse.id is not None
+        await uow.picking.lock_planning(warehouse.id)  # rounds in one warehouse are planned one at a time
         existing = await uow.picking.open_for(staff_id)
         if existing is not None:
             return await _round(uow, existing)
