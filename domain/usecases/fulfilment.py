@@ -5,8 +5,10 @@ scanning, and reporting a short pick."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from domain.catalog import Product, normalize_sku
 from domain.customers import Customer, StaffMember
@@ -202,7 +204,8 @@ async def start_round(
         raise ZoneNeeded(zones=", ".join(warehouse.zones))
     for attempt in range(PLANNING_ATTEMPTS):
         try:
-            return await _start_round(uow, clock, member, warehouse, method, zone, max_orders, capacity)
+            plan = partial(_plan, uow, member, warehouse, method, zone, max_orders, capacity)
+            return await _start_round(uow, clock, member, warehouse, plan)
         except IllegalTransition:
             if attempt == PLANNING_ATTEMPTS - 1:
                 raise
@@ -210,14 +213,7 @@ async def start_round(
 
 
 async def _start_round(
-    uow: UnitOfWork,
-    clock: Clock,
-    member: StaffMember,
-    warehouse: Warehouse,
-    method: PickMethod,
-    zone: str | None,
-    max_orders: int,
-    capacity: int,
+    uow: UnitOfWork, clock: Clock, member: StaffMember, warehouse: Warehouse, plan: Callable[[], Awaitable[PickList]]
 ) -> PickRound:
     staff_id = member.telegram_id
     async with uow:
@@ -226,7 +222,7 @@ async def _start_round(
         existing = await uow.picking.open_for(staff_id)
         if existing is not None:
             return await _round(uow, existing)
-        pick_list = await _plan(uow, member, warehouse, method, zone, max_orders, capacity)
+        pick_list = await plan()
         await uow.picking.add(pick_list, clock.now())
         current = await _round(uow, pick_list)
         for order in current.orders.values():

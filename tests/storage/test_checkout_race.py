@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.catalog import Product
 from domain.customers import Customer
 from domain.money import Money
-from domain.orders import Delivery, DeliveryMethod, PaymentMethod
-from domain.usecases.checkout import CartChanged, CheckoutPolicy, CheckoutRequest, place_order
+from domain.usecases.checkout import CartChanged, CheckoutPolicy, place_order
 from domain.usecases.stock import stock_drift
 from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.requests import pickup_cash_on_delivery
 
 CUSTOMERS = 50
 LAST_UNITS = 5
@@ -48,16 +48,7 @@ async def test_last_five_units_make_exactly_five_orders(engine: AsyncEngine, clo
 
     async def checkout(customer_id: int) -> bool:
         await start.wait()
-        request = CheckoutRequest(
-            customer_id=customer_id,
-            checkout_key=f"k{customer_id}",
-            phone="+4930123456",
-            delivery=Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=shop.id),
-            shipping_rate_id=None,
-            payment_method=PaymentMethod.COD,
-            currency="EUR",
-            fallback_currency="EUR",
-        )
+        request = pickup_cash_on_delivery(customer_id, shop.id)
         try:
             await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)
         except CartChanged:

@@ -11,15 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.catalog import Product
 from domain.customers import Customer, Role, StaffMember
 from domain.money import Money
-from domain.orders import Delivery, DeliveryMethod, PaymentMethod
 from domain.picking import PickMethod
-from domain.usecases.checkout import CheckoutPolicy, CheckoutRequest, place_order
+from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.fulfilment import start_round
 from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.requests import pickup_cash_on_delivery
 
 ORDERS = 4
 PICKERS = (501, 502, 503)
@@ -45,16 +45,7 @@ async def test_pickers_starting_together_never_share_an_order(engine: AsyncEngin
             await uow.staff.put(StaffMember(telegram_id=picker, role=Role.PICKER, warehouse_code="W1"))
         await uow.commit()
     for customer_id in customers:
-        request = CheckoutRequest(
-            customer_id=customer_id,
-            checkout_key=f"k{customer_id}",
-            phone="+4930123456",
-            delivery=Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=shop.id),
-            shipping_rate_id=None,
-            payment_method=PaymentMethod.COD,
-            currency="EUR",
-            fallback_currency="EUR",
-        )
+        request = pickup_cash_on_delivery(customer_id, shop.id)
         await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)
 
     start = asyncio.Event()
