@@ -16,6 +16,7 @@ from domain.errors import NotFound
 from domain.usecases.catalog import product_card_by_sku
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from storage import models as m
+from storage import repositories
 from storage.cache import ABSENT, ALL_ROWS, ReadCache
 from storage.db import _rows_named, create_engine, session_factory
 from storage.uow import SqlUnitOfWork
@@ -232,3 +233,32 @@ async def test_a_cached_read_builds_no_session_and_leaves_nothing_for_the_garbag
         assert gc.collect() == 0  # every finished unit of work was freed by reference counting
     finally:
         gc.enable()
+
+
+async def test_loading_a_snapshot_lets_other_updates_run(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building a big catalog takes a while (~0.1 s for 10,000 products): it yields to the
+    event loop every ``SNAPSHOT_CHUNK`` products instead of stalling every other chat."""
+    uow = SqlUnitOfWork(session_factory(engine))
+    await import_warehouses(uow, WAREHOUSES)
+    rows = "".join(f"S{i},Thing {i},Kitchen,1.00,GBP,,100,,,,\n" for i in range(7))
+    await import_products(uow, PRODUCTS.splitlines()[0] + "\n" + rows)
+    monkeypatch.setattr(repositories, "SNAPSHOT_CHUNK", 2)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    ticking = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    try:
+        before = ticks
+        async with uow.read_only():
+            assert await uow.products._load_catalog()
+        assert ticks - before >= 3  # 7 products, a yield after every 2
+        async with uow.read_only():
+            assert (await uow.products.get_by_sku("S6")) is not None
+    finally:
+        ticking.cancel()
