@@ -55,6 +55,7 @@ SECTIONS_FED_BY: dict[str, tuple[str, ...]] = {
 # value is the section's key). A write that does not name its rows by that column (an
 # import inserting products, an update by category) clears the whole section.
 KEYED_BY: dict[str, tuple[str, str]] = {
+    "customers": ("customers", "id"),
     "products": ("catalog", "id"),
     "product_prices": ("catalog", "product_id"),
     "stock": ("levels", "product_id"),

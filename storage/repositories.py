@@ -122,11 +122,17 @@ class SqlCustomers:
     async def get_by_telegram_id(self, telegram_id: int) -> Customer | None:
         """Without addresses: this runs on every update, so it stays one query, and read-only
         work takes it from the read cache when it can."""
-        if self.cache is not None and (cached := self.cache.get("customers", telegram_id)) is not None:
-            return copy.copy(cast(Customer, cached))
+        if self.cache is not None:
+            # Keyed by row id (what writes name, so a phone saved clears one customer, not
+            # all), found through a Telegram id index; a missing row goes to the database.
+            customer_id = self.cache.get("customers", ("tg", telegram_id))
+            cached = self.cache.get("customers", customer_id) if customer_id is not None else None
+            if cached is not None:
+                return copy.copy(cast(Customer, cached))
         customer = await self._one(m.CustomerRow.telegram_id == telegram_id, with_addresses=False)
         if self.cache is not None and customer is not None:
-            self.cache.put("customers", telegram_id, copy.copy(customer))
+            self.cache.put("customers", ("tg", telegram_id), customer.id)
+            self.cache.put("customers", customer.id, copy.copy(customer))
         return customer
 
     async def get_by_phone(self, phone: str) -> Customer | None:

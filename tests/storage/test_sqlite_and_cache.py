@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.errors import NotFound
 from domain.usecases.catalog import product_card_by_sku
+from domain.usecases.customers import ensure_customer, remember_choice
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from storage import models as m
 from storage import repositories
@@ -215,7 +216,8 @@ def test_writes_name_their_rows_by_the_tables_key_column() -> None:
     assert _rows_named("products", [{"id_1": 3}]) == {3}
     assert _rows_named("products", [{"sku": "C3", "name": "Cup", "category_id": 1}]) is ALL_ROWS
     assert _rows_named("stock", [{"warehouse_id_1": 1}]) is ALL_ROWS
-    assert _rows_named("customers", [{"id_1": 1}]) is ALL_ROWS
+    assert _rows_named("customers", [{"customers_id": 1, "phone": "+44"}]) == {1}
+    assert _rows_named("reservations", [{"id_1": 1}]) is ALL_ROWS  # not a keyed table
 
 
 async def test_a_cached_read_builds_no_session_and_leaves_nothing_for_the_garbage_collector(
@@ -262,3 +264,37 @@ async def test_loading_a_snapshot_lets_other_updates_run(engine: AsyncEngine, mo
             assert (await uow.products.get_by_sku("S6")) is not None
     finally:
         ticking.cancel()
+
+
+async def test_saving_one_customer_keeps_the_others_cached(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine))
+    clock = FakeClock()
+    for telegram_id in (71, 72):
+        await ensure_customer(uow, clock, telegram_id=telegram_id, first_name=f"C{telegram_id}")
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    async def phone_of(telegram_id: int) -> str | None:
+        async with uow.read_only():
+            found = await uow.customers.get_by_telegram_id(telegram_id)
+            assert found is not None
+            return found.phone
+
+    for telegram_id in (71, 72):
+        await phone_of(telegram_id)  # both cached
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with uow:
+            await remember_choice(uow, 71, language="ru")
+            await uow.commit()
+        statements.clear()
+        await phone_of(72)
+        assert statements == []  # the other customer is still cached
+        async with uow.read_only():
+            refreshed = await uow.customers.get_by_telegram_id(71)
+        assert refreshed is not None and refreshed.language == "ru"
+        assert any("FROM customers" in s for s in statements)  # the saved one is read again
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
