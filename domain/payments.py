@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -26,3 +27,8 @@ class Payment:
     telegram_charge_id: str | None = None
     provider_charge_id: str | None = None
     id: int | None = None
+
+
+def amount_paid(payments: Iterable[Payment], currency: str) -> Money:
+    """What the customer has paid on an order: its payments, not refunds or write-offs."""
+    return Money(sum(p.amount.amount for p in payments if p.kind is PaymentKind.PAYMENT), currency)

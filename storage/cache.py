@@ -19,7 +19,7 @@ Snapshots. Customers browse the whole catalog, not a few hot products, so a per-
 misses on nearly every card. The catalog and the stock levels are therefore loaded whole
 (a shop's catalog fits in memory: ``SNAPSHOT_MAX_ROWS``) and kept as *complete* sections,
 where a key that is not there is known not to exist. Writes to those tables clear only the
-rows they wrote (``KEYED_BY``: a hold on one product must not throw away ten thousand stock
+rows they wrote (``KEY_COLUMN``: a hold on one product must not throw away ten thousand stock
 levels); those rows become holes that the next reader fills with a one-row read.
 """
 
@@ -51,14 +51,14 @@ SECTIONS_FED_BY: dict[str, tuple[str, ...]] = {
     "carrier_rates": ("reference",),
     "fx_rates": ("reference",),
 }
-# Tables whose writes clear only the rows they name: table -> (section, the column whose
-# value is the section's key). A write that does not name its rows by that column (an
-# import inserting products, an update by category) clears the whole section.
-KEYED_BY: dict[str, tuple[str, str]] = {
-    "customers": ("customers", "id"),
-    "products": ("catalog", "id"),
-    "product_prices": ("catalog", "product_id"),
-    "stock": ("levels", "product_id"),
+# Tables whose writes clear only the rows they name, in the sections they feed: table -> the
+# column whose value is those sections' key. A write that does not name its rows by that
+# column (an import inserting products, an update by category) clears the sections whole.
+KEY_COLUMN: dict[str, str] = {
+    "customers": "id",
+    "products": "id",
+    "product_prices": "product_id",
+    "stock": "product_id",
 }
 TTL_OF: dict[str, float] = {
     "catalog": CATALOG_TTL_S,
@@ -168,12 +168,13 @@ class ReadCache:
             return
         self.generation += 1
         keyed: dict[str, set[Hashable]] = {}
+        whole: set[str] = set()
         for table, keys in notes.items():
-            if table in KEYED_BY and keys is not ALL_ROWS:
-                keyed.setdefault(KEYED_BY[table][0], set()).update(keys)
-        whole = {
-            s for t, keys in notes.items() for s in SECTIONS_FED_BY.get(t, ()) if t not in KEYED_BY or keys is ALL_ROWS
-        }
+            for section in SECTIONS_FED_BY.get(table, ()):
+                if table in KEY_COLUMN and keys is not ALL_ROWS:
+                    keyed.setdefault(section, set()).update(keys)
+                else:
+                    whole.add(section)
         for section in whole:
             self._sections[section] = _Section(cleared_at=self.generation)
         for section, keys in keyed.items():

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
 
-from storage.cache import ALL_ROWS, KEYED_BY, ReadCache
+from storage.cache import ALL_ROWS, KEY_COLUMN, ReadCache
 from storage.sqlite_inline import inline_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -64,7 +64,7 @@ def begin_immediate(connection: Any) -> None:
 
 
 def _track_writes(engine: AsyncEngine) -> None:
-    """Note which tables a transaction writes (and, for ``KEYED_BY`` tables, which rows),
+    """Note which tables a transaction writes (and, for ``KEY_COLUMN`` tables, which rows),
     so a commit can clear exactly the cached reads those writes feed (``storage.cache``)."""
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -89,14 +89,14 @@ def _track_writes(engine: AsyncEngine) -> None:
 
 
 def _rows_named(table: str, parameter_sets: list[dict[str, Any]]) -> set[Any] | None:
-    """The key values a write to a ``KEYED_BY`` table names in its parameters — ``col``
+    """The key values a write to a ``KEY_COLUMN`` table names in its parameters — ``col``
     (insert, ORM update), ``<table>_col`` (ORM update by primary key) or ``col_N`` (a
     WHERE ``col = …`` or ``col IN (…)``); ``ALL_ROWS`` when a parameter set names none.
     Ordergram writes these tables only row by row; a write whose WHERE mixes its key with
     OR would defeat this, and none does."""
-    if table not in KEYED_BY:
+    if table not in KEY_COLUMN:
         return ALL_ROWS
-    column = KEYED_BY[table][1]
+    column = KEY_COLUMN[table]
     pattern = _key_pattern(table, column)
     keys: set[Any] = set()
     for parameters in parameter_sets:

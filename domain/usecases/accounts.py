@@ -11,6 +11,7 @@ from datetime import date, datetime
 from domain.accounting import CSV_HEADER, JournalEntry, aging_bucket, journal_rows
 from domain.money import Money
 from domain.orders import Order
+from domain.payments import amount_paid
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.staff import require
@@ -75,10 +76,8 @@ async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[R
         found = await uow.jobs.unpaid_invoices(FAR_FUTURE)
         result = []
         for order, _ in found:
-            paid = sum(
-                p.amount.amount for p in await uow.payments.for_order(order.id or 0) if p.kind.value == "payment"
-            )
+            paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
             due = order.invoice_due or today
             late = max((today - due).days, 0)
-            result.append(Receivable(order, Money(order.total.amount - paid, order.currency), late, aging_bucket(late)))
+            result.append(Receivable(order, order.total - paid, late, aging_bucket(late)))
     return sorted(result, key=lambda r: (-r.days_overdue, r.order.code))

@@ -202,14 +202,13 @@ async def start_round(
     assert warehouse.id is not None
     if method is PickMethod.ZONE and zone is None:
         raise ZoneNeeded(zones=", ".join(warehouse.zones))
-    for attempt in range(PLANNING_ATTEMPTS):
+    plan = partial(_plan, uow, member, warehouse, method, zone, max_orders, capacity)
+    for _ in range(PLANNING_ATTEMPTS - 1):
         try:
-            plan = partial(_plan, uow, member, warehouse, method, zone, max_orders, capacity)
             return await _start_round(uow, clock, member, warehouse, plan)
         except IllegalTransition:
-            if attempt == PLANNING_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+            continue  # an order changed under the plan: plan again from what is left
+    return await _start_round(uow, clock, member, warehouse, plan)  # the last try's error stands
 
 
 async def _start_round(

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
-from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
-from domain.payments import Payment, PaymentKind
+from domain.payments import Payment, PaymentKind, amount_paid
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.bookkeeping import book_refund
 
@@ -112,10 +111,7 @@ async def cancel_before_picking(
         raise NotCancellable(code=order.code)
     await release_allocations(uow, order)
     await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor=actor, reason=actor.split(":")[0])
-    paid = Money(
-        sum(p.amount.amount for p in await uow.payments.for_order(order.id or 0) if p.kind is PaymentKind.PAYMENT),
-        order.currency,
-    )
+    paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
     source, refund = f"order:{order.code}", paid if paid.amount else None
     if refund is not None:
         await uow.payments.add(

@@ -7,7 +7,7 @@ from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
-from domain.payments import Payment, PaymentKind
+from domain.payments import Payment, PaymentKind, amount_paid
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.bookkeeping import book, book_sale
@@ -105,8 +105,8 @@ async def record_invoice_payment(uow: UnitOfWork, clock: Clock, *, staff_id: int
             raise NotFound()
         if order.payment_method is not PaymentMethod.INVOICE or order.status is OrderStatus.CANCELLED:
             raise NotAnInvoice(code=order.code)
-        paid = sum(p.amount.amount for p in await uow.payments.for_order(order.id) if p.kind is PaymentKind.PAYMENT)
-        if paid >= order.total.amount:
+        paid = amount_paid(await uow.payments.for_order(order.id), order.currency)
+        if paid.amount >= order.total.amount:
             raise InvoiceAlreadyPaid(code=order.code)
         await uow.payments.add(
             Payment(order.id, PaymentKind.PAYMENT, PaymentMethod.INVOICE.value, order.total, clock.now())
