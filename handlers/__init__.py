@@ -88,13 +88,13 @@ def build_router() -> Router:
         customer_routers = [r.router for r in (start, language, help, assist, checkout, payments, catalog, cart)]
         _root = Router(name="ordergram")
         _root.include_routers(
-            errors.router,
             *customer_routers,
             orders.router,
             returns.router,
             feedback.router,
             *staff_routers,
             search.router,  # plain text outside a conversation is a search: last
+            errors.router,  # errors reach it from the dispatcher wherever they arose; updates seldom get here
         )
         _filters_in_the_loop(_root)
     elif _root.parent_router is not None:

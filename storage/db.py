@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
 
 from storage.cache import ALL_ROWS, KEY_COLUMN, ReadCache
-from storage.sqlite_inline import inline_creator
+from storage.sqlite_inline import inline_creator, inline_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY_OPTION = "ordergram_read_only"
@@ -117,7 +117,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_async_engine(
-            url, async_creator=inline_creator(parsed.database or ":memory:"), pool_timeout=60, **kwargs
+            inline_url(parsed), creator=inline_creator(parsed.database or ":memory:"), pool_timeout=60, **kwargs
         )
         _configure_sqlite(engine)
     else:

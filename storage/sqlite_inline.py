@@ -1,11 +1,16 @@
-"""aiosqlite without the thread hop, for the embedded SQLite default.
+"""SQLite in the event loop's thread, without aiosqlite, for the embedded default.
 
-aiosqlite runs every call (execute, fetch, commit…) on a worker thread and hands the
-result back through ``call_soon_threadsafe``. For SQLite on local disk the statement
-itself takes microseconds; the two thread switches and the GIL hand-over around it
-take far longer and dominate a chat bot's latency (measured: ~0.9 ms per statement
-under load, see ``bench/bot_throughput.py``). Here the same calls run in the event
-loop's thread, so a statement costs what SQLite costs.
+aiosqlite runs every DBAPI call (cursor, execute, fetch, commit…) on a worker thread
+and hands the result back through ``call_soon_threadsafe``; SQLAlchemy's async adapter
+then adds a greenlet switch per call on top. For SQLite on local disk the statement
+itself takes microseconds: measured on one read, 3 µs in ``sqlite3`` against ~50 µs
+through the adapted driver even without the thread (``bench/bot_throughput.py`` is where
+it shows: a checkout runs ~50 statements).
+
+So the SQLite URL is served by this dialect: SQLAlchemy's own ``pysqlite`` dialect
+(the same type handling the aiosqlite dialect inherits), declared asynchronous so an
+``AsyncEngine`` accepts it. ``AsyncSession`` still runs the ORM inside a greenlet; the
+DBAPI calls under it are plain ``sqlite3`` calls, made right there in the loop's thread.
 
 What keeps this from stalling the loop:
 * WAL readers never wait for writers;
@@ -15,68 +20,83 @@ What keeps this from stalling the loop:
   the connection is short;
 * a transaction's statements do not yield to the loop between each other, so two
   coroutines of this process do not hold the write lock against each other for long.
-
-SQLAlchemy's aiosqlite dialect is used unchanged: we only hand it this connection via
-``async_creator``. It relies on aiosqlite's ``Connection`` internals (``_tx``, ``_execute``,
-``_connection``), which is why ``pyproject.toml`` pins aiosqlite to a minor range.
 """
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Callable
 from typing import Any
 
-import aiosqlite
+from sqlalchemy import pool
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine import URL
+from sqlalchemy.util import await_only
 
 INLINE_BUSY_TIMEOUT_S = 0.005
+DRIVER = "ordergram_inline"
 
 
-class _InlineQueue:
-    """Stands in for aiosqlite's queue to the worker thread: runs the job at once."""
+class SQLiteDialect_inline(SQLiteDialect_pysqlite):  # noqa: N801 - SQLAlchemy's dialect naming
+    driver = DRIVER
+    is_async = True  # the engine is used through AsyncEngine; its calls never block for long
+    supports_statement_cache = True
 
-    def put_nowait(self, item: tuple[asyncio.Future[Any] | None, Callable[[], Any]]) -> None:
-        future, function = item
-        try:
-            result = function()
-        except Exception as error:  # noqa: BLE001 - handed to the awaiting side, as aiosqlite's thread does
-            if future is not None and not future.done():
-                future.set_exception(error)
-            return
-        if future is not None and not future.done():
-            future.set_result(result)
+    # ``AsyncConnection.execute`` checks that the driver awaited something (to catch a
+    # blocking driver by mistake): each statement hands the loop one finished awaitable.
+    def do_execute(self, cursor: Any, statement: Any, parameters: Any, context: Any = None) -> None:
+        await_only(_done())
+        super().do_execute(cursor, statement, parameters, context)  # type: ignore[no-untyped-call]
 
+    def do_execute_no_params(self, cursor: Any, statement: Any, context: Any = None) -> None:
+        await_only(_done())
+        super().do_execute_no_params(cursor, statement, context)  # type: ignore[no-untyped-call]
 
-class InlineConnection(aiosqlite.Connection):
-    def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
-        super().__init__(connector, iter_chunk_size=64)
-        self._tx = _InlineQueue()  # type: ignore[assignment]
+    def do_executemany(self, cursor: Any, statement: Any, parameters: Any, context: Any = None) -> None:
+        await_only(_done())
+        super().do_executemany(cursor, statement, parameters, context)  # type: ignore[no-untyped-call]
 
-    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if not self._running or not self._connection:
-            raise ValueError("Connection closed")
-        return fn(*args, **kwargs)
-
-    async def _connect_inline(self) -> InlineConnection:
-        if self._connection is None:
-            self._connection = self._connector()
-        return self
-
-    def __await__(self) -> Generator[Any, None, InlineConnection]:  # type: ignore[override]
-        return self._connect_inline().__await__()
+    @classmethod
+    def get_pool_class(cls, url: URL) -> type[pool.Pool]:
+        # The asyncio-aware queue: a coroutine waiting for a connection must not block the loop.
+        return pool.AsyncAdaptedQueuePool if cls._is_url_file_db(url) else pool.StaticPool
 
 
-def inline_creator(database: str) -> Callable[[], Awaitable[InlineConnection]]:
-    """An ``async_creator`` for ``create_async_engine``: a new in-thread connection to
-    ``database`` (a path, or ``:memory:``)."""
+async def _done() -> None:
+    return None
 
-    def connector() -> sqlite3.Connection:
+
+registry.register(f"sqlite.{DRIVER}", __name__, "SQLiteDialect_inline")
+
+
+def inline_url(url: URL) -> URL:
+    return url.set(drivername=f"sqlite+{DRIVER}")
+
+
+class _Cursor(sqlite3.Cursor):
+    async def _async_soft_close(self) -> None:
+        """``AsyncConnection.execute`` asks an async driver's cursor to buffer its rows
+        before handing the result over; a ``sqlite3`` cursor can be read later as it is."""
+
+
+class _Connection(sqlite3.Connection):
+    def cursor(self, factory: Any = _Cursor) -> Any:
+        return super().cursor(factory)
+
+
+def inline_creator(database: str) -> Callable[[], sqlite3.Connection]:
+    """A ``creator`` for the engine: a new connection to ``database`` (a path, or ``:memory:``)."""
+
+    def connect() -> Any:
         # check_same_thread off only because the pool may finalise a connection from the
         # garbage collector's thread; statements always run in the loop's thread.
-        return sqlite3.connect(database, timeout=INLINE_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        return sqlite3.connect(
+            database,
+            timeout=INLINE_BUSY_TIMEOUT_S,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=_Connection,
+        )
 
-    async def create() -> InlineConnection:
-        return await InlineConnection(connector)
-
-    return create
+    return connect

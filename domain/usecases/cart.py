@@ -48,32 +48,45 @@ async def set_cart_quantity(
     """Make the cart want exactly ``quantity`` of a product (0 removes it), held by stock.
     Asking for more than is available is refused with the number available, and changes
     nothing. Every change renews the whole cart's hold. Returns the new quantity."""
+    async with uow:
+        lines = await uow.carts.lines(customer_id)
+        await _set_quantity(uow, clock, lines, customer_id, product_id, quantity, hold_minutes)
+        await uow.commit()
+    return quantity
+
+
+async def _set_quantity(
+    uow: UnitOfWork,
+    clock: Clock,
+    lines: dict[int, int],
+    customer_id: int,
+    product_id: int,
+    quantity: int,
+    hold_minutes: int,
+) -> None:
+    """Inside an open unit of work that has read the cart's ``lines``."""
     if quantity != 0:
         check_quantity(quantity, MAX_CART_QUANTITY)
     now = clock.now()
     until = now + timedelta(minutes=hold_minutes)
-    async with uow:
-        if quantity > 0:
-            await _active_product(uow, product_id)
-            lines = await uow.carts.lines(customer_id)
-            if product_id not in lines and len(lines) >= MAX_CART_LINES:
-                raise CartFull(count=len(lines))
-        await release_expired_holds(uow, product_id, now)  # ours included: they are re-taken below
-        holds = [h for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id]
-        held = sum(h.quantity for h in holds)
-        if quantity > held:
-            try:
-                await take_holds(
-                    uow, customer_id=customer_id, product_id=product_id, quantity=quantity - held, now=now, until=until
-                )
-            except InsufficientStock as exc:
-                raise ProductUnavailable(available=held + int(exc.params["available"])) from None
-        elif quantity < held:
-            await give_back(uow, holds, held - quantity)
-        await uow.carts.set(customer_id, product_id, quantity, now)
-        await uow.stock.extend_holds(customer_id, until)
-        await uow.commit()
-    return quantity
+    if quantity > 0:
+        await _active_product(uow, product_id)
+        if product_id not in lines and len(lines) >= MAX_CART_LINES:
+            raise CartFull(count=len(lines))
+    await release_expired_holds(uow, product_id, now)  # ours included: they are re-taken below
+    holds = [h for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id]
+    held = sum(h.quantity for h in holds)
+    if quantity > held:
+        try:
+            await take_holds(
+                uow, customer_id=customer_id, product_id=product_id, quantity=quantity - held, now=now, until=until
+            )
+        except InsufficientStock as exc:
+            raise ProductUnavailable(available=held + int(exc.params["available"])) from None
+    elif quantity < held:
+        await give_back(uow, holds, held - quantity)
+    await uow.carts.set(customer_id, product_id, quantity, now)
+    await uow.stock.extend_holds(customer_id, until)
 
 
 class StaleCartButton(DomainError):
@@ -92,31 +105,27 @@ async def change_cart_line(
 ) -> int:
     """A +/−/remove button: it carries the quantity it was drawn with, so a button from an
     old message is refused instead of applying a change the customer did not see."""
-    async with uow.read_only():
-        current = (await uow.carts.lines(customer_id)).get(product_id, 0)
-    if current != expected:
-        raise StaleCartButton()
-    return await set_cart_quantity(
-        uow, clock, customer_id=customer_id, product_id=product_id, quantity=quantity, hold_minutes=hold_minutes
-    )
+    async with uow:
+        lines = await uow.carts.lines(customer_id)
+        if lines.get(product_id, 0) != expected:
+            raise StaleCartButton()
+        await _set_quantity(uow, clock, lines, customer_id, product_id, quantity, hold_minutes)
+        await uow.commit()
+    return quantity
 
 
 async def add_to_cart(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, product_id: int, quantity: int, hold_minutes: int
 ) -> int:
     check_quantity(quantity, MAX_CART_QUANTITY)
-    async with uow.read_only():
-        current = (await uow.carts.lines(customer_id)).get(product_id, 0)
-    if current + quantity > MAX_CART_QUANTITY:
-        check_quantity(current + quantity, MAX_CART_QUANTITY)
-    return await set_cart_quantity(
-        uow,
-        clock,
-        customer_id=customer_id,
-        product_id=product_id,
-        quantity=current + quantity,
-        hold_minutes=hold_minutes,
-    )
+    async with uow:
+        lines = await uow.carts.lines(customer_id)
+        total = lines.get(product_id, 0) + quantity
+        if total > MAX_CART_QUANTITY:
+            check_quantity(total, MAX_CART_QUANTITY)
+        await _set_quantity(uow, clock, lines, customer_id, product_id, total, hold_minutes)
+        await uow.commit()
+    return total
 
 
 async def add_sku_to_cart(
