@@ -32,6 +32,7 @@ from handlers import (
     staff,
     start,
 )
+from handlers.gates import gate_routers
 
 _root: Router | None = None
 
@@ -96,6 +97,7 @@ def build_router() -> Router:
             search.router,  # plain text outside a conversation is a search: last
             errors.router,  # errors reach it from the dispatcher wherever they arose; updates seldom get here
         )
+        gate_routers(_root)  # reads the filters as declared, before they are wrapped below
         _filters_in_the_loop(_root)
     elif _root.parent_router is not None:
         _root.parent_router.sub_routers.remove(_root)

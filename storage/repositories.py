@@ -28,9 +28,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import CursorResult
+from sqlalchemy.engine import CursorResult, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
 from domain.accounting import Account, JournalEntry, JournalLine
@@ -92,12 +93,26 @@ async def bin_id_for(session: AsyncSession, warehouse_id: int, bin_code: str) ->
 
 
 async def run(session: AsyncSession, statement: Executable, params: Any = None) -> CursorResult[Any]:
-    """A Core statement on the unit of work's connection. The hot paths (holds, the cart,
+    """A Core write on the unit of work's connection. The hot paths (holds, the cart,
     placing an order) use statements built once at import with named parameters: the
     ORM's per-statement work (building, cache key, identity map, flush) cost ~0.1 ms a
     statement, and a checkout runs dozens. Parameter names follow the columns they bind,
     which is how ``storage.db`` sees which rows a write named (``KEY_COLUMN``)."""
-    return cast(CursorResult[Any], await (await session.connection()).execute(statement, params))
+    return cast(CursorResult[Any], await session.run_sync(_execute, statement, params))
+
+
+async def fetch(session: AsyncSession, statement: Executable, params: Any = None) -> Sequence[Row[Any]]:
+    """A Core read, as ``run``; the rows are fetched before it returns (one hop into
+    SQLAlchemy's greenlet per statement, not one per call on the result)."""
+    return cast(Sequence[Row[Any]], await session.run_sync(_fetch, statement, params))
+
+
+def _execute(session: Session, statement: Executable, params: Any) -> Any:
+    return session.connection().execute(statement, params)
+
+
+def _fetch(session: Session, statement: Executable, params: Any) -> Any:
+    return session.connection().execute(statement, params).all()
 
 
 def _table(model: Any) -> Table:
@@ -182,12 +197,12 @@ class SqlCustomers:
         return await self._one(func.lower(m.CustomerRow.username) == username.lower(), with_addresses=False)
 
     async def _one(self, where: ColumnElement[bool], *, with_addresses: bool) -> Customer | None:
-        row = (await run(self.s, select(_CUSTOMERS).where(where))).first()
+        row = next(iter(await fetch(self.s, select(_CUSTOMERS).where(where))), None)
         if row is None:
             return None
         addresses: Sequence[Any] = []
         if with_addresses:
-            addresses = (await run(self.s, _ADDRESSES_OF, {"customer_id": row.id})).all()
+            addresses = await fetch(self.s, _ADDRESSES_OF, {"customer_id": row.id})
         return self._to_domain(row, addresses)
 
     def _fields(self, c: Customer) -> dict[str, object]:
@@ -478,7 +493,7 @@ class SqlProducts:
         if self.cache is not None:
             found = [await self.get(pid) for pid in product_ids]
             return [product for product in found if product is not None]
-        rows = (await run(self.s, _PRODUCTS_BY_ID, {"ids": list(product_ids)})).all()
+        rows = await fetch(self.s, _PRODUCTS_BY_ID, {"ids": list(product_ids)})
         return [
             self._to_domain(lines[0], lines[0].category, self._price_map(lines))
             for _, group in groupby(rows, key=lambda r: r.id)
@@ -554,7 +569,7 @@ class SqlWarehouses:
 
     async def _zones(self, warehouse_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         zones: dict[int, list[str]] = defaultdict(list)
-        for row in await run(self.s, _ZONES, {"ids": list(warehouse_ids)}):
+        for row in await fetch(self.s, _ZONES, {"ids": list(warehouse_ids)}):
             zones[row.warehouse_id].append(row.zone)
         return {wid: tuple(z) for wid, z in zones.items()}
 
@@ -603,7 +618,7 @@ class SqlWarehouses:
 
     async def _all(self) -> list[Warehouse]:
         if self._read is None:
-            rows = (await run(self.s, _WAREHOUSES)).all()
+            rows = await fetch(self.s, _WAREHOUSES)
             zones = await self._zones([r.id for r in rows])
             self._read = [self._to_domain(r, zones.get(r.id, ())) for r in rows]
         return [copy.copy(w) for w in self._read]
@@ -785,7 +800,7 @@ class SqlStock:
         )
 
     async def _reservations(self, statement: Executable, **params: object) -> list[Reservation]:
-        return [self._reservation(row) for row in await run(self.s, statement, params)]
+        return [self._reservation(row) for row in await fetch(self.s, statement, params)]
 
     async def get_reservation(self, reservation_id: int) -> Reservation | None:
         found = await self._reservations(_RESERVATION_BY_ID, id=reservation_id)
@@ -1729,7 +1744,7 @@ class SqlOrders:
         return await self._first(_ORDER_BY_CHECKOUT_KEY, checkout_key=key)
 
     async def _first(self, statement: Executable, **params: object) -> Order | None:
-        row = (await run(self.s, statement, params)).first()
+        row = next(iter(await fetch(self.s, statement, params)), None)
         return (await self._load([row]))[0] if row else None
 
     async def get_by_tracking(self, tracking: str) -> Order | None:
@@ -1810,9 +1825,9 @@ class SqlOrders:
         lines: dict[int, list[Any]] = defaultdict(list)
         history: dict[int, list[Any]] = defaultdict(list)
         if ids:
-            for line in await run(self.s, _LINES_OF_ORDERS, {"ids": ids}):
+            for line in await fetch(self.s, _LINES_OF_ORDERS, {"ids": ids}):
                 lines[line.order_id].append(line)
-            for entry in await run(self.s, _HISTORY_OF_ORDERS, {"ids": ids}):
+            for entry in await fetch(self.s, _HISTORY_OF_ORDERS, {"ids": ids}):
                 history[entry.order_id].append(entry)
         return [self._order(row, lines[row.id], history[row.id]) for row in rows]
 
@@ -1904,7 +1919,7 @@ class SqlFx:
     async def latest_against(self, base: str) -> list[FxRate]:
         if self.cache is not None and (cached := self.cache.get("reference", ("fx", base))) is not None:
             return list(cast(list[FxRate], cached))
-        rates = [_fx(row) for row in await run(self.s, _LATEST_AGAINST, {"base": base})]
+        rates = [_fx(row) for row in await fetch(self.s, _LATEST_AGAINST, {"base": base})]
         if self.cache is not None:
             self.cache.put("reference", ("fx", base), list(rates))
         return rates
@@ -2093,7 +2108,7 @@ class SqlCarts:
         self.s = session
 
     async def lines(self, customer_id: int) -> dict[int, int]:
-        rows = await run(self.s, _CART_LINES, {"customer_id": customer_id})
+        rows = await fetch(self.s, _CART_LINES, {"customer_id": customer_id})
         return {row.product_id: row.quantity for row in rows}
 
     async def set(self, customer_id: int, product_id: int, quantity: int, at: datetime) -> None:

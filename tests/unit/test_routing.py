@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from enum import Enum
 
-from aiogram import Router
+from aiogram import Bot, Router
+from aiogram.dispatcher.event.telegram import TelegramEventObserver
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, Chat, Contact, Message, TelegramObject, User
+from magic_filter.operations import ComparatorOperation
 
+from bot.i18n import make_i18n
 from handlers import build_router
+from handlers.gates import GATED, RouterGate
 
 
 def _routers(router: Router) -> Iterator[Router]:
@@ -27,3 +38,111 @@ def test_no_filter_or_handler_is_handed_to_a_worker_thread() -> None:
                     assert event_filter.awaitable, (router.name, handler.callback, event_filter.callback)
                     checked += 1
     assert checked > 50  # the magic filters and checkout states are among them
+
+
+# ------------------------------------------------------------------------- router gates
+def _observers(root: Router) -> Iterator[tuple[Router, TelegramEventObserver]]:
+    for router in _routers(root):
+        for name in GATED:
+            if router.observers[name].handlers:
+                yield router, router.observers[name]
+
+
+def _gate(observer: TelegramEventObserver) -> RouterGate | None:
+    return next((f.callback for f in observer._handler.filters or () if isinstance(f.callback, RouterGate)), None)
+
+
+def _sample_data(callback_data: type[CallbackData]) -> str | None:
+    """A packed value of this callback data, its fields filled with plausible values."""
+    values: dict[str, object] = {}
+    for name, field in callback_data.model_fields.items():
+        kind = field.annotation
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            values[name] = next(iter(kind))
+        elif kind is bool:
+            values[name] = True
+        elif kind in (int, int | None):
+            values[name] = 1
+        else:
+            values[name] = "x"
+    try:
+        return callback_data(**values).pack()  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return None
+
+
+def _samples(root: Router) -> tuple[list[str], list[str], set[str | None]]:
+    """Texts, callback data and FSM states the handlers themselves name, plus others."""
+    texts = ["hello", "/unknown", "22197", "+44 7911 123456", "/start p_22197", "/ADD 22197 2"]
+    datas = ["nothing:1"]
+    states: set[str | None] = {None, "SomeGroup:other"}
+    for _router, observer in _observers(root):
+        for handler in observer.handlers:
+            for event_filter in handler.filters or ():
+                check = event_filter.callback
+                if isinstance(check, Command):
+                    texts += [f"/{c} 22197 2" for c in check.commands if isinstance(c, str)]
+                elif isinstance(check, State) and check.state:
+                    states.add(check.state)
+                elif isinstance(check, StateFilter):
+                    states.update(
+                        s.state if isinstance(s, State) else s for s in check.states if isinstance(s, State | str)
+                    )
+                elif isinstance(check, CallbackQueryFilter):
+                    datas += [d for d in [_sample_data(check.callback_data)] if d]
+                elif event_filter.magic is not None:
+                    ops = event_filter.magic._operations
+                    if len(ops) == 2 and isinstance(ops[1], ComparatorOperation) and ops[1].comparator is operator.eq:
+                        texts.append(str(ops[1].right))
+    return texts, datas, states
+
+
+async def test_a_closed_gate_means_no_handler_of_that_router_could_take_the_update() -> None:
+    """Gates are an optimisation: they must never hide a handler that would have run."""
+    with make_i18n("en").context():
+        await _check_closed_gates_hide_nothing()
+
+
+async def _check_closed_gates_hide_nothing() -> None:
+    root = build_router()
+    bot = Bot("123:abc")
+    user = User(id=7, is_bot=False, first_name="Ann")
+    chat = Chat(id=7, type="private")
+    texts, datas, states = _samples(root)
+    messages = [Message(message_id=1, date=datetime.now(UTC), chat=chat, from_user=user, text=t) for t in texts]
+    messages.append(
+        Message(
+            message_id=2,
+            date=datetime.now(UTC),
+            chat=chat,
+            from_user=user,
+            contact=Contact(phone_number="+447911123456", first_name="Ann", user_id=7),
+        )
+    )
+    presses = [CallbackQuery(id="1", from_user=user, chat_instance="c", data=d, message=messages[0]) for d in datas]
+    closed = opened = 0
+    for router, observer in _observers(root):
+        gate = _gate(observer)
+        if gate is None:
+            continue
+        events: list[TelegramObject] = list(messages if observer.event_name == "message" else presses)
+        for event in events:
+            for raw_state in states:
+                if await gate(event, raw_state):
+                    opened += 1
+                    continue
+                closed += 1
+                for handler in observer.handlers:
+                    passed, _ = await handler.check(event, bot=bot, raw_state=raw_state, event_from_user=user)
+                    assert not passed, (router.name, handler.callback.__name__, event, raw_state)
+    await bot.session.close()
+    assert closed > 1000 and opened > 100  # the samples reach both sides of the gates
+
+
+def test_the_routers_on_a_customer_s_way_are_gated() -> None:
+    root = build_router()
+    gated = {(router.name, observer.event_name) for router, observer in _observers(root) if _gate(observer)}
+    for name in ("start", "language", "help", "assist", "checkout", "payments", "catalog", "cart"):
+        assert (f"handlers.{name}", "message") in gated
+    for name in ("checkout", "catalog", "cart", "orders"):
+        assert (f"handlers.{name}", "callback_query") in gated
