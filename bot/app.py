@@ -7,7 +7,6 @@ import logging
 
 from aiogram import Bot, Dispatcher, methods
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
@@ -20,8 +19,9 @@ from bot.config import Settings
 from bot.i18n import CustomerI18nMiddleware, make_i18n
 from bot.middlewares import DuplicateUpdateMiddleware, PerUserSerialMiddleware, SeenUpdates, UnitOfWorkMiddleware
 from bot.rendering import Renderer
+from bot.telegram_session import JsonBodySession
 from domain.ports import Clock
-from handlers import build_router
+from handlers import build_routers
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ _RESPONSE_TYPES = [
 
 
 def make_bot(settings: Settings) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session = JsonBodySession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     return Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
@@ -87,5 +87,5 @@ def make_dispatcher(
     dp.update.outer_middleware(PerUserSerialMiddleware(redis))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, clock))
     dp.update.outer_middleware(CustomerI18nMiddleware(i18n))
-    dp.include_router(build_router())
+    dp.include_routers(*build_routers())
     return dp

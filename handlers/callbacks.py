@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 
 def button(text: str, data: CallbackData) -> InlineKeyboardButton:
     """An inline button that sends ``data`` back."""
     return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def rows_of(buttons: Sequence[tuple[str, CallbackData]], width: int = 1) -> InlineKeyboardMarkup:
+    """Buttons laid out ``width`` to a row. Built directly: aiogram's InlineKeyboardBuilder
+    deep-copies every button on the way, and checkout steps send one per update."""
+    made = [button(text, data) for text, data in buttons]
+    return InlineKeyboardMarkup(inline_keyboard=[made[i : i + width] for i in range(0, len(made), width)])
 
 
 class CartChange(CallbackData, prefix="cq"):

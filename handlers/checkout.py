@@ -26,7 +26,6 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_date
 
 from bot.config import Settings
@@ -47,7 +46,7 @@ from domain.usecases.checkout import (
 )
 from domain.usecases.customers import saved_addresses
 from domain.usecases.payments import invoice_payload
-from handlers.callbacks import StartCheckout
+from handlers.callbacks import StartCheckout, rows_of
 from handlers.catalog import customer_currency
 from handlers.menu import main_menu
 from storage.uow import SqlUnitOfWork
@@ -96,11 +95,7 @@ class GiftChoice(CallbackData, prefix="cg"):
 
 
 def _inline(*buttons: tuple[str, CallbackData], width: int = 1) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for text, data in buttons:
-        builder.button(text=text, callback_data=data)
-    builder.adjust(width)
-    return builder.as_markup()
+    return rows_of(buttons, width)
 
 
 # ------------------------------------------------------------------ entering and leaving

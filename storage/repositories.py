@@ -378,7 +378,7 @@ class SqlProducts:
 
     async def _one(self, where: ColumnElement[bool]) -> Product | None:
         """One product with its category and prices in one statement (one row per price)."""
-        rows = (await (await self.s.connection()).execute(self._with_prices().where(where))).all()
+        rows = await fetch(self.s, self._with_prices().where(where))
         if not rows:
             return None
         return self._to_domain(rows[0], rows[0].category, self._price_map(rows))
@@ -681,8 +681,8 @@ class SqlStock:
                 return [level for hit in hits if hit is not ABSENT for level in cast(list[StockLevel], hit)]
         t = m.StockRow.__table__.c
         statement = select(t.product_id, t.warehouse_id, t.on_hand, t.reserved).where(t.product_id.in_(product_ids))
-        rows = await (await self.s.connection()).execute(statement)
-        levels = [StockLevel(*row) for row in rows]
+        rows = await fetch(self.s, statement)
+        levels = [StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved) for r in rows]
         if self.cache is not None:
             for pid, found in _by_product(levels, product_ids).items():
                 self.cache.put("levels", pid, found)  # StockLevel is frozen: shared safely

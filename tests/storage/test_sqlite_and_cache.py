@@ -237,6 +237,18 @@ async def test_a_cached_read_builds_no_session_and_leaves_nothing_for_the_garbag
         gc.enable()
 
 
+async def test_each_unit_of_work_builds_the_repositories_it_uses_on_its_own_session(engine: AsyncEngine) -> None:
+    uow = await _shop(engine)
+    async with uow.read_only():
+        products = uow.products
+        assert uow.products is products  # built on first use, once per unit
+        assert "orders" not in vars(uow)  # not used, not built
+    with pytest.raises(RuntimeError, match="not open"):
+        _ = uow.products
+    async with uow:
+        assert uow.products is not products and uow.products.s is not products.s
+
+
 async def test_loading_a_snapshot_lets_other_updates_run(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
     """Building a big catalog takes a while (~0.1 s for 10,000 products): it yields to the
     event loop every ``SNAPSHOT_CHUNK`` products instead of stalling every other chat."""

@@ -16,8 +16,14 @@ from aiogram.types import CallbackQuery, Chat, Contact, Message, TelegramObject,
 from magic_filter.operations import ComparatorOperation
 
 from bot.i18n import make_i18n
-from handlers import build_router
+from handlers import build_routers
 from handlers.gates import GATED, RouterGate
+
+
+def _root() -> Router:
+    root = Router(name="test root")
+    root.include_routers(*build_routers())
+    return root
 
 
 def _routers(router: Router) -> Iterator[Router]:
@@ -30,7 +36,7 @@ def test_no_filter_or_handler_is_handed_to_a_worker_thread() -> None:
     """aiogram runs non-awaitable callables with ``asyncio.to_thread``: a thread hop per
     ``F.text == …`` or FSM state check on every update that reaches it."""
     checked = 0
-    for router in _routers(build_router()):
+    for router in _routers(_root()):
         for observer in router.observers.values():
             for handler in observer.handlers:
                 assert handler.awaitable, handler.callback
@@ -104,7 +110,7 @@ async def test_a_closed_gate_means_no_handler_of_that_router_could_take_the_upda
 
 
 async def _check_closed_gates_hide_nothing() -> None:
-    root = build_router()
+    root = _root()
     bot = Bot("123:abc")
     user = User(id=7, is_bot=False, first_name="Ann")
     chat = Chat(id=7, type="private")
@@ -140,7 +146,7 @@ async def _check_closed_gates_hide_nothing() -> None:
 
 
 def test_the_routers_on_a_customer_s_way_are_gated() -> None:
-    root = build_router()
+    root = _root()
     gated = {(router.name, observer.event_name) for router, observer in _observers(root) if _gate(observer)}
     for name in ("start", "language", "help", "assist", "checkout", "payments", "catalog", "cart"):
         assert (f"handlers.{name}", "message") in gated
