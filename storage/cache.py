@@ -46,6 +46,7 @@ SECTIONS_FED_BY: dict[str, tuple[str, ...]] = {
     "customers": ("customers",),
     "stock": ("levels",),
     "reservations": ("holds",),
+    "cart_lines": ("carts",),
     "warehouses": ("reference",),
     "bins": ("reference",),
     "carrier_rates": ("reference",),
@@ -59,12 +60,18 @@ KEY_COLUMN: dict[str, str] = {
     "products": "id",
     "product_prices": "product_id",
     "stock": "product_id",
+    "reservations": "customer_id",  # the holds section is per customer
+    "cart_lines": "customer_id",
 }
+# An execution option for a write whose parameters do not name its rows by the key
+# column (a reservation deleted by its id): the key values it touches, given by the caller.
+WRITES_ROWS = "ordergram_writes_rows"
 TTL_OF: dict[str, float] = {
     "catalog": CATALOG_TTL_S,
     "customers": CUSTOMER_TTL_S,
     "levels": STOCK_TTL_S,
     "holds": STOCK_TTL_S,
+    "carts": STOCK_TTL_S,
     "reference": CATALOG_TTL_S,
 }
 SNAPSHOT_TTL_OF: dict[str, float] = {"catalog": CATALOG_TTL_S, "levels": SNAPSHOT_STOCK_TTL_S}

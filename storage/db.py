@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
 
-from storage.cache import ALL_ROWS, KEY_COLUMN, ReadCache
+from storage.cache import ALL_ROWS, KEY_COLUMN, WRITES_ROWS, ReadCache
 from storage.sqlite_inline import inline_creator, inline_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -81,7 +81,8 @@ def _track_writes(engine: AsyncEngine) -> None:
         notes: dict[str, set[Any] | None] = connection.info.setdefault(WRITTEN_TABLES, {})
         if table.name in notes and notes[table.name] is ALL_ROWS:
             return
-        keys = _rows_named(table.name, context.compiled_parameters or [])
+        named = context.execution_options.get(WRITES_ROWS)
+        keys = set(named) if named is not None else _rows_named(table.name, context.compiled_parameters or [])
         if keys is ALL_ROWS:
             notes[table.name] = ALL_ROWS
         else:

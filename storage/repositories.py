@@ -73,7 +73,7 @@ from domain.stock import (
 )
 from domain.warehouse import BinCode, Warehouse
 from storage import models as m
-from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
+from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, WRITES_ROWS, CacheView
 
 T = TypeVar("T")
 
@@ -92,13 +92,16 @@ async def bin_id_for(session: AsyncSession, warehouse_id: int, bin_code: str) ->
     return found
 
 
-async def run(session: AsyncSession, statement: Executable, params: Any = None) -> CursorResult[Any]:
+async def run(
+    session: AsyncSession, statement: Executable, params: Any = None, *, rows: set[Hashable] | None = None
+) -> CursorResult[Any]:
     """A Core write on the unit of work's connection. The hot paths (holds, the cart,
     placing an order) use statements built once at import with named parameters: the
     ORM's per-statement work (building, cache key, identity map, flush) cost ~0.1 ms a
     statement, and a checkout runs dozens. Parameter names follow the columns they bind,
-    which is how ``storage.db`` sees which rows a write named (``KEY_COLUMN``)."""
-    return cast(CursorResult[Any], await session.run_sync(_execute, statement, params))
+    which is how ``storage.db`` sees which rows a write named (``KEY_COLUMN``); a write
+    whose parameters do not name them (a delete by row id) says so with ``rows``."""
+    return cast(CursorResult[Any], await session.run_sync(_execute, statement, params, rows))
 
 
 async def fetch(session: AsyncSession, statement: Executable, params: Any = None) -> Sequence[Row[Any]]:
@@ -107,8 +110,9 @@ async def fetch(session: AsyncSession, statement: Executable, params: Any = None
     return cast(Sequence[Row[Any]], await session.run_sync(_fetch, statement, params))
 
 
-def _execute(session: Session, statement: Executable, params: Any) -> Any:
-    return session.connection().execute(statement, params)
+def _execute(session: Session, statement: Executable, params: Any, rows: set[Hashable] | None) -> Any:
+    options = {WRITES_ROWS: rows} if rows is not None else None
+    return session.connection().execute(statement, params, execution_options=options)
 
 
 def _fetch(session: Session, statement: Executable, params: Any) -> Any:
@@ -657,7 +661,9 @@ _EXPIRED_HOLDS = select(_RES).where(
     _RES.c.product_id == bindparam("product_id"), _HOLD, _RES.c.expires_at <= bindparam("now")
 )
 _EXTEND_HOLDS = (
-    update(_RES).where(_RES.c.customer_id == bindparam("holder_id"), _HOLD).values(expires_at=bindparam("until"))
+    update(_RES)
+    .where(_RES.c.customer_id == bindparam("reservations_customer_id"), _HOLD)
+    .values(expires_at=bindparam("until"))
 )
 _ORDER_RESERVATIONS = select(_RES).where(_RES.c.order_id == bindparam("order_id"))
 
@@ -806,8 +812,9 @@ class SqlStock:
         found = await self._reservations(_RESERVATION_BY_ID, id=reservation_id)
         return found[0] if found else None
 
-    async def delete_reservation(self, reservation_id: int) -> None:
-        await run(self.s, _DELETE_RESERVATION, {"reservation_id": reservation_id})
+    async def delete_reservation(self, reservation: Reservation) -> None:
+        params = {"reservation_id": reservation.id}
+        await run(self.s, _DELETE_RESERVATION, params, rows={reservation.customer_id})
 
     async def customer_holds(self, customer_id: int) -> list[Reservation]:
         if self.cache is not None and (cached := self.cache.get("holds", customer_id)) is not None:
@@ -820,11 +827,12 @@ class SqlStock:
     async def expired_holds(self, product_id: int, now: datetime) -> list[Reservation]:
         return await self._reservations(_EXPIRED_HOLDS, product_id=product_id, now=now)
 
-    async def resize_reservation(self, reservation_id: int, quantity: int) -> None:
-        await run(self.s, _RESIZE_RESERVATION, {"reservation_id": reservation_id, "new_quantity": quantity})
+    async def resize_reservation(self, reservation: Reservation, quantity: int) -> None:
+        params = {"reservation_id": reservation.id, "new_quantity": quantity}
+        await run(self.s, _RESIZE_RESERVATION, params, rows={reservation.customer_id})
 
     async def extend_holds(self, customer_id: int, expires_at: datetime) -> None:
-        await run(self.s, _EXTEND_HOLDS, {"holder_id": customer_id, "until": expires_at})
+        await run(self.s, _EXTEND_HOLDS, {"reservations_customer_id": customer_id, "until": expires_at})
 
     async def order_reservations(self, order_id: int) -> list[Reservation]:
         return await self._reservations(_ORDER_RESERVATIONS, order_id=order_id)
@@ -2090,29 +2098,35 @@ class SqlSubscriptions:
 _CART = _table(m.CartLineRow)
 _CART_LINES = select(_CART.c.product_id, _CART.c.quantity).where(_CART.c.customer_id == bindparam("customer_id"))
 _THIS_LINE = and_(
-    _CART.c.customer_id == bindparam("line_customer_id"), _CART.c.product_id == bindparam("line_product_id")
+    _CART.c.customer_id == bindparam("cart_lines_customer_id"), _CART.c.product_id == bindparam("cart_lines_product_id")
 )
 _SET_CART_LINE = update(_CART).where(_THIS_LINE).values(quantity=bindparam("new_quantity"), updated_at=bindparam("at"))
 _ADD_CART_LINE = insert(_CART).values(
-    customer_id=bindparam("line_customer_id"),
-    product_id=bindparam("line_product_id"),
+    customer_id=bindparam("cart_lines_customer_id"),
+    product_id=bindparam("cart_lines_product_id"),
     quantity=bindparam("new_quantity"),
     updated_at=bindparam("at"),
 )
 _REMOVE_CART_LINE = delete(_CART).where(_THIS_LINE)
-_CLEAR_CART = delete(_CART).where(_CART.c.customer_id == bindparam("line_customer_id"))
+_CLEAR_CART = delete(_CART).where(_CART.c.customer_id == bindparam("cart_lines_customer_id"))
 
 
 class SqlCarts:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
         self.s = session
+        self.cache = cache
 
     async def lines(self, customer_id: int) -> dict[int, int]:
+        if self.cache is not None and (cached := self.cache.get("carts", customer_id)) is not None:
+            return dict(cast(dict[int, int], cached))
         rows = await fetch(self.s, _CART_LINES, {"customer_id": customer_id})
-        return {row.product_id: row.quantity for row in rows}
+        lines = {row.product_id: row.quantity for row in rows}
+        if self.cache is not None:
+            self.cache.put("carts", customer_id, dict(lines))
+        return lines
 
     async def set(self, customer_id: int, product_id: int, quantity: int, at: datetime) -> None:
-        line = {"line_customer_id": customer_id, "line_product_id": product_id}
+        line = {"cart_lines_customer_id": customer_id, "cart_lines_product_id": product_id}
         if quantity <= 0:
             await run(self.s, _REMOVE_CART_LINE, line)
             return
@@ -2121,4 +2135,4 @@ class SqlCarts:
             await run(self.s, _ADD_CART_LINE, changed)
 
     async def clear(self, customer_id: int) -> None:
-        await run(self.s, _CLEAR_CART, {"line_customer_id": customer_id})
+        await run(self.s, _CLEAR_CART, {"cart_lines_customer_id": customer_id})

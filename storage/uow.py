@@ -104,7 +104,7 @@ class SqlUnitOfWork:
     api = _Repository(SqlApi)
     orders = _Repository(SqlOrders)
     fx = _Repository(SqlFx, cached=True)
-    carts = _Repository(SqlCarts)
+    carts = _Repository(SqlCarts, cached=True)
     payments = _Repository(SqlPayments)
     carriers = _Repository(SqlCarriers, cached=True)
     outbox = _Repository(SqlOutbox)

@@ -272,8 +272,8 @@ class FakeStock(_Repo):
     async def get_reservation(self, reservation_id: int) -> Reservation | None:
         return self.st.reservations.get(reservation_id)
 
-    async def delete_reservation(self, reservation_id: int) -> None:
-        self.st.reservations.pop(reservation_id, None)
+    async def delete_reservation(self, reservation: Reservation) -> None:
+        self.st.reservations.pop(reservation.id or 0, None)
 
     async def customer_holds(self, customer_id: int) -> list[Reservation]:
         return sorted(
@@ -288,8 +288,9 @@ class FakeStock(_Repo):
             if r.product_id == product_id and r.kind.value == "hold" and r.is_expired(now)
         ]
 
-    async def resize_reservation(self, reservation_id: int, quantity: int) -> None:
-        self.st.reservations[reservation_id] = replace(self.st.reservations[reservation_id], quantity=quantity)
+    async def resize_reservation(self, reservation: Reservation, quantity: int) -> None:
+        rid = reservation.id or 0
+        self.st.reservations[rid] = replace(self.st.reservations[rid], quantity=quantity)
 
     async def extend_holds(self, customer_id: int, expires_at: datetime) -> None:
         for hold in await self.customer_holds(customer_id):

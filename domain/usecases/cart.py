@@ -179,7 +179,7 @@ async def clear_cart(uow: UnitOfWork, *, customer_id: int) -> None:
 async def release_customer_holds(uow: UnitOfWork, customer_id: int) -> None:
     for hold in await uow.stock.customer_holds(customer_id):
         await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
-        await uow.stock.delete_reservation(hold.id or 0)
+        await uow.stock.delete_reservation(hold)
 
 
 async def subscribe_back_in_stock(uow: UnitOfWork, clock: Clock, *, customer_id: int, product_id: int) -> bool:

@@ -218,7 +218,7 @@ async def _take_stock_out(uow: UnitOfWork, clock: Clock, order: Order, staff_id:
             continue
         shipped[(reservation.product_id, reservation.warehouse_id)] += reservation.quantity
         await uow.stock.release(reservation.product_id, reservation.warehouse_id, reservation.quantity)
-        await uow.stock.delete_reservation(reservation.id or 0)
+        await uow.stock.delete_reservation(reservation)
         remaining = reservation.quantity
         bins = await uow.inventory.bins([reservation.product_id])
         here = [b for b in bins if b.warehouse_id == reservation.warehouse_id]

@@ -396,9 +396,9 @@ async def _allocate_elsewhere(
             take = min(reservation.quantity, left)
             await uow.stock.release(line.product_id, here, take)
             if take == reservation.quantity:
-                await uow.stock.delete_reservation(reservation.id or 0)
+                await uow.stock.delete_reservation(reservation)
             else:
-                await uow.stock.resize_reservation(reservation.id or 0, reservation.quantity - take)
+                await uow.stock.resize_reservation(reservation, reservation.quantity - take)
             left -= take
         await uow.stock.add_reservation(
             Reservation(

@@ -35,7 +35,7 @@ async def sweep_holds(uow: UnitOfWork, clock: Clock, *, remind_after: timedelta)
     async with uow:
         for hold in await uow.jobs.expired_holds(now, SWEEP_BATCH):
             await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
-            await uow.stock.delete_reservation(hold.id or 0)
+            await uow.stock.delete_reservation(hold)
             released += 1
         for customer in await uow.jobs.idle_carts(now - remind_after):
             if (reminder := for_customer(customer, "cart_reminder", {})) is not None:

@@ -85,7 +85,7 @@ async def my_order(uow: UnitOfWork, *, customer_id: int, code: str) -> Order:
 async def release_allocations(uow: UnitOfWork, order: Order) -> None:
     for reservation in await uow.stock.order_reservations(order.id or 0):
         await uow.stock.release(reservation.product_id, reservation.warehouse_id, reservation.quantity)
-        await uow.stock.delete_reservation(reservation.id or 0)
+        await uow.stock.delete_reservation(reservation)
 
 
 async def cancel_my_order(

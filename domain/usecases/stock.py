@@ -15,7 +15,7 @@ async def release_expired_holds(uow: UnitOfWork, product_id: int, now: datetime)
     before anyone reserves it (the sweeper job does the same for everything, on a schedule)."""
     for hold in await uow.stock.expired_holds(product_id, now):
         await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
-        await uow.stock.delete_reservation(hold.id or 0)
+        await uow.stock.delete_reservation(hold)
 
 
 async def take_holds(
@@ -55,9 +55,9 @@ async def give_back(uow: UnitOfWork, holds: list[Reservation], quantity: int) ->
         take = min(remaining, hold.quantity)
         await uow.stock.release(hold.product_id, hold.warehouse_id, take)
         if take == hold.quantity:
-            await uow.stock.delete_reservation(hold.id or 0)
+            await uow.stock.delete_reservation(hold)
         else:
-            await uow.stock.resize_reservation(hold.id or 0, hold.quantity - take)
+            await uow.stock.resize_reservation(hold, hold.quantity - take)
         remaining -= take
         if remaining == 0:
             return

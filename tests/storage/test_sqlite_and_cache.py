@@ -13,6 +13,7 @@ from sqlalchemy import event, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.errors import NotFound
+from domain.usecases.cart import set_cart_quantity
 from domain.usecases.catalog import product_card_by_sku
 from domain.usecases.customers import ensure_customer, remember_choice
 from domain.usecases.imports import import_products, import_stock, import_warehouses
@@ -308,5 +309,46 @@ async def test_saving_one_customer_keeps_the_others_cached(engine: AsyncEngine) 
             refreshed = await uow.customers.get_by_telegram_id(71)
         assert refreshed is not None and refreshed.language == "ru"
         assert any("FROM customers" in s for s in statements)  # the saved one is read again
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+
+async def test_one_customer_s_cart_change_keeps_other_customers_carts_and_holds_cached(engine: AsyncEngine) -> None:
+    uow = await _shop(engine)
+    clock = FakeClock()
+    shoppers = [
+        await ensure_customer(uow, clock, telegram_id=telegram_id, first_name=f"C{telegram_id}")
+        for telegram_id in (81, 82)
+    ]
+    for shopper in shoppers:
+        await set_cart_quantity(uow, clock, customer_id=shopper.id or 0, product_id=1, quantity=1, hold_minutes=30)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    async def cart_of(customer_id: int) -> tuple[dict[int, int], int]:
+        async with uow.read_only():
+            lines = await uow.carts.lines(customer_id)
+            held = sum(h.quantity for h in await uow.stock.customer_holds(customer_id))
+            return lines, held
+
+    for shopper in shoppers:
+        await cart_of(shopper.id or 0)  # both cached
+    first, second = (s.id or 0 for s in shoppers)
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        await set_cart_quantity(uow, clock, customer_id=first, product_id=1, quantity=3, hold_minutes=30)
+        statements.clear()
+        assert await cart_of(second) == ({1: 1}, 1)
+        assert statements == []  # the other shopper's cart and holds are still cached
+        assert await cart_of(first) == ({1: 3}, 3)  # the changed cart is read again
+        assert any("FROM cart_lines" in s for s in statements) and any("FROM reservations" in s for s in statements)
+        statements.clear()
+        await set_cart_quantity(uow, clock, customer_id=first, product_id=1, quantity=0, hold_minutes=30)
+        assert await cart_of(first) == ({}, 0)  # a hold given back by its row id clears that shopper too
+        statements.clear()
+        assert await cart_of(second) == ({1: 1}, 1)
+        assert statements == []  # ... and only that shopper
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
