@@ -74,8 +74,16 @@ async def timed(server: SandboxServer, user: SandboxUser, action: Callable[[], A
 
 
 async def until(server: SandboxServer, user: SandboxUser, predicate: Callable[[], bool]) -> None:
-    async with server.changed:
-        await asyncio.wait_for(server.changed.wait_for(predicate), 30)
+    """Wait for the bot's activity in this user's chat until ``predicate`` holds. Per-chat
+    waiters, as the echo side uses: waiting on the sandbox's shared condition woke all 40
+    users on every message, the driver's cost then growing with the square of the users
+    and counted against Ordergram's slices only."""
+    while True:
+        activity = server.next_activity(user.id)  # before the check: nothing slips between
+        if predicate():
+            activity.cancel()
+            return
+        await asyncio.wait_for(activity, 30)
 
 
 async def closed_loop(users: list[SandboxUser], seconds: float, op: Callable[[SandboxUser], Awaitable[int]]) -> float:
@@ -234,7 +242,7 @@ async def alternating(
 
 async def checkout_once(server: SandboxServer, user: SandboxUser, sku: str) -> None:
     def last_has(label: str) -> Callable[[], bool]:
-        def check() -> bool:  # runs whenever any chat changes: look at the last message only
+        def check() -> bool:  # runs on each activity in this chat: look at the last message only
             last = server.last_message(user.id)
             return last is not None and any(label in text for text in last.button_texts())
 
