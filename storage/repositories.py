@@ -143,6 +143,8 @@ _CUSTOMERS = _table(m.CustomerRow)
 _ADDRESSES_OF = (
     select(_table(m.AddressRow)).where(m.AddressRow.customer_id == bindparam("customer_id")).order_by(m.AddressRow.id)
 )
+_CUSTOMER_BY_ID = select(_CUSTOMERS).where(_CUSTOMERS.c.id == bindparam("id"))
+_CUSTOMER_BY_TELEGRAM_ID = select(_CUSTOMERS).where(_CUSTOMERS.c.telegram_id == bindparam("telegram_id"))
 _UPDATE_CUSTOMER = update(_CUSTOMERS).where(_CUSTOMERS.c.id == bindparam("customers_id"))
 
 
@@ -173,7 +175,7 @@ class SqlCustomers:
 
     async def get(self, customer_id: int) -> Customer | None:
         """With saved addresses (checkout needs them)."""
-        return await self._one(m.CustomerRow.id == customer_id, with_addresses=True)
+        return await self._one(_CUSTOMER_BY_ID, {"id": customer_id}, with_addresses=True)
 
     async def get_by_telegram_id(self, telegram_id: int) -> Customer | None:
         """Without addresses: this runs on every update, so it stays one query, and read-only
@@ -185,23 +187,27 @@ class SqlCustomers:
             cached = self.cache.get("customers", customer_id) if customer_id is not None else None
             if cached is not None:
                 return copy.copy(cast(Customer, cached))
-        customer = await self._one(m.CustomerRow.telegram_id == telegram_id, with_addresses=False)
+        customer = await self._one(_CUSTOMER_BY_TELEGRAM_ID, {"telegram_id": telegram_id}, with_addresses=False)
         if self.cache is not None and customer is not None:
             self.cache.put("customers", ("tg", telegram_id), customer.id)
             self.cache.put("customers", customer.id, copy.copy(customer))
         return customer
 
     async def get_by_phone(self, phone: str) -> Customer | None:
-        return await self._one(m.CustomerRow.phone == phone, with_addresses=False)
+        return await self._one(select(_CUSTOMERS).where(_CUSTOMERS.c.phone == phone), with_addresses=False)
 
     async def get_by_email(self, email: str) -> Customer | None:
-        return await self._one(func.lower(m.CustomerRow.email) == email.lower(), with_addresses=False)
+        where = func.lower(_CUSTOMERS.c.email) == email.lower()
+        return await self._one(select(_CUSTOMERS).where(where), with_addresses=False)
 
     async def get_by_username(self, username: str) -> Customer | None:
-        return await self._one(func.lower(m.CustomerRow.username) == username.lower(), with_addresses=False)
+        where = func.lower(_CUSTOMERS.c.username) == username.lower()
+        return await self._one(select(_CUSTOMERS).where(where), with_addresses=False)
 
-    async def _one(self, where: ColumnElement[bool], *, with_addresses: bool) -> Customer | None:
-        row = next(iter(await fetch(self.s, select(_CUSTOMERS).where(where))), None)
+    async def _one(
+        self, statement: Executable, params: dict[str, object] | None = None, *, with_addresses: bool
+    ) -> Customer | None:
+        row = next(iter(await fetch(self.s, statement, params)), None)
         if row is None:
             return None
         addresses: Sequence[Any] = []
@@ -367,7 +373,7 @@ class SqlProducts:
                 return None
             if cached is not None:
                 return copy.copy(cast(Product, cached))
-        return self._cached(await self._one(m.ProductRow.id == product_id))
+        return self._cached(await self._one(_PRODUCT_BY_ID, {"id": product_id}))
 
     async def get_by_sku(self, sku: str) -> Product | None:
         if self.cache is not None:
@@ -378,11 +384,11 @@ class SqlProducts:
                 return None
             if product_id is not None:
                 return await self.get(cast(int, product_id))
-        return self._cached(await self._one(m.ProductRow.sku == sku))
+        return self._cached(await self._one(_PRODUCT_BY_SKU, {"sku": sku}))
 
-    async def _one(self, where: ColumnElement[bool]) -> Product | None:
+    async def _one(self, statement: Executable, params: dict[str, object]) -> Product | None:
         """One product with its category and prices in one statement (one row per price)."""
-        rows = await fetch(self.s, self._with_prices().where(where))
+        rows = await fetch(self.s, statement, params)
         if not rows:
             return None
         return self._to_domain(rows[0], rows[0].category, self._price_map(rows))
@@ -553,6 +559,8 @@ class SqlProducts:
         return await self._many(rows), total
 
 
+_PRODUCT_BY_ID = SqlProducts._with_prices().where(m.ProductRow.id == bindparam("id"))
+_PRODUCT_BY_SKU = SqlProducts._with_prices().where(m.ProductRow.sku == bindparam("sku"))
 _PRODUCTS_BY_ID = (
     SqlProducts._with_prices().where(m.ProductRow.id.in_(bindparam("ids", expanding=True))).order_by(m.ProductRow.id)
 )
@@ -644,6 +652,9 @@ def _stock_update(condition: ColumnElement[bool], **values: object) -> Executabl
     )
 
 
+_LEVELS_OF = select(_STOCK.c.product_id, _STOCK.c.warehouse_id, _STOCK.c.on_hand, _STOCK.c.reserved).where(
+    _STOCK.c.product_id.in_(bindparam("ids", expanding=True))
+)
 _QTY: BindParameter[int] = bindparam("quantity")
 _RESERVE = _stock_update(_STOCK.c.on_hand - _STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved + _QTY)
 _RELEASE = _stock_update(_STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved - _QTY)
@@ -685,9 +696,7 @@ class SqlStock:
                 hits = [self.cache.get("levels", pid) for pid in product_ids]
             if all(hit is not None for hit in hits):
                 return [level for hit in hits if hit is not ABSENT for level in cast(list[StockLevel], hit)]
-        t = m.StockRow.__table__.c
-        statement = select(t.product_id, t.warehouse_id, t.on_hand, t.reserved).where(t.product_id.in_(product_ids))
-        rows = await fetch(self.s, statement)
+        rows = await fetch(self.s, _LEVELS_OF, {"ids": list(product_ids)})
         levels = [StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved) for r in rows]
         if self.cache is not None:
             for pid, found in _by_product(levels, product_ids).items():

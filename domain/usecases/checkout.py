@@ -269,10 +269,14 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         await uow.orders.add(order)
         await allocation_rows(uow, order, decision, now)
         await _first_steps(uow, clock, order, request)
-        customer.phone = phone
-        if delivery.method is DeliveryMethod.COURIER and all(a.text != delivery.address for a in customer.addresses):
+        new_address = delivery.method is DeliveryMethod.COURIER and all(
+            a.text != delivery.address for a in customer.addresses
+        )
+        if new_address:
             customer.addresses.append(Address(delivery.address, delivery.latitude, delivery.longitude))
-        await uow.customers.update(customer)
+        if new_address or customer.phone != phone:  # a returning customer's order writes nothing here
+            customer.phone = phone
+            await uow.customers.update(customer)
         await uow.carts.clear(request.customer_id)
         if policy.staff_chat_id is not None:
             await uow.outbox.add(
