@@ -28,6 +28,8 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -121,6 +123,23 @@ def _fetch(session: Session, statement: Executable, params: Any) -> Any:
 
 def _table(model: Any) -> Table:
     return cast(Table, model.__table__)
+
+
+async def _upsert(
+    session: AsyncSession, model: Any, values: dict[str, Any], key: str, *, returning: str | None = None
+) -> Any:
+    """Insert, or update the row with the same ``key``, in one statement: processes that
+    start together (two bots with the same ``ADMIN_IDS``, on a new database) write the same
+    row at once, and get-then-insert made all but one fail on PostgreSQL."""
+    table = _table(model)
+    insert_for = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert_for(table).values(**values)
+    changed = {name: value for name, value in values.items() if name != key}
+    statement = statement.on_conflict_do_update(index_elements=[table.c[key]], set_=changed)
+    if returning is None:
+        await run(session, statement)
+        return None
+    return (await fetch(session, statement.returning(table.c[returning])))[0][0]
 
 
 SNAPSHOT_CHUNK = 1_000  # rows turned into domain objects between yields to the event loop
@@ -266,14 +285,8 @@ class SqlStaff:
         return StaffMember(row.telegram_id, Role(row.role), row.warehouse_code, row.id)
 
     async def put(self, member: StaffMember) -> None:
-        row = await self.s.scalar(select(m.StaffRow).where(m.StaffRow.telegram_id == member.telegram_id))
-        if row is None:
-            row = m.StaffRow(telegram_id=member.telegram_id, role=member.role.value)
-            self.s.add(row)
-        row.role = member.role.value
-        row.warehouse_code = member.warehouse_code
-        await self.s.flush()
-        member.id = row.id
+        values = {"telegram_id": member.telegram_id, "role": member.role.value, "warehouse_code": member.warehouse_code}
+        member.id = await _upsert(self.s, m.StaffRow, values, "telegram_id", returning="id")
 
     async def all(self) -> list[StaffMember]:
         rows = await self.s.scalars(select(m.StaffRow).order_by(m.StaffRow.role, m.StaffRow.telegram_id))
@@ -1625,12 +1638,7 @@ class SqlJournal:
         return await self.s.scalar(select(m.ShopSettingRow.value).where(m.ShopSettingRow.key == BOOKS_CURRENCY))
 
     async def keep_books_in(self, currency: str) -> None:
-        row = await self.s.get(m.ShopSettingRow, BOOKS_CURRENCY)
-        if row is None:
-            self.s.add(m.ShopSettingRow(key=BOOKS_CURRENCY, value=currency))
-        else:
-            row.value = currency
-        await self.s.flush()
+        await _upsert(self.s, m.ShopSettingRow, {"key": BOOKS_CURRENCY, "value": currency}, "key")
 
     async def entry_count(self) -> int:
         return int(await self.s.scalar(select(func.count()).select_from(m.JournalEntryRow)) or 0)
