@@ -41,7 +41,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # Readers begin DEFERRED so WAL lets them run beside a writer; writers take the
         # write lock up front (IMMEDIATE) so two of them never deadlock upgrading.
         # Straight to sqlite3: the BEGIN needs none of SQLAlchemy's statement machinery
-        # (~30 µs of it per unit of work; a checkout opens four).
+        # (~30 µs of it per unit of work; a checkout opens three).
         sqlite = connection.connection.driver_connection
         read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
         if read_only:
