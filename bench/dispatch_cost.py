@@ -1,0 +1,152 @@
+"""Ordergram's own cost per update, without HTTP: where `bot_throughput.py` says how fast,
+this says where the time goes.
+
+Updates are fed straight into the dispatcher (`Dispatcher.feed_update`); the bot's Bot API
+calls are answered by the sandbox's method handlers in the same call, with no HTTP in
+between. A bare aiogram echo bot fed the same way is the yardstick. Prints the median
+µs per update of: echo, a product deep link, and each step of a checkout
+(/add, /checkout, contact, pickup, point, payment, confirm).
+
+    python bench/dispatch_cost.py [--products 2000] [--rounds 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import Message, Update
+from bot_throughput import DEMO, catalog_csv  # the same catalog as the throughput bench
+
+import bot.runtime
+from bot.config import load_settings
+from bot.sandbox import SandboxServer, SandboxUser
+from bot.sandbox.server import JSON_FIELDS
+from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+
+
+class InProcessSession(BaseSession):
+    """Answers each Bot API call with the sandbox's own method handler, no HTTP."""
+
+    def __init__(self, server: SandboxServer) -> None:
+        super().__init__()
+        self.server = server
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,  # noqa: ASYNC109 - aiogram's signature
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        raise NotImplementedError("no downloads on this path")
+        yield b""  # an async generator, as the base class declares
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
+    ) -> TelegramType:
+        params: dict[str, Any] = {}
+        for key, value in method.model_dump(warnings=False).items():
+            prepared = self.prepare_value(value, bot=bot, files={})
+            if prepared is not None:
+                params[key] = json.loads(prepared) if key in JSON_FIELDS else prepared
+        result = await self.server._methods[method.__api_method__.lower()](params)
+        content = json.dumps({"ok": True, "result": result})
+        return self.check_response(bot=bot, method=method, status_code=200, content=content).result  # type: ignore[return-value]
+
+
+async def feed(server: SandboxServer, bot: Bot, dp: Dispatcher) -> float:
+    """Hand the dispatcher every update the users produced; seconds it took."""
+    pending, server.updates = server.updates, []
+    started = time.perf_counter()
+    for raw in pending:
+        await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+    return time.perf_counter() - started
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--products", type=int, default=2_000)
+    parser.add_argument("--rounds", type=int, default=300)
+    args = parser.parse_args()
+    server = SandboxServer()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(
+            bot_token=server.token,
+            default_currency="GBP",
+            database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'cost.sqlite3'}",
+        )
+        bot.runtime.make_bot = lambda _settings: Bot(server.token, session=InProcessSession(server))  # type: ignore[attr-defined,assignment]
+        runtime = await bot.runtime.start_runtime(settings)
+        products_csv, stock_csv, skus = catalog_csv(args.products)
+        await import_warehouses(runtime.uow(), (DEMO / "warehouses.csv").read_text(encoding="utf-8"))
+        await import_products(runtime.uow(), products_csv)
+        await import_stock(runtime.uow(), runtime.clock, stock_csv)
+        await import_carriers(runtime.uow(), (DEMO / "carriers.csv").read_text(encoding="utf-8"))
+        ours, tg = runtime.dp, runtime.bot
+        echo = Dispatcher()
+
+        @echo.message()
+        async def answer(message: Message) -> None:
+            await message.answer(message.text or "?")
+
+        users = [SandboxUser(server, 5000 + i, f"U{i}", wait=False) for i in range(20)]
+        for user in users:
+            await user.send("/start")
+            await feed(server, tg, ours)
+        rng = random.Random(1)
+        timings: dict[str, list[float]] = {}
+
+        async def measure(label: str, act: Callable[[], Awaitable[object]], dp: Dispatcher) -> None:
+            await act()
+            timings.setdefault(label, []).append(await feed(server, tg, dp))
+
+        for i in range(args.rounds):
+            user = users[i % len(users)]
+            await measure("echo bot", lambda u=user: u.send("hello"), echo)  # type: ignore[misc]
+            await measure("deep link", lambda u=user: u.send(f"/start p_{rng.choice(skus)}"), ours)  # type: ignore[misc]
+        steps: list[tuple[str, Callable[[SandboxUser], Awaitable[object]]]] = [
+            ("/add", lambda u: u.send(f"/add {rng.choice(skus)} 1")),
+            ("/checkout", lambda u: u.send("/checkout")),
+            ("contact", lambda u: u.share_contact("+44 7911 123456")),
+            ("pickup", lambda u: u.press(server.last_message(u.id), "Pick up")),  # type: ignore[arg-type]
+            ("point", lambda u: u.press(server.last_message(u.id), "Manchester")),  # type: ignore[arg-type]
+            ("payment", lambda u: u.press(server.last_message(u.id), "Cash on delivery")),  # type: ignore[arg-type]
+            ("confirm", lambda u: u.press(server.last_message(u.id), "Confirm order")),  # type: ignore[arg-type]
+        ]
+        for i in range(args.rounds // 3):
+            user = users[i % len(users)]
+            for label, step in steps:
+                await measure(f"checkout: {label}", lambda u=user, s=step: s(u), ours)  # type: ignore[misc]
+        await runtime.close()
+    echo_us = statistics.median(timings["echo bot"]) * 1e6
+    print(f"{'update':22s} {'median µs':>10s} {'× echo':>8s}")
+    checkout = 0.0
+    for label, values in timings.items():
+        us = statistics.median(values) * 1e6
+        checkout += us if label.startswith("checkout") else 0.0
+        print(f"{label:22s} {us:10.0f} {us / echo_us:8.1f}")
+    print(f"{'checkout, 7 updates':22s} {checkout:10.0f} {checkout / echo_us:8.1f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
