@@ -33,7 +33,7 @@ from bot_throughput import DEMO, catalog_csv  # the same catalog as the throughp
 import bot.runtime
 from bot.config import load_settings
 from bot.sandbox import SandboxServer, SandboxUser
-from bot.sandbox.server import JSON_FIELDS
+from bot.telegram_session import request_body
 from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
 
 
@@ -64,11 +64,7 @@ class InProcessSession(BaseSession):
         method: TelegramMethod[TelegramType],
         timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
     ) -> TelegramType:
-        params: dict[str, Any] = {}
-        for key, value in method.model_dump(warnings=False).items():
-            prepared = self.prepare_value(value, bot=bot, files={})
-            if prepared is not None:
-                params[key] = json.loads(prepared) if key in JSON_FIELDS else prepared
+        params = request_body(self, bot, method, files={})  # as the bot's own session sends it
         result = await self.server._methods[method.__api_method__.lower()](params)
         content = json.dumps({"ok": True, "result": result})
         return self.check_response(bot=bot, method=method, status_code=200, content=content).result  # type: ignore[return-value]

@@ -14,12 +14,24 @@ from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiohttp import ClientError, ClientTimeout
 
 JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def request_body(session: BaseSession, bot: Bot, method: TelegramMethod[Any], files: dict[str, Any]) -> dict[str, Any]:
+    """A method's parameters as plain JSON values (nested objects as objects, unset ones
+    left out); an upload found on the way goes into ``files``."""
+    body: dict[str, Any] = {}
+    for key, value in method.model_dump(warnings=False).items():
+        prepared = session.prepare_value(value, bot=bot, files=files, _dumps_json=False)
+        if prepared is not None:
+            body[key] = prepared
+    return body
 
 
 class JsonBodySession(AiohttpSession):
@@ -30,11 +42,7 @@ class JsonBodySession(AiohttpSession):
         timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
     ) -> TelegramType:
         files: dict[str, Any] = {}
-        body: dict[str, Any] = {}
-        for key, value in method.model_dump(warnings=False).items():
-            prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
-            if prepared is not None:
-                body[key] = prepared
+        body = request_body(self, bot, method, files)
         if files:
             return await super().make_request(bot, method, timeout)
         session = await self.create_session()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -13,7 +11,7 @@ def button(text: str, data: CallbackData) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
-def rows_of(buttons: Sequence[tuple[str, CallbackData]], width: int = 1) -> InlineKeyboardMarkup:
+def rows_of(*buttons: tuple[str, CallbackData], width: int = 1) -> InlineKeyboardMarkup:
     """Buttons laid out ``width`` to a row. Built directly: aiogram's InlineKeyboardBuilder
     deep-copies every button on the way, and checkout steps send one per update."""
     made = [button(text, data) for text, data in buttons]

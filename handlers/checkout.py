@@ -18,7 +18,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
     CallbackQuery,
-    InlineKeyboardMarkup,
     KeyboardButton,
     LabeledPrice,
     Message,
@@ -94,10 +93,6 @@ class GiftChoice(CallbackData, prefix="cg"):
     key: str
 
 
-def _inline(*buttons: tuple[str, CallbackData], width: int = 1) -> InlineKeyboardMarkup:
-    return rows_of(buttons, width)
-
-
 # ------------------------------------------------------------------ entering and leaving
 @router.message(Command("cancel"), StateFilter(Checkout))
 async def cancel_checkout(message: Message, state: FSMContext) -> None:
@@ -152,7 +147,7 @@ async def _accept_phone(message: Message, state: FSMContext, phone: str) -> None
     await message.answer(_("Thank you, {phone}.").format(phone=normalized), reply_markup=ReplyKeyboardRemove())
     await message.answer(
         _("Step 2 of 5. How would you like to get your order?"),
-        reply_markup=_inline(
+        reply_markup=rows_of(
             (_("🚚 Courier delivery"), DeliveryChoice(method=DeliveryMethod.COURIER.value)),
             (_("🏬 Pick up at a store"), DeliveryChoice(method=DeliveryMethod.PICKUP.value)),
         ),
@@ -176,7 +171,7 @@ async def delivery_chosen(
         await state.set_state(Checkout.pickup)
         await message.edit_text(
             _("Choose a pickup point:"),
-            reply_markup=_inline(
+            reply_markup=rows_of(
                 *[(f"{w.name}, {w.address}"[:60], PickupChoice(warehouse_id=w.id or 0)) for w in points]
             ),
         )
@@ -186,7 +181,7 @@ async def delivery_chosen(
     saved = [(a.text[:60], SavedAddress(index=i)) for i, a in enumerate(recent)]
     await message.edit_text(
         _("Type the delivery address (street, house, flat, city, postcode)."),
-        reply_markup=_inline(*saved) if saved else None,
+        reply_markup=rows_of(*saved) if saved else None,
     )
 
 
@@ -291,7 +286,7 @@ async def _ask_shipping(
         return
     await state.set_state(Checkout.shipping)
     buttons = [(_shipping_label(q), ShippingChoice(rate_id=q.rate.id or 0)) for q in choice.quotes]
-    await message.answer(_("Step 3 of 5. Choose a delivery option:"), reply_markup=_inline(*buttons))
+    await message.answer(_("Step 3 of 5. Choose a delivery option:"), reply_markup=rows_of(*buttons))
 
 
 def _shipping_label(quote: ShippingQuote) -> str:
@@ -321,7 +316,7 @@ async def _ask_payment(message: Message, state: FSMContext, customer: Customer, 
         (labels[method], PaymentChoice(method=method.value))
         for method in payment_methods(customer, settings.checkout_policy())
     ]
-    await message.answer(_("Step 4 of 5. How would you like to pay?"), reply_markup=_inline(*buttons))
+    await message.answer(_("Step 4 of 5. How would you like to pay?"), reply_markup=rows_of(*buttons))
 
 
 @router.callback_query(Checkout.payment, PaymentChoice.filter())
@@ -386,7 +381,7 @@ async def _show_review(
         text += "\n\n" + gift_line
     else:
         buttons.append((_("🎁 Send as a gift"), GiftChoice(key=data["key"])))
-    await message.answer(text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=_inline(*buttons))
+    await message.answer(text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=rows_of(*buttons))
 
 
 @router.callback_query(GiftChoice.filter(), StateFilter(Checkout.review))

@@ -6,7 +6,7 @@ import asyncio
 import copy
 import json
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -426,13 +426,11 @@ class SqlProducts:
             if (count or 0) > SNAPSHOT_MAX_ROWS:
                 self.cache.snapshot_done("catalog", None)
                 return False
-            rows = (await (await self.s.connection()).execute(self._with_prices().order_by(m.ProductRow.id))).all()
+            rows = await fetch(self.s, self._with_prices().order_by(m.ProductRow.id))
             snapshot: dict[Hashable, object] = {}
-            for built, (product_id, group) in enumerate(groupby(rows, key=lambda r: r.id), 1):
-                lines = list(group)
-                product = self._to_domain(lines[0], lines[0].category, self._price_map(lines))
-                snapshot[product_id] = product
-                snapshot[("sku", product.sku)] = product_id
+            for built, product in enumerate(self._products_of(rows), 1):
+                snapshot[product.id] = product
+                snapshot[("sku", product.sku)] = product.id
                 if built % SNAPSHOT_CHUNK == 0:
                     await asyncio.sleep(0)  # ~0.1 s for 10,000 products: let other updates run meanwhile
         except BaseException:
@@ -511,17 +509,26 @@ class SqlProducts:
         return found
 
     async def get_many(self, product_ids: Sequence[int]) -> list[Product]:
-        if not product_ids:
-            return []
-        if self.cache is not None:
-            found = [await self.get(pid) for pid in product_ids]
-            return [product for product in found if product is not None]
-        rows = await fetch(self.s, _PRODUCTS_BY_ID, {"ids": list(product_ids)})
-        return [
-            self._to_domain(lines[0], lines[0].category, self._price_map(lines))
-            for _, group in groupby(rows, key=lambda r: r.id)
-            for lines in [list(group)]
-        ]
+        """The cached ones from the read cache (read-only work), the rest in one query."""
+        found: list[Product] = []
+        missing = list(product_ids)
+        if self.cache is not None and missing:
+            if any(self.cache.get("catalog", pid) is None for pid in missing):
+                await self._load_catalog()
+            hits = {pid: self.cache.get("catalog", pid) for pid in missing}
+            found = [copy.copy(cast(Product, hit)) for hit in hits.values() if hit is not None and hit is not ABSENT]
+            missing = [pid for pid, hit in hits.items() if hit is None]
+        if missing:
+            rows = await fetch(self.s, _PRODUCTS_BY_ID, {"ids": missing})
+            found += [cast(Product, self._cached(product)) for product in self._products_of(rows)]
+        return found
+
+    @classmethod
+    def _products_of(cls, rows: Sequence[Any]) -> Iterator[Product]:
+        """Products from ``_with_prices`` rows ordered by product: one row per price."""
+        for _, group in groupby(rows, key=lambda r: r.id):
+            lines = list(group)
+            yield cls._to_domain(lines[0], lines[0].category, cls._price_map(lines))
 
     @staticmethod
     def _price_map(rows: Sequence[Any]) -> dict[str, Money]:

@@ -189,6 +189,30 @@ async def test_browsing_reads_the_catalog_whole_and_a_write_clears_only_the_rows
         event.remove(engine.sync_engine, "before_cursor_execute", count)
 
 
+async def test_products_changed_since_the_catalog_was_loaded_are_read_back_in_one_query(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine))
+    await import_products(uow, TWO_PRODUCTS)
+    async with uow.read_only():
+        ids = {p.sku: p.id or 0 for p in await uow.products.get_many([1, 2])}  # loads the catalog whole
+    async with uow._sessions() as session, session.begin():  # both rows change, by id: two holes
+        for product_id in ids.values():
+            p = m.ProductRow
+            await session.execute(update(p).where(p.id == product_id).values(name=p.name + "!"))
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with uow.read_only():
+            found = await uow.products.get_many([ids["A1"], ids["B2"], 999])
+        assert sorted(p.name for p in found) == ["Bowl!", "Mug!"]  # 999: known absent, skipped
+        assert len([s for s in statements if "FROM products" in s]) == 1  # not one query per product
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+
 def test_a_reader_older_than_a_write_to_its_row_keeps_nothing_of_that_row() -> None:
     cache = ReadCache()
     before = cache.generation
