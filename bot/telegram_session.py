@@ -25,9 +25,19 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 
 def request_body(session: BaseSession, bot: Bot, method: TelegramMethod[Any], files: dict[str, Any]) -> dict[str, Any]:
     """A method's parameters as plain JSON values (nested objects as objects, unset ones
-    left out); an upload found on the way goes into ``files``."""
+    left out); an upload found on the way goes into ``files``.
+
+    Read from the method's fields as they are (``__dict__`` holds a pydantic model's field
+    values, ``__pydantic_extra__`` any extra ones) rather than from ``model_dump()``: aiogram's
+    ``prepare_value`` dumps each nested object itself, and dumping the whole method first
+    (twenty-odd fields, most of them unset) was half the cost of every request's body."""
     body: dict[str, Any] = {}
-    for key, value in method.model_dump(warnings=False).items():
+    fields = method.__dict__
+    if method.__pydantic_extra__:
+        fields = {**fields, **method.__pydantic_extra__}
+    for key, value in fields.items():
+        if value is None:
+            continue
         prepared = session.prepare_value(value, bot=bot, files=files, _dumps_json=False)
         if prepared is not None:
             body[key] = prepared

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Sequence
@@ -112,6 +111,16 @@ async def fetch(session: AsyncSession, statement: Executable, params: Any = None
     return cast(Sequence[Row[Any]], await session.run_sync(_fetch, statement, params))
 
 
+def _copied(obj: T) -> T:
+    """A shallow copy of a slotted domain dataclass handed out from the read cache (the
+    caller may change its copy; the cached one must not change). Twice as fast as
+    ``copy.copy``, which goes through ``__reduce_ex__``; cached reads run on every update."""
+    new = object.__new__(type(obj))
+    for name in type(obj).__slots__:  # type: ignore[attr-defined]
+        object.__setattr__(new, name, getattr(obj, name))
+    return new
+
+
 def _execute(session: Session, statement: Executable, params: Any, rows: set[Hashable] | None) -> Any:
     options = {WRITES_ROWS: rows} if rows is not None else None
     return session.connection().execute(statement, params, execution_options=options)
@@ -205,11 +214,11 @@ class SqlCustomers:
             customer_id = self.cache.get("customers", ("tg", telegram_id))
             cached = self.cache.get("customers", customer_id) if customer_id is not None else None
             if cached is not None:
-                return copy.copy(cast(Customer, cached))
+                return _copied(cast(Customer, cached))
         customer = await self._one(_CUSTOMER_BY_TELEGRAM_ID, {"telegram_id": telegram_id}, with_addresses=False)
         if self.cache is not None and customer is not None:
             self.cache.put("customers", ("tg", telegram_id), customer.id)
-            self.cache.put("customers", customer.id, copy.copy(customer))
+            self.cache.put("customers", customer.id, _copied(customer))
         return customer
 
     async def get_by_phone(self, phone: str) -> Customer | None:
@@ -385,7 +394,7 @@ class SqlProducts:
             if cached is ABSENT:
                 return None
             if cached is not None:
-                return copy.copy(cast(Product, cached))
+                return _copied(cast(Product, cached))
         return self._cached(await self._one(_PRODUCT_BY_ID, {"id": product_id}))
 
     async def get_by_sku(self, sku: str) -> Product | None:
@@ -441,7 +450,7 @@ class SqlProducts:
 
     def _cached(self, product: Product | None) -> Product | None:
         if self.cache is not None and product is not None:
-            self.cache.put("catalog", product.id, copy.copy(product))
+            self.cache.put("catalog", product.id, _copied(product))
             self.cache.put("catalog", ("sku", product.sku), product.id)
         return product
 
@@ -516,7 +525,7 @@ class SqlProducts:
             if any(self.cache.get("catalog", pid) is None for pid in missing):
                 await self._load_catalog()
             hits = {pid: self.cache.get("catalog", pid) for pid in missing}
-            found = [copy.copy(cast(Product, hit)) for hit in hits.values() if hit is not None and hit is not ABSENT]
+            found = [_copied(cast(Product, hit)) for hit in hits.values() if hit is not None and hit is not ABSENT]
             missing = [pid for pid, hit in hits.items() if hit is None]
         if missing:
             rows = await fetch(self.s, _PRODUCTS_BY_ID, {"ids": missing})
@@ -642,10 +651,10 @@ class SqlWarehouses:
 
     async def all(self) -> list[Warehouse]:
         if self.cache is not None and (cached := self.cache.get("reference", "warehouses")) is not None:
-            return [copy.copy(w) for w in cast(list[Warehouse], cached)]
+            return [_copied(w) for w in cast(list[Warehouse], cached)]
         warehouses = await self._all()
         if self.cache is not None:
-            self.cache.put("reference", "warehouses", [copy.copy(w) for w in warehouses])
+            self.cache.put("reference", "warehouses", [_copied(w) for w in warehouses])
         return warehouses
 
     async def _all(self) -> list[Warehouse]:
@@ -653,7 +662,7 @@ class SqlWarehouses:
             rows = await fetch(self.s, _WAREHOUSES)
             zones = await self._zones([r.id for r in rows])
             self._read = [self._to_domain(r, zones.get(r.id, ())) for r in rows]
-        return [copy.copy(w) for w in self._read]
+        return [_copied(w) for w in self._read]
 
 
 _STOCK = _table(m.StockRow)

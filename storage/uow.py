@@ -81,6 +81,7 @@ class _Repository(Generic[R]):
         session = cast(AsyncSession, uow._session)
         built = self.kind(session, uow._cache_view) if self.cached else self.kind(session)
         uow.__dict__[self.name] = built  # found before this descriptor until the unit closes
+        uow._built.append(self.name)
         return built
 
 
@@ -115,6 +116,7 @@ class SqlUnitOfWork:
         self._session: _LazySession | None = None
         self._cache_view: CacheView | None = None
         self._read_only_next = False
+        self._built: list[str] = []  # repositories of the open unit, dropped when it closes
         shared = sessions.kw.get("info", {})
         self._cache: ReadCache | None = shared.get(READ_CACHE)
         self._read_only_bind = shared.get(READ_ONLY_BIND)
@@ -144,8 +146,9 @@ class SqlUnitOfWork:
 
     async def __aexit__(self, *exc: object) -> None:
         lazy, self._session = self._session, None
-        for name in _REPOSITORY_NAMES:  # the next unit builds its own, on its own session
-            self.__dict__.pop(name, None)
+        for name in self._built:  # the next unit builds its own, on its own session
+            del self.__dict__[name]
+        self._built.clear()
         session = lazy.built if lazy is not None else None
         # A read answered from the cache never built a session: nothing to undo.
         if session is not None and session.in_transaction():
@@ -164,6 +167,3 @@ class SqlUnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
-
-
-_REPOSITORY_NAMES = tuple(name for name, value in vars(SqlUnitOfWork).items() if isinstance(value, _Repository))

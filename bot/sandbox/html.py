@@ -30,6 +30,7 @@ NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{0,31});")
 START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9\-]*)")
 END_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9\-]*)?\s*>")
+MARKUP = re.compile(r"[&<]")
 ATTRIBUTE = re.compile(r"""\s+([a-zA-Z\-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 
 
@@ -101,16 +102,15 @@ def parse_html(text: str) -> str:
     out: list[str] = []
     stack: list[str] = []
     i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "&":
-            decoded, i = _entity(text, i)
+    while (special := MARKUP.search(text, i)) is not None:  # plain runs are copied whole
+        j = special.start()
+        out.append(text[i:j])
+        if text[j] == "&":
+            decoded, i = _entity(text, j)
             out.append(decoded)
-        elif char == "<":
-            i = _end_tag(text, i, stack) if text.startswith("</", i) else _start_tag(text, i, stack)
         else:
-            out.append(char)
-            i += 1
+            i = _end_tag(text, j, stack) if text.startswith("</", j) else _start_tag(text, j, stack)
+    out.append(text[i:])
     if stack:
         raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
     return "".join(out)

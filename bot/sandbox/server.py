@@ -104,6 +104,9 @@ class SandboxServer:
         self.next_update_id = 1
         self.confirmed_update_id = 0
         self.changed = asyncio.Condition()
+        # Long polls wait only for new updates (or shutdown), not for every message the bot
+        # sends: woken on each of those they went straight back to sleep, a task switch per reply.
+        self._updates_arrived = asyncio.Condition()
         self.messages: dict[tuple[int, int], BotMessage] = {}
         self._chat_log: dict[int, list[BotMessage]] = {}  # per chat, oldest first (ids only grow)
         self.next_message_id: dict[int, int] = {}
@@ -177,6 +180,11 @@ class SandboxServer:
     async def release_pollers(self) -> None:
         self.closing = True
         await self._notify()
+        await self._wake_pollers()
+
+    async def _wake_pollers(self) -> None:
+        async with self._updates_arrived:
+            self._updates_arrived.notify_all()
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -414,9 +422,11 @@ class SandboxServer:
                 self.confirmed_update_id = offset - 1
                 await self._notify()
         if not self.updates and timeout > 0:
-            async with self.changed:
+            async with self._updates_arrived:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.changed.wait_for(lambda: bool(self.updates) or self.closing), timeout)
+                    await asyncio.wait_for(
+                        self._updates_arrived.wait_for(lambda: bool(self.updates) or self.closing), timeout
+                    )
         return self.updates[:limit]
 
     async def m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -545,6 +555,7 @@ class SandboxServer:
             return update_id
         self.updates.append(update)
         await self._notify()
+        await self._wake_pollers()
         return update_id
 
     async def redeliver(self, update_id: int) -> int:

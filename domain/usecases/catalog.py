@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from domain.catalog import Category, Product, normalize_sku
 from domain.errors import DomainError, NotFound
@@ -44,13 +45,19 @@ def _price_for(product: Product, currency: str, fallback: str, rates: Rates) -> 
     return rates.price(product.prices, shown) or rates.price(product.prices, fallback)
 
 
-async def _cards(uow: UnitOfWork, products: list[Product], currency: str, fallback: str) -> list[ProductCard]:
+async def _cards(
+    uow: UnitOfWork, products: list[Product], currency: str, fallback: str, in_cart: Mapping[int, int] | None = None
+) -> list[ProductCard]:
     ids = [p.id for p in products if p.id is not None]
     available: dict[int, int] = dict.fromkeys(ids, 0)
     for level in await uow.stock.levels(ids):
         available[level.product_id] += max(level.available, 0)
     rates = await shop_rates(uow)
-    return [ProductCard(p, _price_for(p, currency, fallback, rates), available.get(p.id or 0, 0)) for p in products]
+    held = in_cart or {}
+    return [
+        ProductCard(p, _price_for(p, currency, fallback, rates), available.get(p.id or 0, 0), held.get(p.id or 0, 0))
+        for p in products
+    ]
 
 
 async def list_categories(uow: UnitOfWork) -> list[Category]:
@@ -74,11 +81,14 @@ async def browse_category(
         return CatalogPage(category, cards, page, pages, total)
 
 
-async def _with_cart(uow: UnitOfWork, card: ProductCard, customer_id: int | None) -> ProductCard:
-    if customer_id is None:
-        return card
-    held = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == card.product.id)
-    return replace(card, in_cart=held)
+async def _card_of(
+    uow: UnitOfWork, product: Product, currency: str, fallback: str, customer_id: int | None
+) -> ProductCard:
+    """One product's card, with how many of it this customer holds in the cart."""
+    held = 0
+    if customer_id is not None and product.id is not None:
+        held = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == product.id)
+    return (await _cards(uow, [product], currency, fallback, {product.id or 0: held}))[0]
 
 
 async def product_card(
@@ -88,7 +98,7 @@ async def product_card(
         product = await uow.products.get(product_id)
         if product is None or not product.active:
             raise NotFound()
-        return await _with_cart(uow, (await _cards(uow, [product], currency, fallback_currency))[0], customer_id)
+        return await _card_of(uow, product, currency, fallback_currency, customer_id)
 
 
 async def find_by_sku(uow: UnitOfWork, sku: str) -> Product:
@@ -110,7 +120,7 @@ async def product_card_by_sku(
     """Deep links and typed SKUs: an unknown or malformed SKU is simply not found."""
     async with uow.read_only():
         product = await find_by_sku(uow, sku)
-        return await _with_cart(uow, (await _cards(uow, [product], currency, fallback_currency))[0], customer_id)
+        return await _card_of(uow, product, currency, fallback_currency, customer_id)
 
 
 async def search_products(

@@ -1,0 +1,72 @@
+"""Templates translated when compiled give what translating at render time gives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from aiogram.utils.i18n import I18n
+
+from bot.i18n import make_i18n
+from bot.rendering import TEMPLATES_DIR, Renderer
+from domain.catalog import Product
+from domain.money import Money
+from domain.usecases.catalog import ProductCard
+
+SAMPLE = (
+    '{{ _("In stock") }}|{{ _("In your cart: %(count)s", count=name) }}|'
+    '{{ gettext("Price") }}|{{ ngettext("Only %(num)d left", "Only %(num)d left", n) }}|{{ _(name) }}'
+)
+
+
+@pytest.fixture
+def i18n() -> Iterator[I18n]:
+    i18n = make_i18n("en")
+    token = I18n.set_current(i18n)
+    yield i18n
+    I18n.reset_current(token)
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_inlined_translations_render_as_runtime_ones(i18n: I18n, locale: str) -> None:
+    renderer = Renderer()
+    context = {"name": "<b>Mug & co</b>", "n": 3}
+    with i18n.use_locale(locale):
+        inlined = renderer._environment().from_string(SAMPLE).render(**context)
+        at_runtime = renderer.env.from_string(SAMPLE).render(**context)  # the uninlined environment
+    assert inlined == at_runtime
+    assert "&lt;b&gt;Mug &amp; co&lt;/b&gt;" in inlined  # values put into a translation are still escaped
+    if locale == "ru":
+        assert inlined.startswith("В наличии|В корзине: &lt;b&gt;")
+
+
+def test_constant_strings_are_translated_when_compiled(i18n: I18n) -> None:
+    renderer = Renderer()
+    with i18n.use_locale("ru"):
+        code = renderer._environment().compile('{{ _("In stock") }} {{ _(name) }}', raw=True)
+    assert "В наличии" in code  # the translation is in the compiled template…
+    assert "'In stock'" not in code  # …and not looked up per render
+    assert "resolve('_')" in code  # a string known only at render time still is
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_every_template_compiles_in_every_language(i18n: I18n, locale: str) -> None:
+    renderer = Renderer()
+    names = sorted(str(p.relative_to(TEMPLATES_DIR)) for p in TEMPLATES_DIR.rglob("*.j2"))
+    assert len(names) > 20
+    with i18n.use_locale(locale):
+        for name in names:
+            renderer._environment().get_template(name)
+
+
+def test_each_language_keeps_its_own_compiled_templates(i18n: I18n) -> None:
+    renderer = Renderer()
+    with i18n.use_locale("ru"):
+        ru = renderer.render("product_card.html.j2", card=_card(), caption=False)
+    with i18n.use_locale("en"):
+        en = renderer.render("product_card.html.j2", card=_card(), caption=False)
+    assert "В наличии" in ru and "In stock" in en and "В наличии" not in en
+
+
+def _card() -> ProductCard:
+    return ProductCard(Product(sku="MUG-1", name="Mug", category="Kitchen", id=1), Money(1250, "GBP"), 40)

@@ -1,0 +1,97 @@
+"""The JSON body the bot sends is what aiogram's own dump of the method gives."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    BanChatMember,
+    EditMessageText,
+    SendDocument,
+    SendInvoice,
+    SendMessage,
+    SetMyCommands,
+    TelegramMethod,
+)
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    FSInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    LabeledPrice,
+    ReplyKeyboardMarkup,
+)
+
+from bot.telegram_session import JsonBodySession, request_body
+
+BOT = Bot("123456:TEST", default=DefaultBotProperties(parse_mode="HTML"))
+INLINE = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="🛒 Add", callback_data="cq:1:0:1:card")]])
+
+
+def dumped(session: JsonBodySession, method: TelegramMethod[Any], files: dict[str, Any]) -> dict[str, Any]:
+    """The body as aiogram builds it: the whole method dumped, then each value prepared."""
+    body = {}
+    for key, value in method.model_dump(warnings=False).items():
+        prepared = session.prepare_value(value, bot=BOT, files=files, _dumps_json=False)
+        if prepared is not None:
+            body[key] = prepared
+    return body
+
+
+METHODS: list[TelegramMethod[Any]] = [
+    SendMessage(chat_id=5, text="<b>Mug</b>", reply_markup=INLINE),
+    SendMessage(
+        chat_id=5,
+        text="share",
+        reply_markup=ReplyKeyboardMarkup(
+            keyboard=[[KeyboardButton(text="📱 Share", request_contact=True)]], resize_keyboard=True
+        ),
+        parse_mode=None,
+    ),
+    EditMessageText(chat_id=5, message_id=7, text="edited", reply_markup=INLINE),
+    AnswerCallbackQuery(callback_query_id="42", text="Added", show_alert=False),
+    SendInvoice(
+        chat_id=5,
+        title="Order A1",
+        description="2 items",
+        payload="order:A1",
+        currency="GBP",
+        prices=[LabeledPrice(label="Mug", amount=1250), LabeledPrice(label="Shipping", amount=399)],
+        provider_token="tok",
+    ),
+    SetMyCommands(commands=[BotCommand(command="start", description="Menu")], scope=BotCommandScopeChat(chat_id=5)),
+    BanChatMember(chat_id=-100, user_id=9, until_date=datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)),
+    SendMessage(chat_id=5, text="extra", message_effect_id="e1", some_future_field="kept"),  # type: ignore[call-arg]
+]
+
+
+@pytest.mark.parametrize("method", METHODS, ids=lambda m: type(m).__name__)
+def test_the_body_is_aiograms_dump(method: TelegramMethod[Any]) -> None:
+    session = JsonBodySession()
+    assert request_body(session, BOT, method, {}) == dumped(session, method, {})
+
+
+def test_defaults_dates_and_extras_come_out_as_telegram_takes_them() -> None:
+    session = JsonBodySession()
+    message = request_body(session, BOT, METHODS[0], {})
+    assert message["parse_mode"] == "HTML"  # the bot's default, not a placeholder
+    assert message["reply_markup"] == {"inline_keyboard": [[{"text": "🛒 Add", "callback_data": "cq:1:0:1:card"}]]}
+    assert request_body(session, BOT, METHODS[6], {})["until_date"] == "1893553445"  # unix time
+    assert request_body(session, BOT, METHODS[-1], {})["some_future_field"] == "kept"
+
+
+def test_an_upload_is_set_aside_as_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "label.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    files: dict[str, Any] = {}
+    body = request_body(JsonBodySession(), BOT, SendDocument(chat_id=5, document=FSInputFile(path)), files)
+    (key,) = files
+    assert body["document"] == f"attach://{key}"
