@@ -3,6 +3,7 @@ middleware that picks each update's language (stored choice → Telegram → def
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,27 @@ def locale_for(customer: Customer | None, user: User | None, default: str) -> st
 
 class CustomerI18nMiddleware(I18nMiddleware):
     """Runs after the customer middleware, so ``data['customer']`` is already loaded."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        """aiogram's, with the catalog and the language set and reset directly rather than
+        through two generator context managers: it runs on every update."""
+        locale = await self.get_locale(event=event, data=data) or self.i18n.default_locale
+        if self.i18n_key:
+            data[self.i18n_key] = self.i18n
+        if self.middleware_key:
+            data[self.middleware_key] = self
+        catalog = I18n.set_current(self.i18n)
+        language = self.i18n.ctx_locale.set(locale)
+        try:
+            return await handler(event, data)
+        finally:
+            self.i18n.ctx_locale.reset(language)
+            I18n.reset_current(catalog)
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         reader = data.get("reader", data.get("customer"))  # staff assisting a customer read their own language

@@ -14,7 +14,7 @@ from aiogram.utils.i18n import I18n, gettext, ngettext
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
@@ -113,7 +113,7 @@ class Renderer:
         self._localized: dict[tuple[I18n, str], Environment] = {}
         self.env = _LocalizedEnvironment(
             loader=FileSystemLoader(TEMPLATES_DIR),
-            autoescape=select_autoescape(default=True, default_for_string=True),
+            autoescape=True,  # every template is Telegram HTML (a name-based choice ran per render)
             undefined=StrictUndefined,
             extensions=["jinja2.ext.i18n"],
             trim_blocks=True,

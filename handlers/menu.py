@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aiogram.types import BotCommand, KeyboardButton, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
@@ -18,14 +20,22 @@ HELP_BUTTON = __("❓ Help")
 
 
 def main_menu() -> ReplyKeyboardMarkup:
+    labels = (CATALOG_BUTTON, CART_BUTTON, ORDERS_BUTTON, LANGUAGE_BUTTON, HELP_BUTTON)
+    return _menu_in(*(str(label) for label in labels), _("Search the catalog or pick from the menu"))
+
+
+@lru_cache(maxsize=16)
+def _menu_in(catalog: str, cart: str, orders: str, language: str, help_: str, placeholder: str) -> ReplyKeyboardMarkup:
+    """One keyboard per language, built once: it follows every finished conversation (a
+    checkout's last step among them). Nothing changes a markup once built."""
     return ReplyKeyboardMarkup(
         keyboard=[
-            [KeyboardButton(text=str(CATALOG_BUTTON)), KeyboardButton(text=str(CART_BUTTON))],
-            [KeyboardButton(text=str(ORDERS_BUTTON))],
-            [KeyboardButton(text=str(LANGUAGE_BUTTON)), KeyboardButton(text=str(HELP_BUTTON))],
+            [KeyboardButton(text=catalog), KeyboardButton(text=cart)],
+            [KeyboardButton(text=orders)],
+            [KeyboardButton(text=language), KeyboardButton(text=help_)],
         ],
         resize_keyboard=True,
-        input_field_placeholder=_("Search the catalog or pick from the menu"),
+        input_field_placeholder=placeholder,
     )
 
 

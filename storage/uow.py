@@ -150,9 +150,10 @@ class SqlUnitOfWork:
             del self.__dict__[name]
         self._built.clear()
         session = lazy.built if lazy is not None else None
-        # A read answered from the cache never built a session: nothing to undo.
+        # A read answered from the cache never built a session: nothing to undo. Closing
+        # rolls back (the pool resets a connection on its way back): one trip through
+        # SQLAlchemy's transaction machinery instead of a rollback and then a close.
         if session is not None and session.in_transaction():
-            await session.rollback()
             await session.close()
 
     @property
