@@ -3,13 +3,13 @@ middleware that picks each update's language (stored choice → Telegram → def
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
+from bot.middlewares import Handler
 from domain.customers import Customer, pick_language
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -28,7 +28,7 @@ class CustomerI18nMiddleware(I18nMiddleware):
 
     async def __call__(
         self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        handler: Handler,
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:

@@ -3,7 +3,7 @@ Babel-formatted money and dates. Everything a person reads is rendered here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from datetime import date, datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -100,6 +100,13 @@ class _LocalizedEnvironment(Environment):
     with runtime parts (``ngettext`` with a count) stay calls."""
 
     translate: Callable[[str], str] | None = None
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as a plain dict rather than Jinja's ChainMap over the
+        environment's: every render copies them into a new context, ~6 µs from a ChainMap
+        against ~0.3 from a dict. Ours are all set before the first template loads (Jinja
+        asks the same: "avoid modifying any globals after a template is loaded")."""
+        return {**self.globals, **(d or {})}
 
     def compile(self, source: Any, name: str | None = None, filename: str | None = None, *args: Any, **kw: Any) -> Any:
         if isinstance(source, str) and self.translate is not None:

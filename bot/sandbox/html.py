@@ -31,6 +31,7 @@ ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{0,
 START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9\-]*)")
 END_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9\-]*)?\s*>")
 MARKUP = re.compile(r"[&<]")
+SIMPLE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9\-]*)>")
 ATTRIBUTE = re.compile(r"""\s+([a-zA-Z\-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 
 
@@ -97,6 +98,24 @@ def _end_tag(text: str, i: int, stack: list[str]) -> int:
     return match.end()
 
 
+def _simple_tag(text: str, i: int, stack: list[str]) -> int | None:
+    """``<b>`` or a matching ``</b>`` in one regular-expression match (most tags bots send);
+    None for anything else."""
+    match = SIMPLE_TAG.match(text, i)
+    if match is None:
+        return None
+    name = match.group(2).lower()
+    if match.group(1):
+        if not stack or stack[-1] != name:
+            return None
+        stack.pop()
+    elif name in SUPPORTED_TAGS and name != "span":  # a span needs its class
+        stack.append(name)
+    else:
+        return None
+    return match.end()
+
+
 def parse_html(text: str) -> str:
     """Return the plain text Telegram would show, or raise ``HtmlParseError``."""
     out: list[str] = []
@@ -108,7 +127,9 @@ def parse_html(text: str) -> str:
         if text[j] == "&":
             decoded, i = _entity(text, j)
             out.append(decoded)
-        else:
+        elif (simple := _simple_tag(text, j, stack)) is not None:
+            i = simple
+        else:  # attributes, or something wrong: the full parser, for Telegram's exact error
             i = _end_tag(text, j, stack) if text.startswith("</", j) else _start_tag(text, j, stack)
     out.append(text[i:])
     if stack:

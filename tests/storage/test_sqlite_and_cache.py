@@ -140,18 +140,19 @@ async def test_a_unit_of_work_left_without_commit_writes_nothing_and_its_connect
     cache = uow._cache
     assert cache is not None and await _card(uow) == ("Mug", 7, True)
     generation = cache.generation
+    async with uow.read_only():
+        product = await uow.products.get_by_sku("A1")
+    assert product is not None and product.id is not None
     for _ in range(3):  # more times than the pool has idle connections to hide a leftover transaction
         with pytest.raises(RuntimeError):
             async with uow:
-                product = await uow.products.get_by_sku("A1")
-                assert product is not None and product.id is not None
                 assert await uow.stock.try_reserve(product.id, 1, 5)
                 raise RuntimeError("the use case failed after its write")
     assert cache.generation == generation  # nothing committed: nothing cleared
     async with uow._sessions() as session:
         assert await session.scalar(select(m.StockRow.reserved)) == 0
     async with uow:  # the same pooled connections begin and commit cleanly
-        assert product.id is not None and await uow.stock.try_reserve(product.id, 1, 5)
+        assert await uow.stock.try_reserve(product.id, 1, 5)
         await uow.commit()
     assert cache.generation > generation
     assert await _card(uow) == ("Mug", 2, True)
