@@ -23,6 +23,8 @@ from aiogram.filters.base import Filter
 from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.state import State
 from aiogram.types import TelegramObject
+from aiogram.utils.i18n import I18n
+from babel.support import LazyProxy
 from magic_filter.operations import ComparatorOperation, GetAttributeOperation
 
 Condition = Callable[[TelegramObject, str | None], bool]
@@ -30,11 +32,74 @@ GATED = ("message", "callback_query")
 
 
 class RouterGate(Filter):
+    """Open when one of its handlers' conditions holds. The conditions are sorted by kind
+    into sets (commands, states, callback-data prefixes, button texts), so a gate costs a
+    few lookups however many handlers are behind it, instead of a call per handler."""
+
     def __init__(self, conditions: list[Condition]) -> None:
-        self.conditions = conditions
+        self.conditions = conditions  # as read from the handlers (what the gate stands for)
+        self.commands: set[str] = set()  # "/name", case-sensitive: how nearly every command is declared
+        self.states: set[str | None] = set()
+        self.data_exact: set[str] = set()
+        self.data_prefixes: tuple[str, ...] = ()
+        self.texts: list[object] = []  # strings or lazy translations a handler compares the text with
+        self.attributes: tuple[str, ...] = ()  # content that must be there (a contact, a location)
+        self.others: list[Condition] = []
+        self._texts_in: dict[str, frozenset[str]] = {}  # language -> the texts as that language shows them
+        for condition in conditions:
+            self._sort(_necessary(condition))
+
+    def _sort(self, condition: Condition) -> None:
+        kind = getattr(condition, "func", None)
+        args: tuple[Any, ...] = getattr(condition, "args", ())
+        if kind is _is_command and args[1] == "/" and not args[2]:
+            self.commands.update(args[0])
+        elif kind is _in_state:
+            self.states.update(args[0])
+        elif kind is _data_of:
+            self.data_exact.add(args[0])
+            self.data_prefixes += (args[1],)
+        elif kind is _equals and args[0] == "text" and isinstance(args[1], str | LazyProxy):
+            self.texts.append(args[1])
+        elif kind is _has:
+            self.attributes += (args[0],)
+        else:
+            self.others.append(condition)
 
     async def __call__(self, event: TelegramObject, raw_state: str | None = None) -> bool:
-        return any(condition(event, raw_state) for condition in self.conditions)
+        if raw_state in self.states:
+            return True
+        data = getattr(event, "data", None)
+        if isinstance(data, str) and (data in self.data_exact or data.startswith(self.data_prefixes)):
+            return True
+        text = getattr(event, "text", None)
+        if text and text in self._texts():
+            return True
+        command = text or getattr(event, "caption", None)  # as aiogram's Command reads it
+        if command and command[0] == "/" and _command_name(command) in self.commands:
+            return True
+        if any(getattr(event, attribute, None) for attribute in self.attributes):
+            return True
+        return any(condition(event, raw_state) for condition in self.others)
+
+    def _texts(self) -> frozenset[str]:
+        """The button texts in the current update's language (translated once per language)."""
+        i18n = I18n.get_current(no_error=True)
+        language = i18n.current_locale if i18n is not None else ""
+        texts = self._texts_in.get(language)
+        if texts is None:
+            texts = self._texts_in[language] = frozenset(str(t) for t in self.texts)
+        return texts
+
+
+def _necessary(condition: Condition) -> Condition:
+    """A condition that holds whenever ``condition`` does: for a handler with several, the
+    one most likely to rule updates out (a gate may let in more, never fewer)."""
+    if getattr(condition, "func", None) is not _all:
+        return condition
+    parts: tuple[Condition, ...] = getattr(condition, "args", ((),))[0]
+    order = (_is_command, _data_of, _equals, _in_state, _has)
+    return min(parts, key=lambda c: order.index(getattr(c, "func", None)) if getattr(c, "func", None) in order else 9)
 
 
 def gate_routers(router: Router) -> None:
@@ -123,8 +188,12 @@ def _is_command(
     text = getattr(event, "text", None) or getattr(event, "caption", None)
     if not text or text[0] not in prefixes:
         return False
-    name = text.split(maxsplit=1)[0][1:].split("@", 1)[0]
+    name = _command_name(text)
     return (name.casefold() if ignore_case else name) in names
+
+
+def _command_name(text: str) -> str:
+    return text.split(maxsplit=1)[0][1:].split("@", 1)[0]
 
 
 def _in_state(names: frozenset[str | None], _event: TelegramObject, raw_state: str | None) -> bool:
