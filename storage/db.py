@@ -17,11 +17,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
 
 from storage.cache import ALL_ROWS, KEY_COLUMN, WRITES_ROWS, ReadCache
+from storage.sqlite_inline import DRIVER as INLINE_DRIVER
 from storage.sqlite_inline import inline_creator, inline_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY_OPTION = "ordergram_read_only"
 WRITTEN_TABLES = "ordergram_written_tables"  # in Connection.info: table -> rows this transaction wrote
+# In Session.info while its transaction holds an embedded-SQLite connection, that Connection:
+# statements can then run on it straight from the coroutine (``storage.repositories.run``).
+IN_LOOP_SQL = "ordergram_in_loop_sql"
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -139,6 +143,14 @@ class OrdergramSession(Session):
 @event.listens_for(OrdergramSession, "after_begin")
 def _remember_connection(session: Session, _transaction: Any, connection: Any) -> None:
     session.info[_CONNECTION_INFO] = connection.info
+    if connection.dialect.driver == INLINE_DRIVER:
+        session.info[IN_LOOP_SQL] = connection
+
+
+@event.listens_for(OrdergramSession, "after_transaction_end")
+def _transaction_over(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(IN_LOOP_SQL, None)
 
 
 @event.listens_for(OrdergramSession, "after_commit")

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import CursorResult, Row
+from sqlalchemy.engine import Connection, CursorResult, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -75,6 +75,7 @@ from domain.stock import (
 from domain.warehouse import BinCode, Warehouse
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, WRITES_ROWS, CacheView
+from storage.db import IN_LOOP_SQL
 
 T = TypeVar("T")
 
@@ -101,13 +102,24 @@ async def run(
     ORM's per-statement work (building, cache key, identity map, flush) cost ~0.1 ms a
     statement, and a checkout runs dozens. Parameter names follow the columns they bind,
     which is how ``storage.db`` sees which rows a write named (``KEY_COLUMN``); a write
-    whose parameters do not name them (a delete by row id) says so with ``rows``."""
+    whose parameters do not name them (a delete by row id) says so with ``rows``.
+
+    On embedded SQLite, once the transaction has its connection (its first statement took
+    it, and the BEGIN, inside SQLAlchemy's greenlet, where waiting is possible), the next
+    statements run straight from here: they are ``sqlite3`` calls in this thread either
+    way, and the greenlet round trip cost more than the statement (``storage.sqlite_inline``)."""
+    connection = session.sync_session.info.get(IN_LOOP_SQL)
+    if connection is not None:
+        return cast(CursorResult[Any], _execute_on(connection, statement, params, rows))
     return cast(CursorResult[Any], await session.run_sync(_execute, statement, params, rows))
 
 
 async def fetch(session: AsyncSession, statement: Executable, params: Any = None) -> Sequence[Row[Any]]:
     """A Core read, as ``run``; the rows are fetched before it returns (one hop into
-    SQLAlchemy's greenlet per statement, not one per call on the result)."""
+    SQLAlchemy's greenlet per statement at most, not one per call on the result)."""
+    connection = session.sync_session.info.get(IN_LOOP_SQL)
+    if connection is not None:
+        return cast(Sequence[Row[Any]], connection.execute(statement, params).all())
     return cast(Sequence[Row[Any]], await session.run_sync(_fetch, statement, params))
 
 
@@ -122,8 +134,12 @@ def _copied(obj: T) -> T:
 
 
 def _execute(session: Session, statement: Executable, params: Any, rows: set[Hashable] | None) -> Any:
+    return _execute_on(session.connection(), statement, params, rows)
+
+
+def _execute_on(connection: Connection, statement: Executable, params: Any, rows: set[Hashable] | None) -> Any:
     options = {WRITES_ROWS: rows} if rows is not None else None
-    return session.connection().execute(statement, params, execution_options=options)
+    return connection.execute(statement, params, execution_options=options)
 
 
 def _fetch(session: Session, statement: Executable, params: Any) -> Any:

@@ -33,6 +33,7 @@ from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.util import await_only
+from sqlalchemy.util.concurrency import in_greenlet
 
 INLINE_BUSY_TIMEOUT_S = 0.005
 DRIVER = "ordergram_inline"
@@ -44,17 +45,22 @@ class SQLiteDialect_inline(SQLiteDialect_pysqlite):  # noqa: N801 - SQLAlchemy's
     supports_statement_cache = True
 
     # ``AsyncConnection.execute`` checks that the driver awaited something (to catch a
-    # blocking driver by mistake): each statement hands the loop one finished awaitable.
+    # blocking driver by mistake): inside SQLAlchemy's greenlet each statement hands the
+    # loop one finished awaitable. Called straight from a coroutine (``storage.repositories``
+    # does, once a transaction has its connection) there is nothing to await.
     def do_execute(self, cursor: Any, statement: Any, parameters: Any, context: Any = None) -> None:
-        await_only(_done())
+        if in_greenlet():
+            await_only(_done())
         super().do_execute(cursor, statement, parameters, context)  # type: ignore[no-untyped-call]
 
     def do_execute_no_params(self, cursor: Any, statement: Any, context: Any = None) -> None:
-        await_only(_done())
+        if in_greenlet():
+            await_only(_done())
         super().do_execute_no_params(cursor, statement, context)  # type: ignore[no-untyped-call]
 
     def do_executemany(self, cursor: Any, statement: Any, parameters: Any, context: Any = None) -> None:
-        await_only(_done())
+        if in_greenlet():
+            await_only(_done())
         super().do_executemany(cursor, statement, parameters, context)  # type: ignore[no-untyped-call]
 
     @classmethod

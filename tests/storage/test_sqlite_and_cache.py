@@ -7,10 +7,11 @@ import gc
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event, select, text, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.errors import NotFound
 from domain.usecases.cart import set_cart_quantity
@@ -20,7 +21,7 @@ from domain.usecases.imports import import_products, import_stock, import_wareho
 from storage import models as m
 from storage import repositories
 from storage.cache import ABSENT, ALL_ROWS, ReadCache
-from storage.db import _rows_named, create_engine, session_factory
+from storage.db import IN_LOOP_SQL, _rows_named, create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
@@ -156,6 +157,38 @@ async def test_a_unit_of_work_left_without_commit_writes_nothing_and_its_connect
         await uow.commit()
     assert cache.generation > generation
     assert await _card(uow) == ("Mug", 2, True)
+
+
+async def test_sqlite_statements_after_the_first_of_a_transaction_skip_the_greenlet(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first statement takes the connection (and the BEGIN) inside SQLAlchemy's
+    greenlet; on embedded SQLite the rest run straight from the coroutine, until the
+    transaction ends. PostgreSQL always goes through the greenlet."""
+    uow = await _shop(engine)
+    async with uow.read_only():
+        product = await uow.products.get_by_sku("A1")
+    assert product is not None and product.id is not None
+    hops: list[str] = []
+    real_run_sync = AsyncSession.run_sync
+
+    async def counted(self: AsyncSession, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(fn.__name__)
+        return await real_run_sync(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncSession, "run_sync", counted)
+    inline = engine.dialect.name == "sqlite"
+    async with uow:
+        for _ in range(3):
+            assert await uow.stock.try_reserve(product.id, 1, 1)
+        assert (IN_LOOP_SQL in uow.session.info) is inline
+        await uow.commit()
+        assert IN_LOOP_SQL not in uow.session.info  # the transaction is over: the next one begins in the greenlet
+        assert await uow.stock.try_reserve(product.id, 1, 1)  # a new transaction in the same unit
+        await uow.commit()
+    assert len(hops) == (2 if inline else 4)
+    async with uow._sessions() as session:
+        assert await session.scalar(select(m.StockRow.reserved)) == 4
 
 
 async def test_cached_entries_expire(engine: AsyncEngine) -> None:
