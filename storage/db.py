@@ -179,6 +179,7 @@ def session_factory(engine: AsyncEngine, *, base_currency: str = "EUR") -> async
         READ_CACHE: ReadCache(),
         READ_ONLY_BIND: engine.execution_options(**{READ_ONLY_OPTION: True}),
         BASE_CURRENCY: base_currency,
+        DIALECT: engine.dialect.name,
     }
     return async_sessionmaker(
         engine, expire_on_commit=False, autoflush=False, info=shared, sync_session_class=OrdergramSession
@@ -187,5 +188,6 @@ def session_factory(engine: AsyncEngine, *, base_currency: str = "EUR") -> async
 
 READ_CACHE = "ordergram_read_cache"
 BASE_CURRENCY = "ordergram_base_currency"
+DIALECT = "ordergram_dialect"  # "sqlite" or "postgresql": statements built once per dialect pick theirs
 READ_ONLY_BIND = "ordergram_read_only_bind"
 _CONNECTION_INFO = "ordergram_connection_info"

@@ -75,7 +75,7 @@ from domain.stock import (
 from domain.warehouse import BinCode, Warehouse
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, WRITES_ROWS, CacheView
-from storage.db import IN_LOOP_SQL
+from storage.db import DIALECT, IN_LOOP_SQL
 
 T = TypeVar("T")
 
@@ -184,10 +184,15 @@ def _chunks(items: Sequence[T], size: int = 900) -> list[Sequence[T]]:
 
 
 _CUSTOMERS = _table(m.CustomerRow)
-_ADDRESSES_OF = (
-    select(_table(m.AddressRow)).where(m.AddressRow.customer_id == bindparam("customer_id")).order_by(m.AddressRow.id)
+_A = _table(m.AddressRow).c
+# A customer with their saved addresses in one statement: one row per address (or one with
+# no address), ordered as the addresses were saved.
+_CUSTOMER_WITH_ADDRESSES = (
+    select(_CUSTOMERS, _A.id.label("address_id"), _A.text.label("address_text"), _A.latitude, _A.longitude)
+    .select_from(_CUSTOMERS.outerjoin(_table(m.AddressRow), _A.customer_id == _CUSTOMERS.c.id))
+    .where(_CUSTOMERS.c.id == bindparam("id"))
+    .order_by(_A.id)
 )
-_CUSTOMER_BY_ID = select(_CUSTOMERS).where(_CUSTOMERS.c.id == bindparam("id"))
 _CUSTOMER_BY_TELEGRAM_ID = select(_CUSTOMERS).where(_CUSTOMERS.c.telegram_id == bindparam("telegram_id"))
 _UPDATE_CUSTOMER = update(_CUSTOMERS).where(_CUSTOMERS.c.id == bindparam("customers_id"))
 
@@ -198,7 +203,7 @@ class SqlCustomers:
         self.cache = cache
 
     @staticmethod
-    def _to_domain(row: Any, addresses: Sequence[Any]) -> Customer:  # ORM or Core rows
+    def _to_domain(row: Any, addresses: list[Address]) -> Customer:  # ORM or Core rows
         return Customer(
             telegram_id=row.telegram_id,
             first_name=row.first_name,
@@ -212,14 +217,20 @@ class SqlCustomers:
             is_business=row.is_business,
             is_vip=row.is_vip,
             unreachable=row.unreachable,
-            addresses=[Address(a.text, a.latitude, a.longitude, a.id) for a in addresses],
+            addresses=addresses,
             created_at=row.created_at,
             id=row.id,
         )
 
     async def get(self, customer_id: int) -> Customer | None:
         """With saved addresses (checkout needs them)."""
-        return await self._one(_CUSTOMER_BY_ID, {"id": customer_id}, with_addresses=True)
+        rows = await fetch(self.s, _CUSTOMER_WITH_ADDRESSES, {"id": customer_id})
+        if not rows:
+            return None
+        saved = [
+            Address(r.address_text, r.latitude, r.longitude, r.address_id) for r in rows if r.address_id is not None
+        ]
+        return self._to_domain(rows[0], saved)
 
     async def get_by_telegram_id(self, telegram_id: int) -> Customer | None:
         """Without addresses: this runs on every update, so it stays one query, and read-only
@@ -231,33 +242,27 @@ class SqlCustomers:
             cached = self.cache.get("customers", customer_id) if customer_id is not None else None
             if cached is not None:
                 return _copied(cast(Customer, cached))
-        customer = await self._one(_CUSTOMER_BY_TELEGRAM_ID, {"telegram_id": telegram_id}, with_addresses=False)
+        customer = await self._one(_CUSTOMER_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
         if self.cache is not None and customer is not None:
             self.cache.put("customers", ("tg", telegram_id), customer.id)
             self.cache.put("customers", customer.id, _copied(customer))
         return customer
 
     async def get_by_phone(self, phone: str) -> Customer | None:
-        return await self._one(select(_CUSTOMERS).where(_CUSTOMERS.c.phone == phone), with_addresses=False)
+        return await self._one(select(_CUSTOMERS).where(_CUSTOMERS.c.phone == phone))
 
     async def get_by_email(self, email: str) -> Customer | None:
         where = func.lower(_CUSTOMERS.c.email) == email.lower()
-        return await self._one(select(_CUSTOMERS).where(where), with_addresses=False)
+        return await self._one(select(_CUSTOMERS).where(where))
 
     async def get_by_username(self, username: str) -> Customer | None:
         where = func.lower(_CUSTOMERS.c.username) == username.lower()
-        return await self._one(select(_CUSTOMERS).where(where), with_addresses=False)
+        return await self._one(select(_CUSTOMERS).where(where))
 
-    async def _one(
-        self, statement: Executable, params: dict[str, object] | None = None, *, with_addresses: bool
-    ) -> Customer | None:
+    async def _one(self, statement: Executable, params: dict[str, object] | None = None) -> Customer | None:
+        """One customer, without addresses (``get`` reads those)."""
         row = next(iter(await fetch(self.s, statement, params)), None)
-        if row is None:
-            return None
-        addresses: Sequence[Any] = []
-        if with_addresses:
-            addresses = await fetch(self.s, _ADDRESSES_OF, {"customer_id": row.id})
-        return self._to_domain(row, addresses)
+        return self._to_domain(row, []) if row is not None else None
 
     def _fields(self, c: Customer) -> dict[str, object]:
         return {
@@ -2149,14 +2154,30 @@ _CART_LINES = select(_CART.c.product_id, _CART.c.quantity).where(_CART.c.custome
 _THIS_LINE = and_(
     _CART.c.customer_id == bindparam("cart_lines_customer_id"), _CART.c.product_id == bindparam("cart_lines_product_id")
 )
-_SET_CART_LINE = update(_CART).where(_THIS_LINE).values(quantity=bindparam("new_quantity"), updated_at=bindparam("at"))
-_ADD_CART_LINE = insert(_CART).values(
-    customer_id=bindparam("cart_lines_customer_id"),
-    product_id=bindparam("cart_lines_product_id"),
-    quantity=bindparam("new_quantity"),
-    updated_at=bindparam("at"),
-)
 _REMOVE_CART_LINE = delete(_CART).where(_THIS_LINE)
+
+
+def _cart_line_upsert(insert_for: Any) -> Executable:
+    """Set a cart line whether or not it is there yet, in one statement (was an UPDATE, then
+    an INSERT when it changed nothing: two statements for every first add, and a race
+    between two of them)."""
+    statement = insert_for(_CART).values(
+        customer_id=bindparam("cart_lines_customer_id"),
+        product_id=bindparam("cart_lines_product_id"),
+        quantity=bindparam("new_quantity"),
+        updated_at=bindparam("at"),
+    )
+    changed = {"quantity": statement.excluded.quantity, "updated_at": statement.excluded.updated_at}
+    return cast(
+        Executable,
+        statement.on_conflict_do_update(index_elements=[_CART.c.customer_id, _CART.c.product_id], set_=changed),
+    )
+
+
+_SET_CART_LINE_BY_DIALECT = {
+    "sqlite": _cart_line_upsert(sqlite_insert),
+    "postgresql": _cart_line_upsert(postgresql_insert),
+}
 _CLEAR_CART = delete(_CART).where(_CART.c.customer_id == bindparam("cart_lines_customer_id"))
 
 
@@ -2179,9 +2200,8 @@ class SqlCarts:
         if quantity <= 0:
             await run(self.s, _REMOVE_CART_LINE, line)
             return
-        changed = {**line, "new_quantity": quantity, "at": at}
-        if not (await run(self.s, _SET_CART_LINE, changed)).rowcount:
-            await run(self.s, _ADD_CART_LINE, changed)
+        upsert = _SET_CART_LINE_BY_DIALECT[self.s.info[DIALECT]]
+        await run(self.s, upsert, {**line, "new_quantity": quantity, "at": at})
 
     async def clear(self, customer_id: int) -> None:
         await run(self.s, _CLEAR_CART, {"cart_lines_customer_id": customer_id})

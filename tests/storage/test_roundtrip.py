@@ -57,7 +57,7 @@ async def test_customer_round_trip_keeps_every_field(engine: AsyncEngine) -> Non
                 currency="GBP",
                 is_business=True,
                 is_vip=True,
-                addresses=[Address("1 Road", 51.5, -0.1)],
+                addresses=[Address("1 Road", 51.5, -0.1), Address("2 Lane", None, None)],
                 created_at=NOW,
             )
         )
@@ -70,7 +70,13 @@ async def test_customer_round_trip_keeps_every_field(engine: AsyncEngine) -> Non
         await uow.commit()
     assert loaded is not None
     assert (loaded.first_name, loaded.language, loaded.is_vip, loaded.created_at) == ("<b>&", "ru", True, NOW)
-    assert loaded.addresses[0].text == "1 Road" and loaded.addresses[0].latitude == 51.5
+    assert [(a.text, a.latitude) for a in loaded.addresses] == [("1 Road", 51.5), ("2 Lane", None)]  # as saved
+    async with uow:
+        plain = await uow.customers.add(Customer(telegram_id=9_000_000_002, first_name="P", created_at=NOW))
+        await uow.commit()
+    async with uow:
+        again = await uow.customers.get(plain.id or 0)
+    assert again is not None and again.first_name == "P" and again.addresses == []  # no address: none made up
     async with uow:
         staff = await uow.staff.get(42)
     assert staff == StaffMember(42, Role.PICKER, "LON", staff.id if staff else None)
