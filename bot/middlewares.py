@@ -149,7 +149,7 @@ class PerUserSerialMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is None:
             return await handler(event, data)
-        lock = self._locks.setdefault(user.id, asyncio.Lock())
+        lock = self._locks.get(user.id) or self._locks.setdefault(user.id, asyncio.Lock())
         self._waiting[user.id] = self._waiting.get(user.id, 0) + 1
         try:
             async with lock:
