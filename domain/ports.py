@@ -142,6 +142,9 @@ class PaymentRepository(Protocol):
         ...
 
     async def for_order(self, order_id: int) -> list[Payment]: ...
+    async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[Payment]]:
+        """Every id present, if only with []."""
+        ...
 
 
 class CarrierRepository(Protocol):

@@ -2028,22 +2028,28 @@ class SqlPayments:
         return True
 
     async def for_order(self, order_id: int) -> list[Payment]:
-        rows = await self.s.scalars(
-            select(m.PaymentRow).where(m.PaymentRow.order_id == order_id).order_by(m.PaymentRow.id)
-        )
-        return [
-            Payment(
-                r.order_id,
-                PaymentKind(r.kind),
-                r.method,
-                Money(r.amount_minor, r.currency),
-                r.at,
-                r.telegram_charge_id,
-                r.provider_charge_id,
-                r.id,
-            )
-            for r in rows
-        ]
+        return (await self.for_orders([order_id]))[order_id]
+
+    async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[Payment]]:
+        """Each order's payments in the order they were recorded (every id present, if only
+        with []), a few statements however many orders: the receivables report lists all."""
+        found: dict[int, list[Payment]] = {order_id: [] for order_id in order_ids}
+        p = m.PaymentRow
+        for chunk in _chunks(list(found)):
+            for r in await self.s.scalars(select(p).where(p.order_id.in_(chunk)).order_by(p.id)):
+                found[r.order_id].append(
+                    Payment(
+                        r.order_id,
+                        PaymentKind(r.kind),
+                        r.method,
+                        Money(r.amount_minor, r.currency),
+                        r.at,
+                        r.telegram_charge_id,
+                        r.provider_charge_id,
+                        r.id,
+                    )
+                )
+        return found
 
 
 class SqlCarriers:

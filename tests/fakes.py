@@ -723,6 +723,9 @@ class FakePayments(_Repo):
     async def for_order(self, order_id: int) -> list[Payment]:
         return [p for p in self.st.payments if p.order_id == order_id]
 
+    async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[Payment]]:
+        return {order_id: await self.for_order(order_id) for order_id in order_ids}
+
 
 class FakeCarriers(_Repo):
     async def all(self) -> list[CarrierRate]:

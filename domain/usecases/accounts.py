@@ -74,9 +74,10 @@ async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[R
     today = clock.now().date()
     async with uow.read_only():
         found = await uow.jobs.unpaid_invoices(FAR_FUTURE)
+        payments = await uow.payments.for_orders([order.id or 0 for order, _ in found])
         result = []
         for order, _ in found:
-            paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
+            paid = amount_paid(payments[order.id or 0], order.currency)
             due = order.invoice_due or today
             late = max((today - due).days, 0)
             result.append(Receivable(order, order.total - paid, late, aging_bucket(late)))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.sandbox import SandboxUser
 from bot.sandbox.harness import RunningBot
@@ -131,3 +131,26 @@ async def test_a_cancelled_invoice_is_credited_and_a_paid_one_refunded(shop: Run
         ).all()
     assert sorted(rows) == [("payment", 3680), ("refund_owed", 3680)]
     assert (await manager.send("/ar")).last.text == "No open invoices."
+
+
+async def test_receivables_read_every_invoice_s_payments_at_once(shop: RunningBot) -> None:
+    """/ar lists every open invoice with what is still owed: the payments of all of them come
+    in one statement, not one per invoice."""
+    first = await _invoice_order(shop, 511)
+    second = await _invoice_order(shop, 512)
+    manager = await hire(shop, 98, "Ma", "manager")
+    await manager.send(f"/paid {first}")
+    third = await _invoice_order(shop, 513)
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    engine = shop.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        aging = await manager.send("/ar")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert second in aging.last.text and third in aging.last.text and first not in aging.last.text
+    assert len([s for s in statements if "FROM payments" in s and "orders" not in s]) == 1
