@@ -37,7 +37,6 @@ class RouterGate(Filter):
     few lookups however many handlers are behind it, instead of a call per handler."""
 
     def __init__(self, conditions: list[Condition]) -> None:
-        self.conditions = conditions  # as read from the handlers (what the gate stands for)
         self.commands: set[str] = set()  # "/name", case-sensitive: how nearly every command is declared
         self.states: set[str | None] = set()
         self.data_exact: set[str] = set()

@@ -150,6 +150,12 @@ def _table(model: Any) -> Table:
     return cast(Table, model.__table__)
 
 
+_INSERT_FOR: dict[str, Any] = {
+    "sqlite": sqlite_insert,
+    "postgresql": postgresql_insert,
+}  # INSERTs that take ON CONFLICT
+
+
 async def _upsert(
     session: AsyncSession, model: Any, values: dict[str, Any], key: str, *, returning: str | None = None
 ) -> Any:
@@ -157,8 +163,7 @@ async def _upsert(
     start together (two bots with the same ``ADMIN_IDS``, on a new database) write the same
     row at once, and get-then-insert made all but one fail on PostgreSQL."""
     table = _table(model)
-    insert_for = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert_for(table).values(**values)
+    statement = _INSERT_FOR[session.info[DIALECT]](table).values(**values)
     changed = {name: value for name, value in values.items() if name != key}
     statement = statement.on_conflict_do_update(index_elements=[table.c[key]], set_=changed)
     if returning is None:
@@ -2180,10 +2185,7 @@ def _cart_line_upsert(insert_for: Any) -> Executable:
     )
 
 
-_SET_CART_LINE_BY_DIALECT = {
-    "sqlite": _cart_line_upsert(sqlite_insert),
-    "postgresql": _cart_line_upsert(postgresql_insert),
-}
+_SET_CART_LINE_BY_DIALECT = {dialect: _cart_line_upsert(insert_for) for dialect, insert_for in _INSERT_FOR.items()}
 _CLEAR_CART = delete(_CART).where(_CART.c.customer_id == bindparam("cart_lines_customer_id"))
 
 
