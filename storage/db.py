@@ -151,10 +151,18 @@ def _remember_connection(session: Session, _transaction: Any, connection: Any) -
 def _transaction_over(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop(IN_LOOP_SQL, None)
+        # Rolled back (a commit has taken them already): what it wrote never happened.
+        notes = session.info.pop(_CONNECTION_INFO, None)
+        if notes is not None:
+            notes.pop(WRITTEN_TABLES, None)
 
 
 @event.listens_for(OrdergramSession, "after_commit")
 def _clear_what_was_written(session: Session) -> None:
+    # SQLAlchemy reports a released SAVEPOINT as a commit too; its writes are the outer
+    # transaction's, cleared when that one commits (taking the notes here lost them all).
+    if session.in_nested_transaction():
+        return
     # Runs right after the database commit, before this coroutine yields again: the
     # connection's notes cannot have been reset by another transaction in between.
     notes = session.info.pop(_CONNECTION_INFO, None)
@@ -162,13 +170,6 @@ def _clear_what_was_written(session: Session) -> None:
     cache = session.info.get(READ_CACHE)
     if written and isinstance(cache, ReadCache):
         cache.written(written)
-
-
-@event.listens_for(OrdergramSession, "after_rollback")
-def _forget_connection(session: Session) -> None:
-    notes = session.info.pop(_CONNECTION_INFO, None)
-    if notes is not None:
-        notes.pop(WRITTEN_TABLES, None)
 
 
 def session_factory(engine: AsyncEngine, *, base_currency: str = "EUR") -> async_sessionmaker[AsyncSession]:

@@ -246,3 +246,23 @@ async def test_fuzzing_the_api_from_its_openapi_document_finds_no_server_error(a
     calls = await asyncio.to_thread(fuzz)  # the server keeps answering on this loop meanwhile
     assert failures == []
     assert calls >= 6 * 2 * 10  # every operation, both modes, a real number of cases
+
+
+async def test_the_process_sees_its_own_api_order_in_stock_at_once(api, shop: RunningBot) -> None:
+    """The stock snapshot is warm (read before the order); the order's reservation shows in
+    the very next read, through the API and in the bot's /stock, without waiting for a TTL."""
+    client, auth = api
+
+    def reserved(level: dict[str, Any]) -> int:
+        return sum(w["reserved"] for w in level["warehouses"])
+
+    before = await (await client.get("/api/v1/stock?sku=85123A", headers=auth)).json()
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    shown_before = (await admin.send("/stock 85123A")).last.text
+    placed = await client.post("/api/v1/orders", json=ORDER, headers={**auth, "Idempotency-Key": "own-write"})
+    assert placed.status == 201
+    after = await (await client.get("/api/v1/stock?sku=85123A", headers=auth)).json()
+    assert reserved(after) == reserved(before) + 2
+    assert after["available"] == before["available"] - 2
+    shown_after = (await admin.send("/stock 85123A")).last.text
+    assert shown_after != shown_before and str(reserved(after)) in shown_after

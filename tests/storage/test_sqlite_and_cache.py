@@ -134,6 +134,31 @@ async def test_a_rolled_back_write_clears_nothing_and_a_reader_from_before_a_com
     assert cache.get("levels", 999) is None and cache.get("levels", 998) is None
 
 
+async def test_a_write_in_a_transaction_with_a_savepoint_clears_the_cache_when_it_commits(
+    engine: AsyncEngine,
+) -> None:
+    """A released SAVEPOINT (the API's Idempotency-Key claim) is not the commit: the writes
+    before and after it are cleared when the transaction itself commits, and a savepoint
+    rolled back keeps the notes of what the transaction wrote before it."""
+    uow = await _shop(engine)
+    assert await _card(uow) == ("Mug", 7, True)
+    async with uow:
+        async with uow.session.begin_nested():
+            await uow.session.execute(update(m.ProductRow).values(name="Big mug"))
+        assert await uow.stock.try_reserve(1, 1, 2)
+        await uow.commit()
+    assert await _card(uow) == ("Big mug", 5, True)
+
+    async with uow:
+        assert await uow.stock.try_reserve(1, 1, 1)
+        with pytest.raises(RuntimeError):
+            async with uow.session.begin_nested():
+                await uow.session.execute(update(m.ProductRow).values(name="Lost mug"))
+                raise RuntimeError("the savepoint is rolled back")
+        await uow.commit()
+    assert await _card(uow) == ("Big mug", 4, True)
+
+
 async def test_a_unit_of_work_left_without_commit_writes_nothing_and_its_connection_serves_the_next(
     engine: AsyncEngine,
 ) -> None:
