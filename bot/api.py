@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/api/v1"
 PROBLEM = "application/problem+json"
+JSON = "application/json"
 MAX_BODY = 256 * 1024
 KEY = web.RequestKey("api_key", ApiKey)  # the authenticated key, on the request
 M = TypeVar("M", bound=BaseModel)
@@ -54,7 +55,9 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # No coercion: "1" is not a quantity, 1.0 is not a count; a client sending either has
+    # a bug it should hear about rather than an order it did not mean.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class CustomerIn(_Strict):
@@ -72,7 +75,7 @@ class LineIn(_Strict):
 class OrderIn(_Strict):
     customer: CustomerIn
     lines: list[LineIn] = Field(min_length=1, max_length=100)
-    currency: str = Field(min_length=3, max_length=3, description="ISO 4217")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, upper case")
     payment: Literal["paid", "cod", "invoice"] = Field(description="paid at the channel, cash on delivery, or invoice")
     address: str | None = Field(default=None, max_length=500, description="courier delivery to this address…")
     latitude: float | None = Field(default=None, ge=-90, le=90)
@@ -242,12 +245,16 @@ def _uow(request: web.Request) -> SqlUnitOfWork:
 
 async def _json(request: web.Request) -> tuple[Any, str]:
     """The parsed body and a hash of its canonical form (key order and spacing do not matter)."""
+    if request.content_type != JSON:
+        raise ApiProblem(415, "Unsupported Media Type", f"Send the body as {JSON}.", field="Content-Type")
     raw = await request.read()
     try:
         parsed = json.loads(raw)
+        canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiProblem(400, "Malformed JSON", f"The body is not valid JSON: {exc}") from None
-    canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except RecursionError:  # nesting deeper than the parser's stack: no request of ours looks like it
+        raise ApiProblem(400, "Malformed JSON", "The body is nested too deeply.") from None
     return parsed, hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -426,7 +433,7 @@ def openapi_document() -> dict[str, Any]:
         return {"description": what, "content": {"application/json": {"schema": ref(name)}}}
 
     problem = {"description": "a problem (RFC 9457)", "content": {PROBLEM: {"schema": ref("Problem")}}}
-    errors = {"400": problem, "401": problem, "404": problem, "409": problem, "422": problem}
+    errors = {"400": problem, "401": problem, "404": problem, "409": problem, "415": problem, "422": problem}
     code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 32}}
     return {
         "openapi": "3.1.0",

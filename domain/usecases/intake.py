@@ -242,7 +242,7 @@ async def _cart(uow: UnitOfWork, request: ApiOrderRequest) -> Cart:
     lines: list[CartLine] = []
     seen: set[str] = set()
     for i, (raw_sku, quantity) in enumerate(request.lines):
-        field = f"lines[{i}]"
+        field = f"lines.{i}"  # the spelling of the schema's own errors
         try:
             sku = normalize_sku(raw_sku)
         except DomainError:

@@ -135,7 +135,7 @@ async def test_bad_requests_are_problems_naming_the_field_and_change_nothing(api
     cases: list[tuple[dict[str, Any], int, str]] = [
         ({**ORDER, "lines": [{"sku": "85123A", "quantity": 0}]}, 422, "lines.0.quantity"),
         ({**ORDER, "lines": []}, 422, "lines"),
-        ({**ORDER, "lines": [{"sku": "NOPE-1", "quantity": 1}]}, 422, "lines[0].sku"),
+        ({**ORDER, "lines": [{"sku": "NOPE-1", "quantity": 1}]}, 422, "lines.0.sku"),
         ({**ORDER, "currency": "XYZ"}, 422, "currency"),
         ({**ORDER, "currency": "USD"}, 422, "currency"),  # no rate set: the shop does not take it
         ({**ORDER, "pickup_point": "MAN"}, 422, "delivery"),  # an address and a pickup point
@@ -266,3 +266,72 @@ async def test_the_process_sees_its_own_api_order_in_stock_at_once(api, shop: Ru
     assert after["available"] == before["available"] - 2
     shown_after = (await admin.send("/stock 85123A")).last.text
     assert shown_after != shown_before and str(reserved(after)) in shown_after
+
+
+async def test_deeply_nested_json_is_a_bad_request_not_a_server_error(api, shop: RunningBot) -> None:
+    client, auth = api
+    nested = "[" * 100_000 + "]" * 100_000
+    for path in ("/api/v1/orders", "/api/v1/stock/receipts", "/api/v1/shipments/DPD-1/events"):
+        answer = await client.post(
+            path, data=nested, headers={**auth, "Idempotency-Key": "deep", "Content-Type": "application/json"}
+        )
+        assert (answer.status, answer.content_type) == (400, "application/problem+json"), await answer.text()
+        problem = await answer.json()
+        assert problem["status"] == 400 and problem["title"] == "Malformed JSON" and problem["detail"]
+    assert await _count(shop, m.OrderRow) == 0
+
+
+async def test_the_api_is_strict_about_types_content_type_and_currency_case(api, shop: RunningBot) -> None:
+    """No coercion: a number sent as a string, a body not declared JSON and a lower-case
+    currency code are refused (the README says so), and nothing is ordered."""
+    client, auth = api
+    before = await stock(shop, "85123A")
+    for i, content_type in enumerate(("text/plain", "application/x-www-form-urlencoded", "")):
+        answer = await client.post(
+            "/api/v1/orders",
+            data=json.dumps(ORDER),
+            headers={**auth, "Idempotency-Key": f"type-{i}", "Content-Type": content_type},
+        )
+        assert (answer.status, answer.content_type) == (415, "application/problem+json"), content_type
+        assert (await answer.json())["field"] == "Content-Type"
+    receipt = await client.post(
+        "/api/v1/stock/receipts",
+        data=json.dumps({"sku": "85123A", "warehouse": "LON", "quantity": 1}),
+        headers={**auth, "Content-Type": "text/plain"},
+    )
+    assert receipt.status == 415
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({**ORDER, "lines": [{"sku": "85123A", "quantity": "1"}]}, "lines.0.quantity"),
+        ({**ORDER, "lines": [{"sku": "85123A", "quantity": 1.0}]}, "lines.0.quantity"),
+        ({**ORDER, "lines": [{"sku": "85123A", "quantity": True}]}, "lines.0.quantity"),
+        ({**ORDER, "customer": {**ORDER["customer"], "telegram_id": "1001"}}, "customer.telegram_id"),
+        ({**ORDER, "latitude": "51.5"}, "latitude"),
+        ({**ORDER, "currency": "gbp"}, "currency"),
+    ]
+    for i, (body, field) in enumerate(cases):
+        answer = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": f"strict-{i}"})
+        problem = await answer.json()
+        assert (answer.status, problem["field"]) == (422, field), problem
+    charset = await client.post(
+        "/api/v1/orders",
+        data=json.dumps(ORDER),
+        headers={**auth, "Idempotency-Key": "charset", "Content-Type": "application/json; charset=utf-8"},
+    )
+    assert charset.status == 201  # a declared charset is still JSON
+    assert sum(r for _, _, r in await stock(shop, "85123A")) == sum(r for _, _, r in before) + 2
+
+
+async def test_every_api_error_names_its_field_in_one_spelling(api, shop: RunningBot) -> None:
+    """Schema errors and the checks after it both say ``lines.1.sku`` (the README's form)."""
+    client, auth = api
+    two = [{"sku": "85123A", "quantity": 1}]
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({**ORDER, "lines": [*two, {"sku": "85123A", "quantity": 0}]}, "lines.1.quantity"),  # schema
+        ({**ORDER, "lines": [*two, {"sku": "NOPE-1", "quantity": 1}]}, "lines.1.sku"),  # catalog check
+        ({**ORDER, "lines": [*two, {"sku": "85123A", "quantity": 1}]}, "lines.1.sku"),  # duplicate line
+    ]
+    for i, (body, field) in enumerate(cases):
+        answer = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": f"field-{i}"})
+        problem = await answer.json()
+        assert (answer.status, problem["field"]) == (422, field), problem
+        assert problem["detail"].startswith(f"{field}: ")
