@@ -39,14 +39,21 @@ MAX_ATTEMPTS = 8
 
 MAX_CONCURRENT_SENDS = 8
 MAX_IDLE_CHAT_LIMITERS = 10_000
+# Sends are spaced this much wider than 1/rate: Telegram counts arrivals, and a few
+# milliseconds of network jitter must not bring a rate+1st send into one second.
+JITTER_MARGIN = 1.05
 
 
 class SendLimits:
     """Leaky buckets (aiolimiter) in front of every send: one overall, one per chat.
-    ``overall_per_second=0`` or ``chat_interval=0`` switches that limit off."""
+    ``overall_per_second=0`` or ``chat_interval=0`` switches that limit off.
+
+    Both buckets hold one send, so sends are evenly spaced: a bucket of ``rate`` per second
+    starts full and let ``rate`` go at once and ``rate`` more within that same second."""
 
     def __init__(self, overall_per_second: float, chat_interval: float) -> None:
-        self.overall = AsyncLimiter(overall_per_second, 1) if overall_per_second > 0 else None
+        spacing = JITTER_MARGIN / overall_per_second if overall_per_second > 0 else 0.0
+        self.overall = AsyncLimiter(1, spacing) if spacing > 0 else None
         self.chat_interval = chat_interval
         self.chats: dict[int, AsyncLimiter] = {}
 
@@ -92,7 +99,9 @@ class Notifier:
             text = self.renderer.render(f"notifications/{message.template}.html.j2", **message.params)
             return text, buttons_for(message.template, message.params)
 
-    async def deliver(self, message: OutboxMessage) -> None:
+    async def deliver(self, message: OutboxMessage) -> bool:
+        """Send one message; False when its chat refused the bot (403), so the messages
+        still queued for that chat are failed with it rather than tried one by one."""
         await self.limits.wait(message.chat_id)
         now = self.clock.now()
         try:
@@ -101,8 +110,8 @@ class Notifier:
         except TelegramRetryAfter as flood:
             await self.store.retry_at(message.id, now + timedelta(seconds=flood.retry_after), "429")
         except TelegramForbiddenError as blocked:
-            await self.store.mark_unreachable(message.chat_id)
-            await self.store.failed(message.id, now, str(blocked))
+            await self.store.mark_unreachable(message.chat_id, now, str(blocked))
+            return False
         except TelegramBadRequest as bad:
             log.error("outbox %s refused by Telegram: %s", message.id, bad)
             await self.store.failed(message.id, now, str(bad))
@@ -113,6 +122,7 @@ class Notifier:
                 await self.store.retry_at(message.id, now + timedelta(seconds=2**message.attempts), str(transient))
         else:
             await self.store.sent(message.id, self.clock.now())
+        return True
 
     async def drain(self) -> int:
         """Send everything that is due now; returns how many messages were attempted.
@@ -123,7 +133,8 @@ class Notifier:
         async def one_chat(messages: list[OutboxMessage]) -> None:
             for message in messages:
                 async with slots:
-                    await self.deliver(message)
+                    if not await self.deliver(message):
+                        return  # the rest were failed with the chat
 
         while batch := await self.store.claim(self.clock.now()):
             by_chat: dict[int, list[OutboxMessage]] = {}

@@ -70,10 +70,18 @@ class OutboxStore:
     async def failed(self, message_id: int, now: datetime, error: str) -> None:
         await self._update(message_id, failed_at=now, last_error=error[:500])
 
-    async def mark_unreachable(self, chat_id: int) -> None:
+    async def mark_unreachable(self, chat_id: int, now: datetime, error: str) -> None:
+        """The chat refused the bot (403): its customer is unreachable, and every message
+        still queued for it fails now (one refusal is enough; each try would be another)."""
+        o = m.OutboxRow
         async with self.sessions() as session, session.begin():
             await session.execute(
                 update(m.CustomerRow).where(m.CustomerRow.telegram_id == chat_id).values(unreachable=True)
+            )
+            await session.execute(
+                update(o)
+                .where(o.chat_id == chat_id, o.sent_at.is_(None), o.failed_at.is_(None))
+                .values(failed_at=now, last_error=error[:500])
             )
 
     async def _update(self, message_id: int, **values: Any) -> None:

@@ -5,6 +5,7 @@ on one database (SQLite and PostgreSQL) never sending a row twice."""
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -87,6 +88,46 @@ async def test_flood_limits_are_kept_with_no_429_and_a_second_between_messages_t
     for chat_id in chats:
         times = [c.at for c in sandbox.calls if c.method == "sendMessage" and c.params["chat_id"] == chat_id]
         assert all(later - earlier >= 0.99 for earlier, later in itertools.pairwise(times))
+
+
+async def test_no_one_second_window_holds_more_sends_than_the_rate_even_at_the_start(
+    engine: AsyncEngine, sandbox: SandboxServer, clock: FakeClock
+) -> None:
+    """A broadcast of 40 messages to 40 chats with a rate of 29/s: a bucket that starts
+    full let 29 go at once and then 29 more within the same second."""
+    rate = 29
+    chats = {700 + i: 1 for i in range(40)}
+    _users(sandbox, list(chats))
+    await _queue(engine, clock, chats)
+    bot = _bot(sandbox)
+    try:
+        await _notifier(engine, bot, clock, SendLimits(rate, 0)).drain()
+    finally:
+        await bot.session.close()
+    times = sorted(c.at for c in sandbox.calls if c.method == "sendMessage" and c.ok)
+    assert len(times) == 40
+    busiest = max(bisect.bisect_left(times, start + 1.0) - i for i, start in enumerate(times))
+    assert busiest <= rate
+
+
+async def test_after_a_403_the_other_messages_queued_for_that_chat_are_not_tried(
+    engine: AsyncEngine, sandbox: SandboxServer, clock: FakeClock
+) -> None:
+    _users(sandbox, [310, 311])
+    sandbox.blocked.add(310)
+    await _queue(engine, clock, {310: 4, 311: 2})
+    bot = _bot(sandbox)
+    try:
+        await _notifier(engine, bot, clock, SendLimits(0, 0)).drain()
+    finally:
+        await bot.session.close()
+    tried = Counter(int(c.params["chat_id"]) for c in sandbox.calls if c.method == "sendMessage")
+    assert tried == Counter({310: 1, 311: 2})
+    async with session_factory(engine)() as session:
+        rows = (await session.scalars(select(m.OutboxRow).order_by(m.OutboxRow.id))).all()
+    blocked = [r for r in rows if r.chat_id == 310]
+    assert all(r.failed_at is not None and r.sent_at is None for r in blocked)
+    assert all(r.sent_at is not None for r in rows if r.chat_id == 311)
 
 
 async def test_429_is_retried_after_what_telegram_says(
