@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.catalog import Dimensions
-from domain.packing import Box, Item, NoBoxFits, box_takes, choose_boxes
+from domain.packing import FILL_FACTOR, Box, Item, NoBoxFits, PackagePlan, box_takes, choose_boxes, item_fits
 
 BOXES = [
     Box("S", "Small", 200, 150, 100, 2000),
@@ -41,3 +46,89 @@ def test_an_item_no_box_takes_is_refused_by_name() -> None:
     with pytest.raises(NoBoxFits) as refused:
         choose_boxes([Item("SOFA", 40000, Dimensions(2000, 900, 800))], BOXES)
     assert refused.value.params == {"sku": "SOFA"}
+
+
+def test_a_split_is_found_in_a_box_that_is_not_the_largest() -> None:
+    """BIG holds 2 kg, SMALL 20 kg: eight 3 kg kettles need two SMALL boxes."""
+    big = Box("BIG", "Big", 600, 400, 400, 2000)
+    small = Box("SMALL", "Small", 300, 200, 200, 20000)
+    kettle = Item("KETTLE", 3000, Dimensions(100, 100, 100))
+    plans = choose_boxes([kettle] * 8, [big, small])
+    assert [p.box.code for p in plans] == ["SMALL", "SMALL"]
+    _assert_valid(plans, [kettle] * 8)
+
+
+def test_an_item_that_fits_a_box_but_overfills_it_is_refused_by_name() -> None:
+    box = Box("CUBE", "Cube", 100, 100, 100, 5000)
+    block = Item("BLOCK", 500, Dimensions(95, 95, 95))  # fits the shape, but 86 % of the volume
+    with pytest.raises(NoBoxFits) as refused:
+        choose_boxes([block, MUG], [box])
+    assert refused.value.params == {"sku": "BLOCK"}
+
+
+def _assert_valid(plans: list[PackagePlan], items: list[Item]) -> None:
+    assert Counter(i for p in plans for i in p.items) == Counter(items)
+    for plan in plans:
+        assert sum(i.weight_g for i in plan.items) <= plan.box.max_weight_g
+        assert sum(i.volume_mm3 for i in plan.items) <= plan.box.volume_mm3 * FILL_FACTOR
+        assert all(item_fits(i, plan.box) for i in plan.items)
+
+
+def _partitions(items: list[Item]) -> Iterator[list[list[Item]]]:
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for partition in _partitions(rest):
+        for i in range(len(partition)):
+            yield [*partition[:i], [first, *partition[i]], *partition[i + 1 :]]
+        yield [[first], *partition]
+
+
+def _brute_force(items: list[Item], boxes: list[Box]) -> tuple[int, int] | None:
+    """The fewest packages, then the least box volume, over every way to group the items."""
+    best: tuple[int, int] | None = None
+    for partition in _partitions(items):
+        volumes = [min((b.volume_mm3 for b in boxes if box_takes(b, group)), default=None) for group in partition]
+        if all(v is not None for v in volumes):
+            cost = (len(partition), sum(v for v in volumes if v is not None))
+            best = cost if best is None else min(best, cost)
+    return best
+
+
+_sides = st.integers(min_value=20, max_value=400)
+_items = st.builds(
+    Item,
+    sku=st.sampled_from(["A", "B", "C"]),
+    weight_g=st.integers(min_value=100, max_value=12000),
+    dimensions=st.one_of(st.none(), st.builds(Dimensions, _sides, _sides, _sides)),
+)
+_boxes = st.builds(
+    Box,
+    code=st.sampled_from(["S", "M", "L"]),
+    name=st.just("box"),
+    length_mm=st.integers(min_value=100, max_value=600),
+    width_mm=st.integers(min_value=100, max_value=500),
+    height_mm=st.integers(min_value=100, max_value=400),
+    max_weight_g=st.integers(min_value=1000, max_value=30000),
+)
+
+
+@settings(max_examples=250, deadline=None)
+@given(
+    kinds=st.lists(_items, min_size=1, max_size=3),
+    picks=st.lists(st.integers(min_value=0, max_value=2), min_size=1, max_size=6),
+    boxes=st.lists(_boxes, min_size=2, max_size=3, unique_by=lambda b: b.code),
+)
+def test_a_packing_is_found_whenever_one_exists_and_uses_the_fewest_boxes(
+    kinds: list[Item], picks: list[int], boxes: list[Box]
+) -> None:
+    items = [kinds[p % len(kinds)] for p in picks]  # repeats, as an order of several units has
+    best = _brute_force(items, boxes)
+    if best is None:
+        with pytest.raises(NoBoxFits):
+            choose_boxes(items, boxes)
+        return
+    plans = choose_boxes(items, boxes)
+    _assert_valid(plans, items)
+    assert (len(plans), sum(p.box.volume_mm3 for p in plans)) == best
