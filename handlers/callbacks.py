@@ -64,7 +64,12 @@ class PayOrderCb(CallbackData, prefix="op"):
 
 class PickStartCb(CallbackData, prefix="ps"):
     method: str
+    warehouse: int = 0  # its id; 0: the picker's own (or the only) warehouse
     zone: str = ""
+
+
+class PickWarehouseCb(CallbackData, prefix="pwh"):
+    warehouse: int
 
 
 class PickShortCb(CallbackData, prefix="pshort"):

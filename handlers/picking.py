@@ -1,11 +1,12 @@
-"""/pick — picking rounds for pickers: choose single, batch, zone or wave; then each line
+"""/pick [WAREHOUSE] — picking rounds: choose the warehouse (admins and managers pick in any,
+with its code or a button), then single, batch, zone or wave; then each line
 shows bin, item, quantity and tote, and is confirmed by sending the SKU or barcode (or a
 photo of the barcode). "Short pick" reports a bin holding fewer than needed."""
 
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -20,11 +21,12 @@ from domain.usecases.fulfilment import (
     PickRound,
     confirm_pick,
     current_round,
-    picking_zones,
+    picking_warehouse,
     report_short,
     start_round,
 )
-from handlers.callbacks import PickShortCb, PickStartCb
+from domain.warehouse import Warehouse
+from handlers.callbacks import PickShortCb, PickStartCb, PickWarehouseCb
 from handlers.scanning import code_in_photo
 from storage.uow import SqlUnitOfWork
 
@@ -43,7 +45,7 @@ class Picking(StatesGroup):
     short = State()
 
 
-def _method_keyboard() -> InlineKeyboardMarkup:
+def _method_keyboard(warehouse: Warehouse) -> InlineKeyboardMarkup:
     names = {
         PickMethod.SINGLE: _("Single order"),
         PickMethod.BATCH: _("Batch of orders"),
@@ -52,10 +54,33 @@ def _method_keyboard() -> InlineKeyboardMarkup:
     }
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [InlineKeyboardButton(text=f"{METHOD_LABELS[m]} {names[m]}", callback_data=PickStartCb(method=m).pack())]
+            [
+                InlineKeyboardButton(
+                    text=f"{METHOD_LABELS[m]} {names[m]}",
+                    callback_data=PickStartCb(method=m, warehouse=warehouse.id or 0).pack(),
+                )
+            ]
             for m in PickMethod
         ]
     )
+
+
+def _warehouse_keyboard(warehouses: list[Warehouse]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=w.code, callback_data=PickWarehouseCb(warehouse=w.id or 0).pack())]
+            for w in warehouses
+        ]
+    )
+
+
+async def _choose_method(target: Message, warehouse: Warehouse, several: bool) -> None:
+    text = (
+        _("Picking in {warehouse}. How do you want to pick?").format(warehouse=warehouse.code)
+        if several
+        else _("How do you want to pick?")
+    )
+    await target.answer(text, reply_markup=_method_keyboard(warehouse))
 
 
 async def show_step(target: Message, current: PickRound, renderer: Renderer, state: FSMContext) -> None:
@@ -92,12 +117,29 @@ def _staff_id(event: Message | CallbackQuery) -> int:
 
 
 @router.message(Command("pick"))
-async def pick(message: Message, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext) -> None:
+async def pick(
+    message: Message, command: CommandObject, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext
+) -> None:
     current = await current_round(uow, staff_id=_staff_id(message))
     if current is not None:
         await show_step(message, current, renderer, state)
         return
-    await message.answer(_("How do you want to pick?"), reply_markup=_method_keyboard())
+    code = (command.args or "").strip() or None
+    warehouse, warehouses = await picking_warehouse(uow, staff_id=_staff_id(message), warehouse_code=code)
+    if warehouse is None:
+        await message.answer(_("Which warehouse are you picking in?"), reply_markup=_warehouse_keyboard(warehouses))
+        return
+    await _choose_method(message, warehouse, len(warehouses) > 1)
+
+
+@router.callback_query(PickWarehouseCb.filter())
+async def pick_warehouse_chosen(query: CallbackQuery, callback_data: PickWarehouseCb, uow: SqlUnitOfWork) -> None:
+    warehouse, warehouses = await picking_warehouse(
+        uow, staff_id=_staff_id(query), warehouse_id=callback_data.warehouse
+    )
+    assert warehouse is not None and isinstance(query.message, Message)
+    await query.answer()
+    await _choose_method(query.message, warehouse, len(warehouses) > 1)
 
 
 @router.callback_query(PickStartCb.filter())
@@ -111,10 +153,20 @@ async def pick_method_chosen(
 ) -> None:
     method = PickMethod(callback_data.method)
     assert isinstance(query.message, Message)
+    warehouse_id = callback_data.warehouse or None
     if method is PickMethod.ZONE and not callback_data.zone:
-        warehouse = await picking_zones(uow, staff_id=_staff_id(query))
+        warehouse, warehouses = await picking_warehouse(uow, staff_id=_staff_id(query), warehouse_id=warehouse_id)
+        if warehouse is None:  # a button from before the shop had several warehouses
+            await query.answer()
+            await query.message.answer(_("Which warehouse are you picking in?"), reply_markup=_warehouse_keyboard(warehouses))
+            return
         buttons = [
-            [InlineKeyboardButton(text=zone, callback_data=PickStartCb(method=method, zone=zone).pack())]
+            [
+                InlineKeyboardButton(
+                    text=zone,
+                    callback_data=PickStartCb(method=method, warehouse=warehouse.id or 0, zone=zone).pack(),
+                )
+            ]
             for zone in warehouse.zones
         ]
         await query.answer()
@@ -122,7 +174,9 @@ async def pick_method_chosen(
             _("Which zone are you picking in?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons)
         )
         return
-    current = await start_round(uow, clock, staff_id=_staff_id(query), method=method, zone=callback_data.zone or None)
+    current = await start_round(
+        uow, clock, staff_id=_staff_id(query), method=method, warehouse_id=warehouse_id, zone=callback_data.zone or None
+    )
     await query.answer()
     await show_step(query.message, current, renderer, state)
 

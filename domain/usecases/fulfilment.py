@@ -11,7 +11,7 @@ from datetime import date
 from functools import partial
 
 from domain.catalog import Product, normalize_sku
-from domain.customers import Customer, StaffMember
+from domain.customers import Customer, Role, StaffMember
 from domain.errors import DomainError, IllegalTransition, NotFound
 from domain.i18n import N_
 from domain.notifications import Notification
@@ -34,7 +34,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.orders import apply_transition
-from domain.usecases.staff import require, warehouse_of
+from domain.usecases.staff import WarehouseNeeded, require, warehouse_of
 from domain.warehouse import Warehouse
 
 PRIORITY_FLAGS = frozenset({"VIP", "GIFT", "REPLACEMENT"})
@@ -66,6 +66,13 @@ class NoBinForLine(DomainError):
 
 class ZoneNeeded(DomainError):
     key = N_("Which zone? This warehouse has: {zones}.")
+
+
+class PicksElsewhere(DomainError):
+    key = N_("You pick in {warehouse}; picking in another warehouse needs a manager.")
+
+
+PICK_ANYWHERE = frozenset({Role.ADMIN, Role.MANAGER})  # the rest pick in their own warehouse, if they have one
 
 
 def queue_key(order: Order) -> tuple[int, date, object, int]:
@@ -189,6 +196,7 @@ async def start_round(
     staff_id: int,
     method: PickMethod,
     warehouse_code: str | None = None,
+    warehouse_id: int | None = None,
     zone: str | None = None,
     max_orders: int = DEFAULT_BATCH_ORDERS,
     capacity: int = DEFAULT_CART_CAPACITY,
@@ -198,7 +206,10 @@ async def start_round(
     order; if an order changes under the plan anyway (a customer cancels it), the
     compare-and-set on its status fails and the round is planned again from what is left."""
     member = await require(uow, staff_id, Permission.PICK)
-    warehouse = await warehouse_of(uow, member, warehouse_code)
+    warehouses = await _warehouses(uow)
+    warehouse = _picking_in(member, warehouses, warehouse_code, warehouse_id)
+    if warehouse is None:
+        raise WarehouseNeeded(codes=", ".join(w.code for w in warehouses))
     assert warehouse.id is not None
     if method is PickMethod.ZONE and zone is None:
         raise ZoneNeeded(zones=", ".join(warehouse.zones))
@@ -460,7 +471,37 @@ async def _after_step(uow: UnitOfWork, clock: Clock, current: PickRound, staff_i
         await uow.picking.finish(current.pick_list.id, clock.now())
 
 
-async def picking_zones(uow: UnitOfWork, *, staff_id: int, warehouse_code: str | None = None) -> Warehouse:
-    """The picker's warehouse, whose zones zone picking offers."""
+async def picking_warehouse(
+    uow: UnitOfWork, *, staff_id: int, warehouse_code: str | None = None, warehouse_id: int | None = None
+) -> tuple[Warehouse | None, list[Warehouse]]:
+    """Where the member picks — the warehouse named (by code, or by id from a button), else
+    their own, else the only one — with every warehouse; None when they must choose (an
+    admin or manager without a warehouse, in a shop with several). Admins and managers pick
+    in any warehouse, everyone else in their own when they have one."""
     member = await require(uow, staff_id, Permission.PICK)
-    return await warehouse_of(uow, member, warehouse_code)
+    warehouses = await _warehouses(uow)
+    return _picking_in(member, warehouses, warehouse_code, warehouse_id), warehouses
+
+
+async def _warehouses(uow: UnitOfWork) -> list[Warehouse]:
+    async with uow.read_only():
+        return await uow.warehouses.all()
+
+
+def _picking_in(
+    member: StaffMember, warehouses: list[Warehouse], code: str | None, warehouse_id: int | None
+) -> Warehouse | None:
+    if code or warehouse_id is not None:
+        wanted = (code or "").strip().upper()
+        named = next((w for w in warehouses if w.code == wanted or (not wanted and w.id == warehouse_id)), None)
+        if named is None:
+            raise NotFound()
+        own = member.warehouse_code
+        if member.role not in PICK_ANYWHERE and own is not None and named.code != own:
+            raise PicksElsewhere(warehouse=own)
+        return named
+    if member.warehouse_code is not None:
+        own_warehouse = next((w for w in warehouses if w.code == member.warehouse_code), None)
+        if own_warehouse is not None:
+            return own_warehouse
+    return warehouses[0] if len(warehouses) == 1 else None

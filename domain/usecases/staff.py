@@ -86,7 +86,8 @@ async def accept_invite(uow: UnitOfWork, clock: Clock, *, token: str, telegram_i
         member = StaffMember(telegram_id, invite.role, invite.warehouse_code)
         current = await uow.staff.get(telegram_id)
         if current is not None and current.role is Role.ADMIN:
-            member = current  # an invitation never demotes an admin
+            # An invitation never demotes an admin; its warehouse becomes theirs.
+            member = StaffMember(telegram_id, Role.ADMIN, invite.warehouse_code or current.warehouse_code)
         await uow.staff.put(member)
         await uow.commit()
         return member

@@ -62,7 +62,7 @@ async def test_a_single_order_is_picked_in_walking_order_by_text_and_photo(shop:
     assert any("being picked" in text for text in customer_chat)
 
     blurry = await picker.send("/pick")
-    assert blurry.last.text == "How do you want to pick?"  # no open round left
+    assert blurry.last.text == "Picking in LON. How do you want to pick?"  # no open round left
 
 
 async def test_a_batch_round_shares_a_cart_and_gives_each_order_its_tote(shop: RunningBot) -> None:
@@ -182,3 +182,46 @@ async def test_a_short_pick_with_no_other_bin_is_allocated_from_another_warehous
     assert "S-02-03-2" in reply.last.text and "2 × 22178" in reply.last.text
     await pick_everything(manchester, reply)
     assert await status(shop, code) == "picked"
+
+
+async def test_admins_and_managers_pick_in_any_warehouse_by_code_or_button(shop: RunningBot) -> None:
+    """The demo shop has two warehouses (LON, MAN): an admin without a warehouse chooses one
+    with a button or names it after /pick; a picker stays in their own."""
+    london_order = await order(shop, 190, {"85123A": 1})  # only LON has it
+    manchester_order = await order(shop, 191, {"84077": 1})  # only MAN has it
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+
+    asked = await admin.send("/pick")
+    assert asked.last.text == "Which warehouse are you picking in?"
+    methods = await admin.press(asked.last, "MAN")
+    assert methods.last.text == "Picking in MAN. How do you want to pick?"
+    reply = await admin.press(methods.last, "Single order")
+    assert f"order {manchester_order}" in reply.last.text and "S-" in reply.last.text
+    await pick_everything(admin, reply)
+    assert await status(shop, manchester_order) == "picked"
+
+    by_code = await admin.send("/pick lon")
+    assert by_code.last.text == "Picking in LON. How do you want to pick?"
+    reply = await admin.press(by_code.last, "My zone")
+    reply = await admin.press(reply.last, "B")
+    assert f"order {london_order}" in reply.last.text
+    await pick_everything(admin, reply)
+    assert await status(shop, london_order) == "picked"
+    assert (await admin.send("/pick NOPE")).last.text == "Nothing was found."
+
+    manager = await hire(shop, 76, "Mo", "manager")
+    assert (await manager.send("/pick MAN")).last.text == "Picking in MAN. How do you want to pick?"
+    picker = await hire(shop, 77, "Pat", "picker", "LON")
+    assert (await picker.send("/pick MAN")).last.text == (
+        "You pick in LON; picking in another warehouse needs a manager."
+    )
+    assert (await picker.send("/pick")).last.text == "Picking in LON. How do you want to pick?"
+
+
+async def test_an_admin_who_opens_a_picker_invitation_keeps_the_role_and_takes_the_warehouse(
+    shop: RunningBot,
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await hire(shop, ADMIN, "Ada", "picker", "MAN")
+    assert (await admin.send("/pick")).last.text == "Picking in MAN. How do you want to pick?"
+    assert "Staff commands (admin)" in (await admin.send("/help")).last.text
