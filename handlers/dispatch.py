@@ -28,7 +28,7 @@ from domain.usecases.dispatch import (
     verify_scan,
 )
 from handlers.callbacks import DocumentCb, PackBoxCb, PackWeightCb
-from handlers.scanning import code_in_photo
+from handlers.scanning import Scan, code_in_photo, parse_scan
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
@@ -71,10 +71,10 @@ async def pack(
     await message.answer(renderer.render("staff/pack_start.html.j2", job=job))
 
 
-async def _scan(message: Message, scanned_text: str, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext) -> None:
+async def _scan(message: Message, scan: Scan, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext) -> None:
     data = await state.get_data()
     job = await start_packing(uow, staff_id=_who(message), code=data["code"])
-    scanned = verify_scan(job, scanned_text, data.get("scanned", {}))
+    scanned = verify_scan(job, scan.code, data.get("scanned", {}), quantity=scan.quantity)
     await state.update_data(scanned=scanned)
     missing = job.missing(scanned)
     if missing:
@@ -96,7 +96,7 @@ async def _scan(message: Message, scanned_text: str, uow: SqlUnitOfWork, rendere
 
 @router.message(StateFilter(Packing.scanning), F.text, ~F.text.startswith("/"))
 async def pack_scan_text(message: Message, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext) -> None:
-    await _scan(message, message.text or "", uow, renderer, state)
+    await _scan(message, parse_scan(message.text or ""), uow, renderer, state)
 
 
 @router.message(StateFilter(Packing.scanning), F.photo)
@@ -106,7 +106,7 @@ async def pack_scan_photo(
     code = await code_in_photo(bot, message)
     if code is None:
         return
-    await _scan(message, code, uow, renderer, state)
+    await _scan(message, Scan(code, 1), uow, renderer, state)
 
 
 @router.callback_query(PackBoxCb.filter())

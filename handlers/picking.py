@@ -27,7 +27,7 @@ from domain.usecases.fulfilment import (
 )
 from domain.warehouse import Warehouse
 from handlers.callbacks import PickShortCb, PickStartCb, PickWarehouseCb
-from handlers.scanning import code_in_photo
+from handlers.scanning import code_in_photo, parse_scan
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
@@ -158,7 +158,9 @@ async def pick_method_chosen(
         warehouse, warehouses = await picking_warehouse(uow, staff_id=_staff_id(query), warehouse_id=warehouse_id)
         if warehouse is None:  # a button from before the shop had several warehouses
             await query.answer()
-            await query.message.answer(_("Which warehouse are you picking in?"), reply_markup=_warehouse_keyboard(warehouses))
+            await query.message.answer(
+                _("Which warehouse are you picking in?"), reply_markup=_warehouse_keyboard(warehouses)
+            )
             return
         buttons = [
             [
@@ -185,13 +187,8 @@ async def pick_method_chosen(
 async def scanned_text(
     message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
 ) -> None:
-    parts = (message.text or "").split()
-    quantity = 1
-    if len(parts) == 2:
-        if not parts[1].isdigit() or int(parts[1]) < 1:
-            raise InvalidQuantity(maximum=9999)
-        quantity = int(parts[1])
-    current = await confirm_pick(uow, clock, staff_id=_staff_id(message), scanned=parts[0], quantity=quantity)
+    scan = parse_scan(message.text or "")
+    current = await confirm_pick(uow, clock, staff_id=_staff_id(message), scanned=scan.code, quantity=scan.quantity)
     await show_step(message, current, renderer, state)
 
 

@@ -11,7 +11,7 @@ from enum import StrEnum
 from domain.accounting import Account
 from domain.catalog import Product, normalize_sku
 from domain.customers import Customer
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
@@ -40,6 +40,10 @@ class NotInOrder(DomainError):
 
 class AlreadyScanned(DomainError):
     key = N_("All {quantity} × {sku} are already scanned.")
+
+
+class ScannedTooMany(DomainError):
+    key = N_("Only {open} more × {sku} are left to scan in this order.")
 
 
 class ItemsMissing(DomainError):
@@ -104,14 +108,20 @@ def _identify(job: PackingJob, scanned: str) -> str | None:
     return sku if sku in job.expected else None
 
 
-def verify_scan(job: PackingJob, scanned: str, so_far: dict[str, int]) -> dict[str, int]:
-    """The packer scanned one item: accepted if the order has it and it is not complete."""
+def verify_scan(job: PackingJob, scanned: str, so_far: dict[str, int], quantity: int = 1) -> dict[str, int]:
+    """The packer scanned ``quantity`` units of one item: accepted if the order has it and
+    that many are still to scan (none of a larger count is taken)."""
     sku = _identify(job, scanned)
     if sku is None:
         raise NotInOrder(scanned=scanned.strip()[:64], code=job.order.code)
-    if so_far.get(sku, 0) >= job.expected[sku]:
+    if quantity < 1:
+        raise InvalidQuantity(maximum=job.expected[sku])
+    left = job.expected[sku] - so_far.get(sku, 0)
+    if left <= 0:
         raise AlreadyScanned(quantity=job.expected[sku], sku=sku)
-    return {**so_far, sku: so_far.get(sku, 0) + 1}
+    if quantity > left:
+        raise ScannedTooMany(open=left, sku=sku)
+    return {**so_far, sku: so_far.get(sku, 0) + quantity}
 
 
 def _items(job: PackingJob) -> list[Item]:

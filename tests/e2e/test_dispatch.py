@@ -160,3 +160,20 @@ async def test_a_gift_order_has_its_card_on_a_slip_without_prices(shop: RunningB
     text = pdf_text(slip.last.file.content)
     assert "Gift card: “Happy birthday, <Ann> & co!”" in text and "£" not in text
     assert f"GFT-{code}" in (await packer.send(f"/order GFT-{code}")).last.text
+
+
+async def test_packing_takes_sku_and_quantity_as_picking_does(shop: RunningBot) -> None:
+    code = await picked_order(shop, 210, {"85123A": 3, "22197": 1})
+    packer = await hire(shop, 71, "Pax", "packer", "LON")
+    await packer.send(f"/pack {code}")
+    assert (await packer.send("85123A 4")).last.text == "Only 3 more × 85123A are left to scan in this order."
+    assert (await packer.send("85123A two")).last.text == "Quantity must be a whole number from 1 to 9999."
+    assert (await packer.send("85123A 1 2")).last.text == "Quantity must be a whole number from 1 to 9999."
+    progress = await packer.send("85123A 2")
+    assert "Still to scan: 1 × 85123A, 1 × 22197" in progress.last.text or (
+        "Still to scan: 1 × 22197, 1 × 85123A" in progress.last.text
+    )
+    assert (await packer.send("85123A 2")).last.text == "Only 1 more × 85123A are left to scan in this order."
+    await packer.send("85123A 1")
+    boxes = await packer.send("2002219700007 1")  # a barcode with a count, as when picking
+    assert "All items of" in boxes.last.text and "Proposed:" in boxes.last.text
