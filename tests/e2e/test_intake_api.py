@@ -267,6 +267,14 @@ async def test_the_process_sees_its_own_api_order_in_stock_at_once(api, shop: Ru
     shown_after = (await admin.send("/stock 85123A")).last.text
     assert shown_after != shown_before and str(reserved(after)) in shown_after
 
+    # A customer's product card, from the same warm snapshot: three gliders, two go to the web shop.
+    customer = SandboxUser(shop.server, 1002, "Cleo")
+    assert "Only 3 left" in (await customer.send("/start p_84077")).last.text
+    gliders = {**ORDER, "lines": [{"sku": "84077", "quantity": 2}]}
+    placed = await client.post("/api/v1/orders", json=gliders, headers={**auth, "Idempotency-Key": "own-write-2"})
+    assert placed.status == 201, await placed.text()
+    assert "Only 1 left" in (await customer.send("/start p_84077")).last.text
+
 
 async def test_deeply_nested_json_is_a_bad_request_not_a_server_error(api, shop: RunningBot) -> None:
     client, auth = api
