@@ -86,14 +86,14 @@ def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> Inl
             button("➖", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart - 1, view="card")),
             button(_("🛒 %(count)s in cart") % {"count": card.in_cart}, CartView()),
         ]
-        if card.available > 0:
+        if card.available > 0 and card.price is not None:
             row.append(
                 button("➕", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart + 1, view="card"))
             )
         rows.append(row)
     elif card.in_stock and card.price is not None:
         rows.append([button(_("🛒 Add to cart"), CartChange(product_id=pid, expected=0, quantity=1, view="card"))])
-    elif not card.in_stock:
+    elif not card.in_stock and card.price is not None:
         rows.append([button(_("🔔 Notify me when back in stock"), NotifyMe(product_id=pid))])
     if category_id:
         rows.append([button(_("⬅ Back to the list"), CategoryPageCb(category_id=category_id, page=page))])
