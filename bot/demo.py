@@ -125,7 +125,7 @@ async def run_demo(keep: Path | None = None) -> int:
             reply = await sam.send("+44 7911 123456")
             reply = await sam.press(reply.last, "Pick up")
             reply = await sam.press(reply.last, reply.last.button_texts()[0])
-            reply = await sam.press(reply.last, "Cash on delivery")
+            reply = await sam.press(reply.last, "Pay at pickup")
             await sam.press(reply.last, "Confirm order")
             await sam.send("/assist_end")
             transcript.append("🔔 Alice's chat: " + "\n    ".join(alice.messages()[-1].text.splitlines()))

@@ -171,7 +171,7 @@ def receipt(docs: OrderPaperwork) -> bytes:
         w.row([(MARGIN, _("Shipping")), (MARGIN + 460, format_money(order.shipping))])
     w.space()
     w.line(_("Total: %(total)s") % {"total": format_money(order.total)}, bold=True)
-    w.line(_("Payment: %(method)s") % {"method": label("payment", order.payment_method.value)})
+    w.line(_("Payment: %(method)s") % {"method": label("payment", order.payment_terms)})
     for payment in docs.payments:
         w.line(f"{_when(payment.at)} · {payment.kind.value} · {format_money(payment.amount)}", size=9)
     return w.pdf()

@@ -27,6 +27,7 @@ LABELS: dict[str, dict[str, str]] = {
     "payment": {
         "card": N_("card (Telegram Payments)"),
         "cod": N_("cash on delivery"),
+        "cod_pickup": N_("pay at pickup"),
         "invoice": N_("invoice"),
     },
     "payment_kind": {

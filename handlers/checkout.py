@@ -30,9 +30,10 @@ from babel.dates import format_date
 from bot.config import Settings
 from bot.rendering import Renderer, current_locale, format_money
 from domain.customers import Customer, normalize_phone
-from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod
+from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod, payment_terms
 from domain.ports import Clock
 from domain.shipping import ShippingQuote
+from domain.usecases.cart import view_cart
 from domain.usecases.checkout import (
     MAX_GIFT_MESSAGE,
     CheckoutRequest,
@@ -95,24 +96,45 @@ class GiftChoice(CallbackData, prefix="cg"):
 
 # ------------------------------------------------------------------ entering and leaving
 @router.message(Command("cancel"), StateFilter(Checkout))
-async def cancel_checkout(message: Message, state: FSMContext) -> None:
+async def cancel_checkout(message: Message, state: FSMContext, bot: Bot) -> None:
+    review = (await state.get_data()).get("review_message_id")
     await state.clear()
+    if review:  # its Confirm button is dead now; a short line instead of the review again
+        await bot.edit_message_text(_("Checkout cancelled."), chat_id=message.chat.id, message_id=review)
     await message.answer(_("Checkout cancelled. Your cart is kept: /cart"), reply_markup=main_menu())
 
 
 @router.message(Command("checkout"))
-async def checkout_command(message: Message, state: FSMContext, customer: Customer) -> None:
-    await _ask_phone(message, state, customer)
+async def checkout_command(message: Message, state: FSMContext, customer: Customer, **deps: Any) -> None:
+    await _ask_phone(message, state, customer, **deps)
 
 
 @router.callback_query(StartCheckout.filter())
-async def checkout_button(query: CallbackQuery, state: FSMContext, customer: Customer) -> None:
+async def checkout_button(query: CallbackQuery, state: FSMContext, customer: Customer, **deps: Any) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        await _ask_phone(query.message, state, customer)
+        await _ask_phone(query.message, state, customer, **deps)
 
 
-async def _ask_phone(message: Message, state: FSMContext, customer: Customer) -> None:
+async def _ask_phone(
+    message: Message,
+    state: FSMContext,
+    customer: Customer,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    settings: Settings,
+    **_unused: Any,
+) -> None:
+    cart = await view_cart(
+        uow,
+        clock,
+        customer_id=customer.id or 0,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+    )
+    if cart.is_empty:  # refused at once, not after four steps
+        await message.answer(_("Your cart is empty. Open the /catalog to add something."))
+        return
     await state.clear()
     await state.set_state(Checkout.phone)
     rows = [[KeyboardButton(text=_("📱 Share my phone number"), request_contact=True)]]
@@ -170,7 +192,7 @@ async def delivery_chosen(
             return
         await state.set_state(Checkout.pickup)
         await message.edit_text(
-            _("Choose a pickup point:"),
+            _("Step 3 of 5. Choose a pickup point:"),
             reply_markup=rows_of(
                 *[(f"{w.name}, {w.address}"[:60], PickupChoice(warehouse_id=w.id or 0)) for w in points]
             ),
@@ -307,9 +329,10 @@ async def shipping_chosen(
 # ------------------------------------------------------------------------------ payment
 async def _ask_payment(message: Message, state: FSMContext, customer: Customer, settings: Settings) -> None:
     await state.set_state(Checkout.payment)
+    pickup = bool((await state.get_data()).get("pickup_id"))
     labels = {
         PaymentMethod.CARD: _("💳 Pay now by card"),
-        PaymentMethod.COD: _("💵 Cash on delivery"),
+        PaymentMethod.COD: _("💵 Pay at pickup") if pickup else _("💵 Cash on delivery"),
         PaymentMethod.INVOICE: _("🧾 Invoice, pay within {days} days").format(days=settings.invoice_net_days),
     }
     buttons: list[tuple[str, CallbackData]] = [
@@ -370,7 +393,9 @@ async def _show_review(
         quote=quote,
         address=data.get("address", ""),
         phone=data["phone"],
-        payment=data["payment"],
+        payment=payment_terms(
+            PaymentMethod(data["payment"]), DeliveryMethod.PICKUP if data.get("pickup_id") else DeliveryMethod.COURIER
+        ),
         total=total,
     )
     buttons: list[tuple[str, CallbackData]] = [(_("✅ Confirm order"), Confirm(key=data["key"]))]
@@ -381,7 +406,10 @@ async def _show_review(
         text += "\n\n" + gift_line
     else:
         buttons.append((_("🎁 Send as a gift"), GiftChoice(key=data["key"])))
-    await message.answer(text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=rows_of(*buttons))
+    review = await message.answer(
+        text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=rows_of(*buttons)
+    )
+    await state.update_data(review_message_id=review.message_id)
 
 
 @router.callback_query(GiftChoice.filter(), StateFilter(Checkout.review))
@@ -443,8 +471,8 @@ async def confirmed(
             return
         order = existing
     await query.answer()
-    if first_time and isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+    if first_time and isinstance(query.message, Message):  # a short line, not the review once more
+        await query.message.edit_text(_("Order {code} placed ✅").format(code=order.code))
     here = query.message.chat.id if query.message else query.from_user.id
     await bot.send_message(here, renderer.render("order_placed.html.j2", order=order), reply_markup=main_menu())
     payer = customer.telegram_id  # the customer pays, even when assisted
