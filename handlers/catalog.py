@@ -22,7 +22,7 @@ from domain.usecases.catalog import (
     remember_product_photo,
 )
 from domain.usecases.fx import wanted_currency
-from handlers.callbacks import CartChange, CartView, NotifyMe, ProductCb, button
+from handlers.callbacks import CartChange, CartView, NotifyMe, ProductCb, button, shorten
 from handlers.menu import CATALOG_BUTTON
 from storage.uow import SqlUnitOfWork
 
@@ -61,7 +61,7 @@ def _page_keyboard(page: CatalogPage) -> InlineKeyboardMarkup:
     for card in page.cards:
         assert card.product.id is not None
         builder.button(
-            text=card.product.name[:60],
+            text=shorten(card.product.name),
             callback_data=ProductCb(product_id=card.product.id, category_id=page.category.id, page=page.page),
         )
     builder.adjust(1)

@@ -25,6 +25,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
 from bot.config import Settings
@@ -46,7 +47,7 @@ from domain.usecases.checkout import (
 )
 from domain.usecases.customers import saved_addresses
 from domain.usecases.payments import invoice_payload
-from handlers.callbacks import StartCheckout, rows_of
+from handlers.callbacks import StartCheckout, rows_of, shorten
 from handlers.catalog import customer_currency
 from handlers.menu import main_menu
 from storage.uow import SqlUnitOfWork
@@ -194,13 +195,13 @@ async def delivery_chosen(
         await message.edit_text(
             _("Step 3 of 5. Choose a pickup point:"),
             reply_markup=rows_of(
-                *[(f"{w.name}, {w.address}"[:60], PickupChoice(warehouse_id=w.id or 0)) for w in points]
+                *[(shorten(f"{w.name}, {w.address}"), PickupChoice(warehouse_id=w.id or 0)) for w in points]
             ),
         )
         return
     await state.set_state(Checkout.address)
     recent = await saved_addresses(uow, customer_id=customer.id or 0)
-    saved = [(a.text[:60], SavedAddress(index=i)) for i, a in enumerate(recent)]
+    saved = [(shorten(a.text), SavedAddress(index=i)) for i, a in enumerate(recent)]
     await message.edit_text(
         _("Type the delivery address (street, house, flat, city, postcode)."),
         reply_markup=rows_of(*saved) if saved else None,
@@ -333,7 +334,9 @@ async def _ask_payment(message: Message, state: FSMContext, customer: Customer, 
     labels = {
         PaymentMethod.CARD: _("💳 Pay now by card"),
         PaymentMethod.COD: _("💵 Pay at pickup") if pickup else _("💵 Cash on delivery"),
-        PaymentMethod.INVOICE: _("🧾 Invoice, pay within {days} days").format(days=settings.invoice_net_days),
+        PaymentMethod.INVOICE: ngettext(
+            "🧾 Invoice, pay within {days} day", "🧾 Invoice, pay within {days} days", settings.invoice_net_days
+        ).format(days=settings.invoice_net_days),
     }
     buttons: list[tuple[str, CallbackData]] = [
         (labels[method], PaymentChoice(method=method.value))
@@ -418,9 +421,11 @@ async def gift_chosen(query: CallbackQuery, state: FSMContext) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.answer(
-            _("Type the message for the gift card (up to {n} characters), or /skip for none.").format(
-                n=MAX_GIFT_MESSAGE
-            )
+            ngettext(
+                "Type the message for the gift card (up to {n} character), or /skip for none.",
+                "Type the message for the gift card (up to {n} characters), or /skip for none.",
+                MAX_GIFT_MESSAGE,
+            ).format(n=MAX_GIFT_MESSAGE)
         )
 
 

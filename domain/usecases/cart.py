@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from domain.cart import Cart, CartLine, order_currency
 from domain.catalog import Product
 from domain.errors import DomainError, InsufficientStock, NotFound
-from domain.i18n import N_
+from domain.i18n import N_, N_plural
 from domain.ports import Clock, UnitOfWork
 from domain.stock import check_quantity
 from domain.usecases.catalog import find_by_sku
@@ -22,7 +22,11 @@ MAX_CART_LINES = 20
 
 
 class CartFull(DomainError):
-    key = N_("Your cart already has {count} different products; please check out or remove one first.")
+    key, plural = N_plural(
+        "Your cart already has {count} different product; please check out or remove one first.",
+        "Your cart already has {count} different products; please check out or remove one first.",
+    )
+    counted = "count"
 
 
 class NotForSale(DomainError):
