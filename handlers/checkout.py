@@ -124,6 +124,7 @@ async def _ask_phone(
     uow: SqlUnitOfWork,
     clock: Clock,
     settings: Settings,
+    renderer: Renderer,
     **_unused: Any,
 ) -> None:
     cart = await view_cart(
@@ -133,8 +134,8 @@ async def _ask_phone(
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
     )
-    if cart.is_empty:  # refused at once, not after four steps
-        await message.answer(_("Your cart is empty. Open the /catalog to add something."))
+    if cart.is_empty:  # refused at once, not after four steps; the cart says why it is empty
+        await message.answer(renderer.render("cart.html.j2", cart=cart))
         return
     await state.clear()
     await state.set_state(Checkout.phone)

@@ -46,11 +46,14 @@ async def test_a_line_that_loses_its_rate_is_left_out_and_the_rest_is_ordered(sh
     alice = SandboxUser(shop.server, 800, "Alice")
     assert "£2.99" in (await alice.send("/start p_85123A")).last.text  # ₽299 through the rate
     await add_to_cart(alice, "85123A", 1)
-    await add_to_cart(alice, "22197", 2)
 
     async with shop.runtime.uow() as uow:  # the rate goes away while it sits in the cart
         await uow.session.execute(delete(m.FxRateRow))
         await uow.commit()
+    alone = (await alice.send("/checkout")).last.text  # nothing left to order: said at once, and why
+    assert "no price in a currency we take" in alone and "Your cart is empty" in alone and "step 1" not in alone
+
+    await add_to_cart(alice, "22197", 2)
     cart = (await alice.send("/cart")).last.text
     assert "no price in a currency we take" in cart and "Popcorn Holder × 2" in cart and "£1.70" in cart
 
