@@ -21,7 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from bot.labels import label
-from bot.rendering import format_money
+from bot.rendering import format_grams, format_money
 from domain.packing import Package
 from domain.usecases.dispatch import OrderPaperwork
 
@@ -104,8 +104,8 @@ def shipping_label(docs: OrderPaperwork) -> bytes:
         service = f"{delivery.carrier} {delivery.service}".strip() if delivery else ""
         w.line(service or "—", size=12, bold=True)
         w.line(
-            _("Package %(n)s of %(m)s · %(weight)s g")
-            % {"n": package.seq, "m": len(packages), "weight": package.weight_g},
+            _("Package %(n)s of %(m)s · %(weight)s")
+            % {"n": package.seq, "m": len(packages), "weight": format_grams(package.weight_g)},
             size=10,
         )
         if order.tracking_number:
