@@ -36,8 +36,8 @@ pytest: $(VENV)/.dev
 
 # Re-extract translatable strings, merge them into each catalog, compile the .mo files.
 messages: $(VENV)/.dev
-	$(BIN)/pybabel extract -F babel.cfg -k __ -k N_ --no-location --omit-header -o locales/messages.pot bot handlers domain
-	$(BIN)/pybabel update -D messages -i locales/messages.pot -d locales --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k __ -k N_ -k N_plural:1,2 --no-location --omit-header -w 120 -o locales/messages.pot bot handlers domain
+	$(BIN)/pybabel update -D messages -i locales/messages.pot -d locales --no-fuzzy-matching -w 120
 	$(BIN)/pybabel compile -D messages -d locales
 
 run: $(VENV)/.runtime

@@ -11,6 +11,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from babel import Locale
 
 from bot.api import make_api_app
 from bot.barcodes import barcode_png
@@ -125,7 +126,7 @@ async def run_demo(keep: Path | None = None) -> int:
             reply = await sam.send("+44 7911 123456")
             reply = await sam.press(reply.last, "Pick up")
             reply = await sam.press(reply.last, reply.last.button_texts()[0])
-            reply = await sam.press(reply.last, "Cash on delivery")
+            reply = await sam.press(reply.last, "Pay at pickup")
             await sam.press(reply.last, "Confirm order")
             await sam.send("/assist_end")
             transcript.append("🔔 Alice's chat: " + "\n    ".join(alice.messages()[-1].text.splitlines()))
@@ -152,8 +153,19 @@ async def run_demo(keep: Path | None = None) -> int:
     print("Ordergram demo — a sandbox Bot API server and the bot in one process, on a fresh SQLite database")
     print("\n".join(transcript))
     print()
-    print("Command menus registered per language:", ", ".join(sorted(k for k in server.commands)))
+    print(_menus_sentence(server.commands))
     return 0
+
+
+def _menus_sentence(menus: dict[str, list[dict[str, Any]]]) -> str:
+    """What the command menus the bot registered amount to, in one sentence (the sandbox
+    keys them by scope, chat and language)."""
+    scopes = [key.split(":") for key in menus]
+    names = sorted(Locale.parse(code).english_name or code for kind, _, code in scopes if kind == "default" and code)
+    languages = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names) or "one language"
+    staff_chats = {chat for kind, chat, _ in scopes if kind == "chat"}
+    chats = f"{len(staff_chats)} staff chat" + ("" if len(staff_chats) == 1 else "s")
+    return f"The bot set up its customers' command menu in {languages} and a staff menu in {chats}."
 
 
 ADMIN_ID = 1000

@@ -21,7 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from bot.labels import label
-from bot.rendering import format_money
+from bot.rendering import format_grams, format_money
 from domain.packing import Package
 from domain.usecases.dispatch import OrderPaperwork
 
@@ -104,8 +104,8 @@ def shipping_label(docs: OrderPaperwork) -> bytes:
         service = f"{delivery.carrier} {delivery.service}".strip() if delivery else ""
         w.line(service or "—", size=12, bold=True)
         w.line(
-            _("Package %(n)s of %(m)s · %(weight)s g")
-            % {"n": package.seq, "m": len(packages), "weight": package.weight_g},
+            _("Package %(n)s of %(m)s · %(weight)s")
+            % {"n": package.seq, "m": len(packages), "weight": format_grams(package.weight_g)},
             size=10,
         )
         if order.tracking_number:
@@ -171,7 +171,7 @@ def receipt(docs: OrderPaperwork) -> bytes:
         w.row([(MARGIN, _("Shipping")), (MARGIN + 460, format_money(order.shipping))])
     w.space()
     w.line(_("Total: %(total)s") % {"total": format_money(order.total)}, bold=True)
-    w.line(_("Payment: %(method)s") % {"method": label("payment", order.payment_method.value)})
+    w.line(_("Payment: %(method)s") % {"method": label("payment", order.payment_terms)})
     for payment in docs.payments:
         w.line(f"{_when(payment.at)} · {payment.kind.value} · {format_money(payment.amount)}", size=9)
     return w.pdf()

@@ -4,6 +4,8 @@ in the reader's language. One table, one lookup: every kind is also a template f
 
 from __future__ import annotations
 
+import re
+
 from aiogram.utils.i18n import gettext as _
 
 from domain.i18n import N_
@@ -27,6 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
     "payment": {
         "card": N_("card (Telegram Payments)"),
         "cod": N_("cash on delivery"),
+        "cod_pickup": N_("pay at pickup"),
         "invoice": N_("invoice"),
     },
     "payment_kind": {
@@ -95,3 +98,35 @@ ERROR_PARAM_LABELS = {
 def label(kind: str, code: str) -> str:
     """The human name of ``code`` among the ``kind`` codes; unknown codes are shown as they are."""
     return _(LABELS[kind].get(code, code))
+
+
+# Stock movements keep their reason as the text the use case wrote ("shipment AB12CD34");
+# the known shapes are shown in the reader's language, anything else (an API client's own
+# reason) as it is. A parameter named after a LABELS kind is shown by its label.
+MOVEMENT_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"shipment (?P<code>\S+)"), N_("shipment %(code)s")),
+    (re.compile(r"stock import"), N_("stock import")),
+    (re.compile(r"receipt"), N_("goods received")),
+    (re.compile(r"PO (?P<number>\S+) receipt"), N_("purchase order %(number)s received")),
+    (re.compile(r"adjustment: (?P<note>.*)", re.DOTALL), N_("adjustment: %(note)s")),
+    (re.compile(r"move (?P<source>\S+) → (?P<target>\S+)"), N_("moved %(source)s → %(target)s")),
+    (re.compile(r"return (?P<rma>\S+): restock"), N_("return %(rma)s: restocked")),
+    (
+        re.compile(r"return (?P<rma>\S+): write-off \((?P<return_reason>\w+)\)"),
+        N_("return %(rma)s: written off (%(return_reason)s)"),
+    ),
+)
+# Who made a movement, when it was not a person ("staff:97" and "api:till" stay as they are).
+ACTORS = {"import": N_("import"), "system": N_("system")}
+
+
+def movement_reason(reason: str) -> str:
+    for pattern, text in MOVEMENT_REASONS:
+        if found := pattern.fullmatch(reason):
+            params = {k: label(k, v) if k in LABELS else v for k, v in found.groupdict().items()}
+            return _(text) % params
+    return reason
+
+
+def actor_name(actor: str) -> str:
+    return _(ACTORS[actor]) if actor in ACTORS else actor

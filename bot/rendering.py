@@ -14,11 +14,12 @@ from aiogram.utils.i18n import I18n, gettext, ngettext
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
+from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
-from bot.labels import LABELS, label
+from bot.labels import LABELS, actor_name, label, movement_reason
 from domain.money import Money
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -43,6 +44,17 @@ def _format_money(minor: int, currency: str, locale: str) -> str:
     # Babel's formatting is slow (~0.1 ms) and prices repeat on every card: remember them.
     money = Money(minor, currency)
     return format_currency(money.to_decimal(), currency, locale=_babel_locale(locale))
+
+
+def format_grams(grams: int) -> str:
+    """A weight with the reader's unit symbol and digit grouping ("1,650 g", "1 650 г")."""
+    return format_unit(grams, "mass-gram", length="short", locale=_babel_locale(current_locale()))
+
+
+def format_size_mm(length: int, width: int, height: int) -> str:
+    """Box dimensions as "300×250×150 mm" with the unit in the reader's language."""
+    last = format_unit(height, "length-millimeter", length="short", locale=_babel_locale(current_locale()))
+    return f"{length}×{width}×{last}"
 
 
 def _label_filter(kind: str, code: str) -> str:
@@ -137,6 +149,10 @@ class Renderer:
             date.fromisoformat(d) if isinstance(d, str) else d, "medium", locale=current_locale()
         )
         self.env.globals["money_of"] = Money
+        self.env.filters["grams"] = format_grams
+        self.env.filters["box_size"] = lambda box: format_size_mm(box.length_mm, box.width_mm, box.height_mm)
+        self.env.filters["movement_reason"] = movement_reason
+        self.env.filters["actor"] = actor_name
         for kind in LABELS:  # {{ x | status }} is {{ x | label("status") }}
             self.env.filters[kind] = partial(_label_filter, kind)
 

@@ -35,6 +35,7 @@ class Cart:
     currency: str
     withdrawn: tuple[str, ...] = ()  # names of products no longer sold, left out of the cart
     rates: Rates | None = None  # the rates it was priced with (None: base-currency prices only)
+    unpriced: tuple[str, ...] = ()  # names of products with no price the shop takes now, left out
 
     @property
     def fx_rate(self) -> str:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.i18n import N_
+from domain.i18n import N_, N_plural
 
 
 class DomainError(Exception):
     key: str = N_("This action is not possible.")
+    plural: str = ""  # the key's plural form (``N_plural``), chosen by the ``counted`` parameter
+    counted: str = ""
 
     def __init__(self, key: str | None = None, **params: Any) -> None:
         if key is not None:
@@ -48,7 +50,8 @@ class IllegalTransition(DomainError):
 class ImportRejected(DomainError):
     """A CSV import found bad rows; nothing was imported."""
 
-    key = N_("The file was rejected: {count} bad rows.")
+    key, plural = N_plural("The file was rejected: {count} bad row.", "The file was rejected: {count} bad rows.")
+    counted = "count"
 
     def __init__(self, problems: list[tuple[int, str]]) -> None:
         self.problems = problems

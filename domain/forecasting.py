@@ -24,7 +24,7 @@ from enum import StrEnum
 from statistics import NormalDist
 
 from domain.errors import DomainError
-from domain.i18n import N_
+from domain.i18n import N_plural
 
 MIN_WEEKS = 8  # fewer weeks than this and there is nothing honest to say
 INTERMITTENT_ADI = 1.32
@@ -42,7 +42,11 @@ class Method(StrEnum):
 
 
 class NotEnoughHistory(DomainError):
-    key = N_("Not enough sales history to forecast: {weeks} weeks, at least {needed} needed.")
+    key, plural = N_plural(
+        "Not enough sales history to forecast: {weeks} week, at least {needed} needed.",
+        "Not enough sales history to forecast: {weeks} weeks, at least {needed} needed.",
+    )
+    counted = "weeks"
 
 
 def week_start(day: date) -> date:

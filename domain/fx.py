@@ -112,11 +112,20 @@ class Rates:
         return Decimal(1) if currency == self.base else self.by_quote[currency]
 
     def price(self, own_prices: dict[str, Money], currency: str) -> Money | None:
-        """A product's price in ``currency``: its own, else its base price converted."""
+        """A product's price in ``currency``: its own, else its base price converted, else its
+        price in another currency the shop takes, converted; None when it has no price the
+        shop can take (priced only in currencies without a rate)."""
         if currency in own_prices:
             return own_prices[currency]
-        base_price = own_prices.get(self.base)
-        return self.convert(base_price, currency) if base_price is not None else None
+        for source in (self.base, *sorted(own_prices)):
+            if source in own_prices and self.offers(source):
+                return self.convert(own_prices[source], currency)
+        return None
+
+    def sells(self, own_prices: dict[str, Money]) -> bool:
+        """Whether a product can be sold at all: it has a price in a currency the shop takes
+        (then every currency the shop takes has a price for it, converted if need be)."""
+        return self.price(own_prices, self.base) is not None
 
 
 def rate_against_base(base: str, first: str, second: str, value: str, at: datetime) -> FxRate:

@@ -84,6 +84,14 @@ class DeliveryMethod(StrEnum):
     PICKUP = "pickup"
 
 
+def payment_terms(method: PaymentMethod, delivery: DeliveryMethod | None) -> str:
+    """The code of how an order is paid, as people read it: "cash on delivery" is paid at
+    the counter when the order is picked up."""
+    if method is PaymentMethod.COD and delivery is DeliveryMethod.PICKUP:
+        return "cod_pickup"
+    return method.value
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     method: DeliveryMethod
@@ -276,6 +284,10 @@ class Order:
     @property
     def special_code(self) -> str | None:
         return special_code(self.code, self.flags)
+
+    @property
+    def payment_terms(self) -> str:
+        return payment_terms(self.payment_method, self.delivery.method if self.delivery else None)
 
     @property
     def cancellable_by_customer(self) -> bool:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from domain.errors import DomainError
-from domain.i18n import N_
+from domain.i18n import N_, N_plural
 from domain.money import Money
 
 
@@ -32,7 +32,11 @@ class PoNotEditable(DomainError):
 
 
 class OverReceipt(DomainError):
-    key = N_("Only {open} of {sku} are still expected on purchase order {number}.")
+    key, plural = N_plural(
+        "Only {open} of {sku} is still expected on purchase order {number}.",
+        "Only {open} of {sku} are still expected on purchase order {number}.",
+    )
+    counted = "open"
 
 
 @dataclass(frozen=True, slots=True)

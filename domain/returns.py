@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.errors import DomainError
-from domain.i18n import N_
+from domain.i18n import N_, N_plural
 from domain.money import Money, sum_money
 from domain.orders import CODE_ALPHABET, Order, OrderStatus, ReturnStatus, check_return_transition
 
@@ -40,7 +40,11 @@ class ReturnMethod(StrEnum):
 
 
 class NotReturnable(DomainError):
-    key = N_("Order {code} cannot be returned: only delivered orders can, within {days} days of delivery.")
+    key, plural = N_plural(
+        "Order {code} cannot be returned: only delivered orders can, within {days} day of delivery.",
+        "Order {code} cannot be returned: only delivered orders can, within {days} days of delivery.",
+    )
+    counted = "days"
 
 
 class TooManyReturned(DomainError):

@@ -7,10 +7,12 @@ segment, so zone picking and walking order can be derived from the code alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from domain.errors import DomainError
 from domain.i18n import N_
+from domain.stock import BinQuantity
 
 
 class InvalidBinCode(DomainError):
@@ -19,6 +21,15 @@ class InvalidBinCode(DomainError):
 
 BIN_PATTERN = re.compile(r"^([A-Z0-9]{1,8})-(\d{1,3})-(\d{1,3})-(\d{1,2})$")
 DEFAULT_BIN = "MAIN-0-0-0"
+
+
+def receiving_bin(holding: Sequence[BinQuantity], last_bin: str | None) -> str:
+    """Where goods go when no bin is named: the fullest bin already holding the product in
+    the warehouse, else the bin it last lay in there (its place, sold empty), else the
+    warehouse's default bin."""
+    if holding:
+        return min(holding, key=lambda b: (-b.quantity, b.bin_code)).bin_code
+    return last_bin or DEFAULT_BIN
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -9,6 +9,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.rendering import Renderer
 from domain.ports import Clock
@@ -39,7 +40,7 @@ async def journal_command(message: Message, command: CommandObject, uow: SqlUnit
     name = f"journal-{start.date().isoformat()}-{(end - timedelta(days=1)).date().isoformat()}.csv"
     await message.answer_document(
         BufferedInputFile(journal_csv(entries).encode("utf-8"), filename=name),
-        caption=_("{n} journal entries.").format(n=len(entries)),
+        caption=ngettext("{n} journal entry.", "{n} journal entries.", len(entries)).format(n=len(entries)),
     )
 
 

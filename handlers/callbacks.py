@@ -5,6 +5,20 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+BUTTON_TEXT_LIMIT = 60  # longer button labels are cut off by Telegram clients anyway
+
+
+def shorten(text: str, limit: int = BUTTON_TEXT_LIMIT) -> str:
+    """``text`` in at most ``limit`` characters, cut between words with an ellipsis (a single
+    word longer than the limit is cut inside it)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if text[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.-–") + "…"
+
 
 def button(text: str, data: CallbackData) -> InlineKeyboardButton:
     """An inline button that sends ``data`` back."""

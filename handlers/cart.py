@@ -25,7 +25,7 @@ from domain.usecases.cart import (
     view_cart,
 )
 from domain.usecases.catalog import product_card
-from handlers.callbacks import CartChange, CartView, NotifyMe, StartCheckout
+from handlers.callbacks import CartChange, CartView, NotifyMe, StartCheckout, shorten
 from handlers.catalog import card_keyboard, customer_currency, redraw_card
 from handlers.menu import CART_BUTTON
 from storage.uow import SqlUnitOfWork
@@ -39,7 +39,7 @@ def cart_keyboard(cart: Cart) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
     for line in cart.lines:
         pid, qty = line.product.id or 0, line.quantity
-        builder.button(text=f"{line.product.name[:24]} ×{qty}", callback_data=CartView())
+        builder.button(text=f"{shorten(line.product.name, 24)} ×{qty}", callback_data=CartView())
         builder.button(text="➖", callback_data=CartChange(product_id=pid, expected=qty, quantity=qty - 1, view="cart"))
         builder.button(text="➕", callback_data=CartChange(product_id=pid, expected=qty, quantity=qty + 1, view="cart"))
         builder.button(text="🗑", callback_data=CartChange(product_id=pid, expected=qty, quantity=0, view="cart"))

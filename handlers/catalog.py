@@ -22,7 +22,7 @@ from domain.usecases.catalog import (
     remember_product_photo,
 )
 from domain.usecases.fx import wanted_currency
-from handlers.callbacks import CartChange, CartView, NotifyMe, ProductCb, button
+from handlers.callbacks import CartChange, CartView, NotifyMe, ProductCb, button, shorten
 from handlers.menu import CATALOG_BUTTON
 from storage.uow import SqlUnitOfWork
 
@@ -61,7 +61,7 @@ def _page_keyboard(page: CatalogPage) -> InlineKeyboardMarkup:
     for card in page.cards:
         assert card.product.id is not None
         builder.button(
-            text=card.product.name[:60],
+            text=shorten(card.product.name),
             callback_data=ProductCb(product_id=card.product.id, category_id=page.category.id, page=page.page),
         )
     builder.adjust(1)
@@ -86,14 +86,14 @@ def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> Inl
             button("➖", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart - 1, view="card")),
             button(_("🛒 %(count)s in cart") % {"count": card.in_cart}, CartView()),
         ]
-        if card.available > 0:
+        if card.available > 0 and card.price is not None:
             row.append(
                 button("➕", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart + 1, view="card"))
             )
         rows.append(row)
     elif card.in_stock and card.price is not None:
         rows.append([button(_("🛒 Add to cart"), CartChange(product_id=pid, expected=0, quantity=1, view="card"))])
-    elif not card.in_stock:
+    elif not card.in_stock and card.price is not None:
         rows.append([button(_("🔔 Notify me when back in stock"), NotifyMe(product_id=pid))])
     if category_id:
         rows.append([button(_("⬅ Back to the list"), CategoryPageCb(category_id=category_id, page=page))])

@@ -25,14 +25,16 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
 from bot.config import Settings
 from bot.rendering import Renderer, current_locale, format_money
 from domain.customers import Customer, normalize_phone
-from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod
+from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod, payment_terms
 from domain.ports import Clock
 from domain.shipping import ShippingQuote
+from domain.usecases.cart import view_cart
 from domain.usecases.checkout import (
     MAX_GIFT_MESSAGE,
     CheckoutRequest,
@@ -45,7 +47,7 @@ from domain.usecases.checkout import (
 )
 from domain.usecases.customers import saved_addresses
 from domain.usecases.payments import invoice_payload
-from handlers.callbacks import StartCheckout, rows_of
+from handlers.callbacks import StartCheckout, rows_of, shorten
 from handlers.catalog import customer_currency
 from handlers.menu import main_menu
 from storage.uow import SqlUnitOfWork
@@ -95,24 +97,46 @@ class GiftChoice(CallbackData, prefix="cg"):
 
 # ------------------------------------------------------------------ entering and leaving
 @router.message(Command("cancel"), StateFilter(Checkout))
-async def cancel_checkout(message: Message, state: FSMContext) -> None:
+async def cancel_checkout(message: Message, state: FSMContext, bot: Bot) -> None:
+    review = (await state.get_data()).get("review_message_id")
     await state.clear()
+    if review:  # its Confirm button is dead now; a short line instead of the review again
+        await bot.edit_message_text(_("Checkout cancelled."), chat_id=message.chat.id, message_id=review)
     await message.answer(_("Checkout cancelled. Your cart is kept: /cart"), reply_markup=main_menu())
 
 
 @router.message(Command("checkout"))
-async def checkout_command(message: Message, state: FSMContext, customer: Customer) -> None:
-    await _ask_phone(message, state, customer)
+async def checkout_command(message: Message, state: FSMContext, customer: Customer, **deps: Any) -> None:
+    await _ask_phone(message, state, customer, **deps)
 
 
 @router.callback_query(StartCheckout.filter())
-async def checkout_button(query: CallbackQuery, state: FSMContext, customer: Customer) -> None:
+async def checkout_button(query: CallbackQuery, state: FSMContext, customer: Customer, **deps: Any) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        await _ask_phone(query.message, state, customer)
+        await _ask_phone(query.message, state, customer, **deps)
 
 
-async def _ask_phone(message: Message, state: FSMContext, customer: Customer) -> None:
+async def _ask_phone(
+    message: Message,
+    state: FSMContext,
+    customer: Customer,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    settings: Settings,
+    renderer: Renderer,
+    **_unused: Any,
+) -> None:
+    cart = await view_cart(
+        uow,
+        clock,
+        customer_id=customer.id or 0,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+    )
+    if cart.is_empty:  # refused at once, not after four steps; the cart says why it is empty
+        await message.answer(renderer.render("cart.html.j2", cart=cart))
+        return
     await state.clear()
     await state.set_state(Checkout.phone)
     rows = [[KeyboardButton(text=_("📱 Share my phone number"), request_contact=True)]]
@@ -170,15 +194,15 @@ async def delivery_chosen(
             return
         await state.set_state(Checkout.pickup)
         await message.edit_text(
-            _("Choose a pickup point:"),
+            _("Step 3 of 5. Choose a pickup point:"),
             reply_markup=rows_of(
-                *[(f"{w.name}, {w.address}"[:60], PickupChoice(warehouse_id=w.id or 0)) for w in points]
+                *[(shorten(f"{w.name}, {w.address}"), PickupChoice(warehouse_id=w.id or 0)) for w in points]
             ),
         )
         return
     await state.set_state(Checkout.address)
     recent = await saved_addresses(uow, customer_id=customer.id or 0)
-    saved = [(a.text[:60], SavedAddress(index=i)) for i, a in enumerate(recent)]
+    saved = [(shorten(a.text), SavedAddress(index=i)) for i, a in enumerate(recent)]
     await message.edit_text(
         _("Type the delivery address (street, house, flat, city, postcode)."),
         reply_markup=rows_of(*saved) if saved else None,
@@ -307,10 +331,13 @@ async def shipping_chosen(
 # ------------------------------------------------------------------------------ payment
 async def _ask_payment(message: Message, state: FSMContext, customer: Customer, settings: Settings) -> None:
     await state.set_state(Checkout.payment)
+    pickup = bool((await state.get_data()).get("pickup_id"))
     labels = {
         PaymentMethod.CARD: _("💳 Pay now by card"),
-        PaymentMethod.COD: _("💵 Cash on delivery"),
-        PaymentMethod.INVOICE: _("🧾 Invoice, pay within {days} days").format(days=settings.invoice_net_days),
+        PaymentMethod.COD: _("💵 Pay at pickup") if pickup else _("💵 Cash on delivery"),
+        PaymentMethod.INVOICE: ngettext(
+            "🧾 Invoice, pay within {days} day", "🧾 Invoice, pay within {days} days", settings.invoice_net_days
+        ).format(days=settings.invoice_net_days),
     }
     buttons: list[tuple[str, CallbackData]] = [
         (labels[method], PaymentChoice(method=method.value))
@@ -370,7 +397,9 @@ async def _show_review(
         quote=quote,
         address=data.get("address", ""),
         phone=data["phone"],
-        payment=data["payment"],
+        payment=payment_terms(
+            PaymentMethod(data["payment"]), DeliveryMethod.PICKUP if data.get("pickup_id") else DeliveryMethod.COURIER
+        ),
         total=total,
     )
     buttons: list[tuple[str, CallbackData]] = [(_("✅ Confirm order"), Confirm(key=data["key"]))]
@@ -381,7 +410,10 @@ async def _show_review(
         text += "\n\n" + gift_line
     else:
         buttons.append((_("🎁 Send as a gift"), GiftChoice(key=data["key"])))
-    await message.answer(text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=rows_of(*buttons))
+    review = await message.answer(
+        text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=rows_of(*buttons)
+    )
+    await state.update_data(review_message_id=review.message_id)
 
 
 @router.callback_query(GiftChoice.filter(), StateFilter(Checkout.review))
@@ -390,9 +422,11 @@ async def gift_chosen(query: CallbackQuery, state: FSMContext) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.answer(
-            _("Type the message for the gift card (up to {n} characters), or /skip for none.").format(
-                n=MAX_GIFT_MESSAGE
-            )
+            ngettext(
+                "Type the message for the gift card (up to {n} character), or /skip for none.",
+                "Type the message for the gift card (up to {n} characters), or /skip for none.",
+                MAX_GIFT_MESSAGE,
+            ).format(n=MAX_GIFT_MESSAGE)
         )
 
 
@@ -443,8 +477,8 @@ async def confirmed(
             return
         order = existing
     await query.answer()
-    if first_time and isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+    if first_time and isinstance(query.message, Message):  # a short line, not the review once more
+        await query.message.edit_text(_("Order {code} placed ✅").format(code=order.code))
     here = query.message.chat.id if query.message else query.from_user.id
     await bot.send_message(here, renderer.render("order_placed.html.j2", order=order), reply_markup=main_menu())
     payer = customer.telegram_id  # the customer pays, even when assisted

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiogram import Router
 from aiogram.types import ErrorEvent
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import locale_for
@@ -27,7 +27,8 @@ def domain_message(error: DomainError) -> str:
         name: label(ERROR_PARAM_LABELS[name], str(value)) if name in ERROR_PARAM_LABELS else value
         for name, value in error.params.items()
     }
-    return _(error.key).format(**params) if params else _(error.key)
+    text = ngettext(error.key, error.plural, int(error.params[error.counted])) if error.plural else _(error.key)
+    return text.format(**params) if params else text
 
 
 @router.errors()

@@ -18,7 +18,7 @@ from domain.errors import InvalidQuantity
 from domain.ports import Clock
 from domain.returns import NothingToReturn, ReturnKind, ReturnMethod, ReturnReason
 from domain.usecases.returns import request_return, returnable_lines
-from handlers.callbacks import ReturnLineCb, ReturnMethodCb, ReturnReasonCb, ReturnStartCb, button
+from handlers.callbacks import ReturnLineCb, ReturnMethodCb, ReturnReasonCb, ReturnStartCb, button, shorten
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
@@ -70,7 +70,7 @@ async def _start(
         uow, clock, customer_id=customer.id or 0, code=code, window_days=settings.return_window_days
     )
     labels = {
-        str(line.id): f"{line.sku} {line.name[:40]} (≤ {left[line.id or 0]})"
+        str(line.id): f"{line.sku} {shorten(line.name, 40)} (≤ {left[line.id or 0]})"
         for line in order.lines
         if (line.id or 0) in left
     }

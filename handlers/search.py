@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.rendering import Renderer
 from domain.customers import Customer
 from domain.usecases.catalog import search_products
-from handlers.callbacks import ProductCb
+from handlers.callbacks import ProductCb, shorten
 from handlers.catalog import customer_currency
 from storage.uow import SqlUnitOfWork
 
@@ -38,7 +38,8 @@ async def _search(
     builder = InlineKeyboardBuilder()
     for card in cards:
         builder.button(
-            text=card.product.name[:60], callback_data=ProductCb(product_id=card.product.id or 0, category_id=0, page=0)
+            text=shorten(card.product.name),
+            callback_data=ProductCb(product_id=card.product.id or 0, category_id=0, page=0),
         )
     builder.adjust(1)
     await message.answer(

@@ -933,6 +933,16 @@ class SqlInventory:
         )
         return [BinQuantity(p, w, code, q) for p, w, code, q in rows]
 
+    async def last_bin(self, product_id: int, warehouse_id: int) -> str | None:
+        mv, b = m.InventoryMovementRow, m.BinRow
+        return await self.s.scalar(
+            select(b.code)
+            .join(mv, mv.bin_id == b.id)
+            .where(mv.product_id == product_id, mv.warehouse_id == warehouse_id)
+            .order_by(mv.id.desc())
+            .limit(1)
+        )
+
     async def movements(self, product_id: int, limit: int) -> list[Movement]:
         mv, b = m.InventoryMovementRow, m.BinRow
         rows = await self.s.execute(

@@ -325,6 +325,9 @@ class FakeInventory(_Repo):
             for p, w, code, delta, reason in found
         ]
 
+    async def last_bin(self, product_id: int, warehouse_id: int) -> str | None:
+        return next((mv[2] for mv in reversed(self.st.movements) if mv[:2] == (product_id, warehouse_id)), None)
+
     async def reorder_levels(self, warehouse_id: int | None) -> list[ReorderLevel]:
         return [
             ReorderLevel(self.st.stock.get((p, w), StockLevel(p, w, 0, 0)), point, top)

@@ -13,7 +13,15 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "locales"
-KEYWORDS = {"_": None, "__": None, "N_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "__": None,
+    "N_": None,
+    "N_plural": (1, 2),
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+}
 
 
 def source_messages() -> set[str | tuple[str, ...]]:

@@ -11,6 +11,15 @@ from typing import Any
 from bot.sandbox.server import BotMessage, SandboxServer
 
 
+def file_size(size: int) -> str:
+    """A file's size as people write it: 300 B, 12 KB, 1.5 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 @dataclass
 class Reply:
     """What one user action produced in the user's chat."""
@@ -189,8 +198,8 @@ class SandboxUser:
         label = {"document": "📄 ", "photo": "🖼 ", "invoice": "🧾 "}.get(message.kind, "")
         body = "\n    ".join(message.text.splitlines())
         if message.file is not None and (message.kind == "document" or (message.kind == "photo" and not body)):
-            size = len(message.file.content) // 1024
-            body = f"{message.file.file_name} ({size} KB){' — ' + body if body else ''}"
+            size = f" ({file_size(len(message.file.content))})" if message.file.content else ""  # a URL: unknown
+            body = f"{message.file.file_name}{size}{' — ' + body if body else ''}"
         self.transcript.append(f"🤖 bot: {label}{body}")
         buttons = message.button_texts()
         if buttons:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from domain.cart import Cart, CartLine, order_currency
 from domain.catalog import Product
 from domain.errors import DomainError, InsufficientStock, NotFound
-from domain.i18n import N_
+from domain.i18n import N_, N_plural
 from domain.ports import Clock, UnitOfWork
 from domain.stock import check_quantity
 from domain.usecases.catalog import find_by_sku
@@ -22,7 +22,11 @@ MAX_CART_LINES = 20
 
 
 class CartFull(DomainError):
-    key = N_("Your cart already has {count} different products; please check out or remove one first.")
+    key, plural = N_plural(
+        "Your cart already has {count} different product; please check out or remove one first.",
+        "Your cart already has {count} different products; please check out or remove one first.",
+    )
+    counted = "count"
 
 
 class NotForSale(DomainError):
@@ -31,6 +35,10 @@ class NotForSale(DomainError):
 
 class ProductUnavailable(InsufficientStock):
     key = N_("Sorry, only {available} available.")
+
+
+class NoPrice(DomainError):
+    key = N_("Sorry, {name} has no price in a currency we take at the moment, so it cannot be ordered.")
 
 
 async def _active_product(uow: UnitOfWork, product_id: int) -> Product:
@@ -70,7 +78,9 @@ async def _set_quantity(
     now = clock.now()
     until = now + timedelta(minutes=hold_minutes)
     if quantity > 0:
-        await _active_product(uow, product_id)
+        product = await _active_product(uow, product_id)
+        if quantity > lines.get(product_id, 0) and not (await shop_rates(uow)).sells(product.prices):
+            raise NoPrice(name=product.name)  # fewer or none stays possible, to empty the line
         if product_id not in lines and len(lines) >= MAX_CART_LINES:
             raise CartFull(count=len(lines))
     await release_expired_holds(uow, product_id, now)  # ours included: they are re-taken below
@@ -151,17 +161,20 @@ async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: 
         held[hold.product_id] += hold.quantity
         expiry[hold.product_id] = min(expiry.get(hold.product_id, hold.expires_at), hold.expires_at)
     everything = await uow.products.get_many(sorted(wanted))
-    products = [p for p in everything if p.active]
     rates = await shop_rates(uow)
+    # A line whose product lost its price (its currency's rate is gone) is shown as unpriced
+    # and left out of the order; the other lines stay buyable.
+    products = [p for p in everything if p.active and rates.sells(p.prices)]
     chosen = order_currency(products, currency, rates)
     lines = []
     for product in sorted(products, key=lambda p: p.name):
         pid = product.id or 0
         price = rates.price(product.prices, chosen)
-        if price is None:
-            raise NotForSale()
+        assert price is not None  # a product the shop sells has a price in every currency it takes
         lines.append(CartLine(product, wanted[pid], min(held[pid], wanted[pid]), price, expiry.get(pid)))
-    return Cart(lines, chosen, tuple(sorted(p.name for p in everything if not p.active)), rates)
+    withdrawn = tuple(sorted(p.name for p in everything if not p.active))
+    unpriced = tuple(sorted(p.name for p in everything if p.active and not rates.sells(p.prices)))
+    return Cart(lines, chosen, withdrawn, rates, unpriced)
 
 
 async def view_cart(uow: UnitOfWork, clock: Clock, *, customer_id: int, currency: str, fallback_currency: str) -> Cart:

@@ -21,6 +21,7 @@ class ProductCard:
     price: Money | None
     available: int
     in_cart: int = 0
+    currency: str = ""  # the customer's currency, or the base when the shop does not take theirs
 
     @property
     def in_stock(self) -> bool:
@@ -40,8 +41,12 @@ class CatalogPage:
     total: int
 
 
+def _shown_currency(currency: str, fallback: str, rates: Rates) -> str:
+    return currency if rates.offers(currency) else fallback
+
+
 def _price_for(product: Product, currency: str, fallback: str, rates: Rates) -> Money | None:
-    shown = currency if rates.offers(currency) else fallback
+    shown = _shown_currency(currency, fallback, rates)
     return rates.price(product.prices, shown) or rates.price(product.prices, fallback)
 
 
@@ -54,8 +59,15 @@ async def _cards(
         available[level.product_id] += max(level.available, 0)
     rates = await shop_rates(uow)
     held = in_cart or {}
+    shown = _shown_currency(currency, fallback, rates)
     return [
-        ProductCard(p, _price_for(p, currency, fallback, rates), available.get(p.id or 0, 0), held.get(p.id or 0, 0))
+        ProductCard(
+            p,
+            _price_for(p, currency, fallback, rates),
+            available.get(p.id or 0, 0),
+            held.get(p.id or 0, 0),
+            shown,
+        )
         for p in products
     ]
 

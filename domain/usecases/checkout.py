@@ -289,7 +289,7 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
                         "units": sum(line.quantity for line in order.lines),
                         "total_minor": order.total.amount,
                         "currency": order.currency,
-                        "payment": order.payment_method.value,
+                        "payment": order.payment_terms,
                         "channel": order.channel.value,
                         "warehouses": ", ".join(decision.warehouse_codes),
                         "vip": customer.is_vip,

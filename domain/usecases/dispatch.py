@@ -134,10 +134,10 @@ def _items(job: PackingJob) -> list[Item]:
 
 
 async def propose_boxes(uow: UnitOfWork, *, staff_id: int, job: PackingJob) -> tuple[list[PackagePlan], list[Box]]:
-    """The proposed packages and every standard box (for choosing another)."""
+    """The proposed packages and every standard box (for choosing another), smallest first."""
     await require(uow, staff_id, Permission.PACK)
     async with uow.read_only():
-        boxes = await uow.packing.boxes()
+        boxes = sorted(await uow.packing.boxes(), key=lambda b: (b.volume_mm3, b.code))
     return choose_boxes(_items(job), boxes), boxes
 
 

@@ -118,6 +118,14 @@ class StaffOrderView:
     pick_lines: list[PickLine]
     products: dict[int, Product]
 
+    def who(self, actor: str) -> str:
+        """A history entry's actor as staff know them: the order's customer by name (else
+        their Telegram id), anyone else as recorded."""
+        customer = self.customer
+        if customer is None or actor != f"customer:{customer.id}":
+            return actor
+        return customer.display_name or str(customer.telegram_id or actor)
+
 
 async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> StaffOrderView:
     """Everything about an order, including where it was routed and why. ``code`` may be the

@@ -325,7 +325,7 @@ async def _announce(
             "units": sum(line.quantity for line in order.lines),
             "total_minor": order.total.amount,
             "currency": order.currency,
-            "payment": order.payment_method.value,
+            "payment": order.payment_terms,
             "channel": f"{order.channel.value} ({key.name})",
             "warehouses": ", ".join(order.routing[:1]),
             "vip": customer.is_vip,

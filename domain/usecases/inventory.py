@@ -18,7 +18,7 @@ from domain.stock import BinQuantity, Movement, ReorderLevel, StockLevel, check_
 from domain.usecases.catalog import find_by_sku
 from domain.usecases.imports import notify_back_in_stock
 from domain.usecases.staff import require
-from domain.warehouse import DEFAULT_BIN, BinCode, Warehouse
+from domain.warehouse import BinCode, Warehouse, receiving_bin
 
 MAX_RECEIPT = 1_000_000
 STOCK_LOOKUP_LIMIT = 5
@@ -150,8 +150,8 @@ async def receive(
     bin_code: str | None = None,
     reason: str = "receipt",
 ) -> tuple[Product, Warehouse, str]:
-    """Goods arrive: the bin (named, else where the product already lies, else the default
-    bin) and the warehouse grow; customers waiting for it are told it is back."""
+    """Goods arrive: the bin (named, else ``receiving_bin``) and the warehouse grow;
+    customers waiting for it are told it is back."""
     await require(uow, staff_id, Permission.EDIT_STOCK)
     return await receive_goods(
         uow,
@@ -185,7 +185,7 @@ async def receive_goods(
         assert product.id is not None and warehouse.id is not None
         if target is None:
             here = [b for b in await uow.inventory.bins([product.id]) if b.warehouse_id == warehouse.id]
-            target = max(here, key=lambda b: b.quantity).bin_code if here else DEFAULT_BIN
+            target = receiving_bin(here, await uow.inventory.last_bin(product.id, warehouse.id))
         was_available = await _available(uow, product.id)
         now = clock.now()
         await _change_bin(uow, product, warehouse.id, target, quantity, reason, actor, now)
@@ -221,9 +221,8 @@ async def adjust(
         )
         now, actor, note = clock.now(), actor_of(staff_id), f"adjustment: {reason.strip()}"
         if delta > 0:
-            await _change_bin(
-                uow, product, warehouse.id, here[0].bin_code if here else DEFAULT_BIN, delta, note, actor, now
-            )
+            target = receiving_bin(here, await uow.inventory.last_bin(product.id, warehouse.id))
+            await _change_bin(uow, product, warehouse.id, target, delta, note, actor, now)
         else:
             remaining = -delta
             for found in here:

@@ -92,7 +92,7 @@ async def cancel_my_order(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, staff_chat_id: int | None
 ) -> Order:
     """Cancel before picking: stock goes back, a paid amount is recorded as a refund owed,
-    and the staff chat hears about it."""
+    the customer is told so, and the staff chat hears about it."""
     async with uow:
         order = await _own_order(uow, customer_id, code)
         await cancel_before_picking(uow, clock, order, actor=f"customer:{customer_id}", staff_chat_id=staff_chat_id)
@@ -104,8 +104,9 @@ async def cancel_before_picking(
     uow: UnitOfWork, clock: Clock, order: Order, *, actor: str, staff_chat_id: int | None
 ) -> None:
     """Inside an open unit of work: stock goes back, what was paid (card, API, or a business
-    invoice settled by transfer) is recorded as a refund owed, an invoice's unpaid part is
-    taken off the receivable by a credit note, and the staff chat hears about it. Refused
+    invoice settled by transfer) is recorded as a refund owed and the customer told so, an
+    invoice's unpaid part is taken off the receivable by a credit note, and the staff chat
+    hears about it. Refused
     once picking has started."""
     if not order.cancellable_by_customer:
         raise NotCancellable(code=order.code)
@@ -119,6 +120,9 @@ async def cancel_before_picking(
         )
         memo = f"refund owed, {order.code} cancelled"
         await book_refund(uow, order, refund, clock.now(), source=source, memo=memo)
+        params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency}
+        if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:
+            await uow.outbox.add(told, clock.now())
     if order.payment_method is PaymentMethod.INVOICE and (unpaid := order.total - paid).amount > 0:
         # The sale was booked as a receivable when the invoice went out (checkout, intake).
         memo = f"credit note, invoice {order.code} cancelled"

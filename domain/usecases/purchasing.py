@@ -27,7 +27,7 @@ from domain.staff import Permission
 from domain.usecases.bookkeeping import book
 from domain.usecases.imports import ImportReport, notify_back_in_stock
 from domain.usecases.staff import require
-from domain.warehouse import DEFAULT_BIN
+from domain.warehouse import receiving_bin
 
 MAX_PO_QUANTITY = 1_000_000
 A = Account
@@ -248,10 +248,9 @@ async def receive_po(
             if not amount:
                 continue
             bins = [b for b in await uow.inventory.bins([line.product_id]) if b.warehouse_id == po.warehouse_id]
-            target = max(bins, key=lambda b: b.quantity) if bins else None
+            code = receiving_bin(bins, await uow.inventory.last_bin(line.product_id, po.warehouse_id))
             was_available = sum(max(lv.available, 0) for lv in await uow.stock.levels([line.product_id]))
-            current = target.quantity if target else 0
-            code = target.bin_code if target else DEFAULT_BIN
+            current = next((b.quantity for b in bins if b.bin_code == code), 0)
             await uow.stock.set_bin_quantity(
                 line.product_id, po.warehouse_id, code, current + amount, f"PO {number} receipt", actor, now
             )

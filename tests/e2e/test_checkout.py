@@ -143,7 +143,7 @@ async def test_stock_gone_while_the_hold_was_expired_is_explained(running: Runni
     bought = await add_to_cart(bob, "84077", 3)  # Alice's expired hold is released for him
     assert "In your cart: 3" in bought.last.text
     reply = await checkout_to_payment(alice, pickup=True)
-    refused = await alice.press(reply.last, "Cash on delivery")  # the review re-checks availability
+    refused = await alice.press(reply.last, "Pay at pickup")  # the review re-checks availability
     assert refused.callback_answer is not None
     assert refused.callback_answer["text"] == (
         "World War 2 Gliders Asstd Designs: only 0 available now. Your cart was not changed; please adjust it."

@@ -61,7 +61,7 @@ async def test_an_order_is_packed_shipped_and_delivered_with_its_documents(shop:
     assert "send its weight in grams" in asked.last.text
     assert (await packer.send("heavy")).last.text == "Weight is a whole number of grams from 1 to 100000."
     packed = await packer.send("1130")
-    assert f"Order {code} is packed: S 1130 g" in packed.last.text
+    assert f"Order {code} is packed: S 1,130 g" in packed.last.text
     assert await status(shop, code) == "packed"
 
     label = await packer.press(packed.last, "Label")

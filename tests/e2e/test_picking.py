@@ -159,7 +159,7 @@ async def test_the_queue_puts_flagged_orders_first_and_order_shows_routing_and_p
     detail = await manager.send(f"/order {plain.lower()}")
     assert f"Order {plain}" in detail.last.text and "Routing" in detail.last.text
     assert "LON" in detail.last.text and "85123A × 1" in detail.last.text
-    assert "placed — customer:" in detail.last.text or "allocated" in detail.last.text
+    assert "— placed — C170" in detail.last.text  # the customer by name, not an internal id
     assert (await manager.send("/order NOPE1234")).last.text == "Nothing was found."
     assert (await SandboxUser(shop.server, 172, "Cy").send(f"/order {plain}")).last.text == (
         "This command is for shop staff only."

@@ -42,7 +42,17 @@ def test_a_product_s_own_price_wins_over_a_converted_one() -> None:
     prices = {"GBP": Money(295, "GBP"), "RUB": Money(29900, "RUB")}
     assert rates.price(prices, "RUB") == Money(29900, "RUB")
     assert rates.price(prices, "EUR") == Money(354, "EUR")
-    assert rates.price({"EUR": Money(100, "EUR")}, "RUB") is None  # no base price to convert
+
+
+def test_a_product_priced_only_in_a_currency_without_a_rate_cannot_be_sold() -> None:
+    rates = Rates("GBP", {"RUB": Decimal("100"), "EUR": Decimal("1.2")})
+    only_usd = {"USD": Money(500, "USD")}
+    assert [rates.price(only_usd, c) for c in rates.currencies] == [None, None, None]
+    assert not rates.sells(only_usd)
+    # Priced only in a currency the shop takes: converted through the base into the others.
+    only_eur = {"EUR": Money(120, "EUR")}
+    assert rates.sells(only_eur)
+    assert (rates.price(only_eur, "GBP"), rates.price(only_eur, "RUB")) == (Money(100, "GBP"), Money(10000, "RUB"))
 
 
 def test_a_rate_needs_the_base_on_one_side_and_a_positive_value() -> None:
