@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import secrets
 import signal
 import sys
 from collections.abc import Sequence
@@ -211,20 +212,7 @@ async def serve_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
     TLS proxy in front), register the webhook with Telegram, run until SIGINT/SIGTERM. With
     ``with_api`` the intake API is served by the same server; with ``polling`` updates come
     by long polling instead (no public URL needed) and the server carries only the API."""
-    from bot.api import MAX_BODY, add_api
-
-    settings = runtime.settings
-    app = web.Application(client_max_size=MAX_BODY)
-    if with_api:
-        add_api(app, runtime.sessions, settings, runtime.clock)
-    if not polling:
-        SimpleRequestHandler(runtime.dp, runtime.bot, secret_token=settings.webhook_secret).register(
-            app, path=settings.webhook_path
-        )
-        setup_application(app, runtime.dp, bot=runtime.bot)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    runner = await start_webhook(runtime, with_api=with_api, polling=polling)
     if polling:
         await runtime.bot.delete_webhook(drop_pending_updates=False)
         try:
@@ -232,20 +220,43 @@ async def serve_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
         finally:
             await runner.cleanup()
         return
-    await runtime.bot.set_webhook(
-        settings.webhook_url or "",
-        secret_token=settings.webhook_secret,
-        allowed_updates=runtime.dp.resolve_used_update_types(),
-    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    logging.getLogger(__name__).info("receiving updates at %s", settings.webhook_url)
+    logging.getLogger(__name__).info("receiving updates at %s", runtime.settings.webhook_url)
     try:
         await stop.wait()
     finally:
         await runner.cleanup()
+
+
+async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bool = False) -> web.AppRunner:
+    """The server of ``serve_webhook``, listening; unless ``polling``, the webhook is
+    registered with Telegram and every POST must carry its secret token."""
+    from bot.api import MAX_BODY, add_api
+
+    settings = runtime.settings
+    app = web.Application(client_max_size=MAX_BODY)
+    if with_api:
+        add_api(app, runtime.sessions, settings, runtime.clock)
+    # Webhook mode never runs unauthenticated: without a configured secret, one is made for
+    # this run (64 characters of Telegram's alphabet A-Za-z0-9_-), given to Telegram below and
+    # never logged. Several processes behind one URL need WEBHOOK_SECRET: each would make its own.
+    secret = settings.webhook_secret or secrets.token_urlsafe(48)
+    if not polling:
+        SimpleRequestHandler(runtime.dp, runtime.bot, secret_token=secret).register(app, path=settings.webhook_path)
+        setup_application(app, runtime.dp, bot=runtime.bot)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    if not polling:
+        await runtime.bot.set_webhook(
+            settings.webhook_url or "",
+            secret_token=secret,
+            allowed_updates=runtime.dp.resolve_used_update_types(),
+        )
+    return runner
 
 
 def main(argv: Sequence[str] | None = None) -> int:
