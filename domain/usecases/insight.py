@@ -68,7 +68,7 @@ async def _find(uow: UnitOfWork, reference: str) -> Customer:
 
 
 async def customer_profile(uow: UnitOfWork, clock: Clock, *, staff_id: int, reference: str) -> CustomerProfile:
-    await require(uow, staff_id, Permission.VIEW_ORDERS)
+    await require(uow, staff_id, Permission.VIEW_CUSTOMERS)
     async with uow.read_only():
         customer = await _find(uow, reference)
         orders, _ = await uow.orders.for_customer(customer.id or 0, 0, 1000)
