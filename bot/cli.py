@@ -19,6 +19,7 @@ from aiohttp import web
 from bot.catalog_files import files_next_to
 from bot.config import ConfigError, Settings, load_settings
 from bot.runtime import Runtime
+from domain.apikeys import Scope, parse_scopes
 from domain.errors import DomainError, ImportRejected
 
 IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes", "suppliers", "reorder", "demand")
@@ -43,11 +44,21 @@ def _parser() -> argparse.ArgumentParser:
     keys = sub.add_parser(
         "apikey",
         help="API keys for the intake API: create, list, revoke",
-        description="create NAME prints a new key once (only its hash is kept); list shows the keys; "
-        "revoke NAME stops a key from working.",
+        description="create NAME prints a new key once (only its hash is kept); list shows the keys and "
+        "their scopes; revoke NAME stops a key from working. A key may do only what its scopes allow: "
+        "orders (place, read and cancel its orders), stock:read, receipts (goods received), carrier "
+        "(tracking events). Without --scope a new key gets orders only.",
     )
     keys.add_argument("action", choices=("create", "list", "revoke"))
     keys.add_argument("name", nargs="?", default="", metavar="NAME")
+    keys.add_argument(
+        "--scope",
+        dest="scopes",
+        action="append",
+        default=[],
+        choices=[scope.value for scope in Scope],
+        help="with create: a scope the key gets (repeat for several; default: orders)",
+    )
     sub.add_parser(
         "migrate",
         help="upgrade the database to the latest schema",
@@ -148,7 +159,7 @@ async def _import(settings: Settings, kind: str, file: Path) -> int:
     return 0
 
 
-async def _apikey(settings: Settings, action: str, name: str) -> int:
+async def _apikey(settings: Settings, action: str, name: str, scopes: Sequence[str] = ()) -> int:
     from bot.runtime import open_database
     from domain.ports import SystemClock
     from domain.usecases.intake import api_keys, create_api_key, revoke_api_key
@@ -162,12 +173,12 @@ async def _apikey(settings: Settings, action: str, name: str) -> int:
     try:
         if action == "create":
             try:
-                token, _ = await create_api_key(uow, SystemClock(), name=name)
+                token, key = await create_api_key(uow, SystemClock(), name=name, scopes=parse_scopes(scopes))
             except DomainError as error:
                 print(f"ordergram apikey create: {error}", file=sys.stderr)
                 return 1
             print(token)
-            print(f"API key {name!r} created; it is shown only now.", file=sys.stderr)
+            print(f"API key {name!r} created with scopes {_scopes(key.scopes)}; it is shown only now.", file=sys.stderr)
             return 0
         if action == "revoke":
             if not await revoke_api_key(uow, SystemClock(), name=name):
@@ -177,10 +188,14 @@ async def _apikey(settings: Settings, action: str, name: str) -> int:
             return 0
         for key in await api_keys(uow):
             state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-            print(f"{key.name}\tog_{key.prefix}_…\tcreated {key.created_at:%Y-%m-%d}\t{state}")
+            print(f"{key.name}\tog_{key.prefix}_…\t{_scopes(key.scopes)}\tcreated {key.created_at:%Y-%m-%d}\t{state}")
         return 0
     finally:
         await engine.dispose()
+
+
+def _scopes(scopes: frozenset[Scope]) -> str:
+    return ",".join(scope.value for scope in Scope if scope in scopes)
 
 
 async def _run(settings: Settings, *, with_api: bool = False) -> None:
@@ -275,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_run(settings, with_api=args.command == "serve"))
             return 0
         if args.command == "apikey":
-            return asyncio.run(_apikey(settings, args.action, args.name))
+            return asyncio.run(_apikey(settings, args.action, args.name, args.scopes))
         if args.command == "migrate":
             asyncio.run(_migrate(settings))
             return 0

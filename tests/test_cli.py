@@ -263,3 +263,17 @@ def test_the_base_currency_cannot_change_under_a_journal(tmp_path: Path, ordergr
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT value FROM shop_settings").fetchall() == [("EUR",)]
     assert ordergram("migrate", env={"DATABASE_URL": url, "DEFAULT_CURRENCY": "EUR"}).returncode == 0
+
+
+def test_api_keys_get_orders_only_unless_scopes_are_given_and_list_shows_them(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'keys.sqlite3'}"}
+    shop = ordergram("apikey", "create", "web shop", env=env)
+    assert shop.returncode == 0 and shop.stdout.startswith("og_") and "scopes orders;" in shop.stderr
+    store = ordergram("apikey", "create", "store", "--scope", "stock:read", "--scope", "receipts", env=env)
+    assert store.returncode == 0 and "scopes stock:read,receipts;" in store.stderr
+    assert ordergram("apikey", "create", "x", "--scope", "everything", env=env).returncode == 2
+    listing = ordergram("apikey", "list", env=env).stdout.splitlines()
+    assert [line.split("\t")[::2] for line in listing] == [
+        ["store", "stock:read,receipts", "active"],
+        ["web shop", "orders", "active"],
+    ]

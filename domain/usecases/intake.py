@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.accounting import Account
-from domain.apikeys import ApiKey, new_key, prefix_of
+from domain.apikeys import DEFAULT_SCOPES, ApiKey, Scope, new_key, prefix_of
 from domain.cart import Cart, CartLine
 from domain.catalog import Product, normalize_sku
 from domain.customers import Customer, normalize_phone
@@ -39,6 +39,7 @@ from domain.usecases.checkout import (
     route_or_explain,
     unique_order_code,
 )
+from domain.usecases.dispatch import CarrierEvent, carrier_event
 from domain.usecases.fx import shop_rates
 from domain.usecases.inventory import receive_goods
 from domain.usecases.orders import apply_transition, cancel_before_picking
@@ -90,8 +91,10 @@ class ApiOrderRequest:
     reference: str = ""  # the channel's own order number
 
 
-async def create_api_key(uow: UnitOfWork, clock: Clock, *, name: str) -> tuple[str, ApiKey]:
-    token, key = new_key(name.strip(), clock.now())
+async def create_api_key(
+    uow: UnitOfWork, clock: Clock, *, name: str, scopes: frozenset[Scope] = DEFAULT_SCOPES
+) -> tuple[str, ApiKey]:
+    token, key = new_key(name.strip(), clock.now(), scopes)
     async with uow:
         await uow.api.add_key(key)
         await uow.commit()
@@ -132,6 +135,7 @@ async def place_api_order(
 ) -> tuple[Order, bool]:
     """The order, and whether this request made it (False: a repeat of an earlier one)."""
     assert key.id is not None
+    key.require(Scope.ORDERS)
     async with uow:
         now = clock.now()
         first = await uow.api.claim(key.id, idempotency_key, body_hash, now)
@@ -342,12 +346,14 @@ async def _own(uow: UnitOfWork, key: ApiKey, code: str) -> Order:
 
 
 async def api_order(uow: UnitOfWork, *, key: ApiKey, code: str) -> Order:
+    key.require(Scope.ORDERS)
     async with uow.read_only():
         return await _own(uow, key, code)
 
 
-async def api_stock(uow: UnitOfWork, *, sku: str) -> tuple[str, list[tuple[str, StockLevel]]]:
+async def api_stock(uow: UnitOfWork, *, key: ApiKey, sku: str) -> tuple[str, list[tuple[str, StockLevel]]]:
     """Available per warehouse (what can still be sold), for a channel's product page."""
+    key.require(Scope.STOCK_READ)
     try:
         normalized = normalize_sku(sku)
     except DomainError:
@@ -365,6 +371,7 @@ async def cancel_api_order(
     uow: UnitOfWork, clock: Clock, *, key: ApiKey, code: str, staff_chat_id: int | None
 ) -> Order:
     """A channel cancels an order it sent, until picking starts (like a customer can)."""
+    key.require(Scope.ORDERS)
     async with uow:
         order = await _own(uow, key, code)
         if order.status is not OrderStatus.CANCELLED:
@@ -386,6 +393,7 @@ async def api_receipt(
 ) -> tuple[Product, Warehouse, str]:
     """Goods received at a store, reported by its system: ``receive_goods`` with each bad
     field named (an unknown SKU and an unknown warehouse are different mistakes)."""
+    key.require(Scope.RECEIPTS)
     async with uow.read_only():
         try:
             known = await uow.products.get_by_sku(normalize_sku(sku))
@@ -411,3 +419,11 @@ async def api_receipt(
         raise InvalidField(field="bin", reason=str(bad)) from None
     except InvalidQuantity as bad:
         raise InvalidField(field="quantity", reason=str(bad)) from None
+
+
+async def api_carrier_event(
+    uow: UnitOfWork, clock: Clock, *, key: ApiKey, tracking: str, event: CarrierEvent, location: str
+) -> tuple[Order, bool]:
+    """A carrier's tracking callback, from a key allowed to send them."""
+    key.require(Scope.CARRIER)
+    return await carrier_event(uow, clock, tracking=tracking, event=event, location=location, actor=f"api:{key.name}")

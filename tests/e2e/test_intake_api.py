@@ -14,9 +14,10 @@ import schemathesis
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from bot.api import make_api_app
+from bot.api import ENDPOINTS, make_api_app
 from bot.sandbox import SandboxUser
 from bot.sandbox.harness import RunningBot
+from domain.apikeys import Scope
 from domain.orders import OrderStatus
 from domain.usecases.dispatch import ship_order
 from domain.usecases.intake import create_api_key, revoke_api_key
@@ -43,7 +44,7 @@ ORDER: dict[str, Any] = {
 @pytest.fixture
 async def api(shop: RunningBot) -> AsyncIterator[tuple[TestClient[Any, Any], dict[str, str]]]:
     runtime = shop.runtime
-    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop")
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=frozenset(Scope))
     app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
     async with TestClient(TestServer(app)) as client:
         yield client, {"Authorization": f"Bearer {token}"}
@@ -117,6 +118,53 @@ async def test_an_order_is_placed_once_per_idempotency_key(api, shop: RunningBot
     till = {"Authorization": f"Bearer {other}"}
     assert (await client.get(f"/api/v1/orders/{body['code']}", headers=till)).status == 404
     assert (await client.post(f"/api/v1/orders/{body['code']}/cancel", headers=till)).status == 404
+
+
+def _request_for(method: str, path: str, attempt: int) -> tuple[str, str, dict[str, Any] | None, dict[str, str]]:
+    """A well-formed request to an endpoint of ``ENDPOINTS`` (its path filled in)."""
+    url = path.replace("{code}", "NOPE1234").replace("{tracking}", "NOPE-TRACK")
+    if url.endswith("/orders"):
+        return method, url, ORDER, {"Idempotency-Key": f"scope-{attempt}"}
+    if url.endswith("/stock"):
+        return method, url + "?sku=85123A", None, {}
+    if url.endswith("/receipts"):
+        return method, url, {"sku": "85123A", "warehouse": "LON", "quantity": 5}, {}
+    if url.endswith("/events"):
+        return method, url, {"event": "delivered"}, {}
+    return method, url, None, {}
+
+
+async def test_each_endpoint_needs_its_scope_and_refuses_the_others_changing_nothing(shop: RunningBot) -> None:
+    runtime = shop.runtime
+    tokens = {}
+    for scope in Scope:
+        token, key = await create_api_key(
+            runtime.uow(), runtime.clock, name=f"only {scope.name}", scopes=frozenset({scope})
+        )
+        assert key.scopes == {scope}
+        tokens[scope] = token
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    assert {scope for *_, scope in ENDPOINTS} == set(Scope)
+    async with TestClient(TestServer(app)) as client:
+        for attempt, (method, path, _, needed) in enumerate(ENDPOINTS):
+            for scope, token in tokens.items():
+                before = (await stock(shop, "85123A"), await _count(shop, m.OrderRow))
+                method, url, body, headers = _request_for(method, path, attempt)
+                answer = await client.request(
+                    method, url, json=body, headers={"Authorization": f"Bearer {token}", **headers}
+                )
+                problem = await answer.json()
+                if scope is needed:
+                    assert answer.status in (200, 201, 404), (url, scope, problem)
+                    continue
+                assert answer.status == 403 and answer.content_type == "application/problem+json", (url, scope)
+                assert problem["title"] == "Missing scope" and problem["scope"] == needed.value
+                assert f"“{needed.value}”" in problem["detail"]
+                assert (await stock(shop, "85123A"), await _count(shop, m.OrderRow)) == before
+        document = await (await client.get("/api/v1/openapi.json")).json()
+    for method, path, _, needed in ENDPOINTS:
+        operation = document["paths"][path][method.lower()]
+        assert operation["security"] == [{"apiKey": [needed.value]}] and "403" in operation["responses"]
 
 
 async def test_bad_requests_are_problems_naming_the_field_and_change_nothing(api, shop: RunningBot) -> None:
