@@ -220,6 +220,8 @@ class SqlCustomers:
             telegram_language=row.telegram_language,
             currency=row.currency,
             is_business=row.is_business,
+            payment_terms_days=row.payment_terms_days,
+            credit_limit=row.credit_limit_minor,
             is_vip=row.is_vip,
             unreachable=row.unreachable,
             addresses=addresses,
@@ -281,6 +283,8 @@ class SqlCustomers:
             "telegram_language": c.telegram_language,
             "currency": c.currency,
             "is_business": c.is_business,
+            "payment_terms_days": c.payment_terms_days,
+            "credit_limit_minor": c.credit_limit,
             "is_vip": c.is_vip,
             "unreachable": c.unreachable,
         }

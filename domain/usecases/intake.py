@@ -34,6 +34,7 @@ from domain.usecases.bookkeeping import book_sale
 from domain.usecases.checkout import (
     CheckoutPolicy,
     allocation_rows,
+    check_credit,
     invoice_due_date,
     reserve_routed,
     route_or_explain,
@@ -189,8 +190,9 @@ async def _place(
         delivery=delivery,
         contact_phone=customer.phone or "",
         routing=[*decision.warehouse_codes, *decision.reasons],
-        invoice_due=invoice_due_date(now, policy) if payment is PaymentMethod.INVOICE else None,
+        invoice_due=invoice_due_date(now, policy, customer) if payment is PaymentMethod.INVOICE else None,
     )
+    await check_credit(uow, customer, order)
     await uow.orders.add(order)
     await allocation_rows(uow, order, decision, now)
     await _first_steps(uow, clock, order, request, key)
