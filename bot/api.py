@@ -64,6 +64,19 @@ class CustomerIn(_Strict):
     phone: str | None = Field(default=None, max_length=32)
     email: str | None = Field(default=None, max_length=254)
     telegram_id: int | None = Field(default=None, ge=1, le=2**53)
+    business: bool | None = Field(
+        default=None,
+        description="true: a business customer that may pay by invoice, on the terms below; false: not one; "
+        "absent: unchanged. Needs the key's `customers` scope.",
+    )
+    payment_terms_days: int | None = Field(
+        default=None, ge=0, le=365, description="invoices due after this many days (absent: the shop's default)"
+    )
+    credit_limit: str | None = Field(
+        default=None,
+        pattern=r"^\d{1,12}(\.\d{1,4})?$",
+        description="most its unpaid invoices may come to, in the shop's base currency (absent: no limit)",
+    )
 
 
 class LineIn(_Strict):
@@ -313,7 +326,15 @@ async def post_order(request: web.Request) -> web.Response:
     data, body_hash = await _json(request)
     body = _validate(OrderIn, data)
     api_request = ApiOrderRequest(
-        customer=ApiCustomer(body.customer.name, body.customer.phone, body.customer.email, body.customer.telegram_id),
+        customer=ApiCustomer(
+            body.customer.name,
+            body.customer.phone,
+            body.customer.email,
+            body.customer.telegram_id,
+            body.customer.business,
+            body.customer.payment_terms_days,
+            body.customer.credit_limit,
+        ),
         lines=tuple((line.sku, line.quantity) for line in body.lines),
         currency=body.currency,
         payment=PaymentState(body.payment),

@@ -22,7 +22,7 @@ from bot.runtime import Runtime
 from domain.apikeys import Scope, parse_scopes
 from domain.errors import DomainError, ImportRejected
 
-IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes", "suppliers", "reorder", "demand")
+IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes", "suppliers", "reorder", "demand", "customers")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,7 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp = sub.add_parser(
         "import",
-        help="bulk set-up from CSV (products, warehouses, stock, carriers, boxes, suppliers, reorder)",
+        help="bulk set-up from CSV (products, warehouses, stock, carriers, boxes, suppliers, reorder, demand, "
+        "customers)",
         description="Import a UTF-8 CSV file with a header row. All-or-nothing: any bad row is reported "
         "with its line number and nothing is imported. Re-importing products updates them by SKU.",
     )
@@ -146,6 +147,8 @@ async def _import(settings: Settings, kind: str, file: Path) -> int:
             report = await purchasing.import_reorder(uow, text)
         elif kind == "demand":
             report = await imports.import_demand(uow, text)
+        elif kind == "customers":
+            report = await imports.import_customers(uow, SystemClock(), text)
         else:
             report = await imports.import_stock(uow, SystemClock(), text)
     except ImportRejected as rejected:

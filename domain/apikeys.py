@@ -40,13 +40,14 @@ class Scope(StrEnum):
     STOCK_READ = "stock:read"  # stock levels per warehouse
     RECEIPTS = "receipts"  # goods received into stock
     CARRIER = "carrier"  # a carrier's tracking events (in transit, delivered)
+    CUSTOMERS = "customers"  # with orders: set a customer's business terms (the customer object's business fields)
 
 
 DEFAULT_SCOPES = frozenset({Scope.ORDERS})
 
 
 class UnknownScope(DomainError):
-    key = N_("Unknown API key scope “{scope}”. Scopes: orders, stock:read, receipts, carrier.")
+    key = N_("Unknown API key scope “{scope}”. Scopes: orders, stock:read, receipts, carrier, customers.")
 
 
 class MissingScope(DomainError):

@@ -13,7 +13,7 @@ from domain.accounting import Account
 from domain.apikeys import DEFAULT_SCOPES, ApiKey, Scope, new_key, prefix_of
 from domain.cart import Cart, CartLine
 from domain.catalog import Product, normalize_sku
-from domain.customers import Customer, normalize_phone
+from domain.customers import Customer, business_terms, normalize_phone
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.money import Money, normalize_currency
@@ -76,6 +76,9 @@ class ApiCustomer:
     phone: str | None = None
     email: str | None = None
     telegram_id: int | None = None
+    business: bool | None = None  # None: leave as it is; True with the terms below; False: not a business
+    payment_terms_days: int | None = None
+    credit_limit: str | None = None  # decimal, base currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +165,7 @@ async def _repeat(uow: UnitOfWork, first: tuple[str, int | None], body_hash: str
 async def _place(
     uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, key: ApiKey, request: ApiOrderRequest, now: datetime
 ) -> Order:
-    customer = await _customer(uow, request.customer, now)
+    customer = await _customer(uow, request.customer, now, key)
     cart = await _cart(uow, request)
     delivery, point = await _delivery(uow, request)
     shipping = _money(request.shipping, cart.currency, "shipping")
@@ -200,7 +203,7 @@ async def _place(
     return order
 
 
-async def _customer(uow: UnitOfWork, given: ApiCustomer, now: datetime) -> Customer:
+async def _customer(uow: UnitOfWork, given: ApiCustomer, now: datetime, key: ApiKey) -> Customer:
     """Known by Telegram id, else phone, else email; otherwise a new customer (without a
     chat until they write to the bot, so nothing is sent to them)."""
     name = given.name.strip()
@@ -226,13 +229,32 @@ async def _customer(uow: UnitOfWork, given: ApiCustomer, now: datetime) -> Custo
         found = await uow.customers.get_by_email(email)
     if found is None:
         first, _, last = name.partition(" ")
-        return await uow.customers.add(
-            Customer(given.telegram_id, first, last or None, phone=phone, email=email, created_at=now)
-        )
+        new = Customer(given.telegram_id, first, last or None, phone=phone, email=email, created_at=now)
+        _business_terms(new, given, key, uow.base_currency)
+        return await uow.customers.add(new)
     found.phone = found.phone or phone
     found.email = found.email or email
+    _business_terms(found, given, key, uow.base_currency)
     await uow.customers.update(found)
     return found
+
+
+def _business_terms(customer: Customer, given: ApiCustomer, key: ApiKey, currency: str) -> None:
+    """The customer object's business fields, from a key allowed to set them."""
+    if given.business is None:
+        if given.payment_terms_days is not None or given.credit_limit is not None:
+            raise InvalidField(field="customer.business", reason="payment terms are for a business (business: true)")
+        return
+    key.require(Scope.CUSTOMERS)
+    if not given.business and (given.payment_terms_days is not None or given.credit_limit is not None):
+        raise InvalidField(field="customer.business", reason="payment terms are for a business (business: true)")
+    try:
+        days = "" if given.payment_terms_days is None else str(given.payment_terms_days)
+        terms = business_terms(days, given.credit_limit, currency)
+    except DomainError:
+        raise InvalidField(field="customer.credit_limit", reason="0 or more, in the base currency") from None
+    customer.is_business = given.business
+    customer.payment_terms_days, customer.credit_limit = terms if given.business else (None, None)
 
 
 async def _cart(uow: UnitOfWork, request: ApiOrderRequest) -> Cart:

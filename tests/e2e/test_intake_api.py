@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import hypothesis
@@ -25,6 +26,7 @@ from domain.usecases.orders import transition_order
 from storage import models as m
 from tests.e2e.conftest import ADMIN
 from tests.e2e.journeys import stock
+from tests.fakes import FakeClock
 
 FUZZ_EXAMPLES = 25
 
@@ -144,7 +146,7 @@ async def test_each_endpoint_needs_its_scope_and_refuses_the_others_changing_not
         assert key.scopes == {scope}
         tokens[scope] = token
     app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
-    assert {scope for *_, scope in ENDPOINTS} == set(Scope)
+    assert {scope for *_, scope in ENDPOINTS} == set(Scope) - {Scope.CUSTOMERS}  # a field's scope, not an endpoint's
     async with TestClient(TestServer(app)) as client:
         for attempt, (method, path, _, needed) in enumerate(ENDPOINTS):
             for scope, token in tokens.items():
@@ -294,3 +296,36 @@ async def test_fuzzing_the_api_from_its_openapi_document_finds_no_server_error(a
     calls = await asyncio.to_thread(fuzz)  # the server keeps answering on this loop meanwhile
     assert failures == []
     assert calls >= 6 * 2 * 10  # every operation, both modes, a real number of cases
+
+
+async def test_a_channel_with_the_customers_scope_sets_business_terms_and_the_credit_limit_holds(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    runtime = shop.runtime
+    orders_only, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop")
+    b2b, _ = await create_api_key(
+        runtime.uow(), runtime.clock, name="b2b portal", scopes=frozenset({Scope.ORDERS, Scope.CUSTOMERS})
+    )
+    buyer = {"name": "Acme Ltd", "email": "buyer@acme.example", "business": True, "payment_terms_days": 45}
+    invoice = {**ORDER, "customer": {**buyer, "credit_limit": "15.00"}, "payment": "invoice"}
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    async with TestClient(TestServer(app)) as client:
+        refused = await client.post(
+            "/api/v1/orders", json=invoice, headers={"Authorization": f"Bearer {orders_only}", "Idempotency-Key": "1"}
+        )
+        assert refused.status == 403 and (await refused.json())["scope"] == "customers"
+        assert await _count(shop, m.CustomerRow) == 0 and await _count(shop, m.OrderRow) == 0
+        auth = {"Authorization": f"Bearer {b2b}"}
+        placed = await client.post("/api/v1/orders", json=invoice, headers={**auth, "Idempotency-Key": "2"})
+        assert placed.status == 201, await placed.json()
+        async with runtime.sessions() as session:
+            customer = (await session.scalars(select(m.CustomerRow))).one()
+            order = (await session.scalars(select(m.OrderRow))).one()
+        assert (customer.is_business, customer.payment_terms_days, customer.credit_limit_minor) == (True, 45, 1500)
+        assert order.invoice_due == (clock.now() + timedelta(days=45)).date()
+        # £9.60 unpaid + £9.60 > £15.00: refused with the limit and what is open, nothing placed
+        again = {**ORDER, "customer": {"name": "Acme Ltd", "email": "buyer@acme.example"}, "payment": "invoice"}
+        over = await client.post("/api/v1/orders", json=again, headers={**auth, "Idempotency-Key": "3"})
+        problem = await over.json()
+        assert over.status == 422 and "15.00" in problem["detail"] and "9.60" in problem["detail"], problem
+        assert await _count(shop, m.OrderRow) == 1
