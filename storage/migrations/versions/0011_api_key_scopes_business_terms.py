@@ -16,14 +16,15 @@ down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Keys made before scopes existed could do everything: they keep it, so no shop's channel
-# breaks on upgrade (narrow one by making a new key with fewer scopes and revoking it).
-EVERY_SCOPE = 'carrier orders receipts stock:read'
+# Keys made before scopes existed keep all they could do (every endpoint; not the customers
+# scope, which is new), so no shop's channel breaks on upgrade (narrow one by making a new
+# key with fewer scopes and revoking the old).
+WHAT_OLD_KEYS_COULD_DO = 'carrier orders receipts stock:read'
 
 
 def upgrade() -> None:
     with op.batch_alter_table('api_keys') as batch:
-        batch.add_column(sa.Column('scopes', sa.String(length=200), nullable=False, server_default=EVERY_SCOPE))
+        batch.add_column(sa.Column('scopes', sa.String(length=200), nullable=False, server_default=WHAT_OLD_KEYS_COULD_DO))
     with op.batch_alter_table('api_keys') as batch:
         batch.alter_column('scopes', server_default=None)
     with op.batch_alter_table('customers') as batch:
