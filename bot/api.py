@@ -20,6 +20,7 @@ from pydantic.json_schema import models_json_schema
 
 from bot.config import Settings
 from domain.apikeys import ApiKey, MissingScope, Scope
+from domain.customers import CreditLimitExceeded
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.money import Money
 from domain.orders import Order
@@ -193,6 +194,8 @@ def _domain_problem(error: DomainError) -> ApiProblem:
     detail = str(error)
     if isinstance(error, MissingScope):
         return ApiProblem(403, "Missing scope", detail, scope=error.params["scope"])
+    if isinstance(error, CreditLimitExceeded):
+        return ApiProblem(422, "Credit limit exceeded", detail, field="payment")
     if isinstance(error, InvalidField):
         return ApiProblem(422, "Invalid field", detail, field=str(error.params.get("field")))
     if isinstance(error, NotFound):

@@ -102,8 +102,8 @@ def business_terms(days: str | None, limit: str | None, currency: str) -> tuple[
     """Due days and a credit limit as typed (``30``, ``5000.00``) → days and minor units of
     ``currency``; empty means not set (the shop's default days, no limit)."""
     try:
-        due = int(days) if days not in (None, "") else None
-        amount = Decimal(limit.replace(",", ".")) if limit not in (None, "") else None
+        due = int(days) if days else None
+        amount = Decimal(limit) if limit else None  # "5,000" is refused, never read as 5.000
     except (ValueError, InvalidOperation):
         raise InvalidPaymentTerms() from None
     if due is not None and not 0 <= due <= MAX_TERMS_DAYS:

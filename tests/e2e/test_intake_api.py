@@ -327,5 +327,6 @@ async def test_a_channel_with_the_customers_scope_sets_business_terms_and_the_cr
         again = {**ORDER, "customer": {"name": "Acme Ltd", "email": "buyer@acme.example"}, "payment": "invoice"}
         over = await client.post("/api/v1/orders", json=again, headers={**auth, "Idempotency-Key": "3"})
         problem = await over.json()
-        assert over.status == 422 and "15.00" in problem["detail"] and "9.60" in problem["detail"], problem
+        assert (over.status, problem["field"]) == (422, "payment"), problem
+        assert "15.00" in problem["detail"] and "9.60" in problem["detail"]
         assert await _count(shop, m.OrderRow) == 1
