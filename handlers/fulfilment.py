@@ -9,9 +9,12 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.config import Settings
-from bot.rendering import Renderer
+from bot.rendering import Renderer, format_money
+from domain.customers import Customer
+from domain.money import Money
 from domain.ports import Clock
 from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
 from domain.usecases.insight import customer_profile, top_customers
@@ -104,8 +107,9 @@ async def customer_command(
             days=terms[1] if len(terms) > 1 else "",
             limit=terms[2] if len(terms) > 2 else "",
         )
-        reference = str(customer.telegram_id) if customer.telegram_id else customer.phone or reference
-    elif not words:
+        await message.answer(_business_set(customer, settings))
+        return
+    if not words:
         await message.answer(
             _(
                 "Usage: /customer TELEGRAM-ID, @username or +phone "
@@ -113,12 +117,30 @@ async def customer_command(
             )
         )
         return
-    else:
-        reference = command.args or ""
     profile = await customer_profile(
-        uow, clock, staff_id=message.from_user.id, reference=reference, invoice_net_days=settings.invoice_net_days
+        uow,
+        clock,
+        staff_id=message.from_user.id,
+        reference=command.args or "",
+        invoice_net_days=settings.invoice_net_days,
     )
     await message.answer(renderer.render("staff/customer.html.j2", p=profile))
+
+
+def _business_set(customer: Customer, settings: Settings) -> str:
+    name = escape(customer.display_name)
+    if not customer.is_business:
+        return _("{name} is no longer a business customer.").format(name=name)
+    days = settings.invoice_net_days if customer.payment_terms_days is None else customer.payment_terms_days
+    text = ngettext(
+        "{name} is now a business customer: invoices due in {days} day.",
+        "{name} is now a business customer: invoices due in {days} days.",
+        days,
+    ).format(name=name, days=days)
+    if customer.credit_limit is None:
+        return text
+    limit = format_money(Money(customer.credit_limit, settings.default_currency))
+    return text + " " + _("Credit limit: {limit}.").format(limit=limit)
 
 
 @router.message(Command("top"))

@@ -37,7 +37,9 @@ async def test_staff_mark_a_business_whose_invoices_follow_its_terms_and_credit_
     assert not (await customer_row(shop, 700)).is_business
 
     marked = await admin.send("/customer @corp business on 30 20")
-    assert "🏢 Business: invoices due in 30 days · credit limit £20.00 · unpaid £0.00" in marked.last.text
+    assert marked.last.text == "Corp is now a business customer: invoices due in 30 days. Credit limit: £20.00."
+    shown = await admin.send("/customer @corp")
+    assert "🏢 Business: invoices due in 30 days · credit limit £20.00 · unpaid £0.00" in shown.last.text
     row = await customer_row(shop, 700)
     assert (row.is_business, row.payment_terms_days, row.credit_limit_minor) == (True, 30, 2000)
 
@@ -66,7 +68,8 @@ async def test_staff_mark_a_business_whose_invoices_follow_its_terms_and_credit_
     assert order_code(second) != first and await count(shop, m.OrderRow) == 2
 
     unmarked = await admin.send("/customer @corp business off")
-    assert "Business" not in unmarked.last.text
+    assert unmarked.last.text == "Corp is no longer a business customer."
+    assert "Business" not in (await admin.send("/customer @corp")).last.text
     row = await customer_row(shop, 700)
     assert (row.is_business, row.payment_terms_days, row.credit_limit_minor) == (False, None, None)
     await add_to_cart(corp, "85123A", 1)
@@ -76,13 +79,21 @@ async def test_staff_mark_a_business_whose_invoices_follow_its_terms_and_credit_
 
 async def test_a_business_without_terms_of_its_own_gets_the_shops(shop: RunningBot, clock: FakeClock) -> None:
     admin = SandboxUser(shop.server, ADMIN, "Ada")
-    corp = SandboxUser(shop.server, 702, "Corp")
+    corp = SandboxUser(shop.server, 702, "Corp", language_code="ru")
     await corp.send("/start")
     await corp.send("/add 85123A 1")
-    reply = await checkout_to_payment(corp, location=False)
-    assert not any("Invoice" in text for text in reply.last.button_texts())
+    reply = await checkout_to_payment(corp)
+    assert not any("Счёт" in text for text in reply.last.button_texts())
     await corp.send("/cancel")
-    shown = await admin.send("/customer 702 business on")
-    assert "invoices due in 14 days" in shown.last.text and "credit limit" not in shown.last.text
-    reply = await checkout_to_payment(corp, location=False)
-    assert "🧾 Invoice, pay within 14 days" in reply.last.button_texts()
+    marked = await admin.send("/customer 702 business on")
+    assert marked.last.text == "Corp is now a business customer: invoices due in 14 days."
+    shown = await admin.send("/customer 702")
+    assert (
+        "🏢 Business: invoices due in 14 days · unpaid £0.00" in shown.last.text
+        and "credit limit" not in shown.last.text
+    )
+    reply = await checkout_to_payment(corp)
+    assert "🧾 Счёт, оплата в течение 14 дней" in reply.last.button_texts()
+    await admin.send("/customer 702 business on 1")
+    reply = await checkout_to_payment(corp)
+    assert "🧾 Счёт, оплата в течение 1 дня" in reply.last.button_texts()
