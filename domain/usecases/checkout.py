@@ -397,6 +397,10 @@ async def check_credit(uow: UnitOfWork, customer: Customer, order: Order) -> Non
     invoices over their credit limit (all in the base currency)."""
     if customer.credit_limit is None or order.payment_method is not PaymentMethod.INVOICE:
         return
+    # Writing the customer's row first makes a concurrent invoice order of theirs (another
+    # channel, another process) wait for this one's commit on PostgreSQL, so the two cannot
+    # both see room under the limit. SQLite's write transactions are serialized already.
+    await uow.customers.update(customer)
     base = uow.base_currency
     unpaid = await unpaid_invoices(uow, customer.id or 0)
     if unpaid + to_base(order.total, order.fx_rate, base) > customer.credit_limit:
