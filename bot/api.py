@@ -3,7 +3,8 @@ tracking callbacks. It parses and validates a request, calls one use case, and a
 every error is an RFC 9457 problem document naming the field, never a 500 for bad input.
 
 Requests are authenticated with a channel's API key (``Authorization: Bearer og_…`` or
-``X-API-Key``); see ``ordergram apikey``."""
+``X-API-Key``); see ``ordergram apikey``. Each endpoint needs one scope of the key
+(``ENDPOINTS``): without it, ``403`` naming the scope, before the body is read."""
 
 from __future__ import annotations
 
@@ -18,13 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.json_schema import models_json_schema
 
 from bot.config import Settings
-from domain.apikeys import ApiKey
+from domain.apikeys import ApiKey, MissingScope, Scope
+from domain.customers import CreditLimitExceeded
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.money import Money
 from domain.orders import Order
 from domain.ports import Clock
 from domain.usecases.checkout import CartChanged
-from domain.usecases.dispatch import CarrierEvent, carrier_event
+from domain.usecases.dispatch import CarrierEvent
 from domain.usecases.intake import (
     ApiCustomer,
     ApiOrderRequest,
@@ -32,6 +34,7 @@ from domain.usecases.intake import (
     InvalidField,
     PaymentState,
     RequestInProgress,
+    api_carrier_event,
     api_order,
     api_receipt,
     api_stock,
@@ -65,6 +68,19 @@ class CustomerIn(_Strict):
     phone: str | None = Field(default=None, max_length=32)
     email: str | None = Field(default=None, max_length=254)
     telegram_id: int | None = Field(default=None, ge=1, le=2**53)
+    business: bool | None = Field(
+        default=None,
+        description="true: a business customer that may pay by invoice, on the terms below; false: not one; "
+        "absent: unchanged. Needs the key's `customers` scope.",
+    )
+    payment_terms_days: int | None = Field(
+        default=None, ge=0, le=365, description="invoices due after this many days (absent: the shop's default)"
+    )
+    credit_limit: str | None = Field(
+        default=None,
+        pattern=r"^\d{1,12}(\.\d{1,4})?$",
+        description="most its unpaid invoices may come to, in the shop's base currency (absent: no limit)",
+    )
 
 
 class LineIn(_Strict):
@@ -179,6 +195,10 @@ def problem_response(p: ApiProblem, headers: dict[str, str] | None = None) -> we
 
 def _domain_problem(error: DomainError) -> ApiProblem:
     detail = str(error)
+    if isinstance(error, MissingScope):
+        return ApiProblem(403, "Missing scope", detail, scope=error.params["scope"])
+    if isinstance(error, CreditLimitExceeded):
+        return ApiProblem(422, "Credit limit exceeded", detail, field="payment")
     if isinstance(error, InvalidField):
         return ApiProblem(422, "Invalid field", detail, field=str(error.params.get("field")))
     if isinstance(error, NotFound):
@@ -316,7 +336,15 @@ async def post_order(request: web.Request) -> web.Response:
     data, body_hash = await _json(request)
     body = _validate(OrderIn, data)
     api_request = ApiOrderRequest(
-        customer=ApiCustomer(body.customer.name, body.customer.phone, body.customer.email, body.customer.telegram_id),
+        customer=ApiCustomer(
+            body.customer.name,
+            body.customer.phone,
+            body.customer.email,
+            body.customer.telegram_id,
+            body.customer.business,
+            body.customer.payment_terms_days,
+            body.customer.credit_limit,
+        ),
         lines=tuple((line.sku, line.quantity) for line in body.lines),
         currency=body.currency,
         payment=PaymentState(body.payment),
@@ -359,7 +387,7 @@ async def get_stock(request: web.Request) -> web.Response:
     sku = request.query.get("sku", "")
     if not 1 <= len(sku) <= 64:
         raise ApiProblem(422, "Invalid request", "sku: give a SKU in the query (?sku=…).", field="sku")
-    found, levels = await api_stock(_uow(request), sku=sku)
+    found, levels = await api_stock(_uow(request), key=_key(request), sku=sku)
     warehouses = [
         WarehouseStockOut(warehouse=code, on_hand=lv.on_hand, reserved=lv.reserved, available=max(lv.available, 0))
         for code, lv in levels
@@ -391,13 +419,13 @@ async def post_shipment_event(request: web.Request) -> web.Response:
     tracking = request.match_info["tracking"]
     if not 1 <= len(tracking) <= 64:
         raise ApiProblem(404, "Not found", "Nothing was found.")
-    order, changed = await carrier_event(
+    order, changed = await api_carrier_event(
         _uow(request),
         request.app[CLOCK],
+        key=_key(request),
         tracking=tracking,
         event=CarrierEvent(body.event),
         location=body.location,
-        actor=f"api:{_key(request).name}",
     )
     return web.json_response(
         ShipmentEventOut(order=order.code, status=order.status.value, changed=changed).model_dump()
@@ -433,11 +461,17 @@ def openapi_document() -> dict[str, Any]:
         return {"description": what, "content": {"application/json": {"schema": ref(name)}}}
 
     problem = {"description": "a problem (RFC 9457)", "content": {PROBLEM: {"schema": ref("Problem")}}}
-    errors = {"400": problem, "401": problem, "404": problem, "409": problem, "415": problem, "422": problem}
+    errors = {"400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "415": problem, "422": problem}
     code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 32}}
-    return {
+    document: dict[str, Any] = {
         "openapi": "3.1.0",
-        "info": {"title": "Ordergram intake API", "version": "1.0.0"},
+        "info": {
+            "title": "Ordergram intake API",
+            "version": "1.0.0",
+            "description": "Each API key carries scopes (ordergram apikey create NAME --scope …): "
+            + ", ".join(f"{s.value}" for s in Scope)
+            + ". Each operation names the one it needs; a key without it gets 403 (a problem naming the scope).",
+        },
         "servers": [{"url": "/"}],
         "components": {
             "schemas": schemas,
@@ -515,6 +549,12 @@ def openapi_document() -> dict[str, Any]:
             },
         },
     }
+    for method, path, _, scope in ENDPOINTS:
+        operation = document["paths"][path][method.lower()]
+        operation["security"] = [{"apiKey": [scope.value]}]  # OpenAPI 3.1: roles a bearer scheme requires
+        operation["x-scope"] = scope.value
+        operation["description"] = f"Needs an API key with the `{scope.value}` scope."
+    return document
 
 
 SESSIONS: web.AppKey[Any] = web.AppKey("sessions")
@@ -522,17 +562,33 @@ SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 
 
+# Every endpoint, with the scope a key needs for it: the routes, the scope check and the
+# OpenAPI document all come from here.
+ENDPOINTS: tuple[tuple[str, str, Handler, Scope], ...] = (
+    ("POST", f"{PREFIX}/orders", post_order, Scope.ORDERS),
+    ("GET", f"{PREFIX}/orders/{{code}}", get_order, Scope.ORDERS),
+    ("POST", f"{PREFIX}/orders/{{code}}/cancel", post_cancel, Scope.ORDERS),
+    ("GET", f"{PREFIX}/stock", get_stock, Scope.STOCK_READ),
+    ("POST", f"{PREFIX}/stock/receipts", post_receipt, Scope.RECEIPTS),
+    ("POST", f"{PREFIX}/shipments/{{tracking}}/events", post_shipment_event, Scope.CARRIER),
+)
+
+
+def _scoped(handler: Handler, scope: Scope) -> Handler:
+    async def checked(request: web.Request) -> web.StreamResponse:
+        _key(request).require(scope)  # before the body is read: a key without the scope learns nothing
+        return await handler(request)
+
+    return checked
+
+
 def add_api(app: web.Application, sessions: Any, settings: Settings, clock: Clock) -> None:
     """Mount the API on an aiohttp application (the webhook server's, or its own)."""
     app[SESSIONS], app[SETTINGS], app[CLOCK] = sessions, settings, clock
     app.middlewares.extend([problems, api_key_auth])
     app.router.add_get(f"{PREFIX}/openapi.json", get_openapi)
-    app.router.add_post(f"{PREFIX}/orders", post_order)
-    app.router.add_get(f"{PREFIX}/orders/{{code}}", get_order)
-    app.router.add_post(f"{PREFIX}/orders/{{code}}/cancel", post_cancel)
-    app.router.add_get(f"{PREFIX}/stock", get_stock)
-    app.router.add_post(f"{PREFIX}/stock/receipts", post_receipt)
-    app.router.add_post(f"{PREFIX}/shipments/{{tracking}}/events", post_shipment_event)
+    for method, path, handler, scope in ENDPOINTS:
+        app.router.add_route(method, path, _scoped(handler, scope))
 
 
 def make_api_app(sessions: Any, settings: Settings, clock: Clock) -> web.Application:

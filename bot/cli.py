@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import secrets
 import signal
 import sys
 from collections.abc import Sequence
@@ -18,9 +19,10 @@ from aiohttp import web
 from bot.catalog_files import files_next_to
 from bot.config import ConfigError, Settings, load_settings
 from bot.runtime import Runtime
+from domain.apikeys import Scope, parse_scopes
 from domain.errors import DomainError, ImportRejected
 
-IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes", "suppliers", "reorder", "demand")
+IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes", "suppliers", "reorder", "demand", "customers")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,11 +44,21 @@ def _parser() -> argparse.ArgumentParser:
     keys = sub.add_parser(
         "apikey",
         help="API keys for the intake API: create, list, revoke",
-        description="create NAME prints a new key once (only its hash is kept); list shows the keys; "
-        "revoke NAME stops a key from working.",
+        description="create NAME prints a new key once (only its hash is kept); list shows the keys and "
+        "their scopes; revoke NAME stops a key from working. A key may do only what its scopes allow: "
+        "orders (place, read and cancel its orders), stock:read, receipts (goods received), carrier "
+        "(tracking events). Without --scope a new key gets orders only.",
     )
     keys.add_argument("action", choices=("create", "list", "revoke"))
     keys.add_argument("name", nargs="?", default="", metavar="NAME")
+    keys.add_argument(
+        "--scope",
+        dest="scopes",
+        action="append",
+        default=[],
+        choices=[scope.value for scope in Scope],
+        help="with create: a scope the key gets (repeat for several; default: orders)",
+    )
     sub.add_parser(
         "migrate",
         help="upgrade the database to the latest schema",
@@ -54,7 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp = sub.add_parser(
         "import",
-        help="bulk set-up from CSV (products, warehouses, stock, carriers, boxes, suppliers, reorder)",
+        help="bulk set-up from CSV (products, warehouses, stock, carriers, boxes, suppliers, reorder, demand, "
+        "customers)",
         description="Import a UTF-8 CSV file with a header row. All-or-nothing: any bad row is reported "
         "with its line number and nothing is imported. Re-importing products updates them by SKU.",
     )
@@ -134,6 +147,8 @@ async def _import(settings: Settings, kind: str, file: Path) -> int:
             report = await purchasing.import_reorder(uow, text)
         elif kind == "demand":
             report = await imports.import_demand(uow, text)
+        elif kind == "customers":
+            report = await imports.import_customers(uow, SystemClock(), text)
         else:
             report = await imports.import_stock(uow, SystemClock(), text)
     except ImportRejected as rejected:
@@ -147,7 +162,7 @@ async def _import(settings: Settings, kind: str, file: Path) -> int:
     return 0
 
 
-async def _apikey(settings: Settings, action: str, name: str) -> int:
+async def _apikey(settings: Settings, action: str, name: str, scopes: Sequence[str] = ()) -> int:
     from bot.runtime import open_database
     from domain.ports import SystemClock
     from domain.usecases.intake import api_keys, create_api_key, revoke_api_key
@@ -161,12 +176,12 @@ async def _apikey(settings: Settings, action: str, name: str) -> int:
     try:
         if action == "create":
             try:
-                token, _ = await create_api_key(uow, SystemClock(), name=name)
+                token, key = await create_api_key(uow, SystemClock(), name=name, scopes=parse_scopes(scopes))
             except DomainError as error:
                 print(f"ordergram apikey create: {error}", file=sys.stderr)
                 return 1
             print(token)
-            print(f"API key {name!r} created; it is shown only now.", file=sys.stderr)
+            print(f"API key {name!r} created with scopes {_scopes(key.scopes)}; it is shown only now.", file=sys.stderr)
             return 0
         if action == "revoke":
             if not await revoke_api_key(uow, SystemClock(), name=name):
@@ -176,10 +191,14 @@ async def _apikey(settings: Settings, action: str, name: str) -> int:
             return 0
         for key in await api_keys(uow):
             state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-            print(f"{key.name}\tog_{key.prefix}_…\tcreated {key.created_at:%Y-%m-%d}\t{state}")
+            print(f"{key.name}\tog_{key.prefix}_…\t{_scopes(key.scopes)}\tcreated {key.created_at:%Y-%m-%d}\t{state}")
         return 0
     finally:
         await engine.dispose()
+
+
+def _scopes(scopes: frozenset[Scope]) -> str:
+    return ",".join(scope.value for scope in Scope if scope in scopes)
 
 
 async def _run(settings: Settings, *, with_api: bool = False) -> None:
@@ -211,20 +230,7 @@ async def serve_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
     TLS proxy in front), register the webhook with Telegram, run until SIGINT/SIGTERM. With
     ``with_api`` the intake API is served by the same server; with ``polling`` updates come
     by long polling instead (no public URL needed) and the server carries only the API."""
-    from bot.api import MAX_BODY, add_api
-
-    settings = runtime.settings
-    app = web.Application(client_max_size=MAX_BODY)
-    if with_api:
-        add_api(app, runtime.sessions, settings, runtime.clock)
-    if not polling:
-        SimpleRequestHandler(runtime.dp, runtime.bot, secret_token=settings.webhook_secret).register(
-            app, path=settings.webhook_path
-        )
-        setup_application(app, runtime.dp, bot=runtime.bot)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    runner = await start_webhook(runtime, with_api=with_api, polling=polling)
     if polling:
         await runtime.bot.delete_webhook(drop_pending_updates=False)
         try:
@@ -232,20 +238,43 @@ async def serve_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
         finally:
             await runner.cleanup()
         return
-    await runtime.bot.set_webhook(
-        settings.webhook_url or "",
-        secret_token=settings.webhook_secret,
-        allowed_updates=runtime.dp.resolve_used_update_types(),
-    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    logging.getLogger(__name__).info("receiving updates at %s", settings.webhook_url)
+    logging.getLogger(__name__).info("receiving updates at %s", runtime.settings.webhook_url)
     try:
         await stop.wait()
     finally:
         await runner.cleanup()
+
+
+async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bool = False) -> web.AppRunner:
+    """The server of ``serve_webhook``, listening; unless ``polling``, the webhook is
+    registered with Telegram and every POST must carry its secret token."""
+    from bot.api import MAX_BODY, add_api
+
+    settings = runtime.settings
+    app = web.Application(client_max_size=MAX_BODY)
+    if with_api:
+        add_api(app, runtime.sessions, settings, runtime.clock)
+    # Webhook mode never runs unauthenticated: without a configured secret, one is made for
+    # this run (64 characters of Telegram's alphabet A-Za-z0-9_-), given to Telegram below and
+    # never logged. Several processes behind one URL need WEBHOOK_SECRET: each would make its own.
+    secret = settings.webhook_secret or secrets.token_urlsafe(48)
+    if not polling:
+        SimpleRequestHandler(runtime.dp, runtime.bot, secret_token=secret).register(app, path=settings.webhook_path)
+        setup_application(app, runtime.dp, bot=runtime.bot)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    if not polling:
+        await runtime.bot.set_webhook(
+            settings.webhook_url or "",
+            secret_token=secret,
+            allowed_updates=runtime.dp.resolve_used_update_types(),
+        )
+    return runner
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -264,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_run(settings, with_api=args.command == "serve"))
             return 0
         if args.command == "apikey":
-            return asyncio.run(_apikey(settings, args.action, args.name))
+            return asyncio.run(_apikey(settings, args.action, args.name, args.scopes))
         if args.command == "migrate":
             asyncio.run(_migrate(settings))
             return 0

@@ -18,6 +18,7 @@ from bot.barcodes import barcode_png
 from bot.sandbox.driver import SandboxUser
 from bot.sandbox.harness import RunningBot, running_bot
 from bot.sandbox.server import SandboxServer
+from domain.apikeys import Scope
 from domain.ports import SystemClock
 from domain.usecases.intake import create_api_key
 from domain.usecases.jobs import daily_digest, follow_up_deliveries, sweep_holds
@@ -273,8 +274,12 @@ async def _web_shop(
     """Another channel over the HTTP intake API (what `ordergram serve` adds)."""
     scene("A web shop sends orders over the HTTP API (ordergram serve); Alice follows hers in Telegram")
     runtime = running.runtime
-    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop")
-    transcript.append("$ ordergram apikey create 'web shop'   → og_… (shown once; only its hash is kept)")
+    scopes = frozenset({Scope.ORDERS, Scope.STOCK_READ})
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=scopes)
+    transcript.append(
+        "$ ordergram apikey create 'web shop' --scope orders --scope stock:read   → og_… "
+        "(shown once; only its hash is kept)"
+    )
     runner = web.AppRunner(make_api_app(runtime.sessions, runtime.settings, runtime.clock), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -307,6 +312,8 @@ async def _web_shop(
             bad = {**order, "lines": [{"sku": "22197", "quantity": 0}]}
             await call("POST", "/orders", "a bad line", json=bad, headers={**auth, "Idempotency-Key": "web-1002"})
             await call("GET", "/stock?sku=22197", "stock", headers=auth)
+            receipt = {"sku": "22197", "warehouse": "LON", "quantity": 100}
+            await call("POST", "/stock/receipts", "goods in: not this key's scope", json=receipt, headers=auth)
             await call("GET", "/orders/NOPE1234", "an unknown order", headers=auth)
     finally:
         await runner.cleanup()

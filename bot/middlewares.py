@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -17,7 +17,7 @@ from aiogram.types import TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.ports import Clock
-from domain.staff import NotAllowed
+from domain.staff import NotAllowed, Permission, WrongRole, can
 from domain.usecases.assisted import assisted_customer
 from domain.usecases.customers import ensure_customer
 from domain.usecases.staff import staff_member
@@ -164,9 +164,15 @@ class PerUserSerialMiddleware(BaseMiddleware):
                 del self._waiting[user.id], self._locks[user.id]
 
 
-class StaffOnlyMiddleware(BaseMiddleware):
-    """On staff routers: someone who is not staff is refused before any handler runs (no
-    usage hints, no partial answers); which role may do what is checked by the use cases."""
+class StaffGate(BaseMiddleware):
+    """Role checks before any handler runs (the use cases check again). A staff command (a
+    key of ``permissions``) is refused to someone who is not staff and to a role without its
+    permission; on a staff router (``staff_only``) everything else is refused to non-staff
+    too (no usage hints, no partial answers)."""
+
+    def __init__(self, permissions: Mapping[str, Permission], *, staff_only: bool) -> None:
+        self.permissions = permissions
+        self.staff_only = staff_only
 
     async def __call__(
         self,
@@ -174,7 +180,15 @@ class StaffOnlyMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
+        text = getattr(event, "text", None) or getattr(event, "caption", None)
+        command = text.split(maxsplit=1)[0][1:].split("@", 1)[0] if text and text[0] == "/" else ""
+        permission = self.permissions.get(command)
+        if permission is None and not self.staff_only:
+            return await handler(event, data)
         user: User | None = data.get("event_from_user")
-        if user is None or await staff_member(data["uow"], user.id) is None:
+        member = await staff_member(data["uow"], user.id) if user is not None else None
+        if member is None:
             raise NotAllowed()
+        if permission is not None and not can(member, permission):
+            raise WrongRole(role=member.role.value)
         return await handler(event, data)

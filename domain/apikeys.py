@@ -2,7 +2,10 @@
 
 A key is shown once, when it is made; only its SHA-256 is stored. Keys are long random
 tokens, so a fast hash is enough (there is nothing to brute-force), and the comparison is
-constant-time. The short prefix finds the row and names the key in lists and logs."""
+constant-time. The short prefix finds the row and names the key in lists and logs.
+
+Each key carries scopes: what it may do. A new key gets ``orders`` only unless more are
+asked for, so a web shop's key cannot post goods receipts or carrier events."""
 
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.i18n import N_
@@ -28,6 +33,38 @@ class KeyNameTaken(DomainError):
     key = N_("There is already an API key named {name}.")
 
 
+class Scope(StrEnum):
+    """What a key may do, one scope per kind of endpoint."""
+
+    ORDERS = "orders"  # place, read and cancel its own orders
+    STOCK_READ = "stock:read"  # stock levels per warehouse
+    RECEIPTS = "receipts"  # goods received into stock
+    CARRIER = "carrier"  # a carrier's tracking events (in transit, delivered)
+    CUSTOMERS = "customers"  # with orders: set a customer's business terms (the customer object's business fields)
+
+
+DEFAULT_SCOPES = frozenset({Scope.ORDERS})
+
+
+class UnknownScope(DomainError):
+    key = N_("Unknown API key scope “{scope}”. Scopes: orders, stock:read, receipts, carrier, customers.")
+
+
+class MissingScope(DomainError):
+    key = N_("This API key does not have the “{scope}” scope.")
+
+
+def parse_scopes(names: Iterable[str]) -> frozenset[Scope]:
+    """Scope names as typed (``--scope orders --scope stock:read``); none given → the default."""
+    scopes = set()
+    for name in names:
+        try:
+            scopes.add(Scope(name.strip().lower()))
+        except ValueError:
+            raise UnknownScope(scope=name) from None
+    return frozenset(scopes) or DEFAULT_SCOPES
+
+
 @dataclass(slots=True)
 class ApiKey:
     name: str
@@ -36,10 +73,15 @@ class ApiKey:
     created_at: datetime
     revoked_at: datetime | None = None
     id: int | None = None
+    scopes: frozenset[Scope] = DEFAULT_SCOPES
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    def require(self, scope: Scope) -> None:
+        if scope not in self.scopes:
+            raise MissingScope(scope=scope.value)
 
     def matches(self, token: str) -> bool:
         return hmac.compare_digest(self.key_hash, hash_key(token))
@@ -49,13 +91,13 @@ def hash_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def new_key(name: str, now: datetime) -> tuple[str, ApiKey]:
+def new_key(name: str, now: datetime, scopes: frozenset[Scope] = DEFAULT_SCOPES) -> tuple[str, ApiKey]:
     """The token to hand over (once) and the record to keep."""
     if not NAME_PATTERN.match(name):
         raise BadKeyName()
     prefix = secrets.token_hex(4)
     token = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    return token, ApiKey(name, prefix, hash_key(token), now)
+    return token, ApiKey(name, prefix, hash_key(token), now, scopes=scopes or DEFAULT_SCOPES)
 
 
 def prefix_of(token: str) -> str | None:

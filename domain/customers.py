@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.i18n import N_
+from domain.money import Money
 
 SUPPORTED_LANGUAGES = ("en", "ru")
 
@@ -63,7 +65,9 @@ class Customer:
     language: str | None = None  # the customer's own choice (/language); None until they choose
     telegram_language: str | None = None  # what their Telegram app says; used when they have not chosen
     currency: str | None = None
-    is_business: bool = False
+    is_business: bool = False  # may pay by invoice, on the terms below
+    payment_terms_days: int | None = None  # invoices due after this many days; None: the shop's INVOICE_NET_DAYS
+    credit_limit: int | None = None  # most its unpaid invoices may come to, base-currency minor units; None: no limit
     is_vip: bool = False
     unreachable: bool = False
     addresses: list[Address] = field(default_factory=list)
@@ -78,6 +82,40 @@ class Customer:
     @property
     def display_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+MAX_TERMS_DAYS = 365
+
+
+class InvalidPaymentTerms(DomainError):
+    key = N_("Payment terms are due days from 0 to 365 and an optional credit limit of 0 or more, e.g. 30 5000.")
+
+
+class CreditLimitExceeded(DomainError):
+    key = N_(
+        "This order ({total}) would take your unpaid invoices ({open}) over your credit limit of {limit}. "
+        "Please choose another way to pay."
+    )
+
+
+def business_terms(days: str | None, limit: str | None, currency: str) -> tuple[int | None, int | None]:
+    """Due days and a credit limit as typed (``30``, ``5000.00``) → days and minor units of
+    ``currency``; empty means not set (the shop's default days, no limit)."""
+    try:
+        due = int(days) if days else None
+        amount = Decimal(limit) if limit else None  # "5,000" is refused, never read as 5.000
+    except (ValueError, InvalidOperation):
+        raise InvalidPaymentTerms() from None
+    if due is not None and not 0 <= due <= MAX_TERMS_DAYS:
+        raise InvalidPaymentTerms()
+    if amount is None:
+        return due, None
+    if not amount.is_finite() or amount < 0 or amount > Decimal(10) ** 12:
+        raise InvalidPaymentTerms()
+    minor = Money.from_decimal(amount, currency)
+    if minor.to_decimal() != amount:  # finer than the currency's minor unit
+        raise InvalidPaymentTerms()
+    return due, minor.amount
 
 
 class Role(StrEnum):

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TypeVar
 
 from domain.catalog import Dimensions, Product, normalize_barcode, normalize_sku, photo_reference
+from domain.customers import business_terms, normalize_phone
 from domain.errors import DomainError
 from domain.money import Money
 from domain.packing import Box
@@ -58,6 +59,8 @@ CARRIER_COLUMNS = (
     "cutoff_hour",
     "max_weight_g",
 )
+
+CUSTOMER_COLUMNS = ("name", "telegram_id", "phone", "email", "business", "payment_terms_days", "credit_limit")
 
 Problem = tuple[int, str]  # (line number in the file, reason)
 T = TypeVar("T")
@@ -359,4 +362,47 @@ def _reorder(line: int, v: dict[str, str]) -> ReorderRow:
 def parse_reorder(text: str) -> tuple[list[ReorderRow], list[Problem]]:
     parsed, problems = _parse_all(text, REORDER_COLUMNS, _reorder)
     _flag_duplicates([(r.line, f"{r.sku}@{r.warehouse}") for r in parsed], "product and warehouse", problems)
+    return parsed, sorted(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    """A customer known by Telegram id, else phone, else email (as the intake API matches
+    them); a business with its payment terms, or not a business."""
+
+    line: int
+    name: str
+    telegram_id: int | None
+    phone: str | None
+    email: str | None
+    business: bool
+    payment_terms_days: int | None
+    credit_limit: int | None  # minor units of the base currency
+
+
+def _customer(line: int, v: dict[str, str], currency: str) -> CustomerRow:
+    name = v["name"]
+    if not name or len(name) > 128:
+        raise RowError("name is required (up to 128 characters)")
+    telegram_id = _int(v, "telegram_id", minimum=1) if v["telegram_id"] else None
+    phone = normalize_phone(v["phone"]) if v["phone"] else None
+    email = v["email"].lower() or None
+    if email is not None and ("@" not in email or len(email) > 254):
+        raise RowError(f"email is not an email address, got {v['email']!r}")
+    if telegram_id is None and phone is None and email is None:
+        raise RowError("give a telegram_id, a phone or an email")
+    business = _bool(v, "business")
+    if not business and (v["payment_terms_days"] or v["credit_limit"]):
+        raise RowError("payment_terms_days and credit_limit are for business customers (business true)")
+    days, limit = business_terms(v["payment_terms_days"], v["credit_limit"], currency)
+    return CustomerRow(line, name, telegram_id, phone, email, business, days, limit)
+
+
+def parse_customers(text: str, currency: str) -> tuple[list[CustomerRow], list[Problem]]:
+    """``currency``: the shop's base currency, the one credit limits are in."""
+    parsed, problems = _parse_all(text, CUSTOMER_COLUMNS, lambda line, v: _customer(line, v, currency))
+    for field in ("telegram_id", "phone", "email"):
+        _flag_duplicates(
+            [(r.line, str(getattr(r, field))) for r in parsed if getattr(r, field) is not None], field, problems
+        )
     return parsed, sorted(problems)

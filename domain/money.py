@@ -78,6 +78,11 @@ class Money:
         minor = value.scaleb(currency_exponent(code)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
         return cls(int(minor), code)
 
+    def split(self, parts: int) -> Money:
+        """One of ``parts`` equal shares (an average), rounded half-even to the minor unit."""
+        share = (Decimal(self.amount) / parts).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+        return Money(int(share), self.currency)
+
     def to_decimal(self) -> Decimal:
         return Decimal(self.amount).scaleb(-currency_exponent(self.currency))
 

@@ -99,7 +99,7 @@ class SalesReport:
 
     @property
     def average_order(self) -> Money | None:
-        return Money(self.revenue_base.amount // self.orders, self.base) if self.orders else None
+        return self.revenue_base.split(self.orders) if self.orders else None
 
     @property
     def on_time_rate(self) -> float | None:

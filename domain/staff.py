@@ -24,6 +24,7 @@ class Permission(StrEnum):
     ASSIST = "assist"
     RECORD_PAYMENTS = "record_payments"
     RETURNS = "returns"
+    VIEW_CUSTOMERS = "view_customers"  # a customer's profile: phone, orders, lifetime value
     MANAGE_CUSTOMERS = "manage_customers"
     SET_PRICES = "set_prices"
     REPORTS = "reports"
@@ -35,7 +36,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MANAGER: frozenset(Permission) - {P.MANAGE_STAFF},
     Role.PICKER: frozenset({P.VIEW_STOCK, P.VIEW_ORDERS, P.PICK}),
     Role.PACKER: frozenset({P.VIEW_STOCK, P.VIEW_ORDERS, P.PACK, P.SHIP}),
-    Role.SUPPORT: frozenset({P.VIEW_ORDERS, P.ASSIST, P.RETURNS}),
+    Role.SUPPORT: frozenset({P.VIEW_ORDERS, P.VIEW_CUSTOMERS, P.ASSIST, P.RETURNS}),
 }
 
 

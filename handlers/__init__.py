@@ -4,8 +4,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Router
+from aiogram.filters import Command
 
-from bot.middlewares import StaffOnlyMiddleware
+from bot.middlewares import StaffGate
 from handlers import (
     accounts,
     assist,
@@ -33,6 +34,7 @@ from handlers import (
     start,
 )
 from handlers.gates import gate_routers
+from handlers.menu import STAFF_PERMISSIONS
 
 _routers: list[Router] = []
 
@@ -59,6 +61,33 @@ def _in_loop(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
     return run
 
 
+STAFF_MODULES = (
+    staff,
+    inventory,
+    fulfilment,
+    picking,
+    dispatch,
+    purchasing,
+    returns_staff,
+    accounts,
+    pricing,
+    reports,
+    forecasts,
+)
+
+
+def commands_of(router: Router) -> set[str]:
+    """The command names its message handlers answer to."""
+    return {
+        name
+        for handler in router.message.handlers
+        for event_filter in handler.filters or ()
+        if isinstance(event_filter.callback, Command)
+        for name in event_filter.callback.commands
+        if isinstance(name, str)
+    }
+
+
 def build_routers() -> list[Router]:
     """All routers in the order they are tried; the catch-alls come last. The dispatcher
     includes them directly: each level of routers costs every update ~12 µs in aiogram.
@@ -69,23 +98,10 @@ def build_routers() -> list[Router]:
     dispatcher.
     """
     if not _routers:
-        staff_modules = (
-            staff,
-            inventory,
-            fulfilment,
-            picking,
-            dispatch,
-            purchasing,
-            returns_staff,
-            accounts,
-            pricing,
-            reports,
-            forecasts,
-        )
-        staff_routers = [r.router for r in staff_modules]
+        staff_routers = [r.router for r in STAFF_MODULES]
         for staff_router in staff_routers:  # non-staff are refused before any of their handlers
-            staff_router.message.middleware(StaffOnlyMiddleware())
-            staff_router.callback_query.middleware(StaffOnlyMiddleware())
+            staff_router.message.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=True))
+            staff_router.callback_query.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=True))
         customer_routers = [r.router for r in (start, language, help, assist, checkout, payments, catalog, cart)]
         _routers.extend(
             [
@@ -98,6 +114,9 @@ def build_routers() -> list[Router]:
                 errors.router,  # errors reach it from the dispatcher wherever they arose; updates seldom get here
             ]
         )
+        for router in _routers:
+            if router not in staff_routers and commands_of(router) & STAFF_PERMISSIONS.keys():
+                router.message.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=False))
         for router in _routers:
             gate_routers(router)  # reads the filters as declared, before they are wrapped below
             _filters_in_the_loop(router)

@@ -39,6 +39,7 @@ from domain.usecases.checkout import (
     MAX_GIFT_MESSAGE,
     CheckoutRequest,
     ShippingOptions,
+    invoice_days,
     payment_methods,
     pickup_points,
     place_order,
@@ -332,16 +333,17 @@ async def shipping_chosen(
 async def _ask_payment(message: Message, state: FSMContext, customer: Customer, settings: Settings) -> None:
     await state.set_state(Checkout.payment)
     pickup = bool((await state.get_data()).get("pickup_id"))
+    policy = settings.checkout_policy()
+    days = invoice_days(customer, policy)
     labels = {
         PaymentMethod.CARD: _("💳 Pay now by card"),
         PaymentMethod.COD: _("💵 Pay at pickup") if pickup else _("💵 Cash on delivery"),
         PaymentMethod.INVOICE: ngettext(
-            "🧾 Invoice, pay within {days} day", "🧾 Invoice, pay within {days} days", settings.invoice_net_days
-        ).format(days=settings.invoice_net_days),
+            "🧾 Invoice, pay within {days} day", "🧾 Invoice, pay within {days} days", days
+        ).format(days=days),
     }
     buttons: list[tuple[str, CallbackData]] = [
-        (labels[method], PaymentChoice(method=method.value))
-        for method in payment_methods(customer, settings.checkout_policy())
+        (labels[method], PaymentChoice(method=method.value)) for method in payment_methods(customer, policy)
     ]
     await message.answer(_("Step 4 of 5. How would you like to pay?"), reply_markup=rows_of(*buttons))
 

@@ -13,7 +13,9 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import locale_for
 from bot.labels import ERROR_PARAM_LABELS, label
+from bot.rendering import format_money
 from domain.errors import DomainError, NotFound
+from domain.money import Money
 from domain.staff import NotAllowed, WrongRole
 
 router = Router(name=__name__)
@@ -24,7 +26,11 @@ def domain_message(error: DomainError) -> str:
     """Translate the error's message key and fill in its parameters; parameters that carry a
     code (a status, a role) are shown by their name in the reader's language."""
     params = {
-        name: label(ERROR_PARAM_LABELS[name], str(value)) if name in ERROR_PARAM_LABELS else value
+        name: label(ERROR_PARAM_LABELS[name], str(value))
+        if name in ERROR_PARAM_LABELS
+        else format_money(value)
+        if isinstance(value, Money)
+        else value
         for name, value in error.params.items()
     }
     text = ngettext(error.key, error.plural, int(error.params[error.counted])) if error.plural else _(error.key)

@@ -9,13 +9,17 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
-from bot.rendering import Renderer
+from bot.config import Settings
+from bot.rendering import Renderer, format_money
+from domain.customers import Customer
+from domain.money import Money
 from domain.ports import Clock
 from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
 from domain.usecases.insight import customer_profile, top_customers
 from domain.usecases.payments import record_invoice_payment
-from domain.usecases.special import set_vip
+from domain.usecases.special import set_business, set_vip
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
@@ -76,14 +80,67 @@ async def vip(message: Message, command: CommandObject, uow: SqlUnitOfWork) -> N
 
 @router.message(Command("customer"))
 async def customer_command(
-    message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer
+    message: Message,
+    command: CommandObject,
+    uow: SqlUnitOfWork,
+    clock: Clock,
+    renderer: Renderer,
+    settings: Settings,
 ) -> None:
+    """``/customer REF`` shows a profile; ``/customer REF business on [DAYS] [LIMIT]`` or
+    ``… business off`` sets a business's payment terms (REF may be a phone with spaces)."""
     assert message.from_user is not None
-    if not (command.args or "").strip():
-        await message.answer(_("Usage: /customer TELEGRAM-ID, @username or +phone"))
+    words = (command.args or "").split()
+    lowered = [word.lower() for word in words]
+    if "business" in lowered:
+        at = lowered.index("business")
+        reference, terms = " ".join(words[:at]), lowered[at + 1 :]
+        valid = (terms[:1] == ["on"] and len(terms) <= 3) or terms == ["off"]
+        if not reference or not valid:
+            await message.answer(_("Usage: /customer CUSTOMER business on [DAYS] [CREDIT-LIMIT], or business off"))
+            return
+        customer = await set_business(
+            uow,
+            staff_id=message.from_user.id,
+            reference=reference,
+            business=terms[0] == "on",
+            days=terms[1] if len(terms) > 1 else "",
+            limit=terms[2] if len(terms) > 2 else "",
+        )
+        await message.answer(_business_set(customer, settings))
         return
-    profile = await customer_profile(uow, clock, staff_id=message.from_user.id, reference=command.args or "")
+    if not words:
+        await message.answer(
+            _(
+                "Usage: /customer TELEGRAM-ID, @username or +phone "
+                "(then business on [DAYS] [CREDIT-LIMIT], or business off)"
+            )
+        )
+        return
+    profile = await customer_profile(
+        uow,
+        clock,
+        staff_id=message.from_user.id,
+        reference=command.args or "",
+        invoice_net_days=settings.invoice_net_days,
+    )
     await message.answer(renderer.render("staff/customer.html.j2", p=profile))
+
+
+def _business_set(customer: Customer, settings: Settings) -> str:
+    name = escape(customer.display_name)
+    if not customer.is_business:
+        return _("{name} is no longer a business customer.").format(name=name)
+    days = settings.invoice_net_days if customer.payment_terms_days is None else customer.payment_terms_days
+    text = ngettext(
+        "{name} is now a business customer: invoices due in {days} day.",
+        "{name} is now a business customer: invoices due in {days} days.",
+        days,
+    ).format(name=name, days=days)
+    if customer.credit_limit is None:
+        return text
+    limit = format_money(Money(customer.credit_limit, settings.default_currency))
+    return text + " " + _("Credit limit: {limit}.").format(limit=limit)
 
 
 @router.message(Command("top"))

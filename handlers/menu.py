@@ -39,24 +39,35 @@ def _menu_in(catalog: str, cart: str, orders: str, language: str, help_: str, pl
     )
 
 
+# Commands for everyone: the menu lists these (in this order) ...
+CUSTOMER_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Main menu")),
+    ("catalog", N_("Browse the catalog")),
+    ("search", N_("Find a product by name, SKU or barcode")),
+    ("cart", N_("Your cart")),
+    ("checkout", N_("Place the order")),
+    ("orders", N_("Your orders and their status")),
+    ("language", N_("Change language")),
+    ("currency", N_("Change the currency of prices")),
+    ("help", N_("How to use this bot")),
+)
+# ... and these it does not (typed from a hint, a step of a conversation, or a product code).
+CUSTOMER_COMMANDS_OFF_MENU = frozenset({"add", "track", "receipt", "return", "skip", "cancel"})
+
+
 def customer_commands() -> list[BotCommand]:
-    return [
-        BotCommand(command="start", description=_("Main menu")),
-        BotCommand(command="catalog", description=_("Browse the catalog")),
-        BotCommand(command="search", description=_("Find a product by name, SKU or barcode")),
-        BotCommand(command="cart", description=_("Your cart")),
-        BotCommand(command="checkout", description=_("Place the order")),
-        BotCommand(command="orders", description=_("Your orders and their status")),
-        BotCommand(command="language", description=_("Change language")),
-        BotCommand(command="currency", description=_("Change the currency of prices")),
-        BotCommand(command="help", description=_("How to use this bot")),
-    ]
+    return [BotCommand(command=name, description=_(description)) for name, description in CUSTOMER_COMMANDS]
 
 
-# Staff commands and the permission each needs: a member's menu lists only what they may use.
+# Every staff command and the permission it needs: the one table behind a member's menu and
+# /help (only what they may use), the role check before any handler runs (``StaffGate``), and
+# the role × command test. A command a router handles that is neither here nor a customer
+# command fails that test.
 STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("staff", Permission.MANAGE_STAFF, N_("Staff and their roles")),
     ("invite", Permission.MANAGE_STAFF, N_("Invite a staff member")),
+    ("role", Permission.MANAGE_STAFF, N_("Change a staff member's role")),
+    ("revoke", Permission.MANAGE_STAFF, N_("Remove a staff member")),
     ("stock", Permission.VIEW_STOCK, N_("Stock per warehouse and bin")),
     ("receive", Permission.EDIT_STOCK, N_("Receive goods into a bin")),
     ("adjust", Permission.EDIT_STOCK, N_("Correct stock, with a reason")),
@@ -73,7 +84,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("delivered", Permission.SHIP, N_("Mark an order delivered")),
     ("returns", Permission.RETURNS, N_("Open returns")),
     ("rma", Permission.RETURNS, N_("A return in full")),
-    ("customer", Permission.VIEW_ORDERS, N_("A customer: profile, orders, figures")),
+    ("customer", Permission.VIEW_CUSTOMERS, N_("A customer: profile, orders, figures")),
     ("top", Permission.MANAGE_CUSTOMERS, N_("The most valuable customers")),
     ("vip", Permission.MANAGE_CUSTOMERS, N_("Mark a customer VIP or not")),
     ("paid", Permission.RECORD_PAYMENTS, N_("Record an invoice as paid")),
@@ -86,7 +97,9 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("stockvalue", Permission.REPORTS, N_("Stock value per warehouse")),
     ("slow", Permission.REPORTS, N_("Slow movers: stock that does not sell")),
     ("assist", Permission.ASSIST, N_("Order on behalf of a customer")),
+    ("assist_end", Permission.ASSIST, N_("Stop ordering for a customer")),
 )
+STAFF_PERMISSIONS: dict[str, Permission] = {name: permission for name, permission, _ in STAFF_COMMANDS}
 
 
 def staff_commands(member: StaffMember) -> list[BotCommand]:

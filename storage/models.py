@@ -70,6 +70,10 @@ class CustomerRow(Base):
     telegram_language: Mapped[str | None] = mapped_column(String(16))
     currency: Mapped[str | None] = mapped_column(String(3))
     is_business: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A business's payment terms: invoices due after this many days (None: the shop's
+    # INVOICE_NET_DAYS), and the most its unpaid invoices may come to (base currency, minor units).
+    payment_terms_days: Mapped[int | None] = mapped_column(Integer)
+    credit_limit_minor: Mapped[int | None] = mapped_column(BigInteger)
     is_vip: Mapped[bool] = mapped_column(Boolean, default=False)
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     cart_reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -578,6 +582,7 @@ class ApiKeyRow(Base):
     key_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    scopes: Mapped[str] = mapped_column(String(200))  # space-separated, e.g. "orders stock:read"
 
 
 class ApiRequestRow(Base):

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
 from domain.accounting import Account, JournalEntry, JournalLine
-from domain.apikeys import ApiKey, KeyNameTaken
+from domain.apikeys import ApiKey, KeyNameTaken, Scope
 from domain.catalog import Category, Dimensions, Product
 from domain.customers import Address, Customer, Role, StaffMember
 from domain.errors import IllegalTransition, InsufficientStock
@@ -220,6 +220,8 @@ class SqlCustomers:
             telegram_language=row.telegram_language,
             currency=row.currency,
             is_business=row.is_business,
+            payment_terms_days=row.payment_terms_days,
+            credit_limit=row.credit_limit_minor,
             is_vip=row.is_vip,
             unreachable=row.unreachable,
             addresses=addresses,
@@ -281,6 +283,8 @@ class SqlCustomers:
             "telegram_language": c.telegram_language,
             "currency": c.currency,
             "is_business": c.is_business,
+            "payment_terms_days": c.payment_terms_days,
+            "credit_limit_minor": c.credit_limit,
             "is_vip": c.is_vip,
             "unreachable": c.unreachable,
         }
@@ -1550,12 +1554,19 @@ class SqlApi:
 
     @staticmethod
     def _key(row: m.ApiKeyRow) -> ApiKey:
-        return ApiKey(row.name, row.prefix, row.key_hash, row.created_at, row.revoked_at, row.id)
+        scopes = frozenset(Scope(name) for name in row.scopes.split())
+        return ApiKey(row.name, row.prefix, row.key_hash, row.created_at, row.revoked_at, row.id, scopes)
 
     async def add_key(self, key: ApiKey) -> ApiKey:
         if await self.s.scalar(select(m.ApiKeyRow.id).where(m.ApiKeyRow.name == key.name)) is not None:
             raise KeyNameTaken(name=key.name)
-        row = m.ApiKeyRow(name=key.name, prefix=key.prefix, key_hash=key.key_hash, created_at=key.created_at)
+        row = m.ApiKeyRow(
+            name=key.name,
+            prefix=key.prefix,
+            key_hash=key.key_hash,
+            created_at=key.created_at,
+            scopes=" ".join(sorted(key.scopes)),
+        )
         self.s.add(row)
         await self.s.flush()
         key.id = row.id

@@ -263,3 +263,61 @@ def test_the_base_currency_cannot_change_under_a_journal(tmp_path: Path, ordergr
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT value FROM shop_settings").fetchall() == [("EUR",)]
     assert ordergram("migrate", env={"DATABASE_URL": url, "DEFAULT_CURRENCY": "EUR"}).returncode == 0
+
+
+def test_api_keys_get_orders_only_unless_scopes_are_given_and_list_shows_them(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'keys.sqlite3'}"}
+    shop = ordergram("apikey", "create", "web shop", env=env)
+    assert shop.returncode == 0 and shop.stdout.startswith("og_") and "scopes orders;" in shop.stderr
+    store = ordergram("apikey", "create", "store", "--scope", "stock:read", "--scope", "receipts", env=env)
+    assert store.returncode == 0 and "scopes stock:read,receipts;" in store.stderr
+    assert ordergram("apikey", "create", "x", "--scope", "everything", env=env).returncode == 2
+    listing = ordergram("apikey", "list", env=env).stdout.splitlines()
+    assert [line.split("\t")[::2] for line in listing] == [
+        ["store", "stock:read,receipts", "active"],
+        ["web shop", "orders", "active"],
+    ]
+
+
+def test_customers_import_sets_business_terms_all_or_nothing(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "shop.sqlite3"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}", "DEFAULT_CURRENCY": "EUR"}
+    header = "name,telegram_id,phone,email,business,payment_terms_days,credit_limit\n"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        header + "Acme Ltd,,+49 30 1234567,buyer@acme.example,true,30,5000\n"
+        "Nobody,,,,true,,\n"
+        "Shop,,,shop@example.com,false,30,\n"
+        "Big,,,big@example.com,true,400,\n"
+        "Odd,,,odd@example.com,true,,12.345\n"
+        "Again,,,buyer@acme.example,true,,\n",
+        encoding="utf-8",
+    )
+    result = ordergram("import", "customers", str(bad), env=env)
+    assert result.returncode == 1, result.stderr
+    assert f"{bad}:3: give a telegram_id, a phone or an email" in result.stderr
+    assert f"{bad}:4: payment_terms_days and credit_limit are for business customers" in result.stderr
+    assert f"{bad}:5: Payment terms are due days from 0 to 365" in result.stderr
+    assert f"{bad}:6: Payment terms are due days" in result.stderr
+    assert f"{bad}:7: duplicate email buyer@acme.example (first on line 2)" in result.stderr
+    assert _count(db, "customers") == 0
+
+    good = tmp_path / "customers.csv"
+    good.write_text(
+        header + "Acme Ltd,,+49 30 1234567,buyer@acme.example,yes,30,5000.50\nCara Consumer,4242,,,,,\n",
+        encoding="utf-8",
+    )
+    assert ordergram("import", "customers", str(good), env=env).stdout.strip() == "customers: 2 created, 0 updated"
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT first_name, is_business, payment_terms_days, credit_limit_minor FROM customers ORDER BY id"
+        ).fetchall()
+    assert rows == [("Acme", 1, 30, 500050), ("Cara", 0, None, None)]
+    off = tmp_path / "off.csv"
+    off.write_text(header + "Acme Ltd,,+4930 1234567,,false,,\n", encoding="utf-8")
+    assert ordergram("import", "customers", str(off), env=env).stdout.strip() == "customers: 0 created, 1 updated"
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT is_business, credit_limit_minor FROM customers WHERE id = 1").fetchone() == (
+            0,
+            None,
+        )

@@ -4,13 +4,21 @@ POSTs to it (checking the secret token), and stops cleanly on SIGTERM."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 import signal
 import socket
 from pathlib import Path
 
 import aiohttp
+import pytest
+from sqlalchemy import select
 
+from bot.cli import start_webhook
 from bot.sandbox import SandboxServer, SandboxUser
+from bot.sandbox.harness import running_bot
+from storage import models as m
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, scalar
 from tests.running_process import start_ordergram, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,3 +61,63 @@ async def test_webhook_mode_end_to_end(tmp_path: Path) -> None:
         await server.stop()
     assert process.returncode == 0, stderr.decode()
     assert b"Traceback" not in stderr
+
+
+async def test_webhook_without_a_configured_secret_refuses_forged_updates(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No WEBHOOK_SECRET: a secret is made at start and registered with setWebhook, so a
+    POST that does not carry it — a forged payment for an order awaiting one — changes nothing."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/tg/hook"
+    async with running_bot(
+        f"sqlite+aiosqlite:///{tmp_path / 'hook.sqlite3'}",
+        default_currency="GBP",
+        payment_provider_token="sandbox:provider",
+        webhook_url=url,
+        webhook_port=port,
+    ) as bot:
+        boris = SandboxUser(bot.server, 602, "Boris")
+        await add_to_cart(boris, "85123A", 1)
+        reply = await checkout_to_payment(boris, pickup=True)
+        reply = await boris.press(reply.last, "💳")
+        placed = await boris.press(reply.last, "✅")
+        invoice = next(m for m in placed.new if m.kind == "invoice")
+        assert invoice.invoice is not None
+        code = order_code(placed)
+        await bot.runtime.dp.stop_polling()
+        await bot.server.release_pollers()
+        with caplog.at_level(logging.DEBUG):
+            server = await start_webhook(bot.runtime)
+        try:
+            payment = {
+                "currency": invoice.invoice["currency"],
+                "total_amount": invoice.invoice["total_amount"],
+                "invoice_payload": invoice.invoice["payload"],
+                "telegram_payment_charge_id": "forged-charge",
+                "provider_payment_charge_id": "forged-provider-charge",
+            }
+            forged = {"update_id": 10**6, "message": boris._message(successful_payment=payment)}
+            async with aiohttp.ClientSession() as http:
+                for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "guessed-secret"}):
+                    async with http.post(url, json=forged, headers=headers) as answer:
+                        assert answer.status in (401, 403)
+                await asyncio.sleep(0.5)
+                assert await scalar(bot, select(m.OrderRow.status).where(m.OrderRow.code == code)) == "awaiting_payment"
+                assert await count(bot, m.PaymentRow) == 0
+                assert bot.server.webhook is not None
+                secret = bot.server.webhook["secret_token"]  # what Telegram was given
+                assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", secret)
+                assert secret not in caplog.text
+                genuine = {**forged, "update_id": 10**6 + 1}
+                async with http.post(url, json=genuine, headers={"X-Telegram-Bot-Api-Secret-Token": secret}) as answer:
+                    assert answer.status == 200
+            for _ in range(100):
+                if await count(bot, m.PaymentRow):
+                    break
+                await asyncio.sleep(0.1)
+            assert await scalar(bot, select(m.OrderRow.status).where(m.OrderRow.code == code)) == "allocated"
+            assert await count(bot, m.PaymentRow) == 1
+        finally:
+            await server.cleanup()
+        assert [(c.method, c.description) for c in bot.server.calls if not c.ok] == []

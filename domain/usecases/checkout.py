@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.accounting import Account
+from domain.accounting import Account, to_base
 from domain.cart import Cart
-from domain.customers import Address, Customer, normalize_phone
+from domain.customers import Address, CreditLimitExceeded, Customer, normalize_phone
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
@@ -24,6 +24,7 @@ from domain.orders import (
     PaymentMethod,
     new_order_code,
 )
+from domain.payments import amount_paid
 from domain.ports import Clock, UnitOfWork
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km, quotes, zone_for
@@ -262,10 +263,13 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
             contact_phone=phone,
             routing=[*decision.warehouse_codes, *decision.reasons],
             checkout_key=request.checkout_key,
-            invoice_due=invoice_due_date(now, policy) if request.payment_method is PaymentMethod.INVOICE else None,
+            invoice_due=(
+                invoice_due_date(now, policy, customer) if request.payment_method is PaymentMethod.INVOICE else None
+            ),
             flags=frozenset({"VIP"} if customer.is_vip else set()) | frozenset({"GIFT"} if request.gift else set()),
             gift_message=request.gift_message.strip()[:MAX_GIFT_MESSAGE] if request.gift else "",
         )
+        await check_credit(uow, customer, order)
         await uow.orders.add(order)
         await allocation_rows(uow, order, decision, now)
         await _first_steps(uow, clock, order, request)
@@ -365,8 +369,42 @@ def pickup_ready_by(now: datetime, policy: CheckoutPolicy, transfer_needed: bool
     return datetime.combine(day, time(policy.opening_hour), tzinfo=zone).astimezone(now.tzinfo)
 
 
-def invoice_due_date(now: datetime, policy: CheckoutPolicy) -> date:
-    return (now.astimezone(ZoneInfo(policy.timezone)) + timedelta(days=policy.invoice_net_days)).date()
+def invoice_days(customer: Customer, policy: CheckoutPolicy) -> int:
+    """A business's own payment terms, else the shop's."""
+    return policy.invoice_net_days if customer.payment_terms_days is None else customer.payment_terms_days
+
+
+def invoice_due_date(now: datetime, policy: CheckoutPolicy, customer: Customer) -> date:
+    return (now.astimezone(ZoneInfo(policy.timezone)) + timedelta(days=invoice_days(customer, policy))).date()
+
+
+async def unpaid_invoices(uow: UnitOfWork, customer_id: int) -> int:
+    """What a customer's invoices not yet paid come to, in base-currency minor units (each
+    order converted at its own rate)."""
+    orders, _ = await uow.orders.for_customer(customer_id, 0, 10_000)
+    invoices = [
+        o for o in orders if o.payment_method is PaymentMethod.INVOICE and o.status is not OrderStatus.CANCELLED
+    ]
+    payments = await uow.payments.for_orders([o.id or 0 for o in invoices])
+    return sum(
+        max(to_base(o.total - amount_paid(payments.get(o.id or 0, []), o.currency), o.fx_rate, uow.base_currency), 0)
+        for o in invoices
+    )
+
+
+async def check_credit(uow: UnitOfWork, customer: Customer, order: Order) -> None:
+    """Inside the order's transaction: an invoice order must not take the customer's unpaid
+    invoices over their credit limit (all in the base currency)."""
+    if customer.credit_limit is None or order.payment_method is not PaymentMethod.INVOICE:
+        return
+    # Writing the customer's row first makes a concurrent invoice order of theirs (another
+    # channel, another process) wait for this one's commit on PostgreSQL, so the two cannot
+    # both see room under the limit. SQLite's write transactions are serialized already.
+    await uow.customers.update(customer)
+    base = uow.base_currency
+    unpaid = await unpaid_invoices(uow, customer.id or 0)
+    if unpaid + to_base(order.total, order.fx_rate, base) > customer.credit_limit:
+        raise CreditLimitExceeded(total=order.total, open=Money(unpaid, base), limit=Money(customer.credit_limit, base))
 
 
 async def placed_by_key(uow: UnitOfWork, key: str) -> Order | None:

@@ -7,8 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.customers import Customer
 from domain.errors import DomainError, ImportRejected
-from domain.imports import parse_boxes, parse_carriers, parse_demand, parse_products, parse_stock, parse_warehouses
+from domain.imports import (
+    parse_boxes,
+    parse_carriers,
+    parse_customers,
+    parse_demand,
+    parse_products,
+    parse_stock,
+    parse_warehouses,
+)
 from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
 from domain.warehouse import DEFAULT_BIN
@@ -175,3 +184,35 @@ async def import_boxes(uow: UnitOfWork, text: str) -> ImportReport:
         await uow.packing.replace_boxes(boxes)
         await uow.commit()
     return ImportReport(created=max(len(boxes) - before, 0), updated=min(before, len(boxes)))
+
+
+async def import_customers(uow: UnitOfWork, clock: Clock, text: str) -> ImportReport:
+    """Customers and business terms from a previous system: each row is matched by Telegram
+    id, else phone, else email; a match gets the row's business flag and terms (and a phone
+    or email it lacked), anyone else is added (without a chat until they write to the bot)."""
+    parsed, problems = parse_customers(text, uow.base_currency)
+    if problems:
+        raise ImportRejected(problems)
+    created = 0
+    async with uow:
+        for row in parsed:
+            found = await uow.customers.get_by_telegram_id(row.telegram_id) if row.telegram_id else None
+            if found is None and row.phone:
+                found = await uow.customers.get_by_phone(row.phone)
+            if found is None and row.email:
+                found = await uow.customers.get_by_email(row.email)
+            if found is None:
+                first, _, last = row.name.partition(" ")
+                found = await uow.customers.add(
+                    Customer(
+                        row.telegram_id, first, last or None, phone=row.phone, email=row.email, created_at=clock.now()
+                    )
+                )
+                created += 1
+            else:
+                found.phone, found.email = found.phone or row.phone, found.email or row.email
+            found.is_business = row.business
+            found.payment_terms_days, found.credit_limit = row.payment_terms_days, row.credit_limit
+            await uow.customers.update(found)
+        await uow.commit()
+    return ImportReport(created=created, updated=len(parsed) - created)

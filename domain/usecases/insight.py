@@ -13,6 +13,7 @@ from domain.orders import Order, OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.returns import ReturnRequest
 from domain.staff import Permission
+from domain.usecases.checkout import unpaid_invoices
 from domain.usecases.staff import require
 
 AT_RISK_AFTER = timedelta(days=90)  # no order for this long: at risk of leaving
@@ -28,6 +29,9 @@ class CustomerProfile:
     average_order: list[Money]
     last_order_at: datetime | None
     segments: list[str]
+    invoice_days: int = 0  # a business's: when its invoices fall due
+    unpaid_invoices: Money | None = None  # a business's, in the base currency
+    credit_limit: Money | None = None
 
 
 def segments_of(customer: Customer, orders: list[Order], now: datetime) -> list[str]:
@@ -45,7 +49,7 @@ def segments_of(customer: Customer, orders: list[Order], now: datetime) -> list[
     return found
 
 
-async def _find(uow: UnitOfWork, reference: str) -> Customer:
+async def find_customer(uow: UnitOfWork, reference: str) -> Customer:
     """A Telegram id, an @username, or a phone number."""
     text = reference.strip()
     customer = None
@@ -67,12 +71,19 @@ async def _find(uow: UnitOfWork, reference: str) -> Customer:
     return full
 
 
-async def customer_profile(uow: UnitOfWork, clock: Clock, *, staff_id: int, reference: str) -> CustomerProfile:
-    await require(uow, staff_id, Permission.VIEW_ORDERS)
+async def customer_profile(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, reference: str, invoice_net_days: int = 14
+) -> CustomerProfile:
+    """``invoice_net_days``: the shop's payment terms, for a business without its own."""
+    await require(uow, staff_id, Permission.VIEW_CUSTOMERS)
     async with uow.read_only():
-        customer = await _find(uow, reference)
+        customer = await find_customer(uow, reference)
         orders, _ = await uow.orders.for_customer(customer.id or 0, 0, 1000)
         returns = await uow.returns.for_customer(customer.id or 0)
+        unpaid = (
+            Money(await unpaid_invoices(uow, customer.id or 0), uow.base_currency) if customer.is_business else None
+        )
+        limit = Money(customer.credit_limit, uow.base_currency) if customer.credit_limit is not None else None
     live = [o for o in orders if o.status is not OrderStatus.CANCELLED]
     totals: dict[str, int] = {}
     counts: dict[str, int] = {}
@@ -84,9 +95,12 @@ async def customer_profile(uow: UnitOfWork, clock: Clock, *, staff_id: int, refe
         orders,
         returns,
         [Money(v, c) for c, v in sorted(totals.items())],
-        [Money(totals[c] // counts[c], c) for c in sorted(totals)],
+        [Money(totals[c], c).split(counts[c]) for c in sorted(totals)],
         max((o.created_at for o in live if o.created_at), default=None),
         segments_of(customer, orders, clock.now()),
+        invoice_net_days if customer.payment_terms_days is None else customer.payment_terms_days,
+        unpaid,
+        limit,
     )
 
 

@@ -10,10 +10,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.accounting import Account
-from domain.apikeys import ApiKey, new_key, prefix_of
+from domain.apikeys import DEFAULT_SCOPES, ApiKey, Scope, new_key, prefix_of
 from domain.cart import Cart, CartLine
 from domain.catalog import Product, normalize_sku
-from domain.customers import Customer, normalize_phone
+from domain.customers import Customer, business_terms, normalize_phone
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.money import Money, normalize_currency
@@ -34,11 +34,13 @@ from domain.usecases.bookkeeping import book_sale
 from domain.usecases.checkout import (
     CheckoutPolicy,
     allocation_rows,
+    check_credit,
     invoice_due_date,
     reserve_routed,
     route_or_explain,
     unique_order_code,
 )
+from domain.usecases.dispatch import CarrierEvent, carrier_event
 from domain.usecases.fx import shop_rates
 from domain.usecases.inventory import receive_goods
 from domain.usecases.orders import apply_transition, cancel_before_picking
@@ -74,6 +76,9 @@ class ApiCustomer:
     phone: str | None = None
     email: str | None = None
     telegram_id: int | None = None
+    business: bool | None = None  # None: leave as it is; True with the terms below; False: not a business
+    payment_terms_days: int | None = None
+    credit_limit: str | None = None  # decimal, base currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +95,10 @@ class ApiOrderRequest:
     reference: str = ""  # the channel's own order number
 
 
-async def create_api_key(uow: UnitOfWork, clock: Clock, *, name: str) -> tuple[str, ApiKey]:
-    token, key = new_key(name.strip(), clock.now())
+async def create_api_key(
+    uow: UnitOfWork, clock: Clock, *, name: str, scopes: frozenset[Scope] = DEFAULT_SCOPES
+) -> tuple[str, ApiKey]:
+    token, key = new_key(name.strip(), clock.now(), scopes)
     async with uow:
         await uow.api.add_key(key)
         await uow.commit()
@@ -132,6 +139,7 @@ async def place_api_order(
 ) -> tuple[Order, bool]:
     """The order, and whether this request made it (False: a repeat of an earlier one)."""
     assert key.id is not None
+    key.require(Scope.ORDERS)
     async with uow:
         now = clock.now()
         first = await uow.api.claim(key.id, idempotency_key, body_hash, now)
@@ -157,7 +165,7 @@ async def _repeat(uow: UnitOfWork, first: tuple[str, int | None], body_hash: str
 async def _place(
     uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, key: ApiKey, request: ApiOrderRequest, now: datetime
 ) -> Order:
-    customer = await _customer(uow, request.customer, now)
+    customer = await _customer(uow, request.customer, now, key)
     cart = await _cart(uow, request)
     delivery, point = await _delivery(uow, request)
     shipping = _money(request.shipping, cart.currency, "shipping")
@@ -185,8 +193,9 @@ async def _place(
         delivery=delivery,
         contact_phone=customer.phone or "",
         routing=[*decision.warehouse_codes, *decision.reasons],
-        invoice_due=invoice_due_date(now, policy) if payment is PaymentMethod.INVOICE else None,
+        invoice_due=invoice_due_date(now, policy, customer) if payment is PaymentMethod.INVOICE else None,
     )
+    await check_credit(uow, customer, order)
     await uow.orders.add(order)
     await allocation_rows(uow, order, decision, now)
     await _first_steps(uow, clock, order, request, key)
@@ -194,7 +203,7 @@ async def _place(
     return order
 
 
-async def _customer(uow: UnitOfWork, given: ApiCustomer, now: datetime) -> Customer:
+async def _customer(uow: UnitOfWork, given: ApiCustomer, now: datetime, key: ApiKey) -> Customer:
     """Known by Telegram id, else phone, else email; otherwise a new customer (without a
     chat until they write to the bot, so nothing is sent to them)."""
     name = given.name.strip()
@@ -220,13 +229,32 @@ async def _customer(uow: UnitOfWork, given: ApiCustomer, now: datetime) -> Custo
         found = await uow.customers.get_by_email(email)
     if found is None:
         first, _, last = name.partition(" ")
-        return await uow.customers.add(
-            Customer(given.telegram_id, first, last or None, phone=phone, email=email, created_at=now)
-        )
+        new = Customer(given.telegram_id, first, last or None, phone=phone, email=email, created_at=now)
+        _business_terms(new, given, key, uow.base_currency)
+        return await uow.customers.add(new)
     found.phone = found.phone or phone
     found.email = found.email or email
+    _business_terms(found, given, key, uow.base_currency)
     await uow.customers.update(found)
     return found
+
+
+def _business_terms(customer: Customer, given: ApiCustomer, key: ApiKey, currency: str) -> None:
+    """The customer object's business fields, from a key allowed to set them."""
+    if given.business is None:
+        if given.payment_terms_days is not None or given.credit_limit is not None:
+            raise InvalidField(field="customer.business", reason="payment terms are for a business (business: true)")
+        return
+    key.require(Scope.CUSTOMERS)
+    if not given.business and (given.payment_terms_days is not None or given.credit_limit is not None):
+        raise InvalidField(field="customer.business", reason="payment terms are for a business (business: true)")
+    try:
+        days = "" if given.payment_terms_days is None else str(given.payment_terms_days)
+        terms = business_terms(days, given.credit_limit, currency)
+    except DomainError:
+        raise InvalidField(field="customer.credit_limit", reason="0 or more, in the base currency") from None
+    customer.is_business = given.business
+    customer.payment_terms_days, customer.credit_limit = terms if given.business else (None, None)
 
 
 async def _cart(uow: UnitOfWork, request: ApiOrderRequest) -> Cart:
@@ -342,12 +370,14 @@ async def _own(uow: UnitOfWork, key: ApiKey, code: str) -> Order:
 
 
 async def api_order(uow: UnitOfWork, *, key: ApiKey, code: str) -> Order:
+    key.require(Scope.ORDERS)
     async with uow.read_only():
         return await _own(uow, key, code)
 
 
-async def api_stock(uow: UnitOfWork, *, sku: str) -> tuple[str, list[tuple[str, StockLevel]]]:
+async def api_stock(uow: UnitOfWork, *, key: ApiKey, sku: str) -> tuple[str, list[tuple[str, StockLevel]]]:
     """Available per warehouse (what can still be sold), for a channel's product page."""
+    key.require(Scope.STOCK_READ)
     try:
         normalized = normalize_sku(sku)
     except DomainError:
@@ -365,6 +395,7 @@ async def cancel_api_order(
     uow: UnitOfWork, clock: Clock, *, key: ApiKey, code: str, staff_chat_id: int | None
 ) -> Order:
     """A channel cancels an order it sent, until picking starts (like a customer can)."""
+    key.require(Scope.ORDERS)
     async with uow:
         order = await _own(uow, key, code)
         if order.status is not OrderStatus.CANCELLED:
@@ -386,6 +417,7 @@ async def api_receipt(
 ) -> tuple[Product, Warehouse, str]:
     """Goods received at a store, reported by its system: ``receive_goods`` with each bad
     field named (an unknown SKU and an unknown warehouse are different mistakes)."""
+    key.require(Scope.RECEIPTS)
     async with uow.read_only():
         try:
             known = await uow.products.get_by_sku(normalize_sku(sku))
@@ -411,3 +443,11 @@ async def api_receipt(
         raise InvalidField(field="bin", reason=str(bad)) from None
     except InvalidQuantity as bad:
         raise InvalidField(field="quantity", reason=str(bad)) from None
+
+
+async def api_carrier_event(
+    uow: UnitOfWork, clock: Clock, *, key: ApiKey, tracking: str, event: CarrierEvent, location: str
+) -> tuple[Order, bool]:
+    """A carrier's tracking callback, from a key allowed to send them."""
+    key.require(Scope.CARRIER)
+    return await carrier_event(uow, clock, tracking=tracking, event=event, location=location, actor=f"api:{key.name}")

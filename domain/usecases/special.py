@@ -3,11 +3,12 @@ are flagged and go first in the queue); flagged orders carry a special code staf
 
 from __future__ import annotations
 
-from domain.customers import Customer
+from domain.customers import Customer, business_terms
 from domain.errors import NotFound
 from domain.orders import OPEN_STATUSES
 from domain.ports import UnitOfWork
 from domain.staff import Permission
+from domain.usecases.insight import find_customer
 from domain.usecases.staff import require
 
 
@@ -36,3 +37,20 @@ async def set_vip(uow: UnitOfWork, *, staff_id: int, reference: str, vip: bool) 
                 changed += 1
         await uow.commit()
         return full, changed
+
+
+async def set_business(
+    uow: UnitOfWork, *, staff_id: int, reference: str, business: bool, days: str = "", limit: str = ""
+) -> Customer:
+    """Mark a customer (Telegram id, @username or phone) a business that may pay by invoice,
+    with its payment terms: due days (empty: the shop's default) and a credit limit in the
+    base currency (empty: none); or no longer a business (its terms go too)."""
+    await require(uow, staff_id, Permission.MANAGE_CUSTOMERS)
+    async with uow:
+        terms = business_terms(days, limit, uow.base_currency) if business else (None, None)
+        customer = await find_customer(uow, reference)
+        customer.is_business = business
+        customer.payment_terms_days, customer.credit_limit = terms
+        await uow.customers.update(customer)
+        await uow.commit()
+        return customer

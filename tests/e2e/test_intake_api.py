@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import hypothesis
@@ -14,9 +15,10 @@ import schemathesis
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from bot.api import make_api_app
+from bot.api import ENDPOINTS, make_api_app
 from bot.sandbox import SandboxUser
 from bot.sandbox.harness import RunningBot
+from domain.apikeys import Scope
 from domain.orders import OrderStatus
 from domain.usecases.dispatch import ship_order
 from domain.usecases.intake import create_api_key, revoke_api_key
@@ -24,6 +26,7 @@ from domain.usecases.orders import transition_order
 from storage import models as m
 from tests.e2e.conftest import ADMIN
 from tests.e2e.journeys import stock
+from tests.fakes import FakeClock
 
 FUZZ_EXAMPLES = 25
 
@@ -43,7 +46,7 @@ ORDER: dict[str, Any] = {
 @pytest.fixture
 async def api(shop: RunningBot) -> AsyncIterator[tuple[TestClient[Any, Any], dict[str, str]]]:
     runtime = shop.runtime
-    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop")
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=frozenset(Scope))
     app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
     async with TestClient(TestServer(app)) as client:
         yield client, {"Authorization": f"Bearer {token}"}
@@ -117,6 +120,53 @@ async def test_an_order_is_placed_once_per_idempotency_key(api, shop: RunningBot
     till = {"Authorization": f"Bearer {other}"}
     assert (await client.get(f"/api/v1/orders/{body['code']}", headers=till)).status == 404
     assert (await client.post(f"/api/v1/orders/{body['code']}/cancel", headers=till)).status == 404
+
+
+def _request_for(method: str, path: str, attempt: int) -> tuple[str, str, dict[str, Any] | None, dict[str, str]]:
+    """A well-formed request to an endpoint of ``ENDPOINTS`` (its path filled in)."""
+    url = path.replace("{code}", "NOPE1234").replace("{tracking}", "NOPE-TRACK")
+    if url.endswith("/orders"):
+        return method, url, ORDER, {"Idempotency-Key": f"scope-{attempt}"}
+    if url.endswith("/stock"):
+        return method, url + "?sku=85123A", None, {}
+    if url.endswith("/receipts"):
+        return method, url, {"sku": "85123A", "warehouse": "LON", "quantity": 5}, {}
+    if url.endswith("/events"):
+        return method, url, {"event": "delivered"}, {}
+    return method, url, None, {}
+
+
+async def test_each_endpoint_needs_its_scope_and_refuses_the_others_changing_nothing(shop: RunningBot) -> None:
+    runtime = shop.runtime
+    tokens = {}
+    for scope in Scope:
+        token, key = await create_api_key(
+            runtime.uow(), runtime.clock, name=f"only {scope.name}", scopes=frozenset({scope})
+        )
+        assert key.scopes == {scope}
+        tokens[scope] = token
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    assert {scope for *_, scope in ENDPOINTS} == set(Scope) - {Scope.CUSTOMERS}  # a field's scope, not an endpoint's
+    async with TestClient(TestServer(app)) as client:
+        for attempt, (method, path, _, needed) in enumerate(ENDPOINTS):
+            for scope, token in tokens.items():
+                before = (await stock(shop, "85123A"), await _count(shop, m.OrderRow))
+                method, url, body, headers = _request_for(method, path, attempt)
+                answer = await client.request(
+                    method, url, json=body, headers={"Authorization": f"Bearer {token}", **headers}
+                )
+                problem = await answer.json()
+                if scope is needed:
+                    assert answer.status in (200, 201, 404), (url, scope, problem)
+                    continue
+                assert answer.status == 403 and answer.content_type == "application/problem+json", (url, scope)
+                assert problem["title"] == "Missing scope" and problem["scope"] == needed.value
+                assert f"“{needed.value}”" in problem["detail"]
+                assert (await stock(shop, "85123A"), await _count(shop, m.OrderRow)) == before
+        document = await (await client.get("/api/v1/openapi.json")).json()
+    for method, path, _, needed in ENDPOINTS:
+        operation = document["paths"][path][method.lower()]
+        assert operation["security"] == [{"apiKey": [needed.value]}] and "403" in operation["responses"]
 
 
 async def test_bad_requests_are_problems_naming_the_field_and_change_nothing(api, shop: RunningBot) -> None:
@@ -343,3 +393,37 @@ async def test_every_api_error_names_its_field_in_one_spelling(api, shop: Runnin
         problem = await answer.json()
         assert (answer.status, problem["field"]) == (422, field), problem
         assert problem["detail"].startswith(f"{field}: ")
+
+
+async def test_a_channel_with_the_customers_scope_sets_business_terms_and_the_credit_limit_holds(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    runtime = shop.runtime
+    orders_only, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop")
+    b2b, _ = await create_api_key(
+        runtime.uow(), runtime.clock, name="b2b portal", scopes=frozenset({Scope.ORDERS, Scope.CUSTOMERS})
+    )
+    buyer = {"name": "Acme Ltd", "email": "buyer@acme.example", "business": True, "payment_terms_days": 45}
+    invoice = {**ORDER, "customer": {**buyer, "credit_limit": "15.00"}, "payment": "invoice"}
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    async with TestClient(TestServer(app)) as client:
+        refused = await client.post(
+            "/api/v1/orders", json=invoice, headers={"Authorization": f"Bearer {orders_only}", "Idempotency-Key": "1"}
+        )
+        assert refused.status == 403 and (await refused.json())["scope"] == "customers"
+        assert await _count(shop, m.CustomerRow) == 0 and await _count(shop, m.OrderRow) == 0
+        auth = {"Authorization": f"Bearer {b2b}"}
+        placed = await client.post("/api/v1/orders", json=invoice, headers={**auth, "Idempotency-Key": "2"})
+        assert placed.status == 201, await placed.json()
+        async with runtime.sessions() as session:
+            customer = (await session.scalars(select(m.CustomerRow))).one()
+            order = (await session.scalars(select(m.OrderRow))).one()
+        assert (customer.is_business, customer.payment_terms_days, customer.credit_limit_minor) == (True, 45, 1500)
+        assert order.invoice_due == (clock.now() + timedelta(days=45)).date()
+        # £9.60 unpaid + £9.60 > £15.00: refused with the limit and what is open, nothing placed
+        again = {**ORDER, "customer": {"name": "Acme Ltd", "email": "buyer@acme.example"}, "payment": "invoice"}
+        over = await client.post("/api/v1/orders", json=again, headers={**auth, "Idempotency-Key": "3"})
+        problem = await over.json()
+        assert (over.status, problem["field"]) == (422, "payment"), problem
+        assert "15.00" in problem["detail"] and "9.60" in problem["detail"]
+        assert await _count(shop, m.OrderRow) == 1

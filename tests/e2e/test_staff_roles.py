@@ -6,10 +6,14 @@ from __future__ import annotations
 import logging
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.sandbox import SandboxUser
 from bot.sandbox.harness import RunningBot
-from tests.e2e.conftest import ADMIN, invite_token
+from domain.staff import WrongRole
+from domain.usecases.insight import customer_profile
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire, invite_token
 from tests.fakes import FakeClock
 
 
@@ -131,6 +135,7 @@ STAFF_SAMPLES = {
     "returns": "",
     "rma": "RABCDEFG",
     "assist": "1",
+    "assist_end": "",
     "fx": "RUB 90",
     "report": "week",
     "forecast": "85123A",
@@ -149,22 +154,88 @@ async def test_every_staff_command_is_refused_to_a_customer_with_or_without_argu
             assert (await customer.send(text)).last.text == "This command is for shop staff only.", text
 
 
-async def test_every_staff_command_outside_a_role_is_refused_with_the_role(shop: RunningBot) -> None:
+async def test_a_picker_or_packer_cannot_read_a_customer(shop: RunningBot) -> None:
+    alice = SandboxUser(shop.server, 49, "Alice", username="alice")
+    await alice.send("/start")
+    support = await hire(shop, 50, "Sue", "support")
+    assert "Alice" in (await support.send("/customer @alice")).last.text
+    for user_id, role in ((51, "picker"), (52, "packer")):
+        member = await hire(shop, user_id, role.title(), role, "LON")
+        for text in ("/customer @alice", "/customer 49", "/customer"):
+            reply = await member.send(text)
+            assert [m.text for m in reply.new] == [f"Your role ({role}) does not allow this."], text
+        with pytest.raises(WrongRole):  # and the use case checks again
+            await customer_profile(shop.runtime.uow(), shop.runtime.clock, staff_id=user_id, reference="@alice")
+
+
+async def test_every_command_the_routers_answer_is_a_customer_command_or_has_its_permission() -> None:
+    """So a staff command cannot ship without its row in ``STAFF_COMMANDS``."""
+    from handlers import STAFF_MODULES, build_routers, commands_of
+    from handlers.menu import CUSTOMER_COMMANDS, CUSTOMER_COMMANDS_OFF_MENU, STAFF_PERMISSIONS
+
+    for_everyone = {name for name, _ in CUSTOMER_COMMANDS} | CUSTOMER_COMMANDS_OFF_MENU
+    staff_routers = {module.router for module in STAFF_MODULES}
+    routers = build_routers()
+    for router in routers:
+        commands = commands_of(router)
+        if router in staff_routers:
+            assert commands <= STAFF_PERMISSIONS.keys(), (router.name, commands - STAFF_PERMISSIONS.keys())
+        else:
+            assert commands <= for_everyone | STAFF_PERMISSIONS.keys(), (router.name, commands - for_everyone)
+    assert not for_everyone & STAFF_PERMISSIONS.keys()
+    assert set().union(*(commands_of(router) for router in routers)) >= STAFF_PERMISSIONS.keys()
+    assert set(STAFF_SAMPLES) == STAFF_PERMISSIONS.keys()
+
+
+async def tables_at_a_glance(shop: RunningBot) -> dict[str, object]:
+    """Row counts of every table, and the figures a staff command could change in place."""
+    async with shop.runtime.sessions() as session:
+        seen: dict[str, object] = {
+            table.name: await session.scalar(select(func.count()).select_from(table))
+            for table in m.Base.metadata.sorted_tables
+        }
+        seen["stock"] = (await session.execute(select(m.StockRow.on_hand, m.StockRow.reserved))).all()
+        seen["staff roles"] = (await session.execute(select(m.StaffRow.telegram_id, m.StaffRow.role))).all()
+        seen["vip"] = (await session.execute(select(m.CustomerRow.id, m.CustomerRow.is_vip))).all()
+    return seen
+
+
+async def test_every_staff_command_is_allowed_or_refused_by_the_permission_table(shop: RunningBot) -> None:
+    """Generated from ``STAFF_COMMANDS`` and ``ROLE_PERMISSIONS``: each role gets past the
+    refusal exactly where its permissions allow; elsewhere it is refused with its role, before
+    any handler runs (even a usage hint), and nothing changes."""
+    from domain.customers import Role
+    from domain.staff import ROLE_PERMISSIONS
+    from handlers.menu import STAFF_COMMANDS
+
     admin = SandboxUser(shop.server, ADMIN, "Ada")
-    token = invite_token((await admin.send("/invite support")).last.text)
-    sue = SandboxUser(shop.server, 48, "Sue")
-    await sue.send(f"/start inv_{token}")
-    allowed = {
-        "queue",
-        "order",
-        "reviews",
-        "assist",
-        "returns",
-        "rma",
-        "customer",
-    }  # support may look at orders and customers, handle returns and assist customers
-    for name, args in STAFF_SAMPLES.items():
-        if name in allowed:
-            continue
-        reply = await sue.send(f"/{name} {args}".strip())
-        assert reply.last.text == "Your role (support) does not allow this.", name
+    members = {Role.ADMIN: admin}
+    for user_id, role in enumerate((Role.MANAGER, Role.PICKER, Role.PACKER, Role.SUPPORT), start=60):
+        members[role] = await hire(shop, user_id, role.value.title(), role.value, "LON")
+    before = await tables_at_a_glance(shop)
+    refusals = set()
+    for name, permission, _ in STAFF_COMMANDS:
+        for role, member in members.items():
+            if permission in ROLE_PERMISSIONS[role]:
+                continue
+            refusal = f"Your role ({role.value}) does not allow this."
+            for text in (f"/{name}", f"/{name} {STAFF_SAMPLES[name]}".strip()):
+                reply = await member.send(text)
+                assert [m.text for m in reply.new] == [refusal], (role, text)
+                refusals.add((name, role))
+    assert await tables_at_a_glance(shop) == before
+    for name, permission, _ in STAFF_COMMANDS:
+        for role, member in members.items():
+            if permission not in ROLE_PERMISSIONS[role]:
+                continue
+            reply = await member.send(f"/{name}")
+            answers = [m.text or m.kind for m in reply.new]
+            assert answers, (role, name)
+            assert not any("does not allow" in a or "staff only" in a or "went wrong" in a for a in answers), (
+                role,
+                name,
+                answers,
+            )
+            if name == "assist":
+                await member.send("/assist_end")
+    assert ("customer", Role.PICKER) in refusals and ("customer", Role.PACKER) in refusals

@@ -87,3 +87,56 @@ async def test_channels_racing_for_the_last_units_and_repeating_a_key(engine: As
     assert (orders, on_hand, reserved) == (LAST_UNITS + 1, LAST_UNITS, LAST_UNITS)
     assert customers == LAST_UNITS + 1  # the losers' transactions left nothing behind, not even the customer
     assert await stock_drift(SqlUnitOfWork(sessions)) == []
+
+
+async def test_invoices_racing_for_one_credit_limit_never_pass_it(engine: AsyncEngine, clock: FakeClock) -> None:
+    """Ten invoice orders of €10 at once (each of another product, so no stock row orders
+    them) for a business with a €25 limit: exactly two."""
+    from domain.apikeys import Scope
+    from domain.customers import CreditLimitExceeded, Customer
+
+    sessions = session_factory(engine)
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
+        for i in range(10):
+            product = await uow.products.upsert(
+                Product(sku=f"TEN-{i}", name="Ten", category="C", prices={"EUR": Money(1000, "EUR")})
+            )
+            await uow.stock.set_bin_quantity(
+                product.id or 0, shop.id or 0, f"A-01-01-{i}", 9, "count", "t", clock.now()
+            )
+        await uow.customers.add(
+            Customer(None, "Acme", email="ap@acme.example", is_business=True, credit_limit=2500, created_at=clock.now())
+        )
+        await uow.commit()
+    _, key = await create_api_key(SqlUnitOfWork(sessions), clock, name="b2b", scopes=frozenset({Scope.ORDERS}))
+    start = asyncio.Event()
+
+    async def place(i: int) -> bool:
+        await start.wait()
+        try:
+            await place_api_order(
+                SqlUnitOfWork(sessions),
+                clock,
+                CheckoutPolicy(),
+                key=key,
+                idempotency_key=f"inv-{i}",
+                body_hash=f"body-{i}",
+                request=ApiOrderRequest(
+                    customer=ApiCustomer("Acme", email="ap@acme.example"),
+                    lines=((f"TEN-{i}", 1),),
+                    currency="EUR",
+                    payment=PaymentState.INVOICE,
+                    pickup_point="W1",
+                ),
+            )
+        except CreditLimitExceeded:
+            return False
+        return True
+
+    tasks = [asyncio.create_task(place(i)) for i in range(10)]
+    start.set()
+    assert sum(await asyncio.gather(*tasks)) == 2
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(m.OrderRow)) == 2

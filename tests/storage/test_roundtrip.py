@@ -181,3 +181,44 @@ async def test_warehouse_zones_come_from_bins(engine: AsyncEngine, clock: FakeCl
         (level,) = await uow.stock.levels([1])
     assert warehouse.zones == ("A", "B") and warehouse.is_pickup_point
     assert (level.on_hand, level.reserved) == (6, 0)
+
+
+async def test_api_keys_made_before_scopes_keep_every_scope(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Upgrading must not break a shop's channels: old keys keep everything they could do."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from domain.apikeys import Scope
+    from storage.db import create_engine
+    from storage.migrate import alembic_config
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    before_scopes = ScriptDirectory.from_config(config).get_revision("0011").down_revision
+
+    def to(revision: str):  # type: ignore[no-untyped-def]
+        def run(connection: object) -> None:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+        return run
+
+    async with engine.connect() as connection:
+        await connection.run_sync(to(str(before_scopes)))
+        await connection.execute(
+            text(
+                "INSERT INTO api_keys (name, prefix, key_hash, created_at) "
+                "VALUES ('web shop', 'abcd1234', :hash, '2026-11-01 10:00:00')"
+            ),
+            {"hash": "0" * 64},
+        )
+        await connection.commit()
+        await connection.run_sync(to("head"))
+        await connection.commit()
+    uow = uow_for(engine)
+    async with uow.read_only():
+        keys = await uow.api.keys()
+    await engine.dispose()
+    could = frozenset(Scope) - {Scope.CUSTOMERS}  # setting business terms came with scopes
+    assert [(k.name, k.scopes) for k in keys] == [("web shop", could)]

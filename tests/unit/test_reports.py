@@ -63,3 +63,28 @@ def test_periods_are_in_shop_time_with_hourly_or_daily_buckets() -> None:
     assert len(month.buckets) == 30 and month.end == datetime(2026, 11, 24, tzinfo=ZoneInfo("UTC"))
     with pytest.raises(UnknownPeriod):
         period("year", T0, "UTC")
+
+
+@pytest.mark.parametrize(
+    ("revenue", "orders", "average"),
+    [(1003, 2, 502), (1001, 2, 500), (1005, 2, 502), (1007, 2, 504), (1000, 3, 333), (1001, 3, 334), (0, 1, 0)],
+)
+def test_the_average_order_is_rounded_half_even_to_the_minor_unit(revenue: int, orders: int, average: int) -> None:
+    from domain.reports import SalesReport
+
+    report = SalesReport(
+        period=period("today", datetime(2026, 11, 25, 12, tzinfo=UTC), "UTC"),
+        base="GBP",
+        orders=orders,
+        cancelled=0,
+        revenue={"GBP": revenue},
+        revenue_base=Money(revenue, "GBP"),
+        shipped=0,
+        fulfil_hours=None,
+        on_time=0,
+        delivered=0,
+        returns=0,
+        top=[],
+        stock=[],
+    )
+    assert report.average_order == Money(average, "GBP")

@@ -158,3 +158,14 @@ async def test_a_cart_holds_at_most_twenty_different_products(shop: FakeUnitOfWo
         )
     await add_to_cart(shop, FakeClock(), customer_id=1, product_id=ids["P-0"], quantity=1, hold_minutes=30)
     assert shop.state.carts[1][ids["P-0"]] == 2
+
+
+def test_business_terms_are_read_exactly_or_refused() -> None:
+    from domain.customers import InvalidPaymentTerms, business_terms
+
+    assert business_terms("30", "5000.50", "EUR") == (30, 500050)
+    assert business_terms("", "", "EUR") == (None, None)
+    assert business_terms("0", "1500", "JPY") == (0, 1500)
+    for days, limit in (("-1", ""), ("366", ""), ("30.5", ""), ("", "5,000"), ("", "1.001"), ("", "-1"), ("", "NaN")):
+        with pytest.raises(InvalidPaymentTerms):
+            business_terms(days, limit, "EUR")

@@ -1,0 +1,99 @@
+"""Business customers: staff set who pays by invoice and on what terms; checkout follows them.
+
+Demo data used: 85123A "White Hanging Heart T-Light Holder" £2.95, 806 in LON; courier
+delivery without a location, first option: £5.90 for 3 units, £5.20 for 2."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.sandbox import SandboxUser
+from bot.sandbox.harness import RunningBot
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, scalar
+from tests.fakes import FakeClock
+
+
+async def customer_row(shop: RunningBot, telegram_id: int) -> m.CustomerRow:
+    row = await scalar(shop, select(m.CustomerRow).where(m.CustomerRow.telegram_id == telegram_id))
+    assert isinstance(row, m.CustomerRow)
+    return row
+
+
+async def test_staff_mark_a_business_whose_invoices_follow_its_terms_and_credit_limit(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    corp = SandboxUser(shop.server, 700, "Corp", username="corp")
+    await corp.send("/start")
+    support = await hire(shop, 701, "Sue", "support")
+    refused = await support.send("/customer @corp business on 30 20")
+    assert refused.last.text == "Your role (support) does not allow this."
+    assert (await admin.send("/customer @corp business on -3")).last.text.startswith("Payment terms are due days")
+    assert (await admin.send("/customer @corp business on 30 2.999")).last.text.startswith("Payment terms")
+    assert not (await customer_row(shop, 700)).is_business
+
+    marked = await admin.send("/customer @corp business on 30 20")
+    assert marked.last.text == "Corp is now a business customer: invoices due in 30 days. Credit limit: £20.00."
+    shown = await admin.send("/customer @corp")
+    assert "🏢 Business: invoices due in 30 days · credit limit £20.00 · unpaid £0.00" in shown.last.text
+    row = await customer_row(shop, 700)
+    assert (row.is_business, row.payment_terms_days, row.credit_limit_minor) == (True, 30, 2000)
+
+    await add_to_cart(corp, "85123A", 3)
+    reply = await checkout_to_payment(corp, location=False)
+    assert "🧾 Invoice, pay within 30 days" in reply.last.button_texts()
+    reply = await corp.press(reply.last, "🧾")
+    first = order_code(await corp.press(reply.last, "✅"))
+    order = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == first))
+    assert order.total_minor == 1475 and order.invoice_due == (clock.now() + timedelta(days=30)).date()
+
+    # £14.75 unpaid + £11.10 > £20.00: refused, saying the limit and what is open; nothing placed.
+    await add_to_cart(corp, "85123A", 2)
+    reply = await checkout_to_payment(corp, location=False)
+    reply = await corp.press(reply.last, "🧾")
+    review = reply.last
+    over = await corp.press(review, "✅")
+    assert over.callback_answer is not None
+    alert = over.callback_answer["text"]
+    assert "£11.10" in alert and "£14.75" in alert and "£20.00" in alert, alert
+    assert await count(shop, m.OrderRow) == 1
+    assert "unpaid £14.75" in (await admin.send("/customer 700")).last.text
+
+    await admin.send(f"/paid {first}")  # once the first invoice is paid, the same confirmation goes through
+    second = await corp.press(review, "✅")
+    assert order_code(second) != first and await count(shop, m.OrderRow) == 2
+
+    unmarked = await admin.send("/customer @corp business off")
+    assert unmarked.last.text == "Corp is no longer a business customer."
+    assert "Business" not in (await admin.send("/customer @corp")).last.text
+    row = await customer_row(shop, 700)
+    assert (row.is_business, row.payment_terms_days, row.credit_limit_minor) == (False, None, None)
+    await add_to_cart(corp, "85123A", 1)
+    reply = await checkout_to_payment(corp, location=False)
+    assert not any("Invoice" in text for text in reply.last.button_texts())
+
+
+async def test_a_business_without_terms_of_its_own_gets_the_shops(shop: RunningBot, clock: FakeClock) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    corp = SandboxUser(shop.server, 702, "Corp", language_code="ru")
+    await corp.send("/start")
+    await corp.send("/add 85123A 1")
+    reply = await checkout_to_payment(corp)
+    assert not any("Счёт" in text for text in reply.last.button_texts())
+    await corp.send("/cancel")
+    marked = await admin.send("/customer 702 business on")
+    assert marked.last.text == "Corp is now a business customer: invoices due in 14 days."
+    shown = await admin.send("/customer 702")
+    assert (
+        "🏢 Business: invoices due in 14 days · unpaid £0.00" in shown.last.text
+        and "credit limit" not in shown.last.text
+    )
+    reply = await checkout_to_payment(corp)
+    assert "🧾 Счёт, оплата в течение 14 дней" in reply.last.button_texts()
+    await admin.send("/customer 702 business on 1")
+    reply = await checkout_to_payment(corp)
+    assert "🧾 Счёт, оплата в течение 1 дня" in reply.last.button_texts()
