@@ -461,7 +461,7 @@ def openapi_document() -> dict[str, Any]:
         return {"description": what, "content": {"application/json": {"schema": ref(name)}}}
 
     problem = {"description": "a problem (RFC 9457)", "content": {PROBLEM: {"schema": ref("Problem")}}}
-    errors = {"400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "415": problem, "422": problem}
+    errors = {status: problem for status in ("400", "401", "403", "404", "409", "415", "422")}
     code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 32}}
     document: dict[str, Any] = {
         "openapi": "3.1.0",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import hmac
 import logging
-import secrets
 import signal
 import sys
 from collections.abc import Sequence
@@ -249,6 +250,14 @@ async def serve_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
         await runner.cleanup()
 
 
+def derived_webhook_secret(bot_token: str) -> str:
+    """The webhook's secret when ``WEBHOOK_SECRET`` is unset: an HMAC of the bot token, so webhook
+    mode never runs unauthenticated, yet every process of the shop (and every restart) derives
+    the same one without configuration. Whoever could compute it already holds the token, which
+    controls the bot anyway. 64 hex digits: within Telegram's alphabet; never logged."""
+    return hmac.new(bot_token.encode(), b"ordergram webhook secret", hashlib.sha256).hexdigest()
+
+
 async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bool = False) -> web.AppRunner:
     """The server of ``serve_webhook``, listening; unless ``polling``, the webhook is
     registered with Telegram and every POST must carry its secret token."""
@@ -258,10 +267,7 @@ async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
     app = web.Application(client_max_size=MAX_BODY)
     if with_api:
         add_api(app, runtime.sessions, settings, runtime.clock)
-    # Webhook mode never runs unauthenticated: without a configured secret, one is made for
-    # this run (64 characters of Telegram's alphabet A-Za-z0-9_-), given to Telegram below and
-    # never logged. Several processes behind one URL need WEBHOOK_SECRET: each would make its own.
-    secret = settings.webhook_secret or secrets.token_urlsafe(48)
+    secret = settings.webhook_secret or derived_webhook_secret(settings.bot_token)
     if not polling:
         SimpleRequestHandler(runtime.dp, runtime.bot, secret_token=secret).register(app, path=settings.webhook_path)
         setup_application(app, runtime.dp, bot=runtime.bot)

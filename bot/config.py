@@ -43,8 +43,8 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     payment_provider_token: str | None = None
     webhook_url: str | None = None  # public HTTPS URL Telegram posts updates to; unset = long polling
-    # Checked against X-Telegram-Bot-Api-Secret-Token on every POST. Unset: each start makes a
-    # random one and registers it with setWebhook (fine for one process; several need this set).
+    # Checked against X-Telegram-Bot-Api-Secret-Token on every POST. Unset: one is derived from
+    # BOT_TOKEN (bot.cli.derived_webhook_secret), the same in every process, and registered.
     webhook_secret: str | None = None
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.cli import start_webhook
+from bot.cli import derived_webhook_secret, start_webhook
 from bot.sandbox import SandboxServer, SandboxUser
 from bot.sandbox.harness import running_bot
 from storage import models as m
@@ -66,7 +66,7 @@ async def test_webhook_mode_end_to_end(tmp_path: Path) -> None:
 async def test_webhook_without_a_configured_secret_refuses_forged_updates(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """No WEBHOOK_SECRET: a secret is made at start and registered with setWebhook, so a
+    """No WEBHOOK_SECRET: a secret is derived from the token and registered with setWebhook, so a
     POST that does not carry it — a forged payment for an order awaiting one — changes nothing."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/tg/hook"
@@ -109,6 +109,7 @@ async def test_webhook_without_a_configured_secret_refuses_forged_updates(
                 secret = bot.server.webhook["secret_token"]  # what Telegram was given
                 assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", secret)
                 assert secret not in caplog.text
+                assert secret == derived_webhook_secret(bot.server.token)  # what another process would use
                 genuine = {**forged, "update_id": 10**6 + 1}
                 async with http.post(url, json=genuine, headers={"X-Telegram-Bot-Api-Secret-Token": secret}) as answer:
                     assert answer.status == 200
@@ -121,3 +122,10 @@ async def test_webhook_without_a_configured_secret_refuses_forged_updates(
         finally:
             await server.cleanup()
         assert [(c.method, c.description) for c in bot.server.calls if not c.ok] == []
+
+
+def test_the_derived_webhook_secret_is_stable_per_token_and_unguessable_without_it() -> None:
+    first = derived_webhook_secret("123:AAA")
+    assert first == derived_webhook_secret("123:AAA")  # every process and restart agree
+    assert first != derived_webhook_secret("123:AAB")
+    assert re.fullmatch(r"[0-9a-f]{64}", first) and "123:AAA" not in first
