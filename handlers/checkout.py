@@ -33,6 +33,7 @@ from domain.customers import Customer, normalize_phone
 from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod
 from domain.ports import Clock
 from domain.shipping import ShippingQuote
+from domain.text import MAX_ADDRESS, typed
 from domain.usecases.checkout import (
     MAX_GIFT_MESSAGE,
     CheckoutRequest,
@@ -201,11 +202,11 @@ async def saved_address_chosen(
 
 @router.message(Checkout.address, F.text, ~F.text.startswith("/"))
 async def address_typed(message: Message, state: FSMContext) -> None:
-    text = (message.text or "").strip()
+    text = typed(message.text or "", MAX_ADDRESS)
     if len(text) < 5 or text.startswith("/"):
         await message.answer(_("Please type the full address, for example: 12 Baker Street, flat 3, London NW1 6XE."))
         return
-    await state.update_data(address=text[:500])
+    await state.update_data(address=text)
     await state.set_state(Checkout.location)
     keyboard = ReplyKeyboardMarkup(
         keyboard=[
@@ -407,8 +408,8 @@ async def gift_message(
     settings: Settings,
     renderer: Renderer,
 ) -> None:
-    text = "" if (message.text or "").startswith("/") else (message.text or "").strip()
-    await state.update_data(gift=True, gift_message=text[:MAX_GIFT_MESSAGE])
+    text = "" if (message.text or "").startswith("/") else typed(message.text or "", MAX_GIFT_MESSAGE)
+    await state.update_data(gift=True, gift_message=text)
     await state.set_state(Checkout.review)
     await _show_review(message, state, customer, uow, clock, settings, renderer)
 

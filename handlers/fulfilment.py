@@ -3,14 +3,12 @@ its routing decision and reasons, allocations, picking, payments and timeline.""
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.rendering import Renderer
+from bot.rendering import Renderer, fill
 from domain.ports import Clock
 from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
 from domain.usecases.insight import customer_profile, top_customers
@@ -70,7 +68,7 @@ async def vip(message: Message, command: CommandObject, uow: SqlUnitOfWork) -> N
     )
     text = _("{name} is now a VIP customer.") if customer.is_vip else _("{name} is no longer a VIP customer.")
     await message.answer(
-        text.format(name=escape(customer.display_name)) + " " + _("Open orders changed: {n}.").format(n=changed)
+        fill(text, name=customer.display_name) + " " + _("Open orders changed: {n}.").format(n=changed)
     )
 
 
