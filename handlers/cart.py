@@ -130,7 +130,7 @@ async def add_by_sku(
     if not 1 <= len(parts) <= 2:
         await message.answer(_("Usage: /add SKU [QUANTITY], for example /add 85123A 12"))
         return
-    if len(parts) == 2 and not parts[1].isdigit():
+    if len(parts) == 2 and not parts[1].isdecimal():
         raise InvalidQuantity(maximum=MAX_CART_QUANTITY)
     quantity = int(parts[1]) if len(parts) == 2 else 1
     product, total = await add_sku_to_cart(

@@ -46,7 +46,7 @@ from domain.usecases.checkout import (
 )
 from domain.usecases.customers import saved_addresses
 from domain.usecases.payments import invoice_payload
-from handlers.callbacks import StartCheckout, rows_of
+from handlers.callbacks import Number, StartCheckout, rows_of
 from handlers.catalog import customer_currency
 from handlers.menu import main_menu
 from storage.uow import SqlUnitOfWork
@@ -67,23 +67,23 @@ class Checkout(StatesGroup):
 
 
 class DeliveryChoice(CallbackData, prefix="cd"):
-    method: str
+    method: DeliveryMethod
 
 
 class SavedAddress(CallbackData, prefix="ca"):
-    index: int
+    index: Number
 
 
 class PickupChoice(CallbackData, prefix="cp2"):
-    warehouse_id: int
+    warehouse_id: Number
 
 
 class ShippingChoice(CallbackData, prefix="cs"):
-    rate_id: int
+    rate_id: Number
 
 
 class PaymentChoice(CallbackData, prefix="cm"):
-    method: str
+    method: PaymentMethod
 
 
 class Confirm(CallbackData, prefix="cc"):

@@ -173,7 +173,7 @@ async def weight_typed(
     message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
 ) -> None:
     text = (message.text or "").strip().removesuffix("g").strip()
-    if not text.isdigit():
+    if not text.isdecimal():
         raise BadWeight(maximum=MAX_PACKAGE_WEIGHT_G)
     await _finish_packing(message, _who(message), int(text), uow, clock, renderer, state)
 

@@ -134,7 +134,7 @@ async def scanned_text(
     parts = (message.text or "").split()
     quantity = 1
     if len(parts) == 2:
-        if not parts[1].isdigit() or int(parts[1]) < 1:
+        if not parts[1].isdecimal() or int(parts[1]) < 1:
             raise InvalidQuantity(maximum=9999)
         quantity = int(parts[1])
     current = await confirm_pick(uow, clock, staff_id=_staff_id(message), scanned=parts[0], quantity=quantity)
@@ -165,7 +165,7 @@ async def short_counted(
     message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext, settings: Settings
 ) -> None:
     text = (message.text or "").strip()
-    if not text.isdigit():
+    if not text.isdecimal():
         raise InvalidQuantity(maximum=9999)
     current = await report_short(
         uow, clock, staff_id=_staff_id(message), found=int(text), staff_chat_id=settings.staff_chat_id

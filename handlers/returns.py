@@ -151,7 +151,7 @@ async def quantity_typed(message: Message, state: FSMContext) -> None:
     data = await state.get_data()
     most = data["left"][data["current"]]
     text = (message.text or "").strip()
-    if not text.isdigit() or not 1 <= int(text) <= most:
+    if not text.isdecimal() or not 1 <= int(text) <= most:
         raise InvalidQuantity(maximum=most)
     await state.update_data(chosen={**data["chosen"], data["current"]: int(text)})
     await _lines_step(message, state)
