@@ -36,7 +36,7 @@ HTML_LOOKING = (
     "<script>alert(1)</script>",
     "<a href='javascript:x'>x</a>",
     "&amp;",
-    "& < > \"",
+    '& < > "',
     "<<>>",
     "&#0;",
     "&nbsp;",
@@ -135,7 +135,9 @@ def mutated(rng: random.Random, data: str) -> str:
     elif choice < 0.7:
         parts.append(rng.choice(("1", "x", "")))
     elif choice < 0.85:
-        parts[0] = rng.choice(("pv", "cq", "cv", "co", "od", "ol", "oc", "op", "cd", "ca", "cs", "cm", "cc", "cg", "zz"))
+        parts[0] = rng.choice(
+            ("pv", "cq", "cv", "co", "od", "ol", "oc", "op", "cd", "ca", "cs", "cm", "cc", "cg", "zz")
+        )
     else:
         return random_text(rng, 20).encode()[:64].decode(errors="ignore") or "?"
     return ":".join(parts).encode()[:64].decode(errors="ignore") or "?"
@@ -146,7 +148,10 @@ class Fuzzer:
         self.bot, self.rng = bot, rng
         self.commands = commands_of(bot)
         self.admin = SandboxUser(bot.server, ADMIN, "Ada")
-        self.customers = [SandboxUser(bot.server, uid, f"Customer {uid}") for uid in CUSTOMERS]
+        self.customers = [
+            SandboxUser(bot.server, uid, f"Customer {uid}", language_code=language)
+            for uid, language in zip(CUSTOMERS, ("en", "ru", None), strict=True)
+        ]
         self.unanswered: list[str] = []
         self.inputs = 0
 

@@ -62,6 +62,23 @@ async def test_free_text_past_its_limit_is_refused_with_the_limit_said(shop: Run
     assert "Latest movements" in (await admin.send("/stock 85123A")).text
 
 
+async def test_an_address_or_gift_message_past_its_limit_is_refused_and_can_be_typed_again(running: RunningBot) -> None:
+    alice = SandboxUser(running.server, 710, "Alice")
+    await add_to_cart(alice, "85123A")
+    await alice.send("/checkout")
+    delivery = await alice.share_contact("+44 7911 123456")
+    await alice.press(delivery.last, "🚚")
+    assert (await alice.send("Baker Street " * 50)).last.text == "That is too long: 649 characters, at most 500 please."
+    located = await alice.send("221B Baker Street, London NW1 6XE")
+    shipping = await alice.send("Skip") if "location" in located.last.text else located
+    payment = await alice.press(shipping.last, shipping.last.button_texts()[0])
+    review = await alice.press(payment.last, "💵")
+    await alice.press(review.last, "🎁")
+    assert (await alice.send("♥" * 201)).last.text == "That is too long: 201 characters, at most 200 please."
+    review = await alice.send("Happy birthday <3")
+    assert "Card: “Happy birthday <3”" in review.last.text and "221B Baker Street" in review.last.text
+
+
 async def test_long_stored_text_still_shows_shortened(shop: RunningBot) -> None:
     """Text stored before the limits (or by another channel) cannot break a screen."""
     async with shop.runtime.sessions() as session:
