@@ -23,7 +23,7 @@ def _args(command: CommandObject) -> list[str]:
 def _number(text: str, *, signed: bool = False) -> int:
     """A typed quantity; anything else is the usual quantity message."""
     body = text[1:] if signed and text[:1] in "+-" else text
-    if not body.isdecimal():
+    if not body.isdecimal() or len(body) > 9:  # more digits is no count (nor fits a database column)
         raise InvalidQuantity(maximum=MAX_RECEIPT)
     return -int(body) if text.startswith("-") else int(body)
 

@@ -14,7 +14,6 @@ import logging
 import os
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 
 import pytest
 from aiogram.filters import Command
@@ -23,6 +22,8 @@ from bot.sandbox import SandboxUser
 from bot.sandbox.driver import Reply
 from bot.sandbox.harness import RunningBot, running_bot
 from bot.sandbox.server import BotMessage
+from storage.db import create_engine
+from tests.conftest import _truncate_all
 from tests.e2e.conftest import ADMIN, refused_calls
 from tests.fakes import FakeClock
 
@@ -254,11 +255,11 @@ class Fuzzer:
                 self.unanswered.append(f"{user.id}: checkout step {number} got no reply")
 
     def tap(self, user: SandboxUser, reply: Reply, text: str) -> Awaitable[Reply] | None:
-        """Press the first button containing ``text`` on the newest message with buttons."""
+        """Press a button containing ``text`` (any, for "") on the newest message with buttons."""
         for message in reversed(reply.messages):
-            for button in message.buttons():
-                if "callback_data" in button and text in button["text"]:
-                    return user.press_data(message, button["callback_data"])
+            matches = [b for b in message.buttons() if "callback_data" in b and text in b["text"]]
+            if matches:
+                return user.press_data(message, self.rng.choice(matches)["callback_data"])
         return None
 
     async def run(self, rounds: int) -> None:
@@ -284,9 +285,14 @@ def what_was_sent(bot: RunningBot, log_message: str) -> str:
 
 
 @pytest.fixture
-async def fuzzed_shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+async def fuzzed_shop(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    """The demo shop with an admin, on each engine (PostgreSQL also checks column sizes)."""
+    if database_url.startswith("postgresql"):
+        engine = create_engine(database_url)
+        await _truncate_all(engine)
+        await engine.dispose()
     async with running_bot(
-        f"sqlite+aiosqlite:///{tmp_path / 'fuzz.sqlite3'}",
+        database_url,
         clock=clock,
         default_currency="GBP",
         payment_provider_token="sandbox:provider",
