@@ -34,7 +34,13 @@ _answered: ContextVar[set[str] | None] = ContextVar("answered_callback_queries",
 
 def telegram_length(text: str) -> int:
     """Telegram counts UTF-16 code units: an emoji outside the basic plane counts twice."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+
+
+def too_long(text: str, limit: int) -> bool:
+    # Nearly every message is under half the limit, which no text of that many characters
+    # can exceed: measured only when it might (this runs on every request).
+    return len(text) > limit // 2 and telegram_length(text) > limit
 
 
 class _Tokens(HTMLParser):
@@ -86,8 +92,10 @@ def _cut(data: str, budget: int) -> int:
             break
         used += width
         end += 1
+    if end == len(data) or data[end] == " ":
+        return end
     at = data.rfind(" ", 0, end)
-    return at + 1 if at > 0 and end < len(data) else end
+    return at + 1 if at > 0 else end
 
 
 def _pieces(text: str, limit: int, html: bool) -> list[tuple[str, str]]:
@@ -137,14 +145,14 @@ def split_message(text: str, limit: int = MAX_TEXT, *, html: bool = True) -> lis
     """``text`` in pieces that each show at most ``limit`` characters, cut after a line
     where one fits; every piece is well-formed HTML (tags open at a cut are closed before
     it and opened again after it)."""
-    if telegram_length(text) <= limit:
+    if not too_long(text, limit):
         return [text]  # markup only makes the text shown shorter
     return [body + closing for body, closing in _pieces(text, limit, html) if body.strip()]
 
 
 def shorten_message(text: str, limit: int, *, html: bool = True) -> str:
     """``text`` cut at a safe boundary to show at most ``limit`` characters, ending in "…"."""
-    if telegram_length(text) <= limit:
+    if not too_long(text, limit):
         return text
     pieces = _pieces(text, limit - len(ELLIPSIS), html)
     if len(pieces) < 2:
@@ -175,11 +183,11 @@ class OutgoingGuard(BaseRequestMiddleware):
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
     ) -> Any:
-        if isinstance(method, SendMessage) and telegram_length(method.text) > MAX_TEXT:
+        if isinstance(method, SendMessage) and too_long(method.text, MAX_TEXT):
             return await self._in_pieces(make_request, bot, method)
-        if isinstance(method, EditMessageText) and method.text and telegram_length(method.text) > MAX_TEXT:
+        if isinstance(method, EditMessageText) and method.text and too_long(method.text, MAX_TEXT):
             method = cast(Any, method.model_copy(update={"text": self._shortened(bot, method, method.text, MAX_TEXT)}))
-        elif isinstance(method, CAPTIONED) and method.caption and telegram_length(method.caption) > MAX_CAPTION:
+        elif isinstance(method, CAPTIONED) and method.caption and too_long(method.caption, MAX_CAPTION):
             caption = self._shortened(bot, method, method.caption, MAX_CAPTION)
             method = cast(Any, method.model_copy(update={"caption": caption}))
         try:
