@@ -22,7 +22,7 @@ from bot.labels import LABELS, label
 from domain.money import Money
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-PARAM_LIMIT = 64  # characters of one value put into a sentence: a typed word, a code, a name
+PARAM_LIMIT = 100  # characters of one value put into a sentence: a typed word, a name, a list of codes
 
 
 def shorten(value: object, limit: int) -> str:
