@@ -28,7 +28,7 @@ from tests.e2e.conftest import ADMIN, refused_calls
 from tests.fakes import FakeClock
 
 SEED = int(os.environ.get("ORDERGRAM_FUZZ_SEED", "16"))
-ROUNDS = int(os.environ.get("ORDERGRAM_FUZZ_ROUNDS", "1800"))
+ROUNDS = int(os.environ.get("ORDERGRAM_FUZZ_ROUNDS", "2400"))
 CUSTOMERS = (801, 802, 803)
 
 HTML_LOOKING = (
@@ -183,8 +183,8 @@ class Fuzzer:
             if "callback_data" in button
         ]
 
-    async def command(self, user: SandboxUser) -> None:
-        name = self.rng.choice(self.commands)
+    async def command(self, user: SandboxUser, name: str = "") -> None:
+        name = name or self.rng.choice(self.commands)
         args = [hostile(self.rng) for _ in range(self.rng.choice((0, 1, 1, 2, 3, 4, 5)))]
         if name in ("role", "revoke") and args and args[0] == str(ADMIN):
             args[0] = "2"  # the admin stays an admin, so staff commands keep running
@@ -263,6 +263,9 @@ class Fuzzer:
         return None
 
     async def run(self, rounds: int) -> None:
+        for name in self.commands:  # each command at least once, as staff and as a customer
+            for user in (self.admin, self.rng.choice(self.customers)):
+                await self.command(user, name)
         actions = (self.command, self.command, self.text, self.media, self.button, self.button)
         for _ in range(rounds):
             user = self.admin if self.rng.random() < 0.45 else self.rng.choice(self.customers)
@@ -315,7 +318,7 @@ async def test_every_input_is_answered_and_nothing_is_refused(
     ]
     refused = refused_calls(fuzzed_shop)
     summary = f"seed {SEED}, {fuzzer.inputs} inputs"
-    assert fuzzer.inputs >= 2000, summary
+    assert fuzzer.inputs >= 3000, summary
     assert refused == [], f"{summary}: {len(refused)} refused calls, e.g. {refused[:10]}"
     assert errors == [], f"{summary}: {len(errors)} errors logged, e.g. {errors[:8]}"
     assert fuzzer.unanswered == [], f"{summary}: {len(fuzzer.unanswered)} unanswered, e.g. {fuzzer.unanswered[:15]}"
