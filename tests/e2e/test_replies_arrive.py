@@ -4,8 +4,10 @@ a hint where text or media is not what the step wants. The fixtures fail on any 
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import insert, select
 
 from bot.outgoing import MAX_CAPTION, MAX_TEXT
@@ -177,3 +179,16 @@ async def test_media_outside_a_conversation_gets_a_short_answer_and_text_still_s
     ):
         assert reply.last.text == "I cannot use this here. Type what you are looking for to search, or /help."
     assert "found" in (await alice.send("heart")).last.text
+
+
+async def test_forged_button_data_and_huge_numbers_are_answered_not_crashed_on(
+    shop: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found by the fuzz: a choice outside its codes, a number past any database column."""
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    menu = await admin.send("/pick")
+    for data in ("ps:nan", "ps:single:<b>", "pv:99999999999999999999:0:0", "cm:-1", "rr:x", "cq:1:0:1:grid"):
+        assert (await admin.press_data(menu.last, data)).callback_answer is not None, data
+    for command in ("/po 99999999999999999999", "/assist 99999999999999999999", "/revoke 99999999999999999999"):
+        assert (await admin.send(command)).messages, command
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
