@@ -17,7 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import CustomerI18nMiddleware, make_i18n
-from bot.middlewares import DuplicateUpdateMiddleware, PerUserSerialMiddleware, SeenUpdates, UnitOfWorkMiddleware
+from bot.middlewares import (
+    DuplicateUpdateMiddleware,
+    EveryPressAnswered,
+    PerUserSerialMiddleware,
+    SeenUpdates,
+    UnitOfWorkMiddleware,
+)
+from bot.outgoing import OutgoingGuard
 from bot.rendering import Renderer
 from bot.telegram_session import JsonBodySession
 from domain.ports import Clock
@@ -54,6 +61,7 @@ _RESPONSE_TYPES = [
 
 def make_bot(settings: Settings) -> Bot:
     session = JsonBodySession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(OutgoingGuard())  # every request within Telegram's limits, whatever was rendered
     return Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
@@ -87,5 +95,6 @@ def make_dispatcher(
     dp.update.outer_middleware(PerUserSerialMiddleware(redis))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, clock))
     dp.update.outer_middleware(CustomerI18nMiddleware(i18n))
+    dp.callback_query.outer_middleware(EveryPressAnswered())
     dp.include_routers(*build_routers())
     return dp

@@ -13,9 +13,10 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.types import TelegramObject, User
+from aiogram.types import CallbackQuery, TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.outgoing import answered, track_answers
 from domain.ports import Clock
 from domain.staff import NotAllowed, Permission, WrongRole, can
 from domain.usecases.assisted import assisted_customer
@@ -192,3 +193,22 @@ class StaffGate(BaseMiddleware):
         if permission is not None and not can(member, permission):
             raise WrongRole(role=member.role.value)
         return await handler(event, data)
+
+
+class EveryPressAnswered(BaseMiddleware):
+    """Telegram keeps a pressed button spinning until the press is answered: whatever a
+    handler did, the press is answered when it returns (silently, when the handler did not
+    answer it). A handler that fails leaves it to the error handler, which answers with
+    the error."""
+
+    async def __call__(
+        self,
+        handler: Handler,
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        track_answers()
+        result = await handler(event, data)
+        if isinstance(event, CallbackQuery) and not answered(event.id):
+            await event.answer()
+        return result

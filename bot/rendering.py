@@ -17,12 +17,33 @@ from babel.numbers import format_currency
 from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes
 from jinja2.visitor import NodeTransformer
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from bot.labels import LABELS, actor_name, label, movement_reason
 from domain.money import Money
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+PARAM_LIMIT = 100  # characters of one value put into a sentence: a typed word, a name, a list of codes
+
+
+def shorten(value: object, limit: int) -> str:
+    """``value`` as text of at most ``limit`` characters, cut with "…" when longer."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def fill(sentence: str, /, **params: object) -> str:
+    """A translated sentence with its ``{placeholders}`` filled in for Telegram HTML: each
+    text value shortened and escaped, so whatever someone typed (``<b>``, 4,000 characters)
+    reads as typed and the message still fits. Numbers stay numbers (``{n:,}`` works);
+    markup built by us (``Markup``) goes in as it is."""
+    return sentence.format(**{name: _shown(value) for name, value in params.items()})
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, Markup | int | float):
+        return value
+    return escape(shorten(value, PARAM_LIMIT))
 
 
 def current_locale() -> str:
@@ -144,6 +165,7 @@ class Renderer:
         self.env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
         self.env.filters["money"] = lambda m: format_money(m)
         self.env.filters["datetime"] = self.format_when
+        self.env.filters["short"] = shorten  # {{ stored_text|short(80) }}: typed text kept to a line
         # Dates stored in notification parameters arrive as ISO text.
         self.env.filters["date"] = lambda d: format_date(
             date.fromisoformat(d) if isinstance(d, str) else d, "medium", locale=current_locale()

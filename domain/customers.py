@@ -35,6 +35,13 @@ def normalize_phone(phone: str) -> str:
     return digits
 
 
+def is_telegram_id(text: str) -> bool:
+    """Whether typed ``text`` can be a Telegram user or chat id (they fit in 52 bits): a
+    longer number is no one, and is never looked up (the databases take 64 bits at most)."""
+    digits = text.strip().removeprefix("-")
+    return digits.isascii() and digits.isdecimal() and len(digits) <= 16
+
+
 def pick_language(stored: str | None, telegram_code: str | None, default: str) -> str:
     """Stored choice first, then Telegram's ``language_code`` (``ru-RU`` → ``ru``), then the default."""
     if stored in SUPPORTED_LANGUAGES:

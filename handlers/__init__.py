@@ -15,6 +15,7 @@ from handlers import (
     checkout,
     dispatch,
     errors,
+    fallback,
     feedback,
     forecasts,
     fulfilment,
@@ -110,6 +111,7 @@ def build_routers() -> list[Router]:
                 returns.router,
                 feedback.router,
                 *staff_routers,
+                fallback.router,  # presses and messages nothing else took (not plain text: a search)
                 search.router,  # plain text outside a conversation is a search: last
                 errors.router,  # errors reach it from the dispatcher wherever they arose; updates seldom get here
             ]

@@ -1,9 +1,21 @@
-"""Typed callback data shared by several screens. Ids and numbers only (≤ 64 bytes)."""
+"""Typed callback data shared by several screens. Ids and numbers only (≤ 64 bytes).
+
+Fields are typed as narrowly as they are read (a count, a choice among codes): data a
+button never carried (a stale build, a modified client) fails to unpack, so no handler
+takes it and the press is answered as out of date."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from pydantic import Field
+
+from domain.picking import PickMethod
+from domain.returns import ReturnKind, ReturnMethod, ReturnReason
+
+Number = Annotated[int, Field(ge=0, le=2**31 - 1)]  # an id, a page, a count: what a database column holds
 
 BUTTON_TEXT_LIMIT = 60  # longer button labels are cut off by Telegram clients anyway
 
@@ -35,10 +47,10 @@ def rows_of(*buttons: tuple[str, CallbackData], width: int = 1) -> InlineKeyboar
 class CartChange(CallbackData, prefix="cq"):
     """Set a product's cart quantity from ``expected`` to ``quantity`` (0 removes)."""
 
-    product_id: int
-    expected: int
-    quantity: int
-    view: str  # "card" or "cart": which screen to redraw
+    product_id: Number
+    expected: Number
+    quantity: Number
+    view: Literal["card", "cart"]  # which screen to redraw
 
 
 class CartView(CallbackData, prefix="cv"):
@@ -46,7 +58,7 @@ class CartView(CallbackData, prefix="cv"):
 
 
 class NotifyMe(CallbackData, prefix="nm"):
-    product_id: int
+    product_id: Number
 
 
 class StartCheckout(CallbackData, prefix="co"):
@@ -54,9 +66,9 @@ class StartCheckout(CallbackData, prefix="co"):
 
 
 class ProductCb(CallbackData, prefix="pv"):
-    product_id: int
-    category_id: int
-    page: int
+    product_id: Number
+    category_id: Number
+    page: Number
 
 
 class OrderCb(CallbackData, prefix="od"):
@@ -64,7 +76,7 @@ class OrderCb(CallbackData, prefix="od"):
 
 
 class OrdersPageCb(CallbackData, prefix="ol"):
-    page: int
+    page: Number
 
 
 class CancelOrderCb(CallbackData, prefix="oc"):
@@ -77,17 +89,17 @@ class PayOrderCb(CallbackData, prefix="op"):
 
 
 class PickStartCb(CallbackData, prefix="ps"):
-    method: str
-    warehouse: int = 0  # its id; 0: the picker's own (or the only) warehouse
+    method: PickMethod
+    warehouse: Number = 0  # its id; 0: the picker's own (or the only) warehouse
     zone: str = ""
 
 
 class PickWarehouseCb(CallbackData, prefix="pwh"):
-    warehouse: int
+    warehouse: Number
 
 
 class PickShortCb(CallbackData, prefix="pshort"):
-    line_id: int
+    line_id: Number
 
 
 class PackBoxCb(CallbackData, prefix="pb"):
@@ -106,32 +118,32 @@ class DocumentCb(CallbackData, prefix="doc"):
 
 class RateCb(CallbackData, prefix="rt"):
     code: str
-    stars: int
+    stars: Number
 
 
 class PoCb(CallbackData, prefix="po"):
-    number: int
+    number: Number
     action: str  # view, approve, discard
 
 
 class ReturnStartCb(CallbackData, prefix="rs"):
     code: str
-    kind: str  # refund, exchange
+    kind: ReturnKind
 
 
 class ReturnLineCb(CallbackData, prefix="rl"):
-    line_id: int  # 0: done choosing
+    line_id: Number  # 0: done choosing
 
 
 class ReturnReasonCb(CallbackData, prefix="rr"):
-    reason: str
+    reason: ReturnReason
 
 
 class ReturnMethodCb(CallbackData, prefix="rm"):
-    method: str  # drop_off, courier; "photos_done" ends the photos step
+    method: ReturnMethod | Literal["photos_done"]  # "photos_done" ends the photos step
 
 
 class RmaCb(CallbackData, prefix="rma"):
     rma: str
     action: str  # approve, reject, received, restock, writeoff, resolve
-    line_id: int = 0
+    line_id: Number = 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -11,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
-from bot.rendering import Renderer
+from bot.rendering import Renderer, fill
 from domain.cart import Cart
 from domain.customers import Customer
 from domain.errors import InvalidQuantity
@@ -132,15 +130,18 @@ async def add_by_sku(
     if not 1 <= len(parts) <= 2:
         await message.answer(_("Usage: /add SKU [QUANTITY], for example /add 85123A 12"))
         return
-    if len(parts) == 2 and not parts[1].isdigit():
+    if len(parts) == 2 and not parts[1].isdecimal():
         raise InvalidQuantity(maximum=MAX_CART_QUANTITY)
     quantity = int(parts[1]) if len(parts) == 2 else 1
     product, total = await add_sku_to_cart(
         uow, clock, customer_id=customer.id or 0, sku=parts[0], quantity=quantity, hold_minutes=settings.hold_minutes
     )
     await message.answer(
-        _("Added {name} × {quantity}. In your cart: {total}. /cart").format(
-            name=escape(product.name), quantity=quantity, total=total
+        fill(
+            _("Added {name} × {quantity}. In your cart: {total}. /cart"),
+            name=product.name,
+            quantity=quantity,
+            total=total,
         )
     )
 

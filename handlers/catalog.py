@@ -22,7 +22,7 @@ from domain.usecases.catalog import (
     remember_product_photo,
 )
 from domain.usecases.fx import wanted_currency
-from handlers.callbacks import CartChange, CartView, NotifyMe, ProductCb, button, shorten
+from handlers.callbacks import CartChange, CartView, NotifyMe, Number, ProductCb, button, shorten
 from handlers.menu import CATALOG_BUTTON
 from storage.uow import SqlUnitOfWork
 
@@ -34,8 +34,8 @@ class CategoryList(CallbackData, prefix="cats"):
 
 
 class CategoryPageCb(CallbackData, prefix="cp"):
-    category_id: int
-    page: int
+    category_id: Number
+    page: Number
 
 
 def customer_currency(customer: Customer, default_currency: str) -> str:

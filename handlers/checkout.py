@@ -34,6 +34,7 @@ from domain.customers import Customer, normalize_phone
 from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod, payment_terms
 from domain.ports import Clock
 from domain.shipping import ShippingQuote
+from domain.text import MAX_ADDRESS, typed
 from domain.usecases.cart import view_cart
 from domain.usecases.checkout import (
     MAX_GIFT_MESSAGE,
@@ -48,7 +49,7 @@ from domain.usecases.checkout import (
 )
 from domain.usecases.customers import saved_addresses
 from domain.usecases.payments import invoice_payload
-from handlers.callbacks import StartCheckout, rows_of, shorten
+from handlers.callbacks import Number, StartCheckout, rows_of, shorten
 from handlers.catalog import customer_currency
 from handlers.menu import main_menu
 from storage.uow import SqlUnitOfWork
@@ -69,23 +70,23 @@ class Checkout(StatesGroup):
 
 
 class DeliveryChoice(CallbackData, prefix="cd"):
-    method: str
+    method: DeliveryMethod
 
 
 class SavedAddress(CallbackData, prefix="ca"):
-    index: int
+    index: Number
 
 
 class PickupChoice(CallbackData, prefix="cp2"):
-    warehouse_id: int
+    warehouse_id: Number
 
 
 class ShippingChoice(CallbackData, prefix="cs"):
-    rate_id: int
+    rate_id: Number
 
 
 class PaymentChoice(CallbackData, prefix="cm"):
-    method: str
+    method: PaymentMethod
 
 
 class Confirm(CallbackData, prefix="cc"):
@@ -226,11 +227,11 @@ async def saved_address_chosen(
 
 @router.message(Checkout.address, F.text, ~F.text.startswith("/"))
 async def address_typed(message: Message, state: FSMContext) -> None:
-    text = (message.text or "").strip()
+    text = typed(message.text or "", MAX_ADDRESS)
     if len(text) < 5 or text.startswith("/"):
         await message.answer(_("Please type the full address, for example: 12 Baker Street, flat 3, London NW1 6XE."))
         return
-    await state.update_data(address=text[:500])
+    await state.update_data(address=text)
     await state.set_state(Checkout.location)
     keyboard = ReplyKeyboardMarkup(
         keyboard=[
@@ -443,8 +444,8 @@ async def gift_message(
     settings: Settings,
     renderer: Renderer,
 ) -> None:
-    text = "" if (message.text or "").startswith("/") else (message.text or "").strip()
-    await state.update_data(gift=True, gift_message=text[:MAX_GIFT_MESSAGE])
+    text = "" if (message.text or "").startswith("/") else typed(message.text or "", MAX_GIFT_MESSAGE)
+    await state.update_data(gift=True, gift_message=text)
     await state.set_state(Checkout.review)
     await _show_review(message, state, customer, uow, clock, settings, renderer)
 

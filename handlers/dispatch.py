@@ -14,7 +14,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
 from bot.documents import packing_slip, shipping_label
-from bot.rendering import Renderer
+from bot.rendering import Renderer, fill
 from domain.ports import Clock
 from domain.usecases.dispatch import (
     MAX_PACKAGE_WEIGHT_G,
@@ -173,7 +173,7 @@ async def weight_typed(
     message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
 ) -> None:
     text = (message.text or "").strip().removesuffix("g").strip()
-    if not text.isdigit():
+    if not text.isdecimal():
         raise BadWeight(maximum=MAX_PACKAGE_WEIGHT_G)
     await _finish_packing(message, _who(message), int(text), uow, clock, renderer, state)
 
@@ -200,8 +200,11 @@ async def ship(message: Message, command: CommandObject, uow: SqlUnitOfWork, clo
         uow, clock, staff_id=_who(message), code=args[0], carrier=" ".join(args[1:-1]), tracking=args[-1]
     )
     await message.answer(
-        _("Order {code} is shipped with {carrier}, tracking {tracking}. The customer was told.").format(
-            code=order.code, carrier=" ".join(args[1:-1]), tracking=args[-1]
+        fill(
+            _("Order {code} is shipped with {carrier}, tracking {tracking}. The customer was told."),
+            code=order.code,
+            carrier=" ".join(args[1:-1]),
+            tracking=args[-1],
         )
     )
 

@@ -13,7 +13,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import locale_for
 from bot.labels import ERROR_PARAM_LABELS, label
-from bot.rendering import format_money
+from bot.outgoing import answered
+from bot.rendering import PARAM_LIMIT, fill, format_money, shorten
 from domain.errors import DomainError, NotFound
 from domain.money import Money
 from domain.staff import NotAllowed, WrongRole
@@ -22,9 +23,14 @@ router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 
-def domain_message(error: DomainError) -> str:
+MAX_ALERT = 200  # characters Telegram shows in a button press's answer
+
+
+def domain_message(error: DomainError, *, html: bool = True) -> str:
     """Translate the error's message key and fill in its parameters; parameters that carry a
-    code (a status, a role) are shown by their name in the reader's language."""
+    code (a status, a role) are shown by their name in the reader's language. Parameters are
+    often what someone typed: shortened, and escaped for a message (``html``); an alert
+    shows plain text."""
     params = {
         name: label(ERROR_PARAM_LABELS[name], str(value))
         if name in ERROR_PARAM_LABELS
@@ -34,7 +40,11 @@ def domain_message(error: DomainError) -> str:
         for name, value in error.params.items()
     }
     text = ngettext(error.key, error.plural, int(error.params[error.counted])) if error.plural else _(error.key)
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    if html:
+        return fill(text, **params)
+    return text.format(**{k: v if isinstance(v, int) else shorten(v, PARAM_LIMIT) for k, v in params.items()})
 
 
 @router.errors()
@@ -47,14 +57,20 @@ async def on_error(event: ErrorEvent, i18n: I18n, **data: Any) -> None:
         attempt = event.update.message.text if event.update.message else event.update.event_type
         log.warning("refused staff action to user %s: %r", user.id if user else "?", attempt)
     locale = locale_for(data.get("reader", data.get("customer")), data.get("event_from_user"), i18n.default_locale)
+    query = event.update.callback_query
     with i18n.context(), i18n.use_locale(locale):
-        if isinstance(error, NotFound) and event.update.callback_query:
-            text = _("This item is no longer available. Please open the menu again.")
-        elif isinstance(error, DomainError):
-            text = domain_message(error)
-        else:
-            text = _("Sorry, something went wrong on our side. Please try again in a minute.")
-        if event.update.callback_query:
-            await event.update.callback_query.answer(text[:200], show_alert=True)
-        elif event.update.message:
-            await event.update.message.answer(text)
+        if query is not None and not answered(query.id):
+            await query.answer(shorten(_reply(error, pressed=True, html=False), MAX_ALERT), show_alert=True)
+            return
+        # A message, or a press already answered before the error: say it in the chat.
+        message = event.update.message or (query.message if query else None)
+        if message is not None:
+            await data["bot"].send_message(message.chat.id, _reply(error, pressed=query is not None, html=True))
+
+
+def _reply(error: Exception, *, pressed: bool, html: bool) -> str:
+    if isinstance(error, NotFound) and pressed:
+        return _("This item is no longer available. Please open the menu again.")
+    if isinstance(error, DomainError):
+        return domain_message(error, html=html)
+    return _("Sorry, something went wrong on our side. Please try again in a minute.")

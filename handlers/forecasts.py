@@ -14,16 +14,16 @@ from bot.rendering import Renderer
 from domain.forecasting import MIN_WEEKS
 from domain.ports import Clock
 from domain.usecases.forecasts import apply_reorder_point, product_forecast
-from handlers.callbacks import button
+from handlers.callbacks import Number, button
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
 
 
 class ApplyReorder(CallbackData, prefix="rop"):
-    product_id: int
-    warehouse_id: int
-    point: int
+    product_id: Number
+    warehouse_id: Number
+    point: Number
 
 
 @router.message(Command("forecast"))

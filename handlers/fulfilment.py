@@ -3,8 +3,6 @@ its routing decision and reasons, allocations, picking, payments and timeline.""
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
@@ -12,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.config import Settings
-from bot.rendering import Renderer, format_money
+from bot.rendering import Renderer, fill, format_money
 from domain.customers import Customer
 from domain.money import Money
 from domain.ports import Clock
@@ -74,7 +72,7 @@ async def vip(message: Message, command: CommandObject, uow: SqlUnitOfWork) -> N
     )
     text = _("{name} is now a VIP customer.") if customer.is_vip else _("{name} is no longer a VIP customer.")
     await message.answer(
-        text.format(name=escape(customer.display_name)) + " " + _("Open orders changed: {n}.").format(n=changed)
+        fill(text, name=customer.display_name) + " " + _("Open orders changed: {n}.").format(n=changed)
     )
 
 
@@ -128,15 +126,19 @@ async def customer_command(
 
 
 def _business_set(customer: Customer, settings: Settings) -> str:
-    name = escape(customer.display_name)
+    name = customer.display_name
     if not customer.is_business:
-        return _("{name} is no longer a business customer.").format(name=name)
+        return fill(_("{name} is no longer a business customer."), name=name)
     days = settings.invoice_net_days if customer.payment_terms_days is None else customer.payment_terms_days
-    text = ngettext(
-        "{name} is now a business customer: invoices due in {days} day.",
-        "{name} is now a business customer: invoices due in {days} days.",
-        days,
-    ).format(name=name, days=days)
+    text = fill(
+        ngettext(
+            "{name} is now a business customer: invoices due in {days} day.",
+            "{name} is now a business customer: invoices due in {days} days.",
+            days,
+        ),
+        name=name,
+        days=days,
+    )
     if customer.credit_limit is None:
         return text
     limit = format_money(Money(customer.credit_limit, settings.default_currency))

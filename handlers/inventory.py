@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.rendering import Renderer
+from bot.rendering import Renderer, fill
 from domain.errors import InvalidQuantity
 from domain.ports import Clock
 from domain.usecases.inventory import MAX_RECEIPT, adjust, low_stock, move, receive, set_reorder_point, stock_view
@@ -23,7 +23,7 @@ def _args(command: CommandObject) -> list[str]:
 def _number(text: str, *, signed: bool = False) -> int:
     """A typed quantity; anything else is the usual quantity message."""
     body = text[1:] if signed and text[:1] in "+-" else text
-    if not body.isdigit():
+    if not body.isdecimal() or len(body) > 9:  # more digits is no count (nor fits a database column)
         raise InvalidQuantity(maximum=MAX_RECEIPT)
     return -int(body) if text.startswith("-") else int(body)
 
@@ -59,8 +59,12 @@ async def receive_goods(message: Message, command: CommandObject, uow: SqlUnitOf
         bin_code=args[3] if len(args) == 4 else None,
     )
     await message.answer(
-        _("Received {quantity} × {sku} into {warehouse} {bin}.").format(
-            quantity=quantity, sku=product.sku, warehouse=warehouse.code, bin=bin_code
+        fill(
+            _("Received {quantity} × {sku} into {warehouse} {bin}."),
+            quantity=quantity,
+            sku=product.sku,
+            warehouse=warehouse.code,
+            bin=bin_code,
         )
     )
 
@@ -81,8 +85,12 @@ async def adjust_stock(message: Message, command: CommandObject, uow: SqlUnitOfW
         reason=" ".join(args[3:]),
     )
     await message.answer(
-        _("{sku} in {warehouse}: {on_hand} on hand, {available} available.").format(
-            sku=product.sku, warehouse=warehouse.code, on_hand=level.on_hand, available=level.available
+        fill(
+            _("{sku} in {warehouse}: {on_hand} on hand, {available} available."),
+            sku=product.sku,
+            warehouse=warehouse.code,
+            on_hand=level.on_hand,
+            available=level.available,
         )
     )
 
@@ -105,8 +113,13 @@ async def move_stock(message: Message, command: CommandObject, uow: SqlUnitOfWor
         warehouse_code=args[4] if len(args) == 5 else None,
     )
     await message.answer(
-        _("Moved {quantity} × {sku} in {warehouse}: {source} → {target}.").format(
-            quantity=quantity, sku=product.sku, warehouse=warehouse.code, source=source, target=target
+        fill(
+            _("Moved {quantity} × {sku} in {warehouse}: {source} → {target}."),
+            quantity=quantity,
+            sku=product.sku,
+            warehouse=warehouse.code,
+            source=source,
+            target=target,
         )
     )
 

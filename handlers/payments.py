@@ -21,7 +21,7 @@ async def pre_checkout(query: PreCheckoutQuery, uow: SqlUnitOfWork) -> None:
     try:
         await check_pre_checkout(uow, payload=query.invoice_payload, amount=query.total_amount, currency=query.currency)
     except DomainError as refused:
-        await query.answer(ok=False, error_message=domain_message(refused))
+        await query.answer(ok=False, error_message=domain_message(refused, html=False))
         return
     await query.answer(ok=True)
 

@@ -216,7 +216,7 @@ async def short_counted(
     message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext, settings: Settings
 ) -> None:
     text = (message.text or "").strip()
-    if not text.isdigit():
+    if not text.isdecimal():
         raise InvalidQuantity(maximum=9999)
     current = await report_short(
         uow, clock, staff_id=_staff_id(message), found=int(text), staff_chat_id=settings.staff_chat_id

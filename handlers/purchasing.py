@@ -31,7 +31,7 @@ USAGE = N_("Usage: /po, /po N, /po qty N SKU QTY, /po receive N [SKU QTY]")
 
 
 def _number(text: str) -> int:
-    if not text.isdigit():
+    if not text.isdecimal() or len(text) > 9:  # more digits is no number or count (nor fits a database column)
         raise InvalidQuantity(maximum=MAX_PO_QUANTITY)
     return int(text)
 

@@ -62,7 +62,7 @@ async def slow_command(
 ) -> None:
     assert message.from_user is not None
     raw = (command.args or str(SLOW_MOVER_DAYS)).strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SLOW_DAYS:
+    if not raw.isdecimal() or not 1 <= int(raw) <= MAX_SLOW_DAYS:
         await message.answer(_("Usage: /slow [DAYS], a number of days from 1 to {most}.").format(most=MAX_SLOW_DAYS))
         return
     found = await slow_movers(uow, clock, staff_id=message.from_user.id, days=int(raw))

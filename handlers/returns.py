@@ -17,6 +17,7 @@ from domain.customers import Customer
 from domain.errors import InvalidQuantity
 from domain.ports import Clock
 from domain.returns import NothingToReturn, ReturnKind, ReturnMethod, ReturnReason
+from domain.text import MAX_NOTE, typed
 from domain.usecases.returns import request_return, returnable_lines
 from handlers.callbacks import ReturnLineCb, ReturnMethodCb, ReturnReasonCb, ReturnStartCb, button, shorten
 from storage.uow import SqlUnitOfWork
@@ -150,7 +151,7 @@ async def quantity_typed(message: Message, state: FSMContext) -> None:
     data = await state.get_data()
     most = data["left"][data["current"]]
     text = (message.text or "").strip()
-    if not text.isdigit() or not 1 <= int(text) <= most:
+    if not text.isdecimal() or not 1 <= int(text) <= most:
         raise InvalidQuantity(maximum=most)
     await state.update_data(chosen={**data["chosen"], data["current"]: int(text)})
     await _lines_step(message, state)
@@ -181,7 +182,7 @@ async def reason_chosen(query: CallbackQuery, callback_data: ReturnReasonCb, sta
 
 @router.message(StateFilter(Returning.other), F.text, ~F.text.startswith("/"))
 async def other_reason(message: Message, state: FSMContext) -> None:
-    await state.update_data(note=(message.text or "").strip()[:500])
+    await state.update_data(note=typed(message.text or "", MAX_NOTE))
     await _photos_step(message, state)
 
 

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.labels import label
 from bot.menus import clear_staff_menu, register_staff_menu
 from bot.rendering import Renderer
+from domain.customers import is_telegram_id
 from domain.ports import Clock
 from domain.staff import parse_role
 from domain.usecases.staff import accept_invite, create_invite, list_staff, set_role
@@ -71,7 +72,7 @@ async def staff_list(message: Message, uow: SqlUnitOfWork, renderer: Renderer) -
 async def change_role(message: Message, command: CommandObject, uow: SqlUnitOfWork, i18n: I18n) -> None:
     assert message.from_user is not None and message.bot is not None
     args = _args(command)
-    if len(args) != 2 or not args[0].isdigit():
+    if len(args) != 2 or not is_telegram_id(args[0]):
         await message.answer(_("Usage: /role TELEGRAM-ID ROLE, e.g. /role 123456 packer"))
         return
     member = await set_role(uow, admin_id=message.from_user.id, telegram_id=int(args[0]), role=parse_role(args[1]))
@@ -84,7 +85,7 @@ async def change_role(message: Message, command: CommandObject, uow: SqlUnitOfWo
 async def revoke(message: Message, command: CommandObject, uow: SqlUnitOfWork) -> None:
     assert message.from_user is not None and message.bot is not None
     args = _args(command)
-    if len(args) != 1 or not args[0].isdigit():
+    if len(args) != 1 or not is_telegram_id(args[0]):
         await message.answer(_("Usage: /revoke TELEGRAM-ID"))
         return
     await set_role(uow, admin_id=message.from_user.id, telegram_id=int(args[0]), role=None)

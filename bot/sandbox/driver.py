@@ -134,6 +134,27 @@ class SandboxUser:
         extra = {"caption": caption} if caption else {}
         return await self._act("message", self._message(photo=photo, **extra))
 
+    async def send_document(self, content: bytes, file_name: str, caption: str | None = None) -> Reply:
+        stored = self.server._store_file(content, file_name, "application/octet-stream")
+        self._log(f"👤 {self.first_name} sends a file {file_name}")
+        document = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_name": file_name}
+        extra = {"caption": caption} if caption else {}
+        return await self._act("message", self._message(document=document, **extra))
+
+    async def send_sticker(self, emoji: str = "👍") -> Reply:
+        self._log(f"👤 {self.first_name} sends a sticker {emoji}")
+        sticker = {
+            "file_id": f"S{secrets.token_hex(6)}",
+            "file_unique_id": secrets.token_hex(4),
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+        }
+        return await self._act("message", self._message(sticker=sticker))
+
     async def pre_checkout(self, invoice: BotMessage) -> Reply:
         assert invoice.invoice is not None
         query_id = secrets.token_hex(8)

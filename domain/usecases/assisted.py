@@ -3,7 +3,7 @@ checkout; the order is marked with the ``support`` channel and the customer is t
 
 from __future__ import annotations
 
-from domain.customers import Customer
+from domain.customers import Customer, is_telegram_id
 from domain.errors import NotFound
 from domain.ports import UnitOfWork
 from domain.staff import Permission, can
@@ -15,7 +15,7 @@ async def customer_to_assist(uow: UnitOfWork, *, staff_telegram_id: int, referen
     await require(uow, staff_telegram_id, Permission.ASSIST)
     text = reference.strip()
     async with uow.read_only():
-        if text.lstrip("-").isdigit():
+        if is_telegram_id(text):
             customer = await uow.customers.get_by_telegram_id(int(text))
         else:
             customer = await uow.customers.get_by_username(text.lstrip("@"))

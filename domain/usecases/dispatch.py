@@ -21,6 +21,7 @@ from domain.picking import PickLine
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import ReservationKind
+from domain.text import MAX_CODE, typed
 from domain.usecases.bookkeeping import book_cost_of_goods, book_sale
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
@@ -199,6 +200,7 @@ async def ship_order(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str,
     await require(uow, staff_id, Permission.SHIP)
     if not TRACKING_PATTERN.match(tracking):
         raise BadTracking()
+    carrier = typed(carrier, MAX_CODE)
     async with uow:
         order = await _order(uow, code)
         if order.status is not OrderStatus.PACKED:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.customers import Customer, normalize_phone
+from domain.customers import Customer, is_telegram_id, normalize_phone
 from domain.errors import DomainError, NotFound
 from domain.money import Money
 from domain.orders import Order, OrderStatus
@@ -60,7 +60,7 @@ async def find_customer(uow: UnitOfWork, reference: str) -> Customer:
             customer = await uow.customers.get_by_phone(normalize_phone(text))
         except DomainError:
             customer = None
-    elif text.lstrip("-").isdigit():
+    elif is_telegram_id(text):
         customer = await uow.customers.get_by_telegram_id(int(text))
     else:
         customer = await uow.customers.get_by_username(text)

@@ -15,6 +15,7 @@ from domain.i18n import N_
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import BinQuantity, Movement, ReorderLevel, StockLevel, check_quantity
+from domain.text import MAX_REASON, typed
 from domain.usecases.catalog import find_by_sku
 from domain.usecases.imports import notify_back_in_stock
 from domain.usecases.staff import require
@@ -178,6 +179,7 @@ async def receive_goods(
 ) -> tuple[Product, Warehouse, str]:
     """``receive`` for whoever is allowed: staff, or a store's system through the API."""
     check_quantity(quantity, MAX_RECEIPT)
+    reason = typed(reason, MAX_REASON)
     target = str(BinCode.parse(bin_code)) if bin_code else None
     async with uow:
         product = await find_by_sku(uow, sku)
@@ -203,7 +205,8 @@ async def adjust(
     await require(uow, staff_id, Permission.EDIT_STOCK)
     if delta == 0 or abs(delta) > MAX_RECEIPT:
         raise InvalidQuantity(maximum=MAX_RECEIPT)
-    if not reason.strip():
+    reason = typed(reason, MAX_REASON)
+    if not reason:
         raise ReasonRequired()
     async with uow:
         product = await find_by_sku(uow, sku)

@@ -16,6 +16,7 @@ from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.ports import Clock, UnitOfWork
 from domain.shipping import CarrierRate, ship_by_date
 from domain.staff import Permission
+from domain.text import typed
 from domain.usecases.staff import require
 
 SWEEP_BATCH = 500
@@ -93,9 +94,7 @@ async def write_review(uow: UnitOfWork, clock: Clock, *, customer_id: int, code:
         previous = await uow.jobs.review(order.id)
         if previous is None:
             raise NotRateable()
-        review = Review(
-            order.id, customer_id, previous.stars, text.strip()[:MAX_REVIEW_LENGTH], clock.now(), order.code
-        )
+        review = Review(order.id, customer_id, previous.stars, typed(text, MAX_REVIEW_LENGTH), clock.now(), order.code)
         await uow.jobs.save_review(review)
         await uow.commit()
         return review

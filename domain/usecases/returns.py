@@ -31,6 +31,7 @@ from domain.returns import (
 )
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
+from domain.text import MAX_NOTE, MAX_REASON, typed
 from domain.usecases.bookkeeping import book, book_refund, supply_costs
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
@@ -88,6 +89,7 @@ async def request_return(
     wanted = {line_id: q for line_id, q in quantities.items() if q > 0}
     if not wanted:
         raise NothingToReturn()
+    note = typed(note, MAX_NOTE)
     async with uow:
         order = await _own_order(uow, customer_id, code)
         left = returnable(order, clock.now(), window_days, await _already_returned(uow, order.id or 0))
@@ -108,7 +110,7 @@ async def request_return(
             rma = new_rma_code()
         now = clock.now()
         request = ReturnRequest(
-            rma, order.id or 0, customer_id, kind, reason, method, lines, now, note=note[:500], photos=photos or []
+            rma, order.id or 0, customer_id, kind, reason, method, lines, now, note=note, photos=photos or []
         )
         request.order_code = order.code
         await uow.returns.add(request, now)
@@ -173,7 +175,7 @@ async def decide_return(
     async with uow:
         request = await _request(uow, rma)
         request.move(ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED)
-        request.reject_reason = "" if approve else reason.strip()[:500]
+        request.reject_reason = "" if approve else typed(reason, MAX_REASON)
         await uow.returns.save(request, clock.now())
         await _tell(uow, clock, request, reject_reason=request.reject_reason)
         await uow.commit()

@@ -3,7 +3,7 @@ are flagged and go first in the queue); flagged orders carry a special code staf
 
 from __future__ import annotations
 
-from domain.customers import Customer, business_terms
+from domain.customers import Customer, business_terms, is_telegram_id
 from domain.errors import NotFound
 from domain.orders import OPEN_STATUSES
 from domain.ports import UnitOfWork
@@ -18,7 +18,7 @@ async def set_vip(uow: UnitOfWork, *, staff_id: int, reference: str, vip: bool) 
     await require(uow, staff_id, Permission.MANAGE_CUSTOMERS)
     text = reference.strip()
     async with uow:
-        if text.lstrip("-").isdigit():
+        if is_telegram_id(text):
             customer = await uow.customers.get_by_telegram_id(int(text))
         else:
             customer = await uow.customers.get_by_username(text.lstrip("@"))

@@ -31,11 +31,19 @@ async def running(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]
         staff_chat_id=-100500,
     ) as bot:
         yield bot
-        refused = [(c.method, c.description) for c in bot.server.calls if not c.ok]
-        assert refused == [], "the sandbox refused calls the bot made"
+        assert refused_calls(bot) == [], "the sandbox refused calls the bot made"
 
 
 ADMIN = 1
+NOT_MODIFIED = "Bad Request: message is not modified"
+
+
+def refused_calls(bot: RunningBot) -> list[tuple[str, str]]:
+    """Calls the sandbox refused. An edit to what the message already shows is Telegram's
+    "message is not modified": the bot takes it as done (a double tap), so it is no refusal."""
+    return [
+        (c.method, c.description) for c in bot.server.calls if not c.ok and not c.description.startswith(NOT_MODIFIED)
+    ]
 
 
 @pytest.fixture
@@ -49,7 +57,7 @@ async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
         admin_ids=[ADMIN],
     ) as bot:
         yield bot
-        assert [(c.method, c.description) for c in bot.server.calls if not c.ok] == []
+        assert refused_calls(bot) == []
 
 
 def invite_token(text: str) -> str:

@@ -1,0 +1,24 @@
+"""Free text people type (reasons, notes, addresses, reviews), kept to lengths that every
+screen showing it later can hold; refused when longer, with the limit said."""
+
+from __future__ import annotations
+
+from domain.errors import DomainError
+from domain.i18n import N_
+
+MAX_REASON = 200  # a stock adjustment's or a rejection's reason, a carrier event's place
+MAX_NOTE = 500  # what a customer says about a return
+MAX_ADDRESS = 500
+MAX_CODE = 64  # what staff type as a code: a bin, a carrier, a tracking number
+
+
+class TextTooLong(DomainError):
+    key = N_("That is too long: {length} characters, at most {limit} please.")
+
+
+def typed(text: str, limit: int) -> str:
+    """``text`` without surrounding blanks, if it is at most ``limit`` characters."""
+    text = text.strip()
+    if len(text) > limit:
+        raise TextTooLong(length=len(text), limit=limit)
+    return text
