@@ -24,7 +24,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
 
@@ -87,7 +87,7 @@ class Notifier:
         self._stopping = True
         self._wake.set()
 
-    def render(self, message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup | None]:
+    def render(self, message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup | None]:
         with self.i18n.context(), self.i18n.use_locale(message.language or self.i18n.default_locale):
             text = self.renderer.render(f"notifications/{message.template}.html.j2", **message.params)
             return text, buttons_for(message.template, message.params)

@@ -37,6 +37,7 @@ from domain.usecases.checkout import (
     MAX_GIFT_MESSAGE,
     CheckoutRequest,
     ShippingOptions,
+    order_placed_params,
     payment_methods,
     pickup_points,
     place_order,
@@ -427,7 +428,8 @@ async def confirmed(
     assisting: bool = False,
 ) -> None:
     """Works from any state: a second tap (or a redelivered update) with the same key
-    finds the order the first one made and shows it again."""
+    finds the order the first one made. The customer's "order placed" message comes from
+    the outbox, committed with the order, so it is sent once whatever happens here."""
     data = await state.get_data()
     first_time = data.get("key") == callback_data.key
     if first_time:
@@ -441,14 +443,17 @@ async def confirmed(
         if existing is None or existing.customer_id != customer.id:
             await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
             return
-        order = existing
+        await query.answer(_("Order {code} is already placed.").format(code=existing.code))
+        return
     await query.answer()
-    if first_time and isinstance(query.message, Message):
+    if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
-    here = query.message.chat.id if query.message else query.from_user.id
-    await bot.send_message(here, renderer.render("order_placed.html.j2", order=order), reply_markup=main_menu())
+    if assisting:  # the staff member's own copy; the customer is told through the outbox
+        here = query.message.chat.id if query.message else query.from_user.id
+        placed = renderer.render("notifications/order_placed.html.j2", **order_placed_params(order))
+        await bot.send_message(here, placed, reply_markup=main_menu())
     payer = customer.telegram_id  # the customer pays, even when assisted
-    if first_time and payer and order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
+    if payer and order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
         await send_invoice(bot, payer, order, settings)
 
 
