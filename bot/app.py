@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, Dispatcher, methods
+from aiogram import Bot, methods
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.methods.base import Response
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,10 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.i18n import CustomerI18nMiddleware, make_i18n
 from bot.middlewares import DuplicateUpdateMiddleware, PerUserSerialMiddleware, SeenUpdates, UnitOfWorkMiddleware
+from bot.polling import DurableDispatcher
 from bot.rendering import Renderer
 from bot.telegram_session import JsonBodySession
 from domain.ports import Clock
 from handlers import build_routers
+from storage.fsm import DatabaseStorage
+from storage.inbox import UpdateInbox
 
 log = logging.getLogger(__name__)
 
@@ -57,22 +59,25 @@ def make_bot(settings: Settings) -> Bot:
     return Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def make_fsm_storage(settings: Settings) -> BaseStorage:
+def make_fsm_storage(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> BaseStorage:
+    """Conversation state survives a restart: in Redis when ``REDIS_URL`` is set (several
+    processes share it), else in the database (one process; see ``storage.fsm``)."""
     if settings.redis_url:
         from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage
 
         # with_destiny: assisted orders keep their own FSM slot (see bot.middlewares.assist_context)
         return RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
-    return MemoryStorage()
+    return DatabaseStorage(sessions)
 
 
 def make_dispatcher(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock, i18n: I18n | None = None
-) -> Dispatcher:
+) -> DurableDispatcher:
     i18n = i18n or make_i18n(settings.default_locale)
-    dp = Dispatcher(
-        storage=make_fsm_storage(settings),
+    dp = DurableDispatcher(
+        inbox=UpdateInbox(sessions),
+        storage=make_fsm_storage(settings, sessions),
         settings=settings,
         renderer=Renderer(settings.timezone),
         i18n=i18n,

@@ -12,11 +12,12 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 
 from bot.catalog_files import files_next_to
 from bot.config import ConfigError, Settings, load_settings
+from bot.polling import InboxRequestHandler
 from bot.runtime import Runtime
 from domain.errors import DomainError, ImportRejected
 
@@ -218,7 +219,7 @@ async def serve_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
     if with_api:
         add_api(app, runtime.sessions, settings, runtime.clock)
     if not polling:
-        SimpleRequestHandler(runtime.dp, runtime.bot, secret_token=settings.webhook_secret).register(
+        InboxRequestHandler(runtime.dp, runtime.bot, secret_token=settings.webhook_secret).register(
             app, path=settings.webhook_path
         )
         setup_application(app, runtime.dp, bot=runtime.bot)
@@ -232,6 +233,7 @@ async def serve_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
         finally:
             await runner.cleanup()
         return
+    await runtime.dp.replay(runtime.bot)  # what a stopped process recorded and did not finish
     await runtime.bot.set_webhook(
         settings.webhook_url or "",
         secret_token=settings.webhook_secret,
@@ -246,6 +248,7 @@ async def serve_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
         await stop.wait()
     finally:
         await runner.cleanup()
+        await runtime.dp.settle()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

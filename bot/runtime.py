@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -14,6 +14,7 @@ from bot.config import ConfigError, Settings
 from bot.i18n import make_i18n
 from bot.menus import register_commands, register_staff_menu
 from bot.notifier import Notifier, SendLimits
+from bot.polling import DurableDispatcher
 from domain.ports import Clock, SystemClock
 from domain.usecases.bookkeeping import BooksCurrencyChanged, pin_books_currency
 from domain.usecases.staff import all_staff, make_admins
@@ -31,7 +32,7 @@ class Runtime:
     clock: Clock
     i18n: I18n
     bot: Bot
-    dp: Dispatcher
+    dp: DurableDispatcher
     notifier: Notifier
 
     def uow(self) -> SqlUnitOfWork:

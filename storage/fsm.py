@@ -1,0 +1,99 @@
+"""Conversation state (aiogram's FSM) in the database, for the single-process set-up."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram.exceptions import DataNotDictLikeError
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import models as m
+from storage.db import DIALECT
+from storage.repositories import _INSERT_FOR, _table, fetch, run
+
+_FSM = _table(m.FsmStateRow)
+MAX_REMEMBERED = 100_000  # keys kept in memory; a forgotten one is read again from the database
+
+
+def _upsert(insert_for: Any) -> Any:
+    statement = insert_for(_FSM)
+    return statement.on_conflict_do_update(
+        index_elements=[_FSM.c.key],
+        set_={
+            "state": statement.excluded.state,
+            "data": statement.excluded.data,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+
+
+_WRITE_BY_DIALECT = {dialect: _upsert(insert_for) for dialect, insert_for in _INSERT_FOR.items()}
+
+
+class DatabaseStorage(BaseStorage):
+    """aiogram FSM storage in the ``fsm_state`` table: a checkout in progress survives a
+    restart or a deploy.
+
+    Single-process rule: this process keeps a write-through copy in memory (every write goes
+    to the database before it returns; reads come from memory after a key's first load),
+    which is right only while no other process writes the same table. Several processes
+    share state through Redis instead (``REDIS_URL``, see ``bot.app.make_fsm_storage``)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], key_builder: KeyBuilder | None = None) -> None:
+        self.sessions = sessions
+        # with_destiny: assisted orders keep their own slot (see bot.middlewares.assist_context)
+        self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
+        self._memory: dict[str, tuple[str | None, dict[str, Any]]] = {}
+
+    async def _record(self, key: StorageKey) -> tuple[str, str | None, dict[str, Any]]:
+        name = self.key_builder.build(key)
+        known = self._memory.get(name)
+        if known is None:
+            async with self.sessions() as session:
+                rows = await fetch(session, select(_FSM.c.state, _FSM.c.data).where(_FSM.c.key == name))
+            known = (rows[0].state, json.loads(rows[0].data)) if rows else (None, {})
+            self._remember(name, known)
+        return name, known[0], known[1]
+
+    def _remember(self, name: str, record: tuple[str | None, dict[str, Any]]) -> None:
+        if len(self._memory) >= MAX_REMEMBERED:  # forget the oldest half; the database has them all
+            for old in list(self._memory)[: MAX_REMEMBERED // 2]:
+                del self._memory[old]
+        self._memory[name] = record
+
+    async def _write(self, name: str, state: str | None, data: dict[str, Any]) -> None:
+        async with self.sessions() as session, session.begin():
+            if state is None and not data:  # nothing to remember: no row (keeps the table small)
+                await run(session, delete(_FSM).where(_FSM.c.key == name))
+            else:
+                values = {"key": name, "state": state, "data": json.dumps(data), "updated_at": datetime.now(UTC)}
+                await run(session, _WRITE_BY_DIALECT[session.info[DIALECT]], values)
+        self._remember(name, (state, data))
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        name, current, data = await self._record(key)
+        new = state.state if isinstance(state, State) else state
+        if new != current:
+            await self._write(name, new, data)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        return (await self._record(key))[1]
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        if not isinstance(data, dict):
+            raise DataNotDictLikeError(f"Data must be a dict or dict-like object, got {type(data).__name__}")
+        name, state, current = await self._record(key)
+        if data != current:
+            await self._write(name, state, dict(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        return dict((await self._record(key))[2])
+
+    async def close(self) -> None:
+        self._memory.clear()
