@@ -18,7 +18,7 @@ from bot.polling import DurableDispatcher
 from domain.ports import Clock, SystemClock
 from domain.usecases.bookkeeping import BooksCurrencyChanged, pin_books_currency
 from domain.usecases.staff import all_staff, make_admins
-from storage.db import create_engine, session_factory
+from storage.db import create_engine, on_outbox_written, session_factory
 from storage.migrate import upgrade_to_head
 from storage.outbox import OutboxStore
 from storage.uow import SqlUnitOfWork
@@ -97,5 +97,6 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         raise
     limits = SendLimits(settings.notify_rate, settings.notify_chat_interval)
     notifier = Notifier(OutboxStore(sessions), bot, dp["renderer"], i18n, clock, limits)
+    on_outbox_written(sessions, notifier.wake)
     settle_heap()
     return Runtime(settings, engine, sessions, clock, i18n, bot, dp, notifier)
