@@ -16,7 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import CustomerI18nMiddleware, make_i18n
-from bot.middlewares import DuplicateUpdateMiddleware, PerUserSerialMiddleware, SeenUpdates, UnitOfWorkMiddleware
+from bot.middlewares import (
+    DuplicateUpdateMiddleware,
+    PerUserSerialMiddleware,
+    SeenUpdates,
+    StateWritesMiddleware,
+    UnitOfWorkMiddleware,
+)
 from bot.polling import DurableDispatcher
 from bot.rendering import Renderer
 from bot.telegram_session import JsonBodySession
@@ -84,12 +90,15 @@ def make_dispatcher(
         default_currency=settings.default_currency,
         catalog_page_size=settings.catalog_page_size,
     )
-    # Order matters: a repeated update is dropped first, then one user's updates queue,
+    # Order matters: a repeated update is dropped first, then one user's updates queue (the
+    # conversation state an update changed is written when it is done, inside that queue),
     # then the customer is loaded, then its language is chosen.
     storage = dp.storage
     redis = getattr(storage, "redis", None)  # RedisStorage's client, when REDIS_URL is set
     dp.update.outer_middleware(DuplicateUpdateMiddleware(SeenUpdates(redis)))
     dp.update.outer_middleware(PerUserSerialMiddleware(redis))
+    if isinstance(storage, DatabaseStorage):
+        dp.update.outer_middleware(StateWritesMiddleware(storage))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, clock))
     dp.update.outer_middleware(CustomerI18nMiddleware(i18n))
     dp.include_routers(*build_routers())

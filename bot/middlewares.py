@@ -21,6 +21,7 @@ from domain.staff import NotAllowed
 from domain.usecases.assisted import assisted_customer
 from domain.usecases.customers import ensure_customer
 from domain.usecases.staff import staff_member
+from storage.fsm import DatabaseStorage
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -162,6 +163,24 @@ class PerUserSerialMiddleware(BaseMiddleware):
             self._waiting[user.id] -= 1
             if not self._waiting[user.id]:
                 del self._waiting[user.id], self._locks[user.id]
+
+
+class StateWritesMiddleware(BaseMiddleware):
+    """The conversation state an update changed is written once, when it has been handled
+    (``storage.fsm.DatabaseStorage.one_update``); inside the user's lock, so one user's
+    writes reach the database in order."""
+
+    def __init__(self, storage: DatabaseStorage) -> None:
+        self.storage = storage
+
+    async def __call__(
+        self,
+        handler: Handler,
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        async with self.storage.one_update():
+            return await handler(event, data)
 
 
 class StaffOnlyMiddleware(BaseMiddleware):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +20,8 @@ from storage.db import DIALECT
 from storage.repositories import _INSERT_FOR, _table, fetch, run
 
 _FSM = _table(m.FsmStateRow)
+# The writes of the update being handled (``DatabaseStorage.one_update``), by key.
+_PENDING: ContextVar[dict[str, tuple[str | None, dict[str, Any]]] | None] = ContextVar("fsm_pending", default=None)
 MAX_REMEMBERED = 100_000  # keys kept in memory; a forgotten one is read again from the database
 
 
@@ -42,7 +46,8 @@ class DatabaseStorage(BaseStorage):
 
     Single-process rule: this process keeps a write-through copy in memory (every write goes
     to the database before it returns; reads come from memory after a key's first load),
-    which is right only while no other process writes the same table. Several processes
+    which is right only while no other process writes the same table. Within an update
+    the writes wait for its end (``one_update``). Several processes
     share state through Redis instead (``REDIS_URL``, see ``bot.app.make_fsm_storage``)."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], key_builder: KeyBuilder | None = None) -> None:
@@ -67,14 +72,38 @@ class DatabaseStorage(BaseStorage):
                 del self._memory[old]
         self._memory[name] = record
 
+    @asynccontextmanager
+    async def one_update(self) -> AsyncIterator[None]:
+        """Writes made while one update is handled reach the database together when it ends,
+        in one transaction (a checkout step sets data and state: two commits were most of
+        its cost). The update is marked handled only after that (``bot.polling``): a crash
+        before it replays the update from the state it started with."""
+        token = _PENDING.set({})
+        try:
+            yield
+        finally:
+            pending = _PENDING.get()
+            _PENDING.reset(token)
+            if pending:
+                await self._store(pending)
+
     async def _write(self, name: str, state: str | None, data: dict[str, Any]) -> None:
-        async with self.sessions() as session, session.begin():
-            if state is None and not data:  # nothing to remember: no row (keeps the table small)
-                await run(session, delete(_FSM).where(_FSM.c.key == name))
-            else:
-                values = {"key": name, "state": state, "data": json.dumps(data), "updated_at": datetime.now(UTC)}
-                await run(session, _WRITE_BY_DIALECT[session.info[DIALECT]], values)
         self._remember(name, (state, data))
+        pending = _PENDING.get()
+        if pending is not None:
+            pending[name] = (state, data)
+        else:
+            await self._store({name: (state, data)})
+
+    async def _store(self, records: dict[str, tuple[str | None, dict[str, Any]]]) -> None:
+        now = datetime.now(UTC)
+        async with self.sessions() as session, session.begin():
+            for name, (state, data) in records.items():
+                if state is None and not data:  # nothing to remember: no row (keeps the table small)
+                    await run(session, delete(_FSM).where(_FSM.c.key == name))
+                else:
+                    values = {"key": name, "state": state, "data": json.dumps(data), "updated_at": now}
+                    await run(session, _WRITE_BY_DIALECT[session.info[DIALECT]], values)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         name, current, data = await self._record(key)

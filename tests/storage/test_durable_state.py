@@ -49,3 +49,18 @@ async def test_an_update_is_taken_once_and_handled_rows_are_pruned_after_a_day(e
     async with session_factory(engine)() as session:
         left = await session.scalars(select(m.UpdateInboxRow.update_id).order_by(m.UpdateInboxRow.update_id))
         assert list(left) == [3, 4]  # the handled ones went; unhandled 3 waits for its replay
+
+
+async def test_the_state_an_update_changed_is_written_once_it_is_handled(engine: AsyncEngine) -> None:
+    key = StorageKey(bot_id=1, chat_id=43, user_id=43)
+    storage = DatabaseStorage(session_factory(engine))
+    async with storage.one_update():
+        await storage.set_data(key, {"phone": "+447911123456"})
+        await storage.set_state(key, "Checkout:delivery")
+        assert await storage.get_state(key) == "Checkout:delivery"  # this process sees it at once
+        assert await DatabaseStorage(session_factory(engine)).get_state(key) is None  # not written yet
+    restarted = DatabaseStorage(session_factory(engine))
+    assert (await restarted.get_state(key), await restarted.get_data(key)) == (
+        "Checkout:delivery",
+        {"phone": "+447911123456"},
+    )
