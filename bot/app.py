@@ -95,7 +95,8 @@ def make_dispatcher(
     # then the customer is loaded, then its language is chosen.
     storage = dp.storage
     redis = getattr(storage, "redis", None)  # RedisStorage's client, when REDIS_URL is set
-    dp.update.outer_middleware(DuplicateUpdateMiddleware(SeenUpdates(redis)))
+    if redis is not None:  # without Redis, the update inbox drops a repeated update (bot.polling)
+        dp.update.outer_middleware(DuplicateUpdateMiddleware(SeenUpdates(redis)))
     dp.update.outer_middleware(PerUserSerialMiddleware(redis))
     if isinstance(storage, DatabaseStorage):
         dp.update.outer_middleware(StateWritesMiddleware(storage))
