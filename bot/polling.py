@@ -65,12 +65,12 @@ class DurableDispatcher(Dispatcher):
         return [u for u in updates if u.update_id in fresh]
 
     async def handle_recorded(self, bot: Bot, update: Update, **kwargs: Any) -> None:
-        try:
-            await self._process_update(bot=bot, update=update, **kwargs)
-        finally:
-            self._handled.append(update.update_id)
-            if self._marking is None:
-                self._marking = asyncio.create_task(self._mark_soon())
+        # A handler's error is logged and counts as handled (as in aiogram's polling); a
+        # cancelled one (a stop mid-update) is not marked, so the next start replays it.
+        await self._process_update(bot=bot, update=update, **kwargs)
+        self._handled.append(update.update_id)
+        if self._marking is None:
+            self._marking = asyncio.create_task(self._mark_soon())
 
     def handle_in_background(self, bot: Bot, update: Update, **kwargs: Any) -> None:
         task = asyncio.create_task(self.handle_recorded(bot, update, **kwargs))
