@@ -44,10 +44,10 @@ class DatabaseStorage(BaseStorage):
     """aiogram FSM storage in the ``fsm_state`` table: a checkout in progress survives a
     restart or a deploy.
 
-    Single-process rule: this process keeps a write-through copy in memory (every write goes
-    to the database before it returns; reads come from memory after a key's first load),
-    which is right only while no other process writes the same table. Within an update
-    the writes wait for its end (``one_update``). Several processes
+    Single-process rule: this process keeps a write-through copy in memory (every write
+    reaches the database: at once, or when the update being handled ends, ``one_update``;
+    reads come from memory after a key's first load), which is right only while no other
+    process writes the same table. Several processes
     share state through Redis instead (``REDIS_URL``, see ``bot.app.make_fsm_storage``)."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], key_builder: KeyBuilder | None = None) -> None:
