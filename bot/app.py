@@ -82,7 +82,7 @@ def make_dispatcher(
 ) -> DurableDispatcher:
     i18n = i18n or make_i18n(settings.default_locale)
     dp = DurableDispatcher(
-        inbox=UpdateInbox(sessions),
+        inbox=UpdateInbox(sessions.kw["bind"]),
         storage=make_fsm_storage(settings, sessions),
         settings=settings,
         renderer=Renderer(settings.timezone),

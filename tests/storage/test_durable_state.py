@@ -35,14 +35,14 @@ async def test_conversation_state_is_read_back_by_a_new_process(engine: AsyncEng
 
 
 async def test_an_update_is_taken_once_and_handled_rows_are_pruned_after_a_day(engine: AsyncEngine) -> None:
-    inbox = UpdateInbox(session_factory(engine))
+    inbox = UpdateInbox(engine)
     now = datetime.now(UTC)
     assert await inbox.record([(1, "{}"), (2, "{}")], now) == {1, 2}
     assert await inbox.record([(2, "{}"), (3, "{}")], now) == {3}  # 2 delivered again
     await inbox.mark_handled([1, 2], now)
     assert await inbox.unhandled() == [(3, "{}")]
 
-    restarted = UpdateInbox(session_factory(engine))
+    restarted = UpdateInbox(engine)
     assert await restarted.record([(1, "{}")], now) == set()  # remembered across processes
     later = now + KEEP_HANDLED + timedelta(minutes=1)
     assert await restarted.record([(4, "{}")], later) == {4}
