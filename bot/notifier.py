@@ -92,8 +92,9 @@ class Notifier:
             text = self.renderer.render(f"notifications/{message.template}.html.j2", **message.params)
             return text, buttons_for(message.template, message.params)
 
-    async def deliver(self, message: OutboxMessage) -> None:
-        await self.limits.wait(message.chat_id)
+    async def deliver(self, message: OutboxMessage, *, paced: bool = True) -> None:
+        if paced:
+            await self.limits.wait(message.chat_id)
         now = self.clock.now()
         try:
             text, buttons = self.render(message)
@@ -132,6 +133,14 @@ class Notifier:
             await asyncio.gather(*(one_chat(messages) for messages in by_chat.values()))
             attempted += len(batch)
         return attempted
+
+    async def deliver_now(self, chat_id: int) -> None:
+        """What is due for one chat, sent now, as a reply would be (not paced as a broadcast):
+        a handler whose answer is an outbox message (the "order placed" confirmation) calls
+        this after its commit. The outbox keeps it safe: a crash before this call leaves the
+        message to the notifier's next pass, and a row claimed here is not sent by the pass."""
+        for message in await self.store.claim(self.clock.now(), chat_id=chat_id):
+            await self.deliver(message, paced=False)
 
     async def run(self, interval: float) -> None:
         while not self._stopping:

@@ -98,5 +98,6 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     limits = SendLimits(settings.notify_rate, settings.notify_chat_interval)
     notifier = Notifier(OutboxStore(sessions), bot, dp["renderer"], i18n, clock, limits)
     on_outbox_written(sessions, notifier.wake)
+    dp["notifier"] = notifier  # handlers whose answer is an outbox message send it at once
     settle_heap()
     return Runtime(settings, engine, sessions, clock, i18n, bot, dp, notifier)

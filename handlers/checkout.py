@@ -28,6 +28,7 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date
 
 from bot.config import Settings
+from bot.notifier import Notifier
 from bot.rendering import Renderer, current_locale, format_money
 from domain.customers import Customer, normalize_phone
 from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod
@@ -425,6 +426,7 @@ async def confirmed(
     settings: Settings,
     renderer: Renderer,
     bot: Bot,
+    notifier: Notifier,
     assisting: bool = False,
 ) -> None:
     """Works from any state: a second tap (or a redelivered update) with the same key
@@ -448,6 +450,8 @@ async def confirmed(
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
+    if customer.telegram_id and not assisting:  # the confirmation, from the outbox, as the reply
+        await notifier.deliver_now(customer.telegram_id)
     if assisting:  # the staff member's own copy; the customer is told through the outbox
         here = query.message.chat.id if query.message else query.from_user.id
         placed = renderer.render("notifications/order_placed.html.j2", **order_placed_params(order))
