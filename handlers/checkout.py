@@ -450,12 +450,12 @@ async def confirmed(
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
-    if customer.telegram_id and not assisting:  # the confirmation, from the outbox, as the reply
-        await notifier.deliver_now(customer.telegram_id)
     if assisting:  # the staff member's own copy; the customer is told through the outbox
         here = query.message.chat.id if query.message else query.from_user.id
         placed = renderer.render("notifications/order_placed.html.j2", **order_placed_params(order))
         await bot.send_message(here, placed, reply_markup=main_menu())
+    elif customer.telegram_id:  # the confirmation, the outbox's row, sent now as the reply
+        await notifier.deliver_now(customer.telegram_id)
     payer = customer.telegram_id  # the customer pays, even when assisted
     if payer and order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
         await send_invoice(bot, payer, order, settings)
