@@ -12,7 +12,7 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.methods.base import Response
 from aiogram.utils.i18n import I18n
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import CustomerI18nMiddleware, make_i18n
@@ -65,7 +65,7 @@ def make_bot(settings: Settings) -> Bot:
     return Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def make_fsm_storage(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> BaseStorage:
+def make_fsm_storage(settings: Settings, engine: AsyncEngine) -> BaseStorage:
     """Conversation state survives a restart: in Redis when ``REDIS_URL`` is set (several
     processes share it), else in the database (one process; see ``storage.fsm``)."""
     if settings.redis_url:
@@ -74,16 +74,17 @@ def make_fsm_storage(settings: Settings, sessions: async_sessionmaker[AsyncSessi
 
         # with_destiny: assisted orders keep their own FSM slot (see bot.middlewares.assist_context)
         return RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
-    return DatabaseStorage(sessions)
+    return DatabaseStorage(engine)
 
 
 def make_dispatcher(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock, i18n: I18n | None = None
 ) -> DurableDispatcher:
     i18n = i18n or make_i18n(settings.default_locale)
+    engine: AsyncEngine = sessions.kw["bind"]
     dp = DurableDispatcher(
-        inbox=UpdateInbox(sessions.kw["bind"]),
-        storage=make_fsm_storage(settings, sessions),
+        inbox=UpdateInbox(engine),
+        storage=make_fsm_storage(settings, engine),
         settings=settings,
         renderer=Renderer(settings.timezone),
         i18n=i18n,

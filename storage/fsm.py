@@ -12,12 +12,11 @@ from typing import Any
 from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import models as m
-from storage.db import DIALECT
-from storage.repositories import _INSERT_FOR, _table, fetch, run
+from storage.repositories import _INSERT_FOR, _table
 
 _FSM = _table(m.FsmStateRow)
 # The writes of the update being handled (``DatabaseStorage.one_update``), by key.
@@ -38,6 +37,8 @@ def _upsert(insert_for: Any) -> Any:
 
 
 _WRITE_BY_DIALECT = {dialect: _upsert(insert_for) for dialect, insert_for in _INSERT_FOR.items()}
+_READ = select(_FSM.c.state, _FSM.c.data).where(_FSM.c.key == bindparam("key"))
+_FORGET = delete(_FSM).where(_FSM.c.key == bindparam("key"))
 
 
 class DatabaseStorage(BaseStorage):
@@ -50,8 +51,9 @@ class DatabaseStorage(BaseStorage):
     process writes the same table. Several processes
     share state through Redis instead (``REDIS_URL``, see ``bot.app.make_fsm_storage``)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], key_builder: KeyBuilder | None = None) -> None:
-        self.sessions = sessions
+    def __init__(self, engine: AsyncEngine, key_builder: KeyBuilder | None = None) -> None:
+        self.engine = engine
+        self._write_row = _WRITE_BY_DIALECT[engine.dialect.name]
         # with_destiny: assisted orders keep their own slot (see bot.middlewares.assist_context)
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
         self._memory: dict[str, tuple[str | None, dict[str, Any]]] = {}
@@ -60,9 +62,9 @@ class DatabaseStorage(BaseStorage):
         name = self.key_builder.build(key)
         known = self._memory.get(name)
         if known is None:
-            async with self.sessions() as session:
-                rows = await fetch(session, select(_FSM.c.state, _FSM.c.data).where(_FSM.c.key == name))
-            known = (rows[0].state, json.loads(rows[0].data)) if rows else (None, {})
+            async with self.engine.connect() as connection:
+                row = (await connection.execute(_READ, {"key": name})).first()
+            known = (row.state, json.loads(row.data)) if row is not None else (None, {})
             self._remember(name, known)
         return name, known[0], known[1]
 
@@ -97,13 +99,15 @@ class DatabaseStorage(BaseStorage):
 
     async def _store(self, records: dict[str, tuple[str | None, dict[str, Any]]]) -> None:
         now = datetime.now(UTC)
-        async with self.sessions() as session, session.begin():
+        # Core on the engine's connection, statements built once: this runs for every step
+        # of every conversation.
+        async with self.engine.begin() as connection:
             for name, (state, data) in records.items():
                 if state is None and not data:  # nothing to remember: no row (keeps the table small)
-                    await run(session, delete(_FSM).where(_FSM.c.key == name))
+                    await connection.execute(_FORGET, {"key": name})
                 else:
                     values = {"key": name, "state": state, "data": json.dumps(data), "updated_at": now}
-                    await run(session, _WRITE_BY_DIALECT[session.info[DIALECT]], values)
+                    await connection.execute(self._write_row, values)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         name, current, data = await self._record(key)

@@ -18,12 +18,12 @@ from storage.inbox import KEEP_HANDLED, UpdateInbox
 async def test_conversation_state_is_read_back_by_a_new_process(engine: AsyncEngine) -> None:
     key = StorageKey(bot_id=1, chat_id=42, user_id=42)
     assist = StorageKey(bot_id=1, chat_id=42, user_id=42, destiny="assist")
-    before = DatabaseStorage(session_factory(engine))
+    before = DatabaseStorage(engine)
     await before.set_state(key, "Checkout:delivery")
     await before.set_data(key, {"key": "abc", "phone": "+447911123456"})
     await before.set_data(assist, {"customer_id": 7})
 
-    after = DatabaseStorage(session_factory(engine))  # a restarted process: nothing in memory
+    after = DatabaseStorage(engine)  # a restarted process: nothing in memory
     assert await after.get_state(key) == "Checkout:delivery"
     assert await after.get_data(key) == {"key": "abc", "phone": "+447911123456"}
     assert (await after.get_state(assist), await after.get_data(assist)) == (None, {"customer_id": 7})
@@ -53,13 +53,13 @@ async def test_an_update_is_taken_once_and_handled_rows_are_pruned_after_a_day(e
 
 async def test_the_state_an_update_changed_is_written_once_it_is_handled(engine: AsyncEngine) -> None:
     key = StorageKey(bot_id=1, chat_id=43, user_id=43)
-    storage = DatabaseStorage(session_factory(engine))
+    storage = DatabaseStorage(engine)
     async with storage.one_update():
         await storage.set_data(key, {"phone": "+447911123456"})
         await storage.set_state(key, "Checkout:delivery")
         assert await storage.get_state(key) == "Checkout:delivery"  # this process sees it at once
-        assert await DatabaseStorage(session_factory(engine)).get_state(key) is None  # not written yet
-    restarted = DatabaseStorage(session_factory(engine))
+        assert await DatabaseStorage(engine).get_state(key) is None  # not written yet
+    restarted = DatabaseStorage(engine)
     assert (await restarted.get_state(key), await restarted.get_data(key)) == (
         "Checkout:delivery",
         {"phone": "+447911123456"},
