@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, Dispatcher, methods
+from aiogram import Bot, methods
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.methods.base import Response
 from aiogram.utils.i18n import I18n
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import CustomerI18nMiddleware, make_i18n
@@ -22,13 +21,17 @@ from bot.middlewares import (
     EveryPressAnswered,
     PerUserSerialMiddleware,
     SeenUpdates,
+    StateWritesMiddleware,
     UnitOfWorkMiddleware,
 )
 from bot.outgoing import OutgoingGuard
+from bot.polling import DurableDispatcher
 from bot.rendering import Renderer
 from bot.telegram_session import JsonBodySession
 from domain.ports import Clock
 from handlers import build_routers
+from storage.fsm import DatabaseStorage
+from storage.inbox import UpdateInbox
 
 log = logging.getLogger(__name__)
 
@@ -65,34 +68,42 @@ def make_bot(settings: Settings) -> Bot:
     return Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def make_fsm_storage(settings: Settings) -> BaseStorage:
+def make_fsm_storage(settings: Settings, engine: AsyncEngine) -> BaseStorage:
+    """Conversation state survives a restart: in Redis when ``REDIS_URL`` is set (several
+    processes share it), else in the database (one process; see ``storage.fsm``)."""
     if settings.redis_url:
         from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage
 
         # with_destiny: assisted orders keep their own FSM slot (see bot.middlewares.assist_context)
         return RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
-    return MemoryStorage()
+    return DatabaseStorage(engine)
 
 
 def make_dispatcher(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock, i18n: I18n | None = None
-) -> Dispatcher:
+) -> DurableDispatcher:
     i18n = i18n or make_i18n(settings.default_locale)
-    dp = Dispatcher(
-        storage=make_fsm_storage(settings),
+    engine: AsyncEngine = sessions.kw["bind"]
+    dp = DurableDispatcher(
+        inbox=UpdateInbox(engine),
+        storage=make_fsm_storage(settings, engine),
         settings=settings,
         renderer=Renderer(settings.timezone),
         i18n=i18n,
         default_currency=settings.default_currency,
         catalog_page_size=settings.catalog_page_size,
     )
-    # Order matters: a repeated update is dropped first, then one user's updates queue,
+    # Order matters: a repeated update is dropped first, then one user's updates queue (the
+    # conversation state an update changed is written when it is done, inside that queue),
     # then the customer is loaded, then its language is chosen.
     storage = dp.storage
     redis = getattr(storage, "redis", None)  # RedisStorage's client, when REDIS_URL is set
-    dp.update.outer_middleware(DuplicateUpdateMiddleware(SeenUpdates(redis)))
+    if redis is not None:  # without Redis, the update inbox drops a repeated update (bot.polling)
+        dp.update.outer_middleware(DuplicateUpdateMiddleware(SeenUpdates(redis)))
     dp.update.outer_middleware(PerUserSerialMiddleware(redis))
+    if isinstance(storage, DatabaseStorage):
+        dp.update.outer_middleware(StateWritesMiddleware(storage))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessions, clock))
     dp.update.outer_middleware(CustomerI18nMiddleware(i18n))
     dp.callback_query.outer_middleware(EveryPressAnswered())

@@ -14,11 +14,12 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 
 from bot.catalog_files import files_next_to
 from bot.config import ConfigError, Settings, load_settings
+from bot.polling import InboxRequestHandler
 from bot.runtime import Runtime
 from domain.apikeys import Scope, parse_scopes
 from domain.errors import DomainError, ImportRejected
@@ -248,6 +249,7 @@ async def serve_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
         await stop.wait()
     finally:
         await runner.cleanup()
+        await runtime.dp.settle()
 
 
 def derived_webhook_secret(bot_token: str) -> str:
@@ -269,12 +271,13 @@ async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
         add_api(app, runtime.sessions, settings, runtime.clock)
     secret = settings.webhook_secret or derived_webhook_secret(settings.bot_token)
     if not polling:
-        SimpleRequestHandler(runtime.dp, runtime.bot, secret_token=secret).register(app, path=settings.webhook_path)
+        InboxRequestHandler(runtime.dp, runtime.bot, secret_token=secret).register(app, path=settings.webhook_path)
         setup_application(app, runtime.dp, bot=runtime.bot)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
     if not polling:
+        await runtime.dp.replay(runtime.bot)  # what a stopped process recorded and did not finish
         await runtime.bot.set_webhook(
             settings.webhook_url or "",
             secret_token=secret,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -22,6 +20,7 @@ from domain.staff import NotAllowed, Permission, WrongRole, can
 from domain.usecases.assisted import assisted_customer
 from domain.usecases.customers import ensure_customer
 from domain.usecases.staff import staff_member
+from storage.fsm import DatabaseStorage
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -86,30 +85,21 @@ def assist_context(data: dict[str, Any]) -> FSMContext | None:
 
 
 UPDATE_MEMORY_S = 24 * 3600  # Telegram retries an undelivered update for at most a day
-MAX_REMEMBERED = 200_000  # in one process: the newest ids (a retry comes within minutes), memory bounded
 USER_LOCK_S = 60  # a crashed process's hold on a user's updates lapses after this
 
 
 class SeenUpdates:
-    """Update ids already taken, remembered for a day: Telegram (or a proxy) delivering the
-    same update twice gets it handled once. In one process a dict; with Redis, shared by
-    every process (``SET NX EX``)."""
+    """Update ids already taken by any process sharing one Redis (``SET NX EX``), remembered
+    for a day: Telegram (or a proxy) delivering the same update twice, to either process,
+    gets it handled once. On one process without Redis the update inbox remembers them
+    (``bot.polling``)."""
 
-    def __init__(self, redis: Any | None = None, ttl_s: float = UPDATE_MEMORY_S) -> None:
+    def __init__(self, redis: Any, ttl_s: float = UPDATE_MEMORY_S) -> None:
         self.redis, self.ttl_s = redis, ttl_s
-        self._local: OrderedDict[tuple[int, int], float] = OrderedDict()
 
     async def first_time(self, bot_id: int, update_id: int) -> bool:
-        if self.redis is not None:
-            taken = await self.redis.set(f"ordergram:{bot_id}:update:{update_id}", 1, nx=True, ex=int(self.ttl_s))
-            return bool(taken)
-        now = time.monotonic()
-        while self._local and (len(self._local) >= MAX_REMEMBERED or next(iter(self._local.values())) < now):
-            self._local.popitem(last=False)
-        if (bot_id, update_id) in self._local:
-            return False
-        self._local[(bot_id, update_id)] = now + self.ttl_s
-        return True
+        taken = await self.redis.set(f"ordergram:{bot_id}:update:{update_id}", 1, nx=True, ex=int(self.ttl_s))
+        return bool(taken)
 
 
 class DuplicateUpdateMiddleware(BaseMiddleware):
@@ -163,6 +153,24 @@ class PerUserSerialMiddleware(BaseMiddleware):
             self._waiting[user.id] -= 1
             if not self._waiting[user.id]:
                 del self._waiting[user.id], self._locks[user.id]
+
+
+class StateWritesMiddleware(BaseMiddleware):
+    """The conversation state an update changed is written once, when it has been handled
+    (``storage.fsm.DatabaseStorage.one_update``); inside the user's lock, so one user's
+    writes reach the database in order."""
+
+    def __init__(self, storage: DatabaseStorage) -> None:
+        self.storage = storage
+
+    async def __call__(
+        self,
+        handler: Handler,
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        async with self.storage.one_update():
+            return await handler(event, data)
 
 
 class StaffGate(BaseMiddleware):

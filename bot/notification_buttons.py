@@ -1,17 +1,21 @@
 """Buttons that go with some notifications (rendered in the recipient's language, like
-the text): back to the cart from a reminder, stars under a follow-up."""
+the text): back to the cart from a reminder, stars under a follow-up, the main menu back
+after an order is placed (the checkout's last step)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from handlers.callbacks import CartView, PoCb, RateCb
+from handlers.menu import main_menu
 
 
-def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup | None:
+def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+    if template == "order_placed":
+        return main_menu()
     if template == "cart_reminder":
         return InlineKeyboardMarkup(
             inline_keyboard=[[InlineKeyboardButton(text=_("🛒 Open my cart"), callback_data=CartView().pack())]]

@@ -24,7 +24,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
 
@@ -94,15 +94,16 @@ class Notifier:
         self._stopping = True
         self._wake.set()
 
-    def render(self, message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup | None]:
+    def render(self, message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup | None]:
         with self.i18n.context(), self.i18n.use_locale(message.language or self.i18n.default_locale):
             text = self.renderer.render(f"notifications/{message.template}.html.j2", **message.params)
             return text, buttons_for(message.template, message.params)
 
-    async def deliver(self, message: OutboxMessage) -> bool:
+    async def deliver(self, message: OutboxMessage, *, paced: bool = True) -> bool:
         """Send one message; False when its chat refused the bot (403), so the messages
         still queued for that chat are failed with it rather than tried one by one."""
-        await self.limits.wait(message.chat_id)
+        if paced:
+            await self.limits.wait(message.chat_id)
         now = self.clock.now()
         try:
             text, buttons = self.render(message)
@@ -143,6 +144,14 @@ class Notifier:
             await asyncio.gather(*(one_chat(messages) for messages in by_chat.values()))
             attempted += len(batch)
         return attempted
+
+    async def deliver_now(self, chat_id: int) -> None:
+        """What is due for one chat, sent now, as a reply would be (not paced as a broadcast):
+        a handler whose answer is an outbox message (the "order placed" confirmation) calls
+        this after its commit. The outbox keeps it safe: a crash before this call leaves the
+        message to the notifier's next pass, and a row claimed here is not sent by the pass."""
+        for message in await self.store.claim(self.clock.now(), chat_id=chat_id):
+            await self.deliver(message, paced=False)
 
     async def run(self, interval: float) -> None:
         while not self._stopping:

@@ -166,7 +166,7 @@ class Renderer:
         self.env.filters["money"] = lambda m: format_money(m)
         self.env.filters["datetime"] = self.format_when
         self.env.filters["short"] = shorten  # {{ stored_text|short(80) }}: typed text kept to a line
-        # Dates stored in notification parameters arrive as ISO text.
+        # Dates and moments stored in notification parameters arrive as ISO text.
         self.env.filters["date"] = lambda d: format_date(
             date.fromisoformat(d) if isinstance(d, str) else d, "medium", locale=current_locale()
         )
@@ -178,8 +178,9 @@ class Renderer:
         for kind in LABELS:  # {{ x | status }} is {{ x | label("status") }}
             self.env.filters[kind] = partial(_label_filter, kind)
 
-    def format_when(self, value: datetime) -> str:
-        return format_datetime(value.astimezone(self.timezone), "short", locale=current_locale())
+    def format_when(self, value: datetime | str) -> str:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return format_datetime(moment.astimezone(self.timezone), "short", locale=current_locale())
 
     def render(self, template: str, **context: object) -> str:
         return self._environment().get_template(template).render(**context).strip()

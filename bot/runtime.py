@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -14,10 +14,11 @@ from bot.config import ConfigError, Settings
 from bot.i18n import make_i18n
 from bot.menus import register_commands, register_staff_menu
 from bot.notifier import Notifier, SendLimits
+from bot.polling import DurableDispatcher
 from domain.ports import Clock, SystemClock
 from domain.usecases.bookkeeping import BooksCurrencyChanged, pin_books_currency
 from domain.usecases.staff import all_staff, make_admins
-from storage.db import create_engine, session_factory
+from storage.db import create_engine, on_outbox_written, session_factory
 from storage.migrate import upgrade_to_head
 from storage.outbox import OutboxStore
 from storage.uow import SqlUnitOfWork
@@ -31,7 +32,7 @@ class Runtime:
     clock: Clock
     i18n: I18n
     bot: Bot
-    dp: Dispatcher
+    dp: DurableDispatcher
     notifier: Notifier
 
     def uow(self) -> SqlUnitOfWork:
@@ -96,5 +97,7 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         raise
     limits = SendLimits(settings.notify_rate, settings.notify_chat_interval)
     notifier = Notifier(OutboxStore(sessions), bot, dp["renderer"], i18n, clock, limits)
+    on_outbox_written(sessions, notifier.wake)
+    dp["notifier"] = notifier  # handlers whose answer is an outbox message send it at once
     settle_heap()
     return Runtime(settings, engine, sessions, clock, i18n, bot, dp, notifier)

@@ -29,7 +29,8 @@ from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
 from bot.config import Settings
-from bot.rendering import Renderer, current_locale, format_money
+from bot.notifier import Notifier
+from bot.rendering import Renderer, current_locale, fill, format_money
 from domain.customers import Customer, normalize_phone
 from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod, payment_terms
 from domain.ports import Clock
@@ -41,6 +42,7 @@ from domain.usecases.checkout import (
     CheckoutRequest,
     ShippingOptions,
     invoice_days,
+    order_placed_params,
     payment_methods,
     pickup_points,
     place_order,
@@ -461,10 +463,12 @@ async def confirmed(
     settings: Settings,
     renderer: Renderer,
     bot: Bot,
+    notifier: Notifier,
     assisting: bool = False,
 ) -> None:
     """Works from any state: a second tap (or a redelivered update) with the same key
-    finds the order the first one made and shows it again."""
+    finds the order the first one made. The customer's "order placed" message comes from
+    the outbox, committed with the order, so it is sent once whatever happens here."""
     data = await state.get_data()
     first_time = data.get("key") == callback_data.key
     if first_time:
@@ -478,14 +482,19 @@ async def confirmed(
         if existing is None or existing.customer_id != customer.id:
             await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
             return
-        order = existing
+        await query.answer(_("Order {code} is already placed.").format(code=existing.code))
+        return
     await query.answer()
-    if first_time and isinstance(query.message, Message):  # a short line, not the review once more
-        await query.message.edit_text(_("Order {code} placed ✅").format(code=order.code))
-    here = query.message.chat.id if query.message else query.from_user.id
-    await bot.send_message(here, renderer.render("order_placed.html.j2", order=order), reply_markup=main_menu())
+    if isinstance(query.message, Message):  # a short line, not the review once more
+        await query.message.edit_text(fill(_("Order {code} placed ✅"), code=order.code))
+    if assisting:  # the staff member's own copy; the customer is told through the outbox
+        here = query.message.chat.id if query.message else query.from_user.id
+        placed = renderer.render("notifications/order_placed.html.j2", **order_placed_params(order))
+        await bot.send_message(here, placed, reply_markup=main_menu())
+    elif customer.telegram_id:  # the confirmation, the outbox's row, sent now as the reply
+        await notifier.deliver_now(customer.telegram_id)
     payer = customer.telegram_id  # the customer pays, even when assisted
-    if first_time and payer and order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
+    if payer and order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
         await send_invoice(bot, payer, order, settings)
 
 

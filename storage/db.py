@@ -6,6 +6,7 @@ import asyncio
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -170,6 +171,8 @@ def _clear_what_was_written(session: Session) -> None:
     cache = session.info.get(READ_CACHE)
     if written and isinstance(cache, ReadCache):
         cache.written(written)
+    if written and "outbox" in written and (wake := session.info.get(OUTBOX_WRITTEN)) is not None:
+        wake()  # a message just committed goes out now, not at the notifier's next pass
 
 
 def session_factory(engine: AsyncEngine, *, base_currency: str = "EUR") -> async_sessionmaker[AsyncSession]:
@@ -191,4 +194,12 @@ READ_CACHE = "ordergram_read_cache"
 BASE_CURRENCY = "ordergram_base_currency"
 DIALECT = "ordergram_dialect"  # "sqlite" or "postgresql": statements built once per dialect pick theirs
 READ_ONLY_BIND = "ordergram_read_only_bind"
+OUTBOX_WRITTEN = "ordergram_outbox_written"  # called after a commit that wrote the outbox
+
+
+def on_outbox_written(sessions: async_sessionmaker[AsyncSession], wake: Callable[[], None]) -> None:
+    """Call ``wake`` after every commit (of sessions made from now on) that wrote the outbox."""
+    sessions.kw["info"][OUTBOX_WRITTEN] = wake
+
+
 _CONNECTION_INFO = "ordergram_connection_info"

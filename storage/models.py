@@ -596,3 +596,26 @@ class ApiRequestRow(Base):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))  # set in the claiming transaction
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     __table_args__ = (UniqueConstraint("api_key_id", "idempotency_key", name="uq_api_requests_key"),)
+
+
+class FsmStateRow(Base):
+    """Conversation state (aiogram FSM) without Redis: a checkout in progress survives a
+    restart. The key is aiogram's ``bot:chat:user[:thread]:destiny`` string."""
+
+    __tablename__ = "fsm_state"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class UpdateInboxRow(Base):
+    """Every update taken from Telegram, recorded before Telegram is told it arrived, and
+    marked once handled: the durable memory of handled update ids."""
+
+    __tablename__ = "update_inbox"
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[str] = mapped_column(Text)  # the update's JSON, as Telegram sent it
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    __table_args__ = (Index("ix_update_inbox_handled_at", "handled_at"),)

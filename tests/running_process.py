@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import SandboxServer
+from bot.sandbox import SandboxServer, SandboxUser
+from bot.sandbox.server import BotMessage
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,3 +51,35 @@ async def wait_until(process: asyncio.subprocess.Process, ready: Callable[[], bo
         process.kill()
     _, stderr = await process.communicate()
     pytest.fail(f"{what} did not happen: {stderr.decode()[-2000:]}")
+
+
+async def demo_shop(workdir: Path) -> None:
+    """The demo catalog in the database ``start_ordergram`` uses (prices in GBP)."""
+    from bot.catalog_files import files_next_to
+    from bot.config import load_settings
+    from bot.runtime import open_database
+    from bot.sandbox.harness import DEMO_DATA
+    from domain.ports import SystemClock
+    from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+    from storage.uow import SqlUnitOfWork
+
+    settings = load_settings(database_url=f"sqlite+aiosqlite:///{workdir / 'run.sqlite3'}", default_currency="GBP")
+    engine, sessions = await open_database(settings)
+    try:
+        products = DEMO_DATA / "products.csv"
+        await import_warehouses(SqlUnitOfWork(sessions), (DEMO_DATA / "warehouses.csv").read_text(encoding="utf-8"))
+        await import_products(SqlUnitOfWork(sessions), products.read_text(encoding="utf-8"), files_next_to(products))
+        stock = (DEMO_DATA / "stock.csv").read_text(encoding="utf-8")
+        await import_stock(SqlUnitOfWork(sessions), SystemClock(), stock)
+        await import_carriers(SqlUnitOfWork(sessions), (DEMO_DATA / "carriers.csv").read_text(encoding="utf-8"))
+    finally:
+        await engine.dispose()
+
+
+async def shown(process: asyncio.subprocess.Process, user: SandboxUser, text: str) -> BotMessage:
+    """The newest message in the user's chat once it contains ``text``."""
+    last = lambda: user.server.last_message(user.id)  # noqa: E731
+    await wait_until(process, lambda: (m := last()) is not None and text in m.text, f"a reply with {text!r}")
+    message = last()
+    assert message is not None
+    return message

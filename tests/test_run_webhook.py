@@ -8,6 +8,7 @@ import logging
 import re
 import signal
 import socket
+import sqlite3
 from pathlib import Path
 
 import aiohttp
@@ -129,3 +130,45 @@ def test_the_derived_webhook_secret_is_stable_per_token_and_unguessable_without_
     assert first == derived_webhook_secret("123:AAA")  # every process and restart agree
     assert first != derived_webhook_secret("123:AAB")
     assert re.fullmatch(r"[0-9a-f]{64}", first) and "123:AAA" not in first
+
+
+async def test_a_webhook_update_is_recorded_before_its_200_and_remembered_after_a_crash(tmp_path: Path) -> None:
+    """The 200 tells Telegram the update arrived: by then it is in the database. Killed and
+    restarted, the process still knows it handled it, and a retry is not handled again."""
+    server = SandboxServer()
+    await server.start()
+    port = free_port()
+    env = {"WEBHOOK_URL": f"http://127.0.0.1:{port}/tg/hook", "WEBHOOK_SECRET": "s3cret", "WEBHOOK_PORT": str(port)}
+    db = tmp_path / "run.sqlite3"
+    first = await start_ordergram(server, tmp_path, **env)
+    try:
+        await wait_until(first, lambda: server.webhook is not None, "webhook registration")
+        alice = SandboxUser(server, 43, "Alice", wait=False)
+        greeted = server.next_activity(43)
+        await alice.send("/start")
+        await wait_until(first, lambda: bool(server.webhook_deliveries), "the delivery")
+        update_id, status = server.webhook_deliveries[-1]
+        with sqlite3.connect(db) as connection:
+            recorded = connection.execute("SELECT update_id FROM update_inbox").fetchall()
+        assert status == 200 and recorded == [(update_id,)]
+        await asyncio.wait_for(greeted, 30)
+        await asyncio.sleep(0.3)  # marked handled
+        first.kill()
+        await first.wait()
+    finally:
+        if first.returncode is None:
+            first.kill()
+    server.webhook = None
+    second = await start_ordergram(server, tmp_path, **env)
+    try:
+        await wait_until(second, lambda: server.webhook is not None, "webhook registration again")
+        greetings = len(alice.messages())
+        assert await server.redeliver(update_id) == 200
+        await asyncio.sleep(1.0)
+        assert len(alice.messages()) == greetings
+        second.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(second.communicate(), 30)
+    finally:
+        if second.returncode is None:
+            second.kill()
+        await server.stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.accounting import Account, to_base
@@ -301,11 +302,36 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
                 ),
                 now,
             )
-        told = for_customer(customer, "order_placed_for_you", {"code": order.code})
-        if request.channel is Channel.SUPPORT and told is not None:
+        # The customer's confirmation commits with the order: a crash after this commit
+        # cannot leave a placed order untold (the handler sends no copy of its own).
+        told = None
+        if request.channel is Channel.SUPPORT:
+            told = for_customer(customer, "order_placed_for_you", {"code": order.code})
+        elif request.channel is Channel.TELEGRAM:
+            told = for_customer(customer, "order_placed", order_placed_params(order))
+        if told is not None:
             await uow.outbox.add(told, now)
         await uow.commit()
         return order
+
+
+def order_placed_params(order: Order) -> dict[str, Any]:
+    """What the "order placed" message shows, as plain JSON values (it waits in the outbox)."""
+    delivery = order.delivery
+    return {
+        "code": order.code,
+        "currency": order.currency,
+        "lines": [
+            {"name": line.name, "quantity": line.quantity, "total_minor": line.total.amount} for line in order.lines
+        ],
+        "shipping_minor": order.shipping.amount if order.shipping else 0,
+        "total_minor": order.total.amount,
+        "payment": order.payment_terms,
+        "invoice_due": order.invoice_due.isoformat() if order.invoice_due else "",
+        "ready_by": delivery.ready_by.isoformat() if delivery and delivery.ready_by else "",
+        "eta": delivery.eta.isoformat() if delivery and delivery.eta else "",
+        "service": f"{delivery.carrier} {delivery.service}" if delivery else "",
+    }
 
 
 async def _destination(uow: UnitOfWork, delivery: Delivery) -> tuple[float, float] | None:

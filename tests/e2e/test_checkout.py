@@ -120,8 +120,26 @@ async def test_double_tap_on_confirm_makes_one_order(running: RunningBot) -> Non
     first = await alice.press(review.last, "Confirm order")
     second = await alice.press_data(review.last, confirm)
     assert await count(running, m.OrderRow) == 1
-    assert order_code(first) == order_code(second)
+    code = order_code(first)
+    assert second.new == [] and second.callback_answer is not None and code in second.callback_answer["text"]
+    assert sum("is placed" in message.text for message in alice.messages()) == 1  # told once
     assert await stock(running, "85123A") == [("LON", 806, 1)]
+
+
+async def test_the_order_placed_message_is_committed_with_the_order(running: RunningBot) -> None:
+    """The confirmation is an outbox row of the order's transaction, so a crash right
+    after Confirm cannot leave the order untold; the handler sends no copy of its own."""
+    alice = SandboxUser(running.server, 606, "Alice")
+    await add_to_cart(alice, "85123A")
+    placed = await place_cod_order(alice)
+    code = order_code(placed)
+    told = await scalar(
+        running,
+        select(m.OutboxRow.params).where(m.OutboxRow.chat_id == 606, m.OutboxRow.template == "order_placed"),
+    )
+    assert told is not None and code in told
+    assert [m.text.count("is placed") for m in alice.messages() if "is placed" in m.text] == [1]
+    assert "📦 My orders" in str(placed.last.reply_markup)  # the main menu comes back with it
 
 
 async def test_an_expired_hold_is_re_taken_when_stock_allows(running: RunningBot, clock: FakeClock) -> None:

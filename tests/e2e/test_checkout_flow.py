@@ -37,7 +37,9 @@ async def test_checkout_with_an_empty_cart_is_refused_at_once(running: RunningBo
     reply = await alice.send("/checkout")
     assert reply.last.text == "Your cart is empty. Open the /catalog to add something."
     shared = await alice.share_contact("+44 7911 123456")  # no checkout under way: not taken as step 1
-    assert [m.text for m in shared.messages] == ["I cannot use this here. Type what you are looking for to search, or /help."]
+    assert [m.text for m in shared.messages] == [
+        "I cannot use this here. Type what you are looking for to search, or /help."
+    ]
 
 
 async def test_confirm_turns_the_review_into_one_short_line(running: RunningBot) -> None:

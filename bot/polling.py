@@ -1,0 +1,156 @@
+"""Taking updates without losing one: every update is recorded in the database (the
+inbox) before Telegram is told it arrived, and marked once handled.
+
+aiogram's own polling confirms an update (the next ``getUpdates`` offset) as soon as it
+has started a task for it, so a crash lost whatever was still being handled. Here a batch
+of ``getUpdates`` is committed to ``update_inbox`` before the call that confirms it; a
+crash before the commit means Telegram sends the batch again, a crash after it means the
+rows not marked handled are replayed at the next start. An update id already in the inbox
+is not handled again (a redelivery after a crash, a webhook retry): the inbox is the
+durable memory of handled ids. Marks are written in small batches (``MARK_DELAY``): a
+crash may replay an update handled in the last moment before it, which the idempotent
+handlers make safe; nothing marked is ever handled twice.
+
+Webhook mode records the update before answering 200 (``InboxRequestHandler``)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot, Dispatcher, loggers
+from aiogram.methods import GetUpdates
+from aiogram.types import Update
+from aiogram.utils.backoff import Backoff, BackoffConfig
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+
+from storage.inbox import UpdateInbox
+
+log = logging.getLogger(__name__)
+MARK_DELAY = 0.05  # seconds: handled ids are marked together, one write per this interval at most
+SHUTDOWN_GRACE = 20.0  # seconds a clean stop waits for updates in flight before leaving them to the replay
+BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
+
+
+class DurableDispatcher(Dispatcher):
+    """aiogram's Dispatcher with polling through the inbox (``start_polling`` as usual:
+    signals, stop_polling, start-up and shut-down hooks are aiogram's)."""
+
+    def __init__(self, *, inbox: UpdateInbox, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.inbox = inbox
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._handled: list[int] = []
+        self._marking: asyncio.Task[None] | None = None
+
+    async def replay(self, bot: Bot, **kwargs: Any) -> int:
+        """Handle, in order, what a stopped process recorded and did not finish."""
+        left = await self.inbox.unhandled()
+        for update_id, payload in left:
+            log.info("update %s was recorded but not handled before a stop: handling it now", update_id)
+            await self.handle_recorded(bot, Update.model_validate_json(payload, context={"bot": bot}), **kwargs)
+        return len(left)
+
+    async def record(self, bot: Bot, updates: list[Update]) -> list[Update]:
+        """Commit a batch to the inbox; returns the updates not seen before, in order."""
+        batch = [(u.update_id, u.model_dump_json(exclude_unset=True, by_alias=True)) for u in updates]
+        fresh = await self.inbox.record(batch, datetime.now(UTC))
+        for update in updates:
+            if update.update_id not in fresh:
+                log.info("update %s delivered again: ignored", update.update_id)
+        return [u for u in updates if u.update_id in fresh]
+
+    async def handle_recorded(self, bot: Bot, update: Update, **kwargs: Any) -> None:
+        # A handler's error is logged and counts as handled (as in aiogram's polling); a
+        # cancelled one (a stop mid-update) is not marked, so the next start replays it.
+        await self._process_update(bot=bot, update=update, **kwargs)
+        self._handled.append(update.update_id)
+        if self._marking is None:
+            self._marking = asyncio.create_task(self._mark_soon())
+
+    def handle_in_background(self, bot: Bot, update: Update, **kwargs: Any) -> None:
+        task = asyncio.create_task(self.handle_recorded(bot, update, **kwargs))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def _mark_soon(self) -> None:
+        await asyncio.sleep(MARK_DELAY)
+        await self.flush_marks()
+
+    async def flush_marks(self) -> None:
+        self._marking = None
+        handled, self._handled = self._handled, []
+        if handled:
+            try:
+                await self.inbox.mark_handled(handled, datetime.now(UTC))
+            except Exception:
+                log.exception("could not mark %d handled updates (they may be replayed)", len(handled))
+
+    async def settle(self) -> None:
+        """Let updates in flight finish (for a while), then mark what was handled."""
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=SHUTDOWN_GRACE)
+        if self._marking is not None:
+            self._marking.cancel()
+        await self.flush_marks()
+
+    async def _polling(  # type: ignore[override]
+        self,
+        bot: Bot,
+        polling_timeout: int = 30,
+        handle_as_tasks: bool = True,
+        backoff_config: BackoffConfig = BACKOFF,
+        allowed_updates: list[str] | None = None,
+        tasks_concurrency_limit: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """As aiogram's, with the batch recorded before the offset moves past it. With
+        ``handle_as_tasks`` users are served side by side (one user's updates stay in order,
+        ``bot.middlewares.PerUserSerialMiddleware``); without it each update is handled
+        before the next ``getUpdates``, which is what the sandbox's driver waits for."""
+        await bot.me()
+        await self.replay(bot, **kwargs)
+        get_updates = GetUpdates(timeout=polling_timeout, allowed_updates=allowed_updates)
+        timeout = {"request_timeout": int(bot.session.timeout + polling_timeout)} if bot.session.timeout else {}
+        backoff = Backoff(config=backoff_config)
+        loggers.dispatcher.info("Run durable polling for bot id=%d", bot.id)
+        try:
+            while True:
+                try:
+                    updates = await bot(get_updates, **timeout)  # type: ignore[arg-type]
+                    fresh = await self.record(bot, updates)
+                except Exception as error:  # noqa: BLE001 - any failure: wait and ask again
+                    loggers.dispatcher.error("Failed to fetch updates - %s: %s", type(error).__name__, error)
+                    await backoff.asleep()
+                    continue
+                backoff.reset()
+                if updates:  # committed above, so the next call may confirm them
+                    get_updates.offset = updates[-1].update_id + 1
+                for update in fresh:
+                    if handle_as_tasks:
+                        self.handle_in_background(bot, update, **kwargs)
+                    else:
+                        await self.handle_recorded(bot, update, **kwargs)
+        finally:
+            await self.settle()
+
+
+class InboxRequestHandler(SimpleRequestHandler):
+    """Webhook updates: recorded in the inbox before the 200 that acknowledges them, then
+    handled in the background; one already recorded is answered 200 and not handled again."""
+
+    dispatcher: DurableDispatcher
+
+    async def _handle_request_background(self, bot: Bot, request: web.Request) -> web.Response:
+        raw = await request.json(loads=bot.session.json_loads)
+        update = Update.model_validate(raw, context={"bot": bot})
+        fresh = await self.dispatcher.inbox.record([(update.update_id, json.dumps(raw))], datetime.now(UTC))
+        if update.update_id in fresh:
+            self.dispatcher.handle_in_background(bot, update, **self.data)
+        else:
+            log.info("update %s delivered again: ignored", update.update_id)
+        return web.json_response({}, dumps=bot.session.json_dumps)

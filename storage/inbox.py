@@ -1,0 +1,61 @@
+"""The update inbox: updates from Telegram recorded before they are acknowledged, marked
+once handled, and the durable memory of which update ids were already taken."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage import models as m
+from storage.repositories import _INSERT_FOR, _table
+
+_INBOX = _table(m.UpdateInboxRow)
+KEEP_HANDLED = timedelta(hours=24)  # Telegram gives up redelivering an update within a day
+PRUNE_EVERY = timedelta(hours=1)
+# Built once: a batch is one IN (...) read and one multi-row insert. Core on the engine's
+# connection, not a session: this runs for every getUpdates batch.
+_IDS = _INBOX.c.update_id.in_(bindparam("ids", expanding=True))
+_KNOWN = select(_INBOX.c.update_id).where(_IDS)
+_ADD = {dialect: insert_for(_INBOX).on_conflict_do_nothing() for dialect, insert_for in _INSERT_FOR.items()}
+_MARK = update(_INBOX).where(_IDS).values(handled_at=bindparam("at"))
+_PRUNE = delete(_INBOX).where(_INBOX.c.handled_at < bindparam("before"))
+_UNHANDLED = (
+    select(_INBOX.c.update_id, _INBOX.c.payload).where(_INBOX.c.handled_at.is_(None)).order_by(_INBOX.c.update_id)
+)
+
+
+class UpdateInbox:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._add = _ADD[engine.dialect.name]
+        self._pruned_at: datetime | None = None
+
+    async def record(self, updates: Sequence[tuple[int, str]], now: datetime) -> set[int]:
+        """Write a batch of ``(update id, JSON)`` in one transaction; returns the ids seen for
+        the first time (one already recorded was handled, or is replayed at start). Handled
+        rows older than ``KEEP_HANDLED`` are removed on the way, at most once an hour."""
+        if not updates:
+            return set()
+        async with self.engine.begin() as connection:
+            known = set((await connection.execute(_KNOWN, {"ids": [i for i, _ in updates]})).scalars())
+            new = [(i, p) for i, p in updates if i not in known]
+            if new:  # the conflict clause covers a row another process inserted in between
+                await connection.execute(
+                    self._add, [{"update_id": i, "payload": p, "received_at": now} for i, p in new]
+                )
+            if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
+                await connection.execute(_PRUNE, {"before": now - KEEP_HANDLED})
+                self._pruned_at = now
+        return {i for i, _ in new}
+
+    async def mark_handled(self, update_ids: Collection[int], now: datetime) -> None:
+        async with self.engine.begin() as connection:
+            await connection.execute(_MARK, {"ids": list(update_ids), "at": now})
+
+    async def unhandled(self) -> list[tuple[int, str]]:
+        """What a stopped process recorded and did not finish, oldest first."""
+        async with self.engine.connect() as connection:
+            return [(row.update_id, row.payload) for row in await connection.execute(_UNHANDLED)]

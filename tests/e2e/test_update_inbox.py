@@ -1,0 +1,51 @@
+"""Updates through the inbox in the bot's own polling: one delivered twice is handled once;
+one recorded by a process that stopped before handling it is handled at the next start."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from aiogram.types import Update
+
+from bot.sandbox import SandboxUser
+from bot.sandbox.harness import RunningBot
+
+
+async def test_an_update_delivered_again_is_not_taken_again(running: RunningBot) -> None:
+    """What the polling loop does with each ``getUpdates`` batch: only updates never
+    recorded come back to be handled (the sandbox itself never repeats one)."""
+    alice = SandboxUser(running.server, 611, "Alice")
+    await alice.send("/start")
+    handled = running.server.sent_updates[max(running.server.sent_updates)]
+    alice_cart = await running.server.push_update("message", {**handled["message"], "text": "/cart"})
+    await running.server.wait_confirmed(alice_cart)
+    dp, bot = running.runtime.dp, running.runtime.bot
+    batch = [
+        Update.model_validate(handled, context={"bot": bot}),
+        Update.model_validate(running.server.sent_updates[alice_cart], context={"bot": bot}),
+    ]
+    assert [u.update_id for u in await dp.record(bot, batch)] == []  # both handled already
+    assert [m.text.startswith("Hello, Alice!") for m in alice.messages()].count(True) == 1
+
+
+async def test_an_update_recorded_but_not_handled_is_handled_at_start(running: RunningBot) -> None:
+    user = {"id": 612, "is_bot": False, "first_name": "Bea", "language_code": "en"}
+    SandboxUser(running.server, 612, "Bea")
+    update = {
+        "update_id": 10**6,
+        "message": {
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "chat": {"id": 612, "type": "private", "first_name": "Bea"},
+            "from": user,
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    inbox = running.runtime.dp.inbox
+    assert await inbox.record([(10**6, json.dumps(update))], datetime.now(UTC)) == {10**6}
+    assert await running.runtime.dp.replay(running.runtime.bot) == 1
+    await running.runtime.dp.settle()
+    assert running.server.chat_messages(612)[-1].text.startswith("Hello, Bea!")
+    assert await inbox.unhandled() == []

@@ -1,0 +1,66 @@
+"""Conversation state and the update inbox on both engines: what one process wrote, the
+next one reads; an update id is taken once; handled rows older than a day are pruned."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from aiogram.fsm.storage.base import StorageKey
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage import models as m
+from storage.db import session_factory
+from storage.fsm import DatabaseStorage
+from storage.inbox import KEEP_HANDLED, UpdateInbox
+
+
+async def test_conversation_state_is_read_back_by_a_new_process(engine: AsyncEngine) -> None:
+    key = StorageKey(bot_id=1, chat_id=42, user_id=42)
+    assist = StorageKey(bot_id=1, chat_id=42, user_id=42, destiny="assist")
+    before = DatabaseStorage(engine)
+    await before.set_state(key, "Checkout:delivery")
+    await before.set_data(key, {"key": "abc", "phone": "+447911123456"})
+    await before.set_data(assist, {"customer_id": 7})
+
+    after = DatabaseStorage(engine)  # a restarted process: nothing in memory
+    assert await after.get_state(key) == "Checkout:delivery"
+    assert await after.get_data(key) == {"key": "abc", "phone": "+447911123456"}
+    assert (await after.get_state(assist), await after.get_data(assist)) == (None, {"customer_id": 7})
+
+    await after.set_state(key, None)
+    await after.set_data(key, {})
+    async with session_factory(engine)() as session:
+        assert await session.scalar(select(func.count()).select_from(m.FsmStateRow)) == 1  # only the assist slot
+
+
+async def test_an_update_is_taken_once_and_handled_rows_are_pruned_after_a_day(engine: AsyncEngine) -> None:
+    inbox = UpdateInbox(engine)
+    now = datetime.now(UTC)
+    assert await inbox.record([(1, "{}"), (2, "{}")], now) == {1, 2}
+    assert await inbox.record([(2, "{}"), (3, "{}")], now) == {3}  # 2 delivered again
+    await inbox.mark_handled([1, 2], now)
+    assert await inbox.unhandled() == [(3, "{}")]
+
+    restarted = UpdateInbox(engine)
+    assert await restarted.record([(1, "{}")], now) == set()  # remembered across processes
+    later = now + KEEP_HANDLED + timedelta(minutes=1)
+    assert await restarted.record([(4, "{}")], later) == {4}
+    async with session_factory(engine)() as session:
+        left = await session.scalars(select(m.UpdateInboxRow.update_id).order_by(m.UpdateInboxRow.update_id))
+        assert list(left) == [3, 4]  # the handled ones went; unhandled 3 waits for its replay
+
+
+async def test_the_state_an_update_changed_is_written_once_it_is_handled(engine: AsyncEngine) -> None:
+    key = StorageKey(bot_id=1, chat_id=43, user_id=43)
+    storage = DatabaseStorage(engine)
+    async with storage.one_update():
+        await storage.set_data(key, {"phone": "+447911123456"})
+        await storage.set_state(key, "Checkout:delivery")
+        assert await storage.get_state(key) == "Checkout:delivery"  # this process sees it at once
+        assert await DatabaseStorage(engine).get_state(key) is None  # not written yet
+    restarted = DatabaseStorage(engine)
+    assert (await restarted.get_state(key), await restarted.get_data(key)) == (
+        "Checkout:delivery",
+        {"phone": "+447911123456"},
+    )
