@@ -39,9 +39,11 @@ async def start_ordergram(
     )
 
 
-async def wait_until(process: asyncio.subprocess.Process, ready: Callable[[], bool], what: str) -> None:
-    """Up to 30 s for the process to get ready; its stderr is shown if it dies first."""
-    for _ in range(300):
+async def wait_until(
+    process: asyncio.subprocess.Process, ready: Callable[[], bool], what: str, seconds: float = 30
+) -> None:
+    """Up to ``seconds`` for the process to get ready; its stderr is shown if it dies first."""
+    for _ in range(int(seconds * 10)):
         if ready():
             return
         if process.returncode is not None:

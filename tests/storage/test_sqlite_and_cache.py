@@ -77,7 +77,7 @@ async def test_a_writer_waits_for_another_process_without_stopping_the_loop(tmp_
 
 
 async def _shop(engine: AsyncEngine) -> SqlUnitOfWork:
-    uow = SqlUnitOfWork(session_factory(engine))
+    uow = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))  # the shop of PRODUCTS, priced in GBP
     await import_warehouses(uow, WAREHOUSES)
     await import_products(uow, PRODUCTS)
     await import_stock(uow, FakeClock(), "sku,warehouse,bin,quantity\nA1,LON,A-01-01-1,7\n")
