@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
+from aiogram.enums import ParseMode
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Message, Update
@@ -32,6 +34,8 @@ from bot_throughput import DEMO, catalog_csv  # the same catalog as the throughp
 
 import bot.runtime
 from bot.config import load_settings
+from bot.outgoing import OutgoingGuard
+from bot.polling import DurableDispatcher
 from bot.sandbox import SandboxServer, SandboxUser
 from bot.telegram_session import request_body
 from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
@@ -71,12 +75,25 @@ class InProcessSession(BaseSession):
 
 
 async def feed(server: SandboxServer, bot: Bot, dp: Dispatcher) -> float:
-    """Hand the dispatcher every update the users produced; seconds it took."""
+    """Hand the dispatcher every update the users produced; seconds it took. Ordergram's
+    updates go through its inbox as polling takes them (recorded, handled, marked)."""
     pending, server.updates = server.updates, []
     started = time.perf_counter()
-    for raw in pending:
-        await dp.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+    updates = [Update.model_validate(raw, context={"bot": bot}) for raw in pending]
+    if isinstance(dp, DurableDispatcher):
+        for update in await dp.record(bot, updates):
+            await dp.handle_recorded(bot, update)  # marks are batched in the background, as when polling
+    else:
+        for update in updates:
+            await dp.feed_update(bot, update)
     return time.perf_counter() - started
+
+
+def in_process_bot(server: SandboxServer) -> Bot:
+    """The bot as ``bot.app.make_bot`` builds it (HTML, the outgoing guard), on the in-process session."""
+    session = InProcessSession(server)
+    session.middleware(OutgoingGuard())
+    return Bot(server.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
 async def main() -> None:
@@ -91,7 +108,7 @@ async def main() -> None:
             default_currency="GBP",
             database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'cost.sqlite3'}",
         )
-        bot.runtime.make_bot = lambda _settings: Bot(server.token, session=InProcessSession(server))  # type: ignore[attr-defined,assignment]
+        bot.runtime.make_bot = lambda _settings: in_process_bot(server)  # type: ignore[attr-defined,assignment]
         runtime = await bot.runtime.start_runtime(settings)
         products_csv, stock_csv, skus = catalog_csv(args.products)
         await import_warehouses(runtime.uow(), (DEMO / "warehouses.csv").read_text(encoding="utf-8"))
@@ -126,7 +143,7 @@ async def main() -> None:
             ("contact", lambda u: u.share_contact("+44 7911 123456")),
             ("pickup", lambda u: u.press(server.last_message(u.id), "Pick up")),  # type: ignore[arg-type]
             ("point", lambda u: u.press(server.last_message(u.id), "Manchester")),  # type: ignore[arg-type]
-            ("payment", lambda u: u.press(server.last_message(u.id), "Cash on delivery")),  # type: ignore[arg-type]
+            ("payment", lambda u: u.press(server.last_message(u.id), "Pay at pickup")),  # type: ignore[arg-type]
             ("confirm", lambda u: u.press(server.last_message(u.id), "Confirm order")),  # type: ignore[arg-type]
         ]
         for i in range(args.rounds // 3):
