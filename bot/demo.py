@@ -17,7 +17,7 @@ from bot.api import make_api_app
 from bot.barcodes import barcode_png
 from bot.sandbox.driver import SandboxUser
 from bot.sandbox.harness import RunningBot, running_bot
-from bot.sandbox.server import SandboxServer
+from bot.sandbox.server import BotMessage, SandboxServer
 from domain.apikeys import Scope
 from domain.ports import SystemClock
 from domain.usecases.intake import create_api_key
@@ -132,6 +132,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await sam.send("/assist_end")
             transcript.append("🔔 Alice's chat: " + "\n    ".join(alice.messages()[-1].text.splitlines()))
 
+            await _business_buyer(server, ada, transcript, scene)
             await _warehouse_day(server, ada, alice, alice_order, transcript, scene)
 
             scene("What the staff chat received")
@@ -381,3 +382,36 @@ async def _warehouse_day(
     await pax.send(f"/delivered {code}")
     for message in server.chat_messages(alice.id)[-4:]:
         transcript.append("🔔 Alice's chat: " + "\n    ".join(message.text.splitlines()))
+
+
+async def _business_buyer(
+    server: SandboxServer, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    """Payment terms for a business, and a buyer who does what people do: types where a
+    button is expected, taps Confirm twice, presses a button from a step already left."""
+    scene("The admin makes a customer a business: invoices due in 30 days, a £500 credit limit")
+    acme = SandboxUser(server, 1004, "Acme Ltd", language_code="en", transcript=transcript)
+    await acme.send("/start")
+    await ada.send("/customer 1004 business on 30 500")
+    scene("The business buyer checks out; at the payment step he types instead of pressing")
+    await acme.send("/add 22197 10")
+    await acme.send("/checkout")
+    reply = await acme.send("+44 7700 900123")
+    reply = await acme.press(reply.last, "Pick up")
+    reply = await acme.press(reply.last, reply.last.button_texts()[0])
+    payment = reply.last
+    await acme.send("invoice please")
+    invoice_button = _button_data(payment, "Invoice")
+    reply = await acme.press(payment, "Invoice")
+    review = reply.last
+    confirm_button = _button_data(review, "Confirm order")
+    await acme.press(review, "Confirm order")
+    scene("…taps Confirm again, then a payment button from the step already left")
+    for label, data in (("Confirm order", confirm_button), ("Invoice", invoice_button)):
+        answered = await acme.press_data(review, data, label=label)
+        transcript.append(f"🤖 bot answers the press: {(answered.callback_answer or {}).get('text')}")
+
+
+def _button_data(message: BotMessage, label: str) -> str:
+    """What a button sends back, kept to press it again once its message has moved on."""
+    return next(str(b["callback_data"]) for b in message.buttons() if label in b["text"])
