@@ -32,9 +32,9 @@ from bot_throughput import DEMO, catalog_csv  # the same catalog as the throughp
 
 import bot.runtime
 from bot.config import load_settings
-from bot.sandbox import SandboxServer, SandboxUser
 from bot.telegram_session import request_body
 from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+from sandbox import SandboxServer, SandboxUser
 
 
 class InProcessSession(BaseSession):
