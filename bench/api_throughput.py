@@ -4,7 +4,7 @@ Each setting starts real ``ordergram serve`` processes (long polling against the
 API; the API on its own port), with the demo catalog and plenty of stock, and has
 ``--clients`` concurrent clients POST ``--orders`` orders (one line, cash on delivery, pickup,
 a fresh Idempotency-Key each). Two processes share PostgreSQL and Redis behind a round-robin
-proxy (``bot/sandbox/proxy.py``). Ratios are measured in one run, since the machine is noisy.
+proxy (``sandbox/proxy.py``). Ratios are measured in one run, since the machine is noisy.
 
     python bench/api_throughput.py [--orders 400] [--clients 16]
 
@@ -34,11 +34,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.sandbox import SandboxServer  # noqa: E402
-from bot.sandbox.harness import load_demo_catalog  # noqa: E402
-from bot.sandbox.proxy import RoundRobin, wait_until_serving  # noqa: E402
+from bot.harness import load_demo_catalog  # noqa: E402
 from domain.ports import SystemClock  # noqa: E402
 from domain.usecases.intake import create_api_key  # noqa: E402
+from sandbox import SandboxServer  # noqa: E402
+from sandbox.proxy import RoundRobin, wait_until_serving  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
 from storage.uow import SqlUnitOfWork  # noqa: E402

@@ -38,9 +38,9 @@ from aiogram.types import Message
 
 from bot.config import load_settings
 from bot.runtime import start_runtime
-from bot.sandbox import SandboxServer, SandboxUser
-from bot.sandbox.server import BotMessage
 from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+from sandbox import SandboxServer, SandboxUser
+from sandbox.server import BotMessage
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "bot" / "demo_data"

@@ -36,9 +36,9 @@ import bot.runtime
 from bot.config import load_settings
 from bot.outgoing import OutgoingGuard
 from bot.polling import DurableDispatcher
-from bot.sandbox import SandboxServer, SandboxUser
 from bot.telegram_session import request_body
 from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+from sandbox import SandboxServer, SandboxUser
 
 
 class InProcessSession(BaseSession):

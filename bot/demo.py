@@ -15,14 +15,14 @@ from babel import Locale
 
 from bot.api import make_api_app
 from bot.barcodes import barcode_png
-from bot.sandbox.driver import SandboxUser
-from bot.sandbox.harness import RunningBot, running_bot
-from bot.sandbox.server import BotMessage, SandboxServer
+from bot.harness import RunningBot, running_bot
 from domain.apikeys import Scope
 from domain.ports import SystemClock
 from domain.usecases.intake import create_api_key
 from domain.usecases.jobs import daily_digest, follow_up_deliveries, sweep_holds
 from domain.usecases.purchasing import reorder_scan
+from sandbox.driver import SandboxUser
+from sandbox.server import BotMessage, SandboxServer
 
 
 class MovableClock(SystemClock):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import SandboxServer, SandboxUser
-from bot.sandbox.server import BotMessage
+from sandbox import SandboxServer, SandboxUser
+from sandbox.server import BotMessage
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,8 +59,8 @@ async def demo_shop(workdir: Path) -> None:
     """The demo catalog in the database ``start_ordergram`` uses (prices in GBP)."""
     from bot.catalog_files import files_next_to
     from bot.config import load_settings
+    from bot.harness import DEMO_DATA
     from bot.runtime import open_database
-    from bot.sandbox.harness import DEMO_DATA
     from domain.ports import SystemClock
     from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
     from storage.uow import SqlUnitOfWork

@@ -9,8 +9,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.sandbox import SandboxServer, SandboxUser
 from domain.notifications import Notification
+from sandbox import SandboxServer, SandboxUser
 from storage.db import create_engine, session_factory
 from storage.outbox import LEASE, OutboxStore
 from storage.uow import SqlUnitOfWork

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import SandboxServer, SandboxUser
+from sandbox import SandboxServer, SandboxUser
 from storage.outbox import LEASE
 from tests.running_process import demo_shop, shown, start_ordergram, wait_until
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import SandboxServer
+from sandbox import SandboxServer
 from tests.running_process import start_ordergram, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import derived_webhook_secret, start_webhook
-from bot.sandbox import SandboxServer, SandboxUser
-from bot.sandbox.harness import running_bot
+from bot.harness import running_bot
+from sandbox import SandboxServer, SandboxUser
 from storage import models as m
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, scalar
 from tests.running_process import start_ordergram, wait_until

@@ -18,12 +18,12 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from bot.sandbox import SandboxServer, SandboxUser
-from bot.sandbox.harness import load_demo_catalog
-from bot.sandbox.proxy import RoundRobin, wait_until_serving
-from bot.sandbox.server import BotMessage
+from bot.harness import load_demo_catalog
 from domain.usecases.intake import create_api_key
 from domain.usecases.stock import stock_drift
+from sandbox import SandboxServer, SandboxUser
+from sandbox.proxy import RoundRobin, wait_until_serving
+from sandbox.server import BotMessage
 from storage import models as m
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork

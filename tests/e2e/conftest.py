@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot, running_bot
+from bot.harness import RunningBot, running_bot
+from sandbox import SandboxUser
 from tests.fakes import FakeClock
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.driver import Reply
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from sandbox.driver import Reply
 from storage import models as m
 
 

@@ -9,9 +9,9 @@ import io
 
 from sqlalchemy import event, func, select
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
 from domain.usecases.purchasing import approve_po, receive_po, reorder_scan
+from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.test_jobs import _invoice_order

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
+from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.journeys import count, order_code, place_cod_order, scalar
 

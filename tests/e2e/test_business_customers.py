@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
+from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, scalar

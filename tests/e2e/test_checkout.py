@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
 from domain.usecases.imports import import_stock
+from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, place_cod_order, scalar, stock
 from tests.fakes import FakeClock

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
+from sandbox import SandboxUser
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code
 
 

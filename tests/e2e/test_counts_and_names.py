@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
 from domain.forecasting import week_start
 from domain.usecases.imports import import_demand
+from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
 from tests.e2e.test_staff_wording import hire_russian

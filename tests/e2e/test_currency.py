@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
 from domain.fx import FxRate
 from domain.orders import OrderStatus
 from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.orders import transition_order
+from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_cod_order

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
 from domain.forecasting import week_start
 from domain.usecases.imports import import_demand
 from storage import models as m

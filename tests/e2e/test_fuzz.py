@@ -18,10 +18,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from aiogram.filters import Command
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.driver import Reply
-from bot.sandbox.harness import RunningBot, running_bot
-from bot.sandbox.server import BotMessage
+from bot.harness import RunningBot, running_bot
+from sandbox import SandboxUser
+from sandbox.driver import Reply
+from sandbox.server import BotMessage
 from storage.db import create_engine
 from tests.conftest import _truncate_all
 from tests.e2e.conftest import ADMIN, refused_calls

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
+from sandbox import SandboxUser
 from tests.e2e.conftest import hire
 from tests.e2e.test_picking import order
 from tests.fakes import FakeClock

@@ -16,13 +16,13 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 from bot.api import ENDPOINTS, make_api_app
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
 from domain.apikeys import Scope
 from domain.orders import OrderStatus
 from domain.usecases.dispatch import ship_order
 from domain.usecases.intake import create_api_key, revoke_api_key
 from domain.usecases.orders import transition_order
+from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN
 from tests.e2e.journeys import stock

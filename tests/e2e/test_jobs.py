@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
 from domain.orders import OrderStatus
 from domain.usecases.jobs import follow_up_deliveries, sweep_holds
 from domain.usecases.orders import transition_order
+from sandbox import SandboxUser
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart
 from tests.e2e.test_picking import order

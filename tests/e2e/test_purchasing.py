@@ -8,9 +8,9 @@ import re
 
 from sqlalchemy import select
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
 from domain.usecases.purchasing import reorder_scan
+from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import stock

@@ -8,10 +8,10 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
 from domain.staff import WrongRole
 from domain.usecases.insight import customer_profile
+from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, invite_token
 from tests.fakes import FakeClock

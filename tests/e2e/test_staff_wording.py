@@ -3,8 +3,8 @@ who moved stock."""
 
 from __future__ import annotations
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
+from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, invite_token
 from tests.e2e.test_dispatch import picked_order
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from aiogram.types import Update
 
-from bot.sandbox import SandboxUser
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
+from sandbox import SandboxUser
 
 
 async def test_an_update_delivered_again_is_not_taken_again(running: RunningBot) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete
 
-from bot.sandbox.harness import RunningBot
+from bot.harness import RunningBot
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.test_dispatch import picked_order

@@ -12,7 +12,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import CallbackQuery, LabeledPrice, Message, PreCheckoutQuery
 
-from bot.sandbox import SandboxServer, SandboxUser
+from sandbox import SandboxServer, SandboxUser
 
 
 @pytest.fixture

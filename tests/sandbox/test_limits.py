@@ -13,8 +13,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice
 
-from bot.sandbox import SandboxServer, SandboxUser
-from bot.sandbox.html import HtmlParseError, parse_html
+from sandbox import SandboxServer, SandboxUser
+from sandbox.html import HtmlParseError, parse_html
 
 CHAT = 777
 

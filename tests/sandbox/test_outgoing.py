@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from bot.outgoing import shorten_message, split_message, telegram_length
-from bot.sandbox.html import parse_html
+from sandbox.html import parse_html
 
 
 def _random_html(rng: random.Random) -> str:

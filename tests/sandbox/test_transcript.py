@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.sandbox import SandboxServer, SandboxUser
-from bot.sandbox.driver import file_size
-from bot.sandbox.server import BotMessage, StoredFile
+from sandbox import SandboxServer, SandboxUser
+from sandbox.driver import file_size
+from sandbox.server import BotMessage, StoredFile
 
 
 def test_sizes_read_as_people_write_them() -> None:

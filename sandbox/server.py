@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.sandbox.limits import (
+from sandbox.limits import (
     MAX_CALLBACK_ANSWER,
     ApiError,
     FloodControl,

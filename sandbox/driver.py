@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.server import BotMessage, SandboxServer
+from sandbox.server import BotMessage, SandboxServer
 
 
 def file_size(size: int) -> str:

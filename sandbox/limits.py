@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.html import HtmlParseError, parse_html
+from sandbox.html import HtmlParseError, parse_html
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

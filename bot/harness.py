@@ -14,7 +14,6 @@ from pathlib import Path
 from bot.catalog_files import files_next_to
 from bot.config import Settings, load_settings
 from bot.runtime import Runtime, start_runtime
-from bot.sandbox.server import SandboxServer
 from domain.ports import Clock
 from domain.usecases.imports import (
     import_boxes,
@@ -25,8 +24,9 @@ from domain.usecases.imports import (
     import_warehouses,
 )
 from domain.usecases.purchasing import import_reorder, import_suppliers
+from sandbox.server import SandboxServer
 
-DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 
 
 @dataclass
