@@ -82,16 +82,30 @@ class FakeCustomers(_Repo):
         return copy.deepcopy(next((c for c in self.st.customers.values() if c.id == customer_id), None))
 
     async def get_by_telegram_id(self, telegram_id: int) -> Customer | None:
-        found = self.st.customers.get(telegram_id)
-        return copy.deepcopy(found)
+        found = copy.deepcopy(self.st.customers.get(telegram_id))
+        if found is not None:
+            found.addresses = []  # as in SQL: the per-update lookup reads no addresses
+        return found
 
     async def add(self, customer: Customer) -> Customer:
         customer.id = self.st.new_id()
+        self._save_new_addresses(customer)
         self.st.customers[_key(customer)] = copy.deepcopy(customer)
         return customer
 
     async def update(self, customer: Customer) -> None:
-        self.st.customers[_key(customer)] = copy.deepcopy(customer)
+        """As in SQL: new addresses are added, saved ones stay even if left out of the list."""
+        stored = await self.get(customer.id or 0)
+        saved = stored.addresses if stored else []
+        self._save_new_addresses(customer)
+        new = [a for a in customer.addresses if a.id not in {s.id for s in saved}]
+        self.st.customers = {k: c for k, c in self.st.customers.items() if c.id != customer.id}
+        self.st.customers[_key(customer)] = replace(copy.deepcopy(customer), addresses=saved + copy.deepcopy(new))
+
+    def _save_new_addresses(self, customer: Customer) -> None:
+        for address in customer.addresses:
+            if address.id is None:
+                address.id = self.st.new_id()
 
 
 class FakeProducts(_Repo):
