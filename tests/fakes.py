@@ -122,9 +122,11 @@ class FakeProducts(_Repo):
         existing = await self.get_by_sku(product.sku)
         product.id = existing.id if existing and existing.id else self.st.new_id()
         product.category_id = self.st.categories.setdefault(product.category, self.st.new_id())
-        if existing:
-            product.prices = {**existing.prices, **product.prices}
-        self.st.products[product.id] = copy.deepcopy(product)
+        stored = copy.deepcopy(product)
+        if existing:  # as in SQL: prices are added or changed, never dropped; a photo stays unless replaced
+            stored.prices = {**existing.prices, **product.prices}
+            stored.photo_file_id = product.photo_file_id or existing.photo_file_id
+        self.st.products[product.id] = stored
         return product
 
     async def upsert_many(self, products: Sequence[Product]) -> None:
