@@ -153,7 +153,11 @@ class FakeProducts(_Repo):
 
 class FakeWarehouses(_Repo):
     async def get_by_code(self, code: str) -> Warehouse | None:
-        return next((w for w in self.st.warehouses.values() if w.code == code), None)
+        found = next((w for w in self.st.warehouses.values() if w.code == code), None)
+        if found is None:
+            return None
+        zones = {BinCode.parse(bin_code).zone for _, warehouse_id, bin_code in self.st.bins if warehouse_id == found.id}
+        return replace(found, zones=tuple(sorted(zones)))
 
     async def ids_by_code(self, codes: Sequence[str]) -> dict[str, int]:
         return {w.code: w.id for w in self.st.warehouses.values() if w.code in codes and w.id is not None}
@@ -161,7 +165,7 @@ class FakeWarehouses(_Repo):
     async def upsert(self, warehouse: Warehouse) -> Warehouse:
         existing = await self.get_by_code(warehouse.code)
         warehouse.id = existing.id if existing and existing.id else self.st.new_id()
-        self.st.warehouses[warehouse.id] = warehouse
+        self.st.warehouses[warehouse.id] = replace(warehouse, zones=())  # as in SQL: zones are the bins in use
         return warehouse
 
 
