@@ -174,7 +174,8 @@ class FakeStock(_Repo):
         return [lv for (p, _), lv in self.st.stock.items() if p in product_ids]
 
     def _level(self, product_id: int, warehouse_id: int) -> StockLevel:
-        return self.st.stock.setdefault((product_id, warehouse_id), StockLevel(product_id, warehouse_id))
+        # Read only: as in SQL, a counter appears when stock is counted, not when a reservation fails
+        return self.st.stock.get((product_id, warehouse_id), StockLevel(product_id, warehouse_id))
 
     async def try_reserve(self, product_id: int, warehouse_id: int, quantity: int) -> bool:
         try:

@@ -20,8 +20,19 @@ async def test_an_upserted_product_is_found_by_id_and_sku(uow: UnitOfWork) -> No
         by_sku = await uow.products.get_by_sku("MUG-1")
         assert await uow.products.get_by_sku("NOPE") is None
         assert await uow.products.get(added.id + 1000) is None
-    assert by_id == by_sku == Product(
-        "MUG-1", "Mug", "Kitchen", {"EUR": EUR}, barcode="123", weight_g=300, category_id=added.category_id, id=added.id
+    assert (
+        by_id
+        == by_sku
+        == Product(
+            "MUG-1",
+            "Mug",
+            "Kitchen",
+            {"EUR": EUR},
+            barcode="123",
+            weight_g=300,
+            category_id=added.category_id,
+            id=added.id,
+        )
     )
 
 
