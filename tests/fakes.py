@@ -20,6 +20,7 @@ from domain.catalog import Category, Product
 from domain.customers import Customer
 from domain.errors import IllegalTransition, InsufficientStock
 from domain.fx import FxRate
+from domain.money import Money
 from domain.orders import HistoryEntry, Order
 from domain.stock import Reservation, StockDrift, StockLevel
 from domain.warehouse import BinCode, Warehouse
@@ -262,17 +263,25 @@ class FakeJournal(_Repo):
 class FakeOrders(_Repo):
     async def add(self, order: Order) -> Order:
         order.id = self.st.new_id()
-        self.st.orders[order.code] = copy.deepcopy(order)
+        # As SQL reads it back: lines with ids, no shipping as zero
+        stored = copy.deepcopy(order)
+        stored.lines = [replace(line, id=self.st.new_id()) for line in order.lines]
+        stored.shipping = order.shipping or Money.zero(order.currency)
+        self.st.orders[order.code] = stored
         return order
 
     async def get_by_code(self, code: str) -> Order | None:
         return copy.deepcopy(self.st.orders.get(code))
 
     async def record_transition(self, order: Order, entry: HistoryEntry) -> None:
+        """As in SQL: only the move is saved (status, hold, tracking, carrier), not other changes."""
         stored = self.st.orders[order.code]
         if stored.status != entry.from_status:
             raise IllegalTransition(current=stored.status.value, target=entry.to_status.value)
-        self.st.orders[order.code] = copy.deepcopy(order)
+        stored.status, stored.held_from, stored.tracking_number = order.status, order.held_from, order.tracking_number
+        if stored.delivery is not None:
+            stored.delivery = replace(stored.delivery, carrier=order.delivery.carrier if order.delivery else "")
+        stored.history.append(entry)
 
 
 class FakeCarts(_Repo):
