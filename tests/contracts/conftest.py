@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +22,7 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(params=["fake", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """ "fake", or the database URL (a sync fixture: the PostgreSQL one runs its own loop)."""
     if request.param == "fake":
         return "fake"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from domain.ports import UnitOfWork
 from tests.contracts.conftest import NOW, a_customer, a_product
 
 
-async def placed(uow: UnitOfWork, **details: object) -> Order:
+async def placed(uow: UnitOfWork, **details: Any) -> Order:
     customer, mug = await a_customer(uow), await a_product(uow)
     order = Order.place(
         code="BCDFGHJK",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -32,16 +32,9 @@ async def shelf(uow: UnitOfWork) -> Shelf:
     return shelf
 
 
-def hold(shelf: Shelf, quantity: int, expires_at: object = LATER) -> Reservation:
+def hold(shelf: Shelf, quantity: int, expires_at: datetime | None = LATER) -> Reservation:
     return Reservation(
-        shelf.product,
-        shelf.warehouse,
-        quantity,
-        ReservationKind.HOLD,
-        shelf.customer,
-        None,
-        expires_at,
-        NOW,  # type: ignore[arg-type]
+        shelf.product, shelf.warehouse, quantity, ReservationKind.HOLD, shelf.customer, None, expires_at, NOW
     )
 
 
