@@ -95,13 +95,18 @@ class FakeCustomers(_Repo):
         return customer
 
     async def update(self, customer: Customer) -> None:
-        """As in SQL: new addresses are added, saved ones stay even if left out of the list."""
+        """As in SQL: new addresses are added, saved ones stay even if left out of the list,
+        and when the customer joined is not rewritten."""
         stored = await self.get(customer.id or 0)
         saved = stored.addresses if stored else []
         self._save_new_addresses(customer)
         new = [a for a in customer.addresses if a.id not in {s.id for s in saved}]
         self.st.customers = {k: c for k, c in self.st.customers.items() if c.id != customer.id}
-        self.st.customers[_key(customer)] = replace(copy.deepcopy(customer), addresses=saved + copy.deepcopy(new))
+        self.st.customers[_key(customer)] = replace(
+            copy.deepcopy(customer),
+            addresses=saved + copy.deepcopy(new),
+            created_at=stored.created_at if stored else customer.created_at,
+        )
 
     def _save_new_addresses(self, customer: Customer) -> None:
         for address in customer.addresses:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain.customers import Address, Customer
 from domain.ports import UnitOfWork
 from tests.contracts.conftest import NOW
@@ -56,11 +58,12 @@ async def test_an_update_changes_fields_and_adds_new_addresses_keeping_saved_one
         assert customer is not None
         customer.first_name, customer.phone = "Anna", "+447911123456"
         customer.addresses = [Address("2 Lane")]  # the saved "1 Road" is not in the list
+        customer.created_at = NOW + timedelta(days=1)  # when a customer joined is not rewritten
         await uow.customers.update(customer)
         await uow.commit()
     async with uow:
         again = await uow.customers.get(added.id or 0)
-    assert again is not None and (again.first_name, again.phone) == ("Anna", "+447911123456")
+    assert again is not None and (again.first_name, again.phone, again.created_at) == ("Anna", "+447911123456", NOW)
     assert sorted(a.text for a in again.addresses) == ["1 Road", "2 Lane"]
     assert all(a.id is not None for a in again.addresses)
 
