@@ -65,14 +65,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: igno
     return str(request.getfixturevalue("pg_database"))
 
 
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    """A migrated, empty database on each engine."""
-    engine = create_engine(database_url)
+async def empty_database(url: str) -> AsyncEngine:
+    """An engine on a migrated database with no rows (the PostgreSQL one is emptied)."""
+    engine = create_engine(url)
     if engine.dialect.name == "postgresql":
         await _truncate_all(engine)
     else:
         await upgrade_to_head(engine)
+    return engine
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A migrated, empty database on each engine."""
+    engine = await empty_database(database_url)
     yield engine
     await engine.dispose()
 

@@ -1,0 +1,37 @@
+"""JournalRepository: what the fake and SQL both promise."""
+
+from __future__ import annotations
+
+from domain.accounting import Account, JournalEntry, JournalLine
+from domain.ports import UnitOfWork
+from tests.contracts.conftest import NOW
+
+
+def sale(amount: int) -> JournalEntry:
+    lines = (JournalLine(Account.CASH, debit=amount), JournalLine(Account.RECEIVABLE, credit=amount))
+    return JournalEntry(NOW, "order:BCDFGHJK", "sale", "EUR", lines)
+
+
+async def test_posted_entries_are_counted(uow: UnitOfWork) -> None:
+    async with uow:
+        assert await uow.journal.entry_count() == 0
+        await uow.journal.post(sale(500))
+        await uow.journal.post(sale(700))
+        await uow.commit()
+    async with uow:
+        await uow.journal.post(sale(100))  # not committed
+    async with uow:
+        assert await uow.journal.entry_count() == 2
+
+
+async def test_the_books_currency_is_unset_until_kept_and_then_the_last_one_kept(uow: UnitOfWork) -> None:
+    async with uow:
+        assert await uow.journal.books_currency() is None
+        await uow.journal.keep_books_in("EUR")
+        await uow.commit()
+    async with uow:
+        assert await uow.journal.books_currency() == "EUR"
+        await uow.journal.keep_books_in("GBP")
+        await uow.commit()
+    async with uow:
+        assert await uow.journal.books_currency() == "GBP"

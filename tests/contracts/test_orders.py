@@ -1,0 +1,105 @@
+"""OrderRepository: what the fake and SQL both promise."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from domain.errors import IllegalTransition
+from domain.money import Money
+from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus
+from domain.ports import UnitOfWork
+from tests.contracts.conftest import NOW, a_customer, a_product
+
+
+async def placed(uow: UnitOfWork, **details: Any) -> Order:
+    customer, mug = await a_customer(uow), await a_product(uow)
+    order = Order.place(
+        code="BCDFGHJK",
+        customer_id=customer,
+        currency="EUR",
+        lines=[OrderLine(mug, "MUG-1", "Mug", 2, Money(500, "EUR"))],
+        now=NOW,
+        actor="customer:1001",
+        **details,
+    )
+    async with uow:
+        await uow.orders.add(order)
+        await uow.commit()
+    return order
+
+
+async def test_an_added_order_reads_back_by_code_as_it_was_placed(uow: UnitOfWork) -> None:
+    order = await placed(
+        uow,
+        delivery=Delivery(DeliveryMethod.COURIER, "1 Road", carrier="DHL"),
+        checkout_key="k-1",
+        flags=frozenset({"GIFT"}),
+        gift_message="Enjoy",
+        routing=["LON"],
+    )
+    assert order.id is not None
+    async with uow:
+        loaded = await uow.orders.get_by_code("BCDFGHJK")
+        assert await uow.orders.get_by_code("NOPE1234") is None
+    assert loaded is not None and all(line.id is not None for line in loaded.lines)
+    expected = replace(order, shipping=Money(0, "EUR"))  # no shipping reads back as zero
+    assert replace(loaded, lines=[replace(line, id=None) for line in loaded.lines]) == expected
+    assert loaded.total == Money(1000, "EUR")
+
+
+async def test_a_transition_moves_the_status_and_appends_to_the_history(uow: UnitOfWork) -> None:
+    await placed(uow)
+    async with uow:
+        order = await uow.orders.get_by_code("BCDFGHJK")
+        assert order is not None
+        entry = order.transition(OrderStatus.CANCELLED, now=NOW + timedelta(hours=1), actor="staff:7", reason="asked")
+        await uow.orders.record_transition(order, entry)
+        await uow.commit()
+    async with uow:
+        loaded = await uow.orders.get_by_code("BCDFGHJK")
+    assert loaded is not None and loaded.status is OrderStatus.CANCELLED
+    assert [(h.from_status, h.to_status, h.actor, h.reason) for h in loaded.history] == [
+        (None, OrderStatus.PLACED, "customer:1001", "placed"),
+        (OrderStatus.PLACED, OrderStatus.CANCELLED, "staff:7", "asked"),
+    ]
+
+
+async def test_a_transition_from_a_status_the_order_has_left_is_refused(uow: UnitOfWork) -> None:
+    await placed(uow)
+    async with uow:
+        first = await uow.orders.get_by_code("BCDFGHJK")
+        second = await uow.orders.get_by_code("BCDFGHJK")
+        assert first is not None and second is not None
+        await uow.orders.record_transition(first, first.transition(OrderStatus.CANCELLED, now=NOW, actor="staff:7"))
+        with pytest.raises(IllegalTransition):  # the second press was made on the order as it was
+            await uow.orders.record_transition(second, second.transition(OrderStatus.ON_HOLD, now=NOW, actor="staff:8"))
+        await uow.commit()
+    async with uow:
+        loaded = await uow.orders.get_by_code("BCDFGHJK")
+    assert loaded is not None and (loaded.status, len(loaded.history)) == (OrderStatus.CANCELLED, 2)
+
+
+async def test_a_transition_saves_the_move_not_other_changes_to_the_order(uow: UnitOfWork) -> None:
+    await placed(uow, delivery=Delivery(DeliveryMethod.COURIER, "1 Road"))
+    async with uow:
+        order = await uow.orders.get_by_code("BCDFGHJK")
+        assert order is not None
+        order.gift_message, order.contact_phone = "not saved", "+440000"
+        order.tracking_number = "TRK1"
+        order.delivery = replace(order.delivery or Delivery(DeliveryMethod.COURIER), carrier="DHL")
+        await uow.orders.record_transition(order, order.transition(OrderStatus.ON_HOLD, now=NOW, actor="staff:7"))
+        await uow.commit()
+    async with uow:
+        loaded = await uow.orders.get_by_code("BCDFGHJK")
+    assert loaded is not None and loaded.delivery is not None
+    assert (loaded.status, loaded.held_from, loaded.tracking_number, loaded.delivery.carrier) == (
+        OrderStatus.ON_HOLD,
+        OrderStatus.PLACED,
+        "TRK1",
+        "DHL",
+    )
+    assert (loaded.gift_message, loaded.contact_phone) == ("", "")

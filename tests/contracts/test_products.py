@@ -1,0 +1,88 @@
+"""ProductRepository: what the fake and SQL both promise."""
+
+from __future__ import annotations
+
+from domain.catalog import Category, Product
+from domain.money import Money
+from domain.ports import UnitOfWork
+from tests.contracts.conftest import a_product
+
+EUR, GBP = Money(500, "EUR"), Money(450, "GBP")
+
+
+async def test_an_upserted_product_is_found_by_id_and_sku(uow: UnitOfWork) -> None:
+    async with uow:
+        added = await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen", {"EUR": EUR}, barcode="123", weight_g=300))
+        await uow.commit()
+    assert added.id is not None and added.category_id is not None
+    async with uow:
+        by_id = await uow.products.get(added.id)
+        by_sku = await uow.products.get_by_sku("MUG-1")
+        assert await uow.products.get_by_sku("NOPE") is None
+        assert await uow.products.get(added.id + 1000) is None
+    assert (
+        by_id
+        == by_sku
+        == Product(
+            "MUG-1",
+            "Mug",
+            "Kitchen",
+            {"EUR": EUR},
+            barcode="123",
+            weight_g=300,
+            category_id=added.category_id,
+            id=added.id,
+        )
+    )
+
+
+async def test_an_upsert_by_the_same_sku_updates_keeps_the_id_and_adds_prices(uow: UnitOfWork) -> None:
+    first = await a_product(uow, "MUG-1")
+    async with uow:
+        again = await uow.products.upsert(Product("MUG-1", "Big mug", "Kitchen", {"GBP": GBP}))
+        await uow.commit()
+    assert again.id == first
+    async with uow:
+        loaded = await uow.products.get(first)
+    assert loaded is not None and loaded.name == "Big mug"
+    assert loaded.prices == {"EUR": EUR, "GBP": GBP}  # a price list names the prices it changes
+
+
+async def test_an_upsert_without_a_photo_keeps_the_saved_photo(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen", photo_file_id="AgAD-photo"))
+        await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen"))
+        await uow.commit()
+    async with uow:
+        loaded = await uow.products.get_by_sku("MUG-1")
+    assert loaded is not None and loaded.photo_file_id == "AgAD-photo"
+
+
+async def test_ids_by_sku_names_only_known_skus(uow: UnitOfWork) -> None:
+    mug, cup = await a_product(uow, "MUG-1"), await a_product(uow, "CUP-1")
+    async with uow:
+        assert await uow.products.ids_by_sku(["MUG-1", "CUP-1", "NOPE"]) == {"MUG-1": mug, "CUP-1": cup}
+        assert await uow.products.ids_by_sku([]) == {}
+
+
+async def test_categories_count_active_products_and_pages_go_by_name(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.upsert_many(
+            [
+                Product("B-1", "Bowl", "Kitchen"),
+                Product("A-1", "Apron", "Kitchen"),
+                Product("C-1", "Cup", "Kitchen"),
+                Product("O-1", "Old", "Kitchen", active=False),
+                Product("T-1", "Towel", "Bath"),
+                Product("G-1", "Gone", "Garden", active=False),
+            ]
+        )
+        await uow.commit()
+    async with uow:
+        categories = await uow.products.categories()
+        kitchen = next(c for c in categories if c.name == "Kitchen")
+        page, total = await uow.products.in_category(kitchen.id, 1, 2)
+        assert await uow.products.category(kitchen.id) == Category(kitchen.id, "Kitchen", 0)
+        assert await uow.products.category(kitchen.id + 1000) is None
+    assert [(c.name, c.product_count) for c in categories] == [("Bath", 1), ("Kitchen", 3)]
+    assert ([p.name for p in page], total) == (["Bowl", "Cup"], 3)
