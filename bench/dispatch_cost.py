@@ -32,6 +32,7 @@ from bot_throughput import DEMO, catalog_csv  # the same catalog as the throughp
 
 import bot.runtime
 from bot.config import load_settings
+from bot.outgoing import OutgoingGuard
 from bot.sandbox import SandboxServer, SandboxUser
 from bot.telegram_session import request_body
 from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
@@ -91,7 +92,9 @@ async def main() -> None:
             default_currency="GBP",
             database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'cost.sqlite3'}",
         )
-        bot.runtime.make_bot = lambda _settings: Bot(server.token, session=InProcessSession(server))  # type: ignore[attr-defined,assignment]
+        session = InProcessSession(server)
+        session.middleware(OutgoingGuard())  # as make_bot's: it records which presses were answered
+        bot.runtime.make_bot = lambda _settings: Bot(server.token, session=session)  # type: ignore[attr-defined,assignment]
         runtime = await bot.runtime.start_runtime(settings)
         products_csv, stock_csv, skus = catalog_csv(args.products)
         await import_warehouses(runtime.uow(), (DEMO / "warehouses.csv").read_text(encoding="utf-8"))
@@ -126,7 +129,7 @@ async def main() -> None:
             ("contact", lambda u: u.share_contact("+44 7911 123456")),
             ("pickup", lambda u: u.press(server.last_message(u.id), "Pick up")),  # type: ignore[arg-type]
             ("point", lambda u: u.press(server.last_message(u.id), "Manchester")),  # type: ignore[arg-type]
-            ("payment", lambda u: u.press(server.last_message(u.id), "Cash on delivery")),  # type: ignore[arg-type]
+            ("payment", lambda u: u.press(server.last_message(u.id), "Pay at pickup")),  # type: ignore[arg-type]
             ("confirm", lambda u: u.press(server.last_message(u.id), "Confirm order")),  # type: ignore[arg-type]
         ]
         for i in range(args.rounds // 3):
