@@ -23,11 +23,11 @@ from aiogram.client.telegram import TelegramAPIServer
 from bot.config import Settings
 from bot.i18n import make_i18n
 from bot.notifier import Notifier, SendLimits
-from bot.rendering import Renderer
 from bot.sandbox import SandboxServer, SandboxUser
 from domain.customers import Customer
 from domain.notifications import Notification
 from domain.ports import SystemClock
+from handlers.views.rendering import Renderer
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_to_head
 from storage.outbox import OutboxStore

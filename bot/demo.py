@@ -14,7 +14,6 @@ from aiohttp import web
 from babel import Locale
 
 from bot.api import make_api_app
-from bot.barcodes import barcode_png
 from bot.sandbox.driver import SandboxUser
 from bot.sandbox.harness import RunningBot, running_bot
 from bot.sandbox.server import SandboxServer
@@ -23,6 +22,7 @@ from domain.ports import SystemClock
 from domain.usecases.intake import create_api_key
 from domain.usecases.jobs import daily_digest, follow_up_deliveries, sweep_holds
 from domain.usecases.purchasing import reorder_scan
+from handlers.output.barcodes import barcode_png
 
 
 class MovableClock(SystemClock):

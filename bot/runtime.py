@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.app import make_bot, make_dispatcher
 from bot.config import ConfigError, Settings
 from bot.i18n import make_i18n
-from bot.menus import register_commands, register_staff_menu
 from bot.notifier import Notifier, SendLimits
 from bot.polling import DurableDispatcher
 from domain.ports import Clock, SystemClock
 from domain.usecases.bookkeeping import BooksCurrencyChanged, pin_books_currency
 from domain.usecases.staff import all_staff, make_admins
+from handlers.menu import register_commands, register_staff_menu
 from storage.db import create_engine, on_outbox_written, session_factory
 from storage.migrate import upgrade_to_head
 from storage.outbox import OutboxStore

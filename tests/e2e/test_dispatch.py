@@ -9,9 +9,9 @@ import io
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from bot.barcodes import barcode_png
 from bot.sandbox import SandboxUser
 from bot.sandbox.harness import RunningBot
+from handlers.output.barcodes import barcode_png
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import stock

@@ -7,10 +7,10 @@ import re
 
 from sqlalchemy import select
 
-from bot.barcodes import barcode_png
 from bot.sandbox import SandboxUser
 from bot.sandbox.driver import Reply
 from bot.sandbox.harness import RunningBot
+from handlers.output.barcodes import barcode_png
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order

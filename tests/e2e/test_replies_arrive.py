@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import insert, select
 
-from bot.outgoing import MAX_CAPTION, MAX_TEXT
 from bot.sandbox import SandboxUser
 from bot.sandbox.harness import RunningBot
+from handlers.views.outgoing import MAX_CAPTION, MAX_TEXT
 from storage import models as m
 from tests.e2e.conftest import ADMIN
 from tests.e2e.journeys import add_to_cart, stock

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.rendering import Renderer
 from bot.sandbox import SandboxUser
 from bot.sandbox.harness import RunningBot
+from handlers.views.rendering import Renderer
 from storage import models as m
 
 

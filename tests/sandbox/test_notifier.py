@@ -19,10 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.i18n import make_i18n
 from bot.notifier import Notifier, SendLimits
-from bot.rendering import Renderer
 from bot.sandbox import SandboxServer, SandboxUser
 from domain.customers import Customer
 from domain.notifications import Notification
+from handlers.views.rendering import Renderer
 from storage import models as m
 from storage.db import session_factory
 from storage.outbox import LEASE, OutboxStore

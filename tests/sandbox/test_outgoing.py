@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from bot.outgoing import shorten_message, split_message, telegram_length
 from bot.sandbox.html import parse_html
+from handlers.views.outgoing import shorten_message, split_message, telegram_length
 
 
 def _random_html(rng: random.Random) -> str:
