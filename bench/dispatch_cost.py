@@ -34,10 +34,10 @@ from bot_throughput import DEMO, catalog_csv  # the same catalog as the throughp
 
 import bot.runtime
 from bot.config import load_settings
-from bot.outgoing import OutgoingGuard
 from bot.polling import DurableDispatcher
 from bot.telegram_session import request_body
 from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+from handlers.views.outgoing import OutgoingGuard
 from sandbox import SandboxServer, SandboxUser
 
 

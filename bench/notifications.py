@@ -23,10 +23,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from bot.config import Settings
 from bot.i18n import make_i18n
 from bot.notifier import Notifier, SendLimits
-from bot.rendering import Renderer
 from domain.customers import Customer
 from domain.notifications import Notification
 from domain.ports import SystemClock
+from handlers.views.rendering import Renderer
 from sandbox import SandboxServer, SandboxUser
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_to_head

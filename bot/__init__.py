@@ -1,1 +1,1 @@
-"""Process wiring: configuration, dispatcher, middlewares, sandbox Bot API server, CLI."""
+"""The composition root: configuration, dispatcher wiring, middlewares, update inbox, notifier, HTTP API, CLI, demo."""

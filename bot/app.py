@@ -24,12 +24,13 @@ from bot.middlewares import (
     StateWritesMiddleware,
     UnitOfWorkMiddleware,
 )
-from bot.outgoing import OutgoingGuard
 from bot.polling import DurableDispatcher
-from bot.rendering import Renderer
 from bot.telegram_session import JsonBodySession
 from domain.ports import Clock
 from handlers import build_routers
+from handlers.context import HandlerData, ShopSettings
+from handlers.views.outgoing import OutgoingGuard
+from handlers.views.rendering import Renderer
 from storage.fsm import DatabaseStorage
 from storage.inbox import UpdateInbox
 
@@ -75,9 +76,25 @@ def make_fsm_storage(settings: Settings, engine: AsyncEngine) -> BaseStorage:
         from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage
 
-        # with_destiny: assisted orders keep their own FSM slot (see bot.middlewares.assist_context)
+        # with_destiny: assisted orders keep their own FSM slot (see handlers.context.assist_context)
         return RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
     return DatabaseStorage(engine)
+
+
+def shop_settings(settings: Settings) -> ShopSettings:
+    return ShopSettings(
+        default_currency=settings.default_currency,
+        timezone=settings.timezone,
+        catalog_page_size=settings.catalog_page_size,
+        orders_page_size=settings.orders_page_size,
+        hold_minutes=settings.hold_minutes,
+        return_window_days=settings.return_window_days,
+        invoice_net_days=settings.invoice_net_days,
+        service_level=settings.service_level,
+        staff_chat_id=settings.staff_chat_id,
+        payment_provider_token=settings.payment_provider_token,
+        checkout_policy=settings.checkout_policy(),
+    )
 
 
 def make_dispatcher(
@@ -85,15 +102,8 @@ def make_dispatcher(
 ) -> DurableDispatcher:
     i18n = i18n or make_i18n(settings.default_locale)
     engine: AsyncEngine = sessions.kw["bind"]
-    dp = DurableDispatcher(
-        inbox=UpdateInbox(engine),
-        storage=make_fsm_storage(settings, engine),
-        settings=settings,
-        renderer=Renderer(settings.timezone),
-        i18n=i18n,
-        default_currency=settings.default_currency,
-        catalog_page_size=settings.catalog_page_size,
-    )
+    deps: HandlerData = {"settings": shop_settings(settings), "renderer": Renderer(settings.timezone), "i18n": i18n}
+    dp = DurableDispatcher(inbox=UpdateInbox(engine), storage=make_fsm_storage(settings, engine), **deps)
     # Order matters: a repeated update is dropped first, then one user's updates queue (the
     # conversation state an update changed is written when it is done, inside that queue),
     # then the customer is loaded, then its language is chosen.

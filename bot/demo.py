@@ -14,13 +14,13 @@ from aiohttp import web
 from babel import Locale
 
 from bot.api import make_api_app
-from bot.barcodes import barcode_png
 from bot.harness import RunningBot, running_bot
 from domain.apikeys import Scope
 from domain.ports import SystemClock
 from domain.usecases.intake import create_api_key
 from domain.usecases.jobs import daily_digest, follow_up_deliveries, sweep_holds
 from domain.usecases.purchasing import reorder_scan
+from handlers.output.barcodes import barcode_png
 from sandbox.driver import SandboxUser
 from sandbox.server import BotMessage, SandboxServer
 

@@ -6,21 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from aiogram.types import TelegramObject, User
+from aiogram.types import TelegramObject
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
 from bot.middlewares import Handler
-from domain.customers import Customer, pick_language
+from handlers.views.rendering import locale_for
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
 
 def make_i18n(default_locale: str) -> I18n:
     return I18n(path=LOCALES_DIR, default_locale=default_locale, domain="messages")
-
-
-def locale_for(customer: Customer | None, user: User | None, default: str) -> str:
-    return pick_language(customer.language if customer else None, user.language_code if user else None, default)
 
 
 class CustomerI18nMiddleware(I18nMiddleware):

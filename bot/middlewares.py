@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
 
 from aiogram import BaseMiddleware
-from aiogram.fsm.context import FSMContext
-from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import CallbackQuery, TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.outgoing import answered, track_answers
 from domain.ports import Clock
-from domain.staff import NotAllowed, Permission, WrongRole, can
 from domain.usecases.assisted import assisted_customer
 from domain.usecases.customers import ensure_customer
-from domain.usecases.staff import staff_member
+from handlers.context import HandlerData, assist_context
+from handlers.views.outgoing import answered, track_answers
 from storage.fsm import DatabaseStorage
 from storage.uow import SqlUnitOfWork
 
@@ -29,7 +25,8 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]  # what an 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
     """Gives every handler ``uow`` (reusable, one transaction per use case) and, for
-    human senders, ``customer`` — registering first-time users on the way."""
+    human senders, ``customer`` — registering first-time users on the way (the keys
+    are documented with their types in ``handlers.context.HandlerData``)."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self.sessions = sessions
@@ -42,11 +39,12 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         uow = SqlUnitOfWork(self.sessions)
-        data["uow"] = uow
-        data["clock"] = self.clock
+        fields = cast(HandlerData, data)
+        fields["uow"] = uow
+        fields["clock"] = self.clock
         user: User | None = data.get("event_from_user")
         if user is not None and not user.is_bot:
-            data["customer"] = data["reader"] = await ensure_customer(
+            fields["customer"] = fields["reader"] = await ensure_customer(
                 uow,
                 self.clock,
                 telegram_id=user.id,
@@ -55,10 +53,10 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 username=user.username,
                 language_code=user.language_code,
             )
-            await self._assisting(data, uow, user.id)
+            await self._assisting(fields, uow, user.id)
         return await handler(event, data)
 
-    async def _assisting(self, data: dict[str, Any], uow: SqlUnitOfWork, staff_telegram_id: int) -> None:
+    async def _assisting(self, data: HandlerData, uow: SqlUnitOfWork, staff_telegram_id: int) -> None:
         """Support staff acting for a customer: handlers then see that customer, while
         replies stay in the staff member's chat and language (``reader``)."""
         assist = assist_context(data)
@@ -73,15 +71,6 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             return
         data["customer"] = target
         data["assisting"] = True
-
-
-def assist_context(data: dict[str, Any]) -> FSMContext | None:
-    """A separate FSM slot (destiny "assist"), so a checkout clearing its own state keeps it."""
-    state: FSMContext | None = data.get("state")
-    storage: BaseStorage | None = data.get("fsm_storage")
-    if state is None or storage is None:
-        return None
-    return FSMContext(storage=storage, key=replace(state.key, destiny="assist"))
 
 
 UPDATE_MEMORY_S = 24 * 3600  # Telegram retries an undelivered update for at most a day
@@ -171,36 +160,6 @@ class StateWritesMiddleware(BaseMiddleware):
     ) -> Any:
         async with self.storage.one_update():
             return await handler(event, data)
-
-
-class StaffGate(BaseMiddleware):
-    """Role checks before any handler runs (the use cases check again). A staff command (a
-    key of ``permissions``) is refused to someone who is not staff and to a role without its
-    permission; on a staff router (``staff_only``) everything else is refused to non-staff
-    too (no usage hints, no partial answers)."""
-
-    def __init__(self, permissions: Mapping[str, Permission], *, staff_only: bool) -> None:
-        self.permissions = permissions
-        self.staff_only = staff_only
-
-    async def __call__(
-        self,
-        handler: Handler,
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        text = getattr(event, "text", None) or getattr(event, "caption", None)
-        command = text.split(maxsplit=1)[0][1:].split("@", 1)[0] if text and text[0] == "/" else ""
-        permission = self.permissions.get(command)
-        if permission is None and not self.staff_only:
-            return await handler(event, data)
-        user: User | None = data.get("event_from_user")
-        member = await staff_member(data["uow"], user.id) if user is not None else None
-        if member is None:
-            raise NotAllowed()
-        if permission is not None and not can(member, permission):
-            raise WrongRole(role=member.role.value)
-        return await handler(event, data)
 
 
 class EveryPressAnswered(BaseMiddleware):

@@ -28,9 +28,9 @@ from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
 
-from bot.notification_buttons import buttons_for
-from bot.rendering import Renderer
 from domain.ports import Clock
+from handlers.views.notification_buttons import buttons_for
+from handlers.views.rendering import Renderer
 from storage.outbox import OutboxMessage, OutboxStore
 
 log = logging.getLogger(__name__)

@@ -12,12 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.app import make_bot, make_dispatcher
 from bot.config import ConfigError, Settings
 from bot.i18n import make_i18n
-from bot.menus import register_commands, register_staff_menu
 from bot.notifier import Notifier, SendLimits
 from bot.polling import DurableDispatcher
 from domain.ports import Clock, SystemClock
 from domain.usecases.bookkeeping import BooksCurrencyChanged, pin_books_currency
 from domain.usecases.staff import all_staff, make_admins
+from handlers.context import HandlerData
+from handlers.menu import register_commands, register_staff_menu
 from storage.db import create_engine, on_outbox_written, session_factory
 from storage.migrate import upgrade_to_head
 from storage.outbox import OutboxStore
@@ -98,6 +99,7 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     limits = SendLimits(settings.notify_rate, settings.notify_chat_interval)
     notifier = Notifier(OutboxStore(sessions), bot, dp["renderer"], i18n, clock, limits)
     on_outbox_written(sessions, notifier.wake)
-    dp["notifier"] = notifier  # handlers whose answer is an outbox message send it at once
+    sends_now: HandlerData = {"notifier": notifier}  # handlers whose answer is an outbox message send it at once
+    dp.workflow_data.update(sends_now)
     settle_heap()
     return Runtime(settings, engine, sessions, clock, i18n, bot, dp, notifier)

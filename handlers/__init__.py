@@ -6,7 +6,6 @@ from typing import Any
 from aiogram import Router
 from aiogram.filters import Command
 
-from bot.middlewares import StaffGate
 from handlers import (
     accounts,
     assist,
@@ -34,7 +33,7 @@ from handlers import (
     staff,
     start,
 )
-from handlers.gates import gate_routers
+from handlers.gates import StaffGate, gate_routers
 from handlers.menu import STAFF_PERMISSIONS
 
 _routers: list[Router] = []

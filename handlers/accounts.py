@@ -11,10 +11,9 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.rendering import Renderer
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.accounts import journal_csv, journal_for_staff, receivables, trial_balance
-from storage.uow import SqlUnitOfWork
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
@@ -27,7 +26,7 @@ def _day(text: str) -> datetime | None:
 
 
 @router.message(Command("journal"))
-async def journal_command(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+async def journal_command(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     assert message.from_user is not None
     args = (command.args or "").split()
     today = datetime.combine(clock.now().date(), time(0), UTC)
@@ -45,14 +44,14 @@ async def journal_command(message: Message, command: CommandObject, uow: SqlUnit
 
 
 @router.message(Command("trial"))
-async def trial(message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer) -> None:
+async def trial(message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer) -> None:
     assert message.from_user is not None
     balance = await trial_balance(uow, staff_id=message.from_user.id, until=clock.now() + timedelta(seconds=1))
     await message.answer(renderer.render("staff/trial.html.j2", balance=balance))
 
 
 @router.message(Command("ar"))
-async def aging(message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer) -> None:
+async def aging(message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer) -> None:
     assert message.from_user is not None
     owed = await receivables(uow, clock, staff_id=message.from_user.id)
     await message.answer(renderer.render("staff/ar.html.j2", receivables=owed))

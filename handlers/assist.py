@@ -4,24 +4,24 @@ orders, with replies in the staff member's chat. /assist_end stops."""
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import Unpack
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.middlewares import assist_context
 from domain.staff import Permission
 from domain.usecases.assisted import customer_to_assist
 from domain.usecases.staff import require
-from storage.uow import SqlUnitOfWork
+from handlers.context import HandlerData, assist_context
 
 router = Router(name=__name__)
 
 
 @router.message(Command("assist"))
-async def start_assisting(message: Message, command: CommandObject, uow: SqlUnitOfWork, **data: Any) -> None:
+async def start_assisting(message: Message, command: CommandObject, **data: Unpack[HandlerData]) -> None:
+    uow = data["uow"]
     assert message.from_user is not None
     if not command.args:
         await require(uow, message.from_user.id, Permission.ASSIST)
@@ -41,7 +41,7 @@ async def start_assisting(message: Message, command: CommandObject, uow: SqlUnit
 
 
 @router.message(Command("assist_end"))
-async def stop_assisting(message: Message, **data: Any) -> None:
+async def stop_assisting(message: Message, **data: Unpack[HandlerData]) -> None:
     assist = assist_context(data)
     if assist is not None:
         await assist.clear()

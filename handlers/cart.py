@@ -8,12 +8,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.config import Settings
-from bot.rendering import Renderer, fill
 from domain.cart import Cart
 from domain.customers import Customer
 from domain.errors import InvalidQuantity
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.cart import (
     MAX_CART_QUANTITY,
     StaleCartButton,
@@ -25,8 +23,9 @@ from domain.usecases.cart import (
 from domain.usecases.catalog import product_card
 from handlers.callbacks import CartChange, CartView, NotifyMe, StartCheckout, shorten
 from handlers.catalog import card_keyboard, customer_currency, redraw_card
+from handlers.context import ShopSettings
 from handlers.menu import CART_BUTTON
-from storage.uow import SqlUnitOfWork
+from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
 
@@ -46,7 +45,7 @@ def cart_keyboard(cart: Cart) -> InlineKeyboardMarkup | None:
     return builder.as_markup()
 
 
-async def _cart(uow: SqlUnitOfWork, clock: Clock, customer: Customer, settings: Settings) -> Cart:
+async def _cart(uow: UnitOfWork, clock: Clock, customer: Customer, settings: ShopSettings) -> Cart:
     return await view_cart(
         uow,
         clock,
@@ -59,7 +58,7 @@ async def _cart(uow: SqlUnitOfWork, clock: Clock, customer: Customer, settings: 
 @router.message(Command("cart"))
 @router.message(F.text == CART_BUTTON)
 async def show_cart(
-    message: Message, uow: SqlUnitOfWork, clock: Clock, customer: Customer, settings: Settings, renderer: Renderer
+    message: Message, uow: UnitOfWork, clock: Clock, customer: Customer, settings: ShopSettings, renderer: Renderer
 ) -> None:
     cart = await _cart(uow, clock, customer, settings)
     await message.answer(renderer.render("cart.html.j2", cart=cart), reply_markup=cart_keyboard(cart))
@@ -67,7 +66,7 @@ async def show_cart(
 
 @router.callback_query(CartView.filter())
 async def show_cart_from_button(
-    query: CallbackQuery, uow: SqlUnitOfWork, clock: Clock, customer: Customer, settings: Settings, renderer: Renderer
+    query: CallbackQuery, uow: UnitOfWork, clock: Clock, customer: Customer, settings: ShopSettings, renderer: Renderer
 ) -> None:
     cart = await _cart(uow, clock, customer, settings)
     await query.answer()
@@ -79,10 +78,10 @@ async def show_cart_from_button(
 async def change_line(
     query: CallbackQuery,
     callback_data: CartChange,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     customer: Customer,
-    settings: Settings,
+    settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
     try:
@@ -120,10 +119,10 @@ async def change_line(
 async def add_by_sku(
     message: Message,
     command: CommandObject,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     customer: Customer,
-    settings: Settings,
+    settings: ShopSettings,
 ) -> None:
     """``/add SKU [QTY]`` — for buyers who know what they want."""
     parts = (command.args or "").split()
@@ -148,7 +147,7 @@ async def add_by_sku(
 
 @router.callback_query(NotifyMe.filter())
 async def notify_me(
-    query: CallbackQuery, callback_data: NotifyMe, uow: SqlUnitOfWork, clock: Clock, customer: Customer
+    query: CallbackQuery, callback_data: NotifyMe, uow: UnitOfWork, clock: Clock, customer: Customer
 ) -> None:
     await subscribe_back_in_stock(uow, clock, customer_id=customer.id or 0, product_id=callback_data.product_id)
     await query.answer(_("We will message you once it is back in stock."), show_alert=True)

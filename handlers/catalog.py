@@ -9,9 +9,9 @@ from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardButton, Inli
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.rendering import Renderer
 from domain.catalog import LOCAL_PHOTO_PREFIX
 from domain.customers import Customer
+from domain.ports import UnitOfWork
 from domain.usecases.catalog import (
     CatalogPage,
     ProductCard,
@@ -23,8 +23,9 @@ from domain.usecases.catalog import (
 )
 from domain.usecases.fx import wanted_currency
 from handlers.callbacks import CartChange, CartView, NotifyMe, Number, ProductCb, button, shorten
+from handlers.context import ShopSettings
 from handlers.menu import CATALOG_BUTTON
-from storage.uow import SqlUnitOfWork
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
@@ -44,7 +45,7 @@ def customer_currency(customer: Customer, default_currency: str) -> str:
     return wanted_currency(customer) or default_currency
 
 
-async def _categories_view(uow: SqlUnitOfWork, renderer: Renderer) -> tuple[str, InlineKeyboardMarkup]:
+async def _categories_view(uow: UnitOfWork, renderer: Renderer) -> tuple[str, InlineKeyboardMarkup]:
     categories = await list_categories(uow)
     builder = InlineKeyboardBuilder()
     for category in categories:
@@ -102,13 +103,13 @@ def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> Inl
 
 @router.message(Command("catalog"))
 @router.message(F.text == CATALOG_BUTTON)
-async def show_categories(message: Message, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+async def show_categories(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
     text, keyboard = await _categories_view(uow, renderer)
     await message.answer(text, reply_markup=keyboard)
 
 
 @router.callback_query(CategoryList.filter())
-async def back_to_categories(query: CallbackQuery, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+async def back_to_categories(query: CallbackQuery, uow: UnitOfWork, renderer: Renderer) -> None:
     text, keyboard = await _categories_view(uow, renderer)
     await replace_message(query, text, keyboard)
 
@@ -117,19 +118,18 @@ async def back_to_categories(query: CallbackQuery, uow: SqlUnitOfWork, renderer:
 async def show_category_page(
     query: CallbackQuery,
     callback_data: CategoryPageCb,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     customer: Customer,
     renderer: Renderer,
-    default_currency: str,
-    catalog_page_size: int,
+    settings: ShopSettings,
 ) -> None:
     page = await browse_category(
         uow,
         category_id=callback_data.category_id,
         page=callback_data.page,
-        page_size=catalog_page_size,
-        currency=customer_currency(customer, default_currency),
-        fallback_currency=default_currency,
+        page_size=settings.catalog_page_size,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
     )
     await replace_message(query, renderer.render("category_page.html.j2", page=page), _page_keyboard(page))
 
@@ -138,16 +138,16 @@ async def show_category_page(
 async def show_product(
     query: CallbackQuery,
     callback_data: ProductCb,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     customer: Customer,
     renderer: Renderer,
-    default_currency: str,
+    settings: ShopSettings,
 ) -> None:
     card = await product_card(
         uow,
         product_id=callback_data.product_id,
-        currency=customer_currency(customer, default_currency),
-        fallback_currency=default_currency,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
         customer_id=customer.id,
     )
     keyboard = card_keyboard(card, callback_data.category_id, callback_data.page)
@@ -159,7 +159,7 @@ async def show_product(
 
 
 async def show_product_by_sku(
-    message: Message, sku: str, customer: Customer, renderer: Renderer, uow: SqlUnitOfWork, default_currency: str
+    message: Message, sku: str, customer: Customer, renderer: Renderer, uow: UnitOfWork, default_currency: str
 ) -> None:
     """Deep link ``/start p_<SKU>`` opens the product card directly."""
     card = await product_card_by_sku(
@@ -174,7 +174,7 @@ async def show_product_by_sku(
 
 
 async def send_card(
-    bot: Bot, chat_id: int, card: ProductCard, keyboard: InlineKeyboardMarkup, renderer: Renderer, uow: SqlUnitOfWork
+    bot: Bot, chat_id: int, card: ProductCard, keyboard: InlineKeyboardMarkup, renderer: Renderer, uow: UnitOfWork
 ) -> None:
     """A product card: a photo with a caption when the product has one, else text. A local
     photo is uploaded once; Telegram's file_id is remembered for every later card."""

@@ -28,12 +28,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
-from bot.config import Settings
-from bot.notifier import Notifier
-from bot.rendering import Renderer, current_locale, fill, format_money
 from domain.customers import Customer, normalize_phone
 from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod, payment_terms
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.shipping import ShippingQuote
 from domain.text import MAX_ADDRESS, typed
 from domain.usecases.cart import view_cart
@@ -53,8 +50,9 @@ from domain.usecases.customers import saved_addresses
 from domain.usecases.payments import invoice_payload
 from handlers.callbacks import Number, StartCheckout, rows_of, shorten
 from handlers.catalog import customer_currency
+from handlers.context import OutboxSender, ShopSettings
 from handlers.menu import main_menu
-from storage.uow import SqlUnitOfWork
+from handlers.views.rendering import Renderer, current_locale, fill, format_money
 
 router = Router(name=__name__)
 
@@ -125,9 +123,9 @@ async def _ask_phone(
     message: Message,
     state: FSMContext,
     customer: Customer,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
-    settings: Settings,
+    settings: ShopSettings,
     renderer: Renderer,
     **_unused: Any,
 ) -> None:
@@ -185,7 +183,7 @@ async def _accept_phone(message: Message, state: FSMContext, phone: str) -> None
 # ----------------------------------------------------------------------------- delivery
 @router.callback_query(Checkout.delivery, DeliveryChoice.filter())
 async def delivery_chosen(
-    query: CallbackQuery, callback_data: DeliveryChoice, state: FSMContext, customer: Customer, uow: SqlUnitOfWork
+    query: CallbackQuery, callback_data: DeliveryChoice, state: FSMContext, customer: Customer, uow: UnitOfWork
 ) -> None:
     await query.answer()
     message = query.message
@@ -268,8 +266,8 @@ async def pickup_chosen(
     callback_data: PickupChoice,
     state: FSMContext,
     customer: Customer,
-    uow: SqlUnitOfWork,
-    settings: Settings,
+    uow: UnitOfWork,
+    settings: ShopSettings,
 ) -> None:
     points = {w.id: w for w in await pickup_points(uow)}
     if callback_data.warehouse_id not in points or not isinstance(query.message, Message):
@@ -282,14 +280,14 @@ async def pickup_chosen(
 
 # ----------------------------------------------------------------------------- shipping
 async def _quotes(
-    data: dict[str, Any], customer: Customer, uow: SqlUnitOfWork, clock: Clock, settings: Settings
+    data: dict[str, Any], customer: Customer, uow: UnitOfWork, clock: Clock, settings: ShopSettings
 ) -> ShippingOptions:
     """The cart, its delivery zone and the carriers' quotes for the address chosen so far."""
     point = (data["latitude"], data["longitude"]) if data.get("latitude") is not None else None
     return await shipping_options(
         uow,
         clock,
-        settings.checkout_policy(),
+        settings.checkout_policy,
         customer_id=customer.id or 0,
         point=point,
         currency=customer_currency(customer, settings.default_currency),
@@ -301,9 +299,9 @@ async def _ask_shipping(
     message: Message,
     state: FSMContext,
     customer: Customer,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
-    settings: Settings,
+    settings: ShopSettings,
     **_unused: Any,
 ) -> None:
     data = await state.get_data()
@@ -324,7 +322,7 @@ def _shipping_label(quote: ShippingQuote) -> str:
 
 @router.callback_query(Checkout.shipping, ShippingChoice.filter())
 async def shipping_chosen(
-    query: CallbackQuery, callback_data: ShippingChoice, state: FSMContext, customer: Customer, settings: Settings
+    query: CallbackQuery, callback_data: ShippingChoice, state: FSMContext, customer: Customer, settings: ShopSettings
 ) -> None:
     await query.answer()
     await state.update_data(rate_id=callback_data.rate_id, pickup_id=None)
@@ -333,10 +331,10 @@ async def shipping_chosen(
 
 
 # ------------------------------------------------------------------------------ payment
-async def _ask_payment(message: Message, state: FSMContext, customer: Customer, settings: Settings) -> None:
+async def _ask_payment(message: Message, state: FSMContext, customer: Customer, settings: ShopSettings) -> None:
     await state.set_state(Checkout.payment)
     pickup = bool((await state.get_data()).get("pickup_id"))
-    policy = settings.checkout_policy()
+    policy = settings.checkout_policy
     days = invoice_days(customer, policy)
     labels = {
         PaymentMethod.CARD: _("💳 Pay now by card"),
@@ -357,9 +355,9 @@ async def payment_chosen(
     callback_data: PaymentChoice,
     state: FSMContext,
     customer: Customer,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
-    settings: Settings,
+    settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
     if not isinstance(query.message, Message):
@@ -376,9 +374,9 @@ async def _show_review(
     message: Message,
     state: FSMContext,
     customer: Customer,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
-    settings: Settings,
+    settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
     data = await state.get_data()
@@ -441,9 +439,9 @@ async def gift_message(
     message: Message,
     state: FSMContext,
     customer: Customer,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
-    settings: Settings,
+    settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
     text = "" if (message.text or "").startswith("/") else typed(message.text or "", MAX_GIFT_MESSAGE)
@@ -458,12 +456,12 @@ async def confirmed(
     callback_data: Confirm,
     state: FSMContext,
     customer: Customer,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
-    settings: Settings,
+    settings: ShopSettings,
     renderer: Renderer,
     bot: Bot,
-    notifier: Notifier,
+    notifier: OutboxSender,
     assisting: bool = False,
 ) -> None:
     """Works from any state: a second tap (or a redelivered update) with the same key
@@ -475,7 +473,7 @@ async def confirmed(
         request = _request(data, customer, settings)
         if assisting:
             request = replace(request, channel=Channel.SUPPORT, actor=f"staff:{query.from_user.id}")
-        order = await place_order(uow, clock, settings.checkout_policy(), request)
+        order = await place_order(uow, clock, settings.checkout_policy, request)
         await state.clear()
     else:
         existing = await placed_by_key(uow, callback_data.key)
@@ -498,7 +496,7 @@ async def confirmed(
         await send_invoice(bot, payer, order, settings)
 
 
-def _request(data: dict[str, Any], customer: Customer, settings: Settings) -> CheckoutRequest:
+def _request(data: dict[str, Any], customer: Customer, settings: ShopSettings) -> CheckoutRequest:
     if data.get("pickup_id"):
         delivery = Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=int(data["pickup_id"]))
     else:
@@ -522,7 +520,7 @@ def _request(data: dict[str, Any], customer: Customer, settings: Settings) -> Ch
     )
 
 
-async def send_invoice(bot: Bot, chat_id: int, order: Order, settings: Settings) -> None:
+async def send_invoice(bot: Bot, chat_id: int, order: Order, settings: ShopSettings) -> None:
     prices = [LabeledPrice(label=_("Goods"), amount=order.subtotal.amount)]
     if order.shipping and order.shipping.amount:
         prices.append(LabeledPrice(label=_("Shipping"), amount=order.shipping.amount))

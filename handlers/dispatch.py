@@ -13,9 +13,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.documents import packing_slip, shipping_label
-from bot.rendering import Renderer, fill
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.dispatch import (
     MAX_PACKAGE_WEIGHT_G,
     BadWeight,
@@ -28,8 +26,9 @@ from domain.usecases.dispatch import (
     verify_scan,
 )
 from handlers.callbacks import DocumentCb, PackBoxCb, PackWeightCb
+from handlers.output.documents import packing_slip, shipping_label
 from handlers.scanning import Scan, code_in_photo, parse_scan
-from storage.uow import SqlUnitOfWork
+from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
 
@@ -59,7 +58,7 @@ def _documents_keyboard(code: str) -> InlineKeyboardMarkup:
 
 @router.message(Command("pack"))
 async def pack(
-    message: Message, command: CommandObject, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext
+    message: Message, command: CommandObject, uow: UnitOfWork, renderer: Renderer, state: FSMContext
 ) -> None:
     code = (command.args or "").strip()
     if not code:
@@ -71,7 +70,7 @@ async def pack(
     await message.answer(renderer.render("staff/pack_start.html.j2", job=job))
 
 
-async def _scan(message: Message, scan: Scan, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext) -> None:
+async def _scan(message: Message, scan: Scan, uow: UnitOfWork, renderer: Renderer, state: FSMContext) -> None:
     data = await state.get_data()
     job = await start_packing(uow, staff_id=_who(message), code=data["code"])
     scanned = verify_scan(job, scan.code, data.get("scanned", {}), quantity=scan.quantity)
@@ -95,14 +94,12 @@ async def _scan(message: Message, scan: Scan, uow: SqlUnitOfWork, renderer: Rend
 
 
 @router.message(StateFilter(Packing.scanning), F.text, ~F.text.startswith("/"))
-async def pack_scan_text(message: Message, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext) -> None:
+async def pack_scan_text(message: Message, uow: UnitOfWork, renderer: Renderer, state: FSMContext) -> None:
     await _scan(message, parse_scan(message.text or ""), uow, renderer, state)
 
 
 @router.message(StateFilter(Packing.scanning), F.photo)
-async def pack_scan_photo(
-    message: Message, bot: Bot, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext
-) -> None:
+async def pack_scan_photo(message: Message, bot: Bot, uow: UnitOfWork, renderer: Renderer, state: FSMContext) -> None:
     code = await code_in_photo(bot, message)
     if code is None:
         return
@@ -137,7 +134,7 @@ async def _finish_packing(
     target: Message,
     staff_id: int,
     weight: int | None,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     renderer: Renderer,
     state: FSMContext,
@@ -161,7 +158,7 @@ async def _finish_packing(
 
 @router.callback_query(PackWeightCb.filter())
 async def estimate_used(
-    query: CallbackQuery, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
+    query: CallbackQuery, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
 ) -> None:
     assert isinstance(query.message, Message)
     await query.answer()
@@ -169,9 +166,7 @@ async def estimate_used(
 
 
 @router.message(StateFilter(Packing.weight), F.text, ~F.text.startswith("/"))
-async def weight_typed(
-    message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
-) -> None:
+async def weight_typed(message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext) -> None:
     text = (message.text or "").strip().removesuffix("g").strip()
     if not text.isdecimal():
         raise BadWeight(maximum=MAX_PACKAGE_WEIGHT_G)
@@ -179,7 +174,7 @@ async def weight_typed(
 
 
 @router.callback_query(DocumentCb.filter(F.kind != "receipt"))
-async def staff_document(query: CallbackQuery, callback_data: DocumentCb, uow: SqlUnitOfWork) -> None:
+async def staff_document(query: CallbackQuery, callback_data: DocumentCb, uow: UnitOfWork) -> None:
     assert query.bot is not None
     papers = await paperwork_for_staff(uow, staff_id=_who(query), code=callback_data.code)
     if callback_data.kind == "label":
@@ -191,7 +186,7 @@ async def staff_document(query: CallbackQuery, callback_data: DocumentCb, uow: S
 
 
 @router.message(Command("ship"))
-async def ship(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+async def ship(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     args = (command.args or "").split()
     if len(args) < 3:
         await message.answer(_("Usage: /ship ORDER-CODE CARRIER TRACKING, e.g. /ship AB12CD34 DPD 15501234567890"))
@@ -210,7 +205,7 @@ async def ship(message: Message, command: CommandObject, uow: SqlUnitOfWork, clo
 
 
 @router.message(Command("delivered"))
-async def delivered(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+async def delivered(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     code = (command.args or "").strip()
     if not code:
         await message.answer(_("Usage: /delivered ORDER-CODE"))

@@ -4,20 +4,20 @@ is logged with its update and the person is told, in their language, to try agai
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Unpack
 
 from aiogram import Router
 from aiogram.types import ErrorEvent
-from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
-from bot.i18n import locale_for
-from bot.labels import ERROR_PARAM_LABELS, label
-from bot.outgoing import answered
-from bot.rendering import PARAM_LIMIT, fill, format_money, shorten
 from domain.errors import DomainError, NotFound
 from domain.money import Money
 from domain.staff import NotAllowed, WrongRole
+from handlers.context import HandlerData
+from handlers.views.labels import ERROR_PARAM_LABELS, label
+from handlers.views.outgoing import answered
+from handlers.views.rendering import PARAM_LIMIT, fill, format_money, locale_for, shorten
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
@@ -48,8 +48,9 @@ def domain_message(error: DomainError, *, html: bool = True) -> str:
 
 
 @router.errors()
-async def on_error(event: ErrorEvent, i18n: I18n, **data: Any) -> None:
+async def on_error(event: ErrorEvent, **data: Unpack[HandlerData]) -> None:
     error = event.exception
+    i18n = data["i18n"]
     if not isinstance(error, DomainError):
         log.exception("update %s failed", event.update.update_id, exc_info=error)
     elif isinstance(error, NotAllowed | WrongRole):

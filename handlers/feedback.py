@@ -10,13 +10,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.config import Settings
-from bot.rendering import Renderer
 from domain.customers import Customer
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.jobs import latest_reviews, rate_order, write_review
 from handlers.callbacks import RateCb
-from storage.uow import SqlUnitOfWork
+from handlers.context import ShopSettings
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
@@ -29,10 +28,10 @@ class Feedback(StatesGroup):
 async def rated(
     query: CallbackQuery,
     callback_data: RateCb,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     customer: Customer,
-    settings: Settings,
+    settings: ShopSettings,
     state: FSMContext,
 ) -> None:
     review = await rate_order(
@@ -61,7 +60,7 @@ async def no_words(message: Message, state: FSMContext) -> None:
 
 
 @router.message(StateFilter(Feedback.words), F.text, ~F.text.startswith("/"))
-async def words(message: Message, uow: SqlUnitOfWork, clock: Clock, customer: Customer, state: FSMContext) -> None:
+async def words(message: Message, uow: UnitOfWork, clock: Clock, customer: Customer, state: FSMContext) -> None:
     code = (await state.get_data()).get("review_code", "")
     await write_review(uow, clock, customer_id=customer.id or 0, code=code, text=message.text or "")
     await state.clear()
@@ -69,7 +68,7 @@ async def words(message: Message, uow: SqlUnitOfWork, clock: Clock, customer: Cu
 
 
 @router.message(Command("reviews"))
-async def reviews(message: Message, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+async def reviews(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
     assert message.from_user is not None
     found = await latest_reviews(uow, staff_id=message.from_user.id)
     await message.answer(renderer.render("staff/reviews.html.j2", reviews=found))

@@ -9,13 +9,12 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.config import Settings
-from bot.rendering import Renderer
 from domain.forecasting import MIN_WEEKS
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.forecasts import apply_reorder_point, product_forecast
 from handlers.callbacks import Number, button
-from storage.uow import SqlUnitOfWork
+from handlers.context import ShopSettings
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
@@ -28,7 +27,7 @@ class ApplyReorder(CallbackData, prefix="rop"):
 
 @router.message(Command("forecast"))
 async def forecast_command(
-    message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock, settings: Settings, renderer: Renderer
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, settings: ShopSettings, renderer: Renderer
 ) -> None:
     assert message.from_user is not None
     sku = (command.args or "").strip()
@@ -55,7 +54,7 @@ async def forecast_command(
 
 
 @router.callback_query(ApplyReorder.filter(), F.from_user)
-async def apply_button(query: CallbackQuery, callback_data: ApplyReorder, uow: SqlUnitOfWork) -> None:
+async def apply_button(query: CallbackQuery, callback_data: ApplyReorder, uow: UnitOfWork) -> None:
     product, warehouse = await apply_reorder_point(
         uow,
         staff_id=query.from_user.id,

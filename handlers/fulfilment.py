@@ -9,23 +9,22 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.config import Settings
-from bot.rendering import Renderer, fill, format_money
 from domain.customers import Customer
 from domain.money import Money
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
 from domain.usecases.insight import customer_profile, top_customers
 from domain.usecases.payments import record_invoice_payment
 from domain.usecases.special import set_business, set_vip
-from storage.uow import SqlUnitOfWork
+from handlers.context import ShopSettings
+from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
 QUEUE_SHOWN = 30
 
 
 @router.message(Command("queue"))
-async def queue(message: Message, command: CommandObject, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+async def queue(message: Message, command: CommandObject, uow: UnitOfWork, renderer: Renderer) -> None:
     assert message.from_user is not None
     warehouse, entries = await fulfilment_queue(
         uow, staff_id=message.from_user.id, warehouse_code=(command.args or "").strip() or None
@@ -41,7 +40,7 @@ async def queue(message: Message, command: CommandObject, uow: SqlUnitOfWork, re
 
 
 @router.message(Command("order"))
-async def order(message: Message, command: CommandObject, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+async def order(message: Message, command: CommandObject, uow: UnitOfWork, renderer: Renderer) -> None:
     assert message.from_user is not None
     if not (command.args or "").strip():
         await message.answer(_("Usage: /order CODE"))
@@ -51,7 +50,7 @@ async def order(message: Message, command: CommandObject, uow: SqlUnitOfWork, re
 
 
 @router.message(Command("paid"))
-async def invoice_paid(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+async def invoice_paid(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     assert message.from_user is not None
     if not (command.args or "").strip():
         await message.answer(_("Usage: /paid ORDER-CODE"))
@@ -61,7 +60,7 @@ async def invoice_paid(message: Message, command: CommandObject, uow: SqlUnitOfW
 
 
 @router.message(Command("vip"))
-async def vip(message: Message, command: CommandObject, uow: SqlUnitOfWork) -> None:
+async def vip(message: Message, command: CommandObject, uow: UnitOfWork) -> None:
     assert message.from_user is not None
     args = (command.args or "").split()
     if len(args) != 2 or args[1].lower() not in ("on", "off"):
@@ -80,10 +79,10 @@ async def vip(message: Message, command: CommandObject, uow: SqlUnitOfWork) -> N
 async def customer_command(
     message: Message,
     command: CommandObject,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     renderer: Renderer,
-    settings: Settings,
+    settings: ShopSettings,
 ) -> None:
     """``/customer REF`` shows a profile; ``/customer REF business on [DAYS] [LIMIT]`` or
     ``… business off`` sets a business's payment terms (REF may be a phone with spaces)."""
@@ -125,7 +124,7 @@ async def customer_command(
     await message.answer(renderer.render("staff/customer.html.j2", p=profile))
 
 
-def _business_set(customer: Customer, settings: Settings) -> str:
+def _business_set(customer: Customer, settings: ShopSettings) -> str:
     name = customer.display_name
     if not customer.is_business:
         return fill(_("{name} is no longer a business customer."), name=name)
@@ -146,7 +145,7 @@ def _business_set(customer: Customer, settings: Settings) -> str:
 
 
 @router.message(Command("top"))
-async def top_command(message: Message, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+async def top_command(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
     assert message.from_user is not None
     ranked = await top_customers(uow, staff_id=message.from_user.id)
     await message.answer(renderer.render("staff/top.html.j2", ranked=ranked))

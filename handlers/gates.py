@@ -1,4 +1,5 @@
-"""Router gates: which routers could take an update, decided before aiogram walks them.
+"""Router gates: who may reach a router (``StaffGate``, roles) and which routers could take
+an update at all (``RouterGate``), decided before aiogram walks them.
 
 aiogram tries routers in order and, in each, every handler's filters, passing the whole
 context (~30 entries) along at each step: measured ~12 µs a router and ~7 µs a handler.
@@ -12,23 +13,56 @@ gate only says "no handler here can match"; the handlers' own filters still deci
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any
 
-from aiogram import Router
+from aiogram import BaseMiddleware, Router
 from aiogram.dispatcher.event.handler import FilterObject, HandlerObject
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.base import Filter
 from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.state import State
-from aiogram.types import TelegramObject
+from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n
 from babel.support import LazyProxy
 from magic_filter.operations import ComparatorOperation, GetAttributeOperation
 
+from domain.staff import NotAllowed, Permission, WrongRole, can
+from domain.usecases.staff import staff_member
+
 Condition = Callable[[TelegramObject, str | None], bool]
 GATED = ("message", "callback_query")
+
+
+class StaffGate(BaseMiddleware):
+    """Role checks before any handler runs (the use cases check again). A staff command (a
+    key of ``permissions``) is refused to someone who is not staff and to a role without its
+    permission; on a staff router (``staff_only``) everything else is refused to non-staff
+    too (no usage hints, no partial answers)."""
+
+    def __init__(self, permissions: Mapping[str, Permission], *, staff_only: bool) -> None:
+        self.permissions = permissions
+        self.staff_only = staff_only
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        text = getattr(event, "text", None) or getattr(event, "caption", None)
+        command = text.split(maxsplit=1)[0][1:].split("@", 1)[0] if text and text[0] == "/" else ""
+        permission = self.permissions.get(command)
+        if permission is None and not self.staff_only:
+            return await handler(event, data)
+        user: User | None = data.get("event_from_user")
+        member = await staff_member(data["uow"], user.id) if user is not None else None
+        if member is None:
+            raise NotAllowed()
+        if permission is not None and not can(member, permission):
+            raise WrongRole(role=member.role.value)
+        return await handler(event, data)
 
 
 class RouterGate(Filter):

@@ -7,18 +7,18 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.rendering import Renderer
+from domain.ports import UnitOfWork
 from domain.staff import can
 from domain.usecases.staff import staff_member
 from handlers.menu import HELP_BUTTON, STAFF_COMMANDS
-from storage.uow import SqlUnitOfWork
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
 
 @router.message(Command("help"))
 @router.message(F.text == HELP_BUTTON)
-async def show_help(message: Message, renderer: Renderer, uow: SqlUnitOfWork) -> None:
+async def show_help(message: Message, renderer: Renderer, uow: UnitOfWork) -> None:
     member = await staff_member(uow, message.from_user.id) if message.from_user else None
     staff = [(name, _(description)) for name, permission, description in STAFF_COMMANDS if can(member, permission)]
     await message.answer(renderer.render("help.html.j2", staff=staff, role=member.role.value if member else ""))

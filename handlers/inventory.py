@@ -7,11 +7,10 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.rendering import Renderer, fill
 from domain.errors import InvalidQuantity
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.inventory import MAX_RECEIPT, adjust, low_stock, move, receive, set_reorder_point, stock_view
-from storage.uow import SqlUnitOfWork
+from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
 
@@ -34,7 +33,7 @@ def _who(message: Message) -> int:
 
 
 @router.message(Command("stock"))
-async def show_stock(message: Message, command: CommandObject, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+async def show_stock(message: Message, command: CommandObject, uow: UnitOfWork, renderer: Renderer) -> None:
     if not (command.args or "").strip():
         await message.answer(_("Usage: /stock SKU, barcode or part of a name"))
         return
@@ -43,7 +42,7 @@ async def show_stock(message: Message, command: CommandObject, uow: SqlUnitOfWor
 
 
 @router.message(Command("receive"))
-async def receive_goods(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+async def receive_goods(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     args = _args(command)
     if len(args) not in (3, 4):
         await message.answer(_("Usage: /receive SKU QTY WAREHOUSE [BIN], e.g. /receive 85123A 24 LON A-01-02-1"))
@@ -70,7 +69,7 @@ async def receive_goods(message: Message, command: CommandObject, uow: SqlUnitOf
 
 
 @router.message(Command("adjust"))
-async def adjust_stock(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+async def adjust_stock(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     args = _args(command)
     if len(args) < 3:
         await message.answer(_("Usage: /adjust SKU WAREHOUSE ±QTY REASON, e.g. /adjust 85123A LON -2 damaged"))
@@ -96,7 +95,7 @@ async def adjust_stock(message: Message, command: CommandObject, uow: SqlUnitOfW
 
 
 @router.message(Command("move"))
-async def move_stock(message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock) -> None:
+async def move_stock(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     args = _args(command)
     if len(args) not in (4, 5):
         await message.answer(_("Usage: /move SKU QTY FROM-BIN TO-BIN [WAREHOUSE]"))
@@ -125,7 +124,7 @@ async def move_stock(message: Message, command: CommandObject, uow: SqlUnitOfWor
 
 
 @router.message(Command("reorder"))
-async def reorder_point(message: Message, command: CommandObject, uow: SqlUnitOfWork) -> None:
+async def reorder_point(message: Message, command: CommandObject, uow: UnitOfWork) -> None:
     args = _args(command)
     if len(args) not in (3, 4):
         await message.answer(_("Usage: /reorder SKU WAREHOUSE POINT [MAX], e.g. /reorder 85123A LON 20 100"))
@@ -139,7 +138,7 @@ async def reorder_point(message: Message, command: CommandObject, uow: SqlUnitOf
 
 
 @router.message(Command("lowstock"))
-async def show_low_stock(message: Message, command: CommandObject, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+async def show_low_stock(message: Message, command: CommandObject, uow: UnitOfWork, renderer: Renderer) -> None:
     args = _args(command)
     lines = await low_stock(uow, staff_id=_who(message), warehouse_code=args[0] if args else None)
     await message.answer(renderer.render("staff/lowstock.html.j2", lines=lines))

@@ -10,12 +10,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.rendering import Renderer
 from domain.customers import Customer
+from domain.ports import UnitOfWork
 from domain.usecases.customers import set_language
 from domain.usecases.fx import choose_currency, currency_choice
 from handlers.menu import LANGUAGE_BUTTON, main_menu
-from storage.uow import SqlUnitOfWork
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
@@ -50,7 +50,7 @@ async def ask_language(message: Message) -> None:
 async def choose_language(
     query: CallbackQuery,
     callback_data: LanguageChoice,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     customer: Customer,
     i18n: I18n,
     renderer: Renderer,
@@ -66,7 +66,7 @@ async def choose_language(
 
 
 @router.message(Command("currency"))
-async def ask_currency(message: Message, uow: SqlUnitOfWork) -> None:
+async def ask_currency(message: Message, uow: UnitOfWork) -> None:
     assert message.from_user is not None
     current, offered = await currency_choice(uow, telegram_id=message.from_user.id)
     rows = [
@@ -86,7 +86,7 @@ async def ask_currency(message: Message, uow: SqlUnitOfWork) -> None:
 
 @router.callback_query(CurrencyChoice.filter())
 async def choose_currency_button(
-    query: CallbackQuery, callback_data: CurrencyChoice, uow: SqlUnitOfWork, customer: Customer
+    query: CallbackQuery, callback_data: CurrencyChoice, uow: UnitOfWork, customer: Customer
 ) -> None:
     code = await choose_currency(uow, telegram_id=query.from_user.id, currency=callback_data.code)
     await query.answer()

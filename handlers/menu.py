@@ -1,14 +1,18 @@
-"""The main menu (reply keyboard) and the command list shown in Telegram's menu."""
+"""The main menu (reply keyboard) and the command lists shown in Telegram's menu: one list per
+language for customers, and for each staff member a list of their own (scoped to their chat)
+with the commands their role allows."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from aiogram.types import BotCommand, KeyboardButton, ReplyKeyboardMarkup
+from aiogram import Bot
+from aiogram.types import BotCommand, BotCommandScopeChat, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
-from domain.customers import StaffMember
+from domain.customers import SUPPORTED_LANGUAGES, StaffMember
 from domain.i18n import N_
 from domain.staff import Permission, can
 
@@ -109,3 +113,31 @@ def staff_commands(member: StaffMember) -> list[BotCommand]:
         if can(member, permission)
     ]
     return customer_commands() + allowed
+
+
+async def register_commands(bot: Bot, i18n: I18n) -> None:
+    """One command list per language; the default list is in the default locale."""
+    with i18n.context():
+        for language in SUPPORTED_LANGUAGES:
+            with i18n.use_locale(language):
+                await bot.set_my_commands(customer_commands(), language_code=language)
+        with i18n.use_locale(i18n.default_locale):
+            await bot.set_my_commands(customer_commands())
+
+
+async def register_staff_menu(bot: Bot, i18n: I18n, member: StaffMember) -> None:
+    """A staff member's own command menu (their chat only), in each language."""
+    scope = BotCommandScopeChat(chat_id=member.telegram_id)
+    with i18n.context():
+        for language in SUPPORTED_LANGUAGES:
+            with i18n.use_locale(language):
+                await bot.set_my_commands(staff_commands(member), scope=scope, language_code=language)
+        with i18n.use_locale(i18n.default_locale):
+            await bot.set_my_commands(staff_commands(member), scope=scope)
+
+
+async def clear_staff_menu(bot: Bot, telegram_id: int) -> None:
+    scope = BotCommandScopeChat(chat_id=telegram_id)
+    for language in SUPPORTED_LANGUAGES:
+        await bot.delete_my_commands(scope=scope, language_code=language)
+    await bot.delete_my_commands(scope=scope)

@@ -10,21 +10,20 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.config import Settings
-from bot.documents import receipt
-from bot.labels import label
-from bot.rendering import Renderer, format_money
 from domain.customers import Customer
 from domain.orders import Order, OrderStatus
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.returns import returnable
 from domain.usecases.dispatch import paperwork_for_customer
 from domain.usecases.orders import OrdersPage, cancel_my_order, my_order, my_orders
 from domain.usecases.payments import order_to_pay
 from handlers.callbacks import CancelOrderCb, DocumentCb, OrderCb, OrdersPageCb, PayOrderCb, ReturnStartCb
 from handlers.checkout import send_invoice
+from handlers.context import ShopSettings
 from handlers.menu import ORDERS_BUTTON
-from storage.uow import SqlUnitOfWork
+from handlers.output.documents import receipt
+from handlers.views.labels import label
+from handlers.views.rendering import Renderer, format_money
 
 router = Router(name=__name__)
 
@@ -46,7 +45,7 @@ def _list_keyboard(page: OrdersPage) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def _detail_keyboard(order: Order, settings: Settings, now: datetime) -> InlineKeyboardMarkup | None:
+def _detail_keyboard(order: Order, settings: ShopSettings, now: datetime) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
     if order.status is OrderStatus.AWAITING_PAYMENT and settings.payment_provider_token:
         builder.button(text=_("💳 Pay"), callback_data=PayOrderCb(code=order.code))
@@ -62,7 +61,7 @@ def _detail_keyboard(order: Order, settings: Settings, now: datetime) -> InlineK
 
 
 async def _show_in_place(
-    query: CallbackQuery, order: Order, settings: Settings, renderer: Renderer, clock: Clock
+    query: CallbackQuery, order: Order, settings: ShopSettings, renderer: Renderer, clock: Clock
 ) -> None:
     if isinstance(query.message, Message):
         text = renderer.render("order_detail.html.j2", order=order)
@@ -72,7 +71,7 @@ async def _show_in_place(
 @router.message(Command("orders"))
 @router.message(F.text == ORDERS_BUTTON)
 async def list_orders(
-    message: Message, uow: SqlUnitOfWork, customer: Customer, settings: Settings, renderer: Renderer
+    message: Message, uow: UnitOfWork, customer: Customer, settings: ShopSettings, renderer: Renderer
 ) -> None:
     page = await my_orders(uow, customer_id=customer.id or 0, page=0, page_size=settings.orders_page_size)
     await message.answer(renderer.render("orders.html.j2", page=page), reply_markup=_list_keyboard(page))
@@ -82,9 +81,9 @@ async def list_orders(
 async def orders_page(
     query: CallbackQuery,
     callback_data: OrdersPageCb,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     customer: Customer,
-    settings: Settings,
+    settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
     page = await my_orders(
@@ -99,9 +98,9 @@ async def orders_page(
 async def track(
     message: Message,
     command: CommandObject,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     customer: Customer,
-    settings: Settings,
+    settings: ShopSettings,
     renderer: Renderer,
     clock: Clock,
 ) -> None:
@@ -119,9 +118,9 @@ async def track(
 async def order_detail(
     query: CallbackQuery,
     callback_data: OrderCb,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     customer: Customer,
-    settings: Settings,
+    settings: ShopSettings,
     renderer: Renderer,
     clock: Clock,
 ) -> None:
@@ -144,10 +143,10 @@ async def ask_cancel(query: CallbackQuery, callback_data: CancelOrderCb) -> None
 async def cancel(
     query: CallbackQuery,
     callback_data: CancelOrderCb,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     customer: Customer,
-    settings: Settings,
+    settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
     order = await cancel_my_order(
@@ -161,9 +160,9 @@ async def cancel(
 async def pay_again(
     query: CallbackQuery,
     callback_data: PayOrderCb,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     customer: Customer,
-    settings: Settings,
+    settings: ShopSettings,
     bot: Bot,
 ) -> None:
     order = await order_to_pay(uow, customer_id=customer.id or 0, code=callback_data.code)
@@ -172,9 +171,7 @@ async def pay_again(
 
 
 @router.callback_query(DocumentCb.filter(F.kind == "receipt"))
-async def receipt_button(
-    query: CallbackQuery, callback_data: DocumentCb, uow: SqlUnitOfWork, customer: Customer
-) -> None:
+async def receipt_button(query: CallbackQuery, callback_data: DocumentCb, uow: UnitOfWork, customer: Customer) -> None:
     assert query.bot is not None
     papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=callback_data.code)
     await query.answer()
@@ -184,7 +181,7 @@ async def receipt_button(
 
 
 @router.message(Command("receipt"))
-async def receipt_command(message: Message, command: CommandObject, uow: SqlUnitOfWork, customer: Customer) -> None:
+async def receipt_command(message: Message, command: CommandObject, uow: UnitOfWork, customer: Customer) -> None:
     code = (command.args or "").strip()
     if not code:
         await message.answer(_("Usage: /receipt ORDER-CODE"))

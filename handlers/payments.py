@@ -6,18 +6,17 @@ from aiogram import F, Router
 from aiogram.types import Message, PreCheckoutQuery
 from aiogram.utils.i18n import gettext as _
 
-from bot.rendering import Renderer
 from domain.errors import DomainError
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.payments import check_pre_checkout, record_card_payment
 from handlers.errors import domain_message
-from storage.uow import SqlUnitOfWork
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
 
 @router.pre_checkout_query()
-async def pre_checkout(query: PreCheckoutQuery, uow: SqlUnitOfWork) -> None:
+async def pre_checkout(query: PreCheckoutQuery, uow: UnitOfWork) -> None:
     try:
         await check_pre_checkout(uow, payload=query.invoice_payload, amount=query.total_amount, currency=query.currency)
     except DomainError as refused:
@@ -27,7 +26,7 @@ async def pre_checkout(query: PreCheckoutQuery, uow: SqlUnitOfWork) -> None:
 
 
 @router.message(F.successful_payment)
-async def paid(message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer) -> None:
+async def paid(message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer) -> None:
     payment = message.successful_payment
     assert payment is not None
     order, first_time = await record_card_payment(

@@ -12,11 +12,9 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.config import Settings
-from bot.rendering import Renderer
 from domain.errors import InvalidQuantity
 from domain.picking import PickMethod
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.fulfilment import (
     PickRound,
     confirm_pick,
@@ -27,8 +25,9 @@ from domain.usecases.fulfilment import (
 )
 from domain.warehouse import Warehouse
 from handlers.callbacks import PickShortCb, PickStartCb, PickWarehouseCb
+from handlers.context import ShopSettings
 from handlers.scanning import code_in_photo, parse_scan
-from storage.uow import SqlUnitOfWork
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
@@ -118,7 +117,7 @@ def _staff_id(event: Message | CallbackQuery) -> int:
 
 @router.message(Command("pick"))
 async def pick(
-    message: Message, command: CommandObject, uow: SqlUnitOfWork, renderer: Renderer, state: FSMContext
+    message: Message, command: CommandObject, uow: UnitOfWork, renderer: Renderer, state: FSMContext
 ) -> None:
     current = await current_round(uow, staff_id=_staff_id(message))
     if current is not None:
@@ -133,7 +132,7 @@ async def pick(
 
 
 @router.callback_query(PickWarehouseCb.filter())
-async def pick_warehouse_chosen(query: CallbackQuery, callback_data: PickWarehouseCb, uow: SqlUnitOfWork) -> None:
+async def pick_warehouse_chosen(query: CallbackQuery, callback_data: PickWarehouseCb, uow: UnitOfWork) -> None:
     warehouse, warehouses = await picking_warehouse(
         uow, staff_id=_staff_id(query), warehouse_id=callback_data.warehouse
     )
@@ -146,7 +145,7 @@ async def pick_warehouse_chosen(query: CallbackQuery, callback_data: PickWarehou
 async def pick_method_chosen(
     query: CallbackQuery,
     callback_data: PickStartCb,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     renderer: Renderer,
     state: FSMContext,
@@ -184,9 +183,7 @@ async def pick_method_chosen(
 
 
 @router.message(StateFilter(Picking.scanning), F.text, ~F.text.startswith("/"))
-async def scanned_text(
-    message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
-) -> None:
+async def scanned_text(message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext) -> None:
     scan = parse_scan(message.text or "")
     current = await confirm_pick(uow, clock, staff_id=_staff_id(message), scanned=scan.code, quantity=scan.quantity)
     await show_step(message, current, renderer, state)
@@ -194,7 +191,7 @@ async def scanned_text(
 
 @router.message(StateFilter(Picking.scanning), F.photo)
 async def scanned_photo(
-    message: Message, bot: Bot, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
+    message: Message, bot: Bot, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
 ) -> None:
     code = await code_in_photo(bot, message)
     if code is None:
@@ -213,7 +210,7 @@ async def short_pressed(query: CallbackQuery, state: FSMContext) -> None:
 
 @router.message(StateFilter(Picking.short), F.text, ~F.text.startswith("/"))
 async def short_counted(
-    message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext, settings: Settings
+    message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext, settings: ShopSettings
 ) -> None:
     text = (message.text or "").strip()
     if not text.isdecimal():

@@ -7,17 +7,16 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.rendering import Renderer
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.fx import rate_board, set_rate
-from storage.uow import SqlUnitOfWork
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
 
 @router.message(Command("fx"))
 async def fx_command(
-    message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, renderer: Renderer
 ) -> None:
     """``/fx`` the rates; ``/fx RUB`` one pair's history; ``/fx RUB 105.20`` or
     ``/fx GBP RUB 105.20`` sets a rate (1 GBP = 105.20 RUB)."""

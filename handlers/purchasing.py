@@ -8,11 +8,9 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.labels import label
-from bot.rendering import Renderer
 from domain.errors import InvalidQuantity
 from domain.i18n import N_
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.purchasing import PoStatus, PurchaseOrder
 from domain.usecases.purchasing import (
     MAX_PO_QUANTITY,
@@ -24,7 +22,8 @@ from domain.usecases.purchasing import (
     set_po_quantity,
 )
 from handlers.callbacks import PoCb
-from storage.uow import SqlUnitOfWork
+from handlers.views.labels import label
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 USAGE = N_("Usage: /po, /po N, /po qty N SKU QTY, /po receive N [SKU QTY]")
@@ -49,7 +48,7 @@ def _keyboard(po: PurchaseOrder) -> InlineKeyboardMarkup | None:
     )
 
 
-async def _show(target: Message, uow: SqlUnitOfWork, renderer: Renderer, staff_id: int, number: int) -> None:
+async def _show(target: Message, uow: UnitOfWork, renderer: Renderer, staff_id: int, number: int) -> None:
     po, supplier = await purchase_order(uow, staff_id=staff_id, number=number)
     await target.answer(renderer.render("staff/po.html.j2", po=po, supplier=supplier), reply_markup=_keyboard(po))
 
@@ -57,7 +56,7 @@ async def _show(target: Message, uow: SqlUnitOfWork, renderer: Renderer, staff_i
 @router.message(Command("po"))
 @router.message(F.text.regexp(r"^/po_\d+$"))
 async def po_command(
-    message: Message, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, command: CommandObject | None = None
+    message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer, command: CommandObject | None = None
 ) -> None:
     assert message.from_user is not None
     staff_id = message.from_user.id
@@ -85,7 +84,7 @@ async def po_command(
 
 @router.callback_query(PoCb.filter())
 async def po_button(
-    query: CallbackQuery, callback_data: PoCb, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer
+    query: CallbackQuery, callback_data: PoCb, uow: UnitOfWork, clock: Clock, renderer: Renderer
 ) -> None:
     assert isinstance(query.message, Message)
     staff_id = query.from_user.id

@@ -10,13 +10,12 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.charts import ChartText, sales_chart
-from bot.config import Settings
-from bot.rendering import Renderer
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.reports import PeriodName
 from domain.usecases.reports import SLOW_MOVER_DAYS, report, slow_movers, stock_report
-from storage.uow import SqlUnitOfWork
+from handlers.context import ShopSettings
+from handlers.output.charts import ChartText, sales_chart
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
@@ -25,7 +24,7 @@ MAX_SLOW_DAYS = 3650
 
 @router.message(Command("report"))
 async def report_command(
-    message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock, settings: Settings, renderer: Renderer
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, settings: ShopSettings, renderer: Renderer
 ) -> None:
     assert message.from_user is not None
     found = await report(
@@ -50,7 +49,7 @@ async def report_command(
 
 
 @router.message(Command("stockvalue"))
-async def stock_value_command(message: Message, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+async def stock_value_command(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
     assert message.from_user is not None
     values = await stock_report(uow, staff_id=message.from_user.id)
     await message.answer(renderer.render("staff/stock_value.html.j2", values=values))
@@ -58,7 +57,7 @@ async def stock_value_command(message: Message, uow: SqlUnitOfWork, renderer: Re
 
 @router.message(Command("slow"))
 async def slow_command(
-    message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, renderer: Renderer
 ) -> None:
     assert message.from_user is not None
     raw = (command.args or str(SLOW_MOVER_DAYS)).strip()

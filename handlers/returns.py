@@ -11,16 +11,15 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.config import Settings
-from bot.labels import label
 from domain.customers import Customer
 from domain.errors import InvalidQuantity
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.returns import NothingToReturn, ReturnKind, ReturnMethod, ReturnReason
 from domain.text import MAX_NOTE, typed
 from domain.usecases.returns import request_return, returnable_lines
 from handlers.callbacks import ReturnLineCb, ReturnMethodCb, ReturnReasonCb, ReturnStartCb, button, shorten
-from storage.uow import SqlUnitOfWork
+from handlers.context import ShopSettings
+from handlers.views.labels import label
 
 router = Router(name=__name__)
 MAX_PHOTOS = 5
@@ -61,10 +60,10 @@ async def _start(
     target: Message,
     code: str,
     kind: ReturnKind,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     customer: Customer,
-    settings: Settings,
+    settings: ShopSettings,
     state: FSMContext,
 ) -> None:
     order, left = await returnable_lines(
@@ -91,10 +90,10 @@ async def _start(
 async def start_from_order(
     query: CallbackQuery,
     callback_data: ReturnStartCb,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     customer: Customer,
-    settings: Settings,
+    settings: ShopSettings,
     state: FSMContext,
 ) -> None:
     assert isinstance(query.message, Message)
@@ -108,10 +107,10 @@ async def start_from_order(
 async def start_typed(
     message: Message,
     command: CommandObject,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     customer: Customer,
-    settings: Settings,
+    settings: ShopSettings,
     state: FSMContext,
 ) -> None:
     args = (command.args or "").split()
@@ -221,10 +220,10 @@ async def photos_done(query: CallbackQuery, state: FSMContext) -> None:
 async def method_chosen(
     query: CallbackQuery,
     callback_data: ReturnMethodCb,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     customer: Customer,
-    settings: Settings,
+    settings: ShopSettings,
     state: FSMContext,
 ) -> None:
     assert isinstance(query.message, Message)

@@ -11,9 +11,8 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.rendering import Renderer
 from domain.orders import ReturnStatus
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.returns import ReturnKind, ReturnRequest
 from domain.usecases.returns import (
     confirm_refund,
@@ -25,7 +24,7 @@ from domain.usecases.returns import (
     return_detail,
 )
 from handlers.callbacks import RmaCb
-from storage.uow import SqlUnitOfWork
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
@@ -63,7 +62,7 @@ def _keyboard(request: ReturnRequest, refund_paid: bool) -> InlineKeyboardMarkup
 
 
 async def _show(
-    target: Message, bot: Bot, uow: SqlUnitOfWork, renderer: Renderer, staff_id: int, rma: str, photos: bool = False
+    target: Message, bot: Bot, uow: UnitOfWork, renderer: Renderer, staff_id: int, rma: str, photos: bool = False
 ) -> None:
     """The request and its next step; the customer's photos only when it is first opened."""
     request, order, refund_paid = await return_detail(uow, staff_id=staff_id, rma=rma)
@@ -76,16 +75,14 @@ async def _show(
 
 
 @router.message(Command("returns"))
-async def returns_list(message: Message, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+async def returns_list(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
     assert message.from_user is not None
     requests = await open_returns(uow, staff_id=message.from_user.id)
     await message.answer(renderer.render("staff/returns.html.j2", requests=requests))
 
 
 @router.message(Command("rma"))
-async def rma_command(
-    message: Message, command: CommandObject, bot: Bot, uow: SqlUnitOfWork, renderer: Renderer
-) -> None:
+async def rma_command(message: Message, command: CommandObject, bot: Bot, uow: UnitOfWork, renderer: Renderer) -> None:
     assert message.from_user is not None
     if not (command.args or "").strip():
         await message.answer(_("Usage: /rma RMA-CODE"))
@@ -98,7 +95,7 @@ async def rma_button(
     query: CallbackQuery,
     callback_data: RmaCb,
     bot: Bot,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     renderer: Renderer,
     state: FSMContext,
@@ -130,7 +127,7 @@ async def rma_button(
 
 @router.message(StateFilter(Rejecting.reason), F.text, ~F.text.startswith("/"))
 async def rejected(
-    message: Message, bot: Bot, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
+    message: Message, bot: Bot, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
 ) -> None:
     assert message.from_user is not None
     rma = (await state.get_data())["rma"]

@@ -9,8 +9,8 @@ from aiogram import Bot
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.barcodes import read_barcode
 from domain.errors import InvalidQuantity
+from handlers.output.barcodes import read_barcode
 
 MAX_SCAN_QUANTITY = 9999
 

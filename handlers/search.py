@@ -8,20 +8,20 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.config import Settings
-from bot.rendering import Renderer
 from domain.customers import Customer
+from domain.ports import UnitOfWork
 from domain.usecases.catalog import search_products
 from handlers.callbacks import ProductCb, shorten
 from handlers.catalog import customer_currency
-from storage.uow import SqlUnitOfWork
+from handlers.context import ShopSettings
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 MAX_QUERY = 100
 
 
 async def _search(
-    message: Message, text: str, uow: SqlUnitOfWork, customer: Customer, settings: Settings, renderer: Renderer
+    message: Message, text: str, uow: UnitOfWork, customer: Customer, settings: ShopSettings, renderer: Renderer
 ) -> None:
     text = " ".join(text.split())[:MAX_QUERY]
     if len(text) < 2:
@@ -52,9 +52,9 @@ async def _search(
 async def search_command(
     message: Message,
     command: CommandObject,
-    uow: SqlUnitOfWork,
+    uow: UnitOfWork,
     customer: Customer,
-    settings: Settings,
+    settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
     await _search(message, command.args or "", uow, customer, settings, renderer)
@@ -62,7 +62,7 @@ async def search_command(
 
 @router.message(StateFilter(None), F.text, ~F.text.startswith("/"))
 async def search_typed(
-    message: Message, uow: SqlUnitOfWork, customer: Customer, settings: Settings, renderer: Renderer
+    message: Message, uow: UnitOfWork, customer: Customer, settings: ShopSettings, renderer: Renderer
 ) -> None:
     await _search(message, message.text or "", uow, customer, settings, renderer)
 

@@ -12,14 +12,13 @@ from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.labels import label
-from bot.menus import clear_staff_menu, register_staff_menu
-from bot.rendering import Renderer
 from domain.customers import is_telegram_id
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.staff import parse_role
 from domain.usecases.staff import accept_invite, create_invite, list_staff, set_role
-from storage.uow import SqlUnitOfWork
+from handlers.menu import clear_staff_menu, register_staff_menu
+from handlers.views.labels import label
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
@@ -29,9 +28,7 @@ def _args(command: CommandObject) -> list[str]:
 
 
 @router.message(Command("invite"))
-async def invite(
-    message: Message, command: CommandObject, uow: SqlUnitOfWork, clock: Clock, renderer: Renderer
-) -> None:
+async def invite(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, renderer: Renderer) -> None:
     assert message.from_user is not None and message.bot is not None
     args = _args(command)
     if not args or len(args) > 2:
@@ -49,7 +46,7 @@ async def invite(
     await message.answer(renderer.render("staff/invite.html.j2", invite=created, link=link))
 
 
-async def join_with_invite(message: Message, token: str, uow: SqlUnitOfWork, clock: Clock, i18n: I18n) -> None:
+async def join_with_invite(message: Message, token: str, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
     """``/start inv_<token>``: the deep link of an invitation."""
     assert message.from_user is not None and message.bot is not None
     member = await accept_invite(uow, clock, token=token, telegram_id=message.from_user.id)
@@ -62,14 +59,14 @@ async def join_with_invite(message: Message, token: str, uow: SqlUnitOfWork, clo
 
 
 @router.message(Command("staff"))
-async def staff_list(message: Message, uow: SqlUnitOfWork, renderer: Renderer) -> None:
+async def staff_list(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
     assert message.from_user is not None
     members = await list_staff(uow, admin_id=message.from_user.id)
     await message.answer(renderer.render("staff/list.html.j2", members=members))
 
 
 @router.message(Command("role"))
-async def change_role(message: Message, command: CommandObject, uow: SqlUnitOfWork, i18n: I18n) -> None:
+async def change_role(message: Message, command: CommandObject, uow: UnitOfWork, i18n: I18n) -> None:
     assert message.from_user is not None and message.bot is not None
     args = _args(command)
     if len(args) != 2 or not is_telegram_id(args[0]):
@@ -82,7 +79,7 @@ async def change_role(message: Message, command: CommandObject, uow: SqlUnitOfWo
 
 
 @router.message(Command("revoke"))
-async def revoke(message: Message, command: CommandObject, uow: SqlUnitOfWork) -> None:
+async def revoke(message: Message, command: CommandObject, uow: UnitOfWork) -> None:
     assert message.from_user is not None and message.bot is not None
     args = _args(command)
     if len(args) != 1 or not is_telegram_id(args[0]):

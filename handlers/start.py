@@ -7,13 +7,13 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
-from bot.rendering import Renderer
 from domain.customers import Customer
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from handlers.catalog import show_product_by_sku
+from handlers.context import ShopSettings
 from handlers.menu import main_menu
 from handlers.staff import join_with_invite
-from storage.uow import SqlUnitOfWork
+from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
@@ -24,8 +24,8 @@ async def start_with_link(
     command: CommandObject,
     customer: Customer,
     renderer: Renderer,
-    uow: SqlUnitOfWork,
-    default_currency: str,
+    uow: UnitOfWork,
+    settings: ShopSettings,
     clock: Clock,
     i18n: I18n,
 ) -> None:
@@ -34,7 +34,7 @@ async def start_with_link(
         await join_with_invite(message, payload[4:], uow, clock, i18n)
         return
     if payload.startswith("p_"):
-        await show_product_by_sku(message, payload[2:], customer, renderer, uow, default_currency)
+        await show_product_by_sku(message, payload[2:], customer, renderer, uow, settings.default_currency)
         return
     await start(message, customer, renderer)
 

@@ -54,7 +54,7 @@ class DatabaseStorage(BaseStorage):
     def __init__(self, engine: AsyncEngine, key_builder: KeyBuilder | None = None) -> None:
         self.engine = engine
         self._write_row = _WRITE_BY_DIALECT[engine.dialect.name]
-        # with_destiny: assisted orders keep their own slot (see bot.middlewares.assist_context)
+        # with_destiny: assisted orders keep their own slot (see handlers.context.assist_context)
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
         self._memory: dict[str, tuple[str | None, dict[str, Any]]] = {}
 

@@ -9,8 +9,8 @@ import io
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from bot.barcodes import barcode_png
 from bot.harness import RunningBot
+from handlers.output.barcodes import barcode_png
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire

@@ -7,8 +7,8 @@ import re
 
 from sqlalchemy import select
 
-from bot.barcodes import barcode_png
 from bot.harness import RunningBot
+from handlers.output.barcodes import barcode_png
 from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from bot.harness import RunningBot
-from bot.outgoing import MAX_CAPTION, MAX_TEXT
+from handlers.views.outgoing import MAX_CAPTION, MAX_TEXT
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN

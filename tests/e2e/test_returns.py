@@ -8,11 +8,11 @@ import re
 
 from sqlalchemy import select
 
-from bot.barcodes import barcode_png
 from bot.harness import RunningBot
 from domain.orders import OrderStatus
 from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.orders import transition_order
+from handlers.output.barcodes import barcode_png
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire

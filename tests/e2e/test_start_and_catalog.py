@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
-from bot.rendering import Renderer
+from handlers.views.rendering import Renderer
 from sandbox import SandboxUser
 from storage import models as m
 

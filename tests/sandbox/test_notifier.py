@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.i18n import make_i18n
 from bot.notifier import Notifier, SendLimits
-from bot.rendering import Renderer
 from domain.customers import Customer
 from domain.notifications import Notification
+from handlers.views.rendering import Renderer
 from sandbox import SandboxServer, SandboxUser
 from storage import models as m
 from storage.db import session_factory

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from bot.outgoing import shorten_message, split_message, telegram_length
+from handlers.views.outgoing import shorten_message, split_message, telegram_length
 from sandbox.html import parse_html
 
 

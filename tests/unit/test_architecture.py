@@ -1,9 +1,18 @@
 """DESIGN.md's one rule between layers, enforced."""
 
 import ast
+import inspect
+import typing
+from collections.abc import Iterator
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import pytest
+from aiogram import Router
+from aiogram.dispatcher.event.handler import HandlerObject
+
+from handlers import build_routers
+from handlers.context import HandlerData
 
 ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN_IN_DOMAIN = {"aiogram", "sqlalchemy", "aiohttp", "apscheduler", "aiosqlite", "asyncpg", "redis", "alembic"}
@@ -80,3 +89,76 @@ SANDBOX_USERS_IN_BOT = {"bot/demo.py", "bot/harness.py"}
 )
 def test_in_bot_only_the_demo_uses_the_sandbox(path: Path) -> None:
     assert "sandbox" not in _imports(path)
+
+
+# The package graph (DESIGN.md): the composition root on top, then handlers, then storage
+# and domain; the sandbox Bot API server is used by the composition root (the demo) and
+# the tests only. An import inside a function counts as much as one at the top.
+MAY_IMPORT = {
+    "bot": {"handlers", "storage", "domain", "sandbox"},
+    "handlers": {"domain"},
+    "storage": {"domain"},
+    "domain": set(),
+    "sandbox": set(),
+}
+
+
+def package_graph(root: Path) -> dict[str, set[str]]:
+    """Which of our top-level packages each one imports."""
+    packages = [name for name in MAY_IMPORT if (root / name / "__init__.py").is_file()]
+    return {
+        name: set().union(*(_imports(path) for path in (root / name).rglob("*.py"))) & set(packages) - {name}
+        for name in packages
+    }
+
+
+def test_the_packages_import_each_other_without_a_cycle() -> None:
+    graph = package_graph(ROOT)
+    TopologicalSorter(graph).prepare()  # raises CycleError, naming the cycle
+
+
+@pytest.mark.parametrize("package", sorted(MAY_IMPORT))
+def test_a_package_imports_only_the_layers_below_it(package: str) -> None:
+    graph = package_graph(ROOT)
+    if package not in graph:
+        pytest.skip(f"no {package}/ package in this tree")
+    assert graph[package] <= MAY_IMPORT[package], f"{package}/ imports {sorted(graph[package] - MAY_IMPORT[package])}"
+
+
+def test_the_graph_check_itself_catches_a_cycle(tmp_path: Path) -> None:
+    for name, imports in {"handlers": "import bot.app\n", "bot": "def f():\n    from handlers import x\n"}.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text(imports)
+    graph = package_graph(tmp_path)
+    assert graph == {"handlers": {"bot"}, "bot": {"handlers"}}
+    with pytest.raises(CycleError):
+        TopologicalSorter(graph).prepare()
+
+
+# What a handler is given is named by its parameters (aiogram passes data by name): each
+# name must be one documented in handlers.context.HandlerData, with the type it has there;
+# filters add their own results (the callback data, the command).
+FROM_FILTERS = {"callback_data", "command"}
+
+
+def _handlers(router: Router) -> Iterator[HandlerObject]:
+    for observer in router.observers.values():
+        yield from observer.handlers
+    for child in router.sub_routers:
+        yield from _handlers(child)
+
+
+def test_a_handler_asks_only_for_documented_data_of_its_documented_type() -> None:
+    documented = typing.get_type_hints(HandlerData)
+    wrong = []
+    handlers = [handler for router in build_routers() for handler in _handlers(router)]
+    for handler in handlers:
+        hints = typing.get_type_hints(handler.callback)
+        _event, *rest = inspect.signature(handler.callback).parameters.values()
+        for parameter in rest:
+            if parameter.kind is parameter.VAR_KEYWORD or parameter.name in FROM_FILTERS:
+                continue
+            if documented.get(parameter.name) != hints[parameter.name]:
+                wrong.append(f"{handler.callback.__qualname__}({parameter.name}: {hints[parameter.name]})")
+    assert len(handlers) > 100
+    assert wrong == []

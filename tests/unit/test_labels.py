@@ -9,7 +9,7 @@ import pytest
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import make_i18n
-from bot.labels import LABELS, label, movement_reason
+from handlers.views.labels import LABELS, label, movement_reason
 
 
 @pytest.fixture

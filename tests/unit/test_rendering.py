@@ -8,10 +8,10 @@ import pytest
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import make_i18n
-from bot.rendering import TEMPLATES_DIR, Renderer
 from domain.catalog import Product
 from domain.money import Money
 from domain.usecases.catalog import ProductCard
+from handlers.views.rendering import TEMPLATES_DIR, Renderer
 
 SAMPLE = (
     '{{ _("In stock") }}|{{ _("In your cart: %(count)s", count=name) }}|'

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiogram.types import User
 from aiogram.utils.i18n import I18n, gettext, ngettext
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -19,8 +20,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
 
-from bot.labels import LABELS, actor_name, label, movement_reason
+from domain.customers import Customer, pick_language
 from domain.money import Money
+from handlers.views.labels import LABELS, actor_name, label, movement_reason
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PARAM_LIMIT = 100  # characters of one value put into a sentence: a typed word, a name, a list of codes
@@ -49,6 +51,11 @@ def _shown(value: object) -> object:
 def current_locale() -> str:
     i18n = I18n.get_current(no_error=True)
     return i18n.current_locale if i18n else "en"
+
+
+def locale_for(customer: Customer | None, user: User | None, default: str) -> str:
+    """The language someone reads: their stored choice, else their Telegram app's, else ``default``."""
+    return pick_language(customer.language if customer else None, user.language_code if user else None, default)
 
 
 @lru_cache(maxsize=64)

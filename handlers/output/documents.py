@@ -1,6 +1,6 @@
 """PDF documents (reportlab): shipping labels (4×6 in), packing slips and receipts (A4).
 
-Text is set in DejaVu Sans, shipped in ``bot/fonts`` because it covers Cyrillic (the
+Text is set in DejaVu Sans, shipped in ``handlers/output/fonts`` because it covers Cyrillic (the
 PDF base fonts do not). Labels carry the order code as a Code 128 barcode. Everything a
 person reads goes through gettext in the requester's language."""
 
@@ -20,10 +20,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from bot.labels import label
-from bot.rendering import format_grams, format_money
 from domain.packing import Package
 from domain.usecases.dispatch import OrderPaperwork
+from handlers.views.labels import label
+from handlers.views.rendering import format_grams, format_money
 
 FONTS = Path(__file__).parent / "fonts"
 LABEL_SIZE = (4 * inch, 6 * inch)

@@ -1,0 +1,74 @@
+"""What a handler is given, by name: the shop's settings and services (``Dispatcher(**deps)``,
+built by the composition root) and what the per-update middlewares add (``HandlerData``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Protocol, TypedDict
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.types import User
+from aiogram.utils.i18n import I18n
+
+from domain.customers import Customer
+from domain.ports import Clock, UnitOfWork
+from domain.usecases.checkout import CheckoutPolicy
+from handlers.views.rendering import Renderer
+
+
+@dataclass(frozen=True, slots=True)
+class ShopSettings:
+    """The part of the configuration handlers read: built once, when the bot starts."""
+
+    default_currency: str
+    timezone: str
+    catalog_page_size: int
+    orders_page_size: int
+    hold_minutes: int
+    return_window_days: int
+    invoice_net_days: int
+    service_level: float
+    staff_chat_id: int | None
+    payment_provider_token: str | None  # without it, online card payment is not offered
+    checkout_policy: CheckoutPolicy
+
+
+class OutboxSender(Protocol):
+    async def deliver_now(self, chat_id: int) -> None:
+        """Send what the outbox holds for this chat now, as a reply (after a commit)."""
+        ...
+
+
+class HandlerData(TypedDict, total=False):
+    """Every keyword a handler may ask for (aiogram passes each by its name); a handler's
+    filters add their own (``callback_data``, ``command``). A test checks each handler's
+    parameters against these names and types."""
+
+    # Long-lived, given to the Dispatcher by the composition root (bot.app, bot.runtime).
+    settings: ShopSettings
+    renderer: Renderer
+    i18n: I18n
+    notifier: OutboxSender
+    # Per update, from bot.middlewares.UnitOfWorkMiddleware.
+    uow: UnitOfWork  # reusable: one transaction per use case
+    clock: Clock
+    customer: Customer  # human senders only; support staff assisting someone see that customer
+    reader: Customer  # who reads the reply: the sender, also while assisting
+    assisting: bool
+    # aiogram's own.
+    bot: Bot
+    state: FSMContext
+    fsm_storage: BaseStorage
+    event_from_user: User
+
+
+def assist_context(data: Mapping[str, Any]) -> FSMContext | None:
+    """A separate FSM slot (destiny "assist"), so a checkout clearing its own state keeps it."""
+    state: FSMContext | None = data.get("state")
+    storage: BaseStorage | None = data.get("fsm_storage")
+    if state is None or storage is None:
+        return None
+    return FSMContext(storage=storage, key=replace(state.key, destiny="assist"))
