@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -22,20 +21,20 @@ from domain.usecases.catalog import (
     remember_product_photo,
 )
 from domain.usecases.fx import wanted_currency
-from handlers.callbacks import CartChange, CartView, NotifyMe, Number, ProductCb, button, shorten
+from handlers.callbacks import (
+    CartChange,
+    CartView,
+    CategoryList,
+    CategoryPageCb,
+    NotifyMe,
+    ProductCb,
+    button,
+    shorten,
+)
 from handlers.menu import CATALOG_BUTTON
 from storage.uow import SqlUnitOfWork
 
 router = Router(name=__name__)
-
-
-class CategoryList(CallbackData, prefix="cats"):
-    pass
-
-
-class CategoryPageCb(CallbackData, prefix="cp"):
-    category_id: Number
-    page: Number
 
 
 def customer_currency(customer: Customer, default_currency: str) -> str:
