@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from aiogram.fsm.context import FSMContext
-from pydantic import TypeAdapter
 
 from domain.orders import DeliveryMethod, PaymentMethod
+from handlers.drafts import DraftSlot
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,23 +37,6 @@ class CheckoutDraft:
         return (self.latitude, self.longitude)
 
 
-_DRAFT = TypeAdapter(CheckoutDraft)  # unknown keys are ignored, so an older or newer release's extras do no harm
-
-
-def draft_from(data: dict[str, Any]) -> CheckoutDraft:
-    return _DRAFT.validate_python(data)
-
-
-def stored(draft: CheckoutDraft) -> dict[str, Any]:
-    data: dict[str, Any] = _DRAFT.dump_python(draft, mode="json")
-    return data
-
-
-async def draft_of(state: FSMContext) -> CheckoutDraft:
-    return draft_from(await state.get_data())
-
-
-async def save(state: FSMContext, draft: CheckoutDraft) -> None:
-    """The checkout owns its conversation's data (it starts by clearing it), so the draft
-    replaces it whole: one write, no read."""
-    await state.set_data(stored(draft))
+_SLOT = DraftSlot(CheckoutDraft)
+draft_of = _SLOT.of
+save = _SLOT.save
