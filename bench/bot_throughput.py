@@ -270,8 +270,8 @@ async def checkout_once(server: SandboxServer, user: SandboxUser, sku: str) -> N
     await user.share_contact("+44 7911 123456")
     await until(server, user, last_has("Pick up"))
     await press("Pick up", "Manchester")
-    await press("Manchester", "Cash on delivery")
-    await press("Cash on delivery", "Confirm order")
+    await press("Manchester", "Pay at pickup")
+    await press("Pay at pickup", "Confirm order")
     before = newest().message_id
     await user.press(newest(), "Confirm order")
     await until(server, user, lambda: newest().message_id > before)

@@ -126,7 +126,7 @@ async def main() -> None:
             ("contact", lambda u: u.share_contact("+44 7911 123456")),
             ("pickup", lambda u: u.press(server.last_message(u.id), "Pick up")),  # type: ignore[arg-type]
             ("point", lambda u: u.press(server.last_message(u.id), "Manchester")),  # type: ignore[arg-type]
-            ("payment", lambda u: u.press(server.last_message(u.id), "Cash on delivery")),  # type: ignore[arg-type]
+            ("payment", lambda u: u.press(server.last_message(u.id), "Pay at pickup")),  # type: ignore[arg-type]
             ("confirm", lambda u: u.press(server.last_message(u.id), "Confirm order")),  # type: ignore[arg-type]
         ]
         for i in range(args.rounds // 3):
