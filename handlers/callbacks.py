@@ -1,4 +1,6 @@
-"""Typed callback data shared by several screens. Ids and numbers only (≤ 64 bytes).
+"""Typed callback data: every button's factory, in one place. Ids, numbers and short codes
+only: a packed value is at most 64 bytes (tests/unit/test_callbacks.py proves it at each
+field's largest value, and that prefixes are unique).
 
 Fields are typed as narrowly as they are read (a count, a choice among codes): data a
 button never carried (a stale build, a modified client) fails to unpack, so no handler
@@ -12,10 +14,14 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from pydantic import Field
 
+from domain.orders import DeliveryMethod, PaymentMethod
 from domain.picking import PickMethod
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
 
 Number = Annotated[int, Field(ge=0, le=2**31 - 1)]  # an id, a page, a count: what a database column holds
+# What the shop itself makes up (order and RMA codes, zones, currency and language codes, an
+# action's name, a checkout's key): ASCII, so a character is a byte; as long as its column allows.
+Code = Annotated[str, Field(max_length=16, pattern=r"^[0-9A-Za-z_-]*$")]
 
 BUTTON_TEXT_LIMIT = 60  # longer button labels are cut off by Telegram clients anyway
 
@@ -72,7 +78,7 @@ class ProductCb(CallbackData, prefix="pv"):
 
 
 class OrderCb(CallbackData, prefix="od"):
-    code: str
+    code: Code
 
 
 class OrdersPageCb(CallbackData, prefix="ol"):
@@ -80,18 +86,18 @@ class OrdersPageCb(CallbackData, prefix="ol"):
 
 
 class CancelOrderCb(CallbackData, prefix="oc"):
-    code: str
+    code: Code
     confirmed: bool
 
 
 class PayOrderCb(CallbackData, prefix="op"):
-    code: str
+    code: Code
 
 
 class PickStartCb(CallbackData, prefix="ps"):
     method: PickMethod
     warehouse: Number = 0  # its id; 0: the picker's own (or the only) warehouse
-    zone: str = ""
+    zone: Code = ""
 
 
 class PickWarehouseCb(CallbackData, prefix="pwh"):
@@ -103,31 +109,31 @@ class PickShortCb(CallbackData, prefix="pshort"):
 
 
 class PackBoxCb(CallbackData, prefix="pb"):
-    code: str
-    box: str = ""  # empty: the proposed packages
+    code: Code
+    box: Number = 0  # 0: the proposed packages; n: the n-th box offered (a box's code may not fit)
 
 
 class PackWeightCb(CallbackData, prefix="pw"):
-    code: str
+    code: Code
 
 
 class DocumentCb(CallbackData, prefix="doc"):
-    code: str
-    kind: str  # label, slip, receipt
+    code: Code
+    kind: Code  # label, slip, receipt
 
 
 class RateCb(CallbackData, prefix="rt"):
-    code: str
+    code: Code
     stars: Number
 
 
 class PoCb(CallbackData, prefix="po"):
     number: Number
-    action: str  # view, approve, discard
+    action: Code  # view, approve, discard
 
 
 class ReturnStartCb(CallbackData, prefix="rs"):
-    code: str
+    code: Code
     kind: ReturnKind
 
 
@@ -144,6 +150,58 @@ class ReturnMethodCb(CallbackData, prefix="rm"):
 
 
 class RmaCb(CallbackData, prefix="rma"):
-    rma: str
-    action: str  # approve, reject, received, restock, writeoff, resolve
+    rma: Code
+    action: Code  # approve, reject, received, restock, writeoff, resolve, refund_paid
     line_id: Number = 0
+
+
+class CategoryList(CallbackData, prefix="cats"):
+    pass
+
+
+class CategoryPageCb(CallbackData, prefix="cp"):
+    category_id: Number
+    page: Number
+
+
+class LanguageChoice(CallbackData, prefix="lang"):
+    code: Code
+
+
+class CurrencyChoice(CallbackData, prefix="cur"):
+    code: Code
+
+
+class ApplyReorder(CallbackData, prefix="rop"):
+    product_id: Number
+    warehouse_id: Number
+    point: Number
+
+
+# ------------------------------------------------------------------ checkout's steps
+class DeliveryChoice(CallbackData, prefix="cd"):
+    method: DeliveryMethod
+
+
+class SavedAddress(CallbackData, prefix="ca"):
+    index: Number
+
+
+class PickupChoice(CallbackData, prefix="cp2"):
+    warehouse_id: Number
+
+
+class ShippingChoice(CallbackData, prefix="cs"):
+    rate_id: Number
+
+
+class PaymentChoice(CallbackData, prefix="cm"):
+    method: PaymentMethod
+
+
+class Confirm(CallbackData, prefix="cc"):
+    key: Code
+
+
+class GiftChoice(CallbackData, prefix="cg"):
+    key: Code

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -22,21 +21,21 @@ from domain.usecases.catalog import (
     remember_product_photo,
 )
 from domain.usecases.fx import wanted_currency
-from handlers.callbacks import CartChange, CartView, NotifyMe, Number, ProductCb, button, shorten
+from handlers.callbacks import (
+    CartChange,
+    CartView,
+    CategoryList,
+    CategoryPageCb,
+    NotifyMe,
+    ProductCb,
+    button,
+    shorten,
+)
 from handlers.context import ShopSettings
 from handlers.menu import CATALOG_BUTTON
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
-
-
-class CategoryList(CallbackData, prefix="cats"):
-    pass
-
-
-class CategoryPageCb(CallbackData, prefix="cp"):
-    category_id: Number
-    page: Number
 
 
 def customer_currency(customer: Customer, default_currency: str) -> str:

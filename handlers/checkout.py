@@ -48,8 +48,20 @@ from domain.usecases.checkout import (
 )
 from domain.usecases.customers import saved_addresses
 from domain.usecases.payments import invoice_payload
-from handlers.callbacks import Number, StartCheckout, rows_of, shorten
+from handlers.callbacks import (
+    Confirm,
+    DeliveryChoice,
+    GiftChoice,
+    PaymentChoice,
+    PickupChoice,
+    SavedAddress,
+    ShippingChoice,
+    StartCheckout,
+    rows_of,
+    shorten,
+)
 from handlers.catalog import customer_currency
+from handlers.checkout_state import CheckoutDraft, draft_of, save
 from handlers.context import OutboxSender, ShopSettings
 from handlers.menu import main_menu
 from handlers.views.rendering import Renderer, current_locale, fill, format_money
@@ -69,38 +81,10 @@ class Checkout(StatesGroup):
     gift = State()
 
 
-class DeliveryChoice(CallbackData, prefix="cd"):
-    method: DeliveryMethod
-
-
-class SavedAddress(CallbackData, prefix="ca"):
-    index: Number
-
-
-class PickupChoice(CallbackData, prefix="cp2"):
-    warehouse_id: Number
-
-
-class ShippingChoice(CallbackData, prefix="cs"):
-    rate_id: Number
-
-
-class PaymentChoice(CallbackData, prefix="cm"):
-    method: PaymentMethod
-
-
-class Confirm(CallbackData, prefix="cc"):
-    key: str
-
-
-class GiftChoice(CallbackData, prefix="cg"):
-    key: str
-
-
 # ------------------------------------------------------------------ entering and leaving
 @router.message(Command("cancel"), StateFilter(Checkout))
 async def cancel_checkout(message: Message, state: FSMContext, bot: Bot) -> None:
-    review = (await state.get_data()).get("review_message_id")
+    review = (await draft_of(state)).review_message_id
     await state.clear()
     if review:  # its Confirm button is dead now; a short line instead of the review again
         await bot.edit_message_text(_("Checkout cancelled."), chat_id=message.chat.id, message_id=review)
@@ -168,7 +152,7 @@ async def phone_typed(message: Message, state: FSMContext) -> None:
 
 async def _accept_phone(message: Message, state: FSMContext, phone: str) -> None:
     normalized = normalize_phone(phone)  # a DomainError here is answered by the error handler; state stays
-    await state.update_data(phone=normalized)
+    await save(state, replace(await draft_of(state), phone=normalized))
     await state.set_state(Checkout.delivery)
     await message.answer(_("Thank you, {phone}.").format(phone=normalized), reply_markup=ReplyKeyboardRemove())
     await message.answer(
@@ -220,8 +204,9 @@ async def saved_address_chosen(
         await query.answer()
         return
     address = recent[callback_data.index]
-    await state.update_data(address=address.text, latitude=address.latitude, longitude=address.longitude)
-    await _ask_shipping(query.message, state, customer, **deps)
+    draft = replace(await draft_of(state), address=address.text, latitude=address.latitude, longitude=address.longitude)
+    await save(state, draft)
+    await _ask_shipping(query.message, state, draft, customer, **deps)
     await query.answer()
 
 
@@ -231,7 +216,7 @@ async def address_typed(message: Message, state: FSMContext) -> None:
     if len(text) < 5 or text.startswith("/"):
         await message.answer(_("Please type the full address, for example: 12 Baker Street, flat 3, London NW1 6XE."))
         return
-    await state.update_data(address=text)
+    await save(state, replace(await draft_of(state), address=text))
     await state.set_state(Checkout.location)
     keyboard = ReplyKeyboardMarkup(
         keyboard=[
@@ -249,15 +234,17 @@ async def address_typed(message: Message, state: FSMContext) -> None:
 @router.message(Checkout.location, F.location)
 async def location_shared(message: Message, state: FSMContext, customer: Customer, **deps: Any) -> None:
     assert message.location is not None
-    await state.update_data(latitude=message.location.latitude, longitude=message.location.longitude)
+    location = message.location
+    draft = replace(await draft_of(state), latitude=location.latitude, longitude=location.longitude)
+    await save(state, draft)
     await message.answer(_("Location saved."), reply_markup=ReplyKeyboardRemove())
-    await _ask_shipping(message, state, customer, **deps)
+    await _ask_shipping(message, state, draft, customer, **deps)
 
 
 @router.message(Checkout.location, F.text, ~F.text.startswith("/"))
 async def location_skipped(message: Message, state: FSMContext, customer: Customer, **deps: Any) -> None:
     await message.answer(_("No problem."), reply_markup=ReplyKeyboardRemove())
-    await _ask_shipping(message, state, customer, **deps)
+    await _ask_shipping(message, state, await draft_of(state), customer, **deps)
 
 
 @router.callback_query(Checkout.pickup, PickupChoice.filter())
@@ -274,22 +261,22 @@ async def pickup_chosen(
         await query.answer(_("This pickup point is no longer available."), show_alert=True)
         return
     await query.answer()
-    await state.update_data(pickup_id=callback_data.warehouse_id, rate_id=None)
-    await _ask_payment(query.message, state, customer, settings)
+    draft = replace(await draft_of(state), pickup_id=callback_data.warehouse_id, rate_id=None)
+    await save(state, draft)
+    await _ask_payment(query.message, state, draft, customer, settings)
 
 
 # ----------------------------------------------------------------------------- shipping
 async def _quotes(
-    data: dict[str, Any], customer: Customer, uow: UnitOfWork, clock: Clock, settings: ShopSettings
+    draft: CheckoutDraft, customer: Customer, uow: UnitOfWork, clock: Clock, settings: ShopSettings
 ) -> ShippingOptions:
     """The cart, its delivery zone and the carriers' quotes for the address chosen so far."""
-    point = (data["latitude"], data["longitude"]) if data.get("latitude") is not None else None
     return await shipping_options(
         uow,
         clock,
         settings.checkout_policy,
         customer_id=customer.id or 0,
-        point=point,
+        point=draft.point,
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
     )
@@ -298,14 +285,14 @@ async def _quotes(
 async def _ask_shipping(
     message: Message,
     state: FSMContext,
+    draft: CheckoutDraft,
     customer: Customer,
     uow: UnitOfWork,
     clock: Clock,
     settings: ShopSettings,
     **_unused: Any,
 ) -> None:
-    data = await state.get_data()
-    choice = await _quotes(data, customer, uow, clock, settings)
+    choice = await _quotes(draft, customer, uow, clock, settings)
     if not choice.quotes:
         await message.answer(_("Sorry, no carrier delivers this cart to that address. Try pickup: /checkout"))
         await state.clear()
@@ -325,15 +312,18 @@ async def shipping_chosen(
     query: CallbackQuery, callback_data: ShippingChoice, state: FSMContext, customer: Customer, settings: ShopSettings
 ) -> None:
     await query.answer()
-    await state.update_data(rate_id=callback_data.rate_id, pickup_id=None)
+    draft = replace(await draft_of(state), rate_id=callback_data.rate_id, pickup_id=None)
+    await save(state, draft)
     if isinstance(query.message, Message):
-        await _ask_payment(query.message, state, customer, settings)
+        await _ask_payment(query.message, state, draft, customer, settings)
 
 
 # ------------------------------------------------------------------------------ payment
-async def _ask_payment(message: Message, state: FSMContext, customer: Customer, settings: ShopSettings) -> None:
+async def _ask_payment(
+    message: Message, state: FSMContext, draft: CheckoutDraft, customer: Customer, settings: ShopSettings
+) -> None:
     await state.set_state(Checkout.payment)
-    pickup = bool((await state.get_data()).get("pickup_id"))
+    pickup = draft.delivery_method is DeliveryMethod.PICKUP
     policy = settings.checkout_policy
     days = invoice_days(customer, policy)
     labels = {
@@ -363,9 +353,10 @@ async def payment_chosen(
     if not isinstance(query.message, Message):
         await query.answer()
         return
-    await state.update_data(payment=PaymentMethod(callback_data.method).value, key=secrets.token_urlsafe(9))
+    draft = replace(await draft_of(state), payment=PaymentMethod(callback_data.method), key=secrets.token_urlsafe(9))
+    await save(state, draft)
     await state.set_state(Checkout.review)
-    await _show_review(query.message, state, customer, uow, clock, settings, renderer)
+    await _show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
     await query.answer()
 
 
@@ -373,21 +364,22 @@ async def payment_chosen(
 async def _show_review(
     message: Message,
     state: FSMContext,
+    draft: CheckoutDraft,
     customer: Customer,
     uow: UnitOfWork,
     clock: Clock,
     settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
-    data = await state.get_data()
-    choice = await _quotes(data, customer, uow, clock, settings)
+    assert draft.payment is not None and draft.key is not None  # chosen together before the review
+    choice = await _quotes(draft, customer, uow, clock, settings)
     pickup = None
     quote = None
-    if data.get("pickup_id"):
-        pickup = next((w for w in await pickup_points(uow) if w.id == data["pickup_id"]), None)
+    if draft.delivery_method is DeliveryMethod.PICKUP:
+        pickup = next((w for w in await pickup_points(uow) if w.id == draft.pickup_id), None)
         total = choice.cart.subtotal
     else:
-        quote = next((q for q in choice.quotes if q.rate.id == data.get("rate_id")), None)
+        quote = next((q for q in choice.quotes if q.rate.id == draft.rate_id), None)
         if quote is None:
             await state.set_state(Checkout.shipping)
             await message.answer(_("That shipping option is no longer available. Please choose again."))
@@ -398,25 +390,23 @@ async def _show_review(
         cart=choice.cart,
         pickup=pickup,
         quote=quote,
-        address=data.get("address", ""),
-        phone=data["phone"],
-        payment=payment_terms(
-            PaymentMethod(data["payment"]), DeliveryMethod.PICKUP if data.get("pickup_id") else DeliveryMethod.COURIER
-        ),
+        address=draft.address,
+        phone=draft.phone,
+        payment=payment_terms(draft.payment, draft.delivery_method),
         total=total,
     )
-    buttons: list[tuple[str, CallbackData]] = [(_("✅ Confirm order"), Confirm(key=data["key"]))]
-    if data.get("gift"):
+    buttons: list[tuple[str, CallbackData]] = [(_("✅ Confirm order"), Confirm(key=draft.key))]
+    if draft.gift:
         gift_line = _("🎁 A gift, wrapped, no prices in the parcel.")
-        if data.get("gift_message"):
-            gift_line += " " + _("Card: “{message}”").format(message=escape(data["gift_message"]))
+        if draft.gift_message:
+            gift_line += " " + _("Card: “{message}”").format(message=escape(draft.gift_message))
         text += "\n\n" + gift_line
     else:
-        buttons.append((_("🎁 Send as a gift"), GiftChoice(key=data["key"])))
+        buttons.append((_("🎁 Send as a gift"), GiftChoice(key=draft.key)))
     review = await message.answer(
         text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=rows_of(*buttons)
     )
-    await state.update_data(review_message_id=review.message_id)
+    await save(state, replace(draft, review_message_id=review.message_id))
 
 
 @router.callback_query(GiftChoice.filter(), StateFilter(Checkout.review))
@@ -445,9 +435,10 @@ async def gift_message(
     renderer: Renderer,
 ) -> None:
     text = "" if (message.text or "").startswith("/") else typed(message.text or "", MAX_GIFT_MESSAGE)
-    await state.update_data(gift=True, gift_message=text)
+    draft = replace(await draft_of(state), gift=True, gift_message=text)
+    await save(state, draft)
     await state.set_state(Checkout.review)
-    await _show_review(message, state, customer, uow, clock, settings, renderer)
+    await _show_review(message, state, draft, customer, uow, clock, settings, renderer)
 
 
 @router.callback_query(Confirm.filter())
@@ -467,10 +458,10 @@ async def confirmed(
     """Works from any state: a second tap (or a redelivered update) with the same key
     finds the order the first one made. The customer's "order placed" message comes from
     the outbox, committed with the order, so it is sent once whatever happens here."""
-    data = await state.get_data()
-    first_time = data.get("key") == callback_data.key
+    draft = await draft_of(state)
+    first_time = draft.key == callback_data.key
     if first_time:
-        request = _request(data, customer, settings)
+        request = _request(draft, customer, settings)
         if assisting:
             request = replace(request, channel=Channel.SUPPORT, actor=f"staff:{query.from_user.id}")
         order = await place_order(uow, clock, settings.checkout_policy, request)
@@ -496,27 +487,25 @@ async def confirmed(
         await send_invoice(bot, payer, order, settings)
 
 
-def _request(data: dict[str, Any], customer: Customer, settings: ShopSettings) -> CheckoutRequest:
-    if data.get("pickup_id"):
-        delivery = Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=int(data["pickup_id"]))
+def _request(draft: CheckoutDraft, customer: Customer, settings: ShopSettings) -> CheckoutRequest:
+    assert draft.payment is not None and draft.key is not None  # the Confirm button came from a review
+    if draft.pickup_id:
+        delivery = Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=draft.pickup_id)
     else:
         delivery = Delivery(
-            DeliveryMethod.COURIER,
-            address=data.get("address", ""),
-            latitude=data.get("latitude"),
-            longitude=data.get("longitude"),
+            DeliveryMethod.COURIER, address=draft.address, latitude=draft.latitude, longitude=draft.longitude
         )
     return CheckoutRequest(
         customer_id=customer.id or 0,
-        checkout_key=data["key"],
-        phone=data["phone"],
+        checkout_key=draft.key,
+        phone=draft.phone,
         delivery=delivery,
-        shipping_rate_id=data.get("rate_id"),
-        payment_method=PaymentMethod(data["payment"]),
+        shipping_rate_id=draft.rate_id,
+        payment_method=draft.payment,
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
-        gift=bool(data.get("gift")),
-        gift_message=data.get("gift_message", ""),
+        gift=draft.gift,
+        gift_message=draft.gift_message,
     )
 
 

@@ -80,11 +80,12 @@ async def _scan(message: Message, scan: Scan, uow: UnitOfWork, renderer: Rendere
         await message.answer(renderer.render("staff/pack_progress.html.j2", missing=missing, job=job))
         return
     plans, boxes = await propose_boxes(uow, staff_id=_who(message), job=job)
+    await state.update_data(boxes=[b.code for b in boxes])  # the buttons carry their position: codes can be long
     rows = [[InlineKeyboardButton(text=_("✅ As proposed"), callback_data=PackBoxCb(code=job.order.code).pack())]]
     rows.append(
         [
-            InlineKeyboardButton(text=b.code, callback_data=PackBoxCb(code=job.order.code, box=b.code).pack())
-            for b in boxes
+            InlineKeyboardButton(text=b.code, callback_data=PackBoxCb(code=job.order.code, box=n).pack())
+            for n, b in enumerate(boxes, 1)
         ]
     )
     await message.answer(
@@ -110,10 +111,11 @@ async def pack_scan_photo(message: Message, bot: Bot, uow: UnitOfWork, renderer:
 async def box_chosen(query: CallbackQuery, callback_data: PackBoxCb, state: FSMContext) -> None:
     data = await state.get_data()
     assert isinstance(query.message, Message)
-    if data.get("code") != callback_data.code:
+    offered: list[str] = data.get("boxes", [])
+    if data.get("code") != callback_data.code or callback_data.box > len(offered):
         await query.answer(_("This item is no longer available. Please open the menu again."), show_alert=True)
         return
-    await state.update_data(box=callback_data.box)
+    await state.update_data(box=offered[callback_data.box - 1] if callback_data.box else "")
     await state.set_state(Packing.weight)
     await query.answer()
     await query.message.answer(

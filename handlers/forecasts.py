@@ -5,24 +5,17 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.forecasting import MIN_WEEKS
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.forecasts import apply_reorder_point, product_forecast
-from handlers.callbacks import Number, button
+from handlers.callbacks import ApplyReorder, button
 from handlers.context import ShopSettings
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
-
-
-class ApplyReorder(CallbackData, prefix="rop"):
-    product_id: Number
-    warehouse_id: Number
-    point: Number
 
 
 @router.message(Command("forecast"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -14,6 +13,7 @@ from domain.customers import Customer
 from domain.ports import UnitOfWork
 from domain.usecases.customers import set_language
 from domain.usecases.fx import choose_currency, currency_choice
+from handlers.callbacks import CurrencyChoice, LanguageChoice
 from handlers.menu import LANGUAGE_BUTTON, main_menu
 from handlers.views.rendering import Renderer
 
@@ -21,14 +21,6 @@ router = Router(name=__name__)
 
 # Language names are shown in their own language, so they are not translated.
 LANGUAGE_NAMES = {"en": "🇬🇧 English", "ru": "🇷🇺 Русский"}
-
-
-class LanguageChoice(CallbackData, prefix="lang"):
-    code: str
-
-
-class CurrencyChoice(CallbackData, prefix="cur"):
-    code: str
 
 
 def language_keyboard() -> InlineKeyboardMarkup:

@@ -4,6 +4,8 @@ goods come back; then the RMA code. ``/cancel`` leaves at any step."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -19,6 +21,7 @@ from domain.text import MAX_NOTE, typed
 from domain.usecases.returns import request_return, returnable_lines
 from handlers.callbacks import ReturnLineCb, ReturnMethodCb, ReturnReasonCb, ReturnStartCb, button, shorten
 from handlers.context import ShopSettings
+from handlers.return_state import ReturnDraft, return_draft_of, save_return
 from handlers.views.labels import label
 
 router = Router(name=__name__)
@@ -40,13 +43,12 @@ async def cancel_return(message: Message, state: FSMContext) -> None:
     await message.answer(_("Return cancelled; nothing was sent."))
 
 
-async def _lines_step(target: Message, state: FSMContext) -> None:
-    data = await state.get_data()
-    chosen: dict[str, int] = data.get("chosen", {})
+async def _lines_step(target: Message, state: FSMContext, draft: ReturnDraft) -> None:
+    chosen = draft.chosen
     rows = []
-    for line_id, text in data["labels"].items():
+    for line_id, text in draft.labels.items():
         mark = f"✅ {chosen[line_id]} × " if line_id in chosen else ""
-        rows.append([button(f"{mark}{text}", ReturnLineCb(line_id=int(line_id)))])
+        rows.append([button(f"{mark}{text}", ReturnLineCb(line_id=line_id))])
     if chosen:
         rows.append([button(_("Continue ➡️"), ReturnLineCb(line_id=0))])
     await state.set_state(Returning.lines)
@@ -70,20 +72,13 @@ async def _start(
         uow, clock, customer_id=customer.id or 0, code=code, window_days=settings.return_window_days
     )
     labels = {
-        str(line.id): f"{line.sku} {shorten(line.name, 40)} (≤ {left[line.id or 0]})"
+        line.id or 0: f"{line.sku} {shorten(line.name, 40)} (≤ {left[line.id or 0]})"
         for line in order.lines
         if (line.id or 0) in left
     }
-    await state.set_data(
-        {
-            "code": order.code,
-            "kind": kind.value,
-            "left": {str(k): v for k, v in left.items()},
-            "labels": labels,
-            "chosen": {},
-        }
-    )
-    await _lines_step(target, state)
+    draft = ReturnDraft(code=order.code, kind=kind, left=left, labels=labels)
+    await save_return(state, draft)
+    await _lines_step(target, state, draft)
 
 
 @router.callback_query(ReturnStartCb.filter())
@@ -125,35 +120,38 @@ async def start_typed(
 async def line_chosen(query: CallbackQuery, callback_data: ReturnLineCb, state: FSMContext) -> None:
     assert isinstance(query.message, Message)
     await query.answer()
-    data = await state.get_data()
+    draft = await return_draft_of(state)
     if callback_data.line_id == 0:
-        if not data.get("chosen"):
+        if not draft.chosen:
             raise NothingToReturn()
         await state.set_state(Returning.reason)
         rows = [[button(label("return_reason", r.value), ReturnReasonCb(reason=r.value))] for r in ReturnReason]
         await query.message.answer(_("Why?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
         return
-    line_id = str(callback_data.line_id)
-    if line_id not in data["left"]:
+    line_id = callback_data.line_id
+    if line_id not in draft.left:
         raise NothingToReturn()
-    if data["left"][line_id] == 1:
-        await state.update_data(chosen={**data["chosen"], line_id: 1})
-        await _lines_step(query.message, state)
+    if draft.left[line_id] == 1:
+        draft = replace(draft, chosen={**draft.chosen, line_id: 1})
+        await save_return(state, draft)
+        await _lines_step(query.message, state, draft)
         return
-    await state.update_data(current=line_id)
+    await save_return(state, replace(draft, current=line_id))
     await state.set_state(Returning.quantity)
-    await query.message.answer(_("How many? Send a number from 1 to {n}.").format(n=data["left"][line_id]))
+    await query.message.answer(_("How many? Send a number from 1 to {n}.").format(n=draft.left[line_id]))
 
 
 @router.message(StateFilter(Returning.quantity), F.text, ~F.text.startswith("/"))
 async def quantity_typed(message: Message, state: FSMContext) -> None:
-    data = await state.get_data()
-    most = data["left"][data["current"]]
+    draft = await return_draft_of(state)
+    assert draft.current is not None  # set with this state
+    most = draft.left[draft.current]
     text = (message.text or "").strip()
     if not text.isdecimal() or not 1 <= int(text) <= most:
         raise InvalidQuantity(maximum=most)
-    await state.update_data(chosen={**data["chosen"], data["current"]: int(text)})
-    await _lines_step(message, state)
+    draft = replace(draft, chosen={**draft.chosen, draft.current: int(text)})
+    await save_return(state, draft)
+    await _lines_step(message, state, draft)
 
 
 async def _photos_step(target: Message, state: FSMContext) -> None:
@@ -171,7 +169,7 @@ async def reason_chosen(query: CallbackQuery, callback_data: ReturnReasonCb, sta
     assert isinstance(query.message, Message)
     await query.answer()
     reason = ReturnReason(callback_data.reason)
-    await state.update_data(reason=reason.value)
+    await save_return(state, replace(await return_draft_of(state), reason=reason))
     if reason is ReturnReason.OTHER:
         await state.set_state(Returning.other)
         await query.message.answer(_("Tell us in a few words what is wrong."))
@@ -181,19 +179,19 @@ async def reason_chosen(query: CallbackQuery, callback_data: ReturnReasonCb, sta
 
 @router.message(StateFilter(Returning.other), F.text, ~F.text.startswith("/"))
 async def other_reason(message: Message, state: FSMContext) -> None:
-    await state.update_data(note=typed(message.text or "", MAX_NOTE))
+    await save_return(state, replace(await return_draft_of(state), note=typed(message.text or "", MAX_NOTE)))
     await _photos_step(message, state)
 
 
 @router.message(StateFilter(Returning.photos), F.photo)
 async def photo_added(message: Message, state: FSMContext) -> None:
     assert message.photo
-    photos: list[str] = (await state.get_data()).get("photos", [])
-    if len(photos) >= MAX_PHOTOS:
+    draft = await return_draft_of(state)
+    if len(draft.photos) >= MAX_PHOTOS:
         await message.answer(_("That is enough photos, thank you. Press Done."))
         return
-    photos.append(message.photo[-1].file_id)
-    await state.update_data(photos=photos)
+    photos = (*draft.photos, message.photo[-1].file_id)
+    await save_return(state, replace(draft, photos=photos))
     await message.answer(
         _("Photo {n} received.").format(n=len(photos)),
         reply_markup=InlineKeyboardMarkup(
@@ -227,19 +225,20 @@ async def method_chosen(
     state: FSMContext,
 ) -> None:
     assert isinstance(query.message, Message)
-    data = await state.get_data()
+    draft = await return_draft_of(state)
+    assert draft.reason is not None  # asked before the photos, and the photos before this
     request = await request_return(
         uow,
         clock,
         customer_id=customer.id or 0,
-        code=data["code"],
-        kind=ReturnKind(data["kind"]),
-        reason=ReturnReason(data["reason"]),
+        code=draft.code,
+        kind=draft.kind,
+        reason=draft.reason,
         method=ReturnMethod(callback_data.method),
-        quantities={int(k): v for k, v in data["chosen"].items()},
+        quantities=dict(draft.chosen),
         window_days=settings.return_window_days,
-        note=data.get("note", ""),
-        photos=data.get("photos", []),
+        note=draft.note,
+        photos=list(draft.photos),
         staff_chat_id=settings.staff_chat_id,
     )
     await state.clear()

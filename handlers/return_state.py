@@ -1,0 +1,30 @@
+"""What a customer's return request has gathered between its steps, kept in FSM data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from domain.returns import ReturnKind, ReturnReason
+from handlers.drafts import DraftSlot
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnDraft:
+    """Stored under the key names the FSM data has always had (line ids as text keys, as
+    JSON wants), so a return in progress goes on across a deploy."""
+
+    code: str  # the order's
+    kind: ReturnKind
+    left: Mapping[int, int]  # per order line, how many may still come back
+    labels: Mapping[int, str]  # per order line, its button's text
+    chosen: Mapping[int, int] = field(default_factory=dict)  # per order line, how many come back
+    current: int | None = None  # the line whose quantity is asked
+    reason: ReturnReason | None = None
+    note: str = ""
+    photos: tuple[str, ...] = ()  # Telegram file ids
+
+
+_SLOT = DraftSlot(ReturnDraft)
+return_draft_of = _SLOT.of
+save_return = _SLOT.save
