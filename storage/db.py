@@ -25,7 +25,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY_OPTION = "ordergram_read_only"
 WRITTEN_TABLES = "ordergram_written_tables"  # in Connection.info: table -> rows this transaction wrote
 # In Session.info while its transaction holds an embedded-SQLite connection, that Connection:
-# statements can then run on it straight from the coroutine (``storage.repositories.run``).
+# statements can then run on it straight from the coroutine (``storage.repositories.sql.run``).
 IN_LOOP_SQL = "ordergram_in_loop_sql"
 
 
