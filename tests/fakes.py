@@ -249,9 +249,6 @@ class FakeStock(_Repo):
     async def release(self, product_id: int, warehouse_id: int, quantity: int) -> None:
         self.st.stock[(product_id, warehouse_id)] = self._level(product_id, warehouse_id).release(quantity)
 
-    async def commit(self, product_id: int, warehouse_id: int, quantity: int) -> None:
-        self.st.stock[(product_id, warehouse_id)] = self._level(product_id, warehouse_id).commit(quantity)
-
     async def set_bin_quantity(
         self, product_id: int, warehouse_id: int, bin_code: str, quantity: int, reason: str, actor: str, at: datetime
     ) -> int:
@@ -268,9 +265,6 @@ class FakeStock(_Repo):
         assert stored.id is not None
         self.st.reservations[stored.id] = stored
         return stored
-
-    async def get_reservation(self, reservation_id: int) -> Reservation | None:
-        return self.st.reservations.get(reservation_id)
 
     async def delete_reservation(self, reservation: Reservation) -> None:
         self.st.reservations.pop(reservation.id or 0, None)

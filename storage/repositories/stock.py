@@ -60,10 +60,8 @@ _LEVELS_OF = select(_STOCK.c.product_id, _STOCK.c.warehouse_id, _STOCK.c.on_hand
 _QTY: BindParameter[int] = bindparam("quantity")
 _RESERVE = _stock_update(_STOCK.c.on_hand - _STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved + _QTY)
 _RELEASE = _stock_update(_STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved - _QTY)
-_SHIP = _stock_update(_STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved - _QTY, on_hand=_STOCK.c.on_hand - _QTY)
 _RECOUNT = _stock_update(_STOCK.c.on_hand + _QTY >= _STOCK.c.reserved, on_hand=_STOCK.c.on_hand + _QTY)  # QTY: delta
 _ADD_RESERVATION = insert(_RES)
-_RESERVATION_BY_ID = select(_RES).where(_RES.c.id == bindparam("id"))
 _DELETE_RESERVATION = delete(_RES).where(_RES.c.id == bindparam("reservation_id"))
 _RESIZE_RESERVATION = (
     update(_RES).where(_RES.c.id == bindparam("reservation_id")).values(quantity=bindparam("new_quantity"))
@@ -143,10 +141,6 @@ class SqlStock:
         if not await self._conditional(_RELEASE, product_id, warehouse_id, quantity):
             raise StockInvariantBroken()
 
-    async def commit(self, product_id: int, warehouse_id: int, quantity: int) -> None:
-        if not await self._conditional(_SHIP, product_id, warehouse_id, quantity):
-            raise StockInvariantBroken()
-
     async def _bin_id(self, warehouse_id: int, bin_code: str) -> int:
         return await bin_id_for(self.s, warehouse_id, bin_code)
 
@@ -218,10 +212,6 @@ class SqlStock:
 
     async def _reservations(self, statement: Executable, **params: object) -> list[Reservation]:
         return [self._reservation(row) for row in await fetch(self.s, statement, params)]
-
-    async def get_reservation(self, reservation_id: int) -> Reservation | None:
-        found = await self._reservations(_RESERVATION_BY_ID, id=reservation_id)
-        return found[0] if found else None
 
     async def delete_reservation(self, reservation: Reservation) -> None:
         params = {"reservation_id": reservation.id}
