@@ -102,10 +102,10 @@ class SqlFx:
 
     async def latest_against(self, base: str) -> list[FxRate]:
         if self.cache is not None and (cached := self.cache.get("reference", ("fx", base))) is not None:
-            return list(cast(list[FxRate], cached))
+            return list(cast(tuple[FxRate, ...], cached))
         rates = [_fx(row) for row in await fetch(self.s, _LATEST_AGAINST, {"base": base})]
         if self.cache is not None:
-            self.cache.put("reference", ("fx", base), list(rates))
+            self.cache.put("reference", ("fx", base), tuple(rates))  # FxRate is frozen
         return rates
 
     async def history(self, base: str, quote: str, limit: int) -> list[tuple[FxRate, str]]:

@@ -166,10 +166,10 @@ class SqlCarriers:
 
     async def all(self) -> list[CarrierRate]:
         if self.cache is not None and (cached := self.cache.get("reference", "carriers")) is not None:
-            return list(cast(list[CarrierRate], cached))
+            return list(cast(tuple[CarrierRate, ...], cached))
         rates = await self._all()
         if self.cache is not None:
-            self.cache.put("reference", "carriers", list(rates))
+            self.cache.put("reference", "carriers", tuple(rates))  # CarrierRate is frozen
         return rates
 
     async def _all(self) -> list[CarrierRate]:

@@ -219,10 +219,10 @@ class SqlStock:
 
     async def customer_holds(self, customer_id: int) -> list[Reservation]:
         if self.cache is not None and (cached := self.cache.get("holds", customer_id)) is not None:
-            return list(cast(list[Reservation], cached))
+            return list(cast(tuple[Reservation, ...], cached))
         holds = await self._reservations(_CUSTOMER_HOLDS, customer_id=customer_id)
         if self.cache is not None:
-            self.cache.put("holds", customer_id, list(holds))  # Reservation is frozen
+            self.cache.put("holds", customer_id, tuple(holds))  # Reservation is frozen
         return holds
 
     async def expired_holds(self, product_id: int, now: datetime) -> list[Reservation]:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.warehouse import BinCode, Warehouse
 from storage import models as m
 from storage.cache import CacheView
-from storage.repositories.cached import _copied
+from storage.repositories.cached import handed_out
 from storage.repositories.sql import _table, fetch
 
 
@@ -88,10 +88,10 @@ class SqlWarehouses:
 
     async def all(self) -> list[Warehouse]:
         if self.cache is not None and (cached := self.cache.get("reference", "warehouses")) is not None:
-            return [_copied(w) for w in cast(list[Warehouse], cached)]
+            return [handed_out(w) for w in cast(tuple[Warehouse, ...], cached)]
         warehouses = await self._all()
         if self.cache is not None:
-            self.cache.put("reference", "warehouses", [_copied(w) for w in warehouses])
+            self.cache.put("reference", "warehouses", tuple(handed_out(w) for w in warehouses))
         return warehouses
 
     async def _all(self) -> list[Warehouse]:
@@ -99,4 +99,4 @@ class SqlWarehouses:
             rows = await fetch(self.s, _WAREHOUSES)
             zones = await self._zones([r.id for r in rows])
             self._read = [self._to_domain(r, zones.get(r.id, ())) for r in rows]
-        return [_copied(w) for w in self._read]
+        return [handed_out(w) for w in self._read]

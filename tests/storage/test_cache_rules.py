@@ -3,12 +3,24 @@ those they are handed to, and every table a cached read reads invalidates what i
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, cast
+
 import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.customers import Address
+from domain.fx import FxRate
+from domain.usecases.cart import set_cart_quantity
+from domain.usecases.customers import ensure_customer
+from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
 from storage import models as m
 from storage.db import WriteInReadOnlyWork, session_factory
 from storage.repositories.sql import run
@@ -40,7 +52,7 @@ async def test_a_core_write_inside_read_only_work_raises_and_writes_nothing(engi
     with pytest.raises(WriteInReadOnlyWork):
         async with uow.read_only():
             assert await uow.products.get_by_sku("A1") is not None
-            await run(uow.session, update(m.ProductRow.__table__).values(name="Changed"))
+            await run(uow.session, update(m.ProductRow).values(name="Changed"))
             await uow.commit()
     assert await _names(uow) == ["Mug"]
 
@@ -77,3 +89,73 @@ async def test_postgresql_refuses_even_a_raw_sql_write_inside_read_only_work(eng
         async with uow.read_only():
             await uow.session.execute(text("UPDATE products SET name = 'Changed'"))
     assert await _names(uow) == ["Mug"]
+
+
+CARRIERS = (Path(__file__).resolve().parents[2] / "bot" / "demo_data" / "carriers.csv").read_text(encoding="utf-8")
+
+
+def _vandalise(value: Any) -> None:
+    """Change everything a caller could change in ``value``, in place."""
+    if isinstance(value, list):
+        for item in value:
+            _vandalise(item)
+        value.append("vandal")
+    elif isinstance(value, dict):
+        for item in value.values():
+            _vandalise(item)
+        value["vandal"] = "vandal"
+    elif dataclasses.is_dataclass(value) and not cast(Any, value).__dataclass_params__.frozen:
+        for field in dataclasses.fields(value):
+            _vandalise(getattr(value, field.name))
+        for field in dataclasses.fields(value):
+            setattr(value, field.name, "vandal")
+
+
+async def test_nothing_a_caller_changes_in_what_the_cache_handed_out_reaches_the_next_caller(
+    engine: AsyncEngine,
+) -> None:
+    uow = await _shop(engine)
+    clock = FakeClock()
+    await import_carriers(uow, CARRIERS)
+    shopper = await ensure_customer(uow, clock, telegram_id=91, first_name="Ann")
+    assert shopper.id is not None
+    await set_cart_quantity(uow, clock, customer_id=shopper.id, product_id=1, quantity=2, hold_minutes=30)
+    async with uow:
+        await uow.fx.add(FxRate("GBP", "EUR", Decimal("1.17"), datetime(2026, 1, 1, tzinfo=UTC)), "test")
+        await uow.commit()
+    reads: dict[str, Callable[[], Awaitable[Any]]] = {
+        "customer": lambda: uow.customers.get_by_telegram_id(91),
+        "product": lambda: uow.products.get(1),
+        "product by sku": lambda: uow.products.get_by_sku("A1"),
+        "products": lambda: uow.products.get_many([1]),
+        "warehouses": lambda: uow.warehouses.all(),
+        "levels": lambda: uow.stock.levels([1]),
+        "holds": lambda: uow.stock.customer_holds(shopper.id or 0),
+        "cart": lambda: uow.carts.lines(shopper.id or 0),
+        "rates": lambda: uow.fx.latest_against("GBP"),
+        "carriers": lambda: uow.carriers.all(),
+    }
+    for name, read in reads.items():
+        async with uow.read_only():
+            first = await read()  # from the database: what the cache now holds came from it
+        truth = copy.deepcopy(first)
+        assert first, name
+        _vandalise(first)
+        async with uow.read_only():
+            second = await read()  # from the cache
+        assert second == truth, name
+        _vandalise(second)
+        async with uow.read_only():
+            assert await read() == truth, name
+
+
+async def test_a_customer_s_saved_addresses_handed_out_from_the_cache_are_the_caller_s_own(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine))
+    await ensure_customer(uow, FakeClock(), telegram_id=92, first_name="Bo")
+    async with uow.read_only():
+        first = await uow.customers.get_by_telegram_id(92)
+    assert first is not None
+    first.addresses.append(Address("1 Road"))
+    async with uow.read_only():
+        again = await uow.customers.get_by_telegram_id(92)
+    assert again is not None and again.addresses == []

@@ -19,9 +19,9 @@ from domain.usecases.catalog import product_card_by_sku
 from domain.usecases.customers import ensure_customer, remember_choice
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from storage import models as m
-from storage.repositories import catalog
 from storage.cache import ABSENT, ALL_ROWS, ReadCache
 from storage.db import IN_LOOP_SQL, _rows_named, create_engine, session_factory
+from storage.repositories import catalog
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
