@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import event, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,7 +23,9 @@ from domain.usecases.cart import set_cart_quantity
 from domain.usecases.customers import ensure_customer
 from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
 from storage import models as m
+from storage.cache import SECTIONS_FED_BY, TTL_OF
 from storage.db import WriteInReadOnlyWork, session_factory
+from storage.repositories import catalog, stock
 from storage.repositories.sql import run
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
@@ -91,6 +94,7 @@ async def test_postgresql_refuses_even_a_raw_sql_write_inside_read_only_work(eng
     assert await _names(uow) == ["Mug"]
 
 
+CachedRead = tuple[str, Callable[[], Awaitable[Any]]]
 CARRIERS = (Path(__file__).resolve().parents[2] / "bot" / "demo_data" / "carriers.csv").read_text(encoding="utf-8")
 
 
@@ -111,9 +115,9 @@ def _vandalise(value: Any) -> None:
             setattr(value, field.name, "vandal")
 
 
-async def test_nothing_a_caller_changes_in_what_the_cache_handed_out_reaches_the_next_caller(
-    engine: AsyncEngine,
-) -> None:
+async def _shop_with_everything_cached(engine: AsyncEngine) -> tuple[SqlUnitOfWork, dict[str, CachedRead]]:
+    """A shop with a row behind every cached read, and those reads: name -> (the section it
+    fills, the read)."""
     uow = await _shop(engine)
     clock = FakeClock()
     await import_carriers(uow, CARRIERS)
@@ -123,19 +127,26 @@ async def test_nothing_a_caller_changes_in_what_the_cache_handed_out_reaches_the
     async with uow:
         await uow.fx.add(FxRate("GBP", "EUR", Decimal("1.17"), datetime(2026, 1, 1, tzinfo=UTC)), "test")
         await uow.commit()
-    reads: dict[str, Callable[[], Awaitable[Any]]] = {
-        "customer": lambda: uow.customers.get_by_telegram_id(91),
-        "product": lambda: uow.products.get(1),
-        "product by sku": lambda: uow.products.get_by_sku("A1"),
-        "products": lambda: uow.products.get_many([1]),
-        "warehouses": lambda: uow.warehouses.all(),
-        "levels": lambda: uow.stock.levels([1]),
-        "holds": lambda: uow.stock.customer_holds(shopper.id or 0),
-        "cart": lambda: uow.carts.lines(shopper.id or 0),
-        "rates": lambda: uow.fx.latest_against("GBP"),
-        "carriers": lambda: uow.carriers.all(),
+    reads: dict[str, CachedRead] = {
+        "customer": ("customers", lambda: uow.customers.get_by_telegram_id(91)),
+        "product": ("catalog", lambda: uow.products.get(1)),
+        "product by sku": ("catalog", lambda: uow.products.get_by_sku("A1")),
+        "products": ("catalog", lambda: uow.products.get_many([1])),
+        "warehouses": ("reference", lambda: uow.warehouses.all()),
+        "levels": ("levels", lambda: uow.stock.levels([1])),
+        "holds": ("holds", lambda: uow.stock.customer_holds(shopper.id or 0)),
+        "cart": ("carts", lambda: uow.carts.lines(shopper.id or 0)),
+        "rates": ("reference", lambda: uow.fx.latest_against("GBP")),
+        "carriers": ("reference", lambda: uow.carriers.all()),
     }
-    for name, read in reads.items():
+    return uow, reads
+
+
+async def test_nothing_a_caller_changes_in_what_the_cache_handed_out_reaches_the_next_caller(
+    engine: AsyncEngine,
+) -> None:
+    uow, reads = await _shop_with_everything_cached(engine)
+    for name, (_, read) in reads.items():
         async with uow.read_only():
             first = await read()  # from the database: what the cache now holds came from it
         truth = copy.deepcopy(first)
@@ -159,3 +170,39 @@ async def test_a_customer_s_saved_addresses_handed_out_from_the_cache_are_the_ca
     async with uow.read_only():
         again = await uow.customers.get_by_telegram_id(92)
     assert again is not None and again.addresses == []
+
+
+TABLE_READ = re.compile(r"\b(?:FROM|JOIN)\s+(\w+)")
+
+
+@pytest.mark.parametrize("snapshots", [True, False], ids=["whole tables", "row by row"])
+async def test_every_table_a_cached_read_reads_clears_the_section_it_fills(
+    engine: AsyncEngine, snapshots: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each cached read runs on a cold cache while the SQL it sends is recorded: every table
+    in a FROM or JOIN of that SQL must be one whose committed writes clear the section the
+    read fills, or what it cached would outlive a change to that table."""
+    uow, reads = await _shop_with_everything_cached(engine)
+    assert {section for section, _ in reads.values()} == set(TTL_OF)  # a read for every section
+    if not snapshots:  # the catalog and the stock levels too big to hold whole: read per row
+        monkeypatch.setattr(catalog, "SNAPSHOT_MAX_ROWS", 0)
+        monkeypatch.setattr(stock, "SNAPSHOT_MAX_ROWS", 0)
+    sent: list[str] = []
+
+    def record(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        for name, (section, read) in reads.items():
+            assert uow._cache is not None
+            uow._cache.clear()
+            sent.clear()
+            async with uow.read_only():
+                await read()
+            tables = {table for statement in sent for table in TABLE_READ.findall(statement)}
+            assert tables, name
+            forgotten = {table for table in tables if section not in SECTIONS_FED_BY.get(table, ())}
+            assert not forgotten, f"{name}: writes to {forgotten} would not clear {section!r}"
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
