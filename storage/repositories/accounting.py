@@ -14,6 +14,7 @@ from domain.accounting import Account, JournalEntry, JournalLine
 from domain.fx import FxRate
 from storage import models as m
 from storage.cache import CacheView
+from storage.repositories.cached import fills
 from storage.repositories.sql import _table, _upsert, fetch
 
 BOOKS_CURRENCY = "books_currency"
@@ -79,7 +80,7 @@ _NEWEST_RATES = (
     .group_by(_FX.c.base, _FX.c.quote)
     .subquery()
 )
-_LATEST_AGAINST = select(_FX).join(_NEWEST_RATES, _NEWEST_RATES.c.id == _FX.c.id)
+_LATEST_AGAINST = fills("reference", select(_FX).join(_NEWEST_RATES, _NEWEST_RATES.c.id == _FX.c.id))
 
 
 class SqlFx:

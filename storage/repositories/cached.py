@@ -8,8 +8,24 @@ from functools import cache
 from types import UnionType
 from typing import Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
+from sqlalchemy import Table
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import ClauseElement
+
+from storage.cache import feeds
+
 T = TypeVar("T")
+S = TypeVar("S", bound=ClauseElement)
 SNAPSHOT_CHUNK = 1_000  # rows turned into domain objects between yields to the event loop
+
+
+def fills(section: str, statement: S) -> S:
+    """Declare, where a statement is built, that what it reads is kept in the cached
+    ``section``: every table it reads (FROM, JOIN, subqueries) then clears that section when
+    a write to it commits (``storage.cache.SECTIONS_FED_BY``). A cached read that sends a
+    statement not declared so is caught by ``tests/storage/test_cache_rules.py``."""
+    feeds(section, {element.name for element in visitors.iterate(statement) if isinstance(element, Table)})
+    return statement
 
 
 def handed_out(obj: T) -> T:

@@ -11,10 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import models as m
 from storage.cache import CacheView
 from storage.db import DIALECT
+from storage.repositories.cached import fills
 from storage.repositories.sql import _INSERT_FOR, _table, fetch, run
 
 _CART = _table(m.CartLineRow)
-_CART_LINES = select(_CART.c.product_id, _CART.c.quantity).where(_CART.c.customer_id == bindparam("customer_id"))
+_CART_LINES = fills(
+    "carts", select(_CART.c.product_id, _CART.c.quantity).where(_CART.c.customer_id == bindparam("customer_id"))
+)
 _THIS_LINE = and_(
     _CART.c.customer_id == bindparam("cart_lines_customer_id"), _CART.c.product_id == bindparam("cart_lines_product_id")
 )

@@ -15,7 +15,7 @@ from domain.catalog import Category, Dimensions, Product
 from domain.money import Money
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
-from storage.repositories.cached import SNAPSHOT_CHUNK, handed_out
+from storage.repositories.cached import SNAPSHOT_CHUNK, fills, handed_out
 from storage.repositories.sql import _chunks, fetch
 
 
@@ -106,11 +106,11 @@ class SqlProducts:
         if not self.cache.wants_snapshot("catalog"):
             return False
         try:
-            count = await self.s.scalar(select(func.count()).select_from(m.ProductRow))
+            count = await self.s.scalar(_CATALOG_SIZE)
             if (count or 0) > SNAPSHOT_MAX_ROWS:
                 self.cache.snapshot_done("catalog", None)
                 return False
-            rows = await fetch(self.s, self._with_prices().order_by(m.ProductRow.id))
+            rows = await fetch(self.s, _CATALOG)
             snapshot: dict[Hashable, object] = {}
             for built, product in enumerate(self._products_of(rows), 1):
                 snapshot[product.id] = product
@@ -263,8 +263,12 @@ class SqlProducts:
         return await self._many(rows), total
 
 
-_PRODUCT_BY_ID = SqlProducts._with_prices().where(m.ProductRow.id == bindparam("id"))
-_PRODUCT_BY_SKU = SqlProducts._with_prices().where(m.ProductRow.sku == bindparam("sku"))
-_PRODUCTS_BY_ID = (
-    SqlProducts._with_prices().where(m.ProductRow.id.in_(bindparam("ids", expanding=True))).order_by(m.ProductRow.id)
+# What the catalog section is filled from: whole (a count, then every product) or product by product.
+_CATALOG_SIZE = fills("catalog", select(func.count()).select_from(m.ProductRow))
+_CATALOG = fills("catalog", SqlProducts._with_prices().order_by(m.ProductRow.id))
+_PRODUCT_BY_ID = fills("catalog", SqlProducts._with_prices().where(m.ProductRow.id == bindparam("id")))
+_PRODUCT_BY_SKU = fills("catalog", SqlProducts._with_prices().where(m.ProductRow.sku == bindparam("sku")))
+_PRODUCTS_BY_ID = fills(
+    "catalog",
+    SqlProducts._with_prices().where(m.ProductRow.id.in_(bindparam("ids", expanding=True))).order_by(m.ProductRow.id),
 )

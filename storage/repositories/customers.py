@@ -12,7 +12,7 @@ from domain.customers import Address, Customer, Role, StaffMember
 from domain.staff import StaffInvite
 from storage import models as m
 from storage.cache import CacheView
-from storage.repositories.cached import handed_out
+from storage.repositories.cached import fills, handed_out
 from storage.repositories.sql import _table, _upsert, fetch, run
 
 _CUSTOMERS = _table(m.CustomerRow)
@@ -25,7 +25,9 @@ _CUSTOMER_WITH_ADDRESSES = (
     .where(_CUSTOMERS.c.id == bindparam("id"))
     .order_by(_A.id)
 )
-_CUSTOMER_BY_TELEGRAM_ID = select(_CUSTOMERS).where(_CUSTOMERS.c.telegram_id == bindparam("telegram_id"))
+_CUSTOMER_BY_TELEGRAM_ID = fills(
+    "customers", select(_CUSTOMERS).where(_CUSTOMERS.c.telegram_id == bindparam("telegram_id"))
+)
 _UPDATE_CUSTOMER = update(_CUSTOMERS).where(_CUSTOMERS.c.id == bindparam("customers_id"))
 
 

@@ -15,6 +15,7 @@ from domain.picking import PickLine, PickList, PickMethod
 from domain.shipping import CarrierRate, Zone
 from storage import models as m
 from storage.cache import CacheView
+from storage.repositories.cached import fills
 from storage.repositories.warehouses import bin_id_for
 
 
@@ -159,6 +160,9 @@ class SqlPacking:
         return [Package(r.order_id, r.seq, r.box_code, r.weight_g, r.packed_by) for r in rows]
 
 
+_CARRIER_RATES = fills("reference", select(m.CarrierRateRow).order_by(m.CarrierRateRow.id))
+
+
 class SqlCarriers:
     def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
         self.s = session
@@ -173,7 +177,7 @@ class SqlCarriers:
         return rates
 
     async def _all(self) -> list[CarrierRate]:
-        rows = await self.s.scalars(select(m.CarrierRateRow).order_by(m.CarrierRateRow.id))
+        rows = await self.s.scalars(_CARRIER_RATES)
         return [
             CarrierRate(
                 r.carrier,

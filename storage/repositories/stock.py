@@ -25,7 +25,7 @@ from domain.stock import (
 )
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
-from storage.repositories.cached import SNAPSHOT_CHUNK
+from storage.repositories.cached import SNAPSHOT_CHUNK, fills
 from storage.repositories.sql import _table, fetch, run
 from storage.repositories.warehouses import bin_id_for
 
@@ -54,8 +54,14 @@ def _stock_update(condition: ColumnElement[bool], **values: object) -> Executabl
     )
 
 
-_LEVELS_OF = select(_STOCK.c.product_id, _STOCK.c.warehouse_id, _STOCK.c.on_hand, _STOCK.c.reserved).where(
-    _STOCK.c.product_id.in_(bindparam("ids", expanding=True))
+# What the levels section is filled from: whole (a count, then every counter) or product by product.
+_STOCK_SIZE = fills("levels", select(func.count()).select_from(m.StockRow))
+_ALL_LEVELS = fills("levels", select(_STOCK.c.product_id, _STOCK.c.warehouse_id, _STOCK.c.on_hand, _STOCK.c.reserved))
+_LEVELS_OF = fills(
+    "levels",
+    select(_STOCK.c.product_id, _STOCK.c.warehouse_id, _STOCK.c.on_hand, _STOCK.c.reserved).where(
+        _STOCK.c.product_id.in_(bindparam("ids", expanding=True))
+    ),
 )
 _QTY: BindParameter[int] = bindparam("quantity")
 _RESERVE = _stock_update(_STOCK.c.on_hand - _STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved + _QTY)
@@ -67,7 +73,9 @@ _RESIZE_RESERVATION = (
     update(_RES).where(_RES.c.id == bindparam("reservation_id")).values(quantity=bindparam("new_quantity"))
 )
 _HOLD = _RES.c.kind == ReservationKind.HOLD.value
-_CUSTOMER_HOLDS = select(_RES).where(_RES.c.customer_id == bindparam("customer_id"), _HOLD).order_by(_RES.c.id)
+_CUSTOMER_HOLDS = fills(
+    "holds", select(_RES).where(_RES.c.customer_id == bindparam("customer_id"), _HOLD).order_by(_RES.c.id)
+)
 _EXPIRED_HOLDS = select(_RES).where(
     _RES.c.product_id == bindparam("product_id"), _HOLD, _RES.c.expires_at <= bindparam("now")
 )
@@ -109,14 +117,12 @@ class SqlStock:
         assert self.cache is not None
         if not self.cache.wants_snapshot("levels"):
             return False
-        t = m.StockRow.__table__.c
         try:
-            count = await self.s.scalar(select(func.count()).select_from(m.StockRow))
+            count = await self.s.scalar(_STOCK_SIZE)
             if (count or 0) > SNAPSHOT_MAX_ROWS:
                 self.cache.snapshot_done("levels", None)
                 return False
-            statement = select(t.product_id, t.warehouse_id, t.on_hand, t.reserved)
-            rows = (await (await self.s.connection()).execute(statement)).all()
+            rows = (await (await self.s.connection()).execute(_ALL_LEVELS)).all()
             grouped: dict[Hashable, list[StockLevel]] = {}
             for built, row in enumerate(rows, 1):
                 level = StockLevel(*row)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.warehouse import BinCode, Warehouse
 from storage import models as m
 from storage.cache import CacheView
-from storage.repositories.cached import handed_out
+from storage.repositories.cached import fills, handed_out
 from storage.repositories.sql import _table, fetch
 
 
@@ -30,12 +30,14 @@ async def bin_id_for(session: AsyncSession, warehouse_id: int, bin_code: str) ->
     return found
 
 
-_WAREHOUSES = select(_table(m.WarehouseRow)).order_by(m.WarehouseRow.code)
-_ZONES = (
+# The warehouses (and their zones, from their bins) in the reference section.
+_WAREHOUSES = fills("reference", select(_table(m.WarehouseRow)).order_by(m.WarehouseRow.code))
+_ZONES = fills(
+    "reference",
     select(m.BinRow.warehouse_id, m.BinRow.zone)
     .where(m.BinRow.warehouse_id.in_(bindparam("ids", expanding=True)))
     .distinct()
-    .order_by(m.BinRow.zone)
+    .order_by(m.BinRow.zone),
 )
 
 

@@ -26,6 +26,7 @@ from storage import models as m
 from storage.cache import SECTIONS_FED_BY, TTL_OF
 from storage.db import WriteInReadOnlyWork, session_factory
 from storage.repositories import catalog, stock
+from storage.repositories.cached import fills
 from storage.repositories.sql import run
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
@@ -206,3 +207,9 @@ async def test_every_table_a_cached_read_reads_clears_the_section_it_fills(
             assert not forgotten, f"{name}: writes to {forgotten} would not clear {section!r}"
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+def test_a_statement_cannot_declare_it_fills_a_section_the_cache_does_not_have() -> None:
+    with pytest.raises(KeyError, match="no cached section 'catalogue'"):
+        fills("catalogue", select(m.ProductRow.id))
+    assert all("catalogue" not in sections for sections in SECTIONS_FED_BY.values())
