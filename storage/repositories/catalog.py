@@ -15,8 +15,10 @@ from domain.catalog import Category, Dimensions, Product
 from domain.money import Money
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
-from storage.repositories.cached import SNAPSHOT_CHUNK, fills, handed_out
+from storage.repositories.cached import SNAPSHOT_CHUNK, copier, fills
 from storage.repositories.sql import _chunks, fetch
+
+_copied = copier(Product)  # what the read cache keeps and hands out shares nothing a caller changes
 
 
 class SqlProducts:
@@ -69,7 +71,7 @@ class SqlProducts:
             if cached is ABSENT:
                 return None
             if cached is not None:
-                return handed_out(cast(Product, cached))
+                return _copied(cast(Product, cached))
         return self._cached(await self._one(_PRODUCT_BY_ID, {"id": product_id}))
 
     async def get_by_sku(self, sku: str) -> Product | None:
@@ -125,7 +127,7 @@ class SqlProducts:
 
     def _cached(self, product: Product | None) -> Product | None:
         if self.cache is not None and product is not None:
-            self.cache.put("catalog", product.id, handed_out(product))
+            self.cache.put("catalog", product.id, _copied(product))
             self.cache.put("catalog", ("sku", product.sku), product.id)
         return product
 
@@ -200,7 +202,7 @@ class SqlProducts:
             if any(self.cache.get("catalog", pid) is None for pid in missing):
                 await self._load_catalog()
             hits = {pid: self.cache.get("catalog", pid) for pid in missing}
-            found = [handed_out(cast(Product, hit)) for hit in hits.values() if hit is not None and hit is not ABSENT]
+            found = [_copied(cast(Product, hit)) for hit in hits.values() if hit is not None and hit is not ABSENT]
             missing = [pid for pid, hit in hits.items() if hit is None]
         if missing:
             rows = await fetch(self.s, _PRODUCTS_BY_ID, {"ids": missing})

@@ -12,7 +12,7 @@ from domain.customers import Address, Customer, Role, StaffMember
 from domain.staff import StaffInvite
 from storage import models as m
 from storage.cache import CacheView
-from storage.repositories.cached import fills, handed_out
+from storage.repositories.cached import copier, fills
 from storage.repositories.sql import _table, _upsert, fetch, run
 
 _CUSTOMERS = _table(m.CustomerRow)
@@ -29,6 +29,8 @@ _CUSTOMER_BY_TELEGRAM_ID = fills(
     "customers", select(_CUSTOMERS).where(_CUSTOMERS.c.telegram_id == bindparam("telegram_id"))
 )
 _UPDATE_CUSTOMER = update(_CUSTOMERS).where(_CUSTOMERS.c.id == bindparam("customers_id"))
+
+_copied = copier(Customer)  # what the read cache keeps and hands out shares nothing a caller changes
 
 
 class SqlCustomers:
@@ -77,11 +79,11 @@ class SqlCustomers:
             customer_id = self.cache.get("customers", ("tg", telegram_id))
             cached = self.cache.get("customers", customer_id) if customer_id is not None else None
             if cached is not None:
-                return handed_out(cast(Customer, cached))
+                return _copied(cast(Customer, cached))
         customer = await self._one(_CUSTOMER_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
         if self.cache is not None and customer is not None:
             self.cache.put("customers", ("tg", telegram_id), customer.id)
-            self.cache.put("customers", customer.id, handed_out(customer))
+            self.cache.put("customers", customer.id, _copied(customer))
         return customer
 
     async def get_by_phone(self, phone: str) -> Customer | None:

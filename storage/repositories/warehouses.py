@@ -12,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.warehouse import BinCode, Warehouse
 from storage import models as m
 from storage.cache import CacheView
-from storage.repositories.cached import fills, handed_out
+from storage.repositories.cached import copier, fills
 from storage.repositories.sql import _table, fetch
+
+_copied = copier(Warehouse)  # what the read cache keeps and hands out shares nothing a caller changes
 
 
 async def bin_id_for(session: AsyncSession, warehouse_id: int, bin_code: str) -> int:
@@ -90,10 +92,10 @@ class SqlWarehouses:
 
     async def all(self) -> list[Warehouse]:
         if self.cache is not None and (cached := self.cache.get("reference", "warehouses")) is not None:
-            return [handed_out(w) for w in cast(tuple[Warehouse, ...], cached)]
+            return [_copied(w) for w in cast(tuple[Warehouse, ...], cached)]
         warehouses = await self._all()
         if self.cache is not None:
-            self.cache.put("reference", "warehouses", tuple(handed_out(w) for w in warehouses))
+            self.cache.put("reference", "warehouses", tuple(_copied(w) for w in warehouses))
         return warehouses
 
     async def _all(self) -> list[Warehouse]:
@@ -101,4 +103,4 @@ class SqlWarehouses:
             rows = await fetch(self.s, _WAREHOUSES)
             zones = await self._zones([r.id for r in rows])
             self._read = [self._to_domain(r, zones.get(r.id, ())) for r in rows]
-        return [handed_out(w) for w in self._read]
+        return [_copied(w) for w in self._read]
