@@ -86,11 +86,11 @@ def _track_writes(engine: AsyncEngine) -> None:
         connection.info.pop(WRITTEN_TABLES, None)
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def _note(connection: Any, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool) -> None:
+    def _note(connection: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
         if context is None or not (context.isinsert or context.isupdate or context.isdelete):
             return
         if context.execution_options.get(READ_ONLY_OPTION, False):
-            raise WriteInReadOnlyWork(_statement)
+            raise WriteInReadOnlyWork(statement)
         table = getattr(context.compiled.statement, "table", None)
         if table is None:
             return

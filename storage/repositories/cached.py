@@ -48,8 +48,8 @@ def _is_mutable_dataclass(kind: object) -> bool:
 def _copier(kind: type) -> Copy:
     """Worked out once per class from its fields' types. Cached reads run on every update:
     the values are read in one ``attrgetter`` call and set through the slots' descriptors
-    (~1 µs a product, half what a loop of ``getattr``/``setattr`` took; ``copy.copy`` goes
-    through ``__reduce_ex__`` and is slower still)."""
+    (~1 µs a product against ~1.8 µs for a loop of ``getattr``/``setattr``; ``copy.copy``
+    goes through ``__reduce_ex__`` and is slower still)."""
     hints = get_type_hints(kind)
     slots: tuple[str, ...] = cast(Any, kind).__slots__
     deep = tuple((name, how) for name in slots if (how := _copy_of(hints.get(name))) is not None)
