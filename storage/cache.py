@@ -38,20 +38,11 @@ MAX_ENTRIES_PER_SECTION = 50_000
 SNAPSHOT_MAX_ROWS = 100_000  # above this a section stays a per-row cache
 MAX_HOLES = 10_000  # more rows changed than this since the snapshot: drop it, reload it whole
 
-# Which cached sections each table feeds: a committed write to the table clears them.
-SECTIONS_FED_BY: dict[str, tuple[str, ...]] = {
-    "products": ("catalog",),
-    "product_prices": ("catalog",),
-    "categories": ("catalog",),
-    "customers": ("customers",),
-    "stock": ("levels",),
-    "reservations": ("holds",),
-    "cart_lines": ("carts",),
-    "warehouses": ("reference",),
-    "bins": ("reference",),
-    "carrier_rates": ("reference",),
-    "fx_rates": ("reference",),
-}
+# Which cached sections each table feeds: a committed write to the table clears them. Not
+# written by hand: each statement that fills a section declares so where it is built
+# (``storage.repositories.cached.fills``), and the tables it reads are added here. Those
+# declarations run when the repositories are imported, before any of them can fill a section.
+SECTIONS_FED_BY: dict[str, tuple[str, ...]] = {}
 # Tables whose writes clear only the rows they name, in the sections they feed: table -> the
 # column whose value is those sections' key. A write that does not name its rows by that
 # column (an import inserting products, an update by category) clears the sections whole.
@@ -75,6 +66,16 @@ TTL_OF: dict[str, float] = {
     "reference": CATALOG_TTL_S,
 }
 SNAPSHOT_TTL_OF: dict[str, float] = {"catalog": CATALOG_TTL_S, "levels": SNAPSHOT_STOCK_TTL_S}
+
+
+def feeds(section: str, tables: Iterable[str]) -> None:
+    """Committed writes to any of ``tables`` clear ``section`` from now on."""
+    if section not in TTL_OF:
+        raise KeyError(f"no cached section {section!r}")
+    for table in tables:
+        fed = SECTIONS_FED_BY.get(table, ())
+        if section not in fed:
+            SECTIONS_FED_BY[table] = (*fed, section)
 
 
 class _Absent:

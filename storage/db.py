@@ -25,8 +25,13 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY_OPTION = "ordergram_read_only"
 WRITTEN_TABLES = "ordergram_written_tables"  # in Connection.info: table -> rows this transaction wrote
 # In Session.info while its transaction holds an embedded-SQLite connection, that Connection:
-# statements can then run on it straight from the coroutine (``storage.repositories.run``).
+# statements can then run on it straight from the coroutine (``storage.repositories.sql.run``).
 IN_LOOP_SQL = "ordergram_in_loop_sql"
+
+
+class WriteInReadOnlyWork(RuntimeError):
+    """An INSERT, UPDATE or DELETE inside ``uow.read_only()``: read-only work may be answered
+    from the read cache and runs beside writers, so it must never write."""
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -81,9 +86,11 @@ def _track_writes(engine: AsyncEngine) -> None:
         connection.info.pop(WRITTEN_TABLES, None)
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def _note(connection: Any, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool) -> None:
+    def _note(connection: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
         if context is None or not (context.isinsert or context.isupdate or context.isdelete):
             return
+        if context.execution_options.get(READ_ONLY_OPTION, False):
+            raise WriteInReadOnlyWork(statement)
         table = getattr(context.compiled.statement, "table", None)
         if table is None:
             return
@@ -175,13 +182,22 @@ def _clear_what_was_written(session: Session) -> None:
         wake()  # a message just committed goes out now, not at the notifier's next pass
 
 
+def _read_only_options(engine: AsyncEngine) -> dict[str, Any]:
+    """How read-only work binds: marked for ``_track_writes`` (a write raises) and, on
+    PostgreSQL, in a READ ONLY transaction (asyncpg says so in its BEGIN: no extra trip)."""
+    options: dict[str, Any] = {READ_ONLY_OPTION: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    return options
+
+
 def session_factory(engine: AsyncEngine, *, base_currency: str = "EUR") -> async_sessionmaker[AsyncSession]:
     """Sessions for one database. Their ``info`` carries what every unit of work on it
     shares: the process's read cache, the engine view read-only work binds to, and the
     shop's base currency (the books' currency, ``DEFAULT_CURRENCY``)."""
     shared = {
         READ_CACHE: ReadCache(),
-        READ_ONLY_BIND: engine.execution_options(**{READ_ONLY_OPTION: True}),
+        READ_ONLY_BIND: engine.execution_options(**_read_only_options(engine)),
         BASE_CURRENCY: base_currency,
         DIALECT: engine.dialect.name,
     }

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import models as m
-from storage.repositories import _INSERT_FOR, _table
+from storage.repositories.sql import _INSERT_FOR, _table
 
 _FSM = _table(m.FsmStateRow)
 # The writes of the update being handled (``DatabaseStorage.one_update``), by key.

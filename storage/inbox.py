@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import models as m
-from storage.repositories import _INSERT_FOR, _table
+from storage.repositories.sql import _INSERT_FOR, _table
 
 _INBOX = _table(m.UpdateInboxRow)
 KEEP_HANDLED = timedelta(hours=24)  # Telegram gives up redelivering an update within a day

@@ -125,7 +125,8 @@ class SqlUnitOfWork:
     def read_only(self) -> Self:
         """``async with uow.read_only():`` for use cases that only read: on SQLite they
         then run beside writers instead of queueing for the write lock, and they may be
-        answered from the process's read cache without touching the database at all."""
+        answered from the process's read cache without touching the database at all. A
+        write inside raises ``storage.db.WriteInReadOnlyWork``."""
         self._read_only_next = True
         return self
 

@@ -19,9 +19,9 @@ from domain.usecases.catalog import product_card_by_sku
 from domain.usecases.customers import ensure_customer, remember_choice
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from storage import models as m
-from storage import repositories
 from storage.cache import ABSENT, ALL_ROWS, ReadCache
 from storage.db import IN_LOOP_SQL, _rows_named, create_engine, session_factory
+from storage.repositories import catalog
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
@@ -364,7 +364,7 @@ async def test_loading_a_snapshot_lets_other_updates_run(engine: AsyncEngine, mo
     await import_warehouses(uow, WAREHOUSES)
     rows = "".join(f"S{i},Thing {i},Kitchen,1.00,GBP,,100,,,,\n" for i in range(7))
     await import_products(uow, PRODUCTS.splitlines()[0] + "\n" + rows)
-    monkeypatch.setattr(repositories, "SNAPSHOT_CHUNK", 2)
+    monkeypatch.setattr(catalog, "SNAPSHOT_CHUNK", 2)
     ticks = 0
 
     async def ticker() -> None:

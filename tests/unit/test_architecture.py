@@ -49,6 +49,30 @@ def test_handlers_contain_no_sql(path: Path) -> None:
     assert "storage.repositories" not in path.read_text(encoding="utf-8")
 
 
+MAX_MODULE_LINES = 700
+NOT_SOURCE = {"tests", "migrations"}  # tests and Alembic's generated revisions are left out
+
+
+def _source_modules() -> list[Path]:
+    return sorted(
+        path
+        for path in ROOT.rglob("*.py")
+        if not any(part.startswith(".") or part in NOT_SOURCE for part in path.relative_to(ROOT).parts)
+    )
+
+
+def test_no_source_module_is_over_700_lines() -> None:
+    """A module a newcomer cannot read in one sitting is split by what it is about."""
+    modules = _source_modules()
+    assert ROOT / "storage" / "repositories" / "sql.py" in modules  # the scan sees the packages
+    too_long = {
+        str(path.relative_to(ROOT)): lines
+        for path in modules
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert too_long == {}
+
+
 def test_the_check_itself_catches_a_framework_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from sqlalchemy import select\nimport aiogram.types\n")

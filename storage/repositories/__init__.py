@@ -1,0 +1,39 @@
+"""Repositories, one module per aggregate: SQL in, domain objects out. They never commit."""
+
+from storage.repositories.accounting import SqlFx, SqlJournal
+from storage.repositories.api import SqlApi
+from storage.repositories.carts import SqlCarts
+from storage.repositories.catalog import SqlProducts
+from storage.repositories.customers import SqlCustomers, SqlStaff
+from storage.repositories.fulfilment import SqlCarriers, SqlPacking, SqlPicking
+from storage.repositories.jobs import SqlJobs
+from storage.repositories.notifications import SqlOutbox, SqlSubscriptions
+from storage.repositories.orders import SqlOrders, SqlPayments
+from storage.repositories.purchasing import SqlDemand, SqlPurchasing
+from storage.repositories.returns import SqlReturns
+from storage.repositories.stock import SqlInventory, SqlStock
+from storage.repositories.warehouses import SqlWarehouses
+
+__all__ = [
+    "SqlApi",
+    "SqlCarriers",
+    "SqlCarts",
+    "SqlCustomers",
+    "SqlDemand",
+    "SqlFx",
+    "SqlInventory",
+    "SqlJobs",
+    "SqlJournal",
+    "SqlOrders",
+    "SqlOutbox",
+    "SqlPacking",
+    "SqlPayments",
+    "SqlPicking",
+    "SqlProducts",
+    "SqlPurchasing",
+    "SqlReturns",
+    "SqlStaff",
+    "SqlStock",
+    "SqlSubscriptions",
+    "SqlWarehouses",
+]

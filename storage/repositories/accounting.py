@@ -1,0 +1,124 @@
+"""The journal (double-entry books) and FX rates."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.accounting import Account, JournalEntry, JournalLine
+from domain.fx import FxRate
+from storage import models as m
+from storage.cache import CacheView
+from storage.repositories.cached import fills
+from storage.repositories.sql import _table, _upsert, fetch
+
+BOOKS_CURRENCY = "books_currency"
+
+
+class SqlJournal:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def post(self, entry: JournalEntry) -> None:
+        row = m.JournalEntryRow(
+            at=entry.at,
+            source=entry.source,
+            memo=entry.memo[:256],
+            currency=entry.currency,
+            debit_total=sum(x.debit for x in entry.lines),
+            credit_total=sum(x.credit for x in entry.lines),
+        )
+        self.s.add(row)
+        await self.s.flush()
+        self.s.add_all(
+            m.JournalLineRow(entry_id=row.id, account=x.account.value, debit_minor=x.debit, credit_minor=x.credit)
+            for x in entry.lines
+        )
+        await self.s.flush()
+
+    async def entries(self, start: datetime, end: datetime) -> list[JournalEntry]:
+        e, line = m.JournalEntryRow, m.JournalLineRow
+        rows = (await self.s.scalars(select(e).where(e.at >= start, e.at < end).order_by(e.at, e.id))).all()
+        lines: dict[int, list[JournalLine]] = defaultdict(list)
+        if rows:
+            found = await self.s.scalars(select(line).where(line.entry_id.in_([r.id for r in rows])).order_by(line.id))
+            for x in found:
+                lines[x.entry_id].append(JournalLine(Account(x.account), x.debit_minor, x.credit_minor))
+        return [JournalEntry(r.at, r.source, r.memo, r.currency, tuple(lines[r.id]), r.id) for r in rows]
+
+    async def books_currency(self) -> str | None:
+        return await self.s.scalar(select(m.ShopSettingRow.value).where(m.ShopSettingRow.key == BOOKS_CURRENCY))
+
+    async def keep_books_in(self, currency: str) -> None:
+        await _upsert(self.s, m.ShopSettingRow, {"key": BOOKS_CURRENCY, "value": currency}, "key")
+
+    async def entry_count(self) -> int:
+        return int(await self.s.scalar(select(func.count()).select_from(m.JournalEntryRow)) or 0)
+
+    async def balances(self, until: datetime) -> dict[tuple[str, str], tuple[int, int]]:
+        """Debits and credits per (account, currency) up to ``until``."""
+        e, line = m.JournalEntryRow, m.JournalLineRow
+        rows = await self.s.execute(
+            select(line.account, e.currency, func.sum(line.debit_minor), func.sum(line.credit_minor))
+            .join(e, e.id == line.entry_id)
+            .where(e.at < until)
+            .group_by(line.account, e.currency)
+            .order_by(line.account, e.currency)
+        )
+        return {(account, currency): (int(d or 0), int(c or 0)) for account, currency, d, c in rows}
+
+
+_FX = _table(m.FxRateRow)
+_NEWEST_RATES = (
+    select(func.max(_FX.c.id).label("id"))
+    .where(or_(_FX.c.base == bindparam("base"), _FX.c.quote == bindparam("base")))
+    .group_by(_FX.c.base, _FX.c.quote)
+    .subquery()
+)
+_LATEST_AGAINST = fills("reference", select(_FX).join(_NEWEST_RATES, _NEWEST_RATES.c.id == _FX.c.id))
+
+
+class SqlFx:
+    def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
+        self.s = session
+        self.cache = cache
+
+    async def add(self, rate: FxRate, actor: str) -> None:
+        self.s.add(m.FxRateRow(base=rate.base, quote=rate.quote, rate=rate.rate_text, set_at=rate.set_at, set_by=actor))
+        await self.s.flush()
+
+    async def latest(self, base: str, quote: str) -> FxRate | None:
+        row = await self.s.scalar(
+            select(m.FxRateRow)
+            .where(m.FxRateRow.base == base, m.FxRateRow.quote == quote)
+            .order_by(m.FxRateRow.set_at.desc(), m.FxRateRow.id.desc())
+            .limit(1)
+        )
+        return _fx(row) if row else None
+
+    async def latest_against(self, base: str) -> list[FxRate]:
+        if self.cache is not None and (cached := self.cache.get("reference", ("fx", base))) is not None:
+            return list(cast(tuple[FxRate, ...], cached))
+        rates = [_fx(row) for row in await fetch(self.s, _LATEST_AGAINST, {"base": base})]
+        if self.cache is not None:
+            self.cache.put("reference", ("fx", base), tuple(rates))  # FxRate is frozen
+        return rates
+
+    async def history(self, base: str, quote: str, limit: int) -> list[tuple[FxRate, str]]:
+        pair = or_(
+            and_(m.FxRateRow.base == base, m.FxRateRow.quote == quote),
+            and_(m.FxRateRow.base == quote, m.FxRateRow.quote == base),
+        )
+        rows = await self.s.scalars(
+            select(m.FxRateRow).where(pair).order_by(m.FxRateRow.set_at.desc(), m.FxRateRow.id.desc()).limit(limit)
+        )
+        return [(_fx(row), row.set_by) for row in rows]
+
+
+def _fx(row: Any) -> FxRate:  # ORM or Core row
+    return FxRate(row.base, row.quote, Decimal(row.rate), row.set_at)

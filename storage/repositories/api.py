@@ -1,0 +1,84 @@
+"""API keys and the Idempotency-Key claims of the HTTP intake API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.apikeys import ApiKey, KeyNameTaken, Scope
+from storage import models as m
+
+
+class SqlApi:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    @staticmethod
+    def _key(row: m.ApiKeyRow) -> ApiKey:
+        scopes = frozenset(Scope(name) for name in row.scopes.split())
+        return ApiKey(row.name, row.prefix, row.key_hash, row.created_at, row.revoked_at, row.id, scopes)
+
+    async def add_key(self, key: ApiKey) -> ApiKey:
+        if await self.s.scalar(select(m.ApiKeyRow.id).where(m.ApiKeyRow.name == key.name)) is not None:
+            raise KeyNameTaken(name=key.name)
+        row = m.ApiKeyRow(
+            name=key.name,
+            prefix=key.prefix,
+            key_hash=key.key_hash,
+            created_at=key.created_at,
+            scopes=" ".join(sorted(key.scopes)),
+        )
+        self.s.add(row)
+        await self.s.flush()
+        key.id = row.id
+        return key
+
+    async def key_by_prefix(self, prefix: str) -> ApiKey | None:
+        row = await self.s.scalar(select(m.ApiKeyRow).where(m.ApiKeyRow.prefix == prefix))
+        return self._key(row) if row else None
+
+    async def keys(self) -> list[ApiKey]:
+        return [self._key(r) for r in await self.s.scalars(select(m.ApiKeyRow).order_by(m.ApiKeyRow.name))]
+
+    async def revoke(self, name: str, at: datetime) -> bool:
+        k = m.ApiKeyRow
+        done = await self.s.execute(
+            update(k)
+            .where(k.name == name, k.revoked_at.is_(None))
+            .values(revoked_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
+
+    async def claim(
+        self, key_id: int, idempotency_key: str, body_hash: str, at: datetime
+    ) -> tuple[str, int | None] | None:
+        r = m.ApiRequestRow
+        try:
+            async with self.s.begin_nested():  # a concurrent first use waits here, then loses
+                self.s.add(r(api_key_id=key_id, idempotency_key=idempotency_key, body_hash=body_hash, created_at=at))
+        except IntegrityError:
+            first = (
+                await self.s.execute(
+                    select(r.body_hash, r.order_id).where(r.api_key_id == key_id, r.idempotency_key == idempotency_key)
+                )
+            ).one()
+            return first.body_hash, first.order_id
+        return None
+
+    async def placed_by(self, key_id: int, order_id: int) -> bool:
+        r = m.ApiRequestRow
+        found = await self.s.scalar(select(r.id).where(r.api_key_id == key_id, r.order_id == order_id).limit(1))
+        return found is not None
+
+    async def settle(self, key_id: int, idempotency_key: str, order_id: int) -> None:
+        r = m.ApiRequestRow
+        await self.s.execute(
+            update(r)
+            .where(r.api_key_id == key_id, r.idempotency_key == idempotency_key)
+            .values(order_id=order_id)
+            .execution_options(synchronize_session=False)
+        )

@@ -1,0 +1,276 @@
+"""Products, their prices and categories; the catalog the read cache keeps whole."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Hashable, Iterator, Sequence
+from itertools import groupby
+from typing import Any, cast
+
+from sqlalchemy import Executable, Select, bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.catalog import Category, Dimensions, Product
+from domain.money import Money
+from storage import models as m
+from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
+from storage.repositories.cached import SNAPSHOT_CHUNK, copier, fills
+from storage.repositories.sql import _chunks, fetch
+
+_copied = copier(Product)  # what the read cache keeps and hands out shares nothing a caller changes
+
+
+class SqlProducts:
+    def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
+        self.s = session
+        self.cache = cache
+
+    async def _prices(self, product_ids: Sequence[int]) -> dict[int, dict[str, Money]]:
+        prices: dict[int, dict[str, Money]] = defaultdict(dict)
+        if product_ids:
+            rows = await self.s.scalars(select(m.ProductPriceRow).where(m.ProductPriceRow.product_id.in_(product_ids)))
+            for p in rows:
+                prices[p.product_id][p.currency] = Money(p.amount_minor, p.currency)
+        return prices
+
+    @staticmethod
+    def _to_domain(row: Any, category: str, prices: dict[str, Money]) -> Product:  # ORM or Core row
+        dims = (row.length_mm, row.width_mm, row.height_mm)
+        return Product(
+            sku=row.sku,
+            name=row.name,
+            category=category,
+            category_id=row.category_id,
+            prices=prices,
+            barcode=row.barcode,
+            description=row.description,
+            weight_g=row.weight_g,
+            dimensions=Dimensions(*dims) if all(d is not None for d in dims) else None,  # type: ignore[arg-type]
+            photo_file_id=row.photo_file_id,
+            active=row.active,
+            id=row.id,
+        )
+
+    async def _many(self, rows: Sequence[m.ProductRow]) -> list[Product]:
+        prices = await self._prices([r.id for r in rows])
+        names = await self._category_names({r.category_id for r in rows})
+        return [self._to_domain(r, names[r.category_id], prices.get(r.id, {})) for r in rows]
+
+    async def _category_names(self, ids: set[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        rows = await self.s.execute(select(m.CategoryRow.id, m.CategoryRow.name).where(m.CategoryRow.id.in_(ids)))
+        return {cid: name for cid, name in rows}
+
+    async def get(self, product_id: int) -> Product | None:
+        if self.cache is not None:
+            cached = self.cache.get("catalog", product_id)
+            if cached is None and await self._load_catalog():
+                cached = self.cache.get("catalog", product_id)
+            if cached is ABSENT:
+                return None
+            if cached is not None:
+                return _copied(cast(Product, cached))
+        return self._cached(await self._one(_PRODUCT_BY_ID, {"id": product_id}))
+
+    async def get_by_sku(self, sku: str) -> Product | None:
+        if self.cache is not None:
+            product_id = self.cache.get("catalog", ("sku", sku))
+            if product_id is None and await self._load_catalog():
+                product_id = self.cache.get("catalog", ("sku", sku))
+            if product_id is ABSENT:
+                return None
+            if product_id is not None:
+                return await self.get(cast(int, product_id))
+        return self._cached(await self._one(_PRODUCT_BY_SKU, {"sku": sku}))
+
+    async def _one(self, statement: Executable, params: dict[str, object]) -> Product | None:
+        """One product with its category and prices in one statement (one row per price)."""
+        rows = await fetch(self.s, statement, params)
+        if not rows:
+            return None
+        return self._to_domain(rows[0], rows[0].category, self._price_map(rows))
+
+    @staticmethod
+    def _with_prices() -> Select[Any]:
+        p, c, pp = m.ProductRow.__table__.c, m.CategoryRow.__table__.c, m.ProductPriceRow.__table__.c
+        return select(*p, c.name.label("category"), pp.currency, pp.amount_minor).select_from(
+            m.ProductRow.__table__.join(m.CategoryRow.__table__, c.id == p.category_id).outerjoin(
+                m.ProductPriceRow.__table__, pp.product_id == p.id
+            )
+        )
+
+    async def _load_catalog(self) -> bool:
+        """Load the whole catalog into the read cache when it is due (``storage.cache``):
+        product cards are the hottest read there is, and customers browse all of it."""
+        assert self.cache is not None
+        if not self.cache.wants_snapshot("catalog"):
+            return False
+        try:
+            count = await self.s.scalar(_CATALOG_SIZE)
+            if (count or 0) > SNAPSHOT_MAX_ROWS:
+                self.cache.snapshot_done("catalog", None)
+                return False
+            rows = await fetch(self.s, _CATALOG)
+            snapshot: dict[Hashable, object] = {}
+            for built, product in enumerate(self._products_of(rows), 1):
+                snapshot[product.id] = product
+                snapshot[("sku", product.sku)] = product.id
+                if built % SNAPSHOT_CHUNK == 0:
+                    await asyncio.sleep(0)  # ~0.1 s for 10,000 products: let other updates run meanwhile
+        except BaseException:
+            self.cache.snapshot_abandoned("catalog")
+            raise
+        self.cache.snapshot_done("catalog", snapshot)
+        return True
+
+    def _cached(self, product: Product | None) -> Product | None:
+        if self.cache is not None and product is not None:
+            self.cache.put("catalog", product.id, _copied(product))
+            self.cache.put("catalog", ("sku", product.sku), product.id)
+        return product
+
+    async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
+        if not skus:
+            return {}
+        rows = await self.s.execute(select(m.ProductRow.sku, m.ProductRow.id).where(m.ProductRow.sku.in_(skus)))
+        return {sku: pid for sku, pid in rows}
+
+    async def upsert(self, product: Product) -> Product:
+        await self.upsert_many([product])
+        return product
+
+    async def upsert_many(self, products: Sequence[Product]) -> None:
+        """Insert or update by SKU in a handful of statements, however many products."""
+        categories = await self._category_ids({p.category for p in products})
+        rows: dict[str, m.ProductRow] = {}
+        for chunk in _chunks([p.sku for p in products]):
+            for found in await self.s.scalars(select(m.ProductRow).where(m.ProductRow.sku.in_(chunk))):
+                rows[found.sku] = found
+        for product in products:
+            if product.sku not in rows:
+                rows[product.sku] = m.ProductRow(sku=product.sku)
+                self.s.add(rows[product.sku])
+            row = rows[product.sku]
+            dims = product.dimensions
+            row.name, row.category_id = product.name, categories[product.category]
+            row.barcode, row.description, row.weight_g = product.barcode, product.description, product.weight_g
+            row.length_mm, row.width_mm, row.height_mm = (
+                (dims.length_mm, dims.width_mm, dims.height_mm) if dims else (None, None, None)
+            )
+            if product.photo_file_id:
+                row.photo_file_id = product.photo_file_id
+            row.active = product.active
+        await self.s.flush()
+        prices: dict[tuple[int, str], m.ProductPriceRow] = {}
+        for ids in _chunks([row.id for row in rows.values()]):
+            for price_row in await self.s.scalars(
+                select(m.ProductPriceRow).where(m.ProductPriceRow.product_id.in_(ids))
+            ):
+                prices[(price_row.product_id, price_row.currency)] = price_row
+        for product in products:
+            row = rows[product.sku]
+            product.id, product.category_id = row.id, row.category_id
+            for price in product.prices.values():
+                existing = prices.get((row.id, price.currency))
+                if existing is None:
+                    self.s.add(m.ProductPriceRow(product_id=row.id, currency=price.currency, amount_minor=price.amount))
+                else:
+                    existing.amount_minor = price.amount
+        await self.s.flush()
+
+    async def _category_ids(self, names: set[str]) -> dict[str, int]:
+        found = {
+            name: cid
+            for cid, name in await self.s.execute(
+                select(m.CategoryRow.id, m.CategoryRow.name).where(m.CategoryRow.name.in_(names))
+            )
+        }
+        missing = [m.CategoryRow(name=name) for name in sorted(names - found.keys())]
+        if missing:
+            self.s.add_all(missing)
+            await self.s.flush()
+            found.update({row.name: row.id for row in missing})
+        return found
+
+    async def get_many(self, product_ids: Sequence[int]) -> list[Product]:
+        """The cached ones from the read cache (read-only work), the rest in one query."""
+        found: list[Product] = []
+        missing = list(product_ids)
+        if self.cache is not None and missing:
+            if any(self.cache.get("catalog", pid) is None for pid in missing):
+                await self._load_catalog()
+            hits = {pid: self.cache.get("catalog", pid) for pid in missing}
+            found = [_copied(cast(Product, hit)) for hit in hits.values() if hit is not None and hit is not ABSENT]
+            missing = [pid for pid, hit in hits.items() if hit is None]
+        if missing:
+            rows = await fetch(self.s, _PRODUCTS_BY_ID, {"ids": missing})
+            found += [cast(Product, self._cached(product)) for product in self._products_of(rows)]
+        return found
+
+    @classmethod
+    def _products_of(cls, rows: Sequence[Any]) -> Iterator[Product]:
+        """Products from ``_with_prices`` rows ordered by product: one row per price."""
+        for _, group in groupby(rows, key=lambda r: r.id):
+            lines = list(group)
+            yield cls._to_domain(lines[0], lines[0].category, cls._price_map(lines))
+
+    @staticmethod
+    def _price_map(rows: Sequence[Any]) -> dict[str, Money]:
+        return {r.currency: Money(r.amount_minor, r.currency) for r in rows if r.currency is not None}
+
+    async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]:
+        """Name (case-insensitive substring), exact SKU, or exact barcode; exact hits first."""
+        needle = text.strip()
+        p = m.ProductRow
+        pattern = "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        exact = (p.sku == needle.upper()) | (p.barcode == needle)
+        where = (p.active.is_(True), exact | func.lower(p.name).like(pattern, escape="\\"))
+        total = await self.s.scalar(select(func.count()).select_from(p).where(*where)) or 0
+        rows = (
+            await self.s.scalars(
+                select(p).where(*where).order_by(exact.desc(), p.name, p.id).offset(offset).limit(limit)
+            )
+        ).all()
+        return await self._many(rows), total
+
+    async def categories(self) -> list[Category]:
+        c, p = m.CategoryRow, m.ProductRow
+        rows = await self.s.execute(
+            select(c.id, c.name, func.count(p.id))
+            .join(p, p.category_id == c.id)
+            .where(p.active.is_(True))
+            .group_by(c.id, c.name)
+            .order_by(c.name)
+        )
+        return [Category(cid, name, n) for cid, name, n in rows]
+
+    async def category(self, category_id: int) -> Category | None:
+        row = await self.s.get(m.CategoryRow, category_id)
+        return Category(row.id, row.name, 0) if row else None
+
+    async def in_category(self, category_id: int, offset: int, limit: int) -> tuple[list[Product], int]:
+        where = (m.ProductRow.category_id == category_id, m.ProductRow.active.is_(True))
+        total = await self.s.scalar(select(func.count()).select_from(m.ProductRow).where(*where)) or 0
+        rows = (
+            await self.s.scalars(
+                select(m.ProductRow)
+                .where(*where)
+                .order_by(m.ProductRow.name, m.ProductRow.id)
+                .offset(offset)
+                .limit(limit)
+            )
+        ).all()
+        return await self._many(rows), total
+
+
+# What the catalog section is filled from: whole (a count, then every product) or product by product.
+_CATALOG_SIZE = fills("catalog", select(func.count()).select_from(m.ProductRow))
+_CATALOG = fills("catalog", SqlProducts._with_prices().order_by(m.ProductRow.id))
+_PRODUCT_BY_ID = fills("catalog", SqlProducts._with_prices().where(m.ProductRow.id == bindparam("id")))
+_PRODUCT_BY_SKU = fills("catalog", SqlProducts._with_prices().where(m.ProductRow.sku == bindparam("sku")))
+_PRODUCTS_BY_ID = fills(
+    "catalog",
+    SqlProducts._with_prices().where(m.ProductRow.id.in_(bindparam("ids", expanding=True))).order_by(m.ProductRow.id),
+)

@@ -1,0 +1,177 @@
+"""What scheduled jobs find due in the data, the claims that make them run once, and reviews."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.customers import Customer
+from domain.feedback import Review
+from domain.orders import Order, OrderStatus, PaymentMethod
+from domain.payments import PaymentKind
+from domain.stock import Reservation, ReservationKind
+from storage import models as m
+from storage.repositories.customers import SqlCustomers
+from storage.repositories.orders import SqlOrders
+from storage.repositories.stock import SqlStock
+
+
+class SqlJobs:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def expired_holds(self, now: datetime, limit: int) -> list[Reservation]:
+        r = m.ReservationRow
+        rows = await self.s.scalars(
+            select(r)
+            .where(r.kind == ReservationKind.HOLD.value, r.expires_at <= now)
+            .order_by(r.expires_at, r.id)
+            .limit(limit)
+        )
+        return [SqlStock._reservation(row) for row in rows]
+
+    async def idle_carts(self, idle_since: datetime) -> list[Customer]:
+        """Customers whose cart has not changed since ``idle_since`` and who were not
+        reminded after its last change."""
+        c, cl = m.CustomerRow, m.CartLineRow
+        last_change = (
+            select(cl.customer_id, func.max(cl.updated_at).label("changed")).group_by(cl.customer_id).subquery()
+        )
+        rows = await self.s.scalars(
+            select(c)
+            .join(last_change, last_change.c.customer_id == c.id)
+            .where(
+                last_change.c.changed <= idle_since,
+                c.unreachable.is_(False),
+                (c.cart_reminded_at.is_(None)) | (c.cart_reminded_at < last_change.c.changed),
+            )
+            .order_by(c.id)
+        )
+        return [SqlCustomers._to_domain(row, []) for row in rows]
+
+    async def mark_cart_reminded(self, customer_id: int, at: datetime) -> None:
+        await self.s.execute(
+            update(m.CustomerRow)
+            .where(m.CustomerRow.id == customer_id)
+            .values(cart_reminded_at=at)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def delivered_not_followed_up(self, delivered_before: datetime) -> list[Order]:
+        o, h = m.OrderRow, m.OrderHistoryRow
+        delivered = select(h.order_id).where(h.to_status == OrderStatus.DELIVERED.value, h.at <= delivered_before)
+        rows = await self.s.scalars(
+            select(o)
+            .where(o.status == OrderStatus.DELIVERED.value, o.followed_up_at.is_(None), o.id.in_(delivered))
+            .order_by(o.id)
+        )
+        return await SqlOrders(self.s)._load(rows.all())
+
+    async def mark_followed_up(self, order_id: int, at: datetime) -> None:
+        await self.s.execute(
+            update(m.OrderRow)
+            .where(m.OrderRow.id == order_id)
+            .values(followed_up_at=at)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def save_review(self, review: Review) -> None:
+        row = await self.s.get(m.ReviewRow, review.order_id)
+        if row is None:
+            row = m.ReviewRow(order_id=review.order_id, customer_id=review.customer_id)
+            self.s.add(row)
+        row.stars, row.text, row.created_at = review.stars, review.text, review.created_at
+        await self.s.flush()
+
+    async def review(self, order_id: int) -> Review | None:
+        row = await self.s.get(m.ReviewRow, order_id)
+        return Review(row.order_id, row.customer_id, row.stars, row.text, row.created_at) if row else None
+
+    async def latest_reviews(self, limit: int) -> list[Review]:
+        rv, o = m.ReviewRow, m.OrderRow
+        rows = await self.s.execute(
+            select(rv, o.code).join(o, o.id == rv.order_id).order_by(rv.created_at.desc()).limit(limit)
+        )
+        return [Review(r.order_id, r.customer_id, r.stars, r.text, r.created_at, code) for r, code in rows]
+
+    async def unpaid_invoices(self, due_by: date) -> list[tuple[Order, int]]:
+        """Invoice orders due by ``due_by``, not cancelled, with less paid than their total;
+        each with how many reminders it has had."""
+        o, pay = m.OrderRow, m.PaymentRow
+        paid = (
+            select(func.coalesce(func.sum(pay.amount_minor), 0))
+            .where(pay.order_id == o.id, pay.kind == PaymentKind.PAYMENT.value)
+            .scalar_subquery()
+        )
+        rows = (
+            await self.s.scalars(
+                select(o)
+                .where(
+                    o.payment_method == PaymentMethod.INVOICE.value,
+                    o.invoice_due <= due_by,
+                    o.status != OrderStatus.CANCELLED.value,
+                    paid < o.total_minor,
+                )
+                .order_by(o.invoice_due, o.id)
+            )
+        ).all()
+        orders = await SqlOrders(self.s)._load(rows)
+        return [(order, row.dunning_stage) for order, row in zip(orders, rows, strict=True)]
+
+    async def set_dunning_stage(self, order_id: int, stage: int) -> None:
+        await self.s.execute(
+            update(m.OrderRow)
+            .where(m.OrderRow.id == order_id)
+            .values(dunning_stage=stage)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def claim_daily_run(self, name: str, day: date) -> bool:
+        """True once per ``day``: the job's run for that day is recorded."""
+        t = m.JobRunRow
+        return await self._claim(t, name, t.last_run_on < day, last_run_on=day)
+
+    async def placed_between(self, start: datetime, end: datetime) -> list[Order]:
+        o = m.OrderRow
+        rows = (await self.s.scalars(select(o).where(o.created_at >= start, o.created_at < end).order_by(o.id))).all()
+        return await SqlOrders(self.s)._load(rows)
+
+    async def moved_between(self, status: OrderStatus, start: datetime, end: datetime) -> int:
+        h = m.OrderHistoryRow
+        found = await self.s.scalar(
+            select(func.count(func.distinct(h.order_id))).where(h.to_status == status.value, h.at >= start, h.at < end)
+        )
+        return int(found or 0)
+
+    async def orders_moved_between(self, status: OrderStatus, start: datetime, end: datetime) -> list[Order]:
+        h, o = m.OrderHistoryRow, m.OrderRow
+        moved = select(h.order_id).where(h.to_status == status.value, h.at >= start, h.at < end)
+        rows = (await self.s.scalars(select(o).where(o.id.in_(moved)).order_by(o.id))).all()
+        return await SqlOrders(self.s)._load(rows)
+
+    async def take_lock(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
+        """Take or renew the lock: ours if free, expired or already ours."""
+        t = m.JobLockRow
+        return await self._claim(t, name, (t.holder == holder) | (t.expires_at < now), holder=holder, expires_at=until)
+
+    async def _claim(
+        self, table: type[m.JobRunRow] | type[m.JobLockRow], name: str, free: ColumnElement[bool], **values: object
+    ) -> bool:
+        """Claim the row ``name`` where ``free`` holds, or create it: the row count of the
+        conditional UPDATE decides, and of two processes creating it only one INSERT wins."""
+        result = await self.s.execute(
+            update(table).where(table.name == name, free).values(**values).execution_options(synchronize_session=False)
+        )
+        if result.rowcount:  # type: ignore[attr-defined]
+            return True
+        if await self.s.get(table, name) is not None:
+            return False
+        try:
+            async with self.s.begin_nested():
+                self.s.add(table(name=name, **values))
+        except IntegrityError:
+            return False
+        return True

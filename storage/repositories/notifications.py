@@ -1,0 +1,63 @@
+"""The outbox (notifications written with the change that caused them) and back-in-stock subscriptions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.notifications import Notification
+from storage import models as m
+
+
+class SqlOutbox:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, notification: Notification, at: datetime) -> None:
+        self.s.add(
+            m.OutboxRow(
+                chat_id=notification.chat_id,
+                template=notification.template,
+                language=notification.language,
+                params=json.dumps(notification.params, ensure_ascii=False, default=str),
+                created_at=at,
+                next_attempt_at=at,
+                attempts=0,
+            )
+        )
+        await self.s.flush()
+
+
+class SqlSubscriptions:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def subscribe(self, customer_id: int, product_id: int, at: datetime) -> bool:
+        row = await self.s.get(m.StockSubscriptionRow, (customer_id, product_id))
+        if row is not None and row.notified_at is None:
+            return False
+        if row is None:
+            self.s.add(m.StockSubscriptionRow(customer_id=customer_id, product_id=product_id, created_at=at))
+        else:
+            row.created_at, row.notified_at = at, None
+        await self.s.flush()
+        return True
+
+    async def waiting(self, product_ids: Sequence[int]) -> list[tuple[int, int]]:
+        if not product_ids:
+            return []
+        t = m.StockSubscriptionRow
+        rows = await self.s.execute(
+            select(t.customer_id, t.product_id).where(t.product_id.in_(product_ids), t.notified_at.is_(None))
+        )
+        return [(c, p) for c, p in rows]
+
+    async def mark_notified(self, customer_id: int, product_id: int, at: datetime) -> None:
+        t = m.StockSubscriptionRow
+        await self.s.execute(
+            update(t).where(t.customer_id == customer_id, t.product_id == product_id).values(notified_at=at)
+        )

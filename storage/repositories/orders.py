@@ -1,0 +1,325 @@
+"""Orders, their lines and history, and their payments."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Executable, bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.errors import IllegalTransition
+from domain.money import Money
+from domain.orders import Channel, Delivery, DeliveryMethod, HistoryEntry, Order, OrderLine, OrderStatus, PaymentMethod
+from domain.payments import Payment, PaymentKind
+from storage import models as m
+from storage.repositories.sql import _chunks, _table, fetch, run
+
+_ORDERS = _table(m.OrderRow)
+_ORDER_LINES = _table(m.OrderLineRow)
+_ORDER_HISTORY = _table(m.OrderHistoryRow)
+_ADD_ORDER = insert(_ORDERS)
+_ADD_ORDER_LINE = insert(_ORDER_LINES)
+_ADD_HISTORY = insert(_ORDER_HISTORY)
+_ORDER_BY_ID = select(_ORDERS).where(_ORDERS.c.id == bindparam("id"))
+_ORDER_BY_CODE = select(_ORDERS).where(_ORDERS.c.code == bindparam("code"))
+_ORDER_BY_CHECKOUT_KEY = select(_ORDERS).where(_ORDERS.c.checkout_key == bindparam("checkout_key"))
+_LINES_OF_ORDERS = select(_ORDER_LINES).where(_ORDER_LINES.c.order_id.in_(bindparam("ids", expanding=True)))
+_HISTORY_OF_ORDERS = (
+    select(_ORDER_HISTORY)
+    .where(_ORDER_HISTORY.c.order_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_ORDER_HISTORY.c.id)
+)
+# Compare-and-set on the previous status, so two staff pressing buttons at once cannot
+# both move the order.
+_MOVE_ORDER = (
+    update(_ORDERS)
+    .where(_ORDERS.c.id == bindparam("order_id"), _ORDERS.c.status == bindparam("from_status"))
+    .values(
+        status=bindparam("new_status"),
+        held_from=bindparam("new_held_from"),
+        updated_at=bindparam("at"),
+        tracking_number=bindparam("new_tracking_number"),
+        carrier=bindparam("new_carrier"),
+    )
+)
+
+
+class SqlOrders:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, order: Order) -> Order:
+        now = order.created_at
+        values = {
+            "code": order.code,
+            "customer_id": order.customer_id,
+            "status": order.status.value,
+            "held_from": order.held_from.value if order.held_from else None,
+            "currency": order.currency,
+            "subtotal_minor": order.subtotal.amount,
+            "shipping_minor": order.shipping.amount if order.shipping else 0,
+            "total_minor": order.total.amount,
+            "fx_rate": order.fx_rate,
+            "tax_rate": order.tax_rate,
+            "flags": ",".join(sorted(order.flags)),
+            "created_at": now,
+            "updated_at": now,
+            **self._details(order),
+        }
+        order.id = (await run(self.s, _ADD_ORDER, values)).inserted_primary_key[0]  # type: ignore[index]
+        lines = [
+            {
+                "order_id": order.id,
+                "product_id": line.product_id,
+                "sku": line.sku,
+                "name": line.name,
+                "quantity": line.quantity,
+                "unit_price_minor": line.unit_price.amount,
+            }
+            for line in order.lines
+        ]
+        if lines:
+            await run(self.s, _ADD_ORDER_LINE, lines)
+        if order.history:
+            await run(self.s, _ADD_HISTORY, [self._history_row(order.id, entry) for entry in order.history])
+        return order
+
+    @staticmethod
+    def _details(order: Order) -> dict[str, object]:
+        d = order.delivery
+        return {
+            "channel": order.channel.value,
+            "payment_method": order.payment_method.value,
+            "delivery_method": d.method.value if d else None,
+            "address": d.address if d else "",
+            "latitude": d.latitude if d else None,
+            "longitude": d.longitude if d else None,
+            "pickup_warehouse_id": d.pickup_warehouse_id if d else None,
+            "carrier": d.carrier if d else "",
+            "service": d.service if d else "",
+            "eta": d.eta if d else None,
+            "ready_by": d.ready_by if d else None,
+            "contact_phone": order.contact_phone,
+            "invoice_due": order.invoice_due,
+            "routing": json.dumps(order.routing, ensure_ascii=False),
+            "checkout_key": order.checkout_key,
+            "tracking_number": order.tracking_number,
+            "gift_message": order.gift_message,
+        }
+
+    @staticmethod
+    def _delivery(row: Any) -> Delivery | None:  # ORM or Core row
+        if row.delivery_method is None:
+            return None
+        return Delivery(
+            DeliveryMethod(row.delivery_method),
+            row.address,
+            row.latitude,
+            row.longitude,
+            row.pickup_warehouse_id,
+            row.carrier,
+            row.service,
+            row.eta,
+            row.ready_by,
+        )
+
+    async def get_by_checkout_key(self, key: str) -> Order | None:
+        return await self._first(_ORDER_BY_CHECKOUT_KEY, checkout_key=key)
+
+    async def _first(self, statement: Executable, **params: object) -> Order | None:
+        row = next(iter(await fetch(self.s, statement, params)), None)
+        return (await self._load([row]))[0] if row else None
+
+    async def get_by_tracking(self, tracking: str) -> Order | None:
+        if not tracking:
+            return None
+        o = m.OrderRow
+        row = await self.s.scalar(select(o).where(o.tracking_number == tracking).order_by(o.id.desc()).limit(1))
+        return (await self._load([row]))[0] if row else None
+
+    async def for_customer(self, customer_id: int, offset: int, limit: int) -> tuple[list[Order], int]:
+        o = m.OrderRow
+        total = await self.s.scalar(select(func.count()).select_from(o).where(o.customer_id == customer_id)) or 0
+        rows = (
+            await self.s.scalars(
+                select(o)
+                .where(o.customer_id == customer_id)
+                .order_by(o.created_at.desc(), o.id.desc())
+                .offset(offset)
+                .limit(limit)
+            )
+        ).all()
+        return await self._load(rows), total
+
+    @staticmethod
+    def _history_row(order_id: int, entry: HistoryEntry) -> dict[str, object]:
+        return {
+            "order_id": order_id,
+            "at": entry.at,
+            "actor": entry.actor,
+            "from_status": entry.from_status.value if entry.from_status else None,
+            "to_status": entry.to_status.value,
+            "reason": entry.reason,
+        }
+
+    async def to_fulfil(self, statuses: Sequence[OrderStatus], warehouse_id: int | None) -> list[Order]:
+        """Orders in these statuses, with an allocation in the warehouse when one is given."""
+        o, r = m.OrderRow, m.ReservationRow
+        query = select(o).where(o.status.in_([s.value for s in statuses])).order_by(o.created_at, o.id)
+        if warehouse_id is not None:
+            allocated = select(r.order_id).where(r.warehouse_id == warehouse_id, r.order_id.is_not(None))
+            query = query.where(o.id.in_(allocated))
+        return await self._load((await self.s.scalars(query)).all())
+
+    async def value_by_customer(self) -> list[tuple[int, str, int, int]]:
+        """Per customer and currency: what their orders (not cancelled) came to, less the
+        refunds owed to them, and how many orders — the ranking's figures."""
+        o, pay = m.OrderRow, m.PaymentRow
+        refunds = (
+            select(func.coalesce(func.sum(pay.amount_minor), 0))
+            .where(pay.order_id == o.id, pay.kind == PaymentKind.REFUND_OWED.value)
+            .scalar_subquery()
+        )
+        rows = await self.s.execute(
+            select(o.customer_id, o.currency, func.sum(o.total_minor - refunds), func.count())
+            .where(o.status != OrderStatus.CANCELLED.value)
+            .group_by(o.customer_id, o.currency)
+        )
+        return [(c, cur, int(v or 0), int(n)) for c, cur, v, n in rows]
+
+    async def set_flags(self, order_id: int, flags: frozenset[str]) -> None:
+        await self.s.execute(
+            update(m.OrderRow)
+            .where(m.OrderRow.id == order_id)
+            .values(flags=",".join(sorted(flags)))
+            .execution_options(synchronize_session=False)
+        )
+
+    async def get_by_id(self, order_id: int) -> Order | None:
+        return await self._first(_ORDER_BY_ID, id=order_id)
+
+    async def get_by_code(self, code: str) -> Order | None:
+        return await self._first(_ORDER_BY_CODE, code=code)
+
+    async def _load(self, rows: Sequence[Any]) -> list[Order]:
+        """Orders (ORM or Core rows) with their lines and history in three queries,
+        however many orders."""
+        ids = [row.id for row in rows]
+        lines: dict[int, list[Any]] = defaultdict(list)
+        history: dict[int, list[Any]] = defaultdict(list)
+        if ids:
+            for line in await fetch(self.s, _LINES_OF_ORDERS, {"ids": ids}):
+                lines[line.order_id].append(line)
+            for entry in await fetch(self.s, _HISTORY_OF_ORDERS, {"ids": ids}):
+                history[entry.order_id].append(entry)
+        return [self._order(row, lines[row.id], history[row.id]) for row in rows]
+
+    def _order(self, row: Any, lines: list[Any], history: list[Any]) -> Order:
+        return Order(
+            code=row.code,
+            customer_id=row.customer_id,
+            currency=row.currency,
+            lines=[
+                OrderLine(x.product_id, x.sku, x.name, x.quantity, Money(x.unit_price_minor, row.currency), x.id)
+                for x in sorted(lines, key=lambda x: x.id)
+            ],
+            status=OrderStatus(row.status),
+            shipping=Money(row.shipping_minor, row.currency),
+            fx_rate=row.fx_rate,
+            tax_rate=row.tax_rate,
+            flags=frozenset(f for f in row.flags.split(",") if f),
+            held_from=OrderStatus(row.held_from) if row.held_from else None,
+            created_at=row.created_at,
+            history=[
+                HistoryEntry(
+                    h.at,
+                    h.actor,
+                    OrderStatus(h.from_status) if h.from_status else None,
+                    OrderStatus(h.to_status),
+                    h.reason,
+                )
+                for h in history
+            ],
+            channel=Channel(row.channel),
+            payment_method=PaymentMethod(row.payment_method),
+            delivery=self._delivery(row),
+            contact_phone=row.contact_phone,
+            invoice_due=row.invoice_due,
+            routing=list(json.loads(row.routing or "[]")),
+            checkout_key=row.checkout_key,
+            tracking_number=row.tracking_number,
+            gift_message=row.gift_message,
+            id=row.id,
+        )
+
+    async def record_transition(self, order: Order, entry: HistoryEntry) -> None:
+        """Compare-and-set on the previous status, so two staff pressing buttons at once
+        cannot both move the order."""
+        assert order.id is not None and entry.from_status is not None  # a new order is added, not moved
+        values = {
+            "order_id": order.id,
+            "from_status": entry.from_status.value,
+            "new_status": order.status.value,
+            "new_held_from": order.held_from.value if order.held_from else None,
+            "at": entry.at,
+            "new_tracking_number": order.tracking_number,
+            "new_carrier": order.delivery.carrier if order.delivery else "",
+        }
+        if not (await run(self.s, _MOVE_ORDER, values)).rowcount:
+            current = await self.s.scalar(select(m.OrderRow.status).where(m.OrderRow.id == order.id))
+            raise IllegalTransition(current=current or "?", target=entry.to_status.value)
+        await run(self.s, _ADD_HISTORY, self._history_row(order.id, entry))
+
+
+class SqlPayments:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, payment: Payment) -> bool:
+        if payment.telegram_charge_id is not None:
+            seen = await self.s.scalar(
+                select(m.PaymentRow.id).where(m.PaymentRow.telegram_charge_id == payment.telegram_charge_id)
+            )
+            if seen is not None:
+                return False
+        self.s.add(
+            m.PaymentRow(
+                order_id=payment.order_id,
+                kind=payment.kind.value,
+                method=payment.method,
+                amount_minor=payment.amount.amount,
+                currency=payment.amount.currency,
+                telegram_charge_id=payment.telegram_charge_id,
+                provider_charge_id=payment.provider_charge_id,
+                at=payment.at,
+            )
+        )
+        await self.s.flush()
+        return True
+
+    async def for_order(self, order_id: int) -> list[Payment]:
+        return (await self.for_orders([order_id]))[order_id]
+
+    async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[Payment]]:
+        """Each order's payments in the order they were recorded (every id present, if only
+        with []), a few statements however many orders: the receivables report lists all."""
+        found: dict[int, list[Payment]] = {order_id: [] for order_id in order_ids}
+        p = m.PaymentRow
+        for chunk in _chunks(list(found)):
+            for r in await self.s.scalars(select(p).where(p.order_id.in_(chunk)).order_by(p.id)):
+                found[r.order_id].append(
+                    Payment(
+                        r.order_id,
+                        PaymentKind(r.kind),
+                        r.method,
+                        Money(r.amount_minor, r.currency),
+                        r.at,
+                        r.telegram_charge_id,
+                        r.provider_charge_id,
+                        r.id,
+                    )
+                )
+        return found

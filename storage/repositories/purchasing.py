@@ -1,0 +1,195 @@
+"""Suppliers, purchase orders and the demand history that plans them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.money import Money
+from domain.purchasing import OPEN_STATUSES, PoLine, PoStatus, PurchaseOrder, Supplier, SupplyTerms
+from storage import models as m
+
+
+class SqlPurchasing:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def upsert_suppliers(self, suppliers: Sequence[Supplier]) -> None:
+        existing = {r.code: r for r in await self.s.scalars(select(m.SupplierRow))}
+        for supplier in suppliers:
+            row = existing.get(supplier.code) or m.SupplierRow(code=supplier.code)
+            row.name, row.contact, row.lead_time_days = supplier.name, supplier.contact, supplier.lead_time_days
+            self.s.add(row)
+        await self.s.flush()
+
+    async def suppliers(self) -> list[Supplier]:
+        rows = await self.s.scalars(select(m.SupplierRow).order_by(m.SupplierRow.code))
+        return [Supplier(r.code, r.name, r.contact, r.lead_time_days, r.id) for r in rows]
+
+    async def set_terms(self, terms: Sequence[SupplyTerms]) -> None:
+        for t in terms:
+            row = await self.s.get(m.SupplyTermsRow, (t.product_id, t.warehouse_id))
+            if row is None:
+                row = m.SupplyTermsRow(product_id=t.product_id, warehouse_id=t.warehouse_id)
+                self.s.add(row)
+            row.supplier_id, row.pack_size, row.min_order_qty = t.supplier_id, t.pack_size, t.min_order_qty
+            row.unit_cost_minor, row.currency = t.unit_cost.amount, t.unit_cost.currency
+        await self.s.flush()
+
+    async def terms(self) -> list[SupplyTerms]:
+        rows = await self.s.scalars(select(m.SupplyTermsRow))
+        return [
+            SupplyTerms(
+                r.product_id,
+                r.warehouse_id,
+                r.supplier_id,
+                r.pack_size,
+                r.min_order_qty,
+                Money(r.unit_cost_minor, r.currency),
+            )
+            for r in rows
+        ]
+
+    async def incoming(self, product_ids: Sequence[int]) -> dict[tuple[int, int], int]:
+        """Units still expected on open purchase orders (drafts included: their need is covered)."""
+        po, line = m.PurchaseOrderRow, m.PoLineRow
+        query = (
+            select(line.product_id, po.warehouse_id, func.sum(line.quantity - line.received))
+            .join(po, po.id == line.po_id)
+            .where(po.status.in_([s.value for s in OPEN_STATUSES]))
+            .group_by(line.product_id, po.warehouse_id)
+        )
+        if product_ids:
+            query = query.where(line.product_id.in_(product_ids))
+        return {(p, w): int(q or 0) for p, w, q in await self.s.execute(query)}
+
+    async def _load(self, rows: Sequence[m.PurchaseOrderRow]) -> list[PurchaseOrder]:
+        currency = {r.id: r.currency for r in rows}
+        lines: dict[int, list[PoLine]] = defaultdict(list)
+        if currency:
+            pl, p = m.PoLineRow, m.ProductRow
+            found = await self.s.execute(
+                select(pl, p.sku).join(p, p.id == pl.product_id).where(pl.po_id.in_(list(currency))).order_by(pl.id)
+            )
+            for row, sku in found:
+                cost = Money(row.unit_cost_minor, currency[row.po_id])
+                lines[row.po_id].append(PoLine(row.product_id, sku, row.quantity, cost, row.received, row.id))
+        return [
+            PurchaseOrder(
+                r.supplier_id,
+                r.warehouse_id,
+                r.currency,
+                PoStatus(r.status),
+                lines[r.id],
+                r.created_at,
+                r.expected_on,
+                r.id,
+            )
+            for r in rows
+        ]
+
+    async def open_draft(self, supplier_id: int, warehouse_id: int) -> PurchaseOrder | None:
+        po = m.PurchaseOrderRow
+        row = await self.s.scalar(
+            select(po).where(
+                po.supplier_id == supplier_id, po.warehouse_id == warehouse_id, po.status == PoStatus.DRAFT.value
+            )
+        )
+        return (await self._load([row]))[0] if row else None
+
+    async def add(self, po: PurchaseOrder, actor: str) -> PurchaseOrder:
+        row = m.PurchaseOrderRow(
+            supplier_id=po.supplier_id,
+            warehouse_id=po.warehouse_id,
+            status=po.status.value,
+            currency=po.currency,
+            created_at=po.created_at,
+            expected_on=po.expected_on,
+            updated_by=actor,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        po.id = row.id
+        await self.save(po, actor)
+        return po
+
+    async def save(self, po: PurchaseOrder, actor: str) -> None:
+        row = await self.s.get(m.PurchaseOrderRow, po.id)
+        assert row is not None
+        row.status, row.expected_on, row.updated_by = po.status.value, po.expected_on, actor
+        for line in po.lines:
+            if line.id is None:
+                stored = m.PoLineRow(
+                    po_id=row.id,
+                    product_id=line.product_id,
+                    quantity=line.quantity,
+                    unit_cost_minor=line.unit_cost.amount,
+                )
+                self.s.add(stored)
+                await self.s.flush()
+                line.id = stored.id
+            else:
+                await self.s.execute(
+                    update(m.PoLineRow)
+                    .where(m.PoLineRow.id == line.id)
+                    .values(quantity=line.quantity, received=line.received)
+                    .execution_options(synchronize_session=False)
+                )
+        await self.s.flush()
+
+    async def get(self, po_id: int) -> PurchaseOrder | None:
+        row = await self.s.get(m.PurchaseOrderRow, po_id)
+        return (await self._load([row]))[0] if row else None
+
+    async def recent(self, limit: int) -> list[PurchaseOrder]:
+        po = m.PurchaseOrderRow
+        open_first = case((po.status.in_([s.value for s in OPEN_STATUSES]), 0), else_=1)
+        rows = (await self.s.scalars(select(po).order_by(open_first, po.id.desc()).limit(limit))).all()
+        return await self._load(rows)
+
+
+IMPORTED = "import"
+
+
+class SqlDemand:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def record(self, rows: Sequence[tuple[int, int, date, int]], source: str) -> None:
+        values = [
+            {"product_id": p, "warehouse_id": w, "day": d, "quantity": q, "source": source[:32]}
+            for p, w, d, q in rows
+            if q > 0
+        ]
+        if values:
+            await self.s.execute(insert(m.DemandRow), values)
+
+    async def daily(self, product_ids: Sequence[int] | None, since: date) -> list[tuple[int, int, date, int]]:
+        d = m.DemandRow
+        query = select(d.product_id, d.warehouse_id, d.day, func.sum(d.quantity)).where(d.day >= since)
+        if product_ids is not None:
+            query = query.where(d.product_id.in_(product_ids))
+        rows = await self.s.execute(query.group_by(d.product_id, d.warehouse_id, d.day).order_by(d.day))
+        return [(p, w, day, int(q)) for p, w, day, q in rows]
+
+    async def replace_imported(self, rows: Sequence[tuple[int, int, date, int]]) -> int:
+        d = m.DemandRow
+        pairs = sorted({(p, w) for p, w, _, _ in rows})
+        before: set[tuple[int, int, date]] = set()
+        for product_id, warehouse_id in pairs:
+            mine = (d.product_id == product_id) & (d.warehouse_id == warehouse_id) & (d.source == IMPORTED)
+            before |= {(product_id, warehouse_id, day) for day in await self.s.scalars(select(d.day).where(mine))}
+            await self.s.execute(delete(d).where(mine))
+        await self.record(rows, IMPORTED)
+        return sum(1 for p, w, day, _ in rows if (p, w, day) in before)
+
+    async def last_sold(self) -> dict[tuple[int, int], date]:
+        d = m.DemandRow
+        rows = await self.s.execute(
+            select(d.product_id, d.warehouse_id, func.max(d.day)).group_by(d.product_id, d.warehouse_id)
+        )
+        return {(p, w): day for p, w, day in rows}

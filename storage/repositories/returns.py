@@ -1,0 +1,145 @@
+"""Return requests (RMAs) and their lines."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.money import Money
+from domain.orders import ReturnStatus
+from domain.returns import ReturnKind, ReturnLine, ReturnMethod, ReturnReason, ReturnRequest
+from storage import models as m
+
+
+class SqlReturns:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, request: ReturnRequest, at: datetime) -> ReturnRequest:
+        row = m.ReturnRow(
+            rma_code=request.rma_code,
+            order_id=request.order_id,
+            customer_id=request.customer_id,
+            kind=request.kind.value,
+            reason=request.reason.value,
+            method=request.method.value,
+            status=request.status.value,
+            note=request.note,
+            photos=json.dumps(request.photos),
+            currency=request.lines[0].unit_price.currency,
+            created_at=request.created_at,
+            updated_at=at,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        request.id = row.id
+        for line in request.lines:
+            stored = m.ReturnLineRow(
+                return_id=row.id, order_line_id=line.order_line_id, product_id=line.product_id, quantity=line.quantity
+            )
+            self.s.add(stored)
+            await self.s.flush()
+            line.id = stored.id
+        return request
+
+    async def save(self, request: ReturnRequest, at: datetime) -> None:
+        await self.s.execute(
+            update(m.ReturnRow)
+            .where(m.ReturnRow.id == request.id)
+            .values(
+                status=request.status.value,
+                reject_reason=request.reject_reason,
+                refund_minor=request.refund.amount if request.refund else None,
+                replacement_order_id=request.replacement_order_id,
+                photos=json.dumps(request.photos),
+                updated_at=at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        for line in request.lines:
+            await self.s.execute(
+                update(m.ReturnLineRow)
+                .where(m.ReturnLineRow.id == line.id)
+                .values(restocked=line.restocked, written_off=line.written_off)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def _load(self, rows: Sequence[m.ReturnRow]) -> list[ReturnRequest]:
+        if not rows:
+            return []
+        rl, ol, o = m.ReturnLineRow, m.OrderLineRow, m.OrderRow
+        ids = [r.id for r in rows]
+        found = await self.s.execute(
+            select(rl, ol.sku, ol.name, ol.unit_price_minor)
+            .join(ol, ol.id == rl.order_line_id)
+            .where(rl.return_id.in_(ids))
+            .order_by(rl.id)
+        )
+        codes = dict((await self.s.execute(select(o.id, o.code).where(o.id.in_([r.order_id for r in rows])))).all())
+        lines: dict[int, list[ReturnLine]] = defaultdict(list)
+        currency = {r.id: r.currency for r in rows}
+        for line, sku, name, price in found:
+            lines[line.return_id].append(
+                ReturnLine(
+                    line.order_line_id,
+                    line.product_id,
+                    sku,
+                    name,
+                    line.quantity,
+                    Money(price, currency[line.return_id]),
+                    line.restocked,
+                    line.written_off,
+                    line.id,
+                )
+            )
+        return [
+            ReturnRequest(
+                r.rma_code,
+                r.order_id,
+                r.customer_id,
+                ReturnKind(r.kind),
+                ReturnReason(r.reason),
+                ReturnMethod(r.method),
+                lines[r.id],
+                r.created_at,
+                ReturnStatus(r.status),
+                r.note,
+                list(json.loads(r.photos or "[]")),
+                r.reject_reason,
+                Money(r.refund_minor, r.currency) if r.refund_minor is not None else None,
+                r.replacement_order_id,
+                codes.get(r.order_id, ""),
+                r.id,
+            )
+            for r in rows
+        ]
+
+    async def get_by_code(self, rma_code: str) -> ReturnRequest | None:
+        row = await self.s.scalar(select(m.ReturnRow).where(m.ReturnRow.rma_code == rma_code))
+        return (await self._load([row]))[0] if row else None
+
+    async def for_order(self, order_id: int) -> list[ReturnRequest]:
+        return await self._where(m.ReturnRow.order_id == order_id)
+
+    async def for_customer(self, customer_id: int) -> list[ReturnRequest]:
+        return await self._where(m.ReturnRow.customer_id == customer_id)
+
+    async def _where(self, condition: ColumnElement[bool]) -> list[ReturnRequest]:
+        t = m.ReturnRow
+        return await self._load((await self.s.scalars(select(t).where(condition).order_by(t.id))).all())
+
+    async def requested_between(self, start: datetime, end: datetime) -> int:
+        t = m.ReturnRow
+        found = await self.s.scalar(select(func.count()).where(t.created_at >= start, t.created_at < end))
+        return int(found or 0)
+
+    async def open(self, limit: int) -> list[ReturnRequest]:
+        t = m.ReturnRow
+        waiting = [ReturnStatus.REQUESTED.value, ReturnStatus.APPROVED.value, ReturnStatus.RECEIVED.value]
+        rows = (await self.s.scalars(select(t).where(t.status.in_(waiting)).order_by(t.created_at).limit(limit))).all()
+        return await self._load(rows)

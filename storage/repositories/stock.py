@@ -1,0 +1,321 @@
+"""Stock counters, reservations (holds and allocations), bins and movements."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Executable, bindparam, delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import BindParameter
+
+from domain.errors import InsufficientStock
+from domain.stock import (
+    BinQuantity,
+    Movement,
+    ReorderLevel,
+    Reservation,
+    ReservationKind,
+    StockDrift,
+    StockInvariantBroken,
+    StockLevel,
+)
+from storage import models as m
+from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
+from storage.repositories.cached import SNAPSHOT_CHUNK, fills
+from storage.repositories.sql import _table, fetch, run
+from storage.repositories.warehouses import bin_id_for
+
+
+def _by_product(levels: Iterable[StockLevel], product_ids: Iterable[int]) -> dict[Hashable, list[StockLevel]]:
+    """Levels grouped per product; every one of ``product_ids`` present, if only with []."""
+    grouped: dict[Hashable, list[StockLevel]] = {pid: [] for pid in product_ids}
+    for level in levels:
+        grouped.setdefault(level.product_id, []).append(level)
+    return grouped
+
+
+_STOCK = _table(m.StockRow)
+_RES = _table(m.ReservationRow)
+
+
+def _stock_update(condition: ColumnElement[bool], **values: object) -> Executable:
+    """A counter changed only when ``condition`` holds: the row count says whether it did."""
+    c = _STOCK.c
+    return (
+        update(_STOCK)
+        .where(
+            c.product_id == bindparam("stock_product_id"), c.warehouse_id == bindparam("stock_warehouse_id"), condition
+        )
+        .values(**values)
+    )
+
+
+# What the levels section is filled from: whole (a count, then every counter) or product by product.
+_STOCK_SIZE = fills("levels", select(func.count()).select_from(m.StockRow))
+_ALL_LEVELS = fills("levels", select(_STOCK.c.product_id, _STOCK.c.warehouse_id, _STOCK.c.on_hand, _STOCK.c.reserved))
+_LEVELS_OF = fills(
+    "levels",
+    select(_STOCK.c.product_id, _STOCK.c.warehouse_id, _STOCK.c.on_hand, _STOCK.c.reserved).where(
+        _STOCK.c.product_id.in_(bindparam("ids", expanding=True))
+    ),
+)
+_QTY: BindParameter[int] = bindparam("quantity")
+_RESERVE = _stock_update(_STOCK.c.on_hand - _STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved + _QTY)
+_RELEASE = _stock_update(_STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved - _QTY)
+_RECOUNT = _stock_update(_STOCK.c.on_hand + _QTY >= _STOCK.c.reserved, on_hand=_STOCK.c.on_hand + _QTY)  # QTY: delta
+_ADD_RESERVATION = insert(_RES)
+_DELETE_RESERVATION = delete(_RES).where(_RES.c.id == bindparam("reservation_id"))
+_RESIZE_RESERVATION = (
+    update(_RES).where(_RES.c.id == bindparam("reservation_id")).values(quantity=bindparam("new_quantity"))
+)
+_HOLD = _RES.c.kind == ReservationKind.HOLD.value
+_CUSTOMER_HOLDS = fills(
+    "holds", select(_RES).where(_RES.c.customer_id == bindparam("customer_id"), _HOLD).order_by(_RES.c.id)
+)
+_EXPIRED_HOLDS = select(_RES).where(
+    _RES.c.product_id == bindparam("product_id"), _HOLD, _RES.c.expires_at <= bindparam("now")
+)
+_EXTEND_HOLDS = (
+    update(_RES)
+    .where(_RES.c.customer_id == bindparam("reservations_customer_id"), _HOLD)
+    .values(expires_at=bindparam("until"))
+)
+_ORDER_RESERVATIONS = select(_RES).where(_RES.c.order_id == bindparam("order_id"))
+
+
+class SqlStock:
+    """Counters change only through conditional UPDATEs whose row count decides success:
+    correct under concurrency on SQLite (no SELECT ... FOR UPDATE) and PostgreSQL alike."""
+
+    def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
+        self.s = session
+        self.cache = cache
+
+    async def levels(self, product_ids: Sequence[int]) -> list[StockLevel]:
+        if not product_ids:
+            return []
+        if self.cache is not None:
+            hits = [self.cache.get("levels", pid) for pid in product_ids]
+            if any(hit is None for hit in hits) and await self._load_levels():
+                hits = [self.cache.get("levels", pid) for pid in product_ids]
+            if all(hit is not None for hit in hits):
+                return [level for hit in hits if hit is not ABSENT for level in cast(list[StockLevel], hit)]
+        rows = await fetch(self.s, _LEVELS_OF, {"ids": list(product_ids)})
+        levels = [StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved) for r in rows]
+        if self.cache is not None:
+            for pid, found in _by_product(levels, product_ids).items():
+                self.cache.put("levels", pid, found)  # StockLevel is frozen: shared safely
+        return levels
+
+    async def _load_levels(self) -> bool:
+        """Every stock counter into the read cache when due: browsing shows availability
+        on every card (``storage.cache``)."""
+        assert self.cache is not None
+        if not self.cache.wants_snapshot("levels"):
+            return False
+        try:
+            count = await self.s.scalar(_STOCK_SIZE)
+            if (count or 0) > SNAPSHOT_MAX_ROWS:
+                self.cache.snapshot_done("levels", None)
+                return False
+            rows = (await (await self.s.connection()).execute(_ALL_LEVELS)).all()
+            grouped: dict[Hashable, list[StockLevel]] = {}
+            for built, row in enumerate(rows, 1):
+                level = StockLevel(*row)
+                grouped.setdefault(level.product_id, []).append(level)
+                if built % SNAPSHOT_CHUNK == 0:
+                    await asyncio.sleep(0)
+        except BaseException:
+            self.cache.snapshot_abandoned("levels")
+            raise
+        self.cache.snapshot_done("levels", grouped)
+        return True
+
+    async def _conditional(self, statement: Executable, product_id: int, warehouse_id: int, quantity: int) -> bool:
+        # "stock_product_id": the write names its row to the read cache (``KEY_COLUMN``)
+        params = {"stock_product_id": product_id, "stock_warehouse_id": warehouse_id, "quantity": quantity}
+        return bool((await run(self.s, statement, params)).rowcount)
+
+    async def try_reserve(self, product_id: int, warehouse_id: int, quantity: int) -> bool:
+        return await self._conditional(_RESERVE, product_id, warehouse_id, quantity)
+
+    async def release(self, product_id: int, warehouse_id: int, quantity: int) -> None:
+        if not await self._conditional(_RELEASE, product_id, warehouse_id, quantity):
+            raise StockInvariantBroken()
+
+    async def _bin_id(self, warehouse_id: int, bin_code: str) -> int:
+        return await bin_id_for(self.s, warehouse_id, bin_code)
+
+    async def _ensure_counter(self, product_id: int, warehouse_id: int) -> None:
+        if await self.s.get(m.StockRow, (product_id, warehouse_id)) is None:
+            self.s.add(m.StockRow(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0))
+            await self.s.flush()
+
+    async def set_bin_quantity(
+        self, product_id: int, warehouse_id: int, bin_code: str, quantity: int, reason: str, actor: str, at: datetime
+    ) -> int:
+        """Set a bin's count; the warehouse counter moves by the same delta, refused if it
+        would drop below what is reserved. Returns the delta (recorded as a movement)."""
+        bin_id = await self._bin_id(warehouse_id, bin_code)
+        await self._ensure_counter(product_id, warehouse_id)
+        current = await self.s.get(m.BinStockRow, (product_id, bin_id))
+        delta = quantity - (current.quantity if current else 0)
+        if delta == 0:
+            return 0
+        if not await self._conditional(_RECOUNT, product_id, warehouse_id, delta):
+            level = await self.levels([product_id])
+            available = sum(lv.available for lv in level if lv.warehouse_id == warehouse_id)
+            raise InsufficientStock(available=max(available, 0))
+        if current is None:
+            self.s.add(m.BinStockRow(product_id=product_id, bin_id=bin_id, quantity=quantity))
+        else:
+            current.quantity = quantity
+        self.s.add(
+            m.InventoryMovementRow(
+                product_id=product_id,
+                warehouse_id=warehouse_id,
+                bin_id=bin_id,
+                delta=delta,
+                reason=reason,
+                actor=actor,
+                at=at,
+            )
+        )
+        await self.s.flush()
+        return delta
+
+    async def add_reservation(self, reservation: Reservation) -> Reservation:
+        values = {
+            "product_id": reservation.product_id,
+            "warehouse_id": reservation.warehouse_id,
+            "quantity": reservation.quantity,
+            "kind": reservation.kind.value,
+            "customer_id": reservation.customer_id,
+            "order_id": reservation.order_id,
+            "expires_at": reservation.expires_at,
+            "created_at": reservation.created_at,
+        }
+        result = await run(self.s, _ADD_RESERVATION, values)
+        return replace(reservation, id=result.inserted_primary_key[0])  # type: ignore[index]
+
+    @staticmethod
+    def _reservation(row: Any) -> Reservation:  # ORM or Core row
+        return Reservation(
+            row.product_id,
+            row.warehouse_id,
+            row.quantity,
+            ReservationKind(row.kind),
+            row.customer_id,
+            row.order_id,
+            row.expires_at,
+            row.created_at,
+            row.id,
+        )
+
+    async def _reservations(self, statement: Executable, **params: object) -> list[Reservation]:
+        return [self._reservation(row) for row in await fetch(self.s, statement, params)]
+
+    async def delete_reservation(self, reservation: Reservation) -> None:
+        params = {"reservation_id": reservation.id}
+        await run(self.s, _DELETE_RESERVATION, params, rows={reservation.customer_id})
+
+    async def customer_holds(self, customer_id: int) -> list[Reservation]:
+        if self.cache is not None and (cached := self.cache.get("holds", customer_id)) is not None:
+            return list(cast(tuple[Reservation, ...], cached))
+        holds = await self._reservations(_CUSTOMER_HOLDS, customer_id=customer_id)
+        if self.cache is not None:
+            self.cache.put("holds", customer_id, tuple(holds))  # Reservation is frozen
+        return holds
+
+    async def expired_holds(self, product_id: int, now: datetime) -> list[Reservation]:
+        return await self._reservations(_EXPIRED_HOLDS, product_id=product_id, now=now)
+
+    async def resize_reservation(self, reservation: Reservation, quantity: int) -> None:
+        params = {"reservation_id": reservation.id, "new_quantity": quantity}
+        await run(self.s, _RESIZE_RESERVATION, params, rows={reservation.customer_id})
+
+    async def extend_holds(self, customer_id: int, expires_at: datetime) -> None:
+        await run(self.s, _EXTEND_HOLDS, {"reservations_customer_id": customer_id, "until": expires_at})
+
+    async def order_reservations(self, order_id: int) -> list[Reservation]:
+        return await self._reservations(_ORDER_RESERVATIONS, order_id=order_id)
+
+    async def drift(self) -> list[StockDrift]:
+        r = m.ReservationRow
+        sums = (
+            select(r.product_id, r.warehouse_id, func.sum(r.quantity).label("total"))
+            .group_by(r.product_id, r.warehouse_id)
+            .subquery()
+        )
+        t = m.StockRow
+        rows = await self.s.execute(
+            select(t.product_id, t.warehouse_id, t.reserved, func.coalesce(sums.c.total, 0))
+            .outerjoin(sums, (sums.c.product_id == t.product_id) & (sums.c.warehouse_id == t.warehouse_id))
+            .where(t.reserved != func.coalesce(sums.c.total, 0))
+        )
+        return [StockDrift(p, w, counter, int(total)) for p, w, counter, total in rows]
+
+
+class SqlInventory:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def bins(self, product_ids: Sequence[int]) -> list[BinQuantity]:
+        if not product_ids:
+            return []
+        b, bs = m.BinRow, m.BinStockRow
+        rows = await self.s.execute(
+            select(bs.product_id, b.warehouse_id, b.code, bs.quantity)
+            .join(b, b.id == bs.bin_id)
+            .where(bs.product_id.in_(product_ids), bs.quantity > 0)
+            .order_by(b.warehouse_id, b.code)
+        )
+        return [BinQuantity(p, w, code, q) for p, w, code, q in rows]
+
+    async def last_bin(self, product_id: int, warehouse_id: int) -> str | None:
+        mv, b = m.InventoryMovementRow, m.BinRow
+        return await self.s.scalar(
+            select(b.code)
+            .join(mv, mv.bin_id == b.id)
+            .where(mv.product_id == product_id, mv.warehouse_id == warehouse_id)
+            .order_by(mv.id.desc())
+            .limit(1)
+        )
+
+    async def movements(self, product_id: int, limit: int) -> list[Movement]:
+        mv, b = m.InventoryMovementRow, m.BinRow
+        rows = await self.s.execute(
+            select(mv.product_id, mv.warehouse_id, b.code, mv.delta, mv.reason, mv.actor, mv.at)
+            .outerjoin(b, b.id == mv.bin_id)
+            .where(mv.product_id == product_id)
+            .order_by(mv.id.desc())
+            .limit(limit)
+        )
+        return [Movement(*row) for row in rows]
+
+    async def reorder_levels(self, warehouse_id: int | None) -> list[ReorderLevel]:
+        t = m.StockRow
+        query = select(t).where(t.reorder_point > 0).order_by(t.warehouse_id, t.product_id)
+        if warehouse_id is not None:
+            query = query.where(t.warehouse_id == warehouse_id)
+        return [
+            ReorderLevel(StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved), r.reorder_point, r.max_level)
+            for r in await self.s.scalars(query)
+        ]
+
+    async def positions(self) -> list[StockLevel]:
+        t = m.StockRow
+        rows = await self.s.scalars(select(t).where(t.on_hand > 0).order_by(t.warehouse_id, t.product_id))
+        return [StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved) for r in rows]
+
+    async def set_reorder(self, product_id: int, warehouse_id: int, point: int, max_level: int | None) -> None:
+        row = await self.s.get(m.StockRow, (product_id, warehouse_id))
+        if row is None:
+            row = m.StockRow(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0)
+            self.s.add(row)
+        row.reorder_point, row.max_level = point, max_level
+        await self.s.flush()

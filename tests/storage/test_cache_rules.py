@@ -1,0 +1,215 @@
+"""The read cache's rules: read-only work cannot write, cached values cannot be changed by
+those they are handed to, and every table a cached read reads invalidates what it feeds."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from sqlalchemy import event, select, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.customers import Address
+from domain.fx import FxRate
+from domain.usecases.cart import set_cart_quantity
+from domain.usecases.customers import ensure_customer
+from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+from storage import models as m
+from storage.cache import SECTIONS_FED_BY, TTL_OF
+from storage.db import WriteInReadOnlyWork, session_factory
+from storage.repositories import catalog, stock
+from storage.repositories.cached import fills
+from storage.repositories.sql import run
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+
+PRODUCTS = (
+    "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
+    "A1,Mug,Kitchen,4.50,GBP,,300,,,,A mug\n"
+)
+WAREHOUSES = "code,name,address,latitude,longitude,pickup_point\nLON,London,1 Road,51.5,-0.1,false\n"
+
+
+async def _shop(engine: AsyncEngine) -> SqlUnitOfWork:
+    uow = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
+    await import_warehouses(uow, WAREHOUSES)
+    await import_products(uow, PRODUCTS)
+    await import_stock(uow, FakeClock(), "sku,warehouse,bin,quantity\nA1,LON,A-01-01-1,7\n")
+    return uow
+
+
+async def _names(uow: SqlUnitOfWork) -> list[str]:
+    async with uow._sessions() as session:
+        return list(await session.scalars(select(m.ProductRow.name)))
+
+
+async def test_a_core_write_inside_read_only_work_raises_and_writes_nothing(engine: AsyncEngine) -> None:
+    uow = await _shop(engine)
+    with pytest.raises(WriteInReadOnlyWork):
+        async with uow.read_only():
+            assert await uow.products.get_by_sku("A1") is not None
+            await run(uow.session, update(m.ProductRow).values(name="Changed"))
+            await uow.commit()
+    assert await _names(uow) == ["Mug"]
+
+
+async def test_an_orm_write_inside_read_only_work_raises_at_the_flush_and_writes_nothing(engine: AsyncEngine) -> None:
+    uow = await _shop(engine)
+    with pytest.raises(WriteInReadOnlyWork):
+        async with uow.read_only():
+            uow.session.add(m.CategoryRow(name="Garden"))
+            await uow.commit()
+    async with uow._sessions() as session:
+        assert list(await session.scalars(select(m.CategoryRow.name))) == ["Kitchen"]
+
+
+async def test_a_repository_write_inside_read_only_work_raises(engine: AsyncEngine) -> None:
+    uow = await _shop(engine)
+    with pytest.raises(WriteInReadOnlyWork):
+        async with uow.read_only():
+            await uow.stock.try_reserve(1, 1, 1)
+    async with uow:  # the same unit writes as usual once it is not read-only
+        assert await uow.stock.try_reserve(1, 1, 1)
+        await uow.commit()
+    async with uow._sessions() as session:
+        assert await session.scalar(select(m.StockRow.reserved)) == 1
+
+
+async def test_postgresql_refuses_even_a_raw_sql_write_inside_read_only_work(engine: AsyncEngine) -> None:
+    """The statement check above sees INSERT, UPDATE and DELETE built with SQLAlchemy;
+    PostgreSQL's READ ONLY transaction refuses the rest (SQLite has no such mode)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's read-only transactions")
+    uow = await _shop(engine)
+    with pytest.raises(DBAPIError, match="read-only transaction"):
+        async with uow.read_only():
+            await uow.session.execute(text("UPDATE products SET name = 'Changed'"))
+    assert await _names(uow) == ["Mug"]
+
+
+CachedRead = tuple[str, Callable[[], Awaitable[Any]]]
+CARRIERS = (Path(__file__).resolve().parents[2] / "bot" / "demo_data" / "carriers.csv").read_text(encoding="utf-8")
+
+
+def _vandalise(value: Any) -> None:
+    """Change everything a caller could change in ``value``, in place."""
+    if isinstance(value, list):
+        for item in value:
+            _vandalise(item)
+        value.append("vandal")
+    elif isinstance(value, dict):
+        for item in value.values():
+            _vandalise(item)
+        value["vandal"] = "vandal"
+    elif dataclasses.is_dataclass(value) and not cast(Any, value).__dataclass_params__.frozen:
+        for field in dataclasses.fields(value):
+            _vandalise(getattr(value, field.name))
+        for field in dataclasses.fields(value):
+            setattr(value, field.name, "vandal")
+
+
+async def _shop_with_everything_cached(engine: AsyncEngine) -> tuple[SqlUnitOfWork, dict[str, CachedRead]]:
+    """A shop with a row behind every cached read, and those reads: name -> (the section it
+    fills, the read)."""
+    uow = await _shop(engine)
+    clock = FakeClock()
+    await import_carriers(uow, CARRIERS)
+    shopper = await ensure_customer(uow, clock, telegram_id=91, first_name="Ann")
+    assert shopper.id is not None
+    await set_cart_quantity(uow, clock, customer_id=shopper.id, product_id=1, quantity=2, hold_minutes=30)
+    async with uow:
+        await uow.fx.add(FxRate("GBP", "EUR", Decimal("1.17"), datetime(2026, 1, 1, tzinfo=UTC)), "test")
+        await uow.commit()
+    reads: dict[str, CachedRead] = {
+        "customer": ("customers", lambda: uow.customers.get_by_telegram_id(91)),
+        "product": ("catalog", lambda: uow.products.get(1)),
+        "product by sku": ("catalog", lambda: uow.products.get_by_sku("A1")),
+        "products": ("catalog", lambda: uow.products.get_many([1])),
+        "warehouses": ("reference", lambda: uow.warehouses.all()),
+        "levels": ("levels", lambda: uow.stock.levels([1])),
+        "holds": ("holds", lambda: uow.stock.customer_holds(shopper.id or 0)),
+        "cart": ("carts", lambda: uow.carts.lines(shopper.id or 0)),
+        "rates": ("reference", lambda: uow.fx.latest_against("GBP")),
+        "carriers": ("reference", lambda: uow.carriers.all()),
+    }
+    return uow, reads
+
+
+async def test_nothing_a_caller_changes_in_what_the_cache_handed_out_reaches_the_next_caller(
+    engine: AsyncEngine,
+) -> None:
+    uow, reads = await _shop_with_everything_cached(engine)
+    for name, (_, read) in reads.items():
+        async with uow.read_only():
+            first = await read()  # from the database: what the cache now holds came from it
+        truth = copy.deepcopy(first)
+        assert first, name
+        _vandalise(first)
+        async with uow.read_only():
+            second = await read()  # from the cache
+        assert second == truth, name
+        _vandalise(second)
+        async with uow.read_only():
+            assert await read() == truth, name
+
+
+async def test_a_customer_s_saved_addresses_handed_out_from_the_cache_are_the_caller_s_own(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine))
+    await ensure_customer(uow, FakeClock(), telegram_id=92, first_name="Bo")
+    async with uow.read_only():
+        first = await uow.customers.get_by_telegram_id(92)
+    assert first is not None
+    first.addresses.append(Address("1 Road"))
+    async with uow.read_only():
+        again = await uow.customers.get_by_telegram_id(92)
+    assert again is not None and again.addresses == []
+
+
+TABLE_READ = re.compile(r"\b(?:FROM|JOIN)\s+(\w+)")
+
+
+@pytest.mark.parametrize("snapshots", [True, False], ids=["whole tables", "row by row"])
+async def test_every_table_a_cached_read_reads_clears_the_section_it_fills(
+    engine: AsyncEngine, snapshots: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each cached read runs on a cold cache while the SQL it sends is recorded: every table
+    in a FROM or JOIN of that SQL must be one whose committed writes clear the section the
+    read fills, or what it cached would outlive a change to that table."""
+    uow, reads = await _shop_with_everything_cached(engine)
+    assert {section for section, _ in reads.values()} == set(TTL_OF)  # a read for every section
+    if not snapshots:  # the catalog and the stock levels too big to hold whole: read per row
+        monkeypatch.setattr(catalog, "SNAPSHOT_MAX_ROWS", 0)
+        monkeypatch.setattr(stock, "SNAPSHOT_MAX_ROWS", 0)
+    sent: list[str] = []
+
+    def record(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        for name, (section, read) in reads.items():
+            assert uow._cache is not None
+            uow._cache.clear()
+            sent.clear()
+            async with uow.read_only():
+                await read()
+            tables = {table for statement in sent for table in TABLE_READ.findall(statement)}
+            assert tables, name
+            forgotten = {table for table in tables if section not in SECTIONS_FED_BY.get(table, ())}
+            assert not forgotten, f"{name}: writes to {forgotten} would not clear {section!r}"
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+def test_a_statement_cannot_declare_it_fills_a_section_the_cache_does_not_have() -> None:
+    with pytest.raises(KeyError, match="no cached section 'catalogue'"):
+        fills("catalogue", select(m.ProductRow.id))
+    assert all("catalogue" not in sections for sections in SECTIONS_FED_BY.values())
