@@ -98,7 +98,7 @@ class DurableDispatcher(Dispatcher):
             self._marking.cancel()
         await self.flush_marks()
 
-    async def _polling(  # type: ignore[override]
+    async def _polling(
         self,
         bot: Bot,
         polling_timeout: int = 30,
@@ -121,7 +121,7 @@ class DurableDispatcher(Dispatcher):
         try:
             while True:
                 try:
-                    updates = await bot(get_updates, **timeout)  # type: ignore[arg-type]
+                    updates = await bot(get_updates, **timeout)
                     fresh = await self.record(bot, updates)
                 except Exception as error:  # noqa: BLE001 - any failure: wait and ask again
                     loggers.dispatcher.error("Failed to fetch updates - %s: %s", type(error).__name__, error)

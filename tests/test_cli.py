@@ -26,7 +26,7 @@ class Result:
 
 
 @pytest.fixture
-def ordergram(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path):  # type: ignore[no-untyped-def]
+def ordergram(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path):
     """Run ``ordergram ARGS`` in-process with a clean environment, as an operator would."""
 
     def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -73,7 +73,7 @@ def test_the_installed_command_starts_without_a_traceback(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("command", [[], ["run"], ["migrate"], ["import"], ["demo"]])
-def test_every_subcommand_has_help(command: list[str], ordergram) -> None:  # type: ignore[no-untyped-def]
+def test_every_subcommand_has_help(command: list[str], ordergram) -> None:
     result = ordergram(*command, "--help")
     assert result.returncode == 0 and "usage: ordergram" in result.stdout
 
@@ -93,7 +93,7 @@ def test_every_subcommand_has_help(command: list[str], ordergram) -> None:  # ty
 def test_bad_configuration_stops_with_one_line_naming_the_variable(
     env: dict[str, str],
     variable: str,
-    ordergram,  # type: ignore[no-untyped-def]
+    ordergram,
 ) -> None:
     result = ordergram("run", env=env)
     assert result.returncode == 2
@@ -114,7 +114,7 @@ def _count(db: Path, table: str) -> int:
         return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
-def test_import_good_files_then_reimport_is_idempotent(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+def test_import_good_files_then_reimport_is_idempotent(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "shop.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
     assert ordergram("migrate", env=env).returncode == 0
@@ -129,7 +129,7 @@ def test_import_good_files_then_reimport_is_idempotent(tmp_path: Path, ordergram
     assert restock.returncode == 0 and _count(db, "inventory_movements") == movements  # nothing changed
 
 
-def test_a_bad_file_reports_every_line_and_imports_nothing(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_file_reports_every_line_and_imports_nothing(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "shop.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
     bad = tmp_path / "products.csv"
@@ -148,7 +148,7 @@ def test_a_bad_file_reports_every_line_and_imports_nothing(tmp_path: Path, order
     assert _count(db, "products") == 0
 
 
-def test_stock_for_an_unknown_sku_is_refused(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+def test_stock_for_an_unknown_sku_is_refused(tmp_path: Path, ordergram) -> None:
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
     ordergram("import", "warehouses", str(DEMO / "warehouses.csv"), env=env)
     stock = tmp_path / "stock.csv"
@@ -157,7 +157,7 @@ def test_stock_for_an_unknown_sku_is_refused(tmp_path: Path, ordergram) -> None:
     assert result.returncode == 1 and f"{stock}:2: unknown SKU NOPE" in result.stderr
 
 
-def test_boxes_suppliers_and_reorder_terms_import_and_bad_lines_are_reported(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+def test_boxes_suppliers_and_reorder_terms_import_and_bad_lines_are_reported(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "shop.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
     for kind in ("warehouses", "products", "boxes", "suppliers", "reorder"):
@@ -187,7 +187,7 @@ def test_boxes_suppliers_and_reorder_terms_import_and_bad_lines_are_reported(tmp
     assert _count(db, "supply_terms") == 4
 
 
-def test_the_journal_exports_as_csv_and_bad_dates_are_refused(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+def test_the_journal_exports_as_csv_and_bad_dates_are_refused(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "books.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
     assert ordergram("migrate", env=env).returncode == 0
@@ -213,7 +213,7 @@ def test_the_journal_exports_as_csv_and_bad_dates_are_refused(tmp_path: Path, or
     assert bad.returncode == 2 and "--from" in bad.stderr
 
 
-def test_product_photos_are_found_next_to_the_file_or_reported(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+def test_product_photos_are_found_next_to_the_file_or_reported(tmp_path: Path, ordergram) -> None:
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
     (tmp_path / "pics").mkdir()
     (tmp_path / "pics" / "mug.png").write_bytes(b"\x89PNG fake")
@@ -229,7 +229,7 @@ def test_product_photos_are_found_next_to_the_file_or_reported(tmp_path: Path, o
     assert photos == {"M-1": f"file:{tmp_path / 'pics' / 'mug.png'}", "M-2": "https://x.test/cup.jpg"}
 
 
-def test_an_unreachable_bot_api_is_one_clear_line(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreachable_bot_api_is_one_clear_line(tmp_path: Path, ordergram) -> None:
     env = {
         "BOT_TOKEN": "1:x",
         "TELEGRAM_API_URL": "http://127.0.0.1:9",
@@ -241,7 +241,7 @@ def test_an_unreachable_bot_api_is_one_clear_line(tmp_path: Path, ordergram) -> 
     assert "Traceback" not in result.stderr
 
 
-def test_the_base_currency_cannot_change_under_a_journal(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+def test_the_base_currency_cannot_change_under_a_journal(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "books.sqlite3"
     url = f"sqlite+aiosqlite:///{db}"
     assert ordergram("migrate", env={"DATABASE_URL": url, "DEFAULT_CURRENCY": "GBP"}).returncode == 0
@@ -265,7 +265,7 @@ def test_the_base_currency_cannot_change_under_a_journal(tmp_path: Path, ordergr
     assert ordergram("migrate", env={"DATABASE_URL": url, "DEFAULT_CURRENCY": "EUR"}).returncode == 0
 
 
-def test_api_keys_get_orders_only_unless_scopes_are_given_and_list_shows_them(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+def test_api_keys_get_orders_only_unless_scopes_are_given_and_list_shows_them(tmp_path: Path, ordergram) -> None:
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'keys.sqlite3'}"}
     shop = ordergram("apikey", "create", "web shop", env=env)
     assert shop.returncode == 0 and shop.stdout.startswith("og_") and "scopes orders;" in shop.stderr
@@ -279,7 +279,7 @@ def test_api_keys_get_orders_only_unless_scopes_are_given_and_list_shows_them(tm
     ]
 
 
-def test_customers_import_sets_business_terms_all_or_nothing(tmp_path: Path, ordergram) -> None:  # type: ignore[no-untyped-def]
+def test_customers_import_sets_business_terms_all_or_nothing(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "shop.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}", "DEFAULT_CURRENCY": "EUR"}
     header = "name,telegram_id,phone,email,business,payment_terms_days,credit_limit\n"

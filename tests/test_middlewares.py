@@ -50,7 +50,7 @@ async def test_an_update_seen_before_is_recognised_across_processes_with_redis()
         await redis.aclose()
 
 
-async def _redis_or_skip():  # type: ignore[no-untyped-def]
+async def _redis_or_skip():
     from redis.asyncio import Redis
     from redis.exceptions import RedisError
 

@@ -36,7 +36,7 @@ def source_messages() -> set[str | tuple[str, ...]]:
     return found
 
 
-def catalog(language: str):  # type: ignore[no-untyped-def]
+def catalog(language: str):
     with open(LOCALES / language / "LC_MESSAGES" / "messages.po", "rb") as fh:
         return read_po(fh, locale=language)
 

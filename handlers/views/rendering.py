@@ -202,5 +202,5 @@ class Renderer:
         env = self._localized.get(key)
         if env is None:
             env = self._localized[key] = self.env.overlay(cache_size=400)
-            env.translate = partial(i18n.gettext, locale=key[1])  # type: ignore[attr-defined]
+            env.translate = partial(i18n.gettext, locale=key[1])
         return env

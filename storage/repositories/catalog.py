@@ -46,7 +46,7 @@ class SqlProducts:
             barcode=row.barcode,
             description=row.description,
             weight_g=row.weight_g,
-            dimensions=Dimensions(*dims) if all(d is not None for d in dims) else None,  # type: ignore[arg-type]
+            dimensions=Dimensions(*dims) if all(d is not None for d in dims) else None,
             photo_file_id=row.photo_file_id,
             active=row.active,
             id=row.id,

@@ -39,7 +39,7 @@ def order_code(reply: Reply) -> str:
     return words.split()[0]
 
 
-async def scalar(running: RunningBot, query):  # type: ignore[no-untyped-def]
+async def scalar(running: RunningBot, query):
     async with running.runtime.sessions() as session:
         return await session.scalar(query)
 

@@ -33,7 +33,7 @@ def uow_for(engine: AsyncEngine) -> SqlUnitOfWork:
 
 
 async def test_migrations_from_empty_match_the_models(engine: AsyncEngine) -> None:
-    def diff(connection):  # type: ignore[no-untyped-def]
+    def diff(connection):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return compare_metadata(context, m.Base.metadata)
 
@@ -183,7 +183,7 @@ async def test_warehouse_zones_come_from_bins(engine: AsyncEngine, clock: FakeCl
     assert (level.on_hand, level.reserved) == (6, 0)
 
 
-async def test_api_keys_made_before_scopes_keep_every_scope(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_api_keys_made_before_scopes_keep_every_scope(tmp_path) -> None:
     """Upgrading must not break a shop's channels: old keys keep everything they could do."""
     from alembic import command
     from alembic.script import ScriptDirectory
@@ -197,7 +197,7 @@ async def test_api_keys_made_before_scopes_keep_every_scope(tmp_path) -> None:  
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     before_scopes = ScriptDirectory.from_config(config).get_revision("0011").down_revision
 
-    def to(revision: str):  # type: ignore[no-untyped-def]
+    def to(revision: str):
         def run(connection: object) -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)

@@ -73,7 +73,7 @@ def _sample_data(callback_data: type[CallbackData]) -> str | None:
         else:
             values[name] = "x"
     try:
-        return callback_data(**values).pack()  # type: ignore[arg-type]
+        return callback_data(**values).pack()
     except (ValueError, TypeError):
         return None
 

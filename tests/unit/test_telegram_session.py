@@ -69,7 +69,7 @@ METHODS: list[TelegramMethod[Any]] = [
     ),
     SetMyCommands(commands=[BotCommand(command="start", description="Menu")], scope=BotCommandScopeChat(chat_id=5)),
     BanChatMember(chat_id=-100, user_id=9, until_date=datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)),
-    SendMessage(chat_id=5, text="extra", message_effect_id="e1", some_future_field="kept"),  # type: ignore[call-arg]
+    SendMessage(chat_id=5, text="extra", message_effect_id="e1", some_future_field="kept"),
 ]
 
 
