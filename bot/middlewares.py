@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, TelegramObject, User
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.ports import Clock
@@ -38,9 +39,8 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        uow = SqlUnitOfWork(self.sessions)
+        uow = SqlUnitOfWork(self.sessions)  # registering the sender: not the update's own work
         fields = cast(HandlerData, data)
-        fields["uow"] = uow
         fields["clock"] = self.clock
         user: User | None = data.get("event_from_user")
         if user is not None and not user.is_bot:
@@ -54,6 +54,8 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 language_code=user.language_code,
             )
             await self._assisting(fields, uow, user.id)
+        # The update's own work: its first commit marks the update handled (storage.uow).
+        fields["uow"] = SqlUnitOfWork(self.sessions, update_id=event.update_id if isinstance(event, Update) else None)
         return await handler(event, data)
 
     async def _assisting(self, data: HandlerData, uow: SqlUnitOfWork, staff_telegram_id: int) -> None:
@@ -131,17 +133,30 @@ class PerUserSerialMiddleware(BaseMiddleware):
             return await handler(event, data)
         lock = self._locks.get(user.id) or self._locks.setdefault(user.id, asyncio.Lock())
         self._waiting[user.id] = self._waiting.get(user.id, 0) + 1
+        queued = lock.locked()
         try:
             async with lock:
                 if self.redis is None:
+                    if queued:
+                        await _state_now(data)
                     return await handler(event, data)
                 name = f"ordergram:user:{user.id}"
                 async with self.redis.lock(name, timeout=USER_LOCK_S, blocking_timeout=USER_LOCK_S):
+                    await _state_now(data)  # another process may have moved it
                     return await handler(event, data)
         finally:
             self._waiting[user.id] -= 1
             if not self._waiting[user.id]:
                 del self._waiting[user.id], self._locks[user.id]
+
+
+async def _state_now(data: dict[str, Any]) -> None:
+    """aiogram reads the conversation state before an update queues behind the same user's
+    previous one; read it again once that one is done, so filters and handlers see the step
+    it moved to (a contact shared while /checkout is still being answered is step 1's answer)."""
+    state: FSMContext | None = data.get("state")
+    if state is not None:
+        data["raw_state"] = await state.get_state()
 
 
 class StateWritesMiddleware(BaseMiddleware):

@@ -20,7 +20,7 @@ PRUNE_EVERY = timedelta(hours=1)
 _IDS = _INBOX.c.update_id.in_(bindparam("ids", expanding=True))
 _KNOWN = select(_INBOX.c.update_id).where(_IDS)
 _ADD = {dialect: insert_for(_INBOX).on_conflict_do_nothing() for dialect, insert_for in _INSERT_FOR.items()}
-_MARK = update(_INBOX).where(_IDS).values(handled_at=bindparam("at"))
+MARK_HANDLED = update(_INBOX).where(_IDS).values(handled_at=bindparam("at"))
 _PRUNE = delete(_INBOX).where(_INBOX.c.handled_at < bindparam("before"))
 _UNHANDLED = (
     select(_INBOX.c.update_id, _INBOX.c.payload).where(_INBOX.c.handled_at.is_(None)).order_by(_INBOX.c.update_id)
@@ -53,7 +53,7 @@ class UpdateInbox:
 
     async def mark_handled(self, update_ids: Collection[int], now: datetime) -> None:
         async with self.engine.begin() as connection:
-            await connection.execute(_MARK, {"ids": list(update_ids), "at": now})
+            await connection.execute(MARK_HANDLED, {"ids": list(update_ids), "at": now})
 
     async def unhandled(self) -> list[tuple[int, str]]:
         """What a stopped process recorded and did not finish, oldest first."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any, Generic, Self, TypeVar, cast, overload
 
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.cache import CacheView, ReadCache
 from storage.db import BASE_CURRENCY, READ_CACHE, READ_ONLY_BIND
+from storage.inbox import MARK_HANDLED
 from storage.repositories import (
     SqlApi,
     SqlCarriers,
@@ -111,8 +113,13 @@ class SqlUnitOfWork:
     outbox = _Repository(SqlOutbox)
     subscriptions = _Repository(SqlSubscriptions)
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, update_id: int | None = None) -> None:
         self._sessions = sessions
+        # The Telegram update this unit works for: its first commit also marks the update
+        # handled in the inbox, in the same transaction, so a crash can never replay an
+        # update whose work is committed (a replayed /receive would book the goods twice).
+        self._update_id = update_id
+        self._writable = False
         self._session: _LazySession | None = None
         self._cache_view: CacheView | None = None
         self._read_only_next = False
@@ -135,6 +142,7 @@ class SqlUnitOfWork:
             raise RuntimeError("unit of work is already in use; nest use cases by passing data, not transactions")
         cache: CacheView | None = None
         make: Callable[[], AsyncSession] = self._sessions
+        self._writable = not self._read_only_next
         if self._read_only_next:
             self._read_only_next = False
             # The connection (and its BEGIN) comes only if a read misses the cache.
@@ -165,6 +173,9 @@ class SqlUnitOfWork:
         return self._session.materialise()
 
     async def commit(self) -> None:
+        if self._update_id is not None and self._writable:
+            await self.session.execute(MARK_HANDLED, {"ids": [self._update_id], "at": datetime.now(UTC)})
+            self._update_id = None
         await self.session.commit()
 
     async def rollback(self) -> None:

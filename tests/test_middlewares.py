@@ -8,6 +8,9 @@ import time
 from typing import Any
 
 import pytest
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import TelegramObject, User
 
 from bot.middlewares import PerUserSerialMiddleware
@@ -35,6 +38,30 @@ async def test_updates_of_one_user_run_one_at_a_time_and_others_in_parallel() ->
     assert peak == {1: 1, 2: 1, 3: 1}
     assert overall_peak == 3
     assert middleware._locks == {} and middleware._waiting == {}
+
+
+async def test_an_update_queued_behind_the_same_user_sees_the_state_the_previous_one_left() -> None:
+    """aiogram reads the state before the update queues: the second of two quick messages
+    (a contact right after /checkout) must be routed by the step the first moved to."""
+    middleware = PerUserSerialMiddleware()
+    storage = MemoryStorage()
+    key = StorageKey(bot_id=1, chat_id=7, user_id=7)
+    seen: list[str | None] = []
+
+    async def handler(event: TelegramObject, data: dict[str, Any]) -> None:
+        seen.append(data["raw_state"])
+        await asyncio.sleep(0.01)
+        await data["state"].set_state("checkout:contact")
+
+    def data() -> dict[str, Any]:
+        return {
+            "event_from_user": User(id=7, is_bot=False, first_name="U"),
+            "state": FSMContext(storage, key),
+            "raw_state": None,  # what aiogram read when the update arrived
+        }
+
+    await asyncio.gather(middleware(handler, TelegramObject(), data()), middleware(handler, TelegramObject(), data()))
+    assert seen == [None, "checkout:contact"]
 
 
 async def test_an_update_seen_before_is_recognised_across_processes_with_redis() -> None:

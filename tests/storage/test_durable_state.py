@@ -9,10 +9,12 @@ from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.usecases.imports import import_warehouses
 from storage import models as m
 from storage.db import session_factory
 from storage.fsm import DatabaseStorage
 from storage.inbox import KEEP_HANDLED, UpdateInbox
+from storage.uow import SqlUnitOfWork
 
 
 async def test_conversation_state_is_read_back_by_a_new_process(engine: AsyncEngine) -> None:
@@ -64,3 +66,34 @@ async def test_the_state_an_update_changed_is_written_once_it_is_handled(engine:
         "Checkout:delivery",
         {"phone": "+447911123456"},
     )
+
+
+HEADER = "code,name,address,latitude,longitude,pickup_point\n"
+
+
+async def test_an_update_whose_work_is_committed_is_marked_handled_in_that_transaction(engine: AsyncEngine) -> None:
+    """A crash right after a staff command's commit must not replay it (a second /receive
+    would book the goods twice): the unit of work's commit marks its update handled."""
+    inbox = UpdateInbox(engine)
+    now = datetime.now(UTC)
+    await inbox.record([(11, "{}"), (12, "{}"), (13, "{}")], now)
+    sessions = session_factory(engine)
+    await import_warehouses(
+        SqlUnitOfWork(sessions),
+        "code,name,address,latitude,longitude,pickup_point\nLON,London,1 Road,51.5,-0.1,false\n",
+    )
+
+    committed = SqlUnitOfWork(sessions, update_id=11)
+    await import_warehouses(
+        committed, "code,name,address,latitude,longitude,pickup_point\nMAN,Manchester,2 Road,53.5,-2.2,false\n"
+    )
+    left_open = SqlUnitOfWork(sessions, update_id=12)
+    async with left_open:  # a unit that ends without commit writes nothing, marks nothing
+        await left_open.warehouses.all()
+    read_only = SqlUnitOfWork(sessions, update_id=13)
+    async with read_only.read_only():
+        await read_only.warehouses.all()
+
+    assert await inbox.unhandled() == [(12, "{}"), (13, "{}")]  # replayed after a crash: they did nothing yet
+    async with committed:  # a second use case of the same update commits normally
+        await committed.commit()
