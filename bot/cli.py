@@ -275,9 +275,10 @@ async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
         setup_application(app, runtime.dp, bot=runtime.bot)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
+    if not polling:  # what a stopped process recorded and did not finish, before anything newer arrives
+        await runtime.dp.replay(runtime.bot)
     await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
     if not polling:
-        await runtime.dp.replay(runtime.bot)  # what a stopped process recorded and did not finish
         await runtime.bot.set_webhook(
             settings.webhook_url or "",
             secret_token=secret,

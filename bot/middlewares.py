@@ -105,6 +105,8 @@ class DuplicateUpdateMiddleware(BaseMiddleware):
     ) -> Any:
         bot = data.get("bot")
         update_id = getattr(event, "update_id", None)
+        if data.get("replayed"):  # recorded before a crash, counted as seen then, never handled
+            return await handler(event, data)
         if bot is not None and update_id is not None and not await self.seen.first_time(bot.id, update_id):
             log.info("update %s delivered again: ignored", update_id)
             return None

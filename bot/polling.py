@@ -52,7 +52,8 @@ class DurableDispatcher(Dispatcher):
         left = await self.inbox.unhandled()
         for update_id, payload in left:
             log.info("update %s was recorded but not handled before a stop: handling it now", update_id)
-            await self.handle_recorded(bot, Update.model_validate_json(payload, context={"bot": bot}), **kwargs)
+            update = Update.model_validate_json(payload, context={"bot": bot})
+            await self.handle_recorded(bot, update, **{**kwargs, "replayed": True})
         return len(left)
 
     async def record(self, bot: Bot, updates: list[Update]) -> list[Update]:
@@ -88,6 +89,7 @@ class DurableDispatcher(Dispatcher):
             try:
                 await self.inbox.mark_handled(handled, datetime.now(UTC))
             except Exception:
+                self._handled[:0] = handled  # tried again with the next marks; replayed only after a crash
                 log.exception("could not mark %d handled updates (they may be replayed)", len(handled))
 
     async def settle(self) -> None:

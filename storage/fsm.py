@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -81,12 +82,16 @@ class DatabaseStorage(BaseStorage):
         its cost). The update is marked handled only after that (``bot.polling``): a crash
         before it replays the update from the state it started with."""
         token = _PENDING.set({})
+        cancelled = False
         try:
             yield
+        except asyncio.CancelledError:  # a stop mid-update: not marked, so replayed from the state it began with
+            cancelled = True
+            raise
         finally:
             pending = _PENDING.get()
             _PENDING.reset(token)
-            if pending:
+            if pending and not cancelled:
                 await self._store(pending)
 
     async def _write(self, name: str, state: str | None, data: dict[str, Any]) -> None:

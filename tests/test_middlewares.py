@@ -11,7 +11,7 @@ import pytest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.types import TelegramObject, User
+from aiogram.types import TelegramObject, Update, User
 
 from bot.middlewares import PerUserSerialMiddleware
 
@@ -73,6 +73,29 @@ async def test_an_update_seen_before_is_recognised_across_processes_with_redis()
         one, two = SeenUpdates(redis), SeenUpdates(redis)  # two processes sharing one Redis
         results = await asyncio.gather(*(s.first_time(bot_id, 7) for s in (one, two, one, two)))
         assert sorted(results) == [False, False, False, True]
+    finally:
+        await redis.aclose()
+
+
+async def test_an_update_replayed_after_a_crash_is_handled_although_redis_saw_it() -> None:
+    """With Redis, an update counts as seen when its handling starts: one recorded in the inbox
+    and cut off by a crash must still be handled when it is replayed at start."""
+    from bot.middlewares import DuplicateUpdateMiddleware, SeenUpdates
+
+    redis = await _redis_or_skip()
+    try:
+        bot_id = int(time.time() * 1000)
+        middleware = DuplicateUpdateMiddleware(SeenUpdates(redis))
+        handled: list[str] = []
+
+        async def handler(event: TelegramObject, data: dict[str, Any]) -> None:
+            handled.append(data["how"])
+
+        bot = type("FakeBot", (), {"id": bot_id})()
+        update = Update(update_id=9)
+        for how, extra in (("live", {}), ("redelivered", {}), ("replayed", {"replayed": True})):
+            await middleware(handler, update, {"bot": bot, "how": how, **extra})
+        assert handled == ["live", "replayed"]
     finally:
         await redis.aclose()
 
