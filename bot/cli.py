@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
         description="create NAME prints a new key once (only its hash is kept); list shows the keys and "
         "their scopes; revoke NAME stops a key from working. A key may do only what its scopes allow: "
         "orders (place, read and cancel its orders), stock:read, receipts (goods received), carrier "
-        "(tracking events). Without --scope a new key gets orders only.",
+        "(tracking events), customers (business terms on the order's customer). Without --scope a new key gets "
+        "orders only.",
     )
     keys.add_argument("action", choices=("create", "list", "revoke"))
     keys.add_argument("name", nargs="?", default="", metavar="NAME")

@@ -390,9 +390,9 @@ async def _business_buyer(
     """Payment terms for a business, and a buyer who does what people do: types where a
     button is expected, taps Confirm twice, presses a button from a step already left."""
     scene("The admin makes a customer a business: invoices due in 30 days, a £500 credit limit")
-    acme = SandboxUser(server, 1004, "Acme Ltd", language_code="en", transcript=transcript)
+    acme = SandboxUser(server, 1006, "Acme Ltd", language_code="en", transcript=transcript)
     await acme.send("/start")
-    await ada.send("/customer 1004 business on 30 500")
+    await ada.send("/customer 1006 business on 30 500")
     scene("The business buyer checks out; at the payment step he types instead of pressing")
     await acme.send("/add 22197 10")
     await acme.send("/checkout")

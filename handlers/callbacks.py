@@ -17,6 +17,7 @@ from pydantic import Field
 from domain.orders import DeliveryMethod, PaymentMethod
 from domain.picking import PickMethod
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
+from handlers.views.rendering import shorten as shorten_text
 
 Number = Annotated[int, Field(ge=0, le=2**31 - 1)]  # an id, a page, a count: what a database column holds
 # What the shop itself makes up (order and RMA codes, zones, currency and language codes, an
@@ -27,15 +28,8 @@ BUTTON_TEXT_LIMIT = 60  # longer button labels are cut off by Telegram clients a
 
 
 def shorten(text: str, limit: int = BUTTON_TEXT_LIMIT) -> str:
-    """``text`` in at most ``limit`` characters, cut between words with an ellipsis (a single
-    word longer than the limit is cut inside it)."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    if text[limit - 1] != " " and " " in head:
-        head = head.rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:.-–") + "…"
+    """``text`` on one line of at most ``limit`` characters, cut between words with "…"."""
+    return shorten_text(" ".join(text.split()), limit)
 
 
 def button(text: str, data: CallbackData) -> InlineKeyboardButton:

@@ -29,9 +29,16 @@ PARAM_LIMIT = 100  # characters of one value put into a sentence: a typed word, 
 
 
 def shorten(value: object, limit: int) -> str:
-    """``value`` as text of at most ``limit`` characters, cut with "…" when longer."""
+    """``value`` as text of at most ``limit`` characters, cut with "…" when longer: between
+    words when a space falls in the last third (else inside the word, as one long word is)."""
     text = str(value)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if not text[limit - 1].isspace() and space >= limit * 2 // 3:
+        head = head[:space]
+    return head.rstrip(" ,;:.-–\n") + "…"
 
 
 def fill(sentence: str, /, **params: object) -> str:
