@@ -116,6 +116,19 @@ MOVEMENT_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("return %(rma)s: written off (%(return_reason)s)"),
     ),
 )
+# An order's history keeps the reason the use case wrote ("cash on delivery", "due 2027-01-02",
+# who cancelled); the known shapes are shown in the reader's language, a carrier's name or a
+# payment's charge id as it is, and "placed" (the status itself) not at all.
+HISTORY_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"card"), N_("card payment")),
+    (re.compile(r"cash on delivery"), N_("cash on delivery")),
+    (re.compile(r"due (?P<date>\S+)"), N_("due %(date)s")),
+    (re.compile(r"replacement"), N_("replacement")),
+    (re.compile(r"customer"), N_("by the customer")),
+    (re.compile(r"staff"), N_("by staff")),
+    (re.compile(r"api"), N_("through the API")),
+    (re.compile(r"system"), N_("by the system")),
+)
 # Who made a movement, when it was not a person ("staff:97" and "api:till" stay as they are).
 ACTORS = {"import": N_("import"), "system": N_("system")}
 
@@ -125,6 +138,15 @@ def movement_reason(reason: str) -> str:
         if found := pattern.fullmatch(reason):
             params = {k: label(k, v) if k in LABELS else v for k, v in found.groupdict().items()}
             return _(text) % params
+    return reason
+
+
+def history_reason(reason: str) -> str:
+    if reason == "placed":
+        return ""
+    for pattern, text in HISTORY_REASONS:
+        if found := pattern.fullmatch(reason):
+            return _(text) % found.groupdict()
     return reason
 
 

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from domain.customers import Customer, pick_language
 from domain.money import Money
-from handlers.views.labels import LABELS, actor_name, label, movement_reason
+from handlers.views.labels import LABELS, actor_name, history_reason, label, movement_reason
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PARAM_LIMIT = 100  # characters of one value put into a sentence: a typed word, a name, a list of codes
@@ -188,6 +188,7 @@ class Renderer:
         self.env.filters["grams"] = format_grams
         self.env.filters["box_size"] = lambda box: format_size_mm(box.length_mm, box.width_mm, box.height_mm)
         self.env.filters["movement_reason"] = movement_reason
+        self.env.filters["history_reason"] = history_reason
         self.env.filters["actor"] = actor_name
         for kind in LABELS:  # {{ x | status }} is {{ x | label("status") }}
             self.env.filters[kind] = partial(_label_filter, kind)

@@ -9,7 +9,7 @@ import pytest
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import make_i18n
-from handlers.views.labels import LABELS, label, movement_reason
+from handlers.views.labels import LABELS, history_reason, label, movement_reason
 
 
 @pytest.fixture
@@ -36,3 +36,14 @@ def test_known_movement_reasons_are_translated_and_others_shown_as_they_are(i18n
         assert movement_reason("return RBCDFGHJ: write-off (damaged)") == "возврат RBCDFGHJ: списано (повреждён)"
         assert movement_reason("adjustment: found behind the shelf") == "корректировка: found behind the shelf"
         assert movement_reason("pallet from the till") == "pallet from the till"
+
+
+def test_an_order_s_history_reasons_are_translated_and_the_status_itself_is_not_repeated(i18n: I18n) -> None:
+    with i18n.use_locale("ru"):
+        assert history_reason("placed") == ""
+        assert history_reason("cash on delivery") == "наличными при получении"
+        assert history_reason("due 2027-01-02") == "срок 2027-01-02"
+        assert history_reason("customer") == "покупателем"
+        assert history_reason("DPD") == "DPD"  # a carrier's name, as it is
+    with i18n.use_locale("en"):
+        assert history_reason("card") == "card payment"
