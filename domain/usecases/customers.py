@@ -69,3 +69,16 @@ async def saved_addresses(uow: UnitOfWork, *, customer_id: int, limit: int = 5) 
     async with uow.read_only():
         customer = await uow.customers.get(customer_id)
     return customer.addresses[-limit:] if customer else []
+
+
+async def find_customer(
+    uow: UnitOfWork, *, telegram_id: int | None, phone: str | None, email: str | None
+) -> Customer | None:
+    """Inside an open unit of work: the customer another channel means — by Telegram id, else
+    phone, else email (the API's orders and the customers import match alike)."""
+    found = await uow.customers.get_by_telegram_id(telegram_id) if telegram_id is not None else None
+    if found is None and phone:
+        found = await uow.customers.get_by_phone(phone)
+    if found is None and email:
+        found = await uow.customers.get_by_email(email)
+    return found

@@ -20,6 +20,7 @@ from domain.imports import (
 )
 from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
+from domain.usecases.customers import find_customer
 from domain.warehouse import DEFAULT_BIN
 
 
@@ -196,11 +197,7 @@ async def import_customers(uow: UnitOfWork, clock: Clock, text: str) -> ImportRe
     created = 0
     async with uow:
         for row in parsed:
-            found = await uow.customers.get_by_telegram_id(row.telegram_id) if row.telegram_id else None
-            if found is None and row.phone:
-                found = await uow.customers.get_by_phone(row.phone)
-            if found is None and row.email:
-                found = await uow.customers.get_by_email(row.email)
+            found = await find_customer(uow, telegram_id=row.telegram_id, phone=row.phone, email=row.email)
             if found is None:
                 first, _, last = row.name.partition(" ")
                 found = await uow.customers.add(

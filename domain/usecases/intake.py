@@ -40,6 +40,7 @@ from domain.usecases.checkout import (
     route_or_explain,
     unique_order_code,
 )
+from domain.usecases.customers import find_customer
 from domain.usecases.dispatch import CarrierEvent, carrier_event
 from domain.usecases.fx import shop_rates
 from domain.usecases.inventory import receive_goods
@@ -220,13 +221,7 @@ async def _customer(uow: UnitOfWork, given: ApiCustomer, now: datetime, key: Api
         raise InvalidField(field="customer.email", reason="not an email address")
     if given.telegram_id is None and phone is None and email is None:
         raise InvalidField(field="customer", reason="give a phone, an email or a telegram_id")
-    found = None
-    if given.telegram_id is not None:
-        found = await uow.customers.get_by_telegram_id(given.telegram_id)
-    if found is None and phone is not None:
-        found = await uow.customers.get_by_phone(phone)
-    if found is None and email is not None:
-        found = await uow.customers.get_by_email(email)
+    found = await find_customer(uow, telegram_id=given.telegram_id, phone=phone, email=email)
     if found is None:
         first, _, last = name.partition(" ")
         new = Customer(given.telegram_id, first, last or None, phone=phone, email=email, created_at=now)
