@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from aiogram.utils.i18n import I18n
 
-from bot.i18n import make_i18n
 from domain.errors import ImportRejected
 from domain.usecases.cart import CartFull
 from handlers.errors import domain_message
-
-
-@pytest.fixture
-def i18n() -> Iterator[I18n]:
-    i18n = make_i18n("en")
-    token = I18n.set_current(i18n)
-    yield i18n
-    I18n.reset_current(token)
 
 
 def test_a_counted_error_agrees_with_its_count(i18n: I18n) -> None:

@@ -3,21 +3,10 @@ reasons are shown in the reader's language."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from aiogram.utils.i18n import I18n
 
-from bot.i18n import make_i18n
 from handlers.views.labels import LABELS, history_reason, label, movement_reason
-
-
-@pytest.fixture
-def i18n() -> Iterator[I18n]:
-    i18n = make_i18n("en")
-    token = I18n.set_current(i18n)
-    yield i18n
-    I18n.reset_current(token)
 
 
 @pytest.mark.parametrize("locale", ["en", "ru"])

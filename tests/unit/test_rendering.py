@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from aiogram.utils.i18n import I18n
 
-from bot.i18n import make_i18n
 from domain.catalog import Product
 from domain.money import Money
 from domain.usecases.catalog import ProductCard
@@ -17,14 +14,6 @@ SAMPLE = (
     '{{ _("In stock") }}|{{ _("In your cart: %(count)s", count=name) }}|'
     '{{ gettext("Price") }}|{{ ngettext("Only %(num)d left", "Only %(num)d left", n) }}|{{ _(name) }}'
 )
-
-
-@pytest.fixture
-def i18n() -> Iterator[I18n]:
-    i18n = make_i18n("en")
-    token = I18n.set_current(i18n)
-    yield i18n
-    I18n.reset_current(token)
 
 
 @pytest.mark.parametrize("locale", ["en", "ru"])
