@@ -358,6 +358,9 @@ async def _warehouse_day(
     scene("The order queue, by priority, and Alice's order in full (routing and why)")
     await ada.send("/queue LON")
     await ada.send(f"/order {code}")
+    scene("An admin may pick in any warehouse: /pick offers each, /pick MAN goes straight there")
+    await ada.send("/pick")
+    await ada.send("/pick MAN")
     scene("Pia picks it: walking order, tote, and a scan per line (text or a photo of the barcode)")
     reply = await pia.press((await pia.send("/pick")).last, "Single order")
     await pia.send("00000")  # a wrong item is refused with what was expected

@@ -211,6 +211,11 @@ async def test_admins_and_managers_pick_in_any_warehouse_by_code_or_button(shop:
 
     manager = await hire(shop, 76, "Mo", "manager")
     assert (await manager.send("/pick MAN")).last.text == "Picking in MAN. How do you want to pick?"
+    await hire(shop, 78, "Мила", "manager")
+    russian = SandboxUser(shop.server, 78, "Мила", language_code="ru")  # the same person, Telegram in Russian
+    asked = await russian.send("/pick")
+    assert asked.last.text == "На каком складе вы собираете?"
+    assert (await russian.press(asked.last, "LON")).last.text == "Сборка на складе LON. Как будете собирать?"
     picker = await hire(shop, 77, "Pat", "picker", "LON")
     assert (await picker.send("/pick MAN")).last.text == (
         "You pick in LON; picking in another warehouse needs a manager."
