@@ -3,7 +3,6 @@ orders, with replies in the staff member's chat. /assist_end stops."""
 
 from __future__ import annotations
 
-from html import escape
 from typing import Unpack
 
 from aiogram import Router
@@ -15,6 +14,7 @@ from domain.staff import Permission
 from domain.usecases.assisted import customer_to_assist
 from domain.usecases.staff import require
 from handlers.context import HandlerData, assist_context
+from handlers.views.rendering import fill
 
 router = Router(name=__name__)
 
@@ -31,12 +31,15 @@ async def start_assisting(message: Message, command: CommandObject, **data: Unpa
     assist = assist_context(data)
     assert assist is not None
     await assist.update_data(customer_id=customer.id)
-    name = escape(customer.display_name) + (f" (@{escape(customer.username)})" if customer.username else "")
+    name = customer.display_name + (f" (@{customer.username})" if customer.username else "")
     await message.answer(
-        _(
-            "You are now ordering for {name}. /cart, /add, /checkout and /orders work on their behalf; "
-            "they will be told about the order. /assist_end to stop."
-        ).format(name=name)
+        fill(
+            _(
+                "You are now ordering for {name}. /cart, /add, /checkout and /orders work on their behalf; "
+                "they will be told about the order. /assist_end to stop."
+            ),
+            name=name,
+        )
     )
 
 
