@@ -100,7 +100,7 @@ def shop_settings(settings: Settings) -> ShopSettings:
 def make_dispatcher(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock, i18n: I18n | None = None
 ) -> DurableDispatcher:
-    i18n = i18n or make_i18n(settings.default_locale)
+    i18n = i18n or make_i18n(settings.default_locale, settings.locales_dir)
     engine: AsyncEngine = sessions.kw["bind"]
     deps: HandlerData = {"settings": shop_settings(settings), "renderer": Renderer(settings.timezone), "i18n": i18n}
     dp = DurableDispatcher(inbox=UpdateInbox(engine), storage=make_fsm_storage(settings, engine), **deps)

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from domain.customers import SUPPORTED_LANGUAGES
 from domain.errors import UnknownCurrency
 from domain.money import normalize_currency
 from domain.usecases.checkout import CheckoutPolicy
@@ -38,7 +37,9 @@ class Settings(BaseSettings):
     notify_rate: float = Field(default=29.0, ge=0)  # messages/s overall (Telegram: ~30); 0 = unlimited
     notify_chat_interval: float = Field(default=1.05, ge=0)  # seconds between messages to one chat
     staff_chat_id: int | None = None
-    default_locale: str = "en"
+    default_locale: str = "en"  # a language with a catalog (bot.i18n checks it at start)
+    locales_dir: Path | None = None  # translations to use instead of the shipped ones (one folder per language)
+    shop_settings_file: Path | None = None  # TOML: the shop's name, contacts and policies (see README)
     default_currency: str = "EUR"
     timezone: str = "UTC"
     payment_provider_token: str | None = None
@@ -106,8 +107,8 @@ class Settings(BaseSettings):
     @field_validator("default_locale")
     @classmethod
     def _locale(cls, value: str) -> str:
-        if value not in SUPPORTED_LANGUAGES:
-            raise ValueError(f"{value!r} is not one of {', '.join(SUPPORTED_LANGUAGES)}")
+        if not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", value):
+            raise ValueError(f"{value!r} is not a language code like en, ru or pt_BR")
         return value
 
     @field_validator("timezone")

@@ -1,5 +1,8 @@
 """Translations: gettext catalogs in ``locales/`` through aiogram's I18n, and the
-middleware that picks each update's language (stored choice → Telegram → default)."""
+middleware that picks each update's language (stored choice → Telegram → default).
+
+The languages the bot speaks are the folders of ``locales/`` (or ``LOCALES_DIR``) with a
+compiled catalog: adding a language is adding ``locales/<code>/LC_MESSAGES/messages.mo``."""
 
 from __future__ import annotations
 
@@ -9,14 +12,20 @@ from typing import Any
 from aiogram.types import TelegramObject
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
+from bot.config import ConfigError
 from bot.middlewares import Handler
 from handlers.views.rendering import locale_for
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
 
-def make_i18n(default_locale: str) -> I18n:
-    return I18n(path=LOCALES_DIR, default_locale=default_locale, domain="messages")
+def make_i18n(default_locale: str, path: Path | None = None) -> I18n:
+    """The catalogs of every language found in ``path`` (default: the shipped ones)."""
+    i18n = I18n(path=path or LOCALES_DIR, default_locale=default_locale, domain="messages")
+    if default_locale not in i18n.available_locales:
+        offered = ", ".join(sorted(i18n.available_locales)) or "none"
+        raise ConfigError(f"DEFAULT_LOCALE: {default_locale!r} has no catalog in {i18n.path} (found: {offered})")
+    return i18n
 
 
 class CustomerI18nMiddleware(I18nMiddleware):
@@ -45,4 +54,4 @@ class CustomerI18nMiddleware(I18nMiddleware):
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         reader = data.get("reader", data.get("customer"))  # staff assisting a customer read their own language
-        return locale_for(reader, data.get("event_from_user"), self.i18n.default_locale)
+        return locale_for(reader, data.get("event_from_user"), self.i18n)

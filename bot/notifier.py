@@ -95,7 +95,8 @@ class Notifier:
         self._wake.set()
 
     def render(self, message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup | ReplyKeyboardMarkup | None]:
-        with self.i18n.context(), self.i18n.use_locale(message.language or self.i18n.default_locale):
+        language = message.language if message.language in self.i18n.available_locales else self.i18n.default_locale
+        with self.i18n.context(), self.i18n.use_locale(language):
             text = self.renderer.render(f"notifications/{message.template}.html.j2", **message.params)
             return text, buttons_for(message.template, message.params)
 

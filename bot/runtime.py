@@ -14,6 +14,7 @@ from bot.config import ConfigError, Settings
 from bot.i18n import make_i18n
 from bot.notifier import Notifier, SendLimits
 from bot.polling import DurableDispatcher
+from bot.shop_file import apply_settings_file
 from domain.ports import Clock, SystemClock
 from domain.usecases.bookkeeping import BooksCurrencyChanged, pin_books_currency
 from domain.usecases.staff import all_staff, make_admins
@@ -81,11 +82,12 @@ def settle_heap() -> None:
 
 
 async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
+    i18n = make_i18n(settings.default_locale, settings.locales_dir)
     engine, sessions = await open_database(settings)
     clock = clock or SystemClock()
-    i18n = make_i18n(settings.default_locale)
     bot = make_bot(settings)
     try:
+        await apply_settings_file(SqlUnitOfWork(sessions), settings.shop_settings_file, i18n.available_locales)
         if settings.admin_ids:
             await make_admins(SqlUnitOfWork(sessions), list(settings.admin_ids))
         dp = make_dispatcher(settings, sessions, clock, i18n)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -11,8 +12,6 @@ from enum import StrEnum
 from domain.errors import DomainError
 from domain.i18n import N_
 from domain.money import Money
-
-SUPPORTED_LANGUAGES = ("en", "ru")
 
 
 class InvalidPhone(DomainError):
@@ -42,13 +41,14 @@ def is_telegram_id(text: str) -> bool:
     return digits.isascii() and digits.isdecimal() and len(digits) <= 16
 
 
-def pick_language(stored: str | None, telegram_code: str | None, default: str) -> str:
-    """Stored choice first, then Telegram's ``language_code`` (``ru-RU`` → ``ru``), then the default."""
-    if stored in SUPPORTED_LANGUAGES:
+def pick_language(stored: str | None, telegram_code: str | None, default: str, offered: Container[str]) -> str:
+    """Stored choice first, then Telegram's ``language_code`` (``ru-RU`` → ``ru``), then the
+    default; ``offered`` are the languages the bot has a catalog for (found in ``locales/``)."""
+    if stored and stored in offered:
         return stored
     if telegram_code:
         base = telegram_code.split("-")[0].lower()
-        if base in SUPPORTED_LANGUAGES:
+        if base in offered:
             return base
     return default
 
@@ -83,8 +83,11 @@ class Customer:
 
     @property
     def notification_language(self) -> str:
-        """For messages sent on our own initiative: "" means the shop's default locale."""
-        return pick_language(self.language, self.telegram_language, "")
+        """For messages sent on our own initiative: their choice, else their Telegram app's
+        language; the sender falls back to the shop's default when it has no such catalog."""
+        if self.language:
+            return self.language
+        return self.telegram_language.split("-")[0].lower() if self.telegram_language else ""
 
     @property
     def display_name(self) -> str:

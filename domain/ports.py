@@ -6,7 +6,7 @@ Repositories never commit — the unit of work owns the one transaction of a use
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Protocol, Self
 
@@ -283,6 +283,19 @@ class JournalRepository(Protocol):
     async def entry_count(self) -> int: ...
 
 
+class ShopRepository(Protocol):
+    """The shop's identity as (field, language, source, value) rows (``domain.shop``)."""
+
+    async def identity(self) -> list[tuple[str, str, str, str]]: ...
+    async def set_value(self, field: str, language: str, source: str, value: str | None) -> None:
+        """Keep ``value`` for (field, language, source), or forget it when None."""
+        ...
+
+    async def replace_source(self, source: str, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Every value from ``source`` becomes ``rows`` of (field, language, value)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """Read-only members, so implementations may expose more specific repositories."""
 
@@ -330,6 +343,8 @@ class UnitOfWork(Protocol):
     def outbox(self) -> OutboxRepository: ...
     @property
     def subscriptions(self) -> SubscriptionRepository: ...
+    @property
+    def shop(self) -> ShopRepository: ...
 
     def read_only(self) -> Self:
         """Mark the next ``async with`` as a read-only transaction (no commit expected)."""

@@ -15,6 +15,7 @@ INVITE_TTL = timedelta(hours=24)
 
 class Permission(StrEnum):
     MANAGE_STAFF = "manage_staff"
+    MANAGE_SHOP = "manage_shop"  # the shop's name, contacts and policies (/settings)
     VIEW_STOCK = "view_stock"
     EDIT_STOCK = "edit_stock"
     VIEW_ORDERS = "view_orders"
@@ -33,7 +34,7 @@ class Permission(StrEnum):
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.MANAGER: frozenset(Permission) - {P.MANAGE_STAFF},
+    Role.MANAGER: frozenset(Permission) - {P.MANAGE_STAFF, P.MANAGE_SHOP},
     Role.PICKER: frozenset({P.VIEW_STOCK, P.VIEW_ORDERS, P.PICK}),
     Role.PACKER: frozenset({P.VIEW_STOCK, P.VIEW_ORDERS, P.PACK, P.SHIP}),
     Role.SUPPORT: frozenset({P.VIEW_ORDERS, P.VIEW_CUSTOMERS, P.ASSIST, P.RETURNS}),

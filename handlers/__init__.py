@@ -30,6 +30,8 @@ from handlers import (
     returns,
     returns_staff,
     search,
+    shop,
+    shop_settings,
     staff,
     start,
 )
@@ -73,6 +75,7 @@ STAFF_MODULES = (
     pricing,
     reports,
     forecasts,
+    shop_settings,
 )
 
 
@@ -102,7 +105,7 @@ def build_routers() -> list[Router]:
         for staff_router in staff_routers:  # non-staff are refused before any of their handlers
             staff_router.message.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=True))
             staff_router.callback_query.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=True))
-        customer_routers = [r.router for r in (start, language, help, assist, checkout, payments, catalog, cart)]
+        customer_routers = [r.router for r in (start, language, help, shop, assist, checkout, payments, catalog, cart)]
         _routers.extend(
             [
                 *customer_routers,

@@ -166,6 +166,10 @@ class CurrencyChoice(CallbackData, prefix="cur"):
     code: Code
 
 
+class PolicyChoice(CallbackData, prefix="pol"):
+    kind: Literal["returns", "delivery", "privacy"]
+
+
 class ApplyReorder(CallbackData, prefix="rop"):
     product_id: Number
     warehouse_id: Number

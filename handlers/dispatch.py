@@ -26,6 +26,7 @@ from domain.usecases.dispatch import (
     verify_scan,
 )
 from handlers.callbacks import DocumentCb, PackBoxCb, PackWeightCb
+from handlers.context import ShopSettings
 from handlers.output.documents import packing_slip, shipping_label
 from handlers.scanning import Scan, code_in_photo, parse_scan
 from handlers.views.rendering import Renderer, fill
@@ -176,13 +177,15 @@ async def weight_typed(message: Message, uow: UnitOfWork, clock: Clock, renderer
 
 
 @router.callback_query(DocumentCb.filter(F.kind != "receipt"))
-async def staff_document(query: CallbackQuery, callback_data: DocumentCb, uow: UnitOfWork) -> None:
+async def staff_document(
+    query: CallbackQuery, callback_data: DocumentCb, uow: UnitOfWork, settings: ShopSettings
+) -> None:
     assert query.bot is not None
     papers = await paperwork_for_staff(uow, staff_id=_who(query), code=callback_data.code)
     if callback_data.kind == "label":
         content, name = shipping_label(papers), f"label-{papers.order.code}.pdf"
     else:
-        content, name = packing_slip(papers), f"packing-slip-{papers.order.code}.pdf"
+        content, name = packing_slip(papers, settings.timezone), f"packing-slip-{papers.order.code}.pdf"
     await query.answer()
     await query.bot.send_document(query.from_user.id, BufferedInputFile(content, filename=name))
 

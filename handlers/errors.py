@@ -57,7 +57,7 @@ async def on_error(event: ErrorEvent, **data: Unpack[HandlerData]) -> None:
         user = data.get("event_from_user")
         attempt = event.update.message.text if event.update.message else event.update.event_type
         log.warning("refused staff action to user %s: %r", user.id if user else "?", attempt)
-    locale = locale_for(data.get("reader", data.get("customer")), data.get("event_from_user"), i18n.default_locale)
+    locale = locale_for(data.get("reader", data.get("customer")), data.get("event_from_user"), i18n)
     query = event.update.callback_query
     with i18n.context(), i18n.use_locale(locale):
         if query is not None and not answered(query.id):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.ports import UnitOfWork
 from domain.staff import can
 from domain.usecases.staff import staff_member
 from handlers.menu import HELP_BUTTON, STAFF_COMMANDS
+from handlers.shop import identity_of_shop, shop_context
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
@@ -18,7 +20,8 @@ router = Router(name=__name__)
 
 @router.message(Command("help"))
 @router.message(F.text == HELP_BUTTON)
-async def show_help(message: Message, renderer: Renderer, uow: UnitOfWork) -> None:
+async def show_help(message: Message, renderer: Renderer, uow: UnitOfWork, i18n: I18n) -> None:
     member = await staff_member(uow, message.from_user.id) if message.from_user else None
     staff = [(name, _(description)) for name, permission, description in STAFF_COMMANDS if can(member, permission)]
-    await message.answer(renderer.render("help.html.j2", staff=staff, role=member.role.value if member else ""))
+    shop = shop_context(await identity_of_shop(uow, i18n), i18n.current_locale)
+    await message.answer(renderer.render("help.html.j2", staff=staff, role=member.role.value if member else "", **shop))

@@ -15,27 +15,27 @@ from domain.usecases.customers import set_language
 from domain.usecases.fx import choose_currency, currency_choice
 from handlers.callbacks import CurrencyChoice, LanguageChoice
 from handlers.menu import LANGUAGE_BUTTON, main_menu
-from handlers.views.rendering import Renderer
+from handlers.start import start_screen
+from handlers.views.rendering import Renderer, language_name
 
 router = Router(name=__name__)
 
-# Language names are shown in their own language, so they are not translated.
-LANGUAGE_NAMES = {"en": "🇬🇧 English", "ru": "🇷🇺 Русский"}
 
-
-def language_keyboard() -> InlineKeyboardMarkup:
+def language_keyboard(i18n: I18n) -> InlineKeyboardMarkup:
+    """Every language with a catalog in ``locales/``, in a stable order (the default first)."""
+    codes = sorted(i18n.available_locales, key=lambda code: (code != i18n.default_locale, code))
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [InlineKeyboardButton(text=name, callback_data=LanguageChoice(code=code).pack())]
-            for code, name in LANGUAGE_NAMES.items()
+            [InlineKeyboardButton(text=language_name(code), callback_data=LanguageChoice(code=code).pack())]
+            for code in codes
         ]
     )
 
 
 @router.message(Command("language"))
 @router.message(F.text == LANGUAGE_BUTTON)
-async def ask_language(message: Message) -> None:
-    await message.answer(_("Choose your language:"), reply_markup=language_keyboard())
+async def ask_language(message: Message, i18n: I18n) -> None:
+    await message.answer(_("Choose your language:"), reply_markup=language_keyboard(i18n))
 
 
 @router.callback_query(LanguageChoice.filter())
@@ -47,14 +47,14 @@ async def choose_language(
     i18n: I18n,
     renderer: Renderer,
 ) -> None:
-    updated = await set_language(uow, telegram_id=query.from_user.id, language=callback_data.code)
+    updated = await set_language(
+        uow, telegram_id=query.from_user.id, language=callback_data.code, offered=i18n.available_locales
+    )
     with i18n.use_locale(updated.language or i18n.default_locale):
         await query.answer()
         if isinstance(query.message, Message):
-            await query.message.edit_text(_("Language: {language}").format(language=LANGUAGE_NAMES[callback_data.code]))
-            await query.message.answer(
-                renderer.render("start.html.j2", name=customer.first_name), reply_markup=main_menu()
-            )
+            await query.message.edit_text(_("Language: {language}").format(language=language_name(callback_data.code)))
+            await query.message.answer(await start_screen(customer, renderer, uow, i18n), reply_markup=main_menu())
 
 
 @router.message(Command("currency"))

@@ -12,7 +12,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
-from domain.customers import SUPPORTED_LANGUAGES, StaffMember
+from domain.customers import StaffMember
 from domain.i18n import N_
 from domain.staff import Permission, can
 
@@ -53,6 +53,7 @@ CUSTOMER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("orders", N_("Your orders and their status")),
     ("language", N_("Change language")),
     ("currency", N_("Change the currency of prices")),
+    ("policies", N_("Returns, delivery and privacy")),
     ("help", N_("How to use this bot")),
 )
 # ... and these it does not (typed from a hint, a step of a conversation, or a product code).
@@ -70,6 +71,7 @@ def customer_commands() -> list[BotCommand]:
 STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("staff", Permission.MANAGE_STAFF, N_("Staff and their roles")),
     ("invite", Permission.MANAGE_STAFF, N_("Invite a staff member")),
+    ("settings", Permission.MANAGE_SHOP, N_("The shop's name, contacts and policies")),
     ("role", Permission.MANAGE_STAFF, N_("Change a staff member's role")),
     ("revoke", Permission.MANAGE_STAFF, N_("Remove a staff member")),
     ("stock", Permission.VIEW_STOCK, N_("Stock per warehouse and bin")),
@@ -118,7 +120,7 @@ def staff_commands(member: StaffMember) -> list[BotCommand]:
 async def register_commands(bot: Bot, i18n: I18n) -> None:
     """One command list per language; the default list is in the default locale."""
     with i18n.context():
-        for language in SUPPORTED_LANGUAGES:
+        for language in i18n.available_locales:
             with i18n.use_locale(language):
                 await bot.set_my_commands(customer_commands(), language_code=language)
         with i18n.use_locale(i18n.default_locale):
@@ -129,15 +131,15 @@ async def register_staff_menu(bot: Bot, i18n: I18n, member: StaffMember) -> None
     """A staff member's own command menu (their chat only), in each language."""
     scope = BotCommandScopeChat(chat_id=member.telegram_id)
     with i18n.context():
-        for language in SUPPORTED_LANGUAGES:
+        for language in i18n.available_locales:
             with i18n.use_locale(language):
                 await bot.set_my_commands(staff_commands(member), scope=scope, language_code=language)
         with i18n.use_locale(i18n.default_locale):
             await bot.set_my_commands(staff_commands(member), scope=scope)
 
 
-async def clear_staff_menu(bot: Bot, telegram_id: int) -> None:
+async def clear_staff_menu(bot: Bot, i18n: I18n, telegram_id: int) -> None:
     scope = BotCommandScopeChat(chat_id=telegram_id)
-    for language in SUPPORTED_LANGUAGES:
+    for language in i18n.available_locales:
         await bot.delete_my_commands(scope=scope, language_code=language)
     await bot.delete_my_commands(scope=scope)

@@ -7,6 +7,7 @@ from datetime import datetime
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -14,7 +15,7 @@ from domain.customers import Customer
 from domain.orders import Order, OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.returns import returnable
-from domain.usecases.dispatch import paperwork_for_customer
+from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
 from domain.usecases.orders import OrdersPage, cancel_my_order, my_order, my_orders
 from domain.usecases.payments import order_to_pay
 from handlers.callbacks import CancelOrderCb, DocumentCb, OrderCb, OrdersPageCb, PayOrderCb, ReturnStartCb
@@ -22,6 +23,7 @@ from handlers.checkout import send_invoice
 from handlers.context import ShopSettings
 from handlers.menu import ORDERS_BUTTON
 from handlers.output.documents import receipt
+from handlers.shop import identity_of_shop
 from handlers.views.labels import label
 from handlers.views.rendering import Renderer, format_money
 
@@ -171,20 +173,34 @@ async def pay_again(
 
 
 @router.callback_query(DocumentCb.filter(F.kind == "receipt"))
-async def receipt_button(query: CallbackQuery, callback_data: DocumentCb, uow: UnitOfWork, customer: Customer) -> None:
+async def receipt_button(
+    query: CallbackQuery,
+    callback_data: DocumentCb,
+    uow: UnitOfWork,
+    customer: Customer,
+    i18n: I18n,
+    settings: ShopSettings,
+) -> None:
     assert query.bot is not None
     papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=callback_data.code)
     await query.answer()
-    await query.bot.send_document(
-        query.from_user.id, BufferedInputFile(receipt(papers), filename=f"receipt-{papers.order.code}.pdf")
-    )
+    await query.bot.send_document(query.from_user.id, await _receipt_file(papers, uow, i18n, settings))
+
+
+async def _receipt_file(
+    papers: OrderPaperwork, uow: UnitOfWork, i18n: I18n, settings: ShopSettings
+) -> BufferedInputFile:
+    pdf = receipt(papers, await identity_of_shop(uow, i18n), settings.timezone)
+    return BufferedInputFile(pdf, filename=f"receipt-{papers.order.code}.pdf")
 
 
 @router.message(Command("receipt"))
-async def receipt_command(message: Message, command: CommandObject, uow: UnitOfWork, customer: Customer) -> None:
+async def receipt_command(
+    message: Message, command: CommandObject, uow: UnitOfWork, customer: Customer, i18n: I18n, settings: ShopSettings
+) -> None:
     code = (command.args or "").strip()
     if not code:
         await message.answer(_("Usage: /receipt ORDER-CODE"))
         return
     papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=code)
-    await message.answer_document(BufferedInputFile(receipt(papers), filename=f"receipt-{papers.order.code}.pdf"))
+    await message.answer_document(await _receipt_file(papers, uow, i18n, settings))

@@ -79,12 +79,12 @@ async def change_role(message: Message, command: CommandObject, uow: UnitOfWork,
 
 
 @router.message(Command("revoke"))
-async def revoke(message: Message, command: CommandObject, uow: UnitOfWork) -> None:
+async def revoke(message: Message, command: CommandObject, uow: UnitOfWork, i18n: I18n) -> None:
     assert message.from_user is not None and message.bot is not None
     args = _args(command)
     if len(args) != 1 or not is_telegram_id(args[0]):
         await message.answer(_("Usage: /revoke TELEGRAM-ID"))
         return
     await set_role(uow, admin_id=message.from_user.id, telegram_id=int(args[0]), role=None)
-    await clear_staff_menu(message.bot, int(args[0]))
+    await clear_staff_menu(message.bot, i18n, int(args[0]))
     await message.answer(_("{id} is no longer staff.").format(id=escape(args[0])))

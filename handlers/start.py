@@ -12,6 +12,7 @@ from domain.ports import Clock, UnitOfWork
 from handlers.catalog import show_product_by_sku
 from handlers.context import ShopSettings
 from handlers.menu import main_menu
+from handlers.shop import identity_of_shop, shop_context
 from handlers.staff import join_with_invite
 from handlers.views.rendering import Renderer
 
@@ -36,9 +37,15 @@ async def start_with_link(
     if payload.startswith("p_"):
         await show_product_by_sku(message, payload[2:], customer, renderer, uow, settings.default_currency)
         return
-    await start(message, customer, renderer)
+    await start(message, customer, renderer, uow, i18n)
 
 
 @router.message(CommandStart())
-async def start(message: Message, customer: Customer, renderer: Renderer) -> None:
-    await message.answer(renderer.render("start.html.j2", name=customer.first_name), reply_markup=main_menu())
+async def start(message: Message, customer: Customer, renderer: Renderer, uow: UnitOfWork, i18n: I18n) -> None:
+    await message.answer(await start_screen(customer, renderer, uow, i18n), reply_markup=main_menu())
+
+
+async def start_screen(customer: Customer, renderer: Renderer, uow: UnitOfWork, i18n: I18n) -> str:
+    """The greeting, with the shop's name and how to reach it (in the current language)."""
+    identity = await identity_of_shop(uow, i18n)
+    return renderer.render("start.html.j2", name=customer.first_name, **shop_context(identity, i18n.current_locale))

@@ -542,6 +542,17 @@ class ShopSettingRow(Base):
     value: Mapped[str] = mapped_column(String(200))
 
 
+class ShopIdentityRow(Base):
+    """The shop's name, support contacts and policies (``domain.shop``): one row per field,
+    language ("" for every language) and source (an admin's edit in chat, or the settings file)."""
+
+    __tablename__ = "shop_identity"
+    field: Mapped[str] = mapped_column(String(32), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    source: Mapped[str] = mapped_column(String(8), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 class JournalLineRow(Base):
     __tablename__ = "journal_lines"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

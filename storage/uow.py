@@ -30,6 +30,7 @@ from storage.repositories import (
     SqlProducts,
     SqlPurchasing,
     SqlReturns,
+    SqlShop,
     SqlStaff,
     SqlStock,
     SqlSubscriptions,
@@ -112,6 +113,7 @@ class SqlUnitOfWork:
     carriers = _Repository(SqlCarriers, cached=True)
     outbox = _Repository(SqlOutbox)
     subscriptions = _Repository(SqlSubscriptions)
+    shop = _Repository(SqlShop, cached=True)
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, update_id: int | None = None) -> None:
         self._sessions = sessions

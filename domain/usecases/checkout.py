@@ -29,6 +29,7 @@ from domain.payments import amount_paid
 from domain.ports import Clock, UnitOfWork
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km, quotes, zone_for
+from domain.shop import ShopIdentity, merge
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.cart import load_cart, release_customer_holds
@@ -308,15 +309,17 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         if request.channel is Channel.SUPPORT:
             told = for_customer(customer, "order_placed_for_you", {"code": order.code})
         elif request.channel is Channel.TELEGRAM:
-            told = for_customer(customer, "order_placed", order_placed_params(order))
+            shop = merge(await uow.shop.identity(), "")
+            told = for_customer(customer, "order_placed", order_placed_params(order, shop))
         if told is not None:
             await uow.outbox.add(told, now)
         await uow.commit()
         return order
 
 
-def order_placed_params(order: Order) -> dict[str, Any]:
-    """What the "order placed" message shows, as plain JSON values (it waits in the outbox)."""
+def order_placed_params(order: Order, shop: ShopIdentity | None = None) -> dict[str, Any]:
+    """What the "order placed" message shows, as plain JSON values (it waits in the outbox),
+    with the shop's support contacts as they were when the order was placed."""
     delivery = order.delivery
     return {
         "code": order.code,
@@ -331,6 +334,8 @@ def order_placed_params(order: Order) -> dict[str, Any]:
         "ready_by": delivery.ready_by.isoformat() if delivery and delivery.ready_by else "",
         "eta": delivery.eta.isoformat() if delivery and delivery.eta else "",
         "service": f"{delivery.carrier} {delivery.service}" if delivery else "",
+        "support": list(shop.contacts.values()) if shop else [],
+        "has_policies": bool(shop and shop.policies("")),
     }
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from domain.customers import SUPPORTED_LANGUAGES, Address, Customer, UnsupportedLanguage
+from collections.abc import Container
+
+from domain.customers import Address, Customer, UnsupportedLanguage
 from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
 
@@ -44,8 +46,9 @@ async def ensure_customer(
         return customer
 
 
-async def set_language(uow: UnitOfWork, *, telegram_id: int, language: str) -> Customer:
-    if language not in SUPPORTED_LANGUAGES:
+async def set_language(uow: UnitOfWork, *, telegram_id: int, language: str, offered: Container[str]) -> Customer:
+    """``offered``: the languages the bot has a catalog for."""
+    if language not in offered:
         raise UnsupportedLanguage()
     async with uow:
         customer = await remember_choice(uow, telegram_id, language=language)

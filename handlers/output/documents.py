@@ -11,19 +11,23 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import inch
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from domain.packing import Package
+from domain.shop import ShopIdentity
 from domain.usecases.dispatch import OrderPaperwork
 from handlers.views.labels import label
-from handlers.views.rendering import format_grams, format_money
+from handlers.views.rendering import current_locale, format_grams, format_money
 
 FONTS = Path(__file__).parent / "fonts"
 LABEL_SIZE = (4 * inch, 6 * inch)
@@ -65,6 +69,13 @@ class _Writer:
             self.canvas.drawString(x, self.y, text)
         self.y -= size * 1.5
 
+    def paragraph(self, text: str, *, size: float = 9, width: float | None = None) -> None:
+        """Text wrapped to the page's width, its own line breaks kept."""
+        width = width or self.size[0] - 2 * MARGIN
+        for paragraph in text.splitlines() or [""]:
+            for line in simpleSplit(paragraph, self.regular, size, width) or [""]:
+                self.line(line, size=size, gap=1.3)
+
     def space(self, points: float = 8) -> None:
         self.y -= points
 
@@ -74,8 +85,11 @@ class _Writer:
         return self.buffer.getvalue()
 
 
-def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+def _when(value: datetime | None, timezone: str) -> str:
+    """A moment in the shop's time zone, written the reader's way ("4 Dec 2026, 09:30", "4 дек. 2026 г., 09:30")."""
+    if value is None:
+        return ""
+    return format_datetime(value.astimezone(ZoneInfo(timezone)), "medium", locale=current_locale())
 
 
 def shipping_label(docs: OrderPaperwork) -> bytes:
@@ -117,12 +131,12 @@ def shipping_label(docs: OrderPaperwork) -> bytes:
     return w.pdf()
 
 
-def packing_slip(docs: OrderPaperwork) -> bytes:
+def packing_slip(docs: OrderPaperwork, timezone: str = "UTC") -> bytes:
     """Lines with quantities and the bins they were picked from; a gift slip has no prices."""
     order = docs.order
     w = _Writer(A4, _("Packing slip %(code)s") % {"code": order.code})
     w.line(_("Packing slip — order %(code)s") % {"code": order.code}, size=16, bold=True, gap=1.8)
-    w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at), "name": docs.recipient})
+    w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at, timezone), "name": docs.recipient})
     if docs.gift:
         w.line(_("Gift order: no prices on this slip."), bold=True)
         if order.gift_message:
@@ -152,11 +166,17 @@ def packing_slip(docs: OrderPaperwork) -> bytes:
     return w.pdf()
 
 
-def receipt(docs: OrderPaperwork) -> bytes:
+def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: str = "UTC") -> bytes:
+    """The order as bought: the shop's name and contacts on top, its returns policy below."""
     order = docs.order
+    shop = shop or ShopIdentity()
     w = _Writer(A4, _("Receipt %(code)s") % {"code": order.code})
+    if shop.name:
+        w.line(shop.name, size=13, bold=True)
+    if shop.contacts:
+        w.line(" · ".join(shop.contacts.values()), size=9, gap=2)
     w.line(_("Receipt — order %(code)s") % {"code": order.code}, size=16, bold=True, gap=1.8)
-    w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at), "name": docs.recipient})
+    w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at, timezone), "name": docs.recipient})
     w.line(_("Status: %(status)s") % {"status": label("status", order.status.value)})
     w.space(12)
     for item in order.lines:
@@ -173,5 +193,10 @@ def receipt(docs: OrderPaperwork) -> bytes:
     w.line(_("Total: %(total)s") % {"total": format_money(order.total)}, bold=True)
     w.line(_("Payment: %(method)s") % {"method": label("payment", order.payment_terms)})
     for payment in docs.payments:
-        w.line(f"{_when(payment.at)} · {payment.kind.value} · {format_money(payment.amount)}", size=9)
+        w.line(f"{_when(payment.at, timezone)} · {payment.kind.value} · {format_money(payment.amount)}", size=9)
+    returns = shop.policy("returns", current_locale())
+    if returns is not None:
+        w.space(12)
+        w.line(_("Returns"), bold=True)
+        w.paragraph(returns[0], size=8)
     return w.pdf()

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import User
 from aiogram.utils.i18n import I18n, gettext, ngettext
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from babel.units import format_unit
@@ -60,14 +60,31 @@ def current_locale() -> str:
     return i18n.current_locale if i18n else "en"
 
 
-def locale_for(customer: Customer | None, user: User | None, default: str) -> str:
-    """The language someone reads: their stored choice, else their Telegram app's, else ``default``."""
-    return pick_language(customer.language if customer else None, user.language_code if user else None, default)
+def locale_for(customer: Customer | None, user: User | None, i18n: I18n) -> str:
+    """The language someone reads: their stored choice, else their Telegram app's, else the
+    default; only a language with a catalog (``i18n.available_locales``)."""
+    return pick_language(
+        customer.language if customer else None,
+        user.language_code if user else None,
+        i18n.default_locale,
+        i18n.available_locales,
+    )
 
 
 @lru_cache(maxsize=64)
 def _babel_locale(name: str) -> Locale:
     return Locale.parse(name)
+
+
+@lru_cache(maxsize=64)
+def language_name(code: str) -> str:
+    """A language's name in that language, from Babel's CLDR data ("English", "Русский",
+    "Deutsch"): whoever reads the list finds their own, so the names are not translated."""
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
 
 
 def format_money(money: Money, locale: str | None = None) -> str:

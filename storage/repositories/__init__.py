@@ -11,6 +11,7 @@ from storage.repositories.notifications import SqlOutbox, SqlSubscriptions
 from storage.repositories.orders import SqlOrders, SqlPayments
 from storage.repositories.purchasing import SqlDemand, SqlPurchasing
 from storage.repositories.returns import SqlReturns
+from storage.repositories.shop import SqlShop
 from storage.repositories.stock import SqlInventory, SqlStock
 from storage.repositories.warehouses import SqlWarehouses
 
@@ -32,6 +33,7 @@ __all__ = [
     "SqlProducts",
     "SqlPurchasing",
     "SqlReturns",
+    "SqlShop",
     "SqlStaff",
     "SqlStock",
     "SqlSubscriptions",

@@ -52,7 +52,7 @@ async def test_a_new_user_is_registered_once_and_renames_are_remembered() -> Non
 async def test_language_choice_is_stored() -> None:
     uow, clock = FakeUnitOfWork(), FakeClock()
     await ensure_customer(uow, clock, telegram_id=5, first_name="Ann")
-    await set_language(uow, telegram_id=5, language="ru")
+    await set_language(uow, telegram_id=5, language="ru", offered=("en", "ru"))
     assert uow.state.customers[5].language == "ru"
 
 

@@ -1,0 +1,60 @@
+"""/settings: an admin sets the shop's name, support contacts and policies per language
+(``/settings returns en TEXT``); "-" clears a value so the settings file's shows again."""
+
+from __future__ import annotations
+
+import re
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from aiogram.utils.i18n import I18n
+
+from domain.ports import UnitOfWork
+from domain.shop import CLEAR, FIELDS, POLICIES, ShopIdentity, check_field
+from domain.usecases.shop import change_shop_setting
+from handlers.shop import identity_of_shop
+from handlers.views.rendering import Renderer
+
+router = Router(name=__name__)
+
+
+def _first_word(text: str) -> tuple[str, str]:
+    """The first word and the rest: a policy's text keeps its line breaks."""
+    match = re.match(r"\s*(\S+)\s?(.*)", text, re.DOTALL)
+    return (match.group(1), match.group(2)) if match else ("", "")
+
+
+def _overview(renderer: Renderer, identity: ShopIdentity, i18n: I18n, saved: bool) -> str:
+    languages = sorted(i18n.available_locales, key=lambda code: (code != i18n.default_locale, code))
+    shown = {"name": identity.name or "", **identity.contacts}
+    single = [(name, shown.get(name, "")) for name in FIELDS if name not in POLICIES]
+    policies = [(kind, [(lang, identity.values.get((kind, lang), "")) for lang in languages]) for kind in POLICIES]
+    return renderer.render(
+        "staff/settings.html.j2", saved=saved, single=single, policies=policies, languages=" | ".join(languages)
+    )
+
+
+@router.message(Command("settings"))
+async def settings(message: Message, command: CommandObject, uow: UnitOfWork, i18n: I18n, renderer: Renderer) -> None:
+    assert message.from_user is not None
+    args = (command.args or "").strip()
+    if not args:
+        await message.answer(_overview(renderer, await identity_of_shop(uow, i18n), i18n, saved=False))
+        return
+    name, rest = _first_word(args)
+    field = check_field(name)
+    language = ""
+    if field in POLICIES:
+        language, rest = _first_word(rest)
+    value = rest.strip()
+    identity = await change_shop_setting(
+        uow,
+        admin_id=message.from_user.id,
+        field=field,
+        language=language,
+        value=None if value == CLEAR else value,
+        languages=i18n.available_locales,
+        default_language=i18n.default_locale,
+    )
+    await message.answer(_overview(renderer, identity, i18n, saved=True))
