@@ -117,10 +117,16 @@ def staff_commands(member: StaffMember) -> list[BotCommand]:
     return customer_commands() + allowed
 
 
+def _menu_languages(i18n: I18n) -> list[str]:
+    """The catalogs' languages Telegram can list a menu for: it takes two-letter codes only
+    (a "pt_BR" catalog's readers get the default menu, and the bot still answers in it)."""
+    return [language for language in i18n.available_locales if len(language) == 2]
+
+
 async def register_commands(bot: Bot, i18n: I18n) -> None:
     """One command list per language; the default list is in the default locale."""
     with i18n.context():
-        for language in i18n.available_locales:
+        for language in _menu_languages(i18n):
             with i18n.use_locale(language):
                 await bot.set_my_commands(customer_commands(), language_code=language)
         with i18n.use_locale(i18n.default_locale):
@@ -131,7 +137,7 @@ async def register_staff_menu(bot: Bot, i18n: I18n, member: StaffMember) -> None
     """A staff member's own command menu (their chat only), in each language."""
     scope = BotCommandScopeChat(chat_id=member.telegram_id)
     with i18n.context():
-        for language in i18n.available_locales:
+        for language in _menu_languages(i18n):
             with i18n.use_locale(language):
                 await bot.set_my_commands(staff_commands(member), scope=scope, language_code=language)
         with i18n.use_locale(i18n.default_locale):
@@ -140,6 +146,6 @@ async def register_staff_menu(bot: Bot, i18n: I18n, member: StaffMember) -> None
 
 async def clear_staff_menu(bot: Bot, i18n: I18n, telegram_id: int) -> None:
     scope = BotCommandScopeChat(chat_id=telegram_id)
-    for language in i18n.available_locales:
+    for language in _menu_languages(i18n):
         await bot.delete_my_commands(scope=scope, language_code=language)
     await bot.delete_my_commands(scope=scope)

@@ -9,11 +9,13 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display here, and none needed: figures go straight to PNG bytes
 
+from babel.dates import format_skeleton
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from domain.money import Money
 from domain.reports import PeriodName, SalesReport
+from handlers.views.rendering import current_locale, format_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,9 @@ def sales_chart(report: SalesReport, text: ChartText) -> bytes:
     figure = Figure(figsize=(8, 6), dpi=100, layout="constrained")
     over_time, best = figure.subplots(2, 1, height_ratios=(3, 2))
     hourly = report.period.name is PeriodName.TODAY
-    labels = [start.strftime("%H" if hourly else "%d.%m") for start, _, _ in report.series]
+    locale = current_locale()
+    # Hours and days the reader's way ("09:00"; "Dec 4" / "4 дек."), from CLDR skeletons.
+    labels = [format_skeleton("Hm" if hourly else "MMMd", start, locale=locale) for start, _, _ in report.series]
     positions = range(len(labels))
     over_time.bar(positions, [n for _, n, _ in report.series], color="#4C72B0", label=text.orders)
     over_time.set_ylabel(text.orders)
@@ -45,12 +49,14 @@ def sales_chart(report: SalesReport, text: ChartText) -> bytes:
         markersize=3,
     )
     revenue_axis.set_ylabel(text.revenue)
+    revenue_axis.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value)))
     revenue_axis.set_ylim(bottom=0)
     over_time.set_title(text.title)
     names = [f"{p.sku} {p.name[:24]}" for p in reversed(report.top)]
     best.barh(names, [float(p.revenue.to_decimal()) for p in reversed(report.top)], color="#55A868")
     best.set_title(text.top)
     best.set_xlabel(text.revenue)
+    best.xaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value)))
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return out.getvalue()

@@ -3,6 +3,7 @@ Babel-formatted money and dates. Everything a person reads is rendered here."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, MutableMapping
 from datetime import date, datetime
 from functools import lru_cache, partial
@@ -14,7 +15,7 @@ from aiogram.types import User
 from aiogram.utils.i18n import I18n, gettext, ngettext
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal, format_percent
 from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes
 from jinja2.visitor import NodeTransformer
@@ -91,11 +92,32 @@ def format_money(money: Money, locale: str | None = None) -> str:
     return _format_money(money.amount, money.currency, locale or current_locale())
 
 
+# A currency without a symbol in the locale is written by its code, which CLDR's pattern
+# glues to the digits ("RUB889.44" in English): a no-break space keeps them apart.
+_GLUED_CODE = re.compile(r"(?<=\d)(?=[A-Z]{3})|(?<=[A-Z]{3})(?=[\d-])")
+
+
 @lru_cache(maxsize=8192)
 def _format_money(minor: int, currency: str, locale: str) -> str:
     # Babel's formatting is slow (~0.1 ms) and prices repeat on every card: remember them.
     money = Money(minor, currency)
-    return format_currency(money.to_decimal(), currency, locale=_babel_locale(locale))
+    return _GLUED_CODE.sub("\u00a0", format_currency(money.to_decimal(), currency, locale=_babel_locale(locale)))
+
+
+def format_number(value: float | int, digits: int = 0) -> str:
+    """A number the reader's way, with ``digits`` decimals ("1,234.5", "1 234,5")."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, pattern, locale=_babel_locale(current_locale()))
+
+
+def format_share(value: float, digits: int = 0) -> str:
+    """A fraction (0.25) as a percentage the reader's way ("25%", "25 %"): the locale's own
+    pattern (where the sign goes, and the space), with ``digits`` decimals."""
+    locale = _babel_locale(current_locale())
+    pattern = locale.percent_formats[None].pattern
+    if digits:
+        pattern = re.sub(r"0(?=[^0]*$)", "0." + "0" * digits, pattern, count=1)
+    return format_percent(value, pattern, locale=locale)
 
 
 def format_grams(grams: int) -> str:
@@ -203,6 +225,8 @@ class Renderer:
         )
         self.env.globals["money_of"] = Money
         self.env.filters["grams"] = format_grams
+        self.env.filters["number"] = format_number  # {{ 1.25 | number(1) }}: "1.2" / "1,2"
+        self.env.filters["percent"] = format_share  # {{ 0.95 | percent }}: "95%" / "95 %"
         self.env.filters["box_size"] = lambda box: format_size_mm(box.length_mm, box.width_mm, box.height_mm)
         self.env.filters["movement_reason"] = movement_reason
         self.env.filters["history_reason"] = history_reason

@@ -37,7 +37,7 @@ async def test_a_steady_history_gives_the_textbook_reorder_point(shop: RunningBo
     assert "Next weeks: 10.0 · 10.0" in text and "20 weeks of history" in text
     # 10 a week over HOMEWARE's 5-day lead time, no variation so no safety stock: ⌈7.14⌉ = 8.
     assert "Suggested reorder point: 8 = 10.0 × 0.7 + 1.64 × 0.0" in text
-    assert "service level 95.0 %, lead time 5 days" in text and "Current reorder point: 30" in text
+    assert "service level 95.0%, lead time 5 days" in text and "Current reorder point: 30" in text
     await manager.press(shown.last, "Apply 8 at LON")
     assert await _reorder_point(shop, "22197", "LON") == 8
 

@@ -1,0 +1,84 @@
+"""The shop's identity rules: what a value may be, and which value wins."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError
+from bot.i18n import make_i18n
+from domain.customers import InvalidPhone, pick_language
+from domain.shop import (
+    BadEmail,
+    BadUsername,
+    ShopIdentity,
+    ShopTextControl,
+    ShopTextTooLong,
+    Source,
+    merge,
+    normalize,
+)
+from handlers.views.rendering import language_name
+
+
+def test_values_are_kept_tidy_and_refused_with_the_reason_and_the_limit() -> None:
+    assert normalize("telegram", " https://t.me/corner_help ") == "corner_help"
+    assert normalize("telegram", "@corner_help") == "corner_help"
+    assert normalize("phone", "+44 20 7946 0958") == "+442079460958"
+    assert normalize("returns", "Line one\r\nLine two\tend") == "Line one\nLine two\tend"
+    with pytest.raises(ShopTextTooLong) as too_long:
+        normalize("returns", "x" * 3001)
+    assert too_long.value.params == {"field": "returns", "length": 3001, "limit": 3000}
+    for name, value, error in (
+        ("telegram", "@ab", BadUsername),
+        ("telegram", "@1corner", BadUsername),
+        ("email", "a@b", BadEmail),
+        ("email", "<script>@x.io", BadEmail),
+        ("phone", "call me", InvalidPhone),
+        ("name", "Shop\x00", ShopTextControl),
+        ("privacy", "abc\u2066def", ShopTextControl),
+    ):
+        with pytest.raises(error):
+            normalize(name, value)
+
+
+def test_an_edit_in_chat_wins_over_the_settings_file_whatever_the_order_read() -> None:
+    rows = [
+        ("name", "", Source.CHAT, "Chat Books"),
+        ("name", "", Source.FILE, "File Books"),
+        ("email", "", Source.FILE, "file@shop.example"),
+        ("returns", "ru", Source.FILE, "Возврат"),
+    ]
+    for order in (rows, rows[::-1]):
+        identity = merge(order, "en")
+        assert identity.name == "Chat Books" and identity.contacts == {"email": "file@shop.example"}
+
+
+def test_a_policy_is_read_in_the_readers_language_else_the_shops_else_any() -> None:
+    identity = ShopIdentity({("returns", "en"): "EN", ("returns", "ru"): "RU", ("privacy", "ru"): "P-RU"}, "en")
+    assert identity.policy("returns", "ru") == ("RU", "ru")
+    assert identity.policy("returns", "de") == ("EN", "en")
+    assert identity.policy("privacy", "de") == ("P-RU", "ru")
+    assert identity.policy("delivery", "en") is None
+    assert identity.policies("de") == ["returns", "privacy"]
+
+
+def test_languages_are_named_in_themselves_from_babels_data() -> None:
+    assert [language_name(code) for code in ("en", "ru", "de", "pt_BR", "zz")] == [
+        "English",
+        "Русский",
+        "Deutsch",
+        "Português (Brasil)",
+        "zz",
+    ]
+
+
+def test_only_languages_with_a_catalog_are_picked() -> None:
+    assert pick_language(None, "de-AT", "en", ("en", "ru")) == "en"
+    assert pick_language(None, "de-AT", "en", ("en", "de")) == "de"
+    assert pick_language("ru", "de", "en", ("en", "ru", "de")) == "ru"
+    assert pick_language("fr", None, "ru", ("en", "ru")) == "ru"  # a choice whose catalog was removed
+
+
+def test_a_default_locale_without_a_catalog_stops_start_up() -> None:
+    with pytest.raises(ConfigError, match=r"DEFAULT_LOCALE: 'fr' has no catalog in .* \(found: en, ru\)"):
+        make_i18n("fr")
