@@ -25,13 +25,22 @@ def _first_word(text: str) -> tuple[str, str]:
     return (match.group(1), match.group(2)) if match else ("", "")
 
 
-def _overview(renderer: Renderer, identity: ShopIdentity, i18n: I18n, saved: bool) -> str:
+def _overview(renderer: Renderer, identity: ShopIdentity, i18n: I18n, saved: tuple[str, str] | None = None) -> str:
+    """Every value (or, after a change, ``saved``'s line only: the admin sees what was kept)."""
     languages = sorted(i18n.available_locales, key=lambda code: (code != i18n.default_locale, code))
     shown = {"name": identity.name or "", **identity.contacts}
     single = [(name, shown.get(name, "")) for name in FIELDS if name not in POLICIES]
     policies = [(kind, [(lang, identity.values.get((kind, lang), "")) for lang in languages]) for kind in POLICIES]
+    if saved is not None:
+        single = [(name, value) for name, value in single if name == saved[0]]
+        policies = [(kind, [(lang, t) for lang, t in texts if lang == saved[1]]) for kind, texts in policies]
+        policies = [(kind, texts) for kind, texts in policies if kind == saved[0]]
     return renderer.render(
-        "staff/settings.html.j2", saved=saved, single=single, policies=policies, languages=" | ".join(languages)
+        "staff/settings.html.j2",
+        saved=saved is not None,
+        single=single,
+        policies=policies,
+        languages=" | ".join(languages),
     )
 
 
@@ -40,7 +49,7 @@ async def settings(message: Message, command: CommandObject, uow: UnitOfWork, i1
     assert message.from_user is not None
     args = (command.args or "").strip()
     if not args:
-        await message.answer(_overview(renderer, await identity_of_shop(uow, i18n), i18n, saved=False))
+        await message.answer(_overview(renderer, await identity_of_shop(uow, i18n), i18n))
         return
     name, rest = _first_word(args)
     field = check_field(name)
@@ -57,4 +66,4 @@ async def settings(message: Message, command: CommandObject, uow: UnitOfWork, i1
         languages=i18n.available_locales,
         default_language=i18n.default_locale,
     )
-    await message.answer(_overview(renderer, identity, i18n, saved=True))
+    await message.answer(_overview(renderer, identity, i18n, saved=(field, language)))
