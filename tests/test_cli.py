@@ -105,8 +105,9 @@ def test_bad_configuration_stops_with_one_line_naming_the_variable(
 def test_settings_parse_admin_ids_and_normalise_currency() -> None:
     settings = load_settings(admin_ids="1, 2;3", default_currency="gbp", bot_token="1:x")
     assert settings.admin_ids == (1, 2, 3) and settings.default_currency == "GBP"
-    with pytest.raises(ConfigError, match=r"^DEFAULT_LOCALE:"):
-        load_settings(default_locale="fr")
+    with pytest.raises(ConfigError, match=r"^DEFAULT_LOCALE: 'English' is not a language code"):
+        load_settings(default_locale="English")
+    # A well-formed code without a catalog ("fr") is refused at start: tests/unit/test_shop_identity.py
 
 
 def _count(db: Path, table: str) -> int:
