@@ -87,7 +87,7 @@ class Customer:
         language; the sender falls back to the shop's default when it has no such catalog."""
         if self.language:
             return self.language
-        return self.telegram_language.split("-")[0].lower() if self.telegram_language else ""
+        return self.telegram_language.split("-")[0].lower()[:8] if self.telegram_language else ""
 
     @property
     def display_name(self) -> str:

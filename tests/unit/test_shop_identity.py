@@ -82,3 +82,21 @@ def test_only_languages_with_a_catalog_are_picked() -> None:
 def test_a_default_locale_without_a_catalog_stops_start_up() -> None:
     with pytest.raises(ConfigError, match=r"DEFAULT_LOCALE: 'fr' has no catalog in .* \(found: en, ru\)"):
         make_i18n("fr")
+
+
+def test_a_message_for_a_language_without_a_catalog_is_sent_in_the_shops_default() -> None:
+    from typing import Any, cast
+
+    from bot.notifier import Notifier
+    from domain.customers import Customer
+    from handlers.views.rendering import Renderer
+    from storage.outbox import OutboxMessage
+    from tests.fakes import FakeClock
+
+    hans = Customer(telegram_id=5, first_name="Hans", telegram_language="de-AT")
+    assert hans.notification_language == "de"  # kept: a catalog added later would serve him
+    notifier = Notifier(cast(Any, None), cast(Any, None), Renderer(), make_i18n("ru"), FakeClock())
+    params = {"code": "ABCD2345", "status": "shipped", "reason": ""}
+    for language in ("de", "", "ru"):
+        text, _ = notifier.render(OutboxMessage(1, 5, "order_status", language, params, 0))
+        assert "ABCD2345" in text and "Заказ" in text, (language, text)
