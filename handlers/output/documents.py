@@ -193,7 +193,8 @@ def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: st
     w.line(_("Total: %(total)s") % {"total": format_money(order.total)}, bold=True)
     w.line(_("Payment: %(method)s") % {"method": label("payment", order.payment_terms)})
     for payment in docs.payments:
-        w.line(f"{_when(payment.at, timezone)} · {payment.kind.value} · {format_money(payment.amount)}", size=9)
+        kind = label("payment_kind", payment.kind.value)
+        w.line(f"{_when(payment.at, timezone)} · {kind} · {format_money(payment.amount)}", size=9)
     returns = shop.policy("returns", current_locale())
     if returns is not None:
         w.space(12)
