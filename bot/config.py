@@ -28,7 +28,9 @@ class ConfigError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (``TELEGRAM_API_URL=`` in an env file, ``export ADMIN_IDS=``) means "not
+    # set": the default applies, as people who blank a line in a template expect.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     bot_token: str = ""
     telegram_api_url: str = PUBLIC_BOT_API

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from aiohttp import web
 from babel import Locale
 
 from bot.api import make_api_app
+from bot.dbtools import shown
 from bot.harness import RunningBot, running_bot
 from domain.apikeys import Scope
 from domain.ports import SystemClock
@@ -44,6 +46,8 @@ async def run_demo(keep: Path | None = None) -> int:
         folder = keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         database_url = f"sqlite+aiosqlite:///{folder / 'demo.sqlite3'}"
+        kept = "kept" if keep else "removed at the end"
+        print(f"database: {shown(database_url)} (the demo's own, {kept})", file=sys.stderr)
         async with running_bot(
             database_url,
             clock=MovableClock(),
