@@ -225,3 +225,9 @@ def test_sample_writes_the_demo_files_with_their_import_order_and_never_overwrit
     assert (tmp_path / "samples" / "stock.csv").read_bytes() == (DEMO / "stock.csv").read_bytes()
     again = ordergram("sample", "samples")
     assert again.returncode == 1 and "exists; choose an empty folder" in again.stderr
+
+
+@pytest.mark.parametrize("command", ["backup", "sample"])
+def test_the_new_commands_have_help(command: str, ordergram) -> None:
+    result = ordergram(command, "--help")
+    assert result.returncode == 0 and f"usage: ordergram {command}" in result.stdout
