@@ -135,6 +135,16 @@ class Settings(BaseSettings):
             raise ValueError("only letters, digits, _ and - (1-256 characters), as Telegram requires")
         return value or None
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not re.match(r"^[a-z][a-z0-9+]*://", value):
+            raise ValueError(
+                f"{value!r} is not a database URL (like sqlite+aiosqlite:////srv/shop/ordergram.sqlite3 "
+                "or postgresql+asyncpg://user@host/ordergram)"
+            )
+        return value
+
     @field_validator("telegram_api_url")
     @classmethod
     def _url(cls, value: str) -> str:

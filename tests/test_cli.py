@@ -88,6 +88,7 @@ def test_every_subcommand_has_help(command: list[str], ordergram) -> None:
         ({"BOT_TOKEN": "1:x", "HOLD_MINUTES": "soon"}, "HOLD_MINUTES"),
         ({"BOT_TOKEN": "1:x", "WEBHOOK_URL": "ftp://shop.example/hook"}, "WEBHOOK_URL"),
         ({"BOT_TOKEN": "1:x", "WEBHOOK_SECRET": "has spaces"}, "WEBHOOK_SECRET"),
+        ({"BOT_TOKEN": "1:x", "DATABASE_URL": "shop.sqlite3"}, "DATABASE_URL"),
     ],
 )
 def test_bad_configuration_stops_with_one_line_naming_the_variable(
