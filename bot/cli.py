@@ -1,4 +1,4 @@
-"""The ``ordergram`` command: run, serve, migrate, import, export, apikey, demo."""
+"""The ``ordergram`` command: run, serve, migrate, import, export, apikey, backup, sample, demo."""
 
 from __future__ import annotations
 
@@ -93,6 +93,21 @@ def _parser() -> argparse.ArgumentParser:
         "database, load the demo catalog and play a scripted conversation, printing the transcript.",
     )
     demo.add_argument("--keep", metavar="DIR", type=Path, help="keep the demo database in DIR")
+    backup = sub.add_parser(
+        "backup",
+        help="a consistent copy of the database, safe while the bot runs (PostgreSQL: the pg_dump command)",
+        description="SQLite: copy DATABASE_URL to DEST (a file, or a folder to put a dated copy in) with "
+        "SQLite's online backup API, then check the copy's integrity; the bot may keep running. PostgreSQL: "
+        "print the pg_dump command that does it.",
+    )
+    backup.add_argument("dest", type=Path, metavar="DEST")
+    sample = sub.add_parser(
+        "sample",
+        help="write the demo shop's CSV files to DIR, to import or to copy from",
+        description="Write the demo shop's CSV files (warehouses, products with photos, stock, carriers, boxes, "
+        "suppliers, reorder terms, demand history) into DIR and print the commands that import them in order.",
+    )
+    sample.add_argument("dir", type=Path, metavar="DIR")
     return parser
 
 
@@ -298,9 +313,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.demo import run_demo
 
             return asyncio.run(run_demo(keep=args.keep))
+        if args.command == "sample":
+            from bot.sample import write_sample
+
+            return write_sample(args.dir)
         settings = load_settings()
         if args.command in ("run", "serve"):
             settings.require_token()
+        from bot.dbtools import backup, database_ready
+
+        if not database_ready(settings.database_url, args.command):
+            return 2
+        if args.command == "backup":
+            return backup(settings.database_url, args.dest)
+        if args.command in ("run", "serve"):
             asyncio.run(_run(settings, with_api=args.command == "serve"))
             return 0
         if args.command == "apikey":

@@ -27,7 +27,9 @@ class ConfigError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (``TELEGRAM_API_URL=`` in an env file, ``export ADMIN_IDS=``) means "not
+    # set": the default applies, as people who blank a line in a template expect.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     bot_token: str = ""
     telegram_api_url: str = PUBLIC_BOT_API
@@ -133,6 +135,16 @@ class Settings(BaseSettings):
         if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
             raise ValueError("only letters, digits, _ and - (1-256 characters), as Telegram requires")
         return value or None
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not re.match(r"^[a-z][a-z0-9+]*://", value):
+            raise ValueError(
+                f"{value!r} is not a database URL (like sqlite+aiosqlite:////srv/shop/ordergram.sqlite3 "
+                "or postgresql+asyncpg://user@host/ordergram)"
+            )
+        return value
 
     @field_validator("telegram_api_url")
     @classmethod

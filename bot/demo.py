@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from aiohttp import web
 from babel import Locale
 
 from bot.api import make_api_app
+from bot.dbtools import shown
 from bot.harness import RunningBot, running_bot
 from domain.apikeys import Scope
 from domain.ports import SystemClock
@@ -21,7 +23,7 @@ from domain.usecases.intake import create_api_key
 from domain.usecases.jobs import daily_digest, follow_up_deliveries, sweep_holds
 from domain.usecases.purchasing import reorder_scan
 from handlers.output.barcodes import barcode_png
-from sandbox.driver import SandboxUser
+from sandbox.driver import SandboxGroup, SandboxUser
 from sandbox.server import BotMessage, SandboxServer
 
 
@@ -44,12 +46,14 @@ async def run_demo(keep: Path | None = None) -> int:
         folder = keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         database_url = f"sqlite+aiosqlite:///{folder / 'demo.sqlite3'}"
+        kept = "kept" if keep else "removed at the end"
+        print(f"database: {shown(database_url)} (the demo's own, {kept})", file=sys.stderr)
         async with running_bot(
             database_url,
             clock=MovableClock(),
             default_currency="GBP",
             payment_provider_token="sandbox:provider",
-            staff_chat_id=-100500,
+            staff_chat_id=STAFF_CHAT,
             tax_rate="20",  # UK VAT, included in prices: the books split it out
             admin_ids=[ADMIN_ID],
         ) as running:
@@ -73,6 +77,9 @@ async def run_demo(keep: Path | None = None) -> int:
             await ada.send("/settings returns en Return any item within 14 days, unused, for a full refund.")
             await ada.send("/settings returns ru Вернуть товар можно в течение 14 дней, без следов использования.")
             await ada.send("/settings delivery en Orders leave within one working day.")
+            scene("Setting up: the admin's own id (/whoami), and the bot added to the staff group says its id")
+            await ada.send("/whoami")
+            await SandboxGroup(server, "Shop staff", chat_id=STAFF_CHAT, transcript=transcript).add_bot(by=ada)
 
             scene("A customer says /start in English")
             await alice.send("/start")
@@ -147,7 +154,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await _warehouse_day(server, ada, alice, alice_order, transcript, scene)
 
             scene("What the staff chat received")
-            for message in server.chat_messages(-100500):
+            for message in server.chat_messages(STAFF_CHAT):
                 transcript.append("🏢 staff chat: " + "\n    ".join(message.text.splitlines()))
             scene("Search by typing")
             await boris.send("heart")
@@ -182,6 +189,7 @@ def _menus_sentence(menus: dict[str, list[dict[str, Any]]]) -> str:
 
 
 ADMIN_ID = 1000
+STAFF_CHAT = -100500  # the staff group's chat id (STAFF_CHAT_ID)
 
 
 async def _scheduled_jobs(
@@ -234,9 +242,9 @@ async def _scheduled_jobs(
     await alice.send("Lovely, and well packed!")
     await ada.send("/reviews")
     scene("The hourly reorder scan drafts a purchase order; the admin approves it and books the goods in")
-    await reorder_scan(runtime.uow(), clock, staff_chat_id=-100500)
+    await reorder_scan(runtime.uow(), clock, staff_chat_id=STAFF_CHAT)
     await runtime.notifier.drain()
-    draft = running.server.chat_messages(-100500)[-1]
+    draft = running.server.chat_messages(STAFF_CHAT)[-1]
     transcript.append("🏢 staff chat: " + "\n    ".join(draft.text.splitlines()))
     number = re.search(r"purchase order (\d+)", draft.text)
     assert number is not None
@@ -251,9 +259,9 @@ async def _scheduled_jobs(
     await _web_shop(running, alice, transcript, scene)
     scene("Every morning the staff chat gets yesterday's figures")
     clock.advance(timedelta(days=1))
-    await daily_digest(runtime.uow(), clock, staff_chat_id=-100500, timezone="UTC", hour=0)
+    await daily_digest(runtime.uow(), clock, staff_chat_id=STAFF_CHAT, timezone="UTC", hour=0)
     await runtime.notifier.drain()
-    report = running.server.chat_messages(-100500)[-1]
+    report = running.server.chat_messages(STAFF_CHAT)[-1]
     transcript.append("🏢 staff chat: " + "\n    ".join(report.text.splitlines()))
 
 

@@ -19,6 +19,7 @@ from handlers import (
     forecasts,
     fulfilment,
     help,
+    identity,
     inventory,
     language,
     orders,
@@ -105,7 +106,9 @@ def build_routers() -> list[Router]:
         for staff_router in staff_routers:  # non-staff are refused before any of their handlers
             staff_router.message.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=True))
             staff_router.callback_query.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=True))
-        customer_routers = [r.router for r in (start, language, help, shop, assist, checkout, payments, catalog, cart)]
+        customer_routers = [
+            r.router for r in (start, language, help, shop, identity, assist, checkout, payments, catalog, cart)
+        ]
         _routers.extend(
             [
                 *customer_routers,

@@ -56,8 +56,9 @@ CUSTOMER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("policies", N_("Returns, delivery and privacy")),
     ("help", N_("How to use this bot")),
 )
-# ... and these it does not (typed from a hint, a step of a conversation, or a product code).
-CUSTOMER_COMMANDS_OFF_MENU = frozenset({"add", "track", "receipt", "return", "skip", "cancel"})
+# ... and these it does not (typed from a hint, a step of a conversation, or a product code;
+# /whoami and /chatid from the README's set-up walkthrough).
+CUSTOMER_COMMANDS_OFF_MENU = frozenset({"add", "track", "receipt", "return", "skip", "cancel", "whoami", "chatid"})
 
 
 def customer_commands() -> list[BotCommand]:

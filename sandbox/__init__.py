@@ -5,7 +5,7 @@ Telegram's error bodies, records every call, and lets a Python driver act as use
 Point the bot at it with ``TELEGRAM_API_URL``, exactly like a self-hosted Bot API server.
 """
 
-from sandbox.driver import SandboxUser
+from sandbox.driver import SandboxGroup, SandboxUser
 from sandbox.server import SandboxServer
 
-__all__ = ["SandboxServer", "SandboxUser"]
+__all__ = ["SandboxGroup", "SandboxServer", "SandboxUser"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -194,20 +195,7 @@ class SandboxUser:
         if not self.wait:
             await self.server.push_update(kind, payload)
             return Reply()
-        before = {(m.message_id): m.edits for m in self.messages()}
-        update_id = await self.server.push_update(kind, payload)
-        await self.server.wait_confirmed(update_id)
-        if self.server.settle is not None:
-            await self.server.settle()
-        reply = Reply()
-        for message in self.messages():
-            if message.message_id not in before:
-                reply.new.append(message)
-            elif message.edits != before[message.message_id]:
-                reply.edited.append(message)
-        for message in reply.messages:
-            self._log_bot(message)
-        return reply
+        return await act(self.server, self.id, kind, payload, self._log_bot)
 
     def _log(self, line: str) -> None:
         if self.transcript is not None:
@@ -225,3 +213,77 @@ class SandboxUser:
         buttons = message.button_texts()
         if buttons:
             self.transcript.append("    " + " ".join(f"[{b}]" for b in buttons))
+
+
+async def act(
+    server: SandboxServer, chat_id: int, kind: str, payload: dict[str, Any], log: Callable[[BotMessage], None]
+) -> Reply:
+    """Deliver one update, wait until the bot has handled it, and collect what changed in ``chat_id``."""
+    before = {(m.message_id): m.edits for m in server.chat_messages(chat_id)}
+    update_id = await server.push_update(kind, payload)
+    if update_id in server.dropped_updates:  # never delivered: nothing to wait for
+        return Reply()
+    await server.wait_confirmed(update_id)
+    if server.settle is not None:
+        await server.settle()
+    reply = Reply()
+    for message in server.chat_messages(chat_id):
+        if message.message_id not in before:
+            reply.new.append(message)
+        elif message.edits != before[message.message_id]:
+            reply.edited.append(message)
+    for message in reply.messages:
+        log(message)
+    return reply
+
+
+class SandboxGroup:
+    """A group chat with the bot in it (or about to be): members write there, the bot answers there."""
+
+    _ids = itertools.count(1)
+
+    def __init__(
+        self, server: SandboxServer, title: str, chat_id: int | None = None, transcript: list[str] | None = None
+    ) -> None:
+        self.server = server
+        self.id = chat_id if chat_id is not None else -1001000000000 - next(self._ids)
+        self.title = title
+        self.transcript = transcript
+
+    def _log(self, line: str) -> None:
+        if self.transcript is not None:
+            self.transcript.append(line)
+
+    def _log_bot(self, message: BotMessage) -> None:
+        self._log(f"🤖 bot in {self.title}: " + "\n    ".join(message.text.splitlines()))
+
+    def _chat(self) -> dict[str, Any]:
+        return {"id": self.id, "type": "supergroup", "title": self.title}
+
+    async def add_bot(self, by: SandboxUser) -> Reply:
+        """``by`` adds the bot to the group: Telegram sends the bot a ``my_chat_member`` update."""
+        bot = {"id": self.server.bot_id, "is_bot": True, "first_name": "Ordergram Sandbox"}
+        bot["username"] = self.server.bot_username
+        payload = {
+            "chat": self._chat(),
+            "from": by.user,
+            "date": int(time.time()),
+            "old_chat_member": {"status": "left", "user": bot},
+            "new_chat_member": {"status": "member", "user": bot},
+        }
+        self._log(f"👤 {by.first_name} adds the bot to the group {self.title}")
+        return await act(self.server, self.id, "my_chat_member", payload, self._log_bot)
+
+    async def send(self, by: SandboxUser, text: str) -> Reply:
+        """``by`` writes ``text`` in the group (a command gets its entity, as Telegram marks it)."""
+        message: dict[str, Any] = {
+            "message_id": next(SandboxUser._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(),
+            "from": by.user,
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        self._log(f"👤 {by.first_name} in {self.title}: {text}")
+        return await act(self.server, self.id, "message", message, self._log_bot)

@@ -43,6 +43,8 @@ JSON_FIELDS = frozenset(
     }
 )
 SENDING_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendinvoice"})
+# What Telegram sends a bot that never named the update types it wants (or named none).
+NOT_SENT_UNLESS_ASKED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
 @dataclass
@@ -125,6 +127,9 @@ class SandboxServer:
         self.webhook: dict[str, str] | None = None  # set by setWebhook: updates are POSTed there
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update id, HTTP status)
         self.sent_updates: dict[int, dict[str, Any]] = {}  # every update pushed, by id (for redelivery)
+        # As Telegram: the update types the bot last asked for (getUpdates, setWebhook); others are dropped.
+        self.allowed_updates: frozenset[str] | None = None
+        self.dropped_updates: list[int] = []
         # Called by the driver after each handled update, e.g. to flush the bot's outbox,
         # so a test sees the notifications an action caused.
         self.settle: Callable[[], Awaitable[object]] | None = None
@@ -370,7 +375,17 @@ class SandboxServer:
         if not url.startswith(("https://", "http://")):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
         self.webhook = {"url": url, "secret_token": params.get("secret_token") or ""}
+        self._remember_allowed(params)
         return True
+
+    def _remember_allowed(self, params: dict[str, Any]) -> None:
+        if "allowed_updates" in params and params["allowed_updates"] is not None:
+            self.allowed_updates = frozenset(params["allowed_updates"]) or None
+
+    def sent_to_the_bot(self, kind: str) -> bool:
+        if self.allowed_updates is None:
+            return kind not in NOT_SENT_UNLESS_ASKED
+        return kind in self.allowed_updates
 
     async def m_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
         pending = len(self.updates)
@@ -413,6 +428,7 @@ class SandboxServer:
                 "Conflict: can't use getUpdates method while webhook is active; "
                 "use deleteWebhook to delete the webhook first",
             )
+        self._remember_allowed(params)
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = min(float(params.get("timeout") or 0), 50.0)
@@ -547,6 +563,9 @@ class SandboxServer:
         update_id = self.next_update_id
         self.next_update_id += 1
         update = {"update_id": update_id, kind: payload}
+        if not self.sent_to_the_bot(kind):  # the bot did not ask for this kind: Telegram never sends it
+            self.dropped_updates.append(update_id)
+            return update_id
         self.sent_updates[update_id] = update
         if self.webhook:
             task = asyncio.create_task(self._post_to_webhook(update))

@@ -27,6 +27,7 @@ async def start_ordergram(
         "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'run.sqlite3'}",
         **env,
     }
+    await migrated(variables["DATABASE_URL"])  # as `ordergram migrate` before the first run: run refuses an empty shop
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -37,6 +38,17 @@ async def start_ordergram(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def migrated(url: str) -> None:
+    from storage.db import create_engine
+    from storage.migrate import upgrade_to_head
+
+    engine = create_engine(url)
+    try:
+        await upgrade_to_head(engine)
+    finally:
+        await engine.dispose()
 
 
 async def wait_until(

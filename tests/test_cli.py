@@ -88,6 +88,7 @@ def test_every_subcommand_has_help(command: list[str], ordergram) -> None:
         ({"BOT_TOKEN": "1:x", "HOLD_MINUTES": "soon"}, "HOLD_MINUTES"),
         ({"BOT_TOKEN": "1:x", "WEBHOOK_URL": "ftp://shop.example/hook"}, "WEBHOOK_URL"),
         ({"BOT_TOKEN": "1:x", "WEBHOOK_SECRET": "has spaces"}, "WEBHOOK_SECRET"),
+        ({"BOT_TOKEN": "1:x", "DATABASE_URL": "shop.sqlite3"}, "DATABASE_URL"),
     ],
 )
 def test_bad_configuration_stops_with_one_line_naming_the_variable(
@@ -133,6 +134,7 @@ def test_import_good_files_then_reimport_is_idempotent(tmp_path: Path, ordergram
 def test_a_bad_file_reports_every_line_and_imports_nothing(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "shop.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    assert ordergram("migrate", env=env).returncode == 0
     bad = tmp_path / "products.csv"
     bad.write_text(
         "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
@@ -151,6 +153,7 @@ def test_a_bad_file_reports_every_line_and_imports_nothing(tmp_path: Path, order
 
 def test_stock_for_an_unknown_sku_is_refused(tmp_path: Path, ordergram) -> None:
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
+    assert ordergram("migrate", env=env).returncode == 0
     ordergram("import", "warehouses", str(DEMO / "warehouses.csv"), env=env)
     stock = tmp_path / "stock.csv"
     stock.write_text("sku,warehouse,bin,quantity\nNOPE,LON,A-01-01-1,5\n", encoding="utf-8")
@@ -161,6 +164,7 @@ def test_stock_for_an_unknown_sku_is_refused(tmp_path: Path, ordergram) -> None:
 def test_boxes_suppliers_and_reorder_terms_import_and_bad_lines_are_reported(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "shop.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    assert ordergram("migrate", env=env).returncode == 0
     for kind in ("warehouses", "products", "boxes", "suppliers", "reorder"):
         result = ordergram("import", kind, str(DEMO / f"{kind}.csv"), env=env)
         assert result.returncode == 0, (kind, result.stderr)
@@ -216,6 +220,7 @@ def test_the_journal_exports_as_csv_and_bad_dates_are_refused(tmp_path: Path, or
 
 def test_product_photos_are_found_next_to_the_file_or_reported(tmp_path: Path, ordergram) -> None:
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
+    assert ordergram("migrate", env=env).returncode == 0
     (tmp_path / "pics").mkdir()
     (tmp_path / "pics" / "mug.png").write_bytes(b"\x89PNG fake")
     products = tmp_path / "products.csv"
@@ -236,9 +241,10 @@ def test_an_unreachable_bot_api_is_one_clear_line(tmp_path: Path, ordergram) -> 
         "TELEGRAM_API_URL": "http://127.0.0.1:9",
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}",
     }
+    assert ordergram("migrate", env=env).returncode == 0
     result = ordergram("run", env=env)
     assert result.returncode == 3
-    assert result.stderr.strip().startswith("cannot reach the Bot API at TELEGRAM_API_URL:")
+    assert result.stderr.strip().splitlines()[-1].startswith("cannot reach the Bot API at TELEGRAM_API_URL:")
     assert "Traceback" not in result.stderr
 
 
@@ -258,8 +264,9 @@ def test_the_base_currency_cannot_change_under_a_journal(tmp_path: Path, ordergr
     refused = ordergram("migrate", env={"DATABASE_URL": url, "DEFAULT_CURRENCY": "GBP"})
     assert refused.returncode == 2
     assert refused.stderr.strip().splitlines() == [
+        f"database: {url}",
         "configuration error: DEFAULT_CURRENCY: The journal is kept in EUR and has entries; GBP as the base "
-        "currency would mix two currencies in one journal. Set it back to EUR, or keep books in GBP in a new database."
+        "currency would mix two currencies in one journal. Set it back to EUR, or keep books in GBP in a new database.",
     ]
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT value FROM shop_settings").fetchall() == [("EUR",)]
@@ -268,6 +275,7 @@ def test_the_base_currency_cannot_change_under_a_journal(tmp_path: Path, ordergr
 
 def test_api_keys_get_orders_only_unless_scopes_are_given_and_list_shows_them(tmp_path: Path, ordergram) -> None:
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'keys.sqlite3'}"}
+    assert ordergram("migrate", env=env).returncode == 0
     shop = ordergram("apikey", "create", "web shop", env=env)
     assert shop.returncode == 0 and shop.stdout.startswith("og_") and "scopes orders;" in shop.stderr
     store = ordergram("apikey", "create", "store", "--scope", "stock:read", "--scope", "receipts", env=env)
@@ -283,6 +291,7 @@ def test_api_keys_get_orders_only_unless_scopes_are_given_and_list_shows_them(tm
 def test_customers_import_sets_business_terms_all_or_nothing(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "shop.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}", "DEFAULT_CURRENCY": "EUR"}
+    assert ordergram("migrate", env=env).returncode == 0
     header = "name,telegram_id,phone,email,business,payment_terms_days,credit_limit\n"
     bad = tmp_path / "bad.csv"
     bad.write_text(

@@ -1,0 +1,171 @@
+"""Which database a command uses, whether it holds a shop, and ``ordergram backup``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shlex
+import sqlite3
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+
+# Commands that only read or add to a shop: an absent database is a mistake (a typo in
+# DATABASE_URL, another working directory), never a reason to start an empty shop.
+NEEDS_A_SHOP = frozenset({"run", "serve", "import", "export", "apikey", "backup"})
+CREATE_IT = "create it with `ordergram migrate` (or set DATABASE_URL to your shop's database)"
+COUNTED = ("products", "warehouses", "customers", "orders")
+
+
+def shown(url: str) -> str:
+    """The URL as it may be printed: the password masked, a relative SQLite path made absolute."""
+    parsed = make_url(url)
+    text = parsed.render_as_string(hide_password=True)
+    path = sqlite_path(parsed)
+    if path is not None and not Path(parsed.database or "").is_absolute():
+        text += f" ({path})"
+    return text
+
+
+def sqlite_path(url: URL | str) -> Path | None:
+    """The file of a SQLite URL; None for another engine or an in-memory database."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database or "").resolve()
+
+
+def database_ready(url: str, command: str) -> bool:
+    """Say on stderr which database ``command`` uses; for a command that needs a shop, refuse
+    (False, with what to do) a database that does not exist or has no schema. Checking a
+    SQLite file opens it read-only, so a wrong path never leaves an empty file behind."""
+    print(f"database: {shown(url)}", file=sys.stderr)
+    if command not in NEEDS_A_SHOP:
+        return True
+    path = sqlite_path(url)
+    if path is not None:
+        problem = _sqlite_problem(path)
+    elif make_url(url).get_backend_name() == "sqlite" or command == "backup":
+        problem = None  # in memory: nothing to find; PostgreSQL's backup is a command to run where it can connect
+    else:
+        problem = asyncio.run(_server_problem(url))
+    if problem is None:
+        return True
+    print(f"ordergram {command}: {problem}", file=sys.stderr)
+    return False
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+
+
+def _sqlite_problem(path: Path) -> str | None:
+    if not path.is_file():
+        return f"there is no database at {path}; {CREATE_IT}"
+    try:
+        connection = _read_only(path)
+        try:
+            found = connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        return f"{path} is not a database Ordergram can read ({error})"
+    if found is None:
+        return f"{path} has no Ordergram tables; {CREATE_IT}"
+    return None
+
+
+async def _server_problem(url: str) -> str | None:
+    from sqlalchemy import inspect
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.run_sync(lambda sync: inspect(sync).has_table("alembic_version"))
+    except Exception as error:  # noqa: BLE001 - whatever the driver says is the reason
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        return f"cannot open the database ({reason}); a new database is made with createdb, then `ordergram migrate`"
+    finally:
+        await engine.dispose()
+    return None if found else f"the database has no Ordergram tables; {CREATE_IT}"
+
+
+def backup(url: str, dest: Path) -> int:
+    """``ordergram backup DEST``: a consistent copy of a SQLite database, taken with SQLite's
+    online backup API while the bot keeps running; for PostgreSQL the ``pg_dump`` command."""
+    source = sqlite_path(url)
+    if source is None:
+        print(pg_dump_command(url, dest))
+        print(
+            "Run this on a machine with the PostgreSQL client tools; give the password in PGPASSWORD or "
+            "~/.pgpass (shown as ***). Restore: pg_restore --clean --if-exists --dbname=… FILE.",
+            file=sys.stderr,
+        )
+        return 0
+    if dest.is_dir():
+        dest = dest / f"{source.stem}-{datetime.now(UTC):%Y%m%d-%H%M%S}.sqlite3"
+    if dest.exists():
+        print(f"ordergram backup: {dest} exists; a backup never overwrites a file", file=sys.stderr)
+        return 1
+    if not dest.parent.is_dir():
+        print(f"ordergram backup: there is no folder {dest.parent}", file=sys.stderr)
+        return 1
+    partial = dest.with_name(f".{dest.name}.partial")  # never a half-written file under the backup's name
+    try:
+        integrity, counts = _copy(source, partial)
+    except (OSError, sqlite3.Error) as error:
+        _remove(partial)
+        print(f"ordergram backup: cannot write {dest}: {error}", file=sys.stderr)
+        return 1
+    if integrity != "ok":
+        _remove(partial)
+        print(f"ordergram backup: the copy failed its integrity check ({integrity}); nothing kept", file=sys.stderr)
+        return 1
+    os.replace(partial, dest)
+    size = dest.stat().st_size / 1_000_000
+    summary = ", ".join(f"{count} {table}" for table, count in counts.items())
+    print(f"backup: {dest} ({size:.1f} MB, integrity ok; {summary})")
+    return 0
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _copy(source: Path, dest: Path) -> tuple[str, dict[str, int]]:
+    """One backup step for the whole file: it reads one snapshot (in WAL mode writers go on
+    beside it), so the copy is the database as of one moment, however busy the shop is."""
+    reading, copy = _read_only(source), sqlite3.connect(dest)
+    try:
+        reading.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        integrity = "; ".join(row[0] for row in copy.execute("PRAGMA integrity_check"))
+        counts = {table: int(copy.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) for table in COUNTED}
+    finally:
+        copy.close()
+        reading.close()
+    return integrity, counts
+
+
+def pg_dump_command(url: str, dest: Path) -> str:
+    """The ``pg_dump`` command that backs up a PostgreSQL ``DATABASE_URL`` (password masked)."""
+    parsed = make_url(url)
+    if dest.suffix == "" and not dest.is_dir():
+        dest = dest.with_suffix(".dump")
+    elif dest.is_dir():
+        dest = dest / f"{parsed.database or 'ordergram'}-{datetime.now(UTC):%Y%m%d-%H%M%S}.dump"
+    options = [f"--file={dest}", "--format=custom"]
+    if parsed.host:
+        options.append(f"--host={parsed.host}")
+    if parsed.port:
+        options.append(f"--port={parsed.port}")
+    if parsed.username:
+        options.append(f"--username={parsed.username}")
+    options.append(f"--dbname={parsed.database or ''}")
+    prefix = "PGPASSWORD=*** " if parsed.password else ""
+    return prefix + shlex.join(["pg_dump", *options])

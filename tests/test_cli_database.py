@@ -1,0 +1,233 @@
+"""Which database ``ordergram`` uses, a shop it will not invent, empty settings, and backups."""
+
+# ruff: noqa: F811 - the ``ordergram`` fixture is test_cli's, imported, and named as a parameter
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.config import load_settings
+from bot.dbtools import backup
+from storage.db import create_engine
+from storage.migrate import upgrade_to_head
+from tests.conftest import PG_ADMIN_URL, _pg_admin
+from tests.test_cli import DEMO, Result, ordergram  # noqa: F401
+
+DATA_COMMANDS = [
+    ("import", "warehouses", str(DEMO / "warehouses.csv")),
+    ("export", "journal", "--from", "2026-01-01", "--to", "2026-02-01"),
+    ("apikey", "list"),
+    ("run",),
+    ("serve",),
+    ("backup", "copy.sqlite3"),
+]
+
+
+@pytest.mark.parametrize("command", DATA_COMMANDS, ids=lambda c: c[0])
+def test_a_command_that_expects_a_shop_refuses_a_missing_database_and_creates_no_file(
+    command: tuple[str, ...], tmp_path: Path, ordergram
+) -> None:
+    db = tmp_path / "typo.sqlite3"
+    result: Result = ordergram(*command, env={"DATABASE_URL": f"sqlite+aiosqlite:///{db}", "BOT_TOKEN": "1:x"})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"database: sqlite+aiosqlite:///{db}",
+        f"ordergram {command[0]}: there is no database at {db}; create it with `ordergram migrate` "
+        "(or set DATABASE_URL to your shop's database)",
+    ]
+    assert not db.exists() and not (tmp_path / "copy.sqlite3").exists()
+
+
+def test_a_file_without_ordergram_tables_is_refused_and_left_as_it_was(tmp_path: Path, ordergram) -> None:
+    other = tmp_path / "notes.sqlite3"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+    connection.close()
+    result = ordergram("import", "warehouses", str(DEMO / "warehouses.csv"), env={"DATABASE_URL": f"sqlite:///{other}"})
+    assert result.returncode == 2
+    assert f"ordergram import: {other} has no Ordergram tables; create it with `ordergram migrate`" in result.stderr
+    with sqlite3.connect(other) as connection:
+        assert connection.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
+    connection.close()
+
+
+def test_migrate_creates_the_default_database_in_the_working_directory_and_says_where(
+    tmp_path: Path, ordergram
+) -> None:
+    created = ordergram("migrate")  # no DATABASE_URL: the fixture runs in tmp_path
+    default = tmp_path / "ordergram.sqlite3"
+    assert created.returncode == 0 and default.is_file()
+    assert created.stderr.splitlines()[0] == f"database: sqlite+aiosqlite:///{default}"
+    imported = ordergram("import", "warehouses", str(DEMO / "warehouses.csv"))
+    assert imported.returncode == 0 and imported.stdout.strip() == "warehouses: 2 created, 0 updated"
+
+
+def test_a_relative_sqlite_path_is_shown_resolved(tmp_path: Path, ordergram) -> None:
+    result = ordergram("migrate", env={"DATABASE_URL": "sqlite+aiosqlite:///shop.sqlite3"})
+    assert result.returncode == 0
+    assert result.stderr.splitlines()[0] == f"database: sqlite+aiosqlite:///shop.sqlite3 ({tmp_path / 'shop.sqlite3'})"
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_password_is_masked_and_an_empty_database_is_refused_until_migrated(
+    ordergram, pg_database: str
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    name = f"{make_url(pg_database).database}_empty"
+    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        url = make_url(PG_ADMIN_URL).set(database=name, password="s3cret").render_as_string(hide_password=False)
+        refused = ordergram("apikey", "list", env={"DATABASE_URL": url})
+        assert refused.returncode == 2
+        assert refused.stderr.splitlines()[0] == f"database: {url.replace(':s3cret@', ':***@')}"
+        assert "the database has no Ordergram tables; create it with `ordergram migrate`" in refused.stderr
+        assert "s3cret" not in refused.stderr + refused.stdout
+        assert ordergram("migrate", env={"DATABASE_URL": url}).returncode == 0
+        assert ordergram("apikey", "list", env={"DATABASE_URL": url}).returncode == 0
+        missing = ordergram("apikey", "list", env={"DATABASE_URL": url.replace(name, f"{name}_nope")})
+        assert missing.returncode == 2 and f'database "{name}_nope" does not exist' in missing.stderr
+    finally:
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_an_empty_environment_variable_counts_as_unset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_API_URL", "ADMIN_IDS", "WEBHOOK_PORT", "DEFAULT_CURRENCY", "STAFF_CHAT_ID"):
+        monkeypatch.setenv(name, "")
+    (tmp_path / ".env").write_text("TIMEZONE=\nHOLD_MINUTES=\nDATABASE_URL=\n", encoding="utf-8")
+    settings = load_settings()
+    assert settings.telegram_api_url == "https://api.telegram.org"
+    assert settings.admin_ids == () and settings.webhook_port == 8080 and settings.staff_chat_id is None
+    assert settings.default_currency == "EUR" and settings.timezone == "UTC" and settings.hold_minutes == 30
+    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path / 'ordergram.sqlite3'}"
+
+
+def test_an_empty_variable_in_the_env_file_does_not_stop_a_command(tmp_path: Path, ordergram) -> None:
+    (tmp_path / ".env").write_text("TELEGRAM_API_URL=\nDEFAULT_CURRENCY=\nWEBHOOK_SECRET=\n", encoding="utf-8")
+    assert ordergram("migrate").returncode == 0
+
+
+def _journal(connection: sqlite3.Connection) -> tuple[int, int, int, int]:
+    entries, lines, debit, credit = connection.execute(
+        "SELECT (SELECT count(*) FROM journal_entries), count(*), sum(debit_minor), sum(credit_minor)"
+        " FROM journal_lines"
+    ).fetchone()
+    return int(entries), int(lines), int(debit or 0), int(credit or 0)
+
+
+ENTRY = text(
+    "INSERT INTO journal_entries (id, at, source, memo, currency, debit_total, credit_total)"
+    " VALUES (:id, '2026-11-20 10:00:00.000000', :source, 'sale', 'EUR', 500, 500)"
+)
+LINE = text("INSERT INTO journal_lines (entry_id, account, debit_minor, credit_minor) VALUES (:id, :account, :d, :c)")
+
+
+async def test_a_backup_taken_while_the_shop_writes_is_one_consistent_moment(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"
+    engine = create_engine(url)
+    await upgrade_to_head(engine)
+    committed = 0
+    stop = asyncio.Event()
+    reached = {300: asyncio.Event(), 600: asyncio.Event()}
+
+    async def writer(number: int) -> None:  # one sale per transaction: an entry and its two lines
+        nonlocal committed
+        for i in range(10**6):
+            if stop.is_set():
+                return
+            entry = number * 10**6 + i
+            async with engine.begin() as connection:
+                await connection.execute(ENTRY, {"id": entry, "source": f"order:{entry}"})
+                await connection.execute(LINE, {"id": entry, "account": "1000 Cash", "d": 500, "c": 0})
+                await connection.execute(LINE, {"id": entry, "account": "4000 Sales", "d": 0, "c": 500})
+            committed += 1
+            for count, event in reached.items():
+                if committed >= count:
+                    event.set()
+            await asyncio.sleep(0)
+
+    writers = [asyncio.create_task(writer(n)) for n in range(1, 5)]
+    await reached[300].wait()
+    copy = tmp_path / "backups" / "shop-copy.sqlite3"
+    copy.parent.mkdir()
+    # A sale half written when the backup runs: the copy is taken inside its transaction.
+    async with engine.begin() as connection:
+        await connection.execute(ENTRY, {"id": 1, "source": "order:HALF"})
+        await connection.execute(LINE, {"id": 1, "account": "1000 Cash", "d": 500, "c": 0})
+        assert await asyncio.to_thread(backup, url, copy) == 0
+        await connection.execute(LINE, {"id": 1, "account": "4000 Sales", "d": 0, "c": 500})
+    await reached[600].wait()  # the shop goes on writing after the backup
+    stop.set()
+    await asyncio.gather(*writers)
+    await engine.dispose()
+
+    assert not (copy.parent / f".{copy.name}.partial").exists()
+    copied = sqlite3.connect(copy)
+    assert copied.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    entries, lines, debit, credit = _journal(copied)
+    assert copied.execute("SELECT count(*) FROM journal_entries WHERE source = 'order:HALF'").fetchone() == (0,)
+    assert copied.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    copied.close()
+    assert entries >= 300 and lines == 2 * entries and debit == credit == 500 * entries
+    original = sqlite3.connect(tmp_path / "shop.sqlite3")
+    final = _journal(original)
+    original.close()
+    assert final[0] > entries and final[1] == 2 * final[0] and final[2] == final[3]
+
+
+def test_backup_writes_a_dated_copy_into_a_folder_and_never_overwrites(tmp_path: Path, ordergram) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
+    assert ordergram("migrate", env=env).returncode == 0
+    assert ordergram("import", "warehouses", str(DEMO / "warehouses.csv"), env=env).returncode == 0
+    (tmp_path / "backups").mkdir()
+    made = ordergram("backup", "backups", env=env)
+    assert made.returncode == 0, made.stderr
+    (copy,) = (tmp_path / "backups").iterdir()
+    assert copy.name.startswith("shop-") and copy.suffix == ".sqlite3"
+    assert made.stdout.startswith(f"backup: {Path('backups') / copy.name} (")
+    assert "integrity ok; 0 products, 2 warehouses, 0 customers, 0 orders)" in made.stdout
+    again = ordergram("backup", str(Path("backups") / copy.name), env=env)
+    assert again.returncode == 1 and "exists; a backup never overwrites a file" in again.stderr
+    nowhere = ordergram("backup", "no/such/folder/x.sqlite3", env=env)
+    assert nowhere.returncode == 1 and "there is no folder no/such/folder" in nowhere.stderr
+    # The copy is a shop: commands run on it.
+    restored = {"DATABASE_URL": f"sqlite+aiosqlite:///{copy}"}
+    assert ordergram("import", "warehouses", str(DEMO / "warehouses.csv"), env=restored).stdout.strip() == (
+        "warehouses: 0 created, 2 updated"
+    )
+
+
+def test_backup_on_postgresql_prints_the_pg_dump_command_with_the_password_masked(ordergram) -> None:
+    url = "postgresql+asyncpg://shop:s3cret@db.example:6432/ordergram"
+    result = ordergram("backup", "/srv/backups/shop.dump", env={"DATABASE_URL": url})
+    assert result.returncode == 0
+    assert result.stdout.strip() == (
+        "PGPASSWORD=*** pg_dump --file=/srv/backups/shop.dump --format=custom --host=db.example --port=6432 "
+        "--username=shop --dbname=ordergram"
+    )
+    assert "s3cret" not in result.stdout + result.stderr
+    assert "pg_restore" in result.stderr
+
+
+def test_sample_writes_the_demo_files_with_their_import_order_and_never_overwrites(tmp_path: Path, ordergram) -> None:
+    made = ordergram("sample", "samples")
+    assert made.returncode == 0 and made.stderr == ""  # no database involved
+    written = sorted(p.relative_to(tmp_path / "samples").as_posix() for p in (tmp_path / "samples").rglob("*.*"))
+    assert "products.csv" in written and "photos/22197.png" in written and len(written) == 8 + 6
+    commands = [line.split()[2] for line in made.stdout.splitlines() if line.startswith("  ordergram import")]
+    assert commands == ["warehouses", "products", "stock", "carriers", "boxes", "suppliers", "reorder", "demand"]
+    assert (tmp_path / "samples" / "stock.csv").read_bytes() == (DEMO / "stock.csv").read_bytes()
+    again = ordergram("sample", "samples")
+    assert again.returncode == 1 and "exists; choose an empty folder" in again.stderr
+
+
+@pytest.mark.parametrize("command", ["backup", "sample"])
+def test_the_new_commands_have_help(command: str, ordergram) -> None:
+    result = ordergram(command, "--help")
+    assert result.returncode == 0 and f"usage: ordergram {command}" in result.stdout
