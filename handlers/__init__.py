@@ -19,6 +19,7 @@ from handlers import (
     forecasts,
     fulfilment,
     help,
+    imports,
     inventory,
     language,
     orders,
@@ -73,6 +74,7 @@ STAFF_MODULES = (
     pricing,
     reports,
     forecasts,
+    imports,
 )
 
 

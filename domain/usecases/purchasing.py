@@ -25,7 +25,14 @@ from domain.purchasing import (
 )
 from domain.staff import Permission
 from domain.usecases.bookkeeping import book
-from domain.usecases.imports import ImportReport, notify_back_in_stock
+from domain.usecases.imports import (
+    SKU_MISSING,
+    SUPPLIER_MISSING,
+    WAREHOUSE_MISSING,
+    ImportReport,
+    no_such,
+    notify_back_in_stock,
+)
 from domain.usecases.staff import require
 from domain.warehouse import receiving_bin
 
@@ -55,11 +62,11 @@ async def import_reorder(uow: UnitOfWork, text: str) -> ImportReport:
         warehouses = await uow.warehouses.ids_by_code(sorted({r.warehouse for r in rows}))
         suppliers = {s.code: s.id for s in await uow.purchasing.suppliers()}
         for r in rows:
-            for known, key, what in ((products, r.sku, "SKU"), (warehouses, r.warehouse, "warehouse")):
-                if key not in known:
-                    problems.append((r.line, f"unknown {what} {key}"))
+            for known, code, missing in ((products, r.sku, SKU_MISSING), (warehouses, r.warehouse, WAREHOUSE_MISSING)):
+                if code not in known:
+                    problems.append((r.line, no_such(missing, code)))
             if r.supplier not in suppliers:
-                problems.append((r.line, f"unknown supplier {r.supplier} (import suppliers first)"))
+                problems.append((r.line, no_such(SUPPLIER_MISSING, r.supplier)))
         if problems:
             raise ImportRejected(sorted(problems))
         terms = []

@@ -48,6 +48,7 @@ class SqlProducts:
             weight_g=row.weight_g,
             dimensions=Dimensions(*dims) if all(d is not None for d in dims) else None,
             photo_file_id=row.photo_file_id,
+            cost=Money(row.cost_minor, row.cost_currency) if row.cost_currency else None,
             active=row.active,
             id=row.id,
         )
@@ -162,6 +163,8 @@ class SqlProducts:
             if product.photo_file_id:
                 row.photo_file_id = product.photo_file_id
             row.active = product.active
+            if product.cost is not None:  # a file without costs keeps the ones known
+                row.cost_minor, row.cost_currency = product.cost.amount, product.cost.currency
         await self.s.flush()
         prices: dict[tuple[int, str], m.ProductPriceRow] = {}
         for ids in _chunks([row.id for row in rows.values()]):

@@ -141,6 +141,7 @@ STAFF_SAMPLES = {
     "forecast": "85123A",
     "stockvalue": "",
     "slow": "30",
+    "import": "products",
 }
 
 
