@@ -165,10 +165,15 @@ class DemandRow:
 
 
 def _day(text: str) -> date:
+    """ISO, or DD.MM.YYYY as Excel in Russia and most of Europe saves a date cell; never
+    01/02/2026, which is January in the US and February elsewhere."""
     try:
+        if text.count(".") == 2:
+            day, month, year = text.split(".")
+            return date(int(year), int(month), int(day))
         return date.fromisoformat(text)
     except ValueError:
-        raise RowError(N_("date must be YYYY-MM-DD, got “{value}”"), value=text) from None
+        raise RowError(N_("date must be YYYY-MM-DD or DD.MM.YYYY, got “{value}”"), value=text) from None
 
 
 def _demand(row: Row) -> DemandRow:

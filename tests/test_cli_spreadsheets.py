@@ -84,3 +84,20 @@ def test_demand_older_than_the_history_kept_is_reported(tmp_path: Path, ordergra
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("demand: 1 created, 0 updated, 0 unchanged; 28 row(s) before ")
     assert result.stdout.strip().endswith("ignored (forecasts keep 104 weeks)")
+
+
+def test_reimporting_suppliers_and_reorder_terms_says_unchanged(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    env = _shop(tmp_path, ordergram)
+    for kind in ("products", "suppliers", "reorder"):
+        assert ordergram("import", kind, str(DEMO / f"{kind}.csv"), env=env).returncode == 0
+    assert ordergram("import", "suppliers", str(DEMO / "suppliers.csv"), env=env).stdout.strip() == (
+        "suppliers: 0 created, 0 updated, 2 unchanged"
+    )
+    assert ordergram("import", "reorder", str(DEMO / "reorder.csv"), env=env).stdout.strip() == (
+        "reorder: 0 created, 0 updated, 4 unchanged"
+    )
+    changed = tmp_path / "reorder.csv"
+    header = (DEMO / "reorder.csv").read_text().splitlines()[0]
+    changed.write_text(header + "\n85123A,LON,40,500,CANDLES,12,48,1.10,GBP\n")  # a higher max_level
+    result = ordergram("import", "reorder", str(changed), env=env)
+    assert result.stdout.strip() == "reorder: 0 created, 1 updated, 0 unchanged"

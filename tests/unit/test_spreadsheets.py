@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,11 @@ async def test_a_stock_count_that_changes_nothing_is_unchanged() -> None:
     again = await import_stock(uow, FakeClock(), stock)
     assert (first.updated, first.unchanged) == (2, 1)  # XL-3 counted 0 where there was nothing
     assert (again.updated, again.unchanged) == (0, 3)
+
+
+def test_dates_as_european_excel_saves_them_are_read_and_ambiguous_ones_refused() -> None:
+    from domain.imports import parse_demand
+
+    parsed, problems = parse_demand("sku;warehouse;date;quantity\nA;LON;30.11.2026;2\nA;LON;11/30/2026;1\n")
+    assert [r.day for r in parsed] == [date(2026, 11, 30)]
+    assert problems == [(3, "date must be YYYY-MM-DD or DD.MM.YYYY, got “11/30/2026”")]
