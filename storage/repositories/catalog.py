@@ -198,7 +198,8 @@ class SqlProducts:
         return found
 
     async def get_many(self, product_ids: Sequence[int]) -> list[Product]:
-        """The cached ones from the read cache (read-only work), the rest in one query."""
+        """The cached ones from the read cache (read-only work), the rest in a query per chunk
+        of ids (a whole catalog's ids would pass PostgreSQL's limit of parameters)."""
         found: list[Product] = []
         missing = list(product_ids)
         if self.cache is not None and missing:
@@ -207,8 +208,8 @@ class SqlProducts:
             hits = {pid: self.cache.get("catalog", pid) for pid in missing}
             found = [_copied(cast(Product, hit)) for hit in hits.values() if hit is not None and hit is not ABSENT]
             missing = [pid for pid, hit in hits.items() if hit is None]
-        if missing:
-            rows = await fetch(self.s, _PRODUCTS_BY_ID, {"ids": missing})
+        for chunk in _chunks(missing):
+            rows = await fetch(self.s, _PRODUCTS_BY_ID, {"ids": chunk})
             found += [cast(Product, self._cached(product)) for product in self._products_of(rows)]
         return found
 

@@ -55,3 +55,13 @@ async def test_a_catalog_cost_values_stock_and_goods_sold_without_supplier_terms
         (entry,) = await uow.journal.entries(NOW - timedelta(days=1), NOW + timedelta(days=1))
     debit = {line.account: line.debit for line in entry.lines}
     assert debit[Account.COGS] == 2 * 420 and "no cost known" not in entry.memo
+
+
+async def test_reimporting_a_large_catalog_finds_every_product_unchanged(engine: AsyncEngine) -> None:
+    """More products than one query may name (chunks of ids): each is compared with what is stored."""
+    uow = SqlUnitOfWork(session_factory(engine))
+    rows = "".join(f"S-{i};Item {i};Cat {i % 7};{i % 90},50;GBP;{i % 5},25\n" for i in range(2500))
+    text = "sku;name;category;price;currency;cost\n" + rows
+    first = await import_products(uow, text)
+    again = await import_products(uow, text)
+    assert (first.created, again.created, again.updated, again.unchanged) == (2500, 0, 0, 2500)
