@@ -86,11 +86,8 @@ async def import_warehouses(uow: UnitOfWork, text: str) -> ImportReport:
     if problems:
         raise ImportRejected(problems)
     async with uow:
-        stored = {
-            w.code: replace(w, id=None, zones=())
-            for w in [await uow.warehouses.get_by_code(w.code) for _, w in parsed]
-            if w is not None
-        }
+        found = [await uow.warehouses.get_by_code(w.code) for _, w in parsed]
+        stored = {w.code: replace(w, id=None, zones=()) for w in found if w is not None}
         for _, warehouse in parsed:
             await uow.warehouses.upsert(warehouse)
         await uow.commit()

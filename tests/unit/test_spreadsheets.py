@@ -153,3 +153,11 @@ def test_dates_as_european_excel_saves_them_are_read_and_ambiguous_ones_refused(
     parsed, problems = parse_demand("sku;warehouse;date;quantity\nA;LON;30.11.2026;2\nA;LON;11/30/2026;1\n")
     assert [r.day for r in parsed] == [date(2026, 11, 30)]
     assert problems == [(3, "date must be YYYY-MM-DD or DD.MM.YYYY, got “11/30/2026”")]
+
+
+async def test_reimporting_warehouses_says_unchanged_and_an_edited_one_updated() -> None:
+    uow = FakeUnitOfWork()
+    text = "code;name;latitude;longitude\nLON;London;51,5;-0,1\nMAN;Manchester;;\n"
+    first = await import_warehouses(uow, text)
+    again = await import_warehouses(uow, text.replace("Manchester", "Manchester store"))
+    assert (first.created, again.created, again.updated, again.unchanged) == (2, 0, 1, 1)
