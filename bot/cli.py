@@ -168,6 +168,8 @@ def import_summary(kind: str, report: ImportReport) -> str:
         text += (
             f"; {report.skipped:,} row(s) before {report.skipped_before} ignored (forecasts keep {HISTORY_WEEKS} weeks)"
         )
+    if report.ignored_columns:
+        text += f"; column(s) ignored, not part of the format: {', '.join(report.ignored_columns)}"
     if report.encoding not in (UTF8, UTF8_BOM):
         text += f" (read as {report.encoding})"
     return text

@@ -220,6 +220,15 @@ class Row:
         return False
 
 
+def unknown_columns(text: str, columns: Columns) -> list[str]:
+    """Header cells that name no column of the format: a typo (``weigth_g``) is ignored,
+    and the summary says so."""
+    header_line = next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
+    cells = next(csv.reader([header_line], delimiter=sniff_delimiter(header_line)), [])
+    names = [columns.name(cell) for cell in cells if cell.strip()]
+    return [n for n in names if n not in columns.all and not n.startswith(columns.prefixes)]
+
+
 def read_rows(text: str, columns: Columns, problems: list[Problem]) -> Iterator[Row]:
     """The file's rows with their line numbers. A header without a required column is
     the only problem reported: without it no row can be read."""

@@ -97,6 +97,9 @@ def summary(kind: str, report: ImportReport) -> str:
             "{n} rows before {day} ignored: forecasts keep {weeks} weeks.",
             report.skipped,
         ).format(n=report.skipped, day=report.skipped_before, weeks=HISTORY_WEEKS)
+    if report.ignored_columns:
+        columns = ", ".join(report.ignored_columns)
+        text += " " + fill(_("Column(s) ignored, not part of the format: {columns}."), columns=columns)
     if report.encoding not in (UTF8, UTF8_BOM):
         text += " " + _("Read as {encoding}.").format(encoding=report.encoding)
     return text

@@ -101,3 +101,13 @@ def test_reimporting_suppliers_and_reorder_terms_says_unchanged(tmp_path: Path, 
     changed.write_text(header + "\n85123A,LON,40,500,CANDLES,12,48,1.10,GBP\n")  # a higher max_level
     result = ordergram("import", "reorder", str(changed), env=env)
     assert result.stdout.strip() == "reorder: 0 created, 1 updated, 0 unchanged"
+
+
+def test_a_misspelt_column_is_named_in_the_summary(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    env = _shop(tmp_path, ordergram)
+    typo = tmp_path / "products.csv"
+    typo.write_text("sku,name,category,price,currency,weigth_g\nA-1,Mug,Kitchen,4.50,GBP,300\n")
+    result = ordergram("import", "products", str(typo), env=env)
+    assert result.stdout.strip() == (
+        "products: 1 created, 0 updated, 0 unchanged; column(s) ignored, not part of the format: weigth_g"
+    )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from domain.csvfiles import decode_csv
+from domain.csvfiles import Columns, decode_csv, unknown_columns
+from domain.imports import BOXES, CARRIERS, CUSTOMERS, DEMAND, PRODUCTS, REORDER, STOCK, SUPPLIERS, WAREHOUSES
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases import imports, purchasing
@@ -13,7 +14,18 @@ from domain.usecases.inventory import actor_of
 from domain.usecases.staff import require
 
 # In the order a new shop imports them: each names what the ones before it created.
-KINDS = ("warehouses", "products", "stock", "carriers", "boxes", "suppliers", "reorder", "demand", "customers")
+COLUMNS: dict[str, Columns] = {
+    "warehouses": WAREHOUSES,
+    "products": PRODUCTS,
+    "stock": STOCK,
+    "carriers": CARRIERS,
+    "boxes": BOXES,
+    "suppliers": SUPPLIERS,
+    "reorder": REORDER,
+    "demand": DEMAND,
+    "customers": CUSTOMERS,
+}
+KINDS = tuple(COLUMNS)
 
 
 async def import_file(
@@ -54,4 +66,4 @@ async def import_file(
         report = await imports.import_customers(uow, clock, text.text)
     else:
         raise ValueError(f"unknown import kind {kind!r}")
-    return report.read_as(text.encoding)
+    return report.read_as(text.encoding, unknown_columns(text.text, COLUMNS[kind]))

@@ -47,9 +47,10 @@ class ImportReport:
     skipped: int = 0
     skipped_before: date | None = None
     encoding: str = UTF8
+    ignored_columns: tuple[str, ...] = ()
 
-    def read_as(self, encoding: str) -> ImportReport:
-        return replace(self, encoding=encoding)
+    def read_as(self, encoding: str, ignored_columns: Sequence[str] = ()) -> ImportReport:
+        return replace(self, encoding=encoding, ignored_columns=tuple(ignored_columns))
 
 
 def _same_product(new: Product, old: Product) -> bool:

@@ -20,6 +20,11 @@ async def test_an_admin_imports_excel_products_and_a_sheets_stock_file_in_chat(s
     assert reply.last.text == "stock: 0 created, 2 updated, 1 unchanged."
     reply = await admin.send_document(products, "products.csv", caption="/import")  # the kind from the file name
     assert reply.last.text == "products: 0 created, 0 updated, 3 unchanged."
+    typo = b"code,name,adress\nLEE,Leeds,1 Road\n"
+    reply = await admin.send_document(typo, "warehouses.csv", caption="/import")
+    assert reply.last.text == (
+        "warehouses: 1 created, 0 updated, 0 unchanged. Column(s) ignored, not part of the format: adress."
+    )
     card = await admin.send("/stock XL-2")
     assert "Picnic hamper" in card.text and "3" in card.text
 

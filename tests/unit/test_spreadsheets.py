@@ -161,3 +161,9 @@ async def test_reimporting_warehouses_says_unchanged_and_an_edited_one_updated()
     first = await import_warehouses(uow, text)
     again = await import_warehouses(uow, text.replace("Manchester", "Manchester store"))
     assert (first.created, again.created, again.updated, again.unchanged) == (2, 0, 1, 1)
+
+
+async def test_a_column_that_is_not_part_of_the_format_is_named_as_ignored() -> None:
+    data = b"sku;name;category;price;currency;weigth_g;Price_RUB;notes\nA;Mug;K;1,50;GBP;300;150;fragile\n"
+    report = await import_file(FakeUnitOfWork(), FakeClock(), "products", data)
+    assert report.created == 1 and report.ignored_columns == ("weigth_g", "notes")
