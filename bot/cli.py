@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.webhook.aiohttp_server import setup_application
@@ -23,6 +24,9 @@ from bot.polling import InboxRequestHandler
 from bot.runtime import Runtime
 from domain.apikeys import Scope, parse_scopes
 from domain.errors import DomainError, ImportRejected
+
+if TYPE_CHECKING:
+    from domain.usecases.imports import ImportReport
 
 IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes", "suppliers", "reorder", "demand", "customers")
 
@@ -139,45 +143,51 @@ async def _migrate(settings: Settings) -> None:
 
 async def _import(settings: Settings, kind: str, file: Path) -> int:
     from bot.runtime import open_database
+    from domain.csvfiles import shown_problems
     from domain.ports import SystemClock
-    from domain.usecases import imports, purchasing
+    from domain.usecases.import_files import import_file
     from storage.uow import SqlUnitOfWork
 
     try:
-        text = await asyncio.to_thread(file.read_text, encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"{file}: cannot read as UTF-8 text ({exc})", file=sys.stderr)
+        data = await asyncio.to_thread(file.read_bytes)
+    except OSError as exc:
+        print(f"{file}: cannot read the file ({exc})", file=sys.stderr)
         return 2
     engine, sessions = await open_database(settings)
-    uow = SqlUnitOfWork(sessions)
     try:
-        if kind == "products":
-            report = await imports.import_products(uow, text, files_next_to(file))
-        elif kind == "warehouses":
-            report = await imports.import_warehouses(uow, text)
-        elif kind == "carriers":
-            report = await imports.import_carriers(uow, text)
-        elif kind == "boxes":
-            report = await imports.import_boxes(uow, text)
-        elif kind == "suppliers":
-            report = await purchasing.import_suppliers(uow, text)
-        elif kind == "reorder":
-            report = await purchasing.import_reorder(uow, text)
-        elif kind == "demand":
-            report = await imports.import_demand(uow, text)
-        elif kind == "customers":
-            report = await imports.import_customers(uow, SystemClock(), text)
-        else:
-            report = await imports.import_stock(uow, SystemClock(), text)
+        resolve = files_next_to(file) if kind == "products" else None
+        report = await import_file(SqlUnitOfWork(sessions), SystemClock(), kind, data, resolve_path=resolve)
     except ImportRejected as rejected:
-        for line, reason in rejected.problems:
+        shown, more = shown_problems(rejected.problems)
+        for line, reason in shown:
             print(f"{file}:{line}: {reason}", file=sys.stderr)
-        print(f"{len(rejected.problems)} bad row(s); nothing was imported", file=sys.stderr)
+        if more:
+            print(f"… and {more} more", file=sys.stderr)
+        rows = len({line for line, _ in rejected.problems})
+        print(f"{rows} bad row(s), {len(rejected.problems)} problem(s); nothing was imported", file=sys.stderr)
         return 1
     finally:
         await engine.dispose()
-    print(f"{kind}: {report.created} created, {report.updated} updated")
+    print(import_summary(kind, report))
     return 0
+
+
+def import_summary(kind: str, report: ImportReport) -> str:
+    """ "products: 3 created, 1 updated, 2 unchanged", what was skipped and why, and the
+    encoding when the file was not UTF-8."""
+    from domain.csvfiles import UTF8, UTF8_BOM
+    from domain.usecases.imports import HISTORY_WEEKS
+
+    text = f"{kind}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    if report.skipped:
+        text += (
+            f"; {report.skipped:,} row(s) before {report.skipped_before} ignored (forecasts keep {HISTORY_WEEKS} weeks)"
+        )
+    if report.ignored_columns:
+        text += f"; column(s) ignored, not part of the format: {', '.join(report.ignored_columns)}"
+    if report.encoding not in (UTF8, UTF8_BOM):
+        text += f" (read as {report.encoding})"
+    return text
 
 
 async def _apikey(settings: Settings, action: str, name: str, scopes: Sequence[str] = ()) -> int:

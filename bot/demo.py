@@ -16,7 +16,7 @@ from babel import Locale
 
 from bot.api import make_api_app
 from bot.dbtools import shown
-from bot.harness import RunningBot, running_bot
+from bot.harness import DEMO_DATA, RunningBot, running_bot
 from domain.apikeys import Scope
 from domain.ports import SystemClock
 from domain.usecases.intake import create_api_key
@@ -274,6 +274,9 @@ async def _manager_reports(
     if chart is not None and keep is not None:  # `ordergram demo --keep DIR` keeps the chart to look at
         (keep / "report-week.png").write_bytes(chart.content)
         transcript.append(f"    (chart saved as {keep / 'report-week.png'})")
+    scene("New stock arrives as spreadsheets: Excel's ; with decimal commas and a cost column, a tab-separated count")
+    await ada.send_document((DEMO_DATA / "garden-products.csv").read_bytes(), "garden-products.csv", "/import products")
+    await ada.send_document((DEMO_DATA / "garden-stock.csv").read_bytes(), "garden-stock.csv", "/import stock")
     await ada.send("/stockvalue")
     await ada.send("/slow 60")
     scene("Forecast: a year of sales (UCI data) gives next weeks' demand and a reorder point to apply")

@@ -48,7 +48,7 @@ async def load_demo_catalog(runtime: Runtime) -> None:
     await import_suppliers(runtime.uow(), (DEMO_DATA / "suppliers.csv").read_text(encoding="utf-8"))
     await import_reorder(runtime.uow(), (DEMO_DATA / "reorder.csv").read_text(encoding="utf-8"))
     history = (DEMO_DATA / "demand.csv").read_text(encoding="utf-8")
-    await import_demand(runtime.uow(), replayed_until(history, runtime.clock.now().date()))
+    await import_demand(runtime.uow(), runtime.clock, replayed_until(history, runtime.clock.now().date()))
 
 
 def replayed_until(history_csv: str, today: date) -> str:

@@ -104,6 +104,9 @@ class Product:
     # A Telegram file_id, an https URL Telegram can fetch, or "file:<path>" — a local image
     # uploaded on first use, after which the file_id Telegram returns replaces it.
     photo_file_id: str | None = None
+    # What one unit costs the shop (the products file's ``cost``): stock value and cost of
+    # goods sold use it where no supplier terms give a unit cost.
+    cost: Money | None = None
     active: bool = True
     category_id: int | None = None
     id: int | None = None

@@ -6,6 +6,7 @@ Presentation code translates ``key`` in the reader's language and formats it wit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from domain.i18n import N_, N_plural
@@ -47,12 +48,25 @@ class IllegalTransition(DomainError):
     key = N_("An order cannot go from {current} to {target}.")
 
 
+class Reason(str):
+    """A problem's text in English (what the CLI prints and tests compare) that keeps the
+    error it came from, so a chat can show it in the reader's language."""
+
+    error: DomainError
+
+    @classmethod
+    def of(cls, error: DomainError) -> Reason:
+        reason = cls(str(error))
+        reason.error = error
+        return reason
+
+
 class ImportRejected(DomainError):
-    """A CSV import found bad rows; nothing was imported."""
+    """A CSV import found bad rows; nothing was imported. ``problems``: (line, reason)."""
 
     key, plural = N_plural("The file was rejected: {count} bad row.", "The file was rejected: {count} bad rows.")
     counted = "count"
 
-    def __init__(self, problems: list[tuple[int, str]]) -> None:
-        self.problems = problems
+    def __init__(self, problems: Sequence[tuple[int, Reason]]) -> None:
+        self.problems = list(problems)
         super().__init__(count=len(problems))

@@ -20,6 +20,7 @@ from handlers import (
     fulfilment,
     help,
     identity,
+    imports,
     inventory,
     language,
     orders,
@@ -77,6 +78,7 @@ STAFF_MODULES = (
     reports,
     forecasts,
     shop_settings,
+    imports,
 )
 
 

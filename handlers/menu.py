@@ -81,6 +81,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("move", Permission.EDIT_STOCK, N_("Move stock between bins")),
     ("lowstock", Permission.VIEW_STOCK, N_("Products at or under their reorder point")),
     ("reorder", Permission.EDIT_STOCK, N_("Set a reorder point")),
+    ("import", Permission.EDIT_STOCK, N_("Import a CSV file: products, stock, …")),
     ("po", Permission.VIEW_STOCK, N_("Purchase orders")),
     ("queue", Permission.VIEW_ORDERS, N_("Orders to fulfil, by priority")),
     ("order", Permission.VIEW_ORDERS, N_("An order in full")),

@@ -117,6 +117,8 @@ class ProductRow(Base):
     height_mm: Mapped[int | None] = mapped_column(Integer)
     photo_file_id: Mapped[str | None] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    cost_minor: Mapped[int | None] = mapped_column(BigInteger)  # a unit's supply cost, when the catalog gives it
+    cost_currency: Mapped[str | None] = mapped_column(String(3))
 
 
 class ProductPriceRow(Base):

@@ -121,6 +121,9 @@ class FakeProducts(_Repo):
     async def get_by_sku(self, sku: str) -> Product | None:
         return copy.deepcopy(next((p for p in self.st.products.values() if p.sku == sku), None))
 
+    async def get_many(self, product_ids: Sequence[int]) -> list[Product]:
+        return [copy.deepcopy(self.st.products[i]) for i in sorted(set(product_ids)) if i in self.st.products]
+
     async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
         return {p.sku: p.id for p in self.st.products.values() if p.sku in skus and p.id is not None}
 
@@ -129,9 +132,10 @@ class FakeProducts(_Repo):
         product.id = existing.id if existing and existing.id else self.st.new_id()
         product.category_id = self.st.categories.setdefault(product.category, self.st.new_id())
         stored = copy.deepcopy(product)
-        if existing:  # as in SQL: prices are added or changed, never dropped; a photo stays unless replaced
+        if existing:  # as in SQL: prices are added or changed, never dropped; a photo and a cost stay unless replaced
             stored.prices = {**existing.prices, **product.prices}
             stored.photo_file_id = product.photo_file_id or existing.photo_file_id
+            stored.cost = product.cost or existing.cost
         self.st.products[product.id] = stored
         return product
 

@@ -126,7 +126,7 @@ def test_import_good_files_then_reimport_is_idempotent(tmp_path: Path, ordergram
     assert _count(db, "products") == 36 and _count(db, "warehouses") == 2
     movements = _count(db, "inventory_movements")
     again = ordergram("import", "products", str(DEMO / "products.csv"), env=env)
-    assert again.stdout.strip() == "products: 0 created, 36 updated"
+    assert again.stdout.strip() == "products: 0 created, 0 updated, 36 unchanged"
     restock = ordergram("import", "stock", str(DEMO / "stock.csv"), env=env)
     assert restock.returncode == 0 and _count(db, "inventory_movements") == movements  # nothing changed
 
@@ -147,7 +147,7 @@ def test_a_bad_file_reports_every_line_and_imports_nothing(tmp_path: Path, order
     assert result.returncode == 1
     assert f"{bad}:3: one is not a valid amount in EUR." in result.stderr
     assert f"{bad}:4: duplicate SKU OK-1 (first on line 2)" in result.stderr
-    assert "2 bad row(s); nothing was imported" in result.stderr
+    assert "2 bad row(s), 2 problem(s); nothing was imported" in result.stderr
     assert _count(db, "products") == 0
 
 
@@ -158,7 +158,7 @@ def test_stock_for_an_unknown_sku_is_refused(tmp_path: Path, ordergram) -> None:
     stock = tmp_path / "stock.csv"
     stock.write_text("sku,warehouse,bin,quantity\nNOPE,LON,A-01-01-1,5\n", encoding="utf-8")
     result = ordergram("import", "stock", str(stock), env=env)
-    assert result.returncode == 1 and f"{stock}:2: unknown SKU NOPE" in result.stderr
+    assert result.returncode == 1 and f"{stock}:2: SKU NOPE does not exist — import products first" in result.stderr
 
 
 def test_boxes_suppliers_and_reorder_terms_import_and_bad_lines_are_reported(tmp_path: Path, ordergram) -> None:
@@ -188,7 +188,7 @@ def test_boxes_suppliers_and_reorder_terms_import_and_bad_lines_are_reported(tmp
         encoding="utf-8",
     )
     result = ordergram("import", "reorder", str(unknown), env=env)
-    assert f"{unknown}:2: unknown supplier NOBODY (import suppliers first)" in result.stderr
+    assert f"{unknown}:2: supplier NOBODY does not exist — import suppliers first" in result.stderr
     assert _count(db, "supply_terms") == 4
 
 
@@ -317,7 +317,10 @@ def test_customers_import_sets_business_terms_all_or_nothing(tmp_path: Path, ord
         header + "Acme Ltd,,+49 30 1234567,buyer@acme.example,yes,30,5000.50\nCara Consumer,4242,,,,,\n",
         encoding="utf-8",
     )
-    assert ordergram("import", "customers", str(good), env=env).stdout.strip() == "customers: 2 created, 0 updated"
+    assert (
+        ordergram("import", "customers", str(good), env=env).stdout.strip()
+        == "customers: 2 created, 0 updated, 0 unchanged"
+    )
     with sqlite3.connect(db) as connection:
         rows = connection.execute(
             "SELECT first_name, is_business, payment_terms_days, credit_limit_minor FROM customers ORDER BY id"
@@ -325,7 +328,10 @@ def test_customers_import_sets_business_terms_all_or_nothing(tmp_path: Path, ord
     assert rows == [("Acme", 1, 30, 500050), ("Cara", 0, None, None)]
     off = tmp_path / "off.csv"
     off.write_text(header + "Acme Ltd,,+4930 1234567,,false,,\n", encoding="utf-8")
-    assert ordergram("import", "customers", str(off), env=env).stdout.strip() == "customers: 0 created, 1 updated"
+    assert (
+        ordergram("import", "customers", str(off), env=env).stdout.strip()
+        == "customers: 0 created, 1 updated, 0 unchanged"
+    )
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT is_business, credit_limit_minor FROM customers WHERE id = 1").fetchone() == (
             0,

@@ -7,6 +7,7 @@ cash collected on delivery. Cost of goods leaves inventory at shipment at the su
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from domain.accounting import Account, entry, to_base
@@ -91,9 +92,23 @@ def _fx_note(money: Money, fx_rate: str, base: str) -> str:
     return "" if money.currency == base else f"; {money} at {fx_rate} {money.currency}/{base}"
 
 
-async def supply_costs(uow: UnitOfWork) -> dict[tuple[int, int], Money]:
-    """Unit cost per (product, warehouse), from the supply terms: read once per posting."""
-    return {(t.product_id, t.warehouse_id): t.unit_cost for t in await uow.purchasing.terms()}
+class UnitCosts:
+    """What a unit of a product costs at a warehouse: its supplier terms there, else the
+    cost the catalog gives the product (the products file's ``cost``), else unknown."""
+
+    def __init__(self, terms: dict[tuple[int, int], Money], catalog: dict[int, Money]) -> None:
+        self.terms, self.catalog = terms, catalog
+
+    def get(self, key: tuple[int, int]) -> Money | None:
+        found = self.terms.get(key)
+        return found if found is not None else self.catalog.get(key[0])
+
+
+async def supply_costs(uow: UnitOfWork, product_ids: Iterable[int]) -> UnitCosts:
+    """Unit costs of these products: read once per posting or report."""
+    terms = {(t.product_id, t.warehouse_id): t.unit_cost for t in await uow.purchasing.terms()}
+    products = await uow.products.get_many(sorted(set(product_ids)))
+    return UnitCosts(terms, {p.id: p.cost for p in products if p.id is not None and p.cost is not None})
 
 
 async def in_base(
@@ -117,7 +132,7 @@ async def book_cost_of_goods(
 ) -> None:
     """Shipment: cost of goods sold against inventory. ``quantities`` per (product, warehouse)."""
     unknown: list[str] = []
-    costs = await supply_costs(uow)
+    costs = await supply_costs(uow, [product_id for product_id, _ in quantities])
     rates: Rates | None = None  # read once, and only when some cost is in another currency
     by_currency: dict[str, Money] = {}
     for (product_id, warehouse_id), quantity in quantities.items():

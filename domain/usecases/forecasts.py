@@ -22,11 +22,11 @@ from domain.forecasting import (
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.catalog import find_by_sku
+from domain.usecases.imports import history_start
 from domain.usecases.staff import require
 
 HORIZON_WEEKS = 8
 BACKTEST_WEEKS = 12
-HISTORY_WEEKS = 104  # two years at most: older demand says little about next month
 DEFAULT_LEAD_TIME_DAYS = 7
 
 
@@ -53,7 +53,7 @@ async def product_forecast(
     async with uow.read_only():
         product = await find_by_sku(uow, sku)
         assert product.id is not None
-        daily = await uow.demand.daily([product.id], last_week - timedelta(weeks=HISTORY_WEEKS - 1))
+        daily = await uow.demand.daily([product.id], history_start(today))
         codes = {w.id: w.code for w in await uow.warehouses.all()}
         terms = {t.warehouse_id: t for t in await uow.purchasing.terms() if t.product_id == product.id}
         lead = {s.id: s.lead_time_days for s in await uow.purchasing.suppliers()}

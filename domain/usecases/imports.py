@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from domain.catalog import Product
+from domain.csvfiles import UTF8, Problem, problem
 from domain.customers import Customer
-from domain.errors import DomainError, ImportRejected
+from domain.errors import DomainError, ImportRejected, Reason
+from domain.forecasting import week_start
+from domain.i18n import N_
 from domain.imports import (
     parse_boxes,
     parse_carriers,
@@ -20,14 +24,45 @@ from domain.imports import (
 )
 from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
+from domain.shipping import CarrierRate
 from domain.usecases.customers import find_customer
 from domain.warehouse import DEFAULT_BIN
+
+HISTORY_WEEKS = 104  # demand kept for forecasts: two years at most, older says little about next month
+
+
+def history_start(today: date) -> date:
+    """The first day of the demand history kept: ``HISTORY_WEEKS`` whole weeks to the last one."""
+    return week_start(today) - timedelta(weeks=HISTORY_WEEKS)
 
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
+    """What a file did: rows that created something, changed something, or matched what
+    was stored already; and rows skipped (demand before ``skipped_before``)."""
+
     created: int
     updated: int
+    unchanged: int = 0
+    skipped: int = 0
+    skipped_before: date | None = None
+    encoding: str = UTF8
+    ignored_columns: tuple[str, ...] = ()
+
+    def read_as(self, encoding: str, ignored_columns: Sequence[str] = ()) -> ImportReport:
+        return replace(self, encoding=encoding, ignored_columns=tuple(ignored_columns))
+
+
+def _same_product(new: Product, old: Product) -> bool:
+    """Re-importing the same row changes nothing: prices and a photo or cost absent from the
+    file are kept, so only what the file gives is compared."""
+    return (
+        (new.name, new.category, new.barcode, new.description, new.weight_g, new.dimensions)
+        == (old.name, old.category, old.barcode, old.description, old.weight_g, old.dimensions)
+        and all(old.prices.get(c) == price for c, price in new.prices.items())
+        and new.photo_file_id in (None, old.photo_file_id)
+        and new.cost in (None, old.cost)
+    )
 
 
 async def import_products(
@@ -40,9 +75,11 @@ async def import_products(
         raise ImportRejected(problems)
     async with uow:
         existing = await uow.products.ids_by_sku([p.sku for _, p in parsed])
+        stored = {p.sku: p for p in await uow.products.get_many(sorted(existing.values()))}
+        same = [p for _, p in parsed if p.sku in stored and _same_product(p, stored[p.sku])]
         await uow.products.upsert_many([product for _, product in parsed])
         await uow.commit()
-    return ImportReport(created=len(parsed) - len(existing), updated=len(existing))
+    return ImportReport(created=len(parsed) - len(existing), updated=len(existing) - len(same), unchanged=len(same))
 
 
 async def import_warehouses(uow: UnitOfWork, text: str) -> ImportReport:
@@ -50,11 +87,14 @@ async def import_warehouses(uow: UnitOfWork, text: str) -> ImportReport:
     if problems:
         raise ImportRejected(problems)
     async with uow:
-        existing = await uow.warehouses.ids_by_code([w.code for _, w in parsed])
+        found = [await uow.warehouses.get_by_code(w.code) for _, w in parsed]
+        stored = {w.code: replace(w, id=None, zones=()) for w in found if w is not None}
         for _, warehouse in parsed:
             await uow.warehouses.upsert(warehouse)
         await uow.commit()
-    return ImportReport(created=len(parsed) - len(existing), updated=len(existing))
+    created = sum(1 for _, w in parsed if w.code not in stored)
+    same = sum(1 for _, w in parsed if stored.get(w.code) == replace(w, id=None, zones=()))
+    return ImportReport(created=created, updated=len(parsed) - created - same, unchanged=same)
 
 
 class _SkuAtWarehouse(Protocol):
@@ -72,26 +112,42 @@ async def _known_skus_and_warehouses(
     """Ids of the rows' SKUs and warehouses; any unknown one rejects the whole file."""
     products = await uow.products.ids_by_sku(sorted({r.sku for r in rows}))
     warehouses = await uow.warehouses.ids_by_code(sorted({r.warehouse for r in rows}))
-    problems = [(r.line, f"unknown SKU {r.sku}") for r in rows if r.sku not in products]
-    problems += [(r.line, f"unknown warehouse {r.warehouse}") for r in rows if r.warehouse not in warehouses]
+    problems = [(r.line, no_such(SKU_MISSING, r.sku)) for r in rows if r.sku not in products]
+    problems += [(r.line, no_such(WAREHOUSE_MISSING, r.warehouse)) for r in rows if r.warehouse not in warehouses]
     if problems:
         raise ImportRejected(sorted(problems))
     return products, warehouses
 
 
-async def import_demand(uow: UnitOfWork, text: str) -> ImportReport:
+SKU_MISSING = N_("SKU {code} does not exist — import products first")
+WAREHOUSE_MISSING = N_("warehouse {code} does not exist — import warehouses first")
+SUPPLIER_MISSING = N_("supplier {code} does not exist — import suppliers first")
+
+
+def no_such(key: str, code: str) -> Reason:
+    """A row naming what another file creates: which file to import first."""
+    return problem(key, code=code)
+
+
+async def import_demand(uow: UnitOfWork, clock: Clock, text: str) -> ImportReport:
     """Sales history for forecasting. Importing a file again replaces the history it gave
     for its (SKU, warehouse) pairs, so a corrected export can simply be re-imported; the
-    shipments Ordergram itself recorded are never touched."""
+    shipments Ordergram itself recorded are never touched. Days before the history kept
+    (``HISTORY_WEEKS``) are skipped, and the report says how many and from when."""
     rows, problems = parse_demand(text)
     if problems:
         raise ImportRejected(problems)
+    start = history_start(clock.now().date())
+    kept = [r for r in rows if r.day >= start]
     async with uow:
         products, warehouses = await _known_skus_and_warehouses(uow, rows)
-        history = [(products[r.sku], warehouses[r.warehouse], r.day, r.quantity) for r in rows]
+        history = [(products[r.sku], warehouses[r.warehouse], r.day, r.quantity) for r in kept]
         replaced = await uow.demand.replace_imported(history)
         await uow.commit()
-    return ImportReport(created=len(rows) - replaced, updated=replaced)
+    skipped = len(rows) - len(kept)
+    return ImportReport(
+        created=len(kept) - replaced, updated=replaced, skipped=skipped, skipped_before=start if skipped else None
+    )
 
 
 async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str = "import") -> ImportReport:
@@ -106,6 +162,7 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
         touched = sorted({products[r.sku] for r in rows})
         before = await _available_by_product(uow, touched)
         changed = 0
+        failed: list[Problem] = []
         for row in rows:
             try:
                 delta = await uow.stock.set_bin_quantity(
@@ -118,16 +175,16 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
                     now,
                 )
             except DomainError as exc:  # reported per line; the whole file is then rolled back
-                problems.append((row.line, str(exc)))
+                failed.append((row.line, Reason.of(exc)))
                 continue
             changed += delta != 0
-        if problems:
+        if failed:
             await uow.rollback()
-            raise ImportRejected(sorted(problems))
+            raise ImportRejected(sorted(failed))
         after = await _available_by_product(uow, touched)
         await notify_back_in_stock(uow, [p for p in touched if before.get(p, 0) <= 0 < after.get(p, 0)], now)
         await uow.commit()
-    return ImportReport(created=changed, updated=len(rows) - changed)
+    return ImportReport(created=0, updated=changed, unchanged=len(rows) - changed)
 
 
 async def _available_by_product(uow: UnitOfWork, product_ids: list[int]) -> dict[int, int]:
@@ -167,10 +224,16 @@ async def import_carriers(uow: UnitOfWork, text: str) -> ImportReport:
     if problems:
         raise ImportRejected(problems)
     async with uow:
-        before = len(await uow.carriers.all())
+        before = {_rate_key(r): replace(r, id=None) for r in await uow.carriers.all()}
         await uow.carriers.replace_all(rates)
         await uow.commit()
-    return ImportReport(created=max(len(rates) - before, 0), updated=min(before, len(rates)))
+    created = sum(1 for r in rates if _rate_key(r) not in before)
+    same = sum(1 for r in rates if before.get(_rate_key(r)) == replace(r, id=None))
+    return ImportReport(created=created, updated=len(rates) - created - same, unchanged=same)
+
+
+def _rate_key(rate: CarrierRate) -> tuple[str, str, str, str]:
+    return rate.carrier, rate.service, rate.zone.value, rate.base.currency
 
 
 async def import_boxes(uow: UnitOfWork, text: str) -> ImportReport:
@@ -179,12 +242,14 @@ async def import_boxes(uow: UnitOfWork, text: str) -> ImportReport:
     if problems:
         raise ImportRejected(problems)
     if not boxes:
-        raise ImportRejected([(1, "the file has no boxes")])
+        raise ImportRejected([(1, problem(N_("the file has no boxes")))])
     async with uow:
-        before = len(await uow.packing.boxes())
+        before = {b.code: b for b in await uow.packing.boxes()}
         await uow.packing.replace_boxes(boxes)
         await uow.commit()
-    return ImportReport(created=max(len(boxes) - before, 0), updated=min(before, len(boxes)))
+    created = sum(1 for b in boxes if b.code not in before)
+    same = sum(1 for b in boxes if before.get(b.code) == b)
+    return ImportReport(created=created, updated=len(boxes) - created - same, unchanged=same)
 
 
 async def import_customers(uow: UnitOfWork, clock: Clock, text: str) -> ImportReport:
@@ -194,7 +259,7 @@ async def import_customers(uow: UnitOfWork, clock: Clock, text: str) -> ImportRe
     parsed, problems = parse_customers(text, uow.base_currency)
     if problems:
         raise ImportRejected(problems)
-    created = 0
+    created = same = 0
     async with uow:
         for row in parsed:
             found = await find_customer(uow, telegram_id=row.telegram_id, phone=row.phone, email=row.email)
@@ -207,9 +272,12 @@ async def import_customers(uow: UnitOfWork, clock: Clock, text: str) -> ImportRe
                 )
                 created += 1
             else:
+                before = (found.phone, found.email, found.is_business, found.payment_terms_days, found.credit_limit)
                 found.phone, found.email = found.phone or row.phone, found.email or row.email
+                after = (found.phone, found.email, row.business, row.payment_terms_days, row.credit_limit)
+                same += before == after
             found.is_business = row.business
             found.payment_terms_days, found.credit_limit = row.payment_terms_days, row.credit_limit
             await uow.customers.update(found)
         await uow.commit()
-    return ImportReport(created=created, updated=len(parsed) - created)
+    return ImportReport(created=created, updated=len(parsed) - created - same, unchanged=same)

@@ -4,6 +4,7 @@ orders, and managers approving, editing, discarding and receiving them."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import timedelta
 
 from domain.accounting import Account
@@ -25,7 +26,14 @@ from domain.purchasing import (
 )
 from domain.staff import Permission
 from domain.usecases.bookkeeping import book
-from domain.usecases.imports import ImportReport, notify_back_in_stock
+from domain.usecases.imports import (
+    SKU_MISSING,
+    SUPPLIER_MISSING,
+    WAREHOUSE_MISSING,
+    ImportReport,
+    no_such,
+    notify_back_in_stock,
+)
 from domain.usecases.staff import require
 from domain.warehouse import receiving_bin
 
@@ -38,11 +46,12 @@ async def import_suppliers(uow: UnitOfWork, text: str) -> ImportReport:
     if problems:
         raise ImportRejected(problems)
     async with uow:
-        known = {s.code for s in await uow.purchasing.suppliers()}
+        known = {s.code: replace(s, id=None) for s in await uow.purchasing.suppliers()}
         await uow.purchasing.upsert_suppliers(suppliers)
         await uow.commit()
     created = sum(1 for s in suppliers if s.code not in known)
-    return ImportReport(created=created, updated=len(suppliers) - created)
+    same = sum(1 for s in suppliers if known.get(s.code) == replace(s, id=None))
+    return ImportReport(created=created, updated=len(suppliers) - created - same, unchanged=same)
 
 
 async def import_reorder(uow: UnitOfWork, text: str) -> ImportReport:
@@ -55,23 +64,31 @@ async def import_reorder(uow: UnitOfWork, text: str) -> ImportReport:
         warehouses = await uow.warehouses.ids_by_code(sorted({r.warehouse for r in rows}))
         suppliers = {s.code: s.id for s in await uow.purchasing.suppliers()}
         for r in rows:
-            for known, key, what in ((products, r.sku, "SKU"), (warehouses, r.warehouse, "warehouse")):
-                if key not in known:
-                    problems.append((r.line, f"unknown {what} {key}"))
+            for known, code, missing in ((products, r.sku, SKU_MISSING), (warehouses, r.warehouse, WAREHOUSE_MISSING)):
+                if code not in known:
+                    problems.append((r.line, no_such(missing, code)))
             if r.supplier not in suppliers:
-                problems.append((r.line, f"unknown supplier {r.supplier} (import suppliers first)"))
+                problems.append((r.line, no_such(SUPPLIER_MISSING, r.supplier)))
         if problems:
             raise ImportRejected(sorted(problems))
+        before = {(t.product_id, t.warehouse_id): t for t in await uow.purchasing.terms()}
+        levels = {(r.level.product_id, r.level.warehouse_id): r for r in await uow.inventory.reorder_levels(None)}
         terms = []
+        created = same = 0
         for r in rows:
             product, warehouse = products[r.sku], warehouses[r.warehouse]
             await uow.inventory.set_reorder(product, warehouse, r.reorder_point, r.max_level)
             supplier = suppliers[r.supplier]
             assert supplier is not None
             terms.append(SupplyTerms(product, warehouse, supplier, r.pack_size, r.min_order_qty, r.unit_cost))
+            level = levels.get((product, warehouse))
+            created += (product, warehouse) not in before
+            same += before.get((product, warehouse)) == terms[-1] and (
+                level is not None and (level.reorder_point, level.max_level) == (r.reorder_point, r.max_level)
+            )
         await uow.purchasing.set_terms(terms)
         await uow.commit()
-    return ImportReport(created=0, updated=len(rows))
+    return ImportReport(created=created, updated=len(rows) - created - same, unchanged=same)
 
 
 async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | None) -> list[PurchaseOrder]:

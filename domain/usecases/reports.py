@@ -12,7 +12,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.reports import SalesReport, SlowMover, StockValue, period, sales_report
 from domain.staff import Permission
 from domain.stock import StockLevel
-from domain.usecases.bookkeeping import supply_costs
+from domain.usecases.bookkeeping import UnitCosts, supply_costs
 from domain.usecases.fx import shop_rates
 from domain.usecases.staff import require
 
@@ -50,7 +50,7 @@ async def stock_report(uow: UnitOfWork, *, staff_id: int) -> list[StockValue]:
 class _Valuation:
     """On-hand units at supply cost, in the base currency at today's rates."""
 
-    def __init__(self, costs: dict[tuple[int, int], Money], rates: Rates) -> None:
+    def __init__(self, costs: UnitCosts, rates: Rates) -> None:
         self.costs, self.rates = costs, rates
 
     def value(self, level: StockLevel) -> Money | None:
@@ -58,15 +58,16 @@ class _Valuation:
         return self.rates.convert(cost * level.on_hand, self.rates.base) if cost is not None else None
 
 
-async def _valuation(uow: UnitOfWork) -> _Valuation:
-    return _Valuation(await supply_costs(uow), await shop_rates(uow))
+async def _valuation(uow: UnitOfWork, levels: list[StockLevel]) -> _Valuation:
+    return _Valuation(await supply_costs(uow, {level.product_id for level in levels}), await shop_rates(uow))
 
 
 async def _stock_values(uow: UnitOfWork) -> list[StockValue]:
-    valuation = await _valuation(uow)
+    positions = await uow.inventory.positions()
+    valuation = await _valuation(uow, positions)
     codes = {w.id: w.code for w in await uow.warehouses.all()}
     totals: dict[int, list[int]] = {}  # warehouse → units, value, units without a cost
-    for level in await uow.inventory.positions():
+    for level in positions:
         row = totals.setdefault(level.warehouse_id, [0, 0, 0])
         value = valuation.value(level)
         row[0] += level.on_hand
@@ -92,7 +93,7 @@ async def slow_movers(
         ]
         products = {p.id: p for p in await uow.products.get_many(sorted({p.product_id for p in idle}))}
         codes = {w.id: w.code for w in await uow.warehouses.all()}
-        valuation = await _valuation(uow)
+        valuation = await _valuation(uow, idle)
     found = [
         SlowMover(
             products[p.product_id].sku,

@@ -253,7 +253,7 @@ async def _book_cost_back(
     uow: UnitOfWork, at: datetime, rma: str, product_id: int, warehouse_id: int, count: int, to: Account, what: str
 ) -> None:
     """Returned goods leave cost of goods sold: back into inventory, or into write-offs."""
-    cost = (await supply_costs(uow)).get((product_id, warehouse_id))
+    cost = (await supply_costs(uow, [product_id])).get((product_id, warehouse_id))
     if cost is not None:
         await book(uow, at, f"return:{rma}", f"return {rma}: {what}", cost * count, to, A.COGS)
 

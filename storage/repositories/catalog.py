@@ -48,6 +48,7 @@ class SqlProducts:
             weight_g=row.weight_g,
             dimensions=Dimensions(*dims) if all(d is not None for d in dims) else None,
             photo_file_id=row.photo_file_id,
+            cost=Money(row.cost_minor, row.cost_currency) if row.cost_currency else None,
             active=row.active,
             id=row.id,
         )
@@ -162,6 +163,8 @@ class SqlProducts:
             if product.photo_file_id:
                 row.photo_file_id = product.photo_file_id
             row.active = product.active
+            if product.cost is not None:  # a file without costs keeps the ones known
+                row.cost_minor, row.cost_currency = product.cost.amount, product.cost.currency
         await self.s.flush()
         prices: dict[tuple[int, str], m.ProductPriceRow] = {}
         for ids in _chunks([row.id for row in rows.values()]):
@@ -195,7 +198,8 @@ class SqlProducts:
         return found
 
     async def get_many(self, product_ids: Sequence[int]) -> list[Product]:
-        """The cached ones from the read cache (read-only work), the rest in one query."""
+        """The cached ones from the read cache (read-only work), the rest in a query per chunk
+        of ids (a whole catalog's ids would pass PostgreSQL's limit of parameters)."""
         found: list[Product] = []
         missing = list(product_ids)
         if self.cache is not None and missing:
@@ -204,8 +208,8 @@ class SqlProducts:
             hits = {pid: self.cache.get("catalog", pid) for pid in missing}
             found = [_copied(cast(Product, hit)) for hit in hits.values() if hit is not None and hit is not ABSENT]
             missing = [pid for pid, hit in hits.items() if hit is None]
-        if missing:
-            rows = await fetch(self.s, _PRODUCTS_BY_ID, {"ids": missing})
+        for chunk in _chunks(missing):
+            rows = await fetch(self.s, _PRODUCTS_BY_ID, {"ids": chunk})
             found += [cast(Product, self._cached(product)) for product in self._products_of(rows)]
         return found
 

@@ -58,6 +58,18 @@ async def test_an_upsert_without_a_photo_keeps_the_saved_photo(uow: UnitOfWork) 
     assert loaded is not None and loaded.photo_file_id == "AgAD-photo"
 
 
+async def test_a_cost_is_kept_by_an_upsert_without_one_and_get_many_reads_it(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen", cost=Money(180, "EUR")))
+        await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen"))
+        cup = await uow.products.upsert(Product("CUP-1", "Cup", "Kitchen"))
+        await uow.commit()
+    mug = await a_product(uow, "MUG-1")
+    async with uow:
+        loaded = {p.sku: p.cost for p in await uow.products.get_many([mug, cup.id or 0, 999_999])}
+    assert loaded == {"MUG-1": Money(180, "EUR"), "CUP-1": None}
+
+
 async def test_ids_by_sku_names_only_known_skus(uow: UnitOfWork) -> None:
     mug, cup = await a_product(uow, "MUG-1"), await a_product(uow, "CUP-1")
     async with uow:

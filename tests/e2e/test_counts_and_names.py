@@ -18,7 +18,9 @@ from tests.fakes import FakeClock
 
 async def test_one_week_of_history_is_one_week(shop: RunningBot, clock: FakeClock) -> None:
     last_monday = week_start(clock.now().date()) - timedelta(days=7)
-    await import_demand(shop.runtime.uow(), f"sku,warehouse,date,quantity\n22197,LON,{last_monday},10\n")
+    await import_demand(
+        shop.runtime.uow(), shop.runtime.clock, f"sku,warehouse,date,quantity\n22197,LON,{last_monday},10\n"
+    )
     manager = await hire(shop, 97, "Mo", "manager")
     text = (await manager.send("/forecast 22197")).last.text
     assert "Not enough sales history to forecast: 1 week, at least" in text

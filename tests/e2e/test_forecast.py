@@ -29,7 +29,9 @@ async def _reorder_point(shop: RunningBot, sku: str, warehouse: str) -> int:
 async def test_a_steady_history_gives_the_textbook_reorder_point(shop: RunningBot, clock: FakeClock) -> None:
     last_monday = week_start(clock.now().date()) - timedelta(days=7)
     rows = "".join(f"22197,LON,{last_monday - timedelta(weeks=w)},10\n" for w in range(20))
-    await import_demand(shop.runtime.uow(), "sku,warehouse,date,quantity\n" + rows)  # replaces the demo history
+    await import_demand(
+        shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows
+    )  # replaces the demo history
 
     manager = await hire(shop, 97, "Mo", "manager")
     shown = await manager.send("/forecast 22197")

@@ -142,6 +142,7 @@ STAFF_SAMPLES = {
     "stockvalue": "",
     "slow": "30",
     "settings": "name Evil Shop",
+    "import": "products",
 }
 
 

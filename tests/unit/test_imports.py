@@ -27,7 +27,7 @@ def test_a_market_can_have_its_own_price_column() -> None:
     )
     parsed, problems = parse_products(text)
     assert next(p.prices for _, p in parsed) == {"EUR": Money(450, "EUR"), "RUB": Money(39900, "RUB")}
-    assert problems == [(3, "price_RUB must not be negative, got -1")]
+    assert problems == [(3, "price_RUB must not be negative, got -1"), (3, "x is not a valid amount in USD.")]
 
 
 def test_every_bad_product_row_is_reported_with_its_line() -> None:
@@ -61,7 +61,7 @@ def test_warehouse_and_stock_rows_are_validated() -> None:
     _, problems = parse_warehouses(
         "code,name,address,latitude,longitude,pickup_point\nW1,Main,,100,0,false\nW2,Two,,1,,maybe\n"
     )
-    assert [line for line, _ in problems] == [2, 3]
+    assert [line for line, _ in problems] == [2, 3, 3]  # line 3: a latitude alone, and "maybe"
     _, problems = parse_stock("sku,warehouse,bin,quantity\nA,W1,A-1-1-1,-3\nA,W1,NOT A BIN,1\nA,W1,,x\n")
     assert [line for line, _ in problems] == [2, 3, 4]
 
@@ -83,7 +83,10 @@ async def test_a_bad_stock_file_imports_nothing() -> None:
     await import_products(uow, HEADER + "A,Mug,K,1,EUR,,,,,,\n")
     with pytest.raises(ImportRejected) as caught:
         await import_stock(uow, FakeClock(), "sku,warehouse,bin,quantity\nA,W1,,5\nNOPE,W1,,1\nA,W9,,1\n")
-    assert caught.value.problems == [(3, "unknown SKU NOPE"), (4, "unknown warehouse W9")]
+    assert caught.value.problems == [
+        (3, "SKU NOPE does not exist — import products first"),
+        (4, "warehouse W9 does not exist — import warehouses first"),
+    ]
     assert uow.state.stock == {} and uow.state.movements == []
 
 

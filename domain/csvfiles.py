@@ -1,0 +1,294 @@
+"""Reading the CSV files spreadsheets write: bytes to text, the delimiter, rows and their problems."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from domain.errors import DomainError, ImportRejected, Reason
+from domain.i18n import N_
+
+T = TypeVar("T")
+DELIMITERS = ",;\t"
+MAX_PROBLEMS_SHOWN = 50  # a file with every row bad says so without printing 100,000 lines
+
+UTF8 = "UTF-8"
+UTF8_BOM = "UTF-8 with BOM"
+UTF16 = "UTF-16"
+WINDOWS_1251 = "Windows-1251"
+
+
+class RowError(DomainError):
+    """A reason a row is bad: a message key with its parameters, read in the reader's language."""
+
+
+def problem(key: str, /, **params: Any) -> Reason:
+    return Reason.of(RowError(key, **params))
+
+
+Problem = tuple[int, Reason]  # (line in the file, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class CsvText:
+    """A file's text and how it was read: the encoding is named in the import summary."""
+
+    text: str
+    encoding: str = UTF8
+
+
+class UnreadableFile(RowError):
+    key = N_("This is not a text file in UTF-8 or Windows-1251: {what}. Save it as “CSV UTF-8” and import it again.")
+
+
+def decode_csv(data: bytes) -> CsvText:
+    """Strict UTF-8 first (a BOM, as Excel's "CSV UTF-8" writes, is dropped); then UTF-16
+    with its BOM (Excel's "Unicode text"); then Windows-1251 (what a Russian Excel writes
+    as plain "CSV"), accepted only when every non-ASCII letter it gives is Cyrillic, since
+    any byte string decodes as some single-byte code page. Anything else is refused on the
+    line of its first bad byte, naming the problem."""
+    if data.startswith(b"PK\x03\x04"):
+        raise ImportRejected([(1, problem(UnreadableFile.key, what=N_("an Excel workbook (.xlsx), not CSV")))])
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return CsvText(data.decode("utf-16"), UTF16)
+        except UnicodeDecodeError:
+            pass
+    encoding = UTF8_BOM if data.startswith(b"\xef\xbb\xbf") else UTF8
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        if b"\x00" not in data:
+            text = data.decode("cp1251", errors="replace")
+            if _plausibly_cyrillic(text):
+                return CsvText(text, WINDOWS_1251)
+        bad = f"0x{data[exc.start]:02X}"
+        raise ImportRejected([(line, problem(UnreadableFile.key, what=bad))]) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportRejected([(line, problem(UnreadableFile.key, what="NUL"))])
+    return CsvText(text, encoding)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _plausibly_cyrillic(text: str) -> bool:
+    """Russian as Windows-1251 gives words wholly in Cyrillic; a Western file read so gives
+    Latin words with a Cyrillic letter inside ("Café" as "Cafй"): then it is not this."""
+    words = [w for w in _WORD.findall(text) if any(ord(ch) > 127 for ch in w)]
+    if "\ufffd" in text or not words:
+        return False
+    cyrillic = sum(1 for w in words if all("CYRILLIC" in unicodedata.name(ch, "") for ch in w))
+    return cyrillic >= 0.95 * len(words)
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """Comma, semicolon (Excel where the decimal mark is a comma) or tab, from the header."""
+    try:
+        return csv.Sniffer().sniff(header_line, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        counts = {d: header_line.count(d) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+_GROUPING = re.compile(r"(?<=\d)[ \u00a0\u202f'](?=\d{3})")
+
+
+def decimal_point(raw: str) -> str:
+    """ "1 234,50" (a decimal comma, spaces grouping thousands) as "1234.50"; in files whose
+    delimiter is not a comma, where spreadsheets in such locales write numbers so."""
+    if "," not in raw:
+        return raw
+    return _GROUPING.sub("", raw).replace(".", "").replace(",", ".")
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """A format's header: columns every file must have, those it may leave out, and
+    prefixes of extra columns (``price_`` for ``price_RUB``)."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    decimal: frozenset[str] = field(default_factory=frozenset)  # numbers that may have a fraction
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+    def name(self, raw: str) -> str:
+        """A header cell as the column it names: case and spaces do not matter."""
+        lowered = raw.strip().lower()
+        for prefix in self.prefixes:
+            if lowered.startswith(prefix) and len(lowered) > len(prefix):
+                return prefix + raw.strip()[len(prefix) :].upper()
+        return lowered if lowered in self.all else raw.strip()
+
+
+class Row:
+    """One row's values and every problem found in it: each check records its problem and
+    carries on, so the operator fixes a row once, not once per column."""
+
+    def __init__(self, line: int, values: dict[str, str], *, decimal_comma: bool) -> None:
+        self.line = line
+        self.values = values
+        self.decimal_comma = decimal_comma
+        self.problems: list[Reason] = []
+
+    def __getitem__(self, name: str) -> str:
+        return self.values.get(name, "")
+
+    def fail(self, key: str, /, **params: Any) -> None:
+        self._add(problem(key, **params))
+
+    def _add(self, reason: Reason) -> None:
+        if reason not in self.problems:  # one bad currency spoils every price column once
+            self.problems.append(reason)
+
+    def check(self, parse: Callable[..., T], *args: Any, default: T) -> T:
+        try:
+            return parse(*args)
+        except DomainError as exc:
+            self._add(Reason.of(exc))
+            return default
+
+    def required(self, name: str) -> str:
+        if not self[name]:
+            self.fail(N_("{column} is required"), column=name)
+        return self[name]
+
+    def number(self, name: str) -> str:
+        """A decimal as written, with a decimal comma read as a point where the file has one."""
+        return decimal_point(self[name]) if self.decimal_comma else self[name]
+
+    def int(self, name: str, *, required: bool = False, minimum: int = 0) -> int:
+        raw = self[name]
+        if not raw:
+            if required:
+                self.fail(N_("{column} is required"), column=name)
+            return 0
+        try:
+            number = int(raw)
+        except ValueError:
+            self.fail(N_("{column} must be a whole number, got “{value}”"), column=name, value=raw)
+            return 0
+        if number < minimum:
+            if minimum == 0:
+                self.fail(N_("{column} must not be negative, got {value}"), column=name, value=raw)
+            else:
+                self.fail(
+                    N_("{column} must be at least {minimum}, got {value}"), column=name, minimum=minimum, value=raw
+                )
+            return 0
+        return number
+
+    def float(self, name: str, low: float, high: float) -> float | None:
+        raw = self.number(name)
+        if not raw:
+            return None
+        try:
+            number = float(raw)
+        except ValueError:
+            self.fail(N_("{column} must be a number, got “{value}”"), column=name, value=self[name])
+            return None
+        if not low <= number <= high:
+            self.fail(
+                N_("{column} must be between {low} and {high}, got {value}"),
+                column=name,
+                low=str(low),
+                high=str(high),
+                value=self[name],
+            )
+            return None
+        return number
+
+    def bool(self, name: str) -> bool:
+        raw = self[name].lower()
+        if raw in ("", "0", "false", "no", "n"):
+            return False
+        if raw in ("1", "true", "yes", "y"):
+            return True
+        self.fail(N_("{column} must be true or false, got “{value}”"), column=name, value=self[name])
+        return False
+
+
+def unknown_columns(text: str, columns: Columns) -> list[str]:
+    """Header cells that name no column of the format: a typo (``weigth_g``) is ignored,
+    and the summary says so."""
+    header_line = next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
+    cells = next(csv.reader([header_line], delimiter=sniff_delimiter(header_line)), [])
+    names = [columns.name(cell) for cell in cells if cell.strip()]
+    return [n for n in names if n not in columns.all and not n.startswith(columns.prefixes)]
+
+
+def read_rows(text: str, columns: Columns, problems: list[Problem]) -> Iterator[Row]:
+    """The file's rows with their line numbers. A header without a required column is
+    the only problem reported: without it no row can be read."""
+    text = text.lstrip("\ufeff")
+    header_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = sniff_delimiter(header_line)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header: list[str] = []
+    for cells in reader:
+        if any(c.strip() for c in cells):
+            header = [columns.name(c) for c in cells]
+            break
+    header_at = reader.line_num
+    missing = [c for c in columns.required if c not in header]
+    if missing:
+        problems.append(
+            (header_at or 1, problem(N_("the header is missing column(s): {columns}"), columns=", ".join(missing)))
+        )
+        return
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue  # blank line
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            problems.append((reader.line_num, problem(N_("more values than columns"))))
+            continue
+        values = dict.fromkeys(columns.optional, "")
+        values.update({name: cell.strip() for name, cell in zip(header, cells, strict=False)})
+        yield Row(reader.line_num, values, decimal_comma=delimiter != ",")
+
+
+def parse_all(text: str, columns: Columns, parse: Callable[[Row], T]) -> tuple[list[T], list[Problem]]:
+    """Every row parsed, or every problem of every bad row."""
+    problems: list[Problem] = []
+    parsed: list[T] = []
+    for row in read_rows(text, columns, problems):
+        try:
+            result = parse(row)
+        except DomainError as exc:  # a check that cannot carry on
+            row.problems.append(Reason.of(exc))
+        if row.problems:
+            problems.extend((row.line, reason) for reason in row.problems)
+        else:
+            parsed.append(result)
+    return parsed, problems
+
+
+DUPLICATE = N_("duplicate {what} {value} (first on line {first})")
+
+
+def flag_duplicates(items: list[tuple[int, str]], what: str, problems: list[Problem]) -> None:
+    first_seen: dict[str, int] = {}
+    for line, key in items:
+        if key in first_seen:
+            duplicate = problem(DUPLICATE, what=what, value=key, first=first_seen[key])
+            problems.append((line, duplicate))
+        else:
+            first_seen[key] = line
+
+
+def shown_problems(problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> tuple[list[Problem], int]:
+    """The first ``limit`` problems in line order, and how many more there are."""
+    ordered = sorted(problems, key=lambda p: p[0])
+    return ordered[:limit], max(len(ordered) - limit, 0)

@@ -1,0 +1,69 @@
+"""A CSV file of any kind imported from its bytes: one way in for the CLI and the chat."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from domain.csvfiles import Columns, decode_csv, unknown_columns
+from domain.imports import BOXES, CARRIERS, CUSTOMERS, DEMAND, PRODUCTS, REORDER, STOCK, SUPPLIERS, WAREHOUSES
+from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
+from domain.usecases import imports, purchasing
+from domain.usecases.imports import ImportReport
+from domain.usecases.inventory import actor_of
+from domain.usecases.staff import require
+
+# In the order a new shop imports them: each names what the ones before it created.
+COLUMNS: dict[str, Columns] = {
+    "warehouses": WAREHOUSES,
+    "products": PRODUCTS,
+    "stock": STOCK,
+    "carriers": CARRIERS,
+    "boxes": BOXES,
+    "suppliers": SUPPLIERS,
+    "reorder": REORDER,
+    "demand": DEMAND,
+    "customers": CUSTOMERS,
+}
+KINDS = tuple(COLUMNS)
+
+
+async def import_file(
+    uow: UnitOfWork,
+    clock: Clock,
+    kind: str,
+    data: bytes,
+    *,
+    resolve_path: Callable[[str], str | None] | None = None,
+    staff_id: int | None = None,
+) -> ImportReport:
+    """Decode (``decode_csv``: UTF-8 with or without BOM, UTF-16, else Windows-1251 when it
+    reads as such, else refused), then import as ``kind``; the report names the encoding.
+    A file sent in chat (``staff_id``) needs a role that may edit stock."""
+    actor = "import"
+    if staff_id is not None:
+        await require(uow, staff_id, Permission.EDIT_STOCK)
+        actor = actor_of(staff_id)
+    text = decode_csv(data)
+    report: ImportReport
+    if kind == "products":
+        report = await imports.import_products(uow, text.text, resolve_path)
+    elif kind == "warehouses":
+        report = await imports.import_warehouses(uow, text.text)
+    elif kind == "stock":
+        report = await imports.import_stock(uow, clock, text.text, actor=actor)
+    elif kind == "carriers":
+        report = await imports.import_carriers(uow, text.text)
+    elif kind == "boxes":
+        report = await imports.import_boxes(uow, text.text)
+    elif kind == "suppliers":
+        report = await purchasing.import_suppliers(uow, text.text)
+    elif kind == "reorder":
+        report = await purchasing.import_reorder(uow, text.text)
+    elif kind == "demand":
+        report = await imports.import_demand(uow, clock, text.text)
+    elif kind == "customers":
+        report = await imports.import_customers(uow, clock, text.text)
+    else:
+        raise ValueError(f"unknown import kind {kind!r}")
+    return report.read_as(text.encoding, unknown_columns(text.text, COLUMNS[kind]))

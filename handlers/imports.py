@@ -1,0 +1,105 @@
+"""Set-up files in chat: staff send a CSV with the caption /import KIND; the summary or every problem comes back."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import PurePath
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from domain.csvfiles import UTF8, UTF8_BOM, shown_problems
+from domain.errors import ImportRejected, Reason
+from domain.ports import Clock, UnitOfWork
+from domain.usecases.import_files import KINDS, import_file
+from domain.usecases.imports import HISTORY_WEEKS, ImportReport
+from handlers.errors import domain_message
+from handlers.views.rendering import fill
+
+router = Router(name=__name__)
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a catalog of 100,000 products; the Bot API serves bots files up to 20 MB
+
+
+def _usage() -> str:
+    return _(
+        "Send a CSV file with the caption /import KIND, KIND one of: {kinds}. "
+        "A file named after its kind (products.csv) needs only /import."
+    ).format(kinds=", ".join(KINDS))
+
+
+@router.message(Command("import"), F.document)
+async def import_document(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
+    assert message.from_user is not None and message.document is not None and message.bot is not None
+    document = message.document
+    name = document.file_name or "file.csv"
+    kind = (command.args or PurePath(name).stem).strip().lower()
+    if kind not in KINDS:
+        await message.answer(_usage())
+        return
+    if (document.file_size or 0) > MAX_FILE_BYTES:
+        await message.answer(_("This file is over 10 MB: import it with the ordergram import command instead."))
+        return
+    downloaded = await message.bot.download(document.file_id)
+    assert downloaded is not None
+    try:
+        report = await import_file(uow, clock, kind, downloaded.read(), staff_id=message.from_user.id)
+    except ImportRejected as rejected:
+        await message.answer(_rejection(name, rejected))
+        return
+    await message.answer(summary(kind, report))
+
+
+@router.message(Command("import"))
+async def import_usage(message: Message) -> None:
+    await message.answer(_usage())
+
+
+def _reason(reason: Reason) -> str:
+    """A problem in the reader's language; ``what`` names a kind of thing (a message id)."""
+    error = reason.error
+    if "what" in error.params:
+        error = copy.copy(error)
+        error.params = {**error.params, "what": _(str(error.params["what"]))}
+    return domain_message(error)
+
+
+def _rejection(name: str, rejected: ImportRejected) -> str:
+    shown, more = shown_problems(rejected.problems)
+    rows = len({line for line, _ in rejected.problems})
+    lines = [
+        fill(
+            ngettext(
+                "Nothing was imported: {rows} row has problems.",
+                "Nothing was imported: {rows} rows have problems.",
+                rows,
+            ),
+            rows=rows,
+        )
+    ]
+    lines += [f"{fill('{name}:{line}:', name=name, line=line)} {_reason(reason)}" for line, reason in shown]
+    if more:
+        lines.append(fill(ngettext("… and {n} more problem.", "… and {n} more problems.", more), n=more))
+    return "\n".join(lines)
+
+
+def summary(kind: str, report: ImportReport) -> str:
+    """What the file did, in the reader's language: created, updated, unchanged, skipped."""
+    text = _("{kind}: {created} created, {updated} updated, {unchanged} unchanged.").format(
+        kind=kind, created=report.created, updated=report.updated, unchanged=report.unchanged
+    )
+    if report.skipped:
+        text += " " + ngettext(
+            "{n} row before {day} ignored: forecasts keep {weeks} weeks.",
+            "{n} rows before {day} ignored: forecasts keep {weeks} weeks.",
+            report.skipped,
+        ).format(n=report.skipped, day=report.skipped_before, weeks=HISTORY_WEEKS)
+    if report.ignored_columns:
+        columns = ", ".join(report.ignored_columns)
+        text += " " + fill(_("Column(s) ignored, not part of the format: {columns}."), columns=columns)
+    if report.encoding not in (UTF8, UTF8_BOM):
+        text += " " + _("Read as {encoding}.").format(encoding=report.encoding)
+    return text

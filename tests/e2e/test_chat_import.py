@@ -1,0 +1,64 @@
+"""Staff import set-up files in chat: a CSV with the caption /import KIND, answered in their language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from tests.e2e.conftest import ADMIN, hire
+
+SHEETS = Path(__file__).parent.parent / "fixtures" / "spreadsheets"
+
+
+async def test_an_admin_imports_excel_products_and_a_sheets_stock_file_in_chat(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    products = (SHEETS / "products-excel.csv").read_bytes()
+    reply = await admin.send_document(products, "catalog.csv", caption="/import products")
+    assert reply.last.text == "products: 3 created, 0 updated, 0 unchanged."
+    reply = await admin.send_document((SHEETS / "stock-sheets.tsv").read_bytes(), "stock.tsv", caption="/import")
+    assert reply.last.text == "stock: 0 created, 2 updated, 1 unchanged."
+    reply = await admin.send_document(products, "products.csv", caption="/import")  # the kind from the file name
+    assert reply.last.text == "products: 0 created, 0 updated, 3 unchanged."
+    typo = b"code,name,adress\nLEE,Leeds,1 Road\n"
+    reply = await admin.send_document(typo, "warehouses.csv", caption="/import")
+    assert reply.last.text == (
+        "warehouses: 1 created, 0 updated, 0 unchanged. Column(s) ignored, not part of the format: adress."
+    )
+    card = await admin.send("/stock XL-2")
+    assert "Picnic hamper" in card.text and "3" in card.text
+
+
+async def test_a_windows_1251_file_is_read_and_named_and_bad_rows_come_back_in_russian(shop: RunningBot) -> None:
+    await hire(shop, 801, "Olga", "manager")
+    olga = SandboxUser(shop.server, 801, "Olga", language_code="ru")
+    await olga.send("/language ru")
+    reply = await olga.send_document(
+        (SHEETS / "products-cp1251.csv").read_bytes(), "товары.csv", caption="/import products"
+    )
+    assert reply.last.text == "products: создано 2, изменено 0, без изменений 0. Прочитан в кодировке Windows-1251."
+    bad = "sku;warehouse;bin;quantity\r\nRU-1;MSK;;5\r\nNOPE;LON;;x\r\n".encode("utf-8-sig")
+    reply = await olga.send_document(bad, "остатки <1>.csv", caption="/import stock")
+    assert reply.last.text.splitlines() == [
+        "Ничего не загружено: ошибки в 1 строке.",
+        "остатки <1>.csv:3: quantity: нужно целое число, а указано «x»",
+    ]
+    missing = b"sku;warehouse;quantity\r\nRU-1;MSK;5\r\n"
+    reply = await olga.send_document(missing, "stock.csv", caption="/import stock")
+    assert reply.last.text.splitlines()[1] == "stock.csv:2: склада MSK нет — сначала загрузите склады (warehouses)"
+
+
+async def test_a_picker_may_not_import_and_a_customer_is_not_told_how(shop: RunningBot) -> None:
+    picker = await hire(shop, 802, "Pat", "picker")
+    reply = await picker.send_document(b"code,name\nX,Y\n", "warehouses.csv", caption="/import warehouses")
+    assert reply.last.text == "Your role (picker) does not allow this."
+    customer = SandboxUser(shop.server, 803, "Carl")
+    reply = await customer.send_document(b"code,name\nX,Y\n", "warehouses.csv", caption="/import warehouses")
+    assert reply.last.text == "This command is for shop staff only."
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    assert (await admin.send("/import")).last.text.startswith("Send a CSV file with the caption /import KIND")
+    reply = await admin.send_document(b"PK\x03\x04 zip", "products.xlsx", caption="/import products")
+    assert reply.last.text.splitlines()[1] == (
+        "products.xlsx:1: This is not a text file in UTF-8 or Windows-1251: an Excel workbook (.xlsx), not CSV."
+        " Save it as “CSV UTF-8” and import it again."
+    )

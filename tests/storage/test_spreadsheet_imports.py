@@ -1,0 +1,67 @@
+"""Imports on SQLite and PostgreSQL: the demand horizon reported, a catalog cost valuing stock and goods sold."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.accounting import Account
+from domain.money import Money
+from domain.orders import Order
+from domain.usecases.bookkeeping import book_cost_of_goods
+from domain.usecases.import_files import import_file
+from domain.usecases.imports import import_demand, import_products, import_warehouses
+from domain.usecases.reports import _stock_values
+from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+
+SHEETS = Path(__file__).parent.parent / "fixtures" / "spreadsheets"
+NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+
+
+async def test_demand_before_the_history_kept_is_reported_not_dropped_silently(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine))
+    await import_warehouses(uow, "code,name\nLON,London\n")
+    await import_products(uow, "sku,name,category,price,currency\nA,Mug,K,1,GBP\n")
+    rows = ["A,LON,2021-03-01,4", "A,LON,2024-12-01,2", "A,LON,2024-12-02,3", "A,LON,2026-11-30,1"]
+    report = await import_demand(uow, FakeClock(NOW), "sku,warehouse,date,quantity\n" + "\n".join(rows) + "\n")
+    assert (report.created, report.skipped, report.skipped_before) == (2, 2, date(2024, 12, 2))
+    async with uow.read_only():
+        kept = await uow.demand.daily(list((await uow.products.ids_by_sku(["A"])).values()), date(2000, 1, 1))
+    assert sorted(day for _, _, day, _ in kept) == [date(2024, 12, 2), date(2026, 11, 30)]
+
+
+async def test_a_catalog_cost_values_stock_and_goods_sold_without_supplier_terms(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine))
+    uow.base_currency = "GBP"
+    clock = FakeClock(NOW)
+    await import_warehouses(uow, "code,name\nLON,London\nMAN,Manchester\n")
+    await import_file(uow, clock, "products", (SHEETS / "products-excel.csv").read_bytes())
+    await import_file(uow, clock, "stock", (SHEETS / "stock-sheets.tsv").read_bytes())
+    async with uow.read_only():
+        values = {v.warehouse: v for v in await _stock_values(uow)}
+        products = await uow.products.ids_by_sku(["XL-1", "XL-3"])
+        warehouses = await uow.warehouses.ids_by_code(["LON"])
+    assert values["LON"].value == Money(40 * 420, "GBP") and values["LON"].unknown_cost_units == 0
+    assert values["MAN"].value == Money(3 * 61050, "GBP")
+    order = Order("AB12CD34", 1, "GBP", [])
+    async with uow:
+        await book_cost_of_goods(uow, order, {(products["XL-1"], warehouses["LON"]): 2}, NOW)
+        await uow.commit()
+    async with uow.read_only():
+        (entry,) = await uow.journal.entries(NOW - timedelta(days=1), NOW + timedelta(days=1))
+    debit = {line.account: line.debit for line in entry.lines}
+    assert debit[Account.COGS] == 2 * 420 and "no cost known" not in entry.memo
+
+
+async def test_reimporting_a_large_catalog_finds_every_product_unchanged(engine: AsyncEngine) -> None:
+    """More products than one query may name (chunks of ids): each is compared with what is stored."""
+    uow = SqlUnitOfWork(session_factory(engine))
+    rows = "".join(f"S-{i};Item {i};Cat {i % 7};{i % 90},50;GBP;{i % 5},25\n" for i in range(2500))
+    text = "sku;name;category;price;currency;cost\n" + rows
+    first = await import_products(uow, text)
+    again = await import_products(uow, text)
+    assert (first.created, again.created, again.updated, again.unchanged) == (2500, 0, 0, 2500)

@@ -1,0 +1,113 @@
+"""ordergram import with what spreadsheets write: ; and tab, BOM, CRLF, decimal commas, Windows-1251."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+from tests.test_cli import DEMO, ordergram  # noqa: F401 - the fixture
+
+SHEETS = Path(__file__).parent / "fixtures" / "spreadsheets"
+
+
+def _shop(tmp_path: Path, ordergram) -> dict[str, str]:  # noqa: F811
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}", "DEFAULT_CURRENCY": "GBP"}
+    assert ordergram("migrate", env=env).returncode == 0
+    assert ordergram("import", "warehouses", str(DEMO / "warehouses.csv"), env=env).returncode == 0
+    return env
+
+
+def test_excel_and_google_sheets_files_import_and_the_summary_is_honest(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    env = _shop(tmp_path, ordergram)
+    products = ordergram("import", "products", str(SHEETS / "products-excel.csv"), env=env)
+    assert products.stdout.strip() == "products: 3 created, 0 updated, 0 unchanged", products.stderr
+    stock = ordergram("import", "stock", str(SHEETS / "stock-sheets.tsv"), env=env)
+    assert stock.stdout.strip() == "stock: 0 created, 2 updated, 1 unchanged", stock.stderr
+    again = ordergram("import", "products", str(SHEETS / "products-excel.csv"), env=env)
+    assert again.stdout.strip() == "products: 0 created, 0 updated, 3 unchanged"
+    with sqlite3.connect(tmp_path / "shop.sqlite3") as db:
+        rows = db.execute(
+            "SELECT p.sku, pp.amount_minor, p.cost_minor FROM products p JOIN product_prices pp ON pp.product_id = p.id"
+            " ORDER BY p.sku"
+        ).fetchall()
+    assert rows == [("XL-1", 1250, 420), ("XL-2", 125000, 61050), ("XL-3", 399, None)]
+
+
+def test_a_windows_1251_file_is_read_and_the_summary_names_the_encoding(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    env = _shop(tmp_path, ordergram)
+    result = ordergram("import", "products", str(SHEETS / "products-cp1251.csv"), env=env)
+    assert result.stdout.strip() == "products: 2 created, 0 updated, 0 unchanged (read as Windows-1251)"
+    with sqlite3.connect(tmp_path / "shop.sqlite3") as db:
+        assert db.execute("SELECT name FROM products ORDER BY sku").fetchall() == [
+            ("Кружка керамическая",),
+            ("Полотенце льняное",),
+        ]
+
+
+def test_a_file_in_an_unknown_encoding_is_refused_naming_the_encoding(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    env = _shop(tmp_path, ordergram)
+    latin = tmp_path / "products.csv"
+    latin.write_bytes("sku;name;category;price;currency\nA;Café crème;Drinks;2,50;EUR\n".encode("cp1252"))
+    result = ordergram("import", "products", str(latin), env=env)
+    assert result.returncode == 1
+    assert f"{latin}:2: This is not a text file in UTF-8 or Windows-1251: 0xE9." in result.stderr
+    assert "missing column" not in result.stderr
+
+
+def test_every_problem_of_every_row_is_printed_and_long_lists_are_capped(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    env = _shop(tmp_path, ordergram)
+    bad = tmp_path / "products.csv"
+    rows = ["sku;name;category;price;currency;weight_g", "OK-1;Fine;Kitchen;1,00;GBP;", "bad sku!;;Kitchen;x;GBP;-3"]
+    bad.write_text("\r\n".join(rows + [f"B-{i};;K;1;GBP;" for i in range(60)]) + "\r\n", encoding="utf-8-sig")
+    result = ordergram("import", "products", str(bad), env=env)
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1
+    on_line_3 = [line for line in lines if line.startswith(f"{bad}:3:")]
+    assert len(on_line_3) == 4  # the SKU, the name, the price, the weight
+    assert any("name is required" in line for line in on_line_3) and any("weight_g" in line for line in on_line_3)
+    assert len([line for line in lines if line.startswith(f"{bad}:")]) == 50
+    assert "… and 14 more" in lines
+    assert lines[-1] == "61 bad row(s), 64 problem(s); nothing was imported"
+    with sqlite3.connect(tmp_path / "shop.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM products").fetchone() == (0,)
+
+
+def test_demand_older_than_the_history_kept_is_reported(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    env = _shop(tmp_path, ordergram)
+    assert ordergram("import", "products", str(SHEETS / "products-excel.csv"), env=env).returncode == 0
+    demand = tmp_path / "demand.csv"
+    old = [f"XL-1;LON;2019-01-{day:02d};1" for day in range(1, 29)]
+    recent = f"XL-1;LON;{date.today() - timedelta(days=7)};2"
+    demand.write_text("sku;warehouse;date;quantity\n" + "\n".join([*old, recent]) + "\n")
+    result = ordergram("import", "demand", str(demand), env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("demand: 1 created, 0 updated, 0 unchanged; 28 row(s) before ")
+    assert result.stdout.strip().endswith("ignored (forecasts keep 104 weeks)")
+
+
+def test_reimporting_suppliers_and_reorder_terms_says_unchanged(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    env = _shop(tmp_path, ordergram)
+    for kind in ("products", "suppliers", "reorder"):
+        assert ordergram("import", kind, str(DEMO / f"{kind}.csv"), env=env).returncode == 0
+    assert ordergram("import", "suppliers", str(DEMO / "suppliers.csv"), env=env).stdout.strip() == (
+        "suppliers: 0 created, 0 updated, 2 unchanged"
+    )
+    assert ordergram("import", "reorder", str(DEMO / "reorder.csv"), env=env).stdout.strip() == (
+        "reorder: 0 created, 0 updated, 4 unchanged"
+    )
+    changed = tmp_path / "reorder.csv"
+    header = (DEMO / "reorder.csv").read_text().splitlines()[0]
+    changed.write_text(header + "\n85123A,LON,40,500,CANDLES,12,48,1.10,GBP\n")  # a higher max_level
+    result = ordergram("import", "reorder", str(changed), env=env)
+    assert result.stdout.strip() == "reorder: 0 created, 1 updated, 0 unchanged"
+
+
+def test_a_misspelt_column_is_named_in_the_summary(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    env = _shop(tmp_path, ordergram)
+    typo = tmp_path / "products.csv"
+    typo.write_text("sku,name,category,price,currency,weigth_g\nA-1,Mug,Kitchen,4.50,GBP,300\n")
+    result = ordergram("import", "products", str(typo), env=env)
+    assert result.stdout.strip() == (
+        "products: 1 created, 0 updated, 0 unchanged; column(s) ignored, not part of the format: weigth_g"
+    )
