@@ -12,11 +12,20 @@ from aiogram.utils.i18n import I18n, I18nMiddleware
 from bot.middlewares import Handler
 from handlers.views.rendering import locale_for
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+def locales_dir() -> Path:
+    """The folder of the compiled catalogs (``<language>/LC_MESSAGES/messages.mo``): inside the
+    package when installed from a wheel (pyproject.toml ships the repository's top-level
+    ``locales/`` as ``bot/locales``), else the checkout's ``locales/`` (an editable install)."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "locales", package.parent / "locales"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"no translation catalogs in {package / 'locales'} (is Ordergram installed from a wheel?)")
 
 
 def make_i18n(default_locale: str) -> I18n:
-    return I18n(path=LOCALES_DIR, default_locale=default_locale, domain="messages")
+    return I18n(path=locales_dir(), default_locale=default_locale, domain="messages")
 
 
 class CustomerI18nMiddleware(I18nMiddleware):
