@@ -16,7 +16,6 @@ import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,15 +34,25 @@ IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes", "supplie
 
 def package_version() -> str:
     """The installed distribution's version (from its metadata, so it is the wheel's own)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("ordergram")
     except PackageNotFoundError:  # run from a checkout that was never installed
         return "unknown (not installed)"
 
 
+class _Version(argparse.Action):
+    """argparse's ``version`` action, with the version looked up only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"{parser.prog} {package_version()}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ordergram", description="Order management through a Telegram bot.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser(
         "run",
