@@ -5,8 +5,9 @@ For each command it prints the median over several runs of the wall time (a plai
 of the total import time that ``python -X importtime`` reports (the sum of its "self"
 column), and the number of modules imported. "after" is the working tree; "before" is the
 figure recorded below for the commit the work started from, or measured again from any git
-revision with ``--before REV`` (the revision is exported with ``git archive`` to a temporary
-folder and run from there with this interpreter, so both run with the same libraries).
+revision with ``--before REV`` (exported with ``git archive`` to a temporary folder and run
+from there with this interpreter, so both use the same libraries; the two trees take turns
+run by run, so the ratios hold on a busy machine even when the absolute times do not).
 
     python bench/cli_startup.py [--runs 7] [--before REV] [--baseline]
 """
@@ -72,30 +73,37 @@ def _run(source: Path, work: Path, args: Sequence[str], *, importtime: bool) -> 
     return done
 
 
-def measure(source: Path, runs: int) -> dict[str, tuple[float, float, int]]:
-    """command -> (median wall ms, median import ms, modules) for the tree at ``source``."""
-    figures: dict[str, tuple[float, float, int]] = {}
+def measure(sources: dict[str, Path], runs: int) -> dict[str, dict[str, tuple[float, float, int]]]:
+    """tree -> command -> (median wall ms, median import ms, modules). The trees take turns run
+    by run, so a busy moment of the machine falls on both alike."""
+    samples: dict[tuple[str, str], tuple[list[float], list[float], list[int]]] = {}
     with tempfile.TemporaryDirectory(prefix="og-bench-") as tmp:
-        work = Path(tmp)
-        shutil.copy(WAREHOUSES, work / "warehouses.csv")
-        _run(source, work, ["migrate"], importtime=False)  # the database exists: import measures itself
-        for name, args in COMMANDS.items():
-            walls, imports, modules = [], [], 0
-            for _ in range(runs):
-                started = time.perf_counter()
-                _run(source, work, args, importtime=False)
-                walls.append((time.perf_counter() - started) * 1000)
-                total, modules = _importtime(_run(source, work, args, importtime=True).stderr)
-                imports.append(total)
-            figures[name] = (statistics.median(walls), statistics.median(imports), modules)
+        works = {label: Path(tmp) / label for label in sources}
+        for label, source in sources.items():
+            works[label].mkdir()
+            shutil.copy(WAREHOUSES, works[label] / "warehouses.csv")
+            _run(source, works[label], ["migrate"], importtime=False)  # import then measures itself
+        for _ in range(runs):
+            for name, args in COMMANDS.items():
+                for label, source in sources.items():
+                    walls, imports, modules = samples.setdefault((label, name), ([], [], []))
+                    started = time.perf_counter()
+                    _run(source, works[label], args, importtime=False)
+                    walls.append((time.perf_counter() - started) * 1000)
+                    total, count = _importtime(_run(source, works[label], args, importtime=True).stderr)
+                    imports.append(total)
+                    modules.append(count)
+    figures: dict[str, dict[str, tuple[float, float, int]]] = {label: {} for label in sources}
+    for (label, name), (walls, imports, modules) in samples.items():
+        figures[label][name] = (statistics.median(walls), statistics.median(imports), max(modules))
     return figures
 
 
-def measure_revision(rev: str, runs: int) -> dict[str, tuple[float, float, int]]:
-    with tempfile.TemporaryDirectory(prefix="og-rev-") as tmp:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-        return measure(Path(tmp), runs)
+def exported(rev: str, folder: Path) -> Path:
+    """The tree of ``rev`` (``git archive``) in ``folder``."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
 
 
 def _row(name: str, figures: tuple[float, float, int]) -> str:
@@ -110,22 +118,30 @@ def main() -> None:
     parser.add_argument("--baseline", action="store_true", help="print the recorded 'before' figures only")
     args = parser.parse_args()
     if args.baseline or not args.before:
-        before, label = BASELINE, f"recorded at {BASELINE_REV}"
+        print(f"before (recorded at {BASELINE_REV}):")
+        for name, figures in BASELINE.items():
+            print("  " + _row(name, figures))
+        if args.baseline:
+            return
+        before, after = BASELINE, measure({"after": ROOT}, args.runs)["after"]
     else:
-        before, label = measure_revision(args.before, args.runs), f"measured at {args.before}"
-    print(f"before ({label}):")
-    for name, figures in before.items():
-        print("  " + _row(name, figures))
-    if args.baseline:
-        return
-    after = measure(ROOT, args.runs)
+        with tempfile.TemporaryDirectory(prefix="og-rev-") as tmp:
+            both = measure({"before": exported(args.before, Path(tmp)), "after": ROOT}, args.runs)
+        before, after = both["before"], both["after"]
+        print(f"before ({args.before}, median of {args.runs} runs, taking turns with after):")
+        for name, figures in before.items():
+            print("  " + _row(name, figures))
     print(f"after (working tree, median of {args.runs} runs):")
     for name, figures in after.items():
         print("  " + _row(name, figures))
     print("after / before:")
-    for name, (wall, imports, _) in after.items():
+    for name, (wall, imports, modules) in after.items():
         if name in before:
-            print(f"  {name:<8} wall ×{wall / before[name][0]:.2f}   import time ×{imports / before[name][1]:.2f}")
+            old_wall, old_imports, old_modules = before[name]
+            print(
+                f"  {name:<8} wall ×{wall / old_wall:.2f}   import time ×{imports / old_imports:.2f}"
+                f"   modules ×{modules / old_modules:.2f}"
+            )
 
 
 if __name__ == "__main__":
