@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest messages run migrate clean
+.PHONY: demo test lint typecheck pytest messages lock run migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ messages: $(VENV)/.dev
 	$(BIN)/pybabel extract -F babel.cfg -k __ -k N_ -k N_plural:1,2 --no-location --omit-header -w 120 -o locales/messages.pot bot handlers domain
 	$(BIN)/pybabel update -D messages -i locales/messages.pot -d locales --no-fuzzy-matching -w 120
 	$(BIN)/pybabel compile -D messages -d locales
+
+# Pin every dependency (with the postgres and redis extras) for deploys; pyproject.toml keeps ranges.
+lock: $(VENV)/.dev
+	$(BIN)/uv pip compile pyproject.toml --extra postgres --extra redis --universal --python-version 3.11 \
+		--generate-hashes --no-header --quiet --output-file deploy/requirements.lock
 
 run: $(VENV)/.runtime
 	$(BIN)/ordergram run

@@ -32,6 +32,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import Message, Update
 from bot_throughput import DEMO, catalog_csv  # the same catalog as the throughput bench
 
+import bot.app
 import bot.runtime
 from bot.config import load_settings
 from bot.polling import DurableDispatcher
@@ -108,7 +109,7 @@ async def main() -> None:
             default_currency="GBP",
             database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'cost.sqlite3'}",
         )
-        bot.runtime.make_bot = lambda _settings: in_process_bot(server)  # type: ignore[attr-defined,assignment]
+        bot.app.make_bot = lambda _settings: in_process_bot(server)  # type: ignore[assignment]
         runtime = await bot.runtime.start_runtime(settings)
         products_csv, stock_csv, skus = catalog_csv(args.products)
         await import_warehouses(runtime.uow(), (DEMO / "warehouses.csv").read_text(encoding="utf-8"))

@@ -1,4 +1,9 @@
-"""The ``ordergram`` command: run, serve, migrate, import, export, apikey, backup, sample, demo."""
+"""The ``ordergram`` command: run, serve, migrate, import, export, apikey, backup, sample, demo.
+
+Only what a command needs is imported, when it runs: ``--help``, ``import``, ``migrate`` and
+``apikey`` never load aiogram, aiohttp, matplotlib, reportlab or zxing (bench/cli_startup.py,
+tests/test_cli_startup.py).
+"""
 
 from __future__ import annotations
 
@@ -14,25 +19,41 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
-from aiogram.webhook.aiohttp_server import setup_application
-from aiohttp import web
-
 from bot.catalog_files import files_next_to
 from bot.config import ConfigError, Settings, load_settings
-from bot.polling import InboxRequestHandler
-from bot.runtime import Runtime
 from domain.apikeys import Scope, parse_scopes
 from domain.errors import DomainError, ImportRejected
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.runtime import Runtime
     from domain.usecases.imports import ImportReport
 
 IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes", "suppliers", "reorder", "demand", "customers")
 
 
+def package_version() -> str:
+    """The installed distribution's version (from its metadata, so it is the wheel's own)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ordergram")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+class _Version(argparse.Action):
+    """argparse's ``version`` action, with the version looked up only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"{parser.prog} {package_version()}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ordergram", description="Order management through a Telegram bot.")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser(
         "run",
@@ -289,7 +310,11 @@ def derived_webhook_secret(bot_token: str) -> str:
 async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bool = False) -> web.AppRunner:
     """The server of ``serve_webhook``, listening; unless ``polling``, the webhook is
     registered with Telegram and every POST must carry its secret token."""
+    from aiogram.webhook.aiohttp_server import setup_application
+    from aiohttp import web
+
     from bot.api import MAX_BODY, add_api
+    from bot.polling import InboxRequestHandler
 
     settings = runtime.settings
     app = web.Application(client_max_size=MAX_BODY)
@@ -337,8 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "backup":
             return backup(settings.database_url, args.dest)
         if args.command in ("run", "serve"):
-            asyncio.run(_run(settings, with_api=args.command == "serve"))
-            return 0
+            return _run_bot(settings, with_api=args.command == "serve")
         if args.command == "apikey":
             return asyncio.run(_apikey(settings, args.action, args.name, args.scopes))
         if args.command == "migrate":
@@ -350,14 +374,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run_bot(settings: Settings, *, with_api: bool) -> int:
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+    settings.require_token()
+    try:
+        asyncio.run(_run(settings, with_api=with_api))
     except TelegramUnauthorizedError:
         print("configuration error: BOT_TOKEN: the Bot API rejected this token", file=sys.stderr)
         return 2
     except TelegramNetworkError as exc:
         print(f"cannot reach the Bot API at TELEGRAM_API_URL: {exc.message}", file=sys.stderr)
         return 3
-    except KeyboardInterrupt:
-        return 130
+    return 0
 
 
 if __name__ == "__main__":

@@ -16,12 +16,21 @@ from bot.config import ConfigError
 from bot.middlewares import Handler
 from handlers.views.rendering import locale_for
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+def locales_dir() -> Path:
+    """The folder of the compiled catalogs (``<language>/LC_MESSAGES/messages.mo``): inside the
+    package when installed from a wheel (pyproject.toml ships the repository's top-level
+    ``locales/`` as ``bot/locales``), else the checkout's ``locales/`` (an editable install)."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "locales", package.parent / "locales"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"no translation catalogs in {package / 'locales'} (is Ordergram installed from a wheel?)")
 
 
 def make_i18n(default_locale: str, path: Path | None = None) -> I18n:
     """The catalogs of every language found in ``path`` (default: the shipped ones)."""
-    i18n = I18n(path=path or LOCALES_DIR, default_locale=default_locale, domain="messages")
+    i18n = I18n(path=path or locales_dir(), default_locale=default_locale, domain="messages")
     if default_locale not in i18n.available_locales:
         offered = ", ".join(sorted(i18n.available_locales)) or "none"
         raise ConfigError(f"DEFAULT_LOCALE: {default_locale!r} has no catalog in {i18n.path} (found: {offered})")

@@ -1,29 +1,30 @@
-"""Process start-up shared by ``run`` and ``demo``: database, migrations, admins, bot."""
+"""Process start-up shared by ``run`` and ``demo``: database, migrations, admins, bot.
+
+The bot's modules (aiogram, handlers, charts, documents) are imported by ``start_runtime``
+only: the commands that just open the database (``import``, ``migrate``, ``apikey``) start
+without them (bench/cli_startup.py)."""
 
 from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from aiogram import Bot
-from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import make_bot, make_dispatcher
 from bot.config import ConfigError, Settings
-from bot.i18n import make_i18n
-from bot.notifier import Notifier, SendLimits
-from bot.polling import DurableDispatcher
-from bot.shop_file import apply_settings_file
 from domain.ports import Clock, SystemClock
 from domain.usecases.bookkeeping import BooksCurrencyChanged, pin_books_currency
-from domain.usecases.staff import all_staff, make_admins
-from handlers.context import HandlerData
-from handlers.menu import register_commands, register_staff_menu
-from storage.db import create_engine, on_outbox_written, session_factory
+from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_to_head
-from storage.outbox import OutboxStore
 from storage.uow import SqlUnitOfWork
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+    from aiogram.utils.i18n import I18n
+
+    from bot.notifier import Notifier
+    from bot.polling import DurableDispatcher
 
 
 @dataclass
@@ -82,6 +83,16 @@ def settle_heap() -> None:
 
 
 async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
+    from bot.app import make_bot, make_dispatcher
+    from bot.i18n import make_i18n
+    from bot.notifier import Notifier, SendLimits
+    from bot.shop_file import apply_settings_file
+    from domain.usecases.staff import all_staff, make_admins
+    from handlers.context import HandlerData
+    from handlers.menu import register_commands, register_staff_menu
+    from storage.db import on_outbox_written
+    from storage.outbox import OutboxStore
+
     i18n = make_i18n(settings.default_locale, settings.locales_dir)
     engine, sessions = await open_database(settings)
     clock = clock or SystemClock()

@@ -64,7 +64,7 @@ def test_migrate_creates_the_default_database_in_the_working_directory_and_says_
     assert created.returncode == 0 and default.is_file()
     assert created.stderr.splitlines()[0] == f"database: sqlite+aiosqlite:///{default}"
     imported = ordergram("import", "warehouses", str(DEMO / "warehouses.csv"))
-    assert imported.returncode == 0 and imported.stdout.strip() == "warehouses: 2 created, 0 updated"
+    assert imported.returncode == 0 and imported.stdout.strip() == "warehouses: 2 created, 0 updated, 0 unchanged"
 
 
 def test_a_relative_sqlite_path_is_shown_resolved(tmp_path: Path, ordergram) -> None:
@@ -199,7 +199,7 @@ def test_backup_writes_a_dated_copy_into_a_folder_and_never_overwrites(tmp_path:
     # The copy is a shop: commands run on it.
     restored = {"DATABASE_URL": f"sqlite+aiosqlite:///{copy}"}
     assert ordergram("import", "warehouses", str(DEMO / "warehouses.csv"), env=restored).stdout.strip() == (
-        "warehouses: 0 created, 2 updated"
+        "warehouses: 0 created, 0 updated, 2 unchanged"
     )
 
 

@@ -11,7 +11,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import write_po
 
 from bot.harness import running_bot
-from bot.i18n import LOCALES_DIR
+from bot.i18n import locales_dir
 from sandbox import SandboxUser
 from tests.e2e.conftest import refused_calls
 from tests.fakes import FakeClock
@@ -26,7 +26,7 @@ def locales_with_german(folder: Path) -> Path:
     """The shipped catalogs plus a German one that translates two strings (the rest falls
     back to the English text, as gettext does for a string a catalog lacks)."""
     for language in ("en", "ru"):
-        shutil.copytree(LOCALES_DIR / language, folder / language)
+        shutil.copytree(locales_dir() / language, folder / language)
     catalog = Catalog(locale="de", domain="messages")
     for english, german in GERMAN.items():
         catalog.add(english, german)

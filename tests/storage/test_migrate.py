@@ -1,0 +1,56 @@
+"""Start-up upgrades a database that is behind, and leaves one at head alone without Alembic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.db import create_engine
+from storage.migrate import alembic_config, at_head, script_heads, upgrade_to_head
+
+
+def test_the_heads_read_from_the_scripts_are_alembics_heads() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert script_heads() == frozenset(scripts.get_heads())
+    assert len(script_heads()) == 1
+
+
+async def test_a_migrated_database_is_at_head_on_both_engines(engine: AsyncEngine) -> None:
+    assert await at_head(engine)
+
+
+async def test_a_new_database_is_not_at_head_and_start_up_migrates_it(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'new.sqlite3'}")
+    try:
+        assert not await at_head(engine)
+        await upgrade_to_head(engine)
+        assert await at_head(engine)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_database_one_revision_behind_is_upgraded(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    (head,) = script_heads()
+    previous = str(ScriptDirectory.from_config(config).get_revision(head).down_revision)
+
+    def to_previous(connection: object) -> None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, previous)
+
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(to_previous)
+            await connection.commit()
+        assert not await at_head(engine)
+        await upgrade_to_head(engine)
+        async with engine.connect() as connection:
+            stamped = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+        assert stamped == [head]
+    finally:
+        await engine.dispose()
