@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiogram import Bot
 from aiogram.utils.i18n import I18n
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.app import make_bot, make_dispatcher
 from bot.config import ConfigError, Settings
 from bot.i18n import make_i18n
+from bot.metrics import BotApiCalls, watch_engine
 from bot.notifier import Notifier, SendLimits
 from bot.polling import DurableDispatcher
 from domain.ports import Clock, SystemClock
@@ -35,6 +36,7 @@ class Runtime:
     bot: Bot
     dp: DurableDispatcher
     notifier: Notifier
+    bot_api: BotApiCalls = field(default_factory=BotApiCalls)  # counts calls, knows when Telegram last answered
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions)
@@ -82,9 +84,12 @@ def settle_heap() -> None:
 
 async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     engine, sessions = await open_database(settings)
+    watch_engine(engine)
     clock = clock or SystemClock()
     i18n = make_i18n(settings.default_locale)
     bot = make_bot(settings)
+    bot_api = BotApiCalls()
+    bot.session.middleware(bot_api)
     try:
         if settings.admin_ids:
             await make_admins(SqlUnitOfWork(sessions), list(settings.admin_ids))
@@ -102,4 +107,4 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     sends_now: HandlerData = {"notifier": notifier}  # handlers whose answer is an outbox message send it at once
     dp.workflow_data.update(sends_now)
     settle_heap()
-    return Runtime(settings, engine, sessions, clock, i18n, bot, dp, notifier)
+    return Runtime(settings, engine, sessions, clock, i18n, bot, dp, notifier, bot_api)
