@@ -25,8 +25,8 @@ QUIET_EVEN_AT_DEBUG = ("sqlalchemy", "aiosqlite", "asyncio")
 # request URLs; a traceback may quote a URL with a password). Known values are redacted too
 # (``never_log``): ``load_settings`` registers every secret of the configuration.
 SECRET_PATTERNS = (
-    re.compile(r"\b\d{4,}:[A-Za-z0-9_-]{30,}"),  # a Telegram bot token (id:secret)
-    re.compile(r"\b\d{4,}:(?:TEST|LIVE):[A-Za-z0-9_:-]+"),  # a Telegram Payments provider token
+    re.compile(r"(?<!\d)\d{4,}:[A-Za-z0-9_-]{30,}"),  # a Telegram bot token (id:secret)
+    re.compile(r"(?<!\d)\d{4,}:(?:TEST|LIVE):[A-Za-z0-9_:-]+"),  # a Telegram Payments provider token
     re.compile(r"\bog_[0-9a-f]{8}_[A-Za-z0-9_-]+"),  # an Ordergram API key (domain.apikeys)
     re.compile(r"(?<=Bearer )[^\s\"',;]+"),
     re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"),  # user:password in a URL

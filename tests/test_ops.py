@@ -208,6 +208,7 @@ async def test_serve_has_the_probes_on_its_own_port(tmp_path: Path) -> None:
     async with running_bot(
         f"sqlite+aiosqlite:///{tmp_path / 'serve.sqlite3'}", webhook_port=port, demo_catalog=False
     ) as bot:
+        await SandboxUser(bot.server, 1, "Ada").send("/start")  # the bot is polling
         runner = await start_webhook(bot.runtime, with_api=True, polling=True)  # serve's server, API and all
         try:
             assert (await get(f"http://127.0.0.1:{port}/healthz"))[0] == 200
