@@ -22,6 +22,8 @@ from bot.scheduler import Jobs
 from sandbox import SandboxServer, SandboxUser
 from storage import models as m
 from storage.db import create_engine, session_factory
+from storage.ops import head_revision
+from tests.conftest import empty_database
 from tests.e2e.journeys import add_to_cart, place_cod_order
 from tests.fakes import FakeClock
 from tests.running_process import start_ordergram, stop_ordergram, wait_until
@@ -43,12 +45,12 @@ def value(figures: Samples, name: str, **labels: str) -> float:
 
 
 @pytest.fixture
-async def shop(tmp_path: Path) -> AsyncIterator[tuple[RunningBot, str]]:
-    """The demo shop with its probes on their own port (HEALTH_PORT), as ``ordergram run`` has them."""
+async def shop(database_url: str) -> AsyncIterator[tuple[RunningBot, str]]:
+    """The demo shop with its probes on their own port (HEALTH_PORT), as ``ordergram run`` has
+    them, on each engine."""
+    await (await empty_database(database_url)).dispose()
     port = free_port()
-    async with running_bot(
-        f"sqlite+aiosqlite:///{tmp_path / 'ops.sqlite3'}", clock=FakeClock(), default_currency="GBP", health_port=port
-    ) as bot:
+    async with running_bot(database_url, clock=FakeClock(), default_currency="GBP", health_port=port) as bot:
         runner = await start_ops_server(bot.runtime)
         assert runner is not None
         try:
@@ -167,10 +169,15 @@ async def test_not_ready_when_a_message_waited_too_long_or_the_schema_is_behind(
     assert value(metrics, "ordergram_outbox_backlog") == 1
     assert value(metrics, "ordergram_outbox_oldest_age_seconds") > runtime.settings.ready_outbox_max_age_seconds
 
+    head = head_revision()
     async with runtime.sessions() as session, session.begin():
         await session.execute(update(m.OutboxRow).values(sent_at=runtime.clock.now()))
         await session.execute(text("UPDATE alembic_version SET version_num = '0001'"))
-    status, body = await get(f"{base}/readyz")
+    try:
+        status, body = await get(f"{base}/readyz")
+    finally:  # the PostgreSQL database is shared by the tests of a run
+        async with runtime.sessions() as session, session.begin():
+            await session.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
     answer = json.loads(body)
     assert (status, answer["failed"]) == (503, ["migrations"])
     assert answer["checks"]["migrations"]["revision"] == "0001"
