@@ -12,6 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text, update
 
@@ -20,6 +21,7 @@ from bot.harness import RunningBot, running_bot
 from bot.health import readiness, start_ops_server
 from bot.scheduler import Jobs
 from sandbox import SandboxServer, SandboxUser
+from sandbox.limits import FloodControl
 from storage import models as m
 from storage.db import create_engine, session_factory
 from storage.ops import head_revision
@@ -105,16 +107,27 @@ async def test_a_checkout_moves_the_counters_in_metrics(shop: tuple[RunningBot, 
 async def test_refused_calls_are_counted_by_status(shop: tuple[RunningBot, str]) -> None:
     """403 (a customer blocked the bot) and 429 (flood control) are what an operator watches."""
     bot, base = shop
+    await SandboxUser(bot.server, 778, "Carol").send("/start")
     before = await scrape(base)
     bot.server.blocked.add(777)
-    with pytest.raises(Exception, match="Forbidden"):
+    with pytest.raises(TelegramForbiddenError):
         await bot.runtime.bot.send_message(777, "hello")
+    bot.server.flood = FloodControl(clock=lambda: 0.0)  # time stands still: a chat's burst of 3, then 429
+    try:
+        for _ in range(3):
+            await bot.runtime.bot.send_message(778, "hello")
+        with pytest.raises(TelegramRetryAfter):
+            await bot.runtime.bot.send_message(778, "hello")
+    finally:
+        bot.server.flood = None
     after = await scrape(base)
-    assert (
-        value(after, "ordergram_bot_api_calls_total", method="sendMessage", status="403")
-        - value(before, "ordergram_bot_api_calls_total", method="sendMessage", status="403")
-        == 1
-    )
+
+    def moved(status: str) -> float:
+        return value(after, "ordergram_bot_api_calls_total", method="sendMessage", status=status) - value(
+            before, "ordergram_bot_api_calls_total", method="sendMessage", status=status
+        )
+
+    assert (moved("403"), moved("429"), moved("200")) == (1, 1, 3)
 
 
 async def test_a_cart_hold_shows_in_holds_active(shop: tuple[RunningBot, str]) -> None:
