@@ -207,12 +207,11 @@ def _scopes(scopes: frozenset[Scope]) -> str:
 
 
 async def _run(settings: Settings, *, with_api: bool = False) -> None:
+    from bot.health import start_ops_server
     from bot.runtime import start_runtime
     from bot.scheduler import Jobs
 
     settings.require_token()
-    from bot.health import start_ops_server
-
     runtime = await start_runtime(settings)
     notifier = asyncio.create_task(runtime.notifier.run(settings.notifier_interval_seconds))
     jobs = Jobs(runtime)

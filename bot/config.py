@@ -31,7 +31,8 @@ class ConfigError(Exception):
 class LogSettings(BaseSettings):
     """What ``ordergram`` needs before anything else: how to log (``bot.logs``)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (``LOG_LEVEL=`` in an env file) is unset, not a level.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"

@@ -17,6 +17,7 @@ from prometheus_client import REGISTRY
 from bot import scheduler
 from bot.api import make_api_app
 from bot.cli import main
+from bot.config import load_log_settings
 from bot.harness import running_bot
 from bot.logs import CURRENT_UPDATE, QUIET_EVEN_AT_DEBUG, REDACTED, UpdateContext, redact, setup_logging
 from bot.scheduler import Jobs
@@ -214,8 +215,19 @@ async def test_a_failing_job_is_counted_and_the_others_still_run(
 
 
 def test_a_bad_log_setting_is_one_clear_line(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env, no database file left behind
     monkeypatch.setenv("LOG_FORMAT", "xml")
     assert main(["migrate"]) == 2
     assert capsys.readouterr().err.strip() == "configuration error: LOG_FORMAT: Input should be 'text' or 'json'"
+
+
+def test_an_empty_log_setting_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``LOG_LEVEL=`` in an env file means "the default", as for every other setting."""
+    monkeypatch.setenv("LOG_LEVEL", "")
+    monkeypatch.setenv("LOG_FORMAT", "")
+    settings = load_log_settings(default_level="WARNING")
+    assert (settings.log_level, settings.log_format) == ("WARNING", "text")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    assert load_log_settings().log_level == "DEBUG"
