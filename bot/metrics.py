@@ -227,9 +227,16 @@ def watch_engine(engine: AsyncEngine) -> None:
         for channel in connection.info.pop(_PLACED, ()):
             ORDERS_PLACED.labels(channel).inc()
 
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begun(connection: Any) -> None:
+        connection.info.pop(_PLACED, None)  # what a rollback left behind (below) is never counted
+
     @event.listens_for(engine.sync_engine, "rollback")
     def _rolled_back(connection: Any) -> None:
-        connection.info.pop(_PLACED, None)
+        # A connection lost mid-statement (a task cancelled, the server gone) has no info to
+        # read, and a rollback listener must never raise.
+        if not connection.invalidated:
+            connection.info.pop(_PLACED, None)
 
 
 # ---- the scrape ----

@@ -11,6 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.harness import running_bot
 from bot.metrics import metrics_text
+from sandbox import SandboxUser
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "deploy" / "grafana-dashboard.json"
 SELECTOR = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)\{")  # every query names its metric with a {instance=~…} selector
@@ -35,6 +36,7 @@ def exposed(exposition: str) -> set[str]:
 async def test_every_metric_the_dashboard_queries_is_exposed(tmp_path: Path) -> None:
     dashboard = json.loads(DASHBOARD.read_text(encoding="utf-8"))
     async with running_bot(f"sqlite+aiosqlite:///{tmp_path / 'grafana.sqlite3'}", demo_catalog=False) as bot:
+        await SandboxUser(bot.server, 601, "Alice").send("/start")  # the bot is polling (a stop finds it so)
         names = exposed((await metrics_text(bot.runtime)).decode())
     used = {name for query in queries(dashboard) for name in SELECTOR.findall(query)}
     used |= {"ordergram_updates_total"}  # the process picker's label_values(…)

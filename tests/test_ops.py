@@ -15,10 +15,12 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli import start_webhook
 from bot.harness import RunningBot, running_bot
 from bot.health import readiness, start_ops_server
+from bot.metrics import watch_engine
 from bot.scheduler import Jobs
 from sandbox import SandboxServer, SandboxUser
 from sandbox.limits import FloodControl
@@ -53,6 +55,7 @@ async def shop(database_url: str) -> AsyncIterator[tuple[RunningBot, str]]:
     await (await empty_database(database_url)).dispose()
     port = free_port()
     async with running_bot(database_url, clock=FakeClock(), default_currency="GBP", health_port=port) as bot:
+        await SandboxUser(bot.server, 999, "Olga").send("/start")  # the bot is polling (a stop finds it so)
         runner = await start_ops_server(bot.runtime)
         assert runner is not None
         try:
@@ -221,6 +224,19 @@ async def test_not_ready_when_the_database_does_not_answer(shop: tuple[RunningBo
     finally:
         await engine.dispose()
     assert (ready, answer["failed"]) == (False, ["database"])
+
+
+async def test_a_lost_connection_closes_without_an_error_from_the_metrics(engine: AsyncEngine) -> None:
+    """A task cancelled mid-statement leaves its connection invalidated; closing it rolls back,
+    and the orders-placed bookkeeping must not turn that into an error (it did)."""
+    watch_engine(engine)
+    connection = await engine.connect()
+    await connection.begin()
+    await connection.execute(text("SELECT 1"))
+    await connection.invalidate()
+    await connection.close()
+    async with engine.connect() as again:  # the pool hands out a working connection after it
+        assert (await again.execute(text("SELECT 1"))).scalar() == 1
 
 
 async def test_serve_has_the_probes_on_its_own_port(tmp_path: Path) -> None:
