@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import CustomerI18nMiddleware, make_i18n
+from bot.metrics import observe_updates
 from bot.middlewares import (
     DuplicateUpdateMiddleware,
     EveryPressAnswered,
@@ -104,6 +105,7 @@ def make_dispatcher(
     engine: AsyncEngine = sessions.kw["bind"]
     deps: HandlerData = {"settings": shop_settings(settings), "renderer": Renderer(settings.timezone), "i18n": i18n}
     dp = DurableDispatcher(inbox=UpdateInbox(engine), storage=make_fsm_storage(settings, engine), **deps)
+    observe_updates(dp)  # first: its time and statement count are the whole update's
     # Order matters: a repeated update is dropped first, then one user's updates queue (the
     # conversation state an update changed is written when it is done, inside that queue),
     # then the customer is loaded, then its language is chosen.

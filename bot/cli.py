@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from bot.catalog_files import files_next_to
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure as configure_logging
+from bot.logs import never_log
 from domain.apikeys import Scope, parse_scopes
 from domain.errors import DomainError, ImportRejected
 
@@ -251,6 +253,7 @@ def _scopes(scopes: frozenset[Scope]) -> str:
 
 
 async def _run(settings: Settings, *, with_api: bool = False) -> None:
+    from bot.health import start_ops_server
     from bot.runtime import start_runtime
     from bot.scheduler import Jobs
 
@@ -259,6 +262,7 @@ async def _run(settings: Settings, *, with_api: bool = False) -> None:
     notifier = asyncio.create_task(runtime.notifier.run(settings.notifier_interval_seconds))
     jobs = Jobs(runtime)
     jobs.start()
+    ops = await start_ops_server(runtime)  # HEALTH_PORT: /healthz, /readyz, /metrics
     try:
         if settings.webhook_url:
             await serve_webhook(runtime, with_api=with_api)
@@ -268,6 +272,8 @@ async def _run(settings: Settings, *, with_api: bool = False) -> None:
             await runtime.bot.delete_webhook(drop_pending_updates=False)
             await runtime.dp.start_polling(runtime.bot, handle_signals=True, close_bot_session=False)
     finally:
+        if ops is not None:
+            await ops.cleanup()
         jobs.stop()
         runtime.notifier.stop()
         await notifier
@@ -314,13 +320,16 @@ async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
     from aiohttp import web
 
     from bot.api import MAX_BODY, add_api
+    from bot.health import add_ops_routes
     from bot.polling import InboxRequestHandler
 
     settings = runtime.settings
     app = web.Application(client_max_size=MAX_BODY)
     if with_api:
         add_api(app, runtime.sessions, settings, runtime.clock)
+        add_ops_routes(app, runtime)
     secret = settings.webhook_secret or derived_webhook_secret(settings.bot_token)
+    never_log(secret)
     if not polling:
         InboxRequestHandler(runtime.dp, runtime.bot, secret_token=secret).register(app, path=settings.webhook_path)
         setup_application(app, runtime.dp, bot=runtime.bot)
@@ -340,10 +349,8 @@ async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    # The demo's output is the chat transcript; operational logs would bury it.
-    level = logging.WARNING if args.command == "demo" else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        configure_logging(args.command)  # LOG_LEVEL, LOG_FORMAT; secrets redacted (bot.logs)
         if args.command == "demo":
             from bot.demo import run_demo
 
@@ -357,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings.require_token()
         from bot.dbtools import backup, database_ready
 
-        if not database_ready(settings.database_url, args.command):
+        if not database_ready(settings.database_url, args.command, json_logs=settings.log_format == "json"):
             return 2
         if args.command == "backup":
             return backup(settings.database_url, args.dest)

@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.logs import never_log
 from domain.errors import UnknownCurrency
 from domain.money import normalize_currency
 from domain.usecases.checkout import CheckoutPolicy
@@ -26,7 +27,27 @@ class ConfigError(Exception):
     """One readable line, e.g. ``ADMIN_IDS: 'x1' is not a Telegram user id``."""
 
 
-class Settings(BaseSettings):
+class LogSettings(BaseSettings):
+    """What ``ordergram`` needs before anything else: how to log (``bot.logs``)."""
+
+    # An empty value (``LOG_LEVEL=`` in an env file) is unset, not a level.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_any_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class Settings(LogSettings):
     # An empty value (``TELEGRAM_API_URL=`` in an env file, ``export ADMIN_IDS=``) means "not
     # set": the default applies, as people who blank a line in a template expect.
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
@@ -66,6 +87,20 @@ class Settings(BaseSettings):
     tax_rate: Decimal = Field(default=Decimal(0), ge=0, lt=100)  # percent included in prices (VAT)
     jobs_tick_seconds: float = Field(default=60, ge=1, le=3600)  # how often the scheduler looks for due work
     notifier_interval_seconds: float = Field(default=1.0, gt=0, le=60)
+    # /healthz, /readyz and /metrics on their own listener (``ordergram run``; serve has them anyway)
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    health_host: str = "127.0.0.1"
+    ready_outbox_max_age_seconds: float = Field(default=900, gt=0)  # /readyz fails when a message waits longer
+
+    def secrets(self) -> list[str | None]:
+        """Values no log may show (``bot.logs.never_log``)."""
+        return [
+            self.bot_token,
+            self.payment_provider_token,
+            self.webhook_secret,
+            urlsplit(self.database_url).password,
+            urlsplit(self.redis_url or "").password,
+        ]
 
     def checkout_policy(self) -> CheckoutPolicy:
         return CheckoutPolicy(
@@ -164,9 +199,26 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: object) -> Settings:
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        error = exc.errors()[0]
-        name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
-        message = str(error["msg"]).removeprefix("Value error, ")
-        raise ConfigError(f"{name}: {message}") from None
+        raise _config_error(exc) from None
+    never_log(*settings.secrets())
+    return settings
+
+
+def load_log_settings(*, default_level: str = "INFO") -> LogSettings:
+    """``LOG_LEVEL`` and ``LOG_FORMAT``; ``default_level`` when ``LOG_LEVEL`` is unset."""
+    try:
+        settings = LogSettings()
+    except ValidationError as exc:
+        raise _config_error(exc) from None
+    if "log_level" not in settings.model_fields_set:
+        settings.log_level = default_level  # type: ignore[assignment]
+    return settings
+
+
+def _config_error(exc: ValidationError) -> ConfigError:
+    error = exc.errors()[0]
+    name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return ConfigError(f"{name}: {message}")

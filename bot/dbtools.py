@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import shlex
 import sqlite3
@@ -38,11 +39,14 @@ def sqlite_path(url: URL | str) -> Path | None:
     return Path(parsed.database or "").resolve()
 
 
-def database_ready(url: str, command: str) -> bool:
+def database_ready(url: str, command: str, *, json_logs: bool = False) -> bool:
     """Say on stderr which database ``command`` uses; for a command that needs a shop, refuse
     (False, with what to do) a database that does not exist or has no schema. Checking a
     SQLite file opens it read-only, so a wrong path never leaves an empty file behind."""
-    print(f"database: {shown(url)}", file=sys.stderr)
+    if json_logs:  # every line on stderr is then one JSON object, this one too
+        logging.getLogger("ordergram.cli").info("database: %s", shown(url))
+    else:
+        print(f"database: {shown(url)}", file=sys.stderr)
     if command not in NEEDS_A_SHOP:
         return True
     path = sqlite_path(url)

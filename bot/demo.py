@@ -17,6 +17,7 @@ from babel import Locale
 from bot.api import make_api_app
 from bot.dbtools import shown
 from bot.harness import DEMO_DATA, RunningBot, running_bot
+from bot.health import add_ops_routes
 from domain.apikeys import Scope
 from domain.ports import SystemClock
 from domain.usecases.intake import create_api_key
@@ -303,11 +304,14 @@ async def _web_shop(
         "$ ordergram apikey create 'web shop' --scope orders --scope stock:read   → og_… "
         "(shown once; only its hash is kept)"
     )
-    runner = web.AppRunner(make_api_app(runtime.sessions, runtime.settings, runtime.clock), access_log=None)
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    add_ops_routes(app, runtime)  # as on serve's port
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    base = f"http://127.0.0.1:{runner.addresses[0][1]}/api/v1"
+    root = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    base = f"{root}/api/v1"
     order = {
         "customer": {"name": "Alice", "telegram_id": alice.id, "email": "alice@example.com"},
         "lines": [{"sku": "22197", "quantity": 6}],
@@ -338,11 +342,33 @@ async def _web_shop(
             receipt = {"sku": "22197", "warehouse": "LON", "quantity": 100}
             await call("POST", "/stock/receipts", "goods in: not this key's scope", json=receipt, headers=auth)
             await call("GET", "/orders/NOPE1234", "an unknown order", headers=auth)
+            await _operator_view(http, root, transcript)
     finally:
         await runner.cleanup()
     await runtime.notifier.drain()
     told = running.server.chat_messages(alice.id)[-1]
     transcript.append("🔔 Alice's chat: " + "\n    ".join(told.text.splitlines()))
+
+
+OPERATOR_FIGURES = (
+    "ordergram_orders_placed_total",
+    'ordergram_bot_api_calls_total{method="sendMessage"',
+    "ordergram_outbox_backlog",
+    "ordergram_holds_active",
+)
+
+
+async def _operator_view(http: aiohttp.ClientSession, root: str, transcript: list[str]) -> None:
+    """What probes and Prometheus see on the same port (README, "Operating")."""
+    async with http.get(f"{root}/healthz") as answer:
+        transcript.append(f"🩺 operator: GET /healthz → {answer.status} {await answer.json()}")
+    async with http.get(f"{root}/readyz") as answer:
+        ready = await answer.json()
+        note = "the demo runs the scheduled jobs by hand: no scheduler leads"
+        transcript.append(f"🩺 operator: GET /readyz → {answer.status} failed {ready['failed']} ({note})")
+    async with http.get(f"{root}/metrics") as answer:
+        figures = [line for line in (await answer.text()).splitlines() if line.startswith(OPERATOR_FIGURES)]
+    transcript.append("📈 operator: GET /metrics → " + "\n    ".join(figures))
 
 
 STEP = re.compile(r"📦 (\d+) × (\S+)")

@@ -28,6 +28,7 @@ from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
 
+from bot.metrics import NOTIFICATIONS
 from domain.ports import Clock
 from handlers.views.notification_buttons import buttons_for
 from handlers.views.rendering import Renderer
@@ -110,19 +111,25 @@ class Notifier:
             text, buttons = self.render(message)
             await self.bot.send_message(message.chat_id, text, reply_markup=buttons)
         except TelegramRetryAfter as flood:
+            NOTIFICATIONS.labels("rate_limited").inc()
             await self.store.retry_at(message.id, now + timedelta(seconds=flood.retry_after), "429")
         except TelegramForbiddenError as blocked:
+            NOTIFICATIONS.labels("unreachable").inc()
             await self.store.mark_unreachable(message.chat_id, now, str(blocked))
             return False
         except TelegramBadRequest as bad:
+            NOTIFICATIONS.labels("refused").inc()
             log.error("outbox %s refused by Telegram: %s", message.id, bad)
             await self.store.failed(message.id, now, str(bad))
         except (TelegramNetworkError, TelegramServerError) as transient:
             if message.attempts >= MAX_ATTEMPTS:
+                NOTIFICATIONS.labels("failed").inc()
                 await self.store.failed(message.id, now, str(transient))
             else:
+                NOTIFICATIONS.labels("retry").inc()
                 await self.store.retry_at(message.id, now + timedelta(seconds=2**message.attempts), str(transient))
         else:
+            NOTIFICATIONS.labels("sent").inc()
             await self.store.sent(message.id, self.clock.now())
         return True
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from aiogram import Bot
     from aiogram.utils.i18n import I18n
 
+    from bot.metrics import BotApiCalls
     from bot.notifier import Notifier
     from bot.polling import DurableDispatcher
 
@@ -37,6 +38,7 @@ class Runtime:
     bot: Bot
     dp: DurableDispatcher
     notifier: Notifier
+    bot_api: BotApiCalls  # counts calls, knows when Telegram last answered
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions)
@@ -85,6 +87,7 @@ def settle_heap() -> None:
 async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     from bot.app import make_bot, make_dispatcher
     from bot.i18n import make_i18n
+    from bot.metrics import BotApiCalls, watch_engine
     from bot.notifier import Notifier, SendLimits
     from bot.shop_file import apply_settings_file
     from domain.usecases.staff import all_staff, make_admins
@@ -95,8 +98,11 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
 
     i18n = make_i18n(settings.default_locale, settings.locales_dir)
     engine, sessions = await open_database(settings)
+    watch_engine(engine)
     clock = clock or SystemClock()
     bot = make_bot(settings)
+    bot_api = BotApiCalls()
+    bot.session.middleware(bot_api)
     try:
         await apply_settings_file(SqlUnitOfWork(sessions), settings.shop_settings_file, i18n.available_locales)
         if settings.admin_ids:
@@ -115,4 +121,4 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     sends_now: HandlerData = {"notifier": notifier}  # handlers whose answer is an outbox message send it at once
     dp.workflow_data.update(sends_now)
     settle_heap()
-    return Runtime(settings, engine, sessions, clock, i18n, bot, dp, notifier)
+    return Runtime(settings, engine, sessions, clock, i18n, bot, dp, notifier, bot_api)

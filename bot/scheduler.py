@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
+from bot.metrics import JOB_FAILURES, JOB_RUNS
 from bot.runtime import Runtime
 from domain.usecases.jobs import daily_digest, dun_invoices, follow_up_deliveries, lead_scheduler, sweep_holds
 from domain.usecases.purchasing import reorder_scan
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 LOCK_TTL = timedelta(minutes=3)  # a dead leader is replaced within three minutes
 
 
@@ -39,51 +43,71 @@ class Jobs:
         self.leads = leads
         return leads
 
+    async def job(self, name: str, work: Callable[[], Awaitable[T]]) -> T | None:
+        """Run one job, counted (``/metrics``); a failure is logged and does not stop the
+        others: each finds its due work again on the next tick."""
+        JOB_RUNS.labels(name).inc()
+        try:
+            return await work()
+        except Exception:
+            JOB_FAILURES.labels(name).inc()
+            log.exception("scheduled job %s failed; it runs again on the next tick", name)
+            return None
+
     async def tick(self) -> None:
         """Once a minute: if this process leads, run what is due."""
         try:
             if not await self.leading():
+                log.debug("jobs: tick, another process leads")
                 return
-            settings, clock = self.runtime.settings, self.runtime.clock
-            swept = await sweep_holds(
-                self.runtime.uow(), clock, remind_after=timedelta(minutes=settings.cart_reminder_minutes)
-            )
-            followed = await follow_up_deliveries(
-                self.runtime.uow(), clock, after=timedelta(days=settings.followup_days)
-            )
-            dunned = await dun_invoices(self.runtime.uow(), clock, staff_chat_id=settings.staff_chat_id)
-            digest = await daily_digest(
-                self.runtime.uow(),
+        except Exception:
+            log.exception("scheduled jobs: the scheduler lock could not be read; trying again on the next tick")
+            return
+        log.debug("jobs: tick")
+        uow, settings, clock = self.runtime.uow, self.runtime.settings, self.runtime.clock
+        swept = await self.job(
+            "sweep_holds",
+            lambda: sweep_holds(uow(), clock, remind_after=timedelta(minutes=settings.cart_reminder_minutes)),
+        )
+        followed = await self.job(
+            "follow_up_deliveries",
+            lambda: follow_up_deliveries(uow(), clock, after=timedelta(days=settings.followup_days)),
+        )
+        dunned = await self.job(
+            "dun_invoices", lambda: dun_invoices(uow(), clock, staff_chat_id=settings.staff_chat_id)
+        )
+        digest = await self.job(
+            "daily_digest",
+            lambda: daily_digest(
+                uow(),
                 clock,
                 staff_chat_id=settings.staff_chat_id,
                 timezone=settings.timezone,
                 hour=settings.daily_report_hour,
-            )
-            if swept.reminded or followed or dunned or digest:
-                self.runtime.notifier.wake()
-            if swept.released or swept.reminded or followed:
-                log.info(
-                    "jobs: %s holds released, %s carts reminded, %s follow-ups",
-                    swept.released,
-                    swept.reminded,
-                    followed,
-                )
-        except Exception:
-            log.exception("scheduled jobs failed; they run again on the next tick")
+            ),
+        )
+        released, reminded = (swept.released, swept.reminded) if swept else (0, 0)
+        if reminded or followed or dunned or digest:
+            self.runtime.notifier.wake()
+        if released or reminded or followed:
+            log.info("jobs: %s holds released, %s carts reminded, %s follow-ups", released, reminded, followed)
 
     async def hourly(self) -> None:
         """The reorder scan: drafts purchase orders for what reached its reorder point."""
         try:
             if not await self.leading():
                 return
-            drafted = await reorder_scan(
-                self.runtime.uow(), self.runtime.clock, staff_chat_id=self.runtime.settings.staff_chat_id
-            )
-            if drafted:
-                self.runtime.notifier.wake()
-                log.info("jobs: reorder scan drafted or extended %s purchase orders", len(drafted))
         except Exception:
-            log.exception("reorder scan failed; it runs again next hour")
+            log.exception("reorder scan: the scheduler lock could not be read; trying again next hour")
+            return
+        runtime = self.runtime
+        drafted = await self.job(
+            "reorder_scan",
+            lambda: reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=runtime.settings.staff_chat_id),
+        )
+        if drafted:
+            runtime.notifier.wake()
+            log.info("jobs: reorder scan drafted or extended %s purchase orders", len(drafted))
 
     def start(self) -> None:
         every = self.runtime.settings.jobs_tick_seconds

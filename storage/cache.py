@@ -106,21 +106,30 @@ class ReadCache:
     clock: Callable[[], float] = time.monotonic
     generation: int = 0
     _sections: dict[str, _Section] = field(default_factory=dict)
+    hits: int = 0  # lookups answered (the process's /metrics shows them)
+    misses: int = 0  # lookups sent to the database
 
     def get(self, section: str, key: Hashable) -> Any | None:
         """The cached value, ``ABSENT`` when a complete section does not have the key, or
         None when the database must be asked."""
         found = self._sections.get(section)
         if found is None:
+            self.misses += 1
             return None
         entry = found.entries.get(key)
         now = self.clock()
         if entry is None:
-            return ABSENT if found.complete_until > now and key not in found.holes else None
+            if found.complete_until > now and key not in found.holes:
+                self.hits += 1
+                return ABSENT
+            self.misses += 1
+            return None
         expires, value = entry
         if expires < now:
             del found.entries[key]
+            self.misses += 1
             return None
+        self.hits += 1
         return value
 
     def put(self, section: str, key: Hashable, value: Any, *, read_at_generation: int) -> None:

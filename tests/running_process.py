@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +51,22 @@ async def migrated(url: str) -> None:
         await upgrade_to_head(engine)
     finally:
         await engine.dispose()
+
+
+async def stop_ordergram(process: asyncio.subprocess.Process, server: SandboxServer) -> str:
+    """SIGTERM, as an operator stops it (killed if it does not stop within 30 s), then the
+    sandbox; what the process wrote to stderr."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+        await server.release_pollers()  # a long poll in flight returns now, not at its timeout
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+        await server.stop()
+    return stderr.decode()
 
 
 async def wait_until(

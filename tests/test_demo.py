@@ -25,3 +25,7 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert debit == credit
     tax = re.search(r"2200 Sales tax payable: debit £([\d.]+) · credit £([\d.]+)", trial)
     assert tax is not None and 0 < float(tax.group(1)) < float(tax.group(2))
+    # The operator's view of the same port: alive, and the web shop's order counted by channel
+    # (at least 1: the counters are the process's, and tests before this one may have placed some).
+    assert "🩺 operator: GET /healthz → 200 {'status': 'ok'}" in out
+    assert re.search(r'^    ordergram_orders_placed_total\{channel="api"\} [1-9]\d*\.0$', out, flags=re.MULTILINE)

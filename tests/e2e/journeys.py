@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from sandbox.driver import Reply
+from sandbox.server import BotMessage
 from storage import models as m
 
 
@@ -31,6 +32,15 @@ async def place_cod_order(user: SandboxUser, **options: bool) -> Reply:
     reply = await checkout_to_payment(user, **options)
     reply = await user.press(reply.last, "💵")
     return await user.press(reply.last, "✅")
+
+
+async def place_card_order(user: SandboxUser, sku: str, quantity: int = 1) -> BotMessage:
+    """A pickup order paid by card, up to the invoice Telegram shows (pay it with ``user.pay``)."""
+    await add_to_cart(user, sku, quantity)
+    reply = await checkout_to_payment(user, pickup=True)
+    reply = await user.press(reply.last, "💳")
+    placed = await user.press(reply.last, "✅")
+    return next(m for m in placed.new if m.kind == "invoice")
 
 
 def order_code(reply: Reply) -> str:

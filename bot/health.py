@@ -1,0 +1,112 @@
+"""``/healthz``, ``/readyz`` and ``/metrics`` for operators, on serve's port or on ``HEALTH_PORT``.
+
+Unauthenticated by design, as probes and Prometheus expect: they show counts and ages, never
+a customer, an order or a setting. Keep them off the public internet all the same (the
+shipped nginx configuration does)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiogram.methods import GetMe
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from bot.metrics import metrics_text
+from bot.runtime import Runtime
+from storage.ops import head_revision, ops_figures
+
+log = logging.getLogger(__name__)
+RUNTIME = web.AppKey("ops_runtime", Runtime)
+BOT_API_FRESH_S = 60.0  # the Bot API must have answered within this; else /readyz asks it (getMe)
+PROBE_TIMEOUT_S = 5.0
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness: the process answers. Nothing else is asked, so a slow database never gets
+    a live process restarted."""
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    ready, body = await readiness(request.app[RUNTIME])
+    return web.json_response(body, status=200 if ready else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    body = await metrics_text(request.app[RUNTIME])
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+async def readiness(runtime: Runtime) -> tuple[bool, dict[str, Any]]:
+    """Whether this process can do its work, and each check's figures: the database answers
+    at the schema this code expects, the Bot API answered within a minute, some process
+    leads the scheduled jobs, and no outbox message has waited too long."""
+    checks: dict[str, dict[str, Any]] = {}
+    now = runtime.clock.now()
+    try:
+        figures = await asyncio.wait_for(ops_figures(runtime.sessions, now), PROBE_TIMEOUT_S)
+    except Exception as error:  # noqa: BLE001 - whatever it is, the answer is "not ready"
+        checks["database"] = {"ok": False, "error": type(error).__name__}
+    else:
+        checks["database"] = {"ok": True}
+        head = head_revision()
+        checks["migrations"] = {"ok": figures.revision == head, "revision": figures.revision, "latest": head}
+        checks["scheduler"] = {
+            "ok": figures.scheduler_holder is not None,
+            "leader_known": figures.scheduler_holder is not None,
+        }
+        age = max((now - figures.outbox_oldest).total_seconds(), 0.0) if figures.outbox_oldest else 0.0
+        limit = runtime.settings.ready_outbox_max_age_seconds
+        checks["outbox"] = {
+            "ok": age <= limit,
+            "backlog": figures.outbox_backlog,
+            "oldest_unsent_seconds": round(age, 1),
+            "max_age_seconds": limit,
+        }
+    checks["bot_api"] = await _bot_api(runtime)
+    failed = [name for name, check in checks.items() if not check["ok"]]
+    return not failed, {"status": "not ready" if failed else "ready", "failed": failed, "checks": checks}
+
+
+async def _bot_api(runtime: Runtime) -> dict[str, Any]:
+    """Fresh when any call got an answer within a minute; else one ``getMe`` now (a quiet
+    webhook bot may not have called Telegram for a while)."""
+    watch = runtime.bot_api
+    since = watch.seconds_since_reached()
+    if since is None or since > BOT_API_FRESH_S:
+        async with watch.probing:
+            since = watch.seconds_since_reached()
+            if since is None or since > BOT_API_FRESH_S:
+                try:
+                    await runtime.bot(GetMe(), request_timeout=int(PROBE_TIMEOUT_S))
+                except Exception as error:  # noqa: BLE001 - counted and remembered by the watch
+                    log.warning("readiness: the Bot API did not answer getMe (%s)", type(error).__name__)
+                since = watch.seconds_since_reached()
+    ok = since is not None and since <= BOT_API_FRESH_S
+    return {"ok": ok, "last_answer_seconds_ago": None if since is None else round(since, 1)}
+
+
+def add_ops_routes(app: web.Application, runtime: Runtime) -> None:
+    app[RUNTIME] = runtime
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+
+
+async def start_ops_server(runtime: Runtime) -> web.AppRunner | None:
+    """The small listener of ``HEALTH_PORT`` (None when unset): probes and metrics only."""
+    settings = runtime.settings
+    if settings.health_port is None:
+        return None
+    app = web.Application()
+    add_ops_routes(app, runtime)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.health_host, settings.health_port).start()
+    log.info(
+        "health and metrics at http://%s:%s/healthz, /readyz, /metrics", settings.health_host, settings.health_port
+    )
+    return runner

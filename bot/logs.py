@@ -1,0 +1,143 @@
+"""Logging set-up (``LOG_LEVEL``, ``LOG_FORMAT=text|json``): secrets redacted, the update in context."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import IO
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+REDACTED = "***"
+UPDATES_LOGGER = "ordergram.updates"  # one record per handled update
+
+# Libraries that log every routine step at INFO: once a minute (APScheduler's "Running job"
+# and "executed successfully") or once per update (aiogram's own "Update id=… is handled",
+# which our per-update record replaces). Their INFO is shown only at LOG_LEVEL=DEBUG.
+ROUTINE_AT_INFO = ("apscheduler", "aiogram.event")
+# Libraries whose DEBUG is every SQL statement with its parameters (customers' data) or every
+# sqlite3 call: LOG_LEVEL=DEBUG is for Ordergram's own reasoning, not a statement trace.
+QUIET_EVEN_AT_DEBUG = ("sqlalchemy", "aiosqlite", "asyncio")
+
+# What may carry a credential, whatever logged it (aiohttp and aiogram put the bot token in
+# request URLs; a traceback may quote a URL with a password). Known values are redacted too
+# (``never_log``): ``load_settings`` registers every secret of the configuration.
+SECRET_SHAPES = (
+    r"(?<!\d)\d{4,}:[A-Za-z0-9_-]{30,}",  # a Telegram bot token (id:secret)
+    r"(?<!\d)\d{4,}:(?:TEST|LIVE):[A-Za-z0-9_:-]+",  # a Telegram Payments provider token
+    r"\bog_[0-9a-f]{8}_[A-Za-z0-9_-]+",  # an Ordergram API key (domain.apikeys)
+    r"(?<=Bearer )[^\s\"',;]+",
+    r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)",  # user:password in a URL
+)
+_known: set[str] = set()
+_secrets = re.compile("|".join(SECRET_SHAPES))  # one pass over each line: it runs on every record
+
+
+def never_log(*secrets: str | None) -> None:
+    """Redact these values from every log record from now on (the shortest are ignored:
+    redacting "a" would make every line unreadable and protect nothing)."""
+    global _secrets
+    new = {secret for secret in secrets if secret and len(secret) >= 6} - _known
+    if new:
+        _known.update(new)
+        known = [re.escape(secret) for secret in sorted(_known, key=len, reverse=True)]
+        _secrets = re.compile("|".join((*known, *SECRET_SHAPES)))
+
+
+def redact(text: str) -> str:
+    return _secrets.sub(REDACTED, text)
+
+
+@dataclass(slots=True)
+class UpdateContext:
+    """The update being handled, for every record logged while it is (and for the metrics:
+    ``bot.metrics`` counts the database statements it ran into ``statements``)."""
+
+    update_id: int
+    user_id: int | None = None
+    handler: str = ""
+    statements: int = 0
+
+
+CURRENT_UPDATE: ContextVar[UpdateContext | None] = ContextVar("ordergram_update", default=None)
+
+
+class _InUpdate(logging.Filter):
+    """Adds ``update_id`` and ``user_id`` to records logged while an update is handled."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        update = CURRENT_UPDATE.get()
+        if update is not None and not hasattr(record, "update_id"):
+            record.update_id = update.update_id
+            record.user_id = update.user_id
+        return True
+
+
+class _RoutineToDebug(logging.Filter):
+    """Shows the routine INFO of ``ROUTINE_AT_INFO`` libraries as DEBUG (or not at all)."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and record.name.startswith(ROUTINE_AT_INFO):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return self.level <= logging.DEBUG
+        return True
+
+
+class _Redacting(logging.Formatter):
+    """Formats with ``inner``, then redacts: the message, its arguments, a traceback and
+    any extra field all pass through here, whoever logged them."""
+
+    def __init__(self, inner: logging.Formatter) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(self.inner.format(record))
+
+
+def _json_formatter() -> logging.Formatter:
+    from pythonjsonlogger.json import JsonFormatter
+
+    return JsonFormatter(
+        "{levelname}{name}{message}",
+        style="{",
+        rename_fields={"levelname": "level", "name": "logger"},
+        timestamp="time",
+    )
+
+
+def setup_logging(level: str, fmt: str, *, stream: IO[str] | None = None) -> logging.Handler:
+    """Send every record to ``stream`` (stderr) at ``level`` and above, as text or one JSON
+    object per line. Called once at start-up; calling it again replaces what it set up."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(_Redacting(_json_formatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT)))
+    numeric = logging.getLevelName(level.upper())
+    handler.addFilter(_RoutineToDebug(numeric))
+    handler.addFilter(_InUpdate())
+    handler.set_name("ordergram")
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == "ordergram"]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(numeric)
+    for name in QUIET_EVEN_AT_DEBUG:
+        logging.getLogger(name).setLevel(max(numeric, logging.WARNING))
+    return handler
+
+
+def configure(command: str) -> None:
+    """``ordergram COMMAND``'s logging, from ``LOG_LEVEL`` and ``LOG_FORMAT``. The demo's output
+    is the chat transcript: it logs warnings only, unless ``LOG_LEVEL`` says otherwise. As
+    ``logging.basicConfig``, it leaves alone logging that whoever runs ``main`` set up already
+    (an application embedding it, a test runner)."""
+    from bot.config import load_log_settings
+
+    settings = load_log_settings(default_level="WARNING" if command == "demo" else "INFO")
+    if not any(handler.get_name() != "ordergram" for handler in logging.getLogger().handlers):
+        setup_logging(settings.log_level, settings.log_format)

@@ -1,0 +1,48 @@
+"""What an operator's probes read from the database: schema revision, scheduler lease, outbox, holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.stock import ReservationKind
+from domain.usecases.jobs import SCHEDULER_LOCK
+from storage import models as m
+from storage.migrate import alembic_config
+
+
+@dataclass(frozen=True, slots=True)
+class OpsFigures:
+    revision: str | None  # the schema the database is at (alembic_version)
+    scheduler_holder: str | None  # who holds the scheduler's lease, if anyone does now
+    outbox_backlog: int  # messages neither sent nor given up
+    outbox_oldest: datetime | None  # when the oldest of them was written
+    holds_active: int  # cart holds not yet expired
+
+
+@cache
+def head_revision() -> str | None:
+    """The newest migration this code ships (read once: the files do not change under a process)."""
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+async def ops_figures(sessions: async_sessionmaker[AsyncSession], now: datetime) -> OpsFigures:
+    """One short read-only transaction; raises what the database raises when it cannot answer."""
+    o, r, lock = m.OutboxRow, m.ReservationRow, m.JobLockRow
+    async with sessions() as session, session.begin():
+        revision = (await session.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+        holder = await session.scalar(select(lock.holder).where(lock.name == SCHEDULER_LOCK, lock.expires_at > now))
+        backlog, oldest = (
+            await session.execute(
+                select(func.count(), func.min(o.created_at)).where(o.sent_at.is_(None), o.failed_at.is_(None))
+            )
+        ).one()
+        holds = await session.scalar(
+            select(func.count()).where(r.kind == ReservationKind.HOLD.value, r.expires_at > now)
+        )
+    return OpsFigures(revision, holder, int(backlog or 0), oldest, int(holds or 0))

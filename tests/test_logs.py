@@ -1,0 +1,233 @@
+"""Logs an operator can read and ship: LOG_LEVEL, LOG_FORMAT=json, no secret ever, quiet routine."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+from prometheus_client import REGISTRY
+
+from bot import scheduler
+from bot.api import make_api_app
+from bot.cli import main
+from bot.config import load_log_settings
+from bot.harness import running_bot
+from bot.logs import CURRENT_UPDATE, QUIET_EVEN_AT_DEBUG, REDACTED, UpdateContext, redact, setup_logging
+from bot.scheduler import Jobs
+from domain.apikeys import Scope
+from domain.usecases.intake import create_api_key
+from sandbox import SandboxUser
+from tests.e2e.journeys import place_card_order
+from tests.fakes import FakeClock
+
+PROVIDER_TOKEN = "284685063:TEST:NjZiNmU3YjQ5ZGQ0YzRmMjk4"
+WEBHOOK_SECRET = "webhook-secret-4f9a2c"
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    quiet = {name: logging.getLogger(name).level for name in QUIET_EVEN_AT_DEBUG}
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
+    for name, was in quiet.items():
+        logging.getLogger(name).setLevel(was)
+
+
+def records(output: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in output.splitlines()]
+
+
+async def test_json_logs_are_one_object_per_line_with_one_record_per_update(tmp_path: Path) -> None:
+    out = io.StringIO()
+    async with running_bot(f"sqlite+aiosqlite:///{tmp_path / 'logs.sqlite3'}", default_currency="GBP") as bot:
+        setup_logging("INFO", "json", stream=out)
+        alice = SandboxUser(bot.server, 601, "Alice")
+        await alice.send("/start")
+        card = await alice.send("/start p_85123A")
+        await alice.press(card.last, "Add to cart")
+    lines = records(out.getvalue())
+    assert lines and all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    updates = [line for line in lines if line["logger"] == "ordergram.updates"]
+    assert [(u["update_type"], u["user_id"], u["outcome"]) for u in updates] == [
+        ("message", 601, "handled"),
+        ("message", 601, "handled"),
+        ("callback_query", 601, "handled"),
+    ]
+    assert len({u["update_id"] for u in updates}) == 3
+    assert all(str(u["handler"]).startswith("handlers.") for u in updates)
+    assert all(isinstance(u["duration_ms"], float) and u["level"] == "INFO" for u in updates)
+    assert not [line for line in lines if line["logger"] == "aiogram.event"]  # its "Update id=… is handled" is ours now
+
+
+def test_a_record_logged_during_an_update_names_the_update_and_user() -> None:
+    out = io.StringIO()
+    setup_logging("INFO", "json", stream=out)
+    token = CURRENT_UPDATE.set(UpdateContext(update_id=77, user_id=601))
+    try:
+        logging.getLogger("handlers.cart").warning("something worth a look")
+    finally:
+        CURRENT_UPDATE.reset(token)
+    logging.getLogger("handlers.cart").warning("between updates")
+    inside, outside = records(out.getvalue())
+    assert (inside["update_id"], inside["user_id"], inside["message"]) == (77, 601, "something worth a look")
+    assert "update_id" not in outside
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+async def test_no_secret_reaches_the_log_even_at_debug(tmp_path: Path, fmt: str) -> None:
+    """A card checkout (the provider token goes to Telegram with the invoice), an API call with
+    its key, and what libraries log (a request URL carries the bot token; a traceback may
+    quote it): nothing of any of them in the output, at DEBUG, in either format."""
+    out = io.StringIO()
+    async with running_bot(
+        f"sqlite+aiosqlite:///{tmp_path / 'secrets.sqlite3'}",
+        default_currency="GBP",
+        payment_provider_token=PROVIDER_TOKEN,
+        webhook_secret=WEBHOOK_SECRET,
+    ) as bot:
+        setup_logging("DEBUG", fmt, stream=out)
+        runtime = bot.runtime
+        boris = SandboxUser(bot.server, 602, "Boris")
+        await boris.pay(await place_card_order(boris, "85123A"), charge_id="tg-charge-1")
+        api_key, _ = await create_api_key(
+            runtime.uow(), runtime.clock, name="shop", scopes=frozenset({Scope.STOCK_READ})
+        )
+        await _call_the_api(runtime, api_key)
+        token = runtime.settings.bot_token
+        logging.getLogger("aiohttp.client").debug("POST %s/bot%s/sendMessage", runtime.settings.telegram_api_url, token)
+        try:
+            raise ConnectionError(f"cannot reach {runtime.settings.telegram_api_url}/bot{token}/getMe")
+        except ConnectionError:
+            logging.getLogger("aiogram.dispatcher").exception("Failed to fetch updates")
+        logging.getLogger("bot.api").info("authorised with Authorization: Bearer %s", api_key)
+    output = out.getvalue()
+    assert "DEBUG" in output and "Failed to fetch updates" in output  # the flow was logged …
+    for secret in (token, PROVIDER_TOKEN, WEBHOOK_SECRET, api_key, api_key.split("_")[-1]):
+        assert secret not in output  # … without any secret
+    assert f"/bot{REDACTED}/getMe" in output
+
+
+async def _call_the_api(runtime: object, api_key: str) -> None:
+    from bot.runtime import Runtime
+
+    assert isinstance(runtime, Runtime)
+    runner = web.AppRunner(make_api_app(runtime.sessions, runtime.settings, runtime.clock), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}/api/v1"
+    try:
+        async with aiohttp.ClientSession() as http:
+            for key in (api_key, api_key[:-3] + "xyz"):  # good, then a wrong one
+                async with http.get(f"{base}/stock?sku=85123A", headers={"Authorization": f"Bearer {key}"}) as answer:
+                    await answer.read()
+    finally:
+        await runner.cleanup()
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        (
+            "GET https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe",
+            "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+        ),
+        ("provider 284685063:LIVE:abcDEF123 refused", "abcDEF123"),
+        ("key og_1a2b3c4d_Zm9vYmFyYmF6cXV4 rejected", "Zm9vYmFyYmF6cXV4"),
+        ("Authorization: Bearer some-opaque-token", "some-opaque-token"),
+        ("connecting to postgresql+asyncpg://shop:pa55word@db:5432/shop", "pa55word"),
+    ],
+)
+def test_credentials_are_redacted_by_their_shape(line: str, secret: str) -> None:
+    redacted = redact(line)
+    assert secret not in redacted and REDACTED in redacted
+
+
+async def test_the_scheduler_routine_is_debug_not_info(tmp_path: Path) -> None:
+    """Every minute APScheduler says it runs the tick and that it went well: at INFO that is a
+    wall of noise, so it shows only at DEBUG (as DEBUG)."""
+    quiet, verbose = io.StringIO(), io.StringIO()
+    async with running_bot(
+        f"sqlite+aiosqlite:///{tmp_path / 'ticks.sqlite3'}", clock=FakeClock(), demo_catalog=False, jobs_tick_seconds=1
+    ) as bot:
+        setup_logging("INFO", "json", stream=quiet)
+        jobs = Jobs(bot.runtime)
+        jobs.start()
+        try:
+            for _ in range(100):  # the first tick comes a second after the start
+                if REGISTRY.get_sample_value("ordergram_job_runs_total", {"job": "daily_digest"}):
+                    break
+                await asyncio.sleep(0.1)
+            setup_logging("DEBUG", "json", stream=verbose)
+            runs = REGISTRY.get_sample_value("ordergram_job_runs_total", {"job": "daily_digest"}) or 0
+            for _ in range(100):
+                if (REGISTRY.get_sample_value("ordergram_job_runs_total", {"job": "daily_digest"}) or 0) > runs:
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            jobs.stop()
+    at_info = [r for r in records(quiet.getvalue()) if str(r["logger"]).startswith(("apscheduler", "bot.scheduler"))]
+    assert [r["message"] for r in at_info] == [f"jobs: this process now leads the scheduled jobs ({jobs.holder})"]
+    routine = [r for r in records(verbose.getvalue()) if str(r["logger"]).startswith(("apscheduler", "bot.scheduler"))]
+    assert any("Running job" in str(r["message"]) for r in routine)
+    assert {r["level"] for r in routine} == {"DEBUG"}
+
+
+async def test_a_failing_job_is_counted_and_the_others_still_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("the carrier's API is down")
+
+    def runs(job: str) -> float:
+        return REGISTRY.get_sample_value("ordergram_job_runs_total", {"job": job}) or 0
+
+    def failures(job: str) -> float:
+        return REGISTRY.get_sample_value("ordergram_job_failures_total", {"job": job}) or 0
+
+    monkeypatch.setattr(scheduler, "dun_invoices", broken)
+    async with running_bot(f"sqlite+aiosqlite:///{tmp_path / 'jobs.sqlite3'}", demo_catalog=False) as bot:
+        await SandboxUser(bot.server, 601, "Alice").send("/start")  # the bot is polling
+        jobs = Jobs(bot.runtime)
+        before = {job: (runs(job), failures(job)) for job in ("sweep_holds", "dun_invoices", "daily_digest")}
+        await jobs.tick()
+    assert (runs("dun_invoices"), failures("dun_invoices")) == (
+        before["dun_invoices"][0] + 1,
+        before["dun_invoices"][1] + 1,
+    )
+    assert (runs("daily_digest"), failures("daily_digest")) == (
+        before["daily_digest"][0] + 1,
+        before["daily_digest"][1],
+    )
+    assert runs("sweep_holds") == before["sweep_holds"][0] + 1
+
+
+def test_a_bad_log_setting_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env, no database file left behind
+    monkeypatch.setenv("LOG_FORMAT", "xml")
+    assert main(["migrate"]) == 2
+    assert capsys.readouterr().err.strip() == "configuration error: LOG_FORMAT: Input should be 'text' or 'json'"
+
+
+def test_an_empty_log_setting_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``LOG_LEVEL=`` in an env file means "the default", as for every other setting."""
+    monkeypatch.setenv("LOG_LEVEL", "")
+    monkeypatch.setenv("LOG_FORMAT", "")
+    settings = load_log_settings(default_level="WARNING")
+    assert (settings.log_level, settings.log_format) == ("WARNING", "text")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    assert load_log_settings().log_level == "DEBUG"
