@@ -174,7 +174,31 @@ class Forecast:
     sigma: float  # spread of the one-step errors (robust σ), units per week
     history: int  # weeks the forecast was fitted on
     mase: float | None = None  # backtest score, when one was run
-    scores: dict[str, float] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)  # each candidate's validation MAE, best first
+
+    def mean(self, weeks: float) -> float:
+        """Expected total demand over the next ``weeks`` weeks (a fraction of a week counts
+        its share of that week; beyond the horizon the last week repeats)."""
+        whole, part = divmod(max(weeks, 0.0), 1.0)
+        path = self.weeks or [0.0]
+        total = sum(path[min(k, len(path) - 1)] for k in range(int(whole)))
+        return total + part * path[min(int(whole), len(path) - 1)]
+
+    def quantile(self, q: float, weeks: float) -> float:
+        """The q-quantile of total demand over the next ``weeks`` weeks (fractional weeks
+        allowed, e.g. a 10-day lead time = 10/7), ≥ 0, non-decreasing in q and in weeks.
+
+        Normal around the forecast with spread σ·√weeks, clipped at zero. Demand over a
+        longer time is never smaller, so the quantile is the largest over any shorter
+        span too: that only matters below the median, where −z·σ·√weeks can outgrow the
+        mean for a few weeks."""
+        if not 0 < q < 1:
+            raise ValueError(f"quantile level must be between 0 and 1, got {q}")
+        if weeks <= 0:
+            return 0.0
+        z = NormalDist().inv_cdf(q)
+        spans = [float(k) for k in range(1, math.ceil(weeks))] + [weeks]
+        return max(0.0, *(self.mean(w) + z * self.sigma * math.sqrt(w) for w in spans))
 
 
 def _mae(actual: Sequence[float], predicted: Sequence[float]) -> float:
@@ -208,6 +232,7 @@ def forecast(series: Sequence[float], horizon: int) -> Forecast:
     train, held = series[:-validation], series[-validation:]
     scores = {m.value: _mae(held, _fit_forecast(m, train, validation).weeks) for m in options}
     chosen = min(options, key=lambda m: (scores[m.value], options.index(m)))
+    scores = dict(sorted(scores.items(), key=lambda item: item[1]))
     found = _fit_forecast(chosen, series, horizon)
     return Forecast(found.method, found.params, found.weeks, found.sigma, found.history, scores=scores)
 

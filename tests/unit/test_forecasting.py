@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.forecasting import (
     Forecast,
@@ -68,3 +71,26 @@ def test_reorder_point_is_lead_time_demand_plus_safety_stock() -> None:
     assert suggestion.z == pytest.approx(1.6449, abs=1e-4)
     assert suggestion.safety_stock == 5  # 1.645 × 2 × √2 = 4.65
     assert suggestion.point == 25  # 10 × 2 weeks + 4.65, rounded up
+
+
+def test_the_median_of_lead_time_demand_is_the_forecast_and_higher_levels_add_safety() -> None:
+    found = Forecast(Method.SES, {"alpha": 0.1}, [10.0] * 4, sigma=2.0, history=30)
+    assert found.quantile(0.5, 2) == pytest.approx(20)
+    assert found.quantile(0.95, 2) == pytest.approx(20 + 1.6449 * 2 * math.sqrt(2), abs=1e-3)
+    assert found.quantile(0.5, 10 / 7) == pytest.approx(10 * 10 / 7)  # a 10-day lead time
+    assert found.quantile(0.95, 6) == pytest.approx(60 + 1.6449 * 2 * math.sqrt(6), abs=1e-3)  # past the horizon
+
+
+@given(
+    weeks=st.lists(st.floats(0, 1e4), min_size=1, max_size=12),
+    sigma=st.floats(0, 1e4),
+    levels=st.tuples(st.floats(0.01, 0.99), st.floats(0.01, 0.99)),
+    spans=st.tuples(st.floats(0, 30), st.floats(0, 30)),
+)
+def test_quantiles_are_ordered_in_level_and_lead_time_and_never_negative(
+    weeks: list[float], sigma: float, levels: tuple[float, float], spans: tuple[float, float]
+) -> None:
+    found = Forecast(Method.SES, {}, weeks, sigma=sigma, history=30)
+    (low, high), (short, long) = sorted(levels), sorted(spans)
+    assert 0 <= found.quantile(low, short) <= found.quantile(high, short) * (1 + 1e-12) + 1e-9
+    assert found.quantile(low, short) <= found.quantile(low, long) * (1 + 1e-12) + 1e-9
