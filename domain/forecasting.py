@@ -260,27 +260,3 @@ def backtest(series: Sequence[float], holdout: int, season: int = 1) -> tuple[Fo
     ours = mase(train, actual, found.weeks, season)
     naive = mase(train, actual, seasonal_naive(train, holdout, season), season)
     return found, ours, naive
-
-
-@dataclass(frozen=True, slots=True)
-class ReorderSuggestion:
-    """Reorder point = demand over the lead time + z·σ·√(lead time), in weeks."""
-
-    weekly_demand: float
-    lead_time_weeks: float
-    sigma: float
-    service_level: float
-    z: float
-    safety_stock: int
-    point: int
-
-
-def reorder_point(found: Forecast, lead_time_days: int, service_level: float) -> ReorderSuggestion:
-    lead = max(lead_time_days, 1) / 7
-    weeks_needed = max(1, math.ceil(lead))
-    weekly_demand = sum(found.weeks[:weeks_needed]) / min(weeks_needed, len(found.weeks))
-    z = NormalDist().inv_cdf(service_level)
-    safety = z * found.sigma * math.sqrt(lead)
-    return ReorderSuggestion(
-        weekly_demand, lead, found.sigma, service_level, z, math.ceil(safety), math.ceil(weekly_demand * lead + safety)
-    )

@@ -16,7 +16,6 @@ from domain.forecasting import (
     backtest,
     forecast,
     mase,
-    reorder_point,
     seasonal_naive,
     weekly,
 )
@@ -63,14 +62,6 @@ def test_the_backtest_beats_naive_on_a_noisy_level() -> None:
     series = [20.0 + n for n in noise * 2]
     _, ours, naive = backtest(series, 12)
     assert ours < naive
-
-
-def test_reorder_point_is_lead_time_demand_plus_safety_stock() -> None:
-    found = Forecast(Method.SES, {"alpha": 0.1}, [10.0] * 4, sigma=2.0, history=30)
-    suggestion = reorder_point(found, lead_time_days=14, service_level=0.95)
-    assert suggestion.z == pytest.approx(1.6449, abs=1e-4)
-    assert suggestion.safety_stock == 5  # 1.645 × 2 × √2 = 4.65
-    assert suggestion.point == 25  # 10 × 2 weeks + 4.65, rounded up
 
 
 def test_the_median_of_lead_time_demand_is_the_forecast_and_higher_levels_add_safety() -> None:
