@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
 from bot.runtime import Runtime
+from domain.usecases.forecast_job import nightly_forecasts
 from domain.usecases.jobs import daily_digest, dun_invoices, follow_up_deliveries, lead_scheduler, sweep_holds
 from domain.usecases.purchasing import reorder_scan
 
@@ -85,6 +86,29 @@ class Jobs:
         except Exception:
             log.exception("reorder scan failed; it runs again next hour")
 
+    async def nightly(self) -> None:
+        """Forecasts and replenishment policies for every product and warehouse with demand."""
+        try:
+            if not await self.leading():
+                return
+            settings = self.runtime.settings
+            run = await nightly_forecasts(
+                self.runtime.uow(),
+                self.runtime.clock,
+                levels=settings.service_levels(),
+                currency=settings.default_currency,
+                auto_apply=settings.forecast_auto_apply,
+            )
+            log.info(
+                "jobs: nightly forecasts for %s products, %s suggestions stored, %s applied, %s dropped",
+                run.products,
+                run.stored,
+                run.applied,
+                run.dropped,
+            )
+        except Exception:
+            log.exception("nightly forecasts failed; they run again tomorrow")
+
     def start(self) -> None:
         every = self.runtime.settings.jobs_tick_seconds
         first = datetime.now(UTC) + timedelta(seconds=min(every, 5))  # soon after start, not a whole tick later
@@ -92,6 +116,9 @@ class Jobs:
             self.tick, "interval", seconds=every, id="tick", max_instances=1, coalesce=True, next_run_time=first
         )
         self.scheduler.add_job(self.hourly, "interval", hours=1, id="hourly", max_instances=1, coalesce=True)
+        self.scheduler.add_job(  # shop time (TIMEZONE): the night after the day's sales
+            self.nightly, "cron", hour=self.runtime.settings.forecast_hour, id="nightly", max_instances=1, coalesce=True
+        )
         self.scheduler.start()
 
     def stop(self) -> None:

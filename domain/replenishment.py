@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from statistics import NormalDist
 from typing import Protocol, TypeVar
@@ -153,6 +154,22 @@ class Policy:
     lead_demand: float  # mean demand over the lead time, units
     product_class: ProductClass | None = None
     quantiles: dict[float, float] = field(default_factory=dict)  # of lead-time demand, for the screen
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A policy the nightly forecast job computed and stored for a product at a warehouse."""
+
+    product_id: int
+    warehouse_id: int
+    method: str
+    weekly_demand: float  # the forecast's next week
+    reorder_point: int
+    order_up_to: int
+    service_level: float
+    expected_fill: float
+    product_class: ProductClass | None
+    computed_at: datetime
 
 
 def _expected_shortage(sample: Sequence[float], stock: float) -> float:

@@ -45,11 +45,18 @@ class WarehouseForecast:
         return p is not None and (p.reorder_point, p.order_up_to) != (self.current_point, self.current_max)
 
 
+async def lead_times(uow: UnitOfWork) -> dict[tuple[int, int], int]:
+    """Days from order to delivery per (product, warehouse) with supply terms, from their supplier."""
+    lead = {s.id: s.lead_time_days for s in await uow.purchasing.suppliers()}
+    return {
+        (t.product_id, t.warehouse_id): lead.get(t.supplier_id, DEFAULT_LEAD_TIME_DAYS)
+        for t in await uow.purchasing.terms()
+    }
+
+
 async def product_classes(uow: UnitOfWork, since: date, currency: str) -> dict[int, ProductClass]:
     """ABC class of every product sold since ``since``, by its revenue at today's price."""
-    units: dict[int, int] = {}
-    for product_id, _, _, quantity in await uow.demand.daily(None, since):
-        units[product_id] = units.get(product_id, 0) + quantity
+    units = await uow.demand.totals(since)
     revenue: dict[int, float] = {}
     for product in await uow.products.get_many(list(units)):
         assert product.id is not None
@@ -69,8 +76,7 @@ async def product_forecast(
         assert product.id is not None
         daily = await uow.demand.daily([product.id], last_week - timedelta(weeks=HISTORY_WEEKS - 1))
         codes = {w.id: w.code for w in await uow.warehouses.all()}
-        terms = {t.warehouse_id: t for t in await uow.purchasing.terms() if t.product_id == product.id}
-        lead = {s.id: s.lead_time_days for s in await uow.purchasing.suppliers()}
+        leads = await lead_times(uow)
         points = {
             r.level.warehouse_id: (r.reorder_point, r.max_level)
             for r in await uow.inventory.reorder_levels(None)
@@ -89,8 +95,7 @@ async def product_forecast(
         sales = by_warehouse.get(warehouse_id, [])
         first = week_start(min((d for d, _ in sales), default=last_week))
         series = weekly(sales, first, last_week)
-        term = terms.get(warehouse_id)
-        lead_days = lead.get(term.supplier_id, DEFAULT_LEAD_TIME_DAYS) if term else DEFAULT_LEAD_TIME_DAYS
+        lead_days = leads.get((product.id, warehouse_id), DEFAULT_LEAD_TIME_DAYS)
         results.append(
             _one(warehouse_id, codes.get(warehouse_id, "?"), series, first, lead_days, points, levels, product_class)
         )
