@@ -7,19 +7,42 @@ the data, so a missed or repeated tick does no harm."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import multiprocessing
+import os
 import uuid
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
 from bot.runtime import Runtime
-from domain.usecases.forecast_job import nightly_forecasts
+from domain.replenishment import ServiceLevels, Suggestion
+from domain.usecases.forecast_job import Compute, Pair, nightly_forecasts, suggestions_for
 from domain.usecases.jobs import daily_digest, dun_invoices, follow_up_deliveries, lead_scheduler, sweep_holds
 from domain.usecases.purchasing import reorder_scan
 
 log = logging.getLogger(__name__)
 LOCK_TTL = timedelta(minutes=3)  # a dead leader is replaced within three minutes
+
+
+@contextmanager
+def forecast_workers(workers: int | None = None) -> Iterator[tuple[Compute, int]]:
+    """Forecast batches computed in worker processes (one per core), so the nightly job
+    neither blocks the bot's event loop nor stays on one core: (compute, batches in flight).
+
+    Forked, not spawned: a spawned worker imports the bot again (~250 MB each), a forked
+    one shares the parent's pages and only runs pure domain code (no database, no locks)."""
+    count = workers or max(1, min(os.cpu_count() or 1, 8))
+    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+
+        async def compute(pairs: list[Pair], levels: ServiceLevels, at: datetime) -> list[Suggestion]:
+            return await asyncio.get_running_loop().run_in_executor(pool, suggestions_for, pairs, levels, at)
+
+        yield compute, count + 1
 
 
 class Jobs:
@@ -92,13 +115,16 @@ class Jobs:
             if not await self.leading():
                 return
             settings = self.runtime.settings
-            run = await nightly_forecasts(
-                self.runtime.uow(),
-                self.runtime.clock,
-                levels=settings.service_levels(),
-                currency=settings.default_currency,
-                auto_apply=settings.forecast_auto_apply,
-            )
+            with forecast_workers() as (compute, in_flight):
+                run = await nightly_forecasts(
+                    self.runtime.uow(),
+                    self.runtime.clock,
+                    levels=settings.service_levels(),
+                    currency=settings.default_currency,
+                    auto_apply=settings.forecast_auto_apply,
+                    compute=compute,
+                    in_flight=in_flight,
+                )
             log.info(
                 "jobs: nightly forecasts for %s products, %s suggestions stored, %s applied, %s dropped",
                 run.products,

@@ -33,7 +33,14 @@ from typing import Protocol, TypeVar
 from domain.purchasing import order_quantity
 
 REVIEW_DAYS = 7  # an order covers a week beyond the lead time: one purchase order a week
-GRID = 200  # points of the lead-time demand distribution the expected shortage is taken over
+# Expectations over the demand distribution as Σ weight × quantile at levels u = 1 − e^(−v),
+# v evenly spaced up to u = 0.9999: dense in the upper tail, where shortages are, so 48
+# quantiles do what 1,000 evenly spaced ones would (the nightly job computes 50,000 policies).
+GRID = 48
+_V = math.log(1e4) / GRID
+LEVELS = tuple(1 - math.exp(-(i + 0.5) * _V) for i in range(GRID))
+_RAW = tuple(math.exp(-(i + 0.5) * _V) * _V for i in range(GRID))
+WEIGHTS = tuple(w / sum(_RAW) for w in _RAW)
 # Cycle levels p tried (bisected): the lowest that reaches the fill-rate target is used.
 CYCLE_LEVELS = (*(round(0.30 + 0.01 * i, 2) for i in range(69)), 0.995, 0.998, 0.999)
 A_SHARE, B_SHARE = 0.80, 0.95  # cumulative revenue shares that end class A and class B
@@ -173,7 +180,7 @@ class Suggestion:
 
 
 def _expected_shortage(sample: Sequence[float], stock: float) -> float:
-    return sum(d - stock for d in sample if d > stock) / len(sample)
+    return sum(w * (d - stock) for w, d in zip(WEIGHTS, sample, strict=True) if d > stock)
 
 
 def policy(
@@ -187,8 +194,8 @@ def policy(
     """The lowest reorder point and order-up-to level whose expected fill rate reaches ``service_level``."""
     lead = max(lead_time_days, 1) / 7
     cover = lead + max(review_days, 1) / 7
-    sample = [demand.quantile((i + 0.5) / GRID, lead) for i in range(GRID)]
-    mean_lead = sum(sample) / GRID
+    sample = [demand.quantile(u, lead) for u in LEVELS]
+    mean_lead = sum(w * d for w, d in zip(WEIGHTS, sample, strict=True))
     shown = {q: demand.quantile(q, lead) for q in (0.5, 0.8, 0.95)}
 
     def levels(p: float) -> tuple[float, int, int, float]:

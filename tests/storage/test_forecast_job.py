@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.scheduler import forecast_workers
 from domain.catalog import Product
 from domain.forecasting import week_start
 from domain.money import Money
@@ -73,7 +74,16 @@ async def test_the_nightly_job_stores_a_policy_per_pair_and_applies_it_only_when
     assert await _stock(engine, mug, w1) == (5, 9)  # not applied: the scan keeps what people set
 
     clock.advance(hours=1)
-    run = await nightly_forecasts(uow, clock, levels=ServiceLevels(0.95), currency="EUR", auto_apply=True)
+    with forecast_workers(1) as (compute, in_flight):  # as the scheduler runs it: in a worker process
+        run = await nightly_forecasts(
+            uow,
+            clock,
+            levels=ServiceLevels(0.95),
+            currency="EUR",
+            auto_apply=True,
+            compute=compute,
+            in_flight=in_flight,
+        )
     assert (run.stored, run.applied) == (3, 1)  # only MUG at W1 has a stock row
     assert await _stock(engine, mug, w1) == (10, 20)
     async with uow.read_only():

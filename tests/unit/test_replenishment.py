@@ -7,6 +7,7 @@ from statistics import NormalDist
 
 import pytest
 
+from domain.forecasting import forecast
 from domain.purchasing import order_quantity
 from domain.replenishment import (
     CLASS_LEVELS,
@@ -112,3 +113,9 @@ def test_the_replay_orders_as_the_reorder_scan_does() -> None:
     result = replay([1, 1, 1], [(0, 5)] * 3, [1.0] * 3, lead_time_days=1, on_hand=1)
     assert (result.served, result.orders) == (1, 0)
     assert math.isclose(result.fill_rate, 1 / 3)
+
+
+def test_a_forecast_is_the_policy_s_demand_distribution() -> None:
+    history = [10.0] * 20
+    found = policy(lead_time_demand(forecast(history, 2), history), lead_time_days=14, service_level=0.95)
+    assert (found.reorder_point, found.order_up_to) == (20, 30)  # two weeks of 10, and a third
