@@ -124,7 +124,8 @@ def _one(
     if held >= 2:
         _, ours, naive = backtest(series, held)
     suggested = suggest(found, series, lead_days, levels, product_class)
-    weekly_quantiles = {q: found.quantile(q, 1) for q in QUANTILES}
+    demand = lead_time_demand(found, series)  # the distribution the policy is built on
+    weekly_quantiles = {q: demand.quantile(q, 1) for q in QUANTILES}
     return WarehouseForecast(
         warehouse_id, code, series, first, found, ours, naive, lead_days, suggested, current, top, weekly_quantiles
     )
