@@ -34,8 +34,8 @@ def test_steady_demand_is_forecast_flat_with_no_uncertainty() -> None:
 
 def test_a_trend_is_followed() -> None:
     found = forecast([float(2 * t) for t in range(30)], 3)
-    assert found.method is Method.HOLT
-    assert found.weeks[0] > 58 and found.weeks[0] < found.weeks[1] < found.weeks[2]
+    assert found.method in (Method.HOLT, Method.THETA, Method.COMBINED)
+    assert found.weeks[0] >= 58 and found.weeks[0] < found.weeks[1] < found.weeks[2]
 
 
 def test_intermittent_demand_gets_croston_or_tsb_at_its_average_rate() -> None:
@@ -64,12 +64,21 @@ def test_the_backtest_beats_naive_on_a_noisy_level() -> None:
     assert ours < naive
 
 
-def test_the_median_of_lead_time_demand_is_the_forecast_and_higher_levels_add_safety() -> None:
-    found = Forecast(Method.SES, {"alpha": 0.1}, [10.0] * 4, sigma=2.0, history=30)
-    assert found.quantile(0.5, 2) == pytest.approx(20)
-    assert found.quantile(0.95, 2) == pytest.approx(20 + 1.6449 * 2 * math.sqrt(2), abs=1e-3)
-    assert found.quantile(0.5, 10 / 7) == pytest.approx(10 * 10 / 7)  # a 10-day lead time
-    assert found.quantile(0.95, 6) == pytest.approx(60 + 1.6449 * 2 * math.sqrt(6), abs=1e-3)  # past the horizon
+def test_without_a_spread_lead_time_demand_is_the_forecast() -> None:
+    found = Forecast(Method.SES, {"alpha": 0.1}, [10.0, 20.0], sigma=0.0, history=30)
+    assert found.quantile(0.5, 2) == found.quantile(0.99, 2) == pytest.approx(30)
+    assert found.quantile(0.5, 10 / 7) == pytest.approx(10 + 20 * 3 / 7)  # a 10-day lead time
+    assert found.quantile(0.9, 4) == pytest.approx(70)  # past the horizon the last week repeats
+
+
+def test_quantiles_are_a_gamma_around_the_bias_corrected_forecast_with_the_cv_spread() -> None:
+    found = Forecast(Method.SES, {}, [10.0] * 4, sigma=9.0, history=30, spread=[2.0, 4.0], bias=[1.0, 2.0])
+    # one week: mean 10 + 1, sd 2 → gamma of shape 30.25; Wilson-Hilferty at z(0.95) = 1.6449
+    shape = (11 / 2) ** 2
+    expected = 11 * (1 - 1 / (9 * shape) + 1.6449 / (3 * math.sqrt(shape))) ** 3
+    assert found.quantile(0.95, 1) == pytest.approx(expected, abs=1e-3)
+    assert found.deviation(1.5) == pytest.approx(3.0) and found.centre(1.5) == pytest.approx(16.5)
+    assert found.deviation(8) == pytest.approx(8.0)  # 4 × √(8 / 2) past the spans scored
 
 
 @given(
@@ -77,11 +86,12 @@ def test_the_median_of_lead_time_demand_is_the_forecast_and_higher_levels_add_sa
     sigma=st.floats(0, 1e4),
     levels=st.tuples(st.floats(0.01, 0.99), st.floats(0.01, 0.99)),
     spans=st.tuples(st.floats(0, 30), st.floats(0, 30)),
+    spread=st.lists(st.floats(0, 1e4), max_size=13).map(lambda s: sorted(s)),
 )
 def test_quantiles_are_ordered_in_level_and_lead_time_and_never_negative(
-    weeks: list[float], sigma: float, levels: tuple[float, float], spans: tuple[float, float]
+    weeks: list[float], sigma: float, levels: tuple[float, float], spans: tuple[float, float], spread: list[float]
 ) -> None:
-    found = Forecast(Method.SES, {}, weeks, sigma=sigma, history=30)
+    found = Forecast(Method.SES, {}, weeks, sigma=sigma, history=30, spread=spread, bias=[0.0] * len(spread))
     (low, high), (short, long) = sorted(levels), sorted(spans)
     assert 0 <= found.quantile(low, short) <= found.quantile(high, short) * (1 + 1e-12) + 1e-9
     assert found.quantile(low, short) <= found.quantile(low, long) * (1 + 1e-12) + 1e-9
