@@ -41,7 +41,6 @@ from domain.replenishment import (  # noqa: E402
     DemandQuantiles,
     NormalDemand,
     Replay,
-    lead_time_demand,
     min_max,
     policy,
     replay,
@@ -109,7 +108,7 @@ def simulate(key: tuple[str, str], one: Series, levels: list[float]) -> dict[str
         first_sale = next((i for i, y in enumerate(weekly[:w]) if y > 0), w)
         history = [float(y) for y in weekly[max(first_sale, w - HISTORY_WEEKS) : w]]
         try:
-            demand: DemandQuantiles = lead_time_demand(forecast(history, 2), history)
+            demand: DemandQuantiles = forecast(history, 2)
         except NotEnoughHistory:
             demand = NormalDemand(0.0, 0.0)
         for level in levels:

@@ -66,42 +66,6 @@ class NormalDemand:
         return max(0.0, self.weekly * weeks + z * self.sigma * math.sqrt(weeks))
 
 
-TAIL_WEEKS = 26
-
-
-class LeadTimeDemand:
-    """The forecast's quantiles, but never below what the recent weeks actually saw: the
-    q-quantile of the actual demand over every run of as many consecutive weeks in the
-    last ``TAIL_WEEKS``. The forecast's distribution is fitted to ordinary weeks; lumpy
-    demand (a burst after weeks of nothing, a price cut) lives in the tail that a 98 % fill
-    rate needs, and this floor puts it back (``bench/replenishment_sim.py`` measures it)."""
-
-    __slots__ = ("_sums", "forecast", "recent")
-
-    def __init__(self, forecast: DemandQuantiles, recent: Sequence[float]) -> None:
-        self.forecast, self.recent = forecast, list(recent)
-        self._sums: dict[int, list[float]] = {}  # sorted k-week sums, built when first asked
-
-    def _seen(self, span: int) -> list[float]:
-        if span not in self._sums:
-            r = self.recent
-            self._sums[span] = sorted(sum(r[i : i + span]) for i in range(len(r) - span + 1))
-        return self._sums[span]
-
-    def quantile(self, q: float, weeks: float) -> float:
-        modelled = self.forecast.quantile(q, weeks)
-        span = max(1, math.ceil(weeks - 1e-9))
-        seen = self._seen(span)
-        if not seen:
-            return modelled
-        return max(modelled, seen[min(len(seen) - 1, int(q * len(seen)))] * weeks / span)
-
-
-def lead_time_demand(found: DemandQuantiles, history: Sequence[float]) -> LeadTimeDemand:
-    """``found`` (a forecast of ``history``) with the recent actual demand as its floor."""
-    return LeadTimeDemand(found, history[-TAIL_WEEKS:])
-
-
 class ProductClass(StrEnum):
     A = "A"
     B = "B"

@@ -36,7 +36,7 @@ def suggestions_for(pairs: list[Pair], levels: ServiceLevels, computed_at: datet
             found = forecast(series, 2)
         except NotEnoughHistory:
             continue
-        policy = suggest(found, series, lead_days, levels, product_class)
+        policy = suggest(found, lead_days, levels, product_class)
         out.append(
             Suggestion(
                 product_id,

@@ -10,7 +10,7 @@ from domain.catalog import Product
 from domain.errors import NotFound
 from domain.forecasting import MIN_WEEKS, Forecast, NotEnoughHistory, backtest, forecast, week_start, weekly
 from domain.ports import Clock, UnitOfWork
-from domain.replenishment import Policy, ProductClass, ServiceLevels, abc_classes, lead_time_demand, policy
+from domain.replenishment import Policy, ProductClass, ServiceLevels, abc_classes, policy
 from domain.staff import Permission
 from domain.usecases.catalog import find_by_sku
 from domain.usecases.staff import require
@@ -123,21 +123,17 @@ def _one(
     ours = naive = None
     if held >= 2:
         _, ours, naive = backtest(series, held)
-    suggested = suggest(found, series, lead_days, levels, product_class)
-    demand = lead_time_demand(found, series)  # the distribution the policy is built on
-    weekly_quantiles = {q: demand.quantile(q, 1) for q in QUANTILES}
+    suggested = suggest(found, lead_days, levels, product_class)
+    weekly_quantiles = {q: found.quantile(q, 1) for q in QUANTILES}
     return WarehouseForecast(
         warehouse_id, code, series, first, found, ours, naive, lead_days, suggested, current, top, weekly_quantiles
     )
 
 
-def suggest(
-    found: Forecast, series: list[float], lead_days: int, levels: ServiceLevels, product_class: ProductClass | None
-) -> Policy:
-    """The policy for one product at one warehouse: the forecast's quantiles (floored by the
-    recent weeks' actual demand) at the product's service level."""
+def suggest(found: Forecast, lead_days: int, levels: ServiceLevels, product_class: ProductClass | None) -> Policy:
+    """The policy for one product at one warehouse: the forecast's quantiles at the product's service level."""
     return policy(
-        lead_time_demand(found, series),
+        found,
         lead_time_days=lead_days,
         service_level=levels.level(product_class),
         product_class=product_class if levels.by_class is not None else None,

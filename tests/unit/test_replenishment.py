@@ -15,7 +15,6 @@ from domain.replenishment import (
     ProductClass,
     ServiceLevels,
     abc_classes,
-    lead_time_demand,
     min_max,
     policy,
     replay,
@@ -64,14 +63,6 @@ def test_nothing_sold_means_nothing_kept() -> None:
     assert (found.reorder_point, found.order_up_to) == (0, 0)
 
 
-def test_lumpy_recent_weeks_lift_the_tail_but_not_the_median() -> None:
-    history = [10.0] * 25 + [40.0]
-    demand = lead_time_demand(NormalDemand(10, 0), history)
-    assert demand.quantile(0.5, 1) == 10 and demand.quantile(0.99, 1) == 40
-    assert demand.quantile(0.99, 2) == 50  # the burst week and a normal one
-    assert policy(demand, lead_time_days=7, service_level=0.99).reorder_point > 10
-
-
 def test_abc_classes_by_cumulative_revenue_share() -> None:
     classes = abc_classes({"a": 80.0, "b": 10.0, "c": 6.0, "d": 4.0, "e": 0.0})
     assert classes == {
@@ -117,5 +108,5 @@ def test_the_replay_orders_as_the_reorder_scan_does() -> None:
 
 def test_a_forecast_is_the_policy_s_demand_distribution() -> None:
     history = [10.0] * 20
-    found = policy(lead_time_demand(forecast(history, 2), history), lead_time_days=14, service_level=0.95)
+    found = policy(forecast(history, 2), lead_time_days=14, service_level=0.95)
     assert (found.reorder_point, found.order_up_to) == (20, 30)  # two weeks of 10, and a third
