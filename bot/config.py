@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     service_level_c: float = Field(default=0.90, ge=0.5, le=0.999)
     forecast_hour: int = Field(default=2, ge=0, le=23)  # shop time: the nightly forecast job
     # The nightly job's policy becomes each stock row's reorder point and maximum (what the
-    # reorder scan orders by); off: the levels people set stay, suggestions wait on /forecast.
+    # reorder scan orders by); off: the levels people set stay (/forecast applies one by hand).
     forecast_auto_apply: bool = False
     tax_rate: Decimal = Field(default=Decimal(0), ge=0, lt=100)  # percent included in prices (VAT)
     jobs_tick_seconds: float = Field(default=60, ge=1, le=3600)  # how often the scheduler looks for due work

@@ -80,7 +80,8 @@ async def nightly_forecasts(
     """Recompute every suggestion from the weeks up to last week. With ``auto_apply`` each
     suggestion also becomes the stock row's reorder point and maximum level, which is what
     the reorder scan orders by; without it the scan keeps the levels people set, and the
-    suggestions wait on ``/forecast``. ``compute`` may hand batches to worker processes
+    suggestions are only stored (``/forecast`` computes the same policy live, to apply by
+    hand). ``compute`` may hand batches to worker processes
     (``in_flight`` of them at a time) while the next batch is read."""
     now = clock.now()
     last_week = week_start(now.date()) - timedelta(days=7)
