@@ -20,6 +20,7 @@ import asyncio
 import multiprocessing
 import os
 import random
+import resource
 import sqlite3
 import sys
 import tempfile
@@ -116,12 +117,13 @@ def _extra_kb(baseline: int) -> int:
     return _kb("VmRSS") - baseline + private
 
 
-async def run(path: str, workers: int) -> tuple[float, int, int]:
+async def run(path: str, workers: int) -> tuple[float, int, int, float, float]:
     engine = create_engine(f"sqlite+aiosqlite:///{path}")
     uow = SqlUnitOfWork(session_factory(engine))
     clock = FakeClock()
     clock.now = lambda: NOW  # type: ignore[method-assign]
     baseline, peak = _kb("VmRSS"), 0
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
 
     async def sample() -> None:
         nonlocal peak
@@ -145,10 +147,12 @@ async def run(path: str, workers: int) -> tuple[float, int, int]:
     elapsed = time.perf_counter() - started
     sampler.cancel()
     await engine.dispose()
-    return elapsed, peak, done.stored
+    mine, workers_cpu = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    main_cpu = mine.ru_utime + mine.ru_stime - cpu.ru_utime - cpu.ru_stime
+    return elapsed, peak, done.stored, main_cpu, workers_cpu.ru_utime + workers_cpu.ru_stime
 
 
-def measure(path: str, workers: int, out: multiprocessing.Queue[tuple[float, int, int]]) -> None:
+def measure(path: str, workers: int, out: multiprocessing.Queue[tuple[float, int, int, float, float]]) -> None:
     """In a fresh process: its memory before the job is the bot's, not the seeder's."""
     out.put(asyncio.run(run(path, workers)))
 
@@ -169,16 +173,21 @@ def main() -> int:
             f"seeded {args.products:,} products × {args.warehouses} warehouses × {args.weeks} weeks: "
             f"{rows:,} demand rows in {time.perf_counter() - started:.0f} s"
         )
-        results: multiprocessing.Queue[tuple[float, int, int]] = spawn.Queue()
+        results: multiprocessing.Queue[tuple[float, int, int, float, float]] = spawn.Queue()
         child = spawn.Process(target=measure, args=(path, args.workers, results))
         child.start()
-        elapsed, extra_kb, stored = results.get()
+        elapsed, extra_kb, stored, main_cpu, workers_cpu = results.get()
         child.join()
     pairs = args.products * args.warehouses
     extra_mb = extra_kb / 1024
     print(
         f"nightly job: {stored:,} suggestions stored in {elapsed:.1f} s ({1000 * elapsed / pairs:.2f} ms per pair, "
         f"{args.workers} worker processes)"
+    )
+    print(
+        f"CPU: job process {main_cpu:.0f} s, workers {workers_cpu:.0f} s; on {args.workers} idle cores "
+        f"≥ {(main_cpu + workers_cpu) / max(args.workers, os.cpu_count() or 1):.0f} s "
+        f"(all CPU over the cores; load average now {os.getloadavg()[0]:.1f})"
     )
     print(f"memory: +{extra_mb:.0f} MB at peak (job process's growth + workers' private memory, sampled every 0.2 s)")
     time_ok, memory_ok = elapsed <= 60, extra_mb <= 300
