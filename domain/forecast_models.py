@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -80,14 +81,17 @@ class Paths:
     level: Array  # (params, weeks)
     trend: Array | None = None  # (params, weeks)
     shape: Callable[[int], Array] | None = None  # weeks ahead → multiplier of the trend, (weeks ahead,)
+    season: Callable[[int], Array] | None = None  # weeks ahead → multiplier of the level, (weeks, weeks ahead)
 
     def pick(self, index: int) -> Paths:
         trend = None if self.trend is None else self.trend[index : index + 1]
-        return Paths(self.level[index : index + 1], trend, self.shape)
+        return Paths(self.level[index : index + 1], trend, self.shape, self.season)
 
     def at(self, origins: NDArray[np.intp], horizon: int) -> Array:
         """(params, origins, horizon): the forecasts, never below zero."""
         paths = np.repeat(self.level[:, origins, None], horizon, axis=2)
+        if self.season is not None:
+            paths *= self.season(horizon)[None, origins, :]
         if self.trend is not None and self.shape is not None:
             paths += self.trend[:, origins, None] * self.shape(horizon)
         clipped: Array = np.maximum(paths, 0.0)
@@ -175,3 +179,45 @@ def aggregate(y: Array, bucket: int) -> Paths:
     first = levels[:, min(bucket - 1, len(y) - 1)]
     levels[:, : bucket - 1] = first[:, None]  # before the first full block: its value
     return Paths(levels)
+
+
+YEAR = 52
+
+
+def is_seasonal(y: Array) -> bool:
+    """At least two years, and the weeks a year apart move together more than chance allows:
+    the autocorrelation at 52 weeks of the series less its straight-line trend (so growth
+    does not pass for a season) above 2/√n, the usual white-noise bound."""
+    if len(y) < 2 * YEAR:
+        return False
+    t = np.arange(len(y), dtype=float)
+    rest = y - np.polyval(np.polyfit(t, y, 1), t)
+    power = float(rest @ rest)
+    if power <= 1e-12 * max(float(y @ y), 1.0):
+        return False
+    return float(rest[YEAR:] @ rest[:-YEAR]) / power > 2 / math.sqrt(len(y))
+
+
+def seasonal(y: Array) -> Paths:
+    """SES times a yearly index: the week ahead's demand one (and two) years earlier, averaged
+    over three weeks, over the 13-week average around the origin's week that year. Without a
+    year before the origin the index is 1."""
+    weeks = np.arange(len(y))
+    edges = np.concatenate([[y[0]], y, [y[-1]]])
+    smooth = np.convolve(edges, np.ones(3) / 3, mode="valid")
+    around = np.convolve(y, np.ones(13) / 13, mode="same")
+
+    def season(horizon: int) -> Array:
+        ahead = weeks[:, None] + np.arange(1, horizon + 1)[None, :]
+        total, count = np.zeros(ahead.shape), np.zeros(ahead.shape)
+        for back in (YEAR, 2 * YEAR):
+            anchor = around[np.maximum(weeks - back, 0)][:, None]
+            usable = (weeks[:, None] >= back) & (anchor > 0)
+            then = smooth[np.clip(ahead - back, 0, len(y) - 1)]
+            ratio = np.clip(np.divide(then, anchor, out=np.ones(ahead.shape), where=usable), 0.0, 5.0)
+            total += np.where(usable, ratio, 0.0)
+            count += usable
+        index: Array = np.where(count > 0, total / np.maximum(count, 1), 1.0)
+        return index
+
+    return Paths(ewma(y), season=season)

@@ -45,6 +45,7 @@ class Method(StrEnum):
     CROSTON = "croston"
     TSB = "tsb"
     IMAPA = "imapa"
+    SEASONAL = "seasonal"
     COMBINED = "combined"
 
 
@@ -227,6 +228,13 @@ class _Scored:
         count, total, squares = self.sums
         level = paths.level[:, self.origins]
         error = squares - 2 * level * total + level**2 * count
+        if paths.season is not None:
+            season = paths.season(self.weeks)[self.origins]
+            error = (
+                squares
+                - 2 * level * (self.actual * season).sum(axis=1)
+                + level**2 * (self.valid * season**2).sum(axis=1)
+            )
         if paths.trend is not None and paths.shape is not None:
             shape, trend = paths.shape(self.weeks), paths.trend[:, self.origins]
             error += trend**2 * (self.valid @ shape**2) + 2 * trend * (
@@ -264,6 +272,10 @@ def forecast(series: Sequence[float], horizon: int) -> Forecast:
         chosen = int(np.argmin(scoring.error(paths)))
         best[method] = grid[chosen], paths.pick(chosen).at(origins, ahead)[0]
     best[Method.IMAPA] = {}, _imapa(y, scoring).at(origins, ahead)[0]
+    if models.is_seasonal(y):
+        paths = models.seasonal(y)
+        chosen = int(np.argmin(scoring.error(paths)))
+        best[Method.SEASONAL] = _ALPHA_GRID[chosen], paths.pick(chosen).at(origins, ahead)[0]
     errors = {m: scoring.exact(path[:-1, :scored]) for m, (_, path) in best.items()}
     weights = 1 / np.maximum(np.array(list(errors.values())), 1e-9)
     weights[weights < np.sort(weights)[-COMBINE_TOP]] = 0.0  # only the best few: a bad model's share only hurts
