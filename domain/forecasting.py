@@ -30,7 +30,6 @@ from domain.errors import DomainError
 from domain.i18n import N_plural
 
 MIN_WEEKS = 8  # fewer weeks than this and there is nothing honest to say
-INTERMITTENT_ADI = 1.32
 CV_ORIGINS = 104  # rolling origins scored: up to two years of them (more origins, steadier choice)
 MAX_HISTORY = 260  # five years of weeks: older demand says little, and the operators grow with its square
 CV_HORIZON = 13  # weeks ahead scored from each origin: a quarter
@@ -71,11 +70,6 @@ def weekly(daily: Sequence[tuple[date, int]], first_week: date, last_week: date)
         if 0 <= index < weeks:
             series[index] += quantity
     return series
-
-
-def is_intermittent(series: Sequence[float]) -> bool:
-    demands = sum(1 for y in series if y > 0)
-    return demands == 0 or len(series) / demands > INTERMITTENT_ADI
 
 
 @dataclass(frozen=True, slots=True)
