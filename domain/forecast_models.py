@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -71,23 +73,50 @@ def holt_grid() -> list[dict[str, float]]:
     return [{"alpha": a, "beta": b} for a in TREND_ALPHAS for b in TREND_BETAS]
 
 
-def flat(levels: Array, origins: NDArray[np.intp], horizon: int) -> Array:
-    """(params, origins, horizon): the same value every week ahead."""
-    return np.repeat(levels[:, origins, None], horizon, axis=2)
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """Forecasts from every week of a series, for each parameter setting: ``level`` plus
+    ``trend`` × ``shape(k)`` for the k-th week ahead (no trend: the same every week)."""
+
+    level: Array  # (params, weeks)
+    trend: Array | None = None  # (params, weeks)
+    shape: Callable[[int], Array] | None = None  # weeks ahead → multiplier of the trend, (weeks ahead,)
+    season: Callable[[int], Array] | None = None  # weeks ahead → multiplier of the level, (weeks, weeks ahead)
+
+    def pick(self, index: int) -> Paths:
+        trend = None if self.trend is None else self.trend[index : index + 1]
+        return Paths(self.level[index : index + 1], trend, self.shape, self.season)
+
+    def at(self, origins: NDArray[np.intp], horizon: int) -> Array:
+        """(params, origins, horizon): the forecasts, never below zero."""
+        paths = np.repeat(self.level[:, origins, None], horizon, axis=2)
+        if self.season is not None:
+            paths *= self.season(horizon)[None, origins, :]
+        if self.trend is not None and self.shape is not None:
+            paths += self.trend[:, origins, None] * self.shape(horizon)
+        clipped: Array = np.maximum(paths, 0.0)
+        return clipped
 
 
-def ses_paths(y: Array, origins: NDArray[np.intp], horizon: int) -> Array:
-    return flat(ewma(y), origins, horizon)
+def _damped(horizon: int) -> Array:
+    shape: Array = np.cumsum(DAMPING ** np.arange(1, horizon + 1))
+    return shape
 
 
-def holt_paths(y: Array, origins: NDArray[np.intp], horizon: int) -> Array:
+def _linear(horizon: int) -> Array:
+    return np.arange(horizon, dtype=float)
+
+
+def ses(y: Array) -> Paths:
+    return Paths(ewma(y))
+
+
+def holt(y: Array) -> Paths:
     states = _operator("holt", len(y), _holt_build) @ y  # (2, params, n)
-    damped = np.cumsum(DAMPING ** np.arange(1, horizon + 1))
-    paths: Array = states[0][:, origins, None] + states[1][:, origins, None] * damped
-    return paths
+    return Paths(states[0], states[1], _damped)
 
 
-def theta_paths(y: Array, origins: NDArray[np.intp], horizon: int) -> Array:
+def theta(y: Array) -> Paths:
     """Theta (Assimakopoulos & Nikolopoulos; as SES with drift, Hyndman & Billah): the SES
     level plus half the least-squares slope of the history up to the origin."""
     t = np.arange(len(y), dtype=float)
@@ -96,12 +125,10 @@ def theta_paths(y: Array, origins: NDArray[np.intp], horizon: int) -> Array:
     sum_y, sum_ty = np.cumsum(y), np.cumsum(t * y)
     denominator = count * sum_tt - sum_t**2
     slope = np.divide(count * sum_ty - sum_t * sum_y, denominator, out=np.zeros_like(y), where=denominator > 0)
-    alpha = np.array(ALPHAS)[:, None, None]
-    h = np.arange(1, horizon + 1)[None, None, :]
-    seen = count[origins][None, :, None]
-    drift = slope[origins][None, :, None] / 2 * (h - 1 + 1 / alpha - (1 - alpha) ** seen / alpha)
-    paths: Array = ewma(y)[:, origins, None] + drift
-    return paths
+    alpha = np.array(ALPHAS)[:, None]
+    drift = slope / 2
+    start = drift * (1 / alpha - (1 - alpha) ** count / alpha)  # the first week ahead's share of it
+    return Paths(ewma(y) + start, np.repeat(drift[None, :], len(ALPHAS), axis=0), _linear)
 
 
 def _demand_states(y: Array) -> tuple[Array, Array, NDArray[np.intp]]:
@@ -117,34 +144,32 @@ def _demand_states(y: Array) -> tuple[Array, Array, NDArray[np.intp]]:
     return ewma(y[where]), ewma(intervals), latest
 
 
-def croston_paths(y: Array, origins: NDArray[np.intp], horizon: int) -> Array:
+def croston(y: Array) -> Paths:
     """Croston with the Syntetos-Boylan approximation (× (1 − α/2)) against its bias."""
     sizes, intervals, latest = _demand_states(y)
     alpha = np.array(ALPHAS)[:, None]
     rate = (1 - alpha / 2) * sizes / intervals
-    levels = np.where(latest >= 0, rate[:, np.maximum(latest, 0)], 0.0)
-    return flat(levels, origins, horizon)
+    return Paths(np.where(latest >= 0, rate[:, np.maximum(latest, 0)], 0.0))
 
 
 def tsb_grid() -> list[dict[str, float]]:
     return [{"alpha": a, "beta": b} for a in ALPHAS for b in BETAS]
 
 
-def tsb_paths(y: Array, origins: NDArray[np.intp], horizon: int) -> Array:
+def tsb(y: Array) -> Paths:
     """Teunter-Syntetos-Babai: the chance of demand decays in weeks without any, so a
     product that stopped selling is forecast towards zero (Croston never does)."""
     sizes, _, latest = _demand_states(y)
     chance = _operator("tsb", len(y), _ewma_beta_build) @ (y > 0).astype(float)  # (betas, n)
     size = np.where(latest >= 0, sizes[:, np.maximum(latest, 0)], 0.0)  # (alphas, n)
-    levels = (size[:, None, :] * chance[None, :, :]).reshape(-1, len(y))
-    return flat(levels, origins, horizon)
+    return Paths((size[:, None, :] * chance[None, :, :]).reshape(-1, len(y)))
 
 
-def aggregate_paths(y: Array, origins: NDArray[np.intp], horizon: int, bucket: int) -> Array:
+def aggregate(y: Array, bucket: int) -> Paths:
     """ADIDA: SES on the demand of ``bucket``-week blocks that end at each origin, spread
     evenly over the weeks ahead; temporal aggregation makes intermittent demand smoother."""
     if bucket == 1:
-        return ses_paths(y, origins, horizon)
+        return ses(y)
     sums = np.convolve(y, np.ones(bucket))[: len(y)]  # the last `bucket` weeks up to each week
     levels = np.zeros((len(ALPHAS), len(y)))
     for phase in range(bucket):
@@ -153,4 +178,46 @@ def aggregate_paths(y: Array, origins: NDArray[np.intp], horizon: int, bucket: i
             levels[:, weeks] = ewma(sums[weeks]) / bucket
     first = levels[:, min(bucket - 1, len(y) - 1)]
     levels[:, : bucket - 1] = first[:, None]  # before the first full block: its value
-    return flat(levels, origins, horizon)
+    return Paths(levels)
+
+
+YEAR = 52
+
+
+def is_seasonal(y: Array) -> bool:
+    """At least two years, and the weeks a year apart move together more than chance allows:
+    the autocorrelation at 52 weeks of the series less its straight-line trend (so growth
+    does not pass for a season) above 2/√n, the usual white-noise bound."""
+    if len(y) < 2 * YEAR:
+        return False
+    t = np.arange(len(y), dtype=float)
+    rest = y - np.polyval(np.polyfit(t, y, 1), t)
+    power = float(rest @ rest)
+    if power <= 1e-12 * max(float(y @ y), 1.0):
+        return False
+    return float(rest[YEAR:] @ rest[:-YEAR]) / power > 2 / math.sqrt(len(y))
+
+
+def seasonal(y: Array) -> Paths:
+    """SES times a yearly index: the week ahead's demand one (and two) years earlier, averaged
+    over three weeks, over the 13-week average around the origin's week that year. Without a
+    year before the origin the index is 1."""
+    weeks = np.arange(len(y))
+    edges = np.concatenate([[y[0]], y, [y[-1]]])
+    smooth = np.convolve(edges, np.ones(3) / 3, mode="valid")
+    around = np.convolve(y, np.ones(13) / 13, mode="same")
+
+    def season(horizon: int) -> Array:
+        ahead = weeks[:, None] + np.arange(1, horizon + 1)[None, :]
+        total, count = np.zeros(ahead.shape), np.zeros(ahead.shape)
+        for back in (YEAR, 2 * YEAR):
+            anchor = around[np.maximum(weeks - back, 0)][:, None]
+            usable = (weeks[:, None] >= back) & (anchor > 0)
+            then = smooth[np.clip(ahead - back, 0, len(y) - 1)]
+            ratio = np.clip(np.divide(then, anchor, out=np.ones(ahead.shape), where=usable), 0.0, 5.0)
+            total += np.where(usable, ratio, 0.0)
+            count += usable
+        index: Array = np.where(count > 0, total / np.maximum(count, 1), 1.0)
+        return index
+
+    return Paths(ewma(y), season=season)

@@ -30,8 +30,8 @@ from domain.errors import DomainError
 from domain.i18n import N_plural
 
 MIN_WEEKS = 8  # fewer weeks than this and there is nothing honest to say
-INTERMITTENT_ADI = 1.32
 CV_ORIGINS = 104  # rolling origins scored: up to two years of them (more origins, steadier choice)
+MAX_HISTORY = 260  # five years of weeks: older demand says little, and the operators grow with its square
 CV_HORIZON = 13  # weeks ahead scored from each origin: a quarter
 COMBINE_TOP = 2  # models in the combination: the two with the least error, weighted by its inverse
 RESTART_WEEKS = 26  # a zero run this long, then sales again: the product restarted
@@ -44,6 +44,7 @@ class Method(StrEnum):
     CROSTON = "croston"
     TSB = "tsb"
     IMAPA = "imapa"
+    SEASONAL = "seasonal"
     COMBINED = "combined"
 
 
@@ -69,11 +70,6 @@ def weekly(daily: Sequence[tuple[date, int]], first_week: date, last_week: date)
         if 0 <= index < weeks:
             series[index] += quantity
     return series
-
-
-def is_intermittent(series: Sequence[float]) -> bool:
-    demands = sum(1 for y in series if y > 0)
-    return demands == 0 or len(series) / demands > INTERMITTENT_ADI
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,45 +180,66 @@ def since_restart(series: Sequence[float]) -> list[float]:
     return list(series[max(start, 0) :])
 
 
-Paths = Callable[[models.Array, NDArray[np.intp], int], models.Array]
-
-
-def _imapa(y: models.Array, origins: NDArray[np.intp], horizon: int) -> models.Array:
-    return np.stack([models.aggregate_paths(y, origins, horizon, k) for k in range(1, _buckets(y) + 1)])
-
-
-def _buckets(y: models.Array) -> int:
-    """IMAPA's aggregation levels: 1 week up to the average interval between demands (2…4)."""
+def _imapa(y: models.Array, scoring: _Scored) -> models.Paths:
+    """IMAPA (Petropoulos & Kourentzes): the mean of ADIDA over aggregation levels of 1 week up
+    to the average interval between demands (2…4), each with its best α."""
     demands = int(np.count_nonzero(y))
-    return min(4, max(2, round(len(y) / demands))) if demands else 2
+    top = min(4, max(2, round(len(y) / demands))) if demands else 2
+    levels = [models.aggregate(y, bucket) for bucket in range(1, top + 1)]
+    return models.Paths(np.mean([p.level[int(np.argmin(scoring.error(p)))] for p in levels], axis=0)[None, :])
 
 
 _ALPHA_GRID = [{"alpha": a} for a in models.ALPHAS]
-FAMILIES: dict[Method, tuple[Paths, list[dict[str, float]]]] = {
-    Method.SES: (models.ses_paths, _ALPHA_GRID),
-    Method.HOLT: (models.holt_paths, models.holt_grid()),
-    Method.THETA: (models.theta_paths, _ALPHA_GRID),
-    Method.CROSTON: (models.croston_paths, _ALPHA_GRID),
-    Method.TSB: (models.tsb_paths, models.tsb_grid()),
+FAMILIES: dict[Method, tuple[Callable[[models.Array], models.Paths], list[dict[str, float]]]] = {
+    Method.SES: (models.ses, _ALPHA_GRID),
+    Method.HOLT: (models.holt, models.holt_grid()),
+    Method.THETA: (models.theta, _ALPHA_GRID),
+    Method.CROSTON: (models.croston, _ALPHA_GRID),
+    Method.TSB: (models.tsb, models.tsb_grid()),
 }
 
 
-@dataclass(frozen=True, slots=True)
 class _Scored:
-    """The weeks each origin's forecast is scored on (zero and masked after the data)."""
+    """The weeks each origin's forecast is scored on (zero and masked after the data), and
+    the sums that give any candidate's squared error without building its forecasts."""
 
-    actual: models.Array  # (origins, weeks ahead)
-    valid: models.Array
-    count: float
+    def __init__(self, y: models.Array, origins: NDArray[np.intp], weeks: int) -> None:
+        padded = np.concatenate([y, np.full(weeks, np.nan)])
+        windows = np.lib.stride_tricks.sliding_window_view(padded[1:], weeks)[origins]
+        self.origins, self.weeks = origins, weeks
+        self.valid = (~np.isnan(windows)).astype(float)
+        self.actual = np.where(self.valid > 0, windows, 0.0)
+        self.count = float(self.valid.sum())
+        self.sums = self.valid.sum(axis=1), self.actual.sum(axis=1), (self.actual**2).sum(axis=1)
 
-    def error(self, paths: models.Array) -> models.Array:
-        """Mean squared error over the scored origins and weeks ahead, per leading index.
+    def error(self, paths: models.Paths) -> models.Array:
+        """Mean squared error over the scored origins and weeks ahead, per parameter setting
+        (before clipping at zero, so a trend into the negative counts as the miss it is).
 
         Squared, not absolute: the absolute error rewards forecasting zero for demand that
         comes one week in three (zero is the median), which empties shelves; the squared
         error is least at the mean, which a reorder policy needs."""
-        error: models.Array = np.einsum("...ij,ij->...", (self.actual - paths) ** 2, self.valid) / self.count
-        return error
+        count, total, squares = self.sums
+        level = paths.level[:, self.origins]
+        error = squares - 2 * level * total + level**2 * count
+        if paths.season is not None:
+            season = paths.season(self.weeks)[self.origins]
+            error = (
+                squares
+                - 2 * level * (self.actual * season).sum(axis=1)
+                + level**2 * (self.valid * season**2).sum(axis=1)
+            )
+        if paths.trend is not None and paths.shape is not None:
+            shape, trend = paths.shape(self.weeks), paths.trend[:, self.origins]
+            error += trend**2 * (self.valid @ shape**2) + 2 * trend * (
+                level * (self.valid @ shape) - self.actual @ shape
+            )
+        summed: models.Array = error.sum(axis=1) / self.count
+        return summed
+
+    def exact(self, path: models.Array) -> float:
+        """The mean squared error of forecasts as given, (origins, weeks ahead)."""
+        return float((((self.actual - path) ** 2) * self.valid).sum() / self.count)
 
 
 def forecast(series: Sequence[float], horizon: int) -> Forecast:
@@ -238,32 +255,29 @@ def forecast(series: Sequence[float], horizon: int) -> Forecast:
     pass (``domain.forecast_models``), not a refit per origin."""
     if len(series) < MIN_WEEKS:
         raise NotEnoughHistory(weeks=len(series), needed=MIN_WEEKS)
-    y = np.asarray(since_restart(series), dtype=float)
+    y = np.asarray(since_restart(series[-MAX_HISTORY:]), dtype=float)
     n, scored = len(y), max(1, min(horizon, CV_HORIZON))
     ahead = max(horizon, scored)
     origins = np.arange(max(MIN_WEEKS // 2 - 1, n - 1 - CV_ORIGINS), n)  # the last one: the forecast
-    padded = np.concatenate([y, np.full(scored, np.nan)])
-    windows = np.lib.stride_tricks.sliding_window_view(padded[1:], scored)[origins[:-1]]
-    valid = ~np.isnan(windows)
-    scoring = _Scored(np.where(valid, windows, 0.0), valid.astype(float), float(valid.sum()))
-    scale = float(np.sqrt(np.mean(np.diff(y) ** 2))) or max(float(np.mean(y)), 1.0)
+    scoring = _Scored(y, origins[:-1], scored)
     best: dict[Method, tuple[dict[str, float], models.Array]] = {}
-    for method, (paths_of, grid) in FAMILIES.items():
-        paths = np.maximum(paths_of(y, origins, ahead), 0.0)
-        chosen = int(np.argmin(scoring.error(paths[:, :-1, :scored])))
-        best[method] = grid[chosen], paths[chosen]
-    per_level = np.maximum(_imapa(y, origins, ahead), 0.0)
-    picks = [int(np.argmin(scoring.error(level[:, :-1, :scored]))) for level in per_level]
-    imapa = np.mean([level[pick] for level, pick in zip(per_level, picks, strict=True)], axis=0)
-    best[Method.IMAPA] = {"buckets": len(picks)}, imapa
-    errors = {m: float(scoring.error(p[:-1, :scored])) for m, (_, p) in best.items()}
-    stacked = np.stack([p for _, p in best.values()])
+    for method, (model, grid) in FAMILIES.items():
+        paths = model(y)
+        chosen = int(np.argmin(scoring.error(paths)))
+        best[method] = grid[chosen], paths.pick(chosen).at(origins, ahead)[0]
+    best[Method.IMAPA] = {}, _imapa(y, scoring).at(origins, ahead)[0]
+    if models.is_seasonal(y):
+        paths = models.seasonal(y)
+        chosen = int(np.argmin(scoring.error(paths)))
+        best[Method.SEASONAL] = _ALPHA_GRID[chosen], paths.pick(chosen).at(origins, ahead)[0]
+    errors = {m: scoring.exact(path[:-1, :scored]) for m, (_, path) in best.items()}
     weights = 1 / np.maximum(np.array(list(errors.values())), 1e-9)
     weights[weights < np.sort(weights)[-COMBINE_TOP]] = 0.0  # only the best few: a bad model's share only hurts
-    combined = np.tensordot(weights / weights.sum(), stacked, axes=1)
-    shares = {m.value: round(float(w), 3) for m, w in zip(best, weights / weights.sum(), strict=True) if w > 0}
+    weights /= weights.sum()
+    combined = np.tensordot(weights, np.stack([path for _, path in best.values()]), axes=1)
+    shares = {m.value: round(float(w), 3) for m, w in zip(best, weights, strict=True) if w > 0}
     best[Method.COMBINED] = shares, combined
-    errors[Method.COMBINED] = float(scoring.error(combined[:-1, :scored]))
+    errors[Method.COMBINED] = scoring.exact(combined[:-1, :scored])
     method = min(errors, key=lambda m: errors[m])
     params, path = best[method]
     misses = (scoring.actual - path[:-1, :scored]) * scoring.valid
@@ -272,14 +286,14 @@ def forecast(series: Sequence[float], horizon: int) -> Forecast:
     totals = np.cumsum(misses, axis=1)
     bias = (totals * scoring.valid).sum(axis=0)[seen] / counts[seen]
     spread = np.sqrt(np.maximum((totals**2 * scoring.valid).sum(axis=0)[seen] / counts[seen] - bias**2, 0.0))
-    ranking = sorted(errors, key=lambda m: errors[m])
+    scale = float(np.sqrt(np.mean(np.diff(y) ** 2))) or max(float(np.mean(y)), 1.0)
     return Forecast(
         method,
         params,
         [float(v) for v in path[-1, :horizon]],
         robust_sigma([float(e) for e in misses[:, 0]]),
         n,
-        scores={m.value: math.sqrt(errors[m]) / scale for m in ranking},
+        scores={m.value: math.sqrt(errors[m]) / scale for m in sorted(errors, key=lambda m: errors[m])},
         spread=[float(v) for v in spread],
         bias=[float(v) for v in bias],
     )

@@ -84,6 +84,7 @@ LABELS: dict[str, dict[str, str]] = {
         "tsb": N_("TSB, intermittent demand"),
         "theta": N_("Theta (smoothing with drift)"),
         "imapa": N_("IMAPA, weekly and multi-week demand averaged"),
+        "seasonal": N_("smoothing with a yearly season"),
         "combined": N_("combination of the two best"),
     },
 }
