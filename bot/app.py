@@ -91,7 +91,7 @@ def shop_settings(settings: Settings) -> ShopSettings:
         hold_minutes=settings.hold_minutes,
         return_window_days=settings.return_window_days,
         invoice_net_days=settings.invoice_net_days,
-        service_level=settings.service_level,
+        service_levels=settings.service_levels(),
         staff_chat_id=settings.staff_chat_id,
         payment_provider_token=settings.payment_provider_token,
         checkout_policy=settings.checkout_policy(),

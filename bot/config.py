@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.logs import never_log
 from domain.errors import UnknownCurrency
 from domain.money import normalize_currency
+from domain.replenishment import ProductClass, ServiceLevels
 from domain.usecases.checkout import CheckoutPolicy
 
 PUBLIC_BOT_API = "https://api.telegram.org"
@@ -83,7 +84,17 @@ class Settings(LogSettings):
     pickup_ready_hours: int = Field(default=2, ge=0, le=240)
     transfer_days: int = Field(default=2, ge=0, le=30)
     invoice_net_days: int = Field(default=14, ge=0, le=180)
-    service_level: float = Field(default=0.95, ge=0.5, le=0.999)  # forecast reorder points: chance of no stock-out
+    # Replenishment policy: the share of units demanded served from stock (fill rate). With
+    # SERVICE_LEVEL_BY_CLASS, per ABC class by revenue instead (A: the best sellers).
+    service_level: float = Field(default=0.95, ge=0.5, le=0.999)
+    service_level_by_class: bool = False
+    service_level_a: float = Field(default=0.98, ge=0.5, le=0.999)
+    service_level_b: float = Field(default=0.95, ge=0.5, le=0.999)
+    service_level_c: float = Field(default=0.90, ge=0.5, le=0.999)
+    forecast_hour: int = Field(default=2, ge=0, le=23)  # shop time: the nightly forecast job
+    # The nightly job's policy becomes each stock row's reorder point and maximum (what the
+    # reorder scan orders by); off: the levels people set stay (/forecast applies one by hand).
+    forecast_auto_apply: bool = False
     tax_rate: Decimal = Field(default=Decimal(0), ge=0, lt=100)  # percent included in prices (VAT)
     jobs_tick_seconds: float = Field(default=60, ge=1, le=3600)  # how often the scheduler looks for due work
     notifier_interval_seconds: float = Field(default=1.0, gt=0, le=60)
@@ -101,6 +112,12 @@ class Settings(LogSettings):
             urlsplit(self.database_url).password,
             urlsplit(self.redis_url or "").password,
         ]
+
+    def service_levels(self) -> ServiceLevels:
+        if not self.service_level_by_class:
+            return ServiceLevels(self.service_level)
+        levels = (self.service_level_a, self.service_level_b, self.service_level_c)
+        return ServiceLevels(self.service_level, dict(zip(ProductClass, levels, strict=True)))
 
     def checkout_policy(self) -> CheckoutPolicy:
         return CheckoutPolicy(

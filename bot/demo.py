@@ -280,7 +280,10 @@ async def _manager_reports(
     await ada.send_document((DEMO_DATA / "garden-stock.csv").read_bytes(), "garden-stock.csv", "/import stock")
     await ada.send("/stockvalue")
     await ada.send("/slow 60")
-    scene("Forecast: a year of sales (UCI data) gives next weeks' demand and a reorder point to apply")
+    scene(
+        "Forecast: a year of sales (UCI data): the method chosen and each candidate's error, demand quantiles, "
+        "and a replenishment policy (reorder point, order-up-to) to apply"
+    )
     reply = await ada.send("/forecast 85123A")
     apply = next(b for b in reply.last.button_texts() if b.startswith("Apply"))
     applied = await ada.press(reply.last, apply)

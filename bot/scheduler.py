@@ -7,9 +7,14 @@ the data, so a missed or repeated tick does no harm."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import multiprocessing
+import os
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -17,12 +22,30 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[impo
 
 from bot.metrics import JOB_FAILURES, JOB_RUNS
 from bot.runtime import Runtime
+from domain.replenishment import ServiceLevels, Suggestion
+from domain.usecases.forecast_job import Compute, Pair, nightly_forecasts, suggestions_for
 from domain.usecases.jobs import daily_digest, dun_invoices, follow_up_deliveries, lead_scheduler, sweep_holds
 from domain.usecases.purchasing import reorder_scan
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 LOCK_TTL = timedelta(minutes=3)  # a dead leader is replaced within three minutes
+
+
+@contextmanager
+def forecast_workers(workers: int | None = None) -> Iterator[tuple[Compute, int]]:
+    """Forecast batches computed in worker processes (one per core), so the nightly job
+    neither blocks the bot's event loop nor stays on one core: (compute, batches in flight).
+
+    Forked, not spawned: a spawned worker imports the bot again (~250 MB each), a forked
+    one shares the parent's pages and only runs pure domain code (no database, no locks)."""
+    count = workers or max(1, min(os.cpu_count() or 1, 8))
+    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+
+        async def compute(pairs: list[Pair], levels: ServiceLevels, at: datetime) -> list[Suggestion]:
+            return await asyncio.get_running_loop().run_in_executor(pool, suggestions_for, pairs, levels, at)
+
+        yield compute, count + 1
 
 
 class Jobs:
@@ -109,6 +132,32 @@ class Jobs:
             runtime.notifier.wake()
             log.info("jobs: reorder scan drafted or extended %s purchase orders", len(drafted))
 
+    async def nightly(self) -> None:
+        """Forecasts and replenishment policies for every product and warehouse with demand."""
+        try:
+            if not await self.leading():
+                return
+            settings = self.runtime.settings
+            with forecast_workers() as (compute, in_flight):
+                run = await nightly_forecasts(
+                    self.runtime.uow(),
+                    self.runtime.clock,
+                    levels=settings.service_levels(),
+                    currency=settings.default_currency,
+                    auto_apply=settings.forecast_auto_apply,
+                    compute=compute,
+                    in_flight=in_flight,
+                )
+            log.info(
+                "jobs: nightly forecasts for %s products, %s suggestions stored, %s applied, %s dropped",
+                run.products,
+                run.stored,
+                run.applied,
+                run.dropped,
+            )
+        except Exception:
+            log.exception("nightly forecasts failed; they run again tomorrow")
+
     def start(self) -> None:
         every = self.runtime.settings.jobs_tick_seconds
         first = datetime.now(UTC) + timedelta(seconds=min(every, 5))  # soon after start, not a whole tick later
@@ -116,6 +165,9 @@ class Jobs:
             self.tick, "interval", seconds=every, id="tick", max_instances=1, coalesce=True, next_run_time=first
         )
         self.scheduler.add_job(self.hourly, "interval", hours=1, id="hourly", max_instances=1, coalesce=True)
+        self.scheduler.add_job(  # shop time (TIMEZONE): the night after the day's sales
+            self.nightly, "cron", hour=self.runtime.settings.forecast_hour, id="nightly", max_instances=1, coalesce=True
+        )
         self.scheduler.start()
 
     def stop(self) -> None:

@@ -22,6 +22,7 @@ from domain.packing import Box, Package
 from domain.payments import Payment
 from domain.picking import PickLine, PickList
 from domain.purchasing import PurchaseOrder, Supplier, SupplyTerms
+from domain.replenishment import Suggestion
 from domain.returns import ReturnRequest
 from domain.shipping import CarrierRate
 from domain.staff import StaffInvite
@@ -268,6 +269,24 @@ class DemandRepository(Protocol):
         ...
 
     async def last_sold(self) -> dict[tuple[int, int], date]: ...
+    async def totals(self, since: date) -> dict[int, int]:
+        """Units per product from ``since``."""
+        ...
+
+    async def store_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
+        """Replaces the stored suggestions of the (product, warehouse) pairs given (in bulk)."""
+        ...
+
+    async def drop_suggestions_before(self, computed_at: datetime) -> int:
+        """Deletes suggestions older than ``computed_at`` (pairs no longer forecast)."""
+        ...
+
+    async def suggestions(self, product_ids: Sequence[int] | None) -> list[Suggestion]: ...
+    async def apply_suggestions(self, suggestions: Sequence[Suggestion]) -> int:
+        """Sets reorder point and maximum level from the suggestions on the stock rows that
+        exist (bulk); returns how many changed."""
+        ...
+
     async def replace_imported(self, rows: Sequence[tuple[int, int, date, int]]) -> int:
         """Imported history for the rows' (product, warehouse) pairs is replaced by ``rows``;
         returns how many of the rows replaced a day already imported."""

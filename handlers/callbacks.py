@@ -174,6 +174,7 @@ class ApplyReorder(CallbackData, prefix="rop"):
     product_id: Number
     warehouse_id: Number
     point: Number
+    top: Number  # order-up-to: the maximum level
 
 
 # ------------------------------------------------------------------ checkout's steps

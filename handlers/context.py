@@ -15,6 +15,7 @@ from aiogram.utils.i18n import I18n
 
 from domain.customers import Customer
 from domain.ports import Clock, UnitOfWork
+from domain.replenishment import ServiceLevels
 from domain.usecases.checkout import CheckoutPolicy
 from handlers.views.rendering import Renderer
 
@@ -30,7 +31,7 @@ class ShopSettings:
     hold_minutes: int
     return_window_days: int
     invoice_net_days: int
-    service_level: float
+    service_levels: ServiceLevels  # fill-rate targets of the replenishment policy
     staff_chat_id: int | None
     payment_provider_token: str | None  # without it, online card payment is not offered
     checkout_policy: CheckoutPolicy

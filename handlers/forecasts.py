@@ -1,5 +1,5 @@
-"""/forecast SKU: demand forecast per warehouse with the suggested reorder point, and a
-button that applies it."""
+"""/forecast SKU: demand forecast per warehouse with the suggested replenishment policy,
+and a button that applies it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.forecasting import MIN_WEEKS
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.forecasts import apply_reorder_point, product_forecast
+from domain.usecases.forecasts import QUANTILES, apply_reorder_point, product_forecast
 from handlers.callbacks import ApplyReorder, button
 from handlers.context import ShopSettings
 from handlers.views.rendering import Renderer
@@ -28,20 +28,34 @@ async def forecast_command(
         await message.answer(_("Usage: /forecast SKU"))
         return
     product, found = await product_forecast(
-        uow, clock, staff_id=message.from_user.id, sku=sku, service_level=settings.service_level
+        uow,
+        clock,
+        staff_id=message.from_user.id,
+        sku=sku,
+        levels=settings.service_levels,
+        currency=settings.default_currency,
     )
     rows = [
         [
             button(
-                _("Apply {point} at {warehouse}").format(point=f.suggestion.point, warehouse=f.warehouse),
-                ApplyReorder(product_id=product.id or 0, warehouse_id=f.warehouse_id, point=f.suggestion.point),
+                _("Apply {point} / {top} at {warehouse}").format(
+                    point=f.policy.reorder_point, top=f.policy.order_up_to, warehouse=f.warehouse
+                ),
+                ApplyReorder(
+                    product_id=product.id or 0,
+                    warehouse_id=f.warehouse_id,
+                    point=f.policy.reorder_point,
+                    top=f.policy.order_up_to,
+                ),
             )
         ]
         for f in found
-        if f.suggestion is not None and f.suggestion.point != f.current_point
+        if f.policy is not None and f.changes
     ]
     await message.answer(
-        renderer.render("staff/forecast.html.j2", product=product, forecasts=found, min_weeks=MIN_WEEKS),
+        renderer.render(
+            "staff/forecast.html.j2", product=product, forecasts=found, min_weeks=MIN_WEEKS, quantiles=QUANTILES
+        ),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None,
     )
 
@@ -54,10 +68,11 @@ async def apply_button(query: CallbackQuery, callback_data: ApplyReorder, uow: U
         product_id=callback_data.product_id,
         warehouse_id=callback_data.warehouse_id,
         point=callback_data.point,
+        order_up_to=callback_data.top,
     )
     await query.answer(
-        _("Reorder point of {sku} at {warehouse} is now {point}.").format(
-            sku=product.sku, warehouse=warehouse, point=callback_data.point
+        _("{sku} at {warehouse}: reorder point {point}, order up to {top}.").format(
+            sku=product.sku, warehouse=warehouse, point=callback_data.point, top=callback_data.top
         ),
         show_alert=True,
     )

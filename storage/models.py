@@ -568,6 +568,22 @@ class JournalLineRow(Base):
     )
 
 
+class ForecastSuggestionRow(Base):
+    """The nightly forecast job's replenishment policy per product and warehouse."""
+
+    __tablename__ = "forecast_suggestions"
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id", ondelete="CASCADE"), primary_key=True)
+    method: Mapped[str] = mapped_column(String(32))
+    weekly_demand: Mapped[float] = mapped_column(Float)
+    reorder_point: Mapped[int] = mapped_column(Integer)
+    order_up_to: Mapped[int] = mapped_column(Integer)
+    service_level: Mapped[float] = mapped_column(Float)
+    expected_fill: Mapped[float] = mapped_column(Float)
+    product_class: Mapped[str | None] = mapped_column(String(1))
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
 class DemandRow(Base):
     """Units sold per product, warehouse and day: shipments as they happen, plus history
     imported from a previous system. Forecasts and slow-mover reports read it."""

@@ -1,5 +1,5 @@
-"""/forecast SKU: each warehouse's weekly demand forecast, how well the method did on the
-latest weeks, and the reorder point it suggests; managers can apply that point."""
+"""/forecast SKU: each warehouse's weekly demand forecast, why its method was chosen, the
+demand quantiles, and the replenishment policy they give; managers can apply that policy."""
 
 from __future__ import annotations
 
@@ -8,18 +8,9 @@ from datetime import date, timedelta
 
 from domain.catalog import Product
 from domain.errors import NotFound
-from domain.forecasting import (
-    MIN_WEEKS,
-    Forecast,
-    NotEnoughHistory,
-    ReorderSuggestion,
-    backtest,
-    forecast,
-    reorder_point,
-    week_start,
-    weekly,
-)
+from domain.forecasting import MIN_WEEKS, Forecast, NotEnoughHistory, backtest, forecast, week_start, weekly
 from domain.ports import Clock, UnitOfWork
+from domain.replenishment import Policy, ProductClass, ServiceLevels, abc_classes, policy
 from domain.staff import Permission
 from domain.usecases.catalog import find_by_sku
 from domain.usecases.imports import history_start
@@ -28,6 +19,8 @@ from domain.usecases.staff import require
 HORIZON_WEEKS = 8
 BACKTEST_WEEKS = 12
 DEFAULT_LEAD_TIME_DAYS = 7
+CLASS_WEEKS = 52  # ABC classes from the last year's revenue
+QUANTILES = (0.5, 0.8, 0.95)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +33,40 @@ class WarehouseForecast:
     mase: float | None  # on the last weeks held out (below 1 beats naive)
     naive_mase: float | None
     lead_time_days: int
-    suggestion: ReorderSuggestion | None
+    policy: Policy | None
     current_point: int
+    current_max: int | None
+    weekly_quantiles: dict[float, float]  # demand in one week
+
+    @property
+    def changes(self) -> bool:
+        """Applying the policy would change what is stored."""
+        p = self.policy
+        return p is not None and (p.reorder_point, p.order_up_to) != (self.current_point, self.current_max)
+
+
+async def lead_times(uow: UnitOfWork) -> dict[tuple[int, int], int]:
+    """Days from order to delivery per (product, warehouse) with supply terms, from their supplier."""
+    lead = {s.id: s.lead_time_days for s in await uow.purchasing.suppliers()}
+    return {
+        (t.product_id, t.warehouse_id): lead.get(t.supplier_id, DEFAULT_LEAD_TIME_DAYS)
+        for t in await uow.purchasing.terms()
+    }
+
+
+async def product_classes(uow: UnitOfWork, since: date, currency: str) -> dict[int, ProductClass]:
+    """ABC class of every product sold since ``since``, by its revenue at today's price."""
+    units = await uow.demand.totals(since)
+    revenue: dict[int, float] = {}
+    for product in await uow.products.get_many(list(units)):
+        assert product.id is not None
+        price = product.price_in(currency) or next(iter(product.prices.values()), None)
+        revenue[product.id] = units[product.id] * float(price.amount) if price else 0.0
+    return abc_classes(revenue)
 
 
 async def product_forecast(
-    uow: UnitOfWork, clock: Clock, *, staff_id: int, sku: str, service_level: float
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, sku: str, levels: ServiceLevels, currency: str
 ) -> tuple[Product, list[WarehouseForecast]]:
     await require(uow, staff_id, Permission.VIEW_STOCK)
     today = clock.now().date()
@@ -55,14 +76,17 @@ async def product_forecast(
         assert product.id is not None
         daily = await uow.demand.daily([product.id], history_start(today))
         codes = {w.id: w.code for w in await uow.warehouses.all()}
-        terms = {t.warehouse_id: t for t in await uow.purchasing.terms() if t.product_id == product.id}
-        lead = {s.id: s.lead_time_days for s in await uow.purchasing.suppliers()}
+        leads = await lead_times(uow)
         points = {
-            r.level.warehouse_id: r.reorder_point
+            r.level.warehouse_id: (r.reorder_point, r.max_level)
             for r in await uow.inventory.reorder_levels(None)
             if r.level.product_id == product.id
         }
         stocked = {level.warehouse_id for level in await uow.stock.levels([product.id])}
+        product_class = None
+        if levels.by_class is not None:
+            classes = await product_classes(uow, last_week - timedelta(weeks=CLASS_WEEKS - 1), currency)
+            product_class = classes.get(product.id, ProductClass.C)
     by_warehouse: dict[int, list[tuple[date, int]]] = {}
     for _, warehouse_id, day, quantity in daily:
         by_warehouse.setdefault(warehouse_id, []).append((day, quantity))
@@ -71,10 +95,9 @@ async def product_forecast(
         sales = by_warehouse.get(warehouse_id, [])
         first = week_start(min((d for d, _ in sales), default=last_week))
         series = weekly(sales, first, last_week)
-        term = terms.get(warehouse_id)
-        lead_days = lead.get(term.supplier_id, DEFAULT_LEAD_TIME_DAYS) if term else DEFAULT_LEAD_TIME_DAYS
+        lead_days = leads.get((product.id, warehouse_id), DEFAULT_LEAD_TIME_DAYS)
         results.append(
-            _one(warehouse_id, codes.get(warehouse_id, "?"), series, first, lead_days, points, service_level)
+            _one(warehouse_id, codes.get(warehouse_id, "?"), series, first, lead_days, points, levels, product_class)
         )
     if not results:
         raise NotFound()
@@ -87,36 +110,47 @@ def _one(
     series: list[float],
     first: date,
     lead_days: int,
-    points: dict[int, int],
-    service_level: float,
+    points: dict[int, tuple[int, int | None]],
+    levels: ServiceLevels,
+    product_class: ProductClass | None,
 ) -> WarehouseForecast:
-    current = points.get(warehouse_id, 0)
+    current, top = points.get(warehouse_id, (0, None))
     try:
         found = forecast(series, HORIZON_WEEKS)
     except NotEnoughHistory:
-        return WarehouseForecast(warehouse_id, code, series, first, None, None, None, lead_days, None, current)
+        return WarehouseForecast(warehouse_id, code, series, first, None, None, None, lead_days, None, current, top, {})
     held = min(BACKTEST_WEEKS, len(series) - MIN_WEEKS)
     ours = naive = None
     if held >= 2:
         _, ours, naive = backtest(series, held)
-    suggestion = reorder_point(found, lead_days, service_level)
-    return WarehouseForecast(warehouse_id, code, series, first, found, ours, naive, lead_days, suggestion, current)
+    suggested = suggest(found, lead_days, levels, product_class)
+    weekly_quantiles = {q: found.quantile(q, 1) for q in QUANTILES}
+    return WarehouseForecast(
+        warehouse_id, code, series, first, found, ours, naive, lead_days, suggested, current, top, weekly_quantiles
+    )
+
+
+def suggest(found: Forecast, lead_days: int, levels: ServiceLevels, product_class: ProductClass | None) -> Policy:
+    """The policy for one product at one warehouse: the forecast's quantiles at the product's service level."""
+    return policy(
+        found,
+        lead_time_days=lead_days,
+        service_level=levels.level(product_class),
+        product_class=product_class if levels.by_class is not None else None,
+    )
 
 
 async def apply_reorder_point(
-    uow: UnitOfWork, *, staff_id: int, product_id: int, warehouse_id: int, point: int
+    uow: UnitOfWork, *, staff_id: int, product_id: int, warehouse_id: int, point: int, order_up_to: int
 ) -> tuple[Product, str]:
-    """The suggested point, applied from the forecast's button (the maximum level is kept)."""
+    """The suggested policy, applied from the forecast's button: the reorder point and the
+    maximum level (order-up-to) together."""
     await require(uow, staff_id, Permission.EDIT_STOCK)
     async with uow:
         product = await uow.products.get(product_id)
         warehouse = next((w for w in await uow.warehouses.all() if w.id == warehouse_id), None)
         if product is None or warehouse is None or point < 0:
             raise NotFound()
-        current = next(
-            (r for r in await uow.inventory.reorder_levels(warehouse_id) if r.level.product_id == product_id), None
-        )
-        max_level = current.max_level if current else None
-        await uow.inventory.set_reorder(product_id, warehouse_id, point, max(max_level, point) if max_level else None)
+        await uow.inventory.set_reorder(product_id, warehouse_id, point, max(order_up_to, point) or None)
         await uow.commit()
         return product, warehouse.code

@@ -82,6 +82,10 @@ LABELS: dict[str, dict[str, str]] = {
         "holt": N_("Holt, damped trend"),
         "croston": N_("Croston (SBA), intermittent demand"),
         "tsb": N_("TSB, intermittent demand"),
+        "theta": N_("Theta (smoothing with drift)"),
+        "imapa": N_("IMAPA, weekly and multi-week demand averaged"),
+        "seasonal": N_("smoothing with a yearly season"),
+        "combined": N_("combination of the two best"),
     },
 }
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.money import Money
 from domain.purchasing import OPEN_STATUSES, PoLine, PoStatus, PurchaseOrder, Supplier, SupplyTerms
+from domain.replenishment import ProductClass, Suggestion
 from storage import models as m
 
 
@@ -193,3 +194,77 @@ class SqlDemand:
             select(d.product_id, d.warehouse_id, func.max(d.day)).group_by(d.product_id, d.warehouse_id)
         )
         return {(p, w): day for p, w, day in rows}
+
+    async def totals(self, since: date) -> dict[int, int]:
+        d = m.DemandRow
+        rows = await self.s.execute(
+            select(d.product_id, func.sum(d.quantity)).where(d.day >= since).group_by(d.product_id)
+        )
+        return {p: int(q) for p, q in rows}
+
+    async def store_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
+        if not suggestions:
+            return
+        f = m.ForecastSuggestionRow
+        await self.s.execute(delete(f).where(f.product_id.in_(sorted({x.product_id for x in suggestions}))))
+        await self.s.execute(
+            insert(f),
+            [
+                {
+                    "product_id": x.product_id,
+                    "warehouse_id": x.warehouse_id,
+                    "method": x.method[:32],
+                    "weekly_demand": x.weekly_demand,
+                    "reorder_point": x.reorder_point,
+                    "order_up_to": x.order_up_to,
+                    "service_level": x.service_level,
+                    "expected_fill": x.expected_fill,
+                    "product_class": x.product_class.value if x.product_class else None,
+                    "computed_at": x.computed_at,
+                }
+                for x in suggestions
+            ],
+        )
+
+    async def drop_suggestions_before(self, computed_at: datetime) -> int:
+        f = m.ForecastSuggestionRow
+        result = await self.s.execute(delete(f).where(f.computed_at < computed_at))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def suggestions(self, product_ids: Sequence[int] | None) -> list[Suggestion]:
+        f = m.ForecastSuggestionRow
+        query = select(f).order_by(f.product_id, f.warehouse_id)
+        if product_ids is not None:
+            query = query.where(f.product_id.in_(product_ids))
+        return [
+            Suggestion(
+                r.product_id,
+                r.warehouse_id,
+                r.method,
+                r.weekly_demand,
+                r.reorder_point,
+                r.order_up_to,
+                r.service_level,
+                r.expected_fill,
+                ProductClass(r.product_class) if r.product_class else None,
+                r.computed_at,
+            )
+            for r in await self.s.scalars(query)
+        ]
+
+    async def apply_suggestions(self, suggestions: Sequence[Suggestion]) -> int:
+        t = m.StockRow
+        wanted = {(x.product_id, x.warehouse_id): (x.reorder_point, x.order_up_to) for x in suggestions}
+        rows = await self.s.execute(
+            select(t.product_id, t.warehouse_id, t.reorder_point, t.max_level).where(
+                t.product_id.in_(sorted({p for p, _ in wanted}))
+            )
+        )
+        changed = [
+            {"product_id": p, "warehouse_id": w, "reorder_point": wanted[p, w][0], "max_level": wanted[p, w][1]}
+            for p, w, point, top in rows
+            if (p, w) in wanted and (point, top) != wanted[p, w]
+        ]
+        if changed:  # one executemany UPDATE by primary key
+            await self.s.execute(update(t), changed)
+        return len(changed)

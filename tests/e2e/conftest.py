@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
+from storage import models as m
 from tests.fakes import FakeClock
 
 
@@ -46,18 +50,40 @@ def refused_calls(bot: RunningBot) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.fixture
-async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    """The demo shop with an admin (``ADMIN``) and a staff chat; every call accepted."""
+@asynccontextmanager
+async def staff_shop(tmp_path: Path, clock: FakeClock, **settings: Any) -> AsyncIterator[RunningBot]:
+    """The demo shop with an admin (``ADMIN``) and a staff chat, ``settings`` on top; every
+    call accepted."""
     async with running_bot(
         f"sqlite+aiosqlite:///{tmp_path / 'staff.sqlite3'}",
         clock=clock,
         default_currency="GBP",
         staff_chat_id=-100500,
         admin_ids=[ADMIN],
+        **settings,
     ) as bot:
         yield bot
         assert refused_calls(bot) == []
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with staff_shop(tmp_path, clock) as bot:
+        yield bot
+
+
+async def stock_row(shop: RunningBot, sku: str, warehouse: str, *columns: Any) -> tuple[Any, ...]:
+    """``columns`` of the stock row of ``sku`` at ``warehouse`` (e.g. ``m.StockRow.on_hand``)."""
+    async with shop.runtime.sessions() as session:
+        row = (
+            await session.execute(
+                select(*columns)
+                .join(m.ProductRow, m.ProductRow.id == m.StockRow.product_id)
+                .join(m.WarehouseRow, m.WarehouseRow.id == m.StockRow.warehouse_id)
+                .where(m.ProductRow.sku == sku, m.WarehouseRow.code == warehouse)
+            )
+        ).one()
+    return tuple(row)
 
 
 def invite_token(text: str) -> str:

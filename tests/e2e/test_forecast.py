@@ -1,69 +1,106 @@
 """/forecast through the bot: the demo's year of UCI sales replayed, a known-answer
-history imported, the suggested reorder point applied from the button."""
+history imported, the suggested policy (reorder point and order-up-to) applied from the
+button, service levels per ABC class, and the screen in Russian."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
-from sqlalchemy import select
+import pytest
 
 from bot.harness import RunningBot
 from domain.forecasting import week_start
 from domain.usecases.imports import import_demand
+from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import hire
+from tests.e2e.conftest import hire, staff_shop, stock_row
 from tests.fakes import FakeClock
 
 
-async def _reorder_point(shop: RunningBot, sku: str, warehouse: str) -> int:
-    async with shop.runtime.sessions() as session:
-        point = await session.scalar(
-            select(m.StockRow.reorder_point)
-            .join(m.ProductRow, m.ProductRow.id == m.StockRow.product_id)
-            .join(m.WarehouseRow, m.WarehouseRow.id == m.StockRow.warehouse_id)
-            .where(m.ProductRow.sku == sku, m.WarehouseRow.code == warehouse)
-        )
-    return int(point or 0)
+async def _levels(shop: RunningBot, sku: str, warehouse: str) -> tuple[int, int | None]:
+    point, top = await stock_row(shop, sku, warehouse, m.StockRow.reorder_point, m.StockRow.max_level)
+    return int(point or 0), top
 
 
-async def test_a_steady_history_gives_the_textbook_reorder_point(shop: RunningBot, clock: FakeClock) -> None:
+async def _steady(shop: RunningBot, clock: FakeClock) -> None:
+    """22197 at LON: 10 units every week for 20 weeks (replaces the demo history)."""
     last_monday = week_start(clock.now().date()) - timedelta(days=7)
     rows = "".join(f"22197,LON,{last_monday - timedelta(weeks=w)},10\n" for w in range(20))
     await import_demand(
         shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows
     )  # replaces the demo history
 
+
+async def test_a_steady_history_gives_lead_time_demand_and_a_week_more_as_the_policy(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    await _steady(shop, clock)
     manager = await hire(shop, 97, "Mo", "manager")
     shown = await manager.send("/forecast 22197")
     text = shown.last.text
     assert "Next weeks: 10.0 · 10.0" in text and "20 weeks of history" in text
-    # 10 a week over HOMEWARE's 5-day lead time, no variation so no safety stock: ⌈7.14⌉ = 8.
-    assert "Suggested reorder point: 8 = 10.0 × 0.7 + 1.64 × 0.0" in text
-    assert "service level 95.0%, lead time 5 days" in text and "Current reorder point: 30" in text
-    await manager.press(shown.last, "Apply 8 at LON")
-    assert await _reorder_point(shop, "22197", "LON") == 8
+    why = next(line for line in text.splitlines() if line.startswith("Why: validation error of each candidate"))
+    assert "simple exponential smoothing 0.00" in why  # a flat history: every candidate is exact
+    assert "Demand in a week: 50 % ≤ 10.0 · 80 % ≤ 10.0 · 95 % ≤ 10.0" in text
+    # 10 a week over HOMEWARE's 5-day lead time: ⌈7.14⌉ = 8; and a week more: ⌈17.14⌉ = 18.
+    assert "Demand over the lead time (5 days): 50 % ≤ 7.1 · 80 % ≤ 7.1 · 95 % ≤ 7.1" in text
+    assert "Suggested: reorder point 8, order up to 18" in text
+    assert "(fill rate 95.0 %; expected 100.0 %; order-up-to: lead time and a week more)" in text
+    assert "Current: reorder point 30, maximum 300" in text
+    applied = await manager.press(shown.last, "Apply 8 / 18 at LON")
+    assert applied.callback_answer is not None
+    assert applied.callback_answer["text"] == "22197 at LON: reorder point 8, order up to 18."
+    assert await _levels(shop, "22197", "LON") == (8, 18)
+    again = await manager.send("/forecast 22197")
+    assert "Current: reorder point 8, maximum 18" in again.last.text
+    assert not [b for b in again.last.button_texts() if b.startswith("Apply")]  # nothing left to change
+
+
+async def test_the_forecast_screen_reads_in_russian(shop: RunningBot, clock: FakeClock) -> None:
+    await _steady(shop, clock)
+    await hire(shop, 97, "Mo", "manager")
+    misha = SandboxUser(shop.server, 97, "Mo", language_code="ru")
+    text = (await misha.send("/forecast 22197")).last.text
+    assert "Прогноз спроса" in text and "Почему" in text
+    assert "Предлагается: точка заказа 8, заказывать до 18" in text
+    assert "Спрос за срок поставки (5 дней)" in text
 
 
 async def test_the_demo_history_is_forecast_with_a_backtest_and_roles_are_checked(shop: RunningBot) -> None:
     manager = await hire(shop, 97, "Mo", "manager")
     shown = await manager.send("/forecast 85123A")
     text = shown.last.text
-    assert "Demand forecast: 85123A" in text and "Method:" in text
-    assert "Backtest on the latest weeks: MASE" in text and "lead time 7 days" in text  # CANDLES: a week
-    [apply] = [b for b in shown.last.button_texts() if b.startswith("Apply")]
-    point = int(apply.split()[1])
-    assert f"Suggested reorder point: {point} =" in text
+    assert "Demand forecast: 85123A" in text and "Method:" in text and "Why:" in text
+    assert "Backtest on the latest weeks: MASE" in text and "lead time (7 days)" in text  # CANDLES: a week
+    [apply] = [b for b in shown.last.button_texts() if b.startswith("Apply") and b.endswith("at LON")]
+    point, top = int(apply.split()[1]), int(apply.split()[3])
+    assert f"Suggested: reorder point {point}, order up to {top}" in text and top > point
 
     picker = await hire(shop, 60, "Pia", "picker", "LON")
     seen = await picker.send("/forecast 85123A")  # pickers may look …
     assert "Demand forecast" in seen.last.text
     refused = await picker.press(seen.last, apply)  # … but not change stock settings
     assert refused.callback_answer is not None and "does not allow" in refused.callback_answer["text"]
-    assert await _reorder_point(shop, "85123A", "LON") == 40
+    assert (await _levels(shop, "85123A", "LON"))[0] == 40
     await manager.press(shown.last, apply)
-    assert await _reorder_point(shop, "85123A", "LON") == point
+    assert await _levels(shop, "85123A", "LON") == (point, top)
 
     assert (await manager.send("/forecast")).last.text == "Usage: /forecast SKU"
     assert (await manager.send("/forecast NOPE-1")).last.text == "Nothing was found."
     support = await hire(shop, 98, "Sue", "support")
     assert (await support.send("/forecast 85123A")).last.text == "Your role (support) does not allow this."
+
+
+@pytest.fixture
+async def by_class(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    """The demo shop with service levels per ABC class (A 98 %, B 95 %, C 90 %)."""
+    async with staff_shop(tmp_path, clock, service_level_by_class=True) as bot:
+        yield bot
+
+
+async def test_with_classes_the_best_seller_gets_the_a_level_and_a_higher_point(by_class: RunningBot) -> None:
+    manager = await hire(by_class, 97, "Mo", "manager")
+    text = (await manager.send("/forecast 85123A")).last.text  # the demo's best seller
+    assert "(fill rate 98.0 % for class A products; expected" in text

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.conftest import ADMIN, hire, stock_row
 
 
 async def _movements(shop: RunningBot) -> list[tuple[int, str, str]]:
@@ -22,16 +22,8 @@ async def _movements(shop: RunningBot) -> list[tuple[int, str, str]]:
 
 
 async def _on_hand(shop: RunningBot, sku: str, warehouse: str) -> tuple[int, int]:
-    async with shop.runtime.sessions() as session:
-        row = (
-            await session.execute(
-                select(m.StockRow.on_hand, m.StockRow.reserved)
-                .join(m.ProductRow, m.ProductRow.id == m.StockRow.product_id)
-                .join(m.WarehouseRow, m.WarehouseRow.id == m.StockRow.warehouse_id)
-                .where(m.ProductRow.sku == sku, m.WarehouseRow.code == warehouse)
-            )
-        ).one()
-        return row[0], row[1]
+    on_hand, reserved = await stock_row(shop, sku, warehouse, m.StockRow.on_hand, m.StockRow.reserved)
+    return on_hand, reserved
 
 
 async def test_a_manager_receives_adjusts_and_moves_stock_and_sees_it_per_bin(shop: RunningBot) -> None:

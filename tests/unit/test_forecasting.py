@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.forecasting import (
     Forecast,
@@ -13,7 +16,6 @@ from domain.forecasting import (
     backtest,
     forecast,
     mase,
-    reorder_point,
     seasonal_naive,
     weekly,
 )
@@ -26,14 +28,14 @@ def test_daily_sales_become_zero_filled_iso_weeks() -> None:
 
 def test_steady_demand_is_forecast_flat_with_no_uncertainty() -> None:
     found = forecast([10.0] * 20, 4)
-    assert found.method in (Method.SES, Method.HOLT) and found.weeks == pytest.approx([10, 10, 10, 10])
+    assert found.weeks == pytest.approx([10, 10, 10, 10])
     assert found.sigma == pytest.approx(0)
 
 
 def test_a_trend_is_followed() -> None:
     found = forecast([float(2 * t) for t in range(30)], 3)
-    assert found.method is Method.HOLT
-    assert found.weeks[0] > 58 and found.weeks[0] < found.weeks[1] < found.weeks[2]
+    assert found.method in (Method.HOLT, Method.THETA, Method.COMBINED)
+    assert found.weeks[0] >= 58 and found.weeks[0] < found.weeks[1] < found.weeks[2]
 
 
 def test_intermittent_demand_gets_croston_or_tsb_at_its_average_rate() -> None:
@@ -62,9 +64,34 @@ def test_the_backtest_beats_naive_on_a_noisy_level() -> None:
     assert ours < naive
 
 
-def test_reorder_point_is_lead_time_demand_plus_safety_stock() -> None:
-    found = Forecast(Method.SES, {"alpha": 0.1}, [10.0] * 4, sigma=2.0, history=30)
-    suggestion = reorder_point(found, lead_time_days=14, service_level=0.95)
-    assert suggestion.z == pytest.approx(1.6449, abs=1e-4)
-    assert suggestion.safety_stock == 5  # 1.645 × 2 × √2 = 4.65
-    assert suggestion.point == 25  # 10 × 2 weeks + 4.65, rounded up
+def test_without_a_spread_lead_time_demand_is_the_forecast() -> None:
+    found = Forecast(Method.SES, {"alpha": 0.1}, [10.0, 20.0], sigma=0.0, history=30)
+    assert found.quantile(0.5, 2) == found.quantile(0.99, 2) == pytest.approx(30)
+    assert found.quantile(0.5, 10 / 7) == pytest.approx(10 + 20 * 3 / 7)  # a 10-day lead time
+    assert found.quantile(0.9, 4) == pytest.approx(70)  # past the horizon the last week repeats
+
+
+def test_quantiles_are_a_gamma_around_the_bias_corrected_forecast_with_the_cv_spread() -> None:
+    found = Forecast(Method.SES, {}, [10.0] * 4, sigma=9.0, history=30, spread=[2.0, 4.0], bias=[1.0, 2.0])
+    # one week: mean 10 + 1, sd 2 → gamma of shape 30.25; Wilson-Hilferty at z(0.95) = 1.6449
+    shape = (11 / 2) ** 2
+    expected = 11 * (1 - 1 / (9 * shape) + 1.6449 / (3 * math.sqrt(shape))) ** 3
+    assert found.quantile(0.95, 1) == pytest.approx(expected, abs=1e-3)
+    assert found.deviation(1.5) == pytest.approx(3.0) and found.centre(1.5) == pytest.approx(16.5)
+    assert found.deviation(8) == pytest.approx(8.0)  # 4 × √(8 / 2) past the spans scored
+
+
+@given(
+    weeks=st.lists(st.floats(0, 1e4), min_size=1, max_size=12),
+    sigma=st.floats(0, 1e4),
+    levels=st.tuples(st.floats(0.01, 0.99), st.floats(0.01, 0.99)),
+    spans=st.tuples(st.floats(0, 30), st.floats(0, 30)),
+    spread=st.lists(st.floats(0, 1e4), max_size=13).map(lambda s: sorted(s)),
+)
+def test_quantiles_are_ordered_in_level_and_lead_time_and_never_negative(
+    weeks: list[float], sigma: float, levels: tuple[float, float], spans: tuple[float, float], spread: list[float]
+) -> None:
+    found = Forecast(Method.SES, {}, weeks, sigma=sigma, history=30, spread=spread, bias=[0.0] * len(spread))
+    (low, high), (short, long) = sorted(levels), sorted(spans)
+    assert 0 <= found.quantile(low, short) <= found.quantile(high, short) * (1 + 1e-12) + 1e-9
+    assert found.quantile(low, short) <= found.quantile(low, long) * (1 + 1e-12) + 1e-9

@@ -1,7 +1,7 @@
 """products carry a unit cost (the products file's cost column)
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03 23:10:00
 """
 

@@ -1,0 +1,200 @@
+"""The nightly forecast job at scale: 10,000 products × 5 warehouses of weekly history (seeded).
+
+A fresh SQLite database (migrated) gets one demand row per product, warehouse and week for
+``--weeks`` weeks: a third regular (normal around a level), a third intermittent (sales in
+about one week of four), a third trending; the same seed gives the same data. The job runs
+in a fresh child process, so the figures below are the job's alone: wall time of
+``nightly_forecasts`` (batches of 500 products read, forecast in forked worker processes,
+written in bulk) and the peak of the memory it adds: the job process's growth plus the
+workers' private memory (sampled every 0.2 s).
+
+    python bench/forecast_job.py [--products 10000] [--warehouses 5] [--weeks 104] [--workers N]
+
+Targets: ≤ 60 s; ≤ 300 MB extra memory (main process's growth plus every worker's peak).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.scheduler import forecast_workers  # noqa: E402
+from domain.forecasting import week_start  # noqa: E402
+from domain.replenishment import ServiceLevels  # noqa: E402
+from domain.usecases.forecast_job import nightly_forecasts  # noqa: E402
+from storage.db import create_engine, session_factory  # noqa: E402
+from storage.migrate import upgrade_to_head  # noqa: E402
+from storage.uow import SqlUnitOfWork  # noqa: E402
+from tests.fakes import FakeClock  # noqa: E402
+
+NOW = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
+
+
+def seed(path: str, products: int, warehouses: int, weeks: int) -> int:
+    """The database, migrated and filled (in a child process); returns the demand rows."""
+
+    async def migrate() -> None:
+        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        await upgrade_to_head(engine)
+        await engine.dispose()
+
+    asyncio.run(migrate())
+    rng = random.Random(20261203)
+    last_monday = week_start(NOW.date()) - timedelta(days=7)
+    mondays = [(last_monday - timedelta(weeks=weeks - 1 - k)).isoformat() for k in range(weeks)]
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO categories (id, name) VALUES (1, 'Bench')")
+    db.executemany(
+        "INSERT INTO products (id, sku, name, description, category_id, weight_g, active)"
+        " VALUES (?, ?, ?, '', 1, 0, 1)",
+        [(p, f"SKU-{p:05d}", f"Product {p}") for p in range(1, products + 1)],
+    )
+    db.executemany(
+        "INSERT INTO product_prices (product_id, currency, amount_minor) VALUES (?, 'EUR', ?)",
+        [(p, rng.randint(100, 10_000)) for p in range(1, products + 1)],
+    )
+    db.executemany(
+        "INSERT INTO warehouses (id, code, name, address, is_pickup_point) VALUES (?, ?, ?, '', 0)",
+        [(w, f"W{w}", f"Warehouse {w}") for w in range(1, warehouses + 1)],
+    )
+    count = 0
+    for p in range(1, products + 1):
+        rows = []
+        for w in range(1, warehouses + 1):
+            kind, level = p % 3, rng.uniform(2, 60)
+            for k, monday in enumerate(mondays):
+                if kind == 0:
+                    units = round(rng.gauss(level, level * 0.3))
+                elif kind == 1:
+                    units = rng.randint(1, 12) if rng.random() < 0.25 else 0
+                else:
+                    units = round(rng.gauss(level * (0.5 + k / weeks), level * 0.2))
+                if units > 0:
+                    rows.append((p, w, monday, units, "import"))
+        db.executemany(
+            "INSERT INTO demand (product_id, warehouse_id, day, quantity, source) VALUES (?, ?, ?, ?, ?)", rows
+        )
+        count += len(rows)
+    db.commit()
+    db.close()
+    return count
+
+
+def _kb(field: str, pid: int | str = "self", name: str = "status") -> int:
+    try:
+        text = Path(f"/proc/{pid}/{name}").read_text()
+    except OSError:  # the process ended
+        return 0
+    return sum(int(line.split()[1]) for line in text.splitlines() if line.startswith(field + ":"))
+
+
+def _children() -> list[int]:
+    pids: list[int] = []
+    for task in Path("/proc/self/task").iterdir():
+        pids += [int(p) for p in (task / "children").read_text().split()]
+    return pids
+
+
+def _extra_kb(baseline: int) -> int:
+    """What the job holds beyond the process before it: this process's growth plus each
+    worker's private memory (a forked worker shares the rest with this process)."""
+    private = sum(
+        _kb("Private_Clean", p, "smaps_rollup") + _kb("Private_Dirty", p, "smaps_rollup") for p in _children()
+    )
+    return _kb("VmRSS") - baseline + private
+
+
+async def run(path: str, workers: int) -> tuple[float, int, int, float, float]:
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    uow = SqlUnitOfWork(session_factory(engine))
+    clock = FakeClock()
+    clock.now = lambda: NOW  # type: ignore[method-assign]
+    baseline, peak = _kb("VmRSS"), 0
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+
+    async def sample() -> None:
+        nonlocal peak
+        while True:
+            peak = max(peak, _extra_kb(baseline))
+            await asyncio.sleep(0.2)
+
+    sampler = asyncio.ensure_future(sample())
+    started = time.perf_counter()
+    with forecast_workers(workers) as (compute, in_flight):
+        done = await nightly_forecasts(
+            uow,
+            clock,
+            levels=ServiceLevels(0.95),
+            currency="EUR",
+            auto_apply=False,
+            compute=compute,
+            in_flight=in_flight,
+        )
+        peak = max(peak, _extra_kb(baseline))
+    elapsed = time.perf_counter() - started
+    sampler.cancel()
+    await engine.dispose()
+    mine, workers_cpu = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    main_cpu = mine.ru_utime + mine.ru_stime - cpu.ru_utime - cpu.ru_stime
+    return elapsed, peak, done.stored, main_cpu, workers_cpu.ru_utime + workers_cpu.ru_stime
+
+
+def measure(path: str, workers: int, out: multiprocessing.Queue[tuple[float, int, int, float, float]]) -> None:
+    """In a fresh process: its memory before the job is the bot's, not the seeder's."""
+    out.put(asyncio.run(run(path, workers)))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--warehouses", type=int, default=5)
+    parser.add_argument("--weeks", type=int, default=104)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    spawn = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "bench.sqlite3")
+        started = time.perf_counter()
+        rows = seed(path, args.products, args.warehouses, args.weeks)
+        print(
+            f"seeded {args.products:,} products × {args.warehouses} warehouses × {args.weeks} weeks: "
+            f"{rows:,} demand rows in {time.perf_counter() - started:.0f} s"
+        )
+        results: multiprocessing.Queue[tuple[float, int, int, float, float]] = spawn.Queue()
+        child = spawn.Process(target=measure, args=(path, args.workers, results))
+        child.start()
+        elapsed, extra_kb, stored, main_cpu, workers_cpu = results.get()
+        child.join()
+    pairs = args.products * args.warehouses
+    extra_mb = extra_kb / 1024
+    print(
+        f"nightly job: {stored:,} suggestions stored in {elapsed:.1f} s ({1000 * elapsed / pairs:.2f} ms per pair, "
+        f"{args.workers} worker processes)"
+    )
+    print(
+        f"CPU: job process {main_cpu:.0f} s, workers {workers_cpu:.0f} s; on {args.workers} idle cores "
+        f"≥ {(main_cpu + workers_cpu) / max(args.workers, os.cpu_count() or 1):.0f} s "
+        f"(all CPU over the cores; load average now {os.getloadavg()[0]:.1f})"
+    )
+    print(f"memory: +{extra_mb:.0f} MB at peak (job process's growth + workers' private memory, sampled every 0.2 s)")
+    time_ok, memory_ok = elapsed <= 60, extra_mb <= 300
+    print(f"TARGET job time ≤ 60 s: {elapsed:.1f} s: {'PASS' if time_ok else 'FAIL'}")
+    print(f"TARGET extra memory ≤ 300 MB: {extra_mb:.0f} MB: {'PASS' if memory_ok else 'FAIL'}")
+    return 0 if time_ok and memory_ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,132 @@
+"""The nightly forecast job: a replenishment policy for every product and warehouse with demand, stored in bulk."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from domain.forecasting import NotEnoughHistory, forecast, week_start, weekly
+from domain.ports import Clock, UnitOfWork
+from domain.replenishment import ProductClass, ServiceLevels, Suggestion
+from domain.usecases.forecasts import (
+    CLASS_WEEKS,
+    DEFAULT_LEAD_TIME_DAYS,
+    lead_times,
+    product_classes,
+    suggest,
+)
+from domain.usecases.imports import HISTORY_WEEKS
+
+BATCH_PRODUCTS = 500  # products read, forecast and written per step: memory stays flat with the catalogue
+
+# One product at one warehouse to forecast: ids, weekly units up to last week, lead time in
+# days, ABC class (None: one level for all).
+Pair = tuple[int, int, list[float], int, ProductClass | None]
+Compute = Callable[[list[Pair], ServiceLevels, datetime], Awaitable[list[Suggestion]]]
+
+
+def suggestions_for(pairs: list[Pair], levels: ServiceLevels, computed_at: datetime) -> list[Suggestion]:
+    """The CPU part, pure and picklable: a worker process may run it."""
+    out = []
+    for product_id, warehouse_id, series, lead_days, product_class in pairs:
+        try:
+            found = forecast(series, 2)
+        except NotEnoughHistory:
+            continue
+        policy = suggest(found, lead_days, levels, product_class)
+        out.append(
+            Suggestion(
+                product_id,
+                warehouse_id,
+                str(found.method),
+                found.mean(1),
+                policy.reorder_point,
+                policy.order_up_to,
+                policy.service_level,
+                policy.expected_fill,
+                policy.product_class,
+                computed_at,
+            )
+        )
+    return out
+
+
+async def _here(pairs: list[Pair], levels: ServiceLevels, computed_at: datetime) -> list[Suggestion]:
+    return suggestions_for(pairs, levels, computed_at)
+
+
+@dataclass(frozen=True, slots=True)
+class NightlyRun:
+    products: int
+    stored: int  # (product, warehouse) pairs with a suggestion
+    applied: int  # stock rows whose reorder point or maximum changed (auto-apply only)
+    dropped: int  # suggestions of pairs no longer forecast
+
+
+async def nightly_forecasts(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    levels: ServiceLevels,
+    currency: str,
+    auto_apply: bool,
+    batch: int = BATCH_PRODUCTS,
+    compute: Compute = _here,
+    in_flight: int = 1,
+) -> NightlyRun:
+    """Recompute every suggestion from the weeks up to last week. With ``auto_apply`` each
+    suggestion also becomes the stock row's reorder point and maximum level, which is what
+    the reorder scan orders by; without it the scan keeps the levels people set, and the
+    suggestions are only stored (``/forecast`` computes the same policy live, to apply by
+    hand). ``compute`` may hand batches to worker processes
+    (``in_flight`` of them at a time) while the next batch is read."""
+    now = clock.now()
+    last_week = week_start(now.date()) - timedelta(days=7)
+    since = last_week - timedelta(weeks=HISTORY_WEEKS - 1)
+    async with uow.read_only():
+        products = sorted(await uow.demand.totals(since))
+        leads = await lead_times(uow)
+        classes: dict[int, ProductClass] = {}
+        if levels.by_class is not None:
+            classes = await product_classes(uow, last_week - timedelta(weeks=CLASS_WEEKS - 1), currency)
+    stored = applied = 0
+    pending: deque[asyncio.Future[list[Suggestion]]] = deque()
+
+    async def write(suggestions: list[Suggestion]) -> None:
+        nonlocal stored, applied
+        async with uow:
+            await uow.demand.store_suggestions(suggestions)
+            if auto_apply:
+                applied += await uow.demand.apply_suggestions(suggestions)
+            await uow.commit()
+        stored += len(suggestions)
+
+    for start in range(0, len(products), batch):
+        async with uow.read_only():
+            daily = await uow.demand.daily(products[start : start + batch], since)
+        sales: dict[tuple[int, int], list[tuple[date, int]]] = {}
+        for product_id, warehouse_id, day, quantity in daily:
+            sales.setdefault((product_id, warehouse_id), []).append((day, quantity))
+        del daily
+        pairs: list[Pair] = [
+            (
+                product_id,
+                warehouse_id,
+                weekly(days, week_start(days[0][0]), last_week),  # days come in date order
+                leads.get((product_id, warehouse_id), DEFAULT_LEAD_TIME_DAYS),
+                classes.get(product_id, ProductClass.C) if levels.by_class is not None else None,
+            )
+            for (product_id, warehouse_id), days in sales.items()
+        ]
+        pending.append(asyncio.ensure_future(compute(pairs, levels, now)))
+        while len(pending) >= max(in_flight, 1):
+            await write(await pending.popleft())
+    while pending:
+        await write(await pending.popleft())
+    async with uow:
+        dropped = await uow.demand.drop_suggestions_before(now)
+        await uow.commit()
+    return NightlyRun(len(products), stored, applied, dropped)

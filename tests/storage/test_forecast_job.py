@@ -1,0 +1,112 @@
+"""The nightly forecast job on SQLite and PostgreSQL: suggestions stored for every product and
+warehouse with demand, applied to the stock rows only with auto-apply, replaced on the next
+run, and dropped for pairs that no longer have a forecast."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.scheduler import forecast_workers
+from domain.catalog import Product
+from domain.forecasting import week_start
+from domain.money import Money
+from domain.replenishment import CLASS_LEVELS, ProductClass, ServiceLevels
+from domain.usecases.forecast_job import nightly_forecasts
+from domain.warehouse import Warehouse
+from storage import models as m
+from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+
+
+async def _shop(engine: AsyncEngine, clock: FakeClock) -> tuple[SqlUnitOfWork, list[int], list[int]]:
+    """Three products at two warehouses; MUG sells 10 a week at both, BOWL 2 a week at W1,
+    SPOON only 3 weeks (too little to forecast). MUG at W1 has a stock row (point 5, max 9)."""
+    uow = SqlUnitOfWork(session_factory(engine))
+    last_monday = week_start(clock.now().date()) - timedelta(days=7)
+    async with uow:
+        products = [
+            (
+                await uow.products.upsert(Product(sku=sku, name=sku, category="C", prices={"EUR": Money(price, "EUR")}))
+            ).id
+            or 0
+            for sku, price in (("MUG", 500), ("BOWL", 300), ("SPOON", 100))
+        ]
+        warehouses = [(await uow.warehouses.upsert(Warehouse(code, code))).id or 0 for code in ("W1", "W2")]
+        mug, bowl, spoon = products
+        w1, w2 = warehouses
+        rows = [(mug, w, last_monday - timedelta(weeks=k), 10) for w in (w1, w2) for k in range(20)]
+        rows += [(bowl, w1, last_monday - timedelta(weeks=k), 2) for k in range(20)]
+        rows += [(spoon, w1, last_monday - timedelta(weeks=k), 1) for k in range(3)]
+        await uow.demand.record(rows, "import")
+        await uow.inventory.set_reorder(mug, w1, 5, 9)
+        await uow.commit()
+    return uow, products, warehouses
+
+
+async def _stock(engine: AsyncEngine, product: int, warehouse: int) -> tuple[int, int | None]:
+    async with session_factory(engine)() as session:
+        row = (
+            await session.execute(
+                select(m.StockRow.reorder_point, m.StockRow.max_level).where(
+                    m.StockRow.product_id == product, m.StockRow.warehouse_id == warehouse
+                )
+            )
+        ).one()
+        return row[0], row[1]
+
+
+async def test_the_nightly_job_stores_a_policy_per_pair_and_applies_it_only_when_asked(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    uow, (mug, bowl, _spoon), (w1, w2) = await _shop(engine, clock)
+    run = await nightly_forecasts(uow, clock, levels=ServiceLevels(0.95), currency="EUR", auto_apply=False, batch=1)
+    assert (run.products, run.stored, run.applied, run.dropped) == (3, 3, 0, 0)  # SPOON: 3 weeks, no forecast
+    async with uow.read_only():
+        stored = {(s.product_id, s.warehouse_id): s for s in await uow.demand.suggestions(None)}
+    assert set(stored) == {(mug, w1), (mug, w2), (bowl, w1)}
+    # 10 a week, no variation, the default 7-day lead time: point 10, up to 20.
+    assert (stored[mug, w1].reorder_point, stored[mug, w1].order_up_to) == (10, 20)
+    assert stored[mug, w1].weekly_demand == pytest.approx(10) and stored[mug, w1].computed_at == clock.now()
+    assert await _stock(engine, mug, w1) == (5, 9)  # not applied: the scan keeps what people set
+
+    clock.advance(hours=1)
+    with forecast_workers(1) as (compute, in_flight):  # as the scheduler runs it: in a worker process
+        run = await nightly_forecasts(
+            uow,
+            clock,
+            levels=ServiceLevels(0.95),
+            currency="EUR",
+            auto_apply=True,
+            compute=compute,
+            in_flight=in_flight,
+        )
+    assert (run.stored, run.applied) == (3, 1)  # only MUG at W1 has a stock row
+    assert await _stock(engine, mug, w1) == (10, 20)
+    async with uow.read_only():
+        assert {s.computed_at for s in await uow.demand.suggestions(None)} == {clock.now()}
+
+
+async def test_classes_set_the_level_and_a_pair_without_demand_is_dropped(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    uow, (mug, bowl, _spoon), (w1, w2) = await _shop(engine, clock)
+    levels = ServiceLevels(0.95, CLASS_LEVELS)
+    await nightly_forecasts(uow, clock, levels=levels, currency="EUR", auto_apply=False)
+    async with uow.read_only():
+        stored = {(s.product_id, s.warehouse_id): s for s in await uow.demand.suggestions([mug, bowl])}
+    # revenue: MUG 400 units × 5.00 = 2,000; BOWL 40 × 3.00 = 120 (starts at 94 %: B)
+    assert (stored[mug, w1].product_class, stored[mug, w1].service_level) == (ProductClass.A, 0.98)
+    assert (stored[bowl, w1].product_class, stored[bowl, w1].service_level) == (ProductClass.B, 0.95)
+
+    async with session_factory(engine)() as session, session.begin():
+        await session.execute(delete(m.DemandRow).where(m.DemandRow.product_id == bowl))
+    clock.advance(hours=1)
+    run = await nightly_forecasts(uow, clock, levels=levels, currency="EUR", auto_apply=False)
+    assert (run.stored, run.dropped) == (2, 1)
+    async with uow.read_only():
+        assert {(s.product_id, s.warehouse_id) for s in await uow.demand.suggestions(None)} == {(mug, w1), (mug, w2)}
