@@ -3,12 +3,9 @@ hold on what it wrote, and the bot's own read paths serve the seeded shop."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
@@ -20,18 +17,9 @@ from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
 from domain.usecases.orders import my_order, my_orders
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
+from tests.storage.seeding import load_seeder
 
-
-def _load_seeder() -> Any:
-    """bench/ holds scripts, not a package: the seeder is loaded from its file."""
-    spec = importlib.util.spec_from_file_location("seed_scale", Path(__file__).parents[2] / "bench" / "seed_scale.py")
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.setdefault("seed_scale", importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(module)
-    return module
-
-
-seed = _load_seeder().seed
+seed = load_seeder().seed
 END = date(2026, 12, 1)
 OPEN = ("placed", "paid", "allocated", "picking", "picked", "packed")
 SHIPPED = ("shipped", "delivered", "completed")
