@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
@@ -15,7 +16,7 @@ from domain.customers import Customer
 from domain.orders import ORDER_TRANSITIONS, OrderStatus
 from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
 from domain.usecases.orders import my_order, my_orders
-from storage.db import session_factory
+from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 from tests.storage.seeding import load_seeder
 
@@ -146,3 +147,23 @@ async def test_the_bots_read_paths_serve_the_seeded_shop(database_url: str, engi
         added = await uow.customers.add(Customer(telegram_id=1, first_name="New", created_at=datetime.now(UTC)))
         await uow.commit()
     assert added.id == 101
+
+
+async def test_the_same_seed_seeds_the_same_shop(tmp_path: Path) -> None:
+    shops = []
+    for name, seed_value in (("a", 7), ("b", 7), ("c", 8)):
+        url = f"sqlite+aiosqlite:///{tmp_path / name}.sqlite3"
+        await seed(url, scale=0.001, seed=seed_value, end=END, data=None)
+        engine = create_engine(url)
+        shops.append(
+            (
+                await _rows(
+                    engine, "SELECT code, customer_id, status, total_minor, created_at FROM orders ORDER BY id"
+                ),
+                await _rows(
+                    engine, "SELECT entry_id, account, debit_minor, credit_minor FROM journal_lines ORDER BY id"
+                ),
+            )
+        )
+        await engine.dispose()
+    assert shops[0] == shops[1] and shops[0] != shops[2]
