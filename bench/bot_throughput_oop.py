@@ -49,27 +49,6 @@ RSS_TARGET_MB = 200
 SEARCH_WORDS = ["mug", "bag", "lantern", "candle", "heart", "star"]
 
 
-def echo_main() -> None:
-    """The bare aiogram echo bot (``--echo-bot``): answers every message with its text."""
-    from aiogram import Bot, Dispatcher
-    from aiogram.client.session.aiohttp import AiohttpSession
-    from aiogram.client.telegram import TelegramAPIServer
-    from aiogram.types import Message
-
-    async def run() -> None:
-        api = TelegramAPIServer.from_base(os.environ["TELEGRAM_API_URL"])
-        bot = Bot(os.environ["BOT_TOKEN"], session=AiohttpSession(api=api))
-        dp = Dispatcher()
-
-        @dp.message()
-        async def echo(message: Message) -> None:
-            await message.answer(message.text or "?")
-
-        await dp.start_polling(bot, polling_timeout=1)
-
-    asyncio.run(run())
-
-
 async def prepare_shop(database: Path, products: int) -> list[str]:
     """The catalog ``bot_throughput`` uses, imported the way a shop imports it."""
     from bot.config import load_settings
@@ -93,29 +72,42 @@ async def prepare_shop(database: Path, products: int) -> list[str]:
 
 @contextlib.asynccontextmanager
 async def bot_process(server: SandboxServer, args: list[str], workdir: Path, **env: str) -> AsyncIterator[int]:
-    """A bot as its own process polling ``server``; yields its pid once it polls."""
+    """A bot as its own process polling ``server``; yields its pid once it polls. Should it
+    die before it is stopped, the bench stops too and shows the end of its log."""
     variables = {**os.environ, "PYTHONPATH": str(ROOT), "BOT_TOKEN": server.token,
                  "TELEGRAM_API_URL": server.url, **env}  # fmt: skip
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, *args, env=variables, cwd=workdir, stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    log = workdir / f"{Path(args[-1]).stem}.log"
+    with log.open("wb") as err:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, *args, env=variables, cwd=workdir, stdout=err, stderr=err
+        )
+    bench, stopping = asyncio.current_task(), False
+
+    async def watch() -> None:
+        await process.wait()
+        if not stopping and bench is not None:
+            tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+            print(f"{' '.join(args)} exited with {process.returncode}:\n{tail}", file=sys.stderr)
+            bench.cancel()
+
+    watcher = asyncio.create_task(watch())
     try:
-        for _ in range(600):
+        for _ in range(1200):  # two minutes to start, on a busy machine
             if any(call.method == "getUpdates" for call in server.calls):
                 break
-            if process.returncode is not None:
-                raise RuntimeError(f"{args} died: {(await process.stderr.read()).decode()[-2000:]}")  # type: ignore[union-attr]
             await asyncio.sleep(0.1)
+        else:
+            raise RuntimeError(f"{' '.join(args)} did not start polling")
         yield process.pid
     finally:
+        stopping = True
         if process.returncode is None:
             process.terminate()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(process.wait(), 20)
         if process.returncode is None:
             process.kill()
-            await process.wait()
+        await watcher
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -208,7 +200,7 @@ async def main() -> None:
         env = {"DATABASE_URL": f"sqlite+aiosqlite:///{database}", "DEFAULT_CURRENCY": "GBP",
                "ADMIN_IDS": ",".join(map(str, staff_ids))}  # fmt: skip
         async with (
-            bot_process(echo_server, [__file__, "--echo-bot"], Path(tmp)),
+            bot_process(echo_server, [str(ROOT / "bench" / "echo_bot.py")], Path(tmp)),
             bot_process(shop_server, ["-m", "bot.cli", "run"], Path(tmp), **env) as pid,
         ):
             echo_users = [SandboxUser(echo_server, 100 + i, f"E{i}", wait=False) for i in range(args.users)]
@@ -245,7 +237,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    if "--echo-bot" in sys.argv:
-        echo_main()
-    else:
-        asyncio.run(main())
+    asyncio.run(main())
