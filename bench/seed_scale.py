@@ -353,6 +353,8 @@ class Counts:
 
 
 class Seeder:
+    """Draws the shop from ``shapes`` with one random generator and hands rows to a writer."""
+
     def __init__(self, writer: Writer, shapes: Shapes, *, scale: float, seed: int, end: date, currency: str) -> None:
         self.w, self.shapes, self.currency = writer, shapes, currency
         self.rng = np.random.default_rng(seed)
@@ -451,7 +453,7 @@ class Seeder:
                     7_000_000_000 + i + 1,
                     FIRST_NAMES[i % 12],
                     LAST_NAMES[i % 10],
-                    f"+4470{i + 1:08d}",
+                    self.phone(i + 1),
                     "ru" if russian[i] else "en",
                     False,
                     i % 97 == 0,
@@ -461,7 +463,7 @@ class Seeder:
                 for i in range(n)
             ],
         )
-        await self.put("addresses", [(i + 1, i + 1, f"{i % 300 + 1} High Street, Town {i % 500}") for i in range(n)])
+        await self.put("addresses", [(i + 1, i + 1, self.address(i + 1)) for i in range(n)])
         # Repeat customers: a few order often, most now and then (shuffled power law).
         weights = self.rng.permutation(1.0 / (np.arange(n) + 5.0) ** 0.7)
         self.customer_weights = weights / weights.sum()
