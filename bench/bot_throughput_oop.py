@@ -1,0 +1,240 @@
+"""Ordergram vs a bare aiogram echo bot, each a process of its own, as a shop runs it.
+
+The sandbox Bot API servers and the simulated users live in this process; Ordergram is a
+real ``ordergram run`` subprocess (``TELEGRAM_API_URL`` pointing at its sandbox, SQLite,
+2,000 products by default) and the echo bot a bare aiogram process run the same way. Users
+work in a closed loop (each sends its next input when the previous one is answered). Each
+phase alternates slices of echo load and Ordergram load in one run (an uncounted warm-up
+turn each first), so a slow spell on a shared machine weighs on both sides of a ratio:
+
+  * browsing: product deep links, the category list and a category page, the cart, search;
+  * add-to-cart: ``/add SKU 1``;
+  * checkout: whole cash-on-delivery checkouts (7 updates each, counted per update);
+  * staff: ``/stock SKU``, ``/order CODE``, ``/queue LON`` (the users are admins here).
+
+Printed: updates/s per phase, the ratio to echo against its target, and the peak RSS of the
+``ordergram run`` process (VmHWM) against 200 MB.
+
+    python bench/bot_throughput_oop.py [--products 2000] [--users 40] [--seconds 8] [--slices 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import os
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bot_throughput import alternating, catalog_csv, checkout_once, closed_loop, timed  # noqa: E402
+
+from sandbox import SandboxServer, SandboxUser  # noqa: E402
+from sandbox.server import BotMessage  # noqa: E402
+
+DEMO = ROOT / "bot" / "demo_data"
+TARGETS = {"browsing": 0.60, "add-to-cart": 0.50, "checkout": 0.25, "staff": None}
+RSS_TARGET_MB = 200
+SEARCH_WORDS = ["mug", "bag", "lantern", "candle", "heart", "star"]
+
+
+async def prepare_shop(database: Path, products: int) -> list[str]:
+    """The catalog ``bot_throughput`` uses, imported the way a shop imports it."""
+    from bot.config import load_settings
+    from bot.runtime import open_database
+    from domain.ports import SystemClock
+    from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
+    from storage.uow import SqlUnitOfWork
+
+    settings = load_settings(database_url=f"sqlite+aiosqlite:///{database}", default_currency="GBP")
+    engine, sessions = await open_database(settings)
+    try:
+        products_csv, stock_csv, skus = catalog_csv(products)
+        await import_warehouses(SqlUnitOfWork(sessions), (DEMO / "warehouses.csv").read_text(encoding="utf-8"))
+        await import_products(SqlUnitOfWork(sessions), products_csv)
+        await import_stock(SqlUnitOfWork(sessions), SystemClock(), stock_csv)
+        await import_carriers(SqlUnitOfWork(sessions), (DEMO / "carriers.csv").read_text(encoding="utf-8"))
+    finally:
+        await engine.dispose()
+    return skus
+
+
+@contextlib.asynccontextmanager
+async def bot_process(server: SandboxServer, args: list[str], workdir: Path, **env: str) -> AsyncIterator[int]:
+    """A bot as its own process polling ``server``; yields its pid once it polls. Should it
+    die before it is stopped, the bench stops too and shows the end of its log."""
+    variables = {**os.environ, "PYTHONPATH": str(ROOT), "BOT_TOKEN": server.token,
+                 "TELEGRAM_API_URL": server.url, **env}  # fmt: skip
+    log = workdir / f"{Path(args[-1]).stem}.log"
+    with log.open("wb") as err:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, *args, env=variables, cwd=workdir, stdout=err, stderr=err
+        )
+    bench, stopping = asyncio.current_task(), False
+
+    async def watch() -> None:
+        await process.wait()
+        if not stopping and bench is not None:
+            tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+            print(f"{' '.join(args)} exited with {process.returncode}:\n{tail}", file=sys.stderr)
+            bench.cancel()
+
+    watcher = asyncio.create_task(watch())
+    try:
+        for _ in range(1200):  # two minutes to start, on a busy machine
+            if any(call.method == "getUpdates" for call in server.calls):
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise RuntimeError(f"{' '.join(args)} did not start polling")
+        yield process.pid
+    finally:
+        stopping = True
+        if process.returncode is None:
+            process.terminate()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(process.wait(), 20)
+        if process.returncode is None:
+            process.kill()
+        await watcher
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set (VmHWM), MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Shop:
+    """The users' side of Ordergram: one closed-loop operation per phase."""
+
+    def __init__(
+        self, server: SandboxServer, users: list[SandboxUser], staff: list[SandboxUser], skus: list[str], database: Path
+    ) -> None:
+        self.server, self.users, self.staff_users, self.skus, self.database = server, users, staff, skus, database
+        self.rng = random.Random(11)
+        self.codes: list[str] = []
+        self.categories: dict[int, BotMessage | None] = {}
+        self.browsing_step = {u.id: itertools.cycle(range(5)) for u in users}
+        self.staff_step = {u.id: itertools.cycle(range(3)) for u in staff}
+
+    async def send(self, user: SandboxUser, text: str) -> int:
+        await timed(self.server, user, lambda: user.send(text))
+        return 1
+
+    async def browse(self, user: SandboxUser) -> int:
+        step = next(self.browsing_step[user.id])
+        if step == 0:
+            return await self.send(user, f"/start p_{self.rng.choice(self.skus)}")
+        if step == 1:
+            await self.send(user, "/catalog")
+            self.categories[user.id] = self.server.last_message(user.id)
+            return 1
+        if step == 2:  # a category page from the list this user was just shown
+            categories = self.categories.pop(user.id, None)
+            labels = categories.button_texts() if categories is not None else []
+            if categories is None or not labels:
+                return await self.send(user, "/catalog")
+            label = self.rng.choice(labels)
+            await timed(self.server, user, lambda: user.press(categories, label))
+            return 1
+        if step == 3:
+            return await self.send(user, "/cart")
+        return await self.send(user, f"/search {self.rng.choice(SEARCH_WORDS)}")
+
+    async def add(self, user: SandboxUser) -> int:
+        return await self.send(user, f"/add {self.rng.choice(self.skus)} 1")
+
+    async def checkout(self, user: SandboxUser) -> int:
+        await checkout_once(self.server, user, self.rng.choice(self.skus))
+        return 7
+
+    async def staff(self, user: SandboxUser) -> int:
+        step = next(self.staff_step[user.id])
+        if step == 0:
+            return await self.send(user, f"/stock {self.rng.choice(self.skus)}")
+        if step == 1:
+            if not self.codes:
+                with contextlib.closing(sqlite3.connect(self.database)) as db:
+                    self.codes = [code for (code,) in db.execute("SELECT code FROM orders")]
+            return await self.send(user, f"/order {self.rng.choice(self.codes)}")
+        return await self.send(user, "/queue LON")
+
+    def load(self, op: Callable[[SandboxUser], Awaitable[int]]) -> Callable[[float], Awaitable[float]]:
+        users = self.staff_users if op == self.staff else self.users
+        return lambda seconds: closed_loop(users, seconds, op)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--products", type=int, default=2_000)
+    parser.add_argument("--users", type=int, default=40)
+    parser.add_argument("--seconds", type=float, default=8.0, help="per phase and bot")
+    parser.add_argument("--slices", type=int, default=4, help="turns each bot takes per phase")
+    args = parser.parse_args()
+    load = os.getloadavg()
+    print(f"echo bot and ordergram run as processes ({args.products:,} products), {args.users} users each; "
+          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")  # fmt: skip
+    echo_server, shop_server = SandboxServer(), SandboxServer()
+    await echo_server.start()
+    await shop_server.start()
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Path(tmp) / "shop.sqlite3"
+        started = time.perf_counter()
+        skus = await prepare_shop(database, args.products)
+        print(f"  imported {args.products:,} products and their stock in {time.perf_counter() - started:.1f} s")
+        staff_ids = [9000 + i for i in range(args.users)]  # admins for the staff phase; customers are not staff
+        env = {"DATABASE_URL": f"sqlite+aiosqlite:///{database}", "DEFAULT_CURRENCY": "GBP",
+               "ADMIN_IDS": ",".join(map(str, staff_ids))}  # fmt: skip
+        async with (
+            bot_process(echo_server, [str(ROOT / "bench" / "echo_bot.py")], Path(tmp)),
+            bot_process(shop_server, ["-m", "bot.cli", "run"], Path(tmp), **env) as pid,
+        ):
+            echo_users = [SandboxUser(echo_server, 100 + i, f"E{i}", wait=False) for i in range(args.users)]
+            users = [SandboxUser(shop_server, 5000 + i, f"U{i}", wait=False) for i in range(args.users)]
+            staff = [SandboxUser(shop_server, i, f"S{i}", wait=False) for i in staff_ids]
+            for user in users + staff:  # registration is a one-off write: kept out of the figures
+                await timed(shop_server, user, partial(user.send, "/start"))
+            shop = Shop(shop_server, users, staff, skus, database)
+
+            async def hello(user: SandboxUser) -> int:
+                await timed(echo_server, user, partial(user.send, "hello"))
+                return 1
+
+            def echo(seconds: float) -> Awaitable[float]:
+                return closed_loop(echo_users, seconds, hello)
+
+            results = {}
+            for phase, op in (("browsing", shop.browse), ("add-to-cart", shop.add), ("checkout", shop.checkout),
+                              ("staff", shop.staff)):  # fmt: skip
+                results[phase] = await alternating(echo, shop.load(op), args.seconds, args.slices)
+                print(f"  {phase}: done")
+            rss = peak_rss_mb(pid)
+    await echo_server.stop()
+    await shop_server.stop()
+    print()
+    for phase, (echo_rate, rate) in results.items():
+        target = TARGETS[phase]
+        verdict = "" if target is None else f"target ≥ {target:.0%}: {'PASS' if rate / echo_rate >= target else 'FAIL'}"
+        print(f"{phase:<12} echo {echo_rate:7.1f}/s  ordergram {rate:7.1f}/s  = {rate / echo_rate:6.1%}  {verdict}")
+    print(f"peak RSS of ordergram run: {rss:.0f} MB  target ≤ {RSS_TARGET_MB} MB: "
+          f"{'PASS' if rss <= RSS_TARGET_MB else 'FAIL'}")  # fmt: skip
+    load = os.getloadavg()
+    print(f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
