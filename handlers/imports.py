@@ -17,7 +17,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.usecases.import_files import KINDS, import_file
 from domain.usecases.imports import HISTORY_WEEKS, ImportReport
 from handlers.errors import domain_message
-from handlers.views.rendering import fill
+from handlers.views.rendering import fill, format_day, format_number
 
 router = Router(name=__name__)
 
@@ -91,12 +91,12 @@ def summary(kind: str, report: ImportReport) -> str:
     text = _("{kind}: {created} created, {updated} updated, {unchanged} unchanged.").format(
         kind=kind, created=report.created, updated=report.updated, unchanged=report.unchanged
     )
-    if report.skipped:
+    if report.skipped and report.skipped_before is not None:
         text += " " + ngettext(
             "{n} row before {day} ignored: forecasts keep {weeks} weeks.",
             "{n} rows before {day} ignored: forecasts keep {weeks} weeks.",
             report.skipped,
-        ).format(n=report.skipped, day=report.skipped_before, weeks=HISTORY_WEEKS)
+        ).format(n=format_number(report.skipped), day=format_day(report.skipped_before), weeks=HISTORY_WEEKS)
     if report.ignored_columns:
         columns = ", ".join(report.ignored_columns)
         text += " " + fill(_("Column(s) ignored, not part of the format: {columns}."), columns=columns)

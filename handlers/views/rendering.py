@@ -110,6 +110,11 @@ def format_number(value: float | int, digits: int = 0) -> str:
     return format_decimal(value, pattern, locale=_babel_locale(current_locale()))
 
 
+def format_day(day: date) -> str:
+    """A calendar day the reader's way ("Dec 1, 2024", "1 дек. 2024 г.")."""
+    return format_date(day, "medium", locale=_babel_locale(current_locale()))
+
+
 def format_share(value: float, digits: int = 0) -> str:
     """A fraction (0.25) as a percentage the reader's way ("25%", "25 %"): the locale's own
     pattern (where the sign goes, and the space), with ``digits`` decimals."""

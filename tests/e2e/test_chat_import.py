@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from babel.dates import format_date
+
 from bot.harness import RunningBot
+from domain.usecases.imports import history_start
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, hire
 
@@ -46,6 +50,24 @@ async def test_a_windows_1251_file_is_read_and_named_and_bad_rows_come_back_in_r
     missing = b"sku;warehouse;quantity\r\nRU-1;MSK;5\r\n"
     reply = await olga.send_document(missing, "stock.csv", caption="/import stock")
     assert reply.last.text.splitlines()[1] == "stock.csv:2: склада MSK нет — сначала загрузите склады (warehouses)"
+
+
+async def test_demand_older_than_the_kept_history_is_counted_in_the_readers_date_format(shop: RunningBot) -> None:
+    today = shop.runtime.clock.now().date()
+    rows = "sku,warehouse,date,quantity\n22197,LON,2001-01-02,4\n22197,LON,2001-01-03,4\n"
+    rows += f"22197,LON,{today - timedelta(days=14)},3\n"
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    reply = await admin.send_document(rows.encode(), "demand.csv", caption="/import")
+    start = history_start(today)
+    assert reply.last.text == (
+        "demand: 1 created, 0 updated, 0 unchanged. "
+        f"2 rows before {format_date(start, 'medium', locale='en')} ignored: forecasts keep 104 weeks."
+    )
+    await hire(shop, 804, "Olga", "manager")
+    olga = SandboxUser(shop.server, 804, "Olga", language_code="ru")
+    await olga.send("/language ru")
+    reply = await olga.send_document(rows.encode(), "demand.csv", caption="/import")
+    assert f"2 строки до {format_date(start, 'medium', locale='ru')} пропущены" in reply.last.text, reply.last.text
 
 
 async def test_a_picker_may_not_import_and_a_customer_is_not_told_how(shop: RunningBot) -> None:
