@@ -92,7 +92,9 @@ class OrderIn(_Strict):
     customer: CustomerIn
     lines: list[LineIn] = Field(min_length=1, max_length=100)
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, upper case")
-    payment: Literal["paid", "cod", "invoice"] = Field(description="paid at the channel, cash on delivery, or invoice")
+    payment: Literal["paid", "cod", "invoice"] = Field(
+        description="paid at the channel, cash on delivery, or invoice (business customers only)"
+    )
     address: str | None = Field(default=None, max_length=500, description="courier delivery to this address…")
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)

@@ -167,6 +167,9 @@ async def _place(
     uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, key: ApiKey, request: ApiOrderRequest, now: datetime
 ) -> Order:
     customer = await _customer(uow, request.customer, now, key)
+    if request.payment is PaymentState.INVOICE and not customer.is_business:
+        # As in chat: paying later is a business customer's term, set with the customers scope.
+        raise InvalidField(field="payment", reason="an invoice is for a business customer (customer.business: true)")
     cart = await _cart(uow, request)
     delivery, point = await _delivery(uow, request)
     shipping = _money(request.shipping, cart.currency, "shipping")

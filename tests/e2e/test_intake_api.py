@@ -395,6 +395,21 @@ async def test_every_api_error_names_its_field_in_one_spelling(api, shop: Runnin
         assert problem["detail"].startswith(f"{field}: ")
 
 
+async def test_an_invoice_is_refused_for_a_customer_who_is_not_a_business(shop: RunningBot) -> None:
+    runtime = shop.runtime
+    key, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop")
+    body = {**ORDER, "payment": "invoice"}
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    async with TestClient(TestServer(app)) as client:
+        answer = await client.post(
+            "/api/v1/orders", json=body, headers={"Authorization": f"Bearer {key}", "Idempotency-Key": "1"}
+        )
+        problem = await answer.json()
+    assert (answer.status, problem["field"]) == (422, "payment"), problem
+    assert "business" in problem["detail"]
+    assert await _count(shop, m.OrderRow) == 0
+
+
 async def test_a_channel_with_the_customers_scope_sets_business_terms_and_the_credit_limit_holds(
     shop: RunningBot, clock: FakeClock
 ) -> None:
