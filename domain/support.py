@@ -134,7 +134,7 @@ def _seconds(delta: timedelta) -> float:
 def topic_name(display_name: str, username: str | None, customer_id: int) -> str:
     """A forum topic's name (Telegram takes 1–128 characters): the customer's name, their
     username and id, so staff can tell two Annas apart; one line, no control characters."""
-    name = " ".join("".join(ch for ch in display_name if ch.isprintable()).split()) or "?"
+    name = " ".join("".join(ch if ch.isprintable() else " " for ch in display_name).split()) or "?"
     suffix = f" (@{username}) #{customer_id}" if username else f" #{customer_id}"
     room = 128 - len(suffix)
     if len(name) > room:

@@ -30,7 +30,6 @@ class ForumsAndCopies:
     files: dict[str, StoredFile]
 
     if TYPE_CHECKING:
-
         users: dict[int, dict[str, Any]]
 
         def _next_id(self, chat_id: int) -> int: ...

@@ -20,7 +20,8 @@ SUPPORT = -1009000
 
 async def _conversations(shop: RunningBot) -> list[m.SupportConversationRow]:
     async with shop.runtime.sessions() as session:
-        return list((await session.scalars(select(m.SupportConversationRow).order_by(m.SupportConversationRow.id))).all())
+        rows = await session.scalars(select(m.SupportConversationRow).order_by(m.SupportConversationRow.id))
+        return list(rows.all())
 
 
 async def test_customer_asks_from_an_order_and_staff_answer_in_its_topic(tmp_path: Path, clock: FakeClock) -> None:
