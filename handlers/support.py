@@ -380,6 +380,13 @@ async def close(message: Message, bot: Bot, uow: UnitOfWork, clock: Clock, notif
                 raise
 
 
+@router.message(Command("close"))
+async def close_elsewhere(message: Message) -> None:
+    await message.answer(
+        _("/close works in the support chat: in the customer's topic, or as a reply to their message.")
+    )
+
+
 @router.message(_support_chat, ~F.text.startswith("/"))
 async def staff_reply(message: Message, bot: Bot, uow: UnitOfWork, clock: Clock, settings: ShopSettings) -> None:
     """A staff member writes in a customer's topic (or replies to their message): the

@@ -68,6 +68,11 @@ async def test_customer_asks_from_an_order_and_staff_answer_in_its_topic(tmp_pat
         assert (conversation.messages_in, conversation.messages_out) == (2, 1)
         assert conversation.first_reply_at is not None and conversation.closed_at is not None
         assert await count(shop, m.SupportMessageRow) == 3
+        profile = await admin.send("/customer 501")
+        assert "Support conversations" in profile.text and "closed, 2 messages in, 1 reply" in profile.text
+        assert "5⭐" in profile.text
+        report = await admin.send("/report today")
+        assert "Support: 1 conversation" in report.text and "First reply: median" in report.text
 
         await alice.send("Hello again, one more question")  # reopens the same topic, a new conversation
         assert not topic.closed and len(shop.server.forums[SUPPORT]) == 1
