@@ -22,7 +22,14 @@ async def test_start_in_english_registers_greets_by_name_and_shows_the_menu(runn
     assert len(reply.new) == 1
     assert reply.last.text.startswith("Hello, Alice!")
     assert reply.last.html is not None and "<b>Alice</b>" in reply.last.html
-    assert reply.last.button_texts() == ["🛍 Catalog", "🛒 Cart", "📦 My orders", "💬 Contact us", "🌐 Language", "❓ Help"]
+    assert reply.last.button_texts() == [
+        "🛍 Catalog",
+        "🛒 Cart",
+        "📦 My orders",
+        "💬 Contact us",
+        "🌐 Language",
+        "❓ Help",
+    ]
     row = await customer_row(running, 501)
     assert row is not None and (row.first_name, row.last_name, row.language) == ("Alice", "Smith", None)
 
