@@ -38,7 +38,14 @@ async def test_start_in_russian_follows_telegrams_language(running: RunningBot) 
     boris = SandboxUser(running.server, 502, "Борис", language_code="ru")
     reply = await boris.send("/start")
     assert reply.last.text.startswith("Здравствуйте, Борис!")
-    assert reply.last.button_texts() == ["🛍 Каталог", "🛒 Корзина", "📦 Мои заказы", "🌐 Язык", "❓ Помощь"]
+    assert reply.last.button_texts() == [
+        "🛍 Каталог",
+        "🛒 Корзина",
+        "📦 Мои заказы",
+        "💬 Написать нам",
+        "🌐 Язык",
+        "❓ Помощь",
+    ]
     help_reply = await boris.send("❓ Помощь")
     assert "Как пользоваться ботом" in help_reply.text
 
@@ -140,6 +147,7 @@ async def test_command_menus_are_registered_per_language(running: RunningBot) ->
         "language",
         "currency",
         "policies",
+        "support",
         "help",
     }
     assert {c["description"] for c in commands["default::ru"]} >= {"Главное меню", "Сменить язык"}
