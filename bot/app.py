@@ -60,6 +60,11 @@ _RESPONSE_TYPES = [
         methods.SendChatAction,
         methods.DeleteWebhook,
         methods.RefundStarPayment,
+        methods.CopyMessage,
+        methods.GetChat,
+        methods.CreateForumTopic,
+        methods.CloseForumTopic,
+        methods.ReopenForumTopic,
     )
 ]
 
@@ -93,6 +98,8 @@ def shop_settings(settings: Settings) -> ShopSettings:
         invoice_net_days=settings.invoice_net_days,
         service_levels=settings.service_levels(),
         staff_chat_id=settings.staff_chat_id,
+        support_chat_id=settings.support_chat_id or settings.staff_chat_id,
+        support_sign_replies=settings.support_sign_replies,
         payment_provider_token=settings.payment_provider_token,
         checkout_policy=settings.checkout_policy(),
     )

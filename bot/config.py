@@ -61,6 +61,10 @@ class Settings(LogSettings):
     notify_rate: float = Field(default=29.0, ge=0)  # messages/s overall (Telegram: ~30); 0 = unlimited
     notify_chat_interval: float = Field(default=1.05, ge=0)  # seconds between messages to one chat
     staff_chat_id: int | None = None
+    # Customers' conversations: a forum supergroup gets a topic per customer; unset, or a plain
+    # group, they go to STAFF_CHAT_ID's chat and staff answer by replying (README, "Support").
+    support_chat_id: int | None = None
+    support_sign_replies: bool = True  # the customer sees which staff member answered
     default_locale: str = "en"  # a language with a catalog (bot.i18n checks it at start)
     locales_dir: Path | None = None  # translations to use instead of the shipped ones (one folder per language)
     shop_settings_file: Path | None = None  # TOML: the shop's name, contacts and policies (see README)

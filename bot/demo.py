@@ -55,6 +55,7 @@ async def run_demo(keep: Path | None = None) -> int:
             default_currency="GBP",
             payment_provider_token="sandbox:provider",
             staff_chat_id=STAFF_CHAT,
+            support_chat_id=SUPPORT_CHAT,
             tax_rate="20",  # UK VAT, included in prices: the books split it out
             admin_ids=[ADMIN_ID],
         ) as running:
@@ -153,6 +154,8 @@ async def run_demo(keep: Path | None = None) -> int:
 
             await _business_buyer(server, ada, transcript, scene)
             await _warehouse_day(server, ada, alice, alice_order, transcript, scene)
+
+            await _support_conversation(server, ada, alice, alice_order, transcript, scene)
 
             scene("What the staff chat received")
             for message in server.chat_messages(STAFF_CHAT):
@@ -375,6 +378,34 @@ async def _operator_view(http: aiohttp.ClientSession, root: str, transcript: lis
 
 
 STEP = re.compile(r"📦 (\d+) × (\S+)")
+
+
+SUPPORT_CHAT = -100900  # the support group, a forum: a topic per customer (SUPPORT_CHAT_ID)
+
+
+async def _support_conversation(
+    server: SandboxServer,
+    ada: SandboxUser,
+    alice: SandboxUser,
+    code: str,
+    transcript: list[str],
+    scene: Callable[[str], None],
+) -> None:
+    forum = SandboxGroup(server, "Support", chat_id=SUPPORT_CHAT, transcript=transcript, forum=True)
+    scene("Alice asks about her order (💬 Contact us): her own topic in the support group")
+    reply = await alice.send(f"/track {code}")
+    reply = await alice.press(reply.last, "Contact us")
+    await alice.send("Can the courier call me before coming?")
+    topic = next(iter(server.forums[SUPPORT_CHAT].values()))
+    transcript.append(f"💬 new topic in Support: {topic.name}")
+    for message in forum.topic(topic.thread_id):
+        transcript.append("💬 in the topic: " + "\n    ".join(message.text.splitlines()))
+    scene("Staff answer inside the topic; Alice gets it from the bot, signed; /close asks her to rate")
+    await forum.send(ada, "Of course, the courier will call 30 minutes ahead.", thread_id=topic.thread_id)
+    transcript.append("🔔 Alice's chat: " + "\n    ".join(alice.messages()[-1].text.splitlines()))
+    await forum.send(ada, "/close", thread_id=topic.thread_id)
+    await alice.press(alice.messages()[-1], "5⭐")
+    await ada.send("/customer 1001")
 
 
 def _order_code(text: str) -> str:

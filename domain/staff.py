@@ -29,6 +29,7 @@ class Permission(StrEnum):
     MANAGE_CUSTOMERS = "manage_customers"
     SET_PRICES = "set_prices"
     REPORTS = "reports"
+    SUPPORT = "support"  # answer customers in the support chat, close conversations
 
 
 P = Permission
@@ -37,7 +38,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MANAGER: frozenset(Permission) - {P.MANAGE_STAFF, P.MANAGE_SHOP},
     Role.PICKER: frozenset({P.VIEW_STOCK, P.VIEW_ORDERS, P.PICK}),
     Role.PACKER: frozenset({P.VIEW_STOCK, P.VIEW_ORDERS, P.PACK, P.SHIP}),
-    Role.SUPPORT: frozenset({P.VIEW_ORDERS, P.VIEW_CUSTOMERS, P.ASSIST, P.RETURNS}),
+    Role.SUPPORT: frozenset({P.VIEW_ORDERS, P.VIEW_CUSTOMERS, P.ASSIST, P.RETURNS, P.SUPPORT}),
 }
 
 

@@ -36,6 +36,7 @@ from handlers import (
     shop_settings,
     staff,
     start,
+    support,
 )
 from handlers.gates import StaffGate, gate_routers
 from handlers.menu import STAFF_PERMISSIONS
@@ -118,6 +119,7 @@ def build_routers() -> list[Router]:
                 returns.router,
                 feedback.router,
                 *staff_routers,
+                support.router,  # before the catch-alls: questions, and everything while a conversation is open
                 fallback.router,  # presses and messages nothing else took (not plain text: a search)
                 search.router,  # plain text outside a conversation is a search: last
                 errors.router,  # errors reach it from the dispatcher wherever they arose; updates seldom get here

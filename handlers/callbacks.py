@@ -204,3 +204,26 @@ class Confirm(CallbackData, prefix="cc"):
 
 class GiftChoice(CallbackData, prefix="cg"):
     key: Code
+
+
+class ContactCb(CallbackData, prefix="sc"):
+    """ "Contact us": the order the customer came from ("" for none)."""
+
+    code: Code
+
+
+class SupportRateCb(CallbackData, prefix="sr"):
+    conversation_id: Number
+    stars: Annotated[int, Field(ge=1, le=5)]
+
+
+class SearchInsteadCb(CallbackData, prefix="ssi"):
+    """The customer's message that went to support: search the catalog for it instead."""
+
+    message_id: Number
+
+
+class AskPersonCb(CallbackData, prefix="sap"):
+    """The customer's message that was searched: send it to a person instead."""
+
+    message_id: Number

@@ -33,6 +33,8 @@ class ShopSettings:
     invoice_net_days: int
     service_levels: ServiceLevels  # fill-rate targets of the replenishment policy
     staff_chat_id: int | None
+    support_chat_id: int | None  # SUPPORT_CHAT_ID, else the staff chat; None: no support chat
+    support_sign_replies: bool
     payment_provider_token: str | None  # without it, online card payment is not offered
     checkout_policy: CheckoutPolicy
 

@@ -16,6 +16,7 @@ from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
 from domain.usecases.insight import customer_profile, top_customers
 from domain.usecases.payments import record_invoice_payment
 from domain.usecases.special import set_business, set_vip
+from domain.usecases.support import customer_conversations
 from handlers.context import ShopSettings
 from handlers.views.rendering import Renderer, fill, format_money
 
@@ -121,7 +122,11 @@ async def customer_command(
         reference=command.args or "",
         invoice_net_days=settings.invoice_net_days,
     )
-    await message.answer(renderer.render("staff/customer.html.j2", p=profile))
+    assert profile.customer.id is not None
+    history = await customer_conversations(uow, profile.customer.id)
+    text = renderer.render("staff/customer.html.j2", p=profile)
+    conversations = renderer.render("support/history.html.j2", conversations=history)
+    await message.answer(f"{text}\n\n{conversations}" if conversations else text)
 
 
 def _business_set(customer: Customer, settings: ShopSettings) -> str:

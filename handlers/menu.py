@@ -21,21 +21,24 @@ CART_BUTTON = __("🛒 Cart")
 ORDERS_BUTTON = __("📦 My orders")
 LANGUAGE_BUTTON = __("🌐 Language")
 HELP_BUTTON = __("❓ Help")
+CONTACT_BUTTON = __("💬 Contact us")
 
 
 def main_menu() -> ReplyKeyboardMarkup:
-    labels = (CATALOG_BUTTON, CART_BUTTON, ORDERS_BUTTON, LANGUAGE_BUTTON, HELP_BUTTON)
+    labels = (CATALOG_BUTTON, CART_BUTTON, ORDERS_BUTTON, CONTACT_BUTTON, LANGUAGE_BUTTON, HELP_BUTTON)
     return _menu_in(*(str(label) for label in labels), _("Search the catalog or pick from the menu"))
 
 
 @lru_cache(maxsize=16)
-def _menu_in(catalog: str, cart: str, orders: str, language: str, help_: str, placeholder: str) -> ReplyKeyboardMarkup:
+def _menu_in(
+    catalog: str, cart: str, orders: str, contact: str, language: str, help_: str, placeholder: str
+) -> ReplyKeyboardMarkup:
     """One keyboard per language, built once: it follows every finished conversation (a
     checkout's last step among them). Nothing changes a markup once built."""
     return ReplyKeyboardMarkup(
         keyboard=[
             [KeyboardButton(text=catalog), KeyboardButton(text=cart)],
-            [KeyboardButton(text=orders)],
+            [KeyboardButton(text=orders), KeyboardButton(text=contact)],
             [KeyboardButton(text=language), KeyboardButton(text=help_)],
         ],
         resize_keyboard=True,
@@ -54,6 +57,7 @@ CUSTOMER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("language", N_("Change language")),
     ("currency", N_("Change the currency of prices")),
     ("policies", N_("Returns, delivery and privacy")),
+    ("support", N_("Write to a person at the shop")),
     ("help", N_("How to use this bot")),
 )
 # ... and these it does not (typed from a hint, a step of a conversation, or a product code;
@@ -106,6 +110,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("slow", Permission.REPORTS, N_("Slow movers: stock that does not sell")),
     ("assist", Permission.ASSIST, N_("Order on behalf of a customer")),
     ("assist_end", Permission.ASSIST, N_("Stop ordering for a customer")),
+    ("close", Permission.SUPPORT, N_("End a support conversation (in its topic)")),
 )
 STAFF_PERMISSIONS: dict[str, Permission] = {name: permission for name, permission, _ in STAFF_COMMANDS}
 

@@ -18,7 +18,7 @@ from domain.returns import returnable
 from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
 from domain.usecases.orders import OrdersPage, cancel_my_order, my_order, my_orders
 from domain.usecases.payments import order_to_pay
-from handlers.callbacks import CancelOrderCb, DocumentCb, OrderCb, OrdersPageCb, PayOrderCb, ReturnStartCb
+from handlers.callbacks import CancelOrderCb, ContactCb, DocumentCb, OrderCb, OrdersPageCb, PayOrderCb, ReturnStartCb
 from handlers.checkout import send_invoice
 from handlers.context import ShopSettings
 from handlers.menu import ORDERS_BUTTON
@@ -57,6 +57,8 @@ def _detail_keyboard(order: Order, settings: ShopSettings, now: datetime) -> Inl
         builder.button(text=_("↩️ Return"), callback_data=ReturnStartCb(code=order.code, kind="refund"))
         builder.button(text=_("🔁 Exchange"), callback_data=ReturnStartCb(code=order.code, kind="exchange"))
     builder.button(text=_("🧾 Receipt (PDF)"), callback_data=DocumentCb(code=order.code, kind="receipt"))
+    if settings.support_chat_id is not None:
+        builder.button(text=_("💬 Contact us"), callback_data=ContactCb(code=order.code))
     builder.button(text=_("⬅ My orders"), callback_data=OrdersPageCb(page=0))
     builder.adjust(1)
     return builder.as_markup()

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.ports import Clock, UnitOfWork
 from domain.reports import PeriodName
 from domain.usecases.reports import SLOW_MOVER_DAYS, report, slow_movers, stock_report
+from domain.usecases.support import support_figures
 from handlers.context import ShopSettings
 from handlers.output.charts import ChartText, sales_chart
 from handlers.views.rendering import Renderer
@@ -36,7 +37,10 @@ async def report_command(
         PeriodName.MONTH: _("The last 30 days"),
     }
     title = titles[found.period.name]
-    await message.answer(renderer.render("staff/report.html.j2", report=found, title=title))
+    support = await support_figures(uow, found.period.start, found.period.end)
+    figures = renderer.render("staff/report.html.j2", report=found, title=title)
+    support_part = renderer.render("support/figures.html.j2", times=support)
+    await message.answer(f"{figures}\n\n{support_part}" if support_part else figures)
     text = ChartText(
         title=title,
         orders=_("Orders"),

@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from domain.customers import Customer
 from domain.ports import UnitOfWork
 from domain.usecases.catalog import search_products
-from handlers.callbacks import ProductCb, shorten
+from handlers.callbacks import AskPersonCb, ProductCb, shorten
 from handlers.catalog import customer_currency
 from handlers.context import ShopSettings
 from handlers.views.rendering import Renderer
@@ -20,9 +20,18 @@ router = Router(name=__name__)
 MAX_QUERY = 100
 
 
-async def _search(
-    message: Message, text: str, uow: UnitOfWork, customer: Customer, settings: ShopSettings, renderer: Renderer
+async def search_text(
+    message: Message,
+    text: str,
+    uow: UnitOfWork,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+    *,
+    ask_person: int | None = None,
 ) -> None:
+    """Search results for ``text``; with ``ask_person`` (the customer's message id), a button
+    that sends that message to a person at the shop instead."""
     text = " ".join(text.split())[:MAX_QUERY]
     if len(text) < 2:
         await message.answer(_("Type at least two characters to search, e.g. /search mug"))
@@ -41,10 +50,12 @@ async def _search(
             text=shorten(card.product.name),
             callback_data=ProductCb(product_id=card.product.id or 0, category_id=0, page=0),
         )
+    if ask_person is not None and settings.support_chat_id is not None:
+        builder.button(text=_("💬 Ask a person instead"), callback_data=AskPersonCb(message_id=ask_person))
     builder.adjust(1)
     await message.answer(
         renderer.render("search_results.html.j2", cards=cards, total=total, text=text),
-        reply_markup=builder.as_markup() if cards else None,
+        reply_markup=builder.as_markup() if cards or ask_person is not None else None,
     )
 
 
@@ -57,14 +68,14 @@ async def search_command(
     settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
-    await _search(message, command.args or "", uow, customer, settings, renderer)
+    await search_text(message, command.args or "", uow, customer, settings, renderer)
 
 
 @router.message(StateFilter(None), F.text, ~F.text.startswith("/"))
 async def search_typed(
     message: Message, uow: UnitOfWork, customer: Customer, settings: ShopSettings, renderer: Renderer
 ) -> None:
-    await _search(message, message.text or "", uow, customer, settings, renderer)
+    await search_text(message, message.text or "", uow, customer, settings, renderer, ask_person=message.message_id)
 
 
 @router.message(F.text.startswith("/"))

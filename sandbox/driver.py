@@ -72,13 +72,32 @@ class SandboxUser:
 
     # -------------------------------------------------------------- actions
     def _message(self, **content: Any) -> dict[str, Any]:
-        return {
+        message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": {"id": self.id, "type": "private", "first_name": self.first_name},
             "from": self.user,
             **content,
         }
+        self.server.user_messages[(self.id, message["message_id"])] = message  # copyMessage reads it
+        return message
+
+    def sent(self) -> dict[str, Any]:
+        """The last message this user sent (its ``message_id`` is what the bot saw)."""
+        return next(m for (chat, _id), m in reversed(self.server.user_messages.items()) if chat == self.id)
+
+    async def edit(self, message: dict[str, Any], text: str) -> Reply:
+        """Edit a text message sent earlier: Telegram sends the bot an ``edited_message``."""
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        self.server.user_messages[(self.id, message["message_id"])] = edited
+        self._log(f"👤 {self.first_name} edits their message: {text}")
+        return await self._act("edited_message", edited)
+
+    async def send_voice(self, content: bytes, duration: int = 3) -> Reply:
+        stored = self.server._store_file(content, "voice.ogg", "audio/ogg")
+        self._log(f"👤 {self.first_name} sends a voice message")
+        voice = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "duration": duration}
+        return await self._act("message", self._message(voice=voice))
 
     async def send(self, text: str) -> Reply:
         content: dict[str, Any] = {"text": text}
@@ -243,12 +262,21 @@ class SandboxGroup:
     _ids = itertools.count(1)
 
     def __init__(
-        self, server: SandboxServer, title: str, chat_id: int | None = None, transcript: list[str] | None = None
+        self,
+        server: SandboxServer,
+        title: str,
+        chat_id: int | None = None,
+        transcript: list[str] | None = None,
+        *,
+        forum: bool = False,
     ) -> None:
         self.server = server
         self.id = chat_id if chat_id is not None else -1001000000000 - next(self._ids)
         self.title = title
         self.transcript = transcript
+        self.forum = forum
+        if forum:  # a supergroup with topics switched on
+            server.forums.setdefault(self.id, {})
 
     def _log(self, line: str) -> None:
         if self.transcript is not None:
@@ -258,7 +286,14 @@ class SandboxGroup:
         self._log(f"🤖 bot in {self.title}: " + "\n    ".join(message.text.splitlines()))
 
     def _chat(self) -> dict[str, Any]:
-        return {"id": self.id, "type": "supergroup", "title": self.title}
+        chat: dict[str, Any] = {"id": self.id, "type": "supergroup", "title": self.title}
+        if self.forum:
+            chat["is_forum"] = True
+        return chat
+
+    def topic(self, thread_id: int | None) -> list[BotMessage]:
+        """What the bot posted in one forum topic (or, with None, outside every topic)."""
+        return [m for m in self.server.chat_messages(self.id) if m.thread_id == thread_id]
 
     async def add_bot(self, by: SandboxUser) -> Reply:
         """``by`` adds the bot to the group: Telegram sends the bot a ``my_chat_member`` update."""
@@ -274,16 +309,51 @@ class SandboxGroup:
         self._log(f"👤 {by.first_name} adds the bot to the group {self.title}")
         return await act(self.server, self.id, "my_chat_member", payload, self._log_bot)
 
-    async def send(self, by: SandboxUser, text: str) -> Reply:
-        """``by`` writes ``text`` in the group (a command gets its entity, as Telegram marks it)."""
+    def _message(
+        self, by: SandboxUser, thread_id: int | None, reply_to: BotMessage | None, **content: Any
+    ) -> dict[str, Any]:
         message: dict[str, Any] = {
             "message_id": next(SandboxUser._message_ids),
             "date": int(time.time()),
             "chat": self._chat(),
             "from": by.user,
-            "text": text,
+            **content,
         }
+        if thread_id is not None:  # as Telegram marks a message written inside a forum topic
+            message["message_thread_id"] = thread_id
+            message["is_topic_message"] = True
+        if reply_to is not None:
+            message["reply_to_message"] = self.server.message_json(reply_to)
+        self.server.user_messages[(self.id, message["message_id"])] = message
+        return message
+
+    async def send(
+        self, by: SandboxUser, text: str, *, thread_id: int | None = None, reply_to: BotMessage | None = None
+    ) -> Reply:
+        """``by`` writes ``text`` in the group (a command gets its entity, as Telegram marks it),
+        in a forum topic (``thread_id``) or as a reply to one of the bot's messages."""
+        content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         self._log(f"👤 {by.first_name} in {self.title}: {text}")
+        message = self._message(by, thread_id, reply_to, **content)
         return await act(self.server, self.id, "message", message, self._log_bot)
+
+    async def send_photo(
+        self, by: SandboxUser, content: bytes, caption: str | None = None, *, thread_id: int | None = None
+    ) -> Reply:
+        stored = self.server._store_file(content, "photo.jpg", "image/jpeg")
+        photo = [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "width": 640, "height": 480}]
+        extra = {"caption": caption} if caption else {}
+        self._log(f"👤 {by.first_name} in {self.title} sends a photo")
+        message = self._message(by, thread_id, None, photo=photo, **extra)
+        return await act(self.server, self.id, "message", message, self._log_bot)
+
+    def last_sent(self) -> dict[str, Any]:
+        return next(m for (chat, _id), m in reversed(self.server.user_messages.items()) if chat == self.id)
+
+    async def edit(self, message: dict[str, Any], text: str) -> Reply:
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        self.server.user_messages[(self.id, message["message_id"])] = edited
+        self._log(f"👤 someone in {self.title} edits their message: {text}")
+        return await act(self.server, self.id, "edited_message", edited, self._log_bot)

@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from sandbox.forums import ForumsAndCopies, ForumTopic
 from sandbox.limits import (
     MAX_CALLBACK_ANSWER,
     ApiError,
@@ -42,7 +43,7 @@ JSON_FIELDS = frozenset(
         "menu_button",
     }
 )
-SENDING_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendinvoice"})
+SENDING_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendvoice", "sendinvoice", "copymessage"})
 # What Telegram sends a bot that never named the update types it wants (or named none).
 NOT_SENT_UNLESS_ASKED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
@@ -63,7 +64,7 @@ class BotMessage:
 
     chat_id: int
     message_id: int
-    kind: str  # text | photo | document | invoice
+    kind: str  # text | photo | document | voice | invoice
     text: str  # plain text (or caption) after entity parsing
     html: str | None
     reply_markup: dict[str, Any] | None
@@ -72,6 +73,8 @@ class BotMessage:
     invoice: dict[str, Any] | None = None
     deleted: bool = False
     edits: int = 0
+    thread_id: int | None = None  # the forum topic it is in
+    reply_to: int | None = None  # the message it replies to
 
     def buttons(self) -> list[dict[str, Any]]:
         rows = (self.reply_markup or {}).get("inline_keyboard") or (self.reply_markup or {}).get("keyboard") or []
@@ -94,7 +97,7 @@ def _user_json(user_id: int, first_name: str, **extra: Any) -> dict[str, Any]:
     return {"id": user_id, "is_bot": False, "first_name": first_name, **{k: v for k, v in extra.items() if v}}
 
 
-class SandboxServer:
+class SandboxServer(ForumsAndCopies):
     """One bot, many users. ``url`` is what ``TELEGRAM_API_URL`` should be set to."""
 
     def __init__(self, token: str = "123456:SANDBOX-TOKEN", *, flood_limits: bool = False) -> None:
@@ -122,6 +125,8 @@ class SandboxServer:
         self.pre_checkout_answers: dict[str, dict[str, Any]] = {}
         self.chat_actions: list[tuple[int, str]] = []
         self.users: dict[int, dict[str, Any]] = {}
+        self.forums: dict[int, dict[int, ForumTopic]] = {}  # forum supergroups: their topics by thread id
+        self.user_messages: dict[tuple[int, int], dict[str, Any]] = {}  # what people sent (copyMessage reads it)
         self.webhook_deleted = False
         self.closing = False  # set on shutdown so a pending long poll returns at once
         self.webhook: dict[str, str] | None = None  # set by setWebhook: updates are POSTed there
@@ -155,7 +160,13 @@ class SandboxServer:
                 "answerCallbackQuery",
                 "sendPhoto",
                 "sendDocument",
+                "sendVoice",
                 "sendInvoice",
+                "copyMessage",
+                "getChat",
+                "createForumTopic",
+                "closeForumTopic",
+                "reopenForumTopic",
                 "answerPreCheckoutQuery",
                 "getFile",
                 "sendChatAction",
@@ -280,7 +291,10 @@ class SandboxServer:
         user = self.users.get(chat_id)
         if user:
             return {"id": chat_id, "type": "private", "first_name": user["first_name"]}
-        return {"id": chat_id, "type": "supergroup", "title": f"chat {chat_id}"}
+        chat: dict[str, Any] = {"id": chat_id, "type": "supergroup", "title": f"chat {chat_id}"}
+        if chat_id in self.forums:
+            chat["is_forum"] = True
+        return chat
 
     def _bot_json(self) -> dict[str, Any]:
         return {"id": self.bot_id, "is_bot": True, "first_name": "Ordergram Sandbox", "username": self.bot_username}
@@ -309,27 +323,43 @@ class SandboxServer:
                 "file_unique_id": message.file.file_unique_id,
                 "file_name": message.file.file_name or "file",
             }
+        elif message.kind == "voice" and message.file:
+            body["voice"] = {
+                "file_id": message.file.file_id,
+                "file_unique_id": message.file.file_unique_id,
+                "duration": 1,
+            }
         elif message.kind == "invoice" and message.invoice:
             body["invoice"] = {k: message.invoice[k] for k in ("title", "description", "currency", "total_amount")}
             body["invoice"]["start_parameter"] = message.invoice.get("start_parameter", "")
-        if message.kind in ("photo", "document") and message.text:
+        if message.kind in ("photo", "document", "voice") and message.text:
             body["caption"] = message.text
+        if message.thread_id is not None:
+            body["message_thread_id"] = message.thread_id
+            body["is_topic_message"] = True
         if message.reply_markup and "inline_keyboard" in message.reply_markup:
             body["reply_markup"] = message.reply_markup
         return body
 
     async def _post(self, chat_id: int, kind: str, text: str, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
         check_reply_markup(params.get("reply_markup"))
-        message_id = self.next_message_id.get(chat_id, 1000)
-        self.next_message_id[chat_id] = message_id + 1
-        html = params.get("caption") if kind in ("photo", "document") else params.get("text")
+        thread_id = self._check_thread(chat_id, params.get("message_thread_id"))
+        reply_to = self._check_reply(chat_id, params.get("reply_parameters"))
+        message_id = self._next_id(chat_id)
+        html = params.get("caption") if kind in ("photo", "document", "voice") else params.get("text")
         message = BotMessage(
             chat_id, message_id, kind, text, html, params.get("reply_markup"), int(time.time()), **extra
         )
+        message.thread_id, message.reply_to = thread_id, reply_to
         self.messages[(chat_id, message_id)] = message
         self._chat_log.setdefault(chat_id, []).append(message)
         await self._notify(chat_id)
         return self.message_json(message)
+
+    def _next_id(self, chat_id: int) -> int:
+        message_id = self.next_message_id.get(chat_id, 1000)
+        self.next_message_id[chat_id] = message_id + 1
+        return message_id
 
     def _message(self, params: dict[str, Any]) -> BotMessage:
         key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))

@@ -650,3 +650,49 @@ class UpdateInboxRow(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     __table_args__ = (Index("ix_update_inbox_handled_at", "handled_at"),)
+
+
+class SupportConversationRow(Base):
+    """A customer's conversation with the shop's support: in a forum topic of the support
+    chat (``thread_id``), or by reply threading in a plain group (``thread_id`` NULL)."""
+
+    __tablename__ = "support_conversations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    header_message_id: Mapped[int | None] = mapped_column(BigInteger)  # staff reply to it in a plain group
+    order_code: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(8))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    first_reply_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    rating: Mapped[int | None] = mapped_column(Integer)
+    messages_in: Mapped[int] = mapped_column(Integer, default=0)
+    messages_out: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (
+        CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_1_to_5"),
+        CheckConstraint("messages_in >= 0 AND messages_out >= 0", name="counts_not_negative"),
+        Index("ix_support_conversations_customer", "customer_id", "status"),
+        Index("ix_support_conversations_topic", "chat_id", "thread_id"),
+    )
+
+
+class SupportMessageRow(Base):
+    """One relayed message and its copy: the mapping replies and edits follow both ways."""
+
+    __tablename__ = "support_messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("support_conversations.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(3))
+    customer_message_id: Mapped[int] = mapped_column(BigInteger)  # in the customer's chat
+    staff_message_id: Mapped[int] = mapped_column(BigInteger)  # in the support chat
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    staff_name: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    __table_args__ = (
+        Index("ix_support_messages_conversation", "conversation_id"),
+        Index("ix_support_messages_customer_message", "customer_message_id"),
+        Index("ix_support_messages_staff_message", "staff_message_id"),
+    )

@@ -34,6 +34,7 @@ from storage.repositories import (
     SqlStaff,
     SqlStock,
     SqlSubscriptions,
+    SqlSupport,
     SqlWarehouses,
 )
 
@@ -114,6 +115,7 @@ class SqlUnitOfWork:
     outbox = _Repository(SqlOutbox)
     subscriptions = _Repository(SqlSubscriptions)
     shop = _Repository(SqlShop, cached=True)
+    support = _Repository(SqlSupport)
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, update_id: int | None = None) -> None:
         self._sessions = sessions

@@ -9,7 +9,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from handlers.callbacks import CartView, PoCb, RateCb
+from handlers.callbacks import CartView, ContactCb, PoCb, RateCb, SupportRateCb
 from handlers.menu import main_menu
 
 
@@ -26,6 +26,19 @@ def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup |
             for n in range(1, 6)
         ]
         return InlineKeyboardMarkup(inline_keyboard=[stars])
+    if template == "support_closed":
+        stars = [
+            InlineKeyboardButton(
+                text=f"{n}⭐", callback_data=SupportRateCb(conversation_id=params["conversation_id"], stars=n).pack()
+            )
+            for n in range(1, 6)
+        ]
+        return InlineKeyboardMarkup(inline_keyboard=[stars])
+    if template == "return_update" and params.get("status") == "rejected":
+        contact = ContactCb(code=str(params.get("code", ""))[:16]).pack()
+        return InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text=_("💬 Contact us"), callback_data=contact)]]
+        )
     if template == "staff_po_draft":
         number = int(params["number"])
         return InlineKeyboardMarkup(

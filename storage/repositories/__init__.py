@@ -13,6 +13,7 @@ from storage.repositories.purchasing import SqlDemand, SqlPurchasing
 from storage.repositories.returns import SqlReturns
 from storage.repositories.shop import SqlShop
 from storage.repositories.stock import SqlInventory, SqlStock
+from storage.repositories.support import SqlSupport
 from storage.repositories.warehouses import SqlWarehouses
 
 __all__ = [
@@ -37,5 +38,6 @@ __all__ = [
     "SqlStaff",
     "SqlStock",
     "SqlSubscriptions",
+    "SqlSupport",
     "SqlWarehouses",
 ]

@@ -143,6 +143,7 @@ STAFF_SAMPLES = {
     "slow": "30",
     "settings": "name Evil Shop",
     "import": "products",
+    "close": "",
 }
 
 

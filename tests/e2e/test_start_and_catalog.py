@@ -22,7 +22,14 @@ async def test_start_in_english_registers_greets_by_name_and_shows_the_menu(runn
     assert len(reply.new) == 1
     assert reply.last.text.startswith("Hello, Alice!")
     assert reply.last.html is not None and "<b>Alice</b>" in reply.last.html
-    assert reply.last.button_texts() == ["🛍 Catalog", "🛒 Cart", "📦 My orders", "🌐 Language", "❓ Help"]
+    assert reply.last.button_texts() == [
+        "🛍 Catalog",
+        "🛒 Cart",
+        "📦 My orders",
+        "💬 Contact us",
+        "🌐 Language",
+        "❓ Help",
+    ]
     row = await customer_row(running, 501)
     assert row is not None and (row.first_name, row.last_name, row.language) == ("Alice", "Smith", None)
 
@@ -31,7 +38,14 @@ async def test_start_in_russian_follows_telegrams_language(running: RunningBot) 
     boris = SandboxUser(running.server, 502, "Борис", language_code="ru")
     reply = await boris.send("/start")
     assert reply.last.text.startswith("Здравствуйте, Борис!")
-    assert reply.last.button_texts() == ["🛍 Каталог", "🛒 Корзина", "📦 Мои заказы", "🌐 Язык", "❓ Помощь"]
+    assert reply.last.button_texts() == [
+        "🛍 Каталог",
+        "🛒 Корзина",
+        "📦 Мои заказы",
+        "💬 Написать нам",
+        "🌐 Язык",
+        "❓ Помощь",
+    ]
     help_reply = await boris.send("❓ Помощь")
     assert "Как пользоваться ботом" in help_reply.text
 
@@ -133,6 +147,7 @@ async def test_command_menus_are_registered_per_language(running: RunningBot) ->
         "language",
         "currency",
         "policies",
+        "support",
         "help",
     }
     assert {c["description"] for c in commands["default::ru"]} >= {"Главное меню", "Сменить язык"}

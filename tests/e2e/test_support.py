@@ -1,0 +1,160 @@
+"""Support conversations through the sandbox: a forum topic per customer, replies back,
+edits both ways, /close and the rating; the staff chat without a forum; question or search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from sandbox.driver import SandboxGroup
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.journeys import add_to_cart, count, order_code, place_cod_order
+from tests.fakes import FakeClock
+
+SUPPORT = -1009000
+
+
+async def _conversations(shop: RunningBot) -> list[m.SupportConversationRow]:
+    async with shop.runtime.sessions() as session:
+        rows = await session.scalars(select(m.SupportConversationRow).order_by(m.SupportConversationRow.id))
+        return list(rows.all())
+
+
+async def test_customer_asks_from_an_order_and_staff_answer_in_its_topic(tmp_path: Path, clock: FakeClock) -> None:
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        admin = SandboxUser(shop.server, ADMIN, "Ada")
+        alice = SandboxUser(shop.server, 501, "Alice <b>", username="alice_b")
+        await add_to_cart(alice, "85123A")
+        code = order_code(await place_cod_order(alice))
+
+        card = await alice.send(f"/track {code}")
+        prompt = await alice.press(card.last, "Contact us")
+        assert "Write your message about order" in prompt.last.text
+        await alice.send("Where is my parcel? <i>urgent</i>")
+        question = alice.sent()
+        await alice.send_photo(b"\x89PNG damaged box", caption="the box")
+
+        [topic] = shop.server.forums[SUPPORT].values()
+        assert topic.name == "Alice <b> (@alice_b) #1" or topic.name.startswith("Alice <b> (@alice_b) #")
+        header, text_copy, photo_copy = forum.topic(topic.thread_id)
+        assert "Alice &lt;b&gt;" in (header.html or "") and "@alice_b" in header.text
+        assert f"Came from order {code}" in header.text and f"Open orders: {code}" in header.text
+        assert text_copy.text == "Where is my parcel? <i>urgent</i>"  # copied as the customer wrote it
+        assert photo_copy.kind == "photo" and photo_copy.text == "the box"
+
+        await forum.send(admin, "It leaves today <b>for sure</b>", thread_id=topic.thread_id)
+        answer = alice.messages()[-1]
+        assert answer.text == "💬 Ada\nIt leaves today <b>for sure</b>"  # signed, and escaped
+        await forum.edit(forum.last_sent(), "It left this morning")
+        assert alice.messages()[-1].text == "💬 Ada\nIt left this morning" and alice.messages()[-1].edits == 1
+
+        await alice.edit(question, "Where is my parcel now?")
+        assert text_copy.text == "Where is my parcel now?" and text_copy.edits == 1
+
+        closed = await forum.send(admin, "/close", thread_id=topic.thread_id)
+        assert "Conversation closed" in closed.last.text and topic.closed
+        ask = alice.messages()[-1]
+        assert "How did we do?" in ask.text
+        rated = await alice.press(ask, "5⭐")
+        assert rated.callback_answer and "Thank you" in rated.callback_answer["text"]
+
+        [conversation] = await _conversations(shop)
+        assert (conversation.status, conversation.rating, conversation.order_code) == ("closed", 5, code)
+        assert (conversation.messages_in, conversation.messages_out) == (2, 1)
+        assert conversation.first_reply_at is not None and conversation.closed_at is not None
+        assert await count(shop, m.SupportMessageRow) == 3
+        profile = await admin.send("/customer 501")
+        assert "Support conversations" in profile.text and "closed, 2 messages in, 1 reply" in profile.text
+        assert "5⭐" in profile.text
+        report = await admin.send("/report today")
+        assert "Support: 1 conversation" in report.text and "First reply: median" in report.text
+
+        await alice.send("Hello again, one more question")  # reopens the same topic, a new conversation
+        assert not topic.closed and len(shop.server.forums[SUPPORT]) == 1
+        assert [c.status for c in await _conversations(shop)] == ["closed", "open"]
+
+
+async def test_russian_customer_gets_russian_prompts_and_staff_reply(tmp_path: Path, clock: FakeClock) -> None:
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        boris = SandboxUser(shop.server, 502, "Борис", language_code="ru")
+        sent = await boris.send("Как оформить возврат?")
+        assert "похоже на вопрос" in sent.last.text
+        assert "Искать в каталоге" in sent.last.button_texts()[0]
+        [topic] = shop.server.forums[SUPPORT].values()
+        header = forum.topic(topic.thread_id)[0]
+        assert "Language: ru" in header.text  # staff read the header in the shop's language
+        member = await hire(shop, 77, "Sofia", "support")
+        await forum.send(member, "Напишите /return", thread_id=topic.thread_id)
+        assert boris.messages()[-1].text == "💬 Sofia\nНапишите /return"
+        closed = await forum.send(member, "/close", thread_id=topic.thread_id)
+        assert closed.last.text
+        assert "Разговор закрыт" in boris.messages()[-1].text
+
+
+async def test_without_a_forum_staff_answer_by_replying_in_the_staff_chat(tmp_path: Path, clock: FakeClock) -> None:
+    async with staff_shop(tmp_path, clock) as shop:  # no SUPPORT_CHAT_ID: the staff chat, a plain group
+        staff = SandboxGroup(shop.server, "Shop staff", chat_id=-100500)
+        admin = SandboxUser(shop.server, ADMIN, "Ada")
+        carol = SandboxUser(shop.server, 503, "Carol")
+        await carol.send("💬 Contact us")
+        await carol.send_voice(b"OggS voice")
+        header, voice = staff.server.chat_messages(-100500)[-2:]
+        assert "Support conversation" in header.text and "Reply to this message" in header.text
+        assert voice.kind == "voice" and voice.reply_to == header.message_id and voice.thread_id is None
+        await staff.send(admin, "Got it, calling you back", reply_to=voice)
+        assert carol.messages()[-1].text == "💬 Ada\nGot it, calling you back"
+        await staff.send(admin, "/close", reply_to=header)
+        [conversation] = await _conversations(shop)
+        assert (conversation.thread_id, conversation.status) == (None, "closed")
+
+
+async def test_a_search_still_searches_and_offers_a_person(tmp_path: Path, clock: FakeClock) -> None:
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        dave = SandboxUser(shop.server, 504, "Dave")
+        found = await dave.send("heart")
+        assert "found" in found.last.text and "Ask a person instead" in found.last.button_texts()[-1]
+        assert await count(shop, m.SupportConversationRow) == 0
+        asked = await dave.press(found.last, "Ask a person instead")
+        assert "Sent to a person" in asked.last.text
+        assert await count(shop, m.SupportConversationRow) == 1
+        again = await dave.send("heart")  # while the conversation is open, everything goes to support
+        assert again.messages == []
+        assert (await _conversations(shop))[0].messages_in == 2
+
+
+async def test_hostile_and_long_staff_replies_are_escaped_and_split(tmp_path: Path, clock: FakeClock) -> None:
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        admin = SandboxUser(shop.server, ADMIN, "Ada")
+        eve = SandboxUser(shop.server, 505, "<script>" + "E" * 300)
+        await eve.send("help me")
+        [topic] = shop.server.forums[SUPPORT].values()
+        assert len(topic.name) <= 128
+        long = "<b>x</b> & " * 372  # 4,092 characters (Telegram's most); signed, over the limit
+        before = len(eve.messages())
+        await forum.send(admin, long, thread_id=topic.thread_id)
+        parts = eve.messages()[before:]
+        assert len(parts) >= 2 and all(len(p.text) <= 4096 for p in parts)  # Telegram's limit, after parsing
+        assert parts[0].text == "💬 Ada" and " ".join(p.text for p in parts).count("<b>x</b>") == 372
+
+
+async def test_people_without_the_support_role_cannot_answer_or_close(tmp_path: Path, clock: FakeClock) -> None:
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        frank = SandboxUser(shop.server, 506, "Frank")
+        await frank.send("where is my order?")
+        [topic] = shop.server.forums[SUPPORT].values()
+        picker = await hire(shop, 78, "Pete", "picker")
+        before = len(frank.messages())
+        refused = await forum.send(picker, "I can answer", thread_id=topic.thread_id)
+        assert "does not allow" in refused.last.text and len(frank.messages()) == before
+        refused = await forum.send(picker, "/close", thread_id=topic.thread_id)
+        assert "does not allow" in refused.last.text
+        assert [c.status for c in await _conversations(shop)] == ["open"]
