@@ -71,6 +71,14 @@ class ProductCb(CallbackData, prefix="pv"):
     page: Number
 
 
+class VariantCb(CallbackData, prefix="vr"):
+    """Choose another variant of the card's parent: the card is redrawn with it."""
+
+    product_id: Number
+    category_id: Number
+    page: Number
+
+
 class OrderCb(CallbackData, prefix="od"):
     code: Code
 
