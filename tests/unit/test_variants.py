@@ -83,7 +83,7 @@ def test_every_bad_variant_row_is_reported_with_its_line() -> None:
     _, problems = parse_products(text)
     lines = {line for line, _ in problems}
     assert lines == {2, 3, 4, 5, 6, 7, 9}
-    reasons = {line: [str(r) for l, r in problems if l == line] for line in lines}
+    reasons = {line: [str(r) for at, r in problems if at == line] for line in lines}
     assert "price and currency are required" in reasons[2]
     assert any("price is required: neither this row nor its parent row TEE" in r for r in reasons[3])
     assert any("options of TEE must be Size, Colour" in r for r in reasons[4])
