@@ -38,7 +38,7 @@ async def _search(
     builder = InlineKeyboardBuilder()
     for card in cards:
         builder.button(
-            text=shorten(card.product.name),
+            text=shorten(card.product.display_name),
             callback_data=ProductCb(product_id=card.product.id or 0, category_id=0, page=0),
         )
     builder.adjust(1)

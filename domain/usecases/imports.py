@@ -229,7 +229,7 @@ async def notify_back_in_stock(uow: UnitOfWork, product_ids: list[int], now: dat
                     customer.telegram_id,
                     "back_in_stock",
                     customer.notification_language,
-                    {"name": product.name, "sku": product.sku},
+                    {"name": product.display_name, "sku": product.sku},
                 ),
                 now,
             )
