@@ -160,6 +160,8 @@ async def run_demo(keep: Path | None = None) -> int:
             scene("Search by typing")
             await boris.send("heart")
 
+            await _tshirt_variants(server, ada, transcript, scene)
+
             scene("Boris would rather see prices in euros (/currency)")
             reply = await boris.send("/currency")
             await boris.press(reply.last, "EUR")
@@ -264,6 +266,22 @@ async def _scheduled_jobs(
     await runtime.notifier.drain()
     report = running.server.chat_messages(STAFF_CHAT)[-1]
     transcript.append("🏢 staff chat: " + "\n    ".join(report.text.splitlines()))
+
+
+async def _tshirt_variants(
+    server: SandboxServer, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    scene("A T-shirt in sizes and colours: one card, the options chosen with buttons (✖ = sold out)")
+    for kind in ("products", "stock"):
+        name = f"tshirts-{kind}.csv"
+        await ada.send_document((DEMO_DATA / name).read_bytes(), name, f"/import {kind}")
+    chloe = SandboxUser(server, 1010, "Chloe", language_code="en", transcript=transcript)
+    reply = await chloe.send("/start p_TEE")
+    reply = await chloe.press(reply.last, "Navy")
+    reply = await chloe.press(reply.last, "L")  # the price follows the variant
+    reply = await chloe.press(reply.last, "M")
+    reply = await chloe.press(reply.last, "Add to cart")
+    await chloe.send("🛒 Cart")
 
 
 async def _manager_reports(
