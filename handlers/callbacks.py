@@ -143,6 +143,13 @@ class ReturnLineCb(CallbackData, prefix="rl"):
     line_id: Number  # 0: done choosing
 
 
+class ReturnSwapCb(CallbackData, prefix="rw"):
+    """An exchange's line: the variant wanted instead (0: the same again)."""
+
+    line_id: Number
+    product_id: Number
+
+
 class ReturnReasonCb(CallbackData, prefix="rr"):
     reason: ReturnReason
 

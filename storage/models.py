@@ -536,6 +536,7 @@ class ReturnLineRow(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     restocked: Mapped[int] = mapped_column(Integer, default=0)
     written_off: Mapped[int] = mapped_column(Integer, default=0)
+    swap_product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))  # a size swap's variant
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("restocked + written_off <= quantity", name="inspected_within_quantity"),

@@ -1,4 +1,5 @@
-"""product variants: every product gets a parent (product_groups) and option values
+"""product variants: every product gets a parent (product_groups) and option values; an
+exchange's return line may name another variant (a size swap)
 
 Revision ID: 0017
 Revises: 0016
@@ -50,9 +51,17 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(
             'uq_products_variant', ['group_id', 'option1', 'option2', 'option3']
         )
+    with op.batch_alter_table('return_lines', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('swap_product_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f('fk_return_lines_swap_product_id_products'), 'products', ['swap_product_id'], ['id']
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('return_lines', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_return_lines_swap_product_id_products'), type_='foreignkey')
+        batch_op.drop_column('swap_product_id')
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_constraint('uq_products_variant', type_='unique')
         batch_op.drop_constraint(batch_op.f('fk_products_group_id_product_groups'), type_='foreignkey')
