@@ -149,16 +149,19 @@ async def _check_swap(uow: UnitOfWork, product_id: int, swap_id: int, sku: str) 
 
 
 async def swap_choices(uow: UnitOfWork, *, product_ids: list[int]) -> dict[int, list[Product]]:
-    """Per ordered product: the other active variants of its parent an exchange may swap to."""
+    """Per ordered product: the other active variants of its parent, in stock, an exchange may
+    swap to (the replacement is allocated from stock when the return is resolved)."""
     choices: dict[int, list[Product]] = {}
     async with uow.read_only():
         for product in await uow.products.get_many(product_ids):
             if product.id is None or not product.option_names:
                 continue
             siblings = await uow.products.variants(product.parent_code)
-            others = [v for v in siblings if v.active and v.id != product.id]
-            if others:
-                choices[product.id] = others
+            others = [v for v in siblings if v.active and v.id is not None and v.id != product.id]
+            levels = await uow.stock.levels([v.id for v in others if v.id is not None])
+            stocked = {level.product_id for level in levels if level.available > 0}
+            if in_stock := [v for v in others if v.id in stocked]:
+                choices[product.id] = in_stock
     return choices
 
 
