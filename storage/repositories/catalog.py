@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from sqlalchemy import Executable, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from domain.catalog import Category, Dimensions, Product
 from domain.money import Money
@@ -165,7 +166,8 @@ class SqlProducts:
     async def upsert_many(self, products: Sequence[Product]) -> None:
         """Insert or update by SKU in a handful of statements, however many products."""
         categories = await self._category_ids({p.category for p in products})
-        groups = await self._group_ids(products)
+        groups = await self._groups(products)
+        regrouped: set[str] = set()
         rows: dict[str, m.ProductRow] = {}
         for chunk in _chunks([p.sku for p in products]):
             for found in await self.s.scalars(select(m.ProductRow).where(m.ProductRow.sku.in_(chunk))):
@@ -177,8 +179,11 @@ class SqlProducts:
             row = rows[product.sku]
             dims = product.dimensions
             row.name, row.category_id = product.name, categories[product.category]
-            row.group_id = groups[product.parent_code]
-            row.option1, row.option2, row.option3 = (*product.options, "", "", "")[:3]
+            group, options = groups[product.parent_code], (*product.options, "", "", "")[:3]
+            if row.id is not None and (row.group_id, row.option1, row.option2, row.option3) != (group.id, *options):
+                regrouped.add(product.parent_code)
+            row.group_id = group.id
+            row.option1, row.option2, row.option3 = options
             row.barcode, row.description, row.weight_g = product.barcode, product.description, product.weight_g
             row.length_mm, row.width_mm, row.height_mm = (
                 (dims.length_mm, dims.width_mm, dims.height_mm) if dims else (None, None, None)
@@ -188,6 +193,10 @@ class SqlProducts:
             row.active = product.active
             if product.cost is not None:  # a file without costs keeps the ones known
                 row.cost_minor, row.cost_currency = product.cost.amount, product.cost.currency
+        for code in regrouped:
+            # A variant moved or re-optioned is written by id, which clears only its own cached
+            # row: a write to its parent clears the cached lists of variants too.
+            flag_modified(groups[code], "option1_name")
         await self.s.flush()
         prices: dict[tuple[int, str], m.ProductPriceRow] = {}
         for ids in _chunks([row.id for row in rows.values()]):
@@ -206,8 +215,8 @@ class SqlProducts:
                     existing.amount_minor = price.amount
         await self.s.flush()
 
-    async def _group_ids(self, products: Sequence[Product]) -> dict[str, int]:
-        """The parents' ids by code, created where new; option names as the products give them."""
+    async def _groups(self, products: Sequence[Product]) -> dict[str, m.ProductGroupRow]:
+        """The parents by code, created where new; option names as the products give them."""
         names = {p.parent_code: p.option_names for p in products}
         found: dict[str, m.ProductGroupRow] = {}
         for chunk in _chunks(sorted(names)):
@@ -219,7 +228,7 @@ class SqlProducts:
         for code, row in found.items():
             row.option1_name, row.option2_name, row.option3_name = (*names[code], "", "", "")[:3]
         await self.s.flush()
-        return {code: row.id for code, row in found.items()}
+        return found
 
     async def _category_ids(self, names: set[str]) -> dict[str, int]:
         found = {

@@ -150,3 +150,18 @@ async def test_the_migration_gives_every_existing_product_a_parent_coded_as_its_
         enforced = await session.scalar(text("PRAGMA foreign_keys")) if unmigrated.dialect.name == "sqlite" else 1
     assert [c for (c,) in codes] == ["MUG-1", "MUG-2", "NEW-1"]
     assert stock == [(1, 7)] and enforced == 1  # rows referring to products survive the rebuild
+
+
+async def test_a_product_moved_under_a_parent_is_among_its_cached_variants_at_once(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine))
+    async with uow:
+        await uow.products.upsert_many([_tee("TEE-S", "S"), _tee("TEE-M", "M"), Product("TEE-L", "Tee L", "Clothes")])
+        await uow.commit()
+    async with uow.read_only():  # the catalog snapshot, with its lists of variants, is loaded
+        assert [v.sku for v in await uow.products.variants("TEE")] == ["TEE-S", "TEE-M"]
+    async with uow:
+        await uow.products.upsert(_tee("TEE-L", "L"))  # written by id: an existing row changes parent
+        await uow.commit()
+    async with uow.read_only():
+        assert [v.sku for v in await uow.products.variants("TEE")] == ["TEE-S", "TEE-M", "TEE-L"]
+        assert await uow.products.variants("TEE-L") == []
