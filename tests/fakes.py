@@ -150,6 +150,10 @@ class FakeProducts(_Repo):
     async def variants(self, parent_code: str) -> list[Product]:
         return copy.deepcopy(sorted((p for p in self.st.products.values() if p.parent_code == parent_code), key=_id))
 
+    async def variants_of(self, parent_codes: Sequence[str]) -> dict[str, list[Product]]:
+        found = {code: await self.variants(code) for code in set(parent_codes)}
+        return {code: variants for code, variants in found.items() if variants}
+
     def _firsts(self, category_id: int) -> list[Product]:
         """One product per parent in the category: its first active variant (as in SQL)."""
         firsts: dict[str, Product] = {}

@@ -92,8 +92,9 @@ async def _check_stored_variants(uow: UnitOfWork, parsed: list[tuple[int, Produc
     for line, product in parsed:
         groups.setdefault(product.parent_code, []).append((line, product))
     problems: list[Problem] = []
+    stored_by_parent = await uow.products.variants_of(list(groups))
     for code, members in groups.items():
-        stored = [(0, p) for p in await uow.products.variants(code) if p.sku not in in_file]
+        stored = [(0, p) for p in stored_by_parent.get(code, []) if p.sku not in in_file]
         if stored:
             problems += check_variants(stored + members)
     if problems:

@@ -153,6 +153,14 @@ class SqlProducts:
             self.cache.put("catalog", ("parent", parent_code), tuple(p.id for p in products))
         return products
 
+    async def variants_of(self, parent_codes: Sequence[str]) -> dict[str, list[Product]]:
+        """The variants of many parents at once (an import checks every parent it touches)."""
+        found: dict[str, list[Product]] = {}
+        for chunk in _chunks(sorted(set(parent_codes))):
+            for product in self._products_of(await fetch(self.s, _VARIANTS_OF, {"codes": chunk})):
+                found.setdefault(product.parent_code, []).append(product)
+        return found
+
     async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
         if not skus:
             return {}
@@ -328,4 +336,10 @@ _PRODUCTS_BY_ID = fills(
 _VARIANTS = fills(
     "catalog",
     SqlProducts._with_prices().where(m.ProductGroupRow.code == bindparam("code")).order_by(m.ProductRow.id),
+)
+_VARIANTS_OF = fills(
+    "catalog",
+    SqlProducts._with_prices()
+    .where(m.ProductGroupRow.code.in_(bindparam("codes", expanding=True)))
+    .order_by(m.ProductRow.id),
 )

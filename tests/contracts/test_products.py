@@ -127,3 +127,8 @@ async def test_variants_of_a_parent_come_in_catalog_order_and_the_category_lists
     assert ([p.sku for p in listed], total) == (["MUG-1", "TEE-S-RED"], 2)
     async with uow.read_only():
         assert await uow.products.variants("NOPE") == []
+        many = await uow.products.variants_of(["TEE", "MUG-1", "NOPE"])
+    assert {code: [p.sku for p in ps] for code, ps in many.items()} == {
+        "TEE": ["TEE-S-RED", "TEE-M-RED"],
+        "MUG-1": ["MUG-1"],
+    }
