@@ -14,7 +14,10 @@ Measures, in one run (ratios are what matter on a noisy machine):
 
 Both bots poll the sandbox with aiogram's default concurrent update handling.
 
-    python bench/bot_throughput.py [--products 10000] [--users 40] [--seconds 8] [--slices 4]
+    python bench/bot_throughput.py [--products 10000] [--variants 1] [--users 40] [--seconds 8] [--slices 4]
+
+``--variants 4`` gives each product four sizes (40,000 sellable rows): the card then reads
+its parent's variants and shows option buttons.
 """
 
 from __future__ import annotations
@@ -48,21 +51,31 @@ WARM_UP_S = 1.0
 WORDS = ["Mug", "Bag", "Lantern", "Candle", "Card", "Jar", "Heart", "Star", "Box", "Tin", "Bowl", "Plate"]
 
 
-def catalog_csv(products: int) -> tuple[str, str, list[str]]:
+SIZES = ["S", "M", "L", "XL", "XXL", "3XL"]
+
+
+def catalog_csv(products: int, variants: int = 1) -> tuple[str, str, list[str]]:
+    """``products`` parents; with ``variants`` > 1 each comes in that many sizes (its own SKU
+    and stock, the price inherited from its parent row), and browsing opens random variants."""
     rng = random.Random(7)
-    rows = ["sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description"]
+    rows = ["sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description,parent,options"]
     stock = ["sku,warehouse,bin,quantity"]
     skus = []
     for i in range(products):
         sku = f"B{i:06d}"
-        skus.append(sku)
         name = f"{rng.choice(WORDS)} {rng.choice(WORDS).lower()} no. {i}"
+        options = "Size=S" if variants > 1 else ""
         rows.append(
-            f"{sku},{name},Category {i % 25:02d},{rng.randint(50, 5000) / 100:.2f},GBP,,{rng.randint(50, 2000)},,,,"
+            f"{sku},{name},Category {i % 25:02d},{rng.randint(50, 5000) / 100:.2f},GBP,,{rng.randint(50, 2000)},,,,,,"
+            f"{options}"
         )
-        stock.append(f"{sku},LON,A-{i % 20:02d}-{i % 50:02d}-{i % 4},{rng.randint(1000, 5000)}")
-        if i % 3 == 0:
-            stock.append(f"{sku},MAN,S-{i % 10:02d}-{i % 30:02d}-1,{rng.randint(1000, 5000)}")
+        family = [sku] + [f"{sku}-{size}" for size in SIZES[1:variants]]
+        rows += [f"{v},,,,,,,,,,,{sku},Size={size}" for v, size in zip(family[1:], SIZES[1:], strict=False)]
+        for v in family:
+            skus.append(v)
+            stock.append(f"{v},LON,A-{i % 20:02d}-{i % 50:02d}-{i % 4},{rng.randint(1000, 5000)}")
+            if i % 3 == 0:
+                stock.append(f"{v},MAN,S-{i % 10:02d}-{i % 30:02d}-1,{rng.randint(1000, 5000)}")
     return "\n".join(rows) + "\n", "\n".join(stock) + "\n", skus
 
 
@@ -193,7 +206,7 @@ class Ordergram:
 
 
 @contextlib.asynccontextmanager
-async def ordergram(products: int, users: int) -> AsyncIterator[Ordergram]:
+async def ordergram(products: int, users: int, variants: int = 1) -> AsyncIterator[Ordergram]:
     server = SandboxServer()
     await server.start()
     with tempfile.TemporaryDirectory() as tmp:
@@ -204,13 +217,16 @@ async def ordergram(products: int, users: int) -> AsyncIterator[Ordergram]:
             database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}",
         )
         runtime = await start_runtime(settings)
-        products_csv, stock_csv, skus = catalog_csv(products)
+        products_csv, stock_csv, skus = catalog_csv(products, variants)
         started = time.perf_counter()
         await import_warehouses(runtime.uow(), (DEMO / "warehouses.csv").read_text(encoding="utf-8"))
         await import_products(runtime.uow(), products_csv)
         await import_stock(runtime.uow(), runtime.clock, stock_csv)
         await import_carriers(runtime.uow(), (DEMO / "carriers.csv").read_text(encoding="utf-8"))
-        print(f"  imported {products:,} products and their stock in {time.perf_counter() - started:.1f} s")
+        print(
+            f"  imported {products:,} products × {variants} variant(s) and their stock"
+            f" in {time.perf_counter() - started:.1f} s"
+        )
         polling = asyncio.create_task(
             runtime.dp.start_polling(runtime.bot, handle_signals=False, close_bot_session=False, polling_timeout=1)
         )
@@ -280,12 +296,16 @@ async def checkout_once(server: SandboxServer, user: SandboxUser, sku: str) -> N
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--variants", type=int, default=1, help="variants (sizes) per product, 1-6")
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=8.0, help="per phase and bot")
     parser.add_argument("--slices", type=int, default=4, help="turns each bot takes per phase")
     args = parser.parse_args()
-    print(f"echo bot and Ordergram ({args.products:,} products), {args.users} concurrent users each …")
-    async with echo_bot(args.users) as echo, ordergram(args.products, args.users) as shop:
+    print(
+        f"echo bot and Ordergram ({args.products:,} products × {args.variants} variant(s)),"
+        f" {args.users} concurrent users each …"
+    )
+    async with echo_bot(args.users) as echo, ordergram(args.products, args.users, args.variants) as shop:
         echo_browsing, browsing = await alternating(echo, shop.browse, args.seconds, args.slices)
         echo_checkout, checkout = await alternating(echo, shop.checkout, args.seconds, args.slices)
         latencies = await shop.browsing_latencies(browsing / 2, args.seconds)

@@ -19,9 +19,12 @@ from bot.dbtools import shown
 from bot.harness import DEMO_DATA, RunningBot, running_bot
 from bot.health import add_ops_routes
 from domain.apikeys import Scope
+from domain.orders import OrderStatus
 from domain.ports import SystemClock
+from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.intake import create_api_key
 from domain.usecases.jobs import daily_digest, follow_up_deliveries, sweep_holds
+from domain.usecases.orders import transition_order
 from domain.usecases.purchasing import reorder_scan
 from handlers.output.barcodes import barcode_png
 from sandbox.driver import SandboxGroup, SandboxUser
@@ -163,6 +166,8 @@ async def run_demo(keep: Path | None = None) -> int:
             scene("Search by typing")
             await boris.send("heart")
 
+            await _tshirt_variants(running, ada, transcript, scene)
+
             scene("Boris would rather see prices in euros (/currency)")
             reply = await boris.send("/currency")
             await boris.press(reply.last, "EUR")
@@ -267,6 +272,57 @@ async def _scheduled_jobs(
     await runtime.notifier.drain()
     report = running.server.chat_messages(STAFF_CHAT)[-1]
     transcript.append("🏢 staff chat: " + "\n    ".join(report.text.splitlines()))
+
+
+async def _tshirt_variants(
+    running: RunningBot, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    server = running.server
+    scene("A T-shirt in sizes and colours: one card, the options chosen with buttons (✖ = sold out)")
+    for kind in ("products", "stock"):
+        name = f"tshirts-{kind}.csv"
+        await ada.send_document((DEMO_DATA / name).read_bytes(), name, f"/import {kind}")
+    chloe = SandboxUser(server, 1010, "Chloe", language_code="en", transcript=transcript)
+    reply = await chloe.send("/start p_TEE")
+    reply = await chloe.press(reply.last, "Navy")
+    reply = await chloe.press(reply.last, "L")  # the price follows the variant
+    reply = await chloe.press(reply.last, "M")
+    reply = await chloe.press(reply.last, "Add to cart")
+    reply = await chloe.send("🛒 Cart")
+    reply = await chloe.press(reply.last, "Checkout")
+    reply = await chloe.share_contact("+44 7700 900123")
+    reply = await chloe.press(reply.last, "Courier")
+    reply = await chloe.send("10 Downing Street, London SW1A 2AA")
+    reply = await chloe.send_location(51.5034, -0.1276)
+    reply = await chloe.press(reply.last, reply.last.button_texts()[0])
+    reply = await chloe.press(reply.last, "Cash on delivery")
+    code = _order_code((await chloe.press(reply.last, "Confirm order")).last.text)
+    await _deliver(running, code)
+    transcript.append(f"    (order {code} is picked, packed, shipped and delivered as above)")
+
+    scene("A size swap: Chloe exchanges the M for an L; the replacement charges the £1.00 difference")
+    reply = await chloe.send(f"/return {code} exchange")
+    reply = await chloe.press(reply.last, "TEE-M-NVY")
+    reply = await chloe.press(reply.last, "Continue")
+    reply = await chloe.press(reply.last, "L / Navy")
+    reply = await chloe.press(reply.last, "changed my mind")
+    reply = await chloe.press(reply.last, "Skip")
+    rma = re.findall(r"\bR[2-9B-Z]{7}\b", (await chloe.press(reply.last, "store")).last.text)[0]
+    shown = await ada.send(f"/rma {rma}")
+    for step in ("Approve", "Parcel received", "Restock TEE-M-NVY", "Send the replacement"):
+        shown = await ada.press(shown.last, step)
+    replacement = re.findall(r"replacement is order (\w+)", chloe.messages()[-1].text)[0]
+    await ada.send(f"/order {replacement}")
+
+
+async def _deliver(running: RunningBot, code: str) -> None:
+    """What the warehouse day shows in chat, done directly: picked, packed, shipped, delivered."""
+    runtime = running.runtime
+    for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
+        await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor=f"staff:{ADMIN_ID}")
+    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN_ID, code=code, carrier="DPD", tracking="TEE12345")
+    await mark_delivered(runtime.uow(), runtime.clock, staff_id=ADMIN_ID, code=code)
+    await runtime.notifier.drain()
 
 
 async def _manager_reports(

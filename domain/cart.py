@@ -65,7 +65,7 @@ class Cart:
     def order_lines(self) -> list[OrderLine]:
         """The lines as an order keeps them: SKU, name and price copied at placement."""
         return [
-            OrderLine(line.product.id or 0, line.product.sku, line.product.name, line.quantity, line.unit_price)
+            OrderLine(line.product.id or 0, line.product.sku, line.product.display_name, line.quantity, line.unit_price)
             for line in self.lines
         ]
 

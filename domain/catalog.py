@@ -110,6 +110,25 @@ class Product:
     active: bool = True
     category_id: int | None = None
     id: int | None = None
+    # Variants (``domain.variants``): the parent's code ("" = the product is its own parent,
+    # code = SKU), the parent's option names (Size, Colour; up to 3) and this variant's values.
+    parent: str = ""
+    option_names: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+
+    @property
+    def parent_code(self) -> str:
+        return self.parent or self.sku
+
+    @property
+    def variant_label(self) -> str:
+        """The option values ("M / Red"), empty for a product without options."""
+        return " / ".join(self.options)
+
+    @property
+    def display_name(self) -> str:
+        """The name with the variant's option values: what carts, orders and pick lists show."""
+        return f"{self.name} ({self.variant_label})" if self.options else self.name
 
     def price_in(self, currency: str) -> Money | None:
         return self.prices.get(currency)

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.catalog import Dimensions, Product, normalize_barcode, normalize_sku, photo_reference
-from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, parse_all
+from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, parse_all, problem
 from domain.customers import business_terms, normalize_phone
 from domain.i18n import N_
 from domain.money import Money
 from domain.packing import Box
 from domain.purchasing import Supplier
 from domain.shipping import CarrierRate, Zone
+from domain.variants import check_variants, parse_options
 from domain.warehouse import BinCode, Warehouse
 
 PRODUCT_COLUMNS = (
@@ -62,7 +63,7 @@ CUSTOMER_COLUMNS = ("name", "telegram_id", "phone", "email", "business", "paymen
 
 PRODUCTS = Columns(
     PRODUCT_COLUMNS[:5],
-    (*PRODUCT_COLUMNS[5:], "photo", "cost"),
+    (*PRODUCT_COLUMNS[5:], "photo", "cost", "parent", "options"),
     prefixes=("price_",),
     decimal=frozenset({"price", "cost"}),
 )
@@ -103,11 +104,16 @@ def _money(row: Row, column: str, currency: str) -> Money | None:
 
 def _product(row: Row, resolve_path: Callable[[str], str | None] = _no_local_files) -> Product:
     sku = row.check(normalize_sku, row["sku"], default="")
-    row.required("name")
-    row.required("category")
+    parent = row.check(normalize_sku, row["parent"], default="") if row["parent"] else ""
+    no_options: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    option_names, options = row.check(parse_options, row["options"], default=no_options)
+    if not parent:  # a variant's blanks are filled from its parent row (``fill_from_parents``)
+        row.required("name")
+        row.required("category")
     prices: dict[str, Money] = {}
     if not row["price"] or not row["currency"]:
-        row.fail(N_("price and currency are required"))
+        if not parent:
+            row.fail(N_("price and currency are required"))
     else:
         # ``price`` in ``currency`` is the base price; optional ``price_RUB``-style columns give a
         # market its own price instead of the converted one.
@@ -132,6 +138,9 @@ def _product(row: Row, resolve_path: Callable[[str], str | None] = _no_local_fil
         dimensions=Dimensions(*dims) if all(dims) else None,
         photo_file_id=photo,
         cost=cost,
+        parent="" if parent == sku else parent,
+        option_names=option_names,
+        options=options,
     )
 
 
@@ -197,6 +206,8 @@ def parse_products(
     """``photo`` is an optional extra column; ``resolve_path`` finds local image files."""
     parsed, problems = parse_all(text, PRODUCTS, lambda row: (row.line, _product(row, resolve_path)))
     flag_duplicates([(line, p.sku) for line, p in parsed], N_("SKU"), problems)
+    flag_duplicates([(line, p.barcode) for line, p in parsed if p.barcode], N_("barcode"), problems)
+    problems += fill_from_parents(parsed)
     return parsed, sorted(problems)
 
 
@@ -363,3 +374,47 @@ def parse_customers(text: str, currency: str) -> tuple[list[CustomerRow], list[P
             [(r.line, str(getattr(r, column))) for r in parsed if getattr(r, column) is not None], column, problems
         )
     return parsed, sorted(problems)
+
+
+VARIANT_NEEDS = N_("{column} is required: neither this row nor its parent row {parent} gives it")
+NESTED_PARENT = N_("parent {parent} is itself a variant of {other}: a parent row has no parent")
+
+
+def fill_from_parents(parsed: list[tuple[int, Product]]) -> list[Problem]:
+    """Variants (rows with a ``parent``) take what they leave blank — name, category,
+    description, prices, weight, dimensions, photo, cost — from their parent row, the row
+    whose SKU is the parent code, when the file has one; then each parent's variants are
+    checked together (``domain.variants.check_variants``)."""
+    problems: list[Problem] = []
+    by_sku: dict[str, Product] = {}
+    for _, product in parsed:
+        by_sku.setdefault(product.sku, product)
+    members: dict[str, list[tuple[int, Product]]] = {}
+    for line, product in parsed:
+        if by_sku[product.sku] is product:  # a duplicate SKU is reported as such, not as a variant
+            members.setdefault(product.parent_code, []).append((line, product))
+        if not product.parent:
+            continue
+        source = by_sku.get(product.parent)
+        if source is not None and source.parent:
+            problems.append((line, problem(NESTED_PARENT, parent=product.parent, other=source.parent)))
+            continue
+        if source is not None:
+            _fill(product, source)
+        for column, value in (("name", product.name), ("category", product.category), ("price", product.prices)):
+            if not value:
+                problems.append((line, problem(VARIANT_NEEDS, column=column, parent=product.parent)))
+    for group in members.values():
+        problems += check_variants(group)
+    return problems
+
+
+def _fill(variant: Product, source: Product) -> None:
+    variant.name = variant.name or source.name
+    variant.category = variant.category or source.category
+    variant.description = variant.description or source.description
+    variant.prices = variant.prices or dict(source.prices)
+    variant.weight_g = variant.weight_g or source.weight_g
+    variant.dimensions = variant.dimensions or source.dimensions
+    variant.photo_file_id = variant.photo_file_id or source.photo_file_id
+    variant.cost = variant.cost or source.cost

@@ -55,6 +55,10 @@ class NothingToReturn(DomainError):
     key = N_("Choose at least one item to return.")
 
 
+class NotASwap(DomainError):
+    key = N_("{sku} can only be exchanged for another variant of the same product.")
+
+
 class NotInspected(DomainError):
     key = N_("Inspect every line first: restock it or write it off.")
 
@@ -70,6 +74,8 @@ class ReturnLine:
     restocked: int = 0
     written_off: int = 0
     id: int | None = None
+    swap_product_id: int | None = None  # an exchange for another variant of the same parent (a size swap)
+    swap_sku: str = ""  # that variant's SKU, as staff read it
 
     @property
     def inspected(self) -> bool:

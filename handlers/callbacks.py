@@ -71,6 +71,14 @@ class ProductCb(CallbackData, prefix="pv"):
     page: Number
 
 
+class VariantCb(CallbackData, prefix="vr"):
+    """Choose another variant of the card's parent: the card is redrawn with it."""
+
+    product_id: Number
+    category_id: Number
+    page: Number
+
+
 class OrderCb(CallbackData, prefix="od"):
     code: Code
 
@@ -133,6 +141,13 @@ class ReturnStartCb(CallbackData, prefix="rs"):
 
 class ReturnLineCb(CallbackData, prefix="rl"):
     line_id: Number  # 0: done choosing
+
+
+class ReturnSwapCb(CallbackData, prefix="rw"):
+    """An exchange's line: the variant wanted instead (0: the same again)."""
+
+    line_id: Number
+    product_id: Number
 
 
 class ReturnReasonCb(CallbackData, prefix="rr"):

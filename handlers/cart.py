@@ -36,7 +36,7 @@ def cart_keyboard(cart: Cart) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
     for line in cart.lines:
         pid, qty = line.product.id or 0, line.quantity
-        builder.button(text=f"{shorten(line.product.name, 24)} ×{qty}", callback_data=CartView())
+        builder.button(text=f"{shorten(line.product.display_name, 32)} ×{qty}", callback_data=CartView())
         builder.button(text="➖", callback_data=CartChange(product_id=pid, expected=qty, quantity=qty - 1, view="cart"))
         builder.button(text="➕", callback_data=CartChange(product_id=pid, expected=qty, quantity=qty + 1, view="cart"))
         builder.button(text="🗑", callback_data=CartChange(product_id=pid, expected=qty, quantity=0, view="cart"))
@@ -138,7 +138,7 @@ async def add_by_sku(
     await message.answer(
         fill(
             _("Added {name} × {quantity}. In your cart: {total}. /cart"),
-            name=product.name,
+            name=product.display_name,
             quantity=quantity,
             total=total,
         )

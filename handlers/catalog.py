@@ -28,6 +28,7 @@ from handlers.callbacks import (
     CategoryPageCb,
     NotifyMe,
     ProductCb,
+    VariantCb,
     button,
     shorten,
 )
@@ -80,7 +81,7 @@ def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> Inl
     Built row by row (not with InlineKeyboardBuilder, which deep-copies its buttons): this
     keyboard goes out with every card, the busiest reply there is."""
     pid = card.product.id or 0
-    rows: list[list[InlineKeyboardButton]] = []
+    rows = option_buttons(card, category_id, page)
     if card.in_cart:
         row = [
             button("➖", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart - 1, view="card")),
@@ -98,6 +99,25 @@ def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> Inl
     if category_id:
         rows.append([button(_("⬅ Back to the list"), CategoryPageCb(category_id=category_id, page=page))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+OPTIONS_PER_ROW = 4
+
+
+def option_buttons(card: ProductCard, category_id: int, page: int) -> list[list[InlineKeyboardButton]]:
+    """A row (or rows of four) per option of the parent: the chosen value ticked, a value whose
+    variant is sold out crossed (it still opens, to ask for a notification)."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for option in card.options:
+        buttons = [
+            button(
+                ("✔ " if choice.chosen else "") + shorten(choice.value, 20) + (" ✖" if choice.sold_out else ""),
+                VariantCb(product_id=choice.product_id, category_id=category_id, page=page),
+            )
+            for choice in option.choices
+        ]
+        rows += [buttons[i : i + OPTIONS_PER_ROW] for i in range(0, len(buttons), OPTIONS_PER_ROW)]
+    return rows
 
 
 @router.message(Command("catalog"))
@@ -155,6 +175,39 @@ async def show_product(
         await send_card(query.bot, query.from_user.id, card, keyboard, renderer, uow)
         return
     await replace_message(query, renderer.render("product_card.html.j2", card=card, caption=False), keyboard)
+
+
+@router.callback_query(VariantCb.filter())
+async def choose_variant(
+    query: CallbackQuery,
+    callback_data: VariantCb,
+    uow: UnitOfWork,
+    customer: Customer,
+    renderer: Renderer,
+    settings: ShopSettings,
+) -> None:
+    """The card follows the chosen variant: redrawn in place, or sent anew when the variant's
+    photo is not the one shown (a text card cannot become a photo, nor a photo change here)."""
+    card = await product_card(
+        uow,
+        product_id=callback_data.product_id,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+        customer_id=customer.id,
+    )
+    keyboard = card_keyboard(card, callback_data.category_id, callback_data.page)
+    await query.answer()
+    message = query.message if isinstance(query.message, Message) else None
+    photo = card.product.photo_file_id
+    shown = message.photo[-1].file_id if message is not None and message.photo else None
+    if message is not None and (not photo or photo == shown):
+        await redraw_card(message, card, keyboard, renderer)
+        return
+    if query.bot is None or query.from_user is None:
+        return
+    if message is not None:
+        await message.delete()
+    await send_card(query.bot, query.from_user.id, card, keyboard, renderer, uow)
 
 
 async def show_product_by_sku(

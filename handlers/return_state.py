@@ -23,6 +23,8 @@ class ReturnDraft:
     reason: ReturnReason | None = None
     note: str = ""
     photos: tuple[str, ...] = ()  # Telegram file ids
+    products: Mapping[int, int] = field(default_factory=dict)  # per order line, the variant ordered
+    swaps: Mapping[int, int] = field(default_factory=dict)  # per order line asked, the variant wanted (0: the same)
 
 
 _SLOT = DraftSlot(ReturnDraft)

@@ -18,8 +18,16 @@ from domain.errors import InvalidQuantity
 from domain.ports import Clock, UnitOfWork
 from domain.returns import NothingToReturn, ReturnKind, ReturnMethod, ReturnReason
 from domain.text import MAX_NOTE, typed
-from domain.usecases.returns import request_return, returnable_lines
-from handlers.callbacks import ReturnLineCb, ReturnMethodCb, ReturnReasonCb, ReturnStartCb, button, shorten
+from domain.usecases.returns import request_return, returnable_lines, swap_choices
+from handlers.callbacks import (
+    ReturnLineCb,
+    ReturnMethodCb,
+    ReturnReasonCb,
+    ReturnStartCb,
+    ReturnSwapCb,
+    button,
+    shorten,
+)
 from handlers.context import ShopSettings
 from handlers.return_state import ReturnDraft, return_draft_of, save_return
 from handlers.views.labels import label
@@ -76,7 +84,8 @@ async def _start(
         for line in order.lines
         if (line.id or 0) in left
     }
-    draft = ReturnDraft(code=order.code, kind=kind, left=left, labels=labels)
+    products = {line.id or 0: line.product_id for line in order.lines if (line.id or 0) in left}
+    draft = ReturnDraft(code=order.code, kind=kind, left=left, labels=labels, products=products)
     await save_return(state, draft)
     await _lines_step(target, state, draft)
 
@@ -116,17 +125,56 @@ async def start_typed(
     await _start(message, args[0], kind, uow, clock, customer, settings, state)
 
 
+async def _reason_step(target: Message, state: FSMContext) -> None:
+    await state.set_state(Returning.reason)
+    rows = [[button(label("return_reason", r.value), ReturnReasonCb(reason=r.value))] for r in ReturnReason]
+    await target.answer(_("Why?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def _swap_or_reason_step(target: Message, state: FSMContext, draft: ReturnDraft, uow: UnitOfWork) -> None:
+    """An exchange of a product with variants asks, line by line, which variant is wanted
+    (a size swap); then, or for anything else, the reason."""
+    if draft.kind is ReturnKind.EXCHANGE:
+        pending = [line_id for line_id in draft.chosen if line_id not in draft.swaps]
+        choices = await swap_choices(uow, product_ids=[draft.products.get(i, 0) for i in pending])
+        for line_id in pending:
+            others = choices.get(draft.products.get(line_id, 0), [])
+            if not others:
+                continue
+            rows = [[button(_("The same again"), ReturnSwapCb(line_id=line_id, product_id=0))]]
+            rows += [
+                [button(shorten(v.variant_label or v.sku), ReturnSwapCb(line_id=line_id, product_id=v.id or 0))]
+                for v in others
+            ]
+            await target.answer(
+                _("Exchange {item} for which one?").format(item=draft.labels.get(line_id, "")),
+                reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+            )
+            return
+    await _reason_step(target, state)
+
+
+@router.callback_query(StateFilter(Returning.lines), ReturnSwapCb.filter())
+async def swap_chosen(query: CallbackQuery, callback_data: ReturnSwapCb, state: FSMContext, uow: UnitOfWork) -> None:
+    assert isinstance(query.message, Message)
+    await query.answer()
+    draft = await return_draft_of(state)
+    if callback_data.line_id not in draft.chosen:
+        raise NothingToReturn()
+    draft = replace(draft, swaps={**draft.swaps, callback_data.line_id: callback_data.product_id})
+    await save_return(state, draft)
+    await _swap_or_reason_step(query.message, state, draft, uow)
+
+
 @router.callback_query(StateFilter(Returning.lines, Returning.quantity), ReturnLineCb.filter())
-async def line_chosen(query: CallbackQuery, callback_data: ReturnLineCb, state: FSMContext) -> None:
+async def line_chosen(query: CallbackQuery, callback_data: ReturnLineCb, state: FSMContext, uow: UnitOfWork) -> None:
     assert isinstance(query.message, Message)
     await query.answer()
     draft = await return_draft_of(state)
     if callback_data.line_id == 0:
         if not draft.chosen:
             raise NothingToReturn()
-        await state.set_state(Returning.reason)
-        rows = [[button(label("return_reason", r.value), ReturnReasonCb(reason=r.value))] for r in ReturnReason]
-        await query.message.answer(_("Why?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+        await _swap_or_reason_step(query.message, state, draft, uow)
         return
     line_id = callback_data.line_id
     if line_id not in draft.left:
@@ -240,6 +288,7 @@ async def method_chosen(
         note=draft.note,
         photos=list(draft.photos),
         staff_chat_id=settings.staff_chat_id,
+        swaps={line_id: product_id for line_id, product_id in draft.swaps.items() if product_id},
     )
     await state.clear()
     await query.answer()

@@ -47,7 +47,7 @@ async def search_text(
     builder = InlineKeyboardBuilder()
     for card in cards:
         builder.button(
-            text=shorten(card.product.name),
+            text=shorten(card.product.display_name),
             callback_data=ProductCb(product_id=card.product.id or 0, category_id=0, page=0),
         )
     if ask_person is not None and settings.support_chat_id is not None:

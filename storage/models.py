@@ -103,9 +103,27 @@ class CategoryRow(Base):
     name: Mapped[str] = mapped_column(String(128), unique=True)
 
 
+class ProductGroupRow(Base):
+    """A product's parent: the code its variants share and up to 3 option names (Size, Colour).
+    A product without options is a parent with one variant, coded as its SKU."""
+
+    __tablename__ = "product_groups"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    option1_name: Mapped[str] = mapped_column(String(64), default="")
+    option2_name: Mapped[str] = mapped_column(String(64), default="")
+    option3_name: Mapped[str] = mapped_column(String(64), default="")
+
+
 class ProductRow(Base):
     __tablename__ = "products"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The variant's parent and option values ("" where the parent has fewer options: NULLs
+    # would let the unique combination repeat).
+    group_id: Mapped[int] = mapped_column(ForeignKey("product_groups.id"), index=True)
+    option1: Mapped[str] = mapped_column(String(64), default="")
+    option2: Mapped[str] = mapped_column(String(64), default="")
+    option3: Mapped[str] = mapped_column(String(64), default="")
     sku: Mapped[str] = mapped_column(String(64), unique=True)
     barcode: Mapped[str | None] = mapped_column(String(48), index=True)
     name: Mapped[str] = mapped_column(String(256))
@@ -119,6 +137,7 @@ class ProductRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     cost_minor: Mapped[int | None] = mapped_column(BigInteger)  # a unit's supply cost, when the catalog gives it
     cost_currency: Mapped[str | None] = mapped_column(String(3))
+    __table_args__ = (UniqueConstraint("group_id", "option1", "option2", "option3", name="uq_products_variant"),)
 
 
 class ProductPriceRow(Base):
@@ -517,6 +536,7 @@ class ReturnLineRow(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     restocked: Mapped[int] = mapped_column(Integer, default=0)
     written_off: Mapped[int] = mapped_column(Integer, default=0)
+    swap_product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))  # a size swap's variant
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("restocked + written_off <= quantity", name="inspected_within_quantity"),

@@ -114,6 +114,10 @@ class FakeCustomers(_Repo):
                 address.id = self.st.new_id()
 
 
+def _id(product: Product) -> int:
+    return product.id or 0
+
+
 class FakeProducts(_Repo):
     async def get(self, product_id: int) -> Product | None:
         return copy.deepcopy(self.st.products.get(product_id))
@@ -143,21 +147,33 @@ class FakeProducts(_Repo):
         for product in products:
             await self.upsert(product)
 
+    async def variants(self, parent_code: str) -> list[Product]:
+        return copy.deepcopy(sorted((p for p in self.st.products.values() if p.parent_code == parent_code), key=_id))
+
+    async def variants_of(self, parent_codes: Sequence[str]) -> dict[str, list[Product]]:
+        found = {code: await self.variants(code) for code in set(parent_codes)}
+        return {code: variants for code, variants in found.items() if variants}
+
+    def _firsts(self, category_id: int) -> list[Product]:
+        """One product per parent in the category: its first active variant (as in SQL)."""
+        firsts: dict[str, Product] = {}
+        for p in sorted(self.st.products.values(), key=_id):
+            if p.category_id == category_id and p.active:
+                firsts.setdefault(p.parent_code, p)
+        return list(firsts.values())
+
     async def categories(self) -> list[Category]:
         counts: dict[str, int] = {}
-        for p in self.st.products.values():
-            if p.active:
-                counts[p.category] = counts.get(p.category, 0) + 1
+        for name, category_id in self.st.categories.items():
+            if n := len(self._firsts(category_id)):
+                counts[name] = n
         return [Category(self.st.categories[name], name, n) for name, n in sorted(counts.items())]
 
     async def category(self, category_id: int) -> Category | None:
         return next((Category(i, n, 0) for n, i in self.st.categories.items() if i == category_id), None)
 
     async def in_category(self, category_id: int, offset: int, limit: int) -> tuple[list[Product], int]:
-        items = sorted(
-            (p for p in self.st.products.values() if p.category_id == category_id and p.active),
-            key=lambda p: (p.name, p.id),
-        )
+        items = sorted(self._firsts(category_id), key=lambda p: (p.name, p.id))
         return copy.deepcopy(items[offset : offset + limit]), len(items)
 
 

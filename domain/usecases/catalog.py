@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain.catalog import Category, Product, normalize_sku
 from domain.errors import DomainError, NotFound
@@ -11,6 +11,7 @@ from domain.fx import Rates
 from domain.money import Money
 from domain.ports import UnitOfWork
 from domain.usecases.fx import shop_rates
+from domain.variants import OptionRow, option_rows
 
 LOW_STOCK_THRESHOLD = 5
 
@@ -22,6 +23,7 @@ class ProductCard:
     available: int
     in_cart: int = 0
     currency: str = ""  # the customer's currency, or the base when the shop does not take theirs
+    options: tuple[OptionRow, ...] = ()  # the parent's option buttons, this variant chosen
 
     @property
     def in_stock(self) -> bool:
@@ -96,11 +98,19 @@ async def browse_category(
 async def _card_of(
     uow: UnitOfWork, product: Product, currency: str, fallback: str, customer_id: int | None
 ) -> ProductCard:
-    """One product's card, with how many of it this customer holds in the cart."""
+    """The parent's card with this variant chosen: how many of it this customer holds in the
+    cart, and buttons for the parent's other active variants."""
     held = 0
     if customer_id is not None and product.id is not None:
         held = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == product.id)
-    return (await _cards(uow, [product], currency, fallback, {product.id or 0: held}))[0]
+    card = (await _cards(uow, [product], currency, fallback, {product.id or 0: held}))[0]
+    if not product.option_names:
+        return card
+    variants = [v for v in await uow.products.variants(product.parent_code) if v.active and v.id is not None]
+    available: dict[int, int] = {}
+    for level in await uow.stock.levels([v.id for v in variants if v.id is not None]):
+        available[level.product_id] = available.get(level.product_id, 0) + max(level.available, 0)
+    return replace(card, options=tuple(option_rows(product, variants, available)))
 
 
 async def product_card(

@@ -175,7 +175,7 @@ async def route_or_explain(
         return await _preview_route(uow, cart, customer_id, point)
     except RoutingImpossible as impossible:
         line = next(line for line in cart.lines if line.product.id == impossible.product_id)
-        raise CartChanged(name=line.product.name, available=impossible.params["available"]) from None
+        raise CartChanged(name=line.product.display_name, available=impossible.params["available"]) from None
 
 
 async def unique_order_code(uow: UnitOfWork) -> str:
@@ -355,7 +355,7 @@ async def reserve_routed(uow: UnitOfWork, cart: Cart, decision: RoutingDecision)
     the customer's holds included, and they are told which line changed."""
     for allocation in decision.allocations:
         if not await uow.stock.try_reserve(allocation.product_id, allocation.warehouse_id, allocation.quantity):
-            name = next(line.product.name for line in cart.lines if line.product.id == allocation.product_id)
+            name = next(line.product.display_name for line in cart.lines if line.product.id == allocation.product_id)
             available = sum((await _availability(uow, [allocation.product_id])).values())
             raise CartChanged(name=name, available=available)
 

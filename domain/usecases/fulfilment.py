@@ -320,7 +320,9 @@ async def confirm_pick(uow: UnitOfWork, clock: Clock, *, staff_id: int, scanned:
         assert line is not None  # a round closes when its last line is done
         product = current.products[line.product_id]
         if not _matches(product, scanned):
-            raise WrongItem(scanned=scanned.strip()[:64], sku=product.sku, name=product.name, bin=line.bin_code or "—")
+            raise WrongItem(
+                scanned=scanned.strip()[:64], sku=product.sku, name=product.display_name, bin=line.bin_code or "—"
+            )
         if line.bin_code is None:
             raise NoBinForLine(sku=product.sku)
         if quantity > line.open:
@@ -458,7 +460,12 @@ async def _hold_for_shortage(
                 staff_chat_id,
                 "staff_short_pick",
                 "",
-                {"code": order.code, "sku": product.sku, "name": product.name, "warehouse": current.warehouse.code},
+                {
+                    "code": order.code,
+                    "sku": product.sku,
+                    "name": product.display_name,
+                    "warehouse": current.warehouse.code,
+                },
             ),
             clock.now(),
         )

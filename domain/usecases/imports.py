@@ -26,6 +26,7 @@ from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
 from domain.shipping import CarrierRate
 from domain.usecases.customers import find_customer
+from domain.variants import check_variants
 from domain.warehouse import DEFAULT_BIN
 
 HISTORY_WEEKS = 104  # demand kept for forecasts: two years at most, older says little about next month
@@ -57,8 +58,8 @@ def _same_product(new: Product, old: Product) -> bool:
     """Re-importing the same row changes nothing: prices and a photo or cost absent from the
     file are kept, so only what the file gives is compared."""
     return (
-        (new.name, new.category, new.barcode, new.description, new.weight_g, new.dimensions)
-        == (old.name, old.category, old.barcode, old.description, old.weight_g, old.dimensions)
+        (new.name, new.category, new.barcode, new.description, new.weight_g, new.dimensions, new.parent, new.options)
+        == (old.name, old.category, old.barcode, old.description, old.weight_g, old.dimensions, old.parent, old.options)
         and all(old.prices.get(c) == price for c, price in new.prices.items())
         and new.photo_file_id in (None, old.photo_file_id)
         and new.cost in (None, old.cost)
@@ -74,12 +75,30 @@ async def import_products(
     if problems:
         raise ImportRejected(problems)
     async with uow:
+        await _check_stored_variants(uow, parsed)
         existing = await uow.products.ids_by_sku([p.sku for _, p in parsed])
         stored = {p.sku: p for p in await uow.products.get_many(sorted(existing.values()))}
         same = [p for _, p in parsed if p.sku in stored and _same_product(p, stored[p.sku])]
         await uow.products.upsert_many([product for _, product in parsed])
         await uow.commit()
     return ImportReport(created=len(parsed) - len(existing), updated=len(existing) - len(same), unchanged=len(same))
+
+
+async def _check_stored_variants(uow: UnitOfWork, parsed: list[tuple[int, Product]]) -> None:
+    """A file's variants join the ones stored for their parent: the same option names, no
+    combination twice. Stored ones the file also gives are taken as the file says."""
+    in_file = {p.sku for _, p in parsed}
+    groups: dict[str, list[tuple[int, Product]]] = {}
+    for line, product in parsed:
+        groups.setdefault(product.parent_code, []).append((line, product))
+    problems: list[Problem] = []
+    stored_by_parent = await uow.products.variants_of(list(groups))
+    for code, members in groups.items():
+        stored = [(0, p) for p in stored_by_parent.get(code, []) if p.sku not in in_file]
+        if stored:
+            problems += check_variants(stored + members)
+    if problems:
+        raise ImportRejected(sorted(problems))
 
 
 async def import_warehouses(uow: UnitOfWork, text: str) -> ImportReport:
@@ -211,7 +230,7 @@ async def notify_back_in_stock(uow: UnitOfWork, product_ids: list[int], now: dat
                     customer.telegram_id,
                     "back_in_stock",
                     customer.notification_language,
-                    {"name": product.name, "sku": product.sku},
+                    {"name": product.display_name, "sku": product.sku},
                 ),
                 now,
             )

@@ -97,7 +97,7 @@ async def slow_movers(
     found = [
         SlowMover(
             products[p.product_id].sku,
-            products[p.product_id].name,
+            products[p.product_id].display_name,
             codes.get(p.warehouse_id, str(p.warehouse_id)),
             p.on_hand,
             last.get((p.product_id, p.warehouse_id)),

@@ -6,16 +6,20 @@ charge, flagged ``REPLACEMENT``, that is picked and shipped like any other."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime
 
 from domain.accounting import Account
+from domain.catalog import Product
 from domain.errors import InsufficientStock, NotFound
+from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Channel, Order, OrderLine, OrderStatus, ReturnStatus, new_order_code, normalize_order_code
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.returns import (
     SHOP_FAULT,
+    NotASwap,
     NothingToReturn,
     NotInspected,
     NotReturnable,
@@ -33,6 +37,7 @@ from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
 from domain.text import MAX_NOTE, MAX_REASON, typed
 from domain.usecases.bookkeeping import book, book_refund, supply_costs
+from domain.usecases.fx import shop_rates
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
 from domain.warehouse import DEFAULT_BIN
@@ -83,9 +88,11 @@ async def request_return(
     note: str = "",
     photos: list[str] | None = None,
     staff_chat_id: int | None = None,
+    swaps: Mapping[int, int] | None = None,
 ) -> ReturnRequest:
     """Checked again here, in the transaction: the window, and never more than was delivered
-    minus what earlier returns took."""
+    minus what earlier returns took. ``swaps`` (exchanges only): per order line, the other
+    variant of the same parent the customer wants instead (a size swap)."""
     wanted = {line_id: q for line_id, q in quantities.items() if q > 0}
     if not wanted:
         raise NothingToReturn()
@@ -102,7 +109,14 @@ async def request_return(
                 continue
             if quantity > left.get(line.id or 0, 0):
                 raise TooManyReturned(available=left.get(line.id or 0, 0), sku=line.sku)
-            lines.append(ReturnLine(line.id or 0, line.product_id, line.sku, line.name, quantity, line.unit_price))
+            swap = (swaps or {}).get(line.id or 0) if kind is ReturnKind.EXCHANGE else None
+            if swap is not None and swap != line.product_id:
+                await _check_swap(uow, line.product_id, swap, line.sku)
+            else:
+                swap = None
+            returned = ReturnLine(line.id or 0, line.product_id, line.sku, line.name, quantity, line.unit_price)
+            returned.swap_product_id = swap
+            lines.append(returned)
         if len(lines) != len(wanted):
             raise NotFound()
         rma = new_rma_code()
@@ -126,6 +140,29 @@ async def request_return(
             )
         await uow.commit()
         return request
+
+
+async def _check_swap(uow: UnitOfWork, product_id: int, swap_id: int, sku: str) -> None:
+    ordered, wanted = await uow.products.get(product_id), await uow.products.get(swap_id)
+    if ordered is None or wanted is None or not wanted.active or wanted.parent_code != ordered.parent_code:
+        raise NotASwap(sku=sku)
+
+
+async def swap_choices(uow: UnitOfWork, *, product_ids: list[int]) -> dict[int, list[Product]]:
+    """Per ordered product: the other active variants of its parent, in stock, an exchange may
+    swap to (the replacement is allocated from stock when the return is resolved)."""
+    choices: dict[int, list[Product]] = {}
+    async with uow.read_only():
+        for product in await uow.products.get_many(product_ids):
+            if product.id is None or not product.option_names:
+                continue
+            siblings = await uow.products.variants(product.parent_code)
+            others = [v for v in siblings if v.active and v.id is not None and v.id != product.id]
+            levels = await uow.stock.levels([v.id for v in others if v.id is not None])
+            stocked = {level.product_id for level in levels if level.available > 0}
+            if in_stock := [v for v in others if v.id in stocked]:
+                choices[product.id] = in_stock
+    return choices
 
 
 async def _request(uow: UnitOfWork, rma: str) -> ReturnRequest:
@@ -292,16 +329,42 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
         return request
 
 
+async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnRequest) -> tuple[list[OrderLine], Money]:
+    """The replacement's lines: the same goods at no charge, or for a size swap the other
+    variant charged at what its price is above the returned one's; and what is owed back
+    where the other variant costs less."""
+    rates = await shop_rates(uow)
+    lines: list[OrderLine] = []
+    owed = Money(0, order.currency)
+    for line in request.lines:
+        if line.swap_product_id is None:
+            lines.append(OrderLine(line.product_id, line.sku, line.name, line.quantity, line.unit_price * 0))
+            continue
+        wanted = await uow.products.get(line.swap_product_id)
+        price = rates.price(wanted.prices, order.currency) if wanted is not None else None
+        if wanted is None or wanted.id is None or not wanted.active or price is None:
+            raise NotASwap(sku=line.sku)
+        difference = price - line.unit_price
+        charged = difference if difference.amount > 0 else difference * 0
+        owed = owed + (charged - difference) * line.quantity
+        lines.append(OrderLine(wanted.id, wanted.sku, wanted.display_name, line.quantity, charged))
+    return lines, owed
+
+
 async def _replacement(uow: UnitOfWork, clock: Clock, order: Order, request: ReturnRequest, staff_id: int) -> Order:
-    """The same goods again at no charge, from the warehouse the order left."""
+    """The same goods again at no charge — or another variant, the price difference charged on
+    the replacement or owed back on the order — from the warehouse the order left."""
     warehouse = await _home_warehouse(uow, order)
     now = clock.now()
     code = new_order_code()
     while await uow.orders.get_by_code(code) is not None:
         code = new_order_code()
-    lines = [
-        OrderLine(line.product_id, line.sku, line.name, line.quantity, line.unit_price * 0) for line in request.lines
-    ]
+    lines, owed = await _replacement_lines(uow, order, request)
+    if owed.amount > 0:
+        await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, owed, now))
+        source, memo = f"return:{request.rma_code}", f"price difference owed, exchange {request.rma_code}"
+        await book_refund(uow, order, owed, now, source=source, memo=memo)
+        request.refund = owed
     replacement = Order.place(
         code=code,
         customer_id=order.customer_id,
@@ -318,7 +381,7 @@ async def _replacement(uow: UnitOfWork, clock: Clock, order: Order, request: Ret
         flags=frozenset({"REPLACEMENT"}),
     )
     await uow.orders.add(replacement)
-    for line in request.lines:
+    for line in lines:
         if not await uow.stock.try_reserve(line.product_id, warehouse, line.quantity):
             raise InsufficientStock(available=0)
         await uow.stock.add_reservation(

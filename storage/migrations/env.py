@@ -14,15 +14,37 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _pragma(connection: Connection, setting: str) -> None:
+    """Straight to the driver: through SQLAlchemy it would first BEGIN (``storage.db``), and
+    SQLite ignores this pragma inside a transaction."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(f"PRAGMA {setting}")
+    cursor.close()
+
+
 def _run(connection: Connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        compare_type=True,
-        render_as_batch=connection.dialect.name == "sqlite",
-    )
-    with context.begin_transaction():
-        context.run_migrations()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A batch migration rebuilds a table (copy, drop, rename): with foreign keys enforced,
+        # the drop would delete, by cascade, every row referring to it (prices, stock...).
+        # Set before any write, so outside a transaction, where SQLite takes it into account.
+        _pragma(connection, "foreign_keys=OFF")
+    try:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            compare_type=True,
+            render_as_batch=sqlite,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        if sqlite:
+            connection.commit()
+            _pragma(connection, "foreign_keys=ON")  # the pooled connection goes back as it came
+    except BaseException:
+        if sqlite:
+            connection.invalidate()  # never reused with foreign keys off
+        raise
 
 
 async def _run_async(url: str) -> None:

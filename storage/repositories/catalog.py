@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from sqlalchemy import Executable, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from domain.catalog import Category, Dimensions, Product
 from domain.money import Money
@@ -26,17 +27,10 @@ class SqlProducts:
         self.s = session
         self.cache = cache
 
-    async def _prices(self, product_ids: Sequence[int]) -> dict[int, dict[str, Money]]:
-        prices: dict[int, dict[str, Money]] = defaultdict(dict)
-        if product_ids:
-            rows = await self.s.scalars(select(m.ProductPriceRow).where(m.ProductPriceRow.product_id.in_(product_ids)))
-            for p in rows:
-                prices[p.product_id][p.currency] = Money(p.amount_minor, p.currency)
-        return prices
-
     @staticmethod
-    def _to_domain(row: Any, category: str, prices: dict[str, Money]) -> Product:  # ORM or Core row
+    def _to_domain(row: Any, category: str, prices: dict[str, Money]) -> Product:  # a ``_with_prices`` row
         dims = (row.length_mm, row.width_mm, row.height_mm)
+        names = tuple(n for n in (row.option1_name, row.option2_name, row.option3_name) if n)
         return Product(
             sku=row.sku,
             name=row.name,
@@ -51,18 +45,15 @@ class SqlProducts:
             cost=Money(row.cost_minor, row.cost_currency) if row.cost_currency else None,
             active=row.active,
             id=row.id,
+            parent="" if row.parent_code == row.sku else row.parent_code,
+            option_names=names,
+            options=(row.option1, row.option2, row.option3)[: len(names)],
         )
 
-    async def _many(self, rows: Sequence[m.ProductRow]) -> list[Product]:
-        prices = await self._prices([r.id for r in rows])
-        names = await self._category_names({r.category_id for r in rows})
-        return [self._to_domain(r, names[r.category_id], prices.get(r.id, {})) for r in rows]
-
-    async def _category_names(self, ids: set[int]) -> dict[int, str]:
-        if not ids:
-            return {}
-        rows = await self.s.execute(select(m.CategoryRow.id, m.CategoryRow.name).where(m.CategoryRow.id.in_(ids)))
-        return {cid: name for cid, name in rows}
+    async def _in_order(self, ids: Sequence[int]) -> list[Product]:
+        """Products by id, in the order given (the read cache serves them when it can)."""
+        found = {p.id: p for p in await self.get_many(ids)}
+        return [found[i] for i in ids if i in found]
 
     async def get(self, product_id: int) -> Product | None:
         if self.cache is not None:
@@ -96,10 +87,20 @@ class SqlProducts:
     @staticmethod
     def _with_prices() -> Select[Any]:
         p, c, pp = m.ProductRow.__table__.c, m.CategoryRow.__table__.c, m.ProductPriceRow.__table__.c
-        return select(*p, c.name.label("category"), pp.currency, pp.amount_minor).select_from(
-            m.ProductRow.__table__.join(m.CategoryRow.__table__, c.id == p.category_id).outerjoin(
-                m.ProductPriceRow.__table__, pp.product_id == p.id
-            )
+        g = m.ProductGroupRow.__table__.c
+        return select(
+            *p,
+            c.name.label("category"),
+            g.code.label("parent_code"),
+            g.option1_name,
+            g.option2_name,
+            g.option3_name,
+            pp.currency,
+            pp.amount_minor,
+        ).select_from(
+            m.ProductRow.__table__.join(m.CategoryRow.__table__, c.id == p.category_id)
+            .join(m.ProductGroupRow.__table__, g.id == p.group_id)
+            .outerjoin(m.ProductPriceRow.__table__, pp.product_id == p.id)
         )
 
     async def _load_catalog(self) -> bool:
@@ -115,11 +116,14 @@ class SqlProducts:
                 return False
             rows = await fetch(self.s, _CATALOG)
             snapshot: dict[Hashable, object] = {}
+            parents: dict[str, list[int]] = defaultdict(list)
             for built, product in enumerate(self._products_of(rows), 1):
                 snapshot[product.id] = product
                 snapshot[("sku", product.sku)] = product.id
+                parents[product.parent_code].append(product.id or 0)
                 if built % SNAPSHOT_CHUNK == 0:
                     await asyncio.sleep(0)  # ~0.1 s for 10,000 products: let other updates run meanwhile
+            snapshot.update({("parent", code): tuple(ids) for code, ids in parents.items()})
         except BaseException:
             self.cache.snapshot_abandoned("catalog")
             raise
@@ -131,6 +135,31 @@ class SqlProducts:
             self.cache.put("catalog", product.id, _copied(product))
             self.cache.put("catalog", ("sku", product.sku), product.id)
         return product
+
+    async def variants(self, parent_code: str) -> list[Product]:
+        """Every variant of a parent (active or not), in catalog order."""
+        if self.cache is not None:
+            ids = self.cache.get("catalog", ("parent", parent_code))
+            if ids is None and await self._load_catalog():
+                ids = self.cache.get("catalog", ("parent", parent_code))
+            if ids is ABSENT:
+                return []
+            if ids is not None:
+                return await self._in_order(cast(tuple[int, ...], ids))
+        products = [p for p in self._products_of(await fetch(self.s, _VARIANTS, {"code": parent_code}))]
+        for product in products:
+            self._cached(product)
+        if self.cache is not None:
+            self.cache.put("catalog", ("parent", parent_code), tuple(p.id for p in products))
+        return products
+
+    async def variants_of(self, parent_codes: Sequence[str]) -> dict[str, list[Product]]:
+        """The variants of many parents at once (an import checks every parent it touches)."""
+        found: dict[str, list[Product]] = {}
+        for chunk in _chunks(sorted(set(parent_codes))):
+            for product in self._products_of(await fetch(self.s, _VARIANTS_OF, {"codes": chunk})):
+                found.setdefault(product.parent_code, []).append(product)
+        return found
 
     async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
         if not skus:
@@ -145,6 +174,8 @@ class SqlProducts:
     async def upsert_many(self, products: Sequence[Product]) -> None:
         """Insert or update by SKU in a handful of statements, however many products."""
         categories = await self._category_ids({p.category for p in products})
+        groups = await self._groups(products)
+        regrouped: set[str] = set()
         rows: dict[str, m.ProductRow] = {}
         for chunk in _chunks([p.sku for p in products]):
             for found in await self.s.scalars(select(m.ProductRow).where(m.ProductRow.sku.in_(chunk))):
@@ -156,6 +187,11 @@ class SqlProducts:
             row = rows[product.sku]
             dims = product.dimensions
             row.name, row.category_id = product.name, categories[product.category]
+            group, options = groups[product.parent_code], (*product.options, "", "", "")[:3]
+            if row.id is not None and (row.group_id, row.option1, row.option2, row.option3) != (group.id, *options):
+                regrouped.add(product.parent_code)
+            row.group_id = group.id
+            row.option1, row.option2, row.option3 = options
             row.barcode, row.description, row.weight_g = product.barcode, product.description, product.weight_g
             row.length_mm, row.width_mm, row.height_mm = (
                 (dims.length_mm, dims.width_mm, dims.height_mm) if dims else (None, None, None)
@@ -165,6 +201,10 @@ class SqlProducts:
             row.active = product.active
             if product.cost is not None:  # a file without costs keeps the ones known
                 row.cost_minor, row.cost_currency = product.cost.amount, product.cost.currency
+        for code in regrouped:
+            # A variant moved or re-optioned is written by id, which clears only its own cached
+            # row: a write to its parent clears the cached lists of variants too.
+            flag_modified(groups[code], "option1_name")
         await self.s.flush()
         prices: dict[tuple[int, str], m.ProductPriceRow] = {}
         for ids in _chunks([row.id for row in rows.values()]):
@@ -182,6 +222,21 @@ class SqlProducts:
                 else:
                     existing.amount_minor = price.amount
         await self.s.flush()
+
+    async def _groups(self, products: Sequence[Product]) -> dict[str, m.ProductGroupRow]:
+        """The parents by code, created where new; option names as the products give them."""
+        names = {p.parent_code: p.option_names for p in products}
+        found: dict[str, m.ProductGroupRow] = {}
+        for chunk in _chunks(sorted(names)):
+            for row in await self.s.scalars(select(m.ProductGroupRow).where(m.ProductGroupRow.code.in_(chunk))):
+                found[row.code] = row
+        for code in sorted(names.keys() - found.keys()):
+            found[code] = m.ProductGroupRow(code=code)
+            self.s.add(found[code])
+        for code, row in found.items():
+            row.option1_name, row.option2_name, row.option3_name = (*names[code], "", "", "")[:3]
+        await self.s.flush()
+        return found
 
     async def _category_ids(self, names: set[str]) -> dict[str, int]:
         found = {
@@ -225,24 +280,28 @@ class SqlProducts:
         return {r.currency: Money(r.amount_minor, r.currency) for r in rows if r.currency is not None}
 
     async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]:
-        """Name (case-insensitive substring), exact SKU, or exact barcode; exact hits first."""
+        """Exact SKU or barcode (the variant itself, first), or a case-insensitive substring
+        of the name (one hit per parent: its first matching variant)."""
         needle = text.strip()
         p = m.ProductRow
         pattern = "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         exact = (p.sku == needle.upper()) | (p.barcode == needle)
-        where = (p.active.is_(True), exact | func.lower(p.name).like(pattern, escape="\\"))
+        named = func.lower(p.name).like(pattern, escape="\\")
+        first_named = select(func.min(p.id)).where(p.active.is_(True), named).group_by(p.group_id)
+        where = (p.active.is_(True), exact | p.id.in_(first_named))
         total = await self.s.scalar(select(func.count()).select_from(p).where(*where)) or 0
-        rows = (
+        ids = (
             await self.s.scalars(
-                select(p).where(*where).order_by(exact.desc(), p.name, p.id).offset(offset).limit(limit)
+                select(p.id).where(*where).order_by(exact.desc(), p.name, p.id).offset(offset).limit(limit)
             )
         ).all()
-        return await self._many(rows), total
+        return await self._in_order(ids), total
 
     async def categories(self) -> list[Category]:
+        """Each with how many products (parents, however many variants) it shows."""
         c, p = m.CategoryRow, m.ProductRow
         rows = await self.s.execute(
-            select(c.id, c.name, func.count(p.id))
+            select(c.id, c.name, func.count(func.distinct(p.group_id)))
             .join(p, p.category_id == c.id)
             .where(p.active.is_(True))
             .group_by(c.id, c.name)
@@ -255,18 +314,14 @@ class SqlProducts:
         return Category(row.id, row.name, 0) if row else None
 
     async def in_category(self, category_id: int, offset: int, limit: int) -> tuple[list[Product], int]:
-        where = (m.ProductRow.category_id == category_id, m.ProductRow.active.is_(True))
-        total = await self.s.scalar(select(func.count()).select_from(m.ProductRow).where(*where)) or 0
-        rows = (
-            await self.s.scalars(
-                select(m.ProductRow)
-                .where(*where)
-                .order_by(m.ProductRow.name, m.ProductRow.id)
-                .offset(offset)
-                .limit(limit)
-            )
+        """A page of the category's products: one entry per parent, its first active variant."""
+        p = m.ProductRow
+        first = select(func.min(p.id)).where(p.category_id == category_id, p.active.is_(True)).group_by(p.group_id)
+        total = await self.s.scalar(select(func.count()).select_from(first.subquery())) or 0
+        ids = (
+            await self.s.scalars(select(p.id).where(p.id.in_(first)).order_by(p.name, p.id).offset(offset).limit(limit))
         ).all()
-        return await self._many(rows), total
+        return await self._in_order(ids), total
 
 
 # What the catalog section is filled from: whole (a count, then every product) or product by product.
@@ -277,4 +332,14 @@ _PRODUCT_BY_SKU = fills("catalog", SqlProducts._with_prices().where(m.ProductRow
 _PRODUCTS_BY_ID = fills(
     "catalog",
     SqlProducts._with_prices().where(m.ProductRow.id.in_(bindparam("ids", expanding=True))).order_by(m.ProductRow.id),
+)
+_VARIANTS = fills(
+    "catalog",
+    SqlProducts._with_prices().where(m.ProductGroupRow.code == bindparam("code")).order_by(m.ProductRow.id),
+)
+_VARIANTS_OF = fills(
+    "catalog",
+    SqlProducts._with_prices()
+    .where(m.ProductGroupRow.code.in_(bindparam("codes", expanding=True)))
+    .order_by(m.ProductRow.id),
 )

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from domain.money import Money
 from domain.orders import ReturnStatus
@@ -40,7 +41,11 @@ class SqlReturns:
         request.id = row.id
         for line in request.lines:
             stored = m.ReturnLineRow(
-                return_id=row.id, order_line_id=line.order_line_id, product_id=line.product_id, quantity=line.quantity
+                return_id=row.id,
+                order_line_id=line.order_line_id,
+                product_id=line.product_id,
+                quantity=line.quantity,
+                swap_product_id=line.swap_product_id,
             )
             self.s.add(stored)
             await self.s.flush()
@@ -74,16 +79,18 @@ class SqlReturns:
             return []
         rl, ol, o = m.ReturnLineRow, m.OrderLineRow, m.OrderRow
         ids = [r.id for r in rows]
+        swap = aliased(m.ProductRow)
         found = await self.s.execute(
-            select(rl, ol.sku, ol.name, ol.unit_price_minor)
+            select(rl, ol.sku, ol.name, ol.unit_price_minor, swap.sku)
             .join(ol, ol.id == rl.order_line_id)
+            .outerjoin(swap, swap.id == rl.swap_product_id)
             .where(rl.return_id.in_(ids))
             .order_by(rl.id)
         )
         codes = dict((await self.s.execute(select(o.id, o.code).where(o.id.in_([r.order_id for r in rows])))).all())
         lines: dict[int, list[ReturnLine]] = defaultdict(list)
         currency = {r.id: r.currency for r in rows}
-        for line, sku, name, price in found:
+        for line, sku, name, price, swap_sku in found:
             lines[line.return_id].append(
                 ReturnLine(
                     line.order_line_id,
@@ -95,6 +102,8 @@ class SqlReturns:
                     line.restocked,
                     line.written_off,
                     line.id,
+                    line.swap_product_id,
+                    swap_sku or "",
                 )
             )
         return [

@@ -98,3 +98,37 @@ async def test_categories_count_active_products_and_pages_go_by_name(uow: UnitOf
         assert await uow.products.category(kitchen.id + 1000) is None
     assert [(c.name, c.product_count) for c in categories] == [("Bath", 1), ("Kitchen", 3)]
     assert ([p.name for p in page], total) == (["Bowl", "Cup"], 3)
+
+
+def _tee(sku: str, size: str, colour: str) -> Product:
+    return Product(
+        sku, "Tee", "Clothes", {"EUR": EUR}, parent="TEE", option_names=("Size", "Colour"), options=(size, colour)
+    )
+
+
+async def test_variants_of_a_parent_come_in_catalog_order_and_the_category_lists_the_parent_once(
+    uow: UnitOfWork,
+) -> None:
+    async with uow:
+        await uow.products.upsert_many([_tee("TEE-S-RED", "S", "Red"), _tee("TEE-M-RED", "M", "Red")])
+        await uow.products.upsert(Product("MUG-1", "Mug", "Clothes", {"EUR": EUR}))
+        await uow.commit()
+    async with uow.read_only():
+        variants = await uow.products.variants("TEE")
+        alone = await uow.products.variants("MUG-1")
+        categories = await uow.products.categories()
+        listed, total = await uow.products.in_category(categories[0].id, 0, 10)
+    assert [(v.sku, v.options, v.option_names, v.parent) for v in variants] == [
+        ("TEE-S-RED", ("S", "Red"), ("Size", "Colour"), "TEE"),
+        ("TEE-M-RED", ("M", "Red"), ("Size", "Colour"), "TEE"),
+    ]
+    assert [(p.sku, p.parent, p.parent_code) for p in alone] == [("MUG-1", "", "MUG-1")]
+    assert [(c.name, c.product_count) for c in categories] == [("Clothes", 2)]
+    assert ([p.sku for p in listed], total) == (["MUG-1", "TEE-S-RED"], 2)
+    async with uow.read_only():
+        assert await uow.products.variants("NOPE") == []
+        many = await uow.products.variants_of(["TEE", "MUG-1", "NOPE"])
+    assert {code: [p.sku for p in ps] for code, ps in many.items()} == {
+        "TEE": ["TEE-S-RED", "TEE-M-RED"],
+        "MUG-1": ["MUG-1"],
+    }

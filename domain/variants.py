@@ -1,0 +1,129 @@
+"""Variants of a product: option names and values, which combinations exist, and the option buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from domain.catalog import Product
+from domain.csvfiles import Problem, problem
+from domain.errors import DomainError
+from domain.i18n import N_
+
+MAX_OPTIONS = 3
+MAX_OPTION_TEXT = 64  # a name or value; longer would not fit a button
+
+
+class BadOptions(DomainError):
+    key = N_("options must be written as Name=value;Name=value (up to 3), got “{value}”")
+
+
+class TooManyOptions(DomainError):
+    key = N_("a product has at most 3 options, got {count}")
+
+
+def parse_options(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``Size=M;Colour=Red`` (``|`` separates too) as option names and values, in order."""
+    text = text.strip()
+    if not text:
+        return (), ()
+    pairs = [part for part in text.replace("|", ";").split(";") if part.strip()]
+    names: list[str] = []
+    values: list[str] = []
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name, value = " ".join(name.split()), " ".join(value.split())
+        casefolded = [n.casefold() for n in names]
+        if not sep or not name or not value or len(name) > MAX_OPTION_TEXT or len(value) > MAX_OPTION_TEXT:
+            raise BadOptions(value=text[:100])
+        if name.casefold() in casefolded:
+            raise BadOptions(value=text[:100])
+        names.append(name)
+        values.append(value)
+    if len(names) > MAX_OPTIONS:
+        raise TooManyOptions(count=len(names))
+    return tuple(names), tuple(values)
+
+
+INCONSISTENT_OPTIONS = N_("options of {parent} must be {expected}, like its other variants; got {got}")
+DUPLICATE_COMBINATION = N_("{parent} already has a variant {options} (SKU {sku})")
+PARENT_WITHOUT_OPTIONS = N_("{parent} has several variants: each needs options to tell them apart")
+
+
+def _names(names: Sequence[str]) -> str:
+    return ", ".join(names) or "—"
+
+
+def check_variants(members: Sequence[tuple[int, Product]]) -> list[Problem]:
+    """The rules of one parent's variants, given with the line each came from (0 = already
+    stored): the same option names in the same order, no combination twice, and options
+    whenever there is more than one variant."""
+    problems: list[Problem] = []
+    if not members:
+        return problems
+    parent = members[0][1].parent_code
+    expected = next((p.option_names for _, p in members if p.option_names), ())
+    if len(members) > 1 and not expected:
+        return [(line, problem(PARENT_WITHOUT_OPTIONS, parent=parent)) for line, _ in members if line]
+    seen: dict[tuple[str, ...], str] = {}
+    for line, product in members:
+        if tuple(n.casefold() for n in product.option_names) != tuple(n.casefold() for n in expected):
+            got = _names(product.option_names)
+            problems.append((line, problem(INCONSISTENT_OPTIONS, parent=parent, expected=_names(expected), got=got)))
+            continue
+        combination = tuple(v.casefold() for v in product.options)
+        if combination in seen:
+            label = product.variant_label
+            problems.append((line, problem(DUPLICATE_COMBINATION, parent=parent, options=label, sku=seen[combination])))
+        else:
+            seen[combination] = product.sku
+    return [(line, reason) for line, reason in problems if line]
+
+
+@dataclass(frozen=True, slots=True)
+class OptionChoice:
+    value: str
+    product_id: int  # the variant the button opens
+    chosen: bool
+    sold_out: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OptionRow:
+    name: str
+    choices: tuple[OptionChoice, ...]
+
+
+def _closeness(candidate: Product, chosen: Product, position: int) -> tuple[int, ...]:
+    """How much of the current choice a variant keeps; earlier options count more."""
+    return tuple(int(candidate.options[j] == chosen.options[j]) for j in range(len(chosen.options)) if j != position)
+
+
+def option_rows(chosen: Product, variants: Sequence[Product], available: Mapping[int, int]) -> list[OptionRow]:
+    """The option buttons of a card showing ``chosen``: for each option with more than one
+    value, its values in catalog order. A value opens the variant that keeps the most of the
+    other choices (the exact combination when it exists, so only combinations that exist are
+    offered); it is marked sold out when that variant has nothing available."""
+    usable = [v for v in variants if v.id is not None and len(v.options) == len(chosen.options)]
+    rows: list[OptionRow] = []
+    for position, name in enumerate(chosen.option_names):
+        values = list(dict.fromkeys(v.options[position] for v in usable))
+        if len(values) < 2:
+            continue
+        choices = []
+        for value in values:
+            candidates = [v for v in usable if v.options[position] == value]
+            target = max(
+                candidates,
+                key=lambda v: (_closeness(v, chosen, position), available.get(v.id or 0, 0) > 0),
+            )
+            choices.append(
+                OptionChoice(
+                    value,
+                    target.id or 0,
+                    value == chosen.options[position],
+                    available.get(target.id or 0, 0) <= 0,
+                )
+            )
+        rows.append(OptionRow(name, tuple(choices)))
+    return rows

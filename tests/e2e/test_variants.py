@@ -1,0 +1,138 @@
+"""Variants through the sandbox, in English and Russian: size and colour chosen on the card,
+the chosen variant held, ordered (cash on delivery) and picked by its own barcode."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.harness import DEMO_DATA, RunningBot
+from domain.usecases.imports import import_products, import_stock
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import order_code, place_cod_order, stock
+from tests.e2e.test_picking import status
+from tests.e2e.test_returns import delivered, money, rma_of
+
+MEDIUM_NAVY, LARGE_NAVY = "2009004000007", "2009005000006"  # the barcodes in tshirts-products.csv
+WORDS = {
+    "en": {"add": "🛒 Add to cart", "13": "£13.00", "12": "£12.00"},
+    "ru": {"add": "🛒 В корзину", "13": "13,00", "12": "12,00"},
+}
+
+
+async def tshirts(shop: RunningBot) -> None:
+    runtime = shop.runtime
+    await import_products(runtime.uow(), (DEMO_DATA / "tshirts-products.csv").read_text(encoding="utf-8"))
+    await import_stock(runtime.uow(), runtime.clock, (DEMO_DATA / "tshirts-stock.csv").read_text(encoding="utf-8"))
+
+
+async def ordered_lines(shop: RunningBot, code: str) -> list[tuple[str, str, int, int]]:
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.OrderLineRow.sku, m.OrderLineRow.name, m.OrderLineRow.quantity, m.OrderLineRow.unit_price_minor)
+            .join(m.OrderRow, m.OrderRow.id == m.OrderLineRow.order_id)
+            .where(m.OrderRow.code == code)
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_size_and_colour_are_chosen_on_the_card_and_the_variant_is_ordered_and_picked(
+    shop: RunningBot, language: str
+) -> None:
+    await tshirts(shop)
+    words = WORDS[language]
+    customer = SandboxUser(shop.server, 300, "Tess", language_code=language)
+    card = (await customer.send("/start p_TEE")).last
+    assert "Size: <b>S</b> · Colour: <b>White</b>\n" in (card.html or "")
+    assert [b["text"] for b in card.buttons()][:6] == ["✔ S", "M", "L", "XL ✖", "✔ White", "Navy"]
+
+    card = (await customer.press(card, "Navy")).last  # S/Navy: the size kept, the colour changed
+    assert "TEE-S-NVY" in card.text
+    card = (await customer.press(card, "L")).last
+    assert "TEE-L-NVY" in card.text and words["13"] in card.text  # its own price
+    card = (await customer.press(card, "M")).last
+    assert "TEE-M-NVY" in card.text and words["12"] in card.text and "3" in card.text  # only 3 left
+    assert "White" in " ".join(b["text"] for b in card.buttons())  # M/White exists: offered
+    card = (await customer.press(card, words["add"])).last
+    assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 1)]
+    assert await stock(shop, "TEE-L-NVY") == [("LON", 10, 0)]  # the sibling is untouched
+
+    code = order_code(await place_cod_order(customer))
+    assert await ordered_lines(shop, code) == [("TEE-M-NVY", "Organic cotton T-shirt (M / Navy)", 1, 1200)]
+
+    picker = await hire(shop, 60, "Pia", "picker", "LON")
+    round_ = await picker.press((await picker.send("/pick")).last, "Single order")
+    assert "TEE-M-NVY" in round_.last.text and "A-05-02-2" in round_.last.text
+    wrong = await picker.send(LARGE_NAVY)  # the sibling's barcode is another item
+    assert "Wrong item" in wrong.last.text and "Organic cotton T-shirt (M / Navy)" in wrong.last.text
+    await picker.send(MEDIUM_NAVY)
+    assert await status(shop, code) == "picked"
+
+
+async def test_a_variants_sku_or_barcode_finds_it_and_opens_its_parents_card(shop: RunningBot) -> None:
+    await tshirts(shop)
+    customer = SandboxUser(shop.server, 301, "Sam")
+    found = await customer.send(f"/search {LARGE_NAVY}")
+    assert "TEE-L-NVY" in found.last.text and "(L / Navy)" in found.last.text
+    by_name = await customer.send("/search cotton T-shirt")
+    assert by_name.last.text.count("Organic cotton T-shirt") == 1  # one hit per parent
+    card = (await customer.send("/start p_TEE-XL-NVY")).last
+    assert "TEE-XL-NVY" in card.text and "✔ XL ✖" in [b["text"] for b in card.buttons()]
+    assert any("🔔" in b["text"] for b in card.buttons())  # sold out: still subscribable
+
+
+async def journal_totals(shop: RunningBot) -> tuple[int, int]:
+    async with shop.runtime.sessions() as session:
+        debit, credit = (
+            await session.execute(
+                select(func.sum(m.JournalLineRow.debit_minor), func.sum(m.JournalLineRow.credit_minor))
+            )
+        ).one()
+    return int(debit or 0), int(credit or 0)
+
+
+async def swap(shop: RunningBot, customer_id: int, ordered: str, wanted: str) -> tuple[str, str]:
+    """``ordered`` delivered, returned and exchanged for ``wanted``: (order code, replacement code)."""
+    code = await delivered(shop, customer_id, {ordered: 1})
+    customer = SandboxUser(shop.server, customer_id, "Eli")
+    lines = await customer.press((await customer.send(f"/track {code}")).last, "Exchange")
+    lines = await customer.press(lines.last, ordered)
+    which = await customer.press(lines.last, "Continue")
+    assert which.last.text.startswith(f"Exchange {ordered}") and "The same again" in which.last.button_texts()
+    reasons = await customer.press(which.last, wanted)
+    photos = await customer.press(reasons.last, "changed my mind")
+    method = await customer.press(photos.last, "Skip")
+    rma = rma_of((await customer.press(method.last, "store")).last.text)
+    manager = await hire(shop, 92 + customer_id, "Meg", "manager")
+    shown = await manager.send(f"/rma {rma}")
+    assert f"{ordered}</code>" in (shown.last.html or "") and "→" in shown.last.text
+    for step in ("Approve", "Parcel received", f"Restock {ordered}", "Send the replacement"):
+        shown = await manager.press(shown.last, step)
+    told = shop.server.chat_messages(customer_id)[-1].text
+    return code, re.search(r"replacement is order (\w+)", told).group(1)  # type: ignore[union-attr]
+
+
+async def test_a_size_swap_charges_the_difference_and_moves_stock_between_the_two_variants(shop: RunningBot) -> None:
+    await tshirts(shop)
+    code, replacement = await swap(shop, 310, "TEE-M-NVY", "L / Navy")  # £12.00 → £13.00
+    assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 0)]  # shipped one, restocked it
+    assert await stock(shop, "TEE-L-NVY") == [("LON", 10, 1)]  # held for the replacement
+    assert await ordered_lines(shop, replacement) == [("TEE-L-NVY", "Organic cotton T-shirt (L / Navy)", 1, 100)]
+    assert await money(shop, code) == []  # nothing owed back: the difference is charged on the replacement
+    debit, credit = await journal_totals(shop)
+    assert debit == credit
+
+
+async def test_a_swap_to_a_cheaper_variant_owes_the_difference_back(shop: RunningBot) -> None:
+    await tshirts(shop)
+    code, replacement = await swap(shop, 311, "TEE-L-NVY", "M / Navy")  # £13.00 → £12.00
+    assert await ordered_lines(shop, replacement) == [("TEE-M-NVY", "Organic cotton T-shirt (M / Navy)", 1, 0)]
+    assert await money(shop, code) == [("refund_owed", 100)]
+    assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 1)]
+    debit, credit = await journal_totals(shop)
+    assert debit == credit

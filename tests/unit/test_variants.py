@@ -1,0 +1,133 @@
+"""Variants: the option syntax, which combinations a card offers, and the products file's parent rows."""
+
+import pytest
+
+from domain.catalog import Product
+from domain.errors import DomainError, ImportRejected
+from domain.imports import parse_products
+from domain.money import Money
+from domain.usecases.catalog import product_card, product_card_by_sku
+from domain.usecases.imports import import_products, import_stock, import_warehouses
+from domain.variants import OptionChoice, option_rows, parse_options
+from tests.fakes import FakeClock, FakeUnitOfWork
+
+HEADER = "sku,name,category,price,currency,barcode,parent,options\n"
+TEES = HEADER + (
+    "TEE,T-shirt,Clothes,15.00,GBP,,,Size=S;Colour=Red\n"
+    "TEE-M-RED,,,,,,TEE,Size=M;Colour=Red\n"
+    "TEE-L-RED,,,17.00,GBP,,TEE,Size=L;Colour=Red\n"
+    "TEE-S-BLUE,,,,,,TEE,Size=S;Colour=Blue\n"
+)
+
+
+def _variant(pid: int, size: str, colour: str) -> Product:
+    return Product(
+        f"T-{size}-{colour}", "Tee", "C", parent="T", option_names=("Size", "Colour"), options=(size, colour), id=pid
+    )
+
+
+def test_options_are_read_as_names_and_values_in_order() -> None:
+    assert parse_options("Size = M ; Colour=Dark  red") == (("Size", "Colour"), ("M", "Dark red"))
+    assert parse_options("Size=M|Colour=Red") == (("Size", "Colour"), ("M", "Red"))
+    assert parse_options("") == ((), ())
+
+
+@pytest.mark.parametrize("text", ["Size", "Size=", "=M", "Size=M;size=L", "Size=" + "x" * 65])
+def test_malformed_options_are_refused(text: str) -> None:
+    with pytest.raises(DomainError):
+        parse_options(text)
+
+
+def test_a_fourth_option_is_refused() -> None:
+    with pytest.raises(DomainError, match="at most 3"):
+        parse_options("A=1;B=2;C=3;D=4")
+
+
+def test_only_existing_combinations_are_offered_and_sold_out_ones_are_marked() -> None:
+    variants = [_variant(1, "S", "Red"), _variant(2, "M", "Red"), _variant(3, "S", "Blue")]
+    rows = option_rows(variants[0], variants, {1: 4, 2: 0, 3: 9})
+    assert [row.name for row in rows] == ["Size", "Colour"]
+    assert rows[0].choices == (OptionChoice("S", 1, True, False), OptionChoice("M", 2, False, True))
+    assert rows[1].choices == (OptionChoice("Red", 1, True, False), OptionChoice("Blue", 3, False, False))
+    # From M/Red there is no M/Blue: "Blue" opens the closest combination that exists, S/Blue.
+    from_m = option_rows(variants[1], variants, {1: 4, 2: 0, 3: 9})
+    assert from_m[1].choices[1] == OptionChoice("Blue", 3, False, False)
+
+
+def test_an_option_with_one_value_gets_no_buttons() -> None:
+    variants = [_variant(1, "S", "Red"), _variant(2, "M", "Red")]
+    assert [row.name for row in option_rows(variants[0], variants, {})] == ["Size"]
+
+
+def test_variants_fill_their_blanks_from_the_parent_row() -> None:
+    parsed, problems = parse_products(TEES)
+    assert problems == []
+    products = {p.sku: p for _, p in parsed}
+    medium, large = products["TEE-M-RED"], products["TEE-L-RED"]
+    assert (medium.name, medium.category, medium.prices) == ("T-shirt", "Clothes", {"GBP": Money(1500, "GBP")})
+    assert large.prices == {"GBP": Money(1700, "GBP")}  # its own price overrides the parent's
+    assert (medium.parent, medium.options, products["TEE"].parent_code) == ("TEE", ("M", "Red"), "TEE")
+
+
+def test_every_bad_variant_row_is_reported_with_its_line() -> None:
+    text = HEADER + (
+        "TEE,T-shirt,Clothes,,,,,Size=S;Colour=Red\n"  # 2: the parent row has no price
+        "TEE-M,,,,,,TEE,Size=M;Colour=Red\n"  # 3: so neither has this variant
+        "TEE-L,,,9,GBP,,TEE,Colour=Red;Size=L\n"  # 4: options in another order
+        "TEE-M2,,,9,GBP,,TEE,Size=M;Colour=red\n"  # 5: M/Red again
+        "TEE-X,,,9,GBP,,TEE,A=1;B=2;C=3;D=4\n"  # 6: four options
+        "CAP-1,,,,,,CAP,Size=M\n"  # 7: no parent row, no name, category or price
+        "MUG,Mug,Home,3,GBP,4006381333931,,\n"
+        "MUG-2,Mug,Home,3,GBP,4006381333931,,\n"  # 9: a barcode twice
+    )
+    _, problems = parse_products(text)
+    lines = {line for line, _ in problems}
+    assert lines == {2, 3, 4, 5, 6, 7, 9}
+    reasons = {line: [str(r) for at, r in problems if at == line] for line in lines}
+    assert "price and currency are required" in reasons[2]
+    assert any("price is required: neither this row nor its parent row TEE" in r for r in reasons[3])
+    assert any("options of TEE must be Size, Colour" in r for r in reasons[4])
+    assert any("TEE already has a variant M / red (SKU TEE-M)" in r for r in reasons[5])
+    assert any("at most 3 options" in r for r in reasons[6])
+    assert len(reasons[7]) == 3
+    assert any("duplicate barcode 4006381333931 (first on line 8)" in r for r in reasons[9])
+
+
+async def _shop() -> FakeUnitOfWork:
+    uow = FakeUnitOfWork()
+    await import_warehouses(uow, "code,name\nLON,London\n")
+    await import_products(uow, TEES)
+    await import_stock(uow, FakeClock(), "sku,warehouse,quantity\nTEE,LON,5\nTEE-M-RED,LON,0\nTEE-S-BLUE,LON,2\n")
+    return uow
+
+
+async def test_a_variant_added_later_must_match_the_stored_ones() -> None:
+    uow = await _shop()
+    commits = uow.commits
+    for clash, reason in [
+        ("TEE-S-RED2,T-shirt,Clothes,15,GBP,,TEE,Size=S;Colour=Red", "TEE already has a variant S / Red (SKU TEE)"),
+        ("TEE-XL,T-shirt,Clothes,15,GBP,,TEE,Size=XL", "options of TEE must be Size, Colour"),
+    ]:
+        with pytest.raises(ImportRejected) as refused:
+            await import_products(uow, HEADER + clash + "\n")
+        [(line, why)] = refused.value.problems
+        assert line == 2 and reason in str(why)
+    assert uow.commits == commits
+    await import_products(uow, HEADER + "TEE-XL,T-shirt,Clothes,15,GBP,,TEE,Size=XL;Colour=Red\n")
+    assert [v.sku for v in await uow.products.variants("TEE")][-1] == "TEE-XL"
+
+
+async def test_the_card_offers_the_parents_variants_and_a_variant_sku_opens_it_chosen() -> None:
+    uow = await _shop()
+    card = await product_card_by_sku(uow, sku="tee-m-red", currency="GBP", fallback_currency="GBP")
+    assert (card.product.sku, card.available, card.in_stock) == ("TEE-M-RED", 0, False)
+    sizes = card.options[0]
+    assert [(c.value, c.chosen, c.sold_out) for c in sizes.choices] == [
+        ("S", False, False),
+        ("M", True, True),
+        ("L", False, True),
+    ]
+    blue = await product_card(
+        uow, product_id=card.options[1].choices[1].product_id, currency="GBP", fallback_currency="GBP"
+    )
+    assert (blue.product.sku, blue.available) == ("TEE-S-BLUE", 2)
