@@ -154,8 +154,18 @@ class CategoryList(CallbackData, prefix="cats"):
 
 
 class CategoryPageCb(CallbackData, prefix="cp"):
+    """A category's page; category 0 is the top of the catalog."""
+
     category_id: Number
     page: Number
+
+
+class SearchPageCb(CallbackData, prefix="sr"):
+    """A page of the last search: the text stays in the conversation's data (it would not fit
+    in 64 bytes); ``key`` tells a button of an older search from the current one."""
+
+    page: Number
+    key: Code
 
 
 class LanguageChoice(CallbackData, prefix="lang"):

@@ -6,16 +6,15 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.catalog import LOCAL_PHOTO_PREFIX
+from domain.categories import breadcrumbs
 from domain.customers import Customer
 from domain.ports import UnitOfWork
 from domain.usecases.catalog import (
     CatalogPage,
     ProductCard,
     browse_category,
-    list_categories,
     product_card,
     product_card_by_sku,
     remember_product_photo,
@@ -44,35 +43,61 @@ def customer_currency(customer: Customer, default_currency: str) -> str:
     return wanted_currency(customer) or default_currency
 
 
-async def _categories_view(uow: UnitOfWork, renderer: Renderer) -> tuple[str, InlineKeyboardMarkup]:
-    categories = await list_categories(uow)
-    builder = InlineKeyboardBuilder()
-    for category in categories:
-        builder.button(
-            text=f"{category.name} ({category.product_count})",
-            callback_data=CategoryPageCb(category_id=category.id, page=0),
-        )
-    builder.adjust(2)
-    return renderer.render("categories.html.j2", categories=categories), builder.as_markup()
+CATEGORY_NAME_LIMIT = 40  # a button is "name (count)"; a breadcrumb keeps each name as short
+TRAIL_NAME_LIMIT = 32
+
+
+async def _catalog_view(
+    uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings, category_id: int, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The top of the catalog (``category_id`` 0) or a category's page."""
+    shown = await browse_category(
+        uow,
+        category_id=category_id,
+        page=page,
+        page_size=settings.catalog_page_size,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+    )
+    if shown.category is None:
+        return renderer.render("categories.html.j2", page=shown), _page_keyboard(shown)
+    trail = breadcrumbs([shorten(c.name, TRAIL_NAME_LIMIT) for c in shown.trail])
+    return renderer.render("category_page.html.j2", page=shown, trail=trail), _page_keyboard(shown)
 
 
 def _page_keyboard(page: CatalogPage) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for card in page.cards:
-        assert card.product.id is not None
-        builder.button(
-            text=shorten(card.product.name),
-            callback_data=ProductCb(product_id=card.product.id, category_id=page.category.id, page=page.page),
-        )
-    builder.adjust(1)
-    nav = InlineKeyboardBuilder()
+    """Sub-categories, then products, one a row (at most ``catalog_page_size`` of them), the
+    pager, and the way up: Telegram's limits on buttons and markup size are never near."""
+    here = page.category.id if page.category else 0
+    rows = [
+        [
+            button(
+                f"{shorten(c.name, CATEGORY_NAME_LIMIT)} ({c.product_count})", CategoryPageCb(category_id=c.id, page=0)
+            )
+        ]
+        for c in page.children
+    ]
+    rows += [
+        [
+            button(
+                shorten(card.product.name), ProductCb(product_id=card.product.id or 0, category_id=here, page=page.page)
+            )
+        ]
+        for card in page.cards
+    ]
+    nav = []
     if page.page > 0:
-        nav.button(text=_("◀ Previous"), callback_data=CategoryPageCb(category_id=page.category.id, page=page.page - 1))
+        nav.append(button(_("◀ Previous"), CategoryPageCb(category_id=here, page=page.page - 1)))
     if page.page + 1 < page.pages:
-        nav.button(text=_("Next ▶"), callback_data=CategoryPageCb(category_id=page.category.id, page=page.page + 1))
-    nav.button(text=_("⬆ Categories"), callback_data=CategoryList())
-    builder.attach(nav)
-    return builder.as_markup()
+        nav.append(button(_("Next ▶"), CategoryPageCb(category_id=here, page=page.page + 1)))
+    if nav:
+        rows.append(nav)
+    if page.category is not None:
+        up = [button(_("⬆ Categories"), CategoryList())]
+        if page.parent_id is not None:
+            up.insert(0, button(_("⬅ Back"), CategoryPageCb(category_id=page.parent_id, page=0)))
+        rows.append(up)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> InlineKeyboardMarkup:
@@ -102,14 +127,18 @@ def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> Inl
 
 @router.message(Command("catalog"))
 @router.message(F.text == CATALOG_BUTTON)
-async def show_categories(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
-    text, keyboard = await _categories_view(uow, renderer)
+async def show_categories(
+    message: Message, uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings
+) -> None:
+    text, keyboard = await _catalog_view(uow, renderer, customer, settings, 0, 0)
     await message.answer(text, reply_markup=keyboard)
 
 
 @router.callback_query(CategoryList.filter())
-async def back_to_categories(query: CallbackQuery, uow: UnitOfWork, renderer: Renderer) -> None:
-    text, keyboard = await _categories_view(uow, renderer)
+async def back_to_categories(
+    query: CallbackQuery, uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings
+) -> None:
+    text, keyboard = await _catalog_view(uow, renderer, customer, settings, 0, 0)
     await replace_message(query, text, keyboard)
 
 
@@ -122,15 +151,10 @@ async def show_category_page(
     renderer: Renderer,
     settings: ShopSettings,
 ) -> None:
-    page = await browse_category(
-        uow,
-        category_id=callback_data.category_id,
-        page=callback_data.page,
-        page_size=settings.catalog_page_size,
-        currency=customer_currency(customer, settings.default_currency),
-        fallback_currency=settings.default_currency,
+    text, keyboard = await _catalog_view(
+        uow, renderer, customer, settings, callback_data.category_id, callback_data.page
     )
-    await replace_message(query, renderer.render("category_page.html.j2", page=page), _page_keyboard(page))
+    await replace_message(query, text, keyboard)
 
 
 @router.callback_query(ProductCb.filter())

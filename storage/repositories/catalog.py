@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from itertools import groupby
 from typing import Any, cast
 
@@ -12,6 +12,7 @@ from sqlalchemy import Executable, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalog import Category, Dimensions, Product
+from domain.categories import CategoryNode
 from domain.money import Money
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
@@ -254,19 +255,49 @@ class SqlProducts:
         row = await self.s.get(m.CategoryRow, category_id)
         return Category(row.id, row.name, 0) if row else None
 
-    async def in_category(self, category_id: int, offset: int, limit: int) -> tuple[list[Product], int]:
-        where = (m.ProductRow.category_id == category_id, m.ProductRow.active.is_(True))
-        total = await self.s.scalar(select(func.count()).select_from(m.ProductRow).where(*where)) or 0
-        rows = (
-            await self.s.scalars(
-                select(m.ProductRow)
-                .where(*where)
-                .order_by(m.ProductRow.name, m.ProductRow.id)
-                .offset(offset)
-                .limit(limit)
-            )
-        ).all()
-        return await self._many(rows), total
+    async def category_nodes(self) -> list[CategoryNode]:
+        """Every category with its parent and its own active products: one grouped read of
+        the products index, the tree and its counts are built from it (``domain.categories``)."""
+        own: dict[int, int] = {cid: n for cid, n in await self.s.execute(_OWN_COUNTS)}
+        rows = await self.s.execute(select(m.CategoryRow.id, m.CategoryRow.name, m.CategoryRow.parent_id))
+        return [CategoryNode(cid, name, parent, own.get(cid, 0)) for cid, name, parent in rows]
+
+    async def category_parents(self) -> dict[str, str | None]:
+        c, parent = m.CategoryRow.__table__.c, m.CategoryRow.__table__.alias("parent")
+        rows = await self.s.execute(select(c.name, parent.c.name).outerjoin(parent, parent.c.id == c.parent_id))
+        return {name: parent_name for name, parent_name in rows}
+
+    async def link_categories(self, links: Mapping[str, str]) -> None:
+        """Put each category (child → parent, by name) inside its parent, creating the ones
+        that do not exist yet as top categories first."""
+        if not links:
+            return
+        ids = await self._category_ids({*links, *links.values()})
+        rows = {
+            row.id: row for row in await self.s.scalars(select(m.CategoryRow).where(m.CategoryRow.id.in_(ids.values())))
+        }
+        for child, parent in links.items():
+            rows[ids[child]].parent_id = ids[parent]
+        await self.s.flush()
+
+    async def in_category(self, category_id: int, offset: int, limit: int) -> list[Product]:
+        """A page of a category's own active products by name. The ids come from the index
+        alone (``ix_products_category_page``), so page 10,000 skips index entries, not rows;
+        the products themselves come through the read cache."""
+        ids = list(await self.s.scalars(_PAGE_IDS, {"category_id": category_id, "offset": offset, "limit": limit}))
+        found = {p.id: p for p in await self.get_many(ids)}
+        return [found[i] for i in ids if i in found]
+
+
+_P = m.ProductRow
+_OWN_COUNTS = select(_P.category_id, func.count()).where(_P.active.is_(True)).group_by(_P.category_id)
+_PAGE_IDS = (
+    select(_P.id)
+    .where(_P.category_id == bindparam("category_id"), _P.active.is_(True))
+    .order_by(_P.name, _P.id)
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit"))
+)
 
 
 # What the catalog section is filled from: whole (a count, then every product) or product by product.
