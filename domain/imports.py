@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.catalog import Dimensions, Product, normalize_barcode, normalize_sku, photo_reference
+from domain.categories import category_path
 from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, parse_all
 from domain.customers import business_terms, normalize_phone
 from domain.i18n import N_
@@ -104,7 +105,8 @@ def _money(row: Row, column: str, currency: str) -> Money | None:
 def _product(row: Row, resolve_path: Callable[[str], str | None] = _no_local_files) -> Product:
     sku = row.check(normalize_sku, row["sku"], default="")
     row.required("name")
-    row.required("category")
+    if row.required("category"):
+        row.check(category_path, row["category"], default=())  # "Clothing > T-shirts": a path in the tree
     prices: dict[str, Money] = {}
     if not row["price"] or not row["currency"]:
         row.fail(N_("price and currency are required"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.catalog import Category, Product
+from domain.categories import CategoryTree
 from domain.money import Money
 from domain.ports import UnitOfWork
 from tests.contracts.conftest import a_product
@@ -98,3 +99,39 @@ async def test_categories_count_active_products_and_pages_go_by_name(uow: UnitOf
         assert await uow.products.category(kitchen.id + 1000) is None
     assert [(c.name, c.product_count) for c in categories] == [("Bath", 1), ("Kitchen", 3)]
     assert [p.name for p in page] == ["Bowl", "Cup"]
+
+
+async def test_categories_link_into_a_tree_whose_counts_include_descendants(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.link_categories({"T-shirts": "Clothing", "V-neck": "T-shirts", "Hats": "Clothing"})
+        await uow.products.upsert_many(
+            [
+                Product("V-1", "Vee", "V-neck"),
+                Product("V-2", "Vee two", "V-neck"),
+                Product("T-1", "Tee", "T-shirts"),
+                Product("H-0", "Old hat", "Hats", active=False),
+                Product("M-1", "Mug", "Kitchen"),
+            ]
+        )
+        await uow.commit()
+    async with uow:
+        nodes = await uow.products.category_nodes()
+        parents = await uow.products.category_parents()
+    tree = CategoryTree(nodes)
+    ids = {n.name: n.id for n in nodes}
+    assert parents == {
+        "Clothing": None,
+        "T-shirts": "Clothing",
+        "V-neck": "T-shirts",
+        "Hats": "Clothing",
+        "Kitchen": None,
+    }
+    assert [(c.name, c.product_count) for c in tree.children(None)] == [("Clothing", 3), ("Kitchen", 1)]
+    assert [c.name for c in tree.children(ids["Clothing"])] == ["T-shirts"]  # Hats holds only an inactive one
+    assert [c.name for c in tree.trail(ids["V-neck"])] == ["Clothing", "T-shirts", "V-neck"]
+    async with uow:  # a later file moves a category: its products move with it
+        await uow.products.link_categories({"V-neck": "Clothing"})
+        await uow.commit()
+    async with uow:
+        moved = CategoryTree(await uow.products.category_nodes())
+    assert (moved.total(ids["T-shirts"]), moved.total(ids["Clothing"])) == (1, 3)
