@@ -106,7 +106,7 @@ def _product(row: Row, resolve_path: Callable[[str], str | None] = _no_local_fil
     sku = row.check(normalize_sku, row["sku"], default="")
     row.required("name")
     if row.required("category"):
-        row.check(category_path, row["category"], default=())  # "Clothing > T-shirts": a path in the tree
+        row.check(category_path, row["category"], default=None)  # "Clothing > T-shirts": a path in the tree
     prices: dict[str, Money] = {}
     if not row["price"] or not row["currency"]:
         row.fail(N_("price and currency are required"))

@@ -1,9 +1,12 @@
-"""Catalog screens: categories → pages of products → product card."""
+"""Catalog screens: the category tree → pages of products → product card; pages of search results."""
 
 from __future__ import annotations
 
+import hashlib
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
@@ -18,6 +21,7 @@ from domain.usecases.catalog import (
     product_card,
     product_card_by_sku,
     remember_product_photo,
+    search_products,
 )
 from domain.usecases.fx import wanted_currency
 from handlers.callbacks import (
@@ -27,6 +31,7 @@ from handlers.callbacks import (
     CategoryPageCb,
     NotifyMe,
     ProductCb,
+    SearchPageCb,
     button,
     shorten,
 )
@@ -123,6 +128,59 @@ def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> Inl
     if category_id:
         rows.append([button(_("⬅ Back to the list"), CategoryPageCb(category_id=category_id, page=page))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+SEARCH_DATA = "search"  # the conversation's data key holding the last search's text
+
+
+def search_key(text: str) -> str:
+    """A short fingerprint of a search's text, carried by its page buttons."""
+    return hashlib.blake2s(text.encode(), digest_size=6).hexdigest()
+
+
+async def search_results_view(
+    text: str, page: int, uow: UnitOfWork, customer: Customer, settings: ShopSettings, renderer: Renderer
+) -> tuple[str, InlineKeyboardMarkup | None, int]:
+    found = await search_products(
+        uow,
+        text=text,
+        page=page,
+        page_size=settings.catalog_page_size,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+    )
+    rows = [
+        [button(shorten(card.product.name), ProductCb(product_id=card.product.id or 0, category_id=0, page=0))]
+        for card in found.cards
+    ]
+    key = search_key(text)
+    nav = []
+    if found.page > 0:
+        nav.append(button(_("◀ Previous"), SearchPageCb(page=found.page - 1, key=key)))
+    if found.page + 1 < found.pages:
+        nav.append(button(_("Next ▶"), SearchPageCb(page=found.page + 1, key=key)))
+    if nav:
+        rows.append(nav)
+    reply = renderer.render("search_results.html.j2", found=found, cards=found.cards, total=found.total, text=text)
+    return reply, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None, found.pages
+
+
+@router.callback_query(SearchPageCb.filter())
+async def search_page(
+    query: CallbackQuery,
+    callback_data: SearchPageCb,
+    uow: UnitOfWork,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+    state: FSMContext,
+) -> None:
+    text = (await state.get_data()).get(SEARCH_DATA)
+    if not isinstance(text, str) or search_key(text) != callback_data.key:
+        await query.answer(_("This search is out of date. Please search again."), show_alert=True)
+        return
+    reply, keyboard, _pages = await search_results_view(text, callback_data.page, uow, customer, settings, renderer)
+    await replace_message(query, reply, keyboard or InlineKeyboardMarkup(inline_keyboard=[]))
 
 
 @router.message(Command("catalog"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
@@ -25,16 +25,11 @@ async def seed_store(running: RunningBot, big_shelf_products: int) -> dict[str, 
         aisles = [{"name": f"Aisle {a:02}", "parent_id": store} for a in range(1, AISLES + 1)]
         await session.execute(insert(m.CategoryRow), aisles)
         ids = {name: cid for cid, name in await session.execute(select(m.CategoryRow.id, m.CategoryRow.name))}
-        shelves = [
-            {"name": f"Shelf {a:02}-{s:02}", "parent_id": ids[f"Aisle {a:02}"]}
-            for a in range(1, AISLES + 1)
-            for s in range(1, SHELVES + 1)
-        ]
-        await session.execute(insert(m.CategoryRow), shelves)
+        names = [(f"Shelf {a:02}-{s:02}", f"Aisle {a:02}") for a in range(1, AISLES + 1) for s in range(1, SHELVES + 1)]
+        await session.execute(insert(m.CategoryRow), [{"name": n, "parent_id": ids[a]} for n, a in names])
         ids = {name: cid for cid, name in await session.execute(select(m.CategoryRow.id, m.CategoryRow.name))}
         products = [
-            {"sku": f"S-{s['name'][6:]}", "name": f"Box on {s['name']}", "category_id": ids[s["name"]], "active": True}
-            for s in shelves
+            {"sku": f"S-{n[6:]}", "name": f"Box on {n}", "category_id": ids[n], "active": True} for n, _ in names
         ]
         products += [
             {"sku": f"B-{i:06}", "name": f"Bolt {i:06}", "category_id": ids[BIG_SHELF], "active": True}
@@ -113,7 +108,7 @@ async def test_the_tree_in_russian_breadcrumbs_back_and_stale_buttons(running: R
             update(m.CategoryRow).where(m.CategoryRow.parent_id == ids["Aisle 04"]).values(parent_id=None)
         )
         await session.execute(update(m.CategoryRow).where(m.CategoryRow.id == ids["Aisle 04"]).values(parent_id=None))
-        await session.execute(m.CategoryRow.__table__.delete().where(m.CategoryRow.id == ids["Aisle 04"]))
+        await session.execute(delete(m.CategoryRow).where(m.CategoryRow.id == ids["Aisle 04"]))
         await session.commit()
     renamed = (await boris.press_data(back, f"cp:{ids['Aisle 03']}:0")).last  # a button sent before the rename
     assert breadcrumb(renamed) == "Каталог › Big store › <b>Aisle</b> & 3"
