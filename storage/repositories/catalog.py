@@ -257,10 +257,17 @@ class SqlProducts:
 
     async def category_nodes(self) -> list[CategoryNode]:
         """Every category with its parent and its own active products: one grouped read of
-        the products index, the tree and its counts are built from it (``domain.categories``)."""
+        the products index, the tree and its counts are built from it (``domain.categories``).
+        Every catalog screen needs it, so read-only work keeps it in the read cache; any write
+        to products or categories clears it (``CLEARED_WHOLE``)."""
+        if self.cache is not None and (cached := self.cache.get("tree", "nodes")) is not None:
+            return list(cast(tuple[CategoryNode, ...], cached))  # CategoryNode is frozen
         own: dict[int, int] = {cid: n for cid, n in await self.s.execute(_OWN_COUNTS)}
-        rows = await self.s.execute(select(m.CategoryRow.id, m.CategoryRow.name, m.CategoryRow.parent_id))
-        return [CategoryNode(cid, name, parent, own.get(cid, 0)) for cid, name, parent in rows]
+        rows = await self.s.execute(_CATEGORIES)
+        nodes = [CategoryNode(cid, name, parent, own.get(cid, 0)) for cid, name, parent in rows]
+        if self.cache is not None:
+            self.cache.put("tree", "nodes", tuple(nodes))
+        return nodes
 
     async def category_parents(self) -> dict[str, str | None]:
         c, parent = m.CategoryRow.__table__.c, m.CategoryRow.__table__.alias("parent")
@@ -290,7 +297,8 @@ class SqlProducts:
 
 
 _P = m.ProductRow
-_OWN_COUNTS = select(_P.category_id, func.count()).where(_P.active.is_(True)).group_by(_P.category_id)
+_OWN_COUNTS = fills("tree", select(_P.category_id, func.count()).where(_P.active.is_(True)).group_by(_P.category_id))
+_CATEGORIES = fills("tree", select(m.CategoryRow.id, m.CategoryRow.name, m.CategoryRow.parent_id))
 _PAGE_IDS = (
     select(_P.id)
     .where(_P.category_id == bindparam("category_id"), _P.active.is_(True))
