@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from domain.catalog import Category
@@ -43,7 +44,8 @@ class CategoryNode:
 
 class CategoryTree:
     """Every category at once (a shop has hundreds, not millions). A parent that is missing
-    makes a root; a cycle in stored data (never written by the import) is cut where found."""
+    makes a top category; categories on a cycle in stored data (the import never writes one)
+    are not reachable from the top and are not shown."""
 
     def __init__(self, nodes: Iterable[CategoryNode]) -> None:
         self.nodes = {n.id: n for n in nodes}
@@ -51,23 +53,16 @@ class CategoryTree:
         for node in sorted(self.nodes.values(), key=lambda n: (n.name.casefold(), n.id)):
             parent = node.parent_id if node.parent_id in self.nodes else None
             self._children.setdefault(parent, []).append(node)
-        self._totals: dict[int, int] = {}
-        for root in self._children.get(None, []):
-            self._total(root.id)
-
-    def _total(self, start: int) -> int:
-        # Iterative post-order: a 500-deep chain must not hit Python's recursion limit.
-        stack: list[tuple[int, bool]] = [(start, False)]
-        while stack:
-            node_id, done = stack.pop()
-            kids = [k.id for k in self._children.get(node_id, [])]
-            if done:
-                own = self.nodes[node_id].own_count
-                self._totals[node_id] = own + sum(self._totals.get(k, 0) for k in kids)
-            elif node_id not in self._totals:
-                stack.append((node_id, True))
-                stack.extend((k, False) for k in kids)
-        return self._totals[start]
+        # Top down, each category after its parent (no recursion: a 500-deep chain is fine);
+        # then bottom up, each adds its total to its parent's.
+        order = [n.id for n in self._children.get(None, [])]
+        for node_id in order:
+            order.extend(k.id for k in self._children.get(node_id, ()))
+        self._totals = {i: self.nodes[i].own_count for i in order}
+        for node_id in reversed(order):
+            parent = self.nodes[node_id].parent_id
+            if parent in self._totals:
+                self._totals[parent] += self._totals[node_id]
 
     def total(self, category_id: int) -> int:
         """Active products in the category and in every category below it."""
@@ -93,6 +88,13 @@ class CategoryTree:
             path.append(self.category(node))
             current = node.parent_id
         return path[::-1]
+
+
+@lru_cache(maxsize=8)
+def tree_of(nodes: tuple[CategoryNode, ...]) -> CategoryTree:
+    """The tree, built once per state of the categories: the read cache hands out the same
+    nodes until a write, and every catalog screen needs the tree. Callers only read it."""
+    return CategoryTree(nodes)
 
 
 def breadcrumbs(names: Sequence[str], keep: int = 4) -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from domain.catalog import Category, Product, normalize_sku
-from domain.categories import CategoryTree
+from domain.categories import tree_of
 from domain.errors import DomainError, NotFound
 from domain.fx import Rates
 from domain.money import Money
@@ -100,7 +100,7 @@ async def browse_category(
 ) -> CatalogPage:
     """``category_id`` 0 is the top of the catalog. Only the products on the page are read."""
     async with uow.read_only():
-        tree = CategoryTree(await uow.products.category_nodes())
+        tree = tree_of(tuple(await uow.products.category_nodes()))
         node = tree.nodes.get(category_id) if category_id else None
         if category_id and node is None:
             raise NotFound()
