@@ -3,8 +3,9 @@
 Seeds one SQLite database with a small category (10 products), a big one (``--products``,
 default 100,000) and a 500-category tree above them, then times the use case behind a category
 screen (``browse_category``: the tree with its counts, the page's ids from the index, the cards)
-for the small category, the big one's first page and its last page. Prints the median ms of
-each and the ratios to the small category.
+for the small category, the big one's first page, and its last page reached by number (an
+offset: a stale button, "back to the list") and by pressing Next (keyset: after the previous
+page's last product). Prints the median ms of each and the ratios to the small category.
 
     python bench/category_pages.py [--products 100000] [--rounds 30]
 """
@@ -50,16 +51,23 @@ async def seed(uow_sessions: object, products: int) -> dict[str, int]:
     return {"small": small, "big": big}
 
 
-async def timed(uow: SqlUnitOfWork, category_id: int, page: int, rounds: int) -> float:
+async def timed(uow: SqlUnitOfWork, category_id: int, page: int, rounds: int, after: int = 0) -> float:
+    async def shown() -> None:
+        await browse_category(
+            uow,
+            category_id=category_id,
+            page=page,
+            after=after,
+            page_size=PAGE,
+            currency="GBP",
+            fallback_currency="GBP",
+        )
+
+    await shown()  # warm: the tree and the statements
     times = []
-    await browse_category(
-        uow, category_id=category_id, page=page, page_size=PAGE, currency="GBP", fallback_currency="GBP"
-    )
     for _ in range(rounds):
         started = time.perf_counter()
-        await browse_category(
-            uow, category_id=category_id, page=page, page_size=PAGE, currency="GBP", fallback_currency="GBP"
-        )
+        await shown()
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
 
@@ -79,12 +87,18 @@ async def main() -> None:
         small = await timed(uow, ids["small"], 0, args.rounds)
         first = await timed(uow, ids["big"], 0, args.rounds)
         final = await timed(uow, ids["big"], last, args.rounds)
+        async with sessions() as session:  # the last product of the page before the last: what Next carries
+            boundary = await session.scalar(
+                select(m.ProductRow.id).where(m.ProductRow.name == f"Big {last * PAGE - 1:06}")
+            )
+        pressed = await timed(uow, ids["big"], last, args.rounds, after=boundary or 0)
         top = await timed(uow, 0, 0, args.rounds)
         print(f"501 categories, {args.products:,} products in one of them, median of {args.rounds}")
         print(f"top of the catalog            {top:7.2f} ms")
         print(f"small category (10), page 1   {small:7.2f} ms  x1.00")
         print(f"big category, page 1          {first:7.2f} ms  x{first / small:.2f}")
-        print(f"big category, page {last + 1:,}   {final:7.2f} ms  x{final / small:.2f}")
+        print(f"big category, page {last + 1:,} by number (offset)  {final:7.2f} ms  x{final / small:.2f}")
+        print(f"big category, page {last + 1:,} by Next (keyset)    {pressed:7.2f} ms  x{pressed / small:.2f}")
         await engine.dispose()
 
 

@@ -154,10 +154,13 @@ class CategoryList(CallbackData, prefix="cats"):
 
 
 class CategoryPageCb(CallbackData, prefix="cp"):
-    """A category's page; category 0 is the top of the catalog."""
+    """A category's page; category 0 is the top of the catalog. ``after``/``before``: the
+    product the page starts after (Next) or ends before (Previous), 0 when not known."""
 
     category_id: Number
     page: Number
+    after: Number = 0
+    before: Number = 0
 
 
 class SearchPageCb(CallbackData, prefix="sr"):

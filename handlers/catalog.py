@@ -50,16 +50,19 @@ def customer_currency(customer: Customer, default_currency: str) -> str:
 
 CATEGORY_NAME_LIMIT = 40  # a button is "name (count)"; a breadcrumb keeps each name as short
 TRAIL_NAME_LIMIT = 32
+TOP = CategoryPageCb(category_id=0, page=0)
 
 
 async def _catalog_view(
-    uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings, category_id: int, page: int
+    uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings, at: CategoryPageCb
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The top of the catalog (``category_id`` 0) or a category's page."""
     shown = await browse_category(
         uow,
-        category_id=category_id,
-        page=page,
+        category_id=at.category_id,
+        page=at.page,
+        after=at.after,
+        before=at.before,
         page_size=settings.catalog_page_size,
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
@@ -92,9 +95,11 @@ def _page_keyboard(page: CatalogPage) -> InlineKeyboardMarkup:
     ]
     nav = []
     if page.page > 0:
-        nav.append(button(_("◀ Previous"), CategoryPageCb(category_id=here, page=page.page - 1)))
+        first = page.cards[0].product.id or 0 if page.cards else 0
+        nav.append(button(_("◀ Previous"), CategoryPageCb(category_id=here, page=page.page - 1, before=first)))
     if page.page + 1 < page.pages:
-        nav.append(button(_("Next ▶"), CategoryPageCb(category_id=here, page=page.page + 1)))
+        last = page.cards[-1].product.id or 0 if page.cards else 0
+        nav.append(button(_("Next ▶"), CategoryPageCb(category_id=here, page=page.page + 1, after=last)))
     if nav:
         rows.append(nav)
     if page.category is not None:
@@ -188,7 +193,7 @@ async def search_page(
 async def show_categories(
     message: Message, uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings
 ) -> None:
-    text, keyboard = await _catalog_view(uow, renderer, customer, settings, 0, 0)
+    text, keyboard = await _catalog_view(uow, renderer, customer, settings, TOP)
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -196,7 +201,7 @@ async def show_categories(
 async def back_to_categories(
     query: CallbackQuery, uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings
 ) -> None:
-    text, keyboard = await _catalog_view(uow, renderer, customer, settings, 0, 0)
+    text, keyboard = await _catalog_view(uow, renderer, customer, settings, TOP)
     await replace_message(query, text, keyboard)
 
 
@@ -209,9 +214,7 @@ async def show_category_page(
     renderer: Renderer,
     settings: ShopSettings,
 ) -> None:
-    text, keyboard = await _catalog_view(
-        uow, renderer, customer, settings, callback_data.category_id, callback_data.page
-    )
+    text, keyboard = await _catalog_view(uow, renderer, customer, settings, callback_data)
     await replace_message(query, text, keyboard)
 
 

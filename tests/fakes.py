@@ -173,11 +173,17 @@ class FakeProducts(_Repo):
             child_id = self.st.categories.setdefault(child, self.st.new_id())
             self.st.category_parent[child_id] = self.st.categories[parent]
 
-    async def in_category(self, category_id: int, offset: int, limit: int) -> list[Product]:
+    async def in_category(
+        self, category_id: int, offset: int, limit: int, after: int = 0, before: int = 0
+    ) -> list[Product]:
         items = sorted(
             (p for p in self.st.products.values() if p.category_id == category_id and p.active),
-            key=lambda p: (p.name, p.id),
+            key=lambda p: (p.name, p.id or 0),
         )
+        at = next((i for i, p in enumerate(items) if p.id == (after or before)), None)
+        if at is not None:
+            offset = at + 1 if after else max(at - limit, 0)
+            limit = limit if after else at - offset
         return copy.deepcopy(items[offset : offset + limit])
 
 

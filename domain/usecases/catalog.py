@@ -96,9 +96,19 @@ def _pages(total: int, page: int, page_size: int) -> tuple[int, int]:
 
 
 async def browse_category(
-    uow: UnitOfWork, *, category_id: int, page: int, page_size: int, currency: str, fallback_currency: str
+    uow: UnitOfWork,
+    *,
+    category_id: int,
+    page: int,
+    page_size: int,
+    currency: str,
+    fallback_currency: str,
+    after: int = 0,
+    before: int = 0,
 ) -> CatalogPage:
-    """``category_id`` 0 is the top of the catalog. Only the products on the page are read."""
+    """``category_id`` 0 is the top of the catalog. Only the products on the page are read;
+    ``after``/``before`` (the last/first product of the page next to this one) let a page of
+    products only start from that product instead of counting its way there."""
     async with uow.read_only():
         tree = tree_of(tuple(await uow.products.category_nodes()))
         node = tree.nodes.get(category_id) if category_id else None
@@ -111,7 +121,8 @@ async def browse_category(
         wanted = end - max(start, len(children))
         products: list[Product] = []
         if node is not None and wanted > 0:
-            products = await uow.products.in_category(node.id, max(start - len(children), 0), wanted)
+            keyset = {"after": after, "before": before} if start >= len(children) else {}
+            products = await uow.products.in_category(node.id, max(start - len(children), 0), wanted, **keyset)
         cards = await _cards(uow, products, currency, fallback_currency) if products else []
         if node is None:
             return CatalogPage(None, cards, page, pages, len(children), children[start:end])

@@ -8,7 +8,7 @@ from collections.abc import Hashable, Iterator, Mapping, Sequence
 from itertools import groupby
 from typing import Any, cast
 
-from sqlalchemy import Executable, Select, bindparam, func, select
+from sqlalchemy import Executable, Select, bindparam, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalog import Category, Dimensions, Product
@@ -287,11 +287,22 @@ class SqlProducts:
             rows[ids[child]].parent_id = ids[parent]
         await self.s.flush()
 
-    async def in_category(self, category_id: int, offset: int, limit: int) -> list[Product]:
+    async def in_category(
+        self, category_id: int, offset: int, limit: int, after: int = 0, before: int = 0
+    ) -> list[Product]:
         """A page of a category's own active products by name. The ids come from the index
-        alone (``ix_products_category_page``), so page 10,000 skips index entries, not rows;
-        the products themselves come through the read cache."""
-        ids = list(await self.s.scalars(_PAGE_IDS, {"category_id": category_id, "offset": offset, "limit": limit}))
+        alone (``ix_products_category_page``); next to a page already shown (``after`` its
+        last product, ``before`` its first) the page starts at that product in the index
+        (keyset), so page 10,000 costs what page 2 does. A product no longer in the category
+        falls back to ``offset``. The products themselves come through the read cache."""
+        params: dict[str, object] = {"category_id": category_id, "limit": limit}
+        name = await self.s.scalar(_BOUNDARY, {**params, "id": after or before}) if after or before else None
+        if name is None:
+            ids = list(await self.s.scalars(_PAGE_IDS, {**params, "offset": offset}))
+        elif after:
+            ids = list(await self.s.scalars(_PAGE_AFTER, {**params, "name": name, "id": after}))
+        else:
+            ids = list(await self.s.scalars(_PAGE_BEFORE, {**params, "name": name, "id": before}))[::-1]
         found = {p.id: p for p in await self.get_many(ids)}
         return [found[i] for i in ids if i in found]
 
@@ -299,6 +310,20 @@ class SqlProducts:
 _P = m.ProductRow
 _OWN_COUNTS = fills("tree", select(_P.category_id, func.count()).where(_P.active.is_(True)).group_by(_P.category_id))
 _CATEGORIES = fills("tree", select(m.CategoryRow.id, m.CategoryRow.name, m.CategoryRow.parent_id))
+_IN_CATEGORY = (_P.category_id == bindparam("category_id"), _P.active.is_(True))
+_BOUNDARY = select(_P.name).where(_P.id == bindparam("id"), *_IN_CATEGORY)
+_PAGE_AFTER = (
+    select(_P.id)
+    .where(*_IN_CATEGORY, tuple_(_P.name, _P.id) > tuple_(bindparam("name"), bindparam("id")))
+    .order_by(_P.name, _P.id)
+    .limit(bindparam("limit"))
+)
+_PAGE_BEFORE = (
+    select(_P.id)
+    .where(*_IN_CATEGORY, tuple_(_P.name, _P.id) < tuple_(bindparam("name"), bindparam("id")))
+    .order_by(_P.name.desc(), _P.id.desc())
+    .limit(bindparam("limit"))
+)
 _PAGE_IDS = (
     select(_P.id)
     .where(_P.category_id == bindparam("category_id"), _P.active.is_(True))

@@ -135,3 +135,18 @@ async def test_categories_link_into_a_tree_whose_counts_include_descendants(uow:
     async with uow:
         moved = CategoryTree(await uow.products.category_nodes())
     assert (moved.total(ids["T-shirts"]), moved.total(ids["Clothing"])) == (1, 3)
+
+
+async def test_a_page_next_to_a_shown_one_starts_at_its_boundary_product(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.upsert_many([Product(f"P-{i}", f"Item {i:02}", "Shelf") for i in range(10)])
+        await uow.commit()
+    async with uow:
+        shelf = next(c.id for c in await uow.products.categories() if c.name == "Shelf")
+        first = await uow.products.in_category(shelf, 0, 4)
+        after = await uow.products.in_category(shelf, 999, 4, after=first[-1].id or 0)
+        before = await uow.products.in_category(shelf, 999, 4, before=after[0].id or 0)
+        stale = await uow.products.in_category(shelf, 8, 4, after=123_456)
+    assert [p.name for p in after] == ["Item 04", "Item 05", "Item 06", "Item 07"]
+    assert [p.name for p in before] == [p.name for p in first]
+    assert [p.name for p in stale] == ["Item 08", "Item 09"]  # a boundary no longer there: by offset

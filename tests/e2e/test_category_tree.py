@@ -74,7 +74,7 @@ async def test_a_500_category_tree_and_a_100000_product_shelf_browse_within_tele
     assert shelf.button_texts()[:2] == ["Bolt 000000", "Bolt 000001"] and within_limits(shelf)
     second = (await alice.press(shelf, "Next")).last
     assert "Page 2 of 16667" in second.text and second.button_texts()[0] == "Bolt 000006"
-    last = (await alice.press_data(second, f"cp:{ids[BIG_SHELF]}:16666")).last
+    last = (await alice.press_data(second, f"cp:{ids[BIG_SHELF]}:16666:0:0")).last
     assert "Page 16667 of 16667" in last.text and not any("Next" in t for t in last.button_texts())
     assert last.button_texts()[:5] == ["Bolt 099996", "Bolt 099997", "Bolt 099998", "Bolt 099999", "Box on Shelf 20-24"]
     assert within_limits(last)
@@ -110,10 +110,10 @@ async def test_the_tree_in_russian_breadcrumbs_back_and_stale_buttons(running: R
         await session.execute(update(m.CategoryRow).where(m.CategoryRow.id == ids["Aisle 04"]).values(parent_id=None))
         await session.execute(delete(m.CategoryRow).where(m.CategoryRow.id == ids["Aisle 04"]))
         await session.commit()
-    renamed = (await boris.press_data(back, f"cp:{ids['Aisle 03']}:0")).last  # a button sent before the rename
+    renamed = (await boris.press_data(back, f"cp:{ids['Aisle 03']}:0:0:0")).last  # a button sent before the rename
     assert breadcrumb(renamed) == "Каталог › Big store › <b>Aisle</b> & 3"
     assert renamed.html is not None and "&lt;b&gt;Aisle&lt;/b&gt; &amp; 3" in renamed.html
-    gone = await boris.press_data(renamed, f"cp:{ids['Aisle 04']}:0")
+    gone = await boris.press_data(renamed, f"cp:{ids['Aisle 04']}:0:0:0")
     assert gone.callback_answer is not None and gone.callback_answer["text"].startswith("Этот пункт больше недоступен")
     assert gone.new == [] and gone.edited == []
 
