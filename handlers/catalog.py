@@ -48,8 +48,8 @@ def customer_currency(customer: Customer, default_currency: str) -> str:
     return wanted_currency(customer) or default_currency
 
 
-CATEGORY_NAME_LIMIT = 40  # a button is "name (count)"; a breadcrumb keeps each name as short
-TRAIL_NAME_LIMIT = 32
+CATEGORY_NAME_LIMIT = 40  # a category's button reads "name (count)"
+TRAIL_NAME_LIMIT = 32  # each name in a breadcrumb
 TOP = CategoryPageCb(category_id=0, page=0)
 
 
