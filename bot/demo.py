@@ -337,6 +337,11 @@ async def _manager_reports(
     scene("New stock arrives as spreadsheets: Excel's ; with decimal commas and a cost column, a tab-separated count")
     await ada.send_document((DEMO_DATA / "garden-products.csv").read_bytes(), "garden-products.csv", "/import products")
     await ada.send_document((DEMO_DATA / "garden-stock.csv").read_bytes(), "garden-stock.csv", "/import stock")
+    scene("Its categories are paths (Garden > Pots): the catalog becomes a tree, with breadcrumbs and a way back")
+    reply = await ada.send("/catalog")
+    reply = await ada.press(reply.last, "Garden")
+    reply = await ada.press(reply.last, "Pots")
+    await ada.press(reply.last, "⬅ Back")
     await ada.send("/stockvalue")
     await ada.send("/slow 60")
     scene(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.catalog import Dimensions, Product, normalize_barcode, normalize_sku, photo_reference
+from domain.categories import category_path
 from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, parse_all, problem
 from domain.customers import business_terms, normalize_phone
 from domain.i18n import N_
@@ -110,6 +111,8 @@ def _product(row: Row, resolve_path: Callable[[str], str | None] = _no_local_fil
     if not parent:  # a variant's blanks are filled from its parent row (``fill_from_parents``)
         row.required("name")
         row.required("category")
+    if row["category"]:
+        row.check(category_path, row["category"], default=None)  # "Clothing > T-shirts": a path in the tree
     prices: dict[str, Money] = {}
     if not row["price"] or not row["currency"]:
         if not parent:

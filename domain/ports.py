@@ -6,13 +6,14 @@ Repositories never commit — the unit of work owns the one transaction of a use
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Protocol, Self
 
 from domain.accounting import JournalEntry
 from domain.apikeys import ApiKey
 from domain.catalog import Category, Product
+from domain.categories import CategoryNode
 from domain.customers import Customer, StaffMember
 from domain.feedback import Review
 from domain.fx import FxRate
@@ -72,7 +73,12 @@ class ProductRepository(Protocol):
     async def upsert_many(self, products: Sequence[Product]) -> None: ...
     async def categories(self) -> list[Category]: ...
     async def category(self, category_id: int) -> Category | None: ...
-    async def in_category(self, category_id: int, offset: int, limit: int) -> tuple[list[Product], int]: ...
+    async def category_nodes(self) -> list[CategoryNode]: ...
+    async def category_parents(self) -> dict[str, str | None]: ...
+    async def link_categories(self, links: Mapping[str, str]) -> None: ...
+    async def in_category(
+        self, category_id: int, offset: int, limit: int, after: int = 0, before: int = 0
+    ) -> list[Product]: ...
     async def get_many(self, product_ids: Sequence[int]) -> list[Product]: ...
     async def variants(self, parent_code: str) -> list[Product]:
         """Every variant of a parent (``domain.variants``), active or not, in catalog order."""

@@ -169,8 +169,21 @@ class CategoryList(CallbackData, prefix="cats"):
 
 
 class CategoryPageCb(CallbackData, prefix="cp"):
+    """A category's page; category 0 is the top of the catalog. ``after``/``before``: the
+    product the page starts after (Next) or ends before (Previous), 0 when not known."""
+
     category_id: Number
     page: Number
+    after: Number = 0
+    before: Number = 0
+
+
+class SearchPageCb(CallbackData, prefix="sp"):
+    """A page of the last search: the text stays in the conversation's data (it would not fit
+    in 64 bytes); ``key`` tells a button of an older search from the current one."""
+
+    page: Number
+    key: Code
 
 
 class LanguageChoice(CallbackData, prefix="lang"):

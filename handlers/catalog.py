@@ -1,24 +1,27 @@
-"""Catalog screens: categories → pages of products → product card."""
+"""Catalog screens: the category tree → pages of products → product card; pages of search results."""
 
 from __future__ import annotations
 
+import hashlib
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.catalog import LOCAL_PHOTO_PREFIX
+from domain.categories import breadcrumbs
 from domain.customers import Customer
 from domain.ports import UnitOfWork
 from domain.usecases.catalog import (
     CatalogPage,
     ProductCard,
     browse_category,
-    list_categories,
     product_card,
     product_card_by_sku,
     remember_product_photo,
+    search_products,
 )
 from domain.usecases.fx import wanted_currency
 from handlers.callbacks import (
@@ -28,6 +31,7 @@ from handlers.callbacks import (
     CategoryPageCb,
     NotifyMe,
     ProductCb,
+    SearchPageCb,
     VariantCb,
     button,
     shorten,
@@ -45,35 +49,66 @@ def customer_currency(customer: Customer, default_currency: str) -> str:
     return wanted_currency(customer) or default_currency
 
 
-async def _categories_view(uow: UnitOfWork, renderer: Renderer) -> tuple[str, InlineKeyboardMarkup]:
-    categories = await list_categories(uow)
-    builder = InlineKeyboardBuilder()
-    for category in categories:
-        builder.button(
-            text=f"{category.name} ({category.product_count})",
-            callback_data=CategoryPageCb(category_id=category.id, page=0),
-        )
-    builder.adjust(2)
-    return renderer.render("categories.html.j2", categories=categories), builder.as_markup()
+CATEGORY_NAME_LIMIT = 40  # a category's button reads "name (count)"
+TRAIL_NAME_LIMIT = 32  # each name in a breadcrumb
+TOP = CategoryPageCb(category_id=0, page=0)
+
+
+async def _catalog_view(
+    uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings, at: CategoryPageCb
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The top of the catalog (``category_id`` 0) or a category's page."""
+    shown = await browse_category(
+        uow,
+        category_id=at.category_id,
+        page=at.page,
+        after=at.after,
+        before=at.before,
+        page_size=settings.catalog_page_size,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+    )
+    if shown.category is None:
+        return renderer.render("categories.html.j2", page=shown), _page_keyboard(shown)
+    trail = breadcrumbs([shorten(c.name, TRAIL_NAME_LIMIT) for c in shown.trail])
+    return renderer.render("category_page.html.j2", page=shown, trail=trail), _page_keyboard(shown)
 
 
 def _page_keyboard(page: CatalogPage) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for card in page.cards:
-        assert card.product.id is not None
-        builder.button(
-            text=shorten(card.product.name),
-            callback_data=ProductCb(product_id=card.product.id, category_id=page.category.id, page=page.page),
-        )
-    builder.adjust(1)
-    nav = InlineKeyboardBuilder()
+    """Sub-categories, then products, one a row (at most ``catalog_page_size`` of them), the
+    pager, and the way up: Telegram's limits on buttons and markup size are never near."""
+    here = page.category.id if page.category else 0
+    rows = [
+        [
+            button(
+                f"{shorten(c.name, CATEGORY_NAME_LIMIT)} ({c.product_count})", CategoryPageCb(category_id=c.id, page=0)
+            )
+        ]
+        for c in page.children
+    ]
+    rows += [
+        [
+            button(
+                shorten(card.product.name), ProductCb(product_id=card.product.id or 0, category_id=here, page=page.page)
+            )
+        ]
+        for card in page.cards
+    ]
+    nav = []
     if page.page > 0:
-        nav.button(text=_("◀ Previous"), callback_data=CategoryPageCb(category_id=page.category.id, page=page.page - 1))
+        first = page.cards[0].product.id or 0 if page.cards else 0
+        nav.append(button(_("◀ Previous"), CategoryPageCb(category_id=here, page=page.page - 1, before=first)))
     if page.page + 1 < page.pages:
-        nav.button(text=_("Next ▶"), callback_data=CategoryPageCb(category_id=page.category.id, page=page.page + 1))
-    nav.button(text=_("⬆ Categories"), callback_data=CategoryList())
-    builder.attach(nav)
-    return builder.as_markup()
+        last = page.cards[-1].product.id or 0 if page.cards else 0
+        nav.append(button(_("Next ▶"), CategoryPageCb(category_id=here, page=page.page + 1, after=last)))
+    if nav:
+        rows.append(nav)
+    if page.category is not None:
+        up = [button(_("⬆ Categories"), CategoryList())]
+        if page.parent_id is not None:
+            up.insert(0, button(_("⬅ Back"), CategoryPageCb(category_id=page.parent_id, page=0)))
+        rows.append(up)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> InlineKeyboardMarkup:
@@ -120,16 +155,73 @@ def option_buttons(card: ProductCard, category_id: int, page: int) -> list[list[
     return rows
 
 
+SEARCH_DATA = "search"  # the conversation's data key holding the last search's text
+
+
+def search_key(text: str) -> str:
+    """A short fingerprint of a search's text, carried by its page buttons."""
+    return hashlib.blake2s(text.encode(), digest_size=6).hexdigest()
+
+
+async def search_results_view(
+    text: str, page: int, uow: UnitOfWork, customer: Customer, settings: ShopSettings, renderer: Renderer
+) -> tuple[str, InlineKeyboardMarkup | None, int]:
+    found = await search_products(
+        uow,
+        text=text,
+        page=page,
+        page_size=settings.catalog_page_size,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+    )
+    rows = [
+        [button(shorten(card.product.display_name), ProductCb(product_id=card.product.id or 0, category_id=0, page=0))]
+        for card in found.cards
+    ]
+    key = search_key(text)
+    nav = []
+    if found.page > 0:
+        nav.append(button(_("◀ Previous"), SearchPageCb(page=found.page - 1, key=key)))
+    if found.page + 1 < found.pages:
+        nav.append(button(_("Next ▶"), SearchPageCb(page=found.page + 1, key=key)))
+    if nav:
+        rows.append(nav)
+    reply = renderer.render("search_results.html.j2", found=found, cards=found.cards, total=found.total, text=text)
+    return reply, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None, found.pages
+
+
+@router.callback_query(SearchPageCb.filter())
+async def search_page(
+    query: CallbackQuery,
+    callback_data: SearchPageCb,
+    uow: UnitOfWork,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+    state: FSMContext,
+) -> None:
+    text = (await state.get_data()).get(SEARCH_DATA)
+    if not isinstance(text, str) or search_key(text) != callback_data.key:
+        await query.answer(_("This search is out of date. Please search again."), show_alert=True)
+        return
+    reply, keyboard, _pages = await search_results_view(text, callback_data.page, uow, customer, settings, renderer)
+    await replace_message(query, reply, keyboard or InlineKeyboardMarkup(inline_keyboard=[]))
+
+
 @router.message(Command("catalog"))
 @router.message(F.text == CATALOG_BUTTON)
-async def show_categories(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
-    text, keyboard = await _categories_view(uow, renderer)
+async def show_categories(
+    message: Message, uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings
+) -> None:
+    text, keyboard = await _catalog_view(uow, renderer, customer, settings, TOP)
     await message.answer(text, reply_markup=keyboard)
 
 
 @router.callback_query(CategoryList.filter())
-async def back_to_categories(query: CallbackQuery, uow: UnitOfWork, renderer: Renderer) -> None:
-    text, keyboard = await _categories_view(uow, renderer)
+async def back_to_categories(
+    query: CallbackQuery, uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings
+) -> None:
+    text, keyboard = await _catalog_view(uow, renderer, customer, settings, TOP)
     await replace_message(query, text, keyboard)
 
 
@@ -142,15 +234,8 @@ async def show_category_page(
     renderer: Renderer,
     settings: ShopSettings,
 ) -> None:
-    page = await browse_category(
-        uow,
-        category_id=callback_data.category_id,
-        page=callback_data.page,
-        page_size=settings.catalog_page_size,
-        currency=customer_currency(customer, settings.default_currency),
-        fallback_currency=settings.default_currency,
-    )
-    await replace_message(query, renderer.render("category_page.html.j2", page=page), _page_keyboard(page))
+    text, keyboard = await _catalog_view(uow, renderer, customer, settings, callback_data)
+    await replace_message(query, text, keyboard)
 
 
 @router.callback_query(ProductCb.filter())

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
-from aiogram.types import Message
+from aiogram.fsm.context import FSMContext
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.customers import Customer
 from domain.ports import UnitOfWork
-from domain.usecases.catalog import search_products
-from handlers.callbacks import AskPersonCb, ProductCb, shorten
-from handlers.catalog import customer_currency
+from handlers.callbacks import AskPersonCb, button
+from handlers.catalog import SEARCH_DATA, search_results_view
 from handlers.context import ShopSettings
 from handlers.views.rendering import Renderer
 
@@ -27,6 +26,7 @@ async def search_text(
     customer: Customer,
     settings: ShopSettings,
     renderer: Renderer,
+    state: FSMContext,
     *,
     ask_person: int | None = None,
 ) -> None:
@@ -36,27 +36,14 @@ async def search_text(
     if len(text) < 2:
         await message.answer(_("Type at least two characters to search, e.g. /search mug"))
         return
-    cards, total = await search_products(
-        uow,
-        text=text,
-        page=0,
-        page_size=settings.catalog_page_size,
-        currency=customer_currency(customer, settings.default_currency),
-        fallback_currency=settings.default_currency,
-    )
-    builder = InlineKeyboardBuilder()
-    for card in cards:
-        builder.button(
-            text=shorten(card.product.display_name),
-            callback_data=ProductCb(product_id=card.product.id or 0, category_id=0, page=0),
-        )
+    reply, keyboard, pages = await search_results_view(text, 0, uow, customer, settings, renderer)
+    if pages > 1:
+        await state.update_data({SEARCH_DATA: text})  # remembered only when there is a next page
     if ask_person is not None and settings.support_chat_id is not None:
-        builder.button(text=_("💬 Ask a person instead"), callback_data=AskPersonCb(message_id=ask_person))
-    builder.adjust(1)
-    await message.answer(
-        renderer.render("search_results.html.j2", cards=cards, total=total, text=text),
-        reply_markup=builder.as_markup() if cards or ask_person is not None else None,
-    )
+        rows = keyboard.inline_keyboard if keyboard is not None else []
+        ask = [button(_("💬 Ask a person instead"), AskPersonCb(message_id=ask_person))]
+        keyboard = InlineKeyboardMarkup(inline_keyboard=[*rows, ask])
+    await message.answer(reply, reply_markup=keyboard)
 
 
 @router.message(Command("search"))
@@ -67,15 +54,23 @@ async def search_command(
     customer: Customer,
     settings: ShopSettings,
     renderer: Renderer,
+    state: FSMContext,
 ) -> None:
-    await search_text(message, command.args or "", uow, customer, settings, renderer)
+    await search_text(message, command.args or "", uow, customer, settings, renderer, state)
 
 
 @router.message(StateFilter(None), F.text, ~F.text.startswith("/"))
 async def search_typed(
-    message: Message, uow: UnitOfWork, customer: Customer, settings: ShopSettings, renderer: Renderer
+    message: Message,
+    uow: UnitOfWork,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+    state: FSMContext,
 ) -> None:
-    await search_text(message, message.text or "", uow, customer, settings, renderer, ask_person=message.message_id)
+    await search_text(
+        message, message.text or "", uow, customer, settings, renderer, state, ask_person=message.message_id
+    )
 
 
 @router.message(F.text.startswith("/"))

@@ -130,9 +130,10 @@ async def typed_to_support(
     settings: ShopSettings,
     renderer: Renderer,
     i18n: I18n,
+    state: FSMContext,
 ) -> None:
     if settings.support_chat_id is None:  # nowhere to send questions: searching is all we can do
-        await search_text(message, message.text or "", uow, customer, settings, renderer)
+        await search_text(message, message.text or "", uow, customer, settings, renderer, state)
         return
     opened = await _relay_in(message, bot, uow, clock, customer, settings, renderer, i18n, order_code=None)
     if opened:
@@ -299,6 +300,7 @@ async def search_instead(
     customer: Customer,
     settings: ShopSettings,
     renderer: Renderer,
+    state: FSMContext,
 ) -> None:
     found = None
     if customer.id is not None:
@@ -307,7 +309,7 @@ async def search_instead(
         )
     await query.answer()
     if found is not None and isinstance(query.message, Message):
-        await search_text(query.message, found[0].text, uow, customer, settings, renderer)
+        await search_text(query.message, found[0].text, uow, customer, settings, renderer, state)
 
 
 @router.callback_query(AskPersonCb.filter())

@@ -64,7 +64,11 @@ TTL_OF: dict[str, float] = {
     "holds": STOCK_TTL_S,
     "carts": STOCK_TTL_S,
     "reference": CATALOG_TTL_S,
+    "tree": CATALOG_TTL_S,
 }
+# Sections that sum over many rows (the category tree's counts): a write to one row changes
+# the whole entry, so any write to their tables clears them whole, ``KEY_COLUMN`` or not.
+CLEARED_WHOLE: frozenset[str] = frozenset({"tree"})
 SNAPSHOT_TTL_OF: dict[str, float] = {"catalog": CATALOG_TTL_S, "levels": SNAPSHOT_STOCK_TTL_S}
 
 
@@ -188,7 +192,7 @@ class ReadCache:
         whole: set[str] = set()
         for table, keys in notes.items():
             for section in SECTIONS_FED_BY.get(table, ()):
-                if table in KEY_COLUMN and keys is not ALL_ROWS:
+                if table in KEY_COLUMN and keys is not ALL_ROWS and section not in CLEARED_WHOLE:
                     keyed.setdefault(section, set()).update(keys)
                 else:
                     whole.add(section)

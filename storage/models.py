@@ -101,6 +101,9 @@ class CategoryRow(Base):
     __tablename__ = "categories"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
+    # The category this one is inside (any depth); none for a top category. Names stay unique
+    # in the whole tree, so a file can name a category by its name alone.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"), index=True)
 
 
 class ProductGroupRow(Base):
@@ -137,7 +140,11 @@ class ProductRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     cost_minor: Mapped[int | None] = mapped_column(BigInteger)  # a unit's supply cost, when the catalog gives it
     cost_currency: Mapped[str | None] = mapped_column(String(3))
-    __table_args__ = (UniqueConstraint("group_id", "option1", "option2", "option3", name="uq_products_variant"),)
+    # A category's page of products by name straight from the index, whatever the page number.
+    __table_args__ = (
+        UniqueConstraint("group_id", "option1", "option2", "option3", name="uq_products_variant"),
+        Index("ix_products_category_page", "category_id", "active", "name", "id"),
+    )
 
 
 class ProductPriceRow(Base):

@@ -10,13 +10,14 @@ The unit of work snapshots its state on entry and restores it unless committed, 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 from domain.accounting import JournalEntry
 from domain.catalog import Category, Product
+from domain.categories import CategoryNode
 from domain.customers import Customer
 from domain.errors import IllegalTransition, InsufficientStock
 from domain.fx import FxRate
@@ -42,6 +43,7 @@ class State:
     customers: dict[int, Customer] = field(default_factory=dict)
     products: dict[int, Product] = field(default_factory=dict)
     categories: dict[str, int] = field(default_factory=dict)
+    category_parent: dict[int, int] = field(default_factory=dict)  # child id -> parent id
     warehouses: dict[int, Warehouse] = field(default_factory=dict)
     stock: dict[tuple[int, int], StockLevel] = field(default_factory=dict)
     bins: dict[tuple[int, int, str], int] = field(default_factory=dict)  # (product, warehouse, bin) → qty
@@ -172,9 +174,34 @@ class FakeProducts(_Repo):
     async def category(self, category_id: int) -> Category | None:
         return next((Category(i, n, 0) for n, i in self.st.categories.items() if i == category_id), None)
 
-    async def in_category(self, category_id: int, offset: int, limit: int) -> tuple[list[Product], int]:
-        items = sorted(self._firsts(category_id), key=lambda p: (p.name, p.id))
-        return copy.deepcopy(items[offset : offset + limit]), len(items)
+    async def category_nodes(self) -> list[CategoryNode]:
+        parents: dict[int, set[str]] = {}
+        for p in self.st.products.values():
+            if p.active and p.category_id is not None:
+                parents.setdefault(p.category_id, set()).add(p.parent_code)
+        own = {category_id: len(codes) for category_id, codes in parents.items()}
+        parent = self.st.category_parent
+        return [CategoryNode(i, n, parent.get(i), own.get(i, 0)) for n, i in self.st.categories.items()]
+
+    async def category_parents(self) -> dict[str, str | None]:
+        names = {i: n for n, i in self.st.categories.items()}
+        return {n: names.get(self.st.category_parent.get(i, 0)) for n, i in self.st.categories.items()}
+
+    async def link_categories(self, links: Mapping[str, str]) -> None:
+        for child, parent in links.items():
+            self.st.categories.setdefault(parent, self.st.new_id())
+            child_id = self.st.categories.setdefault(child, self.st.new_id())
+            self.st.category_parent[child_id] = self.st.categories[parent]
+
+    async def in_category(
+        self, category_id: int, offset: int, limit: int, after: int = 0, before: int = 0
+    ) -> list[Product]:
+        items = sorted(self._firsts(category_id), key=lambda p: (p.name, p.id or 0))
+        at = next((i for i, p in enumerate(items) if p.id == (after or before)), None)
+        if at is not None:
+            offset = at + 1 if after else max(at - limit, 0)
+            limit = limit if after else at - offset
+        return copy.deepcopy(items[offset : offset + limit])
 
 
 class FakeWarehouses(_Repo):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from domain.catalog import Category, Product, normalize_sku
+from domain.categories import tree_of
 from domain.errors import DomainError, NotFound
 from domain.fx import Rates
 from domain.money import Money
@@ -36,11 +37,26 @@ class ProductCard:
 
 @dataclass(frozen=True, slots=True)
 class CatalogPage:
-    category: Category
+    """One page of a category (or of the top of the catalog, ``category`` None): its
+    sub-categories first, then its own products, ``total`` of them together over ``pages``.
+    A category's ``product_count`` includes every category below it."""
+
+    category: Category | None
     cards: list[ProductCard]
     page: int
     pages: int
     total: int
+    children: list[Category] = field(default_factory=list)
+    trail: list[Category] = field(default_factory=list)  # from the top down to ``category``
+    parent_id: int | None = None  # where "back" goes; None: the top
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    cards: list[ProductCard]
+    total: int  # every match, all of them reachable through ``pages``
+    page: int
+    pages: int
 
 
 def _shown_currency(currency: str, fallback: str, rates: Rates) -> str:
@@ -74,25 +90,47 @@ async def _cards(
     ]
 
 
-async def list_categories(uow: UnitOfWork) -> list[Category]:
-    async with uow.read_only():
-        return await uow.products.categories()
+def _pages(total: int, page: int, page_size: int) -> tuple[int, int]:
+    """How many pages ``total`` items make, and ``page`` within them: a stale page number
+    (the list got shorter since the button was sent) shows the last page."""
+    pages = max((total + page_size - 1) // page_size, 1)
+    return min(max(page, 0), pages - 1), pages
 
 
 async def browse_category(
-    uow: UnitOfWork, *, category_id: int, page: int, page_size: int, currency: str, fallback_currency: str
+    uow: UnitOfWork,
+    *,
+    category_id: int,
+    page: int,
+    page_size: int,
+    currency: str,
+    fallback_currency: str,
+    after: int = 0,
+    before: int = 0,
 ) -> CatalogPage:
+    """``category_id`` 0 is the top of the catalog. Only the products on the page are read;
+    ``after``/``before`` (the last/first product of the page next to this one) let a page of
+    products only start from that product instead of counting its way there."""
     async with uow.read_only():
-        category = await uow.products.category(category_id)
-        if category is None:
+        tree = tree_of(tuple(await uow.products.category_nodes()))
+        node = tree.nodes.get(category_id) if category_id else None
+        if category_id and node is None:
             raise NotFound()
-        page = max(page, 0)
-        products, total = await uow.products.in_category(category_id, page * page_size, page_size)
-        pages = max((total + page_size - 1) // page_size, 1)
-        if page >= pages:
-            raise NotFound()
-        cards = await _cards(uow, products, currency, fallback_currency)
-        return CatalogPage(category, cards, page, pages, total)
+        children = tree.children(node.id if node else None)
+        own = node.own_count if node else 0
+        page, pages = _pages(len(children) + own, page, page_size)
+        start, end = page * page_size, (page + 1) * page_size
+        wanted = end - max(start, len(children))
+        products: list[Product] = []
+        if node is not None and wanted > 0:
+            keyset = {"after": after, "before": before} if start >= len(children) else {}
+            products = await uow.products.in_category(node.id, max(start - len(children), 0), wanted, **keyset)
+        cards = await _cards(uow, products, currency, fallback_currency) if products else []
+        if node is None:
+            return CatalogPage(None, cards, page, pages, len(children), children[start:end])
+        parent = node.parent_id if node.parent_id in tree.nodes else None
+        trail = tree.trail(node.id)
+        return CatalogPage(trail[-1], cards, page, pages, len(children) + own, children[start:end], trail, parent)
 
 
 async def _card_of(
@@ -147,11 +185,18 @@ async def product_card_by_sku(
 
 async def search_products(
     uow: UnitOfWork, *, text: str, page: int, page_size: int, currency: str, fallback_currency: str
-) -> tuple[list[ProductCard], int]:
-    """Name, SKU or barcode. Returns the page of cards and the total number of matches."""
+) -> SearchResults:
+    """Name, SKU or barcode (``ProductRepository.search``): a page of cards and the number
+    of matches. A page past the end (fewer matches than when the button was sent) shows the
+    last one."""
     async with uow.read_only():
-        products, total = await uow.products.search(text, max(page, 0) * page_size, page_size)
-        return await _cards(uow, products, currency, fallback_currency), total
+        page = max(page, 0)
+        products, total = await uow.products.search(text, page * page_size, page_size)
+        shown, pages = _pages(total, page, page_size)
+        if shown != page:
+            products, total = await uow.products.search(text, shown * page_size, page_size)
+            shown, pages = _pages(total, shown, page_size)
+        return SearchResults(await _cards(uow, products, currency, fallback_currency), total, shown, pages)
 
 
 async def remember_product_photo(uow: UnitOfWork, *, product_id: int, file_id: str) -> None:

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from domain.catalog import Product
+from domain.categories import leaf, plan_parents, refuse
 from domain.csvfiles import UTF8, Problem, problem
 from domain.customers import Customer
 from domain.errors import DomainError, ImportRejected, Reason
@@ -76,9 +77,15 @@ async def import_products(
         raise ImportRejected(problems)
     async with uow:
         await _check_stored_variants(uow, parsed)
+        stored_parents = await uow.products.category_parents()
+        links, problems = plan_parents([(line, p.category) for line, p in parsed], stored_parents)
+        refuse(problems)
+        for _, product in parsed:
+            product.category = leaf(product.category)
         existing = await uow.products.ids_by_sku([p.sku for _, p in parsed])
         stored = {p.sku: p for p in await uow.products.get_many(sorted(existing.values()))}
         same = [p for _, p in parsed if p.sku in stored and _same_product(p, stored[p.sku])]
+        await uow.products.link_categories(links)
         await uow.products.upsert_many([product for _, product in parsed])
         await uow.commit()
     return ImportReport(created=len(parsed) - len(existing), updated=len(existing) - len(same), unchanged=len(same))

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from itertools import groupby
 from typing import Any, cast
 
-from sqlalchemy import Executable, Select, bindparam, func, select
+from sqlalchemy import Executable, Select, bindparam, exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import flag_modified
 
 from domain.catalog import Category, Dimensions, Product
+from domain.categories import CategoryNode
 from domain.money import Money
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
@@ -313,15 +315,85 @@ class SqlProducts:
         row = await self.s.get(m.CategoryRow, category_id)
         return Category(row.id, row.name, 0) if row else None
 
-    async def in_category(self, category_id: int, offset: int, limit: int) -> tuple[list[Product], int]:
-        """A page of the category's products: one entry per parent, its first active variant."""
-        p = m.ProductRow
-        first = select(func.min(p.id)).where(p.category_id == category_id, p.active.is_(True)).group_by(p.group_id)
-        total = await self.s.scalar(select(func.count()).select_from(first.subquery())) or 0
-        ids = (
-            await self.s.scalars(select(p.id).where(p.id.in_(first)).order_by(p.name, p.id).offset(offset).limit(limit))
-        ).all()
-        return await self._in_order(ids), total
+    async def category_nodes(self) -> list[CategoryNode]:
+        """Every category with its parent and its own active products: one grouped read of
+        the products index, the tree and its counts are built from it (``domain.categories``).
+        Every catalog screen needs it, so read-only work keeps it in the read cache; any write
+        to products or categories clears it (``CLEARED_WHOLE``)."""
+        if self.cache is not None and (cached := self.cache.get("tree", "nodes")) is not None:
+            return list(cast(tuple[CategoryNode, ...], cached))  # CategoryNode is frozen
+        own: dict[int, int] = {cid: n for cid, n in await self.s.execute(_OWN_COUNTS)}
+        rows = await self.s.execute(_CATEGORIES)
+        nodes = [CategoryNode(cid, name, parent, own.get(cid, 0)) for cid, name, parent in rows]
+        if self.cache is not None:
+            self.cache.put("tree", "nodes", tuple(nodes))
+        return nodes
+
+    async def category_parents(self) -> dict[str, str | None]:
+        c, parent = m.CategoryRow.__table__.c, m.CategoryRow.__table__.alias("parent")
+        rows = await self.s.execute(select(c.name, parent.c.name).outerjoin(parent, parent.c.id == c.parent_id))
+        return {name: parent_name for name, parent_name in rows}
+
+    async def link_categories(self, links: Mapping[str, str]) -> None:
+        """Put each category (child → parent, by name) inside its parent, creating the ones
+        that do not exist yet as top categories first."""
+        if not links:
+            return
+        ids = await self._category_ids({*links, *links.values()})
+        rows = {
+            row.id: row for row in await self.s.scalars(select(m.CategoryRow).where(m.CategoryRow.id.in_(ids.values())))
+        }
+        for child, parent in links.items():
+            rows[ids[child]].parent_id = ids[parent]
+        await self.s.flush()
+
+    async def in_category(
+        self, category_id: int, offset: int, limit: int, after: int = 0, before: int = 0
+    ) -> list[Product]:
+        """A page of a category's own active products by name. The ids come from the index
+        alone (``ix_products_category_page``); next to a page already shown (``after`` its
+        last product, ``before`` its first) the page starts at that product in the index
+        (keyset), so page 10,000 costs what page 2 does. A product no longer in the category
+        falls back to ``offset``. The products themselves come through the read cache."""
+        params: dict[str, object] = {"category_id": category_id, "limit": limit}
+        name = await self.s.scalar(_BOUNDARY, {**params, "id": after or before}) if after or before else None
+        if name is None:
+            ids = list(await self.s.scalars(_PAGE_IDS, {**params, "offset": offset}))
+        elif after:
+            ids = list(await self.s.scalars(_PAGE_AFTER, {**params, "name": name, "id": after}))
+        else:
+            ids = list(await self.s.scalars(_PAGE_BEFORE, {**params, "name": name, "id": before}))[::-1]
+        found = {p.id: p for p in await self.get_many(ids)}
+        return [found[i] for i in ids if i in found]
+
+
+_P = m.ProductRow
+_SIBLING = aliased(m.ProductRow)
+# A parent is listed once, as its first active variant (the card then offers the others): a row
+# is listed when no active sibling has a lower id — one lookup in the group_id index per row.
+_LISTED = ~exists().where(_SIBLING.group_id == _P.group_id, _SIBLING.active.is_(True), _SIBLING.id < _P.id)
+_OWN_COUNTS = fills(
+    "tree",
+    select(_P.category_id, func.count(func.distinct(_P.group_id))).where(_P.active.is_(True)).group_by(_P.category_id),
+)
+_CATEGORIES = fills("tree", select(m.CategoryRow.id, m.CategoryRow.name, m.CategoryRow.parent_id))
+_IN_CATEGORY = (_P.category_id == bindparam("category_id"), _P.active.is_(True), _LISTED)
+_BOUNDARY = select(_P.name).where(_P.id == bindparam("id"), *_IN_CATEGORY)
+_PAGE_AFTER = (
+    select(_P.id)
+    .where(*_IN_CATEGORY, tuple_(_P.name, _P.id) > tuple_(bindparam("name"), bindparam("id")))
+    .order_by(_P.name, _P.id)
+    .limit(bindparam("limit"))
+)
+_PAGE_BEFORE = (
+    select(_P.id)
+    .where(*_IN_CATEGORY, tuple_(_P.name, _P.id) < tuple_(bindparam("name"), bindparam("id")))
+    .order_by(_P.name.desc(), _P.id.desc())
+    .limit(bindparam("limit"))
+)
+_PAGE_IDS = (
+    select(_P.id).where(*_IN_CATEGORY).order_by(_P.name, _P.id).offset(bindparam("offset")).limit(bindparam("limit"))
+)
 
 
 # What the catalog section is filled from: whole (a count, then every product) or product by product.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.catalog import Category, Product
+from domain.categories import CategoryTree
 from domain.money import Money
 from domain.ports import UnitOfWork
 from tests.contracts.conftest import a_product
@@ -93,11 +94,11 @@ async def test_categories_count_active_products_and_pages_go_by_name(uow: UnitOf
     async with uow:
         categories = await uow.products.categories()
         kitchen = next(c for c in categories if c.name == "Kitchen")
-        page, total = await uow.products.in_category(kitchen.id, 1, 2)
+        page = await uow.products.in_category(kitchen.id, 1, 2)
         assert await uow.products.category(kitchen.id) == Category(kitchen.id, "Kitchen", 0)
         assert await uow.products.category(kitchen.id + 1000) is None
     assert [(c.name, c.product_count) for c in categories] == [("Bath", 1), ("Kitchen", 3)]
-    assert ([p.name for p in page], total) == (["Bowl", "Cup"], 3)
+    assert [p.name for p in page] == ["Bowl", "Cup"]
 
 
 def _tee(sku: str, size: str, colour: str) -> Product:
@@ -117,14 +118,14 @@ async def test_variants_of_a_parent_come_in_catalog_order_and_the_category_lists
         variants = await uow.products.variants("TEE")
         alone = await uow.products.variants("MUG-1")
         categories = await uow.products.categories()
-        listed, total = await uow.products.in_category(categories[0].id, 0, 10)
+        listed = await uow.products.in_category(categories[0].id, 0, 10)
     assert [(v.sku, v.options, v.option_names, v.parent) for v in variants] == [
         ("TEE-S-RED", ("S", "Red"), ("Size", "Colour"), "TEE"),
         ("TEE-M-RED", ("M", "Red"), ("Size", "Colour"), "TEE"),
     ]
     assert [(p.sku, p.parent, p.parent_code) for p in alone] == [("MUG-1", "", "MUG-1")]
     assert [(c.name, c.product_count) for c in categories] == [("Clothes", 2)]
-    assert ([p.sku for p in listed], total) == (["MUG-1", "TEE-S-RED"], 2)
+    assert [p.sku for p in listed] == ["MUG-1", "TEE-S-RED"]
     async with uow.read_only():
         assert await uow.products.variants("NOPE") == []
         many = await uow.products.variants_of(["TEE", "MUG-1", "NOPE"])
@@ -132,3 +133,54 @@ async def test_variants_of_a_parent_come_in_catalog_order_and_the_category_lists
         "TEE": ["TEE-S-RED", "TEE-M-RED"],
         "MUG-1": ["MUG-1"],
     }
+
+
+async def test_categories_link_into_a_tree_whose_counts_include_descendants(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.link_categories({"T-shirts": "Clothing", "V-neck": "T-shirts", "Hats": "Clothing"})
+        await uow.products.upsert_many(
+            [
+                Product("V-1", "Vee", "V-neck"),
+                Product("V-2", "Vee two", "V-neck"),
+                Product("T-1", "Tee", "T-shirts"),
+                Product("H-0", "Old hat", "Hats", active=False),
+                Product("M-1", "Mug", "Kitchen"),
+            ]
+        )
+        await uow.commit()
+    async with uow:
+        nodes = await uow.products.category_nodes()
+        parents = await uow.products.category_parents()
+    tree = CategoryTree(nodes)
+    ids = {n.name: n.id for n in nodes}
+    assert parents == {
+        "Clothing": None,
+        "T-shirts": "Clothing",
+        "V-neck": "T-shirts",
+        "Hats": "Clothing",
+        "Kitchen": None,
+    }
+    assert [(c.name, c.product_count) for c in tree.children(None)] == [("Clothing", 3), ("Kitchen", 1)]
+    assert [c.name for c in tree.children(ids["Clothing"])] == ["T-shirts"]  # Hats holds only an inactive one
+    assert [c.name for c in tree.trail(ids["V-neck"])] == ["Clothing", "T-shirts", "V-neck"]
+    async with uow:  # a later file moves a category: its products move with it
+        await uow.products.link_categories({"V-neck": "Clothing"})
+        await uow.commit()
+    async with uow:
+        moved = CategoryTree(await uow.products.category_nodes())
+    assert (moved.total(ids["T-shirts"]), moved.total(ids["Clothing"])) == (1, 3)
+
+
+async def test_a_page_next_to_a_shown_one_starts_at_its_boundary_product(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.upsert_many([Product(f"P-{i}", f"Item {i:02}", "Shelf") for i in range(10)])
+        await uow.commit()
+    async with uow:
+        shelf = next(c.id for c in await uow.products.categories() if c.name == "Shelf")
+        first = await uow.products.in_category(shelf, 0, 4)
+        after = await uow.products.in_category(shelf, 999, 4, after=first[-1].id or 0)
+        before = await uow.products.in_category(shelf, 999, 4, before=after[0].id or 0)
+        stale = await uow.products.in_category(shelf, 8, 4, after=123_456)
+    assert [p.name for p in after] == ["Item 04", "Item 05", "Item 06", "Item 07"]
+    assert [p.name for p in before] == [p.name for p in first]
+    assert [p.name for p in stale] == ["Item 08", "Item 09"]  # a boundary no longer there: by offset

@@ -17,6 +17,7 @@ from sqlalchemy import event, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.categories import CategoryTree
 from domain.customers import Address
 from domain.fx import FxRate
 from domain.usecases.cart import set_cart_quantity
@@ -139,6 +140,7 @@ async def _shop_with_everything_cached(engine: AsyncEngine) -> tuple[SqlUnitOfWo
         "cart": ("carts", lambda: uow.carts.lines(shopper.id or 0)),
         "rates": ("reference", lambda: uow.fx.latest_against("GBP")),
         "carriers": ("reference", lambda: uow.carriers.all()),
+        "category tree": ("tree", lambda: uow.products.category_nodes()),
     }
     return uow, reads
 
@@ -213,3 +215,20 @@ def test_a_statement_cannot_declare_it_fills_a_section_the_cache_does_not_have()
     with pytest.raises(KeyError, match="no cached section 'catalogue'"):
         fills("catalogue", select(m.ProductRow.id))
     assert all("catalogue" not in sections for sections in SECTIONS_FED_BY.values())
+
+
+async def test_withdrawing_one_product_changes_the_cached_category_counts_at_once(engine: AsyncEngine) -> None:
+    """A write naming one product clears only that row of the catalog, but the whole tree:
+    its counts sum over every product."""
+    uow = await _shop(engine)
+    async with uow.read_only():
+        before = CategoryTree(await uow.products.category_nodes())
+        assert [(c.name, c.product_count) for c in before.children(None)] == [("Kitchen", 1)]
+    async with uow:
+        mug = await uow.products.get_by_sku("A1")
+        assert mug is not None
+        mug.active = False
+        await uow.products.upsert(mug)
+        await uow.commit()
+    async with uow.read_only():
+        assert CategoryTree(await uow.products.category_nodes()).children(None) == []

@@ -8,7 +8,7 @@ from domain.errors import InsufficientStock, NotFound
 from domain.money import Money
 from domain.orders import Order, OrderLine, OrderStatus
 from domain.usecases.cart import add_to_cart, set_cart_quantity
-from domain.usecases.catalog import browse_category, list_categories, product_card, product_card_by_sku
+from domain.usecases.catalog import browse_category, product_card, product_card_by_sku
 from domain.usecases.customers import ensure_customer, set_language
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from domain.usecases.orders import transition_order
@@ -65,17 +65,28 @@ async def test_availability_is_summed_over_warehouses(shop: FakeUnitOfWork) -> N
 
 
 async def test_categories_and_pages(shop: FakeUnitOfWork) -> None:
-    categories = await list_categories(shop)
-    assert [(c.name, c.product_count) for c in categories] == [("Bags", 1), ("Kitchen", 2)]
-    kitchen = categories[1]
+    top = await browse_category(shop, category_id=0, page=0, page_size=5, currency="EUR", fallback_currency="EUR")
+    assert [(c.name, c.product_count) for c in top.children] == [("Bags", 1), ("Kitchen", 2)]
+    assert top.category is None and top.cards == []
+    kitchen = top.children[1]
     page = await browse_category(
         shop, category_id=kitchen.id, page=0, page_size=1, currency="EUR", fallback_currency="EUR"
     )
     assert (page.pages, page.total, [c.product.sku for c in page.cards]) == (2, 2, ["MUG-1"])
+    assert [c.name for c in page.trail] == ["Kitchen"] and page.parent_id is None
+
+
+async def test_a_stale_page_number_shows_the_last_page_and_a_missing_category_is_not_found(
+    shop: FakeUnitOfWork,
+) -> None:
+    top = await browse_category(shop, category_id=0, page=0, page_size=5, currency="EUR", fallback_currency="EUR")
+    kitchen = top.children[1]
+    late = await browse_category(
+        shop, category_id=kitchen.id, page=9, page_size=1, currency="EUR", fallback_currency="EUR"
+    )
+    assert (late.page, late.pages, len(late.cards)) == (1, 2, 1)
     with pytest.raises(NotFound):
-        await browse_category(
-            shop, category_id=kitchen.id, page=2, page_size=1, currency="EUR", fallback_currency="EUR"
-        )
+        await browse_category(shop, category_id=999_999, page=0, page_size=1, currency="EUR", fallback_currency="EUR")
 
 
 async def test_a_hold_takes_the_warehouse_that_can_cover_it(shop: FakeUnitOfWork) -> None:

@@ -1,0 +1,162 @@
+"""The category tree: parents, counts that include descendants, breadcrumbs, paths in files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+from domain.catalog import Category
+from domain.csvfiles import problem
+from domain.errors import DomainError, ImportRejected, Reason
+from domain.i18n import N_
+
+PATH_SEPARATOR = ">"
+MAX_NAME = 128  # the column's width
+
+
+class InvalidCategoryPath(DomainError):
+    key = N_("{path} is not a category path: names between “>” must not be empty or over 128 characters.")
+
+
+CYCLE = N_("category {name} cannot be inside {parent}: {parent} is already inside {name}")
+TWO_PARENTS = N_("category {name} is under {parent} on line {line}, not under {other}")
+
+
+def category_path(text: str) -> tuple[str, ...]:
+    """``Clothing > T-shirts`` → ("Clothing", "T-shirts"); one name is a path of one."""
+    names = tuple(" ".join(part.split()) for part in text.split(PATH_SEPARATOR))
+    if not all(names) or any(len(name) > MAX_NAME for name in names):
+        raise InvalidCategoryPath(path=text)
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryNode:
+    """A stored category: its parent, and how many active products it holds itself."""
+
+    id: int
+    name: str
+    parent_id: int | None
+    own_count: int
+
+
+class CategoryTree:
+    """Every category at once (a shop has hundreds, not millions). A parent that is missing
+    makes a top category; categories on a cycle in stored data (the import never writes one)
+    are not reachable from the top and are not shown."""
+
+    def __init__(self, nodes: Iterable[CategoryNode]) -> None:
+        self.nodes = {n.id: n for n in nodes}
+        self._children: dict[int | None, list[CategoryNode]] = {}
+        for node in sorted(self.nodes.values(), key=lambda n: (n.name.casefold(), n.id)):
+            parent = node.parent_id if node.parent_id in self.nodes else None
+            self._children.setdefault(parent, []).append(node)
+        # Top down, each category after its parent (no recursion: a 500-deep chain is fine);
+        # then bottom up, each adds its total to its parent's.
+        order = [n.id for n in self._children.get(None, [])]
+        for node_id in order:
+            order.extend(k.id for k in self._children.get(node_id, ()))
+        self._totals = {i: self.nodes[i].own_count for i in order}
+        for node_id in reversed(order):
+            parent = self.nodes[node_id].parent_id
+            if parent in self._totals:
+                self._totals[parent] += self._totals[node_id]
+
+    def total(self, category_id: int) -> int:
+        """Active products in the category and in every category below it."""
+        return self._totals.get(category_id, 0)
+
+    def category(self, node: CategoryNode) -> Category:
+        return Category(node.id, node.name, self.total(node.id))
+
+    def children(self, category_id: int | None) -> list[Category]:
+        """The categories directly below (the top ones for None) that have something to show,
+        by name."""
+        kids = self._children.get(category_id, [])
+        return [self.category(k) for k in kids if self.total(k.id) > 0]
+
+    def trail(self, category_id: int) -> list[Category]:
+        """From the top down to ``category_id``: the breadcrumbs."""
+        path: list[Category] = []
+        seen: set[int] = set()
+        current: int | None = category_id
+        while current is not None and current in self.nodes and current not in seen:
+            seen.add(current)
+            node = self.nodes[current]
+            path.append(self.category(node))
+            current = node.parent_id
+        return path[::-1]
+
+
+@lru_cache(maxsize=8)
+def tree_of(nodes: tuple[CategoryNode, ...]) -> CategoryTree:
+    """The tree, built once per state of the categories: the read cache hands out the same
+    nodes until a write, and every catalog screen needs the tree. Callers only read it."""
+    return CategoryTree(nodes)
+
+
+def breadcrumbs(names: Sequence[str], keep: int = 4) -> list[str]:
+    """The trail to show: the top, "…", then the last ``keep - 1`` when it is deeper."""
+    if len(names) <= keep:
+        return list(names)
+    return [names[0], "…", *names[len(names) - keep + 1 :]]
+
+
+def plan_parents(
+    paths: Iterable[tuple[int, str]], stored: Mapping[str, str | None]
+) -> tuple[dict[str, str], list[tuple[int, Reason]]]:
+    """The parent links a file's category paths state, checked against the stored tree.
+
+    Each ``>`` makes the name on its left the parent of the one on its right; the first name
+    keeps its place (a new one becomes a top category). Names are unique in the whole tree, so
+    one name given two parents in a file, or a link that would put a category inside itself,
+    is refused with the line. Returns the links (child → parent) and the problems."""
+    parents: dict[str, str | None] = dict(stored)
+    given: dict[str, tuple[str, int]] = {}
+    links: dict[str, str] = {}
+    problems: list[tuple[int, Reason]] = []
+    for line, text in paths:
+        try:
+            names = category_path(text)
+        except DomainError as exc:
+            problems.append((line, Reason.of(exc)))
+            continue
+        for parent, name in pairwise(names):
+            if name in given:
+                if given[name][0] != parent:
+                    first, first_line = given[name]
+                    problems.append(
+                        (line, problem(TWO_PARENTS, name=name, parent=first, line=first_line, other=parent))
+                    )
+                continue
+            if _inside(parent, name, parents):
+                problems.append((line, problem(CYCLE, name=name, parent=parent)))
+                continue
+            given[name] = (parent, line)
+            parents[name] = parent
+            links[name] = parent
+    return links, problems
+
+
+def _inside(name: str, ancestor: str, parents: Mapping[str, str | None]) -> bool:
+    """Is ``name`` the category ``ancestor`` or somewhere below it?"""
+    seen: set[str] = set()
+    current: str | None = name
+    while current is not None and current not in seen:
+        if current == ancestor:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False
+
+
+def leaf(text: str) -> str:
+    """The category a product goes in: the last name of its path."""
+    return category_path(text)[-1]
+
+
+def refuse(problems: list[tuple[int, Reason]]) -> None:
+    if problems:
+        raise ImportRejected(sorted(problems, key=lambda p: p[0]))
