@@ -40,7 +40,7 @@ async def seed_store(running: RunningBot, big_shelf_products: int) -> dict[str, 
         groups = {
             code: gid for code, gid in await session.execute(select(m.ProductGroupRow.code, m.ProductGroupRow.id))
         }
-        await session.execute(insert(m.ProductRow), [{**p, "group_id": groups[p["sku"]]} for p in products])
+        await session.execute(insert(m.ProductRow), [{**p, "group_id": groups[str(p["sku"])]} for p in products])
         await session.commit()
     return ids
 
