@@ -37,6 +37,7 @@ async def test_customer_asks_from_an_order_and_staff_answer_in_its_topic(tmp_pat
         assert "Write your message about order" in prompt.last.text
         await alice.send("Where is my parcel? <i>urgent</i>")
         question = alice.sent()
+        assert alice.messages()[-1].text.startswith("✅ Sent.")
         await alice.send_photo(b"\x89PNG damaged box", caption="the box")
 
         [topic] = shop.server.forums[SUPPORT].values()
@@ -125,7 +126,11 @@ async def test_a_search_still_searches_and_offers_a_person(tmp_path: Path, clock
         assert "Sent to a person" in asked.last.text
         assert await count(shop, m.SupportConversationRow) == 1
         again = await dave.send("heart")  # while the conversation is open, everything goes to support
-        assert again.messages == []
+        assert (
+            again.last.text == "📨 Sent to the shop." and "Search the catalog instead" in again.last.button_texts()[0]
+        )
+        searched = await dave.press(again.last, "Search the catalog instead")
+        assert "found" in searched.last.text
         assert (await _conversations(shop))[0].messages_in == 2
 
 
