@@ -136,11 +136,16 @@ async def typed_to_support(
         await search_text(message, message.text or "", uow, customer, settings, renderer, state)
         return
     opened = await _relay_in(message, bot, uow, clock, customer, settings, renderer, i18n, order_code=None)
-    if opened:
-        await message.answer(
-            _("💬 That looks like a question, so I passed it to a person at the shop; they answer here."),
-            reply_markup=rows_of((_("🔎 Search the catalog instead"), SearchInsteadCb(message_id=message.message_id))),
-        )
+    # Every message gets an answer, and while a conversation is open this is the one way to search.
+    text = (
+        _("💬 That looks like a question, so I passed it to a person at the shop; they answer here.")
+        if opened
+        else _("📨 Sent to the shop.")
+    )
+    await message.answer(
+        text,
+        reply_markup=rows_of((_("🔎 Search the catalog instead"), SearchInsteadCb(message_id=message.message_id))),
+    )
 
 
 async def _open_conversation(message: Message, uow: UnitOfWork, customer: Customer) -> bool:
@@ -163,6 +168,7 @@ async def media_to_support(
     i18n: I18n,
 ) -> None:
     await _relay_in(message, bot, uow, clock, customer, settings, renderer, i18n, order_code=None)
+    await message.answer(_("📨 Sent to the shop."))
 
 
 async def _relay_in(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.harness import RunningBot
+from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
 from sandbox.driver import SandboxGroup
 from storage import models as m
@@ -37,6 +37,7 @@ async def test_customer_asks_from_an_order_and_staff_answer_in_its_topic(tmp_pat
         assert "Write your message about order" in prompt.last.text
         await alice.send("Where is my parcel? <i>urgent</i>")
         question = alice.sent()
+        assert alice.messages()[-1].text.startswith("✅ Sent.")
         await alice.send_photo(b"\x89PNG damaged box", caption="the box")
 
         [topic] = shop.server.forums[SUPPORT].values()
@@ -125,7 +126,11 @@ async def test_a_search_still_searches_and_offers_a_person(tmp_path: Path, clock
         assert "Sent to a person" in asked.last.text
         assert await count(shop, m.SupportConversationRow) == 1
         again = await dave.send("heart")  # while the conversation is open, everything goes to support
-        assert again.messages == []
+        assert (
+            again.last.text == "📨 Sent to the shop." and "Search the catalog instead" in again.last.button_texts()[0]
+        )
+        searched = await dave.press(again.last, "Search the catalog instead")
+        assert "found" in searched.last.text
         assert (await _conversations(shop))[0].messages_in == 2
 
 
@@ -158,3 +163,29 @@ async def test_people_without_the_support_role_cannot_answer_or_close(tmp_path: 
         refused = await forum.send(picker, "/close", thread_id=topic.thread_id)
         assert "does not allow" in refused.last.text
         assert [c.status for c in await _conversations(shop)] == ["open"]
+
+
+async def test_a_staff_photo_reaches_the_customer_and_a_blocked_customer_is_reported(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with running_bot(
+        f"sqlite+aiosqlite:///{tmp_path / 'blocked.sqlite3'}",
+        clock=clock,
+        default_currency="GBP",
+        admin_ids=[ADMIN],
+        support_chat_id=SUPPORT,
+    ) as shop:
+        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        admin = SandboxUser(shop.server, ADMIN, "Ada")
+        gina = SandboxUser(shop.server, 507, "Gina")
+        await gina.send("how do I measure the size?")
+        [topic] = shop.server.forums[SUPPORT].values()
+        await forum.send_photo(admin, b"\x89PNG chart", caption="see the <b>chart</b>", thread_id=topic.thread_id)
+        photo = gina.messages()[-1]
+        assert photo.kind == "photo" and photo.text == "💬 Ada\nsee the <b>chart</b>"
+        gina.block_bot()
+        told = await forum.send(admin, "Anything else?", thread_id=topic.thread_id)
+        assert "blocked the bot" in told.last.text and told.last.thread_id == topic.thread_id
+        assert [c.method for c in shop.server.calls if not c.ok] == ["sendMessage"]  # the one Telegram refused
+        [conversation] = await _conversations(shop)
+        assert conversation.messages_out == 1  # what did not arrive is not counted as a reply
