@@ -95,6 +95,7 @@ def shop_settings(settings: Settings) -> ShopSettings:
         staff_chat_id=settings.staff_chat_id,
         payment_provider_token=settings.payment_provider_token,
         checkout_policy=settings.checkout_policy(),
+        webapp_url=settings.webapp_url,
     )
 
 

@@ -123,6 +123,7 @@ class SandboxServer:
         self.chat_actions: list[tuple[int, str]] = []
         self.users: dict[int, dict[str, Any]] = {}
         self.webhook_deleted = False
+        self.menu_button: dict[str, Any] | None = None  # setChatMenuButton without a chat: every chat's
         self.closing = False  # set on shutdown so a pending long poll returns at once
         self.webhook: dict[str, str] | None = None  # set by setWebhook: updates are POSTed there
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update id, HTTP status)
@@ -163,6 +164,7 @@ class SandboxServer:
                 "close",
                 "setWebhook",
                 "getWebhookInfo",
+                "setChatMenuButton",
             )
         }
 
@@ -386,6 +388,17 @@ class SandboxServer:
         if self.allowed_updates is None:
             return kind not in NOT_SENT_UNLESS_ASKED
         return kind in self.allowed_updates
+
+    async def m_setChatMenuButton(self, params: dict[str, Any]) -> bool:
+        button = params.get("menu_button") or {"type": "default"}
+        if button.get("type") == "web_app":
+            url = str((button.get("web_app") or {}).get("url", ""))
+            if not url.startswith("https://"):  # Telegram opens Mini Apps over HTTPS only
+                raise bad_request("BUTTON_URL_INVALID")
+            if not 1 <= len(str(button.get("text", ""))) <= 64:
+                raise bad_request("BUTTON_TEXT_INVALID")
+        self.menu_button = button
+        return True
 
     async def m_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
         pending = len(self.updates)

@@ -354,6 +354,17 @@ class StaffInviteRow(Base):
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class WebLoginRow(Base):
+    """A one-time sign-in link for the staff dashboard in a browser; only its hash is kept."""
+
+    __tablename__ = "web_logins"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
 class PickListRow(Base):
     __tablename__ = "pick_lists"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

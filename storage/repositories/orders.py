@@ -154,6 +154,11 @@ class SqlOrders:
         ).all()
         return await self._load(rows), total
 
+    async def count_by_status(self) -> dict[OrderStatus, int]:
+        o = m.OrderRow
+        rows = (await self.s.execute(select(o.status, func.count()).group_by(o.status))).all()
+        return {OrderStatus(status): int(n) for status, n in rows}
+
     @staticmethod
     def _history_row(order_id: int, entry: HistoryEntry) -> dict[str, object]:
         return {
