@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from typing import Any
 
@@ -25,6 +24,7 @@ from bot.webapp.shop import money
 from domain.errors import DomainError
 from domain.money import Money
 from domain.usecases.dashboard import Dashboard, dashboard, dashboard_member, use_login_link
+from handlers.views.labels import label
 from storage.ops import ops_figures
 
 FEED = web.AppKey("webapp_feed", ChangeFeed)
@@ -50,6 +50,7 @@ async def snapshot(runtime: Runtime, staff_id: int) -> dict[str, Any]:
         "today": None,
         "last_week": None,
         "unsent": None,
+        "status_labels": {code: label("status", code) for code in board.by_status or {}},  # reader's language
     }
     if board.today is not None and board.last_week is not None:
         for name, day in (("today", board.today), ("last_week", board.last_week)):
@@ -81,23 +82,25 @@ async def get_events(request: web.Request) -> web.StreamResponse:
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     )
     await response.prepare(request)
-    await response.write(_event("snapshot", first))
-    async with request.app[FEED].subscription() as changed:
-        while True:
-            try:
-                await asyncio.wait_for(changed.wait(), HEARTBEAT_S)
-            except TimeoutError:
-                await response.write(b": keep-alive\n\n")
-                continue
-            await asyncio.sleep(COALESCE_S)
-            changed.clear()
-            try:
-                data = await snapshot(runtime, who.telegram_id)
-            except DomainError:
-                break
-            await response.write(_event("snapshot", data))
-    with contextlib.suppress(ConnectionError):
+    try:
+        await response.write(_event("snapshot", first))
+        async with request.app[FEED].subscription() as changed:
+            while True:
+                try:
+                    await asyncio.wait_for(changed.wait(), HEARTBEAT_S)
+                except TimeoutError:
+                    await response.write(b": keep-alive\n\n")
+                    continue
+                await asyncio.sleep(COALESCE_S)
+                changed.clear()
+                try:
+                    data = await snapshot(runtime, who.telegram_id)
+                except DomainError:
+                    break
+                await response.write(_event("snapshot", data))
         await response.write_eof()
+    except ConnectionError:  # the page closed: nothing more to say
+        pass
     return response
 
 

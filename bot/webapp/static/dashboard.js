@@ -22,7 +22,7 @@ function draw(board) {
   if (board.by_status) {
     const open = Object.entries(board.by_status).filter(([, n]) => n > 0);
     out.push(tile("by_status", t("by_status"),
-      el("ul", {}, open.map(([status, n]) => el("li", { "data-status": status }, `${status}: ${n}`)))));
+      el("ul", {}, open.map(([status, n]) => el("li", { "data-status": status }, `${board.status_labels[status] || status}: ${n}`)))));
     out.push(tile("late", t("late"), figure("late", board.late.length),
       el("ul", {}, board.late.slice(0, 10).map((code) => el("li", {}, code)))));
   }
