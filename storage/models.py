@@ -247,7 +247,11 @@ class OrderRow(Base):
     dunning_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # reminders sent
     gift_message: Mapped[str] = mapped_column(Text, default="", server_default="")
     # A customer's orders newest first (/orders) read from the index, without a sort.
-    __table_args__ = (Index("ix_orders_customer_created", "customer_id", "created_at", "id"),)
+    # The dashboard's "today" figures, every few seconds: orders placed in a time window.
+    __table_args__ = (
+        Index("ix_orders_customer_created", "customer_id", "created_at", "id"),
+        Index("ix_orders_created_at", "created_at"),
+    )
 
 
 class OrderLineRow(Base):

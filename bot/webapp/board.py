@@ -23,7 +23,7 @@ from bot.webapp.security import (
 from bot.webapp.shop import money
 from domain.errors import DomainError
 from domain.money import Money
-from domain.usecases.dashboard import Dashboard, dashboard, dashboard_member, use_login_link
+from domain.usecases.dashboard import Dashboard, dashboard, dashboard_member, late_orders, use_login_link
 from handlers.views.labels import label
 from storage.ops import ops_figures
 
@@ -31,20 +31,43 @@ FEED = web.AppKey("webapp_feed", ChangeFeed)
 SIGNER = web.AppKey("webapp_signer", Signer)
 COALESCE_S = 0.2  # a burst of commits (a checkout writes several) makes one snapshot
 HEARTBEAT_S = 15.0  # keeps proxies from closing an idle stream
+# Lateness changes by the day (and "on hold" is its own count, live): read it at most this often,
+# since it reads whole open orders while the rest of a snapshot is a few counts.
+LATE_REFRESH_S = 60.0
+
+
+class LateOrders:
+    """The late list, shared by every page of this process and refreshed every ``LATE_REFRESH_S``."""
+
+    def __init__(self) -> None:
+        self.codes: list[str] = []
+        self.read_at = -LATE_REFRESH_S
+        self.lock = asyncio.Lock()
+
+    async def get(self, runtime: Runtime, staff_id: int) -> list[str]:
+        async with self.lock:
+            now = asyncio.get_running_loop().time()
+            if now - self.read_at >= LATE_REFRESH_S:
+                settings = runtime.settings
+                self.codes = await late_orders(
+                    runtime.uow(), runtime.clock, staff_id=staff_id, timezone=settings.timezone
+                )
+                self.read_at = now
+            return self.codes
 
 
 def _runtime(request: web.Request) -> Runtime:
     return request.app[RUNTIME]
 
 
-async def snapshot(runtime: Runtime, staff_id: int) -> dict[str, Any]:
+async def snapshot(runtime: Runtime, staff_id: int, late: LateOrders) -> dict[str, Any]:
     board: Dashboard = await dashboard(
         runtime.uow(), runtime.clock, staff_id=staff_id, timezone=runtime.settings.timezone
     )
     out: dict[str, Any] = {
         "role": board.role,
         "by_status": board.by_status,
-        "late": board.late,
+        "late": await late.get(runtime, staff_id) if board.by_status is not None else None,
         "low_stock": board.low_stock,
         "open_returns": board.open_returns,
         "today": None,
@@ -62,7 +85,7 @@ async def snapshot(runtime: Runtime, staff_id: int) -> dict[str, Any]:
 
 
 async def get_dashboard(request: web.Request) -> web.Response:
-    return web.json_response(await snapshot(_runtime(request), viewer(request).telegram_id))
+    return web.json_response(await snapshot(_runtime(request), viewer(request).telegram_id, request.app[LATE]))
 
 
 async def get_ticket(request: web.Request) -> web.Response:
@@ -77,7 +100,7 @@ async def get_events(request: web.Request) -> web.StreamResponse:
     process commits or hears of (Redis); the role is checked again with each one, so a
     revoked staff member's stream ends at the next change."""
     runtime, who = _runtime(request), viewer(request)
-    first = await snapshot(runtime, who.telegram_id)  # refused before the stream starts
+    first = await snapshot(runtime, who.telegram_id, request.app[LATE])  # refused before the stream starts
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     )
@@ -94,7 +117,7 @@ async def get_events(request: web.Request) -> web.StreamResponse:
                 await asyncio.sleep(COALESCE_S)
                 changed.clear()
                 try:
-                    data = await snapshot(runtime, who.telegram_id)
+                    data = await snapshot(runtime, who.telegram_id, request.app[LATE])
                 except DomainError:
                     break
                 await response.write(_event("snapshot", data))
@@ -147,7 +170,11 @@ async def post_logout(request: web.Request) -> web.Response:
     return response
 
 
+LATE = web.AppKey("webapp_late", LateOrders)
+
+
 def add_board_routes(app: web.Application) -> None:
+    app[LATE] = LateOrders()
     app.router.add_get("/api/dashboard", get_dashboard)
     app.router.add_get("/api/dashboard/ticket", get_ticket)
     app.router.add_get("/api/dashboard/events", get_events)

@@ -37,7 +37,6 @@ class Dashboard:
 
     role: str
     by_status: dict[str, int] | None = None  # VIEW_ORDERS
-    late: list[str] | None = None  # VIEW_ORDERS: not shipped by when they had to leave, or on hold
     today: DayFigures | None = None  # REPORTS: since midnight (shop time)…
     last_week: DayFigures | None = None  # …and the same weekday a week ago, up to the same hour
     low_stock: int | None = None  # VIEW_STOCK: products at or under their reorder point
@@ -51,11 +50,8 @@ async def dashboard_member(uow: UnitOfWork, telegram_id: int) -> StaffMember:
 
 
 async def _day(uow: UnitOfWork, start: datetime, end: datetime) -> DayFigures:
-    placed = [o for o in await uow.jobs.placed_between(start, end) if o.status is not OrderStatus.CANCELLED]
-    revenue: dict[str, int] = {}
-    for order in placed:
-        revenue[order.currency] = revenue.get(order.currency, 0) + order.total.amount
-    return DayFigures(len(placed), revenue)
+    totals = await uow.orders.totals_between(start, end)
+    return DayFigures(sum(n for n, _ in totals.values()), {c: minor for c, (_, minor) in totals.items()})
 
 
 async def dashboard(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: str) -> Dashboard:
@@ -67,9 +63,7 @@ async def dashboard(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: s
     async with uow.read_only():
         if can(member, Permission.VIEW_ORDERS):
             counts = await uow.orders.count_by_status()
-            rates = await uow.carriers.all()
-            late = [o.code for o in await uow.orders.to_fulfil(LATE_STATUSES, None) if is_late(o, rates, local.date())]
-            result = replace(result, by_status={s.value: counts.get(s, 0) for s in OrderStatus}, late=late)
+            result = replace(result, by_status={s.value: counts.get(s, 0) for s in OrderStatus})
         if can(member, Permission.REPORTS):
             week = timedelta(days=7)
             today = await _day(uow, midnight, midnight + timedelta(days=1))
@@ -82,6 +76,16 @@ async def dashboard(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: s
         if can(member, Permission.RETURNS):
             result = replace(result, open_returns=len(await uow.returns.open(OPEN_RETURNS_SHOWN)))
     return result
+
+
+async def late_orders(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: str) -> list[str]:
+    """Codes of orders not shipped by the day they had to leave, or on hold (as the daily
+    digest counts them). Whole orders are read: callers refresh it seldom (it changes by day)."""
+    await dashboard_member(uow, staff_id)
+    today = clock.now().astimezone(ZoneInfo(timezone)).date()
+    async with uow.read_only():
+        rates = await uow.carriers.all()
+        return [o.code for o in await uow.orders.to_fulfil(LATE_STATUSES, None) if is_late(o, rates, today)]
 
 
 def _hash(token: str) -> str:
