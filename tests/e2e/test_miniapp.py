@@ -253,3 +253,27 @@ async def test_without_webapp_url_shop_and_dashboard_say_it_is_not_set_up(tmp_pa
             assert "WEBAPP_URL" in (await SandboxUser(bot.server, ADMIN, "Ada").send(command)).last.text
         await set_menu_button(bot.runtime)
         assert bot.server.menu_button is None
+
+
+async def test_serve_carries_the_mini_app_and_sets_the_menu_button(tmp_path: Path) -> None:
+    import aiohttp
+
+    from bot.cli import start_webhook
+    from bot.harness import running_bot
+    from tests.test_run_webhook import free_port
+
+    port = free_port()
+    database = f"sqlite+aiosqlite:///{tmp_path / 'serve.sqlite3'}"
+    async with running_bot(database, webhook_port=port, webapp_url=URL, demo_catalog=False) as bot:
+        await SandboxUser(bot.server, 1, "Ada").send("/start")  # the bot is polling
+        runner = await start_webhook(bot.runtime, with_api=True, polling=True)  # serve's server
+        try:
+            assert bot.server.menu_button is not None and bot.server.menu_button["web_app"]["url"] == f"{URL}/app/shop"
+            async with aiohttp.ClientSession() as http:
+                async with http.get(f"http://127.0.0.1:{port}/app/shop") as page:
+                    assert page.status == 200 and "script-src 'self'" in page.headers["Content-Security-Policy"]
+                    assert "<script>" not in await page.text()  # no inline script
+                async with http.get(f"http://127.0.0.1:{port}/app/api/me") as me:
+                    assert me.status == 401
+        finally:
+            await runner.cleanup()
