@@ -102,6 +102,7 @@ def shop_settings(settings: Settings) -> ShopSettings:
         support_sign_replies=settings.support_sign_replies,
         payment_provider_token=settings.payment_provider_token,
         checkout_policy=settings.checkout_policy(),
+        webapp_url=settings.webapp_url,
     )
 
 

@@ -327,8 +327,12 @@ async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
     settings = runtime.settings
     app = web.Application(client_max_size=MAX_BODY)
     if with_api:
+        from bot.webapp import add_webapp, set_menu_button
+
         add_api(app, runtime.sessions, settings, runtime.clock)
         add_ops_routes(app, runtime)
+        add_webapp(app, runtime)  # the Mini App under /app
+        await set_menu_button(runtime)
     secret = settings.webhook_secret or derived_webhook_secret(settings.bot_token)
     never_log(secret)
     if not polling:

@@ -106,6 +106,12 @@ class Settings(LogSettings):
     health_port: int | None = Field(default=None, ge=1, le=65535)
     health_host: str = "127.0.0.1"
     ready_outbox_max_age_seconds: float = Field(default=900, gt=0)  # /readyz fails when a message waits longer
+    # The Mini App (storefront /app/shop, staff dashboard /app/dashboard), served by ``ordergram
+    # serve``: the public https:// address that reaches serve's port (unset: no menu button, and
+    # /shop and /dashboard say it is not set up).
+    webapp_url: str | None = None
+    webapp_auth_max_age_seconds: int = Field(default=86400, ge=60, le=7 * 86400)  # initData older is refused
+    webapp_session_hours: int = Field(default=12, ge=1, le=30 * 24)  # a browser sign-in of the dashboard lasts
 
     def secrets(self) -> list[str | None]:
         """Values no log may show (``bot.logs.never_log``)."""
@@ -184,6 +190,13 @@ class Settings(LogSettings):
         if value and not value.startswith(("https://", "http://")):
             raise ValueError(f"{value!r} must be an https:// URL")
         return value or None
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _webapp_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} must be an https:// URL")
+        return value.rstrip("/") if value else None
 
     @field_validator("webhook_secret")
     @classmethod

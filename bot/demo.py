@@ -16,6 +16,7 @@ from babel import Locale
 
 from bot.api import make_api_app
 from bot.dbtools import shown
+from bot.demo_miniapp import mini_app
 from bot.harness import DEMO_DATA, RunningBot, running_bot
 from bot.health import add_ops_routes
 from domain.apikeys import Scope
@@ -266,6 +267,7 @@ async def _scheduled_jobs(
     await ada.send("/journal")
     await _manager_reports(ada, transcript, scene, keep)
     await _web_shop(running, alice, transcript, scene)
+    await mini_app(running, (alice.id, alice.first_name), (ada.id, ada.first_name), transcript, scene, keep)
     scene("Every morning the staff chat gets yesterday's figures")
     clock.advance(timedelta(days=1))
     await daily_digest(runtime.uow(), clock, staff_chat_id=STAFF_CHAT, timezone="UTC", hour=0)

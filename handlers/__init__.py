@@ -23,6 +23,7 @@ from handlers import (
     imports,
     inventory,
     language,
+    miniapp,
     orders,
     payments,
     picking,
@@ -110,7 +111,8 @@ def build_routers() -> list[Router]:
             staff_router.message.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=True))
             staff_router.callback_query.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=True))
         customer_routers = [
-            r.router for r in (start, language, help, shop, identity, assist, checkout, payments, catalog, cart)
+            r.router
+            for r in (start, language, help, shop, miniapp, identity, assist, checkout, payments, catalog, cart)
         ]
         _routers.extend(
             [

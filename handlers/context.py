@@ -37,6 +37,7 @@ class ShopSettings:
     support_sign_replies: bool
     payment_provider_token: str | None  # without it, online card payment is not offered
     checkout_policy: CheckoutPolicy
+    webapp_url: str | None = None  # the Mini App's public base (WEBAPP_URL): /shop and /dashboard open it
 
 
 class OutboxSender(Protocol):

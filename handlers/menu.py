@@ -62,7 +62,9 @@ CUSTOMER_COMMANDS: tuple[tuple[str, str], ...] = (
 )
 # ... and these it does not (typed from a hint, a step of a conversation, or a product code;
 # /whoami and /chatid from the README's set-up walkthrough).
-CUSTOMER_COMMANDS_OFF_MENU = frozenset({"add", "track", "receipt", "return", "skip", "cancel", "whoami", "chatid"})
+CUSTOMER_COMMANDS_OFF_MENU = frozenset(
+    {"add", "track", "receipt", "return", "skip", "cancel", "whoami", "chatid", "shop"}  # /shop: the menu button
+)
 
 
 def customer_commands() -> list[BotCommand]:
@@ -90,6 +92,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("queue", Permission.VIEW_ORDERS, N_("Orders to fulfil, by priority")),
     ("order", Permission.VIEW_ORDERS, N_("An order in full")),
     ("reviews", Permission.VIEW_ORDERS, N_("Latest ratings and reviews")),
+    ("dashboard", Permission.VIEW_ORDERS, N_("Live dashboard (Mini App, or a browser sign-in link)")),
     ("pick", Permission.PICK, N_("Start or continue picking")),
     ("pack", Permission.PACK, N_("Pack an order")),
     ("ship", Permission.SHIP, N_("Ship an order with tracking")),

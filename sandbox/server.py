@@ -128,6 +128,7 @@ class SandboxServer(ForumsAndCopies):
         self.forums: dict[int, dict[int, ForumTopic]] = {}  # forum supergroups: their topics by thread id
         self.user_messages: dict[tuple[int, int], dict[str, Any]] = {}  # what people sent (copyMessage reads it)
         self.webhook_deleted = False
+        self.menu_button: dict[str, Any] | None = None  # setChatMenuButton without a chat: every chat's
         self.closing = False  # set on shutdown so a pending long poll returns at once
         self.webhook: dict[str, str] | None = None  # set by setWebhook: updates are POSTed there
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update id, HTTP status)
@@ -174,6 +175,7 @@ class SandboxServer(ForumsAndCopies):
                 "close",
                 "setWebhook",
                 "getWebhookInfo",
+                "setChatMenuButton",
             )
         }
 
@@ -416,6 +418,17 @@ class SandboxServer(ForumsAndCopies):
         if self.allowed_updates is None:
             return kind not in NOT_SENT_UNLESS_ASKED
         return kind in self.allowed_updates
+
+    async def m_setChatMenuButton(self, params: dict[str, Any]) -> bool:
+        button = params.get("menu_button") or {"type": "default"}
+        if button.get("type") == "web_app":
+            url = str((button.get("web_app") or {}).get("url", ""))
+            if not url.startswith("https://"):  # Telegram opens Mini Apps over HTTPS only
+                raise bad_request("BUTTON_URL_INVALID")
+            if not 1 <= len(str(button.get("text", ""))) <= 64:
+                raise bad_request("BUTTON_TEXT_INVALID")
+        self.menu_button = button
+        return True
 
     async def m_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
         pending = len(self.updates)

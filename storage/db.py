@@ -180,6 +180,8 @@ def _clear_what_was_written(session: Session) -> None:
         cache.written(written)
     if written and "outbox" in written and (wake := session.info.get(OUTBOX_WRITTEN)) is not None:
         wake()  # a message just committed goes out now, not at the notifier's next pass
+    if written and (committed := session.info.get(COMMITTED)) is not None:
+        committed(frozenset(written))  # e.g. the live dashboard: what changed, once it is durable
 
 
 def _read_only_options(engine: AsyncEngine) -> dict[str, Any]:
@@ -211,11 +213,18 @@ BASE_CURRENCY = "ordergram_base_currency"
 DIALECT = "ordergram_dialect"  # "sqlite" or "postgresql": statements built once per dialect pick theirs
 READ_ONLY_BIND = "ordergram_read_only_bind"
 OUTBOX_WRITTEN = "ordergram_outbox_written"  # called after a commit that wrote the outbox
+COMMITTED = "ordergram_committed"  # called after every commit that wrote, with the tables written
 
 
 def on_outbox_written(sessions: async_sessionmaker[AsyncSession], wake: Callable[[], None]) -> None:
     """Call ``wake`` after every commit (of sessions made from now on) that wrote the outbox."""
     sessions.kw["info"][OUTBOX_WRITTEN] = wake
+
+
+def on_commit(sessions: async_sessionmaker[AsyncSession], listener: Callable[[frozenset[str]], None]) -> None:
+    """Call ``listener`` with the tables written after every commit (of sessions made from now on)
+    that wrote any; it runs in the committing coroutine, so it must only take note and return."""
+    sessions.kw["info"][COMMITTED] = listener
 
 
 _CONNECTION_INFO = "ordergram_connection_info"

@@ -273,7 +273,11 @@ class OrderRow(Base):
     dunning_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # reminders sent
     gift_message: Mapped[str] = mapped_column(Text, default="", server_default="")
     # A customer's orders newest first (/orders) read from the index, without a sort.
-    __table_args__ = (Index("ix_orders_customer_created", "customer_id", "created_at", "id"),)
+    # The dashboard's "today" figures, every few seconds: orders placed in a time window.
+    __table_args__ = (
+        Index("ix_orders_customer_created", "customer_id", "created_at", "id"),
+        Index("ix_orders_created_at", "created_at"),
+    )
 
 
 class OrderLineRow(Base):
@@ -377,6 +381,17 @@ class StaffInviteRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     used_by: Mapped[int | None] = mapped_column(BigInteger)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class WebLoginRow(Base):
+    """A one-time sign-in link for the staff dashboard in a browser; only its hash is kept."""
+
+    __tablename__ = "web_logins"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 

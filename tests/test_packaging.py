@@ -70,6 +70,8 @@ def _shipped_sources() -> dict[str, Path]:
         "storage/migrations/**/*.py",
         "storage/migrations/*.mako",
         "bot/demo_data/**/*.*",
+        "bot/webapp/templates/*.j2",
+        "bot/webapp/static/*",
     ):
         wanted |= {path.relative_to(ROOT).as_posix(): path for path in ROOT.glob(pattern) if path.is_file()}
     return {name: path for name, path in wanted.items() if "__pycache__" not in name}

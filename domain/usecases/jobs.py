@@ -171,7 +171,7 @@ LATE_STATUSES = (
 )
 
 
-def _is_late(order: Order, rates: list[CarrierRate], today: date) -> bool:
+def is_late(order: Order, rates: list[CarrierRate], today: date) -> bool:
     """On hold (e.g. for a shortage), or not shipped although the day it had to leave to
     arrive on its promised date has passed."""
     if order.status is OrderStatus.ON_HOLD:
@@ -208,7 +208,7 @@ async def daily_digest(
         returns = await uow.returns.requested_between(start, end)
         low = sum(1 for r in await uow.inventory.reorder_levels(None) if r.is_low)
         rates = await uow.carriers.all()
-        late = [o.code for o in await uow.orders.to_fulfil(LATE_STATUSES, None) if _is_late(o, rates, today)]
+        late = [o.code for o in await uow.orders.to_fulfil(LATE_STATUSES, None) if is_late(o, rates, today)]
         digest = DailyDigest(today - timedelta(days=1), len(placed), revenue, shipped, returns, low, late)
         await uow.outbox.add(
             Notification(

@@ -193,6 +193,23 @@ class SqlStaff:
             row.used_at,
         )
 
+    async def add_web_login(self, token_hash: str, telegram_id: int, at: datetime, expires_at: datetime) -> None:
+        self.s.add(m.WebLoginRow(token_hash=token_hash, telegram_id=telegram_id, created_at=at, expires_at=expires_at))
+        await self.s.flush()
+
+    async def use_web_login(self, token_hash: str, at: datetime) -> int | None:
+        """Whose link it is, once: a conditional UPDATE, so of two concurrent uses one wins."""
+        t = m.WebLoginRow
+        result = await self.s.execute(
+            update(t)
+            .where(t.token_hash == token_hash, t.used_at.is_(None), t.expires_at > at)
+            .values(used_at=at)
+            .returning(t.telegram_id)
+            .execution_options(synchronize_session=False)
+        )
+        found = result.scalar_one_or_none()
+        return None if found is None else int(found)
+
     async def use_invite(self, token: str, telegram_id: int, at: datetime) -> bool:
         """Conditional: only the first of two concurrent uses gets the row."""
         t = m.StaffInviteRow

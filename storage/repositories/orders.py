@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Executable, bindparam, func, insert, select, update
@@ -153,6 +154,22 @@ class SqlOrders:
             )
         ).all()
         return await self._load(rows), total
+
+    async def totals_between(self, start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
+        o = m.OrderRow
+        rows = (
+            await self.s.execute(
+                select(o.currency, func.count(), func.sum(o.total_minor))
+                .where(o.created_at >= start, o.created_at < end, o.status != OrderStatus.CANCELLED.value)
+                .group_by(o.currency)
+            )
+        ).all()
+        return {currency: (int(n), int(total or 0)) for currency, n, total in rows}
+
+    async def count_by_status(self) -> dict[OrderStatus, int]:
+        o = m.OrderRow
+        rows = (await self.s.execute(select(o.status, func.count()).group_by(o.status))).all()
+        return {OrderStatus(status): int(n) for status, n in rows}
 
     @staticmethod
     def _history_row(order_id: int, entry: HistoryEntry) -> dict[str, object]:

@@ -108,6 +108,7 @@ async def test_help_lists_the_staff_commands_of_the_members_role(shop: RunningBo
 
 STAFF_SAMPLES = {
     "staff": "",
+    "dashboard": "",
     "invite": "picker",
     "role": "1 picker",
     "revoke": "1",

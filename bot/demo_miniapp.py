@@ -1,0 +1,113 @@
+"""The demo's Mini App scene: serve's web part answering the storefront and the dashboard as Telegram would ask."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.harness import RunningBot
+from bot.webapp import add_webapp
+from bot.webapp.initdata import sign
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def signed_init_data(running: RunningBot, user_id: int, first_name: str) -> str:
+    """What Telegram hands the Mini App when ``user_id`` opens it (signed with the bot's token)."""
+    runtime = running.runtime
+    fields = {
+        "auth_date": str(int(runtime.clock.now().timestamp())),
+        "user": json.dumps({"id": user_id, "first_name": first_name, "language_code": "en"}),
+    }
+    return sign(fields, runtime.settings.bot_token)
+
+
+async def mini_app(
+    running: RunningBot,
+    customer: tuple[int, str],
+    admin: tuple[int, str],
+    transcript: list[str],
+    scene: Callable[[str], None],
+    keep: Path | None,
+) -> None:
+    scene("The Mini App (ordergram serve, /app): Alice's storefront and Ada's live dashboard")
+    app = web.Application()
+    add_webapp(app, running.runtime)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    root = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    transcript.append(f"🔗 storefront: {root}/app/shop · dashboard: {root}/app/dashboard (WEBAPP_URL in production)")
+    alice = {"Authorization": "tma " + signed_init_data(running, *customer)}
+    ada = {"Authorization": "tma " + signed_init_data(running, *admin)}
+    try:
+        async with aiohttp.ClientSession() as http:
+
+            async def call(method: str, path: str, headers: dict[str, str], **kwargs: Any) -> Any:
+                async with http.request(method, root + path, headers=headers, **kwargs) as answer:
+                    return answer.status, await answer.json()
+
+            _, categories = await call("GET", "/app/api/shop/categories", alice)
+            transcript.append("📱 Alice: categories → " + ", ".join(f"{c['name']} ({c['count']})" for c in categories))
+            _, grid = await call("GET", f"/app/api/shop/products?category={categories[0]['id']}", alice)
+            shown = [f"{p['name']} {p['price']['text']}" for p in grid["products"][:3]]
+            transcript.append(f"📱 Alice: {categories[0]['name']} grid → " + " · ".join(shown))
+            first = grid["products"][0]
+            _, cart = await call("POST", "/app/api/shop/cart", alice, json={"product_id": first["id"], "quantity": 2})
+            lines = ", ".join(f"{x['quantity']} × {x['name']}" for x in cart["lines"])
+            transcript.append(f"📱 Alice: add 2 → her cart (the chat's /cart too): {lines}, {cart['subtotal']['text']}")
+            await call("POST", "/app/api/shop/cart", alice, json={"product_id": first["id"], "quantity": 0})
+            forged = {"Authorization": alice["Authorization"].replace("Alice", "Mallory")}
+            status, refused = await call("GET", "/app/api/shop/cart", forged)
+            transcript.append(f"🛡 forged initData → {status} {refused['detail']}")
+            _, board = await call("GET", "/app/api/dashboard", ada)
+            open_orders = {k: v for k, v in board["by_status"].items() if v}
+            today = board["today"]
+            revenue = " + ".join(a["text"] for a in today["revenue"]) or "0"
+            transcript.append(
+                f"📊 Ada's dashboard: orders by status {open_orders}; today {today['orders']} orders, {revenue}; "
+                f"late {len(board['late'])}; low stock {board['low_stock']}; open returns {board['open_returns']}; "
+                f"unsent notifications {board['unsent']}"
+            )
+            if keep is not None:
+                await _screenshots(root, keep, alice["Authorization"], ada["Authorization"], transcript)
+    finally:
+        await runner.cleanup()
+
+
+def _fulfil_with(script: str) -> Callable[[Any], Any]:
+    """Telegram's script is out of reach here: a stand-in carrying the signed initData."""
+
+    async def fulfil(route: Any) -> None:
+        await route.fulfill(body=script, content_type="application/javascript")
+
+    return fulfil
+
+
+async def _screenshots(root: str, keep: Path, alice: str, ada: str, transcript: list[str]) -> None:
+    """With Chromium and Playwright at hand, the storefront and the dashboard as pictures."""
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError:
+        return
+    if not shutil.which(CHROMIUM):
+        return
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            for name, auth, path in (("storefront", alice, "/app/shop"), ("dashboard", ada, "/app/dashboard")):
+                page = await browser.new_page(viewport={"width": 390, "height": 844})
+                double = f"window.Telegram={{WebApp:{{initData:{json.dumps(auth.removeprefix('tma '))},ready(){{}}}}}};"
+                await page.route("https://telegram.org/**", _fulfil_with(double))
+                await page.goto(root + path)
+                await page.wait_for_selector("article, .tile")
+                await page.screenshot(path=str(keep / f"miniapp-{name}.png"))
+                transcript.append(f"🖼 {keep / f'miniapp-{name}.png'}")
+        finally:
+            await browser.close()

@@ -1,0 +1,154 @@
+"""The Mini App (storefront and staff dashboard), served by ``ordergram serve`` under ``/app``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from aiogram.types import MenuButtonWebApp, WebAppInfo
+from aiogram.utils.i18n import gettext as _
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bot.runtime import Runtime
+from bot.webapp.board import FEED, SIGNER, add_board_routes
+from bot.webapp.events import ChangeFeed
+from bot.webapp.security import CSRF_HEADER, RENDER, RUNTIME, Signer, make_middlewares, viewer
+from bot.webapp.shop import add_shop_routes, customer_of
+from domain.i18n import N_
+from domain.usecases.staff import staff_member
+from handlers.catalog import customer_currency
+from storage.db import on_commit
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+PREFIX = "/app"
+
+# What the pages' scripts show, translated for the reader by /app/api/me.
+STRINGS = {
+    "shop": N_("Shop"),
+    "categories": N_("Categories"),
+    "search": N_("Search products"),
+    "cart": N_("Cart"),
+    "empty_cart": N_("Your cart is empty."),
+    "add": N_("Add to cart"),
+    "in_cart": N_("In cart: {n}"),
+    "out_of_stock": N_("Out of stock"),
+    "checkout": N_("Checkout"),
+    "phone": N_("Phone"),
+    "pickup": N_("Pickup at"),
+    "courier": N_("Courier to this address"),
+    "shipping": N_("Shipping"),
+    "cod": N_("Cash on delivery"),
+    "place_order": N_("Place order"),
+    "placed": N_("Order {code} placed ✅ The confirmation is in the chat."),
+    "subtotal": N_("Subtotal"),
+    "dashboard": N_("Dashboard"),
+    "by_status": N_("Orders by status"),
+    "today": N_("Today"),
+    "last_week": N_("Same day last week"),
+    "orders": N_("Orders"),
+    "revenue": N_("Revenue"),
+    "late": N_("Late or on hold"),
+    "low_stock": N_("Low stock"),
+    "open_returns": N_("Open returns"),
+    "unsent": N_("Unsent notifications"),
+    "live": N_("Live"),
+    "error": N_("Something went wrong. Reopen the app."),
+    "not_signed_in": N_("Open this page from Telegram, or sign in with /dashboard in the chat."),
+}
+
+
+def page_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(_, lambda s, p, n: _(s, p, n), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+async def get_me(request: web.Request) -> web.Response:
+    """Who is asking, their language and currency as in the chat, the page's words in that
+    language, and (for a browser session) the CSRF token its changes must carry."""
+    runtime: Runtime = request.app[RUNTIME]
+    who = viewer(request)
+    customer = await customer_of(request)
+    member = await staff_member(runtime.uow(), who.telegram_id)
+    body: dict[str, Any] = {
+        "id": who.telegram_id,
+        "language": runtime.i18n.current_locale,
+        "currency": customer_currency(customer, runtime.settings.default_currency),
+        "staff": member.role.value if member else None,
+        "strings": {name: _(text) for name, text in STRINGS.items()},
+    }
+    if who.via == "cookie":
+        body["csrf"] = request.app[SIGNER].csrf(who.session)
+        body["csrf_header"] = CSRF_HEADER
+    return web.json_response(body)
+
+
+def make_webapp(runtime: Runtime, feed: ChangeFeed) -> web.Application:
+    signer = Signer(runtime.settings.bot_token, runtime.clock)
+    app = web.Application(middlewares=make_middlewares(runtime, signer))
+    app[RUNTIME], app[FEED], app[SIGNER] = runtime, feed, signer
+    env = page_environment()
+
+    def render(name: str, **values: Any) -> web.Response:
+        return web.Response(text=env.get_template(name).render(**values), content_type="text/html")
+
+    app[RENDER] = render
+
+    async def shop_page(request: web.Request) -> web.Response:
+        return render("shop.html.j2")
+
+    async def dashboard_page(request: web.Request) -> web.Response:
+        return render("dashboard.html.j2")
+
+    app.router.add_get("/shop", shop_page)
+    app.router.add_get("/dashboard", dashboard_page)
+    app.router.add_get("/api/me", get_me)
+    add_shop_routes(app)
+    add_board_routes(app)
+    app.router.add_static("/static", HERE / "static", append_version=False)
+    return app
+
+
+def add_webapp(app: web.Application, runtime: Runtime) -> ChangeFeed:
+    """Mount the Mini App on serve's server; every commit from now on tells the dashboard."""
+    redis = getattr(runtime.dp.storage, "redis", None)  # with REDIS_URL: changes cross processes
+    feed = ChangeFeed(redis)
+    on_commit(runtime.sessions, feed.committed)
+    app.add_subapp(PREFIX, make_webapp(runtime, feed))
+    listener: list[asyncio.Task[None]] = []
+
+    async def start(_: web.Application) -> None:
+        listener.append(asyncio.create_task(feed.listen()))
+
+    async def stop(_: web.Application) -> None:
+        for task in listener:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    return feed
+
+
+async def set_menu_button(runtime: Runtime) -> None:
+    """With ``WEBAPP_URL``, the chat's menu button opens the storefront."""
+    url = runtime.settings.webapp_url
+    if not url:
+        return
+    i18n = runtime.i18n
+    with i18n.use_locale(i18n.default_locale), i18n.context():
+        text = _("Shop")
+    await runtime.bot.set_chat_menu_button(
+        menu_button=MenuButtonWebApp(text=text, web_app=WebAppInfo(url=f"{url}{PREFIX}/shop"))
+    )
+    log.info("menu button opens the Mini App at %s%s/shop", url, PREFIX)

@@ -1,0 +1,183 @@
+"""The staff dashboard's API: a role-filtered snapshot, live over server-sent events, and browser sign-in."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+from aiohttp import web
+
+from bot.runtime import Runtime
+from bot.webapp.events import ChangeFeed
+from bot.webapp.security import (
+    RENDER,
+    RUNTIME,
+    SESSION_COOKIE,
+    TICKET_SECONDS,
+    Signer,
+    WebProblem,
+    viewer,
+)
+from bot.webapp.shop import money
+from domain.errors import DomainError
+from domain.money import Money
+from domain.usecases.dashboard import Dashboard, dashboard, dashboard_member, late_orders, use_login_link
+from handlers.views.labels import label
+from storage.ops import ops_figures
+
+FEED = web.AppKey("webapp_feed", ChangeFeed)
+SIGNER = web.AppKey("webapp_signer", Signer)
+COALESCE_S = 0.2  # a burst of commits (a checkout writes several) makes one snapshot
+HEARTBEAT_S = 15.0  # keeps proxies from closing an idle stream
+# Lateness changes by the day (and "on hold" is its own count, live): read it at most this often,
+# since it reads whole open orders while the rest of a snapshot is a few counts.
+LATE_REFRESH_S = 60.0
+
+
+class LateOrders:
+    """The late list, shared by every page of this process and refreshed every ``LATE_REFRESH_S``."""
+
+    def __init__(self) -> None:
+        self.codes: list[str] = []
+        self.read_at = -LATE_REFRESH_S
+        self.lock = asyncio.Lock()
+
+    async def get(self, runtime: Runtime, staff_id: int) -> list[str]:
+        async with self.lock:
+            now = asyncio.get_running_loop().time()
+            if now - self.read_at >= LATE_REFRESH_S:
+                settings = runtime.settings
+                self.codes = await late_orders(
+                    runtime.uow(), runtime.clock, staff_id=staff_id, timezone=settings.timezone
+                )
+                self.read_at = now
+            return self.codes
+
+
+def _runtime(request: web.Request) -> Runtime:
+    return request.app[RUNTIME]
+
+
+async def snapshot(runtime: Runtime, staff_id: int, late: LateOrders) -> dict[str, Any]:
+    board: Dashboard = await dashboard(
+        runtime.uow(), runtime.clock, staff_id=staff_id, timezone=runtime.settings.timezone
+    )
+    out: dict[str, Any] = {
+        "role": board.role,
+        "by_status": board.by_status,
+        "late": await late.get(runtime, staff_id) if board.by_status is not None else None,
+        "low_stock": board.low_stock,
+        "open_returns": board.open_returns,
+        "today": None,
+        "last_week": None,
+        "unsent": None,
+        "status_labels": {code: label("status", code) for code in board.by_status or {}},  # reader's language
+    }
+    if board.today is not None and board.last_week is not None:
+        for name, day in (("today", board.today), ("last_week", board.last_week)):
+            amounts = [money(Money(minor, currency)) for currency, minor in sorted(day.revenue.items())]
+            out[name] = {"orders": day.orders, "revenue": amounts}
+        # Unsent notifications are an operator's figure: shown with the money, to managers.
+        out["unsent"] = (await ops_figures(runtime.sessions, runtime.clock.now())).outbox_backlog
+    return out
+
+
+async def get_dashboard(request: web.Request) -> web.Response:
+    return web.json_response(await snapshot(_runtime(request), viewer(request).telegram_id, request.app[LATE]))
+
+
+async def get_ticket(request: web.Request) -> web.Response:
+    """What the page's EventSource shows instead of a header it cannot send."""
+    who = viewer(request)
+    await dashboard_member(_runtime(request).uow(), who.telegram_id)
+    return web.json_response({"ticket": request.app[SIGNER].make("ticket", who.telegram_id, TICKET_SECONDS)})
+
+
+async def get_events(request: web.Request) -> web.StreamResponse:
+    """``snapshot`` events: one at once, then within ``COALESCE_S`` of each change this
+    process commits or hears of (Redis); the role is checked again with each one, so a
+    revoked staff member's stream ends at the next change."""
+    runtime, who = _runtime(request), viewer(request)
+    first = await snapshot(runtime, who.telegram_id, request.app[LATE])  # refused before the stream starts
+    response = web.StreamResponse(
+        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    )
+    await response.prepare(request)
+    try:
+        await response.write(_event("snapshot", first))
+        async with request.app[FEED].subscription() as changed:
+            while True:
+                try:
+                    await asyncio.wait_for(changed.wait(), HEARTBEAT_S)
+                except TimeoutError:
+                    await response.write(b": keep-alive\n\n")
+                    continue
+                await asyncio.sleep(COALESCE_S)
+                changed.clear()
+                try:
+                    data = await snapshot(runtime, who.telegram_id, request.app[LATE])
+                except DomainError:
+                    break
+                await response.write(_event("snapshot", data))
+        await response.write_eof()
+    except ConnectionError:  # the page closed: nothing more to say
+        pass
+    return response
+
+
+def _event(name: str, data: dict[str, Any]) -> bytes:
+    return f"event: {name}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+# ---- browser sign-in: /dashboard in chat sends a one-time link ----
+
+
+async def get_login(request: web.Request) -> web.Response:
+    """A page with a button: the link is used by the POST, so a link preview or a
+    prefetching browser that GETs it does not spend it."""
+    token = request.query.get("token", "")
+    return request.app[RENDER]("login.html.j2", token=token)
+
+
+async def post_login(request: web.Request) -> web.Response:
+    runtime = _runtime(request)
+    form = await request.post()
+    token = str(form.get("token", ""))
+    try:
+        member = await use_login_link(runtime.uow(), runtime.clock, token=token)
+    except DomainError:
+        raise WebProblem(401, "Unauthorized", _("This sign-in link is invalid, expired or already used.")) from None
+    hours = runtime.settings.webapp_session_hours
+    response = web.HTTPSeeOther("/app/dashboard")
+    response.set_cookie(
+        SESSION_COOKIE,
+        request.app[SIGNER].make("session", member.telegram_id, hours * 3600),
+        max_age=hours * 3600,
+        path="/app",
+        httponly=True,
+        secure=request.secure or (runtime.settings.webapp_url or "").startswith("https://"),
+        samesite="Strict",
+    )
+    raise response
+
+
+async def post_logout(request: web.Request) -> web.Response:
+    viewer(request)
+    response = web.json_response({"signed_out": True})
+    response.del_cookie(SESSION_COOKIE, path="/app")
+    return response
+
+
+LATE = web.AppKey("webapp_late", LateOrders)
+
+
+def add_board_routes(app: web.Application) -> None:
+    app[LATE] = LateOrders()
+    app.router.add_get("/api/dashboard", get_dashboard)
+    app.router.add_get("/api/dashboard/ticket", get_ticket)
+    app.router.add_get("/api/dashboard/events", get_events)
+    app.router.add_post("/api/logout", post_logout)
+    app.router.add_get("/login", get_login)
+    app.router.add_post("/login", post_login)

@@ -1,0 +1,203 @@
+"""Who is asking the Mini App: Telegram ``initData`` or a signed dashboard cookie; CSRF, CSP, problems."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram.utils.i18n import I18n
+from aiohttp import web
+
+from bot.runtime import Runtime
+from bot.webapp.initdata import InvalidInitData, validate
+from domain.customers import pick_language
+from domain.errors import DomainError, InsufficientStock, NotFound
+from domain.ports import Clock
+from domain.staff import NotAllowed, WrongRole
+from handlers.errors import domain_message
+
+log = logging.getLogger(__name__)
+PROBLEM = "application/problem+json"
+SESSION_COOKIE = "og_dashboard"
+CSRF_HEADER = "X-CSRF-Token"
+TICKET_SECONDS = 60  # an EventSource cannot send headers: it shows a ticket this fresh instead
+RUNTIME = web.AppKey("webapp_runtime", Runtime)
+VIEWER = web.RequestKey("webapp_viewer", object)
+RENDER: web.AppKey[Callable[..., web.Response]] = web.AppKey("webapp_render")  # a page from templates/
+# Telegram's clients load the page in their web view (or web.telegram.org's frame); the
+# script tag of telegram-web-app.js is the only thing fetched from elsewhere.
+CSP = (
+    "default-src 'self'; script-src 'self' https://telegram.org; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'self' https://web.telegram.org https://*.telegram.org"
+)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    telegram_id: int
+    via: str  # "initdata" (Telegram vouches for each request) or "cookie" (a browser session)
+    first_name: str = ""
+    last_name: str = ""
+    username: str = ""
+    language_code: str = ""
+    session: str = ""  # the cookie's value, for the CSRF token
+
+
+class WebProblem(Exception):
+    def __init__(self, status: int, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail = status, title, detail
+
+
+def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> web.Response:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return web.json_response(body, status=status, content_type=PROBLEM, headers=headers)
+
+
+class Signer:
+    """Values only this shop can make: HMAC with a key derived from the bot token, so every
+    process signs alike without configuration, and a new token ends every session."""
+
+    def __init__(self, bot_token: str, clock: Clock) -> None:
+        self.key = hmac.new(bot_token.encode(), b"ordergram webapp sessions", hashlib.sha256).digest()
+        self.clock = clock
+
+    def _mac(self, purpose: str, payload: str) -> str:
+        return hmac.new(self.key, f"{purpose}|{payload}".encode(), hashlib.sha256).hexdigest()
+
+    def make(self, purpose: str, telegram_id: int, seconds: float) -> str:
+        payload = f"{telegram_id}.{int(self.clock.now().timestamp() + seconds)}.{secrets.token_urlsafe(12)}"
+        return f"{payload}.{self._mac(purpose, payload)}"
+
+    def read(self, purpose: str, value: str) -> int | None:
+        """The telegram id in an unexpired value signed for ``purpose``; else None."""
+        payload, _, mac = value.rpartition(".")
+        if not payload or not hmac.compare_digest(mac.encode(), self._mac(purpose, payload).encode()):
+            return None
+        telegram_id, expires, _nonce = [*payload.split("."), "", "", ""][:3]
+        if not telegram_id.isdigit() or not expires.isdigit() or int(expires) < self.clock.now().timestamp():
+            return None
+        return int(telegram_id)
+
+    def csrf(self, session: str) -> str:
+        return self._mac("csrf", session)
+
+
+def viewer(request: web.Request) -> Viewer:
+    found = request.get(VIEWER)
+    if not isinstance(found, Viewer):
+        raise WebProblem(401, "Unauthorized", "Open this page from Telegram.")
+    return found
+
+
+def _from_headers(request: web.Request, runtime: Runtime, signer: Signer) -> Viewer | None:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("tma "):
+        settings = runtime.settings
+        try:
+            data = validate(
+                header.removeprefix("tma ").strip(),
+                settings.bot_token,
+                now=runtime.clock.now(),
+                max_age_seconds=settings.webapp_auth_max_age_seconds,
+            )
+        except InvalidInitData as invalid:
+            raise WebProblem(401, "Unauthorized", str(invalid)) from None
+        u = data.user
+        return Viewer(u.id, "initdata", u.first_name, u.last_name, u.username, u.language_code)
+    ticket = request.query.get("ticket", "")
+    if ticket and request.path.endswith("/events"):
+        telegram_id = signer.read("ticket", ticket)
+        if telegram_id is None:
+            raise WebProblem(401, "Unauthorized", "The ticket is invalid or expired.")
+        return Viewer(telegram_id, "ticket")
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    if cookie:
+        telegram_id = signer.read("session", cookie)
+        if telegram_id is not None:
+            return Viewer(telegram_id, "cookie", session=cookie)
+    return None
+
+
+def make_middlewares(runtime: Runtime, signer: Signer) -> list[Any]:
+    i18n: I18n = runtime.i18n
+
+    @web.middleware
+    async def guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Security headers on every answer; every failure a problem document."""
+        catalog = I18n.set_current(i18n)
+        code = request.headers.get("Accept-Language", "")[:2]  # until a viewer says theirs
+        language = i18n.ctx_locale.set(pick_language(None, code, i18n.default_locale, i18n.available_locales))
+        try:
+            response = await _authenticated(request, handler)
+        except WebProblem as p:
+            response = problem(p.status, p.title, p.detail)
+        except DomainError as error:
+            response = problem(_status(error), type(error).__name__, domain_message(error, html=False))
+        except web.HTTPException as http:
+            if http.status < 400:
+                raise
+            response = problem(http.status, http.reason or "Error", http.reason or "")
+        except Exception:
+            log.exception("Mini App request failed: %s %s", request.method, request.path)
+            response = problem(500, "Internal error", "The request could not be completed.")
+        finally:
+            i18n.ctx_locale.reset(language)
+            I18n.reset_current(catalog)
+        if not response.prepared:
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault("Referrer-Policy", "no-referrer")
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    async def _authenticated(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.method not in ("GET", "HEAD"):
+            origin = request.headers.get("Origin")
+            if origin is not None and origin != f"{request.scheme}://{request.host}" and origin != _public(runtime):
+                raise WebProblem(403, "Forbidden", "Cross-site request refused.")
+        who = None
+        if request.path.startswith("/app/api/"):
+            who = _from_headers(request, runtime, signer)
+            if who is None:
+                raise WebProblem(401, "Unauthorized", "Open this page from Telegram, or sign in with /dashboard.")
+            if who.via == "cookie" and request.method not in ("GET", "HEAD"):
+                token = request.headers.get(CSRF_HEADER, "")
+                if not hmac.compare_digest(token.encode(), signer.csrf(who.session).encode()):
+                    raise WebProblem(403, "Forbidden", "The CSRF token is missing or wrong; reload the page.")
+            request[VIEWER] = who
+            use_language(runtime, None, who.language_code)
+        return await handler(request)
+
+    return [guarded]
+
+
+def use_language(runtime: Runtime, stored: str | None, telegram_code: str) -> str:
+    """Switch the request's language to the customer's choice, as the chat does."""
+    i18n = runtime.i18n
+    locale = pick_language(stored, telegram_code, i18n.default_locale, i18n.available_locales)
+    i18n.ctx_locale.set(locale)
+    return locale
+
+
+def _public(runtime: Runtime) -> str:
+    url = runtime.settings.webapp_url or ""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}" if rest else ""
+
+
+def _status(error: DomainError) -> int:
+    if isinstance(error, NotAllowed | WrongRole):
+        return 403
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, InsufficientStock):
+        return 409
+    return 422

@@ -1,0 +1,355 @@
+"""The storefront's JSON API: the chat's own use cases (catalog, cart, checkout) behind ``initData``."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import mimetypes
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+from aiohttp import web
+
+from bot.runtime import Runtime
+from bot.webapp.security import RUNTIME, WebProblem, use_language, viewer
+from domain.catalog import LOCAL_PHOTO_PREFIX, Category
+from domain.customers import Customer
+from domain.money import Money
+from domain.orders import Delivery, DeliveryMethod, Order, PaymentMethod
+from domain.text import MAX_ADDRESS, typed
+from domain.usecases.cart import set_cart_quantity, view_cart
+from domain.usecases.catalog import ProductCard, browse_category, product_card, search_products
+from domain.usecases.checkout import (
+    CheckoutRequest,
+    payment_methods,
+    pickup_points,
+    place_order,
+    shipping_options,
+)
+from domain.usecases.customers import ensure_customer
+from handlers.catalog import customer_currency
+from handlers.views.rendering import format_money
+
+MAX_BODY = 16 * 1024
+PAGE_SIZE = 24
+MAX_CATEGORIES = 500  # a category tree's level in one answer (chips, not a paged list)
+MAX_QUANTITY = 999
+PHOTO_CACHE = 256  # photos fetched from Telegram, kept in memory (a grid asks for each often)
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
+
+
+def _runtime(request: web.Request) -> Runtime:
+    return request.app[RUNTIME]
+
+
+async def customer_of(request: web.Request) -> Customer:
+    """The customer behind the validated user (registered on first sight, as /start does);
+    the request then speaks their language."""
+    runtime, who = _runtime(request), viewer(request)
+    customer = await ensure_customer(
+        runtime.uow(),
+        runtime.clock,
+        telegram_id=who.telegram_id,
+        first_name=who.first_name or str(who.telegram_id),
+        last_name=who.last_name or None,
+        username=who.username or None,
+        language_code=who.language_code or None,
+    )
+    use_language(runtime, customer.language, who.language_code)
+    return customer
+
+
+def money(value: Money | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {"minor": value.amount, "currency": value.currency, "text": format_money(value)}
+
+
+def _card(card: ProductCard) -> dict[str, Any]:
+    p = card.product
+    return {
+        "id": p.id,
+        "sku": p.sku,
+        "name": p.name,
+        "category": p.category,
+        "description": p.description,
+        "price": money(card.price),
+        "available": max(card.available, 0),
+        "in_cart": card.in_cart,
+        "photo": f"/app/photo/{p.id}" if p.photo_file_id else None,
+    }
+
+
+def _int(request: web.Request, name: str, default: int | None = None, *, low: int = 0, high: int = 10**9) -> int:
+    raw = request.query.get(name)
+    if raw is None and default is not None:
+        return default
+    if raw is None or not raw.isdigit() or not low <= int(raw) <= high:
+        raise WebProblem(422, "Invalid request", _("“{field}” must be a whole number.").format(field=name))
+    return int(raw)
+
+
+async def body(request: web.Request) -> dict[str, Any]:
+    if request.content_type != "application/json":
+        raise WebProblem(415, "Unsupported Media Type", "Send the body as application/json.")
+    raw = await request.content.read(MAX_BODY + 1)
+    if len(raw) > MAX_BODY:
+        raise WebProblem(413, "Too large", "The request is too large.")
+    try:
+        parsed = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise WebProblem(400, "Malformed JSON", "The body is not valid JSON.") from None
+    if not isinstance(parsed, dict):
+        raise WebProblem(400, "Malformed JSON", "The body must be a JSON object.")
+    return parsed
+
+
+# ---- catalog ----
+
+
+def _categories(categories: list[Category]) -> list[dict[str, object]]:
+    return [{"id": c.id, "name": c.name, "count": c.product_count} for c in categories]
+
+
+async def get_categories(request: web.Request) -> web.Response:
+    """The top of the category tree, or the categories inside ``parent``."""
+    runtime, customer = _runtime(request), await customer_of(request)
+    found = await browse_category(
+        runtime.uow(),
+        category_id=_int(request, "parent", 0),
+        page=0,
+        page_size=MAX_CATEGORIES,
+        currency=customer_currency(customer, runtime.settings.default_currency),
+        fallback_currency=runtime.settings.default_currency,
+    )
+    return web.json_response(_categories(found.children))
+
+
+async def get_products(request: web.Request) -> web.Response:
+    runtime, customer = _runtime(request), await customer_of(request)
+    currency, base = customer_currency(customer, runtime.settings.default_currency), runtime.settings.default_currency
+    page = _int(request, "page", 0, high=10_000)
+    text = request.query.get("q", "").strip()
+    if text:
+        results = await search_products(
+            runtime.uow(),
+            text=typed(text, 64),
+            page=page,
+            page_size=PAGE_SIZE,
+            currency=currency,
+            fallback_currency=base,
+        )
+        cards, total, children = results.cards, results.total, []
+    else:
+        found = await browse_category(
+            runtime.uow(),
+            category_id=_int(request, "category"),
+            page=page,
+            page_size=PAGE_SIZE,
+            currency=currency,
+            fallback_currency=base,
+        )
+        cards, total, children = found.cards, found.total, found.children  # a category's own categories come first
+    return web.json_response(
+        {"products": [_card(c) for c in cards], "children": _categories(children), "total": total, "page": page}
+    )
+
+
+async def get_product(request: web.Request) -> web.Response:
+    runtime, customer = _runtime(request), await customer_of(request)
+    card = await product_card(
+        runtime.uow(),
+        product_id=_path_id(request),
+        currency=customer_currency(customer, runtime.settings.default_currency),
+        fallback_currency=runtime.settings.default_currency,
+        customer_id=customer.id,
+    )
+    return web.json_response(_card(card))
+
+
+def _path_id(request: web.Request) -> int:
+    raw = request.match_info.get("id", "")
+    if not raw.isdigit() or len(raw) > 12:
+        raise WebProblem(404, "Not found", _("Nothing was found."))
+    return int(raw)
+
+
+class Photos:
+    """Product photos for the grid: a local file as is; a Telegram file fetched once."""
+
+    def __init__(self) -> None:
+        self.cache: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+
+    async def get(self, request: web.Request) -> web.StreamResponse:
+        runtime = _runtime(request)
+        base = runtime.settings.default_currency
+        card = await product_card(runtime.uow(), product_id=_path_id(request), currency=base, fallback_currency=base)
+        reference = card.product.photo_file_id or ""
+        headers = {"Cache-Control": "public, max-age=3600"}
+        if reference.startswith(LOCAL_PHOTO_PREFIX):
+            path = Path(reference.removeprefix(LOCAL_PHOTO_PREFIX))
+            kind = mimetypes.guess_type(path.name)[0] or ""
+            if kind not in IMAGE_TYPES or not await asyncio.to_thread(path.is_file):
+                raise web.HTTPNotFound()
+            return web.FileResponse(path, headers={**headers, "Content-Type": kind})
+        if not reference or reference.startswith(("http://", "https://")):  # not fetched for others: no SSRF
+            raise web.HTTPNotFound()
+        if reference not in self.cache:
+            file = await runtime.bot.get_file(reference)
+            buffer = io.BytesIO()
+            await runtime.bot.download_file(file.file_path or "", buffer)
+            kind = mimetypes.guess_type(file.file_path or "")[0] or "image/jpeg"
+            self.cache[reference] = (buffer.getvalue(), kind if kind in IMAGE_TYPES else "image/jpeg")
+            while len(self.cache) > PHOTO_CACHE:
+                self.cache.popitem(last=False)
+        content, kind = self.cache[reference]
+        return web.Response(body=content, content_type=kind, headers=headers)
+
+
+# ---- cart (the chat's cart: the same rows, holds and use cases) ----
+
+
+async def _cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
+    cart = await view_cart(
+        runtime.uow(),
+        runtime.clock,
+        customer_id=customer.id or 0,
+        currency=customer_currency(customer, runtime.settings.default_currency),
+        fallback_currency=runtime.settings.default_currency,
+    )
+    return {
+        "lines": [
+            {
+                "product_id": line.product.id,
+                "sku": line.product.sku,
+                "name": line.product.name,
+                "quantity": line.quantity,
+                "unit_price": money(line.unit_price),
+                "total": money(line.total),
+            }
+            for line in cart.lines
+        ],
+        "subtotal": money(cart.subtotal),
+        "currency": cart.currency,
+        "withdrawn": list(cart.withdrawn) + list(cart.unpriced),
+    }
+
+
+async def get_cart(request: web.Request) -> web.Response:
+    customer = await customer_of(request)
+    return web.json_response(await _cart_json(_runtime(request), customer))
+
+
+async def put_cart_line(request: web.Request) -> web.Response:
+    runtime, customer = _runtime(request), await customer_of(request)
+    data = await body(request)
+    product_id, quantity = data.get("product_id"), data.get("quantity")
+    if type(product_id) is not int or type(quantity) is not int or not 0 <= quantity <= MAX_QUANTITY:
+        raise WebProblem(
+            422,
+            "Invalid request",
+            _("Quantity must be a whole number from 1 to {maximum}.").format(maximum=MAX_QUANTITY),
+        )
+    await set_cart_quantity(
+        runtime.uow(),
+        runtime.clock,
+        customer_id=customer.id or 0,
+        product_id=product_id,
+        quantity=quantity,
+        hold_minutes=runtime.settings.hold_minutes,
+    )
+    return web.json_response(await _cart_json(runtime, customer))
+
+
+# ---- checkout (cash on delivery; the order and its messages are the chat's) ----
+
+
+async def get_checkout(request: web.Request) -> web.Response:
+    runtime, customer = _runtime(request), await customer_of(request)
+    settings = runtime.settings
+    options = await shipping_options(
+        runtime.uow(),
+        runtime.clock,
+        settings.checkout_policy(),
+        customer_id=customer.id or 0,
+        point=None,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+    )
+    points = await pickup_points(runtime.uow())
+    offered = [m.value for m in payment_methods(customer, settings.checkout_policy()) if m is PaymentMethod.COD]
+    return web.json_response(
+        {
+            "phone": customer.phone or "",
+            "addresses": [a.text for a in customer.addresses][-5:],
+            "pickup_points": [{"id": w.id, "name": w.name, "address": w.address} for w in points],
+            "shipping": [
+                {"id": q.rate.id, "label": q.label, "price": money(q.price), "eta": q.eta.isoformat()}
+                for q in options.quotes
+            ],
+            "payment": offered,
+            "subtotal": money(options.cart.subtotal),
+        }
+    )
+
+
+async def post_checkout(request: web.Request) -> web.Response:
+    runtime, customer = _runtime(request), await customer_of(request)
+    settings = runtime.settings
+    data = await body(request)
+    key, phone, payment = data.get("key"), data.get("phone"), data.get("payment")
+    if not isinstance(key, str) or not 8 <= len(key) <= 64 or not key.isascii():
+        raise WebProblem(422, "Invalid request", "key: 8–64 ASCII characters.")
+    if not isinstance(phone, str) or not phone.strip():
+        raise WebProblem(422, "Invalid request", _("Please share your phone number or type it with the country code."))
+    if payment != PaymentMethod.COD.value:
+        raise WebProblem(422, "Invalid request", _("This payment method is not offered for this order."))
+    pickup, address, rate = data.get("pickup_id"), data.get("address"), data.get("rate_id")
+    if type(pickup) is int:
+        delivery = Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=pickup)
+        rate = None
+    elif isinstance(address, str) and address.strip() and type(rate) is int:
+        delivery = Delivery(DeliveryMethod.COURIER, address=typed(address, MAX_ADDRESS))
+    else:
+        raise WebProblem(422, "Invalid request", _("Choose a pickup point, or give an address and a shipping option."))
+    order = await place_order(
+        runtime.uow(),
+        runtime.clock,
+        settings.checkout_policy(),
+        CheckoutRequest(
+            customer_id=customer.id or 0,
+            checkout_key=f"web:{customer.id}:{key}",
+            phone=typed(phone, 32),
+            delivery=delivery,
+            shipping_rate_id=rate,
+            payment_method=PaymentMethod.COD,
+            currency=customer_currency(customer, settings.default_currency),
+            fallback_currency=settings.default_currency,
+        ),
+    )
+    return web.json_response(_order(order), status=201)
+
+
+def _order(order: Order) -> dict[str, Any]:
+    return {
+        "code": order.code,
+        "status": order.status.value,
+        "total": money(order.total),
+        "payment": order.payment_method.value,
+        "lines": [{"name": x.name, "quantity": x.quantity, "total": money(x.total)} for x in order.lines],
+    }
+
+
+def add_shop_routes(app: web.Application) -> None:
+    photos = Photos()
+    app.router.add_get("/api/shop/categories", get_categories)
+    app.router.add_get("/api/shop/products", get_products)
+    app.router.add_get("/api/shop/products/{id}", get_product)
+    app.router.add_get("/api/shop/cart", get_cart)
+    app.router.add_post("/api/shop/cart", put_cart_line)
+    app.router.add_get("/api/shop/checkout", get_checkout)
+    app.router.add_post("/api/shop/checkout", post_checkout)
+    app.router.add_get("/photo/{id}", photos.get)

@@ -1,0 +1,62 @@
+// Shared by the storefront and the dashboard: Telegram's WebApp object, the API, safe DOM building.
+export const tg = window.Telegram ? window.Telegram.WebApp : undefined;
+let csrf = null;
+
+export function applyTheme() {
+  if (!tg) return;
+  const root = document.documentElement.style;
+  for (const [name, value] of Object.entries(tg.themeParams || {})) {
+    root.setProperty(`--tg-theme-${name.replace(/_/g, "-")}`, value);
+  }
+  tg.ready();
+  tg.expand && tg.expand();
+}
+
+export async function api(path, options = {}) {
+  const headers = { ...(options.headers || {}) };
+  if (tg && tg.initData) headers.Authorization = `tma ${tg.initData}`;
+  if (csrf) headers[csrf.header] = csrf.token;
+  if (options.json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(options.json);
+  }
+  const response = await fetch(path, { ...options, headers, credentials: "same-origin" });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(body.detail || response.statusText);
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}
+
+export async function me() {
+  const who = await api("/app/api/me");
+  if (who.csrf) csrf = { header: who.csrf_header, token: who.csrf };
+  document.documentElement.lang = who.language;
+  return who;
+}
+
+// Text only ever goes in as text: nothing a product name or a customer typed becomes markup.
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (name === "on") for (const [event, fn] of Object.entries(value)) node.addEventListener(event, fn);
+    else if (value !== undefined && value !== null && value !== false) node.setAttribute(name, value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function showError(message) {
+  const box = document.getElementById("error");
+  box.textContent = message;
+  box.hidden = false;
+}
+
+export function fill(text, values) {
+  return text.replace(/\{(\w+)\}/g, (_, name) => (name in values ? values[name] : `{${name}}`));
+}

@@ -1,0 +1,184 @@
+// The storefront: categories, search, a product grid, a product page, the cart (the chat's), checkout.
+import { api, applyTheme, el, fill, me, showError, tg } from "./common.js";
+
+const view = document.getElementById("view");
+const state = { strings: {}, stack: [], cartCount: 0, checkoutKey: null };
+const t = (name, values) => fill(state.strings[name] || name, values || {});
+
+function money(value) { return value ? value.text : "—"; }
+
+function show(render, push = true) {
+  if (push) state.stack.push(render);
+  document.getElementById("error").hidden = true;
+  if (tg && tg.BackButton) state.stack.length > 1 ? tg.BackButton.show() : tg.BackButton.hide();
+  if (tg && tg.MainButton) tg.MainButton.hide();
+  return render().catch((error) => showError(error.message || t("error")));
+}
+
+function back() {
+  if (state.stack.length > 1) {
+    state.stack.pop();
+    show(state.stack[state.stack.length - 1], false);
+  }
+}
+
+function mainButton(text, action) {
+  if (!tg || !tg.MainButton) return;
+  tg.MainButton.setText(text);
+  tg.MainButton.offClick(state.mainAction || (() => {}));
+  state.mainAction = action;
+  tg.MainButton.onClick(action);
+  tg.MainButton.show();
+}
+
+async function refreshCartCount(cart) {
+  const current = cart || (await api("/app/api/shop/cart"));
+  state.cartCount = current.lines.reduce((n, line) => n + line.quantity, 0);
+  document.getElementById("cart-count").textContent = state.cartCount;
+  return current;
+}
+
+function productCard(product) {
+  return el("article", { class: "card", "data-sku": product.sku },
+    product.photo ? el("img", { src: product.photo, alt: "", loading: "lazy" }) : null,
+    el("span", { class: "name" }, product.name),
+    el("span", { class: "price" }, money(product.price)),
+    product.available > 0
+      ? el("button", { type: "button", class: "add", on: { click: () => addToCart(product, 1) } }, t("add"))
+      : el("span", { class: "muted" }, t("out_of_stock")),
+    el("button", { type: "button", class: "secondary open", on: { click: () => show(() => productPage(product.id)) } }, "›"),
+  );
+}
+
+async function addToCart(product, more) {
+  const cart = await api("/app/api/shop/cart");
+  const line = cart.lines.find((l) => l.product_id === product.id);
+  const updated = await api("/app/api/shop/cart", {
+    method: "POST", json: { product_id: product.id, quantity: (line ? line.quantity : 0) + more },
+  }).catch((error) => { showError(error.message); return null; });
+  if (updated) {
+    await refreshCartCount(updated);
+    tg && tg.HapticFeedback && tg.HapticFeedback.notificationOccurred("success");
+  }
+}
+
+async function home() {
+  const categories = await api("/app/api/shop/categories");
+  view.replaceChildren(
+    el("h2", {}, t("categories")),
+    el("div", { class: "chips" }, categories.map((c) =>
+      el("button", { type: "button", "data-category": c.id, on: { click: () => show(() => grid({ category: c.id }, c.name)) } },
+        `${c.name} (${c.count})`))),
+  );
+  if (categories.length) await grid({ category: categories[0].id }, categories[0].name, true);
+}
+
+async function grid(query, title, append = false) {
+  const params = new URLSearchParams(query);
+  const found = await api(`/app/api/shop/products?${params}`);
+  const inside = (found.children || []).map((c) =>  // a category's own categories, as chips above its products
+    el("button", { type: "button", "data-category": c.id, on: { click: () => show(() => grid({ category: c.id }, c.name)) } },
+      `${c.name} (${c.count})`));
+  const section = el("section", {}, el("h2", {}, title),
+    inside.length ? el("div", { class: "chips" }, inside) : null,
+    el("div", { class: "grid" }, found.products.map(productCard)));
+  append ? view.append(section) : view.replaceChildren(section);
+}
+
+async function productPage(id) {
+  const p = await api(`/app/api/shop/products/${id}`);
+  view.replaceChildren(el("article", { class: "product", "data-sku": p.sku },
+    p.photo ? el("img", { src: p.photo, alt: "" }) : null,
+    el("h2", {}, p.name),
+    el("p", { class: "price" }, money(p.price)),
+    el("p", {}, p.description),
+    p.in_cart ? el("p", { class: "muted" }, t("in_cart", { n: p.in_cart })) : null,
+    p.available > 0
+      ? el("button", { type: "button", class: "add", on: { click: () => addToCart(p, 1) } }, t("add"))
+      : el("p", { class: "muted" }, t("out_of_stock")),
+  ));
+  p.available > 0 && mainButton(t("add"), () => addToCart(p, 1));
+}
+
+async function cartPage() {
+  const cart = await refreshCartCount();
+  if (!cart.lines.length) {
+    view.replaceChildren(el("h2", {}, t("cart")), el("p", { class: "empty" }, t("empty_cart")));
+    return;
+  }
+  const change = (line, quantity) => async () => {
+    await api("/app/api/shop/cart", { method: "POST", json: { product_id: line.product_id, quantity } })
+      .catch((error) => showError(error.message));
+    show(cartPage, false);
+  };
+  view.replaceChildren(
+    el("h2", {}, t("cart")),
+    el("ul", { class: "lines" }, cart.lines.map((line) => el("li", { "data-sku": line.sku },
+      el("span", {}, line.name),
+      el("span", { class: "qty" },
+        el("button", { type: "button", class: "secondary", on: { click: change(line, line.quantity - 1) } }, "−"),
+        el("span", { class: "quantity" }, line.quantity),
+        el("button", { type: "button", class: "secondary", on: { click: change(line, line.quantity + 1) } }, "+")),
+      el("span", {}, money(line.total))))),
+    el("p", { class: "price" }, `${t("subtotal")}: ${money(cart.subtotal)}`),
+    el("button", { type: "button", id: "to-checkout", on: { click: () => show(checkoutPage) } }, t("checkout")),
+  );
+  mainButton(t("checkout"), () => show(checkoutPage));
+}
+
+async function checkoutPage() {
+  const options = await api("/app/api/shop/checkout");
+  state.checkoutKey = state.checkoutKey || crypto.randomUUID().replace(/-/g, "");
+  const form = el("form", { class: "checkout" },
+    el("label", {}, t("phone"), el("input", { name: "phone", type: "tel", required: true, value: options.phone })),
+    el("label", {}, t("pickup"), el("select", { name: "pickup" },
+      el("option", { value: "" }, "—"),
+      options.pickup_points.map((p) => el("option", { value: p.id }, `${p.name} ${p.address}`)))),
+    el("label", {}, t("courier"), el("input", { name: "address", value: options.addresses.at(-1) || "" })),
+    el("label", {}, t("shipping"), el("select", { name: "rate" },
+      options.shipping.map((q) => el("option", { value: q.id }, `${q.label} — ${money(q.price)}`)))),
+    el("label", {}, el("input", { type: "radio", name: "payment", value: "cod", checked: true }), t("cod")),
+    el("p", { class: "price" }, `${t("subtotal")}: ${money(options.subtotal)}`),
+    el("button", { type: "submit", id: "place-order" }, t("place_order")),
+  );
+  const submit = async (event) => {
+    event && event.preventDefault();
+    const data = new FormData(form);
+    const order = { key: state.checkoutKey, phone: data.get("phone"), payment: "cod" };
+    if (data.get("pickup")) order.pickup_id = Number(data.get("pickup"));
+    else Object.assign(order, { address: data.get("address"), rate_id: Number(data.get("rate")) });
+    const placed = await api("/app/api/shop/checkout", { method: "POST", json: order })
+      .catch((error) => { showError(error.message); return null; });
+    if (!placed) return;
+    state.checkoutKey = null;
+    await refreshCartCount();
+    state.stack = [home];
+    view.replaceChildren(el("p", { class: "placed", "data-order": placed.code }, t("placed", { code: placed.code })));
+    tg && tg.MainButton && tg.MainButton.hide();
+  };
+  form.addEventListener("submit", submit);
+  view.replaceChildren(el("h2", {}, t("checkout")), form);
+  mainButton(t("place_order"), submit);
+}
+
+async function start() {
+  applyTheme();
+  try {
+    const who = await me();
+    state.strings = who.strings;
+  } catch (error) {
+    view.replaceChildren();
+    showError(error.status === 401 ? error.message : t("error"));
+    return;
+  }
+  const search = document.getElementById("search");
+  search.placeholder = t("search");
+  search.addEventListener("change", () => search.value.trim()
+    ? show(() => grid({ q: search.value.trim() }, search.value.trim())) : null);
+  document.getElementById("cart-button").addEventListener("click", () => show(cartPage));
+  tg && tg.BackButton && tg.BackButton.onClick(back);
+  await refreshCartCount();
+  await show(home);
+}
+
+start();

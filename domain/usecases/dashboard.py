@@ -1,0 +1,115 @@
+"""The staff dashboard's snapshot (each tile only for roles allowed it, as in chat) and its sign-in links."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.customers import StaffMember
+from domain.errors import DomainError
+from domain.i18n import N_
+from domain.orders import OrderStatus
+from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission, can
+from domain.usecases.jobs import LATE_STATUSES, is_late
+from domain.usecases.staff import require
+
+LOGIN_TTL = timedelta(minutes=10)
+OPEN_RETURNS_SHOWN = 100
+
+
+class LoginLinkInvalid(DomainError):
+    key = N_("This sign-in link is invalid, expired or already used. Send /dashboard for a new one.")
+
+
+@dataclass(frozen=True, slots=True)
+class DayFigures:
+    orders: int
+    revenue: dict[str, int]  # currency → minor units, not cancelled
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """What one staff member may see now; a tile their role may not see is None."""
+
+    role: str
+    by_status: dict[str, int] | None = None  # VIEW_ORDERS
+    today: DayFigures | None = None  # REPORTS: since midnight (shop time)…
+    last_week: DayFigures | None = None  # …and the same weekday a week ago, up to the same hour
+    low_stock: int | None = None  # VIEW_STOCK: products at or under their reorder point
+    open_returns: int | None = None  # RETURNS
+
+
+async def dashboard_member(uow: UnitOfWork, telegram_id: int) -> StaffMember:
+    """Every staff role sees orders, so every one may open the dashboard; what else it shows
+    follows the role."""
+    return await require(uow, telegram_id, Permission.VIEW_ORDERS)
+
+
+async def _day(uow: UnitOfWork, start: datetime, end: datetime) -> DayFigures:
+    totals = await uow.orders.totals_between(start, end)
+    return DayFigures(sum(n for n, _ in totals.values()), {c: minor for c, (_, minor) in totals.items()})
+
+
+async def dashboard(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: str) -> Dashboard:
+    member = await dashboard_member(uow, staff_id)
+    now = clock.now()
+    local = now.astimezone(ZoneInfo(timezone))
+    midnight = datetime.combine(local.date(), time(0), local.tzinfo)
+    result = Dashboard(role=member.role.value)
+    async with uow.read_only():
+        if can(member, Permission.VIEW_ORDERS):
+            counts = await uow.orders.count_by_status()
+            result = replace(result, by_status={s.value: counts.get(s, 0) for s in OrderStatus})
+        if can(member, Permission.REPORTS):
+            week = timedelta(days=7)
+            today = await _day(uow, midnight, midnight + timedelta(days=1))
+            # up to this moment of that day, inclusive (the windows' ends are exclusive)
+            last_week = await _day(uow, midnight - week, now - week + timedelta(microseconds=1))
+            result = replace(result, today=today, last_week=last_week)
+        if can(member, Permission.VIEW_STOCK):
+            low = sum(1 for r in await uow.inventory.reorder_levels(None) if r.is_low)
+            result = replace(result, low_stock=low)
+        if can(member, Permission.RETURNS):
+            result = replace(result, open_returns=len(await uow.returns.open(OPEN_RETURNS_SHOWN)))
+    return result
+
+
+async def late_orders(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: str) -> list[str]:
+    """Codes of orders not shipped by the day they had to leave, or on hold (as the daily
+    digest counts them). Whole orders are read: callers refresh it seldom (it changes by day)."""
+    await dashboard_member(uow, staff_id)
+    today = clock.now().astimezone(ZoneInfo(timezone)).date()
+    async with uow.read_only():
+        rates = await uow.carriers.all()
+        return [o.code for o in await uow.orders.to_fulfil(LATE_STATUSES, None) if is_late(o, rates, today)]
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_login_link(uow: UnitOfWork, clock: Clock, *, telegram_id: int) -> str:
+    """A one-time token for the browser sign-in of a staff member (only its hash is stored)."""
+    await dashboard_member(uow, telegram_id)
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    async with uow:
+        await uow.staff.add_web_login(_hash(token), telegram_id, now, now + LOGIN_TTL)
+        await uow.commit()
+    return token
+
+
+async def use_login_link(uow: UnitOfWork, clock: Clock, *, token: str) -> StaffMember:
+    """The staff member the link was made for, once, before it expires, while still staff."""
+    if not 16 <= len(token) <= 128:
+        raise LoginLinkInvalid()
+    async with uow:
+        telegram_id = await uow.staff.use_web_login(_hash(token), clock.now())
+        await uow.commit()
+    if telegram_id is None:
+        raise LoginLinkInvalid()
+    return await dashboard_member(uow, telegram_id)

@@ -1,0 +1,82 @@
+"""Chromium driven by Playwright for the Mini App tests, with a stand-in for Telegram's WebApp script."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("ORDERGRAM_CHROMIUM", "/usr/bin/chromium")
+TELEGRAM_JS = "https://telegram.org/js/telegram-web-app.js"
+ARTIFACTS = Path(os.environ.get("ORDERGRAM_ARTIFACTS", "test-artifacts"))
+DARK = {"bg_color": "#17212b", "text_color": "#f5f5f5", "hint_color": "#708499", "button_color": "#5288c1",
+        "button_text_color": "#ffffff", "secondary_bg_color": "#232e3c"}  # fmt: skip
+
+
+def need_browser() -> None:
+    """Skip without Chromium or Playwright, unless CI demands them (ORDERGRAM_REQUIRE_BROWSER=1)."""
+    missing = None
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing = "Playwright is not installed (pip install -e '.[dev]')"
+    if missing is None and not shutil.which(CHROMIUM):
+        missing = f"no Chromium at {CHROMIUM} (apt-get install -y chromium)"
+    if missing is None:
+        return
+    if os.environ.get("ORDERGRAM_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests required: {missing}")
+    pytest.skip(missing)
+
+
+def telegram_double(init_data: str, theme: dict[str, str] | None = None) -> str:
+    """``window.Telegram.WebApp`` as Telegram's script makes it, carrying ``init_data``; what
+    the page does with its buttons is recorded in ``window.__telegram``."""
+    return f"""
+window.__telegram = {{ mainButton: null, backVisible: false, clicks: [] }};
+(function () {{
+  const record = window.__telegram;
+  const handlers = {{ main: [], back: [] }};
+  window.Telegram = {{ WebApp: {{
+    initData: {json.dumps(init_data)},
+    themeParams: {json.dumps(theme or {})},
+    ready() {{}}, expand() {{}},
+    HapticFeedback: {{ notificationOccurred() {{}} }},
+    BackButton: {{ show() {{ record.backVisible = true; }}, hide() {{ record.backVisible = false; }},
+                  onClick(fn) {{ handlers.back.push(fn); }} }},
+    MainButton: {{ setText(text) {{ record.mainButton = text; }}, show() {{}}, hide() {{ record.mainButton = null; }},
+                  onClick(fn) {{ handlers.main = [fn]; }}, offClick() {{ handlers.main = []; }} }},
+  }} }};
+  window.__pressMain = () => handlers.main.forEach((fn) => fn());
+  window.__pressBack = () => handlers.back.forEach((fn) => fn());
+}})();
+"""
+
+
+@asynccontextmanager
+async def browser_page(
+    name: str, init_data: str, *, theme: dict[str, str] | None = None, viewport: tuple[int, int] = (390, 844)
+) -> AsyncIterator[Any]:
+    """A page in headless Chromium; on failure a screenshot goes to ``ARTIFACTS/<name>.png``."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = await browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        page = await context.new_page()
+        double = telegram_double(init_data, theme)
+        await page.route(TELEGRAM_JS, lambda route: route.fulfill(body=double, content_type="application/javascript"))
+        try:
+            yield page
+        except BaseException:
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            raise
+        finally:
+            await browser.close()

@@ -1,0 +1,279 @@
+"""The Mini App's API: every request authenticated by initData (or a dashboard sign-in), the
+chat's cart and checkout behind it, and the staff dashboard role-filtered and live."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import ClientResponse
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from bot.webapp import make_webapp, set_menu_button
+from bot.webapp.events import ChangeFeed
+from sandbox import SandboxUser
+from sandbox.driver import Reply
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.journeys import add_to_cart, place_cod_order
+from tests.e2e.miniapp import init_data, miniapp, tma
+from tests.fakes import FakeClock
+
+CUSTOMER = 501
+URL = "https://shop.example.com"
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with staff_shop(tmp_path, clock, webapp_url=URL) as bot:
+        yield bot
+
+
+def api_routes(shop: RunningBot) -> list[tuple[str, str]]:
+    app = make_webapp(shop.runtime, ChangeFeed())
+    return [
+        (route.method, route.resource.canonical)
+        for route in app.router.routes()
+        if route.resource is not None and route.resource.canonical.startswith("/api/")
+    ]
+
+
+async def test_every_api_endpoint_refuses_a_request_without_initdata(shop: RunningBot) -> None:
+    routes = api_routes(shop)
+    assert len(routes) >= 10
+    async with miniapp(shop) as client:
+        for method, path in routes:
+            concrete = "/app" + re.sub(r"\{[^}]+\}", "1", path)
+            response = await client.request(method, concrete, json={})
+            assert response.status == 401, (method, path)
+            assert response.content_type == "application/problem+json"
+            assert "Content-Security-Policy" in response.headers
+
+
+async def test_tampered_expired_and_other_bots_initdata_are_refused_401(shop: RunningBot) -> None:
+    good = init_data(shop, CUSTOMER)
+    tampered = good.replace("Ann", "Eve")
+    expired = init_data(shop, CUSTOMER, age_s=2 * 86400)
+    other = good.replace(good.rsplit("hash=", 1)[1], "0" * 64)
+    async with miniapp(shop) as client:
+        assert (await client.get("/app/api/me", headers={"Authorization": f"tma {good}"})).status == 200
+        for raw, why in ((tampered, "not signed"), (expired, "expired"), (other, "not signed")):
+            response = await client.get("/app/api/shop/cart", headers={"Authorization": f"tma {raw}"})
+            assert response.status == 401
+            assert why in (await response.json())["detail"]
+    async with shop.runtime.sessions() as session:
+        found = (await session.scalars(select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == CUSTOMER))).all()
+    assert len(found) == 1  # only the valid request registered anyone
+
+
+async def test_storefront_cart_is_the_chat_cart_and_cod_checkout_places_the_chat_order(shop: RunningBot) -> None:
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    await ann.send("/start")
+    headers = tma(shop, CUSTOMER)
+    async with miniapp(shop) as client:
+        categories = await (await client.get("/app/api/shop/categories", headers=headers)).json()
+        assert categories and all(c["count"] > 0 for c in categories)
+        party = next(c for c in categories if c["name"] == "Party")
+        grid = await (await client.get(f"/app/api/shop/products?category={party['id']}", headers=headers)).json()
+        birdie = next(p for p in grid["products"] if p["sku"] == "23843")
+        assert birdie["price"]["text"] == "£2.08" and birdie["photo"] == f"/app/photo/{birdie['id']}"
+        photo = await client.get(birdie["photo"])
+        assert photo.status == 200 and photo.content_type == "image/png"
+        added = await client.post(
+            "/app/api/shop/cart", json={"product_id": birdie["id"], "quantity": 3}, headers=headers
+        )
+        assert added.status == 200
+        assert (await ann.send("/cart")).last.text.count("Paper Craft") == 1  # the chat shows the Mini App's cart
+        await add_to_cart(ann, "23166", 1)  # and the Mini App shows the chat's
+        cart = await (await client.get("/app/api/shop/cart", headers=headers)).json()
+        assert {(x["sku"], x["quantity"]) for x in cart["lines"]} == {("23843", 3), ("23166", 1)}
+        assert cart["subtotal"]["minor"] == 3 * 208 + 125
+        options = await (await client.get("/app/api/shop/checkout", headers=headers)).json()
+        assert options["payment"] == ["cod"]
+        pickup = options["pickup_points"][0]["id"]
+        order = {"key": "k" * 16, "phone": "+44 7911 123456", "payment": "cod", "pickup_id": pickup}
+        placed = await client.post("/app/api/shop/checkout", json=order, headers=headers)
+        assert placed.status == 201
+        code = (await placed.json())["code"]
+        again = await client.post("/app/api/shop/checkout", json=order, headers=headers)  # a double tap
+        assert (await again.json())["code"] == code
+    async with shop.runtime.sessions() as session:
+        row = await session.scalar(select(m.OrderRow).where(m.OrderRow.code == code))
+        assert row is not None and row.payment_method == "cod" and row.total_minor == 3 * 208 + 125
+        assert await session.scalar(select(m.OrderRow.id).where(m.OrderRow.code != code)) is None
+    await shop.runtime.notifier.drain()
+    confirmation = [x for x in ann.messages() if code in x.text]
+    assert confirmation and "placed" in confirmation[-1].text  # the chat's own "order placed" message
+    assert "empty" in (await ann.send("/cart")).last.text  # the chat's cart was the one checked out
+
+
+async def test_bad_quantities_and_bodies_are_refused_and_change_nothing(shop: RunningBot) -> None:
+    headers = tma(shop, CUSTOMER)
+    async with miniapp(shop) as client:
+        grid = await (await client.get("/app/api/shop/products?q=London Tissues", headers=headers)).json()
+        product = grid["products"][0]["id"]
+        for body in (
+            {"product_id": product, "quantity": "1"},
+            {"product_id": product, "quantity": -1},
+            {"quantity": 1},
+        ):
+            response = await client.post("/app/api/shop/cart", json=body, headers=headers)
+            assert response.status == 422
+        too_many = await client.post("/app/api/shop/cart", json={"product_id": product, "quantity": 4}, headers=headers)
+        assert too_many.status == 409 and "available" in (await too_many.json())["detail"]
+        not_json = await client.post("/app/api/shop/cart", data="x", headers={**headers, "Content-Type": "text/plain"})
+        assert not_json.status == 415
+        hostile = await client.get("/app/api/shop/products", params={"q": "<b>" + "x" * 5000}, headers=headers)
+        assert hostile.status == 422, await hostile.text()
+        assert "<b>" not in (await hostile.json())["detail"]  # not echoed back
+        cart = await (await client.get("/app/api/shop/cart", headers=headers)).json()
+        assert cart["lines"] == []
+
+
+async def test_russian_reader_gets_russian_words_and_errors(shop: RunningBot) -> None:
+    headers = tma(shop, CUSTOMER, language="ru")
+    async with miniapp(shop) as client:
+        me = await (await client.get("/app/api/me", headers=headers)).json()
+        assert me["language"] == "ru" and me["strings"]["cart"] == "Корзина"
+        missing = await client.get("/app/api/shop/products/999999", headers=headers)
+        assert missing.status == 404 and "Ничего" in (await missing.json())["detail"]
+
+
+async def test_dashboard_tiles_follow_the_role(shop: RunningBot) -> None:
+    await hire(shop, 601, "Pia", "picker", "LON")
+    async with miniapp(shop) as client:
+        admin = await (await client.get("/app/api/dashboard", headers=tma(shop, ADMIN))).json()
+        assert admin["today"] is not None and admin["low_stock"] is not None and admin["by_status"] is not None
+        picker = await (await client.get("/app/api/dashboard", headers=tma(shop, 601))).json()
+        assert picker["by_status"] is not None
+        assert picker["today"] is None and picker["last_week"] is None and picker["unsent"] is None  # no money
+        assert picker["open_returns"] is None
+        stranger = await client.get("/app/api/dashboard", headers=tma(shop, CUSTOMER))
+        assert stranger.status == 403
+
+
+async def test_dashboard_stream_shows_a_chat_order_within_two_seconds(shop: RunningBot) -> None:
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    async with miniapp(shop) as client:
+        ticket = (await (await client.get("/app/api/dashboard/ticket", headers=tma(shop, ADMIN))).json())["ticket"]
+        stream = await client.get(f"/app/api/dashboard/events?ticket={ticket}")
+        assert stream.headers["Content-Type"] == "text/event-stream"
+        first = await next_snapshot(stream)
+        assert first["today"]["orders"] == 0
+        await add_to_cart(ann, "23843", 2)
+        placing = asyncio.create_task(place_cod_order(ann))
+        started = asyncio.get_running_loop().time()
+        while True:
+            update = await asyncio.wait_for(next_snapshot(stream), 2.0)
+            if update["today"]["orders"] == 1:
+                break
+        assert asyncio.get_running_loop().time() - started < 2.0
+        assert update["today"]["revenue"][0]["currency"] == "GBP"
+        await placing
+        stream.close()
+
+
+async def next_snapshot(stream: ClientResponse) -> dict[str, Any]:
+    data: dict[str, Any] | None = None
+    while True:
+        line = (await stream.content.readline()).decode()
+        if line.startswith("data: "):
+            data = json.loads(line.removeprefix("data: "))
+        elif line == "\n" and data is not None:
+            return data
+
+
+async def test_browser_sign_in_link_works_once_and_cookie_changes_need_csrf(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    reply = await admin.send("/dashboard")
+    link = next(b["url"] for b in buttons(reply) if "url" in b)
+    web_app = next(b["web_app"]["url"] for b in buttons(reply) if "web_app" in b)
+    assert web_app == f"{URL}/app/dashboard" and link.startswith(f"{URL}/app/login?token=")
+    token = link.split("token=", 1)[1]
+    async with miniapp(shop) as client:
+        page = await client.get(f"/app/login?token={token}")  # a link preview's GET spends nothing
+        assert page.status == 200 and 'value="' + token in await page.text()
+        signed_in = await client.post("/app/login", data={"token": token}, allow_redirects=False)
+        assert signed_in.status == 303
+        cookie = signed_in.cookies["og_dashboard"]
+        assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["secure"]  # WEBAPP_URL is https
+        client.session.cookie_jar.update_cookies({"og_dashboard": cookie.value})
+        assert (await client.get("/app/api/dashboard")).status == 200
+        again = await client.post("/app/login", data={"token": token}, allow_redirects=False)
+        assert again.status == 401  # single use
+        assert (await client.post("/app/api/logout")).status == 403  # no CSRF token
+        me = await (await client.get("/app/api/me")).json()
+        out = await client.post("/app/api/logout", headers={me["csrf_header"]: me["csrf"]})
+        assert out.status == 200
+        cross = await client.post("/app/login", data={"token": token}, headers={"Origin": "https://evil.example"})
+        assert cross.status == 403
+
+
+async def test_sign_in_link_expires_and_revoking_staff_ends_the_session(shop: RunningBot, clock: FakeClock) -> None:
+    support = await hire(shop, 602, "Sam", "support")
+    async with miniapp(shop) as client:
+        old = await support.send("/dashboard")
+        stale = _token(old)
+        clock.advance(minutes=11)
+        assert (await client.post("/app/login", data={"token": stale}, allow_redirects=False)).status == 401
+        fresh = _token(await support.send("/dashboard"))
+        signed_in = await client.post("/app/login", data={"token": fresh}, allow_redirects=False)
+        client.session.cookie_jar.update_cookies({"og_dashboard": signed_in.cookies["og_dashboard"].value})
+        assert (await client.get("/app/api/dashboard")).status == 200
+        await SandboxUser(shop.server, ADMIN, "Ada").send("/revoke 602")
+        assert (await client.get("/app/api/dashboard")).status == 403
+
+
+def buttons(reply: Reply) -> list[dict[str, Any]]:
+    markup = reply.last.reply_markup or {}
+    return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def _token(reply: Reply) -> str:
+    return str(next(b["url"] for b in buttons(reply) if "url" in b)).split("token=", 1)[1]
+
+
+async def test_shop_command_and_menu_button_open_the_mini_app(shop: RunningBot) -> None:
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    reply = await ann.send("/shop")
+    assert buttons(reply)[0]["web_app"]["url"] == f"{URL}/app/shop"
+    await set_menu_button(shop.runtime)
+    assert shop.server.menu_button == {"type": "web_app", "text": "Shop", "web_app": {"url": f"{URL}/app/shop"}}
+
+
+async def test_without_webapp_url_shop_and_dashboard_say_it_is_not_set_up(tmp_path: Path, clock: FakeClock) -> None:
+    async with staff_shop(tmp_path, clock) as bot:
+        for command in ("/shop", "/dashboard"):
+            assert "WEBAPP_URL" in (await SandboxUser(bot.server, ADMIN, "Ada").send(command)).last.text
+        await set_menu_button(bot.runtime)
+        assert bot.server.menu_button is None
+
+
+async def test_serve_carries_the_mini_app_and_sets_the_menu_button(tmp_path: Path) -> None:
+    import aiohttp
+
+    from bot.cli import start_webhook
+    from bot.harness import running_bot
+    from tests.test_run_webhook import free_port
+
+    port = free_port()
+    database = f"sqlite+aiosqlite:///{tmp_path / 'serve.sqlite3'}"
+    async with running_bot(database, webhook_port=port, webapp_url=URL, demo_catalog=False) as bot:
+        await SandboxUser(bot.server, 1, "Ada").send("/start")  # the bot is polling
+        runner = await start_webhook(bot.runtime, with_api=True, polling=True)  # serve's server
+        try:
+            assert bot.server.menu_button is not None and bot.server.menu_button["web_app"]["url"] == f"{URL}/app/shop"
+            async with aiohttp.ClientSession() as http:
+                async with http.get(f"http://127.0.0.1:{port}/app/shop") as page:
+                    assert page.status == 200 and "script-src 'self'" in page.headers["Content-Security-Policy"]
+                    assert "<script>" not in await page.text()  # no inline script
+                async with http.get(f"http://127.0.0.1:{port}/app/api/me") as me:
+                    assert me.status == 401
+        finally:
+            await runner.cleanup()

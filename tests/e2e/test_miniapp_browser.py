@@ -1,0 +1,109 @@
+"""The Mini App in a real browser (Chromium): the storefront's journey to a cash-on-delivery order,
+the live dashboard, forged initData, and the mobile viewport in a dark theme."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.browser import DARK, browser_page, need_browser
+from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.journeys import add_to_cart, place_cod_order
+from tests.e2e.miniapp import init_data, miniapp
+from tests.fakes import FakeClock
+
+CUSTOMER = 501
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    need_browser()
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
+        yield bot
+
+
+async def test_storefront_browse_add_to_cart_and_check_out_cash_on_delivery(shop: RunningBot) -> None:
+    from playwright.async_api import expect
+
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    await ann.send("/start")
+    async with miniapp(shop) as client, browser_page("storefront", init_data(shop, CUSTOMER)) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.get_by_role("button", name="Party").click()
+        birdie = page.locator('article[data-sku="23843"]')
+        await expect(birdie).to_contain_text("£2.08")
+        await birdie.locator("button.add").click()
+        await expect(page.locator("#cart-count")).to_have_text("1")
+        assert "Paper Craft" in (await ann.send("/cart")).last.text  # the chat's cart is the Mini App's
+        await add_to_cart(ann, "23166", 2)  # and the other way round
+        await page.locator("#cart-button").click()
+        await expect(page.locator('li[data-sku="23166"] .quantity')).to_have_text("2")
+        assert await page.evaluate("window.__telegram.mainButton") == "Checkout"
+        assert await page.evaluate("window.__telegram.backVisible") is True
+        await page.locator("#to-checkout").click()
+        await page.locator('input[name="phone"]').fill("+44 7911 123456")
+        await page.locator('select[name="pickup"]').select_option(index=1)
+        await page.locator("#place-order").click()
+        placed = page.locator(".placed")
+        await expect(placed).to_contain_text("placed")
+        code = await placed.get_attribute("data-order")
+    async with shop.runtime.sessions() as session:
+        order = await session.scalar(select(m.OrderRow).where(m.OrderRow.code == code))
+    assert order is not None and order.payment_method == "cod" and order.total_minor == 208 + 2 * 125
+    await shop.runtime.notifier.drain()
+    assert any(code and code in x.text for x in ann.messages())  # the chat's order confirmation
+    assert "empty" in (await ann.send("/cart")).last.text
+
+
+async def test_dashboard_shows_a_chat_order_within_two_seconds_and_a_picker_sees_no_money(shop: RunningBot) -> None:
+    from playwright.async_api import expect
+
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    async with miniapp(shop) as client, browser_page("dashboard", init_data(shop, ADMIN)) as page:
+        await page.goto(str(client.make_url("/app/dashboard")))
+        today = page.locator('[data-figure="today_orders"]')
+        await expect(today).to_have_text("0")
+        await expect(page.locator("#live")).to_be_visible()
+        await add_to_cart(ann, "23843", 1)
+        await place_cod_order(ann)
+        await expect(today).to_have_text("1", timeout=2000)  # pushed, not polled
+        await expect(page.locator('[data-figure="today_revenue"]')).to_contain_text("£")
+    await hire(shop, 601, "Pia", "picker", "LON")
+    async with miniapp(shop) as client, browser_page("dashboard-picker", init_data(shop, 601)) as page:
+        await page.goto(str(client.make_url("/app/dashboard")))
+        await expect(page.locator('[data-tile="by_status"]')).to_be_visible()
+        assert await page.locator('[data-tile="today"]').count() == 0
+        assert "£" not in await page.locator("#tiles").inner_text()
+
+
+async def test_forged_initdata_shows_an_error_and_no_data(shop: RunningBot) -> None:
+    from playwright.async_api import expect
+
+    forged = init_data(shop, CUSTOMER).replace("Ann", "Eve")
+    async with miniapp(shop) as client, browser_page("forged", forged) as page:
+        statuses: list[int] = []
+        page.on("response", lambda r: statuses.append(r.status) if "/app/api/" in r.url else None)
+        await page.goto(str(client.make_url("/app/shop")))
+        await expect(page.locator("#error")).to_contain_text("not signed")
+        assert await page.locator("article").count() == 0
+        assert statuses and set(statuses) == {401}
+
+
+@pytest.mark.parametrize("path", ["/app/shop", "/app/dashboard"])
+async def test_mobile_viewport_in_a_dark_theme_has_no_horizontal_scroll(shop: RunningBot, path: str) -> None:
+    from playwright.async_api import expect
+
+    async with (
+        miniapp(shop) as client,
+        browser_page("dark" + path.replace("/", "-"), init_data(shop, ADMIN), theme=DARK) as page,
+    ):
+        await page.goto(str(client.make_url(path)))
+        await expect(page.locator("article, .tile").first).to_be_visible()
+        assert await page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(23, 33, 43)"
+        assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -1,0 +1,44 @@
+"""The dashboard's change feed: a commit wakes this process's pages at once and, through Redis
+pub/sub, another process's within the 2 s the dashboard promises."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from bot.webapp.events import ChangeFeed
+from tests.test_middlewares import _redis_or_skip
+
+
+async def test_a_commit_in_one_process_wakes_the_dashboards_of_another_through_redis() -> None:
+    redis_a, redis_b = await _redis_or_skip(), await _redis_or_skip()
+    here, there = ChangeFeed(redis_a), ChangeFeed(redis_b)
+    listeners = [asyncio.create_task(feed.listen()) for feed in (here, there)]
+    try:
+        await asyncio.sleep(0.3)  # both subscribed
+        async with here.subscription() as mine, there.subscription() as theirs:
+            started = asyncio.get_running_loop().time()
+            here.committed(frozenset({"orders", "order_lines"}))
+            assert mine.is_set()  # this process: at once, no round trip
+            await asyncio.wait_for(theirs.wait(), 2.0)
+            assert asyncio.get_running_loop().time() - started < 2.0
+            mine.clear()
+            await asyncio.sleep(0.3)
+            assert not mine.is_set()  # its own message, back from Redis, is not a second change
+    finally:
+        for task in listeners:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await redis_a.aclose()
+        await redis_b.aclose()
+
+
+async def test_a_commit_that_touches_nothing_the_dashboard_shows_wakes_nobody() -> None:
+    feed = ChangeFeed()
+    async with feed.subscription() as changed:
+        feed.committed(frozenset({"fsm_state", "update_inbox"}))
+        assert not changed.is_set()
+        feed.committed(frozenset({"stock"}))
+        assert changed.is_set()
+    assert feed.subscribers == 0
