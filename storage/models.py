@@ -225,7 +225,7 @@ class OrderRow(Base):
     fx_rate: Mapped[str] = mapped_column(String(40), default="1")
     tax_rate: Mapped[str] = mapped_column(String(12), default="0", server_default="0")
     flags: Mapped[str] = mapped_column(String(128), default="")  # comma-separated
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)  # a report's period
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     channel: Mapped[str] = mapped_column(String(16), default="telegram")
     payment_method: Mapped[str] = mapped_column(String(16), default="cod")
@@ -271,6 +271,8 @@ class OrderHistoryRow(Base):
     from_status: Mapped[str | None] = mapped_column(String(24))
     to_status: Mapped[str] = mapped_column(String(24))
     reason: Mapped[str] = mapped_column(Text, default="")
+    # What reached a status in a period (a report's shipped and delivered counts).
+    __table_args__ = (Index("ix_order_history_status_at", "to_status", "at"),)
 
 
 class PaymentRow(Base):
@@ -504,7 +506,7 @@ class ReturnRow(Base):
     refund_minor: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     replacement_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)  # a report's period
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

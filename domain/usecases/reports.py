@@ -23,8 +23,9 @@ async def report(uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, tim
     await require(uow, staff_id, Permission.REPORTS)
     when = period(name, clock.now(), timezone)
     async with uow.read_only():
-        placed = await uow.jobs.placed_between(when.start, when.end)
-        shipped = await uow.jobs.orders_moved_between(OrderStatus.SHIPPED, when.start, when.end)
+        placed = await uow.jobs.placed_figures(when.start, when.end)
+        lines = await uow.jobs.sold_lines(when.start, when.end)
+        shipped = await uow.jobs.shipped_figures(when.start, when.end)
         delivered = await uow.jobs.moved_between(OrderStatus.DELIVERED, when.start, when.end)
         returns = await uow.returns.requested_between(when.start, when.end)
         rates = await uow.carriers.all()
@@ -33,6 +34,7 @@ async def report(uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, tim
         when,
         uow.base_currency,
         placed=placed,
+        lines=lines,
         shipped=shipped,
         delivered=delivered,
         returns=returns,

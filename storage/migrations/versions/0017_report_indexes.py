@@ -1,0 +1,30 @@
+"""report indexes: a period's orders, status changes and returns read by their time
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-04 03:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+
+revision: str = '0017'
+down_revision: str | None = '0016'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # /report and the daily digest read one period of a shop with years of orders: without
+    # these, each read scans every order, every status change and every return.
+    op.create_index('ix_orders_created_at', 'orders', ['created_at'], unique=False)
+    op.create_index('ix_order_history_status_at', 'order_history', ['to_status', 'at'], unique=False)
+    op.create_index('ix_returns_created_at', 'returns', ['created_at'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index('ix_returns_created_at', table_name='returns')
+    op.drop_index('ix_order_history_status_at', table_name='order_history')
+    op.drop_index('ix_orders_created_at', table_name='orders')
