@@ -298,18 +298,23 @@ class SqlInventory:
         return [Movement(*row) for row in rows]
 
     async def reorder_levels(self, warehouse_id: int | None) -> list[ReorderLevel]:
-        t = m.StockRow
-        query = select(t).where(t.reorder_point > 0).order_by(t.warehouse_id, t.product_id)
+        t = m.StockRow  # plain rows: the reorder scan reads a whole catalog's
+        query = (
+            select(t.product_id, t.warehouse_id, t.on_hand, t.reserved, t.reorder_point, t.max_level)
+            .where(t.reorder_point > 0)
+            .order_by(t.warehouse_id, t.product_id)
+        )
         if warehouse_id is not None:
             query = query.where(t.warehouse_id == warehouse_id)
         return [
             ReorderLevel(StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved), r.reorder_point, r.max_level)
-            for r in await self.s.scalars(query)
+            for r in await fetch(self.s, query)
         ]
 
     async def positions(self) -> list[StockLevel]:
         t = m.StockRow
-        rows = await self.s.scalars(select(t).where(t.on_hand > 0).order_by(t.warehouse_id, t.product_id))
+        query = select(t.product_id, t.warehouse_id, t.on_hand, t.reserved).where(t.on_hand > 0)
+        rows = await fetch(self.s, query.order_by(t.warehouse_id, t.product_id))
         return [StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved) for r in rows]
 
     async def set_reorder(self, product_id: int, warehouse_id: int, point: int, max_level: int | None) -> None:
