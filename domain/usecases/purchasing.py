@@ -97,10 +97,12 @@ async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
     for that warehouse. Running it again adds nothing: the draft is now incoming."""
     now = clock.now()
     async with uow:
-        terms = {(t.product_id, t.warehouse_id): t for t in await uow.purchasing.terms()}
-        levels = [
-            r for r in await uow.inventory.reorder_levels(None) if (r.level.product_id, r.level.warehouse_id) in terms
-        ]
+        # Only what is low can need ordering: what is on order only adds to its position.
+        low = await uow.inventory.reorder_levels(None, low_only=True)
+        terms = {
+            (t.product_id, t.warehouse_id): t for t in await uow.purchasing.terms([r.level.product_id for r in low])
+        }
+        levels = [r for r in low if (r.level.product_id, r.level.warehouse_id) in terms]
         incoming = await uow.purchasing.incoming(sorted({r.level.product_id for r in levels}))
         needed: list[tuple[SupplyTerms, int]] = []
         for reorder in levels:

@@ -13,7 +13,7 @@ from domain.money import Money
 from domain.purchasing import OPEN_STATUSES, PoLine, PoStatus, PurchaseOrder, Supplier, SupplyTerms
 from domain.replenishment import ProductClass, Suggestion
 from storage import models as m
-from storage.repositories.sql import fetch
+from storage.repositories.sql import _chunks, fetch
 
 
 class SqlPurchasing:
@@ -42,11 +42,19 @@ class SqlPurchasing:
             row.unit_cost_minor, row.currency = t.unit_cost.amount, t.unit_cost.currency
         await self.s.flush()
 
-    async def terms(self) -> list[SupplyTerms]:
-        # Plain rows, not ORM objects: the reorder scan reads every term of a big catalog.
+    async def terms(self, product_ids: Sequence[int] | None = None) -> list[SupplyTerms]:
+        # Plain rows, not ORM objects: a report reads every term of a big catalog; a shipment
+        # reads only its products' (in chunks, under the engines' limits on parameters).
         t = m.SupplyTermsRow
-        columns = (t.product_id, t.warehouse_id, t.supplier_id, t.pack_size, t.min_order_qty)
-        rows = await fetch(self.s, select(*columns, t.unit_cost_minor, t.currency))
+        query = select(t.product_id, t.warehouse_id, t.supplier_id, t.pack_size, t.min_order_qty).add_columns(
+            t.unit_cost_minor, t.currency
+        )
+        if product_ids is None:
+            rows = list(await fetch(self.s, query))
+        else:
+            rows = []
+            for chunk in _chunks(sorted(set(product_ids))):
+                rows += await fetch(self.s, query.where(t.product_id.in_(chunk)))
         return [
             SupplyTerms(
                 r.product_id,

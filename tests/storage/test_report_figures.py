@@ -17,6 +17,8 @@ from domain.orders import Order, OrderStatus
 from domain.payments import PaymentKind
 from domain.reports import SalesReport, period
 from domain.shipping import ship_by_date
+from domain.usecases.bookkeeping import supply_costs
+from domain.usecases.fx import shop_rates
 from domain.usecases.insight import top_customers
 from domain.usecases.reports import report
 from storage.db import session_factory
@@ -97,6 +99,25 @@ async def _from_whole_orders(uow: SqlUnitOfWork, name: str, now: datetime, timez
     }
 
 
+async def _stock_position_by_position(uow: SqlUnitOfWork) -> list[tuple[str, int, int, int]]:
+    """Each position valued on its own at its supply cost (terms, else the catalog's)."""
+    async with uow.read_only():
+        positions = await uow.inventory.positions()
+        costs = await supply_costs(uow, {p.product_id for p in positions})
+        rates = await shop_rates(uow)
+        codes = {w.id: w.code for w in await uow.warehouses.all()}
+    totals: dict[str, list[int]] = {}
+    for level in positions:
+        row = totals.setdefault(codes[level.warehouse_id], [0, 0, 0])
+        cost = costs.get((level.product_id, level.warehouse_id))
+        value = rates.convert(cost * level.on_hand, rates.base) if cost is not None else None
+        row[0] += level.on_hand
+        row[1] += value.amount if value is not None else 0
+        row[2] += level.on_hand if value is None else 0
+    assert sum(row[1] for row in totals.values()) > 0, "the seeded stock has costs"
+    return [(code, *row) for code, row in sorted(totals.items())]  # type: ignore[misc]
+
+
 def _figures(found: SalesReport) -> dict[str, object]:
     return {
         "orders": found.orders,
@@ -119,6 +140,9 @@ async def test_report_equals_the_figures_of_whole_orders(database_url: str, engi
     found = await report(uow, FakeClock(now), staff_id=ADMIN, name=name, timezone="Europe/Moscow")
     expected = await _from_whole_orders(uow, name, now, "Europe/Moscow")
     assert _figures(found) == expected
+    assert [(s.warehouse, s.units, s.value.amount, s.unknown_cost_units) for s in found.stock] == (
+        await _stock_position_by_position(uow)
+    )
     if name == "month":  # the seeded month has all of it: three currencies, cancellations, shipments
         assert set(found.revenue) == {"EUR", "USD", "GBP"} and found.cancelled > 0 and found.shipped > 0
         assert found.on_time > 0 and found.returns > 0 and found.delivered > 0
