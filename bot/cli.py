@@ -140,20 +140,26 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _export(settings: Settings, start: date, end: date) -> int:
+    import csv
+
     from bot.runtime import open_database
-    from domain.usecases.accounts import journal, journal_csv
+    from domain.accounting import CSV_HEADER, journal_rows
+    from domain.usecases.accounts import journal_pages
     from storage.uow import SqlUnitOfWork
 
     engine, sessions = await open_database(settings)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
     try:
-        entries = await journal(
+        # Page by page: years of entries stream out in memory that does not grow with them.
+        async for page in journal_pages(
             SqlUnitOfWork(sessions),
             start=datetime.combine(start, time(0), UTC),
             end=datetime.combine(end, time(0), UTC),
-        )
+        ):
+            writer.writerows(journal_rows(page))
     finally:
         await engine.dispose()
-    sys.stdout.write(journal_csv(entries))
     return 0
 
 

@@ -251,7 +251,7 @@ class OrderRow(Base):
     fx_rate: Mapped[str] = mapped_column(String(40), default="1")
     tax_rate: Mapped[str] = mapped_column(String(12), default="0", server_default="0")
     flags: Mapped[str] = mapped_column(String(128), default="")  # comma-separated
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)  # a report's period, the dashboard's today
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     channel: Mapped[str] = mapped_column(String(16), default="telegram")
     payment_method: Mapped[str] = mapped_column(String(16), default="cod")
@@ -273,10 +273,10 @@ class OrderRow(Base):
     dunning_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # reminders sent
     gift_message: Mapped[str] = mapped_column(Text, default="", server_default="")
     # A customer's orders newest first (/orders) read from the index, without a sort.
-    # The dashboard's "today" figures, every few seconds: orders placed in a time window.
     __table_args__ = (
         Index("ix_orders_customer_created", "customer_id", "created_at", "id"),
-        Index("ix_orders_created_at", "created_at"),
+        # /top customers sums every order per customer from this index alone, in its order.
+        Index("ix_orders_customer_value", "customer_id", "currency", "status", "total_minor"),
     )
 
 
@@ -295,12 +295,19 @@ class OrderLineRow(Base):
 class OrderHistoryRow(Base):
     __tablename__ = "order_history"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(64))
     from_status: Mapped[str | None] = mapped_column(String(24))
     to_status: Mapped[str] = mapped_column(String(24))
     reason: Mapped[str] = mapped_column(Text, default="")
+    # What reached a status in a period (a report's shipped and delivered counts), and when
+    # one order first reached a status: with order_id alone the planner may take the status
+    # index for the latter and read every order's history.
+    __table_args__ = (
+        Index("ix_order_history_status_at", "to_status", "at"),
+        Index("ix_order_history_order_status", "order_id", "to_status", "at"),
+    )
 
 
 class PaymentRow(Base):
@@ -314,6 +321,8 @@ class PaymentRow(Base):
     telegram_charge_id: Mapped[str | None] = mapped_column(String(128), unique=True)
     provider_charge_id: Mapped[str | None] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # /top customers reads the refunds owed without reading every payment.
+    __table_args__ = (Index("ix_payments_kind_order", "kind", "order_id", "amount_minor"),)
 
 
 class CarrierRateRow(Base):
@@ -545,7 +554,7 @@ class ReturnRow(Base):
     refund_minor: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     replacement_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)  # a report's period
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

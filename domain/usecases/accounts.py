@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,6 +18,7 @@ from domain.staff import Permission
 from domain.usecases.staff import require
 
 FAR_FUTURE = date(9999, 1, 1)
+JOURNAL_PAGE = 2_000  # entries per page of a streamed export
 
 
 async def journal(uow: UnitOfWork, *, start: datetime, end: datetime) -> list[JournalEntry]:
@@ -28,6 +30,20 @@ async def journal(uow: UnitOfWork, *, start: datetime, end: datetime) -> list[Jo
 async def journal_for_staff(uow: UnitOfWork, *, staff_id: int, start: datetime, end: datetime) -> list[JournalEntry]:
     await require(uow, staff_id, Permission.RECORD_PAYMENTS)
     return await journal(uow, start=start, end=end)
+
+
+async def journal_pages(
+    uow: UnitOfWork, *, start: datetime, end: datetime, size: int = JOURNAL_PAGE
+) -> AsyncIterator[list[JournalEntry]]:
+    """The journal of a period in pages of ``size`` entries, in one read-only transaction:
+    the CLI export streams years of entries in memory that does not grow with the period."""
+    async with uow.read_only():
+        after: tuple[datetime, int] | None = None
+        while page := await uow.journal.entries(start, end, after=after, limit=size):
+            yield page
+            last = page[-1]
+            assert last.id is not None
+            after = (last.at, last.id)
 
 
 def journal_csv(entries: list[JournalEntry]) -> str:

@@ -106,8 +106,9 @@ class UnitCosts:
 
 async def supply_costs(uow: UnitOfWork, product_ids: Iterable[int]) -> UnitCosts:
     """Unit costs of these products: read once per posting or report."""
-    terms = {(t.product_id, t.warehouse_id): t.unit_cost for t in await uow.purchasing.terms()}
-    products = await uow.products.get_many(sorted(set(product_ids)))
+    ids = sorted(set(product_ids))
+    terms = {(t.product_id, t.warehouse_id): t.unit_cost for t in await uow.purchasing.terms(ids)}
+    products = await uow.products.get_many(ids)
     return UnitCosts(terms, {p.id: p.cost for p in products if p.id is not None and p.cost is not None})
 
 

@@ -115,7 +115,7 @@ async def top_customers(uow: UnitOfWork, *, staff_id: int, limit: int = 10) -> l
     """The most valuable customers: what their orders came to, less refunds (per currency)."""
     await require(uow, staff_id, Permission.MANAGE_CUSTOMERS)
     async with uow.read_only():
-        figures = sorted(await uow.orders.value_by_customer(), key=lambda f: (-f[2], f[0]))[:limit]
+        figures = await uow.orders.value_by_customer(limit)  # ranked: most valuable first
         ranked = []
         for customer_id, currency, value, count in figures:
             customer = await uow.customers.get(customer_id)

@@ -299,7 +299,7 @@ async def low_stock(uow: UnitOfWork, *, staff_id: int, warehouse_code: str | Non
     await require(uow, staff_id, Permission.VIEW_STOCK)
     async with uow.read_only():
         warehouse_id = (await _warehouse(uow, warehouse_code)).id if warehouse_code else None
-        low = [r for r in await uow.inventory.reorder_levels(warehouse_id) if r.is_low]
+        low = await uow.inventory.reorder_levels(warehouse_id, low_only=True)
         products = {p.id: p for p in await uow.products.get_many(sorted({r.level.product_id for r in low}))}
         warehouses = {w.id: w for w in await uow.warehouses.all()}
         return [

@@ -206,7 +206,7 @@ async def daily_digest(
             revenue[order.currency] = revenue.get(order.currency, 0) + order.total.amount
         shipped = await uow.jobs.moved_between(OrderStatus.SHIPPED, start, end)
         returns = await uow.returns.requested_between(start, end)
-        low = sum(1 for r in await uow.inventory.reorder_levels(None) if r.is_low)
+        low = len(await uow.inventory.reorder_levels(None, low_only=True))
         rates = await uow.carriers.all()
         late = [o.code for o in await uow.orders.to_fulfil(LATE_STATUSES, None) if is_late(o, rates, today)]
         digest = DailyDigest(today - timedelta(days=1), len(placed), revenue, shipped, returns, low, late)

@@ -97,13 +97,14 @@ async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
     for that warehouse. Running it again adds nothing: the draft is now incoming."""
     now = clock.now()
     async with uow:
-        terms = {(t.product_id, t.warehouse_id): t for t in await uow.purchasing.terms()}
-        levels = [
-            r for r in await uow.inventory.reorder_levels(None) if (r.level.product_id, r.level.warehouse_id) in terms
-        ]
+        # Only what is low can need ordering: what is on order only adds to its position.
+        low = await uow.inventory.reorder_levels(None, low_only=True)
+        terms = {
+            (t.product_id, t.warehouse_id): t for t in await uow.purchasing.terms([r.level.product_id for r in low])
+        }
+        levels = [r for r in low if (r.level.product_id, r.level.warehouse_id) in terms]
         incoming = await uow.purchasing.incoming(sorted({r.level.product_id for r in levels}))
-        products = {p.id: p for p in await uow.products.get_many(sorted({r.level.product_id for r in levels}))}
-        drafts: dict[tuple[int, int], PurchaseOrder] = {}  # one per supplier and warehouse
+        needed: list[tuple[SupplyTerms, int]] = []
         for reorder in levels:
             key = (reorder.level.product_id, reorder.level.warehouse_id)
             t = terms[key]
@@ -115,8 +116,14 @@ async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
                 pack_size=t.pack_size,
                 min_order_qty=t.min_order_qty,
             )
+            if quantity > 0:
+                needed.append((t, quantity))
+        # Only what is short is looked up: a big catalog is mostly above its reorder points.
+        products = {p.id: p for p in await uow.products.get_many(sorted({t.product_id for t, _ in needed}))}
+        drafts: dict[tuple[int, int], PurchaseOrder] = {}  # one per supplier and warehouse
+        for t, quantity in needed:
             product = products.get(t.product_id)
-            if quantity <= 0 or product is None:
+            if product is None:
                 continue
             key = (t.supplier_id, t.warehouse_id)
             draft = drafts.get(key) or await uow.purchasing.open_draft(*key)

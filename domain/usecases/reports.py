@@ -23,8 +23,9 @@ async def report(uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, tim
     await require(uow, staff_id, Permission.REPORTS)
     when = period(name, clock.now(), timezone)
     async with uow.read_only():
-        placed = await uow.jobs.placed_between(when.start, when.end)
-        shipped = await uow.jobs.orders_moved_between(OrderStatus.SHIPPED, when.start, when.end)
+        placed = await uow.jobs.placed_figures(when.start, when.end)
+        lines = await uow.jobs.sold_lines(when.start, when.end)
+        shipped = await uow.jobs.shipped_figures(when.start, when.end)
         delivered = await uow.jobs.moved_between(OrderStatus.DELIVERED, when.start, when.end)
         returns = await uow.returns.requested_between(when.start, when.end)
         rates = await uow.carriers.all()
@@ -33,6 +34,7 @@ async def report(uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, tim
         when,
         uow.base_currency,
         placed=placed,
+        lines=lines,
         shipped=shipped,
         delivered=delivered,
         returns=returns,
@@ -63,19 +65,23 @@ async def _valuation(uow: UnitOfWork, levels: list[StockLevel]) -> _Valuation:
 
 
 async def _stock_values(uow: UnitOfWork) -> list[StockValue]:
-    positions = await uow.inventory.positions()
-    valuation = await _valuation(uow, positions)
+    """Summed in the database (a big shop has 50,000 positions): in the base currency per
+    warehouse, in another per position value, each converted at today's rate as before."""
+    rates = await shop_rates(uow)
+    base = rates.base
     codes = {w.id: w.code for w in await uow.warehouses.all()}
     totals: dict[int, list[int]] = {}  # warehouse → units, value, units without a cost
-    for level in positions:
-        row = totals.setdefault(level.warehouse_id, [0, 0, 0])
-        value = valuation.value(level)
-        row[0] += level.on_hand
-        row[1] += value.amount if value is not None else 0
-        row[2] += level.on_hand if value is None else 0
-    base = uow.base_currency
+    for warehouse_id, currency, units, value, count in await uow.inventory.valued_positions(base):
+        row = totals.setdefault(warehouse_id, [0, 0, 0])
+        row[0] += units
+        converted = None
+        if currency is not None:
+            one = rates.convert(Money(value // count, currency), rates.base) if currency != base else None
+            converted = value if currency == base else (one.amount * count if one is not None else None)
+        row[1] += converted or 0
+        row[2] += units if converted is None else 0
     return [
-        StockValue(codes.get(w, str(w)), units, Money(value, base), unknown)
+        StockValue(codes.get(w, str(w)), units, Money(value, uow.base_currency), unknown)
         for w, (units, value, unknown) in sorted(totals.items(), key=lambda kv: codes.get(kv[0], ""))
     ]
 

@@ -41,12 +41,24 @@ class SqlJournal:
         )
         await self.s.flush()
 
-    async def entries(self, start: datetime, end: datetime) -> list[JournalEntry]:
+    async def entries(
+        self, start: datetime, end: datetime, *, after: tuple[datetime, int] | None = None, limit: int | None = None
+    ) -> list[JournalEntry]:
+        """Entries in time order; a page of ``limit`` of them after the entry ``after`` (its
+        time and id) when given. Read as plain rows: a whole export pages through here in one
+        session, which must not keep what it has handed out."""
         e, line = m.JournalEntryRow, m.JournalLineRow
-        rows = (await self.s.scalars(select(e).where(e.at >= start, e.at < end).order_by(e.at, e.id))).all()
+        query = select(e.id, e.at, e.source, e.memo, e.currency).where(e.at >= start, e.at < end)
+        if after is not None:
+            query = query.where(or_(e.at > after[0], and_(e.at == after[0], e.id > after[1])))
+        rows = (await self.s.execute(query.order_by(e.at, e.id).limit(limit))).all()
         lines: dict[int, list[JournalLine]] = defaultdict(list)
         if rows:
-            found = await self.s.scalars(select(line).where(line.entry_id.in_([r.id for r in rows])).order_by(line.id))
+            found = await self.s.execute(
+                select(line.entry_id, line.account, line.debit_minor, line.credit_minor)
+                .where(line.entry_id.in_([r.id for r in rows]))
+                .order_by(line.id)
+            )
             for x in found:
                 lines[x.entry_id].append(JournalLine(Account(x.account), x.debit_minor, x.credit_minor))
         return [JournalEntry(r.at, r.source, r.memo, r.currency, tuple(lines[r.id]), r.id) for r in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,10 +12,12 @@ from domain.customers import Customer
 from domain.feedback import Review
 from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.payments import PaymentKind
+from domain.reports import PlacedOrder, ShippedOrder, SoldLine
 from domain.stock import Reservation, ReservationKind
 from storage import models as m
 from storage.repositories.customers import SqlCustomers
 from storage.repositories.orders import SqlOrders
+from storage.repositories.sql import fetch
 from storage.repositories.stock import SqlStock
 
 
@@ -152,6 +154,21 @@ class SqlJobs:
         rows = (await self.s.scalars(select(o).where(o.id.in_(moved)).order_by(o.id))).all()
         return await SqlOrders(self.s)._load(rows)
 
+    async def placed_figures(self, start: datetime, end: datetime) -> list[PlacedOrder]:
+        rows = await fetch(self.s, _PLACED, {"start": start, "end": end})
+        return [PlacedOrder(r.created_at, r.currency, r.total_minor, r.fx_rate, r.status == _CANCELLED) for r in rows]
+
+    async def sold_lines(self, start: datetime, end: datetime) -> list[SoldLine]:
+        rows = await fetch(self.s, _SOLD, {"start": start, "end": end})
+        return [SoldLine(r.sku, r.name, r.quantity, r.unit_price_minor, r.currency, r.fx_rate) for r in rows]
+
+    async def shipped_figures(self, start: datetime, end: datetime) -> list[ShippedOrder]:
+        rows = await fetch(self.s, _SHIPPED, {"start": start, "end": end})
+        return [
+            ShippedOrder(r.created_at, r.shipped_at, r.delivery_method is not None, r.carrier, r.service, r.eta)
+            for r in rows
+        ]
+
     async def take_lock(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
         """Take or renew the lock: ours if free, expired or already ours."""
         t = m.JobLockRow
@@ -175,3 +192,26 @@ class SqlJobs:
         except IntegrityError:
             return False
         return True
+
+
+# The report's statements, built once. Each reads a period through an index on its time
+# (migration 0017) and only the columns its figures need.
+_CANCELLED = OrderStatus.CANCELLED.value
+_o, _l, _h = m.OrderRow, m.OrderLineRow, m.OrderHistoryRow
+_IN_PERIOD = (_o.created_at >= bindparam("start"), _o.created_at < bindparam("end"))
+_PLACED = select(_o.created_at, _o.currency, _o.total_minor, _o.fx_rate, _o.status).where(*_IN_PERIOD)
+_SOLD = (
+    select(_l.sku, _l.name, _l.quantity, _l.unit_price_minor, _o.currency, _o.fx_rate)
+    .join(_o, _o.id == _l.order_id)
+    .where(*_IN_PERIOD, _o.status != _CANCELLED)
+    .order_by(_o.id, _l.id)  # a SKU's name is the one on its latest line, as on the order
+)
+_SHIPPED_VALUE = OrderStatus.SHIPPED.value
+_first_shipped = select(func.min(_h.at)).where(_h.order_id == _o.id, _h.to_status == _SHIPPED_VALUE).scalar_subquery()
+_SHIPPED = select(
+    _o.created_at, _first_shipped.label("shipped_at"), _o.delivery_method, _o.carrier, _o.service, _o.eta
+).where(
+    _o.id.in_(
+        select(_h.order_id).where(_h.to_status == _SHIPPED_VALUE, _h.at >= bindparam("start"), _h.at < bindparam("end"))
+    )
+)

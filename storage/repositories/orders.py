@@ -191,19 +191,35 @@ class SqlOrders:
             query = query.where(o.id.in_(allocated))
         return await self._load((await self.s.scalars(query)).all())
 
-    async def value_by_customer(self) -> list[tuple[int, str, int, int]]:
-        """Per customer and currency: what their orders (not cancelled) came to, less the
-        refunds owed to them, and how many orders — the ranking's figures."""
+    async def value_by_customer(self, limit: int) -> list[tuple[int, str, int, int]]:
+        """The ``limit`` most valuable (customer, currency): what their orders (not cancelled)
+        came to, less the refunds owed on them, and how many orders — ranked in the database,
+        which reads the orders once through a covering index (migration 0017) and the refunds
+        through theirs, and hands back only the top rows."""
         o, pay = m.OrderRow, m.PaymentRow
-        refunds = (
-            select(func.coalesce(func.sum(pay.amount_minor), 0))
-            .where(pay.order_id == o.id, pay.kind == PaymentKind.REFUND_OWED.value)
-            .scalar_subquery()
-        )
-        rows = await self.s.execute(
-            select(o.customer_id, o.currency, func.sum(o.total_minor - refunds), func.count())
-            .where(o.status != OrderStatus.CANCELLED.value)
+        live = o.status != OrderStatus.CANCELLED.value
+        totals = (
+            select(o.customer_id, o.currency, func.sum(o.total_minor).label("total"), func.count().label("orders"))
+            .where(live)
             .group_by(o.customer_id, o.currency)
+            .subquery()
+        )
+        refunds = (
+            select(o.customer_id, o.currency, func.sum(pay.amount_minor).label("refunded"))
+            .join(o, o.id == pay.order_id)
+            .where(pay.kind == PaymentKind.REFUND_OWED.value, live)
+            .group_by(o.customer_id, o.currency)
+            .subquery()
+        )
+        value = (totals.c.total - func.coalesce(refunds.c.refunded, 0)).label("value")
+        rows = await self.s.execute(
+            select(totals.c.customer_id, totals.c.currency, value, totals.c.orders)
+            .outerjoin(
+                refunds,
+                (refunds.c.customer_id == totals.c.customer_id) & (refunds.c.currency == totals.c.currency),
+            )
+            .order_by(value.desc(), totals.c.customer_id, totals.c.currency)
+            .limit(limit)
         )
         return [(c, cur, int(v or 0), int(n)) for c, cur, v, n in rows]
 

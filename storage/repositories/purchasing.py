@@ -13,6 +13,7 @@ from domain.money import Money
 from domain.purchasing import OPEN_STATUSES, PoLine, PoStatus, PurchaseOrder, Supplier, SupplyTerms
 from domain.replenishment import ProductClass, Suggestion
 from storage import models as m
+from storage.repositories.sql import _chunks, fetch
 
 
 class SqlPurchasing:
@@ -41,8 +42,19 @@ class SqlPurchasing:
             row.unit_cost_minor, row.currency = t.unit_cost.amount, t.unit_cost.currency
         await self.s.flush()
 
-    async def terms(self) -> list[SupplyTerms]:
-        rows = await self.s.scalars(select(m.SupplyTermsRow))
+    async def terms(self, product_ids: Sequence[int] | None = None) -> list[SupplyTerms]:
+        # Plain rows, not ORM objects: a report reads every term of a big catalog; a shipment
+        # reads only its products' (in chunks, under the engines' limits on parameters).
+        t = m.SupplyTermsRow
+        query = select(t.product_id, t.warehouse_id, t.supplier_id, t.pack_size, t.min_order_qty).add_columns(
+            t.unit_cost_minor, t.currency
+        )
+        if product_ids is None:
+            rows = list(await fetch(self.s, query))
+        else:
+            rows = []
+            for chunk in _chunks(sorted(set(product_ids))):
+                rows += await fetch(self.s, query.where(t.product_id.in_(chunk)))
         return [
             SupplyTerms(
                 r.product_id,
@@ -122,24 +134,32 @@ class SqlPurchasing:
         row = await self.s.get(m.PurchaseOrderRow, po.id)
         assert row is not None
         row.status, row.expected_on, row.updated_by = po.status.value, po.expected_on, actor
-        for line in po.lines:
-            if line.id is None:
-                stored = m.PoLineRow(
-                    po_id=row.id,
-                    product_id=line.product_id,
-                    quantity=line.quantity,
-                    unit_cost_minor=line.unit_cost.amount,
-                )
-                self.s.add(stored)
-                await self.s.flush()
-                line.id = stored.id
-            else:
-                await self.s.execute(
-                    update(m.PoLineRow)
-                    .where(m.PoLineRow.id == line.id)
-                    .values(quantity=line.quantity, received=line.received)
-                    .execution_options(synchronize_session=False)
-                )
+        new = [line for line in po.lines if line.id is None]
+        stored = [line for line in po.lines if line.id is not None]
+        if new:
+            # One statement for all new lines (a first reorder scan drafts thousands).
+            ids = await self.s.scalars(
+                insert(m.PoLineRow).returning(m.PoLineRow.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "po_id": row.id,
+                        "product_id": line.product_id,
+                        "quantity": line.quantity,
+                        "unit_cost_minor": line.unit_cost.amount,
+                        "received": 0,
+                    }
+                    for line in new
+                ],
+            )
+            for line, line_id in zip(new, ids.all(), strict=True):
+                line.id = line_id
+        for line in stored:
+            await self.s.execute(
+                update(m.PoLineRow)
+                .where(m.PoLineRow.id == line.id)
+                .values(quantity=line.quantity, received=line.received)
+                .execution_options(synchronize_session=False)
+            )
         await self.s.flush()
 
     async def get(self, po_id: int) -> PurchaseOrder | None:

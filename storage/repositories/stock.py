@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Executable, bindparam, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Executable, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import BindParameter
 
@@ -297,19 +297,43 @@ class SqlInventory:
         )
         return [Movement(*row) for row in rows]
 
-    async def reorder_levels(self, warehouse_id: int | None) -> list[ReorderLevel]:
-        t = m.StockRow
-        query = select(t).where(t.reorder_point > 0).order_by(t.warehouse_id, t.product_id)
+    async def reorder_levels(self, warehouse_id: int | None, *, low_only: bool = False) -> list[ReorderLevel]:
+        t = m.StockRow  # plain rows: the reorder scan reads a whole catalog's
+        query = (
+            select(t.product_id, t.warehouse_id, t.on_hand, t.reserved, t.reorder_point, t.max_level)
+            .where(t.reorder_point > 0)
+            .order_by(t.warehouse_id, t.product_id)
+        )
         if warehouse_id is not None:
             query = query.where(t.warehouse_id == warehouse_id)
+        if low_only:  # a big catalog is mostly above its reorder points: filtered where it is
+            query = query.where(t.on_hand - t.reserved <= t.reorder_point)
         return [
             ReorderLevel(StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved), r.reorder_point, r.max_level)
-            for r in await self.s.scalars(query)
+            for r in await fetch(self.s, query)
         ]
+
+    async def valued_positions(self, base: str) -> list[tuple[int, str | None, int, int, int]]:
+        s, t, p = m.StockRow, m.SupplyTermsRow, m.ProductRow
+        currency = case((t.product_id.is_not(None), t.currency), else_=p.cost_currency)
+        value = s.on_hand * func.coalesce(t.unit_cost_minor, p.cost_minor)
+        own = case((currency == base, 0), else_=value)  # foreign: grouped by each position's value
+        rows = await fetch(
+            self.s,
+            select(s.warehouse_id, currency, func.sum(s.on_hand), func.sum(value), func.count())
+            .select_from(s)
+            .outerjoin(t, (t.product_id == s.product_id) & (t.warehouse_id == s.warehouse_id))
+            .outerjoin(p, p.id == s.product_id)
+            .where(s.on_hand > 0)
+            .group_by(s.warehouse_id, currency, own),
+        )
+        found = [cast(tuple[Any, ...], r) for r in rows]
+        return [(int(w), cur, int(units), int(v or 0), int(n)) for w, cur, units, v, n in found]
 
     async def positions(self) -> list[StockLevel]:
         t = m.StockRow
-        rows = await self.s.scalars(select(t).where(t.on_hand > 0).order_by(t.warehouse_id, t.product_id))
+        query = select(t.product_id, t.warehouse_id, t.on_hand, t.reserved).where(t.on_hand > 0)
+        rows = await fetch(self.s, query.order_by(t.warehouse_id, t.product_id))
         return [StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved) for r in rows]
 
     async def set_reorder(self, product_id: int, warehouse_id: int, point: int, max_level: int | None) -> None:

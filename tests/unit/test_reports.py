@@ -8,49 +8,43 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.money import Money
-from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus
-from domain.reports import UnknownPeriod, fulfilment_hours, period, shipped_on_time, top_products
+from domain.reports import (
+    ShippedOrder,
+    SoldLine,
+    UnknownPeriod,
+    fulfilment_hours,
+    period,
+    shipped_on_time,
+    top_products,
+)
 from domain.shipping import CarrierRate, Zone
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)  # a Monday
 
 
-def _order(hours_to_ship: float | None, *, currency: str = "GBP", fx: str = "1", eta: date | None = None) -> Order:
-    order = Order.place(
-        code="ABCDEFGH",
-        customer_id=1,
-        currency=currency,
-        lines=[OrderLine(1, "MUG", "Mug", 2, Money(500, currency))],
-        now=T0,
-        actor="customer:1",
-        fx_rate=fx,
-        delivery=Delivery(DeliveryMethod.COURIER, "x", carrier="DPD", service="Next day", eta=eta),
-    )
-    if hours_to_ship is not None:
-        for status in (OrderStatus.ALLOCATED, OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
-            order.transition(status, now=T0, actor="t")
-        order.transition(OrderStatus.SHIPPED, now=T0 + timedelta(hours=hours_to_ship), actor="t")
-    return order
+def _shipped(hours_to_ship: float, *, eta: date | None = None) -> ShippedOrder:
+    return ShippedOrder(T0, T0 + timedelta(hours=hours_to_ship), True, "DPD", "Next day", eta)
 
 
 def test_fulfilment_median_and_90th_percentile() -> None:
-    shipped = [_order(h) for h in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)]
+    shipped = [_shipped(h) for h in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)]
     assert fulfilment_hours(shipped) == (5.5, 9.1)
-    assert fulfilment_hours([_order(4)]) == (4, 4)
-    assert fulfilment_hours([_order(None)]) is None
+    assert fulfilment_hours([_shipped(4)]) == (4, 4)
+    assert fulfilment_hours([]) is None
 
 
 def test_on_time_means_it_left_by_the_day_its_eta_needed() -> None:
     rate = CarrierRate("DPD", "Next day", Zone.LOCAL, Money(0, "GBP"), Money(0, "GBP"), 1, 16, 20000)
     zone = ZoneInfo("UTC")
-    assert shipped_on_time(_order(24, eta=date(2026, 11, 25)), [rate], zone)  # left Tue for Wed
-    assert not shipped_on_time(_order(48, eta=date(2026, 11, 25)), [rate], zone)  # left Wed: late
+    assert shipped_on_time(_shipped(24, eta=date(2026, 11, 25)), [rate], zone)  # left Tue for Wed
+    assert not shipped_on_time(_shipped(48, eta=date(2026, 11, 25)), [rate], zone)  # left Wed: late
+    no_delivery = ShippedOrder(T0, T0 + timedelta(hours=1), False)
+    assert not shipped_on_time(no_delivery, [rate], zone)
 
 
 def test_top_products_rank_by_base_currency_revenue() -> None:
-    pounds = _order(None)  # 2 × £5.00
-    roubles = _order(None, currency="RUB", fx="100")
-    roubles.lines[0] = OrderLine(2, "TEA", "Tea", 3, Money(50000, "RUB"))  # 3 × 500 RUB = £15
+    pounds = SoldLine("MUG", "Mug", 2, 500, "GBP", "1")  # 2 × £5.00
+    roubles = SoldLine("TEA", "Tea", 3, 50000, "RUB", "100")  # 3 × 500 RUB = £15
     top = top_products([pounds, roubles], "GBP")
     expected = [("TEA", 3, Money(1500, "GBP")), ("MUG", 2, Money(1000, "GBP"))]
     assert [(p.sku, p.units, p.revenue) for p in top] == expected
