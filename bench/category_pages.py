@@ -46,7 +46,12 @@ async def seed(uow_sessions: object, products: int) -> dict[str, int]:
         small, big = ids["Shelf 00-00"], ids["Shelf 19-23"]
         items = [{"sku": f"S{i}", "name": f"Small {i:02}", "category_id": small, "active": True} for i in range(10)]
         items += [{"sku": f"B{i}", "name": f"Big {i:06}", "category_id": big, "active": True} for i in range(products)]
-        await session.execute(insert(m.ProductRow), items)
+        # Each product is a parent with one variant, coded as its SKU.
+        await session.execute(insert(m.ProductGroupRow), [{"code": item["sku"]} for item in items])
+        groups = {
+            code: gid for code, gid in await session.execute(select(m.ProductGroupRow.code, m.ProductGroupRow.id))
+        }
+        await session.execute(insert(m.ProductRow), [{**item, "group_id": groups[str(item["sku"])]} for item in items])
         await session.commit()
     return {"small": small, "big": big}
 

@@ -58,9 +58,12 @@ def seed(path: str, products: int, warehouses: int, weeks: int) -> int:
     db = sqlite3.connect(path)
     db.execute("INSERT INTO categories (id, name) VALUES (1, 'Bench')")
     db.executemany(
-        "INSERT INTO products (id, sku, name, description, category_id, weight_g, active)"
-        " VALUES (?, ?, ?, '', 1, 0, 1)",
-        [(p, f"SKU-{p:05d}", f"Product {p}") for p in range(1, products + 1)],
+        "INSERT INTO product_groups (id, code) VALUES (?, ?)", [(p, f"SKU-{p:05d}") for p in range(1, products + 1)]
+    )
+    db.executemany(
+        "INSERT INTO products (id, sku, name, description, category_id, weight_g, active, group_id)"
+        " VALUES (?, ?, ?, '', 1, 0, 1, ?)",
+        [(p, f"SKU-{p:05d}", f"Product {p}", p) for p in range(1, products + 1)],
     )
     db.executemany(
         "INSERT INTO product_prices (product_id, currency, amount_minor) VALUES (?, 'EUR', ?)",

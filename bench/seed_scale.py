@@ -311,7 +311,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     table: tuple(columns.split())
     for table, columns in {
         "categories": "id name",
-        "products": "id sku name description category_id weight_g active",
+        "product_groups": "id code",
+        "products": "id sku name description category_id weight_g active group_id",
         "product_prices": "product_id currency amount_minor",
         "warehouses": "id code name address latitude longitude is_pickup_point",
         "bins": "id warehouse_id code zone",
@@ -401,9 +402,10 @@ class Seeder:
         # Popularity by rank, stretched over this catalog, ranks dealt out at random.
         ranks = np.interp(np.arange(n) * len(s.popularity) / n, np.arange(len(s.popularity)), s.popularity)
         self.popularity = rng.permutation(ranks / ranks.sum())
+        await self.put("product_groups", [(i + 1, self.skus[i]) for i in range(n)])  # one variant each
         await self.put(
             "products",
-            [(i + 1, self.skus[i], self.names[i], "", category_of[i], self.weights[i], True) for i in range(n)],
+            [(i + 1, self.skus[i], self.names[i], "", category_of[i], self.weights[i], True, i + 1) for i in range(n)],
         )
         await self.put("product_prices", [(i + 1, cur, self.prices[i]) for i in range(n)])
         await self.put(
