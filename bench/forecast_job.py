@@ -58,8 +58,8 @@ def seed(path: str, products: int, warehouses: int, weeks: int) -> int:
     db = sqlite3.connect(path)
     db.execute("INSERT INTO categories (id, name) VALUES (1, 'Bench')")
     db.executemany(
-        "INSERT INTO products (id, sku, name, description, category_id, weight_g, active)"
-        " VALUES (?, ?, ?, '', 1, 0, 1)",
+        "INSERT INTO products (id, sku, name, description, category_id, weight_g, status, more_photos)"
+        " VALUES (?, ?, ?, '', 1, 0, 'active', '')",
         [(p, f"SKU-{p:05d}", f"Product {p}") for p in range(1, products + 1)],
     )
     db.executemany(

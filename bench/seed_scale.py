@@ -311,7 +311,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     table: tuple(columns.split())
     for table, columns in {
         "categories": "id name",
-        "products": "id sku name description category_id weight_g active",
+        "products": "id sku name description category_id weight_g status more_photos",
         "product_prices": "product_id currency amount_minor",
         "warehouses": "id code name address latitude longitude is_pickup_point",
         "bins": "id warehouse_id code zone",
@@ -403,7 +403,7 @@ class Seeder:
         self.popularity = rng.permutation(ranks / ranks.sum())
         await self.put(
             "products",
-            [(i + 1, self.skus[i], self.names[i], "", category_of[i], self.weights[i], True) for i in range(n)],
+            [(i + 1, self.skus[i], self.names[i], "", category_of[i], self.weights[i], "active", "") for i in range(n)],
         )
         await self.put("product_prices", [(i + 1, cur, self.prices[i]) for i in range(n)])
         await self.put(

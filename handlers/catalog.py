@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -36,6 +37,11 @@ from handlers.menu import CATALOG_BUTTON
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
+
+
+def reading_language() -> str:
+    """The language of this reply: product names and descriptions are shown in it where translated."""
+    return get_i18n().current_locale
 
 
 def customer_currency(customer: Customer, default_currency: str) -> str:
@@ -81,7 +87,9 @@ def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> Inl
     keyboard goes out with every card, the busiest reply there is."""
     pid = card.product.id or 0
     rows: list[list[InlineKeyboardButton]] = []
-    if card.in_cart:
+    if not card.product.orderable:
+        pass  # the card says why; a line already in the cart is dealt with in the cart
+    elif card.in_cart:
         row = [
             button("➖", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart - 1, view="card")),
             button(_("🛒 %(count)s in cart") % {"count": card.in_cart}, CartView()),
@@ -129,6 +137,7 @@ async def show_category_page(
         page_size=settings.catalog_page_size,
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
+        language=reading_language(),
     )
     await replace_message(query, renderer.render("category_page.html.j2", page=page), _page_keyboard(page))
 
@@ -148,6 +157,7 @@ async def show_product(
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
         customer_id=customer.id,
+        language=reading_language(),
     )
     keyboard = card_keyboard(card, callback_data.category_id, callback_data.page)
     if card.product.photo_file_id and query.bot is not None and query.from_user is not None:
@@ -167,6 +177,7 @@ async def show_product_by_sku(
         currency=customer_currency(customer, default_currency),
         fallback_currency=default_currency,
         customer_id=customer.id,
+        language=reading_language(),
     )
     assert message.bot is not None
     await send_card(message.bot, message.chat.id, card, card_keyboard(card), renderer, uow)

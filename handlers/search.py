@@ -12,7 +12,7 @@ from domain.customers import Customer
 from domain.ports import UnitOfWork
 from domain.usecases.catalog import search_products
 from handlers.callbacks import ProductCb, shorten
-from handlers.catalog import customer_currency
+from handlers.catalog import customer_currency, reading_language
 from handlers.context import ShopSettings
 from handlers.views.rendering import Renderer
 
@@ -34,6 +34,7 @@ async def _search(
         page_size=settings.catalog_page_size,
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
+        language=reading_language(),
     )
     builder = InlineKeyboardBuilder()
     for card in cards:

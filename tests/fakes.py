@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from domain.accounting import JournalEntry
 from domain.catalog import Category, Product
+from domain.catalog_edits import ProductChange
 from domain.customers import Customer
 from domain.errors import IllegalTransition, InsufficientStock
 from domain.fx import FxRate
@@ -41,6 +42,7 @@ class FakeClock:
 class State:
     customers: dict[int, Customer] = field(default_factory=dict)
     products: dict[int, Product] = field(default_factory=dict)
+    product_changes: list[ProductChange] = field(default_factory=list)
     categories: dict[str, int] = field(default_factory=dict)
     warehouses: dict[int, Warehouse] = field(default_factory=dict)
     stock: dict[tuple[int, int], StockLevel] = field(default_factory=dict)
@@ -134,7 +136,10 @@ class FakeProducts(_Repo):
         stored = copy.deepcopy(product)
         if existing:  # as in SQL: prices are added or changed, never dropped; a photo and a cost stay unless replaced
             stored.prices = {**existing.prices, **product.prices}
-            stored.photo_file_id = product.photo_file_id or existing.photo_file_id
+            if not product.photo_file_id:
+                stored.photo_file_id, stored.more_photos = existing.photo_file_id, existing.more_photos
+            stored.names = {**existing.names, **product.names}
+            stored.descriptions = {**existing.descriptions, **product.descriptions}
             stored.cost = product.cost or existing.cost
         self.st.products[product.id] = stored
         return product
@@ -143,10 +148,24 @@ class FakeProducts(_Repo):
         for product in products:
             await self.upsert(product)
 
+    async def sku_with_barcode(self, barcode: str) -> str | None:
+        return next((p.sku for p in self.st.products.values() if p.barcode == barcode), None)
+
+    async def set_photos(self, product_id: int, photos: Sequence[str]) -> None:
+        product = self.st.products[product_id]
+        product.photo_file_id, product.more_photos = (photos[0] if photos else None), tuple(photos[1:])
+
+    async def record_change(self, change: ProductChange) -> None:
+        self.st.product_changes.append(change)
+
+    async def changes(self, product_id: int, offset: int, limit: int) -> tuple[list[ProductChange], int]:
+        mine = [c for c in reversed(self.st.product_changes) if c.product_id == product_id]
+        return (mine[offset : offset + limit] if limit > 0 else []), len(mine)
+
     async def categories(self) -> list[Category]:
         counts: dict[str, int] = {}
         for p in self.st.products.values():
-            if p.active:
+            if p.listed:
                 counts[p.category] = counts.get(p.category, 0) + 1
         return [Category(self.st.categories[name], name, n) for name, n in sorted(counts.items())]
 
@@ -155,7 +174,7 @@ class FakeProducts(_Repo):
 
     async def in_category(self, category_id: int, offset: int, limit: int) -> tuple[list[Product], int]:
         items = sorted(
-            (p for p in self.st.products.values() if p.category_id == category_id and p.active),
+            (p for p in self.st.products.values() if p.category_id == category_id and p.listed),
             key=lambda p: (p.name, p.id),
         )
         return copy.deepcopy(items[offset : offset + limit]), len(items)

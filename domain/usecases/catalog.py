@@ -51,8 +51,14 @@ def _price_for(product: Product, currency: str, fallback: str, rates: Rates) -> 
 
 
 async def _cards(
-    uow: UnitOfWork, products: list[Product], currency: str, fallback: str, in_cart: Mapping[int, int] | None = None
+    uow: UnitOfWork,
+    products: list[Product],
+    currency: str,
+    fallback: str,
+    in_cart: Mapping[int, int] | None = None,
+    language: str = "",
 ) -> list[ProductCard]:
+    """Priced, with what is available, named and described in ``language`` where translated."""
     ids = [p.id for p in products if p.id is not None]
     available: dict[int, int] = dict.fromkeys(ids, 0)
     for level in await uow.stock.levels(ids):
@@ -62,7 +68,7 @@ async def _cards(
     shown = _shown_currency(currency, fallback, rates)
     return [
         ProductCard(
-            p,
+            p.in_language(language),
             _price_for(p, currency, fallback, rates),
             available.get(p.id or 0, 0),
             held.get(p.id or 0, 0),
@@ -78,7 +84,14 @@ async def list_categories(uow: UnitOfWork) -> list[Category]:
 
 
 async def browse_category(
-    uow: UnitOfWork, *, category_id: int, page: int, page_size: int, currency: str, fallback_currency: str
+    uow: UnitOfWork,
+    *,
+    category_id: int,
+    page: int,
+    page_size: int,
+    currency: str,
+    fallback_currency: str,
+    language: str = "",
 ) -> CatalogPage:
     async with uow.read_only():
         category = await uow.products.category(category_id)
@@ -89,59 +102,78 @@ async def browse_category(
         pages = max((total + page_size - 1) // page_size, 1)
         if page >= pages:
             raise NotFound()
-        cards = await _cards(uow, products, currency, fallback_currency)
+        cards = await _cards(uow, products, currency, fallback_currency, language=language)
         return CatalogPage(category, cards, page, pages, total)
 
 
 async def _card_of(
-    uow: UnitOfWork, product: Product, currency: str, fallback: str, customer_id: int | None
+    uow: UnitOfWork, product: Product, currency: str, fallback: str, customer_id: int | None, language: str
 ) -> ProductCard:
     """One product's card, with how many of it this customer holds in the cart."""
     held = 0
     if customer_id is not None and product.id is not None:
         held = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == product.id)
-    return (await _cards(uow, [product], currency, fallback, {product.id or 0: held}))[0]
+    return (await _cards(uow, [product], currency, fallback, {product.id or 0: held}, language))[0]
 
 
 async def product_card(
-    uow: UnitOfWork, *, product_id: int, currency: str, fallback_currency: str, customer_id: int | None = None
+    uow: UnitOfWork,
+    *,
+    product_id: int,
+    currency: str,
+    fallback_currency: str,
+    customer_id: int | None = None,
+    language: str = "",
 ) -> ProductCard:
     async with uow.read_only():
         product = await uow.products.get(product_id)
-        if product is None or not product.active:
+        if product is None or not product.listed:
             raise NotFound()
-        return await _card_of(uow, product, currency, fallback_currency, customer_id)
+        return await _card_of(uow, product, currency, fallback_currency, customer_id, language)
 
 
 async def find_by_sku(uow: UnitOfWork, sku: str) -> Product:
-    """Inside an open unit of work: the active product with this SKU, or ``NotFound``
-    (a malformed SKU is simply not found)."""
+    """Inside an open unit of work: the listed product with this SKU (a discontinued one
+    too: its card says so), or ``NotFound`` (a malformed SKU is simply not found)."""
     try:
         normalized = normalize_sku(sku)
     except DomainError:
         raise NotFound() from None
     product = await uow.products.get_by_sku(normalized)
-    if product is None or product.id is None or not product.active:
+    if product is None or product.id is None or not product.listed:
         raise NotFound()
     return product
 
 
 async def product_card_by_sku(
-    uow: UnitOfWork, *, sku: str, currency: str, fallback_currency: str, customer_id: int | None = None
+    uow: UnitOfWork,
+    *,
+    sku: str,
+    currency: str,
+    fallback_currency: str,
+    customer_id: int | None = None,
+    language: str = "",
 ) -> ProductCard:
     """Deep links and typed SKUs: an unknown or malformed SKU is simply not found."""
     async with uow.read_only():
         product = await find_by_sku(uow, sku)
-        return await _card_of(uow, product, currency, fallback_currency, customer_id)
+        return await _card_of(uow, product, currency, fallback_currency, customer_id, language)
 
 
 async def search_products(
-    uow: UnitOfWork, *, text: str, page: int, page_size: int, currency: str, fallback_currency: str
+    uow: UnitOfWork,
+    *,
+    text: str,
+    page: int,
+    page_size: int,
+    currency: str,
+    fallback_currency: str,
+    language: str = "",
 ) -> tuple[list[ProductCard], int]:
-    """Name, SKU or barcode. Returns the page of cards and the total number of matches."""
+    """Name (in any language), SKU or barcode. Returns the page of cards and the total number of matches."""
     async with uow.read_only():
         products, total = await uow.products.search(text, max(page, 0) * page_size, page_size)
-        return await _cards(uow, products, currency, fallback_currency), total
+        return await _cards(uow, products, currency, fallback_currency, language=language), total
 
 
 async def remember_product_photo(uow: UnitOfWork, *, product_id: int, file_id: str) -> None:

@@ -11,7 +11,8 @@ from typing import Any, cast
 from sqlalchemy import Executable, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.catalog import Category, Dimensions, Product
+from domain.catalog import Category, Dimensions, Product, ProductStatus
+from domain.catalog_edits import ProductChange
 from domain.money import Money
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
@@ -49,14 +50,29 @@ class SqlProducts:
             dimensions=Dimensions(*dims) if all(d is not None for d in dims) else None,
             photo_file_id=row.photo_file_id,
             cost=Money(row.cost_minor, row.cost_currency) if row.cost_currency else None,
-            active=row.active,
+            status=ProductStatus(row.status),
             id=row.id,
+            more_photos=tuple(row.more_photos.split()),
         )
+
+    async def _translate(self, products: Sequence[Product], statement: Executable, params: dict[str, object]) -> None:
+        """Fill in each product's names and descriptions in other languages."""
+        by_id = {p.id: p for p in products}
+        for row in await fetch(self.s, statement, params):
+            product = by_id.get(row.product_id)
+            if product is not None:
+                if row.name:
+                    product.names[row.language] = row.name
+                if row.description:
+                    product.descriptions[row.language] = row.description
 
     async def _many(self, rows: Sequence[m.ProductRow]) -> list[Product]:
         prices = await self._prices([r.id for r in rows])
         names = await self._category_names({r.category_id for r in rows})
-        return [self._to_domain(r, names[r.category_id], prices.get(r.id, {})) for r in rows]
+        products = [self._to_domain(r, names[r.category_id], prices.get(r.id, {})) for r in rows]
+        if products:
+            await self._translate(products, _TRANSLATIONS_OF, {"ids": [p.id for p in products]})
+        return products
 
     async def _category_names(self, ids: set[int]) -> dict[int, str]:
         if not ids:
@@ -91,7 +107,9 @@ class SqlProducts:
         rows = await fetch(self.s, statement, params)
         if not rows:
             return None
-        return self._to_domain(rows[0], rows[0].category, self._price_map(rows))
+        product = self._to_domain(rows[0], rows[0].category, self._price_map(rows))
+        await self._translate([product], _TRANSLATIONS_OF, {"ids": [product.id]})
+        return product
 
     @staticmethod
     def _with_prices() -> Select[Any]:
@@ -114,8 +132,10 @@ class SqlProducts:
                 self.cache.snapshot_done("catalog", None)
                 return False
             rows = await fetch(self.s, _CATALOG)
+            products = list(self._products_of(rows))
+            await self._translate(products, _ALL_TRANSLATIONS, {})
             snapshot: dict[Hashable, object] = {}
-            for built, product in enumerate(self._products_of(rows), 1):
+            for built, product in enumerate(products, 1):
                 snapshot[product.id] = product
                 snapshot[("sku", product.sku)] = product.id
                 if built % SNAPSHOT_CHUNK == 0:
@@ -160,9 +180,10 @@ class SqlProducts:
             row.length_mm, row.width_mm, row.height_mm = (
                 (dims.length_mm, dims.width_mm, dims.height_mm) if dims else (None, None, None)
             )
-            if product.photo_file_id:
+            if product.photo_file_id:  # a file without photos keeps the ones known
                 row.photo_file_id = product.photo_file_id
-            row.active = product.active
+                row.more_photos = "\n".join(product.more_photos)
+            row.status = product.status.value
             if product.cost is not None:  # a file without costs keeps the ones known
                 row.cost_minor, row.cost_currency = product.cost.amount, product.cost.currency
         await self.s.flush()
@@ -172,9 +193,23 @@ class SqlProducts:
                 select(m.ProductPriceRow).where(m.ProductPriceRow.product_id.in_(ids))
             ):
                 prices[(price_row.product_id, price_row.currency)] = price_row
+        translations: dict[tuple[int, str], m.ProductTranslationRow] = {}
+        if any(p.names or p.descriptions for p in products):
+            for ids in _chunks([row.id for row in rows.values()]):
+                for t in await self.s.scalars(
+                    select(m.ProductTranslationRow).where(m.ProductTranslationRow.product_id.in_(ids))
+                ):
+                    translations[(t.product_id, t.language)] = t
         for product in products:
             row = rows[product.sku]
             product.id, product.category_id = row.id, row.category_id
+            for language in product.names.keys() | product.descriptions.keys():
+                translated = translations.get((row.id, language))
+                if translated is None:
+                    translated = m.ProductTranslationRow(product_id=row.id, language=language, name="", description="")
+                    self.s.add(translated)
+                translated.name = product.names.get(language, translated.name)
+                translated.description = product.descriptions.get(language, translated.description)
             for price in product.prices.values():
                 existing = prices.get((row.id, price.currency))
                 if existing is None:
@@ -225,12 +260,14 @@ class SqlProducts:
         return {r.currency: Money(r.amount_minor, r.currency) for r in rows if r.currency is not None}
 
     async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]:
-        """Name (case-insensitive substring), exact SKU, or exact barcode; exact hits first."""
+        """Name in any language (case-insensitive substring), exact SKU, or exact barcode;
+        exact hits first. Hidden products are not found."""
         needle = text.strip()
-        p = m.ProductRow
+        p, t = m.ProductRow, m.ProductTranslationRow
         pattern = "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         exact = (p.sku == needle.upper()) | (p.barcode == needle)
-        where = (p.active.is_(True), exact | func.lower(p.name).like(pattern, escape="\\"))
+        translated = p.id.in_(select(t.product_id).where(func.lower(t.name).like(pattern, escape="\\")))
+        where = (_LISTED, exact | func.lower(p.name).like(pattern, escape="\\") | translated)
         total = await self.s.scalar(select(func.count()).select_from(p).where(*where)) or 0
         rows = (
             await self.s.scalars(
@@ -239,12 +276,45 @@ class SqlProducts:
         ).all()
         return await self._many(rows), total
 
+    async def sku_with_barcode(self, barcode: str) -> str | None:
+        return await self.s.scalar(select(m.ProductRow.sku).where(m.ProductRow.barcode == barcode).limit(1))
+
+    async def set_photos(self, product_id: int, photos: Sequence[str]) -> None:
+        row = await self.s.get(m.ProductRow, product_id)
+        if row is not None:
+            row.photo_file_id = photos[0] if photos else None
+            row.more_photos = "\n".join(photos[1:])
+            await self.s.flush()
+
+    async def record_change(self, change: ProductChange) -> None:
+        self.s.add(
+            m.ProductChangeRow(
+                product_id=change.product_id,
+                at=change.at,
+                actor=change.actor,
+                field=change.field,
+                before=change.before,
+                after=change.after,
+            )
+        )
+        await self.s.flush()
+
+    async def changes(self, product_id: int, offset: int, limit: int) -> tuple[list[ProductChange], int]:
+        c = m.ProductChangeRow
+        total = await self.s.scalar(select(func.count()).select_from(c).where(c.product_id == product_id)) or 0
+        if limit <= 0:
+            return [], total
+        rows = await self.s.scalars(
+            select(c).where(c.product_id == product_id).order_by(c.at.desc(), c.id.desc()).offset(offset).limit(limit)
+        )
+        return [ProductChange(r.product_id, r.at, r.actor, r.field, r.before, r.after) for r in rows], total
+
     async def categories(self) -> list[Category]:
         c, p = m.CategoryRow, m.ProductRow
         rows = await self.s.execute(
             select(c.id, c.name, func.count(p.id))
             .join(p, p.category_id == c.id)
-            .where(p.active.is_(True))
+            .where(_LISTED)
             .group_by(c.id, c.name)
             .order_by(c.name)
         )
@@ -255,7 +325,7 @@ class SqlProducts:
         return Category(row.id, row.name, 0) if row else None
 
     async def in_category(self, category_id: int, offset: int, limit: int) -> tuple[list[Product], int]:
-        where = (m.ProductRow.category_id == category_id, m.ProductRow.active.is_(True))
+        where = (m.ProductRow.category_id == category_id, _LISTED)
         total = await self.s.scalar(select(func.count()).select_from(m.ProductRow).where(*where)) or 0
         rows = (
             await self.s.scalars(
@@ -269,6 +339,7 @@ class SqlProducts:
         return await self._many(rows), total
 
 
+_LISTED = m.ProductRow.status != ProductStatus.HIDDEN.value
 # What the catalog section is filled from: whole (a count, then every product) or product by product.
 _CATALOG_SIZE = fills("catalog", select(func.count()).select_from(m.ProductRow))
 _CATALOG = fills("catalog", SqlProducts._with_prices().order_by(m.ProductRow.id))
@@ -277,4 +348,15 @@ _PRODUCT_BY_SKU = fills("catalog", SqlProducts._with_prices().where(m.ProductRow
 _PRODUCTS_BY_ID = fills(
     "catalog",
     SqlProducts._with_prices().where(m.ProductRow.id.in_(bindparam("ids", expanding=True))).order_by(m.ProductRow.id),
+)
+_TRANSLATION_COLUMNS = (
+    m.ProductTranslationRow.product_id,
+    m.ProductTranslationRow.language,
+    m.ProductTranslationRow.name,
+    m.ProductTranslationRow.description,
+)
+_ALL_TRANSLATIONS = fills("catalog", select(*_TRANSLATION_COLUMNS))
+_TRANSLATIONS_OF = fills(
+    "catalog",
+    select(*_TRANSLATION_COLUMNS).where(m.ProductTranslationRow.product_id.in_(bindparam("ids", expanding=True))),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.catalog import Category, Product
+from domain.catalog import Category, Product, ProductStatus
 from domain.money import Money
 from domain.ports import UnitOfWork
 from tests.contracts.conftest import a_product
@@ -84,9 +84,9 @@ async def test_categories_count_active_products_and_pages_go_by_name(uow: UnitOf
                 Product("B-1", "Bowl", "Kitchen"),
                 Product("A-1", "Apron", "Kitchen"),
                 Product("C-1", "Cup", "Kitchen"),
-                Product("O-1", "Old", "Kitchen", active=False),
+                Product("O-1", "Old", "Kitchen", status=ProductStatus.HIDDEN),
                 Product("T-1", "Towel", "Bath"),
-                Product("G-1", "Gone", "Garden", active=False),
+                Product("G-1", "Gone", "Garden", status=ProductStatus.HIDDEN),
             ]
         )
         await uow.commit()
