@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    CallbackQuery,
+    FSInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Message,
+)
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -189,7 +196,9 @@ async def send_card(
     """A product card: a photo with a caption when the product has one, else text. A local
     photo is uploaded once; Telegram's file_id is remembered for every later card."""
     reference = card.product.photo_file_id
-    if not reference:
+    if len(card.product.photos) > 1:  # an album cannot carry buttons: the card follows it as text
+        await send_photos(bot, chat_id, card.product.photos)
+    if not reference or len(card.product.photos) > 1:
         await bot.send_message(
             chat_id, renderer.render("product_card.html.j2", card=card, caption=False), reply_markup=keyboard
         )
@@ -200,6 +209,19 @@ async def send_card(
     sent = await bot.send_photo(chat_id, photo, caption=caption, reply_markup=keyboard)
     if local and sent.photo and card.product.id is not None:
         await remember_product_photo(uow, product_id=card.product.id, file_id=sent.photo[-1].file_id)
+
+
+def _photo(reference: str) -> str | FSInputFile:
+    local = reference.startswith(LOCAL_PHOTO_PREFIX)
+    return FSInputFile(reference.removeprefix(LOCAL_PHOTO_PREFIX)) if local else reference
+
+
+async def send_photos(bot: Bot, chat_id: int, photos: tuple[str, ...]) -> None:
+    """One photo as it is, several as an album (at most ten: ``MAX_PHOTOS``)."""
+    if len(photos) == 1:
+        await bot.send_photo(chat_id, _photo(photos[0]))
+    elif photos:
+        await bot.send_media_group(chat_id, [InputMediaPhoto(media=_photo(p)) for p in photos])
 
 
 async def redraw_card(message: Message, card: ProductCard, keyboard: InlineKeyboardMarkup, renderer: Renderer) -> None:

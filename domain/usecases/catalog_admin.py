@@ -11,6 +11,9 @@ from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
+from domain.usecases.fx import shop_rates
+from domain.usecases.staff import require
 
 
 class TooManyPhotos(DomainError):
@@ -29,6 +32,7 @@ class ProductSheet:
     on_hand: int
     available: int
     changes: int  # entries in its audit trail
+    currencies: tuple[str, ...]  # a price can be set in each: the shop's, and any the product has
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,18 +55,25 @@ class NewProduct:
     photo: str | None = None
 
 
+async def _actor(uow: UnitOfWork, staff_id: int) -> str:
+    """Who changes the catalog, as the audit trail names them (managers and admins only)."""
+    member = await require(uow, staff_id, Permission.MANAGE_CATALOG)
+    return f"staff:{member.telegram_id}"
+
+
 async def _sheet(uow: UnitOfWork, product: Product) -> ProductSheet:
     assert product.id is not None
     levels = await uow.stock.levels([product.id])
     _, count = await uow.products.changes(product.id, 0, 0)
-    return ProductSheet(
-        product, sum(level.on_hand for level in levels), sum(max(level.available, 0) for level in levels), count
-    )
+    currencies = tuple(dict.fromkeys([*(await shop_rates(uow)).currencies, *sorted(product.prices)]))
+    on_hand = sum(level.on_hand for level in levels)
+    return ProductSheet(product, on_hand, sum(max(level.available, 0) for level in levels), count, currencies)
 
 
-async def product_sheet(uow: UnitOfWork, *, sku: str = "", product_id: int = 0) -> ProductSheet:
+async def product_sheet(uow: UnitOfWork, *, staff_id: int, sku: str = "", product_id: int = 0) -> ProductSheet:
     """By SKU (typed: a malformed one is simply not found) or by id (a button). Staff see the
     database as it is, never the read cache: hidden and discontinued products included."""
+    await _actor(uow, staff_id)
     async with uow:
         product = await _product(uow, sku=sku, product_id=product_id)
         return await _sheet(uow, product)
@@ -96,10 +107,11 @@ async def edit_product(
     product_id: int,
     field: str,
     text: str,
-    actor: str,
+    staff_id: int,
     languages: frozenset[str],
 ) -> ProductSheet:
     """Set one field from typed text, audited, in one transaction; bad input changes nothing."""
+    actor = await _actor(uow, staff_id)
     async with uow:
         product = await _product(uow, product_id=product_id)
         before = field_value(product, field)
@@ -117,8 +129,11 @@ async def edit_product(
     return sheet
 
 
-async def set_category(uow: UnitOfWork, clock: Clock, *, product_id: int, category_id: int, actor: str) -> ProductSheet:
+async def set_category(
+    uow: UnitOfWork, clock: Clock, *, product_id: int, category_id: int, staff_id: int
+) -> ProductSheet:
     """A category picked from the list."""
+    actor = await _actor(uow, staff_id)
     async with uow:
         category = await uow.products.category(category_id)
         if category is None:
@@ -135,8 +150,9 @@ async def set_category(uow: UnitOfWork, clock: Clock, *, product_id: int, catego
 
 
 async def set_status(
-    uow: UnitOfWork, clock: Clock, *, product_id: int, status: ProductStatus, actor: str
+    uow: UnitOfWork, clock: Clock, *, product_id: int, status: ProductStatus, staff_id: int
 ) -> ProductSheet:
+    actor = await _actor(uow, staff_id)
     async with uow:
         product = await _product(uow, product_id=product_id)
         before = product.status
@@ -149,8 +165,9 @@ async def set_status(
     return sheet
 
 
-async def add_photo(uow: UnitOfWork, clock: Clock, *, product_id: int, file_id: str, actor: str) -> ProductSheet:
+async def add_photo(uow: UnitOfWork, clock: Clock, *, product_id: int, file_id: str, staff_id: int) -> ProductSheet:
     """One more photo (the first becomes the cover); at most an album's worth."""
+    actor = await _actor(uow, staff_id)
     async with uow:
         product = await _product(uow, product_id=product_id)
         before = product.photos
@@ -164,7 +181,8 @@ async def add_photo(uow: UnitOfWork, clock: Clock, *, product_id: int, file_id: 
     return sheet
 
 
-async def clear_photos(uow: UnitOfWork, clock: Clock, *, product_id: int, actor: str) -> ProductSheet:
+async def clear_photos(uow: UnitOfWork, clock: Clock, *, product_id: int, staff_id: int) -> ProductSheet:
+    actor = await _actor(uow, staff_id)
     async with uow:
         product = await _product(uow, product_id=product_id)
         if product.photos:
@@ -175,8 +193,9 @@ async def clear_photos(uow: UnitOfWork, clock: Clock, *, product_id: int, actor:
     return sheet
 
 
-async def product_history(uow: UnitOfWork, *, product_id: int, page: int, page_size: int) -> HistoryPage:
+async def product_history(uow: UnitOfWork, *, staff_id: int, product_id: int, page: int, page_size: int) -> HistoryPage:
     """The audit trail, newest first, a page at a time."""
+    await _actor(uow, staff_id)
     async with uow:
         product = await _product(uow, product_id=product_id)
         _, total = await uow.products.changes(product_id, 0, 0)
@@ -203,10 +222,11 @@ async def check_new_barcode(uow: UnitOfWork, barcode: str) -> str:
     return barcode
 
 
-async def create_product(uow: UnitOfWork, clock: Clock, *, draft: NewProduct, actor: str) -> ProductSheet:
+async def create_product(uow: UnitOfWork, clock: Clock, *, draft: NewProduct, staff_id: int) -> ProductSheet:
     """The product /newproduct gathered, in one transaction (its SKU and barcode checked
     again: someone may have taken them meanwhile)."""
     assert draft.price is not None
+    actor = await _actor(uow, staff_id)
     async with uow:
         if await uow.products.get_by_sku(draft.sku) is not None:
             raise SkuTaken(sku=draft.sku)

@@ -1,0 +1,187 @@
+"""Catalog management in chat through the sandbox: /product edits (price, photos, status,
+translations) with the audit trail, /newproduct, and what customers see afterwards."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import add_to_cart
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+async def _product(shop: RunningBot, sku: str) -> m.ProductRow:
+    async with shop.runtime.sessions() as session:
+        return (await session.scalars(select(m.ProductRow).where(m.ProductRow.sku == sku))).one()
+
+
+async def _price(shop: RunningBot, sku: str, currency: str = "GBP") -> int:
+    row = await _product(shop, sku)
+    async with shop.runtime.sessions() as session:
+        return (
+            await session.scalars(
+                select(m.ProductPriceRow.amount_minor).where(
+                    m.ProductPriceRow.product_id == row.id, m.ProductPriceRow.currency == currency
+                )
+            )
+        ).one()
+
+
+async def _changes(shop: RunningBot, sku: str) -> list[tuple[str, str, str, str]]:
+    row = await _product(shop, sku)
+    async with shop.runtime.sessions() as session:
+        found = await session.execute(
+            select(
+                m.ProductChangeRow.actor, m.ProductChangeRow.field, m.ProductChangeRow.before, m.ProductChangeRow.after
+            )
+            .where(m.ProductChangeRow.product_id == row.id)
+            .order_by(m.ProductChangeRow.id)
+        )
+        return [tuple(r) for r in found]  # type: ignore[misc]
+
+
+async def test_a_manager_edits_price_and_photos_and_the_history_shows_each_change(shop: RunningBot) -> None:
+    manager = await hire(shop, 60, "Mia", "manager")
+    sheet = await manager.send("/product 85123a")
+    assert sheet.new[0].kind == "photo"  # the demo's photo comes first
+    assert "White Hanging Heart" in sheet.last.text and "Price (GBP): £2.95" in sheet.last.text
+
+    asked = await manager.press(sheet.last, "Price (GBP)")
+    assert "Send the new value of Price (GBP). Now: 2.95 GBP" in asked.last.text
+    refused = await manager.send("two pounds")
+    assert refused.last.text == "two pounds is not a valid amount in GBP."
+    assert await _price(shop, "85123A") == 295
+    saved = await manager.send("3.10")
+    assert "Price (GBP): £3.10" in saved.last.text and "Saved." in saved.last.text
+    assert await _price(shop, "85123A") == 310
+
+    photos = await manager.press(saved.last, "Photos")
+    assert "It has 1 now" in photos.last.text
+    not_a_picture = await manager.send_document(b"%PDF-1.4", "spec.pdf")
+    assert not_a_picture.last.text.startswith("That is not a photo.")
+    assert "Photo saved: 2 in all" in (await manager.send_photo(PNG)).last.text
+    third = await manager.send_photo(PNG + b"2")
+    assert "Photo saved: 3 in all" in third.last.text
+    done = await manager.press(third.last, "Done")
+    assert "Photos: 3" in done.last.text
+
+    history = await manager.press(done.last, "History (3)")
+    assert "Price (GBP): 2.95 GBP → 3.10 GBP" in history.last.text
+    assert "Photos: 1 → 2" in history.last.text and "Photos: 2 → 3" in history.last.text
+    assert [(a, f) for a, f, _, _ in await _changes(shop, "85123A")] == [
+        ("staff:60", "price_GBP"),
+        ("staff:60", "photos"),
+        ("staff:60", "photos"),
+    ]
+
+    alice = SandboxUser(shop.server, 620, "Alice")
+    card = await alice.send("/start p_85123A")  # the card: an album, then the text with its buttons
+    assert [message.kind for message in card.new] == ["photo", "photo", "photo", "text"]
+    assert "sendMediaGroup" in shop.server.requested
+    assert "£3.10" in card.last.text and "🛒 Add to cart" in card.last.button_texts()
+
+
+async def test_a_discontinued_product_is_refused_at_add_and_in_the_cart_with_the_reason(shop: RunningBot) -> None:
+    alice = SandboxUser(shop.server, 621, "Alice")
+    await add_to_cart(alice, "22197", 2)
+    await add_to_cart(alice, "85123A")
+    card = await alice.send("/start p_22197")
+    manager = await hire(shop, 61, "Max", "manager")
+    status = await manager.press((await manager.send("/product 22197")).last, "Status")
+    assert (await manager.press(status.last, "discontinued")).last.text.count("discontinued") >= 1
+    assert (await _product(shop, "22197")).status == "discontinued"
+
+    pressed = await alice.press(card.last, "➕")  # a button drawn before: refused with the reason
+    assert pressed.callback_answer is not None
+    assert pressed.callback_answer["text"] == "Popcorn Holder is discontinued and can no longer be ordered."
+    added = await alice.send("/add 22197")
+    assert added.last.text == "Popcorn Holder is discontinued and can no longer be ordered."
+    cart = await alice.send("/cart")
+    assert "Popcorn Holder is discontinued and can no longer be ordered; it was left out." in cart.last.text
+    assert "White Hanging Heart" in cart.last.text
+    again = await alice.send("/start p_22197")
+    assert "Discontinued: this product can no longer be ordered." in again.last.text
+    assert not any("cart" in text.lower() for text in again.last.button_texts())
+
+
+async def test_a_hidden_product_is_not_found_by_search_nor_listed(shop: RunningBot) -> None:
+    alice = SandboxUser(shop.server, 622, "Alice")
+    assert "Popcorn Holder" in (await alice.send("popcorn")).last.text
+    admin = await hire(shop, 62, "Ann", "admin")
+    status = await admin.press((await admin.send("/product 22197")).last, "Status")
+    await admin.press(status.last, "hidden")
+    assert (await alice.send("popcorn")).last.text.startswith("Nothing found")
+    assert (await alice.send("/start p_22197")).last.text != ""
+    assert "Popcorn Holder" not in (await alice.send("/add 22197")).last.text
+    sheet = await admin.send("/product 22197")  # staff still see it
+    assert "hidden" in sheet.last.text
+
+
+async def test_a_russian_customer_sees_the_russian_name_and_finds_it_by_it(shop: RunningBot) -> None:
+    manager = SandboxUser(shop.server, 63, "Маша", language_code="ru")
+    manager = await hire(shop, 63, "Маша", "manager")
+    await manager.send("/language")
+    sheet = await manager.send("/product 85123A")
+    asked = await manager.press(sheet.last, "Name (ru)")
+    saved = await manager.send("Подсвечник «Белое сердце»")
+    assert "Подсвечник «Белое сердце»" in saved.last.text
+
+    ivan = SandboxUser(shop.server, 623, "Иван", language_code="ru")
+    found = await ivan.send("сердце")
+    assert "Подсвечник «Белое сердце»" in found.last.text
+    card = await ivan.send("/start p_85123A")
+    assert "Подсвечник «Белое сердце»" in card.last.text
+    english = SandboxUser(shop.server, 624, "Bob", language_code="en")
+    assert "White Hanging Heart" in (await english.send("/start p_85123A")).last.text
+    assert asked.last.text.startswith("Send the new value of Name (ru)")
+
+
+async def test_hostile_input_is_refused_or_shown_as_typed(shop: RunningBot) -> None:
+    manager = await hire(shop, 64, "Mia", "manager")
+    sheet = await manager.send("/product 85123A")
+    await manager.press(sheet.last, "✏️ Name")
+    refused = await manager.send("<b>" + "x" * 5000)
+    assert refused.last.text == "A name has 1 to 256 characters."
+    assert (await _product(shop, "85123A")).name == "White Hanging Heart T-Light Holder"
+    saved = await manager.send("<script>alert(1)</script> Heart")
+    assert "<script>alert(1)</script> Heart" in saved.last.text
+    await manager.press(saved.last, "Barcode")
+    taken = await manager.send("2002219700007")  # the Popcorn Holder's
+    assert taken.last.text == "Barcode 2002219700007 already belongs to 22197."
+    await manager.press(saved.last, "Dimensions")
+    assert (await manager.send("10 by 20")).last.text.startswith("Dimensions are three whole numbers")
+    assert [f for _, f, _, _ in await _changes(shop, "85123A")] == ["name"]
+
+
+async def test_newproduct_creates_a_product_in_one_step_at_the_end(shop: RunningBot) -> None:
+    manager = await hire(shop, 65, "Mia", "manager")
+    await manager.send("/newproduct")
+    assert (await manager.send("85123A")).last.text == "SKU 85123A is already in the catalog."
+    assert "called" in (await manager.send("mug-9")).last.text
+    await manager.send("Enamel mug")
+    await manager.send("Kitchen")
+    assert (await manager.send("-1")).last.text == "An amount cannot be negative."
+    await manager.send("7.50")
+    await manager.send("/skip")
+    created = await manager.send_photo(PNG)
+    assert "Enamel mug" in created.last.text and "Saved." in created.last.text
+    row = await _product(shop, "MUG-9")
+    assert row.name == "Enamel mug" and row.photo_file_id
+    assert await _price(shop, "MUG-9") == 750
+    assert [(f, after) for _, f, _, after in await _changes(shop, "MUG-9")] == [("created", "MUG-9")]
+    alice = SandboxUser(shop.server, 625, "Alice")
+    assert "Enamel mug" in (await alice.send("enamel")).last.text
+
+
+async def test_cancel_leaves_newproduct_with_nothing_saved(shop: RunningBot) -> None:
+    manager = await hire(shop, 66, "Mia", "manager")
+    await manager.send("/newproduct")
+    await manager.send("MUG-10")
+    await manager.send("/cancel")
+    assert (await manager.send("Enamel mug")).last.text.startswith("Nothing found")
+    async with shop.runtime.sessions() as session:
+        assert (await session.scalars(select(m.ProductRow).where(m.ProductRow.sku == "MUG-10"))).first() is None
