@@ -205,6 +205,12 @@ class ProductPhotosCb(CallbackData, prefix="pph"):
     action: Literal["clear"]
 
 
+class NewProductSkip(CallbackData, prefix="pnx"):
+    """/newproduct: go on without the optional barcode or photo."""
+
+    step: Literal["barcode", "photo"]
+
+
 class ProductHistoryCb(CallbackData, prefix="phi"):
     product_id: Number
     page: Number

@@ -3,6 +3,8 @@ audited; photos sent as pictures; the status; the history. /newproduct: guided c
 
 from __future__ import annotations
 
+from typing import Literal
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -37,6 +39,7 @@ from domain.usecases.catalog_admin import (
     set_status,
 )
 from handlers.callbacks import (
+    NewProductSkip,
     ProductCategoryCb,
     ProductEditCb,
     ProductHistoryCb,
@@ -327,15 +330,19 @@ NEW_PRODUCT_STEPS = {
     Creating.name: N_("What is it called? (up to 256 characters)"),
     Creating.category: N_("Which category? Type its name (a new name makes a new category)."),
     Creating.price: N_("Its price in {currency}, e.g. 12.50?"),
-    Creating.barcode: N_("Its barcode (EAN-13, UPC-A or Code 128), or /skip."),
-    Creating.photo: N_("A photo of it, or /skip. The product is created after this step."),
+    Creating.barcode: N_("Its barcode (EAN-13, UPC-A or Code 128)?"),
+    Creating.photo: N_("A photo of it? The product is created after this step."),
 }
 
 
 async def _next_step(message: Message, state: FSMContext, step: State, settings: ShopSettings) -> None:
     await state.set_state(step)
     question = _(NEW_PRODUCT_STEPS[step]).format(currency=settings.default_currency)
-    await message.answer(f"{question}\n{_('/cancel stops; nothing is saved until the end.')}")
+    skip = None
+    if step in (Creating.barcode, Creating.photo):
+        which: Literal["barcode", "photo"] = "barcode" if step == Creating.barcode else "photo"
+        skip = InlineKeyboardMarkup(inline_keyboard=[[button(_("Skip ⏭"), NewProductSkip(step=which))]])
+    await message.answer(f"{question}\n{_('/cancel stops; nothing is saved until the end.')}", reply_markup=skip)
 
 
 @router.message(Command("newproduct"))
@@ -375,9 +382,11 @@ async def new_price(message: Message, state: FSMContext, settings: ShopSettings)
     await _next_step(message, state, Creating.barcode, settings)
 
 
-@router.message(StateFilter(Creating.barcode), Command("skip"))
-async def new_without_barcode(message: Message, state: FSMContext, settings: ShopSettings) -> None:
-    await _next_step(message, state, Creating.photo, settings)
+@router.callback_query(StateFilter(Creating.barcode), NewProductSkip.filter(F.step == "barcode"))
+async def new_without_barcode(query: CallbackQuery, state: FSMContext, settings: ShopSettings) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await _next_step(query.message, state, Creating.photo, settings)
 
 
 @router.message(StateFilter(Creating.barcode), F.text, ~F.text.startswith("/"))
@@ -387,11 +396,28 @@ async def new_barcode(message: Message, uow: UnitOfWork, state: FSMContext, sett
     await _next_step(message, state, Creating.photo, settings)
 
 
-@router.message(StateFilter(Creating.photo), Command("skip"))
+@router.callback_query(StateFilter(Creating.photo), NewProductSkip.filter(F.step == "photo"))
+async def new_without_photo(
+    query: CallbackQuery, bot: Bot, uow: UnitOfWork, clock: Clock, renderer: Renderer, i18n: I18n, state: FSMContext
+) -> None:
+    await query.answer()
+    await _create(bot, query.from_user.id, query.from_user.id, None, uow, clock, renderer, i18n, state)
+
+
 @router.message(StateFilter(Creating.photo), F.photo)
-async def new_product_done(
-    message: Message,
+async def new_with_photo(
+    message: Message, bot: Bot, uow: UnitOfWork, clock: Clock, renderer: Renderer, i18n: I18n, state: FSMContext
+) -> None:
+    assert message.from_user is not None and message.photo
+    photo = message.photo[-1].file_id
+    await _create(bot, message.chat.id, message.from_user.id, photo, uow, clock, renderer, i18n, state)
+
+
+async def _create(
     bot: Bot,
+    chat_id: int,
+    staff_id: int,
+    photo: str | None,
     uow: UnitOfWork,
     clock: Clock,
     renderer: Renderer,
@@ -399,7 +425,6 @@ async def new_product_done(
     state: FSMContext,
 ) -> None:
     """The one transaction that creates it, with everything gathered."""
-    assert message.from_user is not None
     data = await state.get_data()
     draft = NewProduct(
         sku=str(data["sku"]),
@@ -407,11 +432,11 @@ async def new_product_done(
         category=str(data["category"]),
         price=Money(int(data["price"]), str(data["currency"])),
         barcode=data.get("barcode"),
-        photo=message.photo[-1].file_id if message.photo else None,
+        photo=photo,
     )
-    sheet = await create_product(uow, clock, draft=draft, staff_id=message.from_user.id)
+    sheet = await create_product(uow, clock, draft=draft, staff_id=staff_id)
     await state.clear()
-    await _show(bot, message.chat.id, sheet, renderer, i18n, photos=True, saved=True)
+    await _show(bot, chat_id, sheet, renderer, i18n, photos=True, saved=True)
 
 
 @router.message(StateFilter(Creating.photo), ~F.photo, ~F.text.startswith("/"))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import hire
+from tests.e2e.conftest import ADMIN, hire, invite_token
 from tests.e2e.journeys import add_to_cart
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -121,23 +121,33 @@ async def test_a_hidden_product_is_not_found_by_search_nor_listed(shop: RunningB
     assert "hidden" in sheet.last.text
 
 
-async def test_a_russian_customer_sees_the_russian_name_and_finds_it_by_it(shop: RunningBot) -> None:
-    manager = SandboxUser(shop.server, 63, "Маша", language_code="ru")
-    manager = await hire(shop, 63, "Маша", "manager")
-    await manager.send("/language")
-    sheet = await manager.send("/product 85123A")
-    asked = await manager.press(sheet.last, "Name (ru)")
-    saved = await manager.send("Подсвечник «Белое сердце»")
-    assert "Подсвечник «Белое сердце»" in saved.last.text
+async def test_in_russian_a_manager_names_and_discontinues_and_a_russian_customer_sees_it(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    token = invite_token((await admin.send("/invite manager")).last.text)
+    masha = SandboxUser(shop.server, 63, "Маша", language_code="ru")
+    await masha.send(f"/start inv_{token}")
+    sheet = await masha.send("/product 85123A")
+    assert "Цена (GBP)" in sheet.last.text and "в продаже" in sheet.last.text
+    asked = await masha.press(sheet.last, "Название (ru)")
+    assert asked.last.text.startswith("Пришлите новое значение поля «Название (ru)». Сейчас: —")
+    assert (await masha.send("x" * 300)).last.text == "Название — от 1 до 256 символов."
+    saved = await masha.send("Подсвечник «Белое сердце»")
+    assert "Название (ru): Подсвечник «Белое сердце»" in saved.last.text and "Сохранено." in saved.last.text
+    history = await masha.press(saved.last, "История (1)")
+    assert "Название (ru): — → Подсвечник «Белое сердце»" in history.last.text
+
+    other = await masha.send("/product 22197")
+    await masha.press((await masha.press(other.last, "Статус")).last, "снят с продажи")
 
     ivan = SandboxUser(shop.server, 623, "Иван", language_code="ru")
-    found = await ivan.send("сердце")
+    found = await ivan.send("сердце")  # search matches the Russian name
     assert "Подсвечник «Белое сердце»" in found.last.text
     card = await ivan.send("/start p_85123A")
     assert "Подсвечник «Белое сердце»" in card.last.text
-    english = SandboxUser(shop.server, 624, "Bob", language_code="en")
-    assert "White Hanging Heart" in (await english.send("/start p_85123A")).last.text
-    assert asked.last.text.startswith("Send the new value of Name (ru)")
+    refused = await ivan.send("/add 22197")
+    assert refused.last.text == "Popcorn Holder снят с продажи и больше не заказывается."
+    bob = SandboxUser(shop.server, 624, "Bob", language_code="en")
+    assert "White Hanging Heart" in (await bob.send("/start p_85123A")).last.text  # the default language's
 
 
 async def test_hostile_input_is_refused_or_shown_as_typed(shop: RunningBot) -> None:
@@ -165,8 +175,8 @@ async def test_newproduct_creates_a_product_in_one_step_at_the_end(shop: Running
     await manager.send("Enamel mug")
     await manager.send("Kitchen")
     assert (await manager.send("-1")).last.text == "An amount cannot be negative."
-    await manager.send("7.50")
-    await manager.send("/skip")
+    barcode = await manager.send("7.50")
+    await manager.press(barcode.last, "Skip")
     created = await manager.send_photo(PNG)
     assert "Enamel mug" in created.last.text and "Saved." in created.last.text
     row = await _product(shop, "MUG-9")

@@ -143,6 +143,8 @@ STAFF_SAMPLES = {
     "slow": "30",
     "settings": "name Evil Shop",
     "import": "products",
+    "product": "85123A",
+    "newproduct": "",
 }
 
 
