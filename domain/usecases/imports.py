@@ -62,6 +62,9 @@ def _same_product(new: Product, old: Product) -> bool:
         and all(old.prices.get(c) == price for c, price in new.prices.items())
         and new.photo_file_id in (None, old.photo_file_id)
         and new.cost in (None, old.cost)
+        and new.status is old.status
+        and all(old.names.get(language) == name for language, name in new.names.items())
+        and all(old.descriptions.get(language) == text for language, text in new.descriptions.items())
     )
 
 

@@ -98,3 +98,40 @@ async def test_categories_count_active_products_and_pages_go_by_name(uow: UnitOf
         assert await uow.products.category(kitchen.id + 1000) is None
     assert [(c.name, c.product_count) for c in categories] == [("Bath", 1), ("Kitchen", 3)]
     assert ([p.name for p in page], total) == (["Bowl", "Cup"], 3)
+
+
+async def test_names_per_language_photos_and_status_are_kept_and_a_later_upsert_adds_to_them(uow: UnitOfWork) -> None:
+    async with uow:
+        mug = Product("MUG-1", "Mug", "Kitchen", names={"ru": "Кружка"}, descriptions={"ru": "Синяя"})
+        mug.photo_file_id, mug.more_photos, mug.status = "AgAD-1", ("AgAD-2",), ProductStatus.DISCONTINUED
+        await uow.products.upsert(mug)
+        await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen", names={"de": "Becher"}))
+        await uow.commit()
+    async with uow:
+        loaded = await uow.products.get_by_sku("MUG-1")
+    assert loaded is not None
+    assert loaded.names == {"ru": "Кружка", "de": "Becher"} and loaded.descriptions == {"ru": "Синяя"}
+    assert loaded.photos == ("AgAD-1", "AgAD-2") and loaded.status is ProductStatus.ACTIVE
+
+
+async def test_photos_are_replaced_whole_and_changes_come_newest_first(uow: UnitOfWork) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from domain.catalog_edits import ProductChange
+
+    product_id = await a_product(uow, "MUG-1")
+    at = datetime(2026, 12, 4, tzinfo=UTC)
+    async with uow:
+        await uow.products.set_photos(product_id, ("A", "B", "C"))
+        for minute, after in enumerate(("1", "2", "3")):
+            change = ProductChange(product_id, at + timedelta(minutes=minute), "staff:1", "name", "", after)
+            await uow.products.record_change(change)
+        await uow.commit()
+    async with uow:
+        loaded = await uow.products.get(product_id)
+        await uow.products.set_photos(product_id, ())
+        cleared = await uow.products.get(product_id)
+        page, total = await uow.products.changes(product_id, 1, 5)
+    assert loaded is not None and loaded.photos == ("A", "B", "C")
+    assert cleared is not None and cleared.photos == ()
+    assert total == 3 and [c.after for c in page] == ["2", "1"]
