@@ -52,6 +52,7 @@ async def _cart(uow: UnitOfWork, clock: Clock, customer: Customer, settings: Sho
         customer_id=customer.id or 0,
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
+        language=reading_language(),
     )
 
 

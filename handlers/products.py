@@ -164,6 +164,7 @@ async def ask_value(
     """Statuses and categories are buttons; photos are pictures; the rest is typed."""
     field, pid = callback_data.field, callback_data.product_id
     sheet = await product_sheet(uow, staff_id=query.from_user.id, product_id=pid)
+    field_value(sheet.product, field)  # an unknown field (a forged button) is refused here
     await query.answer()
     assert isinstance(query.message, Message)
     back = [button(_("⬅ Back"), ProductSheetCb(product_id=pid))]
@@ -184,7 +185,6 @@ async def ask_value(
             reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
         )
         return
-    field_value(sheet.product, field)  # an unknown field (a forged button) is refused here
     if field.startswith(("name_", "description_")) and field.partition("_")[2] not in other_languages(i18n):
         await query.message.answer(_("This button is out of date. Please open the menu again."))
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from domain.cart import Cart, CartLine, order_currency
@@ -179,9 +180,16 @@ async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: 
     return Cart(lines, chosen, withdrawn, rates, unpriced, discontinued)
 
 
-async def view_cart(uow: UnitOfWork, clock: Clock, *, customer_id: int, currency: str, fallback_currency: str) -> Cart:
+async def view_cart(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, currency: str, fallback_currency: str, language: str = ""
+) -> Cart:
+    """The cart as its owner reads it: products named in ``language`` where translated."""
     async with uow.read_only():
-        return await load_cart(uow, clock.now(), customer_id, currency, fallback_currency)
+        cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency)
+    if not language:
+        return cart
+    lines = [replace(line, product=line.product.in_language(language)) for line in cart.lines]
+    return replace(cart, lines=lines)
 
 
 async def clear_cart(uow: UnitOfWork, *, customer_id: int) -> None:

@@ -115,8 +115,10 @@ async def test_a_hidden_product_is_not_found_by_search_nor_listed(shop: RunningB
     status = await admin.press((await admin.send("/product 22197")).last, "Status")
     await admin.press(status.last, "hidden")
     assert (await alice.send("popcorn")).last.text.startswith("Nothing found")
-    assert (await alice.send("/start p_22197")).last.text != ""
-    assert "Popcorn Holder" not in (await alice.send("/add 22197")).last.text
+    assert (await alice.send("/start p_22197")).last.text == "Nothing was found."
+    assert (await alice.send("/add 22197")).last.text == "Nothing was found."
+    categories = await alice.send("/catalog")
+    assert "Home decor" not in categories.last.text or "Popcorn" not in categories.last.text
     sheet = await admin.send("/product 22197")  # staff still see it
     assert "hidden" in sheet.last.text
 
@@ -144,6 +146,8 @@ async def test_in_russian_a_manager_names_and_discontinues_and_a_russian_custome
     assert "Подсвечник «Белое сердце»" in found.last.text
     card = await ivan.send("/start p_85123A")
     assert "Подсвечник «Белое сердце»" in card.last.text
+    await add_to_cart(ivan, "85123A")
+    assert "Подсвечник «Белое сердце» × 1" in (await ivan.send("/cart")).last.text
     refused = await ivan.send("/add 22197")
     assert refused.last.text == "Popcorn Holder снят с продажи и больше не заказывается."
     bob = SandboxUser(shop.server, 624, "Bob", language_code="en")
@@ -195,3 +199,37 @@ async def test_cancel_leaves_newproduct_with_nothing_saved(shop: RunningBot) -> 
     assert (await manager.send("Enamel mug")).last.text.startswith("Nothing found")
     async with shop.runtime.sessions() as session:
         assert (await session.scalars(select(m.ProductRow).where(m.ProductRow.sku == "MUG-10"))).first() is None
+
+
+async def test_category_weight_and_dimensions_are_set_and_forged_or_foreign_presses_change_nothing(
+    shop: RunningBot,
+) -> None:
+    manager = await hire(shop, 67, "Mia", "manager")
+    sheet = await manager.send("/product 85123A")
+    asked = await manager.press(sheet.last, "Category")
+    moved = await manager.press(asked.last, "Party")  # picked from the list
+    assert "Category: Party" in moved.last.text
+    await manager.press(moved.last, "Weight")
+    await manager.send("350 g")
+    await manager.press(moved.last, "Dimensions")
+    saved = await manager.send("300x200x100")
+    assert "Weight: 350 g" in saved.last.text and "300×200×100 mm" in saved.last.text
+    await manager.press(saved.last, "✏️ Category")
+    typed = await manager.send("Gifts <i>new</i>")  # typed: a new category by that name
+    assert "Category: Gifts <i>new</i>" in typed.last.text
+    row = await _product(shop, "85123A")
+    assert (row.weight_g, row.length_mm, row.width_mm, row.height_mm) == (350, 300, 200, 100)
+    changes = [f for _, f, _, _ in await _changes(shop, "85123A")]
+    assert changes == ["category", "weight", "dims", "category"]
+
+    forged = await manager.press_data(typed.last, f"pe:{row.id}:colour")
+    assert forged.callback_answer is not None and forged.callback_answer["text"] == "That field cannot be edited."
+    gone = await manager.press_data(typed.last, "pe:999999:name")
+    assert gone.callback_answer is not None
+    assert gone.callback_answer["text"] == "This item is no longer available. Please open the menu again."
+    picker = await hire(shop, 68, "Pia", "picker", "LON")
+    refused = await picker.press_data(typed.last, f"pst:{row.id}:hidden")
+    assert refused.callback_answer is not None
+    assert refused.callback_answer["text"] == "Your role (picker) does not allow this."
+    assert (await _product(shop, "85123A")).status == "active"
+    assert len(await _changes(shop, "85123A")) == 4
