@@ -3,13 +3,13 @@ translations) with the audit trail, /newproduct, and what customers see afterwar
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, invite_token
-from tests.e2e.journeys import add_to_cart
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, scalar
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -106,6 +106,20 @@ async def test_a_discontinued_product_is_refused_at_add_and_in_the_cart_with_the
     again = await alice.send("/start p_22197")
     assert "Discontinued: this product can no longer be ordered." in again.last.text
     assert not any("cart" in text.lower() for text in again.last.button_texts())
+
+    review = await checkout_to_payment(alice)
+    review = await alice.press(review.last, "💵")
+    assert "Popcorn Holder is discontinued and can no longer be ordered; it was left out." in review.last.text
+    placed = await alice.press(review.last, "✅")
+    code = order_code(placed)
+    lines = await scalar(
+        shop,
+        select(func.group_concat(m.OrderLineRow.sku)).join(m.OrderRow).where(m.OrderRow.code == code),
+    )
+    assert lines == "85123A"  # the order was placed without the discontinued line
+    async with shop.runtime.sessions() as session:
+        order = (await session.scalars(select(m.OrderRow).where(m.OrderRow.code == code))).one()
+    assert order.subtotal_minor == 295
 
 
 async def test_a_hidden_product_is_not_found_by_search_nor_listed(shop: RunningBot) -> None:
