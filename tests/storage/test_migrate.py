@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import create_engine
@@ -60,8 +61,8 @@ async def test_the_status_migration_keeps_what_was_taken_off_sale_hidden_both_wa
     """0017 turns the ``active`` flag into a status; downgrading turns it back."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
 
-    def migrate(to: str, down: bool) -> object:
-        def run(connection: object) -> None:
+    def migrate(to: str, down: bool) -> Callable[[Connection], None]:
+        def run(connection: Connection) -> None:
             config.attributes["connection"] = connection
             (command.downgrade if down else command.upgrade)(config, to)
 
