@@ -135,3 +135,12 @@ async def test_photos_are_replaced_whole_and_changes_come_newest_first(uow: Unit
     assert loaded is not None and loaded.photos == ("A", "B", "C")
     assert cleared is not None and cleared.photos == ()
     assert total == 3 and [c.after for c in page] == ["2", "1"]
+
+
+async def test_a_barcode_names_the_sku_that_carries_it(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen", barcode="4006381333931"))
+        await uow.commit()
+    async with uow:
+        assert await uow.products.sku_with_barcode("4006381333931") == "MUG-1"
+        assert await uow.products.sku_with_barcode("0000000000000") is None
