@@ -44,8 +44,10 @@ async def seed(uow_sessions: object, products: int) -> dict[str, int]:
         await session.execute(insert(m.CategoryRow), rows)
         ids = dict((await session.execute(select(m.CategoryRow.name, m.CategoryRow.id))).all())
         small, big = ids["Shelf 00-00"], ids["Shelf 19-23"]
-        items = [{"sku": f"S{i}", "name": f"Small {i:02}", "category_id": small, "active": True} for i in range(10)]
-        items += [{"sku": f"B{i}", "name": f"Big {i:06}", "category_id": big, "active": True} for i in range(products)]
+        items = [{"sku": f"S{i}", "name": f"Small {i:02}", "category_id": small, "status": "active"} for i in range(10)]
+        items += [
+            {"sku": f"B{i}", "name": f"Big {i:06}", "category_id": big, "status": "active"} for i in range(products)
+        ]
         # Each product is a parent with one variant, coded as its SKU.
         await session.execute(insert(m.ProductGroupRow), [{"code": item["sku"]} for item in items])
         groups = {

@@ -61,8 +61,8 @@ def seed(path: str, products: int, warehouses: int, weeks: int) -> int:
         "INSERT INTO product_groups (id, code) VALUES (?, ?)", [(p, f"SKU-{p:05d}") for p in range(1, products + 1)]
     )
     db.executemany(
-        "INSERT INTO products (id, sku, name, description, category_id, weight_g, active, group_id)"
-        " VALUES (?, ?, ?, '', 1, 0, 1, ?)",
+        "INSERT INTO products (id, sku, name, description, category_id, weight_g, status, more_photos, group_id)"
+        " VALUES (?, ?, ?, '', 1, 0, 'active', '', ?)",
         [(p, f"SKU-{p:05d}", f"Product {p}", p) for p in range(1, products + 1)],
     )
     db.executemany(

@@ -312,7 +312,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     for table, columns in {
         "categories": "id name",
         "product_groups": "id code",
-        "products": "id sku name description category_id weight_g active group_id",
+        "products": "id sku name description category_id weight_g status more_photos group_id",
         "product_prices": "product_id currency amount_minor",
         "warehouses": "id code name address latitude longitude is_pickup_point",
         "bins": "id warehouse_id code zone",
@@ -405,7 +405,10 @@ class Seeder:
         await self.put("product_groups", [(i + 1, self.skus[i]) for i in range(n)])  # one variant each
         await self.put(
             "products",
-            [(i + 1, self.skus[i], self.names[i], "", category_of[i], self.weights[i], True, i + 1) for i in range(n)],
+            [
+                (i + 1, self.skus[i], self.names[i], "", category_of[i], self.weights[i], "active", "", i + 1)
+                for i in range(n)
+            ],
         )
         await self.put("product_prices", [(i + 1, cur, self.prices[i]) for i in range(n)])
         await self.put(

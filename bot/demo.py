@@ -164,6 +164,7 @@ async def run_demo(keep: Path | None = None) -> int:
             scene("What the staff chat received")
             for message in server.chat_messages(STAFF_CHAT):
                 transcript.append("🏢 staff chat: " + "\n    ".join(message.text.splitlines()))
+            await _catalog_in_chat(ada, boris, scene)
             scene("Search by typing")
             await boris.send("heart")
 
@@ -325,6 +326,27 @@ async def _deliver(running: RunningBot, code: str) -> None:
     await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN_ID, code=code, carrier="DPD", tracking="TEE12345")
     await mark_delivered(runtime.uow(), runtime.clock, staff_id=ADMIN_ID, code=code)
     await runtime.notifier.drain()
+
+
+async def _catalog_in_chat(ada: SandboxUser, boris: SandboxUser, scene: Callable[[str], None]) -> None:
+    scene("The admin edits products in chat (/product): a new price, a second photo, a Russian name; the history")
+    sheet = await ada.send("/product 23084")
+    await ada.press(sheet.last, "Price (GBP)")
+    await ada.send("2.25")
+    sheet = await ada.send("/product 85123A")
+    await ada.press(sheet.last, "Photos")
+    added = await ada.send_photo((DEMO_DATA / "photos" / "23166.png").read_bytes())
+    await ada.press(added.last, "Done")
+    await ada.press(sheet.last, "Name (ru)")
+    saved = await ada.send("Белое подвесное сердце-подсвечник")
+    await ada.press(saved.last, "History")
+    scene("Boris sees the card in Russian, its two photos as an album")
+    await boris.send("/start p_85123A")
+    scene("The admin discontinues a product: its card says so and it can no longer be ordered")
+    sheet = await ada.send("/product 21790")
+    status = await ada.press(sheet.last, "Status")
+    await ada.press(status.last, "discontinued")
+    await boris.send("/add 21790")
 
 
 async def _manager_reports(

@@ -36,6 +36,7 @@ class Cart:
     withdrawn: tuple[str, ...] = ()  # names of products no longer sold, left out of the cart
     rates: Rates | None = None  # the rates it was priced with (None: base-currency prices only)
     unpriced: tuple[str, ...] = ()  # names of products with no price the shop takes now, left out
+    discontinued: tuple[str, ...] = ()  # names of discontinued products, refused and left out
 
     @property
     def fx_rate(self) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.i18n import N_
@@ -91,6 +92,22 @@ class Category:
     product_count: int
 
 
+class ProductStatus(StrEnum):
+    """Active: listed and sold. Hidden: customers neither see nor find it. Discontinued:
+    its card says so and it cannot be ordered; orders already placed go on as before."""
+
+    ACTIVE = "active"
+    HIDDEN = "hidden"
+    DISCONTINUED = "discontinued"
+
+
+class Discontinued(DomainError):
+    key = N_("{name} is discontinued and can no longer be ordered.")
+
+
+MAX_PHOTOS = 10  # what one album (sendMediaGroup) carries
+
+
 @dataclass(slots=True)
 class Product:
     sku: str
@@ -107,7 +124,7 @@ class Product:
     # What one unit costs the shop (the products file's ``cost``): stock value and cost of
     # goods sold use it where no supplier terms give a unit cost.
     cost: Money | None = None
-    active: bool = True
+    status: ProductStatus = ProductStatus.ACTIVE
     category_id: int | None = None
     id: int | None = None
     # Variants (``domain.variants``): the parent's code ("" = the product is its own parent,
@@ -129,6 +146,36 @@ class Product:
     def display_name(self) -> str:
         """The name with the variant's option values: what carts, orders and pick lists show."""
         return f"{self.name} ({self.variant_label})" if self.options else self.name
+
+    # Photos after the first (``photo_file_id``): the card shows them all as an album.
+    more_photos: tuple[str, ...] = ()
+    # Name and description per language code; the default language's are ``name``/``description``.
+    names: dict[str, str] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def listed(self) -> bool:
+        """Customers see it in the catalog and in search (a discontinued one says so)."""
+        return self.status is not ProductStatus.HIDDEN
+
+    @property
+    def orderable(self) -> bool:
+        return self.status is ProductStatus.ACTIVE
+
+    @property
+    def photos(self) -> tuple[str, ...]:
+        return ((self.photo_file_id,) if self.photo_file_id else ()) + self.more_photos
+
+    def check_orderable(self) -> None:
+        if self.status is ProductStatus.DISCONTINUED:
+            raise Discontinued(name=self.display_name)
+
+    def in_language(self, language: str) -> Product:
+        """A copy named and described in ``language`` where a translation exists, else as is."""
+        name, description = self.names.get(language), self.descriptions.get(language)
+        if not name and not description:
+            return self
+        return replace(self, name=name or self.name, description=description or self.description)
 
     def price_in(self, currency: str) -> Money | None:
         return self.prices.get(currency)

@@ -119,6 +119,7 @@ class Columns:
     optional: tuple[str, ...] = ()
     prefixes: tuple[str, ...] = ()
     decimal: frozenset[str] = field(default_factory=frozenset)  # numbers that may have a fraction
+    languages: tuple[str, ...] = ()  # prefixes of per-language columns (``name_`` for ``name_ru``)
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -127,6 +128,9 @@ class Columns:
     def name(self, raw: str) -> str:
         """A header cell as the column it names: case and spaces do not matter."""
         lowered = raw.strip().lower()
+        for prefix in self.languages:
+            if lowered.startswith(prefix) and len(lowered) > len(prefix):
+                return lowered
         for prefix in self.prefixes:
             if lowered.startswith(prefix) and len(lowered) > len(prefix):
                 return prefix + raw.strip()[len(prefix) :].upper()
@@ -226,7 +230,8 @@ def unknown_columns(text: str, columns: Columns) -> list[str]:
     header_line = next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
     cells = next(csv.reader([header_line], delimiter=sniff_delimiter(header_line)), [])
     names = [columns.name(cell) for cell in cells if cell.strip()]
-    return [n for n in names if n not in columns.all and not n.startswith(columns.prefixes)]
+    known = columns.prefixes + columns.languages
+    return [n for n in names if n not in columns.all and not n.startswith(known)]
 
 
 def read_rows(text: str, columns: Columns, problems: list[Problem]) -> Iterator[Row]:

@@ -3,11 +3,12 @@ problem of every row is collected with its line number, so one run reports all o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from datetime import date
 
-from domain.catalog import Dimensions, Product, normalize_barcode, normalize_sku, photo_reference
+from domain.catalog import Dimensions, Product, ProductStatus, normalize_barcode, normalize_sku, photo_reference
 from domain.categories import category_path
 from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, parse_all, problem
 from domain.customers import business_terms, normalize_phone
@@ -64,10 +65,12 @@ CUSTOMER_COLUMNS = ("name", "telegram_id", "phone", "email", "business", "paymen
 
 PRODUCTS = Columns(
     PRODUCT_COLUMNS[:5],
-    (*PRODUCT_COLUMNS[5:], "photo", "cost", "parent", "options"),
+    (*PRODUCT_COLUMNS[5:], "photo", "cost", "parent", "options", "status"),
     prefixes=("price_",),
     decimal=frozenset({"price", "cost"}),
+    languages=("name_", "description_"),
 )
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(_[a-z]{2})?$")
 WAREHOUSES = Columns(WAREHOUSE_COLUMNS[:2], WAREHOUSE_COLUMNS[2:])
 STOCK = Columns(("sku", "warehouse", "quantity"), ("bin",))
 DEMAND = Columns(DEMAND_COLUMNS)
@@ -103,7 +106,26 @@ def _money(row: Row, column: str, currency: str) -> Money | None:
     return price
 
 
-def _product(row: Row, resolve_path: Callable[[str], str | None] = _no_local_files) -> Product:
+def _translations(row: Row, languages: Container[str] | None) -> tuple[dict[str, str], dict[str, str]]:
+    """``name_ru``, ``description_ru``…: a product's name and description in a language the bot speaks."""
+    names: dict[str, str] = {}
+    descriptions: dict[str, str] = {}
+    for column, value in row.values.items():
+        kind, _, language = column.partition("_")
+        if kind not in ("name", "description") or not language or not value.strip():
+            continue
+        if not LANGUAGE_CODE.match(language) or (languages is not None and language not in languages):
+            row.fail(N_("{column}: the bot does not speak “{value}”"), column=column, value=language)
+        elif kind == "name" and len(value.strip()) > 256:
+            row.fail(N_("{column} has more than 256 characters"), column=column)
+        else:
+            (names if kind == "name" else descriptions)[language] = " ".join(value.split()) if kind == "name" else value
+    return names, descriptions
+
+
+def _product(
+    row: Row, resolve_path: Callable[[str], str | None] = _no_local_files, languages: Container[str] | None = None
+) -> Product:
     sku = row.check(normalize_sku, row["sku"], default="")
     parent = row.check(normalize_sku, row["parent"], default="") if row["parent"] else ""
     no_options: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
@@ -130,6 +152,13 @@ def _product(row: Row, resolve_path: Callable[[str], str | None] = _no_local_fil
     weight = row.int("weight_g")
     dims = [row.int(n) for n in ("length_mm", "width_mm", "height_mm")]
     photo = row.check(photo_reference, row["photo"], resolve_path, default=None)
+    names, descriptions = _translations(row, languages)
+    status = ProductStatus.ACTIVE
+    if row["status"]:
+        try:
+            status = ProductStatus(row["status"].strip().lower())
+        except ValueError:
+            row.fail(N_("status must be active, hidden or discontinued, got “{value}”"), value=row["status"])
     return Product(
         sku=sku,
         name=row["name"],
@@ -144,6 +173,9 @@ def _product(row: Row, resolve_path: Callable[[str], str | None] = _no_local_fil
         parent="" if parent == sku else parent,
         option_names=option_names,
         options=options,
+        names=names,
+        descriptions=descriptions,
+        status=status,
     )
 
 
@@ -204,10 +236,11 @@ def parse_demand(text: str) -> tuple[list[DemandRow], list[Problem]]:
 
 
 def parse_products(
-    text: str, resolve_path: Callable[[str], str | None] = _no_local_files
+    text: str, resolve_path: Callable[[str], str | None] = _no_local_files, languages: Container[str] | None = None
 ) -> tuple[list[tuple[int, Product]], list[Problem]]:
-    """``photo`` is an optional extra column; ``resolve_path`` finds local image files."""
-    parsed, problems = parse_all(text, PRODUCTS, lambda row: (row.line, _product(row, resolve_path)))
+    """``photo`` is an optional extra column; ``resolve_path`` finds local image files;
+    ``name_<lang>``/``description_<lang>`` columns name it in ``languages`` (any code when None)."""
+    parsed, problems = parse_all(text, PRODUCTS, lambda row: (row.line, _product(row, resolve_path, languages)))
     flag_duplicates([(line, p.sku) for line, p in parsed], N_("SKU"), problems)
     flag_duplicates([(line, p.barcode) for line, p in parsed if p.barcode], N_("barcode"), problems)
     problems += fill_from_parents(parsed)

@@ -13,6 +13,7 @@ from typing import Protocol, Self
 from domain.accounting import JournalEntry
 from domain.apikeys import ApiKey
 from domain.catalog import Category, Product
+from domain.catalog_edits import ProductChange
 from domain.categories import CategoryNode
 from domain.customers import Customer, StaffMember
 from domain.feedback import Review
@@ -91,6 +92,18 @@ class ProductRepository(Protocol):
 
     async def variants_of(self, parent_codes: Sequence[str]) -> dict[str, list[Product]]: ...
     async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]: ...
+    async def sku_with_barcode(self, barcode: str) -> str | None:
+        """The SKU of the product carrying this barcode, if any."""
+        ...
+
+    async def set_photos(self, product_id: int, photos: Sequence[str]) -> None:
+        """Replace every photo (the first is the cover); () removes them all."""
+        ...
+
+    async def record_change(self, change: ProductChange) -> None: ...
+    async def changes(self, product_id: int, offset: int, limit: int) -> tuple[list[ProductChange], int]:
+        """A page of the product's audit trail, newest first, and how many entries there are."""
+        ...
 
 
 class WarehouseRepository(Protocol):

@@ -28,6 +28,7 @@ class Permission(StrEnum):
     VIEW_CUSTOMERS = "view_customers"  # a customer's profile: phone, orders, lifetime value
     MANAGE_CUSTOMERS = "manage_customers"
     SET_PRICES = "set_prices"
+    MANAGE_CATALOG = "manage_catalog"  # /product, /newproduct: edit the catalog in chat
     REPORTS = "reports"
     SUPPORT = "support"  # answer customers in the support chat, close conversations
 

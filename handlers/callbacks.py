@@ -14,6 +14,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from pydantic import Field
 
+from domain.catalog import ProductStatus
 from domain.orders import DeliveryMethod, PaymentMethod
 from domain.picking import PickMethod
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
@@ -203,6 +204,44 @@ class ApplyReorder(CallbackData, prefix="rop"):
     warehouse_id: Number
     point: Number
     top: Number  # order-up-to: the maximum level
+
+
+# ------------------------------------------------------------------ /product, /newproduct
+class ProductSheetCb(CallbackData, prefix="psh"):
+    """Show a product's sheet again (also leaves an edit in progress)."""
+
+    product_id: Number
+
+
+class ProductEditCb(CallbackData, prefix="pe"):
+    product_id: Number
+    field: Code  # name, price_EUR, name_ru … (domain.catalog_edits.field_value)
+
+
+class ProductStatusCb(CallbackData, prefix="pst"):
+    product_id: Number
+    status: ProductStatus
+
+
+class ProductCategoryCb(CallbackData, prefix="pcat"):
+    product_id: Number
+    category_id: Number
+
+
+class ProductPhotosCb(CallbackData, prefix="pph"):
+    product_id: Number
+    action: Literal["clear"]
+
+
+class NewProductSkip(CallbackData, prefix="pnx"):
+    """/newproduct: go on without the optional barcode or photo."""
+
+    step: Literal["barcode", "photo"]
+
+
+class ProductHistoryCb(CallbackData, prefix="phi"):
+    product_id: Number
+    page: Number
 
 
 # ------------------------------------------------------------------ checkout's steps

@@ -22,7 +22,7 @@ from domain.usecases.cart import (
 )
 from domain.usecases.catalog import product_card
 from handlers.callbacks import CartChange, CartView, NotifyMe, StartCheckout, shorten
-from handlers.catalog import card_keyboard, customer_currency, redraw_card
+from handlers.catalog import card_keyboard, customer_currency, reading_language, redraw_card
 from handlers.context import ShopSettings
 from handlers.menu import CART_BUTTON
 from handlers.views.rendering import Renderer, fill
@@ -52,6 +52,7 @@ async def _cart(uow: UnitOfWork, clock: Clock, customer: Customer, settings: Sho
         customer_id=customer.id or 0,
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
+        language=reading_language(),
     )
 
 
@@ -109,6 +110,7 @@ async def change_line(
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
         customer_id=customer.id,
+        language=reading_language(),
     )
     await query.answer(notice or _("🛒 %(count)s in cart") % {"count": card.in_cart}, show_alert=bool(notice))
     if isinstance(query.message, Message):

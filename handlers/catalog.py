@@ -7,7 +7,15 @@ import hashlib
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    CallbackQuery,
+    FSInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Message,
+)
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.catalog import LOCAL_PHOTO_PREFIX
@@ -43,6 +51,11 @@ from handlers.views.rendering import Renderer
 router = Router(name=__name__)
 
 
+def reading_language() -> str:
+    """The language of this reply: product names and descriptions are shown in it where translated."""
+    return get_i18n().current_locale
+
+
 def customer_currency(customer: Customer, default_currency: str) -> str:
     """What the customer wants (``wanted_currency``); the use cases fall back to the base
     currency when the shop does not take it."""
@@ -67,6 +80,7 @@ async def _catalog_view(
         page_size=settings.catalog_page_size,
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
+        language=reading_language(),
     )
     if shown.category is None:
         return renderer.render("categories.html.j2", page=shown), _page_keyboard(shown)
@@ -117,7 +131,9 @@ def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> Inl
     keyboard goes out with every card, the busiest reply there is."""
     pid = card.product.id or 0
     rows = option_buttons(card, category_id, page)
-    if card.in_cart:
+    if not card.product.orderable:
+        pass  # the card says why; a line already in the cart is dealt with in the cart
+    elif card.in_cart:
         row = [
             button("➖", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart - 1, view="card")),
             button(_("🛒 %(count)s in cart") % {"count": card.in_cart}, CartView()),
@@ -173,6 +189,7 @@ async def search_results_view(
         page_size=settings.catalog_page_size,
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
+        language=reading_language(),
     )
     rows = [
         [button(shorten(card.product.display_name), ProductCb(product_id=card.product.id or 0, category_id=0, page=0))]
@@ -253,6 +270,7 @@ async def show_product(
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
         customer_id=customer.id,
+        language=reading_language(),
     )
     keyboard = card_keyboard(card, callback_data.category_id, callback_data.page)
     if card.product.photo_file_id and query.bot is not None and query.from_user is not None:
@@ -279,6 +297,7 @@ async def choose_variant(
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
         customer_id=customer.id,
+        language=reading_language(),
     )
     keyboard = card_keyboard(card, callback_data.category_id, callback_data.page)
     await query.answer()
@@ -305,6 +324,7 @@ async def show_product_by_sku(
         currency=customer_currency(customer, default_currency),
         fallback_currency=default_currency,
         customer_id=customer.id,
+        language=reading_language(),
     )
     assert message.bot is not None
     await send_card(message.bot, message.chat.id, card, card_keyboard(card), renderer, uow)
@@ -316,7 +336,9 @@ async def send_card(
     """A product card: a photo with a caption when the product has one, else text. A local
     photo is uploaded once; Telegram's file_id is remembered for every later card."""
     reference = card.product.photo_file_id
-    if not reference:
+    if len(card.product.photos) > 1:  # an album cannot carry buttons: the card follows it as text
+        await send_photos(bot, chat_id, card.product.photos)
+    if not reference or len(card.product.photos) > 1:
         await bot.send_message(
             chat_id, renderer.render("product_card.html.j2", card=card, caption=False), reply_markup=keyboard
         )
@@ -327,6 +349,19 @@ async def send_card(
     sent = await bot.send_photo(chat_id, photo, caption=caption, reply_markup=keyboard)
     if local and sent.photo and card.product.id is not None:
         await remember_product_photo(uow, product_id=card.product.id, file_id=sent.photo[-1].file_id)
+
+
+def _photo(reference: str) -> str | FSInputFile:
+    local = reference.startswith(LOCAL_PHOTO_PREFIX)
+    return FSInputFile(reference.removeprefix(LOCAL_PHOTO_PREFIX)) if local else reference
+
+
+async def send_photos(bot: Bot, chat_id: int, photos: tuple[str, ...]) -> None:
+    """One photo as it is, several as an album (at most ten: ``MAX_PHOTOS``)."""
+    if len(photos) == 1:
+        await bot.send_photo(chat_id, _photo(photos[0]))
+    elif photos:
+        await bot.send_media_group(chat_id, [InputMediaPhoto(media=_photo(p)) for p in photos])
 
 
 async def redraw_card(message: Message, card: ProductCard, keyboard: InlineKeyboardMarkup, renderer: Renderer) -> None:

@@ -8,8 +8,8 @@ from pathlib import PurePath
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 
 from domain.csvfiles import UTF8, UTF8_BOM, shown_problems
 from domain.errors import ImportRejected, Reason
@@ -32,7 +32,7 @@ def _usage() -> str:
 
 
 @router.message(Command("import"), F.document)
-async def import_document(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
+async def import_document(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, i18n: I18n) -> None:
     assert message.from_user is not None and message.document is not None and message.bot is not None
     document = message.document
     name = document.file_name or "file.csv"
@@ -46,7 +46,9 @@ async def import_document(message: Message, command: CommandObject, uow: UnitOfW
     downloaded = await message.bot.download(document.file_id)
     assert downloaded is not None
     try:
-        report = await import_file(uow, clock, kind, downloaded.read(), staff_id=message.from_user.id)
+        report = await import_file(
+            uow, clock, kind, downloaded.read(), staff_id=message.from_user.id, languages=i18n.available_locales
+        )
     except ImportRejected as rejected:
         await message.answer(_rejection(name, rejected))
         return

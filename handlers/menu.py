@@ -87,6 +87,8 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("move", Permission.EDIT_STOCK, N_("Move stock between bins")),
     ("lowstock", Permission.VIEW_STOCK, N_("Products at or under their reorder point")),
     ("reorder", Permission.EDIT_STOCK, N_("Set a reorder point")),
+    ("product", Permission.MANAGE_CATALOG, N_("A product: see and edit every field, photos, status, history")),
+    ("newproduct", Permission.MANAGE_CATALOG, N_("Add a product step by step")),
     ("import", Permission.EDIT_STOCK, N_("Import a CSV file: products, stock, …")),
     ("po", Permission.VIEW_STOCK, N_("Purchase orders")),
     ("queue", Permission.VIEW_ORDERS, N_("Orders to fulfil, by priority")),

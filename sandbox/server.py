@@ -43,7 +43,9 @@ JSON_FIELDS = frozenset(
         "menu_button",
     }
 )
-SENDING_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendvoice", "sendinvoice", "copymessage"})
+SENDING_METHODS = frozenset(
+    {"sendmessage", "sendphoto", "senddocument", "sendvoice", "sendinvoice", "copymessage", "sendmediagroup"}
+)
 # What Telegram sends a bot that never named the update types it wants (or named none).
 NOT_SENT_UNLESS_ASKED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
@@ -160,6 +162,7 @@ class SandboxServer(ForumsAndCopies):
                 "deleteMessage",
                 "answerCallbackQuery",
                 "sendPhoto",
+                "sendMediaGroup",
                 "sendDocument",
                 "sendVoice",
                 "sendInvoice",
@@ -497,6 +500,25 @@ class SandboxServer(ForumsAndCopies):
         return await self._post(
             int(params["chat_id"]), "photo", caption, params, file=self._resolve_file(params.get("photo"))
         )
+
+    async def m_sendMediaGroup(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """An album: 2–10 photos, each its own message, as Telegram sends them."""
+        media = params.get("media")
+        if not isinstance(media, list) or not 2 <= len(media) <= 10:
+            raise bad_request("wrong number of media items: must include 2-10 items")
+        if params.get("reply_markup"):
+            raise bad_request("media groups can't have a reply markup")
+        sent = []
+        for item in media:
+            if not isinstance(item, dict) or item.get("type") != "photo":
+                raise bad_request("unsupported media type in the album")
+            reference = item.get("media")
+            if isinstance(reference, str) and reference.startswith("attach://"):
+                reference = params.get(reference.removeprefix("attach://"))
+            caption = check_caption(item.get("caption"), item.get("parse_mode"))
+            file = self._resolve_file(reference)
+            sent.append(await self._post(int(params["chat_id"]), "photo", caption, {}, file=file))
+        return sent
 
     async def m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         caption = check_caption(params.get("caption"), params.get("parse_mode"))

@@ -137,14 +137,39 @@ class ProductRow(Base):
     width_mm: Mapped[int | None] = mapped_column(Integer)
     height_mm: Mapped[int | None] = mapped_column(Integer)
     photo_file_id: Mapped[str | None] = mapped_column(String(256))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    more_photos: Mapped[str] = mapped_column(Text, default="")  # further file_ids, one a line
+    status: Mapped[str] = mapped_column(String(16), default="active")  # domain.catalog.ProductStatus
     cost_minor: Mapped[int | None] = mapped_column(BigInteger)  # a unit's supply cost, when the catalog gives it
     cost_currency: Mapped[str | None] = mapped_column(String(3))
     # A category's page of products by name straight from the index, whatever the page number.
     __table_args__ = (
         UniqueConstraint("group_id", "option1", "option2", "option3", name="uq_products_variant"),
-        Index("ix_products_category_page", "category_id", "active", "name", "id"),
+        Index("ix_products_category_page", "category_id", "status", "name", "id"),
     )
+
+
+class ProductTranslationRow(Base):
+    """A product's name and description in a language other than the default."""
+
+    __tablename__ = "product_translations"
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(256), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProductChangeRow(Base):
+    """The audit trail of catalog edits made in chat: who changed which field, when, from what to what."""
+
+    __tablename__ = "product_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(String(32))
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_product_changes_product", "product_id", "at"),)
 
 
 class ProductPriceRow(Base):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from domain.accounting import JournalEntry
 from domain.catalog import Category, Product
+from domain.catalog_edits import ProductChange
 from domain.categories import CategoryNode
 from domain.customers import Customer
 from domain.errors import IllegalTransition, InsufficientStock
@@ -42,6 +43,7 @@ class FakeClock:
 class State:
     customers: dict[int, Customer] = field(default_factory=dict)
     products: dict[int, Product] = field(default_factory=dict)
+    product_changes: list[ProductChange] = field(default_factory=list)
     categories: dict[str, int] = field(default_factory=dict)
     category_parent: dict[int, int] = field(default_factory=dict)  # child id -> parent id
     warehouses: dict[int, Warehouse] = field(default_factory=dict)
@@ -140,7 +142,10 @@ class FakeProducts(_Repo):
         stored = copy.deepcopy(product)
         if existing:  # as in SQL: prices are added or changed, never dropped; a photo and a cost stay unless replaced
             stored.prices = {**existing.prices, **product.prices}
-            stored.photo_file_id = product.photo_file_id or existing.photo_file_id
+            if not product.photo_file_id:
+                stored.photo_file_id, stored.more_photos = existing.photo_file_id, existing.more_photos
+            stored.names = {**existing.names, **product.names}
+            stored.descriptions = {**existing.descriptions, **product.descriptions}
             stored.cost = product.cost or existing.cost
         self.st.products[product.id] = stored
         return product
@@ -148,6 +153,20 @@ class FakeProducts(_Repo):
     async def upsert_many(self, products: Sequence[Product]) -> None:
         for product in products:
             await self.upsert(product)
+
+    async def sku_with_barcode(self, barcode: str) -> str | None:
+        return next((p.sku for p in self.st.products.values() if p.barcode == barcode), None)
+
+    async def set_photos(self, product_id: int, photos: Sequence[str]) -> None:
+        product = self.st.products[product_id]
+        product.photo_file_id, product.more_photos = (photos[0] if photos else None), tuple(photos[1:])
+
+    async def record_change(self, change: ProductChange) -> None:
+        self.st.product_changes.append(change)
+
+    async def changes(self, product_id: int, offset: int, limit: int) -> tuple[list[ProductChange], int]:
+        mine = [c for c in reversed(self.st.product_changes) if c.product_id == product_id]
+        return (mine[offset : offset + limit] if limit > 0 else []), len(mine)
 
     async def variants(self, parent_code: str) -> list[Product]:
         return copy.deepcopy(sorted((p for p in self.st.products.values() if p.parent_code == parent_code), key=_id))
@@ -160,7 +179,7 @@ class FakeProducts(_Repo):
         """One product per parent in the category: its first active variant (as in SQL)."""
         firsts: dict[str, Product] = {}
         for p in sorted(self.st.products.values(), key=_id):
-            if p.category_id == category_id and p.active:
+            if p.category_id == category_id and p.listed:
                 firsts.setdefault(p.parent_code, p)
         return list(firsts.values())
 
@@ -177,7 +196,7 @@ class FakeProducts(_Repo):
     async def category_nodes(self) -> list[CategoryNode]:
         parents: dict[int, set[str]] = {}
         for p in self.st.products.values():
-            if p.active and p.category_id is not None:
+            if p.listed and p.category_id is not None:
                 parents.setdefault(p.category_id, set()).add(p.parent_code)
         own = {category_id: len(codes) for category_id, codes in parents.items()}
         parent = self.st.category_parent

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from domain.cart import Cart, CartLine, order_currency
-from domain.catalog import Product
+from domain.catalog import Product, ProductStatus
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.i18n import N_, N_plural
 from domain.ports import Clock, UnitOfWork
@@ -45,8 +46,9 @@ async def _active_product(uow: UnitOfWork, product_id: int) -> Product:
     product = await uow.products.get(product_id)
     if product is None:
         raise NotFound()
-    if not product.active:
+    if not product.listed:
         raise NotForSale()
+    product.check_orderable()
     return product
 
 
@@ -164,7 +166,7 @@ async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: 
     rates = await shop_rates(uow)
     # A line whose product lost its price (its currency's rate is gone) is shown as unpriced
     # and left out of the order; the other lines stay buyable.
-    products = [p for p in everything if p.active and rates.sells(p.prices)]
+    products = [p for p in everything if p.orderable and rates.sells(p.prices)]
     chosen = order_currency(products, currency, rates)
     lines = []
     for product in sorted(products, key=lambda p: p.name):
@@ -172,14 +174,22 @@ async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: 
         price = rates.price(product.prices, chosen)
         assert price is not None  # a product the shop sells has a price in every currency it takes
         lines.append(CartLine(product, wanted[pid], min(held[pid], wanted[pid]), price, expiry.get(pid)))
-    withdrawn = tuple(sorted(p.name for p in everything if not p.active))
-    unpriced = tuple(sorted(p.name for p in everything if p.active and not rates.sells(p.prices)))
-    return Cart(lines, chosen, withdrawn, rates, unpriced)
+    withdrawn = tuple(sorted(p.name for p in everything if not p.listed))
+    unpriced = tuple(sorted(p.name for p in everything if p.orderable and not rates.sells(p.prices)))
+    discontinued = tuple(sorted(p.name for p in everything if p.status is ProductStatus.DISCONTINUED))
+    return Cart(lines, chosen, withdrawn, rates, unpriced, discontinued)
 
 
-async def view_cart(uow: UnitOfWork, clock: Clock, *, customer_id: int, currency: str, fallback_currency: str) -> Cart:
+async def view_cart(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, currency: str, fallback_currency: str, language: str = ""
+) -> Cart:
+    """The cart as its owner reads it: products named in ``language`` where translated."""
     async with uow.read_only():
-        return await load_cart(uow, clock.now(), customer_id, currency, fallback_currency)
+        cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency)
+    if not language:
+        return cart
+    lines = [replace(line, product=line.product.in_language(language)) for line in cart.lines]
+    return replace(cart, lines=lines)
 
 
 async def clear_cart(uow: UnitOfWork, *, customer_id: int) -> None:

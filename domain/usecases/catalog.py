@@ -69,8 +69,14 @@ def _price_for(product: Product, currency: str, fallback: str, rates: Rates) -> 
 
 
 async def _cards(
-    uow: UnitOfWork, products: list[Product], currency: str, fallback: str, in_cart: Mapping[int, int] | None = None
+    uow: UnitOfWork,
+    products: list[Product],
+    currency: str,
+    fallback: str,
+    in_cart: Mapping[int, int] | None = None,
+    language: str = "",
 ) -> list[ProductCard]:
+    """Priced, with what is available, named and described in ``language`` where translated."""
     ids = [p.id for p in products if p.id is not None]
     available: dict[int, int] = dict.fromkeys(ids, 0)
     for level in await uow.stock.levels(ids):
@@ -80,7 +86,7 @@ async def _cards(
     shown = _shown_currency(currency, fallback, rates)
     return [
         ProductCard(
-            p,
+            p.in_language(language),
             _price_for(p, currency, fallback, rates),
             available.get(p.id or 0, 0),
             held.get(p.id or 0, 0),
@@ -97,6 +103,13 @@ def _pages(total: int, page: int, page_size: int) -> tuple[int, int]:
     return min(max(page, 0), pages - 1), pages
 
 
+async def list_categories(uow: UnitOfWork) -> list[Category]:
+    """Every category by name, empty ones too (a manager's pick list), with its own products."""
+    async with uow.read_only():
+        nodes = await uow.products.category_nodes()
+    return sorted((Category(n.id, n.name, n.own_count) for n in nodes), key=lambda c: c.name.casefold())
+
+
 async def browse_category(
     uow: UnitOfWork,
     *,
@@ -107,6 +120,7 @@ async def browse_category(
     fallback_currency: str,
     after: int = 0,
     before: int = 0,
+    language: str = "",
 ) -> CatalogPage:
     """``category_id`` 0 is the top of the catalog. Only the products on the page are read;
     ``after``/``before`` (the last/first product of the page next to this one) let a page of
@@ -125,7 +139,7 @@ async def browse_category(
         if node is not None and wanted > 0:
             keyset = {"after": after, "before": before} if start >= len(children) else {}
             products = await uow.products.in_category(node.id, max(start - len(children), 0), wanted, **keyset)
-        cards = await _cards(uow, products, currency, fallback_currency) if products else []
+        cards = await _cards(uow, products, currency, fallback_currency, language=language) if products else []
         if node is None:
             return CatalogPage(None, cards, page, pages, len(children), children[start:end])
         parent = node.parent_id if node.parent_id in tree.nodes else None
@@ -134,17 +148,17 @@ async def browse_category(
 
 
 async def _card_of(
-    uow: UnitOfWork, product: Product, currency: str, fallback: str, customer_id: int | None
+    uow: UnitOfWork, product: Product, currency: str, fallback: str, customer_id: int | None, language: str
 ) -> ProductCard:
     """The parent's card with this variant chosen: how many of it this customer holds in the
     cart, and buttons for the parent's other active variants."""
     held = 0
     if customer_id is not None and product.id is not None:
         held = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == product.id)
-    card = (await _cards(uow, [product], currency, fallback, {product.id or 0: held}))[0]
+    card = (await _cards(uow, [product], currency, fallback, {product.id or 0: held}, language))[0]
     if not product.option_names:
         return card
-    variants = [v for v in await uow.products.variants(product.parent_code) if v.active and v.id is not None]
+    variants = [v for v in await uow.products.variants(product.parent_code) if v.listed and v.id is not None]
     available: dict[int, int] = {}
     for level in await uow.stock.levels([v.id for v in variants if v.id is not None]):
         available[level.product_id] = available.get(level.product_id, 0) + max(level.available, 0)
@@ -152,43 +166,62 @@ async def _card_of(
 
 
 async def product_card(
-    uow: UnitOfWork, *, product_id: int, currency: str, fallback_currency: str, customer_id: int | None = None
+    uow: UnitOfWork,
+    *,
+    product_id: int,
+    currency: str,
+    fallback_currency: str,
+    customer_id: int | None = None,
+    language: str = "",
 ) -> ProductCard:
     async with uow.read_only():
         product = await uow.products.get(product_id)
-        if product is None or not product.active:
+        if product is None or not product.listed:
             raise NotFound()
-        return await _card_of(uow, product, currency, fallback_currency, customer_id)
+        return await _card_of(uow, product, currency, fallback_currency, customer_id, language)
 
 
 async def find_by_sku(uow: UnitOfWork, sku: str) -> Product:
-    """Inside an open unit of work: the active product with this SKU, or ``NotFound``
-    (a malformed SKU is simply not found)."""
+    """Inside an open unit of work: the listed product with this SKU (a discontinued one
+    too: its card says so), or ``NotFound`` (a malformed SKU is simply not found)."""
     try:
         normalized = normalize_sku(sku)
     except DomainError:
         raise NotFound() from None
     product = await uow.products.get_by_sku(normalized)
-    if product is None or product.id is None or not product.active:
+    if product is None or product.id is None or not product.listed:
         raise NotFound()
     return product
 
 
 async def product_card_by_sku(
-    uow: UnitOfWork, *, sku: str, currency: str, fallback_currency: str, customer_id: int | None = None
+    uow: UnitOfWork,
+    *,
+    sku: str,
+    currency: str,
+    fallback_currency: str,
+    customer_id: int | None = None,
+    language: str = "",
 ) -> ProductCard:
     """Deep links and typed SKUs: an unknown or malformed SKU is simply not found."""
     async with uow.read_only():
         product = await find_by_sku(uow, sku)
-        return await _card_of(uow, product, currency, fallback_currency, customer_id)
+        return await _card_of(uow, product, currency, fallback_currency, customer_id, language)
 
 
 async def search_products(
-    uow: UnitOfWork, *, text: str, page: int, page_size: int, currency: str, fallback_currency: str
+    uow: UnitOfWork,
+    *,
+    text: str,
+    page: int,
+    page_size: int,
+    currency: str,
+    fallback_currency: str,
+    language: str = "",
 ) -> SearchResults:
-    """Name, SKU or barcode (``ProductRepository.search``): a page of cards and the number
-    of matches. A page past the end (fewer matches than when the button was sent) shows the
-    last one."""
+    """Name (in any language), SKU or barcode (``ProductRepository.search``): a page of cards
+    and the number of matches. A page past the end (fewer matches than when the button was
+    sent) shows the last one."""
     async with uow.read_only():
         page = max(page, 0)
         products, total = await uow.products.search(text, page * page_size, page_size)
@@ -196,7 +229,8 @@ async def search_products(
         if shown != page:
             products, total = await uow.products.search(text, shown * page_size, page_size)
             shown, pages = _pages(total, shown, page_size)
-        return SearchResults(await _cards(uow, products, currency, fallback_currency), total, shown, pages)
+        cards = await _cards(uow, products, currency, fallback_currency, language=language)
+        return SearchResults(cards, total, shown, pages)
 
 
 async def remember_product_photo(uow: UnitOfWork, *, product_id: int, file_id: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 from domain.csvfiles import Columns, decode_csv, unknown_columns
 from domain.imports import BOXES, CARRIERS, CUSTOMERS, DEMAND, PRODUCTS, REORDER, STOCK, SUPPLIERS, WAREHOUSES
@@ -36,6 +36,7 @@ async def import_file(
     *,
     resolve_path: Callable[[str], str | None] | None = None,
     staff_id: int | None = None,
+    languages: Container[str] | None = None,
 ) -> ImportReport:
     """Decode (``decode_csv``: UTF-8 with or without BOM, UTF-16, else Windows-1251 when it
     reads as such, else refused), then import as ``kind``; the report names the encoding.
@@ -47,7 +48,7 @@ async def import_file(
     text = decode_csv(data)
     report: ImportReport
     if kind == "products":
-        report = await imports.import_products(uow, text.text, resolve_path)
+        report = await imports.import_products(uow, text.text, resolve_path, languages)
     elif kind == "warehouses":
         report = await imports.import_warehouses(uow, text.text)
     elif kind == "stock":

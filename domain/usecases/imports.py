@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -64,15 +64,21 @@ def _same_product(new: Product, old: Product) -> bool:
         and all(old.prices.get(c) == price for c, price in new.prices.items())
         and new.photo_file_id in (None, old.photo_file_id)
         and new.cost in (None, old.cost)
+        and new.status is old.status
+        and all(old.names.get(language) == name for language, name in new.names.items())
+        and all(old.descriptions.get(language) == text for language, text in new.descriptions.items())
     )
 
 
 async def import_products(
-    uow: UnitOfWork, text: str, resolve_path: Callable[[str], str | None] | None = None
+    uow: UnitOfWork,
+    text: str,
+    resolve_path: Callable[[str], str | None] | None = None,
+    languages: Container[str] | None = None,
 ) -> ImportReport:
     """``resolve_path`` turns a photo path written in the file into an absolute one (or
     None when it does not exist); without it, only URLs and Telegram file_ids are accepted."""
-    parsed, problems = parse_products(text, resolve_path) if resolve_path else parse_products(text)
+    parsed, problems = parse_products(text, resolve_path or (lambda _: None), languages)
     if problems:
         raise ImportRejected(problems)
     async with uow:

@@ -279,7 +279,7 @@ async def _cart(uow: UnitOfWork, request: ApiOrderRequest) -> Cart:
         if not 1 <= quantity <= MAX_LINE_QUANTITY:
             raise InvalidField(field=f"{field}.quantity", reason=f"a whole number from 1 to {MAX_LINE_QUANTITY}")
         product = await uow.products.get_by_sku(sku)
-        if product is None or not product.active:
+        if product is None or not product.orderable:
             raise InvalidField(field=f"{field}.sku", reason=f"no product {sku} is for sale")
         price = rates.price(product.prices, currency)
         if price is None:

@@ -144,7 +144,7 @@ async def request_return(
 
 async def _check_swap(uow: UnitOfWork, product_id: int, swap_id: int, sku: str) -> None:
     ordered, wanted = await uow.products.get(product_id), await uow.products.get(swap_id)
-    if ordered is None or wanted is None or not wanted.active or wanted.parent_code != ordered.parent_code:
+    if ordered is None or wanted is None or not wanted.orderable or wanted.parent_code != ordered.parent_code:
         raise NotASwap(sku=sku)
 
 
@@ -157,7 +157,7 @@ async def swap_choices(uow: UnitOfWork, *, product_ids: list[int]) -> dict[int, 
             if product.id is None or not product.option_names:
                 continue
             siblings = await uow.products.variants(product.parent_code)
-            others = [v for v in siblings if v.active and v.id is not None and v.id != product.id]
+            others = [v for v in siblings if v.orderable and v.id is not None and v.id != product.id]
             levels = await uow.stock.levels([v.id for v in others if v.id is not None])
             stocked = {level.product_id for level in levels if level.available > 0}
             if in_stock := [v for v in others if v.id in stocked]:
@@ -342,7 +342,7 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
             continue
         wanted = await uow.products.get(line.swap_product_id)
         price = rates.price(wanted.prices, order.currency) if wanted is not None else None
-        if wanted is None or wanted.id is None or not wanted.active or price is None:
+        if wanted is None or wanted.id is None or not wanted.orderable or price is None:
             raise NotASwap(sku=line.sku)
         difference = price - line.unit_price
         charged = difference if difference.amount > 0 else difference * 0

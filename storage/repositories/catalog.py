@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import flag_modified
 
-from domain.catalog import Category, Dimensions, Product
+from domain.catalog import Category, Dimensions, Product, ProductStatus
+from domain.catalog_edits import ProductChange
 from domain.categories import CategoryNode
 from domain.money import Money
 from storage import models as m
@@ -45,17 +46,29 @@ class SqlProducts:
             dimensions=Dimensions(*dims) if all(d is not None for d in dims) else None,
             photo_file_id=row.photo_file_id,
             cost=Money(row.cost_minor, row.cost_currency) if row.cost_currency else None,
-            active=row.active,
+            status=ProductStatus(row.status),
             id=row.id,
             parent="" if row.parent_code == row.sku else row.parent_code,
             option_names=names,
             options=(row.option1, row.option2, row.option3)[: len(names)],
+            more_photos=tuple(row.more_photos.split()),
         )
 
     async def _in_order(self, ids: Sequence[int]) -> list[Product]:
         """Products by id, in the order given (the read cache serves them when it can)."""
         found = {p.id: p for p in await self.get_many(ids)}
         return [found[i] for i in ids if i in found]
+
+    async def _translate(self, products: Sequence[Product], statement: Executable, params: dict[str, object]) -> None:
+        """Fill in each product's names and descriptions in other languages."""
+        by_id = {p.id: p for p in products}
+        for row in await fetch(self.s, statement, params):
+            product = by_id.get(row.product_id)
+            if product is not None:
+                if row.name:
+                    product.names[row.language] = row.name
+                if row.description:
+                    product.descriptions[row.language] = row.description
 
     async def get(self, product_id: int) -> Product | None:
         if self.cache is not None:
@@ -84,7 +97,9 @@ class SqlProducts:
         rows = await fetch(self.s, statement, params)
         if not rows:
             return None
-        return self._to_domain(rows[0], rows[0].category, self._price_map(rows))
+        product = self._to_domain(rows[0], rows[0].category, self._price_map(rows))
+        await self._translate([product], _TRANSLATIONS_OF, {"ids": [product.id]})
+        return product
 
     @staticmethod
     def _with_prices() -> Select[Any]:
@@ -117,9 +132,11 @@ class SqlProducts:
                 self.cache.snapshot_done("catalog", None)
                 return False
             rows = await fetch(self.s, _CATALOG)
+            products = list(self._products_of(rows))
+            await self._translate(products, _ALL_TRANSLATIONS, {})
             snapshot: dict[Hashable, object] = {}
             parents: dict[str, list[int]] = defaultdict(list)
-            for built, product in enumerate(self._products_of(rows), 1):
+            for built, product in enumerate(products, 1):
                 snapshot[product.id] = product
                 snapshot[("sku", product.sku)] = product.id
                 parents[product.parent_code].append(product.id or 0)
@@ -148,7 +165,9 @@ class SqlProducts:
                 return []
             if ids is not None:
                 return await self._in_order(cast(tuple[int, ...], ids))
-        products = [p for p in self._products_of(await fetch(self.s, _VARIANTS, {"code": parent_code}))]
+        products = list(self._products_of(await fetch(self.s, _VARIANTS, {"code": parent_code})))
+        if products:
+            await self._translate(products, _TRANSLATIONS_OF, {"ids": [p.id for p in products]})
         for product in products:
             self._cached(product)
         if self.cache is not None:
@@ -198,9 +217,10 @@ class SqlProducts:
             row.length_mm, row.width_mm, row.height_mm = (
                 (dims.length_mm, dims.width_mm, dims.height_mm) if dims else (None, None, None)
             )
-            if product.photo_file_id:
+            if product.photo_file_id:  # a file without photos keeps the ones known
                 row.photo_file_id = product.photo_file_id
-            row.active = product.active
+                row.more_photos = "\n".join(product.more_photos)
+            row.status = product.status.value
             if product.cost is not None:  # a file without costs keeps the ones known
                 row.cost_minor, row.cost_currency = product.cost.amount, product.cost.currency
         for code in regrouped:
@@ -214,9 +234,23 @@ class SqlProducts:
                 select(m.ProductPriceRow).where(m.ProductPriceRow.product_id.in_(ids))
             ):
                 prices[(price_row.product_id, price_row.currency)] = price_row
+        translations: dict[tuple[int, str], m.ProductTranslationRow] = {}
+        if any(p.names or p.descriptions for p in products):
+            for ids in _chunks([row.id for row in rows.values()]):
+                for t in await self.s.scalars(
+                    select(m.ProductTranslationRow).where(m.ProductTranslationRow.product_id.in_(ids))
+                ):
+                    translations[(t.product_id, t.language)] = t
         for product in products:
             row = rows[product.sku]
             product.id, product.category_id = row.id, row.category_id
+            for language in product.names.keys() | product.descriptions.keys():
+                translated = translations.get((row.id, language))
+                if translated is None:
+                    translated = m.ProductTranslationRow(product_id=row.id, language=language, name="", description="")
+                    self.s.add(translated)
+                translated.name = product.names.get(language, translated.name)
+                translated.description = product.descriptions.get(language, translated.description)
             for price in product.prices.values():
                 existing = prices.get((row.id, price.currency))
                 if existing is None:
@@ -267,7 +301,10 @@ class SqlProducts:
             missing = [pid for pid, hit in hits.items() if hit is None]
         for chunk in _chunks(missing):
             rows = await fetch(self.s, _PRODUCTS_BY_ID, {"ids": chunk})
-            found += [cast(Product, self._cached(product)) for product in self._products_of(rows)]
+            products = list(self._products_of(rows))
+            if products:
+                await self._translate(products, _TRANSLATIONS_OF, {"ids": [p.id for p in products]})
+            found += [cast(Product, self._cached(product)) for product in products]
         return found
 
     @classmethod
@@ -283,14 +320,16 @@ class SqlProducts:
 
     async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]:
         """Exact SKU or barcode (the variant itself, first), or a case-insensitive substring
-        of the name (one hit per parent: its first matching variant)."""
+        of the name in any language (one hit per parent: its first matching variant). Hidden
+        products are not found."""
         needle = text.strip()
-        p = m.ProductRow
+        p, t = m.ProductRow, m.ProductTranslationRow
         pattern = "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         exact = (p.sku == needle.upper()) | (p.barcode == needle)
-        named = func.lower(p.name).like(pattern, escape="\\")
-        first_named = select(func.min(p.id)).where(p.active.is_(True), named).group_by(p.group_id)
-        where = (p.active.is_(True), exact | p.id.in_(first_named))
+        translated = p.id.in_(select(t.product_id).where(func.lower(t.name).like(pattern, escape="\\")))
+        named = func.lower(p.name).like(pattern, escape="\\") | translated
+        first_named = select(func.min(p.id)).where(_SHOWN, named).group_by(p.group_id)
+        where = (_SHOWN, exact | p.id.in_(first_named))
         total = await self.s.scalar(select(func.count()).select_from(p).where(*where)) or 0
         ids = (
             await self.s.scalars(
@@ -299,13 +338,46 @@ class SqlProducts:
         ).all()
         return await self._in_order(ids), total
 
+    async def sku_with_barcode(self, barcode: str) -> str | None:
+        return await self.s.scalar(select(m.ProductRow.sku).where(m.ProductRow.barcode == barcode).limit(1))
+
+    async def set_photos(self, product_id: int, photos: Sequence[str]) -> None:
+        row = await self.s.get(m.ProductRow, product_id)
+        if row is not None:
+            row.photo_file_id = photos[0] if photos else None
+            row.more_photos = "\n".join(photos[1:])
+            await self.s.flush()
+
+    async def record_change(self, change: ProductChange) -> None:
+        self.s.add(
+            m.ProductChangeRow(
+                product_id=change.product_id,
+                at=change.at,
+                actor=change.actor,
+                field=change.field,
+                before=change.before,
+                after=change.after,
+            )
+        )
+        await self.s.flush()
+
+    async def changes(self, product_id: int, offset: int, limit: int) -> tuple[list[ProductChange], int]:
+        c = m.ProductChangeRow
+        total = await self.s.scalar(select(func.count()).select_from(c).where(c.product_id == product_id)) or 0
+        if limit <= 0:
+            return [], total
+        rows = await self.s.scalars(
+            select(c).where(c.product_id == product_id).order_by(c.at.desc(), c.id.desc()).offset(offset).limit(limit)
+        )
+        return [ProductChange(r.product_id, r.at, r.actor, r.field, r.before, r.after) for r in rows], total
+
     async def categories(self) -> list[Category]:
         """Each with how many products (parents, however many variants) it shows."""
         c, p = m.CategoryRow, m.ProductRow
         rows = await self.s.execute(
             select(c.id, c.name, func.count(func.distinct(p.group_id)))
             .join(p, p.category_id == c.id)
-            .where(p.active.is_(True))
+            .where(_SHOWN)
             .group_by(c.id, c.name)
             .order_by(c.name)
         )
@@ -367,17 +439,19 @@ class SqlProducts:
         return [found[i] for i in ids if i in found]
 
 
+_HIDDEN = ProductStatus.HIDDEN.value
+_SHOWN = m.ProductRow.status != _HIDDEN  # customers see it listed and found (a discontinued one says so)
 _P = m.ProductRow
 _SIBLING = aliased(m.ProductRow)
-# A parent is listed once, as its first active variant (the card then offers the others): a row
+# A parent is listed once, as its first shown variant (the card then offers the others): a row
 # is listed when no active sibling has a lower id — one lookup in the group_id index per row.
-_LISTED = ~exists().where(_SIBLING.group_id == _P.group_id, _SIBLING.active.is_(True), _SIBLING.id < _P.id)
+_FIRST_OF_PARENT = ~exists().where(_SIBLING.group_id == _P.group_id, _SIBLING.status != _HIDDEN, _SIBLING.id < _P.id)
 _OWN_COUNTS = fills(
     "tree",
-    select(_P.category_id, func.count(func.distinct(_P.group_id))).where(_P.active.is_(True)).group_by(_P.category_id),
+    select(_P.category_id, func.count(func.distinct(_P.group_id))).where(_SHOWN).group_by(_P.category_id),
 )
 _CATEGORIES = fills("tree", select(m.CategoryRow.id, m.CategoryRow.name, m.CategoryRow.parent_id))
-_IN_CATEGORY = (_P.category_id == bindparam("category_id"), _P.active.is_(True), _LISTED)
+_IN_CATEGORY = (_P.category_id == bindparam("category_id"), _SHOWN, _FIRST_OF_PARENT)
 _BOUNDARY = select(_P.name).where(_P.id == bindparam("id"), *_IN_CATEGORY)
 _PAGE_AFTER = (
     select(_P.id)
@@ -414,4 +488,15 @@ _VARIANTS_OF = fills(
     SqlProducts._with_prices()
     .where(m.ProductGroupRow.code.in_(bindparam("codes", expanding=True)))
     .order_by(m.ProductRow.id),
+)
+_TRANSLATION_COLUMNS = (
+    m.ProductTranslationRow.product_id,
+    m.ProductTranslationRow.language,
+    m.ProductTranslationRow.name,
+    m.ProductTranslationRow.description,
+)
+_ALL_TRANSLATIONS = fills("catalog", select(*_TRANSLATION_COLUMNS))
+_TRANSLATIONS_OF = fills(
+    "catalog",
+    select(*_TRANSLATION_COLUMNS).where(m.ProductTranslationRow.product_id.in_(bindparam("ids", expanding=True))),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.catalog import Category, Product
+from domain.catalog import Category, Product, ProductStatus
 from domain.categories import CategoryTree
 from domain.money import Money
 from domain.ports import UnitOfWork
@@ -85,9 +85,9 @@ async def test_categories_count_active_products_and_pages_go_by_name(uow: UnitOf
                 Product("B-1", "Bowl", "Kitchen"),
                 Product("A-1", "Apron", "Kitchen"),
                 Product("C-1", "Cup", "Kitchen"),
-                Product("O-1", "Old", "Kitchen", active=False),
+                Product("O-1", "Old", "Kitchen", status=ProductStatus.HIDDEN),
                 Product("T-1", "Towel", "Bath"),
-                Product("G-1", "Gone", "Garden", active=False),
+                Product("G-1", "Gone", "Garden", status=ProductStatus.HIDDEN),
             ]
         )
         await uow.commit()
@@ -143,7 +143,7 @@ async def test_categories_link_into_a_tree_whose_counts_include_descendants(uow:
                 Product("V-1", "Vee", "V-neck"),
                 Product("V-2", "Vee two", "V-neck"),
                 Product("T-1", "Tee", "T-shirts"),
-                Product("H-0", "Old hat", "Hats", active=False),
+                Product("H-0", "Old hat", "Hats", status=ProductStatus.HIDDEN),
                 Product("M-1", "Mug", "Kitchen"),
             ]
         )
@@ -184,3 +184,49 @@ async def test_a_page_next_to_a_shown_one_starts_at_its_boundary_product(uow: Un
     assert [p.name for p in after] == ["Item 04", "Item 05", "Item 06", "Item 07"]
     assert [p.name for p in before] == [p.name for p in first]
     assert [p.name for p in stale] == ["Item 08", "Item 09"]  # a boundary no longer there: by offset
+
+
+async def test_names_per_language_photos_and_status_are_kept_and_a_later_upsert_adds_to_them(uow: UnitOfWork) -> None:
+    async with uow:
+        mug = Product("MUG-1", "Mug", "Kitchen", names={"ru": "Кружка"}, descriptions={"ru": "Синяя"})
+        mug.photo_file_id, mug.more_photos, mug.status = "AgAD-1", ("AgAD-2",), ProductStatus.DISCONTINUED
+        await uow.products.upsert(mug)
+        await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen", names={"de": "Becher"}))
+        await uow.commit()
+    async with uow:
+        loaded = await uow.products.get_by_sku("MUG-1")
+    assert loaded is not None
+    assert loaded.names == {"ru": "Кружка", "de": "Becher"} and loaded.descriptions == {"ru": "Синяя"}
+    assert loaded.photos == ("AgAD-1", "AgAD-2") and loaded.status is ProductStatus.ACTIVE
+
+
+async def test_photos_are_replaced_whole_and_changes_come_newest_first(uow: UnitOfWork) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from domain.catalog_edits import ProductChange
+
+    product_id = await a_product(uow, "MUG-1")
+    at = datetime(2026, 12, 4, tzinfo=UTC)
+    async with uow:
+        await uow.products.set_photos(product_id, ("A", "B", "C"))
+        for minute, after in enumerate(("1", "2", "3")):
+            change = ProductChange(product_id, at + timedelta(minutes=minute), "staff:1", "name", "", after)
+            await uow.products.record_change(change)
+        await uow.commit()
+    async with uow:
+        loaded = await uow.products.get(product_id)
+        await uow.products.set_photos(product_id, ())
+        cleared = await uow.products.get(product_id)
+        page, total = await uow.products.changes(product_id, 1, 5)
+    assert loaded is not None and loaded.photos == ("A", "B", "C")
+    assert cleared is not None and cleared.photos == ()
+    assert total == 3 and [c.after for c in page] == ["2", "1"]
+
+
+async def test_a_barcode_names_the_sku_that_carries_it(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen", barcode="4006381333931"))
+        await uow.commit()
+    async with uow:
+        assert await uow.products.sku_with_barcode("4006381333931") == "MUG-1"
+        assert await uow.products.sku_with_barcode("0000000000000") is None

@@ -29,10 +29,10 @@ async def seed_store(running: RunningBot, big_shelf_products: int) -> dict[str, 
         await session.execute(insert(m.CategoryRow), [{"name": n, "parent_id": ids[a]} for n, a in names])
         ids = {name: cid for cid, name in await session.execute(select(m.CategoryRow.id, m.CategoryRow.name))}
         products = [
-            {"sku": f"S-{n[6:]}", "name": f"Box on {n}", "category_id": ids[n], "active": True} for n, _ in names
+            {"sku": f"S-{n[6:]}", "name": f"Box on {n}", "category_id": ids[n], "status": "active"} for n, _ in names
         ]
         products += [
-            {"sku": f"B-{i:06}", "name": f"Bolt {i:06}", "category_id": ids[BIG_SHELF], "active": True}
+            {"sku": f"B-{i:06}", "name": f"Bolt {i:06}", "category_id": ids[BIG_SHELF], "status": "active"}
             for i in range(big_shelf_products)
         ]
         # Each product is a parent with one variant, coded as its SKU.

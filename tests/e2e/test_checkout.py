@@ -291,7 +291,7 @@ async def test_a_product_withdrawn_from_sale_is_explained_everywhere(running: Ru
     await add_to_cart(alice, "22197", 2)
     async with running.runtime.sessions() as session, session.begin():
         withdrawn = m.ProductRow.sku.in_(["22197", "23166"])
-        await session.execute(update(m.ProductRow).where(withdrawn).values(active=False))
+        await session.execute(update(m.ProductRow).where(withdrawn).values(status="hidden"))
     pressed = await alice.press(card.last, "Add to cart")
     assert pressed.callback_answer is not None
     assert pressed.callback_answer["text"] == "This product is not for sale any more."

@@ -145,6 +145,8 @@ STAFF_SAMPLES = {
     "settings": "name Evil Shop",
     "import": "products",
     "close": "",
+    "product": "85123A",
+    "newproduct": "",
 }
 
 

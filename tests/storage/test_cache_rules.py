@@ -17,6 +17,7 @@ from sqlalchemy import event, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.catalog import ProductStatus
 from domain.categories import CategoryTree
 from domain.customers import Address
 from domain.fx import FxRate
@@ -227,7 +228,7 @@ async def test_withdrawing_one_product_changes_the_cached_category_counts_at_onc
     async with uow:
         mug = await uow.products.get_by_sku("A1")
         assert mug is not None
-        mug.active = False
+        mug.status = ProductStatus.HIDDEN
         await uow.products.upsert(mug)
         await uow.commit()
     async with uow.read_only():

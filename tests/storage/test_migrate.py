@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import create_engine
@@ -54,3 +55,34 @@ async def test_a_database_one_revision_behind_is_upgraded(tmp_path: Path) -> Non
         assert stamped == [head]
     finally:
         await engine.dispose()
+
+
+async def test_the_status_migration_keeps_what_was_taken_off_sale_hidden_both_ways(engine: AsyncEngine) -> None:
+    """0017 turns the ``active`` flag into a status; downgrading turns it back."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+
+    def migrate(to: str, down: bool) -> Callable[[Connection], None]:
+        def run(connection: Connection) -> None:
+            config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(config, to)
+
+        return run
+
+    insert = (
+        "INSERT INTO products (id, sku, name, description, category_id, weight_g, active) VALUES "
+        "(9001, 'ON-1', 'On', '', 9001, 0, true), (9002, 'OFF-1', 'Off', '', 9001, 0, false)"
+    )
+    async with engine.connect() as connection:
+        await connection.run_sync(migrate("0016", down=True))
+        await connection.execute(text("INSERT INTO categories (id, name) VALUES (9001, 'Old')"))
+        await connection.execute(text(insert))
+        await connection.run_sync(migrate("head", down=False))
+        statuses = (await connection.execute(text("SELECT sku, status FROM products ORDER BY id"))).all()
+        await connection.run_sync(migrate("0016", down=True))
+        flags = (await connection.execute(text("SELECT sku, active FROM products ORDER BY id"))).all()
+        await connection.run_sync(migrate("head", down=False))
+        await connection.execute(text("DELETE FROM products WHERE id IN (9001, 9002)"))
+        await connection.execute(text("DELETE FROM categories WHERE id = 9001"))
+        await connection.commit()
+    assert [tuple(row) for row in statuses] == [("ON-1", "active"), ("OFF-1", "hidden")]
+    assert [(sku, bool(active)) for sku, active in flags] == [("ON-1", True), ("OFF-1", False)]

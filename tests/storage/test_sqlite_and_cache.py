@@ -86,7 +86,7 @@ async def _shop(engine: AsyncEngine) -> SqlUnitOfWork:
 
 async def _card(uow: SqlUnitOfWork) -> tuple[str, int, bool]:
     card = await product_card_by_sku(uow, sku="A1", currency="GBP", fallback_currency="GBP")
-    return card.product.name, card.available, card.product.active
+    return card.product.name, card.available, card.product.listed
 
 
 async def test_read_only_work_is_served_from_the_cache_and_sees_committed_writes(engine: AsyncEngine) -> None:

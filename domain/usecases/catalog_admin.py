@@ -1,0 +1,243 @@
+"""Managing the catalog in chat: a product's sheet, field edits, photos, status, creation, and the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.catalog import MAX_PHOTOS, Product, ProductStatus, normalize_sku
+from domain.catalog_edits import DuplicateBarcode, ProductChange, apply_text, field_value, shown
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.money import Money
+from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
+from domain.usecases.fx import shop_rates
+from domain.usecases.staff import require
+
+
+class TooManyPhotos(DomainError):
+    key = N_("A product has at most {limit} photos; clear them first to start again.")
+
+
+class SkuTaken(DomainError):
+    key = N_("SKU {sku} is already in the catalog.")
+
+
+@dataclass(frozen=True, slots=True)
+class ProductSheet:
+    """What staff see of a product: every field, and its stock over all warehouses."""
+
+    product: Product
+    on_hand: int
+    available: int
+    changes: int  # entries in its audit trail
+    currencies: tuple[str, ...]  # a price can be set in each: the shop's, and any the product has
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    product: Product
+    changes: list[ProductChange]
+    page: int
+    pages: int
+
+
+@dataclass(slots=True)
+class NewProduct:
+    """What /newproduct gathers step by step before one transaction creates it."""
+
+    sku: str = ""
+    name: str = ""
+    category: str = ""
+    price: Money | None = None
+    barcode: str | None = None
+    photo: str | None = None
+
+
+async def _actor(uow: UnitOfWork, staff_id: int) -> str:
+    """Who changes the catalog, as the audit trail names them (managers and admins only)."""
+    member = await require(uow, staff_id, Permission.MANAGE_CATALOG)
+    return f"staff:{member.telegram_id}"
+
+
+async def _sheet(uow: UnitOfWork, product: Product) -> ProductSheet:
+    assert product.id is not None
+    levels = await uow.stock.levels([product.id])
+    _, count = await uow.products.changes(product.id, 0, 0)
+    currencies = tuple(dict.fromkeys([*(await shop_rates(uow)).currencies, *sorted(product.prices)]))
+    on_hand = sum(level.on_hand for level in levels)
+    return ProductSheet(product, on_hand, sum(max(level.available, 0) for level in levels), count, currencies)
+
+
+async def product_sheet(uow: UnitOfWork, *, staff_id: int, sku: str = "", product_id: int = 0) -> ProductSheet:
+    """By SKU (typed: a malformed one is simply not found) or by id (a button). Staff see the
+    database as it is, never the read cache: hidden and discontinued products included."""
+    await _actor(uow, staff_id)
+    async with uow:
+        product = await _product(uow, sku=sku, product_id=product_id)
+        return await _sheet(uow, product)
+
+
+async def _product(uow: UnitOfWork, *, sku: str = "", product_id: int = 0) -> Product:
+    product: Product | None = None
+    if product_id:
+        product = await uow.products.get(product_id)
+    elif sku:
+        try:
+            product = await uow.products.get_by_sku(normalize_sku(sku))
+        except DomainError:
+            product = None
+    if product is None or product.id is None:
+        raise NotFound()
+    return product
+
+
+async def _record(
+    uow: UnitOfWork, product: Product, field: str, before: object, after: object, actor: str, at: datetime
+) -> None:
+    assert product.id is not None
+    await uow.products.record_change(ProductChange(product.id, at, actor, field, shown(before), shown(after)))
+
+
+async def edit_product(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    product_id: int,
+    field: str,
+    text: str,
+    staff_id: int,
+    languages: frozenset[str],
+) -> ProductSheet:
+    """Set one field from typed text, audited, in one transaction; bad input changes nothing."""
+    actor = await _actor(uow, staff_id)
+    async with uow:
+        product = await _product(uow, product_id=product_id)
+        before = field_value(product, field)
+        apply_text(product, field, text, languages=languages, base_currency=uow.base_currency)
+        after = field_value(product, field)
+        if field == "barcode" and product.barcode:
+            owner = await uow.products.sku_with_barcode(product.barcode)
+            if owner is not None and owner != product.sku:
+                raise DuplicateBarcode(barcode=product.barcode, sku=owner)
+        if shown(before) != shown(after):
+            await uow.products.upsert(product)
+            await _record(uow, product, field, before, after, actor, clock.now())
+        sheet = await _sheet(uow, product)
+        await uow.commit()
+    return sheet
+
+
+async def set_category(
+    uow: UnitOfWork, clock: Clock, *, product_id: int, category_id: int, staff_id: int
+) -> ProductSheet:
+    """A category picked from the list."""
+    actor = await _actor(uow, staff_id)
+    async with uow:
+        category = await uow.products.category(category_id)
+        if category is None:
+            raise NotFound()
+        product = await _product(uow, product_id=product_id)
+        before = product.category
+        if before != category.name:
+            product.category = category.name
+            await uow.products.upsert(product)
+            await _record(uow, product, "category", before, category.name, actor, clock.now())
+        sheet = await _sheet(uow, product)
+        await uow.commit()
+    return sheet
+
+
+async def set_status(
+    uow: UnitOfWork, clock: Clock, *, product_id: int, status: ProductStatus, staff_id: int
+) -> ProductSheet:
+    actor = await _actor(uow, staff_id)
+    async with uow:
+        product = await _product(uow, product_id=product_id)
+        before = product.status
+        if before is not status:
+            product.status = status
+            await uow.products.upsert(product)
+            await _record(uow, product, "status", before, status, actor, clock.now())
+        sheet = await _sheet(uow, product)
+        await uow.commit()
+    return sheet
+
+
+async def add_photo(uow: UnitOfWork, clock: Clock, *, product_id: int, file_id: str, staff_id: int) -> ProductSheet:
+    """One more photo (the first becomes the cover); at most an album's worth."""
+    actor = await _actor(uow, staff_id)
+    async with uow:
+        product = await _product(uow, product_id=product_id)
+        before = product.photos
+        if file_id not in before:
+            if len(before) >= MAX_PHOTOS:
+                raise TooManyPhotos(limit=MAX_PHOTOS)
+            await uow.products.set_photos(product_id, (*before, file_id))
+            await _record(uow, product, "photos", before, (*before, file_id), actor, clock.now())
+        sheet = await _sheet(uow, await _product(uow, product_id=product_id))
+        await uow.commit()
+    return sheet
+
+
+async def clear_photos(uow: UnitOfWork, clock: Clock, *, product_id: int, staff_id: int) -> ProductSheet:
+    actor = await _actor(uow, staff_id)
+    async with uow:
+        product = await _product(uow, product_id=product_id)
+        if product.photos:
+            await uow.products.set_photos(product_id, ())
+            await _record(uow, product, "photos", product.photos, (), actor, clock.now())
+        sheet = await _sheet(uow, await _product(uow, product_id=product_id))
+        await uow.commit()
+    return sheet
+
+
+async def product_history(uow: UnitOfWork, *, staff_id: int, product_id: int, page: int, page_size: int) -> HistoryPage:
+    """The audit trail, newest first, a page at a time."""
+    await _actor(uow, staff_id)
+    async with uow:
+        product = await _product(uow, product_id=product_id)
+        _, total = await uow.products.changes(product_id, 0, 0)
+        pages = max((total + page_size - 1) // page_size, 1)
+        page = min(max(page, 0), pages - 1)
+        changes, _ = await uow.products.changes(product_id, page * page_size, page_size)
+        return HistoryPage(product, changes, page, pages)
+
+
+async def check_new_sku(uow: UnitOfWork, sku: str) -> str:
+    """The first step of /newproduct: a valid SKU not yet in the catalog."""
+    normalized = normalize_sku(sku)
+    async with uow:
+        if await uow.products.get_by_sku(normalized) is not None:
+            raise SkuTaken(sku=normalized)
+    return normalized
+
+
+async def check_new_barcode(uow: UnitOfWork, barcode: str) -> str:
+    async with uow:
+        owner = await uow.products.sku_with_barcode(barcode)
+    if owner is not None:
+        raise DuplicateBarcode(barcode=barcode, sku=owner)
+    return barcode
+
+
+async def create_product(uow: UnitOfWork, clock: Clock, *, draft: NewProduct, staff_id: int) -> ProductSheet:
+    """The product /newproduct gathered, in one transaction (its SKU and barcode checked
+    again: someone may have taken them meanwhile)."""
+    assert draft.price is not None
+    actor = await _actor(uow, staff_id)
+    async with uow:
+        if await uow.products.get_by_sku(draft.sku) is not None:
+            raise SkuTaken(sku=draft.sku)
+        if draft.barcode and (owner := await uow.products.sku_with_barcode(draft.barcode)) is not None:
+            raise DuplicateBarcode(barcode=draft.barcode, sku=owner)
+        product = Product(
+            draft.sku, draft.name, draft.category, {draft.price.currency: draft.price}, barcode=draft.barcode
+        )
+        product.photo_file_id = draft.photo
+        await uow.products.upsert(product)
+        await _record(uow, product, "created", "", draft.sku, actor, clock.now())
+        sheet = await _sheet(uow, product)
+        await uow.commit()
+    return sheet

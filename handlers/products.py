@@ -1,0 +1,444 @@
+"""/product SKU: a product's sheet with a button per field, each edit asked for, checked and
+audited; photos sent as pictures; the status; the history. /newproduct: guided creation."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from domain.catalog import ProductStatus, normalize_barcode
+from domain.catalog_edits import field_value, parse_amount, parse_category, parse_name, shown
+from domain.i18n import N_
+from domain.money import Money
+from domain.ports import Clock, UnitOfWork
+from domain.usecases.catalog import list_categories
+from domain.usecases.catalog_admin import (
+    NewProduct,
+    ProductSheet,
+    add_photo,
+    check_new_barcode,
+    check_new_sku,
+    clear_photos,
+    create_product,
+    edit_product,
+    product_history,
+    product_sheet,
+    set_category,
+    set_status,
+)
+from handlers.callbacks import (
+    NewProductSkip,
+    ProductCategoryCb,
+    ProductEditCb,
+    ProductHistoryCb,
+    ProductPhotosCb,
+    ProductSheetCb,
+    ProductStatusCb,
+    button,
+    shorten,
+)
+from handlers.catalog import send_photos
+from handlers.context import ShopSettings
+from handlers.views.labels import label
+from handlers.views.rendering import Renderer, fill
+
+router = Router(name=__name__)
+HISTORY_PAGE = 10
+CATEGORY_BUTTONS = 30  # more than that are typed by name
+
+
+class Editing(StatesGroup):
+    value = State()  # a typed value for the field in the state's data
+    photos = State()  # pictures, one or several
+
+
+def other_languages(i18n: I18n) -> list[str]:
+    return sorted(code for code in i18n.available_locales if code != i18n.default_locale)
+
+
+def field_label(field: str) -> str:
+    """A field's name as the reader reads it: "Price (EUR)", "Name (ru)" …"""
+    for prefix, sentence in (
+        ("price_", _("Price (%(currency)s)")),
+        ("name_", _("Name (%(language)s)")),
+        ("description_", _("Description (%(language)s)")),
+    ):
+        if field.startswith(prefix):
+            code = field.removeprefix(prefix)
+            return sentence % {"currency": code, "language": code}
+    return label("product_field", field)
+
+
+def _hint(field: str) -> str:
+    if field.startswith(("price_", "cost")):
+        return _("An amount, e.g. 12.50.")
+    if field == "weight":
+        return _("Grams, a whole number, e.g. 350.")
+    if field == "dims":
+        return _("Length x width x height in millimetres, e.g. 300x200x100; - removes them.")
+    if field == "barcode":
+        return _("EAN-13, UPC-A or Code 128; - removes it.")
+    if field.startswith("description"):
+        return _("Up to 3000 characters; - removes it.")
+    return _("Up to 256 characters.")
+
+
+def sheet_keyboard(sheet: ProductSheet, languages: list[str]) -> InlineKeyboardMarkup:
+    pid = sheet.product.id or 0
+
+    def edit(field: str) -> InlineKeyboardButton:
+        return button("✏️ " + field_label(field), ProductEditCb(product_id=pid, field=field))
+
+    fields = ["name", "description", *(f"price_{c}" for c in sheet.currencies), "category", "barcode"]
+    fields += ["weight", "dims", "cost", "photos", "status"]
+    fields += [f"{kind}_{language}" for language in languages for kind in ("name", "description")]
+    made = [edit(field) for field in fields]
+    rows = [made[i : i + 2] for i in range(0, len(made), 2)]
+    history = _("📜 History (%(count)s)") % {"count": sheet.changes}
+    rows.append([button(history, ProductHistoryCb(product_id=pid, page=0))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def _show(
+    bot: Bot,
+    chat_id: int,
+    sheet: ProductSheet,
+    renderer: Renderer,
+    i18n: I18n,
+    *,
+    photos: bool = False,
+    saved: bool = False,
+) -> None:
+    languages = other_languages(i18n)
+    if photos:
+        await send_photos(bot, chat_id, sheet.product.photos)
+    text = renderer.render("staff/product.html.j2", sheet=sheet, languages=languages, saved=saved)
+    await bot.send_message(chat_id, text, reply_markup=sheet_keyboard(sheet, languages))
+
+
+@router.message(Command("product"))
+async def product_command(
+    message: Message, command: CommandObject, bot: Bot, uow: UnitOfWork, renderer: Renderer, i18n: I18n
+) -> None:
+    assert message.from_user is not None
+    sku = (command.args or "").strip()
+    if not sku:
+        await message.answer(_("Usage: /product SKU, e.g. /product MUG-1. /newproduct adds one."))
+        return
+    sheet = await product_sheet(uow, staff_id=message.from_user.id, sku=sku)
+    await _show(bot, message.chat.id, sheet, renderer, i18n, photos=True)
+
+
+@router.callback_query(ProductSheetCb.filter())
+async def back_to_sheet(
+    query: CallbackQuery,
+    callback_data: ProductSheetCb,
+    bot: Bot,
+    uow: UnitOfWork,
+    renderer: Renderer,
+    i18n: I18n,
+    state: FSMContext,
+) -> None:
+    await state.clear()
+    sheet = await product_sheet(uow, staff_id=query.from_user.id, product_id=callback_data.product_id)
+    await query.answer()
+    await _show(bot, query.from_user.id, sheet, renderer, i18n)
+
+
+@router.callback_query(ProductEditCb.filter())
+async def ask_value(
+    query: CallbackQuery, callback_data: ProductEditCb, uow: UnitOfWork, state: FSMContext, i18n: I18n
+) -> None:
+    """Statuses and categories are buttons; photos are pictures; the rest is typed."""
+    field, pid = callback_data.field, callback_data.product_id
+    sheet = await product_sheet(uow, staff_id=query.from_user.id, product_id=pid)
+    field_value(sheet.product, field)  # an unknown field (a forged button) is refused here
+    await query.answer()
+    assert isinstance(query.message, Message)
+    back = [button(_("⬅ Back"), ProductSheetCb(product_id=pid))]
+    if field == "status":
+        statuses = [
+            button(label("product_status", s.value), ProductStatusCb(product_id=pid, status=s)) for s in ProductStatus
+        ]
+        markup = InlineKeyboardMarkup(inline_keyboard=[statuses, back])
+        await query.message.answer(_("Choose the status:"), reply_markup=markup)
+        return
+    if field == "photos":
+        await state.set_state(Editing.photos)
+        await state.update_data(product_id=pid)
+        rows = [[button(_("🗑 Remove all photos"), ProductPhotosCb(product_id=pid, action="clear"))], back]
+        count = len(sheet.product.photos)
+        await query.message.answer(
+            _("Send a picture (several are fine, one by one; up to 10). It has %(count)s now.") % {"count": count},
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+        )
+        return
+    if field.startswith(("name_", "description_")) and field.partition("_")[2] not in other_languages(i18n):
+        await query.message.answer(_("This button is out of date. Please open the menu again."))
+        return
+    await state.set_state(Editing.value)
+    await state.update_data(product_id=pid, field=field)
+    rows = [back]
+    if field == "category":
+        categories = (await list_categories(uow))[:CATEGORY_BUTTONS]
+        picks = [button(shorten(c.name, 30), ProductCategoryCb(product_id=pid, category_id=c.id)) for c in categories]
+        rows = [picks[i : i + 2] for i in range(0, len(picks), 2)] + rows
+    now = shown(field_value(sheet.product, field)) or "—"
+    prompt = fill(_("Send the new value of {field}. Now: {value}"), field=field_label(field), value=shorten(now, 200))
+    await query.message.answer(f"{prompt}\n{_hint(field)}", reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+@router.message(StateFilter(Editing.value), F.text, ~F.text.startswith("/"))
+async def typed_value(
+    message: Message, bot: Bot, uow: UnitOfWork, clock: Clock, renderer: Renderer, i18n: I18n, state: FSMContext
+) -> None:
+    """Bad input is refused with what is wrong (the error handler says it); the question stays open."""
+    assert message.from_user is not None
+    data = await state.get_data()
+    sheet = await edit_product(
+        uow,
+        clock,
+        product_id=int(data["product_id"]),
+        field=str(data["field"]),
+        text=message.text or "",
+        staff_id=message.from_user.id,
+        languages=frozenset(other_languages(i18n)),
+    )
+    await state.clear()
+    await _show(bot, message.chat.id, sheet, renderer, i18n, saved=True)
+
+
+@router.callback_query(ProductCategoryCb.filter())
+async def picked_category(
+    query: CallbackQuery,
+    callback_data: ProductCategoryCb,
+    bot: Bot,
+    uow: UnitOfWork,
+    clock: Clock,
+    renderer: Renderer,
+    i18n: I18n,
+    state: FSMContext,
+) -> None:
+    sheet = await set_category(
+        uow,
+        clock,
+        product_id=callback_data.product_id,
+        category_id=callback_data.category_id,
+        staff_id=query.from_user.id,
+    )
+    await state.clear()
+    await query.answer()
+    await _show(bot, query.from_user.id, sheet, renderer, i18n, saved=True)
+
+
+@router.callback_query(ProductStatusCb.filter())
+async def picked_status(
+    query: CallbackQuery,
+    callback_data: ProductStatusCb,
+    bot: Bot,
+    uow: UnitOfWork,
+    clock: Clock,
+    renderer: Renderer,
+    i18n: I18n,
+) -> None:
+    sheet = await set_status(
+        uow, clock, product_id=callback_data.product_id, status=callback_data.status, staff_id=query.from_user.id
+    )
+    await query.answer()
+    await _show(bot, query.from_user.id, sheet, renderer, i18n, saved=True)
+
+
+@router.message(StateFilter(Editing.photos), F.photo)
+async def sent_photo(message: Message, uow: UnitOfWork, clock: Clock, state: FSMContext) -> None:
+    assert message.from_user is not None and message.photo
+    pid = int((await state.get_data())["product_id"])
+    sheet = await add_photo(
+        uow, clock, product_id=pid, file_id=message.photo[-1].file_id, staff_id=message.from_user.id
+    )
+    done = InlineKeyboardMarkup(inline_keyboard=[[button(_("✅ Done"), ProductSheetCb(product_id=pid))]])
+    await message.answer(
+        _("Photo saved: %(count)s in all. Send another, or press Done.") % {"count": len(sheet.product.photos)},
+        reply_markup=done,
+    )
+
+
+@router.message(StateFilter(Editing.photos), ~F.photo, ~F.text.startswith("/"))
+async def not_a_photo(message: Message) -> None:
+    """A file (even a picture sent as a file: Telegram cannot show it in an album), text, a sticker…"""
+    await message.answer(_("That is not a photo. Please send a picture (as a photo, not as a file), or /cancel."))
+
+
+@router.callback_query(ProductPhotosCb.filter())
+async def remove_photos(
+    query: CallbackQuery,
+    callback_data: ProductPhotosCb,
+    bot: Bot,
+    uow: UnitOfWork,
+    clock: Clock,
+    renderer: Renderer,
+    i18n: I18n,
+    state: FSMContext,
+) -> None:
+    sheet = await clear_photos(uow, clock, product_id=callback_data.product_id, staff_id=query.from_user.id)
+    await state.clear()
+    await query.answer()
+    await _show(bot, query.from_user.id, sheet, renderer, i18n, saved=True)
+
+
+@router.callback_query(ProductHistoryCb.filter())
+async def history(query: CallbackQuery, callback_data: ProductHistoryCb, uow: UnitOfWork, renderer: Renderer) -> None:
+    pid = callback_data.product_id
+    page = await product_history(
+        uow, staff_id=query.from_user.id, product_id=pid, page=callback_data.page, page_size=HISTORY_PAGE
+    )
+    nav = []
+    if page.page > 0:
+        nav.append(button(_("◀ Previous"), ProductHistoryCb(product_id=pid, page=page.page - 1)))
+    if page.page + 1 < page.pages:
+        nav.append(button(_("Next ▶"), ProductHistoryCb(product_id=pid, page=page.page + 1)))
+    rows = [nav] if nav else []
+    rows.append([button(_("⬅ Back"), ProductSheetCb(product_id=pid))])
+    fields = [field_label(change.field) for change in page.changes]
+    text = renderer.render("staff/product_history.html.j2", history=page, fields=fields)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+class Creating(StatesGroup):
+    sku = State()
+    name = State()
+    category = State()
+    price = State()
+    barcode = State()
+    photo = State()
+
+
+NEW_PRODUCT_STEPS = {
+    Creating.name: N_("What is it called? (up to 256 characters)"),
+    Creating.category: N_("Which category? Type its name (a new name makes a new category)."),
+    Creating.price: N_("Its price in {currency}, e.g. 12.50?"),
+    Creating.barcode: N_("Its barcode (EAN-13, UPC-A or Code 128)?"),
+    Creating.photo: N_("A photo of it? The product is created after this step."),
+}
+
+
+async def _next_step(message: Message, state: FSMContext, step: State, settings: ShopSettings) -> None:
+    await state.set_state(step)
+    question = _(NEW_PRODUCT_STEPS[step]).format(currency=settings.default_currency)
+    skip = None
+    if step in (Creating.barcode, Creating.photo):
+        which: Literal["barcode", "photo"] = "barcode" if step == Creating.barcode else "photo"
+        skip = InlineKeyboardMarkup(inline_keyboard=[[button(_("Skip ⏭"), NewProductSkip(step=which))]])
+    await message.answer(f"{question}\n{_('/cancel stops; nothing is saved until the end.')}", reply_markup=skip)
+
+
+@router.message(Command("newproduct"))
+async def new_product(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await state.set_state(Creating.sku)
+    await message.answer(
+        _("A new product. Its SKU? (letters, digits, - _ . / up to 64 characters)")
+        + "\n"
+        + _("/cancel stops; nothing is saved until the end.")
+    )
+
+
+@router.message(StateFilter(Creating.sku), F.text, ~F.text.startswith("/"))
+async def new_sku(message: Message, uow: UnitOfWork, state: FSMContext, settings: ShopSettings) -> None:
+    sku = await check_new_sku(uow, message.text or "")
+    await state.update_data(sku=sku)
+    await _next_step(message, state, Creating.name, settings)
+
+
+@router.message(StateFilter(Creating.name), F.text, ~F.text.startswith("/"))
+async def new_name(message: Message, state: FSMContext, settings: ShopSettings) -> None:
+    await state.update_data(name=parse_name(message.text or ""))
+    await _next_step(message, state, Creating.category, settings)
+
+
+@router.message(StateFilter(Creating.category), F.text, ~F.text.startswith("/"))
+async def new_category(message: Message, state: FSMContext, settings: ShopSettings) -> None:
+    await state.update_data(category=parse_category(message.text or ""))
+    await _next_step(message, state, Creating.price, settings)
+
+
+@router.message(StateFilter(Creating.price), F.text, ~F.text.startswith("/"))
+async def new_price(message: Message, state: FSMContext, settings: ShopSettings) -> None:
+    price = parse_amount(message.text or "", settings.default_currency)
+    await state.update_data(price=price.amount, currency=price.currency)
+    await _next_step(message, state, Creating.barcode, settings)
+
+
+@router.callback_query(StateFilter(Creating.barcode), NewProductSkip.filter(F.step == "barcode"))
+async def new_without_barcode(query: CallbackQuery, state: FSMContext, settings: ShopSettings) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await _next_step(query.message, state, Creating.photo, settings)
+
+
+@router.message(StateFilter(Creating.barcode), F.text, ~F.text.startswith("/"))
+async def new_barcode(message: Message, uow: UnitOfWork, state: FSMContext, settings: ShopSettings) -> None:
+    barcode = await check_new_barcode(uow, normalize_barcode(message.text or ""))
+    await state.update_data(barcode=barcode)
+    await _next_step(message, state, Creating.photo, settings)
+
+
+@router.callback_query(StateFilter(Creating.photo), NewProductSkip.filter(F.step == "photo"))
+async def new_without_photo(
+    query: CallbackQuery, bot: Bot, uow: UnitOfWork, clock: Clock, renderer: Renderer, i18n: I18n, state: FSMContext
+) -> None:
+    await query.answer()
+    await _create(bot, query.from_user.id, query.from_user.id, None, uow, clock, renderer, i18n, state)
+
+
+@router.message(StateFilter(Creating.photo), F.photo)
+async def new_with_photo(
+    message: Message, bot: Bot, uow: UnitOfWork, clock: Clock, renderer: Renderer, i18n: I18n, state: FSMContext
+) -> None:
+    assert message.from_user is not None and message.photo
+    photo = message.photo[-1].file_id
+    await _create(bot, message.chat.id, message.from_user.id, photo, uow, clock, renderer, i18n, state)
+
+
+async def _create(
+    bot: Bot,
+    chat_id: int,
+    staff_id: int,
+    photo: str | None,
+    uow: UnitOfWork,
+    clock: Clock,
+    renderer: Renderer,
+    i18n: I18n,
+    state: FSMContext,
+) -> None:
+    """The one transaction that creates it, with everything gathered."""
+    data = await state.get_data()
+    draft = NewProduct(
+        sku=str(data["sku"]),
+        name=str(data["name"]),
+        category=str(data["category"]),
+        price=Money(int(data["price"]), str(data["currency"])),
+        barcode=data.get("barcode"),
+        photo=photo,
+    )
+    sheet = await create_product(uow, clock, draft=draft, staff_id=staff_id)
+    await state.clear()
+    await _show(bot, chat_id, sheet, renderer, i18n, photos=True, saved=True)
+
+
+@router.message(StateFilter(Creating.photo), ~F.photo, ~F.text.startswith("/"))
+async def new_not_a_photo(message: Message) -> None:
+    await not_a_photo(message)

@@ -1,0 +1,141 @@
+"""Product status rules, field edits as typed in chat, and translated names from CSV."""
+
+import pytest
+
+from domain.catalog import Dimensions, Discontinued, Product, ProductStatus
+from domain.catalog_edits import (
+    InvalidDimensions,
+    InvalidName,
+    InvalidWeight,
+    NegativeAmount,
+    NotALanguage,
+    TooLong,
+    UnknownField,
+    apply_text,
+    field_value,
+    parse_dimensions,
+    parse_weight,
+)
+from domain.errors import NotFound
+from domain.imports import parse_products
+from domain.money import InvalidAmount, Money
+from domain.usecases.cart import NotForSale, add_to_cart, view_cart
+from domain.usecases.catalog import product_card, product_card_by_sku
+from domain.usecases.imports import import_products, import_stock, import_warehouses
+from tests.fakes import FakeClock, FakeUnitOfWork
+
+HEADER = "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description"
+LANGUAGES = frozenset({"ru"})
+
+
+def _mug() -> Product:
+    return Product("MUG-1", "Mug", "Kitchen", {"EUR": Money(450, "EUR")})
+
+
+def test_an_active_product_is_listed_and_orderable() -> None:
+    mug = _mug()
+    assert mug.listed and mug.orderable
+    mug.check_orderable()
+
+
+def test_a_hidden_product_is_neither_listed_nor_orderable() -> None:
+    mug = _mug()
+    mug.status = ProductStatus.HIDDEN
+    assert not mug.listed and not mug.orderable
+
+
+def test_a_discontinued_product_is_listed_but_refused_with_its_name() -> None:
+    mug = _mug()
+    mug.status = ProductStatus.DISCONTINUED
+    assert mug.listed and not mug.orderable
+    with pytest.raises(Discontinued) as refused:
+        mug.check_orderable()
+    assert refused.value.params == {"name": "Mug"}
+
+
+def test_a_translated_name_is_shown_in_its_language_and_the_default_otherwise() -> None:
+    mug = _mug()
+    mug.names["ru"] = "Кружка"
+    assert mug.in_language("ru").name == "Кружка" and mug.in_language("ru").description == ""
+    assert mug.in_language("de") is mug and mug.name == "Mug"
+
+
+def test_typed_values_are_checked_before_anything_changes() -> None:
+    mug = _mug()
+    for field, text, error in (
+        ("name", " ", InvalidName),
+        ("name", "x" * 257, InvalidName),
+        ("description", "x" * 3001, TooLong),
+        ("price_EUR", "-1", NegativeAmount),
+        ("price_EUR", "1.234", InvalidAmount),
+        ("weight", "heavy", InvalidWeight),
+        ("dims", "10x20", InvalidDimensions),
+        ("name_de", "Becher", NotALanguage),
+        ("colour", "blue", UnknownField),
+    ):
+        with pytest.raises(error):
+            apply_text(mug, field, text, languages=LANGUAGES, base_currency="EUR")
+    assert mug == _mug()
+
+
+def test_typed_values_are_set_and_a_dash_clears() -> None:
+    mug = _mug()
+    mug.barcode = "4006381333931"
+    for field, text in (("price_GBP", "3.90"), ("name_ru", " Кружка  синяя "), ("barcode", "-"), ("cost", "1,20")):
+        apply_text(mug, field, text, languages=LANGUAGES, base_currency="EUR")
+    assert mug.prices["GBP"] == Money(390, "GBP") and mug.names == {"ru": "Кружка синяя"}
+    assert mug.barcode is None and mug.cost == Money(120, "EUR")
+    assert parse_dimensions("300 × 200 × 100 mm") == Dimensions(300, 200, 100) and parse_dimensions("-") is None
+    assert parse_weight("350 g") == 350
+    assert field_value(mug, "price_EUR") == Money(450, "EUR")
+
+
+def test_name_and_description_columns_per_language_are_read_and_unknown_languages_refused() -> None:
+    text = f"{HEADER},Name_RU,description_ru\nM-1,Mug,Kitchen,4.50,EUR,,300,,,,Nice,Кружка,Хорошая\n"
+    parsed, problems = parse_products(text, languages=LANGUAGES)
+    assert problems == []
+    assert parsed[0][1].names == {"ru": "Кружка"} and parsed[0][1].descriptions == {"ru": "Хорошая"}
+    _, problems = parse_products(f"{HEADER},name_xx\nM-1,Mug,Kitchen,4.50,EUR,,300,,,,,Becher\n", languages=LANGUAGES)
+    assert problems == [(2, "name_xx: the bot does not speak “xx”")]
+    parsed, _ = parse_products(f"{HEADER},status\nM-1,Mug,Kitchen,4.50,EUR,,300,,,,,Discontinued\n")
+    assert parsed[0][1].status is ProductStatus.DISCONTINUED
+    _, problems = parse_products(f"{HEADER},status\nM-1,Mug,Kitchen,4.50,EUR,,300,,,,,gone\n")
+    assert problems == [(2, "status must be active, hidden or discontinued, got “gone”")]
+
+
+@pytest.fixture
+async def shop() -> FakeUnitOfWork:
+    uow = FakeUnitOfWork()
+    await import_warehouses(uow, "code,name,address,latitude,longitude,pickup_point\nLON,London,1 Rd,51.5,0,false\n")
+    await import_products(uow, f"{HEADER}\nMUG-1,Mug,Kitchen,4.50,EUR,,300,,,,\nMUG-2,Cup,Kitchen,3.00,EUR,,300,,,,\n")
+    await import_stock(uow, FakeClock(), "sku,warehouse,bin,quantity\nMUG-1,LON,A-01-01-1,5\nMUG-2,LON,A-01-01-2,5\n")
+    return uow
+
+
+async def _set(uow: FakeUnitOfWork, sku: str, status: ProductStatus) -> int:
+    product = next(p for p in uow.state.products.values() if p.sku == sku)
+    product.status = status
+    assert product.id is not None
+    return product.id
+
+
+async def test_a_discontinued_product_in_the_cart_is_left_out_with_the_reason(shop: FakeUnitOfWork) -> None:
+    clock = FakeClock()
+    mug = next(p.id for p in shop.state.products.values() if p.sku == "MUG-1")
+    assert mug is not None
+    await add_to_cart(shop, clock, customer_id=1, product_id=mug, quantity=2, hold_minutes=30)
+    await _set(shop, "MUG-1", ProductStatus.DISCONTINUED)
+    with pytest.raises(Discontinued):
+        await add_to_cart(shop, clock, customer_id=1, product_id=mug, quantity=1, hold_minutes=30)
+    cart = await view_cart(shop, clock, customer_id=1, currency="EUR", fallback_currency="EUR")
+    assert cart.lines == [] and cart.discontinued == ("Mug",) and cart.withdrawn == ()
+    card = await product_card(shop, product_id=mug, currency="EUR", fallback_currency="EUR")
+    assert card.product.status is ProductStatus.DISCONTINUED  # its card still opens, and says so
+
+
+async def test_a_hidden_product_has_no_card_and_cannot_be_added(shop: FakeUnitOfWork) -> None:
+    cup = await _set(shop, "MUG-2", ProductStatus.HIDDEN)
+    with pytest.raises(NotFound):
+        await product_card_by_sku(shop, sku="MUG-2", currency="EUR", fallback_currency="EUR")
+    with pytest.raises(NotForSale):
+        await add_to_cart(shop, FakeClock(), customer_id=1, product_id=cup, quantity=1, hold_minutes=30)
