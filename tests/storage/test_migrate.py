@@ -58,7 +58,7 @@ async def test_a_database_one_revision_behind_is_upgraded(tmp_path: Path) -> Non
 
 
 async def test_the_status_migration_keeps_what_was_taken_off_sale_hidden_both_ways(engine: AsyncEngine) -> None:
-    """0017 turns the ``active`` flag into a status; downgrading turns it back."""
+    """0022 turns the ``active`` flag into a status; downgrading turns it back."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
 
     def migrate(to: str, down: bool) -> Callable[[Connection], None]:
@@ -76,10 +76,13 @@ async def test_the_status_migration_keeps_what_was_taken_off_sale_hidden_both_wa
         await connection.run_sync(migrate("0016", down=True))
         await connection.execute(text("INSERT INTO categories (id, name) VALUES (9001, 'Old')"))
         await connection.execute(text(insert))
+        await connection.commit()  # SQLite takes the migration's foreign_keys=OFF only outside a transaction
         await connection.run_sync(migrate("head", down=False))
         statuses = (await connection.execute(text("SELECT sku, status FROM products ORDER BY id"))).all()
+        await connection.commit()
         await connection.run_sync(migrate("0016", down=True))
         flags = (await connection.execute(text("SELECT sku, active FROM products ORDER BY id"))).all()
+        await connection.commit()
         await connection.run_sync(migrate("head", down=False))
         await connection.execute(text("DELETE FROM products WHERE id IN (9001, 9002)"))
         await connection.execute(text("DELETE FROM categories WHERE id = 9001"))
