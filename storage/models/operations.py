@@ -1,0 +1,150 @@
+"""Delivery and bookkeeping of the running bot: outbox, jobs, API keys, FSM, inbox, support."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, UtcDateTime
+
+
+class OutboxRow(Base):
+    """Messages to deliver, written in the transaction that caused them."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    template: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8), default="")
+    params: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_outbox_due", "sent_at", "failed_at", "next_attempt_at"),)
+
+
+class JobLockRow(Base):
+    """Which process runs the scheduled jobs: held until ``expires_at``, renewed while alive."""
+
+    __tablename__ = "job_locks"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class JobRunRow(Base):
+    """The last day a once-a-day job ran (in the shop's time zone)."""
+
+    __tablename__ = "job_runs"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_run_on: Mapped[date] = mapped_column(Date)
+
+
+class ApiKeyRow(Base):
+    """A channel's key for the HTTP intake API: only a SHA-256 of it is kept."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)  # shown in lists, finds the row
+    key_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    scopes: Mapped[str] = mapped_column(String(200))  # space-separated, e.g. "orders stock:read"
+
+
+class ApiRequestRow(Base):
+    """An Idempotency-Key a channel used: the same key with the same body gets the same order."""
+
+    __tablename__ = "api_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    body_hash: Mapped[str] = mapped_column(String(64))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))  # set in the claiming transaction
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    __table_args__ = (UniqueConstraint("api_key_id", "idempotency_key", name="uq_api_requests_key"),)
+
+
+class FsmStateRow(Base):
+    """Conversation state (aiogram FSM) without Redis: a checkout in progress survives a
+    restart. The key is aiogram's ``bot:chat:user[:thread]:destiny`` string."""
+
+    __tablename__ = "fsm_state"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class UpdateInboxRow(Base):
+    """Every update taken from Telegram, recorded before Telegram is told it arrived, and
+    marked once handled: the durable memory of handled update ids."""
+
+    __tablename__ = "update_inbox"
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[str] = mapped_column(Text)  # the update's JSON, as Telegram sent it
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    __table_args__ = (Index("ix_update_inbox_handled_at", "handled_at"),)
+
+
+class SupportConversationRow(Base):
+    """A customer's conversation with the shop's support: in a forum topic of the support
+    chat (``thread_id``), or by reply threading in a plain group (``thread_id`` NULL)."""
+
+    __tablename__ = "support_conversations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    header_message_id: Mapped[int | None] = mapped_column(BigInteger)  # staff reply to it in a plain group
+    order_code: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(8))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    first_reply_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    rating: Mapped[int | None] = mapped_column(Integer)
+    messages_in: Mapped[int] = mapped_column(Integer, default=0)
+    messages_out: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (
+        CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_1_to_5"),
+        CheckConstraint("messages_in >= 0 AND messages_out >= 0", name="counts_not_negative"),
+        Index("ix_support_conversations_customer", "customer_id", "status"),
+        Index("ix_support_conversations_topic", "chat_id", "thread_id"),
+    )
+
+
+class SupportMessageRow(Base):
+    """One relayed message and its copy: the mapping replies and edits follow both ways."""
+
+    __tablename__ = "support_messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("support_conversations.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(3))
+    customer_message_id: Mapped[int] = mapped_column(BigInteger)  # in the customer's chat
+    staff_message_id: Mapped[int] = mapped_column(BigInteger)  # in the support chat
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    staff_name: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    __table_args__ = (
+        Index("ix_support_messages_conversation", "conversation_id"),
+        Index("ix_support_messages_customer_message", "customer_message_id"),
+        Index("ix_support_messages_staff_message", "staff_message_id"),
+    )
