@@ -180,6 +180,24 @@ def since_restart(series: Sequence[float]) -> list[float]:
     return list(series[max(start, 0) :])
 
 
+def before_pause(series: Sequence[float]) -> tuple[list[float], int]:
+    """The history to forecast from and the weeks of the pause it ends in: a history that ends
+    in ``RESTART_WEEKS`` or more without a sale is read up to that pause, as long as
+    ``MIN_WEEKS`` remain (otherwise as it is, with a pause of 0).
+
+    Weeks without a sale after a steady seller are, far more often than its demand gone, weeks
+    it could not be bought (out of stock, off the shelf, de-listed until the next price cut):
+    they say nothing about demand, and forecasting their zero would never reorder it (the
+    death spiral of censored demand). So a paused product is forecast at its rate before the
+    pause; one that has really left the range is discontinued by the shop. The pause length
+    is shown with the method."""
+    history = since_restart(series)
+    pause = len(history) - len(np.trim_zeros(np.asarray(history, dtype=float), "b"))
+    if pause < RESTART_WEEKS or len(history) - pause < MIN_WEEKS:
+        return history, 0
+    return history[: len(history) - pause], pause
+
+
 def _imapa(y: models.Array, scoring: _Scored) -> models.Paths:
     """IMAPA (Petropoulos & Kourentzes): the mean of ADIDA over aggregation levels of 1 week up
     to the average interval between demands (2…4), each with its best α."""
@@ -255,7 +273,8 @@ def forecast(series: Sequence[float], horizon: int) -> Forecast:
     pass (``domain.forecast_models``), not a refit per origin."""
     if len(series) < MIN_WEEKS:
         raise NotEnoughHistory(weeks=len(series), needed=MIN_WEEKS)
-    y = np.asarray(since_restart(series[-MAX_HISTORY:]), dtype=float)
+    history, pause = before_pause(series[-MAX_HISTORY:])
+    y = np.asarray(history, dtype=float)
     n, scored = len(y), max(1, min(horizon, CV_HORIZON))
     ahead = max(horizon, scored)
     origins = np.arange(max(MIN_WEEKS // 2 - 1, n - 1 - CV_ORIGINS), n)  # the last one: the forecast
@@ -280,6 +299,8 @@ def forecast(series: Sequence[float], horizon: int) -> Forecast:
     errors[Method.COMBINED] = scoring.exact(combined[:-1, :scored])
     method = min(errors, key=lambda m: errors[m])
     params, path = best[method]
+    if pause:
+        params = {**params, "paused": float(pause)}
     misses = (scoring.actual - path[:-1, :scored]) * scoring.valid
     counts = scoring.valid.sum(axis=0)
     seen = counts > 0

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from domain import forecast_models as models
-from domain.forecasting import MIN_WEEKS, RESTART_WEEKS, Method, _Scored, forecast, since_restart
+from domain.forecasting import MIN_WEEKS, RESTART_WEEKS, Method, _Scored, before_pause, forecast, since_restart
 
 HALF = models.ALPHAS.index(0.5)
 
@@ -75,6 +75,21 @@ def test_history_starts_at_the_first_sale_or_at_a_relaunch() -> None:
     assert since_restart(relaunched) == [2.0] * MIN_WEEKS
     too_soon = [5.0] * 20 + [0.0] * RESTART_WEEKS + [2.0] * 3  # too few weeks since: the last MIN_WEEKS
     assert since_restart(too_soon) == too_soon[-MIN_WEEKS:]
+
+
+def test_a_history_ending_in_a_long_pause_is_read_up_to_the_pause() -> None:
+    assert before_pause([3.0] * 10 + [0.0] * RESTART_WEEKS) == ([3.0] * 10, RESTART_WEEKS)
+    short = [3.0] * 10 + [0.0] * (RESTART_WEEKS - 1)  # a slow spell, not a pause: as it is
+    assert before_pause(short) == (short, 0)
+    barely = [3.0] * (MIN_WEEKS - 1) + [0.0] * RESTART_WEEKS  # too little before it to say a rate
+    assert before_pause(barely) == (barely, 0)
+
+
+def test_a_paused_steady_seller_is_forecast_at_its_rate_before_the_pause() -> None:
+    found = forecast([4.0] * 20 + [0.0] * 30, 3)
+    assert found.weeks == pytest.approx([4.0, 4.0, 4.0]) and found.params["paused"] == 30
+    assert found.quantile(0.5, 2) == pytest.approx(8.0)
+    assert forecast([4.0] * 20 + [0.0] * 10, 3).weeks[0] < 1  # ten quiet weeks: the rate follows them down
 
 
 def test_a_yearly_season_is_detected_only_with_two_years_that_show_it() -> None:
