@@ -91,6 +91,9 @@ class Forecast:
     # The mean of that error (actual − forecast) per span: the quantiles' centre is corrected
     # by it, as a choice by absolute error leans low on intermittent demand.
     bias: list[float] = field(default_factory=list)
+    # Weeks without a sale at the end of the history, when they were read as a pause (the
+    # forecast is the rate before it, see ``before_pause``); 0 otherwise.
+    paused: int = 0
 
     def mean(self, weeks: float) -> float:
         """Expected total demand over the next ``weeks`` weeks (a fraction of a week counts
@@ -190,7 +193,7 @@ def before_pause(series: Sequence[float]) -> tuple[list[float], int]:
     they say nothing about demand, and forecasting their zero would never reorder it (the
     death spiral of censored demand). So a paused product is forecast at its rate before the
     pause; one that has really left the range is discontinued by the shop. The pause length
-    is shown with the method."""
+    is shown with the forecast."""
     history = since_restart(series)
     pause = len(history) - len(np.trim_zeros(np.asarray(history, dtype=float), "b"))
     if pause < RESTART_WEEKS or len(history) - pause < MIN_WEEKS:
@@ -299,8 +302,6 @@ def forecast(series: Sequence[float], horizon: int) -> Forecast:
     errors[Method.COMBINED] = scoring.exact(combined[:-1, :scored])
     method = min(errors, key=lambda m: errors[m])
     params, path = best[method]
-    if pause:
-        params = {**params, "paused": float(pause)}
     misses = (scoring.actual - path[:-1, :scored]) * scoring.valid
     counts = scoring.valid.sum(axis=0)
     seen = counts > 0
@@ -317,6 +318,7 @@ def forecast(series: Sequence[float], horizon: int) -> Forecast:
         scores={m.value: math.sqrt(errors[m]) / scale for m in sorted(errors, key=lambda m: errors[m])},
         spread=[float(v) for v in spread],
         bias=[float(v) for v in bias],
+        paused=pause,
     )
 
 

@@ -87,7 +87,7 @@ def test_a_history_ending_in_a_long_pause_is_read_up_to_the_pause() -> None:
 
 def test_a_paused_steady_seller_is_forecast_at_its_rate_before_the_pause() -> None:
     found = forecast([4.0] * 20 + [0.0] * 30, 3)
-    assert found.weeks == pytest.approx([4.0, 4.0, 4.0]) and found.params["paused"] == 30
+    assert found.weeks == pytest.approx([4.0, 4.0, 4.0]) and found.paused == 30
     assert found.quantile(0.5, 2) == pytest.approx(8.0)
     assert forecast([4.0] * 20 + [0.0] * 10, 3).weeks[0] < 1  # ten quiet weeks: the rate follows them down
 
