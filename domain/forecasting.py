@@ -183,7 +183,7 @@ def since_restart(series: Sequence[float]) -> list[float]:
     return list(series[max(start, 0) :])
 
 
-def before_pause(series: Sequence[float]) -> tuple[list[float], int]:
+def before_pause(series: Sequence[float], per_week: int = 1) -> tuple[list[float], int]:
     """The history to forecast from and the weeks of the pause it ends in: a history that ends
     in ``RESTART_WEEKS`` or more without a sale is read up to that pause, as long as
     ``MIN_WEEKS`` remain (otherwise as it is, with a pause of 0).
@@ -193,10 +193,11 @@ def before_pause(series: Sequence[float]) -> tuple[list[float], int]:
     they say nothing about demand, and forecasting their zero would never reorder it (the
     death spiral of censored demand). So a paused product is forecast at its rate before the
     pause; one that has really left the range is discontinued by the shop. The pause length
-    is shown with the forecast."""
+    is shown with the forecast. ``per_week``: points per week (7 for a daily series): the pause
+    is a span of time."""
     history = since_restart(series)
     pause = len(history) - len(np.trim_zeros(np.asarray(history, dtype=float), "b"))
-    if pause < RESTART_WEEKS or len(history) - pause < MIN_WEEKS:
+    if pause < RESTART_WEEKS * per_week or len(history) - pause < MIN_WEEKS:
         return history, 0
     return history[: len(history) - pause], pause
 
@@ -263,7 +264,7 @@ class _Scored:
         return float((((self.actual - path) ** 2) * self.valid).sum() / self.count)
 
 
-def forecast(series: Sequence[float], horizon: int) -> Forecast:
+def forecast(series: Sequence[float], horizon: int, per_week: int = 1) -> Forecast:
     """The next ``horizon`` weeks by the candidate with the least rolling-origin
     cross-validation error, or by a combination of candidates when that scores better.
 
@@ -273,10 +274,10 @@ def forecast(series: Sequence[float], horizon: int) -> Forecast:
     quarter does not decide. Each model's best setting then competes, with the combination
     of the best two weighted by inverse error (combinations are rarely far off and often
     best: M4, M5). The models' recursions are linear, so every origin's state comes from one
-    pass (``domain.forecast_models``), not a refit per origin."""
+    pass (``domain.forecast_models``), not a refit per origin. ``per_week``: see ``before_pause``."""
     if len(series) < MIN_WEEKS:
         raise NotEnoughHistory(weeks=len(series), needed=MIN_WEEKS)
-    history, pause = before_pause(series[-MAX_HISTORY:])
+    history, pause = before_pause(series[-MAX_HISTORY:], per_week)
     y = np.asarray(history, dtype=float)
     n, scored = len(y), max(1, min(horizon, CV_HORIZON))
     ahead = max(horizon, scored)

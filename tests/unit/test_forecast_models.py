@@ -83,6 +83,9 @@ def test_a_history_ending_in_a_long_pause_is_read_up_to_the_pause() -> None:
     assert before_pause(short) == (short, 0)
     barely = [3.0] * (MIN_WEEKS - 1) + [0.0] * RESTART_WEEKS  # too little before it to say a rate
     assert before_pause(barely) == (barely, 0)
+    daily = [3.0] * 10 + [0.0] * RESTART_WEEKS  # 26 days: no pause for a daily series
+    assert before_pause(daily, per_week=7) == (daily, 0)
+    assert before_pause([3.0] * 10 + [0.0] * 7 * RESTART_WEEKS, per_week=7) == ([3.0] * 10, 7 * RESTART_WEEKS)
 
 
 def test_a_paused_steady_seller_is_forecast_at_its_rate_before_the_pause() -> None:
