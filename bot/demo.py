@@ -302,14 +302,12 @@ async def _paused_forecast(
     from domain.forecasting import week_start  # numpy: only when the demo runs
     from domain.usecases.imports import import_demand
 
-    scene(
-        "Out of stock at MAN for 30 weeks: read as a pause, forecast at the rate before it (zero would never reorder)"
-    )
+    scene("Out of stock at MAN for 30 weeks, as once before: a pause, forecast at the rate before it")
     clock = running.runtime.clock
     last_monday = week_start(clock.now().date()) - timedelta(days=7)
-    rows = "".join(f"84879,MAN,{last_monday - timedelta(weeks=w)},12\n" for w in range(30, 60))
+    rows = "".join(f"84879,MAN,{last_monday - timedelta(weeks=w)},12\n" for w in (*range(30, 60), *range(90, 100)))
     await import_demand(running.runtime.uow(), clock, "sku,warehouse,date,quantity\n" + rows)
-    transcript.append("$ ordergram import demand man.csv   (12 a week at MAN for 30 weeks, then nothing for 30)")
+    transcript.append("$ ordergram import demand man.csv   (12 a week at MAN, 30 weeks without, 12 a week, 30 without)")
     await ada.send("/forecast 84879")
 
 

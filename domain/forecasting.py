@@ -131,8 +131,14 @@ class Forecast:
         if weeks <= 0:
             return 0.0
         z = NormalDist().inv_cdf(q)
-        spans = [float(k) for k in range(1, math.ceil(weeks))] + [weeks]
-        return max(0.0, *(_gamma_quantile(self.centre(w), self.deviation(w), z) for w in spans))
+        whole = [_gamma_quantile(self.centre(k), self.deviation(k), z) for k in range(1, math.ceil(weeks) + 1)]
+        if weeks < 1:  # mean and spread both scale with the span: the week's quantile, pro rata
+            return max(0.0, _gamma_quantile(self.centre(weeks), self.deviation(weeks), z))
+        # Between whole weeks the quantile is interpolated between theirs, so that it never
+        # exceeds the next whole week's (a spread that grows faster than the mean could).
+        k = int(weeks)
+        part = whole[k - 1] if weeks == k else whole[k - 1] + (weeks - k) * (whole[k] - whole[k - 1])
+        return max(0.0, *whole[:k], part)
 
 
 def _at_span(values: list[float], weeks: float, beyond: float) -> float:
@@ -185,21 +191,35 @@ def since_restart(series: Sequence[float]) -> list[float]:
 
 def before_pause(series: Sequence[float], per_week: int = 1) -> tuple[list[float], int]:
     """The history to forecast from and the weeks of the pause it ends in: a history that ends
-    in ``RESTART_WEEKS`` or more without a sale is read up to that pause, as long as
-    ``MIN_WEEKS`` remain (otherwise as it is, with a pause of 0).
+    in ``RESTART_WEEKS`` or more without a sale is read up to that pause when the product has
+    come back from such a pause before and ``MIN_WEEKS`` remain before it; otherwise as it is,
+    with a pause of 0 (read as gone: its forecast decays towards zero).
 
-    Weeks without a sale after a steady seller are, far more often than its demand gone, weeks
-    it could not be bought (out of stock, off the shelf, de-listed until the next price cut):
-    they say nothing about demand, and forecasting their zero would never reorder it (the
-    death spiral of censored demand). So a paused product is forecast at its rate before the
-    pause; one that has really left the range is discontinued by the shop. The pause length
-    is shown with the forecast. ``per_week``: points per week (7 for a daily series): the pause
-    is a span of time."""
+    Weeks without a sale are, for a product that has been off the shelf and back before
+    (out of stock, de-listed until the next price cut), weeks it could not be bought: they say
+    nothing about its demand, and forecasting their zero would never reorder it (the death
+    spiral of censored demand). Such a product is forecast at its rate before the pause; its
+    own history, not a guess, says which it is. The pause length is shown with the forecast.
+    ``per_week``: points per week (7 for a daily series): the pause is a span of time."""
     history = since_restart(series)
     pause = len(history) - len(np.trim_zeros(np.asarray(history, dtype=float), "b"))
-    if pause < RESTART_WEEKS * per_week or len(history) - pause < MIN_WEEKS:
+    span = RESTART_WEEKS * per_week
+    if pause < span or len(history) - pause < MIN_WEEKS or not _came_back(series[: len(series) - pause], span):
         return history, 0
     return history[: len(history) - pause], pause
+
+
+def _came_back(series: Sequence[float], span: int) -> bool:
+    """Whether, after its first sale, the series sold again after ``span`` or more without."""
+    run, sold = 0, False
+    for y in series:
+        if y > 0:
+            if sold and run >= span:
+                return True
+            sold, run = True, 0
+        else:
+            run += 1
+    return False
 
 
 def _imapa(y: models.Array, scoring: _Scored) -> models.Paths:

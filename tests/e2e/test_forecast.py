@@ -58,11 +58,11 @@ async def test_a_steady_history_gives_lead_time_demand_and_a_week_more_as_the_po
     assert not [b for b in again.last.button_texts() if b.startswith("Apply")]  # nothing left to change
 
 
-async def test_a_steady_seller_paused_for_thirty_weeks_is_forecast_at_its_rate_before_the_pause(
+async def test_a_seller_paused_for_thirty_weeks_as_once_before_is_forecast_at_its_rate_before_the_pause(
     shop: RunningBot, clock: FakeClock
 ) -> None:
     last_monday = week_start(clock.now().date()) - timedelta(days=7)
-    rows = "".join(f"22197,LON,{last_monday - timedelta(weeks=w)},10\n" for w in range(30, 50))
+    rows = "".join(f"22197,LON,{last_monday - timedelta(weeks=w)},10\n" for w in (*range(30, 50), *range(80, 100)))
     await import_demand(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows)
     manager = await hire(shop, 97, "Mo", "manager")
     text = (await manager.send("/forecast 22197")).last.text
