@@ -4,7 +4,8 @@ The candidates (``domain.forecast_models``): simple exponential smoothing, dampe
 Holt, Theta, Croston with the Syntetos-Boylan correction, TSB, IMAPA-style temporal
 aggregation, and the inverse-error combination of the best two. Each is scored on its
 forecasts from many weekly origins of the series' own history (see ``forecast``); the
-history starts at the first sale, or at a relaunch after half a year without any.
+history starts at the first sale, or at a relaunch after half a year without any; one that
+ends in such a pause, from a product that came back from one before, is read up to the pause.
 
 The models are a few linear recursions in numpy, written here on purpose: statsforecast
 (with pandas, scipy, statsmodels and pyarrow: +480 MB installed) takes 7–8 s and 220 MB to
