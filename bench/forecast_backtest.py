@@ -13,7 +13,11 @@ statsforecast is a bench-only extra (``pip install -e '.[bench]'``), never impor
 package; without it the bench prints Ordergram's figures alone. The data is read from
 ``../shared/data`` when present; a missing data set is reported and skipped.
 
-    python bench/forecast_backtest.py [--skip-daily] [--skip-uci]
+    python bench/forecast_backtest.py [--skip-daily] [--skip-daily-field] [--skip-uci] [--top 8] [--cache /tmp/fb]
+
+``--cache DIR`` keeps statsforecast's forecasts (keyed by the data, the origin and the
+horizon) so a re-run after a change to Ordergram's forecaster takes seconds, not minutes;
+``--top N`` prints the series where Ordergram loses and gains most against the best model.
 """
 
 from __future__ import annotations
@@ -21,12 +25,15 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import hashlib
+import pickle
 import statistics
 import sys
 import time
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -58,10 +65,25 @@ def load_m5(path: Path) -> tuple[Series, Series]:
 
 
 def field_forecasts(
-    series: Series, cut: int, horizon: int, season: int
+    series: Series, cut: int, horizon: int, season: int, cache: Path | None = None
 ) -> tuple[dict[str, dict[str, list[float]]], float]:
     """statsforecast's models on each series up to ``cut`` points before the end (empty
-    without statsforecast); and the seconds they took."""
+    without statsforecast), from ``cache`` when it has them; and the seconds they took."""
+    digest = hashlib.sha256(repr((sorted(series.items()), cut, horizon, season, FIELD)).encode()).hexdigest()[:16]
+    stored = cache / f"field-{digest}.pkl" if cache else None
+    if stored and stored.exists():
+        with stored.open("rb") as f:
+            found: tuple[dict[str, dict[str, list[float]]], float] = pickle.load(f)  # our own file, written below
+        return found
+    computed = _run_field(series, cut, horizon, season)
+    if stored and computed[0]:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        with stored.open("wb") as f:
+            pickle.dump(computed, f)
+    return computed
+
+
+def _run_field(series: Series, cut: int, horizon: int, season: int) -> tuple[dict[str, dict[str, list[float]]], float]:
     try:
         import pandas as pd
         from statsforecast import StatsForecast
@@ -91,17 +113,30 @@ def field_forecasts(
     return by_series, took
 
 
+@dataclass(frozen=True)
+class Options:
+    field: bool = True  # run statsforecast (or read its cached forecasts)
+    cache: Path | None = None
+    top: int = 0  # series to print where Ordergram loses and gains most
+
+
 def score(
-    series: Series, cut: int, horizon: int, season: int, label: str, anchors: Sequence[str] = ()
+    series: Series,
+    cut: int,
+    horizon: int,
+    season: int,
+    label: str,
+    anchors: Sequence[str] = (),
+    options: Options = Options(),
 ) -> dict[str, float]:
     """Mean MASE per method forecasting ``horizon`` points from ``cut`` points before the end."""
-    the_field, field_time = field_forecasts(series, cut, horizon, season)
+    the_field, field_time = field_forecasts(series, cut, horizon, season, options.cache) if options.field else ({}, 0.0)
     scores: dict[str, list[float]] = defaultdict(list)
     methods: Counter[str] = Counter()
     started = time.perf_counter()
     for key, values in series.items():
         train, actual = values[: len(values) - cut], values[len(values) - cut : len(values) - cut + horizon]
-        found = forecast(train, horizon)
+        found = forecast(train, horizon, per_week=season)  # season 7: daily points, a pause is 26 weeks of them
         methods[found.method.value] += 1
         scores["ordergram"].append(mase(train, actual, found.weeks))
         for name, predicted in the_field.get(key, {}).items():
@@ -122,8 +157,11 @@ def score(
         verdict = "met" if share <= 0.97 else "NOT met"
         print(f"  ordergram / best of the field = {share:.3f}  (target ≤ 0.97: {verdict})")
         _without_dormant(series, cut, scores)
+        _without_the_largest(series, scores)
+        if options.top:
+            _contributors(series, scores, min((n for n in FIELD if n in means), key=lambda n: means[n]), options.top)
     else:
-        print("  (statsforecast is not installed: pip install -e '.[bench]' to compare)")
+        print("  (statsforecast skipped: --skip-daily-field, or not installed: pip install -e '.[bench]')")
     per = 1000 / len(series)
     print(f"  time per 1,000 series: ordergram {ours_time * per:.1f} s, statsforecast's five {field_time * per:.1f} s")
     return means
@@ -147,6 +185,35 @@ def _without_dormant(series: Series, cut: int, scores: dict[str, list[float]]) -
         f"  without the {len(series) - len(keep)} series with no sales in the 13 before: ordergram {ours:.3f}, ", end=""
     )
     print(f"best of the field {best:.3f} ({min(FIELD, key=lambda n: means[n])}), ratio {ours / best:.3f}")
+
+
+def _without_the_largest(series: Series, scores: dict[str, list[float]]) -> None:
+    """The means without the one series whose MASE, over every method, is the largest: a
+    series with a tiny in-sample scale (a few units in years) can outweigh all the others."""
+    names = ["ordergram", *(n for n in FIELD if n in scores)]
+    worst = max(range(len(series)), key=lambda i: min(scores[n][i] for n in names))
+    means = {n: statistics.mean(v for i, v in enumerate(scores[n]) if i != worst) for n in names}
+    best = min(FIELD, key=lambda n: means[n])
+    print(
+        f"  without {list(series)[worst]} (MASE ≥ {min(scores[n][worst] for n in names):.0f} for every method): "
+        f"ordergram {means['ordergram']:.3f}, best of the field {means[best]:.3f} ({best}), "
+        f"ratio {means['ordergram'] / means[best]:.3f}"
+    )
+
+
+def _contributors(series: Series, scores: dict[str, list[float]], best: str, top: int) -> None:
+    """The series where Ordergram's MASE is furthest above and below the best model's."""
+    gaps = sorted(((scores["ordergram"][i] - scores[best][i], key) for i, key in enumerate(series)), key=lambda g: g[0])
+    total_loss = sum(g for g, _ in gaps if g > 0)
+    total_gain = -sum(g for g, _ in gaps if g < 0)
+    print(f"  against {best}, summed over series: ordergram loses {total_loss:.1f} MASE, gains {total_gain:.1f}")
+    keys = list(series)
+    for label, chosen in (("loses most", gaps[::-1][:top]), ("gains most", gaps[:top])):
+        cells = [
+            f"{key} {scores['ordergram'][keys.index(key)]:.2f} vs {scores[best][keys.index(key)]:.2f}"
+            for _, key in chosen
+        ]
+        print(f"    {label}: " + "; ".join(cells))
 
 
 def load_uci(path: Path) -> tuple[dict[str, list[tuple[date, int]]], date, date]:
@@ -185,16 +252,21 @@ def uci(products: int = 200, holdout: int = 12) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-daily", action="store_true")
+    parser.add_argument("--skip-daily-field", action="store_true", help="daily without statsforecast (~1 h)")
     parser.add_argument("--skip-uci", action="store_true")
+    parser.add_argument("--top", type=int, default=0, help="series to print where ordergram loses/gains most")
+    parser.add_argument("--cache", type=Path, help="directory keeping statsforecast's forecasts between runs")
     args = parser.parse_args()
+    options = Options(cache=args.cache, top=args.top)
     if M5.exists():
         weekly_series, daily_series = load_m5(M5)
         for cut in (12, 26):
-            score(weekly_series, cut, 12, 1, f"m5_dev weekly, origin {cut} weeks before the end")
+            score(weekly_series, cut, 12, 1, f"m5_dev weekly, origin {cut} weeks before the end", options=options)
         if not args.skip_daily:
+            daily = Options(field=not args.skip_daily_field, cache=args.cache, top=args.top)
             for cut in (12, 26):
                 label = f"m5_dev daily, origin {7 * cut} days before the end"
-                score(daily_series, 7 * cut, 28, 7, label, anchors=("seasonal-naive-7",))
+                score(daily_series, 7 * cut, 28, 7, label, anchors=("seasonal-naive-7",), options=daily)
     else:
         print(f"{M5} is not here: the m5_dev backtest is skipped (see its README in ../shared/data)")
     if args.skip_uci:

@@ -267,6 +267,7 @@ async def _scheduled_jobs(
     await ada.send("/trial")
     await ada.send("/journal")
     await _manager_reports(ada, transcript, scene, keep)
+    await _paused_forecast(running, ada, transcript, scene)
     await _web_shop(running, alice, transcript, scene)
     await mini_app(running, (alice.id, alice.first_name), (ada.id, ada.first_name), transcript, scene, keep)
     scene("Every morning the staff chat gets yesterday's figures")
@@ -381,6 +382,21 @@ async def _manager_reports(
     await ada.send("/top customers")
     await ada.send("/customer 1001")
     await ada.send("/ar")
+
+
+async def _paused_forecast(
+    running: RunningBot, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    from domain.forecasting import week_start  # numpy: only when the demo runs
+    from domain.usecases.imports import import_demand
+
+    scene("Out of stock at MAN for 30 weeks, as once before: a pause, forecast at the rate before it")
+    clock = running.runtime.clock
+    last_monday = week_start(clock.now().date()) - timedelta(days=7)
+    rows = "".join(f"84879,MAN,{last_monday - timedelta(weeks=w)},12\n" for w in (*range(30, 60), *range(90, 100)))
+    await import_demand(running.runtime.uow(), clock, "sku,warehouse,date,quantity\n" + rows)
+    transcript.append("$ ordergram import demand man.csv   (12 a week at MAN, 30 weeks without, 12 a week, 30 without)")
+    await ada.send("/forecast 84879")
 
 
 async def _web_shop(

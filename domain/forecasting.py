@@ -4,7 +4,8 @@ The candidates (``domain.forecast_models``): simple exponential smoothing, dampe
 Holt, Theta, Croston with the Syntetos-Boylan correction, TSB, IMAPA-style temporal
 aggregation, and the inverse-error combination of the best two. Each is scored on its
 forecasts from many weekly origins of the series' own history (see ``forecast``); the
-history starts at the first sale, or at a relaunch after half a year without any.
+history starts at the first sale, or at a relaunch after half a year without any; one that
+ends in such a pause, from a product that came back from one before, is read up to the pause.
 
 The models are a few linear recursions in numpy, written here on purpose: statsforecast
 (with pandas, scipy, statsmodels and pyarrow: +480 MB installed) takes 7–8 s and 220 MB to
@@ -91,6 +92,9 @@ class Forecast:
     # The mean of that error (actual − forecast) per span: the quantiles' centre is corrected
     # by it, as a choice by absolute error leans low on intermittent demand.
     bias: list[float] = field(default_factory=list)
+    # Weeks without a sale at the end of the history, when they were read as a pause (the
+    # forecast is the rate before it, see ``before_pause``); 0 otherwise.
+    paused: int = 0
 
     def mean(self, weeks: float) -> float:
         """Expected total demand over the next ``weeks`` weeks (a fraction of a week counts
@@ -128,8 +132,14 @@ class Forecast:
         if weeks <= 0:
             return 0.0
         z = NormalDist().inv_cdf(q)
-        spans = [float(k) for k in range(1, math.ceil(weeks))] + [weeks]
-        return max(0.0, *(_gamma_quantile(self.centre(w), self.deviation(w), z) for w in spans))
+        whole = [_gamma_quantile(self.centre(k), self.deviation(k), z) for k in range(1, math.ceil(weeks) + 1)]
+        if weeks < 1:  # mean and spread both scale with the span: the week's quantile, pro rata
+            return max(0.0, _gamma_quantile(self.centre(weeks), self.deviation(weeks), z))
+        # Between whole weeks the quantile is interpolated between theirs, so that it never
+        # exceeds the next whole week's (a spread that grows faster than the mean could).
+        k = int(weeks)
+        part = whole[k - 1] if weeks == k else whole[k - 1] + (weeks - k) * (whole[k] - whole[k - 1])
+        return max(0.0, *whole[:k], part)
 
 
 def _at_span(values: list[float], weeks: float, beyond: float) -> float:
@@ -178,6 +188,39 @@ def since_restart(series: Sequence[float]) -> list[float]:
             zeros += 1
     start = min(start, len(series) - MIN_WEEKS)
     return list(series[max(start, 0) :])
+
+
+def before_pause(series: Sequence[float], per_week: int = 1) -> tuple[list[float], int]:
+    """The history to forecast from and the weeks of the pause it ends in: a history that ends
+    in ``RESTART_WEEKS`` or more without a sale is read up to that pause when the product has
+    come back from such a pause before and ``MIN_WEEKS`` remain before it; otherwise as it is,
+    with a pause of 0 (read as gone: its forecast decays towards zero).
+
+    Weeks without a sale are, for a product that has been off the shelf and back before
+    (out of stock, de-listed until the next price cut), weeks it could not be bought: they say
+    nothing about its demand, and forecasting their zero would never reorder it (the death
+    spiral of censored demand). Such a product is forecast at its rate before the pause; its
+    own history, not a guess, says which it is. The pause length is shown with the forecast.
+    ``per_week``: points per week (7 for a daily series): the pause is a span of time."""
+    history = since_restart(series)
+    pause = len(history) - len(np.trim_zeros(np.asarray(history, dtype=float), "b"))
+    span = RESTART_WEEKS * per_week
+    if pause < span or len(history) - pause < MIN_WEEKS or not _came_back(series[: len(series) - pause], span):
+        return history, 0
+    return history[: len(history) - pause], pause
+
+
+def _came_back(series: Sequence[float], span: int) -> bool:
+    """Whether, after its first sale, the series sold again after ``span`` or more without."""
+    run, sold = 0, False
+    for y in series:
+        if y > 0:
+            if sold and run >= span:
+                return True
+            sold, run = True, 0
+        else:
+            run += 1
+    return False
 
 
 def _imapa(y: models.Array, scoring: _Scored) -> models.Paths:
@@ -242,7 +285,7 @@ class _Scored:
         return float((((self.actual - path) ** 2) * self.valid).sum() / self.count)
 
 
-def forecast(series: Sequence[float], horizon: int) -> Forecast:
+def forecast(series: Sequence[float], horizon: int, per_week: int = 1) -> Forecast:
     """The next ``horizon`` weeks by the candidate with the least rolling-origin
     cross-validation error, or by a combination of candidates when that scores better.
 
@@ -252,10 +295,11 @@ def forecast(series: Sequence[float], horizon: int) -> Forecast:
     quarter does not decide. Each model's best setting then competes, with the combination
     of the best two weighted by inverse error (combinations are rarely far off and often
     best: M4, M5). The models' recursions are linear, so every origin's state comes from one
-    pass (``domain.forecast_models``), not a refit per origin."""
+    pass (``domain.forecast_models``), not a refit per origin. ``per_week``: see ``before_pause``."""
     if len(series) < MIN_WEEKS:
         raise NotEnoughHistory(weeks=len(series), needed=MIN_WEEKS)
-    y = np.asarray(since_restart(series[-MAX_HISTORY:]), dtype=float)
+    history, pause = before_pause(series[-MAX_HISTORY:], per_week)
+    y = np.asarray(history, dtype=float)
     n, scored = len(y), max(1, min(horizon, CV_HORIZON))
     ahead = max(horizon, scored)
     origins = np.arange(max(MIN_WEEKS // 2 - 1, n - 1 - CV_ORIGINS), n)  # the last one: the forecast
@@ -296,6 +340,7 @@ def forecast(series: Sequence[float], horizon: int) -> Forecast:
         scores={m.value: math.sqrt(errors[m]) / scale for m in sorted(errors, key=lambda m: errors[m])},
         spread=[float(v) for v in spread],
         bias=[float(v) for v in bias],
+        paused=pause,
     )
 
 

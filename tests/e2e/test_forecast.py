@@ -58,6 +58,18 @@ async def test_a_steady_history_gives_lead_time_demand_and_a_week_more_as_the_po
     assert not [b for b in again.last.button_texts() if b.startswith("Apply")]  # nothing left to change
 
 
+async def test_a_seller_paused_for_thirty_weeks_as_once_before_is_forecast_at_its_rate_before_the_pause(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    last_monday = week_start(clock.now().date()) - timedelta(days=7)
+    rows = "".join(f"22197,LON,{last_monday - timedelta(weeks=w)},10\n" for w in (*range(30, 50), *range(80, 100)))
+    await import_demand(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows)
+    manager = await hire(shop, 97, "Mo", "manager")
+    text = (await manager.send("/forecast 22197")).last.text
+    assert "No sales in the last 30 weeks: read as a pause (out of stock or off the shelf)" in text
+    assert "Next weeks: 10.0 · 10.0" in text and "Suggested: reorder point 8, order up to 18" in text
+
+
 async def test_the_forecast_screen_reads_in_russian(shop: RunningBot, clock: FakeClock) -> None:
     await _steady(shop, clock)
     await hire(shop, 97, "Mo", "manager")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from domain import forecast_models as models
-from domain.forecasting import MIN_WEEKS, RESTART_WEEKS, Method, _Scored, forecast, since_restart
+from domain.forecasting import MIN_WEEKS, RESTART_WEEKS, Method, _Scored, before_pause, forecast, since_restart
 
 HALF = models.ALPHAS.index(0.5)
 
@@ -75,6 +75,30 @@ def test_history_starts_at_the_first_sale_or_at_a_relaunch() -> None:
     assert since_restart(relaunched) == [2.0] * MIN_WEEKS
     too_soon = [5.0] * 20 + [0.0] * RESTART_WEEKS + [2.0] * 3  # too few weeks since: the last MIN_WEEKS
     assert since_restart(too_soon) == too_soon[-MIN_WEEKS:]
+
+
+def test_a_long_pause_is_read_as_one_when_the_product_came_back_from_one_before() -> None:
+    came_back = [5.0] * 10 + [0.0] * RESTART_WEEKS + [3.0] * 10
+    assert before_pause(came_back + [0.0] * RESTART_WEEKS) == ([3.0] * 10, RESTART_WEEKS)
+    first = [3.0] * 10 + [0.0] * RESTART_WEEKS  # never came back from one: read as gone, as it is
+    assert before_pause(first) == (first, 0)
+    short = [*came_back, *[0.0] * (RESTART_WEEKS - 1)]  # a slow spell, not a pause
+    assert before_pause(short) == (short[-len(short) + 10 + RESTART_WEEKS :], 0)
+    barely = [5.0] * 10 + [0.0] * RESTART_WEEKS + [3.0] * (MIN_WEEKS - 1)  # too little before it
+    assert before_pause(barely + [0.0] * RESTART_WEEKS)[1] == 0
+    daily = came_back + [0.0] * RESTART_WEEKS  # 26 days: no pause for a daily series (nor a comeback)
+    assert before_pause(daily, per_week=7)[1] == 0
+    weeks = [5.0] * 10 + [0.0] * 7 * RESTART_WEEKS + [3.0] * 10 + [0.0] * 7 * RESTART_WEEKS
+    assert before_pause(weeks, per_week=7) == ([3.0] * 10, 7 * RESTART_WEEKS)
+
+
+def test_a_paused_seller_that_came_back_before_is_forecast_at_its_rate_before_the_pause() -> None:
+    found = forecast([4.0] * 20 + [0.0] * 30 + [4.0] * 20 + [0.0] * 30, 3)
+    assert found.weeks == pytest.approx([4.0, 4.0, 4.0]) and found.paused == 30
+    assert found.quantile(0.5, 2) == pytest.approx(8.0)
+    gone = forecast([4.0] * 20 + [0.0] * 30, 3)  # the first such pause: read as gone
+    assert gone.paused == 0 and gone.weeks[0] < 0.5
+    assert forecast([4.0] * 20 + [0.0] * 10, 3).weeks[0] < 1  # ten quiet weeks: the rate follows them down
 
 
 def test_a_yearly_season_is_detected_only_with_two_years_that_show_it() -> None:
