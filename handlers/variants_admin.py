@@ -23,6 +23,7 @@ from domain.usecases.variant_admin import (
     rename_options,
     set_options,
 )
+from domain.variants import NameOptionsFirst
 from handlers.callbacks import ProductOptionsCb, ProductSheetCb, VariantSkip, button, shorten
 from handlers.context import ShopSettings
 from handlers.products import show_sheet
@@ -57,6 +58,8 @@ async def ask_options(
 ) -> None:
     pid, action = callback_data.product_id, callback_data.action
     product = (await product_sheet(uow, staff_id=query.from_user.id, product_id=pid)).product
+    if action != "values" and not product.option_names:  # a button drawn before its options were removed
+        raise NameOptionsFirst(sku=product.sku)
     await query.answer()
     assert isinstance(query.message, Message)
     await state.clear()

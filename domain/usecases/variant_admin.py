@@ -28,7 +28,8 @@ async def set_options(uow: UnitOfWork, clock: Clock, *, product_id: int, text: s
     without options is given them (and its parent their names) when it is the only variant."""
     actor = await _actor(uow, staff_id)
     async with uow:
-        product = await _product(uow, product_id=product_id)
+        await uow.products.lock_parent((await _product(uow, product_id=product_id)).parent_code)
+        product = await _product(uow, product_id=product_id)  # as the last editor left it
         siblings = await uow.products.variants(product.parent_code)
         if not product.option_names and len(siblings) > 1:
             raise OptionsNeedOneVariant(parent=product.parent_code, count=len(siblings))
@@ -52,6 +53,7 @@ async def rename_options(uow: UnitOfWork, clock: Clock, *, product_id: int, text
             raise NameOptionsFirst(sku=product.sku)
         names = parse_option_names(text, product.option_names)
         if names != product.option_names:
+            await uow.products.lock_parent(product.parent_code)
             siblings = await uow.products.variants(product.parent_code)
             await uow.products.upsert_many([replace(s, option_names=names) for s in siblings])
             before, after = ", ".join(product.option_names), ", ".join(names)
@@ -126,6 +128,7 @@ async def add_variant(
     actor = await _actor(uow, staff_id)
     async with uow:
         source = await _product(uow, product_id=product_id)
+        await uow.products.lock_parent(source.parent_code)
         if await uow.products.get_by_sku(draft.sku) is not None:
             raise SkuTaken(sku=draft.sku)
         if draft.barcode and (owner := await uow.products.sku_with_barcode(draft.barcode)) is not None:

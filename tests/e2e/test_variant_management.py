@@ -152,3 +152,21 @@ async def test_bad_options_are_refused_and_change_nothing(shop: RunningBot) -> N
     gone = await manager.press_data(sheet.last, "pop:999999:values")
     assert gone.callback_answer is not None
     assert gone.callback_answer["text"] == "This item is no longer available. Please open the menu again."
+
+
+async def test_hostile_option_values_read_as_typed_and_a_product_without_options_cannot_add_variants(
+    shop: RunningBot,
+) -> None:
+    await import_products(shop.runtime.uow(), POLO)
+    manager = await hire(shop, 74, "Mia", "manager")
+    sheet = await manager.send("/product POLO")
+    row = await _product(shop, "POLO")
+    early = await manager.press_data(sheet.last, f"pop:{row.id}:add")  # forged: it has no options yet
+    assert early.callback_answer is not None
+    assert early.callback_answer["text"] == (
+        "POLO has no options yet: set its own first (✏️ Options, e.g. Size=M), then add variants."
+    )
+    await manager.press(sheet.last, "✏️ Options")
+    saved = await manager.send("Size=<b>XL</b>")
+    assert "This variant: Size=<b>XL</b>" in saved.last.text  # shown as typed, not as markup
+    assert (await _product(shop, "POLO")).option1 == "<b>XL</b>"
