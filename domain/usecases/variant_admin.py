@@ -89,6 +89,7 @@ async def check_variant_options(uow: UnitOfWork, *, product_id: int, text: str, 
     await _actor(uow, staff_id)
     async with uow:
         product = await _product(uow, product_id=product_id)
+        # No SKU can be "\x00": the candidate is never mistaken for one of its siblings.
         _candidate(product, NewVariant(sku="\x00", options=text), await uow.products.variants(product.parent_code))
     return text
 
