@@ -286,6 +286,13 @@ async def _tshirt_variants(
     for kind in ("products", "stock"):
         name = f"tshirts-{kind}.csv"
         await ada.send_document((DEMO_DATA / name).read_bytes(), name, f"/import {kind}")
+    scene("The admin adds an XXL in navy in chat (/product, ➕ Add variant): the parent's name, its own price")
+    sheet = await ada.send("/product TEE-XL-NVY")
+    await ada.press(sheet.last, "Add variant")
+    await ada.send("TEE-XXL-NVY")
+    barcode = await ada.send("Size=XXL; Colour=Navy")
+    await ada.press(barcode.last, "Skip")
+    await ada.send("14.00")
     chloe = SandboxUser(server, 1010, "Chloe", language_code="en", transcript=transcript)
     reply = await chloe.send("/start p_TEE")
     reply = await chloe.press(reply.last, "Navy")

@@ -127,3 +127,52 @@ def option_rows(chosen: Product, variants: Sequence[Product], available: Mapping
             )
         rows.append(OptionRow(name, tuple(choices)))
     return rows
+
+
+class OptionsExpected(DomainError):
+    key = N_("Give a value for each option of {parent} ({names}), e.g. {example}.")
+
+
+class OptionNamesExpected(DomainError):
+    key = N_("Give one new name for each option ({names}), separated by ;, each up to 64 characters, all different.")
+
+
+class OptionsNeedOneVariant(DomainError):
+    key = N_("Only a product with one variant can be given options; {parent} has {count}.")
+
+
+class NameOptionsFirst(DomainError):
+    key = N_("{sku} has no options yet: set its own first (✏️ Options, e.g. Size=M), then add variants.")
+
+
+def values_for(product: Product, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Typed ``Size=L; Colour=Navy`` as ``product``'s option names and values, in the
+    parent's order (any order and case of names is accepted). A product without options is
+    given its option names here (whether it may is the caller's rule: one variant only)."""
+    names, values = parse_options(text)
+    if not names:
+        raise BadOptions(value=text[:100])
+    expected = product.option_names
+    if not expected:
+        return names, values
+    typed = {name.casefold(): value for name, value in zip(names, values, strict=True)}
+    if sorted(typed) != sorted(n.casefold() for n in expected):
+        example = "; ".join(f"{name}={value}" for name, value in zip(expected, product.options, strict=True))
+        raise OptionsExpected(parent=product.parent_code, names=_names(expected), example=example)
+    return expected, tuple(typed[name.casefold()] for name in expected)
+
+
+def parse_option_names(text: str, current: Sequence[str]) -> tuple[str, ...]:
+    """New names for the parent's options, as many as it has, in the same order."""
+    names = tuple(" ".join(part.split()) for part in text.replace("|", ";").split(";") if part.strip())
+    distinct = {n.casefold() for n in names}
+    if len(names) != len(current) or len(distinct) != len(names) or any(len(n) > MAX_OPTION_TEXT for n in names):
+        raise OptionNamesExpected(names=_names(current))
+    return names
+
+
+def check_variant(candidate: Product, siblings: Sequence[Product]) -> None:
+    """The CSV's rules for one variant set or added among the stored ones: raise the first broken."""
+    others = [(0, sibling) for sibling in siblings if sibling.sku != candidate.sku]
+    for _, reason in check_variants([*others, (1, candidate)]):  # stored first: the new one is the duplicate
+        raise reason.error

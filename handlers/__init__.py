@@ -39,6 +39,7 @@ from handlers import (
     staff,
     start,
     support,
+    variants_admin,
 )
 from handlers.gates import StaffGate, gate_routers
 from handlers.menu import STAFF_PERMISSIONS
@@ -79,6 +80,7 @@ STAFF_MODULES = (
     accounts,
     pricing,
     products,
+    variants_admin,
     reports,
     forecasts,
     shop_settings,

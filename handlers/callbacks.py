@@ -239,6 +239,19 @@ class NewProductSkip(CallbackData, prefix="pnx"):
     step: Literal["barcode", "photo"]
 
 
+class ProductOptionsCb(CallbackData, prefix="pop"):
+    """/product: this variant's option values, the parent's option names, or a new variant."""
+
+    product_id: Number
+    action: Literal["values", "names", "add"]
+
+
+class VariantSkip(CallbackData, prefix="pvs"):
+    """➕ Add variant: go on without the optional barcode, or with the parent's price."""
+
+    step: Literal["barcode", "price"]
+
+
 class ProductHistoryCb(CallbackData, prefix="phi"):
     product_id: Number
     page: Number

@@ -43,6 +43,7 @@ from handlers.callbacks import (
     ProductCategoryCb,
     ProductEditCb,
     ProductHistoryCb,
+    ProductOptionsCb,
     ProductPhotosCb,
     ProductSheetCb,
     ProductStatusCb,
@@ -57,6 +58,7 @@ from handlers.views.rendering import Renderer, fill
 router = Router(name=__name__)
 HISTORY_PAGE = 10
 CATEGORY_BUTTONS = 30  # more than that are typed by name
+SIBLING_BUTTONS = 40  # more than that are opened by typing /product SKU
 
 
 class Editing(StatesGroup):
@@ -106,12 +108,29 @@ def sheet_keyboard(sheet: ProductSheet, languages: list[str]) -> InlineKeyboardM
     fields += [f"{kind}_{language}" for language in languages for kind in ("name", "description")]
     made = [edit(field) for field in fields]
     rows = [made[i : i + 2] for i in range(0, len(made), 2)]
+    rows += variant_rows(sheet)
     history = _("📜 History (%(count)s)") % {"count": sheet.changes}
     rows.append([button(history, ProductHistoryCb(product_id=pid, page=0))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def _show(
+def variant_rows(sheet: ProductSheet) -> list[list[InlineKeyboardButton]]:
+    """✏️ Options, and once it has options: the names, ➕ Add variant, and a button per sibling."""
+    product = sheet.product
+    pid = product.id or 0
+    options = button("✏️ " + label("product_field", "options"), ProductOptionsCb(product_id=pid, action="values"))
+    if not product.option_names:
+        return [[options]]
+    names = button("✏️ " + label("product_field", "option_names"), ProductOptionsCb(product_id=pid, action="names"))
+    rows = [[options, names], [button(_("➕ Add variant"), ProductOptionsCb(product_id=pid, action="add"))]]
+    siblings = [v for v in sheet.variants if v.id != product.id and v.id is not None][:SIBLING_BUTTONS]
+    for sibling in siblings:
+        text = f"{sibling.sku} · {sibling.variant_label or '—'} · {label('product_status', sibling.status.value)}"
+        rows.append([button(shorten(text, 60), ProductSheetCb(product_id=sibling.id or 0))])
+    return rows
+
+
+async def show_sheet(
     bot: Bot,
     chat_id: int,
     sheet: ProductSheet,
@@ -138,7 +157,7 @@ async def product_command(
         await message.answer(_("Usage: /product SKU, e.g. /product MUG-1. /newproduct adds one."))
         return
     sheet = await product_sheet(uow, staff_id=message.from_user.id, sku=sku)
-    await _show(bot, message.chat.id, sheet, renderer, i18n, photos=True)
+    await show_sheet(bot, message.chat.id, sheet, renderer, i18n, photos=True)
 
 
 @router.callback_query(ProductSheetCb.filter())
@@ -154,7 +173,7 @@ async def back_to_sheet(
     await state.clear()
     sheet = await product_sheet(uow, staff_id=query.from_user.id, product_id=callback_data.product_id)
     await query.answer()
-    await _show(bot, query.from_user.id, sheet, renderer, i18n)
+    await show_sheet(bot, query.from_user.id, sheet, renderer, i18n)
 
 
 @router.callback_query(ProductEditCb.filter())
@@ -217,7 +236,7 @@ async def typed_value(
         languages=frozenset(other_languages(i18n)),
     )
     await state.clear()
-    await _show(bot, message.chat.id, sheet, renderer, i18n, saved=True)
+    await show_sheet(bot, message.chat.id, sheet, renderer, i18n, saved=True)
 
 
 @router.callback_query(ProductCategoryCb.filter())
@@ -240,7 +259,7 @@ async def picked_category(
     )
     await state.clear()
     await query.answer()
-    await _show(bot, query.from_user.id, sheet, renderer, i18n, saved=True)
+    await show_sheet(bot, query.from_user.id, sheet, renderer, i18n, saved=True)
 
 
 @router.callback_query(ProductStatusCb.filter())
@@ -257,7 +276,7 @@ async def picked_status(
         uow, clock, product_id=callback_data.product_id, status=callback_data.status, staff_id=query.from_user.id
     )
     await query.answer()
-    await _show(bot, query.from_user.id, sheet, renderer, i18n, saved=True)
+    await show_sheet(bot, query.from_user.id, sheet, renderer, i18n, saved=True)
 
 
 @router.message(StateFilter(Editing.photos), F.photo)
@@ -294,7 +313,7 @@ async def remove_photos(
     sheet = await clear_photos(uow, clock, product_id=callback_data.product_id, staff_id=query.from_user.id)
     await state.clear()
     await query.answer()
-    await _show(bot, query.from_user.id, sheet, renderer, i18n, saved=True)
+    await show_sheet(bot, query.from_user.id, sheet, renderer, i18n, saved=True)
 
 
 @router.callback_query(ProductHistoryCb.filter())
@@ -436,7 +455,7 @@ async def _create(
     )
     sheet = await create_product(uow, clock, draft=draft, staff_id=staff_id)
     await state.clear()
-    await _show(bot, chat_id, sheet, renderer, i18n, photos=True, saved=True)
+    await show_sheet(bot, chat_id, sheet, renderer, i18n, photos=True, saved=True)
 
 
 @router.message(StateFilter(Creating.photo), ~F.photo, ~F.text.startswith("/"))

@@ -171,6 +171,9 @@ class FakeProducts(_Repo):
     async def variants(self, parent_code: str) -> list[Product]:
         return copy.deepcopy(sorted((p for p in self.st.products.values() if p.parent_code == parent_code), key=_id))
 
+    async def lock_parent(self, parent_code: str) -> None:
+        return None  # one task at a time touches the fake
+
     async def variants_of(self, parent_codes: Sequence[str]) -> dict[str, list[Product]]:
         found = {code: await self.variants(code) for code in set(parent_codes)}
         return {code: variants for code, variants in found.items() if variants}

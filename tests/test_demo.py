@@ -16,6 +16,7 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert len(scenes) >= 29
     assert scenes[0] == "The admin sets exchange rates against the base currency (GBP)"
     assert "Traceback" not in out and "something went wrong on our side" not in out
+    assert "SKU: TEE-XXL-NVY · active" in out and "[XL ✖] [XXL ✖]" in out  # a variant added in chat, on the card
     assert "No sales in the last 30 weeks: read as a pause" in out  # 84879 at MAN, forecast at 12 a week
     last = out.strip().splitlines()[-1]  # a sentence for a newcomer, not the sandbox's keys
     assert last.startswith("The bot set up its customers' command menu in English and Russian and a staff menu in")

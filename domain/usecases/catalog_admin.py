@@ -33,6 +33,7 @@ class ProductSheet:
     available: int
     changes: int  # entries in its audit trail
     currencies: tuple[str, ...]  # a price can be set in each: the shop's, and any the product has
+    variants: tuple[Product, ...] = ()  # every variant of its parent, itself included, in catalog order
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,9 @@ async def _sheet(uow: UnitOfWork, product: Product) -> ProductSheet:
     _, count = await uow.products.changes(product.id, 0, 0)
     currencies = tuple(dict.fromkeys([*(await shop_rates(uow)).currencies, *sorted(product.prices)]))
     on_hand = sum(level.on_hand for level in levels)
-    return ProductSheet(product, on_hand, sum(max(level.available, 0) for level in levels), count, currencies)
+    available = sum(max(level.available, 0) for level in levels)
+    variants = tuple(await uow.products.variants(product.parent_code))
+    return ProductSheet(product, on_hand, available, count, currencies, variants)
 
 
 async def product_sheet(uow: UnitOfWork, *, staff_id: int, sku: str = "", product_id: int = 0) -> ProductSheet:

@@ -182,6 +182,12 @@ class SqlProducts:
                 found.setdefault(product.parent_code, []).append(product)
         return found
 
+    async def lock_parent(self, parent_code: str) -> None:
+        """A row lock on the parent on PostgreSQL (the next editor then reads this one's
+        variant, committed); SQLite's write transactions are serial already."""
+        group = m.ProductGroupRow
+        await self.s.execute(select(group.id).where(group.code == parent_code).with_for_update())
+
     async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
         if not skus:
             return {}

@@ -230,3 +230,23 @@ async def test_a_barcode_names_the_sku_that_carries_it(uow: UnitOfWork) -> None:
     async with uow:
         assert await uow.products.sku_with_barcode("4006381333931") == "MUG-1"
         assert await uow.products.sku_with_barcode("0000000000000") is None
+
+
+async def test_a_locked_parent_reads_on_and_its_variants_renamed_together_read_the_new_names(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.upsert_many([_tee("TEE-S-RED", "S", "Red"), _tee("TEE-M-RED", "M", "Red")])
+        await uow.commit()
+    async with uow:
+        await uow.products.lock_parent("TEE")
+        await uow.products.lock_parent("NOPE")  # nothing to lock: no error
+        variants = await uow.products.variants("TEE")
+        for variant in variants:
+            variant.option_names = ("Size", "Color")
+        await uow.products.upsert_many(variants)
+        await uow.commit()
+    async with uow.read_only():
+        renamed = await uow.products.variants("TEE")
+    assert [(v.sku, v.option_names, v.options) for v in renamed] == [
+        ("TEE-S-RED", ("Size", "Color"), ("S", "Red")),
+        ("TEE-M-RED", ("Size", "Color"), ("M", "Red")),
+    ]

@@ -1,0 +1,56 @@
+"""Two managers adding the same variant to one parent at the same instant, on SQLite and
+PostgreSQL: one is created, the other is refused naming it; no combination twice."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.catalog import Product
+from domain.customers import Role, StaffMember
+from domain.errors import DomainError
+from domain.money import Money
+from domain.usecases.variant_admin import NewVariant, add_variant
+from storage import models as m
+from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+
+MANAGERS = (601, 602, 603)
+
+
+async def test_managers_adding_the_same_combination_at_once_create_it_once(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    sessions = session_factory(engine)
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        tee = Product("TEE", "Tee", "Clothes", {"GBP": Money(1200, "GBP")}, option_names=("Size",), options=("M",))
+        await uow.products.upsert(tee)
+        for manager in MANAGERS:
+            await uow.staff.put(StaffMember(telegram_id=manager, role=Role.MANAGER))
+        await uow.commit()
+    start = asyncio.Event()
+
+    async def add(staff_id: int) -> str:
+        await start.wait()
+        draft = NewVariant(sku=f"TEE-L-{staff_id}", options="Size=L")
+        try:
+            await add_variant(SqlUnitOfWork(sessions), clock, product_id=tee.id or 0, draft=draft, staff_id=staff_id)
+        except DomainError as refused:
+            return str(refused)
+        return "created"
+
+    tasks = [asyncio.create_task(add(staff_id)) for staff_id in MANAGERS]
+    start.set()
+    outcomes = await asyncio.gather(*tasks)
+
+    assert outcomes.count("created") == 1
+    winner = f"TEE-L-{MANAGERS[outcomes.index('created')]}"
+    assert sorted(o for o in outcomes if o != "created") == [f"TEE already has a variant L (SKU {winner})"] * 2
+    async with sessions() as session:
+        larges = await session.scalar(select(func.count()).where(m.ProductRow.option1 == "L"))
+        audited = await session.scalar(select(func.count()).select_from(m.ProductChangeRow))
+    assert larges == 1 and audited == 2  # created, and variant added on TEE

@@ -1,0 +1,79 @@
+"""Options typed in /product: values for the parent's options, new option names, and the CSV's rules for one variant."""
+
+import pytest
+
+from domain.catalog import Product
+from domain.errors import DomainError
+from domain.variants import (
+    BadOptions,
+    OptionNamesExpected,
+    OptionsExpected,
+    TooManyOptions,
+    check_variant,
+    parse_option_names,
+    values_for,
+)
+
+
+def _tee(sku: str, size: str, colour: str, parent: str = "TEE") -> Product:
+    return Product(
+        sku,
+        "Tee",
+        "Clothes",
+        parent="" if sku == parent else parent,
+        option_names=("Size", "Colour"),
+        options=(size, colour),
+    )
+
+
+SIBLINGS = [_tee("TEE", "S", "White"), _tee("TEE-M-NVY", "M", "Navy"), _tee("TEE-L-NVY", "L", "Navy")]
+
+
+def test_values_are_taken_in_the_parents_order_whatever_the_typed_order_and_case() -> None:
+    assert values_for(SIBLINGS[1], "colour = Red; SIZE=XL") == (("Size", "Colour"), ("XL", "Red"))
+
+
+@pytest.mark.parametrize("text", ["Size=L", "Size=L; Colour=Navy; Fit=Slim", "Fit=Slim; Colour=Navy"])
+def test_values_for_other_options_than_the_parents_are_refused_with_an_example(text: str) -> None:
+    with pytest.raises(OptionsExpected) as refused:
+        values_for(SIBLINGS[1], text)
+    assert refused.value.params == {"parent": "TEE", "names": "Size, Colour", "example": "Size=M; Colour=Navy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [("", BadOptions), ("L", BadOptions), ("<b>=" + "x" * 5000, BadOptions), ("A=1;B=2;C=3;D=4", TooManyOptions)],
+)
+def test_malformed_values_are_refused(text: str, error: type[DomainError]) -> None:
+    with pytest.raises(error):
+        values_for(SIBLINGS[1], text)
+
+
+def test_a_product_without_options_is_given_the_names_it_is_typed_with() -> None:
+    mug = Product("MUG", "Mug", "Kitchen")
+    assert values_for(mug, "Size=M; Colour=White") == (("Size", "Colour"), ("M", "White"))
+
+
+def test_option_names_are_renamed_as_many_and_in_order() -> None:
+    assert parse_option_names(" Size ; Color ", ("Size", "Colour")) == ("Size", "Color")
+    for wrong in ("Size", "Size; Colour; Fit", "Size; size", "Size; " + "x" * 65, ""):
+        with pytest.raises(OptionNamesExpected):
+            parse_option_names(wrong, ("Size", "Colour"))
+
+
+def test_a_combination_a_sibling_has_is_refused_naming_the_sibling() -> None:
+    with pytest.raises(DomainError) as refused:
+        check_variant(_tee("TEE-NEW", "m", "navy"), SIBLINGS)
+    assert str(refused.value) == "TEE already has a variant m / navy (SKU TEE-M-NVY)"
+
+
+def test_a_variant_keeps_its_own_combination_and_a_new_one_is_accepted() -> None:
+    check_variant(_tee("TEE-M-NVY", "M", "Navy"), SIBLINGS)  # itself is not a duplicate
+    check_variant(_tee("TEE-XL-NVY", "XL", "Navy"), SIBLINGS)
+
+
+def test_other_option_names_than_the_siblings_are_refused() -> None:
+    odd = Product("TEE-X", "Tee", "Clothes", parent="TEE", option_names=("Fit",), options=("Slim",))
+    with pytest.raises(DomainError) as refused:
+        check_variant(odd, SIBLINGS)
+    assert str(refused.value) == "options of TEE must be Size, Colour, like its other variants; got Fit"
