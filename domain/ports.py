@@ -31,6 +31,7 @@ from domain.shipping import CarrierRate
 from domain.staff import StaffInvite
 from domain.stock import BinQuantity, Movement, ReorderLevel, Reservation, StockDrift, StockLevel
 from domain.support import Conversation, SupportMessage
+from domain.variants import Sibling
 from domain.warehouse import Warehouse
 
 
@@ -88,6 +89,11 @@ class ProductRepository(Protocol):
     async def get_many(self, product_ids: Sequence[int]) -> list[Product]: ...
     async def variants(self, parent_code: str) -> list[Product]:
         """Every variant of a parent (``domain.variants``), active or not, in catalog order."""
+        ...
+
+    async def siblings(self, parent_code: str) -> list[Sibling]:
+        """The parent's listed variants as its card's option buttons need them, in catalog
+        order: read on every card, so no product is copied for it."""
         ...
 
     async def variants_of(self, parent_codes: Sequence[str]) -> dict[str, list[Product]]: ...

@@ -81,6 +81,14 @@ def check_variants(members: Sequence[tuple[int, Product]]) -> list[Problem]:
 
 
 @dataclass(frozen=True, slots=True)
+class Sibling:
+    """What a card's option buttons need of a listed variant: which it is and its values."""
+
+    id: int
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class OptionChoice:
     value: str
     product_id: int  # the variant the button opens
@@ -94,17 +102,17 @@ class OptionRow:
     choices: tuple[OptionChoice, ...]
 
 
-def _closeness(candidate: Product, chosen: Product, position: int) -> tuple[int, ...]:
+def _closeness(candidate: Sibling, chosen: Product, position: int) -> tuple[int, ...]:
     """How much of the current choice a variant keeps; earlier options count more."""
     return tuple(int(candidate.options[j] == chosen.options[j]) for j in range(len(chosen.options)) if j != position)
 
 
-def option_rows(chosen: Product, variants: Sequence[Product], available: Mapping[int, int]) -> list[OptionRow]:
+def option_rows(chosen: Product, variants: Sequence[Sibling], available: Mapping[int, int]) -> list[OptionRow]:
     """The option buttons of a card showing ``chosen``: for each option with more than one
     value, its values in catalog order. A value opens the variant that keeps the most of the
     other choices (the exact combination when it exists, so only combinations that exist are
     offered); it is marked sold out when that variant has nothing available."""
-    usable = [v for v in variants if v.id is not None and len(v.options) == len(chosen.options)]
+    usable = [v for v in variants if len(v.options) == len(chosen.options)]
     rows: list[OptionRow] = []
     for position, name in enumerate(chosen.option_names):
         values = list(dict.fromkeys(v.options[position] for v in usable))
@@ -115,14 +123,14 @@ def option_rows(chosen: Product, variants: Sequence[Product], available: Mapping
             candidates = [v for v in usable if v.options[position] == value]
             target = max(
                 candidates,
-                key=lambda v: (_closeness(v, chosen, position), available.get(v.id or 0, 0) > 0),
+                key=lambda v: (_closeness(v, chosen, position), available.get(v.id, 0) > 0),
             )
             choices.append(
                 OptionChoice(
                     value,
-                    target.id or 0,
+                    target.id,
                     value == chosen.options[position],
-                    available.get(target.id or 0, 0) <= 0,
+                    available.get(target.id, 0) <= 0,
                 )
             )
         rows.append(OptionRow(name, tuple(choices)))

@@ -25,6 +25,7 @@ from domain.fx import FxRate
 from domain.money import Money
 from domain.orders import HistoryEntry, Order
 from domain.stock import Reservation, StockDrift, StockLevel
+from domain.variants import Sibling
 from domain.warehouse import BinCode, Warehouse
 
 
@@ -170,6 +171,9 @@ class FakeProducts(_Repo):
 
     async def variants(self, parent_code: str) -> list[Product]:
         return copy.deepcopy(sorted((p for p in self.st.products.values() if p.parent_code == parent_code), key=_id))
+
+    async def siblings(self, parent_code: str) -> list[Sibling]:
+        return [Sibling(p.id, p.options) for p in await self.variants(parent_code) if p.listed and p.id is not None]
 
     async def lock_parent(self, parent_code: str) -> None:
         return None  # one task at a time touches the fake

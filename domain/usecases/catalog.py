@@ -68,6 +68,14 @@ def _price_for(product: Product, currency: str, fallback: str, rates: Rates) -> 
     return rates.price(product.prices, shown) or rates.price(product.prices, fallback)
 
 
+async def _available(uow: UnitOfWork, ids: list[int]) -> dict[int, int]:
+    """What each product has available over all warehouses (0 for one without stock)."""
+    available: dict[int, int] = dict.fromkeys(ids, 0)
+    for level in await uow.stock.levels(ids):
+        available[level.product_id] += max(level.available, 0)
+    return available
+
+
 async def _cards(
     uow: UnitOfWork,
     products: list[Product],
@@ -75,12 +83,12 @@ async def _cards(
     fallback: str,
     in_cart: Mapping[int, int] | None = None,
     language: str = "",
+    available: Mapping[int, int] | None = None,
 ) -> list[ProductCard]:
-    """Priced, with what is available, named and described in ``language`` where translated."""
-    ids = [p.id for p in products if p.id is not None]
-    available: dict[int, int] = dict.fromkeys(ids, 0)
-    for level in await uow.stock.levels(ids):
-        available[level.product_id] += max(level.available, 0)
+    """Priced, with what is available (read here unless given), named and described in
+    ``language`` where translated."""
+    if available is None:
+        available = await _available(uow, [p.id for p in products if p.id is not None])
     rates = await shop_rates(uow)
     held = in_cart or {}
     shown = _shown_currency(currency, fallback, rates)
@@ -151,18 +159,21 @@ async def _card_of(
     uow: UnitOfWork, product: Product, currency: str, fallback: str, customer_id: int | None, language: str
 ) -> ProductCard:
     """The parent's card with this variant chosen: how many of it this customer holds in the
-    cart, and buttons for the parent's other active variants."""
+    cart, and buttons for the parent's other listed variants. Every card goes through here:
+    the siblings are read without copying products, and the stock of all of them (this
+    variant among them) in one read."""
     held = 0
     if customer_id is not None and product.id is not None:
         held = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == product.id)
-    card = (await _cards(uow, [product], currency, fallback, {product.id or 0: held}, language))[0]
-    if not product.option_names:
+    siblings = await uow.products.siblings(product.parent_code) if product.option_names else []
+    ids = [s.id for s in siblings]
+    if product.id is not None and product.id not in ids:
+        ids.append(product.id)
+    available = await _available(uow, ids)
+    card = (await _cards(uow, [product], currency, fallback, {product.id or 0: held}, language, available))[0]
+    if not siblings:
         return card
-    variants = [v for v in await uow.products.variants(product.parent_code) if v.listed and v.id is not None]
-    available: dict[int, int] = {}
-    for level in await uow.stock.levels([v.id for v in variants if v.id is not None]):
-        available[level.product_id] = available.get(level.product_id, 0) + max(level.available, 0)
-    return replace(card, options=tuple(option_rows(product, variants, available)))
+    return replace(card, options=tuple(option_rows(product, siblings, available)))
 
 
 async def product_card(

@@ -17,6 +17,7 @@ from domain.catalog import Category, Dimensions, Product, ProductStatus
 from domain.catalog_edits import ProductChange
 from domain.categories import CategoryNode
 from domain.money import Money
+from domain.variants import Sibling
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
 from storage.repositories.cached import SNAPSHOT_CHUNK, copier, fills
@@ -173,6 +174,17 @@ class SqlProducts:
         if self.cache is not None:
             self.cache.put("catalog", ("parent", parent_code), tuple(p.id for p in products))
         return products
+
+    async def siblings(self, parent_code: str) -> list[Sibling]:
+        """Read from the cached products themselves (no copy is handed out: a ``Sibling`` is
+        frozen and holds only immutable values), the database when they are not cached."""
+        if self.cache is not None:
+            ids = self.cache.get("catalog", ("parent", parent_code))
+            if ids is not None and ids is not ABSENT:
+                cached = [self.cache.get("catalog", pid) for pid in cast(tuple[int, ...], ids)]
+                if all(p is not None and p is not ABSENT for p in cached):
+                    return [Sibling(p.id, p.options) for p in cast(list[Product], cached) if p.listed and p.id]
+        return [Sibling(p.id, p.options) for p in await self.variants(parent_code) if p.listed and p.id is not None]
 
     async def variants_of(self, parent_codes: Sequence[str]) -> dict[str, list[Product]]:
         """The variants of many parents at once (an import checks every parent it touches)."""

@@ -6,6 +6,7 @@ from domain.catalog import Category, Product, ProductStatus
 from domain.categories import CategoryTree
 from domain.money import Money
 from domain.ports import UnitOfWork
+from domain.variants import Sibling
 from tests.contracts.conftest import a_product
 
 EUR, GBP = Money(500, "EUR"), Money(450, "GBP")
@@ -133,6 +134,20 @@ async def test_variants_of_a_parent_come_in_catalog_order_and_the_category_lists
         "TEE": ["TEE-S-RED", "TEE-M-RED"],
         "MUG-1": ["MUG-1"],
     }
+
+
+async def test_siblings_name_the_listed_variants_and_their_options_and_leave_hidden_ones_out(uow: UnitOfWork) -> None:
+    hidden = _tee("TEE-L-RED", "L", "Red")
+    hidden.status = ProductStatus.HIDDEN
+    async with uow:
+        await uow.products.upsert_many([_tee("TEE-S-RED", "S", "Red"), _tee("TEE-M-BLUE", "M", "Blue"), hidden])
+        await uow.commit()
+    async with uow.read_only():
+        ids = await uow.products.ids_by_sku(["TEE-S-RED", "TEE-M-BLUE"])
+        first = await uow.products.siblings("TEE")
+        again = await uow.products.siblings("TEE")
+        assert await uow.products.siblings("NOPE") == []
+    assert first == again == [Sibling(ids["TEE-S-RED"], ("S", "Red")), Sibling(ids["TEE-M-BLUE"], ("M", "Blue"))]
 
 
 async def test_categories_link_into_a_tree_whose_counts_include_descendants(uow: UnitOfWork) -> None:

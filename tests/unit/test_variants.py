@@ -8,7 +8,7 @@ from domain.imports import parse_products
 from domain.money import Money
 from domain.usecases.catalog import product_card, product_card_by_sku
 from domain.usecases.imports import import_products, import_stock, import_warehouses
-from domain.variants import OptionChoice, option_rows, parse_options
+from domain.variants import OptionChoice, Sibling, option_rows, parse_options
 from tests.fakes import FakeClock, FakeUnitOfWork
 
 HEADER = "sku,name,category,price,currency,barcode,parent,options\n"
@@ -45,18 +45,19 @@ def test_a_fourth_option_is_refused() -> None:
 
 def test_only_existing_combinations_are_offered_and_sold_out_ones_are_marked() -> None:
     variants = [_variant(1, "S", "Red"), _variant(2, "M", "Red"), _variant(3, "S", "Blue")]
-    rows = option_rows(variants[0], variants, {1: 4, 2: 0, 3: 9})
+    siblings = [Sibling(1, ("S", "Red")), Sibling(2, ("M", "Red")), Sibling(3, ("S", "Blue"))]
+    rows = option_rows(variants[0], siblings, {1: 4, 2: 0, 3: 9})
     assert [row.name for row in rows] == ["Size", "Colour"]
     assert rows[0].choices == (OptionChoice("S", 1, True, False), OptionChoice("M", 2, False, True))
     assert rows[1].choices == (OptionChoice("Red", 1, True, False), OptionChoice("Blue", 3, False, False))
     # From M/Red there is no M/Blue: "Blue" opens the closest combination that exists, S/Blue.
-    from_m = option_rows(variants[1], variants, {1: 4, 2: 0, 3: 9})
+    from_m = option_rows(variants[1], siblings, {1: 4, 2: 0, 3: 9})
     assert from_m[1].choices[1] == OptionChoice("Blue", 3, False, False)
 
 
 def test_an_option_with_one_value_gets_no_buttons() -> None:
-    variants = [_variant(1, "S", "Red"), _variant(2, "M", "Red")]
-    assert [row.name for row in option_rows(variants[0], variants, {})] == ["Size"]
+    siblings = [Sibling(1, ("S", "Red")), Sibling(2, ("M", "Red"))]
+    assert [row.name for row in option_rows(_variant(1, "S", "Red"), siblings, {})] == ["Size"]
 
 
 def test_variants_fill_their_blanks_from_the_parent_row() -> None:
