@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -32,6 +33,7 @@ from domain.usecases.catalog import (
     search_products,
 )
 from domain.usecases.fx import wanted_currency
+from domain.variants import OptionRow
 from handlers.callbacks import (
     CartChange,
     CartView,
@@ -158,8 +160,17 @@ OPTIONS_PER_ROW = 4
 def option_buttons(card: ProductCard, category_id: int, page: int) -> list[list[InlineKeyboardButton]]:
     """A row (or rows of four) per option of the parent: the chosen value ticked, a value whose
     variant is sold out crossed (it still opens, to ask for a notification)."""
+    return list(_option_rows(card.options, category_id, page)) if card.options else []
+
+
+# Every variant card carries these buttons, and the same card is asked for again and again:
+# built once per (options as shown, list position). Safe to share: the rows are tuples of
+# buttons nothing changes after they are built (aiogram only serialises them); 4,096 cards'
+# rows are a few MB at most.
+@lru_cache(maxsize=4096)
+def _option_rows(options: tuple[OptionRow, ...], category_id: int, page: int) -> tuple[list[InlineKeyboardButton], ...]:
     rows: list[list[InlineKeyboardButton]] = []
-    for option in card.options:
+    for option in options:
         buttons = [
             button(
                 ("✔ " if choice.chosen else "") + shorten(choice.value, 20) + (" ✖" if choice.sold_out else ""),
@@ -168,7 +179,7 @@ def option_buttons(card: ProductCard, category_id: int, page: int) -> list[list[
             for choice in option.choices
         ]
         rows += [buttons[i : i + OPTIONS_PER_ROW] for i in range(0, len(buttons), OPTIONS_PER_ROW)]
-    return rows
+    return tuple(rows)
 
 
 SEARCH_DATA = "search"  # the conversation's data key holding the last search's text

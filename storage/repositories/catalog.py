@@ -133,16 +133,20 @@ class SqlProducts:
                 self.cache.snapshot_done("catalog", None)
                 return False
             rows = await fetch(self.s, _CATALOG)
-            products = list(self._products_of(rows))
+            products: list[Product] = []
+            # Building is the cost (~0.1 s for 10,000 products, 4× that with 4 variants each):
+            # let other updates run between chunks rather than wait for the whole catalog.
+            for built, product in enumerate(self._products_of(rows), 1):
+                products.append(product)
+                if built % SNAPSHOT_CHUNK == 0:
+                    await asyncio.sleep(0)
             await self._translate(products, _ALL_TRANSLATIONS, {})
             snapshot: dict[Hashable, object] = {}
             parents: dict[str, list[int]] = defaultdict(list)
-            for built, product in enumerate(products, 1):
+            for product in products:
                 snapshot[product.id] = product
                 snapshot[("sku", product.sku)] = product.id
                 parents[product.parent_code].append(product.id or 0)
-                if built % SNAPSHOT_CHUNK == 0:
-                    await asyncio.sleep(0)  # ~0.1 s for 10,000 products: let other updates run meanwhile
             snapshot.update({("parent", code): tuple(ids) for code, ids in parents.items()})
         except BaseException:
             self.cache.snapshot_abandoned("catalog")
