@@ -103,6 +103,7 @@ def shop_settings(settings: Settings) -> ShopSettings:
         payment_provider_token=settings.payment_provider_token,
         checkout_policy=settings.checkout_policy(),
         webapp_url=settings.webapp_url,
+        order_edit_window_minutes=settings.order_edit_window_minutes,
     )
 
 

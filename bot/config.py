@@ -79,6 +79,7 @@ class Settings(LogSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     hold_minutes: int = Field(default=30, ge=1, le=24 * 60)
     return_window_days: int = Field(default=14, ge=0, le=365)
+    order_edit_window_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)  # 0: only staff edit orders
     followup_days: int = Field(default=3, ge=0, le=90)
     daily_report_hour: int = Field(default=8, ge=0, le=23)  # shop time (TIMEZONE)
     cart_reminder_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60)  # an idle cart is reminded once

@@ -16,6 +16,7 @@ from babel import Locale
 
 from bot.api import make_api_app
 from bot.dbtools import shown
+from bot.demo_edit import edited_order
 from bot.demo_miniapp import mini_app
 from bot.harness import DEMO_DATA, RunningBot, running_bot
 from bot.health import add_ops_routes
@@ -158,6 +159,7 @@ async def run_demo(keep: Path | None = None) -> int:
 
             await _business_buyer(server, ada, transcript, scene)
             await _warehouse_day(server, ada, alice, alice_order, transcript, scene)
+            await edited_order(server, ada, transcript, scene)
 
             await _support_conversation(server, ada, alice, alice_order, transcript, scene)
 

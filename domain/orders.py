@@ -232,6 +232,7 @@ class Order:
     tracking_number: str = ""
     gift_message: str = ""
     id: int | None = None
+    version: int = 0  # bumped by every edit: two people editing the same order cannot both win
 
     @classmethod
     def place(

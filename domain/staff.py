@@ -31,6 +31,7 @@ class Permission(StrEnum):
     MANAGE_CATALOG = "manage_catalog"  # /product, /newproduct: edit the catalog in chat
     REPORTS = "reports"
     SUPPORT = "support"  # answer customers in the support chat, close conversations
+    EDIT_ORDERS = "edit_orders"  # /edit: change an order's lines, address or delivery before picking
 
 
 P = Permission
@@ -39,7 +40,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MANAGER: frozenset(Permission) - {P.MANAGE_STAFF, P.MANAGE_SHOP},
     Role.PICKER: frozenset({P.VIEW_STOCK, P.VIEW_ORDERS, P.PICK}),
     Role.PACKER: frozenset({P.VIEW_STOCK, P.VIEW_ORDERS, P.PACK, P.SHIP}),
-    Role.SUPPORT: frozenset({P.VIEW_ORDERS, P.VIEW_CUSTOMERS, P.ASSIST, P.RETURNS, P.SUPPORT}),
+    Role.SUPPORT: frozenset({P.VIEW_ORDERS, P.VIEW_CUSTOMERS, P.ASSIST, P.RETURNS, P.SUPPORT, P.EDIT_ORDERS}),
 }
 
 

@@ -24,6 +24,8 @@ from handlers import (
     inventory,
     language,
     miniapp,
+    order_edit,
+    order_edit_staff,
     orders,
     payments,
     picking,
@@ -73,6 +75,7 @@ STAFF_MODULES = (
     staff,
     inventory,
     fulfilment,
+    order_edit_staff,
     picking,
     dispatch,
     purchasing,
@@ -116,7 +119,20 @@ def build_routers() -> list[Router]:
             staff_router.callback_query.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=True))
         customer_routers = [
             r.router
-            for r in (start, language, help, shop, miniapp, identity, assist, checkout, payments, catalog, cart)
+            for r in (
+                start,
+                language,
+                help,
+                shop,
+                miniapp,
+                identity,
+                assist,
+                checkout,
+                order_edit,
+                payments,
+                catalog,
+                cart,
+            )
         ]
         _routers.extend(
             [

@@ -97,6 +97,31 @@ class PayOrderCb(CallbackData, prefix="op"):
     code: Code
 
 
+class EditOrderCb(CallbackData, prefix="oe"):
+    """The customer's edit screen of an order."""
+
+    code: Code
+
+
+class EditLineCb(CallbackData, prefix="oel"):
+    """Set a line's quantity (0 removes it) on the order as it was at ``version``."""
+
+    code: Code
+    version: Number
+    product_id: Number
+    quantity: Number
+    staff: bool  # pressed on a staff member's /edit screen
+
+
+class EditAddressCb(CallbackData, prefix="oea"):
+    code: Code
+    version: Number
+
+
+class PayDifferenceCb(CallbackData, prefix="opd"):
+    code: Code
+
+
 class PickStartCb(CallbackData, prefix="ps"):
     method: PickMethod
     warehouse: Number = 0  # its id; 0: the picker's own (or the only) warehouse

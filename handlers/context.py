@@ -17,6 +17,7 @@ from domain.customers import Customer
 from domain.ports import Clock, UnitOfWork
 from domain.replenishment import ServiceLevels
 from domain.usecases.checkout import CheckoutPolicy
+from domain.usecases.editing import EditPolicy
 from handlers.views.rendering import Renderer
 
 
@@ -38,6 +39,11 @@ class ShopSettings:
     payment_provider_token: str | None  # without it, online card payment is not offered
     checkout_policy: CheckoutPolicy
     webapp_url: str | None = None  # the Mini App's public base (WEBAPP_URL): /shop and /dashboard open it
+    order_edit_window_minutes: int = 30  # ORDER_EDIT_WINDOW_MINUTES: a customer may change an order this long
+
+    @property
+    def edit_policy(self) -> EditPolicy:
+        return EditPolicy(self.checkout_policy, self.order_edit_window_minutes)
 
 
 class OutboxSender(Protocol):

@@ -12,13 +12,23 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.customers import Customer
+from domain.editing import customer_may_edit
 from domain.orders import Order, OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.returns import returnable
 from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
 from domain.usecases.orders import OrdersPage, cancel_my_order, my_order, my_orders
 from domain.usecases.payments import order_to_pay
-from handlers.callbacks import CancelOrderCb, ContactCb, DocumentCb, OrderCb, OrdersPageCb, PayOrderCb, ReturnStartCb
+from handlers.callbacks import (
+    CancelOrderCb,
+    ContactCb,
+    DocumentCb,
+    EditOrderCb,
+    OrderCb,
+    OrdersPageCb,
+    PayOrderCb,
+    ReturnStartCb,
+)
 from handlers.checkout import send_invoice
 from handlers.context import ShopSettings
 from handlers.menu import ORDERS_BUTTON
@@ -51,6 +61,8 @@ def _detail_keyboard(order: Order, settings: ShopSettings, now: datetime) -> Inl
     builder = InlineKeyboardBuilder()
     if order.status is OrderStatus.AWAITING_PAYMENT and settings.payment_provider_token:
         builder.button(text=_("💳 Pay"), callback_data=PayOrderCb(code=order.code))
+    if customer_may_edit(order, now, settings.order_edit_window_minutes):
+        builder.button(text=_("✏️ Edit"), callback_data=EditOrderCb(code=order.code))
     if order.cancellable_by_customer:
         builder.button(text=_("✖ Cancel order"), callback_data=CancelOrderCb(code=order.code, confirmed=False))
     if returnable(order, now, settings.return_window_days, {}):  # earlier returns are checked on the way

@@ -88,6 +88,23 @@ async def book_refund(
         await uow.journal.post(posted)
 
 
+async def book_difference(
+    uow: UnitOfWork, order: Order, amount: Money, at: datetime, *, debit: Account, memo: str
+) -> None:
+    """More sold on an edited order (``amount``, tax inclusive): the debit (cash collected, or
+    the invoice's receivable) against sales and the tax inside, at the order's own rate."""
+    tax = order.included_tax(amount)
+    base = uow.base_currency
+    credits = [
+        (A.REVENUE, to_base(amount - tax, order.fx_rate, base)),
+        (A.TAX_PAYABLE, to_base(tax, order.fx_rate, base)),
+    ]
+    memo += _fx_note(amount, order.fx_rate, base)
+    posted = entry(at, f"order:{order.code}", memo, base, *((debit, credit, value) for credit, value in credits))
+    if posted is not None:
+        await uow.journal.post(posted)
+
+
 def _fx_note(money: Money, fx_rate: str, base: str) -> str:
     return "" if money.currency == base else f"; {money} at {fx_rate} {money.currency}/{base}"
 

@@ -9,13 +9,18 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from handlers.callbacks import CartView, ContactCb, PoCb, RateCb, SupportRateCb
+from handlers.callbacks import CartView, ContactCb, PayDifferenceCb, PoCb, RateCb, SupportRateCb
 from handlers.menu import main_menu
 
 
 def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
     if template == "order_placed":
         return main_menu()
+    if template == "order_edited" and params.get("charge_minor"):
+        pay = PayDifferenceCb(code=str(params["code"])[:16]).pack()
+        return InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text=_("💳 Pay the difference"), callback_data=pay)]]
+        )
     if template == "cart_reminder":
         return InlineKeyboardMarkup(
             inline_keyboard=[[InlineKeyboardButton(text=_("🛒 Open my cart"), callback_data=CartView().pack())]]

@@ -56,6 +56,7 @@ class OrderRow(Base):
     followed_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     dunning_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # reminders sent
     gift_message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped by every edit
     # A customer's orders newest first (/orders) read from the index, without a sort.
     __table_args__ = (
         Index("ix_orders_customer_created", "customer_id", "created_at", "id"),

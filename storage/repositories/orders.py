@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, func, insert, select, update
+from sqlalchemy import Executable, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import IllegalTransition
@@ -286,6 +286,7 @@ class SqlOrders:
             tracking_number=row.tracking_number,
             gift_message=row.gift_message,
             id=row.id,
+            version=row.version,
         )
 
     async def record_transition(self, order: Order, entry: HistoryEntry) -> None:
@@ -304,6 +305,62 @@ class SqlOrders:
         if not (await run(self.s, _MOVE_ORDER, values)).rowcount:
             current = await self.s.scalar(select(m.OrderRow.status).where(m.OrderRow.id == order.id))
             raise IllegalTransition(current=current or "?", target=entry.to_status.value)
+        await run(self.s, _ADD_HISTORY, self._history_row(order.id, entry))
+
+    async def claim_edit(self, order_id: int, version: int, statuses: Sequence[OrderStatus]) -> bool:
+        """Compare-and-set on the version and the status: the one edit that wins bumps the
+        version; on PostgreSQL the row stays locked until the edit commits."""
+        o = m.OrderRow
+        done = await self.s.execute(
+            update(o)
+            .where(o.id == order_id, o.version == version, o.status.in_([s.value for s in statuses]))
+            .values(version=o.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
+
+    async def save_edit(self, order: Order, entry: HistoryEntry) -> None:
+        """An edited order's lines, totals, delivery and routing, and its history row; a kept
+        line keeps its id."""
+        assert order.id is not None
+        o, line_row = m.OrderRow, m.OrderLineRow
+        values = {
+            "subtotal_minor": order.subtotal.amount,
+            "shipping_minor": order.shipping.amount if order.shipping else 0,
+            "total_minor": order.total.amount,
+            "updated_at": entry.at,
+            **self._details(order),
+        }
+        await self.s.execute(
+            update(o).where(o.id == order.id).values(**values).execution_options(synchronize_session=False)
+        )
+        kept = [line for line in order.lines if line.id is not None]
+        await self.s.execute(
+            delete(line_row)
+            .where(line_row.order_id == order.id, line_row.id.not_in([line.id for line in kept]))
+            .execution_options(synchronize_session=False)
+        )
+        for line in kept:
+            await self.s.execute(
+                update(line_row)
+                .where(line_row.id == line.id)
+                .values(quantity=line.quantity)
+                .execution_options(synchronize_session=False)
+            )
+        added = [
+            {
+                "order_id": order.id,
+                "product_id": line.product_id,
+                "sku": line.sku,
+                "name": line.name,
+                "quantity": line.quantity,
+                "unit_price_minor": line.unit_price.amount,
+            }
+            for line in order.lines
+            if line.id is None
+        ]
+        if added:
+            await run(self.s, _ADD_ORDER_LINE, added)
         await run(self.s, _ADD_HISTORY, self._history_row(order.id, entry))
 
 

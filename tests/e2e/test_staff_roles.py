@@ -121,6 +121,7 @@ STAFF_SAMPLES = {
     "po": "1",
     "queue": "LON",
     "order": "ABCDEFGH",
+    "edit": "ABCDEFGH",
     "reviews": "",
     "pick": "",
     "pack": "ABCDEFGH",

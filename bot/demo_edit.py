@@ -1,0 +1,41 @@
+"""The demo's scene of an edited order: the customer adds a unit and pays the difference, a
+manager adds a line, and both sides see what changed (``bot.demo`` calls it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sandbox import SandboxServer, SandboxUser
+
+
+async def edited_order(
+    server: SandboxServer, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    dana = SandboxUser(server, 1021, "Dana", language_code="en", transcript=transcript)
+    scene("Dana orders one lantern for pickup and pays by card")
+    await dana.send("/add 85123A 1")
+    reply = await dana.send("/checkout")
+    reply = await dana.share_contact("+44 7700 900123")
+    reply = await dana.press(reply.last, "Pick up")
+    reply = await dana.press(reply.last, reply.last.button_texts()[0])
+    reply = await dana.press(reply.last, "by card")
+    reply = await dana.press(reply.last, "Confirm order")
+    invoice = next(m for m in reply.new if m.kind == "invoice")
+    assert invoice.invoice is not None
+    code = invoice.invoice["payload"].split(":", 1)[1]
+    await dana.pre_checkout(invoice)
+    await dana.pay(invoice)
+
+    scene("Within the edit window she wants two (✏️ Edit): the stock is re-held, she pays the difference")
+    reply = await dana.send(f"/track {code}")
+    reply = await dana.press(reply.last, "✏️ Edit")
+    reply = await dana.press(reply.last, "➕")
+    difference = next(m for m in reply.new if m.kind == "invoice")
+    await dana.pre_checkout(difference)
+    await dana.pay(difference)
+
+    scene("A manager adds a line by SKU (/edit): Dana is told what changed and the new difference")
+    await ada.send(f"/edit {code}")
+    await ada.send(f"/edit {code} 22197 2")
+    transcript.append("🔔 Dana's chat: " + "\n    ".join(dana.messages()[-1].text.splitlines()))
+    await ada.send(f"/order {code}")

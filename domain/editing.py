@@ -1,0 +1,217 @@
+"""Editing an order before picking: who may and until when, what changed, and what it costs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.errors import DomainError
+from domain.i18n import N_
+from domain.money import Money
+from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus, PaymentMethod
+from domain.payments import Payment, PaymentKind, amount_paid
+
+S = OrderStatus
+# Nothing of the order has been touched in the warehouse yet: stock may be moved freely.
+EDITABLE = frozenset({S.PLACED, S.AWAITING_PAYMENT, S.PAID, S.INVOICED, S.ALLOCATED})
+PREPARING = frozenset({S.PICKING, S.PICKED, S.PACKED, S.SHIPPED, S.DELIVERED, S.COMPLETED})
+MAX_EDIT_QUANTITY = 999
+
+
+class PickingStarted(DomainError):
+    key = N_("Order {code} can no longer be changed: picking has started. Nothing was changed.")
+
+
+class NotEditable(DomainError):
+    key = N_("Order {code} can no longer be changed: it is {status}. Nothing was changed.")
+
+
+class EditWindowClosed(DomainError):
+    key = N_(
+        "Order {code} can be changed only within {minutes} minutes of placing it. Nothing was changed; "
+        "please contact us."
+    )
+
+
+class EditConflict(DomainError):
+    key = N_("Order {code} was changed by someone else a moment ago. Nothing was changed; please look at it again.")
+
+
+class NothingToChange(DomainError):
+    key = N_("Order {code} already is like that: nothing to change.")
+
+
+class BadEditQuantity(DomainError):
+    key = N_("Quantity must be a whole number from 0 (remove the line) to {maximum}.")
+
+
+@dataclass(frozen=True, slots=True)
+class LineChange:
+    """Set a product's quantity on the order: 0 removes the line, a product not on it is added."""
+
+    product_id: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderChanges:
+    lines: tuple[LineChange, ...] = ()
+    delivery: Delivery | None = None  # a new address or method; None keeps the order's
+    by_sku: tuple[tuple[str, int], ...] = ()  # as staff type them: (SKU, quantity)
+    pickup_code: str = ""  # pick up at this warehouse instead
+
+
+@dataclass(frozen=True, slots=True)
+class LineDiff:
+    sku: str
+    name: str
+    before: int  # 0: added
+    after: int  # 0: removed
+
+
+@dataclass(frozen=True, slots=True)
+class EditDiff:
+    """What an edit changed, as both sides are told it (not the whole order again)."""
+
+    code: str
+    lines: tuple[LineDiff, ...]
+    delivery_before: tuple[str, str]  # (method, address or pickup point's name)
+    delivery_after: tuple[str, str]
+    shipping_before: Money
+    shipping_after: Money
+    total_before: Money
+    total_after: Money
+
+    @property
+    def empty(self) -> bool:
+        return not self.lines and self.delivery_before == self.delivery_after and self.total_before == self.total_after
+
+    def summary(self) -> str:
+        """One line for the order's history (staff read it; English like other history reasons)."""
+        parts = [f"{d.sku} {d.before}→{d.after}" for d in self.lines]
+        if self.delivery_before != self.delivery_after:
+            parts.append(f"delivery {' '.join(self.delivery_before)} → {' '.join(self.delivery_after)}")
+        parts.append(f"total {self.total_before} → {self.total_after}")
+        return "edited: " + "; ".join(parts)
+
+    def params(self) -> dict[str, Any]:
+        """Plain JSON values: the message waits in the outbox."""
+        return {
+            "code": self.code,
+            "currency": self.total_after.currency,
+            "lines": [{"name": d.name, "before": d.before, "after": d.after} for d in self.lines],
+            "delivery_before": list(self.delivery_before),
+            "delivery_after": list(self.delivery_after),
+            "shipping_before_minor": self.shipping_before.amount,
+            "shipping_after_minor": self.shipping_after.amount,
+            "total_before_minor": self.total_before.amount,
+            "total_after_minor": self.total_after.amount,
+        }
+
+
+def delivery_text(delivery: Delivery | None, pickup_names: dict[int, str]) -> tuple[str, str]:
+    if delivery is None:
+        return ("", "")
+    if delivery.method is DeliveryMethod.PICKUP:
+        return ("pickup", pickup_names.get(delivery.pickup_warehouse_id or 0, ""))
+    return ("courier", delivery.address)
+
+
+def diff_orders(before: Order, after: Order, pickup_names: dict[int, str]) -> EditDiff:
+    old = {line.product_id: line for line in before.lines}
+    new = {line.product_id: line for line in after.lines}
+    lines = []
+    for product_id in [*old, *(p for p in new if p not in old)]:
+        was, now = old.get(product_id), new.get(product_id)
+        quantity_before, quantity_after = was.quantity if was else 0, now.quantity if now else 0
+        if quantity_before != quantity_after:
+            line = now or was
+            assert line is not None
+            lines.append(LineDiff(line.sku, line.name, quantity_before, quantity_after))
+    zero = Money.zero(before.currency)
+    return EditDiff(
+        before.code,
+        tuple(lines),
+        delivery_text(before.delivery, pickup_names),
+        delivery_text(after.delivery, pickup_names),
+        before.shipping or zero,
+        after.shipping or zero,
+        before.total,
+        after.total,
+    )
+
+
+def changed_lines(
+    lines: list[OrderLine], changes: tuple[LineChange, ...], added: dict[int, OrderLine]
+) -> list[OrderLine]:
+    """The order's lines after the changes: kept lines keep the price they were sold at; an
+    added product comes at today's price (``added``, already priced in the order currency)."""
+    wanted = {change.product_id: change.quantity for change in changes}
+    for quantity in wanted.values():
+        if not 0 <= quantity <= MAX_EDIT_QUANTITY:
+            raise BadEditQuantity(maximum=MAX_EDIT_QUANTITY)
+    result = []
+    for line in lines:
+        quantity = wanted.pop(line.product_id, line.quantity)
+        if quantity:
+            result.append(OrderLine(line.product_id, line.sku, line.name, quantity, line.unit_price, line.id))
+    for product_id, quantity in wanted.items():
+        if quantity:
+            template = added[product_id]
+            result.append(OrderLine(product_id, template.sku, template.name, quantity, template.unit_price))
+    return result
+
+
+def check_editable(order: Order, *, now: datetime, by_customer: bool, window_minutes: int) -> None:
+    """Staff may edit until picking starts; the customer only within the shop's window too."""
+    if order.status in PREPARING or (order.status is S.ON_HOLD and order.held_from in PREPARING):
+        raise PickingStarted(code=order.code)
+    if order.status not in EDITABLE:
+        raise NotEditable(code=order.code, status=order.status.value)
+    if by_customer and not customer_may_edit(order, now, window_minutes):
+        raise EditWindowClosed(code=order.code, minutes=window_minutes)
+
+
+def customer_may_edit(order: Order, now: datetime, window_minutes: int) -> bool:
+    if order.status not in EDITABLE or window_minutes <= 0 or order.created_at is None:
+        return False
+    return now < order.created_at + timedelta(minutes=window_minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """What an edit does to the money: to collect now (a card order already paid), a refund
+    owed, or the invoice's receivable moved up (``receivable``) or down (``credit_note``)."""
+
+    charge: Money
+    refund: Money
+    receivable: Money
+    credit_note: Money
+
+
+def settle(order: Order, total_before: Money, payments: list[Payment]) -> Settlement:
+    """Cash on delivery and unpaid card orders simply have a new total to pay."""
+    zero = Money.zero(order.currency)
+    paid = amount_paid(payments, order.currency)
+    if order.payment_method is PaymentMethod.INVOICE:
+        delta = order.total - total_before
+        if delta.amount >= 0:
+            return Settlement(zero, zero, delta, zero)
+        unpaid = Money(max(total_before.amount - paid.amount, 0), order.currency)
+        credit = Money(min(-delta.amount, unpaid.amount), order.currency)
+        return Settlement(zero, Money(-delta.amount, order.currency) - credit, zero, credit)
+    if order.payment_method is PaymentMethod.CARD and paid.amount:
+        due = balance_due(order, payments)
+        if due.amount > 0:
+            return Settlement(due, zero, zero, zero)
+        return Settlement(zero, Money(-due.amount, order.currency), zero, zero)
+    return Settlement(zero, zero, zero, zero)
+
+
+def balance_due(order: Order, payments: list[Payment]) -> Money:
+    """What a paid card order's customer still owes (negative: what is owed back to them),
+    counting the refunds already owed."""
+    paid = amount_paid(payments, order.currency)
+    owed = sum(p.amount.amount for p in payments if p.kind is PaymentKind.REFUND_OWED)
+    return Money(order.total.amount - paid.amount + owed, order.currency)

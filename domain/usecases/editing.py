@@ -1,0 +1,419 @@
+"""Editing an order before picking, in one transaction: stock re-held all or nothing, routing
+and shipping decided again (``reprice``), the difference charged or owed back and booked, a
+history row with who did it, and both sides told what changed."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from domain.accounting import Account
+from domain.catalog import normalize_sku
+from domain.editing import (
+    EDITABLE,
+    EditConflict,
+    EditDiff,
+    LineChange,
+    NothingToChange,
+    OrderChanges,
+    Settlement,
+    balance_due,
+    changed_lines,
+    check_editable,
+    diff_orders,
+    settle,
+)
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.money import Money
+from domain.notifications import Notification, for_customer
+from domain.orders import (
+    Delivery,
+    DeliveryMethod,
+    EmptyOrder,
+    HistoryEntry,
+    Order,
+    OrderLine,
+    OrderStatus,
+    normalize_order_code,
+)
+from domain.payments import Payment, PaymentKind
+from domain.ports import Clock, UnitOfWork
+from domain.routing import RoutingDecision, RoutingImpossible, route
+from domain.shipping import Zone, haversine_km, quotes, zone_for
+from domain.staff import Permission
+from domain.usecases.bookkeeping import book_difference, book_refund
+from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, allocation_rows, pickup_ready_by
+from domain.usecases.fx import shop_rates
+from domain.usecases.orders import release_allocations
+from domain.usecases.staff import require
+from domain.usecases.stock import release_expired_holds
+from domain.warehouse import Warehouse
+
+EDIT_PAYLOAD_PREFIX = "edit:"
+
+
+class NotEnoughForEdit(DomainError):
+    key = N_("{name}: only {available} available. Nothing was changed.")
+
+
+class NotForSaleNow(DomainError):
+    key = N_("{name} cannot be added: it is not on sale now.")
+
+
+class UnknownSku(DomainError):
+    key = N_("No product with SKU {sku}.")
+
+
+class NotAPickupPoint(DomainError):
+    key = N_("{code} is not a pickup point.")
+
+
+class NothingToPay(DomainError):
+    key = N_("Nothing is left to pay on order {code}.")
+
+
+class DifferenceChanged(DomainError):
+    key = N_("Order {code} has changed since this invoice was sent. Please open the order again.")
+
+
+@dataclass(frozen=True, slots=True)
+class EditPolicy:
+    checkout: CheckoutPolicy
+    window_minutes: int = 30  # ORDER_EDIT_WINDOW_MINUTES: how long a customer may change their order
+
+
+@dataclass(frozen=True, slots=True)
+class EditOutcome:
+    order: Order
+    diff: EditDiff
+    settlement: Settlement
+
+
+async def _find(uow: UnitOfWork, code: str, customer_id: int | None) -> Order:
+    order = await uow.orders.get_by_code(normalize_order_code(code))
+    if order is None or (customer_id is not None and order.customer_id != customer_id):
+        raise NotFound()  # another customer's order is simply not found: codes reveal nothing
+    return order
+
+
+async def order_to_edit(
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: EditPolicy,
+    *,
+    code: str,
+    customer_id: int | None = None,
+    staff_id: int | None = None,
+) -> Order:
+    """The order as the edit screen shows it (its version goes into every button)."""
+    if staff_id is not None:
+        await require(uow, staff_id, Permission.EDIT_ORDERS)
+    async with uow.read_only():
+        order = await _find(uow, code, customer_id)
+    check_editable(order, now=clock.now(), by_customer=staff_id is None, window_minutes=policy.window_minutes)
+    return order
+
+
+async def edit_order(
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: EditPolicy,
+    *,
+    code: str,
+    version: int,
+    changes: OrderChanges,
+    customer_id: int | None = None,
+    staff_id: int | None = None,
+) -> EditOutcome:
+    """Apply ``changes`` to the order as it was at ``version`` (what the editor saw). Refused
+    with nothing changed when someone else edited it since, when picking has started, or
+    when stock does not cover the new lines."""
+    if staff_id is not None:
+        await require(uow, staff_id, Permission.EDIT_ORDERS)
+    actor = f"staff:{staff_id}" if staff_id is not None else f"customer:{customer_id}"
+    now = clock.now()
+    async with uow:
+        order = await _find(uow, code, customer_id if staff_id is None else None)
+        by_customer = staff_id is None
+        check_editable(order, now=now, by_customer=by_customer, window_minutes=policy.window_minutes)
+        if order.version != version:
+            raise EditConflict(code=order.code)
+        assert order.id is not None
+        changes = await _resolved(uow, changes)
+        before = copy.deepcopy(order)
+        lines = changed_lines(order.lines, changes.lines, await _priced(uow, order, changes))
+        if not lines:
+            raise EmptyOrder()
+        delivery = changes.delivery or order.delivery
+        if _same(order.lines, lines) and delivery == order.delivery:
+            raise NothingToChange(code=order.code)
+        await _lock(uow, order, version, now=now, by_customer=by_customer, window=policy.window_minutes)
+        order.lines, order.delivery = lines, delivery
+        warehouses = await uow.warehouses.all()
+        decision, point = await _rehold(uow, order, warehouses, now)
+        await reprice(uow, clock, policy.checkout, order, decision=decision, warehouses=warehouses, point=point)
+        names = {w.id or 0: w.name for w in warehouses}
+        diff = diff_orders(before, order, names)
+        settlement = settle(order, before.total, await uow.payments.for_order(order.id))
+        entry = HistoryEntry(now, actor, order.status, order.status, diff.summary())
+        order.history.append(entry)
+        order.version = version + 1
+        await uow.orders.save_edit(order, entry)
+        await _settle(uow, order, settlement, now)
+        await _tell(uow, policy, order, diff, settlement, actor, now, by_customer)
+        await uow.commit()
+        return EditOutcome(order, diff, settlement)
+
+
+async def _resolved(uow: UnitOfWork, changes: OrderChanges) -> OrderChanges:
+    """SKUs and a pickup point's code, as staff type them, made ids."""
+    lines = list(changes.lines)
+    for sku, quantity in changes.by_sku:
+        product = await uow.products.get_by_sku(normalize_sku(sku))
+        if product is None or product.id is None:
+            raise UnknownSku(sku=sku)
+        lines.append(LineChange(product.id, quantity))
+    delivery = changes.delivery
+    if changes.pickup_code:
+        pickup = await uow.warehouses.get_by_code(changes.pickup_code.strip().upper())
+        if pickup is None or not pickup.is_pickup_point:
+            raise NotAPickupPoint(code=changes.pickup_code)
+        delivery = Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=pickup.id)
+    return OrderChanges(tuple(lines), delivery)
+
+
+def _same(old: list[OrderLine], new: list[OrderLine]) -> bool:
+    return {line.product_id: line.quantity for line in old} == {line.product_id: line.quantity for line in new}
+
+
+async def _priced(uow: UnitOfWork, order: Order, changes: OrderChanges) -> dict[int, OrderLine]:
+    """Products the edit adds, at today's price in the order's currency."""
+    on_order = {line.product_id for line in order.lines}
+    wanted = sorted({c.product_id for c in changes.lines if c.product_id not in on_order and c.quantity})
+    if not wanted:
+        return {}
+    products = {p.id: p for p in await uow.products.get_many(wanted)}
+    rates = await shop_rates(uow)
+    priced = {}
+    for product_id in wanted:
+        product = products.get(product_id)
+        price = rates.price(product.prices, order.currency) if product is not None and product.orderable else None
+        if product is None or price is None:
+            raise NotForSaleNow(name=product.display_name if product else str(product_id))
+        priced[product_id] = OrderLine(product_id, product.sku, product.display_name, 1, price)
+    return priced
+
+
+async def _lock(uow: UnitOfWork, order: Order, version: int, *, now: datetime, by_customer: bool, window: int) -> None:
+    """Locks in one order everywhere, so two of these never deadlock on PostgreSQL: the
+    order's warehouses (where pickers plan rounds, ``lock_planning``) by id, then the order
+    row (version bumped), then stock rows. A picker who planned first has moved the order
+    to picking by the time the order row is ours: the compare-and-set fails, and why is said."""
+    reservations = await uow.stock.order_reservations(order.id or 0)
+    for warehouse_id in sorted({r.warehouse_id for r in reservations}):
+        await uow.picking.lock_planning(warehouse_id)
+    if await uow.orders.claim_edit(order.id or 0, version, sorted(EDITABLE)):
+        return
+    current = await uow.orders.get_by_id(order.id or 0)
+    if current is None:
+        raise NotFound()
+    check_editable(current, now=now, by_customer=by_customer, window_minutes=window)
+    raise EditConflict(code=order.code)
+
+
+async def _destination(
+    order: Order, warehouses: list[Warehouse]
+) -> tuple[tuple[float, float] | None, Warehouse | None]:
+    delivery = order.delivery
+    if delivery is None or delivery.method is DeliveryMethod.COURIER:
+        return (delivery.point if delivery else None), None
+    pickup = next((w for w in warehouses if w.id == delivery.pickup_warehouse_id), None)
+    if pickup is None or not pickup.is_pickup_point:
+        raise NotFound()
+    point = None if pickup.latitude is None or pickup.longitude is None else (pickup.latitude, pickup.longitude)
+    return point, pickup
+
+
+async def _rehold(
+    uow: UnitOfWork, order: Order, warehouses: list[Warehouse], now: datetime
+) -> tuple[RoutingDecision, tuple[float, float] | None]:
+    """The order's stock goes back and the new lines are routed and reserved again: if any
+    reservation fails, the transaction rolls back and the old allocation stands."""
+    await release_allocations(uow, order)
+    wanted: dict[int, int] = {}
+    for line in order.lines:
+        wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+    for product_id in sorted(wanted):
+        await release_expired_holds(uow, product_id, now)
+    point, _ = await _destination(order, warehouses)
+    available = {
+        (lv.product_id, lv.warehouse_id): max(lv.available, 0) for lv in await uow.stock.levels(sorted(wanted))
+    }
+    try:
+        decision = route(wanted, available, warehouses, point)
+    except RoutingImpossible as impossible:
+        name = next(line.name for line in order.lines if line.product_id == impossible.product_id)
+        raise NotEnoughForEdit(name=name, available=impossible.params["available"]) from None
+    for allocation in sorted(decision.allocations, key=lambda a: (a.product_id, a.warehouse_id)):
+        if not await uow.stock.try_reserve(allocation.product_id, allocation.warehouse_id, allocation.quantity):
+            name = next(line.name for line in order.lines if line.product_id == allocation.product_id)
+            raise NotEnoughForEdit(name=name, available=0)
+    await allocation_rows(uow, order, decision, now)
+    order.routing = [*decision.warehouse_codes, *decision.reasons]
+    return decision, point
+
+
+async def reprice(
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: CheckoutPolicy,
+    order: Order,
+    *,
+    decision: RoutingDecision,
+    warehouses: list[Warehouse],
+    point: tuple[float, float] | None,
+) -> None:
+    """The one place an edited order's price is decided again: shipping for the new weight,
+    zone and method (the same carrier service when it still serves them, else the cheapest).
+    Promotions, when the shop has them, are re-evaluated here too."""
+    delivery = order.delivery
+    if delivery is None:
+        return
+    if delivery.method is DeliveryMethod.PICKUP:
+        pickup = next((w for w in warehouses if w.id == delivery.pickup_warehouse_id), None)
+        transfer = any(code != (pickup.code if pickup else None) for code in decision.warehouse_codes)
+        order.delivery = replace(delivery, carrier="", service="", eta=None)
+        order.delivery = replace(order.delivery, ready_by=pickup_ready_by(clock.now(), policy, transfer))
+        order.shipping = Money.zero(order.currency)
+        return
+    products = {p.id: p for p in await uow.products.get_many(sorted({line.product_id for line in order.lines}))}
+    weight = sum(
+        (products[line.product_id].weight_g if line.product_id in products else 0) * line.quantity
+        for line in order.lines
+    )
+    found = quotes(
+        await uow.carriers.all(),
+        zone=_zone(decision, warehouses, point),
+        weight_g=weight,
+        currency=order.currency,
+        local_now=clock.now().astimezone(ZoneInfo(policy.timezone)),
+        processing_days=policy.processing_days,
+        fx=await shop_rates(uow),
+    )
+    same = [q for q in found if (q.rate.carrier, q.rate.service) == (delivery.carrier, delivery.service)]
+    if not found:
+        raise ShippingUnavailable()
+    chosen = (same or found)[0]
+    order.delivery = replace(
+        delivery, carrier=chosen.rate.carrier, service=chosen.rate.service, eta=chosen.eta, ready_by=None
+    )
+    order.shipping = chosen.price
+
+
+def _zone(decision: RoutingDecision, warehouses: list[Warehouse], point: tuple[float, float] | None) -> Zone:
+    first = next(w for w in warehouses if w.code == decision.warehouse_codes[0])
+    if point is None or first.latitude is None or first.longitude is None:
+        return zone_for(None)
+    return zone_for(haversine_km(first.latitude, first.longitude, point[0], point[1]))
+
+
+async def _settle(uow: UnitOfWork, order: Order, settlement: Settlement, now: datetime) -> None:
+    """A charge is booked when it is paid (``record_difference_payment``); the rest now."""
+    source = f"order:{order.code}"
+    if settlement.refund.amount:
+        await uow.payments.add(
+            Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, settlement.refund, now)
+        )
+        await book_refund(uow, order, settlement.refund, now, source=source, memo=f"refund owed, {order.code} edited")
+    if settlement.credit_note.amount:
+        memo = f"credit note, invoice {order.code} edited"
+        await book_refund(uow, order, settlement.credit_note, now, source=source, memo=memo, credit=Account.RECEIVABLE)
+    if settlement.receivable.amount:
+        memo = f"invoice {order.code} edited: more sold"
+        await book_difference(uow, order, settlement.receivable, now, debit=Account.RECEIVABLE, memo=memo)
+
+
+async def _tell(
+    uow: UnitOfWork,
+    policy: EditPolicy,
+    order: Order,
+    diff: EditDiff,
+    settlement: Settlement,
+    actor: str,
+    now: datetime,
+    by_customer: bool,
+) -> None:
+    """The customer hears of staff's edits (they see their own as the reply); staff hear of all."""
+    params = {**diff.params(), "charge_minor": settlement.charge.amount, "refund_minor": settlement.refund.amount}
+    if not by_customer:
+        told = for_customer(await uow.customers.get(order.customer_id), "order_edited", params)
+        if told is not None:
+            await uow.outbox.add(told, now)
+    if policy.checkout.staff_chat_id is not None:
+        staff_params = {**params, "actor": actor}
+        await uow.outbox.add(Notification(policy.checkout.staff_chat_id, "staff_order_edited", "", staff_params), now)
+
+
+def difference_payload(order: Order) -> str:
+    """The invoice for a difference names the order's version: an edit after it was sent
+    makes it unpayable (the amount may have changed)."""
+    return f"{EDIT_PAYLOAD_PREFIX}{order.code}:{order.version}"
+
+
+def _parse_payload(payload: str) -> tuple[str, int]:
+    code, _, version = payload.removeprefix(EDIT_PAYLOAD_PREFIX).partition(":")
+    if not payload.startswith(EDIT_PAYLOAD_PREFIX) or not version.isdigit():
+        raise NotFound()
+    return normalize_order_code(code), int(version)
+
+
+async def difference_to_pay(uow: UnitOfWork, *, code: str, customer_id: int) -> tuple[Order, Money]:
+    """An edited, paid card order's difference still to pay."""
+    async with uow.read_only():
+        order = await _find(uow, code, customer_id)
+        due = balance_due(order, await uow.payments.for_order(order.id or 0))
+    if order.status is OrderStatus.CANCELLED or order.status is OrderStatus.AWAITING_PAYMENT or due.amount <= 0:
+        raise NothingToPay(code=order.code)
+    return order, due
+
+
+async def check_difference_pre_checkout(uow: UnitOfWork, *, payload: str, amount: int, currency: str) -> Order:
+    code, version = _parse_payload(payload)
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(code)
+        if order is None or order.status is OrderStatus.CANCELLED:
+            raise NothingToPay(code=code)
+        due = balance_due(order, await uow.payments.for_order(order.id or 0))
+    if order.version != version or Money(amount, currency) != due:
+        raise DifferenceChanged(code=order.code)
+    return order
+
+
+async def record_difference_payment(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    payload: str,
+    amount: int,
+    currency: str,
+    telegram_charge_id: str,
+    provider_charge_id: str | None,
+) -> tuple[Order, bool]:
+    """Recorded and booked once, whatever Telegram redelivers (keyed on the charge id)."""
+    code, _ = _parse_payload(payload)
+    async with uow:
+        order = await uow.orders.get_by_code(code)
+        if order is None:
+            raise NotFound()
+        money = Money(amount, currency)
+        paid = Payment(
+            order.id or 0, PaymentKind.PAYMENT, "card", money, clock.now(), telegram_charge_id, provider_charge_id
+        )
+        if not await uow.payments.add(paid):
+            return order, False
+        await book_difference(uow, order, money, paid.at, debit=Account.CASH, memo=f"edit of {order.code} paid (card)")
+        await uow.commit()
+        return order, True

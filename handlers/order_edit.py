@@ -1,0 +1,248 @@
+"""The customer changes their order before picking ("✏️ Edit"), and pays the difference."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, LabeledPrice, Message, PreCheckoutQuery
+from aiogram.utils.i18n import gettext as _
+
+from domain.customers import Customer
+from domain.editing import LineChange, OrderChanges
+from domain.errors import DomainError
+from domain.money import Money
+from domain.orders import Delivery, DeliveryMethod, Order
+from domain.ports import Clock, UnitOfWork
+from domain.usecases.editing import (
+    EDIT_PAYLOAD_PREFIX,
+    EditOutcome,
+    check_difference_pre_checkout,
+    difference_payload,
+    difference_to_pay,
+    edit_order,
+    order_to_edit,
+    record_difference_payment,
+)
+from handlers.callbacks import EditAddressCb, EditLineCb, EditOrderCb, OrderCb, PayDifferenceCb, rows_of, shorten
+from handlers.context import ShopSettings
+from handlers.errors import domain_message
+from handlers.views.rendering import Renderer
+
+router = Router(name=__name__)
+MAX_ADDRESS = 300
+
+
+class EditingOrder(StatesGroup):
+    address = State()
+
+
+def edit_keyboard(order: Order, *, staff: bool) -> InlineKeyboardMarkup:
+    """Per line: one less, one more, remove; each button names the version it was shown at."""
+    buttons = []
+    for line in order.lines:
+        data = {"code": order.code, "version": order.version, "product_id": line.product_id, "staff": staff}
+        buttons += [
+            (f"➖ {shorten(line.name, 24)}", EditLineCb(quantity=line.quantity - 1, **data)),
+            ("➕", EditLineCb(quantity=line.quantity + 1, **data)),
+            ("🗑", EditLineCb(quantity=0, **data)),
+        ]
+    markup = rows_of(*buttons, width=3)
+    if not staff:
+        if order.delivery is not None and order.delivery.method is DeliveryMethod.COURIER:
+            markup.inline_keyboard.append(
+                rows_of(
+                    (_("📍 Change address"), EditAddressCb(code=order.code, version=order.version))
+                ).inline_keyboard[0]
+            )
+        markup.inline_keyboard.append(rows_of((_("⬅ Back to the order"), OrderCb(code=order.code))).inline_keyboard[0])
+    return markup
+
+
+def edit_screen(order: Order, renderer: Renderer, settings: ShopSettings, *, staff: bool) -> str:
+    until = None
+    if not staff and order.created_at is not None:
+        until = order.created_at + timedelta(minutes=settings.order_edit_window_minutes)
+    return renderer.render("order_edit.html.j2", order=order, until=until)
+
+
+def outcome_text(outcome: EditOutcome, renderer: Renderer, *, actor: str = "") -> str:
+    """What changed, for the one who changed it (staff read it as the staff chat does)."""
+    params = {
+        **outcome.diff.params(),
+        "charge_minor": outcome.settlement.charge.amount,
+        "refund_minor": outcome.settlement.refund.amount,
+    }
+    if actor:
+        return renderer.render("notifications/staff_order_edited.html.j2", actor=actor, **params)
+    return renderer.render("notifications/order_edited.html.j2", **params)
+
+
+async def send_difference_invoice(bot: Bot, chat_id: int, order: Order, due: Money, settings: ShopSettings) -> None:
+    await bot.send_invoice(
+        chat_id,
+        title=_("Order {code}: the difference").format(code=order.code),
+        description=_("Your changes to order {code} cost more than you paid.").format(code=order.code),
+        payload=difference_payload(order),
+        currency=due.currency,
+        prices=[LabeledPrice(label=_("Difference"), amount=due.amount)],
+        provider_token=settings.payment_provider_token,
+    )
+
+
+@router.callback_query(EditOrderCb.filter())
+async def open_edit(
+    query: CallbackQuery,
+    callback_data: EditOrderCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+) -> None:
+    order = await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            edit_screen(order, renderer, settings, staff=False), reply_markup=edit_keyboard(order, staff=False)
+        )
+
+
+async def _after_edit(
+    outcome: EditOutcome, chat: Message, bot: Bot, renderer: Renderer, settings: ShopSettings
+) -> None:
+    await chat.answer(outcome_text(outcome, renderer))
+    if outcome.settlement.charge.amount and settings.payment_provider_token:
+        await send_difference_invoice(bot, chat.chat.id, outcome.order, outcome.settlement.charge, settings)
+
+
+@router.callback_query(EditLineCb.filter(F.staff.is_(False)))
+async def change_line(
+    query: CallbackQuery,
+    callback_data: EditLineCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+    bot: Bot,
+) -> None:
+    outcome = await edit_order(
+        uow,
+        clock,
+        settings.edit_policy,
+        code=callback_data.code,
+        version=callback_data.version,
+        changes=OrderChanges((LineChange(callback_data.product_id, callback_data.quantity),)),
+        customer_id=customer.id or 0,
+    )
+    await query.answer(_("Order {code} is changed.").format(code=outcome.order.code))
+    if isinstance(query.message, Message):
+        order = outcome.order
+        await query.message.edit_text(
+            edit_screen(order, renderer, settings, staff=False), reply_markup=edit_keyboard(order, staff=False)
+        )
+        await _after_edit(outcome, query.message, bot, renderer, settings)
+
+
+@router.callback_query(EditAddressCb.filter())
+async def ask_address(
+    query: CallbackQuery,
+    callback_data: EditAddressCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    state: FSMContext,
+) -> None:
+    await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
+    await state.set_state(EditingOrder.address)
+    await state.update_data(edit_code=callback_data.code, edit_version=callback_data.version)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(_("Send the new delivery address in one message (or /cancel)."))
+
+
+@router.message(EditingOrder.address)
+async def new_address(
+    message: Message,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+    state: FSMContext,
+    bot: Bot,
+) -> None:
+    text = " ".join((message.text or "").split())
+    if text.startswith("/"):
+        await state.clear()
+        await message.answer(_("The address stays as it was."))
+        return
+    if not text or len(text) > MAX_ADDRESS:
+        await message.answer(_("Please send the address as text, up to {limit} characters.").format(limit=MAX_ADDRESS))
+        return
+    data = await state.get_data()
+    await state.clear()
+    outcome = await edit_order(
+        uow,
+        clock,
+        settings.edit_policy,
+        code=str(data.get("edit_code", "")),
+        version=int(data.get("edit_version", -1)),
+        changes=OrderChanges(delivery=Delivery(DeliveryMethod.COURIER, text)),
+        customer_id=customer.id or 0,
+    )
+    await _after_edit(outcome, message, bot, renderer, settings)
+
+
+@router.callback_query(PayDifferenceCb.filter())
+async def pay_difference(
+    query: CallbackQuery,
+    callback_data: PayDifferenceCb,
+    uow: UnitOfWork,
+    customer: Customer,
+    settings: ShopSettings,
+    bot: Bot,
+) -> None:
+    order, due = await difference_to_pay(uow, code=callback_data.code, customer_id=customer.id or 0)
+    await query.answer()
+    await send_difference_invoice(bot, query.from_user.id, order, due, settings)
+
+
+@router.pre_checkout_query()
+async def difference_pre_checkout(query: PreCheckoutQuery, uow: UnitOfWork) -> None:
+    if not query.invoice_payload.startswith(EDIT_PAYLOAD_PREFIX):
+        raise SkipHandler()  # an order's own invoice: handlers.payments
+    try:
+        await check_difference_pre_checkout(
+            uow, payload=query.invoice_payload, amount=query.total_amount, currency=query.currency
+        )
+    except DomainError as refused:
+        await query.answer(ok=False, error_message=domain_message(refused, html=False))
+        return
+    await query.answer(ok=True)
+
+
+@router.message(F.successful_payment)
+async def difference_paid(message: Message, uow: UnitOfWork, clock: Clock) -> None:
+    payment = message.successful_payment
+    assert payment is not None
+    if not payment.invoice_payload.startswith(EDIT_PAYLOAD_PREFIX):
+        raise SkipHandler()
+    order, first_time = await record_difference_payment(
+        uow,
+        clock,
+        payload=payment.invoice_payload,
+        amount=payment.total_amount,
+        currency=payment.currency,
+        telegram_charge_id=payment.telegram_payment_charge_id,
+        provider_charge_id=payment.provider_payment_charge_id,
+    )
+    if first_time:
+        await message.answer(
+            _("💳 Payment of the difference received for order {code}. Thank you!").format(code=order.code)
+        )

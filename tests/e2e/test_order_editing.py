@@ -1,0 +1,160 @@
+"""Changing an order before picking, through the sandbox: the customer within the window
+(paying the difference), a manager changing the address, a refusal once picking has
+started, and two staff editing the same order. Stock, money and history checked."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from domain.picking import PickMethod
+from domain.usecases.fulfilment import start_round
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire, invite_token, staff_shop
+from tests.e2e.journeys import add_to_cart, order_code, place_card_order, place_cod_order, scalar, stock
+from tests.fakes import FakeClock
+
+STAFF_CHAT = -100500
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as bot:
+        yield bot
+
+
+async def hire_in_russian(shop: RunningBot, user_id: int, name: str, role: str) -> SandboxUser:
+    token = invite_token((await SandboxUser(shop.server, ADMIN, "Ada").send(f"/invite {role}")).last.text)
+    member = SandboxUser(shop.server, user_id, name, language_code="ru")
+    await member.send(f"/start inv_{token}")
+    return member
+
+
+async def _order(shop: RunningBot, code: str) -> m.OrderRow:
+    row: m.OrderRow | None = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == code))
+    assert row is not None
+    return row
+
+
+async def _lines(shop: RunningBot, code: str) -> dict[str, int]:
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.OrderLineRow.sku, m.OrderLineRow.quantity)
+            .join(m.OrderRow, m.OrderRow.id == m.OrderLineRow.order_id)
+            .where(m.OrderRow.code == code)
+        )
+        return {sku: quantity for sku, quantity in rows}
+
+
+async def _edits(shop: RunningBot, code: str) -> list[str]:
+    """The actors of the order's edit rows in its history."""
+    async with shop.runtime.sessions() as session:
+        rows = await session.scalars(
+            select(m.OrderHistoryRow.actor)
+            .join(m.OrderRow, m.OrderRow.id == m.OrderHistoryRow.order_id)
+            .where(m.OrderRow.code == code, m.OrderHistoryRow.reason.like("edited:%"))
+        )
+        return list(rows.all())
+
+
+async def test_customer_adds_a_unit_within_the_window_and_pays_the_difference(shop: RunningBot) -> None:
+    boris = SandboxUser(shop.server, 702, "Борис", language_code="ru")
+    invoice = await place_card_order(boris, "85123A", 1)
+    await boris.pay(invoice, charge_id="tg-first")
+    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    assert await stock(shop, "85123A") == [("LON", 806, 1)]
+
+    screen = await boris.send(f"/track {code}")
+    editing = await boris.press(screen.last, "✏️")
+    assert f"Изменение заказа {code}" in editing.last.text
+    changed = await boris.press(editing.last, "➕")
+    told = next(msg for msg in changed.new if msg.kind != "invoice")
+    assert f"Заказ {code} изменён" in told.text and "1 → 2" in told.text
+    difference = next(msg for msg in changed.new if msg.kind == "invoice")
+    assert difference.invoice is not None and difference.invoice["total_amount"] == 295
+
+    assert (await boris.pre_checkout(difference)).pre_checkout_answer == {"ok": True, "error_message": None}
+    receipt = await boris.pay(difference, charge_id="tg-difference")
+    assert f"Доплата по заказу {code} получена" in receipt.last.text
+    again = await boris.pay(difference, charge_id="tg-difference")  # Telegram redelivers it
+    assert again.new == []
+
+    order = await _order(shop, code)
+    assert (order.total_minor, order.version, await _lines(shop, code)) == (590, 1, {"85123A": 2})
+    assert await stock(shop, "85123A") == [("LON", 806, 2)]
+    charged = select(m.PaymentRow.amount_minor).where(m.PaymentRow.telegram_charge_id == "tg-difference")
+    assert await scalar(shop, charged) == 295
+    memo = await scalar(shop, select(m.JournalEntryRow.memo).where(m.JournalEntryRow.memo.like(f"edit of {code}%")))
+    assert memo is not None
+    assert await _edits(shop, code) == [f"customer:{order.customer_id}"]
+    await shop.runtime.notifier.drain()
+    assert any(f"Order {code} was changed by customer" in msg.text for msg in shop.server.chat_messages(STAFF_CHAT))
+
+
+async def test_the_window_closes_for_the_customer(shop: RunningBot, clock: FakeClock) -> None:
+    alice = SandboxUser(shop.server, 703, "Alice")
+    await add_to_cart(alice, "85123A")
+    code = order_code(await place_cod_order(alice))
+    screen = await alice.send(f"/track {code}")
+    assert "✏️ Edit" in screen.last.button_texts()
+    clock.advance(minutes=31)
+    late = await alice.press(screen.last, "✏️ Edit")
+    assert late.callback_answer is not None and "within 30 minutes" in str(late.callback_answer.get("text"))
+    assert "✏️ Edit" not in (await alice.send(f"/track {code}")).last.button_texts()
+
+
+async def test_a_manager_changes_the_address_and_the_customer_sees_what_changed(shop: RunningBot) -> None:
+    alice = SandboxUser(shop.server, 704, "Alice")
+    await add_to_cart(alice, "85123A", 2)
+    code = order_code(await place_cod_order(alice))
+    manager = await hire(shop, 801, "Max", "manager")
+
+    reply = await manager.send(f"/edit {code} address 10 Downing Street, London SW1A 2AA")
+    assert "221B Baker Street" in reply.last.text and "10 Downing Street" in reply.last.text
+    await shop.runtime.notifier.drain()
+    told = alice.messages()[-1]
+    assert f"Order {code} was changed." in told.text and "→ 10 Downing Street, London SW1A 2AA" in told.text
+    assert "Total" in told.text and "Heart" not in told.text  # the change, not the whole order again
+    order = await _order(shop, code)
+    assert (order.address, order.version) == ("10 Downing Street, London SW1A 2AA", 1)
+    assert await _edits(shop, code) == ["staff:801"]
+
+
+async def test_an_edit_after_picking_started_is_refused_and_changes_nothing(shop: RunningBot) -> None:
+    alice = SandboxUser(shop.server, 705, "Alice")
+    await add_to_cart(alice, "85123A", 2)
+    code = order_code(await place_cod_order(alice))
+    manager = await hire(shop, 802, "Max", "manager")
+    await hire(shop, 803, "Pia", "picker", "LON")
+    await start_round(shop.runtime.uow(), shop.runtime.clock, staff_id=803, method=PickMethod.SINGLE)
+    before = await stock(shop, "85123A")
+
+    reply = await manager.send(f"/edit {code} 85123A 5")
+    assert f"Order {code} can no longer be changed: picking has started" in reply.last.text
+    assert (await _lines(shop, code), await stock(shop, "85123A")) == ({"85123A": 2}, before)
+    assert (await _order(shop, code)).version == 0 and await _edits(shop, code) == []
+
+
+async def test_two_staff_editing_the_same_order_one_wins_the_other_is_told(shop: RunningBot) -> None:
+    alice = SandboxUser(shop.server, 706, "Alice")
+    await add_to_cart(alice, "85123A", 2)
+    code = order_code(await place_cod_order(alice))
+    manager = await hire(shop, 804, "Max", "manager")
+    support = await hire_in_russian(shop, 805, "Соня", "support")
+
+    first = await manager.send(f"/edit {code}")
+    second = await support.send(f"/edit {code}")
+    won = await manager.press(first.last, "➕")
+    assert "2 → 3" in won.new[-1].text
+    lost = await support.press(second.last, "🗑")
+    assert lost.callback_answer is not None
+    assert "изменил кто-то другой" in str(lost.callback_answer.get("text"))
+    typed = await support.send(f"/edit {code} 85123A 1")  # the text command uses the version last seen too
+    assert "изменил кто-то другой" in typed.last.text
+    assert await _lines(shop, code) == {"85123A": 3}
+    assert await _edits(shop, code) == ["staff:804"]
