@@ -8,6 +8,7 @@ Requests are authenticated with a channel's API key (``Authorization: Bearer og_
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -24,7 +25,7 @@ from domain.customers import CreditLimitExceeded
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.money import Money
 from domain.orders import Order
-from domain.ports import Clock
+from domain.ports import Clock, InvoiceLinks
 from domain.usecases.checkout import CartChanged
 from domain.usecases.dispatch import CarrierEvent
 from domain.usecases.intake import (
@@ -43,6 +44,8 @@ from domain.usecases.intake import (
     place_api_order,
 )
 from domain.usecases.orders import NotCancellable
+from domain.usecases.paylinks import CardPaymentsOff, NothingToPay, payment_link
+from domain.usecases.payments import payable
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -92,8 +95,9 @@ class OrderIn(_Strict):
     customer: CustomerIn
     lines: list[LineIn] = Field(min_length=1, max_length=100)
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, upper case")
-    payment: Literal["paid", "cod", "invoice"] = Field(
-        description="paid at the channel, cash on delivery, or invoice (business customers only)"
+    payment: Literal["paid", "cod", "invoice", "link"] = Field(
+        description="paid at the channel, cash on delivery, invoice (business customers only), or link: the "
+        "customer pays by card through a Telegram payment link (returned as payment_link, and sent to their chat)"
     )
     address: str | None = Field(default=None, max_length=500, description="courier delivery to this address…")
     latitude: float | None = Field(default=None, ge=-90, le=90)
@@ -141,6 +145,7 @@ class OrderOut(BaseModel):
     tracking_number: str
     lines: list[LineOut]
     timeline: list[StepOut]
+    payment_link: str | None = Field(default=None, description='with payment "link": the link that pays the order')
 
 
 class WarehouseStockOut(BaseModel):
@@ -298,8 +303,9 @@ def _amount(money: Money) -> str:
     return format(money.to_decimal(), "f")
 
 
-def _order_out(order: Order) -> dict[str, Any]:
+def _order_out(order: Order, payment_link: str | None = None) -> dict[str, Any]:
     return OrderOut(
+        payment_link=payment_link,
         code=order.code,
         status=order.status.value,
         channel=order.channel.value,
@@ -337,6 +343,9 @@ async def post_order(request: web.Request) -> web.Response:
         )
     data, body_hash = await _json(request)
     body = _validate(OrderIn, data)
+    links: InvoiceLinks | None = request.app.get(LINKS)
+    if body.payment == "link" and links is None:
+        raise ApiProblem(422, "Invalid field", str(CardPaymentsOff()), field="payment")
     api_request = ApiOrderRequest(
         customer=ApiCustomer(
             body.customer.name,
@@ -370,7 +379,12 @@ async def post_order(request: web.Request) -> web.Response:
     headers = {"Location": f"{PREFIX}/orders/{order.code}"}
     if not created:
         headers["Idempotent-Replayed"] = "true"
-    return web.json_response(_order_out(order), status=201 if created else 200, headers=headers)
+    url = None
+    if body.payment == "link" and payable(order):  # a repeat gets a link too (the chat is told once)
+        with contextlib.suppress(NothingToPay):  # paid since: no link
+            link = await payment_link(_uow(request), request.app[CLOCK], links, code=order.code, tell_customer=created)
+            url = link.url
+    return web.json_response(_order_out(order, url), status=201 if created else 200, headers=headers)
 
 
 async def get_order(request: web.Request) -> web.Response:
@@ -562,6 +576,7 @@ def openapi_document() -> dict[str, Any]:
 SESSIONS: web.AppKey[Any] = web.AppKey("sessions")
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
+LINKS: web.AppKey[InvoiceLinks] = web.AppKey("invoice_links")  # set when the shop takes card payments
 
 
 # Every endpoint, with the scope a key needs for it: the routes, the scope check and the
@@ -584,16 +599,21 @@ def _scoped(handler: Handler, scope: Scope) -> Handler:
     return checked
 
 
-def add_api(app: web.Application, sessions: Any, settings: Settings, clock: Clock) -> None:
-    """Mount the API on an aiohttp application (the webhook server's, or its own)."""
+def add_api(
+    app: web.Application, sessions: Any, settings: Settings, clock: Clock, links: InvoiceLinks | None = None
+) -> None:
+    """Mount the API on an aiohttp application (the webhook server's, or its own); ``links``
+    makes Telegram payment links (``payment: "link"``)."""
     app[SESSIONS], app[SETTINGS], app[CLOCK] = sessions, settings, clock
+    if links is not None:
+        app[LINKS] = links
     app.middlewares.extend([problems, api_key_auth])
     app.router.add_get(f"{PREFIX}/openapi.json", get_openapi)
     for method, path, handler, scope in ENDPOINTS:
         app.router.add_route(method, path, _scoped(handler, scope))
 
 
-def make_api_app(sessions: Any, settings: Settings, clock: Clock) -> web.Application:
+def make_api_app(sessions: Any, settings: Settings, clock: Clock, links: InvoiceLinks | None = None) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY)
-    add_api(app, sessions, settings, clock)
+    add_api(app, sessions, settings, clock, links)
     return app

@@ -334,8 +334,10 @@ async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
     app = web.Application(client_max_size=MAX_BODY)
     if with_api:
         from bot.webapp import add_webapp, set_menu_button
+        from handlers.paylinks import invoice_links
 
-        add_api(app, runtime.sessions, settings, runtime.clock)
+        links = invoice_links(runtime.bot, runtime.i18n, settings.payment_provider_token)
+        add_api(app, runtime.sessions, settings, runtime.clock, links)
         add_ops_routes(app, runtime)
         add_webapp(app, runtime)  # the Mini App under /app
         await set_menu_button(runtime)

@@ -18,6 +18,7 @@ from bot.api import make_api_app
 from bot.dbtools import shown
 from bot.demo_edit import edited_order
 from bot.demo_miniapp import mini_app
+from bot.demo_payments import paid_by_link
 from bot.harness import DEMO_DATA, RunningBot, running_bot
 from bot.health import add_ops_routes
 from domain.apikeys import Scope
@@ -156,6 +157,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await sam.press(reply.last, "Confirm order")
             await sam.send("/assist_end")
             transcript.append("🔔 Alice's chat: " + "\n    ".join(alice.messages()[-1].text.splitlines()))
+            await paid_by_link(sam, alice, transcript, scene)
 
             await _business_buyer(server, ada, transcript, scene)
             await _warehouse_day(server, ada, alice, alice_order, transcript, scene)

@@ -21,7 +21,7 @@ from domain.fx import FxRate
 from domain.notifications import Notification
 from domain.orders import HistoryEntry, Order, OrderStatus
 from domain.packing import Box, Package
-from domain.payments import Payment
+from domain.payments import InvoiceSpec, Payment
 from domain.picking import PickLine, PickList
 from domain.purchasing import PurchaseOrder, Supplier, SupplyTerms
 from domain.replenishment import Suggestion
@@ -37,6 +37,12 @@ from domain.warehouse import Warehouse
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+class InvoiceLinks(Protocol):
+    """Telegram's ``createInvoiceLink``: an invoice anyone with the link may pay."""
+
+    async def create(self, invoice: InvoiceSpec) -> str: ...
 
 
 class SystemClock:

@@ -27,6 +27,7 @@ from handlers import (
     order_edit,
     order_edit_staff,
     orders,
+    paylinks,
     payments,
     picking,
     pricing,
@@ -88,6 +89,7 @@ STAFF_MODULES = (
     forecasts,
     shop_settings,
     imports,
+    paylinks,
 )
 
 

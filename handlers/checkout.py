@@ -24,8 +24,8 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
 from domain.customers import Customer, normalize_phone
@@ -47,6 +47,7 @@ from domain.usecases.checkout import (
     shipping_options,
 )
 from domain.usecases.customers import saved_addresses
+from domain.usecases.paylinks import payment_link
 from domain.usecases.payments import invoice_payload
 from handlers.callbacks import (
     Confirm,
@@ -64,6 +65,7 @@ from handlers.catalog import customer_currency
 from handlers.checkout_state import CheckoutDraft, draft_of, save
 from handlers.context import OutboxSender, ShopSettings
 from handlers.menu import main_menu
+from handlers.paylinks import invoice_links, link_sent_text
 from handlers.views.rendering import Renderer, current_locale, fill, format_money
 
 router = Router(name=__name__)
@@ -453,6 +455,7 @@ async def confirmed(
     renderer: Renderer,
     bot: Bot,
     notifier: OutboxSender,
+    i18n: I18n,
     assisting: bool = False,
 ) -> None:
     """Works from any state: a second tap (or a redelivered update) with the same key
@@ -482,9 +485,14 @@ async def confirmed(
         await bot.send_message(here, placed, reply_markup=main_menu())
     elif customer.telegram_id:  # the confirmation, the outbox's row, sent now as the reply
         await notifier.deliver_now(customer.telegram_id)
-    payer = customer.telegram_id  # the customer pays, even when assisted
-    if payer and order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
-        await send_invoice(bot, payer, order, settings)
+    if order.payment_method is not PaymentMethod.CARD or order.status.value != "awaiting_payment":
+        return
+    if assisting:  # the customer pays by a link in their chat; the staff member sees it too
+        links = invoice_links(bot, i18n, settings.payment_provider_token)
+        link = await payment_link(uow, clock, links, code=order.code)
+        await bot.send_message(query.message.chat.id if query.message else query.from_user.id, link_sent_text(link))
+    elif customer.telegram_id:
+        await send_invoice(bot, customer.telegram_id, order, settings)
 
 
 def _request(draft: CheckoutDraft, customer: Customer, settings: ShopSettings) -> CheckoutRequest:

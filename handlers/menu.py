@@ -117,6 +117,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("assist", Permission.ASSIST, N_("Order on behalf of a customer")),
     ("assist_end", Permission.ASSIST, N_("Stop ordering for a customer")),
     ("close", Permission.SUPPORT, N_("End a support conversation (in its topic)")),
+    ("paylink", Permission.PAYMENT_LINKS, N_("Send a customer a link to pay an order")),
 )
 STAFF_PERMISSIONS: dict[str, Permission] = {name: permission for name, permission, _ in STAFF_COMMANDS}
 

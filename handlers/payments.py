@@ -2,31 +2,50 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import F, Router
-from aiogram.types import Message, PreCheckoutQuery
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, PreCheckoutQuery
 from aiogram.utils.i18n import gettext as _
 
 from domain.errors import DomainError
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.payments import check_pre_checkout, record_card_payment
+from domain.usecases.payments import INVOICE_PAYLOAD_PREFIX, check_pre_checkout, record_card_payment
+from handlers.callbacks import ContactCb
+from handlers.context import ShopSettings
 from handlers.errors import domain_message
-from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 
 
 @router.pre_checkout_query()
-async def pre_checkout(query: PreCheckoutQuery, uow: UnitOfWork) -> None:
+async def pre_checkout(query: PreCheckoutQuery, uow: UnitOfWork, settings: ShopSettings) -> None:
     try:
         await check_pre_checkout(uow, payload=query.invoice_payload, amount=query.total_amount, currency=query.currency)
     except DomainError as refused:
         await query.answer(ok=False, error_message=domain_message(refused, html=False))
+        await payment_failed(query, settings, domain_message(refused))
         return
     await query.answer(ok=True)
 
 
+async def payment_failed(query: PreCheckoutQuery, settings: ShopSettings, reason: str) -> None:
+    """Telegram shows the refusal in its payment form, which then closes: the chat keeps the
+    reason, and a way to reach a person when the shop has a support chat."""
+    assert query.bot is not None
+    code = query.invoice_payload.removeprefix(INVOICE_PAYLOAD_PREFIX)[:16]
+    keyboard = None
+    if settings.support_chat_id is not None:
+        contact = InlineKeyboardButton(text=_("💬 Contact us"), callback_data=ContactCb(code=code).pack())
+        keyboard = InlineKeyboardMarkup(inline_keyboard=[[contact]])
+    text = _("⚠️ The payment did not go through, and nothing was charged.") + "\n" + reason
+    with contextlib.suppress(TelegramForbiddenError):  # paid from a link by someone who never wrote to us
+        await query.bot.send_message(query.from_user.id, text, reply_markup=keyboard)
+
+
 @router.message(F.successful_payment)
-async def paid(message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer) -> None:
+async def paid(message: Message, uow: UnitOfWork, clock: Clock, settings: ShopSettings) -> None:
     payment = message.successful_payment
     assert payment is not None
     order, first_time = await record_card_payment(
@@ -37,6 +56,7 @@ async def paid(message: Message, uow: UnitOfWork, clock: Clock, renderer: Render
         currency=payment.currency,
         telegram_charge_id=payment.telegram_payment_charge_id,
         provider_charge_id=payment.provider_payment_charge_id,
+        staff_chat_id=settings.staff_chat_id,
     )
     if first_time:
         await message.answer(

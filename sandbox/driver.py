@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.payments import order_info
 from sandbox.server import BotMessage, SandboxServer
 
 
@@ -29,6 +30,7 @@ class Reply:
     edited: list[BotMessage] = field(default_factory=list)
     callback_answer: dict[str, Any] | None = None
     pre_checkout_answer: dict[str, Any] | None = None
+    shipping_answer: dict[str, Any] | None = None
 
     @property
     def messages(self) -> list[BotMessage]:
@@ -69,6 +71,7 @@ class SandboxUser:
         self.transcript = transcript
         # With wait=False actions only deliver the update (load tests time replies themselves).
         self.wait = wait
+        self.shipping_query_id: str | None = None  # the last address entered on a flexible invoice
 
     # -------------------------------------------------------------- actions
     def _message(self, **content: Any) -> dict[str, Any]:
@@ -175,29 +178,55 @@ class SandboxUser:
         }
         return await self._act("message", self._message(sticker=sticker))
 
-    async def pre_checkout(self, invoice: BotMessage) -> Reply:
+    def open_invoice_link(self, link: str) -> BotMessage:
+        """The invoice behind a ``createInvoiceLink`` link, as the user sees it when they open it."""
+        invoice = self.server.invoice_of_link(link)
+        return BotMessage(self.id, 0, "invoice", str(invoice["title"]), None, None, int(time.time()), invoice=invoice)
+
+    async def enter_shipping_address(self, invoice: BotMessage, **address: str) -> Reply:
+        """Fill in the address on a flexible invoice: Telegram asks the bot for shipping options.
+        ``address``: country_code, state, city, street_line1, street_line2, post_code."""
         assert invoice.invoice is not None
+        fields = ("country_code", "state", "city", "street_line1", "street_line2", "post_code")
+        full = {name: address.get(name, "") for name in fields}
+        query_id = self.server.new_shipping_query(self.id, invoice.invoice, full)
+        self.shipping_query_id = query_id
+        payload = {"id": query_id, "from": self.user, "invoice_payload": invoice.invoice["payload"]}
+        reply = await self._act("shipping_query", {**payload, "shipping_address": full})
+        reply.shipping_answer = self.server.shipping_queries[query_id].answer
+        return reply
+
+    def _checkout(self, invoice: BotMessage, shipping_option_id: str | None) -> dict[str, Any]:
+        assert invoice.invoice is not None
+        query = self.server.shipping_queries.get(self.shipping_query_id or "")
+        extra = self.server.shipping_price(self.shipping_query_id, invoice.invoice, shipping_option_id)
+        paid: dict[str, Any] = {
+            "currency": invoice.invoice["currency"],
+            "total_amount": invoice.invoice["total_amount"] + extra,
+            "invoice_payload": invoice.invoice["payload"],
+        }
+        if invoice.invoice.get("is_flexible"):
+            paid["shipping_option_id"] = shipping_option_id
+        if invoice.invoice.get("need_shipping_address") and query is not None:
+            paid["order_info"] = order_info(query, self.first_name)
+        return paid
+
+    async def pre_checkout(self, invoice: BotMessage, shipping_option_id: str | None = None) -> Reply:
+        paid = self._checkout(invoice, shipping_option_id)
         query_id = secrets.token_hex(8)
         self.server.pre_checkout_answers[query_id] = {}
         self.server.callback_chats[query_id] = self.id
-        payload = {
-            "id": query_id,
-            "from": self.user,
-            "currency": invoice.invoice["currency"],
-            "total_amount": invoice.invoice["total_amount"],
-            "invoice_payload": invoice.invoice["payload"],
-        }
-        reply = await self._act("pre_checkout_query", payload)
+        reply = await self._act("pre_checkout_query", {"id": query_id, "from": self.user, **paid})
         reply.pre_checkout_answer = self.server.pre_checkout_answers.get(query_id) or None
         return reply
 
-    async def pay(self, invoice: BotMessage, charge_id: str | None = None) -> Reply:
-        assert invoice.invoice is not None
-        self._log(f"👤 {self.first_name} pays {invoice.invoice['total_amount']} {invoice.invoice['currency']}")
+    async def pay(
+        self, invoice: BotMessage, charge_id: str | None = None, shipping_option_id: str | None = None
+    ) -> Reply:
+        paid = self._checkout(invoice, shipping_option_id)
+        self._log(f"👤 {self.first_name} pays {paid['total_amount']} {paid['currency']}")
         payment = {
-            "currency": invoice.invoice["currency"],
-            "total_amount": invoice.invoice["total_amount"],
-            "invoice_payload": invoice.invoice["payload"],
+            **paid,
             "telegram_payment_charge_id": charge_id or f"tg_{secrets.token_hex(6)}",
             "provider_payment_charge_id": f"prov_{secrets.token_hex(6)}",
         }

@@ -21,10 +21,10 @@ from sandbox.limits import (
     FloodControl,
     bad_request,
     check_caption,
-    check_invoice,
     check_reply_markup,
     check_text,
 )
+from sandbox.payments import Payments, ShippingQuery
 
 JSON_FIELDS = frozenset(
     {
@@ -41,6 +41,7 @@ JSON_FIELDS = frozenset(
         "provider_data",
         "media",
         "menu_button",
+        "shipping_options",
     }
 )
 SENDING_METHODS = frozenset(
@@ -99,7 +100,7 @@ def _user_json(user_id: int, first_name: str, **extra: Any) -> dict[str, Any]:
     return {"id": user_id, "is_bot": False, "first_name": first_name, **{k: v for k, v in extra.items() if v}}
 
 
-class SandboxServer(ForumsAndCopies):
+class SandboxServer(ForumsAndCopies, Payments):
     """One bot, many users. ``url`` is what ``TELEGRAM_API_URL`` should be set to."""
 
     def __init__(self, token: str = "123456:SANDBOX-TOKEN", *, flood_limits: bool = False) -> None:
@@ -125,6 +126,8 @@ class SandboxServer(ForumsAndCopies):
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.pre_checkout_answers: dict[str, dict[str, Any]] = {}
+        self.invoice_links: dict[str, dict[str, Any]] = {}  # createInvoiceLink's invoices by slug
+        self.shipping_queries: dict[str, ShippingQuery] = {}
         self.chat_actions: list[tuple[int, str]] = []
         self.users: dict[int, dict[str, Any]] = {}
         self.forums: dict[int, dict[int, ForumTopic]] = {}  # forum supergroups: their topics by thread id
@@ -166,6 +169,8 @@ class SandboxServer(ForumsAndCopies):
                 "sendDocument",
                 "sendVoice",
                 "sendInvoice",
+                "createInvoiceLink",
+                "answerShippingQuery",
                 "copyMessage",
                 "getChat",
                 "createForumTopic",
@@ -525,19 +530,6 @@ class SandboxServer(ForumsAndCopies):
         document = self._resolve_file(params.get("document"))
         return await self._post(int(params["chat_id"]), "document", caption, params, file=document)
 
-    async def m_sendInvoice(self, params: dict[str, Any]) -> dict[str, Any]:
-        check_invoice(params)
-        invoice = {
-            "title": params["title"],
-            "description": params["description"],
-            "payload": params["payload"],
-            "currency": params["currency"],
-            "prices": params["prices"],
-            "total_amount": sum(int(p["amount"]) for p in params["prices"]),
-            "start_parameter": params.get("start_parameter", ""),
-        }
-        return await self._post(int(params["chat_id"]), "invoice", str(params["title"]), params, invoice=invoice)
-
     async def m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._message(params)
         if message.kind != "text":
@@ -587,22 +579,6 @@ class SandboxServer(ForumsAndCopies):
             raise bad_request("MESSAGE_TOO_LONG")
         self.callback_answers[query_id] = {"text": params.get("text"), "show_alert": params.get("show_alert")}
         await self._notify(self.callback_chats.get(query_id))
-        return True
-
-    async def m_answerPreCheckoutQuery(self, params: dict[str, Any]) -> bool:
-        query_id = str(params.get("pre_checkout_query_id", ""))
-        if query_id not in self.pre_checkout_answers or self.pre_checkout_answers[query_id]:
-            raise bad_request("QUERY_ID_INVALID")
-        ok = str(params.get("ok")).lower() in ("true", "1")
-        if not ok and not params.get("error_message"):
-            raise bad_request("error_message is required when ok is false")
-        self.pre_checkout_answers[query_id] = {"ok": ok, "error_message": params.get("error_message")}
-        await self._notify(self.callback_chats.get(query_id))
-        return True
-
-    async def m_refundStarPayment(self, params: dict[str, Any]) -> bool:
-        if not params.get("telegram_payment_charge_id"):
-            raise bad_request("CHARGE_ID_EMPTY")
         return True
 
     async def m_getFile(self, params: dict[str, Any]) -> dict[str, Any]:

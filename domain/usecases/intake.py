@@ -69,6 +69,7 @@ class PaymentState(StrEnum):
     PAID = "paid"  # taken by the channel (web shop checkout, till)
     COD = "cod"  # collected on delivery
     INVOICE = "invoice"  # a business customer pays later
+    LINK = "link"  # the customer pays by card through a Telegram payment link
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,7 @@ async def _place(
         PaymentState.PAID: PaymentMethod.CARD,
         PaymentState.COD: PaymentMethod.COD,
         PaymentState.INVOICE: PaymentMethod.INVOICE,
+        PaymentState.LINK: PaymentMethod.CARD,
     }[request.payment]
     order = Order.place(
         code=await unique_order_code(uow),
@@ -336,6 +338,12 @@ async def _first_steps(uow: UnitOfWork, clock: Clock, order: Order, request: Api
             uow, order, OrderStatus.INVOICED, clock=clock, actor=actor, reason=f"due {due}", notify=False
         )
         await book_sale(uow, order, clock.now(), debit=Account.RECEIVABLE, how="invoice")
+    elif request.payment is PaymentState.LINK:  # allocated once paid, as a card order in chat
+        reason = "payment link"
+        await apply_transition(
+            uow, order, OrderStatus.AWAITING_PAYMENT, clock=clock, actor=actor, reason=reason, notify=False
+        )
+        return
     await apply_transition(uow, order, OrderStatus.ALLOCATED, clock=clock, actor=actor, notify=False)
 
 

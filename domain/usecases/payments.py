@@ -6,8 +6,9 @@ from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
+from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
-from domain.payments import Payment, PaymentKind, amount_paid
+from domain.payments import Payment, PaymentKind, amount_due, amount_paid
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.bookkeeping import book, book_sale
@@ -45,16 +46,39 @@ async def order_to_pay(uow: UnitOfWork, *, customer_id: int, code: str) -> Order
     return order
 
 
+# Paid already, not yet shipped: a total that rose (an edited order) is paid by a link for the difference.
+TOP_UP_STATUSES = frozenset(
+    {
+        OrderStatus.PAID,
+        OrderStatus.ALLOCATED,
+        OrderStatus.PICKING,
+        OrderStatus.PICKED,
+        OrderStatus.PACKED,
+        OrderStatus.ON_HOLD,
+    }
+)
+
+
+def payable(order: Order) -> bool:
+    """A card order still awaiting payment, or one with a balance to pay before it leaves."""
+    return order.payment_method is PaymentMethod.CARD and (
+        order.status is OrderStatus.AWAITING_PAYMENT or order.status in TOP_UP_STATUSES
+    )
+
+
 async def check_pre_checkout(uow: UnitOfWork, *, payload: str, amount: int, currency: str) -> Order:
     """Telegram asks before charging: the order must still await payment with its stock
-    allocated, for exactly this amount and currency."""
+    allocated (or owe a balance before it leaves), for exactly what is due, in its currency."""
     async with uow.read_only():
         order = await uow.orders.get_by_code(order_code_from_payload(payload))
-        if order is None or order.status is not OrderStatus.AWAITING_PAYMENT:
+        if order is None or not payable(order):
             raise PaymentRefused()
-        if not await uow.stock.order_reservations(order.id or 0):
+        if order.status is OrderStatus.AWAITING_PAYMENT and not await uow.stock.order_reservations(order.id or 0):
             raise PaymentRefused()
-    if Money(amount, currency) != order.total:
+        due = amount_due(order.total, await uow.payments.for_order(order.id or 0))
+    if due.amount == 0:
+        raise PaymentRefused()
+    if Money(amount, currency) != due:
         raise AmountChanged()
     return order
 
@@ -68,32 +92,86 @@ async def record_card_payment(
     currency: str,
     telegram_charge_id: str,
     provider_charge_id: str | None,
+    staff_chat_id: int | None = None,
 ) -> tuple[Order, bool]:
     """Mark the order paid and ready to fulfil. Idempotent on the Telegram charge id:
-    a redelivered update returns ``(order, False)`` and changes nothing."""
+    a redelivered update returns ``(order, False)`` and changes nothing.
+
+    Paid once, recorded once: a second charge for an order with nothing left to pay (the
+    same link paid twice, on two devices) is no payment: it is recorded as owed back to the
+    customer, booked as such, and both the customer and the staff chat are told."""
     async with uow:
-        order = await uow.orders.get_by_code(order_code_from_payload(payload))
-        if order is None:
+        found = await uow.orders.get_by_code(order_code_from_payload(payload))
+        if found is None or found.id is None:
             raise NotFound()
+        # Writing the order's row first makes a concurrent charge for it wait for this one's
+        # commit on PostgreSQL (SQLite's write transactions are serialized already), so the
+        # two cannot both see the order unpaid.
+        await uow.orders.set_flags(found.id, found.flags)
+        order = await uow.orders.get_by_id(found.id) or found
+        earlier = await uow.payments.for_order(found.id)
+        due = amount_due(order.total, earlier)
+        charged = Money(amount, currency)
+        extra = due.amount == 0 or order.status is OrderStatus.CANCELLED or currency != order.currency
         paid = Payment(
-            order.id or 0,
-            PaymentKind.PAYMENT,
+            found.id,
+            PaymentKind.DUPLICATE if extra else PaymentKind.PAYMENT,
             PaymentMethod.CARD.value,
-            Money(amount, currency),
+            charged,
             clock.now(),
             telegram_charge_id,
             provider_charge_id,
         )
         if not await uow.payments.add(paid):
             return order, False
-        await book_sale(uow, order, paid.at, debit=Account.CASH, how="card")
+        if extra:
+            await _owe_back(uow, clock, order, charged, telegram_charge_id, staff_chat_id)
+            await uow.commit()
+            return order, False
+        if amount_paid(earlier, order.currency).amount == 0:
+            await book_sale(uow, order, paid.at, debit=Account.CASH, how="card")
         if order.status is OrderStatus.AWAITING_PAYMENT:
             await apply_transition(
                 uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=telegram_charge_id, notify=False
             )
             await apply_transition(uow, order, OrderStatus.ALLOCATED, clock=clock, actor="system", notify=False)
+        elif amount_paid(earlier, order.currency).amount:  # a balance by link: settles what the rise left owed
+            await book(
+                uow,
+                paid.at,
+                f"order:{order.code}",
+                f"balance of order {order.code} paid by card",
+                charged,
+                Account.CASH,
+                Account.RECEIVABLE,
+                fx_rate=order.fx_rate,
+            )
         await uow.commit()
         return order, True
+
+
+async def _owe_back(
+    uow: UnitOfWork, clock: Clock, order: Order, charged: Money, charge_id: str, staff_chat: int | None
+) -> None:
+    now = clock.now()
+    await book(
+        uow,
+        now,
+        f"order:{order.code}",
+        f"order {order.code} paid again ({charge_id}): to refund",
+        charged,
+        Account.CASH,
+        Account.REFUNDS_PAYABLE,
+        fx_rate=order.fx_rate,
+    )
+    customer = await uow.customers.get(order.customer_id)
+    params = {"code": order.code, "amount_minor": charged.amount, "currency": charged.currency}
+    told = for_customer(customer, "payment_duplicate", params)
+    if told is not None:
+        await uow.outbox.add(told, now)
+    if staff_chat is not None:
+        params = {"code": order.code, "amount_minor": charged.amount, "currency": charged.currency, "charge": charge_id}
+        await uow.outbox.add(Notification(staff_chat, "staff_payment_duplicate", "", params), now)
 
 
 async def record_invoice_payment(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str) -> Order:

@@ -44,6 +44,14 @@ def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup |
         return InlineKeyboardMarkup(
             inline_keyboard=[[InlineKeyboardButton(text=_("💬 Contact us"), callback_data=contact)]]
         )
+    if template == "payment_link":
+        link = InlineKeyboardButton(text=_("💳 Pay"), url=str(params["url"]))
+        return InlineKeyboardMarkup(inline_keyboard=[[link]])
+    if template == "payment_duplicate":
+        contact = ContactCb(code=str(params.get("code", ""))[:16]).pack()
+        return InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text=_("💬 Contact us"), callback_data=contact)]]
+        )
     if template == "staff_po_draft":
         number = int(params["number"])
         return InlineKeyboardMarkup(

@@ -148,6 +148,7 @@ STAFF_SAMPLES = {
     "close": "",
     "product": "85123A",
     "newproduct": "",
+    "paylink": "ABCDEFGH",
 }
 
 

@@ -1,0 +1,41 @@
+"""The demo's payment scenes: an order support placed, paid by the link sent to the customer's chat."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sandbox import SandboxUser
+
+
+def _shown(text: str) -> str:
+    return "\n    ".join(text.splitlines())
+
+
+async def paid_by_link(
+    sam: SandboxUser, alice: SandboxUser, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    """Sam orders for Alice by phone, card chosen: she gets a payment link in her chat, pays it
+    once; the same form sent again is refused before anything is charged, with a way to ask."""
+    scene("Support orders for Alice, to pay by card: a payment link in her chat (createInvoiceLink)")
+    await sam.send(f"/assist {alice.id}")
+    await sam.send("/add 22197 1")
+    reply = await sam.send("/checkout")
+    reply = await sam.send("+44 7911 123456")
+    reply = await sam.press(reply.last, "Pick up")
+    reply = await sam.press(reply.last, reply.last.button_texts()[0])
+    reply = await sam.press(reply.last, "Pay now by card")
+    await sam.press(reply.last, "Confirm order")
+    await sam.send("/assist_end")
+    told = alice.messages()[-1]
+    transcript.append(
+        "🔔 Alice's chat: " + _shown(told.text) + "\n    " + " ".join(f"[{b}]" for b in told.button_texts())
+    )
+    link = next(str(b["url"]) for b in told.buttons() if "url" in b)
+    invoice = alice.open_invoice_link(link)
+    transcript.append(f"👤 Alice opens the link: 🧾 {invoice.text}")
+    await alice.pre_checkout(invoice)
+    await alice.pay(invoice)
+    scene("The same link paid again is refused before anything is charged (paid once, recorded once)")
+    late = await alice.pre_checkout(invoice)
+    answer = late.pre_checkout_answer or {}
+    transcript.append(f"🧾 Telegram's payment form: {answer.get('error_message')}")

@@ -1,0 +1,99 @@
+"""Payment links: a Telegram invoice link for what an order still owes, sent to the customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.money import Money
+from domain.notifications import for_customer
+from domain.orders import Order, normalize_order_code
+from domain.payments import InvoiceSpec, amount_due
+from domain.ports import Clock, InvoiceLinks, UnitOfWork
+from domain.staff import Permission
+from domain.usecases.payments import invoice_payload, payable
+from domain.usecases.staff import require
+
+MAX_DESCRIPTION = 255
+
+
+class CardPaymentsOff(DomainError):
+    key = N_("Card payments are not set up (PAYMENT_PROVIDER_TOKEN), so there is no link to send.")
+
+
+class NotPayableByLink(DomainError):
+    key = N_("Order {code} is not waiting for a card payment.")
+
+
+class NothingToPay(DomainError):
+    key = N_("Order {code} has nothing left to pay.")
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentLink:
+    order: Order
+    url: str
+    due: Money
+    sent: bool  # told in the customer's chat (False: they have no chat with the bot)
+
+
+def link_invoice(order: Order, due: Money, language: str) -> InvoiceSpec:
+    """The whole order while nothing is paid (goods and shipping as Telegram shows them),
+    else the balance the order's rise left."""
+    if due == order.total:
+        prices: tuple[tuple[str, int], ...] = ((N_("Goods"), order.subtotal.amount),)
+        if order.shipping and order.shipping.amount:
+            prices += ((N_("Shipping"), order.shipping.amount),)
+    else:
+        prices = ((N_("Balance to pay"), due.amount),)
+    return InvoiceSpec(
+        payload=invoice_payload(order),
+        currency=order.currency,
+        title_key=N_("Order {code}"),
+        title_params={"code": order.code},
+        description=", ".join(f"{line.name} ×{line.quantity}" for line in order.lines)[:MAX_DESCRIPTION],
+        prices=prices,
+        language=language,
+    )
+
+
+async def payment_link(
+    uow: UnitOfWork,
+    clock: Clock,
+    links: InvoiceLinks | None,
+    *,
+    code: str,
+    staff_id: int | None = None,
+    tell_customer: bool = True,
+) -> PaymentLink:
+    """Create a link to pay what ``code`` still owes and, with ``tell_customer``, send it to
+    the customer's chat (through the outbox). ``staff_id``: a staff member asks (``/paylink``).
+
+    Paying it twice records one payment: the second charge finds nothing due
+    (``record_card_payment``). The link is made outside any transaction (it is a call to
+    Telegram); the message that carries it is written in one."""
+    if staff_id is not None:
+        await require(uow, staff_id, Permission.PAYMENT_LINKS)
+    if links is None:
+        raise CardPaymentsOff()
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None or order.id is None:
+            raise NotFound()
+        customer = await uow.customers.get(order.customer_id)
+        due = amount_due(order.total, await uow.payments.for_order(order.id))
+    if not payable(order):
+        raise NotPayableByLink(code=order.code)
+    if due.amount == 0:
+        raise NothingToPay(code=order.code)
+    language = customer.notification_language if customer else ""
+    url = await links.create(link_invoice(order, due, language))
+    told = for_customer(
+        customer, "payment_link", {"code": order.code, "url": url, "amount_minor": due.amount, "currency": due.currency}
+    )
+    if told is not None and tell_customer:
+        async with uow:
+            await uow.outbox.add(told, clock.now())
+            await uow.commit()
+    return PaymentLink(order, url, due, told is not None and tell_customer)
