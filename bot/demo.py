@@ -18,6 +18,7 @@ from bot.api import make_api_app
 from bot.dbtools import shown
 from bot.demo_edit import edited_order
 from bot.demo_miniapp import mini_app
+from bot.demo_parcels import split_shipment_and_pickup
 from bot.demo_payments import paid_by_link
 from bot.harness import DEMO_DATA, RunningBot, running_bot
 from bot.health import add_ops_routes
@@ -162,6 +163,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await _business_buyer(server, ada, transcript, scene)
             await _warehouse_day(server, ada, alice, alice_order, transcript, scene)
             await edited_order(server, ada, transcript, scene)
+            await split_shipment_and_pickup(running, ada, ADMIN_ID, transcript, scene)
 
             await _support_conversation(server, ada, alice, alice_order, transcript, scene)
 

@@ -24,12 +24,13 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
 
 from bot.metrics import NOTIFICATIONS
 from domain.ports import Clock
+from handlers.output.barcodes import qr_png
 from handlers.views.notification_buttons import buttons_for
 from handlers.views.rendering import Renderer
 from storage.outbox import OutboxMessage, OutboxStore
@@ -65,6 +66,15 @@ class SendLimits:
             await self.chats.setdefault(chat_id, AsyncLimiter(1, self.chat_interval)).acquire()
         if self.overall is not None:
             await self.overall.acquire()
+
+
+def photo_for(message: OutboxMessage) -> BufferedInputFile | None:
+    """The picture a notification is sent with (its text becomes the caption): the pickup
+    code as a QR code the counter scans."""
+    if message.template == "order_ready_for_pickup":
+        code = str(message.params.get("pickup_code", ""))
+        return BufferedInputFile(qr_png(code), filename=f"pickup-{code}.png")
+    return None
 
 
 class Notifier:
@@ -109,7 +119,10 @@ class Notifier:
         now = self.clock.now()
         try:
             text, buttons = self.render(message)
-            await self.bot.send_message(message.chat_id, text, reply_markup=buttons)
+            if (photo := photo_for(message)) is not None:
+                await self.bot.send_photo(message.chat_id, photo, caption=text, reply_markup=buttons)
+            else:
+                await self.bot.send_message(message.chat_id, text, reply_markup=buttons)
         except TelegramRetryAfter as flood:
             NOTIFICATIONS.labels("rate_limited").inc()
             await self.store.retry_at(message.id, now + timedelta(seconds=flood.retry_after), "429")

@@ -23,6 +23,7 @@ class OrderStatus(StrEnum):
     PICKING = "picking"
     PICKED = "picked"  # every line picked: ready to pack
     PACKED = "packed"
+    PARTIALLY_SHIPPED = "partially_shipped"  # some parcels have left, not every line yet
     SHIPPED = "shipped"
     DELIVERED = "delivered"
     COMPLETED = "completed"
@@ -43,7 +44,9 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.ALLOCATED: frozenset({S.PICKING, S.CANCELLED, S.ON_HOLD}),
     S.PICKING: frozenset({S.PICKED, S.ON_HOLD}),
     S.PICKED: frozenset({S.PACKED, S.ON_HOLD}),
-    S.PACKED: frozenset({S.SHIPPED, S.ON_HOLD}),
+    # PACKED → DELIVERED: a pickup order handed over at the counter (``/handover``).
+    S.PACKED: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED, S.ON_HOLD}),
+    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED, S.ON_HOLD}),
     S.SHIPPED: frozenset({S.DELIVERED, S.ON_HOLD}),
     S.DELIVERED: frozenset({S.COMPLETED}),
     S.COMPLETED: frozenset(),
@@ -58,6 +61,7 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
             S.PICKING,
             S.PICKED,
             S.PACKED,
+            S.PARTIALLY_SHIPPED,
             S.SHIPPED,
             S.CANCELLED,
         }
@@ -172,6 +176,7 @@ OPEN_STATUSES = frozenset(
         OrderStatus.PICKING,
         OrderStatus.PICKED,
         OrderStatus.PACKED,
+        OrderStatus.PARTIALLY_SHIPPED,
         OrderStatus.ON_HOLD,
     }
 )

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     SUPPORT = "support"  # answer customers in the support chat, close conversations
     EDIT_ORDERS = "edit_orders"  # /edit: change an order's lines, address or delivery before picking
     PAYMENT_LINKS = "payment_links"  # send a customer a link to pay an order (/paylink)
+    HANDOVER = "handover"  # hand a pickup order over at the counter (/handover), taking payment if due
 
 
 P = Permission
@@ -40,9 +41,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.MANAGER: frozenset(Permission) - {P.MANAGE_STAFF, P.MANAGE_SHOP},
     Role.PICKER: frozenset({P.VIEW_STOCK, P.VIEW_ORDERS, P.PICK}),
-    Role.PACKER: frozenset({P.VIEW_STOCK, P.VIEW_ORDERS, P.PACK, P.SHIP}),
+    Role.PACKER: frozenset({P.VIEW_STOCK, P.VIEW_ORDERS, P.PACK, P.SHIP, P.HANDOVER}),
     Role.SUPPORT: frozenset(
-        {P.VIEW_ORDERS, P.VIEW_CUSTOMERS, P.ASSIST, P.RETURNS, P.SUPPORT, P.EDIT_ORDERS, P.PAYMENT_LINKS}
+        {P.VIEW_ORDERS, P.VIEW_CUSTOMERS, P.ASSIST, P.RETURNS, P.SUPPORT, P.EDIT_ORDERS, P.PAYMENT_LINKS, P.HANDOVER}
     ),
 }
 

@@ -1,6 +1,7 @@
 """Packing, documents and shipping for staff: /pack CODE (scan every item, choose the box,
-record the weight), the label and packing slip as PDFs, /ship CODE CARRIER TRACKING and
-/delivered CODE. (Customers' receipts are in ``handlers.orders``.)"""
+record the weight), the label and packing slip as PDFs, /ship CODE [SKU=QTY …] CARRIER
+TRACKING (a parcel), /delivered CODE|TRACKING and /handover PICKUP-CODE. (Customers'
+receipts are in ``handlers.orders``.)"""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from domain.errors import NotFound
+from domain.parcels import parse_parcel_items
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.dispatch import (
     MAX_PACKAGE_WEIGHT_G,
@@ -21,15 +24,17 @@ from domain.usecases.dispatch import (
     pack_order,
     paperwork_for_staff,
     propose_boxes,
-    ship_order,
     start_packing,
     verify_scan,
 )
+from domain.usecases.parcels import deliver_parcel, ship_parcel
+from domain.usecases.pickup import hand_over
 from handlers.callbacks import DocumentCb, PackBoxCb, PackWeightCb
 from handlers.context import ShopSettings
-from handlers.output.documents import packing_slip, shipping_label
+from handlers.output.documents import packing_slip, parcel_label, shipping_label
 from handlers.scanning import Scan, code_in_photo, parse_scan
-from handlers.views.rendering import Renderer, fill
+from handlers.views.labels import label
+from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
 
@@ -182,7 +187,12 @@ async def staff_document(
 ) -> None:
     assert query.bot is not None
     papers = await paperwork_for_staff(uow, staff_id=_who(query), code=callback_data.code)
-    if callback_data.kind == "label":
+    seq = int(callback_data.kind.removeprefix("parcel")) if callback_data.kind.startswith("parcel") else 0
+    if seq:
+        if not any(p.seq == seq for p in papers.parcels):
+            raise NotFound()
+        content, name = parcel_label(papers, seq), f"label-{papers.order.code}-{seq}.pdf"
+    elif callback_data.kind == "label":
         content, name = shipping_label(papers), f"label-{papers.order.code}.pdf"
     else:
         content, name = packing_slip(papers, settings.timezone), f"packing-slip-{papers.order.code}.pdf"
@@ -193,27 +203,87 @@ async def staff_document(
 @router.message(Command("ship"))
 async def ship(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     args = (command.args or "").split()
-    if len(args) < 3:
-        await message.answer(_("Usage: /ship ORDER-CODE CARRIER TRACKING, e.g. /ship AB12CD34 DPD 15501234567890"))
+    items = [word for word in args[1:] if "=" in word]
+    rest = [word for word in args[1:] if "=" not in word]
+    if not args or len(rest) < 2:
+        await message.answer(
+            _(
+                "Usage: /ship ORDER-CODE [SKU=QTY …] CARRIER TRACKING, e.g. /ship AB12CD34 DPD 15501234567890 "
+                "(everything not yet shipped) or /ship AB12CD34 MUG-1=2 DPD 15501234567890 (one parcel)"
+            )
+        )
         return
-    order = await ship_order(
-        uow, clock, staff_id=_who(message), code=args[0], carrier=" ".join(args[1:-1]), tracking=args[-1]
+    carrier, tracking = " ".join(rest[:-1]), rest[-1]
+    order, parcel = await ship_parcel(
+        uow,
+        clock,
+        staff_id=_who(message),
+        code=args[0],
+        carrier=carrier,
+        tracking=tracking,
+        items=parse_parcel_items(items) if items else None,
     )
-    await message.answer(
-        fill(
+    if parcel.seq == 1 and order.status.value == "shipped":
+        text = fill(
             _("Order {code} is shipped with {carrier}, tracking {tracking}. The customer was told."),
             code=order.code,
-            carrier=" ".join(args[1:-1]),
-            tracking=args[-1],
+            carrier=carrier,
+            tracking=tracking,
         )
+    else:
+        text = fill(
+            _("Parcel {seq} of order {code} ({items}) left with {carrier}, tracking {tracking}: order {status}."),
+            seq=parcel.seq,
+            code=order.code,
+            items=", ".join(f"{line.quantity} × {line.sku}" for line in parcel.lines),
+            carrier=carrier,
+            tracking=tracking,
+            status=label("status", order.status.value),
+        )
+    label_button = InlineKeyboardButton(
+        text=_("📄 Parcel label"), callback_data=DocumentCb(code=order.code, kind=f"parcel{parcel.seq}").pack()
     )
+    await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=[[label_button]]))
 
 
 @router.message(Command("delivered"))
 async def delivered(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
+    """An order code delivers the whole order; a tracking number one parcel of it."""
     code = (command.args or "").strip()
     if not code:
-        await message.answer(_("Usage: /delivered ORDER-CODE"))
+        await message.answer(_("Usage: /delivered ORDER-CODE or /delivered TRACKING"))
         return
-    order = await mark_delivered(uow, clock, staff_id=_who(message), code=code)
+    try:
+        order, parcel = await deliver_parcel(uow, clock, staff_id=_who(message), tracking=code)
+    except NotFound:
+        order = await mark_delivered(uow, clock, staff_id=_who(message), code=code)
+    else:
+        if order.status.value != "delivered":
+            await message.answer(
+                fill(
+                    _("Parcel {seq} of order {code} (tracking {tracking}) is delivered. The customer was told."),
+                    seq=parcel.seq,
+                    code=order.code,
+                    tracking=parcel.tracking,
+                )
+            )
+            return
     await message.answer(_("Order {code} is delivered. The customer was told.").format(code=order.code))
+
+
+@router.message(Command("handover"))
+async def handover(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
+    code = (command.args or "").strip()
+    if not code:
+        await message.answer(_("Usage: /handover PICKUP-CODE (the code or QR code the customer shows)"))
+        return
+    done = await hand_over(uow, clock, staff_id=_who(message), code=code)
+    if done.collected.amount:
+        text = fill(
+            _("Order {code} is handed over and completed. Take {amount} in cash: it is recorded."),
+            code=done.order.code,
+            amount=format_money(done.collected),
+        )
+    else:
+        text = fill(_("Order {code} is handed over and completed (paid before)."), code=done.order.code)
+    await message.answer(text)

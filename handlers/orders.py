@@ -14,10 +14,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from domain.customers import Customer
 from domain.editing import customer_may_edit
 from domain.orders import Order, OrderStatus
+from domain.parcels import Parcel
 from domain.ports import Clock, UnitOfWork
 from domain.returns import returnable
 from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
-from domain.usecases.orders import OrdersPage, cancel_my_order, my_order, my_orders
+from domain.usecases.orders import OrdersPage, cancel_my_order, my_orders
+from domain.usecases.parcels import my_order_parcels
 from domain.usecases.payments import order_to_pay
 from handlers.callbacks import (
     CancelOrderCb,
@@ -77,10 +79,15 @@ def _detail_keyboard(order: Order, settings: ShopSettings, now: datetime) -> Inl
 
 
 async def _show_in_place(
-    query: CallbackQuery, order: Order, settings: ShopSettings, renderer: Renderer, clock: Clock
+    query: CallbackQuery,
+    order: Order,
+    settings: ShopSettings,
+    renderer: Renderer,
+    clock: Clock,
+    parcels: list[Parcel] | None = None,
 ) -> None:
     if isinstance(query.message, Message):
-        text = renderer.render("order_detail.html.j2", order=order)
+        text = renderer.render("order_detail.html.j2", order=order, parcels=parcels or [])
         await query.message.edit_text(text, reply_markup=_detail_keyboard(order, settings, clock.now()))
 
 
@@ -123,9 +130,9 @@ async def track(
     if not command.args:
         await message.answer(_("Usage: /track ORDER-CODE"))
         return
-    order = await my_order(uow, customer_id=customer.id or 0, code=command.args)
+    order, parcels = await my_order_parcels(uow, customer_id=customer.id or 0, code=command.args)
     await message.answer(
-        renderer.render("order_detail.html.j2", order=order),
+        renderer.render("order_detail.html.j2", order=order, parcels=parcels),
         reply_markup=_detail_keyboard(order, settings, clock.now()),
     )
 
@@ -140,9 +147,9 @@ async def order_detail(
     renderer: Renderer,
     clock: Clock,
 ) -> None:
-    order = await my_order(uow, customer_id=customer.id or 0, code=callback_data.code)
+    order, parcels = await my_order_parcels(uow, customer_id=customer.id or 0, code=callback_data.code)
     await query.answer()
-    await _show_in_place(query, order, settings, renderer, clock)
+    await _show_in_place(query, order, settings, renderer, clock, parcels)
 
 
 @router.callback_query(CancelOrderCb.filter(F.confirmed.is_(False)))

@@ -25,6 +25,7 @@ from storage.repositories import (
     SqlOrders,
     SqlOutbox,
     SqlPacking,
+    SqlParcels,
     SqlPayments,
     SqlPicking,
     SqlProducts,
@@ -101,6 +102,7 @@ class SqlUnitOfWork:
     inventory = _Repository(SqlInventory)
     picking = _Repository(SqlPicking)
     packing = _Repository(SqlPacking)
+    parcels = _Repository(SqlParcels)
     jobs = _Repository(SqlJobs)
     purchasing = _Repository(SqlPurchasing)
     returns = _Repository(SqlReturns)

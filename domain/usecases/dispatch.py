@@ -3,31 +3,32 @@ shipping with tracking (stock leaves the warehouse then) and delivery."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from domain.accounting import Account
 from domain.catalog import Product, normalize_sku
 from domain.customers import Customer
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.notifications import for_customer
-from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
+from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.packing import Box, BoxTooSmall, Item, Package, PackagePlan, box_takes, choose_boxes
+from domain.parcels import Parcel
 from domain.payments import Payment
 from domain.picking import PickLine
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
-from domain.stock import ReservationKind
-from domain.text import MAX_CODE, typed
-from domain.usecases.bookkeeping import book_cost_of_goods, book_sale
 from domain.usecases.orders import apply_transition
+from domain.usecases.parcels import (
+    deliver_order,
+    parcel_delivered,
+    ship_parcel,
+)
+from domain.usecases.pickup import announce_ready, is_pickup
 from domain.usecases.staff import require
 from domain.warehouse import Warehouse
 
-TRACKING_PATTERN = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 MAX_PACKAGE_WEIGHT_G = 100_000
 
 
@@ -49,14 +50,6 @@ class ScannedTooMany(DomainError):
 
 class ItemsMissing(DomainError):
     key = N_("Not everything is scanned yet. Missing: {missing}.")
-
-
-class NotReadyToShip(DomainError):
-    key = N_("Order {code} is {status}: only packed orders can be shipped.")
-
-
-class BadTracking(DomainError):
-    key = N_("A tracking number is 4–40 letters, digits or dashes.")
 
 
 class BadWeight(DomainError):
@@ -187,98 +180,36 @@ async def pack_order(
             package = Package(order.id or 0, seq, plan.box.code, weight, staff_id)
             await uow.packing.add_package(package, clock.now())
             packages.append(package)
-        await apply_transition(uow, order, OrderStatus.PACKED, clock=clock, actor=f"staff:{staff_id}")
+        pickup = is_pickup(order)  # ready at the counter: the customer gets a pickup code instead
+        await apply_transition(
+            uow, order, OrderStatus.PACKED, clock=clock, actor=f"staff:{staff_id}", notify=not pickup
+        )
+        if pickup:
+            await announce_ready(uow, clock, order)
         await uow.commit()
         return order, packages, plans
 
 
 async def ship_order(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, carrier: str, tracking: str) -> Order:
-    """Hand the packages to the carrier: the order is shipped with its tracking number, the
-    customer gets carrier, tracking (and link) and ETA, and the stock leaves the warehouse —
-    reservations released, the picked bins and on-hand counters decremented, movements
-    recorded."""
-    await require(uow, staff_id, Permission.SHIP)
-    if not TRACKING_PATTERN.match(tracking):
-        raise BadTracking()
-    carrier = typed(carrier, MAX_CODE)
-    async with uow:
-        order = await _order(uow, code)
-        if order.status is not OrderStatus.PACKED:
-            raise NotReadyToShip(code=order.code, status=order.status.value)
-        await _take_stock_out(uow, clock, order, staff_id)
-        order.tracking_number = tracking
-        if order.delivery is not None:
-            order.delivery = replace(order.delivery, carrier=carrier)
-        await apply_transition(
-            uow, order, OrderStatus.SHIPPED, clock=clock, actor=f"staff:{staff_id}", reason=carrier, notify=False
-        )
-        await _tell_shipped(uow, clock, order, carrier, tracking)
-        await uow.commit()
-        return order
-
-
-async def _take_stock_out(uow: UnitOfWork, clock: Clock, order: Order, staff_id: int) -> None:
-    assert order.id is not None
-    picked: Counter[tuple[int, str]] = Counter()
-    for line in await uow.picking.lines_for_order(order.id):
-        if line.bin_code and line.picked:
-            picked[(line.product_id, line.bin_code)] += line.picked
-    now, actor, reason = clock.now(), f"staff:{staff_id}", f"shipment {order.code}"
-    shipped: Counter[tuple[int, int]] = Counter()
-    for reservation in await uow.stock.order_reservations(order.id):
-        if reservation.kind is not ReservationKind.ALLOCATION:
-            continue
-        shipped[(reservation.product_id, reservation.warehouse_id)] += reservation.quantity
-        await uow.stock.release(reservation.product_id, reservation.warehouse_id, reservation.quantity)
-        await uow.stock.delete_reservation(reservation)
-        remaining = reservation.quantity
-        bins = await uow.inventory.bins([reservation.product_id])
-        here = [b for b in bins if b.warehouse_id == reservation.warehouse_id]
-        # The bins it was picked from first, then the fullest others.
-        here.sort(key=lambda b: (-picked[(reservation.product_id, b.bin_code)], -b.quantity, b.bin_code))
-        for found in here:
-            take = min(found.quantity, remaining)
-            if take <= 0:
-                continue
-            await uow.stock.set_bin_quantity(
-                reservation.product_id,
-                reservation.warehouse_id,
-                found.bin_code,
-                found.quantity - take,
-                reason,
-                actor,
-                now,
-            )
-            remaining -= take
-            if not remaining:
-                break
-    await book_cost_of_goods(uow, order, dict(shipped), now)
-    await uow.demand.record([(p, w, now.date(), q) for (p, w), q in shipped.items()], f"shipment {order.code}")
-
-
-async def _tell_shipped(uow: UnitOfWork, clock: Clock, order: Order, carrier: str, tracking: str) -> None:
-    customer = await uow.customers.get(order.customer_id)
-    link = next((r.tracking_link(tracking) for r in await uow.carriers.all() if r.carrier == carrier), "")
-    eta = order.delivery.eta if order.delivery else None
-    when = eta.isoformat() if eta else ""
-    params = {"code": order.code, "carrier": carrier, "tracking": tracking, "link": link, "eta": when}
-    if (told := for_customer(customer, "order_shipped", params)) is not None:
-        await uow.outbox.add(told, clock.now())
+    """Hand everything not yet shipped to the carrier as one parcel (the whole order, unless
+    parcels left before): tracking recorded, the customer told, the stock out of the
+    warehouse (``domain.usecases.parcels``)."""
+    order, _ = await ship_parcel(uow, clock, staff_id=staff_id, code=code, carrier=carrier, tracking=tracking)
+    return order
 
 
 async def mark_delivered(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str) -> Order:
+    """The whole order arrived: every parcel of it is delivered too."""
     await require(uow, staff_id, Permission.SHIP)
     async with uow:
         order = await _order(uow, code)
-        await _deliver(uow, clock, order, f"staff:{staff_id}")
+        assert order.id is not None
+        await deliver_order(uow, clock, order, f"staff:{staff_id}")
+        for parcel in await uow.parcels.for_order(order.id):
+            if parcel.id is not None:
+                await uow.parcels.mark_delivered(parcel.id, clock.now())
         await uow.commit()
         return order
-
-
-async def _deliver(uow: UnitOfWork, clock: Clock, order: Order, actor: str) -> None:
-    await apply_transition(uow, order, OrderStatus.DELIVERED, clock=clock, actor=actor)
-    if order.payment_method is PaymentMethod.COD:  # the courier or store collected the cash
-        await book_sale(uow, order, clock.now(), debit=Account.CASH, how="cash on delivery")
 
 
 class CarrierEvent(StrEnum):
@@ -292,18 +223,26 @@ async def carrier_event(
     """A carrier's tracking update: in transit tells the customer where the parcel is;
     delivered completes the order (once: a repeated callback changes nothing). Returns the
     order and whether anything changed."""
+    tracking = tracking.strip()
     async with uow:
-        order = await uow.orders.get_by_tracking(tracking.strip())
+        parcel = await uow.parcels.by_tracking(tracking)
+        # An order shipped before parcels were recorded is found by its own tracking number.
+        order = await (uow.orders.get_by_id(parcel.order_id) if parcel else uow.orders.get_by_tracking(tracking))
         if order is None:
             raise NotFound()
         if event is CarrierEvent.DELIVERED:
-            if order.status is not OrderStatus.SHIPPED:
+            if parcel is not None:
+                order, changed = await parcel_delivered(uow, clock, parcel, actor)
+                if not changed:
+                    return order, False
+            elif order.status is OrderStatus.SHIPPED:
+                await deliver_order(uow, clock, order, actor)
+            else:
                 return order, False
-            await _deliver(uow, clock, order, actor)
         else:
-            if order.status is not OrderStatus.SHIPPED:
+            if order.status not in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED):
                 return order, False
-            params = {"code": order.code, "location": location[:200], "tracking": order.tracking_number}
+            params = {"code": order.code, "location": location[:200], "tracking": tracking}
             customer = await uow.customers.get(order.customer_id)
             if (told := for_customer(customer, "order_in_transit", params)) is not None:
                 await uow.outbox.add(told, clock.now())
@@ -321,6 +260,7 @@ class OrderPaperwork:
     packages: list[Package]
     pick_lines: list[PickLine]
     payments: list[Payment]
+    parcels: list[Parcel] = field(default_factory=list)
 
     @property
     def recipient(self) -> str:
@@ -346,6 +286,7 @@ async def _paperwork(uow: UnitOfWork, order: Order) -> OrderPaperwork:
         await uow.packing.packages(order.id),
         lines,
         await uow.payments.for_order(order.id),
+        await uow.parcels.for_order(order.id),
     )
 
 

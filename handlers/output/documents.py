@@ -131,6 +131,36 @@ def shipping_label(docs: OrderPaperwork) -> bytes:
     return w.pdf()
 
 
+def parcel_label(docs: OrderPaperwork, seq: int) -> bytes:
+    """One 4×6 in page for one parcel of a split shipment: from, to, carrier, what is in it,
+    its tracking number as a barcode and the order code."""
+    order = docs.order
+    parcel = next(p for p in docs.parcels if p.seq == seq)
+    w = _Writer(LABEL_SIZE, _("Parcel label %(code)s") % {"code": f"{order.code}-{seq}"})
+    w.line(_("FROM"), size=7, bold=True)
+    if docs.warehouse:
+        w.line(docs.warehouse.name, size=9)
+        w.line(docs.warehouse.address[:60], size=8)
+    w.space()
+    w.line(_("TO"), size=7, bold=True)
+    w.line(docs.recipient, size=14, bold=True)
+    address = order.delivery.address if order.delivery and order.delivery.address else _("Pickup at the store")
+    for chunk in [address[i : i + 40] for i in range(0, min(len(address), 160), 40)]:
+        w.line(chunk, size=11)
+    if order.contact_phone:
+        w.line(order.contact_phone, size=10)
+    w.space()
+    w.line(parcel.carrier[:40], size=12, bold=True)
+    w.line(_("Parcel %(n)s of %(m)s") % {"n": seq, "m": len(docs.parcels)}, size=10)
+    for line in parcel.lines[:6]:
+        w.line(f"{line.sku[:30]} × {line.quantity}", size=8)
+    w.line(_("Tracking: %(number)s") % {"number": parcel.tracking}, size=10)
+    Code128(parcel.tracking, barHeight=50, barWidth=1.2).drawOn(w.canvas, MARGIN - 10, MARGIN + 30)
+    w.canvas.setFont(w.bold, 14)
+    w.canvas.drawString(MARGIN, MARGIN + 8, f"{order.code} · {seq}/{len(docs.parcels)}")
+    return w.pdf()
+
+
 def packing_slip(docs: OrderPaperwork, timezone: str = "UTC") -> bytes:
     """Lines with quantities and the bins they were picked from; a gift slip has no prices."""
     order = docs.order

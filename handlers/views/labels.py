@@ -20,6 +20,7 @@ LABELS: dict[str, dict[str, str]] = {
         "picking": N_("being picked"),
         "picked": N_("picked, being packed"),
         "packed": N_("packed"),
+        "partially_shipped": N_("partially shipped"),
         "shipped": N_("shipped"),
         "delivered": N_("delivered"),
         "completed": N_("completed"),

@@ -60,6 +60,7 @@ from storage.models.orders import (
     ReturnRow,
     ReviewRow,
 )
+from storage.models.parcels import ParcelLineRow, ParcelRow, PickupCodeRow
 from storage.models.parties import AddressRow, CustomerRow, StaffInviteRow, StaffRow, WebLoginRow
 
 __all__ = [
@@ -89,9 +90,12 @@ __all__ = [
     "OrderRow",
     "OutboxRow",
     "PackageRow",
+    "ParcelLineRow",
+    "ParcelRow",
     "PaymentRow",
     "PickLineRow",
     "PickListRow",
+    "PickupCodeRow",
     "PoLineRow",
     "ProductChangeRow",
     "ProductGroupRow",

@@ -9,6 +9,7 @@ from storage.repositories.fulfilment import SqlCarriers, SqlPacking, SqlPicking
 from storage.repositories.jobs import SqlJobs
 from storage.repositories.notifications import SqlOutbox, SqlSubscriptions
 from storage.repositories.orders import SqlOrders, SqlPayments
+from storage.repositories.parcels import SqlParcels
 from storage.repositories.purchasing import SqlDemand, SqlPurchasing
 from storage.repositories.returns import SqlReturns
 from storage.repositories.shop import SqlShop
@@ -29,6 +30,7 @@ __all__ = [
     "SqlOrders",
     "SqlOutbox",
     "SqlPacking",
+    "SqlParcels",
     "SqlPayments",
     "SqlPicking",
     "SqlProducts",

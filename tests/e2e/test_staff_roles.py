@@ -127,6 +127,7 @@ STAFF_SAMPLES = {
     "pack": "ABCDEFGH",
     "ship": "ABCDEFGH DPD 123456",
     "delivered": "ABCDEFGH",
+    "handover": "BCD234",
     "paid": "ABCDEFGH",
     "vip": "1 on",
     "journal": "",

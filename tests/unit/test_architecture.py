@@ -103,7 +103,13 @@ def test_domain_storage_and_handlers_never_use_the_sandbox(path: Path) -> None:
     assert "sandbox" not in _imports(path)
 
 
-SANDBOX_USERS_IN_BOT = {"bot/demo.py", "bot/demo_edit.py", "bot/demo_payments.py", "bot/harness.py"}
+SANDBOX_USERS_IN_BOT = {
+    "bot/demo.py",
+    "bot/demo_edit.py",
+    "bot/demo_parcels.py",
+    "bot/demo_payments.py",
+    "bot/harness.py",
+}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,225 @@
+"""Shipping an order in parcels: each parcel takes some (or all) of what is packed and not
+yet shipped, takes that stock out of the warehouse and tells the customer; a parcel is
+delivered by its tracking number and the order when every parcel is."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import replace
+
+from domain.accounting import Account
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.notifications import for_customer
+from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
+from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_lines, status_after_parcel
+from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
+from domain.stock import ReservationKind
+from domain.text import MAX_CODE, typed
+from domain.usecases.bookkeeping import book_cost_of_goods, book_sale
+from domain.usecases.orders import apply_transition
+from domain.usecases.staff import require
+
+TRACKING_PATTERN = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+SHIPPABLE = frozenset({OrderStatus.PACKED, OrderStatus.PARTIALLY_SHIPPED})
+
+
+class NotReadyToShip(DomainError):
+    key = N_("Order {code} is {status}: only packed orders can be shipped.")
+
+
+class BadTracking(DomainError):
+    key = N_("A tracking number is 4–40 letters, digits or dashes.")
+
+
+class ParcelDeliveredAlready(DomainError):
+    key = N_("Parcel {tracking} was already delivered.")
+
+
+async def ship_parcel(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    staff_id: int,
+    code: str,
+    carrier: str,
+    tracking: str,
+    items: Mapping[str, int] | None = None,
+) -> tuple[Order, Parcel]:
+    """One parcel leaves: ``items`` (SKU → units) or everything not yet shipped. The order is
+    partially shipped until every line has left, then shipped. Refused whole, with nothing
+    changed, when it asks for more than is packed and not yet shipped."""
+    await require(uow, staff_id, Permission.SHIP)
+    if not TRACKING_PATTERN.match(tracking):
+        raise BadTracking()
+    carrier = typed(carrier, MAX_CODE)
+    async with uow:
+        found = await uow.orders.get_by_code(normalize_order_code(code))
+        if found is None or found.id is None:
+            raise NotFound()
+        await uow.parcels.lock_order(found.id)
+        # Read again under the lock: a parcel another staff member just shipped is seen.
+        order = await uow.orders.get_by_id(found.id)
+        if order is None or order.id is None:
+            raise NotFound()
+        if order.status not in SHIPPABLE:
+            raise NotReadyToShip(code=order.code, status=order.status.value)
+        earlier = await uow.parcels.for_order(order.id)
+        if await uow.parcels.by_tracking(tracking) is not None:
+            raise TrackingInUse(tracking=tracking)
+        lines = parcel_lines(order, earlier, items)
+        eta = order.delivery.eta if order.delivery else None
+        parcel = Parcel(order.id, len(earlier) + 1, carrier, tracking, lines, clock.now(), eta, staff_id=staff_id)
+        await uow.parcels.add(parcel)
+        wanted: Counter[int] = Counter()
+        for line in lines:
+            wanted[line.product_id] += line.quantity
+        await take_stock_out(uow, clock, order, staff_id, wanted)
+        order.tracking_number = tracking
+        if order.delivery is not None:
+            order.delivery = replace(order.delivery, carrier=carrier)
+        target = status_after_parcel(order, [*earlier, parcel])
+        if target is not order.status:
+            actor = f"staff:{staff_id}"
+            await apply_transition(uow, order, target, clock=clock, actor=actor, reason=carrier, notify=False)
+        if not earlier and target is OrderStatus.SHIPPED:
+            await _tell(uow, clock, order, "order_shipped", carrier, tracking)  # one parcel: as it always was
+        else:
+            await _tell(uow, clock, order, "parcel_shipped", carrier, tracking, parcel=parcel)
+        await uow.commit()
+        return order, parcel
+
+
+async def take_stock_out(uow: UnitOfWork, clock: Clock, order: Order, staff_id: int, wanted: Counter[int]) -> None:
+    """``wanted`` units per product leave: their allocations are released (in part when a
+    parcel takes part of one), the picked bins and on-hand counters decremented, the cost
+    of goods booked and the demand recorded."""
+    assert order.id is not None
+    picked: Counter[tuple[int, str]] = Counter()
+    for line in await uow.picking.lines_for_order(order.id):
+        if line.bin_code and line.picked:
+            picked[(line.product_id, line.bin_code)] += line.picked
+    now, actor, reason = clock.now(), f"staff:{staff_id}", f"shipment {order.code}"
+    shipped: Counter[tuple[int, int]] = Counter()
+    for reservation in await uow.stock.order_reservations(order.id):
+        take = min(reservation.quantity, wanted[reservation.product_id])
+        if reservation.kind is not ReservationKind.ALLOCATION or take <= 0:
+            continue
+        wanted[reservation.product_id] -= take
+        shipped[(reservation.product_id, reservation.warehouse_id)] += take
+        await uow.stock.release(reservation.product_id, reservation.warehouse_id, take)
+        if take == reservation.quantity:
+            await uow.stock.delete_reservation(reservation)
+        else:
+            await uow.stock.resize_reservation(reservation, reservation.quantity - take)
+        remaining = take
+        bins = await uow.inventory.bins([reservation.product_id])
+        here = [b for b in bins if b.warehouse_id == reservation.warehouse_id]
+        # The bins it was picked from first, then the fullest others.
+        here.sort(key=lambda b: (-picked[(reservation.product_id, b.bin_code)], -b.quantity, b.bin_code))
+        for found in here:
+            step = min(found.quantity, remaining)
+            if step <= 0:
+                continue
+            await uow.stock.set_bin_quantity(
+                reservation.product_id,
+                reservation.warehouse_id,
+                found.bin_code,
+                found.quantity - step,
+                reason,
+                actor,
+                now,
+            )
+            remaining -= step
+            if not remaining:
+                break
+    await book_cost_of_goods(uow, order, dict(shipped), now)
+    await uow.demand.record([(p, w, now.date(), q) for (p, w), q in shipped.items()], f"shipment {order.code}")
+
+
+async def _tell(
+    uow: UnitOfWork,
+    clock: Clock,
+    order: Order,
+    template: str,
+    carrier: str,
+    tracking: str,
+    parcel: Parcel | None = None,
+) -> None:
+    customer = await uow.customers.get(order.customer_id)
+    link = next((r.tracking_link(tracking) for r in await uow.carriers.all() if r.carrier == carrier), "")
+    eta = order.delivery.eta if order.delivery else None
+    params: dict[str, object] = {
+        "code": order.code,
+        "carrier": carrier,
+        "tracking": tracking,
+        "link": link,
+        "eta": eta.isoformat() if eta else "",
+    }
+    if parcel is not None:
+        params["seq"] = parcel.seq
+        params["items"] = [[line.sku, line.quantity] for line in parcel.lines]
+        params["complete"] = order.status is OrderStatus.SHIPPED
+    if (told := for_customer(customer, template, params)) is not None:
+        await uow.outbox.add(told, clock.now())
+
+
+async def deliver_order(uow: UnitOfWork, clock: Clock, order: Order, actor: str, *, notify: bool = True) -> None:
+    await apply_transition(uow, order, OrderStatus.DELIVERED, clock=clock, actor=actor, notify=notify)
+    if order.payment_method is PaymentMethod.COD:  # the courier or store collected the cash
+        await book_sale(uow, order, clock.now(), debit=Account.CASH, how="cash on delivery")
+
+
+async def parcel_delivered(uow: UnitOfWork, clock: Clock, parcel: Parcel, actor: str) -> tuple[Order, bool]:
+    """Inside the caller's transaction: the parcel is delivered (once); the order is when
+    every parcel is and nothing is left to ship. Returns the order and whether it changed."""
+    assert parcel.id is not None
+    order = await uow.orders.get_by_id(parcel.order_id)
+    if order is None:
+        raise NotFound()
+    if not await uow.parcels.mark_delivered(parcel.id, clock.now()):
+        return order, False
+    parcels = await uow.parcels.for_order(parcel.order_id)
+    if all_delivered(parcels) and order.status is OrderStatus.SHIPPED:
+        await deliver_order(uow, clock, order, actor)
+    else:
+        customer = await uow.customers.get(order.customer_id)
+        params = {"code": order.code, "seq": parcel.seq, "tracking": parcel.tracking, "count": len(parcels)}
+        if (told := for_customer(customer, "parcel_delivered", params)) is not None:
+            await uow.outbox.add(told, clock.now())
+    return order, True
+
+
+async def deliver_parcel(uow: UnitOfWork, clock: Clock, *, staff_id: int, tracking: str) -> tuple[Order, Parcel]:
+    """``/delivered TRACKING``: that parcel arrived."""
+    await require(uow, staff_id, Permission.SHIP)
+    async with uow:
+        parcel = await uow.parcels.by_tracking(tracking.strip())
+        if parcel is None:
+            raise NotFound()
+        order, changed = await parcel_delivered(uow, clock, parcel, f"staff:{staff_id}")
+        if not changed:
+            raise ParcelDeliveredAlready(tracking=parcel.tracking)
+        await uow.commit()
+        return order, parcel
+
+
+async def my_order_parcels(uow: UnitOfWork, *, customer_id: int, code: str) -> tuple[Order, list[Parcel]]:
+    """A customer's order with the parcels it left in (another customer's: not found)."""
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None or order.id is None or order.customer_id != customer_id:
+            raise NotFound()
+        return order, await uow.parcels.for_order(order.id)
+
+
+async def parcels_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> tuple[Order, list[Parcel]]:
+    await require(uow, staff_id, Permission.VIEW_ORDERS)
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None or order.id is None:
+            raise NotFound()
+        return order, await uow.parcels.for_order(order.id)

@@ -1,0 +1,157 @@
+"""Split shipments and pickup handovers through the sandbox, in English and Russian: two
+parcels with their own trackings, labels and deliveries; a refused over-shipment that
+changes nothing; a pickup code with its QR code handed over at the counter, cash taken."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.harness import RunningBot
+from handlers.output.barcodes import read_barcode
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import ADMIN, invite_token
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, stock
+from tests.e2e.test_dispatch import pdf_text
+from tests.e2e.test_picking import pick_everything, status
+
+WORDS = {
+    "en": {
+        "partial": (
+            "Parcel 1 of order {code} (2 × 85123A, 1 × 22197) left with DPD, tracking TRK-A1: order partially shipped."
+        ),
+        "refused": "Only 1 × 85123A of order {code} are packed and not yet shipped; nothing was shipped.",
+        "rest": "Parcel 2 of order {code} (1 × 85123A) left with DHL, tracking TRK-B2: order shipped.",
+        "parcel_told": "Parcel 1 of your order {code} is on its way with DPD.",
+        "rest_told": "The rest of your order follows in another parcel.",
+        "one_delivered": "Parcel 1 of order {code} (tracking TRK-A1) is delivered. The customer was told.",
+        "all_delivered": "Order {code} is delivered. The customer was told.",
+        "label": "Parcel 2 of 2",
+        "parcels": "Parcels",
+        "ready": "Your order {code} is ready for pickup.",
+        "wrong": "No order has pickup code ZZZ999. Check it with the customer.",
+        "handed": "Order {code} is handed over and completed. Take £",
+        "used": "Pickup code {pickup} was already used: order {code} was handed over.",
+    },
+    "ru": {
+        "partial": (
+            "Посылка 1 заказа {code} (2 × 85123A, 1 × 22197) отправлена через DPD, трек-номер TRK-A1: "
+            "заказ отправлен частично."
+        ),
+        "refused": "Упаковано и ещё не отправлено только 1 × 85123A из заказа {code}; ничего не отправлено.",
+        "rest": "Посылка 2 заказа {code} (1 × 85123A) отправлена через DHL, трек-номер TRK-B2: заказ отправлен.",
+        "parcel_told": "Посылка 1 вашего заказа {code} в пути, перевозчик DPD.",
+        "rest_told": "Остальное придёт отдельной посылкой.",
+        "one_delivered": "Посылка 1 заказа {code} (трек-номер TRK-A1) доставлена. Покупатель уведомлён.",
+        "all_delivered": "Заказ {code} доставлен. Покупатель уведомлён.",
+        "label": "Посылка 2 из 2",
+        "parcels": "Посылки",
+        "ready": "Ваш заказ {code} готов к выдаче.",
+        "wrong": "Нет заказа с кодом выдачи ZZZ999. Уточните код у покупателя.",
+        "handed": "Заказ {code} выдан и завершён. Получите ",
+        "used": "Код выдачи {pickup} уже использован: заказ {code} выдан.",
+    },
+}
+
+
+async def hire_in(shop: RunningBot, user_id: int, name: str, role: str, language: str) -> SandboxUser:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    token = invite_token((await admin.send(f"/invite {role} LON")).last.text)
+    member = SandboxUser(shop.server, user_id, name, language_code=language)
+    await member.send(f"/start inv_{token}")
+    return member
+
+
+async def packed_order(
+    shop: RunningBot, customer: SandboxUser, items: dict[str, int], language: str, *, pickup: bool = False
+) -> tuple[str, SandboxUser]:
+    for sku, quantity in items.items():
+        await add_to_cart(customer, sku, quantity)
+    code = order_code(await place_cod_order(customer, pickup=pickup))
+    picker = await hire_in(shop, customer.id + 1000, "Pia", "picker", "en")
+    await pick_everything(picker, await picker.press((await picker.send("/pick")).last, "Single order"))
+    assert await status(shop, code) == "picked"
+    packer = await hire_in(shop, customer.id + 2000, "Pax", "packer", language)
+    reply = await packer.send(f"/pack {code}")
+    for sku, quantity in items.items():
+        reply = await packer.send(f"{sku} {quantity}")
+    reply = await packer.press(reply.last, "✅")
+    await packer.press(reply.last, "⚖️")
+    assert await status(shop, code) == "packed"
+    return code, packer
+
+
+async def parcel_count(shop: RunningBot) -> int:
+    async with shop.runtime.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(m.ParcelRow)) or 0)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_order_leaves_in_two_parcels_and_is_delivered_when_both_are(shop: RunningBot, language: str) -> None:
+    words = WORDS[language]
+    before = {w: on_hand for w, on_hand, _ in await stock(shop, "85123A")}
+    customer = SandboxUser(shop.server, 300, "Cleo", language_code=language)
+    code, packer = await packed_order(shop, customer, {"85123A": 3, "22197": 1}, language)
+
+    first = await packer.send(f"/ship {code} 85123A=2 22197=1 DPD TRK-A1")
+    assert first.last.text == words["partial"].format(code=code)
+    assert await status(shop, code) == "partially_shipped"
+    told = [msg.text for msg in shop.server.chat_messages(300)]
+    assert any(words["parcel_told"].format(code=code) in t and words["rest_told"] in t for t in told)
+    assert {w: on_hand for w, on_hand, _ in await stock(shop, "85123A")}["LON"] == before["LON"] - 2
+
+    too_many = await packer.send(f"/ship {code} 85123A=2 DHL TRK-B2")
+    assert too_many.last.text == words["refused"].format(code=code)
+    assert await status(shop, code) == "partially_shipped" and await parcel_count(shop) == 1
+    assert {w: on_hand for w, on_hand, _ in await stock(shop, "85123A")}["LON"] == before["LON"] - 2
+
+    rest = await packer.send(f"/ship {code} DHL TRK-B2")
+    assert rest.last.text == words["rest"].format(code=code)
+    assert await status(shop, code) == "shipped"
+    assert {w: on_hand for w, on_hand, _ in await stock(shop, "85123A")}["LON"] == before["LON"] - 3
+    label = await packer.press(rest.last, "📄")
+    assert label.last.file is not None and label.last.file.file_name == f"label-{code}-2.pdf"
+    text = pdf_text(label.last.file.content)
+    assert words["label"] in text and "TRK-B2" in text and "85123A × 1" in text
+
+    assert (await packer.send("/delivered TRK-A1")).last.text == words["one_delivered"].format(code=code)
+    assert await status(shop, code) == "shipped"
+    assert (await packer.send("/delivered TRK-B2")).last.text == words["all_delivered"].format(code=code)
+    assert await status(shop, code) == "delivered"
+
+    detail = (await customer.send(f"/track {code}")).last.text
+    assert words["parcels"] in detail and "TRK-A1" in detail and "TRK-B2" in detail
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_pickup_order_is_handed_over_by_its_code_and_the_cash_is_taken(shop: RunningBot, language: str) -> None:
+    words = WORDS[language]
+    customer = SandboxUser(shop.server, 310, "Pim", language_code=language)
+    code, packer = await packed_order(shop, customer, {"85123A": 1}, language, pickup=True)
+    ready = next(msg for msg in shop.server.chat_messages(310) if msg.kind == "photo")
+    assert words["ready"].format(code=code) in ready.text
+    assert ready.file is not None
+    pickup = read_barcode(ready.file.content)  # the QR code the counter scans
+    assert pickup is not None and pickup in ready.text
+
+    picker = SandboxUser(shop.server, 310 + 1000, "Pia")
+    assert (await picker.send(f"/handover {pickup}")).last.text == "Your role (picker) does not allow this."
+    assert (await packer.send("/handover ZZZ999")).last.text == words["wrong"]
+    assert await status(shop, code) == "packed"
+
+    handed = await packer.send(f"/handover {pickup.lower()}")
+    assert handed.last.text.startswith(words["handed"].format(code=code))
+    assert await status(shop, code) == "completed"
+    async with shop.runtime.sessions() as session:
+        payments = (
+            await session.execute(select(m.PaymentRow.kind, m.PaymentRow.method, m.PaymentRow.amount_minor))
+        ).all()
+        sales = (
+            await session.scalars(select(m.JournalEntryRow.memo).where(m.JournalEntryRow.memo.like("sale%")))
+        ).all()
+    assert [(kind, method) for kind, method, _ in payments] == [("payment", "cod")] and payments[0][2] > 0
+    assert any(code in memo and "cash on delivery" in memo for memo in sales)
+
+    again = await packer.send(f"/handover {pickup}")
+    assert again.last.text == words["used"].format(pickup=pickup, code=code)

@@ -1,0 +1,86 @@
+"""Two staff shipping the last units of one line at the same instant, on SQLite and
+PostgreSQL: one parcel leaves, the other is refused with the reason, and the stock
+counters, the parcels and the order's status agree."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.catalog import Product
+from domain.customers import Customer, Role, StaffMember
+from domain.money import Money
+from domain.usecases.checkout import CheckoutPolicy, place_order
+from domain.usecases.parcels import NotReadyToShip, ship_parcel
+from domain.warehouse import Warehouse
+from storage import models as m
+from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+from tests.storage.requests import pickup_cash_on_delivery
+
+SHIPPERS = (601, 602)
+
+
+async def test_the_last_units_of_a_line_leave_in_exactly_one_parcel(engine: AsyncEngine, clock: FakeClock) -> None:
+    sessions = session_factory(engine)
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        product = await uow.products.upsert(
+            Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(1000, "EUR")})
+        )
+        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
+        await uow.stock.set_bin_quantity(product.id or 0, shop.id or 0, "A-01-01-1", 50, "count", "t", clock.now())
+        customer = await uow.customers.add(Customer(telegram_id=9_100, first_name="C", created_at=clock.now()))
+        await uow.carts.set(customer.id or 0, product.id or 0, 3, clock.now())
+        for staff_id in SHIPPERS:
+            await uow.staff.put(StaffMember(telegram_id=staff_id, role=Role.PACKER, warehouse_code="W1"))
+        await uow.commit()
+    placed = await place_order(
+        SqlUnitOfWork(sessions), clock, CheckoutPolicy(), pickup_cash_on_delivery(customer.id or 0, shop.id)
+    )
+    async with sessions() as session, session.begin():  # picked and packed (their own tests prove those steps)
+        await session.execute(update(m.OrderRow).where(m.OrderRow.code == placed.code).values(status="packed"))
+    await ship_parcel(
+        SqlUnitOfWork(sessions),
+        clock,
+        staff_id=601,
+        code=placed.code,
+        carrier="DPD",
+        tracking="FIRST1",
+        items={"MUG": 1},
+    )
+
+    start = asyncio.Event()
+
+    async def ship(staff_id: int) -> str:
+        await start.wait()
+        try:
+            await ship_parcel(
+                SqlUnitOfWork(sessions),
+                clock,
+                staff_id=staff_id,
+                code=placed.code,
+                carrier="DPD",
+                tracking=f"LAST{staff_id}",
+                items={"MUG": 2},
+            )
+        except NotReadyToShip as refused:  # the other parcel took the last units: the order is shipped
+            return f"refused: {refused.params['status']}"
+        return "shipped"
+
+    tasks = [asyncio.create_task(ship(staff_id)) for staff_id in SHIPPERS]
+    start.set()
+    outcomes = sorted(await asyncio.gather(*tasks))
+    assert outcomes == ["refused: shipped", "shipped"]
+
+    async with sessions() as session:
+        parcels = await session.scalar(select(func.count()).select_from(m.ParcelRow))
+        units = await session.scalar(select(func.sum(m.ParcelLineRow.quantity)))
+        status = await session.scalar(select(m.OrderRow.status).where(m.OrderRow.code == placed.code))
+        counter = (await session.execute(select(m.StockRow.on_hand, m.StockRow.reserved))).one()
+        reservations = await session.scalar(select(func.count()).select_from(m.ReservationRow))
+    assert (parcels, units, status) == (2, 3, "shipped")
+    assert tuple(counter) == (47, 0) and reservations == 0

@@ -1,0 +1,127 @@
+"""Parcels: what a parcel may take, when the order is partially shipped, shipped and
+delivered, and the state machine's new moves."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from domain.errors import IllegalTransition
+from domain.money import Money
+from domain.orders import CODE_ALPHABET, Order, OrderLine, OrderStatus
+from domain.parcels import (
+    BadParcelLine,
+    NothingToShip,
+    NotOrdered,
+    Parcel,
+    ParcelLine,
+    ParcelStatus,
+    ShipsTooMuch,
+    all_delivered,
+    left_to_ship,
+    new_pickup_code,
+    normalize_pickup_code,
+    parcel_lines,
+    parse_parcel_items,
+    status_after_parcel,
+)
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+S = OrderStatus
+
+
+def packed_order() -> Order:
+    order = Order.place(
+        code="BCDFGHJK",
+        customer_id=1,
+        currency="EUR",
+        lines=[
+            OrderLine(10, "MUG", "Mug", 3, Money(450, "EUR"), id=1),
+            OrderLine(11, "TEE", "Tee", 1, Money(900, "EUR"), id=2),
+        ],
+        now=NOW,
+        actor="customer:1",
+    )
+    order.status = S.PACKED
+    order.id = 7
+    return order
+
+
+def parcel(seq: int, *lines: ParcelLine, status: ParcelStatus = ParcelStatus.SHIPPED) -> Parcel:
+    return Parcel(7, seq, "DPD", f"T{seq}XX", list(lines), NOW, status=status)
+
+
+def test_a_packed_order_may_leave_in_part_and_stays_partially_shipped_until_the_rest_leaves() -> None:
+    order = packed_order()
+    order.transition(S.PARTIALLY_SHIPPED, now=NOW, actor="staff:1")
+    with pytest.raises(IllegalTransition):
+        order.transition(S.DELIVERED, now=NOW, actor="staff:1")  # not while something has not left
+    order.transition(S.SHIPPED, now=NOW, actor="staff:1")
+    order.transition(S.DELIVERED, now=NOW, actor="staff:1")
+    assert [e.to_status for e in order.history][-3:] == [S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED]
+
+
+def test_a_partially_shipped_order_cannot_be_cancelled_and_resumes_from_hold_where_it_was() -> None:
+    order = packed_order()
+    order.transition(S.PARTIALLY_SHIPPED, now=NOW, actor="staff:1")
+    assert not order.cancellable_by_customer
+    with pytest.raises(IllegalTransition):
+        order.transition(S.CANCELLED, now=NOW, actor="staff:1")
+    order.transition(S.ON_HOLD, now=NOW, actor="staff:1")
+    assert not order.can_transition(S.PACKED) and order.can_transition(S.PARTIALLY_SHIPPED)
+
+
+def test_a_pickup_order_goes_from_packed_to_delivered_at_the_counter() -> None:
+    order = packed_order()
+    order.transition(S.DELIVERED, now=NOW, actor="staff:1", reason="handed over")
+    order.transition(S.COMPLETED, now=NOW, actor="staff:1")
+    assert order.status is S.COMPLETED
+
+
+def test_a_parcel_takes_what_is_asked_and_the_order_is_shipped_when_every_line_has_left() -> None:
+    order = packed_order()
+    first = parcel_lines(order, [], {"MUG": 2})
+    assert first == [ParcelLine(1, 10, "MUG", 2)]
+    sent = [parcel(1, *first)]
+    assert left_to_ship(order, sent) == {1: 1, 2: 1}
+    assert status_after_parcel(order, sent) is S.PARTIALLY_SHIPPED
+    rest = parcel_lines(order, sent, None)
+    assert rest == [ParcelLine(1, 10, "MUG", 1), ParcelLine(2, 11, "TEE", 1)]
+    assert status_after_parcel(order, [*sent, parcel(2, *rest)]) is S.SHIPPED
+
+
+def test_shipping_more_than_is_left_or_what_was_not_ordered_is_refused_whole() -> None:
+    order = packed_order()
+    sent = [parcel(1, ParcelLine(1, 10, "MUG", 2))]
+    with pytest.raises(ShipsTooMuch) as too_many:
+        parcel_lines(order, sent, {"TEE": 1, "MUG": 2})
+    assert too_many.value.params == {"left": 1, "sku": "MUG", "code": "BCDFGHJK"}
+    with pytest.raises(NotOrdered):
+        parcel_lines(order, sent, {"CUP": 1})
+    everything = [*sent, parcel(2, ParcelLine(1, 10, "MUG", 1), ParcelLine(2, 11, "TEE", 1))]
+    with pytest.raises(NothingToShip):
+        parcel_lines(order, everything, None)
+
+
+def test_the_order_is_delivered_only_when_every_parcel_is() -> None:
+    assert not all_delivered([])
+    delivered = parcel(1, status=ParcelStatus.DELIVERED)
+    assert not all_delivered([delivered, parcel(2)])
+    assert all_delivered([delivered, parcel(2, status=ParcelStatus.DELIVERED)])
+
+
+@pytest.mark.parametrize("words", [["MUG"], ["MUG=0"], ["MUG=two"], ["=2"], ["MUG=-1"]])
+def test_parcel_items_are_sku_equals_a_whole_quantity(words: list[str]) -> None:
+    with pytest.raises(BadParcelLine):
+        parse_parcel_items(words)
+
+
+def test_parcel_items_are_read_case_insensitively_and_repeats_add_up() -> None:
+    assert parse_parcel_items(["mug=1", "MUG=2", "tee-m=1"]) == {"MUG": 3, "TEE-M": 1}
+
+
+def test_pickup_codes_use_the_unambiguous_alphabet_and_read_as_typed() -> None:
+    code = new_pickup_code()
+    assert len(code) == 6 and set(code) <= set(CODE_ALPHABET)
+    assert normalize_pickup_code(" bcd-234 ") == "BCD234"
