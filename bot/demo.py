@@ -16,6 +16,7 @@ from babel import Locale
 
 from bot.api import make_api_app
 from bot.dbtools import shown
+from bot.demo_backorders import preorder_filled_by_a_purchase_order
 from bot.demo_edit import edited_order
 from bot.demo_miniapp import mini_app
 from bot.demo_parcels import split_shipment_and_pickup
@@ -175,6 +176,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await boris.send("heart")
 
             await _tshirt_variants(running, ada, transcript, scene)
+            await preorder_filled_by_a_purchase_order(running, ada, transcript, scene)
 
             scene("Boris would rather see prices in euros (/currency)")
             reply = await boris.send("/currency")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from domain.catalog import Product
 from domain.fx import Rates
@@ -18,6 +18,11 @@ class CartLine:
     held: int  # backed by unexpired holds
     unit_price: Money
     expires_at: datetime | None
+    # Backorders (``domain.backorders``): units beyond stock that will wait, when they are
+    # expected (None: not known yet), and whether the product is a preorder.
+    waiting: int = 0
+    expected: date | None = None
+    preorder: bool = False
 
     @property
     def total(self) -> Money:
@@ -26,7 +31,7 @@ class CartLine:
     @property
     def expired(self) -> bool:
         """Part of the line is no longer held; checkout re-takes it if stock allows."""
-        return self.held < self.quantity
+        return self.held + self.waiting < self.quantity
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,10 @@ class Cart:
     @property
     def has_expired_lines(self) -> bool:
         return any(line.expired for line in self.lines)
+
+    @property
+    def has_waiting_lines(self) -> bool:
+        return any(line.waiting for line in self.lines)
 
     def order_lines(self) -> list[OrderLine]:
         """The lines as an order keeps them: SKU, name and price copied at placement."""

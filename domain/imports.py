@@ -65,7 +65,7 @@ CUSTOMER_COLUMNS = ("name", "telegram_id", "phone", "email", "business", "paymen
 
 PRODUCTS = Columns(
     PRODUCT_COLUMNS[:5],
-    (*PRODUCT_COLUMNS[5:], "photo", "cost", "parent", "options", "status"),
+    (*PRODUCT_COLUMNS[5:], "photo", "cost", "parent", "options", "status", "backorder"),
     prefixes=("price_",),
     decimal=frozenset({"price", "cost"}),
     languages=("name_", "description_"),

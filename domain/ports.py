@@ -12,6 +12,7 @@ from typing import Protocol, Self
 
 from domain.accounting import JournalEntry
 from domain.apikeys import ApiKey
+from domain.backorders import Backorder, BackorderTerms
 from domain.catalog import Category, Product
 from domain.catalog_edits import ProductChange
 from domain.categories import CategoryNode
@@ -344,6 +345,43 @@ class PurchasingRepository(Protocol):
     async def save(self, po: PurchaseOrder, actor: str) -> None: ...
     async def get(self, po_id: int) -> PurchaseOrder | None: ...
     async def recent(self, limit: int) -> list[PurchaseOrder]: ...
+    async def expected_dates(self, product_ids: Sequence[int]) -> dict[int, date]:
+        """Per product, the earliest expected date of a sent purchase order still bringing some."""
+        ...
+
+
+class BackorderRepository(Protocol):
+    """Backorder and preorder terms per product, and the waiting parts of orders."""
+
+    async def terms(self, product_ids: Sequence[int]) -> dict[int, BackorderTerms]: ...
+    async def set_terms(self, product_id: int, terms: BackorderTerms | None) -> None:
+        """None: the product takes no more backorders (those waiting go on waiting)."""
+        ...
+
+    async def add(self, backorder: Backorder) -> Backorder: ...
+    async def get(self, backorder_id: int) -> Backorder | None: ...
+    async def waiting(self, product_ids: Sequence[int]) -> list[Backorder]:
+        """The waiting parts of these products, VIP first, then oldest first."""
+        ...
+
+    async def waiting_units(self, product_ids: Sequence[int] | None) -> dict[int, int]:
+        """Units waiting per product (only products with some; None: every product)."""
+        ...
+
+    async def for_order(self, order_id: int) -> list[Backorder]: ...
+    async def fill(self, backorder_id: int, seen: int, quantity: int) -> bool:
+        """``quantity`` of a part still waiting ``seen`` units is allocated; False when it
+        changed meanwhile (cancelled, or filled by someone else): the row count decides."""
+        ...
+
+    async def cancel(self, backorder_id: int, seen: int) -> bool:
+        """The part still waiting ``seen`` units is cancelled; False when it changed meanwhile."""
+        ...
+
+    async def lock_order(self, order_id: int) -> None:
+        """Take the order's row for this transaction (PostgreSQL; SQLite's writers are serial):
+        a fill and a cancellation touch an order and its parts, always the order first."""
+        ...
 
 
 class ReturnRepository(Protocol):
@@ -467,6 +505,8 @@ class UnitOfWork(Protocol):
     def purchasing(self) -> PurchasingRepository: ...
     @property
     def returns(self) -> ReturnRepository: ...
+    @property
+    def backorders(self) -> BackorderRepository: ...
     @property
     def journal(self) -> JournalRepository: ...
     @property

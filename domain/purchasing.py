@@ -98,13 +98,25 @@ class PurchaseOrder:
 
 
 def order_quantity(
-    *, available: int, incoming: int, reorder_point: int, max_level: int | None, pack_size: int, min_order_qty: int
+    *,
+    available: int,
+    incoming: int,
+    reorder_point: int,
+    max_level: int | None,
+    pack_size: int,
+    min_order_qty: int,
+    backordered: int = 0,
 ) -> int:
-    """How much to order now (0 when the position is above the reorder point)."""
-    position = available + incoming
-    if reorder_point <= 0 or position > reorder_point:
+    """How much to order now (0 when the position is above the reorder point). Units that
+    customers wait for (backorders) are owed already: they lower the position, so even a
+    product without a reorder point is ordered when what is coming does not cover them."""
+    position = available + incoming - backordered
+    if position > reorder_point or (reorder_point <= 0 and position >= 0):
         return 0
-    target = max_level if max_level is not None and max_level > reorder_point else reorder_point * 2
+    if reorder_point <= 0:
+        target = max_level if max_level is not None and max_level > 0 else 0
+    else:
+        target = max_level if max_level is not None and max_level > reorder_point else reorder_point * 2
     need = max(target - position, 1)
     pack = max(pack_size, 1)
     need = max(need, min_order_qty)

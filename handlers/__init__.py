@@ -9,6 +9,8 @@ from aiogram.filters import Command
 from handlers import (
     accounts,
     assist,
+    backorders,
+    backorders_admin,
     cart,
     catalog,
     checkout,
@@ -84,6 +86,7 @@ STAFF_MODULES = (
     accounts,
     pricing,
     products,
+    backorders_admin,
     variants_admin,
     reports,
     forecasts,
@@ -140,6 +143,7 @@ def build_routers() -> list[Router]:
             [
                 *customer_routers,
                 orders.router,
+                backorders.router,
                 returns.router,
                 feedback.router,
                 *staff_routers,

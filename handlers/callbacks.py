@@ -332,3 +332,14 @@ class AskPersonCb(CallbackData, prefix="sap"):
     """The customer's message that was searched: send it to a person instead."""
 
     message_id: Number
+
+
+class BackorderListCb(CallbackData, prefix="bol"):
+    """An order's parts still waiting for stock, with a cancel button each."""
+
+    code: Code
+
+
+class BackorderCancelCb(CallbackData, prefix="boc"):
+    backorder_id: Number
+    confirmed: bool

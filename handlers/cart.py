@@ -111,6 +111,7 @@ async def change_line(
         fallback_currency=settings.default_currency,
         customer_id=customer.id,
         language=reading_language(),
+        today=clock.now().date(),
     )
     await query.answer(notice or _("🛒 %(count)s in cart") % {"count": card.in_cart}, show_alert=bool(notice))
     if isinstance(query.message, Message):

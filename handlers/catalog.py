@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from functools import lru_cache
 
 from aiogram import Bot, F, Router
@@ -22,7 +23,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.catalog import LOCAL_PHOTO_PREFIX
 from domain.categories import breadcrumbs
 from domain.customers import Customer
-from domain.ports import UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.catalog import (
     CatalogPage,
     ProductCard,
@@ -140,13 +141,16 @@ def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> Inl
             button("➖", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart - 1, view="card")),
             button(_("🛒 %(count)s in cart") % {"count": card.in_cart}, CartView()),
         ]
-        if card.available > 0 and card.price is not None:
+        if (card.available > 0 or card.backorder is not None) and card.price is not None:
             row.append(
                 button("➕", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart + 1, view="card"))
             )
         rows.append(row)
     elif card.in_stock and card.price is not None:
         rows.append([button(_("🛒 Add to cart"), CartChange(product_id=pid, expected=0, quantity=1, view="card"))])
+    elif card.backorder is not None and card.price is not None:
+        label = _("🗓 Preorder") if card.backorder.preorder else _("🛒 Order now, ships when it arrives")
+        rows.append([button(label, CartChange(product_id=pid, expected=0, quantity=1, view="card"))])
     elif not card.in_stock and card.price is not None:
         rows.append([button(_("🔔 Notify me when back in stock"), NotifyMe(product_id=pid))])
     if category_id:
@@ -274,6 +278,7 @@ async def show_product(
     customer: Customer,
     renderer: Renderer,
     settings: ShopSettings,
+    clock: Clock,
 ) -> None:
     card = await product_card(
         uow,
@@ -282,6 +287,7 @@ async def show_product(
         fallback_currency=settings.default_currency,
         customer_id=customer.id,
         language=reading_language(),
+        today=clock.now().date(),
     )
     keyboard = card_keyboard(card, callback_data.category_id, callback_data.page)
     if card.product.photo_file_id and query.bot is not None and query.from_user is not None:
@@ -299,6 +305,7 @@ async def choose_variant(
     customer: Customer,
     renderer: Renderer,
     settings: ShopSettings,
+    clock: Clock,
 ) -> None:
     """The card follows the chosen variant: redrawn in place, or sent anew when the variant's
     photo is not the one shown (a text card cannot become a photo, nor a photo change here)."""
@@ -309,6 +316,7 @@ async def choose_variant(
         fallback_currency=settings.default_currency,
         customer_id=customer.id,
         language=reading_language(),
+        today=clock.now().date(),
     )
     keyboard = card_keyboard(card, callback_data.category_id, callback_data.page)
     await query.answer()
@@ -326,7 +334,13 @@ async def choose_variant(
 
 
 async def show_product_by_sku(
-    message: Message, sku: str, customer: Customer, renderer: Renderer, uow: UnitOfWork, default_currency: str
+    message: Message,
+    sku: str,
+    customer: Customer,
+    renderer: Renderer,
+    uow: UnitOfWork,
+    default_currency: str,
+    today: date | None = None,
 ) -> None:
     """Deep link ``/start p_<SKU>`` opens the product card directly."""
     card = await product_card_by_sku(
@@ -336,6 +350,7 @@ async def show_product_by_sku(
         fallback_currency=default_currency,
         customer_id=customer.id,
         language=reading_language(),
+        today=today,
     )
     assert message.bot is not None
     await send_card(message.bot, message.chat.id, card, card_keyboard(card), renderer, uow)

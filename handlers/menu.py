@@ -89,6 +89,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("reorder", Permission.EDIT_STOCK, N_("Set a reorder point")),
     ("product", Permission.MANAGE_CATALOG, N_("A product: see and edit every field, photos, status, history")),
     ("newproduct", Permission.MANAGE_CATALOG, N_("Add a product step by step")),
+    ("backorder", Permission.MANAGE_CATALOG, N_("Backorders and preorders of a product")),
     ("import", Permission.EDIT_STOCK, N_("Import a CSV file: products, stock, …")),
     ("po", Permission.VIEW_STOCK, N_("Purchase orders")),
     ("queue", Permission.VIEW_ORDERS, N_("Orders to fulfil, by priority")),

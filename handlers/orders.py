@@ -11,6 +11,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from domain.backorders import BACKORDER_FLAG
 from domain.customers import Customer
 from domain.editing import customer_may_edit
 from domain.orders import Order, OrderStatus
@@ -22,6 +23,7 @@ from domain.usecases.orders import OrdersPage, cancel_my_order, my_orders
 from domain.usecases.parcels import my_order_parcels
 from domain.usecases.payments import order_to_pay
 from handlers.callbacks import (
+    BackorderListCb,
     CancelOrderCb,
     ContactCb,
     DocumentCb,
@@ -65,6 +67,8 @@ def _detail_keyboard(order: Order, settings: ShopSettings, now: datetime) -> Inl
         builder.button(text=_("💳 Pay"), callback_data=PayOrderCb(code=order.code))
     if customer_may_edit(order, now, settings.order_edit_window_minutes):
         builder.button(text=_("✏️ Edit"), callback_data=EditOrderCb(code=order.code))
+    if BACKORDER_FLAG in order.flags:
+        builder.button(text=_("⏳ Waiting for stock"), callback_data=BackorderListCb(code=order.code))
     if order.cancellable_by_customer:
         builder.button(text=_("✖ Cancel order"), callback_data=CancelOrderCb(code=order.code, confirmed=False))
     if returnable(order, now, settings.return_window_days, {}):  # earlier returns are checked on the way

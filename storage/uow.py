@@ -14,6 +14,7 @@ from storage.db import BASE_CURRENCY, READ_CACHE, READ_ONLY_BIND
 from storage.inbox import MARK_HANDLED
 from storage.repositories import (
     SqlApi,
+    SqlBackorders,
     SqlCarriers,
     SqlCarts,
     SqlCustomers,
@@ -106,6 +107,7 @@ class SqlUnitOfWork:
     jobs = _Repository(SqlJobs)
     purchasing = _Repository(SqlPurchasing)
     returns = _Repository(SqlReturns)
+    backorders = _Repository(SqlBackorders)
     journal = _Repository(SqlJournal)
     demand = _Repository(SqlDemand)
     api = _Repository(SqlApi)

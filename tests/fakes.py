@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 from domain.accounting import JournalEntry
+from domain.backorders import Backorder, BackorderStatus, BackorderTerms, fill_sequence
 from domain.catalog import Category, Product
 from domain.catalog_edits import ProductChange
 from domain.categories import CategoryNode
@@ -58,6 +59,8 @@ class State:
     fx: list[FxRate] = field(default_factory=list)
     carts: dict[int, dict[int, int]] = field(default_factory=dict)
     subscriptions: dict[tuple[int, int], datetime | None] = field(default_factory=dict)
+    backorder_terms: dict[int, BackorderTerms] = field(default_factory=dict)
+    backorders: dict[int, Backorder] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -379,6 +382,61 @@ class FakeSubscriptions(_Repo):
         return [key for key, notified in self.st.subscriptions.items() if notified is None and key[1] in product_ids]
 
 
+class FakeBackorders(_Repo):
+    async def terms(self, product_ids: Sequence[int]) -> dict[int, BackorderTerms]:
+        return {p: t for p, t in self.st.backorder_terms.items() if p in product_ids}
+
+    async def set_terms(self, product_id: int, terms: BackorderTerms | None) -> None:
+        if terms is None:
+            self.st.backorder_terms.pop(product_id, None)
+        else:
+            self.st.backorder_terms[product_id] = replace(terms, product_id=product_id)
+
+    async def add(self, backorder: Backorder) -> Backorder:
+        backorder.id = self.st.new_id()
+        self.st.backorders[backorder.id] = copy.deepcopy(backorder)
+        return backorder
+
+    async def get(self, backorder_id: int) -> Backorder | None:
+        return copy.deepcopy(self.st.backorders.get(backorder_id))
+
+    async def waiting(self, product_ids: Sequence[int]) -> list[Backorder]:
+        found = [
+            copy.deepcopy(b)
+            for b in self.st.backorders.values()
+            if b.product_id in product_ids and b.status is BackorderStatus.WAITING
+        ]
+        return fill_sequence(found)
+
+    async def waiting_units(self, product_ids: Sequence[int] | None) -> dict[int, int]:
+        units: dict[int, int] = {}
+        everything = sorted({b.product_id for b in self.st.backorders.values()})
+        for b in await self.waiting(everything if product_ids is None else product_ids):
+            units[b.product_id] = units.get(b.product_id, 0) + b.quantity
+        return units
+
+    async def for_order(self, order_id: int) -> list[Backorder]:
+        return [copy.deepcopy(b) for _, b in sorted(self.st.backorders.items()) if b.order_id == order_id]
+
+    async def fill(self, backorder_id: int, seen: int, quantity: int) -> bool:
+        b = self.st.backorders.get(backorder_id)
+        if b is None or b.status is not BackorderStatus.WAITING or b.quantity != seen or quantity > seen:
+            return False
+        b.quantity, b.filled = seen - quantity, b.filled + quantity
+        b.status = BackorderStatus.WAITING if b.quantity else BackorderStatus.FILLED
+        return True
+
+    async def lock_order(self, order_id: int) -> None:
+        return None  # one fake unit of work runs at a time
+
+    async def cancel(self, backorder_id: int, seen: int) -> bool:
+        b = self.st.backorders.get(backorder_id)
+        if b is None or b.status is not BackorderStatus.WAITING or b.quantity != seen:
+            return False
+        b.quantity, b.cancelled, b.status = 0, b.cancelled + seen, BackorderStatus.CANCELLED
+        return True
+
+
 class FakeFx(_Repo):
     async def add(self, rate: FxRate, actor: str) -> None:
         self.st.fx.append(rate)
@@ -406,6 +464,7 @@ class FakeUnitOfWork:
         self.fx = FakeFx(self)
         self.carts = FakeCarts(self)
         self.subscriptions = FakeSubscriptions(self)
+        self.backorders = FakeBackorders(self)
 
     if TYPE_CHECKING:  # the ports with no fake: at run time, AttributeError
 

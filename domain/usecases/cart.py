@@ -12,6 +12,7 @@ from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.i18n import N_, N_plural
 from domain.ports import Clock, UnitOfWork
 from domain.stock import check_quantity
+from domain.usecases.backorders import hold_and_wait, with_waiting_parts
 from domain.usecases.catalog import find_by_sku
 from domain.usecases.fx import shop_rates
 from domain.usecases.stock import give_back, release_expired_holds, take_holds
@@ -93,8 +94,13 @@ async def _set_quantity(
             await take_holds(
                 uow, customer_id=customer_id, product_id=product_id, quantity=quantity - held, now=now, until=until
             )
-        except InsufficientStock as exc:
-            raise ProductUnavailable(available=held + int(exc.params["available"])) from None
+        except InsufficientStock:
+            # Beyond stock: a product that takes backorders holds what there is, the rest waits.
+            most = await hold_and_wait(
+                uow, customer_id=customer_id, product_id=product_id, quantity=quantity, now=now, until=until
+            )
+            if most is not None:
+                raise ProductUnavailable(available=most) from None
     elif quantity < held:
         await give_back(uow, holds, held - quantity)
     await uow.carts.set(customer_id, product_id, quantity, now)
@@ -174,6 +180,7 @@ async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: 
         price = rates.price(product.prices, chosen)
         assert price is not None  # a product the shop sells has a price in every currency it takes
         lines.append(CartLine(product, wanted[pid], min(held[pid], wanted[pid]), price, expiry.get(pid)))
+    lines = await with_waiting_parts(uow, now, lines)
     withdrawn = tuple(sorted(p.name for p in everything if not p.listed))
     unpriced = tuple(sorted(p.name for p in everything if p.orderable and not rates.sells(p.prices)))
     discontinued = tuple(sorted(p.name for p in everything if p.status is ProductStatus.DISCONTINUED))

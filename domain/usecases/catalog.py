@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from domain.catalog import Category, Product, normalize_sku
 from domain.categories import tree_of
@@ -11,6 +12,7 @@ from domain.errors import DomainError, NotFound
 from domain.fx import Rates
 from domain.money import Money
 from domain.ports import UnitOfWork
+from domain.usecases.backorders import BackorderOffer, offers
 from domain.usecases.fx import shop_rates
 from domain.variants import OptionRow, option_rows
 
@@ -25,6 +27,7 @@ class ProductCard:
     in_cart: int = 0
     currency: str = ""  # the customer's currency, or the base when the shop does not take theirs
     options: tuple[OptionRow, ...] = ()  # the parent's option buttons, this variant chosen
+    backorder: BackorderOffer | None = None  # out of stock, yet it may be ordered (backorder, preorder)
 
     @property
     def in_stock(self) -> bool:
@@ -156,7 +159,13 @@ async def browse_category(
 
 
 async def _card_of(
-    uow: UnitOfWork, product: Product, currency: str, fallback: str, customer_id: int | None, language: str
+    uow: UnitOfWork,
+    product: Product,
+    currency: str,
+    fallback: str,
+    customer_id: int | None,
+    language: str,
+    today: date | None = None,
 ) -> ProductCard:
     """The parent's card with this variant chosen: how many of it this customer holds in the
     cart, and buttons for the parent's other listed variants. Every card goes through here:
@@ -171,6 +180,11 @@ async def _card_of(
         ids.append(product.id)
     available = await _available(uow, ids)
     card = (await _cards(uow, [product], currency, fallback, {product.id or 0: held}, language, available))[0]
+    if today is not None and card.available <= 0 and product.id is not None:
+        offer = (await offers(uow, [product.id], today)).get(product.id)
+        if offer is not None:  # what waits is in the cart, not held: the cart's lines say how many
+            wanted = (await uow.carts.lines(customer_id)).get(product.id, held) if customer_id is not None else 0
+            card = replace(card, backorder=offer, in_cart=wanted)
     if not siblings:
         return card
     return replace(card, options=tuple(option_rows(product, siblings, available)))
@@ -184,12 +198,14 @@ async def product_card(
     fallback_currency: str,
     customer_id: int | None = None,
     language: str = "",
+    today: date | None = None,
 ) -> ProductCard:
+    """``today`` (the shop's clock) lets an out-of-stock card offer a backorder or preorder."""
     async with uow.read_only():
         product = await uow.products.get(product_id)
         if product is None or not product.listed:
             raise NotFound()
-        return await _card_of(uow, product, currency, fallback_currency, customer_id, language)
+        return await _card_of(uow, product, currency, fallback_currency, customer_id, language, today)
 
 
 async def find_by_sku(uow: UnitOfWork, sku: str) -> Product:
@@ -213,11 +229,12 @@ async def product_card_by_sku(
     fallback_currency: str,
     customer_id: int | None = None,
     language: str = "",
+    today: date | None = None,
 ) -> ProductCard:
     """Deep links and typed SKUs: an unknown or malformed SKU is simply not found."""
     async with uow.read_only():
         product = await find_by_sku(uow, sku)
-        return await _card_of(uow, product, currency, fallback_currency, customer_id, language)
+        return await _card_of(uow, product, currency, fallback_currency, customer_id, language, today)
 
 
 async def search_products(

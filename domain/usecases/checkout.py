@@ -31,6 +31,7 @@ from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km, quotes, zone_for
 from domain.shop import ShopIdentity, merge
 from domain.stock import Reservation, ReservationKind
+from domain.usecases.backorders import record_backorders, routable_part
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.cart import load_cart, release_customer_holds
 from domain.usecases.orders import apply_transition
@@ -148,7 +149,8 @@ async def shipping_options(
         cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency)
         if cart.is_empty:
             raise EmptyCart()
-        decision, warehouses = await route_or_explain(uow, cart, customer_id, point)
+        routable, _ = await routable_part(uow, cart, clock.now(), customer_id)  # backorders wait
+        decision, warehouses = await route_or_explain(uow, routable, customer_id, point)
         zone = _zone(decision, warehouses, point)
         rates = await uow.carriers.all()
     found = quotes(
@@ -242,13 +244,14 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         await release_customer_holds(uow, request.customer_id)
         for line in cart.lines:
             await release_expired_holds(uow, line.product.id or 0, now)
-        decision, warehouses = await route_or_explain(uow, cart, None, point)
+        routable, waiting = await routable_part(uow, cart, now, None)  # backorders: what stock cannot cover waits
+        decision, warehouses = await route_or_explain(uow, routable, None, point)
         pickup_code = next((w.code for w in warehouses if w.id == request.delivery.pickup_warehouse_id), None)
         transfer = any(code != pickup_code for code in decision.warehouse_codes)
         delivery, shipping = await _delivery_with_shipping(
             uow, clock, policy, request, cart, _zone(decision, warehouses, point), transfer
         )
-        await reserve_routed(uow, cart, decision)
+        await reserve_routed(uow, routable, decision)
         order = Order.place(
             code=await unique_order_code(uow),
             customer_id=request.customer_id,
@@ -274,6 +277,7 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         await check_credit(uow, customer, order)
         await uow.orders.add(order)
         await allocation_rows(uow, order, decision, now)
+        await record_backorders(uow, order, waiting, now)
         await _first_steps(uow, clock, order, request)
         new_address = delivery.method is DeliveryMethod.COURIER and all(
             a.text != delivery.address for a in customer.addresses

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
+from domain.backorders import BACKORDER_FLAG
 from domain.catalog import Product, normalize_sku
 from domain.customers import Customer, Role, StaffMember
 from domain.errors import DomainError, IllegalTransition, NotFound
@@ -272,6 +273,8 @@ async def _plan(
             if zone in zones_done:
                 continue
         elif (order.id or 0) in taken:
+            continue
+        if BACKORDER_FLAG in order.flags:  # picked whole, once its waiting part is allocated or cancelled
             continue
         found = await _demands(uow, order, warehouse.id)
         if found:

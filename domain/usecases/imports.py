@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from domain.backorders import parse_backorder_column
 from domain.catalog import Product
 from domain.categories import leaf, plan_parents, refuse
 from domain.csvfiles import UTF8, Problem, problem
@@ -26,6 +27,7 @@ from domain.imports import (
 from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
 from domain.shipping import CarrierRate
+from domain.usecases.backorders import fill_backorders, import_terms
 from domain.usecases.customers import find_customer
 from domain.variants import check_variants
 from domain.warehouse import DEFAULT_BIN
@@ -79,8 +81,9 @@ async def import_products(
     """``resolve_path`` turns a photo path written in the file into an absolute one (or
     None when it does not exist); without it, only URLs and Telegram file_ids are accepted."""
     parsed, problems = parse_products(text, resolve_path or (lambda _: None), languages)
-    if problems:
-        raise ImportRejected(problems)
+    terms, bad_terms = parse_backorder_column(text)  # the optional ``backorder`` column
+    if problems or bad_terms:
+        raise ImportRejected(sorted(problems + bad_terms))
     async with uow:
         await _check_stored_variants(uow, parsed)
         stored_parents = await uow.products.category_parents()
@@ -93,6 +96,7 @@ async def import_products(
         same = [p for _, p in parsed if p.sku in stored and _same_product(p, stored[p.sku])]
         await uow.products.link_categories(links)
         await uow.products.upsert_many([product for _, product in parsed])
+        await import_terms(uow, terms)
         await uow.commit()
     return ImportReport(created=len(parsed) - len(existing), updated=len(existing) - len(same), unchanged=len(same))
 
@@ -194,6 +198,7 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
         touched = sorted({products[r.sku] for r in rows})
         before = await _available_by_product(uow, touched)
         changed = 0
+        arrived: dict[int, int] = {}  # product → a warehouse that counted more than it had
         failed: list[Problem] = []
         for row in rows:
             try:
@@ -210,9 +215,12 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
                 failed.append((row.line, Reason.of(exc)))
                 continue
             changed += delta != 0
+            if delta > 0:
+                arrived[products[row.sku]] = warehouses[row.warehouse]
         if failed:
             await uow.rollback()
             raise ImportRejected(sorted(failed))
+        await fill_backorders(uow, now, arrived)
         after = await _available_by_product(uow, touched)
         await notify_back_in_stock(uow, [p for p in touched if before.get(p, 0) <= 0 < after.get(p, 0)], now)
         await uow.commit()

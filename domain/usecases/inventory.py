@@ -16,6 +16,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import BinQuantity, Movement, ReorderLevel, StockLevel, check_quantity
 from domain.text import MAX_REASON, typed
+from domain.usecases.backorders import fill_backorders
 from domain.usecases.catalog import find_by_sku
 from domain.usecases.imports import notify_back_in_stock
 from domain.usecases.staff import require
@@ -191,7 +192,8 @@ async def receive_goods(
         was_available = await _available(uow, product.id)
         now = clock.now()
         await _change_bin(uow, product, warehouse.id, target, quantity, reason, actor, now)
-        if was_available <= 0:
+        await fill_backorders(uow, now, {product.id: warehouse.id})
+        if was_available <= 0 and await _available(uow, product.id) > 0:
             await notify_back_in_stock(uow, [product.id], now)
         await uow.commit()
         return product, warehouse, target
@@ -234,6 +236,8 @@ async def adjust(
                 remaining -= take
                 if not remaining:
                     break
+        if delta > 0:
+            await fill_backorders(uow, now, {product.id: warehouse.id})
         after = next(lv for lv in await uow.stock.levels([product.id]) if lv.warehouse_id == warehouse.id)
         await uow.commit()
         return product, warehouse, after

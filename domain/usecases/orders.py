@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.accounting import Account
+from domain.backorders import BACKORDER_FLAG, BackorderStatus
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.notifications import Notification, for_customer
@@ -39,6 +40,10 @@ async def apply_transition(
     """Record the move; tell the customer unless they made it themselves (they see the reply)."""
     entry = order.transition(target, now=clock.now(), actor=actor, reason=reason)
     await uow.orders.record_transition(order, entry)
+    if target is OrderStatus.CANCELLED and BACKORDER_FLAG in order.flags:  # its waiting parts wait no more
+        for part in await uow.backorders.for_order(order.id or 0):
+            if part.status is BackorderStatus.WAITING:
+                await uow.backorders.cancel(part.id or 0, part.quantity)
     if not notify:
         return
     customer = await uow.customers.get(order.customer_id)

@@ -25,6 +25,8 @@ from domain.purchasing import (
     order_quantity,
 )
 from domain.staff import Permission
+from domain.stock import ReorderLevel, StockLevel
+from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import book
 from domain.usecases.imports import (
     SKU_MISSING,
@@ -99,11 +101,13 @@ async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
     async with uow:
         # Only what is low can need ordering: what is on order only adds to its position.
         low = await uow.inventory.reorder_levels(None, low_only=True)
+        low += await _backordered_levels(uow, {(r.level.product_id, r.level.warehouse_id) for r in low})
         terms = {
             (t.product_id, t.warehouse_id): t for t in await uow.purchasing.terms([r.level.product_id for r in low])
         }
         levels = [r for r in low if (r.level.product_id, r.level.warehouse_id) in terms]
         incoming = await uow.purchasing.incoming(sorted({r.level.product_id for r in levels}))
+        backordered = _owed_by_warehouse(await uow.backorders.waiting_units(sorted(incoming_ids(levels))), terms)
         needed: list[tuple[SupplyTerms, int]] = []
         for reorder in levels:
             key = (reorder.level.product_id, reorder.level.warehouse_id)
@@ -115,6 +119,7 @@ async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
                 max_level=reorder.max_level,
                 pack_size=t.pack_size,
                 min_order_qty=t.min_order_qty,
+                backordered=backordered.get(key, 0),
             )
             if quantity > 0:
                 needed.append((t, quantity))
@@ -267,6 +272,7 @@ async def receive_po(
             wanted[line.id or 0] = amount
         now, actor = clock.now(), f"staff:{staff_id}"
         back: list[int] = []
+        arrived: dict[int, int] = {}
         for line in po.lines:
             amount = wanted.get(line.id or 0, 0)
             if not amount:
@@ -281,10 +287,54 @@ async def receive_po(
             line.received += amount
             memo = f"PO {number}: {amount} × {line.sku} received"
             await book(uow, now, f"po:{number}", memo, line.unit_cost * amount, A.INVENTORY, A.PAYABLE)
+            arrived[line.product_id] = po.warehouse_id
             if was_available <= 0:
                 back.append(line.product_id)
+        await fill_backorders(uow, now, arrived)
+        back = [p for p, free in (await _free_units(uow, back)).items() if free > 0]
         po.status = PoStatus.RECEIVED if all(line.open == 0 for line in po.lines) else PoStatus.PARTIAL
         await uow.purchasing.save(po, actor)
         await notify_back_in_stock(uow, back, now)
         await uow.commit()
         return po
+
+
+async def _free_units(uow: UnitOfWork, product_ids: list[int]) -> dict[int, int]:
+    """Available units per product (after backorders took theirs: only these are "back")."""
+    free: dict[int, int] = defaultdict(int)
+    for level in await uow.stock.levels(product_ids) if product_ids else []:
+        free[level.product_id] += max(level.available, 0)
+    return free
+
+
+def incoming_ids(levels: list[ReorderLevel]) -> set[int]:
+    return {r.level.product_id for r in levels}
+
+
+async def _backordered_levels(uow: UnitOfWork, seen: set[tuple[int, int]]) -> list[ReorderLevel]:
+    """Products customers wait for, at the warehouses that buy them, that are not low already."""
+    owed = await uow.backorders.waiting_units(None)
+    if not owed:
+        return []
+    bought = {(t.product_id, t.warehouse_id) for t in await uow.purchasing.terms(sorted(owed))}
+    points = {(r.level.product_id, r.level.warehouse_id): r for r in await uow.inventory.reorder_levels(None)}
+    found = []
+    for level in await uow.stock.levels(sorted(owed)):
+        key = (level.product_id, level.warehouse_id)
+        if key in bought and key not in seen:
+            point = points.get(key)
+            found.append(ReorderLevel(level, point.reorder_point if point else 0, point.max_level if point else None))
+            seen.add(key)
+    for product_id, warehouse_id in sorted(bought - seen):  # bought there, never stocked yet
+        found.append(ReorderLevel(StockLevel(product_id, warehouse_id), 0, None))
+    return found
+
+
+def _owed_by_warehouse(owed: dict[int, int], terms: dict[tuple[int, int], SupplyTerms]) -> dict[tuple[int, int], int]:
+    """A product's waiting units count once: at the first warehouse (by id) that buys it."""
+    placed: dict[tuple[int, int], int] = {}
+    for product_id, units in owed.items():
+        warehouses = sorted(w for p, w in terms if p == product_id)
+        if warehouses:
+            placed[(product_id, warehouses[0])] = units
+    return placed

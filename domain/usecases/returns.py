@@ -36,6 +36,7 @@ from domain.returns import (
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
 from domain.text import MAX_NOTE, MAX_REASON, typed
+from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import book, book_refund, supply_costs
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import apply_transition
@@ -271,6 +272,7 @@ async def inspect_line(
                 line.product_id, warehouse, code, current + count, f"return {rma}: restock", actor, now
             )
             line.restocked += count
+            await fill_backorders(uow, now, {line.product_id: warehouse})
             await _book_cost_back(uow, now, rma, line.product_id, warehouse, count, A.INVENTORY, "restocked")
         else:
             note = f"return {rma}: write-off ({request.reason.value})"

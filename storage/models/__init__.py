@@ -3,6 +3,7 @@ rates are decimal strings. Counters carry CHECK constraints as a last line of de
 
 from __future__ import annotations
 
+from storage.models.backorders import BackorderRow, BackorderTermsRow
 from storage.models.base import NAMING, Base, UtcDateTime
 from storage.models.books import (
     DemandRow,
@@ -68,6 +69,8 @@ __all__ = [
     "AddressRow",
     "ApiKeyRow",
     "ApiRequestRow",
+    "BackorderRow",
+    "BackorderTermsRow",
     "Base",
     "BinRow",
     "BinStockRow",

@@ -166,6 +166,24 @@ class SqlPurchasing:
         row = await self.s.get(m.PurchaseOrderRow, po_id)
         return (await self._load([row]))[0] if row else None
 
+    async def expected_dates(self, product_ids: Sequence[int]) -> dict[int, date]:
+        if not product_ids:
+            return {}
+        po, line = m.PurchaseOrderRow, m.PoLineRow
+        sent = (PoStatus.APPROVED.value, PoStatus.PARTIAL.value)
+        query = (
+            select(line.product_id, func.min(po.expected_on))
+            .join(po, po.id == line.po_id)
+            .where(
+                line.product_id.in_(sorted(set(product_ids))),
+                po.status.in_(sent),
+                po.expected_on.is_not(None),
+                line.received < line.quantity,
+            )
+            .group_by(line.product_id)
+        )
+        return {p: d for p, d in await self.s.execute(query) if d is not None}
+
     async def recent(self, limit: int) -> list[PurchaseOrder]:
         po = m.PurchaseOrderRow
         open_first = case((po.status.in_([s.value for s in OPEN_STATUSES]), 0), else_=1)

@@ -150,6 +150,7 @@ STAFF_SAMPLES = {
     "product": "85123A",
     "newproduct": "",
     "paylink": "ABCDEFGH",
+    "backorder": "85123A on 5",
 }
 
 

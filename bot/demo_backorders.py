@@ -1,0 +1,52 @@
+"""The demo's preorder scene: a product sold before it exists, filled by a purchase-order receipt."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+from bot.harness import RunningBot
+from domain.catalog import Product
+from domain.money import Money
+from domain.purchasing import PoLine, PurchaseOrder
+from sandbox.driver import SandboxUser
+
+
+async def preorder_filled_by_a_purchase_order(
+    running: RunningBot, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    runtime = running.runtime
+    release = (runtime.clock.now() + timedelta(days=21)).date()
+    uow = runtime.uow()
+    async with uow:  # a new lamp, not in stock anywhere yet, and a draft order for 10 of them
+        lamp = await uow.products.upsert(Product("MOON-1", "Moon Lamp", "Lighting", {"GBP": Money(2500, "GBP")}))
+        supplier = (await uow.purchasing.suppliers())[0]
+        warehouse = await uow.warehouses.get_by_code("LON")
+        assert lamp.id and supplier.id and warehouse and warehouse.id
+        line = PoLine(lamp.id, lamp.sku, 10, Money(900, "GBP"))
+        po = await uow.purchasing.add(
+            PurchaseOrder(supplier.id, warehouse.id, "GBP", lines=[line], created_at=runtime.clock.now()), "demo"
+        )
+        await uow.commit()
+    scene("A preorder: the Moon Lamp is sold before it arrives (/backorder), a purchase order fills it")
+    await ada.send(f"/backorder MOON-1 preorder {release.isoformat()} 50")
+    shown = await ada.send(f"/po {po.id}")
+    await ada.press(shown.last, "Approve")
+    dana = SandboxUser(running.server, 1020, "Dana", language_code="en", transcript=transcript)
+    card = await dana.send("/start p_MOON-1")
+    await dana.press(card.last, "Preorder")
+    await dana.send("/add MOON-1 1")
+    reply = await dana.send("🛒 Cart")
+    reply = await dana.press(reply.last, "Checkout")
+    reply = await dana.share_contact("+44 7700 900456")
+    reply = await dana.press(reply.last, "Pick up")
+    reply = await dana.press(reply.last, reply.last.button_texts()[0])
+    reply = await dana.press(reply.last, "Pay at pickup")
+    placed = await dana.press(reply.last, "Confirm order")
+    code = re.findall(r"Order (\w+)", placed.last.text)[0]
+    await dana.send(f"/track {code}")
+    scene("The lamps arrive (/po receive): Dana's preorder is allocated in the same transaction, and she is told")
+    await ada.send(f"/po receive {po.id}")
+    await runtime.notifier.drain()
+    transcript.append("🔔 Dana's chat: " + "\n    ".join(dana.messages()[-1].text.splitlines()))

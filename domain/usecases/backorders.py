@@ -1,0 +1,297 @@
+"""Backorders and preorders: what may wait at checkout, filling waiting parts as stock
+arrives (inside the arrival's transaction), and customers cancelling what still waits."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from domain.backorders import (
+    BACKORDER_FLAG,
+    Backorder,
+    NothingWaiting,
+    expected_date,
+    fill_sequence,
+    parse_terms,
+)
+from domain.cart import Cart, CartLine
+from domain.errors import NotFound
+from domain.notifications import for_customer
+from domain.orders import Order, OrderStatus, normalize_order_code
+from domain.payments import Payment, PaymentKind, amount_paid
+from domain.ports import Clock, UnitOfWork
+from domain.stock import Reservation, ReservationKind
+from domain.usecases.bookkeeping import book_refund
+from domain.usecases.orders import cancel_before_picking
+from domain.usecases.stock import take_holds
+
+
+@dataclass(frozen=True, slots=True)
+class BackorderOffer:
+    """What a product card, a cart line and the review say about ordering beyond stock."""
+
+    preorder: bool
+    release_date: date | None
+    expected: date | None  # None: not known yet (nothing on order)
+    room: int | None  # units that may still wait (None: any number)
+
+
+async def offers(uow: UnitOfWork, product_ids: list[int], today: date) -> dict[int, BackorderOffer]:
+    """Inside an open unit of work: the products among these that may be ordered beyond stock."""
+    if not product_ids:
+        return {}
+    terms = {p: t for p, t in (await uow.backorders.terms(product_ids)).items() if t.accepts(today)}
+    if not terms:
+        return {}
+    waiting = await uow.backorders.waiting_units(sorted(terms))
+    dates = await uow.purchasing.expected_dates(sorted(terms))
+    return {
+        pid: BackorderOffer(
+            t.is_preorder(today),
+            t.release_date,
+            expected_date(dates.get(pid), t.release_date, today),
+            t.room(waiting.get(pid, 0), today),
+        )
+        for pid, t in terms.items()
+    }
+
+
+async def _available(uow: UnitOfWork, product_ids: list[int], customer_id: int | None) -> dict[int, int]:
+    """Units available per product; with ``customer_id``, that customer's own holds count as theirs."""
+    available: dict[int, int] = defaultdict(int)
+    for level in await uow.stock.levels(product_ids):
+        available[level.product_id] += max(level.available, 0)
+    for hold in await uow.stock.customer_holds(customer_id) if customer_id is not None else []:
+        if hold.product_id in product_ids:
+            available[hold.product_id] += hold.quantity
+    return available
+
+
+async def hold_and_wait(
+    uow: UnitOfWork, *, customer_id: int, product_id: int, quantity: int, now: datetime, until: datetime
+) -> int | None:
+    """Inside the cart's unit of work, when stock does not cover ``quantity``: hold what is
+    there and let the rest wait, if the product takes backorders and has room. Returns None
+    when done, else the most the customer may have (what is there and may wait)."""
+    held = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id)
+    free = (await _available(uow, [product_id], None)).get(product_id, 0)
+    offer = (await offers(uow, [product_id], now.date())).get(product_id)
+    short = quantity - held - free
+    if offer is None or (offer.room is not None and short > offer.room):
+        return held + free + (offer.room or 0 if offer else 0)
+    if free > 0:
+        await take_holds(uow, customer_id=customer_id, product_id=product_id, quantity=free, now=now, until=until)
+    return None
+
+
+async def with_waiting_parts(uow: UnitOfWork, now: datetime, lines: list[CartLine]) -> list[CartLine]:
+    """Cart lines with the part stock will not cover marked as waiting, and when it is expected."""
+    short = [line.product.id or 0 for line in lines if line.held < line.quantity]
+    found = await offers(uow, short, now.date())
+    if not found:
+        return lines
+    available = await _available(uow, list(found), None)
+    marked = []
+    for line in lines:
+        offer = found.get(line.product.id or 0)
+        if offer is not None:
+            waiting = max(line.quantity - line.held - available.get(line.product.id or 0, 0), 0)
+            line = replace(line, waiting=waiting, expected=offer.expected, preorder=offer.preorder)
+        marked.append(line)
+    return marked
+
+
+async def routable_part(
+    uow: UnitOfWork, cart: Cart, now: datetime, customer_id: int | None
+) -> tuple[Cart, dict[int, int]]:
+    """Inside checkout's unit of work: the cart as stock can route it now, and per product
+    the units that will wait. A line beyond stock whose product takes no backorders (or has
+    no room) is left whole, so routing refuses it with the number available."""
+    ids = [line.product.id or 0 for line in cart.lines]
+    available = await _available(uow, ids, customer_id)
+    short = [pid for pid in ids if available.get(pid, 0) < next(x.quantity for x in cart.lines if x.product.id == pid)]
+    found = await offers(uow, short, now.date())
+    lines, waiting = [], {}
+    for line in cart.lines:
+        pid = line.product.id or 0
+        offer, free = found.get(pid), available.get(pid, 0)
+        missing = line.quantity - free
+        if offer is not None and missing > 0 and (offer.room is None or missing <= offer.room):
+            waiting[pid] = missing
+            if free > 0:
+                lines.append(replace(line, quantity=free))
+            continue
+        lines.append(line)
+    return replace(cart, lines=lines), waiting
+
+
+async def record_backorders(uow: UnitOfWork, order: Order, waiting: Mapping[int, int], now: datetime) -> None:
+    """Inside checkout's unit of work, after the order is added: its waiting parts, and the
+    flag that keeps it from picking until they are allocated or cancelled."""
+    if not waiting:
+        return
+    vip = "VIP" in order.flags
+    for product_id, quantity in sorted(waiting.items()):
+        await uow.backorders.add(Backorder(order.id or 0, product_id, order.customer_id, quantity, now, vip))
+    order.flags = order.flags | {BACKORDER_FLAG}
+    await uow.orders.set_flags(order.id or 0, order.flags)
+
+
+async def fill_backorders(uow: UnitOfWork, now: datetime, arrived: Mapping[int, int]) -> int:
+    """Inside the arrival's unit of work (receipt, purchase-order receipt, restock,
+    adjustment, stock count): the product → warehouse where stock arrived. Waiting parts
+    are allocated VIP first, then oldest first, from that warehouse (then any other with
+    stock); each customer is told. A part cancelled meanwhile is skipped: its conditional
+    update fails and the stock reserved for it goes back. Returns the units allocated."""
+    total = 0
+    waiting = await uow.backorders.waiting(sorted(arrived))
+    for product_id, warehouse_id in sorted(arrived.items()):
+        queue = [b for b in waiting if b.product_id == product_id]
+        if not queue:
+            continue
+        levels = sorted(
+            await uow.stock.levels([product_id]), key=lambda lv: (lv.warehouse_id != warehouse_id, -lv.available)
+        )
+        free = {lv.warehouse_id: max(lv.available, 0) for lv in levels}
+        for backorder in fill_sequence(queue):
+            units = min(sum(free.values()), backorder.quantity)
+            if units <= 0:
+                break
+            total += await _fill_one(uow, now, backorder, units, free)  # 0: cancelled meanwhile, next one
+    return total
+
+
+async def _fill_one(uow: UnitOfWork, now: datetime, backorder: Backorder, units: int, free: dict[int, int]) -> int:
+    await uow.backorders.lock_order(backorder.order_id)
+    order = await uow.orders.get_by_id(backorder.order_id)
+    if order is None or order.status is OrderStatus.CANCELLED:  # cancelled whole: its parts go with it
+        await uow.backorders.cancel(backorder.id or 0, backorder.quantity)
+        return 0
+    taken: list[tuple[int, int]] = []
+    for warehouse_id, there in free.items():
+        take = min(units - sum(q for _, q in taken), there)
+        if take > 0 and await uow.stock.try_reserve(backorder.product_id, warehouse_id, take):
+            taken.append((warehouse_id, take))
+    got = sum(q for _, q in taken)
+    if not got or not await uow.backorders.fill(backorder.id or 0, backorder.quantity, got):
+        for warehouse_id, quantity in taken:  # lost to a cancellation: the stock stays free
+            await uow.stock.release(backorder.product_id, warehouse_id, quantity)
+        return 0
+    for warehouse_id, quantity in taken:
+        free[warehouse_id] -= quantity
+        await uow.stock.add_reservation(
+            Reservation(
+                backorder.product_id,
+                warehouse_id,
+                quantity,
+                ReservationKind.ALLOCATION,
+                backorder.customer_id,
+                backorder.order_id,
+                None,
+                now,
+            )
+        )
+    still = [b for b in await uow.backorders.for_order(backorder.order_id) if b.status.value == "waiting"]
+    if not still:
+        await uow.orders.set_flags(order.id or 0, order.flags - {BACKORDER_FLAG})
+    line = next((x for x in order.lines if x.product_id == backorder.product_id), None)
+    params = {
+        "code": order.code,
+        "name": line.name if line else "",
+        "quantity": got,
+        "left": backorder.quantity - got,
+        "complete": not still,
+    }
+    if (told := for_customer(await uow.customers.get(order.customer_id), "backorder_filled", params)) is not None:
+        await uow.outbox.add(told, now)
+    return got
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingPart:
+    backorder: Backorder
+    name: str
+    expected: date | None
+
+
+async def waiting_parts(uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str) -> list[WaitingPart]:
+    """What of a customer's order still waits, and when it is expected (the order screen)."""
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None or order.customer_id != customer_id:
+            raise NotFound()
+        return await _parts(uow, clock, order)
+
+
+async def _parts(uow: UnitOfWork, clock: Clock, order: Order) -> list[WaitingPart]:
+    waiting = [b for b in await uow.backorders.for_order(order.id or 0) if b.status.value == "waiting"]
+    found = await offers(uow, [b.product_id for b in waiting], clock.now().date())
+    dates = await uow.purchasing.expected_dates([b.product_id for b in waiting]) if waiting else {}
+    names = {line.product_id: line.name for line in order.lines}
+    return [
+        WaitingPart(
+            b,
+            names.get(b.product_id, ""),
+            found[b.product_id].expected if b.product_id in found else dates.get(b.product_id),
+        )
+        for b in waiting
+    ]
+
+
+async def cancel_waiting_part(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, backorder_id: int, staff_chat_id: int | None = None
+) -> tuple[Order, int]:
+    """The customer gives up what still waits of one line: one outcome against a fill that
+    arrives at the same moment (the conditional update decides). What they paid for it is
+    recorded as a refund owed; an order left with nothing at all is cancelled whole.
+    Returns the order and the units cancelled."""
+    async with uow:
+        backorder = await uow.backorders.get(backorder_id)
+        if backorder is not None:
+            await uow.backorders.lock_order(backorder.order_id)  # the order before its part, as a fill does
+            backorder = await uow.backorders.get(backorder_id)
+        order = await uow.orders.get_by_id(backorder.order_id) if backorder else None
+        if backorder is None or order is None or order.customer_id != customer_id:
+            raise NotFound()
+        if backorder.status.value != "waiting" or not await uow.backorders.cancel(backorder_id, backorder.quantity):
+            raise NothingWaiting()
+        units, now = backorder.quantity, clock.now()
+        parts = await uow.backorders.for_order(order.id or 0)
+        still = any(b.status.value == "waiting" for b in parts)
+        if not still:
+            order.flags = order.flags - {BACKORDER_FLAG}
+            await uow.orders.set_flags(order.id or 0, order.flags)
+        nothing_left = not still and not await uow.stock.order_reservations(order.id or 0)
+        if nothing_left and order.cancellable_by_customer:
+            await cancel_before_picking(uow, clock, order, actor=f"customer:{customer_id}", staff_chat_id=staff_chat_id)
+        else:
+            await _refund_part(uow, order, backorder.product_id, units, now)
+        await uow.commit()
+        return order, units
+
+
+async def _refund_part(uow: UnitOfWork, order: Order, product_id: int, units: int, now: datetime) -> None:
+    line = next((x for x in order.lines if x.product_id == product_id), None)
+    if line is None:
+        return
+    paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
+    refund = min(line.unit_price * units, paid) if paid.amount > 0 else None
+    if refund is None or refund.amount <= 0:
+        return
+    await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))
+    memo = f"refund owed, {units} × {line.sku} of {order.code} no longer awaited"
+    await book_refund(uow, order, refund, now, source=f"order:{order.code}", memo=memo)
+    params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency}
+    if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:
+        await uow.outbox.add(told, now)
+
+
+async def import_terms(uow: UnitOfWork, rows: list[tuple[str, str]]) -> None:
+    """Inside the products import's unit of work, after the products are written: each
+    row's terms (checked already by ``parse_backorder_column``)."""
+    ids = await uow.products.ids_by_sku(sorted({sku for sku, _ in rows}))
+    for sku, text in rows:
+        if sku in ids:
+            await uow.backorders.set_terms(ids[sku], parse_terms(ids[sku], text))

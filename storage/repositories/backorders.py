@@ -1,0 +1,124 @@
+"""Backorder terms and the waiting parts of orders; parts change only by conditional UPDATEs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.backorders import Backorder, BackorderStatus, BackorderTerms
+from storage import models as m
+
+B = m.BackorderRow
+WAITING = BackorderStatus.WAITING.value
+
+
+def _backorder(row: m.BackorderRow) -> Backorder:
+    return Backorder(
+        row.order_id,
+        row.product_id,
+        row.customer_id,
+        row.quantity,
+        row.created_at,
+        row.vip,
+        row.filled,
+        row.cancelled,
+        BackorderStatus(row.status),
+        row.id,
+    )
+
+
+class SqlBackorders:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def terms(self, product_ids: Sequence[int]) -> dict[int, BackorderTerms]:
+        if not product_ids:
+            return {}
+        t = m.BackorderTermsRow
+        rows = await self.s.scalars(select(t).where(t.product_id.in_(sorted(set(product_ids)))))
+        return {r.product_id: BackorderTerms(r.product_id, r.allowed, r.unit_limit, r.release_date) for r in rows}
+
+    async def set_terms(self, product_id: int, terms: BackorderTerms | None) -> None:
+        t = m.BackorderTermsRow
+        row = await self.s.get(t, product_id)
+        if terms is None:
+            await self.s.execute(delete(t).where(t.product_id == product_id))
+            return
+        row = row or t(product_id=product_id)
+        row.allowed, row.unit_limit, row.release_date = terms.allowed, terms.limit, terms.release_date
+        self.s.add(row)
+        await self.s.flush()
+
+    async def add(self, backorder: Backorder) -> Backorder:
+        row = B(
+            order_id=backorder.order_id,
+            product_id=backorder.product_id,
+            customer_id=backorder.customer_id,
+            quantity=backorder.quantity,
+            filled=backorder.filled,
+            cancelled=backorder.cancelled,
+            vip=backorder.vip,
+            status=backorder.status.value,
+            created_at=backorder.created_at,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        backorder.id = row.id
+        return backorder
+
+    async def get(self, backorder_id: int) -> Backorder | None:
+        # Another transaction may have changed it since this session last read it.
+        query = select(B).where(B.id == backorder_id).execution_options(populate_existing=True)
+        row = (await self.s.execute(query)).scalar_one_or_none()
+        return None if row is None else _backorder(row)
+
+    async def waiting(self, product_ids: Sequence[int]) -> list[Backorder]:
+        if not product_ids:
+            return []
+        query = (
+            select(B)
+            .where(B.product_id.in_(sorted(set(product_ids))), B.status == WAITING)
+            .order_by(B.vip.desc(), B.created_at, B.id)
+            .execution_options(populate_existing=True)
+        )
+        return [_backorder(r) for r in await self.s.scalars(query)]
+
+    async def waiting_units(self, product_ids: Sequence[int] | None) -> dict[int, int]:
+        if product_ids is not None and not product_ids:
+            return {}
+        query = select(B.product_id, func.sum(B.quantity)).where(B.status == WAITING).group_by(B.product_id)
+        if product_ids is not None:
+            query = query.where(B.product_id.in_(sorted(set(product_ids))))
+        return {p: int(q) for p, q in await self.s.execute(query)}
+
+    async def for_order(self, order_id: int) -> list[Backorder]:
+        query = select(B).where(B.order_id == order_id).order_by(B.id).execution_options(populate_existing=True)
+        return [_backorder(r) for r in await self.s.scalars(query)]
+
+    async def fill(self, backorder_id: int, seen: int, quantity: int) -> bool:
+        left = seen - quantity
+        result = await self.s.execute(
+            update(B)
+            .where(B.id == backorder_id, B.status == WAITING, B.quantity == seen, B.quantity >= quantity)
+            .values(
+                quantity=left,
+                filled=B.filled + quantity,
+                status=WAITING if left > 0 else BackorderStatus.FILLED.value,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def lock_order(self, order_id: int) -> None:
+        await self.s.execute(select(m.OrderRow.id).where(m.OrderRow.id == order_id).with_for_update())
+
+    async def cancel(self, backorder_id: int, seen: int) -> bool:
+        result = await self.s.execute(
+            update(B)
+            .where(B.id == backorder_id, B.status == WAITING, B.quantity == seen)
+            .values(quantity=0, cancelled=B.cancelled + seen, status=BackorderStatus.CANCELLED.value)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

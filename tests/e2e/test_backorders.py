@@ -1,0 +1,164 @@
+"""Backorders and preorders through the sandbox: ordering beyond stock with the expected
+date shown before confirming, a receipt filling the waiting part and the customer told,
+a preorder filled by a purchase-order receipt, and cancelling a waiting part."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.harness import RunningBot
+from domain.catalog import Product
+from domain.money import Money
+from domain.purchasing import PoLine, PoStatus, PurchaseOrder
+from domain.usecases.stock import stock_drift
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar, stock
+
+WORDS = {
+    "en": {
+        "on": "Backorders: on",
+        "waits": "2 not in stock: they will wait for the next delivery, expected by Dec 2, 2026",
+        "told": "Good news: 2 × White Hanging Heart T-Light Holder of your order",
+        "preorder": "Preorder: released on Dec 20, 2026.",
+        "preordered": "3 on preorder, expected by Dec 20, 2026",
+        "arrived": "Good news: 3 × Moon Lamp of your order",
+    },
+    "ru": {
+        "on": "Backorders: on",
+        "waits": "2 нет в наличии: дождутся следующей поставки, ожидается к 2 дек. 2026\u202fг.",
+        "told": "Хорошие новости: 2 × White Hanging Heart T-Light Holder из вашего заказа",
+        "preorder": "Предзаказ: выходит 20 дек. 2026\u202fг.",
+        "preordered": "3 по предзаказу, ожидается к 20 дек. 2026\u202fг.",
+        "arrived": "Хорошие новости: 3 × Moon Lamp из вашего заказа",
+    },
+}
+
+
+async def _approved_po(shop: RunningBot, sku: str, quantity: int, expected: date) -> int:
+    uow = shop.runtime.uow()
+    async with uow:
+        product = await uow.products.get_by_sku(sku)
+        warehouse = await uow.warehouses.get_by_code("LON")
+        supplier = (await uow.purchasing.suppliers())[0]
+        assert product and product.id and warehouse and warehouse.id and supplier.id
+        po = PurchaseOrder(
+            supplier.id,
+            warehouse.id,
+            "GBP",
+            PoStatus.APPROVED,
+            [PoLine(product.id, sku, quantity, Money(100, "GBP"))],
+            shop.runtime.clock.now(),
+            expected,
+        )
+        await uow.purchasing.add(po, "test")
+        await uow.commit()
+    assert po.id is not None
+    return po.id
+
+
+async def _counters_match_rows(shop: RunningBot) -> None:
+    assert await stock_drift(shop.runtime.uow()) == []
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_order_beyond_stock_waits_with_its_date_and_a_receipt_fills_it(
+    shop: RunningBot, language: str
+) -> None:
+    words = WORDS[language]
+    manager = await hire(shop, 90, "Mia", "manager")
+    assert words["on"] in (await manager.send("/backorder 85123A on 10")).last.text
+    await _approved_po(shop, "85123A", 24, date(2026, 12, 2))
+    available = sum(on_hand - reserved for code, on_hand, reserved in await stock(shop, "85123A"))
+    alice = SandboxUser(shop.server, 91, "Alice", language_code=language)
+    await add_to_cart(alice, "85123A", available + 2)
+    cart = (await alice.send("/cart")).last.text
+    assert f"× {available + 2} — " in cart and f"{words['waits']}\n" in cart
+    placed = await place_cod_order(alice, pickup=True)
+    review = next(m for m in alice.messages() if words["waits"] in m.text)  # shown before confirming
+    assert review.message_id < placed.new[0].message_id
+    code = order_code(placed)
+    waiting = await scalar(shop, select(m.BackorderRow.quantity).where(m.BackorderRow.status == "waiting"))
+    assert waiting == 2
+    await _counters_match_rows(shop)
+
+    await manager.send("/receive 85123A 5 LON")
+    await shop.runtime.notifier.drain()
+    told = shop.server.chat_messages(91)[-1].text
+    assert words["told"] in told and code in told
+    assert await scalar(shop, select(func.count()).where(m.BackorderRow.status == "waiting")) == 0
+    assert await scalar(shop, select(m.BackorderRow.filled)) == 2
+    await _counters_match_rows(shop)
+    flags = await scalar(shop, select(m.OrderRow.flags).where(m.OrderRow.code == code))
+    assert "BACKORDER" not in (flags or "")
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_preorder_is_filled_by_the_purchase_order_receipt(shop: RunningBot, language: str) -> None:
+    words = WORDS[language]
+    uow = shop.runtime.uow()
+    async with uow:
+        await uow.products.upsert(Product("MOON-1", "Moon Lamp", "Lighting", {"GBP": Money(2500, "GBP")}))
+        await uow.commit()
+    manager = await hire(shop, 92, "Max", "manager")
+    terms = (await manager.send("/backorder MOON-1 preorder 2026-12-20")).last.text  # the manager reads English
+    assert "Preorder: released on Dec 20, 2026." in terms and "0 units are waiting now." in terms
+    number = await _approved_po(shop, "MOON-1", 10, date(2026, 12, 1))
+    bob = SandboxUser(shop.server, 93, "Bob", language_code=language)
+    card = await bob.send("/start p_MOON-1")
+    assert words["preorder"] in card.last.text
+    await bob.press(card.last, card.last.button_texts()[0])  # 🗓 Preorder
+    await add_to_cart(bob, "MOON-1", 2)
+    assert words["preordered"] in (await bob.send("/cart")).last.text
+    code = order_code(await place_cod_order(bob, pickup=True))
+    assert await stock(shop, "MOON-1") == []  # nothing reserved: there is nothing yet
+
+    shown = await manager.send(f"/po receive {number}")
+    assert str(number) in shown.last.text
+    await shop.runtime.notifier.drain()
+    told = shop.server.chat_messages(93)[-1].text
+    assert words["arrived"] in told and code in told
+    assert await stock(shop, "MOON-1") == [("LON", 10, 3)]
+    await _counters_match_rows(shop)
+
+
+async def test_a_customer_cancels_the_waiting_part_from_the_order_screen(shop: RunningBot) -> None:
+    manager = await hire(shop, 94, "Mia", "manager")
+    await manager.send("/backorder 85123A on")
+    available = sum(on_hand - reserved for _, on_hand, reserved in await stock(shop, "85123A"))
+    carol = SandboxUser(shop.server, 95, "Carol")
+    await add_to_cart(carol, "85123A", available + 3)
+    code = order_code(await place_cod_order(carol, pickup=True))
+    order = await carol.send(f"/track {code}")
+    assert "Part of this order is waiting for stock" in order.last.text
+    waiting = await carol.press(order.last, "⏳ Waiting for stock")
+    assert "date not known yet" in waiting.last.text
+    asked = await carol.press(waiting.last, "✖ Cancel 3 ×")
+    done = await carol.press(asked.last, "Yes, I no longer want it")
+    assert "Nothing of this order is waiting any more." in done.last.text
+    assert await scalar(shop, select(m.BackorderRow.cancelled)) == 3
+    before = await stock(shop, "85123A")
+    await manager.send("/receive 85123A 5 LON")
+    after = await stock(shop, "85123A")
+    assert after[0][2] == before[0][2]  # nothing allocated to a cancelled part
+    await _counters_match_rows(shop)
+
+
+async def test_a_products_file_sets_backorder_terms_and_bad_ones_refuse_the_file(shop: RunningBot) -> None:
+    from domain.errors import ImportRejected
+    from domain.usecases.imports import import_products
+
+    header = "sku,name,category,price,currency,backorder\n"
+    await import_products(shop.runtime.uow(), header + "LAMP-2,Star Lamp,Lighting,20.00,GBP,preorder 2027-01-15 40\n")
+    manager = await hire(shop, 96, "Mia", "manager")
+    shown = (await manager.send("/backorder LAMP-2")).last.text
+    assert "Preorder: released on Jan 15, 2027." in shown and "At most 40 units may wait at once." in shown
+    with pytest.raises(ImportRejected):
+        await import_products(shop.runtime.uow(), header + "LAMP-2,Star Lamp,Lighting,20.00,GBP,sometimes\n")
+    assert "At most 40 units" in (await manager.send("/backorder LAMP-2")).last.text  # nothing changed
+    off = (await manager.send("/backorder LAMP-2 off")).last.text
+    assert "Backorders: off." in off
