@@ -104,6 +104,7 @@ def shop_settings(settings: Settings) -> ShopSettings:
         checkout_policy=settings.checkout_policy(),
         webapp_url=settings.webapp_url,
         order_edit_window_minutes=settings.order_edit_window_minutes,
+        shipping_countries=frozenset(settings.shipping_countries),
     )
 
 

@@ -71,6 +71,9 @@ class Settings(LogSettings):
     default_currency: str = "EUR"
     timezone: str = "UTC"
     payment_provider_token: str | None = None
+    # Where couriers take "Buy now" orders: ISO 3166-1 alpha-2 codes, comma-separated (e.g. GB,IE).
+    # Unset: no "Buy now" button (Telegram's payment form asks for an address anywhere).
+    shipping_countries: Annotated[tuple[str, ...], NoDecode] = ()
     webhook_url: str | None = None  # public HTTPS URL Telegram posts updates to; unset = long polling
     # Checked against X-Telegram-Bot-Api-Secret-Token on every POST. Unset: one is derived from
     # BOT_TOKEN (bot.cli.derived_webhook_secret), the same in every process, and registered.
@@ -168,6 +171,16 @@ class Settings(LogSettings):
             return normalize_currency(value)
         except UnknownCurrency:
             raise ValueError(f"{value!r} is not an ISO 4217 currency code") from None
+
+    @field_validator("shipping_countries", mode="before")
+    @classmethod
+    def _countries(cls, value: object) -> tuple[str, ...]:
+        parts = value if isinstance(value, (list, tuple)) else str(value or "").replace(";", ",").split(",")
+        codes = tuple(str(part).strip().upper() for part in parts if str(part).strip())
+        for code in codes:
+            if not re.fullmatch(r"[A-Z]{2}", code):
+                raise ValueError(f"{code!r} is not a two-letter country code (ISO 3166-1 alpha-2)")
+        return codes
 
     @field_validator("default_locale")
     @classmethod

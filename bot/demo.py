@@ -20,7 +20,7 @@ from bot.demo_backorders import preorder_filled_by_a_purchase_order
 from bot.demo_edit import edited_order
 from bot.demo_miniapp import mini_app
 from bot.demo_parcels import split_shipment_and_pickup
-from bot.demo_payments import paid_by_link
+from bot.demo_payments import bought_now, paid_by_link
 from bot.harness import DEMO_DATA, RunningBot, running_bot
 from bot.health import add_ops_routes
 from domain.apikeys import Scope
@@ -62,6 +62,7 @@ async def run_demo(keep: Path | None = None) -> int:
             clock=MovableClock(),
             default_currency="GBP",
             payment_provider_token="sandbox:provider",
+            shipping_countries="GB,IE",  # where "Buy now" delivers
             staff_chat_id=STAFF_CHAT,
             support_chat_id=SUPPORT_CHAT,
             tax_rate="20",  # UK VAT, included in prices: the books split it out
@@ -160,6 +161,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await sam.send("/assist_end")
             transcript.append("🔔 Alice's chat: " + "\n    ".join(alice.messages()[-1].text.splitlines()))
             await paid_by_link(sam, alice, transcript, scene)
+            await bought_now(alice, transcript, scene)
 
             await _business_buyer(server, ada, transcript, scene)
             await _warehouse_day(server, ada, alice, alice_order, transcript, scene)

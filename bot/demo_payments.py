@@ -1,4 +1,5 @@
-"""The demo's payment scenes: an order support placed, paid by the link sent to the customer's chat."""
+"""The demo's payment scenes: an order support placed, paid by the link sent to the customer's chat,
+and "Buy now" with the shipping query Telegram sends for the address typed in its form."""
 
 from __future__ import annotations
 
@@ -39,3 +40,22 @@ async def paid_by_link(
     late = await alice.pre_checkout(invoice)
     answer = late.pre_checkout_answer or {}
     transcript.append(f"🧾 Telegram's payment form: {answer.get('error_message')}")
+
+
+async def bought_now(alice: SandboxUser, transcript: list[str], scene: Callable[[str], None]) -> None:
+    """ "Buy now" on a card: Telegram's form asks for the address, the bot answers with the shop's
+    own delivery options for it (a shipping query), and the payment places the order."""
+    scene("Buy now: Telegram's payment form asks for an address, the shop prices delivery there")
+    card = (await alice.send("/start p_85123A")).last
+    reply = await alice.press(card, "Buy now")
+    invoice = next(message for message in reply.new if message.kind == "invoice")
+    abroad = await alice.enter_shipping_address(invoice, country_code="US", city="Boston", street_line1="1 Main St")
+    transcript.append(f"🧾 shipping to Boston, US → {(abroad.shipping_answer or {}).get('error_message')}")
+    leeds = {"country_code": "GB", "city": "Leeds", "street_line1": "1 Park Row", "post_code": "LS1 5AB"}
+    answer = (await alice.enter_shipping_address(invoice, **leeds)).shipping_answer or {}
+    options = answer.get("options") or []
+    shown = " · ".join(f"{o['title']} £{o['prices'][0]['amount'] / 100:.2f}" for o in options)
+    transcript.append(f"🧾 shipping to Leeds, GB → {shown}")
+    cheapest = str(options[0]["id"])
+    await alice.pre_checkout(invoice, cheapest)
+    await alice.pay(invoice, shipping_option_id=cheapest)

@@ -343,3 +343,9 @@ class BackorderListCb(CallbackData, prefix="bol"):
 class BackorderCancelCb(CallbackData, prefix="boc"):
     backorder_id: Number
     confirmed: bool
+
+
+class BuyNowCb(CallbackData, prefix="bn"):
+    """ "Buy now" on a product card: one unit, paid in Telegram's form with the address."""
+
+    product_id: Number

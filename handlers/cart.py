@@ -115,7 +115,7 @@ async def change_line(
     )
     await query.answer(notice or _("🛒 %(count)s in cart") % {"count": card.in_cart}, show_alert=bool(notice))
     if isinstance(query.message, Message):
-        await redraw_card(query.message, card, card_keyboard(card), renderer)
+        await redraw_card(query.message, card, card_keyboard(card, buy_now=settings.buy_now), renderer)
 
 
 @router.message(Command("add"))

@@ -36,6 +36,7 @@ from domain.usecases.catalog import (
 from domain.usecases.fx import wanted_currency
 from domain.variants import OptionRow
 from handlers.callbacks import (
+    BuyNowCb,
     CartChange,
     CartView,
     CategoryList,
@@ -128,7 +129,9 @@ def _page_keyboard(page: CatalogPage) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> InlineKeyboardMarkup:
+def card_keyboard(
+    card: ProductCard, category_id: int = 0, page: int = 0, *, buy_now: bool = False
+) -> InlineKeyboardMarkup:
     """Add to cart / change quantity when in stock, "notify me" when not, and the way back.
     Built row by row (not with InlineKeyboardBuilder, which deep-copies its buttons): this
     keyboard goes out with every card, the busiest reply there is."""
@@ -153,6 +156,8 @@ def card_keyboard(card: ProductCard, category_id: int = 0, page: int = 0) -> Inl
         rows.append([button(label, CartChange(product_id=pid, expected=0, quantity=1, view="card"))])
     elif not card.in_stock and card.price is not None:
         rows.append([button(_("🔔 Notify me when back in stock"), NotifyMe(product_id=pid))])
+    if buy_now and card.product.orderable and card.in_stock and card.price is not None:
+        rows.append([button(_("⚡ Buy now"), BuyNowCb(product_id=pid))])
     if category_id:
         rows.append([button(_("⬅ Back to the list"), CategoryPageCb(category_id=category_id, page=page))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -289,7 +294,7 @@ async def show_product(
         language=reading_language(),
         today=clock.now().date(),
     )
-    keyboard = card_keyboard(card, callback_data.category_id, callback_data.page)
+    keyboard = card_keyboard(card, callback_data.category_id, callback_data.page, buy_now=settings.buy_now)
     if card.product.photo_file_id and query.bot is not None and query.from_user is not None:
         await query.answer()  # a photo cannot replace a text message: the card comes as a new one
         await send_card(query.bot, query.from_user.id, card, keyboard, renderer, uow)
@@ -318,7 +323,7 @@ async def choose_variant(
         language=reading_language(),
         today=clock.now().date(),
     )
-    keyboard = card_keyboard(card, callback_data.category_id, callback_data.page)
+    keyboard = card_keyboard(card, callback_data.category_id, callback_data.page, buy_now=settings.buy_now)
     await query.answer()
     message = query.message if isinstance(query.message, Message) else None
     photo = card.product.photo_file_id
@@ -341,6 +346,8 @@ async def show_product_by_sku(
     uow: UnitOfWork,
     default_currency: str,
     today: date | None = None,
+    *,
+    buy_now: bool = False,
 ) -> None:
     """Deep link ``/start p_<SKU>`` opens the product card directly."""
     card = await product_card_by_sku(
@@ -353,7 +360,7 @@ async def show_product_by_sku(
         today=today,
     )
     assert message.bot is not None
-    await send_card(message.bot, message.chat.id, card, card_keyboard(card), renderer, uow)
+    await send_card(message.bot, message.chat.id, card, card_keyboard(card, buy_now=buy_now), renderer, uow)
 
 
 async def send_card(

@@ -40,6 +40,12 @@ class ShopSettings:
     checkout_policy: CheckoutPolicy
     webapp_url: str | None = None  # the Mini App's public base (WEBAPP_URL): /shop and /dashboard open it
     order_edit_window_minutes: int = 30  # ORDER_EDIT_WINDOW_MINUTES: a customer may change an order this long
+    shipping_countries: frozenset[str] = frozenset()  # SHIPPING_COUNTRIES: where "Buy now" orders are delivered
+
+    @property
+    def buy_now(self) -> bool:
+        """ "Buy now" on product cards: card payments taken, and somewhere to deliver to."""
+        return bool(self.payment_provider_token and self.shipping_countries)
 
     @property
     def edit_policy(self) -> EditPolicy:

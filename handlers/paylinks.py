@@ -12,7 +12,7 @@ from domain.payments import InvoiceSpec
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.paylinks import PaymentLink, payment_link
 from handlers.context import ShopSettings
-from handlers.views.rendering import fill, format_money
+from handlers.views.rendering import fill, format_money, shorten
 
 router = Router(name=__name__)
 MAX_TITLE = 32  # Telegram's limit for an invoice's title
@@ -26,13 +26,28 @@ class TelegramInvoiceLinks:
 
     def _words(self, invoice: InvoiceSpec) -> tuple[str, list[LabeledPrice]]:
         locale = invoice.language if invoice.language in self.i18n.available_locales else self.i18n.default_locale
-        title = self.i18n.gettext(invoice.title_key, locale=locale).format(**invoice.title_params)[:MAX_TITLE]
+        title = shorten(self.i18n.gettext(invoice.title_key, locale=locale).format(**invoice.title_params), MAX_TITLE)
         prices = [LabeledPrice(label=self.i18n.gettext(key, locale=locale), amount=a) for key, a in invoice.prices]
         return title, prices
 
     async def create(self, invoice: InvoiceSpec) -> str:
         title, prices = self._words(invoice)
         return await self.bot.create_invoice_link(
+            title=title,
+            description=invoice.description or title,
+            payload=invoice.payload,
+            provider_token=self.provider_token,
+            currency=invoice.currency,
+            prices=prices,
+            need_shipping_address=invoice.need_shipping_address or None,
+            is_flexible=invoice.is_flexible or None,
+        )
+
+    async def send(self, chat_id: int, invoice: InvoiceSpec) -> None:
+        """The same invoice as a message in a chat (``sendInvoice``)."""
+        title, prices = self._words(invoice)
+        await self.bot.send_invoice(
+            chat_id,
             title=title,
             description=invoice.description or title,
             payload=invoice.payload,

@@ -34,7 +34,8 @@ async def payment_failed(query: PreCheckoutQuery, settings: ShopSettings, reason
     """Telegram shows the refusal in its payment form, which then closes: the chat keeps the
     reason, and a way to reach a person when the shop has a support chat."""
     assert query.bot is not None
-    code = query.invoice_payload.removeprefix(INVOICE_PAYLOAD_PREFIX)[:16]
+    payload = query.invoice_payload
+    code = payload.removeprefix(INVOICE_PAYLOAD_PREFIX)[:16] if payload.startswith(INVOICE_PAYLOAD_PREFIX) else ""
     keyboard = None
     if settings.support_chat_id is not None:
         contact = InlineKeyboardButton(text=_("💬 Contact us"), callback_data=ContactCb(code=code).pack())

@@ -35,8 +35,9 @@ async def start_with_link(
         await join_with_invite(message, payload[4:], uow, clock, i18n)
         return
     if payload.startswith("p_"):
+        currency, today = settings.default_currency, clock.now().date()
         await show_product_by_sku(
-            message, payload[2:], customer, renderer, uow, settings.default_currency, clock.now().date()
+            message, payload[2:], customer, renderer, uow, currency, today, buy_now=settings.buy_now
         )
         return
     await start(message, customer, renderer, uow, i18n)

@@ -48,6 +48,7 @@ from domain.usecases.bookkeeping import book_difference, book_refund
 from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, allocation_rows, pickup_ready_by
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import release_allocations
+from domain.usecases.payments import record_duplicate
 from domain.usecases.staff import require
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse
@@ -406,9 +407,16 @@ async def record_difference_payment(
     code, _ = _parse_payload(payload)
     async with uow:
         order = await uow.orders.get_by_code(code)
-        if order is None:
+        if order is None or order.id is None:
             raise NotFound()
         money = Money(amount, currency)
+        # One charge at a time per order (see ``record_card_payment``): the same difference
+        # paid twice is recorded once, the second charge owed back.
+        await uow.orders.set_flags(order.id, order.flags)
+        if balance_due(order, await uow.payments.for_order(order.id)).amount <= 0:
+            if await record_duplicate(uow, clock, order, money, telegram_charge_id, provider_charge_id, None):
+                await uow.commit()
+            return order, False
         paid = Payment(
             order.id or 0, PaymentKind.PAYMENT, "card", money, clock.now(), telegram_charge_id, provider_charge_id
         )

@@ -12,6 +12,7 @@ from domain.orders import Order, normalize_order_code
 from domain.payments import InvoiceSpec, amount_due
 from domain.ports import Clock, InvoiceLinks, UnitOfWork
 from domain.staff import Permission
+from domain.usecases.editing import difference_payload
 from domain.usecases.payments import invoice_payload, payable
 from domain.usecases.staff import require
 
@@ -45,10 +46,10 @@ def link_invoice(order: Order, due: Money, language: str) -> InvoiceSpec:
         prices: tuple[tuple[str, int], ...] = ((N_("Goods"), order.subtotal.amount),)
         if order.shipping and order.shipping.amount:
             prices += ((N_("Shipping"), order.shipping.amount),)
-    else:
+    else:  # paid already, then edited: the difference, paid as the edit's own invoice is
         prices = ((N_("Balance to pay"), due.amount),)
     return InvoiceSpec(
-        payload=invoice_payload(order),
+        payload=invoice_payload(order) if due == order.total else difference_payload(order),
         currency=order.currency,
         title_key=N_("Order {code}"),
         title_params={"code": order.code},

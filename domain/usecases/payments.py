@@ -112,10 +112,15 @@ async def record_card_payment(
         earlier = await uow.payments.for_order(found.id)
         due = amount_due(order.total, earlier)
         charged = Money(amount, currency)
-        extra = due.amount == 0 or order.status is OrderStatus.CANCELLED or currency != order.currency
+        if due.amount == 0 or order.status is OrderStatus.CANCELLED or currency != order.currency:
+            if await record_duplicate(
+                uow, clock, order, charged, telegram_charge_id, provider_charge_id, staff_chat_id
+            ):
+                await uow.commit()
+            return order, False
         paid = Payment(
             found.id,
-            PaymentKind.DUPLICATE if extra else PaymentKind.PAYMENT,
+            PaymentKind.PAYMENT,
             PaymentMethod.CARD.value,
             charged,
             clock.now(),
@@ -123,10 +128,6 @@ async def record_card_payment(
             provider_charge_id,
         )
         if not await uow.payments.add(paid):
-            return order, False
-        if extra:
-            await _owe_back(uow, clock, order, charged, telegram_charge_id, staff_chat_id)
-            await uow.commit()
             return order, False
         if amount_paid(earlier, order.currency).amount == 0:
             await book_sale(uow, order, paid.at, debit=Account.CASH, how="card")
@@ -148,6 +149,24 @@ async def record_card_payment(
             )
         await uow.commit()
         return order, True
+
+
+async def record_duplicate(
+    uow: UnitOfWork,
+    clock: Clock,
+    order: Order,
+    charged: Money,
+    charge_id: str,
+    provider_charge_id: str | None,
+    staff_chat_id: int | None,
+) -> bool:
+    """Inside an open unit of work: a charge for an order with nothing left to pay is no
+    payment but money owed back whole. False when this charge is recorded already."""
+    extra = Payment(order.id or 0, PaymentKind.DUPLICATE, "card", charged, clock.now(), charge_id, provider_charge_id)
+    if not await uow.payments.add(extra):
+        return False
+    await _owe_back(uow, clock, order, charged, charge_id, staff_chat_id)
+    return True
 
 
 async def _owe_back(

@@ -19,7 +19,14 @@ from handlers.paylinks import invoice_links
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire, staff_shop
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_cod_order, scalar
+from tests.e2e.journeys import (
+    add_to_cart,
+    checkout_to_payment,
+    order_code,
+    place_card_order,
+    place_cod_order,
+    scalar,
+)
 from tests.fakes import FakeClock
 
 STAFF_CHAT = -100500
@@ -167,3 +174,26 @@ async def test_the_intake_api_returns_a_payment_link_and_the_customer_pays_it(pa
         body["lines"] = [{"sku": "85123A", "quantity": 1}]
         refused = await api.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": "w-2"})
         assert refused.status == 422 and (await refused.json())["field"] == "payment"
+
+
+async def test_an_order_that_rose_after_payment_is_paid_by_link_once(paying_shop: RunningBot) -> None:
+    shop = paying_shop
+    boris = SandboxUser(shop.server, 841, "Boris")
+    invoice = await place_card_order(boris, "85123A", 1)
+    await boris.pay(invoice)
+    code = str(invoice.invoice["payload"]).split(":")[1] if invoice.invoice else ""
+    editing = await boris.press((await boris.send(f"/track {code}")).last, "✏️")
+    changed = await boris.press(editing.last, "➕")
+    in_chat = next(msg for msg in changed.new if msg.kind == "invoice")
+    sue = await hire(shop, 842, "Sue", "support")
+    sent = await sue.send(f"/paylink {code}")
+    assert sent.last.text.startswith(f"💳 Payment link for order {code} (£2.95)")
+    link = boris.open_invoice_link(_link(boris.messages()[-1]))
+    assert link.invoice is not None and link.invoice["total_amount"] == 295
+    assert [p["label"] for p in link.invoice["prices"]] == ["Balance to pay"]
+    paid = await boris.pay(link)
+    assert f"difference received for order {code}" in paid.last.text
+    again = await boris.pay(in_chat)  # the edit's own invoice, open on another device
+    assert again.last.text.startswith(f"💸 Order {code} was already paid")
+    assert await _payments(shop, code) == [("payment", 295), ("payment", 295), ("duplicate", 295)]
+    assert (await sue.send(f"/paylink {code}")).last.text == f"Order {code} has nothing left to pay."

@@ -1,0 +1,320 @@
+"""Buy now: one unit of a product paid in Telegram's own form, the shipping options priced by
+Ordergram for the address the customer types there, and the order made when the money arrives.
+
+The invoice asks for the address and is flexible, so Telegram asks the bot (a shipping query)
+what delivery costs to that address; the pre-checkout query checks stock and price again; the
+successful payment places the order — stock held, routed, paid — in one transaction."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from domain.accounting import Account
+from domain.cart import Cart, CartLine, order_currency
+from domain.catalog import Product
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.money import Money
+from domain.notifications import Notification, for_customer
+from domain.orders import Channel, Delivery, DeliveryMethod, Order, OrderStatus, PaymentMethod
+from domain.payments import InvoiceSpec, Payment, PaymentKind
+from domain.ports import Clock, UnitOfWork
+from domain.shipping import ShippingQuote, Zone, quotes
+from domain.shop import merge
+from domain.usecases.bookkeeping import book_sale
+from domain.usecases.checkout import (
+    CartChanged,
+    CheckoutPolicy,
+    allocation_rows,
+    order_placed_params,
+    reserve_routed,
+    route_or_explain,
+    unique_order_code,
+)
+from domain.usecases.fx import shop_rates
+from domain.usecases.orders import apply_transition
+from domain.usecases.payments import AmountChanged
+from domain.usecases.stock import release_expired_holds
+from domain.warehouse import Warehouse
+
+BUY_PAYLOAD_PREFIX = "buy:"
+MAX_DESCRIPTION = 255
+
+
+class NotForSale(DomainError):
+    key = N_("This product cannot be bought now.")
+
+
+class NotShippedThere(DomainError):
+    key = N_("Sorry, we do not deliver to {country}.")
+
+
+class NoDeliveryOption(DomainError):
+    key = N_("Sorry, no delivery service takes this parcel to that address.")
+
+
+@dataclass(frozen=True, slots=True)
+class ShippingAddress:
+    """What Telegram's payment form asks for (``ShippingAddress`` in the Bot API)."""
+
+    country_code: str
+    state: str = ""
+    city: str = ""
+    street_line1: str = ""
+    street_line2: str = ""
+    post_code: str = ""
+
+    @property
+    def text(self) -> str:
+        parts = (self.street_line1, self.street_line2, self.city, self.state, self.post_code, self.country_code)
+        return ", ".join(part.strip() for part in parts if part.strip())[:500]
+
+
+def buy_payload(product_id: int, currency: str) -> str:
+    """One unit of one product in the invoice's currency (a shipping query names no currency);
+    each invoice its own (a nonce)."""
+    return f"{BUY_PAYLOAD_PREFIX}{product_id}:{currency}:{secrets.token_urlsafe(6)}"
+
+
+def parse_buy_payload(payload: str) -> tuple[int, str]:
+    product, _, rest = payload.removeprefix(BUY_PAYLOAD_PREFIX).partition(":")
+    currency = rest.partition(":")[0]
+    if not payload.startswith(BUY_PAYLOAD_PREFIX) or not product.isdigit() or len(currency) != 3:
+        raise NotFound()
+    return int(product), currency
+
+
+def product_of_payload(payload: str) -> int:
+    return parse_buy_payload(payload)[0]
+
+
+def address_zone(address: ShippingAddress, warehouse: Warehouse) -> Zone:
+    """A Telegram address has no coordinates: the same city as the dispatching warehouse is
+    local, anywhere else the shop ships is the conservative national zone."""
+    city = address.city.strip().casefold()
+    return Zone.LOCAL if city and city in warehouse.address.casefold() else Zone.NATIONAL
+
+
+def ships_to(countries: Iterable[str], address: ShippingAddress) -> bool:
+    return address.country_code.strip().upper() in {c.upper() for c in countries}
+
+
+async def _one_unit(uow: UnitOfWork, product_id: int, currency: str) -> Cart:
+    """Inside an open unit of work: a cart of one unit of the product, priced as a cart is."""
+    product = await uow.products.get(product_id)
+    rates = await shop_rates(uow)
+    if product is None or not product.orderable or not rates.sells(product.prices):
+        raise NotForSale()
+    chosen = order_currency([product], currency, rates)
+    price = rates.price(product.prices, chosen)
+    assert price is not None  # a product the shop sells has a price in every currency it takes
+    return Cart([CartLine(product, 1, 0, price, None)], chosen, rates=rates)
+
+
+async def buy_now_invoice(uow: UnitOfWork, *, product_id: int, currency: str, language: str) -> InvoiceSpec:
+    """The invoice of "Buy now" for one unit, when it is in stock."""
+    async with uow.read_only():
+        cart = await _one_unit(uow, product_id, currency)
+        await route_or_explain(uow, cart, None, None)
+    product: Product = cart.lines[0].product.in_language(language)
+    return InvoiceSpec(
+        payload=buy_payload(product_id, cart.currency),
+        currency=cart.currency,
+        title_key="{name}",  # no message of ours: the product's own name, in the reader's language
+        title_params={"name": product.display_name},
+        description=(product.description or product.display_name)[:MAX_DESCRIPTION],
+        prices=((N_("Goods"), cart.subtotal.amount),),
+        language=language,
+        need_shipping_address=True,
+        is_flexible=True,
+    )
+
+
+async def _quotes(
+    uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, cart: Cart, address: ShippingAddress
+) -> list[ShippingQuote]:
+    decision, warehouses = await route_or_explain(uow, cart, None, None)
+    first = next(w for w in warehouses if w.code == decision.warehouse_codes[0])
+    return quotes(
+        await uow.carriers.all(),
+        zone=address_zone(address, first),
+        weight_g=cart.weight_g,
+        currency=cart.currency,
+        local_now=clock.now().astimezone(ZoneInfo(policy.timezone)),
+        processing_days=policy.processing_days,
+        fx=cart.rates,
+    )
+
+
+async def buy_now_shipping(
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: CheckoutPolicy,
+    *,
+    payload: str,
+    address: ShippingAddress,
+    countries: Iterable[str],
+) -> list[ShippingQuote]:
+    """The shop's own delivery options and prices to ``address`` (a shipping query)."""
+    if not ships_to(countries, address):
+        raise NotShippedThere(country=address.country_code)
+    product_id, currency = parse_buy_payload(payload)
+    async with uow.read_only():
+        cart = await _one_unit(uow, product_id, currency)
+        found = await _quotes(uow, clock, policy, cart, address)
+    if not found:
+        raise NoDeliveryOption()
+    return found
+
+
+async def _chosen(
+    uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, cart: Cart, address: ShippingAddress, option_id: str
+) -> ShippingQuote:
+    chosen = next((q for q in await _quotes(uow, clock, policy, cart, address) if str(q.rate.id) == option_id), None)
+    if chosen is None:
+        raise NoDeliveryOption()
+    return chosen
+
+
+async def check_buy_now(
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: CheckoutPolicy,
+    *,
+    payload: str,
+    amount: int,
+    currency: str,
+    option_id: str,
+    address: ShippingAddress,
+    countries: Iterable[str],
+) -> None:
+    """The pre-checkout query: still in stock, still delivered there, still this price."""
+    if not ships_to(countries, address):
+        raise NotShippedThere(country=address.country_code)
+    async with uow.read_only():
+        cart = await _one_unit(uow, product_of_payload(payload), currency)
+        chosen = await _chosen(uow, clock, policy, cart, address, option_id)
+    if Money(amount, currency) != cart.subtotal + chosen.price:
+        raise AmountChanged()
+
+
+@dataclass(frozen=True, slots=True)
+class BuyNowPayment:
+    customer_id: int
+    payload: str
+    amount: int
+    currency: str
+    option_id: str
+    address: ShippingAddress
+    telegram_charge_id: str
+    provider_charge_id: str | None
+
+
+async def place_bought_order(
+    uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, paid: BuyNowPayment
+) -> tuple[Order | None, bool]:
+    """The money arrived: the order is placed, its unit held and routed, the payment recorded
+    and booked, the customer and the staff chat told — one transaction. Idempotent on the
+    charge id (a redelivered update returns ``(order, False)``). Stock gone in the seconds
+    since the pre-checkout: nothing is placed, the charge is recorded as owed back."""
+    key = f"buy:{paid.telegram_charge_id}"[:64]
+    async with uow:
+        existing = await uow.orders.get_by_checkout_key(key)
+        if existing is not None:
+            return existing, False
+        customer = await uow.customers.get(paid.customer_id)
+        if customer is None:
+            raise NotFound()
+        now = clock.now()
+        cart = await _one_unit(uow, product_of_payload(paid.payload), paid.currency)
+        await release_expired_holds(uow, cart.lines[0].product.id or 0, now)
+        try:
+            chosen = await _chosen(uow, clock, policy, cart, paid.address, paid.option_id)
+            decision, _ = await route_or_explain(uow, cart, None, None)
+            await reserve_routed(uow, cart, decision)
+        except (CartChanged, NoDeliveryOption):
+            return None, await _unfulfillable(uow, clock, policy, paid)
+        order = Order.place(
+            code=await unique_order_code(uow),
+            customer_id=paid.customer_id,
+            currency=cart.currency,
+            fx_rate=cart.fx_rate,
+            tax_rate=policy.tax_rate,
+            lines=cart.order_lines(),
+            now=now,
+            actor=f"customer:{paid.customer_id}",
+            shipping=chosen.price,
+            channel=Channel.TELEGRAM,
+            payment_method=PaymentMethod.CARD,
+            delivery=Delivery(
+                DeliveryMethod.COURIER,
+                address=paid.address.text,
+                carrier=chosen.rate.carrier,
+                service=chosen.rate.service,
+                eta=chosen.eta,
+            ),
+            contact_phone=customer.phone or "",
+            routing=[*decision.warehouse_codes, *decision.reasons],
+            checkout_key=key,
+            flags=frozenset({"VIP"} if customer.is_vip else set()),
+        )
+        await uow.orders.add(order)
+        await allocation_rows(uow, order, decision, now)
+        await _paid(uow, clock, order, paid, now)
+        shop = merge(await uow.shop.identity(), "")
+        told = for_customer(customer, "order_placed", order_placed_params(order, shop))
+        if told is not None:
+            await uow.outbox.add(told, now)
+        if policy.staff_chat_id is not None:
+            await uow.outbox.add(Notification(policy.staff_chat_id, "staff_new_order", "", _staff(order)), now)
+        await uow.commit()
+        return order, True
+
+
+async def _paid(uow: UnitOfWork, clock: Clock, order: Order, paid: BuyNowPayment, now: datetime) -> None:
+    charge = Payment(
+        order.id or 0,
+        PaymentKind.PAYMENT,
+        PaymentMethod.CARD.value,
+        Money(paid.amount, paid.currency),
+        now,
+        paid.telegram_charge_id,
+        paid.provider_charge_id,
+    )
+    await uow.payments.add(charge)
+    await book_sale(uow, order, now, debit=Account.CASH, how="card")
+    reason = paid.telegram_charge_id
+    await apply_transition(uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=reason, notify=False)
+    await apply_transition(uow, order, OrderStatus.ALLOCATED, clock=clock, actor="system", notify=False)
+
+
+def _staff(order: Order) -> dict[str, object]:
+    return {
+        "code": order.code,
+        "units": sum(line.quantity for line in order.lines),
+        "total_minor": order.total.amount,
+        "currency": order.currency,
+        "payment": order.payment_terms,
+        "channel": order.channel.value,
+        "warehouses": ", ".join(order.routing[:1]),
+        "vip": "VIP" in order.flags,
+    }
+
+
+async def _unfulfillable(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, paid: BuyNowPayment) -> bool:
+    """No order to hang the money on: it is owed back, and both sides are told."""
+    now = clock.now()
+    params = {"amount_minor": paid.amount, "currency": paid.currency}
+    customer = await uow.customers.get(paid.customer_id)
+    told = for_customer(customer, "buy_now_sold_out", params)
+    if told is not None:
+        await uow.outbox.add(told, now)
+    if policy.staff_chat_id is not None:
+        staff = {**params, "charge": paid.telegram_charge_id, "customer": paid.customer_id}
+        await uow.outbox.add(Notification(policy.staff_chat_id, "staff_buy_now_sold_out", "", staff), now)
+    await uow.commit()
+    return False

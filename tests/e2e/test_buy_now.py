@@ -1,0 +1,118 @@
+"""Buy now through the sandbox: Telegram's form asks for an address, the bot prices delivery
+there with the shop's own carriers (or says it does not deliver there), checks stock before
+the charge, and the payment places the order — held, routed, paid — once (en, ru)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from sandbox.server import BotMessage
+from storage import models as m
+from tests.e2e.conftest import staff_shop
+from tests.e2e.journeys import scalar, stock
+from tests.fakes import FakeClock
+
+LONDON = {"country_code": "GB", "city": "London", "street_line1": "221B Baker Street", "post_code": "NW1 6XE"}
+LEEDS = {"country_code": "GB", "city": "Leeds", "street_line1": "1 Park Row", "post_code": "LS1 5AB"}
+STAFF_CHAT = -100500
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with staff_shop(
+        tmp_path, clock, payment_provider_token="sandbox:provider", shipping_countries="GB,IE"
+    ) as bot:
+        yield bot
+
+
+async def _buy_now_invoice(user: SandboxUser, sku: str = "85123A") -> BotMessage:
+    card = (await user.send(f"/start p_{sku}")).last
+    reply = await user.press(card, "⚡")
+    return next(msg for msg in reply.new if msg.kind == "invoice")
+
+
+async def _orders(shop: RunningBot) -> int:
+    return int(await scalar(shop, select(func.count()).select_from(m.OrderRow)) or 0)
+
+
+async def test_buy_now_prices_delivery_for_the_address_and_the_payment_places_the_order(shop: RunningBot) -> None:
+    alice = SandboxUser(shop.server, 901, "Alice")
+    invoice = await _buy_now_invoice(alice)
+    assert invoice.invoice is not None and invoice.text == "White Hanging Heart T-Light…"
+    assert invoice.invoice["need_shipping_address"] and invoice.invoice["is_flexible"]
+    assert invoice.invoice["total_amount"] == 295 and invoice.invoice["currency"] == "GBP"
+
+    london = await alice.enter_shipping_address(invoice, **LONDON)
+    assert london.shipping_answer is not None and london.shipping_answer["ok"]
+    offered = {o["title"].split(",")[0]: o["prices"][0]["amount"] for o in london.shipping_answer["options"]}
+    assert offered == {"Royal Mail Tracked 48": 370, "DPD Next Day": 630, "Gophr Same-day courier": 950}
+    leeds = await alice.enter_shipping_address(invoice, **LEEDS)  # farther than the warehouse's city: national
+    assert leeds.shipping_answer is not None
+    options = {o["title"].split(",")[0]: o for o in leeds.shipping_answer["options"]}
+    assert {name: o["prices"][0]["amount"] for name, o in options.items()} == {
+        "Royal Mail Tracked 48": 520,
+        "DPD Next Day": 850,
+    }
+    dpd = str(options["DPD Next Day"]["id"])
+    assert (await alice.pre_checkout(invoice, dpd)).pre_checkout_answer == {"ok": True, "error_message": None}
+    assert await _orders(shop) == 0  # nothing is placed until the money arrives
+
+    paid = await alice.pay(invoice, charge_id="tg-buy-1", shipping_option_id=dpd)
+    assert paid.last.text.startswith("✅ Thank you! Order ")
+    order = await scalar(shop, select(m.OrderRow))
+    assert (order.status, order.total_minor, order.shipping_minor, order.channel) == (
+        "allocated",
+        1145,
+        850,
+        "telegram",
+    )
+    assert order.address == "1 Park Row, Leeds, LS1 5AB, GB" and order.carrier == "DPD"
+    assert await stock(shop, "85123A") == [("LON", 806, 1)]
+    async with shop.runtime.sessions() as session:
+        payments = (await session.execute(select(m.PaymentRow.kind, m.PaymentRow.amount_minor))).all()
+    assert [tuple(p) for p in payments] == [("payment", 1145)]
+    again = await alice.pay(invoice, charge_id="tg-buy-1", shipping_option_id=dpd)  # Telegram redelivers it
+    assert again.new == [] and await _orders(shop) == 1
+    await shop.runtime.notifier.drain()
+    assert any(f"New order {order.code}" in msg.text for msg in shop.server.chat_messages(STAFF_CHAT))
+
+
+async def test_an_address_the_shop_does_not_deliver_to_is_refused_in_the_customers_language(shop: RunningBot) -> None:
+    boris = SandboxUser(shop.server, 902, "Борис", language_code="ru")
+    invoice = await _buy_now_invoice(boris)
+    assert invoice.invoice is not None and invoice.invoice["prices"][0]["label"] == "Товары"
+    refused = await boris.enter_shipping_address(invoice, country_code="US", city="Boston", street_line1="1 Main St")
+    assert refused.shipping_answer == {
+        "ok": False,
+        "error_message": "Извините, мы не доставляем в US.",
+        "options": None,
+    }
+    dublin = await boris.enter_shipping_address(
+        invoice, country_code="IE", city="Dublin", street_line1="1 O'Connell St"
+    )
+    assert dublin.shipping_answer is not None and dublin.shipping_answer["ok"]
+    option = dublin.shipping_answer["options"][0]
+    assert option["prices"][0]["label"] == "Доставка"
+    await boris.pay(invoice, shipping_option_id=str(option["id"]))
+    assert boris.messages()[-1].text.startswith("✅ Спасибо! Заказ ")
+
+
+async def test_stock_gone_before_the_charge_is_refused_with_a_way_to_ask(shop: RunningBot) -> None:
+    carl = SandboxUser(shop.server, 903, "Carl")
+    invoice = await _buy_now_invoice(carl, "22197")
+    answer = await carl.enter_shipping_address(invoice, **LONDON)
+    option = str(answer.shipping_answer["options"][0]["id"]) if answer.shipping_answer else ""
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(update(m.StockRow).values(reserved=m.StockRow.on_hand))
+    late = await carl.pre_checkout(invoice, option)
+    assert late.pre_checkout_answer is not None and late.pre_checkout_answer["ok"] is False
+    assert "Popcorn Holder" in str(late.pre_checkout_answer["error_message"])
+    assert late.last.text.startswith("⚠️ The payment did not go through, and nothing was charged.")
+    assert late.last.button_texts() == ["💬 Contact us"]
+    assert await _orders(shop) == 0
