@@ -21,6 +21,7 @@ from bot.demo_edit import edited_order
 from bot.demo_miniapp import mini_app
 from bot.demo_parcels import split_shipment_and_pickup
 from bot.demo_payments import bought_now, paid_by_link
+from bot.demo_promos import promotions_and_codes
 from bot.harness import DEMO_DATA, RunningBot, running_bot
 from bot.health import add_ops_routes
 from domain.apikeys import Scope
@@ -179,6 +180,7 @@ async def run_demo(keep: Path | None = None) -> int:
 
             await _tshirt_variants(running, ada, transcript, scene)
             await preorder_filled_by_a_purchase_order(running, ada, transcript, scene)
+            await promotions_and_codes(running, ada, transcript, scene)
 
             scene("Boris would rather see prices in euros (/currency)")
             reply = await boris.send("/currency")

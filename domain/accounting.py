@@ -26,6 +26,7 @@ class Account(StrEnum):
     TAX_PAYABLE = "2200 Sales tax payable"
     REVENUE = "4000 Sales"
     SHIPPING_INCOME = "4100 Shipping income"
+    DISCOUNTS = "4800 Sales discounts"  # contra-revenue: sales are booked at list price, less this
     SALES_RETURNS = "4900 Sales returns"
     COGS = "5000 Cost of goods sold"
     WRITE_OFFS = "5100 Inventory write-offs"

@@ -145,8 +145,9 @@ def diff_orders(before: Order, after: Order, pickup_names: dict[int, str]) -> Ed
 def changed_lines(
     lines: list[OrderLine], changes: tuple[LineChange, ...], added: dict[int, OrderLine]
 ) -> list[OrderLine]:
-    """The order's lines after the changes: kept lines keep the price they were sold at; an
-    added product comes at today's price (``added``, already priced in the order currency)."""
+    """The order's lines after the changes: kept lines keep the price they were sold at (and
+    their discount, per unit, never for more units than it was given for); an added product
+    comes at today's price (``added``, already priced in the order currency)."""
     wanted = {change.product_id: change.quantity for change in changes}
     for quantity in wanted.values():
         if not 0 <= quantity <= MAX_EDIT_QUANTITY:
@@ -155,7 +156,9 @@ def changed_lines(
     for line in lines:
         quantity = wanted.pop(line.product_id, line.quantity)
         if quantity:
-            result.append(OrderLine(line.product_id, line.sku, line.name, quantity, line.unit_price, line.id))
+            # A kept line keeps its discount per unit, rounded down: an edit never discounts more.
+            kept = line.discount_minor * min(quantity, line.quantity) // line.quantity
+            result.append(OrderLine(line.product_id, line.sku, line.name, quantity, line.unit_price, line.id, kept))
     for product_id, quantity in wanted.items():
         if quantity:
             template = added[product_id]

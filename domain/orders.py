@@ -198,10 +198,21 @@ class OrderLine:
     quantity: int
     unit_price: Money
     id: int | None = None
+    discount_minor: int = 0  # this line's share of the order's discounts (``domain.discounts``)
 
     @property
     def total(self) -> Money:
+        """Before discounts: unit price × quantity."""
         return self.unit_price * self.quantity
+
+    @property
+    def discount(self) -> Money:
+        return Money(self.discount_minor, self.unit_price.currency)
+
+    @property
+    def net(self) -> Money:
+        """What the customer pays for the line."""
+        return self.total - self.discount
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +247,8 @@ class Order:
     checkout_key: str | None = None
     tracking_number: str = ""
     gift_message: str = ""
+    promo_code: str = ""  # the code used, counted once in the order's transaction
+    discounts: tuple[tuple[str, int], ...] = ()  # (promotion name or code, minor units) as shown
     id: int | None = None
     version: int = 0  # bumped by every edit: two people editing the same order cannot both win
 
@@ -274,9 +287,18 @@ class Order:
         return sum_money([line.total for line in self.lines], self.currency)
 
     @property
+    def discount(self) -> Money:
+        return Money(sum(line.discount_minor for line in self.lines), self.currency)
+
+    @property
+    def goods(self) -> Money:
+        """The goods after discounts: what tax is computed on."""
+        return self.subtotal - self.discount
+
+    @property
     def total(self) -> Money:
         shipping = self.shipping or Money.zero(self.currency)
-        return self.subtotal + shipping
+        return self.goods + shipping
 
     def included_tax(self, gross: Money) -> Money:
         """The tax inside a tax-inclusive amount: gross × r / (100 + r), half-even."""
@@ -285,7 +307,7 @@ class Order:
 
     @property
     def tax(self) -> Money:
-        return self.included_tax(self.subtotal) + self.included_tax(self.shipping or Money.zero(self.currency))
+        return self.included_tax(self.goods) + self.included_tax(self.shipping or Money.zero(self.currency))
 
     @property
     def special_code(self) -> str | None:

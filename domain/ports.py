@@ -19,12 +19,14 @@ from domain.categories import CategoryNode
 from domain.customers import Customer, StaffMember
 from domain.feedback import Review
 from domain.fx import FxRate
+from domain.money import Money
 from domain.notifications import Notification
 from domain.orders import HistoryEntry, Order, OrderStatus
 from domain.packing import Box, Package
 from domain.parcels import Parcel, PickupCode
 from domain.payments import InvoiceSpec, Payment
 from domain.picking import PickLine, PickList
+from domain.promotions import PromoCode, Promotion
 from domain.purchasing import PurchaseOrder, Supplier, SupplyTerms
 from domain.replenishment import Suggestion
 from domain.reports import PlacedOrder, ShippedOrder, SoldLine
@@ -472,6 +474,20 @@ class ShopRepository(Protocol):
         ...
 
 
+class PromotionRepository(Protocol):
+    async def add_promotion(self, promotion: Promotion) -> Promotion: ...
+    async def promotions(self, now: datetime) -> list[Promotion]: ...
+    async def end_promotion(self, promotion_id: int, at: datetime) -> Promotion | None: ...
+    async def add_code(self, code: PromoCode) -> PromoCode: ...
+    async def code(self, code: str) -> PromoCode | None: ...
+    async def codes(self, now: datetime) -> list[PromoCode]: ...
+    async def end_code(self, code: str, at: datetime) -> PromoCode | None: ...
+    async def customer_uses(self, code_id: int, customer_id: int) -> int: ...
+    async def use_code(self, code_id: int, customer_id: int, order_id: int, amount: Money, at: datetime) -> bool:
+        """One use counted if the code has one left (False: used up), in the caller's transaction."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """Read-only members, so implementations may expose more specific repositories."""
 
@@ -527,6 +543,8 @@ class UnitOfWork(Protocol):
     def shop(self) -> ShopRepository: ...
     @property
     def support(self) -> SupportRepository: ...
+    @property
+    def promotions(self) -> PromotionRepository: ...
 
     def read_only(self) -> Self:
         """Mark the next ``async with`` as a read-only transaction (no commit expected)."""

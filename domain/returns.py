@@ -8,6 +8,7 @@ replacement order at no charge. Its status moves through ``RETURN_TRANSITIONS``.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -129,9 +130,29 @@ def returnable(order: Order, now: datetime, window_days: int, already: dict[int,
     return {line_id: n for line_id, n in left.items() if n > 0}
 
 
-def refund_for(request: ReturnRequest, order: Order, shipping_already_refunded: bool) -> Money:
-    """The goods returned, plus the order's shipping when it is the shop's fault (once)."""
-    amount = request.goods_value
+def refund_for(
+    request: ReturnRequest,
+    order: Order,
+    shipping_already_refunded: bool,
+    refunded_before: Mapping[int, int] | None = None,
+) -> Money:
+    """The goods returned at what was paid for them (their share of the line after its
+    discount), plus the order's shipping when it is the shop's fault (once).
+
+    A line of n units that cost P after discount refunds, once k of them are back in all,
+    ⌊P·k/n⌋: each return refunds the growth of that figure from the units refunded before
+    (``refunded_before``, per order line id), so partial returns never add up to more
+    than was paid, and the last unit back brings the line's refunds to exactly P."""
+    before = refunded_before or {}
+    lines = {line.id: line for line in order.lines}
+    amount = Money.zero(order.currency)
+    for returned in request.lines:
+        line = lines.get(returned.order_line_id)
+        if line is None:  # not a line of this order: at its own unit price, as before
+            amount += returned.unit_price * returned.quantity
+            continue
+        paid, n, prior = line.net.amount, line.quantity, before.get(returned.order_line_id, 0)
+        amount += Money(paid * (prior + returned.quantity) // n - paid * prior // n, order.currency)
     if request.reason in SHOP_FAULT and order.shipping is not None and not shipping_already_refunded:
         amount = amount + order.shipping
     return amount

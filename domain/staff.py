@@ -34,6 +34,7 @@ class Permission(StrEnum):
     EDIT_ORDERS = "edit_orders"  # /edit: change an order's lines, address or delivery before picking
     PAYMENT_LINKS = "payment_links"  # send a customer a link to pay an order (/paylink)
     HANDOVER = "handover"  # hand a pickup order over at the counter (/handover), taking payment if due
+    MANAGE_PROMOTIONS = "manage_promotions"  # /promotion, /promocode
 
 
 P = Permission

@@ -35,6 +35,8 @@ from handlers import (
     picking,
     pricing,
     products,
+    promo,
+    promotions_admin,
     purchasing,
     reports,
     returns,
@@ -94,6 +96,7 @@ STAFF_MODULES = (
     shop_settings,
     imports,
     paylinks,
+    promotions_admin,
 )
 
 
@@ -133,6 +136,7 @@ def build_routers() -> list[Router]:
                 miniapp,
                 identity,
                 assist,
+                promo,
                 checkout,
                 order_edit,
                 buynow,

@@ -311,6 +311,18 @@ class GiftChoice(CallbackData, prefix="cg"):
     key: Code
 
 
+class PromoAsk(CallbackData, prefix="prm"):
+    """At review: type a promo code (the review's checkout key: an old review's button is dead)."""
+
+    key: Code
+
+
+class PromoDrop(CallbackData, prefix="prx"):
+    """At review: go on without the promo code."""
+
+    key: Code
+
+
 class ContactCb(CallbackData, prefix="sc"):
     """ "Contact us": the order the customer came from ("" for none)."""
 

@@ -21,6 +21,7 @@ from domain.usecases.cart import (
     view_cart,
 )
 from domain.usecases.catalog import product_card
+from domain.usecases.promotions import cart_discounts
 from handlers.callbacks import CartChange, CartView, NotifyMe, StartCheckout, shorten
 from handlers.catalog import card_keyboard, customer_currency, reading_language, redraw_card
 from handlers.context import ShopSettings
@@ -56,13 +57,19 @@ async def _cart(uow: UnitOfWork, clock: Clock, customer: Customer, settings: Sho
     )
 
 
+async def cart_text(uow: UnitOfWork, clock: Clock, customer: Customer, renderer: Renderer, cart: Cart) -> str:
+    """The cart with the promotions that apply to it now."""
+    discounts = await cart_discounts(uow, clock, cart, customer.id or 0) if cart.lines else None
+    return renderer.render("cart.html.j2", cart=cart, discounts=discounts)
+
+
 @router.message(Command("cart"))
 @router.message(F.text == CART_BUTTON)
 async def show_cart(
     message: Message, uow: UnitOfWork, clock: Clock, customer: Customer, settings: ShopSettings, renderer: Renderer
 ) -> None:
     cart = await _cart(uow, clock, customer, settings)
-    await message.answer(renderer.render("cart.html.j2", cart=cart), reply_markup=cart_keyboard(cart))
+    await message.answer(await cart_text(uow, clock, customer, renderer, cart), reply_markup=cart_keyboard(cart))
 
 
 @router.callback_query(CartView.filter())
@@ -72,7 +79,8 @@ async def show_cart_from_button(
     cart = await _cart(uow, clock, customer, settings)
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.answer(renderer.render("cart.html.j2", cart=cart), reply_markup=cart_keyboard(cart))
+        text = await cart_text(uow, clock, customer, renderer, cart)
+        await query.message.answer(text, reply_markup=cart_keyboard(cart))
 
 
 @router.callback_query(CartChange.filter())
@@ -102,7 +110,8 @@ async def change_line(
         cart = await _cart(uow, clock, customer, settings)
         await query.answer(notice or None, show_alert=bool(notice))
         if isinstance(query.message, Message):
-            await query.message.edit_text(renderer.render("cart.html.j2", cart=cart), reply_markup=cart_keyboard(cart))
+            text = await cart_text(uow, clock, customer, renderer, cart)
+            await query.message.edit_text(text, reply_markup=cart_keyboard(cart))
         return
     card = await product_card(
         uow,

@@ -31,6 +31,7 @@ from babel.dates import format_date
 from domain.customers import Customer, normalize_phone
 from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod, payment_terms
 from domain.ports import Clock, UnitOfWork
+from domain.promotions import PromoRefused
 from domain.shipping import ShippingQuote
 from domain.text import MAX_ADDRESS, typed
 from domain.usecases.cart import view_cart
@@ -64,8 +65,10 @@ from handlers.callbacks import (
 from handlers.catalog import customer_currency
 from handlers.checkout_state import CheckoutDraft, draft_of, save
 from handlers.context import OutboxSender, ShopSettings
+from handlers.errors import domain_message
 from handlers.menu import main_menu
 from handlers.paylinks import invoice_links, link_sent_text
+from handlers.promo_review import promo_button, review_discounts
 from handlers.views.rendering import Renderer, current_locale, fill, format_money
 
 router = Router(name=__name__)
@@ -81,6 +84,7 @@ class Checkout(StatesGroup):
     payment = State()
     review = State()
     gift = State()
+    promo = State()  # typing a promo code (handlers.promo)
 
 
 # ------------------------------------------------------------------ entering and leaving
@@ -387,6 +391,10 @@ async def _show_review(
             await message.answer(_("That shipping option is no longer available. Please choose again."))
             return
         total = choice.cart.subtotal + quote.price
+    payment = payment_terms(draft.payment, draft.delivery_method)
+    discounts, refused = await review_discounts(uow, clock, choice.cart, customer, draft.promo_code)
+    if refused:  # the code stopped applying (expired, used up, the cart changed): shown without it
+        draft = replace(draft, promo_code="")
     text = renderer.render(
         "checkout_review.html.j2",
         cart=choice.cart,
@@ -394,10 +402,13 @@ async def _show_review(
         quote=quote,
         address=draft.address,
         phone=draft.phone,
-        payment=payment_terms(draft.payment, draft.delivery_method),
-        total=total,
+        payment=payment,
+        total=total - discounts.total,
+        discounts=discounts,
+        promo_refused=refused,
     )
     buttons: list[tuple[str, CallbackData]] = [(_("✅ Confirm order"), Confirm(key=draft.key))]
+    buttons.append(promo_button(draft))
     if draft.gift:
         gift_line = _("🎁 A gift, wrapped, no prices in the parcel.")
         if draft.gift_message:
@@ -467,7 +478,15 @@ async def confirmed(
         request = _request(draft, customer, settings)
         if assisting:
             request = replace(request, channel=Channel.SUPPORT, actor=f"staff:{query.from_user.id}")
-        order = await place_order(uow, clock, settings.checkout_policy, request)
+        try:
+            order = await place_order(uow, clock, settings.checkout_policy, request)
+        except PromoRefused as refused:  # told why; the review again, without the code, to confirm
+            await query.answer(domain_message(refused, html=False)[:200], show_alert=True)
+            draft = replace(draft, promo_code="")
+            await save(state, draft)
+            if isinstance(query.message, Message):
+                await _show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
+            return
         await state.clear()
     else:
         existing = await placed_by_key(uow, callback_data.key)
@@ -514,11 +533,14 @@ def _request(draft: CheckoutDraft, customer: Customer, settings: ShopSettings) -
         fallback_currency=settings.default_currency,
         gift=draft.gift,
         gift_message=draft.gift_message,
+        promo_code=draft.promo_code,
     )
 
 
 async def send_invoice(bot: Bot, chat_id: int, order: Order, settings: ShopSettings) -> None:
     prices = [LabeledPrice(label=_("Goods"), amount=order.subtotal.amount)]
+    if order.discount.amount:
+        prices.append(LabeledPrice(label=_("Discounts"), amount=-order.discount.amount))
     if order.shipping and order.shipping.amount:
         prices.append(LabeledPrice(label=_("Shipping"), amount=order.shipping.amount))
     await bot.send_invoice(

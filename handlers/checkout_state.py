@@ -24,6 +24,7 @@ class CheckoutDraft:
     gift: bool = False
     gift_message: str = ""
     review_message_id: int | None = None  # the review whose Confirm button /cancel disarms
+    promo_code: str = ""  # applied at review; checked again when the order is placed
 
     @property
     def delivery_method(self) -> DeliveryMethod:

@@ -63,7 +63,8 @@ CUSTOMER_COMMANDS: tuple[tuple[str, str], ...] = (
 # ... and these it does not (typed from a hint, a step of a conversation, or a product code;
 # /whoami and /chatid from the README's set-up walkthrough).
 CUSTOMER_COMMANDS_OFF_MENU = frozenset(
-    {"add", "track", "receipt", "return", "skip", "cancel", "whoami", "chatid", "shop"}  # /shop: the menu button
+    # /shop: the menu button; /promo: at the checkout review
+    {"add", "track", "receipt", "return", "skip", "cancel", "whoami", "chatid", "shop", "promo"}
 )
 
 
@@ -120,6 +121,8 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("assist_end", Permission.ASSIST, N_("Stop ordering for a customer")),
     ("close", Permission.SUPPORT, N_("End a support conversation (in its topic)")),
     ("paylink", Permission.PAYMENT_LINKS, N_("Send a customer a link to pay an order")),
+    ("promotion", Permission.MANAGE_PROMOTIONS, N_("Promotions: list, create, end")),
+    ("promocode", Permission.MANAGE_PROMOTIONS, N_("Promo codes: list, create, end")),
 )
 STAFF_PERMISSIONS: dict[str, Permission] = {name: permission for name, permission, _ in STAFF_COMMANDS}
 

@@ -30,6 +30,7 @@ from storage.repositories import (
     SqlPayments,
     SqlPicking,
     SqlProducts,
+    SqlPromotions,
     SqlPurchasing,
     SqlReturns,
     SqlShop,
@@ -120,6 +121,7 @@ class SqlUnitOfWork:
     subscriptions = _Repository(SqlSubscriptions)
     shop = _Repository(SqlShop, cached=True)
     support = _Repository(SqlSupport)
+    promotions = _Repository(SqlPromotions)
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, update_id: int | None = None) -> None:
         self._sessions = sessions

@@ -1,6 +1,8 @@
 """Posting to the journal from the business events, inside their own transactions: a sale
 booked at most once, whatever path it takes; a refund takes back the tax inside it.
 
+Sales are booked at list price less tax, discounts against them in "4800 Sales discounts"
+(contra-revenue), so sales net of discounts is what was charged without its tax.
 Revenue is recognised when the money is earned: card payment, invoice issued (receivable), or
 cash collected on delivery. Cost of goods leaves inventory at shipment at the supply cost
 (``supply_terms``; products without one are booked at zero cost and said so in the memo)."""
@@ -49,15 +51,22 @@ async def book_sale(uow: UnitOfWork, order: Order, at: datetime, *, debit: Accou
     base currency at the order's own rate. The debit is the sum of the converted credits,
     so rounding can never unbalance the entry."""
     shipping = order.shipping or Money.zero(order.currency)
-    goods_tax, shipping_tax = order.included_tax(order.subtotal), order.included_tax(shipping)
+    goods_tax, shipping_tax = order.included_tax(order.goods), order.included_tax(shipping)
     base = uow.base_currency
     credits = [
-        (A.REVENUE, to_base(order.subtotal - goods_tax, order.fx_rate, base)),
+        (A.REVENUE, to_base(order.goods - goods_tax, order.fx_rate, base)),
         (A.SHIPPING_INCOME, to_base(shipping - shipping_tax, order.fx_rate, base)),
         (A.TAX_PAYABLE, to_base(goods_tax + shipping_tax, order.fx_rate, base)),
     ]
+    # Tax is on the price paid, after discounts; the discount (without the tax it no longer
+    # carries) is shown gross: sales at list price, and the discounts against them.
+    discount = order.discount - order.included_tax(order.discount)
+    given = to_base(discount, order.fx_rate, base)
+    pairs = [(debit, credit, amount) for credit, amount in credits] + [(A.DISCOUNTS, A.REVENUE, given)]
     memo = f"sale {order.code} ({how})" + _fx_note(order.total, order.fx_rate, base)
-    posted = entry(at, f"order:{order.code}", memo, base, *((debit, credit, amount) for credit, amount in credits))
+    if order.promo_code:
+        memo += f"; code {order.promo_code}"
+    posted = entry(at, f"order:{order.code}", memo, base, *pairs)
     if posted is not None:
         await uow.journal.post(posted)
 

@@ -35,6 +35,7 @@ from domain.usecases.backorders import record_backorders, routable_part
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.cart import load_cart, release_customer_holds
 from domain.usecases.orders import apply_transition
+from domain.usecases.promotions import count_code_use, discounted_lines, discounts_for, labels
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse
 
@@ -94,6 +95,7 @@ class CheckoutRequest:
     actor: str = ""
     gift: bool = False  # gift-wrapped; the packing slip shows no prices
     gift_message: str = ""
+    promo_code: str = ""  # entered at review; checked again and counted in the order's transaction
 
 
 MAX_GIFT_MESSAGE = 200
@@ -239,6 +241,7 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         cart = await load_cart(uow, now, request.customer_id, request.currency, request.fallback_currency)
         if cart.is_empty:
             raise EmptyCart()
+        _, discounts = await discounts_for(uow, now, cart, request.customer_id, request.promo_code)
         point = await _destination(uow, request.delivery)
         # Our holds and anyone's expired holds go back first; routing then sees true availability.
         await release_customer_holds(uow, request.customer_id)
@@ -258,7 +261,7 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
             currency=cart.currency,
             fx_rate=cart.fx_rate,
             tax_rate=policy.tax_rate,
-            lines=cart.order_lines(),
+            lines=discounted_lines(cart.order_lines(), discounts),
             now=now,
             actor=request.actor or f"customer:{request.customer_id}",
             shipping=shipping,
@@ -273,9 +276,12 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
             ),
             flags=frozenset({"VIP"} if customer.is_vip else set()) | frozenset({"GIFT"} if request.gift else set()),
             gift_message=request.gift_message.strip()[:MAX_GIFT_MESSAGE] if request.gift else "",
+            promo_code=discounts.code.code if discounts.code else "",
+            discounts=labels(discounts),
         )
         await check_credit(uow, customer, order)
         await uow.orders.add(order)
+        await count_code_use(uow, order, discounts, now)
         await allocation_rows(uow, order, decision, now)
         await record_backorders(uow, order, waiting, now)
         await _first_steps(uow, clock, order, request)
@@ -332,6 +338,7 @@ def order_placed_params(order: Order, shop: ShopIdentity | None = None) -> dict[
             {"name": line.name, "quantity": line.quantity, "total_minor": line.total.amount} for line in order.lines
         ],
         "shipping_minor": order.shipping.amount if order.shipping else 0,
+        "discounts": [list(d) for d in order.discounts],
         "total_minor": order.total.amount,
         "payment": order.payment_terms,
         "invoice_due": order.invoice_due.isoformat() if order.invoice_due else "",

@@ -311,7 +311,10 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
         if request.kind is ReturnKind.REFUND:
             earlier = [r for r in await uow.returns.for_order(order.id) if r.id != request.id and r.refund is not None]
             shipping_done = any(r.reason in SHOP_FAULT for r in earlier)
-            request.refund = refund_for(request, order, shipping_done)
+            before: dict[int, int] = defaultdict(int)
+            for line in (x for r in earlier if r.status is ReturnStatus.REFUNDED for x in r.lines):
+                before[line.order_line_id] += line.quantity
+            request.refund = refund_for(request, order, shipping_done, before)
             await uow.payments.add(
                 Payment(order.id, PaymentKind.REFUND_OWED, order.payment_method.value, request.refund, now)
             )

@@ -63,6 +63,7 @@ from storage.models.orders import (
 )
 from storage.models.parcels import ParcelLineRow, ParcelRow, PickupCodeRow
 from storage.models.parties import AddressRow, CustomerRow, StaffInviteRow, StaffRow, WebLoginRow
+from storage.models.promotions import PromoCodeRow, PromoCodeUseRow, PromotionRow
 
 __all__ = [
     "NAMING",
@@ -105,6 +106,9 @@ __all__ = [
     "ProductPriceRow",
     "ProductRow",
     "ProductTranslationRow",
+    "PromoCodeRow",
+    "PromoCodeUseRow",
+    "PromotionRow",
     "PurchaseOrderRow",
     "ReservationRow",
     "ReturnLineRow",

@@ -57,6 +57,9 @@ class OrderRow(Base):
     dunning_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # reminders sent
     gift_message: Mapped[str] = mapped_column(Text, default="", server_default="")
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped by every edit
+    discount_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # sum of the lines'
+    promo_code: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    discounts: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON [[label, minor], …]
     # A customer's orders newest first (/orders) read from the index, without a sort.
     __table_args__ = (
         Index("ix_orders_customer_created", "customer_id", "created_at", "id"),
@@ -74,6 +77,7 @@ class OrderLineRow(Base):
     name: Mapped[str] = mapped_column(String(256))
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+    discount_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
 
 

@@ -63,6 +63,9 @@ class SqlOrders:
             "subtotal_minor": order.subtotal.amount,
             "shipping_minor": order.shipping.amount if order.shipping else 0,
             "total_minor": order.total.amount,
+            "discount_minor": order.discount.amount,
+            "promo_code": order.promo_code,
+            "discounts": json.dumps([list(d) for d in order.discounts], ensure_ascii=False),
             "fx_rate": order.fx_rate,
             "tax_rate": order.tax_rate,
             "flags": ",".join(sorted(order.flags)),
@@ -79,6 +82,7 @@ class SqlOrders:
                 "name": line.name,
                 "quantity": line.quantity,
                 "unit_price_minor": line.unit_price.amount,
+                "discount_minor": line.discount_minor,
             }
             for line in order.lines
         ]
@@ -256,7 +260,15 @@ class SqlOrders:
             customer_id=row.customer_id,
             currency=row.currency,
             lines=[
-                OrderLine(x.product_id, x.sku, x.name, x.quantity, Money(x.unit_price_minor, row.currency), x.id)
+                OrderLine(
+                    x.product_id,
+                    x.sku,
+                    x.name,
+                    x.quantity,
+                    Money(x.unit_price_minor, row.currency),
+                    x.id,
+                    x.discount_minor,
+                )
                 for x in sorted(lines, key=lambda x: x.id)
             ],
             status=OrderStatus(row.status),
@@ -285,6 +297,8 @@ class SqlOrders:
             checkout_key=row.checkout_key,
             tracking_number=row.tracking_number,
             gift_message=row.gift_message,
+            promo_code=row.promo_code,
+            discounts=tuple((str(label), int(minor)) for label, minor in json.loads(row.discounts or "[]")),
             id=row.id,
             version=row.version,
         )
@@ -328,6 +342,7 @@ class SqlOrders:
             "subtotal_minor": order.subtotal.amount,
             "shipping_minor": order.shipping.amount if order.shipping else 0,
             "total_minor": order.total.amount,
+            "discount_minor": order.discount.amount,
             "updated_at": entry.at,
             **self._details(order),
         }
@@ -344,7 +359,7 @@ class SqlOrders:
             await self.s.execute(
                 update(line_row)
                 .where(line_row.id == line.id)
-                .values(quantity=line.quantity)
+                .values(quantity=line.quantity, discount_minor=line.discount_minor)
                 .execution_options(synchronize_session=False)
             )
         added = [
@@ -355,6 +370,7 @@ class SqlOrders:
                 "name": line.name,
                 "quantity": line.quantity,
                 "unit_price_minor": line.unit_price.amount,
+                "discount_minor": line.discount_minor,
             }
             for line in order.lines
             if line.id is None

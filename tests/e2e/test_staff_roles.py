@@ -151,6 +151,8 @@ STAFF_SAMPLES = {
     "newproduct": "",
     "paylink": "ABCDEFGH",
     "backorder": "85123A on 5",
+    "promotion": "new Sale percent=10 over=10 until=2030-01-01",
+    "promocode": "new EVIL percent=50 until=2030-01-01",
 }
 
 

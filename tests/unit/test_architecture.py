@@ -109,6 +109,7 @@ SANDBOX_USERS_IN_BOT = {
     "bot/demo_edit.py",
     "bot/demo_parcels.py",
     "bot/demo_payments.py",
+    "bot/demo_promos.py",
     "bot/harness.py",
 }
 

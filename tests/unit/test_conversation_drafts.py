@@ -66,7 +66,8 @@ async def test_a_saved_draft_is_the_json_dict_the_previous_release_reads() -> No
     await state.set_data(PREVIOUS_RELEASE_REVIEW)
     await save(state, await draft_of(state))
     stored = await state.get_data()
-    assert json.loads(json.dumps(stored)) == stored == PREVIOUS_RELEASE_REVIEW
+    # Plus the promo code (none here): the previous release ignores keys it does not know.
+    assert json.loads(json.dumps(stored)) == stored == PREVIOUS_RELEASE_REVIEW | {"promo_code": ""}
 
 
 # What the previous release left in FSM data when asking how many of line 12 come back.

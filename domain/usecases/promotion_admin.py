@@ -1,0 +1,230 @@
+"""Managers create, list and end promotions and promo codes (``/promotion``, ``/promocode``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from domain.catalog import normalize_sku
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.money import Money
+from domain.ports import Clock, UnitOfWork
+from domain.promotions import (
+    DiscountKind,
+    PromoCode,
+    PromoCodeTaken,
+    Promotion,
+    Target,
+    parse_percent,
+    valid_code,
+)
+from domain.staff import Permission
+from domain.usecases.staff import require
+
+
+class UnknownOption(DomainError):
+    key = N_("Unknown option “{option}”. Options: {allowed}.")
+
+
+class NeedsDiscount(DomainError):
+    key = N_("Say what it takes off: percent=10, off=5.00 or buy=2 (buy 2, get 1 free).")
+
+
+class NeedsEnd(DomainError):
+    key = N_("Say when it ends: until=YYYY-MM-DD.")
+
+
+class BadDate(DomainError):
+    key = N_("{text} is not a date (YYYY-MM-DD).")
+
+
+class UnknownCategory(DomainError):
+    key = N_("There is no category “{name}”.")
+
+
+class UnknownSku(DomainError):
+    key = N_("There is no product {sku}.")
+
+
+class BadCount(DomainError):
+    key = N_("{option} must be a whole number from 1 to 1000000, not {text}.")
+
+
+class OneTarget(DomainError):
+    key = N_("Choose one of category=, products= or over= (the whole order above an amount).")
+
+
+PROMOTION_OPTIONS = ("percent", "off", "buy", "category", "products", "over", "from", "until")
+CODE_OPTIONS = ("percent", "off", "min", "uses", "per_customer", "first_order", "category", "products", "from", "until")
+
+
+@dataclass(frozen=True, slots=True)
+class _Common:
+    kind: DiscountKind
+    percent: Decimal
+    amount: Money | None
+    starts_at: datetime
+    ends_at: datetime
+    category_id: int | None
+    product_ids: frozenset[int]
+    target_text: str
+
+
+def _day(text: str, end: bool) -> datetime:
+    """A date in UTC: ``from`` at its start, ``until`` at its end (the whole day counts)."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadDate(text=text) from None
+    return datetime.combine(day + timedelta(days=1 if end else 0), time(), tzinfo=UTC)
+
+
+def _count(options: Mapping[str, str], name: str) -> int | None:
+    text = options.get(name)
+    if text is None:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
+        raise BadCount(option=name, text=text)
+    return int(text)
+
+
+def _check_options(options: Mapping[str, str], allowed: tuple[str, ...]) -> None:
+    for option in options:
+        if option not in allowed:
+            raise UnknownOption(option=option, allowed=", ".join(allowed))
+
+
+async def _common(uow: UnitOfWork, now: datetime, options: Mapping[str, str]) -> _Common:
+    base = uow.base_currency
+    kinds = [k for k in ("percent", "off", "buy") if k in options]
+    if len(kinds) != 1:
+        raise NeedsDiscount()
+    if "until" not in options:
+        raise NeedsEnd()
+    percent = parse_percent(options["percent"]) if "percent" in options else Decimal(0)
+    amount = Money.parse(options["off"], base) if "off" in options else None
+    if amount is not None and amount.amount <= 0:
+        raise NeedsDiscount()
+    kind = {"percent": DiscountKind.PERCENT, "off": DiscountKind.FIXED, "buy": DiscountKind.BUY_GET}[kinds[0]]
+    category_id, product_ids, text = None, frozenset[int](), ""
+    if "category" in options:
+        name = options["category"].strip()
+        node = next((n for n in await uow.products.category_nodes() if n.name.casefold() == name.casefold()), None)
+        if node is None:
+            raise UnknownCategory(name=name)
+        category_id, text = node.id, node.name
+    if "products" in options:
+        ids = set()
+        skus = [s for s in options["products"].split(",") if s.strip()]
+        for sku in skus:
+            product = await uow.products.get_by_sku(normalize_sku(sku))
+            if product is None or product.id is None:
+                raise UnknownSku(sku=sku.strip())
+            ids.add(product.id)
+        product_ids, text = frozenset(ids), ", ".join(normalize_sku(s) for s in skus)
+    starts = _day(options["from"], end=False) if "from" in options else now
+    return _Common(kind, percent, amount, starts, _day(options["until"], end=True), category_id, product_ids, text)
+
+
+async def create_promotion(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, options: Mapping[str, str]
+) -> Promotion:
+    """Refused when it could not work as written or overlaps a running one on the same items."""
+    member = await require(uow, staff_id, Permission.MANAGE_PROMOTIONS)
+    _check_options(options, PROMOTION_OPTIONS)
+    async with uow:
+        now = clock.now()
+        c = await _common(uow, now, options)
+        targets = [t for t in ("category", "products", "over") if t in options]
+        if len(targets) != 1:
+            raise OneTarget()
+        target = {"category": Target.CATEGORY, "products": Target.PRODUCTS, "over": Target.ORDER}[targets[0]]
+        threshold = Money.parse(options["over"], uow.base_currency) if "over" in options else None
+        promotion = Promotion(
+            name=" ".join(name.split())[:128],
+            kind=c.kind,
+            target=target,
+            starts_at=c.starts_at,
+            ends_at=c.ends_at,
+            percent=c.percent,
+            amount=c.amount,
+            buy=_count(options, "buy") or 0,
+            threshold=threshold,
+            category_id=c.category_id,
+            product_ids=c.product_ids,
+            target_text=c.target_text or (str(threshold.to_decimal()) if threshold else ""),
+            created_by=member.telegram_id,
+        )
+        promotion.check(now, await uow.promotions.promotions(now))
+        added = await uow.promotions.add_promotion(promotion)
+        await uow.commit()
+        return added
+
+
+async def create_code(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, options: Mapping[str, str]
+) -> PromoCode:
+    member = await require(uow, staff_id, Permission.MANAGE_PROMOTIONS)
+    _check_options(options, CODE_OPTIONS)
+    normalized = valid_code(code)
+    async with uow:
+        now = clock.now()
+        c = await _common(uow, now, options)
+        if c.kind is DiscountKind.BUY_GET:
+            raise NeedsDiscount()
+        if await uow.promotions.code(normalized) is not None:
+            raise PromoCodeTaken(code=normalized)
+        promo = PromoCode(
+            code=normalized,
+            kind=c.kind,
+            starts_at=c.starts_at,
+            ends_at=c.ends_at,
+            percent=c.percent,
+            amount=c.amount,
+            minimum=Money.parse(options["min"], uow.base_currency) if "min" in options else None,
+            max_uses=_count(options, "uses"),
+            per_customer=_count(options, "per_customer"),
+            first_order_only="first_order" in options,
+            category_id=c.category_id,
+            product_ids=c.product_ids,
+            target_text=c.target_text,
+            created_by=member.telegram_id,
+        )
+        promo.check_new(now)
+        added = await uow.promotions.add_code(promo)
+        await uow.commit()
+        return added
+
+
+async def promotion_board(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int
+) -> tuple[list[Promotion], list[PromoCode], datetime]:
+    """What runs now or is still to come, and the codes not yet over."""
+    await require(uow, staff_id, Permission.MANAGE_PROMOTIONS)
+    async with uow.read_only():
+        now = clock.now()
+        return await uow.promotions.promotions(now), await uow.promotions.codes(now), now
+
+
+async def end_promotion(uow: UnitOfWork, clock: Clock, *, staff_id: int, promotion_id: int) -> Promotion:
+    """From now on; orders already placed keep their discounts."""
+    await require(uow, staff_id, Permission.MANAGE_PROMOTIONS)
+    async with uow:
+        ended = await uow.promotions.end_promotion(promotion_id, clock.now())
+        if ended is None:
+            raise NotFound()
+        await uow.commit()
+        return ended
+
+
+async def end_code(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str) -> PromoCode:
+    await require(uow, staff_id, Permission.MANAGE_PROMOTIONS)
+    async with uow:
+        ended = await uow.promotions.end_code(valid_code(code), clock.now())
+        if ended is None:
+            raise NotFound()
+        await uow.commit()
+        return ended

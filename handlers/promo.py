@@ -1,0 +1,133 @@
+"""Promo codes at the checkout review: ``/promo CODE``, or the button and then the code."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from domain.customers import Customer
+from domain.ports import Clock, UnitOfWork
+from domain.promotions import PromoRefused
+from domain.usecases.promotions import check_code
+from handlers.callbacks import PromoAsk, PromoDrop
+from handlers.catalog import customer_currency
+from handlers.checkout import Checkout, _show_review
+from handlers.checkout_state import draft_of, save
+from handlers.context import ShopSettings
+from handlers.errors import domain_message
+from handlers.views.rendering import Renderer, fill, format_money
+
+router = Router(name=__name__)
+
+
+@router.message(Command("promo"))
+async def promo_command(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    customer: Customer,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    renderer: Renderer,
+) -> None:
+    """``/promo CODE`` at the review; elsewhere, where to use it."""
+    if await state.get_state() not in (Checkout.review.state, Checkout.promo.state):
+        await message.answer(_("Enter a promo code at the last step of /checkout, the review of your order."))
+        return
+    if not (command.args or "").strip():
+        await message.answer(_("Usage: /promo CODE, e.g. /promo SUMMER10"))
+        return
+    await _apply(message, command.args or "", state, customer, uow, clock, settings, renderer)
+
+
+@router.callback_query(PromoAsk.filter())
+async def promo_asked(query: CallbackQuery, callback_data: PromoAsk, state: FSMContext) -> None:
+    draft = await draft_of(state)
+    if draft.key != callback_data.key or await state.get_state() != Checkout.review.state:
+        await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
+        return
+    await state.set_state(Checkout.promo)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(_("Type your promo code, or /skip to go back to the review."))
+
+
+@router.message(StateFilter(Checkout.promo), Command("skip"))
+@router.message(StateFilter(Checkout.promo), F.text, ~F.text.startswith("/"))
+async def promo_typed(
+    message: Message,
+    state: FSMContext,
+    customer: Customer,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    renderer: Renderer,
+) -> None:
+    text = "" if (message.text or "").startswith("/") else message.text or ""
+    await _apply(message, text, state, customer, uow, clock, settings, renderer)
+
+
+@router.callback_query(PromoDrop.filter())
+async def promo_dropped(
+    query: CallbackQuery,
+    callback_data: PromoDrop,
+    state: FSMContext,
+    customer: Customer,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    renderer: Renderer,
+) -> None:
+    draft = await draft_of(state)
+    if draft.key != callback_data.key or await state.get_state() != Checkout.review.state:
+        await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
+        return
+    draft = replace(draft, promo_code="")
+    await save(state, draft)
+    await query.answer(_("Promo code removed."))
+    if isinstance(query.message, Message):
+        await _show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
+
+
+async def _apply(
+    message: Message,
+    text: str,
+    state: FSMContext,
+    customer: Customer,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    renderer: Renderer,
+) -> None:
+    """Checked against the cart now; refused with the exact reason, the review unchanged."""
+    draft = await draft_of(state)
+    await state.set_state(Checkout.review)
+    if text.strip():
+        try:
+            _cart, discounts = await check_code(
+                uow,
+                clock,
+                customer_id=customer.id or 0,
+                code=text,
+                currency=customer_currency(customer, settings.default_currency),
+                fallback_currency=settings.default_currency,
+            )
+        except PromoRefused as refused:
+            await message.answer(domain_message(refused) + "\n" + _("Try another code, or confirm without one."))
+            return
+        draft = replace(draft, promo_code=discounts.code.code if discounts.code else "")
+        await save(state, draft)
+        await message.answer(
+            fill(
+                _("Promo code {code} applied: −{amount}."),
+                code=draft.promo_code,
+                amount=format_money(discounts.code_amount),
+            )
+        )
+    await _show_review(message, state, draft, customer, uow, clock, settings, renderer)

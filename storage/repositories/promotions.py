@@ -1,0 +1,187 @@
+"""Promotions and promo codes; a code's use counted by a conditional UPDATE."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.money import Money
+from domain.promotions import DiscountKind, PromoCode, Promotion, Target
+from storage.models.promotions import PromoCodeRow as C
+from storage.models.promotions import PromoCodeUseRow as U
+from storage.models.promotions import PromotionRow as P
+
+
+def _ids(text: str) -> frozenset[int]:
+    return frozenset(int(x) for x in text.split(",") if x)
+
+
+def _money(minor: int | None, currency: str | None) -> Money | None:
+    return Money(minor, currency) if minor is not None and currency else None
+
+
+def _promotion(row: P) -> Promotion:
+    currency = row.currency
+    return Promotion(
+        name=row.name,
+        kind=DiscountKind(row.kind),
+        target=Target(row.target),
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        percent=Decimal(row.percent),
+        amount=_money(row.amount_minor, currency),
+        buy=row.buy,
+        threshold=_money(row.threshold_minor, currency),
+        category_id=row.category_id,
+        product_ids=_ids(row.product_ids),
+        target_text=row.target_text,
+        ended_at=row.ended_at,
+        created_by=row.created_by,
+        id=row.id,
+    )
+
+
+def _code(row: C) -> PromoCode:
+    return PromoCode(
+        code=row.code,
+        kind=DiscountKind(row.kind),
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        percent=Decimal(row.percent),
+        amount=_money(row.amount_minor, row.currency),
+        minimum=_money(row.minimum_minor, row.currency),
+        max_uses=row.max_uses,
+        per_customer=row.per_customer,
+        first_order_only=row.first_order_only,
+        category_id=row.category_id,
+        product_ids=_ids(row.product_ids),
+        target_text=row.target_text,
+        uses=row.uses,
+        ended_at=row.ended_at,
+        created_by=row.created_by,
+        id=row.id,
+    )
+
+
+class SqlPromotions:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add_promotion(self, promotion: Promotion) -> Promotion:
+        money = promotion.amount or promotion.threshold
+        row = P(
+            name=promotion.name,
+            kind=promotion.kind.value,
+            target=promotion.target.value,
+            percent=str(promotion.percent),
+            amount_minor=promotion.amount.amount if promotion.amount else None,
+            buy=promotion.buy,
+            threshold_minor=promotion.threshold.amount if promotion.threshold else None,
+            currency=money.currency if money else None,
+            category_id=promotion.category_id,
+            product_ids=",".join(str(i) for i in sorted(promotion.product_ids)),
+            target_text=promotion.target_text,
+            starts_at=promotion.starts_at,
+            ends_at=promotion.ends_at,
+            ended_at=promotion.ended_at,
+            created_by=promotion.created_by,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        return _promotion(row)
+
+    async def promotions(self, now: datetime) -> list[Promotion]:
+        """Running or still to come (not ended), oldest first."""
+        rows = await self.s.scalars(
+            select(P).where(P.ends_at > now, (P.ended_at.is_(None)) | (P.ended_at > now)).order_by(P.starts_at, P.id)
+        )
+        return [_promotion(row) for row in rows]
+
+    async def end_promotion(self, promotion_id: int, at: datetime) -> Promotion | None:
+        row = await self.s.get(P, promotion_id)
+        if row is None:
+            return None
+        if row.ended_at is None and row.ends_at > at:
+            row.ended_at = at
+            await self.s.flush()
+        return _promotion(row)
+
+    async def add_code(self, code: PromoCode) -> PromoCode:
+        money = code.amount or code.minimum
+        row = C(
+            code=code.code,
+            kind=code.kind.value,
+            percent=str(code.percent),
+            amount_minor=code.amount.amount if code.amount else None,
+            minimum_minor=code.minimum.amount if code.minimum else None,
+            currency=money.currency if money else None,
+            max_uses=code.max_uses,
+            per_customer=code.per_customer,
+            first_order_only=code.first_order_only,
+            category_id=code.category_id,
+            product_ids=",".join(str(i) for i in sorted(code.product_ids)),
+            target_text=code.target_text,
+            uses=0,
+            starts_at=code.starts_at,
+            ends_at=code.ends_at,
+            ended_at=code.ended_at,
+            created_by=code.created_by,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        return _code(row)
+
+    async def code(self, code: str) -> PromoCode | None:
+        row = await self.s.scalar(select(C).where(C.code == code))
+        return _code(row) if row else None
+
+    async def codes(self, now: datetime) -> list[PromoCode]:
+        """Not yet over, newest first."""
+        rows = await self.s.scalars(
+            select(C).where(C.ends_at > now, (C.ended_at.is_(None)) | (C.ended_at > now)).order_by(C.id.desc())
+        )
+        return [_code(row) for row in rows]
+
+    async def end_code(self, code: str, at: datetime) -> PromoCode | None:
+        row = await self.s.scalar(select(C).where(C.code == code))
+        if row is None:
+            return None
+        if row.ended_at is None and row.ends_at > at:
+            row.ended_at = at
+            await self.s.flush()
+        return _code(row)
+
+    async def customer_uses(self, code_id: int, customer_id: int) -> int:
+        return int(
+            await self.s.scalar(
+                select(func.count()).select_from(U).where(U.code_id == code_id, U.customer_id == customer_id)
+            )
+            or 0
+        )
+
+    async def use_code(self, code_id: int, customer_id: int, order_id: int, amount: Money, at: datetime) -> bool:
+        """Counts one use if one is left: the row count of the conditional UPDATE decides,
+        so N uses are taken by exactly N orders however many confirm at once (on
+        PostgreSQL a concurrent order waits on the row, then sees the new count)."""
+        counted = await self.s.execute(
+            update(C)
+            .where(C.id == code_id, (C.max_uses.is_(None)) | (C.uses < C.max_uses))
+            .values(uses=C.uses + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if counted.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        await self.s.execute(
+            insert(U).values(
+                code_id=code_id,
+                customer_id=customer_id,
+                order_id=order_id,
+                amount_minor=amount.amount,
+                currency=amount.currency,
+                at=at,
+            )
+        )
+        return True

@@ -1,0 +1,97 @@
+"""Promotions and promo codes through the sandbox: a manager creates them in chat, the customer
+sees the discount in the cart, the review and the receipt, and the journal books it.
+
+Demo data: 85123A "White Hanging Heart T-Light Holder" £2.95, 806 in LON."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, scalar
+from tests.fakes import FakeClock
+
+
+async def test_a_promo_code_typed_in_lower_case_with_spaces_discounts_the_order_and_the_books(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    made = await admin.send("/promocode new SAVE10 percent=10 min=5.00 uses=5 per_customer=1 until=2026-12-31")
+    assert "SAVE10" in made.last.text and "used 0 of 5" in made.last.text
+    made = await admin.send('/promotion new "Hearts week" off=0.10 products=85123A until=2026-12-31')
+    assert "Hearts week" in made.last.text
+
+    bea = SandboxUser(shop.server, 701, "Bea")
+    await add_to_cart(bea, "85123A", 2)  # £5.90, −£0.20 (10p off each)
+    cart = await bea.send("/cart")
+    assert "Hearts week: −£0.20" in cart.last.text and "After discounts: £5.70" in cart.last.text
+
+    reply = await checkout_to_payment(bea, pickup=True)
+    review = await bea.press(reply.last, "💵")
+    assert "Hearts week: −£0.20" in review.last.text and "Total: £5.70" in review.last.text
+    refused = await bea.send("/promo NOPE")
+    assert "There is no promo code NOPE." in refused.new[0].text
+    applied = await bea.send("/promo  save 10 ")
+    assert "Promo code SAVE10 applied: −£0.57." in applied.new[0].text
+    assert "Promo code SAVE10: −£0.57" in applied.last.text and "Total: £5.13" in applied.last.text
+    placed = await bea.press(applied.last, "Confirm order")
+    code = order_code(placed)
+    assert "Total: £5.13" in placed.last.text and "SAVE10: −£0.57" in placed.last.text
+
+    order = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == code))
+    assert (order.total_minor, order.discount_minor, order.subtotal_minor, order.promo_code) == (513, 77, 590, "SAVE10")
+    lines = await scalar(shop, select(m.OrderLineRow.discount_minor).where(m.OrderLineRow.order_id == order.id))
+    assert lines == 77
+    assert await scalar(shop, select(m.PromoCodeRow.uses)) == 1
+    detail = await bea.send(f"/track {code}")
+    assert "Hearts week: −£0.20" in detail.last.text and "Promo code SAVE10: −£0.57" in detail.last.text
+
+    # Once per customer: her next checkout is told exactly why, and nothing changes.
+    await add_to_cart(bea, "85123A", 2)
+    reply = await checkout_to_payment(bea, pickup=True)
+    review = await bea.press(reply.last, "💵")
+    again = await bea.send("/promo SAVE10")
+    assert "You have already used promo code SAVE10 as many times as it allows (1)." in again.new[0].text
+    assert await scalar(shop, select(m.PromoCodeRow.uses)) == 1
+
+
+async def test_bad_promotions_are_refused_with_the_reason_and_nothing_is_made(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    assert "at most 100" in (await admin.send("/promotion new Mad percent=150 over=10 until=2026-12-31")).last.text
+    text = (await admin.send("/promotion new Big off=20.00 over=10.00 until=2026-12-31")).last.text
+    assert "more than the order it applies to" in text
+    assert "Sale" in (await admin.send("/promotion new Sale percent=10 products=85123A until=2026-12-31")).last.text
+    text = (await admin.send("/promotion new Other percent=5 products=85123A until=2026-12-20")).last.text
+    assert "“Sale” already discounts these items" in text
+    assert await scalar(shop, select(m.PromotionRow.name)) == "Sale"
+    manager = await hire(shop, 720, "Max", "manager")
+    assert "SUMMER" in (await manager.send("/promocode new summer percent=5 until=2026-12-31")).last.text
+    picker = await hire(shop, 721, "Pip", "picker", "LON")
+    assert (await picker.send("/promocode")).last.text == "Your role (picker) does not allow this."
+
+
+async def test_an_expired_code_at_confirmation_is_dropped_and_the_order_confirms_without_it(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/promocode new LASTDAY off=1.00 until=2026-11-25")
+    cy = SandboxUser(shop.server, 702, "Cy")
+    await add_to_cart(cy, "85123A", 2)
+    reply = await checkout_to_payment(cy, pickup=True)
+    review = await cy.press(reply.last, "💵")
+    asked = await cy.press(review.last, "Enter a promo code")
+    assert "Type your promo code" in asked.last.text
+    applied = await cy.send("lastday")
+    assert "Total: £4.90" in applied.last.text
+    clock.advance(days=1)  # the code expires while the review waits
+    pressed = await cy.press(applied.last, "Confirm order")
+    assert pressed.callback_answer is not None
+    assert pressed.callback_answer["text"] == "Promo code LASTDAY expired on 2026-11-25."
+    assert "Total: £5.90" in pressed.last.text and await scalar(shop, select(m.OrderRow.id)) is None
+    placed = await cy.press(pressed.last, "Confirm order")
+    code = order_code(placed)
+    order = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == code))
+    assert (order.total_minor, order.discount_minor, order.promo_code) == (590, 0, "")
