@@ -32,7 +32,18 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
     from domain.usecases.imports import ImportReport
 
-IMPORT_KINDS = ("products", "warehouses", "stock", "carriers", "boxes", "suppliers", "reorder", "demand", "customers")
+IMPORT_KINDS = (
+    "products",
+    "warehouses",
+    "stock",
+    "carriers",
+    "boxes",
+    "suppliers",
+    "reorder",
+    "demand",
+    "customers",
+    "prices",
+)
 
 
 def package_version() -> str:

@@ -21,6 +21,7 @@ from bot.demo_edit import edited_order
 from bot.demo_miniapp import mini_app
 from bot.demo_parcels import split_shipment_and_pickup
 from bot.demo_payments import bought_now, paid_by_link
+from bot.demo_pricing import price_lists
 from bot.demo_promos import promotions_and_codes
 from bot.harness import DEMO_DATA, RunningBot, running_bot
 from bot.health import add_ops_routes
@@ -165,6 +166,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await bought_now(alice, transcript, scene)
 
             await _business_buyer(server, ada, transcript, scene)
+            await price_lists(server, ada, transcript, scene)
             await _warehouse_day(server, ada, alice, alice_order, transcript, scene)
             await edited_order(server, ada, transcript, scene)
             await split_shipment_and_pickup(running, ada, ADMIN_ID, transcript, scene)

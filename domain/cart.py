@@ -9,6 +9,7 @@ from domain.catalog import Product
 from domain.fx import Rates
 from domain.money import Money, sum_money
 from domain.orders import OrderLine
+from domain.pricing import NO_TERMS, OrderingTerms, PriceRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,13 +17,16 @@ class CartLine:
     product: Product
     quantity: int  # wanted
     held: int  # backed by unexpired holds
-    unit_price: Money
+    unit_price: Money  # the price list's price for this customer and quantity (promotions apply on top)
     expires_at: datetime | None
     # Backorders (``domain.backorders``): units beyond stock that will wait, when they are
     # expected (None: not known yet), and whether the product is a preorder.
     waiting: int = 0
     expected: date | None = None
     preorder: bool = False
+    base_price: Money | None = None  # the product's own price, when the list gives another
+    price_rule: PriceRule | None = None  # why ``unit_price`` is what it is (None: the base price)
+    terms: OrderingTerms = NO_TERMS  # the quantities the ➖/➕ buttons step through
 
     @property
     def total(self) -> Money:

@@ -76,6 +76,7 @@ class Customer:
     payment_terms_days: int | None = None  # invoices due after this many days; None: the shop's INVOICE_NET_DAYS
     credit_limit: int | None = None  # most its unpaid invoices may come to, base-currency minor units; None: no limit
     is_vip: bool = False
+    price_group: str = "retail"  # the price list they buy at (``domain.pricing``)
     unreachable: bool = False
     addresses: list[Address] = field(default_factory=list)
     created_at: datetime | None = None

@@ -13,8 +13,9 @@ from domain.categories import category_path
 from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, parse_all, problem
 from domain.customers import business_terms, normalize_phone
 from domain.i18n import N_
-from domain.money import Money
+from domain.money import Money, normalize_currency
 from domain.packing import Box
+from domain.pricing import PriceRule, Scope, normalize_group, parse_percent, parse_target
 from domain.purchasing import Supplier
 from domain.shipping import CarrierRate, Zone
 from domain.variants import check_variants, parse_options
@@ -454,3 +455,49 @@ def _fill(variant: Product, source: Product) -> None:
     variant.dimensions = variant.dimensions or source.dimensions
     variant.photo_file_id = variant.photo_file_id or source.photo_file_id
     variant.cost = variant.cost or source.cost
+
+
+PRICE_COLUMNS = ("group", "target", "currency", "price", "percent", "from", "min_order", "pack")
+PRICES = Columns(PRICE_COLUMNS[:2], PRICE_COLUMNS[2:], decimal=frozenset({"price", "percent"}))
+
+
+@dataclass(frozen=True, slots=True)
+class PriceRow:
+    """A price rule as the file gives it; a category target is still its name."""
+
+    line: int
+    rule: PriceRule
+
+
+def _price_rule(row: Row) -> PriceRow:
+    group = row.check(normalize_group, row.required("group"), default="")
+    scope, target = row.check(parse_target, row.required("target"), default=(Scope.VARIANT, ""))
+    price_text, percent_text = row.number("price"), row.number("percent")
+    if price_text and percent_text:
+        row.fail(N_("give a price or a percent, not both"))
+    currency = ""
+    if price_text or percent_text or row["currency"]:
+        currency = row.check(normalize_currency, row.required("currency"), default="")
+    price = _money(row, "price", currency) if price_text and currency else None
+    percent = row.check(parse_percent, percent_text, default=None) if percent_text else None
+    minimum = row.int("from", minimum=1) or 1
+    min_order = row.int("min_order", minimum=1) or None
+    pack = row.int("pack", minimum=1) or None
+    if not (price_text or percent_text or min_order or pack):
+        row.fail(N_("give a price, a percent, a min_order or a pack"))
+    rule = PriceRule(group, currency, scope, target, minimum, price, percent, min_order, pack)
+    if not row.problems:
+        row.check(rule.check, default=rule)
+    return PriceRow(row.line, rule)
+
+
+def _price_key(rule: PriceRule) -> str:
+    return f"{rule.group} {rule.currency} {rule.scope}:{rule.target} {rule.min_quantity}+"
+
+
+def parse_prices(text: str) -> tuple[list[PriceRow], list[Problem]]:
+    """Price rules (``domain.pricing``): one per group, currency, target and quantity break."""
+    parsed, problems = parse_all(text, PRICES, _price_rule)
+    keys = [(r.line, _price_key(r.rule)) for r in parsed]
+    flag_duplicates(keys, N_("price rule"), problems)
+    return parsed, sorted(problems)

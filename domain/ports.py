@@ -26,6 +26,7 @@ from domain.packing import Box, Package
 from domain.parcels import Parcel, PickupCode
 from domain.payments import InvoiceSpec, Payment
 from domain.picking import PickLine, PickList
+from domain.pricing import PriceRule
 from domain.promotions import PromoCode, Promotion
 from domain.purchasing import PurchaseOrder, Supplier, SupplyTerms
 from domain.replenishment import Suggestion
@@ -488,6 +489,21 @@ class PromotionRepository(Protocol):
         ...
 
 
+class PriceRuleRepository(Protocol):
+    """Price lists: rules per customer group (``domain.pricing``)."""
+
+    async def for_group(self, group: str) -> list[PriceRule]: ...
+    async def all(self) -> list[PriceRule]: ...
+    async def put(self, rule: PriceRule) -> PriceRule:
+        """Add, or replace the rule with the same group, currency, scope, target and break."""
+        ...
+
+    async def remove(self, rule_id: int) -> PriceRule | None: ...
+    async def replace_groups(self, groups: Iterable[str], rules: Iterable[PriceRule]) -> None:
+        """The named groups' lists become ``rules``; other groups' lists stay."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """Read-only members, so implementations may expose more specific repositories."""
 
@@ -545,6 +561,8 @@ class UnitOfWork(Protocol):
     def support(self) -> SupportRepository: ...
     @property
     def promotions(self) -> PromotionRepository: ...
+    @property
+    def price_rules(self) -> PriceRuleRepository: ...
 
     def read_only(self) -> Self:
         """Mark the next ``async with`` as a read-only transaction (no commit expected)."""

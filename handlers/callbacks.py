@@ -93,6 +93,12 @@ class CancelOrderCb(CallbackData, prefix="oc"):
     confirmed: bool
 
 
+class BuyAgainCb(CallbackData, prefix="ba"):
+    """Put a past order's lines in the cart again."""
+
+    code: Code
+
+
 class PayOrderCb(CallbackData, prefix="op"):
     code: Code
 

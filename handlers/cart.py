@@ -38,15 +38,16 @@ def cart_keyboard(cart: Cart) -> InlineKeyboardMarkup | None:
     for line in cart.lines:
         pid, qty = line.product.id or 0, line.quantity
         builder.button(text=f"{shorten(line.product.display_name, 32)} ×{qty}", callback_data=CartView())
-        builder.button(text="➖", callback_data=CartChange(product_id=pid, expected=qty, quantity=qty - 1, view="cart"))
-        builder.button(text="➕", callback_data=CartChange(product_id=pid, expected=qty, quantity=qty + 1, view="cart"))
+        less, more = line.terms.down(qty), line.terms.up(qty)  # whole packs, not under the minimum
+        builder.button(text="➖", callback_data=CartChange(product_id=pid, expected=qty, quantity=less, view="cart"))
+        builder.button(text="➕", callback_data=CartChange(product_id=pid, expected=qty, quantity=more, view="cart"))
         builder.button(text="🗑", callback_data=CartChange(product_id=pid, expected=qty, quantity=0, view="cart"))
     builder.button(text=_("✅ Checkout"), callback_data=StartCheckout())
     builder.adjust(*([4] * len(cart.lines)), 1)
     return builder.as_markup()
 
 
-async def _cart(uow: UnitOfWork, clock: Clock, customer: Customer, settings: ShopSettings) -> Cart:
+async def customer_cart(uow: UnitOfWork, clock: Clock, customer: Customer, settings: ShopSettings) -> Cart:
     return await view_cart(
         uow,
         clock,
@@ -54,6 +55,7 @@ async def _cart(uow: UnitOfWork, clock: Clock, customer: Customer, settings: Sho
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
         language=reading_language(),
+        price_group=customer.price_group,
     )
 
 
@@ -68,7 +70,7 @@ async def cart_text(uow: UnitOfWork, clock: Clock, customer: Customer, renderer:
 async def show_cart(
     message: Message, uow: UnitOfWork, clock: Clock, customer: Customer, settings: ShopSettings, renderer: Renderer
 ) -> None:
-    cart = await _cart(uow, clock, customer, settings)
+    cart = await customer_cart(uow, clock, customer, settings)
     await message.answer(await cart_text(uow, clock, customer, renderer, cart), reply_markup=cart_keyboard(cart))
 
 
@@ -76,7 +78,7 @@ async def show_cart(
 async def show_cart_from_button(
     query: CallbackQuery, uow: UnitOfWork, clock: Clock, customer: Customer, settings: ShopSettings, renderer: Renderer
 ) -> None:
-    cart = await _cart(uow, clock, customer, settings)
+    cart = await customer_cart(uow, clock, customer, settings)
     await query.answer()
     if isinstance(query.message, Message):
         text = await cart_text(uow, clock, customer, renderer, cart)
@@ -107,7 +109,7 @@ async def change_line(
     except StaleCartButton as stale:
         notice = _(stale.key)
     if callback_data.view == "cart":
-        cart = await _cart(uow, clock, customer, settings)
+        cart = await customer_cart(uow, clock, customer, settings)
         await query.answer(notice or None, show_alert=bool(notice))
         if isinstance(query.message, Message):
             text = await cart_text(uow, clock, customer, renderer, cart)
@@ -121,6 +123,7 @@ async def change_line(
         customer_id=customer.id,
         language=reading_language(),
         today=clock.now().date(),
+        price_group=customer.price_group,
     )
     await query.answer(notice or _("🛒 %(count)s in cart") % {"count": card.in_cart}, show_alert=bool(notice))
     if isinstance(query.message, Message):

@@ -140,20 +140,22 @@ def card_keyboard(
     if not card.product.orderable:
         pass  # the card says why; a line already in the cart is dealt with in the cart
     elif card.in_cart:
+        # The buttons step through the quantities the customer's price list allows (packs).
+        terms, held = card.terms, card.in_cart
         row = [
-            button("➖", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart - 1, view="card")),
-            button(_("🛒 %(count)s in cart") % {"count": card.in_cart}, CartView()),
+            button("➖", CartChange(product_id=pid, expected=held, quantity=terms.down(held), view="card")),
+            button(_("🛒 %(count)s in cart") % {"count": held}, CartView()),
         ]
         if (card.available > 0 or card.backorder is not None) and card.price is not None:
-            row.append(
-                button("➕", CartChange(product_id=pid, expected=card.in_cart, quantity=card.in_cart + 1, view="card"))
-            )
+            row.append(button("➕", CartChange(product_id=pid, expected=held, quantity=terms.up(held), view="card")))
         rows.append(row)
     elif card.in_stock and card.price is not None:
-        rows.append([button(_("🛒 Add to cart"), CartChange(product_id=pid, expected=0, quantity=1, view="card"))])
+        first = card.terms.first
+        rows.append([button(_("🛒 Add to cart"), CartChange(product_id=pid, expected=0, quantity=first, view="card"))])
     elif card.backorder is not None and card.price is not None:
         label = _("🗓 Preorder") if card.backorder.preorder else _("🛒 Order now, ships when it arrives")
-        rows.append([button(label, CartChange(product_id=pid, expected=0, quantity=1, view="card"))])
+        first = card.terms.first
+        rows.append([button(label, CartChange(product_id=pid, expected=0, quantity=first, view="card"))])
     elif not card.in_stock and card.price is not None:
         rows.append([button(_("🔔 Notify me when back in stock"), NotifyMe(product_id=pid))])
     if buy_now and card.product.orderable and card.in_stock and card.price is not None:
@@ -293,6 +295,7 @@ async def show_product(
         customer_id=customer.id,
         language=reading_language(),
         today=clock.now().date(),
+        price_group=customer.price_group,
     )
     keyboard = card_keyboard(card, callback_data.category_id, callback_data.page, buy_now=settings.buy_now)
     if card.product.photo_file_id and query.bot is not None and query.from_user is not None:
@@ -322,6 +325,7 @@ async def choose_variant(
         customer_id=customer.id,
         language=reading_language(),
         today=clock.now().date(),
+        price_group=customer.price_group,
     )
     keyboard = card_keyboard(card, callback_data.category_id, callback_data.page, buy_now=settings.buy_now)
     await query.answer()
@@ -358,6 +362,7 @@ async def show_product_by_sku(
         customer_id=customer.id,
         language=reading_language(),
         today=today,
+        price_group=customer.price_group,
     )
     assert message.bot is not None
     await send_card(message.bot, message.chat.id, card, card_keyboard(card, buy_now=buy_now), renderer, uow)

@@ -125,6 +125,7 @@ async def _ask_phone(
         customer_id=customer.id or 0,
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
+        price_group=customer.price_group,
     )
     if cart.is_empty:  # refused at once, not after four steps; the cart says why it is empty
         await message.answer(renderer.render("cart.html.j2", cart=cart))

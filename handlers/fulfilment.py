@@ -15,6 +15,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
 from domain.usecases.insight import customer_profile, top_customers
 from domain.usecases.payments import record_invoice_payment
+from domain.usecases.pricing import set_price_group
 from domain.usecases.special import set_business, set_vip
 from domain.usecases.support import customer_conversations
 from handlers.context import ShopSettings
@@ -86,10 +87,18 @@ async def customer_command(
     settings: ShopSettings,
 ) -> None:
     """``/customer REF`` shows a profile; ``/customer REF business on [DAYS] [LIMIT]`` or
-    ``… business off`` sets a business's payment terms (REF may be a phone with spaces)."""
+    ``… business off`` sets a business's payment terms; ``/customer REF group NAME`` puts
+    them on a price list (REF may be a phone with spaces)."""
     assert message.from_user is not None
     words = (command.args or "").split()
     lowered = [word.lower() for word in words]
+    if len(words) >= 3 and lowered[-2] == "group":
+        customer = await set_price_group(
+            uow, staff_id=message.from_user.id, reference=" ".join(words[:-2]), group=words[-1]
+        )
+        text = _("{name} now buys at the “{group}” price list.")
+        await message.answer(fill(text, name=customer.display_name, group=customer.price_group))
+        return
     if "business" in lowered:
         at = lowered.index("business")
         reference, terms = " ".join(words[:at]), lowered[at + 1 :]
@@ -111,7 +120,7 @@ async def customer_command(
         await message.answer(
             _(
                 "Usage: /customer TELEGRAM-ID, @username or +phone "
-                "(then business on [DAYS] [CREDIT-LIMIT], or business off)"
+                "(then business on [DAYS] [CREDIT-LIMIT], business off, or group NAME)"
             )
         )
         return

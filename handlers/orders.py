@@ -18,12 +18,14 @@ from domain.orders import Order, OrderStatus
 from domain.parcels import Parcel
 from domain.ports import Clock, UnitOfWork
 from domain.returns import returnable
+from domain.usecases.buy_again import buy_again
 from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
 from domain.usecases.orders import OrdersPage, cancel_my_order, my_orders
 from domain.usecases.parcels import my_order_parcels
 from domain.usecases.payments import order_to_pay
 from handlers.callbacks import (
     BackorderListCb,
+    BuyAgainCb,
     CancelOrderCb,
     ContactCb,
     DocumentCb,
@@ -33,6 +35,7 @@ from handlers.callbacks import (
     PayOrderCb,
     ReturnStartCb,
 )
+from handlers.cart import cart_keyboard, cart_text, customer_cart
 from handlers.checkout import send_invoice
 from handlers.context import ShopSettings
 from handlers.menu import ORDERS_BUTTON
@@ -75,6 +78,7 @@ def _detail_keyboard(order: Order, settings: ShopSettings, now: datetime) -> Inl
         builder.button(text=_("↩️ Return"), callback_data=ReturnStartCb(code=order.code, kind="refund"))
         builder.button(text=_("🔁 Exchange"), callback_data=ReturnStartCb(code=order.code, kind="exchange"))
     builder.button(text=_("🧾 Receipt (PDF)"), callback_data=DocumentCb(code=order.code, kind="receipt"))
+    builder.button(text=_("🛒 Buy again"), callback_data=BuyAgainCb(code=order.code))
     if settings.support_chat_id is not None:
         builder.button(text=_("💬 Contact us"), callback_data=ContactCb(code=order.code))
     builder.button(text=_("⬅ My orders"), callback_data=OrdersPageCb(page=0))
@@ -229,3 +233,27 @@ async def receipt_command(
         return
     papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=code)
     await message.answer_document(await _receipt_file(papers, uow, i18n, settings))
+
+
+@router.callback_query(BuyAgainCb.filter())
+async def buy_again_button(
+    query: CallbackQuery,
+    callback_data: BuyAgainCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+) -> None:
+    """The order's lines go into the cart; what was skipped is named, then the cart is shown."""
+    result = await buy_again(
+        uow, clock, customer_id=customer.id or 0, code=callback_data.code, hold_minutes=settings.hold_minutes
+    )
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    await query.message.answer(renderer.render("buy_again.html.j2", result=result))
+    if not result.nothing_added:
+        cart = await customer_cart(uow, clock, customer, settings)
+        text = await cart_text(uow, clock, customer, renderer, cart)
+        await query.message.answer(text, reply_markup=cart_keyboard(cart))

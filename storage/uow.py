@@ -29,6 +29,7 @@ from storage.repositories import (
     SqlParcels,
     SqlPayments,
     SqlPicking,
+    SqlPriceRules,
     SqlProducts,
     SqlPromotions,
     SqlPurchasing,
@@ -122,6 +123,7 @@ class SqlUnitOfWork:
     shop = _Repository(SqlShop, cached=True)
     support = _Repository(SqlSupport)
     promotions = _Repository(SqlPromotions)
+    price_rules = _Repository(SqlPriceRules, cached=True)
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, update_id: int | None = None) -> None:
         self._sessions = sessions

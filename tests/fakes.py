@@ -10,7 +10,7 @@ The unit of work snapshots its state on entry and restores it unless committed, 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
@@ -25,6 +25,7 @@ from domain.errors import IllegalTransition, InsufficientStock
 from domain.fx import FxRate
 from domain.money import Money
 from domain.orders import HistoryEntry, Order
+from domain.pricing import PriceRule
 from domain.stock import Reservation, StockDrift, StockLevel
 from domain.variants import Sibling
 from domain.warehouse import BinCode, Warehouse
@@ -61,6 +62,7 @@ class State:
     subscriptions: dict[tuple[int, int], datetime | None] = field(default_factory=dict)
     backorder_terms: dict[int, BackorderTerms] = field(default_factory=dict)
     backorders: dict[int, Backorder] = field(default_factory=dict)
+    price_rules: dict[int, PriceRule] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -449,6 +451,38 @@ class FakeFx(_Repo):
         return list(newest.values())
 
 
+def _rule_key(rule: PriceRule) -> tuple[str, str, str, str, int]:
+    return rule.group, rule.currency, rule.scope.value, rule.target, rule.min_quantity
+
+
+def _rule_order(rule: PriceRule) -> tuple[str, str, str, str, int]:
+    return rule.group, rule.scope.value, rule.target, rule.currency, rule.min_quantity
+
+
+class FakePriceRules(_Repo):
+    async def for_group(self, group: str) -> list[PriceRule]:
+        return sorted((r for r in self.st.price_rules.values() if r.group == group), key=_rule_order)
+
+    async def all(self) -> list[PriceRule]:
+        return sorted(self.st.price_rules.values(), key=_rule_order)
+
+    async def put(self, rule: PriceRule) -> PriceRule:
+        self.st.price_rules = {i: r for i, r in self.st.price_rules.items() if _rule_key(r) != _rule_key(rule)}
+        stored = replace(rule, id=self.st.new_id())
+        self.st.price_rules[stored.id or 0] = stored
+        return stored
+
+    async def remove(self, rule_id: int) -> PriceRule | None:
+        return self.st.price_rules.pop(rule_id, None)
+
+    async def replace_groups(self, groups: Iterable[str], rules: Iterable[PriceRule]) -> None:
+        names = set(groups)
+        self.st.price_rules = {i: r for i, r in self.st.price_rules.items() if r.group not in names}
+        for rule in rules:
+            stored = replace(rule, id=self.st.new_id())
+            self.st.price_rules[stored.id or 0] = stored
+
+
 class FakeUnitOfWork:
     def __init__(self, state: State | None = None) -> None:
         self.state = state or State()
@@ -465,6 +499,7 @@ class FakeUnitOfWork:
         self.carts = FakeCarts(self)
         self.subscriptions = FakeSubscriptions(self)
         self.backorders = FakeBackorders(self)
+        self.price_rules = FakePriceRules(self)
 
     if TYPE_CHECKING:  # the ports with no fake: at run time, AttributeError
 

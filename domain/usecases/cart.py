@@ -11,10 +11,12 @@ from domain.catalog import Product, ProductStatus
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.i18n import N_, N_plural
 from domain.ports import Clock, UnitOfWork
+from domain.pricing import RETAIL, PricedItem, PriceList
 from domain.stock import check_quantity
 from domain.usecases.backorders import hold_and_wait, with_waiting_parts
 from domain.usecases.catalog import find_by_sku
 from domain.usecases.fx import shop_rates
+from domain.usecases.price_lists import price_list_for
 from domain.usecases.stock import give_back, release_expired_holds, take_holds
 
 MAX_CART_QUANTITY = 9999
@@ -75,13 +77,16 @@ async def _set_quantity(
     quantity: int,
     hold_minutes: int,
 ) -> None:
-    """Inside an open unit of work that has read the cart's ``lines``."""
+    """Inside an open unit of work that has read the cart's ``lines``. A quantity the
+    customer's price list does not allow (under its minimum, not whole packs) is refused."""
     if quantity != 0:
         check_quantity(quantity, MAX_CART_QUANTITY)
     now = clock.now()
     until = now + timedelta(minutes=hold_minutes)
     if quantity > 0:
         product = await _active_product(uow, product_id)
+        prices = await price_list_for(uow, await _group_of(uow, customer_id))
+        prices.terms(_item(prices, product)).check(quantity, product.display_name)
         if quantity > lines.get(product_id, 0) and not (await shop_rates(uow)).sells(product.prices):
             raise NoPrice(name=product.name)  # fewer or none stays possible, to empty the line
         if product_id not in lines and len(lines) >= MAX_CART_LINES:
@@ -158,8 +163,25 @@ async def add_sku_to_cart(
     return product, total
 
 
-async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: str, fallback_currency: str) -> Cart:
-    """Inside an open unit of work: the customer's cart lines, priced, with what is held."""
+async def _group_of(uow: UnitOfWork, customer_id: int) -> str:
+    customer = await uow.customers.get(customer_id)
+    return customer.price_group if customer is not None else RETAIL
+
+
+def _item(prices: PriceList, product: Product) -> PricedItem:
+    return prices.item(product.sku, product.parent_code, product.category_id)
+
+
+async def load_cart(
+    uow: UnitOfWork,
+    now: datetime,
+    customer_id: int,
+    currency: str,
+    fallback_currency: str,
+    price_group: str | None = None,
+) -> Cart:
+    """Inside an open unit of work: the customer's cart lines, priced by their group's price
+    list (``price_group``; None: read from the customer), with what is held."""
     wanted = await uow.carts.lines(customer_id)
     held: dict[int, int] = defaultdict(int)
     expiry: dict[int, datetime] = {}
@@ -174,12 +196,26 @@ async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: 
     # and left out of the order; the other lines stay buyable.
     products = [p for p in everything if p.orderable and rates.sells(p.prices)]
     chosen = order_currency(products, currency, rates)
+    prices = await price_list_for(uow, price_group or await _group_of(uow, customer_id))
     lines = []
     for product in sorted(products, key=lambda p: p.name):
         pid = product.id or 0
-        price = rates.price(product.prices, chosen)
-        assert price is not None  # a product the shop sells has a price in every currency it takes
-        lines.append(CartLine(product, wanted[pid], min(held[pid], wanted[pid]), price, expiry.get(pid)))
+        base = rates.price(product.prices, chosen)
+        assert base is not None  # a product the shop sells has a price in every currency it takes
+        item = _item(prices, product)
+        price = prices.price(item, base, wanted[pid])
+        lines.append(
+            CartLine(
+                product,
+                wanted[pid],
+                min(held[pid], wanted[pid]),
+                price.unit,
+                expiry.get(pid),
+                base_price=base if price.rule is not None else None,
+                price_rule=price.rule,
+                terms=prices.terms(item),
+            )
+        )
     lines = await with_waiting_parts(uow, now, lines)
     withdrawn = tuple(sorted(p.name for p in everything if not p.listed))
     unpriced = tuple(sorted(p.name for p in everything if p.orderable and not rates.sells(p.prices)))
@@ -188,11 +224,18 @@ async def load_cart(uow: UnitOfWork, now: datetime, customer_id: int, currency: 
 
 
 async def view_cart(
-    uow: UnitOfWork, clock: Clock, *, customer_id: int, currency: str, fallback_currency: str, language: str = ""
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    customer_id: int,
+    currency: str,
+    fallback_currency: str,
+    language: str = "",
+    price_group: str | None = None,
 ) -> Cart:
     """The cart as its owner reads it: products named in ``language`` where translated."""
     async with uow.read_only():
-        cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency)
+        cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency, price_group)
     if not language:
         return cart
     lines = [replace(line, product=line.product.in_language(language)) for line in cart.lines]

@@ -12,8 +12,10 @@ from domain.errors import DomainError, NotFound
 from domain.fx import Rates
 from domain.money import Money
 from domain.ports import UnitOfWork
+from domain.pricing import NO_TERMS, RETAIL, OrderingTerms, PriceRule, ResolvedPrice
 from domain.usecases.backorders import BackorderOffer, offers
 from domain.usecases.fx import shop_rates
+from domain.usecases.price_lists import price_list_for
 from domain.variants import OptionRow, option_rows
 
 LOW_STOCK_THRESHOLD = 5
@@ -28,6 +30,13 @@ class ProductCard:
     currency: str = ""  # the customer's currency, or the base when the shop does not take theirs
     options: tuple[OptionRow, ...] = ()  # the parent's option buttons, this variant chosen
     backorder: BackorderOffer | None = None  # out of stock, yet it may be ordered (backorder, preorder)
+    # The customer's price list: ``price`` is its price at the quantity in the cart (at least
+    # one); ``base_price`` the product's own when the list gives another, and why; the prices
+    # bigger quantities unlock; the quantities the ➖/➕ buttons step through.
+    base_price: Money | None = None
+    price_rule: PriceRule | None = None
+    breaks: tuple[ResolvedPrice, ...] = ()
+    terms: OrderingTerms = NO_TERMS
 
     @property
     def in_stock(self) -> bool:
@@ -166,6 +175,7 @@ async def _card_of(
     customer_id: int | None,
     language: str,
     today: date | None = None,
+    price_group: str = RETAIL,
 ) -> ProductCard:
     """The parent's card with this variant chosen: how many of it this customer holds in the
     cart, and buttons for the parent's other listed variants. Every card goes through here:
@@ -185,9 +195,27 @@ async def _card_of(
         if offer is not None:  # what waits is in the cart, not held: the cart's lines say how many
             wanted = (await uow.carts.lines(customer_id)).get(product.id, held) if customer_id is not None else 0
             card = replace(card, backorder=offer, in_cart=wanted)
+    card = await _priced(uow, card, product, price_group)
     if not siblings:
         return card
     return replace(card, options=tuple(option_rows(product, siblings, available)))
+
+
+async def _priced(uow: UnitOfWork, card: ProductCard, product: Product, group: str) -> ProductCard:
+    """The card priced by the group's list (the base price where it has nothing for it)."""
+    prices = await price_list_for(uow, group)
+    if prices.empty or card.price is None:
+        return card
+    item = prices.item(product.sku, product.parent_code, product.category_id)
+    resolved = prices.price(item, card.price, max(card.in_cart, 1))
+    return replace(
+        card,
+        price=resolved.unit,
+        base_price=card.price if resolved.rule is not None else None,
+        price_rule=resolved.rule,
+        breaks=tuple(b for b in prices.breaks(item, card.price) if b.rule and b.rule.min_quantity > card.in_cart),
+        terms=prices.terms(item),
+    )
 
 
 async def product_card(
@@ -199,13 +227,14 @@ async def product_card(
     customer_id: int | None = None,
     language: str = "",
     today: date | None = None,
+    price_group: str = RETAIL,
 ) -> ProductCard:
     """``today`` (the shop's clock) lets an out-of-stock card offer a backorder or preorder."""
     async with uow.read_only():
         product = await uow.products.get(product_id)
         if product is None or not product.listed:
             raise NotFound()
-        return await _card_of(uow, product, currency, fallback_currency, customer_id, language, today)
+        return await _card_of(uow, product, currency, fallback_currency, customer_id, language, today, price_group)
 
 
 async def find_by_sku(uow: UnitOfWork, sku: str) -> Product:
@@ -230,11 +259,12 @@ async def product_card_by_sku(
     customer_id: int | None = None,
     language: str = "",
     today: date | None = None,
+    price_group: str = RETAIL,
 ) -> ProductCard:
     """Deep links and typed SKUs: an unknown or malformed SKU is simply not found."""
     async with uow.read_only():
         product = await find_by_sku(uow, sku)
-        return await _card_of(uow, product, currency, fallback_currency, customer_id, language, today)
+        return await _card_of(uow, product, currency, fallback_currency, customer_id, language, today, price_group)
 
 
 async def search_products(

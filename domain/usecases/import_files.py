@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Container
 
 from domain.csvfiles import Columns, decode_csv, unknown_columns
-from domain.imports import BOXES, CARRIERS, CUSTOMERS, DEMAND, PRODUCTS, REORDER, STOCK, SUPPLIERS, WAREHOUSES
+from domain.imports import BOXES, CARRIERS, CUSTOMERS, DEMAND, PRICES, PRODUCTS, REORDER, STOCK, SUPPLIERS, WAREHOUSES
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
-from domain.usecases import imports, purchasing
+from domain.usecases import imports, pricing, purchasing
 from domain.usecases.imports import ImportReport
 from domain.usecases.inventory import actor_of
 from domain.usecases.staff import require
@@ -24,6 +24,7 @@ COLUMNS: dict[str, Columns] = {
     "reorder": REORDER,
     "demand": DEMAND,
     "customers": CUSTOMERS,
+    "prices": PRICES,
 }
 KINDS = tuple(COLUMNS)
 
@@ -40,10 +41,10 @@ async def import_file(
 ) -> ImportReport:
     """Decode (``decode_csv``: UTF-8 with or without BOM, UTF-16, else Windows-1251 when it
     reads as such, else refused), then import as ``kind``; the report names the encoding.
-    A file sent in chat (``staff_id``) needs a role that may edit stock."""
+    A file sent in chat (``staff_id``) needs a role that may edit stock (prices: set prices)."""
     actor = "import"
     if staff_id is not None:
-        await require(uow, staff_id, Permission.EDIT_STOCK)
+        await require(uow, staff_id, Permission.SET_PRICES if kind == "prices" else Permission.EDIT_STOCK)
         actor = actor_of(staff_id)
     text = decode_csv(data)
     report: ImportReport
@@ -65,6 +66,8 @@ async def import_file(
         report = await imports.import_demand(uow, clock, text.text)
     elif kind == "customers":
         report = await imports.import_customers(uow, clock, text.text)
+    elif kind == "prices":
+        report = await pricing.import_prices(uow, text.text)
     else:
         raise ValueError(f"unknown import kind {kind!r}")
     return report.read_as(text.encoding, unknown_columns(text.text, COLUMNS[kind]))

@@ -22,7 +22,9 @@ from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
 
 from domain.customers import Customer, pick_language
+from domain.i18n import N_
 from domain.money import Money
+from domain.pricing import PriceRule
 from handlers.views.labels import LABELS, actor_name, history_reason, label, movement_reason
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -136,6 +138,25 @@ def format_size_mm(length: int, width: int, height: int) -> str:
     return f"{length}×{width}×{last}"
 
 
+GROUP_PRICES = {"retail": N_("retail price"), "wholesale": N_("wholesale price"), "vip": N_("VIP price")}
+
+
+def price_reason(rule: PriceRule) -> str:
+    """Why a price list's price applies: "wholesale price", "10+ units −5 %"."""
+    percent = ""
+    if rule.percent is not None:
+        percent = format_decimal(rule.percent, locale=_babel_locale(current_locale()))
+    if rule.min_quantity > 1:
+        if percent:
+            return gettext("{count}+ units −{percent} %").format(count=rule.min_quantity, percent=percent)
+        return gettext("{count}+ units price").format(count=rule.min_quantity)
+    if rule.group in GROUP_PRICES:
+        name = gettext(GROUP_PRICES[rule.group])
+    else:
+        name = gettext("price list “{group}”").format(group=rule.group)
+    return f"{name} −{percent} %" if percent else name
+
+
 def _label_filter(kind: str, code: str) -> str:
     return label(kind, code)
 
@@ -236,6 +257,7 @@ class Renderer:
         self.env.filters["movement_reason"] = movement_reason
         self.env.filters["history_reason"] = history_reason
         self.env.filters["actor"] = actor_name
+        self.env.filters["price_reason"] = price_reason  # {{ line.price_rule | price_reason }}
         for kind in LABELS:  # {{ x | status }} is {{ x | label("status") }}
             self.env.filters[kind] = partial(_label_filter, kind)
 

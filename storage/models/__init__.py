@@ -62,7 +62,7 @@ from storage.models.orders import (
     ReviewRow,
 )
 from storage.models.parcels import ParcelLineRow, ParcelRow, PickupCodeRow
-from storage.models.parties import AddressRow, CustomerRow, StaffInviteRow, StaffRow, WebLoginRow
+from storage.models.parties import AddressRow, CustomerRow, PriceRuleRow, StaffInviteRow, StaffRow, WebLoginRow
 from storage.models.promotions import PromoCodeRow, PromoCodeUseRow, PromotionRow
 
 __all__ = [
@@ -101,6 +101,7 @@ __all__ = [
     "PickListRow",
     "PickupCodeRow",
     "PoLineRow",
+    "PriceRuleRow",
     "ProductChangeRow",
     "ProductGroupRow",
     "ProductPriceRow",

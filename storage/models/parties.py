@@ -1,4 +1,4 @@
-"""Customers, their addresses, staff, staff invitations and browser sign-in links."""
+"""Customers, their addresses, price rules per group, staff, staff invitations and browser sign-in links."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,6 +37,8 @@ class CustomerRow(Base):
     payment_terms_days: Mapped[int | None] = mapped_column(Integer)
     credit_limit_minor: Mapped[int | None] = mapped_column(BigInteger)
     is_vip: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The price list the customer buys at (``domain.pricing``): retail until staff choose another.
+    price_group: Mapped[str] = mapped_column(String(32), default="retail", server_default="retail")
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     cart_reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -81,3 +84,22 @@ class WebLoginRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class PriceRuleRow(Base):
+    """A price list entry (``domain.pricing.PriceRule``); percent is a decimal string."""
+
+    __tablename__ = "price_rules"
+    __table_args__ = (
+        UniqueConstraint("price_group", "currency", "scope", "target", "min_quantity", name="uq_price_rules_key"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    price_group: Mapped[str] = mapped_column(String(32), index=True)
+    currency: Mapped[str] = mapped_column(String(3))  # "": ordering terms only, in every currency
+    scope: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(64))
+    min_quantity: Mapped[int] = mapped_column(Integer, default=1)
+    price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    percent: Mapped[str | None] = mapped_column(String(12))
+    min_order: Mapped[int | None] = mapped_column(Integer)
+    pack: Mapped[int | None] = mapped_column(Integer)

@@ -11,6 +11,7 @@ from storage.repositories.jobs import SqlJobs
 from storage.repositories.notifications import SqlOutbox, SqlSubscriptions
 from storage.repositories.orders import SqlOrders, SqlPayments
 from storage.repositories.parcels import SqlParcels
+from storage.repositories.pricing import SqlPriceRules
 from storage.repositories.promotions import SqlPromotions
 from storage.repositories.purchasing import SqlDemand, SqlPurchasing
 from storage.repositories.returns import SqlReturns
@@ -36,6 +37,7 @@ __all__ = [
     "SqlParcels",
     "SqlPayments",
     "SqlPicking",
+    "SqlPriceRules",
     "SqlProducts",
     "SqlPromotions",
     "SqlPurchasing",

@@ -54,6 +54,7 @@ class SqlCustomers:
             payment_terms_days=row.payment_terms_days,
             credit_limit=row.credit_limit_minor,
             is_vip=row.is_vip,
+            price_group=row.price_group,
             unreachable=row.unreachable,
             addresses=addresses,
             created_at=row.created_at,
@@ -117,6 +118,7 @@ class SqlCustomers:
             "payment_terms_days": c.payment_terms_days,
             "credit_limit_minor": c.credit_limit,
             "is_vip": c.is_vip,
+            "price_group": c.price_group,
             "unreachable": c.unreachable,
         }
 

@@ -140,6 +140,7 @@ STAFF_SAMPLES = {
     "assist": "1",
     "assist_end": "",
     "fx": "RUB 90",
+    "pricelist": "add wholesale GBP 85123A 1.00",
     "report": "week",
     "forecast": "85123A",
     "stockvalue": "",

@@ -110,6 +110,7 @@ SANDBOX_USERS_IN_BOT = {
     "bot/demo_parcels.py",
     "bot/demo_payments.py",
     "bot/demo_promos.py",
+    "bot/demo_pricing.py",
     "bot/harness.py",
 }
 

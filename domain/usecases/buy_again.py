@@ -1,0 +1,90 @@
+"""Buy again: a past order's lines put in the cart at today's prices and availability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from domain.ports import Clock, UnitOfWork
+from domain.usecases.cart import CartFull, ProductUnavailable, _item, _set_quantity
+from domain.usecases.fx import shop_rates
+from domain.usecases.orders import _own_order
+from domain.usecases.price_lists import price_list_for
+
+
+class Skipped(StrEnum):
+    WITHDRAWN = "withdrawn"  # hidden or deleted: no longer sold
+    DISCONTINUED = "discontinued"
+    UNPRICED = "unpriced"  # no price in a currency the shop takes now
+    SOLD_OUT = "sold_out"
+    CART_FULL = "cart_full"
+
+
+@dataclass(frozen=True, slots=True)
+class BuyAgain:
+    """What went into the cart (name, quantity the cart now has), what went in short of the
+    order's quantity (name, ordered, added) and what was left out and why."""
+
+    code: str
+    added: list[tuple[str, int]] = field(default_factory=list)
+    short: list[tuple[str, int, int]] = field(default_factory=list)
+    skipped: list[tuple[str, Skipped]] = field(default_factory=list)
+
+    @property
+    def nothing_added(self) -> bool:
+        return not self.added and not self.short
+
+
+async def buy_again(uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, hold_minutes: int) -> BuyAgain:
+    """Each line of the customer's own order is added to what the cart holds of it, rounded
+    up to the price list's minimum and packs; when less is available, what is (in whole
+    packs); withdrawn, discontinued, unpriced and sold-out products are named and skipped.
+    The cart prices the lines as it always does: today's prices, the customer's list."""
+    async with uow:
+        order = await _own_order(uow, customer_id, code)
+        customer = await uow.customers.get(customer_id)
+        prices = await price_list_for(uow, customer.price_group if customer else "retail")
+        rates = await shop_rates(uow)
+        wanted: dict[int, int] = {}
+        for line in order.lines:
+            wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+        names = {line.product_id: line.name for line in order.lines}
+        result = BuyAgain(order.code)
+        for product_id, quantity in wanted.items():
+            product = await uow.products.get(product_id)
+            name = product.display_name if product is not None else names[product_id]
+            reason = (
+                Skipped.WITHDRAWN
+                if product is None or not product.listed
+                else Skipped.DISCONTINUED
+                if not product.orderable
+                else Skipped.UNPRICED
+                if not rates.sells(product.prices)
+                else None
+            )
+            if product is None or reason is not None:
+                result.skipped.append((name, reason or Skipped.WITHDRAWN))
+                continue
+            terms = prices.terms(_item(prices, product))
+            lines = await uow.carts.lines(customer_id)
+            before = lines.get(product_id, 0)
+            target = terms.fit(before + quantity)
+            try:
+                await _set_quantity(uow, clock, lines, customer_id, product_id, target, hold_minutes)
+                result.added.append((name, target))
+                continue
+            except CartFull:
+                result.skipped.append((name, Skipped.CART_FULL))
+                continue
+            except ProductUnavailable as short:
+                available = int(short.params["available"])
+            fitting = available // terms.pack * terms.pack
+            if fitting < terms.first or fitting <= before:
+                result.skipped.append((name, Skipped.SOLD_OUT))
+                continue
+            await _set_quantity(
+                uow, clock, await uow.carts.lines(customer_id), customer_id, product_id, fitting, hold_minutes
+            )
+            result.short.append((name, quantity, fitting - before))
+        await uow.commit()
+    return result

@@ -1,0 +1,146 @@
+"""Price lists and buy again through the bot: staff set a wholesale list and put a customer
+on it; the customer's card and cart show the list's price and why, the minimum and pack are
+refused with the rule, the order keeps the list's prices; buy again refills the cart at
+today's prices, naming what is no longer sold.
+
+Demo data used: 85123A "White Hanging Heart T-Light Holder" £2.95 (Lighting), 806 in LON;
+22197 "Popcorn Holder" £0.85 (Home decor), 1094 in LON."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar
+
+
+async def _wholesale_list(shop: RunningBot) -> SandboxUser:
+    """A manager's wholesale list: 85123A at £2.50; Popcorn Holders −5 % from 10, −12 % from
+    50, from 10 units in packs of 5. Returns the manager."""
+    manager = await hire(shop, 61, "Max", "manager")
+    saved = await manager.send("/pricelist add wholesale GBP 85123A 2.50")
+    assert "Price rule saved" in saved.last.text and "85123A" in saved.last.text and "£2.50" in saved.last.text
+    await manager.send("/pricelist add wholesale GBP 22197 5% from 10")
+    await manager.send("/pricelist add wholesale GBP 22197 -12% from 50")
+    terms = await manager.send("/pricelist terms wholesale product:22197 min 10 pack 5")
+    assert "minimum 10 · pack 5" in terms.last.text
+    board = await manager.send("/pricelist wholesale")
+    assert board.last.text.count("#") == 4, board.last.text
+    return manager
+
+
+async def _rules(shop: RunningBot) -> list[tuple[str, str, int, int | None, str | None]]:
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(
+                m.PriceRuleRow.scope,
+                m.PriceRuleRow.target,
+                m.PriceRuleRow.min_quantity,
+                m.PriceRuleRow.price_minor,
+                m.PriceRuleRow.percent,
+            ).order_by(m.PriceRuleRow.id)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+async def test_a_wholesale_customer_sees_and_pays_their_list_prices(shop: RunningBot) -> None:
+    await _wholesale_list(shop)
+    assert await _rules(shop) == [
+        ("variant", "85123A", 1, 250, None),
+        ("variant", "22197", 10, None, "5"),
+        ("variant", "22197", 50, None, "12"),
+        ("product", "22197", 1, None, None),
+    ]
+    corp = SandboxUser(shop.server, 700, "Corp", username="corp")
+    await corp.send("/start")
+    retail = await corp.send("/start p_85123A")
+    assert "£2.95" in retail.last.text and "wholesale" not in retail.last.text
+
+    support = await hire(shop, 701, "Sue", "support")
+    assert (
+        await support.send("/customer @corp group wholesale")
+    ).last.text == "Your role (support) does not allow this."
+    assert (await support.send("/pricelist")).last.text == "Your role (support) does not allow this."
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    assert "not a customer group" in (await admin.send("/customer @corp group who?")).last.text
+    grouped = await admin.send("/customer @corp group Wholesale")
+    assert grouped.last.text == "Corp now buys at the “wholesale” price list."
+    assert "Price list: wholesale" in (await admin.send("/customer @corp")).last.text
+
+    card = await corp.send("/start p_85123A")
+    assert "Price: £2.95 £2.50 · wholesale price" in card.last.text
+    assert "<s>£2.95</s> <b>£2.50</b>" in (card.last.html or "")
+    popcorn = await corp.send("/start p_22197")
+    assert "Price: £0.85" in popcorn.last.text
+    assert "10+ units −5 %: £0.81" in popcorn.last.text and "50+ units −12 %: £0.75" in popcorn.last.text
+    assert "Minimum order: 10. Sold in packs of 5." in popcorn.last.text
+
+    refused = await add_to_cart(corp, "22197", 3)
+    assert refused.last.text == "Popcorn Holder is sold from 10 units on your price list: order 10 or more."
+    refused = await add_to_cart(corp, "22197", 12)
+    assert refused.last.text == "Popcorn Holder is sold in packs of 5 on your price list: order 10 or 15, not 12."
+    await add_to_cart(corp, "22197", 10)
+    await add_to_cart(corp, "85123A", 2)
+    cart = await corp.send("/cart")
+    text = cart.last.text
+    assert "Popcorn Holder × 10 — £8.10" in text and "£0.85 £0.81 each · 10+ units −5 %" in text, text
+    assert "White Hanging Heart T-Light Holder × 2 — £5.00" in text and "£2.95 £2.50 each · wholesale price" in text
+    assert "Subtotal: £13.10" in text
+    # ➕ on the popcorn line steps a whole pack: 15 at the same break
+    plus = next(b for b in cart.last.buttons() if b["text"] == "➕")  # the first line's: Popcorn Holder
+    more = await corp.press_data(cart.last, plus["callback_data"])
+    assert "Popcorn Holder × 15 — £12.15" in more.last.text
+
+    placed = await place_cod_order(corp)
+    code = order_code(placed)
+    order = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == code))
+    async with shop.runtime.sessions() as session:
+        lines = (
+            await session.execute(
+                select(m.OrderLineRow.sku, m.OrderLineRow.quantity, m.OrderLineRow.unit_price_minor)
+                .where(m.OrderLineRow.order_id == order.id)
+                .order_by(m.OrderLineRow.sku)
+            )
+        ).all()
+    assert [tuple(line) for line in lines] == [("22197", 15, 81), ("85123A", 2, 250)]
+
+
+async def test_buy_again_refills_the_cart_at_todays_prices_and_names_what_is_gone_in_russian(
+    shop: RunningBot,
+) -> None:
+    manager = await _wholesale_list(shop)
+    olga = SandboxUser(shop.server, 710, "Ольга", username="olga", language_code="ru")
+    await olga.send("/start")
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/customer @olga group wholesale")
+    card = await olga.send("/start p_85123A")
+    assert "Цена: 2,95\xa0£ 2,50\xa0£ · оптовая цена" in card.last.text, card.last.text
+    await add_to_cart(olga, "85123A", 4)
+    await add_to_cart(olga, "22197", 10)
+    await add_to_cart(olga, "23166", 1)
+    cart = await olga.send("/cart")
+    assert "0,85\xa0£ 0,81\xa0£ за шт. · от 10 шт. −5 %" in cart.last.text, cart.last.text
+    code = order_code(await place_cod_order(olga))
+
+    # Since then: the list's 85123A price is gone, the jar withdrawn, Popcorn Holders discontinued.
+    board = await manager.send("/pricelist wholesale")
+    rule_id = next(line.split()[0].lstrip("#") for line in board.last.text.splitlines() if "85123A" in line)
+    assert (await manager.send(f"/pricelist remove {rule_id}")).last.text == f"Price rule {rule_id} removed."
+    async with shop.runtime.sessions() as session:
+        await session.execute(update(m.ProductRow).where(m.ProductRow.sku == "22197").values(status="discontinued"))
+        await session.execute(update(m.ProductRow).where(m.ProductRow.sku == "23166").values(status="hidden"))
+        await session.commit()
+
+    detail = await olga.send(f"/track {code}")
+    again = await olga.press(detail.last, "🛒")
+    summary, shown = again.new[-2], again.new[-1]
+    assert "White Hanging Heart T-Light Holder × 4" in summary.text
+    assert "Popcorn Holder снят с продажи и пропущен." in summary.text, summary.text
+    assert "Medium Ceramic Top Storage Jar больше не продаётся и пропущен." in summary.text
+    assert "× 4 — 11,80\xa0£" in shown.text and "Popcorn" not in shown.text, shown.text
+    async with shop.runtime.sessions() as session:
+        in_cart = (await session.execute(select(m.CartLineRow.quantity))).scalars().all()
+    assert in_cart == [4]
