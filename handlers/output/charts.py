@@ -5,13 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display here, and none needed: figures go straight to PNG bytes
-
 from babel.dates import format_skeleton
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from domain.money import Money
 from domain.reports import PeriodName, SalesReport
@@ -28,6 +22,12 @@ class ChartText:
 
 def sales_chart(report: SalesReport, text: ChartText) -> bytes:
     """Orders (bars) and base-currency revenue (line) per hour or day; top products below."""
+    # Imported on the first chart, not with the bot: matplotlib holds ~56 MB for the life of a
+    # process, and a shop that never asks for a chart should not pay it (bench/memory_at_start.py).
+    # The Agg backend draws straight to PNG bytes: no display here, and none needed.
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     figure = Figure(figsize=(8, 6), dpi=100, layout="constrained")
     over_time, best = figure.subplots(2, 1, height_ratios=(3, 2))
     hourly = report.period.name is PeriodName.TODAY
