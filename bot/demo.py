@@ -17,6 +17,7 @@ from babel import Locale
 from bot.api import make_api_app
 from bot.dbtools import shown
 from bot.demo_backorders import preorder_filled_by_a_purchase_order
+from bot.demo_campaigns import campaign_scene
 from bot.demo_edit import edited_order
 from bot.demo_miniapp import mini_app
 from bot.demo_parcels import split_shipment_and_pickup
@@ -172,6 +173,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await split_shipment_and_pickup(running, ada, ADMIN_ID, transcript, scene)
 
             await _support_conversation(server, ada, alice, alice_order, transcript, scene)
+            await campaign_scene(running, ada, alice, boris, transcript, scene)
 
             scene("What the staff chat received")
             for message in server.chat_messages(STAFF_CHAT):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from aiogram import Bot
@@ -111,6 +112,16 @@ class Notifier:
             text = self.renderer.render(f"notifications/{message.template}.html.j2", **message.params)
             return text, buttons_for(message.template, message.params)
 
+    async def _send(self, message: OutboxMessage) -> None:
+        if message.template == "campaign":  # its product button is a deep link to this bot
+            message = replace(message, params={**message.params, "bot": (await self.bot.me()).username or ""})
+        text, buttons = self.render(message)
+        photo: BufferedInputFile | str | None = photo_for(message) or message.params.get("photo")  # a campaign's
+        if photo:
+            await self.bot.send_photo(message.chat_id, photo, caption=text, reply_markup=buttons)
+        else:
+            await self.bot.send_message(message.chat_id, text, reply_markup=buttons)
+
     async def deliver(self, message: OutboxMessage, *, paced: bool = True) -> bool:
         """Send one message; False when its chat refused the bot (403), so the messages
         still queued for that chat are failed with it rather than tried one by one."""
@@ -118,11 +129,7 @@ class Notifier:
             await self.limits.wait(message.chat_id)
         now = self.clock.now()
         try:
-            text, buttons = self.render(message)
-            if (photo := photo_for(message)) is not None:
-                await self.bot.send_photo(message.chat_id, photo, caption=text, reply_markup=buttons)
-            else:
-                await self.bot.send_message(message.chat_id, text, reply_markup=buttons)
+            await self._send(message)
         except TelegramRetryAfter as flood:
             NOTIFICATIONS.labels("rate_limited").inc()
             await self.store.retry_at(message.id, now + timedelta(seconds=flood.retry_after), "429")

@@ -23,6 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[impo
 from bot.metrics import JOB_FAILURES, JOB_RUNS
 from bot.runtime import Runtime
 from domain.replenishment import ServiceLevels, Suggestion
+from domain.usecases.campaigns import send_due_campaigns
 from domain.usecases.forecast_job import Compute, Pair, nightly_forecasts, suggestions_for
 from domain.usecases.jobs import daily_digest, dun_invoices, follow_up_deliveries, lead_scheduler, sweep_holds
 from domain.usecases.purchasing import reorder_scan
@@ -109,8 +110,9 @@ class Jobs:
                 hour=settings.daily_report_hour,
             ),
         )
+        campaigns = await self.job("send_due_campaigns", lambda: send_due_campaigns(uow(), clock))
         released, reminded = (swept.released, swept.reminded) if swept else (0, 0)
-        if reminded or followed or dunned or digest:
+        if reminded or followed or dunned or digest or campaigns:
             self.runtime.notifier.wake()
         if released or reminded or followed:
             log.info("jobs: %s holds released, %s carts reminded, %s follow-ups", released, reminded, followed)

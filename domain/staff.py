@@ -35,6 +35,7 @@ class Permission(StrEnum):
     PAYMENT_LINKS = "payment_links"  # send a customer a link to pay an order (/paylink)
     HANDOVER = "handover"  # hand a pickup order over at the counter (/handover), taking payment if due
     MANAGE_PROMOTIONS = "manage_promotions"  # /promotion, /promocode
+    MARKETING = "marketing"  # write campaigns to segments of customers, see their reports
 
 
 P = Permission

@@ -12,6 +12,7 @@ from handlers import (
     backorders,
     backorders_admin,
     buynow,
+    campaigns,
     cart,
     catalog,
     checkout,
@@ -26,6 +27,7 @@ from handlers import (
     imports,
     inventory,
     language,
+    marketing,
     miniapp,
     order_edit,
     order_edit_staff,
@@ -99,6 +101,7 @@ STAFF_MODULES = (
     imports,
     paylinks,
     promotions_admin,
+    campaigns,
 )
 
 
@@ -145,6 +148,7 @@ def build_routers() -> list[Router]:
                 payments,
                 catalog,
                 cart,
+                marketing,
             )
         ]
         _routers.extend(

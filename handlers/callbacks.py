@@ -14,6 +14,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from pydantic import Field
 
+from domain.campaigns import SegmentKind
 from domain.catalog import ProductStatus
 from domain.orders import DeliveryMethod, PaymentMethod
 from domain.picking import PickMethod
@@ -367,3 +368,21 @@ class BuyNowCb(CallbackData, prefix="bn"):
     """ "Buy now" on a product card: one unit, paid in Telegram's form with the address."""
 
     product_id: Number
+
+
+class CampaignCb(CallbackData, prefix="cpa"):
+    """A step of a campaign for the manager writing it."""
+
+    campaign_id: Number
+    action: Literal["noproduct", "test", "send", "schedule", "cancel", "report", "segments"]
+
+
+class CampaignSegmentCb(CallbackData, prefix="cps"):
+    campaign_id: Number
+    kind: SegmentKind
+
+
+class UnsubscribeCb(CallbackData, prefix="uns"):
+    """Under every campaign message: no more campaigns (0: a manager's test)."""
+
+    campaign_id: Number

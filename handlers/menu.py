@@ -63,8 +63,21 @@ CUSTOMER_COMMANDS: tuple[tuple[str, str], ...] = (
 # ... and these it does not (typed from a hint, a step of a conversation, or a product code;
 # /whoami and /chatid from the README's set-up walkthrough).
 CUSTOMER_COMMANDS_OFF_MENU = frozenset(
-    # /shop: the menu button; /promo: at the checkout review
-    {"add", "track", "receipt", "return", "skip", "cancel", "whoami", "chatid", "shop", "promo"}
+    # /shop: the menu button; /promo: at the checkout review; /unsubscribe, /subscribe: under campaign messages
+    {
+        "add",
+        "track",
+        "receipt",
+        "return",
+        "skip",
+        "cancel",
+        "whoami",
+        "chatid",
+        "shop",
+        "promo",
+        "unsubscribe",
+        "subscribe",
+    }
 )
 
 
@@ -124,6 +137,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("paylink", Permission.PAYMENT_LINKS, N_("Send a customer a link to pay an order")),
     ("promotion", Permission.MANAGE_PROMOTIONS, N_("Promotions: list, create, end")),
     ("promocode", Permission.MANAGE_PROMOTIONS, N_("Promo codes: list, create, end")),
+    ("campaign", Permission.MARKETING, N_("Campaigns: write one to a segment, see reports")),
 )
 STAFF_PERMISSIONS: dict[str, Permission] = {name: permission for name, permission, _ in STAFF_COMMANDS}
 

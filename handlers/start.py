@@ -7,10 +7,12 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
+from domain.campaigns import parse_link
 from domain.customers import Customer
 from domain.ports import Clock, UnitOfWork
 from handlers.catalog import show_product_by_sku
 from handlers.context import ShopSettings
+from handlers.marketing import open_link
 from handlers.menu import main_menu
 from handlers.shop import identity_of_shop, shop_context
 from handlers.staff import join_with_invite
@@ -33,6 +35,10 @@ async def start_with_link(
     payload = command.args or ""
     if payload.startswith("inv_"):
         await join_with_invite(message, payload[4:], uow, clock, i18n)
+        return
+    if (link := parse_link(payload)) is not None and await open_link(
+        message, *link, customer, renderer, uow, clock, settings.default_currency
+    ):
         return
     if payload.startswith("p_"):
         currency, today = settings.default_currency, clock.now().date()

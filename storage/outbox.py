@@ -35,13 +35,14 @@ class OutboxStore:
         self.sessions = sessions
 
     async def claim(self, now: datetime, limit: int = 50, chat_id: int | None = None) -> list[OutboxMessage]:
-        """Due messages (only ``chat_id``'s, when given), each leased to this caller."""
+        """Due messages (only ``chat_id``'s, when given), each leased to this caller; the most
+        urgent first (an order's notifications before a campaign's), then in order written."""
         o = m.OutboxRow
         due = select(o).where(o.sent_at.is_(None), o.failed_at.is_(None), o.next_attempt_at <= now)
         if chat_id is not None:
             due = due.where(o.chat_id == chat_id)
         async with self.sessions() as session, session.begin():
-            rows = (await session.scalars(due.order_by(o.id).limit(limit))).all()
+            rows = (await session.scalars(due.order_by(o.priority, o.id).limit(limit))).all()
             claimed = []
             for row in rows:
                 result = await session.execute(

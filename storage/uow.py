@@ -15,6 +15,7 @@ from storage.inbox import MARK_HANDLED
 from storage.repositories import (
     SqlApi,
     SqlBackorders,
+    SqlCampaigns,
     SqlCarriers,
     SqlCarts,
     SqlCustomers,
@@ -120,6 +121,7 @@ class SqlUnitOfWork:
     carriers = _Repository(SqlCarriers, cached=True)
     outbox = _Repository(SqlOutbox)
     subscriptions = _Repository(SqlSubscriptions)
+    campaigns = _Repository(SqlCampaigns)
     shop = _Repository(SqlShop, cached=True)
     support = _Repository(SqlSupport)
     promotions = _Repository(SqlPromotions)

@@ -1,6 +1,6 @@
 """Buttons that go with some notifications (rendered in the recipient's language, like
 the text): back to the cart from a reminder, stars under a follow-up, the main menu back
-after an order is placed (the checkout's last step)."""
+after an order is placed (the checkout's last step), a campaign's product link and unsubscribe."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from handlers.callbacks import CartView, ContactCb, PayDifferenceCb, PoCb, RateCb, SupportRateCb
+from domain.campaigns import link_payload
+from handlers.callbacks import CartView, ContactCb, PayDifferenceCb, PoCb, RateCb, SupportRateCb, UnsubscribeCb
 from handlers.menu import main_menu
 
 
 def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+    if template == "campaign":
+        return campaign_buttons(params)
     if template == "order_placed":
         return main_menu()
     if template == "order_edited" and params.get("charge_minor"):
@@ -68,3 +71,15 @@ def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup |
             ]
         )
     return None
+
+
+def campaign_buttons(params: dict[str, Any]) -> InlineKeyboardMarkup:
+    """The product's deep link (a click counted for the campaign) and the way out."""
+    campaign_id = int(params.get("campaign_id") or 0)
+    rows = []
+    if params.get("product_id") and params.get("bot"):
+        link = f"https://t.me/{params['bot']}?start={link_payload(campaign_id, int(params['product_id']))}"
+        rows.append([InlineKeyboardButton(text=_("🛍 See it in the shop"), url=link)])
+    unsubscribe = UnsubscribeCb(campaign_id=campaign_id).pack()
+    rows.append([InlineKeyboardButton(text=_("🔕 Unsubscribe from news"), callback_data=unsubscribe)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)

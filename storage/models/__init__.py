@@ -13,6 +13,7 @@ from storage.models.books import (
     ShopIdentityRow,
     ShopSettingRow,
 )
+from storage.models.campaigns import CampaignClickRow, CampaignRow, MarketingOptOutRow
 from storage.models.catalog import (
     CategoryRow,
     FxRateRow,
@@ -76,6 +77,8 @@ __all__ = [
     "BinRow",
     "BinStockRow",
     "BoxRow",
+    "CampaignClickRow",
+    "CampaignRow",
     "CarrierRateRow",
     "CartLineRow",
     "CategoryRow",
@@ -89,6 +92,7 @@ __all__ = [
     "JobRunRow",
     "JournalEntryRow",
     "JournalLineRow",
+    "MarketingOptOutRow",
     "OrderHistoryRow",
     "OrderLineRow",
     "OrderRow",

@@ -35,6 +35,10 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Smaller goes first (domain.campaigns.ORDER_PRIORITY, CAMPAIGN_PRIORITY): an order's
+    # notifications jump a campaign's queue.
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
     __table_args__ = (Index("ix_outbox_due", "sent_at", "failed_at", "next_attempt_at"),)
 
 

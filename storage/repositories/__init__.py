@@ -3,6 +3,7 @@
 from storage.repositories.accounting import SqlFx, SqlJournal
 from storage.repositories.api import SqlApi
 from storage.repositories.backorders import SqlBackorders
+from storage.repositories.campaigns import SqlCampaigns
 from storage.repositories.carts import SqlCarts
 from storage.repositories.catalog import SqlProducts
 from storage.repositories.customers import SqlCustomers, SqlStaff
@@ -23,6 +24,7 @@ from storage.repositories.warehouses import SqlWarehouses
 __all__ = [
     "SqlApi",
     "SqlBackorders",
+    "SqlCampaigns",
     "SqlCarriers",
     "SqlCarts",
     "SqlCustomers",

@@ -154,6 +154,7 @@ STAFF_SAMPLES = {
     "backorder": "85123A on 5",
     "promotion": "new Sale percent=10 over=10 until=2030-01-01",
     "promocode": "new EVIL percent=50 until=2030-01-01",
+    "campaign": "1",
 }
 
 

@@ -106,6 +106,7 @@ def test_domain_storage_and_handlers_never_use_the_sandbox(path: Path) -> None:
 SANDBOX_USERS_IN_BOT = {
     "bot/demo.py",
     "bot/demo_backorders.py",
+    "bot/demo_campaigns.py",
     "bot/demo_edit.py",
     "bot/demo_parcels.py",
     "bot/demo_payments.py",

@@ -1,0 +1,153 @@
+"""Campaigns through the sandbox: a manager writes one, picks a segment, previews it, sends a
+test to themselves and sends it; customers who unsubscribed or blocked the bot get nothing
+(their order messages still go); a click on the product link and an order after it show in
+the report; an empty segment is refused with nothing sent. In English and in Russian."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.harness import RunningBot, running_bot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import ADMIN, invite_token, refused_calls
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
+from tests.fakes import FakeClock
+
+
+async def manager(shop: RunningBot, user_id: int, language: str) -> SandboxUser:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    token = invite_token((await admin.send("/invite manager")).last.text)
+    member = SandboxUser(shop.server, user_id, "Meg", language_code=language)
+    await member.send(f"/start inv_{token}")
+    return member
+
+
+async def campaign_rows(shop: RunningBot, campaign_id: int) -> list[tuple[int, int]]:
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.OutboxRow.chat_id, m.OutboxRow.priority).where(m.OutboxRow.campaign_id == campaign_id)
+        )
+        return sorted((chat, priority) for chat, priority in rows)
+
+
+async def product_id(shop: RunningBot, sku: str) -> int:
+    async with shop.runtime.sessions() as session:
+        return int(await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == sku)) or 0)
+
+
+async def test_a_campaign_is_written_previewed_tested_sent_and_reported(tmp_path: Path, clock: FakeClock) -> None:
+    async with running_bot(
+        f"sqlite+aiosqlite:///{tmp_path / 'campaign.sqlite3'}",
+        clock=clock,
+        default_currency="GBP",
+        staff_chat_id=-100500,
+        admin_ids=[ADMIN],
+    ) as shop:
+        await a_campaign_journey(shop)
+        # the one call Telegram refused: the campaign to the customer who had blocked the bot
+        assert refused_calls(shop) == [("sendMessage", "Forbidden: bot was blocked by the user")]
+
+
+async def a_campaign_journey(shop: RunningBot) -> None:
+    alice = SandboxUser(shop.server, 501, "Alice")
+    bob = SandboxUser(shop.server, 502, "Bob")
+    carol = SandboxUser(shop.server, 503, "Carol")
+    dan = SandboxUser(shop.server, 504, "Dan")
+    for customer in (alice, bob, carol, dan):
+        await customer.send("/start")
+    meg = await manager(shop, 70, "en")
+    out = await bob.send("/unsubscribe")
+    assert out.last.text.startswith("You will get no more news from us")
+    assert (await bob.send("/unsubscribe")).last.text == "You are already unsubscribed from our news."
+
+    asked = await meg.send("/campaign new")
+    assert asked.last.text.startswith("Send the campaign's message")
+    drafted = await meg.send("<b>Winter sale</b> & 20 % off")
+    assert "Campaign #1 saved as a draft" in drafted.last.text
+    refused = await meg.send("NO-SUCH-SKU")
+    assert refused.last.text == "Nothing was found."
+    chose = await meg.send("85123A")
+    assert "The button opens" in chose.last.text and "Everyone" in chose.last.button_texts()
+
+    shown = await meg.press(chose.last, "VIP customers")
+    assert shown.callback_answer == {
+        "text": "Nobody in this segment can receive the campaign: nothing was sent.",
+        "show_alert": True,
+    }
+    preview = await meg.press(chose.last, "Everyone")
+    screen = preview.last
+    # What the manager typed is what customers read: tags typed as text stay text.
+    assert "Campaign #1: preview" in screen.text and screen.text.endswith("\n<b>Winter sale</b> & 20 % off")
+    assert "not sent: 1 unsubscribed, 0 blocked the bot" in screen.text
+
+    await meg.press(screen, "🧪 Send me a test")
+    test = shop.server.chat_messages(70)[-1]
+    assert test.text == "<b>Winter sale</b> & 20 % off"
+    assert test.button_texts() == ["🛍 See it in the shop", "🔕 Unsubscribe from news"]
+    assert await campaign_rows(shop, 1) == []  # a test is no send
+
+    carol.block_bot()
+    sent = await meg.press(screen, "🚀 Send now")
+    assert "Campaign #1 is on its way to 5 customers." in sent.new[0].text
+    rows = await campaign_rows(shop, 1)
+    assert {chat for chat, _ in rows} >= {501, 503, 504} and 502 not in {chat for chat, _ in rows}
+    assert {priority for _, priority in rows} == {10}
+    await shop.runtime.notifier.drain()
+    got = shop.server.chat_messages(501)[-1]
+    assert got.text == "<b>Winter sale</b> & 20 % off"
+    link = got.buttons()[0]["url"]
+    pid = await product_id(shop, "85123A")
+    assert link.endswith(f"?start=cmp1_{pid}")
+    assert not any("Winter sale" in (m.text or "") for m in shop.server.chat_messages(502))
+
+    card = await alice.send(f"/start cmp1_{pid}")
+    assert "White Hanging Heart" in card.last.text
+    await add_to_cart(alice, "85123A", 1)
+    code = order_code(await place_cod_order(alice))
+    # Bob unsubscribed from news, not from his orders.
+    await add_to_cart(bob, "85123A", 1)
+    assert order_code(await place_cod_order(bob))
+
+    out = await dan.press(shop.server.chat_messages(504)[-1], "🔕 Unsubscribe from news")
+    assert out.last.text.startswith("You will get no more news from us")
+    report = (await meg.send("/campaign 1")).last.text
+    assert "Campaign #1 · sent" in report
+    assert "Blocked the bot: 1" in report and "Failed: 0" in report
+    assert "Unsubscribed before (not sent): 1" in report and "Unsubscribed with its button: 1" in report
+    assert "Clicks on its product link: 1" in report and "Orders within 7 days of a click: 1" in report
+    assert code
+    listing = (await meg.send("/campaign")).last.text
+    assert "#1 · sent · Everyone" in listing
+    back = await dan.send("/subscribe")
+    assert back.last.text == "You will get our news again. /unsubscribe stops it."
+
+
+async def test_an_empty_segment_is_refused_in_russian_and_nothing_is_sent(shop: RunningBot) -> None:
+    await SandboxUser(shop.server, 511, "Ира", language_code="ru").send("/start")
+    meg = await manager(shop, 71, "ru")
+    await meg.send("/campaign new")
+    drafted = await meg.send("Скидки!")
+    assert "Кампания #1 сохранена как черновик" in drafted.last.text
+    menu = await meg.press(drafted.last, "Без кнопки товара")
+    asked = await meg.press(menu.last, "По языку")
+    assert asked.last.text.startswith("Какой язык?")
+    empty = await meg.send("de")
+    assert empty.last.text == "В этом сегменте некому отправить кампанию: ничего не отправлено."
+    bad = await meg.send("немецкий")
+    assert bad.last.text == "«немецкий» — не код языка (например, en или ru)."
+    shown = await meg.send("ru")
+    assert "Кампания #1: предпросмотр" in shown.last.text
+    async with shop.runtime.sessions() as session:
+        assert (
+            await session.scalar(select(func.count()).select_from(m.OutboxRow).where(m.OutboxRow.campaign_id == 1)) == 0
+        )
+    sent = await meg.press(shown.last, "🚀 Отправить сейчас")
+    assert sent.new[0].text == "Кампания #1 отправляется клиентам: 2. Отчёт — /campaign 1."  # Ира and the manager
+    await shop.runtime.notifier.drain()
+    assert shop.server.chat_messages(511)[-1].text == "Скидки!"
+    assert shop.server.chat_messages(511)[-1].button_texts() == ["🔕 Отписаться от новостей"]
+    report = (await meg.send("/campaign 1")).last.text
+    assert "Отправлено: 2" in report and "Заказов в течение 7 дней после клика: 0" in report
