@@ -166,6 +166,7 @@ async def get_product(request: web.Request) -> web.Response:
         currency=customer_currency(customer, runtime.settings.default_currency),
         fallback_currency=runtime.settings.default_currency,
         customer_id=customer.id,
+        price_group=customer.price_group,  # the customer's price list, as in the chat
     )
     return web.json_response(_card(card))
 

@@ -45,6 +45,7 @@ from domain.usecases.dispatch import CarrierEvent, carrier_event
 from domain.usecases.fx import shop_rates
 from domain.usecases.inventory import receive_goods
 from domain.usecases.orders import apply_transition, cancel_before_picking
+from domain.usecases.price_lists import price_list_for
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import InvalidBinCode, Warehouse
 
@@ -171,7 +172,7 @@ async def _place(
     if request.payment is PaymentState.INVOICE and not customer.is_business:
         # As in chat: paying later is a business customer's term, set with the customers scope.
         raise InvalidField(field="payment", reason="an invoice is for a business customer (customer.business: true)")
-    cart = await _cart(uow, request)
+    cart = await _cart(uow, request, customer.price_group)
     delivery, point = await _delivery(uow, request)
     shipping = _money(request.shipping, cart.currency, "shipping")
     for line in cart.lines:
@@ -257,7 +258,8 @@ def _business_terms(customer: Customer, given: ApiCustomer, key: ApiKey, currenc
     customer.payment_terms_days, customer.credit_limit = terms if given.business else (None, None)
 
 
-async def _cart(uow: UnitOfWork, request: ApiOrderRequest) -> Cart:
+async def _cart(uow: UnitOfWork, request: ApiOrderRequest, price_group: str) -> Cart:
+    """The lines priced by the customer's price list (a business's invoices use its list)."""
     try:
         currency = normalize_currency(request.currency)
     except DomainError:
@@ -267,6 +269,7 @@ async def _cart(uow: UnitOfWork, request: ApiOrderRequest) -> Cart:
         raise InvalidField(field="currency", reason=f"the shop takes {', '.join(rates.currencies)}")
     if not 1 <= len(request.lines) <= MAX_LINES:
         raise InvalidField(field="lines", reason=f"1 to {MAX_LINES} lines")
+    prices = await price_list_for(uow, price_group)
     lines: list[CartLine] = []
     seen: set[str] = set()
     for i, (raw_sku, quantity) in enumerate(request.lines):
@@ -286,7 +289,14 @@ async def _cart(uow: UnitOfWork, request: ApiOrderRequest) -> Cart:
         price = rates.price(product.prices, currency)
         if price is None:
             raise InvalidField(field=f"{field}.sku", reason=f"{sku} has no price in {currency}")
-        lines.append(CartLine(product, quantity, 0, price, None))
+        item = prices.item(product.sku, product.parent_code, product.category_id)
+        terms = prices.terms(item)
+        if not terms.allows(quantity):
+            reason = f"{sku} is sold from {terms.first} in multiples of {terms.pack} on the customer's price list"
+            raise InvalidField(field=f"{field}.quantity", reason=reason)
+        resolved = prices.price(item, price, quantity)
+        base = price if resolved.rule is not None else None
+        lines.append(CartLine(product, quantity, 0, resolved.unit, None, base_price=base, price_rule=resolved.rule))
     return Cart(lines, currency, rates=rates)
 
 

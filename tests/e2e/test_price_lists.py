@@ -8,9 +8,15 @@ Demo data used: 85123A "White Hanging Heart T-Light Holder" £2.95 (Lighting), 8
 
 from __future__ import annotations
 
+from typing import Any
+
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select, update
 
+from bot.api import make_api_app
 from bot.harness import RunningBot
+from domain.apikeys import Scope
+from domain.usecases.intake import create_api_key
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
@@ -144,3 +150,36 @@ async def test_buy_again_refills_the_cart_at_todays_prices_and_names_what_is_gon
     async with shop.runtime.sessions() as session:
         in_cart = (await session.execute(select(m.CartLineRow.quantity))).scalars().all()
     assert in_cart == [4]
+
+
+API_ORDER: dict[str, Any] = {
+    "customer": {"name": "Wendy Web", "phone": "+44 7700 900123", "email": "wendy@example.com"},
+    "lines": [{"sku": "85123A", "quantity": 2}],
+    "currency": "GBP",
+    "payment": "paid",
+    "address": "10 Downing Street, London SW1A 2AA",
+    "latitude": 51.5034,
+    "longitude": -0.1276,
+    "shipping": "3.70",
+}
+
+
+async def test_an_api_order_for_a_wholesale_customer_is_priced_and_checked_by_their_list(shop: RunningBot) -> None:
+    await _wholesale_list(shop)
+    runtime = shop.runtime
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="b2b portal", scopes=frozenset(Scope))
+    auth = {"Authorization": f"Bearer {token}"}
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    async with TestClient(TestServer(app)) as client:
+        retail = await client.post("/api/v1/orders", json=API_ORDER, headers={**auth, "Idempotency-Key": "a"})
+        assert retail.status == 201 and (await retail.json())["total"] == "9.60"
+        admin = SandboxUser(shop.server, ADMIN, "Ada")
+        grouped = await admin.send("/customer +44 7700 900123 group wholesale")
+        assert grouped.last.text == "Wendy Web now buys at the “wholesale” price list."
+        listed = await client.post("/api/v1/orders", json=API_ORDER, headers={**auth, "Idempotency-Key": "b"})
+        assert listed.status == 201 and (await listed.json())["total"] == "8.70"  # 2 × £2.50 + £3.70
+        short = {**API_ORDER, "lines": [{"sku": "22197", "quantity": 12}]}
+        refused = await client.post("/api/v1/orders", json=short, headers={**auth, "Idempotency-Key": "c"})
+        problem = await refused.json()
+    assert (refused.status, problem["field"]) == (422, "lines.0.quantity"), problem
+    assert "from 10 in multiples of 5" in problem["detail"]
