@@ -40,7 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from domain.forecasting import backtest, forecast, mase, seasonal_naive, week_start, weekly  # noqa: E402
+from domain.forecasting import backtest, forecast, mase, seasonal_naive  # noqa: E402
+from domain.weeks import week_start, weekly  # noqa: E402
 
 # ../shared/data beside the checkout (a git worktree sits one level deeper)
 DATA = next((p for p in (ROOT.parent / "shared" / "data", ROOT.parents[1] / "shared" / "data") if p.exists()), ROOT)

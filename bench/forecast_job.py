@@ -32,9 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.scheduler import forecast_workers  # noqa: E402
-from domain.forecasting import week_start  # noqa: E402
 from domain.replenishment import ServiceLevels  # noqa: E402
 from domain.usecases.forecast_job import nightly_forecasts  # noqa: E402
+from domain.weeks import week_start  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
 from storage.uow import SqlUnitOfWork  # noqa: E402

@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from domain.forecasting import NotEnoughHistory, forecast  # noqa: E402
+from domain.forecasting import forecast  # noqa: E402
 from domain.replenishment import (  # noqa: E402
     DemandQuantiles,
     NormalDemand,
@@ -45,6 +45,7 @@ from domain.replenishment import (  # noqa: E402
     policy,
     replay,
 )
+from domain.weeks import NotEnoughHistory  # noqa: E402
 
 LEAD_DAYS = 7
 REVIEW_DAYS = 7

@@ -410,8 +410,8 @@ async def _manager_reports(
 async def _paused_forecast(
     running: RunningBot, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
 ) -> None:
-    from domain.forecasting import week_start  # numpy: only when the demo runs
     from domain.usecases.imports import import_demand
+    from domain.weeks import week_start
 
     scene("Out of stock at MAN for 30 weeks, as once before: a pause, forecast at the rate before it")
     clock = running.runtime.clock

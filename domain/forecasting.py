@@ -19,7 +19,6 @@ import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from enum import StrEnum
 from statistics import NormalDist
 
@@ -27,10 +26,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from domain import forecast_models as models
-from domain.errors import DomainError
-from domain.i18n import N_plural
+from domain.weeks import MIN_WEEKS, NotEnoughHistory
 
-MIN_WEEKS = 8  # fewer weeks than this and there is nothing honest to say
 CV_ORIGINS = 104  # rolling origins scored: up to two years of them (more origins, steadier choice)
 MAX_HISTORY = 260  # five years of weeks: older demand says little, and the operators grow with its square
 CV_HORIZON = 13  # weeks ahead scored from each origin: a quarter
@@ -47,30 +44,6 @@ class Method(StrEnum):
     IMAPA = "imapa"
     SEASONAL = "seasonal"
     COMBINED = "combined"
-
-
-class NotEnoughHistory(DomainError):
-    key, plural = N_plural(
-        "Not enough sales history to forecast: {weeks} week, at least {needed} needed.",
-        "Not enough sales history to forecast: {weeks} weeks, at least {needed} needed.",
-    )
-    counted = "weeks"
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def weekly(daily: Sequence[tuple[date, int]], first_week: date, last_week: date) -> list[float]:
-    """Units per ISO week (Monday starts) from ``first_week`` to ``last_week`` inclusive,
-    zero for weeks without sales."""
-    weeks = (last_week - first_week).days // 7 + 1
-    series = [0.0] * max(weeks, 0)
-    for day, quantity in daily:
-        index = (week_start(day) - first_week).days // 7
-        if 0 <= index < weeks:
-            series[index] += quantity
-    return series
 
 
 @dataclass(frozen=True, slots=True)

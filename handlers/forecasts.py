@@ -8,9 +8,9 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from domain.forecasting import MIN_WEEKS
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.forecasts import QUANTILES, apply_reorder_point, product_forecast
+from domain.weeks import MIN_WEEKS
 from handlers.callbacks import ApplyReorder, button
 from handlers.context import ShopSettings
 from handlers.views.rendering import Renderer

@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from domain.forecasting import NotEnoughHistory, forecast, week_start, weekly
 from domain.ports import Clock, UnitOfWork
 from domain.replenishment import ProductClass, ServiceLevels, Suggestion
 from domain.usecases.forecasts import (
@@ -19,6 +18,7 @@ from domain.usecases.forecasts import (
     suggest,
 )
 from domain.usecases.imports import HISTORY_WEEKS
+from domain.weeks import NotEnoughHistory, week_start, weekly
 
 BATCH_PRODUCTS = 500  # products read, forecast and written per step: memory stays flat with the catalogue
 
@@ -30,6 +30,8 @@ Compute = Callable[[list[Pair], ServiceLevels, datetime], Awaitable[list[Suggest
 
 def suggestions_for(pairs: list[Pair], levels: ServiceLevels, computed_at: datetime) -> list[Suggestion]:
     """The CPU part, pure and picklable: a worker process may run it."""
+    from domain.forecasting import forecast  # numpy: loaded when the job first runs, not at start
+
     out = []
     for product_id, warehouse_id, series, lead_days, product_class in pairs:
         try:

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from domain.catalog import Product
 from domain.errors import NotFound
-from domain.forecasting import MIN_WEEKS, Forecast, NotEnoughHistory, backtest, forecast, week_start, weekly
 from domain.ports import Clock, UnitOfWork
 from domain.replenishment import Policy, ProductClass, ServiceLevels, abc_classes, policy
 from domain.staff import Permission
 from domain.usecases.catalog import find_by_sku
 from domain.usecases.imports import history_start
 from domain.usecases.staff import require
+from domain.weeks import MIN_WEEKS, NotEnoughHistory, week_start, weekly
+
+if TYPE_CHECKING:
+    from domain.forecasting import Forecast
 
 HORIZON_WEEKS = 8
 BACKTEST_WEEKS = 12
@@ -114,6 +118,8 @@ def _one(
     levels: ServiceLevels,
     product_class: ProductClass | None,
 ) -> WarehouseForecast:
+    from domain.forecasting import backtest, forecast  # numpy: loaded on the first forecast, not at start
+
     current, top = points.get(warehouse_id, (0, None))
     try:
         found = forecast(series, HORIZON_WEEKS)

@@ -13,7 +13,6 @@ from domain.categories import leaf, plan_parents, refuse
 from domain.csvfiles import UTF8, Problem, problem
 from domain.customers import Customer
 from domain.errors import DomainError, ImportRejected, Reason
-from domain.forecasting import week_start
 from domain.i18n import N_
 from domain.imports import (
     parse_boxes,
@@ -31,6 +30,7 @@ from domain.usecases.backorders import fill_backorders, import_terms
 from domain.usecases.customers import find_customer
 from domain.variants import check_variants
 from domain.warehouse import DEFAULT_BIN
+from domain.weeks import week_start
 
 HISTORY_WEEKS = 104  # demand kept for forecasts: two years at most, older says little about next month
 

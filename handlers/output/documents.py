@@ -15,13 +15,6 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
-from reportlab.graphics.barcode.code128 import Code128
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import inch
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 
 from domain.packing import Package
 from domain.shop import ShopIdentity
@@ -30,12 +23,19 @@ from handlers.views.labels import label
 from handlers.views.rendering import current_locale, format_grams, format_money
 
 FONTS = Path(__file__).parent / "fonts"
-LABEL_SIZE = (4 * inch, 6 * inch)
+# reportlab (with Pillow) is imported where a document is drawn, not with the bot: ~17 MB a
+# process holds for good, which a shop that never prints should not pay (bench/memory_at_start.py).
+INCH = 72.0  # PDF points (reportlab.lib.units.inch)
+A4 = (595.2755905511812, 841.8897637795277)  # points (reportlab.lib.pagesizes.A4)
+LABEL_SIZE = (4 * INCH, 6 * INCH)
 MARGIN = 36
 
 
 @cache
 def _fonts() -> tuple[str, str]:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
     return "DejaVuSans", "DejaVuSans-Bold"
@@ -45,6 +45,8 @@ class _Writer:
     """A canvas with a cursor that moves down the page, and a fresh page when it runs out."""
 
     def __init__(self, size: tuple[float, float], title: str) -> None:
+        from reportlab.pdfgen.canvas import Canvas
+
         self.buffer = io.BytesIO()
         self.size = size
         self.canvas = Canvas(self.buffer, pagesize=size)
@@ -71,10 +73,18 @@ class _Writer:
 
     def paragraph(self, text: str, *, size: float = 9, width: float | None = None) -> None:
         """Text wrapped to the page's width, its own line breaks kept."""
+        from reportlab.lib.utils import simpleSplit
+
         width = width or self.size[0] - 2 * MARGIN
         for paragraph in text.splitlines() or [""]:
             for line in simpleSplit(paragraph, self.regular, size, width) or [""]:
                 self.line(line, size=size, gap=1.3)
+
+    def barcode(self, text: str, *, bar_height: float, bar_width: float) -> None:
+        """``text`` as Code 128 at the foot of the page, above the line written under it."""
+        from reportlab.graphics.barcode.code128 import Code128
+
+        Code128(text, barHeight=bar_height, barWidth=bar_width).drawOn(self.canvas, MARGIN - 10, MARGIN + 30)
 
     def space(self, points: float = 8) -> None:
         self.y -= points
@@ -124,8 +134,7 @@ def shipping_label(docs: OrderPaperwork) -> bytes:
         )
         if order.tracking_number:
             w.line(_("Tracking: %(number)s") % {"number": order.tracking_number}, size=10)
-        barcode = Code128(order.code, barHeight=60, barWidth=1.6)
-        barcode.drawOn(w.canvas, MARGIN - 10, MARGIN + 30)
+        w.barcode(order.code, bar_height=60, bar_width=1.6)
         w.canvas.setFont(w.bold, 16)
         w.canvas.drawString(MARGIN, MARGIN + 8, order.code)
     return w.pdf()
@@ -155,7 +164,7 @@ def parcel_label(docs: OrderPaperwork, seq: int) -> bytes:
     for line in parcel.lines[:6]:
         w.line(f"{line.sku[:30]} × {line.quantity}", size=8)
     w.line(_("Tracking: %(number)s") % {"number": parcel.tracking}, size=10)
-    Code128(parcel.tracking, barHeight=50, barWidth=1.2).drawOn(w.canvas, MARGIN - 10, MARGIN + 30)
+    w.barcode(parcel.tracking, bar_height=50, bar_width=1.2)
     w.canvas.setFont(w.bold, 14)
     w.canvas.drawString(MARGIN, MARGIN + 8, f"{order.code} · {seq}/{len(docs.parcels)}")
     return w.pdf()

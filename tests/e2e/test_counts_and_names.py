@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.harness import RunningBot
-from domain.forecasting import week_start
 from domain.usecases.imports import import_demand
+from domain.weeks import week_start
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order

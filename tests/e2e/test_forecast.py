@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.harness import RunningBot
-from domain.forecasting import week_start
 from domain.usecases.imports import import_demand
+from domain.weeks import week_start
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire, staff_shop, stock_row

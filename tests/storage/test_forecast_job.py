@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.scheduler import forecast_workers
 from domain.catalog import Product
-from domain.forecasting import week_start
 from domain.money import Money
 from domain.replenishment import CLASS_LEVELS, ProductClass, ServiceLevels
 from domain.usecases.forecast_job import nightly_forecasts
 from domain.warehouse import Warehouse
+from domain.weeks import week_start
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from domain import forecast_models as models
-from domain.forecasting import MIN_WEEKS, RESTART_WEEKS, Method, _Scored, before_pause, forecast, since_restart
+from domain.forecasting import RESTART_WEEKS, Method, _Scored, before_pause, forecast, since_restart
+from domain.weeks import MIN_WEEKS
 
 HALF = models.ALPHAS.index(0.5)
 

@@ -12,13 +12,12 @@ from hypothesis import strategies as st
 from domain.forecasting import (
     Forecast,
     Method,
-    NotEnoughHistory,
     backtest,
     forecast,
     mase,
     seasonal_naive,
-    weekly,
 )
+from domain.weeks import NotEnoughHistory, weekly
 
 
 def test_daily_sales_become_zero_filled_iso_weeks() -> None:

@@ -1,0 +1,37 @@
+"""Weeks of demand: the week a day falls in, daily sales summed per week, and how many weeks a forecast needs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from domain.errors import DomainError
+from domain.i18n import N_plural
+
+# Kept apart from ``domain.forecasting`` (numpy): imports and the /forecast screen need these,
+# and a bot process should load numpy only when it first forecasts.
+MIN_WEEKS = 8  # fewer weeks than this and there is nothing honest to say
+
+
+class NotEnoughHistory(DomainError):
+    key, plural = N_plural(
+        "Not enough sales history to forecast: {weeks} week, at least {needed} needed.",
+        "Not enough sales history to forecast: {weeks} weeks, at least {needed} needed.",
+    )
+    counted = "weeks"
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weekly(daily: Sequence[tuple[date, int]], first_week: date, last_week: date) -> list[float]:
+    """Units per ISO week (Monday starts) from ``first_week`` to ``last_week`` inclusive,
+    zero for weeks without sales."""
+    weeks = (last_week - first_week).days // 7 + 1
+    series = [0.0] * max(weeks, 0)
+    for day, quantity in daily:
+        index = (week_start(day) - first_week).days // 7
+        if 0 <= index < weeks:
+            series[index] += quantity
+    return series
