@@ -130,7 +130,9 @@ class PlacedOrder:
 
 @dataclass(frozen=True, slots=True)
 class SoldLine:
-    """A line of an order placed in the period and not cancelled."""
+    """A line of an order placed in the period and not cancelled; or, with ``amount``, all
+    of a SKU's lines in the base currency summed in the database (``name`` then empty: the
+    name on its latest line is read for the SKUs the report shows)."""
 
     sku: str
     name: str
@@ -138,6 +140,8 @@ class SoldLine:
     unit_price: int  # minor units of ``currency``
     currency: str
     fx_rate: str
+    order_id: int = 0  # the (latest) order it is on: a SKU's name is the one on its latest line
+    amount: int | None = None  # summed lines: their total, minor units of ``currency``
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,14 +175,15 @@ def shipped_on_time(shipped: ShippedOrder, rates: list[CarrierRate], zone: ZoneI
 def top_products(lines: list[SoldLine], base: str, limit: int = 5) -> list[TopProduct]:
     units: dict[str, int] = {}
     revenue: dict[str, int] = {}
-    names: dict[str, str] = {}
+    names: dict[str, tuple[int, str]] = {}  # the latest order's name (lines come in order)
     for line in lines:
         units[line.sku] = units.get(line.sku, 0) + line.quantity
-        total = Money(line.unit_price * line.quantity, line.currency)
-        revenue[line.sku] = revenue.get(line.sku, 0) + to_base(total, line.fx_rate, base)
-        names[line.sku] = line.name
+        amount = line.unit_price * line.quantity if line.amount is None else line.amount
+        revenue[line.sku] = revenue.get(line.sku, 0) + to_base(Money(amount, line.currency), line.fx_rate, base)
+        if line.sku not in names or line.order_id >= names[line.sku][0]:
+            names[line.sku] = (line.order_id, line.name)
     ranked = sorted(units, key=lambda sku: (-revenue[sku], -units[sku], sku))[:limit]
-    return [TopProduct(sku, names[sku], units[sku], Money(revenue[sku], base)) for sku in ranked]
+    return [TopProduct(sku, names[sku][1], units[sku], Money(revenue[sku], base)) for sku in ranked]
 
 
 def sales_report(

@@ -27,6 +27,7 @@ from domain.money import Money
 from domain.orders import HistoryEntry, Order
 from domain.pricing import PriceRule
 from domain.stock import Reservation, StockDrift, StockLevel
+from domain.stock_counts import BinCount, plan_bin_counts
 from domain.variants import Sibling
 from domain.warehouse import BinCode, Warehouse
 
@@ -281,6 +282,17 @@ class FakeStock(_Repo):
         if delta:
             self.st.movements.append((product_id, warehouse_id, code, delta, reason))
         return delta
+
+    async def set_bin_quantities(self, counts: Sequence[BinCount], reason: str, actor: str, at: datetime) -> list[int]:
+        plan = plan_bin_counts(counts, self.st.bins, self.st.stock)
+        for c in counts:
+            self.st.stock.setdefault((c.product_id, c.warehouse_id), StockLevel(c.product_id, c.warehouse_id))
+        for (product, warehouse), on_hand in plan.on_hand.items():
+            self.st.stock[(product, warehouse)] = replace(self.st.stock[(product, warehouse)], on_hand=on_hand)
+        self.st.bins.update(plan.bins)
+        moved = zip(counts, plan.deltas, strict=True)
+        self.st.movements += [(c.product_id, c.warehouse_id, c.bin, delta, reason) for c, delta in moved if delta]
+        return plan.deltas
 
     async def add_reservation(self, reservation: Reservation) -> Reservation:
         stored = replace(reservation, id=self.st.new_id())

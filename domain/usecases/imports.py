@@ -12,7 +12,7 @@ from domain.catalog import Product
 from domain.categories import leaf, plan_parents, refuse
 from domain.csvfiles import UTF8, Problem, problem
 from domain.customers import Customer
-from domain.errors import DomainError, ImportRejected, Reason
+from domain.errors import ImportRejected, InsufficientStock, Reason
 from domain.i18n import N_
 from domain.imports import (
     parse_boxes,
@@ -26,6 +26,7 @@ from domain.imports import (
 from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
 from domain.shipping import CarrierRate
+from domain.stock_counts import BinCount, CountsRefused
 from domain.usecases.backorders import fill_backorders, import_terms
 from domain.usecases.customers import find_customer
 from domain.variants import check_variants
@@ -196,33 +197,26 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
         products, warehouses = await _known_skus_and_warehouses(uow, rows)
         now = clock.now()
         touched = sorted({products[r.sku] for r in rows})
-        before = await _available_by_product(uow, touched)
-        changed = 0
+        # Availability matters only where a customer waits for it (a big file touches 100,000
+        # products, a few have subscribers): read before and after for those alone.
+        watched = sorted({p for _, p in await uow.subscriptions.waiting(touched)})
+        before = await _available_by_product(uow, watched)
+        counts = [BinCount(products[r.sku], warehouses[r.warehouse], r.bin or DEFAULT_BIN, r.quantity) for r in rows]
+        try:  # all rows in a few statements, decided row by row as single counts would be
+            deltas = await uow.stock.set_bin_quantities(counts, "stock import", actor, now)
+        except CountsRefused as refused:
+            await uow.rollback()
+            raise ImportRejected(
+                [(rows[i].line, Reason.of(InsufficientStock(available=available))) for i, available in refused.refused]
+            ) from None
+        changed = sum(1 for delta in deltas if delta)
         arrived: dict[int, int] = {}  # product → a warehouse that counted more than it had
-        failed: list[Problem] = []
-        for row in rows:
-            try:
-                delta = await uow.stock.set_bin_quantity(
-                    products[row.sku],
-                    warehouses[row.warehouse],
-                    row.bin or DEFAULT_BIN,
-                    row.quantity,
-                    "stock import",
-                    actor,
-                    now,
-                )
-            except DomainError as exc:  # reported per line; the whole file is then rolled back
-                failed.append((row.line, Reason.of(exc)))
-                continue
-            changed += delta != 0
+        for row, delta in zip(rows, deltas, strict=True):
             if delta > 0:
                 arrived[products[row.sku]] = warehouses[row.warehouse]
-        if failed:
-            await uow.rollback()
-            raise ImportRejected(sorted(failed))
         await fill_backorders(uow, now, arrived)
-        after = await _available_by_product(uow, touched)
-        await notify_back_in_stock(uow, [p for p in touched if before.get(p, 0) <= 0 < after.get(p, 0)], now)
+        after = await _available_by_product(uow, watched)
+        await notify_back_in_stock(uow, [p for p in watched if before.get(p, 0) <= 0 < after.get(p, 0)], now)
         await uow.commit()
     return ImportReport(created=0, updated=changed, unchanged=len(rows) - changed)
 

@@ -3,6 +3,7 @@ and the slow movers (stock that has not sold for a while: overstock, liquidation
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from domain.fx import Rates
@@ -24,13 +25,13 @@ async def report(uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, tim
     when = period(name, clock.now(), timezone)
     async with uow.read_only():
         placed = await uow.jobs.placed_figures(when.start, when.end)
-        lines = await uow.jobs.sold_lines(when.start, when.end)
+        lines = await uow.jobs.sold_lines(when.start, when.end, uow.base_currency)
         shipped = await uow.jobs.shipped_figures(when.start, when.end)
         delivered = await uow.jobs.moved_between(OrderStatus.DELIVERED, when.start, when.end)
         returns = await uow.returns.requested_between(when.start, when.end)
         rates = await uow.carriers.all()
         stock = await _stock_values(uow)
-    return sales_report(
+    made = sales_report(
         when,
         uow.base_currency,
         placed=placed,
@@ -41,6 +42,17 @@ async def report(uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, tim
         rates=rates,
         stock=stock,
     )
+    if all(top.name for top in made.top):
+        return made
+    latest: dict[str, int] = {}
+    for line in lines:
+        latest[line.sku] = max(latest.get(line.sku, 0), line.order_id)
+    async with uow.read_only():  # lines summed in the database come without their name
+        named = [
+            top if top.name else replace(top, name=await uow.jobs.line_name(top.sku, latest[top.sku]))
+            for top in made.top
+        ]
+    return replace(made, top=named)
 
 
 async def stock_report(uow: UnitOfWork, *, staff_id: int) -> list[StockValue]:

@@ -11,7 +11,6 @@ from typing import Any, cast
 from sqlalchemy import Executable, Select, bindparam, exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
-from sqlalchemy.orm.attributes import flag_modified
 
 from domain.catalog import Category, Dimensions, Product, ProductStatus
 from domain.catalog_edits import ProductChange
@@ -20,6 +19,7 @@ from domain.money import Money
 from domain.variants import Sibling
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
+from storage.repositories import catalog_bulk
 from storage.repositories.cached import SNAPSHOT_CHUNK, copier, fills
 from storage.repositories.sql import _chunks, fetch
 
@@ -215,86 +215,10 @@ class SqlProducts:
         return product
 
     async def upsert_many(self, products: Sequence[Product]) -> None:
-        """Insert or update by SKU in a handful of statements, however many products."""
+        """Insert or update by SKU in a handful of statements, however many products
+        (``storage.repositories.catalog_bulk``)."""
         categories = await self._category_ids({p.category for p in products})
-        groups = await self._groups(products)
-        regrouped: set[str] = set()
-        rows: dict[str, m.ProductRow] = {}
-        for chunk in _chunks([p.sku for p in products]):
-            for found in await self.s.scalars(select(m.ProductRow).where(m.ProductRow.sku.in_(chunk))):
-                rows[found.sku] = found
-        for product in products:
-            if product.sku not in rows:
-                rows[product.sku] = m.ProductRow(sku=product.sku)
-                self.s.add(rows[product.sku])
-            row = rows[product.sku]
-            dims = product.dimensions
-            row.name, row.category_id = product.name, categories[product.category]
-            group, options = groups[product.parent_code], (*product.options, "", "", "")[:3]
-            if row.id is not None and (row.group_id, row.option1, row.option2, row.option3) != (group.id, *options):
-                regrouped.add(product.parent_code)
-            row.group_id = group.id
-            row.option1, row.option2, row.option3 = options
-            row.barcode, row.description, row.weight_g = product.barcode, product.description, product.weight_g
-            row.length_mm, row.width_mm, row.height_mm = (
-                (dims.length_mm, dims.width_mm, dims.height_mm) if dims else (None, None, None)
-            )
-            if product.photo_file_id:  # a file without photos keeps the ones known
-                row.photo_file_id = product.photo_file_id
-                row.more_photos = "\n".join(product.more_photos)
-            row.status = product.status.value
-            if product.cost is not None:  # a file without costs keeps the ones known
-                row.cost_minor, row.cost_currency = product.cost.amount, product.cost.currency
-        for code in regrouped:
-            # A variant moved or re-optioned is written by id, which clears only its own cached
-            # row: a write to its parent clears the cached lists of variants too.
-            flag_modified(groups[code], "option1_name")
-        await self.s.flush()
-        prices: dict[tuple[int, str], m.ProductPriceRow] = {}
-        for ids in _chunks([row.id for row in rows.values()]):
-            for price_row in await self.s.scalars(
-                select(m.ProductPriceRow).where(m.ProductPriceRow.product_id.in_(ids))
-            ):
-                prices[(price_row.product_id, price_row.currency)] = price_row
-        translations: dict[tuple[int, str], m.ProductTranslationRow] = {}
-        if any(p.names or p.descriptions for p in products):
-            for ids in _chunks([row.id for row in rows.values()]):
-                for t in await self.s.scalars(
-                    select(m.ProductTranslationRow).where(m.ProductTranslationRow.product_id.in_(ids))
-                ):
-                    translations[(t.product_id, t.language)] = t
-        for product in products:
-            row = rows[product.sku]
-            product.id, product.category_id = row.id, row.category_id
-            for language in product.names.keys() | product.descriptions.keys():
-                translated = translations.get((row.id, language))
-                if translated is None:
-                    translated = m.ProductTranslationRow(product_id=row.id, language=language, name="", description="")
-                    self.s.add(translated)
-                translated.name = product.names.get(language, translated.name)
-                translated.description = product.descriptions.get(language, translated.description)
-            for price in product.prices.values():
-                existing = prices.get((row.id, price.currency))
-                if existing is None:
-                    self.s.add(m.ProductPriceRow(product_id=row.id, currency=price.currency, amount_minor=price.amount))
-                else:
-                    existing.amount_minor = price.amount
-        await self.s.flush()
-
-    async def _groups(self, products: Sequence[Product]) -> dict[str, m.ProductGroupRow]:
-        """The parents by code, created where new; option names as the products give them."""
-        names = {p.parent_code: p.option_names for p in products}
-        found: dict[str, m.ProductGroupRow] = {}
-        for chunk in _chunks(sorted(names)):
-            for row in await self.s.scalars(select(m.ProductGroupRow).where(m.ProductGroupRow.code.in_(chunk))):
-                found[row.code] = row
-        for code in sorted(names.keys() - found.keys()):
-            found[code] = m.ProductGroupRow(code=code)
-            self.s.add(found[code])
-        for code, row in found.items():
-            row.option1_name, row.option2_name, row.option3_name = (*names[code], "", "", "")[:3]
-        await self.s.flush()
-        return found
+        await catalog_bulk.upsert_products(self.s, products, categories)
 
     async def _category_ids(self, names: set[str]) -> dict[str, int]:
         found = {

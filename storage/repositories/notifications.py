@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.notifications import Notification
 from storage import models as m
+from storage.repositories.sql import _chunks
 
 
 class SqlOutbox:
@@ -51,10 +52,13 @@ class SqlSubscriptions:
         if not product_ids:
             return []
         t = m.StockSubscriptionRow
-        rows = await self.s.execute(
-            select(t.customer_id, t.product_id).where(t.product_id.in_(product_ids), t.notified_at.is_(None))
-        )
-        return [(c, p) for c, p in rows]
+        found: list[tuple[int, int]] = []
+        for chunk in _chunks(list(product_ids)):  # a stock file names up to 100,000 products
+            rows = await self.s.execute(
+                select(t.customer_id, t.product_id).where(t.product_id.in_(chunk), t.notified_at.is_(None))
+            )
+            found += [(c, p) for c, p in rows]
+        return found
 
     async def mark_notified(self, customer_id: int, product_id: int, at: datetime) -> None:
         t = m.StockSubscriptionRow

@@ -23,8 +23,10 @@ from domain.stock import (
     StockInvariantBroken,
     StockLevel,
 )
+from domain.stock_counts import BinCount
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
+from storage.repositories import stock_counts
 from storage.repositories.cached import SNAPSHOT_CHUNK, fills
 from storage.repositories.sql import _table, fetch, run
 from storage.repositories.warehouses import bin_id_for
@@ -187,6 +189,10 @@ class SqlStock:
         )
         await self.s.flush()
         return delta
+
+    async def set_bin_quantities(self, counts: Sequence[BinCount], reason: str, actor: str, at: datetime) -> list[int]:
+        """Many counts in a few statements (``storage.repositories.stock_counts``)."""
+        return await stock_counts.set_bin_quantities(self.s, counts, reason, actor, at)
 
     async def add_reservation(self, reservation: Reservation) -> Reservation:
         values = {

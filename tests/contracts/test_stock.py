@@ -10,7 +10,9 @@ import pytest
 from domain.errors import InsufficientStock
 from domain.ports import UnitOfWork
 from domain.stock import Reservation, ReservationKind, StockDrift, StockInvariantBroken, StockLevel
+from domain.stock_counts import BinCount, CountsRefused
 from tests.contracts.conftest import NOW, a_customer, a_product, a_warehouse
+from tests.fakes import FakeUnitOfWork
 
 LATER = NOW + timedelta(minutes=30)
 
@@ -152,3 +154,61 @@ async def test_drift_shows_counters_that_disagree_with_their_reservations(uow: U
         assert await uow.stock.drift() == []
         await uow.stock.try_reserve(shelf.product, shelf.warehouse, 2)  # a counter moved with no reservation
         assert await uow.stock.drift() == [StockDrift(shelf.product, shelf.warehouse, 5, 3)]
+
+
+async def _state(uow: UnitOfWork, shelf: Shelf) -> tuple[list[StockLevel], list[tuple[int, str, int]], list[int]]:
+    """Counters, bins with something in them, and the movements' deltas (the fake keeps the
+    last two as plain state: it has no inventory repository)."""
+    async with uow:
+        levels = sorted(await uow.stock.levels([shelf.product]), key=lambda lv: lv.warehouse_id)
+        if isinstance(uow, FakeUnitOfWork):
+            bins = [(w, code, q) for (p, w, code), q in uow.state.bins.items() if p == shelf.product and q]
+            moves = [delta for p, _, _, delta, _ in uow.state.movements if p == shelf.product]
+        else:
+            bins = [(b.warehouse_id, b.bin_code, b.quantity) for b in await uow.inventory.bins([shelf.product])]
+            moves = [m.delta for m in await uow.inventory.movements(shelf.product, 50)]
+    return levels, sorted(b for b in bins if b[2]), sorted(moves)
+
+
+async def test_many_counts_at_once_do_what_the_same_counts_one_at_a_time_do(uow: UnitOfWork, shelf: Shelf) -> None:
+    elsewhere = await a_warehouse(uow, "MAN")
+    counts = [
+        BinCount(shelf.product, shelf.warehouse, "B-01-02-1", 6),  # 10 → 6
+        BinCount(shelf.product, shelf.warehouse, "A-01-01-1", 0),  # a new bin, nothing in it: no move
+        BinCount(shelf.product, elsewhere, "D-01-01-1", 3),  # a new counter and bin
+        BinCount(shelf.product, shelf.warehouse, "C-02-01-1", 4),
+        BinCount(shelf.product, shelf.warehouse, "B-01-02-1", 6),  # the same again: no move
+    ]
+    async with uow:
+        assert await uow.stock.set_bin_quantities(counts, "count", "s", NOW) == [-4, 0, 3, 4, 0]
+        await uow.commit()
+    levels, bins, moves = await _state(uow, shelf)
+    assert levels == [StockLevel(shelf.product, shelf.warehouse, 10, 0), StockLevel(shelf.product, elsewhere, 3, 0)]
+    assert bins == [
+        (shelf.warehouse, "B-01-02-1", 6),
+        (shelf.warehouse, "C-02-01-1", 4),
+        (elsewhere, "D-01-01-1", 3),
+    ]
+    assert moves == [-4, 3, 4, 10]  # the fixture's count of 10, then one per changed bin
+    async with uow:
+        assert await uow.stock.set_bin_quantities([], "count", "s", NOW) == []
+
+
+async def test_many_counts_refused_name_each_count_below_reserved_and_write_nothing(
+    uow: UnitOfWork, shelf: Shelf
+) -> None:
+    async with uow:
+        await uow.stock.try_reserve(shelf.product, shelf.warehouse, 8)
+        await uow.commit()
+    before = await _state(uow, shelf)
+    counts = [
+        BinCount(shelf.product, shelf.warehouse, "A-01-01-1", 1),  # 11 on hand
+        BinCount(shelf.product, shelf.warehouse, "B-01-02-1", 5),  # 6: refused, 8 reserved (3 available)
+        BinCount(shelf.product, shelf.warehouse, "B-01-02-1", 9),  # 10: fine
+        BinCount(shelf.product, shelf.warehouse, "A-01-01-1", 0),  # 9 on hand: fine
+    ]
+    async with uow:
+        with pytest.raises(CountsRefused) as refused:
+            await uow.stock.set_bin_quantities(counts, "count", "s", NOW)
+    assert refused.value.refused == [(1, 3)]
+    assert await _state(uow, shelf) == before

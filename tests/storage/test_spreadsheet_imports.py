@@ -1,13 +1,17 @@
-"""Imports on SQLite and PostgreSQL: the demand horizon reported, a catalog cost valuing stock and goods sold."""
+"""Imports on SQLite and PostgreSQL: demand horizon, catalog cost, a large stock file all or nothing."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.accounting import Account
+from domain.errors import ImportRejected
 from domain.money import Money
 from domain.orders import Order
 from domain.usecases.bookkeeping import book_cost_of_goods
@@ -65,3 +69,45 @@ async def test_reimporting_a_large_catalog_finds_every_product_unchanged(engine:
     first = await import_products(uow, text)
     again = await import_products(uow, text)
     assert (first.created, again.created, again.updated, again.unchanged) == (2500, 0, 0, 2500)
+
+
+async def _stock_rows(engine: AsyncEngine) -> tuple[list[Any], list[Any], int]:
+    async with engine.connect() as connection:
+        counters = (await connection.execute(text("SELECT * FROM stock ORDER BY product_id, warehouse_id"))).all()
+        bins = (await connection.execute(text("SELECT * FROM bin_stock ORDER BY product_id, bin_id"))).all()
+        moves = await connection.scalar(text("SELECT count(*) FROM inventory_movements"))
+    return list(counters), list(bins), int(moves or 0)
+
+
+async def test_a_large_stock_file_is_all_or_nothing_with_the_line_of_each_count_below_reserved(
+    engine: AsyncEngine,
+) -> None:
+    """More rows than one query may name: counters equal their bins after it, and a file with
+    one count under what is reserved (line 1,502) changes nothing and names that line."""
+    uow = SqlUnitOfWork(session_factory(engine))
+    await import_warehouses(uow, "code,name\nLON,London\nMAN,Manchester\n")
+    await import_products(
+        uow, "sku,name,category,price,currency\n" + "".join(f"S{i},I{i},K,1,GBP\n" for i in range(1500))
+    )
+    rows = [f"S{i},{w},A-0{i % 3 + 1}-01-1,{i % 9}" for i in range(1500) for w in ("LON", "MAN")]
+    report = await import_file(
+        uow, FakeClock(NOW), "stock", ("sku,warehouse,bin,quantity\n" + "\n".join(rows)).encode()
+    )
+    assert (report.updated, report.unchanged) == (
+        sum(1 for i in range(1500) if i % 9) * 2,
+        sum(1 for i in range(1500) if not i % 9) * 2,
+    )
+    counters, bins, moves = await _stock_rows(engine)
+    assert len(counters) == 3000 and moves == report.updated
+    by_counter = {(c.product_id, c.warehouse_id): c.on_hand for c in counters}
+    assert sum(by_counter.values()) == sum(b.quantity for b in bins) == sum(i % 9 for i in range(1500)) * 2
+    async with engine.begin() as connection:  # S750 at LON: 3 on hand, 2 reserved
+        await connection.execute(text("UPDATE stock SET reserved = 2 WHERE on_hand = 3"))
+    before = await _stock_rows(engine)
+    again = [*rows]
+    again[1500] = "S750,LON,A-01-01-1,0"  # line 1,502 (the header is line 1): 0 on hand, 2 reserved
+    again[0] = "S0,LON,A-01-01-1,5"  # a change before it, rolled back with the rest
+    with pytest.raises(ImportRejected) as rejected:
+        await import_file(uow, FakeClock(NOW), "stock", ("sku,warehouse,bin,quantity\n" + "\n".join(again)).encode())
+    assert [(line, str(reason)) for line, reason in rejected.value.problems] == [(1502, "Only 1 available.")]
+    assert await _stock_rows(engine) == before

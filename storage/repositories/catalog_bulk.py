@@ -1,0 +1,231 @@
+"""Products inserted or updated by SKU in bulk (a catalog import): Core executemany, no ORM objects."""
+# Performance rule: 100,000 products are a few statements per chunk of 900, not 100,000 ORM
+# objects flushed (the ORM's unit of work cost ~1.5 ms a product). It relies on the import's
+# transaction being the only writer of these rows until it commits (SQLite's write lock from
+# BEGIN IMMEDIATE; on PostgreSQL a concurrent insert of the same SKU fails the unique index and
+# the whole file rolls back). Writes name their rows as the read cache expects: updates by
+# ``products_id`` clear only those products; inserts and parent writes clear the lists whole.
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import BindParameter
+
+from domain.catalog import Product
+from storage import models as m
+from storage.repositories.sql import _chunks, _table, fetch, run
+
+_GROUPS, _PRODUCTS = _table(m.ProductGroupRow), _table(m.ProductRow)
+_PRICES, _TRANSLATIONS = _table(m.ProductPriceRow), _table(m.ProductTranslationRow)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_GROUPS_BY_CODE = select(
+    _GROUPS.c.id, _GROUPS.c.code, _GROUPS.c.option1_name, _GROUPS.c.option2_name, _GROUPS.c.option3_name
+).where(_GROUPS.c.code.in_(bindparam("codes", expanding=True)))
+_RENAME_GROUP = (
+    update(_GROUPS)
+    .where(_GROUPS.c.id == bindparam("group_id"))
+    .values(option1_name=bindparam("name1"), option2_name=bindparam("name2"), option3_name=bindparam("name3"))
+)
+_BY_SKU = select(
+    _PRODUCTS.c.id, _PRODUCTS.c.sku, _PRODUCTS.c.group_id, _PRODUCTS.c.option1, _PRODUCTS.c.option2, _PRODUCTS.c.option3
+).where(_PRODUCTS.c.sku.in_(bindparam("skus", expanding=True)))
+_FIELDS = (
+    "name",
+    "category_id",
+    "group_id",
+    "option1",
+    "option2",
+    "option3",
+    "barcode",
+    "description",
+    "weight_g",
+    "length_mm",
+    "width_mm",
+    "height_mm",
+    "status",
+)
+_UPDATE = (
+    update(_PRODUCTS)
+    .where(_PRODUCTS.c.id == bindparam("products_id"))
+    .values({f: bindparam(f"new_{f}") for f in _FIELDS})
+)
+_SET_PHOTOS = (
+    update(_PRODUCTS)
+    .where(_PRODUCTS.c.id == bindparam("products_id"))
+    .values(photo_file_id=bindparam("new_photo"), more_photos=bindparam("new_more"))
+)
+_SET_COST = (
+    update(_PRODUCTS)
+    .where(_PRODUCTS.c.id == bindparam("products_id"))
+    .values(cost_minor=bindparam("new_cost"), cost_currency=bindparam("new_cost_currency"))
+)
+_PRICES_OF = select(_PRICES.c.product_id, _PRICES.c.currency).where(_PRICES.c.product_id.in_(_IDS))
+_SET_PRICE = (
+    update(_PRICES)
+    .where(  # "product_prices_product_id": names its row to the read cache
+        _PRICES.c.product_id == bindparam("product_prices_product_id"),
+        _PRICES.c.currency == bindparam("price_currency"),
+    )
+    .values(amount_minor=bindparam("new_amount"))
+)
+_TRANSLATIONS_OF = select(
+    _TRANSLATIONS.c.product_id, _TRANSLATIONS.c.language, _TRANSLATIONS.c.name, _TRANSLATIONS.c.description
+).where(_TRANSLATIONS.c.product_id.in_(_IDS))
+_SET_TRANSLATION = (
+    update(_TRANSLATIONS)
+    .where(_TRANSLATIONS.c.product_id == bindparam("of_product"), _TRANSLATIONS.c.language == bindparam("lang"))
+    .values(name=bindparam("new_name"), description=bindparam("new_description"))
+)
+
+
+def _options(values: Sequence[str]) -> tuple[str, str, str]:
+    first, second, third = (*values, "", "", "")[:3]
+    return first, second, third
+
+
+async def upsert_products(session: AsyncSession, products: Sequence[Product], categories: Mapping[str, int]) -> None:
+    """Insert or update by SKU, as ``SqlProducts.upsert_many`` promises: parents created or
+    renamed, prices and translations set, a photo or cost absent from a product kept; each
+    product gets its ``id`` and ``category_id``."""
+    groups = await _groups(session, {p.parent_code: _options(p.option_names) for p in products})
+    stored: dict[str, Any] = {}
+    for chunk in _chunks(sorted({p.sku for p in products})):
+        stored.update({row.sku: row for row in await fetch(session, _BY_SKU, {"skus": list(chunk)})})
+    fresh, changed, regrouped = [], [], set()
+    for product in products:
+        dims = product.dimensions
+        values = {
+            "name": product.name,
+            "category_id": categories[product.category],
+            "group_id": groups[product.parent_code],
+            **dict(zip(("option1", "option2", "option3"), _options(product.options), strict=True)),
+            "barcode": product.barcode,
+            "description": product.description,
+            "weight_g": product.weight_g,
+            "length_mm": dims.length_mm if dims else None,
+            "width_mm": dims.width_mm if dims else None,
+            "height_mm": dims.height_mm if dims else None,
+            "status": product.status.value,
+        }
+        row = stored.get(product.sku)
+        if row is None:
+            cost = product.cost
+            fresh.append(
+                {
+                    "sku": product.sku,
+                    **values,
+                    "photo_file_id": product.photo_file_id or None,
+                    "more_photos": "\n".join(product.more_photos) if product.photo_file_id else "",
+                    "cost_minor": cost.amount if cost else None,
+                    "cost_currency": cost.currency if cost else None,
+                }
+            )
+            continue
+        if (row.group_id, row.option1, row.option2, row.option3) != (values["group_id"], *_options(product.options)):
+            regrouped.add(values["group_id"])
+        changed.append({"products_id": row.id, **{f"new_{k}": v for k, v in values.items()}})
+    if changed:
+        await run(session, _UPDATE, changed)
+    by_sku = {sku: row.id for sku, row in stored.items()}
+    photos = [_photos(by_sku[p.sku], p) for p in products if p.sku in by_sku and p.photo_file_id]
+    if photos:  # a file without photos keeps the ones known
+        await run(session, _SET_PHOTOS, photos)
+    costs = [_cost(by_sku[p.sku], p) for p in products if p.sku in by_sku and p.cost is not None]
+    if costs:  # a file without costs keeps the ones known
+        await run(session, _SET_COST, costs)
+    if fresh:
+        await run(session, insert(_PRODUCTS), fresh)
+        for chunk in _chunks([str(row["sku"]) for row in fresh]):
+            by_sku.update({row.sku: row.id for row in await fetch(session, _BY_SKU, {"skus": list(chunk)})})
+    if regrouped:
+        # A variant moved or re-optioned is written by id, which clears only its own cached
+        # row: a write to its parent clears the cached lists of variants too.
+        touch = update(_GROUPS).where(_GROUPS.c.id.in_(sorted(regrouped))).values(code=_GROUPS.c.code)
+        await run(session, touch)
+    for product in products:
+        product.id, product.category_id = by_sku[product.sku], categories[product.category]
+    await _prices(session, products)
+    if any(p.names or p.descriptions for p in products):
+        await _translations(session, products)
+
+
+def _photos(product_id: int, product: Product) -> dict[str, Any]:
+    return {"products_id": product_id, "new_photo": product.photo_file_id, "new_more": "\n".join(product.more_photos)}
+
+
+def _cost(product_id: int, product: Product) -> dict[str, Any]:
+    assert product.cost is not None
+    return {"products_id": product_id, "new_cost": product.cost.amount, "new_cost_currency": product.cost.currency}
+
+
+async def _groups(session: AsyncSession, names: dict[str, tuple[str, str, str]]) -> dict[str, int]:
+    """The parents' ids by code, created where new; option names as the products give them."""
+    found: dict[str, Any] = {}
+    for chunk in _chunks(sorted(names)):
+        found.update({row.code: row for row in await fetch(session, _GROUPS_BY_CODE, {"codes": list(chunk)})})
+    renamed = [
+        {"group_id": row.id, "name1": names[code][0], "name2": names[code][1], "name3": names[code][2]}
+        for code, row in found.items()
+        if (row.option1_name, row.option2_name, row.option3_name) != names[code]
+    ]
+    if renamed:
+        await run(session, _RENAME_GROUP, renamed)
+    new = sorted(names.keys() - found.keys())
+    if new:
+        rows = [
+            dict(zip(("code", "option1_name", "option2_name", "option3_name"), (code, *names[code]), strict=True))
+            for code in new
+        ]
+        await run(session, insert(_GROUPS), rows)
+        for chunk in _chunks(new):
+            found.update({row.code: row for row in await fetch(session, _GROUPS_BY_CODE, {"codes": list(chunk)})})
+    return {code: row.id for code, row in found.items()}
+
+
+async def _prices(session: AsyncSession, products: Sequence[Product]) -> None:
+    stored: set[tuple[int, str]] = set()
+    for chunk in _chunks(sorted({p.id for p in products if p.id is not None})):
+        stored.update((row.product_id, row.currency) for row in await fetch(session, _PRICES_OF, {"ids": list(chunk)}))
+    prices = [(p.id, price) for p in products for price in p.prices.values()]
+    changed = [
+        {"product_prices_product_id": pid, "price_currency": price.currency, "new_amount": price.amount}
+        for pid, price in prices
+        if (pid, price.currency) in stored
+    ]
+    if changed:
+        await run(session, _SET_PRICE, changed)
+    fresh = [
+        {"product_id": pid, "currency": price.currency, "amount_minor": price.amount}
+        for pid, price in prices
+        if (pid, price.currency) not in stored
+    ]
+    if fresh:
+        await run(session, insert(_PRICES), fresh)
+
+
+async def _translations(session: AsyncSession, products: Sequence[Product]) -> None:
+    stored: dict[tuple[int, str], tuple[str, str]] = {}
+    for chunk in _chunks(sorted({p.id for p in products if p.id is not None})):
+        for row in await fetch(session, _TRANSLATIONS_OF, {"ids": list(chunk)}):
+            stored[(row.product_id, row.language)] = (row.name, row.description)
+    changed, fresh = [], []
+    for product in products:
+        assert product.id is not None
+        for language in sorted(product.names.keys() | product.descriptions.keys()):
+            name, description = stored.get((product.id, language), ("", ""))
+            name = product.names.get(language, name)
+            description = product.descriptions.get(language, description)
+            if (product.id, language) in stored:
+                changed.append(
+                    {"of_product": product.id, "lang": language, "new_name": name, "new_description": description}
+                )
+            else:
+                fresh.append({"product_id": product.id, "language": language, "name": name, "description": description})
+    if changed:
+        await run(session, _SET_TRANSLATION, changed)
+    if fresh:
+        await run(session, insert(_TRANSLATIONS), fresh)
