@@ -12,6 +12,7 @@ from enum import StrEnum
 from domain.errors import DomainError
 from domain.i18n import N_
 from domain.orders import CODE_ALPHABET, Order, OrderStatus
+from domain.shipping import CarrierRate, add_business_days
 
 
 class ParcelStatus(StrEnum):
@@ -115,6 +116,28 @@ def status_after_parcel(order: Order, parcels: Iterable[Parcel]) -> OrderStatus:
 def all_delivered(parcels: Iterable[Parcel]) -> bool:
     listed = list(parcels)
     return bool(listed) and all(p.status is ParcelStatus.DELIVERED for p in listed)
+
+
+def parcel_eta(
+    rates: Iterable[CarrierRate], carrier: str, service: str, shipped_on: date, fallback: date | None
+) -> date | None:
+    """When a parcel should arrive: its carrier's transit days from the day it left (the
+    service the customer chose if the carrier has it, else the carrier's fastest); the
+    order's own estimate when the carrier is not in the rate table."""
+    mine = [r for r in rates if r.carrier.casefold() == carrier.casefold()]
+    if not mine:
+        return fallback
+    chosen = [r for r in mine if r.service == service] or mine
+    return add_business_days(shipped_on, min(r.transit_days for r in chosen))
+
+
+def parcels_by_line(parcels: Iterable[Parcel]) -> dict[int, list[Parcel]]:
+    """Order line id → the parcels it left in (a return names the parcel its line came in)."""
+    found: dict[int, list[Parcel]] = {}
+    for parcel in parcels:
+        for line in parcel.lines:
+            found.setdefault(line.order_line_id, []).append(parcel)
+    return found
 
 
 def parse_parcel_items(words: Iterable[str]) -> dict[str, int]:

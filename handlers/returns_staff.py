@@ -65,12 +65,19 @@ async def _show(
     target: Message, bot: Bot, uow: UnitOfWork, renderer: Renderer, staff_id: int, rma: str, photos: bool = False
 ) -> None:
     """The request and its next step; the customer's photos only when it is first opened."""
-    request, order, refund_paid = await return_detail(uow, staff_id=staff_id, rma=rma)
+    detail = await return_detail(uow, staff_id=staff_id, rma=rma)
+    request = detail.request
     for photo in request.photos if photos else []:
         await bot.send_photo(target.chat.id, photo)
     await target.answer(
-        renderer.render("staff/rma.html.j2", request=request, order=order, refund_paid=refund_paid),
-        reply_markup=_keyboard(request, refund_paid),
+        renderer.render(
+            "staff/rma.html.j2",
+            request=request,
+            order=detail.order,
+            refund_paid=detail.refund_paid,
+            parcels=detail.parcels,
+        ),
+        reply_markup=_keyboard(request, detail.refund_paid),
     )
 
 

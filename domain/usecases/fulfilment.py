@@ -17,6 +17,7 @@ from domain.errors import DomainError, IllegalTransition, NotFound
 from domain.i18n import N_
 from domain.notifications import Notification
 from domain.orders import Order, OrderStatus, normalize_order_code
+from domain.parcels import Parcel
 from domain.payments import Payment
 from domain.picking import (
     DEFAULT_BATCH_ORDERS,
@@ -118,6 +119,7 @@ class StaffOrderView:
     allocations: dict[str, list[Reservation]]  # by warehouse code
     pick_lines: list[PickLine]
     products: dict[int, Product]
+    parcels: list[Parcel] = field(default_factory=list)
 
     def who(self, actor: str) -> str:
         """A history entry's actor as staff know them: the order's customer by name (else
@@ -151,6 +153,7 @@ async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> Staff
             dict(allocations),
             await uow.picking.lines_for_order(order.id),
             products,
+            await uow.parcels.for_order(order.id),
         )
 
 

@@ -14,7 +14,7 @@ from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
-from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_lines, status_after_parcel
+from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_eta, parcel_lines, status_after_parcel
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import ReservationKind
@@ -71,7 +71,10 @@ async def ship_parcel(
         if await uow.parcels.by_tracking(tracking) is not None:
             raise TrackingInUse(tracking=tracking)
         lines = parcel_lines(order, earlier, items)
-        eta = order.delivery.eta if order.delivery else None
+        delivery = order.delivery
+        rates = await uow.carriers.all()
+        service = delivery.service if delivery and delivery.carrier.casefold() == carrier.casefold() else ""
+        eta = parcel_eta(rates, carrier, service, clock.now().date(), delivery.eta if delivery else None)
         parcel = Parcel(order.id, len(earlier) + 1, carrier, tracking, lines, clock.now(), eta, staff_id=staff_id)
         await uow.parcels.add(parcel)
         wanted: Counter[int] = Counter()
@@ -86,9 +89,9 @@ async def ship_parcel(
             actor = f"staff:{staff_id}"
             await apply_transition(uow, order, target, clock=clock, actor=actor, reason=carrier, notify=False)
         if not earlier and target is OrderStatus.SHIPPED:
-            await _tell(uow, clock, order, "order_shipped", carrier, tracking)  # one parcel: as it always was
+            await _tell(uow, clock, order, "order_shipped", parcel, one=True)  # one parcel: as it always was
         else:
-            await _tell(uow, clock, order, "parcel_shipped", carrier, tracking, parcel=parcel)
+            await _tell(uow, clock, order, "parcel_shipped", parcel)
         await uow.commit()
         return order, parcel
 
@@ -140,26 +143,18 @@ async def take_stock_out(uow: UnitOfWork, clock: Clock, order: Order, staff_id: 
     await uow.demand.record([(p, w, now.date(), q) for (p, w), q in shipped.items()], f"shipment {order.code}")
 
 
-async def _tell(
-    uow: UnitOfWork,
-    clock: Clock,
-    order: Order,
-    template: str,
-    carrier: str,
-    tracking: str,
-    parcel: Parcel | None = None,
-) -> None:
+async def _tell(uow: UnitOfWork, clock: Clock, order: Order, template: str, parcel: Parcel, one: bool = False) -> None:
     customer = await uow.customers.get(order.customer_id)
-    link = next((r.tracking_link(tracking) for r in await uow.carriers.all() if r.carrier == carrier), "")
-    eta = order.delivery.eta if order.delivery else None
+    rates = await uow.carriers.all()
+    link = next((r.tracking_link(parcel.tracking) for r in rates if r.carrier == parcel.carrier), "")
     params: dict[str, object] = {
         "code": order.code,
-        "carrier": carrier,
-        "tracking": tracking,
+        "carrier": parcel.carrier,
+        "tracking": parcel.tracking,
         "link": link,
-        "eta": eta.isoformat() if eta else "",
+        "eta": parcel.eta.isoformat() if parcel.eta else "",
     }
-    if parcel is not None:
+    if not one:
         params["seq"] = parcel.seq
         params["items"] = [[line.sku, line.quantity] for line in parcel.lines]
         params["complete"] = order.status is OrderStatus.SHIPPED

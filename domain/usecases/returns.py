@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from domain.accounting import Account
@@ -15,6 +16,7 @@ from domain.errors import InsufficientStock, NotFound
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Channel, Order, OrderLine, OrderStatus, ReturnStatus, new_order_code, normalize_order_code
+from domain.parcels import Parcel, parcels_by_line
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.returns import (
@@ -194,15 +196,25 @@ async def open_returns(uow: UnitOfWork, *, staff_id: int) -> list[ReturnRequest]
         return await uow.returns.open(50)
 
 
-async def return_detail(uow: UnitOfWork, *, staff_id: int, rma: str) -> tuple[ReturnRequest, Order, bool]:
-    """The request, its order, and whether its refund has been paid back."""
+@dataclass(frozen=True, slots=True)
+class ReturnDetail:
+    request: ReturnRequest
+    order: Order
+    refund_paid: bool
+    parcels: dict[int, list[Parcel]]  # order line id → the parcels it left in
+
+
+async def return_detail(uow: UnitOfWork, *, staff_id: int, rma: str) -> ReturnDetail:
+    """The request, its order, whether its refund has been paid back, and the parcels each
+    returned line left in."""
     await require(uow, staff_id, Permission.RETURNS)
     async with uow.read_only():
         request = await _request(uow, rma)
         order = await uow.orders.get_by_id(request.order_id)
         if order is None:
             raise NotFound()
-        return request, order, await refund_confirmed(uow, request)
+        sent = parcels_by_line(await uow.parcels.for_order(request.order_id))
+        return ReturnDetail(request, order, await refund_confirmed(uow, request), sent)
 
 
 async def decide_return(

@@ -60,6 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
         "received": N_("received"),
         "discarded": N_("discarded"),
     },
+    "parcel_status": {"shipped": N_("on its way"), "delivered": N_("delivered")},
     "return_status": {
         "return_requested": N_("requested"),
         "approved": N_("approved"),

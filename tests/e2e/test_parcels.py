@@ -155,3 +155,21 @@ async def test_a_pickup_order_is_handed_over_by_its_code_and_the_cash_is_taken(s
 
     again = await packer.send(f"/handover {pickup}")
     assert again.last.text == words["used"].format(pickup=pickup, code=code)
+
+
+async def test_a_returned_line_names_the_parcel_it_left_in(shop: RunningBot) -> None:
+    from tests.e2e.test_returns import ask_return
+
+    customer = SandboxUser(shop.server, 320, "Rita")
+    code, packer = await packed_order(shop, customer, {"85123A": 2, "22197": 1}, "en")
+    await packer.send(f"/ship {code} 22197=1 DPD TRK-R1")
+    await packer.send(f"/ship {code} Royal Mail TRK-R2")
+    await packer.send(f"/delivered {code}")
+    assert await status(shop, code) == "delivered"
+    staff_view = (await SandboxUser(shop.server, ADMIN, "Ada").send(f"/order {code}")).last.text
+    assert "📦 1 · DPD · TRK-R1 · delivered · 1 × 22197" in staff_view
+    assert "📦 2 · Royal Mail · TRK-R2 · delivered · 2 × 85123A" in staff_view
+
+    rma = await ask_return(customer, code, "22197", "damaged")
+    shown = (await SandboxUser(shop.server, ADMIN, "Ada").send(f"/rma {rma}")).last.text
+    assert "left in parcel 1 (DPD, TRK-R1)" in shown and "TRK-R2" not in shown

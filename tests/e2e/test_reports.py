@@ -20,7 +20,7 @@ async def _ship(shop: RunningBot, code: str) -> None:
     runtime = shop.runtime
     for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
         await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
-    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking="TRACK12")
+    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking=f"TR{code}")
 
 
 async def _customer_id(shop: RunningBot, telegram_id: int) -> int:

@@ -26,7 +26,7 @@ async def delivered(shop: RunningBot, customer_id: int, items: dict[str, int]) -
     runtime = shop.runtime
     for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
         await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
-    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking="TRACK1234")
+    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking=f"TR{code}")
     await mark_delivered(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code)
     await runtime.notifier.drain()  # the customer has had the status messages by now
     return code

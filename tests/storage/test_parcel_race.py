@@ -1,6 +1,7 @@
-"""Two staff shipping the last units of one line at the same instant, on SQLite and
-PostgreSQL: one parcel leaves, the other is refused with the reason, and the stock
-counters, the parcels and the order's status agree."""
+"""Races on SQLite and PostgreSQL: two staff shipping the last units of one line at the same
+instant (one parcel leaves, the other is refused with the reason; stock counters, parcels
+and the order's status agree), and one pickup code shown at two counters (handed over once,
+paid once)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.catalog import Product
 from domain.customers import Customer, Role, StaffMember
 from domain.money import Money
+from domain.parcels import PickupCode
 from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.parcels import NotReadyToShip, ship_parcel
+from domain.usecases.pickup import PickupCodeUsed, hand_over
 from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
@@ -84,3 +87,48 @@ async def test_the_last_units_of_a_line_leave_in_exactly_one_parcel(engine: Asyn
         reservations = await session.scalar(select(func.count()).select_from(m.ReservationRow))
     assert (parcels, units, status) == (2, 3, "shipped")
     assert tuple(counter) == (47, 0) and reservations == 0
+
+
+async def test_a_pickup_code_shown_at_two_counters_at_once_hands_the_order_over_once(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    sessions = session_factory(engine)
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        product = await uow.products.upsert(
+            Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(1000, "EUR")})
+        )
+        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
+        await uow.stock.set_bin_quantity(product.id or 0, shop.id or 0, "A-01-01-1", 50, "count", "t", clock.now())
+        customer = await uow.customers.add(Customer(telegram_id=9_200, first_name="C", created_at=clock.now()))
+        await uow.carts.set(customer.id or 0, product.id or 0, 2, clock.now())
+        for staff_id in SHIPPERS:
+            await uow.staff.put(StaffMember(telegram_id=staff_id, role=Role.PACKER, warehouse_code="W1"))
+        await uow.commit()
+    request = pickup_cash_on_delivery(customer.id or 0, shop.id)
+    placed = await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)
+    async with sessions() as session, session.begin():
+        await session.execute(update(m.OrderRow).where(m.OrderRow.code == placed.code).values(status="packed"))
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        await uow.parcels.add_pickup_code(PickupCode(placed.id or 0, "BCD234", clock.now()))
+        await uow.commit()
+
+    start = asyncio.Event()
+
+    async def counter(staff_id: int) -> str:
+        await start.wait()
+        try:
+            done = await hand_over(SqlUnitOfWork(sessions), clock, staff_id=staff_id, code="BCD234")
+        except PickupCodeUsed:
+            return "refused"
+        return f"collected {done.collected.amount}"
+
+    tasks = [asyncio.create_task(counter(staff_id)) for staff_id in SHIPPERS]
+    start.set()
+    assert sorted(await asyncio.gather(*tasks)) == ["collected 2000", "refused"]
+    async with sessions() as session:
+        payments = (await session.scalars(select(m.PaymentRow.amount_minor))).all()
+        status = await session.scalar(select(m.OrderRow.status).where(m.OrderRow.code == placed.code))
+        counter_row = (await session.execute(select(m.StockRow.on_hand, m.StockRow.reserved))).one()
+    assert payments == [2000] and status == "completed" and tuple(counter_row) == (48, 0)

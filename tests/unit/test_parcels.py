@@ -22,6 +22,7 @@ from domain.parcels import (
     left_to_ship,
     new_pickup_code,
     normalize_pickup_code,
+    parcel_eta,
     parcel_lines,
     parse_parcel_items,
     status_after_parcel,
@@ -125,3 +126,18 @@ def test_pickup_codes_use_the_unambiguous_alphabet_and_read_as_typed() -> None:
     code = new_pickup_code()
     assert len(code) == 6 and set(code) <= set(CODE_ALPHABET)
     assert normalize_pickup_code(" bcd-234 ") == "BCD234"
+
+
+def test_a_parcel_arrives_its_carriers_transit_days_after_it_left() -> None:
+    from datetime import date
+
+    from domain.shipping import CarrierRate, Zone
+
+    def rate(carrier: str, service: str, days: int) -> CarrierRate:
+        return CarrierRate(carrier, service, Zone.NATIONAL, Money(0, "GBP"), Money(0, "GBP"), days, 14, 10_000)
+
+    rates = [rate("DPD", "Next Day", 1), rate("DPD", "Two Day", 2), rate("Royal Mail", "Tracked 48", 2)]
+    friday, fallback = date(2026, 12, 4), date(2026, 12, 31)
+    assert parcel_eta(rates, "dpd", "Two Day", friday, fallback) == date(2026, 12, 8)  # the chosen service, no weekend
+    assert parcel_eta(rates, "DPD", "", friday, fallback) == date(2026, 12, 7)  # else the carrier's fastest
+    assert parcel_eta(rates, "Courier Co", "", friday, fallback) == fallback  # unknown carrier: the order's estimate
