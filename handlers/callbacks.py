@@ -125,6 +125,14 @@ class EditAddressCb(CallbackData, prefix="oea"):
     version: Number
 
 
+class EditPickupCb(CallbackData, prefix="oep"):
+    """Collect the order at a pickup point instead (``warehouse_id`` 0: choose one first)."""
+
+    code: Code
+    version: Number
+    warehouse_id: Number
+
+
 class PayDifferenceCb(CallbackData, prefix="opd"):
     code: Code
 

@@ -15,8 +15,9 @@ from domain.customers import Customer
 from domain.editing import LineChange, OrderChanges
 from domain.errors import DomainError
 from domain.money import Money
-from domain.orders import Delivery, DeliveryMethod, Order
+from domain.orders import Delivery, DeliveryMethod, Order, OrderStatus, PaymentMethod
 from domain.ports import Clock, UnitOfWork
+from domain.usecases.checkout import pickup_points
 from domain.usecases.editing import (
     EDIT_PAYLOAD_PREFIX,
     EditOutcome,
@@ -27,7 +28,17 @@ from domain.usecases.editing import (
     order_to_edit,
     record_difference_payment,
 )
-from handlers.callbacks import EditAddressCb, EditLineCb, EditOrderCb, OrderCb, PayDifferenceCb, rows_of, shorten
+from handlers.callbacks import (
+    EditAddressCb,
+    EditLineCb,
+    EditOrderCb,
+    EditPickupCb,
+    OrderCb,
+    PayDifferenceCb,
+    rows_of,
+    shorten,
+)
+from handlers.checkout import send_invoice
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
 from handlers.views.rendering import Renderer
@@ -52,12 +63,13 @@ def edit_keyboard(order: Order, *, staff: bool) -> InlineKeyboardMarkup:
         ]
     markup = rows_of(*buttons, width=3)
     if not staff:
+        address = EditAddressCb(code=order.code, version=order.version)
         if order.delivery is not None and order.delivery.method is DeliveryMethod.COURIER:
-            markup.inline_keyboard.append(
-                rows_of(
-                    (_("📍 Change address"), EditAddressCb(code=order.code, version=order.version))
-                ).inline_keyboard[0]
-            )
+            markup.inline_keyboard.append(rows_of((_("📍 Change address"), address)).inline_keyboard[0])
+            pickup = EditPickupCb(code=order.code, version=order.version, warehouse_id=0)
+            markup.inline_keyboard.append(rows_of((_("🏬 Pick up at a store instead"), pickup)).inline_keyboard[0])
+        else:
+            markup.inline_keyboard.append(rows_of((_("🚚 Deliver to an address instead"), address)).inline_keyboard[0])
         markup.inline_keyboard.append(rows_of((_("⬅ Back to the order"), OrderCb(code=order.code))).inline_keyboard[0])
     return markup
 
@@ -115,8 +127,13 @@ async def _after_edit(
     outcome: EditOutcome, chat: Message, bot: Bot, renderer: Renderer, settings: ShopSettings
 ) -> None:
     await chat.answer(outcome_text(outcome, renderer))
-    if outcome.settlement.charge.amount and settings.payment_provider_token:
-        await send_difference_invoice(bot, chat.chat.id, outcome.order, outcome.settlement.charge, settings)
+    order = outcome.order
+    if not settings.payment_provider_token:
+        return
+    if outcome.settlement.charge.amount:
+        await send_difference_invoice(bot, chat.chat.id, order, outcome.settlement.charge, settings)
+    elif order.status is OrderStatus.AWAITING_PAYMENT and order.payment_method is PaymentMethod.CARD:
+        await send_invoice(bot, chat.chat.id, order, settings)  # the earlier invoice's amount is refused now
 
 
 @router.callback_query(EditLineCb.filter(F.staff.is_(False)))
@@ -197,6 +214,59 @@ async def new_address(
         customer_id=customer.id or 0,
     )
     await _after_edit(outcome, message, bot, renderer, settings)
+
+
+@router.callback_query(EditPickupCb.filter(F.warehouse_id == 0))
+async def choose_pickup(
+    query: CallbackQuery,
+    callback_data: EditPickupCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+) -> None:
+    order = await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
+    buttons = [
+        (
+            shorten(f"{w.name}, {w.address}" if w.address else w.name),
+            EditPickupCb(code=order.code, version=order.version, warehouse_id=w.id or 0),
+        )
+        for w in await pickup_points(uow)
+        if w.id is not None
+    ]
+    await query.answer()
+    if isinstance(query.message, Message):
+        back = (_("⬅ Back"), EditOrderCb(code=order.code))
+        await query.message.edit_reply_markup(reply_markup=rows_of(*buttons, back))
+
+
+@router.callback_query(EditPickupCb.filter(F.warehouse_id > 0))
+async def pick_up_instead(
+    query: CallbackQuery,
+    callback_data: EditPickupCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+    bot: Bot,
+) -> None:
+    outcome = await edit_order(
+        uow,
+        clock,
+        settings.edit_policy,
+        code=callback_data.code,
+        version=callback_data.version,
+        changes=OrderChanges(delivery=Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=callback_data.warehouse_id)),
+        customer_id=customer.id or 0,
+    )
+    await query.answer(_("Order {code} is changed.").format(code=outcome.order.code))
+    if isinstance(query.message, Message):
+        order = outcome.order
+        await query.message.edit_text(
+            edit_screen(order, renderer, settings, staff=False), reply_markup=edit_keyboard(order, staff=False)
+        )
+        await _after_edit(outcome, query.message, bot, renderer, settings)
 
 
 @router.callback_query(PayDifferenceCb.filter())

@@ -115,8 +115,10 @@ async def cancel_before_picking(
     once picking has started."""
     if not order.cancellable_by_customer:
         raise NotCancellable(code=order.code)
-    await release_allocations(uow, order)
+    # The order row first, then stock rows: the order an edit locks them in (domain.usecases.
+    # editing), so a cancel and an edit at once never deadlock on PostgreSQL.
     await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor=actor, reason=actor.split(":")[0])
+    await release_allocations(uow, order)
     paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
     source, refund = f"order:{order.code}", paid if paid.amount else None
     if refund is not None:

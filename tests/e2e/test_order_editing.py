@@ -95,6 +95,37 @@ async def test_customer_adds_a_unit_within_the_window_and_pays_the_difference(sh
     await shop.runtime.notifier.drain()
     assert any(f"Order {code} was changed by customer" in msg.text for msg in shop.server.chat_messages(STAFF_CHAT))
 
+    screen = await boris.press((await boris.send(f"/track {code}")).last, "✏️")
+    fewer = await boris.press(screen.last, "➖")  # one back: owed back, not charged
+    assert "Мы должны вам 2,95\xa0£" in fewer.new[-1].text and all(msg.kind != "invoice" for msg in fewer.new)
+    owed = select(m.PaymentRow.amount_minor).where(m.PaymentRow.kind == "refund_owed")
+    assert await scalar(shop, owed) == 295
+    assert await scalar(
+        shop, select(m.JournalEntryRow.memo).where(m.JournalEntryRow.memo == f"refund owed, {code} edited")
+    )
+
+
+async def test_customer_switches_to_pickup_then_back_to_a_courier(shop: RunningBot) -> None:
+    alice = SandboxUser(shop.server, 707, "Alice")
+    await add_to_cart(alice, "85123A", 2)
+    code = order_code(await place_cod_order(alice))
+    assert (await _order(shop, code)).total_minor == 960  # £5.90 and £3.70 shipping
+    screen = await alice.press((await alice.send(f"/track {code}")).last, "✏️ Edit")
+    points = await alice.press(screen.last, "Pick up at a store instead")
+    picked = await alice.press(points.last, "Manchester store")
+    assert "Delivery: 221B Baker Street, London NW1 6XE → pickup at Manchester store" in picked.new[-1].text
+    order = await _order(shop, code)
+    assert (order.delivery_method, order.shipping_minor, order.total_minor) == ("pickup", 0, 590)
+
+    screen = await alice.press((await alice.send(f"/track {code}")).last, "✏️ Edit")
+    asked = await alice.press(screen.last, "Deliver to an address instead")
+    assert "new delivery address" in asked.last.text
+    moved = await alice.send("5 High Street, Leeds LS1 1AA")
+    assert "→ 5 High Street, Leeds LS1 1AA" in moved.last.text and "Shipping: £0.00 →" in moved.last.text
+    order = await _order(shop, code)
+    assert (order.delivery_method, order.address, order.version) == ("courier", "5 High Street, Leeds LS1 1AA", 2)
+    assert order.shipping_minor > 0 and order.total_minor == 590 + order.shipping_minor
+
 
 async def test_the_window_closes_for_the_customer(shop: RunningBot, clock: FakeClock) -> None:
     alice = SandboxUser(shop.server, 703, "Alice")

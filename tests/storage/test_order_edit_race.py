@@ -11,13 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.catalog import Product
 from domain.customers import Customer, Role, StaffMember
-from domain.editing import EditConflict, LineChange, OrderChanges, PickingStarted
+from domain.editing import EditConflict, LineChange, NotEditable, OrderChanges, PickingStarted
+from domain.errors import DomainError, IllegalTransition
 from domain.money import Money
 from domain.orders import Order, OrderStatus
 from domain.picking import PickMethod
 from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.editing import EditPolicy, NotEnoughForEdit, edit_order
 from domain.usecases.fulfilment import start_round
+from domain.usecases.orders import cancel_my_order
 from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
@@ -142,3 +144,45 @@ async def test_an_edit_beyond_stock_changes_nothing(engine: AsyncEngine, clock: 
     assert await _state(sessions) == (1, 1, [1], 0)
     async with sessions() as s:
         assert await s.scalar(select(m.OrderRow.version)) == 0
+
+
+async def test_an_edit_racing_the_customers_cancel_has_one_outcome(engine: AsyncEngine, clock: FakeClock) -> None:
+    """Both lock the order row before stock rows, so PostgreSQL never picks one as a deadlock victim."""
+    sessions, order, mug = await _shop(engine, clock)
+    start = asyncio.Event()
+
+    async def edit() -> object:
+        await start.wait()
+        try:
+            changes = OrderChanges((LineChange(mug, 3),))
+            return await edit_order(
+                SqlUnitOfWork(sessions),
+                clock,
+                POLICY,
+                code=order.code,
+                version=0,
+                changes=changes,
+                staff_id=MANAGERS[0],
+            )
+        except (NotEditable, EditConflict) as refused:
+            return refused
+
+    async def cancel() -> object:
+        await start.wait()
+        try:
+            return await cancel_my_order(
+                SqlUnitOfWork(sessions), clock, customer_id=order.customer_id, code=order.code, staff_chat_id=None
+            )
+        except IllegalTransition as refused:
+            return refused
+
+    tasks = [asyncio.create_task(edit()), asyncio.create_task(cancel())]
+    start.set()
+    edited, cancelled = await asyncio.gather(*tasks)
+
+    async with sessions() as s:
+        status = await s.scalar(select(m.OrderRow.status))
+    assert status == OrderStatus.CANCELLED.value  # an edit leaves the order cancellable
+    assert isinstance(cancelled, Order)
+    edits = 0 if isinstance(edited, DomainError) else 1
+    assert await _state(sessions) == (0, 0, [3] if edits else [1], edits)
