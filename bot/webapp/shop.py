@@ -30,10 +30,13 @@ from domain.usecases.checkout import (
     shipping_options,
 )
 from domain.usecases.customers import ensure_customer
+from domain.usecases.paylinks import payment_link
 from handlers.catalog import customer_currency
+from handlers.paylinks import invoice_links
 from handlers.views.rendering import format_money
 
 MAX_BODY = 16 * 1024
+WEB_PAYMENTS = frozenset({PaymentMethod.COD, PaymentMethod.CARD})  # an invoice is agreed in chat
 PAGE_SIZE = 24
 MAX_CATEGORIES = 500  # a category tree's level in one answer (chips, not a paged list)
 MAX_QUANTITY = 999
@@ -265,7 +268,7 @@ async def put_cart_line(request: web.Request) -> web.Response:
     return web.json_response(await _cart_json(runtime, customer))
 
 
-# ---- checkout (cash on delivery; the order and its messages are the chat's) ----
+# ---- checkout (cash on delivery or card; the order and its messages are the chat's) ----
 
 
 async def get_checkout(request: web.Request) -> web.Response:
@@ -281,7 +284,7 @@ async def get_checkout(request: web.Request) -> web.Response:
         fallback_currency=settings.default_currency,
     )
     points = await pickup_points(runtime.uow())
-    offered = [m.value for m in payment_methods(customer, settings.checkout_policy()) if m is PaymentMethod.COD]
+    offered = [m.value for m in payment_methods(customer, settings.checkout_policy()) if m in WEB_PAYMENTS]
     return web.json_response(
         {
             "phone": customer.phone or "",
@@ -306,7 +309,7 @@ async def post_checkout(request: web.Request) -> web.Response:
         raise WebProblem(422, "Invalid request", "key: 8–64 ASCII characters.")
     if not isinstance(phone, str) or not phone.strip():
         raise WebProblem(422, "Invalid request", _("Please share your phone number or type it with the country code."))
-    if payment != PaymentMethod.COD.value:
+    if payment not in {m.value for m in WEB_PAYMENTS}:
         raise WebProblem(422, "Invalid request", _("This payment method is not offered for this order."))
     pickup, address, rate = data.get("pickup_id"), data.get("address"), data.get("rate_id")
     if type(pickup) is int:
@@ -326,12 +329,18 @@ async def post_checkout(request: web.Request) -> web.Response:
             phone=typed(phone, 32),
             delivery=delivery,
             shipping_rate_id=rate,
-            payment_method=PaymentMethod.COD,
+            payment_method=PaymentMethod(payment),
             currency=customer_currency(customer, settings.default_currency),
             fallback_currency=settings.default_currency,
         ),
     )
-    return web.json_response(_order(order), status=201)
+    placed = _order(order)
+    if order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
+        # Paid in Telegram's own form (WebApp.openInvoice) through the same link staff send.
+        links = invoice_links(runtime.bot, runtime.i18n, settings.payment_provider_token)
+        link = await payment_link(runtime.uow(), runtime.clock, links, code=order.code, tell_customer=False)
+        placed["invoice_link"] = link.url
+    return web.json_response(placed, status=201)
 
 
 def _order(order: Order) -> dict[str, Any]:

@@ -277,3 +277,29 @@ async def test_serve_carries_the_mini_app_and_sets_the_menu_button(tmp_path: Pat
                     assert me.status == 401
         finally:
             await runner.cleanup()
+
+
+async def test_storefront_card_checkout_opens_a_telegram_invoice_paid_once(tmp_path: Path, clock: FakeClock) -> None:
+    async with staff_shop(tmp_path, clock, webapp_url=URL, payment_provider_token="sandbox:provider") as shop:
+        ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+        await ann.send("/start")
+        await add_to_cart(ann, "23166", 2)
+        headers = tma(shop, CUSTOMER)
+        async with miniapp(shop) as client:
+            options = await (await client.get("/app/api/shop/checkout", headers=headers)).json()
+            assert options["payment"] == ["card", "cod"]
+            pickup = options["pickup_points"][0]["id"]
+            order = {"key": "c" * 16, "phone": "+44 7911 123456", "payment": "card", "pickup_id": pickup}
+            placed = await (await client.post("/app/api/shop/checkout", json=order, headers=headers)).json()
+            assert placed["status"] == "awaiting_payment" and placed["invoice_link"].startswith("https://t.me/$")
+            invoice = ann.open_invoice_link(placed["invoice_link"])  # what WebApp.openInvoice shows
+            assert invoice.invoice is not None and invoice.invoice["total_amount"] == placed["total"]["minor"]
+            assert (await ann.pre_checkout(invoice)).pre_checkout_answer == {"ok": True, "error_message": None}
+            paid = await ann.pay(invoice)
+            assert paid.last.text.startswith(f"💳 Payment received for order {placed['code']}.")
+            again = await client.post("/app/api/shop/checkout", json=order, headers=headers)  # a double tap, paid
+            assert (await again.json())["code"] == placed["code"] and "invoice_link" not in await again.json()
+        async with shop.runtime.sessions() as session:
+            row = await session.scalar(select(m.OrderRow).where(m.OrderRow.code == placed["code"]))
+            kinds = (await session.scalars(select(m.PaymentRow.kind))).all()
+        assert row is not None and (row.status, row.payment_method) == ("allocated", "card") and kinds == ["payment"]

@@ -137,14 +137,15 @@ async function checkoutPage() {
     el("label", {}, t("courier"), el("input", { name: "address", value: options.addresses.at(-1) || "" })),
     el("label", {}, t("shipping"), el("select", { name: "rate" },
       options.shipping.map((q) => el("option", { value: q.id }, `${q.label} — ${money(q.price)}`)))),
-    el("label", {}, el("input", { type: "radio", name: "payment", value: "cod", checked: true }), t("cod")),
+    options.payment.map((method, index) => el("label", {},
+      el("input", { type: "radio", name: "payment", value: method, checked: index === 0 }), t(method))),
     el("p", { class: "price" }, `${t("subtotal")}: ${money(options.subtotal)}`),
     el("button", { type: "submit", id: "place-order" }, t("place_order")),
   );
   const submit = async (event) => {
     event && event.preventDefault();
     const data = new FormData(form);
-    const order = { key: state.checkoutKey, phone: data.get("phone"), payment: "cod" };
+    const order = { key: state.checkoutKey, phone: data.get("phone"), payment: data.get("payment") || "cod" };
     if (data.get("pickup")) order.pickup_id = Number(data.get("pickup"));
     else Object.assign(order, { address: data.get("address"), rate_id: Number(data.get("rate")) });
     const placed = await api("/app/api/shop/checkout", { method: "POST", json: order })
@@ -153,8 +154,14 @@ async function checkoutPage() {
     state.checkoutKey = null;
     await refreshCartCount();
     state.stack = [home];
-    view.replaceChildren(el("p", { class: "placed", "data-order": placed.code }, t("placed", { code: placed.code })));
+    const said = (key) => view.replaceChildren(
+      el("p", { class: "placed", "data-order": placed.code }, t(key, { code: placed.code })));
+    said(placed.invoice_link ? "unpaid" : "placed");
     tg && tg.MainButton && tg.MainButton.hide();
+    if (placed.invoice_link && tg && tg.openInvoice) {
+      // Telegram's own payment form, over the app; the status says how it closed.
+      tg.openInvoice(placed.invoice_link, (status) => said(status === "paid" ? "paid" : "unpaid"));
+    }
   };
   form.addEventListener("submit", submit);
   view.replaceChildren(el("h2", {}, t("checkout")), form);
