@@ -139,6 +139,19 @@ async def record_backorders(uow: UnitOfWork, order: Order, waiting: Mapping[int,
     await uow.orders.set_flags(order.id or 0, order.flags)
 
 
+def waiting_params(cart: Cart, waiting: Mapping[int, int]) -> list[dict[str, object]]:
+    """The waiting parts as the "order placed" message shows them (plain JSON: it waits in the outbox)."""
+    return [
+        {
+            "name": line.product.display_name,
+            "quantity": waiting[line.product.id or 0],
+            "expected": line.expected.isoformat() if line.expected else "",
+        }
+        for line in cart.lines
+        if (line.product.id or 0) in waiting
+    ]
+
+
 async def fill_backorders(uow: UnitOfWork, now: datetime, arrived: Mapping[int, int]) -> int:
     """Inside the arrival's unit of work (receipt, purchase-order receipt, restock,
     adjustment, stock count): the product → warehouse where stock arrived. Waiting parts

@@ -31,7 +31,7 @@ from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km, quotes, zone_for
 from domain.shop import ShopIdentity, merge
 from domain.stock import Reservation, ReservationKind
-from domain.usecases.backorders import record_backorders, routable_part
+from domain.usecases.backorders import record_backorders, routable_part, waiting_params
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.cart import load_cart, release_customer_holds
 from domain.usecases.orders import apply_transition
@@ -320,7 +320,8 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
             told = for_customer(customer, "order_placed_for_you", {"code": order.code})
         elif request.channel is Channel.TELEGRAM:
             shop = merge(await uow.shop.identity(), "")
-            told = for_customer(customer, "order_placed", order_placed_params(order, shop))
+            params = order_placed_params(order, shop) | {"waiting": waiting_params(cart, waiting)}
+            told = for_customer(customer, "order_placed", params)
         if told is not None:
             await uow.outbox.add(told, now)
         await uow.commit()

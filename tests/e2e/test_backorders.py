@@ -24,6 +24,7 @@ WORDS = {
         "on": "Backorders: on",
         "waits": "2 not in stock: they will wait for the next delivery, expected by Dec 2, 2026",
         "told": "Good news: 2 × White Hanging Heart T-Light Holder of your order",
+        "placed": "⏳ 2 × White Hanging Heart T-Light Holder wait for stock, expected by Dec 2, 2026",
         "preorder": "Preorder: released on Dec 20, 2026.",
         "preordered": "3 on preorder, expected by Dec 20, 2026",
         "arrived": "Good news: 3 × Moon Lamp of your order",
@@ -32,6 +33,7 @@ WORDS = {
         "on": "Backorders: on",
         "waits": "2 нет в наличии: дождутся следующей поставки, ожидается к 2 дек. 2026\u202fг.",
         "told": "Хорошие новости: 2 × White Hanging Heart T-Light Holder из вашего заказа",
+        "placed": "⏳ 2 × White Hanging Heart T-Light Holder ждут поставки, ожидается к 2 дек. 2026\u202fг.",
         "preorder": "Предзаказ: выходит 20 дек. 2026\u202fг.",
         "preordered": "3 по предзаказу, ожидается к 20 дек. 2026\u202fг.",
         "arrived": "Хорошие новости: 3 × Moon Lamp из вашего заказа",
@@ -82,6 +84,9 @@ async def test_an_order_beyond_stock_waits_with_its_date_and_a_receipt_fills_it(
     review = next(m for m in alice.messages() if words["waits"] in m.text)  # shown before confirming
     assert review.message_id < placed.new[0].message_id
     code = order_code(placed)
+    await shop.runtime.notifier.drain()
+    confirmation = next(m.text for m in alice.messages() if code in m.text and words["placed"] in m.text)
+    assert "Ready for pickup" not in confirmation and "Готов" not in confirmation  # no promise it cannot keep
     waiting = await scalar(shop, select(m.BackorderRow.quantity).where(m.BackorderRow.status == "waiting"))
     assert waiting == 2
     await _counters_match_rows(shop)
