@@ -241,6 +241,8 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         cart = await load_cart(uow, now, request.customer_id, request.currency, request.fallback_currency)
         if cart.is_empty:
             raise EmptyCart()
+        for line in cart.lines:  # a line added before the customer's price list set a minimum or packs
+            line.terms.check(line.quantity, line.product.display_name)
         _, discounts = await discounts_for(uow, now, cart, request.customer_id, request.promo_code)
         point = await _destination(uow, request.delivery)
         # Our holds and anyone's expired holds go back first; routing then sees true availability.

@@ -20,7 +20,7 @@ from domain.usecases.intake import create_api_key
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_cod_order, scalar
 
 
 async def _wholesale_list(shop: RunningBot) -> SandboxUser:
@@ -183,3 +183,18 @@ async def test_an_api_order_for_a_wholesale_customer_is_priced_and_checked_by_th
         problem = await refused.json()
     assert (refused.status, problem["field"]) == (422, "lines.0.quantity"), problem
     assert "from 10 in multiples of 5" in problem["detail"]
+
+
+async def test_a_line_added_before_the_list_set_a_minimum_is_refused_at_confirmation(shop: RunningBot) -> None:
+    await _wholesale_list(shop)
+    dana = SandboxUser(shop.server, 720, "Dana", username="dana")
+    await add_to_cart(dana, "22197", 3)  # retail: no minimum yet
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/customer @dana group wholesale")
+    reply = await checkout_to_payment(dana)
+    reply = await dana.press(reply.last, "💵")
+    refused = await dana.press(reply.last, "✅")
+    assert refused.callback_answer is not None
+    assert refused.callback_answer["text"] == (
+        "Popcorn Holder is sold from 10 units on your price list: order 10 or more."
+    )
+    assert await scalar(shop, select(m.OrderRow.id)) is None
