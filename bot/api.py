@@ -139,6 +139,7 @@ class OrderOut(BaseModel):
     channel: str
     currency: str
     subtotal: str
+    discount: str = Field(default="0", description="promotions and the promo code, off the subtotal")
     shipping: str
     total: str
     payment: str
@@ -311,6 +312,7 @@ def _order_out(order: Order, payment_link: str | None = None) -> dict[str, Any]:
         channel=order.channel.value,
         currency=order.currency,
         subtotal=_amount(order.subtotal),
+        discount=_amount(order.discount),
         shipping=_amount(order.shipping or order.total * 0),
         total=_amount(order.total),
         payment=order.payment_method.value,

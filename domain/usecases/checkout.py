@@ -342,6 +342,7 @@ def order_placed_params(order: Order, shop: ShopIdentity | None = None) -> dict[
         ],
         "shipping_minor": order.shipping.amount if order.shipping else 0,
         "discounts": [list(d) for d in order.discounts],
+        "promo_code": order.promo_code,
         "total_minor": order.total.amount,
         "payment": order.payment_terms,
         "invoice_due": order.invoice_due.isoformat() if order.invoice_due else "",

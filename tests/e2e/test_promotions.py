@@ -48,6 +48,8 @@ async def test_a_promo_code_typed_in_lower_case_with_spaces_discounts_the_order_
     assert await scalar(shop, select(m.PromoCodeRow.uses)) == 1
     detail = await bea.send(f"/track {code}")
     assert "Hearts week: −£0.20" in detail.last.text and "Promo code SAVE10: −£0.57" in detail.last.text
+    staff_view = await admin.send(f"/order {code}")
+    assert "Promo code SAVE10: −£0.57" in staff_view.last.text and "Total: £5.13" in staff_view.last.text
 
     # Once per customer: her next checkout is told exactly why, and nothing changes.
     await add_to_cart(bea, "85123A", 2)
@@ -95,3 +97,7 @@ async def test_an_expired_code_at_confirmation_is_dropped_and_the_order_confirms
     code = order_code(placed)
     order = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == code))
     assert (order.total_minor, order.discount_minor, order.promo_code) == (590, 0, "")
+    stale = await cy.press(review.last, "Enter a promo code")  # the first review, long gone
+    assert stale.callback_answer is not None
+    assert stale.callback_answer["text"] == "This checkout has expired. Start again with /checkout."
+    assert await scalar(shop, select(m.PromoCodeRow.uses)) == 0
