@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.i18n import N_
+from domain.pricing import normalize_group
 
 # Outbox priorities: a smaller number is sent first, so an order's notifications written
 # while a campaign drains jump the campaign's queue.
@@ -29,8 +30,8 @@ class CampaignStatus(StrEnum):
 
 
 class SegmentKind(StrEnum):
-    """Who a campaign goes to. A new kind (a customer group) is one member here and one
-    query in the repository (``storage.repositories.campaigns.SEGMENT_FILTERS``)."""
+    """Who a campaign goes to. A new kind is one member here, its value's check in
+    ``segment_of`` and one query in the repository (``storage.repositories.campaigns.SEGMENT_FILTERS``)."""
 
     EVERYONE = "everyone"
     LANGUAGE = "language"  # value: a language code
@@ -39,9 +40,12 @@ class SegmentKind(StrEnum):
     CATEGORY = "category"  # value: a category's name; bought from it or one inside it
     WAITING = "waiting"  # value: a SKU; subscribed to its back-in-stock message
     IDS = "ids"  # value: customer ids, comma-separated (from a CSV file)
+    GROUP = "group"  # value: a customer group (its price list, ``domain.pricing``)
 
 
-NEEDS_VALUE = frozenset({SegmentKind.LANGUAGE, SegmentKind.CATEGORY, SegmentKind.WAITING, SegmentKind.IDS})
+NEEDS_VALUE = frozenset(
+    {SegmentKind.LANGUAGE, SegmentKind.CATEGORY, SegmentKind.WAITING, SegmentKind.IDS, SegmentKind.GROUP}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +166,8 @@ def segment_of(kind: SegmentKind, value: str = "") -> Segment:
     if kind is SegmentKind.IDS:
         return Segment(kind, ",".join(str(i) for i in parse_customer_ids(value)))
     value = " ".join(value.split())
+    if kind is SegmentKind.GROUP:
+        return Segment(kind, normalize_group(value))
     if kind is SegmentKind.LANGUAGE:
         if not LANGUAGE.match(value.lower()):
             raise BadLanguage(value=value)

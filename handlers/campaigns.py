@@ -43,12 +43,14 @@ SEGMENTS = {
     SegmentKind.CATEGORY: N_("Bought from a category"),
     SegmentKind.WAITING: N_("Waiting for a product to be back"),
     SegmentKind.IDS: N_("A list of customer ids (CSV)"),
+    SegmentKind.GROUP: N_("A customer group (price list)"),
 }
 ASK_VALUE = {
     SegmentKind.LANGUAGE: N_("Which language? Type its code, e.g. en or ru."),
     SegmentKind.CATEGORY: N_("Which category? Type its name."),
     SegmentKind.WAITING: N_("Which product? Type its SKU."),
     SegmentKind.IDS: N_("Send a CSV file of customer ids (one a line, or a column named id), or type them."),
+    SegmentKind.GROUP: N_("Which customer group? Type its name, e.g. wholesale."),
 }
 STATUSES = {
     CampaignStatus.DRAFT: N_("draft"),

@@ -93,8 +93,12 @@ async def _ids(_s: AsyncSession, segment: Segment, _now: datetime) -> list[Colum
     return [c.id.in_(ids[i : i + IDS_PER_QUERY]) for i in range(0, len(ids), IDS_PER_QUERY)] or [c.id == -1]
 
 
+async def _group(_s: AsyncSession, segment: Segment, _now: datetime) -> list[ColumnElement[bool]]:
+    return [c.price_group == segment.value]
+
+
 # One filter per kind of segment; each returns alternatives (a long id list is several), and
-# a customer is in the segment when one of them holds. A customer group is one more entry.
+# a customer is in the segment when one of them holds.
 SEGMENT_FILTERS: dict[SegmentKind, Filter] = {
     SegmentKind.EVERYONE: _everyone,
     SegmentKind.LANGUAGE: _language,
@@ -103,6 +107,7 @@ SEGMENT_FILTERS: dict[SegmentKind, Filter] = {
     SegmentKind.CATEGORY: _category,
     SegmentKind.WAITING: _waiting,
     SegmentKind.IDS: _ids,
+    SegmentKind.GROUP: _group,
 }
 
 

@@ -43,7 +43,7 @@ async def _shop(engine: AsyncEngine, clock: FakeClock) -> tuple[SqlUnitOfWork, d
     now = clock.now()
     people = {
         "ann": Customer(900, "Ann", language="en", is_vip=True),
-        "boris": Customer(901, "Boris", telegram_language="ru-RU"),
+        "boris": Customer(901, "Boris", telegram_language="ru-RU", price_group="wholesale"),
         "cat": Customer(902, "Cat", language="ru", is_vip=True),
         "dan": Customer(903, "Dan", language="en", unreachable=True),
         "eve": Customer(None, "Eve", is_vip=True),
@@ -101,6 +101,8 @@ async def test_each_segment_reaches_its_customers_and_skips_the_unsubscribed_and
     assert await _segment(uow, clock, k.CATEGORY, "Kitchen") == ({901}, 0, 0)
     assert await _segment(uow, clock, k.CATEGORY, "Garden") == (set(), 0, 0)
     assert await _segment(uow, clock, k.WAITING, "MUG") == ({906}, 0, 1)
+    assert await _segment(uow, clock, k.GROUP, "wholesale") == ({901}, 0, 0)
+    assert await _segment(uow, clock, k.GROUP, "retail") == ({900, 905, 906}, 1, 1)
     some = ",".join(str(ids[who]) for who in ("boris", "eve", "gus", "cat")) + ",99999"
     assert await _segment(uow, clock, k.IDS, some) == ({901, 906}, 1, 0)
     monkeypatch.setattr(repository, "IDS_PER_QUERY", 2)  # a long list is read in parts, each customer once

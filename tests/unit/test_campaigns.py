@@ -22,6 +22,7 @@ from domain.campaigns import (
     parse_link,
     segment_of,
 )
+from domain.pricing import InvalidGroup
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -44,6 +45,12 @@ def test_a_category_or_product_segment_needs_a_name_of_sensible_length() -> None
     for bad in ("", "   ", "x" * 129):
         with pytest.raises(BadSegmentValue):
             segment_of(SegmentKind.WAITING, bad)
+
+
+def test_a_group_segment_takes_a_group_name_as_price_lists_spell_it() -> None:
+    assert segment_of(SegmentKind.GROUP, " Wholesale ") == Segment(SegmentKind.GROUP, "wholesale")
+    with pytest.raises(InvalidGroup):
+        segment_of(SegmentKind.GROUP, "big buyers")
 
 
 def test_customer_ids_come_from_a_csv_column_or_a_typed_list_once_each() -> None:
