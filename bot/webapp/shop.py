@@ -36,7 +36,9 @@ from handlers.paylinks import invoice_links
 from handlers.views.rendering import format_money
 
 MAX_BODY = 16 * 1024
-WEB_PAYMENTS = frozenset({PaymentMethod.COD, PaymentMethod.CARD})  # an invoice is agreed in chat
+# What the storefront can take: the customer's own methods among these (``payment_methods``:
+# an invoice only for a business customer, within its credit limit, as in chat).
+WEB_PAYMENTS = frozenset({PaymentMethod.COD, PaymentMethod.CARD, PaymentMethod.INVOICE})
 PAGE_SIZE = 24
 MAX_CATEGORIES = 500  # a category tree's level in one answer (chips, not a paged list)
 MAX_QUANTITY = 999

@@ -303,3 +303,31 @@ async def test_storefront_card_checkout_opens_a_telegram_invoice_paid_once(tmp_p
             row = await session.scalar(select(m.OrderRow).where(m.OrderRow.code == placed["code"]))
             kinds = (await session.scalars(select(m.PaymentRow.kind))).all()
         assert row is not None and (row.status, row.payment_method) == ("allocated", "card") and kinds == ["payment"]
+
+
+async def test_a_business_customer_checks_out_on_invoice_in_the_storefront_and_a_retail_one_cannot(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock, webapp_url=URL) as shop:
+        admin = SandboxUser(shop.server, ADMIN, "Ada")
+        corp = SandboxUser(shop.server, CUSTOMER, "Corp", username="corp")
+        ann = SandboxUser(shop.server, CUSTOMER + 1, "Ann")
+        for user in (corp, ann):
+            await user.send("/start")
+            await add_to_cart(user, "23166", 2)
+        await admin.send("/customer @corp business on 30 200")
+        async with miniapp(shop) as client:
+            offered = await (await client.get("/app/api/shop/checkout", headers=tma(shop, CUSTOMER))).json()
+            retail = await (await client.get("/app/api/shop/checkout", headers=tma(shop, CUSTOMER + 1))).json()
+            assert offered["payment"] == ["cod", "invoice"] and retail["payment"] == ["cod"]
+            pickup = offered["pickup_points"][0]["id"]
+            order = {"key": "i" * 16, "phone": "+44 7911 123456", "payment": "invoice", "pickup_id": pickup}
+            refused = await client.post("/app/api/shop/checkout", json=order, headers=tma(shop, CUSTOMER + 1))
+            assert refused.status == 422 and "not available for your account" in (await refused.json())["detail"]
+            placed = await client.post("/app/api/shop/checkout", json=order, headers=tma(shop, CUSTOMER))
+            assert placed.status == 201
+            code = (await placed.json())["code"]
+        async with shop.runtime.sessions() as session:
+            rows = (await session.scalars(select(m.OrderRow))).all()
+        assert [(r.code, r.payment_method, r.status) for r in rows] == [(code, "invoice", "allocated")]
+    assert rows[0].invoice_due is not None  # on the account's 30 days, as a chat checkout would be
