@@ -88,6 +88,10 @@ class PromoFirstOrder(PromoRefused):
     key = N_("Promo code {code} is for a first order only.")
 
 
+class PromoNotForGroup(PromoRefused):
+    key = N_("Promo code {code} is for {groups} customers only.")
+
+
 class PromoCurrency(PromoRefused):
     key = N_("Promo code {code} is for orders in {currency}.")
 
@@ -216,6 +220,7 @@ class PromoCode:
     product_ids: frozenset[int] = frozenset()
     target_text: str = ""
     uses: int = 0  # counted in each order's transaction
+    groups: frozenset[str] = frozenset()  # customer groups (``domain.pricing``) it is for; empty: everyone
     ended_at: datetime | None = None
     created_by: int = 0
     id: int | None = None
@@ -241,8 +246,12 @@ class PromoCode:
         if self.amount is not None and self.minimum is not None and self.minimum.amount < self.amount.amount:
             raise FixedAboveThreshold(amount=self.amount, threshold=self.minimum)
 
-    def check_usable(self, now: datetime, *, used_by_customer: int, customer_orders: int) -> None:
+    def check_usable(
+        self, now: datetime, *, used_by_customer: int, customer_orders: int, group: str = "retail"
+    ) -> None:
         """The rules that do not depend on the cart, in the order a customer can act on them."""
+        if self.groups and group not in self.groups:
+            raise PromoNotForGroup(code=self.code, groups=", ".join(sorted(self.groups)))
         if now < self.starts_at:
             raise PromoNotYet(code=self.code, start=self.starts_at.date().isoformat())
         if now >= self.until:

@@ -31,7 +31,7 @@ PROMOTION_USAGE = N_(
 CODE_USAGE = N_(
     "Usage:\n/promocode — codes not yet over\n"
     "/promocode new CODE percent=10|off=5.00 until=YYYY-MM-DD [from=…] [min=20.00] [uses=100] "
-    "[per_customer=1] [first_order] [category=NAME] [products=SKU,SKU]\n"
+    "[per_customer=1] [first_order] [category=NAME] [products=SKU,SKU] [groups=wholesale,vip]\n"
     "/promocode end CODE"
 )
 

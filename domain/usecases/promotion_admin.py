@@ -12,6 +12,7 @@ from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
+from domain.pricing import normalize_group
 from domain.promotions import (
     DiscountKind,
     PromoCode,
@@ -58,7 +59,19 @@ class OneTarget(DomainError):
 
 
 PROMOTION_OPTIONS = ("percent", "off", "buy", "category", "products", "over", "from", "until")
-CODE_OPTIONS = ("percent", "off", "min", "uses", "per_customer", "first_order", "category", "products", "from", "until")
+CODE_OPTIONS = (
+    "percent",
+    "off",
+    "min",
+    "uses",
+    "per_customer",
+    "first_order",
+    "category",
+    "products",
+    "groups",
+    "from",
+    "until",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +201,7 @@ async def create_code(
             max_uses=_count(options, "uses"),
             per_customer=_count(options, "per_customer"),
             first_order_only="first_order" in options,
+            groups=frozenset(normalize_group(g) for g in options.get("groups", "").split(",") if g.strip()),
             category_id=c.category_id,
             product_ids=c.product_ids,
             target_text=c.target_text,

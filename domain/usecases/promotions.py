@@ -36,7 +36,9 @@ async def _usable_code(uow: UnitOfWork, now: datetime, customer_id: int, text: s
         raise PromoUnknown(code=normalize_code(text)[:32] or text[:32])
     used = await uow.promotions.customer_uses(code.id or 0, customer_id) if code.per_customer is not None else 0
     earlier = (await uow.orders.for_customer(customer_id, 0, 1))[1] if code.first_order_only else 0
-    code.check_usable(now, used_by_customer=used, customer_orders=earlier)
+    customer = await uow.customers.get(customer_id) if code.groups else None
+    group = customer.price_group if customer is not None else "retail"
+    code.check_usable(now, used_by_customer=used, customer_orders=earlier, group=group)
     return code
 
 

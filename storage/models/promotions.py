@@ -41,6 +41,7 @@ class PromoCodeRow(Base):
     currency: Mapped[str | None] = mapped_column(String(3))  # of the amount and the minimum
     max_uses: Mapped[int | None] = mapped_column(Integer)
     per_customer: Mapped[int | None] = mapped_column(Integer)
+    groups: Mapped[str] = mapped_column(Text, default="")  # comma-separated customer groups; empty: everyone
     first_order_only: Mapped[bool] = mapped_column(Boolean, default=False)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     product_ids: Mapped[str] = mapped_column(Text, default="")

@@ -101,3 +101,25 @@ async def test_an_expired_code_at_confirmation_is_dropped_and_the_order_confirms
     assert stale.callback_answer is not None
     assert stale.callback_answer["text"] == "This checkout has expired. Start again with /checkout."
     assert await scalar(shop, select(m.PromoCodeRow.uses)) == 0
+
+
+async def test_a_code_for_the_wholesale_group_is_refused_to_retail_and_applies_once_the_customer_is_moved(
+    shop: RunningBot,
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    made = await admin.send("/promocode new TRADE percent=10 groups=Wholesale until=2026-12-31")
+    assert "TRADE" in made.last.text
+    assert await scalar(shop, select(m.PromoCodeRow.groups)) == "wholesale"
+    corp = SandboxUser(shop.server, 702, "Corp", username="corp")
+    await add_to_cart(corp, "85123A", 2)
+    reply = await checkout_to_payment(corp, pickup=True)
+    review = await corp.press(reply.last, "💵")
+    refused = await corp.send("/promo trade")
+    assert "Promo code TRADE is for wholesale customers only." in refused.new[0].text
+    assert "Total: £5.90" in review.last.text
+    await admin.send("/customer @corp group wholesale")
+    applied = await corp.send("/promo TRADE")
+    assert "Promo code TRADE applied: −£0.59." in applied.new[0].text
+    placed = await corp.press(applied.last, "Confirm order")
+    assert "TRADE: −£0.59" in placed.last.text
+    assert await scalar(shop, select(m.PromoCodeRow.uses)) == 1

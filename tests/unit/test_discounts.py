@@ -26,6 +26,7 @@ from domain.promotions import (
     PromoExpired,
     PromoFirstOrder,
     PromoMinimum,
+    PromoNotForGroup,
     PromoNotForItems,
     PromoNotYet,
     Promotion,
@@ -133,6 +134,15 @@ def test_each_promo_rule_refuses_with_its_own_reason(
 ) -> None:
     with pytest.raises(error):
         promo.check_usable(now, used_by_customer=used, customer_orders=orders)
+
+
+def test_a_code_for_customer_groups_refuses_other_groups_and_says_which_it_is_for() -> None:
+    wholesale = code(groups=frozenset({"wholesale", "vip"}))
+    wholesale.check_usable(NOW, used_by_customer=0, customer_orders=0, group="vip")
+    with pytest.raises(PromoNotForGroup) as refused:
+        wholesale.check_usable(NOW, used_by_customer=0, customer_orders=0, group="retail")
+    assert refused.value.params["groups"] == "vip, wholesale"
+    code().check_usable(NOW, used_by_customer=0, customer_orders=0, group="retail")  # no groups: everyone
 
 
 def test_cart_rules_minimum_currency_and_a_fixed_code_above_the_items() -> None:
