@@ -127,7 +127,9 @@ async def change_line(
     )
     await query.answer(notice or _("🛒 %(count)s in cart") % {"count": card.in_cart}, show_alert=bool(notice))
     if isinstance(query.message, Message):
-        await redraw_card(query.message, card, card_keyboard(card, buy_now=settings.buy_now), renderer)
+        await redraw_card(
+            query.message, card, card_keyboard(card, buy_now=settings.buy_now, shop_url=settings.webapp_url), renderer
+        )
 
 
 @router.message(Command("add"))

@@ -16,6 +16,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     InputMediaPhoto,
     Message,
+    WebAppInfo,
 )
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
@@ -130,7 +131,7 @@ def _page_keyboard(page: CatalogPage) -> InlineKeyboardMarkup:
 
 
 def card_keyboard(
-    card: ProductCard, category_id: int = 0, page: int = 0, *, buy_now: bool = False
+    card: ProductCard, category_id: int = 0, page: int = 0, *, buy_now: bool = False, shop_url: str | None = None
 ) -> InlineKeyboardMarkup:
     """Add to cart / change quantity when in stock, "notify me" when not, and the way back.
     Built row by row (not with InlineKeyboardBuilder, which deep-copies its buttons): this
@@ -160,6 +161,9 @@ def card_keyboard(
         rows.append([button(_("🔔 Notify me when back in stock"), NotifyMe(product_id=pid))])
     if buy_now and card.product.orderable and card.in_stock and card.price is not None:
         rows.append([button(_("⚡ Buy now"), BuyNowCb(product_id=pid))])
+    if shop_url and pid:  # the storefront Mini App (WEBAPP_URL) opened on this product's page
+        shop = WebAppInfo(url=f"{shop_url}/app/shop?product={pid}")
+        rows.append([InlineKeyboardButton(text=_("🛍 Open in shop"), web_app=shop)])
     if category_id:
         rows.append([button(_("⬅ Back to the list"), CategoryPageCb(category_id=category_id, page=page))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -297,7 +301,9 @@ async def show_product(
         today=clock.now().date(),
         price_group=customer.price_group,
     )
-    keyboard = card_keyboard(card, callback_data.category_id, callback_data.page, buy_now=settings.buy_now)
+    keyboard = card_keyboard(
+        card, callback_data.category_id, callback_data.page, buy_now=settings.buy_now, shop_url=settings.webapp_url
+    )
     if card.product.photo_file_id and query.bot is not None and query.from_user is not None:
         await query.answer()  # a photo cannot replace a text message: the card comes as a new one
         await send_card(query.bot, query.from_user.id, card, keyboard, renderer, uow)
@@ -327,7 +333,9 @@ async def choose_variant(
         today=clock.now().date(),
         price_group=customer.price_group,
     )
-    keyboard = card_keyboard(card, callback_data.category_id, callback_data.page, buy_now=settings.buy_now)
+    keyboard = card_keyboard(
+        card, callback_data.category_id, callback_data.page, buy_now=settings.buy_now, shop_url=settings.webapp_url
+    )
     await query.answer()
     message = query.message if isinstance(query.message, Message) else None
     photo = card.product.photo_file_id
@@ -352,6 +360,7 @@ async def show_product_by_sku(
     today: date | None = None,
     *,
     buy_now: bool = False,
+    shop_url: str | None = None,
 ) -> None:
     """Deep link ``/start p_<SKU>`` opens the product card directly."""
     card = await product_card_by_sku(
@@ -365,7 +374,9 @@ async def show_product_by_sku(
         price_group=customer.price_group,
     )
     assert message.bot is not None
-    await send_card(message.bot, message.chat.id, card, card_keyboard(card, buy_now=buy_now), renderer, uow)
+    await send_card(
+        message.bot, message.chat.id, card, card_keyboard(card, buy_now=buy_now, shop_url=shop_url), renderer, uow
+    )
 
 
 async def send_card(

@@ -43,7 +43,15 @@ async def start_with_link(
     if payload.startswith("p_"):
         currency, today = settings.default_currency, clock.now().date()
         await show_product_by_sku(
-            message, payload[2:], customer, renderer, uow, currency, today, buy_now=settings.buy_now
+            message,
+            payload[2:],
+            customer,
+            renderer,
+            uow,
+            currency,
+            today,
+            buy_now=settings.buy_now,
+            shop_url=settings.webapp_url,
         )
         return
     await start(message, customer, renderer, uow, i18n)

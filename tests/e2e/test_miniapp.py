@@ -247,6 +247,23 @@ async def test_shop_command_and_menu_button_open_the_mini_app(shop: RunningBot) 
     assert shop.server.menu_button == {"type": "web_app", "text": "Shop", "web_app": {"url": f"{URL}/app/shop"}}
 
 
+async def test_a_product_card_in_chat_opens_that_product_in_the_shop_and_not_without_webapp_url(
+    shop: RunningBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    await ann.send("/start")
+    card = await ann.send("/start p_23166")
+    async with shop.runtime.sessions() as session:
+        product_id = await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == "23166"))
+    opens = [b["web_app"]["url"] for b in buttons(card) if "web_app" in b]
+    assert opens == [f"{URL}/app/shop?product={product_id}"]
+    (tmp_path / "plain").mkdir()
+    async with staff_shop(tmp_path / "plain", clock) as plain:
+        bea = SandboxUser(plain.server, CUSTOMER, "Bea")
+        await bea.send("/start")
+        assert not [b for b in buttons(await bea.send("/start p_23166")) if "web_app" in b]
+
+
 async def test_without_webapp_url_shop_and_dashboard_say_it_is_not_set_up(tmp_path: Path, clock: FakeClock) -> None:
     async with staff_shop(tmp_path, clock) as bot:
         for command in ("/shop", "/dashboard"):

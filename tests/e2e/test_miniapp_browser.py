@@ -61,6 +61,25 @@ async def test_storefront_browse_add_to_cart_and_check_out_cash_on_delivery(shop
     assert "empty" in (await ann.send("/cart")).last.text
 
 
+async def test_open_in_shop_from_a_chat_card_shows_that_product_and_back_goes_to_the_categories(
+    shop: RunningBot,
+) -> None:
+    from playwright.async_api import expect
+
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    await ann.send("/start")
+    card = await ann.send("/start p_23843")
+    markup = card.last.reply_markup or {}
+    url = next(b["web_app"]["url"] for row in markup["inline_keyboard"] for b in row if "web_app" in b)
+    query = url.split("/app/shop", 1)[1]  # the public WEBAPP_URL stands for this test server
+    async with miniapp(shop) as client, browser_page("open-in-shop", init_data(shop, CUSTOMER)) as page:
+        await page.goto(str(client.make_url("/app/shop" + query)))
+        await expect(page.locator('article.product[data-sku="23843"]')).to_be_visible()
+        assert await page.evaluate("window.__telegram.backVisible") is True
+        await page.evaluate("window.__pressBack()")
+        await expect(page.get_by_role("button", name="Party")).to_be_visible()
+
+
 async def test_dashboard_shows_a_chat_order_within_two_seconds_and_a_picker_sees_no_money(shop: RunningBot) -> None:
     from playwright.async_api import expect
 

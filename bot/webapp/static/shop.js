@@ -186,6 +186,9 @@ async function start() {
   tg && tg.BackButton && tg.BackButton.onClick(back);
   await refreshCartCount();
   await show(home);
+  // "Open in shop" on a chat card opens here: ?product=ID, with Back to the categories.
+  const product = new URLSearchParams(window.location.search).get("product");
+  if (product && /^[0-9]{1,12}$/.test(product)) await show(() => productPage(Number(product)));
 }
 
 start();
