@@ -124,9 +124,13 @@ def parse_backorder_column(text: str) -> tuple[list[tuple[str, str]], list[Probl
 
     def one(row: Row) -> tuple[str, str]:
         value = row["backorder"]
-        if value:
-            row.check(parse_terms, 0, value, default=None)
-        return row.check(normalize_sku, row["sku"], default=""), value
+        if not value:
+            return "", ""
+        row.check(parse_terms, 0, value, default=None)
+        try:
+            return normalize_sku(row["sku"]), value
+        except DomainError:  # the products file's own reading names a bad SKU: once is enough
+            return "", ""
 
     parsed, problems = parse_all(text, BACKORDER_COLUMNS, one)
     return [(sku, value) for sku, value in parsed if value], problems
