@@ -31,7 +31,7 @@ from domain.usecases.campaigns import (
 )
 from handlers.callbacks import CampaignCb, CampaignSegmentCb, button, rows_of
 from handlers.context import OutboxSender, ShopSettings
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
 
@@ -177,7 +177,7 @@ async def campaign_product(message: Message, uow: UnitOfWork, state: FSMContext)
     assert product is not None
     await state.set_state(None)
     await message.answer(
-        _("The button opens %(name)s. Who gets the campaign?") % {"name": product.display_name},
+        fill(_("The button opens {name}. Who gets the campaign?"), name=product.display_name),
         reply_markup=_segments_menu(campaign_id),
     )
 

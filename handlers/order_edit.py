@@ -123,6 +123,19 @@ async def open_edit(
         )
 
 
+async def _show_edited(
+    query: CallbackQuery, outcome: EditOutcome, bot: Bot, renderer: Renderer, settings: ShopSettings
+) -> None:
+    """A customer's button changed the order: say so, redraw the edit screen, tell the rest."""
+    await query.answer(_("Order {code} is changed.").format(code=outcome.order.code))
+    if isinstance(query.message, Message):
+        order = outcome.order
+        await query.message.edit_text(
+            edit_screen(order, renderer, settings, staff=False), reply_markup=edit_keyboard(order, staff=False)
+        )
+        await _after_edit(outcome, query.message, bot, renderer, settings)
+
+
 async def _after_edit(
     outcome: EditOutcome, chat: Message, bot: Bot, renderer: Renderer, settings: ShopSettings
 ) -> None:
@@ -156,13 +169,7 @@ async def change_line(
         changes=OrderChanges((LineChange(callback_data.product_id, callback_data.quantity),)),
         customer_id=customer.id or 0,
     )
-    await query.answer(_("Order {code} is changed.").format(code=outcome.order.code))
-    if isinstance(query.message, Message):
-        order = outcome.order
-        await query.message.edit_text(
-            edit_screen(order, renderer, settings, staff=False), reply_markup=edit_keyboard(order, staff=False)
-        )
-        await _after_edit(outcome, query.message, bot, renderer, settings)
+    await _show_edited(query, outcome, bot, renderer, settings)
 
 
 @router.callback_query(EditAddressCb.filter())
@@ -260,13 +267,7 @@ async def pick_up_instead(
         changes=OrderChanges(delivery=Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=callback_data.warehouse_id)),
         customer_id=customer.id or 0,
     )
-    await query.answer(_("Order {code} is changed.").format(code=outcome.order.code))
-    if isinstance(query.message, Message):
-        order = outcome.order
-        await query.message.edit_text(
-            edit_screen(order, renderer, settings, staff=False), reply_markup=edit_keyboard(order, staff=False)
-        )
-        await _after_edit(outcome, query.message, bot, renderer, settings)
+    await _show_edited(query, outcome, bot, renderer, settings)
 
 
 @router.callback_query(PayDifferenceCb.filter())
