@@ -82,16 +82,27 @@ class EditDiff:
     shipping_after: Money
     total_before: Money
     total_after: Money
+    discount_before: Money | None = None  # None: as zero
+    discount_after: Money | None = None
+    promo_dropped: str = ""  # the order's promo code, when the edit left it no longer applying
+    promo_minimum: Money | None = None  # …because the goods fell under its minimum
 
     @property
     def empty(self) -> bool:
         return not self.lines and self.delivery_before == self.delivery_after and self.total_before == self.total_after
+
+    def _minor(self, money: Money | None) -> int:
+        return money.amount if money is not None else 0
 
     def summary(self) -> str:
         """One line for the order's history (staff read it; English like other history reasons)."""
         parts = [f"{d.sku} {d.before}→{d.after}" for d in self.lines]
         if self.delivery_before != self.delivery_after:
             parts.append(f"delivery {' '.join(self.delivery_before)} → {' '.join(self.delivery_after)}")
+        if self._minor(self.discount_before) != self._minor(self.discount_after):
+            parts.append(f"discounts {self.discount_before} → {self.discount_after}")
+        if self.promo_dropped:
+            parts.append(f"promo code {self.promo_dropped} dropped")
         parts.append(f"total {self.total_before} → {self.total_after}")
         return "edited: " + "; ".join(parts)
 
@@ -107,6 +118,10 @@ class EditDiff:
             "shipping_after_minor": self.shipping_after.amount,
             "total_before_minor": self.total_before.amount,
             "total_after_minor": self.total_after.amount,
+            "discount_before_minor": self._minor(self.discount_before),
+            "discount_after_minor": self._minor(self.discount_after),
+            "promo_dropped": self.promo_dropped,
+            "promo_minimum_minor": self._minor(self.promo_minimum),
         }
 
 
@@ -139,6 +154,8 @@ def diff_orders(before: Order, after: Order, pickup_names: dict[int, str]) -> Ed
         after.shipping or zero,
         before.total,
         after.total,
+        before.discount,
+        after.discount,
     )
 
 

@@ -535,6 +535,10 @@ class PromotionRepository(Protocol):
         """One use counted if the code has one left (False: used up), in the caller's transaction."""
         ...
 
+    async def change_code_use(self, code_id: int, order_id: int, amount: Money | None) -> None:
+        """An edited order's use of a code: what it takes off now, or (None) given back."""
+        ...
+
 
 class PriceRuleRepository(Protocol):
     """Price lists: rules per customer group (``domain.pricing``)."""

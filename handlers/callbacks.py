@@ -125,6 +125,16 @@ class EditAddressCb(CallbackData, prefix="oea"):
     version: Number
 
 
+class EditAddCb(CallbackData, prefix="oen"):
+    """Add a product to the order as it was at ``version`` (``product_id`` 0: ask which);
+    ``quantity`` is the line's new quantity (one more than on the order)."""
+
+    code: Code
+    version: Number
+    product_id: Number
+    quantity: Number
+
+
 class EditPickupCb(CallbackData, prefix="oep"):
     """Collect the order at a pickup point instead (``warehouse_id`` 0: choose one first)."""
 

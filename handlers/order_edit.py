@@ -17,6 +17,7 @@ from domain.errors import DomainError
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, OrderStatus, PaymentMethod
 from domain.ports import Clock, UnitOfWork
+from domain.usecases.catalog import search_products
 from domain.usecases.checkout import pickup_points
 from domain.usecases.editing import (
     EDIT_PAYLOAD_PREFIX,
@@ -29,6 +30,7 @@ from domain.usecases.editing import (
     record_difference_payment,
 )
 from handlers.callbacks import (
+    EditAddCb,
     EditAddressCb,
     EditLineCb,
     EditOrderCb,
@@ -38,6 +40,7 @@ from handlers.callbacks import (
     rows_of,
     shorten,
 )
+from handlers.catalog import reading_language
 from handlers.checkout import send_invoice
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
@@ -45,10 +48,13 @@ from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 MAX_ADDRESS = 300
+MAX_SEARCH = 100
+ADD_CHOICES = 8  # products offered for one search
 
 
 class EditingOrder(StatesGroup):
     address = State()
+    product = State()  # what to add: a name or SKU to search for
 
 
 def edit_keyboard(order: Order, *, staff: bool) -> InlineKeyboardMarkup:
@@ -63,6 +69,8 @@ def edit_keyboard(order: Order, *, staff: bool) -> InlineKeyboardMarkup:
         ]
     markup = rows_of(*buttons, width=3)
     if not staff:
+        adding = EditAddCb(code=order.code, version=order.version, product_id=0, quantity=0)
+        markup.inline_keyboard.append(rows_of((_("➕ Add a product"), adding)).inline_keyboard[0])
         address = EditAddressCb(code=order.code, version=order.version)
         if order.delivery is not None and order.delivery.method is DeliveryMethod.COURIER:
             markup.inline_keyboard.append(rows_of((_("📍 Change address"), address)).inline_keyboard[0])
@@ -265,6 +273,97 @@ async def pick_up_instead(
         code=callback_data.code,
         version=callback_data.version,
         changes=OrderChanges(delivery=Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=callback_data.warehouse_id)),
+        customer_id=customer.id or 0,
+    )
+    await _show_edited(query, outcome, bot, renderer, settings)
+
+
+@router.callback_query(EditAddCb.filter(F.product_id == 0))
+async def ask_product(
+    query: CallbackQuery,
+    callback_data: EditAddCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    state: FSMContext,
+) -> None:
+    await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
+    await state.set_state(EditingOrder.product)
+    await state.update_data(edit_code=callback_data.code, edit_version=callback_data.version)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(_("Which product should we add? Send its name or SKU (or /cancel)."))
+
+
+@router.message(EditingOrder.product)
+async def offer_products(
+    message: Message,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    state: FSMContext,
+) -> None:
+    """The products matching what they typed, one button each; pressing one adds a unit."""
+    text = " ".join((message.text or "").split())
+    if text.startswith("/"):
+        await state.clear()
+        await message.answer(_("Nothing was added."))
+        return
+    if not text or len(text) > MAX_SEARCH:
+        await message.answer(_("Please send a name or SKU, up to {limit} characters.").format(limit=MAX_SEARCH))
+        return
+    data = await state.get_data()
+    code, version = str(data.get("edit_code", "")), int(data.get("edit_version", -1))
+    order = await order_to_edit(uow, clock, settings.edit_policy, code=code, customer_id=customer.id or 0)
+    found = await search_products(
+        uow,
+        text=text,
+        page=0,
+        page_size=ADD_CHOICES,
+        currency=order.currency,
+        fallback_currency=settings.default_currency,
+        language=reading_language(),
+    )
+    have = {line.product_id: line.quantity for line in order.lines}
+    buttons = [
+        (
+            shorten(f"➕ {card.product.sku} · {card.product.display_name}"),
+            EditAddCb(code=order.code, version=version, product_id=pid, quantity=have.get(pid, 0) + 1),
+        )
+        for card in found.cards
+        if (pid := card.product.id) is not None and card.product.orderable
+    ]
+    if not buttons:
+        await message.answer(_("Nothing matches that. Send another name or SKU, or /cancel."))
+        return
+    await state.clear()
+    back = (_("⬅ Back to the changes"), EditOrderCb(code=order.code))
+    await message.answer(
+        _("Tap a product to add one to order {code}:").format(code=order.code), reply_markup=rows_of(*buttons, back)
+    )
+
+
+@router.callback_query(EditAddCb.filter(F.product_id > 0))
+async def add_product(
+    query: CallbackQuery,
+    callback_data: EditAddCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+    bot: Bot,
+) -> None:
+    """Stock held for it with the rest again, all or nothing; priced, discounted and told as any edit."""
+    outcome = await edit_order(
+        uow,
+        clock,
+        settings.edit_policy,
+        code=callback_data.code,
+        version=callback_data.version,
+        changes=OrderChanges((LineChange(callback_data.product_id, callback_data.quantity),)),
         customer_id=customer.id or 0,
     )
     await _show_edited(query, outcome, bot, renderer, settings)

@@ -41,6 +41,7 @@ from domain.orders import (
 )
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
+from domain.promotions import PromoMinimum
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import Zone, haversine_km, quotes, zone_for
 from domain.staff import Permission
@@ -49,6 +50,7 @@ from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, alloca
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import release_allocations
 from domain.usecases.payments import record_duplicate
+from domain.usecases.promotions import labels, order_discounts
 from domain.usecases.staff import require
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse
@@ -156,8 +158,9 @@ async def edit_order(
         warehouses = await uow.warehouses.all()
         decision, point = await _rehold(uow, order, warehouses, now)
         await reprice(uow, clock, policy.checkout, order, decision=decision, warehouses=warehouses, point=point)
+        dropped, minimum = await _rediscount(uow, order, now)
         names = {w.id or 0: w.name for w in warehouses}
-        diff = diff_orders(before, order, names)
+        diff = replace(diff_orders(before, order, names), promo_dropped=dropped, promo_minimum=minimum)
         settlement = settle(order, before.total, await uow.payments.for_order(order.id))
         entry = HistoryEntry(now, actor, order.status, order.status, diff.summary())
         order.history.append(entry)
@@ -312,6 +315,22 @@ async def reprice(
         delivery, carrier=chosen.rate.carrier, service=chosen.rate.service, eta=chosen.eta, ready_by=None
     )
     order.shipping = chosen.price
+
+
+async def _rediscount(uow: UnitOfWork, order: Order, now: datetime) -> tuple[str, Money | None]:
+    """Promotions and the order's promo code applied to the edited lines as at checkout; a
+    code no longer met is dropped (its use given back) and the reason goes into the diff."""
+    code = await uow.promotions.code(order.promo_code) if order.promo_code else None
+    order.lines, discounts, refused = await order_discounts(uow, order, order.lines, now)
+    order.discounts = labels(discounts)
+    if code is None or code.id is None:
+        return "", None
+    if refused is None:
+        await uow.promotions.change_code_use(code.id, order.id or 0, discounts.code_amount)
+        return "", None
+    await uow.promotions.change_code_use(code.id, order.id or 0, None)
+    order.promo_code = ""
+    return code.code, code.minimum if isinstance(refused, PromoMinimum) else None
 
 
 def _zone(decision: RoutingDecision, warehouses: list[Warehouse], point: tuple[float, float] | None) -> Zone:

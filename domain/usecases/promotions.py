@@ -11,7 +11,7 @@ from domain.categories import CategoryTree
 from domain.discounts import Discounts, PricedLine, apply_promotions, code_base, with_code
 from domain.orders import Order, OrderLine
 from domain.ports import Clock, UnitOfWork
-from domain.promotions import PromoCode, PromoLostRace, PromoUnknown, Target, normalize_code
+from domain.promotions import PromoCode, PromoLostRace, PromoRefused, PromoUnknown, Target, normalize_code
 from domain.usecases.cart import load_cart
 
 
@@ -27,6 +27,49 @@ async def priced_lines(uow: UnitOfWork, cart: Cart, with_categories: bool = True
             categories = frozenset(c.id for c in tree.trail(line.product.category_id)) | {line.product.category_id}
         lines.append(PricedLine(line.product.id or 0, line.quantity, line.unit_price, categories))
     return lines
+
+
+async def _categories_of(uow: UnitOfWork, product_ids: list[int]) -> dict[int, frozenset[int]]:
+    """Per product: its category and every one above it."""
+    tree = CategoryTree(await uow.products.category_nodes())
+    result = {}
+    for product in await uow.products.get_many(product_ids):
+        if product.id is not None and product.category_id is not None:
+            trail = frozenset(c.id for c in tree.trail(product.category_id)) | {product.category_id}
+            result[product.id] = trail
+    return result
+
+
+async def order_discounts(
+    uow: UnitOfWork, order: Order, lines: list[OrderLine], now: datetime
+) -> tuple[list[OrderLine], Discounts, PromoRefused | None]:
+    """Inside an open unit of work: an edited order's lines discounted again as checkout
+    discounts a cart (``domain.discounts``), with the promotions running when it was placed
+    or now (an edit never loses a promotion to the passing of time), and the order's own
+    code, its use already counted: only what depends on the goods (its minimum, its items)
+    is checked again. A code that no longer applies is left off, and why is returned."""
+    placed = order.created_at or now
+    running = {p.id: p for p in await uow.promotions.promotions(placed) if p.active(placed)}
+    running.update({p.id: p for p in await uow.promotions.promotions(now) if p.active(now)})
+    code = await uow.promotions.code(order.promo_code) if order.promo_code else None
+    categories: dict[int, frozenset[int]] = {}
+    if any(p.target is Target.CATEGORY for p in running.values()) or (code is not None and code.category_id):
+        categories = await _categories_of(uow, sorted({line.product_id for line in lines}))
+    priced = [
+        PricedLine(line.product_id, line.quantity, line.unit_price, categories.get(line.product_id, frozenset()))
+        for line in lines
+    ]
+    discounts = apply_promotions(priced, list(running.values()), order.currency)
+    dropped: PromoRefused | None = None
+    if code is not None:
+        goods = sum(line.total.amount for line in priced) - discounts.total.amount
+        try:
+            amount = code.discount_on(sum(code_base(code, priced, discounts)), goods, order.currency)
+        except PromoRefused as refused:
+            dropped = refused
+        else:
+            discounts = with_code(code, priced, discounts, amount)
+    return discounted_lines(lines, discounts), discounts, dropped
 
 
 async def _usable_code(uow: UnitOfWork, now: datetime, customer_id: int, text: str) -> PromoCode:

@@ -343,6 +343,8 @@ class SqlOrders:
             "shipping_minor": order.shipping.amount if order.shipping else 0,
             "total_minor": order.total.amount,
             "discount_minor": order.discount.amount,
+            "promo_code": order.promo_code,
+            "discounts": json.dumps([list(d) for d in order.discounts], ensure_ascii=False),
             "updated_at": entry.at,
             **self._details(order),
         }

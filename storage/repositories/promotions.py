@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.money import Money
@@ -187,3 +187,20 @@ class SqlPromotions:
             )
         )
         return True
+
+    async def change_code_use(self, code_id: int, order_id: int, amount: Money | None) -> None:
+        """The use is given back only if the order had one: a code counts each order once."""
+        mine = (U.code_id == code_id) & (U.order_id == order_id)
+        if amount is not None:
+            await self.s.execute(
+                update(U).where(mine).values(amount_minor=amount.amount).execution_options(synchronize_session=False)
+            )
+            return
+        removed = await self.s.execute(delete(U).where(mine).execution_options(synchronize_session=False))
+        if removed.rowcount:  # type: ignore[attr-defined]
+            await self.s.execute(
+                update(C)
+                .where(C.id == code_id, C.uses > 0)
+                .values(uses=C.uses - removed.rowcount)  # type: ignore[attr-defined]
+                .execution_options(synchronize_session=False)
+            )

@@ -1,0 +1,191 @@
+"""A customer adds a product to their order while editing it, and an edit prices promotions and
+the order's promo code again, through the sandbox in English and Russian. Stock, money, the
+journal and history checked.
+
+Demo data: 85123A "White Hanging Heart T-Light Holder" £2.95 (806 in LON), 22197 "Popcorn
+Holder" £0.85 (1094 in LON)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import ADMIN, staff_shop
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_card_order, scalar, stock
+from tests.fakes import FakeClock
+
+STAFF_CHAT = -100500
+WORDS = {
+    "en": {
+        "edit": "✏️ Edit",
+        "add": "➕ Add a product",
+        "which": "Which product",
+        "changed": "Order {code} was changed.",
+    },
+    "ru": {
+        "edit": "✏️ Изменить",
+        "add": "➕ Добавить товар",
+        "which": "Какой товар",
+        "changed": "Заказ {code} изменён.",
+    },
+}
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as bot:
+        yield bot
+
+
+async def _order(shop: RunningBot, code: str) -> m.OrderRow:
+    row: m.OrderRow | None = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == code))
+    assert row is not None
+    return row
+
+
+async def _lines(shop: RunningBot, code: str) -> dict[str, tuple[int, int]]:
+    """Per SKU: (quantity, discount in minor units)."""
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.OrderLineRow.sku, m.OrderLineRow.quantity, m.OrderLineRow.discount_minor)
+            .join(m.OrderRow, m.OrderRow.id == m.OrderLineRow.order_id)
+            .where(m.OrderRow.code == code)
+        )
+        return {sku: (quantity, discount) for sku, quantity, discount in rows}
+
+
+async def _unbalanced_entries(shop: RunningBot) -> int:
+    """Journal entries whose lines do not add up to a balanced entry."""
+    async with shop.runtime.sessions() as session:
+        sums = (
+            select(
+                m.JournalLineRow.entry_id,
+                func.sum(m.JournalLineRow.debit_minor).label("debits"),
+                func.sum(m.JournalLineRow.credit_minor).label("credits"),
+            )
+            .group_by(m.JournalLineRow.entry_id)
+            .subquery()
+        )
+        return int(await session.scalar(select(func.count()).where(sums.c.debits != sums.c.credits)) or 0)
+
+
+async def _add(user: SandboxUser, code: str, words: dict[str, str], search: str, choice: str) -> tuple[str, str]:
+    """From the order's view: Edit → Add a product → search → the product; (the press's alert, the last text)."""
+    screen = await user.press((await user.send(f"/track {code}")).last, words["edit"])
+    asked = await user.press(screen.last, words["add"])
+    assert words["which"] in asked.last.text
+    offered = await user.send(search)
+    added = await user.press(offered.last, choice)
+    answer = str((added.callback_answer or {}).get("text", ""))
+    return answer, added.new[-1].text if added.new else ""
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_customer_adds_a_new_product_to_a_paid_order_and_pays_the_difference_once(
+    shop: RunningBot, language: str
+) -> None:
+    words = WORDS[language]
+    nina = SandboxUser(shop.server, 731 if language == "en" else 732, "Nina", language_code=language)
+    invoice = await place_card_order(nina, "85123A", 1)
+    await nina.pay(invoice, charge_id=f"tg-first-{language}")
+    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    popcorn_before = await stock(shop, "22197")
+
+    screen = await nina.press((await nina.send(f"/track {code}")).last, words["edit"])
+    asked = await nina.press(screen.last, words["add"])
+    offered = await nina.send("popcorn")
+    assert any("22197" in text for text in offered.last.button_texts())
+    added = await nina.press(offered.last, "22197")
+    told = next(msg for msg in added.new if msg.kind != "invoice")
+    assert words["changed"].format(code=code) in told.text and "➕ Popcorn Holder × 1" in told.text
+    assert "Heart" not in told.text  # what changed, not the whole order again
+    difference = next(msg for msg in added.new if msg.kind == "invoice")
+    assert difference.invoice is not None and difference.invoice["total_amount"] == 85
+    assert asked.last.text  # the question was asked in the customer's language
+
+    order = await _order(shop, code)
+    assert (order.total_minor, order.version) == (380, 1)
+    assert await _lines(shop, code) == {"85123A": (1, 0), "22197": (1, 0)}
+    on_hand, reserved = popcorn_before[0][1], popcorn_before[0][2]
+    assert await stock(shop, "22197") == [("LON", on_hand, reserved + 1)]
+    actors = select(m.OrderHistoryRow.actor).where(
+        m.OrderHistoryRow.order_id == order.id, m.OrderHistoryRow.reason.like("edited:%22197 0→1%")
+    )
+    assert await scalar(shop, actors) == f"customer:{order.customer_id}"
+
+    await nina.pay(difference, charge_id=f"tg-diff-{language}")
+    await nina.pay(difference, charge_id=f"tg-diff-{language}")  # Telegram redelivers it
+    paid = select(func.sum(m.PaymentRow.amount_minor)).where(
+        m.PaymentRow.order_id == order.id, m.PaymentRow.kind == "payment"
+    )
+    assert await scalar(shop, paid) == 380
+    assert await _unbalanced_entries(shop) == 0
+    await shop.runtime.notifier.drain()
+    staff = [msg.text for msg in shop.server.chat_messages(STAFF_CHAT) if f"Order {code} was changed by" in msg.text]
+    assert len(staff) == 1 and "Popcorn Holder" in staff[0]
+
+
+async def test_adding_a_product_with_no_stock_left_is_refused_and_changes_nothing(shop: RunningBot) -> None:
+    olga = SandboxUser(shop.server, 733, "Olga", language_code="ru")
+    await add_to_cart(olga, "85123A", 2)
+    reply = await checkout_to_payment(olga, pickup=True)
+    code = order_code(await olga.press((await olga.press(reply.last, "💵")).last, "✅"))
+    hearts = await stock(shop, "85123A")
+    async with shop.runtime.sessions() as session, session.begin():
+        popcorn = select(m.ProductRow.id).where(m.ProductRow.sku == "22197").scalar_subquery()
+        await session.execute(update(m.StockRow).where(m.StockRow.product_id == popcorn).values(reserved=0, on_hand=0))
+
+    answer, _ = await _add(olga, code, WORDS["ru"], "22197", "22197")
+    assert "Popcorn Holder" in answer and "Ничего не изменено" in answer
+    assert await _lines(shop, code) == {"85123A": (2, 0)}
+    assert (await _order(shop, code)).version == 0 and await stock(shop, "85123A") == hearts
+    assert await stock(shop, "22197") == [("LON", 0, 0)]
+
+
+async def test_an_edit_applies_promotions_and_the_code_to_new_lines_and_drops_a_code_under_its_minimum(
+    shop: RunningBot,
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/promocode new SAVE10 percent=10 min=5.00 until=2026-12-31")
+    await admin.send('/promotion new "Hearts week" off=0.10 products=85123A until=2026-12-31')
+    bea = SandboxUser(shop.server, 734, "Bea")
+    await add_to_cart(bea, "85123A", 2)
+    reply = await checkout_to_payment(bea, pickup=True)
+    review = await bea.press(reply.last, "💵")
+    applied = await bea.send("/promo SAVE10")
+    code = order_code(await bea.press(applied.last, "Confirm order"))
+    order = await _order(shop, code)
+    assert (order.total_minor, order.discount_minor) == (513, 77) and review.last.text
+
+    # Goods £5.90 − £0.20 (Hearts week) + £0.85 = £6.55; SAVE10 takes 10 % = £0.655 → £0.66 (half-even),
+    # spread 57 + 9 over what each line still costs (£5.70, £0.85).
+    answer, told = await _add(bea, code, WORDS["en"], "22197", "22197")
+    assert f"Order {code} is changed." in answer
+    assert "Discounts: −£0.77 → −£0.86" in told and "Total: £5.13 → £5.89" in told
+    order = await _order(shop, code)
+    assert (order.subtotal_minor, order.discount_minor, order.total_minor) == (675, 86, 589)
+    assert await _lines(shop, code) == {"85123A": (2, 77), "22197": (1, 9)}
+    assert order.promo_code == "SAVE10" and "SAVE10" in order.discounts
+    assert await scalar(shop, select(m.PromoCodeUseRow.amount_minor)) == 66
+
+    # Both hearts out: £0.85 is under SAVE10's £5.00 minimum, so the code goes, with the reason.
+    screen = await bea.press((await bea.send(f"/track {code}")).last, "✏️ Edit")
+    bin_ = next(b for b in screen.last.buttons() if b["text"] == "🗑")  # the first line's: the hearts
+    removed = await bea.press_data(screen.last, bin_["callback_data"], label="🗑")
+    told = removed.new[-1].text
+    assert "Promo code SAVE10 no longer applies: it needs an order of at least £5.00." in told
+    assert "Total: £5.89 → £0.85" in told
+    order = await _order(shop, code)
+    assert (order.total_minor, order.discount_minor, order.promo_code) == (85, 0, "")
+    assert await _lines(shop, code) == {"22197": (1, 0)}
+    assert await scalar(shop, select(m.PromoCodeRow.uses)) == 0
+    assert await scalar(shop, select(func.count()).select_from(m.PromoCodeUseRow)) == 0
+    reasons = select(m.OrderHistoryRow.reason).where(m.OrderHistoryRow.reason.like("%promo code SAVE10 dropped%"))
+    assert await scalar(shop, reasons) is not None
+    assert await _unbalanced_entries(shop) == 0
