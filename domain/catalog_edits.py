@@ -50,6 +50,30 @@ class NotALanguage(DomainError):
     key = N_("The bot does not speak {language}.")
 
 
+class NotAnImage(DomainError):
+    key = N_("That is not a picture: upload a JPEG, PNG or WebP photo. Nothing was saved.")
+
+
+class PhotoOutOfBounds(DomainError):
+    key = N_(
+        "Telegram takes a photo up to {sides} pixels wide and high together, at most {ratio} times "
+        "longer than wide. Nothing was saved."
+    )
+
+
+PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})  # what Telegram shows as a photo
+PHOTO_SIDES = 10_000  # width + height, Bot API sendPhoto
+PHOTO_RATIO = 20
+
+
+def check_photo(kind: str, width: int, height: int) -> None:
+    """A picture's format and size as Telegram's sendPhoto takes them; else what is wrong."""
+    if kind not in PHOTO_FORMATS or width <= 0 or height <= 0:
+        raise NotAnImage()
+    if width + height > PHOTO_SIDES or max(width, height) > PHOTO_RATIO * min(width, height):
+        raise PhotoOutOfBounds(sides=PHOTO_SIDES, ratio=PHOTO_RATIO)
+
+
 @dataclass(frozen=True, slots=True)
 class ProductChange:
     """One audited edit: ``before`` and ``after`` as text ("" for none)."""

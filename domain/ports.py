@@ -115,6 +115,13 @@ class ProductRepository(Protocol):
         ...
 
     async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]: ...
+    async def staff_list(
+        self, text: str, status: str | None, category_id: int | None, offset: int, limit: int
+    ) -> tuple[list[Product], int]:
+        """Every variant as staff manage it, hidden ones too, by SKU: ``text`` is a substring
+        of the SKU or the name, or the exact barcode; ``status`` and ``category_id`` narrow it."""
+        ...
+
     async def sku_with_barcode(self, barcode: str) -> str | None:
         """The SKU of the product carrying this barcode, if any."""
         ...

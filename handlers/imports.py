@@ -60,7 +60,7 @@ async def import_usage(message: Message) -> None:
     await message.answer(_usage())
 
 
-def _reason(reason: Reason) -> str:
+def reason_text(reason: Reason) -> str:
     """A problem in the reader's language; ``what`` names a kind of thing (a message id)."""
     error = reason.error
     if "what" in error.params:
@@ -82,7 +82,7 @@ def _rejection(name: str, rejected: ImportRejected) -> str:
             rows=rows,
         )
     ]
-    lines += [f"{fill('{name}:{line}:', name=name, line=line)} {_reason(reason)}" for line, reason in shown]
+    lines += [f"{fill('{name}:{line}:', name=name, line=line)} {reason_text(reason)}" for line, reason in shown]
     if more:
         lines.append(fill(ngettext("… and {n} more problem.", "… and {n} more problems.", more), n=more))
     return "\n".join(lines)

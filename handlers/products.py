@@ -83,7 +83,7 @@ def field_label(field: str) -> str:
     return label("product_field", field)
 
 
-def _hint(field: str) -> str:
+def field_hint(field: str) -> str:
     if field.startswith(("price_", "cost")):
         return _("An amount, e.g. 12.50.")
     if field == "weight":
@@ -216,7 +216,8 @@ async def ask_value(
         rows = [picks[i : i + 2] for i in range(0, len(picks), 2)] + rows
     now = shown(field_value(sheet.product, field)) or "—"
     prompt = fill(_("Send the new value of {field}. Now: {value}"), field=field_label(field), value=shorten(now, 200))
-    await query.message.answer(f"{prompt}\n{_hint(field)}", reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    markup = InlineKeyboardMarkup(inline_keyboard=rows)
+    await query.message.answer(f"{prompt}\n{field_hint(field)}", reply_markup=markup)
 
 
 @router.message(StateFilter(Editing.value), F.text, ~F.text.startswith("/"))

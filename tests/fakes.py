@@ -161,6 +161,19 @@ class FakeProducts(_Repo):
         for product in products:
             await self.upsert(product)
 
+    async def staff_list(
+        self, text: str, status: str | None, category_id: int | None, offset: int, limit: int
+    ) -> tuple[list[Product], int]:
+        needle = text.strip().lower()
+        found = [
+            p
+            for p in sorted(self.st.products.values(), key=lambda p: p.sku)
+            if (not needle or needle in p.sku.lower() or needle in p.name.lower() or p.barcode == text.strip())
+            and (status is None or p.status.value == status)
+            and (category_id is None or p.category_id == category_id)
+        ]
+        return copy.deepcopy(found[offset : offset + limit]), len(found)
+
     async def sku_with_barcode(self, barcode: str) -> str | None:
         return next((p.sku for p in self.st.products.values() if p.barcode == barcode), None)
 

@@ -15,10 +15,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.runtime import Runtime
 from bot.webapp.board import FEED, SIGNER, add_board_routes
+from bot.webapp.catalog_admin import add_catalog_routes
 from bot.webapp.events import ChangeFeed
 from bot.webapp.security import CSRF_HEADER, RENDER, RUNTIME, Signer, make_middlewares, viewer
 from bot.webapp.shop import add_shop_routes, customer_of
 from domain.i18n import N_
+from domain.staff import Permission, can
 from domain.usecases.staff import staff_member
 from handlers.catalog import customer_currency
 from storage.db import on_commit
@@ -88,6 +90,7 @@ async def get_me(request: web.Request) -> web.Response:
         "language": runtime.i18n.current_locale,
         "currency": customer_currency(customer, runtime.settings.default_currency),
         "staff": member.role.value if member else None,
+        "catalog_admin": can(member, Permission.MANAGE_CATALOG),  # the dashboard links to /app/catalog
         "strings": {name: _(text) for name, text in STRINGS.items()},
     }
     if who.via == "cookie":
@@ -118,6 +121,7 @@ def make_webapp(runtime: Runtime, feed: ChangeFeed) -> web.Application:
     app.router.add_get("/api/me", get_me)
     add_shop_routes(app)
     add_board_routes(app)
+    add_catalog_routes(app)
     app.router.add_static("/static", HERE / "static", append_version=False)
     return app
 

@@ -44,6 +44,16 @@ class HistoryPage:
     pages: int
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogPage:
+    """A page of the staff's product list: every variant, hidden ones too."""
+
+    products: list[Product]
+    total: int
+    page: int
+    pages: int
+
+
 @dataclass(slots=True)
 class NewProduct:
     """What /newproduct gathers step by step before one transaction creates it."""
@@ -80,6 +90,28 @@ async def product_sheet(uow: UnitOfWork, *, staff_id: int, sku: str = "", produc
     async with uow:
         product = await _product(uow, sku=sku, product_id=product_id)
         return await _sheet(uow, product)
+
+
+async def catalog_list(
+    uow: UnitOfWork,
+    *,
+    staff_id: int,
+    text: str = "",
+    status: ProductStatus | None = None,
+    category_id: int | None = None,
+    page: int = 0,
+    page_size: int = 20,
+) -> CatalogPage:
+    """What the web catalog admin lists: found by SKU, name or barcode, narrowed by status and category."""
+    await _actor(uow, staff_id)
+    async with uow:
+        _, total = await uow.products.staff_list(text, status and status.value, category_id, 0, 0)
+        pages = max((total + page_size - 1) // page_size, 1)
+        page = min(max(page, 0), pages - 1)
+        found, total = await uow.products.staff_list(
+            text, status and status.value, category_id, page * page_size, page_size
+        )
+        return CatalogPage(found, total, page, pages)
 
 
 async def _product(uow: UnitOfWork, *, sku: str = "", product_id: int = 0) -> Product:

@@ -8,7 +8,7 @@ from collections.abc import Hashable, Iterator, Mapping, Sequence
 from itertools import groupby
 from typing import Any, cast
 
-from sqlalchemy import Executable, Select, bindparam, exists, func, select, tuple_
+from sqlalchemy import ColumnElement, Executable, Select, bindparam, exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -282,6 +282,27 @@ class SqlProducts:
                 select(p.id).where(*where).order_by(exact.desc(), p.name, p.id).offset(offset).limit(limit)
             )
         ).all()
+        return await self._in_order(ids), total
+
+    async def staff_list(
+        self, text: str, status: str | None, category_id: int | None, offset: int, limit: int
+    ) -> tuple[list[Product], int]:
+        p = m.ProductRow
+        where: list[ColumnElement[bool]] = []
+        needle = text.strip()
+        if needle:
+            pattern = "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append(
+                func.lower(p.sku).like(pattern, escape="\\")
+                | func.lower(p.name).like(pattern, escape="\\")
+                | (p.barcode == needle)
+            )
+        if status is not None:
+            where.append(p.status == status)
+        if category_id is not None:
+            where.append(p.category_id == category_id)
+        total = await self.s.scalar(select(func.count()).select_from(p).where(*where)) or 0
+        ids = (await self.s.scalars(select(p.id).where(*where).order_by(p.sku).offset(offset).limit(limit))).all()
         return await self._in_order(ids), total
 
     async def sku_with_barcode(self, barcode: str) -> str | None:

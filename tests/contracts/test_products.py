@@ -265,3 +265,28 @@ async def test_a_locked_parent_reads_on_and_its_variants_renamed_together_read_t
         ("TEE-S-RED", ("Size", "Color"), ("S", "Red")),
         ("TEE-M-RED", ("Size", "Color"), ("M", "Red")),
     ]
+
+
+async def test_the_staff_list_finds_every_variant_hidden_ones_too_by_sku_name_or_barcode(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.upsert_many(
+            [
+                Product("MUG-2", "Blue mug", "Kitchen", barcode="4006381333931"),
+                Product("MUG-1", "Red 50%_mug", "Kitchen", status=ProductStatus.HIDDEN),
+                Product("HAT-1", "Hat", "Hats", status=ProductStatus.DISCONTINUED),
+            ]
+        )
+        await uow.commit()
+    async with uow:
+        every, total = await uow.products.staff_list("", None, None, 0, 10)
+        assert [p.sku for p in every] == ["HAT-1", "MUG-1", "MUG-2"] and total == 3
+        page, total = await uow.products.staff_list("", None, None, 1, 1)
+        assert [p.sku for p in page] == ["MUG-1"] and total == 3
+        assert [p.sku for p in (await uow.products.staff_list("mug", None, None, 0, 10))[0]] == ["MUG-1", "MUG-2"]
+        assert [p.sku for p in (await uow.products.staff_list("50%_", None, None, 0, 10))[0]] == ["MUG-1"]
+        assert [p.sku for p in (await uow.products.staff_list("4006381333931", None, None, 0, 10))[0]] == ["MUG-2"]
+        hidden, total = await uow.products.staff_list("", "hidden", None, 0, 10)
+        assert [p.sku for p in hidden] == ["MUG-1"] and total == 1
+        hats = every[0].category_id
+        assert [p.sku for p in (await uow.products.staff_list("", None, hats, 0, 10))[0]] == ["HAT-1"]
+        assert (await uow.products.staff_list("%", None, None, 0, 10))[1] == 1  # a literal percent sign

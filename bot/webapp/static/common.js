@@ -25,6 +25,7 @@ export async function api(path, options = {}) {
   if (!response.ok) {
     const error = new Error(body.detail || response.statusText);
     error.status = response.status;
+    error.body = body; // a problem document may carry more (an import's line-numbered problems)
     throw error;
   }
   return body;

@@ -57,7 +57,9 @@ async function connect() {
 async function start() {
   applyTheme();
   try {
-    strings = (await me()).strings;
+    const who = await me();
+    strings = who.strings;
+    document.getElementById("catalog-link").hidden = !who.catalog_admin; // managers and admins only
     document.getElementById("title").textContent = t("dashboard");
     draw(await api("/app/api/dashboard"));
     await connect();

@@ -1,0 +1,281 @@
+"""The web catalog admin: managers and admins edit products with the chat's /product use cases,
+upload photos and import CSV files; everyone else is refused, cookie sessions need CSRF."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import FormData
+from PIL import Image
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.miniapp import miniapp, tma
+from tests.fakes import FakeClock
+
+CUSTOMER = 501
+MANAGER = 801
+URL = "https://shop.example.com"
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with staff_shop(tmp_path, clock, webapp_url=URL) as bot:
+        yield bot
+
+
+async def product_id(shop: RunningBot, sku: str) -> int:
+    async with shop.runtime.sessions() as session:
+        found = await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == sku))
+    assert found is not None
+    return found
+
+
+async def changes(shop: RunningBot, sku: str) -> list[tuple[str, str, str, str]]:
+    pid = await product_id(shop, sku)
+    async with shop.runtime.sessions() as session:
+        rows = await session.scalars(
+            select(m.ProductChangeRow).where(m.ProductChangeRow.product_id == pid).order_by(m.ProductChangeRow.id)
+        )
+        return [(r.actor, r.field, r.before, r.after) for r in rows]
+
+
+def png(width: int = 40, height: int = 30) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def upload(name: str, content: bytes, field: str = "photo", **fields: str) -> FormData:
+    form = FormData()
+    for key, value in fields.items():
+        form.add_field(key, value)
+    form.add_field(field, content, filename=name, content_type="application/octet-stream")
+    return form
+
+
+async def test_a_manager_edits_a_price_and_the_chat_card_shows_it_audited_as_in_chat(shop: RunningBot) -> None:
+    await hire(shop, MANAGER, "Max", "manager")
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    await ann.send("/start")
+    assert "£2.08" in (await ann.send("/start p_23843")).last.text
+    headers = tma(shop, MANAGER)
+    async with miniapp(shop) as client:
+        page = await client.get("/app/catalog")
+        assert page.status == 200 and "<script>" not in await page.text()
+        assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+        me = await (await client.get("/app/api/me", headers=headers)).json()
+        assert me["catalog_admin"] is True
+        found = await (await client.get("/app/api/catalog/products?q=23843", headers=headers)).json()
+        assert [p["sku"] for p in found["products"]] == ["23843"] and found["total"] == 1
+        pid = found["products"][0]["id"]
+        sheet = await (await client.get(f"/app/api/catalog/products/{pid}", headers=headers)).json()
+        price = next(f for f in sheet["fields"] if f["field"] == "price_GBP")
+        assert price["value"] == "2.08" and price["label"] == "Price (GBP)"
+        saved = await client.post(
+            f"/app/api/catalog/products/{pid}", json={"field": "price_GBP", "value": "3.10"}, headers=headers
+        )
+        assert saved.status == 200
+        body = await saved.json()
+        assert next(f for f in body["fields"] if f["field"] == "price_GBP")["value"] == "3.10"
+        assert body["history"][0]["before"] == "2.08 GBP" and body["history"][0]["after"] == "3.10 GBP"
+        hidden = await client.post(
+            f"/app/api/catalog/products/{pid}/status", json={"status": "hidden"}, headers=headers
+        )
+        assert hidden.status == 200 and (await hidden.json())["status"] == "hidden"
+        listed = await (await client.get("/app/api/catalog/products?status=hidden", headers=headers)).json()
+        assert [p["sku"] for p in listed["products"]] == ["23843"]  # staff still find a hidden product
+        await client.post(f"/app/api/catalog/products/{pid}/status", json={"status": "active"}, headers=headers)
+    assert "£3.10" in (await ann.send("/start p_23843")).last.text  # the chat's card, at once
+    actor = f"staff:{MANAGER}"
+    assert await changes(shop, "23843") == [
+        (actor, "price_GBP", "2.08 GBP", "3.10 GBP"),
+        (actor, "status", "active", "hidden"),
+        (actor, "status", "hidden", "active"),
+    ]
+
+
+async def test_search_and_filters_narrow_the_list_and_pages_stay_in_range(shop: RunningBot) -> None:
+    headers = tma(shop, ADMIN)
+    async with miniapp(shop) as client:
+        meta = await (await client.get("/app/api/catalog", headers=headers)).json()
+        assert {s["value"] for s in meta["statuses"]} == {"active", "hidden", "discontinued"}
+        assert "products" in meta["kinds"] and meta["strings"]["catalog"] == "Catalog"
+        party = next(c["id"] for c in meta["categories"] if c["name"] == "Party")
+        everything = await (await client.get("/app/api/catalog/products", headers=headers)).json()
+        in_party = await (await client.get(f"/app/api/catalog/products?category={party}", headers=headers)).json()
+        assert 0 < in_party["total"] < everything["total"]
+        assert {p["category"] for p in in_party["products"]} == {"Party"}
+        far = await (await client.get("/app/api/catalog/products?page=999", headers=headers)).json()
+        assert far["page"] == far["pages"] - 1 and far["products"]
+        nothing = await (await client.get("/app/api/catalog/products?q=no-such-thing", headers=headers)).json()
+        assert nothing["total"] == 0 and nothing["products"] == []
+        for bad in ("status=gone", "category=x", "page=-1"):
+            assert (await client.get(f"/app/api/catalog/products?{bad}", headers=headers)).status == 422, bad
+
+
+async def test_other_roles_and_customers_get_403_problems_and_no_admin_link(shop: RunningBot) -> None:
+    await hire(shop, 601, "Pia", "picker", "LON")
+    await hire(shop, 602, "Sam", "support")
+    pid = await product_id(shop, "23843")
+    calls: list[tuple[str, str, dict[str, Any]]] = [
+        ("GET", "/app/api/catalog", {}),
+        ("GET", "/app/api/catalog/products", {}),
+        ("GET", f"/app/api/catalog/products/{pid}", {}),
+        ("POST", f"/app/api/catalog/products/{pid}", {"json": {"field": "price_GBP", "value": "0.01"}}),
+        ("POST", f"/app/api/catalog/products/{pid}/status", {"json": {"status": "hidden"}}),
+        ("POST", f"/app/api/catalog/products/{pid}/photos", {"data": upload("a.png", png())}),
+        ("POST", f"/app/api/catalog/products/{pid}/photos/clear", {}),
+        ("POST", "/app/api/catalog/import", {"data": upload("p.csv", b"sku,name\n", "file", kind="products")}),
+    ]
+    async with miniapp(shop) as client:
+        for who in (601, 602, CUSTOMER):
+            me = await (await client.get("/app/api/me", headers=tma(shop, who))).json()
+            assert me["catalog_admin"] is False
+            for method, path, kwargs in calls:
+                if "data" in kwargs:  # a form is spent once sent
+                    kwargs = {"data": upload("a.png", png(), "photo" if "photos" in path else "file", kind="products")}
+                response = await client.request(method, path, headers=tma(shop, who), **kwargs)
+                assert response.status == 403, (who, method, path)
+                assert response.content_type == "application/problem+json"
+    assert await changes(shop, "23843") == []
+    assert not [m for m in shop.server.calls if m.method == "sendPhoto"]  # nothing sent for a refused upload
+
+
+async def test_bad_values_unknown_fields_and_missing_products_change_nothing(shop: RunningBot) -> None:
+    headers = tma(shop, ADMIN)
+    pid = await product_id(shop, "23843")
+    async with miniapp(shop) as client:
+        for body, needle in (
+            ({"field": "price_GBP", "value": "-1"}, "cannot be negative"),
+            ({"field": "price_GBP", "value": "abc"}, ""),
+            ({"field": "weight", "value": "heavy"}, "grams"),
+            ({"field": "dims", "value": "1x2"}, "millimetres"),
+            ({"field": "sku", "value": "X"}, "cannot be edited"),
+            ({"field": "status", "value": "hidden"}, "cannot be edited"),
+            ({"field": "name", "value": " "}, "1 to 256"),
+            ({"field": "price_GBP", "value": 3}, ""),
+        ):
+            response = await client.post(f"/app/api/catalog/products/{pid}", json=body, headers=headers)
+            assert response.status == 422, body
+            assert needle in (await response.json())["detail"]
+        missing = await client.post(
+            "/app/api/catalog/products/99999999", json={"field": "name", "value": "X"}, headers=headers
+        )
+        assert missing.status == 404
+        assert (await client.get("/app/api/catalog/products/abc", headers=headers)).status == 404
+        status = await client.post(f"/app/api/catalog/products/{pid}/status", json={"status": "gone"}, headers=headers)
+        assert status.status == 422
+        russian = await client.post(
+            f"/app/api/catalog/products/{pid}",
+            json={"field": "price_GBP", "value": "-1"},
+            headers=tma(shop, ADMIN, language="ru"),
+        )
+        assert "отрицательн" in (await russian.json())["detail"]
+    assert await changes(shop, "23843") == []
+
+
+async def test_a_cookie_session_needs_the_csrf_token_for_every_change(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    reply = await admin.send("/dashboard")
+    markup = reply.last.reply_markup or {}
+    link = next(b["url"] for row in markup["inline_keyboard"] for b in row if "url" in b)
+    pid = await product_id(shop, "23843")
+    async with miniapp(shop) as client:
+        signed_in = await client.post("/app/login", data={"token": link.split("token=", 1)[1]}, allow_redirects=False)
+        client.session.cookie_jar.update_cookies({"og_dashboard": signed_in.cookies["og_dashboard"].value})
+        edit = {"field": "price_GBP", "value": "9.99"}
+        assert (await client.get(f"/app/api/catalog/products/{pid}")).status == 200
+        assert (await client.post(f"/app/api/catalog/products/{pid}", json=edit)).status == 403
+        wrong = {"X-CSRF-Token": "0" * 64}
+        assert (await client.post(f"/app/api/catalog/products/{pid}", json=edit, headers=wrong)).status == 403
+        photo = await client.post(f"/app/api/catalog/products/{pid}/photos", data=upload("a.png", png()))
+        assert photo.status == 403
+        assert await changes(shop, "23843") == []
+        me = await (await client.get("/app/api/me")).json()
+        token = {me["csrf_header"]: me["csrf"]}
+        assert (await client.post(f"/app/api/catalog/products/{pid}", json=edit, headers=token)).status == 200
+        cross = await client.post(
+            f"/app/api/catalog/products/{pid}", json=edit, headers={**token, "Origin": "https://evil.example"}
+        )
+        assert cross.status == 403
+    assert await changes(shop, "23843") == [(f"staff:{ADMIN}", "price_GBP", "2.08 GBP", "9.99 GBP")]
+
+
+async def test_an_uploaded_picture_becomes_a_telegram_photo_and_anything_else_is_refused(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/start")
+    headers = tma(shop, ADMIN)
+    pid = await product_id(shop, "23166")
+    async with shop.runtime.sessions() as session:
+        before = await session.get(m.ProductRow, pid)
+        assert before is not None
+        photos_before = [before.photo_file_id, *before.more_photos.split()]
+    async with miniapp(shop) as client:
+        for name, content, needle in (
+            ("notes.png", b"just some text, named like a picture", "not a picture"),
+            ("tiny.gif", _gif(), "not a picture"),
+            ("long.png", png(2000, 40), "times longer"),
+            ("empty.png", b"", "not a picture"),
+        ):
+            refused = await client.post(
+                f"/app/api/catalog/products/{pid}/photos", data=upload(name, content), headers=headers
+            )
+            assert refused.status == 422, name
+            assert needle in (await refused.json())["detail"], name
+        assert not [c for c in shop.server.calls if c.method == "sendPhoto"]
+        saved = await client.post(
+            f"/app/api/catalog/products/{pid}/photos", data=upload("mug.png", png()), headers=headers
+        )
+        assert saved.status == 200, await saved.text()
+        assert (await saved.json())["photos"] == len([p for p in photos_before if p]) + 1
+        not_multipart = await client.post(f"/app/api/catalog/products/{pid}/photos", json={}, headers=headers)
+        assert not_multipart.status == 415
+    receipt = admin.messages()[-1]
+    assert receipt.kind == "photo" and receipt.file is not None and "23166" in receipt.text  # what was stored
+    async with shop.runtime.sessions() as session:
+        row = await session.get(m.ProductRow, pid)
+        assert row is not None
+        stored = [p for p in [row.photo_file_id, *row.more_photos.split()] if p]
+    assert stored[-1] == receipt.file.file_id and stored[-1] in shop.server.files  # a Telegram file id, as in chat
+    audit = await changes(shop, "23166")
+    assert [(a, f) for a, f, _, _ in audit] == [(f"staff:{ADMIN}", "photos")]
+
+
+def _gif() -> bytes:
+    out = io.BytesIO()
+    Image.new("P", (10, 10)).save(out, "GIF")
+    return out.getvalue()
+
+
+async def test_a_csv_with_a_bad_line_imports_nothing_and_names_the_line(shop: RunningBot) -> None:
+    headers = tma(shop, ADMIN)
+    bad = b"sku,name,category,price,currency\nNEW-1,New mug,Kitchen,3.50,GBP\nNEW-2,Other mug,Kitchen,lots,GBP\n"
+    good = b"sku,name,category,price,currency\nNEW-1,New mug,Kitchen,3.50,GBP\nNEW-2,Other mug,Kitchen,4,GBP\n"
+    async with miniapp(shop) as client:
+        refused = await client.post(
+            "/app/api/catalog/import", data=upload("mugs.csv", bad, "file", kind="products"), headers=headers
+        )
+        assert refused.status == 422 and refused.content_type == "application/problem+json"
+        problem = await refused.json()
+        assert problem["detail"] == "Nothing was imported: 1 row has problems."
+        assert [p["line"] for p in problem["problems"]] == [3] and "lots" in problem["problems"][0]["reason"]
+        async with shop.runtime.sessions() as session:
+            assert await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == "NEW-1")) is None
+        unknown = await client.post(
+            "/app/api/catalog/import", data=upload("x.csv", good, "file", kind="recipes"), headers=headers
+        )
+        assert unknown.status == 422
+        done = await client.post(
+            "/app/api/catalog/import", data=upload("mugs.csv", good, "file", kind="products"), headers=headers
+        )
+        assert done.status == 200
+        assert (await done.json())["summary"] == "products: 2 created, 0 updated, 0 unchanged."
+    await product_id(shop, "NEW-2")
