@@ -27,6 +27,7 @@ from domain.usecases.campaigns import send_due_campaigns
 from domain.usecases.forecast_job import Compute, Pair, nightly_forecasts, suggestions_for
 from domain.usecases.jobs import daily_digest, dun_invoices, follow_up_deliveries, lead_scheduler, sweep_holds
 from domain.usecases.purchasing import reorder_scan
+from domain.usecases.sales import summarise_sales
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -100,6 +101,7 @@ class Jobs:
         dunned = await self.job(
             "dun_invoices", lambda: dun_invoices(uow(), clock, staff_chat_id=settings.staff_chat_id)
         )
+        await self.job("summarise_sales", self.summarise_sales)  # before the digest, which reads it
         digest = await self.job(
             "daily_digest",
             lambda: daily_digest(
@@ -116,6 +118,16 @@ class Jobs:
             self.runtime.notifier.wake()
         if released or reminded or followed:
             log.info("jobs: %s holds released, %s carts reminded, %s follow-ups", released, reminded, followed)
+
+    async def summarise_sales(self) -> int:
+        """The per-day sales summary, brought up to date: a first build of years of orders
+        goes in several short transactions, one after the other."""
+        runtime, done = self.runtime, 0
+        while True:
+            run = await summarise_sales(runtime.uow(), runtime.clock, timezone=runtime.settings.timezone)
+            done += run.days
+            if not run.more:
+                return done
 
     async def hourly(self) -> None:
         """The reorder scan: drafts purchase orders for what reached its reorder point."""

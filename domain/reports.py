@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import statistics
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -145,6 +146,19 @@ class SoldLine:
 
 
 @dataclass(frozen=True, slots=True)
+class DayFigures:
+    """What the orders placed on one shop-local day in one currency add to the figures, as the
+    sales summary keeps them (``domain.sales``)."""
+
+    day: date
+    currency: str
+    orders: int  # not cancelled
+    cancelled: int
+    total: int  # minor units of ``currency``, orders not cancelled
+    base_total: int  # in the base currency: each order at its own rate, rounded, then summed
+
+
+@dataclass(frozen=True, slots=True)
 class ShippedOrder:
     """An order shipped in the period: when it was placed and first shipped, and its promise."""
 
@@ -197,12 +211,24 @@ def sales_report(
     returns: int,
     rates: list[CarrierRate],
     stock: list[StockValue],
+    days: Sequence[DayFigures] = (),
 ) -> SalesReport:
+    """``placed`` and ``lines`` are the orders of the days read from the orders; ``days`` are
+    the summarised days' figures (their SKUs come in ``lines``, as summed lines)."""
     live = [o for o in placed if not o.cancelled]
     revenue: dict[str, int] = {}
     counts = [0] * len(when.buckets)
     amounts = [0] * len(when.buckets)
     total_base = 0
+    zone = when.start.tzinfo
+    assert isinstance(zone, ZoneInfo)
+    for day in days:
+        revenue[day.currency] = revenue.get(day.currency, 0) + day.total
+        total_base += day.base_total
+        bucket = when.bucket_of(datetime.combine(day.day, datetime.min.time(), zone))
+        if bucket is not None:
+            counts[bucket] += day.orders
+            amounts[bucket] += day.base_total
     for order in live:
         revenue[order.currency] = revenue.get(order.currency, 0) + order.total
         in_base = to_base(Money(order.total, order.currency), order.fx_rate, base)
@@ -211,13 +237,11 @@ def sales_report(
         if bucket is not None:
             counts[bucket] += 1
             amounts[bucket] += in_base
-    zone = when.start.tzinfo
-    assert isinstance(zone, ZoneInfo)
     return SalesReport(
         when,
         base,
-        len(live),
-        len(placed) - len(live),
+        len(live) + sum(d.orders for d in days),
+        len(placed) - len(live) + sum(d.cancelled for d in days),
         revenue,
         Money(total_base, base),
         len(shipped),

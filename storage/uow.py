@@ -35,6 +35,7 @@ from storage.repositories import (
     SqlPromotions,
     SqlPurchasing,
     SqlReturns,
+    SqlSales,
     SqlShop,
     SqlStaff,
     SqlStock,
@@ -108,6 +109,7 @@ class SqlUnitOfWork:
     packing = _Repository(SqlPacking)
     parcels = _Repository(SqlParcels)
     jobs = _Repository(SqlJobs)
+    sales = _Repository(SqlSales)
     purchasing = _Repository(SqlPurchasing)
     returns = _Repository(SqlReturns)
     backorders = _Repository(SqlBackorders)

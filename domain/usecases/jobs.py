@@ -17,6 +17,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.shipping import CarrierRate, ship_by_date
 from domain.staff import Permission
 from domain.text import typed
+from domain.usecases.sales import period_sales
 from domain.usecases.staff import require
 
 SWEEP_BATCH = 500
@@ -200,17 +201,22 @@ async def daily_digest(
     async with uow:
         if not await uow.jobs.claim_daily_run("daily_digest", today):
             return None
-        # The day's columns (``placed_figures``), not its ~1,500 orders loaded whole.
-        placed = [o for o in await uow.jobs.placed_figures(start, end) if not o.cancelled]
+        # The day from the sales summary when it is trusted, else its columns (not its
+        # ~1,500 orders loaded whole).
+        sales = await period_sales(uow, start, end, timezone, lines=False)
+        placed = [o for o in sales.placed if not o.cancelled]
         revenue: dict[str, int] = {}
         for order in placed:
             revenue[order.currency] = revenue.get(order.currency, 0) + order.total
+        for day in sales.days:
+            revenue[day.currency] = revenue.get(day.currency, 0) + day.total
+        orders = len(placed) + sum(day.orders for day in sales.days)
         shipped = await uow.jobs.moved_between(OrderStatus.SHIPPED, start, end)
         returns = await uow.returns.requested_between(start, end)
         low = len(await uow.inventory.reorder_levels(None, low_only=True))
         rates = await uow.carriers.all()
         late = [o.code for o in await uow.orders.to_fulfil(LATE_STATUSES, None) if is_late(o, rates, today)]
-        digest = DailyDigest(today - timedelta(days=1), len(placed), revenue, shipped, returns, low, late)
+        digest = DailyDigest(today - timedelta(days=1), orders, revenue, shipped, returns, low, late)
         await uow.outbox.add(
             Notification(
                 staff_chat_id,

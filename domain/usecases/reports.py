@@ -15,6 +15,7 @@ from domain.staff import Permission
 from domain.stock import StockLevel
 from domain.usecases.bookkeeping import UnitCosts, supply_costs
 from domain.usecases.fx import shop_rates
+from domain.usecases.sales import period_sales
 from domain.usecases.staff import require
 
 SLOW_MOVER_DAYS = 90
@@ -24,8 +25,9 @@ async def report(uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, tim
     await require(uow, staff_id, Permission.REPORTS)
     when = period(name, clock.now(), timezone)
     async with uow.read_only():
-        placed = await uow.jobs.placed_figures(when.start, when.end)
-        lines = await uow.jobs.sold_lines(when.start, when.end, uow.base_currency)
+        # Past days from the per-day summary where it can be trusted, the rest from the orders.
+        sales = await period_sales(uow, when.start, when.end, timezone)
+        lines = sales.lines
         shipped = await uow.jobs.shipped_figures(when.start, when.end)
         delivered = await uow.jobs.moved_between(OrderStatus.DELIVERED, when.start, when.end)
         returns = await uow.returns.requested_between(when.start, when.end)
@@ -34,13 +36,14 @@ async def report(uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, tim
     made = sales_report(
         when,
         uow.base_currency,
-        placed=placed,
+        placed=sales.placed,
         lines=lines,
         shipped=shipped,
         delivered=delivered,
         returns=returns,
         rates=rates,
         stock=stock,
+        days=sales.days,
     )
     if all(top.name for top in made.top):
         return made

@@ -65,6 +65,7 @@ from storage.models.orders import (
 from storage.models.parcels import ParcelLineRow, ParcelRow, PickupCodeRow
 from storage.models.parties import AddressRow, CustomerRow, PriceRuleRow, StaffInviteRow, StaffRow, WebLoginRow
 from storage.models.promotions import PromoCodeRow, PromoCodeUseRow, PromotionRow
+from storage.models.sales import SalesDayRow, SalesDaySkuRow, SalesSummaryRow
 
 __all__ = [
     "NAMING",
@@ -119,6 +120,9 @@ __all__ = [
     "ReturnLineRow",
     "ReturnRow",
     "ReviewRow",
+    "SalesDayRow",
+    "SalesDaySkuRow",
+    "SalesSummaryRow",
     "ShopIdentityRow",
     "ShopSettingRow",
     "StaffInviteRow",

@@ -65,6 +65,8 @@ class OrderRow(Base):
         Index("ix_orders_customer_created", "customer_id", "created_at", "id"),
         # /top customers sums every order per customer from this index alone, in its order.
         Index("ix_orders_customer_value", "customer_id", "currency", "status", "total_minor"),
+        # The sales summary's watermark: which days' orders were written since (domain.sales).
+        Index("ix_orders_updated_created", "updated_at", "created_at"),
     )
 
 

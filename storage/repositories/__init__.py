@@ -16,6 +16,7 @@ from storage.repositories.pricing import SqlPriceRules
 from storage.repositories.promotions import SqlPromotions
 from storage.repositories.purchasing import SqlDemand, SqlPurchasing
 from storage.repositories.returns import SqlReturns
+from storage.repositories.sales import SqlSales
 from storage.repositories.shop import SqlShop
 from storage.repositories.stock import SqlInventory, SqlStock
 from storage.repositories.support import SqlSupport
@@ -44,6 +45,7 @@ __all__ = [
     "SqlPromotions",
     "SqlPurchasing",
     "SqlReturns",
+    "SqlSales",
     "SqlShop",
     "SqlStaff",
     "SqlStock",

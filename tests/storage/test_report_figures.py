@@ -4,7 +4,7 @@ cancellations, shipments, refunded returns) they equal the figures computed from
 from __future__ import annotations
 
 import statistics
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,15 +12,22 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.accounting import to_base
+from domain.editing import LineChange, OrderChanges
 from domain.money import Money
 from domain.orders import Order, OrderStatus
 from domain.payments import PaymentKind
 from domain.reports import SalesReport, period
+from domain.sales import SETTLE
 from domain.shipping import ship_by_date
 from domain.usecases.bookkeeping import supply_costs
+from domain.usecases.checkout import CheckoutPolicy
+from domain.usecases.editing import EditPolicy, edit_order
 from domain.usecases.fx import shop_rates
 from domain.usecases.insight import top_customers
+from domain.usecases.jobs import daily_digest
+from domain.usecases.orders import transition_order
 from domain.usecases.reports import report
+from domain.usecases.sales import period_sales, summarise_sales
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
@@ -29,6 +36,7 @@ from tests.storage.seeding import load_seeder
 seed = load_seeder().seed
 END = date(2026, 12, 1)
 ADMIN = 100  # the seeder's staff
+ZONE = "Europe/Moscow"
 # Two more currencies, each at its own rate per order: base revenue is rounded per order.
 FOREIGN = (("USD", "1.0837", 3, 0), ("GBP", "0.8471", 3, 1))
 
@@ -171,3 +179,105 @@ async def test_top_customers_equal_their_orders_less_refunds(database_url: str, 
     assert [(r.customer.id, r.value, r.orders) for r in ranked] == [
         (customer_id, Money(value, currency), count) for (customer_id, currency), (value, count) in expected
     ]
+
+
+async def _summarised(uow: SqlUnitOfWork, clock: FakeClock) -> int:
+    """The summary job run until it is up to date, as the scheduler does; the days it did."""
+    done = 0
+    while (run := await summarise_sales(uow, clock, timezone=ZONE)).more:
+        done += run.days
+    return done + run.days
+
+
+async def _days_from_summary(uow: SqlUnitOfWork, now: datetime) -> int:
+    when = period("month", now, ZONE)
+    async with uow.read_only():
+        return (await period_sales(uow, when.start, when.end, ZONE)).summarised
+
+
+async def _digest_equals_the_day_read_whole(uow: SqlUnitOfWork, clock: FakeClock) -> None:
+    day = clock.now().astimezone(ZoneInfo(ZONE)).date() - timedelta(days=1)
+    start, end = (datetime.combine(d, datetime.min.time(), ZoneInfo(ZONE)) for d in (day, day + timedelta(days=1)))
+    async with uow.read_only():
+        live = [o for o in await uow.jobs.placed_between(start, end) if o.status is not OrderStatus.CANCELLED]
+    revenue: dict[str, int] = {}
+    for order in live:
+        revenue[order.currency] = revenue.get(order.currency, 0) + order.total.amount
+    async with uow:  # the digest runs once a day: let it run again
+        await uow.session.execute(text("DELETE FROM job_runs"))
+        await uow.commit()
+    digest = await daily_digest(uow, clock, staff_chat_id=-100, timezone=ZONE, hour=0)
+    assert digest is not None and (digest.orders, digest.revenue) == (len(live), revenue)
+
+
+async def _placed_again(engine: AsyncEngine, currency: str, not_on: set[date]) -> tuple[str, date]:
+    """An order of two lines or more placed in the summarised month, made editable again (the
+    seeded ones have all shipped by now): staff may still edit or cancel it."""
+    async with engine.begin() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT o.id, o.code, o.created_at FROM orders o WHERE o.currency = :c AND o.created_at >= :start "
+                "AND (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id) >= 2 ORDER BY o.created_at DESC"
+            ),
+            {"c": currency, "start": datetime(2026, 11, 5, tzinfo=UTC)},
+        )
+        for order_id, code, created_at in rows.all():
+            at = created_at if isinstance(created_at, datetime) else datetime.fromisoformat(created_at)
+            day = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(ZoneInfo(ZONE)).date()
+            if day not in not_on:
+                await connection.execute(text("UPDATE orders SET status = 'placed' WHERE id = :id"), {"id": order_id})
+                return code, day
+    raise AssertionError(f"the seeded month has no {currency} order of two lines")
+
+
+@pytest.mark.parametrize("name", ["week", "month"])
+async def test_report_from_the_summary_equals_the_orders_after_an_edit_and_a_cancellation(
+    database_url: str, engine: AsyncEngine, name: str
+) -> None:
+    uow = await _seeded_in_three_currencies(database_url, engine)
+    edited, edited_on = await _placed_again(engine, "EUR", set())
+    cancelled, cancelled_on = await _placed_again(engine, "USD", {edited_on})
+    now = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)  # 1 December in Moscow, the seeded orders settled
+    clock = FakeClock(now)
+    assert await _summarised(uow, clock) > 30  # every day from the first order up to yesterday
+    assert await _summarised(uow, clock) == 0  # a second run has nothing to do
+    assert await _days_from_summary(uow, now) == 29  # all but today
+    found = await report(uow, clock, staff_id=ADMIN, name=name, timezone=ZONE)
+    assert _figures(found) == await _from_whole_orders(uow, name, now, ZONE)
+    await _digest_equals_the_day_read_whole(uow, clock)
+
+    # After the fact, on days already summarised: a staff edit (a line removed) and a
+    # cancellation, each committed a minute later.
+    month = period("month", now, ZONE)
+    assert all(month.start.date() <= day < date(2026, 12, 1) for day in (edited_on, cancelled_on))
+    clock.advance(minutes=1)
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(edited)
+    assert order is not None and order.id is not None
+    policy = EditPolicy(CheckoutPolicy(), window_minutes=30)
+    await edit_order(
+        uow,
+        clock,
+        policy,
+        code=edited,
+        version=order.version,
+        changes=OrderChanges((LineChange(order.lines[0].product_id, 0),)),
+        staff_id=ADMIN,
+    )
+    await transition_order(uow, clock, code=cancelled, target=OrderStatus.CANCELLED, actor=f"staff:{ADMIN}")
+    # Until the job runs again, those two days are read from the orders: still exact.
+    assert await _days_from_summary(uow, clock.now()) == 27
+    found = await report(uow, clock, staff_id=ADMIN, name=name, timezone=ZONE)
+    assert _figures(found) == await _from_whole_orders(uow, name, clock.now(), ZONE)
+    # The job summarises them again once the writes have settled; then all come from it.
+    clock.advance(seconds=SETTLE.total_seconds() + 60)
+    assert await _summarised(uow, clock) == 2
+    assert await _days_from_summary(uow, clock.now()) == 29
+    found = await report(uow, clock, staff_id=ADMIN, name=name, timezone=ZONE)
+    assert _figures(found) == await _from_whole_orders(uow, name, clock.now(), ZONE)
+    await _digest_equals_the_day_read_whole(uow, clock)
+    # The summary is what the report read: a figure changed in it shows.
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE sales_days SET orders = orders + 1000"))
+    tampered = await report(uow, clock, staff_id=ADMIN, name=name, timezone=ZONE)
+    assert tampered.orders >= found.orders + 1000
