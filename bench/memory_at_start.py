@@ -30,6 +30,7 @@ print(rss // 1024, ','.join(loaded) or '-')
 LINES = [
     ("python alone", ""),
     ("aiogram (a bare echo bot)", "from aiogram import Bot, Dispatcher; import aiogram.types"),
+    ("aiogram, types built on first use", "import bot.aiogram_types; from aiogram import Bot; import aiogram.types"),
     ("sqlalchemy (async, orm)", "import sqlalchemy.ext.asyncio, sqlalchemy.orm"),
     ("matplotlib (charts)", "from matplotlib.figure import Figure"),
     ("reportlab (PDFs)", "from reportlab.pdfgen.canvas import Canvas"),

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+import bot  # noqa: F401  (first: aiogram's types are built on first use, as in production)
 from storage.db import create_engine
 from storage.migrate import upgrade_to_head
 from storage.models import Base
