@@ -21,6 +21,19 @@ misses on nearly every card. The catalog and the stock levels are therefore load
 where a key that is not there is known not to exist. Writes to those tables clear only the
 rows they wrote (``KEY_COLUMN``: a hold on one product must not throw away ten thousand stock
 levels); those rows become holes that the next reader fills with a one-row read.
+
+Incremental reloads (the rule, and why it does not lie). Reloading a whole snapshot every
+time its TTL ends costs as much as the catalog is big (four variants a product: four times
+the rows to read and the objects to build). A reload therefore reads only what changed: the
+database numbers every write to a product, to what its card shows, or to a stock counter
+(``change_seq``, kept by triggers: ``storage.repositories.changes``), a load first takes a
+*marker* below which every write is known to be committed and read, and the next load reads
+only the rows numbered from that marker on, plus this process's holes, and keeps the other
+objects it built last time (``Since``). It falls back to a whole reload when it cannot be sure:
+the first load, after a whole-section clear (an import, ``clear()``), when rows were deleted
+(the table's count differs from what the merge gives), when the marker is unknown or went
+backwards, and every ``FULL_RELOAD_EVERY_S`` anyway. The TTLs above are unchanged: another
+process's write is seen within them, as before; only the work per reload shrank.
 """
 
 from __future__ import annotations
@@ -37,6 +50,7 @@ CUSTOMER_TTL_S = 60.0
 MAX_ENTRIES_PER_SECTION = 50_000
 SNAPSHOT_MAX_ROWS = 100_000  # above this a section stays a per-row cache
 MAX_HOLES = 10_000  # more rows changed than this since the snapshot: drop it, reload it whole
+FULL_RELOAD_EVERY_S = 600.0  # incremental reloads in between; a whole one now and then regardless
 
 # Which cached sections each table feeds: a committed write to the table clears them. Not
 # written by hand: each statement that fills a section declares so where it is built
@@ -99,6 +113,9 @@ class _Section:
     loading: bool = False
     too_big_until: float = 0.0
     holes: dict[Hashable, int] = field(default_factory=dict)  # key -> generation it changed at
+    base: Mapping[Hashable, Any] | None = None  # the rows of the last load, as built
+    marker: int | None = None  # the database's change marker taken before that load
+    full_at: float = 0.0  # when the last whole load finished
 
     def stale_for(self, key: Hashable, generation: int) -> bool:
         """Was (this key of) the section changed after a read that began at ``generation``?"""
@@ -157,15 +174,36 @@ class ReadCache:
         found.loading = True
         return True
 
-    def snapshot_done(self, section: str, rows: Mapping[Hashable, Any] | None, *, read_at_generation: int) -> None:
+    def snapshot_since(self, section: str) -> Since | None:
+        """For the reader ``wants_snapshot`` granted: what an incremental load may start from,
+        or None when it must load the section whole."""
+        found = self._sections.get(section)
+        if found is None or found.base is None or found.marker is None:
+            return None
+        if self.clock() - found.full_at > FULL_RELOAD_EVERY_S:
+            return None
+        return Since(found.marker, found.base, frozenset(found.holes))
+
+    def snapshot_done(
+        self,
+        section: str,
+        rows: Mapping[Hashable, Any] | None,
+        *,
+        read_at_generation: int,
+        marker: int | None = None,
+        whole: bool = True,
+    ) -> None:
         """End a load that ``wants_snapshot`` granted: ``rows`` is every key of the section,
-        or None when the table was too big to hold (asked again after a TTL)."""
+        or None when the table was too big to hold (asked again after a TTL). ``marker`` is
+        the database's change marker taken before the load began (None: the next load is
+        whole); ``whole``: the load read everything rather than what changed since."""
         found = self._sections.setdefault(section, _Section())
         found.loading = False
         now = self.clock()
         ttl = SNAPSHOT_TTL_OF[section]
         if rows is None:
             found.too_big_until = now + ttl
+            found.base = found.marker = None
             return
         if read_at_generation < found.cleared_at:
             return  # the table changed wholesale while we read it; the next reader retries
@@ -174,6 +212,9 @@ class ReadCache:
         found.entries = {key: (expires, value) for key, value in rows.items() if key not in holes}
         found.holes = holes
         found.complete_until = expires
+        found.base, found.marker = rows, marker
+        if whole:
+            found.full_at = now
 
     def snapshot_abandoned(self, section: str) -> None:
         """A granted load failed (the database said no): let a later reader try again."""
@@ -216,6 +257,17 @@ class ReadCache:
 
 
 @dataclass(frozen=True, slots=True)
+class Since:
+    """Where an incremental load starts: the marker the last load took, what it built (its
+    objects are reused for every row that did not change), and the keys this process wrote
+    since (read again whatever their number says)."""
+
+    marker: int
+    rows: Mapping[Hashable, Any]
+    stale: frozenset[Hashable]
+
+
+@dataclass(frozen=True, slots=True)
 class CacheView:
     """What one read-only unit of work sees: the cache, and its generation when it began."""
 
@@ -231,8 +283,13 @@ class CacheView:
     def wants_snapshot(self, section: str) -> bool:
         return self.cache.wants_snapshot(section)
 
-    def snapshot_done(self, section: str, rows: Mapping[Hashable, Any] | None) -> None:
-        self.cache.snapshot_done(section, rows, read_at_generation=self.generation)
+    def snapshot_since(self, section: str) -> Since | None:
+        return self.cache.snapshot_since(section)
+
+    def snapshot_done(
+        self, section: str, rows: Mapping[Hashable, Any] | None, *, marker: int | None = None, whole: bool = True
+    ) -> None:
+        self.cache.snapshot_done(section, rows, read_at_generation=self.generation, marker=marker, whole=whole)
 
     def snapshot_abandoned(self, section: str) -> None:
         self.cache.snapshot_abandoned(section)

@@ -24,6 +24,7 @@ from storage.models.catalog import (
     ProductTranslationRow,
     StockSubscriptionRow,
 )
+from storage.models.changes import ChangeCounterRow
 from storage.models.inventory import (
     BinRow,
     BinStockRow,
@@ -83,6 +84,7 @@ __all__ = [
     "CarrierRateRow",
     "CartLineRow",
     "CategoryRow",
+    "ChangeCounterRow",
     "CustomerRow",
     "DemandRow",
     "ForecastSuggestionRow",

@@ -63,6 +63,10 @@ class ProductRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")  # domain.catalog.ProductStatus
     cost_minor: Mapped[int | None] = mapped_column(BigInteger)  # a unit's supply cost, when the catalog gives it
     cost_currency: Mapped[str | None] = mapped_column(String(3))
+    # Set by the database's triggers on every write to the product or to what its card shows
+    # (prices, translations, its category, its parent): the read cache reloads only the
+    # products changed since its last load (``storage.repositories.changes``).
+    change_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0", index=True)
     # A category's page of products by name straight from the index, whatever the page number.
     __table_args__ = (
         UniqueConstraint("group_id", "option1", "option2", "option3", name="uq_products_variant"),

@@ -25,10 +25,10 @@ from domain.stock import (
 )
 from domain.stock_counts import BinCount
 from storage import models as m
-from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView
-from storage.repositories import stock_counts
+from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView, Since
+from storage.repositories import changes, stock_counts
 from storage.repositories.cached import SNAPSHOT_CHUNK, fills
-from storage.repositories.sql import _table, fetch, run
+from storage.repositories.sql import _chunks, _table, fetch, run
 from storage.repositories.warehouses import bin_id_for
 
 
@@ -63,6 +63,12 @@ _LEVELS_OF = fills(
     "levels",
     select(_STOCK.c.product_id, _STOCK.c.warehouse_id, _STOCK.c.on_hand, _STOCK.c.reserved).where(
         _STOCK.c.product_id.in_(bindparam("ids", expanding=True))
+    ),
+)
+_CHANGED_LEVELS = fills(
+    "levels",
+    select(_STOCK.c.product_id, _STOCK.c.warehouse_id, _STOCK.c.on_hand, _STOCK.c.reserved).where(
+        _STOCK.c.product_id.in_(select(_STOCK.c.product_id).where(_STOCK.c.change_seq >= bindparam("since")))
     ),
 )
 _QTY: BindParameter[int] = bindparam("quantity")
@@ -115,27 +121,59 @@ class SqlStock:
 
     async def _load_levels(self) -> bool:
         """Every stock counter into the read cache when due: browsing shows availability
-        on every card (``storage.cache``)."""
+        on every card (``storage.cache``). After the first load, only the products whose
+        counters changed since are read again."""
         assert self.cache is not None
         if not self.cache.wants_snapshot("levels"):
             return False
         try:
-            count = await self.s.scalar(_STOCK_SIZE)
-            if (count or 0) > SNAPSHOT_MAX_ROWS:
+            since = self.cache.snapshot_since("levels")
+            marker = await changes.marker(self.s)  # before anything is read
+            count = await self.s.scalar(_STOCK_SIZE) or 0
+            if count > SNAPSHOT_MAX_ROWS:
                 self.cache.snapshot_done("levels", None)
                 return False
-            rows = (await (await self.s.connection()).execute(_ALL_LEVELS)).all()
-            grouped: dict[Hashable, list[StockLevel]] = {}
-            for built, row in enumerate(rows, 1):
-                level = StockLevel(*row)
-                grouped.setdefault(level.product_id, []).append(level)
-                if built % SNAPSHOT_CHUNK == 0:
-                    await asyncio.sleep(0)
+            grouped = None
+            if since is not None and marker is not None and marker >= since.marker:
+                grouped = await self._changed_since(since, count)
+            whole = grouped is None
+            if grouped is None:
+                grouped = await self._all_levels()
         except BaseException:
             self.cache.snapshot_abandoned("levels")
             raise
-        self.cache.snapshot_done("levels", grouped)
+        self.cache.snapshot_done("levels", grouped, marker=marker, whole=whole)
         return True
+
+    async def _all_levels(self) -> dict[Hashable, list[StockLevel]]:
+        rows = (await (await self.s.connection()).execute(_ALL_LEVELS)).all()
+        grouped: dict[Hashable, list[StockLevel]] = {}
+        for built, row in enumerate(rows, 1):
+            level = StockLevel(*row)
+            grouped.setdefault(level.product_id, []).append(level)
+            if built % SNAPSHOT_CHUNK == 0:
+                await asyncio.sleep(0)
+        return grouped
+
+    async def _changed_since(self, since: Since, count: int) -> dict[Hashable, list[StockLevel]] | None:
+        """The last load's levels with those of the products changed since (or written by
+        this process since) read again; None when counters were deleted meanwhile."""
+        rows = list(await fetch(self.s, _CHANGED_LEVELS, {"since": since.marker}))
+        stale = sorted(cast(set[int], since.stale))
+        for chunk in _chunks(stale):
+            rows += await fetch(self.s, _LEVELS_OF, {"ids": chunk})
+        fresh: dict[Hashable, list[StockLevel]] = {}
+        for row in rows:  # a product both changed and stale comes twice
+            level = StockLevel(row.product_id, row.warehouse_id, row.on_hand, row.reserved)
+            if level not in (levels := fresh.setdefault(level.product_id, [])):
+                levels.append(level)
+        grouped = dict(since.rows)
+        for gone in set(stale) - fresh.keys():
+            grouped.pop(gone, None)
+        grouped.update(fresh)
+        if sum(map(len, grouped.values())) != count:
+            return None
+        return grouped
 
     async def _conditional(self, statement: Executable, product_id: int, warehouse_id: int, quantity: int) -> bool:
         # "stock_product_id": the write names its row to the read cache (``KEY_COLUMN``)
