@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Protocol, cast
 
 from bot.harness import RunningBot
 from domain.catalog import Product
@@ -13,11 +14,17 @@ from domain.purchasing import PoLine, PurchaseOrder
 from sandbox.driver import SandboxUser
 
 
+class _Movable(Protocol):
+    """The demo's clock (``bot.demo.MovableClock``), which it moves forward to show later days."""
+
+    def advance(self, delta: timedelta) -> None: ...
+
+
 async def preorder_filled_by_a_purchase_order(
     running: RunningBot, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
 ) -> None:
     runtime = running.runtime
-    release = (runtime.clock.now() + timedelta(days=21)).date()
+    release = (runtime.clock.now() + timedelta(days=1)).date()  # tomorrow: the demo moves its clock there
     uow = runtime.uow()
     async with uow:  # a new lamp, not in stock anywhere yet, and a draft order for 10 of them
         lamp = await uow.products.upsert(Product("MOON-1", "Moon Lamp", "Lighting", {"GBP": Money(2500, "GBP")}))
@@ -46,7 +53,9 @@ async def preorder_filled_by_a_purchase_order(
     placed = await dana.press(reply.last, "Confirm order")
     code = re.findall(r"Order (\w+)", placed.last.text)[0]
     await dana.send(f"/track {code}")
-    scene("The lamps arrive (/po receive): Dana's preorder is allocated in the same transaction, and she is told")
+    scene("Release day: the lamps arrive (/po receive), Dana's preorder is allocated in the same transaction")
+    # Before its release date a preorder is not allocated, even from stock at hand.
+    cast(_Movable, runtime.clock).advance(timedelta(days=1))
     await ada.send(f"/po receive {po.id}")
     await runtime.notifier.drain()
     transcript.append("🔔 Dana's chat: " + "\n    ".join(dana.messages()[-1].text.splitlines()))

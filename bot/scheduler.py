@@ -23,6 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[impo
 from bot.metrics import JOB_FAILURES, JOB_RUNS
 from bot.runtime import Runtime
 from domain.replenishment import ServiceLevels, Suggestion
+from domain.usecases.backorder_fill import fill_due_backorders
 from domain.usecases.campaigns import send_due_campaigns
 from domain.usecases.forecast_job import Compute, Pair, nightly_forecasts, suggestions_for
 from domain.usecases.jobs import daily_digest, dun_invoices, follow_up_deliveries, lead_scheduler, sweep_holds
@@ -113,8 +114,10 @@ class Jobs:
             ),
         )
         campaigns = await self.job("send_due_campaigns", lambda: send_due_campaigns(uow(), clock))
+        # Preorders on their release day, and parts that freed stock did not reach at once.
+        backorders = await self.job("fill_due_backorders", lambda: fill_due_backorders(uow(), clock))
         released, reminded = (swept.released, swept.reminded) if swept else (0, 0)
-        if reminded or followed or dunned or digest or campaigns:
+        if reminded or followed or dunned or digest or campaigns or backorders:
             self.runtime.notifier.wake()
         if released or reminded or followed:
             log.info("jobs: %s holds released, %s carts reminded, %s follow-ups", released, reminded, followed)

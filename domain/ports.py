@@ -458,6 +458,16 @@ class BackorderRepository(Protocol):
         a fill and a cancellation touch an order and its parts, always the order first."""
         ...
 
+    async def try_lock_order(self, order_id: int) -> bool:
+        """Take the order's row if no other transaction holds it (False: it does). A fill
+        holds stock when it comes to an order: it must never wait for one."""
+        ...
+
+    async def lock_terms(self, product_ids: Sequence[int]) -> None:
+        """Take these products' terms rows (those that have one) for this transaction, so
+        two checkouts never both see room under a limit."""
+        ...
+
 
 class ReturnRepository(Protocol):
     async def add(self, request: ReturnRequest, at: datetime) -> ReturnRequest: ...

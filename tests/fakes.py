@@ -456,6 +456,12 @@ class FakeBackorders(_Repo):
     async def lock_order(self, order_id: int) -> None:
         return None  # one fake unit of work runs at a time
 
+    async def try_lock_order(self, order_id: int) -> bool:
+        return True  # one fake unit of work runs at a time
+
+    async def lock_terms(self, product_ids: Sequence[int]) -> None:
+        return None
+
     async def cancel(self, backorder_id: int, seen: int) -> bool:
         b = self.st.backorders.get(backorder_id)
         if b is None or b.status is not BackorderStatus.WAITING or b.quantity != seen:

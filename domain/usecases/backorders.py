@@ -13,16 +13,15 @@ from domain.backorders import (
     Backorder,
     NothingWaiting,
     expected_date,
-    fill_sequence,
     parse_terms,
 )
 from domain.cart import Cart, CartLine
 from domain.errors import NotFound
 from domain.notifications import for_customer
-from domain.orders import Order, OrderStatus, normalize_order_code
+from domain.orders import Order, normalize_order_code
 from domain.payments import Payment, PaymentKind, amount_paid
 from domain.ports import Clock, UnitOfWork
-from domain.stock import Reservation, ReservationKind
+from domain.usecases.backorder_fill import fill_backorders as fill_backorders  # where arrivals import it from
 from domain.usecases.bookkeeping import book_refund
 from domain.usecases.orders import cancel_before_picking
 from domain.usecases.stock import take_holds
@@ -150,76 +149,6 @@ def waiting_params(cart: Cart, waiting: Mapping[int, int]) -> list[dict[str, obj
         for line in cart.lines
         if (line.product.id or 0) in waiting
     ]
-
-
-async def fill_backorders(uow: UnitOfWork, now: datetime, arrived: Mapping[int, int]) -> int:
-    """Inside the arrival's unit of work (receipt, purchase-order receipt, restock,
-    adjustment, stock count): the product → warehouse where stock arrived. Waiting parts
-    are allocated VIP first, then oldest first, from that warehouse (then any other with
-    stock); each customer is told. A part cancelled meanwhile is skipped: its conditional
-    update fails and the stock reserved for it goes back. Returns the units allocated."""
-    total = 0
-    waiting = await uow.backorders.waiting(sorted(arrived))
-    for product_id, warehouse_id in sorted(arrived.items()):
-        queue = [b for b in waiting if b.product_id == product_id]
-        if not queue:
-            continue
-        levels = sorted(
-            await uow.stock.levels([product_id]), key=lambda lv: (lv.warehouse_id != warehouse_id, -lv.available)
-        )
-        free = {lv.warehouse_id: max(lv.available, 0) for lv in levels}
-        for backorder in fill_sequence(queue):
-            units = min(sum(free.values()), backorder.quantity)
-            if units <= 0:
-                break
-            total += await _fill_one(uow, now, backorder, units, free)  # 0: cancelled meanwhile, next one
-    return total
-
-
-async def _fill_one(uow: UnitOfWork, now: datetime, backorder: Backorder, units: int, free: dict[int, int]) -> int:
-    await uow.backorders.lock_order(backorder.order_id)
-    order = await uow.orders.get_by_id(backorder.order_id)
-    if order is None or order.status is OrderStatus.CANCELLED:  # cancelled whole: its parts go with it
-        await uow.backorders.cancel(backorder.id or 0, backorder.quantity)
-        return 0
-    taken: list[tuple[int, int]] = []
-    for warehouse_id, there in free.items():
-        take = min(units - sum(q for _, q in taken), there)
-        if take > 0 and await uow.stock.try_reserve(backorder.product_id, warehouse_id, take):
-            taken.append((warehouse_id, take))
-    got = sum(q for _, q in taken)
-    if not got or not await uow.backorders.fill(backorder.id or 0, backorder.quantity, got):
-        for warehouse_id, quantity in taken:  # lost to a cancellation: the stock stays free
-            await uow.stock.release(backorder.product_id, warehouse_id, quantity)
-        return 0
-    for warehouse_id, quantity in taken:
-        free[warehouse_id] -= quantity
-        await uow.stock.add_reservation(
-            Reservation(
-                backorder.product_id,
-                warehouse_id,
-                quantity,
-                ReservationKind.ALLOCATION,
-                backorder.customer_id,
-                backorder.order_id,
-                None,
-                now,
-            )
-        )
-    still = [b for b in await uow.backorders.for_order(backorder.order_id) if b.status.value == "waiting"]
-    if not still:
-        await uow.orders.set_flags(order.id or 0, order.flags - {BACKORDER_FLAG})
-    line = next((x for x in order.lines if x.product_id == backorder.product_id), None)
-    params = {
-        "code": order.code,
-        "name": line.name if line else "",
-        "quantity": got,
-        "left": backorder.quantity - got,
-        "complete": not still,
-    }
-    if (told := for_customer(await uow.customers.get(order.customer_id), "backorder_filled", params)) is not None:
-        await uow.outbox.add(told, now)
-    return got
 
 
 @dataclass(frozen=True, slots=True)

@@ -241,6 +241,9 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         cart = await load_cart(uow, now, request.customer_id, request.currency, request.fallback_currency)
         if cart.is_empty:
             raise EmptyCart()
+        # Before any stock row: checkouts of a product with a backorder limit take turns, so
+        # two never both see room for the last units allowed to wait.
+        await uow.backorders.lock_terms([line.product.id or 0 for line in cart.lines])
         for line in cart.lines:  # a line added before the customer's price list set a minimum or packs
             line.terms.check(line.quantity, line.product.display_name)
         _, discounts = await discounts_for(uow, now, cart, request.customer_id, request.promo_code)

@@ -13,6 +13,7 @@ from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.payments import Payment, PaymentKind, amount_paid
 from domain.ports import Clock, UnitOfWork
+from domain.usecases.backorder_fill import fill_backorders
 from domain.usecases.bookkeeping import book_refund
 
 
@@ -87,10 +88,14 @@ async def my_order(uow: UnitOfWork, *, customer_id: int, code: str) -> Order:
         return await _own_order(uow, customer_id, code)
 
 
-async def release_allocations(uow: UnitOfWork, order: Order) -> None:
+async def release_allocations(uow: UnitOfWork, order: Order) -> dict[int, int | None]:
+    """The order's stock goes back; returns product → a warehouse it went back to."""
+    freed: dict[int, int | None] = {}
     for reservation in await uow.stock.order_reservations(order.id or 0):
         await uow.stock.release(reservation.product_id, reservation.warehouse_id, reservation.quantity)
         await uow.stock.delete_reservation(reservation)
+        freed[reservation.product_id] = reservation.warehouse_id
+    return freed
 
 
 async def cancel_my_order(
@@ -118,7 +123,8 @@ async def cancel_before_picking(
     # The order row first, then stock rows: the order an edit locks them in (domain.usecases.
     # editing), so a cancel and an edit at once never deadlock on PostgreSQL.
     await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor=actor, reason=actor.split(":")[0])
-    await release_allocations(uow, order)
+    freed = await release_allocations(uow, order)
+    await fill_backorders(uow, clock.now(), freed)  # what it gave back goes to whoever waits for it
     paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
     source, refund = f"order:{order.code}", paid if paid.amount else None
     if refund is not None:

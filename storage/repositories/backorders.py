@@ -114,6 +114,17 @@ class SqlBackorders:
     async def lock_order(self, order_id: int) -> None:
         await self.s.execute(select(m.OrderRow.id).where(m.OrderRow.id == order_id).with_for_update())
 
+    async def try_lock_order(self, order_id: int) -> bool:
+        query = select(m.OrderRow.id).where(m.OrderRow.id == order_id).with_for_update(skip_locked=True)
+        return (await self.s.execute(query)).scalar_one_or_none() is not None
+
+    async def lock_terms(self, product_ids: Sequence[int]) -> None:
+        if not product_ids or self.s.get_bind().dialect.name == "sqlite":  # SQLite's writers are serial already
+            return
+        t = m.BackorderTermsRow
+        query = select(t.product_id).where(t.product_id.in_(sorted(set(product_ids)))).order_by(t.product_id)
+        await self.s.execute(query.with_for_update())
+
     async def cancel(self, backorder_id: int, seen: int) -> bool:
         result = await self.s.execute(
             update(B)

@@ -57,6 +57,9 @@ async def test_waiting_parts_come_vip_first_then_oldest_and_fill_or_cancel_only_
     assert old.id and new.id and vip.id
     async with uow:
         await uow.backorders.lock_order(first)  # held to the end of this transaction; nothing else changes
+        assert await uow.backorders.try_lock_order(first)  # a lock this transaction holds is its own
+        assert await uow.backorders.try_lock_order(second)
+        await uow.backorders.lock_terms([mug])
         assert [b.id for b in await uow.backorders.waiting([mug])] == [vip.id, old.id, new.id]
         assert await uow.backorders.waiting_units([mug]) == {mug: 6}
         assert not await uow.backorders.fill(old.id, 2, 1)  # it waits 3, not 2: changed meanwhile

@@ -13,11 +13,13 @@ from bot.harness import RunningBot
 from domain.catalog import Product
 from domain.money import Money
 from domain.purchasing import PoLine, PoStatus, PurchaseOrder
+from domain.usecases.backorder_fill import fill_due_backorders
 from domain.usecases.stock import stock_drift
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar, stock
+from tests.fakes import FakeClock
 
 WORDS = {
     "en": {
@@ -103,7 +105,9 @@ async def test_an_order_beyond_stock_waits_with_its_date_and_a_receipt_fills_it(
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-async def test_a_preorder_is_filled_by_the_purchase_order_receipt(shop: RunningBot, language: str) -> None:
+async def test_a_preorder_arriving_early_is_held_until_its_release_day_then_allocated(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
     words = WORDS[language]
     uow = shop.runtime.uow()
     async with uow:
@@ -122,8 +126,13 @@ async def test_a_preorder_is_filled_by_the_purchase_order_receipt(shop: RunningB
     code = order_code(await place_cod_order(bob, pickup=True))
     assert await stock(shop, "MOON-1") == []  # nothing reserved: there is nothing yet
 
-    shown = await manager.send(f"/po receive {number}")
+    shown = await manager.send(f"/po receive {number}")  # the lamps come early
     assert str(number) in shown.last.text
+    assert await stock(shop, "MOON-1") == [("LON", 10, 0)]  # not allocated before the release
+    assert await scalar(shop, select(m.BackorderRow.quantity).where(m.BackorderRow.status == "waiting")) == 3
+    clock.advance(days=24, hours=15)  # the release day, at midnight: the scheduler's next tick
+    assert await fill_due_backorders(shop.runtime.uow(), shop.runtime.clock) == 3
+    assert await fill_due_backorders(shop.runtime.uow(), shop.runtime.clock) == 0  # a second run changes nothing
     await shop.runtime.notifier.drain()
     told = shop.server.chat_messages(93)[-1].text
     assert words["arrived"] in told and code in told
