@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiohttp import web
 
 from bot.runtime import Runtime
@@ -85,7 +86,27 @@ def _card(card: ProductCard) -> dict[str, Any]:
         "available": max(card.available, 0),
         "in_cart": card.in_cart,
         "photo": f"/app/photo/{p.id}" if p.photo_file_id else None,
+        "variant": p.variant_label,
+        "stock_text": _stock_text(card),
+        # The chat card's option buttons: only combinations that exist, each opening its variant.
+        "options": [
+            {
+                "name": row.name,
+                "choices": [
+                    {"value": c.value, "product_id": c.product_id, "chosen": c.chosen, "sold_out": c.sold_out}
+                    for c in row.choices
+                ],
+            }
+            for row in card.options
+        ],
     }
+
+
+def _stock_text(card: ProductCard) -> str:
+    """What the chat's card says of the stock, in the reader's language."""
+    if card.is_low:
+        return ngettext("Only %(num)d left", "Only %(num)d left", card.available) % {"num": card.available}
+    return _("In stock") if card.in_stock else _("Out of stock")
 
 
 def _int(request: web.Request, name: str, default: int | None = None, *, low: int = 0, high: int = 10**9) -> int:

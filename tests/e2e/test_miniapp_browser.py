@@ -126,3 +126,46 @@ async def test_mobile_viewport_in_a_dark_theme_has_no_horizontal_scroll(shop: Ru
         await expect(page.locator("article, .tile").first).to_be_visible()
         assert await page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(23, 33, 43)"
         assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+async def test_product_page_offers_only_existing_variants_marks_sold_out_and_adds_the_chosen_one(
+    shop: RunningBot,
+) -> None:
+    from playwright.async_api import expect
+
+    from tests.e2e.journeys import stock
+    from tests.e2e.test_variants import tshirts
+
+    await tshirts(shop)
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    await ann.send("/start")
+    async with shop.runtime.sessions() as session:
+        tee = await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == "TEE"))
+    async with miniapp(shop) as client, browser_page("variants", init_data(shop, CUSTOMER)) as page:
+        await page.goto(str(client.make_url(f"/app/shop?product={tee}")))
+        product = page.locator("article.product")
+        await expect(product).to_have_attribute("data-sku", "TEE")
+        sizes = page.locator('[data-option="Size"] button')
+        await expect(sizes).to_have_text(["S", "M", "L", "XL ✖"])  # XL exists only in Navy, sold out
+        await expect(page.locator('[data-option="Size"] button.chosen')).to_have_text("S")
+        await page.locator('[data-option="Colour"] button[data-value="Navy"]').click()
+        await expect(product).to_have_attribute("data-sku", "TEE-S-NVY")  # the size kept, the colour changed
+        await page.locator('[data-option="Size"] button[data-value="L"]').click()
+        await expect(product).to_have_attribute("data-sku", "TEE-L-NVY")
+        await expect(product.locator(".price")).to_have_text("£13.00")  # its own price
+        await page.locator('[data-option="Size"] button[data-value="M"]').click()
+        await expect(product).to_have_attribute("data-sku", "TEE-M-NVY")
+        await expect(product.locator(".price")).to_have_text("£12.00")
+        await expect(product.locator(".stock")).to_have_text("Only 3 left")
+        await page.locator('[data-option="Size"] button[data-value="XL"]').click()
+        await expect(product).to_have_attribute("data-sku", "TEE-XL-NVY")
+        await expect(product.locator("button.add")).to_have_count(0)  # sold out: nothing to add
+        await page.locator('[data-option="Size"] button[data-value="M"]').click()
+        await product.locator("button.add").click()
+        await expect(product).to_contain_text("In cart: 1")
+        assert await page.evaluate("window.__telegram.backVisible") is True
+        await page.evaluate("window.__pressBack()")  # Back leaves the product, not the last choice
+        await expect(page.get_by_role("button", name="Party")).to_be_visible()
+    assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 1)]  # the chosen variant is held…
+    assert await stock(shop, "TEE") == [("LON", 6, 0)]  # …not the one the page opened on
+    assert "(M / Navy)" in (await ann.send("/cart")).last.text

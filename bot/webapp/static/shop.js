@@ -85,19 +85,44 @@ async function grid(query, title, append = false) {
   append ? view.append(section) : view.replaceChildren(section);
 }
 
+// A variant's option buttons, as on the chat's card: a value opens the variant that keeps the
+// most of the other choices (the server offers only combinations that exist), sold out marked.
+function optionRows(p) {
+  return p.options.map((row) => el("div", { class: "options", "data-option": row.name },
+    el("span", { class: "muted" }, row.name),
+    el("div", { class: "chips" }, row.choices.map((choice) => el("button", {
+      type: "button",
+      class: ["option", choice.chosen ? "chosen" : "", choice.sold_out ? "sold-out" : ""].join(" ").trim(),
+      "aria-pressed": choice.chosen ? "true" : "false",
+      "data-value": choice.value,
+      on: { click: () => choice.chosen || show(() => productPage(choice.product_id), false) },
+    }, choice.sold_out ? `${choice.value} ✖` : choice.value)))));
+}
+
 async function productPage(id) {
   const p = await api(`/app/api/shop/products/${id}`);
-  view.replaceChildren(el("article", { class: "product", "data-sku": p.sku },
+  // Choosing another variant replaces this page, so Back still leads where it led.
+  state.stack[state.stack.length - 1] = () => productPage(p.id);
+  view.replaceChildren(el("article", { class: "product", "data-sku": p.sku, "data-id": p.id },
     p.photo ? el("img", { src: p.photo, alt: "" }) : null,
     el("h2", {}, p.name),
+    p.variant ? el("p", { class: "variant" }, p.variant) : null,
+    optionRows(p),
     el("p", { class: "price" }, money(p.price)),
+    el("p", { class: "stock muted" }, p.stock_text),
     el("p", {}, p.description),
     p.in_cart ? el("p", { class: "muted" }, t("in_cart", { n: p.in_cart })) : null,
     p.available > 0
-      ? el("button", { type: "button", class: "add", on: { click: () => addToCart(p, 1) } }, t("add"))
+      ? el("button", { type: "button", class: "add", on: { click: () => addChosen(p) } }, t("add"))
       : el("p", { class: "muted" }, t("out_of_stock")),
   ));
-  p.available > 0 && mainButton(t("add"), () => addToCart(p, 1));
+  p.available > 0 && mainButton(t("add"), () => addChosen(p));
+}
+
+// The chosen variant goes into the cart; the page then says how many of it the cart holds.
+async function addChosen(p) {
+  await addToCart(p, 1);
+  await show(() => productPage(p.id), false);
 }
 
 async function cartPage() {
