@@ -52,3 +52,26 @@ async def ops_figures(sessions: async_sessionmaker[AsyncSession], now: datetime)
             select(func.count()).where(r.kind == ReservationKind.HOLD.value, r.expires_at > now)
         )
     return OpsFigures(revision, holder, int(backlog or 0), oldest, int(holds or 0))
+
+
+@dataclass(frozen=True, slots=True)
+class UnsentMessage:
+    template: str
+    created_at: datetime
+    next_attempt_at: datetime
+    attempts: int
+    last_error: str
+
+
+async def unsent_messages(sessions: async_sessionmaker[AsyncSession], limit: int) -> list[UnsentMessage]:
+    """The oldest messages neither sent nor given up (what the "unsent" figure counts), without
+    whom they are for or what they say."""
+    o = m.OutboxRow
+    async with sessions() as session, session.begin():
+        rows = await session.execute(
+            select(o.template, o.created_at, o.next_attempt_at, o.attempts, o.last_error)
+            .where(o.sent_at.is_(None), o.failed_at.is_(None))
+            .order_by(o.created_at, o.id)
+            .limit(limit)
+        )
+        return [UnsentMessage(*row) for row in rows]

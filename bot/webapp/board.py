@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
 from bot.runtime import Runtime
+from bot.webapp.board_details import add_detail_routes, hourly_json
 from bot.webapp.events import ChangeFeed
 from bot.webapp.security import (
     RENDER,
@@ -74,6 +75,8 @@ async def snapshot(runtime: Runtime, staff_id: int, late: LateOrders) -> dict[st
         "last_week": None,
         "unsent": None,
         "status_labels": {code: label("status", code) for code in board.by_status or {}},  # reader's language
+        "picking": board.picking,
+        "hourly": hourly_json(board.hourly),
     }
     if board.today is not None and board.last_week is not None:
         for name, day in (("today", board.today), ("last_week", board.last_week)):
@@ -180,4 +183,5 @@ def add_board_routes(app: web.Application) -> None:
     app.router.add_get("/api/dashboard/events", get_events)
     app.router.add_post("/api/logout", post_logout)
     app.router.add_get("/login", get_login)
+    add_detail_routes(app)
     app.router.add_post("/login", post_login)

@@ -41,6 +41,31 @@ class Dashboard:
     last_week: DayFigures | None = None  # …and the same weekday a week ago, up to the same hour
     low_stock: int | None = None  # VIEW_STOCK: products at or under their reorder point
     open_returns: int | None = None  # RETURNS
+    picking: dict[str, dict[str, int]] | None = None  # VIEW_ORDERS: warehouse code → stage → orders
+    hourly: Hourly | None = None  # VIEW_ORDERS (its revenue: REPORTS)
+
+
+PICKING_STAGES = (OrderStatus.ALLOCATED, OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED)
+
+
+@dataclass(frozen=True, slots=True)
+class Hourly:
+    """Today's orders per hour of the shop's day (0–23) and, for roles that see money, their
+    revenue per hour in each currency (minor units); None for roles that do not."""
+
+    orders: tuple[int, ...]
+    revenue: dict[str, tuple[int, ...]] | None
+
+
+def by_hour(placed: list[tuple[datetime, str, int]], zone: ZoneInfo, *, with_money: bool) -> Hourly:
+    orders = [0] * 24
+    revenue: dict[str, list[int]] = {}
+    for at, currency, total in placed:
+        hour = at.astimezone(zone).hour
+        orders[hour] += 1
+        revenue.setdefault(currency, [0] * 24)[hour] += total
+    money = {c: tuple(v) for c, v in sorted(revenue.items())} if with_money else None
+    return Hourly(tuple(orders), money)
 
 
 async def dashboard_member(uow: UnitOfWork, telegram_id: int) -> StaffMember:
@@ -64,6 +89,10 @@ async def dashboard(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: s
         if can(member, Permission.VIEW_ORDERS):
             counts = await uow.orders.count_by_status()
             result = replace(result, by_status={s.value: counts.get(s, 0) for s in OrderStatus})
+            result = replace(result, picking=await _picking(uow))
+            placed = await uow.orders.placed_between(midnight, midnight + timedelta(days=1))
+            hourly = by_hour(placed, ZoneInfo(timezone), with_money=can(member, Permission.REPORTS))
+            result = replace(result, hourly=hourly)
         if can(member, Permission.REPORTS):
             week = timedelta(days=7)
             today = await _day(uow, midnight, midnight + timedelta(days=1))
@@ -76,6 +105,15 @@ async def dashboard(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: s
         if can(member, Permission.RETURNS):
             result = replace(result, open_returns=len(await uow.returns.open(OPEN_RETURNS_SHOWN)))
     return result
+
+
+async def _picking(uow: UnitOfWork) -> dict[str, dict[str, int]]:
+    """Each warehouse's orders at each stage from allocated to packed (every warehouse, even idle)."""
+    counts = await uow.orders.count_by_warehouse(PICKING_STAGES)
+    return {
+        w.code: {stage.value: counts.get((w.id or 0, stage), 0) for stage in PICKING_STAGES}
+        for w in sorted(await uow.warehouses.all(), key=lambda w: w.code)
+    }
 
 
 async def late_orders(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: str) -> list[str]:

@@ -175,6 +175,27 @@ class SqlOrders:
         rows = (await self.s.execute(select(o.status, func.count()).group_by(o.status))).all()
         return {OrderStatus(status): int(n) for status, n in rows}
 
+    async def count_by_warehouse(self, statuses: Sequence[OrderStatus]) -> dict[tuple[int, OrderStatus], int]:
+        o, r = m.OrderRow, m.ReservationRow
+        rows = (
+            await self.s.execute(
+                select(r.warehouse_id, o.status, func.count(func.distinct(o.id)))
+                .join(r, r.order_id == o.id)
+                .where(o.status.in_([s.value for s in statuses]))
+                .group_by(r.warehouse_id, o.status)
+            )
+        ).all()
+        return {(int(warehouse), OrderStatus(status)): int(n) for warehouse, status, n in rows}
+
+    async def placed_between(self, start: datetime, end: datetime) -> list[tuple[datetime, str, int]]:
+        o = m.OrderRow
+        rows = await self.s.execute(
+            select(o.created_at, o.currency, o.total_minor).where(
+                o.created_at >= start, o.created_at < end, o.status != OrderStatus.CANCELLED.value
+            )
+        )
+        return [(at, currency, int(total)) for at, currency, total in rows]
+
     @staticmethod
     def _history_row(order_id: int, entry: HistoryEntry) -> dict[str, object]:
         return {

@@ -169,3 +169,40 @@ async def test_product_page_offers_only_existing_variants_marks_sold_out_and_add
     assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 1)]  # the chosen variant is held…
     assert await stock(shop, "TEE") == [("LON", 6, 0)]  # …not the one the page opened on
     assert "(M / Navy)" in (await ann.send("/cart")).last.text
+
+
+async def test_dashboard_tiles_open_their_detail_views_and_back_returns_to_the_live_tiles(shop: RunningBot) -> None:
+    from playwright.async_api import expect
+
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    await add_to_cart(ann, "23843", 1)
+    await place_cod_order(ann)
+    async with miniapp(shop) as client, browser_page("dashboard-details", init_data(shop, ADMIN)) as page:
+        await page.goto(str(client.make_url("/app/dashboard")))
+        chart = page.locator('[data-tile="chart"] svg.chart')
+        await expect(chart.locator('rect[data-orders="1"]')).to_have_count(1)  # drawn by the server, parsed as SVG
+        await expect(chart.locator("polyline.revenue")).to_have_count(1)
+        lon = page.locator('[data-tile="picking"] tr[data-warehouse="LON"]')
+        await expect(lon.locator('[data-stage="allocated"]')).to_have_text("1")
+        await lon.get_by_role("link", name="LON").click()
+        row = page.locator("#detail table.list tr").nth(1)
+        await expect(row).to_contain_text("LON")
+        code = (await row.locator("a").first.inner_text()).strip()
+        await row.locator("a").first.click()
+        await expect(page.locator(f'#detail h2[data-order="{code}"]')).to_be_visible()
+        await expect(page.locator('#detail .timeline li[data-status="allocated"]')).to_have_count(1)
+        await page.locator("#detail").get_by_role("link", name="23843").click()
+        await expect(page.locator('#detail h2[data-sku="23843"]')).to_be_visible()
+        await expect(page.locator('#detail [data-warehouse="LON"] table')).to_be_visible()
+        assert await page.evaluate("window.__telegram.backVisible") is True
+        await page.evaluate("window.__pressBack()")
+        await expect(page.locator("#tiles")).to_be_visible()
+        assert await page.evaluate("window.__telegram.backVisible") is False
+    await hire(shop, 601, "Pia", "picker", "LON")
+    async with miniapp(shop) as client, browser_page("dashboard-chart-picker", init_data(shop, 601)) as page:
+        await page.goto(str(client.make_url("/app/dashboard#chart")))
+        await expect(page.locator("#detail svg.chart rect[data-orders='1']")).to_have_count(1)
+        assert await page.locator("#detail polyline.revenue").count() == 0  # a picker sees no revenue
+        assert "£" not in await page.locator("#detail").inner_text()
+        await page.goto(str(client.make_url("/app/dashboard#list/unsent")))
+        await expect(page.locator("#error")).to_contain_text("does not allow")

@@ -1,41 +1,163 @@
-// The staff dashboard: tiles the role may see, redrawn from each server-sent snapshot.
-import { api, applyTheme, el, me, showError } from "./common.js";
+// The staff dashboard: tiles the role may see, redrawn from each server-sent snapshot; every
+// tile opens its detail view (#order/CODE, #product/SKU, #list/NAME, #chart), Back returns.
+import { api, applyTheme, el, me, showError, tg } from "./common.js";
 
 const tiles = document.getElementById("tiles");
+const detail = document.getElementById("detail");
 let strings = {};
+let last = null;
 const t = (name) => strings[name] || name;
 
 function revenue(amounts) {
   return amounts.length ? amounts.map((amount) => amount.text).join(" + ") : "0"; // formatted by the server, exactly
 }
 
-function tile(name, title, ...content) {
-  return el("section", { class: "tile", "data-tile": name }, el("h2", {}, title), ...content);
+function link(hash, ...content) {
+  return el("a", { href: `#${hash}`, class: "open" }, ...content);
+}
+
+function tile(name, title, hash, ...content) {
+  return el("section", { class: "tile", "data-tile": name }, el("h2", {}, link(hash, title)), ...content);
 }
 
 function figure(name, value) {
   return el("div", { class: "figure", "data-figure": name }, value);
 }
 
+// The chart is drawn by the server (numbers and escaped labels only) and parsed as SVG, never as HTML.
+function chart(hourly) {
+  const svg = new DOMParser().parseFromString(hourly.svg, "image/svg+xml").documentElement;
+  return svg.nodeName === "svg" ? document.importNode(svg, true) : null;
+}
+
+function pickingTable(picking, labels) {
+  const stages = ["allocated", "picking", "picked", "packed"];
+  return el("table", { class: "picking" },
+    el("tr", {}, el("th", {}, ""), stages.map((s) => el("th", {}, labels[s] || s))),
+    Object.entries(picking).map(([code, counts]) => el("tr", { "data-warehouse": code },
+      el("th", {}, link(`list/queue/${encodeURIComponent(code)}`, code)),
+      stages.map((s) => el("td", { "data-stage": s }, counts[s])))));
+}
+
 function draw(board) {
+  last = board;
   const out = [];
   if (board.by_status) {
     const open = Object.entries(board.by_status).filter(([, n]) => n > 0);
-    out.push(tile("by_status", t("by_status"),
+    out.push(tile("by_status", t("by_status"), "list/queue",
       el("ul", {}, open.map(([status, n]) => el("li", { "data-status": status }, `${board.status_labels[status] || status}: ${n}`)))));
-    out.push(tile("late", t("late"), figure("late", board.late.length),
-      el("ul", {}, board.late.slice(0, 10).map((code) => el("li", {}, code)))));
+    out.push(tile("late", t("late"), "list/late", figure("late", board.late.length),
+      el("p", {}, link("list/late", t("late_only")), " · ", link("list/on_hold", t("on_hold")))));
   }
+  if (board.picking) out.push(tile("picking", t("picking"), "list/queue", pickingTable(board.picking, board.status_labels)));
+  if (board.hourly) out.push(tile("chart", t("by_hour"), "chart", chart(board.hourly)));
   if (board.today) {
-    out.push(tile("today", t("today"), figure("today_orders", board.today.orders),
+    out.push(tile("today", t("today"), "chart", figure("today_orders", board.today.orders),
       el("div", { "data-figure": "today_revenue" }, revenue(board.today.revenue))));
-    out.push(tile("last_week", t("last_week"), figure("last_week_orders", board.last_week.orders),
+    out.push(tile("last_week", t("last_week"), "chart", figure("last_week_orders", board.last_week.orders),
       el("div", {}, revenue(board.last_week.revenue))));
-    out.push(tile("unsent", t("unsent"), figure("unsent", board.unsent)));
+    out.push(tile("unsent", t("unsent"), "list/unsent", figure("unsent", board.unsent)));
   }
-  if (board.low_stock !== null) out.push(tile("low_stock", t("low_stock"), figure("low_stock", board.low_stock)));
-  if (board.open_returns !== null) out.push(tile("open_returns", t("open_returns"), figure("open_returns", board.open_returns)));
+  if (board.low_stock !== null) out.push(tile("low_stock", t("low_stock"), "list/low_stock", figure("low_stock", board.low_stock)));
+  if (board.open_returns !== null) out.push(tile("open_returns", t("open_returns"), "list/open_returns", figure("open_returns", board.open_returns)));
   tiles.replaceChildren(...out);
+  if (location.hash === "#chart") route();  // the chart's page follows the live figures too
+}
+
+// ---- detail views ----
+
+function orderLink(code) { return link(`order/${encodeURIComponent(code)}`, code); }
+function productLink(sku) { return link(`product/${encodeURIComponent(sku)}`, sku); }
+
+function table(headings, rows) {
+  return el("table", { class: "list" }, el("tr", {}, headings.map((h) => el("th", {}, h))),
+    rows.map((cells) => el("tr", {}, cells.map((c) => el("td", {}, c)))));
+}
+
+const LISTS = {
+  late: (x) => [orderLink(x.code), x.status_label, x.due || "—"],
+  on_hold: (x) => [orderLink(x.code), x.placed],
+  queue: (x) => [orderLink(x.code), x.warehouse, x.status_label, String(x.units)],
+  low_stock: (x) => [productLink(x.sku), x.name, x.warehouse, `${x.available} / ${x.reorder_point}`],
+  open_returns: (x) => [x.rma, orderLink(x.code), x.status_label, x.kind],
+  unsent: (x) => [x.template, x.written, String(x.attempts), x.error],
+};
+const HEADINGS = {
+  late: ["order", "status", "due"], on_hold: ["order", "placed"], queue: ["order", "warehouse", "status", "units"],
+  low_stock: ["sku", "product", "warehouse", "available_reorder"], open_returns: ["rma", "order", "status", "kind"],
+  unsent: ["template", "written", "attempts", "last_error"],
+};
+const TITLES = { late: "late_only", on_hold: "on_hold", queue: "picking", low_stock: "low_stock", open_returns: "open_returns", unsent: "unsent" };
+
+async function listView(name, warehouse) {
+  if (!LISTS[name]) throw Object.assign(new Error(t("error")), { status: 404 });
+  const query = warehouse ? `?warehouse=${encodeURIComponent(warehouse)}` : "";
+  const found = await api(`/app/api/dashboard/lists/${name}${query}`);
+  return [el("h2", {}, warehouse ? `${t(TITLES[name])} · ${warehouse}` : t(TITLES[name])),
+    found.items.length
+      ? table(HEADINGS[name].map(t), found.items.map(LISTS[name]))
+      : el("p", { class: "muted" }, t("nothing"))];
+}
+
+async function orderView(code) {
+  const o = await api(`/app/api/dashboard/orders/${encodeURIComponent(code)}`);
+  return [
+    el("h2", { "data-order": o.code }, `${t("order")} ${o.code} — ${o.status_label}`),
+    o.customer ? el("p", {}, o.customer) : null,
+    table([t("sku"), t("product"), "×", ""], o.lines.map((x) => [productLink(x.sku), x.name, String(x.quantity), x.total.text])),
+    el("p", { class: "price" }, o.total.text),
+    Object.keys(o.allocations).length ? el("p", {}, Object.entries(o.allocations).map(([code, rows]) =>
+      `🏬 ${code}: ${rows.map((r) => `${r.sku} × ${r.quantity}`).join(", ")}`).join(" · ")) : null,
+    o.picking.length ? table([t("bin"), t("sku"), t("picked")],
+      o.picking.map((x) => [x.bin || "—", x.sku, `${x.picked}/${x.quantity}`])) : null,
+    el("h3", {}, t("timeline")),
+    el("ol", { class: "timeline" }, o.timeline.map((e) => el("li", { "data-status": e.status },
+      `${e.at} — ${e.status_label} — ${e.who}${e.why ? ` (${e.why})` : ""}`))),
+  ];
+}
+
+async function productView(sku) {
+  const p = await api(`/app/api/dashboard/products/${encodeURIComponent(sku)}`);
+  return [
+    el("h2", { "data-sku": p.sku }, `${p.sku} — ${p.name}`),
+    p.warehouses.map((w) => el("section", { class: "warehouse", "data-warehouse": w.code },
+      el("h3", {}, `${w.code}: ${t("available")} ${w.available} (${t("on_hand")} ${w.on_hand}, ${t("reserved")} ${w.reserved})`),
+      table([t("bin"), t("quantity")], w.bins.map((b) => [b.bin, String(b.quantity)])))),
+  ];
+}
+
+function chartView() {
+  const hourly = last && last.hourly;
+  if (!hourly) return [el("p", { class: "muted" }, t("nothing"))];
+  const money = hourly.revenue ? Object.entries(hourly.revenue) : [];
+  const rows = hourly.orders.map((n, hour) => [`${String(hour).padStart(2, "0")}:00`, String(n),
+    ...money.map(([, perHour]) => perHour[hour].text)]);
+  return [el("h2", {}, t("by_hour")), chart(hourly),
+    table([t("hour"), t("orders"), ...money.map(([currency]) => `${t("revenue")}, ${currency}`)], rows.filter((r) => r[1] !== "0"))];
+}
+
+async function route() {
+  const [kind, ...rest] = location.hash.replace(/^#/, "").split("/").map(decodeURIComponent);
+  if (!kind) {
+    detail.hidden = true;
+    tiles.hidden = false;
+    tg && tg.BackButton && tg.BackButton.hide();
+    return;
+  }
+  document.getElementById("error").hidden = true;
+  try {
+    const content = kind === "order" ? await orderView(rest[0])
+      : kind === "product" ? await productView(rest[0])
+      : kind === "list" ? await listView(rest[0], rest[1])
+      : chartView();
+    detail.replaceChildren(el("a", { href: "#", class: "back" }, `← ${t("dashboard")}`), ...content.flat());
+  } catch (error) {
+    detail.replaceChildren(el("a", { href: "#", class: "back" }, `← ${t("dashboard")}`));
+    showError(error.message || t("error"));
+  }
+  tiles.hidden = true;
+  detail.hidden = false;
+  tg && tg.BackButton && tg.BackButton.show();
 }
 
 async function connect() {
@@ -61,7 +183,10 @@ async function start() {
     strings = who.strings;
     document.getElementById("catalog-link").hidden = !who.catalog_admin; // managers and admins only
     document.getElementById("title").textContent = t("dashboard");
+    tg && tg.BackButton && tg.BackButton.onClick(() => { location.hash = ""; });
+    window.addEventListener("hashchange", route);
     draw(await api("/app/api/dashboard"));
+    await route();
     await connect();
   } catch (error) {
     tiles.replaceChildren();

@@ -1,0 +1,129 @@
+"""The dashboard's detail views: every tile opens the list or the record behind it, through the
+chat's own use cases, so a role sees there exactly what it sees in chat (and nothing by guessing ids)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
+from tests.e2e.miniapp import miniapp, tma
+from tests.fakes import FakeClock
+
+CUSTOMER = 501
+PICKER, SUPPORT = 601, 602
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
+        yield bot
+
+
+async def an_order(shop: RunningBot) -> str:
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    await add_to_cart(ann, "23843", 2)
+    return order_code(await place_cod_order(ann))
+
+
+async def a_message_waiting_to_be_retried(shop: RunningBot, clock: FakeClock) -> None:
+    async with shop.runtime.sessions() as session, session.begin():
+        session.add(
+            m.OutboxRow(
+                chat_id=CUSTOMER,
+                template="order_shipped",
+                params="{}",
+                created_at=clock.now(),
+                next_attempt_at=clock.now() + timedelta(hours=1),
+                attempts=2,
+                last_error="429",
+            )
+        )
+
+
+async def get(client: TestClient[web.Request, web.Application], path: str, shop: RunningBot, who: int) -> Any:
+    response = await client.get(path, headers=tma(shop, who))
+    assert response.status == 200, (path, await response.text())
+    return await response.json()
+
+
+async def test_the_snapshot_counts_picking_per_warehouse_and_draws_todays_orders_and_revenue_by_hour(
+    shop: RunningBot,
+) -> None:
+    code = await an_order(shop)
+    async with miniapp(shop) as client:
+        board = await get(client, "/app/api/dashboard", shop, ADMIN)
+        detail = await get(client, f"/app/api/dashboard/orders/{code}", shop, ADMIN)
+    assert board["picking"]["LON"] == {"allocated": 1, "picking": 0, "picked": 0, "packed": 0}
+    hourly = board["hourly"]
+    hour = shop.runtime.clock.now().hour  # the shop's zone is UTC here
+    assert hourly["orders"][hour] == 1 and sum(hourly["orders"]) == 1
+    assert hourly["revenue"]["GBP"][hour]["minor"] == detail["total"]["minor"]
+    svg = hourly["svg"]
+    assert svg.startswith("<svg") and f'data-hour="{hour}" data-orders="1"' in svg and 'class="revenue"' in svg
+    assert "<script" not in svg
+
+
+async def test_every_tile_opens_the_list_or_record_behind_it(shop: RunningBot, clock: FakeClock) -> None:
+    code = await an_order(shop)
+    clock.advance(days=10)  # the order had to leave days ago
+    await a_message_waiting_to_be_retried(shop, clock)
+    async with miniapp(shop) as client:
+        order = await get(client, f"/app/api/dashboard/orders/{code}", shop, ADMIN)
+        assert [x["sku"] for x in order["lines"]] == ["23843"] and order["allocations"]["LON"][0]["quantity"] == 2
+        assert [e["status"] for e in order["timeline"]][-1] == "allocated" and order["timeline"][0]["at"]
+        product = await get(client, "/app/api/dashboard/products/23843", shop, ADMIN)
+        lon = next(w for w in product["warehouses"] if w["code"] == "LON")
+        assert lon["reserved"] == 2 and sum(b["quantity"] for b in lon["bins"]) == lon["on_hand"] > 0
+        lists = {
+            name: (await get(client, f"/app/api/dashboard/lists/{name}", shop, ADMIN))["items"]
+            for name in ("late", "on_hold", "queue", "low_stock", "open_returns", "unsent")
+        }
+        lon_queue = await get(client, "/app/api/dashboard/lists/queue?warehouse=LON", shop, ADMIN)
+    assert [x["code"] for x in lists["late"]] == [code] and lists["on_hold"] == []
+    assert [x["code"] for x in lists["queue"]] == [x["code"] for x in lon_queue["items"]] == [code]
+    assert ("22616", "MAN") in {(x["sku"], x["warehouse"]) for x in lists["low_stock"]}  # the demo's, as /lowstock
+    assert lists["open_returns"] == []
+    assert [(x["template"], x["attempts"], x["error"]) for x in lists["unsent"]] == [("order_shipped", 2, "429")]
+
+
+async def test_detail_views_follow_the_chats_role_rules_and_guessed_ids_get_problems(shop: RunningBot) -> None:
+    code = await an_order(shop)
+    await hire(shop, PICKER, "Pia", "picker", "LON")
+    await hire(shop, SUPPORT, "Sam", "support")
+    async with miniapp(shop) as client:
+
+        async def status(path: str, who: int) -> int:
+            response = await client.get(path, headers=tma(shop, who))
+            assert response.content_type == ("application/json" if response.ok else "application/problem+json")
+            return response.status
+
+        picker = await get(client, "/app/api/dashboard", shop, PICKER)
+        assert picker["hourly"]["revenue"] is None and 'class="revenue"' not in picker["hourly"]["svg"]
+        assert sum(picker["hourly"]["orders"]) == 1 and picker["picking"]["LON"]["allocated"] == 1
+        refused = {
+            (PICKER, "/app/api/dashboard/lists/unsent"): 403,  # no money, no operator figures
+            (PICKER, "/app/api/dashboard/lists/open_returns"): 403,  # /returns is not a picker's
+            (SUPPORT, "/app/api/dashboard/products/23843"): 403,  # nor /stock support's
+            (SUPPORT, "/app/api/dashboard/lists/low_stock"): 403,
+            (CUSTOMER, f"/app/api/dashboard/orders/{code}"): 403,  # her own order, but not the staff view
+            (CUSTOMER, "/app/api/dashboard/lists/late"): 403,
+            (ADMIN, "/app/api/dashboard/orders/NOPE42"): 404,
+            (ADMIN, "/app/api/dashboard/products/NO-SUCH-SKU"): 404,
+            (ADMIN, "/app/api/dashboard/lists/customers"): 404,
+            (ADMIN, "/app/api/dashboard/lists/queue?warehouse=XXX"): 404,
+        }
+        for (who, path), expected in refused.items():
+            assert await status(path, who) == expected, (who, path)
+        assert await status(f"/app/api/dashboard/orders/{code}", PICKER) == 200  # /order is every role's
+        assert await status("/app/api/dashboard/lists/open_returns", SUPPORT) == 200
