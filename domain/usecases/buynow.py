@@ -25,7 +25,7 @@ from domain.payments import InvoiceSpec, Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.shipping import ShippingQuote, Zone, quotes
 from domain.shop import merge
-from domain.usecases.bookkeeping import book_sale
+from domain.usecases.bookkeeping import book_refund, book_sale
 from domain.usecases.checkout import (
     CartChanged,
     CheckoutPolicy,
@@ -220,7 +220,8 @@ async def place_bought_order(
     """The money arrived: the order is placed, its unit held and routed, the payment recorded
     and booked, the customer and the staff chat told — one transaction. Idempotent on the
     charge id (a redelivered update returns ``(order, False)``). Stock gone in the seconds
-    since the pre-checkout: nothing is placed, the charge is recorded as owed back."""
+    since the pre-checkout: the charge is recorded on an order cancelled at once, owed back
+    (``(order, False)``)."""
     key = f"buy:{paid.telegram_charge_id}"[:64]
     async with uow:
         existing = await uow.orders.get_by_checkout_key(key)
@@ -237,7 +238,9 @@ async def place_bought_order(
             decision, _ = await route_or_explain(uow, cart, None, None)
             await reserve_routed(uow, cart, decision)
         except (CartChanged, NoDeliveryOption):
-            return None, await _unfulfillable(uow, clock, policy, paid)
+            order = await _paid_but_sold_out(uow, clock, policy, paid, cart, key)
+            await uow.commit()
+            return order, False
         order = Order.place(
             code=await unique_order_code(uow),
             customer_id=paid.customer_id,
@@ -305,16 +308,55 @@ def _staff(order: Order) -> dict[str, object]:
     }
 
 
-async def _unfulfillable(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, paid: BuyNowPayment) -> bool:
-    """No order to hang the money on: it is owed back, and both sides are told."""
+async def _paid_but_sold_out(
+    uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, paid: BuyNowPayment, cart: Cart, key: str
+) -> Order:
+    """The unit went in the seconds between the pre-checkout and the charge: the money is never
+    lost. An order records the charge (booked as a sale), is cancelled at once and the charge
+    is owed back whole (booked to refunds owed); the customer and the staff chat are told. The
+    charge id keys it, so Telegram redelivering the payment records nothing twice."""
     now = clock.now()
-    params = {"amount_minor": paid.amount, "currency": paid.currency}
-    customer = await uow.customers.get(paid.customer_id)
-    told = for_customer(customer, "buy_now_sold_out", params)
+    charged = Money(paid.amount, paid.currency)
+    order = Order.place(
+        code=await unique_order_code(uow),
+        customer_id=paid.customer_id,
+        currency=cart.currency,
+        fx_rate=cart.fx_rate,
+        tax_rate=policy.tax_rate,
+        lines=cart.order_lines(),
+        now=now,
+        actor=f"customer:{paid.customer_id}",
+        shipping=Money(max(charged.amount - cart.subtotal.amount, 0), cart.currency),
+        channel=Channel.TELEGRAM,
+        payment_method=PaymentMethod.CARD,
+        delivery=Delivery(DeliveryMethod.COURIER, address=paid.address.text),
+        checkout_key=key,
+    )
+    await uow.orders.add(order)
+    await uow.payments.add(
+        Payment(
+            order.id or 0,
+            PaymentKind.PAYMENT,
+            PaymentMethod.CARD.value,
+            charged,
+            now,
+            paid.telegram_charge_id,
+            paid.provider_charge_id,
+        )
+    )
+    await book_sale(uow, order, now, debit=Account.CASH, how="card")
+    reason = paid.telegram_charge_id
+    await apply_transition(uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=reason, notify=False)
+    why = "sold out before the payment arrived: refund owed"
+    await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor="system", reason=why, notify=False)
+    await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, PaymentMethod.CARD.value, charged, now))
+    memo = f"refund owed, {order.code} sold out"
+    await book_refund(uow, order, charged, now, source=f"order:{order.code}", memo=memo)
+    params = {"code": order.code, "amount_minor": paid.amount, "currency": paid.currency}
+    told = for_customer(await uow.customers.get(paid.customer_id), "buy_now_sold_out", params)
     if told is not None:
         await uow.outbox.add(told, now)
     if policy.staff_chat_id is not None:
         staff = {**params, "charge": paid.telegram_charge_id, "customer": paid.customer_id}
         await uow.outbox.add(Notification(policy.staff_chat_id, "staff_buy_now_sold_out", "", staff), now)
-    await uow.commit()
-    return False
+    return order

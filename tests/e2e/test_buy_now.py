@@ -116,3 +116,39 @@ async def test_stock_gone_before_the_charge_is_refused_with_a_way_to_ask(shop: R
     assert late.last.text.startswith("⚠️ The payment did not go through, and nothing was charged.")
     assert late.last.button_texts() == ["💬 Contact us"]
     assert await _orders(shop) == 0
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_charge_that_arrives_after_the_last_unit_went_is_recorded_and_owed_back(
+    shop: RunningBot, language: str
+) -> None:
+    dana = SandboxUser(shop.server, 904, "Dana", language_code=language)
+    invoice = await _buy_now_invoice(dana, "22197")
+    answer = await dana.enter_shipping_address(invoice, **LONDON)
+    option = str(answer.shipping_answer["options"][0]["id"]) if answer.shipping_answer else ""
+    assert (await dana.pre_checkout(invoice, option)).pre_checkout_answer == {"ok": True, "error_message": None}
+    async with shop.runtime.sessions() as session, session.begin():  # someone else takes the last units
+        await session.execute(update(m.StockRow).values(reserved=m.StockRow.on_hand))
+    before = await stock(shop, "22197")
+
+    paid = await dana.pay(invoice, charge_id="tg-late", shipping_option_id=option)
+    order = await scalar(shop, select(m.OrderRow))
+    said = {
+        "en": f"so order {order.code} could not be filled. Your payment of £4.55 is recorded and will be refunded",
+        "ru": f"поэтому заказ {order.code} не может быть выполнен. Ваш платёж 4,55\xa0£ сохранён и будет возвращён",
+    }
+    assert said[language] in paid.last.text
+    assert (order.status, order.total_minor, order.shipping_minor) == ("cancelled", 455, 370)
+    async with shop.runtime.sessions() as session:
+        payments = (await session.execute(select(m.PaymentRow.kind, m.PaymentRow.amount_minor))).all()
+        charge = await session.scalar(select(m.PaymentRow.telegram_charge_id).where(m.PaymentRow.kind == "payment"))
+        entries = (await session.scalars(select(m.JournalEntryRow.memo).order_by(m.JournalEntryRow.id))).all()
+    assert sorted(tuple(p) for p in payments) == [("payment", 455), ("refund_owed", 455)] and charge == "tg-late"
+    assert entries[-1] == f"refund owed, {order.code} sold out" and entries[-2].startswith(f"sale {order.code}")
+    assert await stock(shop, "22197") == before  # nothing was held for it
+
+    again = await dana.pay(invoice, charge_id="tg-late", shipping_option_id=option)  # Telegram redelivers it
+    assert again.new == [] and await _orders(shop) == 1
+    await shop.runtime.notifier.drain()
+    staff = [msg.text for msg in shop.server.chat_messages(STAFF_CHAT) if "tg-late" in msg.text]
+    assert len(staff) == 1 and f"for order {order.code} arrived after the stock was gone" in staff[0]
