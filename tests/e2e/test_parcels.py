@@ -157,6 +157,32 @@ async def test_a_pickup_order_is_handed_over_by_its_code_and_the_cash_is_taken(s
     assert again.last.text == words["used"].format(pickup=pickup, code=code)
 
 
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_handover_refuses_a_pickup_order_that_is_not_waiting_at_the_counter_and_changes_nothing(
+    shop: RunningBot, language: str
+) -> None:
+    customer = SandboxUser(shop.server, 330 if language == "en" else 331, "Pim", language_code=language)
+    code, packer = await packed_order(shop, customer, {"85123A": 1}, language, pickup=True)
+    ready = next(msg for msg in shop.server.chat_messages(customer.id) if msg.kind == "photo")
+    assert ready.file is not None
+    pickup = read_barcode(ready.file.content)
+    await packer.send(f"/ship {code} DPD TRK-P1")  # sent by courier after all
+    assert await status(shop, code) == "shipped"
+    on_hand = await stock(shop, "85123A")
+
+    refused = await packer.send(f"/handover {pickup}")
+    said = {
+        "en": f"Order {code} is shipped: only a packed pickup order can be handed over.",
+        "ru": f"Заказ {code} сейчас: отправлен. Выдать можно только упакованный заказ самовывоза.",
+    }
+    assert refused.last.text == said[language]
+    assert await status(shop, code) == "shipped" and await stock(shop, "85123A") == on_hand
+    async with shop.runtime.sessions() as session:
+        used = await session.scalar(select(m.PickupCodeRow.used_at).where(m.PickupCodeRow.code == pickup))
+        payments = await session.scalar(select(func.count()).select_from(m.PaymentRow))
+    assert (used, payments) == (None, 0)
+
+
 async def test_a_returned_line_names_the_parcel_it_left_in(shop: RunningBot) -> None:
     from tests.e2e.test_returns import ask_return
 
