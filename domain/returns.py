@@ -8,7 +8,8 @@ replacement order at no charge. Its status moves through ``RETURN_TRANSITIONS``.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -17,6 +18,7 @@ from domain.errors import DomainError
 from domain.i18n import N_, N_plural
 from domain.money import Money, sum_money
 from domain.orders import CODE_ALPHABET, Order, OrderStatus, ReturnStatus, check_return_transition
+from domain.parcels import Parcel, ParcelStatus
 
 
 class ReturnReason(StrEnum):
@@ -119,14 +121,32 @@ def delivered_at(order: Order) -> datetime | None:
     return next((h.at for h in reversed(order.history) if h.to_status is OrderStatus.DELIVERED), None)
 
 
-def returnable(order: Order, now: datetime, window_days: int, already: dict[int, int]) -> dict[int, int]:
-    """Per order line id: how many may still be returned (empty outside the window)."""
+def returnable(
+    order: Order, now: datetime, window_days: int, already: dict[int, int], parcels: Sequence[Parcel] = ()
+) -> dict[int, int]:
+    """Per order line id: how many may still be returned (empty outside the window).
+
+    An order that left in parcels returns what its delivered parcels brought, each within the
+    window counted from that parcel's delivery — so a partially shipped order's delivered
+    parcel may come back while the rest is on its way, and nothing still travelling can. What
+    no parcel carried (handed over at a counter) is returnable once the order is delivered."""
+    window = timedelta(days=window_days)
     when = delivered_at(order)
-    if order.status not in (OrderStatus.DELIVERED, OrderStatus.COMPLETED) or when is None:
-        return {}
-    if now > when + timedelta(days=window_days):
-        return {}
-    left = {line.id or 0: line.quantity - already.get(line.id or 0, 0) for line in order.lines}
+    whole = order.status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED) and when is not None and now <= when + window
+    arrived: Counter[int] = Counter()
+    carried: Counter[int] = Counter()
+    for parcel in parcels:
+        came = parcel.delivered_at or when
+        fresh = parcel.status is ParcelStatus.DELIVERED and came is not None and now <= came + window
+        for item in parcel.lines:
+            carried[item.order_line_id] += item.quantity
+            if fresh:
+                arrived[item.order_line_id] += item.quantity
+    left = {}
+    for line in order.lines:
+        line_id = line.id or 0
+        unparcelled = max(line.quantity - carried[line_id], 0) if whole else 0
+        left[line_id] = min(arrived[line_id] + unparcelled, line.quantity) - already.get(line_id, 0)
     return {line_id: n for line_id, n in left.items() if n > 0}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from aiogram import Bot, F, Router
@@ -64,7 +65,9 @@ def _list_keyboard(page: OrdersPage) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def _detail_keyboard(order: Order, settings: ShopSettings, now: datetime) -> InlineKeyboardMarkup | None:
+def _detail_keyboard(
+    order: Order, settings: ShopSettings, now: datetime, parcels: Sequence[Parcel] = ()
+) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
     if order.status is OrderStatus.AWAITING_PAYMENT and settings.payment_provider_token:
         builder.button(text=_("💳 Pay"), callback_data=PayOrderCb(code=order.code))
@@ -74,7 +77,7 @@ def _detail_keyboard(order: Order, settings: ShopSettings, now: datetime) -> Inl
         builder.button(text=_("⏳ Waiting for stock"), callback_data=BackorderListCb(code=order.code))
     if order.cancellable_by_customer:
         builder.button(text=_("✖ Cancel order"), callback_data=CancelOrderCb(code=order.code, confirmed=False))
-    if returnable(order, now, settings.return_window_days, {}):  # earlier returns are checked on the way
+    if returnable(order, now, settings.return_window_days, {}, parcels):  # earlier returns are checked on the way
         builder.button(text=_("↩️ Return"), callback_data=ReturnStartCb(code=order.code, kind="refund"))
         builder.button(text=_("🔁 Exchange"), callback_data=ReturnStartCb(code=order.code, kind="exchange"))
     builder.button(text=_("🧾 Receipt (PDF)"), callback_data=DocumentCb(code=order.code, kind="receipt"))
@@ -96,7 +99,7 @@ async def _show_in_place(
 ) -> None:
     if isinstance(query.message, Message):
         text = renderer.render("order_detail.html.j2", order=order, parcels=parcels or [])
-        await query.message.edit_text(text, reply_markup=_detail_keyboard(order, settings, clock.now()))
+        await query.message.edit_text(text, reply_markup=_detail_keyboard(order, settings, clock.now(), parcels or ()))
 
 
 @router.message(Command("orders"))
@@ -141,7 +144,7 @@ async def track(
     order, parcels = await my_order_parcels(uow, customer_id=customer.id or 0, code=command.args)
     await message.answer(
         renderer.render("order_detail.html.j2", order=order, parcels=parcels),
-        reply_markup=_detail_keyboard(order, settings, clock.now()),
+        reply_markup=_detail_keyboard(order, settings, clock.now(), parcels),
     )
 
 

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.customers import Customer
 from domain.errors import InvalidQuantity
+from domain.parcels import Parcel
 from domain.ports import Clock, UnitOfWork
 from domain.returns import NothingToReturn, ReturnKind, ReturnMethod, ReturnReason
 from domain.text import MAX_NOTE, typed
@@ -66,6 +67,13 @@ async def _lines_step(target: Message, state: FSMContext, draft: ReturnDraft) ->
     )
 
 
+def _came_in(parcels: list[Parcel] | None) -> str:
+    """Which parcel a line came in (its tracking), so the customer knows which box to send back."""
+    if not parcels:
+        return ""
+    return " · " + ", ".join(f"📦 {p.seq} {shorten(p.tracking, 20)}" for p in parcels[:2])
+
+
 async def _start(
     target: Message,
     code: str,
@@ -76,11 +84,11 @@ async def _start(
     settings: ShopSettings,
     state: FSMContext,
 ) -> None:
-    order, left = await returnable_lines(
+    order, left, sent = await returnable_lines(
         uow, clock, customer_id=customer.id or 0, code=code, window_days=settings.return_window_days
     )
     labels = {
-        line.id or 0: f"{line.sku} {shorten(line.name, 40)} (≤ {left[line.id or 0]})"
+        line.id or 0: f"{line.sku} {shorten(line.name, 40)} (≤ {left[line.id or 0]}){_came_in(sent.get(line.id or 0))}"
         for line in order.lines
         if (line.id or 0) in left
     }

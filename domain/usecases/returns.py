@@ -16,7 +16,7 @@ from domain.errors import InsufficientStock, NotFound
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Channel, Order, OrderLine, OrderStatus, ReturnStatus, new_order_code, normalize_order_code
-from domain.parcels import Parcel, parcels_by_line
+from domain.parcels import Parcel, ParcelStatus, parcels_by_line
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.returns import (
@@ -67,14 +67,17 @@ async def _already_returned(uow: UnitOfWork, order_id: int) -> dict[int, int]:
 
 async def returnable_lines(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, window_days: int
-) -> tuple[Order, dict[int, int]]:
-    """The customer's order and, per line, how many may still come back."""
+) -> tuple[Order, dict[int, int], dict[int, list[Parcel]]]:
+    """The customer's order, per line how many may still come back (only what delivered
+    parcels brought), and per line the delivered parcels it came in."""
     async with uow.read_only():
         order = await _own_order(uow, customer_id, code)
-        left = returnable(order, clock.now(), window_days, await _already_returned(uow, order.id or 0))
+        parcels = await uow.parcels.for_order(order.id or 0)
+        left = returnable(order, clock.now(), window_days, await _already_returned(uow, order.id or 0), parcels)
     if not left:
         raise NotReturnable(code=order.code, days=window_days)
-    return order, left
+    delivered = [p for p in parcels if p.status is ParcelStatus.DELIVERED]
+    return order, left, parcels_by_line(delivered)
 
 
 async def request_return(
@@ -102,7 +105,8 @@ async def request_return(
     note = typed(note, MAX_NOTE)
     async with uow:
         order = await _own_order(uow, customer_id, code)
-        left = returnable(order, clock.now(), window_days, await _already_returned(uow, order.id or 0))
+        parcels = await uow.parcels.for_order(order.id or 0)
+        left = returnable(order, clock.now(), window_days, await _already_returned(uow, order.id or 0), parcels)
         if not left:
             raise NotReturnable(code=order.code, days=window_days)
         lines = []

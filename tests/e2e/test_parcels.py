@@ -199,3 +199,42 @@ async def test_a_returned_line_names_the_parcel_it_left_in(shop: RunningBot) -> 
     rma = await ask_return(customer, code, "22197", "damaged")
     shown = (await SandboxUser(shop.server, ADMIN, "Ada").send(f"/rma {rma}")).last.text
     assert "left in parcel 1 (DPD, TRK-R1)" in shown and "TRK-R2" not in shown
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_from_a_partially_shipped_order_only_delivered_parcels_lines_come_back_named_by_parcel(
+    shop: RunningBot, language: str
+) -> None:
+    from tests.e2e.test_returns import rma_of
+
+    customer = SandboxUser(shop.server, 340 if language == "en" else 341, "Rita", language_code=language)
+    code, packer = await packed_order(shop, customer, {"85123A": 2, "22197": 1}, language)
+    await packer.send(f"/ship {code} 22197=1 DPD TRK-Q1")
+    await packer.send(f"/ship {code} 85123A=1 DHL TRK-Q2")
+    await packer.send("/delivered TRK-Q1")
+    assert await status(shop, code) == "partially_shipped"
+
+    detail = await customer.send(f"/track {code}")
+    return_button = {"en": "↩️ Return", "ru": "↩️ Вернуть"}[language]
+    lines = await customer.press(detail.last, return_button)
+    assert lines.last.button_texts() == ["22197 Popcorn Holder (≤ 1) · 📦 1 TRK-Q1"]  # 85123A is on its way or packed
+
+    reasons = await customer.press(lines.last, "22197")
+    reasons = await customer.press(reasons.last, {"en": "Continue", "ru": "Далее"}[language])
+    photos = await customer.press(reasons.last, reasons.last.button_texts()[0])
+    method = await customer.press(photos.last, photos.last.button_texts()[-1])
+    rma = rma_of((await customer.press(method.last, method.last.button_texts()[0])).last.text)
+    async with shop.runtime.sessions() as session:
+        returned = (
+            await session.execute(
+                select(m.ProductRow.sku, m.ReturnLineRow.quantity).join(
+                    m.ProductRow, m.ProductRow.id == m.ReturnLineRow.product_id
+                )
+            )
+        ).all()
+    assert [tuple(r) for r in returned] == [("22197", 1)] and rma
+
+    await packer.send(f"/ship {code} Royal Mail TRK-Q3")
+    await packer.send("/delivered TRK-Q2")
+    again = await customer.send(f"/return {code}")  # the popcorn holder is already on its way back
+    assert again.last.button_texts() == ["85123A White Hanging Heart T-Light Holder (≤ 1) · 📦 2 TRK-Q2"]

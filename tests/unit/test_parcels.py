@@ -3,13 +3,13 @@ delivered, and the state machine's new moves."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from domain.errors import IllegalTransition
 from domain.money import Money
-from domain.orders import CODE_ALPHABET, Order, OrderLine, OrderStatus
+from domain.orders import CODE_ALPHABET, HistoryEntry, Order, OrderLine, OrderStatus
 from domain.parcels import (
     BadParcelLine,
     NothingToShip,
@@ -27,6 +27,7 @@ from domain.parcels import (
     parse_parcel_items,
     status_after_parcel,
 )
+from domain.returns import returnable
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 S = OrderStatus
@@ -141,3 +142,21 @@ def test_a_parcel_arrives_its_carriers_transit_days_after_it_left() -> None:
     assert parcel_eta(rates, "dpd", "Two Day", friday, fallback) == date(2026, 12, 8)  # the chosen service, no weekend
     assert parcel_eta(rates, "DPD", "", friday, fallback) == date(2026, 12, 7)  # else the carrier's fastest
     assert parcel_eta(rates, "Courier Co", "", friday, fallback) == fallback  # unknown carrier: the order's estimate
+
+
+def test_only_what_delivered_parcels_brought_may_be_returned_each_within_its_window() -> None:
+    order = packed_order()
+    order.status = S.PARTIALLY_SHIPPED
+    arrived = Parcel(7, 1, "DPD", "T1XX", [ParcelLine(1, 10, "MUG", 2)], NOW, status=ParcelStatus.DELIVERED)
+    arrived.delivered_at = NOW
+    travelling = parcel(2, ParcelLine(1, 10, "MUG", 1), ParcelLine(2, 11, "TEE", 1))
+    assert returnable(order, NOW, 14, {}, [arrived, travelling]) == {1: 2}
+    assert returnable(order, NOW, 14, {1: 1}, [arrived, travelling]) == {1: 1}  # one already on its way back
+    assert returnable(order, NOW, 14, {}, [travelling]) == {}
+    assert returnable(order, NOW + timedelta(days=15), 14, {}, [arrived, travelling]) == {}
+
+    travelling.status, travelling.delivered_at = ParcelStatus.DELIVERED, NOW + timedelta(days=10)
+    order.status = S.DELIVERED
+    order.history.append(HistoryEntry(NOW + timedelta(days=10), "staff:1", S.SHIPPED, S.DELIVERED))
+    later = NOW + timedelta(days=20)  # the first parcel's window closed, the second's is open
+    assert returnable(order, later, 14, {}, [arrived, travelling]) == {1: 1, 2: 1}
