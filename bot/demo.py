@@ -18,6 +18,7 @@ from bot.api import make_api_app
 from bot.dbtools import shown
 from bot.demo_backorders import preorder_filled_by_a_purchase_order
 from bot.demo_campaigns import campaign_scene
+from bot.demo_catalog_admin import catalog_admin
 from bot.demo_edit import edited_order
 from bot.demo_miniapp import mini_app
 from bot.demo_parcels import split_shipment_and_pickup
@@ -286,6 +287,7 @@ async def _scheduled_jobs(
     await _paused_forecast(running, ada, transcript, scene)
     await _web_shop(running, alice, transcript, scene)
     await mini_app(running, (alice.id, alice.first_name), (ada.id, ada.first_name), transcript, scene, keep)
+    await catalog_admin(running, alice, (ada.id, ada.first_name), transcript, scene, keep)
     scene("Every morning the staff chat gets yesterday's figures")
     clock.advance(timedelta(days=1))
     await daily_digest(runtime.uow(), clock, staff_chat_id=STAFF_CHAT, timezone="UTC", hour=0)

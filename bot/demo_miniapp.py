@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,25 @@ def signed_init_data(running: RunningBot, user_id: int, first_name: str) -> str:
     return sign(fields, runtime.settings.bot_token)
 
 
+@asynccontextmanager
+async def served(running: RunningBot) -> AsyncIterator[str]:
+    """serve's web part (the Mini App under /app) on a free local port; its root URL."""
+    app = web.Application()
+    add_webapp(app, running.runtime)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+def telegram_stand_in(init_data: str) -> Callable[[Any], Any]:
+    """Telegram's script is out of reach here: a stand-in carrying the signed initData."""
+    return _fulfil_with(f"window.Telegram={{WebApp:{{initData:{json.dumps(init_data)},ready(){{}}}}}};")
+
+
 async def mini_app(
     running: RunningBot,
     customer: tuple[int, str],
@@ -37,16 +57,11 @@ async def mini_app(
     keep: Path | None,
 ) -> None:
     scene("The Mini App (ordergram serve, /app): Alice's storefront and Ada's live dashboard")
-    app = web.Application()
-    add_webapp(app, running.runtime)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    root = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    transcript.append(f"🔗 storefront: {root}/app/shop · dashboard: {root}/app/dashboard (WEBAPP_URL in production)")
     alice = {"Authorization": "tma " + signed_init_data(running, *customer)}
     ada = {"Authorization": "tma " + signed_init_data(running, *admin)}
-    try:
+    async with served(running) as root:
+        urls = f"storefront: {root}/app/shop · dashboard: {root}/app/dashboard"
+        transcript.append(f"🔗 {urls} (WEBAPP_URL in production)")
         async with aiohttp.ClientSession() as http:
 
             async def call(method: str, path: str, headers: dict[str, str], **kwargs: Any) -> Any:
@@ -77,8 +92,6 @@ async def mini_app(
             )
             if keep is not None:
                 await _screenshots(root, keep, alice["Authorization"], ada["Authorization"], transcript)
-    finally:
-        await runner.cleanup()
 
 
 def _fulfil_with(script: str) -> Callable[[Any], Any]:
@@ -90,24 +103,35 @@ def _fulfil_with(script: str) -> Callable[[Any], Any]:
     return fulfil
 
 
-async def _screenshots(root: str, keep: Path, alice: str, ada: str, transcript: list[str]) -> None:
-    """With Chromium and Playwright at hand, the storefront and the dashboard as pictures."""
+@asynccontextmanager
+async def phone_page(init_data: str) -> AsyncIterator[Any | None]:
+    """A 390×844 page in Chromium, Telegram's script stood in for, when Chromium and
+    Playwright are at hand (else None: the demo then saves no pictures)."""
     try:
         from playwright.async_api import async_playwright
     except ImportError:
+        yield None
         return
     if not shutil.which(CHROMIUM):
+        yield None
         return
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            for name, auth, path in (("storefront", alice, "/app/shop"), ("dashboard", ada, "/app/dashboard")):
-                page = await browser.new_page(viewport={"width": 390, "height": 844})
-                double = f"window.Telegram={{WebApp:{{initData:{json.dumps(auth.removeprefix('tma '))},ready(){{}}}}}};"
-                await page.route("https://telegram.org/**", _fulfil_with(double))
-                await page.goto(root + path)
-                await page.wait_for_selector("article, .tile")
-                await page.screenshot(path=str(keep / f"miniapp-{name}.png"))
-                transcript.append(f"🖼 {keep / f'miniapp-{name}.png'}")
+            page = await browser.new_page(viewport={"width": 390, "height": 844})
+            await page.route("https://telegram.org/**", telegram_stand_in(init_data))
+            yield page
         finally:
             await browser.close()
+
+
+async def _screenshots(root: str, keep: Path, alice: str, ada: str, transcript: list[str]) -> None:
+    """With Chromium and Playwright at hand, the storefront and the dashboard as pictures."""
+    for name, auth, path in (("storefront", alice, "/app/shop"), ("dashboard", ada, "/app/dashboard")):
+        async with phone_page(auth.removeprefix("tma ")) as page:
+            if page is None:
+                return
+            await page.goto(root + path)
+            await page.wait_for_selector("article, .tile")
+            await page.screenshot(path=str(keep / f"miniapp-{name}.png"))
+            transcript.append(f"🖼 {keep / f'miniapp-{name}.png'}")

@@ -1,0 +1,130 @@
+"""The web catalog admin in a real browser (Chromium): a price edited in the page is the chat card's
+price, a bad CSV line is named in the page, photos upload, other roles see no admin, phones fit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from tests.e2e.browser import DARK, browser_page, need_browser
+from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.miniapp import init_data, miniapp
+from tests.e2e.test_catalog_admin_web import changes, png
+from tests.fakes import FakeClock
+
+CUSTOMER = 501
+MANAGER = 801
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    need_browser()
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
+        yield bot
+
+
+async def test_catalog_admin_edit_a_price_and_see_it_on_the_product_card_in_chat(shop: RunningBot) -> None:
+    from playwright.async_api import expect
+
+    await hire(shop, MANAGER, "Max", "manager")
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    await ann.send("/start")
+    assert "£2.08" in (await ann.send("/start p_23843")).last.text
+    async with miniapp(shop) as client, browser_page("catalog-price", init_data(shop, MANAGER)) as page:
+        await page.goto(str(client.make_url("/app/dashboard")))
+        await page.locator("#catalog-link").click()  # the dashboard links a manager to the catalog
+        await page.locator("#q").fill("23843")
+        row = page.locator('#products li[data-sku="23843"]')
+        await expect(row).to_contain_text("£2.08")
+        await expect(page.locator("#products li")).to_have_count(1)
+        await row.locator("button.open").click()
+        price = page.locator('form[data-name="price_GBP"]')
+        await expect(price.locator("input")).to_have_value("2.08")
+        await price.locator("input").fill("3.10")
+        await price.locator('button[type="submit"]').click()
+        await expect(page.locator('form[data-name="price_GBP"] .ok')).to_have_text("Saved ✅")
+        await expect(page.locator(".history li").first).to_contain_text("2.08 GBP → 3.10 GBP")
+        assert await page.evaluate("window.__telegram.backVisible") is True
+        await page.evaluate("window.__pressBack()")
+        await expect(row).to_contain_text("£3.10")
+    assert "£3.10" in (await ann.send("/start p_23843")).last.text
+    assert await changes(shop, "23843") == [(f"staff:{MANAGER}", "price_GBP", "2.08 GBP", "3.10 GBP")]
+
+
+async def test_a_csv_with_a_bad_line_shows_its_line_number_and_imports_nothing(shop: RunningBot) -> None:
+    from playwright.async_api import expect
+
+    bad = b"sku,name,category,price,currency\nNEW-1,New mug,Kitchen,3.50,GBP\nNEW-2,Other mug,Kitchen,lots,GBP\n"
+    async with miniapp(shop) as client, browser_page("catalog-import", init_data(shop, ADMIN)) as page:
+        await page.goto(str(client.make_url("/app/catalog")))
+        await page.locator("#import-kind").select_option("products")
+        await page.locator("#import-file").set_input_files(
+            files=[{"name": "mugs.csv", "mimeType": "text/csv", "buffer": bad}]
+        )
+        await page.locator("#import-button").click()
+        result = page.locator("#import-result")
+        await expect(result).to_contain_text("Nothing was imported: 1 row has problems.")
+        await expect(result.locator('li[data-line="3"]')).to_contain_text("Line 3")
+        await page.locator("#q").fill("NEW-")
+        await expect(page.locator("#found")).to_have_text("0 found")
+
+
+async def test_a_photo_uploads_from_the_page_and_a_text_file_is_refused_with_a_message(shop: RunningBot) -> None:
+    from playwright.async_api import expect
+
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/start")
+    async with miniapp(shop) as client, browser_page("catalog-photo", init_data(shop, ADMIN, language="ru")) as page:
+        await page.goto(str(client.make_url("/app/catalog")))
+        await expect(page.locator("h1")).to_have_text("Каталог")
+        await page.locator("#q").fill("23166")
+        await page.locator('#products li[data-sku="23166"] button.open').click()
+        count = page.locator('[data-figure="photos"]')
+        before = await count.inner_text()
+        form = page.locator('form[data-name="photos"]')
+        await form.locator('input[type="file"]').set_input_files(
+            files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not a picture at all"}]
+        )
+        await form.locator('button[type="submit"]').click()
+        await expect(form.locator(".error")).to_contain_text("Это не изображение")
+        assert await count.inner_text() == before
+        await form.locator('input[type="file"]').set_input_files(
+            files=[{"name": "mug.png", "mimeType": "image/png", "buffer": png()}]
+        )
+        await form.locator('button[type="submit"]').click()
+        await expect(page.locator('form[data-name="photos"] .ok')).to_be_visible()
+        assert await count.inner_text() != before
+    assert [field for _, field, _, _ in await changes(shop, "23166")] == ["photos"]
+
+
+async def test_a_picker_sees_no_catalog_link_and_the_catalog_page_refuses_them(shop: RunningBot) -> None:
+    from playwright.async_api import expect
+
+    await hire(shop, 601, "Pia", "picker", "LON")
+    async with miniapp(shop) as client, browser_page("catalog-picker", init_data(shop, 601)) as page:
+        await page.goto(str(client.make_url("/app/dashboard")))
+        await expect(page.locator('[data-tile="by_status"]')).to_be_visible()
+        assert await page.locator("#catalog-link").is_hidden()
+        await page.goto(str(client.make_url("/app/catalog")))
+        await expect(page.locator("#error")).to_contain_text("does not allow")
+        assert await page.locator("#admin").is_hidden()
+        assert await page.locator("#products li").count() == 0
+
+
+async def test_the_catalog_fits_a_phone_in_a_dark_theme(shop: RunningBot) -> None:
+    from playwright.async_api import expect
+
+    async with (
+        miniapp(shop) as client,
+        browser_page("catalog-dark", init_data(shop, ADMIN), theme=DARK) as page,
+    ):
+        await page.goto(str(client.make_url("/app/catalog")))
+        await expect(page.locator("#products li").first).to_be_visible()
+        assert await page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(23, 33, 43)"
+        assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        await page.locator("#products li button.open").first.click()
+        await expect(page.locator('form[data-name="name"]')).to_be_visible()
+        assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
