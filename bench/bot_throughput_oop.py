@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bot_throughput import alternating, catalog_csv, checkout_once, closed_loop, timed  # noqa: E402
+from bot_throughput import alternating, catalog_csv, checkout_once, closed_loop, timed, until  # noqa: E402
 
 from sandbox import SandboxServer, SandboxUser  # noqa: E402
 from sandbox.server import BotMessage  # noqa: E402
@@ -118,6 +118,12 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def category_buttons(message: BotMessage) -> list[str]:
+    """The labels of a message's category buttons (``CategoryPageCb``, packed as ``cp:…``):
+    a category, or the list's next page; never another screen's button."""
+    return [b["text"] for b in message.buttons() if str(b.get("callback_data", "")).startswith("cp:")]
+
+
 class Shop:
     """The users' side of Ordergram: one closed-loop operation per phase."""
 
@@ -140,12 +146,19 @@ class Shop:
         if step == 0:
             return await self.send(user, f"/start p_{self.rng.choice(self.skus)}")
         if step == 1:
+            # ``timed`` returns at the first activity in the chat, which may be the late edit
+            # of the step before (a press is answered, then its message edited): the category
+            # list is the newest message with category buttons sent after /catalog, not
+            # whatever came last. Taking the last message once took the cart, whose
+            # "Checkout" the next step pressed: the user was then in checkout, and a later
+            # category press found the phone prompt.
+            before = self.server.last_message(user.id)
             await self.send(user, "/catalog")
-            self.categories[user.id] = self.server.last_message(user.id)
+            await until(self.server, user, partial(self.category_list, user, before.message_id if before else 0))
             return 1
         if step == 2:  # a category page from the list this user was just shown
             categories = self.categories.pop(user.id, None)
-            labels = categories.button_texts() if categories is not None else []
+            labels = category_buttons(categories) if categories is not None else []
             if categories is None or not labels:
                 return await self.send(user, "/catalog")
             label = self.rng.choice(labels)
@@ -154,6 +167,16 @@ class Shop:
         if step == 3:
             return await self.send(user, "/cart")
         return await self.send(user, f"/search {self.rng.choice(SEARCH_WORDS)}")
+
+    def category_list(self, user: SandboxUser, since: int) -> bool:
+        """Whether a category list came after message ``since``; kept for the next step."""
+        for message in reversed(self.server.chat_messages(user.id)):
+            if message.message_id <= since:
+                return False
+            if category_buttons(message):
+                self.categories[user.id] = message
+                return True
+        return False
 
     async def add(self, user: SandboxUser) -> int:
         return await self.send(user, f"/add {self.rng.choice(self.skus)} 1")

@@ -89,6 +89,13 @@ class OrdersPageCb(CallbackData, prefix="ol"):
     page: Number
 
 
+class QueuePageCb(CallbackData, prefix="qp"):
+    """A page of a warehouse's fulfilment queue (staff ``/queue``)."""
+
+    warehouse_id: Number
+    page: Number
+
+
 class CancelOrderCb(CallbackData, prefix="oc"):
     code: Code
     confirmed: bool

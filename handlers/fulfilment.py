@@ -5,40 +5,66 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from domain.customers import Customer
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
+from domain.usecases.fulfilment import QueuePage, order_for_staff, queue_page
 from domain.usecases.insight import customer_profile, top_customers
 from domain.usecases.payments import record_invoice_payment
 from domain.usecases.pricing import set_price_group
 from domain.usecases.special import set_business, set_vip
 from domain.usecases.support import customer_conversations
+from handlers.callbacks import QueuePageCb, button
 from handlers.context import ShopSettings
 from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
-QUEUE_SHOWN = 30
+QUEUE_PAGE = 20  # orders a page; after a busy day a warehouse has hundreds to fulfil
+
+
+def _queue_screen(found: QueuePage, renderer: Renderer) -> tuple[str, InlineKeyboardMarkup | None]:
+    nav = []
+    here = found.warehouse.id or 0
+    if found.page > 0:
+        nav.append(button(_("◀ Previous"), QueuePageCb(warehouse_id=here, page=found.page - 1)))
+    if found.page + 1 < found.pages:
+        nav.append(button(_("Next ▶"), QueuePageCb(warehouse_id=here, page=found.page + 1)))
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[nav]) if nav else None
+    return renderer.render("staff/queue.html.j2", q=found), keyboard
 
 
 @router.message(Command("queue"))
 async def queue(message: Message, command: CommandObject, uow: UnitOfWork, renderer: Renderer) -> None:
     assert message.from_user is not None
-    warehouse, entries = await fulfilment_queue(
-        uow, staff_id=message.from_user.id, warehouse_code=(command.args or "").strip() or None
+    found = await queue_page(
+        uow,
+        staff_id=message.from_user.id,
+        warehouse_code=(command.args or "").strip() or None,
+        page=0,
+        page_size=QUEUE_PAGE,
     )
-    await message.answer(
-        renderer.render(
-            "staff/queue.html.j2",
-            warehouse=warehouse,
-            entries=entries[:QUEUE_SHOWN],
-            more=max(len(entries) - QUEUE_SHOWN, 0),
-        )
+    text, keyboard = _queue_screen(found, renderer)
+    await message.answer(text, reply_markup=keyboard)
+
+
+@router.callback_query(QueuePageCb.filter())
+async def queue_turn(query: CallbackQuery, callback_data: QueuePageCb, uow: UnitOfWork, renderer: Renderer) -> None:
+    found = await queue_page(
+        uow,
+        staff_id=query.from_user.id,
+        warehouse_id=callback_data.warehouse_id,
+        page=callback_data.page,
+        page_size=QUEUE_PAGE,
     )
+    # A button from before orders left the queue: the last page, and why it is not the one asked for.
+    await query.answer(_("The queue has changed since: this is its last page now.") if found.moved else None)
+    if isinstance(query.message, Message):
+        text, keyboard = _queue_screen(found, renderer)
+        await query.message.edit_text(text, reply_markup=keyboard)
 
 
 @router.message(Command("order"))

@@ -112,6 +112,47 @@ async def fulfilment_queue(
 
 
 @dataclass(frozen=True, slots=True)
+class QueuePage:
+    """One page of a warehouse's queue. ``total`` is what the pages hold together, read in the
+    same transaction as the page."""
+
+    warehouse: Warehouse
+    entries: list[QueueEntry]
+    page: int
+    pages: int
+    total: int
+    offset: int  # how many orders come before this page's first
+    moved: bool = False  # the page asked for is gone (orders left the queue): the last one instead
+
+
+async def queue_page(
+    uow: UnitOfWork,
+    *,
+    staff_id: int,
+    page: int,
+    page_size: int,
+    warehouse_code: str | None = None,
+    warehouse_id: int | None = None,
+) -> QueuePage:
+    """A page of ``fulfilment_queue`` (the warehouse named by code, or by id from a page
+    button); a page past the end (a button from before orders left the queue) gives the last
+    page and says so."""
+    if warehouse_id is not None:
+        async with uow.read_only():
+            named = {w.id: w.code for w in await uow.warehouses.all()}
+        if warehouse_id not in named:
+            raise NotFound()
+        warehouse_code = named[warehouse_id]
+    warehouse, entries = await fulfilment_queue(uow, staff_id=staff_id, warehouse_code=warehouse_code)
+    pages = max((len(entries) + page_size - 1) // page_size, 1)
+    shown = min(max(page, 0), pages - 1)
+    offset = shown * page_size
+    return QueuePage(
+        warehouse, entries[offset : offset + page_size], shown, pages, len(entries), offset, moved=shown != page
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class StaffOrderView:
     order: Order
     customer: Customer | None
