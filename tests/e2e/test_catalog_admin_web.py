@@ -13,10 +13,10 @@ from aiohttp import FormData
 from PIL import Image
 from sqlalchemy import select
 
-from bot.harness import RunningBot
+from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.conftest import ADMIN, hire, refused_calls, staff_shop
 from tests.e2e.miniapp import miniapp, tma
 from tests.fakes import FakeClock
 
@@ -279,3 +279,20 @@ async def test_a_csv_with_a_bad_line_imports_nothing_and_names_the_line(shop: Ru
         assert done.status == 200
         assert (await done.json())["summary"] == "products: 2 created, 0 updated, 0 unchanged."
     await product_id(shop, "NEW-2")
+
+
+async def test_a_photo_telegram_refuses_saves_nothing_and_says_why(tmp_path: Path, clock: FakeClock) -> None:
+    async with running_bot(
+        f"sqlite+aiosqlite:///{tmp_path / 'photo.sqlite3'}", clock=clock, default_currency="GBP", admin_ids=[ADMIN]
+    ) as shop:
+        await SandboxUser(shop.server, ADMIN, "Ada").send("/start")
+        shop.server.blocked.add(ADMIN)  # the uploader blocked the bot: no chat to carry the picture
+        pid = await product_id(shop, "23166")
+        async with miniapp(shop) as client:
+            refused = await client.post(
+                f"/app/api/catalog/products/{pid}/photos", data=upload("mug.png", png()), headers=tma(shop, ADMIN)
+            )
+            assert refused.status == 502 and refused.content_type == "application/problem+json"
+            assert "nothing was saved" in (await refused.json())["detail"]
+        assert await changes(shop, "23166") == []
+        assert refused_calls(shop) == [("sendPhoto", "Forbidden: bot was blocked by the user")]

@@ -67,7 +67,8 @@ function note() {
 function fieldForm(product, field) {
   const input = field.multiline
     ? el("textarea", { name: field.field, maxlength: 3000 }, field.value)
-    : el("input", { name: field.field, value: field.value, maxlength: 300, autocomplete: "off" });
+    : el("input", { name: field.field, value: field.value, maxlength: 300, autocomplete: "off",
+      list: field.field === "category" ? "category-names" : null }); // a known category offered, a new one typed
   const form = el("form", { class: "edit", "data-name": field.field },
     el("label", {}, el("span", {}, field.label), input, el("span", { class: "hint" }, field.hint)),
     el("button", { type: "submit" }, t("save")), note());
@@ -164,6 +165,7 @@ async function start() {
     relabel();
     $("status-filter").append(...meta.statuses.map((s) => el("option", { value: s.value }, s.label)));
     $("category-filter").append(...meta.categories.map((c) => el("option", { value: c.id }, c.name)));
+    document.body.append(el("datalist", { id: "category-names" }, meta.categories.map((c) => el("option", { value: c.name }))));
     const again = () => { state.page = 0; list().catch((error) => showError(error.message)); };
     $("q").addEventListener("input", debounce(again, 300));
     $("status-filter").addEventListener("change", again);
