@@ -35,7 +35,7 @@ from domain.reports import DayFigures, PlacedOrder, ShippedOrder, SoldLine
 from domain.returns import ReturnRequest
 from domain.sales import DaySku, SummaryState
 from domain.shipping import CarrierRate
-from domain.staff import StaffInvite
+from domain.staff import StaffInvite, WebSession
 from domain.stock import BinQuantity, Movement, ReorderLevel, Reservation, StockDrift, StockLevel
 from domain.stock_counts import BinCount
 from domain.support import Conversation, SupportMessage
@@ -83,6 +83,19 @@ class StaffRepository(Protocol):
     async def add_web_login(self, token_hash: str, telegram_id: int, at: datetime, expires_at: datetime) -> None: ...
     async def use_web_login(self, token_hash: str, at: datetime) -> int | None:
         """The staff member's id, the first time an unexpired link is used; else None."""
+        ...
+
+    async def add_web_session(self, session: WebSession) -> None:
+        """Store a browser's sign-in (and forget this member's expired ones)."""
+        ...
+
+    async def web_session(self, token_hash: str, at: datetime) -> int | None:
+        """Whose unexpired session this is; None once it ended or expired."""
+        ...
+
+    async def web_sessions(self, telegram_id: int, at: datetime) -> list[WebSession]: ...
+    async def end_web_sessions(self, telegram_id: int, token_hash: str | None = None) -> int:
+        """End one of the member's sessions, or every one; how many ended."""
         ...
 
 

@@ -50,6 +50,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class WebSession:
+    """A browser signed in to the staff dashboard (only the hash of its cookie is stored)."""
+
+    token_hash: str
+    telegram_id: int
+    created_at: datetime
+    expires_at: datetime
+    agent: str = ""
+
+
 def can(member: StaffMember | None, permission: Permission) -> bool:
     return member is not None and permission in ROLE_PERMISSIONS[member.role]
 

@@ -14,7 +14,9 @@ from domain.ports import UnitOfWork
 from domain.usecases.customers import set_language
 from domain.usecases.fx import choose_currency, currency_choice
 from handlers.callbacks import CurrencyChoice, LanguageChoice
+from handlers.context import ShopSettings
 from handlers.menu import LANGUAGE_BUTTON, main_menu
+from handlers.miniapp import set_shop_button
 from handlers.start import start_screen
 from handlers.views.rendering import Renderer, language_name
 
@@ -46,12 +48,14 @@ async def choose_language(
     customer: Customer,
     i18n: I18n,
     renderer: Renderer,
+    settings: ShopSettings,
 ) -> None:
     updated = await set_language(
         uow, telegram_id=query.from_user.id, language=callback_data.code, offered=i18n.available_locales
     )
     with i18n.use_locale(updated.language or i18n.default_locale):
         await query.answer()
+        await set_shop_button(query.bot, settings, query.from_user.id)  # the menu button says it in the new language
         if isinstance(query.message, Message):
             await query.message.edit_text(_("Language: {language}").format(language=language_name(callback_data.code)))
             await query.message.answer(await start_screen(customer, renderer, uow, i18n), reply_markup=main_menu())

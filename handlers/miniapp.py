@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, WebAppInfo
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, MenuButtonWebApp, Message, WebAppInfo
 from aiogram.utils.i18n import gettext as _
 
 from domain.ports import Clock, UnitOfWork
@@ -17,6 +17,19 @@ router = Router(name=__name__)
 
 def _not_set_up() -> str:
     return _("The shop's Mini App is not set up yet (the operator sets WEBAPP_URL). Browse with /catalog.")
+
+
+def shop_button(webapp_url: str) -> MenuButtonWebApp:
+    """The menu button that opens the storefront, labelled in the current language."""
+    return MenuButtonWebApp(text=_("Shop"), web_app=WebAppInfo(url=f"{webapp_url}/app/shop"))
+
+
+async def set_shop_button(bot: Bot | None, settings: ShopSettings, chat_id: int) -> None:
+    """This private chat's menu button, in the reader's language. Telegram keeps one menu
+    button for every chat plus one per chat, none per language: a reader of another language
+    than the default gets a button of their own."""
+    if bot is not None and settings.webapp_url:
+        await bot.set_chat_menu_button(chat_id=chat_id, menu_button=shop_button(settings.webapp_url))
 
 
 @router.message(Command("shop"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.enums import ChatType
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
@@ -14,6 +15,7 @@ from handlers.catalog import show_product_by_sku
 from handlers.context import ShopSettings
 from handlers.marketing import open_link
 from handlers.menu import main_menu
+from handlers.miniapp import set_shop_button
 from handlers.shop import identity_of_shop, shop_context
 from handlers.staff import join_with_invite
 from handlers.views.rendering import Renderer
@@ -53,13 +55,23 @@ async def start_with_link(
             buy_now=settings.buy_now,
             shop_url=settings.webapp_url,
         )
+        await localized_menu_button(message, settings, i18n)
         return
-    await start(message, customer, renderer, uow, i18n)
+    await start(message, customer, renderer, uow, i18n, settings)
 
 
 @router.message(CommandStart())
-async def start(message: Message, customer: Customer, renderer: Renderer, uow: UnitOfWork, i18n: I18n) -> None:
+async def start(
+    message: Message, customer: Customer, renderer: Renderer, uow: UnitOfWork, i18n: I18n, settings: ShopSettings
+) -> None:
     await message.answer(await start_screen(customer, renderer, uow, i18n), reply_markup=main_menu())
+    await localized_menu_button(message, settings, i18n)
+
+
+async def localized_menu_button(message: Message, settings: ShopSettings, i18n: I18n) -> None:
+    """The default menu button speaks the default language; anyone else gets theirs."""
+    if message.chat.type == ChatType.PRIVATE and i18n.current_locale != i18n.default_locale:
+        await set_shop_button(message.bot, settings, message.chat.id)
 
 
 async def start_screen(customer: Customer, renderer: Renderer, uow: UnitOfWork, i18n: I18n) -> str:

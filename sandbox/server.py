@@ -134,6 +134,7 @@ class SandboxServer(ForumsAndCopies, Payments):
         self.user_messages: dict[tuple[int, int], dict[str, Any]] = {}  # what people sent (copyMessage reads it)
         self.webhook_deleted = False
         self.menu_button: dict[str, Any] | None = None  # setChatMenuButton without a chat: every chat's
+        self.chat_menu_buttons: dict[int, dict[str, Any]] = {}  # … and with one: that chat's own
         self.closing = False  # set on shutdown so a pending long poll returns at once
         self.webhook: dict[str, str] | None = None  # set by setWebhook: updates are POSTed there
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update id, HTTP status)
@@ -435,7 +436,10 @@ class SandboxServer(ForumsAndCopies, Payments):
                 raise bad_request("BUTTON_URL_INVALID")
             if not 1 <= len(str(button.get("text", ""))) <= 64:
                 raise bad_request("BUTTON_TEXT_INVALID")
-        self.menu_button = button
+        if params.get("chat_id") is not None:
+            self.chat_menu_buttons[int(params["chat_id"])] = button
+        else:
+            self.menu_button = button
         return True
 
     async def m_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:

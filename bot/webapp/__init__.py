@@ -8,7 +8,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from aiogram.types import MenuButtonWebApp, WebAppInfo
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -23,6 +22,7 @@ from domain.i18n import N_
 from domain.staff import Permission, can
 from domain.usecases.staff import staff_member
 from handlers.catalog import customer_currency
+from handlers.miniapp import shop_button
 from storage.db import on_commit
 
 log = logging.getLogger(__name__)
@@ -183,8 +183,6 @@ async def set_menu_button(runtime: Runtime) -> None:
         return
     i18n = runtime.i18n
     with i18n.use_locale(i18n.default_locale), i18n.context():
-        text = _("Shop")
-    await runtime.bot.set_chat_menu_button(
-        menu_button=MenuButtonWebApp(text=text, web_app=WebAppInfo(url=f"{url}{PREFIX}/shop"))
-    )
+        button = shop_button(url)  # every chat's; readers of other languages get their own (handlers.miniapp)
+    await runtime.bot.set_chat_menu_button(menu_button=button)
     log.info("menu button opens the Mini App at %s%s/shop", url, PREFIX)

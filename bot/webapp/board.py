@@ -24,7 +24,16 @@ from bot.webapp.security import (
 from bot.webapp.shop import money
 from domain.errors import DomainError
 from domain.money import Money
-from domain.usecases.dashboard import Dashboard, dashboard, dashboard_member, late_orders, use_login_link
+from domain.usecases.dashboard import (
+    Dashboard,
+    dashboard,
+    dashboard_member,
+    late_orders,
+    my_sessions,
+    session_hash,
+    sign_in,
+    sign_out,
+)
 from handlers.views.labels import label
 from storage.ops import ops_figures
 
@@ -148,15 +157,23 @@ async def post_login(request: web.Request) -> web.Response:
     runtime = _runtime(request)
     form = await request.post()
     token = str(form.get("token", ""))
+    hours = runtime.settings.webapp_session_hours
+    signer = request.app[SIGNER]
     try:
-        member = await use_login_link(runtime.uow(), runtime.clock, token=token)
+        _member, cookie = await sign_in(
+            runtime.uow(),
+            runtime.clock,
+            token=token,
+            cookie_for=lambda telegram_id: signer.make("session", telegram_id, hours * 3600),
+            hours=hours,
+            agent=request.headers.get("User-Agent", ""),
+        )
     except DomainError:
         raise WebProblem(401, "Unauthorized", _("This sign-in link is invalid, expired or already used.")) from None
-    hours = runtime.settings.webapp_session_hours
     response = web.HTTPSeeOther("/app/dashboard")
     response.set_cookie(
         SESSION_COOKIE,
-        request.app[SIGNER].make("session", member.telegram_id, hours * 3600),
+        cookie,
         max_age=hours * 3600,
         path="/app",
         httponly=True,
@@ -167,10 +184,30 @@ async def post_login(request: web.Request) -> web.Response:
 
 
 async def post_logout(request: web.Request) -> web.Response:
-    viewer(request)
+    who = viewer(request)
+    if who.via == "cookie":
+        await sign_out(_runtime(request).uow(), telegram_id=who.telegram_id, cookie=who.session)
     response = web.json_response({"signed_out": True})
     response.del_cookie(SESSION_COOKIE, path="/app")
     return response
+
+
+async def get_sessions(request: web.Request) -> web.Response:
+    """The reader's own browser sessions (the one asking marked), as stored."""
+    runtime, who = _runtime(request), viewer(request)
+    current = session_hash(who.session) if who.via == "cookie" else ""
+    found = await my_sessions(runtime.uow(), runtime.clock, telegram_id=who.telegram_id)
+    return web.json_response(
+        [
+            {
+                "created": s.created_at.isoformat(),
+                "expires": s.expires_at.isoformat(),
+                "agent": s.agent,
+                "current": s.token_hash == current,
+            }
+            for s in found
+        ]
+    )
 
 
 LATE = web.AppKey("webapp_late", LateOrders)
@@ -182,6 +219,7 @@ def add_board_routes(app: web.Application) -> None:
     app.router.add_get("/api/dashboard/ticket", get_ticket)
     app.router.add_get("/api/dashboard/events", get_events)
     app.router.add_post("/api/logout", post_logout)
+    app.router.add_get("/api/sessions", get_sessions)
     app.router.add_get("/login", get_login)
     add_detail_routes(app)
     app.router.add_post("/login", post_login)

@@ -19,6 +19,7 @@ from domain.customers import pick_language
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.ports import Clock
 from domain.staff import NotAllowed, WrongRole
+from domain.usecases.dashboard import session_owner
 from handlers.errors import domain_message
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ def viewer(request: web.Request) -> Viewer:
     return found
 
 
-def _from_headers(request: web.Request, runtime: Runtime, signer: Signer) -> Viewer | None:
+async def _from_headers(request: web.Request, runtime: Runtime, signer: Signer) -> Viewer | None:
     header = request.headers.get("Authorization", "")
     if header.startswith("tma "):
         settings = runtime.settings
@@ -120,8 +121,10 @@ def _from_headers(request: web.Request, runtime: Runtime, signer: Signer) -> Vie
         return Viewer(telegram_id, "ticket")
     cookie = request.cookies.get(SESSION_COOKIE, "")
     if cookie:
+        # The signature turns garbage away without a query; the stored session decides (it
+        # ends on signing out, on expiry and when the staff member is removed).
         telegram_id = signer.read("session", cookie)
-        if telegram_id is not None:
+        if telegram_id is not None and await session_owner(runtime.uow(), runtime.clock, cookie=cookie) == telegram_id:
             return Viewer(telegram_id, "cookie", session=cookie)
     return None
 
@@ -165,7 +168,7 @@ def make_middlewares(runtime: Runtime, signer: Signer) -> list[Any]:
                 raise WebProblem(403, "Forbidden", "Cross-site request refused.")
         who = None
         if request.path.startswith("/app/api/"):
-            who = _from_headers(request, runtime, signer)
+            who = await _from_headers(request, runtime, signer)
             if who is None:
                 raise WebProblem(401, "Unauthorized", "Open this page from Telegram, or sign in with /dashboard.")
             if who.via == "cookie" and request.method not in ("GET", "HEAD"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -13,7 +14,7 @@ from domain.errors import DomainError
 from domain.i18n import N_
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
-from domain.staff import Permission, can
+from domain.staff import Permission, WebSession, can
 from domain.usecases.jobs import LATE_STATUSES, is_late
 from domain.usecases.staff import require
 
@@ -151,3 +152,50 @@ async def use_login_link(uow: UnitOfWork, clock: Clock, *, token: str) -> StaffM
     if telegram_id is None:
         raise LoginLinkInvalid()
     return await dashboard_member(uow, telegram_id)
+
+
+MAX_AGENT = 200
+
+
+async def sign_in(
+    uow: UnitOfWork, clock: Clock, *, token: str, cookie_for: Callable[[int], str], hours: int, agent: str = ""
+) -> tuple[StaffMember, str]:
+    """Spend a sign-in link and open a browser session in one transaction: the staff member
+    and the cookie ``cookie_for`` made for them (its hash is what the session row keeps)."""
+    if not 16 <= len(token) <= 128:
+        raise LoginLinkInvalid()
+    now = clock.now()
+    async with uow:
+        telegram_id = await uow.staff.use_web_login(_hash(token), now)
+        member = await uow.staff.get(telegram_id) if telegram_id is not None else None
+        if member is None or not can(member, Permission.VIEW_ORDERS):
+            raise LoginLinkInvalid()
+        cookie = cookie_for(member.telegram_id)
+        expires = now + timedelta(hours=hours)
+        await uow.staff.add_web_session(WebSession(_hash(cookie), member.telegram_id, now, expires, agent[:MAX_AGENT]))
+        await uow.commit()
+    return member, cookie
+
+
+async def session_owner(uow: UnitOfWork, clock: Clock, *, cookie: str) -> int | None:
+    """Whose browser session this cookie is, while it lasts (not signed out, not expired, the
+    staff member not removed)."""
+    async with uow.read_only():
+        return await uow.staff.web_session(_hash(cookie), clock.now())
+
+
+async def sign_out(uow: UnitOfWork, *, telegram_id: int, cookie: str) -> None:
+    async with uow:
+        await uow.staff.end_web_sessions(telegram_id, _hash(cookie))
+        await uow.commit()
+
+
+async def my_sessions(uow: UnitOfWork, clock: Clock, *, telegram_id: int) -> list[WebSession]:
+    """A staff member's open browser sessions, oldest first."""
+    await dashboard_member(uow, telegram_id)
+    async with uow.read_only():
+        return await uow.staff.web_sessions(telegram_id, clock.now())
+
+
+def session_hash(cookie: str) -> str:
+    return _hash(cookie)

@@ -117,6 +117,7 @@ async def set_role(uow: UnitOfWork, *, admin_id: int, telegram_id: int, role: Ro
             raise NotFound()
         if role is None:
             await uow.staff.remove(telegram_id)
+            await uow.staff.end_web_sessions(telegram_id)  # their dashboard in a browser: signed out now
             await uow.commit()
             return None
         member.role = role

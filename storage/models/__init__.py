@@ -64,7 +64,15 @@ from storage.models.orders import (
     ReviewRow,
 )
 from storage.models.parcels import ParcelLineRow, ParcelRow, PickupCodeRow
-from storage.models.parties import AddressRow, CustomerRow, PriceRuleRow, StaffInviteRow, StaffRow, WebLoginRow
+from storage.models.parties import (
+    AddressRow,
+    CustomerRow,
+    PriceRuleRow,
+    StaffInviteRow,
+    StaffRow,
+    WebLoginRow,
+    WebSessionRow,
+)
 from storage.models.promotions import PromoCodeRow, PromoCodeUseRow, PromotionRow
 from storage.models.sales import SalesDayRow, SalesDaySkuRow, SalesSummaryRow
 
@@ -139,4 +147,5 @@ __all__ = [
     "UtcDateTime",
     "WarehouseRow",
     "WebLoginRow",
+    "WebSessionRow",
 ]

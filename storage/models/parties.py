@@ -86,6 +86,18 @@ class WebLoginRow(Base):
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class WebSessionRow(Base):
+    """A signed-in browser of the staff dashboard: ended by signing out, by its expiry, or at
+    once when the staff member is removed. Only the cookie's hash is kept."""
+
+    __tablename__ = "web_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    agent: Mapped[str] = mapped_column(String(200), default="")  # the browser, to tell sessions apart
+
+
 class PriceRuleRow(Base):
     """A price list entry (``domain.pricing.PriceRule``); percent is a decimal string."""
 

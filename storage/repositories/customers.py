@@ -9,7 +9,7 @@ from sqlalchemy import Executable, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.customers import Address, Customer, Role, StaffMember
-from domain.staff import StaffInvite
+from domain.staff import StaffInvite, WebSession
 from storage import models as m
 from storage.cache import CacheView
 from storage.repositories.cached import copier, fills
@@ -211,6 +211,40 @@ class SqlStaff:
         )
         found = result.scalar_one_or_none()
         return None if found is None else int(found)
+
+    async def add_web_session(self, session: WebSession) -> None:
+        t = m.WebSessionRow
+        await self.s.execute(delete(t).where(t.telegram_id == session.telegram_id, t.expires_at <= session.created_at))
+        self.s.add(
+            t(
+                token_hash=session.token_hash,
+                telegram_id=session.telegram_id,
+                created_at=session.created_at,
+                expires_at=session.expires_at,
+                agent=session.agent,
+            )
+        )
+        await self.s.flush()
+
+    async def web_session(self, token_hash: str, at: datetime) -> int | None:
+        t = m.WebSessionRow
+        found = await self.s.scalar(select(t.telegram_id).where(t.token_hash == token_hash, t.expires_at > at))
+        return None if found is None else int(found)
+
+    async def web_sessions(self, telegram_id: int, at: datetime) -> list[WebSession]:
+        t = m.WebSessionRow
+        rows = await self.s.scalars(
+            select(t).where(t.telegram_id == telegram_id, t.expires_at > at).order_by(t.created_at)
+        )
+        return [WebSession(r.token_hash, r.telegram_id, r.created_at, r.expires_at, r.agent) for r in rows]
+
+    async def end_web_sessions(self, telegram_id: int, token_hash: str | None = None) -> int:
+        t = m.WebSessionRow
+        query = delete(t).where(t.telegram_id == telegram_id)
+        if token_hash is not None:
+            query = query.where(t.token_hash == token_hash)
+        result = await self.s.execute(query.execution_options(synchronize_session=False))
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def use_invite(self, token: str, telegram_id: int, at: datetime) -> bool:
         """Conditional: only the first of two concurrent uses gets the row."""

@@ -226,8 +226,33 @@ async def test_sign_in_link_expires_and_revoking_staff_ends_the_session(shop: Ru
         signed_in = await client.post("/app/login", data={"token": fresh}, allow_redirects=False)
         client.session.cookie_jar.update_cookies({"og_dashboard": signed_in.cookies["og_dashboard"].value})
         assert (await client.get("/app/api/dashboard")).status == 200
+        listed = await (await client.get("/app/api/sessions")).json()
+        assert [s["current"] for s in listed] == [True]
         await SandboxUser(shop.server, ADMIN, "Ada").send("/revoke 602")
-        assert (await client.get("/app/api/dashboard")).status == 403
+        assert (await client.get("/app/api/dashboard")).status == 401  # the session itself is gone
+        async with shop.runtime.sessions() as session:
+            assert (await session.scalars(select(m.WebSessionRow.telegram_id))).all() == []
+
+
+async def test_a_browser_session_expires_and_signing_out_ends_it_on_the_server(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    async with miniapp(shop) as client:
+        for ending in ("expiry", "sign-out"):
+            signed_in = await client.post(
+                "/app/login", data={"token": _token(await admin.send("/dashboard"))}, allow_redirects=False
+            )
+            cookie = signed_in.cookies["og_dashboard"].value
+            client.session.cookie_jar.update_cookies({"og_dashboard": cookie})
+            assert (await client.get("/app/api/dashboard")).status == 200
+            if ending == "expiry":
+                clock.advance(hours=shop.runtime.settings.webapp_session_hours, seconds=1)
+            else:
+                me = await (await client.get("/app/api/me")).json()
+                assert (await client.post("/app/api/logout", headers={me["csrf_header"]: me["csrf"]})).status == 200
+                client.session.cookie_jar.update_cookies({"og_dashboard": cookie})  # a copy kept: worthless now
+            assert (await client.get("/app/api/dashboard")).status == 401, ending
 
 
 def buttons(reply: Reply) -> list[dict[str, Any]]:
@@ -245,6 +270,22 @@ async def test_shop_command_and_menu_button_open_the_mini_app(shop: RunningBot) 
     assert buttons(reply)[0]["web_app"]["url"] == f"{URL}/app/shop"
     await set_menu_button(shop.runtime)
     assert shop.server.menu_button == {"type": "web_app", "text": "Shop", "web_app": {"url": f"{URL}/app/shop"}}
+
+
+async def test_the_menu_button_opens_the_shop_labelled_in_each_readers_language(shop: RunningBot) -> None:
+    server, shop_page = shop.server, {"url": f"{URL}/app/shop"}
+    await set_menu_button(shop.runtime)
+    assert server.menu_button == {"type": "web_app", "text": "Shop", "web_app": shop_page}  # every chat's
+    boris = SandboxUser(server, CUSTOMER + 1, "Борис", language_code="ru")
+    await boris.send("/start")
+    assert server.chat_menu_buttons[boris.id] == {"type": "web_app", "text": "Магазин", "web_app": shop_page}
+    ann = SandboxUser(server, CUSTOMER, "Ann")
+    await ann.send("/start")
+    assert ann.id not in server.chat_menu_buttons  # the default language: every chat's button speaks it
+    await ann.press((await ann.send("/language")).last, "Русский")
+    assert server.chat_menu_buttons[ann.id]["text"] == "Магазин"
+    await ann.press((await ann.send("/language")).last, "English")
+    assert server.chat_menu_buttons[ann.id]["text"] == "Shop"
 
 
 async def test_a_product_card_in_chat_opens_that_product_in_the_shop_and_not_without_webapp_url(

@@ -1,0 +1,126 @@
+"""Two ``ordergram serve`` processes on one database and one Redis: an order taken by one
+reaches a dashboard's event stream held open on the other within the 2 s the dashboard promises
+(Redis pub/sub carries the change; the stream is read, never slept on)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+
+from bot.harness import load_demo_catalog
+from bot.webapp.initdata import sign
+from domain.usecases.intake import create_api_key
+from sandbox import SandboxServer
+from sandbox.proxy import wait_until_serving
+from storage.db import create_engine, session_factory
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+from tests.running_process import migrated, start_ordergram
+from tests.test_middlewares import _redis_or_skip
+from tests.test_run_webhook import free_port
+
+REDIS_DB = os.environ.get("ORDERGRAM_TEST_REDIS", "redis://127.0.0.1:6379/14")
+ADMIN = 1
+PROMISE_S = 2.0
+
+
+async def next_snapshot(stream: aiohttp.ClientResponse) -> dict[str, Any]:
+    data: dict[str, Any] | None = None
+    while True:
+        line = (await stream.content.readline()).decode()
+        if line.startswith("data: "):
+            data = json.loads(line.removeprefix("data: "))
+        elif line == "\n" and data is not None:
+            return data
+
+
+async def test_an_order_taken_by_one_process_reaches_the_dashboard_stream_of_the_other_within_2_s(
+    tmp_path: Path,
+) -> None:
+    redis = await _redis_or_skip()
+    await redis.aclose()
+    database = f"sqlite+aiosqlite:///{tmp_path / 'shared.sqlite3'}"
+    await migrated(database)
+    engine = create_engine(database)
+    sessions = session_factory(engine, base_currency="GBP")
+    await load_demo_catalog(SimpleNamespace(uow=lambda: SqlUnitOfWork(sessions), clock=FakeClock()))  # type: ignore[arg-type]
+    key, _ = await create_api_key(SqlUnitOfWork(sessions), FakeClock(), name="web")
+    await engine.dispose()
+
+    server = SandboxServer()
+    await server.start()
+    ports = [free_port(), free_port()]
+    env = {
+        "DATABASE_URL": database,
+        "REDIS_URL": REDIS_DB,
+        "DEFAULT_CURRENCY": "GBP",
+        "ADMIN_IDS": str(ADMIN),
+        "WEBAPP_URL": "https://shop.example.com",
+        "NOTIFY_RATE": "0",
+        "NOTIFY_CHAT_INTERVAL": "0",
+        "LOG_LEVEL": "INFO",
+    }
+    processes = []
+    for i, port in enumerate(ports):
+        workdir = tmp_path / f"p{i}"
+        workdir.mkdir()
+        hook = f"http://127.0.0.1:{ports[0]}/tg/hook"  # Telegram's updates go to the first; irrelevant here
+        processes.append(
+            await start_ordergram(server, workdir, "serve", WEBHOOK_PORT=str(port), WEBHOOK_URL=hook, **env)
+        )
+    watcher, taker = (f"http://127.0.0.1:{port}" for port in ports)
+    init_data = sign(
+        {"auth_date": str(int(time.time())), "user": json.dumps({"id": ADMIN, "first_name": "Ada"})}, server.token
+    )
+    try:
+        await wait_until_serving(processes, ports)
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None)) as http:
+            async with http.get(
+                f"{watcher}/app/api/dashboard/ticket", headers={"Authorization": f"tma {init_data}"}
+            ) as r:
+                ticket = (await r.json())["ticket"]
+            async with http.get(f"{watcher}/app/api/dashboard/events?ticket={ticket}") as stream:
+                assert (await next_snapshot(stream))["today"]["orders"] == 0
+                body = {
+                    "customer": {"name": "Ann", "telegram_id": 5001},
+                    "lines": [{"sku": "85123A", "quantity": 1}],
+                    "currency": "GBP",
+                    "payment": "cod",
+                    "pickup_point": "MAN",
+                }
+                headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": "across-processes"}
+                async with http.post(f"{taker}/api/v1/orders", json=body, headers=headers) as placed:
+                    assert placed.status == 201, await placed.text()
+                committed = asyncio.get_running_loop().time()
+
+                async def counted() -> dict[str, Any]:
+                    while (snapshot := await next_snapshot(stream))["today"]["orders"] != 1:
+                        pass
+                    return snapshot
+
+                snapshot = await asyncio.wait_for(counted(), PROMISE_S)
+                assert asyncio.get_running_loop().time() - committed < PROMISE_S
+                assert snapshot["by_status"]["allocated"] + snapshot["by_status"]["placed"] >= 1
+    finally:
+        outputs = []
+        for process in processes:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                _, stderr = await asyncio.wait_for(process.communicate(), 30)
+            except TimeoutError:
+                process.kill()
+                _, stderr = await process.communicate()
+            outputs.append(stderr.decode())
+            print(stderr.decode()[-3000:])  # shown by pytest when the test fails
+        await server.stop()
+    assert all("Traceback" not in out for out in outputs), outputs
