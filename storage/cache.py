@@ -38,6 +38,7 @@ process's write is seen within them, as before; only the work per reload shrank.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -102,6 +103,7 @@ class _Absent:
 
 
 ABSENT: Final = _Absent()  # from a complete section: the key is known not to exist
+IN_SNAPSHOT: Final = math.inf  # an entry's expiry when a snapshot loaded it: valid while its section is complete
 ALL_ROWS: Final = None  # in a write note: the write did not name its rows
 
 
@@ -150,6 +152,9 @@ class ReadCache:
             del found.entries[key]
             self.misses += 1
             return None
+        if expires == IN_SNAPSHOT and found.complete_until <= now:
+            self.misses += 1  # the snapshot ran out: its reload keeps the entry if its row did not change
+            return None
         self.hits += 1
         return value
 
@@ -160,6 +165,8 @@ class ReadCache:
         if found.stale_for(key, read_at_generation):
             return
         entries = found.entries
+        if (kept := entries.get(key)) is not None and kept[0] == IN_SNAPSHOT:
+            return  # the snapshot's next reload decides that key (it is no hole: holes have no entry)
         if len(entries) >= MAX_ENTRIES_PER_SECTION and found.complete_until == 0.0:
             del entries[next(iter(entries))]  # oldest first; cheap and bounded
         entries[key] = (self.clock() + TTL_OF[section], value)
@@ -204,17 +211,37 @@ class ReadCache:
         if rows is None:
             found.too_big_until = now + ttl
             found.base = found.marker = None
+            found.entries = {}
             return
         if read_at_generation < found.cleared_at:
             return  # the table changed wholesale while we read it; the next reader retries
         holes = {key: at for key, at in found.holes.items() if at > read_at_generation}
-        expires = now + ttl
-        found.entries = {key: (expires, value) for key, value in rows.items() if key not in holes}
-        found.holes = holes
-        found.complete_until = expires
-        found.base, found.marker = rows, marker
-        if whole:
+        if whole or found.base is None:
+            found.entries = {key: (IN_SNAPSHOT, value) for key, value in rows.items() if key not in holes}
             found.full_at = now
+        else:
+            self._update_entries(found, rows, holes)
+        found.holes = holes
+        found.complete_until = now + ttl
+        found.base, found.marker = rows, marker
+
+    @staticmethod
+    def _update_entries(found: _Section, rows: Mapping[Hashable, Any], holes: Mapping[Hashable, int]) -> None:
+        """After an incremental load: change only the entries whose value is not the one the
+        last load gave (an unchanged row's object is the same one), and refill the holes the
+        load read again. Rebuilding every entry cost more than the load itself."""
+        assert found.base is not None
+        base, entries = found.base, found.entries
+        for key in base.keys() - rows.keys():
+            entries.pop(key, None)
+        for key, value in rows.items():
+            if (old := base.get(key, ABSENT)) is not value and old != value:
+                entries[key] = (IN_SNAPSHOT, value)
+        for key in found.holes:
+            if key in holes or key not in rows:
+                entries.pop(key, None)
+            else:
+                entries[key] = (IN_SNAPSHOT, rows[key])
 
     def snapshot_abandoned(self, section: str) -> None:
         """A granted load failed (the database said no): let a later reader try again."""

@@ -1,5 +1,6 @@
 """Variants through the sandbox, in English and Russian: size and colour chosen on the card,
-the chosen variant held, ordered (cash on delivery) and picked by its own barcode."""
+the chosen variant held, ordered (cash on delivery), picked and packed by its own barcode,
+shipped, and exchanged for another size."""
 
 from __future__ import annotations
 
@@ -14,13 +15,18 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import order_code, place_cod_order, stock
+from tests.e2e.test_dispatch import pdf_text
 from tests.e2e.test_picking import status
 from tests.e2e.test_returns import delivered, money, rma_of
 
 MEDIUM_NAVY, LARGE_NAVY = "2009004000007", "2009005000006"  # the barcodes in tshirts-products.csv
 WORDS = {
-    "en": {"add": "🛒 Add to cart", "13": "£13.00", "12": "£12.00"},
-    "ru": {"add": "🛒 В корзину", "13": "13,00", "12": "12,00"},
+    "en": {"add": "🛒 Add to cart", "13": "£13.00", "12": "£12.00", "exchange": "Exchange", "continue": "Continue"}
+    | {"same": "The same again", "reason": "changed my mind", "skip": "Skip", "store": "store"}
+    | {"replacement": r"replacement is order (\w+)"},
+    "ru": {"add": "🛒 В корзину", "13": "13,00", "12": "12,00", "exchange": "Обменять", "continue": "Далее"}
+    | {"same": "Такой же", "reason": "передумал", "skip": "Пропустить", "store": "магазин"}
+    | {"replacement": r"Замена — заказ (\w+)"},
 }
 
 
@@ -41,7 +47,7 @@ async def ordered_lines(shop: RunningBot, code: str) -> list[tuple[str, str, int
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-async def test_size_and_colour_are_chosen_on_the_card_and_the_variant_is_ordered_and_picked(
+async def test_size_and_colour_are_chosen_and_that_variant_is_held_ordered_picked_packed_shipped_and_swapped(
     shop: RunningBot, language: str
 ) -> None:
     await tshirts(shop)
@@ -73,6 +79,30 @@ async def test_size_and_colour_are_chosen_on_the_card_and_the_variant_is_ordered
     await picker.send(MEDIUM_NAVY)
     assert await status(shop, code) == "picked"
 
+    packer = await hire(shop, 70, "Pax", "packer", "LON")
+    assert "TEE-M-NVY" in (await packer.send(f"/pack {code}")).last.text
+    assert "is not in order" in (await packer.send(LARGE_NAVY)).last.text  # packed by the variant's own barcode
+    boxes = await packer.send(MEDIUM_NAVY)
+    asked = await packer.press(boxes.last, "As proposed")
+    assert "send its weight in grams" in asked.last.text
+    packed = await packer.send("180")
+    assert f"Order {code} is packed" in packed.last.text
+    slip = (await packer.press(packed.last, "Packing slip")).last.file
+    assert slip is not None and "TEE-M-NVY" in pdf_text(slip.content)
+    label = (await packer.press(packed.last, "Label")).last.file
+    assert label is not None and code in pdf_text(label.content)
+    await packer.send(f"/ship {code} DPD 15501234567890")
+    await packer.send(f"/delivered {code}")
+    assert await stock(shop, "TEE-M-NVY") == [("LON", 2, 0)]  # the shipped one left the shelf
+
+    replacement = await exchange(customer, shop, code, "TEE-M-NVY", "L / Navy", language)  # a size swap
+    assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 0)]  # returned and restocked
+    assert await stock(shop, "TEE-L-NVY") == [("LON", 10, 1)]  # held for the replacement
+    assert await ordered_lines(shop, replacement) == [("TEE-L-NVY", "Organic cotton T-shirt (L / Navy)", 1, 100)]
+    assert await money(shop, code) == []  # the £1.00 difference is charged on the replacement
+    debit, credit = await journal_totals(shop)
+    assert debit == credit
+
 
 async def test_a_variants_sku_or_barcode_finds_it_and_opens_its_parents_card(shop: RunningBot) -> None:
     await tshirts(shop)
@@ -99,22 +129,30 @@ async def journal_totals(shop: RunningBot) -> tuple[int, int]:
 async def swap(shop: RunningBot, customer_id: int, ordered: str, wanted: str) -> tuple[str, str]:
     """``ordered`` delivered, returned and exchanged for ``wanted``: (order code, replacement code)."""
     code = await delivered(shop, customer_id, {ordered: 1})
-    customer = SandboxUser(shop.server, customer_id, "Eli")
-    lines = await customer.press((await customer.send(f"/track {code}")).last, "Exchange")
+    return code, await exchange(SandboxUser(shop.server, customer_id, "Eli"), shop, code, ordered, wanted)
+
+
+async def exchange(
+    customer: SandboxUser, shop: RunningBot, code: str, ordered: str, wanted: str, language: str = "en"
+) -> str:
+    """The customer exchanges the delivered ``ordered`` for ``wanted`` in their language and a
+    manager sees it through; the replacement order's code."""
+    words = WORDS[language]
+    lines = await customer.press((await customer.send(f"/track {code}")).last, words["exchange"])
     lines = await customer.press(lines.last, ordered)
-    which = await customer.press(lines.last, "Continue")
-    assert which.last.text.startswith(f"Exchange {ordered}") and "The same again" in which.last.button_texts()
+    which = await customer.press(lines.last, words["continue"])
+    assert ordered in which.last.text and words["same"] in which.last.button_texts()
     reasons = await customer.press(which.last, wanted)
-    photos = await customer.press(reasons.last, "changed my mind")
-    method = await customer.press(photos.last, "Skip")
-    rma = rma_of((await customer.press(method.last, "store")).last.text)
-    manager = await hire(shop, 92 + customer_id, "Meg", "manager")
+    photos = await customer.press(reasons.last, words["reason"])
+    method = await customer.press(photos.last, words["skip"])
+    rma = rma_of((await customer.press(method.last, words["store"])).last.text)
+    manager = await hire(shop, 92 + customer.id, "Meg", "manager")
     shown = await manager.send(f"/rma {rma}")
     assert f"{ordered}</code>" in (shown.last.html or "") and "→" in shown.last.text
     for step in ("Approve", "Parcel received", f"Restock {ordered}", "Send the replacement"):
         shown = await manager.press(shown.last, step)
-    told = shop.server.chat_messages(customer_id)[-1].text
-    return code, re.search(r"replacement is order (\w+)", told).group(1)  # type: ignore[union-attr]
+    told = shop.server.chat_messages(customer.id)[-1].text
+    return re.search(words["replacement"], told).group(1)  # type: ignore[union-attr]
 
 
 async def test_a_size_swap_charges_the_difference_and_moves_stock_between_the_two_variants(shop: RunningBot) -> None:

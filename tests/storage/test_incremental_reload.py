@@ -15,7 +15,7 @@ from domain.stock import StockLevel
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from storage import cache as cache_module
 from storage import models as m
-from storage.cache import ReadCache
+from storage.cache import ABSENT, ReadCache
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
@@ -259,3 +259,27 @@ async def test_every_change_trigger_is_there_at_head_on_both_engines(engine: Asy
         expected = 12
     async with engine.connect() as connection:
         assert len((await connection.execute(text(names))).all()) == expected
+
+
+def test_an_incremental_reload_keeps_unchanged_entries_and_replaces_changed_and_deleted_ones() -> None:
+    now = [1000.0]
+    cache = ReadCache(clock=lambda: now[0])
+    assert cache.wants_snapshot("levels")
+    unchanged, changed = ["one"], ["two"]
+    cache.snapshot_done("levels", {1: unchanged, 2: changed, 3: ["three"]}, read_at_generation=0, marker=5)
+    now[0] += cache_module.SNAPSHOT_STOCK_TTL_S + 1
+    assert cache.get("levels", 1) is None  # the snapshot ran out: asked again
+    # A reader that read row 1 meanwhile does not replace the snapshot's entry with one that
+    # expires sooner (it would then be gone from a complete section: "known not to exist").
+    cache.put("levels", 1, ["one"], read_at_generation=cache.generation)
+    assert cache.wants_snapshot("levels")
+    since = cache.snapshot_since("levels")
+    assert since is not None and since.marker == 5
+    rows = {key: value for key, value in since.rows.items() if key != 3}  # row 3 was deleted
+    rows[2] = ["two, changed"]
+    cache.snapshot_done("levels", rows, read_at_generation=cache.generation, marker=9, whole=False)
+    now[0] += cache_module.STOCK_TTL_S + 1  # past a put entry's life, within the snapshot's
+    assert cache.get("levels", 1) is unchanged
+    assert cache.get("levels", 2) == ["two, changed"]
+    assert cache.get("levels", 3) is ABSENT
+    assert cache.snapshot_since("levels") is not None and cache._sections["levels"].full_at == 1000.0
