@@ -40,10 +40,6 @@ class DaySku:
     revenue: int  # base currency: each line at its order's rate (a plain sum in the base)
     order_id: int  # the latest order with the SKU that day: its name is on it
 
-    def as_line(self, base: str) -> SoldLine:
-        """As the lines summed in the database come: ``top_products`` treats both alike."""
-        return SoldLine(self.sku, "", self.units, 0, base, "1", self.order_id, self.revenue)
-
 
 @dataclass(frozen=True, slots=True)
 class SummaryState:

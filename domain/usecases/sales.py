@@ -77,10 +77,11 @@ async def period_sales(
     trusted = await _trusted_days(uow, start, end, zone, base)
     found = PeriodSales(summarised=len(trusted))
     if trusted:
-        figures, skus = await uow.sales.days(trusted[0], trusted[-1])
         keep = set(trusted)
-        found.days.extend(f for f in figures if f.day in keep)
-        found.lines.extend(k.as_line(base) for k in skus if k.day in keep)
+        skip = [day for day in days_between(trusted[0], trusted[-1]) if day not in keep]
+        found.days.extend(f for f in await uow.sales.days(trusted[0], trusted[-1]) if f.day in keep)
+        if lines:
+            found.lines.extend(await uow.sales.sold(trusted[0], trusted[-1], skip, base))
     cursor = start
     spans: list[tuple[datetime, datetime]] = []
     for day in trusted:
