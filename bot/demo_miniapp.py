@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,7 @@ async def mini_app(
             forged = {"Authorization": alice["Authorization"].replace("Alice", "Mallory")}
             status, refused = await call("GET", "/app/api/shop/cart", forged)
             transcript.append(f"🛡 forged initData → {status} {refused['detail']}")
+            product = await _variants(call, alice, transcript)
             _, board = await call("GET", "/app/api/dashboard", ada)
             open_orders = {k: v for k, v in board["by_status"].items() if v}
             today = board["today"]
@@ -90,8 +91,42 @@ async def mini_app(
                 f"late {len(board['late'])}; low stock {board['low_stock']}; open returns {board['open_returns']}; "
                 f"unsent notifications {board['unsent']}"
             )
+            await _details(call, ada, board, transcript)
             if keep is not None:
-                await _screenshots(root, keep, alice["Authorization"], ada["Authorization"], transcript)
+                pages = [("storefront", alice, "/app/shop"), ("dashboard", ada, "/app/dashboard")]
+                if product is not None:
+                    pages.append(("product", alice, f"/app/shop?product={product}"))
+                await _screenshots(root, keep, pages, transcript)
+
+
+Call = Callable[..., Awaitable[Any]]
+
+
+async def _variants(call: Call, alice: dict[str, str], transcript: list[str]) -> int | None:
+    """The T-shirt's page: the chat card's option buttons, only combinations that exist."""
+    _, found = await call("GET", "/app/api/shop/products?q=T-shirt", alice)
+    if not found["products"]:
+        return None
+    _, page = await call("GET", f"/app/api/shop/products/{found['products'][0]['id']}", alice)
+    rows = [
+        f"{row['name']}: " + " ".join(c["value"] + " ✖" * c["sold_out"] for c in row["choices"])
+        for row in page["options"]
+    ]
+    transcript.append(f"📱 Alice: {page['name']} ({page['variant']}, {page['price']['text']}) → " + " · ".join(rows))
+    return int(page["id"])
+
+
+async def _details(call: Call, ada: dict[str, str], board: dict[str, Any], transcript: list[str]) -> None:
+    """What the tiles open: picking per warehouse, the hour chart's figures, the queue, an order's timeline."""
+    picking = {code: {k: v for k, v in stages.items() if v} for code, stages in board["picking"].items()}
+    hours = {f"{h:02d}h": n for h, n in enumerate(board["hourly"]["orders"]) if n}
+    transcript.append(f"📊 picking per warehouse {picking}; today's orders by hour {hours}")
+    _, queue = await call("GET", "/app/api/dashboard/lists/queue", ada)
+    if queue["items"]:
+        code = queue["items"][0]["code"]
+        _, order = await call("GET", f"/app/api/dashboard/orders/{code}", ada)
+        steps = " → ".join(e["status_label"] for e in order["timeline"])
+        transcript.append(f"📊 queue: {len(queue['items'])} orders; {code}'s timeline: {steps}")
 
 
 def _fulfil_with(script: str) -> Callable[[Any], Any]:
@@ -125,13 +160,15 @@ async def phone_page(init_data: str) -> AsyncIterator[Any | None]:
             await browser.close()
 
 
-async def _screenshots(root: str, keep: Path, alice: str, ada: str, transcript: list[str]) -> None:
-    """With Chromium and Playwright at hand, the storefront and the dashboard as pictures."""
-    for name, auth, path in (("storefront", alice, "/app/shop"), ("dashboard", ada, "/app/dashboard")):
-        async with phone_page(auth.removeprefix("tma ")) as page:
+async def _screenshots(
+    root: str, keep: Path, pages: list[tuple[str, dict[str, str], str]], transcript: list[str]
+) -> None:
+    """With Chromium and Playwright at hand, the storefront, the dashboard and a product page as pictures."""
+    for name, headers, path in pages:
+        async with phone_page(headers["Authorization"].removeprefix("tma ")) as page:
             if page is None:
                 return
             await page.goto(root + path)
-            await page.wait_for_selector("article, .tile")
+            await page.wait_for_selector("article.product" if "product=" in path else "article, .tile")
             await page.screenshot(path=str(keep / f"miniapp-{name}.png"))
             transcript.append(f"🖼 {keep / f'miniapp-{name}.png'}")

@@ -29,5 +29,8 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert tax is not None and 0 < float(tax.group(1)) < float(tax.group(2))
     # The operator's view of the same port: alive, and the web shop's order counted by channel
     # (at least 1: the counters are the process's, and tests before this one may have placed some).
+    # The Mini App: a product's variants as on the chat card, and what the dashboard's tiles open.
+    assert "📱 Alice: Organic cotton T-shirt (S / White, £12.00) → Size: S M L XL ✖ XXL ✖ · Colour: White Navy" in out
+    assert re.search(r"^📊 queue: \d+ orders; \w+'s timeline: placed → ", out, flags=re.MULTILINE)
     assert "🩺 operator: GET /healthz → 200 {'status': 'ok'}" in out
     assert re.search(r'^    ordergram_orders_placed_total\{channel="api"\} [1-9]\d*\.0$', out, flags=re.MULTILINE)

@@ -30,10 +30,10 @@ function chart(hourly) {
   return svg.nodeName === "svg" ? document.importNode(svg, true) : null;
 }
 
-function pickingTable(picking, labels) {
+function pickingTable(picking) {
   const stages = ["allocated", "picking", "picked", "packed"];
   return el("table", { class: "picking" },
-    el("tr", {}, el("th", {}, ""), stages.map((s) => el("th", {}, labels[s] || s))),
+    el("tr", {}, el("th", {}, ""), stages.map((s) => el("th", { "data-stage": s }, t(`stage_${s}`)))),
     Object.entries(picking).map(([code, counts]) => el("tr", { "data-warehouse": code },
       el("th", {}, link(`list/queue/${encodeURIComponent(code)}`, code)),
       stages.map((s) => el("td", { "data-stage": s }, counts[s])))));
@@ -49,7 +49,7 @@ function draw(board) {
     out.push(tile("late", t("late"), "list/late", figure("late", board.late.length),
       el("p", {}, link("list/late", t("late_only")), " · ", link("list/on_hold", t("on_hold")))));
   }
-  if (board.picking) out.push(tile("picking", t("picking"), "list/queue", pickingTable(board.picking, board.status_labels)));
+  if (board.picking) out.push(tile("picking", t("picking"), "list/queue", pickingTable(board.picking)));
   if (board.hourly) out.push(tile("chart", t("by_hour"), "chart", chart(board.hourly)));
   if (board.today) {
     out.push(tile("today", t("today"), "chart", figure("today_orders", board.today.orders),
