@@ -26,6 +26,7 @@ from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.money import Money
 from domain.orders import Order
 from domain.ports import Clock, InvoiceLinks
+from domain.promotions import PromoRefused
 from domain.usecases.checkout import CartChanged
 from domain.usecases.dispatch import CarrierEvent
 from domain.usecases.intake import (
@@ -105,6 +106,12 @@ class OrderIn(_Strict):
     pickup_point: str | None = Field(default=None, max_length=16, description="…or pickup at this warehouse code")
     shipping: str = Field(default="0", pattern=r"^\d{1,12}(\.\d{1,4})?$", description="delivery charged, decimal")
     reference: str = Field(default="", max_length=64, description="the channel's own order number")
+    promo_code: str | None = Field(
+        default=None,
+        max_length=40,
+        description="a promo code, as a customer types it (case and spaces do not matter); one that does not "
+        "apply is refused (422, field promo_code) with the reason, and nothing is placed",
+    )
 
 
 class ReceiptIn(_Strict):
@@ -140,6 +147,7 @@ class OrderOut(BaseModel):
     currency: str
     subtotal: str
     discount: str = Field(default="0", description="promotions and the promo code, off the subtotal")
+    promo_code: str = Field(default="", description="the promo code the order used, normalised")
     shipping: str
     total: str
     payment: str
@@ -217,6 +225,8 @@ def _domain_problem(error: DomainError) -> ApiProblem:
         return ApiProblem(409, "Insufficient stock", detail, field="lines")
     if isinstance(error, NotCancellable):
         return ApiProblem(409, "Not cancellable", detail)
+    if isinstance(error, PromoRefused):  # expired, used up, minimum not met …: the reason is the detail
+        return ApiProblem(422, "Promo code refused", detail, field="promo_code")
     return ApiProblem(422, "Not possible", detail)
 
 
@@ -313,6 +323,7 @@ def _order_out(order: Order, payment_link: str | None = None) -> dict[str, Any]:
         currency=order.currency,
         subtotal=_amount(order.subtotal),
         discount=_amount(order.discount),
+        promo_code=order.promo_code,
         shipping=_amount(order.shipping or order.total * 0),
         total=_amount(order.total),
         payment=order.payment_method.value,
@@ -367,6 +378,7 @@ async def post_order(request: web.Request) -> web.Response:
         pickup_point=body.pickup_point,
         shipping=body.shipping,
         reference=body.reference,
+        promo_code=body.promo_code or "",
     )
     settings: Settings = request.app[SETTINGS]
     order, created = await place_api_order(

@@ -55,6 +55,7 @@ async def buy_now(
     query: CallbackQuery,
     callback_data: BuyNowCb,
     uow: UnitOfWork,
+    clock: Clock,
     customer: Customer,
     settings: ShopSettings,
     bot: Bot,
@@ -65,7 +66,12 @@ async def buy_now(
         raise CardPaymentsOff()
     currency = customer_currency(customer, settings.default_currency)
     invoice = await buy_now_invoice(
-        uow, product_id=callback_data.product_id, currency=currency, language=reading_language()
+        uow,
+        clock,
+        product_id=callback_data.product_id,
+        currency=currency,
+        language=reading_language(),
+        customer_id=customer.id or 0,
     )
     await query.answer()
     await links.send(query.from_user.id, invoice)

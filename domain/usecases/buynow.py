@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from domain.accounting import Account
 from domain.cart import Cart, CartLine, order_currency
 from domain.catalog import Product
+from domain.discounts import Discounts
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
@@ -38,6 +39,7 @@ from domain.usecases.checkout import (
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import apply_transition
 from domain.usecases.payments import AmountChanged
+from domain.usecases.promotions import discounted_lines, discounts_for, labels
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse
 
@@ -115,19 +117,30 @@ async def _one_unit(uow: UnitOfWork, product_id: int, currency: str) -> Cart:
     return Cart([CartLine(product, 1, 0, price, None)], chosen, rates=rates)
 
 
-async def buy_now_invoice(uow: UnitOfWork, *, product_id: int, currency: str, language: str) -> InvoiceSpec:
-    """The invoice of "Buy now" for one unit, when it is in stock."""
+async def _promoted(uow: UnitOfWork, now: datetime, cart: Cart, customer_id: int) -> Discounts:
+    """The running promotions on the unit, as a cart would have them (Buy now has no review
+    to type a promo code at: codes are for the cart's checkout and the API)."""
+    return (await discounts_for(uow, now, cart, customer_id))[1]
+
+
+async def buy_now_invoice(
+    uow: UnitOfWork, clock: Clock, *, product_id: int, currency: str, language: str, customer_id: int = 0
+) -> InvoiceSpec:
+    """The invoice of "Buy now" for one unit, when it is in stock: the goods, then each
+    promotion that applies as a line of its own (named, negative), so the form says why."""
     async with uow.read_only():
         cart = await _one_unit(uow, product_id, currency)
         await route_or_explain(uow, cart, None, None)
+        discounts = await _promoted(uow, clock.now(), cart, customer_id)
     product: Product = cart.lines[0].product.in_language(language)
+    off = tuple((a.label, -a.amount.amount) for a in discounts.applied if a.amount.amount)
     return InvoiceSpec(
         payload=buy_payload(product_id, cart.currency),
         currency=cart.currency,
         title_key="{name}",  # no message of ours: the product's own name, in the reader's language
         title_params={"name": product.display_name},
         description=(product.description or product.display_name)[:MAX_DESCRIPTION],
-        prices=((N_("Goods"), cart.subtotal.amount),),
+        prices=((N_("Goods"), cart.subtotal.amount), *off),
         language=language,
         need_shipping_address=True,
         is_flexible=True,
@@ -198,7 +211,8 @@ async def check_buy_now(
     async with uow.read_only():
         cart = await _one_unit(uow, product_of_payload(payload), currency)
         chosen = await _chosen(uow, clock, policy, cart, address, option_id)
-    if Money(amount, currency) != cart.subtotal + chosen.price:
+        discounts = await _promoted(uow, clock.now(), cart, 0)
+    if Money(amount, currency) != cart.subtotal - discounts.total + chosen.price:  # a promotion that ended too
         raise AmountChanged()
 
 
@@ -232,13 +246,14 @@ async def place_bought_order(
             raise NotFound()
         now = clock.now()
         cart = await _one_unit(uow, product_of_payload(paid.payload), paid.currency)
+        discounts = await _promoted(uow, now, cart, paid.customer_id)
         await release_expired_holds(uow, cart.lines[0].product.id or 0, now)
         try:
             chosen = await _chosen(uow, clock, policy, cart, paid.address, paid.option_id)
             decision, _ = await route_or_explain(uow, cart, None, None)
             await reserve_routed(uow, cart, decision)
         except (CartChanged, NoDeliveryOption):
-            order = await _paid_but_sold_out(uow, clock, policy, paid, cart, key)
+            order = await _paid_but_sold_out(uow, clock, policy, paid, cart, discounts, key)
             await uow.commit()
             return order, False
         order = Order.place(
@@ -247,7 +262,7 @@ async def place_bought_order(
             currency=cart.currency,
             fx_rate=cart.fx_rate,
             tax_rate=policy.tax_rate,
-            lines=cart.order_lines(),
+            lines=discounted_lines(cart.order_lines(), discounts),
             now=now,
             actor=f"customer:{paid.customer_id}",
             shipping=chosen.price,
@@ -264,6 +279,7 @@ async def place_bought_order(
             routing=[*decision.warehouse_codes, *decision.reasons],
             checkout_key=key,
             flags=frozenset({"VIP"} if customer.is_vip else set()),
+            discounts=labels(discounts),
         )
         await uow.orders.add(order)
         await allocation_rows(uow, order, decision, now)
@@ -309,7 +325,13 @@ def _staff(order: Order) -> dict[str, object]:
 
 
 async def _paid_but_sold_out(
-    uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, paid: BuyNowPayment, cart: Cart, key: str
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: CheckoutPolicy,
+    paid: BuyNowPayment,
+    cart: Cart,
+    discounts: Discounts,
+    key: str,
 ) -> Order:
     """The unit went in the seconds between the pre-checkout and the charge: the money is never
     lost. An order records the charge (booked as a sale), is cancelled at once and the charge
@@ -323,14 +345,15 @@ async def _paid_but_sold_out(
         currency=cart.currency,
         fx_rate=cart.fx_rate,
         tax_rate=policy.tax_rate,
-        lines=cart.order_lines(),
+        lines=discounted_lines(cart.order_lines(), discounts),
         now=now,
         actor=f"customer:{paid.customer_id}",
-        shipping=Money(max(charged.amount - cart.subtotal.amount, 0), cart.currency),
+        shipping=Money(max(charged.amount - (cart.subtotal - discounts.total).amount, 0), cart.currency),
         channel=Channel.TELEGRAM,
         payment_method=PaymentMethod.CARD,
         delivery=Delivery(DeliveryMethod.COURIER, address=paid.address.text),
         checkout_key=key,
+        discounts=labels(discounts),
     )
     await uow.orders.add(order)
     await uow.payments.add(

@@ -46,6 +46,7 @@ from domain.usecases.fx import shop_rates
 from domain.usecases.inventory import receive_goods
 from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.price_lists import price_list_for
+from domain.usecases.promotions import count_code_use, discounted_lines, discounts_for, labels
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import InvalidBinCode, Warehouse
 
@@ -96,6 +97,7 @@ class ApiOrderRequest:
     pickup_point: str | None = None  # … or pickup at this warehouse code
     shipping: str = "0"  # what the channel charged for delivery, in ``currency``
     reference: str = ""  # the channel's own order number
+    promo_code: str = ""  # checked as at a chat review, its use counted in the order's transaction
 
 
 async def create_api_key(
@@ -173,6 +175,8 @@ async def _place(
         # As in chat: paying later is a business customer's term, set with the customers scope.
         raise InvalidField(field="payment", reason="an invoice is for a business customer (customer.business: true)")
     cart = await _cart(uow, request, customer.price_group)
+    # The running promotions, then the code: refused with the reason (a promo problem), as in chat.
+    _, discounts = await discounts_for(uow, now, cart, customer.id or 0, request.promo_code)
     delivery, point = await _delivery(uow, request)
     shipping = _money(request.shipping, cart.currency, "shipping")
     for line in cart.lines:
@@ -191,7 +195,7 @@ async def _place(
         currency=cart.currency,
         fx_rate=cart.fx_rate,
         tax_rate=policy.tax_rate,
-        lines=cart.order_lines(),
+        lines=discounted_lines(cart.order_lines(), discounts),
         now=now,
         actor=f"api:{key.name}",
         shipping=shipping,
@@ -201,9 +205,12 @@ async def _place(
         contact_phone=customer.phone or "",
         routing=[*decision.warehouse_codes, *decision.reasons],
         invoice_due=invoice_due_date(now, policy, customer) if payment is PaymentMethod.INVOICE else None,
+        promo_code=discounts.code.code if discounts.code else "",
+        discounts=labels(discounts),
     )
     await check_credit(uow, customer, order)
     await uow.orders.add(order)
+    await count_code_use(uow, order, discounts, now)
     await allocation_rows(uow, order, decision, now)
     await _first_steps(uow, clock, order, request, key)
     await _announce(uow, policy, customer, order, key, now)

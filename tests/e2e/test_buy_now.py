@@ -14,7 +14,7 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
-from tests.e2e.conftest import staff_shop
+from tests.e2e.conftest import ADMIN, staff_shop
 from tests.e2e.journeys import scalar, stock
 from tests.fakes import FakeClock
 
@@ -152,3 +152,27 @@ async def test_a_charge_that_arrives_after_the_last_unit_went_is_recorded_and_ow
     await shop.runtime.notifier.drain()
     staff = [msg.text for msg in shop.server.chat_messages(STAFF_CHAT) if "tg-late" in msg.text]
     assert len(staff) == 1 and f"for order {order.code} arrived after the stock was gone" in staff[0]
+
+
+async def test_a_running_promotion_is_a_named_line_of_the_buy_now_invoice_and_the_order_keeps_it(
+    shop: RunningBot,
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    made = await admin.send('/promotion new "Hearts week" percent=20 products=85123A until=2026-12-31')
+    assert "Hearts week" in made.last.text
+    erin = SandboxUser(shop.server, 905, "Эрин", language_code="ru")
+    invoice = await _buy_now_invoice(erin)
+    assert invoice.invoice is not None
+    assert [(p["label"], p["amount"]) for p in invoice.invoice["prices"]] == [("Товары", 295), ("Hearts week", -59)]
+    assert invoice.invoice["total_amount"] == 236
+    london = await erin.enter_shipping_address(invoice, **LONDON)
+    assert london.shipping_answer is not None
+    royal_mail = str(london.shipping_answer["options"][0]["id"])
+    assert (await erin.pre_checkout(invoice, royal_mail)).pre_checkout_answer == {"ok": True, "error_message": None}
+    await erin.pay(invoice, charge_id="tg-buy-promo", shipping_option_id=royal_mail)
+    order = await scalar(shop, select(m.OrderRow))
+    assert (order.subtotal_minor, order.discount_minor, order.shipping_minor, order.total_minor) == (295, 59, 370, 606)
+    assert await scalar(shop, select(m.OrderLineRow.discount_minor)) == 59
+    async with shop.runtime.sessions() as session:
+        paid = await session.scalar(select(m.PaymentRow.amount_minor))
+    assert paid == 606

@@ -442,3 +442,37 @@ async def test_a_channel_with_the_customers_scope_sets_business_terms_and_the_cr
         assert (over.status, problem["field"]) == (422, "payment"), problem
         assert "15.00" in problem["detail"] and "9.60" in problem["detail"]
         assert await _count(shop, m.OrderRow) == 1
+
+
+async def test_api_orders_get_the_running_promotions_and_a_promo_code_refused_with_its_reason(
+    api, shop: RunningBot
+) -> None:
+    client, auth = api
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    assert "SAVE10" in (await admin.send("/promocode new SAVE10 percent=10 uses=1 until=2026-12-31")).last.text
+    assert (
+        "Hearts week"
+        in (await admin.send('/promotion new "Hearts week" off=0.10 products=85123A until=2026-12-31')).last.text
+    )
+
+    placed = await client.post(
+        "/api/v1/orders", json={**ORDER, "promo_code": " save 10"}, headers={**auth, "Idempotency-Key": "promo-1"}
+    )
+    body = await placed.json()
+    assert placed.status == 201, body
+    # £5.90 − £0.20 (10p off each heart) − 10 % of £5.70 (£0.57), + £3.70 delivery
+    assert (body["subtotal"], body["discount"], body["total"], body["promo_code"]) == ("5.90", "0.77", "8.83", "SAVE10")
+    async with shop.runtime.sessions() as session:
+        assert await session.scalar(select(m.PromoCodeRow.uses)) == 1
+    orders = await _count(shop, m.OrderRow)
+
+    for code, reason in (("SAVE10", "Promo code SAVE10 has been used up."), ("nope", "There is no promo code NOPE.")):
+        refused = await client.post(
+            "/api/v1/orders", json={**ORDER, "promo_code": code}, headers={**auth, "Idempotency-Key": f"promo-{code}"}
+        )
+        problem = await refused.json()
+        assert refused.status == 422 and refused.content_type == "application/problem+json"
+        assert (problem["title"], problem["field"], problem["detail"]) == ("Promo code refused", "promo_code", reason)
+    assert await _count(shop, m.OrderRow) == orders
+    without = await client.post("/api/v1/orders", json=ORDER, headers={**auth, "Idempotency-Key": "promo-2"})
+    assert without.status == 201 and (await without.json())["discount"] == "0.20"
