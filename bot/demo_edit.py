@@ -1,5 +1,5 @@
-"""The demo's scene of an edited order: the customer adds a unit and pays the difference, a
-manager adds a line, and both sides see what changed (``bot.demo`` calls it)."""
+"""The demo's scene of an edited order: the customer adds a unit and a new product and pays each
+difference, a manager adds a line, and both sides see what changed (``bot.demo`` calls it)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,16 @@ async def edited_order(
     reply = await dana.send(f"/track {code}")
     reply = await dana.press(reply.last, "✏️ Edit")
     reply = await dana.press(reply.last, "➕")
+    difference = next(m for m in reply.new if m.kind == "invoice")
+    await dana.pre_checkout(difference)
+    await dana.pay(difference)
+
+    scene("She adds another product herself (✏️ Edit → ➕ Add a product): stock held, the difference invoiced")
+    reply = await dana.send(f"/track {code}")
+    reply = await dana.press(reply.last, "✏️ Edit")
+    reply = await dana.press(reply.last, "Add a product")
+    reply = await dana.send("popcorn")
+    reply = await dana.press(reply.last, "22197")
     difference = next(m for m in reply.new if m.kind == "invoice")
     await dana.pre_checkout(difference)
     await dana.pay(difference)

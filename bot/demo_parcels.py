@@ -1,6 +1,6 @@
 """The demo's scene for parcels and pickup: an order split into two parcels with their own
-trackings, delivered parcel by parcel; a pickup order's code and QR code, handed over at the
-counter with the cash taken."""
+trackings, delivered parcel by parcel (what the first brought may come back while the second
+travels); a pickup order's code and QR code, handed over at the counter with the cash taken."""
 
 from __future__ import annotations
 
@@ -48,10 +48,15 @@ async def split_shipment_and_pickup(
     await ada.send(f"/ship {code} 85123A=9 DPD DPD-SPLIT-X")  # more than is left: refused, nothing changed
     await ada.send(f"/ship {code} Royal Mail RM-SPLIT-2")
     await ada.send("/delivered DPD-SPLIT-1")
+    await running.runtime.notifier.drain()
+    for message in server.chat_messages(dora.id)[-3:]:
+        transcript.append("🔔 Dora's chat: " + "\n    ".join(message.text.splitlines()))
+    scene("Parcel 1 arrived, parcel 2 travels: Dora may return only what parcel 1 brought, named by its tracking")
+    await dora.send(f"/return {code}")
+    await dora.send("/cancel")
     await ada.send("/delivered RM-SPLIT-2")
     await running.runtime.notifier.drain()
-    for message in server.chat_messages(dora.id)[-4:]:
-        transcript.append("🔔 Dora's chat: " + "\n    ".join(message.text.splitlines()))
+    transcript.append("🔔 Dora's chat: " + "\n    ".join(server.chat_messages(dora.id)[-1].text.splitlines()))
     await dora.send(f"/track {code}")
 
     scene("Eli picks up in store and pays there: a pickup code with a QR code, then /handover at the counter")

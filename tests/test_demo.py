@@ -17,6 +17,10 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert scenes[0] == "The admin sets exchange rates against the base currency (GBP)"
     assert "Traceback" not in out and "something went wrong on our side" not in out
     assert "SKU: TEE-XXL-NVY · active" in out and "[XL ✖] [XXL ✖]" in out  # a variant added in chat, on the card
+    # An edited order with its price difference, a payment link, a pickup handover.
+    assert "➕ Popcorn Holder × 1\n    Total: £5.90 → £6.75\n    Left to pay: £0.85." in out
+    assert "💳 Payment link for order" in out and "is handed over and completed" in out
+    assert "[85123A White Hanging Heart T-Light Holder (≤ 1) · 📦 1 DPD-SPLIT-1]" in out  # parcel 2 still travels
     assert "No sales in the last 30 weeks: read as a pause" in out  # 84879 at MAN, forecast at 12 a week
     last = out.strip().splitlines()[-1]  # a sentence for a newcomer, not the sandbox's keys
     assert last.startswith("The bot set up its customers' command menu in English and Russian and a staff menu in")

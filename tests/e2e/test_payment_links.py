@@ -120,6 +120,10 @@ async def test_a_russian_customer_gets_the_link_and_the_invoice_in_russian(payin
     assert [p["label"] for p in invoice.invoice["prices"]] == ["Товары"]  # type: ignore[index]
     paid = await olga.pay(invoice)
     assert paid.last.text.startswith(f"💳 Оплата заказа {code} получена")
+    again = await olga.pay(invoice)  # the link opened on a second device is paid too: one payment
+    assert again.last.text.startswith(f"💸 Заказ {code} уже был оплачен")
+    total = await scalar(shop, select(m.OrderRow.total_minor).where(m.OrderRow.code == code))
+    assert await _payments(shop, code) == [("payment", total), ("duplicate", total)]
     refused = await sue.send(f"/paylink {code}")
     assert refused.last.text == f"Order {code} has nothing left to pay."
 
