@@ -41,6 +41,7 @@ from domain.orders import (
 )
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
+from domain.pricing import RETAIL
 from domain.promotions import PromoMinimum
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import Zone, haversine_km, quotes, zone_for
@@ -50,6 +51,7 @@ from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, alloca
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import release_allocations
 from domain.usecases.payments import record_duplicate
+from domain.usecases.price_lists import price_list_for
 from domain.usecases.promotions import labels, order_discounts
 from domain.usecases.staff import require
 from domain.usecases.stock import release_expired_holds
@@ -194,20 +196,25 @@ def _same(old: list[OrderLine], new: list[OrderLine]) -> bool:
 
 
 async def _priced(uow: UnitOfWork, order: Order, changes: OrderChanges) -> dict[int, OrderLine]:
-    """Products the edit adds, at today's price in the order's currency."""
+    """Products the edit adds, at today's price in the order's currency, by the customer's
+    price list (their group's price for that quantity) as a cart would price them."""
     on_order = {line.product_id for line in order.lines}
-    wanted = sorted({c.product_id for c in changes.lines if c.product_id not in on_order and c.quantity})
+    wanted = {c.product_id: c.quantity for c in changes.lines if c.product_id not in on_order and c.quantity}
     if not wanted:
         return {}
-    products = {p.id: p for p in await uow.products.get_many(wanted)}
+    products = {p.id: p for p in await uow.products.get_many(sorted(wanted))}
     rates = await shop_rates(uow)
+    customer = await uow.customers.get(order.customer_id)
+    prices = await price_list_for(uow, customer.price_group if customer is not None else RETAIL)
     priced = {}
-    for product_id in wanted:
+    for product_id, quantity in sorted(wanted.items()):
         product = products.get(product_id)
-        price = rates.price(product.prices, order.currency) if product is not None and product.orderable else None
-        if product is None or price is None:
+        base = rates.price(product.prices, order.currency) if product is not None and product.orderable else None
+        if product is None or base is None:
             raise NotForSaleNow(name=product.display_name if product else str(product_id))
-        priced[product_id] = OrderLine(product_id, product.sku, product.display_name, 1, price)
+        item = prices.item(product.sku, product.parent_code, product.category_id)
+        unit = prices.price(item, base, quantity).unit
+        priced[product_id] = OrderLine(product_id, product.sku, product.display_name, 1, unit)
     return priced
 
 

@@ -189,3 +189,19 @@ async def test_an_edit_applies_promotions_and_the_code_to_new_lines_and_drops_a_
     reasons = select(m.OrderHistoryRow.reason).where(m.OrderHistoryRow.reason.like("%promo code SAVE10 dropped%"))
     assert await scalar(shop, reasons) is not None
     assert await _unbalanced_entries(shop) == 0
+
+
+async def test_a_product_added_by_a_wholesale_customer_comes_at_their_price_list_price(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/pricelist add wholesale GBP 22197 0.60")
+    corp = SandboxUser(shop.server, 735, "Corp", username="corp_buys")
+    await corp.send("/start")
+    await admin.send("/customer @corp_buys group wholesale")
+    await add_to_cart(corp, "85123A", 1)
+    reply = await checkout_to_payment(corp, pickup=True)
+    code = order_code(await corp.press((await corp.press(reply.last, "💵")).last, "✅"))
+
+    _, told = await _add(corp, code, WORDS["en"], "22197", "22197")
+    assert "➕ Popcorn Holder × 1" in told and "Total: £2.95 → £3.55" in told
+    price = select(m.OrderLineRow.unit_price_minor).where(m.OrderLineRow.sku == "22197")
+    assert await scalar(shop, price) == 60
