@@ -81,6 +81,10 @@ class NoCustomerIds(DomainError):
     key = N_("The file holds no customer ids: one id a line, or a column named id or customer_id.")
 
 
+class BadCustomerIdLine(DomainError):
+    key = N_("Line {line}: “{text}” is not a customer id. Nothing was saved; fix the file and send it again.")
+
+
 class MessageTooLong(DomainError):
     key = N_("The message is too long: {length} characters, at most {limit}.")
 
@@ -179,22 +183,25 @@ def segment_of(kind: SegmentKind, value: str = "") -> Segment:
 
 def parse_customer_ids(text: str) -> list[int]:
     """Customer ids from a CSV file or a typed list: the first column, or the one named
-    ``id``/``customer_id``; a header and blank lines are skipped, duplicates kept once."""
+    ``id``/``customer_id``; a header and blank lines are skipped, duplicates kept once. A line
+    whose id is not one (a name, an empty cell, 0) refuses the whole file, naming the line: a
+    campaign to most of a list is worse than none."""
     if "\n" not in text.strip():  # typed: "12, 15 19"
         text = text.replace(",", " ").replace(" ", "\n")
-    lines = [line.strip().lstrip("\ufeff") for line in text.splitlines()]
-    lines = [line for line in lines if line]
+    numbered = [(n, line.strip().lstrip("\ufeff")) for n, line in enumerate(text.splitlines(), start=1)]
+    numbered = [(n, line) for n, line in numbered if line]
     column = 0
-    if lines and not lines[0].split(",")[0].strip().isdigit():
-        header = [cell.strip().strip('"').lower() for cell in lines[0].split(",")]
+    if numbered and not numbered[0][1].split(",")[0].strip().strip('"').isdigit():
+        header = [cell.strip().strip('"').lower() for cell in numbered[0][1].split(",")]
         column = next((i for i, name in enumerate(header) if name in ("id", "customer_id", "customer")), 0)
-        lines = lines[1:]
+        numbered = numbered[1:]
     found: dict[int, None] = {}
-    for line in lines:
+    for n, line in numbered:
         cells = line.split(",")
         cell = cells[column].strip().strip('"') if column < len(cells) else ""
-        if cell.isdigit() and 0 < int(cell) < 2**31:
-            found[int(cell)] = None
+        if not (cell.isdigit() and 0 < int(cell) < 2**31):
+            raise BadCustomerIdLine(line=n, text=cell[:40])
+        found[int(cell)] = None
     if not found:
         raise NoCustomerIds()
     if len(found) > MAX_IDS:

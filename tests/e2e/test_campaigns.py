@@ -5,11 +5,14 @@ the report; an empty segment is refused with nothing sent. In English and in Rus
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot, running_bot
+from domain.usecases.campaigns import send_due_campaigns
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, invite_token, refused_calls
@@ -151,3 +154,81 @@ async def test_an_empty_segment_is_refused_in_russian_and_nothing_is_sent(shop: 
     assert shop.server.chat_messages(511)[-1].button_texts() == ["🔕 Отписаться от новостей"]
     report = (await meg.send("/campaign 1")).last.text
     assert "Отправлено: 2" in report and "Заказов в течение 7 дней после клика: 0" in report
+
+
+async def test_a_photo_campaign_to_an_uploaded_csv_is_scheduled_by_typed_time_and_sent_by_the_job(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    for chat in (521, 522, 523):
+        await SandboxUser(shop.server, chat, f"C{chat}").send("/start")
+    meg = await manager(shop, 72, "en")
+    await meg.send("/campaign new")
+    drafted = await meg.send_photo(b"\x89PNG spring", caption="Spring sale: 10 % off")
+    assert "Campaign #1 saved as a draft" in drafted.last.text
+    chose = await meg.press(drafted.last, "No product button")
+    asked = await meg.press(chose.last, "A list of customer ids (CSV)")
+    assert asked.last.text.startswith("Send a CSV file of customer ids")
+
+    # A bad line refuses the whole file, naming the line; nothing is saved.
+    bad = await meg.send_document(b"customer_id,name\n521,Ann\nBob,522\n523,Cy\n", "list.csv")
+    assert bad.last.text == ("Line 3: “Bob” is not a customer id. Nothing was saved; fix the file and send it again.")
+    async with shop.runtime.sessions() as session:
+        assert await session.scalar(select(m.CampaignRow.segment_kind)) is None
+    async with shop.runtime.sessions() as session:
+        ids = {
+            chat: int(number)
+            for chat, number in await session.execute(
+                select(m.CustomerRow.telegram_id, m.CustomerRow.id).where(m.CustomerRow.telegram_id.in_([521, 522]))
+            )
+        }
+    csv = f"customer_id,name\n{ids[521]},Ann\n{ids[522]},Bob\n".encode()
+    preview = await meg.send_document(csv, "list.csv")
+    assert "Campaign #1: preview" in preview.last.text
+
+    # The test to oneself, then its unsubscribe button: the manager is unsubscribed, and told.
+    await meg.press(preview.last, "🧪 Send me a test")
+    test = shop.server.chat_messages(72)[-1]
+    assert test.kind == "photo" and test.text == "Spring sale: 10 % off"
+    out = await meg.press(test, "🔕 Unsubscribe from news")
+    assert out.last.text.startswith("You will get no more news from us")
+    async with shop.runtime.sessions() as session:
+        opted_out = await session.scalar(
+            select(func.count())
+            .select_from(m.MarketingOptOutRow)
+            .join(m.CustomerRow, m.CustomerRow.id == m.MarketingOptOutRow.customer_id)
+            .where(m.CustomerRow.telegram_id == 72)
+        )
+    assert opted_out == 1
+
+    zone = ZoneInfo(shop.runtime.settings.timezone)
+    when = (clock.now() + timedelta(days=1)).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    asked = await meg.press(preview.last, "🕒 Schedule")
+    assert asked.last.text.startswith("When should it go?")
+    assert (await meg.send("tomorrow")).last.text.startswith("Type the time as YYYY-MM-DD HH:MM")
+    scheduled = await meg.send(when)
+    assert scheduled.last.text.startswith(f"Campaign #1 will be sent at {when}")
+    assert await campaign_rows(shop, 1) == []
+    assert await send_due_campaigns(shop.runtime.uow(), clock) == 0  # not due yet
+    clock.advance(days=1, minutes=1)
+    assert await send_due_campaigns(shop.runtime.uow(), clock) == 1
+    assert await send_due_campaigns(shop.runtime.uow(), clock) == 0  # once
+    await shop.runtime.notifier.drain()
+    for chat in (521, 522):
+        got = shop.server.chat_messages(chat)[-1]
+        assert got.kind == "photo" and got.text == "Spring sale: 10 % off"
+    assert not any("Spring" in (msg.text or "") for msg in shop.server.chat_messages(523))
+
+
+async def test_a_bad_line_in_a_csv_of_customer_ids_is_named_in_russian(shop: RunningBot) -> None:
+    await SandboxUser(shop.server, 531, "Ира", language_code="ru").send("/start")
+    meg = await manager(shop, 73, "ru")
+    await meg.send("/campaign new")
+    drafted = await meg.send("Новинки недели")
+    chose = await meg.press(drafted.last, "Без кнопки товара")
+    await meg.press(chose.last, "Список id клиентов (CSV)")
+    bad = await meg.send_document(b"id\n531\n\nx1\n", "ids.csv")
+    assert (
+        bad.last.text == "Строка 4: «x1» — не номер клиента. Ничего не сохранено; исправьте файл и пришлите его снова."
+    )
+    async with shop.runtime.sessions() as session:
+        assert await session.scalar(select(m.CampaignRow.segment_kind)) is None

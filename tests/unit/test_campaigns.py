@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.campaigns import (
+    BadCustomerIdLine,
     BadLanguage,
     BadSegmentValue,
     EmptyMessage,
@@ -56,13 +57,26 @@ def test_a_group_segment_takes_a_group_name_as_price_lists_spell_it() -> None:
 def test_customer_ids_come_from_a_csv_column_or_a_typed_list_once_each() -> None:
     assert parse_customer_ids("12, 15 19,12") == [12, 15, 19]
     assert parse_customer_ids("\ufeffid\n3\n\n4\n3\n") == [3, 4]
-    assert parse_customer_ids('name,customer_id\n"Ann",7\nBob,8\nNoId,\nBad,x\n') == [7, 8]
+    assert parse_customer_ids('name,customer_id\n"Ann",7\nBob,8\n') == [7, 8]
     assert parse_customer_ids("5,Ann\n6,Bob\n") == [5, 6]  # no header: the first column
     segment = segment_of(SegmentKind.IDS, "id\n9\n10\n")
     assert segment.ids() == [9, 10]
-    for empty in ("", "id\n", "name\nAnn\n", "0, -3, 99999999999"):
+    for empty in ("", "id\n", " \n\n"):
         with pytest.raises(NoCustomerIds):
             parse_customer_ids(empty)
+
+
+def test_a_line_that_is_not_a_customer_id_refuses_the_file_naming_the_line() -> None:
+    for text, line, cell in (
+        ('name,customer_id\n"Ann",7\n\nBad,x\nBob,8\n', 4, "x"),  # blank lines count: the file's own numbers
+        ("id\n3\nNoId\n", 3, "NoId"),
+        ("name,customer_id\nAnn,\n", 2, ""),
+        ("0, -3, 99999999999", 1, "0"),
+        ("5\n99999999999\n", 2, "99999999999"),
+    ):
+        with pytest.raises(BadCustomerIdLine) as refused:
+            parse_customer_ids(text)
+        assert refused.value.params == {"line": line, "text": cell}
 
 
 def test_the_product_link_round_trips_and_nothing_else_parses() -> None:
