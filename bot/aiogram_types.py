@@ -7,9 +7,8 @@ serializers at once (each with its own copy of the schemas it nests): 150 MB res
 bare aiogram process, 58 MB without that loop. A bot validates a handful of them (``Update`` and
 what the methods it calls return), so here that loop's calls are skipped and its namespace is
 kept; when pydantic first needs a type's validator it calls ``model_rebuild`` again, and we
-hand it the namespace aiogram would have given. The names are also added (never replacing one)
-to the globals of each ``aiogram.types`` module, so a type built inside another model's schema
-(a method's field, ``Response[Message]``) resolves its forward references there the same way.
+hand it the namespace aiogram would have given — for any aiogram model (a method, a
+``Response[Message]``), so a type built inside another's schema resolves its names the same way.
 The schemas come out the same; only when they are built changes (the first update of a process
 pays ~0.3 s). ``tests/unit/test_aiogram_types.py`` builds every type this way and compares an
 update's validation with aiogram's eager build in a fresh interpreter.
@@ -27,7 +26,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-_PACKAGE = "aiogram.types."
+_PACKAGE = "aiogram."
+_TYPES = "aiogram.types."
 _namespace: dict[str, Any] | None = None  # aiogram's namespace of every type, once its import loop ran
 _installed = False
 
@@ -49,7 +49,7 @@ def install() -> None:
         _types_namespace: Mapping[str, Any] | None = None,
     ) -> bool | None:
         if cls.__module__.startswith(_PACKAGE):
-            if _types_namespace is not None and not force:
+            if _types_namespace is not None and not force and cls.__module__.startswith(_TYPES):
                 _keep(_types_namespace)  # aiogram.types' import loop: build later, on first use
                 return None
             if _types_namespace is None and _namespace is not None:
@@ -67,12 +67,6 @@ def install() -> None:
 
 
 def _keep(namespace: Mapping[str, Any]) -> None:
-    """Keep aiogram's namespace and give its names to every ``aiogram.types`` module (first call only)."""
     global _namespace
-    if _namespace is not None:
-        return
-    _namespace = dict(namespace)
-    for name, module in list(sys.modules.items()):
-        if name.startswith(_PACKAGE) and module is not None:
-            for key, value in _namespace.items():
-                module.__dict__.setdefault(key, value)
+    if _namespace is None:
+        _namespace = dict(namespace)
