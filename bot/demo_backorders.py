@@ -1,4 +1,5 @@
-"""The demo's preorder scene: a product sold before it exists, filled by a purchase-order receipt."""
+"""The demo's backorder scenes: a preorder filled by a purchase-order receipt on its release day,
+and a customer who has what is there sent now and the waiting rest in a second parcel."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Protocol, cast
 
+from bot.demo_parcels import ORDER_CODE, packed_directly
 from bot.harness import RunningBot
 from domain.catalog import Product
 from domain.money import Money
@@ -59,3 +61,31 @@ async def preorder_filled_by_a_purchase_order(
     await ada.send(f"/po receive {po.id}")
     await runtime.notifier.drain()
     transcript.append("🔔 Dana's chat: " + "\n    ".join(dana.messages()[-1].text.splitlines()))
+
+
+async def split_by_the_customer(
+    running: RunningBot, ada: SandboxUser, staff_id: int, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    scene("Eve orders 12 Moon Lamps, 9 are there: she has those sent now and the 3 waiting follow in a second parcel")
+    await ada.send("/backorder MOON-1 on")
+    eve = SandboxUser(running.server, 1022, "Eve", language_code="en", transcript=transcript)
+    await eve.send("/add MOON-1 12")
+    reply = await eve.send("/checkout")
+    reply = await eve.share_contact("+44 7700 900789")
+    reply = await eve.press(reply.last, "Courier")
+    reply = await eve.send("10 Downing Street, London SW1A 2AA")
+    reply = await eve.send_location(51.5034, -0.1276)
+    reply = await eve.press(reply.last, reply.last.button_texts()[0])
+    reply = await eve.press(reply.last, "Cash on delivery")
+    placed = await eve.press(reply.last, "Confirm order")
+    code = next(m.group(1) for msg in placed.new if (m := ORDER_CODE.search(msg.text)))
+    order = await eve.send(f"/track {code}")
+    waiting = await eve.press(order.last, "⏳ Waiting for stock")
+    await eve.press(waiting.last, "🚚 Send what is here now")
+    await packed_directly(running, code, {"MOON-1": 9}, staff_id)  # the 9 there, without the 3 still waiting
+    await ada.send(f"/ship {code} DPD DPD-MOON-1")
+    await ada.send("/receive MOON-1 3 LON")  # the rest arrives: allocated to Eve in the same transaction
+    await ada.send(f"/ship {code} DPD DPD-MOON-2")
+    await running.runtime.notifier.drain()
+    for message in running.server.chat_messages(eve.id)[-3:]:
+        transcript.append("🔔 Eve's chat: " + "\n    ".join(message.text.splitlines()))

@@ -17,7 +17,7 @@ from sandbox.driver import SandboxUser
 ORDER_CODE = re.compile(r"Order (\w{8})")
 
 
-async def _packed(running: RunningBot, code: str, items: dict[str, int], staff_id: int) -> None:
+async def packed_directly(running: RunningBot, code: str, items: dict[str, int], staff_id: int) -> None:
     """Picked and packed as the warehouse day shows in chat, done directly."""
     runtime = running.runtime
     for step in (OrderStatus.PICKING, OrderStatus.PICKED):
@@ -43,7 +43,7 @@ async def split_shipment_and_pickup(
     reply = await dora.press(reply.last, "Cash on delivery")
     placed = await dora.press(reply.last, "Confirm order")
     code = next(m.group(1) for msg in placed.new if (m := ORDER_CODE.search(msg.text)))
-    await _packed(running, code, {"85123A": 2, "22197": 1}, staff_id)
+    await packed_directly(running, code, {"85123A": 2, "22197": 1}, staff_id)
     await ada.send(f"/ship {code} 85123A=1 DPD DPD-SPLIT-1")
     await ada.send(f"/ship {code} 85123A=9 DPD DPD-SPLIT-X")  # more than is left: refused, nothing changed
     await ada.send(f"/ship {code} Royal Mail RM-SPLIT-2")
@@ -69,7 +69,7 @@ async def split_shipment_and_pickup(
     reply = await eli.press(reply.last, "Pay at pickup")
     placed = await eli.press(reply.last, "Confirm order")
     code = next(m.group(1) for msg in placed.new if (m := ORDER_CODE.search(msg.text)))
-    await _packed(running, code, {"22197": 2}, staff_id)
+    await packed_directly(running, code, {"22197": 2}, staff_id)
     ready = next(msg for msg in reversed(server.chat_messages(eli.id)) if msg.kind == "photo")
     transcript.append("🔔 Eli's chat (a photo of a QR code): " + "\n    ".join(ready.text.splitlines()))
     pickup = read_barcode(ready.file.content) if ready.file else None

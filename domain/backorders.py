@@ -12,11 +12,20 @@ from domain.errors import DomainError
 from domain.i18n import N_
 
 BACKORDER_FLAG = "BACKORDER"  # an order with a part still waiting: not picked until it is whole
+SPLIT_FLAG = "SPLIT"  # ...unless its customer chose to have what is there sent now, the rest in a later parcel
 MAX_BACKORDER_LIMIT = 1_000_000
 
 
 class NothingWaiting(DomainError):
     key = N_("Nothing of this order is waiting any more: it has been allocated or cancelled.")
+
+
+class NoSplit(DomainError):
+    key = N_("Order {code} can no longer be split: nothing of it is waiting, nothing is ready, or picking has begun.")
+
+
+class PreorderFull(DomainError):
+    key = N_("{name}: only {available} more can be preordered now. Your cart was not changed; please adjust it.")
 
 
 class BadBackorderTerms(DomainError):

@@ -77,11 +77,21 @@ def left_to_ship(order: Order, parcels: Iterable[Parcel]) -> dict[int, int]:
     return {line_id: q for line_id, q in left.items() if q > 0}
 
 
-def parcel_lines(order: Order, parcels: Iterable[Parcel], wanted: Mapping[str, int] | None) -> list[ParcelLine]:
+def parcel_lines(
+    order: Order, parcels: Iterable[Parcel], wanted: Mapping[str, int] | None, waiting: Mapping[int, int] | None = None
+) -> list[ParcelLine]:
     """What a new parcel takes: ``wanted`` (SKU → units) out of what is packed and not yet
-    shipped, or everything left when ``wanted`` is None. Refused whole if any SKU asks for
-    more than is left."""
+    shipped, or everything left when ``wanted`` is None. ``waiting``: product → units still
+    waiting for stock (a split order), which cannot leave yet. Refused whole if any SKU asks
+    for more than is left."""
     left = left_to_ship(order, parcels)
+    for product_id, units in (waiting or {}).items():
+        for line in order.lines:
+            take = min(units, left.get(line.id or 0, 0)) if line.product_id == product_id else 0
+            if take:
+                units -= take
+                left[line.id or 0] -= take
+    left = {line_id: units for line_id, units in left.items() if units > 0}
     if not left:
         raise NothingToShip(code=order.code)
     if wanted is None:

@@ -7,19 +7,26 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from domain.backorders import NothingWaiting
+from domain.backorders import NoSplit, NothingWaiting
 from domain.customers import Customer
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.backorders import WaitingPart, cancel_waiting_part, waiting_parts
-from handlers.callbacks import BackorderCancelCb, BackorderListCb, OrderCb
+from domain.usecases.backorders import WaitingPart, cancel_waiting_part, choose_split, split_offer, waiting_parts
+from handlers.callbacks import BackorderCancelCb, BackorderListCb, BackorderSplitCb, OrderCb
 from handlers.context import ShopSettings
+from handlers.errors import domain_message
 from handlers.views.rendering import Renderer, shorten
 
 router = Router(name=__name__)
 
 
-def _keyboard(code: str, parts: list[WaitingPart]) -> InlineKeyboardMarkup:
+def _keyboard(code: str, parts: list[WaitingPart], split: bool | None) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
+    if split is False:
+        builder.button(text=_("🚚 Send what is here now"), callback_data=BackorderSplitCb(code=code, ship_now=True))
+    elif split:
+        builder.button(
+            text=_("⏳ Wait and send it all together"), callback_data=BackorderSplitCb(code=code, ship_now=False)
+        )
     for part in parts:
         text = _("✖ Cancel %(count)s × %(name)s") % {"count": part.backorder.quantity, "name": shorten(part.name, 30)}
         builder.button(text=text, callback_data=BackorderCancelCb(backorder_id=part.backorder.id or 0, confirmed=False))
@@ -32,9 +39,10 @@ async def _show(
     query: CallbackQuery, uow: UnitOfWork, clock: Clock, customer: Customer, renderer: Renderer, code: str
 ) -> None:
     parts = await waiting_parts(uow, clock, customer_id=customer.id or 0, code=code)
+    split = await split_offer(uow, customer_id=customer.id or 0, code=code) if parts else None
     if isinstance(query.message, Message):
-        text = renderer.render("backorders.html.j2", code=code, parts=parts)
-        await query.message.edit_text(text, reply_markup=_keyboard(code, parts))
+        text = renderer.render("backorders.html.j2", code=code, parts=parts, split=split)
+        await query.message.edit_text(text, reply_markup=_keyboard(code, parts, split))
 
 
 @router.callback_query(BackorderListCb.filter())
@@ -85,3 +93,26 @@ async def cancel_waiting(
         return
     await query.answer(_("Cancelled: %(count)s no longer awaited.") % {"count": units}, show_alert=True)
     await _show(query, uow, clock, customer, renderer, order.code)
+
+
+@router.callback_query(BackorderSplitCb.filter())
+async def choose(
+    query: CallbackQuery,
+    callback_data: BackorderSplitCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    renderer: Renderer,
+) -> None:
+    try:
+        await choose_split(uow, customer_id=customer.id or 0, code=callback_data.code, ship_now=callback_data.ship_now)
+    except NoSplit as late:
+        await query.answer(domain_message(late, html=False), show_alert=True)
+    else:
+        chosen = (
+            _("What is here will be sent now, the rest later.")
+            if callback_data.ship_now
+            else _("It will all be sent together.")
+        )
+        await query.answer(chosen)
+    await _show(query, uow, clock, customer, renderer, callback_data.code)

@@ -389,6 +389,13 @@ class BackorderCancelCb(CallbackData, prefix="boc"):
     confirmed: bool
 
 
+class BackorderSplitCb(CallbackData, prefix="bos"):
+    """The customer's choice for an order with a waiting part: what is there now, or all together."""
+
+    code: Code
+    ship_now: bool
+
+
 class BuyNowCb(CallbackData, prefix="bn"):
     """ "Buy now" on a product card: one unit, paid in Telegram's form with the address."""
 

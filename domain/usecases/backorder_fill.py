@@ -7,7 +7,7 @@ from datetime import datetime
 
 from domain.backorders import BACKORDER_FLAG, Backorder, BackorderStatus, fill_sequence
 from domain.notifications import for_customer
-from domain.orders import OrderStatus
+from domain.orders import Order, OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.stock import Reservation, ReservationKind
 
@@ -109,3 +109,15 @@ async def _fill_one(uow: UnitOfWork, now: datetime, backorder: Backorder, units:
     if (told := for_customer(await uow.customers.get(order.customer_id), "backorder_filled", params)) is not None:
         await uow.outbox.add(told, now)
     return got
+
+
+async def held_back(uow: UnitOfWork, order: Order) -> dict[int, int]:
+    """Product → units of the order still waiting for stock: a split order packs and ships
+    without them, and they follow in a later parcel."""
+    if BACKORDER_FLAG not in order.flags:
+        return {}
+    units: dict[int, int] = {}
+    for part in await uow.backorders.for_order(order.id or 0):
+        if part.status is BackorderStatus.WAITING:
+            units[part.product_id] = units.get(part.product_id, 0) + part.quantity
+    return units

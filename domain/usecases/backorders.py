@@ -10,15 +10,18 @@ from datetime import date, datetime
 
 from domain.backorders import (
     BACKORDER_FLAG,
+    SPLIT_FLAG,
     Backorder,
+    NoSplit,
     NothingWaiting,
+    PreorderFull,
     expected_date,
     parse_terms,
 )
 from domain.cart import Cart, CartLine
 from domain.errors import NotFound
 from domain.notifications import for_customer
-from domain.orders import Order, normalize_order_code
+from domain.orders import DeliveryMethod, Order, normalize_order_code
 from domain.payments import Payment, PaymentKind, amount_paid
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.backorder_fill import fill_backorders as fill_backorders  # where arrivals import it from
@@ -87,8 +90,7 @@ async def hold_and_wait(
 
 async def with_waiting_parts(uow: UnitOfWork, now: datetime, lines: list[CartLine]) -> list[CartLine]:
     """Cart lines with the part stock will not cover marked as waiting, and when it is expected."""
-    short = [line.product.id or 0 for line in lines if line.held < line.quantity]
-    found = await offers(uow, short, now.date())
+    found = await offers(uow, [line.product.id or 0 for line in lines], now.date())  # a preorder waits, held or not
     if not found:
         return lines
     available = await _available(uow, list(found), None)
@@ -96,7 +98,8 @@ async def with_waiting_parts(uow: UnitOfWork, now: datetime, lines: list[CartLin
     for line in lines:
         offer = found.get(line.product.id or 0)
         if offer is not None:
-            waiting = max(line.quantity - line.held - available.get(line.product.id or 0, 0), 0)
+            there = 0 if offer.preorder else line.held + available.get(line.product.id or 0, 0)
+            waiting = max(line.quantity - there, 0)
             line = replace(line, waiting=waiting, expected=offer.expected, preorder=offer.preorder)
         marked.append(line)
     return marked
@@ -107,21 +110,24 @@ async def routable_part(
 ) -> tuple[Cart, dict[int, int]]:
     """Inside checkout's unit of work: the cart as stock can route it now, and per product
     the units that will wait. A line beyond stock whose product takes no backorders (or has
-    no room) is left whole, so routing refuses it with the number available."""
+    no room) is left whole, so routing refuses it with the number available. A preorder
+    waits whole before its release date, even if stock arrived early."""
     ids = [line.product.id or 0 for line in cart.lines]
     available = await _available(uow, ids, customer_id)
-    short = [pid for pid in ids if available.get(pid, 0) < next(x.quantity for x in cart.lines if x.product.id == pid)]
-    found = await offers(uow, short, now.date())
+    found = await offers(uow, ids, now.date())  # every line: a preorder waits whole even with stock at hand
     lines, waiting = [], {}
     for line in cart.lines:
         pid = line.product.id or 0
-        offer, free = found.get(pid), available.get(pid, 0)
+        offer = found.get(pid)
+        free = 0 if offer is not None and offer.preorder else available.get(pid, 0)  # not sold before release
         missing = line.quantity - free
         if offer is not None and missing > 0 and (offer.room is None or missing <= offer.room):
             waiting[pid] = missing
             if free > 0:
                 lines.append(replace(line, quantity=free))
             continue
+        if offer is not None and offer.preorder:  # beyond its limit: early stock must not sell it either
+            raise PreorderFull(name=line.product.display_name, available=offer.room or 0)
         lines.append(line)
     return replace(cart, lines=lines), waiting
 
@@ -180,6 +186,47 @@ async def _parts(uow: UnitOfWork, clock: Clock, order: Order) -> list[WaitingPar
         )
         for b in waiting
     ]
+
+
+async def split_offer(uow: UnitOfWork, *, customer_id: int, code: str) -> bool | None:
+    """Whether the customer may choose to have what is there sent now and the waiting part
+    later (None: not now), and what they chose (True: send now)."""
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None or order.customer_id != customer_id:
+            raise NotFound()
+        if not await _splittable(uow, order):
+            return None
+        return SPLIT_FLAG in order.flags
+
+
+async def _splittable(uow: UnitOfWork, order: Order) -> bool:
+    return (
+        BACKORDER_FLAG in order.flags
+        and order.cancellable_by_customer  # not picked yet
+        and (order.delivery is None or order.delivery.method is not DeliveryMethod.PICKUP)  # collected whole
+        and bool(await uow.stock.order_reservations(order.id or 0))
+    )
+
+
+async def choose_split(uow: UnitOfWork, *, customer_id: int, code: str, ship_now: bool) -> Order:
+    """The customer's choice for an order with a waiting part: what is allocated leaves now
+    in its own parcel and the rest follows (``ship_now``), or the order waits to leave whole.
+    Recorded on the order (its flag), which picking, packing and shipping follow."""
+    async with uow:
+        found = await uow.orders.get_by_code(normalize_order_code(code))
+        if found is None or found.customer_id != customer_id:
+            raise NotFound()
+        await uow.backorders.lock_order(found.id or 0)  # against a fill or a picker at the same moment
+        order = await uow.orders.get_by_id(found.id or 0)
+        if order is None:
+            raise NotFound()
+        if not await _splittable(uow, order):
+            raise NoSplit(code=order.code)
+        order.flags = order.flags | {SPLIT_FLAG} if ship_now else order.flags - {SPLIT_FLAG}
+        await uow.orders.set_flags(order.id or 0, order.flags)
+        await uow.commit()
+        return order
 
 
 async def cancel_waiting_part(

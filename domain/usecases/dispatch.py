@@ -19,6 +19,7 @@ from domain.payments import Payment
 from domain.picking import PickLine
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
+from domain.usecases.backorder_fill import held_back
 from domain.usecases.orders import apply_transition
 from domain.usecases.parcels import (
     deliver_order,
@@ -77,6 +78,10 @@ async def _job(uow: UnitOfWork, order: Order) -> PackingJob:
     expected: Counter[str] = Counter()
     for line in order.lines:
         expected[line.sku] += line.quantity
+    skus = {line.product_id: line.sku for line in order.lines}
+    for product_id, units in (await held_back(uow, order)).items():  # a split order packs what is there now
+        expected[skus[product_id]] -= units
+    expected = +expected
     products = {p.sku: p for p in await uow.products.get_many([line.product_id for line in order.lines])}
     return PackingJob(order, dict(expected), products)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
-from domain.backorders import BACKORDER_FLAG
+from domain.backorders import BACKORDER_FLAG, SPLIT_FLAG
 from domain.catalog import Product, normalize_sku
 from domain.customers import Customer, Role, StaffMember
 from domain.errors import DomainError, IllegalTransition, NotFound
@@ -318,7 +318,7 @@ async def _plan(
                 continue
         elif (order.id or 0) in taken:
             continue
-        if BACKORDER_FLAG in order.flags:  # picked whole, once its waiting part is allocated or cancelled
+        if BACKORDER_FLAG in order.flags and SPLIT_FLAG not in order.flags:  # picked whole, once it is whole
             continue
         found = await _demands(uow, order, warehouse.id)
         if found:

@@ -19,6 +19,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import ReservationKind
 from domain.text import MAX_CODE, typed
+from domain.usecases.backorder_fill import held_back
 from domain.usecases.bookkeeping import book_cost_of_goods, book_sale
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
@@ -70,7 +71,7 @@ async def ship_parcel(
         earlier = await uow.parcels.for_order(order.id)
         if await uow.parcels.by_tracking(tracking) is not None:
             raise TrackingInUse(tracking=tracking)
-        lines = parcel_lines(order, earlier, items)
+        lines = parcel_lines(order, earlier, items, await held_back(uow, order))
         delivery = order.delivery
         rates = await uow.carriers.all()
         service = delivery.service if delivery and delivery.carrier.casefold() == carrier.casefold() else ""

@@ -30,6 +30,7 @@ WORDS = {
         "preorder": "Preorder: released on Dec 20, 2026.",
         "preordered": "3 on preorder, expected by Dec 20, 2026",
         "arrived": "Good news: 3 × Moon Lamp of your order",
+        "one_preordered": "1 on preorder, expected by Dec 20, 2026",
     },
     "ru": {
         "on": "Backorders: on",
@@ -39,6 +40,7 @@ WORDS = {
         "preorder": "Предзаказ: выходит 20 дек. 2026\u202fг.",
         "preordered": "3 по предзаказу, ожидается к 20 дек. 2026\u202fг.",
         "arrived": "Хорошие новости: 3 × Moon Lamp из вашего заказа",
+        "one_preordered": "1 по предзаказу, ожидается к 20 дек. 2026\u202fг.",
     },
 }
 
@@ -130,30 +132,57 @@ async def test_a_preorder_arriving_early_is_held_until_its_release_day_then_allo
     assert str(number) in shown.last.text
     assert await stock(shop, "MOON-1") == [("LON", 10, 0)]  # not allocated before the release
     assert await scalar(shop, select(m.BackorderRow.quantity).where(m.BackorderRow.status == "waiting")) == 3
+    cleo = SandboxUser(shop.server, 96, "Cleo", language_code=language)  # orders with the lamps on the shelf
+    await add_to_cart(cleo, "MOON-1", 1)
+    assert words["one_preordered"] in (await cleo.send("/cart")).last.text  # the date, before confirming
+    await place_cod_order(cleo, pickup=True)
+    assert await stock(shop, "MOON-1") == [("LON", 10, 0)]  # still not sold before its release
     clock.advance(days=24, hours=15)  # the release day, at midnight: the scheduler's next tick
-    assert await fill_due_backorders(shop.runtime.uow(), shop.runtime.clock) == 3
+    assert await fill_due_backorders(shop.runtime.uow(), shop.runtime.clock) == 4  # Bob's 3, then Cleo's 1
     assert await fill_due_backorders(shop.runtime.uow(), shop.runtime.clock) == 0  # a second run changes nothing
     await shop.runtime.notifier.drain()
     told = shop.server.chat_messages(93)[-1].text
     assert words["arrived"] in told and code in told
-    assert await stock(shop, "MOON-1") == [("LON", 10, 3)]
+    assert await stock(shop, "MOON-1") == [("LON", 10, 4)]
     await _counters_match_rows(shop)
 
 
-async def test_a_customer_cancels_the_waiting_part_from_the_order_screen(shop: RunningBot) -> None:
+CANCELLING = {
+    "en": (
+        "Part of this order is waiting for stock",
+        "⏳ Waiting for stock",
+        "date not known yet",
+        "✖ Cancel 3 ×",
+        "Yes, I no longer want it",
+        "Nothing of this order is waiting any more.",
+    ),
+    "ru": (
+        "Часть заказа ждёт поставки",
+        "⏳ Ждёт поставки",
+        "дата пока неизвестна",
+        "✖ Отменить 3 ×",
+        "Да, больше не нужно",
+        "Из этого заказа больше ничего не ждёт поставки.",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_customer_cancels_the_waiting_part_from_the_order_screen(shop: RunningBot, language: str) -> None:
+    part, button, undated, cancel, confirm, nothing = CANCELLING[language]
     manager = await hire(shop, 94, "Mia", "manager")
     await manager.send("/backorder 85123A on")
     available = sum(on_hand - reserved for _, on_hand, reserved in await stock(shop, "85123A"))
-    carol = SandboxUser(shop.server, 95, "Carol")
+    carol = SandboxUser(shop.server, 95, "Carol", language_code=language)
     await add_to_cart(carol, "85123A", available + 3)
     code = order_code(await place_cod_order(carol, pickup=True))
     order = await carol.send(f"/track {code}")
-    assert "Part of this order is waiting for stock" in order.last.text
-    waiting = await carol.press(order.last, "⏳ Waiting for stock")
-    assert "date not known yet" in waiting.last.text
-    asked = await carol.press(waiting.last, "✖ Cancel 3 ×")
-    done = await carol.press(asked.last, "Yes, I no longer want it")
-    assert "Nothing of this order is waiting any more." in done.last.text
+    assert part in order.last.text
+    waiting = await carol.press(order.last, button)
+    assert undated in waiting.last.text
+    asked = await carol.press(waiting.last, cancel)
+    done = await carol.press(asked.last, confirm)
+    assert nothing in done.last.text
     assert await scalar(shop, select(m.BackorderRow.cancelled)) == 3
     before = await stock(shop, "85123A")
     await manager.send("/receive 85123A 5 LON")

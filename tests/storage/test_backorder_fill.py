@@ -5,16 +5,19 @@ holds when 30 customers check out at once."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.backorders import BackorderStatus, BackorderTerms
+from domain.backorders import BackorderStatus, BackorderTerms, PreorderFull
 from domain.catalog import Product
 from domain.customers import Customer
 from domain.errors import DomainError
 from domain.money import Money
 from domain.orders import OrderStatus
+from domain.usecases.backorder_fill import fill_due_backorders
 from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.inventory import receive_goods
 from domain.usecases.orders import cancel_my_order
@@ -188,3 +191,26 @@ async def test_thirty_customers_at_once_leave_exactly_the_limit_of_five_waiting(
     async with sessions() as session:
         placed = await session.scalar(select(func.count()).select_from(m.OrderRow))
     assert placed == 5
+
+
+async def test_a_preorder_is_not_sold_from_early_stock_before_release_nor_beyond_its_limit(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    product, shop = await _shop(engine, clock, on_hand=5)
+    uow = SqlUnitOfWork(session_factory(engine))
+    async with uow:
+        await uow.backorders.set_terms(
+            product, BackorderTerms(product, False, 2, clock.now().date() + timedelta(days=3))
+        )
+        await uow.commit()
+    first, greedy = await _customers(engine, clock, [2, 1])
+    await _checkout(engine, clock, first, shop)
+    with pytest.raises(PreorderFull):  # the limit's 2 are taken: the 5 on the shelf do not sell it either
+        await _checkout(engine, clock, greedy, shop)
+    assert await _parts(engine) == [(first, "waiting", 2, 0)]
+    assert await _counters(engine) == (5, 0, 0)  # nothing allocated before the release
+
+    clock.advance(days=3)
+    assert await fill_due_backorders(SqlUnitOfWork(session_factory(engine)), clock) == 2
+    assert await _parts(engine) == [(first, "filled", 0, 2)]
+    assert await _counters(engine) == (5, 2, 2)
