@@ -21,7 +21,7 @@ reloads whole when they differ.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Text, cast, func, select
+from sqlalchemy import BigInteger, Text, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models as m
@@ -29,6 +29,12 @@ from storage.db import DIALECT
 from storage.repositories.cached import fills
 
 _COUNTER = fills("levels", fills("catalog", select(m.ChangeCounterRow.value).where(m.ChangeCounterRow.id == 1)))
+_NEXT = (
+    update(m.ChangeCounterRow)
+    .where(m.ChangeCounterRow.id == 1)
+    .values(value=m.ChangeCounterRow.value + 1)
+    .returning(m.ChangeCounterRow.value)
+)
 _XMIN = select(cast(cast(func.pg_snapshot_xmin(func.pg_current_snapshot()), Text), BigInteger))
 
 
@@ -39,3 +45,17 @@ async def marker(session: AsyncSession) -> int | None:
         return await session.scalar(_XMIN)
     counter = await session.scalar(_COUNTER)
     return None if counter is None else counter + 1
+
+
+async def number_for_bulk_write(session: AsyncSession) -> int:
+    """A number a bulk write may put in ``change_seq`` itself, for all its rows at once, instead of
+    leaving each row to the triggers (two statements per row on SQLite: a 500,000-row stock import
+    took twice as long). SQLite: the counter moved on once, as a trigger would for one row — every
+    row of this transaction then carries a number past any marker taken before it commits, which
+    is all a reload needs (numbers need not differ). The triggers number only rows whose write
+    left ``change_seq`` as it was, so they skip these. PostgreSQL: 0, which its trigger replaces
+    with the transaction's id anyway."""
+    if session.info[DIALECT] == "postgresql":
+        return 0
+    number = await session.scalar(_NEXT)
+    return 0 if number is None else number  # the counter's row gone: markers are unknown, reloads whole

@@ -20,6 +20,7 @@ from domain.stock import StockInvariantBroken, StockLevel
 from domain.stock_counts import BinCount, plan_bin_counts
 from domain.warehouse import BinCode
 from storage import models as m
+from storage.repositories.changes import number_for_bulk_write
 from storage.repositories.sql import _chunks, _table, fetch, run
 
 _BINS, _BIN_STOCK, _STOCK = _table(m.BinRow), _table(m.BinStockRow), _table(m.StockRow)
@@ -46,7 +47,7 @@ _MOVE = (
         _STOCK.c.warehouse_id == bindparam("stock_warehouse_id"),
         _STOCK.c.on_hand + bindparam("delta") >= _STOCK.c.reserved,
     )
-    .values(on_hand=_STOCK.c.on_hand + bindparam("delta"))
+    .values(on_hand=_STOCK.c.on_hand + bindparam("delta"), change_seq=bindparam("seq"))  # see number_for_bulk_write
 )
 _SET_BIN = (
     update(_BIN_STOCK)
@@ -80,10 +81,14 @@ async def set_bin_quantities(
     if missing:
         await run(session, _NEW_COUNTER, [{"product_id": p, "warehouse_id": w} for p, w in missing])
     moves: list[dict[str, Any]] = []
+    seq: int | None = None
     for (product, warehouse), on_hand in plan.on_hand.items():
         before = levels.get((product, warehouse), StockLevel(product, warehouse)).on_hand
         if on_hand != before:
-            moves.append({"stock_product_id": product, "stock_warehouse_id": warehouse, "delta": on_hand - before})
+            seq = await number_for_bulk_write(session) if seq is None else seq
+            moves.append(
+                {"stock_product_id": product, "stock_warehouse_id": warehouse, "delta": on_hand - before, "seq": seq}
+            )
     if moves and (await run(session, _MOVE, moves)).rowcount not in (len(moves), -1):
         raise StockInvariantBroken()  # cannot happen under the lock; the CHECK would refuse it too
     changed = [

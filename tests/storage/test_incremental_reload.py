@@ -283,3 +283,37 @@ def test_an_incremental_reload_keeps_unchanged_entries_and_replaces_changed_and_
     assert cache.get("levels", 2) == ["two, changed"]
     assert cache.get("levels", 3) is ABSENT
     assert cache.snapshot_since("levels") is not None and cache._sections["levels"].full_at == 1000.0
+
+
+async def test_a_stock_import_elsewhere_numbers_its_rows_once_and_is_seen_by_an_incremental_reload(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    """A stock file writes its counters with one number for the whole file (not two trigger
+    statements a row); a reader in another process still sees every changed counter."""
+    await _shop(engine, parents=3)
+    now = [1000.0]
+    reader = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
+    assert reader._cache is not None
+    reader._cache.clock = lambda: now[0]
+    ids, skus = await _ids_and_skus(engine)
+    await _everything(reader, ids, skus)
+    other = create_engine(database_url)
+    try:
+        others = SqlUnitOfWork(session_factory(other, base_currency="GBP"))
+        await import_stock(
+            others, FakeClock(), "sku,warehouse,bin,quantity\nT000-M,LON,A-01-01-1,7\nT002,LON,A-01-01-1,40\n"
+        )
+    finally:
+        await other.dispose()
+    now[0] += cache_module.SNAPSHOT_STOCK_TTL_S + 1
+    seen = await _everything(reader, ids, skus)
+    assert seen == await _everything(SqlUnitOfWork(session_factory(engine, base_currency="GBP")), ids, skus)
+    on_hand = {level.product_id: level.on_hand for level in seen[1]}
+    assert [on_hand[seen[2][sku] or 0] for sku in ("T000-M", "T002")] == [7, 40]
+    assert reader._cache._sections["levels"].full_at == 1000.0  # by an incremental reload
+    if engine.dialect.name == "sqlite":
+        async with engine.connect() as connection:
+            numbers = (
+                await connection.execute(select(m.StockRow.change_seq).where(m.StockRow.on_hand.in_([7, 40])))
+            ).scalars()
+            assert len(set(numbers)) == 1  # one number for the file's rows: the triggers stood aside
