@@ -191,9 +191,7 @@ async def ask_address(
     state: FSMContext,
 ) -> None:
     await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
-    await state.set_state(EditingOrder.address)
-    await state.update_data(edit_code=callback_data.code, edit_version=callback_data.version)
-    await query.answer()
+    await _wait_for_text(query, state, EditingOrder.address, callback_data.code, callback_data.version)
     if isinstance(query.message, Message):
         await query.message.answer(_("Send the new delivery address in one message (or /cancel)."))
 
@@ -289,11 +287,16 @@ async def ask_product(
     state: FSMContext,
 ) -> None:
     await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
-    await state.set_state(EditingOrder.product)
-    await state.update_data(edit_code=callback_data.code, edit_version=callback_data.version)
-    await query.answer()
+    await _wait_for_text(query, state, EditingOrder.product, callback_data.code, callback_data.version)
     if isinstance(query.message, Message):
         await query.message.answer(_("Which product should we add? Send its name or SKU (or /cancel)."))
+
+
+async def _wait_for_text(query: CallbackQuery, state: FSMContext, step: State, code: str, version: int) -> None:
+    """The order may still be edited: the customer's next message answers ``step`` for it."""
+    await state.set_state(step)
+    await state.update_data(edit_code=code, edit_version=version)
+    await query.answer()
 
 
 @router.message(EditingOrder.product)
