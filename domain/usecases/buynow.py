@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from domain.accounting import Account
@@ -49,6 +50,10 @@ MAX_DESCRIPTION = 255
 
 class NotForSale(DomainError):
     key = N_("This product cannot be bought now.")
+
+
+class Withdrawn(DomainError):
+    key = N_("{name} has been withdrawn from sale and can no longer be ordered.")
 
 
 class NotShippedThere(DomainError):
@@ -106,15 +111,33 @@ def ships_to(countries: Iterable[str], address: ShippingAddress) -> bool:
 
 
 async def _one_unit(uow: UnitOfWork, product_id: int, currency: str) -> Cart:
-    """Inside an open unit of work: a cart of one unit of the product, priced as a cart is."""
+    """Inside an open unit of work: a cart of one unit of the product, priced as a cart is.
+    A product withdrawn (hidden or discontinued) is refused naming it and saying why."""
     product = await uow.products.get(product_id)
     rates = await shop_rates(uow)
-    if product is None or not product.orderable or not rates.sells(product.prices):
+    if product is None or not rates.sells(product.prices):
         raise NotForSale()
+    if not product.orderable:
+        product.check_orderable()  # discontinued says so
+        raise Withdrawn(name=product.display_name)
     chosen = order_currency([product], currency, rates)
     price = rates.price(product.prices, chosen)
     assert price is not None  # a product the shop sells has a price in every currency it takes
     return Cart([CartLine(product, 1, 0, price, None)], chosen, rates=rates)
+
+
+async def _withdrawn_unit(uow: UnitOfWork, product_id: int, paid: BuyNowPayment) -> Cart:
+    """The unit paid for but no longer sold (hidden, discontinued or its price taken away since
+    the invoice): a cart of it in the invoice's currency, priced as it still is or, with no
+    price left, at the charge — only to record the order whose charge is owed back."""
+    product = await uow.products.get(product_id)
+    if product is None:  # products are never deleted: a payload naming none was never ours
+        raise NotFound()
+    rates = await shop_rates(uow)
+    charged = Money(paid.amount, paid.currency)
+    price = rates.price(product.prices, paid.currency) if rates.offers(paid.currency) else None
+    known = rates if rates.offers(paid.currency) else None  # a currency no longer taken keeps rate 1
+    return Cart([CartLine(product, 1, 0, price or charged, None)], paid.currency, rates=known)
 
 
 async def _promoted(uow: UnitOfWork, now: datetime, cart: Cart, customer_id: int) -> Discounts:
@@ -245,7 +268,14 @@ async def place_bought_order(
         if customer is None:
             raise NotFound()
         now = clock.now()
-        cart = await _one_unit(uow, product_of_payload(paid.payload), paid.currency)
+        try:
+            cart = await _one_unit(uow, product_of_payload(paid.payload), paid.currency)
+        except DomainError:  # withdrawn since the pre-checkout: the money is still never lost
+            cart = await _withdrawn_unit(uow, product_of_payload(paid.payload), paid)
+            discounts = await _promoted(uow, now, cart, paid.customer_id)
+            order = await _paid_but_not_filled(uow, clock, policy, paid, cart, discounts, key, Unfilled.WITHDRAWN)
+            await uow.commit()
+            return order, False
         discounts = await _promoted(uow, now, cart, paid.customer_id)
         await release_expired_holds(uow, cart.lines[0].product.id or 0, now)
         try:
@@ -253,7 +283,7 @@ async def place_bought_order(
             decision, _ = await route_or_explain(uow, cart, None, None)
             await reserve_routed(uow, cart, decision)
         except (CartChanged, NoDeliveryOption):
-            order = await _paid_but_sold_out(uow, clock, policy, paid, cart, discounts, key)
+            order = await _paid_but_not_filled(uow, clock, policy, paid, cart, discounts, key, Unfilled.SOLD_OUT)
             await uow.commit()
             return order, False
         order = Order.place(
@@ -324,7 +354,14 @@ def _staff(order: Order) -> dict[str, object]:
     }
 
 
-async def _paid_but_sold_out(
+class Unfilled(StrEnum):
+    """Why a Buy now charge that arrived made no order (what the journal memo says)."""
+
+    SOLD_OUT = "sold out"
+    WITHDRAWN = "withdrawn from sale"
+
+
+async def _paid_but_not_filled(
     uow: UnitOfWork,
     clock: Clock,
     policy: CheckoutPolicy,
@@ -332,11 +369,13 @@ async def _paid_but_sold_out(
     cart: Cart,
     discounts: Discounts,
     key: str,
+    why: Unfilled,
 ) -> Order:
-    """The unit went in the seconds between the pre-checkout and the charge: the money is never
-    lost. An order records the charge (booked as a sale), is cancelled at once and the charge
-    is owed back whole (booked to refunds owed); the customer and the staff chat are told. The
-    charge id keys it, so Telegram redelivering the payment records nothing twice."""
+    """The unit went, or was withdrawn from sale, in the seconds between the pre-checkout and
+    the charge: the money is never lost. An order records the charge (booked as a sale), is
+    cancelled at once and the charge is owed back whole (booked to refunds owed); the customer
+    and the staff chat are told why. The charge id keys it, so Telegram redelivering the
+    payment records nothing twice."""
     now = clock.now()
     charged = Money(paid.amount, paid.currency)
     order = Order.place(
@@ -370,16 +409,21 @@ async def _paid_but_sold_out(
     await book_sale(uow, order, now, debit=Account.CASH, how="card")
     reason = paid.telegram_charge_id
     await apply_transition(uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=reason, notify=False)
-    why = "sold out before the payment arrived: refund owed"
-    await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor="system", reason=why, notify=False)
+    reason = f"{why.value} before the payment arrived: refund owed"
+    await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor="system", reason=reason, notify=False)
     await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, PaymentMethod.CARD.value, charged, now))
-    memo = f"refund owed, {order.code} sold out"
+    memo = f"refund owed, {order.code} {why.value}"
     await book_refund(uow, order, charged, now, source=f"order:{order.code}", memo=memo)
-    params = {"code": order.code, "amount_minor": paid.amount, "currency": paid.currency}
-    told = for_customer(await uow.customers.get(paid.customer_id), "buy_now_sold_out", params)
+    template = "buy_now_sold_out" if why is Unfilled.SOLD_OUT else "buy_now_withdrawn"
+    params: dict[str, object] = {"code": order.code, "amount_minor": paid.amount, "currency": paid.currency}
+    customer = await uow.customers.get(paid.customer_id)
+    product = cart.lines[0].product
+    language = customer.notification_language if customer is not None else ""
+    told = for_customer(customer, template, {**params, "name": product.in_language(language).display_name})
     if told is not None:
         await uow.outbox.add(told, now)
     if policy.staff_chat_id is not None:
-        staff = {**params, "charge": paid.telegram_charge_id, "customer": paid.customer_id}
-        await uow.outbox.add(Notification(policy.staff_chat_id, "staff_buy_now_sold_out", "", staff), now)
+        staff = {**params, "name": product.display_name, "charge": paid.telegram_charge_id}
+        staff["customer"] = paid.customer_id
+        await uow.outbox.add(Notification(policy.staff_chat_id, f"staff_{template}", "", staff), now)
     return order

@@ -37,6 +37,28 @@ async def _buy_now_invoice(user: SandboxUser, sku: str = "85123A") -> BotMessage
     return next(msg for msg in reply.new if msg.kind == "invoice")
 
 
+async def _to_london(user: SandboxUser, sku: str) -> tuple[BotMessage, str]:
+    """The Buy now invoice of ``sku`` with a London address typed: it and the first option's id."""
+    invoice = await _buy_now_invoice(user, sku)
+    answer = await user.enter_shipping_address(invoice, **LONDON)
+    return invoice, str(answer.shipping_answer["options"][0]["id"]) if answer.shipping_answer else ""
+
+
+async def _recorded_and_owed_back(shop: RunningBot, code: str, amount: int, charge: str, why: str) -> None:
+    """The charge is a payment row with its id, the same amount owed back, booked as a sale then
+    a refund owed, and the order's cancellation says why."""
+    async with shop.runtime.sessions() as session:
+        payments = (await session.execute(select(m.PaymentRow.kind, m.PaymentRow.amount_minor))).all()
+        charged = await session.scalar(select(m.PaymentRow.telegram_charge_id).where(m.PaymentRow.kind == "payment"))
+        entries = (await session.scalars(select(m.JournalEntryRow.memo).order_by(m.JournalEntryRow.id))).all()
+        reason = await session.scalar(
+            select(m.OrderHistoryRow.reason).where(m.OrderHistoryRow.to_status == "cancelled")
+        )
+    assert sorted(tuple(p) for p in payments) == [("payment", amount), ("refund_owed", amount)] and charged == charge
+    assert entries[-1] == f"refund owed, {code} {why}" and entries[-2].startswith(f"sale {code}")
+    assert reason == f"{why} before the payment arrived: refund owed"
+
+
 async def _orders(shop: RunningBot) -> int:
     return int(await scalar(shop, select(func.count()).select_from(m.OrderRow)) or 0)
 
@@ -105,9 +127,7 @@ async def test_an_address_the_shop_does_not_deliver_to_is_refused_in_the_custome
 
 async def test_stock_gone_before_the_charge_is_refused_with_a_way_to_ask(shop: RunningBot) -> None:
     carl = SandboxUser(shop.server, 903, "Carl")
-    invoice = await _buy_now_invoice(carl, "22197")
-    answer = await carl.enter_shipping_address(invoice, **LONDON)
-    option = str(answer.shipping_answer["options"][0]["id"]) if answer.shipping_answer else ""
+    invoice, option = await _to_london(carl, "22197")
     async with shop.runtime.sessions() as session, session.begin():
         await session.execute(update(m.StockRow).values(reserved=m.StockRow.on_hand))
     late = await carl.pre_checkout(invoice, option)
@@ -116,42 +136,6 @@ async def test_stock_gone_before_the_charge_is_refused_with_a_way_to_ask(shop: R
     assert late.last.text.startswith("⚠️ The payment did not go through, and nothing was charged.")
     assert late.last.button_texts() == ["💬 Contact us"]
     assert await _orders(shop) == 0
-
-
-@pytest.mark.parametrize("language", ["en", "ru"])
-async def test_a_charge_that_arrives_after_the_last_unit_went_is_recorded_and_owed_back(
-    shop: RunningBot, language: str
-) -> None:
-    dana = SandboxUser(shop.server, 904, "Dana", language_code=language)
-    invoice = await _buy_now_invoice(dana, "22197")
-    answer = await dana.enter_shipping_address(invoice, **LONDON)
-    option = str(answer.shipping_answer["options"][0]["id"]) if answer.shipping_answer else ""
-    assert (await dana.pre_checkout(invoice, option)).pre_checkout_answer == {"ok": True, "error_message": None}
-    async with shop.runtime.sessions() as session, session.begin():  # someone else takes the last units
-        await session.execute(update(m.StockRow).values(reserved=m.StockRow.on_hand))
-    before = await stock(shop, "22197")
-
-    paid = await dana.pay(invoice, charge_id="tg-late", shipping_option_id=option)
-    order = await scalar(shop, select(m.OrderRow))
-    said = {
-        "en": f"so order {order.code} could not be filled. Your payment of £4.55 is recorded and will be refunded",
-        "ru": f"поэтому заказ {order.code} не может быть выполнен. Ваш платёж 4,55\xa0£ сохранён и будет возвращён",
-    }
-    assert said[language] in paid.last.text
-    assert (order.status, order.total_minor, order.shipping_minor) == ("cancelled", 455, 370)
-    async with shop.runtime.sessions() as session:
-        payments = (await session.execute(select(m.PaymentRow.kind, m.PaymentRow.amount_minor))).all()
-        charge = await session.scalar(select(m.PaymentRow.telegram_charge_id).where(m.PaymentRow.kind == "payment"))
-        entries = (await session.scalars(select(m.JournalEntryRow.memo).order_by(m.JournalEntryRow.id))).all()
-    assert sorted(tuple(p) for p in payments) == [("payment", 455), ("refund_owed", 455)] and charge == "tg-late"
-    assert entries[-1] == f"refund owed, {order.code} sold out" and entries[-2].startswith(f"sale {order.code}")
-    assert await stock(shop, "22197") == before  # nothing was held for it
-
-    again = await dana.pay(invoice, charge_id="tg-late", shipping_option_id=option)  # Telegram redelivers it
-    assert again.new == [] and await _orders(shop) == 1
-    await shop.runtime.notifier.drain()
-    staff = [msg.text for msg in shop.server.chat_messages(STAFF_CHAT) if "tg-late" in msg.text]
-    assert len(staff) == 1 and f"for order {order.code} arrived after the stock was gone" in staff[0]
 
 
 async def test_a_running_promotion_is_a_named_line_of_the_buy_now_invoice_and_the_order_keeps_it(
@@ -176,3 +160,80 @@ async def test_a_running_promotion_is_a_named_line_of_the_buy_now_invoice_and_th
     async with shop.runtime.sessions() as session:
         paid = await session.scalar(select(m.PaymentRow.amount_minor))
     assert paid == 606
+
+
+async def _withdraw(shop: RunningBot, sku: str, status: str) -> None:
+    """The admin sets the product's status from its sheet, as staff do."""
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    sheet = await admin.press((await admin.send(f"/product {sku}")).last, "Status")
+    await admin.press(sheet.last, status)
+    assert await scalar(shop, select(m.ProductRow.status).where(m.ProductRow.sku == sku)) == status
+
+
+@pytest.mark.parametrize(
+    ("language", "status", "reason"),
+    [
+        ("en", "hidden", "Popcorn Holder has been withdrawn from sale and can no longer be ordered."),
+        ("ru", "discontinued", "Popcorn Holder снят с продажи и больше не заказывается."),
+    ],
+)
+async def test_a_product_withdrawn_before_the_pre_checkout_is_refused_naming_it_and_nothing_is_charged(
+    shop: RunningBot, language: str, status: str, reason: str
+) -> None:
+    fay = SandboxUser(shop.server, 906, "Fay", language_code=language)
+    invoice, option = await _to_london(fay, "22197")
+    await _withdraw(shop, "22197", status)
+
+    late = await fay.pre_checkout(invoice, option)
+    assert late.pre_checkout_answer == {"ok": False, "error_message": reason}
+    assert reason in late.last.text and late.last.button_texts() == [
+        {"en": "💬 Contact us", "ru": "💬 Написать нам"}[language]
+    ]
+    assert await _orders(shop) == 0
+    async with shop.runtime.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(m.PaymentRow)) == 0
+
+
+SORRY = {
+    ("en", "sold out"): "so order {code} could not be filled. Your payment of £4.55 is recorded and will be refunded",
+    ("ru", "sold out"): "поэтому заказ {code} не может быть выполнен. Ваш платёж 4,55\xa0£ сохранён и будет возвращён",
+    ("en", "withdrawn from sale"): "Popcorn Holder was withdrawn from sale a moment before your payment arrived, so"
+    " order {code} could not be filled. Your payment of £4.55 is recorded and will be refunded",
+    ("ru", "withdrawn from sale"): "Popcorn Holder сняли с продажи за мгновение до вашего платежа, поэтому заказ"
+    " {code} не может быть выполнен. Ваш платёж 4,55\xa0£ сохранён и будет возвращён",
+}
+STAFF_TOLD = {
+    "sold out": "for order {code} arrived after the stock was gone",
+    "withdrawn from sale": "for order {code} arrived after Popcorn Holder was withdrawn from sale",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "gone"), [("en", "sold out"), ("ru", "sold out"), ("en", "hidden"), ("ru", "discontinued")]
+)
+async def test_a_charge_that_arrives_after_the_last_unit_went_or_the_product_was_withdrawn_is_recorded_and_owed_back(
+    shop: RunningBot, language: str, gone: str
+) -> None:
+    dana = SandboxUser(shop.server, 904, "Dana", language_code=language)
+    invoice, option = await _to_london(dana, "22197")
+    assert (await dana.pre_checkout(invoice, option)).pre_checkout_answer == {"ok": True, "error_message": None}
+    if gone == "sold out":  # someone else takes the last units
+        async with shop.runtime.sessions() as session, session.begin():
+            await session.execute(update(m.StockRow).values(reserved=m.StockRow.on_hand))
+    else:  # staff withdraw it between the pre-checkout and the charge
+        await _withdraw(shop, "22197", gone)
+    why = "sold out" if gone == "sold out" else "withdrawn from sale"
+    before = await stock(shop, "22197")
+
+    paid = await dana.pay(invoice, charge_id="tg-late", shipping_option_id=option)
+    order = await scalar(shop, select(m.OrderRow))
+    assert SORRY[language, why].format(code=order.code) in paid.last.text
+    assert (order.status, order.total_minor, order.shipping_minor) == ("cancelled", 455, 370)
+    await _recorded_and_owed_back(shop, order.code, 455, "tg-late", why)
+    assert await stock(shop, "22197") == before  # nothing was held for it
+
+    again = await dana.pay(invoice, charge_id="tg-late", shipping_option_id=option)  # Telegram redelivers it
+    assert again.new == [] and await _orders(shop) == 1
+    await shop.runtime.notifier.drain()
+    staff = [msg.text for msg in shop.server.chat_messages(STAFF_CHAT) if "tg-late" in msg.text]
+    assert len(staff) == 1 and STAFF_TOLD[why].format(code=order.code) in staff[0]
