@@ -18,6 +18,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
+from aiogram.types import InlineKeyboardMarkup
 from aiohttp import ClientError, ClientTimeout
 
 JSON_HEADERS = {"Content-Type": "application/json"}
@@ -38,10 +39,36 @@ def request_body(session: BaseSession, bot: Bot, method: TelegramMethod[Any], fi
     for key, value in fields.items():
         if value is None:
             continue
-        prepared = session.prepare_value(value, bot=bot, files=files, _dumps_json=False)
+        if type(value) is InlineKeyboardMarkup:
+            prepared = keyboard_body(session, bot, value, files)
+        else:
+            prepared = session.prepare_value(value, bot=bot, files=files, _dumps_json=False)
         if prepared is not None:
             body[key] = prepared
     return body
+
+
+_PLAIN = (str, int, bool)
+
+
+def keyboard_body(session: BaseSession, bot: Bot, markup: InlineKeyboardMarkup, files: dict[str, Any]) -> Any:
+    """What ``prepare_value`` gives for an inline keyboard, read from the buttons' fields: a
+    button whose set values are all plain (a label and callback data, a URL) is its non-empty
+    fields as they are; anything else (a Mini App button, extras, the markup's other fields)
+    goes through aiogram. ``prepare_value`` dumps every button to a dict of all its fields
+    first (~7 µs a button): a variant card's keyboard has five or more."""
+    if markup.__pydantic_extra__ or any(v is not None for k, v in markup.__dict__.items() if k != "inline_keyboard"):
+        return session.prepare_value(markup, bot=bot, files=files, _dumps_json=False)
+    rows = []
+    for row in markup.inline_keyboard:
+        made = []
+        for button in row:
+            plain = {k: v for k, v in button.__dict__.items() if v is not None}
+            if button.__pydantic_extra__ or not all(type(v) in _PLAIN for v in plain.values()):
+                plain = session.prepare_value(button, bot=bot, files=files, _dumps_json=False)
+            made.append(plain)
+        rows.append(made)
+    return {"inline_keyboard": rows}
 
 
 class JsonBodySession(AiohttpSession):

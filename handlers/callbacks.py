@@ -19,6 +19,7 @@ from domain.catalog import ProductStatus
 from domain.orders import DeliveryMethod, PaymentMethod
 from domain.picking import PickMethod
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
+from handlers.views.markup import callback_button, inline_keyboard
 from handlers.views.rendering import shorten as shorten_text
 
 Number = Annotated[int, Field(ge=0, le=2**31 - 1)]  # an id, a page, a count: what a database column holds
@@ -36,14 +37,14 @@ def shorten(text: str, limit: int = BUTTON_TEXT_LIMIT) -> str:
 
 def button(text: str, data: CallbackData) -> InlineKeyboardButton:
     """An inline button that sends ``data`` back."""
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
+    return callback_button(text, data.pack())
 
 
 def rows_of(*buttons: tuple[str, CallbackData], width: int = 1) -> InlineKeyboardMarkup:
     """Buttons laid out ``width`` to a row. Built directly: aiogram's InlineKeyboardBuilder
     deep-copies every button on the way, and checkout steps send one per update."""
     made = [button(text, data) for text, data in buttons]
-    return InlineKeyboardMarkup(inline_keyboard=[made[i : i + width] for i in range(0, len(made), width)])
+    return inline_keyboard([made[i : i + width] for i in range(0, len(made), width)])
 
 
 class CartChange(CallbackData, prefix="cq"):

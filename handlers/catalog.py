@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
@@ -51,6 +52,7 @@ from handlers.callbacks import (
 )
 from handlers.context import ShopSettings
 from handlers.menu import CATALOG_BUTTON
+from handlers.views.markup import callback_button, inline_keyboard, packed
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
@@ -134,7 +136,7 @@ def card_keyboard(
     card: ProductCard, category_id: int = 0, page: int = 0, *, buy_now: bool = False, shop_url: str | None = None
 ) -> InlineKeyboardMarkup:
     """Add to cart / change quantity when in stock, "notify me" when not, and the way back.
-    Built row by row (not with InlineKeyboardBuilder, which deep-copies its buttons): this
+    Built row by row, without validating each button (``handlers.views.markup``): this
     keyboard goes out with every card, the busiest reply there is."""
     pid = card.product.id or 0
     rows = option_buttons(card, category_id, page)
@@ -144,29 +146,31 @@ def card_keyboard(
         # The buttons step through the quantities the customer's price list allows (packs).
         terms, held = card.terms, card.in_cart
         row = [
-            button("➖", CartChange(product_id=pid, expected=held, quantity=terms.down(held), view="card")),
+            _press("➖", CartChange, pid, held, terms.down(held), "card"),
             button(_("🛒 %(count)s in cart") % {"count": held}, CartView()),
         ]
         if (card.available > 0 or card.backorder is not None) and card.price is not None:
-            row.append(button("➕", CartChange(product_id=pid, expected=held, quantity=terms.up(held), view="card")))
+            row.append(_press("➕", CartChange, pid, held, terms.up(held), "card"))
         rows.append(row)
     elif card.in_stock and card.price is not None:
-        first = card.terms.first
-        rows.append([button(_("🛒 Add to cart"), CartChange(product_id=pid, expected=0, quantity=first, view="card"))])
+        rows.append([_press(_("🛒 Add to cart"), CartChange, pid, 0, card.terms.first, "card")])
     elif card.backorder is not None and card.price is not None:
         label = _("🗓 Preorder") if card.backorder.preorder else _("🛒 Order now, ships when it arrives")
-        first = card.terms.first
-        rows.append([button(label, CartChange(product_id=pid, expected=0, quantity=first, view="card"))])
+        rows.append([_press(label, CartChange, pid, 0, card.terms.first, "card")])
     elif not card.in_stock and card.price is not None:
-        rows.append([button(_("🔔 Notify me when back in stock"), NotifyMe(product_id=pid))])
+        rows.append([_press(_("🔔 Notify me when back in stock"), NotifyMe, pid)])
     if buy_now and card.product.orderable and card.in_stock and card.price is not None:
-        rows.append([button(_("⚡ Buy now"), BuyNowCb(product_id=pid))])
+        rows.append([_press(_("⚡ Buy now"), BuyNowCb, pid)])
     if shop_url and pid:  # the storefront Mini App (WEBAPP_URL) opened on this product's page
         shop = WebAppInfo(url=f"{shop_url}/app/shop?product={pid}")
         rows.append([InlineKeyboardButton(text=_("🛍 Open in shop"), web_app=shop)])
     if category_id:
-        rows.append([button(_("⬅ Back to the list"), CategoryPageCb(category_id=category_id, page=page))])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+        rows.append([_press(_("⬅ Back to the list"), CategoryPageCb, category_id, page, 0, 0)])
+    return inline_keyboard(rows)
+
+
+def _press(text: str, kind: type[CallbackData], *values: int | str) -> InlineKeyboardButton:
+    return callback_button(text, packed(kind, *values))
 
 
 OPTIONS_PER_ROW = 4
@@ -180,16 +184,19 @@ def option_buttons(card: ProductCard, category_id: int, page: int) -> list[list[
 
 # Every variant card carries these buttons, and the same card is asked for again and again:
 # built once per (options as shown, list position). Safe to share: the rows are tuples of
-# buttons nothing changes after they are built (aiogram only serialises them); 4,096 cards'
-# rows are a few MB at most.
+# buttons nothing changes after they are built (aiogram's objects are frozen; it only
+# serialises them); 4,096 cards' rows are a few MB at most.
 @lru_cache(maxsize=4096)
 def _option_rows(options: tuple[OptionRow, ...], category_id: int, page: int) -> tuple[list[InlineKeyboardButton], ...]:
     rows: list[list[InlineKeyboardButton]] = []
     for option in options:
         buttons = [
-            button(
+            _press(
                 ("✔ " if choice.chosen else "") + shorten(choice.value, 20) + (" ✖" if choice.sold_out else ""),
-                VariantCb(product_id=choice.product_id, category_id=category_id, page=page),
+                VariantCb,
+                choice.product_id,
+                category_id,
+                page,
             )
             for choice in option.choices
         ]

@@ -22,12 +22,14 @@ from aiogram.methods import (
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
+    CopyTextButton,
     FSInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     LabeledPrice,
     ReplyKeyboardMarkup,
+    WebAppInfo,
 )
 
 from bot.telegram_session import JsonBodySession, request_body
@@ -70,6 +72,20 @@ METHODS: list[TelegramMethod[Any]] = [
     SetMyCommands(commands=[BotCommand(command="start", description="Menu")], scope=BotCommandScopeChat(chat_id=5)),
     BanChatMember(chat_id=-100, user_id=9, until_date=datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)),
     SendMessage(chat_id=5, text="extra", message_effect_id="e1", some_future_field="kept"),
+    SendMessage(
+        chat_id=5,
+        text="a variant card",
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [InlineKeyboardButton(text=f"✔ {size}", callback_data=f"vr:{n}:0:0") for n, size in enumerate("SML")],
+                [InlineKeyboardButton(text="🛍 Open", web_app=WebAppInfo(url="https://shop.example/app"))],
+                [InlineKeyboardButton(text="Copy", copy_text=CopyTextButton(text="B000001"))],
+                [InlineKeyboardButton(text="Site", url="https://shop.example", some_future_field=1)],
+                [InlineKeyboardButton(text="Pay", pay=True)],
+            ]
+        ),
+    ),
+    EditMessageText(chat_id=5, message_id=7, text="no buttons", reply_markup=InlineKeyboardMarkup(inline_keyboard=[])),
 ]
 
 
@@ -85,7 +101,7 @@ def test_defaults_dates_and_extras_come_out_as_telegram_takes_them() -> None:
     assert message["parse_mode"] == "HTML"  # the bot's default, not a placeholder
     assert message["reply_markup"] == {"inline_keyboard": [[{"text": "🛒 Add", "callback_data": "cq:1:0:1:card"}]]}
     assert request_body(session, BOT, METHODS[6], {})["until_date"] == "1893553445"  # unix time
-    assert request_body(session, BOT, METHODS[-1], {})["some_future_field"] == "kept"
+    assert request_body(session, BOT, METHODS[7], {})["some_future_field"] == "kept"
 
 
 def test_an_upload_is_set_aside_as_a_file(tmp_path: Path) -> None:

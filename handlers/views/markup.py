@@ -1,0 +1,78 @@
+"""Inline buttons and keyboards made without pydantic's validation, for the keyboards sent most."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from aiogram.filters.callback_data import MAX_CALLBACK_LENGTH, CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+# The rule these rely on. aiogram's Telegram objects are frozen pydantic models, and a model
+# given to a field of its own type is taken as it is (never validated again); so an object
+# whose ``__dict__``, fields set, extras and private attributes are the ones validation would
+# have given *is* the validated object, for equality, dumping and sending. Validating a button
+# (~15 µs, most of it pydantic's private-attribute defaults) and packing its callback data
+# through a ``CallbackData`` model (~8 µs) were most of a variant card's keyboard, four option
+# buttons more than a plain card's. Only values that are valid already are put in: a label is
+# a ``str``, callback data a packed string within Telegram's 64 bytes, and ``packed`` takes only
+# ids in a ``Number``'s range. ``tests/unit/test_markup.py`` compares every object made here
+# with aiogram's own, field by field and as the request body that is sent.
+
+_new = object.__new__
+_set = object.__setattr__
+_BUTTON_FIELDS = dict.fromkeys(InlineKeyboardButton.model_fields)
+_MARKUP_FIELDS = dict.fromkeys(InlineKeyboardMarkup.model_fields)
+_BUTTON_SET = frozenset({"text", "callback_data"})
+_MARKUP_SET = frozenset({"inline_keyboard"})
+NUMBER_MAX = 2**31 - 1  # ``handlers.callbacks.Number``
+_CODE = re.compile(r"[0-9A-Za-z_-]{1,16}")  # ``handlers.callbacks.Code``
+
+
+def _made(obj: object, fields: dict[str, object], fields_set: frozenset[str]) -> None:
+    _set(obj, "__dict__", fields)
+    _set(obj, "__pydantic_fields_set__", set(fields_set))
+    _set(obj, "__pydantic_extra__", {})
+    _set(obj, "__pydantic_private__", {"_bot": None})
+
+
+def callback_button(text: str, callback_data: str) -> InlineKeyboardButton:
+    """``InlineKeyboardButton(text=text, callback_data=callback_data)``, for a ``str`` label and
+    packed data (``packed`` or ``CallbackData.pack``); anything else is validated as usual."""
+    if type(text) is not str or type(callback_data) is not str:
+        return InlineKeyboardButton(text=text, callback_data=callback_data)
+    button = _new(InlineKeyboardButton)
+    fields = _BUTTON_FIELDS.copy()
+    fields["text"] = text
+    fields["callback_data"] = callback_data
+    _made(button, fields, _BUTTON_SET)
+    return button
+
+
+def inline_keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    """``InlineKeyboardMarkup(inline_keyboard=rows)`` for rows of buttons made already (by
+    ``callback_button`` or validated; anything else is validated as usual)."""
+    if not all(type(b) is InlineKeyboardButton for row in rows for b in row):
+        return InlineKeyboardMarkup(inline_keyboard=[list(row) for row in rows])
+    markup = _new(InlineKeyboardMarkup)
+    fields = _MARKUP_FIELDS.copy()
+    fields["inline_keyboard"] = [list(row) for row in rows]
+    _made(markup, fields, _MARKUP_SET)
+    return markup
+
+
+def packed(kind: type[CallbackData], *values: int | str) -> str:
+    """``kind(**fields).pack()`` given every field's value in the order they are declared:
+    ``Number``s, and codes a ``Literal`` of the shop's own offers (``CartChange.view``)."""
+    if len(values) != len(kind.model_fields):
+        raise ValueError(f"{kind.__name__} has {len(kind.model_fields)} fields, given {len(values)}")
+    for value in values:
+        if type(value) is int:
+            if not 0 <= value <= NUMBER_MAX:
+                raise ValueError(f"{kind.__name__}: {value} is not a Number")
+        elif type(value) is not str or not _CODE.fullmatch(value):
+            raise ValueError(f"{kind.__name__}: {value!r} is neither a Number nor a code")
+    data = kind.__separator__.join((kind.__prefix__, *map(str, values)))
+    if len(data) > MAX_CALLBACK_LENGTH:  # ASCII: a character is a byte
+        raise ValueError(f"{kind.__name__}: {data!r} is too long")
+    return data
