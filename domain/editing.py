@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from domain.i18n import N_
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus, PaymentMethod
 from domain.payments import Payment, PaymentKind, amount_paid
+from domain.pricing import NO_TERMS, OrderingTerms
 
 S = OrderStatus
 # Nothing of the order has been touched in the warehouse yet: stock may be moved freely.
@@ -181,6 +183,21 @@ def changed_lines(
             template = added[product_id]
             result.append(OrderLine(product_id, template.sku, template.name, quantity, template.unit_price))
     return result
+
+
+def check_terms(
+    lines: list[OrderLine], changes: tuple[LineChange, ...], terms: Mapping[int, tuple[str, OrderingTerms]]
+) -> None:
+    """A line the edit adds or whose quantity it changes follows the customer's price list
+    (at least its minimum, whole packs) as a cart's line does, refused with the same message;
+    removing a line, or leaving one as it was sold, is always allowed. ``terms``: per product,
+    its name and terms (a product missing has none)."""
+    before = {line.product_id: line.quantity for line in lines}
+    wanted = {change.product_id: change.quantity for change in changes}
+    for product_id, quantity in wanted.items():
+        if quantity and quantity != before.get(product_id, 0):
+            name, rule = terms.get(product_id, ("", NO_TERMS))
+            rule.check(quantity, name)
 
 
 def check_editable(order: Order, *, now: datetime, by_customer: bool, window_minutes: int) -> None:

@@ -22,6 +22,7 @@ from domain.editing import (
     balance_due,
     changed_lines,
     check_editable,
+    check_terms,
     diff_orders,
     settle,
 )
@@ -41,7 +42,7 @@ from domain.orders import (
 )
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
-from domain.pricing import RETAIL
+from domain.pricing import RETAIL, OrderingTerms, PriceList
 from domain.promotions import PromoMinimum
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import Zone, haversine_km, quotes, zone_for
@@ -149,7 +150,9 @@ async def edit_order(
         assert order.id is not None
         changes = await _resolved(uow, changes)
         before = copy.deepcopy(order)
-        lines = changed_lines(order.lines, changes.lines, await _priced(uow, order, changes))
+        prices = await _price_list(uow, order)
+        lines = changed_lines(order.lines, changes.lines, await _priced(uow, order, changes, prices))
+        check_terms(order.lines, changes.lines, await _terms(uow, order, changes, prices))
         if not lines:
             raise EmptyOrder()
         delivery = changes.delivery or order.delivery
@@ -195,7 +198,28 @@ def _same(old: list[OrderLine], new: list[OrderLine]) -> bool:
     return {line.product_id: line.quantity for line in old} == {line.product_id: line.quantity for line in new}
 
 
-async def _priced(uow: UnitOfWork, order: Order, changes: OrderChanges) -> dict[int, OrderLine]:
+async def _price_list(uow: UnitOfWork, order: Order) -> PriceList:
+    """The order's customer's price list (their group's), read in the edit's transaction."""
+    customer = await uow.customers.get(order.customer_id)
+    return await price_list_for(uow, customer.price_group if customer is not None else RETAIL)
+
+
+async def _terms(
+    uow: UnitOfWork, order: Order, changes: OrderChanges, prices: PriceList
+) -> dict[int, tuple[str, OrderingTerms]]:
+    """The ordering terms (minimum, pack) of each product whose quantity the edit sets."""
+    have = {line.product_id: line.quantity for line in order.lines}
+    touched = sorted({c.product_id for c in changes.lines if c.quantity and c.quantity != have.get(c.product_id, 0)})
+    if prices.empty or not touched:
+        return {}
+    return {
+        p.id: (p.display_name, prices.terms(prices.item(p.sku, p.parent_code, p.category_id)))
+        for p in await uow.products.get_many(touched)
+        if p.id is not None
+    }
+
+
+async def _priced(uow: UnitOfWork, order: Order, changes: OrderChanges, prices: PriceList) -> dict[int, OrderLine]:
     """Products the edit adds, at today's price in the order's currency, by the customer's
     price list (their group's price for that quantity) as a cart would price them."""
     on_order = {line.product_id for line in order.lines}
@@ -204,8 +228,6 @@ async def _priced(uow: UnitOfWork, order: Order, changes: OrderChanges) -> dict[
         return {}
     products = {p.id: p for p in await uow.products.get_many(sorted(wanted))}
     rates = await shop_rates(uow)
-    customer = await uow.customers.get(order.customer_id)
-    prices = await price_list_for(uow, customer.price_group if customer is not None else RETAIL)
     priced = {}
     for product_id, quantity in sorted(wanted.items()):
         product = products.get(product_id)

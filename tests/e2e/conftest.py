@@ -92,10 +92,12 @@ def invite_token(text: str) -> str:
     return match.group(1)
 
 
-async def hire(shop: RunningBot, user_id: int, name: str, role: str, warehouse: str = "") -> SandboxUser:
-    """Someone the admin invited for ``role`` and who opened the link."""
+async def hire(
+    shop: RunningBot, user_id: int, name: str, role: str, warehouse: str = "", *, language: str = "en"
+) -> SandboxUser:
+    """Someone the admin invited for ``role`` and who opened the link (their app in ``language``)."""
     admin = SandboxUser(shop.server, ADMIN, "Ada")
     token = invite_token((await admin.send(f"/invite {role} {warehouse}".strip())).last.text)
-    member = SandboxUser(shop.server, user_id, name)
+    member = SandboxUser(shop.server, user_id, name, language_code=language)
     await member.send(f"/start inv_{token}")
     return member

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import ADMIN, staff_shop
+from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_card_order, scalar, stock
 from tests.fakes import FakeClock
 
@@ -27,12 +27,17 @@ WORDS = {
         "add": "➕ Add a product",
         "which": "Which product",
         "changed": "Order {code} was changed.",
+        "minimum": "Popcorn Holder is sold from 10 units on your price list: order 10 or more.",
+        "pack": "Popcorn Holder is sold in packs of 5 on your price list: order {lower} or {upper}, not {quantity}.",
     },
     "ru": {
         "edit": "✏️ Изменить",
         "add": "➕ Добавить товар",
         "which": "Какой товар",
         "changed": "Заказ {code} изменён.",
+        "minimum": "По вашему прайс-листу Popcorn Holder продаётся от 10 шт.: закажите 10 или больше.",
+        "pack": "По вашему прайс-листу Popcorn Holder продаётся упаковками по 5 шт.: закажите {lower} или {upper},"
+        " а не {quantity}.",
     },
 }
 
@@ -205,3 +210,39 @@ async def test_a_product_added_by_a_wholesale_customer_comes_at_their_price_list
     assert "➕ Popcorn Holder × 1" in told and "Total: £2.95 → £3.55" in told
     price = select(m.OrderLineRow.unit_price_minor).where(m.OrderLineRow.sku == "22197")
     assert await scalar(shop, price) == 60
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_edit_follows_the_price_lists_minimum_and_packs_and_a_refused_one_changes_nothing(
+    shop: RunningBot, language: str
+) -> None:
+    words = WORDS[language]
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/pricelist terms wholesale product:22197 min 10 pack 5")
+    corp = SandboxUser(shop.server, 736, "Corp", username="corp_packs", language_code=language)
+    await corp.send("/start")
+    await admin.send("/customer @corp_packs group wholesale")
+    await add_to_cart(corp, "85123A", 2)
+    reply = await checkout_to_payment(corp, pickup=True)
+    code = order_code(await corp.press((await corp.press(reply.last, "💵")).last, "✅"))
+    popcorn = await stock(shop, "22197")
+
+    answer, _ = await _add(corp, code, words, "22197", "22197")  # one unit: under the minimum
+    assert answer == words["minimum"]
+    manager = await hire(shop, 737, "Max", "manager", language=language)
+    typed = await manager.send(f"/edit {code} 22197 12")
+    assert typed.last.text == words["pack"].format(lower=10, upper=15, quantity=12)
+    assert await _lines(shop, code) == {"85123A": (2, 0)} and (await _order(shop, code)).version == 0
+    assert await stock(shop, "22197") == popcorn
+
+    await manager.send(f"/edit {code} 22197 15")  # whole packs: added
+    assert await _lines(shop, code) == {"85123A": (2, 0), "22197": (15, 0)}
+    screen = await corp.press((await corp.send(f"/track {code}")).last, words["edit"])
+    buttons = screen.last.buttons()
+    more = buttons[next(i for i, b in enumerate(buttons) if b["text"].startswith("➖ Popcorn")) + 1]
+    pressed = await corp.press_data(screen.last, more["callback_data"])  # one more than 15: not a whole pack
+    assert pressed.callback_answer is not None
+    assert pressed.callback_answer["text"] == words["pack"].format(lower=15, upper=20, quantity=16)
+    assert await _lines(shop, code) == {"85123A": (2, 0), "22197": (15, 0)}
+    assert (await _order(shop, code)).version == 1
+    assert await stock(shop, "22197") == [("LON", popcorn[0][1], popcorn[0][2] + 15)]

@@ -14,12 +14,14 @@ from domain.editing import (
     PickingStarted,
     changed_lines,
     check_editable,
+    check_terms,
     diff_orders,
     settle,
 )
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus, PaymentMethod
 from domain.payments import Payment, PaymentKind
+from domain.pricing import BelowMinimumOrder, NotAPackMultiple, OrderingTerms
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 
@@ -69,6 +71,23 @@ def test_kept_lines_keep_their_price_and_an_added_product_comes_at_todays() -> N
     ]
     with pytest.raises(BadEditQuantity):
         changed_lines(order().lines, (LineChange(10, 1000),), {})
+
+
+def test_an_edit_follows_the_price_lists_minimum_and_packs_for_what_it_adds_or_changes() -> None:
+    # The mug was sold as 2 before its terms (packs of 6 from 12); the bowl is added.
+    terms = {10: ("Mug", OrderingTerms(12, 6)), 12: ("Bowl", OrderingTerms(1, 4))}
+    lines = order().lines
+    with pytest.raises(BelowMinimumOrder) as below:
+        check_terms(lines, (LineChange(10, 6),), terms)
+    assert below.value.params == {"name": "Mug", "minimum": 12}
+    with pytest.raises(NotAPackMultiple) as odd:
+        check_terms(lines, (LineChange(10, 14),), terms)
+    assert odd.value.params == {"name": "Mug", "pack": 6, "lower": 12, "upper": 18, "quantity": 14}
+    with pytest.raises(NotAPackMultiple):
+        check_terms(lines, (LineChange(12, 3),), terms)  # an added line too
+    check_terms(lines, (LineChange(10, 18), LineChange(12, 8)), terms)
+    check_terms(lines, (LineChange(10, 0),), terms)  # removing is always allowed
+    check_terms(lines, (LineChange(10, 2), LineChange(11, 5)), terms)  # unchanged as sold; no terms for the cup
 
 
 def test_the_diff_names_only_what_changed() -> None:
