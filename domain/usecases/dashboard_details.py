@@ -45,11 +45,11 @@ async def product_stock(uow: UnitOfWork, *, staff_id: int, sku: str) -> StockVie
 async def every_queue(
     uow: UnitOfWork, *, staff_id: int, warehouse_code: str = ""
 ) -> list[tuple[Warehouse, list[QueueEntry]]]:
-    """``/queue`` of the warehouse named, or of each warehouse (what the picking tile counts)."""
+    """The first ``LIST_LIMIT`` of ``/queue`` of the warehouse named, or of each warehouse (the picking tile's list)."""
     await dashboard_member(uow, staff_id)
     if warehouse_code:
         codes = [warehouse_code]
     else:
         async with uow.read_only():
             codes = sorted(w.code for w in await uow.warehouses.all())
-    return [await fulfilment_queue(uow, staff_id=staff_id, warehouse_code=code) for code in codes]
+    return [await fulfilment_queue(uow, staff_id=staff_id, warehouse_code=code, limit=LIST_LIMIT) for code in codes]

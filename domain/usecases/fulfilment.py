@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
 from functools import partial
 
 from domain.backorders import BACKORDER_FLAG, SPLIT_FLAG
@@ -33,13 +32,13 @@ from domain.picking import (
     zone_of,
 )
 from domain.ports import Clock, UnitOfWork
+from domain.queue_rank import PRIORITY_FLAGS, queue_key
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import WarehouseNeeded, require, warehouse_of
 from domain.warehouse import Warehouse
 
-PRIORITY_FLAGS = frozenset({"VIP", "GIFT", "REPLACEMENT"})
 READY_TO_PICK = (OrderStatus.ALLOCATED,)
 
 
@@ -77,11 +76,7 @@ class PicksElsewhere(DomainError):
 PICK_ANYWHERE = frozenset({Role.ADMIN, Role.MANAGER})  # the rest pick in their own warehouse, if they have one
 
 
-def queue_key(order: Order) -> tuple[int, date, object, int]:
-    """Flagged orders (VIP, gift, replacement) first, then the earliest promised date (the
-    carrier cut-off to meet), then the oldest."""
-    promised = (order.delivery.eta if order.delivery and order.delivery.eta else None) or date.max
-    return (0 if order.flags & PRIORITY_FLAGS else 1, promised, order.created_at, order.id or 0)
+QUEUE_STATUSES = (*READY_TO_PICK, OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,19 +90,25 @@ class QueueEntry:
         return bool(self.order.flags & PRIORITY_FLAGS)
 
 
+async def _ranked(
+    uow: UnitOfWork, warehouse: Warehouse, offset: int, limit: int | None
+) -> tuple[list[QueueEntry], int]:
+    """Orders ``offset`` onwards of the warehouse's queue, ranked by the database, and how many
+    the queue holds (call it within ``read_only``)."""
+    orders, total = await uow.orders.queue(QUEUE_STATUSES, warehouse.id or 0, offset, limit)
+    picking = await uow.picking.orders_being_picked(warehouse.id or 0)
+    entries = [QueueEntry(o, sum(line.quantity for line in o.lines), (o.id or 0) in picking) for o in orders]
+    return entries, total
+
+
 async def fulfilment_queue(
-    uow: UnitOfWork, *, staff_id: int, warehouse_code: str | None = None
+    uow: UnitOfWork, *, staff_id: int, warehouse_code: str | None = None, limit: int | None = None
 ) -> tuple[Warehouse, list[QueueEntry]]:
+    """The first ``limit`` orders (all when none) of the warehouse's queue, by priority."""
     member = await require(uow, staff_id, Permission.VIEW_ORDERS)
     warehouse = await warehouse_of(uow, member, warehouse_code)
     async with uow.read_only():
-        statuses = (*READY_TO_PICK, OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED)
-        orders = await uow.orders.to_fulfil(statuses, warehouse.id)
-        picking = await uow.picking.orders_being_picked(warehouse.id or 0)
-    entries = [
-        QueueEntry(o, sum(line.quantity for line in o.lines), (o.id or 0) in picking)
-        for o in sorted(orders, key=queue_key)
-    ]
+        entries, _ = await _ranked(uow, warehouse, 0, limit)
     return warehouse, entries
 
 
@@ -134,22 +135,24 @@ async def queue_page(
     warehouse_code: str | None = None,
     warehouse_id: int | None = None,
 ) -> QueuePage:
-    """A page of ``fulfilment_queue`` (the warehouse named by code, or by id from a page
-    button); a page past the end (a button from before orders left the queue) gives the last
-    page and says so."""
+    """A page of the warehouse's queue (named by code, or by id from a page button), ranked and
+    cut in the database; a page past the end (a button from before orders left the queue)
+    gives the last page and says so."""
+    member = await require(uow, staff_id, Permission.VIEW_ORDERS)
     if warehouse_id is not None:
         async with uow.read_only():
             named = {w.id: w.code for w in await uow.warehouses.all()}
         if warehouse_id not in named:
             raise NotFound()
         warehouse_code = named[warehouse_id]
-    warehouse, entries = await fulfilment_queue(uow, staff_id=staff_id, warehouse_code=warehouse_code)
-    pages = max((len(entries) + page_size - 1) // page_size, 1)
-    shown = min(max(page, 0), pages - 1)
-    offset = shown * page_size
-    return QueuePage(
-        warehouse, entries[offset : offset + page_size], shown, pages, len(entries), offset, moved=shown != page
-    )
+    warehouse = await warehouse_of(uow, member, warehouse_code)
+    async with uow.read_only():
+        entries, total = await _ranked(uow, warehouse, max(page, 0) * page_size, page_size)
+        pages = max((total + page_size - 1) // page_size, 1)
+        shown = min(max(page, 0), pages - 1)
+        if shown != max(page, 0):  # past the end: the last page instead, in the same transaction
+            entries, total = await _ranked(uow, warehouse, shown * page_size, page_size)
+    return QueuePage(warehouse, entries, shown, pages, total, shown * page_size, moved=shown != page)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,27 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import IllegalTransition
 from domain.money import Money
 from domain.orders import Channel, Delivery, DeliveryMethod, HistoryEntry, Order, OrderLine, OrderStatus, PaymentMethod
 from domain.payments import Payment, PaymentKind
+from domain.queue_rank import PRIORITY_FLAGS, QUEUE_RANK, RankKey
 from storage import models as m
 from storage.repositories.sql import _chunks, _table, fetch, run
 
@@ -46,6 +60,20 @@ _MOVE_ORDER = (
         carrier=bindparam("new_carrier"),
     )
 )
+
+
+# The queue's rule (domain/queue_rank.py), key by key, as the database computes it: flags are
+# stored comma-joined, so a flag is matched between commas; a promised date counts only with a
+# delivery, as ``Order.delivery`` reads it.
+_FLAGS = literal(",") + _ORDERS.c.flags + ","
+_RANK_SQL: dict[RankKey, ColumnElement[Any]] = {
+    RankKey.FLAGGED: case((or_(*(_FLAGS.like(f"%,{f},%") for f in sorted(PRIORITY_FLAGS))), 0), else_=1),
+    RankKey.UNPROMISED: case((and_(_ORDERS.c.delivery_method.is_not(None), _ORDERS.c.eta.is_not(None)), 0), else_=1),
+    RankKey.PROMISED: case((_ORDERS.c.delivery_method.is_not(None), _ORDERS.c.eta)),  # else NULL, a tie
+    RankKey.PLACED: _ORDERS.c.created_at,
+    RankKey.ID: _ORDERS.c.id,
+}
+_QUEUE_ORDER = [_RANK_SQL[key] for key in QUEUE_RANK]
 
 
 class SqlOrders:
@@ -215,6 +243,17 @@ class SqlOrders:
             allocated = select(r.order_id).where(r.warehouse_id == warehouse_id, r.order_id.is_not(None))
             query = query.where(o.id.in_(allocated))
         return await self._load((await self.s.scalars(query)).all())
+
+    async def queue(
+        self, statuses: Sequence[OrderStatus], warehouse_id: int, offset: int, limit: int | None
+    ) -> tuple[list[Order], int]:
+        """Ranked and paged in the database: only the page's orders are loaded whole."""
+        o, r = m.OrderRow, m.ReservationRow
+        allocated = select(r.order_id).where(r.warehouse_id == warehouse_id, r.order_id.is_not(None))
+        where = (o.status.in_([s.value for s in statuses]), o.id.in_(allocated))
+        total = await self.s.scalar(select(func.count()).select_from(o).where(*where)) or 0
+        page = select(o).where(*where).order_by(*_QUEUE_ORDER).offset(offset).limit(limit)
+        return await self._load((await self.s.scalars(page)).all()), total
 
     async def value_by_customer(self, limit: int) -> list[tuple[int, str, int, int]]:
         """The ``limit`` most valuable (customer, currency): what their orders (not cancelled)
