@@ -13,7 +13,11 @@ turn each first), so a slow spell on a shared machine weighs on both sides of a 
   * staff: ``/stock SKU``, ``/order CODE``, ``/queue LON`` (the users are admins here).
 
 Printed: updates/s per phase, the ratio to echo against its target, and the peak RSS of the
-``ordergram run`` process (VmHWM) against 200 MB.
+``ordergram run`` process (VmHWM) against 200 MB. ``--phases browsing,add-to-cart`` runs
+only those; ``--latencies`` prints each kind of update's median and p95 reply time
+(``/search``, a category press, …); ``--profile DIR`` records each phase's Ordergram slices
+with py-spy (``DIR/PHASE.txt``, collapsed stacks of the ``ordergram run`` process) and
+keeps its log (``DIR/run.log``).
 
     python bench/bot_throughput_oop.py [--products 2000] [--users 40] [--seconds 8] [--slices 4]
 """
@@ -24,12 +28,16 @@ import argparse
 import asyncio
 import contextlib
 import itertools
+import math
 import os
 import random
+import shutil
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
 from pathlib import Path
@@ -136,9 +144,12 @@ class Shop:
         self.categories: dict[int, BotMessage | None] = {}
         self.browsing_step = {u.id: itertools.cycle(range(5)) for u in users}
         self.staff_step = {u.id: itertools.cycle(range(3)) for u in staff}
+        self.latencies: dict[str, list[float]] = defaultdict(list)  # kind of update -> reply times, s
 
     async def send(self, user: SandboxUser, text: str) -> int:
-        await timed(self.server, user, lambda: user.send(text))
+        kind = text.split()[0].split("_")[0]  # "/start p_B000001" -> "/start"; deep links kept apart below
+        kind = "/start p_…" if text.startswith("/start p_") else kind
+        self.latencies[kind].append(await timed(self.server, user, lambda: user.send(text)))
         return 1
 
     async def browse(self, user: SandboxUser) -> int:
@@ -162,7 +173,9 @@ class Shop:
             if categories is None or not labels:
                 return await self.send(user, "/catalog")
             label = self.rng.choice(labels)
-            await timed(self.server, user, lambda: user.press(categories, label))
+            self.latencies["category press"].append(
+                await timed(self.server, user, lambda: user.press(categories, label))
+            )
             return 1
         if step == 3:
             return await self.send(user, "/cart")
@@ -201,13 +214,44 @@ class Shop:
         return lambda seconds: closed_loop(users, seconds, op)
 
 
+def profiled(load: Callable[[float], Awaitable[float]], pid: int, out: Path) -> Callable[[float], Awaitable[float]]:
+    """``load`` with py-spy sampling the ``ordergram run`` process meanwhile; each slice
+    appends its collapsed stacks to ``out``.txt (the echo slices between are left out)."""
+    spy = Path(sys.executable).with_name("py-spy")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    turn = itertools.count()
+
+    async def run(seconds: float) -> float:
+        part = out.with_name(f"{out.name}.{next(turn)}.txt")
+        record = await asyncio.create_subprocess_exec(
+            str(spy), "record", "--pid", str(pid), "--format", "raw", "--rate", "200", "--nonblocking",
+            "--output", str(part), "--duration", str(math.ceil(seconds)),
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        await asyncio.sleep(0.3)  # py-spy attaching
+        rate = await load(seconds)
+        await record.wait()
+        with out.with_suffix(".txt").open("a") as whole:
+            whole.write(part.read_text() if part.exists() else "")
+        part.unlink(missing_ok=True)
+        return rate
+
+    return run
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, default=2_000)
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=8.0, help="per phase and bot")
     parser.add_argument("--slices", type=int, default=4, help="turns each bot takes per phase")
+    parser.add_argument("--phases", default=",".join(TARGETS), help="comma-separated, of: " + ", ".join(TARGETS))
+    parser.add_argument("--latencies", action="store_true", help="print reply times per kind of update")
+    parser.add_argument("--profile", type=Path, help="a folder for py-spy's record of each phase")
     args = parser.parse_args()
+    phases = args.phases.split(",")
+    if unknown := set(phases) - TARGETS.keys():
+        parser.error(f"no phase {', '.join(sorted(unknown))}")
     load = os.getloadavg()
     print(f"echo bot and ordergram run as processes ({args.products:,} products), {args.users} users each; "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")  # fmt: skip
@@ -243,9 +287,14 @@ async def main() -> None:
             results = {}
             for phase, op in (("browsing", shop.browse), ("add-to-cart", shop.add), ("checkout", shop.checkout),
                               ("staff", shop.staff)):  # fmt: skip
-                results[phase] = await alternating(echo, shop.load(op), args.seconds, args.slices)
+                if phase not in phases:
+                    continue
+                ours = shop.load(op) if args.profile is None else profiled(shop.load(op), pid, args.profile / phase)
+                results[phase] = await alternating(echo, ours, args.seconds, args.slices)
                 print(f"  {phase}: done")
             rss = peak_rss_mb(pid)
+        if args.profile is not None:  # its one record per update: handler, time, statements
+            shutil.copy(Path(tmp) / "run.log", args.profile / "run.log")
     await echo_server.stop()
     await shop_server.stop()
     print()
@@ -255,6 +304,11 @@ async def main() -> None:
         print(f"{phase:<12} echo {echo_rate:7.1f}/s  ordergram {rate:7.1f}/s  = {rate / echo_rate:6.1%}  {verdict}")
     print(f"peak RSS of ordergram run: {rss:.0f} MB  target ≤ {RSS_TARGET_MB} MB: "
           f"{'PASS' if rss <= RSS_TARGET_MB else 'FAIL'}")  # fmt: skip
+    if args.latencies:
+        print("reply times per kind of update (all slices, warm-up included): median / p95 ms")
+        for kind, times in sorted(shop.latencies.items()):
+            p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+            print(f"  {kind:<16} {len(times):6d} × {statistics.median(times) * 1000:7.1f} / {p95 * 1000:7.1f}")
     load = os.getloadavg()
     print(f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 

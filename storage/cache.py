@@ -80,10 +80,14 @@ TTL_OF: dict[str, float] = {
     "carts": STOCK_TTL_S,
     "reference": CATALOG_TTL_S,
     "tree": CATALOG_TTL_S,
+    "search": CATALOG_TTL_S,  # a text's first matches (storage.repositories.catalog_search)
 }
-# Sections that sum over many rows (the category tree's counts): a write to one row changes
-# the whole entry, so any write to their tables clears them whole, ``KEY_COLUMN`` or not.
-CLEARED_WHOLE: frozenset[str] = frozenset({"tree"})
+# Sections whose entries are bigger than a row: kept to fewer entries than ``MAX_ENTRIES_PER_SECTION``.
+MAX_ENTRIES_OF: dict[str, int] = {"search": 2_000}
+# Sections that sum over many rows (the category tree's counts) or pick among them (a search's
+# matches): a write to one row changes the whole entry, so any write to their tables clears
+# them whole, ``KEY_COLUMN`` or not.
+CLEARED_WHOLE: frozenset[str] = frozenset({"tree", "search"})
 SNAPSHOT_TTL_OF: dict[str, float] = {"catalog": CATALOG_TTL_S, "levels": SNAPSHOT_STOCK_TTL_S}
 
 
@@ -167,7 +171,7 @@ class ReadCache:
         entries = found.entries
         if (kept := entries.get(key)) is not None and kept[0] == IN_SNAPSHOT:
             return  # the snapshot's next reload decides that key (it is no hole: holes have no entry)
-        if len(entries) >= MAX_ENTRIES_PER_SECTION and found.complete_until == 0.0:
+        if len(entries) >= MAX_ENTRIES_OF.get(section, MAX_ENTRIES_PER_SECTION) and found.complete_until == 0.0:
             del entries[next(iter(entries))]  # oldest first; cheap and bounded
         entries[key] = (self.clock() + TTL_OF[section], value)
 

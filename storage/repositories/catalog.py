@@ -19,7 +19,7 @@ from domain.money import Money
 from domain.variants import Sibling
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView, Since
-from storage.repositories import catalog_bulk, changes
+from storage.repositories import catalog_bulk, catalog_search, changes
 from storage.repositories.cached import SNAPSHOT_CHUNK, copier, fills
 from storage.repositories.sql import _chunks, fetch
 
@@ -298,21 +298,9 @@ class SqlProducts:
     async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]:
         """Exact SKU or barcode (the variant itself, first), or a case-insensitive substring
         of the name in any language (one hit per parent: its first matching variant). Hidden
-        products are not found."""
-        needle = text.strip()
-        p, t = m.ProductRow, m.ProductTranslationRow
-        pattern = "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        exact = (p.sku == needle.upper()) | (p.barcode == needle)
-        translated = p.id.in_(select(t.product_id).where(func.lower(t.name).like(pattern, escape="\\")))
-        named = func.lower(p.name).like(pattern, escape="\\") | translated
-        first_named = select(func.min(p.id)).where(_SHOWN, named).group_by(p.group_id)
-        where = (_SHOWN, exact | p.id.in_(first_named))
-        total = await self.s.scalar(select(func.count()).select_from(p).where(*where)) or 0
-        ids = (
-            await self.s.scalars(
-                select(p.id).where(*where).order_by(exact.desc(), p.name, p.id).offset(offset).limit(limit)
-            )
-        ).all()
+        products are not found. Read-only work keeps the first pages per text
+        (``storage.repositories.catalog_search``)."""
+        ids, total = await catalog_search.matching(self.s, self.cache, text.strip(), offset, limit)
         return await self._in_order(ids), total
 
     async def staff_list(

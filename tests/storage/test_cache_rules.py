@@ -27,7 +27,7 @@ from domain.usecases.imports import import_carriers, import_products, import_sto
 from storage import models as m
 from storage.cache import SECTIONS_FED_BY, TTL_OF
 from storage.db import WriteInReadOnlyWork, session_factory
-from storage.repositories import catalog, stock
+from storage.repositories import catalog, catalog_search, stock
 from storage.repositories.cached import fills
 from storage.repositories.sql import run
 from storage.uow import SqlUnitOfWork
@@ -142,6 +142,7 @@ async def _shop_with_everything_cached(engine: AsyncEngine) -> tuple[SqlUnitOfWo
         "rates": ("reference", lambda: uow.fx.latest_against("GBP")),
         "carriers": ("reference", lambda: uow.carriers.all()),
         "category tree": ("tree", lambda: uow.products.category_nodes()),
+        "search": ("search", lambda: catalog_search.first_matches(uow.session, uow._cache_view, "mug")),
     }
     return uow, reads
 
@@ -225,11 +226,37 @@ async def test_withdrawing_one_product_changes_the_cached_category_counts_at_onc
     async with uow.read_only():
         before = CategoryTree(await uow.products.category_nodes())
         assert [(c.name, c.product_count) for c in before.children(None)] == [("Kitchen", 1)]
-    async with uow:
-        mug = await uow.products.get_by_sku("A1")
-        assert mug is not None
-        mug.status = ProductStatus.HIDDEN
-        await uow.products.upsert(mug)
-        await uow.commit()
+    await _edit(uow, "A1", status=ProductStatus.HIDDEN)
     async with uow.read_only():
         assert CategoryTree(await uow.products.category_nodes()).children(None) == []
+
+
+async def _edit(uow: SqlUnitOfWork, sku: str, **changes: Any) -> None:
+    """Change a product as a manager's edit does, committed."""
+    async with uow:
+        product = await uow.products.get_by_sku(sku)
+        assert product is not None
+        for name, value in changes.items():
+            setattr(product, name, value)
+        await uow.products.upsert(product)
+        await uow.commit()
+
+
+async def test_a_product_renamed_hidden_or_added_changes_the_cached_search_results_at_once(engine: AsyncEngine) -> None:
+    """Search results are kept per text; a committed write to one product clears them all:
+    it can move that product into or out of any text's results."""
+    uow = await _shop(engine)
+
+    async def found(text: str) -> list[str]:
+        async with uow.read_only():
+            products, total = await uow.products.search(text, 0, 10)
+        assert total == len(products)
+        return [p.sku for p in products]
+
+    assert await found("mug") == ["A1"] and await found("cup") == []
+    await _edit(uow, "A1", name="Cup")
+    assert await found("mug") == [] and await found("cup") == ["A1"]
+    await import_products(uow, PRODUCTS.replace("A1,Mug", "A2,Big mug"))
+    assert await found("mug") == ["A2"]
+    await _edit(uow, "A2", status=ProductStatus.HIDDEN)
+    assert await found("mug") == []

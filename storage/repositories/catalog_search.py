@@ -1,0 +1,80 @@
+"""Customers' product search: one statement built once, and its first pages kept per text in the read cache."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import cast
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.catalog import ProductStatus
+from storage import models as m
+from storage.cache import CacheView
+from storage.repositories.cached import fills
+from storage.repositories.sql import fetch
+
+# Why a cache, and the rule it keeps. A search is a substring match over every product's name
+# in every language: on SQLite it reads all 10,000 rows of a 10,000-product shop (10–20 ms,
+# twice: the count and the page), and SQLite runs in the event loop's thread, so every other
+# chat waited that long; the same few texts are searched again and again. Read-only work
+# therefore keeps, per text as typed, the ids of its first ``KEPT`` matches in order with the
+# number of matches (section ``search``). The statement declares what it reads (``fills``):
+# any committed write to ``products`` or ``product_translations`` — a name, a status, a new
+# product, an import — clears the section whole (``CLEARED_WHOLE``: one product's change can
+# move it into or out of any text's results), so this process sees its own writes at once;
+# another process's within the catalog's minute (``TTL_OF``). A page past ``KEPT`` is read
+# from the database as before. The products themselves come through the catalog snapshot.
+KEPT = 100  # ten pages of ten: the pages customers turn; what is kept per text stays small
+MAX_TEXTS = 2_000  # texts kept at once (``storage.cache.MAX_ENTRIES_OF``): at most ~2 MB of ids
+
+_P, _T = m.ProductRow, m.ProductTranslationRow
+_SHOWN = _P.status != ProductStatus.HIDDEN.value  # hidden products are not found
+_EXACT = (_P.sku == bindparam("sku")) | (_P.barcode == bindparam("needle"))
+_TRANSLATED = _P.id.in_(select(_T.product_id).where(func.lower(_T.name).like(bindparam("pattern"), escape="\\")))
+_NAMED = func.lower(_P.name).like(bindparam("pattern"), escape="\\") | _TRANSLATED
+_FIRST_NAMED = select(func.min(_P.id)).where(_SHOWN, _NAMED).group_by(_P.group_id)  # one hit per parent
+_WHERE = (_SHOWN, _EXACT | _P.id.in_(_FIRST_NAMED))
+_COUNT = fills("search", select(func.count()).select_from(_P).where(*_WHERE))
+_PAGE = fills(
+    "search",
+    select(_P.id)
+    .where(*_WHERE)
+    .order_by(_EXACT.desc(), _P.name, _P.id)
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit")),
+)
+
+
+def _params(needle: str) -> dict[str, object]:
+    pattern = "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return {"sku": needle.upper(), "needle": needle, "pattern": pattern}
+
+
+async def matching(
+    session: AsyncSession, cache: CacheView | None, needle: str, offset: int, limit: int
+) -> tuple[Sequence[int], int]:
+    """The ids of matches ``offset`` to ``offset + limit`` in order, and how many match."""
+    if offset + limit > KEPT:
+        return await _read(session, needle, offset, limit)
+    ids, total = await first_matches(session, cache, needle)
+    return ids[offset : offset + limit], total
+
+
+async def first_matches(session: AsyncSession, cache: CacheView | None, needle: str) -> tuple[tuple[int, ...], int]:
+    """The first ``KEPT`` matches' ids and the number of matches, from the read cache when
+    read-only work has them (a tuple of ints: nothing a caller can change)."""
+    if cache is not None and (kept := cache.get("search", needle)) is not None:
+        return cast(tuple[tuple[int, ...], int], kept)
+    ids, total = await _read(session, needle, 0, KEPT)
+    found = (tuple(ids), total)
+    if cache is not None:
+        cache.put("search", needle, found)
+    return found
+
+
+async def _read(session: AsyncSession, needle: str, offset: int, limit: int) -> tuple[list[int], int]:
+    params = _params(needle)
+    total = (await fetch(session, _COUNT, params))[0][0] or 0
+    ids = [row[0] for row in await fetch(session, _PAGE, {**params, "offset": offset, "limit": limit})]
+    return ids, total
