@@ -1,5 +1,5 @@
 """The demo's scene of an edited order: the customer adds a unit and a new product and pays each
-difference, a manager adds a line, and both sides see what changed (``bot.demo`` calls it)."""
+difference, a manager adds a line from the /edit screen, and both sides see what changed (``bot.demo`` calls it)."""
 
 from __future__ import annotations
 
@@ -44,8 +44,12 @@ async def edited_order(
     await dana.pre_checkout(difference)
     await dana.pay(difference)
 
-    scene("A manager adds a line by SKU (/edit): Dana is told what changed and the new difference")
-    await ada.send(f"/edit {code}")
-    await ada.send(f"/edit {code} 22197 2")
+    scene(
+        "A manager adds to it on /edit (➕ Add a product, SKU and quantity): Dana is told what changed, Ada gets a link"
+    )
+    reply = await ada.send(f"/edit {code}")
+    reply = await ada.press(reply.last, "Add a product")
+    reply = await ada.send("22197 1")
+    await ada.press(reply.last, "22197")
     transcript.append("🔔 Dana's chat: " + "\n    ".join(dana.messages()[-1].text.splitlines()))
     await ada.send(f"/order {code}")

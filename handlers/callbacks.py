@@ -135,12 +135,13 @@ class EditAddressCb(CallbackData, prefix="oea"):
 
 class EditAddCb(CallbackData, prefix="oen"):
     """Add a product to the order as it was at ``version`` (``product_id`` 0: ask which);
-    ``quantity`` is the line's new quantity (one more than on the order)."""
+    ``quantity`` is the line's new quantity (what is on the order plus what is added)."""
 
     code: Code
     version: Number
     product_id: Number
     quantity: Number
+    staff: bool  # on a staff member's /edit screen
 
 
 class EditPickupCb(CallbackData, prefix="oep"):

@@ -68,9 +68,9 @@ def edit_keyboard(order: Order, *, staff: bool) -> InlineKeyboardMarkup:
             ("🗑", EditLineCb(quantity=0, **data)),
         ]
     markup = rows_of(*buttons, width=3)
+    adding = EditAddCb(code=order.code, version=order.version, product_id=0, quantity=0, staff=staff)
+    markup.inline_keyboard.append(rows_of((_("➕ Add a product"), adding)).inline_keyboard[0])
     if not staff:
-        adding = EditAddCb(code=order.code, version=order.version, product_id=0, quantity=0)
-        markup.inline_keyboard.append(rows_of((_("➕ Add a product"), adding)).inline_keyboard[0])
         address = EditAddressCb(code=order.code, version=order.version)
         if order.delivery is not None and order.delivery.method is DeliveryMethod.COURIER:
             markup.inline_keyboard.append(rows_of((_("📍 Change address"), address)).inline_keyboard[0])
@@ -191,7 +191,7 @@ async def ask_address(
     state: FSMContext,
 ) -> None:
     await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
-    await _wait_for_text(query, state, EditingOrder.address, callback_data.code, callback_data.version)
+    await wait_for_text(query, state, EditingOrder.address, callback_data.code, callback_data.version)
     if isinstance(query.message, Message):
         await query.message.answer(_("Send the new delivery address in one message (or /cancel)."))
 
@@ -276,7 +276,7 @@ async def pick_up_instead(
     await _show_edited(query, outcome, bot, renderer, settings)
 
 
-@router.callback_query(EditAddCb.filter(F.product_id == 0))
+@router.callback_query(EditAddCb.filter((F.product_id == 0) & F.staff.is_(False)))
 async def ask_product(
     query: CallbackQuery,
     callback_data: EditAddCb,
@@ -287,12 +287,12 @@ async def ask_product(
     state: FSMContext,
 ) -> None:
     await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
-    await _wait_for_text(query, state, EditingOrder.product, callback_data.code, callback_data.version)
+    await wait_for_text(query, state, EditingOrder.product, callback_data.code, callback_data.version)
     if isinstance(query.message, Message):
         await query.message.answer(_("Which product should we add? Send its name or SKU (or /cancel)."))
 
 
-async def _wait_for_text(query: CallbackQuery, state: FSMContext, step: State, code: str, version: int) -> None:
+async def wait_for_text(query: CallbackQuery, state: FSMContext, step: State, code: str, version: int) -> None:
     """The order may still be edited: the customer's next message answers ``step`` for it."""
     await state.set_state(step)
     await state.update_data(edit_code=code, edit_version=version)
@@ -309,17 +309,41 @@ async def offer_products(
     state: FSMContext,
 ) -> None:
     """The products matching what they typed, one button each; pressing one adds a unit."""
-    text = " ".join((message.text or "").split())
-    if text.startswith("/"):
-        await state.clear()
-        await message.answer(_("Nothing was added."))
-        return
-    if not text or len(text) > MAX_SEARCH:
-        await message.answer(_("Please send a name or SKU, up to {limit} characters.").format(limit=MAX_SEARCH))
+    text = await typed_search(message, state)
+    if text is None:
         return
     data = await state.get_data()
     code, version = str(data.get("edit_code", "")), int(data.get("edit_version", -1))
     order = await order_to_edit(uow, clock, settings.edit_policy, code=code, customer_id=customer.id or 0)
+    buttons = await product_choices(uow, order, version, text, settings, units=1, staff=False)
+    if buttons is None:
+        await message.answer(_("Nothing matches that. Send another name or SKU, or /cancel."))
+        return
+    await state.clear()
+    back = (_("⬅ Back to the changes"), EditOrderCb(code=order.code))
+    await message.answer(
+        _("Tap a product to add one to order {code}:").format(code=order.code), reply_markup=rows_of(*buttons, back)
+    )
+
+
+async def typed_search(message: Message, state: FSMContext) -> str | None:
+    """What to look for, as typed; None when it was answered here (/cancel, nothing, too long)."""
+    text = " ".join((message.text or "").split())
+    if text.startswith("/"):
+        await state.clear()
+        await message.answer(_("Nothing was added."))
+        return None
+    if not text or len(text) > MAX_SEARCH:
+        await message.answer(_("Please send a name or SKU, up to {limit} characters.").format(limit=MAX_SEARCH))
+        return None
+    return text
+
+
+async def product_choices(
+    uow: UnitOfWork, order: Order, version: int, text: str, settings: ShopSettings, *, units: int, staff: bool
+) -> list[tuple[str, EditAddCb]] | None:
+    """One button per orderable product matching ``text`` (name or SKU), each adding ``units``
+    to the order as it was at ``version``; None when nothing matches."""
     found = await search_products(
         uow,
         text=text,
@@ -333,22 +357,15 @@ async def offer_products(
     buttons = [
         (
             shorten(f"➕ {card.product.sku} · {card.product.display_name}"),
-            EditAddCb(code=order.code, version=version, product_id=pid, quantity=have.get(pid, 0) + 1),
+            EditAddCb(code=order.code, version=version, product_id=pid, quantity=have.get(pid, 0) + units, staff=staff),
         )
         for card in found.cards
         if (pid := card.product.id) is not None and card.product.orderable
     ]
-    if not buttons:
-        await message.answer(_("Nothing matches that. Send another name or SKU, or /cancel."))
-        return
-    await state.clear()
-    back = (_("⬅ Back to the changes"), EditOrderCb(code=order.code))
-    await message.answer(
-        _("Tap a product to add one to order {code}:").format(code=order.code), reply_markup=rows_of(*buttons, back)
-    )
+    return buttons or None
 
 
-@router.callback_query(EditAddCb.filter(F.product_id > 0))
+@router.callback_query(EditAddCb.filter((F.product_id > 0) & F.staff.is_(False)))
 async def add_product(
     query: CallbackQuery,
     callback_data: EditAddCb,

@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain.editing import BadEditQuantity, LineChange, OrderChanges
+from domain.editing import MAX_EDIT_QUANTITY, BadEditQuantity, LineChange, OrderChanges
 from domain.orders import Delivery, DeliveryMethod, normalize_order_code
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.editing import edit_order, order_to_edit
-from handlers.callbacks import EditLineCb
+from domain.usecases.editing import EditOutcome, edit_order, order_to_edit
+from domain.usecases.paylinks import payment_link
+from handlers.callbacks import EditAddCb, EditLineCb, rows_of
 from handlers.context import ShopSettings
-from handlers.order_edit import MAX_ADDRESS, edit_keyboard, edit_screen, outcome_text
-from handlers.views.rendering import Renderer
+from handlers.order_edit import (
+    MAX_ADDRESS,
+    edit_keyboard,
+    edit_screen,
+    outcome_text,
+    product_choices,
+    typed_search,
+    wait_for_text,
+)
+from handlers.paylinks import invoice_links
+from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
 SEEN = "edit_seen"  # FSM data: order code → the version this staff member last saw
+
+
+class StaffEditing(StatesGroup):
+    product = State()  # what to add: an SKU or name, then the quantity if more than one
 
 
 async def _seen(state: FSMContext, code: str) -> int | None:
@@ -57,6 +73,8 @@ async def edit_command(
     settings: ShopSettings,
     renderer: Renderer,
     state: FSMContext,
+    bot: Bot,
+    i18n: I18n,
 ) -> None:
     assert message.from_user is not None
     staff_id = message.from_user.id
@@ -84,18 +102,24 @@ async def edit_command(
     )
     await _remember(state, outcome.order.code, outcome.order.version)
     await message.answer(outcome_text(outcome, renderer, actor=f"staff:{staff_id}"))
+    await _collect(message, outcome, uow, clock, bot, i18n, settings, staff_id)
 
 
 @router.callback_query(EditLineCb.filter(F.staff.is_(True)))
+@router.callback_query(EditAddCb.filter((F.product_id > 0) & F.staff.is_(True)))
 async def change_line(
     query: CallbackQuery,
-    callback_data: EditLineCb,
+    callback_data: EditLineCb | EditAddCb,
     uow: UnitOfWork,
     clock: Clock,
     settings: ShopSettings,
     renderer: Renderer,
     state: FSMContext,
+    bot: Bot,
+    i18n: I18n,
 ) -> None:
+    """A line's ➖/➕/🗑, or a product chosen to add: the same guarded edit as the customer's
+    (stock re-held all or nothing, priced by their list, the difference owed or to collect)."""
     outcome = await edit_order(
         uow,
         clock,
@@ -113,3 +137,80 @@ async def change_line(
             edit_screen(order, renderer, settings, staff=True), reply_markup=edit_keyboard(order, staff=True)
         )
         await query.message.answer(outcome_text(outcome, renderer, actor=f"staff:{query.from_user.id}"))
+        await _collect(query.message, outcome, uow, clock, bot, i18n, settings, query.from_user.id)
+
+
+async def _collect(
+    chat: Message,
+    outcome: EditOutcome,
+    uow: UnitOfWork,
+    clock: Clock,
+    bot: Bot,
+    i18n: I18n,
+    settings: ShopSettings,
+    staff_id: int,
+) -> None:
+    """A paid card order that now costs more: the customer was asked in their chat (a button
+    on the change they were told of); staff get a payment link for it too, to send wherever
+    the customer is. Paying both records one payment (the second is owed back)."""
+    links = invoice_links(bot, i18n, settings.payment_provider_token)
+    if not outcome.settlement.charge.amount or links is None:
+        return
+    link = await payment_link(uow, clock, links, code=outcome.order.code, staff_id=staff_id, tell_customer=False)
+    sentence = _("💳 Link to pay the {amount} difference on order {code}:\n{url}")
+    await chat.answer(fill(sentence, amount=format_money(link.due), code=link.order.code, url=link.url))
+
+
+@router.callback_query(EditAddCb.filter((F.product_id == 0) & F.staff.is_(True)))
+async def ask_product(
+    query: CallbackQuery,
+    callback_data: EditAddCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    state: FSMContext,
+) -> None:
+    order = await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, staff_id=query.from_user.id)
+    await wait_for_text(query, state, StaffEditing.product, order.code, callback_data.version)
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            fill(
+                _("What should be added to order {code}? Send an SKU or name, then the quantity (or /cancel)."),
+                code=order.code,
+            )
+        )
+
+
+def _quantity(text: str) -> tuple[str, int]:
+    """``popcorn 15`` → ("popcorn", 15); without a number at the end, one unit."""
+    words = text.split()
+    if len(words) > 1 and words[-1].isdigit():
+        units = int(words[-1]) if len(words[-1]) <= len(str(MAX_EDIT_QUANTITY)) else 0
+        if not 1 <= units <= MAX_EDIT_QUANTITY:
+            raise BadEditQuantity(maximum=MAX_EDIT_QUANTITY)
+        return " ".join(words[:-1]), units
+    return text, 1
+
+
+@router.message(StaffEditing.product)
+async def offer_products(
+    message: Message, uow: UnitOfWork, clock: Clock, settings: ShopSettings, state: FSMContext
+) -> None:
+    """The products matching the SKU or name typed, one button each adding the quantity typed."""
+    assert message.from_user is not None
+    text = await typed_search(message, state)
+    if text is None:
+        return
+    search, units = _quantity(text)
+    data = await state.get_data()
+    code, version = str(data.get("edit_code", "")), int(data.get("edit_version", -1))
+    order = await order_to_edit(uow, clock, settings.edit_policy, code=code, staff_id=message.from_user.id)
+    buttons = await product_choices(uow, order, version, search, settings, units=units, staff=True)
+    if buttons is None:
+        await message.answer(_("Nothing matches that. Send another name or SKU, or /cancel."))
+        return
+    await state.set_state(None)  # what they last saw stays remembered
+    await message.answer(
+        fill(_("Tap a product to add {count} to order {code}:"), count=units, code=order.code),
+        reply_markup=rows_of(*buttons),
+    )

@@ -7,6 +7,7 @@ Holder" £0.85 (1094 in LON)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -29,6 +30,12 @@ WORDS = {
         "changed": "Order {code} was changed.",
         "minimum": "Popcorn Holder is sold from 10 units on your price list: order 10 or more.",
         "pack": "Popcorn Holder is sold in packs of 5 on your price list: order {lower} or {upper}, not {quantity}.",
+        "what": "What should be added to order {code}?",
+        "tap": "Tap a product to add 3 to order {code}:",
+        "by": "Order {code} was changed by staff:{staff}.",
+        "link": "💳 Link to pay the £2.55 difference on order {code}:",
+        "owed": "Refund owed: £2.55",
+        "short": "Popcorn Holder: only 2 available. Nothing was changed.",
     },
     "ru": {
         "edit": "✏️ Изменить",
@@ -38,6 +45,12 @@ WORDS = {
         "minimum": "По вашему прайс-листу Popcorn Holder продаётся от 10 шт.: закажите 10 или больше.",
         "pack": "По вашему прайс-листу Popcorn Holder продаётся упаковками по 5 шт.: закажите {lower} или {upper},"
         " а не {quantity}.",
+        "what": "Что добавить в заказ {code}?",
+        "tap": "Нажмите на товар, чтобы добавить 3 шт. в заказ {code}:",
+        "by": "Заказ {code} изменён (staff:{staff}).",
+        "link": "💳 Ссылка для оплаты разницы 2,55\xa0£ по заказу {code}:",
+        "owed": "К возврату: 2,55\xa0£",
+        "short": "Popcorn Holder: доступно только 2. Ничего не изменено.",
     },
 }
 
@@ -246,3 +259,70 @@ async def test_an_edit_follows_the_price_lists_minimum_and_packs_and_a_refused_o
     assert await _lines(shop, code) == {"85123A": (2, 0), "22197": (15, 0)}
     assert (await _order(shop, code)).version == 1
     assert await stock(shop, "22197") == [("LON", popcorn[0][1], popcorn[0][2] + 15)]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_staff_add_a_line_on_their_edit_screen_and_the_difference_is_collected_by_link_then_owed_back(
+    shop: RunningBot, language: str
+) -> None:
+    words = WORDS[language]
+    pia = SandboxUser(shop.server, 738, "Pia", language_code=language)
+    invoice = await place_card_order(pia, "85123A", 1)
+    await pia.pay(invoice, charge_id=f"tg-pia-{language}")
+    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    popcorn = await stock(shop, "22197")
+    sue = await hire(shop, 739, "Sue", "support", language=language)
+
+    screen = await sue.send(f"/edit {code}")
+    asked = await sue.press(screen.last, words["add"])
+    assert asked.last.text.startswith(words["what"].format(code=code))
+    nothing = await sue.send("no such thing at all 3")
+    assert nothing.last.button_texts() == []
+    offered = await sue.send("22197 3")
+    assert offered.last.text == words["tap"].format(code=code)
+    async with shop.runtime.sessions() as session, session.begin():  # someone else takes all but two first
+        product = select(m.ProductRow.id).where(m.ProductRow.sku == "22197").scalar_subquery()
+        await session.execute(
+            update(m.StockRow).where(m.StockRow.product_id == product).values(reserved=m.StockRow.on_hand - 2)
+        )
+    short = await sue.press(offered.last, "22197")
+    assert short.callback_answer is not None and short.callback_answer["text"] == words["short"]
+    assert await _lines(shop, code) == {"85123A": (1, 0)} and (await _order(shop, code)).version == 0
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(update(m.StockRow).where(m.StockRow.product_id == product).values(reserved=popcorn[0][2]))
+
+    added = await sue.press(offered.last, "22197")
+    texts = [msg.text for msg in added.new]
+    assert any(words["by"].format(code=code, staff=739) in text and "Popcorn Holder × 3" in text for text in texts)
+    link_text = next(text for text in texts if text.startswith(words["link"].format(code=code)))
+    order = await _order(shop, code)
+    assert (order.total_minor, order.version) == (550, 1)
+    assert await _lines(shop, code) == {"85123A": (1, 0), "22197": (3, 0)}
+    assert await stock(shop, "22197") == [("LON", popcorn[0][1], popcorn[0][2] + 3)]
+    actor = select(m.OrderHistoryRow.actor).where(m.OrderHistoryRow.reason.like("edited:%22197 0→3%"))
+    assert await scalar(shop, actor) == "staff:739"
+
+    await shop.runtime.notifier.drain()
+    assert words["changed"].format(code=code) in pia.messages()[-1].text  # the customer is told, with a pay button
+    url = re.search(r"https://t\.me/\S+", link_text)
+    assert url is not None
+    link = pia.open_invoice_link(url.group(0))
+    assert link.invoice is not None and link.invoice["total_amount"] == 255
+    await pia.pay(link, charge_id=f"tg-pia-diff-{language}")
+    await pia.pay(link, charge_id=f"tg-pia-diff-{language}")  # Telegram redelivers it
+    paid = select(func.sum(m.PaymentRow.amount_minor)).where(
+        m.PaymentRow.order_id == order.id, m.PaymentRow.kind == "payment"
+    )
+    assert await scalar(shop, paid) == 550
+
+    screen = await sue.send(f"/edit {code}")
+    buttons = screen.last.buttons()
+    remove = buttons[next(i for i, b in enumerate(buttons) if b["text"].startswith("➖ Popcorn")) + 2]
+    removed = await sue.press_data(screen.last, remove["callback_data"])
+    assert any(words["owed"] in msg.text for msg in removed.new)
+    owed = select(m.PaymentRow.amount_minor).where(
+        m.PaymentRow.order_id == order.id, m.PaymentRow.kind == "refund_owed"
+    )
+    assert await scalar(shop, owed) == 255
+    assert await stock(shop, "22197") == popcorn
+    assert await _unbalanced_entries(shop) == 0
