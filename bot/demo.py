@@ -16,7 +16,7 @@ from babel import Locale
 
 from bot.api import make_api_app
 from bot.dbtools import shown
-from bot.demo_backorders import preorder_filled_by_a_purchase_order, split_by_the_customer
+from bot.demo_backorders import preorder_filled_by_a_purchase_order, short_pick_split, split_by_the_customer
 from bot.demo_campaigns import campaign_scene
 from bot.demo_catalog_admin import catalog_admin
 from bot.demo_edit import edited_order
@@ -186,6 +186,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await _tshirt_variants(running, ada, transcript, scene)
             await preorder_filled_by_a_purchase_order(running, ada, transcript, scene)
             await split_by_the_customer(running, ada, ADMIN_ID, transcript, scene)
+            await short_pick_split(running, ada, ADMIN_ID, transcript, scene)
             await promotions_and_codes(running, ada, transcript, scene)
 
             scene("Boris would rather see prices in euros (/currency)")

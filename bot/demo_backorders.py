@@ -1,5 +1,6 @@
 """The demo's backorder scenes: a preorder filled by a purchase-order receipt on its release day,
-and a customer who has what is there sent now and the waiting rest in a second parcel."""
+a customer who has what is there sent now and the waiting rest in a second parcel, and a short
+pick its customer answers with a split."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Protocol, cast
 
-from bot.demo_parcels import ORDER_CODE, packed_directly
+from bot.demo_parcels import courier_cod_order, packed_directly
 from bot.harness import RunningBot
 from domain.catalog import Product
 from domain.money import Money
 from domain.purchasing import PoLine, PurchaseOrder
+from domain.usecases.dispatch import pack_order
+from domain.warehouse import Warehouse
 from sandbox.driver import SandboxUser
+
+STEP = re.compile(r"📦 (\d+) × (\S+)")
 
 
 class _Movable(Protocol):
@@ -70,15 +75,7 @@ async def split_by_the_customer(
     await ada.send("/backorder MOON-1 on")
     eve = SandboxUser(running.server, 1022, "Eve", language_code="en", transcript=transcript)
     await eve.send("/add MOON-1 12")
-    reply = await eve.send("/checkout")
-    reply = await eve.share_contact("+44 7700 900789")
-    reply = await eve.press(reply.last, "Courier")
-    reply = await eve.send("10 Downing Street, London SW1A 2AA")
-    reply = await eve.send_location(51.5034, -0.1276)
-    reply = await eve.press(reply.last, reply.last.button_texts()[0])
-    reply = await eve.press(reply.last, "Cash on delivery")
-    placed = await eve.press(reply.last, "Confirm order")
-    code = next(m.group(1) for msg in placed.new if (m := ORDER_CODE.search(msg.text)))
+    code = await courier_cod_order(eve, "+44 7700 900789", "10 Downing Street, London SW1A 2AA", (51.5034, -0.1276))
     order = await eve.send(f"/track {code}")
     waiting = await eve.press(order.last, "⏳ Waiting for stock")
     await eve.press(waiting.last, "🚚 Send what is here now")
@@ -89,3 +86,42 @@ async def split_by_the_customer(
     await running.runtime.notifier.drain()
     for message in running.server.chat_messages(eve.id)[-3:]:
         transcript.append("🔔 Eve's chat: " + "\n    ".join(message.text.splitlines()))
+
+
+async def short_pick_split(
+    running: RunningBot, ada: SandboxUser, staff_id: int, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    runtime = running.runtime
+    async with runtime.uow() as uow:  # a star lamp stocked only in a small Bristol store, so its round is Finn's
+        await uow.products.upsert(Product("STAR-1", "Star Lamp", "Lighting", {"GBP": Money(1800, "GBP")}))
+        await uow.warehouses.upsert(Warehouse("BRS", "Bristol", latitude=51.4545, longitude=-2.5879, zones=("A",)))
+        await uow.commit()
+    scene("A short pick: the books say 4 Star Lamps, the shelf holds 1; Finn's order is held and Finn is asked")
+    await ada.send("/receive STAR-1 4 BRS A-01-01-1")
+    finn = SandboxUser(running.server, 1024, "Finn", language_code="en", transcript=transcript)
+    await finn.send("/add STAR-1 4")
+    code = await courier_cod_order(finn, "+44 7700 900321", "1 Abbey Road, London NW8 9AH", (51.5320, -0.1779))
+    reply = await ada.press((await ada.send("/pick BRS")).last, "Single order")
+    reply = await ada.press(reply.last, "Short pick")
+    await ada.send("1")
+    await runtime.notifier.drain()
+    asked = running.server.chat_messages(finn.id)[-1]
+    transcript.append("🔔 Finn's chat: " + "\n    ".join(asked.text.splitlines()) + f" {asked.button_texts()}")
+    scene("Finn has the 1 sent now; the 3 follow, picked, packed and shipped when they arrive")
+    await finn.press(asked, "Send what is here now")
+    await runtime.notifier.drain()
+    told = running.server.chat_messages(-100500)[-1]
+    transcript.append("🏢 staff chat: " + told.text)
+    await pack_order(runtime.uow(), runtime.clock, staff_id=staff_id, code=code, scanned={"STAR-1": 1})
+    await ada.send(f"/ship {code} DPD DPD-SHORT-1")
+    await ada.send("/receive STAR-1 3 BRS")  # allocated to Finn's waiting part in the same transaction
+    reply = await ada.press((await ada.send("/pick BRS")).last, "Single order")
+    while (step := STEP.search(reply.last.text)) is not None:
+        reply = await ada.send(f"{step.group(2)} {step.group(1)}")
+    await pack_order(runtime.uow(), runtime.clock, staff_id=staff_id, code=code, scanned={"STAR-1": 3})
+    await ada.send(f"/ship {code} DPD DPD-SHORT-2")
+    await ada.send("/delivered DPD-SHORT-1")
+    await ada.send("/delivered DPD-SHORT-2")
+    await runtime.notifier.drain()
+    for message in running.server.chat_messages(finn.id)[-2:]:
+        transcript.append("🔔 Finn's chat: " + "\n    ".join(message.text.splitlines()))

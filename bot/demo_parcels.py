@@ -26,6 +26,19 @@ async def packed_directly(running: RunningBot, code: str, items: dict[str, int],
     await runtime.notifier.drain()
 
 
+async def courier_cod_order(customer: SandboxUser, phone: str, address: str, location: tuple[float, float]) -> str:
+    """The customer checks out their cart for courier delivery, cash on delivery; the order's code."""
+    reply = await customer.send("/checkout")
+    reply = await customer.share_contact(phone)
+    reply = await customer.press(reply.last, "Courier")
+    reply = await customer.send(address)
+    reply = await customer.send_location(*location)
+    reply = await customer.press(reply.last, reply.last.button_texts()[0])
+    reply = await customer.press(reply.last, "Cash on delivery")
+    placed = await customer.press(reply.last, "Confirm order")
+    return next(m.group(1) for msg in placed.new if (m := ORDER_CODE.search(msg.text)))
+
+
 async def split_shipment_and_pickup(
     running: RunningBot, ada: SandboxUser, staff_id: int, transcript: list[str], scene: Callable[[str], None]
 ) -> None:
@@ -34,15 +47,7 @@ async def split_shipment_and_pickup(
     dora = SandboxUser(server, 1020, "Dora", language_code="en", transcript=transcript)
     await dora.send("/add 85123A 2")
     await dora.send("/add 22197 1")
-    reply = await dora.send("/checkout")
-    reply = await dora.share_contact("+44 7700 900456")
-    reply = await dora.press(reply.last, "Courier")
-    reply = await dora.send("1 Abbey Road, London NW8 9AH")
-    reply = await dora.send_location(51.5320, -0.1778)
-    reply = await dora.press(reply.last, reply.last.button_texts()[0])
-    reply = await dora.press(reply.last, "Cash on delivery")
-    placed = await dora.press(reply.last, "Confirm order")
-    code = next(m.group(1) for msg in placed.new if (m := ORDER_CODE.search(msg.text)))
+    code = await courier_cod_order(dora, "+44 7700 900456", "1 Abbey Road, London NW8 9AH", (51.5320, -0.1778))
     await packed_directly(running, code, {"85123A": 2, "22197": 1}, staff_id)
     await ada.send(f"/ship {code} 85123A=1 DPD DPD-SPLIT-1")
     await ada.send(f"/ship {code} 85123A=9 DPD DPD-SPLIT-X")  # more than is left: refused, nothing changed

@@ -46,7 +46,8 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.PICKED: frozenset({S.PACKED, S.ON_HOLD}),
     # PACKED → DELIVERED: a pickup order handed over at the counter (``/handover``).
     S.PACKED: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED, S.ON_HOLD}),
-    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED, S.ON_HOLD}),
+    # PARTIALLY_SHIPPED → PICKING: the rest of a split order arrived and is picked.
+    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED, S.PICKING, S.ON_HOLD}),
     S.SHIPPED: frozenset({S.DELIVERED, S.ON_HOLD}),
     S.DELIVERED: frozenset({S.COMPLETED}),
     S.COMPLETED: frozenset(),

@@ -84,14 +84,7 @@ def parcel_lines(
     shipped, or everything left when ``wanted`` is None. ``waiting``: product → units still
     waiting for stock (a split order), which cannot leave yet. Refused whole if any SKU asks
     for more than is left."""
-    left = left_to_ship(order, parcels)
-    for product_id, units in (waiting or {}).items():
-        for line in order.lines:
-            take = min(units, left.get(line.id or 0, 0)) if line.product_id == product_id else 0
-            if take:
-                units -= take
-                left[line.id or 0] -= take
-    left = {line_id: units for line_id, units in left.items() if units > 0}
+    left = _less(order, left_to_ship(order, parcels), waiting or {})
     if not left:
         raise NothingToShip(code=order.code)
     if wanted is None:
@@ -118,9 +111,25 @@ def parcel_lines(
     return taken
 
 
-def status_after_parcel(order: Order, parcels: Iterable[Parcel]) -> OrderStatus:
-    """Shipped once every line has left, partially shipped until then."""
-    return OrderStatus.PARTIALLY_SHIPPED if left_to_ship(order, parcels) else OrderStatus.SHIPPED
+def _less(order: Order, left: dict[int, int], units_by_product: Mapping[int, int]) -> dict[int, int]:
+    """``left`` (order line id → units) less some units per product, taken from its lines in turn."""
+    left = dict(left)
+    for product_id, units in units_by_product.items():
+        for line in order.lines:
+            take = min(units, left.get(line.id or 0, 0)) if line.product_id == product_id else 0
+            if take:
+                units -= take
+                left[line.id or 0] -= take
+    return {line_id: units for line_id, units in left.items() if units > 0}
+
+
+def status_after_parcel(
+    order: Order, parcels: Iterable[Parcel], dropped: Mapping[int, int] | None = None
+) -> OrderStatus:
+    """Shipped once every line has left (but ``dropped``: product → units the customer gave
+    up, which never leave), partially shipped until then."""
+    left = _less(order, left_to_ship(order, parcels), dropped or {})
+    return OrderStatus.PARTIALLY_SHIPPED if left else OrderStatus.SHIPPED
 
 
 def all_delivered(parcels: Iterable[Parcel]) -> bool:

@@ -1,4 +1,5 @@
-"""The customer's waiting parts of an order (backorders, preorders): when each is expected, and cancelling one."""
+"""The customer's waiting parts of an order (backorders, preorders): when each is expected, cancelling one,
+and answering a short pick."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from domain.backorders import NoSplit, NothingWaiting
 from domain.customers import Customer
 from domain.ports import Clock, UnitOfWork
+from domain.shortages import ChoiceGone, ShortChoice
 from domain.usecases.backorders import WaitingPart, cancel_waiting_part, choose_split, split_offer, waiting_parts
-from handlers.callbacks import BackorderCancelCb, BackorderListCb, BackorderSplitCb, OrderCb
+from domain.usecases.shortages import choose_short
+from handlers.callbacks import BackorderCancelCb, BackorderListCb, BackorderSplitCb, OrderCb, ShortChoiceCb
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
 from handlers.views.rendering import Renderer, shorten
@@ -116,3 +119,38 @@ async def choose(
         )
         await query.answer(chosen)
     await _show(query, uow, clock, customer, renderer, callback_data.code)
+
+
+@router.callback_query(ShortChoiceCb.filter())
+async def answer_short(
+    query: CallbackQuery,
+    callback_data: ShortChoiceCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+) -> None:
+    choice = callback_data.choice
+    try:
+        order = await choose_short(
+            uow,
+            clock,
+            customer_id=customer.id or 0,
+            code=callback_data.code,
+            choice=choice,
+            staff_chat_id=settings.staff_chat_id,
+        )
+    except ChoiceGone as gone:
+        await query.answer(domain_message(gone, html=False), show_alert=True)
+        return
+    chosen = {
+        ShortChoice.SPLIT: _("What is here will be sent now; the rest follows in a second parcel when it arrives."),
+        ShortChoice.WAIT: _("We will wait for the missing part and send everything together."),
+        ShortChoice.CANCEL: _("The missing part is cancelled; we are sending the rest."),
+    }[choice]
+    if order.status.value == "cancelled":
+        chosen = _("Nothing of order %(code)s was left to send, so it is cancelled.") % {"code": order.code}
+    await query.answer(chosen, show_alert=True)
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(chosen)

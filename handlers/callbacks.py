@@ -19,6 +19,7 @@ from domain.catalog import ProductStatus
 from domain.orders import DeliveryMethod, PaymentMethod
 from domain.picking import PickMethod
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
+from domain.shortages import ShortChoice
 from handlers.views.markup import callback_button, inline_keyboard
 from handlers.views.rendering import shorten as shorten_text
 
@@ -396,6 +397,13 @@ class BackorderSplitCb(CallbackData, prefix="bos"):
 
     code: Code
     ship_now: bool
+
+
+class ShortChoiceCb(CallbackData, prefix="shc"):
+    """The customer's answer to a short pick: ``split``, ``wait`` or ``cancel``."""
+
+    code: Code
+    choice: ShortChoice
 
 
 class BuyNowCb(CallbackData, prefix="bn"):

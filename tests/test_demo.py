@@ -21,6 +21,9 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert "➕ Popcorn Holder × 1\n    Total: £5.90 → £6.75\n    Left to pay: £0.85." in out
     assert "💳 Payment link for order" in out and "is handed over and completed" in out
     assert "[85123A White Hanging Heart T-Light Holder (≤ 1) · 📦 1 DPD-SPLIT-1]" in out  # parcel 2 still travels
+    # A short pick its customer answers with a split: the rest is picked when it arrives, a second parcel.
+    assert "the customer wants what is here sent now and the missing part in a second parcel" in out
+    assert "(3 × STAR-1) left with DPD, tracking DPD-SHORT-2: order shipped." in out
     assert "No sales in the last 30 weeks: read as a pause" in out  # 84879 at MAN, forecast at 12 a week
     last = out.strip().splitlines()[-1]  # a sentence for a newcomer, not the sandbox's keys
     assert last.startswith("The bot set up its customers' command menu in English and Russian and a staff menu in")

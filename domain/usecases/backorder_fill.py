@@ -9,6 +9,7 @@ from domain.backorders import BACKORDER_FLAG, Backorder, BackorderStatus, fill_s
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus
 from domain.ports import Clock, UnitOfWork
+from domain.shortages import SHORT_FLAG
 from domain.stock import Reservation, ReservationKind
 
 
@@ -71,6 +72,8 @@ async def _fill_one(uow: UnitOfWork, now: datetime, backorder: Backorder, units:
     if order is None or order.status is OrderStatus.CANCELLED:  # cancelled whole: its parts go with it
         await uow.backorders.cancel(backorder.id or 0, backorder.quantity)
         return 0
+    if SHORT_FLAG in order.flags:  # short at picking: its customer has not answered yet
+        return 0
     taken: list[tuple[int, int]] = []
     for warehouse_id, there in free.items():
         take = min(units - sum(q for _, q in taken), there)
@@ -112,12 +115,21 @@ async def _fill_one(uow: UnitOfWork, now: datetime, backorder: Backorder, units:
 
 
 async def held_back(uow: UnitOfWork, order: Order) -> dict[int, int]:
-    """Product → units of the order still waiting for stock: a split order packs and ships
-    without them, and they follow in a later parcel."""
-    if BACKORDER_FLAG not in order.flags:
-        return {}
+    """Product → units of the order that do not leave with what is there now: parts still
+    waiting for stock (a split order packs and ships without them, they follow in a later
+    parcel) and parts the customer cancelled (they never leave)."""
     units: dict[int, int] = {}
     for part in await uow.backorders.for_order(order.id or 0):
-        if part.status is BackorderStatus.WAITING:
-            units[part.product_id] = units.get(part.product_id, 0) + part.quantity
+        waiting = part.quantity if part.status is BackorderStatus.WAITING and BACKORDER_FLAG in order.flags else 0
+        if waiting + part.cancelled:
+            units[part.product_id] = units.get(part.product_id, 0) + waiting + part.cancelled
+    return units
+
+
+async def dropped(uow: UnitOfWork, order: Order) -> dict[int, int]:
+    """Product → units of the order its customer gave up waiting for: they never leave."""
+    units: dict[int, int] = {}
+    for part in await uow.backorders.for_order(order.id or 0):
+        if part.cancelled:
+            units[part.product_id] = units.get(part.product_id, 0) + part.cancelled
     return units

@@ -20,13 +20,11 @@ from domain.backorders import (
 )
 from domain.cart import Cart, CartLine
 from domain.errors import NotFound
-from domain.notifications import for_customer
 from domain.orders import DeliveryMethod, Order, normalize_order_code
-from domain.payments import Payment, PaymentKind, amount_paid
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.backorder_fill import fill_backorders as fill_backorders  # where arrivals import it from
-from domain.usecases.bookkeeping import book_refund
 from domain.usecases.orders import cancel_before_picking
+from domain.usecases.shortages import advance_if_picked, refund_part
 from domain.usecases.stock import take_holds
 
 
@@ -256,25 +254,10 @@ async def cancel_waiting_part(
         if nothing_left and order.cancellable_by_customer:
             await cancel_before_picking(uow, clock, order, actor=f"customer:{customer_id}", staff_chat_id=staff_chat_id)
         else:
-            await _refund_part(uow, order, backorder.product_id, units, now)
+            await refund_part(uow, order, backorder.product_id, units, now)
+            await advance_if_picked(uow, clock, order, f"customer:{customer_id}")  # what is left is all in hand
         await uow.commit()
         return order, units
-
-
-async def _refund_part(uow: UnitOfWork, order: Order, product_id: int, units: int, now: datetime) -> None:
-    line = next((x for x in order.lines if x.product_id == product_id), None)
-    if line is None:
-        return
-    paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
-    refund = min(line.unit_price * units, paid) if paid.amount > 0 else None
-    if refund is None or refund.amount <= 0:
-        return
-    await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))
-    memo = f"refund owed, {units} × {line.sku} of {order.code} no longer awaited"
-    await book_refund(uow, order, refund, now, source=f"order:{order.code}", memo=memo)
-    params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency}
-    if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:
-        await uow.outbox.add(told, now)
 
 
 async def import_terms(uow: UnitOfWork, rows: list[tuple[str, str]]) -> None:

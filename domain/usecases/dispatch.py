@@ -14,7 +14,7 @@ from domain.i18n import N_
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.packing import Box, BoxTooSmall, Item, Package, PackagePlan, box_takes, choose_boxes
-from domain.parcels import Parcel
+from domain.parcels import Parcel, left_to_ship
 from domain.payments import Payment
 from domain.picking import PickLine
 from domain.ports import Clock, UnitOfWork
@@ -76,8 +76,9 @@ async def _order(uow: UnitOfWork, code: str) -> Order:
 
 async def _job(uow: UnitOfWork, order: Order) -> PackingJob:
     expected: Counter[str] = Counter()
+    left = left_to_ship(order, await uow.parcels.for_order(order.id or 0))  # a second parcel packs the rest
     for line in order.lines:
-        expected[line.sku] += line.quantity
+        expected[line.sku] += left.get(line.id or 0, 0)
     skus = {line.product_id: line.sku for line in order.lines}
     for product_id, units in (await held_back(uow, order)).items():  # a split order packs what is there now
         expected[skus[product_id]] -= units

@@ -33,9 +33,11 @@ from domain.picking import (
 )
 from domain.ports import Clock, UnitOfWork
 from domain.queue_rank import PRIORITY_FLAGS, queue_key
+from domain.shortages import still_to_pick
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.orders import apply_transition
+from domain.usecases.shortages import hold_short, picked_and_shipped, release_part
 from domain.usecases.staff import WarehouseNeeded, require, warehouse_of
 from domain.warehouse import Warehouse
 
@@ -237,12 +239,23 @@ async def current_round(uow: UnitOfWork, *, staff_id: int) -> PickRound | None:
         return await _round(uow, pick_list) if pick_list else None
 
 
-async def _demands(uow: UnitOfWork, order: Order, warehouse_id: int) -> list[Demand]:
+async def _demands(uow: UnitOfWork, order: Order, warehouse_id: int, *, less_picked: bool = False) -> list[Demand]:
+    """What the order needs picked here: its allocation in this warehouse, less (``less_picked``:
+    an order picked before, in part) what is already in hand — for the products allocated
+    here alone, since a pick line does not say which warehouse it was picked in."""
     needed: dict[int, int] = defaultdict(int)
-    for reservation in await uow.stock.order_reservations(order.id or 0):
+    elsewhere: set[int] = set()
+    reservations = await uow.stock.order_reservations(order.id or 0)
+    for reservation in reservations:
         if reservation.kind is ReservationKind.ALLOCATION and reservation.warehouse_id == warehouse_id:
             needed[reservation.product_id] += reservation.quantity
-    return [Demand(order.id or 0, product_id, quantity) for product_id, quantity in sorted(needed.items())]
+        elif reservation.warehouse_id != warehouse_id:
+            elsewhere.add(reservation.product_id)
+    if less_picked and needed:
+        picked, shipped = await picked_and_shipped(uow, order)
+        left = still_to_pick({p: q for p, q in needed.items() if p not in elsewhere}, picked, shipped)
+        needed = defaultdict(int, {p: q if p in elsewhere else left.get(p, 0) for p, q in needed.items()})
+    return [Demand(order.id or 0, product_id, quantity) for product_id, quantity in sorted(needed.items()) if quantity]
 
 
 async def start_round(
@@ -292,7 +305,7 @@ async def _start_round(
         await uow.picking.add(pick_list, clock.now())
         current = await _round(uow, pick_list)
         for order in current.orders.values():
-            if order.status is OrderStatus.ALLOCATED:
+            if order.status in (OrderStatus.ALLOCATED, OrderStatus.PARTIALLY_SHIPPED):
                 await apply_transition(uow, order, OrderStatus.PICKING, clock=clock, actor=f"staff:{staff_id}")
         await uow.commit()
         return current
@@ -310,7 +323,8 @@ async def _plan(
     assert warehouse.id is not None
     # PICKING too: zone rounds share orders, and an order can wait here for a part another
     # warehouse could not pick.
-    statuses = (*READY_TO_PICK, OrderStatus.PICKING)
+    # PARTIALLY_SHIPPED: the rest of a split order, allocated when it arrived, is picked too.
+    statuses = (*READY_TO_PICK, OrderStatus.PICKING, OrderStatus.PARTIALLY_SHIPPED)
     candidates = sorted(await uow.orders.to_fulfil(statuses, warehouse.id), key=queue_key)
     taken = await uow.picking.orders_being_picked(warehouse.id)
     demands: list[tuple[int, list[Demand]]] = []
@@ -319,11 +333,20 @@ async def _plan(
             zones_done = {zone_of(line.bin_code) for line in await uow.picking.lines_for_order(order.id or 0)}
             if zone in zones_done:
                 continue
-        elif (order.id or 0) in taken:
-            continue
         if BACKORDER_FLAG in order.flags and SPLIT_FLAG not in order.flags:  # picked whole, once it is whole
             continue
-        found = await _demands(uow, order, warehouse.id)
+        # Picked before, in part (a short pick answered, the rest of a split order arrived):
+        # what is not in hand yet, once no round is at it.
+        less_picked = order.status is OrderStatus.PARTIALLY_SHIPPED or (
+            order.status is OrderStatus.PICKING and method is not PickMethod.ZONE
+        )
+        if (
+            method is not PickMethod.ZONE
+            and (order.id or 0) in taken
+            and not await _picked_before(uow, order, less_picked)
+        ):
+            continue
+        found = await _demands(uow, order, warehouse.id, less_picked=less_picked)
         if found:
             demands.append((order.id or 0, found))
     if method is PickMethod.SINGLE:
@@ -346,6 +369,11 @@ async def _plan(
         raise NothingToPick(warehouse=warehouse.code)
     wave = await uow.picking.next_wave() if method is PickMethod.WAVE else None
     return PickList(method, warehouse.id, member.telegram_id, lines_from_tasks(tasks), zone, wave)
+
+
+async def _picked_before(uow: UnitOfWork, order: Order, less_picked: bool) -> bool:
+    """An order picked before may be planned again for what is not in hand, once no round is at it."""
+    return less_picked and all(line.done for line in await uow.picking.lines_for_order(order.id or 0))
 
 
 def _matches(product: Product, scanned: str) -> bool:
@@ -423,7 +451,7 @@ async def report_short(
         if missing:
             moved_to = await _allocate_elsewhere(uow, clock, current, line, missing)
         if missing and moved_to is None:
-            await _hold_for_shortage(uow, clock, current, line, product, staff_id, staff_chat_id)
+            await _hold_for_shortage(uow, clock, current, line, product, missing, staff_id, staff_chat_id)
         elif staff_chat_id is not None:  # the bin's count is wrong: someone should recount it
             await uow.outbox.add(
                 Notification(
@@ -460,17 +488,7 @@ async def _allocate_elsewhere(
     for level in options:
         if not await uow.stock.try_reserve(line.product_id, level.warehouse_id, missing):
             continue
-        left = missing
-        for reservation in await uow.stock.order_reservations(line.order_id):
-            if reservation.product_id != line.product_id or reservation.warehouse_id != here or not left:
-                continue
-            take = min(reservation.quantity, left)
-            await uow.stock.release(line.product_id, here, take)
-            if take == reservation.quantity:
-                await uow.stock.delete_reservation(reservation)
-            else:
-                await uow.stock.resize_reservation(reservation, reservation.quantity - take)
-            left -= take
+        await release_part(uow, line.order_id, line.product_id, here, missing)
         await uow.stock.add_reservation(
             Reservation(
                 line.product_id,
@@ -493,6 +511,7 @@ async def _hold_for_shortage(
     current: PickRound,
     line: PickLine,
     product: Product,
+    missing: int,
     staff_id: int,
     staff_chat_id: int | None,
 ) -> None:
@@ -503,6 +522,8 @@ async def _hold_for_shortage(
             await uow.picking.save_line(other)
     reason = f"short pick: {product.sku}"
     await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=f"staff:{staff_id}", reason=reason)
+    place = (current.pick_list.warehouse_id, line.bin_code)
+    await hold_short(uow, clock, order, product, place, missing, f"staff:{staff_id}")  # the customer decides
     current.held.append(order)
     if staff_chat_id is not None:
         await uow.outbox.add(

@@ -13,6 +13,7 @@ from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.payments import Payment, PaymentKind, amount_paid
 from domain.ports import Clock, UnitOfWork
+from domain.shortages import SHORT_FLAG
 from domain.usecases.backorder_fill import fill_backorders
 from domain.usecases.bookkeeping import book_refund
 
@@ -41,7 +42,7 @@ async def apply_transition(
     """Record the move; tell the customer unless they made it themselves (they see the reply)."""
     entry = order.transition(target, now=clock.now(), actor=actor, reason=reason)
     await uow.orders.record_transition(order, entry)
-    if target is OrderStatus.CANCELLED and BACKORDER_FLAG in order.flags:  # its waiting parts wait no more
+    if target is OrderStatus.CANCELLED and order.flags & {BACKORDER_FLAG, SHORT_FLAG}:  # its parts wait no more
         for part in await uow.backorders.for_order(order.id or 0):
             if part.status is BackorderStatus.WAITING:
                 await uow.backorders.cancel(part.id or 0, part.quantity)
@@ -111,14 +112,15 @@ async def cancel_my_order(
 
 
 async def cancel_before_picking(
-    uow: UnitOfWork, clock: Clock, order: Order, *, actor: str, staff_chat_id: int | None
+    uow: UnitOfWork, clock: Clock, order: Order, *, actor: str, staff_chat_id: int | None, held: bool = False
 ) -> None:
     """Inside an open unit of work: stock goes back, what was paid (card, API, or a business
     invoice settled by transfer) is recorded as a refund owed and the customer told so, an
     invoice's unpaid part is taken off the receivable by a credit note, and the staff chat
     hears about it. Refused
-    once picking has started."""
-    if not order.cancellable_by_customer:
+    once picking has started, unless the order is ``held`` for a short pick with nothing of
+    it left to send."""
+    if not order.cancellable_by_customer and not held:
         raise NotCancellable(code=order.code)
     # The order row first, then stock rows: the order an edit locks them in (domain.usecases.
     # editing), so a cancel and an edit at once never deadlock on PostgreSQL.

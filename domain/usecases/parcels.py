@@ -19,7 +19,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import ReservationKind
 from domain.text import MAX_CODE, typed
-from domain.usecases.backorder_fill import held_back
+from domain.usecases.backorder_fill import dropped, held_back
 from domain.usecases.bookkeeping import book_cost_of_goods, book_sale
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
@@ -85,7 +85,7 @@ async def ship_parcel(
         order.tracking_number = tracking
         if order.delivery is not None:
             order.delivery = replace(order.delivery, carrier=carrier)
-        target = status_after_parcel(order, [*earlier, parcel])
+        target = status_after_parcel(order, [*earlier, parcel], await dropped(uow, order))
         if target is not order.status:
             actor = f"staff:{staff_id}"
             await apply_transition(uow, order, target, clock=clock, actor=actor, reason=carrier, notify=False)

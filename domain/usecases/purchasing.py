@@ -24,6 +24,7 @@ from domain.purchasing import (
     SupplyTerms,
     order_quantity,
 )
+from domain.shortages import SHORT_FLAG
 from domain.staff import Permission
 from domain.stock import ReorderLevel, StockLevel
 from domain.usecases.backorders import fill_backorders
@@ -197,10 +198,14 @@ async def approve_po(uow: UnitOfWork, clock: Clock, *, staff_id: int, number: in
 
 
 async def _tell_backorders(uow: UnitOfWork, clock: Clock, po: PurchaseOrder) -> None:
-    """Orders on hold in this warehouse that wait for a product now ordered: their customers
-    hear when the goods are expected."""
+    """Orders on hold in this warehouse (or anywhere, for a short pick: any arrival fills it)
+    that wait for a product now ordered: their customers hear when the goods are expected."""
     products = {line.product_id for line in po.lines}
-    for order in await uow.orders.to_fulfil([OrderStatus.ON_HOLD], po.warehouse_id):
+    held = {o.id: o for o in await uow.orders.to_fulfil([OrderStatus.ON_HOLD], po.warehouse_id)}
+    for order in await uow.orders.to_fulfil([OrderStatus.ON_HOLD], None):  # short ones: their allocation went
+        if SHORT_FLAG in order.flags:
+            held.setdefault(order.id, order)
+    for order in held.values():
         if not products & {line.product_id for line in order.lines} or po.expected_on is None:
             continue
         customer = await uow.customers.get(order.customer_id)

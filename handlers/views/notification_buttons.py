@@ -10,7 +10,17 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeybo
 from aiogram.utils.i18n import gettext as _
 
 from domain.campaigns import link_payload
-from handlers.callbacks import CartView, ContactCb, PayDifferenceCb, PoCb, RateCb, SupportRateCb, UnsubscribeCb
+from domain.shortages import ShortChoice
+from handlers.callbacks import (
+    CartView,
+    ContactCb,
+    PayDifferenceCb,
+    PoCb,
+    RateCb,
+    ShortChoiceCb,
+    SupportRateCb,
+    UnsubscribeCb,
+)
 from handlers.menu import main_menu
 
 
@@ -24,6 +34,8 @@ def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup |
         return InlineKeyboardMarkup(
             inline_keyboard=[[InlineKeyboardButton(text=_("💳 Pay the difference"), callback_data=pay)]]
         )
+    if template == "order_short":
+        return short_buttons(str(params["code"]), list(params.get("choices", [])))
     if template == "cart_reminder":
         return InlineKeyboardMarkup(
             inline_keyboard=[[InlineKeyboardButton(text=_("🛒 Open my cart"), callback_data=CartView().pack())]]
@@ -82,4 +94,19 @@ def campaign_buttons(params: dict[str, Any]) -> InlineKeyboardMarkup:
         rows.append([InlineKeyboardButton(text=_("🛍 See it in the shop"), url=link)])
     unsubscribe = UnsubscribeCb(campaign_id=campaign_id).pack()
     rows.append([InlineKeyboardButton(text=_("🔕 Unsubscribe from news"), callback_data=unsubscribe)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def short_buttons(code: str, choices: list[str]) -> InlineKeyboardMarkup:
+    """A short pick's three answers (no split for an order collected whole)."""
+    labels = {
+        ShortChoice.SPLIT: _("🚚 Send what is here now, the rest later"),
+        ShortChoice.WAIT: _("⏳ Wait and send it all together"),
+        ShortChoice.CANCEL: _("✖ Cancel the missing part"),
+    }
+    rows = [
+        [InlineKeyboardButton(text=text, callback_data=ShortChoiceCb(code=code[:16], choice=choice).pack())]
+        for choice, text in labels.items()
+        if choice.value in choices
+    ]
     return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -42,22 +42,19 @@ WORDS = {
 }
 
 
-async def _two_on_the_shelf(shop: RunningBot) -> None:
+async def shelf_says(shop: RunningBot, units: int, sku: str = SKU) -> None:
+    """The books say ``units`` are in the SKU's first bin in LON, its other bins empty (only
+    LON holds 22151 in the demo catalog)."""
     uow = shop.runtime.uow()
     async with uow:
-        product = await uow.products.get_by_sku(SKU)
+        product = await uow.products.get_by_sku(sku)
         warehouse = await uow.warehouses.get_by_code("LON")
         assert product and product.id and warehouse and warehouse.id
         bins = [b for b in await uow.inventory.bins([product.id]) if b.warehouse_id == warehouse.id]
-        for found in bins:  # only LON holds it in the demo catalog
+        for found in bins:
+            quantity = units if found is bins[0] else 0
             await uow.stock.set_bin_quantity(
-                product.id,
-                warehouse.id,
-                found.bin_code,
-                2 if found is bins[0] else 0,
-                "count",
-                "test",
-                shop.runtime.clock.now(),
+                product.id, warehouse.id, found.bin_code, quantity, "count", "test", shop.runtime.clock.now()
             )
         await uow.commit()
 
@@ -80,7 +77,7 @@ async def test_a_customer_has_what_is_there_sent_now_and_the_waiting_rest_follow
     words = WORDS[language]
     manager = await hire(shop, 70, "Mia", "manager")
     await manager.send(f"/backorder {SKU} on")
-    await _two_on_the_shelf(shop)
+    await shelf_says(shop, 2)
     cleo = SandboxUser(shop.server, 71, "Cleo", language_code=language)
     await add_to_cart(cleo, SKU, 5)  # 2 there, 3 wait
     code = order_code(await place_cod_order(cleo, pickup=False))
@@ -122,7 +119,7 @@ async def test_a_customer_who_waits_gets_one_parcel_and_a_split_is_refused_once_
     words = WORDS[language]
     manager = await hire(shop, 80, "Mia", "manager")
     await manager.send(f"/backorder {SKU} on")
-    await _two_on_the_shelf(shop)
+    await shelf_says(shop, 2)
     dan = SandboxUser(shop.server, 81, "Dan", language_code=language)
     await add_to_cart(dan, SKU, 3)
     code = order_code(await place_cod_order(dan, pickup=False))

@@ -1,0 +1,188 @@
+"""A short pick the customer decides: the missing part waits as a backorder while they choose to
+have what is there sent now (the rest in a second parcel), to wait for it all, or to drop it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from domain.backorders import Backorder, BackorderStatus
+from domain.catalog import Product
+from domain.errors import NotFound
+from domain.notifications import Notification, for_customer
+from domain.orders import DeliveryMethod, Order, OrderStatus, normalize_order_code
+from domain.parcels import all_delivered, status_after_parcel
+from domain.payments import Payment, PaymentKind, amount_paid
+from domain.ports import Clock, UnitOfWork
+from domain.shortages import SHORT_FLAG, ChoiceGone, ShortChoice, choices, flags_after, ready_to_pack, still_to_pick
+from domain.usecases.backorder_fill import dropped, fill_backorders
+from domain.usecases.bookkeeping import book_refund
+from domain.usecases.orders import apply_transition, cancel_before_picking
+from domain.usecases.parcels import deliver_order
+
+
+async def hold_short(
+    uow: UnitOfWork,
+    clock: Clock,
+    order: Order,
+    product: Product,
+    place: tuple[int, str | None],
+    missing: int,
+    actor: str,
+) -> None:
+    """Inside the short pick's unit of work, the order just held: ``missing`` units of
+    ``product`` are in no bin of the warehouse (``place``: its id and the bin that was short).
+    Their allocation goes, the bin's count comes down by them (they are not there: left
+    counted, the stock would be sold again), they wait as a backorder that no arrival fills
+    before the customer answers, and the customer is asked."""
+    warehouse_id, bin_code = place
+    now = clock.now()
+    await release_part(uow, order.id or 0, product.id or 0, warehouse_id, missing)
+    bins = await uow.inventory.bins([product.id or 0])
+    there = next((b for b in bins if b.warehouse_id == warehouse_id and b.bin_code == bin_code), None)
+    if there is not None and there.quantity > 0:
+        reason = f"short pick {order.code}"
+        await uow.stock.set_bin_quantity(
+            product.id or 0, warehouse_id, there.bin_code, max(there.quantity - missing, 0), reason, actor, now
+        )
+    await uow.backorders.add(
+        Backorder(order.id or 0, product.id or 0, order.customer_id, missing, now, "VIP" in order.flags)
+    )
+    order.flags = order.flags | {SHORT_FLAG}
+    await uow.orders.set_flags(order.id or 0, order.flags)
+    expected = (await uow.purchasing.expected_dates([product.id or 0])).get(product.id or 0)
+    pickup = order.delivery is not None and order.delivery.method is DeliveryMethod.PICKUP
+    params = {
+        "code": order.code,
+        "name": product.display_name,
+        "quantity": missing,
+        "expected": expected.isoformat() if expected else "",
+        "choices": [c.value for c in choices(pickup)],
+    }
+    if (told := for_customer(await uow.customers.get(order.customer_id), "order_short", params)) is not None:
+        await uow.outbox.add(told, now)
+
+
+async def release_part(uow: UnitOfWork, order_id: int, product_id: int, warehouse_id: int, units: int) -> None:
+    """``units`` of the order's allocation of a product in a warehouse go back (rows shrink or go)."""
+    left = units
+    for reservation in await uow.stock.order_reservations(order_id):
+        if reservation.product_id != product_id or reservation.warehouse_id != warehouse_id or not left:
+            continue
+        take = min(reservation.quantity, left)
+        await uow.stock.release(product_id, warehouse_id, take)
+        if take == reservation.quantity:
+            await uow.stock.delete_reservation(reservation)
+        else:
+            await uow.stock.resize_reservation(reservation, reservation.quantity - take)
+        left -= take
+
+
+async def choose_short(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    customer_id: int,
+    code: str,
+    choice: ShortChoice,
+    staff_chat_id: int | None,
+) -> Order:
+    """The customer's answer to a short pick. One answer counts: the order's row is taken
+    first, and an order no longer held for it (answered already, cancelled, released by staff)
+    is refused with nothing changed. Picking, packing and shipping then follow the flags."""
+    async with uow:
+        found = await uow.orders.get_by_code(normalize_order_code(code))
+        if found is None or found.customer_id != customer_id:
+            raise NotFound()
+        await uow.backorders.lock_order(found.id or 0)  # against a second press, a fill or a cancel
+        order = await uow.orders.get_by_id(found.id or 0)
+        if order is None:
+            raise NotFound()
+        pickup = order.delivery is not None and order.delivery.method is DeliveryMethod.PICKUP
+        if order.status is not OrderStatus.ON_HOLD or SHORT_FLAG not in order.flags or choice not in choices(pickup):
+            raise ChoiceGone(code=order.code)
+        now, actor = clock.now(), f"customer:{customer_id}"
+        held_at = next((e.at for e in reversed(order.history) if e.to_status is OrderStatus.ON_HOLD), now)
+        parts = [b for b in await uow.backorders.for_order(order.id or 0) if b.status is BackorderStatus.WAITING]
+        short = [b for b in parts if b.created_at >= held_at]
+        order.flags = flags_after(order.flags, choice, other_waiting=len(short) < len(parts))
+        await uow.orders.set_flags(order.id or 0, order.flags)
+        if choice is ShortChoice.CANCEL:
+            for part in short:
+                await uow.backorders.cancel(part.id or 0, part.quantity)
+        whole = (
+            choice is ShortChoice.CANCEL
+            and len(short) == len(parts)
+            and not await uow.stock.order_reservations(order.id or 0)
+            and not await uow.parcels.for_order(order.id or 0)
+        )
+        if whole:  # nothing of it is left to send: cancelled whole, as a customer's cancel is
+            await cancel_before_picking(uow, clock, order, actor=actor, staff_chat_id=None, held=True)
+        else:
+            for part in short if choice is ShortChoice.CANCEL else []:
+                await refund_part(uow, order, part.product_id, part.quantity, now)
+            await apply_transition(uow, order, order.held_from or OrderStatus.PICKING, clock=clock, actor=actor)
+            if choice is not ShortChoice.CANCEL:  # stock that came while they thought fills it now
+                await fill_backorders(uow, now, {part.product_id: None for part in short})
+                order = await uow.orders.get_by_id(order.id or 0) or order
+            await advance_if_picked(uow, clock, order, actor)
+        if staff_chat_id is not None:
+            params = {"code": order.code, "choice": choice.value}
+            await uow.outbox.add(Notification(staff_chat_id, "staff_short_choice", "", params), now)
+        await uow.commit()
+        return order
+
+
+async def picked_and_shipped(uow: UnitOfWork, order: Order) -> tuple[Counter[int], Counter[int]]:
+    """Product → units of the order picked so far, and units that left in parcels."""
+    picked: Counter[int] = Counter()
+    for line in await uow.picking.lines_for_order(order.id or 0):
+        picked[line.product_id] += line.picked
+    shipped: Counter[int] = Counter()
+    for parcel in await uow.parcels.for_order(order.id or 0):
+        for item in parcel.lines:
+            shipped[item.product_id] += item.quantity
+    return picked, shipped
+
+
+async def advance_if_picked(uow: UnitOfWork, clock: Clock, order: Order, actor: str) -> None:
+    """An order being picked whose every allocated unit is in hand (and that does not wait to
+    leave whole) is ready to pack: after an answer, or a waiting part cancelled. A partially
+    shipped order whose only part left was cancelled has shipped (delivered, if its parcels are)."""
+    if order.status is OrderStatus.PARTIALLY_SHIPPED:
+        parcels = await uow.parcels.for_order(order.id or 0)
+        if status_after_parcel(order, parcels, await dropped(uow, order)) is OrderStatus.SHIPPED:
+            await apply_transition(uow, order, OrderStatus.SHIPPED, clock=clock, actor=actor)
+            if all_delivered(parcels):
+                await deliver_order(uow, clock, order, actor)
+        return
+    if order.status is not OrderStatus.PICKING:
+        return
+    lines = await uow.picking.lines_for_order(order.id or 0)
+    if not all(line.done for line in lines):
+        return  # a picker is still at it: their last scan moves it on
+    reserved: Counter[int] = Counter()
+    for reservation in await uow.stock.order_reservations(order.id or 0):
+        reserved[reservation.product_id] += reservation.quantity
+    picked, shipped = await picked_and_shipped(uow, order)
+    in_hand = sum(max(picked[p] - shipped[p], 0) for p in picked)
+    if ready_to_pack(order.flags, still_to_pick(reserved, picked, shipped), in_hand):
+        await apply_transition(uow, order, OrderStatus.PICKED, clock=clock, actor=actor)
+
+
+async def refund_part(uow: UnitOfWork, order: Order, product_id: int, units: int, now: datetime) -> None:
+    """Units of one line that will not be sent: what was paid for them is owed back (booked
+    against the sale, the customer told); nothing when nothing was paid (cash on delivery)."""
+    line = next((x for x in order.lines if x.product_id == product_id), None)
+    if line is None:
+        return
+    paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
+    refund = min(line.unit_price * units, paid) if paid.amount > 0 else None
+    if refund is None or refund.amount <= 0:
+        return
+    await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))
+    memo = f"refund owed, {units} × {line.sku} of {order.code} no longer awaited"
+    await book_refund(uow, order, refund, now, source=f"order:{order.code}", memo=memo)
+    params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency, "part": True}
+    if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:
+        await uow.outbox.add(told, now)

@@ -1,0 +1,184 @@
+"""A picker finds less on the shelf than the books say: the order is held and its customer chooses,
+with a button, to have what is there sent now and the rest in a second parcel, to wait for it all,
+or to drop the missing part (refund owed, booked) — in English and Russian, through the sandbox."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.harness import RunningBot
+from domain.usecases.stock import stock_drift
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import hire, staff_shop
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_cod_order, scalar
+from tests.e2e.test_order_edit_additions import _unbalanced_entries
+from tests.e2e.test_parcels import hire_in
+from tests.e2e.test_picking import pick_everything, status
+from tests.e2e.test_split_shipments import _parcels, shelf_says
+from tests.fakes import FakeClock
+
+SKU = "22151"  # only LON holds it in the demo catalog
+STAFF_CHAT = -100500
+WORDS = {
+    "en": {
+        "asked": "We are short of 3 × ",
+        "hold": "The order is on hold until you choose:",
+        "split": "🚚 Send what is here now, the rest later",
+        "wait": "⏳ Wait and send it all together",
+        "cancel": "✖ Cancel the missing part",
+        "chosen": "What is here will be sent now; the rest follows in a second parcel when it arrives.",
+        "dropped": "The missing part is cancelled; we are sending the rest.",
+        "stale": "no longer waits for this answer",
+        "refund": "We owe you the £",
+    },
+    "ru": {
+        "asked": "Не хватает 3 × ",
+        "hold": "Заказ приостановлен, пока вы не выберете:",
+        "split": "🚚 Отправить то, что есть, остальное позже",
+        "wait": "⏳ Подождать и отправить всё вместе",
+        "cancel": "✖ Отменить недостающее",
+        "chosen": "То, что есть, отправим сейчас; остальное придёт второй посылкой, когда поступит.",
+        "dropped": "Недостающее отменено; остальное отправляем.",
+        "stale": "больше не ждёт этого ответа",
+        "refund": "Мы должны вам",
+    },
+}
+
+
+@pytest.fixture
+async def paying_shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as bot:
+        yield bot
+
+
+async def _short_pick(shop: RunningBot, picker: SandboxUser, found: int) -> None:
+    reply = await picker.press((await picker.send("/pick")).last, "Single order")
+    reply = await picker.press(reply.last, "Short pick")
+    await picker.send(str(found))
+    await shop.runtime.notifier.drain()
+
+
+async def _pack_and_ship(packer: SandboxUser, code: str, units: int, tracking: str) -> None:
+    await packer.send(f"/pack {code}")
+    reply = await packer.send(f"{SKU} {units}")
+    reply = await packer.press(reply.last, "✅")
+    await packer.press(reply.last, "⚖️")
+    await packer.send(f"/ship {code} DPD {tracking}")
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_short_pick_asks_the_customer_and_a_split_sends_what_is_there_then_the_rest_when_it_arrives(
+    shop: RunningBot, language: str
+) -> None:
+    words = WORDS[language]
+    await shelf_says(shop, 5)
+    cleo = SandboxUser(shop.server, 171, "Cleo", language_code=language)
+    await add_to_cart(cleo, SKU, 5)
+    code = order_code(await place_cod_order(cleo, pickup=False))
+    picker = await hire_in(shop, 172, "Pia", "picker", "en")
+    await _short_pick(shop, picker, found=2)  # 2 on the shelf, 3 nowhere
+    assert await status(shop, code) == "on_hold"
+    asked = next(msg for msg in reversed(shop.server.chat_messages(171)) if words["asked"] in msg.text)
+    assert code in asked.text and words["hold"] in asked.text
+    assert asked.button_texts() == [words["split"], words["wait"], words["cancel"]]
+    flags = select(m.OrderRow.flags).where(m.OrderRow.code == code)
+    assert await scalar(shop, flags) == "SHORT"
+
+    stale = copy.deepcopy(asked)  # the message as it was, buttons and all
+    chosen = await cleo.press(asked, words["split"])
+    assert chosen.callback_answer is not None and chosen.callback_answer["text"] == words["chosen"]
+    assert await status(shop, code) == "picked"  # the 2 in hand are ready to pack
+    assert set((await scalar(shop, flags) or "").split(",")) == {"BACKORDER", "SPLIT"}
+    again = await cleo.press(stale, words["wait"])  # the old message's other button: answered, nothing changed
+    assert again.callback_answer is not None and words["stale"] in again.callback_answer["text"]
+    assert await status(shop, code) == "picked"
+    await shop.runtime.notifier.drain()
+    staff = [msg.text for msg in shop.server.chat_messages(STAFF_CHAT)]
+    assert any(f"Order {code}: the customer wants what is here sent now" in text for text in staff)
+
+    packer = await hire_in(shop, 174, "Pax", "packer", language)
+    await _pack_and_ship(packer, code, 2, "TRK-S1")
+    assert await status(shop, code) == "partially_shipped"
+
+    manager = await hire(shop, 175, "Mia", "manager")
+    await manager.send(f"/receive {SKU} 3 LON")  # the missing 3 arrive and are allocated to Cleo
+    assert await scalar(shop, select(m.BackorderRow.status)) == "filled"
+    await pick_everything(picker, await picker.press((await picker.send("/pick")).last, "Single order"))
+    assert await status(shop, code) == "picked"  # the second parcel's 3, picked
+    await _pack_and_ship(packer, code, 3, "TRK-S2")
+    assert await status(shop, code) == "shipped"
+    assert await _parcels(shop) == [(1, "TRK-S1", 2), (2, "TRK-S2", 3)]
+    await packer.send("/delivered TRK-S1")
+    assert await status(shop, code) == "shipped"  # one parcel of two
+    await packer.send("/delivered TRK-S2")
+    assert await status(shop, code) == "delivered"
+    assert await stock_drift(shop.runtime.uow()) == []
+    assert await _unbalanced_entries(shop) == 0
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_customer_who_drops_the_missing_part_is_owed_what_they_paid_for_it_and_the_rest_goes_on(
+    paying_shop: RunningBot, language: str
+) -> None:
+    shop = paying_shop
+    words = WORDS[language]
+    await shelf_says(shop, 4)  # the books say 4; the shelf holds 1
+    nina = SandboxUser(shop.server, 181, "Nina", language_code=language)
+    await add_to_cart(nina, SKU, 4)
+    reply = await checkout_to_payment(nina, pickup=True)
+    reply = await nina.press(reply.last, "💳")
+    invoice = next(msg for msg in (await nina.press(reply.last, "✅")).new if msg.kind == "invoice")
+    await nina.pay(invoice, charge_id=f"tg-short-{language}")
+    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    picker = await hire_in(shop, 182, "Pia", "picker", "en")
+    await _short_pick(shop, picker, found=1)
+    asked = next(msg for msg in reversed(shop.server.chat_messages(181)) if words["asked"] in msg.text)
+    assert asked.button_texts() == [words["wait"], words["cancel"]]  # a pickup is collected whole: no split
+
+    stale = copy.deepcopy(asked)
+    dropped = await nina.press(asked, words["cancel"])
+    assert dropped.callback_answer is not None and dropped.callback_answer["text"] == words["dropped"]
+    assert await status(shop, code) == "picked"
+    order = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == code))
+    unit = await scalar(shop, select(m.OrderLineRow.unit_price_minor).where(m.OrderLineRow.order_id == order.id))
+    owed = select(func.sum(m.PaymentRow.amount_minor)).where(
+        m.PaymentRow.order_id == order.id, m.PaymentRow.kind == "refund_owed"
+    )
+    assert await scalar(shop, owed) == 3 * unit
+    assert await scalar(shop, select(m.BackorderRow.cancelled)) == 3
+    assert await _unbalanced_entries(shop) == 0
+    await shop.runtime.notifier.drain()
+    assert any(words["refund"] in msg.text and code in msg.text for msg in shop.server.chat_messages(181))
+    late = await nina.press(stale, words["wait"])
+    assert late.callback_answer is not None and words["stale"] in late.callback_answer["text"]
+    assert await scalar(shop, owed) == 3 * unit  # nothing changed
+    assert await stock_drift(shop.runtime.uow()) == []
+
+
+async def test_after_a_split_the_customer_may_drop_the_rest_and_the_order_has_shipped(shop: RunningBot) -> None:
+    await shelf_says(shop, 5)
+    cleo = SandboxUser(shop.server, 191, "Cleo", language_code="en")
+    await add_to_cart(cleo, SKU, 5)
+    code = order_code(await place_cod_order(cleo, pickup=False))
+    picker = await hire_in(shop, 192, "Pia", "picker", "en")
+    await _short_pick(shop, picker, found=2)
+    asked = next(msg for msg in reversed(shop.server.chat_messages(191)) if WORDS["en"]["asked"] in msg.text)
+    await cleo.press(asked, WORDS["en"]["split"])
+    packer = await hire_in(shop, 193, "Pax", "packer", "en")
+    await _pack_and_ship(packer, code, 2, "TRK-D1")
+    assert await status(shop, code) == "partially_shipped"
+
+    waiting = await cleo.press((await cleo.send(f"/track {code}")).last, "⏳ Waiting for stock")
+    sure = await cleo.press(waiting.last, "✖ Cancel 3 ×")
+    await cleo.press(sure.last, "Yes, I no longer want it")
+    assert await status(shop, code) == "shipped"  # nothing else is coming
+    await packer.send("/delivered TRK-D1")
+    assert await status(shop, code) == "delivered"
+    assert await _parcels(shop) == [(1, "TRK-D1", 2)]
+    assert await stock_drift(shop.runtime.uow()) == []

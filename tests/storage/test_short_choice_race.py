@@ -1,0 +1,96 @@
+"""A short pick's answer pressed twice at once, on real SQLite and PostgreSQL: one answer counts,
+the other is refused with nothing changed (one transition, one notice, at most one refund)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.backorders import Backorder
+from domain.catalog import Product
+from domain.customers import Customer
+from domain.money import Money
+from domain.orders import Order, OrderLine, OrderStatus
+from domain.payments import Payment, PaymentKind
+from domain.shortages import SHORT_FLAG, ChoiceGone, ShortChoice
+from domain.usecases.shortages import choose_short
+from domain.warehouse import Warehouse
+from storage import models as m
+from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+
+STAFF_CHAT = -100500
+
+
+async def _held_for_a_short_pick(engine: AsyncEngine, clock: FakeClock) -> tuple[int, str]:
+    """An order of 2 paid by card, picked, found short of both: held, its customer asked."""
+    uow = SqlUnitOfWork(session_factory(engine))
+    async with uow:
+        product = await uow.products.upsert(Product("SHO-1", "Short", "C", {"EUR": Money(900, "EUR")}))
+        await uow.warehouses.upsert(Warehouse("W1", "Main"))
+        customer = await uow.customers.add(Customer(telegram_id=501, first_name="Cleo", created_at=clock.now()))
+        line = OrderLine(product.id or 0, "SHO-1", "Short", 2, Money(900, "EUR"))
+        order = Order.place(
+            code="BCDFGHJK", customer_id=customer.id or 0, currency="EUR", lines=[line], now=clock.now(), actor="test"
+        )
+        for status in (OrderStatus.ALLOCATED, OrderStatus.PICKING, OrderStatus.ON_HOLD):
+            order.transition(status, now=clock.now(), actor="test")
+        order.flags = frozenset({SHORT_FLAG})
+        await uow.orders.add(order)
+        await uow.payments.add(Payment(order.id or 0, PaymentKind.PAYMENT, "card", Money(1800, "EUR"), clock.now()))
+        await uow.backorders.add(Backorder(order.id or 0, product.id or 0, customer.id or 0, 2, clock.now()))
+        await uow.commit()
+    return customer.id or 0, order.code
+
+
+@pytest.mark.parametrize(
+    "first,second",
+    [(ShortChoice.WAIT, ShortChoice.WAIT), (ShortChoice.WAIT, ShortChoice.CANCEL)],
+    ids=["same answer twice", "wait against cancel"],
+)
+async def test_two_answers_at_once_one_counts_and_the_other_changes_nothing(
+    engine: AsyncEngine, clock: FakeClock, first: ShortChoice, second: ShortChoice
+) -> None:
+    customer_id, code = await _held_for_a_short_pick(engine, clock)
+    sessions = session_factory(engine)
+    start = asyncio.Event()
+
+    async def press(choice: ShortChoice) -> ShortChoice | None:
+        await start.wait()
+        try:
+            await choose_short(
+                SqlUnitOfWork(sessions),
+                clock,
+                customer_id=customer_id,
+                code=code,
+                choice=choice,
+                staff_chat_id=STAFF_CHAT,
+            )
+        except ChoiceGone:
+            return None
+        return choice
+
+    tasks = [asyncio.create_task(press(first)), asyncio.create_task(press(second))]
+    start.set()
+    results = await asyncio.gather(*tasks)
+    won = [r for r in results if r is not None]
+    assert len(won) == 1
+    async with sessions() as session:
+        order = (await session.execute(select(m.OrderRow.status, m.OrderRow.flags))).one()
+        resumed = await session.scalar(
+            select(func.count()).where(m.OrderHistoryRow.from_status == OrderStatus.ON_HOLD.value)
+        )
+        notices = await session.scalar(select(func.count()).where(m.OutboxRow.template == "staff_short_choice"))
+        refunds = await session.scalar(
+            select(func.coalesce(func.sum(m.PaymentRow.amount_minor), 0)).where(m.PaymentRow.kind == "refund_owed")
+        )
+        part = (await session.execute(select(m.BackorderRow.status, m.BackorderRow.cancelled))).one()
+    assert (resumed, notices) == (1, 1)
+    if won[0] is ShortChoice.WAIT:
+        assert tuple(order) == ("picking", "BACKORDER") and refunds == 0 and tuple(part) == ("waiting", 0)
+    else:  # nothing of it was in hand: cancelled whole, what was paid owed back once
+        assert tuple(order) == ("cancelled", "") and refunds == 1800 and tuple(part) == ("cancelled", 2)

@@ -1,0 +1,48 @@
+"""The rule of a short pick the customer decides: what they are offered, the flags each answer
+leaves, what is still to pick, and when the order is ready to pack."""
+
+from __future__ import annotations
+
+from domain.backorders import BACKORDER_FLAG, SPLIT_FLAG
+from domain.shortages import SHORT_FLAG, ShortChoice, choices, flags_after, ready_to_pack, still_to_pick
+
+HELD = frozenset({SHORT_FLAG, "VIP"})
+
+
+def test_a_delivered_order_is_offered_all_three_answers_and_a_pickup_no_split() -> None:
+    assert choices(pickup=False) == [ShortChoice.SPLIT, ShortChoice.WAIT, ShortChoice.CANCEL]
+    assert choices(pickup=True) == [ShortChoice.WAIT, ShortChoice.CANCEL]
+
+
+def test_a_split_sends_what_is_there_and_keeps_the_missing_part_waiting() -> None:
+    assert flags_after(HELD, ShortChoice.SPLIT, other_waiting=False) == {"VIP", BACKORDER_FLAG, SPLIT_FLAG}
+
+
+def test_a_wait_keeps_the_order_whole_even_if_it_was_split_before() -> None:
+    before = HELD | {SPLIT_FLAG, BACKORDER_FLAG}
+    assert flags_after(before, ShortChoice.WAIT, other_waiting=True) == {"VIP", BACKORDER_FLAG}
+
+
+def test_a_cancel_ends_the_waiting_unless_another_part_still_waits() -> None:
+    assert flags_after(HELD | {BACKORDER_FLAG}, ShortChoice.CANCEL, other_waiting=False) == {"VIP"}
+    kept = HELD | {BACKORDER_FLAG, SPLIT_FLAG}
+    assert flags_after(kept, ShortChoice.CANCEL, other_waiting=True) == {"VIP", BACKORDER_FLAG, SPLIT_FLAG}
+
+
+def test_what_is_still_to_pick_is_the_allocation_less_what_is_in_hand() -> None:
+    # 5 of product 1 allocated, 2 picked and still here: 3 to pick; product 2 all in hand.
+    assert still_to_pick({1: 5, 2: 1}, {1: 2, 2: 1}, {}) == {1: 3}
+    # After a parcel took the 2 picked, the 3 that arrived are all to pick.
+    assert still_to_pick({1: 3}, {1: 2}, {1: 2}) == {1: 3}
+    # A parcel of part of a packed order leaves the rest in hand: nothing to pick again.
+    assert still_to_pick({1: 1}, {1: 2}, {1: 1}) == {}
+
+
+def test_an_order_is_ready_to_pack_only_with_everything_in_hand_and_not_waiting_to_leave_whole() -> None:
+    split = frozenset({BACKORDER_FLAG, SPLIT_FLAG})
+    assert ready_to_pack(split, {}, in_hand=2)
+    assert not ready_to_pack(split, {}, in_hand=0)  # nothing on the shelf: the rest comes first
+    assert not ready_to_pack(split, {7: 1}, in_hand=2)
+    assert not ready_to_pack(frozenset({BACKORDER_FLAG}), {}, in_hand=2)  # waits to leave whole
+    assert not ready_to_pack(frozenset({SHORT_FLAG}), {}, in_hand=2)  # the customer has not answered
+    assert ready_to_pack(frozenset(), {}, in_hand=1)
