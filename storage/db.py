@@ -24,6 +24,11 @@ from storage.sqlite_inline import inline_creator, inline_url
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY_OPTION = "ordergram_read_only"
 WRITTEN_TABLES = "ordergram_written_tables"  # in Connection.info: table -> rows this transaction wrote
+# In Connection.info: this transaction inserted outbox rows, new messages to send. Only an
+# insert wakes the notifier: its own writes to the outbox (a claim, even of nothing, a sent
+# mark, a retry) woke it too, and each pass then woke the next — ~500 empty claims a second,
+# an idle bot's whole core (bench/bot_throughput_oop.py).
+NEW_MESSAGES = "ordergram_new_messages"
 # In Session.info while its transaction holds an embedded-SQLite connection, that Connection:
 # statements can then run on it straight from the coroutine (``storage.repositories.sql.run``).
 IN_LOOP_SQL = "ordergram_in_loop_sql"
@@ -84,6 +89,7 @@ def _track_writes(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _reset(connection: Any) -> None:
         connection.info.pop(WRITTEN_TABLES, None)
+        connection.info.pop(NEW_MESSAGES, None)
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _note(connection: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
@@ -94,6 +100,8 @@ def _track_writes(engine: AsyncEngine) -> None:
         table = getattr(context.compiled.statement, "table", None)
         if table is None:
             return
+        if context.isinsert and table.name == "outbox":
+            connection.info[NEW_MESSAGES] = True
         notes: dict[str, set[Any] | None] = connection.info.setdefault(WRITTEN_TABLES, {})
         if table.name in notes and notes[table.name] is ALL_ROWS:
             return
@@ -163,6 +171,7 @@ def _transaction_over(session: Session, transaction: Any) -> None:
         notes = session.info.pop(_CONNECTION_INFO, None)
         if notes is not None:
             notes.pop(WRITTEN_TABLES, None)
+            notes.pop(NEW_MESSAGES, None)
 
 
 @event.listens_for(OrdergramSession, "after_commit")
@@ -175,10 +184,11 @@ def _clear_what_was_written(session: Session) -> None:
     # connection's notes cannot have been reset by another transaction in between.
     notes = session.info.pop(_CONNECTION_INFO, None)
     written = notes.pop(WRITTEN_TABLES, None) if notes is not None else None
+    new_messages = notes.pop(NEW_MESSAGES, False) if notes is not None else False
     cache = session.info.get(READ_CACHE)
     if written and isinstance(cache, ReadCache):
         cache.written(written)
-    if written and "outbox" in written and (wake := session.info.get(OUTBOX_WRITTEN)) is not None:
+    if new_messages and (wake := session.info.get(OUTBOX_WRITTEN)) is not None:
         wake()  # a message just committed goes out now, not at the notifier's next pass
     if written and (committed := session.info.get(COMMITTED)) is not None:
         committed(frozenset(written))  # e.g. the live dashboard: what changed, once it is durable
@@ -212,12 +222,13 @@ READ_CACHE = "ordergram_read_cache"
 BASE_CURRENCY = "ordergram_base_currency"
 DIALECT = "ordergram_dialect"  # "sqlite" or "postgresql": statements built once per dialect pick theirs
 READ_ONLY_BIND = "ordergram_read_only_bind"
-OUTBOX_WRITTEN = "ordergram_outbox_written"  # called after a commit that wrote the outbox
+OUTBOX_WRITTEN = "ordergram_outbox_written"  # called after a commit that inserted outbox rows
 COMMITTED = "ordergram_committed"  # called after every commit that wrote, with the tables written
 
 
 def on_outbox_written(sessions: async_sessionmaker[AsyncSession], wake: Callable[[], None]) -> None:
-    """Call ``wake`` after every commit (of sessions made from now on) that wrote the outbox."""
+    """Call ``wake`` after every commit (of sessions made from now on) that inserted outbox
+    rows (``NEW_MESSAGES``)."""
     sessions.kw["info"][OUTBOX_WRITTEN] = wake
 
 

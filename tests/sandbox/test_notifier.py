@@ -25,7 +25,7 @@ from domain.notifications import Notification
 from handlers.views.rendering import Renderer
 from sandbox import SandboxServer, SandboxUser
 from storage import models as m
-from storage.db import session_factory
+from storage.db import on_outbox_written, session_factory
 from storage.outbox import LEASE, OutboxMessage, OutboxStore
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
@@ -294,3 +294,45 @@ async def test_the_next_batch_is_claimed_while_the_last_one_is_still_being_sent(
     second, third = sent_at_claim[1:3]
     assert CLAIM_BATCH - REFILL_BELOW <= second < CLAIM_BATCH
     assert 2 * CLAIM_BATCH - REFILL_BELOW <= third < 2 * CLAIM_BATCH
+
+
+async def test_an_idle_notifier_claims_once_a_pass_and_a_new_message_wakes_it_at_once(
+    engine: AsyncEngine, sandbox: SandboxServer, clock: FakeClock
+) -> None:
+    """Only a commit that inserts outbox rows wakes the notifier: its own writes (a claim,
+    even of nothing; a sent mark) once woke it too, and it then claimed without pause."""
+    _users(sandbox, [900, 901])
+    sessions = session_factory(engine)
+    bot = _bot(sandbox)
+    notifier = Notifier(OutboxStore(sessions), bot, Renderer(), make_i18n("en"), clock, SendLimits(0, 0))
+    on_outbox_written(sessions, notifier.wake)
+    claims = 0
+    claim = notifier.store.claim
+
+    async def counted_claim(*args: object, **kwargs: object) -> list[OutboxMessage]:
+        nonlocal claims
+        claims += 1
+        return await claim(*args, **kwargs)  # type: ignore[arg-type]
+
+    notifier.store.claim = counted_claim  # type: ignore[method-assign]
+    running = asyncio.create_task(notifier.run(interval=60))
+    try:
+        await asyncio.sleep(0.3)
+        assert claims == 1  # the first pass, then it waits for the interval or a new message
+        uow = SqlUnitOfWork(sessions)
+        await _queue(engine, clock, {900: 1})  # written through other sessions: no wake
+        async with uow:
+            params = {"code": "W1", "status": "shipped", "reason": ""}
+            await uow.outbox.add(Notification(901, "order_status", "en", params), clock.now())
+            await uow.commit()
+        for _ in range(100):
+            if len(_sent(sandbox)) == 2:
+                break
+            await asyncio.sleep(0.02)
+        assert _sent(sandbox) == Counter({"C900N0": 1, "W1": 1})
+        await asyncio.sleep(0.3)
+        assert claims <= 4  # woken by the insert; its sends and marks woke nothing more
+    finally:
+        notifier.stop()
+        await running
+        await bot.session.close()
