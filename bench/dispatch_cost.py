@@ -7,7 +7,10 @@ between. A bare aiogram echo bot fed the same way is the yardstick. Prints the m
 µs per update of: echo, a product deep link, and each step of a checkout
 (/add, /checkout, contact, pickup, point, payment, confirm).
 
-    python bench/dispatch_cost.py [--products 2000] [--rounds 300]
+    python bench/dispatch_cost.py [--products 2000] [--variants 1] [--rounds 300]
+
+``--variants 4``: each product in four sizes, as in ``bot_throughput.py`` (the card then
+shows option buttons).
 """
 
 from __future__ import annotations
@@ -100,6 +103,7 @@ def in_process_bot(server: SandboxServer) -> Bot:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, default=2_000)
+    parser.add_argument("--variants", type=int, default=1, help="variants (sizes) per product, 1-6")
     parser.add_argument("--rounds", type=int, default=300)
     args = parser.parse_args()
     server = SandboxServer()
@@ -111,7 +115,7 @@ async def main() -> None:
         )
         bot.app.make_bot = lambda _settings: in_process_bot(server)  # type: ignore[assignment]
         runtime = await bot.runtime.start_runtime(settings)
-        products_csv, stock_csv, skus = catalog_csv(args.products)
+        products_csv, stock_csv, skus = catalog_csv(args.products, args.variants)
         await import_warehouses(runtime.uow(), (DEMO / "warehouses.csv").read_text(encoding="utf-8"))
         await import_products(runtime.uow(), products_csv)
         await import_stock(runtime.uow(), runtime.clock, stock_csv)

@@ -111,28 +111,27 @@ def option_rows(chosen: Product, variants: Sequence[Sibling], available: Mapping
     """The option buttons of a card showing ``chosen``: for each option with more than one
     value, its values in catalog order. A value opens the variant that keeps the most of the
     other choices (the exact combination when it exists, so only combinations that exist are
-    offered); it is marked sold out when that variant has nothing available."""
-    usable = [v for v in variants if len(v.options) == len(chosen.options)]
+    offered); it is marked sold out when that variant has nothing available. Every card with
+    variants asks for these: the variants are grouped by value in one pass per option."""
+    width = len(chosen.options)
+    usable = [v for v in variants if len(v.options) == width]
     rows: list[OptionRow] = []
     for position, name in enumerate(chosen.option_names):
-        values = list(dict.fromkeys(v.options[position] for v in usable))
-        if len(values) < 2:
+        by_value: dict[str, list[Sibling]] = {}
+        for variant in usable:
+            by_value.setdefault(variant.options[position], []).append(variant)
+        if len(by_value) < 2:
             continue
+        mine = chosen.options[position]
         choices = []
-        for value in values:
-            candidates = [v for v in usable if v.options[position] == value]
-            target = max(
-                candidates,
-                key=lambda v: (_closeness(v, chosen, position), available.get(v.id, 0) > 0),
-            )
-            choices.append(
-                OptionChoice(
-                    value,
-                    target.id,
-                    value == chosen.options[position],
-                    available.get(target.id, 0) <= 0,
+        for value, candidates in by_value.items():
+            target = candidates[0]
+            if len(candidates) > 1:
+                target = max(
+                    candidates,
+                    key=lambda v: (_closeness(v, chosen, position), available.get(v.id, 0) > 0),
                 )
-            )
+            choices.append(OptionChoice(value, target.id, value == mine, available.get(target.id, 0) <= 0))
         rows.append(OptionRow(name, tuple(choices)))
     return rows
 
