@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     AnswerCallbackQuery,
     BanChatMember,
@@ -28,6 +30,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     KeyboardButton,
     LabeledPrice,
+    Message,
     ReplyKeyboardMarkup,
     WebAppInfo,
 )
@@ -111,3 +114,52 @@ def test_an_upload_is_set_aside_as_a_file(tmp_path: Path) -> None:
     body = request_body(JsonBodySession(), BOT, SendDocument(chat_id=5, document=FSInputFile(path)), files)
     (key,) = files
     assert body["document"] == f"attach://{key}"
+
+
+def reply_to(body: dict[str, Any], **changed: Any) -> str:
+    """What Telegram answers a sendMessage with: the message, its keyboard as it was sent."""
+    message = {
+        "message_id": 9,
+        "date": 1_700_000_000,
+        "chat": {"id": 5, "type": "private", "first_name": "Ann"},
+        "from": {"id": 1, "is_bot": True, "first_name": "Shop"},
+        "text": body["text"],
+        "reply_markup": body["reply_markup"],
+    }
+    return json.dumps({"ok": True, "result": {**message, **changed}})
+
+
+def test_a_keyboard_that_comes_back_as_sent_is_the_object_sent() -> None:
+    session = JsonBodySession()
+    method = METHODS[8]
+    assert isinstance(method, SendMessage)
+    body = request_body(session, BOT, method, {})
+    content = reply_to(body)
+    message = session.checked(BOT, method, 200, content, body)
+    validated = session.check_response(bot=BOT, method=method, status_code=200, content=content).result
+    assert isinstance(message, Message) and isinstance(validated, Message)
+    assert message.reply_markup is method.reply_markup
+    assert message.model_dump() == validated.model_dump()
+    assert message.model_fields_set == validated.model_fields_set
+
+
+def test_a_keyboard_that_comes_back_changed_is_read_from_the_reply() -> None:
+    session = JsonBodySession()
+    method = METHODS[0]
+    assert isinstance(method, SendMessage)
+    body = request_body(session, BOT, method, {})
+    other = {"inline_keyboard": [[{"text": "other", "callback_data": "x"}]]}
+    message = session.checked(BOT, method, 200, reply_to(body, reply_markup=other), body)
+    assert message.reply_markup is not method.reply_markup
+    assert message.reply_markup == InlineKeyboardMarkup.model_validate(other, context={"bot": BOT})
+    without = session.checked(BOT, method, 200, reply_to(body, reply_markup=None), body)
+    assert without.reply_markup is None
+
+
+def test_an_error_reply_is_aiograms_error() -> None:
+    session = JsonBodySession()
+    method = METHODS[0]
+    body = request_body(session, BOT, method, {})
+    refused = json.dumps({"ok": False, "error_code": 400, "description": "Bad Request: message is too long"})
+    with pytest.raises(TelegramBadRequest, match="too long"):
+        session.checked(BOT, method, 400, refused, body)
