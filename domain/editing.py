@@ -54,6 +54,9 @@ class LineChange:
 
     product_id: int
     quantity: int
+    # A ➖/➕ press (or "add one"): a step from the line's quantity towards ``quantity``, which
+    # lands on the next quantity the customer's price list allows that way (whole packs).
+    step: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +186,23 @@ def changed_lines(
             template = added[product_id]
             result.append(OrderLine(product_id, template.sku, template.name, quantity, template.unit_price))
     return result
+
+
+def stepped(
+    lines: list[OrderLine], changes: tuple[LineChange, ...], terms: Mapping[int, tuple[str, OrderingTerms]]
+) -> tuple[LineChange, ...]:
+    """Steps made quantities: up to the next allowed one above the line's (the minimum for a
+    line not on the order), down to the next below (0 under the minimum), as the cart's ➖/➕."""
+    before = {line.product_id: line.quantity for line in lines}
+    result = []
+    for change in changes:
+        was, rule = before.get(change.product_id, 0), terms.get(change.product_id, ("", NO_TERMS))[1]
+        if change.step and change.quantity > was:
+            change = LineChange(change.product_id, rule.up(was))
+        elif change.step and change.quantity < was:
+            change = LineChange(change.product_id, rule.down(was))
+        result.append(change)
+    return tuple(result)
 
 
 def check_terms(

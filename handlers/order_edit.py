@@ -82,6 +82,12 @@ def edit_keyboard(order: Order, *, staff: bool) -> InlineKeyboardMarkup:
     return markup
 
 
+def pressed(data: EditLineCb | EditAddCb, *, step: bool) -> OrderChanges:
+    """A button's change: ➖/➕ and "add one" (``step``) move through the customer's price-list
+    packs as the cart's buttons do; 🗑, and a quantity staff typed, are exact."""
+    return OrderChanges((LineChange(data.product_id, data.quantity, step=step and data.quantity != 0),))
+
+
 def edit_screen(order: Order, renderer: Renderer, settings: ShopSettings, *, staff: bool) -> str:
     until = None
     if not staff and order.created_at is not None:
@@ -174,7 +180,7 @@ async def change_line(
         settings.edit_policy,
         code=callback_data.code,
         version=callback_data.version,
-        changes=OrderChanges((LineChange(callback_data.product_id, callback_data.quantity),)),
+        changes=pressed(callback_data, step=True),
         customer_id=customer.id or 0,
     )
     await _show_edited(query, outcome, bot, renderer, settings)
@@ -383,7 +389,7 @@ async def add_product(
         settings.edit_policy,
         code=callback_data.code,
         version=callback_data.version,
-        changes=OrderChanges((LineChange(callback_data.product_id, callback_data.quantity),)),
+        changes=pressed(callback_data, step=True),
         customer_id=customer.id or 0,
     )
     await _show_edited(query, outcome, bot, renderer, settings)

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain.editing import MAX_EDIT_QUANTITY, BadEditQuantity, LineChange, OrderChanges
+from domain.editing import MAX_EDIT_QUANTITY, BadEditQuantity, OrderChanges
 from domain.orders import Delivery, DeliveryMethod, normalize_order_code
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.editing import EditOutcome, edit_order, order_to_edit
@@ -22,6 +22,7 @@ from handlers.order_edit import (
     edit_keyboard,
     edit_screen,
     outcome_text,
+    pressed,
     product_choices,
     typed_search,
     wait_for_text,
@@ -126,7 +127,7 @@ async def change_line(
         settings.edit_policy,
         code=callback_data.code,
         version=callback_data.version,
-        changes=OrderChanges((LineChange(callback_data.product_id, callback_data.quantity),)),
+        changes=pressed(callback_data, step=isinstance(callback_data, EditLineCb)),
         staff_id=query.from_user.id,
     )
     order = outcome.order

@@ -25,6 +25,7 @@ from domain.editing import (
     check_terms,
     diff_orders,
     settle,
+    stepped,
 )
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
@@ -151,8 +152,10 @@ async def edit_order(
         changes = await _resolved(uow, changes)
         before = copy.deepcopy(order)
         prices = await _price_list(uow, order)
+        terms = await _terms(uow, order, changes, prices)
+        changes = replace(changes, lines=stepped(order.lines, changes.lines, terms))
         lines = changed_lines(order.lines, changes.lines, await _priced(uow, order, changes, prices))
-        check_terms(order.lines, changes.lines, await _terms(uow, order, changes, prices))
+        check_terms(order.lines, changes.lines, terms)
         if not lines:
             raise EmptyOrder()
         delivery = changes.delivery or order.delivery

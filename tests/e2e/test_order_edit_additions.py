@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
+from sandbox.server import BotMessage
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_card_order, scalar, stock
@@ -225,6 +226,13 @@ async def test_a_product_added_by_a_wholesale_customer_comes_at_their_price_list
     assert await scalar(shop, price) == 60
 
 
+def _plus_minus(screen: BotMessage, name: str) -> tuple[str, str]:
+    """The callback data of a line's ➕ and ➖ on an edit screen."""
+    buttons = screen.buttons()
+    minus = next(i for i, b in enumerate(buttons) if b["text"].startswith(f"➖ {name}"))
+    return buttons[minus + 1]["callback_data"], buttons[minus]["callback_data"]
+
+
 @pytest.mark.parametrize("language", ["en", "ru"])
 async def test_an_edit_follows_the_price_lists_minimum_and_packs_and_a_refused_one_changes_nothing(
     shop: RunningBot, language: str
@@ -240,25 +248,27 @@ async def test_an_edit_follows_the_price_lists_minimum_and_packs_and_a_refused_o
     code = order_code(await corp.press((await corp.press(reply.last, "💵")).last, "✅"))
     popcorn = await stock(shop, "22197")
 
-    answer, _ = await _add(corp, code, words, "22197", "22197")  # one unit: under the minimum
-    assert answer == words["minimum"]
     manager = await hire(shop, 737, "Max", "manager", language=language)
-    typed = await manager.send(f"/edit {code} 22197 12")
-    assert typed.last.text == words["pack"].format(lower=10, upper=15, quantity=12)
-    assert await _lines(shop, code) == {"85123A": (2, 0)} and (await _order(shop, code)).version == 0
-    assert await stock(shop, "22197") == popcorn
+    for typed, refused in ((3, words["minimum"]), (12, words["pack"].format(lower=10, upper=15, quantity=12))):
+        assert (await manager.send(f"/edit {code} 22197 {typed}")).last.text == refused
+        assert await _lines(shop, code) == {"85123A": (2, 0)} and (await _order(shop, code)).version == 0
+        assert await stock(shop, "22197") == popcorn
 
-    await manager.send(f"/edit {code} 22197 15")  # whole packs: added
-    assert await _lines(shop, code) == {"85123A": (2, 0), "22197": (15, 0)}
+    _, told = await _add(corp, code, words, "22197", "22197")  # "add one" comes at the list's minimum, as ➕ in a cart
+    assert "➕ Popcorn Holder × 10" in told
+    assert await _lines(shop, code) == {"85123A": (2, 0), "22197": (10, 0)}
     screen = await corp.press((await corp.send(f"/track {code}")).last, words["edit"])
-    buttons = screen.last.buttons()
-    more = buttons[next(i for i, b in enumerate(buttons) if b["text"].startswith("➖ Popcorn")) + 1]
-    pressed = await corp.press_data(screen.last, more["callback_data"])  # one more than 15: not a whole pack
-    assert pressed.callback_answer is not None
-    assert pressed.callback_answer["text"] == words["pack"].format(lower=15, upper=20, quantity=16)
+    plus, _ = _plus_minus(screen.last, "Popcorn")
+    await corp.press_data(screen.last, plus)  # a whole pack more
     assert await _lines(shop, code) == {"85123A": (2, 0), "22197": (15, 0)}
-    assert (await _order(shop, code)).version == 1
     assert await stock(shop, "22197") == [("LON", popcorn[0][1], popcorn[0][2] + 15)]
+    again = await corp.press((await corp.send(f"/track {code}")).last, words["edit"])
+    _, minus = _plus_minus(again.last, "Popcorn")
+    await corp.press_data(again.last, minus)
+    assert await _lines(shop, code) == {"85123A": (2, 0), "22197": (10, 0)}
+    stale = await corp.press_data(screen.last, plus)  # a button drawn before the last change
+    assert stale.callback_answer is not None and code in str(stale.callback_answer["text"])
+    assert (await _order(shop, code)).version == 3
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])

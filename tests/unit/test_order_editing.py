@@ -17,6 +17,7 @@ from domain.editing import (
     check_terms,
     diff_orders,
     settle,
+    stepped,
 )
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus, PaymentMethod
@@ -88,6 +89,18 @@ def test_an_edit_follows_the_price_lists_minimum_and_packs_for_what_it_adds_or_c
     check_terms(lines, (LineChange(10, 18), LineChange(12, 8)), terms)
     check_terms(lines, (LineChange(10, 0),), terms)  # removing is always allowed
     check_terms(lines, (LineChange(10, 2), LineChange(11, 5)), terms)  # unchanged as sold; no terms for the cup
+
+
+def test_a_press_steps_to_the_next_quantity_the_price_list_allows_and_a_typed_one_is_exact() -> None:
+    terms = {10: ("Mug", OrderingTerms(12, 6)), 12: ("Bowl", OrderingTerms(1, 4))}
+    lines = order().lines  # 2 mugs (sold before the terms), 1 cup
+    presses = (LineChange(10, 3, step=True), LineChange(11, 2, step=True), LineChange(12, 1, step=True))
+    assert [(c.product_id, c.quantity) for c in stepped(lines, presses, terms)] == [(10, 12), (11, 2), (12, 4)]
+    bigger = [OrderLine(10, "MUG", "Mug", 18, gbp(500), id=1)]
+    assert stepped(bigger, (LineChange(10, 17, step=True),), terms) == (LineChange(10, 12),)
+    assert stepped(lines, (LineChange(10, 1, step=True),), terms) == (LineChange(10, 0),)  # under the minimum: gone
+    assert stepped(lines, (LineChange(10, 3),), terms) == (LineChange(10, 3),)  # typed: as is (then refused)
+    assert stepped(lines, (LineChange(11, 2, step=True),), {}) == (LineChange(11, 2),)  # no terms: one at a time
 
 
 def test_the_diff_names_only_what_changed() -> None:
