@@ -82,6 +82,9 @@ class ProductTranslationRow(Base):
     language: Mapped[str] = mapped_column(String(8), primary_key=True)
     name: Mapped[str] = mapped_column(String(256), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    # Only a bulk write sets it: to the number it gave the product itself, so that SQLite's
+    # change triggers leave the write alone (migration 0033, ``number_for_bulk_write``).
+    change_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class ProductChangeRow(Base):
@@ -103,6 +106,9 @@ class ProductPriceRow(Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
     currency: Mapped[str] = mapped_column(String(3), primary_key=True)
     amount_minor: Mapped[int] = mapped_column(BigInteger)
+    # Only a bulk write sets it: to the number it gave the product itself, so that SQLite's
+    # change triggers leave the write alone (migration 0033, ``number_for_bulk_write``).
+    change_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     __table_args__ = (CheckConstraint("amount_minor >= 0", name="price_not_negative"),)
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import BigInteger, String, bindparam, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import BindParameter
 
 from domain.catalog import Product
 from storage import models as m
+from storage.repositories.changes import number_for_bulk_write
 from storage.repositories.sql import _chunks, _table, fetch, run
 
 _GROUPS, _PRODUCTS = _table(m.ProductGroupRow), _table(m.ProductRow)
@@ -48,20 +49,23 @@ _FIELDS = (
     "height_mm",
     "status",
 )
+# One UPDATE a product, numbered (``seq``): a second write to the row in this transaction
+# would leave ``change_seq`` as it was and the trigger would number the row again. A photo or
+# a cost the file does not give (NULL) keeps the one known.
+_PHOTO: BindParameter[str | None] = bindparam("new_photo", type_=String)
 _UPDATE = (
     update(_PRODUCTS)
     .where(_PRODUCTS.c.id == bindparam("products_id"))
-    .values({f: bindparam(f"new_{f}") for f in _FIELDS})
-)
-_SET_PHOTOS = (
-    update(_PRODUCTS)
-    .where(_PRODUCTS.c.id == bindparam("products_id"))
-    .values(photo_file_id=bindparam("new_photo"), more_photos=bindparam("new_more"))
-)
-_SET_COST = (
-    update(_PRODUCTS)
-    .where(_PRODUCTS.c.id == bindparam("products_id"))
-    .values(cost_minor=bindparam("new_cost"), cost_currency=bindparam("new_cost_currency"))
+    .values(
+        {
+            **{f: bindparam(f"new_{f}") for f in _FIELDS},
+            "photo_file_id": func.coalesce(_PHOTO, _PRODUCTS.c.photo_file_id),
+            "more_photos": case((_PHOTO.is_(None), _PRODUCTS.c.more_photos), else_=bindparam("new_more")),
+            "cost_minor": func.coalesce(bindparam("new_cost", type_=BigInteger), _PRODUCTS.c.cost_minor),
+            "cost_currency": func.coalesce(bindparam("new_cost_currency", type_=String), _PRODUCTS.c.cost_currency),
+            "change_seq": bindparam("seq"),
+        }
+    )
 )
 _PRICES_OF = select(_PRICES.c.product_id, _PRICES.c.currency).where(_PRICES.c.product_id.in_(_IDS))
 _SET_PRICE = (
@@ -70,7 +74,7 @@ _SET_PRICE = (
         _PRICES.c.product_id == bindparam("product_prices_product_id"),
         _PRICES.c.currency == bindparam("price_currency"),
     )
-    .values(amount_minor=bindparam("new_amount"))
+    .values(amount_minor=bindparam("new_amount"), change_seq=bindparam("seq"))
 )
 _TRANSLATIONS_OF = select(
     _TRANSLATIONS.c.product_id, _TRANSLATIONS.c.language, _TRANSLATIONS.c.name, _TRANSLATIONS.c.description
@@ -78,7 +82,7 @@ _TRANSLATIONS_OF = select(
 _SET_TRANSLATION = (
     update(_TRANSLATIONS)
     .where(_TRANSLATIONS.c.product_id == bindparam("of_product"), _TRANSLATIONS.c.language == bindparam("lang"))
-    .values(name=bindparam("new_name"), description=bindparam("new_description"))
+    .values(name=bindparam("new_name"), description=bindparam("new_description"), change_seq=bindparam("seq"))
 )
 
 
@@ -90,7 +94,11 @@ def _options(values: Sequence[str]) -> tuple[str, str, str]:
 async def upsert_products(session: AsyncSession, products: Sequence[Product], categories: Mapping[str, int]) -> None:
     """Insert or update by SKU, as ``SqlProducts.upsert_many`` promises: parents created or
     renamed, prices and translations set, a photo or cost absent from a product kept; each
-    product gets its ``id`` and ``category_id``."""
+    product gets its ``id`` and ``category_id``. Every row written carries one change number
+    for the whole file, which SQLite's change triggers leave alone (``number_for_bulk_write``)."""
+    if not products:
+        return
+    seq = await number_for_bulk_write(session)
     groups = await _groups(session, {p.parent_code: _options(p.option_names) for p in products})
     stored: dict[str, Any] = {}
     for chunk in _chunks(sorted({p.sku for p in products})):
@@ -122,21 +130,27 @@ async def upsert_products(session: AsyncSession, products: Sequence[Product], ca
                     "more_photos": "\n".join(product.more_photos) if product.photo_file_id else "",
                     "cost_minor": cost.amount if cost else None,
                     "cost_currency": cost.currency if cost else None,
+                    "change_seq": seq,
                 }
             )
             continue
         if (row.group_id, row.option1, row.option2, row.option3) != (values["group_id"], *_options(product.options)):
             regrouped.add(values["group_id"])
-        changed.append({"products_id": row.id, **{f"new_{k}": v for k, v in values.items()}})
+        cost = product.cost
+        changed.append(
+            {
+                "products_id": row.id,
+                **{f"new_{k}": v for k, v in values.items()},
+                "new_photo": product.photo_file_id or None,
+                "new_more": "\n".join(product.more_photos),
+                "new_cost": cost.amount if cost else None,
+                "new_cost_currency": cost.currency if cost else None,
+                "seq": seq,
+            }
+        )
     if changed:
         await run(session, _UPDATE, changed)
     by_sku = {sku: row.id for sku, row in stored.items()}
-    photos = [_photos(by_sku[p.sku], p) for p in products if p.sku in by_sku and p.photo_file_id]
-    if photos:  # a file without photos keeps the ones known
-        await run(session, _SET_PHOTOS, photos)
-    costs = [_cost(by_sku[p.sku], p) for p in products if p.sku in by_sku and p.cost is not None]
-    if costs:  # a file without costs keeps the ones known
-        await run(session, _SET_COST, costs)
     if fresh:
         await run(session, insert(_PRODUCTS), fresh)
         for chunk in _chunks([str(row["sku"]) for row in fresh]):
@@ -148,18 +162,9 @@ async def upsert_products(session: AsyncSession, products: Sequence[Product], ca
         await run(session, touch)
     for product in products:
         product.id, product.category_id = by_sku[product.sku], categories[product.category]
-    await _prices(session, products)
+    await _prices(session, products, seq)
     if any(p.names or p.descriptions for p in products):
-        await _translations(session, products)
-
-
-def _photos(product_id: int, product: Product) -> dict[str, Any]:
-    return {"products_id": product_id, "new_photo": product.photo_file_id, "new_more": "\n".join(product.more_photos)}
-
-
-def _cost(product_id: int, product: Product) -> dict[str, Any]:
-    assert product.cost is not None
-    return {"products_id": product_id, "new_cost": product.cost.amount, "new_cost_currency": product.cost.currency}
+        await _translations(session, products, seq)
 
 
 async def _groups(session: AsyncSession, names: dict[str, tuple[str, str, str]]) -> dict[str, int]:
@@ -186,20 +191,20 @@ async def _groups(session: AsyncSession, names: dict[str, tuple[str, str, str]])
     return {code: row.id for code, row in found.items()}
 
 
-async def _prices(session: AsyncSession, products: Sequence[Product]) -> None:
+async def _prices(session: AsyncSession, products: Sequence[Product], seq: int) -> None:
     stored: set[tuple[int, str]] = set()
     for chunk in _chunks(sorted({p.id for p in products if p.id is not None})):
         stored.update((row.product_id, row.currency) for row in await fetch(session, _PRICES_OF, {"ids": list(chunk)}))
     prices = [(p.id, price) for p in products for price in p.prices.values()]
     changed = [
-        {"product_prices_product_id": pid, "price_currency": price.currency, "new_amount": price.amount}
+        {"product_prices_product_id": pid, "price_currency": price.currency, "new_amount": price.amount, "seq": seq}
         for pid, price in prices
         if (pid, price.currency) in stored
     ]
     if changed:
         await run(session, _SET_PRICE, changed)
     fresh = [
-        {"product_id": pid, "currency": price.currency, "amount_minor": price.amount}
+        {"product_id": pid, "currency": price.currency, "amount_minor": price.amount, "change_seq": seq}
         for pid, price in prices
         if (pid, price.currency) not in stored
     ]
@@ -207,7 +212,7 @@ async def _prices(session: AsyncSession, products: Sequence[Product]) -> None:
         await run(session, insert(_PRICES), fresh)
 
 
-async def _translations(session: AsyncSession, products: Sequence[Product]) -> None:
+async def _translations(session: AsyncSession, products: Sequence[Product], seq: int) -> None:
     stored: dict[tuple[int, str], tuple[str, str]] = {}
     for chunk in _chunks(sorted({p.id for p in products if p.id is not None})):
         for row in await fetch(session, _TRANSLATIONS_OF, {"ids": list(chunk)}):
@@ -221,10 +226,24 @@ async def _translations(session: AsyncSession, products: Sequence[Product]) -> N
             description = product.descriptions.get(language, description)
             if (product.id, language) in stored:
                 changed.append(
-                    {"of_product": product.id, "lang": language, "new_name": name, "new_description": description}
+                    {
+                        "of_product": product.id,
+                        "lang": language,
+                        "new_name": name,
+                        "new_description": description,
+                        "seq": seq,
+                    }
                 )
             else:
-                fresh.append({"product_id": product.id, "language": language, "name": name, "description": description})
+                fresh.append(
+                    {
+                        "product_id": product.id,
+                        "language": language,
+                        "name": name,
+                        "description": description,
+                        "change_seq": seq,
+                    }
+                )
     if changed:
         await run(session, _SET_TRANSLATION, changed)
     if fresh:

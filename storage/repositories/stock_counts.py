@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,7 +38,7 @@ _BIN_ROWS_OF = (
     .where(_BIN_STOCK.c.product_id.in_(_IDS), _BIN_STOCK.c.bin_id.in_(bindparam("bins", expanding=True)))
     .with_for_update()
 )
-_NEW_COUNTER = insert(_STOCK).values(on_hand=0, reserved=0)  # product_id, warehouse_id per row
+_NEW_COUNTER = insert(_STOCK).values(reserved=0)  # product_id, warehouse_id, on_hand, change_seq per row
 _MOVE = (
     update(_STOCK)
     .where(
@@ -78,19 +77,19 @@ async def set_bin_quantities(
             stored[(row.product_id, warehouse_of[row.bin_id], code_of[row.bin_id])] = row.quantity
     plan = plan_bin_counts(counts, stored, levels)  # raises before anything is written
     missing = sorted({(c.product_id, c.warehouse_id) for c in counts} - levels.keys())
-    if missing:
-        await run(session, _NEW_COUNTER, [{"product_id": p, "warehouse_id": w} for p, w in missing])
-    moves: list[dict[str, Any]] = []
-    seq: int | None = None
-    for (product, warehouse), on_hand in plan.on_hand.items():
-        before = levels.get((product, warehouse), StockLevel(product, warehouse)).on_hand
-        if on_hand != before:
-            seq = await number_for_bulk_write(session) if seq is None else seq
-            moves.append(
-                {"stock_product_id": product, "stock_warehouse_id": warehouse, "delta": on_hand - before, "seq": seq}
-            )
-    if moves and (await run(session, _MOVE, moves)).rowcount not in (len(moves), -1):
-        raise StockInvariantBroken()  # cannot happen under the lock; the CHECK would refuse it too
+    moves = [(key, on_hand - levels[key].on_hand) for key, on_hand in plan.on_hand.items() if key in levels]
+    moves = [(key, delta) for key, delta in moves if delta]
+    seq = await number_for_bulk_write(session) if missing or moves else 0
+    if missing:  # counted as they are created: one write a counter, not an insert and a move
+        new = [
+            {"product_id": p, "warehouse_id": w, "on_hand": plan.on_hand.get((p, w), 0), "change_seq": seq}
+            for p, w in missing
+        ]
+        await run(session, _NEW_COUNTER, new)
+    if moves:
+        rows = [{"stock_product_id": p, "stock_warehouse_id": w, "delta": delta, "seq": seq} for (p, w), delta in moves]
+        if (await run(session, _MOVE, rows)).rowcount not in (len(rows), -1):
+            raise StockInvariantBroken()  # cannot happen under the lock; the CHECK would refuse it too
     changed = [
         {"bin_product_id": p, "bin_bin_id": bin_ids[(w, code)], "new_quantity": q}
         for (p, w, code), q in plan.bins.items()

@@ -317,3 +317,70 @@ async def test_a_stock_import_elsewhere_numbers_its_rows_once_and_is_seen_by_an_
                 await connection.execute(select(m.StockRow.change_seq).where(m.StockRow.on_hand.in_([7, 40])))
             ).scalars()
             assert len(set(numbers)) == 1  # one number for the file's rows: the triggers stood aside
+
+
+async def test_a_products_import_elsewhere_numbers_its_rows_once_and_is_seen_by_an_incremental_reload(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    """A products file writes its products, variants, prices and translations with one number
+    for the whole file (not two trigger statements a row); a reader in another process sees
+    every change, and a later edit of an imported price, which leaves the price row's number
+    as the import wrote it, is still numbered by the triggers and seen too."""
+    await _shop(engine, parents=3)
+    now = [1000.0]
+    reader = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
+    assert reader._cache is not None
+    reader._cache.clock = lambda: now[0]
+    await _everything(reader, *await _ids_and_skus(engine))
+    other = create_engine(database_url)
+    products = (
+        "sku,name,category,price,currency,price_eur,name_ru,parent,options\n"
+        "T000,Tee zero,Cat 0,11.00,GBP,13.00,Футболка,,Size=S\n"  # renamed, a price and a translation added
+        "T000-XXL,,,,,,,T000,Size=XXL\n"  # a new variant, filled from its parent row
+        "T001-M,Tee 1,Cat 1,12.50,GBP,,,T001,Size=M\n"  # a variant's price changed
+        "N001,New one,Cat 9,5.00,GBP,,,,\n"  # a new product in a new category
+    )
+    try:
+        others = SqlUnitOfWork(session_factory(other, base_currency="GBP"))
+        await import_products(others, products)
+
+        async def reload_and_compare() -> Seen:
+            now[0] += cache_module.CATALOG_TTL_S + 1
+            ids, skus = await _ids_and_skus(engine)
+            seen = await _everything(reader, ids, skus)
+            assert seen == await _everything(SqlUnitOfWork(session_factory(engine, base_currency="GBP")), ids, skus)
+            assert reader._cache is not None and reader._cache._sections["catalog"].full_at == 1000.0
+            return seen
+
+        seen = await reload_and_compare()
+        by_sku = {p.sku: p for p in seen[0]}
+        assert by_sku["T000"].name == "Tee zero" and by_sku["T000"].names == {"ru": "Футболка"}
+        assert by_sku["T000"].prices["EUR"].amount == 1300 and by_sku["T000-XXL"].prices["GBP"].amount == 1100
+        assert by_sku["T001-M"].prices["GBP"].amount == 1250 and by_sku["N001"].name == "New one"
+        assert seen[3]["T000"] == ["T000", "T000-M", "T000-L", "T000-XL", "T000-XXL"]
+        if engine.dialect.name == "sqlite":
+            async with engine.connect() as connection:
+                imported = select(m.ProductRow.id).where(m.ProductRow.sku.in_(["T000", "T000-XXL", "T001-M", "N001"]))
+                numbers = set(
+                    (
+                        await connection.execute(select(m.ProductRow.change_seq).where(m.ProductRow.id.in_(imported)))
+                    ).scalars()
+                )
+                prices = set(
+                    (
+                        await connection.execute(
+                            select(m.ProductPriceRow.change_seq).where(m.ProductPriceRow.product_id.in_(imported))
+                        )
+                    ).scalars()
+                )
+                assert len(numbers) == 1 and prices == numbers  # one number for the file: the triggers stood aside
+        pp = m.ProductPriceRow
+        async with other.begin() as connection:  # an edit after the import, leaving change_seq alone
+            t000 = await connection.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == "T000"))
+            await connection.execute(
+                update(pp).where(pp.product_id == t000, pp.currency == "EUR").values(amount_minor=1450)
+            )
+    finally:
+        await other.dispose()
+    seen = await reload_and_compare()
+    assert {p.sku: p for p in seen[0]}["T000"].prices["EUR"].amount == 1450
