@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import sqlite3
 import threading
@@ -72,6 +73,50 @@ async def test_a_writer_waits_for_another_process_without_stopping_the_loop(tmp_
         async with engine.connect() as connection:
             assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 2
         assert ticks >= 20  # ~40 expected in 0.4 s; a blocking busy wait would give 0
+    finally:
+        await engine.dispose()
+
+
+async def test_writers_of_one_process_take_turns_in_the_order_they_asked(tmp_path: Path) -> None:
+    """One writer holds the write lock across an await; two more ask for it. They wait for
+    their turn without trying the lock (each ``BEGIN IMMEDIATE`` is issued once), the first
+    one's rollback hands the turn on, and the writes land in the order asked."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.sqlite3'}")
+    begins: list[str] = []
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _trace(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.set_trace_callback(lambda sql: begins.append(sql) if sql == "BEGIN IMMEDIATE" else None)
+
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (x INTEGER)"))
+        begins.clear()
+        release = asyncio.Event()
+
+        async def holder() -> None:
+            async with engine.begin() as connection:
+                await connection.execute(text("INSERT INTO t VALUES (1)"))
+                await release.wait()
+
+        async def writer(x: int) -> None:
+            with contextlib.suppress(LookupError):
+                async with engine.begin() as connection:
+                    await connection.execute(text("INSERT INTO t VALUES (:x)"), {"x": x})
+                    if x == 2:
+                        raise LookupError  # rolled back: the turn passes on all the same
+
+        tasks = [asyncio.create_task(holder())]
+        for x in (2, 3):
+            await asyncio.sleep(0.02)
+            tasks.append(asyncio.create_task(writer(x)))
+        await asyncio.sleep(0.2)
+        assert len(begins) == 1  # the two others wait for their turn, not for SQLite's lock
+        release.set()
+        await asyncio.gather(*tasks)
+        assert len(begins) == 3
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT x FROM t ORDER BY rowid"))).scalars().all() == [1, 3]
     finally:
         await engine.dispose()
 
