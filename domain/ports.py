@@ -186,8 +186,11 @@ class InventoryRepository(Protocol):
         """The bin a product last moved into or out of in a warehouse (None: never there)."""
         ...
 
-    async def reorder_levels(self, warehouse_id: int | None, *, low_only: bool = False) -> list[ReorderLevel]:
-        """Stock with a reorder point; ``low_only``: only what is at or under it (``is_low``)."""
+    async def reorder_levels(
+        self, warehouse_id: int | None, *, low_only: bool = False, product_ids: Sequence[int] | None = None
+    ) -> list[ReorderLevel]:
+        """Stock with a reorder point; ``low_only``: only what is at or under it (``is_low``);
+        ``product_ids``: of these products only."""
         ...
 
     async def valued_positions(self, base: str) -> list[tuple[int, str | None, int, int, int]]:

@@ -85,7 +85,7 @@ async def stock_view(uow: UnitOfWork, *, staff_id: int, query: str) -> list[Stoc
         incoming = await uow.purchasing.incoming(ids)
         points = {
             (r.level.product_id, r.level.warehouse_id): r.reorder_point
-            for r in await uow.inventory.reorder_levels(None)
+            for r in await uow.inventory.reorder_levels(None, product_ids=ids)
         }
         views = []
         for product in products:

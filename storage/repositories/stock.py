@@ -341,7 +341,9 @@ class SqlInventory:
         )
         return [Movement(*row) for row in rows]
 
-    async def reorder_levels(self, warehouse_id: int | None, *, low_only: bool = False) -> list[ReorderLevel]:
+    async def reorder_levels(
+        self, warehouse_id: int | None, *, low_only: bool = False, product_ids: Sequence[int] | None = None
+    ) -> list[ReorderLevel]:
         t = m.StockRow  # plain rows: the reorder scan reads a whole catalog's
         query = (
             select(t.product_id, t.warehouse_id, t.on_hand, t.reserved, t.reorder_point, t.max_level)
@@ -350,6 +352,8 @@ class SqlInventory:
         )
         if warehouse_id is not None:
             query = query.where(t.warehouse_id == warehouse_id)
+        if product_ids is not None:  # /stock of a few products, not a catalog's 50,000 positions
+            query = query.where(t.product_id.in_(product_ids))
         if low_only:  # a big catalog is mostly above its reorder points: filtered where it is
             query = query.where(t.on_hand - t.reserved <= t.reorder_point)
         return [
