@@ -30,11 +30,13 @@ from bot.health import add_ops_routes
 from domain.apikeys import Scope
 from domain.orders import OrderStatus
 from domain.ports import SystemClock
+from domain.reports import period
 from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.intake import create_api_key
 from domain.usecases.jobs import daily_digest, follow_up_deliveries, sweep_holds
 from domain.usecases.orders import transition_order
 from domain.usecases.purchasing import reorder_scan
+from domain.usecases.sales import period_sales, summarise_sales
 from handlers.output.barcodes import barcode_png
 from sandbox.driver import SandboxGroup, SandboxUser
 from sandbox.server import BotMessage, SandboxServer
@@ -292,10 +294,30 @@ async def _scheduled_jobs(
     await catalog_admin(running, alice, (ada.id, ada.first_name), transcript, scene, keep)
     scene("Every morning the staff chat gets yesterday's figures")
     clock.advance(timedelta(days=1))
+    await _sales_summary(running, transcript)
     await daily_digest(runtime.uow(), clock, staff_chat_id=STAFF_CHAT, timezone="UTC", hour=0)
     await runtime.notifier.drain()
     report = running.server.chat_messages(STAFF_CHAT)[-1]
     transcript.append("🏢 staff chat: " + "\n    ".join(report.text.splitlines()))
+    await ada.send("/report week")
+
+
+async def _sales_summary(running: RunningBot, transcript: list[str]) -> None:
+    """The scheduler's tick summarises each day once it has ended; the report and the digest
+    then read those days from the summary and only today from the orders."""
+    runtime, zone = running.runtime, running.runtime.settings.timezone
+    done, more = 0, True
+    while more:
+        run = await summarise_sales(runtime.uow(), runtime.clock, timezone=zone)
+        done, more = done + run.days, run.more
+    when = period("week", runtime.clock.now(), zone)
+    uow = runtime.uow()
+    async with uow.read_only():
+        sales = await period_sales(uow, when.start, when.end, zone, lines=False)
+    transcript.append(
+        f"🗓 sales summary job: {done} day(s) summarised; /report week reads {sales.summarised} "
+        f"of its days from the summary and today from the orders"
+    )
 
 
 async def _tshirt_variants(

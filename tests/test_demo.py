@@ -40,4 +40,6 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert "📱 Alice: Organic cotton T-shirt (S / White, £12.00) → Size: S M L XL ✖ XXL ✖ · Colour: White Navy" in out
     assert re.search(r"^📊 queue: \d+ orders; \w+'s timeline: placed → ", out, flags=re.MULTILINE)
     assert "🩺 operator: GET /healthz → 200 {'status': 'ok'}" in out
+    # The sales summary job ran as the scheduler runs it, and the week's report read the demo's day from it.
+    assert re.search(r"^🗓 sales summary job: [1-9]\d* day\(s\) summarised; /report week reads [1-9]", out, re.MULTILINE)
     assert re.search(r'^    ordergram_orders_placed_total\{channel="api"\} [1-9]\d*\.0$', out, flags=re.MULTILINE)
