@@ -64,10 +64,17 @@ class SqlJobs:
 
     async def delivered_not_followed_up(self, delivered_before: datetime) -> list[Order]:
         o, h = m.OrderRow, m.OrderHistoryRow
-        delivered = select(h.order_id).where(h.to_status == OrderStatus.DELIVERED.value, h.at <= delivered_before)
+        # From the few orders delivered and not followed up, each checked by its own history
+        # (index on order, status, time): ``id IN (every delivery before …)`` read the
+        # deliveries of the shop's whole history on each tick, with the bot's loop waiting.
+        delivered = (
+            select(h.id)
+            .where(h.order_id == o.id, h.to_status == OrderStatus.DELIVERED.value, h.at <= delivered_before)
+            .exists()
+        )
         rows = await self.s.scalars(
             select(o)
-            .where(o.status == OrderStatus.DELIVERED.value, o.followed_up_at.is_(None), o.id.in_(delivered))
+            .where(o.status == OrderStatus.DELIVERED.value, o.followed_up_at.is_(None), delivered)
             .order_by(o.id)
         )
         return await SqlOrders(self.s)._load(rows.all())
