@@ -43,7 +43,8 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.INVOICED: frozenset({S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),
     S.ALLOCATED: frozenset({S.PICKING, S.CANCELLED, S.ON_HOLD}),
     S.PICKING: frozenset({S.PICKED, S.ON_HOLD}),
-    S.PICKED: frozenset({S.PACKED, S.ON_HOLD}),
+    # PICKED → PICKING: a packer found part of it missing and the customer waits for it.
+    S.PICKED: frozenset({S.PACKED, S.PICKING, S.ON_HOLD}),
     # PACKED → DELIVERED: a pickup order handed over at the counter (``/handover``).
     S.PACKED: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED, S.ON_HOLD}),
     # PARTIALLY_SHIPPED → PICKING: the rest of a split order arrived and is picked.

@@ -24,6 +24,7 @@ from domain.usecases.dispatch import (
     pack_order,
     paperwork_for_staff,
     propose_boxes,
+    report_pack_short,
     start_packing,
     verify_scan,
 )
@@ -244,6 +245,35 @@ async def ship(message: Message, command: CommandObject, uow: UnitOfWork, clock:
         text=_("📄 Parcel label"), callback_data=DocumentCb(code=order.code, kind=f"parcel{parcel.seq}").pack()
     )
     await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=[[label_button]]))
+
+
+@router.message(Command("short"))
+async def pack_short(
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, settings: ShopSettings, state: FSMContext
+) -> None:
+    """``/short CODE SKU FOUND``: at packing, only FOUND of an item that was picked are there."""
+    args = (command.args or "").split()
+    if len(args) != 3 or not args[2].isdecimal():
+        await message.answer(
+            _(
+                "Usage: /short ORDER-CODE SKU FOUND — only FOUND of the item are there to pack (0 if none), "
+                "e.g. /short AB12CD34 MUG-1 1"
+            )
+        )
+        return
+    order = await report_pack_short(
+        uow,
+        clock,
+        staff_id=_who(message),
+        code=args[0],
+        sku=args[1],
+        found=int(args[2]),
+        staff_chat_id=settings.staff_chat_id,
+    )
+    await state.clear()  # the packing of it stops here
+    await message.answer(
+        fill(_("Order {code} is on hold for the shortage; the customer is asked what to do."), code=order.code)
+    )
 
 
 @router.message(Command("delivered"))

@@ -113,6 +113,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("dashboard", Permission.VIEW_ORDERS, N_("Live dashboard (Mini App, or a browser sign-in link)")),
     ("pick", Permission.PICK, N_("Start or continue picking")),
     ("pack", Permission.PACK, N_("Pack an order")),
+    ("short", Permission.PACK, N_("Report an item missing at packing")),
     ("ship", Permission.SHIP, N_("Ship an order, or one parcel of it, with tracking")),
     ("delivered", Permission.SHIP, N_("Mark an order (or a parcel, by tracking) delivered")),
     ("handover", Permission.HANDOVER, N_("Hand a pickup order over by its pickup code")),

@@ -11,7 +11,7 @@ from domain.catalog import Product, normalize_sku
 from domain.customers import Customer
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
-from domain.notifications import for_customer
+from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.packing import Box, BoxTooSmall, Item, Package, PackagePlan, box_takes, choose_boxes
 from domain.parcels import Parcel, left_to_ship
@@ -27,6 +27,7 @@ from domain.usecases.parcels import (
     ship_parcel,
 )
 from domain.usecases.pickup import announce_ready, is_pickup
+from domain.usecases.shortages import hold_short
 from domain.usecases.staff import require
 from domain.warehouse import Warehouse
 
@@ -51,6 +52,10 @@ class ScannedTooMany(DomainError):
 
 class ItemsMissing(DomainError):
     key = N_("Not everything is scanned yet. Missing: {missing}.")
+
+
+class PackShortCount(DomainError):
+    key = N_("Order {code} has {expected} × {sku} to pack: send how many are really there, from 0 to {most}.")
 
 
 class BadWeight(DomainError):
@@ -194,6 +199,47 @@ async def pack_order(
             await announce_ready(uow, clock, order)
         await uow.commit()
         return order, packages, plans
+
+
+async def report_pack_short(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, sku: str, found: int, staff_chat_id: int | None
+) -> Order:
+    """The packer has only ``found`` of an item that was picked (lost or broken between the shelf
+    and the bench): those units are no longer picked, and the order is held and its customer
+    asked, as for a short pick."""
+    await require(uow, staff_id, Permission.PACK)
+    async with uow:
+        await uow.backorders.lock_order((await _order(uow, code)).id or 0)  # against a second report
+        order = await _order(uow, code)  # read again under the lock
+        if order.status is not OrderStatus.PICKED:
+            raise NotReadyToPack(code=order.code, status=order.status.value)
+        job = await _job(uow, order)
+        wanted = _identify(job, sku)
+        if wanted is None:
+            raise NotInOrder(scanned=sku.strip()[:64], code=order.code)
+        expected, product = job.expected[wanted], job.products[wanted]
+        if not 0 <= found < expected:
+            raise PackShortCount(code=order.code, expected=expected, sku=wanted, most=expected - 1)
+        missing, bin_code = expected - found, None
+        left = missing
+        for line in reversed(await uow.picking.lines_for_order(order.id or 0)):
+            take = min(line.picked, left) if line.product_id == product.id else 0
+            if take:
+                line.picked, line.short, left = line.picked - take, line.short + take, left - take
+                bin_code = bin_code or line.bin_code
+                await uow.picking.save_line(line)
+        reservations = await uow.stock.order_reservations(order.id or 0)
+        warehouse_id = next(r.warehouse_id for r in reservations if r.product_id == product.id)
+        actor = f"staff:{staff_id}"
+        await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=actor, reason=f"short: {wanted}")
+        await hold_short(uow, clock, order, product, (warehouse_id, bin_code), missing, actor)
+        if staff_chat_id is not None:
+            warehouse = next(w for w in await uow.warehouses.all() if w.id == warehouse_id)
+            params = {"code": order.code, "sku": wanted, "name": product.display_name, "warehouse": warehouse.code}
+            params |= {"packing": "yes"}
+            await uow.outbox.add(Notification(staff_chat_id, "staff_short_pick", "", params), clock.now())
+        await uow.commit()
+        return order
 
 
 async def ship_order(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, carrier: str, tracking: str) -> Order:

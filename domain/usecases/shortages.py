@@ -147,7 +147,8 @@ async def picked_and_shipped(uow: UnitOfWork, order: Order) -> tuple[Counter[int
 
 async def advance_if_picked(uow: UnitOfWork, clock: Clock, order: Order, actor: str) -> None:
     """An order being picked whose every allocated unit is in hand (and that does not wait to
-    leave whole) is ready to pack: after an answer, or a waiting part cancelled. A partially
+    leave whole) is ready to pack: after an answer, or a waiting part cancelled; a picked one
+    that is not (a packer's short answered with a wait) goes back to picking. A partially
     shipped order whose only part left was cancelled has shipped (delivered, if its parcels are)."""
     if order.status is OrderStatus.PARTIALLY_SHIPPED:
         parcels = await uow.parcels.for_order(order.id or 0)
@@ -156,7 +157,7 @@ async def advance_if_picked(uow: UnitOfWork, clock: Clock, order: Order, actor: 
             if all_delivered(parcels):
                 await deliver_order(uow, clock, order, actor)
         return
-    if order.status is not OrderStatus.PICKING:
+    if order.status not in (OrderStatus.PICKING, OrderStatus.PICKED):
         return
     lines = await uow.picking.lines_for_order(order.id or 0)
     if not all(line.done for line in lines):
@@ -166,8 +167,11 @@ async def advance_if_picked(uow: UnitOfWork, clock: Clock, order: Order, actor: 
         reserved[reservation.product_id] += reservation.quantity
     picked, shipped = await picked_and_shipped(uow, order)
     in_hand = sum(max(picked[p] - shipped[p], 0) for p in picked)
-    if ready_to_pack(order.flags, still_to_pick(reserved, picked, shipped), in_hand):
+    ready = ready_to_pack(order.flags, still_to_pick(reserved, picked, shipped), in_hand)
+    if ready and order.status is OrderStatus.PICKING:
         await apply_transition(uow, order, OrderStatus.PICKED, clock=clock, actor=actor)
+    elif not ready and order.status is OrderStatus.PICKED:  # short at packing: the rest is picked when it comes
+        await apply_transition(uow, order, OrderStatus.PICKING, clock=clock, actor=actor)
 
 
 async def refund_part(uow: UnitOfWork, order: Order, product_id: int, units: int, now: datetime) -> None:

@@ -182,3 +182,59 @@ async def test_after_a_split_the_customer_may_drop_the_rest_and_the_order_has_sh
     assert await status(shop, code) == "delivered"
     assert await _parcels(shop) == [(1, "TRK-D1", 2)]
     assert await stock_drift(shop.runtime.uow()) == []
+
+
+PACKING = {
+    "en": {
+        "held": "Order {code} is on hold for the shortage; the customer is asked what to do.",
+        "too_many": "Order {code} has 5 × 22151 to pack: send how many are really there, from 0 to 4.",
+        "waits": "We will wait for the missing part and send everything together.",
+    },
+    "ru": {
+        "held": "Заказ {code} приостановлен из-за нехватки; покупателя спросили, как поступить.",
+        "too_many": "В заказе {code} к упаковке 5 × 22151: укажите, сколько есть на самом деле, от 0 до 4.",
+        "waits": "Дождёмся недостающего и отправим всё вместе.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_packer_short_of_a_picked_item_asks_the_customer_and_a_wait_sends_it_all_in_one_parcel(
+    shop: RunningBot, language: str
+) -> None:
+    words, packing = WORDS[language], PACKING[language]
+    await shelf_says(shop, 5)
+    dan = SandboxUser(shop.server, 201, "Dan", language_code=language)
+    await add_to_cart(dan, SKU, 5)
+    code = order_code(await place_cod_order(dan, pickup=False))
+    picker = await hire_in(shop, 202, "Pia", "picker", "en")
+    await pick_everything(picker, await picker.press((await picker.send("/pick")).last, "Single order"))
+    assert await status(shop, code) == "picked"
+    packer = await hire_in(shop, 203, "Pax", "packer", language)
+    await packer.send(f"/pack {code}")
+    assert (await packer.send(f"/short {code} {SKU} 5")).last.text == packing["too_many"].format(code=code)
+    assert await status(shop, code) == "picked"  # refused: nothing changed
+    held = await packer.send(f"/short {code} {SKU} 2")  # 3 broke on the way to the bench
+    assert held.last.text == packing["held"].format(code=code)
+    assert await status(shop, code) == "on_hold"
+    await shop.runtime.notifier.drain()
+    asked = next(msg for msg in reversed(shop.server.chat_messages(201)) if words["asked"] in msg.text)
+    staff = [msg.text for msg in shop.server.chat_messages(STAFF_CHAT)]
+    assert any("Short at packing in LON: 22151" in text and code in text for text in staff)
+
+    waits = await dan.press(asked, words["wait"])
+    assert waits.callback_answer is not None and waits.callback_answer["text"] == packing["waits"]
+    assert await status(shop, code) == "picking"  # the 3 are picked again when they come
+    assert await scalar(shop, select(m.OrderRow.flags).where(m.OrderRow.code == code)) == "BACKORDER"
+    idle = await picker.press((await picker.send("/pick")).last, "Single order")
+    assert idle.callback_answer is not None and "nothing to pick" in idle.callback_answer["text"]
+
+    await (await hire(shop, 204, "Mia", "manager")).send(f"/receive {SKU} 3 LON")
+    again = await picker.press((await picker.send("/pick")).last, "Single order")
+    assert "📦 3 × 22151" in again.last.text  # only what is not in hand
+    await pick_everything(picker, again)
+    assert await status(shop, code) == "picked"
+    await _pack_and_ship(packer, code, 5, "TRK-W1")
+    assert await status(shop, code) == "shipped"
+    assert await _parcels(shop) == [(1, "TRK-W1", 5)]
+    assert await stock_drift(shop.runtime.uow()) == []

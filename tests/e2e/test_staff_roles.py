@@ -126,6 +126,7 @@ STAFF_SAMPLES = {
     "pick": "",
     "pack": "ABCDEFGH",
     "ship": "ABCDEFGH DPD 123456",
+    "short": "ABCDEFGH 85123A 0",
     "delivered": "ABCDEFGH",
     "handover": "BCD234",
     "paid": "ABCDEFGH",
