@@ -164,9 +164,10 @@ async def _after_edit(
 
 
 @router.callback_query(EditLineCb.filter(F.staff.is_(False)))
+@router.callback_query(EditAddCb.filter((F.product_id > 0) & F.staff.is_(False)))
 async def change_line(
     query: CallbackQuery,
-    callback_data: EditLineCb,
+    callback_data: EditLineCb | EditAddCb,
     uow: UnitOfWork,
     clock: Clock,
     customer: Customer,
@@ -174,6 +175,8 @@ async def change_line(
     renderer: Renderer,
     bot: Bot,
 ) -> None:
+    """A line's ➖/➕/🗑, or a product chosen to add: stock held with the rest again, all or
+    nothing; priced, discounted and told as any edit."""
     outcome = await edit_order(
         uow,
         clock,
@@ -369,30 +372,6 @@ async def product_choices(
         if (pid := card.product.id) is not None and card.product.orderable
     ]
     return buttons or None
-
-
-@router.callback_query(EditAddCb.filter((F.product_id > 0) & F.staff.is_(False)))
-async def add_product(
-    query: CallbackQuery,
-    callback_data: EditAddCb,
-    uow: UnitOfWork,
-    clock: Clock,
-    customer: Customer,
-    settings: ShopSettings,
-    renderer: Renderer,
-    bot: Bot,
-) -> None:
-    """Stock held for it with the rest again, all or nothing; priced, discounted and told as any edit."""
-    outcome = await edit_order(
-        uow,
-        clock,
-        settings.edit_policy,
-        code=callback_data.code,
-        version=callback_data.version,
-        changes=pressed(callback_data, step=True),
-        customer_id=customer.id or 0,
-    )
-    await _show_edited(query, outcome, bot, renderer, settings)
 
 
 @router.callback_query(PayDifferenceCb.filter())

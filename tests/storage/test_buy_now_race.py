@@ -9,58 +9,33 @@ import asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.catalog import Product
 from domain.customers import Customer
-from domain.money import Money
-from domain.shipping import CarrierRate, Zone
-from domain.usecases.buynow import BuyNowPayment, ShippingAddress, buy_payload, place_bought_order
-from domain.usecases.checkout import CheckoutPolicy
+from domain.usecases.buynow import place_bought_order
 from domain.usecases.stock import stock_drift
-from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
+from tests.storage.buy_now_shop import POLICY, buy_now_shop
 
 BUYERS = 8
 LAST_UNITS = 3
-STAFF_CHAT = -100500
 
 
 async def test_the_last_three_units_bought_now_by_eight_make_three_orders(
     engine: AsyncEngine, clock: FakeClock
 ) -> None:
     sessions = session_factory(engine)
-    uow = SqlUnitOfWork(sessions)
-    async with uow:
-        product = await uow.products.upsert(
-            Product(sku="NOW", name="Now", category="C", prices={"EUR": Money(1000, "EUR")}, weight_g=300)
-        )
-        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", "1 Main St, Berlin", 52.5, 13.4))
-        await uow.stock.set_bin_quantity(
-            product.id or 0, shop.id or 0, "A-01-01-1", LAST_UNITS, "count", "t", clock.now()
-        )
-        rate = CarrierRate("DHL", "Paket", Zone.LOCAL, Money(500, "EUR"), Money(0, "EUR"), 1, 23, 20000)
-        await uow.carriers.replace_all([rate])
-        buyers = [
-            await uow.customers.add(Customer(telegram_id=20_000 + i, first_name=f"B{i}", created_at=clock.now()))
-            for i in range(BUYERS)
-        ]
-        await uow.commit()
-        option = str((await uow.carriers.all())[0].id)
-    policy = CheckoutPolicy(card_payments=True, staff_chat_id=STAFF_CHAT)
-    berlin = ShippingAddress("DE", city="Berlin", street_line1="2 Side St")
+    shop = await buy_now_shop(sessions, clock, units=LAST_UNITS, buyers=BUYERS)
     start = asyncio.Event()
 
     async def pay(buyer: Customer) -> bool:
         await start.wait()
-        paid = BuyNowPayment(
-            buyer.id or 0, buy_payload(product.id or 0, "EUR"), 1500, "EUR", option, berlin, f"tg_{buyer.id}", None
-        )
-        order, placed = await place_bought_order(SqlUnitOfWork(sessions), clock, policy, paid)
+        paid = shop.payment(buyer, f"tg_{buyer.id}")
+        order, placed = await place_bought_order(SqlUnitOfWork(sessions), clock, POLICY, paid)
         return placed and order is not None
 
-    tasks = [asyncio.create_task(pay(buyer)) for buyer in buyers]
+    tasks = [asyncio.create_task(pay(buyer)) for buyer in shop.buyers]
     start.set()
     results = await asyncio.gather(*tasks)
 
