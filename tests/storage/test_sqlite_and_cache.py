@@ -21,7 +21,7 @@ from domain.usecases.customers import ensure_customer, remember_choice
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from storage import models as m
 from storage.cache import ABSENT, ALL_ROWS, ReadCache
-from storage.db import IN_LOOP_SQL, _rows_named, create_engine, session_factory
+from storage.db import IN_LOOP_SQL, SQLITE_PAGE_CACHE_KIB, SQLITE_POOL, _rows_named, create_engine, session_factory
 from storage.repositories import catalog
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
@@ -41,6 +41,35 @@ async def test_sqlite_runs_with_wal_foreign_keys_and_a_short_busy_timeout(tmp_pa
             assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
             # Short: waiting for another process's write lock is done by asynchronous retries.
             assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5
+    finally:
+        await engine.dispose()
+
+
+async def test_many_chats_at_once_reuse_the_kept_sqlite_connections(tmp_path: Path) -> None:
+    """Each update that misses the read cache holds a connection over a turn of the loop;
+    with many chats at once, the engine keeps enough of them that none is opened and closed
+    again for a single statement, each with a small page cache."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'p.sqlite3'}")
+    opened = 0
+
+    def count(*_: object) -> None:
+        nonlocal opened
+        opened += 1
+
+    event.listen(engine.sync_engine, "connect", count)
+
+    async def one() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    try:
+        await asyncio.gather(*(one() for _ in range(SQLITE_POOL["pool_size"])))
+        first = opened
+        for _ in range(3):
+            await asyncio.gather(*(one() for _ in range(SQLITE_POOL["pool_size"])))
+        assert opened == first  # the same connections again
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("PRAGMA cache_size"))).scalar() == -SQLITE_PAGE_CACHE_KIB
     finally:
         await engine.dispose()
 
