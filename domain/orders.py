@@ -42,9 +42,10 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.PAID: frozenset({S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),
     S.INVOICED: frozenset({S.ALLOCATED, S.CANCELLED, S.ON_HOLD}),
     S.ALLOCATED: frozenset({S.PICKING, S.CANCELLED, S.ON_HOLD}),
-    S.PICKING: frozenset({S.PICKED, S.ON_HOLD}),
+    # PICKING, PICKED → SHIPPED: the rest of a partly shipped order was short and cancelled.
+    S.PICKING: frozenset({S.PICKED, S.SHIPPED, S.ON_HOLD}),
     # PICKED → PICKING: a packer found part of it missing and the customer waits for it.
-    S.PICKED: frozenset({S.PACKED, S.PICKING, S.ON_HOLD}),
+    S.PICKED: frozenset({S.PACKED, S.PICKING, S.SHIPPED, S.ON_HOLD}),
     # PACKED → DELIVERED: a pickup order handed over at the counter (``/handover``).
     S.PACKED: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED, S.ON_HOLD}),
     # PARTIALLY_SHIPPED → PICKING: the rest of a split order arrived and is picked.

@@ -149,15 +149,17 @@ async def advance_if_picked(uow: UnitOfWork, clock: Clock, order: Order, actor: 
     """An order being picked whose every allocated unit is in hand (and that does not wait to
     leave whole) is ready to pack: after an answer, or a waiting part cancelled; a picked one
     that is not (a packer's short answered with a wait) goes back to picking. A partially
-    shipped order whose only part left was cancelled has shipped (delivered, if its parcels are)."""
-    if order.status is OrderStatus.PARTIALLY_SHIPPED:
-        parcels = await uow.parcels.for_order(order.id or 0)
-        if status_after_parcel(order, parcels, await dropped(uow, order)) is OrderStatus.SHIPPED:
-            await apply_transition(uow, order, OrderStatus.SHIPPED, clock=clock, actor=actor)
-            if all_delivered(parcels):
-                await deliver_order(uow, clock, order, actor)
+    shipped order whose only part left was cancelled (waiting, or short on its second round) has
+    shipped (delivered, if its parcels are)."""
+    if order.status not in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PARTIALLY_SHIPPED):
         return
-    if order.status not in (OrderStatus.PICKING, OrderStatus.PICKED):
+    parcels = await uow.parcels.for_order(order.id or 0)
+    if parcels and status_after_parcel(order, parcels, await dropped(uow, order)) is OrderStatus.SHIPPED:
+        await apply_transition(uow, order, OrderStatus.SHIPPED, clock=clock, actor=actor)
+        if all_delivered(parcels):
+            await deliver_order(uow, clock, order, actor)
+        return
+    if order.status is OrderStatus.PARTIALLY_SHIPPED:
         return
     lines = await uow.picking.lines_for_order(order.id or 0)
     if not all(line.done for line in lines):

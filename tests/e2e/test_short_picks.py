@@ -161,17 +161,25 @@ async def test_a_customer_who_drops_the_missing_part_is_owed_what_they_paid_for_
     assert await stock_drift(shop.runtime.uow()) == []
 
 
-async def test_after_a_split_the_customer_may_drop_the_rest_and_the_order_has_shipped(shop: RunningBot) -> None:
+async def _split_and_first_parcel(
+    shop: RunningBot, user_id: int, tracking: str
+) -> tuple[str, SandboxUser, SandboxUser, SandboxUser]:
+    """Cleo (``user_id``) orders 5, 2 are on the shelf: she has them sent now, they leave as parcel 1."""
     await shelf_says(shop, 5)
-    cleo = SandboxUser(shop.server, 191, "Cleo", language_code="en")
+    cleo = SandboxUser(shop.server, user_id, "Cleo", language_code="en")
     await add_to_cart(cleo, SKU, 5)
     code = order_code(await place_cod_order(cleo, pickup=False))
-    picker = await hire_in(shop, 192, "Pia", "picker", "en")
+    picker = await hire_in(shop, user_id + 1, "Pia", "picker", "en")
     await _short_pick(shop, picker, found=2)
-    asked = next(msg for msg in reversed(shop.server.chat_messages(191)) if WORDS["en"]["asked"] in msg.text)
+    asked = next(msg for msg in reversed(shop.server.chat_messages(user_id)) if WORDS["en"]["asked"] in msg.text)
     await cleo.press(asked, WORDS["en"]["split"])
-    packer = await hire_in(shop, 193, "Pax", "packer", "en")
-    await _pack_and_ship(packer, code, 2, "TRK-D1")
+    packer = await hire_in(shop, user_id + 2, "Pax", "packer", "en")
+    await _pack_and_ship(packer, code, 2, tracking)
+    return code, cleo, picker, packer
+
+
+async def test_after_a_split_the_customer_may_drop_the_rest_and_the_order_has_shipped(shop: RunningBot) -> None:
+    code, cleo, _, packer = await _split_and_first_parcel(shop, 191, "TRK-D1")
     assert await status(shop, code) == "partially_shipped"
 
     waiting = await cleo.press((await cleo.send(f"/track {code}")).last, "⏳ Waiting for stock")
@@ -237,4 +245,17 @@ async def test_a_packer_short_of_a_picked_item_asks_the_customer_and_a_wait_send
     await _pack_and_ship(packer, code, 5, "TRK-W1")
     assert await status(shop, code) == "shipped"
     assert await _parcels(shop) == [(1, "TRK-W1", 5)]
+    assert await stock_drift(shop.runtime.uow()) == []
+
+
+async def test_the_rest_of_a_split_order_short_again_and_cancelled_leaves_the_order_shipped(shop: RunningBot) -> None:
+    code, cleo, picker, packer = await _split_and_first_parcel(shop, 211, "TRK-R1")
+    await packer.send("/delivered TRK-R1")
+    await (await hire(shop, 214, "Mia", "manager")).send(f"/receive {SKU} 3 LON")
+    await _short_pick(shop, picker, found=0)  # the 3 that came are not on the shelf either
+    assert await status(shop, code) == "on_hold"
+    again = next(msg for msg in reversed(shop.server.chat_messages(211)) if WORDS["en"]["asked"] in msg.text)
+    await cleo.press(again, WORDS["en"]["cancel"])
+    assert await status(shop, code) == "delivered"  # nothing else will leave, and parcel 1 arrived
+    assert await _parcels(shop) == [(1, "TRK-R1", 2)]
     assert await stock_drift(shop.runtime.uow()) == []
