@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from functools import lru_cache
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -36,7 +35,6 @@ from domain.usecases.catalog import (
     search_products,
 )
 from domain.usecases.fx import wanted_currency
-from domain.variants import OptionRow
 from handlers.callbacks import (
     BuyNowCb,
     CartChange,
@@ -178,18 +176,12 @@ OPTIONS_PER_ROW = 4
 
 def option_buttons(card: ProductCard, category_id: int, page: int) -> list[list[InlineKeyboardButton]]:
     """A row (or rows of four) per option of the parent: the chosen value ticked, a value whose
-    variant is sold out crossed (it still opens, to ask for a notification)."""
-    return list(_option_rows(card.options, category_id, page)) if card.options else []
-
-
-# Every variant card carries these buttons, and the same card is asked for again and again:
-# built once per (options as shown, list position). Safe to share: the rows are tuples of
-# buttons nothing changes after they are built (aiogram's objects are frozen; it only
-# serialises them); 4,096 cards' rows are a few MB at most.
-@lru_cache(maxsize=4096)
-def _option_rows(options: tuple[OptionRow, ...], category_id: int, page: int) -> tuple[list[InlineKeyboardButton], ...]:
+    variant is sold out crossed (it still opens, to ask for a notification). Made anew for each
+    card (~3 µs a button, ``handlers.views.markup``): kept, a shop's every variant card's
+    buttons were long-lived objects the garbage collector scanned again and again, and with
+    customers spread over a catalog few were asked for twice before they were evicted."""
     rows: list[list[InlineKeyboardButton]] = []
-    for option in options:
+    for option in card.options:
         buttons = [
             _press(
                 ("✔ " if choice.chosen else "") + shorten(choice.value, 20) + (" ✖" if choice.sold_out else ""),
@@ -201,7 +193,7 @@ def _option_rows(options: tuple[OptionRow, ...], category_id: int, page: int) ->
             for choice in option.choices
         ]
         rows += [buttons[i : i + OPTIONS_PER_ROW] for i in range(0, len(buttons), OPTIONS_PER_ROW)]
-    return tuple(rows)
+    return rows
 
 
 SEARCH_DATA = "search"  # the conversation's data key holding the last search's text
