@@ -292,7 +292,7 @@ async def _run(settings: Settings, *, with_api: bool = False) -> None:
     finally:
         if ops is not None:
             await ops.cleanup()
-        jobs.stop()
+        await jobs.stop()
         runtime.notifier.stop()
         await notifier
         await runtime.close()

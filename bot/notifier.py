@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -95,16 +96,70 @@ class Pacer:
             self._sent.append(now)
 
 
+# Telegram's limit is per bot, not per process: with several processes (``REDIS_URL``) the
+# pacer's state lives in Redis, one clock and one log for all of them, and each send asks there
+# at the moment it would leave — the same rule as ``Pacer``: at most ``count`` departures in any
+# ``window`` (a log of the last ones) and evenly spaced slots, a late one made up from the next
+# slots up to ``CATCH_UP``. The answer is 0 (go: the departure is logged) or how many
+# microseconds to wait before asking again; a process that loses a slot to another asks again.
+_DEPART = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local count, window, spacing, catch_up = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local slot = tonumber(redis.call('GET', KEYS[2]) or '0')
+local due = math.max(slot, now)
+if redis.call('ZCARD', KEYS[1]) >= count then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  due = math.max(due, tonumber(oldest[2]) + window)
+end
+if due > now then return due - now end
+redis.call('ZADD', KEYS[1], now, now .. '-' .. redis.call('INCR', KEYS[3]))
+if slot < now - catch_up then slot = now end
+redis.call('SET', KEYS[2], slot + spacing, 'PX', 60000)
+redis.call('PEXPIRE', KEYS[1], 60000)
+redis.call('PEXPIRE', KEYS[3], 60000)
+return 0
+"""
+
+
+class SharedPacer:
+    """``Pacer`` for several processes sending as one bot: ``per_second`` sends a second for
+    the bot as a whole, decided in Redis (``_DEPART``) at each departure."""
+
+    def __init__(
+        self,
+        redis: Any,
+        bot_id: int,
+        per_second: float,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        prefix = f"ordergram:{bot_id}:notify"
+        self.keys = [f"{prefix}:sent", f"{prefix}:next-slot", f"{prefix}:seq"]
+        count = max(1, int(per_second))
+        window = count / per_second
+        self.args = [count, round(window * 1e6), max(1, round(window / count * 1e6)), round(CATCH_UP * 1e6)]
+        self.script, self.sleep = redis.register_script(_DEPART), sleep
+
+    async def wait(self) -> None:
+        while wait_us := int(await self.script(keys=self.keys, args=self.args)):
+            await self.sleep(wait_us / 1_000_000)
+
+
 class SendLimits:
-    """The limits in front of every send: overall (``Pacer``) and per chat (a leaky bucket of
-    one, aiolimiter). ``overall_per_second=0`` or ``chat_interval=0`` switches that limit off.
+    """The limits in front of every send: overall (``Pacer``, or ``SharedPacer`` when several
+    processes share the bot) and per chat (a leaky bucket of one, aiolimiter).
+    ``overall_per_second=0`` or ``chat_interval=0`` switches that limit off.
 
     The default overall rate, 29 (``NOTIFY_RATE``), is one under Telegram's 30 as counted at its
     end: network jitter of up to one slot (~34 ms) may bring one more send into a second there,
     never a 31st."""
 
-    def __init__(self, overall_per_second: float, chat_interval: float) -> None:
-        self.overall = Pacer(overall_per_second) if overall_per_second > 0 else None
+    def __init__(self, overall_per_second: float, chat_interval: float, *, shared: SharedPacer | None = None) -> None:
+        self.overall: Pacer | SharedPacer | None = None
+        if overall_per_second > 0:
+            self.overall = shared or Pacer(overall_per_second)
         self.chat_interval = chat_interval
         self.chats: dict[int, AsyncLimiter] = {}
 

@@ -88,7 +88,7 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     from bot.app import make_bot, make_dispatcher
     from bot.i18n import make_i18n
     from bot.metrics import BotApiCalls, watch_engine
-    from bot.notifier import Notifier, SendLimits
+    from bot.notifier import Notifier, SendLimits, SharedPacer
     from bot.shop_file import apply_settings_file
     from domain.usecases.staff import all_staff, make_admins
     from handlers.context import HandlerData
@@ -115,7 +115,9 @@ async def start_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         await bot.session.close()
         await engine.dispose()
         raise
-    limits = SendLimits(settings.notify_rate, settings.notify_chat_interval)
+    redis = getattr(dp.storage, "redis", None)  # several processes (REDIS_URL) share one pace
+    shared = SharedPacer(redis, bot.id, settings.notify_rate) if redis and settings.notify_rate > 0 else None
+    limits = SendLimits(settings.notify_rate, settings.notify_chat_interval, shared=shared)
     notifier = Notifier(OutboxStore(sessions), bot, dp["renderer"], i18n, clock, limits)
     on_outbox_written(sessions, notifier.wake)
     sends_now: HandlerData = {"notifier": notifier}  # handlers whose answer is an outbox message send it at once

@@ -33,6 +33,7 @@ from domain.usecases.sales import summarise_sales
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 LOCK_TTL = timedelta(minutes=3)  # a dead leader is replaced within three minutes
+STOP_GRACE_S = 5.0  # within the 10 s a container or service manager waits after SIGTERM
 
 
 @contextmanager
@@ -56,6 +57,7 @@ class Jobs:
         self.runtime = runtime
         self.holder = f"{uuid.uuid4()}"
         self.scheduler = AsyncIOScheduler(timezone=runtime.settings.timezone)
+        self.running: set[asyncio.Task[None]] = set()  # the jobs in progress, for a clean stop
         self.leads = False
 
     async def leading(self) -> bool:
@@ -175,18 +177,44 @@ class Jobs:
         except Exception:
             log.exception("nightly forecasts failed; they run again tomorrow")
 
+    def tracked(self, work: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self.running.add(task)
+            try:
+                await work()
+            finally:
+                self.running.discard(task)
+
+        return run
+
     def start(self) -> None:
         every = self.runtime.settings.jobs_tick_seconds
         first = datetime.now(UTC) + timedelta(seconds=min(every, 5))  # soon after start, not a whole tick later
+        once = {"max_instances": 1, "coalesce": True}
         self.scheduler.add_job(
-            self.tick, "interval", seconds=every, id="tick", max_instances=1, coalesce=True, next_run_time=first
+            self.tracked(self.tick), "interval", seconds=every, id="tick", name="Jobs.tick", next_run_time=first, **once
         )
-        self.scheduler.add_job(self.hourly, "interval", hours=1, id="hourly", max_instances=1, coalesce=True)
+        self.scheduler.add_job(self.tracked(self.hourly), "interval", hours=1, id="hourly", name="Jobs.hourly", **once)
         self.scheduler.add_job(  # shop time (TIMEZONE): the night after the day's sales
-            self.nightly, "cron", hour=self.runtime.settings.forecast_hour, id="nightly", max_instances=1, coalesce=True
+            self.tracked(self.nightly),
+            "cron",
+            hour=self.runtime.settings.forecast_hour,
+            id="nightly",
+            name="Jobs.nightly",
+            **once,
         )
         self.scheduler.start()
 
-    def stop(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+    async def stop(self, grace: float = STOP_GRACE_S) -> None:
+        """No new runs; a job in progress gets ``grace`` seconds to finish its transaction
+        (stopping the scheduler cancels it, mid-statement: rolled back, to be done again by
+        the next process, but logged as a failure), then the scheduler stops."""
+        if not self.scheduler.running:
+            return
+        self.scheduler.pause()
+        if self.running:
+            await asyncio.wait(set(self.running), timeout=grace)
+        self.scheduler.shutdown(wait=False)
+        await asyncio.sleep(0)  # AsyncIOScheduler shuts down in the loop's next turn

@@ -177,7 +177,7 @@ async def test_the_scheduler_routine_is_debug_not_info(tmp_path: Path) -> None:
                     break
                 await asyncio.sleep(0.1)
         finally:
-            jobs.stop()
+            await jobs.stop()
     at_info = [r for r in records(quiet.getvalue()) if str(r["logger"]).startswith(("apscheduler", "bot.scheduler"))]
     assert [r["message"] for r in at_info] == [f"jobs: this process now leads the scheduled jobs ({jobs.holder})"]
     routine = [r for r in records(verbose.getvalue()) if str(r["logger"]).startswith(("apscheduler", "bot.scheduler"))]
