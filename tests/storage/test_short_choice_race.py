@@ -16,7 +16,10 @@ from domain.money import Money
 from domain.orders import Order, OrderLine, OrderStatus
 from domain.payments import Payment, PaymentKind
 from domain.shortages import SHORT_FLAG, ChoiceGone, ShortChoice
+from domain.usecases.backorder_fill import fill_due_backorders
+from domain.usecases.inventory import receive_goods
 from domain.usecases.shortages import choose_short
+from domain.usecases.stock import stock_drift
 from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
@@ -94,3 +97,42 @@ async def test_two_answers_at_once_one_counts_and_the_other_changes_nothing(
         assert tuple(order) == ("picking", "BACKORDER") and refunds == 0 and tuple(part) == ("waiting", 0)
     else:  # nothing of it was in hand: cancelled whole, what was paid owed back once
         assert tuple(order) == ("cancelled", "") and refunds == 1800 and tuple(part) == ("cancelled", 2)
+
+
+async def test_an_answer_while_the_missing_units_arrive_fills_them_once_and_stock_stays_exact(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    customer_id, code = await _held_for_a_short_pick(engine, clock)
+    sessions = session_factory(engine)
+    start = asyncio.Event()
+
+    async def answer() -> None:
+        await start.wait()
+        await choose_short(
+            SqlUnitOfWork(sessions),
+            clock,
+            customer_id=customer_id,
+            code=code,
+            choice=ShortChoice.WAIT,
+            staff_chat_id=None,
+        )
+
+    async def receive() -> None:
+        await start.wait()
+        await receive_goods(SqlUnitOfWork(sessions), clock, actor="test", sku="SHO-1", quantity=2, warehouse_code="W1")
+
+    tasks = [asyncio.create_task(answer()), asyncio.create_task(receive())]
+    start.set()
+    await asyncio.gather(*tasks)
+    await fill_due_backorders(SqlUnitOfWork(sessions), clock)  # the tick: what the two passed over, if anything
+    async with sessions() as session:
+        order = (await session.execute(select(m.OrderRow.status, m.OrderRow.flags))).one()
+        part = (await session.execute(select(m.BackorderRow.status, m.BackorderRow.filled))).one()
+        on_hand, reserved = (await session.execute(select(m.StockRow.on_hand, m.StockRow.reserved))).one()
+        rows = await session.scalar(select(func.coalesce(func.sum(m.ReservationRow.quantity), 0)))
+    # Whichever came first, the 2 that arrived are the order's, once: the answer fills what came
+    # while it was awaited, a receipt after it fills the part itself, and a receipt that found
+    # the order taken by the answer at that moment passes it over for the next tick to fill.
+    assert tuple(order) == ("picking", "") and tuple(part) == ("filled", 2)
+    assert (on_hand, reserved, rows) == (2, 2, 2)
+    assert await stock_drift(SqlUnitOfWork(sessions)) == []
