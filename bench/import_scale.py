@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
 from sqlalchemy import text  # noqa: E402
 
+from bot.runtime import settle_heap  # noqa: E402
 from domain.errors import ImportRejected  # noqa: E402
 from domain.ports import SystemClock  # noqa: E402
 from domain.usecases.import_files import import_file  # noqa: E402
@@ -81,6 +82,7 @@ async def main() -> None:
         await upgrade_to_head(engine)
         sessions = session_factory(engine)
         clock = SystemClock()
+        settle_heap()  # as ``ordergram import`` and the bot do
         print(f"{engine.dialect.name}: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
 
         async def timed(label: str, kind: str, data: bytes) -> tuple[float, float]:

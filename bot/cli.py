@@ -183,7 +183,7 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _import(settings: Settings, kind: str, file: Path) -> int:
-    from bot.runtime import open_database
+    from bot.runtime import open_database, settle_heap
     from domain.csvfiles import shown_problems
     from domain.ports import SystemClock
     from domain.usecases.import_files import import_file
@@ -195,6 +195,7 @@ async def _import(settings: Settings, kind: str, file: Path) -> int:
         print(f"{file}: cannot read the file ({exc})", file=sys.stderr)
         return 2
     engine, sessions = await open_database(settings)
+    settle_heap()  # as the bot does: a big file's objects scanned by fewer full collections (a tenth of its time)
     try:
         resolve = files_next_to(file) if kind == "products" else None
         report = await import_file(SqlUnitOfWork(sessions), SystemClock(), kind, data, resolve_path=resolve)

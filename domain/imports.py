@@ -19,7 +19,7 @@ from domain.pricing import PriceRule, Scope, normalize_group, parse_percent, par
 from domain.purchasing import Supplier
 from domain.shipping import CarrierRate, Zone
 from domain.variants import check_variants, parse_options
-from domain.warehouse import BinCode, Warehouse
+from domain.warehouse import Warehouse, normal_bin
 
 PRODUCT_COLUMNS = (
     "sku",
@@ -195,9 +195,9 @@ def _warehouse(row: Row) -> Warehouse:
 def _stock(row: Row) -> StockRow:
     sku = row.check(normalize_sku, row["sku"], default="")
     row.required("warehouse")
-    bin_code = row.check(BinCode.parse, row["bin"], default=None) if row["bin"] else None
+    bin_code = row.check(normal_bin, row["bin"], default="") if row["bin"] else ""
     quantity = row.int("quantity", required=True)
-    return StockRow(row.line, sku, row["warehouse"].upper(), str(bin_code or ""), quantity)
+    return StockRow(row.line, sku, row["warehouse"].upper(), bin_code, quantity)
 
 
 @dataclass(frozen=True, slots=True)

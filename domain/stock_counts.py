@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from domain.errors import DomainError, InsufficientStock
 from domain.stock import StockLevel
-from domain.warehouse import BinCode
+from domain.warehouse import normal_bin
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,13 +24,7 @@ class BinCount:
 
     @property
     def bin(self) -> str:
-        return _normal(self.bin_code)
-
-
-@cache
-def _normal(code: str) -> str:
-    """A stock file names a few hundred bins in 500,000 rows: each parsed once."""
-    return str(BinCode.parse(code))
+        return normal_bin(self.bin_code)
 
 
 class CountsRefused(DomainError):
