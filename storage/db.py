@@ -7,7 +7,7 @@ import re
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -173,20 +173,35 @@ def _track_writes(engine: AsyncEngine) -> None:
         table = getattr(context.compiled.statement, "table", None)
         if table is None:
             return
-        if context.isinsert and table.name == "outbox":
-            connection.info[NEW_MESSAGES] = True
-        notes: dict[str, set[Any] | None] = connection.info.setdefault(WRITTEN_TABLES, {})
-        if table.name in notes and notes[table.name] is ALL_ROWS:
-            return
         named = context.execution_options.get(WRITES_ROWS)
-        keys = set(named) if named is not None else _rows_named(table.name, context.compiled_parameters or [])
-        if keys is ALL_ROWS:
-            notes[table.name] = ALL_ROWS
-        else:
-            notes.setdefault(table.name, set()).update(keys)  # type: ignore[union-attr]
+        note_write(connection, table.name, context.compiled_parameters or [], inserted=context.isinsert, named=named)
 
 
-def _rows_named(table: str, parameter_sets: list[dict[str, Any]]) -> set[Any] | None:
+def note_write(
+    connection: Any,
+    table: str,
+    parameter_sets: Sequence[Mapping[str, Any]],
+    *,
+    inserted: bool,
+    named: Iterable[Any] | None = None,
+) -> None:
+    """Note in the connection's transaction that it wrote ``table``: the rows its parameters
+    (or ``named``) name, where the table has a ``KEY_COLUMN``, else all of them. Every write
+    through SQLAlchemy's statements is noted by ``_track_writes``; a write straight through
+    the driver (``storage.repositories.sql.run_many``) calls this itself."""
+    if inserted and table == "outbox":
+        connection.info[NEW_MESSAGES] = True
+    notes: dict[str, set[Any] | None] = connection.info.setdefault(WRITTEN_TABLES, {})
+    if table in notes and notes[table] is ALL_ROWS:
+        return
+    keys = set(named) if named is not None else _rows_named(table, parameter_sets)
+    if keys is ALL_ROWS:
+        notes[table] = ALL_ROWS
+    else:
+        notes.setdefault(table, set()).update(keys)  # type: ignore[union-attr]
+
+
+def _rows_named(table: str, parameter_sets: Sequence[Mapping[str, Any]]) -> set[Any] | None:
     """The key values a write to a ``KEY_COLUMN`` table names in its parameters — ``col``
     (insert, ORM update), ``<table>_col`` (ORM update by primary key) or ``col_N`` (a
     WHERE ``col = …`` or ``col IN (…)``); ``ALL_ROWS`` when a parameter set names none.

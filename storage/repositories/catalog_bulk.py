@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import BindParameter
 from domain.catalog import Product
 from storage import models as m
 from storage.repositories.changes import number_for_bulk_write
-from storage.repositories.sql import _chunks, _table, fetch, run
+from storage.repositories.sql import _chunks, _table, fetch, run, run_many
 
 _GROUPS, _PRODUCTS = _table(m.ProductGroupRow), _table(m.ProductRow)
 _PRICES, _TRANSLATIONS = _table(m.ProductPriceRow), _table(m.ProductTranslationRow)
@@ -149,10 +149,10 @@ async def upsert_products(session: AsyncSession, products: Sequence[Product], ca
             }
         )
     if changed:
-        await run(session, _UPDATE, changed)
+        await run_many(session, _UPDATE, changed)
     by_sku = {sku: row.id for sku, row in stored.items()}
     if fresh:
-        await run(session, insert(_PRODUCTS), fresh)
+        await run_many(session, insert(_PRODUCTS), fresh)
         for chunk in _chunks([str(row["sku"]) for row in fresh]):
             by_sku.update({row.sku: row.id for row in await fetch(session, _BY_SKU, {"skus": list(chunk)})})
     if regrouped:
@@ -178,14 +178,14 @@ async def _groups(session: AsyncSession, names: dict[str, tuple[str, str, str]])
         if (row.option1_name, row.option2_name, row.option3_name) != names[code]
     ]
     if renamed:
-        await run(session, _RENAME_GROUP, renamed)
+        await run_many(session, _RENAME_GROUP, renamed)
     new = sorted(names.keys() - found.keys())
     if new:
         rows = [
             dict(zip(("code", "option1_name", "option2_name", "option3_name"), (code, *names[code]), strict=True))
             for code in new
         ]
-        await run(session, insert(_GROUPS), rows)
+        await run_many(session, insert(_GROUPS), rows)
         for chunk in _chunks(new):
             found.update({row.code: row for row in await fetch(session, _GROUPS_BY_CODE, {"codes": list(chunk)})})
     return {code: row.id for code, row in found.items()}
@@ -202,14 +202,14 @@ async def _prices(session: AsyncSession, products: Sequence[Product], seq: int) 
         if (pid, price.currency) in stored
     ]
     if changed:
-        await run(session, _SET_PRICE, changed)
+        await run_many(session, _SET_PRICE, changed)
     fresh = [
         {"product_id": pid, "currency": price.currency, "amount_minor": price.amount, "change_seq": seq}
         for pid, price in prices
         if (pid, price.currency) not in stored
     ]
     if fresh:
-        await run(session, insert(_PRICES), fresh)
+        await run_many(session, insert(_PRICES), fresh)
 
 
 async def _translations(session: AsyncSession, products: Sequence[Product], seq: int) -> None:
@@ -245,6 +245,6 @@ async def _translations(session: AsyncSession, products: Sequence[Product], seq:
                     }
                 )
     if changed:
-        await run(session, _SET_TRANSLATION, changed)
+        await run_many(session, _SET_TRANSLATION, changed)
     if fresh:
-        await run(session, insert(_TRANSLATIONS), fresh)
+        await run_many(session, insert(_TRANSLATIONS), fresh)

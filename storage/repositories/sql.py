@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Executable, Table
+from sqlalchemy import Executable, Insert, Table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, CursorResult, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import UpdateBase
 
 from storage.cache import WRITES_ROWS
-from storage.db import DIALECT, IN_LOOP_SQL
+from storage.db import DIALECT, IN_LOOP_SQL, READ_ONLY_OPTION, WriteInReadOnlyWork, note_write
 
 T = TypeVar("T")
 
@@ -36,6 +39,80 @@ async def run(
     if connection is not None:
         return cast(CursorResult[Any], _execute_on(connection, statement, params, rows))
     return cast(CursorResult[Any], await session.run_sync(_execute, statement, params, rows))
+
+
+async def run_many(session: AsyncSession, statement: UpdateBase, rows: Sequence[Mapping[str, Any]]) -> int:
+    """``run`` of one INSERT or UPDATE for many rows (an import's hundreds of thousands), each
+    with the same keys; the count of rows it wrote. On embedded SQLite, inside the transaction
+    (see ``run``), the rows go to ``sqlite3``'s executemany as tuples: SQLAlchemy's work per
+    row (parameters built, types processed, the read cache's notes) cost twice what SQLite
+    itself did for a stock file's 1.5 million rows. The statement is compiled once, a column's
+    type processes each distinct value once (a file's rows share their timestamp), and the
+    rows are noted for the read cache as any write is (``storage.db.note_write``)."""
+    if not rows:
+        return 0
+    connection: Connection | None = session.sync_session.info.get(IN_LOOP_SQL)
+    driver = _driver_statement(connection, statement, rows) if connection is not None else None
+    if connection is None or driver is None:  # PostgreSQL, or what the driver path does not cover
+        return (await run(session, statement, list(rows))).rowcount
+    sql, parameters = driver
+    if connection.get_execution_options().get(READ_ONLY_OPTION, False):
+        raise WriteInReadOnlyWork(sql)
+    table = cast(Table, cast(Any, statement).table)
+    note_write(connection, table.name, rows, inserted=isinstance(statement, Insert))
+    return int(connection.exec_driver_sql(sql, parameters).rowcount)
+
+
+def _driver_statement(
+    connection: Connection, statement: UpdateBase, rows: Sequence[Mapping[str, Any]]
+) -> tuple[str, list[tuple[Any, ...]]] | None:
+    """The SQL and the rows as the driver takes them, or None where a value needs more than a
+    column's type to be worked out (a default computed per row, an expanding IN)."""
+    keys = list(rows[0])
+    dialect = connection.dialect
+    compiled = statement.compile(dialect=dialect, column_keys=keys, for_executemany=True)
+    if not isinstance(compiled, SQLCompiler) or compiled.positiontup is None or compiled.literal_execute_params:
+        return None
+    if compiled.post_compile_params:
+        return None
+    defaults = {c.key: c.default for c in compiled.insert_prefetch}
+    defaults.update({c.key: c.onupdate for c in compiled.update_prefetch})
+    taken: list[tuple[str, Callable[[Any], Any] | None]] = []  # from each row, in order
+    fixed: list[tuple[int, Any]] = []  # (position, value) the same for every row
+    for position, name in enumerate(compiled.positiontup):
+        bind = compiled.binds[name]
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect)  # the dialect's own type, as SQLAlchemy uses
+        if name in rows[0]:
+            taken.append((name, process))
+            continue
+        if name in defaults:
+            default = defaults[name]
+            if default is None or not default.is_scalar:
+                return None
+            value = cast(Any, default).arg
+        else:
+            value = bind.effective_value
+        fixed.append((position, process(value) if process else value))
+    get = itemgetter(*(name for name, _ in taken))
+    processed: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
+        (i, to_driver, {}) for i, (_, to_driver) in enumerate(taken) if to_driver is not None
+    ]
+    parameters: list[tuple[Any, ...]] = []
+    for row in rows:
+        got = get(row)
+        values = list(got) if len(taken) > 1 else [got]
+        for i, to_driver, seen in processed:
+            value = values[i]
+            try:
+                values[i] = seen[value]
+            except KeyError:
+                values[i] = seen[value] = to_driver(value)
+            except TypeError:  # not hashable
+                values[i] = to_driver(value)
+        for position, value in fixed:
+            values.insert(position, value)
+        parameters.append(tuple(values))
+    return compiled.string, parameters
 
 
 async def fetch(session: AsyncSession, statement: Executable, params: Any = None) -> Sequence[Row[Any]]:

@@ -20,7 +20,7 @@ from domain.stock_counts import BinCount, plan_bin_counts
 from domain.warehouse import BinCode
 from storage import models as m
 from storage.repositories.changes import number_for_bulk_write
-from storage.repositories.sql import _chunks, _table, fetch, run
+from storage.repositories.sql import _chunks, _table, fetch, run, run_many
 
 _BINS, _BIN_STOCK, _STOCK = _table(m.BinRow), _table(m.BinStockRow), _table(m.StockRow)
 _MOVEMENTS = _table(m.InventoryMovementRow)
@@ -85,10 +85,10 @@ async def set_bin_quantities(
             {"product_id": p, "warehouse_id": w, "on_hand": plan.on_hand.get((p, w), 0), "change_seq": seq}
             for p, w in missing
         ]
-        await run(session, _NEW_COUNTER, new)
+        await run_many(session, _NEW_COUNTER, new)
     if moves:
         rows = [{"stock_product_id": p, "stock_warehouse_id": w, "delta": delta, "seq": seq} for (p, w), delta in moves]
-        if (await run(session, _MOVE, rows)).rowcount not in (len(rows), -1):
+        if await run_many(session, _MOVE, rows) not in (len(rows), -1):
             raise StockInvariantBroken()  # cannot happen under the lock; the CHECK would refuse it too
     changed = [
         {"bin_product_id": p, "bin_bin_id": bin_ids[(w, code)], "new_quantity": q}
@@ -96,14 +96,14 @@ async def set_bin_quantities(
         if (p, w, code) in stored
     ]
     if changed:
-        await run(session, _SET_BIN, changed)
+        await run_many(session, _SET_BIN, changed)
     added = [
         {"product_id": p, "bin_id": bin_ids[(w, code)], "quantity": q}
         for (p, w, code), q in plan.bins.items()
         if (p, w, code) not in stored
     ]
     if added:
-        await run(session, insert(_BIN_STOCK), added)
+        await run_many(session, insert(_BIN_STOCK), added)
     movements = [
         {
             "product_id": c.product_id,
@@ -118,7 +118,7 @@ async def set_bin_quantities(
         if delta
     ]
     if movements:
-        await run(session, insert(_MOVEMENTS), movements)
+        await run_many(session, insert(_MOVEMENTS), movements)
     return plan.deltas
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import bindparam, insert, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.accounting import Account
@@ -18,7 +18,10 @@ from domain.usecases.bookkeeping import book_cost_of_goods
 from domain.usecases.import_files import import_file
 from domain.usecases.imports import import_demand, import_products, import_warehouses
 from domain.usecases.reports import _stock_values
-from storage.db import session_factory
+from storage import models as m
+from storage.cache import ALL_ROWS
+from storage.db import _CONNECTION_INFO, WRITTEN_TABLES, session_factory
+from storage.repositories.sql import _table, run, run_many
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
@@ -111,3 +114,53 @@ async def test_a_large_stock_file_is_all_or_nothing_with_the_line_of_each_count_
         await import_file(uow, FakeClock(NOW), "stock", ("sku,warehouse,bin,quantity\n" + "\n".join(again)).encode())
     assert [(line, str(reason)) for line, reason in rejected.value.problems] == [(1502, "Only 1 available.")]
     assert await _stock_rows(engine) == before
+
+
+async def test_many_rows_written_through_the_driver_are_stored_and_noted_as_any_write(engine: AsyncEngine) -> None:
+    """``run_many`` (sqlite3's executemany on embedded SQLite, SQLAlchemy's elsewhere) stores
+    what ``run`` stores — values fixed in the statement, column defaults, a timestamp as its
+    type writes it — updates and counts its rows, and notes them for the read cache."""
+    uow = SqlUnitOfWork(session_factory(engine))
+    await import_warehouses(uow, "code,name\nLON,London\n")
+    await import_products(uow, "sku,name,category,price,currency\nA,Mug,K,1,GBP\nB,Cup,K,1,GBP\n")
+    async with engine.connect() as connection:
+        a, b = (await connection.execute(text("SELECT id FROM products ORDER BY sku"))).scalars()
+        london = await connection.scalar(text("SELECT id FROM warehouses"))
+    stock, moves = _table(m.StockRow), _table(m.InventoryMovementRow)
+    move = insert(moves).values(reason="count", actor="import")
+    async with uow._sessions() as session, session.begin():
+        rows = [{"product_id": p, "warehouse_id": london, "delta": 2, "at": NOW} for p in (a, b)]
+        await run(session, move, rows[:1])
+        counted = (1, -1)  # asyncpg's executemany does not count its rows
+        assert await run_many(session, move, rows[1:]) in counted
+        new_counter = insert(stock).values(reserved=0)
+        assert await run_many(session, new_counter, [{"product_id": a, "warehouse_id": london}]) in counted
+        await run(session, new_counter, [{"product_id": b, "warehouse_id": london}])
+        add = (
+            update(stock)
+            .where(stock.c.product_id == bindparam("stock_product_id"))
+            .values(on_hand=stock.c.on_hand + bindparam("n"))
+        )
+        assert await run_many(session, add, [{"stock_product_id": a, "n": 5}, {"stock_product_id": b, "n": 5}]) in (
+            2,
+            -1,
+        )
+        notes = session.info[_CONNECTION_INFO][WRITTEN_TABLES]
+        assert notes["stock"] == {a, b} and notes["inventory_movements"] is ALL_ROWS
+    async with engine.connect() as connection:
+        stored = (
+            await connection.execute(
+                text(
+                    "SELECT product_id, warehouse_id, bin_id, delta, reason, actor, CAST(at AS TEXT)"
+                    " FROM inventory_movements ORDER BY product_id"
+                )
+            )
+        ).all()
+        counters = (
+            await connection.execute(
+                text("SELECT product_id, on_hand, reserved, reorder_point FROM stock ORDER BY product_id")
+            )
+        ).all()
+    assert [tuple(row)[1:] for row in stored] == [tuple(stored[0])[1:]] * 2
+    assert [row[0] for row in stored] == [a, b]
+    assert [tuple(row)[1:4] for row in counters] == [(5, 0, 0), (5, 0, 0)]
