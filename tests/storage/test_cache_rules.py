@@ -142,6 +142,7 @@ async def _shop_with_everything_cached(engine: AsyncEngine) -> tuple[SqlUnitOfWo
         "rates": ("reference", lambda: uow.fx.latest_against("GBP")),
         "carriers": ("reference", lambda: uow.carriers.all()),
         "category tree": ("tree", lambda: uow.products.category_nodes()),
+        "category listing": ("tree", lambda: uow.products.listing(1)),
         "search": ("search", lambda: catalog_search.first_matches(uow.session, uow._cache_view, "mug")),
     }
     return uow, reads
@@ -260,3 +261,38 @@ async def test_a_product_renamed_hidden_or_added_changes_the_cached_search_resul
     assert await found("mug") == ["A2"]
     await _edit(uow, "A2", status=ProductStatus.HIDDEN)
     assert await found("mug") == []
+
+
+async def test_a_category_page_from_the_cached_listing_is_the_page_the_database_reads(engine: AsyncEngine) -> None:
+    """Pages by offset and next to a shown page (after its last, before its first), with
+    names that repeat, variants listed once, hidden products left out: the cached listing
+    gives exactly the ids the keyset reads give; a product hidden shows at once."""
+    uow = await _shop(engine)
+    header = PRODUCTS.splitlines()[0] + ",parent,options"
+    rows = [f"K{i:02d},{'Cup' if i % 3 else 'Bowl'} {i % 4},Kitchen,1.00,GBP,,100,,,,,," for i in range(23)]
+    rows[3] += "Size=S"  # K03 comes in two sizes: listed once
+    rows.append("K03-L,,,,,,,,,,,K03,Size=L")
+    await import_products(uow, "\n".join([header, *rows]) + "\n")
+    await _edit(uow, "K05", status=ProductStatus.HIDDEN)
+
+    async def pages() -> list[tuple[int, int, int, int, list[int], list[int]]]:
+        async with uow.read_only():
+            kitchen = next(n.id for n in await uow.products.category_nodes() if n.name == "Kitchen")
+            ids = await uow.products.listing(kitchen)
+            seen = []
+            for offset, limit in [(0, 5), (5, 5), (20, 5), (30, 5), (3, 7)]:
+                for after, before in [(0, 0), *((i, 0) for i in ids), *((0, i) for i in ids), (999, 0), (0, 999)]:
+                    cached = catalog._page_of(ids, offset, limit, after, before)
+                    read = await uow.products._page_ids(kitchen, offset, limit, after, before)
+                    seen.append((offset, limit, after, before, cached, read))
+            return seen
+
+    for offset, limit, after, before, cached, read in await pages():
+        assert cached == read, (offset, limit, after, before)
+    async with uow.read_only():
+        listed = await uow.products.listing(1)
+    await _edit(uow, "K01", status=ProductStatus.HIDDEN)
+    async with uow.read_only():
+        hidden = await uow.products.get_by_sku("K01")
+        assert hidden is not None and hidden.id in listed
+        assert hidden.id not in await uow.products.listing(1)
