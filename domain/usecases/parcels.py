@@ -12,6 +12,7 @@ from dataclasses import replace
 from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.money import Money
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_eta, parcel_lines, status_after_parcel
@@ -20,7 +21,7 @@ from domain.staff import Permission
 from domain.stock import ReservationKind
 from domain.text import MAX_CODE, typed
 from domain.usecases.backorder_fill import dropped, held_back
-from domain.usecases.bookkeeping import book_cost_of_goods, book_sale
+from domain.usecases.bookkeeping import book_cost_of_goods, book_refund, book_sale
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
 
@@ -166,7 +167,18 @@ async def _tell(uow: UnitOfWork, clock: Clock, order: Order, template: str, parc
 async def deliver_order(uow: UnitOfWork, clock: Clock, order: Order, actor: str, *, notify: bool = True) -> None:
     await apply_transition(uow, order, OrderStatus.DELIVERED, clock=clock, actor=actor, notify=notify)
     if order.payment_method is PaymentMethod.COD:  # the courier or store collected the cash
-        await book_sale(uow, order, clock.now(), debit=Account.CASH, how="cash on delivery")
+        now = clock.now()
+        await book_sale(uow, order, now, debit=Account.CASH, how="cash on delivery")
+        gone = await dropped(uow, order)
+        lost = sum(
+            (line.unit_price * gone.get(line.product_id, 0) for line in order.lines),
+            Money.zero(order.currency),
+        )
+        if lost.amount > 0:  # parts the customer gave up never came, so their cash was never collected
+            memo = f"not collected, cancelled parts of {order.code}"
+            await book_refund(
+                uow, order, min(lost, order.total), now, source=f"order:{order.code}", memo=memo, credit=Account.CASH
+            )
 
 
 async def parcel_delivered(uow: UnitOfWork, clock: Clock, parcel: Parcel, actor: str) -> tuple[Order, bool]:

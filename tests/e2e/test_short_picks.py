@@ -189,6 +189,15 @@ async def test_after_a_split_the_customer_may_drop_the_rest_and_the_order_has_sh
     await packer.send("/delivered TRK-D1")
     assert await status(shop, code) == "delivered"
     assert await _parcels(shop) == [(1, "TRK-D1", 2)]
+    order = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == code))
+    unit = await scalar(shop, select(m.OrderLineRow.unit_price_minor).where(m.OrderLineRow.order_id == order.id))
+    cash = (
+        select(func.sum(m.JournalLineRow.debit_minor - m.JournalLineRow.credit_minor))
+        .join(m.JournalEntryRow, m.JournalEntryRow.id == m.JournalLineRow.entry_id)
+        .where(m.JournalEntryRow.source == f"order:{code}", m.JournalLineRow.account == "1000 Cash")
+    )
+    assert await scalar(shop, cash) == order.total_minor - 3 * unit  # the courier collected for the 2 that came
+    assert await _unbalanced_entries(shop) == 0
     assert await stock_drift(shop.runtime.uow()) == []
 
 
