@@ -38,9 +38,11 @@ IN_LOOP_SQL = "ordergram_in_loop_sql"
 # awaitable), so with 40 chats at once far more than SQLAlchemy's default 5 are out together;
 # each one past the kept ones was opened (three PRAGMAs) and closed again for a single
 # statement — 4 % of a browsing update's time, 9 % of a checkout's in the out-of-process bench.
-# A kept connection costs a file handle and its page cache (what it read, at most SQLite's
-# ``SQLITE_PAGE_CACHE_KIB``: the OS keeps the file's pages cached whatever SQLite keeps).
-SQLITE_POOL = {"pool_size": 15, "max_overflow": 25}
+# A kept connection costs a file handle, its page cache (at most ``SQLITE_PAGE_CACHE_KIB``:
+# the OS keeps the file's pages cached whatever SQLite keeps) and its prepared statements:
+# 20 kept took the bench's peak RSS up by ~17 MB, 10 by ~7 MB, against a target of 200 MB;
+# 10 left ~1 % of browsing in opening connections, checkout more.
+SQLITE_POOL = {"pool_size": 10, "max_overflow": 30}
 SQLITE_PAGE_CACHE_KIB = 512  # per connection (SQLite's default is 2 MB)
 
 
