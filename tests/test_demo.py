@@ -21,6 +21,12 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert "➕ Popcorn Holder × 1\n    Total: £5.90 → £6.75\n    Left to pay: £0.85." in out
     assert "💳 Payment link for order" in out and "is handed over and completed" in out
     assert "[85123A White Hanging Heart T-Light Holder (≤ 1) · 📦 1 DPD-SPLIT-1]" in out  # parcel 2 still travels
+    # A support conversation in a forum topic; a split shipment with two trackings; a preorder
+    # filled by a purchase-order receipt.
+    assert re.search(r"^💬 new topic in Support: Alice #\d+$", out, flags=re.MULTILINE)
+    assert "💬 in the topic: Can the courier call me before coming?" in out and "Support conversations" in out
+    assert "tracking DPD-SPLIT-1: order partially shipped." in out and "tracking RM-SPLIT-2: order shipped." in out
+    assert re.search(r"/po receive \d+\n.*Received into stock.*\n.*Good news: 2 × Moon Lamp of your order", out)
     # A short pick its customer answers with a split: the rest is picked when it arrives, a second parcel.
     assert "the customer wants what is here sent now and the missing part in a second parcel" in out
     assert "(3 × STAR-1) left with DPD, tracking DPD-SHORT-2: order shipped." in out

@@ -167,15 +167,20 @@ CANCELLING = {
 }
 
 
+async def _beyond_stock(shop: RunningBot, customer: SandboxUser, waiting: int) -> str:
+    """The customer orders all of 85123A that is available and ``waiting`` more (pickup, cash)."""
+    available = sum(on_hand - reserved for _, on_hand, reserved in await stock(shop, "85123A"))
+    await add_to_cart(customer, "85123A", available + waiting)
+    return order_code(await place_cod_order(customer, pickup=True))
+
+
 @pytest.mark.parametrize("language", ["en", "ru"])
 async def test_a_customer_cancels_the_waiting_part_from_the_order_screen(shop: RunningBot, language: str) -> None:
     part, button, undated, cancel, confirm, nothing = CANCELLING[language]
     manager = await hire(shop, 94, "Mia", "manager")
     await manager.send("/backorder 85123A on")
-    available = sum(on_hand - reserved for _, on_hand, reserved in await stock(shop, "85123A"))
     carol = SandboxUser(shop.server, 95, "Carol", language_code=language)
-    await add_to_cart(carol, "85123A", available + 3)
-    code = order_code(await place_cod_order(carol, pickup=True))
+    code = await _beyond_stock(shop, carol, 3)
     order = await carol.send(f"/track {code}")
     assert part in order.last.text
     waiting = await carol.press(order.last, button)
@@ -205,3 +210,43 @@ async def test_a_products_file_sets_backorder_terms_and_bad_ones_refuse_the_file
     assert "At most 40 units" in (await manager.send("/backorder LAMP-2")).last.text  # nothing changed
     off = (await manager.send("/backorder LAMP-2 off")).last.text
     assert "Backorders: off." in off
+
+
+FILLED = {
+    "en": "Good news: 1 × White Hanging Heart T-Light Holder of your order",
+    "ru": "Хорошие новости: 1 × White Hanging Heart T-Light Holder из вашего заказа",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_count_adjustment_and_a_restocked_return_fill_the_waiting_oldest_first(
+    shop: RunningBot, language: str
+) -> None:
+    from tests.e2e.test_returns import ask_return, delivered
+
+    returned = await delivered(shop, 980, {"85123A": 1})
+    manager = await hire(shop, 97, "Mia", "manager")
+    await manager.send("/backorder 85123A on")
+    first = SandboxUser(shop.server, 981, "Fay", language_code=language)
+    second = SandboxUser(shop.server, 982, "Gus", language_code=language)
+    first_code = await _beyond_stock(shop, first, 1)  # the oldest waiting
+    second_code = await _beyond_stock(shop, second, 1)
+    waiting = select(m.BackorderRow.quantity).where(m.BackorderRow.status == "waiting")
+    assert await scalar(shop, select(func.sum(m.BackorderRow.quantity)).where(m.BackorderRow.status == "waiting")) == 2
+
+    found = await manager.send("/adjust 85123A LON 1 found behind the shelf")  # a count correction upwards
+    assert "85123A in LON" in found.last.text
+    await shop.runtime.notifier.drain()
+    assert FILLED[language] in first.messages()[-1].text and first_code in first.messages()[-1].text
+    assert await scalar(shop, waiting) == 1
+    await _counters_match_rows(shop)
+
+    rma = await ask_return(SandboxUser(shop.server, 980, "Rita"), returned, "85123A", "damaged")
+    support = await hire(shop, 98, "Sue", "support")
+    approved = await support.press((await support.send(f"/rma {rma}")).last, "Approve")
+    received = await support.press(approved.last, "Parcel received")
+    await support.press(received.last, "Restock 85123A")  # the returned unit goes to the next one waiting
+    await shop.runtime.notifier.drain()
+    assert FILLED[language] in second.messages()[-1].text and second_code in second.messages()[-1].text
+    assert await scalar(shop, select(func.count()).where(m.BackorderRow.status == "waiting")) == 0
+    await _counters_match_rows(shop)

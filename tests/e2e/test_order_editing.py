@@ -189,3 +189,18 @@ async def test_two_staff_editing_the_same_order_one_wins_the_other_is_told(shop:
     assert "изменил кто-то другой" in typed.last.text
     assert await _lines(shop, code) == {"85123A": 3}
     assert await _edits(shop, code) == ["staff:804"]
+
+
+async def test_an_edit_routes_the_order_again_to_where_a_new_line_is_stocked(shop: RunningBot) -> None:
+    alice = SandboxUser(shop.server, 708, "Alice")
+    await add_to_cart(alice, "85123A", 1)
+    code = order_code(await place_cod_order(alice))
+    assert (await _order(shop, code)).routing.startswith('["LON"')  # the holders are only in London
+    manager = await hire(shop, 806, "Max", "manager")
+
+    reply = await manager.send(f"/edit {code} 84077 1")  # stocked only in Manchester
+    assert "➕ World War 2 Gliders Asstd Designs × 1" in reply.last.text
+    order = await _order(shop, code)
+    assert '"MAN"' in order.routing and '"LON"' in order.routing and order.version == 1
+    assert await _lines(shop, code) == {"85123A": 1, "84077": 1}
+    assert [(w, reserved) for w, _, reserved in await stock(shop, "84077")] == [("MAN", 1)]

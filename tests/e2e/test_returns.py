@@ -177,8 +177,10 @@ async def test_a_rejected_return_changes_nothing(shop: RunningBot) -> None:
     ask = await sue.press(shown.last, "Reject")
     assert ask.last.text == "Why is it rejected? The customer will read your answer."
     await sue.send("Used item & no packaging")
-    told = shop.server.chat_messages(430)[-1].text
+    rejected = shop.server.chat_messages(430)[-1]
+    told = rejected.text
     assert "rejected" in told and "Reason: Used item & no packaging" in told
+    assert rejected.button_texts() == ["💬 Contact us"]  # a person to talk to about it
     assert await stock(shop, "85123A") == before and await money(shop, code) == []
     again = await customer.send(f"/return {code}")  # a rejected return gives nothing back: it may be asked again
     assert "(≤ 1)" in again.last.button_texts()[0]

@@ -189,3 +189,23 @@ async def test_a_staff_photo_reaches_the_customer_and_a_blocked_customer_is_repo
         assert [c.method for c in shop.server.calls if not c.ok] == ["sendMessage"]  # the one Telegram refused
         [conversation] = await _conversations(shop)
         assert conversation.messages_out == 1  # what did not arrive is not counted as a reply
+
+
+async def test_a_shop_that_does_not_sign_replies_answers_unsigned_and_a_russian_customer_rates_the_conversation(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT, support_sign_replies=False) as shop:
+        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        admin = SandboxUser(shop.server, ADMIN, "Ada")
+        vera = SandboxUser(shop.server, 508, "Вера", language_code="ru")
+        await vera.send("Когда придёт мой заказ?")
+        [topic] = shop.server.forums[SUPPORT].values()
+        await forum.send(admin, "Завтра утром", thread_id=topic.thread_id)
+        assert vera.messages()[-1].text == "Завтра утром"  # no staff name: the shop answers as itself
+        await forum.send(admin, "/close", thread_id=topic.thread_id)
+        ask = vera.messages()[-1]
+        assert "Разговор закрыт" in ask.text and "Как мы справились?" in ask.text
+        rated = await vera.press(ask, "4⭐")
+        assert rated.callback_answer and rated.callback_answer["text"] == "Спасибо за оценку!"
+        [conversation] = await _conversations(shop)
+        assert (conversation.status, conversation.rating, conversation.messages_out) == ("closed", 4, 1)

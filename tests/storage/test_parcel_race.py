@@ -6,16 +6,19 @@ paid once)."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.catalog import Product
 from domain.customers import Customer, Role, StaffMember
 from domain.money import Money
+from domain.orders import Order, PaymentMethod
 from domain.parcels import PickupCode
 from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.parcels import NotReadyToShip, ship_parcel
+from domain.usecases.payments import invoice_payload, record_card_payment
 from domain.usecases.pickup import PickupCodeUsed, hand_over
 from domain.warehouse import Warehouse
 from storage import models as m
@@ -89,10 +92,11 @@ async def test_the_last_units_of_a_line_leave_in_exactly_one_parcel(engine: Asyn
     assert tuple(counter) == (47, 0) and reservations == 0
 
 
-async def test_a_pickup_code_shown_at_two_counters_at_once_hands_the_order_over_once(
-    engine: AsyncEngine, clock: FakeClock
-) -> None:
-    sessions = session_factory(engine)
+async def _packed_pickup_order(
+    sessions: async_sessionmaker[AsyncSession], clock: FakeClock, *, card: bool = False
+) -> Order:
+    """2 mugs (EUR 20.00) for pickup at W1, packed, pickup code BCD234; paid by card before
+    when ``card``, else cash due at the counter. Both ``SHIPPERS`` are packers at W1."""
     uow = SqlUnitOfWork(sessions)
     async with uow:
         product = await uow.products.upsert(
@@ -106,13 +110,28 @@ async def test_a_pickup_code_shown_at_two_counters_at_once_hands_the_order_over_
             await uow.staff.put(StaffMember(telegram_id=staff_id, role=Role.PACKER, warehouse_code="W1"))
         await uow.commit()
     request = pickup_cash_on_delivery(customer.id or 0, shop.id)
-    placed = await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)
+    if card:
+        request = replace(request, payment_method=PaymentMethod.CARD)
+    placed = await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(card_payments=card), request)
+    if card:
+        await record_card_payment(
+            SqlUnitOfWork(sessions), clock, payload=invoice_payload(placed), amount=2000, currency="EUR",
+            telegram_charge_id="tg_1", provider_charge_id="prov_1", staff_chat_id=None,
+        )  # fmt: skip
     async with sessions() as session, session.begin():
         await session.execute(update(m.OrderRow).where(m.OrderRow.code == placed.code).values(status="packed"))
     uow = SqlUnitOfWork(sessions)
     async with uow:
         await uow.parcels.add_pickup_code(PickupCode(placed.id or 0, "BCD234", clock.now()))
         await uow.commit()
+    return placed
+
+
+async def test_a_pickup_code_shown_at_two_counters_at_once_hands_the_order_over_once(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    sessions = session_factory(engine)
+    placed = await _packed_pickup_order(sessions, clock)
 
     start = asyncio.Event()
 
@@ -132,3 +151,19 @@ async def test_a_pickup_code_shown_at_two_counters_at_once_hands_the_order_over_
         status = await session.scalar(select(m.OrderRow.status).where(m.OrderRow.code == placed.code))
         counter_row = (await session.execute(select(m.StockRow.on_hand, m.StockRow.reserved))).one()
     assert payments == [2000] and status == "completed" and tuple(counter_row) == (48, 0)
+
+
+async def test_a_pickup_order_paid_by_card_is_handed_over_without_taking_money_again(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    sessions = session_factory(engine)
+    placed = await _packed_pickup_order(sessions, clock, card=True)
+
+    done = await hand_over(SqlUnitOfWork(sessions), clock, staff_id=SHIPPERS[0], code="BCD234")
+    assert done.collected.amount == 0  # paid before: nothing is due at the counter
+    async with sessions() as session:
+        payments = (await session.execute(select(m.PaymentRow.kind, m.PaymentRow.amount_minor))).all()
+        status = await session.scalar(select(m.OrderRow.status).where(m.OrderRow.code == placed.code))
+        counter_row = (await session.execute(select(m.StockRow.on_hand, m.StockRow.reserved))).one()
+    assert [tuple(p) for p in payments] == [("payment", 2000)] and status == "completed"
+    assert tuple(counter_row) == (48, 0)
