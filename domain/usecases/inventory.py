@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.catalog import Product
+from domain.catalog import Product, normalize_sku
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.ports import Clock, UnitOfWork
@@ -75,7 +75,11 @@ async def stock_view(uow: UnitOfWork, *, staff_id: int, query: str) -> list[Stoc
     """``query`` is a SKU, a barcode or part of a name; up to five products are shown."""
     await require(uow, staff_id, Permission.VIEW_STOCK)
     async with uow.read_only():
-        products, _ = await uow.products.search(query, 0, STOCK_LOOKUP_LIMIT)
+        # A SKU (what staff type most) from the catalog snapshot; search reads the database.
+        exact = await uow.products.get_by_sku(normalize_sku(query))
+        products = [exact] if exact is not None and exact.listed else []
+        if not products:
+            products, _ = await uow.products.search(query, 0, STOCK_LOOKUP_LIMIT)
         if not products:
             raise NotFound()
         ids = [p.id for p in products if p.id is not None]
