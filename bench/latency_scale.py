@@ -65,6 +65,7 @@ class Shop:
     customers: list[tuple[int, str, list[str]]]  # telegram id, first name, their order codes
     codes: list[str] = field(default_factory=list)
     orders: int = 0
+    last_update: int = 0  # the highest update id the shop's inbox has seen
 
 
 async def read_shop(url: str, customers: int, currency: str) -> tuple[Shop, float]:
@@ -96,6 +97,9 @@ async def read_shop(url: str, customers: int, currency: str) -> tuple[Shop, floa
             ):
                 codes[customer_id].append(code)
             orders = int(await db.scalar(text("SELECT max(id) FROM orders")) or 0)
+            # A run before this one left its update ids in the inbox, which would take ours for
+            # updates delivered again: this Bot API server numbers on from them, as Telegram does.
+            last_update = int(await db.scalar(text("SELECT max(update_id) FROM update_inbox")) or 0)
         started = time.perf_counter()
         while (await summarise_sales(SqlUnitOfWork(sessions), SystemClock(), timezone=settings.timezone)).more:
             pass
@@ -103,7 +107,7 @@ async def read_shop(url: str, customers: int, currency: str) -> tuple[Shop, floa
     finally:
         await engine.dispose()
     sample = [(row.telegram_id, row.first_name, codes[row.id]) for row in people if codes[row.id]]
-    return Shop(skus, sample, [c for _, _, mine in sample for c in mine], orders), built
+    return Shop(skus, sample, [c for _, _, mine in sample for c in mine], orders, last_update), built
 
 
 class Traffic:
@@ -230,6 +234,7 @@ async def main() -> None:
     print(f"{engine}: {shop.orders:,} orders, {len(shop.skus):,} products; {len(shop.customers)} customers with "
           f"{len(shop.codes):,} orders between them; sales summary brought up to date in {built:.1f} s")  # fmt: skip
     server = SandboxServer()
+    server.next_update_id = shop.last_update + 1
     await server.start()
     env = {"DATABASE_URL": args.url, "DEFAULT_CURRENCY": args.currency, "ADMIN_IDS": ",".join(map(str, STAFF_IDS))}
     with tempfile.TemporaryDirectory() as tmp:
