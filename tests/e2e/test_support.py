@@ -74,6 +74,7 @@ async def test_customer_asks_from_an_order_and_staff_answer_in_its_topic(tmp_pat
         assert "5⭐" in profile.text
         report = await admin.send("/report today")
         assert "Support: 1 conversation" in report.text and "First reply: median" in report.text
+        assert "Resolved: median" in report.text and "Rating: 5.0 of 5 (1 rated)" in report.text
 
         await alice.send("Hello again, one more question")  # reopens the same topic, a new conversation
         assert not topic.closed and len(shop.server.forums[SUPPORT]) == 1

@@ -93,3 +93,46 @@ async def test_a_rating_outside_one_to_five_is_refused(engine: AsyncEngine, star
 
     with pytest.raises(BadRating):
         await rate_conversation(SqlUnitOfWork(session_factory(engine)), customer_id=1, conversation_id=1, stars=stars)
+
+
+async def test_report_times_are_measured_from_the_rows_of_the_period_s_conversations(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    from domain.usecases.support import customer_conversations, rate_conversation, record_reply, support_figures
+
+    sessions = session_factory(engine)
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        customers = [
+            await uow.customers.add(Customer(telegram_id=600 + i, first_name=f"C{i}", created_at=clock.now()))
+            for i in range(3)
+        ]
+        await uow.staff.put(StaffMember(STAFF[0], Role.SUPPORT))
+        await uow.commit()
+    opened_at = []
+    for i, customer in enumerate(customers):  # the first one before the period
+        opened_at.append(clock.now())
+        await start_conversation(
+            SqlUnitOfWork(sessions), clock, customer_id=customer.id or 0, chat_id=SUPPORT_CHAT, thread_id=TOPIC + i,
+            header_message_id=10 * i, order_code=None, first=Relayed(10 * i + 1, 10 * i + 2, "text", "hello?"),
+        )  # fmt: skip
+        clock.advance(hours=1)
+    answered = await customer_conversations(SqlUnitOfWork(sessions), customers[1].id or 0)
+    clock.advance(minutes=5)  # 2 h 5 min after the second customer wrote
+    await record_reply(
+        SqlUnitOfWork(sessions), clock, conversation_id=answered[0].id or 0, relayed=Relayed(50, 51, "text", "hi"),
+        staff_name="Ada",
+    )  # fmt: skip
+    clock.advance(minutes=40)
+    await close_conversation(
+        SqlUnitOfWork(sessions), clock, chat_id=SUPPORT_CHAT, thread_id=TOPIC + 1, reply_to=None,
+        staff_telegram_id=STAFF[0],
+    )  # fmt: skip
+    await rate_conversation(
+        SqlUnitOfWork(sessions), customer_id=customers[1].id or 0, conversation_id=answered[0].id or 0, stars=4
+    )
+
+    times = await support_figures(SqlUnitOfWork(sessions), opened_at[1], clock.now())
+    assert times.conversations == 2  # the second and the third; the third is still unanswered
+    assert (times.first_reply_median, times.resolution_median) == (125 * 60, 165 * 60)
+    assert (times.rated, times.average_rating) == (1, 4.0)
