@@ -49,7 +49,7 @@ class OrderRow(Base):
     eta: Mapped[date | None] = mapped_column(Date)
     ready_by: Mapped[datetime | None] = mapped_column(UtcDateTime())
     contact_phone: Mapped[str] = mapped_column(String(20), default="")
-    invoice_due: Mapped[date | None] = mapped_column(Date)
+    invoice_due: Mapped[date | None] = mapped_column(Date, index=True)  # the dunning job reads those due
     routing: Mapped[str] = mapped_column(Text, default="[]")  # JSON list: warehouse codes, then reasons
     checkout_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     tracking_number: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
