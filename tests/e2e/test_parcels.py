@@ -238,3 +238,36 @@ async def test_from_a_partially_shipped_order_only_delivered_parcels_lines_come_
     await packer.send("/delivered TRK-Q2")
     again = await customer.send(f"/return {code}")  # the popcorn holder is already on its way back
     assert again.last.button_texts() == ["85123A White Hanging Heart T-Light Holder (≤ 1) · 📦 2 TRK-Q2"]
+
+
+async def test_an_order_stocked_in_two_warehouses_leaves_in_a_parcel_from_each(shop: RunningBot) -> None:
+    from tests.e2e.conftest import hire
+
+    customer = SandboxUser(shop.server, 340, "Wyn")
+    for sku in ("85123A", "84077"):  # the holders are in London only, the gliders in Manchester only
+        await add_to_cart(customer, sku, 1)
+    code = order_code(await place_cod_order(customer))
+    before = {sku: dict((w, on_hand) for w, on_hand, _ in await stock(shop, sku)) for sku in ("85123A", "84077")}
+    for user_id, warehouse in ((341, "LON"), (342, "MAN")):  # each warehouse's picker picks its line
+        picker = await hire(shop, user_id, "Pia", "picker", warehouse)
+        await pick_everything(picker, await picker.press((await picker.send("/pick")).last, "Single order"))
+    assert await status(shop, code) == "picked"
+    packer = await hire_in(shop, 343, "Pax", "packer", "en")
+    reply = await packer.send(f"/pack {code}")
+    for sku in ("85123A", "84077"):
+        reply = await packer.send(f"{sku} 1")
+    await packer.press((await packer.press(reply.last, "✅")).last, "⚖️")
+
+    london = await packer.send(f"/ship {code} 85123A=1 DPD TRK-LON")
+    assert london.last.text == (
+        f"Parcel 1 of order {code} (1 × 85123A) left with DPD, tracking TRK-LON: order partially shipped."
+    )
+    manchester = await packer.send(f"/ship {code} Royal Mail TRK-MAN")
+    assert manchester.last.text == (
+        f"Parcel 2 of order {code} (1 × 84077) left with Royal Mail, tracking TRK-MAN: order shipped."
+    )
+    after = {sku: dict((w, on_hand) for w, on_hand, _ in await stock(shop, sku)) for sku in ("85123A", "84077")}
+    assert after["85123A"]["LON"] == before["85123A"]["LON"] - 1 and after["84077"]["MAN"] == before["84077"]["MAN"] - 1
+    async with shop.runtime.sessions() as session:
+        trackings = (await session.scalars(select(m.ParcelRow.tracking).order_by(m.ParcelRow.id))).all()
+    assert list(trackings) == ["TRK-LON", "TRK-MAN"] and await status(shop, code) == "shipped"
