@@ -26,8 +26,9 @@ from tests.fakes import FakeClock
 WAITING = 20
 
 
-async def _twenty_waiting(engine: AsyncEngine, clock: FakeClock) -> tuple[int, list[int]]:
-    """20 customers each wait for one unit of a product with no stock, a minute apart."""
+async def _twenty_waiting(engine: AsyncEngine, clock: FakeClock, vip: int | None = None) -> tuple[int, list[int]]:
+    """20 customers each wait for one unit of a product with no stock, a minute apart (the
+    ``vip``-th of them a VIP)."""
     uow = SqlUnitOfWork(session_factory(engine))
     ids = []
     async with uow:
@@ -43,7 +44,8 @@ async def _twenty_waiting(engine: AsyncEngine, clock: FakeClock) -> tuple[int, l
             )
             order.flags = frozenset({BACKORDER_FLAG})
             await uow.orders.add(order)
-            backorder = await uow.backorders.add(Backorder(order.id or 0, product.id or 0, customer.id or 0, 1, at))
+            part = Backorder(order.id or 0, product.id or 0, customer.id or 0, 1, at, vip=i == vip)
+            backorder = await uow.backorders.add(part)
             ids.append(backorder.id or 0)
         await uow.commit()
     return product.id or 0, ids
@@ -76,6 +78,15 @@ async def test_a_receipt_of_12_fills_the_12_oldest_of_20_waiting(engine: AsyncEn
             select(func.count(func.distinct(m.ReservationRow.order_id))).where(m.ReservationRow.kind == "allocation")
         )
     assert (told, allocated) == (12, 12)
+
+
+async def test_a_vip_waiting_since_later_is_filled_before_the_oldest(engine: AsyncEngine, clock: FakeClock) -> None:
+    _, ids = await _twenty_waiting(engine, clock, vip=15)
+    uow = SqlUnitOfWork(session_factory(engine))
+    await receive_goods(uow, clock, actor="test", sku="PRE-1", quantity=3, warehouse_code="W1")
+    filled = [i for i, s in enumerate(await _statuses(engine, ids)) if s is BackorderStatus.FILLED]
+    assert filled == [0, 1, 15]  # the VIP, then the two oldest
+    assert await _counters(engine) == (3, 3, 3)
 
 
 async def test_a_part_cancelled_while_goods_arrive_has_one_outcome_and_stock_stays_exact(
