@@ -11,7 +11,7 @@ from domain.errors import DomainError
 from domain.i18n import N_
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus, PaymentMethod
-from domain.payments import Payment, PaymentKind, amount_paid
+from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed
 from domain.pricing import NO_TERMS, OrderingTerms
 
 S = OrderStatus
@@ -255,7 +255,7 @@ def settle(order: Order, total_before: Money, payments: list[Payment]) -> Settle
         delta = order.total - total_before
         if delta.amount >= 0:
             return Settlement(zero, zero, delta, zero)
-        unpaid = Money(max(total_before.amount - paid.amount, 0), order.currency)
+        unpaid = invoice_owed(total_before, payments)  # less parts already credited
         credit = Money(min(-delta.amount, unpaid.amount), order.currency)
         return Settlement(zero, Money(-delta.amount, order.currency) - credit, zero, credit)
     if order.payment_method is PaymentMethod.CARD and paid.amount:

@@ -16,6 +16,7 @@ class PaymentKind(StrEnum):
     WRITE_OFF = "write_off"  # value of returned goods written off as damaged
     REFUNDED = "refunded"  # staff confirm the refund owed was paid back
     DUPLICATE = "duplicate"  # charged again for what was already paid (a link paid twice): owed back whole
+    CREDIT_NOTE = "credit_note"  # an unpaid invoice taken down by a part no longer sent: no money moved
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,28 @@ def amount_due(total: Money, payments: Iterable[Payment]) -> Money:
     kept = [p for p in payments if p.kind is not PaymentKind.DUPLICATE]
     owed = sum(p.amount.amount for p in kept if p.kind is PaymentKind.REFUND_OWED)
     return Money(max(total.amount - amount_paid(kept, total.currency).amount + owed, 0), total.currency)
+
+
+def invoice_owed(total: Money, payments: Iterable[Payment]) -> Money:
+    """What a business invoice still asks for: its total less what was paid and less the
+    credit notes of parts no longer sent (never below zero)."""
+    kept = list(payments)
+    credited = sum(p.amount.amount for p in kept if p.kind is PaymentKind.CREDIT_NOTE)
+    return Money(max(total.amount - amount_paid(kept, total.currency).amount - credited, 0), total.currency)
+
+
+def settle_cancelled_part(
+    invoice: bool, value: Money, total: Money, payments: Iterable[Payment]
+) -> tuple[Money, Money]:
+    """A part of an order that will not be sent, worth ``value``: (credit note, refund owed).
+    An invoice's unpaid amount is taken down first (a credit note, up to what it still asks
+    for); what was paid for the rest is owed back (up to what was paid)."""
+    kept = list(payments)
+    zero = Money.zero(total.currency)
+    credit = min(value, invoice_owed(total, kept)) if invoice else zero
+    paid = amount_paid(kept, total.currency)
+    refund = min(value - credit, paid) if paid.amount > 0 else zero
+    return credit, max(refund, zero)
 
 
 @dataclass(frozen=True, slots=True)

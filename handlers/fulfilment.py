@@ -83,8 +83,9 @@ async def invoice_paid(message: Message, command: CommandObject, uow: UnitOfWork
     if not (command.args or "").strip():
         await message.answer(_("Usage: /paid ORDER-CODE"))
         return
-    order = await record_invoice_payment(uow, clock, staff_id=message.from_user.id, code=command.args or "")
-    await message.answer(_("Payment recorded for order {code}; invoice reminders stop.").format(code=order.code))
+    order, owed = await record_invoice_payment(uow, clock, staff_id=message.from_user.id, code=command.args or "")
+    text = _("Payment of {amount} recorded for order {code}; invoice reminders stop.")
+    await message.answer(fill(text, amount=format_money(owed), code=order.code))
 
 
 @router.message(Command("vip"))

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from domain.accounting import CSV_HEADER, JournalEntry, aging_bucket, journal_rows
 from domain.money import Money
 from domain.orders import Order
-from domain.payments import amount_paid
+from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.staff import require
@@ -93,8 +93,8 @@ async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[R
         payments = await uow.payments.for_orders([order.id or 0 for order, _ in found])
         result = []
         for order, _ in found:
-            paid = amount_paid(payments[order.id or 0], order.currency)
             due = order.invoice_due or today
             late = max((today - due).days, 0)
-            result.append(Receivable(order, order.total - paid, late, aging_bucket(late)))
+            owed = invoice_owed(order.total, payments[order.id or 0])
+            result.append(Receivable(order, owed, late, aging_bucket(late)))
     return sorted(result, key=lambda r: (-r.days_overdue, r.order.code))

@@ -25,7 +25,7 @@ from domain.orders import (
     PaymentMethod,
     new_order_code,
 )
-from domain.payments import amount_paid
+from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km, quotes, zone_for
@@ -436,7 +436,7 @@ async def unpaid_invoices(uow: UnitOfWork, customer_id: int) -> int:
     ]
     payments = await uow.payments.for_orders([o.id or 0 for o in invoices])
     return sum(
-        max(to_base(o.total - amount_paid(payments.get(o.id or 0, []), o.currency), o.fx_rate, uow.base_currency), 0)
+        max(to_base(invoice_owed(o.total, payments.get(o.id or 0, [])), o.fx_rate, uow.base_currency), 0)
         for o in invoices
     )
 

@@ -13,6 +13,7 @@ from domain.errors import NotFound
 from domain.feedback import LOW_RATING, MAX_REVIEW_LENGTH, NotRateable, Review
 from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, normalize_order_code
+from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.shipping import CarrierRate, ship_by_date
 from domain.staff import Permission
@@ -128,7 +129,9 @@ async def dun_invoices(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
     today = now.date()
     sent = 0
     async with uow:
-        for order, stage in await uow.jobs.unpaid_invoices(today):
+        found = await uow.jobs.unpaid_invoices(today)
+        payments = await uow.payments.for_orders([order.id or 0 for order, _ in found])
+        for order, stage in found:
             if stage >= len(DUNNING_OFFSETS) or order.invoice_due is None:
                 continue
             if (today - order.invoice_due).days < DUNNING_OFFSETS[stage]:
@@ -137,7 +140,7 @@ async def dun_invoices(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
             customer = await uow.customers.get(order.customer_id)
             params = {
                 "code": order.code,
-                "total_minor": order.total.amount,
+                "total_minor": invoice_owed(order.total, payments.get(order.id or 0, [])).amount,  # less parts dropped
                 "currency": order.currency,
                 "due": order.invoice_due.isoformat(),
                 "overdue_days": overdue,

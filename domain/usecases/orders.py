@@ -11,7 +11,7 @@ from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
-from domain.payments import Payment, PaymentKind, amount_paid
+from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG
 from domain.usecases.backorder_fill import fill_backorders
@@ -138,7 +138,8 @@ async def cancel_before_picking(
         params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency}
         if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:
             await uow.outbox.add(told, clock.now())
-    if order.payment_method is PaymentMethod.INVOICE and (unpaid := order.total - paid).amount > 0:
+    payments = await uow.payments.for_order(order.id or 0)
+    if order.payment_method is PaymentMethod.INVOICE and (unpaid := invoice_owed(order.total, payments)).amount > 0:
         # The sale was booked as a receivable when the invoice went out (checkout, intake).
         memo = f"credit note, invoice {order.code} cancelled"
         await book_refund(uow, order, unpaid, clock.now(), source=source, memo=memo, credit=Account.RECEIVABLE)

@@ -8,7 +8,7 @@ from domain.i18n import N_
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
-from domain.payments import Payment, PaymentKind, amount_due, amount_paid
+from domain.payments import Payment, PaymentKind, amount_due, amount_paid, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.bookkeeping import book, book_sale
@@ -193,8 +193,9 @@ async def _owe_back(
         await uow.outbox.add(Notification(staff_chat, "staff_payment_duplicate", "", params), now)
 
 
-async def record_invoice_payment(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str) -> Order:
-    """A business customer paid their invoice (bank transfer): staff record it; reminders stop."""
+async def record_invoice_payment(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str) -> tuple[Order, Money]:
+    """A business customer paid their invoice (bank transfer): staff record it; reminders stop.
+    What it asks for is its total less any parts no longer sent (credit notes); returns that."""
     await require(uow, staff_id, Permission.RECORD_PAYMENTS)
     async with uow:
         order = await uow.orders.get_by_code(normalize_order_code(code))
@@ -202,24 +203,22 @@ async def record_invoice_payment(uow: UnitOfWork, clock: Clock, *, staff_id: int
             raise NotFound()
         if order.payment_method is not PaymentMethod.INVOICE or order.status is OrderStatus.CANCELLED:
             raise NotAnInvoice(code=order.code)
-        paid = amount_paid(await uow.payments.for_order(order.id), order.currency)
-        if paid.amount >= order.total.amount:
+        owed = invoice_owed(order.total, await uow.payments.for_order(order.id))
+        if owed.amount <= 0:
             raise InvoiceAlreadyPaid(code=order.code)
-        await uow.payments.add(
-            Payment(order.id, PaymentKind.PAYMENT, PaymentMethod.INVOICE.value, order.total, clock.now())
-        )
+        await uow.payments.add(Payment(order.id, PaymentKind.PAYMENT, PaymentMethod.INVOICE.value, owed, clock.now()))
         await book(
             uow,
             clock.now(),
             f"order:{order.code}",
             f"invoice {order.code} paid",
-            order.total,
+            owed,
             Account.CASH,
             Account.RECEIVABLE,
             fx_rate=order.fx_rate,
         )
         await uow.commit()
-        return order
+        return order, owed
 
 
 class NotAnInvoice(DomainError):

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
+from domain.accounting import Account
 from domain.backorders import Backorder, BackorderStatus
 from domain.catalog import Product
 from domain.errors import NotFound
 from domain.notifications import Notification, for_customer
-from domain.orders import DeliveryMethod, Order, OrderStatus, normalize_order_code
+from domain.orders import DeliveryMethod, Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import all_delivered, status_after_parcel
-from domain.payments import Payment, PaymentKind, amount_paid
+from domain.payments import Payment, PaymentKind, settle_cancelled_part
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG, ChoiceGone, ShortChoice, choices, flags_after, ready_to_pack, still_to_pick
 from domain.usecases.backorder_fill import dropped, fill_backorders
@@ -177,18 +178,26 @@ async def advance_if_picked(uow: UnitOfWork, clock: Clock, order: Order, actor: 
 
 
 async def refund_part(uow: UnitOfWork, order: Order, product_id: int, units: int, now: datetime) -> None:
-    """Units of one line that will not be sent: what was paid for them is owed back (booked
-    against the sale, the customer told); nothing when nothing was paid (cash on delivery)."""
+    """Units of one line that will not be sent: an unpaid business invoice is taken down by
+    their value (a credit note against the receivable, as a cancellation books it), and what
+    was paid for them is owed back (booked against the sale, the customer told); nothing when
+    nothing was paid nor invoiced (cash on delivery books the delivery net of them)."""
     line = next((x for x in order.lines if x.product_id == product_id), None)
     if line is None:
         return
-    paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
-    refund = min(line.unit_price * units, paid) if paid.amount > 0 else None
-    if refund is None or refund.amount <= 0:
+    payments = await uow.payments.for_order(order.id or 0)
+    invoice = order.payment_method is PaymentMethod.INVOICE
+    credit, refund = settle_cancelled_part(invoice, line.unit_price * units, order.total, payments)
+    source = f"order:{order.code}"
+    if credit.amount > 0:
+        await uow.payments.add(Payment(order.id or 0, PaymentKind.CREDIT_NOTE, order.payment_method.value, credit, now))
+        memo = f"credit note, invoice {order.code}: {units} × {line.sku} no longer sent"
+        await book_refund(uow, order, credit, now, source=source, memo=memo, credit=Account.RECEIVABLE)
+    if refund.amount <= 0:
         return
     await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))
     memo = f"refund owed, {units} × {line.sku} of {order.code} no longer awaited"
-    await book_refund(uow, order, refund, now, source=f"order:{order.code}", memo=memo)
+    await book_refund(uow, order, refund, now, source=source, memo=memo)
     params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency, "part": True}
     if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:
         await uow.outbox.add(told, now)

@@ -38,6 +38,7 @@ LABELS: dict[str, dict[str, str]] = {
         "refund_owed": N_("refund owed"),
         "refunded": N_("refund paid back"),
         "write_off": N_("write-off"),
+        "credit_note": N_("credit note"),
     },
     "channel": {"telegram": N_("Telegram"), "support": N_("support"), "api": N_("API")},
     "role": {

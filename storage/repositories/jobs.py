@@ -107,12 +107,12 @@ class SqlJobs:
         return [Review(r.order_id, r.customer_id, r.stars, r.text, r.created_at, code) for r, code in rows]
 
     async def unpaid_invoices(self, due_by: date) -> list[tuple[Order, int]]:
-        """Invoice orders due by ``due_by``, not cancelled, with less paid than their total;
+        """Invoice orders due by ``due_by``, not cancelled, with less paid (or credited) than their total;
         each with how many reminders it has had."""
         o, pay = m.OrderRow, m.PaymentRow
         paid = (
             select(func.coalesce(func.sum(pay.amount_minor), 0))
-            .where(pay.order_id == o.id, pay.kind == PaymentKind.PAYMENT.value)
+            .where(pay.order_id == o.id, pay.kind.in_([PaymentKind.PAYMENT.value, PaymentKind.CREDIT_NOTE.value]))
             .scalar_subquery()
         )
         rows = (

@@ -1,0 +1,45 @@
+"""The rule of a cancelled part's money: an unpaid business invoice is taken down by a credit
+note (and asks for less), a paid order owes the part back, nothing is owed twice."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from domain.money import Money
+from domain.payments import Payment, PaymentKind, invoice_owed, settle_cancelled_part
+
+AT = datetime(2026, 12, 4, tzinfo=UTC)
+TOTAL = Money(10_000, "GBP")
+
+
+def _pay(kind: PaymentKind, minor: int) -> Payment:
+    return Payment(1, kind, "invoice", Money(minor, "GBP"), AT)
+
+
+def test_an_unpaid_invoice_is_credited_the_part_and_owes_nothing_back() -> None:
+    credit, refund = settle_cancelled_part(True, Money(3_000, "GBP"), TOTAL, [])
+    assert (credit, refund) == (Money(3_000, "GBP"), Money(0, "GBP"))
+
+
+def test_an_invoice_asks_for_its_total_less_payments_and_credit_notes() -> None:
+    assert invoice_owed(TOTAL, []) == TOTAL
+    assert invoice_owed(TOTAL, [_pay(PaymentKind.CREDIT_NOTE, 3_000)]) == Money(7_000, "GBP")
+    credited_then_paid = [_pay(PaymentKind.CREDIT_NOTE, 3_000), _pay(PaymentKind.PAYMENT, 7_000)]
+    assert invoice_owed(TOTAL, credited_then_paid) == Money(0, "GBP")
+    assert invoice_owed(TOTAL, [_pay(PaymentKind.REFUND_OWED, 500)]) == TOTAL  # a refund owed is not a payment
+
+
+def test_a_second_part_is_credited_only_up_to_what_the_invoice_still_asks_for() -> None:
+    earlier = [_pay(PaymentKind.CREDIT_NOTE, 8_000)]
+    assert settle_cancelled_part(True, Money(3_000, "GBP"), TOTAL, earlier) == (Money(2_000, "GBP"), Money(0, "GBP"))
+
+
+def test_a_paid_invoice_owes_the_part_back_rather_than_crediting_it() -> None:
+    paid = [_pay(PaymentKind.PAYMENT, 10_000)]
+    assert settle_cancelled_part(True, Money(3_000, "GBP"), TOTAL, paid) == (Money(0, "GBP"), Money(3_000, "GBP"))
+
+
+def test_a_card_order_owes_back_what_was_paid_and_cash_on_delivery_nothing() -> None:
+    paid = [_pay(PaymentKind.PAYMENT, 10_000)]
+    assert settle_cancelled_part(False, Money(3_000, "GBP"), TOTAL, paid) == (Money(0, "GBP"), Money(3_000, "GBP"))
+    assert settle_cancelled_part(False, Money(3_000, "GBP"), TOTAL, []) == (Money(0, "GBP"), Money(0, "GBP"))
