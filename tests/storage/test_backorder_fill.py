@@ -214,3 +214,21 @@ async def test_a_preorder_is_not_sold_from_early_stock_before_release_nor_beyond
     assert await fill_due_backorders(SqlUnitOfWork(session_factory(engine)), clock) == 2
     assert await _parts(engine) == [(first, "filled", 0, 2)]
     assert await _counters(engine) == (5, 2, 2)
+
+
+async def test_a_stock_count_import_fills_the_oldest_waiting_in_its_transaction(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    from domain.usecases.imports import import_stock
+
+    _, shop_id = await _shop(engine, clock, on_hand=0)
+    customers = await _customers(engine, clock, [2, 2])
+    for customer in customers:
+        await _checkout(engine, clock, customer, shop_id)
+    await import_stock(SqlUnitOfWork(session_factory(engine)), clock, "sku,warehouse,bin,quantity\nP,W1,A-01-01-1,3\n")
+    assert [(status, waiting, filled) for _, status, waiting, filled in await _parts(engine)] == [
+        ("filled", 0, 2),
+        ("waiting", 1, 1),
+    ]
+    assert await _counters(engine) == (3, 3, 3)
+    assert await stock_drift(SqlUnitOfWork(session_factory(engine))) == []
