@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -307,6 +307,18 @@ class Order:
         """The tax inside a tax-inclusive amount: gross × r / (100 + r), half-even."""
         rate = Decimal(self.tax_rate)
         return Money.from_decimal(gross.to_decimal() * rate / (100 + rate), gross.currency) if rate else gross * 0
+
+    def net_of(self, units: Mapping[int, int]) -> Money:
+        """What the customer pays for some units of the order's products (product → units),
+        taken from its lines in turn: a line of n units that costs P after its discount is
+        worth ⌊P·k/n⌋ for k of them, as a return refunds them — never its undiscounted price."""
+        left, amount = dict(units), 0
+        for line in self.lines:
+            k = min(left.get(line.product_id, 0), line.quantity)
+            if k > 0:
+                left[line.product_id] -= k
+                amount += line.net.amount * k // line.quantity
+        return Money(amount, self.currency)
 
     @property
     def tax(self) -> Money:

@@ -62,7 +62,9 @@ def settle_cancelled_part(
     zero = Money.zero(total.currency)
     credit = min(value, invoice_owed(total, kept)) if invoice else zero
     paid = amount_paid(kept, total.currency)
-    refund = min(value - credit, paid) if paid.amount > 0 else zero
+    # What was paid and not owed back already (an earlier part, an edit): never refunded twice.
+    owed = Money(sum(p.amount.amount for p in kept if p.kind is PaymentKind.REFUND_OWED), total.currency)
+    refund = min(value - credit, paid - owed) if paid.amount > 0 else zero
     return credit, max(refund, zero)
 
 

@@ -12,7 +12,6 @@ from dataclasses import replace
 from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
-from domain.money import Money
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_eta, parcel_lines, status_after_parcel
@@ -169,11 +168,7 @@ async def deliver_order(uow: UnitOfWork, clock: Clock, order: Order, actor: str,
     if order.payment_method is PaymentMethod.COD:  # the courier or store collected the cash
         now = clock.now()
         await book_sale(uow, order, now, debit=Account.CASH, how="cash on delivery")
-        gone = await dropped(uow, order)
-        lost = sum(
-            (line.unit_price * gone.get(line.product_id, 0) for line in order.lines),
-            Money.zero(order.currency),
-        )
+        lost = order.net_of(await dropped(uow, order))
         if lost.amount > 0:  # parts the customer gave up never came, so their cash was never collected
             memo = f"not collected, cancelled parts of {order.code}"
             await book_refund(

@@ -187,7 +187,7 @@ async def refund_part(uow: UnitOfWork, order: Order, product_id: int, units: int
         return
     payments = await uow.payments.for_order(order.id or 0)
     invoice = order.payment_method is PaymentMethod.INVOICE
-    credit, refund = settle_cancelled_part(invoice, line.unit_price * units, order.total, payments)
+    credit, refund = settle_cancelled_part(invoice, order.net_of({product_id: units}), order.total, payments)
     source = f"order:{order.code}"
     if credit.amount > 0:
         await uow.payments.add(Payment(order.id or 0, PaymentKind.CREDIT_NOTE, order.payment_method.value, credit, now))

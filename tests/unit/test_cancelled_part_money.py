@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from domain.money import Money
+from domain.orders import Order, OrderLine
 from domain.payments import Payment, PaymentKind, invoice_owed, settle_cancelled_part
 
 AT = datetime(2026, 12, 4, tzinfo=UTC)
@@ -43,3 +44,24 @@ def test_a_card_order_owes_back_what_was_paid_and_cash_on_delivery_nothing() -> 
     paid = [_pay(PaymentKind.PAYMENT, 10_000)]
     assert settle_cancelled_part(False, Money(3_000, "GBP"), TOTAL, paid) == (Money(0, "GBP"), Money(3_000, "GBP"))
     assert settle_cancelled_part(False, Money(3_000, "GBP"), TOTAL, []) == (Money(0, "GBP"), Money(0, "GBP"))
+
+
+def test_a_part_is_owed_back_only_from_what_was_paid_and_not_owed_back_already() -> None:
+    paid_then_owed = [_pay(PaymentKind.PAYMENT, 10_000), _pay(PaymentKind.REFUND_OWED, 8_000)]
+    got = settle_cancelled_part(False, Money(3_000, "GBP"), TOTAL, paid_then_owed)
+    assert got == (Money(0, "GBP"), Money(2_000, "GBP"))
+    assert settle_cancelled_part(
+        False, Money(3_000, "GBP"), TOTAL, [*paid_then_owed, _pay(PaymentKind.REFUND_OWED, 2_000)]
+    ) == (
+        Money(0, "GBP"),
+        Money(0, "GBP"),
+    )
+
+
+def test_units_of_a_discounted_line_are_worth_their_share_of_what_it_cost() -> None:
+    line = OrderLine(7, "A", "A", 3, Money(1_000, "GBP"), discount_minor=300)  # 27.00 for three
+    other = OrderLine(8, "B", "B", 1, Money(500, "GBP"))
+    order = Order.place(code="BCDFGHJK", customer_id=1, currency="GBP", lines=[line, other], now=AT, actor="test")
+    assert order.net_of({7: 2}) == Money(1_800, "GBP")
+    assert order.net_of({7: 3, 8: 1}) == order.goods
+    assert order.net_of({7: 5}) == Money(2_700, "GBP")  # no more units than the line has
