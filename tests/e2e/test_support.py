@@ -109,6 +109,9 @@ async def test_without_a_forum_staff_answer_by_replying_in_the_staff_chat(tmp_pa
         header, voice = staff.server.chat_messages(-100500)[-2:]
         assert "Support conversation" in header.text and "Reply to this message" in header.text
         assert voice.kind == "voice" and voice.reply_to == header.message_id and voice.thread_id is None
+        await carol.send_document(b"%PDF-1.4 receipt", "receipt.pdf", caption="my receipt")
+        document = staff.server.chat_messages(-100500)[-1]
+        assert (document.kind, document.text, document.reply_to) == ("document", "my receipt", header.message_id)
         await staff.send(admin, "Got it, calling you back", reply_to=voice)
         assert carol.messages()[-1].text == "💬 Ada\nGot it, calling you back"
         await staff.send(admin, "/close", reply_to=header)
