@@ -63,6 +63,12 @@ class PackagePlan:
         return round(net * (1 + BOX_TARE_SHARE))
 
 
+def _dims(item: Item) -> tuple[int, ...]:
+    """An item's dimensions as a sort key (``Dimensions`` has no order; no dimensions first)."""
+    d = item.dimensions
+    return (d.length_mm, d.width_mm, d.height_mm) if d else ()
+
+
 def item_fits(item: Item, box: Box) -> bool:
     if item.weight_g > box.max_weight_g:
         return False
@@ -125,7 +131,7 @@ class _Packer:
 
     def best_split(self, items: list[Item]) -> list[PackagePlan]:
         # Identical items side by side, biggest first: a hard item placed early prunes most.
-        ordered = sorted(items, key=lambda i: (-i.volume_mm3, -i.weight_g, i.sku, i.dimensions or ()))
+        ordered = sorted(items, key=lambda i: (-i.volume_mm3, -i.weight_g, i.sku, _dims(i)))
         masks = [self.fits(i) for i in ordered]
         best = min(
             (self._first_fit(ordered, masks, key) for key in self._orders(ordered)),

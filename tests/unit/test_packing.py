@@ -39,7 +39,15 @@ def test_what_no_single_box_takes_is_split_and_each_box_shrunk() -> None:
     assert len(plans) == 2
     assert all(box_takes(p.box, p.items) for p in plans)
     assert sorted(len(p.items) for p in plans) == [1, 3]  # first fit: two bricks and the mug, then one brick
-    assert sum(len(p.items) for p in plans) == 4
+    assert len(plans) == 2 and sum(len(p.items) for p in plans) == 4  # 24 kg: over any one box
+
+
+def test_a_split_of_same_sku_items_measured_differently_is_still_planned() -> None:
+    """Two units filed under one SKU but measured in other orientations (same volume, same
+    weight) tie on every key but their dimensions, which have no order of their own."""
+    flat, tall = Item("BOX", 6000, Dimensions(280, 230, 180)), Item("BOX", 6000, Dimensions(180, 230, 280))
+    plans = choose_boxes([flat, tall, flat, tall], BOXES)
+    assert len(plans) == 2 and sum(len(p.items) for p in plans) == 4  # 24 kg: over any one box
 
 
 def test_an_item_no_box_takes_is_refused_by_name() -> None:
