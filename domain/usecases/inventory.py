@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.catalog import Product, normalize_sku
+from domain.catalog import SKU_PATTERN, Product
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.ports import Clock, UnitOfWork
@@ -76,7 +76,8 @@ async def stock_view(uow: UnitOfWork, *, staff_id: int, query: str) -> list[Stoc
     await require(uow, staff_id, Permission.VIEW_STOCK)
     async with uow.read_only():
         # A SKU (what staff type most) from the catalog snapshot; search reads the database.
-        exact = await uow.products.get_by_sku(normalize_sku(query))
+        sku = query.strip().upper()  # a name (spaces, other letters) is no SKU: searched, not refused
+        exact = await uow.products.get_by_sku(sku) if SKU_PATTERN.match(sku) else None
         products = [exact] if exact is not None and exact.listed else []
         if not products:
             products, _ = await uow.products.search(query, 0, STOCK_LOOKUP_LIMIT)

@@ -93,3 +93,9 @@ async def test_pickers_may_look_up_stock_but_not_change_it_and_customers_neither
     customer = SandboxUser(shop.server, 53, "Cy")
     for command in ("/stock 85123A", "/receive 85123A 5 LON", "/adjust 85123A LON 1 x", "/lowstock"):
         assert (await customer.send(command)).last.text == "This command is for shop staff only.", command
+
+
+async def test_stock_finds_a_product_by_a_name_that_is_no_sku(shop: RunningBot) -> None:
+    manager = await hire(shop, 53, "Noa", "manager")
+    by_name = await manager.send("/stock hanging heart")  # two words: no SKU has a space
+    assert "White Hanging Heart" in by_name.last.text and "LON" in by_name.last.text
