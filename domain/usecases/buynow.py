@@ -128,8 +128,9 @@ async def _one_unit(uow: UnitOfWork, product_id: int, currency: str) -> Cart:
 
 async def _withdrawn_unit(uow: UnitOfWork, product_id: int, paid: BuyNowPayment) -> Cart:
     """The unit paid for but no longer sold (hidden, discontinued or its price taken away since
-    the invoice): a cart of it in the invoice's currency, priced as it still is or, with no
-    price left, at the charge — only to record the order whose charge is owed back."""
+    the invoice): a cart of it in the invoice's currency, priced as it still is (at most the
+    charge) or, with no price left, at the charge — only to record the order whose charge is
+    owed back."""
     product = await uow.products.get(product_id)
     if product is None:  # products are never deleted: a payload naming none was never ours
         raise NotFound()
@@ -137,7 +138,10 @@ async def _withdrawn_unit(uow: UnitOfWork, product_id: int, paid: BuyNowPayment)
     charged = Money(paid.amount, paid.currency)
     price = rates.price(product.prices, paid.currency) if rates.offers(paid.currency) else None
     known = rates if rates.offers(paid.currency) else None  # a currency no longer taken keeps rate 1
-    return Cart([CartLine(product, 1, 0, price or charged, None)], paid.currency, rates=known)
+    # Never above the charge: the order's total must be what was charged (the rest is its
+    # shipping), as the sale booked against cash and the refund owed are that charge.
+    unit = min(price, charged) if price is not None else charged
+    return Cart([CartLine(product, 1, 0, unit, None)], paid.currency, rates=known)
 
 
 async def _promoted(uow: UnitOfWork, now: datetime, cart: Cart, customer_id: int) -> Discounts:
