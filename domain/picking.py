@@ -5,7 +5,9 @@ The four methods:
 * batch — several orders in one round, chosen to share SKUs, within a cart capacity; each
   order goes to its own tote;
 * zone — the picker's zone only, across the waiting orders (each order's tote is completed
-  by the pickers of the other zones and consolidated at packing);
+  by the pickers of the other zones and consolidated at packing); like the others, it plans
+  only what is not in hand or planned already, so an order picked before in part (a short
+  pick answered, the rest of a split order) is picked again in whichever zone holds the rest;
 * wave — the orders released together in a wave, all zones, zone after zone, each order in
   its tote; the wave number ties the round together for packing.
 
@@ -18,8 +20,8 @@ methods."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -192,6 +194,21 @@ class PickList:
 
     def tote_of(self, order_id: int) -> int:
         return next(line.tote for line in self.lines if line.order_id == order_id)
+
+
+def spoken_for(lines: Sequence[PickLine], shipped: Mapping[int, int]) -> Counter[tuple[int, str]]:
+    """(product, bin) → units of one order that its bins' counts still hold but the shelf does
+    not give again: picked and not yet shipped (a bin's count comes down at shipment; the
+    shipped units are taken from its earliest picks), or planned on an open line."""
+    gone = dict(shipped)
+    held: Counter[tuple[int, str]] = Counter()
+    for line in sorted(lines, key=lambda x: x.id or 0):
+        if line.bin_code is None:
+            continue
+        leaving = min(line.picked, gone.get(line.product_id, 0))
+        gone[line.product_id] = gone.get(line.product_id, 0) - leaving
+        held[(line.product_id, line.bin_code)] += line.picked - leaving + line.open
+    return +held
 
 
 def lines_from_tasks(tasks: Sequence[PickTask]) -> list[PickLine]:

@@ -4,7 +4,7 @@ scanning, and reporting a short pick."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -29,6 +29,7 @@ from domain.picking import (
     assign_bins,
     choose_batch,
     lines_from_tasks,
+    spoken_for,
     zone_of,
 )
 from domain.ports import Clock, UnitOfWork
@@ -239,10 +240,13 @@ async def current_round(uow: UnitOfWork, *, staff_id: int) -> PickRound | None:
         return await _round(uow, pick_list) if pick_list else None
 
 
-async def _demands(uow: UnitOfWork, order: Order, warehouse_id: int, *, less_picked: bool = False) -> list[Demand]:
+async def _demands(
+    uow: UnitOfWork, order: Order, warehouse_id: int, *, less_picked: bool = False, less_planned: bool = False
+) -> list[Demand]:
     """What the order needs picked here: its allocation in this warehouse, less (``less_picked``:
-    an order picked before, in part) what is already in hand — for the products allocated
-    here alone, since a pick line does not say which warehouse it was picked in."""
+    an order picked before, in part) what is already in hand (``less_planned``: or on an open
+    pick line, as zone rounds share orders) — for the products allocated here alone, since a
+    pick line does not say which warehouse it was picked in."""
     needed: dict[int, int] = defaultdict(int)
     elsewhere: set[int] = set()
     reservations = await uow.stock.order_reservations(order.id or 0)
@@ -252,7 +256,7 @@ async def _demands(uow: UnitOfWork, order: Order, warehouse_id: int, *, less_pic
         elif reservation.warehouse_id != warehouse_id:
             elsewhere.add(reservation.product_id)
     if less_picked and needed:
-        picked, shipped = await picked_and_shipped(uow, order)
+        picked, shipped = await picked_and_shipped(uow, order, planned=less_planned)
         left = still_to_pick({p: q for p, q in needed.items() if p not in elsewhere}, picked, shipped)
         needed = defaultdict(int, {p: q if p in elsewhere else left.get(p, 0) for p, q in needed.items()})
     return [Demand(order.id or 0, product_id, quantity) for product_id, quantity in sorted(needed.items()) if quantity]
@@ -328,25 +332,17 @@ async def _plan(
     candidates = sorted(await uow.orders.to_fulfil(statuses, warehouse.id), key=queue_key)
     taken = await uow.picking.orders_being_picked(warehouse.id)
     demands: list[tuple[int, list[Demand]]] = []
+    zoned = method is PickMethod.ZONE
     for order in candidates:
-        if method is PickMethod.ZONE:
-            zones_done = {zone_of(line.bin_code) for line in await uow.picking.lines_for_order(order.id or 0)}
-            if zone in zones_done:
-                continue
         if BACKORDER_FLAG in order.flags and SPLIT_FLAG not in order.flags:  # picked whole, once it is whole
             continue
         # Picked before, in part (a short pick answered, the rest of a split order arrived):
-        # what is not in hand yet, once no round is at it.
-        less_picked = order.status is OrderStatus.PARTIALLY_SHIPPED or (
-            order.status is OrderStatus.PICKING and method is not PickMethod.ZONE
-        )
-        if (
-            method is not PickMethod.ZONE
-            and (order.id or 0) in taken
-            and not await _picked_before(uow, order, less_picked)
-        ):
+        # what is not in hand yet, once no round is at it. Zone rounds share an order: each
+        # plans what is neither in hand nor on another round's open lines.
+        less_picked = zoned or order.status in (OrderStatus.PARTIALLY_SHIPPED, OrderStatus.PICKING)
+        if not zoned and (order.id or 0) in taken and not await _picked_before(uow, order, less_picked):
             continue
-        found = await _demands(uow, order, warehouse.id, less_picked=less_picked)
+        found = await _demands(uow, order, warehouse.id, less_picked=less_picked, less_planned=zoned)
         if found:
             demands.append((order.id or 0, found))
     if method is PickMethod.SINGLE:
@@ -357,8 +353,9 @@ async def _plan(
         chosen = [o for o, _ in demands[:max_orders]]
     wanted = [d for order_id, found in demands if order_id in chosen for d in found]
     totes = {order_id: index for index, order_id in enumerate(chosen, start=1)}
+    held = await _spoken_for(uow, [o for o in candidates if (o.id or 0) in chosen]) if zoned else Counter()
     bins = [
-        BinStock(b.product_id, b.bin_code, b.quantity)
+        BinStock(b.product_id, b.bin_code, b.quantity - held[(b.product_id, b.bin_code)])
         for b in await uow.inventory.bins(sorted({d.product_id for d in wanted}))
         if b.warehouse_id == warehouse.id
     ]
@@ -369,6 +366,17 @@ async def _plan(
         raise NothingToPick(warehouse=warehouse.code)
     wave = await uow.picking.next_wave() if method is PickMethod.WAVE else None
     return PickList(method, warehouse.id, member.telegram_id, lines_from_tasks(tasks), zone, wave)
+
+
+async def _spoken_for(uow: UnitOfWork, orders: list[Order]) -> Counter[tuple[int, str]]:
+    """What the zone round's orders already took from (or planned in) each bin and its count
+    still holds: the rest is assigned to the bins that still give it, as the round that
+    planned the order whole would have."""
+    held: Counter[tuple[int, str]] = Counter()
+    for order in orders:
+        _, shipped = await picked_and_shipped(uow, order)
+        held += spoken_for(await uow.picking.lines_for_order(order.id or 0), shipped)
+    return held
 
 
 async def _picked_before(uow: UnitOfWork, order: Order, less_picked: bool) -> bool:

@@ -134,11 +134,14 @@ async def choose_short(
         return order
 
 
-async def picked_and_shipped(uow: UnitOfWork, order: Order) -> tuple[Counter[int], Counter[int]]:
-    """Product → units of the order picked so far, and units that left in parcels."""
+async def picked_and_shipped(
+    uow: UnitOfWork, order: Order, *, planned: bool = False
+) -> tuple[Counter[int], Counter[int]]:
+    """Product → units of the order picked so far (``planned``: or on an open pick line, to
+    be picked), and units that left in parcels."""
     picked: Counter[int] = Counter()
     for line in await uow.picking.lines_for_order(order.id or 0):
-        picked[line.product_id] += line.picked
+        picked[line.product_id] += line.picked + (line.open if planned else 0)
     shipped: Counter[int] = Counter()
     for parcel in await uow.parcels.for_order(order.id or 0):
         for item in parcel.lines:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from bot.harness import RunningBot
 from domain.usecases.stock import stock_drift
 from sandbox import SandboxUser
+from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import hire, staff_shop
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_cod_order, scalar
@@ -267,4 +268,44 @@ async def test_the_rest_of_a_split_order_short_again_and_cancelled_leaves_the_or
     await cleo.press(again, WORDS["en"]["cancel"])
     assert await status(shop, code) == "delivered"  # nothing else will leave, and parcel 1 arrived
     assert await _parcels(shop) == [(1, "TRK-R1", 2)]
+    assert await stock_drift(shop.runtime.uow()) == []
+
+
+async def _zone_round(picker: SandboxUser, zone: str) -> Reply:
+    return await picker.press((await picker.press((await picker.send("/pick")).last, "My zone")).last, zone)
+
+
+async def test_zone_picking_picks_again_only_the_missing_units_of_an_order_picked_in_part(shop: RunningBot) -> None:
+    await shelf_says(shop, 3, "85123A")  # the books say 3 in zone B; the shelf holds 1
+    cleo = SandboxUser(shop.server, 201, "Cleo", language_code="en")
+    await add_to_cart(cleo, "22197", 1)  # zone A
+    await add_to_cart(cleo, "85123A", 3)
+    code = order_code(await place_cod_order(cleo, pickup=False))
+    zone_a = await hire(shop, 202, "Al", "picker", "LON")
+    zone_b = await hire(shop, 203, "Bea", "picker", "LON")
+    await pick_everything(zone_a, await _zone_round(zone_a, "A"))
+    reply = await _zone_round(zone_b, "B")
+    assert "3 × 85123A" in reply.last.text
+    await zone_b.press(reply.last, "Short pick")
+    await zone_b.send("1")  # 1 on the shelf, 2 nowhere
+    await shop.runtime.notifier.drain()
+    assert await status(shop, code) == "on_hold"
+    asked = next(msg for msg in reversed(shop.server.chat_messages(201)) if "We are short of 2 × " in msg.text)
+    await cleo.press(asked, WORDS["en"]["wait"])
+    assert await status(shop, code) == "picking"
+    manager = await hire(shop, 204, "Mia", "manager")
+    await manager.send("/receive 85123A 2 LON")  # the missing 2 arrive and are allocated to Cleo
+    assert await scalar(shop, select(m.BackorderRow.status)) == "filled"
+
+    again = await _zone_round(zone_a, "A")  # zone A's item is in hand: nothing of this order again
+    assert again.callback_answer is not None
+    assert again.callback_answer["text"] == "There is nothing to pick in LON right now."
+    rest = await _zone_round(zone_b, "B")  # zone B: the 2 missing, not the 3 nor the 1 in hand
+    assert f"order {code}" in rest.last.text and "2 × 85123A" in rest.last.text and "Line 1 of 1" in rest.last.text
+    await pick_everything(zone_b, rest)
+    assert await status(shop, code) == "picked"
+    picked = select(func.sum(m.PickLineRow.picked)).where(
+        m.PickLineRow.order_id == m.OrderRow.id, m.OrderRow.code == code
+    )
+    assert await scalar(shop, picked) == 4  # 1 + 1 + 2: each unit picked once
     assert await stock_drift(shop.runtime.uow()) == []

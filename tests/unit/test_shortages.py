@@ -4,6 +4,7 @@ leaves, what is still to pick, and when the order is ready to pack."""
 from __future__ import annotations
 
 from domain.backorders import BACKORDER_FLAG, SPLIT_FLAG
+from domain.picking import PickLine, spoken_for
 from domain.shortages import SHORT_FLAG, ShortChoice, choices, flags_after, ready_to_pack, still_to_pick
 
 HELD = frozenset({SHORT_FLAG, "VIP"})
@@ -46,3 +47,13 @@ def test_an_order_is_ready_to_pack_only_with_everything_in_hand_and_not_waiting_
     assert not ready_to_pack(frozenset({BACKORDER_FLAG}), {}, in_hand=2)  # waits to leave whole
     assert not ready_to_pack(frozenset({SHORT_FLAG}), {}, in_hand=2)  # the customer has not answered
     assert ready_to_pack(frozenset(), {}, in_hand=1)
+
+
+def test_a_bin_still_counts_units_an_order_picked_and_not_shipped_or_planned_so_they_are_not_planned_again() -> None:
+    lines = [
+        PickLine(1, 9, 1, "A-01-01-1", 1, 3, picked=3, id=1),  # 3 picked in zone A, 2 of them shipped since
+        PickLine(1, 9, 1, "B-01-01-1", 1, 2, picked=1, short=1, id=2),  # 1 picked, 1 short
+        PickLine(1, 9, 2, "B-02-01-1", 1, 2, id=3),  # planned on an open line
+        PickLine(2, 9, 2, None, 1, 1, id=4),  # in no bin
+    ]
+    assert spoken_for(lines, {1: 2}) == {(1, "A-01-01-1"): 1, (1, "B-01-01-1"): 1, (2, "B-02-01-1"): 2}
