@@ -122,14 +122,20 @@ def delivered_at(order: Order) -> datetime | None:
 
 
 def returnable(
-    order: Order, now: datetime, window_days: int, already: dict[int, int], parcels: Sequence[Parcel] = ()
+    order: Order,
+    now: datetime,
+    window_days: int,
+    already: dict[int, int],
+    parcels: Sequence[Parcel] = (),
+    dropped: Mapping[int, int] | None = None,
 ) -> dict[int, int]:
     """Per order line id: how many may still be returned (empty outside the window).
 
     An order that left in parcels returns what its delivered parcels brought, each within the
     window counted from that parcel's delivery — so a partially shipped order's delivered
     parcel may come back while the rest is on its way, and nothing still travelling can. What
-    no parcel carried (handed over at a counter) is returnable once the order is delivered."""
+    no parcel carried (handed over at a counter) is returnable once the order is delivered,
+    but the units its customer gave up (``dropped``: product → units), which never came."""
     window = timedelta(days=window_days)
     when = delivered_at(order)
     whole = order.status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED) and when is not None and now <= when + window
@@ -143,9 +149,13 @@ def returnable(
             if fresh:
                 arrived[item.order_line_id] += item.quantity
     left = {}
+    gone = dict(dropped or {})
     for line in order.lines:
         line_id = line.id or 0
-        unparcelled = max(line.quantity - carried[line_id], 0) if whole else 0
+        never = min(gone.get(line.product_id, 0), max(line.quantity - carried[line_id], 0))
+        if never:
+            gone[line.product_id] -= never
+        unparcelled = max(line.quantity - carried[line_id] - never, 0) if whole else 0
         left[line_id] = min(arrived[line_id] + unparcelled, line.quantity) - already.get(line_id, 0)
     return {line_id: n for line_id, n in left.items() if n > 0}
 

@@ -38,6 +38,7 @@ from domain.returns import (
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
 from domain.text import MAX_NOTE, MAX_REASON, typed
+from domain.usecases.backorder_fill import dropped
 from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import book, book_refund, supply_costs
 from domain.usecases.fx import shop_rates
@@ -73,7 +74,8 @@ async def returnable_lines(
     async with uow.read_only():
         order = await _own_order(uow, customer_id, code)
         parcels = await uow.parcels.for_order(order.id or 0)
-        left = returnable(order, clock.now(), window_days, await _already_returned(uow, order.id or 0), parcels)
+        already = await _already_returned(uow, order.id or 0)
+        left = returnable(order, clock.now(), window_days, already, parcels, await dropped(uow, order))
     if not left:
         raise NotReturnable(code=order.code, days=window_days)
     delivered = [p for p in parcels if p.status is ParcelStatus.DELIVERED]
@@ -106,7 +108,8 @@ async def request_return(
     async with uow:
         order = await _own_order(uow, customer_id, code)
         parcels = await uow.parcels.for_order(order.id or 0)
-        left = returnable(order, clock.now(), window_days, await _already_returned(uow, order.id or 0), parcels)
+        already = await _already_returned(uow, order.id or 0)
+        left = returnable(order, clock.now(), window_days, already, parcels, await dropped(uow, order))
         if not left:
             raise NotReturnable(code=order.code, days=window_days)
         lines = []

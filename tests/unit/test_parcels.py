@@ -160,3 +160,14 @@ def test_only_what_delivered_parcels_brought_may_be_returned_each_within_its_win
     order.history.append(HistoryEntry(NOW + timedelta(days=10), "staff:1", S.SHIPPED, S.DELIVERED))
     later = NOW + timedelta(days=20)  # the first parcel's window closed, the second's is open
     assert returnable(order, later, 14, {}, [arrived, travelling]) == {1: 1, 2: 1}
+
+
+def test_units_the_customer_gave_up_never_came_so_they_cannot_be_returned() -> None:
+    order = packed_order()  # 3 mugs and a tee; 2 mugs were short and the customer cancelled them
+    came = Parcel(7, 1, "DPD", "T1XX", [ParcelLine(1, 10, "MUG", 1), ParcelLine(2, 11, "TEE", 1)], NOW)
+    came.status, came.delivered_at = ParcelStatus.DELIVERED, NOW
+    order.status = S.DELIVERED
+    order.history.append(HistoryEntry(NOW, "staff:1", S.SHIPPED, S.DELIVERED))
+    assert returnable(order, NOW, 14, {}, [came], {10: 2}) == {1: 1, 2: 1}
+    assert returnable(order, NOW, 14, {}, [], {10: 2}) == {1: 1, 2: 1}  # handed over at a counter
+    assert returnable(order, NOW, 14, {}, [came]) == {1: 3, 2: 1}  # nothing given up: what no parcel carried
