@@ -10,6 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.backorders import NoSplit, NothingWaiting
 from domain.customers import Customer
+from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import ChoiceGone, ShortChoice
 from domain.usecases.backorders import WaitingPart, cancel_waiting_part, choose_split, split_offer, waiting_parts
@@ -148,7 +149,7 @@ async def answer_short(
         ShortChoice.WAIT: _("We will wait for the missing part and send everything together."),
         ShortChoice.CANCEL: _("The missing part is cancelled; we are sending the rest."),
     }[choice]
-    if order.status.value == "cancelled":
+    if order.status is OrderStatus.CANCELLED:
         chosen = _("Nothing of order %(code)s was left to send, so it is cancelled.") % {"code": order.code}
     await query.answer(chosen, show_alert=True)
     if isinstance(query.message, Message):

@@ -44,7 +44,7 @@ from handlers.catalog import reading_language
 from handlers.checkout import send_invoice
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
 MAX_ADDRESS = 300
@@ -331,7 +331,7 @@ async def offer_products(
     await state.clear()
     back = (_("⬅ Back to the changes"), EditOrderCb(code=order.code))
     await message.answer(
-        _("Tap a product to add one to order {code}:").format(code=order.code), reply_markup=rows_of(*buttons, back)
+        fill(_("Tap a product to add one to order {code}:"), code=order.code), reply_markup=rows_of(*buttons, back)
     )
 
 
