@@ -95,15 +95,15 @@ def edit_screen(order: Order, renderer: Renderer, settings: ShopSettings, *, sta
     return renderer.render("order_edit.html.j2", order=order, until=until)
 
 
-def outcome_text(outcome: EditOutcome, renderer: Renderer, *, actor: str = "") -> str:
-    """What changed, for the one who changed it (staff read it as the staff chat does)."""
+def outcome_text(outcome: EditOutcome, renderer: Renderer, *, editor: str = "") -> str:
+    """What changed, for the one who changed it (staff, ``editor``, read it as the staff chat does)."""
     params = {
         **outcome.diff.params(),
         "charge_minor": outcome.settlement.charge.amount,
         "refund_minor": outcome.settlement.refund.amount,
     }
-    if actor:
-        return renderer.render("notifications/staff_order_edited.html.j2", actor=actor, **params)
+    if editor:
+        return renderer.render("notifications/staff_order_edited.html.j2", editor=editor, by_customer=False, **params)
     return renderer.render("notifications/order_edited.html.j2", **params)
 
 

@@ -102,7 +102,7 @@ async def edit_command(
         uow, clock, settings.edit_policy, code=code, version=version, changes=changes, staff_id=staff_id
     )
     await _remember(state, outcome.order.code, outcome.order.version)
-    await message.answer(outcome_text(outcome, renderer, actor=f"staff:{staff_id}"))
+    await message.answer(outcome_text(outcome, renderer, editor=message.from_user.full_name))
     await _collect(message, outcome, uow, clock, bot, i18n, settings, staff_id)
 
 
@@ -137,7 +137,7 @@ async def change_line(
         await query.message.edit_text(
             edit_screen(order, renderer, settings, staff=True), reply_markup=edit_keyboard(order, staff=True)
         )
-        await query.message.answer(outcome_text(outcome, renderer, actor=f"staff:{query.from_user.id}"))
+        await query.message.answer(outcome_text(outcome, renderer, editor=query.from_user.full_name))
         await _collect(query.message, outcome, uow, clock, bot, i18n, settings, query.from_user.id)
 
 

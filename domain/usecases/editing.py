@@ -388,6 +388,16 @@ async def _settle(uow: UnitOfWork, order: Order, settlement: Settlement, now: da
         await book_difference(uow, order, settlement.receivable, now, debit=Account.RECEIVABLE, memo=memo)
 
 
+async def _editor(uow: UnitOfWork, order: Order, actor: str) -> str:
+    """Who edited, as staff know them: the person's name in Telegram (the history keeps ``actor``)."""
+    kind, _, number = actor.partition(":")
+    if kind == "customer":
+        person = await uow.customers.get(order.customer_id)
+    else:
+        person = await uow.customers.get_by_telegram_id(int(number))
+    return person.display_name if person is not None and person.display_name else actor
+
+
 async def _tell(
     uow: UnitOfWork,
     policy: EditPolicy,
@@ -405,7 +415,12 @@ async def _tell(
         if told is not None:
             await uow.outbox.add(told, now)
     if policy.checkout.staff_chat_id is not None:
-        staff_params = {**params, "actor": actor}
+        staff_params = {
+            **params,
+            "actor": actor,
+            "by_customer": by_customer,
+            "editor": await _editor(uow, order, actor),
+        }
         await uow.outbox.add(Notification(policy.checkout.staff_chat_id, "staff_order_edited", "", staff_params), now)
 
 

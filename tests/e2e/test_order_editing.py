@@ -93,7 +93,8 @@ async def test_customer_adds_a_unit_within_the_window_and_pays_the_difference(sh
     assert memo is not None
     assert await _edits(shop, code) == [f"customer:{order.customer_id}"]
     await shop.runtime.notifier.drain()
-    assert any(f"Order {code} was changed by customer" in msg.text for msg in shop.server.chat_messages(STAFF_CHAT))
+    by_customer = f"Order {code} was changed by its customer, Борис."  # staff read their names, not ids
+    assert any(by_customer in msg.text for msg in shop.server.chat_messages(STAFF_CHAT))
 
     screen = await boris.press((await boris.send(f"/track {code}")).last, "✏️")
     fewer = await boris.press(screen.last, "➖")  # one back: owed back, not charged
