@@ -19,7 +19,10 @@ only those; ``--latencies`` prints each kind of update's median and p95 reply ti
 with py-spy (``DIR/PHASE.txt``, collapsed stacks of the ``ordergram run`` process) and
 keeps its log (``DIR/run.log``).
 
-    python bench/bot_throughput_oop.py [--products 2000] [--users 40] [--seconds 8] [--slices 4]
+    python bench/bot_throughput_oop.py [--products 2000] [--variants 1] [--users 40] [--seconds 8] [--slices 4]
+
+``--variants 4`` gives each product four sizes (as ``bot_throughput --variants``): browsing
+then opens random variants, whose cards show option buttons.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ RSS_TARGET_MB = 200
 SEARCH_WORDS = ["mug", "bag", "lantern", "candle", "heart", "star"]
 
 
-async def prepare_shop(database: Path, products: int) -> list[str]:
+async def prepare_shop(database: Path, products: int, variants: int = 1) -> list[str]:
     """The catalog ``bot_throughput`` uses, imported the way a shop imports it."""
     from bot.config import load_settings
     from bot.runtime import open_database
@@ -68,7 +71,7 @@ async def prepare_shop(database: Path, products: int) -> list[str]:
     settings = load_settings(database_url=f"sqlite+aiosqlite:///{database}", default_currency="GBP")
     engine, sessions = await open_database(settings)
     try:
-        products_csv, stock_csv, skus = catalog_csv(products)
+        products_csv, stock_csv, skus = catalog_csv(products, variants)
         await import_warehouses(SqlUnitOfWork(sessions), (DEMO / "warehouses.csv").read_text(encoding="utf-8"))
         await import_products(SqlUnitOfWork(sessions), products_csv)
         await import_stock(SqlUnitOfWork(sessions), SystemClock(), stock_csv)
@@ -242,6 +245,7 @@ def profiled(load: Callable[[float], Awaitable[float]], pid: int, out: Path) -> 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, default=2_000)
+    parser.add_argument("--variants", type=int, default=1, help="variants (sizes) per product, 1-6")
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=8.0, help="per phase and bot")
     parser.add_argument("--slices", type=int, default=4, help="turns each bot takes per phase")
@@ -253,7 +257,8 @@ async def main() -> None:
     if unknown := set(phases) - TARGETS.keys():
         parser.error(f"no phase {', '.join(sorted(unknown))}")
     load = os.getloadavg()
-    print(f"echo bot and ordergram run as processes ({args.products:,} products), {args.users} users each; "
+    print(f"echo bot and ordergram run as processes ({args.products:,} products × {args.variants} variant(s)), "
+          f"{args.users} users each; "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")  # fmt: skip
     echo_server, shop_server = SandboxServer(), SandboxServer()
     await echo_server.start()
@@ -261,8 +266,9 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database = Path(tmp) / "shop.sqlite3"
         started = time.perf_counter()
-        skus = await prepare_shop(database, args.products)
-        print(f"  imported {args.products:,} products and their stock in {time.perf_counter() - started:.1f} s")
+        skus = await prepare_shop(database, args.products, args.variants)
+        print(f"  imported {args.products:,} products × {args.variants} variant(s) and their stock"
+              f" in {time.perf_counter() - started:.1f} s")  # fmt: skip
         staff_ids = [9000 + i for i in range(args.users)]  # admins for the staff phase; customers are not staff
         env = {"DATABASE_URL": f"sqlite+aiosqlite:///{database}", "DEFAULT_CURRENCY": "GBP",
                "ADMIN_IDS": ",".join(map(str, staff_ids))}  # fmt: skip
