@@ -87,6 +87,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_end(connection: Any) -> None:
         # Before the COMMIT itself runs, but the next writer only resumes once this
         # coroutine yields to the loop, by which time it has run.
+        if connection.invalidated:  # cut off mid-statement: its sqlite3 connection is closed
+            turns.release_lost()
+            return
         turns.give_back(connection.connection.driver_connection)
 
     turns = WriteTurns()
@@ -110,7 +113,13 @@ class WriteTurns:
     def _busy(self, sqlite: sqlite3.Connection) -> bool:
         holder = self.holder
         # A holder no longer in a transaction ended it without our events (a pool reset).
-        return holder is not None and holder is not sqlite and (self.granted or holder.in_transaction)
+        return holder is not None and holder is not sqlite and (self.granted or _in_transaction(holder))
+
+    def release_lost(self) -> None:
+        """A connection invalidated mid-transaction (a task cancelled mid-statement) ends with
+        no connection to name: if the turn's holder is that closed one, the turn passes on."""
+        if self.holder is not None and not self.granted and not _in_transaction(self.holder):
+            self.give_back(self.holder)
 
     def take(self, sqlite: sqlite3.Connection) -> None:
         if self._busy(sqlite):
@@ -138,6 +147,13 @@ class WriteTurns:
                 self.holder, self.granted = connection, True
                 turn.set_result(None)
                 return
+
+
+def _in_transaction(sqlite: sqlite3.Connection) -> bool:
+    try:
+        return sqlite.in_transaction
+    except sqlite3.ProgrammingError:  # closed: invalidated by SQLAlchemy
+        return False
 
 
 def begin_immediate(sqlite: sqlite3.Connection) -> None:

@@ -150,6 +150,35 @@ async def test_writers_of_one_process_take_turns_in_the_order_they_asked(tmp_pat
         await engine.dispose()
 
 
+async def test_a_writer_cut_off_mid_transaction_leaves_the_turn_to_the_next(tmp_path: Path) -> None:
+    """A task cancelled mid-statement leaves its connection invalidated (closed): its
+    rollback cannot name it, and the next writer of the process still gets the lock, with
+    one waiting meanwhile handed the turn rather than left to time out."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'lost.sqlite3'}")
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (x INTEGER)"))
+        lost = await engine.connect()
+        await lost.begin()
+        await lost.execute(text("INSERT INTO t VALUES (1)"))
+
+        async def writer(x: int) -> None:
+            async with engine.begin() as connection:
+                await connection.execute(text("INSERT INTO t VALUES (:x)"), {"x": x})
+
+        waiting = asyncio.create_task(writer(2))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # its turn comes after the holder's
+        await lost.invalidate()
+        await lost.close()
+        await asyncio.wait_for(waiting, 2)  # well within the busy timeout
+        await asyncio.wait_for(writer(3), 2)
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT x FROM t ORDER BY rowid"))).scalars().all() == [2, 3]
+    finally:
+        await engine.dispose()
+
+
 async def _shop(engine: AsyncEngine) -> SqlUnitOfWork:
     uow = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))  # the shop of PRODUCTS, priced in GBP
     await import_warehouses(uow, WAREHOUSES)
