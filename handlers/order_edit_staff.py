@@ -202,11 +202,16 @@ async def offer_products(
     text = await typed_search(message, state)
     if text is None:
         return
-    search, units = _quantity(text)
     data = await state.get_data()
     code, version = str(data.get("edit_code", "")), int(data.get("edit_version", -1))
     order = await order_to_edit(uow, clock, settings.edit_policy, code=code, staff_id=message.from_user.id)
-    buttons = await product_choices(uow, order, version, search, settings, units=units, staff=True)
+    # A name may end in a number ("iPhone 15"): the whole text is a product's name first, and
+    # only when nothing is called that is its last number the quantity.
+    units = 1
+    buttons = await product_choices(uow, order, version, text, settings, units=units, staff=True)
+    if buttons is None and (split := _quantity(text))[0] != text:
+        search, units = split
+        buttons = await product_choices(uow, order, version, search, settings, units=units, staff=True)
     if buttons is None:
         await message.answer(_("Nothing matches that. Send another name or SKU, or /cancel."))
         return

@@ -336,3 +336,22 @@ async def test_staff_add_a_line_on_their_edit_screen_and_the_difference_is_colle
     assert await scalar(shop, owed) == 255
     assert await stock(shop, "22197") == popcorn
     assert await _unbalanced_entries(shop) == 0
+
+
+async def test_staff_typing_a_name_that_ends_in_a_number_get_that_product_not_that_many(shop: RunningBot) -> None:
+    """ "Holder 15" is a product's name before it is "Holder" × 15; a text that names nothing
+    whole is read with its last number as the quantity, as before."""
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(update(m.ProductRow).where(m.ProductRow.sku == "22197").values(name="Popcorn Holder 15"))
+    rita = SandboxUser(shop.server, 741, "Rita")
+    invoice = await place_card_order(rita, "85123A", 1)
+    await rita.pay(invoice, charge_id="tg-rita")
+    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    sue = await hire(shop, 742, "Sue", "support")
+    await sue.press((await sue.send(f"/edit {code}")).last, WORDS["en"]["add"])
+    named = await sue.send("holder 15")
+    assert named.last.text == f"Tap a product to add 1 to order {code}:"
+    assert any("22197" in text for text in named.last.button_texts())
+    await sue.press((await sue.send(f"/edit {code}")).last, WORDS["en"]["add"])
+    counted = await sue.send("22197 3")
+    assert counted.last.text == WORDS["en"]["tap"].format(code=code)
