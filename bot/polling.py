@@ -22,12 +22,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot, Dispatcher, loggers
+from aiogram.dispatcher.event.bases import REJECTED, UNHANDLED
+from aiogram.dispatcher.event.telegram import TelegramEventObserver
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from handlers.gates import Entrances
 from storage.inbox import UpdateInbox
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,34 @@ class DurableDispatcher(Dispatcher):
         self._in_flight: set[asyncio.Task[None]] = set()
         self._handled: list[int] = []
         self._marking: asyncio.Task[None] | None = None
+        self._entrances = Entrances()
+
+    async def _propagate_event(
+        self, observer: TelegramEventObserver | None, update_type: str, event: Any, **kwargs: Any
+    ) -> Any:
+        """aiogram's ``Router._propagate_event`` for the dispatcher itself, line for line,
+        except that a router whose gate is closed to the update is passed over without being
+        entered (``handlers.gates.Entrances``: the rule and what it saves).
+        ``tests/unit/test_entrances.py`` pins the aiogram method this copies."""
+        response = UNHANDLED
+        if observer:
+            result, data = await observer.check_root_filters(event, **kwargs)
+            if not result:
+                return UNHANDLED
+            kwargs.update(data)
+            response = await observer.trigger(event, **kwargs)
+            if response is REJECTED:
+                return UNHANDLED
+            if response is not UNHANDLED:
+                return response
+        raw_state = kwargs.get("raw_state")
+        for router, gate in self._entrances.of(self.sub_routers, update_type):
+            if gate is not None and not gate.admits(event, raw_state):
+                continue
+            response = await router.propagate_event(update_type=update_type, event=event, **kwargs)
+            if response is not UNHANDLED:
+                break
+        return response
 
     async def replay(self, bot: Bot, **kwargs: Any) -> int:
         """Handle, in order, what a stopped process recorded and did not finish."""
