@@ -25,7 +25,7 @@ from domain.errors import IllegalTransition, InsufficientStock
 from domain.fx import FxRate
 from domain.money import Money
 from domain.orders import HistoryEntry, Order
-from domain.pricing import PriceRule
+from domain.pricing import RETAIL, PriceRule
 from domain.stock import Reservation, StockDrift, StockLevel
 from domain.stock_counts import BinCount, plan_bin_counts
 from domain.variants import Sibling
@@ -132,6 +132,10 @@ def _id(product: Product) -> int:
 class FakeProducts(_Repo):
     async def get(self, product_id: int) -> Product | None:
         return copy.deepcopy(self.st.products.get(product_id))
+
+    async def get_untranslated(self, product_id: int) -> Product | None:
+        product = await self.get(product_id)
+        return replace(product, names={}, descriptions={}) if product is not None else None
 
     async def get_by_sku(self, sku: str) -> Product | None:
         return copy.deepcopy(next((p for p in self.st.products.values() if p.sku == sku), None))
@@ -329,6 +333,25 @@ class FakeStock(_Repo):
             if r.product_id == product_id and r.kind.value == "hold" and r.is_expired(now)
         ]
 
+    async def product_holds(self, product_id: int, customer_id: int, now: datetime) -> list[Reservation]:
+        return sorted(
+            (
+                r
+                for r in self.st.reservations.values()
+                if r.product_id == product_id
+                and r.kind.value == "hold"
+                and (r.customer_id == customer_id or r.is_expired(now))
+            ),
+            key=lambda r: r.id or 0,
+        )
+
+    async def reserve_where_most(self, product_id: int, quantity: int) -> int | None:
+        levels = sorted(await self.levels([product_id]), key=lambda lv: (-lv.available, lv.warehouse_id))
+        if not levels or levels[0].available < quantity:
+            return None
+        warehouse = levels[0].warehouse_id
+        return warehouse if await self.try_reserve(product_id, warehouse, quantity) else None
+
     async def resize_reservation(self, reservation: Reservation, quantity: int) -> None:
         rid = reservation.id or 0
         self.st.reservations[rid] = replace(self.st.reservations[rid], quantity=quantity)
@@ -493,6 +516,11 @@ def _rule_order(rule: PriceRule) -> tuple[str, str, str, str, int]:
 class FakePriceRules(_Repo):
     async def for_group(self, group: str) -> list[PriceRule]:
         return sorted((r for r in self.st.price_rules.values() if r.group == group), key=_rule_order)
+
+    async def for_customer(self, customer_id: int) -> tuple[str, list[PriceRule]]:
+        customer = next((c for c in self.st.customers.values() if c.id == customer_id), None)
+        group = customer.price_group if customer is not None else RETAIL
+        return group, await self.for_group(group)
 
     async def all(self) -> list[PriceRule]:
         return sorted(self.st.price_rules.values(), key=_rule_order)

@@ -16,8 +16,8 @@ from domain.stock import check_quantity
 from domain.usecases.backorders import hold_and_wait, with_waiting_parts
 from domain.usecases.catalog import find_by_sku
 from domain.usecases.fx import shop_rates
-from domain.usecases.price_lists import price_list_for
-from domain.usecases.stock import give_back, release_expired_holds, take_holds
+from domain.usecases.price_lists import customer_price_list, price_list_for
+from domain.usecases.stock import give_back, release_expired_holds_and_find, take_holds
 
 MAX_CART_QUANTITY = 9999
 # One chat message shows the whole cart with ➖ ➕ 🗑 per line: Telegram allows 100 buttons
@@ -46,7 +46,7 @@ class NoPrice(DomainError):
 
 
 async def _active_product(uow: UnitOfWork, product_id: int) -> Product:
-    product = await uow.products.get(product_id)
+    product = await uow.products.get_untranslated(product_id)  # the errors name it in the shop's language
     if product is None:
         raise NotFound()
     if not product.listed:
@@ -85,14 +85,14 @@ async def _set_quantity(
     until = now + timedelta(minutes=hold_minutes)
     if quantity > 0:
         product = await _active_product(uow, product_id)
-        prices = await price_list_for(uow, await _group_of(uow, customer_id))
+        prices = await customer_price_list(uow, customer_id)
         prices.terms(_item(prices, product)).check(quantity, product.display_name)
-        if quantity > lines.get(product_id, 0) and not (await shop_rates(uow)).sells(product.prices):
+        if quantity > lines.get(product_id, 0) and not await _sold(uow, product):
             raise NoPrice(name=product.name)  # fewer or none stays possible, to empty the line
         if product_id not in lines and len(lines) >= MAX_CART_LINES:
             raise CartFull(count=len(lines))
-    await release_expired_holds(uow, product_id, now)  # ours included: they are re-taken below
-    holds = [h for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id]
+    # Expired holds (ours included: they are re-taken below) give their stock back first.
+    holds = await release_expired_holds_and_find(uow, product_id, customer_id, now)
     held = sum(h.quantity for h in holds)
     if quantity > held:
         try:
@@ -161,6 +161,12 @@ async def add_sku_to_cart(
         uow, clock, customer_id=customer_id, product_id=product.id or 0, quantity=quantity, hold_minutes=hold_minutes
     )
     return product, total
+
+
+async def _sold(uow: UnitOfWork, product: Product) -> bool:
+    """``Rates.sells``: a price in the base currency sells whatever the rates, so they are
+    read only for a product priced in other currencies alone."""
+    return uow.base_currency in product.prices or (await shop_rates(uow)).sells(product.prices)
 
 
 async def _group_of(uow: UnitOfWork, customer_id: int) -> str:

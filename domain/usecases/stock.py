@@ -18,6 +18,21 @@ async def release_expired_holds(uow: UnitOfWork, product_id: int, now: datetime)
         await uow.stock.delete_reservation(hold)
 
 
+async def release_expired_holds_and_find(
+    uow: UnitOfWork, product_id: int, customer_id: int, now: datetime
+) -> list[Reservation]:
+    """``release_expired_holds``, then the customer's holds on the product that are left,
+    from one read of the product's holds."""
+    left: list[Reservation] = []
+    for hold in await uow.stock.product_holds(product_id, customer_id, now):
+        if hold.is_expired(now):
+            await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
+            await uow.stock.delete_reservation(hold)
+        elif hold.customer_id == customer_id:
+            left.append(hold)
+    return left
+
+
 async def take_holds(
     uow: UnitOfWork, *, customer_id: int, product_id: int, quantity: int, now: datetime, until: datetime
 ) -> list[Reservation]:
@@ -25,6 +40,10 @@ async def take_holds(
     warehouses as possible (most available first). The read only suggests where to look;
     each conditional reservation decides, and a lost race raises so the caller's whole
     transaction rolls back."""
+    warehouse = await uow.stock.reserve_where_most(product_id, quantity)
+    if warehouse is not None:  # the usual case, one statement: one warehouse has it all
+        hold = Reservation(product_id, warehouse, quantity, ReservationKind.HOLD, customer_id, None, until, now)
+        return [await uow.stock.add_reservation(hold)]
     levels = sorted(await uow.stock.levels([product_id]), key=lambda lv: lv.available, reverse=True)
     total = sum(max(lv.available, 0) for lv in levels)
     if total < quantity:

@@ -82,6 +82,11 @@ class SqlProducts:
                 return _copied(cast(Product, cached))
         return self._cached(await self._one(_PRODUCT_BY_ID, {"id": product_id}))
 
+    async def get_untranslated(self, product_id: int) -> Product | None:
+        """From the database whatever the unit of work (a write decides on it), one statement."""
+        rows = await fetch(self.s, _PRODUCT_BY_ID, {"id": product_id})
+        return self._to_domain(rows[0], rows[0].category, self._price_map(rows)) if rows else None
+
     async def get_by_sku(self, sku: str) -> Product | None:
         if self.cache is not None:
             product_id = self.cache.get("catalog", ("sku", sku))

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.money import Money
-from domain.pricing import PriceRule, Scope
+from domain.pricing import RETAIL, PriceRule, Scope
 from storage import models as m
 from storage.cache import CacheView
 from storage.repositories.cached import fills
@@ -21,6 +21,15 @@ _ORDER = (_RULES.c.price_group, _RULES.c.scope, _RULES.c.target, _RULES.c.curren
 # A card and a cart read their customer's group's rules: kept in the reference section.
 _GROUP = fills("reference", select(_RULES).where(_RULES.c.price_group == bindparam("group")).order_by(*_ORDER))
 _ALL = select(_RULES).order_by(*_ORDER)
+_CUSTOMERS = _table(m.CustomerRow)
+# A write deciding on a customer's price list (a quantity's terms) reads their group and its
+# rules in one statement: one row per rule, or one row of NULL rules when the group has none.
+_CUSTOMER_RULES = (
+    select(_CUSTOMERS.c.price_group.label("customer_group"), _RULES)
+    .select_from(_CUSTOMERS.outerjoin(_RULES, _RULES.c.price_group == _CUSTOMERS.c.price_group))
+    .where(_CUSTOMERS.c.id == bindparam("customer_id"))
+    .order_by(*_ORDER)
+)
 _KEY = ("price_group", "currency", "scope", "target", "min_quantity")
 
 
@@ -67,6 +76,14 @@ class SqlPriceRules:
         if self.cache is not None:
             self.cache.put("reference", key, tuple(rules))
         return rules
+
+    async def for_customer(self, customer_id: int) -> tuple[str, list[PriceRule]]:
+        """The customer's price group and its rules, from the database (``RETAIL``'s for no
+        such customer)."""
+        rows = await fetch(self.s, _CUSTOMER_RULES, {"customer_id": customer_id})
+        if not rows:
+            return RETAIL, await self.for_group(RETAIL)
+        return rows[0].customer_group, [_rule(row) for row in rows if row.id is not None]
 
     async def all(self) -> list[PriceRule]:
         return [_rule(row) for row in await fetch(self.s, _ALL)]

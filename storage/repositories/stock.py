@@ -87,6 +87,35 @@ _CUSTOMER_HOLDS = fills(
 _EXPIRED_HOLDS = select(_RES).where(
     _RES.c.product_id == bindparam("product_id"), _HOLD, _RES.c.expires_at <= bindparam("now")
 )
+_PRODUCT_HOLDS = (
+    select(_RES)
+    .where(
+        _RES.c.product_id == bindparam("product_id"),
+        _HOLD,
+        (_RES.c.customer_id == bindparam("customer_id")) | (_RES.c.expires_at <= bindparam("now")),
+    )
+    .order_by(_RES.c.id)
+)
+# The single-warehouse case of taking a hold in one statement (the levels' read only chose the
+# warehouse): the one with the most available, reserved only if it has it all. The subquery
+# merely picks; the outer condition decides, as ``_RESERVE``'s does, so two buyers racing for
+# the last units cannot both win. The bind is the outer one's name: the write names its row.
+_AVAILABLE = _STOCK.c.on_hand - _STOCK.c.reserved
+_OTHER = _STOCK.alias("most")  # an alias, or the subquery would be correlated to the updated row
+_MOST_AVAILABLE = (
+    select(_OTHER.c.warehouse_id)
+    .where(_OTHER.c.product_id == bindparam("stock_product_id"), _OTHER.c.on_hand - _OTHER.c.reserved >= _QTY)
+    .order_by((_OTHER.c.on_hand - _OTHER.c.reserved).desc(), _OTHER.c.warehouse_id)
+    .limit(1)
+    .scalar_subquery()
+)
+_RESERVE_WHERE_MOST = (
+    update(_STOCK)
+    .where(_STOCK.c.product_id == bindparam("stock_product_id"), _STOCK.c.warehouse_id == _MOST_AVAILABLE)
+    .where(_AVAILABLE >= _QTY)
+    .values(reserved=_STOCK.c.reserved + _QTY)
+    .returning(_STOCK.c.warehouse_id)
+)
 _EXTEND_HOLDS = (
     update(_RES)
     .where(_RES.c.customer_id == bindparam("reservations_customer_id"), _HOLD)
@@ -183,6 +212,10 @@ class SqlStock:
     async def try_reserve(self, product_id: int, warehouse_id: int, quantity: int) -> bool:
         return await self._conditional(_RESERVE, product_id, warehouse_id, quantity)
 
+    async def reserve_where_most(self, product_id: int, quantity: int) -> int | None:
+        rows = (await run(self.s, _RESERVE_WHERE_MOST, {"stock_product_id": product_id, "quantity": quantity})).all()
+        return int(rows[0][0]) if rows else None
+
     async def release(self, product_id: int, warehouse_id: int, quantity: int) -> None:
         if not await self._conditional(_RELEASE, product_id, warehouse_id, quantity):
             raise StockInvariantBroken()
@@ -277,6 +310,9 @@ class SqlStock:
 
     async def expired_holds(self, product_id: int, now: datetime) -> list[Reservation]:
         return await self._reservations(_EXPIRED_HOLDS, product_id=product_id, now=now)
+
+    async def product_holds(self, product_id: int, customer_id: int, now: datetime) -> list[Reservation]:
+        return await self._reservations(_PRODUCT_HOLDS, product_id=product_id, customer_id=customer_id, now=now)
 
     async def resize_reservation(self, reservation: Reservation, quantity: int) -> None:
         params = {"reservation_id": reservation.id, "new_quantity": quantity}

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from domain.customers import Customer
 from domain.money import Money
 from domain.ports import UnitOfWork
 from domain.pricing import PriceRule, Scope
+from tests.contracts.conftest import NOW
 
 FIXED = PriceRule("wholesale", "EUR", Scope.VARIANT, "MUG-1", 1, price=Money(400, "EUR"))
 BREAK = PriceRule("wholesale", "EUR", Scope.CATEGORY, "7", 10, percent=Decimal("5"))
@@ -58,3 +60,21 @@ async def test_replacing_groups_leaves_the_other_groups_lists(uow: UnitOfWork) -
         await uow.commit()
     async with uow:
         assert _plain(await uow.price_rules.all()) == [replace(TERMS, group="b2b"), VIP, BREAK]
+
+
+async def test_a_customers_rules_are_their_groups_and_no_customer_has_the_retail_list(uow: UnitOfWork) -> None:
+    retail = replace(VIP, group="retail")
+    async with uow:
+        for rule in (FIXED, BREAK, TERMS, retail):
+            await uow.price_rules.put(rule)
+        ann = await uow.customers.add(
+            Customer(telegram_id=1001, first_name="Ann", price_group="wholesale", created_at=NOW)
+        )
+        bob = await uow.customers.add(Customer(telegram_id=1002, first_name="Bob", price_group="b2b", created_at=NOW))
+        await uow.commit()
+    async with uow:
+        group, rules = await uow.price_rules.for_customer(ann.id or 0)
+        assert (group, _plain(rules)) == ("wholesale", [BREAK, TERMS, FIXED])
+        assert await uow.price_rules.for_customer(bob.id or 0) == ("b2b", [])
+        group, rules = await uow.price_rules.for_customer(999_999)
+        assert (group, _plain(rules)) == ("retail", [retail])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from domain.catalog import Category, Product, ProductStatus
 from domain.categories import CategoryTree
 from domain.money import Money
@@ -36,6 +38,20 @@ async def test_an_upserted_product_is_found_by_id_and_sku(uow: UnitOfWork) -> No
             id=added.id,
         )
     )
+
+
+async def test_a_product_untranslated_is_the_product_without_its_other_languages(uow: UnitOfWork) -> None:
+    mug = Product("MUG-1", "Mug", "Kitchen", {"EUR": EUR}, names={"ru": "Кружка"}, descriptions={"ru": "Для чая"})
+    async with uow:
+        added = await uow.products.upsert(mug)
+        await uow.commit()
+    assert added.id is not None
+    async with uow:
+        translated = await uow.products.get(added.id)
+        untranslated = await uow.products.get_untranslated(added.id)
+        assert await uow.products.get_untranslated(added.id + 1000) is None
+    assert translated is not None and translated.names == {"ru": "Кружка"}
+    assert untranslated == replace(translated, names={}, descriptions={})
 
 
 async def test_an_upsert_by_the_same_sku_updates_keeps_the_id_and_adds_prices(uow: UnitOfWork) -> None:

@@ -145,6 +145,42 @@ async def test_expired_holds_are_those_of_the_product_due_by_now(uow: UnitOfWork
         assert await uow.stock.expired_holds(shelf.product, NOW) == [due]
 
 
+async def test_a_products_holds_are_the_expired_ones_and_the_customers_own(uow: UnitOfWork, shelf: Shelf) -> None:
+    other = Shelf(shelf.product, shelf.warehouse, await a_customer(uow, telegram_id=2002))
+    elsewhere = Shelf(await a_product(uow, "CUP-1"), shelf.warehouse, shelf.customer)
+    async with uow:
+        due = await uow.stock.add_reservation(hold(other, 1, expires_at=NOW))
+        await uow.stock.add_reservation(hold(other, 1))  # someone else's, not due
+        mine_due = await uow.stock.add_reservation(hold(shelf, 2, expires_at=NOW - timedelta(minutes=1)))
+        mine = await uow.stock.add_reservation(hold(shelf, 3))
+        mine_open = await uow.stock.add_reservation(hold(shelf, 4, expires_at=None))
+        await uow.stock.add_reservation(hold(elsewhere, 5))
+        await uow.stock.add_reservation(
+            Reservation(shelf.product, shelf.warehouse, 1, ReservationKind.ALLOCATION, shelf.customer, None, NOW, NOW)
+        )
+        await uow.commit()
+    async with uow:
+        assert await uow.stock.product_holds(shelf.product, shelf.customer, NOW) == [due, mine_due, mine, mine_open]
+
+
+async def test_reserving_where_most_takes_the_warehouse_with_the_most_when_it_has_it_all(
+    uow: UnitOfWork, shelf: Shelf
+) -> None:
+    elsewhere = await a_warehouse(uow, "MAN")
+    async with uow:
+        await uow.stock.set_bin_quantity(shelf.product, elsewhere, "A-01-01-1", 12, "count", "staff:1", NOW)
+        await uow.commit()
+    async with uow:
+        assert await uow.stock.reserve_where_most(shelf.product, 5) == elsewhere  # 12 there, 10 here
+        assert await uow.stock.reserve_where_most(shelf.product, 8) == shelf.warehouse  # 7 there, 10 here
+        assert await uow.stock.reserve_where_most(shelf.product, 8) is None  # 7 and 2: split, not here
+        assert await uow.stock.reserve_where_most(shelf.product + 1000, 1) is None
+        await uow.commit()
+    async with uow:
+        levels = sorted(await uow.stock.levels([shelf.product]), key=lambda lv: lv.warehouse_id)
+    assert [(lv.warehouse_id, lv.reserved) for lv in levels] == sorted([(shelf.warehouse, 8), (elsewhere, 5)])
+
+
 async def test_drift_shows_counters_that_disagree_with_their_reservations(uow: UnitOfWork, shelf: Shelf) -> None:
     async with uow:
         await uow.stock.try_reserve(shelf.product, shelf.warehouse, 3)
