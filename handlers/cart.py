@@ -6,7 +6,6 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain.cart import Cart
 from domain.customers import Customer
@@ -26,6 +25,7 @@ from handlers.callbacks import CartChange, CartView, NotifyMe, StartCheckout, sh
 from handlers.catalog import card_keyboard, customer_currency, reading_language, redraw_card
 from handlers.context import ShopSettings
 from handlers.menu import CART_BUTTON
+from handlers.views.markup import callback_button, inline_keyboard, packed
 from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
@@ -34,17 +34,24 @@ router = Router(name=__name__)
 def cart_keyboard(cart: Cart) -> InlineKeyboardMarkup | None:
     if cart.is_empty:
         return None
-    builder = InlineKeyboardBuilder()
+    # Made as aiogram's builder makes them, without validating each button
+    # (``handlers.views.markup``): a 20-line cart is 81 buttons, and the builder's copies
+    # and validation were a third of a /cart.
+    view = packed(CartView)
+    rows = []
     for line in cart.lines:
         pid, qty = line.product.id or 0, line.quantity
-        builder.button(text=f"{shorten(line.product.display_name, 32)} ×{qty}", callback_data=CartView())
         less, more = line.terms.down(qty), line.terms.up(qty)  # whole packs, not under the minimum
-        builder.button(text="➖", callback_data=CartChange(product_id=pid, expected=qty, quantity=less, view="cart"))
-        builder.button(text="➕", callback_data=CartChange(product_id=pid, expected=qty, quantity=more, view="cart"))
-        builder.button(text="🗑", callback_data=CartChange(product_id=pid, expected=qty, quantity=0, view="cart"))
-    builder.button(text=_("✅ Checkout"), callback_data=StartCheckout())
-    builder.adjust(*([4] * len(cart.lines)), 1)
-    return builder.as_markup()
+        rows.append(
+            [
+                callback_button(f"{shorten(line.product.display_name, 32)} ×{qty}", view),
+                callback_button("➖", packed(CartChange, pid, qty, less, "cart")),
+                callback_button("➕", packed(CartChange, pid, qty, more, "cart")),
+                callback_button("🗑", packed(CartChange, pid, qty, 0, "cart")),
+            ]
+        )
+    rows.append([callback_button(_("✅ Checkout"), packed(StartCheckout))])
+    return inline_keyboard(rows)
 
 
 async def customer_cart(uow: UnitOfWork, clock: Clock, customer: Customer, settings: ShopSettings) -> Cart:

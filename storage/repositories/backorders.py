@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.backorders import Backorder, BackorderStatus, BackorderTerms
 from storage import models as m
+from storage.repositories.sql import fetch
 
 B = m.BackorderRow
 WAITING = BackorderStatus.WAITING.value
+_TERMS: Table = m.BackorderTermsRow.__table__  # type: ignore[assignment]
+# Read by every cart screen and checkout: built once (``storage.repositories.sql.fetch``).
+_TERMS_OF = select(_TERMS.c.product_id, _TERMS.c.allowed, _TERMS.c.unit_limit, _TERMS.c.release_date).where(
+    _TERMS.c.product_id.in_(bindparam("ids", expanding=True))
+)
 
 
 def _backorder(row: m.BackorderRow) -> Backorder:
@@ -36,8 +42,7 @@ class SqlBackorders:
     async def terms(self, product_ids: Sequence[int]) -> dict[int, BackorderTerms]:
         if not product_ids:
             return {}
-        t = m.BackorderTermsRow
-        rows = await self.s.scalars(select(t).where(t.product_id.in_(sorted(set(product_ids)))))
+        rows = await fetch(self.s, _TERMS_OF, {"ids": sorted(set(product_ids))})
         return {r.product_id: BackorderTerms(r.product_id, r.allowed, r.unit_limit, r.release_date) for r in rows}
 
     async def set_terms(self, product_id: int, terms: BackorderTerms | None) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.money import Money
@@ -13,6 +14,18 @@ from domain.promotions import DiscountKind, PromoCode, Promotion, Target
 from storage.models.promotions import PromoCodeRow as C
 from storage.models.promotions import PromoCodeUseRow as U
 from storage.models.promotions import PromotionRow as P
+from storage.repositories.sql import fetch
+
+_PROMOTIONS: Table = P.__table__  # type: ignore[assignment]
+# Read by every cart and checkout screen: built once (``storage.repositories.sql.fetch``).
+_NOT_ENDED = (
+    select(_PROMOTIONS)
+    .where(
+        _PROMOTIONS.c.ends_at > bindparam("now"),
+        _PROMOTIONS.c.ended_at.is_(None) | (_PROMOTIONS.c.ended_at > bindparam("now")),
+    )
+    .order_by(_PROMOTIONS.c.starts_at, _PROMOTIONS.c.id)
+)
 
 
 def _ids(text: str) -> frozenset[int]:
@@ -23,7 +36,8 @@ def _money(minor: int | None, currency: str | None) -> Money | None:
     return Money(minor, currency) if minor is not None and currency else None
 
 
-def _promotion(row: P) -> Promotion:
+def _promotion(row: P | Any) -> Promotion:
+    """From an ORM row or a Core row of the whole table (the same names)."""
     currency = row.currency
     return Promotion(
         name=row.name,
@@ -96,10 +110,7 @@ class SqlPromotions:
 
     async def promotions(self, now: datetime) -> list[Promotion]:
         """Running or still to come (not ended), oldest first."""
-        rows = await self.s.scalars(
-            select(P).where(P.ends_at > now, (P.ended_at.is_(None)) | (P.ended_at > now)).order_by(P.starts_at, P.id)
-        )
-        return [_promotion(row) for row in rows]
+        return [_promotion(row) for row in await fetch(self.s, _NOT_ENDED, {"now": now})]
 
     async def end_promotion(self, promotion_id: int, at: datetime) -> Promotion | None:
         row = await self.s.get(P, promotion_id)

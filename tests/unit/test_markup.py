@@ -9,9 +9,26 @@ from aiogram import Bot
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.i18n import make_i18n
 from bot.telegram_session import JsonBodySession, request_body
-from handlers.callbacks import BuyNowCb, CartChange, CategoryPageCb, NotifyMe, ProductCb, VariantCb
+from domain.cart import Cart, CartLine
+from domain.catalog import Product
+from domain.money import Money
+from domain.pricing import OrderingTerms
+from handlers.callbacks import (
+    BuyNowCb,
+    CartChange,
+    CartView,
+    CategoryPageCb,
+    NotifyMe,
+    ProductCb,
+    StartCheckout,
+    VariantCb,
+    shorten,
+)
+from handlers.cart import cart_keyboard
 from handlers.views.markup import NUMBER_MAX, callback_button, inline_keyboard, packed
 
 BOT = Bot("123456:TEST")
@@ -75,3 +92,32 @@ def test_callback_data_packed_fast_is_what_pack_gives(made: tuple[Any, ...], val
 def test_packing_refuses_what_the_callback_data_would_not_take(values: tuple[Any, ...]) -> None:
     with pytest.raises(ValueError):
         packed(VariantCb, *values)
+
+
+def test_the_cart_keyboard_is_the_one_aiogram_s_builder_makes() -> None:
+    shirt = Product(sku="TS-M", name="T-shirt <b>M</b> " + "x" * 40, category="Tops", id=7)
+    bolts = Product(sku="B-10", name="Bolts", category="Hardware", id=NUMBER_MAX)
+    cart = Cart(
+        lines=[
+            CartLine(shirt, 2, 2, Money(1500, "GBP"), None),
+            CartLine(bolts, 20, 20, Money(10, "GBP"), None, terms=OrderingTerms(minimum=10, pack=10)),
+        ],
+        currency="GBP",
+    )
+    builder = InlineKeyboardBuilder()
+    for line, less, more in ((cart.lines[0], 1, 3), (cart.lines[1], 10, 30)):
+        pid, qty = line.product.id or 0, line.quantity
+        builder.button(text=f"{shorten(line.product.display_name, 32)} ×{qty}", callback_data=CartView())
+        builder.button(text="➖", callback_data=CartChange(product_id=pid, expected=qty, quantity=less, view="cart"))
+        builder.button(text="➕", callback_data=CartChange(product_id=pid, expected=qty, quantity=more, view="cart"))
+        builder.button(text="🗑", callback_data=CartChange(product_id=pid, expected=qty, quantity=0, view="cart"))
+    builder.button(text="✅ Checkout", callback_data=StartCheckout())
+    builder.adjust(4, 4, 1)
+    i18n = make_i18n("en")
+    with i18n.context(), i18n.use_locale("en"):
+        made = cart_keyboard(cart)
+    assert made is not None
+    same(made, builder.as_markup())
+    for row in made.inline_keyboard:
+        for button in row:
+            same(button, InlineKeyboardButton(text=button.text, callback_data=button.callback_data))
