@@ -23,7 +23,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.filters.base import Filter
 from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.state import State
-from aiogram.types import TelegramObject, User
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.i18n import I18n
 from babel.support import LazyProxy
 from magic_filter.operations import ComparatorOperation, GetAttributeOperation
@@ -105,18 +105,36 @@ class RouterGate(Filter):
     def admits(self, event: TelegramObject, raw_state: str | None) -> bool:
         if raw_state in self.states:
             return True
+        # A message has no ``data`` and a press no text: reading a field a pydantic model
+        # lacks raises inside ``getattr`` (~1 µs), and a gate is asked ~20 times an update.
+        if isinstance(event, CallbackQuery):
+            data = event.data
+            if data is not None and (data in self.data_exact or data.startswith(self.data_prefixes)):
+                return True
+        elif isinstance(event, Message):
+            text = event.text
+            if text and self.texts and text in self._texts():
+                return True
+            command = text or event.caption  # as aiogram's Command reads it
+            if command and command[0] == "/" and self.commands and _command_name(command) in self.commands:
+                return True
+            if any(getattr(event, attribute, None) for attribute in self.attributes):
+                return True
+        elif self._other_kind(event):
+            return True
+        return bool(self.others) and any(condition(event, raw_state) for condition in self.others)
+
+    def _other_kind(self, event: TelegramObject) -> bool:
         data = getattr(event, "data", None)
         if isinstance(data, str) and (data in self.data_exact or data.startswith(self.data_prefixes)):
             return True
         text = getattr(event, "text", None)
         if text and text in self._texts():
             return True
-        command = text or getattr(event, "caption", None)  # as aiogram's Command reads it
+        command = text or getattr(event, "caption", None)
         if command and command[0] == "/" and _command_name(command) in self.commands:
             return True
-        if any(getattr(event, attribute, None) for attribute in self.attributes):
-            return True
-        return any(condition(event, raw_state) for condition in self.others)
+        return any(getattr(event, attribute, None) for attribute in self.attributes)
 
     def _texts(self) -> frozenset[str]:
         """The button texts in the current update's language (translated once per language)."""
