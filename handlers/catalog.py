@@ -183,12 +183,9 @@ def option_buttons(card: ProductCard, category_id: int, page: int) -> list[list[
     rows: list[list[InlineKeyboardButton]] = []
     for option in card.options:
         buttons = [
-            _press(
+            callback_button(
                 ("✔ " if choice.chosen else "") + shorten(choice.value, 20) + (" ✖" if choice.sold_out else ""),
-                VariantCb,
-                choice.product_id,
-                category_id,
-                page,
+                packed(VariantCb, choice.product_id, category_id, page),
             )
             for choice in option.choices
         ]

@@ -61,11 +61,17 @@ def inline_keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKey
     return markup
 
 
+_FIELD_COUNT: dict[type[CallbackData], int] = {}  # read once: pydantic's ``model_fields`` is a property
+
+
 def packed(kind: type[CallbackData], *values: int | str) -> str:
     """``kind(**fields).pack()`` given every field's value in the order they are declared:
     ``Number``s, and codes a ``Literal`` of the shop's own offers (``CartChange.view``)."""
-    if len(values) != len(kind.model_fields):
-        raise ValueError(f"{kind.__name__} has {len(kind.model_fields)} fields, given {len(values)}")
+    count = _FIELD_COUNT.get(kind)
+    if count is None:
+        count = _FIELD_COUNT[kind] = len(kind.model_fields)
+    if len(values) != count:
+        raise ValueError(f"{kind.__name__} has {count} fields, given {len(values)}")
     for value in values:
         if type(value) is int:
             if not 0 <= value <= NUMBER_MAX:
