@@ -12,11 +12,14 @@ from storage import models as m
 from storage.cache import CacheView
 from storage.db import DIALECT
 from storage.repositories.cached import fills
-from storage.repositories.sql import _INSERT_FOR, _table, fetch, run
+from storage.repositories.sql import _INSERT_FOR, _table, direct, fetch, run
 
 _CART = _table(m.CartLineRow)
-_CART_LINES = fills(
-    "carts", select(_CART.c.product_id, _CART.c.quantity).where(_CART.c.customer_id == bindparam("customer_id"))
+_CART_LINES = direct(
+    fills(
+        "carts",
+        select(_CART.c.product_id, _CART.c.quantity).where(_CART.c.customer_id == bindparam("customer_id")),
+    )
 )
 _THIS_LINE = and_(
     _CART.c.customer_id == bindparam("cart_lines_customer_id"), _CART.c.product_id == bindparam("cart_lines_product_id")
@@ -41,7 +44,9 @@ def _cart_line_upsert(insert_for: Any) -> Executable:
     )
 
 
-_SET_CART_LINE_BY_DIALECT = {dialect: _cart_line_upsert(insert_for) for dialect, insert_for in _INSERT_FOR.items()}
+_SET_CART_LINE_BY_DIALECT = {
+    dialect: direct(_cart_line_upsert(insert_for)) for dialect, insert_for in _INSERT_FOR.items()
+}
 _CLEAR_CART = delete(_CART).where(_CART.c.customer_id == bindparam("cart_lines_customer_id"))
 
 

@@ -21,7 +21,7 @@ from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView, Since
 from storage.repositories import catalog_bulk, catalog_search, changes
 from storage.repositories.cached import SNAPSHOT_CHUNK, copier, fills
-from storage.repositories.sql import _chunks, fetch
+from storage.repositories.sql import _chunks, direct, fetch
 
 _copied = copier(Product)  # what the read cache keeps and hands out shares nothing a caller changes
 
@@ -497,7 +497,7 @@ _LISTING = fills("tree", select(_P.id).where(*_IN_CATEGORY).order_by(_P.name, _P
 # What the catalog section is filled from: whole (a count, then every product) or product by product.
 _CATALOG_SIZE = fills("catalog", select(func.count()).select_from(m.ProductRow))
 _CATALOG = fills("catalog", SqlProducts._with_prices().order_by(m.ProductRow.id))
-_PRODUCT_BY_ID = fills("catalog", SqlProducts._with_prices().where(m.ProductRow.id == bindparam("id")))
+_PRODUCT_BY_ID = direct(fills("catalog", SqlProducts._with_prices().where(m.ProductRow.id == bindparam("id"))))
 _PRODUCT_BY_SKU = fills("catalog", SqlProducts._with_prices().where(m.ProductRow.sku == bindparam("sku")))
 _CHANGED_PRODUCTS = fills(
     "catalog",

@@ -14,7 +14,7 @@ from domain.pricing import RETAIL, PriceRule, Scope
 from storage import models as m
 from storage.cache import CacheView
 from storage.repositories.cached import fills
-from storage.repositories.sql import _table, fetch, run
+from storage.repositories.sql import _table, direct, fetch, run
 
 _RULES = _table(m.PriceRuleRow)
 _ORDER = (_RULES.c.price_group, _RULES.c.scope, _RULES.c.target, _RULES.c.currency, _RULES.c.min_quantity)
@@ -24,7 +24,7 @@ _ALL = select(_RULES).order_by(*_ORDER)
 _CUSTOMERS = _table(m.CustomerRow)
 # A write deciding on a customer's price list (a quantity's terms) reads their group and its
 # rules in one statement: one row per rule, or one row of NULL rules when the group has none.
-_CUSTOMER_RULES = (
+_CUSTOMER_RULES = direct(
     select(_CUSTOMERS.c.price_group.label("customer_group"), _RULES)
     .select_from(_CUSTOMERS.outerjoin(_RULES, _RULES.c.price_group == _CUSTOMERS.c.price_group))
     .where(_CUSTOMERS.c.id == bindparam("customer_id"))

@@ -28,7 +28,7 @@ from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView, Since
 from storage.repositories import changes, stock_counts
 from storage.repositories.cached import SNAPSHOT_CHUNK, fills
-from storage.repositories.sql import _chunks, _table, fetch, run
+from storage.repositories.sql import _chunks, _table, direct, fetch, run
 from storage.repositories.warehouses import bin_id_for
 
 
@@ -72,11 +72,11 @@ _CHANGED_LEVELS = fills(
     ),
 )
 _QTY: BindParameter[int] = bindparam("quantity")
-_RESERVE = _stock_update(_STOCK.c.on_hand - _STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved + _QTY)
-_RELEASE = _stock_update(_STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved - _QTY)
+_RESERVE = direct(_stock_update(_STOCK.c.on_hand - _STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved + _QTY))
+_RELEASE = direct(_stock_update(_STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved - _QTY))
 _RECOUNT = _stock_update(_STOCK.c.on_hand + _QTY >= _STOCK.c.reserved, on_hand=_STOCK.c.on_hand + _QTY)  # QTY: delta
-_ADD_RESERVATION = insert(_RES)
-_DELETE_RESERVATION = delete(_RES).where(_RES.c.id == bindparam("reservation_id"))
+_ADD_RESERVATION = direct(insert(_RES))
+_DELETE_RESERVATION = direct(delete(_RES).where(_RES.c.id == bindparam("reservation_id")))
 _RESIZE_RESERVATION = (
     update(_RES).where(_RES.c.id == bindparam("reservation_id")).values(quantity=bindparam("new_quantity"))
 )
@@ -87,7 +87,7 @@ _CUSTOMER_HOLDS = fills(
 _EXPIRED_HOLDS = select(_RES).where(
     _RES.c.product_id == bindparam("product_id"), _HOLD, _RES.c.expires_at <= bindparam("now")
 )
-_PRODUCT_HOLDS = (
+_PRODUCT_HOLDS = direct(
     select(_RES)
     .where(
         _RES.c.product_id == bindparam("product_id"),
@@ -109,14 +109,14 @@ _MOST_AVAILABLE = (
     .limit(1)
     .scalar_subquery()
 )
-_RESERVE_WHERE_MOST = (
+_RESERVE_WHERE_MOST = direct(
     update(_STOCK)
     .where(_STOCK.c.product_id == bindparam("stock_product_id"), _STOCK.c.warehouse_id == _MOST_AVAILABLE)
     .where(_AVAILABLE >= _QTY)
     .values(reserved=_STOCK.c.reserved + _QTY)
     .returning(_STOCK.c.warehouse_id)
 )
-_EXTEND_HOLDS = (
+_EXTEND_HOLDS = direct(
     update(_RES)
     .where(_RES.c.customer_id == bindparam("reservations_customer_id"), _HOLD)
     .values(expires_at=bindparam("until"))
