@@ -4,7 +4,7 @@ arrives (inside the arrival's transaction), and customers cancelling what still 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -22,6 +22,7 @@ from domain.cart import Cart, CartLine
 from domain.errors import NotFound
 from domain.orders import DeliveryMethod, Order, normalize_order_code
 from domain.ports import Clock, UnitOfWork
+from domain.stock import StockLevel
 from domain.usecases.backorder_fill import fill_backorders as fill_backorders  # where arrivals import it from
 from domain.usecases.orders import cancel_before_picking
 from domain.usecases.shortages import advance_if_picked, refund_part
@@ -58,11 +59,16 @@ async def offers(uow: UnitOfWork, product_ids: list[int], today: date) -> dict[i
     }
 
 
-async def _available(uow: UnitOfWork, product_ids: list[int], customer_id: int | None) -> dict[int, int]:
-    """Units available per product; with ``customer_id``, that customer's own holds count as theirs."""
+async def _available(
+    uow: UnitOfWork, product_ids: list[int], customer_id: int | None, levels: Sequence[StockLevel] | None = None
+) -> dict[int, int]:
+    """Units available per product; with ``customer_id``, that customer's own holds count as
+    theirs. ``levels``: the products' stock levels, when the caller has read them already."""
     available: dict[int, int] = defaultdict(int)
-    for level in await uow.stock.levels(product_ids):
-        available[level.product_id] += max(level.available, 0)
+    wanted = set(product_ids)
+    for level in await uow.stock.levels(product_ids) if levels is None else levels:
+        if level.product_id in wanted:
+            available[level.product_id] += max(level.available, 0)
     for hold in await uow.stock.customer_holds(customer_id) if customer_id is not None else []:
         if hold.product_id in product_ids:
             available[hold.product_id] += hold.quantity
@@ -104,14 +110,19 @@ async def with_waiting_parts(uow: UnitOfWork, now: datetime, lines: list[CartLin
 
 
 async def routable_part(
-    uow: UnitOfWork, cart: Cart, now: datetime, customer_id: int | None
+    uow: UnitOfWork,
+    cart: Cart,
+    now: datetime,
+    customer_id: int | None,
+    levels: Sequence[StockLevel] | None = None,
 ) -> tuple[Cart, dict[int, int]]:
     """Inside checkout's unit of work: the cart as stock can route it now, and per product
     the units that will wait. A line beyond stock whose product takes no backorders (or has
     no room) is left whole, so routing refuses it with the number available. A preorder
-    waits whole before its release date, even if stock arrived early."""
+    waits whole before its release date, even if stock arrived early. ``levels``: the
+    cart's stock levels, when the caller has read them in this transaction already."""
     ids = [line.product.id or 0 for line in cart.lines]
-    available = await _available(uow, ids, customer_id)
+    available = await _available(uow, ids, customer_id, levels)
     found = await offers(uow, ids, now.date())  # every line: a preorder waits whole even with stock at hand
     lines, waiting = [], {}
     for line in cart.lines:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -30,11 +31,10 @@ from domain.ports import Clock, UnitOfWork
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km, quotes, zone_for
 from domain.shop import ShopIdentity, merge
-from domain.stock import Reservation, ReservationKind
+from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.backorders import record_backorders, routable_part, waiting_params
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.cart import load_cart, release_customer_holds
-from domain.usecases.orders import apply_transition
 from domain.usecases.promotions import count_code_use, discounted_lines, discounts_for, labels
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse
@@ -112,8 +112,13 @@ def _local_now(clock: Clock, timezone: str) -> datetime:
     return clock.now().astimezone(ZoneInfo(timezone))
 
 
-async def _availability(uow: UnitOfWork, product_ids: list[int]) -> dict[tuple[int, int], int]:
-    return {(lv.product_id, lv.warehouse_id): max(lv.available, 0) for lv in await uow.stock.levels(product_ids)}
+async def _availability(
+    uow: UnitOfWork, product_ids: list[int], levels: Sequence[StockLevel] | None = None
+) -> dict[tuple[int, int], int]:
+    if levels is None:
+        levels = await uow.stock.levels(product_ids)
+    wanted = set(product_ids)
+    return {(lv.product_id, lv.warehouse_id): max(lv.available, 0) for lv in levels if lv.product_id in wanted}
 
 
 def _zone(decision: RoutingDecision, warehouses: list[Warehouse], point: tuple[float, float] | None) -> Zone:
@@ -124,12 +129,16 @@ def _zone(decision: RoutingDecision, warehouses: list[Warehouse], point: tuple[f
 
 
 async def _preview_route(
-    uow: UnitOfWork, cart: Cart, customer_id: int | None, point: tuple[float, float] | None
+    uow: UnitOfWork,
+    cart: Cart,
+    customer_id: int | None,
+    point: tuple[float, float] | None,
+    levels: Sequence[StockLevel] | None = None,
 ) -> tuple[RoutingDecision, list[Warehouse]]:
     """Routing on current availability; with ``customer_id``, as if that customer's own
     holds were released first (placement does exactly that)."""
     lines = {line.product.id or 0: line.quantity for line in cart.lines}
-    available = await _availability(uow, list(lines))
+    available = await _availability(uow, list(lines), levels)
     for hold in await uow.stock.customer_holds(customer_id) if customer_id is not None else []:
         key = (hold.product_id, hold.warehouse_id)
         available[key] = available.get(key, 0) + hold.quantity
@@ -173,10 +182,15 @@ async def pickup_points(uow: UnitOfWork) -> list[Warehouse]:
 
 
 async def route_or_explain(
-    uow: UnitOfWork, cart: Cart, customer_id: int | None, point: tuple[float, float] | None
+    uow: UnitOfWork,
+    cart: Cart,
+    customer_id: int | None,
+    point: tuple[float, float] | None,
+    levels: Sequence[StockLevel] | None = None,
 ) -> tuple[RoutingDecision, list[Warehouse]]:
+    """``levels``: the cart's stock levels, when read in this transaction already."""
     try:
-        return await _preview_route(uow, cart, customer_id, point)
+        return await _preview_route(uow, cart, customer_id, point, levels)
     except RoutingImpossible as impossible:
         line = next(line for line in cart.lines if line.product.id == impossible.product_id)
         raise CartChanged(name=line.product.display_name, available=impossible.params["available"]) from None
@@ -238,7 +252,9 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         if request.payment_method not in payment_methods(customer, policy):
             raise PaymentNotOffered()
         now = clock.now()
-        cart = await load_cart(uow, now, request.customer_id, request.currency, request.fallback_currency)
+        cart = await load_cart(
+            uow, now, request.customer_id, request.currency, request.fallback_currency, customer.price_group
+        )
         if cart.is_empty:
             raise EmptyCart()
         # Before any stock row: checkouts of a product with a backorder limit take turns, so
@@ -252,8 +268,10 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
         await release_customer_holds(uow, request.customer_id)
         for line in cart.lines:
             await release_expired_holds(uow, line.product.id or 0, now)
-        routable, waiting = await routable_part(uow, cart, now, None)  # backorders: what stock cannot cover waits
-        decision, warehouses = await route_or_explain(uow, routable, None, point)
+        # Read once, after the releases: what stock cannot cover waits (backorders), the rest is routed.
+        levels = await uow.stock.levels([line.product.id or 0 for line in cart.lines])
+        routable, waiting = await routable_part(uow, cart, now, None, levels)
+        decision, warehouses = await route_or_explain(uow, routable, None, point, levels)
         pickup_code = next((w.code for w in warehouses if w.id == request.delivery.pickup_warehouse_id), None)
         transfer = any(code != pickup_code for code in decision.warehouse_codes)
         delivery, shipping = await _delivery_with_shipping(
@@ -284,12 +302,14 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
             promo_code=discounts.code.code if discounts.code else "",
             discounts=labels(discounts),
         )
+        _first_steps(order, request.payment_method, now)
         await check_credit(uow, customer, order)
         await uow.orders.add(order)
         await count_code_use(uow, order, discounts, now)
         await allocation_rows(uow, order, decision, now)
         await record_backorders(uow, order, waiting, now)
-        await _first_steps(uow, clock, order, request)
+        if request.payment_method is PaymentMethod.INVOICE:
+            await book_sale(uow, order, now, debit=Account.RECEIVABLE, how="invoice")
         new_address = delivery.method is DeliveryMethod.COURIER and all(
             a.text != delivery.address for a in customer.addresses
         )
@@ -390,8 +410,11 @@ async def allocation_rows(uow: UnitOfWork, order: Order, decision: RoutingDecisi
         )
 
 
-async def _first_steps(uow: UnitOfWork, clock: Clock, order: Order, request: CheckoutRequest) -> None:
-    """The customer sees the confirmation as the reply, so these steps notify no one."""
+def _first_steps(order: Order, payment_method: PaymentMethod, now: datetime) -> None:
+    """The order's first moves, made before it is written: the order row goes in with its
+    status after them and its history rows all at once (written one by one, each move cost
+    an UPDATE and an INSERT). The customer sees the confirmation as the reply, so
+    these steps notify no one; none has other effects (no cancellation among them)."""
     steps: list[tuple[OrderStatus, str]] = {
         PaymentMethod.CARD: [(OrderStatus.AWAITING_PAYMENT, "card")],
         PaymentMethod.INVOICE: [
@@ -399,11 +422,9 @@ async def _first_steps(uow: UnitOfWork, clock: Clock, order: Order, request: Che
             (OrderStatus.ALLOCATED, ""),
         ],
         PaymentMethod.COD: [(OrderStatus.ALLOCATED, "cash on delivery")],
-    }[request.payment_method]
+    }[payment_method]
     for target, reason in steps:
-        await apply_transition(uow, order, target, clock=clock, actor="system", reason=reason, notify=False)
-    if request.payment_method is PaymentMethod.INVOICE:
-        await book_sale(uow, order, clock.now(), debit=Account.RECEIVABLE, how="invoice")
+        order.transition(target, now=now, actor="system", reason=reason)
 
 
 def pickup_ready_by(now: datetime, policy: CheckoutPolicy, transfer_needed: bool) -> datetime:
