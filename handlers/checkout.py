@@ -68,7 +68,7 @@ from handlers.context import OutboxSender, ShopSettings
 from handlers.errors import domain_message
 from handlers.menu import main_menu
 from handlers.paylinks import invoice_links, link_sent_text
-from handlers.promo_review import promo_button, review_discounts
+from handlers.promo_review import promo_button
 from handlers.views.rendering import Renderer, current_locale, fill, format_money
 
 router = Router(name=__name__)
@@ -275,9 +275,15 @@ async def pickup_chosen(
 
 # ----------------------------------------------------------------------------- shipping
 async def _quotes(
-    draft: CheckoutDraft, customer: Customer, uow: UnitOfWork, clock: Clock, settings: ShopSettings
+    draft: CheckoutDraft,
+    customer: Customer,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    promo_code: str | None = None,
 ) -> ShippingOptions:
-    """The cart, its delivery zone and the carriers' quotes for the address chosen so far."""
+    """The cart, its delivery zone and the carriers' quotes for the address chosen so far;
+    with ``promo_code``, its discounts too."""
     return await shipping_options(
         uow,
         clock,
@@ -286,6 +292,8 @@ async def _quotes(
         point=draft.point,
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
+        price_group=customer.price_group,
+        promo_code=promo_code,
     )
 
 
@@ -379,7 +387,8 @@ async def _show_review(
     renderer: Renderer,
 ) -> None:
     assert draft.payment is not None and draft.key is not None  # chosen together before the review
-    choice = await _quotes(draft, customer, uow, clock, settings)
+    choice = await _quotes(draft, customer, uow, clock, settings, draft.promo_code)
+    assert choice.discounts is not None  # asked for with the code
     pickup = None
     quote = None
     if draft.delivery_method is DeliveryMethod.PICKUP:
@@ -393,7 +402,7 @@ async def _show_review(
             return
         total = choice.cart.subtotal + quote.price
     payment = payment_terms(draft.payment, draft.delivery_method)
-    discounts, refused = await review_discounts(uow, clock, choice.cart, customer, draft.promo_code)
+    discounts, refused = choice.discounts, domain_message(choice.refused) if choice.refused else ""
     if refused:  # the code stopped applying (expired, used up, the cart changed): shown without it
         draft = replace(draft, promo_code="")
     text = renderer.render(

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from domain.accounting import Account, to_base
 from domain.cart import Cart
 from domain.customers import Address, CreditLimitExceeded, Customer, normalize_phone
+from domain.discounts import Discounts
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
@@ -28,6 +29,7 @@ from domain.orders import (
 )
 from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
+from domain.promotions import PromoRefused
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km, quotes, zone_for
 from domain.shop import ShopIdentity, merge
@@ -106,6 +108,8 @@ class ShippingOptions:
     cart: Cart
     zone: Zone
     quotes: list[ShippingQuote]
+    discounts: Discounts | None = None  # asked for with a promo code (the review)
+    refused: PromoRefused | None = None  # why that code no longer applies
 
 
 def _local_now(clock: Clock, timezone: str) -> datetime:
@@ -155,15 +159,26 @@ async def shipping_options(
     point: tuple[float, float] | None,
     currency: str,
     fallback_currency: str,
+    price_group: str | None = None,
+    promo_code: str | None = None,
 ) -> ShippingOptions:
+    """``price_group``: the customer's (None: read with the cart). With ``promo_code`` (the
+    review, on every payment choice), the cart's discounts too, read in the same unit (one
+    of its own cost another connection): with the code, or without it and why not."""
     async with uow.read_only():
-        cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency)
+        cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency, price_group)
         if cart.is_empty:
             raise EmptyCart()
         routable, _ = await routable_part(uow, cart, clock.now(), customer_id)  # backorders wait
         decision, warehouses = await route_or_explain(uow, routable, customer_id, point)
         zone = _zone(decision, warehouses, point)
         rates = await uow.carriers.all()
+        discounts, refused = None, None
+        if promo_code is not None:
+            try:
+                discounts = (await discounts_for(uow, clock.now(), cart, customer_id, promo_code))[1]
+            except PromoRefused as error:
+                discounts, refused = (await discounts_for(uow, clock.now(), cart, customer_id))[1], error
     found = quotes(
         rates,
         zone=zone,
@@ -173,7 +188,7 @@ async def shipping_options(
         processing_days=policy.processing_days,
         fx=cart.rates,
     )
-    return ShippingOptions(cart, zone, found)
+    return ShippingOptions(cart, zone, found, discounts, refused)
 
 
 async def pickup_points(uow: UnitOfWork) -> list[Warehouse]:
