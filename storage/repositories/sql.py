@@ -18,7 +18,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 
 from storage.cache import WRITES_ROWS
-from storage.db import DIALECT, IN_LOOP_SQL, READ_ONLY_OPTION, WriteInReadOnlyWork, note_write
+from storage.db import DIALECT, IN_LOOP_SQL, READ_ONLY_OPTION, WRITE_TURNS, WriteInReadOnlyWork, WriteTurns, note_write
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Executable)
@@ -43,7 +43,7 @@ async def run(
         if (direct := _direct(connection, statement, params, rows)) is not None:
             return cast(CursorResult[Any], direct)
         return cast(CursorResult[Any], _execute_on(connection, statement, params, rows))
-    return cast(CursorResult[Any], await session.run_sync(_execute, statement, params, rows))
+    return cast(CursorResult[Any], await _first(session, _execute, statement, params, rows))
 
 
 async def run_many(session: AsyncSession, statement: UpdateBase, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -128,7 +128,26 @@ async def fetch(session: AsyncSession, statement: Executable, params: Any = None
         if (direct := _direct(connection, statement, params, None)) is not None:
             return cast(Sequence[Row[Any]], direct.all())
         return cast(Sequence[Row[Any]], connection.execute(statement, params).all())
-    return cast(Sequence[Row[Any]], await session.run_sync(_fetch, statement, params))
+    return cast(Sequence[Row[Any]], await _first(session, _fetch, statement, params))
+
+
+async def _first(session: AsyncSession, statement_on: Callable[..., T], *args: Any) -> T:
+    """A unit of work's first statement (it begins the transaction). A writer on embedded
+    SQLite first waits for its process's turn at the write lock holding no connection
+    (``storage.db.WriteTurns.reserve``: the rule and what it saves)."""
+    turns: WriteTurns | None = session.sync_session.info.get(WRITE_TURNS)
+    if turns is None or session.in_transaction() or _read_only(session):
+        return await session.run_sync(statement_on, *args)
+    await turns.reserve()
+    try:
+        return await session.run_sync(statement_on, *args)
+    finally:
+        turns.unreserve()  # taken by the connection that began, unless it failed first
+
+
+def _read_only(session: AsyncSession) -> bool:
+    bind = session.sync_session.bind
+    return bind is not None and bool(bind.get_execution_options().get(READ_ONLY_OPTION, False))
 
 
 # ---- the driver path: hot statements straight to sqlite3 ----

@@ -21,8 +21,17 @@ from domain.usecases.customers import ensure_customer, remember_choice
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from storage import models as m
 from storage.cache import ABSENT, ALL_ROWS, ReadCache
-from storage.db import IN_LOOP_SQL, SQLITE_PAGE_CACHE_KIB, SQLITE_POOL, _rows_named, create_engine, session_factory
+from storage.db import (
+    IN_LOOP_SQL,
+    SQLITE_PAGE_CACHE_KIB,
+    SQLITE_POOL,
+    WriteTurns,
+    _rows_named,
+    create_engine,
+    session_factory,
+)
 from storage.repositories import catalog
+from storage.repositories.sql import run
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
@@ -177,6 +186,69 @@ async def test_a_writer_cut_off_mid_transaction_leaves_the_turn_to_the_next(tmp_
             assert (await connection.execute(text("SELECT x FROM t ORDER BY rowid"))).scalars().all() == [2, 3]
     finally:
         await engine.dispose()
+
+
+async def test_units_of_work_wait_for_their_turn_holding_no_connection(tmp_path: Path) -> None:
+    """Fifteen units of work ask to write while another holds the lock: they queue without a
+    pooled connection each (past the ten kept, each would be opened for its turn and closed
+    again), then write in the order they asked."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.sqlite3'}")
+    sessions = session_factory(engine)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (x INTEGER)"))
+        release = asyncio.Event()
+
+        async def holder() -> None:
+            async with engine.begin() as connection:
+                await connection.execute(text("INSERT INTO t VALUES (0)"))
+                await release.wait()
+
+        async def writer(x: int) -> None:
+            uow = SqlUnitOfWork(sessions)
+            async with uow:
+                await run(uow.session, text("INSERT INTO t VALUES (:x)"), {"x": x})
+                await uow.commit()
+
+        tasks = [asyncio.create_task(holder())]
+        await asyncio.sleep(0.02)
+        for x in range(1, 16):
+            tasks.append(asyncio.create_task(writer(x)))
+            await asyncio.sleep(0)
+        await asyncio.sleep(0.2)
+        assert engine.sync_engine.pool.checkedout() == 1  # the holder's
+        release.set()
+        await asyncio.gather(*tasks)
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text("SELECT x FROM t ORDER BY rowid"))).scalars().all()
+        assert rows == list(range(16))
+    finally:
+        await engine.dispose()
+
+
+async def test_a_turn_reserved_and_never_taken_passes_on() -> None:
+    """A unit of work whose first statement fails before its BEGIN hands its reserved turn
+    to the next in line."""
+    turns = WriteTurns()
+    order: list[str] = []
+    reserved = asyncio.Event()
+
+    async def first() -> None:
+        await turns.reserve()
+        order.append("first")
+        reserved.set()
+        await asyncio.sleep(0.05)
+        turns.unreserve()
+
+    async def second() -> None:
+        await reserved.wait()
+        await turns.reserve()
+        order.append("second")
+        turns.unreserve()
+
+    await asyncio.wait_for(asyncio.gather(first(), second()), 5)
+    assert order == ["first", "second"]
+    assert turns.holder is None
 
 
 async def _shop(engine: AsyncEngine) -> SqlUnitOfWork:
