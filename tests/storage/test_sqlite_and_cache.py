@@ -8,10 +8,10 @@ import gc
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from sqlalchemy import event, select, text, update
+from sqlalchemy import QueuePool, event, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.errors import NotFound
@@ -216,7 +216,7 @@ async def test_units_of_work_wait_for_their_turn_holding_no_connection(tmp_path:
             tasks.append(asyncio.create_task(writer(x)))
             await asyncio.sleep(0)
         await asyncio.sleep(0.2)
-        assert engine.sync_engine.pool.checkedout() == 1  # the holder's
+        assert cast(QueuePool, engine.sync_engine.pool).checkedout() == 1  # the holder's
         release.set()
         await asyncio.gather(*tasks)
         async with engine.connect() as connection:
