@@ -52,6 +52,9 @@ def request_body(session: BaseSession, bot: Bot, method: TelegramMethod[Any], fi
 
 
 _PLAIN = (str, int, bool)
+# A button given only a label and callback data (most are: ``handlers.views.markup``) has every
+# other field at its default, None; its body is those two, read without scanning the rest.
+_LABEL_AND_DATA = frozenset({"text", "callback_data"})
 
 
 def keyboard_body(session: BaseSession, bot: Bot, markup: InlineKeyboardMarkup, files: dict[str, Any]) -> Any:
@@ -66,7 +69,13 @@ def keyboard_body(session: BaseSession, bot: Bot, markup: InlineKeyboardMarkup, 
     for row in markup.inline_keyboard:
         made = []
         for button in row:
-            plain = {k: v for k, v in button.__dict__.items() if v is not None}
+            fields = button.__dict__
+            if button.__pydantic_fields_set__ == _LABEL_AND_DATA and not button.__pydantic_extra__:
+                text, data = fields["text"], fields["callback_data"]  # every other field left at None
+                if type(text) is str and type(data) is str:
+                    made.append({"text": text, "callback_data": data})
+                    continue
+            plain = {k: v for k, v in fields.items() if v is not None}
             if button.__pydantic_extra__ or not all(type(v) in _PLAIN for v in plain.values()):
                 plain = session.prepare_value(button, bot=bot, files=files, _dumps_json=False)
             made.append(plain)

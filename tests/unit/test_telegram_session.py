@@ -85,6 +85,8 @@ METHODS: list[TelegramMethod[Any]] = [
                 [InlineKeyboardButton(text="Copy", copy_text=CopyTextButton(text="B000001"))],
                 [InlineKeyboardButton(text="Site", url="https://shop.example", some_future_field=1)],
                 [InlineKeyboardButton(text="Pay", pay=True)],
+                [InlineKeyboardButton(text="Back", callback_data="pg:1:0:0:0", url=None)],  # None given, not left
+                [InlineKeyboardButton(text="More", callback_data="m", some_future_field=2)],
             ]
         ),
     ),
