@@ -101,7 +101,7 @@ def check_reply_markup(markup: dict[str, Any] | None) -> None:
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode("utf-8")) <= MAX_CALLBACK_DATA:
                 raise bad_request("BUTTON_DATA_INVALID")
-            if not BUTTON_ACTIONS & button.keys():
+            if BUTTON_ACTIONS.isdisjoint(button):  # (no set made per button)
                 raise bad_request(
                     "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
                 )
