@@ -12,6 +12,7 @@ from sqlalchemy import Executable, Insert, Table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, CursorResult, Row
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -227,7 +228,11 @@ def _plan(connection: Connection, statement: Executable, params: Mapping[str, An
     except KeyError:
         pass
     dialect = connection.dialect
-    compiled = cast(Any, statement).compile(dialect=dialect, column_keys=list(params))
+    try:
+        compiled = cast(Any, statement).compile(dialect=dialect, column_keys=list(params))
+    except SQLAlchemyError:  # SQLAlchemy's own path then raises it where it always did
+        _PLANS[key] = None
+        return None
     plan = None
     plain = not (compiled.literal_execute_params or compiled.post_compile_params)
     if isinstance(compiled, SQLCompiler) and compiled.positiontup is not None and plain:
