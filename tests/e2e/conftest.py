@@ -72,6 +72,13 @@ async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
         yield bot
 
 
+@pytest.fixture
+async def paying_shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    """``shop`` taking card payments through the sandbox's provider as well."""
+    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as bot:
+        yield bot
+
+
 async def stock_row(shop: RunningBot, sku: str, warehouse: str, *columns: Any) -> tuple[Any, ...]:
     """``columns`` of the stock row of ``sku`` at ``warehouse`` (e.g. ``m.StockRow.on_hand``)."""
     async with shop.runtime.sessions() as session:

@@ -69,3 +69,20 @@ async def stock(running: RunningBot, sku: str) -> list[tuple[str, int, int]]:
             .order_by(m.WarehouseRow.code)
         )
         return [(code, on_hand, reserved) for code, on_hand, reserved in rows]
+
+
+async def order_row(running: RunningBot, code: str) -> m.OrderRow:
+    row: m.OrderRow | None = await scalar(running, select(m.OrderRow).where(m.OrderRow.code == code))
+    assert row is not None
+    return row
+
+
+async def line_quantities(running: RunningBot, code: str) -> dict[str, int]:
+    """The order's lines as SKU -> quantity."""
+    async with running.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.OrderLineRow.sku, m.OrderLineRow.quantity)
+            .join(m.OrderRow, m.OrderRow.id == m.OrderLineRow.order_id)
+            .where(m.OrderRow.code == code)
+        )
+        return {sku: quantity for sku, quantity in rows}

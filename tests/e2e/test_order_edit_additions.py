@@ -8,8 +8,6 @@ Holder" £0.85 (1094 in LON)."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -18,9 +16,8 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
-from tests.e2e.conftest import ADMIN, hire, staff_shop
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_card_order, scalar, stock
-from tests.fakes import FakeClock
+from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, order_row, place_card_order, scalar, stock
 
 STAFF_CHAT = -100500
 WORDS = {
@@ -57,15 +54,9 @@ WORDS = {
 
 
 @pytest.fixture
-async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as bot:
-        yield bot
-
-
-async def _order(shop: RunningBot, code: str) -> m.OrderRow:
-    row: m.OrderRow | None = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == code))
-    assert row is not None
-    return row
+def shop(paying_shop: RunningBot) -> RunningBot:
+    """Here the shop takes card payments too (a difference to pay is sent as a link)."""
+    return paying_shop
 
 
 async def _lines(shop: RunningBot, code: str) -> dict[str, tuple[int, int]]:
@@ -128,7 +119,7 @@ async def test_a_customer_adds_a_new_product_to_a_paid_order_and_pays_the_differ
     assert difference.invoice is not None and difference.invoice["total_amount"] == 85
     assert asked.last.text  # the question was asked in the customer's language
 
-    order = await _order(shop, code)
+    order = await order_row(shop, code)
     assert (order.total_minor, order.version) == (380, 1)
     assert await _lines(shop, code) == {"85123A": (1, 0), "22197": (1, 0)}
     on_hand, reserved = popcorn_before[0][1], popcorn_before[0][2]
@@ -163,7 +154,7 @@ async def test_adding_a_product_with_no_stock_left_is_refused_and_changes_nothin
     answer, _ = await _add(olga, code, WORDS["ru"], "22197", "22197")
     assert "Popcorn Holder" in answer and "Ничего не изменено" in answer
     assert await _lines(shop, code) == {"85123A": (2, 0)}
-    assert (await _order(shop, code)).version == 0 and await stock(shop, "85123A") == hearts
+    assert (await order_row(shop, code)).version == 0 and await stock(shop, "85123A") == hearts
     assert await stock(shop, "22197") == [("LON", 0, 0)]
 
 
@@ -179,7 +170,7 @@ async def test_an_edit_applies_promotions_and_the_code_to_new_lines_and_drops_a_
     review = await bea.press(reply.last, "💵")
     applied = await bea.send("/promo SAVE10")
     code = order_code(await bea.press(applied.last, "Confirm order"))
-    order = await _order(shop, code)
+    order = await order_row(shop, code)
     assert (order.total_minor, order.discount_minor) == (513, 77) and review.last.text
 
     # Goods £5.90 − £0.20 (Hearts week) + £0.85 = £6.55; SAVE10 takes 10 % = £0.655 → £0.66 (half-even),
@@ -187,7 +178,7 @@ async def test_an_edit_applies_promotions_and_the_code_to_new_lines_and_drops_a_
     answer, told = await _add(bea, code, WORDS["en"], "22197", "22197")
     assert f"Order {code} is changed." in answer
     assert "Discounts: −£0.77 → −£0.86" in told and "Total: £5.13 → £5.89" in told
-    order = await _order(shop, code)
+    order = await order_row(shop, code)
     assert (order.subtotal_minor, order.discount_minor, order.total_minor) == (675, 86, 589)
     assert await _lines(shop, code) == {"85123A": (2, 77), "22197": (1, 9)}
     assert order.promo_code == "SAVE10" and "SAVE10" in order.discounts
@@ -200,7 +191,7 @@ async def test_an_edit_applies_promotions_and_the_code_to_new_lines_and_drops_a_
     told = removed.new[-1].text
     assert "Promo code SAVE10 no longer applies: it needs an order of at least £5.00." in told
     assert "Total: £5.89 → £0.85" in told
-    order = await _order(shop, code)
+    order = await order_row(shop, code)
     assert (order.total_minor, order.discount_minor, order.promo_code) == (85, 0, "")
     assert await _lines(shop, code) == {"22197": (1, 0)}
     assert await scalar(shop, select(m.PromoCodeRow.uses)) == 0
@@ -251,7 +242,7 @@ async def test_an_edit_follows_the_price_lists_minimum_and_packs_and_a_refused_o
     manager = await hire(shop, 737, "Max", "manager", language=language)
     for typed, refused in ((3, words["minimum"]), (12, words["pack"].format(lower=10, upper=15, quantity=12))):
         assert (await manager.send(f"/edit {code} 22197 {typed}")).last.text == refused
-        assert await _lines(shop, code) == {"85123A": (2, 0)} and (await _order(shop, code)).version == 0
+        assert await _lines(shop, code) == {"85123A": (2, 0)} and (await order_row(shop, code)).version == 0
         assert await stock(shop, "22197") == popcorn
 
     _, told = await _add(corp, code, words, "22197", "22197")  # "add one" comes at the list's minimum, as ➕ in a cart
@@ -268,7 +259,7 @@ async def test_an_edit_follows_the_price_lists_minimum_and_packs_and_a_refused_o
     assert await _lines(shop, code) == {"85123A": (2, 0), "22197": (10, 0)}
     stale = await corp.press_data(screen.last, plus)  # a button drawn before the last change
     assert stale.callback_answer is not None and code in str(stale.callback_answer["text"])
-    assert (await _order(shop, code)).version == 3
+    assert (await order_row(shop, code)).version == 3
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -297,7 +288,7 @@ async def test_staff_add_a_line_on_their_edit_screen_and_the_difference_is_colle
         )
     short = await sue.press(offered.last, "22197")
     assert short.callback_answer is not None and short.callback_answer["text"] == words["short"]
-    assert await _lines(shop, code) == {"85123A": (1, 0)} and (await _order(shop, code)).version == 0
+    assert await _lines(shop, code) == {"85123A": (1, 0)} and (await order_row(shop, code)).version == 0
     async with shop.runtime.sessions() as session, session.begin():
         await session.execute(update(m.StockRow).where(m.StockRow.product_id == product).values(reserved=popcorn[0][2]))
 
@@ -305,7 +296,7 @@ async def test_staff_add_a_line_on_their_edit_screen_and_the_difference_is_colle
     texts = [msg.text for msg in added.new]
     assert any(words["by"].format(code=code) in text and "Popcorn Holder × 3" in text for text in texts), texts
     link_text = next(text for text in texts if text.startswith(words["link"].format(code=code)))
-    order = await _order(shop, code)
+    order = await order_row(shop, code)
     assert (order.total_minor, order.version) == (550, 1)
     assert await _lines(shop, code) == {"85123A": (1, 0), "22197": (3, 0)}
     assert await stock(shop, "22197") == [("LON", popcorn[0][1], popcorn[0][2] + 3)]

@@ -4,9 +4,6 @@ customer and a manager editing at once one wins and the other is told. Nothing h
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
@@ -15,9 +12,8 @@ from domain.picking import PickMethod
 from domain.usecases.fulfilment import start_round
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import hire, staff_shop
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar, stock
-from tests.fakes import FakeClock
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import add_to_cart, line_quantities, order_code, place_cod_order, scalar, stock
 
 WORDS = {
     "en": {
@@ -31,22 +27,6 @@ WORDS = {
         "conflict": "Заказ {code} только что изменил кто-то другой. Ничего не изменено",
     },
 }
-
-
-@pytest.fixture
-async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with staff_shop(tmp_path, clock) as bot:
-        yield bot
-
-
-async def _lines(shop: RunningBot, code: str) -> dict[str, int]:
-    async with shop.runtime.sessions() as session:
-        rows = await session.execute(
-            select(m.OrderLineRow.sku, m.OrderLineRow.quantity)
-            .join(m.OrderRow, m.OrderRow.id == m.OrderLineRow.order_id)
-            .where(m.OrderRow.code == code)
-        )
-        return {sku: quantity for sku, quantity in rows}
 
 
 async def _version(shop: RunningBot, code: str) -> int:
@@ -69,7 +49,7 @@ async def test_a_customer_s_edit_pressed_after_a_picker_started_is_refused_with_
     late = await customer.press(screen.last, "➕")  # the screen was drawn before the picker started
     assert late.callback_answer is not None
     assert str(late.callback_answer.get("text")) == words["picking"].format(code=code)
-    assert (await _lines(shop, code), await stock(shop, "85123A"), await _version(shop, code)) == (
+    assert (await line_quantities(shop, code), await stock(shop, "85123A"), await _version(shop, code)) == (
         {"85123A": 2},
         before,
         0,
@@ -93,6 +73,6 @@ async def test_a_customer_and_a_manager_editing_at_once_one_wins_the_other_is_to
     lost = await customer.press(screen.last, "🗑")  # drawn at the version before the manager's edit
     assert lost.callback_answer is not None
     assert words["conflict"].format(code=code) in str(lost.callback_answer.get("text"))
-    assert await _lines(shop, code) == {"85123A": 4} and await _version(shop, code) == 1
+    assert await line_quantities(shop, code) == {"85123A": 4} and await _version(shop, code) == 1
     on_hand = (await stock(shop, "85123A"))[0]
     assert on_hand[2] == 4  # exactly the winner's units held

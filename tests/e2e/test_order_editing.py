@@ -4,9 +4,6 @@ started, and two staff editing the same order. Stock, money and history checked.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
@@ -15,17 +12,26 @@ from domain.picking import PickMethod
 from domain.usecases.fulfilment import start_round
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import ADMIN, hire, invite_token, staff_shop
-from tests.e2e.journeys import add_to_cart, order_code, place_card_order, place_cod_order, scalar, stock
+from tests.e2e.conftest import ADMIN, hire, invite_token
+from tests.e2e.journeys import (
+    add_to_cart,
+    line_quantities,
+    order_code,
+    order_row,
+    place_card_order,
+    place_cod_order,
+    scalar,
+    stock,
+)
 from tests.fakes import FakeClock
 
 STAFF_CHAT = -100500
 
 
 @pytest.fixture
-async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as bot:
-        yield bot
+def shop(paying_shop: RunningBot) -> RunningBot:
+    """Here the shop takes card payments too (a difference to pay is sent as a link)."""
+    return paying_shop
 
 
 async def hire_in_russian(shop: RunningBot, user_id: int, name: str, role: str) -> SandboxUser:
@@ -33,22 +39,6 @@ async def hire_in_russian(shop: RunningBot, user_id: int, name: str, role: str) 
     member = SandboxUser(shop.server, user_id, name, language_code="ru")
     await member.send(f"/start inv_{token}")
     return member
-
-
-async def _order(shop: RunningBot, code: str) -> m.OrderRow:
-    row: m.OrderRow | None = await scalar(shop, select(m.OrderRow).where(m.OrderRow.code == code))
-    assert row is not None
-    return row
-
-
-async def _lines(shop: RunningBot, code: str) -> dict[str, int]:
-    async with shop.runtime.sessions() as session:
-        rows = await session.execute(
-            select(m.OrderLineRow.sku, m.OrderLineRow.quantity)
-            .join(m.OrderRow, m.OrderRow.id == m.OrderLineRow.order_id)
-            .where(m.OrderRow.code == code)
-        )
-        return {sku: quantity for sku, quantity in rows}
 
 
 async def _edits(shop: RunningBot, code: str) -> list[str]:
@@ -84,8 +74,8 @@ async def test_customer_adds_a_unit_within_the_window_and_pays_the_difference(sh
     again = await boris.pay(difference, charge_id="tg-difference")  # Telegram redelivers it
     assert again.new == []
 
-    order = await _order(shop, code)
-    assert (order.total_minor, order.version, await _lines(shop, code)) == (590, 1, {"85123A": 2})
+    order = await order_row(shop, code)
+    assert (order.total_minor, order.version, await line_quantities(shop, code)) == (590, 1, {"85123A": 2})
     assert await stock(shop, "85123A") == [("LON", 806, 2)]
     charged = select(m.PaymentRow.amount_minor).where(m.PaymentRow.telegram_charge_id == "tg-difference")
     assert await scalar(shop, charged) == 295
@@ -110,12 +100,12 @@ async def test_customer_switches_to_pickup_then_back_to_a_courier(shop: RunningB
     alice = SandboxUser(shop.server, 707, "Alice")
     await add_to_cart(alice, "85123A", 2)
     code = order_code(await place_cod_order(alice))
-    assert (await _order(shop, code)).total_minor == 960  # £5.90 and £3.70 shipping
+    assert (await order_row(shop, code)).total_minor == 960  # £5.90 and £3.70 shipping
     screen = await alice.press((await alice.send(f"/track {code}")).last, "✏️ Edit")
     points = await alice.press(screen.last, "Pick up at a store instead")
     picked = await alice.press(points.last, "Manchester store")
     assert "Delivery: 221B Baker Street, London NW1 6XE → pickup at Manchester store" in picked.new[-1].text
-    order = await _order(shop, code)
+    order = await order_row(shop, code)
     assert (order.delivery_method, order.shipping_minor, order.total_minor) == ("pickup", 0, 590)
 
     screen = await alice.press((await alice.send(f"/track {code}")).last, "✏️ Edit")
@@ -123,7 +113,7 @@ async def test_customer_switches_to_pickup_then_back_to_a_courier(shop: RunningB
     assert "new delivery address" in asked.last.text
     moved = await alice.send("5 High Street, Leeds LS1 1AA")
     assert "→ 5 High Street, Leeds LS1 1AA" in moved.last.text and "Shipping: £0.00 →" in moved.last.text
-    order = await _order(shop, code)
+    order = await order_row(shop, code)
     assert (order.delivery_method, order.address, order.version) == ("courier", "5 High Street, Leeds LS1 1AA", 2)
     assert order.shipping_minor > 0 and order.total_minor == 590 + order.shipping_minor
 
@@ -152,7 +142,7 @@ async def test_a_manager_changes_the_address_and_the_customer_sees_what_changed(
     told = alice.messages()[-1]
     assert f"Order {code} was changed." in told.text and "→ 10 Downing Street, London SW1A 2AA" in told.text
     assert "Total" in told.text and "Heart" not in told.text  # the change, not the whole order again
-    order = await _order(shop, code)
+    order = await order_row(shop, code)
     assert (order.address, order.version) == ("10 Downing Street, London SW1A 2AA", 1)
     assert await _edits(shop, code) == ["staff:801"]
 
@@ -168,8 +158,8 @@ async def test_an_edit_after_picking_started_is_refused_and_changes_nothing(shop
 
     reply = await manager.send(f"/edit {code} 85123A 5")
     assert f"Order {code} can no longer be changed: picking has started" in reply.last.text
-    assert (await _lines(shop, code), await stock(shop, "85123A")) == ({"85123A": 2}, before)
-    assert (await _order(shop, code)).version == 0 and await _edits(shop, code) == []
+    assert (await line_quantities(shop, code), await stock(shop, "85123A")) == ({"85123A": 2}, before)
+    assert (await order_row(shop, code)).version == 0 and await _edits(shop, code) == []
 
 
 async def test_two_staff_editing_the_same_order_one_wins_the_other_is_told(shop: RunningBot) -> None:
@@ -188,7 +178,7 @@ async def test_two_staff_editing_the_same_order_one_wins_the_other_is_told(shop:
     assert "изменил кто-то другой" in str(lost.callback_answer.get("text"))
     typed = await support.send(f"/edit {code} 85123A 1")  # the text command uses the version last seen too
     assert "изменил кто-то другой" in typed.last.text
-    assert await _lines(shop, code) == {"85123A": 3}
+    assert await line_quantities(shop, code) == {"85123A": 3}
     assert await _edits(shop, code) == ["staff:804"]
 
 
@@ -196,12 +186,12 @@ async def test_an_edit_routes_the_order_again_to_where_a_new_line_is_stocked(sho
     alice = SandboxUser(shop.server, 708, "Alice")
     await add_to_cart(alice, "85123A", 1)
     code = order_code(await place_cod_order(alice))
-    assert (await _order(shop, code)).routing.startswith('["LON"')  # the holders are only in London
+    assert (await order_row(shop, code)).routing.startswith('["LON"')  # the holders are only in London
     manager = await hire(shop, 806, "Max", "manager")
 
     reply = await manager.send(f"/edit {code} 84077 1")  # stocked only in Manchester
     assert "➕ World War 2 Gliders Asstd Designs × 1" in reply.last.text
-    order = await _order(shop, code)
+    order = await order_row(shop, code)
     assert '"MAN"' in order.routing and '"LON"' in order.routing and order.version == 1
-    assert await _lines(shop, code) == {"85123A": 1, "84077": 1}
+    assert await line_quantities(shop, code) == {"85123A": 1, "84077": 1}
     assert [(w, reserved) for w, _, reserved in await stock(shop, "84077")] == [("MAN", 1)]

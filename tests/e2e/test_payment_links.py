@@ -3,11 +3,8 @@ ru); /paylink and its refusals; a link paid twice is one payment; the intake API
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
@@ -18,7 +15,7 @@ from domain.usecases.intake import create_api_key
 from handlers.paylinks import invoice_links
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import hire, staff_shop
+from tests.e2e.conftest import hire
 from tests.e2e.journeys import (
     add_to_cart,
     checkout_to_payment,
@@ -27,15 +24,8 @@ from tests.e2e.journeys import (
     place_cod_order,
     scalar,
 )
-from tests.fakes import FakeClock
 
 STAFF_CHAT = -100500
-
-
-@pytest.fixture
-async def paying_shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as bot:
-        yield bot
 
 
 async def _assisted_card_order(shop: RunningBot, customer: SandboxUser, username: str) -> tuple[str, SandboxUser]:

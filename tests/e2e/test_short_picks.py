@@ -5,8 +5,6 @@ or to drop the missing part (refund owed, booked) — in English and Russian, th
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,13 +14,12 @@ from domain.usecases.stock import stock_drift
 from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
-from tests.e2e.conftest import hire, staff_shop
+from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_cod_order, scalar
 from tests.e2e.test_order_edit_additions import _unbalanced_entries
 from tests.e2e.test_parcels import hire_in
 from tests.e2e.test_picking import pick_everything, status
 from tests.e2e.test_split_shipments import _parcels, shelf_says
-from tests.fakes import FakeClock
 
 SKU = "22151"  # only LON holds it in the demo catalog
 STAFF_CHAT = -100500
@@ -50,12 +47,6 @@ WORDS = {
         "refund": "Мы должны вам",
     },
 }
-
-
-@pytest.fixture
-async def paying_shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as bot:
-        yield bot
 
 
 async def _short_pick(shop: RunningBot, picker: SandboxUser, found: int) -> None:
