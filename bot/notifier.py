@@ -292,11 +292,12 @@ class Notifier:
         try:
             exhausted = False
             while not failures:
-                if unsent < REFILL_BELOW and not (exhausted and unsent):
+                if not exhausted and unsent < REFILL_BELOW:
                     batch = await self.store.claim(self.clock.now(), limit=CLAIM_BATCH)
-                    exhausted = not batch
-                    if exhausted and not unsent:
-                        break
+                    # A short batch took all that was due: no claim again to find nothing (a
+                    # pass that found one order's confirmation claimed three times). What is
+                    # written meanwhile wakes the next pass (``wake``, after its commit).
+                    exhausted = len(batch) < CLAIM_BATCH
                     for message in batch:
                         if message.chat_id in queues:
                             queues[message.chat_id].append(message)
@@ -307,8 +308,9 @@ class Notifier:
                             worker.add_done_callback(finished)
                     unsent += len(batch)
                     attempted += len(batch)
-                    if batch:
-                        continue
+                    continue
+                if exhausted and not unsent:
+                    break
                 settled.clear()  # no await since ``unsent`` was read: no settlement is missed
                 await settled.wait()
         finally:  # the sends under way finish, even after a failure (its chat's rows stay leased)
