@@ -22,32 +22,46 @@ ROUTINE_AT_INFO = ("apscheduler", "aiogram.event")
 QUIET_EVEN_AT_DEBUG = ("sqlalchemy", "aiosqlite", "asyncio")
 
 # What may carry a credential, whatever logged it (aiohttp and aiogram put the bot token in
-# request URLs; a traceback may quote a URL with a password). Known values are redacted too
+# request URLs; a traceback may quote a URL with a password), each with a piece of text a line
+# must contain to hold it (None: always looked for). Known values are redacted too
 # (``never_log``): ``load_settings`` registers every secret of the configuration.
-SECRET_SHAPES = (
-    r"(?<!\d)\d{4,}:[A-Za-z0-9_-]{30,}",  # a Telegram bot token (id:secret)
-    r"(?<!\d)\d{4,}:(?:TEST|LIVE):[A-Za-z0-9_:-]+",  # a Telegram Payments provider token
-    r"\bog_[0-9a-f]{8}_[A-Za-z0-9_-]+",  # an Ordergram API key (domain.apikeys)
-    r"(?<=Bearer )[^\s\"',;]+",
-    r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)",  # user:password in a URL
+SECRET_SHAPES: tuple[tuple[str | None, str], ...] = (
+    # A Telegram bot token (id:secret), or a Telegram Payments provider token (id:LIVE:secret):
+    # one shape, as the two alternatives after their common start scan a line twice as fast.
+    (None, r"(?<!\d)\d{4,}:(?:[A-Za-z0-9_-]{30,}|(?:TEST|LIVE):[A-Za-z0-9_:-]+)"),
+    ("og_", r"\bog_[0-9a-f]{8}_[A-Za-z0-9_-]+"),  # an Ordergram API key (domain.apikeys)
+    ("Bearer ", r"(?<=Bearer )[^\s\"',;]+"),
+    ("://", r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"),  # user:password in a URL
 )
+# Performance rule: a line is written for every update, and one pass of a regular expression
+# over it costs ~4 µs (the five shapes as one alternation ~20 µs, two thirds of the record's
+# whole cost); a substring test costs ~50 ns. So a shape whose text a line does not contain is
+# not looked for, and the known values only when one of them is in the line. Each pass only
+# replaces more of the line with ``REDACTED``, never less (``tests/test_logs.py``).
+_ALWAYS = re.compile("|".join(shape for needle, shape in SECRET_SHAPES if needle is None))
+_NEEDING = tuple((needle, re.compile(shape)) for needle, shape in SECRET_SHAPES if needle is not None)
 _known: set[str] = set()
-_secrets = re.compile("|".join(SECRET_SHAPES))  # one pass over each line: it runs on every record
+_known_values: re.Pattern[str] | None = None
 
 
 def never_log(*secrets: str | None) -> None:
     """Redact these values from every log record from now on (the shortest are ignored:
     redacting "a" would make every line unreadable and protect nothing)."""
-    global _secrets
+    global _known_values
     new = {secret for secret in secrets if secret and len(secret) >= 6} - _known
     if new:
         _known.update(new)
-        known = [re.escape(secret) for secret in sorted(_known, key=len, reverse=True)]
-        _secrets = re.compile("|".join((*known, *SECRET_SHAPES)))
+        _known_values = re.compile("|".join(re.escape(s) for s in sorted(_known, key=len, reverse=True)))
 
 
 def redact(text: str) -> str:
-    return _secrets.sub(REDACTED, text)
+    if _known_values is not None and any(secret in text for secret in _known):
+        text = _known_values.sub(REDACTED, text)
+    text = _ALWAYS.sub(REDACTED, text)
+    for needle, shape in _NEEDING:
+        if needle in text:
+            text = shape.sub(REDACTED, text)
+    return text
 
 
 @dataclass(slots=True)

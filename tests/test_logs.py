@@ -19,7 +19,7 @@ from bot.api import make_api_app
 from bot.cli import main
 from bot.config import load_log_settings
 from bot.harness import running_bot
-from bot.logs import CURRENT_UPDATE, QUIET_EVEN_AT_DEBUG, REDACTED, UpdateContext, redact, setup_logging
+from bot.logs import CURRENT_UPDATE, QUIET_EVEN_AT_DEBUG, REDACTED, UpdateContext, never_log, redact, setup_logging
 from bot.scheduler import Jobs
 from domain.apikeys import Scope
 from domain.usecases.intake import create_api_key
@@ -153,6 +153,21 @@ async def _call_the_api(runtime: object, api_key: str) -> None:
 def test_credentials_are_redacted_by_their_shape(line: str, secret: str) -> None:
     redacted = redact(line)
     assert secret not in redacted and REDACTED in redacted
+
+
+def test_every_credential_of_a_line_is_redacted_whatever_else_it_holds() -> None:
+    never_log("hunter2-database")
+    line = (
+        "retry 3: GET https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe with "
+        "Bearer og_1a2b3c4d_Zm9vYmFyYmF6cXV4 via postgresql://shop:hunter2-database@db/shop at 12:30:00"
+    )
+    redacted = redact(line)
+    for secret in ("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "Zm9vYmFyYmF6cXV4", "hunter2-database"):
+        assert secret not in redacted
+    assert redacted.startswith("retry 3: GET https://api.telegram.org/bot") and redacted.endswith("at 12:30:00")
+    assert redact("update 7 (message) from user 5000123: handled in 1.2 ms") == (
+        "update 7 (message) from user 5000123: handled in 1.2 ms"
+    )
 
 
 async def test_the_scheduler_routine_is_debug_not_info(tmp_path: Path) -> None:
