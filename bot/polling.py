@@ -89,7 +89,8 @@ class DurableDispatcher(Dispatcher):
 
     async def record(self, bot: Bot, updates: list[Update]) -> list[Update]:
         """Commit a batch to the inbox; returns the updates not seen before, in order."""
-        batch = [(u.update_id, u.model_dump_json(exclude_unset=True, by_alias=True)) for u in updates]
+        sent: dict[int, dict[str, Any]] = getattr(bot.session, "update_payloads", {})  # as Telegram sent them
+        batch = [(u.update_id, _payload(u, sent)) for u in updates]
         fresh = await self.inbox.record(batch, datetime.now(UTC))
         for update in updates:
             if update.update_id not in fresh:
@@ -170,6 +171,12 @@ class DurableDispatcher(Dispatcher):
                         await self.handle_recorded(bot, update, **kwargs)
         finally:
             await self.settle()
+
+
+def _payload(update: Update, sent: dict[int, dict[str, Any]]) -> str:
+    """The update as the inbox keeps it: as Telegram sent it, else as aiogram dumps it."""
+    raw = sent.get(update.update_id)
+    return json.dumps(raw) if raw is not None else update.model_dump_json(exclude_unset=True, by_alias=True)
 
 
 class InboxRequestHandler(SimpleRequestHandler):

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramConflictError
 from aiogram.methods import (
     AnswerCallbackQuery,
     BanChatMember,
     EditMessageText,
+    GetUpdates,
     SendDocument,
     SendInvoice,
     SendMessage,
@@ -165,3 +166,37 @@ def test_an_error_reply_is_aiograms_error() -> None:
     refused = json.dumps({"ok": False, "error_code": 400, "description": "Bad Request: message is too long"})
     with pytest.raises(TelegramBadRequest, match="too long"):
         session.checked(BOT, method, 400, refused, body)
+
+
+def test_updates_are_aiogram_s_and_kept_as_telegram_sent_them_for_the_inbox() -> None:
+    session = JsonBodySession()
+    chat = {"id": 5, "type": "private", "first_name": "Ann"}
+    user = {"id": 5, "is_bot": False, "first_name": "Ann", "language_code": "ru"}
+    message = {"message_id": 7, "date": 1_700_000_000, "chat": chat, "from": user, "text": "/start p_85123A"}
+    keyboard = {"inline_keyboard": [[{"text": "➕", "callback_data": "cq:1:1:2:cart"}]]}
+    raw = [
+        {"update_id": 10, "message": message},
+        {
+            "update_id": 11,
+            "callback_query": {
+                "id": "9",
+                "from": user,
+                "chat_instance": "c",
+                "data": "cq:1:1:2:cart",
+                "message": {
+                    **message,
+                    "from": {"id": 1, "is_bot": True, "first_name": "Shop"},
+                    "reply_markup": keyboard,
+                },
+            },
+        },
+    ]
+    content = json.dumps({"ok": True, "result": raw})
+    method = GetUpdates(offset=10, timeout=30)
+    updates = session.checked(BOT, method, 200, content, {})
+    assert updates == session.check_response(bot=BOT, method=method, status_code=200, content=content).result
+    assert session.update_payloads == {10: raw[0], 11: raw[1]}
+    refused = json.dumps({"ok": False, "error_code": 409, "description": "Conflict: terminated by other getUpdates"})
+    with pytest.raises(TelegramConflictError):
+        session.checked(BOT, method, 409, refused, {})
+    assert session.update_payloads == {}
