@@ -154,7 +154,7 @@ def _read_only(session: AsyncSession) -> bool:
 # ---- the driver path: hot statements straight to sqlite3 ----
 #
 # The rule: a statement marked ``direct`` (built once at import, with named parameters) runs,
-# on embedded SQLite inside a transaction (see ``run``), as the SQL SQLAlchemy compiled for it,
+# on embedded SQLite inside a transaction (its first statement too), as the SQL SQLAlchemy compiled for it,
 # with the parameters and result columns processed by the same type processors SQLAlchemy
 # uses, compiled once per set of parameter names. SQLAlchemy's work per execution (cache key,
 # execution context, result metadata, events) cost ~50 µs a statement against SQLite's ~10;
@@ -284,7 +284,9 @@ def _direct(
 
 
 def _execute(session: Session, statement: Executable, params: Any, rows: set[Hashable] | None) -> Any:
-    return _execute_on(session.connection(), statement, params, rows)
+    connection = session.connection()  # a transaction's first statement: it begins it
+    direct = _direct(connection, statement, params, rows) if IN_LOOP_SQL in session.info else None
+    return direct if direct is not None else _execute_on(connection, statement, params, rows)
 
 
 def _execute_on(connection: Connection, statement: Executable, params: Any, rows: set[Hashable] | None) -> Any:
@@ -293,7 +295,9 @@ def _execute_on(connection: Connection, statement: Executable, params: Any, rows
 
 
 def _fetch(session: Session, statement: Executable, params: Any) -> Any:
-    return session.connection().execute(statement, params).all()
+    connection = session.connection()  # as ``_execute``
+    direct = _direct(connection, statement, params, None) if IN_LOOP_SQL in session.info else None
+    return direct.all() if direct is not None else connection.execute(statement, params).all()
 
 
 def _table(model: Any) -> Table:

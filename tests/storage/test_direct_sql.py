@@ -42,8 +42,10 @@ async def test_a_direct_read_gives_the_rows_sqlalchemy_gives_with_their_types(uo
     kept = await _hold(uow)
     params = {"product_id": kept.product_id, "customer_id": kept.customer_id, "now": NOW}
     async with uow:
-        await uow.stock.levels([kept.product_id])  # the transaction's first statement takes the connection
-        direct = await fetch(uow.session, stock._PRODUCT_HOLDS, params)
+        direct = await fetch(uow.session, stock._PRODUCT_HOLDS, params)  # the first: it begins the transaction
+        assert [tuple(row) for row in await fetch(uow.session, stock._PRODUCT_HOLDS, params)] == list(
+            map(tuple, direct)
+        )
         through_sqlalchemy = (await uow.session.execute(stock._PRODUCT_HOLDS, params)).all()
     assert [tuple(row) for row in direct] == [tuple(row) for row in through_sqlalchemy]
     assert direct[0].expires_at == LATER and direct[0].expires_at.tzinfo is not None
