@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections import deque
@@ -34,6 +35,7 @@ from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
 
 from bot.metrics import NOTIFICATIONS
+from domain.notifications import Notification
 from domain.ports import Clock
 from handlers.output.barcodes import qr_png
 from handlers.views.notification_buttons import buttons_for
@@ -318,6 +320,17 @@ class Notifier:
         if failures:
             raise failures[0]
         return attempted
+
+    async def send_reply(self, notification: Notification) -> None:
+        """A message its handler's use case wrote already claimed (``add_reply``), sent now as
+        the reply (not paced as a broadcast), rendered from what the row holds (its
+        parameters as JSON gives them back), and marked sent as a claimed row is."""
+        assert notification.id is not None  # written: the id comes from its row
+        params = json.loads(json.dumps(notification.params, ensure_ascii=False, default=str))
+        message = OutboxMessage(
+            notification.id, notification.chat_id, notification.template, notification.language, params, 1
+        )
+        await self.deliver(message, paced=False)
 
     async def deliver_now(self, chat_id: int) -> None:
         """What is due for one chat, sent now, as a reply would be (not paced as a broadcast):

@@ -258,6 +258,11 @@ class CarrierRepository(Protocol):
 
 class OutboxRepository(Protocol):
     async def add(self, notification: Notification, at: datetime) -> None: ...
+    async def add_reply(self, notification: Notification, at: datetime) -> Notification:
+        """``add`` for a message its caller sends itself right after the commit, as the reply:
+        written already claimed (no notifier pass takes it meanwhile; after a crash, one sends
+        it when the claim lapses). The notification with its ``id``."""
+        ...
 
 
 class SupportRepository(Protocol):

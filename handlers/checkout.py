@@ -43,7 +43,7 @@ from domain.usecases.checkout import (
     order_placed_params,
     payment_methods,
     pickup_points,
-    place_order,
+    place_order_replying,
     placed_by_key,
     shipping_options,
 )
@@ -489,7 +489,7 @@ async def confirmed(
         if assisting:
             request = replace(request, channel=Channel.SUPPORT, actor=f"staff:{query.from_user.id}")
         try:
-            order = await place_order(uow, clock, settings.checkout_policy, request)
+            order, reply = await place_order_replying(uow, clock, settings.checkout_policy, request)
         except PromoRefused as refused:  # told why; the review again, without the code, to confirm
             await query.answer(domain_message(refused, html=False)[:200], show_alert=True)
             draft = replace(draft, promo_code="")
@@ -512,8 +512,8 @@ async def confirmed(
         here = query.message.chat.id if query.message else query.from_user.id
         placed = renderer.render("notifications/order_placed.html.j2", **order_placed_params(order))
         await bot.send_message(here, placed, reply_markup=main_menu())
-    elif customer.telegram_id:  # the confirmation, the outbox's row, sent now as the reply
-        await notifier.deliver_now(customer.telegram_id)
+    elif reply is not None:  # the confirmation, the outbox's row (written claimed), sent now as the reply
+        await notifier.send_reply(reply)
     if order.payment_method is not PaymentMethod.CARD or order.status.value != "awaiting_payment":
         return
     if assisting:  # the customer pays by a link in their chat; the staff member sees it too

@@ -14,6 +14,7 @@ from aiogram.types import User
 from aiogram.utils.i18n import I18n
 
 from domain.customers import Customer
+from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
 from domain.replenishment import ServiceLevels
 from domain.usecases.checkout import CheckoutPolicy
@@ -55,6 +56,10 @@ class ShopSettings:
 class OutboxSender(Protocol):
     async def deliver_now(self, chat_id: int) -> None:
         """Send what the outbox holds for this chat now, as a reply (after a commit)."""
+        ...
+
+    async def send_reply(self, notification: Notification) -> None:
+        """Send a message written with ``OutboxRepository.add_reply`` (after its commit)."""
         ...
 
 

@@ -254,13 +254,28 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
     Idempotent on ``checkout_key``: a double tap or a redelivered update returns the order
     the first submission made.
     """
+    return (await _place(uow, clock, policy, request, reply=False))[0]
+
+
+async def place_order_replying(
+    uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, request: CheckoutRequest
+) -> tuple[Order, Notification | None]:
+    """``place_order`` for a caller that sends the customer's "order placed" itself, as the
+    reply, right after: it is written claimed (``OutboxRepository.add_reply``) and returned
+    with its id; None when there is none to send (the order existed already, no chat)."""
+    return await _place(uow, clock, policy, request, reply=True)
+
+
+async def _place(
+    uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, request: CheckoutRequest, *, reply: bool
+) -> tuple[Order, Notification | None]:
     phone = normalize_phone(request.phone)
     async with uow:
         existing = await uow.orders.get_by_checkout_key(request.checkout_key)
         if existing is not None:
             if existing.customer_id != request.customer_id:
                 raise NotFound()
-            return existing
+            return existing, None
         customer = await uow.customers.get(request.customer_id)
         if customer is None:
             raise NotFound()
@@ -362,10 +377,13 @@ async def place_order(uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, req
             shop = merge(await uow.shop.identity(), "")
             params = order_placed_params(order, shop) | {"waiting": waiting_params(cart, waiting)}
             told = for_customer(customer, "order_placed", params)
-        if told is not None:
+        replying = reply and request.channel is Channel.TELEGRAM  # a customer's own order, in their chat
+        if told is not None and replying:
+            told = await uow.outbox.add_reply(told, now)
+        elif told is not None:
             await uow.outbox.add(told, now)
         await uow.commit()
-        return order
+        return order, told if replying else None
 
 
 def order_placed_params(order: Order, shop: ShopIdentity | None = None) -> dict[str, Any]:

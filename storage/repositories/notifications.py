@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from storage import models as m
 from storage.repositories.sql import _chunks, _table, run
 
 _ADD_MESSAGE = insert(_table(m.OutboxRow))
+REPLY_LEASE = timedelta(seconds=60)  # as a notifier's claim (storage.outbox.LEASE)
 
 
 class SqlOutbox:
@@ -23,7 +25,19 @@ class SqlOutbox:
     async def add(self, notification: Notification, at: datetime) -> None:
         """A Core INSERT (``sql.run``): placing an order writes one, and the ORM's add and
         flush cost more than the rest of its statements together."""
-        values = {
+        await run(self.s, _ADD_MESSAGE, self._values(notification, at))
+
+    async def add_reply(self, notification: Notification, at: datetime) -> Notification:
+        """Claimed as ``storage.outbox.OutboxStore.claim`` would claim it (its attempt counted,
+        leased until ``REPLY_LEASE`` from now), by the transaction that writes it: placing
+        an order then claims its confirmation with no write transaction of its own."""
+        values = self._values(notification, at) | {"next_attempt_at": at + REPLY_LEASE, "attempts": 1}
+        written = await run(self.s, _ADD_MESSAGE, values)
+        return replace(notification, id=written.inserted_primary_key[0], created_at=at)  # type: ignore[index]
+
+    @staticmethod
+    def _values(notification: Notification, at: datetime) -> dict[str, object]:
+        return {
             "chat_id": notification.chat_id,
             "template": notification.template,
             "language": notification.language,
@@ -32,7 +46,6 @@ class SqlOutbox:
             "next_attempt_at": at,
             "attempts": 0,
         }
-        await run(self.s, _ADD_MESSAGE, values)
 
 
 class SqlSubscriptions:

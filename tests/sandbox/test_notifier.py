@@ -28,6 +28,7 @@ from sandbox import SandboxServer, SandboxUser
 from storage import models as m
 from storage.db import on_outbox_written, session_factory
 from storage.outbox import LEASE, OutboxMessage, OutboxStore
+from storage.repositories.notifications import REPLY_LEASE
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
@@ -204,6 +205,37 @@ async def test_server_errors_back_off_and_then_deliver_once(
     finally:
         await bot.session.close()
     assert _sent(sandbox) == Counter({"C400N0": 1, "C401N0": 1})
+
+
+async def test_a_reply_written_claimed_is_left_to_its_handler_and_sent_once_even_if_the_handler_died(
+    engine: AsyncEngine, sandbox: SandboxServer, clock: FakeClock
+) -> None:
+    """``add_reply`` (an order's confirmation, sent by the Confirm handler): no notifier pass
+    claims it while its handler sends it; one the handler never sent (the process died after
+    the commit) goes out once its claim lapses; one it sent is never sent again."""
+    _users(sandbox, [510, 511])
+    uow = SqlUnitOfWork(session_factory(engine))
+    async with uow:
+        sent = await uow.outbox.add_reply(
+            Notification(510, "order_status", "en", {"code": "R1", "status": "shipped", "reason": ""}), clock.now()
+        )
+        died = await uow.outbox.add_reply(
+            Notification(511, "order_status", "en", {"code": "R2", "status": "shipped", "reason": ""}), clock.now()
+        )
+        await uow.commit()
+    bot = _bot(sandbox)
+    notifier = _notifier(engine, bot, clock, SendLimits(0, 0))
+    try:
+        assert await notifier.drain() == 0  # both are their handlers'
+        await notifier.send_reply(sent)
+        assert died.id is not None and _sent(sandbox) == Counter({"R1": 1})
+        clock.advance(seconds=REPLY_LEASE.total_seconds() + 1)
+        assert await notifier.drain() == 1  # only the one never sent
+        clock.advance(hours=1)
+        assert await notifier.drain() == 0
+    finally:
+        await bot.session.close()
+    assert _sent(sandbox) == Counter({"R1": 1, "R2": 1})
 
 
 async def test_a_message_claimed_by_a_process_that_died_is_sent_once_after_its_lease(
