@@ -97,7 +97,13 @@ async def _set_quantity(
     if quantity > held:
         try:
             await take_holds(
-                uow, customer_id=customer_id, product_id=product_id, quantity=quantity - held, now=now, until=until
+                uow,
+                customer_id=customer_id,
+                product_id=product_id,
+                quantity=quantity - held,
+                now=now,
+                until=until,
+                held=holds,
             )
         except InsufficientStock:
             # Beyond stock: a product that takes backorders holds what there is, the rest waits.

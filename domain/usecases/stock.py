@@ -3,6 +3,8 @@ conditional updates, so concurrent buyers can never oversell."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from domain.errors import InsufficientStock
@@ -34,14 +36,27 @@ async def release_expired_holds_and_find(
 
 
 async def take_holds(
-    uow: UnitOfWork, *, customer_id: int, product_id: int, quantity: int, now: datetime, until: datetime
+    uow: UnitOfWork,
+    *,
+    customer_id: int,
+    product_id: int,
+    quantity: int,
+    now: datetime,
+    until: datetime,
+    held: Sequence[Reservation] = (),
 ) -> list[Reservation]:
     """Inside an open unit of work: hold ``quantity`` units for a customer, from as few
     warehouses as possible (most available first). The read only suggests where to look;
     each conditional reservation decides, and a lost race raises so the caller's whole
-    transaction rolls back."""
+    transaction rolls back. ``held``: the customer's holds on the product already; when one
+    warehouse has it all and one of them is there, that hold grows instead of a new one being
+    added (a cart adding the same product again kept a row per add, and each add renews them all)."""
     warehouse = await uow.stock.reserve_where_most(product_id, quantity)
     if warehouse is not None:  # the usual case, one statement: one warehouse has it all
+        there = next((h for h in held if h.warehouse_id == warehouse), None)
+        if there is not None:
+            await uow.stock.resize_reservation(there, there.quantity + quantity)
+            return [replace(there, quantity=there.quantity + quantity)]
         hold = Reservation(product_id, warehouse, quantity, ReservationKind.HOLD, customer_id, None, until, now)
         return [await uow.stock.add_reservation(hold)]
     levels = sorted(await uow.stock.levels([product_id]), key=lambda lv: lv.available, reverse=True)

@@ -77,7 +77,7 @@ _RELEASE = direct(_stock_update(_STOCK.c.reserved >= _QTY, reserved=_STOCK.c.res
 _RECOUNT = _stock_update(_STOCK.c.on_hand + _QTY >= _STOCK.c.reserved, on_hand=_STOCK.c.on_hand + _QTY)  # QTY: delta
 _ADD_RESERVATION = direct(insert(_RES))
 _DELETE_RESERVATION = direct(delete(_RES).where(_RES.c.id == bindparam("reservation_id")))
-_RESIZE_RESERVATION = (
+_RESIZE_RESERVATION = direct(
     update(_RES).where(_RES.c.id == bindparam("reservation_id")).values(quantity=bindparam("new_quantity"))
 )
 _HOLD = _RES.c.kind == ReservationKind.HOLD.value

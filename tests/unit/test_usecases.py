@@ -1,6 +1,7 @@
 """Use cases on in-memory fakes: the business rules without a database."""
 
 import copy
+from datetime import timedelta
 
 import pytest
 
@@ -98,6 +99,18 @@ async def test_a_hold_takes_the_warehouse_that_can_cover_it(shop: FakeUnitOfWork
     assert hold.expires_at is not None and (hold.expires_at - hold.created_at).total_seconds() == 1800
     card = await product_card(shop, product_id=mug.id or 0, currency="EUR", fallback_currency="EUR")
     assert card.available == 4
+    assert await stock_drift(shop) == []
+
+
+async def test_adding_a_product_again_grows_its_hold_in_that_warehouse_and_renews_it(shop: FakeUnitOfWork) -> None:
+    mug_id = next(i for i, p in shop.state.products.items() if p.sku == "MUG-1")
+    clock = FakeClock()
+    await add_to_cart(shop, clock, customer_id=1, product_id=mug_id, quantity=1, hold_minutes=30)
+    clock.advance(minutes=5)
+    await add_to_cart(shop, clock, customer_id=1, product_id=mug_id, quantity=2, hold_minutes=30)
+    (hold,) = shop.state.reservations.values()
+    assert hold.quantity == 3 and hold.expires_at == clock.now() + timedelta(minutes=30)
+    assert sum(level.reserved for level in shop.state.stock.values()) == 3
     assert await stock_drift(shop) == []
 
 
