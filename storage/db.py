@@ -7,7 +7,8 @@ import re
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -15,7 +16,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
 
@@ -190,6 +191,23 @@ class WriteTurns:
                 self.holder, self.granted = connection, True
                 turn.set_result(None)
                 return
+
+
+@asynccontextmanager
+async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """``engine.begin()`` for a write, waiting for this process's turn at SQLite's write lock
+    first, holding no connection (``WriteTurns.reserve``); on PostgreSQL just ``begin()``."""
+    turns = WRITE_TURNS_OF.get(engine.sync_engine)
+    if turns is None:
+        async with engine.begin() as connection:
+            yield connection
+        return
+    await turns.reserve()
+    try:
+        async with engine.begin() as connection:
+            yield connection
+    finally:
+        turns.unreserve()  # taken by the connection's BEGIN, unless it failed first
 
 
 def _current_task() -> asyncio.Task[Any] | None:

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import models as m
+from storage.db import writing
 from storage.repositories.sql import _INSERT_FOR, _table
 
 _FSM = _table(m.FsmStateRow)
@@ -106,7 +107,7 @@ class DatabaseStorage(BaseStorage):
         now = datetime.now(UTC)
         # Core on the engine's connection, statements built once: this runs for every step
         # of every conversation.
-        async with self.engine.begin() as connection:
+        async with writing(self.engine) as connection:
             for name, (state, data) in records.items():
                 if state is None and not data:  # nothing to remember: no row (keeps the table small)
                     await connection.execute(_FORGET, {"key": name})

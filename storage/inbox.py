@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import models as m
+from storage.db import writing
 from storage.repositories.sql import _INSERT_FOR, _table
 
 _INBOX = _table(m.UpdateInboxRow)
@@ -39,7 +40,7 @@ class UpdateInbox:
         rows older than ``KEEP_HANDLED`` are removed on the way, at most once an hour."""
         if not updates:
             return set()
-        async with self.engine.begin() as connection:
+        async with writing(self.engine) as connection:
             known = set((await connection.execute(_KNOWN, {"ids": [i for i, _ in updates]})).scalars())
             new = [(i, p) for i, p in updates if i not in known]
             if new:  # the conflict clause covers a row another process inserted in between
@@ -52,7 +53,7 @@ class UpdateInbox:
         return {i for i, _ in new}
 
     async def mark_handled(self, update_ids: Collection[int], now: datetime) -> None:
-        async with self.engine.begin() as connection:
+        async with writing(self.engine) as connection:
             await connection.execute(MARK_HANDLED, {"ids": list(update_ids), "at": now})
 
     async def unhandled(self) -> list[tuple[int, str]]:

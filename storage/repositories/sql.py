@@ -137,7 +137,7 @@ async def _first(session: AsyncSession, statement_on: Callable[..., T], *args: A
     SQLite first waits for its process's turn at the write lock holding no connection
     (``storage.db.WriteTurns.reserve``: the rule and what it saves)."""
     turns: WriteTurns | None = session.sync_session.info.get(WRITE_TURNS)
-    if turns is None or session.in_transaction() or _read_only(session):
+    if turns is None or _read_only(session):  # (on SQLite, no IN_LOOP_SQL yet: no connection yet)
         return await session.run_sync(statement_on, *args)
     await turns.reserve()
     try:

@@ -29,6 +29,7 @@ from storage.db import (
     _rows_named,
     create_engine,
     session_factory,
+    writing,
 )
 from storage.repositories import catalog
 from storage.repositories.sql import run
@@ -189,9 +190,9 @@ async def test_a_writer_cut_off_mid_transaction_leaves_the_turn_to_the_next(tmp_
 
 
 async def test_units_of_work_wait_for_their_turn_holding_no_connection(tmp_path: Path) -> None:
-    """Fifteen units of work ask to write while another holds the lock: they queue without a
-    pooled connection each (past the ten kept, each would be opened for its turn and closed
-    again), then write in the order they asked."""
+    """Fifteen writers (units of work, sessions, the engine's own) ask to write while another
+    holds the lock: they queue without a pooled connection each (past the ten kept, each
+    would be opened for its turn and closed again), then write in the order they asked."""
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.sqlite3'}")
     sessions = session_factory(engine)
     try:
@@ -205,10 +206,18 @@ async def test_units_of_work_wait_for_their_turn_holding_no_connection(tmp_path:
                 await release.wait()
 
         async def writer(x: int) -> None:
-            uow = SqlUnitOfWork(sessions)
-            async with uow:
-                await run(uow.session, text("INSERT INTO t VALUES (:x)"), {"x": x})
-                await uow.commit()
+            insert = text("INSERT INTO t VALUES (:x)")
+            if x % 3 == 0:  # the inbox, the conversation state
+                async with writing(engine) as connection:
+                    await connection.execute(insert, {"x": x})
+            elif x % 3 == 1:  # a use case
+                uow = SqlUnitOfWork(sessions)
+                async with uow:
+                    await run(uow.session, insert, {"x": x})
+                    await uow.commit()
+            else:  # the outbox
+                async with sessions() as session, session.begin():
+                    await run(session, insert, {"x": x})
 
         tasks = [asyncio.create_task(holder())]
         await asyncio.sleep(0.02)
