@@ -275,7 +275,7 @@ def note_write(
     (or ``named``) name, where the table has a ``KEY_COLUMN``, else all of them. Every write
     through SQLAlchemy's statements is noted by ``_track_writes``; a write straight through
     the driver (``storage.repositories.sql.run_many``) calls this itself."""
-    if inserted and table == "outbox":
+    if inserted and table == "outbox" and any(_due(row) for row in parameter_sets):
         connection.info[NEW_MESSAGES] = True
     notes: dict[str, set[Any] | None] = connection.info.setdefault(WRITTEN_TABLES, {})
     if table in notes and notes[table] is ALL_ROWS:
@@ -285,6 +285,14 @@ def note_write(
         notes[table] = ALL_ROWS
     else:
         notes.setdefault(table, set()).update(keys)  # type: ignore[union-attr]
+
+
+def _due(row: Mapping[str, Any]) -> bool:
+    """An outbox row written to be sent at once: one written already claimed (an order's
+    confirmation, which its handler sends: ``SqlOutbox.add_reply``) would only wake a pass
+    that finds nothing to claim."""
+    due, written = row.get("next_attempt_at"), row.get("created_at")
+    return due is None or written is None or due <= written
 
 
 def _rows_named(table: str, parameter_sets: Sequence[Mapping[str, Any]]) -> set[Any] | None:
@@ -408,7 +416,7 @@ COMMITTED = "ordergram_committed"  # called after every commit that wrote, with 
 
 def on_outbox_written(sessions: async_sessionmaker[AsyncSession], wake: Callable[[], None]) -> None:
     """Call ``wake`` after every commit (of sessions made from now on) that inserted outbox
-    rows (``NEW_MESSAGES``)."""
+    rows due at once (``NEW_MESSAGES``)."""
     sessions.kw["info"][OUTBOX_WRITTEN] = wake
 
 

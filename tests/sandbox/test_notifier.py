@@ -238,6 +238,26 @@ async def test_a_reply_written_claimed_is_left_to_its_handler_and_sent_once_even
     assert _sent(sandbox) == Counter({"R1": 1, "R2": 1})
 
 
+async def test_only_a_commit_that_writes_a_message_due_at_once_wakes_the_notifier(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """A reply written claimed (``add_reply``) is its handler's to send: a pass it woke would
+    claim nothing (one write transaction for nothing per order placed)."""
+    sessions = session_factory(engine)
+    woken: list[str] = []
+    on_outbox_written(sessions, lambda: woken.append("woken"))
+    params = {"code": "R3", "status": "shipped", "reason": ""}
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        await uow.outbox.add_reply(Notification(520, "order_status", "en", params), clock.now())
+        await uow.commit()
+    assert woken == []
+    async with uow:
+        await uow.outbox.add(Notification(520, "order_status", "en", params), clock.now())
+        await uow.commit()
+    assert woken == ["woken"]
+
+
 async def test_a_message_claimed_by_a_process_that_died_is_sent_once_after_its_lease(
     engine: AsyncEngine, sandbox: SandboxServer, clock: FakeClock
 ) -> None:
