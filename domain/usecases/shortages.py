@@ -13,7 +13,7 @@ from domain.errors import NotFound
 from domain.notifications import Notification, for_customer
 from domain.orders import DeliveryMethod, Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import all_delivered, status_after_parcel
-from domain.payments import Payment, PaymentKind, settle_cancelled_part
+from domain.payments import Payment, PaymentKind, invoice_owed, settle_cancelled_part
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG, ChoiceGone, ShortChoice, choices, flags_after, ready_to_pack, still_to_pick
 from domain.usecases.backorder_fill import dropped, fill_backorders
@@ -193,9 +193,16 @@ async def refund_part(uow: UnitOfWork, order: Order, product_id: int, units: int
     credit, refund = settle_cancelled_part(invoice, order.net_of({product_id: units}), order.total, payments)
     source = f"order:{order.code}"
     if credit.amount > 0:
-        await uow.payments.add(Payment(order.id or 0, PaymentKind.CREDIT_NOTE, order.payment_method.value, credit, now))
+        note = Payment(order.id or 0, PaymentKind.CREDIT_NOTE, order.payment_method.value, credit, now)
+        await uow.payments.add(note)
         memo = f"credit note, invoice {order.code}: {units} × {line.sku} no longer sent"
         await book_refund(uow, order, credit, now, source=source, memo=memo, credit=Account.RECEIVABLE)
+        owed = invoice_owed(order.total, [*payments, note])
+        customer = await uow.customers.get(order.customer_id)
+        reduced = {"code": order.code, "credit_minor": credit.amount, "owed_minor": owed.amount}
+        reduced["currency"] = order.currency
+        if (told := for_customer(customer, "invoice_reduced", reduced)) is not None:
+            await uow.outbox.add(told, now)  # the next reminder names the new amount too
     if refund.amount <= 0:
         return
     await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))

@@ -21,6 +21,17 @@ from tests.e2e.test_split_shipments import shelf_says
 from tests.fakes import FakeClock
 
 REMINDED = {"en": "is due today", "ru": "Сегодня срок оплаты"}
+REDUCED = {
+    "en": "Part of your order {code} will not be sent, so your invoice is reduced by {credit}: it now asks for {owed}.",
+    "ru": "Часть заказа {code} не будет отправлена, поэтому счёт уменьшен на {credit}: теперь к оплате {owed}.",
+}
+
+
+async def told_reduced(shop: RunningBot, buyer: SandboxUser, code: str, credit: int, owed: int, language: str) -> None:
+    """The customer hears that their invoice asks for less, and how much."""
+    await shop.runtime.notifier.drain()
+    said = REDUCED[language].format(code=code, credit=shown(credit, language), owed=shown(owed, language))
+    assert any(said in message.text for message in shop.server.chat_messages(buyer.id))
 
 
 def shown(minor: int, language: str) -> str:
@@ -78,6 +89,7 @@ async def test_an_invoice_whose_short_part_was_cancelled_asks_for_less_in_remind
     owed = order.total_minor - 3 * unit
     assert await _payments(shop, order.id, "credit_note") == 3 * unit
     assert await _payments(shop, order.id, "refund_owed") == 0  # nothing was paid: nothing owed back
+    await told_reduced(shop, buyer, code, 3 * unit, owed, language)
     assert await _account(shop, code, "1100 Accounts receivable") == owed
     note = (
         select(func.sum(m.JournalLineRow.debit_minor), func.sum(m.JournalLineRow.credit_minor))
@@ -132,6 +144,7 @@ async def test_an_invoice_whose_waiting_part_was_cancelled_is_credited_it_and_pa
     assert await _payments(shop, order.id, "credit_note") == 3 * unit
     assert await _account(shop, code, "1100 Accounts receivable") == owed
     assert await _unbalanced_entries(shop) == 0
+    await told_reduced(shop, buyer, code, 3 * unit, owed, "en")
     manager = await hire(shop, 414, "Mia", "manager")
     paid = (await manager.send(f"/paid {code}")).last.text
     assert paid == f"Payment of {shown(owed, 'en')} recorded for order {code}; invoice reminders stop."
