@@ -111,6 +111,8 @@ class RouterGate(Filter):
             data = event.data
             if data is not None and (data in self.data_exact or data.startswith(self.data_prefixes)):
                 return True
+            if any(getattr(event, attribute, None) for attribute in self.attributes):  # F.data, F.game_short_name
+                return True
         elif isinstance(event, Message):
             text = event.text
             if text and self.texts and text in self._texts():

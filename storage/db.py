@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool, QueuePool
 from sqlalchemy.util import await_only
 
 from storage.cache import ALL_ROWS, KEY_COLUMN, WRITES_ROWS, ReadCache
@@ -119,21 +120,31 @@ class WriteTurns:
         self.granted = False  # handed to ``holder``, which has not begun yet
         self.waiting: deque[tuple[sqlite3.Connection | asyncio.Task[Any], asyncio.Future[None]]] = deque()
 
-    async def reserve(self) -> None:
-        """Wait for the turn holding no connection, for a unit of work about to send its first
-        statement (``storage.repositories.sql``): the connection this task then begins takes
-        the turn at once (``take``), and ``unreserve`` hands back one never taken.
+    async def reserve(self, pool: Pool) -> bool:
+        """Wait for the turn holding no connection, for a writer about to send its first
+        statement (``storage.repositories.sql``, ``writing``): the connection this task then
+        begins takes the turn at once (``take``), and ``unreserve`` hands back one never
+        taken. False, the turn passed on, when ``pool`` has no connection to give it now: the
+        writers holding them wait for the turn in ``take``, and one holding the turn while it
+        waits for their connections would wait for ever (the caller then takes a connection
+        first and its turn after, as they do).
 
         Performance rule: a writer queued in ``take`` holds a pooled connection while it
         waits, and with 40 chats adding to carts most of them queue — past the connections an
         engine keeps, each was opened (three PRAGMAs) and closed again for its one turn: 4 %
-        of browsing and 8 % of a checkout's time in the out-of-process bench."""
+        of browsing and 8 % of a checkout's time in the out-of-process bench. The check of the
+        pool and the checkout that follows it run in one step of the loop (an idle connection
+        or a new one is had without waiting), so nothing takes the room in between."""
         task = _current_task()
-        if task is None or not self._busy(task):
-            self.holder, self.granted = task, task is not None
-            return
-        await self._wait(task)
+        if task is None:
+            return False
+        if self._busy(task):
+            await self._wait(task)
         self.holder, self.granted = task, True
+        if _has_room(pool):
+            return True
+        self.give_back(task)
+        return False
 
     def unreserve(self) -> None:
         """Hand back a turn this task reserved and no connection of its took (its first
@@ -202,12 +213,23 @@ async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
         async with engine.begin() as connection:
             yield connection
         return
-    await turns.reserve()
+    if not await turns.reserve(engine.sync_engine.pool):
+        async with engine.begin() as connection:  # a connection first, then the turn
+            yield connection
+        return
     try:
         async with engine.begin() as connection:
             yield connection
     finally:
         turns.unreserve()  # taken by the connection's BEGIN, unless it failed first
+
+
+def _has_room(pool: Pool) -> bool:
+    """Whether a checkout from ``pool`` would be had without waiting."""
+    if not isinstance(pool, QueuePool):
+        return True  # one shared connection (an in-memory database): never waited for
+    limit = pool.size() + pool._max_overflow
+    return pool._max_overflow < 0 or pool.checkedout() < limit
 
 
 def _current_task() -> asyncio.Task[Any] | None:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Executable, Insert, Table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection, CursorResult, Row
+from sqlalchemy.engine import Connection, CursorResult, Engine, Row
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -137,18 +137,19 @@ async def _first(session: AsyncSession, statement_on: Callable[..., T], *args: A
     SQLite first waits for its process's turn at the write lock holding no connection
     (``storage.db.WriteTurns.reserve``: the rule and what it saves)."""
     turns: WriteTurns | None = session.sync_session.info.get(WRITE_TURNS)
-    if turns is None or _read_only(session):  # (on SQLite, no IN_LOOP_SQL yet: no connection yet)
+    bind = session.sync_session.bind
+    if turns is None or not isinstance(bind, Engine) or _read_only(bind):  # (no IN_LOOP_SQL yet: no connection yet)
         return await session.run_sync(statement_on, *args)
-    await turns.reserve()
+    if not await turns.reserve(bind.pool):
+        return await session.run_sync(statement_on, *args)  # a connection first, then the turn
     try:
         return await session.run_sync(statement_on, *args)
     finally:
         turns.unreserve()  # taken by the connection that began, unless it failed first
 
 
-def _read_only(session: AsyncSession) -> bool:
-    bind = session.sync_session.bind
-    return bind is not None and bool(bind.get_execution_options().get(READ_ONLY_OPTION, False))
+def _read_only(bind: Engine) -> bool:
+    return bool(bind.get_execution_options().get(READ_ONLY_OPTION, False))
 
 
 # ---- the driver path: hot statements straight to sqlite3 ----

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import QueuePool, event, select, text, update
+from sqlalchemy import NullPool, QueuePool, event, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.errors import NotFound
@@ -19,6 +19,7 @@ from domain.usecases.cart import set_cart_quantity
 from domain.usecases.catalog import product_card_by_sku
 from domain.usecases.customers import ensure_customer, remember_choice
 from domain.usecases.imports import import_products, import_stock, import_warehouses
+from storage import db as storage_db
 from storage import models as m
 from storage.cache import ABSENT, ALL_ROWS, ReadCache
 from storage.db import (
@@ -239,11 +240,12 @@ async def test_a_turn_reserved_and_never_taken_passes_on() -> None:
     """A unit of work whose first statement fails before its BEGIN hands its reserved turn
     to the next in line."""
     turns = WriteTurns()
+    pool = NullPool(lambda: cast(Any, sqlite3.connect(":memory:")))  # never asked for one: it has room
     order: list[str] = []
     reserved = asyncio.Event()
 
     async def first() -> None:
-        await turns.reserve()
+        assert await turns.reserve(pool)
         order.append("first")
         reserved.set()
         await asyncio.sleep(0.05)
@@ -251,13 +253,80 @@ async def test_a_turn_reserved_and_never_taken_passes_on() -> None:
 
     async def second() -> None:
         await reserved.wait()
-        await turns.reserve()
+        assert await turns.reserve(pool)
         order.append("second")
         turns.unreserve()
 
     await asyncio.wait_for(asyncio.gather(first(), second()), 5)
     assert order == ["first", "second"]
     assert turns.holder is None
+
+
+async def _reserved_turn_behind_connection_holders(tmp_path: Path, orm_first_writers: int) -> list[BaseException]:
+    """One writer holds the lock; a unit of work whose first statement is ``run`` queues for
+    the turn holding no connection; then ``orm_first_writers`` units whose first statement
+    goes through the session (a connection first, then the turn) queue holding one each.
+    Handed the turn when the holder commits, the first finds no connection to be had: it
+    passes the turn on and queues as they do, instead of holding it while it waits for their
+    connections (each side would wait for the other until the busy timeout failed them)."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.sqlite3'}")
+    sessions = session_factory(engine)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (x INTEGER)"))
+        release = asyncio.Event()
+
+        async def holder() -> None:
+            uow = SqlUnitOfWork(sessions)
+            async with uow:
+                await run(uow.session, text("INSERT INTO t VALUES (0)"))
+                await release.wait()
+                await uow.commit()
+
+        async def reserving_unit() -> None:
+            uow = SqlUnitOfWork(sessions)
+            async with uow:
+                await run(uow.session, text("INSERT INTO t VALUES (1)"))
+                await uow.commit()
+
+        async def orm_first_unit(x: int) -> None:
+            uow = SqlUnitOfWork(sessions)
+            async with uow:
+                await uow.session.execute(text("INSERT INTO t VALUES (:x)"), {"x": x})
+                await uow.commit()
+
+        tasks = [asyncio.create_task(holder())]
+        await asyncio.sleep(0.05)
+        tasks.append(asyncio.create_task(reserving_unit()))
+        await asyncio.sleep(0.05)
+        for x in range(2, 2 + orm_first_writers):
+            tasks.append(asyncio.create_task(orm_first_unit(x)))
+        await asyncio.sleep(0.1)
+        release.set()
+        results = await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
+        async with engine.connect() as connection:
+            written = (await connection.execute(text("SELECT count(*) FROM t"))).scalar_one()
+        assert written == 2 + orm_first_writers - sum(isinstance(r, BaseException) for r in results)
+        return [r for r in results if isinstance(r, BaseException)]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_reserved_turn_with_no_connection_to_be_had_goes_to_the_writers_holding_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The smallest case: a pool of one connection."""
+    monkeypatch.setattr(storage_db, "SQLITE_POOL", {"pool_size": 1, "max_overflow": 0})
+    monkeypatch.setattr(storage_db, "SQLITE_BUSY_TIMEOUT_MS", 2_000)  # 30 s in production: fail fast here
+    assert await _reserved_turn_behind_connection_holders(tmp_path, orm_first_writers=1) == []
+
+
+async def test_forty_writers_holding_connections_and_one_reserved_turn_all_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool as shipped (10 kept + 30) and forty such writers: one update each, 40 chats."""
+    monkeypatch.setattr(storage_db, "SQLITE_BUSY_TIMEOUT_MS", 2_000)
+    assert await _reserved_turn_behind_connection_holders(tmp_path, orm_first_writers=40) == []
 
 
 async def _shop(engine: AsyncEngine) -> SqlUnitOfWork:

@@ -8,17 +8,18 @@ from datetime import UTC, datetime
 from enum import Enum
 
 import pytest
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.telegram import TelegramEventObserver
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Chat, Contact, Message, TelegramObject, User
+from magic_filter import MagicFilter
 from magic_filter.operations import ComparatorOperation
 
 from bot.i18n import make_i18n
 from handlers import build_routers
-from handlers.gates import GATED, RouterGate
+from handlers.gates import GATED, RouterGate, gate_routers
 
 
 def _root() -> Router:
@@ -168,3 +169,24 @@ def test_gates_sort_their_conditions_into_lookups() -> None:
         gate = _gate(observer)
         if gate is not None:
             assert not gate.others, (router.name, observer.event_name, gate.others)
+
+
+def _press_gate(handler_filter: MagicFilter) -> RouterGate:
+    """The gate of a router whose one press handler has this filter."""
+    router = Router(name="presses")
+
+    @router.callback_query(handler_filter)
+    async def handler(_: CallbackQuery) -> None: ...
+
+    gate_routers(router)
+    gate = _gate(router.callback_query)
+    assert gate is not None
+    return gate
+
+
+def test_a_gate_lets_in_a_press_that_has_what_its_handler_asks_for() -> None:
+    user = User(id=1, is_bot=False, first_name="A")
+    game = CallbackQuery(id="1", from_user=user, chat_instance="c", game_short_name="tetris")
+    assert _press_gate(F.game_short_name).admits(game, None)  # a "Play" button: no data
+    assert _press_gate(F.data).admits(CallbackQuery(id="2", from_user=user, chat_instance="c", data="x"), None)
+    assert not _press_gate(F.data).admits(game, None)
