@@ -505,15 +505,17 @@ async def confirmed(
             return
         await query.answer(_("Order {code} is already placed.").format(code=existing.code))
         return
-    await query.answer()
-    if isinstance(query.message, Message):  # a short line, not the review once more
-        await query.message.edit_text(fill(_("Order {code} placed ✅"), code=order.code))
+    try:
+        await query.answer()
+        if isinstance(query.message, Message):  # a short line, not the review once more
+            await query.message.edit_text(fill(_("Order {code} placed ✅"), code=order.code))
+    finally:  # the order is placed: its confirmation goes now even if the press could not be answered
+        if reply is not None and not assisting:  # the outbox's row, written claimed, sent as the reply
+            await notifier.send_reply(reply)
     if assisting:  # the staff member's own copy; the customer is told through the outbox
         here = query.message.chat.id if query.message else query.from_user.id
         placed = renderer.render("notifications/order_placed.html.j2", **order_placed_params(order))
         await bot.send_message(here, placed, reply_markup=main_menu())
-    elif reply is not None:  # the confirmation, the outbox's row (written claimed), sent now as the reply
-        await notifier.send_reply(reply)
     if order.payment_method is not PaymentMethod.CARD or order.status.value != "awaiting_payment":
         return
     if assisting:  # the customer pays by a link in their chat; the staff member sees it too

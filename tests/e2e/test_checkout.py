@@ -6,13 +6,17 @@ Demo data used: 85123A "White Hanging Heart T-Light Holder" £2.95, 806 in LON;
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, update
 
-from bot.harness import RunningBot
+from bot.harness import RunningBot, running_bot
 from domain.usecases.imports import import_stock
 from sandbox import SandboxUser
+from sandbox.limits import bad_request
 from storage import models as m
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, place_cod_order, scalar, stock
 from tests.fakes import FakeClock
@@ -140,6 +144,32 @@ async def test_the_order_placed_message_is_committed_with_the_order(running: Run
     assert told is not None and code in told
     assert [m.text.count("is placed") for m in alice.messages() if "is placed" in m.text] == [1]
     assert "📦 My orders" in str(placed.last.reply_markup)  # the main menu comes back with it
+
+
+async def test_the_confirmation_is_sent_at_once_even_when_the_confirm_press_cannot_be_answered(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """The order is placed; answering the press then fails (Telegram: "query is too old").
+    The customer still has the confirmation now, not when its claim lapses a minute later."""
+    database = f"sqlite+aiosqlite:///{tmp_path / 'late.sqlite3'}"  # not ``running``: this one has a refused call
+    async with running_bot(database, clock=clock, default_currency="GBP", staff_chat_id=-100500) as running:
+        alice = SandboxUser(running.server, 609, "Alice")
+        await add_to_cart(alice, "85123A")
+        review = await checkout_to_payment(alice)
+        review = await alice.press(review.last, "💵")
+
+        async def too_old(_params: dict[str, Any]) -> bool:
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+
+        running.server._methods["answercallbackquery"] = too_old
+        await alice.press(review.last, "✅")
+        for _ in range(100):  # the press's own reply is the confirmation: no notifier pass is run here
+            if any("is placed" in message.text for message in alice.messages()):
+                break
+            await asyncio.sleep(0.05)
+        assert [message.text.count("is placed") for message in alice.messages() if "is placed" in message.text] == [1]
+        sent = await scalar(running, select(m.OutboxRow.sent_at).where(m.OutboxRow.template == "order_placed"))
+        assert sent is not None
 
 
 async def test_an_expired_hold_is_re_taken_when_stock_allows(running: RunningBot, clock: FakeClock) -> None:
