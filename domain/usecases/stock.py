@@ -54,8 +54,9 @@ async def take_holds(
     warehouse = await uow.stock.reserve_where_most(product_id, quantity)
     if warehouse is not None:  # the usual case, one statement: one warehouse has it all
         there = next((h for h in held if h.warehouse_id == warehouse), None)
-        if there is not None:
-            await uow.stock.resize_reservation(there, there.quantity + quantity)
+        # The hold read may be gone since (released by the customer's checkout elsewhere): then
+        # the units just reserved get a row of their own, so the counter and the rows agree.
+        if there is not None and await uow.stock.resize_reservation(there, there.quantity + quantity):
             return [replace(there, quantity=there.quantity + quantity)]
         hold = Reservation(product_id, warehouse, quantity, ReservationKind.HOLD, customer_id, None, until, now)
         return [await uow.stock.add_reservation(hold)]

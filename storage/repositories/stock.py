@@ -314,9 +314,9 @@ class SqlStock:
     async def product_holds(self, product_id: int, customer_id: int, now: datetime) -> list[Reservation]:
         return await self._reservations(_PRODUCT_HOLDS, product_id=product_id, customer_id=customer_id, now=now)
 
-    async def resize_reservation(self, reservation: Reservation, quantity: int) -> None:
+    async def resize_reservation(self, reservation: Reservation, quantity: int) -> bool:
         params = {"reservation_id": reservation.id, "new_quantity": quantity}
-        await run(self.s, _RESIZE_RESERVATION, params, rows={reservation.customer_id})
+        return (await run(self.s, _RESIZE_RESERVATION, params, rows={reservation.customer_id})).rowcount == 1
 
     async def extend_holds(self, customer_id: int, expires_at: datetime) -> None:
         await run(self.s, _EXTEND_HOLDS, {"reservations_customer_id": customer_id, "until": expires_at})
