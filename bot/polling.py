@@ -16,7 +16,6 @@ Webhook mode records the update before answering 200 (``InboxRequestHandler``)."
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +29,7 @@ from aiogram.utils.backoff import Backoff, BackoffConfig
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from bot.telegram_session import json_text
 from handlers.gates import Entrances
 from storage.inbox import UpdateInbox
 
@@ -176,7 +176,7 @@ class DurableDispatcher(Dispatcher):
 def _payload(update: Update, sent: dict[int, dict[str, Any]]) -> str:
     """The update as the inbox keeps it: as Telegram sent it, else as aiogram dumps it."""
     raw = sent.get(update.update_id)
-    return json.dumps(raw) if raw is not None else update.model_dump_json(exclude_unset=True, by_alias=True)
+    return json_text(raw) if raw is not None else update.model_dump_json(exclude_unset=True, by_alias=True)
 
 
 class InboxRequestHandler(SimpleRequestHandler):
@@ -188,7 +188,7 @@ class InboxRequestHandler(SimpleRequestHandler):
     async def _handle_request_background(self, bot: Bot, request: web.Request) -> web.Response:
         raw = await request.json(loads=bot.session.json_loads)
         update = Update.model_validate(raw, context={"bot": bot})
-        fresh = await self.dispatcher.inbox.record([(update.update_id, json.dumps(raw))], datetime.now(UTC))
+        fresh = await self.dispatcher.inbox.record([(update.update_id, json_text(raw))], datetime.now(UTC))
         if update.update_id in fresh:
             self.dispatcher.handle_in_background(bot, update, **self.data)
         else:
