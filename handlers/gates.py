@@ -178,8 +178,9 @@ class Entrances:
     def of(self, routers: list[Router], update_type: str) -> tuple[tuple[Router, RouterGate | None], ...]:
         """The routers an update of ``update_type`` may enter, in order, each with the gate
         to ask first (None: enter it)."""
-        if len(routers) != len(self._routers) or any(a is not b for a, b in zip(routers, self._routers, strict=True)):
-            self._routers, self._plans = tuple(routers), {}  # routers added or moved: plan again
+        now = tuple(routers)  # (a Router has no __eq__: the tuples compare their routers by identity, in C)
+        if now != self._routers:
+            self._routers, self._plans = now, {}  # routers added or moved: plan again
         plan = self._plans.get(update_type)
         if plan is None:
             plan = self._plans[update_type] = tuple(
