@@ -36,8 +36,8 @@ SECRET_SHAPES: tuple[tuple[str | None, str], ...] = (
 # Performance rule: a line is written for every update, and one pass of a regular expression
 # over it costs ~4 µs (the five shapes as one alternation ~20 µs, two thirds of the record's
 # whole cost); a substring test costs ~50 ns. So a shape whose text a line does not contain is
-# not looked for, and the known values only when one of them is in the line. Each pass only
-# replaces more of the line with ``REDACTED``, never less (``tests/test_logs.py``).
+# not looked for, and the known values only when one of them is in the line. Whatever the one
+# expression of all of them redacted is redacted (``tests/test_logs.py`` compares the two).
 _ALWAYS = re.compile("|".join(shape for needle, shape in SECRET_SHAPES if needle is None))
 _NEEDING = tuple((needle, re.compile(shape)) for needle, shape in SECRET_SHAPES if needle is not None)
 _known: set[str] = set()
@@ -55,13 +55,34 @@ def never_log(*secrets: str | None) -> None:
 
 
 def redact(text: str) -> str:
+    """``text`` with every stretch that any shape or known value matches in it replaced: each
+    is looked for in the text as given (one pass's replacement must not hide another's match),
+    and overlapping stretches are replaced as one."""
+    spans: list[tuple[int, int]] = []
     if _known_values is not None and any(secret in text for secret in _known):
-        text = _known_values.sub(REDACTED, text)
-    text = _ALWAYS.sub(REDACTED, text)
+        spans += [match.span() for match in _known_values.finditer(text)]
+    spans += [match.span() for match in _ALWAYS.finditer(text)]
     for needle, shape in _NEEDING:
         if needle in text:
-            text = shape.sub(REDACTED, text)
-    return text
+            spans += [match.span() for match in shape.finditer(text)]
+    if not spans:
+        return text
+    spans.sort()
+    kept, (start, end) = [], spans[0]
+    for next_start, next_end in spans[1:]:
+        if next_start <= end:  # overlapping or touching: one stretch
+            end = max(end, next_end)
+        else:
+            kept.append((start, end))
+            start, end = next_start, next_end
+    kept.append((start, end))
+    parts: list[str] = []
+    last = 0
+    for start, end in kept:
+        parts += (text[last:start], REDACTED)
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 @dataclass(slots=True)

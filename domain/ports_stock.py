@@ -35,9 +35,10 @@ class StockRepository(Protocol):
         (conditionally, as ``try_reserve``): that warehouse's id, or None (nothing reserved)."""
         ...
 
-    async def resize_reservation(self, reservation: Reservation, quantity: int) -> bool:
-        """Set a reservation's quantity; False when its row is gone (another transaction
-        released it since it was read: on PostgreSQL one customer's two can interleave)."""
+    async def change_reservation(self, reservation: Reservation, *, by: int) -> bool:
+        """Add ``by`` units to a reservation (fewer when negative), to what its row holds now,
+        not to what was read (on PostgreSQL one customer's two transactions can interleave:
+        the Mini App, another process); False when its row is gone (released meanwhile)."""
         ...
 
     async def extend_holds(self, customer_id: int, expires_at: datetime) -> None: ...

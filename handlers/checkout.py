@@ -6,12 +6,14 @@ shape only; the rules (phone format, routing, prices, idempotency) live in the d
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import replace
 from html import escape
 from typing import Any
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -71,6 +73,7 @@ from handlers.paylinks import invoice_links, link_sent_text
 from handlers.promo_review import promo_button
 from handlers.views.rendering import Renderer, current_locale, fill, format_money
 
+log = logging.getLogger(__name__)
 router = Router(name=__name__)
 
 
@@ -505,13 +508,14 @@ async def confirmed(
             return
         await query.answer(_("Order {code} is already placed.").format(code=existing.code))
         return
-    try:
-        await query.answer()
-        if isinstance(query.message, Message):  # a short line, not the review once more
+    await query.answer()  # too late to answer is not an error (``handlers.views.outgoing``)
+    if isinstance(query.message, Message):  # a short line, not the review once more
+        try:
             await query.message.edit_text(fill(_("Order {code} placed ✅"), code=order.code))
-    finally:  # the order is placed: its confirmation goes now even if the press could not be answered
-        if reply is not None and not assisting:  # the outbox's row, written claimed, sent as the reply
-            await notifier.send_reply(reply)
+        except TelegramBadRequest as error:  # the order is placed: what follows must still happen
+            log.warning("order %s placed; its review could not be edited: %s", order.code, error.message)
+    if reply is not None and not assisting:  # the outbox's row, written claimed, sent as the reply
+        await notifier.send_reply(reply)
     if assisting:  # the staff member's own copy; the customer is told through the outbox
         here = query.message.chat.id if query.message else query.from_user.id
         placed = renderer.render("notifications/order_placed.html.j2", **order_placed_params(order))

@@ -352,11 +352,12 @@ class FakeStock(_Repo):
         warehouse = levels[0].warehouse_id
         return warehouse if await self.try_reserve(product_id, warehouse, quantity) else None
 
-    async def resize_reservation(self, reservation: Reservation, quantity: int) -> bool:
+    async def change_reservation(self, reservation: Reservation, *, by: int) -> bool:
         rid = reservation.id or 0
         if rid not in self.st.reservations:
             return False
-        self.st.reservations[rid] = replace(self.st.reservations[rid], quantity=quantity)
+        now = self.st.reservations[rid]
+        self.st.reservations[rid] = replace(now, quantity=now.quantity + by)
         return True
 
     async def extend_holds(self, customer_id: int, expires_at: datetime) -> None:

@@ -6,20 +6,32 @@ import asyncio
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from prometheus_client import REGISTRY
 
-from bot import scheduler
+from bot import logs, scheduler
 from bot.api import make_api_app
 from bot.cli import main
 from bot.config import load_log_settings
 from bot.harness import running_bot
-from bot.logs import CURRENT_UPDATE, QUIET_EVEN_AT_DEBUG, REDACTED, UpdateContext, never_log, redact, setup_logging
+from bot.logs import (
+    CURRENT_UPDATE,
+    QUIET_EVEN_AT_DEBUG,
+    REDACTED,
+    SECRET_SHAPES,
+    UpdateContext,
+    never_log,
+    redact,
+    setup_logging,
+)
 from bot.scheduler import Jobs
 from domain.apikeys import Scope
 from domain.usecases.intake import create_api_key
@@ -168,6 +180,38 @@ def test_every_credential_of_a_line_is_redacted_whatever_else_it_holds() -> None
     assert redact("update 7 (message) from user 5000123: handled in 1.2 ms") == (
         "update 7 (message) from user 5000123: handled in 1.2 ms"
     )
+
+
+KNOWN_IN_FUZZ = "p@ss.w*rd(1)"
+MARKERS = ["AAAAAAAAAA", "BBBBBBBBBB", "KKKKKKKKKK", "ssw0rd", "hunter2pass"]
+FRAGMENTS = [*MARKERS, KNOWN_IN_FUZZ, "Bearer ", "://", "og_", "0123abcd", "_", "12345", ":", "TEST", "LIVE", "@"]
+FRAGMENTS += ["/", " ", '"', "user", "-", "x"]
+
+
+def _one_expression(text: str) -> str:
+    """Redaction as one expression of every known value and shape, in one pass (what
+    ``redact`` did before it looked for each shape only where its text is)."""
+    known = [re.escape(secret) for secret in sorted(logs._known, key=len, reverse=True)]
+    return re.compile("|".join((*known, *(shape for _, shape in SECRET_SHAPES)))).sub(REDACTED, text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=12))
+def test_nothing_one_expression_would_redact_is_left_in_a_line(parts: list[str]) -> None:
+    never_log("KKKKKKKKKK", KNOWN_IN_FUZZ)
+    line = "".join(parts)
+    hidden = [marker for marker in MARKERS if marker not in _one_expression(line)]
+    assert not [marker for marker in hidden if marker in redact(line)], line
+
+
+def test_a_token_holding_a_known_value_is_redacted_whole() -> None:
+    never_log("KKKKKKKKKK")
+    redacted = redact("GET https://api.telegram.org/bot12345:" + "A" * 20 + "KKKKKKKKKK" + "B" * 15 + "/getMe")
+    assert "AAAAAAAAAA" not in redacted and "BBBBBBBBBB" not in redacted
+
+
+def test_a_url_password_after_a_bearer_value_ending_in_a_scheme_is_redacted() -> None:
+    assert "hunter2pass" not in redact('Bearer x://",user:hunter2pass@db')
 
 
 async def test_the_scheduler_routine_is_debug_not_info(tmp_path: Path) -> None:

@@ -118,7 +118,7 @@ async def take_stock_out(uow: UnitOfWork, clock: Clock, order: Order, staff_id: 
         if take == reservation.quantity:
             await uow.stock.delete_reservation(reservation)
         else:
-            await uow.stock.resize_reservation(reservation, reservation.quantity - take)
+            await uow.stock.change_reservation(reservation, by=-take)
         remaining = take
         bins = await uow.inventory.bins([reservation.product_id])
         here = [b for b in bins if b.warehouse_id == reservation.warehouse_id]

@@ -75,7 +75,7 @@ async def release_part(uow: UnitOfWork, order_id: int, product_id: int, warehous
         if take == reservation.quantity:
             await uow.stock.delete_reservation(reservation)
         else:
-            await uow.stock.resize_reservation(reservation, reservation.quantity - take)
+            await uow.stock.change_reservation(reservation, by=-take)
         left -= take
 
 

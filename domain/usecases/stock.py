@@ -56,7 +56,7 @@ async def take_holds(
         there = next((h for h in held if h.warehouse_id == warehouse), None)
         # The hold read may be gone since (released by the customer's checkout elsewhere): then
         # the units just reserved get a row of their own, so the counter and the rows agree.
-        if there is not None and await uow.stock.resize_reservation(there, there.quantity + quantity):
+        if there is not None and await uow.stock.change_reservation(there, by=quantity):
             return [replace(there, quantity=there.quantity + quantity)]
         hold = Reservation(product_id, warehouse, quantity, ReservationKind.HOLD, customer_id, None, until, now)
         return [await uow.stock.add_reservation(hold)]
@@ -92,7 +92,7 @@ async def give_back(uow: UnitOfWork, holds: list[Reservation], quantity: int) ->
         if take == hold.quantity:
             await uow.stock.delete_reservation(hold)
         else:
-            await uow.stock.resize_reservation(hold, hold.quantity - take)
+            await uow.stock.change_reservation(hold, by=-take)
         remaining -= take
         if remaining == 0:
             return

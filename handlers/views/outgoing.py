@@ -190,12 +190,17 @@ class OutgoingGuard(BaseRequestMiddleware):
         elif isinstance(method, CAPTIONED) and method.caption and too_long(method.caption, MAX_CAPTION):
             caption = self._shortened(bot, method, method.caption, MAX_CAPTION)
             method = cast(Any, method.model_copy(update={"caption": caption}))
+        result: Any
         try:
             result = await make_request(bot, method)
         except TelegramBadRequest as error:
             if isinstance(method, EDITS) and "message is not modified" in error.message:
                 return True  # the screen already shows exactly this
-            raise
+            if not isinstance(method, AnswerCallbackQuery) or "query is too old" not in error.message:
+                raise
+            # Too late to answer (Telegram waits ~15 s): the spinner has stopped already, so the
+            # press is as answered as it will be; what the handler does next must still happen.
+            result = True
         if isinstance(method, AnswerCallbackQuery):
             seen = _answered.get()
             if seen is not None:

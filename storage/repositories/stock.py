@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Executable, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Executable, Integer, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import BindParameter
 
@@ -77,8 +77,10 @@ _RELEASE = direct(_stock_update(_STOCK.c.reserved >= _QTY, reserved=_STOCK.c.res
 _RECOUNT = _stock_update(_STOCK.c.on_hand + _QTY >= _STOCK.c.reserved, on_hand=_STOCK.c.on_hand + _QTY)  # QTY: delta
 _ADD_RESERVATION = direct(insert(_RES))
 _DELETE_RESERVATION = direct(delete(_RES).where(_RES.c.id == bindparam("reservation_id")))
-_RESIZE_RESERVATION = direct(
-    update(_RES).where(_RES.c.id == bindparam("reservation_id")).values(quantity=bindparam("new_quantity"))
+_CHANGE_RESERVATION = direct(
+    update(_RES)
+    .where(_RES.c.id == bindparam("reservation_id"))
+    .values(quantity=_RES.c.quantity + bindparam("units", type_=Integer))
 )
 _HOLD = _RES.c.kind == ReservationKind.HOLD.value
 _CUSTOMER_HOLDS = fills(
@@ -314,9 +316,9 @@ class SqlStock:
     async def product_holds(self, product_id: int, customer_id: int, now: datetime) -> list[Reservation]:
         return await self._reservations(_PRODUCT_HOLDS, product_id=product_id, customer_id=customer_id, now=now)
 
-    async def resize_reservation(self, reservation: Reservation, quantity: int) -> bool:
-        params = {"reservation_id": reservation.id, "new_quantity": quantity}
-        return (await run(self.s, _RESIZE_RESERVATION, params, rows={reservation.customer_id})).rowcount == 1
+    async def change_reservation(self, reservation: Reservation, *, by: int) -> bool:
+        params = {"reservation_id": reservation.id, "units": by}
+        return (await run(self.s, _CHANGE_RESERVATION, params, rows={reservation.customer_id})).rowcount == 1
 
     async def extend_holds(self, customer_id: int, expires_at: datetime) -> None:
         await run(self.s, _EXTEND_HOLDS, {"reservations_customer_id": customer_id, "until": expires_at})

@@ -116,10 +116,10 @@ async def test_holds_are_read_back_per_customer_in_the_order_they_were_made(uow:
         assert await uow.stock.customer_holds(shelf.customer + 1000) == []
 
 
-async def test_a_hold_can_be_resized_extended_and_deleted(uow: UnitOfWork, shelf: Shelf) -> None:
+async def test_a_hold_can_be_changed_extended_and_deleted(uow: UnitOfWork, shelf: Shelf) -> None:
     async with uow:
         added = await uow.stock.add_reservation(hold(shelf, 2))
-        assert await uow.stock.resize_reservation(added, 5)
+        assert await uow.stock.change_reservation(added, by=3)
         await uow.stock.extend_holds(shelf.customer, LATER + timedelta(hours=1))
         await uow.commit()
     async with uow:
@@ -129,7 +129,7 @@ async def test_a_hold_can_be_resized_extended_and_deleted(uow: UnitOfWork, shelf
     assert (resized.id, resized.quantity, resized.expires_at) == (added.id, 5, LATER + timedelta(hours=1))
     async with uow:
         assert await uow.stock.customer_holds(shelf.customer) == []
-        assert not await uow.stock.resize_reservation(resized, 6)  # its row is gone: nothing resized
+        assert not await uow.stock.change_reservation(resized, by=1)  # its row is gone: nothing changed
 
 
 async def test_expired_holds_are_those_of_the_product_due_by_now(uow: UnitOfWork, shelf: Shelf) -> None:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.harness import RunningBot, running_bot
@@ -146,30 +147,39 @@ async def test_the_order_placed_message_is_committed_with_the_order(running: Run
     assert "📦 My orders" in str(placed.last.reply_markup)  # the main menu comes back with it
 
 
-async def test_the_confirmation_is_sent_at_once_even_when_the_confirm_press_cannot_be_answered(
-    tmp_path: Path, clock: FakeClock
+@pytest.mark.parametrize("paid_by", ["💵", "💳"])
+async def test_an_order_placed_is_confirmed_and_its_invoice_sent_even_when_the_press_is_too_old_to_answer(
+    tmp_path: Path, clock: FakeClock, paid_by: str
 ) -> None:
-    """The order is placed; answering the press then fails (Telegram: "query is too old").
-    The customer still has the confirmation now, not when its claim lapses a minute later."""
-    database = f"sqlite+aiosqlite:///{tmp_path / 'late.sqlite3'}"  # not ``running``: this one has a refused call
-    async with running_bot(database, clock=clock, default_currency="GBP", staff_chat_id=-100500) as running:
+    """The order is placed; answering the Confirm press then fails (Telegram: "query is too
+    old"). The customer still has the confirmation now (not when its claim lapses a minute
+    later), and a card order its invoice; the review shows the order placed."""
+    database = f"sqlite+aiosqlite:///{tmp_path / 'late.sqlite3'}"
+    settings: dict[str, Any] = {"default_currency": "GBP", "staff_chat_id": -100500}
+    async with running_bot(database, clock=clock, payment_provider_token="sandbox:provider", **settings) as running:
         alice = SandboxUser(running.server, 609, "Alice")
         await add_to_cart(alice, "85123A")
-        review = await checkout_to_payment(alice)
-        review = await alice.press(review.last, "💵")
+        review = await checkout_to_payment(alice, pickup=True)
+        review = await alice.press(review.last, paid_by)
 
         async def too_old(_params: dict[str, Any]) -> bool:
             raise bad_request("query is too old and response timeout expired or query ID is invalid")
 
         running.server._methods["answercallbackquery"] = too_old
         await alice.press(review.last, "✅")
-        for _ in range(100):  # the press's own reply is the confirmation: no notifier pass is run here
-            if any("is placed" in message.text for message in alice.messages()):
+        wanted = {"is placed": 1, "invoice": 1 if paid_by == "💳" else 0}
+        for _ in range(100):  # the press's own replies: no notifier pass is run here
+            if sum("is placed" in m.text for m in alice.messages()) and (
+                not wanted["invoice"] or any(m.kind == "invoice" for m in alice.messages())
+            ):
                 break
             await asyncio.sleep(0.05)
-        assert [message.text.count("is placed") for message in alice.messages() if "is placed" in message.text] == [1]
+        assert sum("is placed" in m.text for m in alice.messages()) == 1
+        assert sum(m.kind == "invoice" for m in alice.messages()) == wanted["invoice"]
+        assert any("placed ✅" in m.text for m in alice.messages())  # the review became the order's line
         sent = await scalar(running, select(m.OutboxRow.sent_at).where(m.OutboxRow.template == "order_placed"))
         assert sent is not None
+        assert [c.method for c in running.server.calls if not c.ok] == ["answerCallbackQuery"]
 
 
 async def test_an_expired_hold_is_re_taken_when_stock_allows(running: RunningBot, clock: FakeClock) -> None:

@@ -36,7 +36,7 @@ from aiogram.types import (
     WebAppInfo,
 )
 
-from bot.telegram_session import JsonBodySession, request_body
+from bot.telegram_session import JsonBodySession, json_text, request_body
 
 BOT = Bot("123456:TEST", default=DefaultBotProperties(parse_mode="HTML"))
 INLINE = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="🛒 Add", callback_data="cq:1:0:1:card")]])
@@ -200,3 +200,23 @@ def test_updates_are_aiogram_s_and_kept_as_telegram_sent_them_for_the_inbox() ->
     with pytest.raises(TelegramConflictError):
         session.checked(BOT, method, 409, refused, {})
     assert session.update_payloads == {}
+
+
+def test_a_reply_orjson_refuses_is_read_as_json_reads_it() -> None:
+    """A lone surrogate escape in a text: the batch is read (not asked for again for ever)."""
+    chat = {"id": 5, "type": "private", "first_name": "x"}
+    message = {
+        "message_id": 1,
+        "date": 1_700_000_000,
+        "chat": chat,
+        "from": {"id": 5, "is_bot": False, "first_name": "x"},
+    }
+    reply = json.dumps(
+        {"ok": True, "result": [{"update_id": 7, "message": {**message, "text": "broken \ud83d emoji"}}]}
+    )
+    assert "\\ud83d" in reply
+    updates = JsonBodySession().checked(BOT, GetUpdates(), 200, reply, {})
+    assert [u.update_id for u in updates] == [7]
+    assert json.loads(json_text({"text": updates[0].message.text if updates[0].message else ""})) == {
+        "text": "broken \ud83d emoji"
+    }  # and the inbox can keep it
