@@ -1,6 +1,6 @@
 """The demo's backorder scenes: a preorder filled by a purchase-order receipt on its release day,
-a customer who has what is there sent now and the waiting rest in a second parcel, and a short
-pick its customer answers with a split."""
+a customer who has what is there sent now and the waiting rest in a second parcel, a short pick
+its customer answers with a split, and one a business drops from its invoice (told the new amount)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from domain.purchasing import PoLine, PurchaseOrder
 from domain.usecases.dispatch import pack_order
 from domain.warehouse import Warehouse
 from sandbox.driver import SandboxUser
+from sandbox.server import BotMessage
 
 STEP = re.compile(r"📦 (\d+) × (\S+)")
 
@@ -101,12 +102,7 @@ async def short_pick_split(
     finn = SandboxUser(running.server, 1024, "Finn", language_code="en", transcript=transcript)
     await finn.send("/add STAR-1 4")
     code = await courier_cod_order(finn, "+44 7700 900321", "1 Abbey Road, London NW8 9AH", (51.5320, -0.1779))
-    reply = await ada.press((await ada.send("/pick BRS")).last, "Single order")
-    reply = await ada.press(reply.last, "Short pick")
-    await ada.send("1")
-    await runtime.notifier.drain()
-    asked = running.server.chat_messages(finn.id)[-1]
-    transcript.append("🔔 Finn's chat: " + "\n    ".join(asked.text.splitlines()) + f" {asked.button_texts()}")
+    asked = await short_of_three(running, ada, finn, transcript)
     scene("Finn has the 1 sent now; the 3 follow, picked, packed and shipped when they arrive")
     await finn.press(asked, "Send what is here now")
     await runtime.notifier.drain()
@@ -125,3 +121,34 @@ async def short_pick_split(
     await runtime.notifier.drain()
     for message in running.server.chat_messages(finn.id)[-2:]:
         transcript.append("🔔 Finn's chat: " + "\n    ".join(message.text.splitlines()))
+    await invoice_short_part_cancelled(running, ada, transcript, scene)
+
+
+async def short_of_three(
+    running: RunningBot, ada: SandboxUser, buyer: SandboxUser, transcript: list[str]
+) -> BotMessage:
+    """Ada picks the buyer's order of 4 Star Lamps at Bristol and finds 1: the buyer's question."""
+    reply = await ada.press((await ada.send("/pick BRS")).last, "Single order")
+    await ada.press(reply.last, "Short pick")
+    await ada.send("1")
+    await running.runtime.notifier.drain()
+    asked = running.server.chat_messages(buyer.id)[-1]
+    lines = "\n    ".join(asked.text.splitlines())
+    transcript.append(f"🔔 {buyer.first_name}'s chat: {lines} {asked.button_texts()}")
+    return asked
+
+
+async def invoice_short_part_cancelled(
+    running: RunningBot, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    """A business's invoice loses the part a short pick could not find: a credit note takes it
+    off what the invoice asks for, and the buyer is told by how much."""
+    scene("A business's order on invoice is short too; Hal drops the missing part and his invoice asks for less")
+    await ada.send("/receive STAR-1 4 BRS A-01-01-1")
+    hal = SandboxUser(running.server, 1025, "Hal Ltd", language_code="en", transcript=transcript)
+    await hal.send("/start")
+    await ada.send("/customer 1025 business on 30 500")
+    await hal.send("/add STAR-1 4")
+    await courier_cod_order(hal, "+44 7700 900654", "2 Abbey Road, London NW8 9AH", (51.5321, -0.1779), "Invoice")
+    asked = await short_of_three(running, ada, hal, transcript)
+    await hal.press(asked, "Cancel the missing part")  # his chat shows the invoice's new amount

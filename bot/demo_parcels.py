@@ -26,15 +26,18 @@ async def packed_directly(running: RunningBot, code: str, items: dict[str, int],
     await runtime.notifier.drain()
 
 
-async def courier_cod_order(customer: SandboxUser, phone: str, address: str, location: tuple[float, float]) -> str:
-    """The customer checks out their cart for courier delivery, cash on delivery; the order's code."""
+async def courier_cod_order(
+    customer: SandboxUser, phone: str, address: str, location: tuple[float, float], paid_by: str = "Cash on delivery"
+) -> str:
+    """The customer checks out their cart for courier delivery, cash on delivery (or ``paid_by``,
+    a business's "Invoice"); the order's code."""
     reply = await customer.send("/checkout")
     reply = await customer.share_contact(phone)
     reply = await customer.press(reply.last, "Courier")
     reply = await customer.send(address)
     reply = await customer.send_location(*location)
     reply = await customer.press(reply.last, reply.last.button_texts()[0])
-    reply = await customer.press(reply.last, "Cash on delivery")
+    reply = await customer.press(reply.last, paid_by)
     placed = await customer.press(reply.last, "Confirm order")
     return next(m.group(1) for msg in placed.new if (m := ORDER_CODE.search(msg.text)))
 

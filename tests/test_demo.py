@@ -30,6 +30,7 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     # A short pick its customer answers with a split: the rest is picked when it arrives, a second parcel.
     assert "the customer wants what is here sent now and the missing part in a second parcel" in out
     assert "(3 × STAR-1) left with DPD, tracking DPD-SHORT-2: order shipped." in out
+    assert re.search(r"so your invoice is reduced by £54\.00: it now asks for £22\.50\.", out)  # Hal's credit note
     assert "No sales in the last 30 weeks: read as a pause" in out  # 84879 at MAN, forecast at 12 a week
     last = out.strip().splitlines()[-1]  # a sentence for a newcomer, not the sandbox's keys
     assert last.startswith("The bot set up its customers' command menu in English and Russian and a staff menu in")
