@@ -31,6 +31,8 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert "the customer wants what is here sent now and the missing part in a second parcel" in out
     assert "(3 × STAR-1) left with DPD, tracking DPD-SHORT-2: order shipped." in out
     assert re.search(r"so your invoice is reduced by £54\.00: it now asks for £22\.50\.", out)  # Hal's credit note
+    assert "cancel the missing part (you will not pay for it)." in out  # Finn pays on delivery
+    assert "cancel the missing part (it comes off your invoice)." in out  # Hal's order is on invoice
     assert "No sales in the last 30 weeks: read as a pause" in out  # 84879 at MAN, forecast at 12 a week
     last = out.strip().splitlines()[-1]  # a sentence for a newcomer, not the sandbox's keys
     assert last.startswith("The bot set up its customers' command menu in English and Russian and a staff menu in")

@@ -13,7 +13,7 @@ from domain.errors import NotFound
 from domain.notifications import Notification, for_customer
 from domain.orders import DeliveryMethod, Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import all_delivered, status_after_parcel
-from domain.payments import Payment, PaymentKind, invoice_owed, settle_cancelled_part
+from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed, settle_cancelled_part
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG, ChoiceGone, ShortChoice, choices, flags_after, ready_to_pack, still_to_pick
 from domain.usecases.backorder_fill import dropped, fill_backorders
@@ -59,9 +59,19 @@ async def hold_short(
         "quantity": missing,
         "expected": expected.isoformat() if expected else "",
         "choices": [c.value for c in choices(pickup)],
+        "settle": await _cancelled_part_settled(uow, order),
     }
     if (told := for_customer(await uow.customers.get(order.customer_id), "order_short", params)) is not None:
         await uow.outbox.add(told, now)
+
+
+async def _cancelled_part_settled(uow: UnitOfWork, order: Order) -> str:
+    """How a cancelled part would be settled, for the question: taken off a business's invoice,
+    refunded where something was paid, else simply not paid for (cash on delivery)."""
+    if order.payment_method is PaymentMethod.INVOICE:
+        return "invoice"
+    paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
+    return "refund" if paid.amount > 0 else "unpaid"
 
 
 async def release_part(uow: UnitOfWork, order_id: int, product_id: int, warehouse_id: int, units: int) -> None:

@@ -21,6 +21,10 @@ from tests.e2e.test_split_shipments import shelf_says
 from tests.fakes import FakeClock
 
 REMINDED = {"en": "is due today", "ru": "Сегодня срок оплаты"}
+OFF_THE_INVOICE = {  # the question's third choice, for an order on invoice (nothing was paid)
+    "en": "cancel the missing part (it comes off your invoice).",
+    "ru": "отменить недостающее (его стоимость снимем со счёта).",
+}
 REDUCED = {
     "en": "Part of your order {code} will not be sent, so your invoice is reduced by {credit}: it now asks for {owed}.",
     "ru": "Часть заказа {code} не будет отправлена, поэтому счёт уменьшен на {credit}: теперь к оплате {owed}.",
@@ -82,6 +86,7 @@ async def test_an_invoice_whose_short_part_was_cancelled_asks_for_less_in_remind
     picker = await hire_in(shop, 402, "Pia", "picker", "en")
     await _short_pick(shop, picker, found=2)
     asked = next(msg for msg in reversed(shop.server.chat_messages(401)) if words["asked"] in msg.text)
+    assert OFF_THE_INVOICE[language] in asked.text and "refunded" not in asked.text
     dropped = await buyer.press(asked, words["cancel"])
     assert dropped.callback_answer is not None and dropped.callback_answer["text"] == words["dropped"]
     assert await status(shop, code) == "picked"
