@@ -208,20 +208,27 @@ class WriteTurns:
 async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """``engine.begin()`` for a write, waiting for this process's turn at SQLite's write lock
     first, holding no connection (``WriteTurns.reserve``); on PostgreSQL just ``begin()``."""
-    turns = WRITE_TURNS_OF.get(engine.sync_engine)
+    async with (
+        turn_first(WRITE_TURNS_OF.get(engine.sync_engine), engine.sync_engine.pool),
+        engine.begin() as connection,
+    ):
+        yield connection
+
+
+@asynccontextmanager
+async def turn_first(turns: WriteTurns | None, pool: Pool) -> AsyncIterator[None]:
+    """Around a writer's first statement: its turn reserved before it takes a connection
+    (``WriteTurns.reserve``), and handed back on the way out if no BEGIN took it. Without
+    turns (PostgreSQL), or with no connection to be had, the writer goes on as before: a
+    connection first, then the turn (``take``)."""
     if turns is None:
-        async with engine.begin() as connection:
-            yield connection
+        yield
         return
-    if not await turns.reserve(engine.sync_engine.pool):
-        async with engine.begin() as connection:  # a connection first, then the turn
-            yield connection
-        return
+    await turns.reserve(pool)
     try:
-        async with engine.begin() as connection:
-            yield connection
+        yield
     finally:
-        turns.unreserve()  # taken by the connection's BEGIN, unless it failed first
+        turns.unreserve()  # a no-op once a BEGIN took the turn, or when reserve passed it on
 
 
 def _has_room(pool: Pool) -> bool:

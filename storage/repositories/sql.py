@@ -19,7 +19,16 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 
 from storage.cache import WRITES_ROWS
-from storage.db import DIALECT, IN_LOOP_SQL, READ_ONLY_OPTION, WRITE_TURNS, WriteInReadOnlyWork, WriteTurns, note_write
+from storage.db import (
+    DIALECT,
+    IN_LOOP_SQL,
+    READ_ONLY_OPTION,
+    WRITE_TURNS,
+    WriteInReadOnlyWork,
+    WriteTurns,
+    note_write,
+    turn_first,
+)
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Executable)
@@ -138,14 +147,10 @@ async def _first(session: AsyncSession, statement_on: Callable[..., T], *args: A
     (``storage.db.WriteTurns.reserve``: the rule and what it saves)."""
     turns: WriteTurns | None = session.sync_session.info.get(WRITE_TURNS)
     bind = session.sync_session.bind
-    if turns is None or not isinstance(bind, Engine) or _read_only(bind):  # (no IN_LOOP_SQL yet: no connection yet)
+    if not isinstance(bind, Engine) or _read_only(bind):  # (no IN_LOOP_SQL yet: no connection yet)
         return await session.run_sync(statement_on, *args)
-    if not await turns.reserve(bind.pool):
-        return await session.run_sync(statement_on, *args)  # a connection first, then the turn
-    try:
+    async with turn_first(turns, bind.pool):
         return await session.run_sync(statement_on, *args)
-    finally:
-        turns.unreserve()  # taken by the connection that began, unless it failed first
 
 
 def _read_only(bind: Engine) -> bool:

@@ -7,12 +7,14 @@ import contextlib
 import gc
 import sqlite3
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 from sqlalchemy import NullPool, QueuePool, event, select, text, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.errors import NotFound
 from domain.usecases.cart import set_cart_quantity
@@ -190,15 +192,23 @@ async def test_a_writer_cut_off_mid_transaction_leaves_the_turn_to_the_next(tmp_
         await engine.dispose()
 
 
+@asynccontextmanager
+async def _table_t(tmp_path: Path) -> AsyncIterator[tuple[AsyncEngine, async_sessionmaker[AsyncSession]]]:
+    """An embedded SQLite database with one table to write to, ``t (x)``: its engine and sessions."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.sqlite3'}")
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (x INTEGER)"))
+        yield engine, session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
 async def test_units_of_work_wait_for_their_turn_holding_no_connection(tmp_path: Path) -> None:
     """Fifteen writers (units of work, sessions, the engine's own) ask to write while another
     holds the lock: they queue without a pooled connection each (past the ten kept, each
     would be opened for its turn and closed again), then write in the order they asked."""
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.sqlite3'}")
-    sessions = session_factory(engine)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(text("CREATE TABLE t (x INTEGER)"))
+    async with _table_t(tmp_path) as (engine, sessions):
         release = asyncio.Event()
 
         async def holder() -> None:
@@ -232,8 +242,6 @@ async def test_units_of_work_wait_for_their_turn_holding_no_connection(tmp_path:
         async with engine.connect() as connection:
             rows = (await connection.execute(text("SELECT x FROM t ORDER BY rowid"))).scalars().all()
         assert rows == list(range(16))
-    finally:
-        await engine.dispose()
 
 
 async def test_a_turn_reserved_and_never_taken_passes_on() -> None:
@@ -269,11 +277,7 @@ async def _reserved_turn_behind_connection_holders(tmp_path: Path, orm_first_wri
     Handed the turn when the holder commits, the first finds no connection to be had: it
     passes the turn on and queues as they do, instead of holding it while it waits for their
     connections (each side would wait for the other until the busy timeout failed them)."""
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.sqlite3'}")
-    sessions = session_factory(engine)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(text("CREATE TABLE t (x INTEGER)"))
+    async with _table_t(tmp_path) as (engine, sessions):
         release = asyncio.Event()
 
         async def holder() -> None:
@@ -308,8 +312,6 @@ async def _reserved_turn_behind_connection_holders(tmp_path: Path, orm_first_wri
             written = (await connection.execute(text("SELECT count(*) FROM t"))).scalar_one()
         assert written == 2 + orm_first_writers - sum(isinstance(r, BaseException) for r in results)
         return [r for r in results if isinstance(r, BaseException)]
-    finally:
-        await engine.dispose()
 
 
 async def test_a_reserved_turn_with_no_connection_to_be_had_goes_to_the_writers_holding_them(
