@@ -122,21 +122,8 @@ class RouterGate(Filter):
                 return True
             if any(getattr(event, attribute, None) for attribute in self.attributes):
                 return True
-        elif self._other_kind(event):
-            return True
+        # Only message and press observers get gates (``GATED``): no other kind of update is asked.
         return bool(self.others) and any(condition(event, raw_state) for condition in self.others)
-
-    def _other_kind(self, event: TelegramObject) -> bool:
-        data = getattr(event, "data", None)
-        if isinstance(data, str) and (data in self.data_exact or data.startswith(self.data_prefixes)):
-            return True
-        text = getattr(event, "text", None)
-        if text and text in self._texts():
-            return True
-        command = text or getattr(event, "caption", None)
-        if command and command[0] == "/" and _command_name(command) in self.commands:
-            return True
-        return any(getattr(event, attribute, None) for attribute in self.attributes)
 
     def _texts(self) -> frozenset[str]:
         """The button texts in the current update's language (translated once per language)."""
