@@ -37,7 +37,7 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -305,6 +305,7 @@ async def alternating(
     seconds: float,
     slices: int,
     tallies: tuple[Tally, ...] = (),
+    resets: Sequence[Callable[[], None]] = (),
 ) -> tuple[float, float]:
     """Echo and Ordergram loaded in turn, ``slices`` times each; mean updates/s of both.
     First, shorter turns are not counted: they pay one-off costs a running bot has long paid
@@ -315,6 +316,8 @@ async def alternating(
     await warmed_up(ours)
     for tally in tallies:  # warm-up turns are not counted
         tally.clear()
+    for reset in resets:
+        reset()
     echo_rates, our_rates = [], []
     for _ in range(slices):
         echo_rates.append(await echo(seconds / slices))

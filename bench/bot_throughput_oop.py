@@ -13,7 +13,10 @@ turn each first), so a slow spell on a shared machine weighs on both sides of a 
   * staff: ``/stock SKU``, ``/order CODE``, ``/queue LON`` (the users are admins here).
 
 Printed: updates/s per phase, the ratio to echo against its target, and the peak RSS of the
-``ordergram run`` process (VmHWM) against 200 MB. ``--phases browsing,add-to-cart`` runs
+``ordergram run`` process (VmHWM) against 200 MB. Also each bot process's CPU time per
+update it answered (user + system, from ``/proc``) and their ratio: on a machine shared with
+other work the rates swing with whatever else runs, the CPU an update costs much less so,
+which makes it the figure to compare changes by (the target stays the rate). ``--phases browsing,add-to-cart`` runs
 only those; ``--latencies`` prints each kind of update's median and p95 reply time
 (``/search``, a category press, …); ``--profile DIR`` records each phase's Ordergram slices
 with py-spy (``DIR/PHASE.txt``, collapsed stacks of the ``ordergram run`` process) and
@@ -120,6 +123,36 @@ async def bot_process(server: SandboxServer, args: list[str], workdir: Path, **e
         if process.returncode is None:
             process.kill()
         await watcher
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU the process has used so far (``/proc/PID/stat``), seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """Wraps a load so each counted slice adds the bot process's CPU seconds and the updates
+    it answered (rate × the slice's time); warm-up turns are left out by ``reset``."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.cpu, self.updates = pid, 0.0, 0.0
+
+    def reset(self) -> None:
+        self.cpu, self.updates = 0.0, 0.0
+
+    def wrap(self, load: Callable[[float], Awaitable[float]]) -> Callable[[float], Awaitable[float]]:
+        async def run(seconds: float) -> float:
+            cpu, started = cpu_seconds(self.pid), time.perf_counter()
+            rate = await load(seconds)
+            self.cpu += cpu_seconds(self.pid) - cpu
+            self.updates += rate * (time.perf_counter() - started)
+            return rate
+
+        return run
+
+    def us_per_update(self) -> float:
+        return self.cpu / self.updates * 1e6 if self.updates else float("nan")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -282,7 +315,7 @@ async def main() -> None:
         env = {"DATABASE_URL": f"sqlite+aiosqlite:///{database}", "DEFAULT_CURRENCY": "GBP",
                "ADMIN_IDS": ",".join(map(str, staff_ids))}  # fmt: skip
         async with (
-            bot_process(echo_server, [str(ROOT / "bench" / "echo_bot.py")], Path(tmp)),
+            bot_process(echo_server, [str(ROOT / "bench" / "echo_bot.py")], Path(tmp)) as echo_pid,
             bot_process(shop_server, ["-m", "bot.cli", "run"], Path(tmp), **env) as pid,
         ):
             echo_users = [SandboxUser(echo_server, 100 + i, f"E{i}", wait=False) for i in range(args.users)]
@@ -299,13 +332,16 @@ async def main() -> None:
             def echo(seconds: float) -> Awaitable[float]:
                 return closed_loop(echo_users, seconds, hello)
 
-            results = {}
+            results, meters = {}, {}
             for phase, op in (("browsing", shop.browse), ("add-to-cart", shop.add), ("checkout", shop.checkout),
                               ("staff", shop.staff)):  # fmt: skip
                 if phase not in phases:
                     continue
                 ours = shop.load(op) if args.profile is None else profiled(shop.load(op), pid, args.profile / phase)
-                results[phase] = await alternating(echo, ours, args.seconds, args.slices)
+                meters[phase] = sides = (CpuMeter(echo_pid), CpuMeter(pid))
+                results[phase] = await alternating(
+                    sides[0].wrap(echo), sides[1].wrap(ours), args.seconds, args.slices, resets=[m.reset for m in sides]
+                )
                 print(f"  {phase}: done")
             rss = peak_rss_mb(pid)
         if args.profile is not None:  # its one record per update: handler, time, statements
@@ -317,6 +353,10 @@ async def main() -> None:
         target = TARGETS[phase]
         verdict = "" if target is None else f"target ≥ {target:.0%}: {'PASS' if rate / echo_rate >= target else 'FAIL'}"
         print(f"{phase:<12} echo {echo_rate:7.1f}/s  ordergram {rate:7.1f}/s  = {rate / echo_rate:6.1%}  {verdict}")
+    print("CPU per update answered (user + system of each bot process; steadier than the rates on a busy machine):")
+    for phase, (theirs, ours_meter) in meters.items():
+        echo_us, our_us = theirs.us_per_update(), ours_meter.us_per_update()
+        print(f"  {phase:<12} echo {echo_us:6.0f} µs  ordergram {our_us:6.0f} µs  = echo's {echo_us / our_us:6.1%}")
     if "add-to-cart" in results:
         print(f'add-to-cart: {shop.refused} refused (answered with anything but "Added …")')
     print(f"peak RSS of ordergram run: {rss:.0f} MB  target ≤ {RSS_TARGET_MB} MB: "
