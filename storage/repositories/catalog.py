@@ -221,7 +221,7 @@ class SqlProducts:
         if self.cache is not None:
             ids = self.cache.get("catalog", ("parent", parent_code))
             if ids is not None and ids is not ABSENT:
-                cached = [self.cache.get("catalog", pid) for pid in cast(tuple[int, ...], ids)]
+                cached = self.cache.get_many("catalog", cast(tuple[int, ...], ids))
                 if all(p is not None and p is not ABSENT for p in cached):
                     return [Sibling(p.id, p.options) for p in cast(list[Product], cached) if p.listed and p.id]
         return [Sibling(p.id, p.options) for p in await self.variants(parent_code) if p.listed and p.id is not None]

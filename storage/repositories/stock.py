@@ -138,10 +138,10 @@ class SqlStock:
         if not product_ids:
             return []
         if self.cache is not None:
-            hits = [self.cache.get("levels", pid) for pid in product_ids]
-            if any(hit is None for hit in hits) and await self._load_levels():
-                hits = [self.cache.get("levels", pid) for pid in product_ids]
-            if all(hit is not None for hit in hits):
+            hits = self.cache.get_many("levels", product_ids)
+            if None in hits and await self._load_levels():
+                hits = self.cache.get_many("levels", product_ids)
+            if None not in hits:
                 return [level for hit in hits if hit is not ABSENT for level in cast(list[StockLevel], hit)]
         rows = await fetch(self.s, _LEVELS_OF, {"ids": list(product_ids)})
         levels = [StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved) for r in rows]

@@ -572,6 +572,27 @@ def test_a_reader_older_than_a_write_to_its_row_keeps_nothing_of_that_row() -> N
     assert not cache.wants_snapshot("levels") and cache.get("levels", 5) is None
 
 
+def test_many_keys_read_at_once_are_answered_as_each_alone() -> None:
+    now = [100.0]
+    cache = ReadCache(clock=lambda: now[0])
+
+    def each_alone(keys: list[int]) -> list[object]:
+        return [cache.get("levels", key) for key in keys]
+
+    keys = [1, 2, 3, 4]
+    assert cache.get_many("levels", keys) == each_alone(keys) == [None] * 4  # nothing loaded yet
+    assert cache.wants_snapshot("levels")
+    cache.snapshot_done("levels", {1: ["level 1"], 2: ["level 2"]}, read_at_generation=cache.generation)
+    cache.written({"stock": {2}})  # a hole
+    cache.put("levels", 4, ["level 4"], read_at_generation=cache.generation)  # no entry for 4: hole-free put
+    assert cache.get_many("levels", keys) == each_alone(keys) == [["level 1"], None, ABSENT, ["level 4"]]
+    hits, misses = cache.hits, cache.misses
+    cache.get_many("levels", keys)
+    assert (cache.hits - hits, cache.misses - misses) == (3, 1)
+    now[0] += 10_000  # the snapshot and the entry ran out
+    assert cache.get_many("levels", keys) == each_alone(keys) == [None] * 4
+
+
 def test_writes_name_their_rows_by_the_tables_key_column() -> None:
     assert _rows_named("stock", [{"product_id_1": 5, "warehouse_id_1": 1, "reserved": 2}]) == {5}
     assert _rows_named("stock", [{"stock_product_id": 5}, {"product_id": 6}]) == {5, 6}
