@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import statistics
 import tempfile
@@ -28,7 +27,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
@@ -39,14 +37,16 @@ import bot.app
 import bot.runtime
 from bot.config import load_settings
 from bot.polling import DurableDispatcher
-from bot.telegram_session import request_body
+from bot.telegram_session import JsonBodySession, json_text, request_body
 from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
 from handlers.views.outgoing import OutgoingGuard
 from sandbox import SandboxServer, SandboxUser
 
 
-class InProcessSession(BaseSession):
-    """Answers each Bot API call with the sandbox's own method handler, no HTTP."""
+class InProcessSession(JsonBodySession):
+    """Answers each Bot API call with the sandbox's own method handler, no HTTP. The request's
+    body is made, and the reply read, as the bot's own session does (``JsonBodySession``: the
+    keyboard sent is the one kept, not validated again from the reply)."""
 
     def __init__(self, server: SandboxServer) -> None:
         super().__init__()
@@ -74,8 +74,7 @@ class InProcessSession(BaseSession):
     ) -> TelegramType:
         params = request_body(self, bot, method, files={})  # as the bot's own session sends it
         result = await self.server._methods[method.__api_method__.lower()](params)
-        content = json.dumps({"ok": True, "result": result})
-        return self.check_response(bot=bot, method=method, status_code=200, content=content).result  # type: ignore[return-value]
+        return self.checked(bot, method, 200, json_text({"ok": True, "result": result}), params)
 
 
 async def feed(server: SandboxServer, bot: Bot, dp: Dispatcher) -> float:
