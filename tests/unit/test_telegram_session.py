@@ -36,7 +36,7 @@ from aiogram.types import (
     WebAppInfo,
 )
 
-from bot.telegram_session import JsonBodySession, json_text, request_body
+from bot.telegram_session import JsonBodySession, json_text, plain_entities, request_body
 
 BOT = Bot("123456:TEST", default=DefaultBotProperties(parse_mode="HTML"))
 INLINE = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="🛒 Add", callback_data="cq:1:0:1:card")]])
@@ -157,6 +157,39 @@ def test_a_keyboard_that_comes_back_changed_is_read_from_the_reply() -> None:
     assert message.reply_markup == InlineKeyboardMarkup.model_validate(other, context={"bot": BOT})
     without = session.checked(BOT, method, 200, reply_to(body, reply_markup=None), body)
     assert without.reply_markup is None
+
+
+BOLD_AND_CODE = [{"type": "bold", "offset": 0, "length": 4}, {"type": "code", "offset": 5, "length": 3}]
+
+
+@pytest.mark.parametrize(
+    "entities",
+    [
+        BOLD_AND_CODE,
+        [*BOLD_AND_CODE, {"type": "text_link", "offset": 9, "length": 2, "url": "https://x.example"}],
+        [{"type": "bold", "offset": True, "length": 2}],  # not an int: validated, as aiogram reads it
+        [],
+    ],
+)
+def test_a_reply_s_entities_are_the_ones_validation_gives(entities: list[dict[str, Any]]) -> None:
+    session = JsonBodySession()
+    method = METHODS[8]
+    assert isinstance(method, SendMessage)
+    body = request_body(session, BOT, method, {})
+    content = reply_to(body, entities=entities)
+    assert (plain_entities(entities, BOT) is not None) == (entities is BOLD_AND_CODE)  # made, not validated
+    message = session.checked(BOT, method, 200, content, body)
+    validated = session.check_response(bot=BOT, method=method, status_code=200, content=content).result
+    assert isinstance(message, Message) and isinstance(validated, Message)
+    assert message.model_dump() == validated.model_dump()
+    assert message.model_fields_set == validated.model_fields_set
+    assert message.entities == validated.entities and validated.entities is not None
+    for made, read in zip(message.entities or [], validated.entities, strict=True):
+        assert type(made) is type(read)
+        assert made.model_fields_set == read.model_fields_set
+        assert made.__pydantic_extra__ == read.__pydantic_extra__
+        assert made.__pydantic_private__ == read.__pydantic_private__
+        assert made.__dict__ == read.__dict__
 
 
 def test_an_error_reply_is_aiograms_error() -> None:
