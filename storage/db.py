@@ -13,9 +13,9 @@ from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import event
+from sqlalchemy import TextClause, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InvalidatePoolError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool, QueuePool
@@ -55,6 +55,13 @@ SQLITE_PAGE_CACHE_KIB = 512  # per connection (SQLite's default is 2 MB)
 class WriteInReadOnlyWork(RuntimeError):
     """An INSERT, UPDATE or DELETE inside ``uow.read_only()``: read-only work may be answered
     from the read cache and runs beside writers, so it must never write."""
+
+
+# A statement written as SQL text (not built with SQLAlchemy, whose writes are known by their
+# kind) is taken for a write in read-only work when it names one of these: no database
+# refuses it there (PostgreSQL runs read-only work in autocommit, SQLite has no such mode).
+# "FOR UPDATE" is among them: a read-only unit takes no locks.
+_WRITING_SQL = re.compile(r"\b(insert|update|delete|merge|truncate|drop|alter|create|copy|grant|revoke)\b", re.I)
 
 
 WRITE_TURNS_OF: WeakKeyDictionary[Any, WriteTurns] = WeakKeyDictionary()  # sync engine -> its turns
@@ -281,7 +288,15 @@ def _track_writes(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _note(connection: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
-        if context is None or not (context.isinsert or context.isupdate or context.isdelete):
+        if context is None:
+            return
+        if not (context.isinsert or context.isupdate or context.isdelete):
+            if (
+                context.execution_options.get(READ_ONLY_OPTION, False)
+                and (context.compiled is None or isinstance(context.compiled.statement, TextClause))
+                and _WRITING_SQL.search(statement)
+            ):
+                raise WriteInReadOnlyWork(statement)
             return
         if context.execution_options.get(READ_ONLY_OPTION, False):
             raise WriteInReadOnlyWork(statement)
@@ -362,9 +377,45 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         )
         _configure_sqlite(engine)
     else:
-        engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, **kwargs)
+        engine = create_async_engine(url, pool_size=10, max_overflow=10, **kwargs)
+        _ping_when_idle(engine)
     _track_writes(engine)
     return engine
+
+
+PING_AFTER_IDLE_S = 2.0  # a pooled server connection idle longer than this is checked before use
+_IDLE_SINCE = "ordergram_idle_since"
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """SQLAlchemy's ``pool_pre_ping``, for connections that sat idle in the pool for more than
+    ``PING_AFTER_IDLE_S``. Its ping costs three round trips on asyncpg (BEGIN, a query,
+    ROLLBACK) on every checkout — more than the one statement most units send (35 % of a bot's
+    time on PostgreSQL went to socket writes) — while a connection given back a moment ago is
+    as alive as anything can be known to be. The rule (HikariCP's "alive bypass window"): a
+    database restarted within the window fails the first statement on such a connection, and
+    that disconnect invalidates the whole pool, as a failed ping does; older connections are
+    pinged, a dead one replaced before it is handed out. A connection just made is not pinged."""
+    dialect, pool = engine.dialect, engine.sync_engine.pool
+
+    @event.listens_for(pool, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since <= PING_AFTER_IDLE_S:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                # As a failed pre-ping: every connection older than now is dropped, this one
+                # replaced (SQLAlchemy retries the checkout with a new connection).
+                raise InvalidatePoolError() from error
+            raise
 
 
 class OrdergramSession(Session):
@@ -412,10 +463,16 @@ def _clear_what_was_written(session: Session) -> None:
 
 def _read_only_options(engine: AsyncEngine) -> dict[str, Any]:
     """How read-only work binds: marked for ``_track_writes`` (a write raises) and, on
-    PostgreSQL, in a READ ONLY transaction (asyncpg says so in its BEGIN: no extra trip)."""
+    PostgreSQL, without a transaction (autocommit). The rule it relies on: at READ COMMITTED,
+    PostgreSQL's default and the only level Ordergram uses, every statement of a transaction
+    takes its own snapshot, so a read-only transaction gives its reads nothing one statement
+    at a time does not — and asyncpg spends a round trip on its BEGIN and another on its
+    ROLLBACK, three trips for a unit that reads one row. Writes are refused before they are
+    sent (``WriteInReadOnlyWork``): SQLAlchemy's by their kind, SQL text by its words, which
+    the READ ONLY transaction refused before."""
     options: dict[str, Any] = {READ_ONLY_OPTION: True}
     if engine.dialect.name == "postgresql":
-        options["postgresql_readonly"] = True
+        options["isolation_level"] = "AUTOCOMMIT"
     return options
 
 
