@@ -9,7 +9,8 @@ the category list, search), add to the cart and look at it, list their orders an
 staff (admins) open an order, the LON queue, a product's stock and a customer. Each reply's
 latency is the time from the update reaching the Bot API server to the bot's first answer in
 that chat. Printed: p50 / p95 / max per kind, for customers, for staff and overall, against
-the target (p95 ≤ 50 ms), with the machine's load average at the start and the end.
+the target (p95 ≤ 50 ms), with the machine's load average at the start and the end, and the
+bot process's CPU per update (steadier than the latencies when other work shares the machine).
 
     python bench/latency_scale.py sqlite+aiosqlite:///scale.sqlite3 [--rate 100] [--seconds 60]
     python bench/latency_scale.py postgresql+asyncpg://postgres@127.0.0.1:5432/scale
@@ -33,7 +34,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bot_throughput import timed  # noqa: E402
-from bot_throughput_oop import bot_process, peak_rss_mb  # noqa: E402
+from bot_throughput_oop import bot_process, cpu_seconds, peak_rss_mb  # noqa: E402
 from sqlalchemy import bindparam, text  # noqa: E402
 
 from sandbox import SandboxServer, SandboxUser  # noqa: E402
@@ -242,9 +243,9 @@ async def main() -> None:
             traffic = Traffic(server, shop, random.Random(args.seed))
             await open_loop(traffic, args.rate, args.warmup)
             spy = await profiler(pid, args.profile, args.seconds) if args.profile else None
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_seconds(pid)
             latencies, skipped, lost = await open_loop(traffic, args.rate, args.seconds)
-            took = time.perf_counter() - started
+            took, cpu = time.perf_counter() - started, cpu_seconds(pid) - cpu
             if spy is not None:
                 await spy.wait()
             rss = peak_rss_mb(pid)
@@ -260,6 +261,7 @@ async def main() -> None:
     print(line("staff", by_side["staff"]))
     print(line("overall", by_side["customer"] + by_side["staff"]))
     load = os.getloadavg()
+    print(f"CPU of ordergram run per update: {cpu / max(sent, 1) * 1e6:,.0f} µs ({cpu / took:.0%} of a core)")
     print(f"peak RSS of ordergram run {rss:.0f} MB; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
