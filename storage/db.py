@@ -13,9 +13,9 @@ from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import TextClause, event
+from sqlalchemy import TextClause, TextualSelect, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InvalidatePoolError, OperationalError
+from sqlalchemy.exc import DisconnectionError, InvalidatePoolError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool, QueuePool
@@ -60,8 +60,17 @@ class WriteInReadOnlyWork(RuntimeError):
 # A statement written as SQL text (not built with SQLAlchemy, whose writes are known by their
 # kind) is taken for a write in read-only work when it names one of these: no database
 # refuses it there (PostgreSQL runs read-only work in autocommit, SQLite has no such mode).
-# "FOR UPDATE" is among them: a read-only unit takes no locks.
-_WRITING_SQL = re.compile(r"\b(insert|update|delete|merge|truncate|drop|alter|create|copy|grant|revoke)\b", re.I)
+# Locks are among them ("FOR UPDATE", "FOR SHARE", "LOCK", advisory locks): a read-only unit
+# takes none. So are "SELECT … INTO" (a new table), ``nextval``/``setval`` and session state
+# ("SET", "RESET", "LISTEN", "PREPARE"…): in autocommit nothing rolls them back, and what a
+# statement sets stays on the pooled connection for the units that use it next — the READ
+# ONLY transaction refused the writes and undid the settings at its ROLLBACK.
+_WRITING_SQL = re.compile(
+    r"\b(insert|update|delete|merge|truncate|drop|alter|create|copy|grant|revoke|into|lock|share"
+    r"|nextval|setval|set|reset|call|do|refresh|vacuum|reindex|cluster|comment|notify|listen|unlisten"
+    r"|discard|prepare|deallocate|security|import|reassign)\b|advisory",
+    re.I,
+)
 
 
 WRITE_TURNS_OF: WeakKeyDictionary[Any, WriteTurns] = WeakKeyDictionary()  # sync engine -> its turns
@@ -291,11 +300,7 @@ def _track_writes(engine: AsyncEngine) -> None:
         if context is None:
             return
         if not (context.isinsert or context.isupdate or context.isdelete):
-            if (
-                context.execution_options.get(READ_ONLY_OPTION, False)
-                and (context.compiled is None or isinstance(context.compiled.statement, TextClause))
-                and _WRITING_SQL.search(statement)
-            ):
+            if context.execution_options.get(READ_ONLY_OPTION, False) and _locks_or_writes(context, statement):
                 raise WriteInReadOnlyWork(statement)
             return
         if context.execution_options.get(READ_ONLY_OPTION, False):
@@ -305,6 +310,21 @@ def _track_writes(engine: AsyncEngine) -> None:
             return
         named = context.execution_options.get(WRITES_ROWS)
         note_write(connection, table.name, context.compiled_parameters or [], inserted=context.isinsert, named=named)
+
+
+def _locks_or_writes(context: Any, statement: str) -> bool:
+    """A statement read-only work must not send though it is no INSERT, UPDATE or DELETE: SQL
+    text (``TextClause``, and ``text(…).columns(…)``, a ``TextualSelect``) or SQL sent straight
+    to the driver that names a write (``_WRITING_SQL``), or a SELECT built with a row lock
+    (``with_for_update``: PostgreSQL's READ ONLY transaction refused it; in autocommit the lock
+    would be let go as soon as it was taken)."""
+    compiled = context.compiled
+    if compiled is None:
+        return _WRITING_SQL.search(statement) is not None
+    built = compiled.statement
+    if isinstance(built, (TextClause, TextualSelect)):
+        return _WRITING_SQL.search(statement) is not None
+    return getattr(built, "_for_update_arg", None) is not None
 
 
 def note_write(
@@ -395,7 +415,8 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
     as alive as anything can be known to be. The rule (HikariCP's "alive bypass window"): a
     database restarted within the window fails the first statement on such a connection, and
     that disconnect invalidates the whole pool, as a failed ping does; older connections are
-    pinged, a dead one replaced before it is handed out. A connection just made is not pinged."""
+    pinged, a dead one replaced before it is handed out. A connection just made is not pinged,
+    and one the driver already saw closed is replaced whatever its age, without a trip."""
     dialect, pool = engine.dialect, engine.sync_engine.pool
 
     @event.listens_for(pool, "checkin")
@@ -405,6 +426,11 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
 
     @event.listens_for(pool, "checkout")
     def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if _known_closed(dbapi_connection):
+            # The server ended it while it sat in the pool (a restart, pg_terminate_backend) and
+            # the driver saw the socket close: replaced without a trip, inside the window too —
+            # handed out, its first statement failed in front of the user.
+            raise DisconnectionError("the pooled connection was closed by the server")
         since = record.info.get(_IDLE_SINCE)
         if since is None or time.monotonic() - since <= PING_AFTER_IDLE_S:
             return
@@ -416,6 +442,12 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
                 # replaced (SQLAlchemy retries the checkout with a new connection).
                 raise InvalidatePoolError() from error
             raise
+
+
+def _known_closed(dbapi_connection: Any) -> bool:
+    """Whether the driver already knows the connection is closed (asyncpg: its socket was)."""
+    closed = getattr(getattr(dbapi_connection, "driver_connection", None), "is_closed", None)
+    return bool(closed()) if callable(closed) else False
 
 
 class OrdergramSession(Session):
@@ -468,8 +500,9 @@ def _read_only_options(engine: AsyncEngine) -> dict[str, Any]:
     takes its own snapshot, so a read-only transaction gives its reads nothing one statement
     at a time does not — and asyncpg spends a round trip on its BEGIN and another on its
     ROLLBACK, three trips for a unit that reads one row. Writes are refused before they are
-    sent (``WriteInReadOnlyWork``): SQLAlchemy's by their kind, SQL text by its words, which
-    the READ ONLY transaction refused before."""
+    sent (``WriteInReadOnlyWork``): SQLAlchemy's by their kind (a SELECT that locks too), SQL
+    text by its words (session settings too: no ROLLBACK undoes them), which the READ ONLY
+    transaction refused before."""
     options: dict[str, Any] = {READ_ONLY_OPTION: True}
     if engine.dialect.name == "postgresql":
         options["isolation_level"] = "AUTOCOMMIT"

@@ -182,7 +182,7 @@ def direct(statement: E) -> E:
 
 
 class _Plan:
-    __slots__ = ("fixed", "inserted", "key", "results", "row", "sql", "table", "taken", "writes")
+    __slots__ = ("fixed", "inserted", "key", "locks", "results", "row", "sql", "table", "taken", "writes")
 
     def __init__(self, compiled: SQLCompiler, params: Mapping[str, Any], dialect: Any) -> None:
         self.sql: str = compiled.string
@@ -204,6 +204,7 @@ class _Plan:
         keys = [c.keyname for c in columns]
         self.row: Any = namedtuple("Row", keys) if keys else None
         self.writes = compiled.isinsert or compiled.isupdate or compiled.isdelete
+        self.locks = getattr(compiled.statement, "_for_update_arg", None) is not None  # refused in read-only work
         self.inserted = compiled.isinsert
         table = getattr(compiled.statement, "table", None) if self.writes else None
         self.table: str | None = table.name if table is not None else None
@@ -261,7 +262,7 @@ def _direct(
         return None
     named = {name: given[name] if name in given else plan.fixed[name] for name, _ in plan.taken}
     values = tuple(process(named[name]) if process else named[name] for name, process in plan.taken)
-    if plan.writes and connection.get_execution_options().get(READ_ONLY_OPTION, False):
+    if (plan.writes or plan.locks) and connection.get_execution_options().get(READ_ONLY_OPTION, False):
         raise WriteInReadOnlyWork(plan.sql)
     sqlite = connection.connection.driver_connection
     assert sqlite is not None

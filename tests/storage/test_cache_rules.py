@@ -84,13 +84,25 @@ async def test_a_repository_write_inside_read_only_work_raises(engine: AsyncEngi
         assert await session.scalar(select(m.StockRow.reserved)) == 1
 
 
+# Refused by PostgreSQL's READ ONLY transaction, or undone by its ROLLBACK (a SET stayed on the
+# pooled connection for the units after), before read-only work ran in autocommit.
+POSTGRESQL_ONLY = (
+    "SELECT id FROM products FOR UPDATE",
+    "SELECT id FROM products FOR SHARE",
+    "SELECT id INTO copied FROM products",
+    "SELECT nextval('products_id_seq')",
+    "SELECT pg_advisory_lock(1)",
+    "SET statement_timeout = 1",
+)
+
+
 @pytest.mark.parametrize(
     "sql",
     [
         "UPDATE products SET name = 'Changed'",
         "  delete FROM products",
         "WITH gone AS (DELETE FROM products RETURNING id) SELECT count(*) FROM gone",
-        "SELECT id FROM products FOR UPDATE",
+        *POSTGRESQL_ONLY,
     ],
 )
 async def test_a_write_written_as_sql_text_inside_read_only_work_raises_and_writes_nothing(
@@ -99,13 +111,33 @@ async def test_a_write_written_as_sql_text_inside_read_only_work_raises_and_writ
     """The statement check above sees INSERT, UPDATE and DELETE built with SQLAlchemy; SQL
     text is read for the words that write (no database refuses it in read-only work: it
     runs in autocommit on PostgreSQL, and SQLite has no read-only mode)."""
-    if engine.dialect.name == "sqlite" and sql.endswith("FOR UPDATE"):
-        pytest.skip("SQLite has no FOR UPDATE")
+    if engine.dialect.name == "sqlite" and sql in POSTGRESQL_ONLY:
+        pytest.skip("PostgreSQL's SQL")
     uow = await _shop(engine)
     with pytest.raises(WriteInReadOnlyWork):
         async with uow.read_only():
             await uow.session.execute(text(sql))
     assert await _names(uow) == ["Mug"]
+
+
+async def test_a_write_written_as_sql_text_with_its_columns_inside_read_only_work_raises(engine: AsyncEngine) -> None:
+    uow = await _shop(engine)
+    with pytest.raises(WriteInReadOnlyWork):
+        async with uow.read_only():
+            renaming = text("UPDATE products SET name = 'Changed' RETURNING id")
+            await uow.session.execute(renaming.columns(m.ProductRow.id))
+    assert await _names(uow) == ["Mug"]
+
+
+async def test_a_select_that_locks_its_rows_inside_read_only_work_raises(engine: AsyncEngine) -> None:
+    """PostgreSQL's READ ONLY transaction refused it; in autocommit the lock would be let go
+    the moment it was taken, so nothing it guards would be guarded."""
+    uow = await _shop(engine)
+    with pytest.raises(WriteInReadOnlyWork):
+        async with uow.read_only():
+            await uow.session.execute(select(m.ProductRow.id).with_for_update())
+    async with uow:  # a writer locks as ever
+        assert len((await uow.session.execute(select(m.ProductRow.id).with_for_update())).all()) == 1
 
 
 async def test_sql_text_that_only_reads_runs_in_read_only_work(engine: AsyncEngine) -> None:

@@ -97,3 +97,47 @@ async def test_read_only_work_runs_each_statement_on_its_own_without_begin_or_ro
         await asyncio.sleep(0.02)
         start_2 = await uow.session.scalar(text("SELECT now()"))
     assert start_2 == start_1
+
+
+async def test_a_connection_the_server_closed_inside_the_window_is_replaced_before_it_is_handed_out(
+    pg_engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within ``PING_AFTER_IDLE_S`` no ping is sent, but a connection the driver already saw
+    closed (a restart, an administrator ending the session) is not handed out either: its
+    first statement failed in front of the user."""
+    pings = _counting_pings(pg_engine, monkeypatch)
+    async with pg_engine.connect() as doomed, pg_engine.connect() as other:
+        dead = int((await doomed.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+        driver = (await doomed.get_raw_connection()).driver_connection
+        assert driver is not None
+        await doomed.close()
+        await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": dead})
+    for _ in range(1000):  # until asyncpg has read the server's goodbye
+        if driver.is_closed():
+            break
+        await asyncio.sleep(0.01)
+    async with pg_engine.connect() as one, pg_engine.connect() as two:
+        pids = [int((await c.execute(text("SELECT pg_backend_pid()"))).scalar_one()) for c in (one, two)]
+    assert dead not in pids
+    assert pings == []
+
+
+async def test_a_writer_on_the_connection_read_only_work_used_is_one_transaction_again(pg_engine: AsyncEngine) -> None:
+    """Read-only work's autocommit is the connection's only while that work holds it: a writer
+    given the same connection next writes in a transaction, and a failure undoes its writes."""
+    await pg_engine.dispose()  # one pooled connection, so both units are given the same one
+    sessions = session_factory(pg_engine)
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        await uow.session.execute(text("CREATE TEMPORARY TABLE IF NOT EXISTS notes (n int)"))
+        await uow.commit()
+    async with uow.read_only():
+        read_only_pid = await uow.session.scalar(text("SELECT pg_backend_pid()"))
+    with pytest.raises(RuntimeError, match="after writing"):
+        async with uow:
+            assert await uow.session.scalar(text("SELECT pg_backend_pid()")) == read_only_pid
+            await uow.session.execute(text("INSERT INTO notes VALUES (1)"))
+            raise RuntimeError("after writing")
+    async with uow.read_only():
+        assert await uow.session.scalar(text("SELECT pg_backend_pid()")) == read_only_pid
+        assert await uow.session.scalar(text("SELECT count(*) FROM notes")) == 0
