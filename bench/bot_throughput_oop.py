@@ -337,10 +337,14 @@ async def main() -> None:
                               ("staff", shop.staff)):  # fmt: skip
                 if phase not in phases:
                     continue
-                ours = shop.load(op) if args.profile is None else profiled(shop.load(op), pid, args.profile / phase)
                 meters[phase] = sides = (CpuMeter(echo_pid), CpuMeter(pid))
+                # Metered inside ``profiled``: around it, the slice's time took in py-spy's
+                # start and the wait for it to finish, and the updates (rate × time) grew with it.
+                ours = sides[1].wrap(shop.load(op))
+                if args.profile is not None:
+                    ours = profiled(ours, pid, args.profile / phase)
                 results[phase] = await alternating(
-                    sides[0].wrap(echo), sides[1].wrap(ours), args.seconds, args.slices, resets=[m.reset for m in sides]
+                    sides[0].wrap(echo), ours, args.seconds, args.slices, resets=[m.reset for m in sides]
                 )
                 print(f"  {phase}: done")
             rss = peak_rss_mb(pid)
