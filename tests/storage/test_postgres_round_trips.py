@@ -141,3 +141,24 @@ async def test_a_writer_on_the_connection_read_only_work_used_is_one_transaction
     async with uow.read_only():
         assert await uow.session.scalar(text("SELECT pg_backend_pid()")) == read_only_pid
         assert await uow.session.scalar(text("SELECT count(*) FROM notes")) == 0
+
+
+async def test_a_connection_made_again_after_it_was_invalidated_is_not_pinged(
+    pg_engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An invalidated connection's pool entry is checked in with no connection (its idle time
+    noted all the same), and SQLAlchemy clears the entry's ``info`` when it connects again: the
+    new connection is fresh, as any just made, and pinged only once it has sat idle."""
+    pings = _counting_pings(pg_engine, monkeypatch)
+    monkeypatch.setattr(db, "PING_AFTER_IDLE_S", 0.0)  # any idle time at all is past the window
+    await pg_engine.dispose()  # one pooled connection, so each checkout is given the same entry
+    async with pg_engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+        await connection.invalidate()
+    async with pg_engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+    assert pings == []
+    await asyncio.sleep(0.01)
+    async with pg_engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+    assert len(pings) == 1
