@@ -261,7 +261,9 @@ async def main() -> None:
     print(line("staff", by_side["staff"]))
     print(line("overall", by_side["customer"] + by_side["staff"]))
     load = os.getloadavg()
-    print(f"CPU of ordergram run per update: {cpu / max(sent, 1) * 1e6:,.0f} µs ({cpu / took:.0%} of a core)")
+    answered = sent - lost
+    per_update = cpu / max(answered, 1) * 1e6
+    print(f"CPU of ordergram run per update answered: {per_update:,.0f} µs ({cpu / took:.0%} of a core)")
     print(f"peak RSS of ordergram run {rss:.0f} MB; load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 

@@ -85,5 +85,14 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
+async def pg_engine(pg_database: str) -> AsyncIterator[AsyncEngine]:
+    """A migrated, empty PostgreSQL database alone, for what only PostgreSQL has (mark the
+    test ``postgres``)."""
+    engine = await empty_database(pg_database)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

@@ -17,13 +17,6 @@ from storage.uow import SqlUnitOfWork
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def pg_engine(engine: AsyncEngine) -> AsyncEngine:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL's connections and transactions")
-    return engine
-
-
 def _counting_pings(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     pings: list[Any] = []
     ping = engine.dialect.do_ping
