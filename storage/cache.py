@@ -128,6 +128,21 @@ class _Section:
         return generation < self.cleared_at or generation < self.holes.get(key, -1)
 
 
+def _looked_up(found: _Section, key: Hashable, now: float) -> Any | None:
+    """One key of a section at ``now``: its value, ``ABSENT`` when the complete section does
+    not have it, or None when the database must be asked (an expired entry is dropped)."""
+    entry = found.entries.get(key)
+    if entry is None:
+        return ABSENT if found.complete_until > now and key not in found.holes else None
+    expires, value = entry
+    if expires < now:
+        del found.entries[key]
+        return None
+    if expires == IN_SNAPSHOT and found.complete_until <= now:
+        return None  # the snapshot ran out: its reload keeps the entry if its row did not change
+    return value
+
+
 @dataclass
 class ReadCache:
     clock: Callable[[], float] = time.monotonic
@@ -140,61 +155,25 @@ class ReadCache:
         """The cached value, ``ABSENT`` when a complete section does not have the key, or
         None when the database must be asked."""
         found = self._sections.get(section)
-        if found is None:
+        value = None if found is None else _looked_up(found, key, self.clock())
+        if value is None:
             self.misses += 1
-            return None
-        entry = found.entries.get(key)
-        now = self.clock()
-        if entry is None:
-            if found.complete_until > now and key not in found.holes:
-                self.hits += 1
-                return ABSENT
-            self.misses += 1
-            return None
-        expires, value = entry
-        if expires < now:
-            del found.entries[key]
-            self.misses += 1
-            return None
-        if expires == IN_SNAPSHOT and found.complete_until <= now:
-            self.misses += 1  # the snapshot ran out: its reload keeps the entry if its row did not change
-            return None
-        self.hits += 1
+        else:
+            self.hits += 1
         return value
 
     def get_many(self, section: str, keys: Sequence[Hashable]) -> list[Any | None]:
         """``get`` of each key, read at one moment: one clock reading and one section lookup
-        for them all. A variant's card reads its siblings and their stock this way, in about half
-        the time of a ``get`` per key (four keys: ~0.5 against ~0.9 µs)."""
+        for them all. A variant's card reads its siblings and their stock this way."""
         found = self._sections.get(section)
         if found is None:
             self.misses += len(keys)
             return [None] * len(keys)
         now = self.clock()
-        complete = found.complete_until > now
-        entries, holes = found.entries, found.holes
-        values: list[Any | None] = []
-        hits = 0
-        for key in keys:
-            entry = entries.get(key)
-            if entry is None:
-                if complete and key not in holes:
-                    hits += 1
-                    values.append(ABSENT)
-                else:
-                    values.append(None)
-                continue
-            expires, value = entry
-            if expires < now:
-                del entries[key]
-                values.append(None)
-            elif expires == IN_SNAPSHOT and not complete:
-                values.append(None)  # the snapshot ran out: as in ``get``
-            else:
-                hits += 1
-                values.append(value)
-        self.hits += hits
-        self.misses += len(keys) - hits
+        values = [_looked_up(found, key, now) for key in keys]
+        misses = values.count(None)
+        self.hits += len(keys) - misses
+        self.misses += misses
         return values
 
     def unchanged(self, section: str, keys: Iterable[Hashable]) -> bool:
