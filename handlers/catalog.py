@@ -50,7 +50,7 @@ from handlers.callbacks import (
 )
 from handlers.context import ShopSettings
 from handlers.menu import CATALOG_BUTTON
-from handlers.views.markup import callback_button, inline_keyboard, packed, packed_each
+from handlers.views.markup import callback_button, inline_keyboard, packed
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
@@ -182,12 +182,12 @@ def option_buttons(card: ProductCard, category_id: int, page: int) -> list[list[
     customers spread over a catalog few were asked for twice before they were evicted."""
     rows: list[list[InlineKeyboardButton]] = []
     for option in card.options:
-        opens = packed_each(VariantCb, [choice.product_id for choice in option.choices], category_id, page)
         buttons = [
             callback_button(
-                ("✔ " if choice.chosen else "") + shorten(choice.value, 20) + (" ✖" if choice.sold_out else ""), data
+                ("✔ " if choice.chosen else "") + shorten(choice.value, 20) + (" ✖" if choice.sold_out else ""),
+                packed(VariantCb, choice.product_id, category_id, page),
             )
-            for choice, data in zip(option.choices, opens, strict=True)
+            for choice in option.choices
         ]
         rows += [buttons[i : i + OPTIONS_PER_ROW] for i in range(0, len(buttons), OPTIONS_PER_ROW)]
     return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -98,13 +99,29 @@ async def _cards(
     """Priced, with what is available, named and described in ``language`` where translated."""
     available = await _available(uow, [p.id for p in products if p.id is not None])
     rates = await shop_rates(uow)
-    shown = _shown_currency(currency, fallback, rates)
-    return [
-        ProductCard(
-            p.in_language(language), _price_for(p, currency, fallback, rates), available.get(p.id or 0, 0), 0, shown
-        )
-        for p in products
-    ]
+    return [_card(p, currency, fallback, rates, language, available) for p in products]
+
+
+def _card(
+    product: Product,
+    currency: str,
+    fallback: str,
+    rates: Rates,
+    language: str,
+    available: Mapping[int, int],
+    in_cart: int = 0,
+    options: tuple[OptionRow, ...] = (),
+) -> ProductCard:
+    """A product's card as a list and its own page both show it: named in ``language``, priced
+    in the shown currency, with what is available."""
+    return ProductCard(
+        product.in_language(language),
+        _price_for(product, currency, fallback, rates),
+        available.get(product.id or 0, 0),
+        in_cart,
+        _shown_currency(currency, fallback, rates),
+        options,
+    )
 
 
 def _pages(total: int, page: int, page_size: int) -> tuple[int, int]:
@@ -180,17 +197,10 @@ async def _card_of(
     if product.id is not None and product.id not in ids:
         ids.append(product.id)
     available = await _available(uow, ids)
-    rates = await shop_rates(uow)
     # Made once with its options: ``dataclasses.replace`` of a card (13 fields, frozen) costs
     # ~3 µs, as much as a third of what a variant's options add to its card.
-    card = ProductCard(
-        product.in_language(language),
-        _price_for(product, currency, fallback, rates),
-        available.get(product.id or 0, 0),
-        held,
-        _shown_currency(currency, fallback, rates),
-        tuple(option_rows(product, siblings, available)) if siblings else (),
-    )
+    options = tuple(option_rows(product, siblings, available)) if siblings else ()
+    card = _card(product, currency, fallback, await shop_rates(uow), language, available, held, options)
     if today is not None and card.available <= 0 and product.id is not None:
         offer = (await offers(uow, [product.id], today)).get(product.id)
         if offer is not None:  # what waits is in the cart, not held: the cart's lines say how many

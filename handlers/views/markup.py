@@ -82,21 +82,3 @@ def packed(kind: type[CallbackData], *values: int | str) -> str:
     if len(data) > MAX_CALLBACK_LENGTH:  # ASCII: a character is a byte
         raise ValueError(f"{kind.__name__}: {data!r} is too long")
     return data
-
-
-def packed_each(kind: type[CallbackData], firsts: Sequence[int], *rest: int | str) -> list[str]:
-    """``packed(kind, first, *rest)`` for each of ``firsts``, the fields after the first checked
-    and joined once: a variant card's option buttons differ only in the variant they open."""
-    if not firsts:
-        return []
-    head = kind.__prefix__ + kind.__separator__
-    tail = packed(kind, firsts[0], *rest)[len(head) + len(str(firsts[0])) :]
-    made = []
-    for first in firsts:
-        if type(first) is not int or not 0 <= first <= NUMBER_MAX:
-            raise ValueError(f"{kind.__name__}: {first!r} is not a Number")
-        data = f"{head}{first}{tail}"
-        if len(data) > MAX_CALLBACK_LENGTH:
-            raise ValueError(f"{kind.__name__}: {data!r} is too long")
-        made.append(data)
-    return made
