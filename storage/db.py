@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool, QueuePool
 from sqlalchemy.util import await_only
+from sqlalchemy.util.concurrency import in_greenlet
 
 from storage.cache import ALL_ROWS, KEY_COLUMN, WRITES_ROWS, ReadCache
 from storage.sqlite_inline import DRIVER as INLINE_DRIVER
@@ -190,6 +191,8 @@ class WriteTurns:
             self.holder, self.granted = sqlite, False  # reserved by this task: its connection has it
             return
         if self._busy(sqlite):
+            if not in_greenlet():
+                raise MustWait()
             await_only(self._wait(sqlite))
         self.holder, self.granted = sqlite, False
 
@@ -232,19 +235,26 @@ async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 
 
 @asynccontextmanager
-async def turn_first(turns: WriteTurns | None, pool: Pool) -> AsyncIterator[None]:
+async def turn_first(turns: WriteTurns | None, pool: Pool) -> AsyncIterator[bool]:
     """Around a writer's first statement: its turn reserved before it takes a connection
     (``WriteTurns.reserve``), and handed back on the way out if no BEGIN took it. Without
     turns (PostgreSQL), or with no connection to be had, the writer goes on as before: a
-    connection first, then the turn (``take``)."""
+    connection first, then the turn (``take``). Yields whether the turn is this task's and a
+    connection can be had, so the BEGIN waits for nothing in this process."""
     if turns is None:
-        yield
+        yield False
         return
-    await turns.reserve(pool)
+    reserved = await turns.reserve(pool)
     try:
-        yield
+        yield reserved
     finally:
         turns.unreserve()  # a no-op once a BEGIN took the turn, or when reserve passed it on
+
+
+def has_idle(pool: Pool) -> bool:
+    """Whether ``pool`` keeps an idle connection to hand out now: one checked out then needs
+    nothing awaited (a new one may: its pool's first connect waits on an asyncio lock)."""
+    return isinstance(pool, QueuePool) and pool.checkedin() > 0
 
 
 def _has_room(pool: Pool) -> bool:
@@ -269,6 +279,12 @@ def _in_transaction(sqlite: sqlite3.Connection) -> bool:
         return False
 
 
+class MustWait(Exception):
+    """A unit's first statement, begun straight from its coroutine (``storage.repositories.sql``),
+    found it has to wait (for the write lock another process holds): it is begun again in
+    SQLAlchemy's greenlet, where waiting is possible. Raised before anything was begun."""
+
+
 def begin_immediate(sqlite: sqlite3.Connection) -> None:
     """Take SQLite's write lock, waiting for another process that holds it with an
     asynchronous sleep: statements run in the loop's thread (``storage.sqlite_inline``),
@@ -282,6 +298,8 @@ def begin_immediate(sqlite: sqlite3.Connection) -> None:
         except sqlite3.OperationalError as error:
             if "locked" not in str(error) or time.monotonic() > deadline:
                 raise OperationalError("BEGIN IMMEDIATE", None, error) from error
+        if not in_greenlet():
+            raise MustWait()
         await_only(asyncio.sleep(delay))
         delay = min(delay * 2, 0.05)
 

@@ -15,6 +15,8 @@ from typing import Any, cast
 import pytest
 from sqlalchemy import NullPool, QueuePool, event, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import session as async_session_module
+from sqlalchemy.util.concurrency import greenlet_spawn
 
 from domain.catalog import ProductStatus
 from domain.errors import NotFound
@@ -38,6 +40,7 @@ from storage.db import (
 from storage.repositories import catalog
 from storage.repositories.sql import run
 from storage.uow import SqlUnitOfWork
+from tests.conftest import empty_database
 from tests.fakes import FakeClock
 
 PRODUCTS = (
@@ -440,24 +443,17 @@ async def test_a_unit_of_work_left_without_commit_writes_nothing_and_its_connect
     assert await _card(uow) == ("Mug", 2, True)
 
 
-async def test_sqlite_statements_after_the_first_of_a_transaction_skip_the_greenlet(
+async def test_sqlite_units_begin_run_and_commit_without_the_greenlet_when_nothing_waits(
     engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The first statement takes the connection (and the BEGIN) inside SQLAlchemy's
-    greenlet; on embedded SQLite the rest run straight from the coroutine, until the
-    transaction ends. PostgreSQL always goes through the greenlet."""
+    """On embedded SQLite, with an idle pooled connection and the write turn free, a unit's
+    first statement (its BEGIN), the rest and its commit all run straight from the coroutine,
+    two transactions in one unit too. PostgreSQL always goes through the greenlet."""
     uow = await _shop(engine)
     async with uow.read_only():
         product = await uow.products.get_by_sku("A1")
     assert product is not None and product.id is not None
-    hops: list[str] = []
-    real_run_sync = AsyncSession.run_sync
-
-    async def counted(self: AsyncSession, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        hops.append(fn.__name__)
-        return await real_run_sync(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(AsyncSession, "run_sync", counted)
+    hops = _count_greenlet_hops(monkeypatch)
     inline = engine.dialect.name == "sqlite"
     async with uow:
         for _ in range(3):
@@ -467,9 +463,66 @@ async def test_sqlite_statements_after_the_first_of_a_transaction_skip_the_green
         assert IN_LOOP_SQL not in uow.session.info  # the transaction is over: the next one begins in the greenlet
         assert await uow.stock.try_reserve(product.id, 1, 1)  # a new transaction in the same unit
         await uow.commit()
-    assert len(hops) == (2 if inline else 4)
+    assert hops == ([] if inline else ["_execute"] * 3 + ["commit", "_execute", "commit"])
     async with uow._sessions() as session:
         assert await session.scalar(select(m.StockRow.reserved)) == 4
+
+
+def _count_greenlet_hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What an ``AsyncSession`` runs in SQLAlchemy's greenlet from now on, by name."""
+    hops: list[str] = []
+    real = greenlet_spawn  # what the module calls, patched there by name
+
+    async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(fn.__name__)
+        return await real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(async_session_module, "greenlet_spawn", counted)
+    return hops
+
+
+async def test_a_unit_begun_outside_the_greenlet_waits_for_another_process_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer begun straight from its coroutine finds another process (a plain sqlite3
+    connection) holding the write lock for 0.4 s: it is begun again in SQLAlchemy's greenlet,
+    waits there without stopping the loop, and its write lands once; its next unit, the lock
+    free, begins outside the greenlet again."""
+    path = tmp_path / "shop.sqlite3"
+    engine = await empty_database(f"sqlite+aiosqlite:///{path}")
+    try:
+        uow = await _shop(engine)
+        async with uow.read_only():
+            product = await uow.products.get_by_sku("A1")
+        assert product is not None and product.id is not None
+        hops = _count_greenlet_hops(monkeypatch)
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        threading.Timer(0.4, other.commit).start()
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticking = asyncio.create_task(ticker())
+        async with uow:
+            assert await uow.stock.try_reserve(product.id, 1, 1)
+            await uow.commit()
+        ticking.cancel()
+        other.close()
+        assert ticks >= 20  # ~40 expected in 0.4 s; a blocking busy wait would give 0
+        assert hops == ["_execute"]  # begun again in the greenlet, committed outside it
+        async with uow:
+            assert await uow.stock.try_reserve(product.id, 1, 1)
+            await uow.commit()
+        assert hops == ["_execute"]
+        async with uow._sessions() as session:
+            assert await session.scalar(select(m.StockRow.reserved)) == 2
+    finally:
+        await engine.dispose()
 
 
 async def test_cached_entries_expire(engine: AsyncEngine) -> None:
