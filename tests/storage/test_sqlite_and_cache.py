@@ -91,6 +91,31 @@ async def test_many_chats_at_once_reuse_the_kept_sqlite_connections(tmp_path: Pa
         await engine.dispose()
 
 
+@contextlib.asynccontextmanager
+async def _write_locked_elsewhere(path: Path, *statements: str) -> AsyncIterator[list[int]]:
+    """Another process (here: a plain sqlite3 connection) holds the write lock for 0.4 s from
+    now; yields how many times the event loop ticked (every 10 ms) meanwhile, counted until
+    the block ends."""
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    for statement in statements:
+        other.execute(statement)
+    threading.Timer(0.4, other.commit).start()
+    ticks = [0]
+
+    async def ticker() -> None:
+        while True:
+            await asyncio.sleep(0.01)
+            ticks[0] += 1
+
+    ticking = asyncio.create_task(ticker())
+    try:
+        yield ticks
+    finally:
+        ticking.cancel()
+        other.close()
+
+
 async def test_a_writer_waits_for_another_process_without_stopping_the_loop(tmp_path: Path) -> None:
     """Another process (here: a plain sqlite3 connection) holds the write lock for 0.4 s.
     Our write waits for it and then succeeds, and meanwhile the event loop keeps ticking."""
@@ -99,26 +124,11 @@ async def test_a_writer_waits_for_another_process_without_stopping_the_loop(tmp_
     try:
         async with engine.begin() as connection:
             await connection.execute(text("CREATE TABLE t (x INTEGER)"))
-        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("INSERT INTO t VALUES (1)")
-        threading.Timer(0.4, other.commit).start()
-        ticks = 0
-
-        async def ticker() -> None:
-            nonlocal ticks
-            while True:
-                await asyncio.sleep(0.01)
-                ticks += 1
-
-        ticking = asyncio.create_task(ticker())
-        async with engine.begin() as connection:
+        async with _write_locked_elsewhere(path, "INSERT INTO t VALUES (1)") as ticks, engine.begin() as connection:
             await connection.execute(text("INSERT INTO t VALUES (2)"))
-        ticking.cancel()
-        other.close()
         async with engine.connect() as connection:
             assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 2
-        assert ticks >= 20  # ~40 expected in 0.4 s; a blocking busy wait would give 0
+        assert ticks[0] >= 20  # ~40 expected in 0.4 s; a blocking busy wait would give 0
     finally:
         await engine.dispose()
 
@@ -496,24 +506,10 @@ async def test_a_unit_begun_outside_the_greenlet_waits_for_another_process_there
             product = await uow.products.get_by_sku("A1")
         assert product is not None and product.id is not None
         hops = _count_greenlet_hops(monkeypatch)
-        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        other.execute("BEGIN IMMEDIATE")
-        threading.Timer(0.4, other.commit).start()
-        ticks = 0
-
-        async def ticker() -> None:
-            nonlocal ticks
-            while True:
-                await asyncio.sleep(0.01)
-                ticks += 1
-
-        ticking = asyncio.create_task(ticker())
-        async with uow:
+        async with _write_locked_elsewhere(path) as ticks, uow:
             assert await uow.stock.try_reserve(product.id, 1, 1)
             await uow.commit()
-        ticking.cancel()
-        other.close()
-        assert ticks >= 20  # ~40 expected in 0.4 s; a blocking busy wait would give 0
+        assert ticks[0] >= 20  # ~40 expected in 0.4 s; a blocking busy wait would give 0
         assert hops == ["_execute"]  # begun again in the greenlet, committed outside it
         async with uow:
             assert await uow.stock.try_reserve(product.id, 1, 1)
