@@ -20,13 +20,17 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import ClientDecodeError, TelegramNetworkError
-from aiogram.methods import GetUpdates, TelegramMethod
-from aiogram.methods.base import Response, TelegramType
-from aiogram.types import InlineKeyboardMarkup, Message, MessageEntity, Update
+from aiogram.methods import EditMessageText, GetUpdates, TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import InlineKeyboardMarkup, Message, Update
 from aiohttp import ClientError, ClientTimeout
 from pydantic import ValidationError
 
+from bot.plain_types import MESSAGE, UPDATE
+
 JSON_HEADERS = {"Content-Type": "application/json"}
+# What a method whose reply may be a message returns: a message, or True (an inline message edited).
+_MESSAGE_REPLIES = (Message, EditMessageText.__returning__)
 
 
 def request_body(session: BaseSession, bot: Bot, method: TelegramMethod[Any], files: dict[str, Any]) -> dict[str, Any]:
@@ -83,40 +87,6 @@ def keyboard_body(session: BaseSession, bot: Bot, markup: InlineKeyboardMarkup, 
             made.append(plain)
         rows.append(made)
     return {"inline_keyboard": rows}
-
-
-# The rule ``plain_entities`` relies on is ``handlers.views.markup``'s: a Telegram object whose
-# ``__dict__``, fields set, extras and private attributes are what validation gives *is* the
-# validated object. A card's text comes back with an entity per bold or code part (the name,
-# the SKU, the price, a variant's values), each ~4 µs to validate, mostly pydantic setting up
-# private attributes; made here, ~0.5 µs. Only an entity of exactly a ``str`` type and ``int``
-# offset and length is made so; a reply with any other is validated whole, as aiogram does
-# (``tests/unit/test_telegram_session.py`` compares the two).
-_ENTITY_FIELDS = dict.fromkeys(MessageEntity.model_fields)
-_ENTITY_SET = frozenset({"type", "offset", "length"})
-
-
-def plain_entities(raw: object, bot: Bot) -> list[MessageEntity] | None:
-    """The reply's entities as validation makes them with ``bot`` as context, or None when
-    there are none or any is more than a type, an offset and a length."""
-    if type(raw) is not list or not raw:
-        return None
-    made = []
-    for entity in raw:
-        if type(entity) is not dict or entity.keys() != _ENTITY_SET:
-            return None
-        kind, offset, length = entity["type"], entity["offset"], entity["length"]
-        if type(kind) is not str or type(offset) is not int or type(length) is not int:
-            return None
-        obj = object.__new__(MessageEntity)
-        fields = _ENTITY_FIELDS.copy()
-        fields["type"], fields["offset"], fields["length"] = kind, offset, length
-        object.__setattr__(obj, "__dict__", fields)
-        object.__setattr__(obj, "__pydantic_fields_set__", set(_ENTITY_SET))
-        object.__setattr__(obj, "__pydantic_extra__", {})
-        object.__setattr__(obj, "__pydantic_private__", {"_bot": bot})
-        made.append(obj)
-    return made
 
 
 def json_text(value: Any) -> str:
@@ -179,37 +149,35 @@ class JsonBodySession(AiohttpSession):
     def checked(
         self, bot: Bot, method: TelegramMethod[TelegramType], status: int, content: str, body: dict[str, Any]
     ) -> TelegramType:
-        """``check_response``'s result; a sent message whose keyboard came back as it went (as
-        JSON: Telegram returns what it was given) gets the keyboard object that was sent instead
-        of one validated from the reply. Validating a button costs ~10 µs (each Telegram object
-        sets up its private attributes); a variant card's keyboard has five or more, and the
-        reply carries them all back. Errors, and any other reply, go through aiogram."""
+        """``check_response``'s result. A sent or edited message is made from the reply without
+        validation when it is plain (``bot.plain_types``: what validation would give); one whose
+        keyboard came back as it went (as JSON: Telegram returns what it was given) gets the
+        keyboard object that was sent. Errors, and any other reply, go through aiogram."""
         if isinstance(method, GetUpdates):
             return cast(TelegramType, self._updates(bot, method, status, content))
-        sent, keyboard = body.get("reply_markup"), getattr(method, "reply_markup", None)
         data = None
-        if sent is not None and type(keyboard) is InlineKeyboardMarkup and status == HTTPStatus.OK:
+        if status == HTTPStatus.OK and method.__returning__ in _MESSAGE_REPLIES:
             with contextlib.suppress(ValueError):
                 data = self.json_loads(content)
         result = data.get("result") if type(data) is dict and data.get("ok") is True else None
-        if type(result) is not dict or result.get("reply_markup") != sent:
+        if type(result) is not dict:
             checked = self.check_response(bot=bot, method=method, status_code=status, content=content)
             return cast(TelegramType, checked.result)
-        del result["reply_markup"]
-        entities = plain_entities(result.get("entities"), bot)
-        if entities is not None:
-            del result["entities"]
-        try:
-            response = Response[method.__returning__].model_validate(data, context={"bot": bot})  # type: ignore[name-defined]
-        except ValidationError as e:
-            raise ClientDecodeError("Failed to deserialize object", e, data) from e
-        message = response.result
-        if isinstance(message, Message):
+        sent, keyboard = body.get("reply_markup"), getattr(method, "reply_markup", None)
+        kept = sent is not None and type(keyboard) is InlineKeyboardMarkup and result.get("reply_markup") == sent
+        if kept:
+            del result["reply_markup"]
+        message = MESSAGE.read(result, bot)
+        if message is None:
+            if not kept:
+                return cast(TelegramType, self.check_response(bot, method, status, content).result)
+            try:
+                message = Message.model_validate(result, context={"bot": bot})
+            except ValidationError as e:
+                raise ClientDecodeError("Failed to deserialize object", e, data) from e
+        if kept:
             message.__dict__["reply_markup"] = keyboard
             message.__pydantic_fields_set__.add("reply_markup")
-            if entities is not None:
-                message.__dict__["entities"] = entities
-                message.__pydantic_fields_set__.add("entities")
         return cast(TelegramType, message)
 
     def _updates(self, bot: Bot, method: GetUpdates, status: int, content: str) -> list[Update]:
@@ -224,9 +192,13 @@ class JsonBodySession(AiohttpSession):
             return cast(
                 list[Update], self.check_response(bot=bot, method=method, status_code=status, content=content).result
             )
+        updates = [UPDATE.read(raw, bot) for raw in data["result"]]
         try:
-            response = Response[list[Update]].model_validate(data, context={"bot": bot})
+            updates = [
+                Update.model_validate(raw, context={"bot": bot}) if update is None else update
+                for raw, update in zip(data["result"], updates, strict=True)
+            ]
         except ValidationError as e:
             raise ClientDecodeError("Failed to deserialize object", e, data) from e
-        self.update_payloads = {raw["update_id"]: raw for raw in data["result"]}
-        return cast(list[Update], response.result)
+        self.update_payloads = {update.update_id: raw for raw, update in zip(data["result"], updates, strict=True)}
+        return updates

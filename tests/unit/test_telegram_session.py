@@ -36,7 +36,7 @@ from aiogram.types import (
     WebAppInfo,
 )
 
-from bot.telegram_session import JsonBodySession, json_text, plain_entities, request_body
+from bot.telegram_session import JsonBodySession, json_text, request_body
 
 BOT = Bot("123456:TEST", default=DefaultBotProperties(parse_mode="HTML"))
 INLINE = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="🛒 Add", callback_data="cq:1:0:1:card")]])
@@ -177,7 +177,6 @@ def test_a_reply_s_entities_are_the_ones_validation_gives(entities: list[dict[st
     assert isinstance(method, SendMessage)
     body = request_body(session, BOT, method, {})
     content = reply_to(body, entities=entities)
-    assert (plain_entities(entities, BOT) is not None) == (entities is BOLD_AND_CODE)  # made, not validated
     message = session.checked(BOT, method, 200, content, body)
     validated = session.check_response(bot=BOT, method=method, status_code=200, content=content).result
     assert isinstance(message, Message) and isinstance(validated, Message)
@@ -190,6 +189,29 @@ def test_a_reply_s_entities_are_the_ones_validation_gives(entities: list[dict[st
         assert made.__pydantic_extra__ == read.__pydantic_extra__
         assert made.__pydantic_private__ == read.__pydantic_private__
         assert made.__dict__ == read.__dict__
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"reply_markup": None},  # a message without buttons (an /add's answer): made
+        {"reply_markup": None, "entities": BOLD_AND_CODE, "edit_date": 1_700_000_100},
+        {"reply_markup": None, "link_preview_options": {"is_disabled": True}},  # validated
+        {"reply_markup": {"inline_keyboard": [[{"text": "Open", "web_app": {"url": "https://x"}}]]}},
+    ],
+)
+def test_a_sent_or_edited_message_is_the_one_aiogram_reads(changed: dict[str, Any]) -> None:
+    session = JsonBodySession()
+    for method in (SendMessage(chat_id=5, text="Added"), EditMessageText(chat_id=5, message_id=9, text="Added")):
+        body = request_body(session, BOT, method, {})
+        content = reply_to({**body, "reply_markup": None}, **changed)
+        message = session.checked(BOT, method, 200, content, body)
+        validated = session.check_response(bot=BOT, method=method, status_code=200, content=content).result
+        assert isinstance(message, Message) and message.bot is BOT
+        assert message == validated and message.model_dump() == validated.model_dump()
+        assert message.model_fields_set == validated.model_fields_set
+    inline = EditMessageText(inline_message_id="i1", text="edited")
+    assert session.checked(BOT, inline, 200, json.dumps({"ok": True, "result": True}), {}) is True
 
 
 def test_an_error_reply_is_aiograms_error() -> None:
