@@ -202,7 +202,11 @@ def test_a_reply_s_entities_are_the_ones_validation_gives(entities: list[dict[st
 )
 def test_a_sent_or_edited_message_is_the_one_aiogram_reads(changed: dict[str, Any]) -> None:
     session = JsonBodySession()
-    for method in (SendMessage(chat_id=5, text="Added"), EditMessageText(chat_id=5, message_id=9, text="Added")):
+    methods: list[TelegramMethod[Any]] = [
+        SendMessage(chat_id=5, text="Added"),
+        EditMessageText(chat_id=5, message_id=9, text="Added"),
+    ]
+    for method in methods:
         body = request_body(session, BOT, method, {})
         content = reply_to({**body, "reply_markup": None}, **changed)
         message = session.checked(BOT, method, 200, content, body)
