@@ -70,9 +70,7 @@ class DurableDispatcher(Dispatcher):
             if response is not UNHANDLED:
                 return response
         raw_state = kwargs.get("raw_state")
-        for router, gate in self._entrances.of(self.sub_routers, update_type):
-            if gate is not None and not gate.admits(event, raw_state):
-                continue
+        for router in self._entrances.opened(self.sub_routers, update_type, event, raw_state):
             response = await router.propagate_event(update_type=update_type, event=event, **kwargs)
             if response is not UNHANDLED:
                 break

@@ -19,7 +19,7 @@ from magic_filter.operations import ComparatorOperation
 
 from bot.i18n import make_i18n
 from handlers import build_routers
-from handlers.gates import GATED, RouterGate, gate_routers
+from handlers.gates import GATED, Entrances, RouterGate, gate_routers
 
 
 def _root() -> Router:
@@ -114,9 +114,8 @@ async def test_a_closed_gate_means_no_handler_of_that_router_could_take_the_upda
         await _check_closed_gates_hide_nothing()
 
 
-async def _check_closed_gates_hide_nothing() -> None:
-    root = _root()
-    bot = Bot("123:abc")
+def _events(root: Router) -> tuple[list[Message], list[CallbackQuery], set[str | None]]:
+    """Messages and presses built from what the handlers name, and the states they name."""
     user = User(id=7, is_bot=False, first_name="Ann")
     chat = Chat(id=7, type="private")
     texts, datas, states = _samples(root)
@@ -134,6 +133,15 @@ async def _check_closed_gates_hide_nothing() -> None:
         Message(message_id=3, date=datetime.now(UTC), chat=chat, from_user=user, caption="/add 22197", photo=[])
     )
     presses = [CallbackQuery(id="1", from_user=user, chat_instance="c", data=d, message=messages[0]) for d in datas]
+    presses.append(CallbackQuery(id="2", from_user=user, chat_instance="c", game_short_name="tetris"))
+    return messages, presses, states
+
+
+async def _check_closed_gates_hide_nothing() -> None:
+    root = _root()
+    bot = Bot("123:abc")
+    user = User(id=7, is_bot=False, first_name="Ann")
+    messages, presses, states = _events(root)
     closed = opened = 0
     for router, observer in _observers(root):
         gate = _gate(observer)
@@ -151,6 +159,35 @@ async def _check_closed_gates_hide_nothing() -> None:
                     assert not passed, (router.name, handler.callback.__name__, event, raw_state)
     await bot.session.close()
     assert closed > 1000 and opened > 100  # the samples reach both sides of the gates
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_the_dispatcher_s_lookups_open_exactly_the_gates_that_asking_each_opens(locale: str) -> None:
+    """``Plan.opened`` answers for all of a kind's gates at once; it must be each gate's own answer."""
+    content = Router(name="content")  # gates on what an update carries: none of the shop's has one
+
+    @content.message(F.contact)
+    async def contact(_: Message) -> None: ...
+
+    @content.callback_query(F.game_short_name)
+    async def game(_: CallbackQuery) -> None: ...
+
+    gate_routers(content)
+    routers = [*build_routers(), content]
+    i18n = make_i18n("en")
+    entrances = Entrances()
+    opened = 0
+    with i18n.context(), i18n.use_locale(locale):
+        messages, presses, states = _events(_root())  # the same handlers name the samples
+        for kind, events in (("message", messages), ("callback_query", presses)):
+            plan = entrances.plan(routers, kind)
+            assert plan.asked == []  # every gate read into the lookups
+            for event in events:
+                for raw_state in states:
+                    asked = [router for router, gate in plan.entries if gate is None or gate.admits(event, raw_state)]
+                    assert plan.opened(event, raw_state) == asked, (kind, event, raw_state)
+                    opened += len(asked) - len(plan.ungated)
+    assert opened > 100  # the samples open gates of every kind
 
 
 def test_the_routers_on_a_customer_s_way_are_gated() -> None:
