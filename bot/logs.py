@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import IO
@@ -28,7 +29,10 @@ QUIET_EVEN_AT_DEBUG = ("sqlalchemy", "aiosqlite", "asyncio")
 SECRET_SHAPES: tuple[tuple[str | None, str], ...] = (
     # A Telegram bot token (id:secret), or a Telegram Payments provider token (id:LIVE:secret):
     # one shape, as the two alternatives after their common start scan a line twice as fast.
-    (None, r"(?<!\d)\d{4,}:(?:[A-Za-z0-9_-]{30,}|(?:TEST|LIVE):[A-Za-z0-9_:-]+)"),
+    # Its start is ``(?<!\d)\d{4,}`` (4+ digits, none before them) written digit first, so the
+    # engine skips to the next digit instead of trying every position: ~5.3 → ~3.6 µs a line
+    # (``tests/test_logs.py`` compares the matches of the two forms).
+    (None, r"\d(?<!\d\d)\d{3,}:(?:[A-Za-z0-9_-]{30,}|(?:TEST|LIVE):[A-Za-z0-9_:-]+)"),
     ("og_", r"\bog_[0-9a-f]{8}_[A-Za-z0-9_-]+"),  # an Ordergram API key (domain.apikeys)
     ("Bearer ", r"(?<=Bearer )[^\s\"',;]+"),
     ("://", r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"),  # user:password in a URL
@@ -124,6 +128,27 @@ class _RoutineToDebug(logging.Filter):
         return True
 
 
+class _SecondsKept(logging.Formatter):
+    """``logging.Formatter`` whose default ``asctime`` is made once a second: a line is
+    written for every update, and ``strftime`` of the same second each time was ~2 µs of it.
+    The text is the one ``formatTime`` gives (the second's, then its milliseconds)."""
+
+    def __init__(self, fmt: str) -> None:
+        super().__init__(fmt)
+        self._second: int | None = None
+        self._second_text = ""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
+        if datefmt is not None:
+            return super().formatTime(record, datefmt)
+        second = int(record.created)
+        if second != self._second:
+            self._second_text = time.strftime(self.default_time_format, self.converter(second))
+            self._second = second
+        msec_format = self.default_msec_format
+        return msec_format % (self._second_text, record.msecs) if msec_format else self._second_text
+
+
 class _Redacting(logging.Formatter):
     """Formats with ``inner``, then redacts: the message, its arguments, a traceback and
     any extra field all pass through here, whoever logged them."""
@@ -151,7 +176,7 @@ def setup_logging(level: str, fmt: str, *, stream: IO[str] | None = None) -> log
     """Send every record to ``stream`` (stderr) at ``level`` and above, as text or one JSON
     object per line. Called once at start-up; calling it again replaces what it set up."""
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(_Redacting(_json_formatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT)))
+    handler.setFormatter(_Redacting(_json_formatter() if fmt == "json" else _SecondsKept(TEXT_FORMAT)))
     numeric = logging.getLevelName(level.upper())
     handler.addFilter(_RoutineToDebug(numeric))
     handler.addFilter(_InUpdate())

@@ -290,3 +290,26 @@ def test_an_empty_log_setting_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (settings.log_level, settings.log_format) == ("WARNING", "text")
     monkeypatch.setenv("LOG_LEVEL", "debug")
     assert load_log_settings().log_level == "DEBUG"
+
+
+TOKEN_TAIL = r":(?:[A-Za-z0-9_-]{30,}|(?:TEST|LIVE):[A-Za-z0-9_:-]+)"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["1", "12345", ":", "A" * 30, "TEST", "LIVE", ":x", "a", " ", "٣", "0"]), max_size=12))
+def test_the_token_shape_written_digit_first_matches_what_its_plain_form_matches(parts: list[str]) -> None:
+    """``(?<!\\d)\\d{4,}`` and ``\\d(?<!\\d\\d)\\d{3,}`` find the same tokens (the second scans faster)."""
+    line = "".join(parts)
+    plain = re.compile(r"(?<!\d)\d{4,}" + TOKEN_TAIL)
+    shape = re.compile(SECRET_SHAPES[0][1])
+    assert SECRET_SHAPES[0][1].endswith(TOKEN_TAIL)
+    assert [m.span() for m in shape.finditer(line)] == [m.span() for m in plain.finditer(line)]
+
+
+def test_the_time_of_a_text_line_is_the_one_logging_writes() -> None:
+    kept, plain = logs._SecondsKept(logs.TEXT_FORMAT), logging.Formatter(logs.TEXT_FORMAT)
+    for created in (1_764_900_000.0, 1_764_900_000.999, 1_764_900_001.25, 1_764_900_000.5, 1_800_000_000.007):
+        record = logging.LogRecord("ordergram.updates", logging.INFO, __file__, 1, "update %s", (7,), None)
+        record.created, record.msecs = created, (created - int(created)) * 1000
+        assert kept.format(record) == plain.format(record)
+        assert kept.formatTime(record, "%H:%M") == plain.formatTime(record, "%H:%M")

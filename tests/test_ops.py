@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.cli import start_webhook
 from bot.harness import RunningBot, running_bot
 from bot.health import readiness, start_ops_server
-from bot.metrics import watch_engine
+from bot.metrics import BOT_API_CALLS, labelled, watch_engine
 from bot.scheduler import Jobs
 from sandbox import SandboxServer, SandboxUser
 from sandbox.limits import FloodControl
@@ -296,3 +296,11 @@ async def test_run_with_health_port_serves_the_probes_and_logs_json(tmp_path: Pa
     start = next(r for r in records if r["logger"] == "ordergram.updates")
     assert start["user_id"] == 42 and start["outcome"] == "handled" and start["handler"].startswith("handlers.start.")
     assert not [r for r in records if r["logger"].startswith("apscheduler") and r["level"] == "INFO"]
+
+
+def test_a_kept_child_counts_where_labels_counts() -> None:
+    before = BOT_API_CALLS.labels("testMethod", "200")._value.get()
+    labelled(BOT_API_CALLS, "testMethod", "200").inc()
+    labelled(BOT_API_CALLS, "testMethod", "200").inc()
+    assert labelled(BOT_API_CALLS, "testMethod", "200") is BOT_API_CALLS.labels("testMethod", "200")
+    assert BOT_API_CALLS.labels("testMethod", "200")._value.get() == before + 2
