@@ -229,9 +229,36 @@ async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     first, holding no connection (``WriteTurns.reserve``); on PostgreSQL just ``begin()``."""
     async with (
         turn_first(WRITE_TURNS_OF.get(engine.sync_engine), engine.sync_engine.pool),
-        engine.begin() as connection,
+        connected(engine) as connection,
+        connection.begin(),
     ):
         yield connection
+
+
+@asynccontextmanager
+async def connected(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """``engine.connect()``, the connection given back to the pool the moment the block ends.
+
+    Performance rule: SQLAlchemy closes an ``AsyncConnection`` leaving its ``async with`` in a
+    task of its own (so that a cancellation cannot cut the close short), and that task waits
+    behind every other task ready to run, holding the connection. With 40 chats at once 10–30
+    connections sat in such closes (the inbox's batches and marks, conversation state) and
+    the pool opened new ones, four PRAGMAs each, for the units that came meanwhile: 6–8 % of
+    the bot's time browsing (``bench/bot_throughput_oop.py`` under py-spy). On embedded SQLite
+    the close is a rollback and a check-in, ``sqlite3`` calls in this thread that await
+    nothing, so it is done in place, where no cancellation can cut it short either. On
+    PostgreSQL closing awaits the server: SQLAlchemy's task stays."""
+    if engine.dialect.driver != INLINE_DRIVER:
+        async with engine.connect() as connection:
+            yield connection
+        return
+    connection = await engine.connect().start()
+    try:
+        yield connection
+    finally:
+        sync = connection.sync_connection
+        if sync is not None:
+            sync.close()
 
 
 @asynccontextmanager

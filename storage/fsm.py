@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import models as m
-from storage.db import writing
+from storage.db import connected, writing
 from storage.repositories.sql import _INSERT_FOR, _table
 
 _FSM = _table(m.FsmStateRow)
@@ -64,7 +64,7 @@ class DatabaseStorage(BaseStorage):
         name = self.key_builder.build(key)
         known = self._memory.get(name)
         if known is None:
-            async with self.engine.connect() as connection:
+            async with connected(self.engine) as connection:
                 row = (await connection.execute(_READ, {"key": name})).first()
             known = (row.state, json.loads(row.data)) if row is not None else (None, {})
             self._remember(name, known)

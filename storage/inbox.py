@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import models as m
-from storage.db import writing
+from storage.db import connected, writing
 from storage.repositories.sql import _INSERT_FOR, _table
 
 _INBOX = _table(m.UpdateInboxRow)
@@ -58,5 +58,5 @@ class UpdateInbox:
 
     async def unhandled(self) -> list[tuple[int, str]]:
         """What a stopped process recorded and did not finish, oldest first."""
-        async with self.engine.connect() as connection:
+        async with connected(self.engine) as connection:
             return [(row.update_id, row.payload) for row in await connection.execute(_UNHANDLED)]

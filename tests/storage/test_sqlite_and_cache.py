@@ -33,6 +33,7 @@ from storage.db import (
     SQLITE_POOL,
     WriteTurns,
     _rows_named,
+    connected,
     create_engine,
     session_factory,
     writing,
@@ -821,3 +822,22 @@ async def test_one_customer_s_cart_change_keeps_other_customers_carts_and_holds_
         assert statements == []  # ... and only that shopper
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+
+async def test_a_connection_is_back_in_the_pool_as_its_block_ends_on_embedded_sqlite(engine: AsyncEngine) -> None:
+    """``writing`` and ``connected`` give an embedded-SQLite connection back before the
+    coroutine yields again: SQLAlchemy's own close, a task queued behind every ready one,
+    kept it out meanwhile and the pool opened others. PostgreSQL's close awaits the server
+    (what was ready runs first, the connection still out)."""
+    pool = engine.sync_engine.pool
+    loop = asyncio.get_running_loop()
+    seen: list[int] = []
+    async with writing(engine) as connection:
+        await connection.execute(text("SELECT 1"))
+        loop.call_soon(lambda: seen.append(pool.checkedout()))  # runs when this task next yields
+    async with connected(engine) as connection:
+        await connection.execute(text("SELECT 1"))
+        loop.call_soon(lambda: seen.append(pool.checkedout()))
+    await asyncio.sleep(0)
+    assert seen == ([0, 0] if engine.dialect.name == "sqlite" else [1, 1])
+    assert pool.checkedout() == 0
