@@ -313,3 +313,22 @@ def test_the_time_of_a_text_line_is_the_one_logging_writes() -> None:
         record.created, record.msecs = created, (created - int(created)) * 1000
         assert kept.format(record) == plain.format(record)
         assert kept.formatTime(record, "%H:%M") == plain.formatTime(record, "%H:%M")
+
+
+@pytest.mark.parametrize("level", ["DEBUG", "INFO", "WARNING"])
+def test_routine_info_is_written_at_debug_only_and_warnings_at_every_level(level: str) -> None:
+    out = io.StringIO()
+    setup_logging(level, "text", stream=out)
+    try:
+        routine = logging.getLogger("aiogram.event")
+        routine.info("Update id=%s is handled.", 7)
+        routine.warning("Failed to make answer")
+        logging.getLogger("apscheduler.scheduler").info("Running job")
+        lines = out.getvalue().splitlines()
+        if level == "DEBUG":
+            assert [line.split(" ", 3)[2] for line in lines] == ["DEBUG", "WARNING", "DEBUG"]
+        else:
+            assert [line.split(" ", 3)[2:] for line in lines] == [["WARNING", "aiogram.event: Failed to make answer"]]
+            assert not routine.isEnabledFor(logging.INFO)  # dropped before a record is made
+    finally:
+        setup_logging("WARNING", "text", stream=io.StringIO())
