@@ -157,11 +157,18 @@ def _update_type(update: Update) -> str:
 class HandlerName(BaseMiddleware):
     """Notes which handler took the update (an inner middleware: aiogram has chosen it)."""
 
+    def __init__(self) -> None:
+        self._names: dict[int, tuple[object, str]] = {}  # id(handler) -> (it, its name): named once each
+
     async def __call__(self, handler: Any, event: TelegramObject, data: dict[str, Any]) -> Any:
         update, chosen = CURRENT_UPDATE.get(), data.get("handler")
         if update is not None and chosen is not None:
             callback = chosen.callback
-            update.handler = f"{callback.__module__}.{getattr(callback, '__qualname__', type(callback).__name__)}"
+            kept = self._names.get(id(callback))
+            if kept is None or kept[0] is not callback:
+                name = f"{callback.__module__}.{getattr(callback, '__qualname__', type(callback).__name__)}"
+                kept = self._names[id(callback)] = (callback, name)
+            update.handler = kept[1]
         return await handler(event, data)
 
 

@@ -17,6 +17,7 @@ from typing import Any, cast
 
 import orjson
 from aiogram import Bot
+from aiogram.client.default import Default
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import ClientDecodeError, TelegramNetworkError
@@ -46,7 +47,12 @@ def request_body(session: BaseSession, bot: Bot, method: TelegramMethod[Any], fi
     if method.__pydantic_extra__:
         fields = {**fields, **method.__pydantic_extra__}
     for key, value in fields.items():
+        if type(value) is Default:  # the bot's default for it (parse mode, link previews…)
+            value = bot.default[value.name]
         if value is None:
+            continue
+        if type(value) in _PLAIN:  # what ``prepare_value`` gives back as it is, after ~10 type checks
+            body[key] = value
             continue
         if type(value) is InlineKeyboardMarkup:
             prepared = keyboard_body(session, bot, value, files)

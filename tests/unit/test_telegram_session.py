@@ -101,6 +101,24 @@ def test_the_body_is_aiograms_dump(method: TelegramMethod[Any]) -> None:
     assert request_body(session, BOT, method, {}) == dumped(session, method, {})
 
 
+def test_every_default_of_the_bot_is_sent_as_aiogram_sends_it() -> None:
+    bot = Bot(
+        "123456:TEST",
+        default=DefaultBotProperties(
+            parse_mode="HTML", protect_content=True, link_preview_is_disabled=True, disable_notification=False
+        ),
+    )
+    session = JsonBodySession()
+    for method in (SendMessage(chat_id=5, text="<b>Mug</b>"), EditMessageText(chat_id=5, message_id=7, text="x")):
+        dump = {}
+        for key, value in method.model_dump(warnings=False).items():
+            prepared = session.prepare_value(value, bot=bot, files={}, _dumps_json=False)
+            if prepared is not None:
+                dump[key] = prepared
+        assert request_body(session, bot, method, {}) == dump
+        assert dump["parse_mode"] == "HTML" and dump["link_preview_options"] == {"is_disabled": True}
+
+
 def test_defaults_dates_and_extras_come_out_as_telegram_takes_them() -> None:
     session = JsonBodySession()
     message = request_body(session, BOT, METHODS[0], {})
