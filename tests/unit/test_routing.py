@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import operator
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,7 +21,7 @@ from magic_filter.operations import ComparatorOperation
 
 from bot.i18n import make_i18n
 from handlers import build_routers
-from handlers.gates import GATED, Entrances, RouterGate, gate_routers
+from handlers.gates import GATED, Entrances, Prechecked, RouterGate, gate_routers
 
 
 def _root() -> Router:
@@ -188,6 +190,50 @@ def test_the_dispatcher_s_lookups_open_exactly_the_gates_that_asking_each_opens(
                     assert plan.opened(event, raw_state) == asked, (kind, event, raw_state)
                     opened += len(asked) - len(plan.ungated)
     assert opened > 100  # the samples open gates of every kind
+
+
+# ``handlers.gates.Prechecked`` copies aiogram's ``TelegramEventObserver.trigger`` and adds one
+# test before each handler's filters. A new aiogram whose method differs must be read again and
+# the copy brought in line before this fingerprint is updated.
+AIOGRAM_TRIGGER_FINGERPRINT = "fdd6943a8bb91fb6"
+
+
+def test_the_copied_aiogram_trigger_is_the_one_aiogram_still_has() -> None:
+    source = inspect.getsource(TelegramEventObserver.trigger)
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == AIOGRAM_TRIGGER_FINGERPRINT
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+async def test_a_handler_passed_over_is_one_its_filters_refuse(locale: str) -> None:
+    """``Prechecked`` skips a handler whose condition the update fails: its filters must refuse it too."""
+    i18n = make_i18n("en")
+    bot = Bot("123:abc")
+    user = User(id=7, is_bot=False, first_name="Ann")
+    passed_over = checked = 0
+    with i18n.context(), i18n.use_locale(locale):
+        root = _root()
+        messages, presses, states = _events(root)
+        for router, observer in _observers(root):
+            trigger = observer.trigger
+            if not isinstance(trigger, Prechecked):  # no handler of it has a condition (a catch-all)
+                continue
+            events: list[TelegramObject] = list(messages if observer.event_name == "message" else presses)
+            for handler in observer.handlers:
+                known = trigger.conditions.get(id(handler))
+                if known is None:
+                    continue
+                for event in events:
+                    for raw_state in states:
+                        checked += 1
+                        if known[1](event, raw_state):
+                            continue
+                        passed_over += 1
+                        passed, _ = await handler.check(event, bot=bot, raw_state=raw_state, event_from_user=user)
+                        assert not passed, (router.name, handler.callback.__name__, event, raw_state)
+    await bot.session.close()
+    assert passed_over > 1000 and checked > passed_over  # the samples reach both sides of the conditions
+    cart = next(router for router in _routers(root) if router.name == "handlers.cart")
+    assert isinstance(cart.message.trigger, Prechecked) and isinstance(cart.callback_query.trigger, Prechecked)
 
 
 def test_the_routers_on_a_customer_s_way_are_gated() -> None:
