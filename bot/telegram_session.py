@@ -99,10 +99,16 @@ def json_text(value: Any) -> str:
     """JSON as the Bot API takes it, by orjson: ~15× faster than ``json.dumps`` on a keyboard's
     body (every request has one) and twice as fast reading a reply; UTF-8 as is (Telegram
     reads it), not \\u escapes."""
+    return json_bytes(value).decode()
+
+
+def json_bytes(value: Any) -> bytes:
+    """``json_text`` encoded as UTF-8, as a request carries it (a body sent as ``bytes`` spares
+    decoding orjson's output and aiohttp encoding it again: ~2 µs a request)."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
     except orjson.JSONEncodeError:  # what orjson refuses and json writes: a lone surrogate (see json_value)
-        return json.dumps(value)
+        return json.dumps(value).encode()
 
 
 def json_value(text: str | bytes) -> Any:
@@ -125,6 +131,7 @@ class JsonBodySession(AiohttpSession):
         # again (~30 µs an update, a press carrying its whole message and keyboard: 2 % of a
         # browsing bot's time). Replaced by each batch.
         self.update_payloads: dict[int, dict[str, Any]] = {}
+        self._timeouts: dict[float, ClientTimeout] = {}
 
     async def make_request(
         self,
@@ -138,12 +145,16 @@ class JsonBodySession(AiohttpSession):
             return await super().make_request(bot, method, timeout)
         session = await self.create_session()
         url = self.api.api_url(token=bot.token, method=method.__api_method__)
+        total = self.timeout if timeout is None else timeout
+        limit = self._timeouts.get(total)
+        if limit is None:  # one frozen object per distinct timeout, not one per request
+            limit = self._timeouts[total] = ClientTimeout(total=total)
         try:
             async with session.post(
                 url,
-                data=self.json_dumps(body),
+                data=json_bytes(body) if self.json_dumps is json_text else self.json_dumps(body),
                 headers=JSON_HEADERS,
-                timeout=ClientTimeout(total=self.timeout if timeout is None else timeout),
+                timeout=limit,
             ) as resp:
                 raw_result = await resp.text()
         except TimeoutError as e:
