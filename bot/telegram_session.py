@@ -169,15 +169,20 @@ class JsonBodySession(AiohttpSession):
         """``check_response``'s result. A sent or edited message is made from the reply without
         validation when it is plain (``bot.plain_types``: what validation would give); one whose
         keyboard came back as it went (as JSON: Telegram returns what it was given) gets the
-        keyboard object that was sent. Errors, and any other reply, go through aiogram."""
+        keyboard object that was sent; a True or False answered to a method that returns one (a
+        press answered, an inline message edited) is taken as it is (validating ``Response[bool]``
+        was ~4.6 µs). Errors, and any other reply, go through aiogram."""
         if isinstance(method, GetUpdates):
             return cast(TelegramType, self._updates(bot, method, status, content))
         data = None
-        if status == HTTPStatus.OK and method.__returning__ in _MESSAGE_REPLIES:
+        returning = method.__returning__
+        if status == HTTPStatus.OK and (returning is bool or returning in _MESSAGE_REPLIES):
             with contextlib.suppress(ValueError):
                 data = self.json_loads(content)
         result = data.get("result") if type(data) is dict and data.get("ok") is True else None
-        if type(result) is not dict:
+        if type(result) is bool and returning is not Message:  # bool, or Message | bool
+            return cast(TelegramType, result)
+        if type(result) is not dict or returning is bool:
             checked = self.check_response(bot=bot, method=method, status_code=status, content=content)
             return cast(TelegramType, checked.result)
         sent, keyboard = body.get("reply_markup"), getattr(method, "reply_markup", None)

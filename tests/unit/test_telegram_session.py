@@ -236,6 +236,21 @@ def test_a_sent_or_edited_message_is_the_one_aiogram_reads(changed: dict[str, An
     assert session.checked(BOT, inline, 200, json.dumps({"ok": True, "result": True}), {}) is True
 
 
+@pytest.mark.parametrize("answer", [True, False, 1, "true", None])
+def test_a_true_or_false_answer_is_the_one_aiogram_reads(answer: Any) -> None:
+    session = JsonBodySession()
+    method = AnswerCallbackQuery(callback_query_id="42", text="Added")
+    content = json.dumps({"ok": True, "result": answer})
+    try:
+        expected = session.check_response(bot=BOT, method=method, status_code=200, content=content).result
+    except Exception as error:  # noqa: BLE001 - what aiogram refuses is refused the same way
+        with pytest.raises(type(error)):
+            session.checked(BOT, method, 200, content, {})
+        return
+    got = session.checked(BOT, method, 200, content, {})
+    assert got == expected and type(got) is type(expected)
+
+
 def test_an_error_reply_is_aiograms_error() -> None:
     session = JsonBodySession()
     method = METHODS[0]
