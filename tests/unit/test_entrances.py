@@ -25,9 +25,16 @@ from storage.inbox import UpdateInbox
 AIOGRAM_PROPAGATE_FINGERPRINT = "76fc938efce3eacf"
 
 
+# It also enters a router without outer middlewares as ``Router.propagate_event`` does, less the
+# wrapping of the empty middleware chain: read that method again too when this one changes.
+AIOGRAM_ENTER_FINGERPRINT = "78ee00b916f43e05"
+
+
 def test_the_copied_aiogram_method_is_the_one_aiogram_still_has() -> None:
     source = inspect.getsource(Router._propagate_event)
     assert hashlib.sha256(source.encode()).hexdigest()[:16] == AIOGRAM_PROPAGATE_FINGERPRINT
+    entering = inspect.getsource(Router.propagate_event)
+    assert hashlib.sha256(entering.encode()).hexdigest()[:16] == AIOGRAM_ENTER_FINGERPRINT
 
 
 def _shop(trace: list[str]) -> list[Router]:
@@ -133,3 +140,25 @@ async def test_a_failing_handler_reaches_the_error_handler_past_routers_without_
     dp, trace = dispatcher
     await dp.feed_update(Bot("123:abc"), _message("/boom"))
     assert trace == ["outer of wrapped", "error: boom"]
+
+
+async def test_a_handler_sees_its_own_router_as_aiogram_gives_it(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'inbox.sqlite3'}")
+    seen: list[str] = []
+    first, second = Router(name="first"), Router(name="second")
+
+    @first.message(Command("one"))
+    async def one(_: Message, event_router: Router) -> None:
+        seen.append(event_router.name)
+
+    @second.message()
+    async def other(_: Message, event_router: Router) -> None:
+        seen.append(event_router.name)
+
+    gate_routers(first)
+    dp = DurableDispatcher(inbox=UpdateInbox(engine))
+    dp.include_routers(first, second)
+    await dp.feed_update(Bot("123:abc"), _message("/one"))
+    await dp.feed_update(Bot("123:abc"), _message("hello", update_id=2))
+    assert seen == ["first", "second"]
+    await engine.dispose()
