@@ -28,7 +28,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
-from aiogram.methods import TelegramMethod
+from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Message, Update
 from bot_throughput import DEMO, catalog_csv  # the same catalog as the throughput bench
@@ -79,10 +79,16 @@ class InProcessSession(JsonBodySession):
 
 async def feed(server: SandboxServer, bot: Bot, dp: Dispatcher) -> float:
     """Hand the dispatcher every update the users produced; seconds it took. Ordergram's
-    updates go through its inbox as polling takes them (recorded, handled, marked)."""
+    updates are read from a ``getUpdates`` reply by its session and go through its inbox as
+    polling takes them (recorded, handled, marked); the echo bot's are validated, as aiogram's
+    own polling reads them."""
     pending, server.updates = server.updates, []
     started = time.perf_counter()
-    updates = [Update.model_validate(raw, context={"bot": bot}) for raw in pending]
+    if isinstance(dp, DurableDispatcher) and isinstance(bot.session, JsonBodySession):
+        reply = json_text({"ok": True, "result": pending})
+        updates: list[Update] = bot.session.checked(bot, GetUpdates(), 200, reply, {})
+    else:
+        updates = [Update.model_validate(raw, context={"bot": bot}) for raw in pending]
     if isinstance(dp, DurableDispatcher):
         for update in await dp.record(bot, updates):
             await dp.handle_recorded(bot, update)  # marks are batched in the background, as when polling
