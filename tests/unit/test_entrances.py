@@ -162,3 +162,21 @@ async def test_a_handler_sees_its_own_router_as_aiogram_gives_it(tmp_path: Path)
     await dp.feed_update(Bot("123:abc"), _message("hello", update_id=2))
     assert seen == ["first", "second"]
     await engine.dispose()
+
+
+async def test_an_inner_middleware_added_later_wraps_the_next_update(
+    dispatcher: tuple[DurableDispatcher, list[str]],
+) -> None:
+    """The chain around a handler is kept between updates only while its middlewares stay the same."""
+    dp, trace = dispatcher
+    bot = Bot("123:abc")
+    await dp.feed_update(bot, _message("/a"))
+
+    async def inner(handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]], event: TelegramObject,
+                    data: dict[str, Any]) -> Any:  # fmt: skip
+        trace.append("inner")
+        return await handler(event, data)
+
+    dp.sub_routers[0].message.middleware(inner)
+    await dp.feed_update(bot, _message("/a", update_id=2))
+    assert trace == ["a", "inner", "a"]
