@@ -309,7 +309,14 @@ def _in_transaction(sqlite: sqlite3.Connection) -> bool:
 class MustWait(Exception):
     """A unit's first statement, begun straight from its coroutine (``storage.repositories.sql``),
     found it has to wait (for the write lock another process holds): it is begun again in
-    SQLAlchemy's greenlet, where waiting is possible. Raised before anything was begun."""
+    SQLAlchemy's greenlet, where waiting is possible, after ``LOCKED_RETRY_S`` (its refused
+    try already blocked the loop for the busy timeout). Raised before anything was begun."""
+
+
+# The first pause after a try at the write lock that another process holds; the pauses double
+# from there (``begin_immediate``). Every try blocks the loop for the connection's busy timeout
+# (``storage.sqlite_inline.INLINE_BUSY_TIMEOUT_S``), so the loop runs between any two tries.
+LOCKED_RETRY_S = 0.001
 
 
 def begin_immediate(sqlite: sqlite3.Connection) -> None:
@@ -317,7 +324,7 @@ def begin_immediate(sqlite: sqlite3.Connection) -> None:
     asynchronous sleep: statements run in the loop's thread (``storage.sqlite_inline``),
     so SQLite's own busy wait would stop every other chat for as long as it lasts."""
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
-    delay = 0.001
+    delay = LOCKED_RETRY_S
     while True:
         try:
             sqlite.execute("BEGIN IMMEDIATE")

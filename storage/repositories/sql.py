@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections import namedtuple
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -22,6 +23,7 @@ from storage.cache import WRITES_ROWS
 from storage.db import (
     DIALECT,
     IN_LOOP_SQL,
+    LOCKED_RETRY_S,
     READ_ONLY_OPTION,
     WRITE_TURNS,
     MustWait,
@@ -154,7 +156,8 @@ async def _first(session: AsyncSession, statement_on: Callable[..., T], *args: A
     is begun straight from the coroutine, not in SQLAlchemy's greenlet (a hop there and back
     was ~20 µs of a unit's ~150 µs of transaction work). Waiting needs the greenlet: if the
     BEGIN finds another process holding the write lock it raises ``MustWait`` before
-    anything was begun, and the statement is begun again there."""
+    anything was begun, and the statement is begun again there after a pause: that try
+    blocked the loop for the busy timeout already, and one made again at once doubled it."""
     turns: WriteTurns | None = session.sync_session.info.get(WRITE_TURNS)
     bind = session.sync_session.bind
     if not isinstance(bind, Engine):  # (no IN_LOOP_SQL yet: no connection yet)
@@ -168,7 +171,7 @@ async def _first(session: AsyncSession, statement_on: Callable[..., T], *args: A
             try:
                 return _in_coroutine(session, statement_on, args)
             except MustWait:
-                pass
+                await asyncio.sleep(LOCKED_RETRY_S)  # the loop runs between two tries (``MustWait``)
         return await session.run_sync(statement_on, *args)
 
 

@@ -26,6 +26,7 @@ from domain.usecases.customers import ensure_customer, remember_choice
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from storage import db as storage_db
 from storage import models as m
+from storage import sqlite_inline
 from storage.cache import ABSENT, ALL_ROWS, ReadCache
 from storage.db import (
     IN_LOOP_SQL,
@@ -354,6 +355,15 @@ async def _shop(engine: AsyncEngine) -> SqlUnitOfWork:
     return uow
 
 
+async def _shop_and_mug(engine: AsyncEngine) -> tuple[SqlUnitOfWork, int]:
+    """``_shop``'s unit of work on ``engine`` and the id of its mug (A1), read once."""
+    uow = await _shop(engine)
+    async with uow.read_only():
+        product = await uow.products.get_by_sku("A1")
+    assert product is not None and product.id is not None
+    return uow, product.id
+
+
 async def _card(uow: SqlUnitOfWork) -> tuple[str, int, bool]:
     card = await product_card_by_sku(uow, sku="A1", currency="GBP", fallback_currency="GBP")
     return card.product.name, card.available, card.product.listed
@@ -502,22 +512,59 @@ async def test_a_unit_begun_outside_the_greenlet_waits_for_another_process_there
     path = tmp_path / "shop.sqlite3"
     engine = await empty_database(f"sqlite+aiosqlite:///{path}")
     try:
-        uow = await _shop(engine)
-        async with uow.read_only():
-            product = await uow.products.get_by_sku("A1")
-        assert product is not None and product.id is not None
+        uow, product_id = await _shop_and_mug(engine)
         hops = _count_greenlet_hops(monkeypatch)
         async with _write_locked_elsewhere(path) as ticks, uow:
-            assert await uow.stock.try_reserve(product.id, 1, 1)
+            assert await uow.stock.try_reserve(product_id, 1, 1)
             await uow.commit()
         assert ticks[0] >= 20  # ~40 expected in 0.4 s; a blocking busy wait would give 0
         assert hops == ["_execute"]  # begun again in the greenlet, committed outside it
         async with uow:
-            assert await uow.stock.try_reserve(product.id, 1, 1)
+            assert await uow.stock.try_reserve(product_id, 1, 1)
             await uow.commit()
         assert hops == ["_execute"]
         async with uow._sessions() as session:
             assert await session.scalar(select(m.StockRow.reserved)) == 2
+    finally:
+        await engine.dispose()
+
+
+async def test_a_unit_begun_outside_the_greenlet_tries_the_lock_once_per_turn_of_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each try at another process's write lock blocks the loop for the connection's busy
+    timeout (``INLINE_BUSY_TIMEOUT_S``), so tries must have the loop run between them: the try
+    made straight from the coroutine (``MustWait``) and the first one made again in the
+    greenlet were back to back, one stall of twice the timeout."""
+    path = tmp_path / "shop.sqlite3"
+    engine = await empty_database(f"sqlite+aiosqlite:///{path}")
+    try:
+        uow, product_id = await _shop_and_mug(engine)
+        turns = [0]
+        tried: list[int] = []  # the loop's turn at each try of BEGIN IMMEDIATE
+        real = sqlite_inline._Connection.execute
+
+        def execute(self: sqlite3.Connection, sql: str, *args: Any) -> Any:
+            if sql == "BEGIN IMMEDIATE":
+                tried.append(turns[0])
+            return real(self, sql, *args)
+
+        async def count_turns() -> None:
+            while True:
+                await asyncio.sleep(0)
+                turns[0] += 1
+
+        monkeypatch.setattr(sqlite_inline._Connection, "execute", execute)
+        counting = asyncio.create_task(count_turns())
+        await asyncio.sleep(0)
+        try:
+            async with _write_locked_elsewhere(path), uow:
+                assert await uow.stock.try_reserve(product_id, 1, 1)
+                await uow.commit()
+        finally:
+            counting.cancel()
+        assert len(tried) >= 3  # refused at least twice while the lock was held elsewhere
+        assert len(set(tried)) == len(tried), tried
     finally:
         await engine.dispose()
 
