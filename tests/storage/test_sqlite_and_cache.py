@@ -876,7 +876,7 @@ async def test_a_connection_is_back_in_the_pool_as_its_block_ends_on_embedded_sq
     coroutine yields again: SQLAlchemy's own close, a task queued behind every ready one,
     kept it out meanwhile and the pool opened others. PostgreSQL's close awaits the server
     (what was ready runs first, the connection still out)."""
-    pool = engine.sync_engine.pool
+    pool = cast(QueuePool, engine.sync_engine.pool)
     loop = asyncio.get_running_loop()
     seen: list[int] = []
     async with writing(engine) as connection:

@@ -57,7 +57,12 @@ def test_every_field_read_is_what_validation_gives(plain: Plain) -> None:
 
 CHAT = {"id": 5, "type": "private", "first_name": "Ann"}
 USER_JSON = {"id": 5, "is_bot": False, "first_name": "Ann", "language_code": "ru"}
-SENT: dict[str, Any] = {"message_id": 9, "date": 1_700_000_000, "chat": CHAT, "from": {"id": 1, "is_bot": True, "first_name": "S"}}
+SENT: dict[str, Any] = {
+    "message_id": 9,
+    "date": 1_700_000_000,
+    "chat": CHAT,
+    "from": {"id": 1, "is_bot": True, "first_name": "S"},
+}
 
 
 @pytest.mark.parametrize(
