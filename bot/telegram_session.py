@@ -147,7 +147,9 @@ class JsonBodySession(AiohttpSession):
         url = self.api.api_url(token=bot.token, method=method.__api_method__)
         total = self.timeout if timeout is None else timeout
         limit = self._timeouts.get(total)
-        if limit is None:  # one frozen object per distinct timeout, not one per request
+        # Performance rule: one frozen ClientTimeout per distinct timeout, not one per request
+        # (~1.3 µs to make one, every request paid it).
+        if limit is None:
             limit = self._timeouts[total] = ClientTimeout(total=total)
         try:
             async with session.post(
