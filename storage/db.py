@@ -521,8 +521,7 @@ def _transaction_over(session: Session, transaction: Any) -> None:
         # Rolled back (a commit has taken them already): what it wrote never happened.
         notes = session.info.pop(_CONNECTION_INFO, None)
         if notes is not None:
-            notes.pop(WRITTEN_TABLES, None)
-            notes.pop(NEW_MESSAGES, None)
+            forget_writes(notes)
 
 
 @event.listens_for(OrdergramSession, "after_commit")
@@ -533,16 +532,28 @@ def _clear_what_was_written(session: Session) -> None:
         return
     # Runs right after the database commit, before this coroutine yields again: the
     # connection's notes cannot have been reset by another transaction in between.
-    notes = session.info.pop(_CONNECTION_INFO, None)
+    after_commit(session.info, session.info.pop(_CONNECTION_INFO, None))
+
+
+def after_commit(shared: Mapping[str, Any], notes: dict[str, Any] | None) -> None:
+    """What a commit sets off, from the notes its connection took of what it wrote (``notes``:
+    the connection's ``info``): the read cache cleared of those writes, the notifier woken
+    for new messages, the commit listener told. ``shared``: the sessions' ``info``."""
     written = notes.pop(WRITTEN_TABLES, None) if notes is not None else None
     new_messages = notes.pop(NEW_MESSAGES, False) if notes is not None else False
-    cache = session.info.get(READ_CACHE)
+    cache = shared.get(READ_CACHE)
     if written and isinstance(cache, ReadCache):
         cache.written(written)
-    if new_messages and (wake := session.info.get(OUTBOX_WRITTEN)) is not None:
+    if new_messages and (wake := shared.get(OUTBOX_WRITTEN)) is not None:
         wake()  # a message just committed goes out now, not at the notifier's next pass
-    if written and (committed := session.info.get(COMMITTED)) is not None:
+    if written and (committed := shared.get(COMMITTED)) is not None:
         committed(frozenset(written))  # e.g. the live dashboard: what changed, once it is durable
+
+
+def forget_writes(notes: dict[str, Any]) -> None:
+    """A transaction rolled back: what its connection noted it wrote never happened."""
+    notes.pop(WRITTEN_TABLES, None)
+    notes.pop(NEW_MESSAGES, None)
 
 
 def _read_only_options(engine: AsyncEngine) -> dict[str, Any]:

@@ -8,11 +8,21 @@ from functools import partial
 from typing import Any, Generic, Self, TypeVar, cast, overload
 
 from sqlalchemy import bindparam, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage import models as m
 from storage.cache import CacheView, ReadCache
-from storage.db import BASE_CURRENCY, IN_LOOP_SQL, READ_CACHE, READ_ONLY_BIND
+from storage.db import (
+    BASE_CURRENCY,
+    IN_LOOP_SQL,
+    READ_CACHE,
+    READ_ONLY_BIND,
+    WRITE_TURNS,
+    WriteTurns,
+    after_commit,
+    forget_writes,
+)
 from storage.repositories import (
     SqlApi,
     SqlBackorders,
@@ -45,24 +55,76 @@ from storage.repositories import (
     SqlWarehouses,
 )
 from storage.repositories.sql import _table, direct, run
+from storage.sqlite_inline import DRIVER as INLINE_DRIVER
 
 
 class _LazySession:
     """Stands in for the unit of work's session until a repository first uses it, so a
     read-only unit answered from the read cache never builds one (it runs on every update).
     It knows only how to make the session, not the unit of work: no reference cycle, so a
-    finished unit is freed at once rather than by the garbage collector."""
+    finished unit is freed at once rather than by the garbage collector.
 
-    __slots__ = ("_make", "built")
+    On embedded SQLite (``engine`` given) Core statements begin the transaction on a pooled
+    connection of the unit's own, without a session (``storage.repositories.sql``: the rule
+    and what it saves); a session built after that joins the transaction (SQLAlchemy's
+    ``join_transaction_mode="control_fully"``: its commit and rollback are the transaction's)."""
 
-    def __init__(self, make: Callable[[], AsyncSession]) -> None:
-        self._make = make
+    __slots__ = ("_engine", "_make", "_shared", "built", "core", "turns")
+
+    def __init__(
+        self,
+        make: Callable[..., AsyncSession],
+        shared: dict[str, Any],
+        engine: AsyncEngine | None = None,
+        turns: WriteTurns | None = None,
+    ) -> None:
+        self._make, self._shared, self._engine, self.turns = make, shared, engine, turns
         self.built: AsyncSession | None = None
+        self.core: Connection | None = None  # the transaction begun without a session, while it is open
 
     def materialise(self) -> AsyncSession:
         if self.built is None:
-            self.built = self._make()
+            if self.core is not None:
+                assert self._engine is not None
+                joined = AsyncConnection(self._engine, self.core)
+                self.built = self._make(bind=joined, join_transaction_mode="control_fully")
+                self.built.sync_session.connection()  # joined now (nothing to begin, so nothing waited for)
+            else:
+                self.built = self._make()
         return self.built
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """The session's ``info``; before it is built, what every session starts with."""
+        return self.built.info if self.built is not None else self._shared
+
+    @property
+    def engine_without_session(self) -> AsyncEngine | None:
+        """Where a transaction may begin without a session: embedded SQLite, nothing built or begun."""
+        return self._engine if self.built is None and self.core is None else None
+
+    def in_loop_connection(self) -> Connection | None:
+        """The embedded-SQLite connection of the open transaction, without building the session."""
+        if self.built is not None:
+            return cast(Connection | None, self.built.sync_session.info.get(IN_LOOP_SQL))
+        return self.core
+
+    def begun(self, connection: Connection) -> None:
+        self.core = connection
+
+    def end(self, *, committed: bool) -> None:
+        """Commit (or roll back) the transaction begun without a session and give its
+        connection back; what a commit sets off is set off as a session's would."""
+        core, self.core = self.core, None
+        if core is None:
+            return
+        try:
+            if committed:
+                core.commit()
+                after_commit(self._shared, core.info)
+        finally:
+            forget_writes(core.info)  # (a commit took them; a rollback's never happened)
+            core.close()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.materialise(), name)
@@ -148,7 +210,8 @@ class SqlUnitOfWork:
         self._cache_view: CacheView | None = None
         self._read_only_next = False
         self._built: list[str] = []  # repositories of the open unit, dropped when it closes
-        shared = sessions.kw.get("info", {})
+        shared = self._shared = sessions.kw.get("info", {})
+        self._turns: WriteTurns | None = shared.get(WRITE_TURNS)
         self._cache: ReadCache | None = shared.get(READ_CACHE)
         self._read_only_bind = shared.get(READ_ONLY_BIND)
         self.base_currency: str = shared.get(BASE_CURRENCY, "EUR")
@@ -173,7 +236,9 @@ class SqlUnitOfWork:
             make = partial(self._sessions, bind=self._read_only_bind)
             if self._cache is not None:
                 cache = CacheView(self._cache, self._cache.generation)
-        self._session = _LazySession(make)
+        engine = self._read_only_bind if not self._writable else self._sessions.kw.get("bind")
+        inline = isinstance(engine, AsyncEngine) and engine.dialect.driver == INLINE_DRIVER
+        self._session = _LazySession(make, self._shared, engine if inline else None, self._turns)
         self._cache_view = cache
         return self
 
@@ -186,11 +251,15 @@ class SqlUnitOfWork:
         # A read answered from the cache never built a session: nothing to undo. Closing
         # rolls back (the pool resets a connection on its way back): one trip through
         # SQLAlchemy's transaction machinery instead of a rollback and then a close.
-        if session is not None and session.in_transaction():
-            if IN_LOOP_SQL in session.sync_session.info:
-                session.sync_session.close()  # embedded SQLite: nothing to wait for (``commit``)
-            else:
-                await session.close()
+        try:
+            if session is not None and session.in_transaction():
+                if IN_LOOP_SQL in session.sync_session.info:
+                    session.sync_session.close()  # embedded SQLite: nothing to wait for (``commit``)
+                else:
+                    await session.close()
+        finally:
+            if lazy is not None:
+                lazy.end(committed=False)  # a transaction begun without a session: rolled back
 
     @property
     def session(self) -> AsyncSession:
@@ -200,10 +269,17 @@ class SqlUnitOfWork:
         return self._session.materialise()
 
     async def commit(self) -> None:
+        lazy = self._session
+        if lazy is None:
+            raise RuntimeError("unit of work is not open")
         if self._update_id is not None and self._writable:
-            await run(self.session, _MARK_HANDLED, {"handled_update_id": self._update_id, "at": datetime.now(UTC)})
+            marked = {"handled_update_id": self._update_id, "at": datetime.now(UTC)}
+            await run(cast(AsyncSession, lazy), _MARK_HANDLED, marked)
             self._update_id = None
-        session = self.session
+        if lazy.built is None:
+            lazy.end(committed=True)  # nothing begun: nothing to commit
+            return
+        session = lazy.built
         if IN_LOOP_SQL in session.sync_session.info:
             # Performance rule: a transaction that holds its embedded-SQLite connection commits
             # straight from the coroutine, not in SQLAlchemy's greenlet (~20 µs a hop): its
@@ -215,4 +291,8 @@ class SqlUnitOfWork:
         await session.commit()
 
     async def rollback(self) -> None:
+        lazy = self._session
+        if lazy is not None and lazy.built is None:
+            lazy.end(committed=False)
+            return
         await self.session.rollback()

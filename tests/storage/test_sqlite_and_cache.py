@@ -40,6 +40,7 @@ from storage.db import (
     writing,
 )
 from storage.repositories import catalog
+from storage.repositories import sql as sql_module
 from storage.repositories.sql import run
 from storage.uow import SqlUnitOfWork
 from tests.conftest import empty_database
@@ -490,7 +491,7 @@ async def test_sqlite_units_begin_run_and_commit_without_the_greenlet_when_nothi
 
 
 def _count_greenlet_hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """What an ``AsyncSession`` runs in SQLAlchemy's greenlet from now on, by name."""
+    """What units of work run in SQLAlchemy's greenlet from now on, by name."""
     hops: list[str] = []
     real = greenlet_spawn  # what the module calls, patched there by name
 
@@ -499,6 +500,7 @@ def _count_greenlet_hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return await real(fn, *args, **kwargs)
 
     monkeypatch.setattr(async_session_module, "greenlet_spawn", counted)
+    monkeypatch.setattr(sql_module, "greenlet_spawn", counted)  # a transaction begun without a session
     return hops
 
 
@@ -518,11 +520,11 @@ async def test_a_unit_begun_outside_the_greenlet_waits_for_another_process_there
             assert await uow.stock.try_reserve(product_id, 1, 1)
             await uow.commit()
         assert ticks[0] >= 20  # ~40 expected in 0.4 s; a blocking busy wait would give 0
-        assert hops == ["_execute"]  # begun again in the greenlet, committed outside it
+        assert hops == ["_connect_and_begin"]  # begun again in the greenlet, committed outside it
         async with uow:
             assert await uow.stock.try_reserve(product_id, 1, 1)
             await uow.commit()
-        assert hops == ["_execute"]
+        assert hops == ["_connect_and_begin"]
         async with uow._sessions() as session:
             assert await session.scalar(select(m.StockRow.reserved)) == 2
     finally:
