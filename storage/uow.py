@@ -277,7 +277,7 @@ class SqlUnitOfWork:
             await run(cast(AsyncSession, lazy), _MARK_HANDLED, marked)
             self._update_id = None
         if lazy.built is None:
-            lazy.end(committed=True)  # nothing begun: nothing to commit
+            lazy.end(committed=True)  # the transaction begun without a session, if any
             return
         session = lazy.built
         if IN_LOOP_SQL in session.sync_session.info:

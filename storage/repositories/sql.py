@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections import namedtuple
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from functools import partial
 from operator import itemgetter
 from typing import Any, TypeVar, cast
 
@@ -165,14 +166,11 @@ async def _first(session: AsyncSession, statement_on: Callable[..., T], *args: A
     blocked the loop for the busy timeout already, and one made again at once doubled it."""
     turns: WriteTurns | None = session.sync_session.info.get(WRITE_TURNS)
     bind = session.sync_session.bind
+    in_greenlet = partial(session.run_sync, statement_on, *args)
     if isinstance(bind, Connection) and bind.dialect.driver == INLINE_DRIVER:
         # A session that joined a transaction begun without it, beginning its next one on the
         # same connection: its turn (``take``) and its BEGIN may have to wait.
-        try:
-            return _in_coroutine(session, statement_on, args)
-        except MustWait:
-            await asyncio.sleep(LOCKED_RETRY_S)  # the loop runs between two tries (``MustWait``)
-            return await session.run_sync(statement_on, *args)
+        return await _here_else_in_greenlet(partial(_in_coroutine, session, statement_on, args), in_greenlet)
     if not isinstance(bind, Engine):  # (no IN_LOOP_SQL yet: no connection yet)
         return await session.run_sync(statement_on, *args)
     if _read_only(bind):
@@ -181,11 +179,19 @@ async def _first(session: AsyncSession, statement_on: Callable[..., T], *args: A
         return await session.run_sync(statement_on, *args)
     async with turn_first(turns, bind.pool) as reserved:
         if reserved and has_idle(bind.pool):  # (turns exist only on embedded SQLite)
-            try:
-                return _in_coroutine(session, statement_on, args)
-            except MustWait:
-                await asyncio.sleep(LOCKED_RETRY_S)  # the loop runs between two tries (``MustWait``)
-        return await session.run_sync(statement_on, *args)
+            return await _here_else_in_greenlet(partial(_in_coroutine, session, statement_on, args), in_greenlet)
+        return await in_greenlet()
+
+
+async def _here_else_in_greenlet(here: Callable[[], T], in_greenlet: Callable[[], Awaitable[T]]) -> T:
+    """``here()`` straight from the coroutine; if its BEGIN would have to wait (``MustWait``,
+    raised before anything began), ``in_greenlet()`` after a pause: the refused try blocked the
+    loop for the busy timeout already, and one made again at once would double that."""
+    try:
+        return here()
+    except MustWait:
+        await asyncio.sleep(LOCKED_RETRY_S)  # the loop runs between two tries
+    return await in_greenlet()
 
 
 def _in_coroutine(session: AsyncSession, statement_on: Callable[..., T], args: tuple[Any, ...]) -> T:
@@ -221,15 +227,12 @@ async def _begun_without_session(session: Any) -> Connection | None:
     if _read_only(sync):
         connection = _connect_and_begin(sync) if has_idle(sync.pool) else await greenlet_spawn(_connect_and_begin, sync)
     else:
+        in_greenlet = partial(greenlet_spawn, _connect_and_begin, sync)
         async with turn_first(session.turns, sync.pool) as reserved:
-            connection = None
             if reserved and has_idle(sync.pool):
-                try:
-                    connection = _connect_and_begin(sync)
-                except MustWait:
-                    await asyncio.sleep(LOCKED_RETRY_S)  # the loop runs between two tries (``_first``)
-            if connection is None:
-                connection = await greenlet_spawn(_connect_and_begin, sync)
+                connection = await _here_else_in_greenlet(partial(_connect_and_begin, sync), in_greenlet)
+            else:
+                connection = await in_greenlet()
     session.begun(connection)
     return connection
 

@@ -9,6 +9,7 @@ import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import session as async_session_module
 from sqlalchemy.util.concurrency import greenlet_spawn
 
 from domain.catalog import ProductStatus
+from domain.customers import Customer
 from domain.errors import NotFound
 from domain.usecases.cart import set_cart_quantity
 from domain.usecases.catalog import product_card_by_sku
@@ -488,6 +490,34 @@ async def test_sqlite_units_begin_run_and_commit_without_the_greenlet_when_nothi
     assert hops == ([] if inline else ["_execute"] * 3 + ["commit", "_execute", "commit"])
     async with uow._sessions() as session:
         assert await session.scalar(select(m.StockRow.reserved)) == 4
+
+
+@pytest.mark.parametrize("committed", [True, False])
+async def test_a_session_built_mid_unit_joins_the_transaction_its_core_statements_began(
+    engine: AsyncEngine, committed: bool
+) -> None:
+    """A hold taken with Core statements (on embedded SQLite without a session), then a
+    customer added through the ORM (the session is built then): one transaction. A commit keeps
+    both and the read cache sees the hold at once; leaving without one keeps neither."""
+    uow = await _shop(engine)
+    async with uow.read_only():
+        product = await uow.products.get_by_sku("A1")
+        assert product is not None and product.id is not None
+        assert sum(level.available for level in await uow.stock.levels([product.id])) == 7  # now cached
+    async with uow:
+        assert await uow.stock.try_reserve(product.id, 1, 3)
+        added = await uow.customers.add(
+            Customer(telegram_id=4242, first_name="Ann", created_at=datetime(2026, 12, 5, tzinfo=UTC))
+        )
+        if committed:
+            await uow.commit()
+    async with uow.read_only():
+        assert sum(level.available for level in await uow.stock.levels([product.id])) == (4 if committed else 7)
+    async with uow._sessions() as session:
+        assert await session.scalar(select(m.StockRow.reserved)) == (3 if committed else 0)
+        stored = await session.scalars(select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == 4242))
+        assert list(stored) == ([added.id] if committed else [])
+    assert cast(QueuePool, engine.sync_engine.pool).checkedout() == 0
 
 
 def _count_greenlet_hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
