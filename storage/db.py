@@ -236,8 +236,11 @@ async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 
 
 @asynccontextmanager
-async def connected(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+async def connected(engine: AsyncEngine, *, read_only: bool = False) -> AsyncIterator[AsyncConnection]:
     """``engine.connect()``, the connection given back to the pool the moment the block ends.
+    ``read_only``: for blocks that only read (a conversation's state, the inbox's leftovers),
+    which then begin as read-only work does (``_read_only_options``): on SQLite a deferred
+    BEGIN beside the writer, not the write turn and ``BEGIN IMMEDIATE``; a write raises.
 
     Performance rule: SQLAlchemy closes an ``AsyncConnection`` leaving its ``async with`` in a
     task of its own (so that a cancellation cannot cut the close short), and that task waits
@@ -248,6 +251,8 @@ async def connected(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     the close is a rollback and a check-in, ``sqlite3`` calls in this thread that await
     nothing, so it is done in place, where no cancellation can cut it short either. On
     PostgreSQL closing awaits the server: SQLAlchemy's task stays."""
+    if read_only:
+        engine = _read_only_engine(engine)
     if engine.dialect.driver != INLINE_DRIVER:
         async with engine.connect() as connection:
             yield connection
@@ -439,11 +444,11 @@ def _key_pattern(table: str, column: str) -> re.Pattern[str]:
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        pooled = SQLITE_POOL if SQLiteDialect_inline._is_url_file_db(parsed) else {}  # :memory: has one connection
+        # :memory: has one connection (SQLAlchemy's StaticPool, which takes no pool settings)
+        pooled = {**SQLITE_POOL, "pool_timeout": 60} if SQLiteDialect_inline._is_url_file_db(parsed) else {}
         engine = create_async_engine(
             inline_url(parsed),
             creator=inline_creator(parsed.database or ":memory:"),
-            pool_timeout=60,
             **pooled,
             **kwargs,
         )
@@ -572,13 +577,27 @@ def _read_only_options(engine: AsyncEngine) -> dict[str, Any]:
     return options
 
 
+def _read_only_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The engine with ``_read_only_options``, made once per engine (``execution_options``
+    builds a new engine view each time it is called). Kept on the engine itself: a weak-keyed
+    table would keep it alive, the view holding its engine."""
+    found: AsyncEngine | None = getattr(engine.sync_engine, _READ_ONLY_VIEW, None)
+    if found is None:
+        found = engine.execution_options(**_read_only_options(engine))
+        setattr(engine.sync_engine, _READ_ONLY_VIEW, found)
+    return found
+
+
+_READ_ONLY_VIEW = "_ordergram_read_only_view"
+
+
 def session_factory(engine: AsyncEngine, *, base_currency: str = "EUR") -> async_sessionmaker[AsyncSession]:
     """Sessions for one database. Their ``info`` carries what every unit of work on it
     shares: the process's read cache, the engine view read-only work binds to, and the
     shop's base currency (the books' currency, ``DEFAULT_CURRENCY``)."""
     shared = {
         READ_CACHE: ReadCache(),
-        READ_ONLY_BIND: engine.execution_options(**_read_only_options(engine)),
+        READ_ONLY_BIND: _read_only_engine(engine),
         BASE_CURRENCY: base_currency,
         DIALECT: engine.dialect.name,
         WRITE_TURNS: WRITE_TURNS_OF.get(engine.sync_engine),

@@ -64,7 +64,7 @@ class DatabaseStorage(BaseStorage):
         name = self.key_builder.build(key)
         known = self._memory.get(name)
         if known is None:
-            async with connected(self.engine) as connection:
+            async with connected(self.engine, read_only=True) as connection:
                 row = (await connection.execute(_READ, {"key": name})).first()
             known = (row.state, json.loads(row.data)) if row is not None else (None, {})
             self._remember(name, known)

@@ -58,5 +58,5 @@ class UpdateInbox:
 
     async def unhandled(self) -> list[tuple[int, str]]:
         """What a stopped process recorded and did not finish, oldest first."""
-        async with connected(self.engine) as connection:
+        async with connected(self.engine, read_only=True) as connection:
             return [(row.update_id, row.payload) for row in await connection.execute(_UNHANDLED)]

@@ -3,10 +3,11 @@ next one reads; an update id is taken once; handled rows older than a day are pr
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from aiogram.fsm.storage.base import StorageKey
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.usecases.imports import import_warehouses
@@ -97,3 +98,17 @@ async def test_an_update_whose_work_is_committed_is_marked_handled_in_that_trans
     assert await inbox.unhandled() == [(12, "{}"), (13, "{}")]  # replayed after a crash: they did nothing yet
     async with committed:  # a second use case of the same update commits normally
         await committed.commit()
+
+
+async def test_reading_state_and_leftover_updates_does_not_wait_for_a_writer(engine: AsyncEngine) -> None:
+    """Both are reads: they do not queue for the write lock behind a writer of this process
+    (on SQLite a read-only BEGIN beside it; a writer's turn would wait for its commit)."""
+    key = StorageKey(bot_id=1, chat_id=44, user_id=44)
+    await DatabaseStorage(engine).set_state(key, "Checkout:contact")
+    await UpdateInbox(engine).record([(9, "{}")], datetime.now(UTC))
+    fresh, inbox = DatabaseStorage(engine), UpdateInbox(engine)  # nothing in memory
+    async with engine.begin() as writer:  # holds the write lock (and this process's turn) until the block ends
+        await writer.execute(update(m.FsmStateRow).values(state="Checkout:contact"))
+        state = await asyncio.wait_for(fresh.get_state(key), 10)  # a read taking the write turn never returns here
+        left = await asyncio.wait_for(inbox.unhandled(), 10)
+    assert (state, left) == ("Checkout:contact", [(9, "{}")])

@@ -67,6 +67,20 @@ async def test_sqlite_runs_with_wal_foreign_keys_and_a_short_busy_timeout(tmp_pa
         await engine.dispose()
 
 
+async def test_an_in_memory_sqlite_database_opens_takes_writes_and_reads_them_back() -> None:
+    # Its one connection is SQLAlchemy's StaticPool, which refuses a file pool's settings.
+    engine = await empty_database("sqlite+aiosqlite:///:memory:")
+    try:
+        sessions = session_factory(engine, base_currency="GBP")
+        await import_warehouses(SqlUnitOfWork(sessions), WAREHOUSES)
+        await import_products(SqlUnitOfWork(sessions), PRODUCTS)
+        await import_stock(SqlUnitOfWork(sessions), FakeClock(), "sku,warehouse,bin,quantity\nA1,LON,A-01-01-1,7\n")
+        card = await product_card_by_sku(SqlUnitOfWork(sessions), sku="A1", currency="GBP", fallback_currency="GBP")
+        assert (card.product.name, card.available) == ("Mug", 7)
+    finally:
+        await engine.dispose()
+
+
 async def test_many_chats_at_once_reuse_the_kept_sqlite_connections(tmp_path: Path) -> None:
     """Each update that misses the read cache holds a connection over a turn of the loop;
     with many chats at once, the engine keeps enough of them that none is opened and closed
