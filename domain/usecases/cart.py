@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -191,9 +192,12 @@ async def load_cart(
     currency: str,
     fallback_currency: str,
     price_group: str | None = None,
+    language: str = "",
 ) -> Cart:
     """Inside an open unit of work: the customer's cart lines, priced by their group's price
-    list (``price_group``; None: read from the customer), with what is held."""
+    list (``price_group``; None: read from the customer), with what is held. Products left
+    out are named as their variant, in ``language`` where translated: "the T-shirt is no
+    longer sold" would be untrue while its other sizes are."""
     wanted = await uow.carts.lines(customer_id)
     held: dict[int, int] = defaultdict(int)
     expiry: dict[int, datetime] = {}
@@ -229,9 +233,12 @@ async def load_cart(
             )
         )
     lines = await with_waiting_parts(uow, now, lines)
-    withdrawn = tuple(sorted(p.name for p in everything if not p.listed))
-    unpriced = tuple(sorted(p.name for p in everything if p.orderable and not rates.sells(p.prices)))
-    discontinued = tuple(sorted(p.name for p in everything if p.status is ProductStatus.DISCONTINUED))
+    def named(products: Iterable[Product]) -> tuple[str, ...]:
+        return tuple(sorted(p.in_language(language).display_name for p in products))
+
+    withdrawn = named(p for p in everything if not p.listed)
+    unpriced = named(p for p in everything if p.orderable and not rates.sells(p.prices))
+    discontinued = named(p for p in everything if p.status is ProductStatus.DISCONTINUED)
     return Cart(lines, chosen, withdrawn, rates, unpriced, discontinued)
 
 
@@ -247,7 +254,7 @@ async def view_cart(
 ) -> Cart:
     """The cart as its owner reads it: products named in ``language`` where translated."""
     async with uow.read_only():
-        cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency, price_group)
+        cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency, price_group, language)
     if not language:
         return cart
     lines = [replace(line, product=line.product.in_language(language)) for line in cart.lines]

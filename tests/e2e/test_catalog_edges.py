@@ -1,0 +1,43 @@
+"""Catalog edits meeting customers mid-way, through the sandbox: a variant withdrawn from a cart
+is named as the variant, in the customer's language."""
+
+from __future__ import annotations
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import add_to_cart
+from tests.e2e.test_variants import tshirts
+from tests.e2e.test_variant_management import manager_in
+
+
+async def set_status(manager: SandboxUser, sku: str, status: str, button: str = "✏️ Status") -> None:
+    sheet = await manager.send(f"/product {sku}")
+    await manager.press((await manager.press(sheet.last, button)).last, status)
+
+
+async def test_a_variant_left_out_of_the_cart_is_named_with_its_options_not_as_the_whole_product(
+    shop: RunningBot,
+) -> None:
+    await tshirts(shop)
+    customer = SandboxUser(shop.server, 800, "Tess")
+    await add_to_cart(customer, "TEE-M-NVY")
+    await add_to_cart(customer, "TEE-L-WHT")
+    manager = await hire(shop, 80, "Mia", "manager")
+    await set_status(manager, "TEE-M-NVY", "hidden")
+    await set_status(manager, "TEE-L-WHT", "discontinued")
+    cart = (await customer.send("/cart")).last.text
+    assert "Organic cotton T-shirt (M / Navy) is no longer sold and was left out." in cart
+    assert "Organic cotton T-shirt (L / White) is discontinued and can no longer be ordered; it was left out." in cart
+
+
+async def test_a_product_left_out_of_a_russian_cart_is_named_in_russian(shop: RunningBot) -> None:
+    masha = await manager_in(shop, 81, "ru")
+    sheet = await masha.send("/product 85123A")
+    await masha.press(sheet.last, "Название (ru)")
+    await masha.send("Подсвечник «Сердце»")
+    ivan = SandboxUser(shop.server, 801, "Иван", language_code="ru")
+    await add_to_cart(ivan, "85123A")
+    await set_status(masha, "85123A", "снят с продажи", "✏️ Статус")
+    cart = (await ivan.send("/cart")).last.text
+    assert "Подсвечник «Сердце» снят с продажи и больше не заказывается; он исключён." in cart
