@@ -128,6 +128,13 @@ async def _product(uow: UnitOfWork, *, sku: str = "", product_id: int = 0) -> Pr
     return product
 
 
+async def _known_category(uow: UnitOfWork, typed: str) -> str:
+    """A typed category as the shop spells it when one differs only in case: "kitchen" is
+    Kitchen, not a second category beside it that customers would see."""
+    wanted = typed.casefold()
+    return next((n.name for n in await uow.products.category_nodes() if n.name.casefold() == wanted), typed)
+
+
 async def _record(
     uow: UnitOfWork, product: Product, field: str, before: object, after: object, actor: str, at: datetime
 ) -> None:
@@ -151,6 +158,8 @@ async def edit_product(
         product = await _product(uow, product_id=product_id)
         before = field_value(product, field)
         apply_text(product, field, text, languages=languages, base_currency=uow.base_currency)
+        if field == "category":
+            product.category = await _known_category(uow, product.category)
         after = field_value(product, field)
         if field == "barcode" and product.barcode:
             owner = await uow.products.sku_with_barcode(product.barcode)
@@ -267,9 +276,8 @@ async def create_product(uow: UnitOfWork, clock: Clock, *, draft: NewProduct, st
             raise SkuTaken(sku=draft.sku)
         if draft.barcode and (owner := await uow.products.sku_with_barcode(draft.barcode)) is not None:
             raise DuplicateBarcode(barcode=draft.barcode, sku=owner)
-        product = Product(
-            draft.sku, draft.name, draft.category, {draft.price.currency: draft.price}, barcode=draft.barcode
-        )
+        category = await _known_category(uow, draft.category)
+        product = Product(draft.sku, draft.name, category, {draft.price.currency: draft.price}, barcode=draft.barcode)
         product.photo_file_id = draft.photo
         await uow.products.upsert(product)
         await _record(uow, product, "created", "", draft.sku, actor, clock.now())

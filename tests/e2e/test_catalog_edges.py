@@ -1,12 +1,17 @@
-"""Catalog edits meeting customers mid-way, through the sandbox: a variant withdrawn from a cart
-is named as the variant, in the customer's language."""
+"""Catalog edits as managers type them and customers meet them, through the sandbox: a variant
+withdrawn from a cart is named as the variant, in the customer's language; a category typed in
+another case is the existing one."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.harness import RunningBot
 from sandbox import SandboxUser
+from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart
+from tests.e2e.test_catalog_management import _product
 from tests.e2e.test_variants import tshirts
 from tests.e2e.test_variant_management import manager_in
 
@@ -41,3 +46,24 @@ async def test_a_product_left_out_of_a_russian_cart_is_named_in_russian(shop: Ru
     await set_status(masha, "85123A", "снят с продажи", "✏️ Статус")
     cart = (await ivan.send("/cart")).last.text
     assert "Подсвечник «Сердце» снят с продажи и больше не заказывается; он исключён." in cart
+
+
+async def _category_names(shop: RunningBot) -> list[str]:
+    async with shop.runtime.sessions() as session:
+        return sorted((await session.scalars(select(m.CategoryRow.name))).all())
+
+
+async def test_a_category_typed_in_another_case_is_the_existing_one_not_a_new_one(shop: RunningBot) -> None:
+    before = await _category_names(shop)
+    manager = await hire(shop, 82, "Mia", "manager")
+    sheet = await manager.send("/product 85123A")
+    await manager.press(sheet.last, "✏️ Category")
+    moved = await manager.send("kitchen")
+    assert "Category: Kitchen" in moved.last.text
+    await manager.send("/newproduct")
+    for answer in ("MUG-11", "Enamel mug", "PARTY", "7.50"):
+        asked = await manager.send(answer)
+    created = await manager.press((await manager.press(asked.last, "Skip")).last, "Skip")
+    assert "Category: Party" in created.last.text
+    assert await _category_names(shop) == before
+    assert (await _product(shop, "85123A")).category_id == (await _product(shop, "21212")).category_id  # Kitchen
