@@ -17,7 +17,7 @@ class InvalidBarcode(DomainError):
 
 
 class InvalidSku(DomainError):
-    key = N_("{sku} is not a valid SKU (letters, digits, - _ . / up to 64 characters).")
+    key = N_("{sku} is not a valid SKU (Latin letters, digits, - _ . / up to 64 characters).")
 
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_./]{0,63}$")

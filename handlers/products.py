@@ -370,7 +370,7 @@ async def new_product(message: Message, state: FSMContext) -> None:
     await state.clear()
     await state.set_state(Creating.sku)
     await message.answer(
-        _("A new product. Its SKU? (letters, digits, - _ . / up to 64 characters)")
+        _("A new product. Its SKU? (Latin letters, digits, - _ . / up to 64 characters)")
         + "\n"
         + _("/cancel stops; nothing is saved until the end.")
     )

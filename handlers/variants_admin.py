@@ -83,7 +83,7 @@ async def ask_options(
     else:
         await state.set_state(AddingVariant.sku)
         text = fill(
-            _("A new variant of {parent}. Its SKU? (letters, digits, - _ . / up to 64 characters)"),
+            _("A new variant of {parent}. Its SKU? (Latin letters, digits, - _ . / up to 64 characters)"),
             parent=product.parent_code,
         )
     await query.message.answer(

@@ -233,6 +233,7 @@ async def load_cart(
             )
         )
     lines = await with_waiting_parts(uow, now, lines)
+
     def named(products: Iterable[Product]) -> tuple[str, ...]:
         return tuple(sorted(p.in_language(language).display_name for p in products))
 

@@ -12,8 +12,8 @@ from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart
 from tests.e2e.test_catalog_management import _product
-from tests.e2e.test_variants import tshirts
 from tests.e2e.test_variant_management import manager_in
+from tests.e2e.test_variants import tshirts
 
 
 async def set_status(manager: SandboxUser, sku: str, status: str, button: str = "✏️ Status") -> None:
@@ -67,3 +67,12 @@ async def test_a_category_typed_in_another_case_is_the_existing_one_not_a_new_on
     assert "Category: Party" in created.last.text
     assert await _category_names(shop) == before
     assert (await _product(shop, "85123A")).category_id == (await _product(shop, "21212")).category_id  # Kitchen
+
+
+async def test_a_cyrillic_sku_is_refused_saying_the_sku_takes_latin_letters(shop: RunningBot) -> None:
+    masha = await manager_in(shop, 83, "ru")
+    asked = await masha.send("/newproduct")
+    assert "латинские буквы" in asked.last.text
+    refused = await masha.send("КРУЖКА-1")
+    assert refused.last.text == "КРУЖКА-1 — неверный артикул (латинские буквы, цифры, - _ . /, не длиннее 64 символов)."
+    assert "называется" in (await masha.send("MUG-1")).last.text
