@@ -122,8 +122,8 @@ class ProductRepository(Protocol):
         ...
 
     async def siblings(self, parent_code: str) -> list[Sibling]:
-        """The parent's listed variants as its card's option buttons need them, in catalog
-        order: read on every card, so no product is copied for it."""
+        """The parent's variants as its card's option buttons need them, in catalog order,
+        hidden ones marked unlisted: read on every card, so no product is copied for it."""
         ...
 
     async def variants_of(self, parent_codes: Sequence[str]) -> dict[str, list[Product]]: ...

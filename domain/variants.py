@@ -82,10 +82,12 @@ def check_variants(members: Sequence[tuple[int, Product]]) -> list[Problem]:
 
 @dataclass(frozen=True, slots=True)
 class Sibling:
-    """What a card's option buttons need of a listed variant: which it is and its values."""
+    """What a card's option buttons need of a variant: which it is, its values, and whether
+    customers see it (a hidden one gets no button; its values keep their place in the order)."""
 
     id: int
     options: tuple[str, ...]
+    listed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,14 +114,19 @@ def option_rows(chosen: Product, variants: Sequence[Sibling], available: Mapping
     value, its values in catalog order. A value opens the variant that keeps the most of the
     other choices (the exact combination when it exists, so only combinations that exist are
     offered); it is marked sold out when that variant has nothing available. Every card with
-    variants asks for these: the variants are grouped by value in one pass per option."""
+    variants asks for these: the variants are grouped by value in one pass per option.
+    Catalog order counts hidden variants too: hiding S / White must not move S after L."""
     width = len(chosen.options)
     usable = [v for v in variants if len(v.options) == width]
     rows: list[OptionRow] = []
     for position, name in enumerate(chosen.option_names):
         by_value: dict[str, list[Sibling]] = {}
         for variant in usable:
-            by_value.setdefault(variant.options[position], []).append(variant)
+            listed = by_value.setdefault(variant.options[position], [])
+            if variant.listed:
+                listed.append(variant)
+        if not all(by_value.values()):  # a value only hidden variants have
+            by_value = {value: listed for value, listed in by_value.items() if listed}
         if len(by_value) < 2:
             continue
         mine = chosen.options[position]

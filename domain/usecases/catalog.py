@@ -193,7 +193,7 @@ async def _card_of(
     if customer_id is not None and product.id is not None:
         held = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == product.id)
     siblings = await uow.products.siblings(product.parent_code) if product.option_names else []
-    ids = [s.id for s in siblings]
+    ids = [s.id for s in siblings if s.listed]
     if product.id is not None and product.id not in ids:
         ids.append(product.id)
     available = await _available(uow, ids)

@@ -237,13 +237,13 @@ class SqlProducts:
         if self.cache is not None:
             family = self.cache.get("catalog", ("family", parent_code))
             if type(family) is tuple and self.cache.unchanged("catalog", [pid for pid, _, _ in family]):
-                return [Sibling(pid, options) for pid, options, listed in family if listed and pid]
+                return [Sibling(pid, options, listed) for pid, options, listed in family if pid]
             ids = self.cache.get("catalog", ("parent", parent_code))
             if ids is not None and ids is not ABSENT:
                 cached = self.cache.get_many("catalog", cast(tuple[int, ...], ids))
                 if all(p is not None and p is not ABSENT for p in cached):
-                    return [Sibling(p.id, p.options) for p in cast(list[Product], cached) if p.listed and p.id]
-        return [Sibling(p.id, p.options) for p in await self.variants(parent_code) if p.listed and p.id is not None]
+                    return [Sibling(p.id, p.options, p.listed) for p in cast(list[Product], cached) if p.id]
+        return [Sibling(p.id, p.options, p.listed) for p in await self.variants(parent_code) if p.id is not None]
 
     async def variants_of(self, parent_codes: Sequence[str]) -> dict[str, list[Product]]:
         """The variants of many parents at once (an import checks every parent it touches)."""

@@ -152,18 +152,23 @@ async def test_variants_of_a_parent_come_in_catalog_order_and_the_category_lists
     }
 
 
-async def test_siblings_name_the_listed_variants_and_their_options_and_leave_hidden_ones_out(uow: UnitOfWork) -> None:
+async def test_siblings_name_every_variant_and_its_options_and_mark_hidden_ones_unlisted(uow: UnitOfWork) -> None:
     hidden = _tee("TEE-L-RED", "L", "Red")
     hidden.status = ProductStatus.HIDDEN
     async with uow:
         await uow.products.upsert_many([_tee("TEE-S-RED", "S", "Red"), _tee("TEE-M-BLUE", "M", "Blue"), hidden])
         await uow.commit()
     async with uow.read_only():
-        ids = await uow.products.ids_by_sku(["TEE-S-RED", "TEE-M-BLUE"])
+        ids = await uow.products.ids_by_sku(["TEE-S-RED", "TEE-M-BLUE", "TEE-L-RED"])
         first = await uow.products.siblings("TEE")
         again = await uow.products.siblings("TEE")
         assert await uow.products.siblings("NOPE") == []
-    assert first == again == [Sibling(ids["TEE-S-RED"], ("S", "Red")), Sibling(ids["TEE-M-BLUE"], ("M", "Blue"))]
+    assert first == again
+    assert first == [
+        Sibling(ids["TEE-S-RED"], ("S", "Red")),
+        Sibling(ids["TEE-M-BLUE"], ("M", "Blue")),
+        Sibling(ids["TEE-L-RED"], ("L", "Red"), listed=False),
+    ]
 
 
 async def test_categories_link_into_a_tree_whose_counts_include_descendants(uow: UnitOfWork) -> None:

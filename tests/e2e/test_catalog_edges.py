@@ -76,3 +76,15 @@ async def test_a_cyrillic_sku_is_refused_saying_the_sku_takes_latin_letters(shop
     refused = await masha.send("КРУЖКА-1")
     assert refused.last.text == "КРУЖКА-1 — неверный артикул (латинские буквы, цифры, - _ . /, не длиннее 64 символов)."
     assert "называется" in (await masha.send("MUG-1")).last.text
+
+
+async def test_sizes_keep_their_order_on_the_card_when_the_first_variant_is_hidden(shop: RunningBot) -> None:
+    await tshirts(shop)
+    manager = await hire(shop, 84, "Mia", "manager")
+    await set_status(manager, "TEE", "hidden")  # S / White, the row that first named S
+    customer = SandboxUser(shop.server, 802, "Tess")
+    card = (await customer.send("/start p_TEE-M-WHT")).last
+    assert card.button_texts()[:6] == ["S", "✔ M", "L", "XL ✖", "✔ White", "Navy"]
+    small = (await customer.press(card, "S")).last
+    assert "TEE-S-NVY" in small.text  # the only S still listed
+    assert small.button_texts()[:6] == ["✔ S", "M", "L", "XL ✖", "White", "✔ Navy"]

@@ -798,7 +798,11 @@ async def test_a_variant_written_in_this_process_changes_its_siblings_at_once(en
         await uow.commit()
     assert cache.get("catalog", ("family", "TEE")) is family  # still there, no longer to be trusted
     async with uow.read_only():
-        assert [s.options for s in await uow.products.siblings("TEE")] == [("S",), ("XL",)]
+        assert [(s.options, s.listed) for s in await uow.products.siblings("TEE")] == [
+            (("S",), True),
+            (("M",), False),
+            (("XL",), True),
+        ]
 
 
 async def test_each_unit_of_work_builds_the_repositories_it_uses_on_its_own_session(engine: AsyncEngine) -> None:

@@ -55,6 +55,20 @@ def test_only_existing_combinations_are_offered_and_sold_out_ones_are_marked() -
     assert from_m[1].choices[1] == OptionChoice("Blue", 3, False, False)
 
 
+def test_hidden_variants_get_no_button_but_keep_their_values_in_catalog_order() -> None:
+    siblings = [
+        Sibling(1, ("S", "Red"), listed=False),
+        Sibling(2, ("M", "Red")),
+        Sibling(3, ("S", "Blue")),
+        Sibling(4, ("L", "Blue"), listed=False),  # the only L: no L button at all
+    ]
+    rows = option_rows(_variant(2, "M", "Red"), siblings, {2: 1, 3: 1})
+    assert [(c.value, c.product_id) for c in rows[0].choices] == [("S", 3), ("M", 2)]
+    assert [(c.value, c.product_id) for c in rows[1].choices] == [("Red", 2), ("Blue", 3)]
+    only_hidden_differ = [Sibling(1, ("S", "Red")), Sibling(2, ("M", "Red"), listed=False)]
+    assert option_rows(_variant(1, "S", "Red"), only_hidden_differ, {}) == []
+
+
 def test_an_option_with_one_value_gets_no_buttons() -> None:
     siblings = [Sibling(1, ("S", "Red")), Sibling(2, ("M", "Red"))]
     assert [row.name for row in option_rows(_variant(1, "S", "Red"), siblings, {})] == ["Size"]
