@@ -258,6 +258,17 @@ async def find_by_sku(uow: UnitOfWork, sku: str) -> Product:
     return product
 
 
+async def _listed_variant(uow: UnitOfWork, code: str) -> Product:
+    try:
+        variants = await uow.products.variants(normalize_sku(code))
+    except DomainError:
+        raise NotFound() from None
+    found = next((v for v in variants if v.listed), None)
+    if found is None:
+        raise NotFound()
+    return found
+
+
 async def product_card_by_sku(
     uow: UnitOfWork,
     *,
@@ -269,9 +280,14 @@ async def product_card_by_sku(
     today: date | None = None,
     price_group: str = RETAIL,
 ) -> ProductCard:
-    """Deep links and typed SKUs: an unknown or malformed SKU is simply not found."""
+    """Deep links and typed SKUs: an unknown or malformed SKU is simply not found. A
+    product's code whose own variant is hidden opens its first listed variant: a link to
+    the T-shirt outlives its S / White (``/add`` of that SKU is still refused)."""
     async with uow.read_only():
-        product = await find_by_sku(uow, sku)
+        try:
+            product = await find_by_sku(uow, sku)
+        except NotFound:
+            product = await _listed_variant(uow, sku)
         return await _card_of(uow, product, currency, fallback_currency, customer_id, language, today, price_group)
 
 

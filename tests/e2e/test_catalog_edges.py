@@ -88,3 +88,17 @@ async def test_sizes_keep_their_order_on_the_card_when_the_first_variant_is_hidd
     small = (await customer.press(card, "S")).last
     assert "TEE-S-NVY" in small.text  # the only S still listed
     assert small.button_texts()[:6] == ["✔ S", "M", "L", "XL ✖", "White", "✔ Navy"]
+
+
+async def test_a_link_to_a_product_opens_a_listed_variant_when_the_one_coded_as_the_product_is_hidden(
+    shop: RunningBot,
+) -> None:
+    await tshirts(shop)
+    manager = await hire(shop, 85, "Mia", "manager")
+    await set_status(manager, "TEE", "hidden")  # S / White, which shares the product's code
+    customer = SandboxUser(shop.server, 803, "Tess")
+    card = (await customer.send("/start p_TEE")).last
+    assert "SKU: TEE-M-WHT" in card.text and "🛒 Add to cart" in card.button_texts()
+    assert (await customer.send("/add TEE")).last.text == "Nothing was found."  # the SKU itself stays hidden
+    await set_status(manager, "TEE-L-NVY", "hidden")
+    assert (await customer.send("/start p_TEE-L-NVY")).last.text == "Nothing was found."  # a variant's own link
