@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.catalog import MAX_PHOTOS, Product, ProductStatus, normalize_sku
@@ -42,6 +42,8 @@ class HistoryPage:
     changes: list[ProductChange]
     page: int
     pages: int
+    # Staff named as they are known in Telegram, by actor (the trail keeps ``staff:ID``).
+    who: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +248,19 @@ async def product_history(uow: UnitOfWork, *, staff_id: int, product_id: int, pa
         pages = max((total + page_size - 1) // page_size, 1)
         page = min(max(page, 0), pages - 1)
         changes, _ = await uow.products.changes(product_id, page * page_size, page_size)
-        return HistoryPage(product, changes, page, pages)
+        return HistoryPage(product, changes, page, pages, await _names(uow, {c.actor for c in changes}))
+
+
+async def _names(uow: UnitOfWork, actors: set[str]) -> dict[str, str]:
+    """Staff by name (Mia Lee rather than staff:60): a manager reading the trail knows people, not ids."""
+    names = {}
+    for actor in actors:
+        kind, _, number = actor.partition(":")
+        if kind == "staff" and number.isdigit():
+            person = await uow.customers.get_by_telegram_id(int(number))
+            if person is not None and person.display_name:
+                names[actor] = person.display_name
+    return names
 
 
 async def check_new_sku(uow: UnitOfWork, sku: str) -> str:

@@ -102,3 +102,14 @@ async def test_a_link_to_a_product_opens_a_listed_variant_when_the_one_coded_as_
     assert (await customer.send("/add TEE")).last.text == "Nothing was found."  # the SKU itself stays hidden
     await set_status(manager, "TEE-L-NVY", "hidden")
     assert (await customer.send("/start p_TEE-L-NVY")).last.text == "Nothing was found."  # a variant's own link
+
+
+async def test_a_products_history_names_who_changed_it_and_shows_hostile_values_as_typed(shop: RunningBot) -> None:
+    manager = await hire(shop, 86, "Mia <b>Lee</b>", "manager")
+    sheet = await manager.send("/product 85123A")
+    await manager.press(sheet.last, "✏️ Name")
+    saved = await manager.send("<i>Heart</i> & co")
+    history = (await manager.press(saved.last, "History (1)")).last
+    assert "Mia <b>Lee</b>" in history.text and "staff:86" not in history.text
+    assert "Name: White Hanging Heart T-Light Holder → <i>Heart</i> & co" in history.text
+    assert history.html is not None and "&lt;i&gt;Heart&lt;/i&gt; &amp; co" in history.html
