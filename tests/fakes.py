@@ -224,11 +224,14 @@ class FakeProducts(_Repo):
         return next((Category(i, n, 0) for n, i in self.st.categories.items() if i == category_id), None)
 
     async def category_nodes(self) -> list[CategoryNode]:
-        parents: dict[int, set[str]] = {}
-        for p in self.st.products.values():
-            if p.listed and p.category_id is not None:
-                parents.setdefault(p.category_id, set()).add(p.parent_code)
-        own = {category_id: len(codes) for category_id, codes in parents.items()}
+        first: dict[str, Product] = {}  # a parent counts where it is listed: as its first listed variant
+        for p in sorted(self.st.products.values(), key=_id):
+            if p.listed:
+                first.setdefault(p.parent_code, p)
+        own: dict[int, int] = {}
+        for p in first.values():
+            if p.category_id is not None:
+                own[p.category_id] = own.get(p.category_id, 0) + 1
         parent = self.st.category_parent
         return [CategoryNode(i, n, parent.get(i), own.get(i, 0)) for n, i in self.st.categories.items()]
 

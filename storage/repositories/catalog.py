@@ -488,9 +488,11 @@ _SIBLING = aliased(m.ProductRow)
 # A parent is listed once, as its first shown variant (the card then offers the others): a row
 # is listed when no active sibling has a lower id — one lookup in the group_id index per row.
 _FIRST_OF_PARENT = ~exists().where(_SIBLING.group_id == _P.group_id, _SIBLING.status != _HIDDEN, _SIBLING.id < _P.id)
+# A category counts what it lists: a variant filed elsewhere than its parent's first (a CSV
+# row's own category, or one moved in /product) is not counted where it is not listed.
 _OWN_COUNTS = fills(
     "tree",
-    select(_P.category_id, func.count(func.distinct(_P.group_id))).where(_SHOWN).group_by(_P.category_id),
+    select(_P.category_id, func.count()).where(_SHOWN, _FIRST_OF_PARENT).group_by(_P.category_id),
 )
 _CATEGORIES = fills("tree", select(m.CategoryRow.id, m.CategoryRow.name, m.CategoryRow.parent_id))
 _IN_CATEGORY = (_P.category_id == bindparam("category_id"), _SHOWN, _FIRST_OF_PARENT)

@@ -113,3 +113,23 @@ async def test_a_products_history_names_who_changed_it_and_shows_hostile_values_
     assert "Mia <b>Lee</b>" in history.text and "staff:86" not in history.text
     assert "Name: White Hanging Heart T-Light Holder → <i>Heart</i> & co" in history.text
     assert history.html is not None and "&lt;i&gt;Heart&lt;/i&gt; &amp; co" in history.html
+
+
+async def test_a_category_counts_only_the_products_it_lists_when_one_variant_is_moved_elsewhere(
+    shop: RunningBot,
+) -> None:
+    await tshirts(shop)
+    manager = await hire(shop, 87, "Mia", "manager")
+    sheet = await manager.send("/product TEE-M-NVY")
+    await manager.press(sheet.last, "✏️ Category")
+    await manager.send("Party")  # the T-shirt is listed once, by its first variant, in Clothing
+    customer = SandboxUser(shop.server, 804, "Tess")
+    top = (await customer.send("/catalog")).last
+    second = (await customer.press(top, "Next")).last
+    party_button = next(t for t in second.button_texts() if t.startswith("Party ("))
+    party = (await customer.press(second, "Party (")).last
+    listed = [t for t in party.button_texts() if not t.startswith(("⬆", "⬅", "◀", "Next"))]
+    assert f"{len(listed)} products here and below" in party.text
+    assert party_button == f"Party ({len(listed)})"
+    assert "Organic cotton T-shirt" not in listed
+    assert "Clothing (1)" in (await customer.send("/catalog")).last.button_texts()
