@@ -20,6 +20,15 @@ class InvalidAmount(DomainError):
     key = N_("{text} is not a valid amount in {currency}.")
 
 
+class AmountTooLarge(DomainError):
+    key = N_("{text} is too large an amount in {currency}.")
+
+
+# Typed amounts stay within 10^15 minor units (10 trillion pounds): a price times thousands
+# still fits a database BIGINT; "1e17" was taken as such and failed on its way in.
+MAX_TYPED_MINOR = 10**15
+
+
 @lru_cache(maxsize=1)
 def _known_currencies() -> frozenset[str]:
     # Babel rebuilds this set on every is_currency() call (~25 µs), and every Money checks
@@ -69,6 +78,8 @@ class Money:
         minor = value.scaleb(currency_exponent(code))
         if minor != minor.to_integral_value():
             raise InvalidAmount(text=text, currency=code)
+        if abs(minor) > MAX_TYPED_MINOR:
+            raise AmountTooLarge(text=text[:40], currency=code)
         return cls(int(minor), code)
 
     @classmethod

@@ -133,3 +133,21 @@ async def test_a_category_counts_only_the_products_it_lists_when_one_variant_is_
     assert party_button == f"Party ({len(listed)})"
     assert "Organic cotton T-shirt" not in listed
     assert "Clothing (1)" in (await customer.send("/catalog")).last.button_texts()
+
+
+async def test_a_price_too_large_to_store_is_refused_with_the_reason_and_changes_nothing(shop: RunningBot) -> None:
+    manager = await hire(shop, 88, "Mia", "manager")
+    sheet = await manager.send("/product 85123A")
+    await manager.press(sheet.last, "Price (GBP)")
+    for typed in ("1e17", "100000000000000000"):
+        refused = await manager.send(typed)
+        assert refused.last.text == f"{typed} is too large an amount in GBP."
+    saved = await manager.send("99999999.99")  # big, but a price
+    assert "Price (GBP): £99,999,999.99" in saved.last.text
+    await manager.press(saved.last, "Unit cost")
+    assert (await manager.send("9" * 40)).last.text == f"{'9' * 40} is too large an amount in GBP."
+    await manager.send("/cancel")
+    assert (await _product(shop, "85123A")).cost_minor is None
+    masha = await manager_in(shop, 89, "ru")
+    await masha.press((await masha.send("/product 85123A")).last, "✏️ Себестоимость")
+    assert (await masha.send("1e17")).last.text == "1e17 — слишком большая сумма в GBP."

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from domain.errors import CurrencyMismatch, UnknownCurrency
 from domain.fx import FxRate, InvalidRate, parse_rate
-from domain.money import InvalidAmount, Money, sum_money
+from domain.money import AmountTooLarge, InvalidAmount, Money, sum_money
 
 
 def test_amounts_are_integer_minor_units_with_babel_precision() -> None:
@@ -86,3 +86,9 @@ def test_text_round_trip_is_lossless(amount: int, currency: str) -> None:
 def test_addition_is_associative_and_exact(amounts: list[int]) -> None:
     total = sum_money([Money(a, "EUR") for a in amounts], "EUR")
     assert total.amount == sum(amounts)
+
+
+@pytest.mark.parametrize("text", ["1e17", "10000000000000.01", "-" + "9" * 40])
+def test_an_amount_too_large_to_store_is_refused_not_parsed(text: str) -> None:
+    with pytest.raises(AmountTooLarge):
+        Money.parse(text, "GBP")
