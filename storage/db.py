@@ -77,6 +77,10 @@ _WRITING_SQL = re.compile(
 WRITE_TURNS_OF: WeakKeyDictionary[Any, WriteTurns] = WeakKeyDictionary()  # sync engine -> its turns
 
 
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -89,6 +93,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_PAGE_CACHE_KIB}")
         cursor.close()
+        # SQLite's own lower() folds ASCII only: "Футболка" never matched a search for
+        # "футболка" (the pattern is lowered in Python). Python's lower, as PostgreSQL's does.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:

@@ -151,3 +151,18 @@ async def test_a_price_too_large_to_store_is_refused_with_the_reason_and_changes
     masha = await manager_in(shop, 89, "ru")
     await masha.press((await masha.send("/product 85123A")).last, "✏️ Себестоимость")
     assert (await masha.send("1e17")).last.text == "1e17 — слишком большая сумма в GBP."
+
+
+async def test_search_matches_a_russian_name_in_any_case(shop: RunningBot) -> None:
+    await tshirts(shop)
+    masha = await manager_in(shop, 90, "ru")
+    await masha.press((await masha.send("/product TEE")).last, "Название (ru)")
+    await masha.send("Футболка из ХЛОПКА")
+    await masha.send("/newproduct")
+    for answer in ("MUG-12", "Кружка эмалированная", "Kitchen", "7.50"):
+        asked = await masha.send(answer)
+    await masha.press((await masha.press(asked.last, "Пропустить")).last, "Пропустить")
+    ivan = SandboxUser(shop.server, 805, "Иван", language_code="ru")
+    for typed in ("футболка", "ФУТБОЛКА", "хлопка"):
+        assert "Футболка из ХЛОПКА" in (await ivan.send(typed)).last.text, typed
+    assert "Кружка эмалированная" in (await ivan.send("кружка")).last.text
