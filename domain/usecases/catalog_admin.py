@@ -170,9 +170,26 @@ async def edit_product(
         if shown(before) != shown(after):
             await uow.products.upsert(product)
             await _record(uow, product, field, before, after, actor, clock.now())
+            if field.startswith(SHARED_TEXT) and product.option_names:
+                for sibling in await _sharing(uow, product, field, before):
+                    apply_text(sibling, field, text, languages=languages, base_currency=uow.base_currency)
+                    await uow.products.upsert(sibling)
+                    await _record(uow, sibling, field, before, after, actor, clock.now())
         sheet = await _sheet(uow, product)
         await uow.commit()
     return sheet
+
+
+# The product's words, not the variant's: edited on one variant, they reach each sibling that
+# read the same (a customer switching colours saw the name change language); a sibling with
+# words of its own keeps them.
+SHARED_TEXT = ("name", "description")
+
+
+async def _sharing(uow: UnitOfWork, product: Product, field: str, before: object) -> list[Product]:
+    await uow.products.lock_parent(product.parent_code)
+    siblings = await uow.products.variants(product.parent_code)
+    return [s for s in siblings if s.id != product.id and shown(field_value(s, field)) == shown(before)]
 
 
 async def set_category(

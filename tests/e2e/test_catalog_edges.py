@@ -4,7 +4,7 @@ another case is the existing one."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
@@ -166,3 +166,30 @@ async def test_search_matches_a_russian_name_in_any_case(shop: RunningBot) -> No
     for typed in ("футболка", "ФУТБОЛКА", "хлопка"):
         assert "Футболка из ХЛОПКА" in (await ivan.send(typed)).last.text, typed
     assert "Кружка эмалированная" in (await ivan.send("кружка")).last.text
+
+
+async def test_a_name_or_translation_edited_on_one_variant_reaches_the_siblings_that_shared_it(
+    shop: RunningBot,
+) -> None:
+    await tshirts(shop)
+    async with shop.runtime.sessions() as session:  # a name of its own, as a products file may give
+        await session.execute(update(m.ProductRow).where(m.ProductRow.sku == "TEE-L-NVY").values(name="Navy special"))
+        await session.commit()
+    masha = await manager_in(shop, 91, "ru")
+    sheet = await masha.send("/product TEE")
+    await masha.press(sheet.last, "Название (ru)")
+    await masha.send("Футболка")
+    await masha.press(sheet.last, "✏️ Название")
+    await masha.send("Cotton tee")
+    ivan = SandboxUser(shop.server, 806, "Иван", language_code="ru")
+    card = (await ivan.send("/start p_TEE")).last
+    assert card.text.startswith("Футболка")
+    navy = (await ivan.press(card, "Navy")).last
+    assert navy.text.startswith("Футболка")  # the name does not change language with the colour
+    tess = SandboxUser(shop.server, 807, "Tess")
+    assert (await tess.send("/start p_TEE-M-NVY")).last.text.startswith("Cotton tee")
+    assert (await tess.send("/start p_TEE-L-NVY")).last.text.startswith("Navy special")
+    assert (await _product(shop, "TEE-L-NVY")).name == "Navy special"
+    history = (await masha.press((await masha.send("/product TEE-M-NVY")).last, "История (2)")).last
+    assert "Название (ru): — → Футболка" in history.text
+    assert "Название: Organic cotton T-shirt → Cotton tee" in history.text
