@@ -170,7 +170,9 @@ async def edit_product(
         if shown(before) != shown(after):
             await uow.products.upsert(product)
             await _record(uow, product, field, before, after, actor, clock.now())
-            if field.startswith(SHARED_TEXT) and product.option_names:
+            if product.option_names and (
+                field.startswith(SHARED_TEXT) or (field.startswith("price_") and product.sku == product.parent_code)
+            ):
                 for sibling in await _sharing(uow, product, field, before):
                     apply_text(sibling, field, text, languages=languages, base_currency=uow.base_currency)
                     await uow.products.upsert(sibling)
@@ -182,7 +184,9 @@ async def edit_product(
 
 # The product's words, not the variant's: edited on one variant, they reach each sibling that
 # read the same (a customer switching colours saw the name change language); a sibling with
-# words of its own keeps them.
+# words of its own keeps them. A price is the parent row's for the variants without one of
+# their own (as in the products file): set there, it reaches those that had the same price;
+# set on another variant, it is that variant's own.
 SHARED_TEXT = ("name", "description")
 
 

@@ -11,7 +11,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart
-from tests.e2e.test_catalog_management import _product
+from tests.e2e.test_catalog_management import _price, _product
 from tests.e2e.test_variant_management import manager_in
 from tests.e2e.test_variants import tshirts
 
@@ -193,3 +193,18 @@ async def test_a_name_or_translation_edited_on_one_variant_reaches_the_siblings_
     history = (await masha.press((await masha.send("/product TEE-M-NVY")).last, "История (2)")).last
     assert "Название (ru): — → Футболка" in history.text
     assert "Название: Organic cotton T-shirt → Cotton tee" in history.text
+
+
+async def test_the_parent_rows_price_reaches_variants_without_their_own_and_a_variants_price_stays_its_own(
+    shop: RunningBot,
+) -> None:
+    await tshirts(shop)  # TEE and most variants at £12.00; L / Navy and XL / Navy at £13.00 of their own
+    manager = await hire(shop, 92, "Mia", "manager")
+    await manager.press((await manager.send("/product TEE-M-WHT")).last, "Price (GBP)")
+    await manager.send("12.50")  # an override of this variant alone
+    await manager.press((await manager.send("/product TEE")).last, "Price (GBP)")
+    await manager.send("14.00")
+    prices = {sku: await _price(shop, sku) for sku in ("TEE", "TEE-S-NVY", "TEE-M-NVY", "TEE-M-WHT", "TEE-L-NVY")}
+    assert prices == {"TEE": 1400, "TEE-S-NVY": 1400, "TEE-M-NVY": 1400, "TEE-M-WHT": 1250, "TEE-L-NVY": 1300}
+    history = (await manager.press((await manager.send("/product TEE-S-NVY")).last, "History (1)")).last
+    assert "Price (GBP): 12.00 GBP → 14.00 GBP" in history.text
