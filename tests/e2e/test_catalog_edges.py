@@ -208,3 +208,11 @@ async def test_the_parent_rows_price_reaches_variants_without_their_own_and_a_va
     assert prices == {"TEE": 1400, "TEE-S-NVY": 1400, "TEE-M-NVY": 1400, "TEE-M-WHT": 1250, "TEE-L-NVY": 1300}
     history = (await manager.press((await manager.send("/product TEE-S-NVY")).last, "History (1)")).last
     assert "Price (GBP): 12.00 GBP → 14.00 GBP" in history.text
+
+
+async def test_a_status_change_reads_in_the_managers_language_in_the_history(shop: RunningBot) -> None:
+    masha = await manager_in(shop, 93, "ru")
+    sheet = await masha.send("/product 85123A")
+    await masha.press((await masha.press(sheet.last, "✏️ Статус")).last, "скрыт")
+    history = (await masha.press((await masha.send("/product 85123A")).last, "История (1)")).last
+    assert "Статус: в продаже → скрыт" in history.text
