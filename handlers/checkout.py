@@ -64,7 +64,7 @@ from handlers.callbacks import (
     rows_of,
     shorten,
 )
-from handlers.catalog import customer_currency
+from handlers.catalog import customer_currency, reading_language
 from handlers.checkout_state import CheckoutDraft, draft_of, save
 from handlers.context import OutboxSender, ShopSettings
 from handlers.errors import domain_message
@@ -297,6 +297,7 @@ async def _quotes(
         fallback_currency=settings.default_currency,
         price_group=customer.price_group,
         promo_code=promo_code,
+        language=reading_language(),
     )
 
 

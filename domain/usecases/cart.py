@@ -256,10 +256,14 @@ async def view_cart(
     """The cart as its owner reads it: products named in ``language`` where translated."""
     async with uow.read_only():
         cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency, price_group, language)
+    return in_language(cart, language)
+
+
+def in_language(cart: Cart, language: str) -> Cart:
+    """The cart's lines named in ``language`` where translated (what ``load_cart`` left out is named so already)."""
     if not language:
         return cart
-    lines = [replace(line, product=line.product.in_language(language)) for line in cart.lines]
-    return replace(cart, lines=lines)
+    return replace(cart, lines=[replace(line, product=line.product.in_language(language)) for line in cart.lines])
 
 
 async def clear_cart(uow: UnitOfWork, *, customer_id: int) -> None:

@@ -36,7 +36,7 @@ from domain.shop import ShopIdentity, merge
 from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.backorders import record_backorders, routable_part, waiting_params
 from domain.usecases.bookkeeping import book_sale
-from domain.usecases.cart import load_cart, release_customer_holds
+from domain.usecases.cart import in_language, load_cart, release_customer_holds
 from domain.usecases.promotions import count_code_use, discounted_lines, discounts_for, labels
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse
@@ -161,12 +161,14 @@ async def shipping_options(
     fallback_currency: str,
     price_group: str | None = None,
     promo_code: str | None = None,
+    language: str = "",
 ) -> ShippingOptions:
     """``price_group``: the customer's (None: read with the cart). With ``promo_code`` (the
     review, on every payment choice), the cart's discounts too, read in the same unit (one
-    of its own cost another connection): with the code, or without it and why not."""
+    of its own cost another connection): with the code, or without it and why not. The
+    cart's products are named in ``language`` where translated (the review shows them)."""
     async with uow.read_only():
-        cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency, price_group)
+        cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency, price_group, language)
         if cart.is_empty:
             raise EmptyCart()
         routable, _ = await routable_part(uow, cart, clock.now(), customer_id)  # backorders wait
@@ -188,7 +190,7 @@ async def shipping_options(
         processing_days=policy.processing_days,
         fx=cart.rates,
     )
-    return ShippingOptions(cart, zone, found, discounts, refused)
+    return ShippingOptions(in_language(cart, language), zone, found, discounts, refused)
 
 
 async def pickup_points(uow: UnitOfWork) -> list[Warehouse]:

@@ -10,7 +10,7 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart
+from tests.e2e.journeys import add_to_cart, checkout_to_payment
 from tests.e2e.test_catalog_management import _price, _product
 from tests.e2e.test_variant_management import manager_in
 from tests.e2e.test_variants import tshirts
@@ -216,3 +216,18 @@ async def test_a_status_change_reads_in_the_managers_language_in_the_history(sho
     await masha.press((await masha.press(sheet.last, "✏️ Статус")).last, "скрыт")
     history = (await masha.press((await masha.send("/product 85123A")).last, "История (1)")).last
     assert "Статус: в продаже → скрыт" in history.text
+
+
+async def test_the_checkout_review_names_products_in_the_customers_language(shop: RunningBot) -> None:
+    masha = await manager_in(shop, 94, "ru")
+    await masha.press((await masha.send("/product 85123A")).last, "Название (ru)")
+    await masha.send("Подсвечник «Сердце»")
+    await masha.press((await masha.send("/product 22197")).last, "Название (ru)")
+    await masha.send("Подставка для попкорна")
+    ivan = SandboxUser(shop.server, 808, "Иван", language_code="ru")
+    await add_to_cart(ivan, "85123A")
+    await add_to_cart(ivan, "22197")
+    await set_status(masha, "22197", "снят с продажи", "✏️ Статус")
+    review = await ivan.press((await checkout_to_payment(ivan)).last, "💵")
+    assert "• Подсвечник «Сердце» × 1" in review.last.text
+    assert "Подставка для попкорна снят с продажи" in review.last.text
