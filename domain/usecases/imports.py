@@ -229,7 +229,9 @@ async def _available_by_product(uow: UnitOfWork, product_ids: list[int]) -> dict
 
 
 async def notify_back_in_stock(uow: UnitOfWork, product_ids: list[int], now: datetime) -> None:
-    """Everyone who asked is told once, in the transaction that brought the stock back."""
+    """Everyone who asked is told once, in the transaction that brought the stock back, the
+    product named in their language. A product hidden or discontinued since is not announced
+    (its link would say it cannot be ordered); its askers keep waiting."""
     waiting = await uow.subscriptions.waiting(product_ids)
     if not waiting:
         return
@@ -237,8 +239,9 @@ async def notify_back_in_stock(uow: UnitOfWork, product_ids: list[int], now: dat
     for customer_id, product_id in waiting:
         customer = await uow.customers.get(customer_id)
         product = products.get(product_id)
-        if customer is None or product is None:
+        if customer is None or product is None or not product.orderable:
             continue
+        product = product.in_language(customer.notification_language)
         if not customer.unreachable and customer.telegram_id is not None:
             await uow.outbox.add(
                 Notification(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from bot.harness import RunningBot
+from domain.usecases.imports import import_stock
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
@@ -231,3 +232,30 @@ async def test_the_checkout_review_names_products_in_the_customers_language(shop
     review = await ivan.press((await checkout_to_payment(ivan)).last, "💵")
     assert "• Подсвечник «Сердце» × 1" in review.last.text
     assert "Подставка для попкорна снят с продажи" in review.last.text
+
+
+async def test_back_in_stock_is_told_in_the_customers_language_and_never_for_a_product_no_longer_sold(
+    shop: RunningBot,
+) -> None:
+    await tshirts(shop)
+    masha = await manager_in(shop, 95, "ru")
+    await masha.press((await masha.send("/product TEE-XL-NVY")).last, "Название (ru)")
+    await masha.send("Футболка")
+    ivan = SandboxUser(shop.server, 809, "Иван", language_code="ru")
+    tess = SandboxUser(shop.server, 810, "Tess")
+    for customer in (ivan, tess):
+        card = await customer.send("/start p_TEE-XL-NVY")
+        await customer.press(card.last, "🔔")
+    await set_status(masha, "TEE-XL-NVY", "снят с продажи", "✏️ Статус")
+    tess_before, ivan_before = len(tess.messages()), len(ivan.messages())
+    restock = "sku,warehouse,bin,quantity\nTEE-XL-NVY,LON,A-05-01-1,5\n"
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, restock)
+    await shop.runtime.notifier.drain()
+    assert tess.messages()[tess_before:] == [] and ivan.messages()[ivan_before:] == []  # it cannot be ordered
+    await set_status(masha, "TEE-XL-NVY", "в продаже", "✏️ Статус")
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, restock.replace(",5", ",0"))
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, restock.replace(",5", ",4"))
+    await shop.runtime.notifier.drain()
+    told = ivan.messages()[ivan_before:]
+    assert len(told) == 1 and "Футболка (XL / Navy)" in told[0].text, [m.text for m in told]
+    assert len(tess.messages()[tess_before:]) == 1 and "Organic cotton T-shirt (XL / Navy)" in tess.messages()[-1].text
