@@ -199,7 +199,7 @@ async def _sheet_json(runtime: Runtime, staff_id: int, sheet: ProductSheet) -> d
         "history": [
             {
                 "at": change.at.isoformat(timespec="minutes"),
-                "actor": change.actor,
+                "actor": history.who.get(change.actor) or change.actor,
                 "field": field_label(change.field),
                 "before": change.before,
                 "after": change.after,

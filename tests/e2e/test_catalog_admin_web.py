@@ -66,7 +66,7 @@ async def test_a_manager_edits_a_price_and_the_chat_card_shows_it_audited_as_in_
     ann = SandboxUser(shop.server, CUSTOMER, "Ann")
     await ann.send("/start")
     assert "£2.08" in (await ann.send("/start p_23843")).last.text
-    headers = tma(shop, MANAGER)
+    headers = tma(shop, MANAGER, first_name="Max")
     async with miniapp(shop) as client:
         page = await client.get("/app/catalog")
         assert page.status == 200 and "<script>" not in await page.text()
@@ -86,6 +86,7 @@ async def test_a_manager_edits_a_price_and_the_chat_card_shows_it_audited_as_in_
         body = await saved.json()
         assert next(f for f in body["fields"] if f["field"] == "price_GBP")["value"] == "3.10"
         assert body["history"][0]["before"] == "2.08 GBP" and body["history"][0]["after"] == "3.10 GBP"
+        assert body["history"][0]["actor"] == "Max"  # by name, as the chat's history shows it
         hidden = await client.post(
             f"/app/api/catalog/products/{pid}/status", json={"status": "hidden"}, headers=headers
         )
