@@ -339,8 +339,11 @@ async def history(query: CallbackQuery, callback_data: ProductHistoryCb, uow: Un
 
 
 def _value(field: str, kept: str) -> str:
-    """A value as the trail keeps it, a status in the reader's words ("active" is "в продаже")."""
-    return label("product_status", kept) if field == "status" and kept else kept
+    """A value as the trail keeps it, a status in the reader's words ("active" is "в продаже"),
+    dimensions without the English unit (the field's name gives it: "Размеры, мм")."""
+    if field == "status" and kept:
+        return label("product_status", kept)
+    return kept.removesuffix(" mm") if field == "dims" else kept
 
 
 class Creating(StatesGroup):

@@ -211,12 +211,15 @@ async def test_the_parent_rows_price_reaches_variants_without_their_own_and_a_va
     assert "Price (GBP): 12.00 GBP → 14.00 GBP" in history.text
 
 
-async def test_a_status_change_reads_in_the_managers_language_in_the_history(shop: RunningBot) -> None:
+async def test_a_status_and_dimensions_read_in_the_managers_language_in_the_history(shop: RunningBot) -> None:
     masha = await manager_in(shop, 93, "ru")
     sheet = await masha.send("/product 85123A")
     await masha.press((await masha.press(sheet.last, "✏️ Статус")).last, "скрыт")
-    history = (await masha.press((await masha.send("/product 85123A")).last, "История (1)")).last
+    await masha.press(sheet.last, "✏️ Размеры")
+    await masha.send("1x2x3")
+    history = (await masha.press((await masha.send("/product 85123A")).last, "История (2)")).last
     assert "Статус: в продаже → скрыт" in history.text
+    assert "Размеры, мм: 100x140x65 → 1x2x3\n" in history.text + "\n"  # the unit is in the field's name
 
 
 async def test_the_checkout_review_names_products_in_the_customers_language(shop: RunningBot) -> None:
