@@ -82,12 +82,14 @@ def check_variants(members: Sequence[tuple[int, Product]]) -> list[Problem]:
 
 @dataclass(frozen=True, slots=True)
 class Sibling:
-    """What a card's option buttons need of a variant: which it is, its values, and whether
-    customers see it (a hidden one gets no button; its values keep their place in the order)."""
+    """What a card's option buttons need of a variant: which it is, its values, whether
+    customers see it (a hidden one gets no button; its values keep their place in the order)
+    and whether it is sold (a discontinued one is marked as a sold-out one is)."""
 
     id: int
     options: tuple[str, ...]
     listed: bool = True
+    orderable: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +140,8 @@ def option_rows(chosen: Product, variants: Sequence[Sibling], available: Mapping
                     candidates,
                     key=lambda v: (_closeness(v, chosen, position), available.get(v.id, 0) > 0),
                 )
-            choices.append(OptionChoice(value, target.id, value == mine, available.get(target.id, 0) <= 0))
+            unavailable = not target.orderable or available.get(target.id, 0) <= 0
+            choices.append(OptionChoice(value, target.id, value == mine, unavailable))
         rows.append(OptionRow(name, tuple(choices)))
     return rows
 

@@ -196,7 +196,8 @@ class FakeProducts(_Repo):
         return copy.deepcopy(sorted((p for p in self.st.products.values() if p.parent_code == parent_code), key=_id))
 
     async def siblings(self, parent_code: str) -> list[Sibling]:
-        return [Sibling(p.id, p.options, p.listed) for p in await self.variants(parent_code) if p.id is not None]
+        variants = await self.variants(parent_code)
+        return [Sibling(p.id, p.options, p.listed, p.orderable) for p in variants if p.id is not None]
 
     async def lock_parent(self, parent_code: str) -> None:
         return None  # one task at a time touches the fake

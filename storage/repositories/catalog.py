@@ -148,12 +148,14 @@ class SqlProducts:
                 products = list(await self._all_products())
             snapshot: dict[Hashable, object] = {}
             parents: dict[str, list[int]] = defaultdict(list)
-            families: dict[str, list[tuple[int, tuple[str, ...], bool]]] = defaultdict(list)
+            families: dict[str, list[tuple[int, tuple[str, ...], bool, bool]]] = defaultdict(list)
             for product in products:
                 snapshot[product.id] = product
                 snapshot[("sku", product.sku)] = product.id
                 parents[product.parent_code].append(product.id or 0)
-                families[product.parent_code].append((product.id or 0, product.options, product.listed))
+                families[product.parent_code].append(
+                    (product.id or 0, product.options, product.listed, product.orderable)
+                )
             snapshot.update({("parent", code): tuple(ids) for code, ids in parents.items()})
             # ``siblings`` for the parents whose cards have options (any variant with some)
             snapshot.update(
@@ -228,22 +230,28 @@ class SqlProducts:
         database when they are not cached.
 
         Every variant's card asks for this. The family entry is each variant's (id, options,
-        listed) in catalog order, made by the load from the rows it read; reading it touches
-        one entry instead of each variant's cached product and its entry, which with a big
+        listed, orderable) in catalog order, made by the load from the rows it read; reading it
+        touches one entry instead of each variant's cached product and its entry, which with a big
         catalog are far apart in memory (~13 → ~6 µs a card, 10,000 products × 4 variants).
         It is tuples of numbers, strings and booleans only, which the garbage collector stops
         tracking within their first few collections: 40,000 of them then cost no collection a
         scan (``tests/storage/test_sqlite_and_cache.py``)."""
         if self.cache is not None:
             family = self.cache.get("catalog", ("family", parent_code))
-            if type(family) is tuple and self.cache.unchanged("catalog", [pid for pid, _, _ in family]):
-                return [Sibling(pid, options, listed) for pid, options, listed in family if pid]
+            if type(family) is tuple and self.cache.unchanged("catalog", [member[0] for member in family]):
+                return [Sibling(*member) for member in family if member[0]]
             ids = self.cache.get("catalog", ("parent", parent_code))
             if ids is not None and ids is not ABSENT:
                 cached = self.cache.get_many("catalog", cast(tuple[int, ...], ids))
                 if all(p is not None and p is not ABSENT for p in cached):
-                    return [Sibling(p.id, p.options, p.listed) for p in cast(list[Product], cached) if p.id]
-        return [Sibling(p.id, p.options, p.listed) for p in await self.variants(parent_code) if p.id is not None]
+                    return [
+                        Sibling(p.id, p.options, p.listed, p.orderable) for p in cast(list[Product], cached) if p.id
+                    ]
+        return [
+            Sibling(p.id, p.options, p.listed, p.orderable)
+            for p in await self.variants(parent_code)
+            if p.id is not None
+        ]
 
     async def variants_of(self, parent_codes: Sequence[str]) -> dict[str, list[Product]]:
         """The variants of many parents at once (an import checks every parent it touches)."""

@@ -167,7 +167,7 @@ async def test_siblings_name_every_variant_and_its_options_and_mark_hidden_ones_
     assert first == [
         Sibling(ids["TEE-S-RED"], ("S", "Red")),
         Sibling(ids["TEE-M-BLUE"], ("M", "Blue")),
-        Sibling(ids["TEE-L-RED"], ("L", "Red"), listed=False),
+        Sibling(ids["TEE-L-RED"], ("L", "Red"), listed=False, orderable=False),
     ]
 
 

@@ -262,3 +262,16 @@ async def test_back_in_stock_is_told_in_the_customers_language_and_never_for_a_p
     told = ivan.messages()[ivan_before:]
     assert len(told) == 1 and "Футболка (XL / Navy)" in told[0].text, [m.text for m in told]
     assert len(tess.messages()[tess_before:]) == 1 and "Organic cotton T-shirt (XL / Navy)" in tess.messages()[-1].text
+
+
+async def test_a_discontinued_variant_is_marked_on_the_option_buttons_as_one_that_cannot_be_had(
+    shop: RunningBot,
+) -> None:
+    await tshirts(shop)
+    manager = await hire(shop, 96, "Mia", "manager")
+    await set_status(manager, "TEE-M-NVY", "discontinued")  # 3 in stock, but no longer sold
+    customer = SandboxUser(shop.server, 811, "Tess")
+    card = (await customer.send("/start p_TEE-S-NVY")).last
+    assert card.button_texts()[:4] == ["✔ S", "M ✖", "L", "XL ✖"]
+    chosen = (await customer.press(card, "M ✖")).last
+    assert "Discontinued: this product can no longer be ordered." in chosen.text

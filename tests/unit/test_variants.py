@@ -146,3 +146,9 @@ async def test_the_card_offers_the_parents_variants_and_a_variant_sku_opens_it_c
         uow, product_id=card.options[1].choices[1].product_id, currency="GBP", fallback_currency="GBP"
     )
     assert (blue.product.sku, blue.available) == ("TEE-S-BLUE", 2)
+
+
+def test_a_discontinued_variant_is_marked_like_a_sold_out_one() -> None:
+    siblings = [Sibling(1, ("S", "Red")), Sibling(2, ("M", "Red"), orderable=False)]
+    rows = option_rows(_variant(1, "S", "Red"), siblings, {1: 1, 2: 5})  # in stock, but no longer sold
+    assert rows[0].choices[1] == OptionChoice("M", 2, False, True)
