@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import pytest
 from aiogram import Bot, Dispatcher, F
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -121,3 +122,41 @@ async def test_a_second_answer_to_the_same_callback_is_refused(echo: tuple[Sandb
 
     with pytest.raises(TelegramBadRequest, match="query is too old"):
         await bot.answer_callback_query(query_id, text="again")
+
+
+async def test_the_sandboxs_own_work_leaves_out_its_waits_for_a_lock_held_elsewhere() -> None:
+    """``busy_s`` is Telegram's side of an in-process bench: an update pushed while a poller
+    holds the server's lock waits for it, and the other tasks that run meanwhile (the bot's
+    work) are not the server's."""
+    server = SandboxServer()
+    user = SandboxUser(server, 7, "Ann", wait=False)
+    held = asyncio.Event()
+
+    async def poller_holding_the_lock() -> None:
+        async with server._updates_arrived:
+            held.set()
+            await asyncio.sleep(0.3)  # others run meanwhile
+
+    holder = asyncio.create_task(poller_holding_the_lock())
+    await held.wait()
+    before = server.busy_s
+    await user.send("hello")  # pushed; waking the pollers waits for the lock
+    await holder
+    assert len(server.updates) == 1
+    assert server.busy_s - before < 0.1  # the ~0.3 s wait is not counted; the push itself is
+    assert server.busy_s > before
+
+
+async def test_a_long_poll_with_nothing_to_deliver_is_no_work_of_the_sandbox() -> None:
+    server = SandboxServer()
+    await server.start()
+    try:
+        before = server.busy_s
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(f"{server.url}/bot{server.token}/getUpdates", json={"timeout": 0.3}) as reply,
+        ):
+            assert (await reply.json()) == {"ok": True, "result": []}
+        assert server.busy_s - before < 0.1
+    finally:
+        await server.stop()
