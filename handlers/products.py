@@ -94,6 +94,8 @@ def field_hint(field: str) -> str:
         return _("EAN-13, UPC-A or Code 128; - removes it.")
     if field.startswith("description"):
         return _("Up to 3000 characters; - removes it.")
+    if field == "category":
+        return _("A name, or a path in the tree: Clothing > T-shirts (a new name makes a new category).")
     return _("Up to 256 characters.")
 
 
@@ -357,7 +359,9 @@ class Creating(StatesGroup):
 
 NEW_PRODUCT_STEPS = {
     Creating.name: N_("What is it called? (up to 256 characters)"),
-    Creating.category: N_("Which category? Type its name (a new name makes a new category)."),
+    Creating.category: N_(
+        "Which category? Type its name, or a path in the tree: Clothing > T-shirts (a new name makes a new category)."
+    ),
     Creating.price: N_("Its price in {currency}, e.g. 12.50?"),
     Creating.barcode: N_("Its barcode (EAN-13, UPC-A or Code 128)?"),
     Creating.photo: N_("A photo of it? The product is created after this step."),

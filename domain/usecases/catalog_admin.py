@@ -7,6 +7,7 @@ from datetime import datetime
 
 from domain.catalog import MAX_PHOTOS, Product, ProductStatus, normalize_sku
 from domain.catalog_edits import DuplicateBarcode, ProductChange, apply_text, field_value, shown
+from domain.categories import PATH_SEPARATOR, category_path, plan_parents
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
@@ -130,11 +131,20 @@ async def _product(uow: UnitOfWork, *, sku: str = "", product_id: int = 0) -> Pr
     return product
 
 
-async def _known_category(uow: UnitOfWork, typed: str) -> str:
-    """A typed category as the shop spells it when one differs only in case: "kitchen" is
+async def _placed_category(uow: UnitOfWork, typed: str) -> str:
+    """The category a typed name or path puts a product in, as the products file places it
+    (``domain.categories.plan_parents``): ``Clothing > T-shirts`` puts T-shirts inside
+    Clothing, making the names that are new; a path that would put a category inside itself is
+    refused. A name that differs from a stored one only in case is that one: "kitchen" is
     Kitchen, not a second category beside it that customers would see."""
-    wanted = typed.casefold()
-    return next((n.name for n in await uow.products.category_nodes() if n.name.casefold() == wanted), typed)
+    stored = await uow.products.category_parents()
+    spelled = {name.casefold(): name for name in stored}
+    names = [spelled.get(name.casefold(), name) for name in category_path(typed)]
+    links, problems = plan_parents([(1, f" {PATH_SEPARATOR} ".join(names))], stored)
+    if problems:
+        raise problems[0][1].error
+    await uow.products.link_categories(links)
+    return names[-1]
 
 
 async def _record(
@@ -161,7 +171,7 @@ async def edit_product(
         before = field_value(product, field)
         apply_text(product, field, text, languages=languages, base_currency=uow.base_currency)
         if field == "category":
-            product.category = await _known_category(uow, product.category)
+            product.category = await _placed_category(uow, product.category)
         after = field_value(product, field)
         if field == "barcode" and product.barcode:
             owner = await uow.products.sku_with_barcode(product.barcode)
@@ -311,7 +321,7 @@ async def create_product(uow: UnitOfWork, clock: Clock, *, draft: NewProduct, st
             raise SkuTaken(sku=draft.sku)
         if draft.barcode and (owner := await uow.products.sku_with_barcode(draft.barcode)) is not None:
             raise DuplicateBarcode(barcode=draft.barcode, sku=owner)
-        category = await _known_category(uow, draft.category)
+        category = await _placed_category(uow, draft.category)
         product = Product(draft.sku, draft.name, category, {draft.price.currency: draft.price}, barcode=draft.barcode)
         product.photo_file_id = draft.photo
         await uow.products.upsert(product)

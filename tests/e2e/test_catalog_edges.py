@@ -1,6 +1,6 @@
 """Catalog edits as managers type them and customers meet them, through the sandbox: a variant
 withdrawn from a cart is named as the variant, in the customer's language; a category typed in
-another case is the existing one."""
+another case is the existing one, and one typed as a path goes in the tree as the products file puts it."""
 
 from __future__ import annotations
 
@@ -275,3 +275,28 @@ async def test_a_discontinued_variant_is_marked_on_the_option_buttons_as_one_tha
     assert card.button_texts()[:4] == ["✔ S", "M ✖", "L", "XL ✖"]
     chosen = (await customer.press(card, "M ✖")).last
     assert "Discontinued: this product can no longer be ordered." in chosen.text
+
+
+async def test_a_category_typed_as_a_path_puts_the_product_there_and_a_loop_in_the_tree_is_refused(
+    shop: RunningBot,
+) -> None:
+    manager = await hire(shop, 87, "Mia", "manager")
+    asked = await manager.press((await manager.send("/product 85123A")).last, "✏️ Category")
+    assert "Clothing > T-shirts" in asked.last.text  # the hint says a path is taken
+    moved = await manager.send("home >  candles")  # a new pair; spacing as typed
+    assert "Category: candles" in moved.last.text
+
+    async def parents() -> dict[str, str | None]:
+        uow = shop.runtime.uow()
+        async with uow:
+            return await uow.products.category_parents()
+
+    assert (await parents())["candles"] == "home"
+    await manager.press((await manager.send("/product 85123A")).last, "✏️ Category")
+    refused = await manager.send("Candles > Home")  # the stored spelling is found whatever the case
+    assert "category home cannot be inside candles: candles is already inside home" in refused.last.text
+    assert (await parents())["candles"] == "home" and (await parents())["home"] is None
+    assert "Category: candles" in (await manager.send("/product 85123A")).last.text
+    masha = await manager_in(shop, 88, "ru")
+    asked = await masha.press((await masha.send("/product 85123A")).last, "✏️ Категория")
+    assert "Одежда > Футболки" in asked.last.text

@@ -229,8 +229,8 @@ async def test_category_weight_and_dimensions_are_set_and_forged_or_foreign_pres
     saved = await manager.send("300x200x100")
     assert "Weight: 350 g" in saved.last.text and "300×200×100 mm" in saved.last.text
     await manager.press(saved.last, "✏️ Category")
-    typed = await manager.send("Gifts <i>new</i>")  # typed: a new category by that name
-    assert "Category: Gifts <i>new</i>" in typed.last.text
+    typed = await manager.send("Gifts & <new")  # typed: a new category by that name (">" would make a path)
+    assert "Category: Gifts & <new" in typed.last.text
     row = await _product(shop, "85123A")
     assert (row.weight_g, row.length_mm, row.width_mm, row.height_mm) == (350, 300, 200, 100)
     changes = [f for _, f, _, _ in await _changes(shop, "85123A")]
