@@ -32,6 +32,15 @@ def category_path(text: str) -> tuple[str, ...]:
     return names
 
 
+def respelled(text: str, spelling: dict[str, str]) -> str:
+    """A category path with each name as the shop already spells it, whatever the case typed:
+    "kitchen" is Kitchen, not a second category beside it that customers would see.
+    ``spelling`` maps each known name's casefold to its spelling; a new name is added to it,
+    so within one file the first spelling of a new name is the one kept."""
+    names = [spelling.setdefault(name.casefold(), name) for name in category_path(text)]
+    return f" {PATH_SEPARATOR} ".join(names)
+
+
 @dataclass(frozen=True, slots=True)
 class CategoryNode:
     """A stored category: its parent, and how many active products it holds itself."""

@@ -97,6 +97,21 @@ async def test_a_products_file_builds_the_tree_and_the_product_goes_in_the_last_
     assert product.category == "V-neck"
 
 
+async def test_a_category_spelled_in_another_case_is_the_one_already_there_in_a_file_or_stored() -> None:
+    uow = FakeUnitOfWork()
+    await import_products(uow, HEADER + "A,Tee,Clothing > T-shirts,5,EUR\nB,Cap,clothing > HATS,3,EUR\n")
+    await import_products(uow, HEADER + "C,Vest,CLOTHING > t-shirts,4,EUR\nD,Hood,hats,6,EUR\n")
+    assert sorted(uow.state.categories) == ["Clothing", "HATS", "T-shirts"]
+    assert {p.sku: p.category for p in uow.state.products.values()} == {
+        "A": "T-shirts",
+        "B": "HATS",
+        "C": "T-shirts",
+        "D": "HATS",
+    }
+    top = await browse_category(uow, category_id=0, page=0, page_size=6, currency="EUR", fallback_currency="EUR")
+    assert [(c.name, c.product_count) for c in top.children] == [("Clothing", 4)]
+
+
 async def test_a_file_with_a_cycle_imports_nothing() -> None:
     uow = FakeUnitOfWork()
     with pytest.raises(ImportRejected) as caught:
