@@ -379,10 +379,15 @@ async def _deliver(running: RunningBot, code: str) -> None:
 
 
 async def _catalog_in_chat(ada: SandboxUser, boris: SandboxUser, scene: Callable[[str], None]) -> None:
-    scene("The admin edits products in chat (/product): a new price, a second photo, a Russian name; the history")
+    scene(
+        "The admin edits products in chat (/product): a new price, a category typed as a path in the tree,"
+        " a second photo, a Russian name; the history"
+    )
     sheet = await ada.send("/product 23084")
     await ada.press(sheet.last, "Price (GBP)")
     await ada.send("2.25")
+    await ada.press(sheet.last, "Category")
+    await ada.send("lighting > Night lights")  # the stored Lighting, a new category inside it
     sheet = await ada.send("/product 85123A")
     await ada.press(sheet.last, "Photos")
     added = await ada.send_photo((DEMO_DATA / "photos" / "23166.png").read_bytes())
