@@ -318,7 +318,8 @@ async def choose_variant(
     clock: Clock,
 ) -> None:
     """The card follows the chosen variant: redrawn in place, or sent anew when the variant's
-    photo is not the one shown (a text card cannot become a photo, nor a photo change here)."""
+    photo is not the one shown (a text card cannot become a photo, nor a photo change here).
+    A variant hidden since the card was drawn is said so, and the card redrawn as it is now."""
     card = await product_card(
         uow,
         product_id=callback_data.product_id,
@@ -328,11 +329,15 @@ async def choose_variant(
         language=reading_language(),
         today=clock.now().date(),
         price_group=customer.price_group,
+        listed_sibling=True,
     )
     keyboard = card_keyboard(
         card, callback_data.category_id, callback_data.page, buy_now=settings.buy_now, shop_url=settings.webapp_url
     )
-    await query.answer()
+    if card.product.id != callback_data.product_id:
+        await query.answer(_("That option is no longer sold; the card shows what is."), show_alert=True)
+    else:
+        await query.answer()
     message = query.message if isinstance(query.message, Message) else None
     photo = card.product.photo_file_id
     shown = message.photo[-1].file_id if message is not None and message.photo else None

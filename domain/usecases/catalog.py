@@ -236,10 +236,15 @@ async def product_card(
     language: str = "",
     today: date | None = None,
     price_group: str = RETAIL,
+    listed_sibling: bool = False,
 ) -> ProductCard:
-    """``today`` (the shop's clock) lets an out-of-stock card offer a backorder or preorder."""
+    """``today`` (the shop's clock) lets an out-of-stock card offer a backorder or preorder.
+    ``listed_sibling``: a variant hidden since its button was shown gives its parent's first
+    listed variant instead (the card's product then is not the one asked for)."""
     async with uow.read_only():
         product = await uow.products.get(product_id)
+        if product is not None and not product.listed and listed_sibling:
+            product = await _listed_variant(uow, product.parent_code)
         if product is None or not product.listed:
             raise NotFound()
         return await _card_of(uow, product, currency, fallback_currency, customer_id, language, today, price_group)

@@ -4,6 +4,7 @@ another case is the existing one, and one typed as a path goes in the tree as th
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.harness import RunningBot
@@ -300,3 +301,21 @@ async def test_a_category_typed_as_a_path_puts_the_product_there_and_a_loop_in_t
     masha = await manager_in(shop, 88, "ru")
     asked = await masha.press((await masha.send("/product 85123A")).last, "✏️ Категория")
     assert "Одежда > Футболки" in asked.last.text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_option_hidden_since_the_card_was_drawn_is_said_so_and_the_card_redrawn_as_it_is(
+    shop: RunningBot, language: str
+) -> None:
+    await tshirts(shop)
+    customer = SandboxUser(shop.server, 803, "Tess", language_code=language)
+    card = (await customer.send("/start p_TEE-M-WHT")).last
+    manager = await hire(shop, 89, "Mia", "manager")
+    await set_status(manager, "TEE-L-WHT", "hidden")
+    pressed = await customer.press(card, "L")  # drawn before L / White was hidden
+    assert pressed.callback_answer is not None and pressed.callback_answer.get("show_alert") is True
+    said = {"en": "That option is no longer sold", "ru": "Этот вариант больше не продаётся"}[language]
+    assert said in pressed.callback_answer["text"]
+    redrawn = pressed.last
+    assert "TEE-L-WHT" not in (redrawn.text or "") and "TEE" in (redrawn.text or "")
+    assert "L" in redrawn.button_texts()  # L / Navy is still sold
