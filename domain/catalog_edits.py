@@ -205,7 +205,8 @@ def apply_text(product: Product, field: str, text: str, *, languages: frozenset[
         product.weight_g = parse_weight(text)
     elif field == "dims":
         product.dimensions = parse_dimensions(text)
-    elif field == "cost":
-        product.cost = parse_amount(text, product.cost.currency if product.cost else base_currency)
+    elif field == "cost":  # optional, as in the products file: "-" clears it
+        currency = product.cost.currency if product.cost else base_currency
+        product.cost = None if text.strip() == CLEAR else parse_amount(text, currency)
     else:
         raise UnknownField()

@@ -147,6 +147,10 @@ class ProductRepository(Protocol):
         """Replace every photo (the first is the cover); () removes them all."""
         ...
 
+    async def clear_cost(self, product_id: int) -> None:
+        """Forget the unit cost (``upsert`` keeps a known one when given none, as a file does)."""
+        ...
+
     async def record_change(self, change: ProductChange) -> None: ...
     async def changes(self, product_id: int, offset: int, limit: int) -> tuple[list[ProductChange], int]:
         """A page of the product's audit trail, newest first, and how many entries there are."""

@@ -84,7 +84,9 @@ def field_label(field: str) -> str:
 
 
 def field_hint(field: str) -> str:
-    if field.startswith(("price_", "cost")):
+    if field == "cost":
+        return _("An amount, e.g. 12.50; - removes it.")
+    if field.startswith("price_"):
         return _("An amount, e.g. 12.50.")
     if field == "weight":
         return _("Grams, a whole number, e.g. 350.")

@@ -185,6 +185,9 @@ class FakeProducts(_Repo):
         product = self.st.products[product_id]
         product.photo_file_id, product.more_photos = (photos[0] if photos else None), tuple(photos[1:])
 
+    async def clear_cost(self, product_id: int) -> None:
+        self.st.products[product_id].cost = None
+
     async def record_change(self, change: ProductChange) -> None:
         self.st.product_changes.append(change)
 

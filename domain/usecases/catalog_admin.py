@@ -177,6 +177,8 @@ async def edit_product(
                 raise DuplicateBarcode(barcode=product.barcode, sku=owner)
         if shown(before) != shown(after):
             await uow.products.upsert(product)
+            if field == "cost" and product.cost is None and product.id is not None:
+                await uow.products.clear_cost(product.id)
             await _record(uow, product, field, before, after, actor, clock.now())
             if product.option_names and (
                 field.startswith(SHARED_TEXT) or (field.startswith("price_") and product.sku == product.parent_code)

@@ -366,6 +366,12 @@ class SqlProducts:
             row.more_photos = "\n".join(photos[1:])
             await self.s.flush()
 
+    async def clear_cost(self, product_id: int) -> None:
+        row = await self.s.get(m.ProductRow, product_id)
+        if row is not None:
+            row.cost_minor = row.cost_currency = None
+            await self.s.flush()
+
     async def record_change(self, change: ProductChange) -> None:
         self.s.add(
             m.ProductChangeRow(

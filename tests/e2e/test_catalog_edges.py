@@ -13,7 +13,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, checkout_to_payment
-from tests.e2e.test_catalog_management import _price, _product
+from tests.e2e.test_catalog_management import _changes, _price, _product
 from tests.e2e.test_variant_management import manager_in
 from tests.e2e.test_variants import tshirts
 
@@ -319,3 +319,16 @@ async def test_an_option_hidden_since_the_card_was_drawn_is_said_so_and_the_card
     redrawn = pressed.last
     assert "TEE-L-WHT" not in (redrawn.text or "") and "TEE" in (redrawn.text or "")
     assert "L" in redrawn.button_texts()  # L / Navy is still sold
+
+
+async def test_a_unit_cost_is_cleared_with_a_dash_as_other_optional_fields_are(shop: RunningBot) -> None:
+    manager = await hire(shop, 90, "Mia", "manager")
+    asked = await manager.press((await manager.send("/product 85123A")).last, "Unit cost")
+    assert "- removes it" in asked.last.text
+    saved = await manager.send("1.20")
+    assert "Unit cost: £1.20" in saved.last.text and (await _product(shop, "85123A")).cost_minor == 120
+    await manager.press(saved.last, "Unit cost")
+    cleared = await manager.send("-")
+    assert "Unit cost: —" in cleared.last.text and (await _product(shop, "85123A")).cost_minor is None
+    history = [(f, before, after) for _, f, before, after in await _changes(shop, "85123A")]
+    assert history == [("cost", "", "1.20 GBP"), ("cost", "1.20 GBP", "")]
