@@ -27,6 +27,7 @@ class AmountTooLarge(DomainError):
 # Typed amounts stay within 10^15 minor units (10 trillion pounds): a price times thousands
 # still fits a database BIGINT; "1e17" was taken as such and failed on its way in.
 MAX_TYPED_MINOR = 10**15
+MAX_TYPED_DIGITS = 15  # a whole part longer than this is over the ceiling in any currency
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +76,8 @@ class Money:
             raise InvalidAmount(text=text, currency=code) from None
         if not value.is_finite():
             raise InvalidAmount(text=text, currency=code)
+        if value.adjusted() > MAX_TYPED_DIGITS:  # "1e999999" would overflow the scaling below
+            raise AmountTooLarge(text=text[:40], currency=code)
         minor = value.scaleb(currency_exponent(code))
         if minor != minor.to_integral_value():
             raise InvalidAmount(text=text, currency=code)
