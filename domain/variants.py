@@ -138,7 +138,7 @@ def option_rows(chosen: Product, variants: Sequence[Sibling], available: Mapping
             if len(candidates) > 1:
                 target = max(
                     candidates,
-                    key=lambda v: (_closeness(v, chosen, position), available.get(v.id, 0) > 0),
+                    key=lambda v: (_closeness(v, chosen, position), v.orderable and available.get(v.id, 0) > 0),
                 )
             unavailable = not target.orderable or available.get(target.id, 0) <= 0
             choices.append(OptionChoice(value, target.id, value == mine, unavailable))

@@ -152,3 +152,9 @@ def test_a_discontinued_variant_is_marked_like_a_sold_out_one() -> None:
     siblings = [Sibling(1, ("S", "Red")), Sibling(2, ("M", "Red"), orderable=False)]
     rows = option_rows(_variant(1, "S", "Red"), siblings, {1: 1, 2: 5})  # in stock, but no longer sold
     assert rows[0].choices[1] == OptionChoice("M", 2, False, True)
+
+
+def test_a_value_opens_a_variant_that_can_be_had_before_a_discontinued_one_as_close() -> None:
+    siblings = [Sibling(1, ("S", "Red")), Sibling(2, ("M", "Blue"), orderable=False), Sibling(3, ("M", "Green"))]
+    rows = option_rows(_variant(1, "S", "Red"), siblings, {1: 1, 2: 5, 3: 2})  # M / Blue: stock, but no longer sold
+    assert rows[0].choices[1] == OptionChoice("M", 3, False, False)
