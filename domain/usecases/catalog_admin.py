@@ -166,6 +166,12 @@ async def edit_product(
     actor = await _actor(uow, staff_id)
     async with uow:
         product = await _product(uow, product_id=product_id)
+        if _shared(product, field):
+            # Before any write, as the other editors of a parent do: two managers editing two
+            # variants at once each wrote their own row, then waited for the other's (deadlock
+            # on PostgreSQL), or the second compared with a name the first had just replaced.
+            await uow.products.lock_parent(product.parent_code)
+            product = await _product(uow, product_id=product_id)  # as the last editor left it
         before = field_value(product, field)
         apply_text(product, field, text, languages=languages, base_currency=uow.base_currency)
         if field == "category":
@@ -180,9 +186,7 @@ async def edit_product(
             if field == "cost" and product.cost is None and product.id is not None:
                 await uow.products.clear_cost(product.id)
             await _record(uow, product, field, before, after, actor, clock.now())
-            if product.option_names and (
-                field.startswith(SHARED_TEXT) or (field.startswith("price_") and product.sku == product.parent_code)
-            ):
+            if _shared(product, field):
                 for sibling in await _sharing(uow, product, field, before):
                     apply_text(sibling, field, text, languages=languages, base_currency=uow.base_currency)
                     await uow.products.upsert(sibling)
@@ -200,8 +204,13 @@ async def edit_product(
 SHARED_TEXT = ("name", "description")
 
 
+def _shared(product: Product, field: str) -> bool:
+    return bool(product.option_names) and (
+        field.startswith(SHARED_TEXT) or (field.startswith("price_") and product.sku == product.parent_code)
+    )
+
+
 async def _sharing(uow: UnitOfWork, product: Product, field: str, before: object) -> list[Product]:
-    await uow.products.lock_parent(product.parent_code)
     siblings = await uow.products.variants(product.parent_code)
     return [s for s in siblings if s.id != product.id and shown(field_value(s, field)) == shown(before)]
 

@@ -1,5 +1,6 @@
-"""Two managers adding the same variant to one parent at the same instant, on SQLite and
-PostgreSQL: one is created, the other is refused naming it; no combination twice."""
+"""Two managers editing one parent's variants at the same instant, on SQLite and PostgreSQL:
+the same variant added is created once, the other refused naming it; names typed on two
+variants at once leave the family one name, audited, neither refused."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from domain.catalog import Product
 from domain.customers import Role, StaffMember
 from domain.errors import DomainError
 from domain.money import Money
+from domain.usecases.catalog_admin import edit_product
 from domain.usecases.variant_admin import NewVariant, add_variant
 from storage import models as m
 from storage.db import session_factory
@@ -54,3 +56,53 @@ async def test_managers_adding_the_same_combination_at_once_create_it_once(
         larges = await session.scalar(select(func.count()).where(m.ProductRow.option1 == "L"))
         audited = await session.scalar(select(func.count()).select_from(m.ProductChangeRow))
     assert larges == 1 and audited == 2  # created, and variant added on TEE
+
+
+async def test_managers_renaming_two_variants_at_once_leave_the_family_one_name(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    sessions = session_factory(engine)
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        tees = [
+            Product(
+                f"TEE-{size}",
+                "Tee",
+                "Clothes",
+                {"GBP": Money(1200, "GBP")},
+                parent="TEE",
+                option_names=("Size",),
+                options=(size,),
+            )
+            for size in ("S", "M", "L")
+        ]
+        await uow.products.upsert_many(tees)
+        for manager in MANAGERS[:2]:
+            await uow.staff.put(StaffMember(telegram_id=manager, role=Role.MANAGER))
+        await uow.commit()
+    start = asyncio.Event()
+
+    async def rename(product: Product, staff_id: int, name: str) -> None:
+        await start.wait()
+        await edit_product(
+            SqlUnitOfWork(sessions),
+            clock,
+            product_id=product.id or 0,
+            field="name",
+            text=name,
+            staff_id=staff_id,
+            languages=frozenset({"en"}),
+        )
+
+    tasks = [
+        asyncio.create_task(rename(tees[0], MANAGERS[0], "Cotton tee")),
+        asyncio.create_task(rename(tees[1], MANAGERS[1], "Linen tee")),
+    ]
+    start.set()
+    await asyncio.gather(*tasks)  # neither is a deadlock's victim
+
+    async with sessions() as session:
+        names = set((await session.scalars(select(m.ProductRow.name))).all())
+        audited = await session.scalar(select(func.count()).select_from(m.ProductChangeRow))
+    assert len(names) == 1 and names <= {"Cotton tee", "Linen tee"}
+    assert audited == 6  # each rename reached the three variants
