@@ -32,13 +32,26 @@ def category_path(text: str) -> tuple[str, ...]:
     return names
 
 
-def respelled(text: str, spelling: dict[str, str]) -> str:
-    """A category path with each name as the shop already spells it, whatever the case typed:
-    "kitchen" is Kitchen, not a second category beside it that customers would see.
-    ``spelling`` maps each known name's casefold to its spelling; a new name is added to it,
-    so within one file the first spelling of a new name is the one kept."""
-    names = [spelling.setdefault(name.casefold(), name) for name in category_path(text)]
-    return f" {PATH_SEPARATOR} ".join(names)
+class Spelling:
+    """How the shop spells its category names, whatever the case typed: "kitchen" is Kitchen,
+    not a second category beside it that customers would see. A stored name typed exactly is
+    itself (a shop may have both Kitchen and kitchen from before this rule); a new name is
+    kept as first spelled, so within one file later spellings of it follow the first."""
+
+    def __init__(self, stored: Iterable[str]) -> None:
+        self.exact = set(stored)
+        self.folded: dict[str, str] = {}
+        for name in sorted(self.exact):  # one spelling per folded name, the same every time
+            self.folded.setdefault(name.casefold(), name)
+
+    def of(self, name: str) -> str:
+        if name in self.exact:
+            return name
+        return self.folded.setdefault(name.casefold(), name)
+
+    def path(self, text: str) -> str:
+        """A category path with each name as the shop spells it."""
+        return f" {PATH_SEPARATOR} ".join(self.of(name) for name in category_path(text))
 
 
 @dataclass(frozen=True, slots=True)

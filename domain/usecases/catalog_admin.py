@@ -7,7 +7,7 @@ from datetime import datetime
 
 from domain.catalog import MAX_PHOTOS, Product, ProductStatus, normalize_sku
 from domain.catalog_edits import DuplicateBarcode, ProductChange, apply_text, field_value, shown
-from domain.categories import leaf, plan_parents, respelled
+from domain.categories import Spelling, leaf, plan_parents
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
@@ -135,9 +135,9 @@ async def _placed_category(uow: UnitOfWork, typed: str) -> str:
     """The category a typed name or path puts a product in, as the products file places it
     (``domain.categories.plan_parents``): ``Clothing > T-shirts`` puts T-shirts inside
     Clothing, making the names that are new; a path that would put a category inside itself is
-    refused. A name that differs from a stored one only in case is that one (``respelled``)."""
+    refused. A name that differs from a stored one only in case is that one (``Spelling``)."""
     stored = await uow.products.category_parents()
-    path = respelled(typed, {name.casefold(): name for name in stored})
+    path = Spelling(stored).path(typed)
     links, problems = plan_parents([(1, path)], stored)
     if problems:
         raise problems[0][1].error

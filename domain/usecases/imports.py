@@ -9,7 +9,7 @@ from typing import Protocol
 
 from domain.backorders import parse_backorder_column
 from domain.catalog import Product
-from domain.categories import leaf, plan_parents, refuse, respelled
+from domain.categories import Spelling, leaf, plan_parents, refuse
 from domain.csvfiles import UTF8, Problem, problem
 from domain.customers import Customer
 from domain.errors import ImportRejected, InsufficientStock, Reason
@@ -88,10 +88,10 @@ async def import_products(
     async with uow:
         await _check_stored_variants(uow, parsed)
         stored_parents = await uow.products.category_parents()
-        spelling = {name.casefold(): name for name in stored_parents}
+        spelling = Spelling(stored_parents)
         for _, product in parsed:  # paths were checked when the file was read
             if product.category:
-                product.category = respelled(product.category, spelling)
+                product.category = spelling.path(product.category)
         links, problems = plan_parents([(line, p.category) for line, p in parsed], stored_parents)
         refuse(problems)
         for _, product in parsed:

@@ -6,6 +6,7 @@ from domain.categories import (
     CategoryNode,
     CategoryTree,
     InvalidCategoryPath,
+    Spelling,
     breadcrumbs,
     category_path,
     plan_parents,
@@ -110,6 +111,14 @@ async def test_a_category_spelled_in_another_case_is_the_one_already_there_in_a_
     }
     top = await browse_category(uow, category_id=0, page=0, page_size=6, currency="EUR", fallback_currency="EUR")
     assert [(c.name, c.product_count) for c in top.children] == [("Clothing", 4)]
+
+
+def test_a_name_is_spelled_as_stored_and_a_stored_name_typed_exactly_is_itself() -> None:
+    spelling = Spelling(["Kitchen", "kitchen", "Garden"])  # both Kitchens from before the rule
+    assert spelling.path("kitchen") == "kitchen" and spelling.path("Kitchen") == "Kitchen"
+    assert spelling.path("KITCHEN") == spelling.path("kITCHEN") == "Kitchen"
+    assert spelling.path("garden >  new  pots") == "Garden > new pots"
+    assert spelling.path("GARDEN > New Pots") == "Garden > new pots"  # a new name as first spelled
 
 
 async def test_a_file_with_a_cycle_imports_nothing() -> None:
