@@ -7,14 +7,14 @@ import contextlib
 import json
 import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
+from sandbox.busy import own_work, waiting
 from sandbox.forums import ForumsAndCopies, ForumTopic
 from sandbox.limits import (
     MAX_CALLBACK_ANSWER,
@@ -99,39 +99,6 @@ class ApiCall:
 
 def _user_json(user_id: int, first_name: str, **extra: Any) -> dict[str, Any]:
     return {"id": user_id, "is_bot": False, "first_name": first_name, **{k: v for k, v in extra.items() if v}}
-
-
-# Seconds the current request or pushed update spent waiting for one of the server's locks
-# (``_notify``, ``_wake_pollers``): other tasks, the bot's among them, run meanwhile, so that
-# time is not the server's own work (``SandboxServer.busy_s``). A wait behind a poller holding
-# the lock once charged a whole turn of the bot's work to the echo bot's sandbox (echo "2,500 µs
-# an update, 556 % of its time" in bench/bot_throughput.py).
-_WAITED: ContextVar[list[float] | None] = ContextVar("sandbox_waited", default=None)
-
-
-@contextlib.asynccontextmanager
-async def _own_work(server: SandboxServer) -> AsyncIterator[None]:
-    """Adds the block's time to ``server.busy_s``, less what it waited for locks."""
-    waited = [0.0]
-    token = _WAITED.set(waited)
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        _WAITED.reset(token)
-        server.busy_s += time.perf_counter() - started - waited[0]
-
-
-@contextlib.asynccontextmanager
-async def _waiting() -> AsyncIterator[None]:
-    """Marks a wait inside ``_own_work``: its time is left out."""
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        waited = _WAITED.get()
-        if waited is not None:
-            waited[0] += time.perf_counter() - started
 
 
 class SandboxServer(ForumsAndCopies, Payments):
@@ -248,7 +215,7 @@ class SandboxServer(ForumsAndCopies, Payments):
         await self._wake_pollers()
 
     async def _wake_pollers(self) -> None:
-        async with _waiting(), self._updates_arrived:
+        async with waiting(), self._updates_arrived:
             self._updates_arrived.notify_all()
 
     async def stop(self) -> None:
@@ -267,7 +234,7 @@ class SandboxServer(ForumsAndCopies, Payments):
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         # The body in hand first (uploads parsed as they arrive): what follows is timed, less its waits.
         await (request.post() if request.content_type == "multipart/form-data" else request.read())
-        async with _own_work(self):
+        async with own_work(self):
             params = await self._read_params(request)
             try:
                 if method.lower() in SENDING_METHODS:
@@ -427,7 +394,7 @@ class SandboxServer(ForumsAndCopies, Payments):
             for waiter in self._activity_waiters.pop(chat_id, []):
                 if not waiter.done():
                     waiter.set_result(None)
-        async with _waiting(), self.changed:
+        async with waiting(), self.changed:
             self.changed.notify_all()
 
     def next_activity(self, chat_id: int) -> asyncio.Future[None]:
@@ -536,7 +503,7 @@ class SandboxServer(ForumsAndCopies, Payments):
                 self.confirmed_update_id = offset - 1
                 await self._notify()
         if not self.updates and timeout > 0:
-            async with _waiting(), self._updates_arrived:
+            async with waiting(), self._updates_arrived:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
                         self._updates_arrived.wait_for(lambda: bool(self.updates) or self.closing), timeout
@@ -648,7 +615,7 @@ class SandboxServer(ForumsAndCopies, Payments):
 
     # -------------------------------------------------------- driving updates
     async def push_update(self, kind: str, payload: dict[str, Any]) -> int:
-        async with _own_work(self):
+        async with own_work(self):
             return await self._push_update(kind, payload)
 
     async def _push_update(self, kind: str, payload: dict[str, Any]) -> int:
