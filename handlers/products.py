@@ -335,14 +335,17 @@ async def history(query: CallbackQuery, callback_data: ProductHistoryCb, uow: Un
     rows = [nav] if nav else []
     rows.append([button(_("⬅ Back"), ProductSheetCb(product_id=pid))])
     fields = [field_label(change.field) for change in page.changes]
-    values = [(_value(change.field, change.before), _value(change.field, change.after)) for change in page.changes]
+    values = [
+        (history_value(change.field, change.before), history_value(change.field, change.after))
+        for change in page.changes
+    ]
     text = renderer.render("staff/product_history.html.j2", history=page, fields=fields, values=values)
     await query.answer()
     assert isinstance(query.message, Message)
     await query.message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-def _value(field: str, kept: str) -> str:
+def history_value(field: str, kept: str) -> str:
     """A value as the trail keeps it, a status in the reader's words ("active" is "в продаже"),
     dimensions without the English unit (the field's name gives it: "Размеры, мм")."""
     if field == "status" and kept:

@@ -36,7 +36,7 @@ from domain.usecases.catalog_admin import (
 from domain.usecases.import_files import KINDS, import_file
 from domain.usecases.staff import require
 from handlers.imports import MAX_FILE_BYTES, reason_text, summary
-from handlers.products import field_hint, field_label, other_languages
+from handlers.products import field_hint, field_label, history_value, other_languages
 from handlers.views.labels import label
 
 PAGE_SIZE = 20
@@ -201,8 +201,8 @@ async def _sheet_json(runtime: Runtime, staff_id: int, sheet: ProductSheet) -> d
                 "at": change.at.isoformat(timespec="minutes"),
                 "actor": history.who.get(change.actor) or change.actor,
                 "field": field_label(change.field),
-                "before": change.before,
-                "after": change.after,
+                "before": history_value(change.field, change.before),
+                "after": history_value(change.field, change.after),
             }
             for change in history.changes
         ],

@@ -93,7 +93,12 @@ async def test_a_manager_edits_a_price_and_the_chat_card_shows_it_audited_as_in_
         assert hidden.status == 200 and (await hidden.json())["status"] == "hidden"
         listed = await (await client.get("/app/api/catalog/products?status=hidden", headers=headers)).json()
         assert [p["sku"] for p in listed["products"]] == ["23843"]  # staff still find a hidden product
-        await client.post(f"/app/api/catalog/products/{pid}/status", json={"status": "active"}, headers=headers)
+        back = await client.post(f"/app/api/catalog/products/{pid}/status", json={"status": "active"}, headers=headers)
+        trail = (await back.json())["history"]  # newest first, in the reader's words as the chat's history
+        assert [(c["before"], c["after"]) for c in trail[:2]] == [("hidden", "active"), ("active", "hidden")]
+        ru = tma(shop, MANAGER, first_name="Max", language="ru")
+        sheet_ru = await (await client.get(f"/app/api/catalog/products/{pid}", headers=ru)).json()
+        assert (sheet_ru["history"][0]["before"], sheet_ru["history"][0]["after"]) == ("скрыт", "в продаже")
     assert "£3.10" in (await ann.send("/start p_23843")).last.text  # the chat's card, at once
     actor = f"staff:{MANAGER}"
     assert await changes(shop, "23843") == [
