@@ -259,6 +259,26 @@ async def test_photos_are_replaced_whole_and_changes_come_newest_first(uow: Unit
     assert total == 3 and [c.after for c in page] == ["2", "1"]
 
 
+async def test_an_upsert_keeps_a_known_cost_when_given_none_and_clear_cost_forgets_it(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen", cost=Money(120, "GBP")))
+        await uow.commit()
+    async with uow:
+        kept = await uow.products.get_by_sku("MUG-1")
+        assert kept is not None and kept.id is not None and kept.cost == Money(120, "GBP")
+        kept.cost = None  # as a products file without the column gives it
+        await uow.products.upsert(kept)
+        await uow.commit()
+    async with uow:
+        again = await uow.products.get_by_sku("MUG-1")
+        assert again is not None and again.id is not None and again.cost == Money(120, "GBP")
+        await uow.products.clear_cost(again.id)
+        await uow.commit()
+    async with uow:
+        cleared = await uow.products.get_by_sku("MUG-1")
+    assert cleared is not None and cleared.cost is None
+
+
 async def test_a_barcode_names_the_sku_that_carries_it(uow: UnitOfWork) -> None:
     async with uow:
         await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen", barcode="4006381333931"))
