@@ -14,6 +14,7 @@ from domain.money import Money
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.fx import shop_rates
+from domain.usecases.imports import notify_back_in_stock
 from domain.usecases.staff import require
 
 
@@ -238,6 +239,9 @@ async def set_category(
 async def set_status(
     uow: UnitOfWork, clock: Clock, *, product_id: int, status: ProductStatus, staff_id: int
 ) -> ProductSheet:
+    """Active, hidden or discontinued, audited. A product put back on sale with stock tells
+    those who asked to hear of it (its stock may have come back while it was off sale, when
+    they were not told: ``notify_back_in_stock``)."""
     actor = await _actor(uow, staff_id)
     async with uow:
         product = await _product(uow, product_id=product_id)
@@ -246,6 +250,9 @@ async def set_status(
             product.status = status
             await uow.products.upsert(product)
             await _record(uow, product, "status", before, status, actor, clock.now())
+            levels = await uow.stock.levels([product_id]) if product.orderable else []
+            if sum(max(level.available, 0) for level in levels) > 0:
+                await notify_back_in_stock(uow, [product_id], clock.now())
         sheet = await _sheet(uow, product)
         await uow.commit()
     return sheet

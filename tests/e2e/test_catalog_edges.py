@@ -238,7 +238,7 @@ async def test_the_checkout_review_names_products_in_the_customers_language(shop
     assert "Подставка для попкорна снят с продажи" in review.last.text
 
 
-async def test_back_in_stock_is_told_in_the_customers_language_and_never_for_a_product_no_longer_sold(
+async def test_back_in_stock_is_told_in_the_customers_language_when_the_product_is_on_sale_again_and_not_before(
     shop: RunningBot,
 ) -> None:
     await tshirts(shop)
@@ -256,13 +256,15 @@ async def test_back_in_stock_is_told_in_the_customers_language_and_never_for_a_p
     await import_stock(shop.runtime.uow(), shop.runtime.clock, restock)
     await shop.runtime.notifier.drain()
     assert tess.messages()[tess_before:] == [] and ivan.messages()[ivan_before:] == []  # it cannot be ordered
-    await set_status(masha, "TEE-XL-NVY", "в продаже", "✏️ Статус")
-    await import_stock(shop.runtime.uow(), shop.runtime.clock, restock.replace(",5", ",0"))
-    await import_stock(shop.runtime.uow(), shop.runtime.clock, restock.replace(",5", ",4"))
+    await set_status(masha, "TEE-XL-NVY", "в продаже", "✏️ Статус")  # back on sale with the 5 that came
     await shop.runtime.notifier.drain()
     told = ivan.messages()[ivan_before:]
     assert len(told) == 1 and "Футболка (XL / Navy)" in told[0].text, [m.text for m in told]
     assert len(tess.messages()[tess_before:]) == 1 and "Organic cotton T-shirt (XL / Navy)" in tess.messages()[-1].text
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, restock.replace(",5", ",0"))
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, restock.replace(",5", ",4"))
+    await shop.runtime.notifier.drain()
+    assert len(ivan.messages()[ivan_before:]) == len(tess.messages()[tess_before:]) == 1  # told once
 
 
 async def test_a_discontinued_variant_is_marked_on_the_option_buttons_as_one_that_cannot_be_had(
