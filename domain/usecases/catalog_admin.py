@@ -14,7 +14,7 @@ from domain.money import Money
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.fx import shop_rates
-from domain.usecases.imports import notify_back_in_stock
+from domain.usecases.imports import available_by_product, notify_back_in_stock
 from domain.usecases.staff import require
 
 
@@ -250,8 +250,7 @@ async def set_status(
             product.status = status
             await uow.products.upsert(product)
             await _record(uow, product, "status", before, status, actor, clock.now())
-            levels = await uow.stock.levels([product_id]) if product.orderable else []
-            if sum(max(level.available, 0) for level in levels) > 0:
+            if product.orderable and (await available_by_product(uow, [product_id])).get(product_id, 0) > 0:
                 await notify_back_in_stock(uow, [product_id], clock.now())
         sheet = await _sheet(uow, product)
         await uow.commit()

@@ -204,7 +204,7 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
         # Availability matters only where a customer waits for it (a big file touches 100,000
         # products, a few have subscribers): read before and after for those alone.
         watched = sorted({p for _, p in await uow.subscriptions.waiting(touched)})
-        before = await _available_by_product(uow, watched)
+        before = await available_by_product(uow, watched)
         counts = [BinCount(products[r.sku], warehouses[r.warehouse], r.bin or DEFAULT_BIN, r.quantity) for r in rows]
         try:  # all rows in a few statements, decided row by row as single counts would be
             deltas = await uow.stock.set_bin_quantities(counts, "stock import", actor, now)
@@ -219,13 +219,14 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
             if delta > 0:
                 arrived[products[row.sku]] = warehouses[row.warehouse]
         await fill_backorders(uow, now, arrived)
-        after = await _available_by_product(uow, watched)
+        after = await available_by_product(uow, watched)
         await notify_back_in_stock(uow, [p for p in watched if before.get(p, 0) <= 0 < after.get(p, 0)], now)
         await uow.commit()
     return ImportReport(created=0, updated=changed, unchanged=len(rows) - changed)
 
 
-async def _available_by_product(uow: UnitOfWork, product_ids: list[int]) -> dict[int, int]:
+async def available_by_product(uow: UnitOfWork, product_ids: list[int]) -> dict[int, int]:
+    """Units that can be sold now per product, over every warehouse (a shortfall counts as none)."""
     totals: dict[int, int] = {}
     for level in await uow.stock.levels(product_ids):
         totals[level.product_id] = totals.get(level.product_id, 0) + max(level.available, 0)
