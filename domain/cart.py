@@ -77,9 +77,16 @@ class Cart:
         return any(line.waiting for line in self.lines)
 
     def order_lines(self) -> list[OrderLine]:
-        """The lines as an order keeps them: SKU, name and price copied at placement."""
+        """The lines as an order keeps them: SKU, name (with its translations) and price copied at placement."""
         return [
-            OrderLine(line.product.id or 0, line.product.sku, line.product.display_name, line.quantity, line.unit_price)
+            OrderLine(
+                line.product.id or 0,
+                line.product.sku,
+                line.product.display_name,
+                line.quantity,
+                line.unit_price,
+                names=line.product.translated_names,
+            )
             for line in self.lines
         ]
 

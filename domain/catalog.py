@@ -177,6 +177,11 @@ class Product:
             return self
         return replace(self, name=name or self.name, description=description or self.description)
 
+    @property
+    def translated_names(self) -> dict[str, str]:
+        """``display_name`` in each language the name is translated into: what an order line keeps."""
+        return {language: self.in_language(language).display_name for language, name in self.names.items() if name}
+
     def price_in(self, currency: str) -> Money | None:
         return self.prices.get(currency)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -73,6 +73,7 @@ class LineDiff:
     name: str
     before: int  # 0: added
     after: int  # 0: removed
+    names: Mapping[str, str] = field(default_factory=dict, hash=False)  # as ``OrderLine.names``
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,11 @@ class EditDiff:
         parts.append(f"total {self.total_before} → {self.total_after}")
         return "edited: " + "; ".join(parts)
 
+    def in_language(self, language: str) -> EditDiff:
+        """A copy whose lines are named in ``language`` as the order's are (``OrderLine.named_in``)."""
+        named = tuple(replace(d, name=d.names.get(language) or d.name) for d in self.lines)
+        return replace(self, lines=named)
+
     def params(self) -> dict[str, Any]:
         """Plain JSON values: the message waits in the outbox."""
         return {
@@ -148,7 +154,7 @@ def diff_orders(before: Order, after: Order, pickup_names: dict[int, str]) -> Ed
         if quantity_before != quantity_after:
             line = now or was
             assert line is not None
-            lines.append(LineDiff(line.sku, line.name, quantity_before, quantity_after))
+            lines.append(LineDiff(line.sku, line.name, quantity_before, quantity_after, line.names))
     zero = Money.zero(before.currency)
     return EditDiff(
         before.code,
@@ -180,11 +186,11 @@ def changed_lines(
         if quantity:
             # A kept line keeps its discount per unit, rounded down: an edit never discounts more.
             kept = line.discount_minor * min(quantity, line.quantity) // line.quantity
-            result.append(OrderLine(line.product_id, line.sku, line.name, quantity, line.unit_price, line.id, kept))
+            result.append(replace(line, quantity=quantity, discount_minor=kept))
     for product_id, quantity in wanted.items():
         if quantity:
             template = added[product_id]
-            result.append(OrderLine(product_id, template.sku, template.name, quantity, template.unit_price))
+            result.append(replace(template, product_id=product_id, quantity=quantity))
     return result
 
 

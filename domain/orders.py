@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -202,6 +202,14 @@ class OrderLine:
     unit_price: Money
     id: int | None = None
     discount_minor: int = 0  # this line's share of the order's discounts (``domain.discounts``)
+    # The rule: a line is named as it was sold — ``name`` in the shop's language and these
+    # translations (language code → name), both copied from the product when it was ordered;
+    # a later rename or translation of the product changes no order.
+    names: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def named_in(self, language: str) -> str:
+        """The name in ``language`` as it was translated when ordered, else the name it was sold under."""
+        return self.names.get(language) or self.name
 
     @property
     def total(self) -> Money:
@@ -284,6 +292,10 @@ class Order:
         _ = order.total  # raises CurrencyMismatch if a line is not in the order currency
         order.history.append(HistoryEntry(now, actor, None, S.PLACED, "placed"))
         return order
+
+    def in_language(self, language: str) -> Order:
+        """A copy whose lines are named in ``language`` (``OrderLine.named_in``): what a reader of it sees."""
+        return replace(self, lines=[replace(line, name=line.named_in(language)) for line in self.lines])
 
     @property
     def subtotal(self) -> Money:

@@ -519,7 +519,8 @@ async def confirmed(
         await notifier.send_reply(reply)
     if assisting:  # the staff member's own copy; the customer is told through the outbox
         here = query.message.chat.id if query.message else query.from_user.id
-        placed = renderer.render("notifications/order_placed.html.j2", **order_placed_params(order))
+        mine = order.in_language(reading_language())
+        placed = renderer.render("notifications/order_placed.html.j2", **order_placed_params(mine))
         await bot.send_message(here, placed, reply_markup=main_menu())
     if order.payment_method is not PaymentMethod.CARD or order.status.value != "awaiting_payment":
         return

@@ -19,6 +19,7 @@ from domain.usecases.pricing import set_price_group
 from domain.usecases.special import set_business, set_vip
 from domain.usecases.support import customer_conversations
 from handlers.callbacks import QueuePageCb, button
+from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.views.rendering import Renderer, fill, format_money
 
@@ -74,7 +75,8 @@ async def order(message: Message, command: CommandObject, uow: UnitOfWork, rende
         await message.answer(_("Usage: /order CODE"))
         return
     view = await order_for_staff(uow, staff_id=message.from_user.id, code=command.args or "")
-    await message.answer(renderer.render("staff/order.html.j2", view=view, order=view.order))
+    named = view.order.in_language(reading_language())  # lines as sold, in the staff member's language
+    await message.answer(renderer.render("staff/order.html.j2", view=view, order=named))
 
 
 @router.message(Command("paid"))

@@ -59,11 +59,11 @@ class EditingOrder(StatesGroup):
 
 def edit_keyboard(order: Order, *, staff: bool) -> InlineKeyboardMarkup:
     """Per line: one less, one more, remove; each button names the version it was shown at."""
-    buttons = []
+    buttons, language = [], reading_language()
     for line in order.lines:
         data = {"code": order.code, "version": order.version, "product_id": line.product_id, "staff": staff}
         buttons += [
-            (f"➖ {shorten(line.name, 24)}", EditLineCb(quantity=line.quantity - 1, **data)),
+            (f"➖ {shorten(line.named_in(language), 24)}", EditLineCb(quantity=line.quantity - 1, **data)),
             ("➕", EditLineCb(quantity=line.quantity + 1, **data)),
             ("🗑", EditLineCb(quantity=0, **data)),
         ]
@@ -92,13 +92,13 @@ def edit_screen(order: Order, renderer: Renderer, settings: ShopSettings, *, sta
     until = None
     if not staff and order.created_at is not None:
         until = order.created_at + timedelta(minutes=settings.order_edit_window_minutes)
-    return renderer.render("order_edit.html.j2", order=order, until=until)
+    return renderer.render("order_edit.html.j2", order=order.in_language(reading_language()), until=until)
 
 
 def outcome_text(outcome: EditOutcome, renderer: Renderer, *, editor: str = "") -> str:
     """What changed, for the one who changed it (staff, ``editor``, read it as the staff chat does)."""
     params = {
-        **outcome.diff.params(),
+        **outcome.diff.in_language(reading_language()).params(),
         "charge_minor": outcome.settlement.charge.amount,
         "refund_minor": outcome.settlement.refund.amount,
     }

@@ -37,6 +37,7 @@ from handlers.callbacks import (
     ReturnStartCb,
 )
 from handlers.cart import cart_keyboard, cart_text, customer_cart
+from handlers.catalog import reading_language
 from handlers.checkout import send_invoice
 from handlers.context import ShopSettings
 from handlers.menu import ORDERS_BUTTON
@@ -89,6 +90,11 @@ def _detail_keyboard(
     return builder.as_markup()
 
 
+def detail_text(renderer: Renderer, order: Order, parcels: list[Parcel]) -> str:
+    """The order as its reader sees it: the lines named in their language as when it was placed."""
+    return renderer.render("order_detail.html.j2", order=order.in_language(reading_language()), parcels=parcels)
+
+
 async def _show_in_place(
     query: CallbackQuery,
     order: Order,
@@ -98,7 +104,7 @@ async def _show_in_place(
     parcels: list[Parcel] | None = None,
 ) -> None:
     if isinstance(query.message, Message):
-        text = renderer.render("order_detail.html.j2", order=order, parcels=parcels or [])
+        text = detail_text(renderer, order, parcels or [])
         await query.message.edit_text(text, reply_markup=_detail_keyboard(order, settings, clock.now(), parcels or ()))
 
 
@@ -143,7 +149,7 @@ async def track(
         return
     order, parcels = await my_order_parcels(uow, customer_id=customer.id or 0, code=command.args)
     await message.answer(
-        renderer.render("order_detail.html.j2", order=order, parcels=parcels),
+        detail_text(renderer, order, parcels),
         reply_markup=_detail_keyboard(order, settings, clock.now(), parcels),
     )
 

@@ -29,6 +29,7 @@ from handlers.callbacks import (
     button,
     shorten,
 )
+from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.return_state import ReturnDraft, return_draft_of, save_return
 from handlers.views.labels import label
@@ -87,9 +88,10 @@ async def _start(
     order, left, sent = await returnable_lines(
         uow, clock, customer_id=customer.id or 0, code=code, window_days=settings.return_window_days
     )
+    named = order.in_language(reading_language())  # the names as sold, in the reader's language
     labels = {
         line.id or 0: f"{line.sku} {shorten(line.name, 40)} (≤ {left[line.id or 0]}){_came_in(sent.get(line.id or 0))}"
-        for line in order.lines
+        for line in named.lines
         if (line.id or 0) in left
     }
     products = {line.id or 0: line.product_id for line in order.lines if (line.id or 0) in left}

@@ -102,14 +102,15 @@ async def _fill_one(uow: UnitOfWork, now: datetime, backorder: Backorder, units:
     if not still:
         await uow.orders.set_flags(order.id or 0, order.flags - {BACKORDER_FLAG})
     line = next((x for x in order.lines if x.product_id == backorder.product_id), None)
+    customer = await uow.customers.get(order.customer_id)
     params = {
         "code": order.code,
-        "name": line.name if line else "",
+        "name": line.named_in(customer.notification_language if customer else "") if line else "",
         "quantity": got,
         "left": backorder.quantity - got,
         "complete": not still,
     }
-    if (told := for_customer(await uow.customers.get(order.customer_id), "backorder_filled", params)) is not None:
+    if (told := for_customer(customer, "backorder_filled", params)) is not None:
         await uow.outbox.add(told, now)
     return got
 

@@ -319,7 +319,8 @@ async def place_bought_order(
         await allocation_rows(uow, order, decision, now)
         await _paid(uow, clock, order, paid, now)
         shop = merge(await uow.shop.identity(), "")
-        told = for_customer(customer, "order_placed", order_placed_params(order, shop))
+        named = order.in_language(customer.notification_language)
+        told = for_customer(customer, "order_placed", order_placed_params(named, shop))
         if told is not None:
             await uow.outbox.add(told, now)
         if policy.staff_chat_id is not None:

@@ -377,7 +377,9 @@ async def _place(
             told = for_customer(customer, "order_placed_for_you", {"code": order.code})
         elif request.channel is Channel.TELEGRAM:
             shop = merge(await uow.shop.identity(), "")
-            params = order_placed_params(order, shop) | {"waiting": waiting_params(cart, waiting)}
+            language = customer.notification_language
+            waits = waiting_params(in_language(cart, language), waiting)
+            params = order_placed_params(order.in_language(language), shop) | {"waiting": waits}
             told = for_customer(customer, "order_placed", params)
         replying = reply and request.channel is Channel.TELEGRAM  # a customer's own order, in their chat
         if told is not None and replying:

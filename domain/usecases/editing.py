@@ -239,7 +239,9 @@ async def _priced(uow: UnitOfWork, order: Order, changes: OrderChanges, prices: 
             raise NotForSaleNow(name=product.display_name if product else str(product_id))
         item = prices.item(product.sku, product.parent_code, product.category_id)
         unit = prices.price(item, base, quantity).unit
-        priced[product_id] = OrderLine(product_id, product.sku, product.display_name, 1, unit)
+        priced[product_id] = OrderLine(
+            product_id, product.sku, product.display_name, 1, unit, names=product.translated_names
+        )
     return priced
 
 
@@ -411,7 +413,10 @@ async def _tell(
     """The customer hears of staff's edits (they see their own as the reply); staff hear of all."""
     params = {**diff.params(), "charge_minor": settlement.charge.amount, "refund_minor": settlement.refund.amount}
     if not by_customer:
-        told = for_customer(await uow.customers.get(order.customer_id), "order_edited", params)
+        customer = await uow.customers.get(order.customer_id)
+        language = customer.notification_language if customer is not None else ""
+        named = {**params, **diff.in_language(language).params()}
+        told = for_customer(customer, "order_edited", named)
         if told is not None:
             await uow.outbox.add(told, now)
     if policy.checkout.staff_chat_id is not None:

@@ -360,9 +360,11 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
     rates = await shop_rates(uow)
     lines: list[OrderLine] = []
     owed = Money(0, order.currency)
+    names = {x.id: x.names for x in order.lines}
     for line in request.lines:
         if line.swap_product_id is None:
-            lines.append(OrderLine(line.product_id, line.sku, line.name, line.quantity, line.unit_price * 0))
+            free, named = line.unit_price * 0, names.get(line.order_line_id, {})
+            lines.append(OrderLine(line.product_id, line.sku, line.name, line.quantity, free, names=named))
             continue
         wanted = await uow.products.get(line.swap_product_id)
         price = rates.price(wanted.prices, order.currency) if wanted is not None else None
@@ -371,7 +373,9 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
         difference = price - line.unit_price
         charged = difference if difference.amount > 0 else difference * 0
         owed = owed + (charged - difference) * line.quantity
-        lines.append(OrderLine(wanted.id, wanted.sku, wanted.display_name, line.quantity, charged))
+        lines.append(
+            OrderLine(wanted.id, wanted.sku, wanted.display_name, line.quantity, charged, names=wanted.translated_names)
+        )
     return lines, owed
 
 

@@ -53,15 +53,18 @@ async def hold_short(
     await uow.orders.set_flags(order.id or 0, order.flags)
     expected = (await uow.purchasing.expected_dates([product.id or 0])).get(product.id or 0)
     pickup = order.delivery is not None and order.delivery.method is DeliveryMethod.PICKUP
+    customer = await uow.customers.get(order.customer_id)
+    line = next((x for x in order.lines if x.product_id == product.id), None)
+    language = customer.notification_language if customer is not None else ""
     params = {
         "code": order.code,
-        "name": product.display_name,
+        "name": line.named_in(language) if line is not None else product.display_name,
         "quantity": missing,
         "expected": expected.isoformat() if expected else "",
         "choices": [c.value for c in choices(pickup)],
         "settle": await _cancelled_part_settled(uow, order),
     }
-    if (told := for_customer(await uow.customers.get(order.customer_id), "order_short", params)) is not None:
+    if (told := for_customer(customer, "order_short", params)) is not None:
         await uow.outbox.add(told, now)
 
 

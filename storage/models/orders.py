@@ -80,6 +80,7 @@ class OrderLineRow(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price_minor: Mapped[int] = mapped_column(BigInteger)
     discount_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    names: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")  # JSON {language: name} as sold
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
 
 

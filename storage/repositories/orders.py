@@ -76,6 +76,10 @@ _RANK_SQL: dict[RankKey, ColumnElement[Any]] = {
 _QUEUE_ORDER = [_RANK_SQL[key] for key in QUEUE_RANK]
 
 
+def _names_json(line: OrderLine) -> str:
+    return json.dumps(dict(sorted(line.names.items())), ensure_ascii=False) if line.names else "{}"
+
+
 class SqlOrders:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -111,6 +115,7 @@ class SqlOrders:
                 "quantity": line.quantity,
                 "unit_price_minor": line.unit_price.amount,
                 "discount_minor": line.discount_minor,
+                "names": _names_json(line),
             }
             for line in order.lines
         ]
@@ -328,6 +333,7 @@ class SqlOrders:
                     Money(x.unit_price_minor, row.currency),
                     x.id,
                     x.discount_minor,
+                    json.loads(x.names) if x.names != "{}" else {},
                 )
                 for x in sorted(lines, key=lambda x: x.id)
             ],
@@ -433,6 +439,7 @@ class SqlOrders:
                 "quantity": line.quantity,
                 "unit_price_minor": line.unit_price.amount,
                 "discount_minor": line.discount_minor,
+                "names": _names_json(line),
             }
             for line in order.lines
             if line.id is None

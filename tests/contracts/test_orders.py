@@ -103,3 +103,26 @@ async def test_a_transition_saves_the_move_not_other_changes_to_the_order(uow: U
         "DHL",
     )
     assert (loaded.gift_message, loaded.contact_phone) == ("", "")
+
+
+async def test_a_line_reads_back_with_the_names_it_was_sold_under_in_each_language(uow: UnitOfWork) -> None:
+    customer, mug = await a_customer(uow), await a_product(uow)
+    sold = [
+        OrderLine(mug, "MUG-1", "Mug (Red)", 1, Money(500, "EUR"), names={"ru": "Кружка (Red)", "de": "Becher (Red)"})
+    ]
+    order = Order.place(code="BCDFGHJK", customer_id=customer, currency="EUR", lines=sold, now=NOW, actor="system")
+    async with uow:
+        await uow.orders.add(order)
+        await uow.commit()
+    async with uow:
+        loaded = await uow.orders.get_by_code("BCDFGHJK")
+    assert loaded is not None
+    (line,) = loaded.lines
+    assert dict(line.names) == {"ru": "Кружка (Red)", "de": "Becher (Red)"}
+    assert [line.named_in(x) for x in ("ru", "de", "en", "")] == [
+        "Кружка (Red)",
+        "Becher (Red)",
+        "Mug (Red)",
+        "Mug (Red)",
+    ]
+    assert [x.name for x in loaded.in_language("ru").lines] == ["Кружка (Red)"]

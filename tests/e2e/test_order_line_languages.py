@@ -1,0 +1,69 @@
+"""What a customer reads about their order names its lines in their language, as the products were
+named when it was placed (``OrderLine.names``), through the sandbox in Russian and English; a
+later renaming changes no order.
+
+Demo data: 85123A "White Hanging Heart T-Light Holder" £2.95."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar
+
+HEART_RU = "Подсвечник «Белое сердце»"
+HEART_EN = "White Hanging Heart T-Light Holder"
+
+
+async def _name_in_russian(shop: RunningBot, sku: str, name: str) -> None:
+    uow = shop.runtime.uow()
+    async with uow:
+        product = await uow.products.get_by_sku(sku)
+        assert product is not None and product.id is not None
+        product = await uow.products.get_untranslated(product.id)
+        assert product is not None
+        product.names["ru"] = name
+        await uow.products.upsert(product)
+        await uow.commit()
+
+
+async def test_a_russian_customer_reads_their_order_lines_in_russian_as_they_were_named_when_placed(
+    shop: RunningBot,
+) -> None:
+    await _name_in_russian(shop, "85123A", HEART_RU)
+    ivan = SandboxUser(shop.server, 741, "Иван", language_code="ru")
+    await add_to_cart(ivan, "85123A", 1)
+    placed = await place_cod_order(ivan)
+    code = order_code(placed)
+    confirmation = next(msg for msg in placed.new if "оформлен" in msg.text)
+    assert f"{HEART_RU} × 1" in confirmation.text and HEART_EN not in confirmation.text
+    names = select(m.OrderLineRow.name, m.OrderLineRow.names).join(m.OrderRow).where(m.OrderRow.code == code)
+    async with shop.runtime.sessions() as session:
+        (stored,) = (await session.execute(names)).all()
+    assert (stored.name, json.loads(stored.names)) == (HEART_EN, {"ru": HEART_RU})  # as sold, both languages
+
+    bob = SandboxUser(shop.server, 742, "Bob", language_code="en")
+    await add_to_cart(bob, "85123A", 1)
+    bobs = await place_cod_order(bob)
+    assert any(f"{HEART_EN} × 1" in msg.text for msg in bobs.new)  # the shop's language where it is read
+
+    await _name_in_russian(shop, "85123A", "Другой подсвечник")  # renamed after the order
+    detail = await ivan.send(f"/track {code}")
+    assert f"{HEART_RU} × 1" in detail.last.text and "Другой" not in detail.last.text
+    editing = await ivan.press(detail.last, "✏️")
+    assert f"{HEART_RU} × 1" in editing.last.text and any(
+        b.startswith("➖ Подсвечник «Бел") for b in editing.last.button_texts()
+    )
+
+    manager = await hire(shop, 743, "Max", "manager")
+    reply = await manager.send(f"/edit {code} 85123A 2")
+    assert f"{HEART_EN}: 1 → 2" in reply.last.text  # the staff member reads English
+    await shop.runtime.notifier.drain()
+    told = ivan.messages()[-1]
+    assert f"Заказ {code} изменён" in told.text and f"{HEART_RU}: 1 → 2" in told.text
+    assert await scalar(shop, select(m.OrderLineRow.quantity).join(m.OrderRow).where(m.OrderRow.code == code)) == 2
