@@ -42,29 +42,76 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from domain.forecasting import forecast, mase, seasonal_naive  # noqa: E402
-from domain.weeks import week_start, weekly  # noqa: E402
+from domain.weeks import RESTART_WEEKS, pause_start, week_start, weekly  # noqa: E402
 
 # ../shared/data beside the checkout (a git worktree sits one level deeper)
 DATA = next((p for p in (ROOT.parent / "shared" / "data", ROOT.parents[1] / "shared" / "data") if p.exists()), ROOT)
-M5 = DATA / "m5_dev" / "m5_dev.csv.gz"
+M5_FILE = DATA / "m5_dev" / "m5_dev.csv.gz"
 UCI = DATA / "online_retail" / "online_retail.csv.gz"
 FIELD = ("AutoETS", "AutoTheta", "IMAPA", "ADIDA", "CrostonOptimized")
 TARGET = 0.97  # Ordergram's mean MASE over the best of the field's, on m5_dev at each origin
 Series = dict[str, list[float]]
+Prices = dict[str, list[float | None]]  # the shelf price of each point (None: not on sale)
 
 
-def load_m5(path: Path) -> tuple[Series, Series]:
-    """Weekly and daily units per item and store, oldest first."""
+@dataclass(frozen=True)
+class M5:
+    weekly: Series
+    daily: Series
+    weekly_prices: Prices
+    daily_prices: Prices
+
+
+def load_m5(path: Path) -> M5:
+    """Weekly and daily units per item and store, oldest first, and their prices."""
     weeks: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     days: dict[str, dict[str, float]] = defaultdict(dict)
+    week_prices: dict[str, dict[int, float | None]] = defaultdict(dict)
+    day_prices: dict[str, dict[str, float | None]] = defaultdict(dict)
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            key = f"{row['item_id']}@{row['store_id']}"
-            weeks[key][int(row["wm_yr_wk"])] += float(row["value"])
+            key, week = f"{row['item_id']}@{row['store_id']}", int(row["wm_yr_wk"])
+            weeks[key][week] += float(row["value"])
             days[key][row["date"]] = float(row["value"])
-    weekly_series = {k: [v[w] for w in sorted(v)][:-1] for k, v in sorted(weeks.items())}  # last week: 2 days
-    daily_series = {k: [v[d] for d in sorted(v)] for k, v in sorted(days.items())}
-    return weekly_series, daily_series
+            price = float(row["sell_price"]) if row["sell_price"] else None
+            week_prices[key][week] = price  # one price a Walmart week
+            day_prices[key][row["date"]] = price
+    return M5(
+        {k: [v[w] for w in sorted(v)][:-1] for k, v in sorted(weeks.items())},  # last week: 2 days
+        {k: [v[d] for d in sorted(v)] for k, v in sorted(days.items())},
+        {k: [v[w] for w in sorted(v)][:-1] for k, v in sorted(week_prices.items())},
+        {k: [v[d] for d in sorted(v)] for k, v in sorted(day_prices.items())},
+    )
+
+
+def price_cut(train: Sequence[float], prices: Sequence[float | None], per_week: int) -> bool:
+    """What the shop knows when it forecasts: whether its price now (that of the first point
+    forecast) is below its price when the history's closing pause began."""
+    start = pause_start(train, per_week)
+    if start is None:
+        return False
+    then, now = prices[start], prices[len(train)]
+    return then is not None and now is not None and now < then
+
+
+def relaunches(series: Series, prices: Prices, ahead: int = 12) -> None:
+    """Each week that follows ``RESTART_WEEKS`` or more without a sale: whether the series sold
+    again within ``ahead`` weeks, when its price was cut that week (below its price when the
+    pause began) and when it was not: the evidence ``domain.forecasting.before_pause`` acts on."""
+    counts = {True: [0, 0], False: [0, 0]}
+    for key, values in series.items():
+        for t in range(1, len(values) - ahead + 1):
+            cut = price_cut(values[:t], prices[key], 1)
+            if pause_start(values[:t]) is None:
+                continue
+            counts[cut][0] += 1
+            counts[cut][1] += sum(values[t : t + ahead]) > 0
+    (cuts, sold), (others, sold_too) = counts[True], counts[False]
+    print(
+        f"\nm5_dev weekly: weeks after {RESTART_WEEKS} or more without a sale, and whether a sale came within {ahead}"
+    )
+    print(f"  the price cut below the pause's: {cuts:5d} weeks, sold again in {sold / max(cuts, 1):.0%}")
+    print(f"  no such cut:                      {others:5d} weeks, sold again in {sold_too / max(others, 1):.0%}")
 
 
 def field_forecasts(
@@ -132,18 +179,29 @@ def score(
     anchors: Sequence[str] = (),
     options: Options = Options(),
     target: float | None = TARGET,
+    prices: Prices | None = None,
 ) -> dict[str, float]:
     """Mean MASE per method forecasting ``horizon`` points from ``cut`` points before the end;
-    ``target``: the share of the best of the field to print a verdict against (None: none)."""
+    ``target``: the share of the best of the field to print a verdict against (None: none).
+    With ``prices``, Ordergram is told of a price cut in a closing pause (``price_cut``), and
+    scored without it too ("ordergram, no prices"): the field's models see sales only."""
     the_field, field_time = field_forecasts(series, cut, horizon, season, options.cache) if options.field else ({}, 0.0)
     scores: dict[str, list[float]] = defaultdict(list)
     methods: Counter[str] = Counter()
+    relaunched: list[str] = []
     started = time.perf_counter()
     for key, values in series.items():
         train, actual = values[: len(values) - cut], values[len(values) - cut : len(values) - cut + horizon]
-        found = forecast(train, horizon, per_week=season)  # season 7: daily points, a pause is 26 weeks of them
+        told = prices is not None and price_cut(train, prices[key], season)
+        # season 7: daily points, a pause is 26 weeks of them
+        found = forecast(train, horizon, per_week=season, price_cut=told)
         methods[found.method.value] += 1
         scores["ordergram"].append(mase(train, actual, found.weeks))
+        if prices is not None:
+            unseen = forecast(train, horizon, per_week=season) if told else found
+            scores["ordergram, no prices"].append(mase(train, actual, unseen.weeks))
+        if found.relaunch:
+            relaunched.append(key)
         for name, predicted in the_field.get(key, {}).items():
             scores[name].append(mase(train, actual, predicted))
         for name, make in _anchors(season).items():
@@ -153,10 +211,12 @@ def score(
     means = {name: statistics.mean(values) for name, values in scores.items()}
     print(f"\n{label}: {len(series)} series, {horizon} ahead from {cut} before the end")
     print(f"  methods chosen: {dict(methods.most_common())}")
+    if prices is not None:
+        print(f"  a price cut in a closing pause, read as a relaunch: {len(relaunched)} series {relaunched}")
     best = min((means[name] for name in FIELD if name in means), default=None)
     for name, value in sorted(means.items(), key=lambda item: item[1]):
         versus = f"  {value / best:.3f} × best of the field" if best else ""
-        print(f"  {name:<18} mean MASE {value:8.3f}   median {statistics.median(scores[name]):6.3f}{versus}")
+        print(f"  {name:<20} mean MASE {value:8.3f}   median {statistics.median(scores[name]):6.3f}{versus}")
     if best:
         share = means["ordergram"] / best
         if target is None:
@@ -260,17 +320,19 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="directory keeping statsforecast's forecasts between runs")
     args = parser.parse_args()
     options = Options(cache=args.cache, top=args.top)
-    if M5.exists():
-        weekly_series, daily_series = load_m5(M5)
+    if M5_FILE.exists():
+        m5 = load_m5(M5_FILE)
+        relaunches(m5.weekly, m5.weekly_prices)
         for cut in (12, 26):
-            score(weekly_series, cut, 12, 1, f"m5_dev weekly, origin {cut} weeks before the end", options=options)
+            label = f"m5_dev weekly, origin {cut} weeks before the end"
+            score(m5.weekly, cut, 12, 1, label, options=options, prices=m5.weekly_prices)
         if not args.skip_daily:
             daily = Options(field=not args.skip_daily_field, cache=args.cache, top=args.top)
             for cut in (12, 26):
                 label = f"m5_dev daily, origin {7 * cut} days before the end"
-                score(daily_series, 7 * cut, 28, 7, label, anchors=("seasonal-naive-7",), options=daily)
+                score(m5.daily, 7 * cut, 28, 7, label, ("seasonal-naive-7",), daily, prices=m5.daily_prices)
     else:
-        print(f"{M5} is not here: the m5_dev backtest is skipped (see its README in ../shared/data)")
+        print(f"{M5_FILE} is not here: the m5_dev backtest is skipped (see its README in ../shared/data)")
     if args.skip_uci:
         return
     if UCI.exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -154,6 +155,18 @@ def shown(value: object) -> str:
     if isinstance(value, tuple):
         return str(len(value))
     return str(value)
+
+
+def price_then(changes: Sequence[ProductChange], now: Money | None) -> Money | None:
+    """The price before the first of these audited changes of one price (oldest first), or
+    ``now`` when there are none: what it was when they began."""
+    if not changes:
+        return now
+    amount, _, currency = changes[0].before.partition(" ")
+    try:
+        return Money.parse(amount, currency) if amount else None
+    except DomainError:  # not written by ``shown``: no price to compare with
+        return None
 
 
 def field_value(product: Product, field: str) -> object:

@@ -156,6 +156,10 @@ class ProductRepository(Protocol):
         """A page of the product's audit trail, newest first, and how many entries there are."""
         ...
 
+    async def price_changes(self, product_ids: Sequence[int], currency: str, since: datetime) -> list[ProductChange]:
+        """The audited changes of these products' price in ``currency`` after ``since``, oldest first."""
+        ...
+
 
 class WarehouseRepository(Protocol):
     async def get_by_code(self, code: str) -> Warehouse | None: ...

@@ -11,6 +11,7 @@ from domain.i18n import N_plural
 # Kept apart from ``domain.forecasting`` (numpy): imports and the /forecast screen need these,
 # and a bot process should load numpy only when it first forecasts.
 MIN_WEEKS = 8  # fewer weeks than this and there is nothing honest to say
+RESTART_WEEKS = 26  # a zero run this long, then sales again: the product restarted
 
 
 class NotEnoughHistory(DomainError):
@@ -35,3 +36,12 @@ def weekly(daily: Sequence[tuple[date, int]], first_week: date, last_week: date)
         if 0 <= index < weeks:
             series[index] += quantity
     return series
+
+
+def pause_start(series: Sequence[float], per_week: int = 1) -> int | None:
+    """Where the history's closing run of ``RESTART_WEEKS`` or more without a sale began (the
+    index of its first point), when it follows a sale; else None."""
+    start = len(series)
+    while start > 0 and series[start - 1] <= 0:
+        start -= 1
+    return start if start > 0 and len(series) - start >= RESTART_WEEKS * per_week else None

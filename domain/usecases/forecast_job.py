@@ -14,6 +14,7 @@ from domain.usecases.forecasts import (
     CLASS_WEEKS,
     DEFAULT_LEAD_TIME_DAYS,
     lead_times,
+    price_cuts,
     product_classes,
     suggest,
 )
@@ -23,8 +24,8 @@ from domain.weeks import NotEnoughHistory, week_start, weekly
 BATCH_PRODUCTS = 500  # products read, forecast and written per step: memory stays flat with the catalogue
 
 # One product at one warehouse to forecast: ids, weekly units up to last week, lead time in
-# days, ABC class (None: one level for all).
-Pair = tuple[int, int, list[float], int, ProductClass | None]
+# days, ABC class (None: one level for all), whether its price was cut in a closing pause.
+Pair = tuple[int, int, list[float], int, ProductClass | None, bool]
 Compute = Callable[[list[Pair], ServiceLevels, datetime], Awaitable[list[Suggestion]]]
 
 
@@ -33,9 +34,9 @@ def suggestions_for(pairs: list[Pair], levels: ServiceLevels, computed_at: datet
     from domain.forecasting import forecast  # numpy: loaded when the job first runs, not at start
 
     out = []
-    for product_id, warehouse_id, series, lead_days, product_class in pairs:
+    for product_id, warehouse_id, series, lead_days, product_class, price_cut in pairs:
         try:
-            found = forecast(series, 2)
+            found = forecast(series, 2, price_cut=price_cut)
         except NotEnoughHistory:
             continue
         policy = suggest(found, lead_days, levels, product_class)
@@ -109,19 +110,25 @@ async def nightly_forecasts(
     for start in range(0, len(products), batch):
         async with uow.read_only():
             daily = await uow.demand.daily(products[start : start + batch], since)
-        sales: dict[tuple[int, int], list[tuple[date, int]]] = {}
-        for product_id, warehouse_id, day, quantity in daily:
-            sales.setdefault((product_id, warehouse_id), []).append((day, quantity))
-        del daily
+            sales: dict[tuple[int, int], list[tuple[date, int]]] = {}
+            for product_id, warehouse_id, day, quantity in daily:
+                sales.setdefault((product_id, warehouse_id), []).append((day, quantity))
+            del daily
+            histories = {
+                key: (weekly(days, week_start(days[0][0]), last_week), week_start(days[0][0]))  # days in date order
+                for key, days in sales.items()
+            }
+            cut = await price_cuts(uow, histories, currency)
         pairs: list[Pair] = [
             (
                 product_id,
                 warehouse_id,
-                weekly(days, week_start(days[0][0]), last_week),  # days come in date order
+                series,
                 leads.get((product_id, warehouse_id), DEFAULT_LEAD_TIME_DAYS),
                 classes.get(product_id, ProductClass.C) if levels.by_class is not None else None,
+                (product_id, warehouse_id) in cut,
             )
-            for (product_id, warehouse_id), days in sales.items()
+            for (product_id, warehouse_id), (series, _) in histories.items()
         ]
         pending.append(asyncio.ensure_future(compute(pairs, levels, now)))
         while len(pending) >= max(in_flight, 1):

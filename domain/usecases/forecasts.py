@@ -3,11 +3,13 @@ demand quantiles, and the replenishment policy they give; managers can apply tha
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from domain.catalog import Product
+from domain.catalog_edits import ProductChange, price_then
 from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
 from domain.replenishment import Policy, ProductClass, ServiceLevels, abc_classes, policy
@@ -15,7 +17,7 @@ from domain.staff import Permission
 from domain.usecases.catalog import find_by_sku
 from domain.usecases.imports import history_start
 from domain.usecases.staff import require
-from domain.weeks import MIN_WEEKS, NotEnoughHistory, week_start, weekly
+from domain.weeks import MIN_WEEKS, NotEnoughHistory, pause_start, week_start, weekly
 
 if TYPE_CHECKING:
     from domain.forecasting import Forecast
@@ -69,6 +71,34 @@ async def product_classes(uow: UnitOfWork, since: date, currency: str) -> dict[i
     return abc_classes(revenue)
 
 
+Key = tuple[int, int]  # product, warehouse
+
+
+async def price_cuts(uow: UnitOfWork, series: Mapping[Key, tuple[list[float], date]], currency: str) -> set[Key]:
+    """The (product, warehouse) pairs whose weekly history (from its first week) ends in a pause
+    during which the product's price in ``currency`` was cut: its price now is below its price
+    when the pause began, by the audit trail (``domain.forecasting.before_pause``)."""
+    began: dict[Key, datetime] = {}
+    for key, (weeks, first) in series.items():
+        if (start := pause_start(weeks)) is not None:
+            began[key] = datetime.combine(first + timedelta(weeks=start), time(), UTC)
+    if not began:
+        return set()
+    ids = sorted({product_id for product_id, _ in began})
+    now = {p.id: p.price_in(currency) for p in await uow.products.get_many(ids)}
+    changes = await uow.products.price_changes(ids, currency, min(began.values()))
+    by_product: dict[int, list[ProductChange]] = {}
+    for change in changes:  # oldest first
+        by_product.setdefault(change.product_id, []).append(change)
+    cut = set()
+    for key, at in began.items():
+        price = now.get(key[0])
+        then = price_then([c for c in by_product.get(key[0], []) if c.at > at], price)
+        if price is not None and then is not None and price < then:
+            cut.add(key)
+    return cut
+
+
 async def product_forecast(
     uow: UnitOfWork, clock: Clock, *, staff_id: int, sku: str, levels: ServiceLevels, currency: str
 ) -> tuple[Product, list[WarehouseForecast]]:
@@ -91,18 +121,21 @@ async def product_forecast(
         if levels.by_class is not None:
             classes = await product_classes(uow, last_week - timedelta(weeks=CLASS_WEEKS - 1), currency)
             product_class = classes.get(product.id, ProductClass.C)
-    by_warehouse: dict[int, list[tuple[date, int]]] = {}
-    for _, warehouse_id, day, quantity in daily:
-        by_warehouse.setdefault(warehouse_id, []).append((day, quantity))
+        by_warehouse: dict[int, list[tuple[date, int]]] = {}
+        for _, warehouse_id, day, quantity in daily:
+            by_warehouse.setdefault(warehouse_id, []).append((day, quantity))
+        histories = {}
+        for warehouse_id in sorted(stocked | set(by_warehouse), key=lambda w: codes.get(w, "")):
+            sales = by_warehouse.get(warehouse_id, [])
+            first = week_start(min((d for d, _ in sales), default=last_week))
+            histories[(product.id, warehouse_id)] = weekly(sales, first, last_week), first
+        cut = await price_cuts(uow, histories, currency)
     results = []
-    for warehouse_id in sorted(stocked | set(by_warehouse), key=lambda w: codes.get(w, "")):
-        sales = by_warehouse.get(warehouse_id, [])
-        first = week_start(min((d for d, _ in sales), default=last_week))
-        series = weekly(sales, first, last_week)
-        lead_days = leads.get((product.id, warehouse_id), DEFAULT_LEAD_TIME_DAYS)
-        results.append(
-            _one(warehouse_id, codes.get(warehouse_id, "?"), series, first, lead_days, points, levels, product_class)
-        )
+    for key, (series, first) in histories.items():
+        warehouse_id = key[1]
+        lead_days = leads.get(key, DEFAULT_LEAD_TIME_DAYS)
+        code = codes.get(warehouse_id, "?")
+        results.append(_one(warehouse_id, code, series, first, lead_days, points, levels, product_class, key in cut))
     if not results:
         raise NotFound()
     return product, results
@@ -117,12 +150,13 @@ def _one(
     points: dict[int, tuple[int, int | None]],
     levels: ServiceLevels,
     product_class: ProductClass | None,
+    price_cut: bool = False,
 ) -> WarehouseForecast:
     from domain.forecasting import backtest, forecast  # numpy: loaded on the first forecast, not at start
 
     current, top = points.get(warehouse_id, (0, None))
     try:
-        found = forecast(series, HORIZON_WEEKS)
+        found = forecast(series, HORIZON_WEEKS, price_cut=price_cut)
     except NotEnoughHistory:
         return WarehouseForecast(warehouse_id, code, series, first, None, None, None, lead_days, None, current, top, {})
     held = min(BACKTEST_WEEKS, len(series) - MIN_WEEKS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Hashable, Iterator, Mapping, Sequence
+from datetime import datetime
 from itertools import groupby
 from typing import Any, cast
 
@@ -394,6 +395,17 @@ class SqlProducts:
             select(c).where(c.product_id == product_id).order_by(c.at.desc(), c.id.desc()).offset(offset).limit(limit)
         )
         return [ProductChange(r.product_id, r.at, r.actor, r.field, r.before, r.after) for r in rows], total
+
+    async def price_changes(self, product_ids: Sequence[int], currency: str, since: datetime) -> list[ProductChange]:
+        c, found = m.ProductChangeRow, []
+        for chunk in _chunks(sorted(set(product_ids))):
+            rows = await self.s.scalars(
+                select(c)
+                .where(c.product_id.in_(chunk), c.field == f"price_{currency}", c.at > since)
+                .order_by(c.product_id, c.at, c.id)
+            )
+            found += [ProductChange(r.product_id, r.at, r.actor, r.field, r.before, r.after) for r in rows]
+        return found
 
     async def categories(self) -> list[Category]:
         """Each with how many products (parents, however many variants) it shows."""

@@ -331,3 +331,35 @@ async def test_the_staff_list_finds_every_variant_hidden_ones_too_by_sku_name_or
         hats = every[0].category_id
         assert [p.sku for p in (await uow.products.staff_list("", None, hats, 0, 10))[0]] == ["HAT-1"]
         assert (await uow.products.staff_list("%", None, None, 0, 10))[1] == 1  # a literal percent sign
+
+
+async def test_price_changes_are_those_of_one_currency_after_a_time_for_the_products_asked_oldest_first(
+    uow: UnitOfWork,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from domain.catalog_edits import ProductChange
+
+    mug, bowl, cup = await a_product(uow, "MUG-1"), await a_product(uow, "BOWL-1"), await a_product(uow, "CUP-1")
+    at = datetime(2026, 6, 1, tzinfo=UTC)
+    entries = [
+        (mug, 0, "price_EUR", "5.00 EUR", "4.50 EUR"),  # at ``since``: not after it
+        (mug, 2, "price_EUR", "4.50 EUR", "4.00 EUR"),
+        (mug, 1, "price_EUR", "5.00 EUR", "4.50 EUR"),
+        (mug, 3, "price_GBP", "4.00 GBP", "3.00 GBP"),  # another currency
+        (mug, 4, "name", "Mug", "Big mug"),  # another field
+        (bowl, 5, "price_EUR", "", "2.00 EUR"),
+        (cup, 6, "price_EUR", "1.00 EUR", "0.90 EUR"),  # not asked for
+    ]
+    async with uow:
+        for product_id, days, field, before, after in entries:
+            change = ProductChange(product_id, at + timedelta(days=days), "staff:1", field, before, after)
+            await uow.products.record_change(change)
+        await uow.commit()
+    async with uow.read_only():
+        found = await uow.products.price_changes([bowl, mug], "EUR", at)
+    assert [(c.product_id, (c.at - at).days, c.after) for c in found] == [
+        (mug, 1, "4.50 EUR"),
+        (mug, 2, "4.00 EUR"),
+        (bowl, 5, "2.00 EUR"),
+    ]

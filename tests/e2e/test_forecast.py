@@ -70,6 +70,30 @@ async def test_a_seller_paused_for_thirty_weeks_as_once_before_is_forecast_at_it
     assert "Next weeks: 10.0 · 10.0" in text and "Suggested: reorder point 8, order up to 18" in text
 
 
+async def test_a_price_cut_after_a_first_long_pause_is_read_as_a_relaunch_at_the_rate_before_it(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    last_monday = week_start(clock.now().date()) - timedelta(weeks=1)
+    rows = "".join(f"22197,LON,{last_monday - timedelta(weeks=w)},10\n" for w in range(30, 50))
+    await import_demand(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows)
+    manager = await hire(shop, 97, "Mo", "manager")
+    before = (await manager.send("/forecast 22197")).last.text
+    assert "read as a" not in before  # a first pause, no cut: read as gone, its forecast decays
+    gone = float(before.split("Next weeks: ")[1].split(" · ")[0])
+    assert gone < 1
+    asked = await manager.press((await manager.send("/product 22197")).last, "Price (GBP)")
+    assert "Now: 0.85 GBP" in asked.last.text
+    raised = await manager.send("0.95")  # a rise in the pause is no relaunch
+    assert "Saved." in raised.last.text and "read as a" not in (await manager.send("/forecast 22197")).last.text
+    asked = await manager.press((await manager.send("/product 22197")).last, "Price (GBP)")
+    assert "Saved." in (await manager.send("0.79")).last.text  # below 0.85, its price when the pause began
+    text = (await manager.send("/forecast 22197")).last.text
+    assert "No sales in the last 30 weeks, and the price was cut since they began: read as a relaunch" in text
+    assert "Next weeks: 10.0 · 10.0" in text and "Suggested: reorder point 8, order up to 18" in text
+    ru = SandboxUser(shop.server, 97, "Mo", language_code="ru")
+    assert "цена снижена" in (await ru.send("/forecast 22197")).last.text
+
+
 async def test_the_forecast_screen_reads_in_russian(shop: RunningBot, clock: FakeClock) -> None:
     await _steady(shop, clock)
     await hire(shop, 97, "Mo", "manager")

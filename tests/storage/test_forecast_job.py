@@ -110,3 +110,32 @@ async def test_classes_set_the_level_and_a_pair_without_demand_is_dropped(
     assert (run.stored, run.dropped) == (2, 1)
     async with uow.read_only():
         assert {(s.product_id, s.warehouse_id) for s in await uow.demand.suggestions(None)} == {(mug, w1), (mug, w2)}
+
+
+async def test_a_price_cut_after_a_first_long_pause_is_forecast_at_the_rate_before_it(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    from domain.catalog_edits import ProductChange
+
+    uow = SqlUnitOfWork(session_factory(engine))
+    last_monday = week_start(clock.now().date()) - timedelta(days=7)
+    async with uow:
+        cut, kept = [
+            (await uow.products.upsert(Product(sku, sku, "C", prices={"EUR": Money(400, "EUR")}))).id or 0
+            for sku in ("CUT", "KEPT")
+        ]
+        w1 = (await uow.warehouses.upsert(Warehouse("W1", "W1"))).id or 0
+        # Both sold 10 a week, then nothing for the last 30 weeks: a first pause, read as gone…
+        await uow.demand.record(
+            [(p, w1, last_monday - timedelta(weeks=k), 10) for p in (cut, kept) for k in range(30, 50)], "import"
+        )
+        # …unless the price was cut since it began (CUT: 5.00 → 4.00 last week; KEPT: raised)
+        for product, before, after in ((cut, "5.00 EUR", "4.00 EUR"), (kept, "3.00 EUR", "4.00 EUR")):
+            change = ProductChange(product, clock.now() - timedelta(weeks=1), "staff:1", "price_EUR", before, after)
+            await uow.products.record_change(change)
+        await uow.commit()
+    await nightly_forecasts(uow, clock, levels=ServiceLevels(0.95), currency="EUR", auto_apply=False)
+    async with uow.read_only():
+        stored = {s.product_id: s for s in await uow.demand.suggestions(None)}
+    assert stored[cut].weekly_demand == pytest.approx(10) and stored[cut].reorder_point == 10
+    assert stored[kept].weekly_demand < 1

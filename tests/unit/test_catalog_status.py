@@ -139,3 +139,20 @@ async def test_a_hidden_product_has_no_card_and_cannot_be_added(shop: FakeUnitOf
         await product_card_by_sku(shop, sku="MUG-2", currency="EUR", fallback_currency="EUR")
     with pytest.raises(NotForSale):
         await add_to_cart(shop, FakeClock(), customer_id=1, product_id=cup, quantity=1, hold_minutes=30)
+
+
+def test_the_price_then_is_the_one_before_the_first_audited_change_or_the_price_now_without_any() -> None:
+    from datetime import UTC, datetime
+
+    from domain.catalog_edits import ProductChange, price_then
+
+    at = datetime(2026, 6, 1, tzinfo=UTC)
+
+    def change(before: str, after: str) -> ProductChange:
+        return ProductChange(1, at, "staff:1", "price_EUR", before, after)
+
+    now = Money(400, "EUR")
+    assert price_then([change("5.00 EUR", "4.50 EUR"), change("4.50 EUR", "4.00 EUR")], now) == Money(500, "EUR")
+    assert price_then([], now) == now
+    assert price_then([change("", "4.00 EUR")], now) is None  # it had no price then
+    assert price_then([change("five EUR", "4.00 EUR")], now) is None  # not written by ``shown``

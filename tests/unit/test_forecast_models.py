@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from domain import forecast_models as models
-from domain.forecasting import RESTART_WEEKS, Method, _Scored, before_pause, forecast, since_restart
-from domain.weeks import MIN_WEEKS
+from domain.forecasting import Method, _Scored, before_pause, forecast, since_restart
+from domain.weeks import MIN_WEEKS, RESTART_WEEKS, pause_start
 
 HALF = models.ALPHAS.index(0.5)
 
@@ -100,6 +100,35 @@ def test_a_paused_seller_that_came_back_before_is_forecast_at_its_rate_before_th
     gone = forecast([4.0] * 20 + [0.0] * 30, 3)  # the first such pause: read as gone
     assert gone.paused == 0 and gone.weeks[0] < 0.5
     assert forecast([4.0] * 20 + [0.0] * 10, 3).weeks[0] < 1  # ten quiet weeks: the rate follows them down
+
+
+def test_a_pause_starts_after_the_last_sale_and_lasts_at_least_restart_weeks() -> None:
+    assert pause_start([0.0, 3.0, *[0.0] * RESTART_WEEKS]) == 2
+    assert pause_start([0.0, 3.0, *[0.0] * (RESTART_WEEKS - 1)]) is None  # a slow spell
+    assert pause_start([0.0] * 40) is None  # nothing sold yet: not a pause
+    assert pause_start([3.0, *[0.0] * RESTART_WEEKS * 7], per_week=7) == 1
+    assert pause_start([3.0, *[0.0] * RESTART_WEEKS], per_week=7) is None
+
+
+def test_a_price_cut_reads_even_a_first_pause_as_one_from_at_least_min_weeks_before_it() -> None:
+    first = [3.0] * 10 + [0.0] * RESTART_WEEKS
+    assert before_pause(first, price_cut=True) == ([3.0] * 10, RESTART_WEEKS)
+    sparse = [0.0] * 100 + [1.0, 2.0, 1.0] + [0.0] * 72  # four units in 103 weeks, then 72 without
+    history, pause = before_pause(sparse, price_cut=True)
+    assert pause == 72 and history == [0.0] * (MIN_WEEKS - 3) + [1.0, 2.0, 1.0]
+    assert before_pause(sparse) == (sparse[100:], 0)  # no cut: read as gone
+    assert before_pause([1.0, *[0.0] * RESTART_WEEKS], price_cut=True)[1] == 0  # too little before it
+
+
+def test_a_product_whose_price_was_cut_in_a_pause_is_forecast_at_its_rate_before_it() -> None:
+    series = [0.0] * 100 + [1.0, 2.0, 1.0] + [0.0] * 72
+    relaunched, gone = forecast(series, 4, price_cut=True), forecast(series, 4)
+    assert relaunched.relaunch and relaunched.paused == 72
+    assert 0.3 < relaunched.weeks[0] <= 2.0  # about its four units over the eight weeks before the pause
+    assert not gone.relaunch and gone.paused == 0 and gone.weeks[0] < 0.05
+    steady = [4.0] * 30
+    assert not forecast(steady, 2, price_cut=True).relaunch  # no pause: a cut changes nothing here
+    assert forecast(steady, 2, price_cut=True).weeks == forecast(steady, 2).weeks
 
 
 def test_a_yearly_season_is_detected_only_with_two_years_that_show_it() -> None:
