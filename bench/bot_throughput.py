@@ -228,7 +228,7 @@ async def ordergram(products: int, users: int, variants: int = 1) -> AsyncIterat
         products_csv, stock_csv, skus = catalog_csv(products, variants)
         started = time.perf_counter()
         await import_warehouses(runtime.uow(), (DEMO / "warehouses.csv").read_text(encoding="utf-8"))
-        await import_products(runtime.uow(), products_csv)
+        await import_products(runtime.uow(), runtime.clock, products_csv)
         await import_stock(runtime.uow(), runtime.clock, stock_csv)
         await import_carriers(runtime.uow(), (DEMO / "carriers.csv").read_text(encoding="utf-8"))
         print(

@@ -77,7 +77,7 @@ async def prepare_shop(database: Path, products: int, variants: int = 1) -> list
     try:
         products_csv, stock_csv, skus = catalog_csv(products, variants)
         await import_warehouses(SqlUnitOfWork(sessions), (DEMO / "warehouses.csv").read_text(encoding="utf-8"))
-        await import_products(SqlUnitOfWork(sessions), products_csv)
+        await import_products(SqlUnitOfWork(sessions), SystemClock(), products_csv)
         await import_stock(SqlUnitOfWork(sessions), SystemClock(), stock_csv)
         await import_carriers(SqlUnitOfWork(sessions), (DEMO / "carriers.csv").read_text(encoding="utf-8"))
     finally:

@@ -122,7 +122,7 @@ async def main() -> None:
         runtime = await bot.runtime.start_runtime(settings)
         products_csv, stock_csv, skus = catalog_csv(args.products, args.variants)
         await import_warehouses(runtime.uow(), (DEMO / "warehouses.csv").read_text(encoding="utf-8"))
-        await import_products(runtime.uow(), products_csv)
+        await import_products(runtime.uow(), runtime.clock, products_csv)
         await import_stock(runtime.uow(), runtime.clock, stock_csv)
         await import_carriers(runtime.uow(), (DEMO / "carriers.csv").read_text(encoding="utf-8"))
         ours, tg = runtime.dp, runtime.bot

@@ -39,6 +39,7 @@ async def load_demo_catalog(runtime: Runtime) -> None:
     await import_warehouses(runtime.uow(), (DEMO_DATA / "warehouses.csv").read_text(encoding="utf-8"))
     await import_products(
         runtime.uow(),
+        runtime.clock,
         (DEMO_DATA / "products.csv").read_text(encoding="utf-8"),
         files_next_to(DEMO_DATA / "products.csv"),
     )

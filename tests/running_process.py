@@ -100,7 +100,9 @@ async def demo_shop(workdir: Path) -> None:
     try:
         products = DEMO_DATA / "products.csv"
         await import_warehouses(SqlUnitOfWork(sessions), (DEMO_DATA / "warehouses.csv").read_text(encoding="utf-8"))
-        await import_products(SqlUnitOfWork(sessions), products.read_text(encoding="utf-8"), files_next_to(products))
+        await import_products(
+            SqlUnitOfWork(sessions), SystemClock(), products.read_text(encoding="utf-8"), files_next_to(products)
+        )
         stock = (DEMO_DATA / "stock.csv").read_text(encoding="utf-8")
         await import_stock(SqlUnitOfWork(sessions), SystemClock(), stock)
         await import_carriers(SqlUnitOfWork(sessions), (DEMO_DATA / "carriers.csv").read_text(encoding="utf-8"))

@@ -75,12 +75,15 @@ def _same_product(new: Product, old: Product) -> bool:
 
 async def import_products(
     uow: UnitOfWork,
+    clock: Clock,
     text: str,
     resolve_path: Callable[[str], str | None] | None = None,
     languages: Container[str] | None = None,
 ) -> ImportReport:
     """``resolve_path`` turns a photo path written in the file into an absolute one (or
-    None when it does not exist); without it, only URLs and Telegram file_ids are accepted."""
+    None when it does not exist); without it, only URLs and Telegram file_ids are accepted.
+    A product the file puts back on sale with stock tells those who asked for it, in the
+    import's transaction, as ``/product``'s status does (``catalog_admin.set_status``)."""
     parsed, problems = parse_products(text, resolve_path or (lambda _: None), languages)
     terms, bad_terms = parse_backorder_column(text)  # the optional ``backorder`` column
     if problems or bad_terms:
@@ -99,9 +102,13 @@ async def import_products(
         existing = await uow.products.ids_by_sku([p.sku for _, p in parsed])
         stored = {p.sku: p for p in await uow.products.get_many(sorted(existing.values()))}
         same = [p for _, p in parsed if p.sku in stored and _same_product(p, stored[p.sku])]
+        back = [existing[p.sku] for _, p in parsed if p.orderable and p.sku in stored and not stored[p.sku].orderable]
         await uow.products.link_categories(links)
         await uow.products.upsert_many([product for _, product in parsed])
         await import_terms(uow, terms)
+        if back:
+            available = await available_by_product(uow, back)
+            await notify_back_in_stock(uow, [p for p in back if available.get(p, 0) > 0], clock.now())
         await uow.commit()
     return ImportReport(created=len(parsed) - len(existing), updated=len(existing) - len(same), unchanged=len(same))
 

@@ -201,12 +201,16 @@ async def test_a_products_file_sets_backorder_terms_and_bad_ones_refuse_the_file
     from domain.usecases.imports import import_products
 
     header = "sku,name,category,price,currency,backorder\n"
-    await import_products(shop.runtime.uow(), header + "LAMP-2,Star Lamp,Lighting,20.00,GBP,preorder 2027-01-15 40\n")
+    await import_products(
+        shop.runtime.uow(), shop.runtime.clock, header + "LAMP-2,Star Lamp,Lighting,20.00,GBP,preorder 2027-01-15 40\n"
+    )
     manager = await hire(shop, 96, "Mia", "manager")
     shown = (await manager.send("/backorder LAMP-2")).last.text
     assert "Preorder: released on Jan 15, 2027." in shown and "At most 40 units may wait at once." in shown
     with pytest.raises(ImportRejected):
-        await import_products(shop.runtime.uow(), header + "LAMP-2,Star Lamp,Lighting,20.00,GBP,sometimes\n")
+        await import_products(
+            shop.runtime.uow(), shop.runtime.clock, header + "LAMP-2,Star Lamp,Lighting,20.00,GBP,sometimes\n"
+        )
     assert "At most 40 units" in (await manager.send("/backorder LAMP-2")).last.text  # nothing changed
     off = (await manager.send("/backorder LAMP-2 off")).last.text
     assert "Backorders: off." in off

@@ -238,9 +238,13 @@ async def test_the_checkout_review_names_products_in_the_customers_language(shop
     assert "Подставка для попкорна снят с продажи" in review.last.text
 
 
-async def test_back_in_stock_is_told_in_the_customers_language_when_the_product_is_on_sale_again_and_not_before(
-    shop: RunningBot,
-) -> None:
+RESTOCK = "sku,warehouse,bin,quantity\nTEE-XL-NVY,LON,A-05-01-1,5\n"
+
+
+async def _asked_for_while_off_sale(shop: RunningBot) -> tuple[SandboxUser, SandboxUser, SandboxUser, int, int]:
+    """TEE-XL-NVY (Футболка in Russian) asked for by Ivan (ru) and Tess (en), then discontinued by
+    Masha, a Russian-reading manager; 5 came in while it was off sale and nobody was told. Masha,
+    Ivan, Tess and how many messages Tess and Ivan had then."""
     await tshirts(shop)
     masha = await manager_in(shop, 95, "ru")
     await masha.press((await masha.send("/product TEE-XL-NVY")).last, "Название (ru)")
@@ -252,17 +256,51 @@ async def test_back_in_stock_is_told_in_the_customers_language_when_the_product_
         await customer.press(card.last, "🔔")
     await set_status(masha, "TEE-XL-NVY", "снят с продажи", "✏️ Статус")
     tess_before, ivan_before = len(tess.messages()), len(ivan.messages())
-    restock = "sku,warehouse,bin,quantity\nTEE-XL-NVY,LON,A-05-01-1,5\n"
-    await import_stock(shop.runtime.uow(), shop.runtime.clock, restock)
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, RESTOCK)
     await shop.runtime.notifier.drain()
     assert tess.messages()[tess_before:] == [] and ivan.messages()[ivan_before:] == []  # it cannot be ordered
-    await set_status(masha, "TEE-XL-NVY", "в продаже", "✏️ Статус")  # back on sale with the 5 that came
-    await shop.runtime.notifier.drain()
+    return masha, ivan, tess, tess_before, ivan_before
+
+
+def _told_once_each(ivan: SandboxUser, tess: SandboxUser, tess_before: int, ivan_before: int) -> None:
     told = ivan.messages()[ivan_before:]
     assert len(told) == 1 and "Футболка (XL / Navy)" in told[0].text, [m.text for m in told]
     assert len(tess.messages()[tess_before:]) == 1 and "Organic cotton T-shirt (XL / Navy)" in tess.messages()[-1].text
+
+
+async def test_back_in_stock_is_told_in_the_customers_language_when_the_product_is_on_sale_again_and_not_before(
+    shop: RunningBot,
+) -> None:
+    masha, ivan, tess, tess_before, ivan_before = await _asked_for_while_off_sale(shop)
+    await set_status(masha, "TEE-XL-NVY", "в продаже", "✏️ Статус")  # back on sale with the 5 that came
+    await shop.runtime.notifier.drain()
+    _told_once_each(ivan, tess, tess_before, ivan_before)
+    restock = RESTOCK
     await import_stock(shop.runtime.uow(), shop.runtime.clock, restock.replace(",5", ",0"))
     await import_stock(shop.runtime.uow(), shop.runtime.clock, restock.replace(",5", ",4"))
+    await shop.runtime.notifier.drain()
+    assert len(ivan.messages()[ivan_before:]) == len(tess.messages()[tess_before:]) == 1  # told once
+
+
+async def test_a_products_file_putting_a_product_back_on_sale_with_stock_tells_those_who_asked_in_their_language(
+    shop: RunningBot,
+) -> None:
+    masha, ivan, tess, tess_before, ivan_before = await _asked_for_while_off_sale(shop)
+    hidden = b"sku,name,category,price,currency,parent,options,status\n"
+    row = b"TEE-XL-NVY,Organic cotton T-shirt,Clothing,13.00,GBP,TEE,Size=XL;Colour=Navy,"
+    reply = await masha.send_document(hidden + row + b"hidden\n", "products.csv", caption="/import products")
+    assert reply.last.text == "products: создано 0, изменено 1, без изменений 0."  # still off sale: nobody told
+    await shop.runtime.notifier.drain()
+    assert tess.messages()[tess_before:] == [] and ivan.messages()[ivan_before:] == []
+    reply = await masha.send_document(hidden + row + b"active\n", "products.csv", caption="/import products")
+    assert reply.last.text == "products: создано 0, изменено 1, без изменений 0."
+    await shop.runtime.notifier.drain()
+    _told_once_each(ivan, tess, tess_before, ivan_before)
+    asked = select(m.StockSubscriptionRow.notified_at).join(m.ProductRow).where(m.ProductRow.sku == "TEE-XL-NVY")
+    async with shop.runtime.sessions() as session:
+        assert [at is not None for at in (await session.scalars(asked)).all()] == [True, True]
+    again = await masha.send_document(hidden + row + b"active\n", "products.csv", caption="/import products")
+    assert again.last.text == "products: создано 0, изменено 0, без изменений 1."
     await shop.runtime.notifier.drain()
     assert len(ivan.messages()[ivan_before:]) == len(tess.messages()[tess_before:]) == 1  # told once
 

@@ -14,7 +14,7 @@ WIDGETS = 27
 
 async def add_widgets(running: RunningBot) -> None:
     rows = "".join(f"W-{i:02},Widget {i:02},Gadgets,1.50,GBP\n" for i in range(1, WIDGETS + 1))
-    await import_products(running.runtime.uow(), "sku,name,category,price,currency\n" + rows)
+    await import_products(running.runtime.uow(), running.runtime.clock, "sku,name,category,price,currency\n" + rows)
 
 
 def skus(message: BotMessage) -> list[str]:

@@ -62,7 +62,7 @@ async def _group_and_options(shop: RunningBot, sku: str) -> tuple[int, str, str]
 async def test_a_manager_gives_a_polo_sizes_and_adds_an_l_the_customer_card_offers(
     shop: RunningBot, language: str
 ) -> None:
-    await import_products(shop.runtime.uow(), POLO)
+    await import_products(shop.runtime.uow(), shop.runtime.clock, POLO)
     words = WORDS[language]
     customer = SandboxUser(shop.server, 700, "Tess", language_code=language)
     before = (await customer.send("/start p_POLO")).last  # read once: the card is in the read cache
@@ -157,7 +157,7 @@ async def test_bad_options_are_refused_and_change_nothing(shop: RunningBot) -> N
 async def test_hostile_option_values_read_as_typed_and_a_product_without_options_cannot_add_variants(
     shop: RunningBot,
 ) -> None:
-    await import_products(shop.runtime.uow(), POLO)
+    await import_products(shop.runtime.uow(), shop.runtime.clock, POLO)
     manager = await hire(shop, 74, "Mia", "manager")
     sheet = await manager.send("/product POLO")
     row = await _product(shop, "POLO")

@@ -32,7 +32,9 @@ WORDS = {
 
 async def tshirts(shop: RunningBot) -> None:
     runtime = shop.runtime
-    await import_products(runtime.uow(), (DEMO_DATA / "tshirts-products.csv").read_text(encoding="utf-8"))
+    await import_products(
+        runtime.uow(), runtime.clock, (DEMO_DATA / "tshirts-products.csv").read_text(encoding="utf-8")
+    )
     await import_stock(runtime.uow(), runtime.clock, (DEMO_DATA / "tshirts-stock.csv").read_text(encoding="utf-8"))
 
 

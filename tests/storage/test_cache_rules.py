@@ -20,6 +20,7 @@ from domain.catalog import ProductStatus
 from domain.categories import CategoryTree
 from domain.customers import Address
 from domain.fx import FxRate
+from domain.ports import SystemClock
 from domain.usecases.cart import set_cart_quantity
 from domain.usecases.customers import ensure_customer
 from domain.usecases.imports import import_carriers, import_products, import_stock, import_warehouses
@@ -42,7 +43,7 @@ WAREHOUSES = "code,name,address,latitude,longitude,pickup_point\nLON,London,1 Ro
 async def _shop(engine: AsyncEngine) -> SqlUnitOfWork:
     uow = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
     await import_warehouses(uow, WAREHOUSES)
-    await import_products(uow, PRODUCTS)
+    await import_products(uow, SystemClock(), PRODUCTS)
     await import_stock(uow, FakeClock(), "sku,warehouse,bin,quantity\nA1,LON,A-01-01-1,7\n")
     return uow
 
@@ -316,7 +317,7 @@ async def test_a_product_renamed_hidden_or_added_changes_the_cached_search_resul
     assert await found("mug") == ["A1"] and await found("cup") == []
     await _edit(uow, "A1", name="Cup")
     assert await found("mug") == [] and await found("cup") == ["A1"]
-    await import_products(uow, PRODUCTS.replace("A1,Mug", "A2,Big mug"))
+    await import_products(uow, SystemClock(), PRODUCTS.replace("A1,Mug", "A2,Big mug"))
     assert await found("mug") == ["A2"]
     await _edit(uow, "A2", status=ProductStatus.HIDDEN)
     assert await found("mug") == []
@@ -331,7 +332,7 @@ async def test_a_category_page_from_the_cached_listing_is_the_page_the_database_
     rows = [f"K{i:02d},{'Cup' if i % 3 else 'Bowl'} {i % 4},Kitchen,1.00,GBP,,100,,,,,," for i in range(23)]
     rows[3] += "Size=S"  # K03 comes in two sizes: listed once
     rows.append("K03-L,,,,,,,,,,,K03,Size=L")
-    await import_products(uow, "\n".join([header, *rows]) + "\n")
+    await import_products(uow, SystemClock(), "\n".join([header, *rows]) + "\n")
     await _edit(uow, "K05", status=ProductStatus.HIDDEN)
 
     async def pages() -> list[tuple[int, int, int, int, list[int], list[int]]]:

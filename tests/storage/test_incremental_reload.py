@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.catalog import Product
+from domain.ports import SystemClock
 from domain.stock import StockLevel
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from storage import cache as cache_module
@@ -43,7 +44,7 @@ async def _shop(engine: AsyncEngine, parents: int = 6) -> None:
     uow = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
     products, stock = _catalog(parents)
     await import_warehouses(uow, WAREHOUSES)
-    await import_products(uow, products)
+    await import_products(uow, SystemClock(), products)
     await import_stock(uow, FakeClock(), stock)
 
 
@@ -201,7 +202,7 @@ async def test_a_price_changed_by_another_process_is_seen_when_the_catalog_s_tim
     other = create_engine(database_url)  # another process: its own engine, its own cache
     try:
         others = SqlUnitOfWork(session_factory(other, base_currency="GBP"))
-        await import_products(others, "sku,name,category,price,currency\nT001-M,Tee 1,Cat 1,12.50,GBP\n")
+        await import_products(others, SystemClock(), "sku,name,category,price,currency\nT001-M,Tee 1,Cat 1,12.50,GBP\n")
         async with other.begin() as connection:
             product_id = await connection.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == "T001-M"))
             await connection.execute(update(m.StockRow).where(m.StockRow.product_id == product_id).values(reserved=5))
@@ -342,7 +343,7 @@ async def test_a_products_import_elsewhere_numbers_its_rows_once_and_is_seen_by_
     )
     try:
         others = SqlUnitOfWork(session_factory(other, base_currency="GBP"))
-        await import_products(others, products)
+        await import_products(others, SystemClock(), products)
 
         async def reload_and_compare() -> Seen:
             now[0] += cache_module.CATALOG_TTL_S + 1

@@ -17,6 +17,7 @@ from domain.errors import IllegalTransition, ImportRejected
 from domain.fx import FxRate
 from domain.money import Money
 from domain.orders import Order, OrderLine, OrderStatus
+from domain.ports import SystemClock
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from domain.usecases.orders import transition_order
 from domain.warehouse import Warehouse
@@ -153,6 +154,7 @@ async def test_a_failed_import_leaves_the_database_untouched(engine: AsyncEngine
     await import_warehouses(uow, "code,name,address,latitude,longitude,pickup_point\nW1,Main,,,,\n")
     await import_products(
         uow,
+        SystemClock(),
         "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
         "A,Mug,K,1,EUR,,,,,,\nB,Cup,K,1,EUR,,,,,,\n",
     )
@@ -172,6 +174,7 @@ async def test_warehouse_zones_come_from_bins(engine: AsyncEngine, clock: FakeCl
         await uow.commit()
     await import_products(
         uow,
+        SystemClock(),
         "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
         "A,Mug,K,1,EUR,,,,,,\n",
     )

@@ -14,6 +14,7 @@ from domain.accounting import Account
 from domain.errors import ImportRejected
 from domain.money import Money
 from domain.orders import Order
+from domain.ports import SystemClock
 from domain.usecases.bookkeeping import book_cost_of_goods
 from domain.usecases.import_files import import_file
 from domain.usecases.imports import import_demand, import_products, import_warehouses
@@ -32,7 +33,7 @@ NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 async def test_demand_before_the_history_kept_is_reported_not_dropped_silently(engine: AsyncEngine) -> None:
     uow = SqlUnitOfWork(session_factory(engine))
     await import_warehouses(uow, "code,name\nLON,London\n")
-    await import_products(uow, "sku,name,category,price,currency\nA,Mug,K,1,GBP\n")
+    await import_products(uow, SystemClock(), "sku,name,category,price,currency\nA,Mug,K,1,GBP\n")
     rows = ["A,LON,2021-03-01,4", "A,LON,2024-12-01,2", "A,LON,2024-12-02,3", "A,LON,2026-11-30,1"]
     report = await import_demand(uow, FakeClock(NOW), "sku,warehouse,date,quantity\n" + "\n".join(rows) + "\n")
     assert (report.created, report.skipped, report.skipped_before) == (2, 2, date(2024, 12, 2))
@@ -69,8 +70,8 @@ async def test_reimporting_a_large_catalog_finds_every_product_unchanged(engine:
     uow = SqlUnitOfWork(session_factory(engine))
     rows = "".join(f"S-{i};Item {i};Cat {i % 7};{i % 90},50;GBP;{i % 5},25\n" for i in range(2500))
     text = "sku;name;category;price;currency;cost\n" + rows
-    first = await import_products(uow, text)
-    again = await import_products(uow, text)
+    first = await import_products(uow, SystemClock(), text)
+    again = await import_products(uow, SystemClock(), text)
     assert (first.created, again.created, again.updated, again.unchanged) == (2500, 0, 0, 2500)
 
 
@@ -90,7 +91,7 @@ async def test_a_large_stock_file_is_all_or_nothing_with_the_line_of_each_count_
     uow = SqlUnitOfWork(session_factory(engine))
     await import_warehouses(uow, "code,name\nLON,London\nMAN,Manchester\n")
     await import_products(
-        uow, "sku,name,category,price,currency\n" + "".join(f"S{i},I{i},K,1,GBP\n" for i in range(1500))
+        uow, SystemClock(), "sku,name,category,price,currency\n" + "".join(f"S{i},I{i},K,1,GBP\n" for i in range(1500))
     )
     rows = [f"S{i},{w},A-0{i % 3 + 1}-01-1,{i % 9}" for i in range(1500) for w in ("LON", "MAN")]
     report = await import_file(
@@ -122,7 +123,7 @@ async def test_many_rows_written_through_the_driver_are_stored_and_noted_as_any_
     type writes it — updates and counts its rows, and notes them for the read cache."""
     uow = SqlUnitOfWork(session_factory(engine))
     await import_warehouses(uow, "code,name\nLON,London\n")
-    await import_products(uow, "sku,name,category,price,currency\nA,Mug,K,1,GBP\nB,Cup,K,1,GBP\n")
+    await import_products(uow, SystemClock(), "sku,name,category,price,currency\nA,Mug,K,1,GBP\nB,Cup,K,1,GBP\n")
     async with engine.connect() as connection:
         a, b = (await connection.execute(text("SELECT id FROM products ORDER BY sku"))).scalars()
         london = await connection.scalar(text("SELECT id FROM warehouses"))

@@ -22,6 +22,7 @@ from sqlalchemy.util.concurrency import greenlet_spawn
 from domain.catalog import ProductStatus
 from domain.customers import Customer
 from domain.errors import NotFound
+from domain.ports import SystemClock
 from domain.usecases.cart import set_cart_quantity
 from domain.usecases.catalog import product_card_by_sku
 from domain.usecases.customers import ensure_customer, remember_choice
@@ -73,7 +74,7 @@ async def test_an_in_memory_sqlite_database_opens_takes_writes_and_reads_them_ba
     try:
         sessions = session_factory(engine, base_currency="GBP")
         await import_warehouses(SqlUnitOfWork(sessions), WAREHOUSES)
-        await import_products(SqlUnitOfWork(sessions), PRODUCTS)
+        await import_products(SqlUnitOfWork(sessions), SystemClock(), PRODUCTS)
         await import_stock(SqlUnitOfWork(sessions), FakeClock(), "sku,warehouse,bin,quantity\nA1,LON,A-01-01-1,7\n")
         card = await product_card_by_sku(SqlUnitOfWork(sessions), sku="A1", currency="GBP", fallback_currency="GBP")
         assert (card.product.name, card.available) == ("Mug", 7)
@@ -367,7 +368,7 @@ async def test_forty_writers_holding_connections_and_one_reserved_turn_all_write
 async def _shop(engine: AsyncEngine) -> SqlUnitOfWork:
     uow = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))  # the shop of PRODUCTS, priced in GBP
     await import_warehouses(uow, WAREHOUSES)
-    await import_products(uow, PRODUCTS)
+    await import_products(uow, SystemClock(), PRODUCTS)
     await import_stock(uow, FakeClock(), "sku,warehouse,bin,quantity\nA1,LON,A-01-01-1,7\n")
     return uow
 
@@ -635,7 +636,7 @@ async def test_browsing_reads_the_catalog_whole_and_a_write_clears_only_the_rows
 ) -> None:
     uow = SqlUnitOfWork(session_factory(engine))
     await import_warehouses(uow, WAREHOUSES)
-    await import_products(uow, TWO_PRODUCTS)
+    await import_products(uow, SystemClock(), TWO_PRODUCTS)
     await import_stock(uow, FakeClock(), "sku,warehouse,bin,quantity\nA1,LON,A-01-01-1,7\nB2,LON,A-01-01-2,4\n")
     statements: list[str] = []
 
@@ -665,7 +666,9 @@ async def test_browsing_reads_the_catalog_whole_and_a_write_clears_only_the_rows
         reads = [s for s in statements if s.startswith("SELECT")]
         assert len(reads) == 1 and "FROM stock" in reads[0]  # one row read back, nothing reloaded
 
-        await import_products(uow, PRODUCTS.splitlines()[0] + "\nC3,Cup,Kitchen,3.00,GBP,,200,,,,A cup\n")
+        await import_products(
+            uow, SystemClock(), PRODUCTS.splitlines()[0] + "\nC3,Cup,Kitchen,3.00,GBP,,200,,,,A cup\n"
+        )
         assert await card("C3") == ("Cup", 0)  # an insert names no row: the catalog is read again
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
@@ -673,7 +676,7 @@ async def test_browsing_reads_the_catalog_whole_and_a_write_clears_only_the_rows
 
 async def test_products_changed_since_the_catalog_was_loaded_are_read_back_in_one_query(engine: AsyncEngine) -> None:
     uow = SqlUnitOfWork(session_factory(engine))
-    await import_products(uow, TWO_PRODUCTS)
+    await import_products(uow, SystemClock(), TWO_PRODUCTS)
     async with uow.read_only():
         ids = {p.sku: p.id or 0 for p in await uow.products.get_many([1, 2])}  # loads the catalog whole
     async with uow._sessions() as session, session.begin():  # both rows change, by id: two holes
@@ -775,7 +778,7 @@ TEES = (
 
 async def test_a_variant_written_in_this_process_changes_its_siblings_at_once(engine: AsyncEngine) -> None:
     uow = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
-    await import_products(uow, TEES)
+    await import_products(uow, SystemClock(), TEES)
     async with uow.read_only():
         ids = await uow.products.ids_by_sku(["TEE-S", "TEE-M", "TEE-L"])
         assert [s.options for s in await uow.products.siblings("TEE")] == [("S",), ("M",), ("L",)]
@@ -823,7 +826,7 @@ async def test_loading_a_snapshot_lets_other_updates_run(engine: AsyncEngine, mo
     uow = SqlUnitOfWork(session_factory(engine))
     await import_warehouses(uow, WAREHOUSES)
     rows = "".join(f"S{i},Thing {i},Kitchen,1.00,GBP,,100,,,,\n" for i in range(7))
-    await import_products(uow, PRODUCTS.splitlines()[0] + "\n" + rows)
+    await import_products(uow, SystemClock(), PRODUCTS.splitlines()[0] + "\n" + rows)
     monkeypatch.setattr(catalog, "SNAPSHOT_CHUNK", 2)
     ticks = 0
 

@@ -19,6 +19,7 @@ from domain.catalog_edits import (
 from domain.errors import NotFound
 from domain.imports import parse_products
 from domain.money import InvalidAmount, Money
+from domain.ports import SystemClock
 from domain.usecases.cart import NotForSale, add_to_cart, view_cart
 from domain.usecases.catalog import product_card, product_card_by_sku
 from domain.usecases.imports import import_products, import_stock, import_warehouses
@@ -107,7 +108,9 @@ def test_name_and_description_columns_per_language_are_read_and_unknown_language
 async def shop() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     await import_warehouses(uow, "code,name,address,latitude,longitude,pickup_point\nLON,London,1 Rd,51.5,0,false\n")
-    await import_products(uow, f"{HEADER}\nMUG-1,Mug,Kitchen,4.50,EUR,,300,,,,\nMUG-2,Cup,Kitchen,3.00,EUR,,300,,,,\n")
+    await import_products(
+        uow, SystemClock(), f"{HEADER}\nMUG-1,Mug,Kitchen,4.50,EUR,,300,,,,\nMUG-2,Cup,Kitchen,3.00,EUR,,300,,,,\n"
+    )
     await import_stock(uow, FakeClock(), "sku,warehouse,bin,quantity\nMUG-1,LON,A-01-01-1,5\nMUG-2,LON,A-01-01-2,5\n")
     return uow
 

@@ -12,6 +12,7 @@ from domain.categories import (
     plan_parents,
 )
 from domain.errors import ImportRejected
+from domain.ports import SystemClock
 from domain.usecases.catalog import browse_category
 from domain.usecases.imports import import_products
 from tests.fakes import FakeUnitOfWork
@@ -87,7 +88,9 @@ def test_one_name_with_two_parents_in_a_file_is_refused() -> None:
 
 async def test_a_products_file_builds_the_tree_and_the_product_goes_in_the_last_name() -> None:
     uow = FakeUnitOfWork()
-    await import_products(uow, HEADER + "A,Tee,Clothing > T-shirts > V-neck,5,EUR\nB,Cap,Clothing > Hats,3,EUR\n")
+    await import_products(
+        uow, SystemClock(), HEADER + "A,Tee,Clothing > T-shirts > V-neck,5,EUR\nB,Cap,Clothing > Hats,3,EUR\n"
+    )
     top = await browse_category(uow, category_id=0, page=0, page_size=6, currency="EUR", fallback_currency="EUR")
     assert [(c.name, c.product_count) for c in top.children] == [("Clothing", 2)]
     clothing = await browse_category(
@@ -100,8 +103,8 @@ async def test_a_products_file_builds_the_tree_and_the_product_goes_in_the_last_
 
 async def test_a_category_spelled_in_another_case_is_the_one_already_there_in_a_file_or_stored() -> None:
     uow = FakeUnitOfWork()
-    await import_products(uow, HEADER + "A,Tee,Clothing > T-shirts,5,EUR\nB,Cap,clothing > HATS,3,EUR\n")
-    await import_products(uow, HEADER + "C,Vest,CLOTHING > t-shirts,4,EUR\nD,Hood,hats,6,EUR\n")
+    await import_products(uow, SystemClock(), HEADER + "A,Tee,Clothing > T-shirts,5,EUR\nB,Cap,clothing > HATS,3,EUR\n")
+    await import_products(uow, SystemClock(), HEADER + "C,Vest,CLOTHING > t-shirts,4,EUR\nD,Hood,hats,6,EUR\n")
     assert sorted(uow.state.categories) == ["Clothing", "HATS", "T-shirts"]
     assert {p.sku: p.category for p in uow.state.products.values()} == {
         "A": "T-shirts",
@@ -124,10 +127,10 @@ def test_a_name_is_spelled_as_stored_and_a_stored_name_typed_exactly_is_itself()
 async def test_a_file_with_a_cycle_imports_nothing() -> None:
     uow = FakeUnitOfWork()
     with pytest.raises(ImportRejected) as caught:
-        await import_products(uow, HEADER + "A,Tee,A > B,5,EUR\nB,Cap,B > A,3,EUR\n")
+        await import_products(uow, SystemClock(), HEADER + "A,Tee,A > B,5,EUR\nB,Cap,B > A,3,EUR\n")
     assert caught.value.problems == [(3, "category A cannot be inside B: B is already inside A")]
     with pytest.raises(ImportRejected) as malformed:
-        await import_products(uow, HEADER + "A,Tee,A > B,5,EUR\nC,Mug,>,1,EUR\n")
+        await import_products(uow, SystemClock(), HEADER + "A,Tee,A > B,5,EUR\nC,Mug,>,1,EUR\n")
     assert [line for line, _ in malformed.value.problems] == [3]
     assert uow.state.products == {} and uow.state.categories == {}
 
@@ -135,7 +138,9 @@ async def test_a_file_with_a_cycle_imports_nothing() -> None:
 async def test_a_category_shows_its_children_first_then_its_own_products_paged_together() -> None:
     uow = FakeUnitOfWork()
     rows = "".join(f"P{i},Item {i:02},Clothing,1,EUR\n" for i in range(5))
-    await import_products(uow, HEADER + rows + "K1,Kid,Clothing > Hats,1,EUR\nK2,Kid,Clothing > Coats,1,EUR\n")
+    await import_products(
+        uow, SystemClock(), HEADER + rows + "K1,Kid,Clothing > Hats,1,EUR\nK2,Kid,Clothing > Coats,1,EUR\n"
+    )
     clothing = next(i for n, i in uow.state.categories.items() if n == "Clothing")
     first = await browse_category(
         uow, category_id=clothing, page=0, page_size=3, currency="EUR", fallback_currency="EUR"

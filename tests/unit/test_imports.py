@@ -6,6 +6,7 @@ from domain.catalog import InvalidBarcode, normalize_barcode
 from domain.errors import ImportRejected
 from domain.imports import parse_products, parse_stock, parse_warehouses
 from domain.money import Money
+from domain.ports import SystemClock
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from tests.fakes import FakeClock, FakeUnitOfWork
 
@@ -80,7 +81,7 @@ def test_invalid_barcodes(code: str) -> None:
 async def test_a_bad_stock_file_imports_nothing() -> None:
     uow = FakeUnitOfWork()
     await import_warehouses(uow, "code,name,address,latitude,longitude,pickup_point\nW1,Main,,,,\n")
-    await import_products(uow, HEADER + "A,Mug,K,1,EUR,,,,,,\n")
+    await import_products(uow, SystemClock(), HEADER + "A,Mug,K,1,EUR,,,,,,\n")
     with pytest.raises(ImportRejected) as caught:
         await import_stock(uow, FakeClock(), "sku,warehouse,bin,quantity\nA,W1,,5\nNOPE,W1,,1\nA,W9,,1\n")
     assert caught.value.problems == [
@@ -92,8 +93,8 @@ async def test_a_bad_stock_file_imports_nothing() -> None:
 
 async def test_reimporting_products_updates_by_sku() -> None:
     uow = FakeUnitOfWork()
-    first = await import_products(uow, HEADER + "A,Mug,K,1,EUR,,,,,,\n")
-    second = await import_products(uow, HEADER + "A,Big mug,K,2,EUR,,,,,,\nB,Cup,K,1,EUR,,,,,,\n")
+    first = await import_products(uow, SystemClock(), HEADER + "A,Mug,K,1,EUR,,,,,,\n")
+    second = await import_products(uow, SystemClock(), HEADER + "A,Big mug,K,2,EUR,,,,,,\nB,Cup,K,1,EUR,,,,,,\n")
     assert (first.created, first.updated, second.created, second.updated) == (1, 0, 1, 1)
     names = sorted(p.name for p in uow.state.products.values())
     assert names == ["Big mug", "Cup"]

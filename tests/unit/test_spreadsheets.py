@@ -11,6 +11,7 @@ from domain.csvfiles import UTF8, UTF8_BOM, UTF16, WINDOWS_1251, decimal_point, 
 from domain.errors import ImportRejected
 from domain.imports import parse_carriers, parse_customers, parse_products, parse_stock, parse_suppliers
 from domain.money import Money
+from domain.ports import SystemClock
 from domain.usecases.import_files import import_file
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from tests.fakes import FakeClock, FakeUnitOfWork
@@ -116,7 +117,9 @@ async def test_reimporting_the_same_file_says_unchanged_and_a_changed_row_update
     data = (SHEETS / "products-excel.csv").read_bytes()
     first = await import_file(uow, FakeClock(), "products", data)
     again = await import_file(uow, FakeClock(), "products", data)
-    changed = await import_products(uow, "sku,name,category,price,currency\nXL-1,Mug,Kitchen,12.50,GBP\n")
+    changed = await import_products(
+        uow, SystemClock(), "sku,name,category,price,currency\nXL-1,Mug,Kitchen,12.50,GBP\n"
+    )
     assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 0)
@@ -130,7 +133,7 @@ async def test_stock_before_products_says_what_to_import_first() -> None:
         (2, "SKU XL-1 does not exist — import products first"),
         (2, "warehouse LON does not exist — import warehouses first"),
     ]
-    await import_products(uow, (SHEETS / "products-excel.csv").read_text(encoding="utf-8-sig"))
+    await import_products(uow, SystemClock(), (SHEETS / "products-excel.csv").read_text(encoding="utf-8-sig"))
     with pytest.raises(ImportRejected) as caught:
         await import_file(uow, FakeClock(), "stock", (SHEETS / "stock-sheets.tsv").read_bytes())
     assert caught.value.problems[0] == (2, "warehouse LON does not exist — import warehouses first")
@@ -139,7 +142,7 @@ async def test_stock_before_products_says_what_to_import_first() -> None:
 async def test_a_stock_count_that_changes_nothing_is_unchanged() -> None:
     uow = FakeUnitOfWork()
     await import_warehouses(uow, "code,name\nLON,London\nMAN,Manchester\n")
-    await import_products(uow, (SHEETS / "products-excel.csv").read_text(encoding="utf-8-sig"))
+    await import_products(uow, SystemClock(), (SHEETS / "products-excel.csv").read_text(encoding="utf-8-sig"))
     stock = (SHEETS / "stock-sheets.tsv").read_text()
     first = await import_stock(uow, FakeClock(), stock)
     again = await import_stock(uow, FakeClock(), stock)

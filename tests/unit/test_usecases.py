@@ -8,6 +8,7 @@ import pytest
 from domain.errors import InsufficientStock, NotFound
 from domain.money import Money
 from domain.orders import Order, OrderLine, OrderStatus
+from domain.ports import SystemClock
 from domain.usecases.cart import add_to_cart, set_cart_quantity
 from domain.usecases.catalog import browse_category, product_card, product_card_by_sku
 from domain.usecases.customers import ensure_customer, set_language
@@ -36,7 +37,7 @@ BAG-1,LON,B-01-02-1,1
 async def shop() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     await import_warehouses(uow, WAREHOUSES)
-    await import_products(uow, PRODUCTS)
+    await import_products(uow, SystemClock(), PRODUCTS)
     await import_stock(uow, FakeClock(), STOCK)
     return uow
 
@@ -167,7 +168,7 @@ async def test_a_cart_holds_at_most_twenty_different_products(shop: FakeUnitOfWo
 
     header = "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
     rows = "".join(f"P-{i},Item {i},K,1,EUR,,,,,,\n" for i in range(MAX_CART_LINES + 1))
-    await import_products(shop, header + rows)
+    await import_products(shop, SystemClock(), header + rows)
     await import_stock(
         shop,
         FakeClock(),

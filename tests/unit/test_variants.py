@@ -6,6 +6,7 @@ from domain.catalog import Product
 from domain.errors import DomainError, ImportRejected
 from domain.imports import parse_products
 from domain.money import Money
+from domain.ports import SystemClock
 from domain.usecases.catalog import product_card, product_card_by_sku
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from domain.variants import OptionChoice, Sibling, option_rows, parse_options
@@ -111,7 +112,7 @@ def test_every_bad_variant_row_is_reported_with_its_line() -> None:
 async def _shop() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     await import_warehouses(uow, "code,name\nLON,London\n")
-    await import_products(uow, TEES)
+    await import_products(uow, SystemClock(), TEES)
     await import_stock(uow, FakeClock(), "sku,warehouse,quantity\nTEE,LON,5\nTEE-M-RED,LON,0\nTEE-S-BLUE,LON,2\n")
     return uow
 
@@ -124,11 +125,11 @@ async def test_a_variant_added_later_must_match_the_stored_ones() -> None:
         ("TEE-XL,T-shirt,Clothes,15,GBP,,TEE,Size=XL", "options of TEE must be Size, Colour"),
     ]:
         with pytest.raises(ImportRejected) as refused:
-            await import_products(uow, HEADER + clash + "\n")
+            await import_products(uow, SystemClock(), HEADER + clash + "\n")
         [(line, why)] = refused.value.problems
         assert line == 2 and reason in str(why)
     assert uow.commits == commits
-    await import_products(uow, HEADER + "TEE-XL,T-shirt,Clothes,15,GBP,,TEE,Size=XL;Colour=Red\n")
+    await import_products(uow, SystemClock(), HEADER + "TEE-XL,T-shirt,Clothes,15,GBP,,TEE,Size=XL;Colour=Red\n")
     assert [v.sku for v in await uow.products.variants("TEE")][-1] == "TEE-XL"
 
 
