@@ -6,7 +6,7 @@ Repositories never commit — the unit of work owns the one transaction of a use
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Protocol, Self
 
@@ -68,6 +68,7 @@ class CustomerRepository(Protocol):
     async def get_by_email(self, email: str) -> Customer | None: ...
 
     async def get_by_telegram_id(self, telegram_id: int) -> Customer | None: ...
+    async def by_telegram_ids(self, telegram_ids: Collection[int]) -> dict[int, Customer]: ...  # no addresses
     async def add(self, customer: Customer) -> Customer: ...
     async def update(self, customer: Customer) -> None: ...
 

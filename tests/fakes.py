@@ -10,7 +10,7 @@ The unit of work snapshots its state on entry and restores it unless committed, 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
@@ -98,6 +98,9 @@ class FakeCustomers(_Repo):
         if found is not None:
             found.addresses = []  # as in SQL: the per-update lookup reads no addresses
         return found
+
+    async def by_telegram_ids(self, telegram_ids: Collection[int]) -> dict[int, Customer]:
+        return {t: found for t in set(telegram_ids) if (found := await self.get_by_telegram_id(t)) is not None}
 
     async def add(self, customer: Customer) -> Customer:
         customer.id = self.st.new_id()

@@ -298,15 +298,19 @@ async def product_history(uow: UnitOfWork, *, staff_id: int, product_id: int, pa
 
 
 async def _names(uow: UnitOfWork, actors: set[str]) -> dict[str, str]:
-    """Staff by name (Mia Lee rather than staff:60): a manager reading the trail knows people, not ids."""
-    names = {}
+    """Staff by name (Mia Lee rather than staff:60): a manager reading the trail knows people,
+    not ids. One read for the page, however many people changed the product."""
+    staff = {}
     for actor in actors:
         kind, _, number = actor.partition(":")
         if kind == "staff" and number.isdigit():
-            person = await uow.customers.get_by_telegram_id(int(number))
-            if person is not None and person.display_name:
-                names[actor] = person.display_name
-    return names
+            staff[actor] = int(number)
+    people = await uow.customers.by_telegram_ids(staff.values()) if staff else {}
+    return {
+        actor: people[number].display_name
+        for actor, number in staff.items()
+        if number in people and people[number].display_name
+    }
 
 
 async def check_new_sku(uow: UnitOfWork, sku: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
@@ -13,7 +14,7 @@ from domain.staff import StaffInvite, WebSession
 from storage import models as m
 from storage.cache import CacheView
 from storage.repositories.cached import copier, fills
-from storage.repositories.sql import _table, _upsert, fetch, run
+from storage.repositories.sql import _chunks, _table, _upsert, fetch, run
 
 _CUSTOMERS = _table(m.CustomerRow)
 _A = _table(m.AddressRow).c
@@ -28,6 +29,7 @@ _CUSTOMER_WITH_ADDRESSES = (
 _CUSTOMER_BY_TELEGRAM_ID = fills(
     "customers", select(_CUSTOMERS).where(_CUSTOMERS.c.telegram_id == bindparam("telegram_id"))
 )
+_CUSTOMERS_BY_TELEGRAM_IDS = select(_CUSTOMERS).where(_CUSTOMERS.c.telegram_id.in_(bindparam("ids", expanding=True)))
 _UPDATE_CUSTOMER = update(_CUSTOMERS).where(_CUSTOMERS.c.id == bindparam("customers_id"))
 
 _copied = copier(Customer)  # what the read cache keeps and hands out shares nothing a caller changes
@@ -97,6 +99,14 @@ class SqlCustomers:
     async def get_by_username(self, username: str) -> Customer | None:
         where = func.lower(_CUSTOMERS.c.username) == username.lower()
         return await self._one(select(_CUSTOMERS).where(where))
+
+    async def by_telegram_ids(self, telegram_ids: Collection[int]) -> dict[int, Customer]:
+        """Those of ``telegram_ids`` who are known, by Telegram id, without addresses, in one read."""
+        found = {}
+        for chunk in _chunks(sorted(set(telegram_ids))):
+            for row in await fetch(self.s, _CUSTOMERS_BY_TELEGRAM_IDS, {"ids": list(chunk)}):
+                found[row.telegram_id] = self._to_domain(row, [])
+        return found
 
     async def _one(self, statement: Executable, params: dict[str, object] | None = None) -> Customer | None:
         """One customer, without addresses (``get`` reads those)."""

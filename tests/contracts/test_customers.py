@@ -73,3 +73,20 @@ async def test_nothing_is_kept_without_a_commit(uow: UnitOfWork) -> None:
         await uow.customers.add(Customer(telegram_id=77, first_name="Ann", created_at=NOW))
     async with uow:
         assert await uow.customers.get_by_telegram_id(77) is None
+
+
+async def test_customers_are_found_by_many_telegram_ids_at_once_and_the_unknown_left_out(uow: UnitOfWork) -> None:
+    async with uow:
+        for telegram_id, name in ((77, "Ann"), (78, "Bob")):
+            await uow.customers.add(
+                Customer(telegram_id=telegram_id, first_name=name, addresses=[Address("1 Road")], created_at=NOW)
+            )
+        await uow.commit()
+    async with uow:
+        found = await uow.customers.by_telegram_ids([78, 77, 79, 77])
+        none = await uow.customers.by_telegram_ids([])
+    assert {t: (c.first_name, c.telegram_id, c.addresses) for t, c in found.items()} == {
+        77: ("Ann", 77, []),  # without addresses, as get_by_telegram_id reads it
+        78: ("Bob", 78, []),
+    }
+    assert none == {}
