@@ -19,6 +19,7 @@ from bot.dbtools import shown
 from bot.demo_backorders import preorder_filled_by_a_purchase_order, short_pick_split, split_by_the_customer
 from bot.demo_campaigns import campaign_scene
 from bot.demo_catalog_admin import catalog_admin
+from bot.demo_catalog_changes import catalog_changes
 from bot.demo_edit import edited_order
 from bot.demo_miniapp import mini_app
 from bot.demo_parcels import split_shipment_and_pickup
@@ -186,6 +187,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await boris.send("heart")
 
             await _tshirt_variants(running, ada, transcript, scene)
+            await catalog_changes(running, ada, boris, transcript, scene)
             await preorder_filled_by_a_purchase_order(running, ada, transcript, scene)
             await split_by_the_customer(running, ada, ADMIN_ID, transcript, scene)
             await short_pick_split(running, ada, ADMIN_ID, transcript, scene)

@@ -17,6 +17,10 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert scenes[0] == "The admin sets exchange rates against the base currency (GBP)"
     assert "Traceback" not in out and "something went wrong on our side" not in out
     assert "SKU: TEE-XXL-NVY · active" in out and "[XL ✖] [XXL ✖]" in out  # a variant added in chat, on the card
+    # An option hidden while its card was open; a product a products file put back on sale, announced.
+    assert "🤖 bot answers the press (an alert): That option is no longer sold; the card shows what is." in out
+    assert "🔔 Chloe's chat: 🔔 Good news: Assorted Colours Silk Fan is back in stock." in out
+    assert "🔔 Борис's chat: 🔔 Хорошие новости: Assorted Colours Silk Fan снова в наличии." in out
     # An edited order with its price difference, a payment link, a pickup handover.
     assert "➕ Popcorn Holder × 1\n    Total: £5.90 → £6.75\n    Left to pay: £0.85." in out
     assert "💳 Payment link for order" in out and "is handed over and completed" in out

@@ -108,6 +108,7 @@ SANDBOX_USERS_IN_BOT = {
     "bot/demo_backorders.py",
     "bot/demo_campaigns.py",
     "bot/demo_catalog_admin.py",
+    "bot/demo_catalog_changes.py",
     "bot/demo_edit.py",
     "bot/demo_parcels.py",
     "bot/demo_payments.py",
