@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from aiogram import Bot, F, Router
@@ -228,7 +229,8 @@ async def receipt_button(
 async def _receipt_file(
     papers: OrderPaperwork, uow: UnitOfWork, i18n: I18n, settings: ShopSettings
 ) -> BufferedInputFile:
-    pdf = receipt(papers, await identity_of_shop(uow, i18n), settings.timezone)
+    named = replace(papers, order=papers.order.in_language(reading_language()))  # the lines as sold, in their language
+    pdf = receipt(named, await identity_of_shop(uow, i18n), settings.timezone)
     return BufferedInputFile(pdf, filename=f"receipt-{papers.order.code}.pdf")
 
 

@@ -15,6 +15,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar
+from tests.e2e.test_dispatch import pdf_text
 
 HEART_RU = "Подсвечник «Белое сердце»"
 HEART_EN = "White Hanging Heart T-Light Holder"
@@ -55,6 +56,8 @@ async def test_a_russian_customer_reads_their_order_lines_in_russian_as_they_wer
     await _name_in_russian(shop, "85123A", "Другой подсвечник")  # renamed after the order
     detail = await ivan.send(f"/track {code}")
     assert f"{HEART_RU} × 1" in detail.last.text and "Другой" not in detail.last.text
+    receipt = await ivan.send(f"/receipt {code}")
+    assert receipt.last.file is not None and f"85123A  {HEART_RU}" in pdf_text(receipt.last.file.content)
     editing = await ivan.press(detail.last, "✏️")
     assert f"{HEART_RU} × 1" in editing.last.text and any(
         b.startswith("➖ Подсвечник «Бел") for b in editing.last.button_texts()
