@@ -45,7 +45,7 @@ from domain.replenishment import (  # noqa: E402
     policy,
     replay,
 )
-from domain.weeks import NotEnoughHistory  # noqa: E402
+from domain.weeks import NotEnoughHistory, pause_start  # noqa: E402
 
 LEAD_DAYS = 7
 REVIEW_DAYS = 7
@@ -95,6 +95,16 @@ def filled(prices: list[float | None]) -> list[float]:
     return out
 
 
+def price_cut(one: Series, starts: list[int], offset: int, history: list[float], today: int) -> bool:
+    """Whether the price today is below the price when the history's closing pause began (as
+    the nightly job reads it from the audit trail: ``domain.usecases.forecasts.price_cuts``)."""
+    began = pause_start(history)
+    if began is None:
+        return False
+    then, now = one.prices[starts[offset + began]], one.prices[today]
+    return then is not None and now is not None and now < then
+
+
 def simulate(key: tuple[str, str], one: Series, levels: list[float]) -> dict[str, Replay]:
     """One series under min/max and under our policy at each service level."""
     starts = [i for i in range(len(one.weeks)) if i == 0 or one.weeks[i] != one.weeks[i - 1]]
@@ -107,9 +117,11 @@ def simulate(key: tuple[str, str], one: Series, levels: list[float]) -> dict[str
         days = (starts[w + 1] if w + 1 < len(starts) else len(one.demand)) - start
         plain += [min_max(one.demand[start - 7 * MINMAX_WEEKS : start], LEAD_DAYS)] * days
         first_sale = next((i for i, y in enumerate(weekly[:w]) if y > 0), w)
-        history = [float(y) for y in weekly[max(first_sale, w - HISTORY_WEEKS) : w]]
+        offset = max(first_sale, w - HISTORY_WEEKS)
+        history = [float(y) for y in weekly[offset:w]]
         try:
-            demand: DemandQuantiles = forecast(history, 2)
+            cut = price_cut(one, starts, offset, history, start)
+            demand: DemandQuantiles = forecast(history, 2, price_cut=cut)
         except NotEnoughHistory:
             demand = NormalDemand(0.0, 0.0)
         for level in levels:
