@@ -453,6 +453,13 @@ async def _paused_forecast(
     await import_demand(running.runtime.uow(), clock, "sku,warehouse,date,quantity\n" + rows)
     transcript.append("$ ordergram import demand man.csv   (12 a week at MAN, 30 weeks without, 12 a week, 30 without)")
     await ada.send("/forecast 84879")
+    scene("No sales of another for 30 weeks, the first time; its price cut since: a relaunch, not a product gone")
+    rows = "".join(f"22492,MAN,{last_monday - timedelta(weeks=w)},9\n" for w in range(30, 60))
+    await import_demand(running.runtime.uow(), clock, "sku,warehouse,date,quantity\n" + rows)
+    transcript.append("$ ordergram import demand paint.csv   (9 a week at MAN, then 30 weeks without)")
+    await ada.press((await ada.send("/product 22492")).last, "Price (GBP)")
+    await ada.send("0.49")
+    await ada.send("/forecast 22492")
 
 
 async def _web_shop(
