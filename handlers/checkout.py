@@ -50,7 +50,7 @@ from domain.usecases.checkout import (
     shipping_options,
 )
 from domain.usecases.customers import saved_addresses
-from domain.usecases.paylinks import payment_link
+from domain.usecases.paylinks import line_summary, payment_link
 from domain.usecases.payments import invoice_payload
 from handlers.callbacks import (
     Confirm,
@@ -564,7 +564,7 @@ async def send_invoice(bot: Bot, chat_id: int, order: Order, settings: ShopSetti
     await bot.send_invoice(
         chat_id,
         title=_("Order {code}").format(code=order.code),
-        description=", ".join(f"{line.name} ×{line.quantity}" for line in order.lines)[:255],
+        description=line_summary(order, reading_language())[:255],  # the lines as sold, in the reader's language
         payload=invoice_payload(order),
         currency=order.currency,
         prices=prices,

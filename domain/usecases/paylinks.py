@@ -39,6 +39,11 @@ class PaymentLink:
     sent: bool  # told in the customer's chat (False: they have no chat with the bot)
 
 
+def line_summary(order: Order, language: str) -> str:
+    """What an invoice says it is for: each line as sold, named in ``language`` (``OrderLine.named_in``)."""
+    return ", ".join(f"{line.named_in(language)} ×{line.quantity}" for line in order.lines)
+
+
 def link_invoice(order: Order, due: Money, language: str) -> InvoiceSpec:
     """The whole order while nothing is paid (goods and shipping as Telegram shows them),
     else the balance the order's rise left."""
@@ -53,7 +58,7 @@ def link_invoice(order: Order, due: Money, language: str) -> InvoiceSpec:
         currency=order.currency,
         title_key=N_("Order {code}"),
         title_params={"code": order.code},
-        description=", ".join(f"{line.name} ×{line.quantity}" for line in order.lines)[:MAX_DESCRIPTION],
+        description=line_summary(order, language)[:MAX_DESCRIPTION],
         prices=prices,
         language=language,
     )

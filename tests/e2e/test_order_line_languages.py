@@ -14,7 +14,7 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar
+from tests.e2e.journeys import add_to_cart, order_code, place_card_order, place_cod_order, scalar
 from tests.e2e.test_dispatch import pdf_text
 
 HEART_RU = "Подсвечник «Белое сердце»"
@@ -70,3 +70,17 @@ async def test_a_russian_customer_reads_their_order_lines_in_russian_as_they_wer
     told = ivan.messages()[-1]
     assert f"Заказ {code} изменён" in told.text and f"{HEART_RU}: 1 → 2" in told.text
     assert await scalar(shop, select(m.OrderLineRow.quantity).join(m.OrderRow).where(m.OrderRow.code == code)) == 2
+
+
+async def test_a_russian_customers_invoice_and_payment_link_name_the_lines_in_russian(paying_shop: RunningBot) -> None:
+    shop = paying_shop
+    await _name_in_russian(shop, "85123A", HEART_RU)
+    olga = SandboxUser(shop.server, 744, "Ольга", language_code="ru")
+    invoice = await place_card_order(olga, "85123A", 2)
+    assert invoice.invoice is not None and invoice.invoice["description"] == f"{HEART_RU} ×2"
+    sue = await hire(shop, 745, "Sue", "support")
+    await sue.send(f"/paylink {invoice.invoice['payload'].split(':')[1]}")
+    told = olga.messages()[-1]
+    link = str(next(b["url"] for b in told.buttons() if "url" in b))
+    linked = olga.open_invoice_link(link)
+    assert linked.invoice is not None and linked.invoice["description"] == f"{HEART_RU} ×2"
