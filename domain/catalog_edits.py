@@ -169,6 +169,28 @@ def price_then(changes: Sequence[ProductChange], now: Money | None) -> Money | N
         return None
 
 
+def file_changes(new: Product, old: Product) -> list[tuple[str, object, object]]:
+    """The audited fields a products file's row changes on a stored product, as (field, before,
+    after) in ``/product``'s names. What the file leaves out is kept (prices in other
+    currencies, a cost, translations), so only what it gives is compared; photos are not
+    audited from a file (a path there is not yet what Telegram stores)."""
+    changed: list[tuple[str, object, object]] = []
+    for field in ("name", "description", "category", "barcode", "weight", "dims", "status"):
+        before, after = field_value(old, field), field_value(new, field)
+        if shown(before) != shown(after):
+            changed.append((field, before, after))
+    if new.cost is not None and new.cost != old.cost:
+        changed.append(("cost", old.cost, new.cost))
+    changed += [(f"price_{c}", old.prices.get(c), p) for c, p in sorted(new.prices.items()) if old.prices.get(c) != p]
+    for kind, given, kept in (("name", new.names, old.names), ("description", new.descriptions, old.descriptions)):
+        changed += [
+            (f"{kind}_{lang}", kept.get(lang, ""), text)
+            for lang, text in sorted(given.items())
+            if kept.get(lang, "") != text
+        ]
+    return changed
+
+
 def field_value(product: Product, field: str) -> object:
     """The current value of an editable field (``price_EUR``, ``name_ru`` …)."""
     if field.startswith("price_"):

@@ -191,8 +191,8 @@ class FakeProducts(_Repo):
     async def clear_cost(self, product_id: int) -> None:
         self.st.products[product_id].cost = None
 
-    async def record_change(self, change: ProductChange) -> None:
-        self.st.product_changes.append(change)
+    async def record_changes(self, changes: Sequence[ProductChange]) -> None:
+        self.st.product_changes += changes
 
     async def changes(self, product_id: int, offset: int, limit: int) -> tuple[list[ProductChange], int]:
         mine = [c for c in reversed(self.st.product_changes) if c.product_id == product_id]

@@ -150,7 +150,7 @@ async def _record(
     uow: UnitOfWork, product: Product, field: str, before: object, after: object, actor: str, at: datetime
 ) -> None:
     assert product.id is not None
-    await uow.products.record_change(ProductChange(product.id, at, actor, field, shown(before), shown(after)))
+    await uow.products.record_changes([ProductChange(product.id, at, actor, field, shown(before), shown(after))])
 
 
 async def edit_product(

@@ -49,7 +49,7 @@ async def import_file(
     text = decode_csv(data)
     report: ImportReport
     if kind == "products":
-        report = await imports.import_products(uow, clock, text.text, resolve_path, languages)
+        report = await imports.import_products(uow, clock, text.text, resolve_path, languages, actor=actor)
     elif kind == "warehouses":
         report = await imports.import_warehouses(uow, text.text)
     elif kind == "stock":

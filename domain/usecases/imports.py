@@ -9,6 +9,7 @@ from typing import Protocol
 
 from domain.backorders import parse_backorder_column
 from domain.catalog import Product
+from domain.catalog_edits import ProductChange, file_changes, shown
 from domain.categories import Spelling, leaf, plan_parents, refuse
 from domain.csvfiles import UTF8, Problem, problem
 from domain.customers import Customer
@@ -79,11 +80,15 @@ async def import_products(
     text: str,
     resolve_path: Callable[[str], str | None] | None = None,
     languages: Container[str] | None = None,
+    *,
+    actor: str = "import",
 ) -> ImportReport:
     """``resolve_path`` turns a photo path written in the file into an absolute one (or
     None when it does not exist); without it, only URLs and Telegram file_ids are accepted.
     A product the file puts back on sale with stock tells those who asked for it, in the
-    import's transaction, as ``/product``'s status does (``catalog_admin.set_status``)."""
+    import's transaction, as ``/product``'s status does (``catalog_admin.set_status``).
+    What the file changes on stored products goes into their audit trail under ``actor``,
+    as an edit in ``/product`` does (a price cut there is what a relaunch forecast reads)."""
     parsed, problems = parse_products(text, resolve_path or (lambda _: None), languages)
     terms, bad_terms = parse_backorder_column(text)  # the optional ``backorder`` column
     if problems or bad_terms:
@@ -105,6 +110,15 @@ async def import_products(
         back = [existing[p.sku] for _, p in parsed if p.orderable and p.sku in stored and not stored[p.sku].orderable]
         await uow.products.link_categories(links)
         await uow.products.upsert_many([product for _, product in parsed])
+        at = clock.now()
+        await uow.products.record_changes(
+            [
+                ProductChange(existing[p.sku], at, actor, field, shown(before), shown(after))
+                for _, p in parsed
+                if p.sku in stored
+                for field, before, after in file_changes(p, stored[p.sku])
+            ]
+        )
         await import_terms(uow, terms)
         if back:
             available = await available_by_product(uow, back)

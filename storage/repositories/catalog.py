@@ -9,7 +9,7 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Executable, Select, bindparam, exists, func, select, tuple_
+from sqlalchemy import ColumnElement, Executable, Select, bindparam, exists, func, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -22,7 +22,7 @@ from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView, Since
 from storage.repositories import catalog_bulk, catalog_search, changes
 from storage.repositories.cached import SNAPSHOT_CHUNK, copier, fills
-from storage.repositories.sql import _chunks, direct, fetch
+from storage.repositories.sql import _chunks, direct, fetch, run_many
 
 _copied = copier(Product)  # what the read cache keeps and hands out shares nothing a caller changes
 
@@ -373,18 +373,11 @@ class SqlProducts:
             row.cost_minor = row.cost_currency = None
             await self.s.flush()
 
-    async def record_change(self, change: ProductChange) -> None:
-        self.s.add(
-            m.ProductChangeRow(
-                product_id=change.product_id,
-                at=change.at,
-                actor=change.actor,
-                field=change.field,
-                before=change.before,
-                after=change.after,
-            )
-        )
-        await self.s.flush()
+    async def record_changes(self, changes: Sequence[ProductChange]) -> None:
+        """One INSERT for them all: a products file changing 100,000 prices audits each."""
+        fields = ("product_id", "at", "actor", "field", "before", "after")
+        rows = [{name: getattr(c, name) for name in fields} for c in changes]
+        await run_many(self.s, insert(m.ProductChangeRow), rows)
 
     async def changes(self, product_id: int, offset: int, limit: int) -> tuple[list[ProductChange], int]:
         c = m.ProductChangeRow

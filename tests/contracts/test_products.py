@@ -247,7 +247,7 @@ async def test_photos_are_replaced_whole_and_changes_come_newest_first(uow: Unit
         await uow.products.set_photos(product_id, ("A", "B", "C"))
         for minute, after in enumerate(("1", "2", "3")):
             change = ProductChange(product_id, at + timedelta(minutes=minute), "staff:1", "name", "", after)
-            await uow.products.record_change(change)
+            await uow.products.record_changes([change])
         await uow.commit()
     async with uow:
         loaded = await uow.products.get(product_id)
@@ -354,7 +354,7 @@ async def test_price_changes_are_those_of_one_currency_after_a_time_for_the_prod
     async with uow:
         for product_id, days, field, before, after in entries:
             change = ProductChange(product_id, at + timedelta(days=days), "staff:1", field, before, after)
-            await uow.products.record_change(change)
+            await uow.products.record_changes([change])
         await uow.commit()
     async with uow.read_only():
         found = await uow.products.price_changes([bowl, mug], "EUR", at)

@@ -94,6 +94,27 @@ async def test_a_price_cut_after_a_first_long_pause_is_read_as_a_relaunch_at_the
     assert "цена снижена" in (await ru.send("/forecast 22197")).last.text
 
 
+async def test_a_price_cut_by_a_products_file_in_chat_is_audited_and_read_as_a_relaunch(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    last_monday = week_start(clock.now().date()) - timedelta(weeks=1)
+    rows = "".join(f"22197,LON,{last_monday - timedelta(weeks=w)},10\n" for w in range(30, 50))
+    await import_demand(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows)
+    manager = await hire(shop, 97, "Mo", "manager")
+    catalog = (Path(__file__).parents[2] / "bot" / "demo_data" / "products.csv").read_text().splitlines()
+    row = next(line for line in catalog if line.startswith("22197,"))
+    cut = row.replace(",0.85,GBP,", ",0.79,GBP,").removesuffix(",photos/22197.png")  # a path on the server
+    header = catalog[0].removesuffix(",photo")
+    assert cut != row and header != catalog[0]
+    sent = await manager.send_document(f"{header}\n{cut}\n".encode(), "products.csv", caption="/import")
+    assert "1 updated" in sent.last.text
+    history = await manager.press((await manager.send("/product 22197")).last, "History")
+    assert "Mo" in history.last.text and "0.85 GBP → 0.79 GBP" in history.last.text
+    text = (await manager.send("/forecast 22197")).last.text
+    assert "No sales in the last 30 weeks, and the price was cut since they began: read as a relaunch" in text
+    assert "Next weeks: 10.0 · 10.0" in text
+
+
 async def test_the_forecast_screen_reads_in_russian(shop: RunningBot, clock: FakeClock) -> None:
     await _steady(shop, clock)
     await hire(shop, 97, "Mo", "manager")

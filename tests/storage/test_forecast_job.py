@@ -132,7 +132,7 @@ async def test_a_price_cut_after_a_first_long_pause_is_forecast_at_the_rate_befo
         # …unless the price was cut since it began (CUT: 5.00 → 4.00 last week; KEPT: raised)
         for product, before, after in ((cut, "5.00 EUR", "4.00 EUR"), (kept, "3.00 EUR", "4.00 EUR")):
             change = ProductChange(product, clock.now() - timedelta(weeks=1), "staff:1", "price_EUR", before, after)
-            await uow.products.record_change(change)
+            await uow.products.record_changes([change])
         await uow.commit()
     await nightly_forecasts(uow, clock, levels=ServiceLevels(0.95), currency="EUR", auto_apply=False)
     async with uow.read_only():
