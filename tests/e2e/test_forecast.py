@@ -70,13 +70,18 @@ async def test_a_seller_paused_for_thirty_weeks_as_once_before_is_forecast_at_it
     assert "Next weeks: 10.0 · 10.0" in text and "Suggested: reorder point 8, order up to 18" in text
 
 
-async def test_a_price_cut_after_a_first_long_pause_is_read_as_a_relaunch_at_the_rate_before_it(
-    shop: RunningBot, clock: FakeClock
-) -> None:
+async def _first_pause(shop: RunningBot, clock: FakeClock) -> SandboxUser:
+    """22197 at LON: 10 a week for 20 weeks, then 30 without a sale (its first such pause); a manager."""
     last_monday = week_start(clock.now().date()) - timedelta(weeks=1)
     rows = "".join(f"22197,LON,{last_monday - timedelta(weeks=w)},10\n" for w in range(30, 50))
     await import_demand(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows)
-    manager = await hire(shop, 97, "Mo", "manager")
+    return await hire(shop, 97, "Mo", "manager")
+
+
+async def test_a_price_cut_after_a_first_long_pause_is_read_as_a_relaunch_at_the_rate_before_it(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    manager = await _first_pause(shop, clock)
     before = (await manager.send("/forecast 22197")).last.text
     assert "read as a" not in before  # a first pause, no cut: read as gone, its forecast decays
     gone = float(before.split("Next weeks: ")[1].split(" · ")[0])
@@ -97,10 +102,7 @@ async def test_a_price_cut_after_a_first_long_pause_is_read_as_a_relaunch_at_the
 async def test_a_price_cut_by_a_products_file_in_chat_is_audited_and_read_as_a_relaunch(
     shop: RunningBot, clock: FakeClock
 ) -> None:
-    last_monday = week_start(clock.now().date()) - timedelta(weeks=1)
-    rows = "".join(f"22197,LON,{last_monday - timedelta(weeks=w)},10\n" for w in range(30, 50))
-    await import_demand(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows)
-    manager = await hire(shop, 97, "Mo", "manager")
+    manager = await _first_pause(shop, clock)
     catalog = (Path(__file__).parents[2] / "bot" / "demo_data" / "products.csv").read_text().splitlines()
     row = next(line for line in catalog if line.startswith("22197,"))
     cut = row.replace(",0.85,GBP,", ",0.79,GBP,").removesuffix(",photos/22197.png")  # a path on the server
