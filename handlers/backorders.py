@@ -16,6 +16,7 @@ from domain.shortages import ChoiceGone, ShortChoice
 from domain.usecases.backorders import WaitingPart, cancel_waiting_part, choose_split, split_offer, waiting_parts
 from domain.usecases.shortages import choose_short
 from handlers.callbacks import BackorderCancelCb, BackorderListCb, BackorderSplitCb, OrderCb, ShortChoiceCb
+from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
 from handlers.views.rendering import Renderer, shorten
@@ -42,7 +43,7 @@ def _keyboard(code: str, parts: list[WaitingPart], split: bool | None) -> Inline
 async def _show(
     query: CallbackQuery, uow: UnitOfWork, clock: Clock, customer: Customer, renderer: Renderer, code: str
 ) -> None:
-    parts = await waiting_parts(uow, clock, customer_id=customer.id or 0, code=code)
+    parts = await waiting_parts(uow, clock, customer_id=customer.id or 0, code=code, language=reading_language())
     split = await split_offer(uow, customer_id=customer.id or 0, code=code) if parts else None
     if isinstance(query.message, Message):
         text = renderer.render("backorders.html.j2", code=code, parts=parts, split=split)

@@ -173,20 +173,23 @@ class WaitingPart:
     expected: date | None
 
 
-async def waiting_parts(uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str) -> list[WaitingPart]:
-    """What of a customer's order still waits, and when it is expected (the order screen)."""
+async def waiting_parts(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, language: str
+) -> list[WaitingPart]:
+    """What of a customer's order still waits, and when it is expected (the order screen),
+    each part named in ``language`` as its line was sold (``OrderLine.named_in``)."""
     async with uow.read_only():
         order = await uow.orders.get_by_code(normalize_order_code(code))
         if order is None or order.customer_id != customer_id:
             raise NotFound()
-        return await _parts(uow, clock, order)
+        return await _parts(uow, clock, order, language)
 
 
-async def _parts(uow: UnitOfWork, clock: Clock, order: Order) -> list[WaitingPart]:
+async def _parts(uow: UnitOfWork, clock: Clock, order: Order, language: str) -> list[WaitingPart]:
     waiting = [b for b in await uow.backorders.for_order(order.id or 0) if b.status.value == "waiting"]
     found = await offers(uow, [b.product_id for b in waiting], clock.now().date())
     dates = await uow.purchasing.expected_dates([b.product_id for b in waiting]) if waiting else {}
-    names = {line.product_id: line.name for line in order.lines}
+    names = {line.product_id: line.named_in(language) for line in order.lines}
     return [
         WaitingPart(
             b,

@@ -167,7 +167,7 @@ CANCELLING = {
 }
 
 
-async def _beyond_stock(shop: RunningBot, customer: SandboxUser, waiting: int) -> str:
+async def beyond_stock(shop: RunningBot, customer: SandboxUser, waiting: int) -> str:
     """The customer orders all of 85123A that is available and ``waiting`` more (pickup, cash)."""
     available = sum(on_hand - reserved for _, on_hand, reserved in await stock(shop, "85123A"))
     await add_to_cart(customer, "85123A", available + waiting)
@@ -180,7 +180,7 @@ async def test_a_customer_cancels_the_waiting_part_from_the_order_screen(shop: R
     manager = await hire(shop, 94, "Mia", "manager")
     await manager.send("/backorder 85123A on")
     carol = SandboxUser(shop.server, 95, "Carol", language_code=language)
-    code = await _beyond_stock(shop, carol, 3)
+    code = await beyond_stock(shop, carol, 3)
     order = await carol.send(f"/track {code}")
     assert part in order.last.text
     waiting = await carol.press(order.last, button)
@@ -233,8 +233,8 @@ async def test_a_count_adjustment_and_a_restocked_return_fill_the_waiting_oldest
     await manager.send("/backorder 85123A on")
     first = SandboxUser(shop.server, 981, "Fay", language_code=language)
     second = SandboxUser(shop.server, 982, "Gus", language_code=language)
-    first_code = await _beyond_stock(shop, first, 1)  # the oldest waiting
-    second_code = await _beyond_stock(shop, second, 1)
+    first_code = await beyond_stock(shop, first, 1)  # the oldest waiting
+    second_code = await beyond_stock(shop, second, 1)
     waiting = select(m.BackorderRow.quantity).where(m.BackorderRow.status == "waiting")
     assert await scalar(shop, select(func.sum(m.BackorderRow.quantity)).where(m.BackorderRow.status == "waiting")) == 2
 

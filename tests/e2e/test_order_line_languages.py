@@ -15,6 +15,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, order_code, place_card_order, place_cod_order, scalar
+from tests.e2e.test_backorders import beyond_stock
 from tests.e2e.test_dispatch import pdf_text
 
 HEART_RU = "Подсвечник «Белое сердце»"
@@ -84,3 +85,15 @@ async def test_a_russian_customers_invoice_and_payment_link_name_the_lines_in_ru
     link = str(next(b["url"] for b in told.buttons() if "url" in b))
     linked = olga.open_invoice_link(link)
     assert linked.invoice is not None and linked.invoice["description"] == f"{HEART_RU} ×2"
+
+
+async def test_a_russian_customer_reads_the_waiting_part_of_their_order_in_russian(shop: RunningBot) -> None:
+    await _name_in_russian(shop, "85123A", HEART_RU)
+    manager = await hire(shop, 746, "Mia", "manager")
+    await manager.send("/backorder 85123A on")
+    ivan = SandboxUser(shop.server, 747, "Иван", language_code="ru")
+    code = await beyond_stock(shop, ivan, 3)
+    await _name_in_russian(shop, "85123A", "Другой подсвечник")  # renamed after the order
+    waiting = await ivan.press((await ivan.send(f"/track {code}")).last, "⏳ Ждёт поставки")
+    assert f"{HEART_RU} × 3" in waiting.last.text and HEART_EN not in waiting.last.text
+    assert f"✖ Отменить 3 × {HEART_RU[:20]}" in " ".join(waiting.last.button_texts())
