@@ -258,7 +258,12 @@ async def buy_again_button(
 ) -> None:
     """The order's lines go into the cart; what was skipped is named, then the cart is shown."""
     result = await buy_again(
-        uow, clock, customer_id=customer.id or 0, code=callback_data.code, hold_minutes=settings.hold_minutes
+        uow,
+        clock,
+        customer_id=customer.id or 0,
+        code=callback_data.code,
+        hold_minutes=settings.hold_minutes,
+        language=reading_language(),
     )
     await query.answer()
     if not isinstance(query.message, Message):

@@ -35,11 +35,15 @@ class BuyAgain:
         return not self.added and not self.short
 
 
-async def buy_again(uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, hold_minutes: int) -> BuyAgain:
+async def buy_again(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, hold_minutes: int, language: str
+) -> BuyAgain:
     """Each line of the customer's own order is added to what the cart holds of it, rounded
     up to the price list's minimum and packs; when less is available, what is (in whole
     packs); withdrawn, discontinued, unpriced and sold-out products are named and skipped.
-    The cart prices the lines as it always does: today's prices, the customer's list."""
+    The cart prices the lines as it always does: today's prices, the customer's list. Each is
+    named in ``language`` where translated, as the cart names it (a product gone from the
+    catalog as its line was sold: ``OrderLine.named_in``)."""
     async with uow:
         order = await _own_order(uow, customer_id, code)
         customer = await uow.customers.get(customer_id)
@@ -48,11 +52,11 @@ async def buy_again(uow: UnitOfWork, clock: Clock, *, customer_id: int, code: st
         wanted: dict[int, int] = {}
         for line in order.lines:
             wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
-        names = {line.product_id: line.name for line in order.lines}
+        names = {line.product_id: line.named_in(language) for line in order.lines}
         result = BuyAgain(order.code)
         for product_id, quantity in wanted.items():
             product = await uow.products.get(product_id)
-            name = product.display_name if product is not None else names[product_id]
+            name = product.in_language(language).display_name if product is not None else names[product_id]
             reason = (
                 Skipped.WITHDRAWN
                 if product is None or not product.listed

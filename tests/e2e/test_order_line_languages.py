@@ -97,3 +97,16 @@ async def test_a_russian_customer_reads_the_waiting_part_of_their_order_in_russi
     waiting = await ivan.press((await ivan.send(f"/track {code}")).last, "⏳ Ждёт поставки")
     assert f"{HEART_RU} × 3" in waiting.last.text and HEART_EN not in waiting.last.text
     assert f"✖ Отменить 3 × {HEART_RU[:20]}" in " ".join(waiting.last.button_texts())
+
+
+async def test_buying_an_order_again_names_its_products_in_the_customers_language_as_the_cart_does(
+    shop: RunningBot,
+) -> None:
+    await _name_in_russian(shop, "85123A", HEART_RU)
+    ivan = SandboxUser(shop.server, 748, "Иван", language_code="ru")
+    await add_to_cart(ivan, "85123A", 2)
+    code = order_code(await place_cod_order(ivan))
+    again = await ivan.press((await ivan.send(f"/track {code}")).last, "🛒")
+    summary, cart = again.new[-2], again.new[-1]
+    assert f"{HEART_RU} × 2" in summary.text and HEART_EN not in summary.text, summary.text
+    assert HEART_RU in cart.text
