@@ -77,7 +77,9 @@ Key = tuple[int, int]  # product, warehouse
 async def price_cuts(uow: UnitOfWork, series: Mapping[Key, tuple[list[float], date]], currency: str) -> set[Key]:
     """The (product, warehouse) pairs whose weekly history (from its first week) ends in a pause
     during which the product's price in ``currency`` was cut: its price now is below its price
-    when the pause began, by the audit trail (``domain.forecasting.before_pause``)."""
+    when the pause began, by the audit trail (``domain.forecasting.before_pause``). A product
+    with no price in ``currency`` sells at one of its own converted (``domain.fx``): that one
+    is read, in its currency (a rate's moves are no price cut)."""
     began: dict[Key, datetime] = {}
     for key, (weeks, first) in series.items():
         if (start := pause_start(weeks)) is not None:
@@ -85,8 +87,13 @@ async def price_cuts(uow: UnitOfWork, series: Mapping[Key, tuple[list[float], da
     if not began:
         return set()
     ids = sorted({product_id for product_id, _ in began})
-    now = {p.id: p.price_in(currency) for p in await uow.products.get_many(ids)}
-    changes = await uow.products.price_changes(ids, currency, min(began.values()))
+    products = await uow.products.get_many(ids)
+    priced_in = {p.id: currency if currency in p.prices else min(p.prices, default=currency) for p in products}
+    now = {p.id: p.price_in(priced_in[p.id]) for p in products}
+    changes: list[ProductChange] = []
+    for code in sorted(set(priced_in.values())):  # one read in a shop that prices in its own currency
+        mine = [product_id for product_id, priced in priced_in.items() if priced == code and product_id is not None]
+        changes += await uow.products.price_changes(mine, code, min(began.values()))
     by_product: dict[int, list[ProductChange]] = {}
     for change in changes:  # oldest first
         by_product.setdefault(change.product_id, []).append(change)

@@ -139,3 +139,33 @@ async def test_a_price_cut_after_a_first_long_pause_is_forecast_at_the_rate_befo
         stored = {s.product_id: s for s in await uow.demand.suggestions(None)}
     assert stored[cut].weekly_demand == pytest.approx(10) and stored[cut].reorder_point == 10
     assert stored[kept].weekly_demand < 1
+
+
+async def test_a_price_cut_is_read_in_the_currency_a_product_is_priced_in_when_it_has_none_in_the_shops(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """A product priced only in USD sells in a EUR shop at that price converted: its USD price
+    cut in a pause is as much a relaunch as a EUR one; a cut of a price it is not sold at is not."""
+    from domain.catalog_edits import ProductChange
+
+    uow = SqlUnitOfWork(session_factory(engine))
+    last_monday = week_start(clock.now().date()) - timedelta(days=7)
+    async with uow:
+        dollars = (await uow.products.upsert(Product("USD-ONLY", "U", "C", prices={"USD": Money(400, "USD")}))).id
+        both = Product("BOTH", "B", "C", prices={"EUR": Money(500, "EUR"), "USD": Money(400, "USD")})
+        euros = (await uow.products.upsert(both)).id
+        assert dollars is not None and euros is not None
+        w1 = (await uow.warehouses.upsert(Warehouse("W1", "W1"))).id or 0
+        await uow.demand.record(
+            [(p, w1, last_monday - timedelta(weeks=k), 10) for p in (dollars, euros) for k in range(30, 50)], "import"
+        )
+        at = clock.now() - timedelta(weeks=1)  # each one's USD price cut last week, 5.00 → 4.00
+        await uow.products.record_changes(
+            [ProductChange(p, at, "staff:1", "price_USD", "5.00 USD", "4.00 USD") for p in (dollars, euros)]
+        )
+        await uow.commit()
+    await nightly_forecasts(uow, clock, levels=ServiceLevels(0.95), currency="EUR", auto_apply=False)
+    async with uow.read_only():
+        stored = {s.product_id: s for s in await uow.demand.suggestions(None)}
+    assert stored[dollars].weekly_demand == pytest.approx(10)  # its own price was cut: a relaunch
+    assert stored[euros].weekly_demand < 1  # its EUR price, the one it sells at in EUR, was not
