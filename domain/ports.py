@@ -157,8 +157,9 @@ class ProductRepository(Protocol):
         """A page of the product's audit trail, newest first, and how many entries there are."""
         ...
 
-    async def price_changes(self, product_ids: Sequence[int], currency: str, since: datetime) -> list[ProductChange]:
-        """The audited changes of these products' price in ``currency`` after ``since``, oldest first."""
+    async def first_price_changes(self, after: Collection[tuple[int, datetime]], currency: str) -> list[ProductChange]:
+        """For each (product, time), the first audited change of its price in ``currency`` after
+        that time: one a pair at most, however often it changed since; by product, oldest first."""
         ...
 
 

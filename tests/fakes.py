@@ -198,14 +198,14 @@ class FakeProducts(_Repo):
         mine = [c for c in reversed(self.st.product_changes) if c.product_id == product_id]
         return (mine[offset : offset + limit] if limit > 0 else []), len(mine)
 
-    async def price_changes(self, product_ids: Sequence[int], currency: str, since: datetime) -> list[ProductChange]:
-        wanted = set(product_ids)
-        mine = [
-            c
-            for c in self.st.product_changes
-            if c.product_id in wanted and c.field == f"price_{currency}" and c.at > since
-        ]
-        return sorted(mine, key=lambda c: (c.product_id, c.at))
+    async def first_price_changes(self, after: Collection[tuple[int, datetime]], currency: str) -> list[ProductChange]:
+        field, found = f"price_{currency}", []
+        for product_id, at in set(after):
+            later = [
+                c for c in self.st.product_changes if c.product_id == product_id and c.field == field and c.at > at
+            ]
+            found += [min(later, key=lambda c: c.at)] if later else []
+        return sorted({id(c): c for c in found}.values(), key=lambda c: (c.product_id, c.at))
 
     async def variants(self, parent_code: str) -> list[Product]:
         return copy.deepcopy(sorted((p for p in self.st.products.values() if p.parent_code == parent_code), key=_id))

@@ -92,8 +92,8 @@ async def price_cuts(uow: UnitOfWork, series: Mapping[Key, tuple[list[float], da
     now = {p.id: p.price_in(priced_in[p.id]) for p in products}
     changes: list[ProductChange] = []
     for code in sorted(set(priced_in.values())):  # one read in a shop that prices in its own currency
-        mine = [product_id for product_id, priced in priced_in.items() if priced == code and product_id is not None]
-        changes += await uow.products.price_changes(mine, code, min(began.values()))
+        mine = [(key[0], at) for key, at in began.items() if priced_in.get(key[0]) == code]
+        changes += await uow.products.first_price_changes(mine, code)  # one a pair, not the whole trail
     by_product: dict[int, list[ProductChange]] = {}
     for change in changes:  # oldest first
         by_product.setdefault(change.product_id, []).append(change)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import groupby
 from typing import Any, cast
@@ -25,6 +25,18 @@ from storage.repositories.cached import SNAPSHOT_CHUNK, copier, fills
 from storage.repositories.sql import _chunks, direct, fetch, run_many
 
 _copied = copier(Product)  # what the read cache keeps and hands out shares nothing a caller changes
+
+# The first change of one field of each product asked after one time: one row a product, however
+# often it changed since (the database ranks them on the (product_id, at) index).
+_C = m.ProductChangeRow
+_RANKED = (
+    select(_C.id, func.row_number().over(partition_by=_C.product_id, order_by=(_C.at, _C.id)).label("n"))
+    .where(
+        _C.product_id.in_(bindparam("ids", expanding=True)), _C.field == bindparam("field"), _C.at > bindparam("since")
+    )
+    .subquery()
+)
+_FIRST_CHANGES = select(_C).join(_RANKED, _RANKED.c.id == _C.id).where(_RANKED.c.n == 1)
 
 
 class SqlProducts:
@@ -389,16 +401,19 @@ class SqlProducts:
         )
         return [ProductChange(r.product_id, r.at, r.actor, r.field, r.before, r.after) for r in rows], total
 
-    async def price_changes(self, product_ids: Sequence[int], currency: str, since: datetime) -> list[ProductChange]:
-        c, found = m.ProductChangeRow, []
-        for chunk in _chunks(sorted(set(product_ids))):
-            rows = await self.s.scalars(
-                select(c)
-                .where(c.product_id.in_(chunk), c.field == f"price_{currency}", c.at > since)
-                .order_by(c.product_id, c.at, c.id)
-            )
-            found += [ProductChange(r.product_id, r.at, r.actor, r.field, r.before, r.after) for r in rows]
-        return found
+    async def first_price_changes(self, after: Collection[tuple[int, datetime]], currency: str) -> list[ProductChange]:
+        # One row a pair: reading every change since the oldest pause grew with the history and
+        # with how often a file reprices. The pairs come in few times (pauses begin on Mondays).
+        times: dict[datetime, set[int]] = defaultdict(set)
+        for product_id, at in after:
+            times[at].add(product_id)
+        found: dict[int, ProductChange] = {}
+        for at, product_ids in sorted(times.items()):
+            for chunk in _chunks(sorted(product_ids)):
+                params = {"ids": list(chunk), "field": f"price_{currency}", "since": at}
+                for r in await self.s.scalars(_FIRST_CHANGES, params):
+                    found[r.id] = ProductChange(r.product_id, r.at, r.actor, r.field, r.before, r.after)
+        return [found[i] for i in sorted(found, key=lambda i: (found[i].product_id, found[i].at, i))]
 
     async def categories(self) -> list[Category]:
         """Each with how many products (parents, however many variants) it shows."""

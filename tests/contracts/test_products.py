@@ -333,9 +333,7 @@ async def test_the_staff_list_finds_every_variant_hidden_ones_too_by_sku_name_or
         assert (await uow.products.staff_list("%", None, None, 0, 10))[1] == 1  # a literal percent sign
 
 
-async def test_price_changes_are_those_of_one_currency_after_a_time_for_the_products_asked_oldest_first(
-    uow: UnitOfWork,
-) -> None:
+async def test_the_first_price_change_after_each_time_asked_is_found_once_in_one_currency(uow: UnitOfWork) -> None:
     from datetime import UTC, datetime, timedelta
 
     from domain.catalog_edits import ProductChange
@@ -343,23 +341,29 @@ async def test_price_changes_are_those_of_one_currency_after_a_time_for_the_prod
     mug, bowl, cup = await a_product(uow, "MUG-1"), await a_product(uow, "BOWL-1"), await a_product(uow, "CUP-1")
     at = datetime(2026, 6, 1, tzinfo=UTC)
     entries = [
-        (mug, 0, "price_EUR", "5.00 EUR", "4.50 EUR"),  # at ``since``: not after it
+        (mug, 0, "price_EUR", "5.00 EUR", "4.50 EUR"),  # at the time asked: not after it
         (mug, 2, "price_EUR", "4.50 EUR", "4.00 EUR"),
-        (mug, 1, "price_EUR", "5.00 EUR", "4.50 EUR"),
+        (mug, 1, "price_EUR", "5.00 EUR", "4.50 EUR"),  # the first after day 0
         (mug, 3, "price_GBP", "4.00 GBP", "3.00 GBP"),  # another currency
         (mug, 4, "name", "Mug", "Big mug"),  # another field
+        (mug, 5, "price_EUR", "4.00 EUR", "3.50 EUR"),  # the first after day 4
         (bowl, 5, "price_EUR", "", "2.00 EUR"),
+        (bowl, 6, "price_EUR", "2.00 EUR", "1.00 EUR"),
         (cup, 6, "price_EUR", "1.00 EUR", "0.90 EUR"),  # not asked for
     ]
     async with uow:
-        for product_id, days, field, before, after in entries:
-            change = ProductChange(product_id, at + timedelta(days=days), "staff:1", field, before, after)
-            await uow.products.record_changes([change])
+        await uow.products.record_changes(
+            [ProductChange(p, at + timedelta(days=d), "staff:1", field, b, a) for p, d, field, b, a in entries]
+        )
         await uow.commit()
+    asked = [(bowl, at), (mug, at), (mug, at + timedelta(days=4)), (mug, at + timedelta(days=1, hours=1))]
     async with uow.read_only():
-        found = await uow.products.price_changes([bowl, mug], "EUR", at)
+        found = await uow.products.first_price_changes([*asked, (mug, at)], "EUR")  # asked twice: found once
+        none = await uow.products.first_price_changes([(mug, at + timedelta(days=9))], "EUR")
     assert [(c.product_id, (c.at - at).days, c.after) for c in found] == [
         (mug, 1, "4.50 EUR"),
         (mug, 2, "4.00 EUR"),
+        (mug, 5, "3.50 EUR"),
         (bowl, 5, "2.00 EUR"),
     ]
+    assert none == []
