@@ -32,7 +32,7 @@ from domain.usecases.checkout import (
 )
 from domain.usecases.customers import ensure_customer
 from domain.usecases.paylinks import payment_link
-from handlers.catalog import customer_currency
+from handlers.catalog import customer_currency, reading_language
 from handlers.paylinks import invoice_links
 from handlers.views.rendering import format_money
 
@@ -167,6 +167,7 @@ async def get_products(request: web.Request) -> web.Response:
             page_size=PAGE_SIZE,
             currency=currency,
             fallback_currency=base,
+            language=reading_language(),  # matched in every language, named in the reader's
         )
         cards, total, children = results.cards, results.total, []
     else:
@@ -177,6 +178,7 @@ async def get_products(request: web.Request) -> web.Response:
             page_size=PAGE_SIZE,
             currency=currency,
             fallback_currency=base,
+            language=reading_language(),
         )
         cards, total, children = found.cards, found.total, found.children  # a category's own categories come first
     return web.json_response(
@@ -193,6 +195,7 @@ async def get_product(request: web.Request) -> web.Response:
         fallback_currency=runtime.settings.default_currency,
         customer_id=customer.id,
         price_group=customer.price_group,  # the customer's price list, as in the chat
+        language=reading_language(),
     )
     return web.json_response(_card(card))
 
@@ -246,6 +249,7 @@ async def _cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
         customer_id=customer.id or 0,
         currency=customer_currency(customer, runtime.settings.default_currency),
         fallback_currency=runtime.settings.default_currency,
+        language=reading_language(),
     )
     return {
         "lines": [
@@ -305,6 +309,7 @@ async def get_checkout(request: web.Request) -> web.Response:
         point=None,
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
+        language=reading_language(),
     )
     points = await pickup_points(runtime.uow())
     offered = [m.value for m in payment_methods(customer, settings.checkout_policy()) if m in WEB_PAYMENTS]
@@ -357,7 +362,7 @@ async def post_checkout(request: web.Request) -> web.Response:
             fallback_currency=settings.default_currency,
         ),
     )
-    placed = _order(order)
+    placed = _order(order.in_language(reading_language()))  # the lines as sold, in the reader's language
     if order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
         # Paid in Telegram's own form (WebApp.openInvoice) through the same link staff send.
         links = invoice_links(runtime.bot, runtime.i18n, settings.payment_provider_token)

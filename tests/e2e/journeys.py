@@ -15,6 +15,21 @@ async def add_to_cart(user: SandboxUser, sku: str, quantity: int = 1) -> Reply:
     return await user.send(f"/add {sku} {quantity}")
 
 
+async def name_in_russian(shop: RunningBot, sku: str, name: str, description: str = "") -> None:
+    """Give a product its Russian name (and description), as a products file's ``name_ru`` does."""
+    uow = shop.runtime.uow()
+    async with uow:
+        product = await uow.products.get_by_sku(sku)
+        assert product is not None and product.id is not None
+        product = await uow.products.get_untranslated(product.id)
+        assert product is not None
+        product.names["ru"] = name
+        if description:
+            product.descriptions["ru"] = description
+        await uow.products.upsert(product)
+        await uow.commit()
+
+
 async def checkout_to_payment(user: SandboxUser, *, pickup: bool = False, location: bool = True) -> Reply:
     """From /checkout to the payment question, choosing the first shipping option."""
     reply = await user.send("/checkout")

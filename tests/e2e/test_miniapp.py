@@ -21,7 +21,7 @@ from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop
-from tests.e2e.journeys import add_to_cart, place_cod_order
+from tests.e2e.journeys import add_to_cart, name_in_russian, place_cod_order
 from tests.e2e.miniapp import init_data, miniapp, tma
 from tests.fakes import FakeClock
 
@@ -143,6 +143,45 @@ async def test_russian_reader_gets_russian_words_and_errors(shop: RunningBot) ->
         assert me["language"] == "ru" and me["strings"]["cart"] == "Корзина"
         missing = await client.get("/app/api/shop/products/999999", headers=headers)
         assert missing.status == 404 and "Ничего" in (await missing.json())["detail"]
+
+
+HEART_RU, HEART_EN = "Подсвечник «Белое сердце»", "White Hanging Heart T-Light Holder"
+
+
+@pytest.mark.parametrize(("language", "name", "searched"), [("ru", HEART_RU, "T-Light"), ("en", HEART_EN, "сердце")])
+async def test_the_storefront_names_products_in_the_customers_language_from_the_list_to_the_placed_order(
+    shop: RunningBot, language: str, name: str, searched: str
+) -> None:
+    """A Russian customer reads the Russian name (and description) on the list, the product's
+    page, the cart and the placed order; an English one the shop's; a search by a name in the
+    other language still finds it."""
+    await name_in_russian(shop, "85123A", HEART_RU, "Русское описание")
+    headers = tma(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client:
+        found = await (await client.get("/app/api/shop/products", params={"q": searched}, headers=headers)).json()
+        listed = next(p for p in found["products"] if p["sku"] == "85123A")
+        lighting = next(
+            c
+            for c in await (await client.get("/app/api/shop/categories", headers=headers)).json()
+            if c["name"] == "Lighting"
+        )
+        shelf = await (await client.get(f"/app/api/shop/products?category={lighting['id']}", headers=headers)).json()
+        assert listed["name"] == name and next(p["name"] for p in shelf["products"] if p["sku"] == "85123A") == name
+        page = await (await client.get(f"/app/api/shop/products/{listed['id']}", headers=headers)).json()
+        assert page["name"] == name and (page["description"] == "Русское описание") is (language == "ru")
+        added = await client.post(
+            "/app/api/shop/cart", json={"product_id": listed["id"], "quantity": 2}, headers=headers
+        )
+        assert [line["name"] for line in (await added.json())["lines"]] == [name]
+        cart = await (await client.get("/app/api/shop/cart", headers=headers)).json()
+        assert [line["name"] for line in cart["lines"]] == [name]
+        pickup = (await (await client.get("/app/api/shop/checkout", headers=headers)).json())["pickup_points"][0]["id"]
+        order = {"key": "k" * 16, "phone": "+44 7911 123456", "payment": "cod", "pickup_id": pickup}
+        placed = await client.post("/app/api/shop/checkout", json=order, headers=headers)
+        assert placed.status == 201
+        assert [line["name"] for line in (await placed.json())["lines"]] == [name]
+    async with shop.runtime.sessions() as session:  # the line keeps the shop's name as sold, whoever bought
+        assert await session.scalar(select(m.OrderLineRow.name)) == HEART_EN
 
 
 async def test_dashboard_tiles_follow_the_role(shop: RunningBot) -> None:

@@ -14,7 +14,7 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, order_code, place_card_order, place_cod_order, scalar
+from tests.e2e.journeys import add_to_cart, name_in_russian, order_code, place_card_order, place_cod_order, scalar
 from tests.e2e.test_backorders import beyond_stock
 from tests.e2e.test_dispatch import pdf_text
 
@@ -22,22 +22,10 @@ HEART_RU = "Подсвечник «Белое сердце»"
 HEART_EN = "White Hanging Heart T-Light Holder"
 
 
-async def _name_in_russian(shop: RunningBot, sku: str, name: str) -> None:
-    uow = shop.runtime.uow()
-    async with uow:
-        product = await uow.products.get_by_sku(sku)
-        assert product is not None and product.id is not None
-        product = await uow.products.get_untranslated(product.id)
-        assert product is not None
-        product.names["ru"] = name
-        await uow.products.upsert(product)
-        await uow.commit()
-
-
 async def test_a_russian_customer_reads_their_order_lines_in_russian_as_they_were_named_when_placed(
     shop: RunningBot,
 ) -> None:
-    await _name_in_russian(shop, "85123A", HEART_RU)
+    await name_in_russian(shop, "85123A", HEART_RU)
     ivan = SandboxUser(shop.server, 741, "Иван", language_code="ru")
     await add_to_cart(ivan, "85123A", 1)
     placed = await place_cod_order(ivan)
@@ -54,7 +42,7 @@ async def test_a_russian_customer_reads_their_order_lines_in_russian_as_they_wer
     bobs = await place_cod_order(bob)
     assert any(f"{HEART_EN} × 1" in msg.text for msg in bobs.new)  # the shop's language where it is read
 
-    await _name_in_russian(shop, "85123A", "Другой подсвечник")  # renamed after the order
+    await name_in_russian(shop, "85123A", "Другой подсвечник")  # renamed after the order
     detail = await ivan.send(f"/track {code}")
     assert f"{HEART_RU} × 1" in detail.last.text and "Другой" not in detail.last.text
     receipt = await ivan.send(f"/receipt {code}")
@@ -75,7 +63,7 @@ async def test_a_russian_customer_reads_their_order_lines_in_russian_as_they_wer
 
 async def test_a_russian_customers_invoice_and_payment_link_name_the_lines_in_russian(paying_shop: RunningBot) -> None:
     shop = paying_shop
-    await _name_in_russian(shop, "85123A", HEART_RU)
+    await name_in_russian(shop, "85123A", HEART_RU)
     olga = SandboxUser(shop.server, 744, "Ольга", language_code="ru")
     invoice = await place_card_order(olga, "85123A", 2)
     assert invoice.invoice is not None and invoice.invoice["description"] == f"{HEART_RU} ×2"
@@ -88,12 +76,12 @@ async def test_a_russian_customers_invoice_and_payment_link_name_the_lines_in_ru
 
 
 async def test_a_russian_customer_reads_the_waiting_part_of_their_order_in_russian(shop: RunningBot) -> None:
-    await _name_in_russian(shop, "85123A", HEART_RU)
+    await name_in_russian(shop, "85123A", HEART_RU)
     manager = await hire(shop, 746, "Mia", "manager")
     await manager.send("/backorder 85123A on")
     ivan = SandboxUser(shop.server, 747, "Иван", language_code="ru")
     code = await beyond_stock(shop, ivan, 3)
-    await _name_in_russian(shop, "85123A", "Другой подсвечник")  # renamed after the order
+    await name_in_russian(shop, "85123A", "Другой подсвечник")  # renamed after the order
     waiting = await ivan.press((await ivan.send(f"/track {code}")).last, "⏳ Ждёт поставки")
     assert f"{HEART_RU} × 3" in waiting.last.text and HEART_EN not in waiting.last.text
     assert f"✖ Отменить 3 × {HEART_RU[:20]}" in " ".join(waiting.last.button_texts())
@@ -102,7 +90,7 @@ async def test_a_russian_customer_reads_the_waiting_part_of_their_order_in_russi
 async def test_buying_an_order_again_names_its_products_in_the_customers_language_as_the_cart_does(
     shop: RunningBot,
 ) -> None:
-    await _name_in_russian(shop, "85123A", HEART_RU)
+    await name_in_russian(shop, "85123A", HEART_RU)
     ivan = SandboxUser(shop.server, 748, "Иван", language_code="ru")
     await add_to_cart(ivan, "85123A", 2)
     code = order_code(await place_cod_order(ivan))
