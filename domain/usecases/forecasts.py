@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from domain.catalog import Product
+from domain.catalog import Product, ProductStatus
 from domain.catalog_edits import ProductChange, price_then
 from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
@@ -77,7 +77,8 @@ Key = tuple[int, int]  # product, warehouse
 async def price_cuts(uow: UnitOfWork, series: Mapping[Key, tuple[list[float], date]], currency: str) -> set[Key]:
     """The (product, warehouse) pairs whose weekly history (from its first week) ends in a pause
     during which the product's price in ``currency`` was cut: its price now is below its price
-    when the pause began, by the audit trail (``domain.forecasting.before_pause``). A product
+    when the pause began, by the audit trail (``domain.forecasting.before_pause``); not for a
+    discontinued product. A product
     with no price in ``currency`` sells at one of its own converted (``domain.fx``): that one
     is read, in its currency (a rate's moves are no price cut)."""
     began: dict[Key, datetime] = {}
@@ -87,7 +88,8 @@ async def price_cuts(uow: UnitOfWork, series: Mapping[Key, tuple[list[float], da
     if not began:
         return set()
     ids = sorted({product_id for product_id, _ in began})
-    products = await uow.products.get_many(ids)
+    # A discontinued product's cut is a clearance, not a relaunch: nothing more is bought.
+    products = [p for p in await uow.products.get_many(ids) if p.status is not ProductStatus.DISCONTINUED]
     priced_in = {p.id: currency if currency in p.prices else min(p.prices, default=currency) for p in products}
     now = {p.id: p.price_in(priced_in[p.id]) for p in products}
     changes: list[ProductChange] = []

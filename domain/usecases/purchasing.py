@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from domain.accounting import Account
-from domain.catalog import normalize_sku
+from domain.catalog import ProductStatus, normalize_sku
 from domain.errors import DomainError, ImportRejected, InvalidQuantity, NotFound
 from domain.imports import parse_reorder, parse_suppliers
 from domain.notifications import Notification, for_customer
@@ -94,6 +94,20 @@ async def import_reorder(uow: UnitOfWork, text: str) -> ImportReport:
     return ImportReport(created=created, updated=len(rows) - created - same, unchanged=same)
 
 
+def _quantity(t: SupplyTerms, position: tuple[int, int, int], point: int, top: int | None) -> int:
+    """``order_quantity`` for these terms; ``position``: (available, incoming, owed to backorders)."""
+    available, incoming, owed = position
+    return order_quantity(
+        available=available,
+        incoming=incoming,
+        reorder_point=point,
+        max_level=top,
+        pack_size=t.pack_size,
+        min_order_qty=t.min_order_qty,
+        backordered=owed,
+    )
+
+
 async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | None) -> list[PurchaseOrder]:
     """For each product and warehouse at or under its reorder point (counting what open
     purchase orders will bring), add what is needed to the supplier's draft purchase order
@@ -109,28 +123,25 @@ async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
         levels = [r for r in low if (r.level.product_id, r.level.warehouse_id) in terms]
         incoming = await uow.purchasing.incoming(sorted({r.level.product_id for r in levels}))
         backordered = _owed_by_warehouse(await uow.backorders.waiting_units(sorted(incoming_ids(levels))), terms)
-        needed: list[tuple[SupplyTerms, int]] = []
+        needed: list[tuple[SupplyTerms, int, tuple[int, int, int]]] = []
         for reorder in levels:
             key = (reorder.level.product_id, reorder.level.warehouse_id)
             t = terms[key]
-            quantity = order_quantity(
-                available=reorder.level.available,
-                incoming=incoming.get(key, 0),
-                reorder_point=reorder.reorder_point,
-                max_level=reorder.max_level,
-                pack_size=t.pack_size,
-                min_order_qty=t.min_order_qty,
-                backordered=backordered.get(key, 0),
-            )
+            position = (reorder.level.available, incoming.get(key, 0), backordered.get(key, 0))
+            quantity = _quantity(t, position, reorder.reorder_point, reorder.max_level)
             if quantity > 0:
-                needed.append((t, quantity))
+                needed.append((t, quantity, position))
         # Only what is short is looked up: a big catalog is mostly above its reorder points.
-        products = {p.id: p for p in await uow.products.get_many(sorted({t.product_id for t, _ in needed}))}
+        products = {p.id: p for p in await uow.products.get_many(sorted({t.product_id for t, _, _ in needed}))}
         drafts: dict[tuple[int, int], PurchaseOrder] = {}  # one per supplier and warehouse
-        for t, quantity in needed:
+        for t, quantity, position in needed:
             product = products.get(t.product_id)
             if product is None:
                 continue
+            if product.status is ProductStatus.DISCONTINUED:  # no more is sold: only what is still owed
+                quantity = _quantity(t, position, 0, None)
+                if quantity <= 0:
+                    continue
             key = (t.supplier_id, t.warehouse_id)
             draft = drafts.get(key) or await uow.purchasing.open_draft(*key)
             if draft is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.backorders import BACKORDER_FLAG, Backorder
-from domain.catalog import Product
+from domain.catalog import Product, ProductStatus
 from domain.customers import Customer
 from domain.money import Money
 from domain.orders import Order, OrderLine
@@ -52,3 +52,22 @@ async def test_a_reorder_scan_buys_the_units_customers_wait_for_once(engine: Asy
     drafted = await reorder_scan(uow, clock, staff_chat_id=None)
     assert [(line.sku, line.quantity) for po in drafted for line in po.lines] == [("LAMP", 12)]  # 7 owed, packs of 6
     assert await reorder_scan(uow, clock, staff_chat_id=None) == []  # the draft brings what is owed now
+
+
+async def test_a_discontinued_product_is_bought_only_for_what_its_customers_still_wait_for(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    await _waiting_shop(engine, clock, [4, 3])
+    uow = SqlUnitOfWork(session_factory(engine))
+    async with uow:
+        lamp, mug = (await uow.products.get_by_sku("LAMP")), (await uow.products.get_by_sku("MUG"))
+        [main] = await uow.warehouses.all()
+        assert lamp and mug and lamp.id and mug.id and main.id
+        for product in (lamp, mug):
+            await uow.inventory.set_reorder(product.id or 0, main.id, 5, 10)  # both low: no stock at all
+            product.status = ProductStatus.DISCONTINUED
+            await uow.products.upsert(product)
+        await uow.commit()
+    drafted = await reorder_scan(uow, clock, staff_chat_id=None)
+    # LAMP: the 7 owed (packs of 6), not up to 10; MUG, owed nothing: not bought again
+    assert [(line.sku, line.quantity) for po in drafted for line in po.lines] == [("LAMP", 12)]

@@ -8,7 +8,7 @@ import inspect
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from domain.catalog import Product
+from domain.catalog import Product, ProductStatus
 from domain.catalog_edits import ProductChange
 from domain.money import Money
 from domain.usecases.forecasts import price_cuts
@@ -87,3 +87,14 @@ async def test_the_audit_trail_is_read_one_change_a_paused_pair_however_often_th
     series = {(mug, warehouse): _history(RESTART_WEEKS + 10) for warehouse in (1, 2)}
     assert await price_cuts(uow, series, "EUR") == {(mug, 1), (mug, 2)}
     assert len(products.handed) <= len(series), len(products.handed)
+
+
+async def test_a_discontinued_products_cut_is_a_clearance_not_a_relaunch() -> None:
+    uow, products, mug = await _shop()
+    await products.record_changes([ProductChange(mug, _week(30), "staff:1", "price_EUR", "5.00 EUR", "4.00 EUR")])
+    series = {(mug, 1): _history(RESTART_WEEKS + 10)}
+    assert await price_cuts(uow, series, "EUR") == {(mug, 1)}
+    await products.upsert(
+        Product("MUG-1", "Mug", "C", prices={"EUR": Money(400, "EUR")}, status=ProductStatus.DISCONTINUED)
+    )
+    assert await price_cuts(uow, series, "EUR") == set()
