@@ -87,6 +87,7 @@ async def shipping_options(query: ShippingQuery, uow: UnitOfWork, clock: Clock, 
             payload=query.invoice_payload,
             address=_address(query.shipping_address),
             countries=settings.shipping_countries,
+            language=reading_language(),
         )
     except DomainError as refused:
         await query.answer(ok=False, error_message=domain_message(refused, html=False))
@@ -109,6 +110,7 @@ async def buy_now_pre_checkout(query: PreCheckoutQuery, uow: UnitOfWork, clock: 
             option_id=query.shipping_option_id or "",
             address=_address(query.order_info.shipping_address if query.order_info else None),
             countries=settings.shipping_countries,
+            language=reading_language(),
         )
     except DomainError as refused:
         await query.answer(ok=False, error_message=domain_message(refused, html=False))

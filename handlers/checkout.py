@@ -552,6 +552,7 @@ def _request(draft: CheckoutDraft, customer: Customer, settings: ShopSettings) -
         gift=draft.gift,
         gift_message=draft.gift_message,
         promo_code=draft.promo_code,
+        language=reading_language(),  # a refusal names products in it; the order lines keep the shop's
     )
 
 

@@ -360,6 +360,7 @@ async def post_checkout(request: web.Request) -> web.Response:
             payment_method=PaymentMethod(payment),
             currency=customer_currency(customer, settings.default_currency),
             fallback_currency=settings.default_currency,
+            language=reading_language(),  # a refusal names products in it
         ),
     )
     placed = _order(order.in_language(reading_language()))  # the lines as sold, in the reader's language

@@ -115,12 +115,14 @@ async def routable_part(
     now: datetime,
     customer_id: int | None,
     levels: Sequence[StockLevel] | None = None,
+    language: str = "",
 ) -> tuple[Cart, dict[int, int]]:
     """Inside checkout's unit of work: the cart as stock can route it now, and per product
     the units that will wait. A line beyond stock whose product takes no backorders (or has
     no room) is left whole, so routing refuses it with the number available. A preorder
     waits whole before its release date, even if stock arrived early. ``levels``: the
-    cart's stock levels, when the caller has read them in this transaction already."""
+    cart's stock levels, when the caller has read them in this transaction already; ``language``:
+    the reader's, in which a refusal names the product where translated."""
     ids = [line.product.id or 0 for line in cart.lines]
     available = await _available(uow, ids, customer_id, levels)
     found = await offers(uow, ids, now.date())  # every line: a preorder waits whole even with stock at hand
@@ -136,7 +138,7 @@ async def routable_part(
                 lines.append(replace(line, quantity=free))
             continue
         if offer is not None and offer.preorder:  # beyond its limit: early stock must not sell it either
-            raise PreorderFull(name=line.product.display_name, available=offer.room or 0)
+            raise PreorderFull(name=line.product.in_language(language).display_name, available=offer.room or 0)
         lines.append(line)
     return replace(cart, lines=lines), waiting
 

@@ -110,16 +110,18 @@ def ships_to(countries: Iterable[str], address: ShippingAddress) -> bool:
     return address.country_code.strip().upper() in {c.upper() for c in countries}
 
 
-async def _one_unit(uow: UnitOfWork, product_id: int, currency: str) -> Cart:
+async def _one_unit(uow: UnitOfWork, product_id: int, currency: str, language: str = "") -> Cart:
     """Inside an open unit of work: a cart of one unit of the product, priced as a cart is.
-    A product withdrawn (hidden or discontinued) is refused naming it and saying why."""
+    A product withdrawn (hidden or discontinued) is refused naming it (in ``language`` where
+    translated: the reader's) and saying why."""
     product = await uow.products.get(product_id)
     rates = await shop_rates(uow)
     if product is None or not rates.sells(product.prices):
         raise NotForSale()
     if not product.orderable:
-        product.check_orderable()  # discontinued says so
-        raise Withdrawn(name=product.display_name)
+        named = product.in_language(language)
+        named.check_orderable()  # discontinued says so
+        raise Withdrawn(name=named.display_name)
     chosen = order_currency([product], currency, rates)
     price = rates.price(product.prices, chosen)
     assert price is not None  # a product the shop sells has a price in every currency it takes
@@ -156,8 +158,8 @@ async def buy_now_invoice(
     """The invoice of "Buy now" for one unit, when it is in stock: the goods, then each
     promotion that applies as a line of its own (named, negative), so the form says why."""
     async with uow.read_only():
-        cart = await _one_unit(uow, product_id, currency)
-        await route_or_explain(uow, cart, None, None)
+        cart = await _one_unit(uow, product_id, currency, language)
+        await route_or_explain(uow, cart, None, None, language=language)
         discounts = await _promoted(uow, clock.now(), cart, customer_id)
     product: Product = cart.lines[0].product.in_language(language)
     off = tuple((a.label, -a.amount.amount) for a in discounts.applied if a.amount.amount)
@@ -175,9 +177,9 @@ async def buy_now_invoice(
 
 
 async def _quotes(
-    uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, cart: Cart, address: ShippingAddress
+    uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, cart: Cart, address: ShippingAddress, language: str = ""
 ) -> list[ShippingQuote]:
-    decision, warehouses = await route_or_explain(uow, cart, None, None)
+    decision, warehouses = await route_or_explain(uow, cart, None, None, language=language)
     first = next(w for w in warehouses if w.code == decision.warehouse_codes[0])
     return quotes(
         await uow.carriers.all(),
@@ -198,23 +200,32 @@ async def buy_now_shipping(
     payload: str,
     address: ShippingAddress,
     countries: Iterable[str],
+    language: str = "",
 ) -> list[ShippingQuote]:
-    """The shop's own delivery options and prices to ``address`` (a shipping query)."""
+    """The shop's own delivery options and prices to ``address`` (a shipping query); a refusal
+    names the product in ``language`` where translated."""
     if not ships_to(countries, address):
         raise NotShippedThere(country=address.country_code)
     product_id, currency = parse_buy_payload(payload)
     async with uow.read_only():
-        cart = await _one_unit(uow, product_id, currency)
-        found = await _quotes(uow, clock, policy, cart, address)
+        cart = await _one_unit(uow, product_id, currency, language)
+        found = await _quotes(uow, clock, policy, cart, address, language)
     if not found:
         raise NoDeliveryOption()
     return found
 
 
 async def _chosen(
-    uow: UnitOfWork, clock: Clock, policy: CheckoutPolicy, cart: Cart, address: ShippingAddress, option_id: str
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: CheckoutPolicy,
+    cart: Cart,
+    address: ShippingAddress,
+    option_id: str,
+    language: str = "",
 ) -> ShippingQuote:
-    chosen = next((q for q in await _quotes(uow, clock, policy, cart, address) if str(q.rate.id) == option_id), None)
+    found = await _quotes(uow, clock, policy, cart, address, language)
+    chosen = next((q for q in found if str(q.rate.id) == option_id), None)
     if chosen is None:
         raise NoDeliveryOption()
     return chosen
@@ -231,13 +242,15 @@ async def check_buy_now(
     option_id: str,
     address: ShippingAddress,
     countries: Iterable[str],
+    language: str = "",
 ) -> None:
-    """The pre-checkout query: still in stock, still delivered there, still this price."""
+    """The pre-checkout query: still in stock, still delivered there, still this price; a
+    refusal names the product in ``language`` where translated."""
     if not ships_to(countries, address):
         raise NotShippedThere(country=address.country_code)
     async with uow.read_only():
-        cart = await _one_unit(uow, product_of_payload(payload), currency)
-        chosen = await _chosen(uow, clock, policy, cart, address, option_id)
+        cart = await _one_unit(uow, product_of_payload(payload), currency, language)
+        chosen = await _chosen(uow, clock, policy, cart, address, option_id, language)
         discounts = await _promoted(uow, clock.now(), cart, 0)
     if Money(amount, currency) != cart.subtotal - discounts.total + chosen.price:  # a promotion that ended too
         raise AmountChanged()

@@ -98,6 +98,7 @@ class CheckoutRequest:
     gift: bool = False  # gift-wrapped; the packing slip shows no prices
     gift_message: str = ""
     promo_code: str = ""  # entered at review; checked again and counted in the order's transaction
+    language: str = ""  # the reader's: a refusal names products in it where translated (the line keeps the shop's)
 
 
 MAX_GIFT_MESSAGE = 200
@@ -171,8 +172,8 @@ async def shipping_options(
         cart = await load_cart(uow, clock.now(), customer_id, currency, fallback_currency, price_group, language)
         if cart.is_empty:
             raise EmptyCart()
-        routable, _ = await routable_part(uow, cart, clock.now(), customer_id)  # backorders wait
-        decision, warehouses = await route_or_explain(uow, routable, customer_id, point)
+        routable, _ = await routable_part(uow, cart, clock.now(), customer_id, language=language)  # backorders wait
+        decision, warehouses = await route_or_explain(uow, routable, customer_id, point, language=language)
         zone = _zone(decision, warehouses, point)
         rates = await uow.carriers.all()
         discounts, refused = None, None
@@ -204,13 +205,16 @@ async def route_or_explain(
     customer_id: int | None,
     point: tuple[float, float] | None,
     levels: Sequence[StockLevel] | None = None,
+    language: str = "",
 ) -> tuple[RoutingDecision, list[Warehouse]]:
-    """``levels``: the cart's stock levels, when read in this transaction already."""
+    """``levels``: the cart's stock levels, when read in this transaction already; ``language``:
+    the reader's, in which a refusal names the product where translated."""
     try:
         return await _preview_route(uow, cart, customer_id, point, levels)
     except RoutingImpossible as impossible:
         line = next(line for line in cart.lines if line.product.id == impossible.product_id)
-        raise CartChanged(name=line.product.display_name, available=impossible.params["available"]) from None
+        name = line.product.in_language(language).display_name
+        raise CartChanged(name=name, available=impossible.params["available"]) from None
 
 
 async def unique_order_code(uow: UnitOfWork) -> str:
@@ -293,7 +297,7 @@ async def _place(
         # two never both see room for the last units allowed to wait.
         await uow.backorders.lock_terms([line.product.id or 0 for line in cart.lines])
         for line in cart.lines:  # a line added before the customer's price list set a minimum or packs
-            line.terms.check(line.quantity, line.product.display_name)
+            line.terms.check(line.quantity, line.product.in_language(request.language).display_name)
         _, discounts = await discounts_for(uow, now, cart, request.customer_id, request.promo_code)
         point = await _destination(uow, request.delivery)
         # Our holds and anyone's expired holds go back first; routing then sees true availability.
@@ -302,8 +306,8 @@ async def _place(
             await release_expired_holds(uow, line.product.id or 0, now)
         # Read once, after the releases: what stock cannot cover waits (backorders), the rest is routed.
         levels = await uow.stock.levels([line.product.id or 0 for line in cart.lines])
-        routable, waiting = await routable_part(uow, cart, now, None, levels)
-        decision, warehouses = await route_or_explain(uow, routable, None, point, levels)
+        routable, waiting = await routable_part(uow, cart, now, None, levels, request.language)
+        decision, warehouses = await route_or_explain(uow, routable, None, point, levels, request.language)
         pickup_code = next((w.code for w in warehouses if w.id == request.delivery.pickup_warehouse_id), None)
         transfer = any(code != pickup_code for code in decision.warehouse_codes)
         delivery, shipping = await _delivery_with_shipping(

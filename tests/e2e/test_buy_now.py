@@ -15,7 +15,7 @@ from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
 from tests.e2e.conftest import ADMIN, staff_shop
-from tests.e2e.journeys import scalar, stock
+from tests.e2e.journeys import name_in_russian, scalar, stock
 from tests.fakes import FakeClock
 
 LONDON = {"country_code": "GB", "city": "London", "street_line1": "221B Baker Street", "post_code": "NW1 6XE"}
@@ -174,12 +174,13 @@ async def _withdraw(shop: RunningBot, sku: str, status: str) -> None:
     ("language", "status", "reason"),
     [
         ("en", "hidden", "Popcorn Holder has been withdrawn from sale and can no longer be ordered."),
-        ("ru", "discontinued", "Popcorn Holder снят с продажи и больше не заказывается."),
+        ("ru", "discontinued", "Держатель для попкорна снят с продажи и больше не заказывается."),
     ],
 )
 async def test_a_product_withdrawn_before_the_pre_checkout_is_refused_naming_it_and_nothing_is_charged(
     shop: RunningBot, language: str, status: str, reason: str
 ) -> None:
+    await name_in_russian(shop, "22197", "Держатель для попкорна")  # named in the reader's language
     fay = SandboxUser(shop.server, 906, "Fay", language_code=language)
     invoice, option = await _to_london(fay, "22197")
     await _withdraw(shop, "22197", status)

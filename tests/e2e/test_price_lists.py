@@ -23,7 +23,7 @@ from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_cod_order, scalar
 
 
-async def _wholesale_list(shop: RunningBot) -> SandboxUser:
+async def wholesale_list(shop: RunningBot) -> SandboxUser:
     """A manager's wholesale list: 85123A at £2.50; Popcorn Holders −5 % from 10, −12 % from
     50, from 10 units in packs of 5. Returns the manager."""
     manager = await hire(shop, 61, "Max", "manager")
@@ -53,7 +53,7 @@ async def _rules(shop: RunningBot) -> list[tuple[str, str, int, int | None, str 
 
 
 async def test_a_wholesale_customer_sees_and_pays_their_list_prices(shop: RunningBot) -> None:
-    await _wholesale_list(shop)
+    await wholesale_list(shop)
     assert await _rules(shop) == [
         ("variant", "85123A", 1, 250, None),
         ("variant", "22197", 10, None, "5"),
@@ -117,7 +117,7 @@ async def test_a_wholesale_customer_sees_and_pays_their_list_prices(shop: Runnin
 async def test_buy_again_refills_the_cart_at_todays_prices_and_names_what_is_gone_in_russian(
     shop: RunningBot,
 ) -> None:
-    manager = await _wholesale_list(shop)
+    manager = await wholesale_list(shop)
     olga = SandboxUser(shop.server, 710, "Ольга", username="olga", language_code="ru")
     await olga.send("/start")
     admin = SandboxUser(shop.server, ADMIN, "Ada")
@@ -165,7 +165,7 @@ API_ORDER: dict[str, Any] = {
 
 
 async def test_an_api_order_for_a_wholesale_customer_is_priced_and_checked_by_their_list(shop: RunningBot) -> None:
-    await _wholesale_list(shop)
+    await wholesale_list(shop)
     runtime = shop.runtime
     token, _ = await create_api_key(runtime.uow(), runtime.clock, name="b2b portal", scopes=frozenset(Scope))
     auth = {"Authorization": f"Bearer {token}"}
@@ -186,7 +186,7 @@ async def test_an_api_order_for_a_wholesale_customer_is_priced_and_checked_by_th
 
 
 async def test_a_line_added_before_the_list_set_a_minimum_is_refused_at_confirmation(shop: RunningBot) -> None:
-    await _wholesale_list(shop)
+    await wholesale_list(shop)
     dana = SandboxUser(shop.server, 720, "Dana", username="dana")
     await add_to_cart(dana, "22197", 3)  # retail: no minimum yet
     await SandboxUser(shop.server, ADMIN, "Ada").send("/customer @dana group wholesale")
