@@ -31,8 +31,12 @@ def weekly(daily: Sequence[tuple[date, int]], first_week: date, last_week: date)
     zero for weeks without sales."""
     weeks = (last_week - first_week).days // 7 + 1
     series = [0.0] * max(weeks, 0)
+    # ``week_start`` by ordinals (day 1 was a Monday, so ``(o + 6) % 7`` is the weekday), with
+    # no date made per sale: the nightly job turns two years of the catalogue's sales into weeks.
+    first = first_week.toordinal()
     for day, quantity in daily:
-        index = (week_start(day) - first_week).days // 7
+        o = day.toordinal()
+        index = (o - (o + 6) % 7 - first) // 7
         if 0 <= index < weeks:
             series[index] += quantity
     return series

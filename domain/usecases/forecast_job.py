@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import groupby
 
 from domain.ports import Clock, UnitOfWork
 from domain.replenishment import ProductClass, ServiceLevels, Suggestion
@@ -55,6 +56,10 @@ def suggestions_for(pairs: list[Pair], levels: ServiceLevels, computed_at: datet
             )
         )
     return out
+
+
+def _pair(row: tuple[int, int, date, int]) -> tuple[int, int]:
+    return row[0], row[1]
 
 
 async def _here(pairs: list[Pair], levels: ServiceLevels, computed_at: datetime) -> list[Suggestion]:
@@ -110,9 +115,7 @@ async def nightly_forecasts(
     for start in range(0, len(products), batch):
         async with uow.read_only():
             daily = await uow.demand.daily(products[start : start + batch], since)
-            sales: dict[tuple[int, int], list[tuple[date, int]]] = {}
-            for product_id, warehouse_id, day, quantity in daily:
-                sales.setdefault((product_id, warehouse_id), []).append((day, quantity))
+            sales = {key: [(day, units) for _, _, day, units in rows] for key, rows in groupby(daily, key=_pair)}
             del daily
             histories = {
                 key: (weekly(days, week_start(days[0][0]), last_week), week_start(days[0][0]))  # days in date order

@@ -169,3 +169,13 @@ async def test_a_price_cut_is_read_in_the_currency_a_product_is_priced_in_when_i
         stored = {s.product_id: s for s in await uow.demand.suggestions(None)}
     assert stored[dollars].weekly_demand == pytest.approx(10)  # its own price was cut: a relaunch
     assert stored[euros].weekly_demand < 1  # its EUR price, the one it sells at in EUR, was not
+
+
+async def test_daily_demand_comes_per_product_and_warehouse_in_date_order(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    uow, (mug, bowl, spoon), (w1, w2) = await _shop(engine, clock)
+    async with uow.read_only():
+        rows = await uow.demand.daily([spoon, bowl, mug], clock.now().date() - timedelta(weeks=30))
+    assert rows == sorted(rows) and len(rows) == 20 * 2 + 20 + 3  # what the nightly job groups as it reads
+    assert {(p, w) for p, w, _, _ in rows} == {(mug, w1), (mug, w2), (bowl, w1), (spoon, w1)}

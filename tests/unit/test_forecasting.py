@@ -25,6 +25,19 @@ def test_daily_sales_become_zero_filled_iso_weeks() -> None:
     assert weekly(daily, date(2026, 11, 2), date(2026, 11, 23)) == [5, 0, 5, 0]  # Mon 2 Nov … Mon 23 Nov
 
 
+def test_weeks_are_counted_from_the_monday_of_each_sale_whatever_the_first_week() -> None:
+    from datetime import timedelta
+
+    days = [date(2025, 12, 25) + timedelta(days=d) for d in range(60)]  # across a new year, every weekday
+    for first in (date(2025, 12, 29), date(2025, 12, 31)):  # a Monday, and a Wednesday (not used so)
+        by_hand = [0.0] * 8
+        for i, day in enumerate(days):
+            index = ((day - timedelta(days=day.weekday())) - first).days // 7
+            if 0 <= index < 8:
+                by_hand[index] += i
+        assert weekly([(day, i) for i, day in enumerate(days)], first, first + timedelta(weeks=7)) == by_hand
+
+
 def test_steady_demand_is_forecast_flat_with_no_uncertainty() -> None:
     found = forecast([10.0] * 20, 4)
     assert found.weeks == pytest.approx([10, 10, 10, 10])
