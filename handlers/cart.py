@@ -111,6 +111,7 @@ async def change_line(
             expected=callback_data.expected,
             quantity=callback_data.quantity,
             hold_minutes=settings.hold_minutes,
+            language=reading_language(),
         )
         notice = None
     except StaleCartButton as stale:
@@ -157,7 +158,13 @@ async def add_by_sku(
         raise InvalidQuantity(maximum=MAX_CART_QUANTITY)
     quantity = int(parts[1]) if len(parts) == 2 else 1
     product, total = await add_sku_to_cart(
-        uow, clock, customer_id=customer.id or 0, sku=parts[0], quantity=quantity, hold_minutes=settings.hold_minutes
+        uow,
+        clock,
+        customer_id=customer.id or 0,
+        sku=parts[0],
+        quantity=quantity,
+        hold_minutes=settings.hold_minutes,
+        language=reading_language(),
     )
     await message.answer(
         fill(

@@ -291,6 +291,7 @@ async def put_cart_line(request: web.Request) -> web.Response:
         product_id=product_id,
         quantity=quantity,
         hold_minutes=runtime.settings.hold_minutes,
+        language=reading_language(),  # a refusal names the product in it
     )
     return web.json_response(await _cart_json(runtime, customer))
 

@@ -74,7 +74,7 @@ async def buy_again(
             before = lines.get(product_id, 0)
             target = terms.fit(before + quantity)
             try:
-                await _set_quantity(uow, clock, lines, customer_id, product_id, target, hold_minutes)
+                await _set_quantity(uow, clock, lines, customer_id, product_id, target, hold_minutes, language)
                 result.added.append((name, target))
                 continue
             except CartFull:

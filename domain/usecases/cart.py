@@ -46,25 +46,41 @@ class NoPrice(DomainError):
     key = N_("Sorry, {name} has no price in a currency we take at the moment, so it cannot be ordered.")
 
 
-async def _active_product(uow: UnitOfWork, product_id: int) -> Product:
-    product = await uow.products.get_untranslated(product_id)  # the errors name it in the shop's language
+async def _active_product(uow: UnitOfWork, product_id: int, language: str = "") -> Product:
+    product = await uow.products.get_untranslated(product_id)  # one read fewer: a refusal reads the names
     if product is None:
         raise NotFound()
     if not product.listed:
         raise NotForSale()
-    product.check_orderable()
+    if not product.orderable:
+        (await _named(uow, product, language)).check_orderable()
     return product
 
 
+async def _named(uow: UnitOfWork, product: Product, language: str) -> Product:
+    """``product`` (read untranslated) as a refusal names it: in ``language`` where translated."""
+    if not language or product.id is None:
+        return product
+    return (await uow.products.get(product.id) or product).in_language(language)
+
+
 async def set_cart_quantity(
-    uow: UnitOfWork, clock: Clock, *, customer_id: int, product_id: int, quantity: int, hold_minutes: int
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    customer_id: int,
+    product_id: int,
+    quantity: int,
+    hold_minutes: int,
+    language: str = "",
 ) -> int:
     """Make the cart want exactly ``quantity`` of a product (0 removes it), held by stock.
     Asking for more than is available is refused with the number available, and changes
-    nothing. Every change renews the whole cart's hold. Returns the new quantity."""
+    nothing. Every change renews the whole cart's hold. Returns the new quantity. A refusal
+    names the product in ``language`` (the reader's) where translated."""
     async with uow:
         lines = await uow.carts.lines(customer_id)
-        await _set_quantity(uow, clock, lines, customer_id, product_id, quantity, hold_minutes)
+        await _set_quantity(uow, clock, lines, customer_id, product_id, quantity, hold_minutes, language)
         await uow.commit()
     return quantity
 
@@ -77,19 +93,23 @@ async def _set_quantity(
     product_id: int,
     quantity: int,
     hold_minutes: int,
+    language: str = "",
 ) -> None:
     """Inside an open unit of work that has read the cart's ``lines``. A quantity the
-    customer's price list does not allow (under its minimum, not whole packs) is refused."""
+    customer's price list does not allow (under its minimum, not whole packs) is refused,
+    naming the product in ``language`` where translated."""
     if quantity != 0:
         check_quantity(quantity, MAX_CART_QUANTITY)
     now = clock.now()
     until = now + timedelta(minutes=hold_minutes)
     if quantity > 0:
-        product = await _active_product(uow, product_id)
+        product = await _active_product(uow, product_id, language)
         prices = await customer_price_list(uow, customer_id)
-        prices.terms(_item(prices, product)).check(quantity, product.display_name)
+        terms = prices.terms(_item(prices, product))
+        if not terms.allows(quantity):
+            terms.check(quantity, (await _named(uow, product, language)).display_name)
         if quantity > lines.get(product_id, 0) and not await _sold(uow, product):
-            raise NoPrice(name=product.name)  # fewer or none stays possible, to empty the line
+            raise NoPrice(name=(await _named(uow, product, language)).name)  # fewer or none stays possible
         if product_id not in lines and len(lines) >= MAX_CART_LINES:
             raise CartFull(count=len(lines))
     # Expired holds (ours included: they are re-taken below) give their stock back first.
@@ -132,6 +152,7 @@ async def change_cart_line(
     expected: int,
     quantity: int,
     hold_minutes: int,
+    language: str = "",
 ) -> int:
     """A +/−/remove button: it carries the quantity it was drawn with, so a button from an
     old message is refused instead of applying a change the customer did not see."""
@@ -139,13 +160,20 @@ async def change_cart_line(
         lines = await uow.carts.lines(customer_id)
         if lines.get(product_id, 0) != expected:
             raise StaleCartButton()
-        await _set_quantity(uow, clock, lines, customer_id, product_id, quantity, hold_minutes)
+        await _set_quantity(uow, clock, lines, customer_id, product_id, quantity, hold_minutes, language)
         await uow.commit()
     return quantity
 
 
 async def add_to_cart(
-    uow: UnitOfWork, clock: Clock, *, customer_id: int, product_id: int, quantity: int, hold_minutes: int
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    customer_id: int,
+    product_id: int,
+    quantity: int,
+    hold_minutes: int,
+    language: str = "",
 ) -> int:
     check_quantity(quantity, MAX_CART_QUANTITY)
     async with uow:
@@ -153,21 +181,28 @@ async def add_to_cart(
         total = lines.get(product_id, 0) + quantity
         if total > MAX_CART_QUANTITY:
             check_quantity(total, MAX_CART_QUANTITY)
-        await _set_quantity(uow, clock, lines, customer_id, product_id, total, hold_minutes)
+        await _set_quantity(uow, clock, lines, customer_id, product_id, total, hold_minutes, language)
         await uow.commit()
     return total
 
 
 async def add_sku_to_cart(
-    uow: UnitOfWork, clock: Clock, *, customer_id: int, sku: str, quantity: int, hold_minutes: int
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, sku: str, quantity: int, hold_minutes: int, language: str = ""
 ) -> tuple[Product, int]:
-    """``/add SKU QTY`` for buyers who know their SKUs."""
+    """``/add SKU QTY`` for buyers who know their SKUs: the product named in ``language`` where
+    translated, as a refusal names it."""
     async with uow.read_only():
         product = await find_by_sku(uow, sku)
     total = await add_to_cart(
-        uow, clock, customer_id=customer_id, product_id=product.id or 0, quantity=quantity, hold_minutes=hold_minutes
+        uow,
+        clock,
+        customer_id=customer_id,
+        product_id=product.id or 0,
+        quantity=quantity,
+        hold_minutes=hold_minutes,
+        language=language,
     )
-    return product, total
+    return product.in_language(language), total
 
 
 async def _sold(uow: UnitOfWork, product: Product) -> bool:

@@ -6,7 +6,7 @@ Demo data: 84077 "World War 2 Gliders Asstd Designs", 3 in MAN; 22197 "Popcorn H
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
@@ -61,3 +61,29 @@ async def test_a_minimum_set_after_the_line_was_added_is_refused_naming_the_prod
     assert refused.callback_answer is not None
     assert refused.callback_answer["text"] == MINIMUM[language].format(name=POPCORN[language])
     assert await scalar(shop, select(m.OrderRow.id)) is None
+
+
+DISCONTINUED = {
+    "en": "{name} is discontinued and can no longer be ordered.",
+    "ru": "{name} снят с продажи и больше не заказывается.",
+}
+ADDED = {"en": "Added {name} × 3. In your cart: 3. /cart", "ru": "Добавлено: {name} × 3. В корзине: 3. /cart"}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_adding_to_the_cart_names_the_product_in_the_readers_language_when_added_and_when_refused(
+    shop: RunningBot, language: str
+) -> None:
+    await wholesale_list(shop)
+    await name_in_russian(shop, "22197", POPCORN["ru"])
+    await name_in_russian(shop, "84077", GLIDERS["ru"])
+    dana = SandboxUser(shop.server, 723, "Dana", username="dana", language_code=language)
+    assert (await add_to_cart(dana, "22197", 3)).last.text == ADDED[language].format(name=POPCORN[language])
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/customer @dana group wholesale")
+    below = await add_to_cart(dana, "22197", 1)  # 4: under the list's minimum
+    assert below.last.text == MINIMUM[language].format(name=POPCORN[language])
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(update(m.ProductRow).where(m.ProductRow.sku == "84077").values(status="discontinued"))
+    gone = await add_to_cart(dana, "84077", 1)
+    assert gone.last.text == DISCONTINUED[language].format(name=GLIDERS[language])
+    assert await count(shop, m.CartLineRow) == 1
