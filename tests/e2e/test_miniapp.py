@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from aiohttp import ClientResponse
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.harness import RunningBot
 from bot.webapp import make_webapp, set_menu_button
@@ -182,6 +182,44 @@ async def test_the_storefront_names_products_in_the_customers_language_from_the_
         assert [line["name"] for line in (await placed.json())["lines"]] == [name]
     async with shop.runtime.sessions() as session:  # the line keeps the shop's name as sold, whoever bought
         assert await session.scalar(select(m.OrderLineRow.name)) == HEART_EN
+
+
+GLIDERS_RU = "Планеры Второй мировой, ассорти"
+
+
+@pytest.mark.parametrize(
+    ("language", "gone", "discontinued"),
+    [
+        ("ru", f"{GLIDERS_RU}: сейчас доступно только 0.", f"{HEART_RU} снят с продажи и больше не заказывается."),
+        ("en", "World War 2 Gliders Asstd Designs: only 0 available now.", f"{HEART_EN} is discontinued"),
+    ],
+)
+async def test_the_storefronts_refusals_name_the_product_in_the_customers_language(
+    shop: RunningBot, clock: FakeClock, language: str, gone: str, discontinued: str
+) -> None:
+    await name_in_russian(shop, "85123A", HEART_RU)
+    await name_in_russian(shop, "84077", GLIDERS_RU)
+    headers = tma(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client:
+        ids = {}
+        for sku in ("85123A", "84077"):
+            found = await (await client.get("/app/api/shop/products", params={"q": sku}, headers=headers)).json()
+            ids[sku] = found["products"][0]["id"]
+        await client.post("/app/api/shop/cart", json={"product_id": ids["84077"], "quantity": 2}, headers=headers)
+        pickup = (await (await client.get("/app/api/shop/checkout", headers=headers)).json())["pickup_points"][0]["id"]
+        clock.advance(minutes=31)
+        await add_to_cart(SandboxUser(shop.server, 502, "Bob"), "84077", 3)  # the expired hold went to Bob
+        order = {"key": "k" * 16, "phone": "+44 7911 123456", "payment": "cod", "pickup_id": pickup}
+        refused = await client.post("/app/api/shop/checkout", json=order, headers=headers)
+        assert refused.status == 422 and gone in (await refused.json())["detail"]
+        async with shop.runtime.sessions() as session, session.begin():
+            await session.execute(
+                update(m.ProductRow).where(m.ProductRow.sku == "85123A").values(status="discontinued")
+            )
+        added = await client.post(
+            "/app/api/shop/cart", json={"product_id": ids["85123A"], "quantity": 1}, headers=headers
+        )
+        assert added.status == 422 and discontinued in (await added.json())["detail"]
 
 
 async def test_dashboard_tiles_follow_the_role(shop: RunningBot) -> None:
