@@ -121,6 +121,9 @@ async def nightly_forecasts(
                 key: (weekly(days, week_start(days[0][0]), last_week), week_start(days[0][0]))  # days in date order
                 for key, days in sales.items()
             }
+        # Not through the read cache: its catalogue is loaded whole at the first product read
+        # (+50–70 MB in a job process), and a batch needs only its few paused products' prices.
+        async with uow:
             cut = await price_cuts(uow, histories, currency)
         pairs: list[Pair] = [
             (
