@@ -117,10 +117,8 @@ async def nightly_forecasts(
             daily = await uow.demand.daily(products[start : start + batch], since)
             sales = {key: [(day, units) for _, _, day, units in rows] for key, rows in groupby(daily, key=_pair)}
             del daily
-            histories = {
-                key: (weekly(days, week_start(days[0][0]), last_week), week_start(days[0][0]))  # days in date order
-                for key, days in sales.items()
-            }
+            firsts = {key: week_start(days[0][0]) for key, days in sales.items()}  # days in date order
+            histories = {key: (weekly(days, firsts[key], last_week), firsts[key]) for key, days in sales.items()}
         # Not through the read cache: its catalogue is loaded whole at the first product read
         # (+50–70 MB in a job process), and a batch needs only its few paused products' prices.
         async with uow:

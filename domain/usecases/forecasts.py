@@ -78,9 +78,8 @@ async def price_cuts(uow: UnitOfWork, series: Mapping[Key, tuple[list[float], da
     """The (product, warehouse) pairs whose weekly history (from its first week) ends in a pause
     during which the product's price in ``currency`` was cut: its price now is below its price
     when the pause began, by the audit trail (``domain.forecasting.before_pause``); not for a
-    discontinued product. A product
-    with no price in ``currency`` sells at one of its own converted (``domain.fx``): that one
-    is read, in its currency (a rate's moves are no price cut)."""
+    discontinued product. A product with no price in ``currency`` sells at one of its own
+    converted (``domain.fx``): that one is read, in its currency (a rate's moves are no price cut)."""
     began: dict[Key, datetime] = {}
     for key, (weeks, first) in series.items():
         if (start := pause_start(weeks)) is not None:

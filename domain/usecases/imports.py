@@ -122,7 +122,7 @@ async def import_products(
         await import_terms(uow, terms)
         if back:
             available = await available_by_product(uow, back)
-            await notify_back_in_stock(uow, [p for p in back if available.get(p, 0) > 0], clock.now())
+            await notify_back_in_stock(uow, [p for p in back if available.get(p, 0) > 0], at)
         await uow.commit()
     return ImportReport(created=len(parsed) - len(existing), updated=len(existing) - len(same), unchanged=len(same))
 
