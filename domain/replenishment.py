@@ -44,12 +44,17 @@ _RAW = tuple(math.exp(-(i + 0.5) * _V) * _V for i in range(GRID))
 WEIGHTS = tuple(w / sum(_RAW) for w in _RAW)
 # Cycle levels p tried (bisected): the lowest that reaches the fill-rate target is used.
 CYCLE_LEVELS = (*(round(0.30 + 0.01 * i, 2) for i in range(69)), 0.995, 0.998, 0.999)
+SHOWN = (0.5, 0.8, 0.95)  # quantiles of lead-time demand on /forecast's screen
 A_SHARE, B_SHARE = 0.80, 0.95  # cumulative revenue shares that end class A and class B
 
 
 class DemandQuantiles(Protocol):
     def quantile(self, q: float, weeks: float) -> float:
         """The q-quantile of total demand over the next ``weeks`` weeks (fractional allowed), ≥ 0."""
+        ...
+
+    def quantiles(self, levels: Sequence[float], weeks: float) -> list[float]:
+        """``quantile`` at each of ``levels`` (one call: what they share is computed once)."""
         ...
 
 
@@ -64,6 +69,9 @@ class NormalDemand:
     def quantile(self, q: float, weeks: float) -> float:
         z = NormalDist().inv_cdf(min(max(q, 1e-9), 1 - 1e-9))
         return max(0.0, self.weekly * weeks + z * self.sigma * math.sqrt(weeks))
+
+    def quantiles(self, levels: Sequence[float], weeks: float) -> list[float]:
+        return [self.quantile(q, weeks) for q in levels]
 
 
 class ProductClass(StrEnum):
@@ -161,25 +169,28 @@ def policy(
     """The lowest reorder point and order-up-to level whose expected fill rate reaches ``service_level``."""
     lead = max(lead_time_days, 1) / 7
     cover = lead + max(review_days, 1) / 7
-    sample = [demand.quantile(u, lead) for u in LEVELS]
+    sample = demand.quantiles(LEVELS, lead)
     mean_lead = sum(w * d for w, d in zip(WEIGHTS, sample, strict=True))
-    shown = {q: demand.quantile(q, lead) for q in (0.5, 0.8, 0.95)}
+    shown = dict(zip(SHOWN, demand.quantiles(SHOWN, lead), strict=True))
 
-    def levels(p: float) -> tuple[float, int, int, float]:
+    # Every cycle level's quantiles in two calls (the bisection reads about seven of them).
+    at_lead, at_cover = demand.quantiles(CYCLE_LEVELS, lead), demand.quantiles(CYCLE_LEVELS, cover)
+
+    def levels(index: int) -> tuple[float, int, int, float]:
         # At least 1: the reorder scan reads a reorder point of 0 as "don't reorder".
-        point = max(1, math.ceil(demand.quantile(p, lead) - 1e-9))
-        top = max(point + 1, math.ceil(demand.quantile(p, cover) - 1e-9))
-        return p, point, top, 1 - _expected_shortage(sample, point) / (top - point)
+        point = max(1, math.ceil(at_lead[index] - 1e-9))
+        top = max(point + 1, math.ceil(at_cover[index] - 1e-9))
+        return CYCLE_LEVELS[index], point, top, 1 - _expected_shortage(sample, point) / (top - point)
 
     # The expected fill rate grows with p: bisect for the lowest level that reaches the target.
     low, high = 0, len(CYCLE_LEVELS) - 1
     while low < high:
         middle = (low + high) // 2
-        if levels(CYCLE_LEVELS[middle])[3] >= service_level:
+        if levels(middle)[3] >= service_level:
             high = middle
         else:
             low = middle + 1
-    p, point, top, fill = levels(CYCLE_LEVELS[low])
+    p, point, top, fill = levels(low)
     if mean_lead <= 0:  # nothing sells: nothing to keep
         point, top, fill = 0, 0, 1.0
     return Policy(point, top, service_level, p, fill, lead_time_days, review_days, mean_lead, product_class, shown)

@@ -107,3 +107,23 @@ def test_quantiles_are_ordered_in_level_and_lead_time_and_never_negative(
     (low, high), (short, long) = sorted(levels), sorted(spans)
     assert 0 <= found.quantile(low, short) <= found.quantile(high, short) * (1 + 1e-12) + 1e-9
     assert found.quantile(low, short) <= found.quantile(low, long) * (1 + 1e-12) + 1e-9
+
+
+@given(
+    weeks=st.lists(st.floats(0, 1e4), min_size=1, max_size=12),
+    spread=st.lists(st.floats(0, 1e4), max_size=13).map(lambda s: sorted(s)),
+    levels=st.lists(st.floats(0.001, 0.999), min_size=1, max_size=8),
+    span=st.floats(0, 30),
+)
+def test_quantiles_at_many_levels_are_each_levels_own_quantile(
+    weeks: list[float], spread: list[float], levels: list[float], span: float
+) -> None:
+    found = Forecast(Method.SES, {}, weeks, sigma=3.0, history=30, spread=spread, bias=[0.5] * len(spread))
+    assert found.quantiles(levels, span) == [found.quantiles([q], span)[0] for q in levels]
+    assert found.quantiles(levels, span) == [found.quantile(q, span) for q in levels]
+
+
+def test_a_quantile_level_outside_zero_to_one_is_refused_even_among_good_ones() -> None:
+    found = Forecast(Method.SES, {}, [5.0], sigma=1.0, history=30)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        found.quantiles([0.5, 1.0], 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from statistics import NormalDist
 
 import pytest
@@ -50,6 +51,9 @@ class _RareBurst:
 
     def quantile(self, q: float, weeks: float) -> float:
         return 0.0 if q < 1 - 0.04 * weeks else 5.0
+
+    def quantiles(self, levels: Sequence[float], weeks: float) -> list[float]:
+        return [self.quantile(q, weeks) for q in levels]
 
 
 def test_a_slow_mover_keeps_stock_and_keeps_reordering() -> None:
