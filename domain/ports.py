@@ -538,8 +538,9 @@ class DemandRepository(Protocol):
         """(product id, warehouse id, day, units) rows, e.g. a shipment or imported history."""
         ...
 
-    async def daily(self, product_ids: Sequence[int] | None, since: date) -> list[tuple[int, int, date, int]]:
-        """Units per (product, warehouse, day) from ``since``, in that order; all products when None."""
+    async def weekly(self, product_ids: Sequence[int], first: date, last: date) -> dict[tuple[int, int], list[float]]:
+        """Units per (product, warehouse) and week (``domain.weeks.weekly``), Mondays ``first``
+        to ``last``: each series starts at the week of the pair's first row in that span."""
         ...
 
     async def last_sold(self) -> dict[tuple[int, int], date]: ...

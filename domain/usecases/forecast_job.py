@@ -6,8 +6,7 @@ import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from itertools import groupby
+from datetime import datetime, timedelta
 
 from domain.ports import Clock, UnitOfWork
 from domain.replenishment import ProductClass, ServiceLevels, Suggestion
@@ -20,7 +19,7 @@ from domain.usecases.forecasts import (
     suggest,
 )
 from domain.usecases.imports import HISTORY_WEEKS
-from domain.weeks import NotEnoughHistory, week_start, weekly
+from domain.weeks import NotEnoughHistory, week_start
 
 BATCH_PRODUCTS = 500  # products read, forecast and written per step: memory stays flat with the catalogue
 
@@ -56,10 +55,6 @@ def suggestions_for(pairs: list[Pair], levels: ServiceLevels, computed_at: datet
             )
         )
     return out
-
-
-def _pair(row: tuple[int, int, date, int]) -> tuple[int, int]:
-    return row[0], row[1]
 
 
 async def _here(pairs: list[Pair], levels: ServiceLevels, computed_at: datetime) -> list[Suggestion]:
@@ -114,11 +109,8 @@ async def nightly_forecasts(
 
     for start in range(0, len(products), batch):
         async with uow.read_only():
-            daily = await uow.demand.daily(products[start : start + batch], since)
-            sales = {key: [(day, units) for _, _, day, units in rows] for key, rows in groupby(daily, key=_pair)}
-            del daily
-            firsts = {key: week_start(days[0][0]) for key, days in sales.items()}  # days in date order
-            histories = {key: (weekly(days, firsts[key], last_week), firsts[key]) for key, days in sales.items()}
+            weeks = await uow.demand.weekly(products[start : start + batch], since, last_week)
+        histories = {key: (series, last_week - timedelta(weeks=len(series) - 1)) for key, series in weeks.items()}
         # Not through the read cache: its catalogue is loaded whole at the first product read
         # (+50–70 MB in a job process), and a batch needs only its few paused products' prices.
         async with uow:

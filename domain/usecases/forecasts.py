@@ -17,7 +17,7 @@ from domain.staff import Permission
 from domain.usecases.catalog import find_by_sku
 from domain.usecases.imports import history_start
 from domain.usecases.staff import require
-from domain.weeks import MIN_WEEKS, NotEnoughHistory, pause_start, week_start, weekly
+from domain.weeks import MIN_WEEKS, NotEnoughHistory, pause_start, week_start
 
 if TYPE_CHECKING:
     from domain.forecasting import Forecast
@@ -116,7 +116,7 @@ async def product_forecast(
     async with uow.read_only():
         product = await find_by_sku(uow, sku)
         assert product.id is not None
-        daily = await uow.demand.daily([product.id], history_start(today))
+        weeks = await uow.demand.weekly([product.id], history_start(today), last_week)
         codes = {w.id: w.code for w in await uow.warehouses.all()}
         leads = await lead_times(uow)
         points = {
@@ -129,14 +129,11 @@ async def product_forecast(
         if levels.by_class is not None:
             classes = await product_classes(uow, last_week - timedelta(weeks=CLASS_WEEKS - 1), currency)
             product_class = classes.get(product.id, ProductClass.C)
-        by_warehouse: dict[int, list[tuple[date, int]]] = {}
-        for _, warehouse_id, day, quantity in daily:
-            by_warehouse.setdefault(warehouse_id, []).append((day, quantity))
+        by_warehouse = {warehouse_id: series for (_, warehouse_id), series in weeks.items()}
         histories = {}
         for warehouse_id in sorted(stocked | set(by_warehouse), key=lambda w: codes.get(w, "")):
-            sales = by_warehouse.get(warehouse_id, [])
-            first = week_start(min((d for d, _ in sales), default=last_week))
-            histories[(product.id, warehouse_id)] = weekly(sales, first, last_week), first
+            series = by_warehouse.get(warehouse_id, [0.0])  # stocked, never sold: last week's 0
+            histories[(product.id, warehouse_id)] = series, last_week - timedelta(weeks=len(series) - 1)
         cut = await price_cuts(uow, histories, currency)
     results = []
     for key, (series, first) in histories.items():

@@ -4,7 +4,8 @@ run, and dropped for pairs that no longer have a forecast."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import delete, select
@@ -16,7 +17,7 @@ from domain.money import Money
 from domain.replenishment import CLASS_LEVELS, ProductClass, ServiceLevels
 from domain.usecases.forecast_job import nightly_forecasts
 from domain.warehouse import Warehouse
-from domain.weeks import week_start
+from domain.weeks import week_start, weekly
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
@@ -171,11 +172,31 @@ async def test_a_price_cut_is_read_in_the_currency_a_product_is_priced_in_when_i
     assert stored[euros].weekly_demand < 1  # its EUR price, the one it sells at in EUR, was not
 
 
-async def test_daily_demand_comes_per_product_and_warehouse_in_date_order(
-    engine: AsyncEngine, clock: FakeClock
-) -> None:
+async def test_weekly_demand_is_summed_into_the_weeks_the_domain_counts(engine: AsyncEngine, clock: FakeClock) -> None:
+    """The repository counts weeks in SQL (SQLite's Julian days, PostgreSQL's date
+    differences): held here to ``domain.weeks.weekly`` on days across week boundaries,
+    several rows a day, and rows before the span or in the current week (both left out)."""
     uow, (mug, bowl, spoon), (w1, w2) = await _shop(engine, clock)
+    last = week_start(clock.now().date()) - timedelta(days=7)
+    first = last - timedelta(weeks=30)
+    rng = random.Random(7)
+    extra = [
+        (product, w2, first + timedelta(days=rng.randint(-10, 30 * 7 + 13)), rng.randint(1, 9))
+        for product in (bowl, spoon, bowl)
+        for _ in range(60)
+    ]
+    late = [(mug, w2, first - timedelta(days=1), 5), (spoon, w1, last + timedelta(days=8), 5)]  # out of the span
+    async with uow:
+        await uow.demand.record([*extra, *late], "shipment")
+        await uow.commit()
     async with uow.read_only():
-        rows = await uow.demand.daily([spoon, bowl, mug], clock.now().date() - timedelta(weeks=30))
-    assert rows == sorted(rows) and len(rows) == 20 * 2 + 20 + 3  # what the nightly job groups as it reads
-    assert {(p, w) for p, w, _, _ in rows} == {(mug, w1), (mug, w2), (bowl, w1), (spoon, w1)}
+        found = await uow.demand.weekly([spoon, bowl, mug], first, last)
+    assert set(found) == {(mug, w1), (mug, w2), (bowl, w1), (bowl, w2), (spoon, w1), (spoon, w2)}
+    for product in (bowl, spoon):
+        days: dict[date, int] = {}
+        for p, _, day, units in extra:
+            if p == product and first <= day < last + timedelta(days=7):
+                days[day] = days.get(day, 0) + units
+        assert found[(product, w2)] == weekly(sorted(days.items()), week_start(min(days)), last)
+    assert found[(mug, w1)] == found[(mug, w2)] == [10.0] * 20  # from its first sale, 19 weeks before the last
+    assert found[(spoon, w1)] == [1.0] * 3

@@ -38,8 +38,10 @@ async def test_demand_before_the_history_kept_is_reported_not_dropped_silently(e
     report = await import_demand(uow, FakeClock(NOW), "sku,warehouse,date,quantity\n" + "\n".join(rows) + "\n")
     assert (report.created, report.skipped, report.skipped_before) == (2, 2, date(2024, 12, 2))
     async with uow.read_only():
-        kept = await uow.demand.daily(list((await uow.products.ids_by_sku(["A"])).values()), date(2000, 1, 1))
-    assert sorted(day for _, _, day, _ in kept) == [date(2024, 12, 2), date(2026, 11, 30)]
+        ids = list((await uow.products.ids_by_sku(["A"])).values())
+        kept = await uow.demand.weekly(ids, date(2000, 1, 3), date(2026, 11, 30))
+    (series,) = kept.values()  # from the week of 2024-12-02 (Monday) to the week of 2026-11-30
+    assert (series[0], series[-1], sum(series), len(series)) == (3, 1, 4, 105)
 
 
 async def test_a_catalog_cost_values_stock_and_goods_sold_without_supplier_terms(engine: AsyncEngine) -> None:
