@@ -89,12 +89,12 @@ class Paths:
 
     def at(self, origins: NDArray[np.intp], horizon: int) -> Array:
         """(params, origins, horizon): the forecasts, never below zero."""
-        paths = np.repeat(self.level[:, origins, None], horizon, axis=2)
+        level = self.level[:, origins, None]
         if self.season is not None:
-            paths *= self.season(horizon)[None, origins, :]
+            level = level * self.season(horizon)[None, origins, :]
         if self.trend is not None and self.shape is not None:
-            paths += self.trend[:, origins, None] * self.shape(horizon)
-        clipped: Array = np.maximum(paths, 0.0)
+            level = level + self.trend[:, origins, None] * self.shape(horizon)
+        clipped: Array = np.maximum(np.broadcast_to(level, (len(self.level), len(origins), horizon)), 0.0)
         return clipped
 
 
@@ -131,22 +131,27 @@ def theta(y: Array) -> Paths:
     return Paths(ewma(y) + start, np.repeat(drift[None, :], len(ALPHAS), axis=0), _linear)
 
 
-def _demand_states(y: Array) -> tuple[Array, Array, NDArray[np.intp]]:
+DemandStates = tuple[Array, Array, NDArray[np.intp]]
+
+
+def demand_states(y: Array) -> DemandStates:
     """Smoothed demand sizes and intervals (alphas, demands) and, per week, the index of the
-    latest demand at or before it (−1 before the first)."""
+    latest demand at or before it (−1 before the first): what Croston and TSB share."""
     where = np.flatnonzero(y > 0)
     if len(where) == 0:
         return np.zeros((len(ALPHAS), 1)), np.ones((len(ALPHAS), 1)), np.full(len(y), -1)
-    intervals = np.diff(where, prepend=-1).astype(float)
+    intervals = np.empty(len(where))
+    intervals[0] = where[0] + 1
+    intervals[1:] = where[1:] - where[:-1]
     if len(intervals) > 1:
         intervals[0] = intervals[1]  # the history starts at a sale: the first interval is not seen
     latest = np.cumsum(y > 0) - 1
     return ewma(y[where]), ewma(intervals), latest
 
 
-def croston(y: Array) -> Paths:
+def croston(y: Array, states: DemandStates | None = None) -> Paths:
     """Croston with the Syntetos-Boylan approximation (× (1 − α/2)) against its bias."""
-    sizes, intervals, latest = _demand_states(y)
+    sizes, intervals, latest = demand_states(y) if states is None else states
     alpha = np.array(ALPHAS)[:, None]
     rate = (1 - alpha / 2) * sizes / intervals
     return Paths(np.where(latest >= 0, rate[:, np.maximum(latest, 0)], 0.0))
@@ -156,10 +161,10 @@ def tsb_grid() -> list[dict[str, float]]:
     return [{"alpha": a, "beta": b} for a in ALPHAS for b in BETAS]
 
 
-def tsb(y: Array) -> Paths:
+def tsb(y: Array, states: DemandStates | None = None) -> Paths:
     """Teunter-Syntetos-Babai: the chance of demand decays in weeks without any, so a
     product that stopped selling is forecast towards zero (Croston never does)."""
-    sizes, _, latest = _demand_states(y)
+    sizes, _, latest = demand_states(y) if states is None else states
     chance = _operator("tsb", len(y), _ewma_beta_build) @ (y > 0).astype(float)  # (betas, n)
     size = np.where(latest >= 0, sizes[:, np.maximum(latest, 0)], 0.0)  # (alphas, n)
     return Paths((size[:, None, :] * chance[None, :, :]).reshape(-1, len(y)))
@@ -191,7 +196,9 @@ def is_seasonal(y: Array) -> bool:
     if len(y) < 2 * YEAR:
         return False
     t = np.arange(len(y), dtype=float)
-    rest = y - np.polyval(np.polyfit(t, y, 1), t)
+    centred = t - t.mean()
+    slope = float(centred @ (y - y.mean())) / float(centred @ centred)  # least squares
+    rest = y - y.mean() - slope * centred
     power = float(rest @ rest)
     if power <= 1e-12 * max(float(y @ y), 1.0):
         return False

@@ -205,7 +205,9 @@ def before_pause(series: Sequence[float], per_week: int = 1, price_cut: bool = F
     was cut after half a year without a sale, it sold again within 12 weeks; without a cut,
     half the time (``bench/forecast_backtest.py`` prints the events)."""
     history = since_restart(series)
-    pause = len(history) - len(np.trim_zeros(np.asarray(history, dtype=float), "b"))
+    pause = 0
+    while pause < len(history) and history[-1 - pause] == 0:  # the closing weeks without a sale
+        pause += 1
     span = RESTART_WEEKS * per_week
     if pause >= span and price_cut and len(series) - pause >= MIN_WEEKS:
         before = series[: len(series) - pause]
@@ -228,20 +230,24 @@ def _came_back(series: Sequence[float], span: int) -> bool:
     return False
 
 
-def _imapa(y: models.Array, scoring: _Scored) -> models.Paths:
+def _imapa(y: models.Array, scoring: _Scored, weekly: models.Array) -> models.Paths:
     """IMAPA (Petropoulos & Kourentzes): the mean of ADIDA over aggregation levels of 1 week up
-    to the average interval between demands (2…4), each with its best α."""
+    to the average interval between demands (2…4), each with its best α. ``weekly``: level 1,
+    which is SES at its best α (already chosen)."""
     demands = int(np.count_nonzero(y))
     top = min(4, max(2, round(len(y) / demands))) if demands else 2
-    levels = [models.aggregate(y, bucket) for bucket in range(1, top + 1)]
-    return models.Paths(np.mean([p.level[int(np.argmin(scoring.error(p)))] for p in levels], axis=0)[None, :])
+    levels = [models.aggregate(y, bucket) for bucket in range(2, top + 1)]
+    return models.Paths(
+        np.mean([weekly, *(p.level[int(np.argmin(scoring.error(p)))] for p in levels)], axis=0)[None, :]
+    )
 
 
 _ALPHA_GRID = [{"alpha": a} for a in models.ALPHAS]
-FAMILIES: dict[Method, tuple[Callable[[models.Array], models.Paths], list[dict[str, float]]]] = {
-    Method.SES: (models.ses, _ALPHA_GRID),
-    Method.HOLT: (models.holt, models.holt_grid()),
-    Method.THETA: (models.theta, _ALPHA_GRID),
+# Each family: its paths from the series and what Croston and TSB share (worked out once).
+FAMILIES: dict[Method, tuple[Callable[[models.Array, models.DemandStates], models.Paths], list[dict[str, float]]]] = {
+    Method.SES: (lambda y, _: models.ses(y), _ALPHA_GRID),
+    Method.HOLT: (lambda y, _: models.holt(y), models.holt_grid()),
+    Method.THETA: (lambda y, _: models.theta(y), _ALPHA_GRID),
     Method.CROSTON: (models.croston, _ALPHA_GRID),
     Method.TSB: (models.tsb, models.tsb_grid()),
 }
@@ -253,7 +259,7 @@ class _Scored:
 
     def __init__(self, y: models.Array, origins: NDArray[np.intp], weeks: int) -> None:
         padded = np.concatenate([y, np.full(weeks, np.nan)])
-        windows = np.lib.stride_tricks.sliding_window_view(padded[1:], weeks)[origins]
+        windows = padded[1 + origins[:, None] + np.arange(weeks)]  # the weeks after each origin
         self.origins, self.weeks = origins, weeks
         self.valid = (~np.isnan(windows)).astype(float)
         self.actual = np.where(self.valid > 0, windows, 0.0)
@@ -311,11 +317,14 @@ def forecast(series: Sequence[float], horizon: int, per_week: int = 1, *, price_
     origins = np.arange(max(MIN_WEEKS // 2 - 1, n - 1 - CV_ORIGINS), n)  # the last one: the forecast
     scoring = _Scored(y, origins[:-1], scored)
     best: dict[Method, tuple[dict[str, float], models.Array]] = {}
+    states, weekly = models.demand_states(y), np.zeros(0)
     for method, (model, grid) in FAMILIES.items():
-        paths = model(y)
+        paths = model(y, states)
         chosen = int(np.argmin(scoring.error(paths)))
         best[method] = grid[chosen], paths.pick(chosen).at(origins, ahead)[0]
-    best[Method.IMAPA] = {}, _imapa(y, scoring).at(origins, ahead)[0]
+        if method is Method.SES:
+            weekly = paths.level[chosen]
+    best[Method.IMAPA] = {}, _imapa(y, scoring, weekly).at(origins, ahead)[0]
     if models.is_seasonal(y):
         paths = models.seasonal(y)
         chosen = int(np.argmin(scoring.error(paths)))
@@ -341,7 +350,7 @@ def forecast(series: Sequence[float], horizon: int, per_week: int = 1, *, price_
         method,
         params,
         [float(v) for v in path[-1, :horizon]],
-        robust_sigma([float(e) for e in misses[:, 0]]),
+        robust_sigma(misses[:, 0].tolist()),
         n,
         scores={m.value: math.sqrt(errors[m]) / scale for m in sorted(errors, key=lambda m: errors[m])},
         spread=[float(v) for v in spread],
