@@ -45,6 +45,7 @@ WEIGHTS = tuple(w / sum(_RAW) for w in _RAW)
 # Cycle levels p tried (bisected): the lowest that reaches the fill-rate target is used.
 CYCLE_LEVELS = (*(round(0.30 + 0.01 * i, 2) for i in range(69)), 0.995, 0.998, 0.999)
 SHOWN = (0.5, 0.8, 0.95)  # quantiles of lead-time demand on /forecast's screen
+_OVER_LEAD = (*LEVELS, *CYCLE_LEVELS, *SHOWN)
 A_SHARE, B_SHARE = 0.80, 0.95  # cumulative revenue shares that end class A and class B
 
 
@@ -169,12 +170,12 @@ def policy(
     """The lowest reorder point and order-up-to level whose expected fill rate reaches ``service_level``."""
     lead = max(lead_time_days, 1) / 7
     cover = lead + max(review_days, 1) / 7
-    sample = demand.quantiles(LEVELS, lead)
+    # Every quantile the policy may read, in two calls (the bisection reads about seven cycle levels).
+    over_lead = demand.quantiles(_OVER_LEAD, lead)
+    sample, at_lead = over_lead[:GRID], over_lead[GRID : GRID + len(CYCLE_LEVELS)]
+    shown = dict(zip(SHOWN, over_lead[GRID + len(CYCLE_LEVELS) :], strict=True))
+    at_cover = demand.quantiles(CYCLE_LEVELS, cover)
     mean_lead = sum(w * d for w, d in zip(WEIGHTS, sample, strict=True))
-    shown = dict(zip(SHOWN, demand.quantiles(SHOWN, lead), strict=True))
-
-    # Every cycle level's quantiles in two calls (the bisection reads about seven of them).
-    at_lead, at_cover = demand.quantiles(CYCLE_LEVELS, lead), demand.quantiles(CYCLE_LEVELS, cover)
 
     def levels(index: int) -> tuple[float, int, int, float]:
         # At least 1: the reorder scan reads a reorder point of 0 as "don't reorder".
