@@ -8,15 +8,18 @@ from datetime import date, datetime, timedelta
 from typing import cast as cast_type
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Date,
     Integer,
+    Select,
+    bindparam,
     case,
     cast,
     delete,
     func,
     insert,
-    literal,
+    literal_column,
     select,
     type_coerce,
     update,
@@ -29,15 +32,51 @@ from domain.purchasing import OPEN_STATUSES, PoLine, PoStatus, PurchaseOrder, Su
 from domain.replenishment import ProductClass, Suggestion
 from storage import models as m
 from storage.db import DIALECT
-from storage.repositories.sql import _chunks, fetch
+from storage.repositories.sql import _chunks, direct, fetch
 
 
-def _weeks_since(dialect: str, day: InstrumentedAttribute[date], first: date) -> ColumnElement[int]:
+def _weeks_since(dialect: str, day: InstrumentedAttribute[date], first: BindParameter[date]) -> ColumnElement[int]:
     """Whole weeks from ``first`` to ``day`` in SQL: a date difference is days on PostgreSQL;
     SQLite's dates are text, its Julian day numbers differ by whole days."""
+    seven = literal_column("7", Integer)  # not a parameter: the grouping then names one expression
     if dialect == "postgresql":
-        return type_coerce((day - literal(first, Date)) // 7, Integer)
-    return cast(func.julianday(day) - func.julianday(literal(first, Date)), Integer) // 7
+        return type_coerce((day - first) // seven, Integer)
+    return cast(func.julianday(day) - func.julianday(first), Integer) // seven
+
+
+def _weekly_demand(dialect: str) -> Select[int, int, int, int]:
+    """Units per (product, warehouse, week since ``first``) for products ``low``…``high``,
+    days ``first`` to before ``end``. Built once, and a range rather than an IN list, so on
+    embedded SQLite it runs on the driver (``storage.repositories.sql.direct``): rows come back
+    as plain tuples, not one SQLAlchemy row object each (the nightly job reads millions)."""
+    d = m.DemandRow
+    week = _weeks_since(dialect, d.day, bindparam("first", type_=Date)).label("week")
+    return direct(
+        select(d.product_id, d.warehouse_id, week, type_coerce(func.sum(d.quantity), Integer))
+        .where(
+            d.day >= bindparam("first", type_=Date),
+            d.day < bindparam("end", type_=Date),
+            d.product_id.between(bindparam("low", type_=Integer), bindparam("high", type_=Integer)),
+        )
+        .group_by(d.product_id, d.warehouse_id, literal_column("week"))  # by name: one expression, one sort
+        .order_by(d.product_id, d.warehouse_id, week)
+    )
+
+
+_WEEKLY_DEMAND = {dialect: _weekly_demand(dialect) for dialect in ("sqlite", "postgresql")}
+NEIGHBOURS = 64  # product ids further apart than this are read in separate ranges
+
+
+def _ranges(ids: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted ids as (low, high) ranges, split where two are more than ``NEIGHBOURS`` apart:
+    a batch of the nightly job is one range; scattered ids read little they did not ask for."""
+    ranges: list[tuple[int, int]] = []
+    for product_id in sorted(set(ids)):
+        if ranges and product_id - ranges[-1][1] <= NEIGHBOURS:
+            ranges[-1] = ranges[-1][0], product_id
+        else:
+            ranges.append((product_id, product_id))
+    return ranges
 
 
 class SqlPurchasing:
@@ -237,23 +276,20 @@ class SqlDemand:
         # catalogue's sales, and making a date per sale and summing days into weeks in Python
         # cost more than SQLite's reading them. The weeks are ``domain.weeks.weekly``'s
         # (days since ``first``, a Monday, over 7); a contract test holds them to it.
-        d = m.DemandRow
-        week = _weeks_since(self.s.info[DIALECT], d.day, first)
-        query = (
-            select(d.product_id, d.warehouse_id, week, func.sum(d.quantity))
-            .where(d.day >= first, d.day < last + timedelta(days=7), d.product_id.in_(product_ids))
-            .group_by(d.product_id, d.warehouse_id, week)
-            .order_by(d.product_id, d.warehouse_id, week)
-        )
-        weeks = (last - first).days // 7 + 1
+        weeks, wanted = (last - first).days // 7 + 1, set(product_ids)
+        statement = _WEEKLY_DEMAND[self.s.info[DIALECT]]
         found: dict[tuple[int, int], list[float]] = {}
         series, start = [], 0
-        rows = cast_type(Sequence[tuple[int, int, int, int]], await fetch(self.s, query))
-        for product_id, warehouse_id, index, units in rows:
-            if (product_id, warehouse_id) not in found:  # the pair's first (earliest) week
-                series, start = [0.0] * (weeks - index), index
-                found[(product_id, warehouse_id)] = series
-            series[index - start] += units
+        for low, high in _ranges(product_ids):
+            params = {"first": first, "end": last + timedelta(days=7), "low": low, "high": high}
+            rows = cast_type(Sequence[tuple[int, int, int, int]], await fetch(self.s, statement, params))
+            for product_id, warehouse_id, index, units in rows:
+                if product_id not in wanted:
+                    continue
+                if (product_id, warehouse_id) not in found:  # the pair's first (earliest) week
+                    series, start = [0.0] * (weeks - index), index
+                    found[(product_id, warehouse_id)] = series
+                series[index - start] += units
         return found
 
     async def replace_imported(self, rows: Sequence[tuple[int, int, date, int]]) -> int:

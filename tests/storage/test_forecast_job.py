@@ -20,6 +20,7 @@ from domain.warehouse import Warehouse
 from domain.weeks import week_start, weekly
 from storage import models as m
 from storage.db import session_factory
+from storage.repositories.purchasing import _ranges
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
@@ -200,3 +201,15 @@ async def test_weekly_demand_is_summed_into_the_weeks_the_domain_counts(engine: 
         assert found[(product, w2)] == weekly(sorted(days.items()), week_start(min(days)), last)
     assert found[(mug, w1)] == found[(mug, w2)] == [10.0] * 20  # from its first sale, 19 weeks before the last
     assert found[(spoon, w1)] == [1.0] * 3
+    async with uow.read_only():  # only what was asked for, though BOWL's id lies between
+        assert set(await uow.demand.weekly([mug, spoon], first, last)) == {
+            (mug, w1),
+            (mug, w2),
+            (spoon, w1),
+            (spoon, w2),
+        }
+
+
+def test_product_ids_are_read_in_ranges_split_where_they_lie_far_apart() -> None:
+    assert _ranges([5, 3, 4, 3, 60, 200, 264, 400]) == [(3, 60), (200, 264), (400, 400)]
+    assert _ranges([]) == []
