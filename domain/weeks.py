@@ -28,7 +28,8 @@ def week_start(day: date) -> date:
 
 def weekly(daily: Sequence[tuple[date, int]], first_week: date, last_week: date) -> list[float]:
     """Units per ISO week (Monday starts) from ``first_week`` to ``last_week`` inclusive,
-    zero for weeks without sales."""
+    zero for weeks without sales (``DemandRepository.weekly`` sums stored demand in SQL by
+    this rule; a contract test holds it to this)."""
     weeks = (last_week - first_week).days // 7 + 1
     series = [0.0] * max(weeks, 0)
     # ``week_start`` by ordinals (day 1 was a Monday, so ``(o + 6) % 7`` is the weekday), with
