@@ -5,6 +5,7 @@ receipts are in ``handlers.orders``.)"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -12,6 +13,7 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.errors import NotFound
@@ -20,6 +22,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.usecases.dispatch import (
     MAX_PACKAGE_WEIGHT_G,
     BadWeight,
+    OrderPaperwork,
     mark_delivered,
     pack_order,
     paperwork_for_staff,
@@ -182,9 +185,15 @@ async def weight_typed(message: Message, uow: UnitOfWork, clock: Clock, renderer
     await _finish_packing(message, _who(message), int(text), uow, clock, renderer, state)
 
 
+def _customer_language(papers: OrderPaperwork, i18n: I18n) -> str:
+    """The order's customer's language where the bot has it, else the shop's."""
+    wanted = papers.customer.notification_language if papers.customer else ""
+    return wanted if wanted in i18n.available_locales else i18n.default_locale
+
+
 @router.callback_query(DocumentCb.filter(F.kind != "receipt"))
 async def staff_document(
-    query: CallbackQuery, callback_data: DocumentCb, uow: UnitOfWork, settings: ShopSettings
+    query: CallbackQuery, callback_data: DocumentCb, uow: UnitOfWork, settings: ShopSettings, i18n: I18n
 ) -> None:
     assert query.bot is not None
     papers = await paperwork_for_staff(uow, staff_id=_who(query), code=callback_data.code)
@@ -196,7 +205,12 @@ async def staff_document(
     elif callback_data.kind == "label":
         content, name = shipping_label(papers), f"label-{papers.order.code}.pdf"
     else:
-        content, name = packing_slip(papers, settings.timezone), f"packing-slip-{papers.order.code}.pdf"
+        # The slip travels in the parcel: it is written for the customer, in their language,
+        # its lines named as sold (the receipt's rule), whoever prints it.
+        language = _customer_language(papers, i18n)
+        with i18n.use_locale(language):
+            content = packing_slip(replace(papers, order=papers.order.in_language(language)), settings.timezone)
+        name = f"packing-slip-{papers.order.code}.pdf"
     await query.answer()
     await query.bot.send_document(query.from_user.id, BufferedInputFile(content, filename=name))
 

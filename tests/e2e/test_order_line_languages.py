@@ -17,6 +17,7 @@ from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, name_in_russian, order_code, place_card_order, place_cod_order, scalar
 from tests.e2e.test_backorders import beyond_stock
 from tests.e2e.test_dispatch import pdf_text
+from tests.e2e.test_picking import pick_everything
 
 HEART_RU = "Подсвечник «Белое сердце»"
 HEART_EN = "White Hanging Heart T-Light Holder"
@@ -98,3 +99,24 @@ async def test_buying_an_order_again_names_its_products_in_the_customers_languag
     summary, cart = again.new[-2], again.new[-1]
     assert f"{HEART_RU} × 2" in summary.text and HEART_EN not in summary.text, summary.text
     assert HEART_RU in cart.text
+
+
+async def test_the_packing_slip_is_written_in_the_customers_language_whoever_prints_it(shop: RunningBot) -> None:
+    await name_in_russian(shop, "85123A", HEART_RU)
+    ivan = SandboxUser(shop.server, 747, "Иван", language_code="ru")
+    await add_to_cart(ivan, "85123A", 2)
+    code = order_code(await place_cod_order(ivan))
+    picker = await hire(shop, 748, "Pia", "picker", "LON")
+    await pick_everything(picker, await picker.press((await picker.send("/pick")).last, "Single order"))
+    packer = await hire(shop, 749, "Pax", "packer", "LON")  # reads English
+    await packer.send(f"/pack {code}")
+    await packer.send("85123A")
+    boxes = await packer.send("85123A")
+    await packer.press(boxes.last, "As proposed")
+    packed = await packer.send("500")
+    assert f"Order {code} is packed" in packed.last.text
+    slip = await packer.press(packed.last, "Packing slip")
+    assert slip.last.file is not None
+    text = pdf_text(slip.last.file.content)
+    assert f"Упаковочный лист — заказ {code}" in text and HEART_RU in text
+    assert "Packing slip" not in text and HEART_EN not in text
