@@ -185,6 +185,7 @@ async def change_line(
         version=callback_data.version,
         changes=pressed(callback_data, step=True),
         customer_id=customer.id or 0,
+        language=reading_language(),
     )
     await _show_edited(query, outcome, bot, renderer, settings)
 
@@ -234,6 +235,7 @@ async def new_address(
         version=int(data.get("edit_version", -1)),
         changes=OrderChanges(delivery=Delivery(DeliveryMethod.COURIER, text)),
         customer_id=customer.id or 0,
+        language=reading_language(),
     )
     await _after_edit(outcome, message, bot, renderer, settings)
 
@@ -281,6 +283,7 @@ async def pick_up_instead(
         version=callback_data.version,
         changes=OrderChanges(delivery=Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=callback_data.warehouse_id)),
         customer_id=customer.id or 0,
+        language=reading_language(),
     )
     await _show_edited(query, outcome, bot, renderer, settings)
 

@@ -16,6 +16,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.usecases.editing import EditOutcome, edit_order, order_to_edit
 from domain.usecases.paylinks import payment_link
 from handlers.callbacks import EditAddCb, EditLineCb, rows_of
+from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.order_edit import (
     MAX_ADDRESS,
@@ -99,7 +100,14 @@ async def edit_command(
     if version is None:  # they did not open the order first: they edit it as it is now
         version = (await order_to_edit(uow, clock, settings.edit_policy, code=code, staff_id=staff_id)).version
     outcome = await edit_order(
-        uow, clock, settings.edit_policy, code=code, version=version, changes=changes, staff_id=staff_id
+        uow,
+        clock,
+        settings.edit_policy,
+        code=code,
+        version=version,
+        changes=changes,
+        staff_id=staff_id,
+        language=reading_language(),
     )
     await _remember(state, outcome.order.code, outcome.order.version)
     await message.answer(outcome_text(outcome, renderer, editor=message.from_user.full_name))
@@ -129,6 +137,7 @@ async def change_line(
         version=callback_data.version,
         changes=pressed(callback_data, step=isinstance(callback_data, EditLineCb)),
         staff_id=query.from_user.id,
+        language=reading_language(),
     )
     order = outcome.order
     await _remember(state, order.code, order.version)

@@ -134,10 +134,12 @@ async def edit_order(
     changes: OrderChanges,
     customer_id: int | None = None,
     staff_id: int | None = None,
+    language: str = "",
 ) -> EditOutcome:
     """Apply ``changes`` to the order as it was at ``version`` (what the editor saw). Refused
     with nothing changed when someone else edited it since, when picking has started, or
-    when stock does not cover the new lines."""
+    when stock does not cover the new lines; a refusal names products in ``language`` (the
+    editor's) where translated."""
     if staff_id is not None:
         await require(uow, staff_id, Permission.EDIT_ORDERS)
     actor = f"staff:{staff_id}" if staff_id is not None else f"customer:{customer_id}"
@@ -152,9 +154,9 @@ async def edit_order(
         changes = await _resolved(uow, changes)
         before = copy.deepcopy(order)
         prices = await _price_list(uow, order)
-        terms = await _terms(uow, order, changes, prices)
+        terms = await _terms(uow, order, changes, prices, language)
         changes = replace(changes, lines=stepped(order.lines, changes.lines, terms))
-        lines = changed_lines(order.lines, changes.lines, await _priced(uow, order, changes, prices))
+        lines = changed_lines(order.lines, changes.lines, await _priced(uow, order, changes, prices, language))
         check_terms(order.lines, changes.lines, terms)
         if not lines:
             raise EmptyOrder()
@@ -164,7 +166,7 @@ async def edit_order(
         await _lock(uow, order, version, now=now, by_customer=by_customer, window=policy.window_minutes)
         order.lines, order.delivery = lines, delivery
         warehouses = await uow.warehouses.all()
-        decision, point = await _rehold(uow, order, warehouses, now)
+        decision, point = await _rehold(uow, order, warehouses, now, language)
         await reprice(uow, clock, policy.checkout, order, decision=decision, warehouses=warehouses, point=point)
         dropped, minimum = await _rediscount(uow, order, now)
         names = {w.id or 0: w.name for w in warehouses}
@@ -208,7 +210,7 @@ async def _price_list(uow: UnitOfWork, order: Order) -> PriceList:
 
 
 async def _terms(
-    uow: UnitOfWork, order: Order, changes: OrderChanges, prices: PriceList
+    uow: UnitOfWork, order: Order, changes: OrderChanges, prices: PriceList, language: str
 ) -> dict[int, tuple[str, OrderingTerms]]:
     """The ordering terms (minimum, pack) of each product whose quantity the edit sets."""
     have = {line.product_id: line.quantity for line in order.lines}
@@ -216,13 +218,15 @@ async def _terms(
     if prices.empty or not touched:
         return {}
     return {
-        p.id: (p.display_name, prices.terms(prices.item(p.sku, p.parent_code, p.category_id)))
+        p.id: (p.in_language(language).display_name, prices.terms(prices.item(p.sku, p.parent_code, p.category_id)))
         for p in await uow.products.get_many(touched)
         if p.id is not None
     }
 
 
-async def _priced(uow: UnitOfWork, order: Order, changes: OrderChanges, prices: PriceList) -> dict[int, OrderLine]:
+async def _priced(
+    uow: UnitOfWork, order: Order, changes: OrderChanges, prices: PriceList, language: str
+) -> dict[int, OrderLine]:
     """Products the edit adds, at today's price in the order's currency, by the customer's
     price list (their group's price for that quantity) as a cart would price them."""
     on_order = {line.product_id for line in order.lines}
@@ -236,7 +240,7 @@ async def _priced(uow: UnitOfWork, order: Order, changes: OrderChanges, prices: 
         product = products.get(product_id)
         base = rates.price(product.prices, order.currency) if product is not None and product.orderable else None
         if product is None or base is None:
-            raise NotForSaleNow(name=product.display_name if product else str(product_id))
+            raise NotForSaleNow(name=product.in_language(language).display_name if product else str(product_id))
         item = prices.item(product.sku, product.parent_code, product.category_id)
         unit = prices.price(item, base, quantity).unit
         priced[product_id] = OrderLine(
@@ -276,7 +280,7 @@ async def _destination(
 
 
 async def _rehold(
-    uow: UnitOfWork, order: Order, warehouses: list[Warehouse], now: datetime
+    uow: UnitOfWork, order: Order, warehouses: list[Warehouse], now: datetime, language: str = ""
 ) -> tuple[RoutingDecision, tuple[float, float] | None]:
     """The order's stock goes back and the new lines are routed and reserved again: if any
     reservation fails, the transaction rolls back and the old allocation stands."""
@@ -293,11 +297,11 @@ async def _rehold(
     try:
         decision = route(wanted, available, warehouses, point)
     except RoutingImpossible as impossible:
-        name = next(line.name for line in order.lines if line.product_id == impossible.product_id)
+        name = next(line.named_in(language) for line in order.lines if line.product_id == impossible.product_id)
         raise NotEnoughForEdit(name=name, available=impossible.params["available"]) from None
     for allocation in sorted(decision.allocations, key=lambda a: (a.product_id, a.warehouse_id)):
         if not await uow.stock.try_reserve(allocation.product_id, allocation.warehouse_id, allocation.quantity):
-            name = next(line.name for line in order.lines if line.product_id == allocation.product_id)
+            name = next(line.named_in(language) for line in order.lines if line.product_id == allocation.product_id)
             raise NotEnoughForEdit(name=name, available=0)
     await allocation_rows(uow, order, decision, now)
     order.routing = [*decision.warehouse_codes, *decision.reasons]

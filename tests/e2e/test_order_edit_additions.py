@@ -17,7 +17,16 @@ from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, order_row, place_card_order, scalar, stock
+from tests.e2e.journeys import (
+    add_to_cart,
+    checkout_to_payment,
+    name_in_russian,
+    order_code,
+    order_row,
+    place_card_order,
+    scalar,
+    stock,
+)
 
 STAFF_CHAT = -100500
 WORDS = {
@@ -151,8 +160,9 @@ async def test_adding_a_product_with_no_stock_left_is_refused_and_changes_nothin
         popcorn = select(m.ProductRow.id).where(m.ProductRow.sku == "22197").scalar_subquery()
         await session.execute(update(m.StockRow).where(m.StockRow.product_id == popcorn).values(reserved=0, on_hand=0))
 
+    await name_in_russian(shop, "22197", "Подставка для попкорна")
     answer, _ = await _add(olga, code, WORDS["ru"], "22197", "22197")
-    assert "Popcorn Holder" in answer and "Ничего не изменено" in answer
+    assert answer == "Подставка для попкорна: доступно только 0. Ничего не изменено."  # named in her language
     assert await _lines(shop, code) == {"85123A": (2, 0)}
     assert (await order_row(shop, code)).version == 0 and await stock(shop, "85123A") == hearts
     assert await stock(shop, "22197") == [("LON", 0, 0)]
