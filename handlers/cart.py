@@ -180,5 +180,7 @@ async def add_by_sku(
 async def notify_me(
     query: CallbackQuery, callback_data: NotifyMe, uow: UnitOfWork, clock: Clock, customer: Customer
 ) -> None:
-    await subscribe_back_in_stock(uow, clock, customer_id=customer.id or 0, product_id=callback_data.product_id)
+    await subscribe_back_in_stock(
+        uow, clock, customer_id=customer.id or 0, product_id=callback_data.product_id, language=reading_language()
+    )
     await query.answer(_("We will message you once it is back in stock."), show_alert=True)

@@ -314,10 +314,13 @@ async def release_customer_holds(uow: UnitOfWork, customer_id: int) -> None:
         await uow.stock.delete_reservation(hold)
 
 
-async def subscribe_back_in_stock(uow: UnitOfWork, clock: Clock, *, customer_id: int, product_id: int) -> bool:
-    """Ask to be told once when an out-of-stock product is received again."""
+async def subscribe_back_in_stock(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, product_id: int, language: str = ""
+) -> bool:
+    """Ask to be told once when an out-of-stock product is received again; a refusal (a
+    discontinued product) names it in ``language`` where translated."""
     async with uow:
-        await _active_product(uow, product_id)
+        await _active_product(uow, product_id, language)
         created = await uow.subscriptions.subscribe(customer_id, product_id, clock.now())
         await uow.commit()
         return created

@@ -372,3 +372,21 @@ async def test_a_unit_cost_is_cleared_with_a_dash_as_other_optional_fields_are(s
     assert "Unit cost: —" in cleared.last.text and (await _product(shop, "85123A")).cost_minor is None
     history = [(f, before, after) for _, f, before, after in await _changes(shop, "85123A")]
     assert history == [("cost", "", "1.20 GBP"), ("cost", "1.20 GBP", "")]
+
+
+async def test_asking_to_hear_of_a_discontinued_product_is_refused_naming_it_in_the_customers_language(
+    shop: RunningBot,
+) -> None:
+    await tshirts(shop)
+    masha = await manager_in(shop, 97, "ru")
+    await masha.press((await masha.send("/product TEE-XL-NVY")).last, "Название (ru)")
+    await masha.send("Футболка")
+    ivan = SandboxUser(shop.server, 812, "Иван", language_code="ru")
+    card = await ivan.send("/start p_TEE-XL-NVY")  # sold out: the card offers 🔔
+    await set_status(masha, "TEE-XL-NVY", "снят с продажи", "✏️ Статус")
+    refused = await ivan.press(card.last, "🔔")
+    assert refused.callback_answer is not None
+    assert refused.callback_answer["text"] == "Футболка (XL / Navy) снят с продажи и больше не заказывается."
+    asked = select(m.StockSubscriptionRow.customer_id).join(m.ProductRow).where(m.ProductRow.sku == "TEE-XL-NVY")
+    async with shop.runtime.sessions() as session:
+        assert (await session.scalars(asked)).all() == []
