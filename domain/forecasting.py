@@ -294,6 +294,11 @@ class _Scored:
         """The mean squared error of forecasts as given, (origins, weeks ahead)."""
         return float((((self.actual - path) ** 2) * self.valid).sum() / self.count)
 
+    def exact_each(self, paths: models.Array) -> list[float]:
+        """``exact`` of each of (candidates, origins, weeks ahead) in one pass."""
+        squared = ((self.actual - paths) ** 2) * self.valid
+        return [float(v) for v in squared.reshape(len(paths), -1).sum(axis=1) / self.count]
+
 
 def forecast(series: Sequence[float], horizon: int, per_week: int = 1, *, price_cut: bool = False) -> Forecast:
     """The next ``horizon`` weeks by the candidate with the least rolling-origin
@@ -334,11 +339,12 @@ def forecast(series: Sequence[float], horizon: int, per_week: int = 1, *, price_
         paths = models.seasonal(y)
         chosen = int(np.argmin(scoring.error(paths)))
         best[Method.SEASONAL] = _ALPHA_GRID[chosen], paths.pick(chosen).at(origins, ahead)[0]
-    errors = {m: scoring.exact(path[:-1, :scored]) for m, (_, path) in best.items()}
+    stacked = np.stack([path for _, path in best.values()])
+    errors = dict(zip(best, scoring.exact_each(stacked[:, :-1, :scored]), strict=True))
     weights = 1 / np.maximum(np.array(list(errors.values())), 1e-9)
     weights[weights < np.sort(weights)[-COMBINE_TOP]] = 0.0  # only the best few: a bad model's share only hurts
     weights /= weights.sum()
-    combined = np.tensordot(weights, np.stack([path for _, path in best.values()]), axes=1)
+    combined = np.tensordot(weights, stacked, axes=1)
     shares = {m.value: round(float(w), 3) for m, w in zip(best, weights, strict=True) if w > 0}
     best[Method.COMBINED] = shares, combined
     errors[Method.COMBINED] = scoring.exact(combined[:-1, :scored])
