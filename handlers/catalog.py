@@ -182,13 +182,14 @@ def option_buttons(card: ProductCard, category_id: int, page: int) -> list[list[
     customers spread over a catalog few were asked for twice before they were evicted."""
     rows: list[list[InlineKeyboardButton]] = []
     for option in card.options:
-        buttons = [
-            callback_button(
-                ("✔ " if choice.chosen else "") + shorten(choice.value, 20) + (" ✖" if choice.sold_out else ""),
-                packed(VariantCb, choice.product_id, category_id, page),
-            )
-            for choice in option.choices
-        ]
+        buttons = []
+        for value, product_id, chosen, sold_out in option.choices:
+            label = shorten(value, 20)
+            if chosen:
+                label = "✔ " + label
+            if sold_out:
+                label += " ✖"
+            buttons.append(callback_button(label, packed(VariantCb, product_id, category_id, page)))
         rows += [buttons[i : i + OPTIONS_PER_ROW] for i in range(0, len(buttons), OPTIONS_PER_ROW)]
     return rows
 

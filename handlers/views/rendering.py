@@ -157,6 +157,27 @@ def price_reason(rule: PriceRule) -> str:
     return f"{name} −{percent} %" if percent else name
 
 
+# The line of a variant's chosen options on its card ("Size: <b>M</b> · Colour: <b>Red</b>"),
+# shown on every card of a product with variants. The rule it relies on: the text is made from
+# the option names and values alone, so it is kept under them (a memo, not a cache: nothing in
+# it can go stale), as plain strings, at most ``CHOSEN_OPTIONS_KEPT`` of them (a shop has far
+# fewer combinations; past that it starts again). Jinja's loop over the options cost ~6 µs a
+# card, the escaping ~3 of them.
+CHOSEN_OPTIONS_KEPT = 10_000
+_chosen_options: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+
+
+def chosen_options(names: tuple[str, ...], values: tuple[str, ...]) -> Markup:
+    """``name: <b>value</b>`` for each option, joined by " · ", names and values escaped."""
+    line = _chosen_options.get((names, values))
+    if line is None:
+        if len(_chosen_options) >= CHOSEN_OPTIONS_KEPT:
+            _chosen_options.clear()
+        line = " · ".join([f"{escape(name)}: <b>{escape(values[i])}</b>" for i, name in enumerate(names)])
+        _chosen_options[(names, values)] = line
+    return Markup(line)
+
+
 def _label_filter(kind: str, code: str) -> str:
     return label(kind, code)
 
@@ -250,6 +271,7 @@ class Renderer:
             date.fromisoformat(d) if isinstance(d, str) else d, "medium", locale=current_locale()
         )
         self.env.globals["money_of"] = Money
+        self.env.globals["chosen_options"] = chosen_options  # a variant card's options line
         self.env.filters["grams"] = format_grams
         self.env.filters["number"] = format_number  # {{ 1.25 | number(1) }}: "1.2" / "1,2"
         self.env.filters["percent"] = format_share  # {{ 0.95 | percent }}: "95%" / "95 %"

@@ -251,8 +251,9 @@ class SqlProducts:
         scan (``tests/storage/test_sqlite_and_cache.py``)."""
         if self.cache is not None:
             family = self.cache.get("catalog", ("family", parent_code))
-            if type(family) is tuple and self.cache.unchanged("catalog", [member[0] for member in family]):
-                return [Sibling(*member) for member in family if member[0]]
+            # ``unchanged`` reads the ids only when some row was written since the load
+            if type(family) is tuple and self.cache.unchanged("catalog", (member[0] for member in family)):
+                return [Sibling._make(member) for member in family if member[0]]
             ids = self.cache.get("catalog", ("parent", parent_code))
             if ids is not None and ids is not ABSENT:
                 cached = self.cache.get_many("catalog", cast(tuple[int, ...], ids))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from aiogram.utils.i18n import I18n
+from markupsafe import Markup
 
 from domain.catalog import Product
 from domain.money import Money
 from domain.usecases.catalog import ProductCard
-from handlers.views.rendering import TEMPLATES_DIR, Renderer
+from handlers.views.rendering import TEMPLATES_DIR, Renderer, chosen_options
 
 SAMPLE = (
     '{{ _("In stock") }}|{{ _("In your cart: %(count)s", count=name) }}|'
@@ -59,3 +60,21 @@ def test_each_language_keeps_its_own_compiled_templates(i18n: I18n) -> None:
 
 def _card() -> ProductCard:
     return ProductCard(Product(sku="MUG-1", name="Mug", category="Kitchen", id=1), Money(1250, "GBP"), 40)
+
+
+OPTIONS_LOOP = (  # how the card wrote its options line with Jinja's loop, the reference
+    '{% for name in names %}{{ name }}: <b>{{ values[loop.index0] }}</b>{{ " · " if not loop.last }}{% endfor %}'
+)
+
+
+@pytest.mark.parametrize(
+    ("names", "values"),
+    [(("Size",), ("M",)), (("Size", "Colour"), ("S", "White")), (("Si<ze", "A&B", "x"), ('"1"', "<b>", "R & D"))],
+)
+def test_a_variants_options_line_reads_as_the_loop_wrote_it_every_time(
+    names: tuple[str, ...], values: tuple[str, ...]
+) -> None:
+    expected = Renderer().env.from_string(OPTIONS_LOOP).render(names=names, values=values)
+    assert chosen_options(names, values) == expected
+    assert chosen_options(names, values) == expected  # kept: the same text again
+    assert isinstance(chosen_options(names, values), Markup)  # escaped once, not twice
