@@ -116,7 +116,9 @@ async def product_forecast(
     async with uow.read_only():
         product = await find_by_sku(uow, sku)
         assert product.id is not None
-        weeks = await uow.demand.weekly([product.id], history_start(today), last_week)
+        # Through this week, its part-week then dropped from each series: a warehouse that
+        # first sold this week is still listed, with no history yet (0 weeks).
+        weeks = await uow.demand.weekly([product.id], history_start(today), week_start(today))
         codes = {w.id: w.code for w in await uow.warehouses.all()}
         leads = await lead_times(uow)
         points = {
@@ -129,7 +131,7 @@ async def product_forecast(
         if levels.by_class is not None:
             classes = await product_classes(uow, last_week - timedelta(weeks=CLASS_WEEKS - 1), currency)
             product_class = classes.get(product.id, ProductClass.C)
-        by_warehouse = {warehouse_id: series for (_, warehouse_id), series in weeks.items()}
+        by_warehouse = {warehouse_id: series[:-1] for (_, warehouse_id), series in weeks.items()}
         histories = {}
         for warehouse_id in sorted(stocked | set(by_warehouse), key=lambda w: codes.get(w, "")):
             series = by_warehouse.get(warehouse_id, [0.0])  # stocked, never sold: last week's 0

@@ -117,6 +117,18 @@ async def test_a_price_cut_by_a_products_file_in_chat_is_audited_and_read_as_a_r
     assert "Next weeks: 10.0 · 10.0" in text
 
 
+async def test_a_warehouse_that_first_sold_this_week_is_listed_with_no_history_yet(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    today = clock.now().date()
+    rows = f"22197,LON,{today},5\n22197,MAN,{today},5\n"  # LON stocks it, MAN does not
+    await import_demand(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows)
+    manager = await hire(shop, 97, "Mo", "manager")
+    text = (await manager.send("/forecast 22197")).last.text
+    assert "\nLON\n" in text and "\nMAN\n" in text
+    assert text.count("Not enough sales history to forecast: 0 weeks, at least 8 needed.") == 2
+
+
 async def test_the_forecast_screen_reads_in_russian(shop: RunningBot, clock: FakeClock) -> None:
     await _steady(shop, clock)
     await hire(shop, 97, "Mo", "manager")
