@@ -539,8 +539,7 @@ class DemandRepository(Protocol):
         ...
 
     async def weekly(self, product_ids: Sequence[int], first: date, last: date) -> dict[tuple[int, int], list[float]]:
-        """Units per (product, warehouse) and week (``domain.weeks.weekly``), Mondays ``first``
-        to ``last``: each series starts at the week of the pair's first row in that span."""
+        """Units per (product, warehouse) and week, Mondays ``first`` to ``last``, from the pair's first row's week."""
         ...
 
     async def last_sold(self) -> dict[tuple[int, int], date]: ...
