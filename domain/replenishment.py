@@ -13,7 +13,7 @@ give the target fill rate:
 
 (units short per replenishment cycle over units ordered per cycle; the textbook
 approximation for a reorder-point / order-up-to policy under continuous review, which the
-hourly reorder scan is). Everything comes from ``quantile(q, weeks)`` of the demand, so it
+hourly reorder scan is). Everything comes from the quantiles of the demand (``quantiles``), so it
 works for any forecast that gives quantiles, normal or not.
 
 Per product class (ABC by revenue) the shop may ask for different levels: A items (the
