@@ -276,6 +276,8 @@ class SqlDemand:
         # catalogue's sales, and making a date per sale and summing days into weeks in Python
         # cost more than SQLite's reading them. The weeks are ``domain.weeks.weekly``'s
         # (days since ``first``, a Monday, over 7); a contract test holds them to it.
+        if first.weekday() or last.weekday():  # a week's index is counted from ``first``
+            raise ValueError(f"weeks run Monday to Monday: {first} … {last}")
         weeks, wanted = (last - first).days // 7 + 1, set(product_ids)
         statement = _WEEKLY_DEMAND[self.s.info[DIALECT]]
         found: dict[tuple[int, int], list[float]] = {}

@@ -213,3 +213,13 @@ async def test_weekly_demand_is_summed_into_the_weeks_the_domain_counts(engine: 
 def test_product_ids_are_read_in_ranges_split_where_they_lie_far_apart() -> None:
     assert _ranges([5, 3, 4, 3, 60, 200, 264, 400]) == [(3, 60), (200, 264), (400, 400)]
     assert _ranges([]) == []
+
+
+async def test_weekly_demand_is_asked_for_from_a_monday_to_a_monday(engine: AsyncEngine, clock: FakeClock) -> None:
+    uow, (mug, _, _), _ = await _shop(engine, clock)
+    last = week_start(clock.now().date()) - timedelta(days=7)
+    async with uow.read_only():
+        with pytest.raises(ValueError, match="Monday"):
+            await uow.demand.weekly([mug], last - timedelta(weeks=4), last + timedelta(days=2))
+        with pytest.raises(ValueError, match="Monday"):
+            await uow.demand.weekly([mug], last - timedelta(days=3), last)
