@@ -13,7 +13,7 @@ from domain.catalog_edits import ProductChange, file_changes, shown
 from domain.categories import Spelling, leaf, plan_parents, refuse
 from domain.csvfiles import UTF8, Problem, problem
 from domain.customers import Customer
-from domain.errors import ImportRejected, InsufficientStock, Reason
+from domain.errors import DomainError, ImportRejected, InsufficientStock, Reason
 from domain.i18n import N_
 from domain.imports import (
     parse_boxes,
@@ -40,6 +40,10 @@ HISTORY_WEEKS = 104  # demand kept for forecasts: two years at most, older says 
 def history_start(today: date) -> date:
     """The first day of the demand history kept: ``HISTORY_WEEKS`` whole weeks to the last one."""
     return week_start(today) - timedelta(weeks=HISTORY_WEEKS)
+
+
+class FutureSale(DomainError):
+    key = N_("{day} is still to come: sales history ends today.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,8 +201,11 @@ async def import_demand(uow: UnitOfWork, clock: Clock, text: str) -> ImportRepor
     shipments Ordergram itself recorded are never touched. Days before the history kept
     (``HISTORY_WEEKS``) are skipped, and the report says how many and from when."""
     rows, problems = parse_demand(text)
+    # Sold, so not later than today; a day's grace for a shop east of UTC, where today began sooner.
+    latest = clock.now().date() + timedelta(days=1)
+    problems += [(r.line, Reason.of(FutureSale(day=r.day.isoformat()))) for r in rows if r.day > latest]
     if problems:
-        raise ImportRejected(problems)
+        raise ImportRejected(sorted(problems))
     start = history_start(clock.now().date())
     kept = [r for r in rows if r.day >= start]
     async with uow:

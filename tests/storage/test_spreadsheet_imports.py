@@ -167,3 +167,20 @@ async def test_many_rows_written_through_the_driver_are_stored_and_noted_as_any_
     assert [tuple(row)[1:] for row in stored] == [tuple(stored[0])[1:]] * 2
     assert [row[0] for row in stored] == [a, b]
     assert [tuple(row)[1:4] for row in counters] == [(5, 0, 0), (5, 0, 0)]
+
+
+async def test_sales_dated_after_tomorrow_reject_the_file_naming_the_line_and_nothing_is_kept(
+    engine: AsyncEngine,
+) -> None:
+    uow = SqlUnitOfWork(session_factory(engine))
+    await import_warehouses(uow, "code,name\nLON,London\n")
+    await import_products(uow, SystemClock(), "sku,name,category,price,currency\nA,Mug,K,1,GBP\n")
+    rows = ["A,LON,2026-12-01,4", "A,LON,2026-12-04,2", "A,LON,2026-12-05,3"]  # NOW is 2026-12-03
+    with pytest.raises(ImportRejected) as rejected:
+        await import_demand(uow, FakeClock(NOW), "sku,warehouse,date,quantity\n" + "\n".join(rows) + "\n")
+    assert [(line, str(reason)) for line, reason in rejected.value.problems] == [
+        (4, "2026-12-05 is still to come: sales history ends today.")
+    ]
+    async with uow.read_only():
+        ids = list((await uow.products.ids_by_sku(["A"])).values())
+        assert await uow.demand.weekly(ids, date(2026, 11, 30), date(2026, 11, 30)) == {}
