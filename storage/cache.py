@@ -29,11 +29,13 @@ database numbers every write to a product, to what its card shows, or to a stock
 (``change_seq``, kept by triggers: ``storage.repositories.changes``), a load first takes a
 *marker* below which every write is known to be committed and read, and the next load reads
 only the rows numbered from that marker on, plus this process's holes, and keeps the other
-objects it built last time (``Since``). It falls back to a whole reload when it cannot be sure:
-the first load, after a whole-section clear (an import, ``clear()``), when rows were deleted
-(the table's count differs from what the merge gives), when the marker is unknown or went
-backwards, and every ``FULL_RELOAD_EVERY_S`` anyway. The TTLs above are unchanged: another
-process's write is seen within them, as before; only the work per reload shrank.
+objects it built last time (``Since``); it hands back only the keys whose value changed
+(``snapshot_patched``), so nothing is redone for the rows that did not. It falls back to a
+whole reload when it cannot be sure: the first load, after a whole-section clear (an import,
+``clear()``), when rows were deleted (the table's count differs from what the merge gives),
+when the marker is unknown or went backwards, and every ``FULL_RELOAD_EVERY_S`` anyway. The
+TTLs above are unchanged: another process's write is seen within them, as before; only the
+work per reload shrank.
 """
 
 from __future__ import annotations
@@ -122,6 +124,7 @@ class _Section:
     base: Mapping[Hashable, Any] | None = None  # the rows of the last load, as built
     marker: int | None = None  # the database's change marker taken before that load
     full_at: float = 0.0  # when the last whole load finished
+    size: int | None = None  # the rows that load counted, as its loader said (None: unknown)
 
     def stale_for(self, key: Hashable, generation: int) -> bool:
         """Was (this key of) the section changed after a read that began at ``generation``?"""
@@ -217,7 +220,7 @@ class ReadCache:
             return None
         if self.clock() - found.full_at > FULL_RELOAD_EVERY_S:
             return None
-        return Since(found.marker, found.base, frozenset(found.holes))
+        return Since(found.marker, found.base, frozenset(found.holes), found.size)
 
     def snapshot_done(
         self,
@@ -227,11 +230,14 @@ class ReadCache:
         read_at_generation: int,
         marker: int | None = None,
         whole: bool = True,
+        size: int | None = None,
     ) -> None:
         """End a load that ``wants_snapshot`` granted: ``rows`` is every key of the section,
         or None when the table was too big to hold (asked again after a TTL). ``marker`` is
         the database's change marker taken before the load began (None: the next load is
-        whole); ``whole``: the load read everything rather than what changed since."""
+        whole); ``whole``: the load read everything rather than what changed since; ``size``:
+        the table's rows it counted (``Since.size``). The section keeps ``rows`` as they are
+        (``snapshot_patched`` changes them in place): the caller hands them over."""
         found = self._sections.setdefault(section, _Section())
         found.loading = False
         now = self.clock()
@@ -251,7 +257,45 @@ class ReadCache:
             self._update_entries(found, rows, holes)
         found.holes = holes
         found.complete_until = now + ttl
-        found.base, found.marker = rows, marker
+        found.base = rows if isinstance(rows, dict) else dict(rows)
+        found.marker, found.size = marker, size
+
+    def snapshot_patched(
+        self,
+        section: str,
+        changes: Mapping[Hashable, Any],
+        *,
+        read_at_generation: int,
+        marker: int | None,
+        size: int,
+    ) -> None:
+        """End an incremental load granted by ``wants_snapshot`` with only what it changed:
+        key -> its new value, or ``ABSENT`` for a key gone; every other key keeps the value
+        (and entry) the last load gave. The last load's rows are changed in place, so a reload
+        costs what changed, not what the section holds. That is safe because nothing else keeps
+        them: ``Since.rows`` goes to the one loader granted, which reads them before this call,
+        and a section cleared meanwhile is a new one (this load's result is then dropped)."""
+        found = self._sections.setdefault(section, _Section())
+        found.loading = False
+        if read_at_generation < found.cleared_at or not isinstance(found.base, dict):
+            return  # the table changed wholesale while we read it; the next reader retries
+        base, entries = found.base, found.entries
+        holes = {key: at for key, at in found.holes.items() if at > read_at_generation}
+        for key, value in changes.items():
+            if value is ABSENT:
+                base.pop(key, None)
+                entries.pop(key, None)
+            else:
+                base[key] = value
+                entries[key] = (IN_SNAPSHOT, value)
+        for key in found.holes:  # refilled from what this load read, unless written since it began
+            if key in holes or key not in base:
+                entries.pop(key, None)
+            else:
+                entries[key] = (IN_SNAPSHOT, base[key])
+        found.holes = holes
+        found.complete_until = self.clock() + SNAPSHOT_TTL_OF[section]
+        found.marker, found.size = marker, size
 
     @staticmethod
     def _update_entries(found: _Section, rows: Mapping[Hashable, Any], holes: Mapping[Hashable, int]) -> None:
@@ -320,6 +364,7 @@ class Since:
     marker: int
     rows: Mapping[Hashable, Any]
     stale: frozenset[Hashable]
+    size: int | None = None  # the rows the last load counted (``snapshot_done``'s ``size``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,9 +393,20 @@ class CacheView:
         return self.cache.snapshot_since(section)
 
     def snapshot_done(
-        self, section: str, rows: Mapping[Hashable, Any] | None, *, marker: int | None = None, whole: bool = True
+        self,
+        section: str,
+        rows: Mapping[Hashable, Any] | None,
+        *,
+        marker: int | None = None,
+        whole: bool = True,
+        size: int | None = None,
     ) -> None:
-        self.cache.snapshot_done(section, rows, read_at_generation=self.generation, marker=marker, whole=whole)
+        self.cache.snapshot_done(
+            section, rows, read_at_generation=self.generation, marker=marker, whole=whole, size=size
+        )
+
+    def snapshot_patched(self, section: str, changes: Mapping[Hashable, Any], *, marker: int | None, size: int) -> None:
+        self.cache.snapshot_patched(section, changes, read_at_generation=self.generation, marker=marker, size=size)
 
     def snapshot_abandoned(self, section: str) -> None:
         self.cache.snapshot_abandoned(section)

@@ -20,7 +20,7 @@ from domain.money import Money
 from domain.variants import Sibling
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView, Since
-from storage.repositories import catalog_bulk, catalog_search, changes
+from storage.repositories import catalog_bulk, catalog_search, catalog_snapshot, changes
 from storage.repositories.cached import SNAPSHOT_CHUNK, copier, fills
 from storage.repositories.sql import _chunks, direct, fetch, run_many
 
@@ -153,31 +153,17 @@ class SqlProducts:
             if count > SNAPSHOT_MAX_ROWS:
                 self.cache.snapshot_done("catalog", None)
                 return False
-            products = None
             if since is not None and marker is not None and marker >= since.marker:
-                products = await self._changed_since(since, count)
-            whole = products is None
-            if products is None:
-                products = list(await self._all_products())
-            snapshot: dict[Hashable, object] = {}
-            parents: dict[str, list[int]] = defaultdict(list)
-            families: dict[str, list[tuple[int, tuple[str, ...], bool, bool]]] = defaultdict(list)
-            for product in products:
-                snapshot[product.id] = product
-                snapshot[("sku", product.sku)] = product.id
-                parents[product.parent_code].append(product.id or 0)
-                families[product.parent_code].append(
-                    (product.id or 0, product.options, product.listed, product.orderable)
-                )
-            snapshot.update({("parent", code): tuple(ids) for code, ids in parents.items()})
-            # ``siblings`` for the parents whose cards have options (any variant with some)
-            snapshot.update(
-                {("family", code): tuple(members) for code, members in families.items() if any(m[1] for m in members)}
-            )
+                changed = await self._changed_since(since, count)
+                if changed is not None:
+                    self.cache.snapshot_patched("catalog", changed, marker=marker, size=count)
+                    return True
+            products = await self._all_products()
+            snapshot = catalog_snapshot.whole(products)
         except BaseException:
             self.cache.snapshot_abandoned("catalog")
             raise
-        self.cache.snapshot_done("catalog", snapshot, marker=marker, whole=whole)
+        self.cache.snapshot_done("catalog", snapshot, marker=marker, size=len(products))
         return True
 
     async def _all_products(self) -> list[Product]:
@@ -192,24 +178,25 @@ class SqlProducts:
         await self._translate(products, _ALL_TRANSLATIONS, {})
         return products
 
-    async def _changed_since(self, since: Since, count: int) -> list[Product] | None:
-        """Every product, in id order: the ones changed since the last load (or written by
-        this process since) read and built again, the others those the last load built. None
-        when products were deleted meanwhile: the caller then reads the catalog whole."""
-        products: dict[Hashable, Any] = {key: value for key, value in since.rows.items() if type(key) is int}
+    async def _changed_since(self, since: Since, count: int) -> dict[Hashable, Any] | None:
+        """The snapshot's entries that changed since the last load (``catalog_snapshot.changes``):
+        the products changed since (or written by this process since) read and built again, and
+        what derives from them. None when products were deleted meanwhile (or the last load's
+        count is unknown): the caller then reads the catalog whole."""
+        if since.size is None:
+            return None
         rows = list(await fetch(self.s, _CHANGED_PRODUCTS, {"since": since.marker}))
         stale = sorted(key for key in since.stale if type(key) is int)
         for chunk in _chunks(stale):
             rows += await fetch(self.s, _PRODUCTS_BY_ID, {"ids": chunk})
-        fresh: dict[Hashable, Product] = {p.id: p for p in self._products_of(rows)}
+        fresh: dict[int, Product] = {cast(int, p.id): p for p in self._products_of(rows)}
         for built in _chunks(list(fresh.values())):
             await self._translate(built, _TRANSLATIONS_OF, {"ids": [p.id for p in built]})
-        for gone in set(stale) - fresh.keys():
-            products.pop(gone, None)
-        products.update(fresh)
-        if len(products) != count:
+        gone = {pid for pid in stale if pid not in fresh and pid in since.rows}
+        added = sum(pid not in since.rows for pid in fresh)
+        if since.size + added - len(gone) != count:
             return None
-        return [cast(Product, products[key]) for key in sorted(cast(dict[int, Product], products))]
+        return catalog_snapshot.changes(since.rows, fresh, gone)
 
     def _cached(self, product: Product | None) -> Product | None:
         if self.cache is not None and product is not None:

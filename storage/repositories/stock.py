@@ -164,16 +164,16 @@ class SqlStock:
             if count > SNAPSHOT_MAX_ROWS:
                 self.cache.snapshot_done("levels", None)
                 return False
-            grouped = None
             if since is not None and marker is not None and marker >= since.marker:
-                grouped = await self._changed_since(since, count)
-            whole = grouped is None
-            if grouped is None:
-                grouped = await self._all_levels()
+                changed = await self._changed_since(since, count)
+                if changed is not None:
+                    self.cache.snapshot_patched("levels", changed, marker=marker, size=count)
+                    return True
+            grouped = await self._all_levels()
         except BaseException:
             self.cache.snapshot_abandoned("levels")
             raise
-        self.cache.snapshot_done("levels", grouped, marker=marker, whole=whole)
+        self.cache.snapshot_done("levels", grouped, marker=marker, size=sum(map(len, grouped.values())))
         return True
 
     async def _all_levels(self) -> dict[Hashable, list[StockLevel]]:
@@ -186,25 +186,28 @@ class SqlStock:
                 await asyncio.sleep(0)
         return grouped
 
-    async def _changed_since(self, since: Since, count: int) -> dict[Hashable, list[StockLevel]] | None:
-        """The last load's levels with those of the products changed since (or written by
-        this process since) read again; None when counters were deleted meanwhile."""
+    async def _changed_since(self, since: Since, count: int) -> dict[Hashable, object] | None:
+        """The products whose counters changed since the last load (or were written by this
+        process since), read again: product -> its levels, or ``ABSENT`` when it has none now.
+        Only those: the rest of the last load stands as it is (``ReadCache.snapshot_patched``).
+        None when counters were deleted meanwhile (or the last load's count is unknown)."""
+        if since.size is None:
+            return None
         rows = list(await fetch(self.s, _CHANGED_LEVELS, {"since": since.marker}))
         stale = sorted(cast(set[int], since.stale))
         for chunk in _chunks(stale):
             rows += await fetch(self.s, _LEVELS_OF, {"ids": chunk})
-        fresh: dict[Hashable, list[StockLevel]] = {}
+        fresh: dict[Hashable, object] = {}
         for row in rows:  # a product both changed and stale comes twice
             level = StockLevel(row.product_id, row.warehouse_id, row.on_hand, row.reserved)
-            if level not in (levels := fresh.setdefault(level.product_id, [])):
+            if level not in (levels := cast(list[StockLevel], fresh.setdefault(level.product_id, []))):
                 levels.append(level)
-        grouped = dict(since.rows)
-        for gone in set(stale) - fresh.keys():
-            grouped.pop(gone, None)
-        grouped.update(fresh)
-        if sum(map(len, grouped.values())) != count:
+        fresh.update({gone: ABSENT for gone in stale if gone not in fresh})
+        before = sum(len(since.rows.get(pid, ())) for pid in fresh)
+        after = sum(len(levels) for levels in fresh.values() if type(levels) is list)
+        if since.size - before + after != count:
             return None
-        return grouped
+        return fresh
 
     async def _conditional(self, statement: Executable, product_id: int, warehouse_id: int, quantity: int) -> bool:
         # "stock_product_id": the write names its row to the read cache (``KEY_COLUMN``)

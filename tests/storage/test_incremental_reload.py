@@ -18,6 +18,7 @@ from storage import cache as cache_module
 from storage import models as m
 from storage.cache import ABSENT, ReadCache
 from storage.db import create_engine, session_factory
+from storage.repositories import catalog_snapshot
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
@@ -132,7 +133,22 @@ async def _random_write(engine: AsyncEngine, rng: random.Random, ids: list[int])
     return kind
 
 
-def _full_loads(cache: ReadCache) -> tuple[float, float]:
+async def _loaded_reader(
+    engine: AsyncEngine, parents: int, now: list[float]
+) -> tuple[SqlUnitOfWork, list[int], list[str]]:
+    """A shop of ``parents`` × 4 variants, and a reader whose cache (on the clock ``now[0]``) loaded it whole."""
+    await _shop(engine, parents)
+    reader = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
+    assert reader._cache is not None
+    reader._cache.clock = lambda: now[0]
+    ids, skus = await _ids_and_skus(engine)
+    await _everything(reader, ids, skus)
+    return reader, ids, skus
+
+
+def _full_loads(cache: ReadCache | None) -> tuple[float, float]:
+    """When the catalog and the stock levels were last loaded whole."""
+    assert cache is not None
     sections = cache._sections
     return sections["catalog"].full_at, sections["levels"].full_at
 
@@ -291,13 +307,8 @@ async def test_a_stock_import_elsewhere_numbers_its_rows_once_and_is_seen_by_an_
 ) -> None:
     """A stock file writes its counters with one number for the whole file (not two trigger
     statements a row); a reader in another process still sees every changed counter."""
-    await _shop(engine, parents=3)
     now = [1000.0]
-    reader = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
-    assert reader._cache is not None
-    reader._cache.clock = lambda: now[0]
-    ids, skus = await _ids_and_skus(engine)
-    await _everything(reader, ids, skus)
+    reader, ids, skus = await _loaded_reader(engine, 3, now)
     other = create_engine(database_url)
     try:
         others = SqlUnitOfWork(session_factory(other, base_currency="GBP"))
@@ -311,7 +322,7 @@ async def test_a_stock_import_elsewhere_numbers_its_rows_once_and_is_seen_by_an_
     assert seen == await _everything(SqlUnitOfWork(session_factory(engine, base_currency="GBP")), ids, skus)
     on_hand = {level.product_id: level.on_hand for level in seen[1]}
     assert [on_hand[seen[2][sku] or 0] for sku in ("T000-M", "T002")] == [7, 40]
-    assert reader._cache._sections["levels"].full_at == 1000.0  # by an incremental reload
+    assert _full_loads(reader._cache)[1] == 1000.0  # by an incremental reload
     if engine.dialect.name == "sqlite":
         async with engine.connect() as connection:
             numbers = (
@@ -385,3 +396,71 @@ async def test_a_products_import_elsewhere_numbers_its_rows_once_and_is_seen_by_
         await other.dispose()
     seen = await reload_and_compare()
     assert {p.sku: p for p in seen[0]}["T000"].prices["EUR"].amount == 1450
+
+
+async def test_a_reload_after_a_variant_moved_and_one_hidden_elsewhere_rebuilds_only_their_entries(
+    engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process moves T001-M to T002's family (and category) and hides T003-L: the next
+    reload hands the cache only those two products' entries and their families', nothing is
+    derived again for the rest, and readers see what a cache loaded from scratch sees."""
+    now = [1000.0]
+    reader, ids, skus = await _loaded_reader(engine, 6, now)
+    patched: list[set[Hashable]] = []
+    snapshot_patched = ReadCache.snapshot_patched
+
+    def spy(self: ReadCache, section: str, changes: Any, **kwargs: Any) -> None:
+        patched.append(set(changes))
+        snapshot_patched(self, section, changes, **kwargs)
+
+    monkeypatch.setattr(ReadCache, "snapshot_patched", spy)
+    monkeypatch.setattr(catalog_snapshot, "whole", None)  # a whole build now would fail
+    p, g = m.ProductRow, m.ProductGroupRow
+    other = create_engine(database_url)
+    try:
+        async with other.begin() as connection:
+            moved = await connection.scalar(select(p.id).where(p.sku == "T001-M"))
+            hidden = await connection.scalar(select(p.id).where(p.sku == "T003-L"))
+            target = await connection.scalar(select(g.id).where(g.code == "T002"))
+            category = await connection.scalar(select(p.category_id).where(p.sku == "T002"))
+            values = {"group_id": target, "option1": "XS", "category_id": category}
+            await connection.execute(update(p).where(p.id == moved).values(**values))
+            await connection.execute(update(p).where(p.id == hidden).values(status="hidden"))
+    finally:
+        await other.dispose()
+    now[0] += cache_module.CATALOG_TTL_S + 1
+    seen = await _everything(reader, ids, skus)
+    family_keys = {(kind, code) for kind in ("parent", "family") for code in ("T001", "T002")}
+    assert patched[0] == {moved, hidden, ("sku", "T001-M"), ("sku", "T003-L"), ("family", "T003"), *family_keys}
+    assert _full_loads(reader._cache)[0] == 1000.0
+    monkeypatch.undo()
+    fresh = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
+    assert seen == await _everything(fresh, ids, skus)
+    for uow in (reader, fresh):
+        async with uow.read_only():
+            families = [await uow.products.siblings(code) for code in ("T001", "T002", "T003")]
+        assert [len(f) for f in families] == [3, 5, 4]
+        assert [s.listed for s in families[2]] == [True, True, False, True]
+
+
+def test_a_patched_reload_changes_only_the_keys_it_names_and_a_row_written_meanwhile_stays_a_hole() -> None:
+    now = [1000.0]
+    cache = ReadCache(clock=lambda: now[0])
+    assert cache.wants_snapshot("levels")
+    unchanged = ["one"]
+    cache.snapshot_done("levels", {1: unchanged, 2: ["two"], 3: ["three"]}, read_at_generation=0, marker=5, size=3)
+    now[0] += cache_module.SNAPSHOT_STOCK_TTL_S + 1
+    assert cache.wants_snapshot("levels")
+    since = cache.snapshot_since("levels")
+    assert since is not None and since.size == 3
+    reading_at = cache.generation
+    cache.written({"stock": {4}})  # committed here while the load reads: row 4 may be older than it
+    changes: dict[Hashable, Any] = {2: ["two, changed"], 3: ABSENT, 4: ["four, read before the write"]}
+    cache.snapshot_patched("levels", changes, read_at_generation=reading_at, marker=9, size=3)
+    assert cache.get("levels", 1) is unchanged
+    assert cache.get("levels", 2) == ["two, changed"]
+    assert cache.get("levels", 3) is ABSENT
+    assert cache.get("levels", 4) is None  # asked again
+    since = cache.snapshot_since("levels")
+    assert since is not None and (since.marker, since.size, since.stale) == (9, 3, frozenset({4}))
+    assert cache._sections["levels"].full_at == 1000.0
