@@ -16,6 +16,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from domain.customers import pick_language
 from domain.errors import NotFound
 from domain.parcels import parse_parcel_items
 from domain.ports import Clock, UnitOfWork
@@ -186,9 +187,11 @@ async def weight_typed(message: Message, uow: UnitOfWork, clock: Clock, renderer
 
 
 def _customer_language(papers: OrderPaperwork, i18n: I18n) -> str:
-    """The order's customer's language where the bot has it, else the shop's."""
-    wanted = papers.customer.notification_language if papers.customer else ""
-    return wanted if wanted in i18n.available_locales else i18n.default_locale
+    """The order's customer's language as the bot picks it for them (``pick_language``)."""
+    customer = papers.customer
+    if customer is None:
+        return str(i18n.default_locale)
+    return pick_language(customer.language, customer.telegram_language, i18n.default_locale, i18n.available_locales)
 
 
 @router.callback_query(DocumentCb.filter(F.kind != "receipt"))
