@@ -229,15 +229,14 @@ class ReadCache:
         *,
         read_at_generation: int,
         marker: int | None = None,
-        whole: bool = True,
         size: int | None = None,
     ) -> None:
-        """End a load that ``wants_snapshot`` granted: ``rows`` is every key of the section,
-        or None when the table was too big to hold (asked again after a TTL). ``marker`` is
-        the database's change marker taken before the load began (None: the next load is
-        whole); ``whole``: the load read everything rather than what changed since; ``size``:
-        the table's rows it counted (``Since.size``). The section keeps ``rows`` as they are
-        (``snapshot_patched`` changes them in place): the caller hands them over."""
+        """End a whole load that ``wants_snapshot`` granted: ``rows`` is every key of the
+        section, or None when the table was too big to hold (asked again after a TTL).
+        ``marker`` is the database's change marker taken before the load began (None: the next
+        load is whole); ``size``: the table's rows it counted (``Since.size``). The section keeps
+        ``rows`` as they are (``snapshot_patched`` changes them in place): the caller hands them
+        over. An incremental load ends with ``snapshot_patched`` instead."""
         found = self._sections.setdefault(section, _Section())
         found.loading = False
         now = self.clock()
@@ -250,11 +249,8 @@ class ReadCache:
         if read_at_generation < found.cleared_at:
             return  # the table changed wholesale while we read it; the next reader retries
         holes = {key: at for key, at in found.holes.items() if at > read_at_generation}
-        if whole or found.base is None:
-            found.entries = {key: (IN_SNAPSHOT, value) for key, value in rows.items() if key not in holes}
-            found.full_at = now
-        else:
-            self._update_entries(found, rows, holes)
+        found.entries = {key: (IN_SNAPSHOT, value) for key, value in rows.items() if key not in holes}
+        found.full_at = now
         found.holes = holes
         found.complete_until = now + ttl
         found.base = rows if isinstance(rows, dict) else dict(rows)
@@ -296,24 +292,6 @@ class ReadCache:
         found.holes = holes
         found.complete_until = self.clock() + SNAPSHOT_TTL_OF[section]
         found.marker, found.size = marker, size
-
-    @staticmethod
-    def _update_entries(found: _Section, rows: Mapping[Hashable, Any], holes: Mapping[Hashable, int]) -> None:
-        """After an incremental load: change only the entries whose value is not the one the
-        last load gave (an unchanged row's object is the same one), and refill the holes the
-        load read again. Rebuilding every entry cost more than the load itself."""
-        assert found.base is not None
-        base, entries = found.base, found.entries
-        for key in base.keys() - rows.keys():
-            entries.pop(key, None)
-        for key, value in rows.items():
-            if (old := base.get(key, ABSENT)) is not value and old != value:
-                entries[key] = (IN_SNAPSHOT, value)
-        for key in found.holes:
-            if key in holes or key not in rows:
-                entries.pop(key, None)
-            else:
-                entries[key] = (IN_SNAPSHOT, rows[key])
 
     def snapshot_abandoned(self, section: str) -> None:
         """A granted load failed (the database said no): let a later reader try again."""
@@ -398,12 +376,9 @@ class CacheView:
         rows: Mapping[Hashable, Any] | None,
         *,
         marker: int | None = None,
-        whole: bool = True,
         size: int | None = None,
     ) -> None:
-        self.cache.snapshot_done(
-            section, rows, read_at_generation=self.generation, marker=marker, whole=whole, size=size
-        )
+        self.cache.snapshot_done(section, rows, read_at_generation=self.generation, marker=marker, size=size)
 
     def snapshot_patched(self, section: str, changes: Mapping[Hashable, Any], *, marker: int | None, size: int) -> None:
         self.cache.snapshot_patched(section, changes, read_at_generation=self.generation, marker=marker, size=size)

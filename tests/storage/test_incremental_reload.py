@@ -301,8 +301,10 @@ def test_an_incremental_reload_keeps_unchanged_entries_and_replaces_changed_and_
     now = [1000.0]
     cache = ReadCache(clock=lambda: now[0])
     assert cache.wants_snapshot("levels")
-    unchanged, changed = ["one"], ["two"]
-    cache.snapshot_done("levels", {1: unchanged, 2: changed, 3: ["three"]}, read_at_generation=0, marker=5)
+    unchanged = ["one"]
+    loaded: dict[Hashable, Any] = {1: unchanged, 2: ["two"], 3: ["three"], 4: ["four"]}
+    cache.snapshot_done("levels", loaded, read_at_generation=0, marker=5, size=4)
+    cache.written({"stock": {4}})  # committed here before the reload begins: a hole it fills
     now[0] += cache_module.SNAPSHOT_STOCK_TTL_S + 1
     assert cache.get("levels", 1) is None  # the snapshot ran out: asked again
     # A reader that read row 1 meanwhile does not replace the snapshot's entry with one that
@@ -310,15 +312,17 @@ def test_an_incremental_reload_keeps_unchanged_entries_and_replaces_changed_and_
     cache.put("levels", 1, ["one"], read_at_generation=cache.generation)
     assert cache.wants_snapshot("levels")
     since = cache.snapshot_since("levels")
-    assert since is not None and since.marker == 5
-    rows = {key: value for key, value in since.rows.items() if key != 3}  # row 3 was deleted
-    rows[2] = ["two, changed"]
-    cache.snapshot_done("levels", rows, read_at_generation=cache.generation, marker=9, whole=False)
+    assert since is not None and (since.marker, since.stale) == (5, frozenset({4}))
+    changes: dict[Hashable, Any] = {2: ["two, changed"], 3: ABSENT, 4: ["four, read again"]}  # row 3 was deleted
+    cache.snapshot_patched("levels", changes, read_at_generation=cache.generation, marker=9, size=3)
     now[0] += cache_module.STOCK_TTL_S + 1  # past a put entry's life, within the snapshot's
     assert cache.get("levels", 1) is unchanged
     assert cache.get("levels", 2) == ["two, changed"]
     assert cache.get("levels", 3) is ABSENT
-    assert cache.snapshot_since("levels") is not None and cache._sections["levels"].full_at == 1000.0
+    assert cache.get("levels", 4) == ["four, read again"]
+    since = cache.snapshot_since("levels")
+    assert since is not None and (since.marker, since.size, since.stale) == (9, 3, frozenset())
+    assert cache._sections["levels"].full_at == 1000.0
 
 
 async def test_a_stock_import_elsewhere_numbers_its_rows_once_and_is_seen_by_an_incremental_reload(
