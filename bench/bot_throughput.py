@@ -26,6 +26,14 @@ runs elsewhere. The ratios above them are measured as before, with everything in
 
 ``--variants 4`` gives each product four sizes (40,000 sellable rows): the card then reads
 its parent's variants and shows option buttons.
+
+``--beside 1`` (with ``--variants 4``) imports as many products again with that many variants
+each into the same catalog, and browses the two kinds in turn with the echo bot (an echo turn
+before each): the same bot, process and catalog, the cards differing only in their variants.
+So what variants cost browsing is one run's ratio, not the difference of two runs on a
+machine whose speed moves between runs:
+
+    python bench/bot_throughput.py --products 10000 --variants 4 --beside 1 --users 20 --seconds 6 --slices 6
 """
 
 from __future__ import annotations
@@ -62,15 +70,16 @@ WORDS = ["Mug", "Bag", "Lantern", "Candle", "Card", "Jar", "Heart", "Star", "Box
 SIZES = ["S", "M", "L", "XL", "XXL", "3XL"]
 
 
-def catalog_csv(products: int, variants: int = 1) -> tuple[str, str, list[str]]:
+def catalog_csv(products: int, variants: int = 1, prefix: str = "B") -> tuple[str, str, list[str]]:
     """``products`` parents; with ``variants`` > 1 each comes in that many sizes (its own SKU
-    and stock, the price inherited from its parent row), and browsing opens random variants."""
+    and stock, the price inherited from its parent row), and browsing opens random variants.
+    SKUs are ``prefix`` and a number."""
     rng = random.Random(7)
     rows = ["sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description,parent,options"]
     stock = ["sku,warehouse,bin,quantity"]
     skus = []
     for i in range(products):
-        sku = f"B{i:06d}"
+        sku = f"{prefix}{i:06d}"
         name = f"{rng.choice(WORDS)} {rng.choice(WORDS).lower()} no. {i}"
         options = "Size=S" if variants > 1 else ""
         rows.append(
@@ -191,10 +200,17 @@ class Ordergram:
     people: list[SandboxUser]
     skus: list[str]
     rng: random.Random
+    beside: list[str]  # the SKUs of the catalog imported beside (``ordergram(beside=…)``)
 
     async def browse(self, seconds: float) -> float:
+        return await self.browse_of(self.skus, seconds)
+
+    async def browse_beside(self, seconds: float) -> float:
+        return await self.browse_of(self.beside, seconds)
+
+    async def browse_of(self, skus: list[str], seconds: float) -> float:
         async def op(user: SandboxUser) -> int:
-            await timed(self.server, user, lambda: user.send(f"/start p_{self.rng.choice(self.skus)}"))
+            await timed(self.server, user, lambda: user.send(f"/start p_{self.rng.choice(skus)}"))
             return 1
 
         return await closed_loop(self.people, seconds, op)
@@ -214,7 +230,11 @@ class Ordergram:
 
 
 @contextlib.asynccontextmanager
-async def ordergram(products: int, users: int, variants: int = 1) -> AsyncIterator[Ordergram]:
+async def ordergram(
+    products: int, users: int, variants: int = 1, beside: int | None = None
+) -> AsyncIterator[Ordergram]:
+    """Ordergram on its own sandbox and SQLite file, the catalog imported; ``beside``: as many
+    products again (SKUs ``P…``) with that many variants each, in the same catalog."""
     server = SandboxServer()
     await server.start()
     with tempfile.TemporaryDirectory() as tmp:
@@ -230,9 +250,16 @@ async def ordergram(products: int, users: int, variants: int = 1) -> AsyncIterat
         await import_warehouses(runtime.uow(), (DEMO / "warehouses.csv").read_text(encoding="utf-8"))
         await import_products(runtime.uow(), runtime.clock, products_csv)
         await import_stock(runtime.uow(), runtime.clock, stock_csv)
+        other: list[str] = []
+        if beside is not None:
+            products_csv, stock_csv, other = catalog_csv(products, beside, prefix="P")
+            await import_products(runtime.uow(), runtime.clock, products_csv)
+            await import_stock(runtime.uow(), runtime.clock, stock_csv)
         await import_carriers(runtime.uow(), (DEMO / "carriers.csv").read_text(encoding="utf-8"))
         print(
-            f"  imported {products:,} products × {variants} variant(s) and their stock"
+            f"  imported {products:,} products × {variants} variant(s)"
+            + (f" and {products:,} × {beside}" if beside is not None else "")
+            + " and their stock"
             f" in {time.perf_counter() - started:.1f} s"
         )
         polling = asyncio.create_task(
@@ -243,7 +270,7 @@ async def ordergram(products: int, users: int, variants: int = 1) -> AsyncIterat
         try:
             for user in people:  # registration is a one-off write; keep it out of the figures
                 await timed(server, user, partial(user.send, "/start"))
-            yield Ordergram(server, people, skus, random.Random(11))
+            yield Ordergram(server, people, skus, random.Random(11), other)
         finally:
             runtime.notifier.stop()
             await runtime.dp.stop_polling()
@@ -325,6 +352,45 @@ async def alternating(
     return statistics.fmean(echo_rates), statistics.fmean(our_rates)
 
 
+async def side_by_side(args: argparse.Namespace) -> None:
+    """Browsing only, in turn: echo, Ordergram's cards of products with ``--variants``, and of
+    those with ``--beside`` variants (one Ordergram, both kinds in its catalog)."""
+    async with (
+        echo_bot(args.users) as (echo, echo_server),
+        ordergram(args.products, args.users, args.variants, beside=args.beside) as shop,
+    ):
+        sides = (Tally(echo_server), Tally(shop.server), Tally(shop.server))
+        loads = [side.counting(load) for side, load in zip(sides, (echo, shop.browse, shop.browse_beside), strict=True)]
+        await loads[0](WARM_UP_S)
+        await warmed_up(loads[1])
+        await warmed_up(loads[2])
+        for side in sides:
+            side.clear()
+        cpu: dict[int, float] = {1: 0.0, 2: 0.0}
+        for _ in range(args.slices):
+            for which in (1, 2):
+                await loads[0](args.seconds / args.slices)
+                started = time.process_time()
+                await loads[which](args.seconds / args.slices)
+                cpu[which] += time.process_time() - started
+    rates = [side.updates / side.seconds for side in sides]
+    print()
+    print(f"echo bot                     {rates[0]:8.1f} updates/s   (between the other two's turns)")
+    for which, variants in ((1, args.variants), (2, args.beside)):
+        side = sides[which]
+        print(
+            f"Ordergram, {variants} variant(s) a product {rates[which]:8.1f} updates/s"
+            f"  {rates[which] / rates[0]:6.1%} of echo;"
+            f" process CPU {cpu[which] / side.updates * 1e6:5.0f} µs an update, the sandbox's own work"
+            f" {side.sandbox_us():4.0f} µs of it"
+        )
+    without = sides[1].rate_without_sandbox() / sides[2].rate_without_sandbox()
+    print(
+        f"browsing with {args.variants} variants against {args.beside}: {rates[1] / rates[2]:6.1%} of its rate"
+        f" ({without:.1%} with the sandboxes' own work taken out; target: no drop)"
+    )
+
+
 async def checkout_once(server: SandboxServer, user: SandboxUser, sku: str) -> None:
     def last_has(label: str) -> Callable[[], bool]:
         def check() -> bool:  # runs on each activity in this chat: look at the last message only
@@ -362,7 +428,15 @@ async def main() -> None:
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=8.0, help="per phase and bot")
     parser.add_argument("--slices", type=int, default=4, help="turns each bot takes per phase")
+    parser.add_argument("--beside", type=int, help="browse beside Ordergram with this many variants a product")
     args = parser.parse_args()
+    if args.beside is not None:
+        print(
+            f"browsing in turn: echo bot, Ordergram with {args.products:,} products × {args.variants} variant(s),"
+            f" and with × {args.beside}, {args.users} concurrent users each …"
+        )
+        await side_by_side(args)
+        return
     print(
         f"echo bot and Ordergram ({args.products:,} products × {args.variants} variant(s)),"
         f" {args.users} concurrent users each …"
