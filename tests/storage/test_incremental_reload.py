@@ -18,7 +18,7 @@ from storage import cache as cache_module
 from storage import models as m
 from storage.cache import ABSENT, ReadCache
 from storage.db import create_engine, session_factory
-from storage.repositories import catalog_snapshot, stock
+from storage.repositories import catalog_snapshot
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
@@ -276,25 +276,6 @@ async def test_every_change_trigger_is_there_at_head_on_both_engines(engine: Asy
         expected = 12
     async with engine.connect() as connection:
         assert len((await connection.execute(text(names))).all()) == expected
-
-
-async def test_the_incremental_stock_reload_finds_the_changed_counters_by_their_index_on_both_engines(
-    engine: AsyncEngine,
-) -> None:
-    """A reload every 10 s that scanned every counter (in the event loop's thread on SQLite)
-    would cost as much as the stock table is big, however few counters changed."""
-    statement = stock._CHANGED_LEVELS.params(since=5)
-    changed = statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
-    async with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            await connection.execute(text("SET enable_seqscan = off"))  # a small table: scanned only when it must be
-            plan = "\n".join((await connection.execute(text(f"EXPLAIN {changed}"))).scalars())
-            assert "ix_stock_change_seq" in plan and "Seq Scan on stock" not in plan, plan
-        else:
-            rows = (await connection.execute(text(f"EXPLAIN QUERY PLAN {changed}"))).all()
-            plan = "\n".join(row[-1] for row in rows)
-            assert "USING INDEX ix_stock_change_seq" in plan or "USING COVERING INDEX ix_stock_change_seq" in plan, plan
-            assert "SCAN stock" not in plan, plan
 
 
 def test_an_incremental_reload_keeps_unchanged_entries_and_replaces_changed_and_deleted_ones() -> None:
