@@ -18,6 +18,7 @@ from aiogram.types import (
     TelegramObject,
     Update,
     User,
+    WebAppInfo,
 )
 from pydantic_core import TzInfo
 
@@ -149,7 +150,12 @@ ENTITY = Plain(
         "user": ("user", USER),
     },
 )
-BUTTON = Plain(InlineKeyboardButton, _same("text", "url", "callback_data", kind=str))
+# A product card carries an "open in shop" Mini App button when the shop has one (WEBAPP_URL):
+# read here too, or every such card's reply would be validated whole.
+WEB_APP = Plain(WebAppInfo, {"url": ("url", str)})
+BUTTON = Plain(
+    InlineKeyboardButton, {**_same("text", "url", "callback_data", kind=str), "web_app": ("web_app", WEB_APP)}
+)
 KEYBOARD = Plain(InlineKeyboardMarkup, {"inline_keyboard": ("inline_keyboard", ListOf(ListOf(BUTTON)))})
 CONTACT = Plain(
     Contact, {**_same("phone_number", "first_name", "last_name", "vcard", kind=str), "user_id": ("user_id", int)}

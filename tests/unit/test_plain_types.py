@@ -72,6 +72,11 @@ SENT: dict[str, Any] = {
         {**SENT, "text": "x", "reply_markup": None, "edit_date": 1_700_000_100},  # None given: a field set
         {**SENT, "contact": {"phone_number": "+44", "first_name": "Ann", "user_id": 5}},
         {**SENT, "text": "", "entities": []},
+        {
+            **SENT,
+            "text": "Mug",
+            "reply_markup": {"inline_keyboard": [[{"text": "Open", "web_app": {"url": "https://x"}}]]},
+        },
     ],
 )
 def test_a_plain_message_is_made_as_validated(raw: dict[str, Any]) -> None:
@@ -94,7 +99,8 @@ def test_a_plain_message_is_made_as_validated(raw: dict[str, Any]) -> None:
         {**SENT, "chat": None},  # required
         {k: v for k, v in SENT.items() if k != "chat"},
         {**SENT, "entities": [{"type": "bold", "offset": 0}]},  # an entity without its length
-        {**SENT, "reply_markup": {"inline_keyboard": [[{"text": "Open", "web_app": {"url": "https://x"}}]]}},
+        {**SENT, "reply_markup": {"inline_keyboard": [[{"text": "Pay", "pay": True}]]}},  # a field not listed
+        {**SENT, "reply_markup": {"inline_keyboard": [[{"text": "Open", "web_app": {"url": 5}}]]}},
         [SENT],
     ],
 )
