@@ -62,6 +62,14 @@ class NotASwap(DomainError):
     key = N_("{sku} can only be exchanged for another variant of the same product.")
 
 
+class NotOnSale(DomainError):
+    key = N_("{name} is not on sale now, so it cannot be sent in exchange.")
+
+
+class ReplacementShort(DomainError):
+    key = N_("{name}: only {available} available.")
+
+
 class NotInspected(DomainError):
     key = N_("Inspect every line first: restock it or write it off.")
 

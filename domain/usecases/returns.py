@@ -12,7 +12,7 @@ from datetime import datetime
 
 from domain.accounting import Account
 from domain.catalog import Product
-from domain.errors import InsufficientStock, NotFound
+from domain.errors import NotFound
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Channel, Order, OrderLine, OrderStatus, ReturnStatus, new_order_code, normalize_order_code
@@ -24,7 +24,9 @@ from domain.returns import (
     NotASwap,
     NothingToReturn,
     NotInspected,
+    NotOnSale,
     NotReturnable,
+    ReplacementShort,
     ReturnKind,
     ReturnLine,
     ReturnMethod,
@@ -154,8 +156,17 @@ async def request_return(
 
 async def _check_swap(uow: UnitOfWork, product_id: int, swap_id: int, sku: str) -> None:
     ordered, wanted = await uow.products.get(product_id), await uow.products.get(swap_id)
-    if ordered is None or wanted is None or not wanted.orderable or wanted.parent_code != ordered.parent_code:
+    if ordered is None or wanted is None or wanted.parent_code != ordered.parent_code:
         raise NotASwap(sku=sku)
+    _on_sale(wanted)
+
+
+def _on_sale(wanted: Product) -> None:
+    """A variant that stopped being sold since it was offered is refused for what it is, not
+    as if the customer had asked for another product."""
+    wanted.check_orderable()
+    if not wanted.orderable:
+        raise NotOnSale(name=wanted.display_name)
 
 
 async def swap_choices(uow: UnitOfWork, *, product_ids: list[int]) -> dict[int, list[Product]]:
@@ -367,8 +378,10 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
             lines.append(OrderLine(line.product_id, line.sku, line.name, line.quantity, free, names=named))
             continue
         wanted = await uow.products.get(line.swap_product_id)
+        if wanted is not None:
+            _on_sale(wanted)
         price = rates.price(wanted.prices, order.currency) if wanted is not None else None
-        if wanted is None or wanted.id is None or not wanted.orderable or price is None:
+        if wanted is None or wanted.id is None or price is None:
             raise NotASwap(sku=line.sku)
         difference = price - line.unit_price
         charged = difference if difference.amount > 0 else difference * 0
@@ -411,7 +424,9 @@ async def _replacement(uow: UnitOfWork, clock: Clock, order: Order, request: Ret
     await uow.orders.add(replacement)
     for line in lines:
         if not await uow.stock.try_reserve(line.product_id, warehouse, line.quantity):
-            raise InsufficientStock(available=0)
+            levels = await uow.stock.levels([line.product_id])
+            left = sum(level.available for level in levels if level.warehouse_id == warehouse)
+            raise ReplacementShort(name=line.name, available=max(left, 0))
         await uow.stock.add_reservation(
             Reservation(
                 line.product_id,

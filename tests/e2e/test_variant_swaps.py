@@ -1,0 +1,100 @@
+"""Size swaps that can no longer be made, through the sandbox: a variant discontinued, hidden or
+sold out between the customer's choice and the replacement is refused with that reason, in the
+reader's language, and nothing is written."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.harness import RunningBot
+from domain.usecases.imports import import_stock
+from sandbox import SandboxUser
+from sandbox.server import BotMessage
+from storage import models as m
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import stock
+from tests.e2e.test_returns import delivered, money, rma_of
+from tests.e2e.test_variants import WORDS, journal_totals, tshirts
+
+REFUSED = {
+    "en": "Organic cotton T-shirt (L / Navy) is discontinued and can no longer be ordered.",
+    "ru": "Organic cotton T-shirt (L / Navy) снят с продажи и больше не заказывается.",
+}
+HIDDEN = {
+    "en": "Organic cotton T-shirt (L / Navy) is not on sale now, so it cannot be sent in exchange.",
+    "ru": "Organic cotton T-shirt (L / Navy) сейчас не продаётся, поэтому его нельзя выдать в обмен.",
+}
+
+
+async def set_status(shop: RunningBot, sku: str, status: str) -> None:
+    manager = await hire(shop, 95, "Mo", "manager")
+    sheet = await manager.send(f"/product {sku}")
+    await manager.press((await manager.press(sheet.last, "✏️ Status")).last, status)
+
+
+async def returns_and_orders(shop: RunningBot) -> tuple[int, int]:
+    async with shop.runtime.sessions() as session:
+        returns = await session.scalar(select(func.count()).select_from(m.ReturnRow))
+        orders = await session.scalar(select(func.count()).select_from(m.OrderRow))
+    return int(returns or 0), int(orders or 0)
+
+
+async def asked_for_large(customer: SandboxUser, code: str, language: str) -> BotMessage:
+    """The customer's exchange of TEE-M-NVY for L / Navy (offered: active, in stock), up to
+    how the parcel comes back; the message asking it."""
+    words = WORDS[language]
+    lines = await customer.press((await customer.send(f"/track {code}")).last, words["exchange"])
+    which = await customer.press((await customer.press(lines.last, "TEE-M-NVY")).last, words["continue"])
+    reasons = await customer.press(which.last, "L / Navy")
+    photos = await customer.press(reasons.last, words["reason"])
+    return (await customer.press(photos.last, words["skip"])).last
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_swap_to_a_variant_discontinued_after_it_was_offered_is_refused_with_that_reason(
+    shop: RunningBot, language: str
+) -> None:
+    await tshirts(shop)
+    code = await delivered(shop, 930, {"TEE-M-NVY": 1})
+    customer = SandboxUser(shop.server, 930, "Eli", language_code=language)
+    method = await asked_for_large(customer, code, language)
+    await set_status(shop, "TEE-L-NVY", "discontinued")
+    before = await returns_and_orders(shop)
+    refused = await customer.press(method, WORDS[language]["store"])
+    assert refused.callback_answer is not None and refused.callback_answer["text"] == REFUSED[language]
+    assert await returns_and_orders(shop) == before
+
+    await set_status(shop, "TEE-L-NVY", "hidden")
+    hidden = await customer.press(method, WORDS[language]["store"])
+    assert hidden.callback_answer is not None and hidden.callback_answer["text"] == HIDDEN[language]
+    assert await returns_and_orders(shop) == before
+
+
+async def test_a_replacement_whose_variant_was_discontinued_or_sold_out_meanwhile_is_refused_naming_it(
+    shop: RunningBot,
+) -> None:
+    await tshirts(shop)
+    code = await delivered(shop, 931, {"TEE-M-NVY": 1})
+    customer = SandboxUser(shop.server, 931, "Eli")
+    method = await asked_for_large(customer, code, "en")
+    rma = rma_of((await customer.press(method, "store")).last.text)
+    manager = await hire(shop, 96, "Meg", "manager")
+    shown = await manager.send(f"/rma {rma}")
+    for step in ("Approve", "Parcel received", "Restock TEE-M-NVY"):
+        shown = await manager.press(shown.last, step)
+    before = (await returns_and_orders(shop), await stock(shop, "TEE-L-NVY"), await journal_totals(shop))
+
+    await set_status(shop, "TEE-L-NVY", "discontinued")
+    refused = await manager.press(shown.last, "Send the replacement")
+    assert refused.callback_answer is not None and refused.callback_answer["text"] == REFUSED["en"]
+
+    await set_status(shop, "TEE-L-NVY", "active")
+    none_left = "sku,warehouse,bin,quantity\nTEE-L-NVY,LON,A-05-02-3,0\n"
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, none_left)
+    sold_out = await manager.press(shown.last, "Send the replacement")
+    assert sold_out.callback_answer is not None
+    assert sold_out.callback_answer["text"] == "Organic cotton T-shirt (L / Navy): only 0 available."
+    assert (await returns_and_orders(shop), await journal_totals(shop)) == (before[0], before[2])
+    assert await stock(shop, "TEE-L-NVY") == [("LON", 0, 0)]
+    assert await money(shop, code) == []
