@@ -13,6 +13,10 @@ from domain.usecases.inventory import MAX_RECEIPT, adjust, low_stock, move, rece
 from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
+# /lowstock's lines in the chat: a catalog under its reorder points at once (a reorder file for
+# every variant) was otherwise hundreds of messages; the rest is counted (/lowstock WAREHOUSE
+# narrows it).
+MAX_LOW_STOCK_SHOWN = 40
 
 
 def _args(command: CommandObject) -> list[str]:
@@ -141,4 +145,5 @@ async def reorder_point(message: Message, command: CommandObject, uow: UnitOfWor
 async def show_low_stock(message: Message, command: CommandObject, uow: UnitOfWork, renderer: Renderer) -> None:
     args = _args(command)
     lines = await low_stock(uow, staff_id=_who(message), warehouse_code=args[0] if args else None)
-    await message.answer(renderer.render("staff/lowstock.html.j2", lines=lines))
+    shown, more = lines[:MAX_LOW_STOCK_SHOWN], max(len(lines) - MAX_LOW_STOCK_SHOWN, 0)
+    await message.answer(renderer.render("staff/lowstock.html.j2", lines=shown, more=more))

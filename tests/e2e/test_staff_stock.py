@@ -6,6 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.harness import RunningBot
+from domain.usecases.imports import import_products, import_stock
+from domain.usecases.purchasing import import_reorder
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, stock_row
@@ -99,3 +101,25 @@ async def test_stock_finds_a_product_by_a_name_that_is_no_sku(shop: RunningBot) 
     manager = await hire(shop, 53, "Noa", "manager")
     by_name = await manager.send("/stock hanging heart")  # two words: no SKU has a space
     assert "White Hanging Heart" in by_name.last.text and "LON" in by_name.last.text
+
+
+async def test_a_long_low_stock_list_is_one_message_that_says_how_many_more_are_low(shop: RunningBot) -> None:
+    """A whole catalog under its reorder points (a shop that set them all at once) was sent as
+    one message per 4,096 characters: 40,000 low variants made 732 messages in the chat."""
+    runtime, count = shop.runtime, 300
+    skus = [f"LOW-{i:03d}" for i in range(count)]
+    products = "".join(f"{sku},Low thing {sku},Gadgets,1.50,GBP\n" for sku in skus)
+    await import_products(runtime.uow(), runtime.clock, "sku,name,category,price,currency\n" + products)
+    stock = "".join(f"{sku},LON,A-01-01-1,1\n" for sku in skus)
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n" + stock)
+    reorder = "".join(f"{sku},LON,5,50,CANDLES,1,1,1.10,GBP\n" for sku in skus)
+    await import_reorder(
+        runtime.uow(),
+        "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n" + reorder,
+    )
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    low = await admin.send("/lowstock LON")
+    assert len(low.messages) == 1
+    text = low.last.text
+    shown = text.count("LON: 1 available, reorder at 5")
+    assert 0 < shown < count and text.endswith(f"… and {count - shown} more.")
