@@ -50,6 +50,10 @@ class NotReturnable(DomainError):
     counted = "days"
 
 
+class AlreadyInReturn(DomainError):
+    key = N_("Everything in order {code} that can come back is already in a return: {rmas}.")
+
+
 class TooManyReturned(DomainError):
     key = N_("Only {available} of {sku} can still be returned.")
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from domain.accounting import Account
 from domain.catalog import Product
-from domain.errors import NotFound
+from domain.errors import DomainError, NotFound
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Channel, Order, OrderLine, OrderStatus, ReturnStatus, new_order_code, normalize_order_code
@@ -21,6 +21,7 @@ from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.returns import (
     SHOP_FAULT,
+    AlreadyInReturn,
     NotASwap,
     NothingToReturn,
     NotInspected,
@@ -68,6 +69,16 @@ async def _already_returned(uow: UnitOfWork, order_id: int) -> dict[int, int]:
     return taken
 
 
+async def _none_left(uow: UnitOfWork, order: Order, unclaimed: dict[int, int], window_days: int) -> DomainError:
+    """Why nothing more may come back: what could is already asked for (those returns named,
+    so a second tap on Exchange is not told the order was never delivered), or the window."""
+    if not unclaimed:
+        return NotReturnable(code=order.code, days=window_days)
+    requests = await uow.returns.for_order(order.id or 0)
+    rmas = [r.rma_code for r in requests if r.status is not ReturnStatus.REJECTED]
+    return AlreadyInReturn(code=order.code, rmas=", ".join(rmas))
+
+
 async def returnable_lines(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, window_days: int
 ) -> tuple[Order, dict[int, int], dict[int, list[Parcel]]]:
@@ -77,9 +88,12 @@ async def returnable_lines(
         order = await _own_order(uow, customer_id, code)
         parcels = await uow.parcels.for_order(order.id or 0)
         already = await _already_returned(uow, order.id or 0)
-        left = returnable(order, clock.now(), window_days, already, parcels, await dropped(uow, order))
-    if not left:
-        raise NotReturnable(code=order.code, days=window_days)
+        gave_up = await dropped(uow, order)
+        left = returnable(order, clock.now(), window_days, already, parcels, gave_up)
+        if not left:
+            raise await _none_left(
+                uow, order, returnable(order, clock.now(), window_days, {}, parcels, gave_up), window_days
+            )
     delivered = [p for p in parcels if p.status is ParcelStatus.DELIVERED]
     return order, left, parcels_by_line(delivered)
 
@@ -111,9 +125,12 @@ async def request_return(
         order = await _own_order(uow, customer_id, code)
         parcels = await uow.parcels.for_order(order.id or 0)
         already = await _already_returned(uow, order.id or 0)
-        left = returnable(order, clock.now(), window_days, already, parcels, await dropped(uow, order))
+        gave_up = await dropped(uow, order)
+        left = returnable(order, clock.now(), window_days, already, parcels, gave_up)
         if not left:
-            raise NotReturnable(code=order.code, days=window_days)
+            raise await _none_left(
+                uow, order, returnable(order, clock.now(), window_days, {}, parcels, gave_up), window_days
+            )
         lines = []
         for line in order.lines:
             quantity = wanted.get(line.id or 0, 0)

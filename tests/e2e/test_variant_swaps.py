@@ -40,6 +40,13 @@ async def returns_and_orders(shop: RunningBot) -> tuple[int, int]:
     return int(returns or 0), int(orders or 0)
 
 
+async def delivered_tee(shop: RunningBot, customer_id: int, language: str) -> tuple[str, SandboxUser]:
+    """The T-shirts catalog, and a customer (in ``language``) with TEE-M-NVY delivered: the order's code."""
+    await tshirts(shop)
+    code = await delivered(shop, customer_id, {"TEE-M-NVY": 1})
+    return code, SandboxUser(shop.server, customer_id, "Eli", language_code=language)
+
+
 async def asked_for_large(customer: SandboxUser, code: str, language: str) -> BotMessage:
     """The customer's exchange of TEE-M-NVY for L / Navy (offered: active, in stock), up to
     how the parcel comes back; the message asking it."""
@@ -55,9 +62,7 @@ async def asked_for_large(customer: SandboxUser, code: str, language: str) -> Bo
 async def test_a_swap_to_a_variant_discontinued_after_it_was_offered_is_refused_with_that_reason(
     shop: RunningBot, language: str
 ) -> None:
-    await tshirts(shop)
-    code = await delivered(shop, 930, {"TEE-M-NVY": 1})
-    customer = SandboxUser(shop.server, 930, "Eli", language_code=language)
+    code, customer = await delivered_tee(shop, 930, language)
     method = await asked_for_large(customer, code, language)
     await set_status(shop, "TEE-L-NVY", "discontinued")
     before = await returns_and_orders(shop)
@@ -74,9 +79,7 @@ async def test_a_swap_to_a_variant_discontinued_after_it_was_offered_is_refused_
 async def test_a_replacement_whose_variant_was_discontinued_or_sold_out_meanwhile_is_refused_naming_it(
     shop: RunningBot,
 ) -> None:
-    await tshirts(shop)
-    code = await delivered(shop, 931, {"TEE-M-NVY": 1})
-    customer = SandboxUser(shop.server, 931, "Eli")
+    code, customer = await delivered_tee(shop, 931, "en")
     method = await asked_for_large(customer, code, "en")
     rma = rma_of((await customer.press(method, "store")).last.text)
     manager = await hire(shop, 96, "Meg", "manager")
@@ -98,3 +101,24 @@ async def test_a_replacement_whose_variant_was_discontinued_or_sold_out_meanwhil
     assert (await returns_and_orders(shop), await journal_totals(shop)) == (before[0], before[2])
     assert await stock(shop, "TEE-L-NVY") == [("LON", 0, 0)]
     assert await money(shop, code) == []
+
+
+ALREADY = {
+    "en": "Everything in order {code} that can come back is already in a return: {rma}.",
+    "ru": "Всё, что можно вернуть из заказа {code}, уже в возврате: {rma}.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_second_exchange_of_an_order_already_all_in_one_names_that_return_not_the_window(
+    shop: RunningBot, language: str
+) -> None:
+    code, customer = await delivered_tee(shop, 932, language)
+    rma = rma_of(
+        (await customer.press(await asked_for_large(customer, code, language), WORDS[language]["store"])).last.text
+    )
+    before = await returns_and_orders(shop)
+    again = await customer.press((await customer.send(f"/track {code}")).last, WORDS[language]["exchange"])
+    assert again.last.text == ALREADY[language].format(code=code, rma=rma)
+    assert (await customer.send(f"/return {code}")).last.text == ALREADY[language].format(code=code, rma=rma)
+    assert await returns_and_orders(shop) == before
