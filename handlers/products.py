@@ -18,7 +18,7 @@ from aiogram.types import (
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain.catalog import ProductStatus, normalize_barcode
+from domain.catalog import ProductStatus
 from domain.catalog_edits import field_value, parse_amount, parse_category, parse_name, shown
 from domain.i18n import N_
 from domain.money import Money
@@ -429,7 +429,7 @@ async def new_without_barcode(query: CallbackQuery, state: FSMContext, settings:
 
 @router.message(StateFilter(Creating.barcode), F.text, ~F.text.startswith("/"))
 async def new_barcode(message: Message, uow: UnitOfWork, state: FSMContext, settings: ShopSettings) -> None:
-    barcode = await check_new_barcode(uow, normalize_barcode(message.text or ""))
+    barcode = await check_new_barcode(uow, message.text or "")
     await state.update_data(barcode=barcode)
     await _next_step(message, state, Creating.photo, settings)
 

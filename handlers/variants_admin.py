@@ -10,7 +10,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain.catalog import normalize_barcode
 from domain.catalog_edits import parse_amount
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
@@ -151,7 +150,7 @@ async def variant_without_barcode(query: CallbackQuery, state: FSMContext, setti
 
 @router.message(StateFilter(AddingVariant.barcode), F.text, ~F.text.startswith("/"))
 async def variant_barcode(message: Message, uow: UnitOfWork, state: FSMContext, settings: ShopSettings) -> None:
-    barcode = await check_new_barcode(uow, normalize_barcode(message.text or ""))
+    barcode = await check_new_barcode(uow, message.text or "")
     await state.update_data(barcode=barcode)
     await _ask_price(message, state, settings)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.catalog import MAX_PHOTOS, Product, ProductStatus, normalize_sku
-from domain.catalog_edits import DuplicateBarcode, ProductChange, apply_text, field_value, shown
+from domain.catalog_edits import DuplicateBarcode, ProductChange, apply_text, field_value, parse_barcode, shown
 from domain.categories import Spelling, leaf, plan_parents
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
@@ -322,7 +322,11 @@ async def check_new_sku(uow: UnitOfWork, sku: str) -> str:
     return normalized
 
 
-async def check_new_barcode(uow: UnitOfWork, barcode: str) -> str:
+async def check_new_barcode(uow: UnitOfWork, typed: str) -> str | None:
+    """A new product's typed barcode, not yet anyone's; ``-`` is none, as on the sheet."""
+    barcode = parse_barcode(typed)
+    if barcode is None:
+        return None
     async with uow:
         owner = await uow.products.sku_with_barcode(barcode)
     if owner is not None:

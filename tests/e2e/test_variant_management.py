@@ -170,3 +170,23 @@ async def test_hostile_option_values_read_as_typed_and_a_product_without_options
     saved = await manager.send("Size=<b>XL</b>")
     assert "This variant: Size=<b>XL</b>" in saved.last.text  # shown as typed, not as markup
     assert (await _product(shop, "POLO")).option1 == "<b>XL</b>"
+
+
+async def test_a_dash_for_the_barcode_of_a_new_variant_or_product_means_none_as_on_the_sheet(shop: RunningBot) -> None:
+    await tshirts(shop)
+    manager = await hire(shop, 75, "Mia", "manager")
+    for sku, values in (("TEE-XXL-NVY", "Size=XXL; Colour=Navy"), ("TEE-XXL-WHT", "Size=XXL; Colour=White")):
+        await manager.press((await manager.send("/product TEE")).last, "Add variant")
+        await manager.send(sku)
+        await manager.send(values)
+        price = await manager.send("-")  # none: the second variant is not refused a barcode the first took
+        assert price.last.text.startswith("Its own price in GBP")
+        await manager.press(price.last, "The parent's price")
+        assert (await _product(shop, sku)).barcode is None
+    await manager.send("/newproduct")
+    for answer in ("CAP-1", "Cap", "Clothing", "9.00"):
+        await manager.send(answer)
+    photo = await manager.send("-")
+    assert photo.last.text.startswith("A photo of it?")
+    await manager.press(photo.last, "Skip")
+    assert (await _product(shop, "CAP-1")).barcode is None
