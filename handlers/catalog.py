@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date
 
 from aiogram import Bot, F, Router
@@ -35,6 +36,7 @@ from domain.usecases.catalog import (
     search_products,
 )
 from domain.usecases.fx import wanted_currency
+from domain.variants import OptionChoice
 from handlers.callbacks import (
     BuyNowCb,
     CartChange,
@@ -172,6 +174,18 @@ def _press(text: str, kind: type[CallbackData], *values: int | str) -> InlineKey
 
 
 OPTIONS_PER_ROW = 4
+# Values shown of one option: three options' worth and the card's other rows stay under
+# Telegram's 100 buttons a message (a ring in 130 shades was refused).
+VALUES_SHOWN = 24
+
+
+def values_shown(choices: Sequence[OptionChoice]) -> tuple[Sequence[OptionChoice], bool, bool]:
+    """The values of an option around the chosen one, at most ``VALUES_SHOWN``, and whether
+    some come before and after them: the outermost open the next values, so each is reached."""
+    at = next((i for i, choice in enumerate(choices) if choice.chosen), 0)
+    start = min(max(at - VALUES_SHOWN // 2, 0), max(len(choices) - VALUES_SHOWN, 0))
+    end = start + VALUES_SHOWN
+    return choices[start:end], start > 0, end < len(choices)
 
 
 def option_buttons(card: ProductCard, category_id: int, page: int) -> list[list[InlineKeyboardButton]]:
@@ -183,12 +197,17 @@ def option_buttons(card: ProductCard, category_id: int, page: int) -> list[list[
     rows: list[list[InlineKeyboardButton]] = []
     for option in card.options:
         buttons = []
-        for value, product_id, chosen, sold_out in option.choices:
+        shown, before, after = values_shown(option.choices)
+        for n, (value, product_id, chosen, sold_out) in enumerate(shown):
             label = shorten(value, 20)
             if chosen:
                 label = "✔ " + label
             if sold_out:
                 label += " ✖"
+            if n == 0 and before:
+                label = "◀ " + label
+            if n == len(shown) - 1 and after:
+                label += " ▶"
             buttons.append(callback_button(label, packed(VariantCb, product_id, category_id, page)))
         rows += [buttons[i : i + OPTIONS_PER_ROW] for i in range(0, len(buttons), OPTIONS_PER_ROW)]
     return rows

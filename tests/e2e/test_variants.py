@@ -176,3 +176,34 @@ async def test_a_swap_to_a_cheaper_variant_owes_the_difference_back(shop: Runnin
     assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 1)]
     debit, credit = await journal_totals(shop)
     assert debit == credit
+
+
+async def test_a_card_with_more_values_than_telegram_takes_buttons_shows_those_around_the_chosen_one(
+    shop: RunningBot,
+) -> None:
+    """A ring in 130 shades: a button for each was 130 buttons, over Telegram's 100, and the
+    card was refused ("something went wrong"). The card shows the values nearest the chosen
+    one, the outermost marked ◀ / ▶; pressing them walks to every value."""
+    runtime, count = shop.runtime, 130
+    shades = [f"S{i:03d}" for i in range(count)]
+    rows = ["RING,Silver ring,Rings,20.00,GBP,,Shade=S000"] + [f"RING-{s},,,,,RING,Shade={s}" for s in shades[1:]]
+    await import_products(
+        runtime.uow(), runtime.clock, "sku,name,category,price,currency,parent,options\n" + "\n".join(rows)
+    )
+    stock = ["RING,LON,A-01-01-1,5"] + [f"RING-{s},LON,A-01-01-1,5" for s in shades[1:]]
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n" + "\n".join(stock))
+    customer = SandboxUser(shop.server, 310, "Rin")
+    card = (await customer.send("/start p_RING")).last
+    assert "Shade: <b>S000</b>" in (card.html or "")
+    seen: set[str] = set()
+    for _ in range(count):
+        values = [t for t in card.button_texts() if "S" in t and "🛒" not in t]
+        assert len(card.button_texts()) <= 100 and len(values) < count
+        seen |= {re.sub(r"[^S\d]", "", t) for t in values}
+        if not values[-1].endswith("▶"):
+            break
+        card = (await customer.press(card, values[-1])).last
+    card = (await customer.press(card, "S129")).last
+    assert seen == set(shades) and "Shade: <b>S129</b>" in (card.html or "")
+    back = [t for t in card.button_texts() if t.startswith("◀")]
+    assert len(back) == 1 and "S1" in back[0]
