@@ -211,6 +211,13 @@ class ReturnSwapCb(CallbackData, prefix="rw"):
     product_id: Number
 
 
+class ReturnSwapPageCb(CallbackData, prefix="rwp"):
+    """A page of the variants an exchange's line may be swapped to."""
+
+    line_id: Number
+    page: Number
+
+
 class ReturnReasonCb(CallbackData, prefix="rr"):
     reason: ReturnReason
 

@@ -13,6 +13,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from domain.catalog import Product
 from domain.customers import Customer
 from domain.errors import InvalidQuantity
 from domain.parcels import Parcel
@@ -26,6 +27,7 @@ from handlers.callbacks import (
     ReturnReasonCb,
     ReturnStartCb,
     ReturnSwapCb,
+    ReturnSwapPageCb,
     button,
     shorten,
 )
@@ -151,29 +153,58 @@ async def _swap_or_reason_step(target: Message, state: FSMContext, draft: Return
             others = choices.get(draft.products.get(line_id, 0), [])
             if not others:
                 continue
-            rows = [[button(_("The same again"), ReturnSwapCb(line_id=line_id, product_id=0))]]
-            rows += [
-                [button(shorten(v.variant_label or v.sku), ReturnSwapCb(line_id=line_id, product_id=v.id or 0))]
-                for v in others
-            ]
             await target.answer(
                 _("Exchange {item} for which one?").format(item=draft.labels.get(line_id, "")),
-                reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+                reply_markup=_swap_keyboard(line_id, others, 0),
             )
             return
     await _reason_step(target, state)
 
 
-@router.callback_query(StateFilter(Returning.lines), ReturnSwapCb.filter())
-async def swap_chosen(query: CallbackQuery, callback_data: ReturnSwapCb, state: FSMContext, uow: UnitOfWork) -> None:
+# Variants offered a page: a product in 130 shades was a button each, over Telegram's 100.
+SWAPS_PER_PAGE = 24
+
+
+def _swap_keyboard(line_id: int, others: list[Product], page: int) -> InlineKeyboardMarkup:
+    pages = max(1, -(-len(others) // SWAPS_PER_PAGE))
+    page = min(page, pages - 1)  # an older list's page past a shorter one's end: its last
+    rows = [[button(_("The same again"), ReturnSwapCb(line_id=line_id, product_id=0))]]
+    rows += [
+        [button(shorten(v.variant_label or v.sku), ReturnSwapCb(line_id=line_id, product_id=v.id or 0))]
+        for v in others[page * SWAPS_PER_PAGE : (page + 1) * SWAPS_PER_PAGE]
+    ]
+    nav = []
+    if page > 0:
+        nav.append(button(_("◀ Previous"), ReturnSwapPageCb(line_id=line_id, page=page - 1)))
+    if page + 1 < pages:
+        nav.append(button(_("Next ▶"), ReturnSwapPageCb(line_id=line_id, page=page + 1)))
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, nav] if nav else rows)
+
+
+@router.callback_query(StateFilter(Returning.lines), ReturnSwapPageCb.filter())
+async def swap_page(query: CallbackQuery, callback_data: ReturnSwapPageCb, state: FSMContext, uow: UnitOfWork) -> None:
+    message, draft = await _swap_pressed(query, callback_data.line_id, state)
+    product_id = draft.products.get(callback_data.line_id, 0)
+    others = (await swap_choices(uow, product_ids=[product_id])).get(product_id, [])
+    await message.edit_reply_markup(reply_markup=_swap_keyboard(callback_data.line_id, others, callback_data.page))
+
+
+async def _swap_pressed(query: CallbackQuery, line_id: int, state: FSMContext) -> tuple[Message, ReturnDraft]:
+    """A press on an exchange's question about ``line_id``, answered; the draft it belongs to."""
     assert isinstance(query.message, Message)
     await query.answer()
     draft = await return_draft_of(state)
-    if callback_data.line_id not in draft.chosen:
+    if line_id not in draft.chosen:
         raise NothingToReturn()
+    return query.message, draft
+
+
+@router.callback_query(StateFilter(Returning.lines), ReturnSwapCb.filter())
+async def swap_chosen(query: CallbackQuery, callback_data: ReturnSwapCb, state: FSMContext, uow: UnitOfWork) -> None:
+    message, draft = await _swap_pressed(query, callback_data.line_id, state)
     draft = replace(draft, swaps={**draft.swaps, callback_data.line_id: callback_data.product_id})
     await save_return(state, draft)
-    await _swap_or_reason_step(query.message, state, draft, uow)
+    await _swap_or_reason_step(message, state, draft, uow)
 
 
 @router.callback_query(StateFilter(Returning.lines, Returning.quantity), ReturnLineCb.filter())

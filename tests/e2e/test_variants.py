@@ -178,20 +178,28 @@ async def test_a_swap_to_a_cheaper_variant_owes_the_difference_back(shop: Runnin
     assert debit == credit
 
 
-async def test_a_card_with_more_values_than_telegram_takes_buttons_shows_those_around_the_chosen_one(
-    shop: RunningBot,
-) -> None:
-    """A ring in 130 shades: a button for each was 130 buttons, over Telegram's 100, and the
-    card was refused ("something went wrong"). The card shows the values nearest the chosen
-    one, the outermost marked ◀ / ▶; pressing them walks to every value."""
-    runtime, count = shop.runtime, 130
-    shades = [f"S{i:03d}" for i in range(count)]
+SHADES = [f"S{i:03d}" for i in range(130)]
+
+
+async def rings(shop: RunningBot) -> None:
+    """A silver ring in 130 shades (RING is S000, RING-S001 … RING-S129), 5 of each in LON."""
+    runtime, shades = shop.runtime, SHADES
     rows = ["RING,Silver ring,Rings,20.00,GBP,,Shade=S000"] + [f"RING-{s},,,,,RING,Shade={s}" for s in shades[1:]]
     await import_products(
         runtime.uow(), runtime.clock, "sku,name,category,price,currency,parent,options\n" + "\n".join(rows)
     )
     stock = ["RING,LON,A-01-01-1,5"] + [f"RING-{s},LON,A-01-01-1,5" for s in shades[1:]]
     await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n" + "\n".join(stock))
+
+
+async def test_a_card_with_more_values_than_telegram_takes_buttons_shows_those_around_the_chosen_one(
+    shop: RunningBot,
+) -> None:
+    """A ring in 130 shades: a button for each was 130 buttons, over Telegram's 100, and the
+    card was refused ("something went wrong"). The card shows the values nearest the chosen
+    one, the outermost marked ◀ / ▶; pressing them walks to every value."""
+    await rings(shop)
+    count, shades = len(SHADES), SHADES
     customer = SandboxUser(shop.server, 310, "Rin")
     card = (await customer.send("/start p_RING")).last
     assert "Shade: <b>S000</b>" in (card.html or "")
@@ -207,3 +215,21 @@ async def test_a_card_with_more_values_than_telegram_takes_buttons_shows_those_a
     assert seen == set(shades) and "Shade: <b>S129</b>" in (card.html or "")
     back = [t for t in card.button_texts() if t.startswith("◀")]
     assert len(back) == 1 and "S1" in back[0]
+
+
+async def test_an_exchange_for_one_of_many_variants_pages_them_and_any_may_be_chosen(shop: RunningBot) -> None:
+    """The exchange asked "for which one?" with a button per variant in stock: 129 shades were
+    over Telegram's 100 buttons, and the customer was told something went wrong."""
+    await rings(shop)
+    code = await delivered(shop, 312, {"RING-S005": 1})
+    customer = SandboxUser(shop.server, 312, "Eli")
+    lines = await customer.press((await customer.send(f"/track {code}")).last, "Exchange")
+    lines = await customer.press(lines.last, "RING-S005")
+    which = (await customer.press(lines.last, "Continue")).last
+    assert "RING-S005" in which.text and "The same again" in which.button_texts()
+    while "S120" not in which.button_texts():
+        assert len(which.button_texts()) <= 30
+        which = (await customer.press(which, "Next ▶")).last
+    assert "◀ Previous" in which.button_texts()
+    reasons = await customer.press(which, "S120")
+    assert "Why?" in reasons.last.text
