@@ -22,6 +22,7 @@ from sqlalchemy.util.concurrency import greenlet_spawn
 from domain.catalog import ProductStatus
 from domain.customers import Customer
 from domain.errors import NotFound
+from domain.money import Money
 from domain.ports import SystemClock
 from domain.usecases.cart import set_cart_quantity
 from domain.usecases.catalog import product_card_by_sku
@@ -774,6 +775,22 @@ TEES = (
     "TEE-M,Tee,Clothes,10.00,GBP,,200,,,,,TEE,Size=M\n"
     "TEE-L,Tee,Clothes,10.00,GBP,,200,,,,,TEE,Size=L\n"
 )
+
+
+async def test_the_catalog_snapshot_keeps_each_repeated_value_once(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
+    await import_products(uow, SystemClock(), TEES.replace("TEE-L,Tee,Clothes,10.00", "TEE-L,Tee,Clothes,12.00"))
+    async with uow.read_only():
+        ids = await uow.products.ids_by_sku(["TEE-S", "TEE-M", "TEE-L"])
+        small, medium, large = [await uow.products.get(ids[sku]) for sku in ("TEE-S", "TEE-M", "TEE-L")]
+    assert small and medium and large
+    assert (medium.name, medium.category, medium.parent, medium.option_names) == ("Tee", "Clothes", "TEE", ("Size",))
+    assert medium.prices["GBP"] == Money(1000, "GBP") and large.prices["GBP"] == Money(1200, "GBP")
+    # handed-out copies share the snapshot's immutable values: one object for each repeated one
+    assert small.name is medium.name and small.category is medium.category and small.parent is medium.parent
+    assert small.option_names is medium.option_names is large.option_names
+    assert small.prices["GBP"] is medium.prices["GBP"] and small.prices is not medium.prices
+    assert small.options is not medium.options
 
 
 async def test_a_variant_written_in_this_process_changes_its_siblings_at_once(engine: AsyncEngine) -> None:
