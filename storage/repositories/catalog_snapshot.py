@@ -46,7 +46,12 @@ def whole(products: Iterable[Product]) -> Entries:
 def changes(base: Mapping[Hashable, Any], fresh: Mapping[int, Product], gone: Collection[int]) -> Entries:
     """The entries that differ from ``base`` (the last load's) once ``fresh`` products replace
     theirs and the ``gone`` ones are deleted: key -> its new value, or ``ABSENT`` for a key no
-    longer there. Work in proportion to those products and their parents' variants only."""
+    longer there. Work in proportion to those products and their parents' variants only.
+    A product read again unchanged is no change: on PostgreSQL a reload also reads every row
+    written since the oldest transaction then running anywhere on the server began
+    (``storage.repositories.changes``), so a long report elsewhere makes reloads read more,
+    and what they read as it was keeps its entries and objects."""
+    fresh = {pid: product for pid, product in fresh.items() if base.get(pid) != product}
     changed: Entries = {}
     codes: set[str] = set()
     for pid in (*gone, *fresh):
@@ -60,7 +65,10 @@ def changes(base: Mapping[Hashable, Any], fresh: Mapping[int, Product], gone: Co
     joined: dict[str, list[int]] = defaultdict(list)
     for pid, product in fresh.items():
         changed[pid] = product
-        changed[("sku", product.sku)] = pid
+        if base.get(("sku", product.sku)) == pid:
+            changed.pop(("sku", product.sku), None)  # its SKU as it was: that entry stands
+        else:
+            changed[("sku", product.sku)] = pid
         joined[product.parent_code].append(pid)
     codes.update(joined)
     for code in codes:

@@ -86,3 +86,15 @@ def test_a_catalog_changed_row_by_row_gives_every_entry_a_whole_build_gives_and_
         assert base == whole(catalog[pid] for pid in sorted(catalog))
         assert changed.keys() <= _keys_of(before + list(fresh.values()))
     assert applied > 200
+
+
+def test_products_read_again_unchanged_change_no_entry_and_keep_their_objects() -> None:
+    """On PostgreSQL a transaction open anywhere on the server makes a reload read again rows it
+    had read (``storage.repositories.changes``): what comes back as it was is no change."""
+    rng = random.Random(5)
+    catalog = {pid: _product(pid, rng) for pid in range(1, 21)}
+    base = whole(catalog[pid] for pid in sorted(catalog))
+    again = {pid: Product(**_fields(catalog[pid])) for pid in range(1, 21)}  # equal, not the same objects
+    assert changes(base, again, set()) == {}
+    renamed = Product(**{**_fields(catalog[7]), "name": "Renamed"})
+    assert changes(base, {**again, 7: renamed}, set()) == {7: renamed}
