@@ -381,6 +381,23 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
         return request
 
 
+async def _paid_per_unit(uow: UnitOfWork, order: Order, product_id: int, price: Money) -> Money:
+    """What one unit of ``product_id`` at ``price`` on ``order`` cost the customer in all: on a
+    replacement, plus what the unit it replaced had cost (a swap charged only the difference, the
+    same goods again nothing), back to the order first paid for — so a swapped replacement
+    swapped again is priced against what was paid, not against the difference."""
+    seen: set[int | None] = set()
+    while "REPLACEMENT" in order.flags and order.id not in seen:
+        seen.add(order.id)
+        made = [r for r in await uow.returns.for_customer(order.customer_id) if r.replacement_order_id == order.id]
+        found = [(r, x) for r in made for x in r.lines if (x.swap_product_id or x.product_id) == product_id]
+        origin = await uow.orders.get_by_id(found[0][0].order_id) if found else None
+        if origin is None:
+            break
+        price, order, product_id = price + found[0][1].unit_price, origin, found[0][1].product_id
+    return price
+
+
 async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnRequest) -> tuple[list[OrderLine], Money]:
     """The replacement's lines: the same goods at no charge, or for a size swap the other
     variant charged at what its price is above the returned one's; and what is owed back
@@ -400,7 +417,7 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
         price = rates.price(wanted.prices, order.currency) if wanted is not None else None
         if wanted is None or wanted.id is None or price is None:
             raise NotASwap(sku=line.sku)
-        difference = price - line.unit_price
+        difference = price - await _paid_per_unit(uow, order, line.product_id, line.unit_price)
         charged = difference if difference.amount > 0 else difference * 0
         owed = owed + (charged - difference) * line.quantity
         lines.append(

@@ -9,22 +9,12 @@ from sqlalchemy import select
 
 from bot.harness import RunningBot
 from domain.fx import FxRate
-from domain.orders import OrderStatus
-from domain.usecases.dispatch import mark_delivered, ship_order
-from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_cod_order
 from tests.e2e.test_accounting import balances
-
-
-async def _deliver(shop: RunningBot, code: str) -> None:
-    runtime = shop.runtime
-    for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
-        await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
-    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking=f"TR{code}")
-    await mark_delivered(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code)
+from tests.e2e.test_returns import deliver
 
 
 async def test_a_russian_customer_pays_in_roubles_and_the_books_stay_in_pounds(shop: RunningBot) -> None:
@@ -43,7 +33,7 @@ async def test_a_russian_customer_pays_in_roubles_and_the_books_stay_in_pounds(s
         row = (await session.scalars(select(m.OrderRow).where(m.OrderRow.code == code))).one()
     assert (row.currency, row.fx_rate, row.subtotal_minor, row.shipping_minor) == ("RUB", "100", 59000, 37000)
 
-    await _deliver(shop, code)
+    await deliver(shop, code)
     books = await balances(shop)
     # Exactly the pounds the prices came from: £5.90 of goods, £3.70 of shipping.
     assert books["1000 Cash"] == (960, 0) and books["4000 Sales"] == (0, 590)

@@ -23,13 +23,18 @@ from tests.fakes import FakeClock
 
 async def delivered(shop: RunningBot, customer_id: int, items: dict[str, int]) -> str:
     code = await order(shop, customer_id, items)
+    await deliver(shop, code)
+    await shop.runtime.notifier.drain()  # the customer has had the status messages by now
+    return code
+
+
+async def deliver(shop: RunningBot, code: str) -> None:
+    """Order ``code`` picked, packed, shipped (DPD) and delivered."""
     runtime = shop.runtime
     for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
         await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
     await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking=f"TR{code}")
     await mark_delivered(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code)
-    await runtime.notifier.drain()  # the customer has had the status messages by now
-    return code
 
 
 async def money(shop: RunningBot, code: str) -> list[tuple[str, int]]:

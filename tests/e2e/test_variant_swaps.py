@@ -14,8 +14,8 @@ from sandbox.server import BotMessage
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import stock
-from tests.e2e.test_returns import delivered, money, rma_of
-from tests.e2e.test_variants import WORDS, journal_totals, tshirts
+from tests.e2e.test_returns import deliver, delivered, money, rma_of
+from tests.e2e.test_variants import WORDS, exchange, journal_totals, ordered_lines, swap, tshirts
 
 REFUSED = {
     "en": "Organic cotton T-shirt (L / Navy) is discontinued and can no longer be ordered.",
@@ -122,3 +122,31 @@ async def test_a_second_exchange_of_an_order_already_all_in_one_names_that_retur
     assert again.last.text == ALREADY[language].format(code=code, rma=rma)
     assert (await customer.send(f"/return {code}")).last.text == ALREADY[language].format(code=code, rma=rma)
     assert await returns_and_orders(shop) == before
+
+
+async def test_swapping_a_replacement_again_is_priced_against_what_was_paid_for_it_not_the_difference(
+    shop: RunningBot,
+) -> None:
+    await tshirts(shop)
+    code, replacement = await swap(shop, 940, "TEE-M-NVY", "L / Navy")  # £12.00, then £1.00 more for L
+    await deliver(shop, replacement)
+    await shop.runtime.notifier.drain()
+    back = await exchange(SandboxUser(shop.server, 940, "Eli"), shop, replacement, "TEE-L-NVY", "M / Navy")
+    assert await ordered_lines(shop, back) == [("TEE-M-NVY", "Organic cotton T-shirt (M / Navy)", 1, 0)]
+    assert await money(shop, replacement) == [("refund_owed", 100)]  # the £1.00 paid for L, owed back
+    assert await money(shop, code) == []
+    debit, credit = await journal_totals(shop)
+    assert debit == credit
+
+
+async def test_a_free_replacement_swapped_for_a_dearer_size_charges_only_the_difference(shop: RunningBot) -> None:
+    await tshirts(shop)
+    code, replacement = await swap(shop, 941, "TEE-M-NVY", "The same again")  # a free M for the £12.00 one
+    assert await ordered_lines(shop, replacement) == [("TEE-M-NVY", "Organic cotton T-shirt (M / Navy)", 1, 0)]
+    await deliver(shop, replacement)
+    await shop.runtime.notifier.drain()
+    dearer = await exchange(SandboxUser(shop.server, 941, "Eli"), shop, replacement, "TEE-M-NVY", "L / Navy")
+    assert await ordered_lines(shop, dearer) == [("TEE-L-NVY", "Organic cotton T-shirt (L / Navy)", 1, 100)]
+    assert await money(shop, replacement) == [] and await money(shop, code) == []
+    debit, credit = await journal_totals(shop)
+    assert debit == credit
