@@ -177,6 +177,7 @@ def refund_for(
     order: Order,
     shipping_already_refunded: bool,
     refunded_before: Mapping[int, int] | None = None,
+    paid_before: Mapping[int, Money] | None = None,
 ) -> Money:
     """The goods returned at what was paid for them (their share of the line after its
     discount), plus the order's shipping when it is the shop's fault (once).
@@ -184,7 +185,9 @@ def refund_for(
     A line of n units that cost P after discount refunds, once k of them are back in all,
     ⌊P·k/n⌋: each return refunds the growth of that figure from the units refunded before
     (``refunded_before``, per order line id), so partial returns never add up to more
-    than was paid, and the last unit back brings the line's refunds to exactly P."""
+    than was paid, and the last unit back brings the line's refunds to exactly P. A replacement's
+    line adds, per unit, what the unit it replaced was paid (``paid_before``, per order line id):
+    the same goods sent again were paid for on the first order, not on the replacement."""
     before = refunded_before or {}
     lines = {line.id: line for line in order.lines}
     amount = Money.zero(order.currency)
@@ -195,6 +198,7 @@ def refund_for(
             continue
         paid, n, prior = line.net.amount, line.quantity, before.get(returned.order_line_id, 0)
         amount += Money(paid * (prior + returned.quantity) // n - paid * prior // n, order.currency)
+        amount += (paid_before or {}).get(returned.order_line_id, amount * 0) * returned.quantity
     if request.reason in SHOP_FAULT and order.shipping is not None and not shipping_already_refunded:
         amount = amount + order.shipping
     return amount

@@ -361,7 +361,11 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
             before: dict[int, int] = defaultdict(int)
             for line in (x for r in earlier if r.status is ReturnStatus.REFUNDED for x in r.lines):
                 before[line.order_line_id] += line.quantity
-            request.refund = refund_for(request, order, shipping_done, before)
+            paid = {
+                x.id or 0: await _paid_per_unit(uow, order, x.product_id, x.unit_price) - x.unit_price
+                for x in order.lines
+            }
+            request.refund = refund_for(request, order, shipping_done, before, paid)
             await uow.payments.add(
                 Payment(order.id, PaymentKind.REFUND_OWED, order.payment_method.value, request.refund, now)
             )
@@ -381,21 +385,34 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
         return request
 
 
-async def _paid_per_unit(uow: UnitOfWork, order: Order, product_id: int, price: Money) -> Money:
-    """What one unit of ``product_id`` at ``price`` on ``order`` cost the customer in all: on a
-    replacement, plus what the unit it replaced had cost (a swap charged only the difference, the
-    same goods again nothing), back to the order first paid for — so a swapped replacement
-    swapped again is priced against what was paid, not against the difference."""
-    seen: set[int | None] = set()
-    while "REPLACEMENT" in order.flags and order.id not in seen:
-        seen.add(order.id)
-        made = [r for r in await uow.returns.for_customer(order.customer_id) if r.replacement_order_id == order.id]
-        found = [(r, x) for r in made for x in r.lines if (x.swap_product_id or x.product_id) == product_id]
-        origin = await uow.orders.get_by_id(found[0][0].order_id) if found else None
-        if origin is None:
-            break
-        price, order, product_id = price + found[0][1].unit_price, origin, found[0][1].product_id
-    return price
+MAX_REPLACEMENTS = 20  # replacements of replacements followed back, at most
+
+
+async def _paid_per_unit(uow: UnitOfWork, order: Order, product_id: int, price: Money, depth: int = 0) -> Money:
+    """What one unit of ``product_id`` at ``price`` on ``order`` cost the customer, net: on a
+    replacement, what the unit it replaced had cost plus what the swap charged less what it owed
+    back (the same goods again charged nothing), back to the order first paid for — so a
+    replacement swapped or refunded is priced at what was paid, not at its line's difference."""
+    if "REPLACEMENT" not in order.flags or depth > MAX_REPLACEMENTS:
+        return price
+    made = [r for r in await uow.returns.for_customer(order.customer_id) if r.replacement_order_id == order.id]
+    found = [(r, x) for r in made for x in r.lines if (x.swap_product_id or x.product_id) == product_id]
+    origin = await uow.orders.get_by_id(found[0][0].order_id) if found else None
+    if origin is None:
+        return price
+    request, returned = found[0]
+    before = await _paid_per_unit(uow, origin, returned.product_id, returned.unit_price, depth + 1)
+    if returned.swap_product_id is None or price.amount > 0 or request.refund is None:
+        return before + price
+    # Swapped down: the request owed back the difference. Its lines swapped down together share
+    # what was owed per unit (which owed what is not kept; one line, the usual case, is exact).
+    down = [
+        x
+        for x, made_line in zip(request.lines, order.lines, strict=False)
+        if x.swap_product_id and not made_line.unit_price.amount
+    ]
+    units = sum(x.quantity for x in down) or returned.quantity
+    return before - Money(request.refund.amount // units, price.currency)
 
 
 async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnRequest) -> tuple[list[OrderLine], Money]:

@@ -14,7 +14,7 @@ from sandbox.server import BotMessage
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import stock
-from tests.e2e.test_returns import deliver, delivered, money, rma_of
+from tests.e2e.test_returns import ask_return, deliver, delivered, money, rma_of
 from tests.e2e.test_variants import WORDS, exchange, journal_totals, ordered_lines, swap, tshirts
 
 REFUSED = {
@@ -148,5 +148,34 @@ async def test_a_free_replacement_swapped_for_a_dearer_size_charges_only_the_dif
     dearer = await exchange(SandboxUser(shop.server, 941, "Eli"), shop, replacement, "TEE-M-NVY", "L / Navy")
     assert await ordered_lines(shop, dearer) == [("TEE-L-NVY", "Organic cotton T-shirt (L / Navy)", 1, 100)]
     assert await money(shop, replacement) == [] and await money(shop, code) == []
+    debit, credit = await journal_totals(shop)
+    assert debit == credit
+
+
+async def test_a_swap_down_and_back_up_charges_the_difference_that_was_owed_back(shop: RunningBot) -> None:
+    await tshirts(shop)
+    code, replacement = await swap(shop, 942, "TEE-L-NVY", "M / Navy")  # £13.00, £1.00 owed back for M
+    assert await money(shop, code) == [("refund_owed", 100)]
+    await deliver(shop, replacement)
+    await shop.runtime.notifier.drain()
+    up = await exchange(SandboxUser(shop.server, 942, "Eli"), shop, replacement, "TEE-M-NVY", "L / Navy")
+    assert await ordered_lines(shop, up) == [("TEE-L-NVY", "Organic cotton T-shirt (L / Navy)", 1, 100)]
+    assert await money(shop, replacement) == []
+    debit, credit = await journal_totals(shop)
+    assert debit == credit
+
+
+async def test_a_free_replacement_returned_for_a_refund_refunds_what_the_item_was_paid(shop: RunningBot) -> None:
+    await tshirts(shop)
+    code, replacement = await swap(shop, 943, "TEE-M-NVY", "The same again")  # £12.00, then a free M
+    await deliver(shop, replacement)
+    await shop.runtime.notifier.drain()
+    rma = await ask_return(SandboxUser(shop.server, 943, "Eli"), replacement, "TEE-M-NVY", "changed my mind")
+    manager = await hire(shop, 97, "Mo", "manager")
+    shown = await manager.send(f"/rma {rma}")
+    for step in ("Approve", "Parcel received", "Restock TEE-M-NVY", "Refund"):
+        shown = await manager.press(shown.last, step)
+    assert await money(shop, replacement) == [("refund_owed", 1200)]
+    assert await money(shop, code) == []
     debit, credit = await journal_totals(shop)
     assert debit == credit
