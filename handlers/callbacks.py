@@ -27,6 +27,7 @@ Number = Annotated[int, Field(ge=0, le=2**31 - 1)]  # an id, a page, a count: wh
 # What the shop itself makes up (order and RMA codes, zones, currency and language codes, an
 # action's name, a checkout's key): ASCII, so a character is a byte; as long as its column allows.
 Code = Annotated[str, Field(max_length=16, pattern=r"^[0-9A-Za-z_-]*$")]
+Page = Annotated[int, Field(ge=0, le=99)]  # a page of a screen's lines, where a Number would not fit
 
 BUTTON_TEXT_LIMIT = 60  # longer button labels are cut off by Telegram clients anyway
 
@@ -127,6 +128,15 @@ class EditLineCb(CallbackData, prefix="oel"):
     product_id: Number
     quantity: Number
     staff: bool  # pressed on a staff member's /edit screen
+    page: Page = 0  # the screen's page of lines, shown again after the change
+
+
+class EditPageCb(CallbackData, prefix="oeg"):
+    """A page of an order's edit screen (a business order's 100 lines are 300 buttons)."""
+
+    code: Code
+    page: Page
+    staff: bool
 
 
 class EditAddressCb(CallbackData, prefix="oea"):

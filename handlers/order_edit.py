@@ -34,6 +34,7 @@ from handlers.callbacks import (
     EditAddressCb,
     EditLineCb,
     EditOrderCb,
+    EditPageCb,
     EditPickupCb,
     OrderCb,
     PayDifferenceCb,
@@ -50,6 +51,8 @@ router = Router(name=__name__)
 MAX_ADDRESS = 300
 MAX_SEARCH = 100
 ADD_CHOICES = 8  # products offered for one search
+EDIT_LINES_PER_PAGE = 20  # ➖ ➕ 🗑 each: a page and the screen's other buttons within Telegram's 100
+MAX_EDIT_PAGES = 100  # what a button's page number holds (2,000 lines; the intake API takes 100)
 
 
 class EditingOrder(StatesGroup):
@@ -57,17 +60,31 @@ class EditingOrder(StatesGroup):
     product = State()  # what to add: a name or SKU to search for
 
 
-def edit_keyboard(order: Order, *, staff: bool) -> InlineKeyboardMarkup:
-    """Per line: one less, one more, remove; each button names the version it was shown at."""
+def edit_keyboard(order: Order, *, staff: bool, page: int = 0) -> InlineKeyboardMarkup:
+    """Per line: one less, one more, remove; each button names the version it was shown at.
+    ``EDIT_LINES_PER_PAGE`` lines a page (past the last: the last, as after a removal)."""
     buttons, language = [], reading_language()
-    for line in order.lines:
-        data = {"code": order.code, "version": order.version, "product_id": line.product_id, "staff": staff}
+    pages = min(max(1, -(-len(order.lines) // EDIT_LINES_PER_PAGE)), MAX_EDIT_PAGES)
+    page = min(page, pages - 1)
+    for line in order.lines[page * EDIT_LINES_PER_PAGE : (page + 1) * EDIT_LINES_PER_PAGE]:
+        data = {
+            "code": order.code,
+            "version": order.version,
+            "product_id": line.product_id,
+            "staff": staff,
+            "page": page,
+        }
         buttons += [
             (f"➖ {shorten(line.named_in(language), 24)}", EditLineCb(quantity=line.quantity - 1, **data)),
             ("➕", EditLineCb(quantity=line.quantity + 1, **data)),
             ("🗑", EditLineCb(quantity=0, **data)),
         ]
     markup = rows_of(*buttons, width=3)
+    nav = [(_("◀ Previous"), EditPageCb(code=order.code, page=page - 1, staff=staff))] if page > 0 else []
+    if page + 1 < pages:
+        nav.append((_("Next ▶"), EditPageCb(code=order.code, page=page + 1, staff=staff)))
+    if nav:
+        markup.inline_keyboard.append(rows_of(*nav, width=2).inline_keyboard[0])
     adding = EditAddCb(code=order.code, version=order.version, product_id=0, quantity=0, staff=staff)
     markup.inline_keyboard.append(rows_of((_("➕ Add a product"), adding)).inline_keyboard[0])
     if not staff:
@@ -120,33 +137,36 @@ async def send_difference_invoice(bot: Bot, chat_id: int, order: Order, due: Mon
 
 
 @router.callback_query(EditOrderCb.filter())
+@router.callback_query(EditPageCb.filter())
 async def open_edit(
     query: CallbackQuery,
-    callback_data: EditOrderCb,
+    callback_data: EditOrderCb | EditPageCb,
     uow: UnitOfWork,
     clock: Clock,
     customer: Customer,
     settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
-    order = await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
+    """The edit screen, or another page of its lines (of staff's /edit too): the order as it is now."""
+    staff = isinstance(callback_data, EditPageCb) and callback_data.staff
+    page = callback_data.page if isinstance(callback_data, EditPageCb) else 0
+    who = {"staff_id": query.from_user.id} if staff else {"customer_id": customer.id or 0}
+    order = await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, **who)
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_text(
-            edit_screen(order, renderer, settings, staff=False), reply_markup=edit_keyboard(order, staff=False)
-        )
+        keyboard = edit_keyboard(order, staff=staff, page=page)
+        await query.message.edit_text(edit_screen(order, renderer, settings, staff=staff), reply_markup=keyboard)
 
 
 async def _show_edited(
-    query: CallbackQuery, outcome: EditOutcome, bot: Bot, renderer: Renderer, settings: ShopSettings
+    query: CallbackQuery, outcome: EditOutcome, bot: Bot, renderer: Renderer, settings: ShopSettings, page: int = 0
 ) -> None:
     """A customer's button changed the order: say so, redraw the edit screen, tell the rest."""
     await query.answer(_("Order {code} is changed.").format(code=outcome.order.code))
     if isinstance(query.message, Message):
         order = outcome.order
-        await query.message.edit_text(
-            edit_screen(order, renderer, settings, staff=False), reply_markup=edit_keyboard(order, staff=False)
-        )
+        keyboard = edit_keyboard(order, staff=False, page=page)
+        await query.message.edit_text(edit_screen(order, renderer, settings, staff=False), reply_markup=keyboard)
         await _after_edit(outcome, query.message, bot, renderer, settings)
 
 
@@ -187,7 +207,8 @@ async def change_line(
         customer_id=customer.id or 0,
         language=reading_language(),
     )
-    await _show_edited(query, outcome, bot, renderer, settings)
+    page = callback_data.page if isinstance(callback_data, EditLineCb) else 0
+    await _show_edited(query, outcome, bot, renderer, settings, page)
 
 
 @router.callback_query(EditAddressCb.filter())

@@ -1,0 +1,85 @@
+"""An order of 100 lines (the intake API's most, a business customer's restock) on the chat's
+screens: every keyboard within Telegram's 100 buttons, every line reachable."""
+
+from __future__ import annotations
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.api import make_api_app
+from bot.harness import RunningBot
+from domain.apikeys import Scope
+from domain.usecases.imports import import_products, import_stock
+from domain.usecases.intake import MAX_LINES, create_api_key
+from sandbox import SandboxUser
+from sandbox.server import BotMessage
+from tests.e2e.conftest import ADMIN
+
+SKUS = [f"W-{i:03d}" for i in range(MAX_LINES)]
+BEA = 777
+
+
+async def restock_order(shop: RunningBot) -> str:
+    """Bea's order of 3 of each of 100 T-shirts through the intake API; its code. She has
+    opened the bot (Telegram lets a bot write only to someone who has)."""
+    runtime = shop.runtime
+    await SandboxUser(shop.server, BEA, "Bea").send("/start")
+    products = "".join(f"{sku},Wholesale tee {sku},Tees,5.00,GBP\n" for sku in SKUS)
+    await import_products(runtime.uow(), runtime.clock, "sku,name,category,price,currency\n" + products)
+    stock = "".join(f"{sku},LON,A-01-01-1,50\n" for sku in SKUS)
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n" + stock)
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="b2b", scopes=frozenset(Scope))
+    body = {
+        "customer": {"name": "Bea", "phone": "+44 7700 900124", "telegram_id": BEA},
+        "lines": [{"sku": sku, "quantity": 3} for sku in SKUS],
+        "currency": "GBP",
+        "payment": "paid",
+        "address": "1 High Street, London",
+        "latitude": 51.5,
+        "longitude": -0.12,
+        "reference": "B-1",
+    }
+    async with TestClient(TestServer(make_api_app(runtime.sessions, runtime.settings, runtime.clock))) as client:
+        placed = await client.post(
+            "/api/v1/orders", json=body, headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "b-1"}
+        )
+        assert placed.status == 201, await placed.text()
+        return str((await placed.json())["code"])
+
+
+def lines(screen: BotMessage) -> list[str]:
+    """The lines the edit screen's ➖ buttons name."""
+    return [text.split("Wholesale tee ")[1] for text in screen.button_texts() if text.startswith("➖")]
+
+
+async def lines_on_every_page(user: SandboxUser, screen: BotMessage) -> tuple[list[str], BotMessage]:
+    """The lines named page after page (Next ▶), and the last page."""
+    named: list[str] = []
+    while True:
+        assert len(screen.button_texts()) <= 100
+        named += lines(screen)
+        if "Next ▶" not in screen.button_texts():
+            return named, screen
+        screen = (await user.press(screen, "Next ▶")).last
+
+
+async def test_a_customer_edits_an_order_of_100_lines_a_page_of_lines_at_a_time(shop: RunningBot) -> None:
+    """The edit screen had ➖ ➕ 🗑 for every line, 300 buttons: "something went wrong"."""
+    code = await restock_order(shop)
+    bea = SandboxUser(shop.server, BEA, "Bea")
+    tracked = await bea.send(f"/track {code}")  # the order's confirmation may come after it
+    order = next(m for m in tracked.messages if "✏️ Edit" in m.button_texts())
+    screen = (await bea.press(order, "✏️ Edit")).last
+    assert "Next ▶" in screen.button_texts()
+    named, last = await lines_on_every_page(bea, screen)
+    assert named == SKUS
+    removed = lines(last)[0]
+    await bea.press_data(last, next(b["callback_data"] for b in last.buttons() if b["text"] == "🗑"))
+    after = next(m for m in bea.messages() if m.message_id == last.message_id)
+    assert "◀ Previous" in after.button_texts() and removed not in lines(after)  # still on that page
+
+
+async def test_staff_edit_an_order_of_100_lines_a_page_of_lines_at_a_time(shop: RunningBot) -> None:
+    code = await restock_order(shop)
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    screen = (await admin.send(f"/edit {code}")).last
+    assert (await lines_on_every_page(admin, screen))[0] == SKUS
