@@ -15,7 +15,7 @@ from domain.fx import FxRate
 from storage import models as m
 from storage.cache import CacheView
 from storage.repositories.cached import fills
-from storage.repositories.sql import _table, _upsert, fetch
+from storage.repositories.sql import _chunks, _table, _upsert, fetch
 
 BOOKS_CURRENCY = "books_currency"
 
@@ -53,13 +53,9 @@ class SqlJournal:
             query = query.where(or_(e.at > after[0], and_(e.at == after[0], e.id > after[1])))
         rows = (await self.s.execute(query.order_by(e.at, e.id).limit(limit))).all()
         lines: dict[int, list[JournalLine]] = defaultdict(list)
-        if rows:
-            found = await self.s.execute(
-                select(line.entry_id, line.account, line.debit_minor, line.credit_minor)
-                .where(line.entry_id.in_([r.id for r in rows]))
-                .order_by(line.id)
-            )
-            for x in found:
+        of_entries = select(line.entry_id, line.account, line.debit_minor, line.credit_minor).order_by(line.id)
+        for chunk in _chunks([r.id for r in rows]):  # a year's export without pages: PostgreSQL's limit
+            for x in await self.s.execute(of_entries.where(line.entry_id.in_(chunk))):
                 lines[x.entry_id].append(JournalLine(Account(x.account), x.debit_minor, x.credit_minor))
         return [JournalEntry(r.at, r.source, r.memo, r.currency, tuple(lines[r.id]), r.id) for r in rows]
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.backorders import Backorder, BackorderStatus, BackorderTerms
 from storage import models as m
-from storage.repositories.sql import fetch
+from storage.repositories.sql import _chunks, fetch
 
 B = m.BackorderRow
 WAITING = BackorderStatus.WAITING.value
@@ -40,10 +40,11 @@ class SqlBackorders:
         self.s = session
 
     async def terms(self, product_ids: Sequence[int]) -> dict[int, BackorderTerms]:
-        if not product_ids:
-            return {}
-        rows = await fetch(self.s, _TERMS_OF, {"ids": sorted(set(product_ids))})
-        return {r.product_id: BackorderTerms(r.product_id, r.allowed, r.unit_limit, r.release_date) for r in rows}
+        found: dict[int, BackorderTerms] = {}
+        for chunk in _chunks(sorted(set(product_ids))):  # a stock file's arrivals: PostgreSQL's limit
+            for r in await fetch(self.s, _TERMS_OF, {"ids": list(chunk)}):
+                found[r.product_id] = BackorderTerms(r.product_id, r.allowed, r.unit_limit, r.release_date)
+        return found
 
     async def set_terms(self, product_id: int, terms: BackorderTerms | None) -> None:
         t = m.BackorderTermsRow
@@ -80,23 +81,25 @@ class SqlBackorders:
         return None if row is None else _backorder(row)
 
     async def waiting(self, product_ids: Sequence[int]) -> list[Backorder]:
-        if not product_ids:
-            return []
-        query = (
-            select(B)
-            .where(B.product_id.in_(sorted(set(product_ids))), B.status == WAITING)
-            .order_by(B.vip.desc(), B.created_at, B.id)
-            .execution_options(populate_existing=True)
-        )
-        return [_backorder(r) for r in await self.s.scalars(query)]
+        """VIP first, then oldest first (the order they are filled in)."""
+        query = select(B).where(B.status == WAITING).execution_options(populate_existing=True)
+        found = [
+            _backorder(r)
+            for chunk in _chunks(sorted(set(product_ids)))  # a stock file's arrivals: PostgreSQL's limit
+            for r in await self.s.scalars(query.where(B.product_id.in_(chunk)))
+        ]
+        return sorted(found, key=lambda b: (not b.vip, b.created_at, b.id or 0))
 
     async def waiting_units(self, product_ids: Sequence[int] | None) -> dict[int, int]:
         if product_ids is not None and not product_ids:
             return {}
         query = select(B.product_id, func.sum(B.quantity)).where(B.status == WAITING).group_by(B.product_id)
-        if product_ids is not None:
-            query = query.where(B.product_id.in_(sorted(set(product_ids))))
-        return {p: int(q) for p, q in await self.s.execute(query)}
+        if product_ids is None:
+            return {p: int(q) for p, q in await self.s.execute(query)}
+        found: dict[int, int] = {}
+        for chunk in _chunks(sorted(set(product_ids))):  # a reorder scan's low products: PostgreSQL's limit
+            found.update({p: int(q) for p, q in await self.s.execute(query.where(B.product_id.in_(chunk)))})
+        return found
 
     async def for_order(self, order_id: int) -> list[Backorder]:
         query = select(B).where(B.order_id == order_id).order_by(B.id).execution_options(populate_existing=True)
@@ -127,8 +130,10 @@ class SqlBackorders:
         if not product_ids or self.s.get_bind().dialect.name == "sqlite":  # SQLite's writers are serial already
             return
         t = m.BackorderTermsRow
-        query = select(t.product_id).where(t.product_id.in_(sorted(set(product_ids)))).order_by(t.product_id)
-        await self.s.execute(query.with_for_update())
+        for chunk in _chunks(sorted(set(product_ids))):  # in ascending order still, chunk after chunk
+            await self.s.execute(
+                select(t.product_id).where(t.product_id.in_(chunk)).order_by(t.product_id).with_for_update()
+            )
 
     async def cancel(self, backorder_id: int, seen: int) -> bool:
         result = await self.s.execute(

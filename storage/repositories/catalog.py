@@ -285,10 +285,12 @@ class SqlProducts:
         await self.s.execute(select(group.id).where(group.code == parent_code).with_for_update())
 
     async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:
-        if not skus:
-            return {}
-        rows = await self.s.execute(select(m.ProductRow.sku, m.ProductRow.id).where(m.ProductRow.sku.in_(skus)))
-        return {sku: pid for sku, pid in rows}
+        """A query per chunk of SKUs: a products or stock file names more than PostgreSQL
+        takes parameters in one statement (asyncpg: 32,767)."""
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(skus))):
+            found.update({row.sku: row.id for row in await fetch(self.s, _IDS_BY_SKU, {"skus": list(chunk)})})
+        return found
 
     async def upsert(self, product: Product) -> Product:
         await self.upsert_many([product])
@@ -301,12 +303,9 @@ class SqlProducts:
         await catalog_bulk.upsert_products(self.s, products, categories)
 
     async def _category_ids(self, names: set[str]) -> dict[str, int]:
-        found = {
-            name: cid
-            for cid, name in await self.s.execute(
-                select(m.CategoryRow.id, m.CategoryRow.name).where(m.CategoryRow.name.in_(names))
-            )
-        }
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(names)):
+            found.update({row.name: row.id for row in await fetch(self.s, _CATEGORIES_BY_NAME, {"names": list(chunk)})})
         missing = [m.CategoryRow(name=name) for name in sorted(names - found.keys())]
         if missing:
             self.s.add_all(missing)
@@ -466,9 +465,9 @@ class SqlProducts:
         if not links:
             return
         ids = await self._category_ids({*links, *links.values()})
-        rows = {
-            row.id: row for row in await self.s.scalars(select(m.CategoryRow).where(m.CategoryRow.id.in_(ids.values())))
-        }
+        rows: dict[int, m.CategoryRow] = {}
+        for chunk in _chunks(sorted(set(ids.values()))):
+            rows.update({row.id: row for row in await self.s.scalars(_CATEGORY_ROWS, {"ids": list(chunk)})})
         for child, parent in links.items():
             rows[ids[child]].parent_id = ids[parent]
         await self.s.flush()
@@ -568,6 +567,11 @@ _CHANGED_PRODUCTS = fills(
     "catalog",
     SqlProducts._with_prices().where(m.ProductRow.change_seq >= bindparam("since")).order_by(m.ProductRow.id),
 )
+_IDS_BY_SKU = select(m.ProductRow.sku, m.ProductRow.id).where(m.ProductRow.sku.in_(bindparam("skus", expanding=True)))
+_CATEGORIES_BY_NAME = select(m.CategoryRow.id, m.CategoryRow.name).where(
+    m.CategoryRow.name.in_(bindparam("names", expanding=True))
+)
+_CATEGORY_ROWS = select(m.CategoryRow).where(m.CategoryRow.id.in_(bindparam("ids", expanding=True)))
 _PRODUCTS_BY_ID = fills(
     "catalog",
     SqlProducts._with_prices().where(m.ProductRow.id.in_(bindparam("ids", expanding=True))).order_by(m.ProductRow.id),

@@ -31,6 +31,7 @@ _RENAME_GROUP = (
     .where(_GROUPS.c.id == bindparam("group_id"))
     .values(option1_name=bindparam("name1"), option2_name=bindparam("name2"), option3_name=bindparam("name3"))
 )
+_TOUCH_GROUPS = update(_GROUPS).where(_GROUPS.c.id.in_(_IDS)).values(code=_GROUPS.c.code)
 _BY_SKU = select(
     _PRODUCTS.c.id, _PRODUCTS.c.sku, _PRODUCTS.c.group_id, _PRODUCTS.c.option1, _PRODUCTS.c.option2, _PRODUCTS.c.option3
 ).where(_PRODUCTS.c.sku.in_(bindparam("skus", expanding=True)))
@@ -135,7 +136,7 @@ async def upsert_products(session: AsyncSession, products: Sequence[Product], ca
             )
             continue
         if (row.group_id, row.option1, row.option2, row.option3) != (values["group_id"], *_options(product.options)):
-            regrouped.add(values["group_id"])
+            regrouped.add(groups[product.parent_code])
         cost = product.cost
         changed.append(
             {
@@ -158,8 +159,8 @@ async def upsert_products(session: AsyncSession, products: Sequence[Product], ca
     if regrouped:
         # A variant moved or re-optioned is written by id, which clears only its own cached
         # row: a write to its parent clears the cached lists of variants too.
-        touch = update(_GROUPS).where(_GROUPS.c.id.in_(sorted(regrouped))).values(code=_GROUPS.c.code)
-        await run(session, touch)
+        for group_ids in _chunks(sorted(regrouped)):
+            await run(session, _TOUCH_GROUPS, {"ids": list(group_ids)})
     for product in products:
         product.id, product.category_id = by_sku[product.sku], categories[product.category]
     await _prices(session, products, seq)

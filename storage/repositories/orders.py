@@ -307,15 +307,14 @@ class SqlOrders:
         return await self._first(_ORDER_BY_CODE, code=code)
 
     async def _load(self, rows: Sequence[Any]) -> list[Order]:
-        """Orders (ORM or Core rows) with their lines and history in three queries,
-        however many orders."""
-        ids = [row.id for row in rows]
+        """Orders (ORM or Core rows) with their lines and history in two queries a chunk of
+        orders (a late-orders scan reads every open one: PostgreSQL's limit of parameters)."""
         lines: dict[int, list[Any]] = defaultdict(list)
         history: dict[int, list[Any]] = defaultdict(list)
-        if ids:
-            for line in await fetch(self.s, _LINES_OF_ORDERS, {"ids": ids}):
+        for chunk in _chunks([row.id for row in rows]):
+            for line in await fetch(self.s, _LINES_OF_ORDERS, {"ids": list(chunk)}):
                 lines[line.order_id].append(line)
-            for entry in await fetch(self.s, _HISTORY_OF_ORDERS, {"ids": ids}):
+            for entry in await fetch(self.s, _HISTORY_OF_ORDERS, {"ids": list(chunk)}):
                 history[entry.order_id].append(entry)
         return [self._order(row, lines[row.id], history[row.id]) for row in rows]
 

@@ -14,7 +14,7 @@ from domain.pricing import RETAIL, PriceRule, Scope
 from storage import models as m
 from storage.cache import CacheView
 from storage.repositories.cached import fills
-from storage.repositories.sql import _table, direct, fetch, run
+from storage.repositories.sql import _chunks, _table, direct, fetch, run
 
 _RULES = _table(m.PriceRuleRow)
 _ORDER = (_RULES.c.price_group, _RULES.c.scope, _RULES.c.target, _RULES.c.currency, _RULES.c.min_quantity)
@@ -105,7 +105,8 @@ class SqlPriceRules:
 
     async def replace_groups(self, groups: Iterable[str], rules: Iterable[PriceRule]) -> None:
         """The groups' lists become ``rules`` (an import: other groups' lists stay)."""
-        await run(self.s, delete(_RULES).where(_RULES.c.price_group.in_(sorted(set(groups)))))
+        for chunk in _chunks(sorted(set(groups))):  # a file's groups, however many
+            await run(self.s, delete(_RULES).where(_RULES.c.price_group.in_(chunk)))
         values = [_values(rule) for rule in rules]
         if values:
             await run(self.s, _RULES.insert(), values)

@@ -139,9 +139,14 @@ class SqlPurchasing:
             .where(po.status.in_([s.value for s in OPEN_STATUSES]))
             .group_by(line.product_id, po.warehouse_id)
         )
-        if product_ids:
-            query = query.where(line.product_id.in_(product_ids))
-        return {(p, w): int(q or 0) for p, w, q in await self.s.execute(query)}
+        if not product_ids:
+            return {(p, w): int(q or 0) for p, w, q in await self.s.execute(query)}
+        found: dict[tuple[int, int], int] = {}
+        for chunk in _chunks(sorted(set(product_ids))):  # a reorder scan's low products: PostgreSQL's limit
+            found.update(
+                {(p, w): int(q or 0) for p, w, q in await self.s.execute(query.where(line.product_id.in_(chunk)))}
+            )
+        return found
 
     async def _load(self, rows: Sequence[m.PurchaseOrderRow]) -> list[PurchaseOrder]:
         currency = {r.id: r.currency for r in rows}
@@ -230,22 +235,20 @@ class SqlPurchasing:
         return (await self._load([row]))[0] if row else None
 
     async def expected_dates(self, product_ids: Sequence[int]) -> dict[int, date]:
-        if not product_ids:
-            return {}
         po, line = m.PurchaseOrderRow, m.PoLineRow
         sent = (PoStatus.APPROVED.value, PoStatus.PARTIAL.value)
         query = (
             select(line.product_id, func.min(po.expected_on))
             .join(po, po.id == line.po_id)
-            .where(
-                line.product_id.in_(sorted(set(product_ids))),
-                po.status.in_(sent),
-                po.expected_on.is_not(None),
-                line.received < line.quantity,
-            )
+            .where(po.status.in_(sent), po.expected_on.is_not(None), line.received < line.quantity)
             .group_by(line.product_id)
         )
-        return {p: d for p, d in await self.s.execute(query) if d is not None}
+        found: dict[int, date] = {}
+        for chunk in _chunks(sorted(set(product_ids))):
+            found.update(
+                {p: d for p, d in await self.s.execute(query.where(line.product_id.in_(chunk))) if d is not None}
+            )
+        return found
 
     async def recent(self, limit: int) -> list[PurchaseOrder]:
         po = m.PurchaseOrderRow
@@ -323,7 +326,8 @@ class SqlDemand:
         if not suggestions:
             return
         f = m.ForecastSuggestionRow
-        await self.s.execute(delete(f).where(f.product_id.in_(sorted({x.product_id for x in suggestions}))))
+        for chunk in _chunks(sorted({x.product_id for x in suggestions})):
+            await self.s.execute(delete(f).where(f.product_id.in_(chunk)))
         await self.s.execute(
             insert(f),
             [
@@ -351,8 +355,14 @@ class SqlDemand:
     async def suggestions(self, product_ids: Sequence[int] | None) -> list[Suggestion]:
         f = m.ForecastSuggestionRow
         query = select(f).order_by(f.product_id, f.warehouse_id)
-        if product_ids is not None:
-            query = query.where(f.product_id.in_(product_ids))
+        if product_ids is None:
+            rows = list(await self.s.scalars(query))
+        else:  # chunks in product order, so the rows come in it still
+            rows = [
+                r
+                for chunk in _chunks(sorted(set(product_ids)))
+                for r in await self.s.scalars(query.where(f.product_id.in_(chunk)))
+            ]
         return [
             Suggestion(
                 r.product_id,
@@ -366,17 +376,18 @@ class SqlDemand:
                 ProductClass(r.product_class) if r.product_class else None,
                 r.computed_at,
             )
-            for r in await self.s.scalars(query)
+            for r in rows
         ]
 
     async def apply_suggestions(self, suggestions: Sequence[Suggestion]) -> int:
         t = m.StockRow
         wanted = {(x.product_id, x.warehouse_id): (x.reorder_point, x.order_up_to) for x in suggestions}
-        rows = await self.s.execute(
-            select(t.product_id, t.warehouse_id, t.reorder_point, t.max_level).where(
-                t.product_id.in_(sorted({p for p, _ in wanted}))
-            )
-        )
+        query = select(t.product_id, t.warehouse_id, t.reorder_point, t.max_level)
+        rows = [
+            r
+            for chunk in _chunks(sorted({p for p, _ in wanted}))
+            for r in await self.s.execute(query.where(t.product_id.in_(chunk)))
+        ]
         changed = [
             {"product_id": p, "warehouse_id": w, "reorder_point": wanted[p, w][0], "max_level": wanted[p, w][1]}
             for p, w, point, top in rows

@@ -143,7 +143,9 @@ class SqlStock:
                 hits = self.cache.get_many("levels", product_ids)
             if None not in hits:
                 return [level for hit in hits if hit is not ABSENT for level in cast(list[StockLevel], hit)]
-        rows = await fetch(self.s, _LEVELS_OF, {"ids": list(product_ids)})
+        rows: list[Any] = []
+        for chunk in _chunks(product_ids):  # a stock file's products pass PostgreSQL's limit of parameters
+            rows += await fetch(self.s, _LEVELS_OF, {"ids": list(chunk)})
         levels = [StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved) for r in rows]
         if self.cache is not None:
             for pid, found in _by_product(levels, product_ids).items():
@@ -350,16 +352,18 @@ class SqlInventory:
         self.s = session
 
     async def bins(self, product_ids: Sequence[int]) -> list[BinQuantity]:
-        if not product_ids:
-            return []
         b, bs = m.BinRow, m.BinStockRow
-        rows = await self.s.execute(
-            select(bs.product_id, b.warehouse_id, b.code, bs.quantity)
-            .join(b, b.id == bs.bin_id)
-            .where(bs.product_id.in_(product_ids), bs.quantity > 0)
-            .order_by(b.warehouse_id, b.code)
-        )
-        return [BinQuantity(p, w, code, q) for p, w, code, q in rows]
+        query = select(bs.product_id, b.warehouse_id, b.code, bs.quantity).join(b, b.id == bs.bin_id)
+        query = query.where(bs.quantity > 0).order_by(b.warehouse_id, b.code)
+        chunks = _chunks(sorted(set(product_ids)))  # a wave's or a catalog's products: PostgreSQL's limit
+        found = [
+            BinQuantity(r.product_id, r.warehouse_id, r.code, r.quantity)
+            for chunk in chunks
+            for r in await fetch(self.s, query.where(bs.product_id.in_(chunk)))
+        ]
+        if len(chunks) > 1:  # in one order again, as one query gave them
+            found.sort(key=lambda x: (x.warehouse_id, x.bin_code))
+        return found
 
     async def last_bin(self, product_id: int, warehouse_id: int) -> str | None:
         mv, b = m.InventoryMovementRow, m.BinRow
@@ -393,13 +397,17 @@ class SqlInventory:
         )
         if warehouse_id is not None:
             query = query.where(t.warehouse_id == warehouse_id)
-        if product_ids is not None:  # /stock of a few products, not a catalog's 50,000 positions
-            query = query.where(t.product_id.in_(product_ids))
         if low_only:  # a big catalog is mostly above its reorder points: filtered where it is
             query = query.where(t.on_hand - t.reserved <= t.reorder_point)
+        if product_ids is None:
+            rows = list(await fetch(self.s, query))
+        else:  # /stock of a few products, not a catalog's 50,000 positions; in chunks all the same
+            chunks = _chunks(sorted(set(product_ids)))
+            rows = [r for chunk in chunks for r in await fetch(self.s, query.where(t.product_id.in_(chunk)))]
+            rows.sort(key=lambda r: (r.warehouse_id, r.product_id))  # integers: the order the query gave
         return [
             ReorderLevel(StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved), r.reorder_point, r.max_level)
-            for r in await fetch(self.s, query)
+            for r in rows
         ]
 
     async def valued_positions(self, base: str) -> list[tuple[int, str | None, int, int, int]]:

@@ -25,9 +25,8 @@ from storage.repositories.sql import _chunks, _table, fetch, run, run_many
 _BINS, _BIN_STOCK, _STOCK = _table(m.BinRow), _table(m.BinStockRow), _table(m.StockRow)
 _MOVEMENTS = _table(m.InventoryMovementRow)
 _IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
-_BINS_OF = select(_BINS.c.warehouse_id, _BINS.c.code, _BINS.c.id).where(
-    _BINS.c.warehouse_id.in_(bindparam("warehouses", expanding=True))
-)
+_IN_WAREHOUSES = _BINS.c.warehouse_id.in_(bindparam("warehouses", expanding=True))
+_BINS_OF = select(_BINS.c.warehouse_id, _BINS.c.code, _BINS.c.id).where(_IN_WAREHOUSES)
 _COUNTERS_OF = (
     select(_STOCK.c.product_id, _STOCK.c.warehouse_id, _STOCK.c.on_hand, _STOCK.c.reserved)
     .where(_STOCK.c.product_id.in_(_IDS))
@@ -35,7 +34,8 @@ _COUNTERS_OF = (
 )
 _BIN_ROWS_OF = (
     select(_BIN_STOCK.c.product_id, _BIN_STOCK.c.bin_id, _BIN_STOCK.c.quantity)
-    .where(_BIN_STOCK.c.product_id.in_(_IDS), _BIN_STOCK.c.bin_id.in_(bindparam("bins", expanding=True)))
+    # the warehouses' bins by a subquery: a big warehouse has more bins than a statement takes parameters
+    .where(_BIN_STOCK.c.product_id.in_(_IDS), _BIN_STOCK.c.bin_id.in_(select(_BINS.c.id).where(_IN_WAREHOUSES)))
     .with_for_update()
 )
 _NEW_COUNTER = insert(_STOCK).values(reserved=0)  # product_id, warehouse_id, on_hand, change_seq per row
@@ -69,11 +69,12 @@ async def set_bin_quantities(
     stored: dict[tuple[int, int, str], int] = {}
     code_of = {bin_id: code for (_, code), bin_id in bin_ids.items()}
     warehouse_of = {bin_id: w for (w, _), bin_id in bin_ids.items()}
-    for chunk in _chunks(products, 500):  # with the bins, well under SQLite's bound parameters
+    warehouses = sorted({w for w, _ in bin_ids})
+    for chunk in _chunks(products, 500):
         for row in await fetch(session, _COUNTERS_OF, {"ids": list(chunk)}):
             level = StockLevel(row.product_id, row.warehouse_id, row.on_hand, row.reserved)
             levels[(level.product_id, level.warehouse_id)] = level
-        for row in await fetch(session, _BIN_ROWS_OF, {"ids": list(chunk), "bins": sorted(code_of)}):
+        for row in await fetch(session, _BIN_ROWS_OF, {"ids": list(chunk), "warehouses": warehouses}):
             stored[(row.product_id, warehouse_of[row.bin_id], code_of[row.bin_id])] = row.quantity
     plan = plan_bin_counts(counts, stored, levels)  # raises before anything is written
     missing = sorted({(c.product_id, c.warehouse_id) for c in counts} - levels.keys())

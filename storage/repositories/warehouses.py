@@ -13,7 +13,7 @@ from domain.warehouse import BinCode, Warehouse
 from storage import models as m
 from storage.cache import CacheView
 from storage.repositories.cached import copier, fills
-from storage.repositories.sql import _table, fetch
+from storage.repositories.sql import _chunks, _table, fetch
 
 _copied = copier(Warehouse)  # what the read cache keeps and hands out shares nothing a caller changes
 
@@ -32,6 +32,9 @@ async def bin_id_for(session: AsyncSession, warehouse_id: int, bin_code: str) ->
     return found
 
 
+_IDS_BY_CODE = select(m.WarehouseRow.code, m.WarehouseRow.id).where(
+    m.WarehouseRow.code.in_(bindparam("codes", expanding=True))
+)
 # The warehouses (and their zones, from their bins) in the reference section.
 _WAREHOUSES = fills("reference", select(_table(m.WarehouseRow)).order_by(m.WarehouseRow.code))
 _ZONES = fills(
@@ -68,12 +71,11 @@ class SqlWarehouses:
         return self._to_domain(row, (await self._zones([row.id])).get(row.id, ()))
 
     async def ids_by_code(self, codes: Sequence[str]) -> dict[str, int]:
-        if not codes:
-            return {}
-        rows = await self.s.execute(
-            select(m.WarehouseRow.code, m.WarehouseRow.id).where(m.WarehouseRow.code.in_(codes))
-        )
-        return {code: wid for code, wid in rows}
+        """A query per chunk: a stock file may name more codes than one statement takes."""
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(codes))):
+            found.update({row.code: row.id for row in await fetch(self.s, _IDS_BY_CODE, {"codes": list(chunk)})})
+        return found
 
     async def upsert(self, warehouse: Warehouse) -> Warehouse:
         self._read = None
