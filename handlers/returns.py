@@ -35,6 +35,7 @@ from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.return_state import ReturnDraft, return_draft_of, save_return
 from handlers.views.labels import label
+from handlers.views.rendering import fill
 
 router = Router(name=__name__)
 MAX_PHOTOS = 5
@@ -154,7 +155,7 @@ async def _swap_or_reason_step(target: Message, state: FSMContext, draft: Return
             if not others:
                 continue
             await target.answer(
-                _("Exchange {item} for which one?").format(item=draft.labels.get(line_id, "")),
+                fill(_("Exchange {item} for which one?"), item=draft.labels.get(line_id, "")),
                 reply_markup=_swap_keyboard(line_id, others, 0),
             )
             return

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_stock
+from domain.usecases.imports import import_products, import_stock
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
@@ -179,3 +179,22 @@ async def test_a_free_replacement_returned_for_a_refund_refunds_what_the_item_wa
     assert await money(shop, code) == []
     debit, credit = await journal_totals(shop)
     assert debit == credit
+
+
+async def test_an_exchange_names_an_item_with_markup_and_a_long_name_as_typed_and_within_limits(
+    shop: RunningBot,
+) -> None:
+    name = "<b>Tee & co" + "ж" * 5000
+    products = (
+        "sku,name,category,price,currency,barcode,weight_g,parent,options\n"
+        f"ODD,{name},Clothing,5.00,GBP,,100,,Size=<i>S</i>\nODD-M,,,,,,,ODD,Size=<i>M</i>\n"
+    )
+    await import_products(shop.runtime.uow(), shop.runtime.clock, products)
+    counted = "sku,warehouse,bin,quantity\nODD,LON,A-09-01-1,5\nODD-M,LON,A-09-01-2,5\n"
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, counted)
+    code = await delivered(shop, 944, {"ODD": 1})
+    customer = SandboxUser(shop.server, 944, "Eli")
+    lines = await customer.press((await customer.send(f"/track {code}")).last, "Exchange")
+    which = await customer.press((await customer.press(lines.last, "ODD")).last, "Continue")
+    assert which.last.text.startswith("Exchange ODD <b>Tee & co") and which.last.text.endswith("for which one?")
+    assert "<i>M</i>" in which.last.button_texts()
