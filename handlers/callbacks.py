@@ -214,6 +214,12 @@ class ReturnLineCb(CallbackData, prefix="rl"):
     line_id: Number  # 0: done choosing
 
 
+class ReturnLinesPageCb(CallbackData, prefix="rlp"):
+    """A page of the lines a return may take (an order of 100 lines is 100 buttons)."""
+
+    page: Page
+
+
 class ReturnSwapCb(CallbackData, prefix="rw"):
     """An exchange's line: the variant wanted instead (0: the same again)."""
 

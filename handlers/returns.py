@@ -23,6 +23,7 @@ from domain.text import MAX_NOTE, typed
 from domain.usecases.returns import request_return, returnable_lines, swap_choices
 from handlers.callbacks import (
     ReturnLineCb,
+    ReturnLinesPageCb,
     ReturnMethodCb,
     ReturnReasonCb,
     ReturnStartCb,
@@ -56,19 +57,45 @@ async def cancel_return(message: Message, state: FSMContext) -> None:
     await message.answer(_("Return cancelled; nothing was sent."))
 
 
-async def _lines_step(target: Message, state: FSMContext, draft: ReturnDraft) -> None:
-    chosen = draft.chosen
-    rows = []
-    for line_id, text in draft.labels.items():
-        mark = f"✅ {chosen[line_id]} × " if line_id in chosen else ""
-        rows.append([button(f"{mark}{text}", ReturnLineCb(line_id=line_id))])
-    if chosen:
-        rows.append([button(_("Continue ➡️"), ReturnLineCb(line_id=0))])
+async def _lines_step(target: Message, state: FSMContext, draft: ReturnDraft, near: int | None = None) -> None:
+    """The lines to choose from, on the page of line ``near`` (the one just chosen)."""
+    ids = list(draft.labels)
+    page = ids.index(near) // LINES_PER_PAGE if near in ids else 0
     await state.set_state(Returning.lines)
     await target.answer(
-        _("Which items? Tap each one to return; you can choose several."),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+        _("Which items? Tap each one to return; you can choose several."), reply_markup=_lines_keyboard(draft, page)
     )
+
+
+# Lines a page: an order of 100 lines (the intake API's most) was a button each and "Continue".
+LINES_PER_PAGE = 24
+
+
+def _lines_keyboard(draft: ReturnDraft, page: int) -> InlineKeyboardMarkup:
+    chosen, labels = draft.chosen, list(draft.labels.items())
+    pages = min(max(1, -(-len(labels) // LINES_PER_PAGE)), 100)  # what a button's page number holds
+    page = min(page, pages - 1)
+    rows = []
+    for line_id, text in labels[page * LINES_PER_PAGE : (page + 1) * LINES_PER_PAGE]:
+        mark = f"✅ {chosen[line_id]} × " if line_id in chosen else ""
+        rows.append([button(f"{mark}{text}", ReturnLineCb(line_id=line_id))])
+    nav = [button(_("◀ Previous"), ReturnLinesPageCb(page=page - 1))] if page > 0 else []
+    if page + 1 < pages:
+        nav.append(button(_("Next ▶"), ReturnLinesPageCb(page=page + 1)))
+    if nav:
+        rows.append(nav)
+    if chosen:
+        rows.append([button(_("Continue ➡️"), ReturnLineCb(line_id=0))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+@router.callback_query(StateFilter(Returning.lines, Returning.quantity), ReturnLinesPageCb.filter())
+async def lines_page(query: CallbackQuery, callback_data: ReturnLinesPageCb, state: FSMContext) -> None:
+    assert isinstance(query.message, Message)
+    await query.answer()
+    await state.set_state(Returning.lines)  # a quantity asked for is left unanswered
+    keyboard = _lines_keyboard(await return_draft_of(state), callback_data.page)
+    await query.message.edit_reply_markup(reply_markup=keyboard)
 
 
 def _came_in(parcels: list[Parcel] | None) -> str:
@@ -224,7 +251,7 @@ async def line_chosen(query: CallbackQuery, callback_data: ReturnLineCb, state: 
     if draft.left[line_id] == 1:
         draft = replace(draft, chosen={**draft.chosen, line_id: 1})
         await save_return(state, draft)
-        await _lines_step(query.message, state, draft)
+        await _lines_step(query.message, state, draft, line_id)
         return
     await save_return(state, replace(draft, current=line_id))
     await state.set_state(Returning.quantity)
@@ -241,7 +268,7 @@ async def quantity_typed(message: Message, state: FSMContext) -> None:
         raise InvalidQuantity(maximum=most)
     draft = replace(draft, chosen={**draft.chosen, draft.current: int(text)})
     await save_return(state, draft)
-    await _lines_step(message, state, draft)
+    await _lines_step(message, state, draft, draft.current)
 
 
 async def _photos_step(target: Message, state: FSMContext) -> None:

@@ -8,8 +8,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.api import make_api_app
 from bot.harness import RunningBot
 from domain.apikeys import Scope
+from domain.orders import OrderStatus
+from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.imports import import_products, import_stock
 from domain.usecases.intake import MAX_LINES, create_api_key
+from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from tests.e2e.conftest import ADMIN
@@ -83,3 +86,25 @@ async def test_staff_edit_an_order_of_100_lines_a_page_of_lines_at_a_time(shop: 
     admin = SandboxUser(shop.server, ADMIN, "Ada")
     screen = (await admin.send(f"/edit {code}")).last
     assert (await lines_on_every_page(admin, screen))[0] == SKUS
+
+
+async def test_a_customer_returns_items_of_an_order_of_100_lines_chosen_from_pages_of_them(shop: RunningBot) -> None:
+    """The question "Which items?" had a button per line: 100, then "Continue" the 101st, and
+    choosing one was answered with "something went wrong"."""
+    code, runtime = await restock_order(shop), shop.runtime
+    for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
+        await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
+    await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking="TR0001")
+    await mark_delivered(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code)
+    await runtime.notifier.drain()
+    bea = SandboxUser(shop.server, BEA, "Bea")
+    which = (await bea.send(f"/return {code}")).last
+    while not any(text.startswith("W-090 ") for text in which.button_texts()):
+        assert len(which.button_texts()) <= 30
+        which = (await bea.press(which, "Next ▶")).last
+    line = next(text for text in which.button_texts() if text.startswith("W-090 "))
+    asked = await bea.press(which, line)
+    chosen = (await bea.send("2")).last  # of 3
+    assert "✅ 2 × W-090" in " ".join(chosen.button_texts()) and "◀ Previous" in chosen.button_texts()
+    reasons = await bea.press(chosen, "Continue ➡️")
+    assert "How many?" in asked.last.text and "Why?" in reasons.last.text
