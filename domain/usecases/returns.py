@@ -140,7 +140,7 @@ async def request_return(
                 raise TooManyReturned(available=left.get(line.id or 0, 0), sku=line.sku)
             swap = (swaps or {}).get(line.id or 0) if kind is ReturnKind.EXCHANGE else None
             if swap is not None and swap != line.product_id:
-                await _check_swap(uow, line.product_id, swap, line.sku)
+                await _check_swap(uow, order, line.product_id, swap, line.sku, quantity)
             else:
                 swap = None
             returned = ReturnLine(line.id or 0, line.product_id, line.sku, line.name, quantity, line.unit_price)
@@ -171,11 +171,21 @@ async def request_return(
         return request
 
 
-async def _check_swap(uow: UnitOfWork, product_id: int, swap_id: int, sku: str) -> None:
+async def _check_swap(uow: UnitOfWork, order: Order, product_id: int, swap_id: int, sku: str, quantity: int) -> None:
+    """The variant wanted instead is a sibling, on sale, and in stock where the replacement will
+    be sent from: one sold out since it was offered is refused now, not when staff send it."""
     ordered, wanted = await uow.products.get(product_id), await uow.products.get(swap_id)
     if ordered is None or wanted is None or wanted.parent_code != ordered.parent_code:
         raise NotASwap(sku=sku)
     _on_sale(wanted)
+    await _in_stock(uow, await _home_warehouse(uow, order), swap_id, wanted.display_name, quantity)
+
+
+async def _in_stock(uow: UnitOfWork, warehouse: int, product_id: int, name: str, quantity: int) -> None:
+    levels = await uow.stock.levels([product_id])
+    left = sum(level.available for level in levels if level.warehouse_id == warehouse)
+    if left < quantity:
+        raise ReplacementShort(name=name, available=max(left, 0))
 
 
 def _on_sale(wanted: Product) -> None:
@@ -475,9 +485,8 @@ async def _replacement(uow: UnitOfWork, clock: Clock, order: Order, request: Ret
     await uow.orders.add(replacement)
     for line in lines:
         if not await uow.stock.try_reserve(line.product_id, warehouse, line.quantity):
-            levels = await uow.stock.levels([line.product_id])
-            left = sum(level.available for level in levels if level.warehouse_id == warehouse)
-            raise ReplacementShort(name=line.name, available=max(left, 0))
+            await _in_stock(uow, warehouse, line.product_id, line.name, line.quantity)
+            raise ReplacementShort(name=line.name, available=0)  # taken between the two reads
         await uow.stock.add_reservation(
             Reservation(
                 line.product_id,

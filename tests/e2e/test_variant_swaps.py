@@ -198,3 +198,23 @@ async def test_an_exchange_names_an_item_with_markup_and_a_long_name_as_typed_an
     which = await customer.press((await customer.press(lines.last, "ODD")).last, "Continue")
     assert which.last.text.startswith("Exchange ODD <b>Tee & co") and which.last.text.endswith("for which one?")
     assert "<i>M</i>" in which.last.button_texts()
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_swap_to_a_variant_sold_out_after_it_was_offered_is_refused_when_asked_not_when_sent(
+    shop: RunningBot, language: str
+) -> None:
+    code, customer = await delivered_tee(shop, 945, language)
+    method = await asked_for_large(customer, code, language)
+    none_left = "sku,warehouse,bin,quantity\nTEE-L-NVY,LON,A-05-02-3,0\n"
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, none_left)
+    before = await returns_and_orders(shop)
+    refused = await customer.press(method, WORDS[language]["store"])
+    assert refused.callback_answer is not None and refused.callback_answer["text"] == SOLD_OUT[language]
+    assert await returns_and_orders(shop) == before
+
+
+SOLD_OUT = {
+    "en": "Organic cotton T-shirt (L / Navy): only 0 available.",
+    "ru": "Organic cotton T-shirt (L / Navy): доступно только 0.",
+}
