@@ -21,6 +21,10 @@ REFUSED = {
     "en": "Organic cotton T-shirt (L / Navy) is discontinued and can no longer be ordered.",
     "ru": "Organic cotton T-shirt (L / Navy) снят с продажи и больше не заказывается.",
 }
+SOLD_OUT = {
+    "en": "Organic cotton T-shirt (L / Navy): only 0 available.",
+    "ru": "Organic cotton T-shirt (L / Navy): доступно только 0.",
+}
 HIDDEN = {
     "en": "Organic cotton T-shirt (L / Navy) is not on sale now, so it cannot be sent in exchange.",
     "ru": "Organic cotton T-shirt (L / Navy) сейчас не продаётся, поэтому его нельзя выдать в обмен.",
@@ -59,7 +63,7 @@ async def asked_for_large(customer: SandboxUser, code: str, language: str) -> Bo
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-async def test_a_swap_to_a_variant_discontinued_after_it_was_offered_is_refused_with_that_reason(
+async def test_a_swap_to_a_variant_discontinued_hidden_or_sold_out_after_it_was_offered_is_refused_with_that_reason(
     shop: RunningBot, language: str
 ) -> None:
     code, customer = await delivered_tee(shop, 930, language)
@@ -73,6 +77,13 @@ async def test_a_swap_to_a_variant_discontinued_after_it_was_offered_is_refused_
     await set_status(shop, "TEE-L-NVY", "hidden")
     hidden = await customer.press(method, WORDS[language]["store"])
     assert hidden.callback_answer is not None and hidden.callback_answer["text"] == HIDDEN[language]
+    assert await returns_and_orders(shop) == before
+
+    await set_status(shop, "TEE-L-NVY", "active")
+    none_left = "sku,warehouse,bin,quantity\nTEE-L-NVY,LON,A-05-02-3,0\n"
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, none_left)
+    sold_out = await customer.press(method, WORDS[language]["store"])  # refused when asked, not when sent
+    assert sold_out.callback_answer is not None and sold_out.callback_answer["text"] == SOLD_OUT[language]
     assert await returns_and_orders(shop) == before
 
 
@@ -198,23 +209,3 @@ async def test_an_exchange_names_an_item_with_markup_and_a_long_name_as_typed_an
     which = await customer.press((await customer.press(lines.last, "ODD")).last, "Continue")
     assert which.last.text.startswith("Exchange ODD <b>Tee & co") and which.last.text.endswith("for which one?")
     assert "<i>M</i>" in which.last.button_texts()
-
-
-@pytest.mark.parametrize("language", ["en", "ru"])
-async def test_a_swap_to_a_variant_sold_out_after_it_was_offered_is_refused_when_asked_not_when_sent(
-    shop: RunningBot, language: str
-) -> None:
-    code, customer = await delivered_tee(shop, 945, language)
-    method = await asked_for_large(customer, code, language)
-    none_left = "sku,warehouse,bin,quantity\nTEE-L-NVY,LON,A-05-02-3,0\n"
-    await import_stock(shop.runtime.uow(), shop.runtime.clock, none_left)
-    before = await returns_and_orders(shop)
-    refused = await customer.press(method, WORDS[language]["store"])
-    assert refused.callback_answer is not None and refused.callback_answer["text"] == SOLD_OUT[language]
-    assert await returns_and_orders(shop) == before
-
-
-SOLD_OUT = {
-    "en": "Organic cotton T-shirt (L / Navy): only 0 available.",
-    "ru": "Organic cotton T-shirt (L / Navy): доступно только 0.",
-}
