@@ -27,6 +27,9 @@ from handlers.callbacks import RmaCb
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
+# Lines with their ↩️ / 🗑 buttons at once: a return of a 100-line order was 200 buttons,
+# over Telegram's 100 a message.
+LINES_INSPECTED_AT_ONCE = 24
 
 
 class Rejecting(StatesGroup):
@@ -45,14 +48,14 @@ def _keyboard(request: ReturnRequest, refund_paid: bool) -> InlineKeyboardMarkup
     elif request.status is ReturnStatus.APPROVED:
         rows.append([button(_("📥 Parcel received"), "received")])
     elif request.status is ReturnStatus.RECEIVED:
-        for line in request.lines:
-            if not line.inspected:
-                rows.append(
-                    [
-                        button(_("↩️ Restock {sku}").format(sku=line.sku), "restock", line.id or 0),
-                        button(_("🗑 Write off {sku}").format(sku=line.sku), "writeoff", line.id or 0),
-                    ]
-                )
+        waiting = [line for line in request.lines if not line.inspected]
+        for line in waiting[:LINES_INSPECTED_AT_ONCE]:  # the next ones' buttons come as these are done
+            rows.append(
+                [
+                    button(_("↩️ Restock {sku}").format(sku=line.sku), "restock", line.id or 0),
+                    button(_("🗑 Write off {sku}").format(sku=line.sku), "writeoff", line.id or 0),
+                ]
+            )
         if all(line.inspected for line in request.lines):
             label = _("💸 Refund") if request.kind is ReturnKind.REFUND else _("📦 Send the replacement")
             rows.append([button(label, "resolve")])

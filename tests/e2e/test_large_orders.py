@@ -88,15 +88,20 @@ async def test_staff_edit_an_order_of_100_lines_a_page_of_lines_at_a_time(shop: 
     assert (await lines_on_every_page(admin, screen))[0] == SKUS
 
 
-async def test_a_customer_returns_items_of_an_order_of_100_lines_chosen_from_pages_of_them(shop: RunningBot) -> None:
-    """The question "Which items?" had a button per line: 100, then "Continue" the 101st, and
-    choosing one was answered with "something went wrong"."""
+async def delivered_restock(shop: RunningBot) -> str:
     code, runtime = await restock_order(shop), shop.runtime
     for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
         await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
     await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking="TR0001")
     await mark_delivered(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code)
     await runtime.notifier.drain()
+    return code
+
+
+async def test_a_customer_returns_items_of_an_order_of_100_lines_chosen_from_pages_of_them(shop: RunningBot) -> None:
+    """The question "Which items?" had a button per line: 100, then "Continue" the 101st, and
+    choosing one was answered with "something went wrong"."""
+    code = await delivered_restock(shop)
     bea = SandboxUser(shop.server, BEA, "Bea")
     which = (await bea.send(f"/return {code}")).last
     while not any(text.startswith("W-090 ") for text in which.button_texts()):
@@ -108,3 +113,36 @@ async def test_a_customer_returns_items_of_an_order_of_100_lines_chosen_from_pag
     assert "✅ 2 × W-090" in " ".join(chosen.button_texts()) and "◀ Previous" in chosen.button_texts()
     reasons = await bea.press(chosen, "Continue ➡️")
     assert "How many?" in asked.last.text and "Why?" in reasons.last.text
+
+
+async def test_staff_inspect_a_return_of_100_lines_a_screen_of_lines_at_a_time(shop: RunningBot) -> None:
+    """A received return had ↩️ Restock and 🗑 Write off for every line: 200 buttons, and the
+    manager was told something went wrong."""
+    code = await delivered_restock(shop)
+    bea = SandboxUser(shop.server, BEA, "Bea")
+    which = (await bea.send(f"/return {code}")).last
+    while True:  # every line, all 3 of each
+        free = [text for text in which.button_texts() if text.startswith("W-")]
+        if free:
+            await bea.press(which, free[0])
+            which = (await bea.send("3")).last
+        elif "Next ▶" in which.button_texts():
+            which = (await bea.press(which, "Next ▶")).last
+        else:
+            break
+    reasons = await bea.press(which, "Continue ➡️")
+    photos = await bea.press(reasons.last, "damaged")
+    method = await bea.press(photos.last, "Skip ➡️")
+    registered = (await bea.press(method.last, "🏬 I will bring it to a store")).last.text
+    rma = registered.split("request ")[1].split()[0]
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    shown = (await admin.send(f"/rma {rma}")).last
+    for step in ("✅ Approve", "📥 Parcel received"):
+        shown = (await admin.press(shown, step)).last
+    restocked = []
+    while any(text.startswith("↩️ Restock") for text in shown.button_texts()):
+        assert len(shown.button_texts()) <= 100
+        first = next(text for text in shown.button_texts() if text.startswith("↩️ Restock"))
+        restocked.append(first.split()[-1])
+        shown = (await admin.press(shown, first)).last
+    assert restocked == SKUS and "💸 Refund" in shown.button_texts()
