@@ -234,7 +234,9 @@ async def test_a_price_changed_by_another_process_is_seen_when_the_catalog_s_tim
 
 
 def _snapshot_keys(cache: ReadCache, section: str) -> set[Hashable]:
-    return {key for key, (_, value) in cache._sections[section].entries.items() if value is not None}
+    """The keys the section answers from its snapshot (every key of its last load but the holes)."""
+    found = cache._sections[section]
+    return {key for key in found.base or {} if key not in found.holes}
 
 
 async def test_a_write_by_this_process_during_a_reload_is_read_again_by_the_next(engine: AsyncEngine) -> None:

@@ -793,6 +793,22 @@ async def test_the_catalog_snapshot_keeps_each_repeated_value_once(engine: Async
     assert small.options is not medium.options
 
 
+async def test_a_loaded_snapshot_answers_from_its_rows_with_no_entry_copied_per_row(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
+    await import_products(uow, SystemClock(), TEES)
+    card = await product_card_by_sku(uow, sku="TEE-M", currency="GBP", fallback_currency="GBP")
+    async with uow.read_only():
+        ids = await uow.products.ids_by_sku(["TEE-S", "TEE-M"])
+        assert await uow.products.get(ids["TEE-S"]) is not None and await uow.products.get(10**6) is None
+    assert card.product.id == ids["TEE-M"] and [row.name for row in card.options] == ["Size"]
+    cache = uow._cache
+    assert cache is not None
+    assert len(cache._sections["catalog"].base or {}) >= 3 * 2  # an id and a SKU a product, and more
+    for section in ("catalog", "levels"):  # this stock snapshot is a complete, empty one
+        found = cache._sections[section]
+        assert found.complete_until > 0 and found.entries == {}
+
+
 async def test_a_variant_written_in_this_process_changes_its_siblings_at_once(engine: AsyncEngine) -> None:
     uow = SqlUnitOfWork(session_factory(engine, base_currency="GBP"))
     await import_products(uow, SystemClock(), TEES)
