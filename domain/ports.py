@@ -140,9 +140,8 @@ class ProductRepository(Protocol):
         of the SKU or the name, or the exact barcode; ``status`` and ``category_id`` narrow it."""
         ...
 
-    async def sku_with_barcode(self, barcode: str) -> str | None:
-        """The SKU of the product carrying this barcode, if any."""
-        ...
+    async def sku_with_barcode(self, barcode: str) -> str | None: ...  # the SKU carrying it, if any
+    async def skus_with_barcodes(self, barcodes: Sequence[str]) -> dict[str, str]: ...  # barcode → SKU, stored ones
 
     async def set_photos(self, product_id: int, photos: Sequence[str]) -> None:
         """Replace every photo (the first is the cover); () removes them all."""

@@ -184,6 +184,9 @@ class FakeProducts(_Repo):
     async def sku_with_barcode(self, barcode: str) -> str | None:
         return next((p.sku for p in self.st.products.values() if p.barcode == barcode), None)
 
+    async def skus_with_barcodes(self, barcodes: Sequence[str]) -> dict[str, str]:
+        return {p.barcode: p.sku for p in self.st.products.values() if p.barcode is not None and p.barcode in barcodes}
+
     async def set_photos(self, product_id: int, photos: Sequence[str]) -> None:
         product = self.st.products[product_id]
         product.photo_file_id, product.more_photos = (photos[0] if photos else None), tuple(photos[1:])

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from domain.backorders import parse_backorder_column
 from domain.catalog import Product
-from domain.catalog_edits import ProductChange, file_changes, shown
+from domain.catalog_edits import DuplicateBarcode, ProductChange, file_changes, shown
 from domain.categories import Spelling, leaf, plan_parents, refuse
 from domain.csvfiles import UTF8, Problem, problem
 from domain.customers import Customer
@@ -99,6 +99,7 @@ async def import_products(
         raise ImportRejected(sorted(problems + bad_terms))
     async with uow:
         await _check_stored_variants(uow, parsed)
+        await _check_stored_barcodes(uow, parsed)
         stored_parents = await uow.products.category_parents()
         spelling = Spelling(stored_parents)
         for _, product in parsed:  # paths were checked when the file was read
@@ -129,6 +130,20 @@ async def import_products(
             await notify_back_in_stock(uow, [p for p in back if available.get(p, 0) > 0], at)
         await uow.commit()
     return ImportReport(created=len(parsed) - len(existing), updated=len(existing) - len(same), unchanged=len(same))
+
+
+async def _check_stored_barcodes(uow: UnitOfWork, parsed: list[tuple[int, Product]]) -> None:
+    """A file's barcode is not another stored product's (a scan would find two), unless the
+    file gives that product too, and so its barcode as the file says."""
+    in_file = {p.sku for _, p in parsed}
+    owners = await uow.products.skus_with_barcodes([p.barcode for _, p in parsed if p.barcode])
+    problems: list[Problem] = [
+        (line, Reason.of(DuplicateBarcode(barcode=p.barcode, sku=owner)))
+        for line, p in parsed
+        if p.barcode and (owner := owners.get(p.barcode, p.sku)) != p.sku and owner not in in_file
+    ]
+    if problems:
+        raise ImportRejected(sorted(problems))
 
 
 async def _check_stored_variants(uow: UnitOfWork, parsed: list[tuple[int, Product]]) -> None:

@@ -381,6 +381,15 @@ class SqlProducts:
     async def sku_with_barcode(self, barcode: str) -> str | None:
         return await self.s.scalar(select(m.ProductRow.sku).where(m.ProductRow.barcode == barcode).limit(1))
 
+    async def skus_with_barcodes(self, barcodes: Sequence[str]) -> dict[str, str]:
+        """A query per chunk, as ``ids_by_sku``: a products file names more barcodes than
+        PostgreSQL takes parameters in one statement."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(barcodes))):
+            rows = await fetch(self.s, _SKUS_BY_BARCODE, {"barcodes": list(chunk)})
+            found.update({row.barcode: row.sku for row in rows})
+        return found
+
     async def set_photos(self, product_id: int, photos: Sequence[str]) -> None:
         row = await self.s.get(m.ProductRow, product_id)
         if row is not None:
@@ -568,6 +577,9 @@ _CHANGED_PRODUCTS = fills(
     SqlProducts._with_prices().where(m.ProductRow.change_seq >= bindparam("since")).order_by(m.ProductRow.id),
 )
 _IDS_BY_SKU = select(m.ProductRow.sku, m.ProductRow.id).where(m.ProductRow.sku.in_(bindparam("skus", expanding=True)))
+_SKUS_BY_BARCODE = select(m.ProductRow.barcode, m.ProductRow.sku).where(
+    m.ProductRow.barcode.in_(bindparam("barcodes", expanding=True))
+)
 _CATEGORIES_BY_NAME = select(m.CategoryRow.id, m.CategoryRow.name).where(
     m.CategoryRow.name.in_(bindparam("names", expanding=True))
 )

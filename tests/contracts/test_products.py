@@ -286,6 +286,7 @@ async def test_a_barcode_names_the_sku_that_carries_it(uow: UnitOfWork) -> None:
     async with uow:
         assert await uow.products.sku_with_barcode("4006381333931") == "MUG-1"
         assert await uow.products.sku_with_barcode("0000000000000") is None
+        assert await uow.products.skus_with_barcodes(["4006381333931", "0000000000000"]) == {"4006381333931": "MUG-1"}
 
 
 async def test_a_locked_parent_reads_on_and_its_variants_renamed_together_read_the_new_names(uow: UnitOfWork) -> None:
