@@ -68,5 +68,6 @@ async def slow_command(
     if not raw.isdecimal() or not 1 <= int(raw) <= MAX_SLOW_DAYS:
         await message.answer(_("Usage: /slow [DAYS], a number of days from 1 to {most}.").format(most=MAX_SLOW_DAYS))
         return
-    found = await slow_movers(uow, clock, staff_id=message.from_user.id, days=int(raw))
-    await message.answer(renderer.render("staff/slow.html.j2", movers=found, days=int(raw), today=clock.now().date()))
+    found, more = await slow_movers(uow, clock, staff_id=message.from_user.id, days=int(raw))
+    today = clock.now().date()
+    await message.answer(renderer.render("staff/slow.html.j2", movers=found, more=more, days=int(raw), today=today))

@@ -103,8 +103,9 @@ async def _stock_values(uow: UnitOfWork) -> list[StockValue]:
 
 async def slow_movers(
     uow: UnitOfWork, clock: Clock, *, staff_id: int, days: int = SLOW_MOVER_DAYS, limit: int = 20
-) -> list[SlowMover]:
-    """Stock on hand that has not sold in ``days`` (or never), most capital tied up first."""
+) -> tuple[list[SlowMover], int]:
+    """Stock on hand that has not sold in ``days`` (or never), most capital tied up first: the
+    first ``limit``, and how many more there are (a catalog never sold is every line)."""
     await require(uow, staff_id, Permission.REPORTS)
     cutoff: date = clock.now().date() - timedelta(days=days)
     async with uow.read_only():
@@ -128,4 +129,4 @@ async def slow_movers(
         if p.product_id in products
     ]
     found.sort(key=lambda s: (-(s.value.amount if s.value else 0), -s.on_hand, s.sku))
-    return found[:limit]
+    return found[:limit], max(len(found) - limit, 0)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
 from domain.orders import OrderStatus
 from domain.usecases.dispatch import mark_delivered, ship_order
+from domain.usecases.imports import import_products, import_stock
 from domain.usecases.orders import cancel_my_order, transition_order
 from sandbox import SandboxUser
 from storage import models as m
@@ -112,3 +115,22 @@ async def test_stock_value_and_slow_movers(shop: RunningBot, clock: FakeClock) -
     assert (await picker.send("/slow")).last.text == "Your role (picker) does not allow this."
     assert "digits" not in (await manager.send("/slow lots")).last.text
     assert (await manager.send("/slow 0")).last.text.startswith("Usage: /slow")
+
+
+async def test_slow_movers_say_how_many_more_there_are_than_shown(shop: RunningBot) -> None:
+    """/slow showed the 20 with most capital tied up and said nothing of the rest: a shop with
+    40,000 variants never sold read 20 slow movers."""
+    runtime = shop.runtime
+    skus = [f"IDLE-{i:02d}" for i in range(30)]
+    products = "".join(f"{sku},Idle thing {sku},Gadgets,1.50,GBP\n" for sku in skus)
+    await import_products(runtime.uow(), runtime.clock, "sku,name,category,price,currency\n" + products)
+    stock = "".join(f"{sku},LON,A-01-01-1,7\n" for sku in skus)
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n" + stock)
+    manager = await hire(shop, 98, "Mo", "manager")
+    slow = (await manager.send("/slow 30")).last.text
+    shown = [line for line in slow.splitlines()[1:] if " · on hand " in line]
+    async with runtime.sessions() as session:  # what is on hand anywhere: every line /slow could show
+        stocked = await session.scalar(select(func.count()).select_from(m.StockRow).where(m.StockRow.on_hand > 0))
+    more = re.search(r"… and (\d+) more\.$", slow)
+    assert len(shown) == 20 and more is not None
+    assert len(skus) - 20 <= int(more.group(1)) <= int(stocked or 0) - 20  # the idle 30, and the demo's unsold
