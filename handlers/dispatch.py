@@ -42,6 +42,8 @@ from handlers.views.labels import label
 from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
+BOXES_PER_ROW = 4  # Telegram takes 8 buttons a row; four codes of up to 16 characters read whole
+BOXES_OFFERED = 96  # and 100 a message, "As proposed" among them
 
 
 class Packing(StatesGroup):
@@ -93,12 +95,12 @@ async def _scan(message: Message, scan: Scan, uow: UnitOfWork, renderer: Rendere
     plans, boxes = await propose_boxes(uow, staff_id=_who(message), job=job)
     await state.update_data(boxes=[b.code for b in boxes])  # the buttons carry their position: codes can be long
     rows = [[InlineKeyboardButton(text=_("✅ As proposed"), callback_data=PackBoxCb(code=job.order.code).pack())]]
-    rows.append(
-        [
-            InlineKeyboardButton(text=b.code, callback_data=PackBoxCb(code=job.order.code, box=n).pack())
-            for n, b in enumerate(boxes, 1)
-        ]
-    )
+    offered = [
+        InlineKeyboardButton(text=b.code, callback_data=PackBoxCb(code=job.order.code, box=n).pack())
+        for n, b in enumerate(boxes[:BOXES_OFFERED], 1)
+    ]
+    # Rows of BOXES_PER_ROW: one row of every size passed Telegram's 8 buttons a row.
+    rows += [offered[i : i + BOXES_PER_ROW] for i in range(0, len(offered), BOXES_PER_ROW)]
     await message.answer(
         renderer.render("staff/pack_boxes.html.j2", plans=plans, job=job),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot.harness import RunningBot
+from domain.usecases.imports import import_boxes
 from handlers.output.barcodes import barcode_png
 from sandbox import SandboxUser
 from storage import models as m
@@ -177,3 +178,18 @@ async def test_packing_takes_sku_and_quantity_as_picking_does(shop: RunningBot) 
     await packer.send("85123A 1")
     boxes = await packer.send("2002219700007 1")  # a barcode with a count, as when picking
     assert "All items of" in boxes.last.text and "Proposed:" in boxes.last.text
+
+
+async def test_a_shop_with_more_box_sizes_than_a_row_holds_is_offered_each(shop: RunningBot) -> None:
+    """Every box was a button in one row: a shop with 12 sizes (mailers and boxes) passed
+    Telegram's 8 buttons a row, and the packer's last scan was answered "something went wrong"."""
+    sizes = "".join(f"B{n:02d},Box {n},{200 + 20 * n},{150 + 10 * n},{100 + 10 * n},{2000 * n}\n" for n in range(1, 13))
+    await import_boxes(shop.runtime.uow(), "code,name,length_mm,width_mm,height_mm,max_weight_g\n" + sizes)
+    code = await picked_order(shop, 211, {"85123A": 1})
+    packer = await hire(shop, 72, "Pax", "packer", "LON")
+    await packer.send(f"/pack {code}")
+    boxes = (await packer.send("85123A")).last
+    offered = [text for text in boxes.button_texts() if text != "✅ As proposed"]
+    assert {f"B{n:02d}" for n in range(1, 13)} <= set(offered)  # and the demo's that fit
+    asked = await packer.press(boxes, "B12")
+    assert "send its weight in grams" in asked.last.text
