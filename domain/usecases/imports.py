@@ -16,6 +16,7 @@ from domain.customers import Customer
 from domain.errors import DomainError, ImportRejected, InsufficientStock, Reason
 from domain.i18n import N_
 from domain.imports import (
+    NESTED_PARENT,
     parse_boxes,
     parse_carriers,
     parse_customers,
@@ -148,12 +149,21 @@ async def _check_stored_barcodes(uow: UnitOfWork, parsed: list[tuple[int, Produc
 
 async def _check_stored_variants(uow: UnitOfWork, parsed: list[tuple[int, Product]]) -> None:
     """A file's variants join the ones stored for their parent: the same option names, no
-    combination twice. Stored ones the file also gives are taken as the file says."""
+    combination twice, and a parent that is no stored product's variant. Stored ones the file
+    also gives are taken as the file says."""
     in_file = {p.sku for _, p in parsed}
     groups: dict[str, list[tuple[int, Product]]] = {}
     for line, product in parsed:
         groups.setdefault(product.parent_code, []).append((line, product))
-    problems: list[Problem] = []
+    outside = sorted({p.parent for _, p in parsed if p.parent and p.parent not in in_file})
+    stored_parents = {
+        p.sku: p for p in await uow.products.get_many(sorted((await uow.products.ids_by_sku(outside)).values()))
+    }
+    problems: list[Problem] = [  # as in one file: a parent row has no parent
+        (line, problem(NESTED_PARENT, parent=p.parent, other=source.parent))
+        for line, p in parsed
+        if (source := stored_parents.get(p.parent)) is not None and source.parent and source.parent != source.sku
+    ]
     stored_by_parent = await uow.products.variants_of(list(groups))
     for code, members in groups.items():
         stored = [(0, p) for p in stored_by_parent.get(code, []) if p.sku not in in_file]
