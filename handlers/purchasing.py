@@ -27,6 +27,9 @@ from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 USAGE = N_("Usage: /po, /po N, /po qty N SKU QTY, /po receive N [SKU QTY]")
+# Lines /po N shows; the rest are counted (a draft of a whole catalog was 20,000 lines, over
+# a hundred messages). /po qty and /po receive take any of its SKUs.
+PO_LINES_SHOWN = 50
 
 
 def _number(text: str) -> int:
@@ -50,7 +53,9 @@ def _keyboard(po: PurchaseOrder) -> InlineKeyboardMarkup | None:
 
 async def _show(target: Message, uow: UnitOfWork, renderer: Renderer, staff_id: int, number: int) -> None:
     po, supplier = await purchase_order(uow, staff_id=staff_id, number=number)
-    await target.answer(renderer.render("staff/po.html.j2", po=po, supplier=supplier), reply_markup=_keyboard(po))
+    lines, more = po.lines[:PO_LINES_SHOWN], max(len(po.lines) - PO_LINES_SHOWN, 0)
+    text = renderer.render("staff/po.html.j2", po=po, supplier=supplier, lines=lines, more=more)
+    await target.answer(text, reply_markup=_keyboard(po))
 
 
 @router.message(Command("po"))

@@ -9,7 +9,8 @@ import re
 from sqlalchemy import select
 
 from bot.harness import RunningBot
-from domain.usecases.purchasing import reorder_scan
+from domain.usecases.imports import import_products, import_stock
+from domain.usecases.purchasing import import_reorder, reorder_scan
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
@@ -111,3 +112,30 @@ async def test_a_held_order_hears_when_the_missing_stock_is_expected(shop: Runni
     await daily_digest(runtime.uow(), runtime.clock, staff_chat_id=-100500, timezone="UTC", hour=8)
     await runtime.notifier.drain()
     assert f"Late or on hold: {code}" in shop.server.chat_messages(-100500)[-1].text
+
+
+async def test_a_purchase_order_of_many_lines_is_one_message_in_the_staff_chat_and_on_po(shop: RunningBot) -> None:
+    """A shop that set reorder points for its whole catalog at once had purchase orders of
+    20,000 lines: the scan's note was 185 messages in the staff chat, and /po N as many."""
+    runtime, count = shop.runtime, 300
+    skus = [f"RE-{i:03d}" for i in range(count)]
+    products = "".join(f"{sku},Restocked thing {sku},Gadgets,1.50,GBP\n" for sku in skus)
+    await import_products(runtime.uow(), runtime.clock, "sku,name,category,price,currency\n" + products)
+    await import_stock(
+        runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n" + "".join(f"{s},LON,A-01-01-1,1\n" for s in skus)
+    )
+    reorder = "".join(f"{sku},LON,5,50,CANDLES,1,1,1.10,GBP\n" for sku in skus)
+    await import_reorder(
+        runtime.uow(),
+        "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n" + reorder,
+    )
+    before = len(shop.server.chat_messages(-100500))
+    drafted = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=-100500)
+    big = next(po for po in drafted if len(po.lines) == count)
+    await runtime.notifier.drain()
+    told = [msg for msg in shop.server.chat_messages(-100500)[before:] if f"purchase order {big.id}" in msg.text]
+    assert len(told) == 1 and told[0].text.splitlines()[-2].startswith("… and ")
+    assert "Total: £" in told[0].text and told[0].button_texts() == ["✅ Approve", "✏️ Edit", "🗑 Discard"]
+    manager = await hire(shop, 81, "Mo", "manager", "LON")
+    shown = await manager.send(f"/po {big.id}")
+    assert len(shown.messages) == 1 and "… and " in shown.last.text and "Total: £" in shown.last.text
