@@ -151,3 +151,17 @@ async def test_the_daily_report_goes_to_the_staff_chat_once_a_day(shop: RunningB
     later = await report()
     assert later is not None and later.orders == 0  # type: ignore[attr-defined]
     assert len(later.late) == 1  # type: ignore[attr-defined]
+
+
+async def test_the_daily_report_names_30_late_orders_and_counts_the_rest(shop: RunningBot, clock: FakeClock) -> None:
+    """Every late order's code went into the report: a shop with thousands late (a warehouse
+    closed for a week) had its daily report in the staff chat as several messages of codes."""
+    from domain.usecases.jobs import daily_digest
+
+    codes = [await order(shop, 360 + n, {"85123A": 1}) for n in range(35)]
+    clock.advance(days=20)  # every courier order past its ship-by day
+    await daily_digest(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=-100500, timezone="UTC", hour=8)
+    await shop.runtime.notifier.drain()
+    text = shop.server.chat_messages(-100500)[-1].text
+    named = [code for code in codes if code in text]
+    assert len(named) == 30 and "… and 5 more." in text
