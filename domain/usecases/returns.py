@@ -269,6 +269,8 @@ async def decide_return(
     await require(uow, staff_id, Permission.RETURNS)
     async with uow:
         request = await _request(uow, rma)
+        if request.status is (ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED):
+            return request  # a second tap: decided already, the customer told once
         request.move(ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED)
         request.reject_reason = "" if approve else typed(reason, MAX_REASON)
         await uow.returns.save(request, clock.now())
@@ -281,6 +283,8 @@ async def mark_received(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: st
     await require(uow, staff_id, Permission.RETURNS)
     async with uow:
         request = await _request(uow, rma)
+        if request.status is ReturnStatus.RECEIVED:
+            return request  # a second tap
         request.move(ReturnStatus.RECEIVED)
         await uow.returns.save(request, clock.now())
         await _tell(uow, clock, request)
@@ -360,6 +364,8 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
     await require(uow, staff_id, Permission.RETURNS)
     async with uow:
         request = await _request(uow, rma)
+        if request.status in (ReturnStatus.EXCHANGED, ReturnStatus.REFUNDED):
+            return request  # a second tap: resolved already, not "inspect every line first"
         if request.status is not ReturnStatus.RECEIVED or not all(line.inspected for line in request.lines):
             raise NotInspected()
         order = await uow.orders.get_by_id(request.order_id)

@@ -209,3 +209,23 @@ async def test_an_exchange_names_an_item_with_markup_and_a_long_name_as_typed_an
     which = await customer.press((await customer.press(lines.last, "ODD")).last, "Continue")
     assert which.last.text.startswith("Exchange ODD <b>Tee & co") and which.last.text.endswith("for which one?")
     assert "<i>M</i>" in which.last.button_texts()
+
+
+async def test_a_second_tap_on_a_returns_step_already_taken_changes_nothing_and_is_no_error(shop: RunningBot) -> None:
+    code, customer = await delivered_tee(shop, 946, "en")
+    rma = rma_of((await customer.press(await asked_for_large(customer, code, "en"), "store")).last.text)
+    manager = await hire(shop, 98, "Meg", "manager")
+    sheet = (await manager.send(f"/rma {rma}")).last
+    told = len(shop.server.chat_messages(customer.id))
+    approved = await manager.press(sheet, "Approve")
+    again = await manager.press_data(sheet, f"rma:{rma}:approve:0")  # the same button, tapped twice
+    assert again.callback_answer is not None and not again.callback_answer["text"]
+    assert len(shop.server.chat_messages(customer.id)) == told + 1  # told once
+    shown = await manager.press(approved.last, "Parcel received")
+    shown = await manager.press(shown.last, "Restock TEE-M-NVY")
+    await manager.press(shown.last, "Send the replacement")
+    before = (await returns_and_orders(shop), await stock(shop, "TEE-L-NVY"), await journal_totals(shop))
+    twice = await manager.press_data(sheet, f"rma:{rma}:resolve:0")
+    assert twice.callback_answer is not None and not twice.callback_answer["text"]
+    assert "exchanged" in twice.last.text
+    assert (await returns_and_orders(shop), await stock(shop, "TEE-L-NVY"), await journal_totals(shop)) == before
