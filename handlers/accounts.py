@@ -16,6 +16,9 @@ from domain.usecases.accounts import journal_csv, journal_for_staff, receivables
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
+# Open invoices /ar lists, the earliest due first; the rest are counted (a wholesaler's hundreds
+# were several messages).
+AR_LINES_SHOWN = 40
 
 
 def _day(text: str) -> datetime | None:
@@ -54,4 +57,5 @@ async def trial(message: Message, uow: UnitOfWork, clock: Clock, renderer: Rende
 async def aging(message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer) -> None:
     assert message.from_user is not None
     owed = await receivables(uow, clock, staff_id=message.from_user.id)
-    await message.answer(renderer.render("staff/ar.html.j2", receivables=owed))
+    shown, more = owed[:AR_LINES_SHOWN], max(len(owed) - AR_LINES_SHOWN, 0)
+    await message.answer(renderer.render("staff/ar.html.j2", receivables=shown, more=more))

@@ -146,3 +146,21 @@ async def test_staff_inspect_a_return_of_100_lines_a_screen_of_lines_at_a_time(s
         restocked.append(first.split()[-1])
         shown = (await admin.press(shown, first)).last
     assert restocked == SKUS and "💸 Refund" in shown.button_texts()
+
+
+async def test_receivables_aging_names_40_invoices_and_counts_the_rest(shop: RunningBot) -> None:
+    """/ar listed every open invoice: a wholesaler's hundreds were several messages."""
+    runtime = shop.runtime
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="b2b", scopes=frozenset(Scope))
+    customer = {"name": "Corp", "phone": "+44 7700 900125", "business": True, "payment_terms_days": 30}
+    async with TestClient(TestServer(make_api_app(runtime.sessions, runtime.settings, runtime.clock))) as client:
+        for n in range(45):
+            body = {"customer": customer, "lines": [{"sku": "85123A", "quantity": 1}], "currency": "GBP"}
+            body |= {"payment": "invoice", "address": "1 High Street, London", "reference": f"C-{n}"}
+            placed = await client.post(
+                "/api/v1/orders", json=body, headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"c-{n}"}
+            )
+            assert placed.status == 201, await placed.text()
+    aging = await SandboxUser(shop.server, ADMIN, "Ada").send("/ar")
+    assert len(aging.messages) == 1
+    assert aging.last.text.count("• ") == 40 and aging.last.text.endswith("… and 5 more.")
