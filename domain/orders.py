@@ -142,9 +142,16 @@ class EmptyOrder(DomainError):
     key = N_("An order needs at least one line.")
 
 
+class ReturnMovedOn(IllegalTransition):
+    """A return's step pressed on a sheet drawn before someone took it elsewhere: it names the
+    return's state, not an order's."""
+
+    key = N_("This return is already {return_status}: that step is no longer possible.")
+
+
 def check_return_transition(current: ReturnStatus, target: ReturnStatus) -> None:
     if target not in RETURN_TRANSITIONS[current]:
-        raise IllegalTransition(current=current.value, target=target.value)
+        raise ReturnMovedOn(return_status=current.value)
 
 
 # Crockford-style alphabet without look-alikes (0/O, 1/I/L) and without vowels that spell words.

@@ -115,6 +115,7 @@ ERROR_PARAM_LABELS = {
     "target": "status",
     "role": "role",
     "po_status": "po_status",
+    "return_status": "return_status",
 }
 
 

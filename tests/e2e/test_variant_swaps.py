@@ -229,3 +229,24 @@ async def test_a_second_tap_on_a_returns_step_already_taken_changes_nothing_and_
     assert twice.callback_answer is not None and not twice.callback_answer["text"]
     assert "exchanged" in twice.last.text
     assert (await returns_and_orders(shop), await stock(shop, "TEE-L-NVY"), await journal_totals(shop)) == before
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "This return is already rejected: that step is no longer possible."),
+        ("ru", "Этот возврат уже отклонён: этот шаг больше невозможен."),
+    ],
+)
+async def test_a_stale_approve_of_a_return_rejected_meanwhile_says_the_return_is_rejected(
+    shop: RunningBot, language: str, refusal: str
+) -> None:
+    code, customer = await delivered_tee(shop, 947, "en")
+    rma = rma_of((await customer.press(await asked_for_large(customer, code, "en"), "store")).last.text)
+    late = await hire(shop, 99, "Lev", "manager", language=language)
+    stale = (await late.send(f"/rma {rma}")).last
+    sue = await hire(shop, 100, "Sue", "manager")
+    await sue.press((await sue.send(f"/rma {rma}")).last, "Reject")
+    await sue.send("Worn")
+    refused = await late.press_data(stale, f"rma:{rma}:approve:0")
+    assert refused.callback_answer is not None and refused.callback_answer["text"] == refusal
