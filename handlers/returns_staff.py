@@ -87,8 +87,8 @@ async def _show(
 @router.message(Command("returns"))
 async def returns_list(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
     assert message.from_user is not None
-    requests = await open_returns(uow, staff_id=message.from_user.id)
-    await message.answer(renderer.render("staff/returns.html.j2", requests=requests))
+    requests, more = await open_returns(uow, staff_id=message.from_user.id)
+    await message.answer(renderer.render("staff/returns.html.j2", requests=requests, more=more))
 
 
 @router.message(Command("rma"))

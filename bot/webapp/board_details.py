@@ -173,7 +173,7 @@ async def _low_stock(runtime: Runtime, staff_id: int, _where: str) -> list[dict[
 
 
 async def _open_returns(runtime: Runtime, staff_id: int, _where: str) -> list[dict[str, Any]]:
-    requests = await open_returns(runtime.uow(), staff_id=staff_id)
+    requests, _more = await open_returns(runtime.uow(), staff_id=staff_id, limit=LIST_LIMIT)
     return [
         {
             "rma": r.rma_code,
@@ -182,7 +182,7 @@ async def _open_returns(runtime: Runtime, staff_id: int, _where: str) -> list[di
             "kind": label("return_kind", r.kind.value),
             "placed": _when(runtime, r.created_at),
         }
-        for r in requests[:LIST_LIMIT]
+        for r in requests
     ]
 
 

@@ -19,7 +19,6 @@ from domain.usecases.jobs import LATE_STATUSES, is_late
 from domain.usecases.staff import require
 
 LOGIN_TTL = timedelta(minutes=10)
-OPEN_RETURNS_SHOWN = 100
 
 
 class LoginLinkInvalid(DomainError):
@@ -104,7 +103,7 @@ async def dashboard(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: s
             low = sum(1 for r in await uow.inventory.reorder_levels(None) if r.is_low)
             result = replace(result, low_stock=low)
         if can(member, Permission.RETURNS):
-            result = replace(result, open_returns=len(await uow.returns.open(OPEN_RETURNS_SHOWN)))
+            result = replace(result, open_returns=(await uow.returns.open(0))[1])
     return result
 
 

@@ -235,10 +235,12 @@ async def _tell(uow: UnitOfWork, clock: Clock, request: ReturnRequest, **extra: 
         await uow.outbox.add(told, clock.now())
 
 
-async def open_returns(uow: UnitOfWork, *, staff_id: int) -> list[ReturnRequest]:
+async def open_returns(uow: UnitOfWork, *, staff_id: int, limit: int = 50) -> tuple[list[ReturnRequest], int]:
+    """The oldest ``limit`` open requests, and how many more are open."""
     await require(uow, staff_id, Permission.RETURNS)
     async with uow.read_only():
-        return await uow.returns.open(50)
+        requests, total = await uow.returns.open(limit)
+        return requests, total - len(requests)
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,8 +147,13 @@ class SqlReturns:
         found = await self.s.scalar(select(func.count()).where(t.created_at >= start, t.created_at < end))
         return int(found or 0)
 
-    async def open(self, limit: int) -> list[ReturnRequest]:
+    async def open(self, limit: int) -> tuple[list[ReturnRequest], int]:
+        """The oldest ``limit`` open requests, and how many are open in all (a list of them
+        counted was never more than its limit)."""
         t = m.ReturnRow
-        waiting = [ReturnStatus.REQUESTED.value, ReturnStatus.APPROVED.value, ReturnStatus.RECEIVED.value]
-        rows = (await self.s.scalars(select(t).where(t.status.in_(waiting)).order_by(t.created_at).limit(limit))).all()
-        return await self._load(rows)
+        waiting = t.status.in_([ReturnStatus.REQUESTED.value, ReturnStatus.APPROVED.value, ReturnStatus.RECEIVED.value])
+        total = int(await self.s.scalar(select(func.count()).select_from(t).where(waiting)) or 0)
+        rows = (
+            (await self.s.scalars(select(t).where(waiting).order_by(t.created_at).limit(limit))).all() if limit else []
+        )
+        return await self._load(rows), total

@@ -9,13 +9,16 @@ from bot.api import make_api_app
 from bot.harness import RunningBot
 from domain.apikeys import Scope
 from domain.orders import OrderStatus
+from domain.returns import ReturnKind, ReturnMethod, ReturnReason
 from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.imports import import_products, import_stock
 from domain.usecases.intake import MAX_LINES, create_api_key
 from domain.usecases.orders import transition_order
+from domain.usecases.returns import request_return
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from tests.e2e.conftest import ADMIN
+from tests.e2e.miniapp import miniapp, tma
 
 SKUS = [f"W-{i:03d}" for i in range(MAX_LINES)]
 BEA = 777
@@ -164,3 +167,29 @@ async def test_receivables_aging_names_40_invoices_and_counts_the_rest(shop: Run
     aging = await SandboxUser(shop.server, ADMIN, "Ada").send("/ar")
     assert len(aging.messages) == 1
     assert aging.last.text.count("• ") == 40 and aging.last.text.endswith("… and 5 more.")
+
+
+async def test_open_returns_past_the_listed_50_are_counted_on_returns_and_the_dashboard(shop: RunningBot) -> None:
+    """/returns listed the oldest 50 and said nothing of the rest, and the dashboard counted open
+    returns as what a list of at most 100 held: 130 open showed as 100."""
+    code, runtime = await delivered_restock(shop), shop.runtime
+    async with runtime.uow() as uow:
+        order = await uow.orders.get_by_code(code)
+        assert order is not None
+    for line in order.lines[:55] + order.lines[:75]:  # one unit a return: 130 of them
+        await request_return(
+            runtime.uow(),
+            runtime.clock,
+            customer_id=order.customer_id,
+            code=code,
+            kind=ReturnKind.REFUND,
+            reason=ReturnReason.DAMAGED,
+            method=ReturnMethod.DROP_OFF,
+            quantities={line.id or 0: 1},
+            window_days=30,
+        )
+    listed = (await SandboxUser(shop.server, ADMIN, "Ada").send("/returns")).last.text
+    assert listed.count("• ") == 50 and "… and 80 more." in listed
+    async with miniapp(shop) as client:
+        board = await (await client.get("/app/api/dashboard", headers=tma(shop, ADMIN))).json()
+    assert board["open_returns"] == 130
