@@ -9,10 +9,12 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from domain.accounting import Account
 from domain.catalog import Product
 from domain.errors import DomainError, NotFound
+from domain.fx import Rates
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Channel, Order, OrderLine, OrderStatus, ReturnStatus, new_order_code, normalize_order_code
@@ -437,7 +439,10 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
     """The replacement's lines: the same goods at no charge, or for a size swap the other
     variant charged at what its price is above the returned one's; and what is owed back
     where the other variant costs less."""
-    rates = await shop_rates(uow)
+    latest = await shop_rates(uow)
+    # At the order's own rate: a swap charges the price difference, not the currency's move since.
+    fixed = {order.currency: Decimal(order.fx_rate)} if order.currency != latest.base else {}
+    rates = Rates(latest.base, {**latest.by_quote, **fixed})
     lines: list[OrderLine] = []
     owed = Money(0, order.currency)
     names = {x.id: x.names for x in order.lines}
@@ -479,6 +484,7 @@ async def _replacement(uow: UnitOfWork, clock: Clock, order: Order, request: Ret
         code=code,
         customer_id=order.customer_id,
         currency=order.currency,
+        fx_rate=order.fx_rate,
         lines=lines,
         now=now,
         actor=f"staff:{staff_id}",

@@ -13,7 +13,8 @@ from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import stock
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, stock
+from tests.e2e.test_accounting import balances
 from tests.e2e.test_returns import ask_return, deliver, delivered, money, rma_of
 from tests.e2e.test_variants import WORDS, exchange, journal_totals, ordered_lines, swap, tshirts
 
@@ -250,3 +251,24 @@ async def test_a_stale_approve_of_a_return_rejected_meanwhile_says_the_return_is
     await sue.send("Worn")
     refused = await late.press_data(stale, f"rma:{rma}:approve:0")
     assert refused.callback_answer is not None and refused.callback_answer["text"] == refusal
+
+
+async def test_a_swap_on_a_rouble_order_keeps_its_rate_so_the_books_see_the_pound_difference(shop: RunningBot) -> None:
+    await tshirts(shop)
+    manager = await hire(shop, 101, "Mo", "manager")
+    await manager.send("/fx RUB 100")
+    ivan = SandboxUser(shop.server, 948, "Ivan", language_code="ru")
+    await add_to_cart(ivan, "TEE-M-NVY", 1)
+    code = order_code(await place_cod_order(ivan))
+    await deliver(shop, code)
+    await shop.runtime.notifier.drain()
+    await manager.send("/fx RUB 120")  # a later rate: the exchange keeps the order's
+    replacement = await exchange(ivan, shop, code, "TEE-M-NVY", "L / Navy", "ru")  # £12.00 → £13.00
+    assert await ordered_lines(shop, replacement) == [("TEE-L-NVY", "Organic cotton T-shirt (L / Navy)", 1, 10000)]
+    async with shop.runtime.sessions() as session:
+        rate = await session.scalar(select(m.OrderRow.fx_rate).where(m.OrderRow.code == replacement))
+    assert rate == "100"
+    sales = (await balances(shop))["4000 Sales"]
+    await deliver(shop, replacement)  # the ₽100.00 difference collected: £1.00 of sales
+    after = (await balances(shop))["4000 Sales"]
+    assert after[1] - sales[1] == 100
