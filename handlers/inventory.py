@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
@@ -9,7 +11,16 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.errors import InvalidQuantity
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.inventory import MAX_RECEIPT, adjust, low_stock, move, receive, set_reorder_point, stock_view
+from domain.usecases.inventory import (
+    MAX_RECEIPT,
+    StockView,
+    adjust,
+    low_stock,
+    move,
+    receive,
+    set_reorder_point,
+    stock_view,
+)
 from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
@@ -17,6 +28,11 @@ router = Router(name=__name__)
 # every variant) was otherwise hundreds of messages; the rest is counted (/lowstock WAREHOUSE
 # narrows it).
 MAX_LOW_STOCK_SHOWN = 40
+# A product with variants found by /stock is a line per variant and one per warehouse holding it:
+# this many lines of them in all (a shoe in 184 sizes × colours was several messages), shared
+# by the products found, the rest counted. A line is at most ~120 characters and a product's
+# heading and footer ~200: five products found stay within one message of 4,096.
+MAX_VARIANT_LINES = 24
 
 
 def _args(command: CommandObject) -> list[str]:
@@ -42,7 +58,25 @@ async def show_stock(message: Message, command: CommandObject, uow: UnitOfWork, 
         await message.answer(_("Usage: /stock SKU, barcode or part of a name"))
         return
     views = await stock_view(uow, staff_id=_who(message), query=command.args or "")
-    await message.answer(renderer.render("staff/stock.html.j2", views=views))
+    shown, more = _first_variants(views)
+    await message.answer(renderer.render("staff/stock.html.j2", views=shown, more=more))
+
+
+def _first_variants(views: list[StockView]) -> tuple[list[StockView], list[int]]:
+    """Each product's first variants within its share of ``MAX_VARIANT_LINES`` (at least one),
+    and how many more each has."""
+    share = MAX_VARIANT_LINES // max(sum(1 for v in views if v.variants), 1)
+    shown, more = [], []
+    for view in views:
+        lines, taken = 0, 0
+        for variant in view.variants:
+            lines += 1 + max(len(variant.warehouses), 1)
+            if taken and lines > share:
+                break
+            taken += 1
+        shown.append(replace(view, variants=view.variants[:taken]))
+        more.append(len(view.variants) - taken)
+    return shown, more
 
 
 @router.message(Command("receive"))

@@ -36,7 +36,7 @@ async def late_and_held(
 async def product_stock(uow: UnitOfWork, *, staff_id: int, sku: str) -> StockView:
     """One product's stock per warehouse and bin, as ``/stock SKU`` shows it (VIEW_STOCK)."""
     wanted = normalize_sku(sku)
-    for view in await stock_view(uow, staff_id=staff_id, query=wanted):
+    for view in await stock_view(uow, staff_id=staff_id, query=wanted, variants=False):
         if view.product.sku == wanted:
             return view
     raise NotFound()

@@ -6,7 +6,7 @@ the counters it changes; nothing ever takes ``available`` below zero."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.catalog import SKU_PATTERN, Product
@@ -53,11 +53,21 @@ class WarehouseStock:
 
 
 @dataclass(frozen=True, slots=True)
+class VariantStock:
+    product: Product
+    warehouses: list[WarehouseStock]
+
+
+@dataclass(frozen=True, slots=True)
 class StockView:
     product: Product
     warehouses: list[WarehouseStock]
     movements: list[Movement]
     warehouse_names: dict[int, str]
+    # A product with variants looked up by its name or code: every listed variant's stock (a
+    # name found only its first variant); empty for one variant, shown as before.
+    variants: list[VariantStock] = field(default_factory=list)
+    siblings: int = 0  # a variant looked up by its own SKU or barcode: how many its product has
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +81,11 @@ def actor_of(telegram_id: int) -> str:
     return f"staff:{telegram_id}"
 
 
-async def stock_view(uow: UnitOfWork, *, staff_id: int, query: str) -> list[StockView]:
-    """``query`` is a SKU, a barcode or part of a name; up to five products are shown."""
+async def stock_view(uow: UnitOfWork, *, staff_id: int, query: str, variants: bool = True) -> list[StockView]:
+    """``query`` is a SKU, a barcode or part of a name; up to five products are shown. With
+    ``variants``, a product with variants found by its name or its code (its first variant's
+    SKU) is shown with every listed variant's stock; another variant's own SKU or barcode shows
+    that variant."""
     await require(uow, staff_id, Permission.VIEW_STOCK)
     async with uow.read_only():
         # A SKU (what staff type most) from the catalog snapshot; search reads the database.
@@ -83,18 +96,36 @@ async def stock_view(uow: UnitOfWork, *, staff_id: int, query: str) -> list[Stoc
             products, _ = await uow.products.search(query, 0, STOCK_LOOKUP_LIMIT)
         if not products:
             raise NotFound()
-        ids = [p.id for p in products if p.id is not None]
+        families: dict[str, list[Product]] = {}
+        siblings: dict[str, int] = {}
+        for product in products:
+            if not variants or not product.options:
+                continue
+            # A variant's own SKU or barcode (the code a box is scanned by) shows that variant, its
+            # family counted; the product's code (its first variant's SKU) or a name, them all.
+            if product.barcode == query.strip() or product.sku.upper() == sku != product.parent_code.upper():
+                siblings[product.sku] = sum(s.listed for s in await uow.products.siblings(product.parent_code))
+                continue
+            listed = [v for v in await uow.products.variants(product.parent_code) if v.listed]
+            if len(listed) > 1:
+                families[product.sku] = listed
+        shown = products + [v for family in families.values() for v in family]
+        ids = list(dict.fromkeys(p.id for p in shown if p.id is not None))
         warehouses = {w.id: w for w in await uow.warehouses.all() if w.id is not None}
         levels = await uow.stock.levels(ids)
-        bins = await uow.inventory.bins(ids)
+        bins = await uow.inventory.bins([p.id for p in products if p.id is not None and p.sku not in families])
         incoming = await uow.purchasing.incoming(ids)
         points = {
             (r.level.product_id, r.level.warehouse_id): r.reorder_point
             for r in await uow.inventory.reorder_levels(None, product_ids=ids)
         }
-        views = []
-        for product in products:
-            per_warehouse = [
+
+        held: dict[int | None, list[StockLevel]] = {}
+        for level in levels:
+            held.setdefault(level.product_id, []).append(level)
+
+        def per_warehouse(product: Product) -> list[WarehouseStock]:
+            found = [
                 WarehouseStock(
                     warehouses[level.warehouse_id],
                     level,
@@ -102,12 +133,20 @@ async def stock_view(uow: UnitOfWork, *, staff_id: int, query: str) -> list[Stoc
                     points.get((level.product_id, level.warehouse_id), 0),
                     incoming.get((level.product_id, level.warehouse_id), 0),
                 )
-                for level in levels
-                if level.product_id == product.id and level.warehouse_id in warehouses
+                for level in held.get(product.id, [])
+                if level.warehouse_id in warehouses
             ]
+            return sorted(found, key=lambda s: s.warehouse.code)
+
+        names = {wid: w.code for wid, w in warehouses.items()}
+        views = []
+        for product in products:
+            family = families.get(product.sku)
+            if family:  # each variant's stock; bins and movements are on each variant's own view
+                views.append(StockView(product, [], [], names, [VariantStock(v, per_warehouse(v)) for v in family]))
+                continue
             movements = await uow.inventory.movements(product.id or 0, RECENT_MOVEMENTS)
-            names = {wid: w.code for wid, w in warehouses.items()}
-            views.append(StockView(product, sorted(per_warehouse, key=lambda s: s.warehouse.code), movements, names))
+            views.append(StockView(product, per_warehouse(product), movements, names, [], siblings.get(product.sku, 0)))
         return views
 
 

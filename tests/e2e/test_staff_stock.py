@@ -11,6 +11,7 @@ from domain.usecases.purchasing import import_reorder
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, stock_row
+from tests.e2e.test_variants import tshirts
 
 
 async def _movements(shop: RunningBot) -> list[tuple[int, str, str]]:
@@ -123,3 +124,69 @@ async def test_a_long_low_stock_list_is_one_message_that_says_how_many_more_are_
     text = low.last.text
     shown = text.count("LON: 1 available, reorder at 5")
     assert 0 < shown < count and text.endswith(f"… and {count - shown} more.")
+
+
+async def _jacket(shop: RunningBot, sizes: list[str], colours: list[str]) -> list[str]:
+    """A jacket in every size × colour (JKT is the first), a variant's quantity its number, in LON."""
+    runtime, rows, skus = shop.runtime, [], []
+    for n, (size, colour) in enumerate((s, c) for s in sizes for c in colours):
+        sku = "JKT" if n == 0 else f"JKT-{n}"
+        head = "Rain jacket,Clothing,30.00,GBP" if n == 0 else ",,,"
+        rows.append(f"{sku},{head},{'' if n == 0 else 'JKT'},Size={size};Colour={colour}\n")
+        skus.append(sku)
+    products = "sku,name,category,price,currency,parent,options\n" + "".join(rows)
+    await import_products(runtime.uow(), runtime.clock, products)
+    stock = "".join(f"{sku},LON,A-07-01-1,{n + 1}\n" for n, sku in enumerate(skus))
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n" + stock)
+    return skus
+
+
+async def test_stock_by_a_name_or_the_code_of_a_product_with_variants_shows_every_variant(shop: RunningBot) -> None:
+    await _jacket(shop, ["M", "L"], ["Navy", "Red"])
+    manager = await hire(shop, 54, "Ivo", "manager")
+    for query in ("rain jacket", "JKT"):
+        screen = await manager.send(f"/stock {query}")
+        text = screen.last.text
+        assert len(screen.messages) == 1 and text.startswith("Rain jacket · JKT · 4 variants"), query
+        for n, (label, sku) in enumerate([("M / Navy", "JKT"), ("M / Red", "JKT-1"), ("L / Navy", "JKT-2")]):
+            assert f"• {label} · {sku}\n   🏬 LON: {n + 1} on hand, 0 reserved, {n + 1} available" in text, query
+        assert "• L / Red · JKT-3\n   🏬 LON: 4 on hand, 0 reserved, 4 available" in text and "more." not in text
+
+
+async def test_a_variants_own_sku_shows_that_variant_with_its_bins_and_names_its_siblings(shop: RunningBot) -> None:
+    await _jacket(shop, ["M", "L"], ["Navy", "Red"])
+    manager = await hire(shop, 55, "Ines", "manager")
+    text = (await manager.send("/stock JKT-2")).last.text
+    assert text.startswith("Rain jacket (L / Navy) · JKT-2") and "A-07-01-1: 3" in text
+    assert "One of 4 variants: /stock JKT shows them all." in text and "M / Red" not in text
+
+
+async def test_a_scanned_barcode_shows_its_variant_even_the_first_one(shop: RunningBot) -> None:
+    await tshirts(shop)
+    manager = await hire(shop, 58, "Kai", "manager")
+    scanned = (await manager.send("/stock 2009000000001")).last.text  # TEE's own barcode: S / White
+    assert scanned.startswith("Organic cotton T-shirt (S / White) · TEE · 2009000000001")
+    assert "One of 7 variants: /stock TEE shows them all." in scanned and "M / Navy" not in scanned
+    whole = (await manager.send("/stock tee")).last.text
+    assert whole.startswith("Organic cotton T-shirt · TEE · 7 variants") and "• XL / Navy · TEE-XL-NVY\n" in whole
+
+
+async def test_a_product_with_150_variants_is_one_message_that_says_how_many_more_there_are(shop: RunningBot) -> None:
+    await _jacket(shop, [str(size) for size in range(30, 60)], ["Black", "White", "Navy", "Red", "Green"])
+    manager = await hire(shop, 56, "Jon", "manager")
+    screen = await manager.send("/stock rain jacket")
+    text = screen.last.text
+    assert len(screen.messages) == 1 and len(text) <= 4096
+    shown = text.count("🏬 LON:")
+    assert text.startswith("Rain jacket · JKT · 150 variants") and 0 < shown < 150
+    assert f"… and {150 - shown} more." in text and "• 30 / Black · JKT\n" in text
+
+
+async def test_stock_of_a_product_with_variants_reads_in_russian(shop: RunningBot) -> None:
+    await _jacket(shop, [str(size) for size in range(30, 60)], ["Black", "White", "Navy", "Red", "Green"])
+    olga = await hire(shop, 57, "Olga", "manager", language="ru")
+    await olga.send("/language ru")
+    text = (await olga.send("/stock JKT")).last.text
+    shown = text.count("🏬 LON:")
+    assert text.startswith("Rain jacket · JKT · 150 вариантов") and f"… и ещё {150 - shown}." in text
+    assert "• 30 / Black · JKT\n   🏬 LON: в наличии 1, в резерве 0, доступно 1" in text and len(text) <= 4096
