@@ -171,12 +171,25 @@ async def _reason_step(target: Message, state: FSMContext) -> None:
     await target.answer(_("Why?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-async def _swap_or_reason_step(target: Message, state: FSMContext, draft: ReturnDraft, uow: UnitOfWork) -> None:
+async def _swap_choices(
+    uow: UnitOfWork, customer: Customer, draft: ReturnDraft, lines: list[int]
+) -> dict[int, list[Product]]:
+    """Per product of ``lines``, the variants it may be swapped to, as many as come back."""
+    quantities: dict[int, int] = {}
+    for line_id in lines:
+        product_id = draft.products.get(line_id, 0)
+        quantities[product_id] = max(quantities.get(product_id, 0), draft.chosen.get(line_id, 1))
+    return await swap_choices(uow, customer_id=customer.id or 0, code=draft.code, quantities=quantities)
+
+
+async def _swap_or_reason_step(
+    target: Message, state: FSMContext, draft: ReturnDraft, uow: UnitOfWork, customer: Customer
+) -> None:
     """An exchange of a product with variants asks, line by line, which variant is wanted
     (a size swap); then, or for anything else, the reason."""
     if draft.kind is ReturnKind.EXCHANGE:
         pending = [line_id for line_id in draft.chosen if line_id not in draft.swaps]
-        choices = await swap_choices(uow, product_ids=[draft.products.get(i, 0) for i in pending])
+        choices = await _swap_choices(uow, customer, draft, pending)
         for line_id in pending:
             others = choices.get(draft.products.get(line_id, 0), [])
             if not others:
@@ -210,10 +223,12 @@ def _swap_keyboard(line_id: int, others: list[Product], page: int) -> InlineKeyb
 
 
 @router.callback_query(StateFilter(Returning.lines), ReturnSwapPageCb.filter())
-async def swap_page(query: CallbackQuery, callback_data: ReturnSwapPageCb, state: FSMContext, uow: UnitOfWork) -> None:
+async def swap_page(
+    query: CallbackQuery, callback_data: ReturnSwapPageCb, state: FSMContext, uow: UnitOfWork, customer: Customer
+) -> None:
     message, draft = await _swap_pressed(query, callback_data.line_id, state)
     product_id = draft.products.get(callback_data.line_id, 0)
-    others = (await swap_choices(uow, product_ids=[product_id])).get(product_id, [])
+    others = (await _swap_choices(uow, customer, draft, [callback_data.line_id])).get(product_id, [])
     await message.edit_reply_markup(reply_markup=_swap_keyboard(callback_data.line_id, others, callback_data.page))
 
 
@@ -228,22 +243,26 @@ async def _swap_pressed(query: CallbackQuery, line_id: int, state: FSMContext) -
 
 
 @router.callback_query(StateFilter(Returning.lines), ReturnSwapCb.filter())
-async def swap_chosen(query: CallbackQuery, callback_data: ReturnSwapCb, state: FSMContext, uow: UnitOfWork) -> None:
+async def swap_chosen(
+    query: CallbackQuery, callback_data: ReturnSwapCb, state: FSMContext, uow: UnitOfWork, customer: Customer
+) -> None:
     message, draft = await _swap_pressed(query, callback_data.line_id, state)
     draft = replace(draft, swaps={**draft.swaps, callback_data.line_id: callback_data.product_id})
     await save_return(state, draft)
-    await _swap_or_reason_step(message, state, draft, uow)
+    await _swap_or_reason_step(message, state, draft, uow, customer)
 
 
 @router.callback_query(StateFilter(Returning.lines, Returning.quantity), ReturnLineCb.filter())
-async def line_chosen(query: CallbackQuery, callback_data: ReturnLineCb, state: FSMContext, uow: UnitOfWork) -> None:
+async def line_chosen(
+    query: CallbackQuery, callback_data: ReturnLineCb, state: FSMContext, uow: UnitOfWork, customer: Customer
+) -> None:
     assert isinstance(query.message, Message)
     await query.answer()
     draft = await return_draft_of(state)
     if callback_data.line_id == 0:
         if not draft.chosen:
             raise NothingToReturn()
-        await _swap_or_reason_step(query.message, state, draft, uow)
+        await _swap_or_reason_step(query.message, state, draft, uow, customer)
         return
     line_id = callback_data.line_id
     if line_id not in draft.left:

@@ -184,10 +184,19 @@ async def _check_swap(uow: UnitOfWork, order: Order, product_id: int, swap_id: i
 
 
 async def _in_stock(uow: UnitOfWork, warehouse: int, product_id: int, name: str, quantity: int) -> None:
-    levels = await uow.stock.levels([product_id])
-    left = sum(level.available for level in levels if level.warehouse_id == warehouse)
+    left = (await _reservable(uow, warehouse, [product_id]))[product_id]
     if left < quantity:
         raise ReplacementShort(name=name, available=max(left, 0))
+
+
+async def _reservable(uow: UnitOfWork, warehouse: int, product_ids: list[int]) -> dict[int, int]:
+    """Per product, what a replacement reserved from ``warehouse`` could take: the one rule for
+    what an exchange offers, what it accepts and what is sent (stock elsewhere is not routed to)."""
+    left = dict.fromkeys(product_ids, 0)
+    for level in await uow.stock.levels(product_ids):
+        if level.warehouse_id == warehouse and level.product_id in left:
+            left[level.product_id] += level.available
+    return left
 
 
 def _on_sale(wanted: Product) -> None:
@@ -198,19 +207,23 @@ def _on_sale(wanted: Product) -> None:
         raise NotOnSale(name=wanted.display_name)
 
 
-async def swap_choices(uow: UnitOfWork, *, product_ids: list[int]) -> dict[int, list[Product]]:
-    """Per ordered product: the other active variants of its parent, in stock, an exchange may
-    swap to (the replacement is allocated from stock when the return is resolved)."""
+async def swap_choices(
+    uow: UnitOfWork, *, customer_id: int, code: str, quantities: Mapping[int, int]
+) -> dict[int, list[Product]]:
+    """Per product of order ``code`` (with how many come back): the other active variants of its
+    parent an exchange may swap to — those the replacement can reserve, as many, from the
+    warehouse the order left (stock in another warehouse would be refused when sent)."""
     choices: dict[int, list[Product]] = {}
     async with uow.read_only():
-        for product in await uow.products.get_many(product_ids):
+        warehouse = await _home_warehouse(uow, await _own_order(uow, customer_id, code))
+        for product in await uow.products.get_many(list(quantities)):
             if product.id is None or not product.option_names:
                 continue
             siblings = await uow.products.variants(product.parent_code)
             others = [v for v in siblings if v.orderable and v.id is not None and v.id != product.id]
-            levels = await uow.stock.levels([v.id for v in others if v.id is not None])
-            stocked = {level.product_id for level in levels if level.available > 0}
-            if in_stock := [v for v in others if v.id in stocked]:
+            left = await _reservable(uow, warehouse, [v.id for v in others if v.id is not None])
+            wanted = max(quantities[product.id], 1)
+            if in_stock := [v for v in others if left.get(v.id or 0, 0) >= wanted]:
                 choices[product.id] = in_stock
     return choices
 

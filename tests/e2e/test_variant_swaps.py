@@ -272,3 +272,25 @@ async def test_a_swap_on_a_rouble_order_keeps_its_rate_so_the_books_see_the_poun
     await deliver(shop, replacement)  # the ₽100.00 difference collected: £1.00 of sales
     after = (await balances(shop))["4000 Sales"]
     assert after[1] - sales[1] == 100
+
+
+async def test_an_exchange_offers_only_sizes_the_replacement_can_take_from_the_warehouse_the_order_left(
+    shop: RunningBot,
+) -> None:
+    """L in stock only in Manchester was offered for an order shipped from London, then refused
+    when asked ("only 0 available"): the replacement is reserved where the order left."""
+    await tshirts(shop)
+    code = await delivered(shop, 945, {"TEE-S-NVY": 1})  # stocked only in London
+    moved = "sku,warehouse,bin,quantity\nTEE-L-NVY,LON,A-05-02-3,0\nTEE-L-NVY,MAN,S-05-02-3,10\n"
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, moved)
+    customer = SandboxUser(shop.server, 945, "Eli")
+    lines = await customer.press((await customer.send(f"/track {code}")).last, "Exchange")
+    which = await customer.press((await customer.press(lines.last, "TEE-S-NVY")).last, "Continue")
+    assert "M / Navy" in which.last.button_texts()
+    assert "L / Navy" not in which.last.button_texts()
+    await customer.send("/cancel")
+
+    replacement = await exchange(customer, shop, code, "TEE-S-NVY", "M / Navy")
+    assert await ordered_lines(shop, replacement) == [("TEE-M-NVY", "Organic cotton T-shirt (M / Navy)", 1, 0)]
+    assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 1)]  # held for the replacement, where the order left
+    assert sorted(await stock(shop, "TEE-L-NVY")) == [("LON", 0, 0), ("MAN", 10, 0)]
