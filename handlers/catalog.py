@@ -182,6 +182,8 @@ VALUES_SHOWN = 24
 def values_shown(choices: Sequence[OptionChoice]) -> tuple[Sequence[OptionChoice], bool, bool]:
     """The values of an option around the chosen one, at most ``VALUES_SHOWN``, and whether
     some come before and after them: the outermost open the next values, so each is reached."""
+    if len(choices) <= VALUES_SHOWN:  # nearly every option: all of them, nothing to look for
+        return choices, False, False
     at = next((i for i, choice in enumerate(choices) if choice.chosen), 0)
     start = min(max(at - VALUES_SHOWN // 2, 0), max(len(choices) - VALUES_SHOWN, 0))
     end = start + VALUES_SHOWN
