@@ -395,7 +395,7 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
             for line in (x for r in earlier if r.status is ReturnStatus.REFUNDED for x in r.lines):
                 before[line.order_line_id] += line.quantity
             paid = {
-                x.id or 0: await _paid_per_unit(uow, order, x.product_id, x.unit_price) - x.unit_price
+                x.id or 0: await _paid_per_unit(uow, order, x.product_id, x.unit_price, net=True) - x.unit_price
                 for x in order.lines
             }
             request.refund = refund_for(request, order, shipping_done, before, paid)
@@ -421,11 +421,16 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
 MAX_REPLACEMENTS = 20  # replacements of replacements followed back, at most
 
 
-async def _paid_per_unit(uow: UnitOfWork, order: Order, product_id: int, price: Money, depth: int = 0) -> Money:
-    """What one unit of ``product_id`` at ``price`` on ``order`` cost the customer, net: on a
+async def _paid_per_unit(
+    uow: UnitOfWork, order: Order, product_id: int, price: Money, depth: int = 0, *, net: bool = False
+) -> Money:
+    """What one unit of ``product_id`` at ``price`` on ``order`` cost the customer: on a
     replacement, what the unit it replaced had cost plus what the swap charged less what it owed
     back (the same goods again charged nothing), back to the order first paid for — so a
-    replacement swapped or refunded is priced at what was paid, not at its line's difference."""
+    replacement swapped or refunded is priced at what was paid, not at its line's difference.
+    On that first order, a unit is at its line's price (a swap charges the difference of prices)
+    or, ``net``, at its share of what the line cost after its discounts (a refund gives back what
+    was paid, as ``refund_for`` does for the first order itself)."""
     if "REPLACEMENT" not in order.flags or depth > MAX_REPLACEMENTS:
         return price
     made = [r for r in await uow.returns.for_customer(order.customer_id) if r.replacement_order_id == order.id]
@@ -434,7 +439,12 @@ async def _paid_per_unit(uow: UnitOfWork, order: Order, product_id: int, price: 
     if origin is None:
         return price
     request, returned = found[0]
-    before = await _paid_per_unit(uow, origin, returned.product_id, returned.unit_price, depth + 1)
+    first = returned.unit_price
+    if net and "REPLACEMENT" not in origin.flags:
+        line = next((x for x in origin.lines if x.id == returned.order_line_id), None)
+        if line is not None and line.quantity > 0:
+            first = Money(line.net.amount // line.quantity, first.currency)
+    before = await _paid_per_unit(uow, origin, returned.product_id, first, depth + 1, net=net)
     if returned.swap_product_id is None or price.amount > 0 or request.refund is None:
         return before + price
     # Swapped down: the request owed back the difference. Its lines swapped down together share
@@ -498,6 +508,7 @@ async def _replacement(uow: UnitOfWork, clock: Clock, order: Order, request: Ret
         customer_id=order.customer_id,
         currency=order.currency,
         fx_rate=order.fx_rate,
+        tax_rate=order.tax_rate,  # what it charges or refunds carries the first order's tax
         lines=lines,
         now=now,
         actor=f"staff:{staff_id}",

@@ -4,6 +4,8 @@ reader's language, and nothing is written."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -12,11 +14,12 @@ from domain.usecases.imports import import_products, import_stock
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
-from tests.e2e.conftest import hire
+from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, stock
 from tests.e2e.test_accounting import balances
 from tests.e2e.test_returns import ask_return, deliver, delivered, money, rma_of
 from tests.e2e.test_variants import WORDS, exchange, journal_totals, ordered_lines, swap, tshirts
+from tests.fakes import FakeClock
 
 REFUSED = {
     "en": "Organic cotton T-shirt (L / Navy) is discontinued and can no longer be ordered.",
@@ -191,6 +194,43 @@ async def test_a_free_replacement_returned_for_a_refund_refunds_what_the_item_wa
     assert await money(shop, code) == []
     debit, credit = await journal_totals(shop)
     assert debit == credit
+
+
+async def test_a_replacement_of_an_item_bought_on_a_sale_refunds_what_was_paid_not_its_price(
+    shop: RunningBot,
+) -> None:
+    await tshirts(shop)
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    made = await admin.send('/promotion new "Tee week" off=2.00 products=TEE-M-NVY until=2026-12-31')
+    assert "Tee week" in made.last.text
+    code, replacement = await swap(shop, 945, "TEE-M-NVY", "The same again")  # £12.00 less £2.00, then a free M
+    assert await ordered_lines(shop, code) == [("TEE-M-NVY", "Organic cotton T-shirt (M / Navy)", 1, 1200)]
+    await deliver(shop, replacement)
+    await shop.runtime.notifier.drain()
+    rma = await ask_return(SandboxUser(shop.server, 945, "Eli"), replacement, "TEE-M-NVY", "changed my mind")
+    manager = await hire(shop, 97, "Mo", "manager")
+    shown = await manager.send(f"/rma {rma}")
+    for step in ("Approve", "Parcel received", "Restock TEE-M-NVY", "Refund"):
+        shown = await manager.press(shown.last, step)
+    assert await money(shop, replacement) == [("refund_owed", 1000)]  # the £10.00 paid, not the £12.00 price
+    assert await money(shop, code) == []
+    debit, credit = await journal_totals(shop)
+    assert debit == credit
+
+
+async def test_a_replacement_carries_the_tax_rate_of_the_order_it_replaces(tmp_path: Path, clock: FakeClock) -> None:
+    async with staff_shop(tmp_path, clock, tax_rate=20) as taxed:
+        await tshirts(taxed)
+        code, replacement = await swap(taxed, 946, "TEE-M-NVY", "L / Navy")  # £1.00 more, VAT included
+        async with taxed.runtime.sessions() as session:
+            rates = dict(
+                (
+                    await session.execute(
+                        select(m.OrderRow.code, m.OrderRow.tax_rate).where(m.OrderRow.code.in_([code, replacement]))
+                    )
+                ).all()
+            )
+    assert rates == {code: "20", replacement: "20"}
 
 
 async def test_an_exchange_names_an_item_with_markup_and_a_long_name_as_typed_and_within_limits(
