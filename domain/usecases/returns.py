@@ -134,6 +134,7 @@ async def request_return(
                 uow, order, returnable(order, clock.now(), window_days, {}, parcels, gave_up), window_days
             )
         lines = []
+        asked: dict[int, int] = defaultdict(int)  # per variant wanted: several lines may want the same
         for line in order.lines:
             quantity = wanted.get(line.id or 0, 0)
             if not quantity:
@@ -142,7 +143,8 @@ async def request_return(
                 raise TooManyReturned(available=left.get(line.id or 0, 0), sku=line.sku)
             swap = (swaps or {}).get(line.id or 0) if kind is ReturnKind.EXCHANGE else None
             if swap is not None and swap != line.product_id:
-                await _check_swap(uow, order, line.product_id, swap, line.sku, quantity)
+                asked[swap] += quantity
+                await _check_swap(uow, order, line.product_id, swap, line.sku, asked[swap])
             else:
                 swap = None
             returned = ReturnLine(line.id or 0, line.product_id, line.sku, line.name, quantity, line.unit_price)

@@ -10,12 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
+from domain.returns import ReplacementShort, ReturnKind, ReturnMethod, ReturnReason
 from domain.usecases.imports import import_products, import_stock
+from domain.usecases.returns import request_return
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, stock
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar, stock
 from tests.e2e.test_accounting import balances
 from tests.e2e.test_returns import ask_return, deliver, delivered, money, rma_of
 from tests.e2e.test_variants import WORDS, exchange, journal_totals, ordered_lines, swap, tshirts
@@ -231,6 +233,39 @@ async def test_a_replacement_carries_the_tax_rate_of_the_order_it_replaces(tmp_p
                 ).all()
             )
     assert rates == {code: "20", replacement: "20"}
+
+
+async def test_two_lines_swapped_to_one_size_are_checked_against_its_stock_together(shop: RunningBot) -> None:
+    await tshirts(shop)  # M / Navy: 3 at LON
+    code = await delivered(shop, 947, {"TEE-S-NVY": 2, "TEE-L-NVY": 2})
+    async with shop.runtime.sessions() as session:
+        lines = dict(
+            (
+                await session.execute(
+                    select(m.OrderLineRow.sku, m.OrderLineRow.id)
+                    .join(m.OrderRow, m.OrderRow.id == m.OrderLineRow.order_id)
+                    .where(m.OrderRow.code == code)
+                )
+            ).all()
+        )
+        medium = await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == "TEE-M-NVY"))
+    assert medium is not None
+    before = await returns_and_orders(shop)
+    with pytest.raises(ReplacementShort) as refused:  # 2 + 2 wanted of the 3 there are
+        await request_return(
+            shop.runtime.uow(),
+            shop.runtime.clock,
+            customer_id=int(await scalar(shop, select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == 947))),
+            code=code,
+            kind=ReturnKind.EXCHANGE,
+            reason=ReturnReason.CHANGED_MIND,
+            method=ReturnMethod.DROP_OFF,
+            quantities={lines["TEE-S-NVY"]: 2, lines["TEE-L-NVY"]: 2},
+            swaps={lines["TEE-S-NVY"]: medium, lines["TEE-L-NVY"]: medium},
+            window_days=14,
+        )
+    assert refused.value.params == {"name": "Organic cotton T-shirt (M / Navy)", "available": 3}
+    assert await returns_and_orders(shop) == before
 
 
 async def test_an_exchange_names_an_item_with_markup_and_a_long_name_as_typed_and_within_limits(
