@@ -60,12 +60,17 @@ class EditingOrder(StatesGroup):
     product = State()  # what to add: a name or SKU to search for
 
 
+def edit_page(order: Order, page: int) -> tuple[int, int]:
+    """The page shown (past the last: the last, as after a removal) and how many there are."""
+    pages = min(max(1, -(-len(order.lines) // EDIT_LINES_PER_PAGE)), MAX_EDIT_PAGES)
+    return min(max(page, 0), pages - 1), pages
+
+
 def edit_keyboard(order: Order, *, staff: bool, page: int = 0) -> InlineKeyboardMarkup:
     """Per line: one less, one more, remove; each button names the version it was shown at.
     ``EDIT_LINES_PER_PAGE`` lines a page (past the last: the last, as after a removal)."""
     buttons, language = [], reading_language()
-    pages = min(max(1, -(-len(order.lines) // EDIT_LINES_PER_PAGE)), MAX_EDIT_PAGES)
-    page = min(page, pages - 1)
+    page, pages = edit_page(order, page)
     for line in order.lines[page * EDIT_LINES_PER_PAGE : (page + 1) * EDIT_LINES_PER_PAGE]:
         data = {
             "code": order.code,
@@ -105,11 +110,20 @@ def pressed(data: EditLineCb | EditAddCb, *, step: bool) -> OrderChanges:
     return OrderChanges((LineChange(data.product_id, data.quantity, step=step and data.quantity != 0),))
 
 
-def edit_screen(order: Order, renderer: Renderer, settings: ShopSettings, *, staff: bool) -> str:
+def edit_screen(order: Order, renderer: Renderer, settings: ShopSettings, *, staff: bool, page: int = 0) -> str:
+    """The order's lines on the page its buttons are for (names shortened to 120 characters), and
+    its total always: every line of a 100-line order ran past a message's 4,096 characters, and
+    the total was cut off."""
     until = None
     if not staff and order.created_at is not None:
         until = order.created_at + timedelta(minutes=settings.order_edit_window_minutes)
-    return renderer.render("order_edit.html.j2", order=order.in_language(reading_language()), until=until)
+    page, pages = edit_page(order, page)
+    first = page * EDIT_LINES_PER_PAGE
+    shown = order.in_language(reading_language()).lines[first : first + EDIT_LINES_PER_PAGE]
+    lines = {"first": first + 1, "last": first + len(shown), "count": len(order.lines)} if pages > 1 else None
+    return renderer.render(
+        "order_edit.html.j2", order=order.in_language(reading_language()), shown=shown, lines=lines, until=until
+    )
 
 
 def outcome_text(outcome: EditOutcome, renderer: Renderer, *, editor: str = "") -> str:
@@ -155,7 +169,8 @@ async def open_edit(
     await query.answer()
     if isinstance(query.message, Message):
         keyboard = edit_keyboard(order, staff=staff, page=page)
-        await query.message.edit_text(edit_screen(order, renderer, settings, staff=staff), reply_markup=keyboard)
+        screen = edit_screen(order, renderer, settings, staff=staff, page=page)
+        await query.message.edit_text(screen, reply_markup=keyboard)
 
 
 async def _show_edited(
@@ -166,7 +181,8 @@ async def _show_edited(
     if isinstance(query.message, Message):
         order = outcome.order
         keyboard = edit_keyboard(order, staff=False, page=page)
-        await query.message.edit_text(edit_screen(order, renderer, settings, staff=False), reply_markup=keyboard)
+        screen = edit_screen(order, renderer, settings, staff=False, page=page)
+        await query.message.edit_text(screen, reply_markup=keyboard)
         await _after_edit(outcome, query.message, bot, renderer, settings)
 
 

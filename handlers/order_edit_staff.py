@@ -145,7 +145,8 @@ async def change_line(
     if isinstance(query.message, Message):
         page = callback_data.page if isinstance(callback_data, EditLineCb) else 0
         keyboard = edit_keyboard(order, staff=True, page=page)
-        await query.message.edit_text(edit_screen(order, renderer, settings, staff=True), reply_markup=keyboard)
+        screen = edit_screen(order, renderer, settings, staff=True, page=page)
+        await query.message.edit_text(screen, reply_markup=keyboard)
         await query.message.answer(outcome_text(outcome, renderer, editor=query.from_user.full_name))
         await _collect(query.message, outcome, uow, clock, bot, i18n, settings, query.from_user.id)
 

@@ -24,12 +24,13 @@ SKUS = [f"W-{i:03d}" for i in range(MAX_LINES)]
 BEA = 777
 
 
-async def restock_order(shop: RunningBot) -> str:
+async def restock_order(shop: RunningBot, described: str = "") -> str:
     """Bea's order of 3 of each of 100 T-shirts through the intake API; its code. She has
-    opened the bot (Telegram lets a bot write only to someone who has)."""
+    opened the bot (Telegram lets a bot write only to someone who has). ``described``: added to
+    every T-shirt's name."""
     runtime = shop.runtime
     await SandboxUser(shop.server, BEA, "Bea").send("/start")
-    products = "".join(f"{sku},Wholesale tee {sku},Tees,5.00,GBP\n" for sku in SKUS)
+    products = "".join(f"{sku},Wholesale tee {sku}{described},Tees,5.00,GBP\n" for sku in SKUS)
     await import_products(runtime.uow(), runtime.clock, "sku,name,category,price,currency\n" + products)
     stock = "".join(f"{sku},LON,A-01-01-1,50\n" for sku in SKUS)
     await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n" + stock)
@@ -82,6 +83,21 @@ async def test_a_customer_edits_an_order_of_100_lines_a_page_of_lines_at_a_time(
     await bea.press_data(last, next(b["callback_data"] for b in last.buttons() if b["text"] == "🗑"))
     after = next(m for m in bea.messages() if m.message_id == last.message_id)
     assert "◀ Previous" in after.button_texts() and removed not in lines(after)  # still on that page
+
+
+async def test_the_edit_screen_of_100_long_lines_shows_its_page_of_them_and_always_the_total(shop: RunningBot) -> None:
+    """Every line was written on the screen, whatever its page: 100 names of 150 characters ran
+    past a message's 4,096 characters and the total was cut off."""
+    code = await restock_order(shop, " — organic cotton heavyweight garment-dyed relaxed fit" * 3)
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    shown = await admin.send(f"/edit {code}")
+    assert len(shown.messages) == 1  # not split: the guard splits what is over 4,096 characters
+    screen = shown.last
+    assert len(screen.text) <= 4096 and "Lines 1–20 of 100:" in screen.text and "Total: £1,500.00" in screen.text
+    assert "W-019 " in screen.text and "W-020 " not in screen.text
+    second = (await admin.press(screen, "Next ▶")).last
+    assert "Lines 21–40 of 100:" in second.text and "Total: £1,500.00" in second.text
+    assert "W-020 " in second.text and "W-019 " not in second.text
 
 
 async def test_staff_edit_an_order_of_100_lines_a_page_of_lines_at_a_time(shop: RunningBot) -> None:
