@@ -118,12 +118,10 @@ def edit_screen(order: Order, renderer: Renderer, settings: ShopSettings, *, sta
     if not staff and order.created_at is not None:
         until = order.created_at + timedelta(minutes=settings.order_edit_window_minutes)
     page, pages = edit_page(order, page)
-    first = page * EDIT_LINES_PER_PAGE
-    shown = order.in_language(reading_language()).lines[first : first + EDIT_LINES_PER_PAGE]
+    first, read = page * EDIT_LINES_PER_PAGE, order.in_language(reading_language())
+    shown = read.lines[first : first + EDIT_LINES_PER_PAGE]
     lines = {"first": first + 1, "last": first + len(shown), "count": len(order.lines)} if pages > 1 else None
-    return renderer.render(
-        "order_edit.html.j2", order=order.in_language(reading_language()), shown=shown, lines=lines, until=until
-    )
+    return renderer.render("order_edit.html.j2", order=read, shown=shown, lines=lines, until=until)
 
 
 def outcome_text(outcome: EditOutcome, renderer: Renderer, *, editor: str = "") -> str:

@@ -182,16 +182,21 @@ async def test_a_swap_down_and_back_up_charges_the_difference_that_was_owed_back
     assert debit == credit
 
 
-async def test_a_free_replacement_returned_for_a_refund_refunds_what_the_item_was_paid(shop: RunningBot) -> None:
-    await tshirts(shop)
-    code, replacement = await swap(shop, 943, "TEE-M-NVY", "The same again")  # £12.00, then a free M
+async def refunded(shop: RunningBot, customer_id: int, replacement: str) -> None:
+    """The replacement's M delivered, sent back by the customer and refunded by a manager."""
     await deliver(shop, replacement)
     await shop.runtime.notifier.drain()
-    rma = await ask_return(SandboxUser(shop.server, 943, "Eli"), replacement, "TEE-M-NVY", "changed my mind")
+    rma = await ask_return(SandboxUser(shop.server, customer_id, "Eli"), replacement, "TEE-M-NVY", "changed my mind")
     manager = await hire(shop, 97, "Mo", "manager")
     shown = await manager.send(f"/rma {rma}")
     for step in ("Approve", "Parcel received", "Restock TEE-M-NVY", "Refund"):
         shown = await manager.press(shown.last, step)
+
+
+async def test_a_free_replacement_returned_for_a_refund_refunds_what_the_item_was_paid(shop: RunningBot) -> None:
+    await tshirts(shop)
+    code, replacement = await swap(shop, 943, "TEE-M-NVY", "The same again")  # £12.00, then a free M
+    await refunded(shop, 943, replacement)
     assert await money(shop, replacement) == [("refund_owed", 1200)]
     assert await money(shop, code) == []
     debit, credit = await journal_totals(shop)
@@ -207,13 +212,7 @@ async def test_a_replacement_of_an_item_bought_on_a_sale_refunds_what_was_paid_n
     assert "Tee week" in made.last.text
     code, replacement = await swap(shop, 945, "TEE-M-NVY", "The same again")  # £12.00 less £2.00, then a free M
     assert await ordered_lines(shop, code) == [("TEE-M-NVY", "Organic cotton T-shirt (M / Navy)", 1, 1200)]
-    await deliver(shop, replacement)
-    await shop.runtime.notifier.drain()
-    rma = await ask_return(SandboxUser(shop.server, 945, "Eli"), replacement, "TEE-M-NVY", "changed my mind")
-    manager = await hire(shop, 97, "Mo", "manager")
-    shown = await manager.send(f"/rma {rma}")
-    for step in ("Approve", "Parcel received", "Restock TEE-M-NVY", "Refund"):
-        shown = await manager.press(shown.last, step)
+    await refunded(shop, 945, replacement)
     assert await money(shop, replacement) == [("refund_owed", 1000)]  # the £10.00 paid, not the £12.00 price
     assert await money(shop, code) == []
     debit, credit = await journal_totals(shop)
