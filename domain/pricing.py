@@ -114,7 +114,8 @@ def parse_percent(text: str) -> Decimal:
         raise InvalidPriceRule(detail=text[:20]) from None
     if not value.is_finite() or not 0 < value < 100 or value != value.quantize(Decimal("0.01")):
         raise InvalidPriceRule(detail=text[:20])
-    return value.normalize() if value == value.to_integral_value() else value
+    # normalize() alone writes 10 as "1E+1": whole numbers are quantized to units instead.
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, MutableMapping
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,11 @@ def format_number(value: float | int, digits: int = 0) -> str:
 def format_day(day: date) -> str:
     """A calendar day the reader's way ("Dec 1, 2024", "1 дек. 2024 г.")."""
     return format_date(day, "medium", locale=_babel_locale(current_locale()))
+
+
+def format_plain_decimal(value: Decimal) -> str:
+    """A typed decimal (a price rule's percent) the reader's way, as many places as it has."""
+    return format_decimal(value, locale=_babel_locale(current_locale()))
 
 
 def format_share(value: float, digits: int = 0) -> str:
@@ -274,6 +280,7 @@ class Renderer:
         self.env.filters["chosen_options"] = chosen_options  # {{ names | chosen_options(values) }}
         self.env.filters["grams"] = format_grams
         self.env.filters["number"] = format_number  # {{ 1.25 | number(1) }}: "1.2" / "1,2"
+        self.env.filters["decimal"] = format_plain_decimal  # {{ Decimal("12.5") | decimal }}: "12.5" / "12,5"
         self.env.filters["percent"] = format_share  # {{ 0.95 | percent }}: "95%" / "95 %"
         self.env.filters["box_size"] = lambda box: format_size_mm(box.length_mm, box.width_mm, box.height_mm)
         self.env.filters["movement_reason"] = movement_reason

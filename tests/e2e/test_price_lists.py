@@ -198,3 +198,16 @@ async def test_a_line_added_before_the_list_set_a_minimum_is_refused_at_confirma
         "Popcorn Holder is sold from 10 units on your price list: order 10 or more."
     )
     assert await scalar(shop, select(m.OrderRow.id)) is None
+
+
+async def test_a_round_percent_off_reads_as_typed_in_english_and_russian(shop: RunningBot) -> None:
+    """10 % was stored and shown as "−1E+1 %" (a normalised Decimal); 12,5 % reads "12,5" in Russian."""
+    english = await hire(shop, 62, "Max", "manager")
+    saved = await english.send("/pricelist add wholesale GBP product:22197 10%")
+    assert "· −10 %" in saved.last.text and "E+" not in saved.last.text, saved.last.text
+    russian = await hire(shop, 63, "Маша", "manager", language="ru")
+    saved = await russian.send("/pricelist add vip GBP 85123A 12,5% from 20")
+    assert "· −12,5 %" in saved.last.text, saved.last.text
+    board = await russian.send("/pricelist")
+    assert "−10 %" in board.last.text and "−12,5 %" in board.last.text and "E+" not in board.last.text
+    assert [rule[-1] for rule in await _rules(shop)] == ["10", "12.5"]
