@@ -270,6 +270,14 @@ class SearchPageCb(CallbackData, prefix="sp"):
     key: Code
 
 
+class StockPageCb(CallbackData, prefix="stp"):
+    """A page of staff's last /stock: the text stays in the conversation's data as a search's
+    does; ``key`` tells a button of an older /stock from the current one."""
+
+    page: Number
+    key: Code
+
+
 class LanguageChoice(CallbackData, prefix="lang"):
     code: Code
 

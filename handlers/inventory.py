@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import Message
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.errors import InvalidQuantity
@@ -21,6 +22,8 @@ from domain.usecases.inventory import (
     set_reorder_point,
     stock_view,
 )
+from handlers.callbacks import StockPageCb, button
+from handlers.catalog import search_key
 from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
@@ -29,10 +32,11 @@ router = Router(name=__name__)
 # narrows it).
 MAX_LOW_STOCK_SHOWN = 40
 # A product with variants found by /stock is a line per variant and one per warehouse holding it:
-# this many lines of them in all (a shoe in 184 sizes × colours was several messages), shared
-# by the products found, the rest counted. A line is at most ~120 characters and a product's
-# heading and footer ~200: five products found stay within one message of 4,096.
+# this many lines of them a page (a shoe in 184 sizes × colours was several messages), the
+# products found one after another, ◀ / ▶ for the rest. A line is at most ~120 characters and a
+# product's heading and footer ~200: five products found stay within one message of 4,096.
 MAX_VARIANT_LINES = 24
+STOCK_DATA = "stock"  # the conversation's data key holding the last /stock's text (for its pages)
 
 
 def _args(command: CommandObject) -> list[str]:
@@ -53,30 +57,82 @@ def _who(message: Message) -> int:
 
 
 @router.message(Command("stock"))
-async def show_stock(message: Message, command: CommandObject, uow: UnitOfWork, renderer: Renderer) -> None:
-    if not (command.args or "").strip():
+async def show_stock(
+    message: Message, command: CommandObject, uow: UnitOfWork, renderer: Renderer, state: FSMContext
+) -> None:
+    query = (command.args or "").strip()
+    if not query:
         await message.answer(_("Usage: /stock SKU, barcode or part of a name"))
         return
-    views = await stock_view(uow, staff_id=_who(message), query=command.args or "")
-    shown, more = _first_variants(views)
-    await message.answer(renderer.render("staff/stock.html.j2", views=shown, more=more))
+    views = await stock_view(uow, staff_id=_who(message), query=query)
+    text, keyboard, pages = _stock_screen(views, 0, query, renderer)
+    if pages > 1:  # its ◀ / ▶ look it up again: the text would not fit in a button's 64 bytes
+        await state.update_data({STOCK_DATA: query})
+    await message.answer(text, reply_markup=keyboard)
 
 
-def _first_variants(views: list[StockView]) -> tuple[list[StockView], list[int]]:
-    """Each product's first variants within its share of ``MAX_VARIANT_LINES`` (at least one),
-    and how many more each has."""
-    share = MAX_VARIANT_LINES // max(sum(1 for v in views if v.variants), 1)
-    shown, more = [], []
-    for view in views:
-        lines, taken = 0, 0
-        for variant in view.variants:
-            lines += 1 + max(len(variant.warehouses), 1)
-            if taken and lines > share:
-                break
-            taken += 1
-        shown.append(replace(view, variants=view.variants[:taken]))
-        more.append(len(view.variants) - taken)
-    return shown, more
+@router.callback_query(StockPageCb.filter())
+async def stock_page(
+    query: CallbackQuery, callback_data: StockPageCb, uow: UnitOfWork, renderer: Renderer, state: FSMContext
+) -> None:
+    """Another page of a /stock's variants; a button of an older /stock is refused."""
+    text = (await state.get_data()).get(STOCK_DATA)
+    if not isinstance(text, str) or search_key(text) != callback_data.key:
+        await query.answer(_("This stock list is out of date. Please send /stock again."), show_alert=True)
+        return
+    views = await stock_view(uow, staff_id=query.from_user.id, query=text)
+    screen, keyboard, pages = _stock_screen(views, callback_data.page, text, renderer)
+    # Variants delisted since: the last page, and why it is not the one asked for.
+    moved = callback_data.page >= pages
+    await query.answer(_("The list has changed since: this is its last page now.") if moved else None)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(screen, reply_markup=keyboard or InlineKeyboardMarkup(inline_keyboard=[]))
+
+
+def _stock_screen(
+    views: list[StockView], page: int, query: str, renderer: Renderer
+) -> tuple[str, InlineKeyboardMarkup | None, int]:
+    """The page's text (past the last: the last), its ◀ / ▶, and how many pages there are."""
+    pages = _variant_pages(views)
+    page = min(page, len(pages) - 1)
+    shown, totals, firsts = [], [], []
+    for index, view in enumerate(views):
+        if not view.variants:
+            if page == 0:  # a single product or a variant: on the first page
+                shown.append(view)
+                totals.append(0)
+                firsts.append(0)
+        elif index in pages[page]:
+            start, stop = pages[page][index]
+            shown.append(replace(view, variants=view.variants[start:stop]))
+            totals.append(len(view.variants))
+            firsts.append(start + 1)
+    text = renderer.render(
+        "staff/stock.html.j2", views=shown, totals=totals, firsts=firsts, page=page + 1, pages=len(pages)
+    )
+    nav, key = [], search_key(query)
+    if page > 0:
+        nav.append(button(_("◀ Previous"), StockPageCb(page=page - 1, key=key)))
+    if page + 1 < len(pages):
+        nav.append(button(_("Next ▶"), StockPageCb(page=page + 1, key=key)))
+    return text, InlineKeyboardMarkup(inline_keyboard=[nav]) if nav else None, len(pages)
+
+
+def _variant_pages(views: list[StockView]) -> list[dict[int, tuple[int, int]]]:
+    """The products' variants one after another, cut into pages of ``MAX_VARIANT_LINES`` lines
+    (at least one variant a page): per page, each product's slice of its variants by index."""
+    pages: list[dict[int, tuple[int, int]]] = [{}]
+    lines = 0
+    for index, view in enumerate(views):
+        for at, variant in enumerate(view.variants):
+            cost = 1 + max(len(variant.warehouses), 1)
+            if lines and lines + cost > MAX_VARIANT_LINES:
+                pages.append({})
+                lines = 0
+            start, _stop = pages[-1].get(index, (at, at))
+            pages[-1][index] = (start, at + 1)
+            lines += cost
+    return pages
 
 
 @router.message(Command("receive"))

@@ -3,6 +3,8 @@ moves, reorder points; every change recorded as a movement; bad input changes no
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from bot.harness import RunningBot
@@ -171,22 +173,56 @@ async def test_a_scanned_barcode_shows_its_variant_even_the_first_one(shop: Runn
     assert whole.startswith("Organic cotton T-shirt · TEE · 7 variants") and "• XL / Navy · TEE-XL-NVY\n" in whole
 
 
-async def test_a_product_with_150_variants_is_one_message_that_says_how_many_more_there_are(shop: RunningBot) -> None:
-    await _jacket(shop, [str(size) for size in range(30, 60)], ["Black", "White", "Navy", "Red", "Green"])
+async def test_a_product_with_150_variants_is_paged_and_every_variant_is_on_a_page(shop: RunningBot) -> None:
+    """It was one message cut at 24 lines with "… and N more" and no way to see the rest."""
+    skus = await _jacket(shop, [str(size) for size in range(30, 60)], ["Black", "White", "Navy", "Red", "Green"])
     manager = await hire(shop, 56, "Jon", "manager")
     screen = await manager.send("/stock rain jacket")
-    text = screen.last.text
-    assert len(screen.messages) == 1 and len(text) <= 4096
-    shown = text.count("🏬 LON:")
-    assert text.startswith("Rain jacket · JKT · 150 variants") and 0 < shown < 150
-    assert f"… and {150 - shown} more." in text and "• 30 / Black · JKT\n" in text
+    page = screen.last
+    assert len(screen.messages) == 1 and len(page.text) <= 4096
+    assert page.text.startswith("Rain jacket · JKT · 150 variants\nVariants 1–12 of 150:\n")
+    assert page.text.endswith("Page 1 of 13") and "more." not in page.text
+    assert page.button_texts() == ["Next ▶"] and "• 30 / Black · JKT\n" in page.text
+    seen = re.findall(r"^• .* · (\S+)$", page.text, re.MULTILINE)
+    for number in range(2, 14):
+        turned = await manager.press(page, "Next")
+        assert turned.callback_answer is not None and not turned.callback_answer.get("text")
+        page = turned.last
+        assert f"Page {number} of 13" in page.text and page.text.startswith("Rain jacket · JKT · 150 variants\n")
+        seen += re.findall(r"^• .* · (\S+)$", page.text, re.MULTILINE)
+    assert seen == skus  # each variant once, in order
+    assert page.button_texts() == ["◀ Previous"] and "Variants 145–150 of 150:" in page.text
+    back = (await manager.press(page, "Previous")).last
+    assert "Page 12 of 13" in back.text and back.button_texts() == ["◀ Previous", "Next ▶"]
+    to_last = next(b["callback_data"] for b in back.buttons() if "Next" in b["text"])
+    assert "Page 13 of 13" in (await manager.press_data(back, to_last)).last.text
+    twice = await manager.press_data(back, to_last)  # the same screen again: "message is not modified" is no error
+    assert twice.callback_answer is not None and not twice.callback_answer.get("text") and twice.messages == []
+
+
+async def test_a_page_button_of_an_older_stock_look_up_is_refused_politely(shop: RunningBot) -> None:
+    await _jacket(shop, [str(size) for size in range(30, 60)], ["Black", "White", "Navy", "Red", "Green"])
+    manager = await hire(shop, 59, "Lea", "manager")
+    old = (await manager.send("/stock rain jacket")).last
+    await manager.send("/stock JKT-5")  # one variant: no pages, the older buttons stay valid
+    still = await manager.press(old, "Next")
+    assert "Page 2 of 13" in still.last.text
+    await manager.send("/stock JKT")  # another look-up with pages
+    stale = await manager.press(old, "Next")
+    assert stale.callback_answer is not None and stale.callback_answer.get("show_alert")
+    assert stale.callback_answer["text"] == "This stock list is out of date. Please send /stock again."
+    assert stale.messages == []  # the message is left as it was
 
 
 async def test_stock_of_a_product_with_variants_reads_in_russian(shop: RunningBot) -> None:
     await _jacket(shop, [str(size) for size in range(30, 60)], ["Black", "White", "Navy", "Red", "Green"])
     olga = await hire(shop, 57, "Olga", "manager", language="ru")
     await olga.send("/language ru")
-    text = (await olga.send("/stock JKT")).last.text
-    shown = text.count("🏬 LON:")
-    assert text.startswith("Rain jacket · JKT · 150 вариантов") and f"… и ещё {150 - shown}." in text
+    page = (await olga.send("/stock JKT")).last
+    text = page.text
+    assert text.startswith("Rain jacket · JKT · 150 вариантов\nВарианты 1–12 из 150:")
+    assert text.endswith("Страница 1 из 13")
     assert "• 30 / Black · JKT\n   🏬 LON: в наличии 1, в резерве 0, доступно 1" in text and len(text) <= 4096
+    assert page.button_texts() == ["Далее ▶"]
+    second = (await olga.press(page, "Далее")).last
+    assert "Варианты 13–24 из 150:" in second.text and second.button_texts() == ["◀ Назад", "Далее ▶"]
