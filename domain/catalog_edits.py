@@ -115,7 +115,7 @@ def parse_category(text: str) -> str:
 
 
 def parse_amount(text: str, currency: str) -> Money:
-    amount = Money.parse(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text, currency)
+    amount = Money.parse_typed(text, currency)
     if amount.amount < 0:
         raise NegativeAmount()
     return amount

@@ -13,7 +13,7 @@ from babel.numbers import get_territory_currencies
 
 from domain.errors import DomainError
 from domain.i18n import N_
-from domain.money import Money, normalize_currency
+from domain.money import Money, decimal_mark, normalize_currency
 
 
 class InvalidRate(DomainError):
@@ -22,7 +22,7 @@ class InvalidRate(DomainError):
 
 def parse_rate(text: str) -> Decimal:
     try:
-        rate = Decimal(text.strip())
+        rate = Decimal(decimal_mark(text.strip()))
     except (InvalidOperation, AttributeError):
         raise InvalidRate(text=text) from None
     if not rate.is_finite() or rate <= 0:

@@ -52,6 +52,12 @@ def currency_exponent(currency: str) -> int:
     return int(get_currency_precision(currency))
 
 
+def decimal_mark(text: str) -> str:
+    """A number typed with a decimal comma ("12,50", as Russian and most European keyboards
+    write it) with a point; one that has a point, or several commas, is left as typed."""
+    return text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+
+
 @dataclass(frozen=True, slots=True, order=False)
 class Money:
     amount: int  # minor units (cents, kopecks, yen)
@@ -84,6 +90,11 @@ class Money:
         if abs(minor) > MAX_TYPED_MINOR:
             raise AmountTooLarge(text=text[:40], currency=code)
         return cls(int(minor), code)
+
+    @classmethod
+    def parse_typed(cls, text: str, currency: str) -> Money:
+        """``parse`` for what a person types in chat, where "12,50" (a decimal comma) is 12.50."""
+        return cls.parse(decimal_mark(text), currency)
 
     @classmethod
     def from_decimal(cls, value: Decimal, currency: str) -> Money:

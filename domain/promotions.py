@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.i18n import N_
-from domain.money import Money
+from domain.money import Money, decimal_mark
 
 
 class DiscountKind(StrEnum):
@@ -133,7 +133,7 @@ def valid_code(text: str) -> str:
 
 def parse_percent(text: str) -> Decimal:
     try:
-        value = Decimal(text.strip().rstrip("%"))
+        value = Decimal(decimal_mark(text.strip().rstrip("%")))
     except InvalidOperation:
         raise InvalidPercent(text=text) from None
     if not value.is_finite():

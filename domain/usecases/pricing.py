@@ -107,7 +107,7 @@ async def add_price_rule(
     if text.endswith("%"):
         rule = PriceRule(name, code, Scope.VARIANT, "", from_quantity, percent=parse_percent(text.lstrip("-−")))
     else:
-        rule = PriceRule(name, code, Scope.VARIANT, "", from_quantity, price=Money.parse(text, code))
+        rule = PriceRule(name, code, Scope.VARIANT, "", from_quantity, price=Money.parse_typed(text, code))
     rule.check()
     async with uow:
         scope, stored, label = await _resolve_target(uow, target)

@@ -118,7 +118,7 @@ async def _common(uow: UnitOfWork, now: datetime, options: Mapping[str, str]) ->
     if "until" not in options:
         raise NeedsEnd()
     percent = parse_percent(options["percent"]) if "percent" in options else Decimal(0)
-    amount = Money.parse(options["off"], base) if "off" in options else None
+    amount = Money.parse_typed(options["off"], base) if "off" in options else None
     if amount is not None and amount.amount <= 0:
         raise NeedsDiscount()
     kind = {"percent": DiscountKind.PERCENT, "off": DiscountKind.FIXED, "buy": DiscountKind.BUY_GET}[kinds[0]]
@@ -155,7 +155,7 @@ async def create_promotion(
         if len(targets) != 1:
             raise OneTarget()
         target = {"category": Target.CATEGORY, "products": Target.PRODUCTS, "over": Target.ORDER}[targets[0]]
-        threshold = Money.parse(options["over"], uow.base_currency) if "over" in options else None
+        threshold = Money.parse_typed(options["over"], uow.base_currency) if "over" in options else None
         promotion = Promotion(
             name=" ".join(name.split())[:128],
             kind=c.kind,
@@ -197,7 +197,7 @@ async def create_code(
             ends_at=c.ends_at,
             percent=c.percent,
             amount=c.amount,
-            minimum=Money.parse(options["min"], uow.base_currency) if "min" in options else None,
+            minimum=Money.parse_typed(options["min"], uow.base_currency) if "min" in options else None,
             max_uses=_count(options, "uses"),
             per_customer=_count(options, "per_customer"),
             first_order_only="first_order" in options,
