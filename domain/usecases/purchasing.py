@@ -149,7 +149,13 @@ async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
                     PurchaseOrder(t.supplier_id, t.warehouse_id, t.unit_cost.currency, created_at=now), "system"
                 )
             drafts[key] = draft
-            draft.lines.append(PoLine(t.product_id, product.sku, quantity, t.unit_cost))
+            # A line the draft has already (cut by a manager since) grows: two lines of one SKU
+            # were beyond /po qty and /po receive, which take a SKU's first line.
+            line = next((line for line in draft.lines if line.product_id == t.product_id), None)
+            if line is None:
+                draft.lines.append(PoLine(t.product_id, product.sku, quantity, t.unit_cost))
+            else:
+                line.quantity += quantity
         for draft in drafts.values():
             await uow.purchasing.save(draft, "system")
         if staff_chat_id is not None:

@@ -139,3 +139,29 @@ async def test_a_purchase_order_of_many_lines_is_one_message_in_the_staff_chat_a
     manager = await hire(shop, 81, "Mo", "manager", "LON")
     shown = await manager.send(f"/po {big.id}")
     assert len(shown.messages) == 1 and "… and " in shown.last.text and "Total: £" in shown.last.text
+
+
+async def test_a_second_scan_tops_up_the_drafts_line_and_the_whole_of_it_is_received_by_its_sku(
+    shop: RunningBot,
+) -> None:
+    """A manager cut a drafted line to 1; the next scan added a second line of the same SKU, and
+    /po receive N SKU QTY (and /po qty) reached only the first: "only 1 is still expected"."""
+    runtime = shop.runtime
+    (po,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    manager = await hire(shop, 85, "Mo", "manager", "MAN")
+    await manager.send(f"/po qty {po.id} 84077 1")
+    (again,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    assert again.id == po.id
+    async with runtime.sessions() as session:
+        lines = (
+            await session.execute(
+                select(m.ProductRow.sku, m.PoLineRow.quantity)
+                .join(m.ProductRow, m.ProductRow.id == m.PoLineRow.product_id)
+                .where(m.PoLineRow.po_id == po.id)
+            )
+        ).all()
+    quantities = dict(lines)
+    assert len(lines) == 2 and quantities["84077"] == 37, lines  # 1 + the 3 packs of 12 the scan finds short
+    await manager.press((await manager.send(f"/po {po.id}")).last, "Approve")
+    received = await manager.send(f"/po receive {po.id} 84077 37")
+    assert received.last.text == f"Received into stock. Purchase order {po.id} is now partly received."
