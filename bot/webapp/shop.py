@@ -256,7 +256,7 @@ async def _cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
             {
                 "product_id": line.product.id,
                 "sku": line.product.sku,
-                "name": line.product.name,
+                "name": line.product.display_name,  # the variant too, as the chat's cart says it
                 "quantity": line.quantity,
                 "unit_price": money(line.unit_price),
                 "total": money(line.total),

@@ -184,6 +184,15 @@ async def test_the_storefront_names_products_in_the_customers_language_from_the_
         assert await session.scalar(select(m.OrderLineRow.name)) == HEART_EN
 
 
+async def found_ids(client: Any, headers: dict[str, str], *skus: str) -> dict[str, int]:
+    """Each SKU's product id, as the storefront's search finds it."""
+    ids = {}
+    for sku in skus:
+        found = await (await client.get("/app/api/shop/products", params={"q": sku}, headers=headers)).json()
+        ids[sku] = found["products"][0]["id"]
+    return ids
+
+
 GLIDERS_RU = "Планеры Второй мировой, ассорти"
 
 
@@ -201,10 +210,7 @@ async def test_the_storefronts_refusals_name_the_product_in_the_customers_langua
     await name_in_russian(shop, "84077", GLIDERS_RU)
     headers = tma(shop, CUSTOMER, language=language)
     async with miniapp(shop) as client:
-        ids = {}
-        for sku in ("85123A", "84077"):
-            found = await (await client.get("/app/api/shop/products", params={"q": sku}, headers=headers)).json()
-            ids[sku] = found["products"][0]["id"]
+        ids = await found_ids(client, headers, "85123A", "84077")
         await client.post("/app/api/shop/cart", json={"product_id": ids["84077"], "quantity": 2}, headers=headers)
         pickup = (await (await client.get("/app/api/shop/checkout", headers=headers)).json())["pickup_points"][0]["id"]
         clock.advance(minutes=31)
@@ -220,6 +226,35 @@ async def test_the_storefronts_refusals_name_the_product_in_the_customers_langua
             "/app/api/shop/cart", json={"product_id": ids["85123A"], "quantity": 1}, headers=headers
         )
         assert added.status == 422 and discontinued in (await added.json())["detail"]
+
+
+@pytest.mark.parametrize(("language", "tee"), [("en", "Organic cotton T-shirt"), ("ru", "Футболка")])
+async def test_the_storefronts_cart_and_placed_order_say_which_variant_each_line_is(
+    shop: RunningBot, language: str, tee: str
+) -> None:
+    """Two sizes of one T-shirt are two lines the customer can tell apart, as in the chat's cart."""
+    from tests.e2e.test_variants import tshirts
+
+    await tshirts(shop)
+    for sku in ("TEE-M-NVY", "TEE-L-NVY"):
+        await name_in_russian(shop, sku, "Футболка")
+    headers = tma(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client:
+        for product in (await found_ids(client, headers, "TEE-M-NVY", "TEE-L-NVY")).values():
+            added = await client.post(
+                "/app/api/shop/cart", json={"product_id": product, "quantity": 1}, headers=headers
+            )
+        lines = (await added.json())["lines"]
+        assert [(x["sku"], x["name"]) for x in lines] == [
+            ("TEE-M-NVY", f"{tee} (M / Navy)"),
+            ("TEE-L-NVY", f"{tee} (L / Navy)"),
+        ]
+        cart = await (await client.get("/app/api/shop/cart", headers=headers)).json()
+        assert [x["name"] for x in cart["lines"]] == [f"{tee} (M / Navy)", f"{tee} (L / Navy)"]
+        pickup = (await (await client.get("/app/api/shop/checkout", headers=headers)).json())["pickup_points"][0]["id"]
+        order = {"key": "k" * 16, "phone": "+44 7911 123456", "payment": "cod", "pickup_id": pickup}
+        placed = await (await client.post("/app/api/shop/checkout", json=order, headers=headers)).json()
+        assert sorted(x["name"] for x in placed["lines"]) == [f"{tee} (L / Navy)", f"{tee} (M / Navy)"]
 
 
 async def test_dashboard_tiles_follow_the_role(shop: RunningBot) -> None:
