@@ -269,6 +269,7 @@ async def adjust(
             key=lambda b: (-b.quantity, b.bin_code),
         )
         now, actor, note = clock.now(), actor_of(staff_id), f"adjustment: {reason.strip()}"
+        was_available = await _available(uow, product.id) if delta > 0 else 0
         if delta > 0:
             target = receiving_bin(here, await uow.inventory.last_bin(product.id, warehouse.id))
             await _change_bin(uow, product, warehouse.id, target, delta, note, actor, now)
@@ -280,8 +281,10 @@ async def adjust(
                 remaining -= take
                 if not remaining:
                     break
-        if delta > 0:
+        if delta > 0:  # goods found: as a receipt, those waiting for them hear they are back
             await fill_backorders(uow, now, {product.id: warehouse.id})
+            if was_available <= 0 and await _available(uow, product.id) > 0:
+                await notify_back_in_stock(uow, [product.id], now)
         after = next(lv for lv in await uow.stock.levels([product.id]) if lv.warehouse_id == warehouse.id)
         await uow.commit()
         return product, warehouse, after

@@ -226,3 +226,25 @@ async def test_stock_of_a_product_with_variants_reads_in_russian(shop: RunningBo
     assert page.button_texts() == ["Далее ▶"]
     second = (await olga.press(page, "Далее")).last
     assert "Варианты 13–24 из 150:" in second.text and second.button_texts() == ["◀ Назад", "Далее ▶"]
+
+
+async def test_found_goods_booked_by_adjust_tell_the_customers_waiting_for_them_in_their_language(
+    shop: RunningBot,
+) -> None:
+    """/receive, a purchase order's receipt and a stock count told those who asked to hear when
+    an out-of-stock product was back; a positive /adjust (goods found) made it available in silence."""
+    told = {}
+    for user_id, language in ((620, "en"), (621, "ru")):
+        customer = SandboxUser(shop.server, user_id, "Alex", language_code=language)
+        card = await customer.send("/start p_85099B")
+        await customer.press(card.last, "Notify me" if language == "en" else "Сообщить")
+        told[language] = (customer, len(customer.messages()))
+    manager = await hire(shop, 86, "Mo", "manager", "LON")
+    await manager.send("/adjust 85099B LON +3 found behind the rack")
+    await shop.runtime.notifier.drain()
+    for language, (customer, before) in told.items():
+        (message,) = customer.messages()[before:]
+        assert ("is back in stock" if language == "en" else "снова в наличии") in message.text, message.text
+    await manager.send("/adjust 85099B LON +2 found more")
+    await shop.runtime.notifier.drain()
+    assert all(len(customer.messages()) == before + 1 for customer, before in told.values())  # told once
