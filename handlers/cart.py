@@ -26,7 +26,7 @@ from handlers.catalog import card_keyboard, customer_currency, reading_language,
 from handlers.context import ShopSettings
 from handlers.menu import CART_BUTTON
 from handlers.views.markup import callback_button, inline_keyboard, packed
-from handlers.views.rendering import Renderer, fill
+from handlers.views.rendering import Renderer, fill, format_number
 
 router = Router(name=__name__)
 
@@ -170,8 +170,8 @@ async def add_by_sku(
         fill(
             _("Added {name} × {quantity}. In your cart: {total}. /cart"),
             name=product.display_name,
-            quantity=quantity,
-            total=total,
+            quantity=format_number(quantity),
+            total=format_number(total),
         )
     )
 

@@ -84,7 +84,7 @@ def _rejection(name: str, rejected: ImportRejected) -> str:
     ]
     lines += [f"{fill('{name}:{line}:', name=name, line=line)} {reason_text(reason)}" for line, reason in shown]
     if more:
-        lines.append(fill(ngettext("… and {n} more problem.", "… and {n} more problems.", more), n=more))
+        lines.append(fill(ngettext("… and {n} more problem.", "… and {n} more problems.", more), n=format_number(more)))
     return "\n".join(lines)
 
 

@@ -24,7 +24,7 @@ from domain.usecases.inventory import (
 )
 from handlers.callbacks import StockPageCb, button
 from handlers.catalog import search_key
-from handlers.views.rendering import Renderer, fill
+from handlers.views.rendering import Renderer, fill, format_number
 
 router = Router(name=__name__)
 # /lowstock's lines in the chat: a catalog under its reorder points at once (a reorder file for
@@ -154,7 +154,7 @@ async def receive_goods(message: Message, command: CommandObject, uow: UnitOfWor
     await message.answer(
         fill(
             _("Received {quantity} × {sku} into {warehouse} {bin}."),
-            quantity=quantity,
+            quantity=format_number(quantity),
             sku=product.sku,
             warehouse=warehouse.code,
             bin=bin_code,
@@ -182,8 +182,8 @@ async def adjust_stock(message: Message, command: CommandObject, uow: UnitOfWork
             _("{sku} in {warehouse}: {on_hand} on hand, {available} available."),
             sku=product.sku,
             warehouse=warehouse.code,
-            on_hand=level.on_hand,
-            available=level.available,
+            on_hand=format_number(level.on_hand),
+            available=format_number(level.available),
         )
     )
 
@@ -208,7 +208,7 @@ async def move_stock(message: Message, command: CommandObject, uow: UnitOfWork, 
     await message.answer(
         fill(
             _("Moved {quantity} × {sku} in {warehouse}: {source} → {target}."),
-            quantity=quantity,
+            quantity=format_number(quantity),
             sku=product.sku,
             warehouse=warehouse.code,
             source=source,

@@ -29,7 +29,7 @@ from handlers.order_edit import (
     wait_for_text,
 )
 from handlers.paylinks import invoice_links
-from handlers.views.rendering import Renderer, fill, format_money
+from handlers.views.rendering import Renderer, fill, format_money, format_number
 
 router = Router(name=__name__)
 SEEN = "edit_seen"  # FSM data: order code → the version this staff member last saw
@@ -227,6 +227,6 @@ async def offer_products(
         return
     await state.set_state(None)  # what they last saw stays remembered
     await message.answer(
-        fill(_("Tap a product to add {count} to order {code}:"), count=units, code=order.code),
+        fill(_("Tap a product to add {count} to order {code}:"), count=format_number(units), code=order.code),
         reply_markup=rows_of(*buttons),
     )

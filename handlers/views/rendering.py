@@ -108,7 +108,10 @@ def _format_money(minor: int, currency: str, locale: str) -> str:
 
 
 def format_number(value: float | int, digits: int = 0) -> str:
-    """A number the reader's way, with ``digits`` decimals ("1,234.5", "1 234,5")."""
+    """A number the reader's way, with ``digits`` decimals ("1,234.5", "1 234,5"); a count
+    grouped ("119,784,314 units", "119 784 314 единиц")."""
+    if type(value) is int and -1000 < value < 1000 and not digits:
+        return str(value)  # nothing to group (Babel's ~0.1 ms is spent on large counts only)
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, pattern, locale=_babel_locale(current_locale()))
 
@@ -198,8 +201,9 @@ def _template_gettext(message: str, **variables: object) -> Markup:
 
 
 def _template_ngettext(singular: str, plural: str, num: int, **variables: object) -> Markup:
-    variables.setdefault("num", num)
-    return Markup(ngettext(singular, plural, num)) % variables
+    """The count written the reader's way ("1,250 units", "1 250 единиц"): ``%(num)d`` takes it as text."""
+    variables.setdefault("num", format_number(num) if type(num) is int else num)
+    return Markup(ngettext(singular, plural, num).replace("%(num)d", "%(num)s")) % variables
 
 
 class _InlineTranslations(NodeTransformer):

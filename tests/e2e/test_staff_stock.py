@@ -248,3 +248,27 @@ async def test_found_goods_booked_by_adjust_tell_the_customers_waiting_for_them_
     await manager.send("/adjust 85099B LON +2 found more")
     await shop.runtime.notifier.drain()
     assert all(len(customer.messages()) == before + 1 for customer, before in told.values())  # told once
+
+
+async def test_large_unit_counts_are_grouped_the_readers_way(shop: RunningBot) -> None:
+    """Counts were printed ungrouped ("119784314 units"): each reader's locale groups them."""
+    runtime = shop.runtime
+    await import_products(
+        runtime.uow(), runtime.clock, "sku,name,category,price,currency\nBULK-1,Bulk screws,Gadgets,0.10,GBP\n"
+    )
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\nBULK-1,LON,A-05-01-1,119784314\n")
+    manager = await hire(shop, 60, "Uma", "manager")
+    english = (await manager.send("/stock BULK-1")).last.text
+    assert "LON: 119,784,314 on hand, 0 reserved, 119,784,314 available" in english
+    assert " · +119,784,314 · stock import" in english
+    assert "A-05-01-1: 119,784,314" in english
+    received = await manager.send("/receive BULK-1 1000000 LON A-05-01-1")
+    assert received.last.text == "Received 1,000,000 × BULK-1 into LON A-05-01-1."
+    assert re.search(r"LON: 120,\d{3},\d{3} units · ", (await manager.send("/stockvalue")).last.text)
+    olga = await hire(shop, 61, "Olga", "manager", language="ru")
+    await olga.send("/language ru")
+    russian = (await olga.send("/stock BULK-1")).last.text
+    assert "LON: в наличии 120\xa0784\xa0314, в резерве 0, доступно 120\xa0784\xa0314" in russian
+    assert re.search(r"LON: 120\xa0\d{3}\xa0\d{3} шт. · ", (await olga.send("/stockvalue")).last.text)
+    moved = await olga.send("/move BULK-1 2500 A-05-01-1 A-05-02-1")
+    assert "2\xa0500 × BULK-1" in moved.last.text
