@@ -47,6 +47,7 @@ from domain.usecases.backorder_fill import dropped
 from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import book, book_refund, supply_costs
 from domain.usecases.fx import shop_rates
+from domain.usecases.imports import available_by_product, notify_back_in_stock
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
 from domain.warehouse import DEFAULT_BIN
@@ -345,6 +346,7 @@ async def inspect_line(
         count = line.quantity - line.restocked - line.written_off
         now, actor = clock.now(), f"staff:{staff_id}"
         if restock:
+            was_available = (await available_by_product(uow, [line.product_id])).get(line.product_id, 0)
             bins = [b for b in await uow.inventory.bins([line.product_id]) if b.warehouse_id == warehouse]
             target = max(bins, key=lambda b: b.quantity) if bins else None
             code, current = (target.bin_code, target.quantity) if target else (DEFAULT_BIN, 0)
@@ -353,6 +355,8 @@ async def inspect_line(
             )
             line.restocked += count
             await fill_backorders(uow, now, {line.product_id: warehouse})
+            if was_available <= 0 and (await available_by_product(uow, [line.product_id])).get(line.product_id, 0):
+                await notify_back_in_stock(uow, [line.product_id], now)  # back on the shelf: as a receipt
             await _book_cost_back(uow, now, rma, line.product_id, warehouse, count, A.INVENTORY, "restocked")
         else:
             note = f"return {rma}: write-off ({request.reason.value})"

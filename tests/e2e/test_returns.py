@@ -243,3 +243,31 @@ async def test_the_daily_report_counts_the_day_s_return_requests(shop: RunningBo
     clock.advance(days=1)
     digest = await daily_digest(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=-100500, timezone="UTC", hour=8)
     assert digest is not None and digest.returns == 1
+
+
+async def test_a_restocked_return_of_a_sold_out_product_tells_those_waiting_for_it_in_their_language(
+    shop: RunningBot,
+) -> None:
+    """The last unit sold, a customer asked to hear when it is back; the unit came back and was
+    restocked, and they were never told (receipts and counts tell them)."""
+    from domain.usecases.imports import import_stock
+
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,bin,quantity\n85099B,LON,A-01-01-1,1\n")
+    code = await delivered(shop, 410, {"85099B": 1})
+    assert {w: h for w, h, _ in await stock(shop, "85099B")}.get("LON", 0) == 0
+    waiting = {}
+    for user_id, language in ((411, "en"), (412, "ru")):
+        customer = SandboxUser(shop.server, user_id, "Alex", language_code=language)
+        await customer.press(
+            (await customer.send("/start p_85099B")).last, "Notify me" if language == "en" else "Сообщить"
+        )
+        waiting[language] = (customer, len(customer.messages()))
+    rma = await ask_return(SandboxUser(shop.server, 410, "Rita"), code, "85099B", "changed my mind")
+    sue = await hire(shop, 91, "Sue", "support")
+    approved = await sue.press((await sue.send(f"/rma {rma}")).last, "Approve")
+    received = await sue.press(approved.last, "Parcel received")
+    await sue.press(received.last, "Restock 85099B")
+    await shop.runtime.notifier.drain()
+    for language, (customer, before) in waiting.items():
+        (told,) = customer.messages()[before:]
+        assert ("is back in stock" if language == "en" else "снова в наличии") in told.text, told.text
