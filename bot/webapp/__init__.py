@@ -37,6 +37,7 @@ STRINGS = {
     "cart": N_("Cart"),
     "empty_cart": N_("Your cart is empty."),
     "add": N_("Add to cart"),
+    "choose": N_("Choose options"),
     "in_cart": N_("In cart: {n}"),
     "out_of_stock": N_("Out of stock"),
     "checkout": N_("Checkout"),

@@ -14,7 +14,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.browser import DARK, browser_page, need_browser
 from tests.e2e.conftest import ADMIN, hire, staff_shop
-from tests.e2e.journeys import add_to_cart, place_cod_order
+from tests.e2e.journeys import add_to_cart, place_cod_order, stock
 from tests.e2e.miniapp import init_data, miniapp
 from tests.fakes import FakeClock
 
@@ -133,7 +133,6 @@ async def test_product_page_offers_only_existing_variants_marks_sold_out_and_add
 ) -> None:
     from playwright.async_api import expect
 
-    from tests.e2e.journeys import stock
     from tests.e2e.test_variants import tshirts
 
     await tshirts(shop)
@@ -206,3 +205,32 @@ async def test_dashboard_tiles_open_their_detail_views_and_back_returns_to_the_l
         assert "£" not in await page.locator("#detail").inner_text()
         await page.goto(str(client.make_url("/app/dashboard#list/unsent")))
         await expect(page.locator("#error")).to_contain_text("does not allow")
+
+
+@pytest.mark.parametrize(("language", "choose"), [("en", "Choose options"), ("ru", "Выбрать вариант")])
+async def test_a_product_with_variants_on_the_grid_opens_its_options_rather_than_adding_one_unchosen(
+    shop: RunningBot, language: str, choose: str
+) -> None:
+    """The grid shows a T-shirt by its first variant: adding from there put an S / White in the
+    cart that nobody chose (and said "Out of stock" when only that one was sold out)."""
+    from playwright.async_api import expect
+
+    from tests.e2e.test_variants import tshirts
+
+    await tshirts(shop)
+    reader = init_data(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client, browser_page("grid-variants", reader) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.get_by_role("button", name="Clothing").click()
+        tee = page.locator('article.card[data-sku="TEE"]')
+        await expect(tee).to_be_visible()
+        await expect(tee.locator("button.add")).to_have_count(0)
+        await expect(tee.locator("button.choose")).to_have_text(choose)
+        await tee.locator("button.choose").click()
+        await expect(page.locator("article.product")).to_have_attribute("data-sku", "TEE")
+        await expect(page.locator('[data-option="Size"] button')).to_have_count(4)
+        await expect(page.locator("#cart-count")).to_have_text("0")
+        assert errors == []
+    assert await stock(shop, "TEE") == [("LON", 6, 0)]  # nothing held

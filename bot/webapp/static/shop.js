@@ -38,15 +38,20 @@ async function refreshCartCount(cart) {
   return current;
 }
 
+// A product with options is shown by one of its variants: its page is where one is chosen
+// (adding from here put a variant nobody chose in the cart; its stock is not the others').
 function productCard(product) {
+  const open = () => show(() => productPage(product.id));
   return el("article", { class: "card", "data-sku": product.sku },
     product.photo ? el("img", { src: product.photo, alt: "", loading: "lazy" }) : null,
     el("span", { class: "name" }, product.name),
     el("span", { class: "price" }, money(product.price)),
-    product.available > 0
-      ? el("button", { type: "button", class: "add", on: { click: () => addToCart(product, 1) } }, t("add"))
-      : el("span", { class: "muted" }, t("out_of_stock")),
-    el("button", { type: "button", class: "secondary open", on: { click: () => show(() => productPage(product.id)) } }, "›"),
+    product.variant
+      ? el("button", { type: "button", class: "choose", on: { click: open } }, t("choose"))
+      : product.available > 0
+        ? el("button", { type: "button", class: "add", on: { click: () => addToCart(product, 1) } }, t("add"))
+        : el("span", { class: "muted" }, t("out_of_stock")),
+    el("button", { type: "button", class: "secondary open", on: { click: open } }, "›"),
   );
 }
 
