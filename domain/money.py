@@ -24,6 +24,13 @@ class AmountTooLarge(DomainError):
     key = N_("{text} is too large an amount in {currency}.")
 
 
+class AmountInExponent(DomainError):
+    """ "1e9" was taken as a billion: a person typing a price means digits, and a spreadsheet's
+    "1.2E+09" had already lost some."""
+
+    key = N_("{text}: write the amount in digits, like 12.50, not with an exponent.")
+
+
 # Typed amounts stay within 10^15 minor units (10 trillion pounds): a price times thousands
 # still fits a database BIGINT; "1e17" was taken as such and failed on its way in.
 MAX_TYPED_MINOR = 10**15
@@ -82,6 +89,8 @@ class Money:
             raise InvalidAmount(text=text, currency=code) from None
         if not value.is_finite():
             raise InvalidAmount(text=text, currency=code)
+        if "e" in text.lower():  # the only letter a finite Decimal takes
+            raise AmountInExponent(text=text.strip()[:40], currency=code)
         if value.adjusted() > MAX_TYPED_DIGITS:  # "1e999999" would overflow the scaling below
             raise AmountTooLarge(text=text[:40], currency=code)
         minor = value.scaleb(currency_exponent(code))

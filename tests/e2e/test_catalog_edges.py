@@ -141,9 +141,15 @@ async def test_a_price_too_large_to_store_is_refused_with_the_reason_and_changes
     manager = await hire(shop, 88, "Mia", "manager")
     sheet = await manager.send("/product 85123A")
     await manager.press(sheet.last, "Price (GBP)")
-    for typed in ("1e17", "100000000000000000"):
+    refused = await manager.send("100000000000000000")
+    assert refused.last.text == "100000000000000000 is too large an amount in GBP."
+    for typed in ("1e17", "1e9", "nan"):  # "1e9" was taken as £1,000,000,000.00
         refused = await manager.send(typed)
-        assert refused.last.text == f"{typed} is too large an amount in GBP."
+        assert refused.last.text == (
+            f"{typed} is not a valid amount in GBP."
+            if typed == "nan"
+            else f"{typed}: write the amount in digits, like 12.50, not with an exponent."
+        )
     saved = await manager.send("99999999.99")  # big, but a price
     assert "Price (GBP): £99,999,999.99" in saved.last.text
     await manager.press(saved.last, "Unit cost")
@@ -152,7 +158,21 @@ async def test_a_price_too_large_to_store_is_refused_with_the_reason_and_changes
     assert (await _product(shop, "85123A")).cost_minor is None
     masha = await manager_in(shop, 89, "ru")
     await masha.press((await masha.send("/product 85123A")).last, "✏️ Себестоимость")
-    assert (await masha.send("1e17")).last.text == "1e17 — слишком большая сумма в GBP."
+    assert (await masha.send("1e17")).last.text == "1e17: напишите сумму цифрами, например 12,50, без экспоненты."
+    assert (await masha.send("9" * 40)).last.text == f"{'9' * 40} — слишком большая сумма в GBP."
+
+
+async def test_newproduct_refuses_a_price_in_exponent_notation_and_keeps_asking(shop: RunningBot) -> None:
+    manager = await hire(shop, 87, "Max", "manager")
+    await manager.send("/newproduct")
+    for answer in ("MUG-13", "Tin mug", "Kitchen"):
+        await manager.send(answer)
+    refused = await manager.send("1e9")
+    assert refused.last.text == "1e9: write the amount in digits, like 12.50, not with an exponent."
+    asked = await manager.send("7.50")
+    created = await manager.press((await manager.press(asked.last, "Skip")).last, "Skip")
+    assert "£7.50" in created.last.text
+    assert await _price(shop, "MUG-13") == 750
 
 
 async def test_search_matches_a_russian_name_in_any_case(shop: RunningBot) -> None:

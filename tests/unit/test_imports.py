@@ -111,3 +111,8 @@ def test_sales_history_rows_are_checked_line_by_line() -> None:
     assert sorted(reasons) == [3, 4, 5, 6]
     assert "YYYY-MM-DD" in reasons[3] and "warehouse is required" in reasons[4] and "at least 1" in reasons[5]
     assert "duplicate day A-1@LON on 2026-11-02 (first on line 2)" in reasons[6]
+
+
+def test_a_price_in_exponent_notation_in_a_products_file_is_refused_as_in_chat() -> None:
+    _, problems = parse_products(HEADER + "A-1,Mug,Kitchen,1e9,EUR,,,,,,\nA-2,Mug,Kitchen,0.00,EUR,,,,,,\n")
+    assert problems == [(2, "1e9: write the amount in digits, like 12.50, not with an exponent.")]
