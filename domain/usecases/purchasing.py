@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from domain.accounting import Account
 from domain.catalog import ProductStatus, normalize_sku
+from domain.csvfiles import Problem, problem
 from domain.errors import DomainError, ImportRejected, InvalidQuantity, NotFound
-from domain.imports import parse_reorder, parse_suppliers
+from domain.i18n import N_
+from domain.imports import ReorderRow, parse_reorder, parse_suppliers
 from domain.notifications import Notification, for_customer
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
@@ -75,6 +77,9 @@ async def import_reorder(uow: UnitOfWork, text: str) -> ImportReport:
         if problems:
             raise ImportRejected(sorted(problems))
         before = {(t.product_id, t.warehouse_id): t for t in await uow.purchasing.terms()}
+        keys = {r.line: (products[r.sku], warehouses[r.warehouse], suppliers[r.supplier]) for r in rows}
+        if problems := _mixed_currencies(rows, keys, before):
+            raise ImportRejected(problems)
         levels = {(r.level.product_id, r.level.warehouse_id): r for r in await uow.inventory.reorder_levels(None)}
         terms = []
         created = same = 0
@@ -92,6 +97,31 @@ async def import_reorder(uow: UnitOfWork, text: str) -> ImportReport:
         await uow.purchasing.set_terms(terms)
         await uow.commit()
     return ImportReport(created=created, updated=len(rows) - created - same, unchanged=same)
+
+
+ONE_CURRENCY = N_(
+    "supplier {code} is bought from in {currency} for warehouse {warehouse}: a purchase order has one currency"
+)
+
+
+def _mixed_currencies(
+    rows: list[ReorderRow], keys: dict[int, tuple[int, int, int | None]], stored: dict[tuple[int, int], SupplyTerms]
+) -> list[Problem]:
+    """Rows that would buy from a supplier for a warehouse in a second currency (the file's
+    earlier rows and the stored terms it keeps decide the first): the scan drafts one purchase
+    order per supplier and warehouse, and its lines' costs must add up."""
+    replaced = {(product, warehouse) for product, warehouse, _ in keys.values()}
+    currency: dict[tuple[int | None, int], str] = {}
+    for (product, warehouse), terms in stored.items():
+        if (product, warehouse) not in replaced:
+            currency.setdefault((terms.supplier_id, warehouse), terms.unit_cost.currency)
+    problems: list[Problem] = []
+    for r in rows:
+        _, warehouse, supplier = keys[r.line]
+        first = currency.setdefault((supplier, warehouse), r.unit_cost.currency)
+        if r.unit_cost.currency != first:
+            problems.append((r.line, problem(ONE_CURRENCY, code=r.supplier, currency=first, warehouse=r.warehouse)))
+    return problems
 
 
 def _quantity(t: SupplyTerms, position: tuple[int, int, int], point: int, top: int | None) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
@@ -165,3 +166,29 @@ async def test_a_second_scan_tops_up_the_drafts_line_and_the_whole_of_it_is_rece
     await manager.press((await manager.send(f"/po {po.id}")).last, "Approve")
     received = await manager.send(f"/po receive {po.id} 84077 37")
     assert received.last.text == f"Received into stock. Purchase order {po.id} is now partly received."
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_supplier_is_bought_from_in_one_currency_and_the_scan_never_meets_two(
+    shop: RunningBot, language: str
+) -> None:
+    """A reorder file that bought from a supplier in pounds and roubles drafted one purchase order
+    of both: the scan failed adding them (every night, for every product) and /po N with it."""
+    manager = await hire(shop, 87, "Mo", "manager", language=language)
+    header = "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
+    mixed = header + "21212,LON,1000,1200,HOMEWARE,24,0,0.20,GBP\n22197,LON,5000,6000,HOMEWARE,12,0,25.00,RUB\n"
+    refused = await manager.send_document(mixed.encode(), "reorder.csv", "/import reorder")
+    expected = {
+        "en": "supplier HOMEWARE is bought from in GBP for warehouse LON: a purchase order has one currency",
+        "ru": "у поставщика HOMEWARE закупки для склада LON в GBP: в заказе поставщику одна валюта",
+    }[language]
+    assert f"reorder.csv:3: {expected}" in refused.last.text, refused.last.text
+    alone = header + "22616,MAN,5,30,HOMEWARE,6,6,40.00,RUB\n"  # 84077 is bought from HOMEWARE in GBP for MAN
+    assert (
+        "reorder.csv:2: " in (await manager.send_document(alone.encode(), "reorder.csv", "/import reorder")).last.text
+    )
+    async with shop.runtime.sessions() as session:
+        currencies = set((await session.scalars(select(m.SupplyTermsRow.currency))).all())
+    assert currencies == {"GBP"}
+    drafted = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=-100500)
+    assert {po.currency for po in drafted} == {"GBP"}
