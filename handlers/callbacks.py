@@ -186,6 +186,13 @@ class PackBoxCb(CallbackData, prefix="pb"):
     box: Number = 0  # 0: the proposed packages; n: the n-th box offered (a box's code may not fit)
 
 
+class PackBoxPageCb(CallbackData, prefix="pbg"):
+    """Another page of the boxes offered at packing: a shop's 130 sizes passed a message's 100 buttons."""
+
+    code: Code
+    page: Number
+
+
 class PackWeightCb(CallbackData, prefix="pw"):
     code: Code
 

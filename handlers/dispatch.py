@@ -34,7 +34,7 @@ from domain.usecases.dispatch import (
 )
 from domain.usecases.parcels import deliver_parcel, ship_parcel
 from domain.usecases.pickup import hand_over
-from handlers.callbacks import DocumentCb, PackBoxCb, PackWeightCb
+from handlers.callbacks import DocumentCb, PackBoxCb, PackBoxPageCb, PackWeightCb, button
 from handlers.context import ShopSettings
 from handlers.output.documents import packing_slip, parcel_label, shipping_label
 from handlers.scanning import Scan, code_in_photo, parse_scan
@@ -43,7 +43,7 @@ from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
 BOXES_PER_ROW = 4  # Telegram takes 8 buttons a row; four codes of up to 16 characters read whole
-BOXES_OFFERED = 96  # and 100 a message, "As proposed" among them
+BOXES_OFFERED = 96  # a page, and 100 a message: "As proposed" and ◀ / ▶ among them
 
 
 class Packing(StatesGroup):
@@ -93,18 +93,47 @@ async def _scan(message: Message, scan: Scan, uow: UnitOfWork, renderer: Rendere
         await message.answer(renderer.render("staff/pack_progress.html.j2", missing=missing, job=job))
         return
     plans, boxes = await propose_boxes(uow, staff_id=_who(message), job=job)
-    await state.update_data(boxes=[b.code for b in boxes])  # the buttons carry their position: codes can be long
-    rows = [[InlineKeyboardButton(text=_("✅ As proposed"), callback_data=PackBoxCb(code=job.order.code).pack())]]
+    codes = [b.code for b in boxes]
+    await state.update_data(boxes=codes)  # the buttons carry their position: codes can be long
+    await message.answer(
+        renderer.render("staff/pack_boxes.html.j2", plans=plans, job=job),
+        reply_markup=_boxes_keyboard(job.order.code, codes, 0),
+    )
+
+
+def _boxes_keyboard(code: str, boxes: list[str], page: int) -> InlineKeyboardMarkup:
+    """ "As proposed", then a page of ``BOXES_OFFERED`` boxes (past the last: the last) with ◀ / ▶."""
+    pages = max(1, -(-len(boxes) // BOXES_OFFERED))
+    page = min(page, pages - 1)
+    rows = [[button(_("✅ As proposed"), PackBoxCb(code=code))]]
+    first = page * BOXES_OFFERED
     offered = [
-        InlineKeyboardButton(text=b.code, callback_data=PackBoxCb(code=job.order.code, box=n).pack())
-        for n, b in enumerate(boxes[:BOXES_OFFERED], 1)
+        button(box, PackBoxCb(code=code, box=n))
+        for n, box in enumerate(boxes[first : first + BOXES_OFFERED], first + 1)
     ]
     # Rows of BOXES_PER_ROW: one row of every size passed Telegram's 8 buttons a row.
     rows += [offered[i : i + BOXES_PER_ROW] for i in range(0, len(offered), BOXES_PER_ROW)]
-    await message.answer(
-        renderer.render("staff/pack_boxes.html.j2", plans=plans, job=job),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
-    )
+    nav = [button(_("◀ Previous"), PackBoxPageCb(code=code, page=page - 1))] if page > 0 else []
+    if page + 1 < pages:
+        nav.append(button(_("Next ▶"), PackBoxPageCb(code=code, page=page + 1)))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+@router.callback_query(PackBoxPageCb.filter())
+async def boxes_page(query: CallbackQuery, callback_data: PackBoxPageCb, state: FSMContext) -> None:
+    """Another page of the boxes; a button of a packing left or finished is refused."""
+    data = await state.get_data()
+    offered: list[str] = data.get("boxes", [])
+    if data.get("code") != callback_data.code or not offered:
+        await query.answer(_("This item is no longer available. Please open the menu again."), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(
+            reply_markup=_boxes_keyboard(callback_data.code, offered, callback_data.page)
+        )
 
 
 @router.message(StateFilter(Packing.scanning), F.text, ~F.text.startswith("/"))

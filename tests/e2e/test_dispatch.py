@@ -13,6 +13,7 @@ from bot.harness import RunningBot
 from domain.usecases.imports import import_boxes
 from handlers.output.barcodes import barcode_png
 from sandbox import SandboxUser
+from sandbox.server import BotMessage
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import stock
@@ -193,3 +194,50 @@ async def test_a_shop_with_more_box_sizes_than_a_row_holds_is_offered_each(shop:
     assert {f"B{n:02d}" for n in range(1, 13)} <= set(offered)  # and the demo's that fit
     asked = await packer.press(boxes, "B12")
     assert "send its weight in grams" in asked.last.text
+
+
+async def _scanned_with_130_boxes(
+    shop: RunningBot, customer_id: int, packer_id: int
+) -> tuple[str, SandboxUser, BotMessage]:
+    """An order packed to its last scan in a shop with 130 mailer sizes (M001…M130): the box screen."""
+    sizes = "".join(f"M{n:03d},Mailer {n},{400 + n},{300 + n},{200 + n},{30000 + n}\n" for n in range(1, 131))
+    await import_boxes(shop.runtime.uow(), "code,name,length_mm,width_mm,height_mm,max_weight_g\n" + sizes)
+    code = await picked_order(shop, customer_id, {"85123A": 1})
+    packer = await hire(shop, packer_id, "Pam", "packer", "LON")
+    await packer.send(f"/pack {code}")
+    return code, packer, (await packer.send("85123A")).last
+
+
+async def test_a_shop_with_more_boxes_than_a_message_holds_pages_them_and_every_box_can_be_chosen(
+    shop: RunningBot,
+) -> None:
+    """/pack offered the first 96 boxes and dropped the rest without a word."""
+    code, packer, first = await _scanned_with_130_boxes(shop, 213, 74)
+    offered = [t for t in first.button_texts() if t not in ("✅ As proposed", "Next ▶")]
+    assert len(first.button_texts()) <= 100 and "Next ▶" in first.button_texts()
+    assert "◀ Previous" not in first.button_texts()
+    turned = await packer.press(first, "Next ▶")
+    assert turned.callback_answer is not None and not turned.callback_answer.get("text")
+    second = turned.last
+    assert "✅ As proposed" in second.button_texts() and "◀ Previous" in second.button_texts()
+    offered += [t for t in second.button_texts() if t not in ("✅ As proposed", "◀ Previous", "Next ▶")]
+    assert "Next ▶" not in second.button_texts()
+    assert {f"M{n:03d}" for n in range(1, 131)} <= set(offered) and len(offered) == len(set(offered))
+    asked = await packer.press(second, "M130")
+    assert "send its weight in grams" in asked.last.text
+    packed = await packer.send("1200")
+    assert "M130" in packed.text
+    async with shop.runtime.sessions() as session:
+        boxes = (
+            await session.scalars(select(m.PackageRow.box_code).join(m.OrderRow).where(m.OrderRow.code == code))
+        ).all()
+    assert boxes == ["M130"]
+
+
+async def test_a_box_page_button_of_another_packing_is_refused_politely(shop: RunningBot) -> None:
+    _code, packer, boxes = await _scanned_with_130_boxes(shop, 215, 75)
+    await packer.send("/cancel")
+    stale = await packer.press(boxes, "Next ▶")
+    assert stale.callback_answer is not None and stale.callback_answer.get("show_alert")
+    assert stale.callback_answer["text"] == "This item is no longer available. Please open the menu again."
+    assert stale.messages == []
