@@ -38,6 +38,7 @@ STRINGS = {
     "empty_cart": N_("Your cart is empty."),
     "add": N_("Add to cart"),
     "choose": N_("Choose options"),
+    "more": N_("Show more"),
     "in_cart": N_("In cart: {n}"),
     "out_of_stock": N_("Out of stock"),
     "checkout": N_("Checkout"),

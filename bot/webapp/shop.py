@@ -169,7 +169,7 @@ async def get_products(request: web.Request) -> web.Response:
             fallback_currency=base,
             language=reading_language(),  # matched in every language, named in the reader's
         )
-        cards, total, children = results.cards, results.total, []
+        cards, total, children, page, pages = results.cards, results.total, [], results.page, results.pages
     else:
         found = await browse_category(
             runtime.uow(),
@@ -181,9 +181,9 @@ async def get_products(request: web.Request) -> web.Response:
             language=reading_language(),
         )
         cards, total, children = found.cards, found.total, found.children  # a category's own categories come first
-    return web.json_response(
-        {"products": [_card(c) for c in cards], "children": _categories(children), "total": total, "page": page}
-    )
+        page, pages = found.page, found.pages
+    listed = {"products": [_card(c) for c in cards], "children": _categories(children), "total": total}
+    return web.json_response(listed | {"page": page, "pages": pages})
 
 
 async def get_product(request: web.Request) -> web.Response:

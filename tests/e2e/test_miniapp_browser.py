@@ -234,3 +234,37 @@ async def test_a_product_with_variants_on_the_grid_opens_its_options_rather_than
         await expect(page.locator("#cart-count")).to_have_text("0")
         assert errors == []
     assert await stock(shop, "TEE") == [("LON", 6, 0)]  # nothing held
+
+
+@pytest.mark.parametrize(("language", "more"), [("en", "Show more"), ("ru", "Показать ещё")])
+async def test_a_category_or_search_of_more_than_a_page_shows_every_product_page_by_page(
+    shop: RunningBot, language: str, more: str
+) -> None:
+    """30 socks: the grid showed the first 24 and no way to the other 6."""
+    from playwright.async_api import expect
+
+    from domain.usecases.imports import import_products
+
+    rows = "".join(f"SOCK{n:02d},Wool sock {n:02d},Socks,3.00,GBP\n" for n in range(30))
+    await import_products(shop.runtime.uow(), shop.runtime.clock, "sku,name,category,price,currency\n" + rows)
+    reader = init_data(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client, browser_page("grid-pages", reader) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        await page.goto(str(client.make_url("/app/shop")))
+
+        async def search() -> None:
+            await page.locator("#search").fill("wool sock")
+            await page.locator("#search").press("Enter")
+
+        for open_list in (page.get_by_role("button", name="Socks (30)").click, search):
+            await open_list()
+            cards = page.locator("article.card")
+            await expect(cards).to_have_count(24)
+            await page.get_by_role("button", name=more).click()
+            await expect(cards).to_have_count(30)
+            assert sorted(await cards.evaluate_all("cards => cards.map(c => c.dataset.sku)")) == [
+                f"SOCK{n:02d}" for n in range(30)
+            ]
+            await expect(page.get_by_role("button", name=more)).to_be_hidden()
+        assert errors == []

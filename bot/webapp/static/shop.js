@@ -78,15 +78,25 @@ async function home() {
   if (categories.length) await grid({ category: categories[0].id }, categories[0].name, true);
 }
 
+// A category's (or a search's) products a page at a time: "Show more" appends the next page.
 async function grid(query, title, append = false) {
-  const params = new URLSearchParams(query);
-  const found = await api(`/app/api/shop/products?${params}`);
-  const inside = (found.children || []).map((c) =>  // a category's own categories, as chips above its products
-    el("button", { type: "button", "data-category": c.id, on: { click: () => show(() => grid({ category: c.id }, c.name)) } },
-      `${c.name} (${c.count})`));
-  const section = el("section", {}, el("h2", {}, title),
-    inside.length ? el("div", { class: "chips" }, inside) : null,
-    el("div", { class: "grid" }, found.products.map(productCard)));
+  const chips = el("div", { class: "chips" });  // a category's own categories, above its products
+  const cards = el("div", { class: "grid" });
+  const more = el("button", { type: "button", class: "secondary more" }, t("more"));
+  let next = 0;
+  const load = async () => {
+    const found = await api(`/app/api/shop/products?${new URLSearchParams({ ...query, page: next })}`);
+    chips.append(...(found.children || []).map((c) =>
+      el("button", { type: "button", "data-category": c.id, on: { click: () => show(() => grid({ category: c.id }, c.name)) } },
+        `${c.name} (${c.count})`)));
+    cards.append(...found.products.map(productCard));
+    chips.hidden = !chips.childElementCount;
+    next = found.page + 1;
+    more.hidden = next >= found.pages;
+  };
+  more.addEventListener("click", () => load().catch((error) => showError(error.message || t("error"))));
+  await load();
+  const section = el("section", {}, el("h2", {}, title), chips, cards, more);
   append ? view.append(section) : view.replaceChildren(section);
 }
 
