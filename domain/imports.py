@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.catalog import Dimensions, Product, ProductStatus, normalize_barcode, normalize_sku, photo_reference
+from domain.catalog_edits import CLEAR
 from domain.categories import category_path
 from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, parse_all, problem
 from domain.customers import business_terms, normalize_phone
@@ -149,7 +150,9 @@ def _product(
             if price is not None:
                 prices[price.currency] = price
     cost = _money(row, "cost", row["currency"]) if row["cost"] and row["currency"] else None
-    barcode = row.check(normalize_barcode, row["barcode"], default=None) if row["barcode"] else None
+    # "-" is no barcode, as typed in chat (``catalog_edits.CLEAR``); it was stored as the barcode "-".
+    raw_barcode = row["barcode"].strip()
+    barcode = row.check(normalize_barcode, raw_barcode, default=None) if raw_barcode not in ("", CLEAR) else None
     weight = row.int("weight_g")
     dims = [row.int(n) for n in ("length_mm", "width_mm", "height_mm")]
     photo = row.check(photo_reference, row["photo"], resolve_path, default=None)

@@ -116,3 +116,15 @@ def test_sales_history_rows_are_checked_line_by_line() -> None:
 def test_a_price_in_exponent_notation_in_a_products_file_is_refused_as_in_chat() -> None:
     _, problems = parse_products(HEADER + "A-1,Mug,Kitchen,1e9,EUR,,,,,,\nA-2,Mug,Kitchen,0.00,EUR,,,,,,\n")
     assert problems == [(2, "1e9: write the amount in digits, like 12.50, not with an exponent.")]
+
+
+async def test_a_dash_or_empty_barcode_cell_means_no_barcode_as_in_chat() -> None:
+    """A "-" was stored as the barcode "-" (and a second product's "-" was a duplicate barcode)."""
+    parsed, problems = parse_products(
+        HEADER + "A,Mug,K,1,EUR,-,,,,,\nB,Cup,K,1,EUR, - ,,,,,\nC,Jug,K,1,EUR,,,,,,\nD,Pot,K,1,EUR,4006381333931,,,,,\n"
+    )
+    assert problems == [] and [p.barcode for _, p in parsed] == [None, None, None, "4006381333931"]
+    uow = FakeUnitOfWork()
+    await import_products(uow, SystemClock(), HEADER + "A,Mug,K,1,EUR,4006381333931,,,,,\n")
+    await import_products(uow, SystemClock(), HEADER + "A,Mug,K,1,EUR,-,,,,,\n")  # the file takes it away
+    assert [p.barcode for p in uow.state.products.values()] == [None]
