@@ -80,6 +80,28 @@ def check_variants(members: Sequence[tuple[int, Product]]) -> list[Problem]:
     return [(line, reason) for line, reason in problems if line]
 
 
+CATEGORY_OF_THE_FAMILY = N_(
+    "category must be {expected}, as for {parent} on line {line}: a product's variants share one category; got {got}"
+)
+
+
+def check_family_category(members: Sequence[tuple[int, Product]]) -> tuple[str, list[Problem]]:
+    """The category one parent's rows in a file give the whole family (the parent row's, else the
+    first row's), and the rows that give another. A file is all or nothing, so it may not move
+    part of a family: which of two categories was meant is for the person who wrote it to say."""
+    if not members:
+        return "", []
+    parent = members[0][1].parent_code
+    line, source = next(((n, p) for n, p in members if p.sku == parent), members[0])
+    expected = source.category
+    problems: list[Problem] = [
+        (n, problem(CATEGORY_OF_THE_FAMILY, expected=expected, parent=parent, line=line, got=p.category))
+        for n, p in members
+        if p.category != expected
+    ]
+    return expected, problems
+
+
 # The rule these three rely on: every card of a product with variants makes its siblings and
 # option buttons anew, and a NamedTuple is made ~4× faster than a frozen dataclass (one
 # ``tuple.__new__`` instead of an ``object.__setattr__`` per field; 4.5 → 1.2 µs for four

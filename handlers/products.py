@@ -15,7 +15,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from domain.catalog import ProductStatus
@@ -134,6 +134,20 @@ def variant_rows(sheet: ProductSheet) -> list[list[InlineKeyboardButton]]:
     return rows
 
 
+def moved_note(sheet: ProductSheet) -> str:
+    """How many variants a category edit moved, when the product has variants: the category is
+    the product's, so its sizes and colours go together."""
+    product = sheet.product
+    if not sheet.moved or not product.option_names:
+        return ""
+    text = ngettext(
+        "%(num)d variant of %(parent)s moved to %(category)s: a product's variants share one category.",
+        "%(num)d variants of %(parent)s moved to %(category)s: a product's variants share one category.",
+        sheet.moved,
+    )
+    return text % {"num": sheet.moved, "parent": product.parent_code, "category": shorten(product.category, 100)}
+
+
 async def show_sheet(
     bot: Bot,
     chat_id: int,
@@ -147,7 +161,8 @@ async def show_sheet(
     languages = other_languages(i18n)
     if photos:
         await send_photos(bot, chat_id, sheet.product.photos)
-    text = renderer.render("staff/product.html.j2", sheet=sheet, languages=languages, saved=saved)
+    moved = moved_note(sheet) if saved else ""
+    text = renderer.render("staff/product.html.j2", sheet=sheet, languages=languages, saved=saved, moved=moved)
     await bot.send_message(chat_id, text, reply_markup=sheet_keyboard(sheet, languages))
 
 

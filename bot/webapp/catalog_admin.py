@@ -36,7 +36,7 @@ from domain.usecases.catalog_admin import (
 from domain.usecases.import_files import KINDS, import_file
 from domain.usecases.staff import require
 from handlers.imports import MAX_FILE_BYTES, reason_text, summary
-from handlers.products import field_hint, field_label, history_value, other_languages
+from handlers.products import field_hint, field_label, history_value, moved_note, other_languages
 from handlers.views.labels import label
 
 PAGE_SIZE = 20
@@ -207,6 +207,8 @@ async def _sheet_json(runtime: Runtime, staff_id: int, sheet: ProductSheet) -> d
             for change in history.changes
         ],
         "changes": sheet.changes,
+        "moved": sheet.moved,  # variants a category edit took along (the category is the product's)
+        "notice": moved_note(sheet) or None,
     }
 
 

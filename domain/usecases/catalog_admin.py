@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from domain.catalog import MAX_PHOTOS, Product, ProductStatus, normalize_sku
-from domain.catalog_edits import DuplicateBarcode, ProductChange, apply_text, field_value, parse_barcode, shown
+from domain.catalog_edits import (
+    DuplicateBarcode,
+    ProductChange,
+    apply_text,
+    field_value,
+    parse_barcode,
+    parse_category,
+    shown,
+)
 from domain.categories import Spelling, leaf, plan_parents
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
@@ -36,6 +44,7 @@ class ProductSheet:
     changes: int  # entries in its audit trail
     currencies: tuple[str, ...]  # a price can be set in each: the shop's, and any the product has
     variants: tuple[Product, ...] = ()  # every variant of its parent, itself included, in catalog order
+    moved: int = 0  # variants of its parent (itself included) that this edit put in another category
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +85,7 @@ async def _actor(uow: UnitOfWork, staff_id: int) -> str:
     return f"staff:{member.telegram_id}"
 
 
-async def _sheet(uow: UnitOfWork, product: Product) -> ProductSheet:
+async def _sheet(uow: UnitOfWork, product: Product, moved: int = 0) -> ProductSheet:
     assert product.id is not None
     levels = await uow.stock.levels([product.id])
     _, count = await uow.products.changes(product.id, 0, 0)
@@ -84,7 +93,7 @@ async def _sheet(uow: UnitOfWork, product: Product) -> ProductSheet:
     on_hand = sum(level.on_hand for level in levels)
     available = sum(max(level.available, 0) for level in levels)
     variants = tuple(await uow.products.variants(product.parent_code))
-    return ProductSheet(product, on_hand, available, count, currencies, variants)
+    return ProductSheet(product, on_hand, available, count, currencies, variants, moved)
 
 
 async def product_sheet(uow: UnitOfWork, *, staff_id: int, sku: str = "", product_id: int = 0) -> ProductSheet:
@@ -167,6 +176,12 @@ async def edit_product(
     actor = await _actor(uow, staff_id)
     async with uow:
         product = await _product(uow, product_id=product_id)
+        if field == "category":
+            category = await _placed_category(uow, parse_category(text))
+            moved = await _move_family(uow, product, category, actor, clock.now())
+            sheet = await _sheet(uow, await _product(uow, product_id=product_id), moved)
+            await uow.commit()
+            return sheet
         if _shared(product, field):
             # Before any write, as the other editors of a parent do: two managers editing two
             # variants at once each wrote their own row, then waited for the other's (deadlock
@@ -175,8 +190,6 @@ async def edit_product(
             product = await _product(uow, product_id=product_id)  # as the last editor left it
         before = field_value(product, field)
         apply_text(product, field, text, languages=languages, base_currency=uow.base_currency)
-        if field == "category":
-            product.category = await _placed_category(uow, product.category)
         after = field_value(product, field)
         if field == "barcode" and product.barcode:
             owner = await uow.products.sku_with_barcode(product.barcode)
@@ -219,21 +232,35 @@ async def _sharing(uow: UnitOfWork, product: Product, field: str, before: object
 async def set_category(
     uow: UnitOfWork, clock: Clock, *, product_id: int, category_id: int, staff_id: int
 ) -> ProductSheet:
-    """A category picked from the list."""
+    """A category picked from the list: the whole family goes there (``_move_family``)."""
     actor = await _actor(uow, staff_id)
     async with uow:
         category = await uow.products.category(category_id)
         if category is None:
             raise NotFound()
         product = await _product(uow, product_id=product_id)
-        before = product.category
-        if before != category.name:
-            product.category = category.name
-            await uow.products.upsert(product)
-            await _record(uow, product, "category", before, category.name, actor, clock.now())
-        sheet = await _sheet(uow, product)
+        moved = await _move_family(uow, product, category.name, actor, clock.now())
+        sheet = await _sheet(uow, await _product(uow, product_id=product_id), moved)
         await uow.commit()
     return sheet
+
+
+async def _move_family(uow: UnitOfWork, product: Product, category: str, actor: str, at: datetime) -> int:
+    """The category is the product's, not one variant's: every variant of ``product``'s parent
+    goes to ``category`` together, each row that changes audited; how many changed. Moving one
+    size left the others behind, and browsing showed the family in two categories. A family
+    found split (before this rule) is made whole by the next move."""
+    await uow.products.lock_parent(product.parent_code)  # before reading: another editor's move is seen
+    family = await uow.products.variants(product.parent_code)
+    if not any(member.id == product.id for member in family):
+        family.append(product)
+    moving = [member for member in family if member.category != category]
+    if moving:
+        await uow.products.upsert_many([replace(member, category=category) for member in moving])
+        await uow.products.record_changes(
+            [ProductChange(m.id or 0, at, actor, "category", shown(m.category), shown(category)) for m in moving]
+        )
+    return len(moving)
 
 
 async def set_status(

@@ -31,7 +31,7 @@ from domain.shipping import CarrierRate
 from domain.stock_counts import BinCount, CountsRefused
 from domain.usecases.backorders import fill_backorders, import_terms
 from domain.usecases.customers import find_customer
-from domain.variants import check_variants
+from domain.variants import check_family_category, check_variants
 from domain.warehouse import DEFAULT_BIN
 from domain.weeks import week_start
 
@@ -99,7 +99,7 @@ async def import_products(
     if problems or bad_terms:
         raise ImportRejected(sorted(problems + bad_terms))
     async with uow:
-        await _check_stored_variants(uow, parsed)
+        stored_by_parent = await _check_stored_variants(uow, parsed)
         await _check_stored_barcodes(uow, parsed)
         stored_parents = await uow.products.category_parents()
         spelling = Spelling(stored_parents)
@@ -110,12 +110,13 @@ async def import_products(
         refuse(problems)
         for _, product in parsed:
             product.category = leaf(product.category)
+        followers = _families_follow(parsed, stored_by_parent)
         existing = await uow.products.ids_by_sku([p.sku for _, p in parsed])
         stored = {p.sku: p for p in await uow.products.get_many(sorted(existing.values()))}
         same = [p for _, p in parsed if p.sku in stored and _same_product(p, stored[p.sku])]
         back = [existing[p.sku] for _, p in parsed if p.orderable and p.sku in stored and not stored[p.sku].orderable]
         await uow.products.link_categories(links)
-        await uow.products.upsert_many([product for _, product in parsed])
+        await uow.products.upsert_many([product for _, product in parsed] + [new for new, _ in followers])
         at = clock.now()
         await uow.products.record_changes(
             [
@@ -124,6 +125,7 @@ async def import_products(
                 if p.sku in stored
                 for field, before, after in file_changes(p, stored[p.sku])
             ]
+            + [ProductChange(new.id or 0, at, actor, "category", old, new.category) for new, old in followers]
         )
         await import_terms(uow, terms)
         if back:
@@ -131,6 +133,30 @@ async def import_products(
             await notify_back_in_stock(uow, [p for p in back if available.get(p, 0) > 0], at)
         await uow.commit()
     return ImportReport(created=len(parsed) - len(existing), updated=len(existing) - len(same), unchanged=len(same))
+
+
+def _families_follow(
+    parsed: list[tuple[int, Product]], stored_by_parent: dict[str, list[Product]]
+) -> list[tuple[Product, str]]:
+    """The category is the product's, as in ``/product`` (``catalog_admin._move_family``): one
+    parent's rows giving two categories are refused, and its stored variants the file leaves out
+    go where its rows put it. Those, moved, with the category each had."""
+    groups: dict[str, list[tuple[int, Product]]] = {}
+    for line, product in parsed:
+        groups.setdefault(product.parent_code, []).append((line, product))
+    categories: dict[str, str] = {}
+    problems: list[Problem] = []
+    for code, members in groups.items():
+        categories[code], found = check_family_category(members)
+        problems += found
+    refuse(problems)
+    in_file = {p.sku for _, p in parsed}
+    return [
+        (replace(stored, category=categories[code]), stored.category)
+        for code in groups
+        for stored in stored_by_parent.get(code, [])
+        if stored.sku not in in_file and stored.category != categories[code]
+    ]
 
 
 async def _check_stored_barcodes(uow: UnitOfWork, parsed: list[tuple[int, Product]]) -> None:
@@ -147,10 +173,10 @@ async def _check_stored_barcodes(uow: UnitOfWork, parsed: list[tuple[int, Produc
         raise ImportRejected(sorted(problems))
 
 
-async def _check_stored_variants(uow: UnitOfWork, parsed: list[tuple[int, Product]]) -> None:
+async def _check_stored_variants(uow: UnitOfWork, parsed: list[tuple[int, Product]]) -> dict[str, list[Product]]:
     """A file's variants join the ones stored for their parent: the same option names, no
     combination twice, and a parent that is no stored product's variant. Stored ones the file
-    also gives are taken as the file says."""
+    also gives are taken as the file says. The stored variants of each parent the file names."""
     in_file = {p.sku for _, p in parsed}
     groups: dict[str, list[tuple[int, Product]]] = {}
     for line, product in parsed:
@@ -171,6 +197,7 @@ async def _check_stored_variants(uow: UnitOfWork, parsed: list[tuple[int, Produc
             problems += check_variants(stored + members)
     if problems:
         raise ImportRejected(sorted(problems))
+    return stored_by_parent
 
 
 async def import_warehouses(uow: UnitOfWork, text: str) -> ImportReport:

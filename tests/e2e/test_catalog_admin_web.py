@@ -18,6 +18,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, refused_calls, staff_shop
 from tests.e2e.miniapp import miniapp, tma
+from tests.e2e.test_variants import tshirts
 from tests.fakes import FakeClock
 
 CUSTOMER = 501
@@ -125,6 +126,42 @@ async def test_search_and_filters_narrow_the_list_and_pages_stay_in_range(shop: 
         assert nothing["total"] == 0 and nothing["products"] == []
         for bad in ("status=gone", "category=x", "page=-1"):
             assert (await client.get(f"/app/api/catalog/products?{bad}", headers=headers)).status == 422, bad
+
+
+async def test_a_category_edited_on_one_variant_moves_the_whole_product_and_says_how_many(shop: RunningBot) -> None:
+    """As in chat (tests/e2e/test_family_category.py): the category is the product's."""
+    await tshirts(shop)
+    await hire(shop, MANAGER, "Max", "manager")
+    family = ["TEE", "TEE-M-WHT", "TEE-L-WHT", "TEE-S-NVY", "TEE-M-NVY", "TEE-L-NVY", "TEE-XL-NVY"]
+    pid = await product_id(shop, "TEE-M-NVY")
+    async with miniapp(shop) as client:
+        url = f"/app/api/catalog/products/{pid}"
+        saved = await client.post(url, json={"field": "category", "value": "Party"}, headers=tma(shop, MANAGER))
+        assert saved.status == 200
+        body = await saved.json()
+        assert next(f for f in body["fields"] if f["field"] == "category")["value"] == "Party"
+        assert body["moved"] == 7
+        assert body["notice"] == "7 variants of TEE moved to Party: a product's variants share one category."
+        russian = tma(shop, MANAGER, language="ru")
+        back = await (await client.post(url, json={"field": "category", "value": "kitchen"}, headers=russian)).json()
+        assert back["notice"] == "7 вариантов TEE перенесены в Kitchen: у вариантов товара одна категория."
+        same = await (await client.post(url, json={"field": "category", "value": "Kitchen"}, headers=russian)).json()
+        assert same["moved"] == 0 and same["notice"] is None
+        fetched = await (await client.get(url, headers=russian)).json()
+        assert fetched["notice"] is None  # said once, by the edit
+    async with shop.runtime.sessions() as session:
+        moved = await session.execute(
+            select(m.ProductRow.sku, m.CategoryRow.name)
+            .join(m.CategoryRow, m.CategoryRow.id == m.ProductRow.category_id)
+            .where(m.ProductRow.sku.in_(family))
+        )
+        assert dict(moved.all()) == dict.fromkeys(family, "Kitchen")
+    actor = f"staff:{MANAGER}"
+    for sku in family:
+        assert await changes(shop, sku) == [
+            (actor, "category", "Clothing", "Party"),
+            (actor, "category", "Party", "Kitchen"),
+        ], sku
 
 
 async def test_other_roles_and_customers_get_403_problems_and_no_admin_link(shop: RunningBot) -> None:

@@ -1,6 +1,9 @@
 """A products file's variants against what is stored, through the chat's /import in English and
 Russian: a barcode another stored product carries, or a stored variant as a parent, is refused with
-the line, and nothing is written; a barcode moved within the file is taken as the file says."""
+the line, and nothing is written; a barcode moved within the file is taken as the file says. The
+category is the product's, as in /product: a variant row giving another than its parent's is
+refused naming the parent's, and a family's stored variants the file leaves out follow its rows,
+each audited."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from sqlalchemy import select
 from bot.harness import RunningBot
 from storage import models as m
 from tests.e2e.conftest import hire
+from tests.e2e.test_family_category import FAMILY, audit, categories
 from tests.e2e.test_variants import tshirts
 
 HEADER = "sku,name,category,price,currency,barcode,weight_g,parent,options\n"
@@ -57,3 +61,39 @@ async def test_a_barcode_moved_between_products_in_one_file_is_taken_as_the_file
     assert "1 created" in done.last.text
     barcodes = dict(await skus_and_barcodes(shop))
     assert (barcodes["TEE-M-WHT"], barcodes["TEE-XXL-WHT"]) == (None, "2009001000000")
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_variant_row_in_another_category_than_its_parents_is_refused_naming_the_parents_and_the_line(
+    shop: RunningBot, language: str
+) -> None:
+    await tshirts(shop)
+    manager = await hire(shop, 82, "Mia", "manager", language=language)
+    rows = PARENT + "TEE-M-WHT,,,,,,,TEE,Size=M;Colour=White\nTEE-L-WHT,,Party,,,,,TEE,Size=L;Colour=White\n"
+    refused = await manager.send_document((HEADER + rows).encode(), "products.csv", "/import")
+    said = {
+        "en": "products.csv:4: category must be Clothing, as for TEE on line 2: "
+        "a product's variants share one category; got Party",
+        "ru": "products.csv:4: категория должна быть Clothing, как у TEE в строке 2: "
+        "у вариантов товара одна категория; указано Party",
+    }[language]
+    assert said in refused.last.text
+    assert await categories(shop) == dict.fromkeys(FAMILY, "Clothing") and await audit(shop) == []
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "TEE,Organic cotton T-shirt,Home decor,12.00,GBP,2009000000001,180,,Size=S;Colour=White\n",  # the parent
+        "TEE-L-NVY,Organic cotton T-shirt,Home decor,13.00,GBP,2009005000006,,TEE,Size=L;Colour=Navy\n",  # no parent
+    ],
+)
+async def test_a_file_moving_one_row_of_a_product_moves_its_stored_variants_too_each_audited(
+    shop: RunningBot, row: str
+) -> None:
+    await tshirts(shop)
+    manager = await hire(shop, 83, "Mia", "manager")
+    done = await manager.send_document((HEADER + row).encode(), "products.csv", "/import")
+    assert done.last.text == "products: 0 created, 1 updated, 0 unchanged."
+    assert await categories(shop) == dict.fromkeys(FAMILY, "Home decor")
+    assert await audit(shop) == [(sku, "staff:83", "category", "Clothing", "Home decor") for sku in sorted(FAMILY)]

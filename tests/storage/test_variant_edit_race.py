@@ -1,6 +1,6 @@
 """Two managers editing one parent's variants at the same instant, on SQLite and PostgreSQL:
 the same variant added is created once, the other refused naming it; names typed on two
-variants at once leave the family one name, audited, neither refused."""
+variants at once leave the family one name, audited, neither refused; so do categories."""
 
 from __future__ import annotations
 
@@ -58,9 +58,9 @@ async def test_managers_adding_the_same_combination_at_once_create_it_once(
     assert larges == 1 and audited == 2  # created, and variant added on TEE
 
 
-async def test_managers_renaming_two_variants_at_once_leave_the_family_one_name(
-    engine: AsyncEngine, clock: FakeClock
-) -> None:
+async def _edited_at_once(engine: AsyncEngine, clock: FakeClock, field: str, texts: dict[str, str]) -> None:
+    """TEE-S, TEE-M and TEE-L, one family in Clothes; two managers type ``field`` on the variants
+    ``texts`` names (SKU → text) at the same instant. Neither may be a deadlock's victim."""
     sessions = session_factory(engine)
     uow = SqlUnitOfWork(sessions)
     async with uow:
@@ -80,29 +80,49 @@ async def test_managers_renaming_two_variants_at_once_leave_the_family_one_name(
         for manager in MANAGERS[:2]:
             await uow.staff.put(StaffMember(telegram_id=manager, role=Role.MANAGER))
         await uow.commit()
+    ids = {tee.sku: tee.id or 0 for tee in tees}
     start = asyncio.Event()
 
-    async def rename(product: Product, staff_id: int, name: str) -> None:
+    async def edit(sku: str, staff_id: int, text: str) -> None:
         await start.wait()
         await edit_product(
             SqlUnitOfWork(sessions),
             clock,
-            product_id=product.id or 0,
-            field="name",
-            text=name,
+            product_id=ids[sku],
+            field=field,
+            text=text,
             staff_id=staff_id,
             languages=frozenset({"en"}),
         )
 
     tasks = [
-        asyncio.create_task(rename(tees[0], MANAGERS[0], "Cotton tee")),
-        asyncio.create_task(rename(tees[1], MANAGERS[1], "Linen tee")),
+        asyncio.create_task(edit(sku, manager, text))
+        for (sku, text), manager in zip(texts.items(), MANAGERS, strict=False)
     ]
     start.set()
-    await asyncio.gather(*tasks)  # neither is a deadlock's victim
+    await asyncio.gather(*tasks)
 
-    async with sessions() as session:
+
+async def test_managers_renaming_two_variants_at_once_leave_the_family_one_name(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    await _edited_at_once(engine, clock, "name", {"TEE-S": "Cotton tee", "TEE-M": "Linen tee"})
+    async with session_factory(engine)() as session:
         names = set((await session.scalars(select(m.ProductRow.name))).all())
         audited = await session.scalar(select(func.count()).select_from(m.ProductChangeRow))
     assert len(names) == 1 and names <= {"Cotton tee", "Linen tee"}
     assert audited == 6  # each rename reached the three variants
+
+
+async def test_managers_moving_two_variants_at_once_leave_the_family_in_one_category(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """The second move reads the first's, committed: every row audited from where it was."""
+    await _edited_at_once(engine, clock, "category", {"TEE-S": "Kitchen", "TEE-L": "Party"})
+    async with session_factory(engine)() as session:
+        ids = set((await session.scalars(select(m.ProductRow.category_id))).all())
+        final = await session.scalar(select(m.CategoryRow.name).where(m.CategoryRow.id.in_(ids)))
+        changes = (await session.execute(select(m.ProductChangeRow.before, m.ProductChangeRow.after))).all()
+    assert len(ids) == 1 and final in {"Kitchen", "Party"}
+    first = "Party" if final == "Kitchen" else "Kitchen"
+    assert sorted(tuple(c) for c in changes) == sorted([("Clothes", first)] * 3 + [(first, final)] * 3)

@@ -9,7 +9,7 @@ from domain.money import Money
 from domain.ports import SystemClock
 from domain.usecases.catalog import product_card, product_card_by_sku
 from domain.usecases.imports import import_products, import_stock, import_warehouses
-from domain.variants import OptionChoice, Sibling, option_rows, parse_options
+from domain.variants import OptionChoice, Sibling, check_family_category, option_rows, parse_options
 from tests.fakes import FakeClock, FakeUnitOfWork
 
 HEADER = "sku,name,category,price,currency,barcode,parent,options\n"
@@ -131,6 +131,37 @@ async def test_a_variant_added_later_must_match_the_stored_ones() -> None:
     assert uow.commits == commits
     await import_products(uow, SystemClock(), HEADER + "TEE-XL,T-shirt,Clothes,15,GBP,,TEE,Size=XL;Colour=Red\n")
     assert [v.sku for v in await uow.products.variants("TEE")][-1] == "TEE-XL"
+
+
+def test_a_familys_rows_give_the_parent_rows_category_or_are_refused_naming_it() -> None:
+    tees = [(3, _variant(1, "S", "Red")), (2, Product("T", "Tee", "C", parent="T", option_names=("Size", "Colour")))]
+    tees += [(4, _variant(2, "M", "Red")), (5, _variant(3, "L", "Red"))]
+    tees[3][1].category = "Party"
+    category, problems = check_family_category(tees)
+    assert category == "C"  # the parent row's (line 2), though another row comes first
+    [(line, why)] = problems
+    assert line == 5 and str(why) == (
+        "category must be C, as for T on line 2: a product's variants share one category; got Party"
+    )
+    category, problems = check_family_category(tees[2:])  # no parent row: the first row's
+    assert category == "C" and [(line, "as for T on line 4" in str(why)) for line, why in problems] == [(5, True)]
+    assert check_family_category([]) == ("", [])
+
+
+async def test_a_file_moving_a_product_takes_its_stored_variants_along_and_refuses_a_split() -> None:
+    uow = await _shop()
+    with pytest.raises(ImportRejected) as refused:
+        await import_products(
+            uow,
+            SystemClock(),
+            HEADER + "TEE,T-shirt,Clothes,15,GBP,,,Size=S;Colour=Red\nTEE-M-RED,,Sale,,,,TEE,Size=M;Colour=Red\n",
+        )
+    [(line, _)] = refused.value.problems
+    assert line == 3
+    await import_products(uow, SystemClock(), HEADER + "TEE-L-RED,T-shirt,Sale,17,GBP,,TEE,Size=L;Colour=Red\n")
+    assert {v.sku: v.category for v in await uow.products.variants("TEE")} == dict.fromkeys(
+        ["TEE", "TEE-M-RED", "TEE-L-RED", "TEE-S-BLUE"], "Sale"
+    )
 
 
 async def test_the_card_offers_the_parents_variants_and_a_variant_sku_opens_it_chosen() -> None:

@@ -129,7 +129,7 @@ function drawProduct(product, saved) {
   );
   if (saved) {
     const form = document.querySelector(`#product-view form[data-name="${CSS.escape(saved)}"]`);
-    if (form) form.append(el("p", { class: "ok", role: "status" }, t("saved")));
+    if (form) form.append(el("p", { class: "ok", role: "status" }, product.notice ? `${t("saved")} ${product.notice}` : t("saved")));
   }
 }
 
