@@ -213,6 +213,12 @@ class OrderLine:
     # translations (language code → name), both copied from the product when it was ordered;
     # a later rename or translation of the product changes no order.
     names: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # A replacement's line (an exchange): the line of the replaced order it was sent for, and what
+    # one unit of it was paid in all, after discounts, in minor units of the order's currency —
+    # the first order's share, plus what swaps charged, less what they owed back. None elsewhere,
+    # and on replacement lines made before these were kept that could not be worked out.
+    replaces_line_id: int | None = None
+    paid_unit_minor: int | None = None
 
     def named_in(self, language: str) -> str:
         """The name in ``language`` as it was translated when ordered, else the name it was sold under."""

@@ -400,9 +400,9 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
             before: dict[int, int] = defaultdict(int)
             for line in (x for r in earlier if r.status is ReturnStatus.REFUNDED for x in r.lines):
                 before[line.order_line_id] += line.quantity
-            paid = {
-                x.id or 0: await _paid_per_unit(uow, order, x.product_id, x.unit_price, net=True) - x.unit_price
-                for x in order.lines
+            paid = {  # on a replacement, what its units were paid before it: its own price is its line's
+                x.id or 0: (await _paid_per_unit(uow, order, x)).net - x.unit_price
+                for x in (order.lines if "REPLACEMENT" in order.flags else [])
             }
             request.refund = refund_for(request, order, shipping_done, before, paid)
             await uow.payments.add(
@@ -427,58 +427,83 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
 MAX_REPLACEMENTS = 20  # replacements of replacements followed back, at most
 
 
-async def _paid_per_unit(
-    uow: UnitOfWork, order: Order, product_id: int, price: Money, depth: int = 0, *, net: bool = False
-) -> Money:
-    """What one unit of ``product_id`` at ``price`` on ``order`` cost the customer: on a
-    replacement, what the unit it replaced had cost plus what the swap charged less what it owed
-    back (the same goods again charged nothing), back to the order first paid for — so a
-    replacement swapped or refunded is priced at what was paid, not at its line's difference.
-    On that first order, a unit is at its line's price (a swap charges the difference of prices)
-    or, ``net``, at its share of what the line cost after its discounts (a refund gives back what
-    was paid, as ``refund_for`` does for the first order itself)."""
+@dataclass(frozen=True, slots=True)
+class _Paid:
+    """What one unit of a line cost the customer in all: at list prices (a swap charges or owes
+    the difference from it) and after discounts (a refund gives it back)."""
+
+    price: Money
+    net: Money
+
+
+async def _paid_per_unit(uow: UnitOfWork, order: Order, line: OrderLine, depth: int = 0) -> _Paid:
+    """On a first order, the line's price, and its share of what the line cost after discounts.
+    On a replacement, the figure its line keeps (``paid_unit_minor``: what the unit it replaced
+    was paid, plus what the swap charged, less what it owed back), the discount being the first
+    order's all the way; a line made before that was kept is priced by the rule it was priced by
+    then: the returned line asking for its product, a swap down sharing what its return owed."""
     if "REPLACEMENT" not in order.flags or depth > MAX_REPLACEMENTS:
-        return price
+        share = line.net.amount // line.quantity if line.quantity > 0 else line.unit_price.amount
+        return _Paid(line.unit_price, Money(share, line.unit_price.currency))
     made = [r for r in await uow.returns.for_customer(order.customer_id) if r.replacement_order_id == order.id]
-    found = [(r, x) for r in made for x in r.lines if (x.swap_product_id or x.product_id) == product_id]
+    if line.replaces_line_id is not None:
+        found = [(r, x) for r in made for x in r.lines if x.order_line_id == line.replaces_line_id]
+    else:
+        found = [(r, x) for r in made for x in r.lines if (x.swap_product_id or x.product_id) == line.product_id]
     origin = await uow.orders.get_by_id(found[0][0].order_id) if found else None
-    if origin is None:
-        return price
+    replaced = next((x for x in origin.lines if x.id == found[0][1].order_line_id), None) if origin else None
+    if origin is None or replaced is None:
+        kept = line.unit_price
+        if line.paid_unit_minor is not None:
+            kept = Money(line.paid_unit_minor, kept.currency)
+        return _Paid(kept, kept)
+    before = await _paid_per_unit(uow, origin, replaced, depth + 1)
+    if line.paid_unit_minor is not None:
+        net = Money(line.paid_unit_minor, line.unit_price.currency)
+        return _Paid(before.price - before.net + net, net)
     request, returned = found[0]
-    first = returned.unit_price
-    if net and "REPLACEMENT" not in origin.flags:
-        line = next((x for x in origin.lines if x.id == returned.order_line_id), None)
-        if line is not None and line.quantity > 0:
-            first = Money(line.net.amount // line.quantity, first.currency)
-    before = await _paid_per_unit(uow, origin, returned.product_id, first, depth + 1, net=net)
-    if returned.swap_product_id is None or price.amount > 0 or request.refund is None:
-        return before + price
-    # Swapped down: the request owed back the difference. Its lines swapped down together share
-    # what was owed per unit (which owed what is not kept; one line, the usual case, is exact).
-    down = [
-        x
-        for x, made_line in zip(request.lines, order.lines, strict=False)
-        if x.swap_product_id and not made_line.unit_price.amount
-    ]
-    units = sum(x.quantity for x in down) or returned.quantity
-    return before - Money(request.refund.amount // units, price.currency)
+    owed = line.unit_price * 0
+    if returned.swap_product_id is not None and not line.unit_price.amount and request.refund is not None:
+        down = [
+            x
+            for x, made_line in zip(request.lines, order.lines, strict=False)
+            if x.swap_product_id and not made_line.unit_price.amount
+        ]
+        owed = Money(request.refund.amount // (sum(x.quantity for x in down) or returned.quantity), owed.currency)
+    return _Paid(before.price + line.unit_price - owed, before.net + line.unit_price - owed)
 
 
 async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnRequest) -> tuple[list[OrderLine], Money]:
     """The replacement's lines: the same goods at no charge, or for a size swap the other
     variant charged at what its price is above the returned one's; and what is owed back
-    where the other variant costs less."""
+    where the other variant costs less. Each line keeps the line it replaces and what one unit
+    of it was paid in all, so a later swap or refund is priced against that line alone."""
     latest = await shop_rates(uow)
     # At the order's own rate: a swap charges the price difference, not the currency's move since.
     fixed = {order.currency: Decimal(order.fx_rate)} if order.currency != latest.base else {}
     rates = Rates(latest.base, {**latest.by_quote, **fixed})
     lines: list[OrderLine] = []
     owed = Money(0, order.currency)
-    names = {x.id: x.names for x in order.lines}
+    ordered = {x.id: x for x in order.lines}
     for line in request.lines:
+        replaced = ordered.get(line.order_line_id)
+        if replaced is None:
+            raise NotFound()
+        paid = await _paid_per_unit(uow, order, replaced)
         if line.swap_product_id is None:
-            free, named = line.unit_price * 0, names.get(line.order_line_id, {})
-            lines.append(OrderLine(line.product_id, line.sku, line.name, line.quantity, free, names=named))
+            free, named = line.unit_price * 0, replaced.names
+            lines.append(
+                OrderLine(
+                    line.product_id,
+                    line.sku,
+                    line.name,
+                    line.quantity,
+                    free,
+                    names=named,
+                    replaces_line_id=replaced.id,
+                    paid_unit_minor=paid.net.amount,
+                )
+            )
             continue
         wanted = await uow.products.get(line.swap_product_id)
         if wanted is not None:
@@ -486,11 +511,20 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
         price = rates.price(wanted.prices, order.currency) if wanted is not None else None
         if wanted is None or wanted.id is None or price is None:
             raise NotASwap(sku=line.sku)
-        difference = price - await _paid_per_unit(uow, order, line.product_id, line.unit_price)
+        difference = price - paid.price
         charged = difference if difference.amount > 0 else difference * 0
         owed = owed + (charged - difference) * line.quantity
         lines.append(
-            OrderLine(wanted.id, wanted.sku, wanted.display_name, line.quantity, charged, names=wanted.translated_names)
+            OrderLine(
+                wanted.id,
+                wanted.sku,
+                wanted.display_name,
+                line.quantity,
+                charged,
+                names=wanted.translated_names,
+                replaces_line_id=replaced.id,
+                paid_unit_minor=(paid.net + difference).amount,  # what was paid, plus charged, less owed back
+            )
         )
     return lines, owed
 

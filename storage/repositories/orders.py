@@ -116,6 +116,8 @@ class SqlOrders:
                 "unit_price_minor": line.unit_price.amount,
                 "discount_minor": line.discount_minor,
                 "names": _names_json(line),
+                "replaces_line_id": line.replaces_line_id,
+                "paid_unit_minor": line.paid_unit_minor,
             }
             for line in order.lines
         ]
@@ -333,6 +335,8 @@ class SqlOrders:
                     x.id,
                     x.discount_minor,
                     json.loads(x.names) if x.names != "{}" else {},
+                    x.replaces_line_id,
+                    x.paid_unit_minor,
                 )
                 for x in sorted(lines, key=lambda x: x.id)
             ],

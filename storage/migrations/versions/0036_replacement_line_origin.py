@@ -1,0 +1,115 @@
+"""order_lines.replaces_line_id, paid_unit_minor: a replacement's line keeps the line it was sent for and what a unit was paid
+
+Revision ID: 0036
+Revises: 0035
+Create Date: 2026-12-05 18:40:00.000000
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0036"
+down_revision: str | None = "0035"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+FK = "fk_order_lines_replaces_line_id_order_lines"
+
+
+def upgrade() -> None:
+    # Plain ADD COLUMN on both engines (SQLite takes the reference inline): no copy of order_lines.
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    origin = sa.Column(
+        "replaces_line_id", sa.Integer(), sa.ForeignKey("order_lines.id", name=FK), nullable=True
+    )
+    if sqlite:
+        op.add_column("order_lines", origin, inline_references=True)
+    else:
+        op.add_column("order_lines", sa.Column("replaces_line_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(FK, "order_lines", "order_lines", ["replaces_line_id"], ["id"])
+    op.add_column("order_lines", sa.Column("paid_unit_minor", sa.BigInteger(), nullable=True))
+    _backfill(op.get_bind())
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":  # SQLite's reference is unnamed, and goes with its column
+        op.drop_constraint(FK, "order_lines", type_="foreignkey")
+    with op.batch_alter_table("order_lines") as batch:
+        batch.drop_column("paid_unit_minor")
+        batch.drop_column("replaces_line_id")
+
+
+def _backfill(bind: sa.Connection) -> None:
+    """Replacement lines made before this, best effort, oldest replacement first (so a replacement
+    of a replacement finds its origin's figure filled).
+
+    Origin: a replacement was made with one line per returned line, in the return's order, so
+    when the counts agree and each line is the product its returned line asked for, they pair up
+    in order; otherwise a line is paired as the code did until now, with the first returned line
+    asking for its product, and one no returned line asked for is left alone.
+
+    Paid per unit: the origin's (the first order's line after its discounts, per unit, rounded
+    down; a replacement origin's own figure) plus what the line charged. A swap to a variant
+    cheaper than what was paid owed the difference back on the return as one amount: it is taken
+    off when that return had one such line; with several, which owed what was not kept, the figure
+    is left NULL and the code prices the line as before (the amount shared per unit)."""
+    replacements = bind.execute(
+        sa.text(
+            "SELECT o.id, r.id, r.refund_minor FROM orders o JOIN returns r ON r.replacement_order_id = o.id "
+            "WHERE ',' || o.flags || ',' LIKE '%,REPLACEMENT,%' ORDER BY o.id"
+        )
+    ).all()
+    replaced = {order_id for order_id, _, _ in replacements}
+    paid: dict[int, tuple[int, int] | None] = {}  # replacement line id → (list, net) per unit, None when unknown
+    for order_id, return_id, refund in replacements:
+        lines = bind.execute(
+            sa.text("SELECT id, product_id, quantity, unit_price_minor FROM order_lines WHERE order_id = :o ORDER BY id"),
+            {"o": order_id},
+        ).all()
+        returned = bind.execute(
+            sa.text(
+                "SELECT rl.order_line_id, rl.product_id, rl.swap_product_id, rl.quantity, ol.order_id, "
+                "ol.unit_price_minor, ol.quantity, ol.discount_minor "
+                "FROM return_lines rl JOIN order_lines ol ON ol.id = rl.order_line_id "
+                "WHERE rl.return_id = :r ORDER BY rl.id"
+            ),
+            {"r": return_id},
+        ).all()
+        down = [x for x, line in zip(returned, lines, strict=False) if x[2] is not None and not line[3]]
+        for line, origin in _paired(lines, returned):
+            figure = _paid_unit(line, origin, replaced, paid, refund, len(down)) if origin is not None else None
+            paid[line[0]] = figure
+            bind.execute(
+                sa.text("UPDATE order_lines SET replaces_line_id = :origin, paid_unit_minor = :paid WHERE id = :id"),
+                {"origin": origin[0] if origin else None, "paid": figure[1] if figure else None, "id": line[0]},
+            )
+
+
+def _paired(lines: Sequence[Any], returned: Sequence[Any]) -> list[tuple[Any, Any | None]]:
+    wanted = [x[2] if x[2] is not None else x[1] for x in returned]
+    if len(lines) == len(returned) and all(line[1] == w for line, w in zip(lines, wanted, strict=True)):
+        return list(zip(lines, returned, strict=True))
+    return [(line, next((x for x, w in zip(returned, wanted, strict=True) if w == line[1]), None)) for line in lines]
+
+
+def _paid_unit(
+    line: Any, origin: Any, replaced: set[int], paid: dict[int, tuple[int, int] | None], refund: int | None, down: int
+) -> tuple[int, int] | None:
+    """(list price, net) paid per unit of ``line``, or None when it cannot be known."""
+    _, _, swap, quantity, origin_order, price, count, discount = origin
+    if origin_order in replaced:
+        before = paid.get(origin[0])
+        if before is None:
+            return None
+    else:
+        before = (price, (price * count - discount) // count)
+    charged = line[3]
+    if swap is None or charged > 0:
+        return before[0] + charged, before[1] + charged
+    if down != 1:
+        return None
+    owed = (refund or 0) // quantity
+    return before[0] - owed, before[1] - owed

@@ -1,0 +1,155 @@
+"""What a replacement's lines were paid, line by line: an exchange of several lines swapped to
+cheaper sizes, two sizes swapped to the same one, and a replacement of a replacement, each
+refunded against the line it came from, with the books balanced."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from domain.returns import ReturnKind, ReturnMethod, ReturnReason
+from domain.usecases.imports import import_products, import_stock
+from domain.usecases.returns import decide_return, inspect_line, mark_received, request_return, resolve_return
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import ADMIN
+from tests.e2e.journeys import scalar
+from tests.e2e.test_returns import deliver, delivered, money
+from tests.e2e.test_variants import journal_totals
+
+# Sizes at four prices: a swap down owes a different difference from each.
+SHOES = (
+    "sku,name,category,price,currency,barcode,weight_g,parent,options\n"
+    "SHOE-S,Trail shoe,Shoes,10.00,GBP,,900,,Size=S\n"
+    "SHOE-M,,,12.00,GBP,,,SHOE-S,Size=M\n"
+    "SHOE-L,,,15.00,GBP,,,SHOE-S,Size=L\n"
+    "SHOE-XL,,,20.00,GBP,,,SHOE-S,Size=XL\n"
+)
+STOCK = (
+    "sku,warehouse,bin,quantity\n"
+    "SHOE-S,LON,A-08-01-1,10\nSHOE-M,LON,A-08-01-2,10\nSHOE-L,LON,A-08-01-3,10\nSHOE-XL,LON,A-08-01-4,10\n"
+)
+
+
+async def shoes_on_sale(shop: RunningBot) -> None:
+    """The shoes, and £2.00 off the XL: the lines of one order had different discounts."""
+    await import_products(shop.runtime.uow(), shop.runtime.clock, SHOES)
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, STOCK)
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    made = await admin.send('/promotion new "XL week" off=2.00 products=SHOE-XL until=2026-12-31')
+    assert "XL week" in made.last.text
+
+
+async def lines_of(shop: RunningBot, code: str) -> dict[int | str, tuple[int, str, int, int | None]]:
+    """Order ``code``'s lines as (id, SKU, unit price, paid per unit), by the line they replace
+    (a replacement's) or by SKU."""
+    line = m.OrderLineRow
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(line.id, line.sku, line.unit_price_minor, line.paid_unit_minor, line.replaces_line_id)
+            .join(m.OrderRow, m.OrderRow.id == line.order_id)
+            .where(m.OrderRow.code == code)
+        )
+        return {origin or sku: (id_, sku, price, paid) for id_, sku, price, paid, origin in rows}
+
+
+async def ordered(shop: RunningBot, code: str) -> tuple[int, int]:
+    """The ids of order ``code``'s XL line and L line."""
+    lines = await lines_of(shop, code)
+    return lines["SHOE-XL"][0], lines["SHOE-L"][0]
+
+
+async def through(shop: RunningBot, customer: int, code: str, kind: ReturnKind, lines: dict[int, str | None]) -> str:
+    """Order ``code``'s lines (id → the SKU swapped to, or None) returned one unit each, received,
+    restocked and resolved by staff: the RMA code."""
+    uow, clock = shop.runtime.uow, shop.runtime.clock
+    customer_id = int(await scalar(shop, select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == customer)))
+    wanted = {sku for sku in lines.values() if sku}
+    async with shop.runtime.sessions() as session:
+        found = await session.execute(select(m.ProductRow.sku, m.ProductRow.id).where(m.ProductRow.sku.in_(wanted)))
+        ids = dict(found.all())
+    request = await request_return(
+        uow(),
+        clock,
+        customer_id=customer_id,
+        code=code,
+        kind=kind,
+        reason=ReturnReason.CHANGED_MIND,
+        method=ReturnMethod.DROP_OFF,
+        quantities=dict.fromkeys(lines, 1),
+        swaps={line: ids[sku] for line, sku in lines.items() if sku},
+        window_days=14,
+    )
+    rma = request.rma_code
+    await decide_return(uow(), clock, staff_id=ADMIN, rma=rma, approve=True)
+    await mark_received(uow(), clock, staff_id=ADMIN, rma=rma)
+    for line in request.lines:
+        await inspect_line(uow(), clock, staff_id=ADMIN, rma=rma, line_id=line.id or 0, restock=True)
+    await resolve_return(uow(), clock, staff_id=ADMIN, rma=rma)
+    return rma
+
+
+async def exchanged(shop: RunningBot, customer: int, code: str, swaps: dict[int, str | None]) -> str:
+    """The exchange through to its replacement, delivered: the replacement's code."""
+    rma = await through(shop, customer, code, ReturnKind.EXCHANGE, swaps)
+    made = select(m.OrderRow.code).join(m.ReturnRow, m.ReturnRow.replacement_order_id == m.OrderRow.id)
+    replacement = str(await scalar(shop, made.where(m.ReturnRow.rma_code == rma)))
+    await deliver(shop, replacement)
+    return replacement
+
+
+async def refunded(shop: RunningBot, customer: int, code: str, line: int) -> int:
+    """One unit of ``line`` returned for a refund: what was owed back."""
+    rma = await through(shop, customer, code, ReturnKind.REFUND, {line: None})
+    return int(await scalar(shop, select(m.ReturnRow.refund_minor).where(m.ReturnRow.rma_code == rma)))
+
+
+async def balanced(shop: RunningBot) -> bool:
+    debit, credit = await journal_totals(shop)
+    return debit == credit and debit > 0
+
+
+async def test_two_lines_on_different_discounts_swapped_down_each_refund_what_its_own_line_was_paid(
+    shop: RunningBot,
+) -> None:
+    await shoes_on_sale(shop)
+    code = await delivered(shop, 960, {"SHOE-XL": 1, "SHOE-L": 1})  # £20.00 less £2.00, and £15.00
+    xl, large = await ordered(shop, code)
+    replacement = await exchanged(shop, 960, code, {xl: "SHOE-S", large: "SHOE-M"})
+    assert await money(shop, code) == [("refund_owed", 1300)]  # £10.00 back for S, £3.00 for M
+    made = await lines_of(shop, replacement)
+    assert made == {xl: (made[xl][0], "SHOE-S", 0, 800), large: (made[large][0], "SHOE-M", 0, 1200)}
+    assert await refunded(shop, 960, replacement, made[xl][0]) == 800  # £18.00 paid, £10.00 back already
+    assert await refunded(shop, 960, replacement, made[large][0]) == 1200  # £15.00 paid, £3.00 back already
+    assert await balanced(shop)
+
+
+async def test_two_sizes_swapped_to_the_same_one_are_each_refunded_against_their_own_line(shop: RunningBot) -> None:
+    await shoes_on_sale(shop)
+    code = await delivered(shop, 961, {"SHOE-XL": 1, "SHOE-L": 1})
+    xl, large = await ordered(shop, code)
+    replacement = await exchanged(shop, 961, code, {xl: "SHOE-M", large: "SHOE-M"})
+    assert await money(shop, code) == [("refund_owed", 1100)]  # £8.00 back for the XL, £3.00 for the L
+    made = await lines_of(shop, replacement)
+    assert made == {xl: (made[xl][0], "SHOE-M", 0, 1000), large: (made[large][0], "SHOE-M", 0, 1200)}
+    # The M that was the XL refunded first, then the one that was the L: each against its own.
+    assert await refunded(shop, 961, replacement, made[xl][0]) == 1000  # £18.00 less £8.00
+    assert await refunded(shop, 961, replacement, made[large][0]) == 1200  # £15.00 less £3.00
+    assert await balanced(shop)
+
+
+async def test_a_replacement_of_a_replacement_is_refunded_what_each_line_was_paid_along_the_chain(
+    shop: RunningBot,
+) -> None:
+    await shoes_on_sale(shop)
+    code = await delivered(shop, 962, {"SHOE-XL": 1, "SHOE-L": 1})
+    xl, large = await ordered(shop, code)
+    first = await exchanged(shop, 962, code, {xl: None, large: None})  # the same again, free
+    again = await lines_of(shop, first)
+    assert again == {xl: (again[xl][0], "SHOE-XL", 0, 1800), large: (again[large][0], "SHOE-L", 0, 1500)}
+    second = await exchanged(shop, 962, first, {again[xl][0]: "SHOE-S", again[large][0]: "SHOE-M"})
+    assert await money(shop, first) == [("refund_owed", 1300)] and await money(shop, code) == []
+    made = await lines_of(shop, second)
+    assert await refunded(shop, 962, second, made[again[large][0]][0]) == 1200  # £15.00 less £3.00
+    assert await refunded(shop, 962, second, made[again[xl][0]][0]) == 800  # £18.00 less £10.00
+    assert await balanced(shop)
