@@ -421,7 +421,7 @@ NESTED_PARENT = N_("parent {parent} is itself a variant of {other}: a parent row
 
 
 def fill_from_parents(parsed: list[tuple[int, Product]]) -> list[Problem]:
-    """Variants (rows with a ``parent``) take what they leave blank — name, category,
+    """Variants (rows with a ``parent``) take what they leave blank — name (and its translations), category,
     description, prices, weight, dimensions, photo, cost — from their parent row, the row
     whose SKU is the parent code, when the file has one; then each parent's variants are
     checked together (``domain.variants.check_variants``)."""
@@ -450,9 +450,11 @@ def fill_from_parents(parsed: list[tuple[int, Product]]) -> list[Problem]:
 
 
 def _fill(variant: Product, source: Product) -> None:
-    variant.name = variant.name or source.name
+    if not variant.name:  # the parent's name in every language it is translated to, as its own are not given
+        variant.name, variant.names = source.name, source.names | variant.names
     variant.category = variant.category or source.category
-    variant.description = variant.description or source.description
+    if not variant.description:
+        variant.description, variant.descriptions = source.description, source.descriptions | variant.descriptions
     variant.prices = variant.prices or dict(source.prices)
     variant.weight_g = variant.weight_g or source.weight_g
     variant.dimensions = variant.dimensions or source.dimensions

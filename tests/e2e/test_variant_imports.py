@@ -97,3 +97,23 @@ async def test_a_file_moving_one_row_of_a_product_moves_its_stored_variants_too_
     assert done.last.text == "products: 0 created, 1 updated, 0 unchanged."
     assert await categories(shop) == dict.fromkeys(FAMILY, "Home decor")
     assert await audit(shop) == [(sku, "staff:83", "category", "Clothing", "Home decor") for sku in sorted(FAMILY)]
+
+
+@pytest.mark.parametrize(("language", "name", "description"), [("ru", "Худи", "Тёплое"), ("en", "Hoodie", "Warm")])
+async def test_every_variant_of_an_imported_parent_is_named_in_the_readers_language(
+    shop: RunningBot, language: str, name: str, description: str
+) -> None:
+    from domain.usecases.imports import import_products, import_stock
+    from sandbox import SandboxUser
+
+    runtime = shop.runtime
+    products = "sku,name,category,price,currency,parent,options,name_ru,description,description_ru\n" + (
+        "HOOD,Hoodie,Clothing,30.00,GBP,,Size=S,Худи,Warm,Тёплое\nHOOD-M,,,,,HOOD,Size=M,,,\n"
+    )
+    await import_products(runtime.uow(), runtime.clock, products)
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\nHOOD,LON,,5\nHOOD-M,LON,,5\n")
+    ivan = SandboxUser(shop.server, 700, "Ivan", language_code=language)
+    card = (await ivan.send("/start p_HOOD")).last
+    assert f"<b>{name}</b>" in (card.html or "") and description in card.text
+    card = (await ivan.press(card, "M")).last
+    assert "HOOD-M" in card.text and f"<b>{name}</b>" in (card.html or "") and description in card.text

@@ -85,6 +85,24 @@ def test_variants_fill_their_blanks_from_the_parent_row() -> None:
     assert (medium.parent, medium.options, products["TEE"].parent_code) == ("TEE", ("M", "Red"), "TEE")
 
 
+def test_a_variant_that_takes_its_parents_name_takes_its_translations_too() -> None:
+    """A Russian reader read «Футболка» on S / Red and "T-shirt" on M / Red."""
+    text = "sku,name,category,price,currency,parent,options,name_ru,description,description_ru\n" + (
+        "TEE,T-shirt,Clothes,15.00,GBP,,Size=S;Colour=Red,Футболка,Soft,Мягкая\n"
+        "TEE-M-RED,,,,,TEE,Size=M;Colour=Red,,,\n"
+        "TEE-L-RED,,,,,TEE,Size=L;Colour=Red,Футболка L,,Большая\n"
+        "TEE-XL-RED,Big tee,,,,TEE,Size=XL;Colour=Red,,Roomy,\n"
+    )
+    parsed, problems = parse_products(text)
+    assert problems == []
+    products = {p.sku: p for _, p in parsed}
+    medium, large, huge = products["TEE-M-RED"], products["TEE-L-RED"], products["TEE-XL-RED"]
+    assert (medium.names, medium.descriptions) == ({"ru": "Футболка"}, {"ru": "Мягкая"})
+    assert (large.names, large.descriptions) == ({"ru": "Футболка L"}, {"ru": "Большая"})  # its own kept
+    assert (huge.names, huge.descriptions) == ({}, {})  # named and described itself: not the parent's words
+    assert medium.in_language("ru").name == "Футболка" and medium.in_language("ru").display_name == "Футболка (M / Red)"
+
+
 def test_every_bad_variant_row_is_reported_with_its_line() -> None:
     text = HEADER + (
         "TEE,T-shirt,Clothes,,,,,Size=S;Colour=Red\n"  # 2: the parent row has no price
