@@ -17,13 +17,18 @@ from domain.staff import NotAllowed, WrongRole
 from handlers.context import HandlerData
 from handlers.views.labels import ERROR_PARAM_LABELS, label
 from handlers.views.outgoing import answered
-from handlers.views.rendering import PARAM_LIMIT, fill, format_money, locale_for, shorten
+from handlers.views.rendering import PARAM_LIMIT, fill, format_money, format_number, locale_for, shorten
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 
 MAX_ALERT = 200  # characters Telegram shows in a button press's answer
+# A refusal's parameters that count units, written the reader's way ("only 2,500 available"):
+# not a typed limit ("from 1 to 1000000", typed back as shown) nor a code.
+COUNTS = frozenset(
+    {"available", "reserved", "on_hand", "quantity", "open", "left", "expected", "pack", "lower", "upper"}
+)
 
 
 def domain_message(error: DomainError, *, html: bool = True) -> str:
@@ -36,6 +41,8 @@ def domain_message(error: DomainError, *, html: bool = True) -> str:
         if name in ERROR_PARAM_LABELS
         else format_money(value)
         if isinstance(value, Money)
+        else format_number(value)
+        if name in COUNTS and type(value) is int
         else value
         for name, value in error.params.items()
     }

@@ -262,13 +262,16 @@ async def test_large_unit_counts_are_grouped_the_readers_way(shop: RunningBot) -
     assert "LON: 119,784,314 on hand, 0 reserved, 119,784,314 available" in english
     assert " · +119,784,314 · stock import" in english
     assert "A-05-01-1: 119,784,314" in english
+    await manager.send("/receive BULK-1 2500 LON A-05-03-1")
+    too_many = await manager.send("/move BULK-1 3000 A-05-03-1 A-05-04-1")  # a refusal's counts too
+    assert too_many.last.text == "Bin A-05-03-1 holds only 2,500 of BULK-1."
     received = await manager.send("/receive BULK-1 1000000 LON A-05-01-1")
     assert received.last.text == "Received 1,000,000 × BULK-1 into LON A-05-01-1."
     assert re.search(r"LON: 120,\d{3},\d{3} units · ", (await manager.send("/stockvalue")).last.text)
     olga = await hire(shop, 61, "Olga", "manager", language="ru")
     await olga.send("/language ru")
     russian = (await olga.send("/stock BULK-1")).last.text
-    assert "LON: в наличии 120\xa0784\xa0314, в резерве 0, доступно 120\xa0784\xa0314" in russian
+    assert "LON: в наличии 120\xa0786\xa0814, в резерве 0, доступно 120\xa0786\xa0814" in russian
     assert re.search(r"LON: 120\xa0\d{3}\xa0\d{3} шт. · ", (await olga.send("/stockvalue")).last.text)
     moved = await olga.send("/move BULK-1 2500 A-05-01-1 A-05-02-1")
     assert "2\xa0500 × BULK-1" in moved.last.text
