@@ -1,5 +1,6 @@
 """The web catalog admin in a real browser (Chromium): a price edited in the page is the chat card's
-price, a bad CSV line is named in the page, photos upload, other roles see no admin, phones fit."""
+price, a category saved on one variant says how many variants moved, a bad CSV line is named in
+the page, photos upload, other roles see no admin, phones fit."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.e2e.browser import DARK, browser_page, need_browser
 from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.miniapp import init_data, miniapp
 from tests.e2e.test_catalog_admin_web import changes, png
+from tests.e2e.test_variants import tshirts
 from tests.fakes import FakeClock
 
 CUSTOMER = 501
@@ -53,6 +55,24 @@ async def test_catalog_admin_edit_a_price_and_see_it_on_the_product_card_in_chat
         await expect(row).to_contain_text("£3.10")
     assert "£3.10" in (await ann.send("/start p_23843")).last.text
     assert await changes(shop, "23843") == [(f"staff:{MANAGER}", "price_GBP", "2.08 GBP", "3.10 GBP")]
+
+
+async def test_a_category_saved_on_one_variant_says_in_the_page_how_many_variants_moved(shop: RunningBot) -> None:
+    from playwright.async_api import expect
+
+    await tshirts(shop)
+    await hire(shop, MANAGER, "Max", "manager")
+    async with miniapp(shop) as client, browser_page("catalog-family", init_data(shop, MANAGER)) as page:
+        await page.goto(str(client.make_url("/app/catalog")))
+        await page.locator("#q").fill("TEE-M-NVY")
+        await page.locator('#products li[data-sku="TEE-M-NVY"] button.open').click()
+        category = page.locator('form[data-name="category"]')
+        await category.locator("input").fill("Party")
+        await category.locator('button[type="submit"]').click()
+        await expect(page.locator('form[data-name="category"] .ok')).to_have_text(
+            "Saved ✅ 7 variants of TEE moved to Party: a product's variants share one category."
+        )
+    assert [after for _, field, _, after in await changes(shop, "TEE-XL-NVY") if field == "category"] == ["Party"]
 
 
 async def test_a_csv_with_a_bad_line_shows_its_line_number_and_imports_nothing(shop: RunningBot) -> None:
