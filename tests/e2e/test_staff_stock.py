@@ -212,6 +212,12 @@ async def test_a_page_button_of_an_older_stock_look_up_is_refused_politely(shop:
     assert stale.callback_answer is not None and stale.callback_answer.get("show_alert")
     assert stale.callback_answer["text"] == "This stock list is out of date. Please send /stock again."
     assert stale.messages == []  # the message is left as it was
+    current = (await manager.send("/stock JKT")).last  # a page past the last (variants delisted since): the last
+    key = next(b["callback_data"] for b in current.buttons() if "Next" in b["text"]).rsplit(":", 1)[1]
+    past = await manager.press_data(current, f"stp:40:{key}")
+    assert past.callback_answer is not None and not past.callback_answer.get("show_alert")
+    assert past.callback_answer["text"] == "The list has changed since: this is its last page now."
+    assert "Page 13 of 13" in past.last.text and past.last.button_texts() == ["◀ Previous"]
 
 
 async def test_stock_of_a_product_with_variants_reads_in_russian(shop: RunningBot) -> None:
