@@ -511,7 +511,9 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
         price = rates.price(wanted.prices, order.currency) if wanted is not None else None
         if wanted is None or wanted.id is None or price is None:
             raise NotASwap(sku=line.sku)
-        difference = price - paid.price
+        # Owed back at most what the unit was paid: on a deep discount the list prices' gap
+        # would have given back more than the customer ever paid.
+        difference = max(price - paid.price, -paid.net, key=lambda m: m.amount)
         charged = difference if difference.amount > 0 else difference * 0
         owed = owed + (charged - difference) * line.quantity
         lines.append(

@@ -153,3 +153,18 @@ async def test_a_replacement_of_a_replacement_is_refunded_what_each_line_was_pai
     assert await refunded(shop, 962, second, made[again[large][0]][0]) == 1200  # £15.00 less £3.00
     assert await refunded(shop, 962, second, made[again[xl][0]][0]) == 800  # £18.00 less £10.00
     assert await balanced(shop)
+
+
+async def test_a_swap_down_never_owes_back_more_than_the_unit_was_paid(shop: RunningBot) -> None:
+    await shoes_on_sale(shop)
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    made = await admin.send('/promotion new "Last pair" off=12.00 products=SHOE-L until=2026-12-31')
+    assert "Last pair" in made.last.text
+    code = await delivered(shop, 963, {"SHOE-L": 1})  # £15.00 less £12.00
+    large = (await lines_of(shop, code))["SHOE-L"][0]
+    replacement = await exchanged(shop, 963, code, {large: "SHOE-S"})  # £5.00 cheaper at list prices
+    assert await money(shop, code) == [("refund_owed", 300)]  # all that was paid, not £5.00
+    lines = await lines_of(shop, replacement)
+    assert lines == {large: (lines[large][0], "SHOE-S", 0, 0)}
+    assert await refunded(shop, 963, replacement, lines[large][0]) == 0  # nothing left of what was paid
+    assert await balanced(shop)
