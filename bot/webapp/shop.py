@@ -84,6 +84,8 @@ def _card(card: ProductCard) -> dict[str, Any]:
         "description": p.description,
         "price": money(card.price),
         "available": max(card.available, 0),
+        # What the chat's card offers "Add to cart" for: on sale, priced in a currency the shop takes, in stock.
+        "can_add": p.orderable and card.price is not None and card.in_stock,
         "in_cart": card.in_cart,
         "photo": f"/app/photo/{p.id}" if p.photo_file_id else None,
         "variant": p.variant_label,
@@ -103,7 +105,11 @@ def _card(card: ProductCard) -> dict[str, Any]:
 
 
 def _stock_text(card: ProductCard) -> str:
-    """What the chat's card says of the stock, in the reader's language."""
+    """What the chat's card says of the stock (or why it cannot be ordered), in the reader's language."""
+    if not card.product.orderable:
+        return _("Discontinued: this product can no longer be ordered.")
+    if card.price is None:
+        return _("Not for sale in %(currency)s at the moment.") % {"currency": card.currency}
     if card.is_low:
         return ngettext("Only %(num)d left", "Only %(num)d left", card.available) % {"num": card.available}
     return _("In stock") if card.in_stock else _("Out of stock")

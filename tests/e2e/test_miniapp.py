@@ -257,6 +257,30 @@ async def test_the_storefronts_cart_and_placed_order_say_which_variant_each_line
         assert sorted(x["name"] for x in placed["lines"]) == [f"{tee} (L / Navy)", f"{tee} (M / Navy)"]
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "Discontinued: this product can no longer be ordered."), ("ru", "Снят с продажи")],
+)
+async def test_a_discontinued_variant_in_stock_is_said_so_and_offers_no_add_in_the_storefront(
+    shop: RunningBot, language: str, said: str
+) -> None:
+    """As the chat's card: it said "In stock" and offered "Add to cart", which was then refused."""
+    from tests.e2e.test_variants import tshirts
+
+    await tshirts(shop)
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(update(m.ProductRow).where(m.ProductRow.sku == "TEE-L-NVY").values(status="discontinued"))
+    headers = tma(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client:
+        ids = await found_ids(client, headers, "TEE-L-NVY", "TEE-M-NVY")
+        gone = await (await client.get(f"/app/api/shop/products/{ids['TEE-L-NVY']}", headers=headers)).json()
+        assert gone["available"] == 10 and gone["can_add"] is False and said in gone["stock_text"]
+        sold = await (await client.get(f"/app/api/shop/products/{ids['TEE-M-NVY']}", headers=headers)).json()
+        assert sold["can_add"] is True and said not in sold["stock_text"]
+        found = await (await client.get("/app/api/shop/products", params={"q": "TEE-L-NVY"}, headers=headers)).json()
+        assert found["products"][0]["can_add"] is False and said in found["products"][0]["stock_text"]
+
+
 async def test_dashboard_tiles_follow_the_role(shop: RunningBot) -> None:
     await hire(shop, 601, "Pia", "picker", "LON")
     async with miniapp(shop) as client:

@@ -48,9 +48,9 @@ function productCard(product) {
     el("span", { class: "price" }, money(product.price)),
     product.variant
       ? el("button", { type: "button", class: "choose", on: { click: open } }, t("choose"))
-      : product.available > 0
+      : product.can_add
         ? el("button", { type: "button", class: "add", on: { click: () => addToCart(product, 1) } }, t("add"))
-        : el("span", { class: "muted" }, t("out_of_stock")),
+        : el("span", { class: "muted" }, product.stock_text),  // sold out, discontinued or not for sale here
     el("button", { type: "button", class: "secondary open", on: { click: open } }, "›"),
   );
 }
@@ -127,11 +127,11 @@ async function productPage(id) {
     el("p", { class: "stock muted" }, p.stock_text),
     el("p", {}, p.description),
     p.in_cart ? el("p", { class: "muted" }, t("in_cart", { n: p.in_cart })) : null,
-    p.available > 0
+    p.can_add
       ? el("button", { type: "button", class: "add", on: { click: () => addChosen(p) } }, t("add"))
-      : el("p", { class: "muted" }, t("out_of_stock")),
+      : null,  // the stock line says why not
   ));
-  p.available > 0 && mainButton(t("add"), () => addChosen(p));
+  p.can_add && mainButton(t("add"), () => addChosen(p));
 }
 
 // The chosen variant goes into the cart; the page then says how many of it the cart holds.
