@@ -125,9 +125,17 @@ def _translations(row: Row, languages: Container[str] | None) -> tuple[dict[str,
     return names, descriptions
 
 
+NO_CURRENCY = N_("{column} is given without a currency: write it on this row or on its parent row above it")
+
+
 def _product(
-    row: Row, resolve_path: Callable[[str], str | None] = _no_local_files, languages: Container[str] | None = None
+    row: Row,
+    resolve_path: Callable[[str], str | None] = _no_local_files,
+    languages: Container[str] | None = None,
+    currencies: dict[str, str] | None = None,
 ) -> Product:
+    """``currencies``: the currency of each row read so far, by SKU (a variant row's blank one is
+    its parent row's: its own price or cost was dropped for the parent's without a word)."""
     sku = row.check(normalize_sku, row["sku"], default="")
     parent = row.check(normalize_sku, row["parent"], default="") if row["parent"] else ""
     no_options: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
@@ -137,19 +145,27 @@ def _product(
         row.required("category")
     if row["category"]:
         row.check(category_path, row["category"], default=None)  # "Clothing > T-shirts": a path in the tree
+    own = row["currency"]
+    if currencies is not None and own and sku:
+        currencies.setdefault(sku, own)
+    given = own or (currencies or {}).get(parent, "") if parent else own
+    if parent and not given:
+        for column in ("price", "cost"):
+            if row[column]:
+                row.fail(NO_CURRENCY, column=column)
     prices: dict[str, Money] = {}
-    if not row["price"] or not row["currency"]:
+    if not row["price"] or not given:
         if not parent:
             row.fail(N_("price and currency are required"))
     else:
         # ``price`` in ``currency`` is the base price; optional ``price_RUB``-style columns give a
         # market its own price instead of the converted one.
         extra = [(k, k[6:]) for k in row.values if k.startswith("price_") and row[k]]
-        for column, currency in [("price", row["currency"]), *extra]:
+        for column, currency in [("price", given), *extra]:
             price = _money(row, column, currency)
             if price is not None:
                 prices[price.currency] = price
-    cost = _money(row, "cost", row["currency"]) if row["cost"] and row["currency"] else None
+    cost = _money(row, "cost", given) if row["cost"] and given else None
     # "-" is no barcode, as typed in chat (``catalog_edits.CLEAR``); it was stored as the barcode "-".
     raw_barcode = row["barcode"].strip()
     barcode = row.check(normalize_barcode, raw_barcode, default=None) if raw_barcode not in ("", CLEAR) else None
@@ -244,7 +260,10 @@ def parse_products(
 ) -> tuple[list[tuple[int, Product]], list[Problem]]:
     """``photo`` is an optional extra column; ``resolve_path`` finds local image files;
     ``name_<lang>``/``description_<lang>`` columns name it in ``languages`` (any code when None)."""
-    parsed, problems = parse_all(text, PRODUCTS, lambda row: (row.line, _product(row, resolve_path, languages)))
+    currencies: dict[str, str] = {}
+    parsed, problems = parse_all(
+        text, PRODUCTS, lambda row: (row.line, _product(row, resolve_path, languages, currencies))
+    )
     flag_duplicates([(line, p.sku) for line, p in parsed], N_("SKU"), problems)
     flag_duplicates([(line, p.barcode) for line, p in parsed if p.barcode], N_("barcode"), problems)
     problems += fill_from_parents(parsed)
