@@ -41,6 +41,7 @@ STRINGS = {
     "more": N_("Show more"),
     "in_cart": N_("In cart: {n}"),
     "out_of_stock": N_("Out of stock"),
+    "notify": N_("🔔 Notify me when back in stock"),
     "checkout": N_("Checkout"),
     "phone": N_("Phone"),
     "pickup": N_("Pickup at"),

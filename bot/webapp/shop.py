@@ -21,7 +21,7 @@ from domain.customers import Customer
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, PaymentMethod
 from domain.text import MAX_ADDRESS, typed
-from domain.usecases.cart import set_cart_quantity, view_cart
+from domain.usecases.cart import set_cart_quantity, subscribe_back_in_stock, view_cart
 from domain.usecases.catalog import ProductCard, browse_category, product_card, search_products
 from domain.usecases.checkout import (
     CheckoutRequest,
@@ -86,6 +86,7 @@ def _card(card: ProductCard) -> dict[str, Any]:
         "available": max(card.available, 0),
         # What the chat's card offers "Add to cart" for: on sale, priced in a currency the shop takes, in stock.
         "can_add": p.orderable and card.price is not None and card.in_stock,
+        "can_notify": p.orderable and card.price is not None and not card.in_stock,  # "Notify me", as in the chat
         "in_cart": card.in_cart,
         "photo": f"/app/photo/{p.id}" if p.photo_file_id else None,
         "variant": p.variant_label,
@@ -302,6 +303,18 @@ async def put_cart_line(request: web.Request) -> web.Response:
     return web.json_response(await _cart_json(runtime, customer))
 
 
+async def post_notify(request: web.Request) -> web.Response:
+    """The chat card's "Notify me when back in stock": told once in the chat when it is received."""
+    runtime, customer = _runtime(request), await customer_of(request)
+    product_id = (await body(request)).get("product_id")
+    if type(product_id) is not int:
+        raise WebProblem(422, "Invalid request", _("Nothing was found."))
+    await subscribe_back_in_stock(
+        runtime.uow(), runtime.clock, customer_id=customer.id or 0, product_id=product_id, language=reading_language()
+    )
+    return web.json_response({"detail": _("We will message you once it is back in stock.")})
+
+
 # ---- checkout (cash on delivery or card; the order and its messages are the chat's) ----
 
 
@@ -396,6 +409,7 @@ def add_shop_routes(app: web.Application) -> None:
     app.router.add_get("/api/shop/products/{id}", get_product)
     app.router.add_get("/api/shop/cart", get_cart)
     app.router.add_post("/api/shop/cart", put_cart_line)
+    app.router.add_post("/api/shop/notify", post_notify)
     app.router.add_get("/api/shop/checkout", get_checkout)
     app.router.add_post("/api/shop/checkout", post_checkout)
     app.router.add_get("/photo/{id}", photos.get)

@@ -268,3 +268,37 @@ async def test_a_category_or_search_of_more_than_a_page_shows_every_product_page
             ]
             await expect(page.get_by_role("button", name=more)).to_be_hidden()
         assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("language", "notify", "told"),
+    [
+        ("en", "🔔 Notify me when back in stock", "We will message you once it is back in stock."),
+        ("ru", "🔔 Сообщить о поступлении", "Мы напишем вам, как только товар появится."),
+    ],
+)
+async def test_a_sold_out_variant_in_the_storefront_takes_a_back_in_stock_request_as_the_chat_card_does(
+    shop: RunningBot, language: str, notify: str, told: str
+) -> None:
+    from playwright.async_api import expect
+
+    from tests.e2e.test_variants import tshirts
+
+    await tshirts(shop)
+    async with shop.runtime.sessions() as session:
+        ids = {sku: pid for sku, pid in await session.execute(select(m.ProductRow.sku, m.ProductRow.id))}
+    reader = init_data(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client, browser_page("notify-me", reader) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        await page.goto(str(client.make_url(f"/app/shop?product={ids['TEE-M-NVY']}")))
+        await expect(page.locator("article.product button.add")).to_be_visible()
+        await expect(page.locator("button.notify")).to_have_count(0)  # in stock: nothing to ask for
+        await page.locator('[data-option="Size"] button[data-value="XL"]').click()
+        await expect(page.locator("article.product")).to_have_attribute("data-sku", "TEE-XL-NVY")
+        await page.get_by_role("button", name=notify).click()
+        await expect(page.locator(".notified")).to_have_text(told)
+        assert errors == []
+    async with shop.runtime.sessions() as session:
+        asked = select(m.StockSubscriptionRow.product_id).join(m.CustomerRow)
+        assert (await session.scalars(asked.where(m.CustomerRow.telegram_id == CUSTOMER))).all() == [ids["TEE-XL-NVY"]]

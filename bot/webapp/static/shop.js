@@ -130,8 +130,18 @@ async function productPage(id) {
     p.can_add
       ? el("button", { type: "button", class: "add", on: { click: () => addChosen(p) } }, t("add"))
       : null,  // the stock line says why not
+    p.can_notify
+      ? el("button", { type: "button", class: "secondary notify", on: { click: () => notifyMe(p) } }, t("notify"))
+      : null,
   ));
   p.can_add && mainButton(t("add"), () => addChosen(p));
+}
+
+// A sold-out variant: the chat says when it is back (once), as its card's "Notify me" does.
+async function notifyMe(p) {
+  const said = await api("/app/api/shop/notify", { method: "POST", json: { product_id: p.id } })
+    .catch((error) => { showError(error.message); return null; });
+  if (said) document.querySelector("button.notify").replaceWith(el("p", { class: "notified muted" }, said.detail));
 }
 
 // The chosen variant goes into the cart; the page then says how many of it the cart holds.
