@@ -19,7 +19,7 @@ from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
 from domain.usecases.catalog import find_by_sku
 from domain.usecases.imports import notify_back_in_stock
-from domain.usecases.staff import require
+from domain.usecases.staff import WarehouseNeeded, require
 from domain.warehouse import BinCode, Warehouse, receiving_bin
 
 MAX_RECEIPT = 1_000_000
@@ -29,6 +29,10 @@ RECENT_MOVEMENTS = 5
 
 class BelowReserved(DomainError):
     key = N_("Refused: {on_hand} would be left on hand, but {reserved} are reserved for orders and carts.")
+
+
+class NotOnHand(DomainError):
+    key = N_("Only {on_hand} of {sku} on hand in {warehouse}.")
 
 
 class NotInBin(DomainError):
@@ -262,6 +266,8 @@ async def adjust(
             (lv for lv in await uow.stock.levels([product.id]) if lv.warehouse_id == warehouse.id),
             StockLevel(product.id, warehouse.id, 0, 0),
         )
+        if level.on_hand + delta < 0:
+            raise NotOnHand(on_hand=level.on_hand, sku=product.sku, warehouse=warehouse.code)
         if level.on_hand + delta < level.reserved:
             raise BelowReserved(on_hand=max(level.on_hand + delta, 0), reserved=level.reserved)
         here = sorted(
@@ -312,11 +318,16 @@ async def move(
         product = await find_by_sku(uow, sku)
         assert product.id is not None
         code = warehouse_code or member.warehouse_code
-        holding = [b for b in await uow.inventory.bins([product.id]) if b.bin_code == source]
+        holding = {
+            b.warehouse_id for b in await uow.inventory.bins([product.id]) if b.bin_code == source and b.quantity
+        }
+        named = {w.id: w for w in await uow.warehouses.all()}
         if code:
             warehouse = await _warehouse(uow, code)
         elif len(holding) == 1:
-            warehouse = next(w for w in await uow.warehouses.all() if w.id == holding[0].warehouse_id)
+            warehouse = named[holding.pop()]
+        elif holding:  # the same bin code in several warehouses: which one is meant
+            raise WarehouseNeeded(codes=", ".join(sorted(named[w].code for w in holding)))
         else:
             raise NotInBin(bin=source, quantity=0, sku=product.sku)
         assert warehouse.id is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
@@ -66,9 +67,7 @@ async def test_stock_changes_that_break_a_rule_are_refused_and_change_nothing(sh
         "/receive 85123A 5 NOWHERE": "Nothing was found.",
         "/receive 85123A 5 LON shelf": "shelf is not a bin code of the form ZONE-AISLE-RACK-LEVEL.",
         "/adjust 85123A LON -3": "Say why: a reason is required for every adjustment.",
-        f"/adjust 85123A LON -{before[0] + 1} lost": (
-            f"Refused: 0 would be left on hand, but {before[1]} are reserved for orders and carts."
-        ),
+        f"/adjust 85123A LON -{before[0] + 1} lost": f"Only {before[0]} of 85123A on hand in LON.",
         "/move 85123A 5 Z-01-01-1 A-01-01-1 LON": "Bin Z-01-01-1 holds only 0 of 85123A.",
         "/move 85123A 5 A-01-01-1 A-01-01-1": "The two bins are the same.",
     }
@@ -281,3 +280,37 @@ async def test_large_unit_counts_are_grouped_the_readers_way(shop: RunningBot) -
     assert re.search(r"LON: 120\xa0\d{3}\xa0\d{3} шт. · ", (await olga.send("/stockvalue")).last.text)
     moved = await olga.send("/move BULK-1 2500 A-05-01-1 A-05-02-1")
     assert "2\xa0500 × BULK-1" in moved.last.text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_move_or_an_adjustment_beyond_what_is_there_says_where_and_how_many_are(
+    shop: RunningBot, language: str
+) -> None:
+    """A manager of no one warehouse moving from a bin both warehouses have was told the bin held
+    0 (it held 10 in one, 7 in the other); taking off more than was on hand said "0 would be left,
+    0 are reserved"."""
+    runtime = shop.runtime
+    await import_stock(
+        runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n22197,LON,MAIN-0-0-0,10\n22197,MAN,MAIN-0-0-0,7\n"
+    )
+    manager = await hire(shop, 92, "Mo", "manager", language=language)
+    before = await _movements(shop)
+    moved = await manager.send("/move 22197 5 MAIN-0-0-0 A-01-01-1")
+    assert (
+        moved.last.text
+        == {"en": "Which warehouse? Add its code: LON, MAN.", "ru": "Какой склад? Добавьте его код: LON, MAN."}[
+            language
+        ]
+    )
+    on_hand, _ = await _on_hand(shop, "22197", "MAN")
+    adjusted = await manager.send(f"/adjust 22197 MAN -{on_hand + 1} lost")
+    assert (
+        adjusted.last.text
+        == {
+            "en": f"Only {on_hand} of 22197 on hand in MAN.",
+            "ru": f"На складе MAN только {on_hand} шт. 22197.",
+        }[language]
+    )
+    assert await _movements(shop) == before
+    done = await manager.send("/move 22197 5 MAIN-0-0-0 A-01-01-1 MAN")
+    assert done.last.text.startswith({"en": "Moved 5 × 22197 in MAN", "ru": "Перемещено 5 × 22197 на MAN"}[language])
