@@ -4,14 +4,14 @@ problem of every row is collected with its line number, so one run reports all o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from domain.catalog import Dimensions, Product, ProductStatus, normalize_barcode, normalize_sku, photo_reference
 from domain.catalog_edits import CLEAR
 from domain.categories import category_path
-from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, parse_all, problem
+from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, parse_all, problem, read_rows
 from domain.customers import business_terms, normalize_phone
 from domain.i18n import N_
 from domain.money import Money, normalize_currency
@@ -256,18 +256,32 @@ def parse_demand(text: str) -> tuple[list[DemandRow], list[Problem]]:
 
 
 def parse_products(
-    text: str, resolve_path: Callable[[str], str | None] = _no_local_files, languages: Container[str] | None = None
+    text: str,
+    resolve_path: Callable[[str], str | None] = _no_local_files,
+    languages: Container[str] | None = None,
+    stored: Mapping[str, Product] | None = None,
 ) -> tuple[list[tuple[int, Product]], list[Problem]]:
     """``photo`` is an optional extra column; ``resolve_path`` finds local image files;
-    ``name_<lang>``/``description_<lang>`` columns name it in ``languages`` (any code when None)."""
-    currencies: dict[str, str] = {}
+    ``name_<lang>``/``description_<lang>`` columns name it in ``languages`` (any code when None);
+    ``stored``: products already stored, by SKU, that fill a variant row's blanks, its currency
+    among them, when the file has no parent row for it (``fill_from_parents``)."""
+    known = stored or {}
+    currencies = {sku: next(iter(p.prices)) for sku, p in known.items() if len(p.prices) == 1}  # else: ambiguous
     parsed, problems = parse_all(
         text, PRODUCTS, lambda row: (row.line, _product(row, resolve_path, languages, currencies))
     )
     flag_duplicates([(line, p.sku) for line, p in parsed], N_("SKU"), problems)
     flag_duplicates([(line, p.barcode) for line, p in parsed if p.barcode], N_("barcode"), problems)
-    problems += fill_from_parents(parsed)
+    problems += fill_from_parents(parsed, stored)
     return parsed, sorted(problems)
+
+
+def parents_outside(text: str) -> list[str]:
+    """The SKUs of a products file's variant rows whose parent row it does not have, and those
+    parents: what may be stored to fill their blanks (``parse_products(stored=…)``)."""
+    rows = [(r["sku"].strip().upper(), r["parent"].strip().upper()) for r in read_rows(text, PRODUCTS, [])]
+    in_file = {sku for sku, _ in rows}
+    return sorted({code for sku, parent in rows if parent and parent not in in_file for code in (sku, parent) if code})
 
 
 def parse_warehouses(text: str) -> tuple[list[tuple[int, Warehouse]], list[Problem]]:
@@ -439,11 +453,14 @@ VARIANT_NEEDS = N_("{column} is required: neither this row nor its parent row {p
 NESTED_PARENT = N_("parent {parent} is itself a variant of {other}: a parent row has no parent")
 
 
-def fill_from_parents(parsed: list[tuple[int, Product]]) -> list[Problem]:
-    """Variants (rows with a ``parent``) take what they leave blank — name (and its translations), category,
-    description, prices, weight, dimensions, photo, cost — from their parent row, the row
-    whose SKU is the parent code, when the file has one; then each parent's variants are
-    checked together (``domain.variants.check_variants``)."""
+def fill_from_parents(parsed: list[tuple[int, Product]], stored: Mapping[str, Product] | None = None) -> list[Problem]:
+    """Variants (rows with a ``parent``) take what they leave blank — name (and its
+    translations), category, description, prices, weight, dimensions, photo, cost — from their
+    parent row, the row whose SKU is the parent code, when the file has one; else from what is
+    ``stored``: the variant itself (a row changing its price need not repeat its name), then its
+    parent (a new size of a stored T-shirt). Then each parent's variants are checked together
+    (``domain.variants.check_variants``)."""
+    stored = stored or {}
     problems: list[Problem] = []
     by_sku: dict[str, Product] = {}
     for _, product in parsed:
@@ -458,8 +475,9 @@ def fill_from_parents(parsed: list[tuple[int, Product]]) -> list[Problem]:
         if source is not None and source.parent:
             problems.append((line, problem(NESTED_PARENT, parent=product.parent, other=source.parent)))
             continue
-        if source is not None:
-            _fill(product, source)
+        for known in (source,) if source is not None else (stored.get(product.sku), stored.get(product.parent)):
+            if known is not None:
+                _fill(product, known)
         for column, value in (("name", product.name), ("category", product.category), ("price", product.prices)):
             if not value:
                 problems.append((line, problem(VARIANT_NEEDS, column=column, parent=product.parent)))

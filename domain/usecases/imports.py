@@ -17,6 +17,7 @@ from domain.errors import DomainError, ImportRejected, InsufficientStock, Reason
 from domain.i18n import N_
 from domain.imports import (
     NESTED_PARENT,
+    parents_outside,
     parse_boxes,
     parse_carriers,
     parse_customers,
@@ -96,9 +97,11 @@ async def import_products(
     as an edit in ``/product`` does (a price cut there is what a relaunch forecast reads)."""
     parsed, problems = parse_products(text, resolve_path or (lambda _: None), languages)
     terms, bad_terms = parse_backorder_column(text)  # the optional ``backorder`` column
-    if problems or bad_terms:
-        raise ImportRejected(sorted(problems + bad_terms))
     async with uow:
+        if problems and (stored_rows := await _stored_beside(uow, text)):  # they may fill the blanks
+            parsed, problems = parse_products(text, resolve_path or (lambda _: None), languages, stored_rows)
+        if problems or bad_terms:
+            raise ImportRejected(sorted(problems + bad_terms))
         stored_by_parent = await _check_stored_variants(uow, parsed)
         await _check_stored_barcodes(uow, parsed)
         stored_parents = await uow.products.category_parents()
@@ -133,6 +136,16 @@ async def import_products(
             await notify_back_in_stock(uow, [p for p in back if available.get(p, 0) > 0], at)
         await uow.commit()
     return ImportReport(created=len(parsed) - len(existing), updated=len(existing) - len(same), unchanged=len(same))
+
+
+async def _stored_beside(uow: UnitOfWork, text: str) -> dict[str, Product]:
+    """The stored products that variant rows without their parent row in the file are, and
+    their parents, by SKU: a row changing a size's price need not repeat its name and category."""
+    wanted = parents_outside(text)
+    if not wanted:
+        return {}
+    ids = await uow.products.ids_by_sku(wanted)
+    return {p.sku: p for p in await uow.products.get_many(sorted(ids.values()))}
 
 
 def _families_follow(

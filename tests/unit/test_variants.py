@@ -151,6 +151,27 @@ async def test_a_variant_added_later_must_match_the_stored_ones() -> None:
     assert [v.sku for v in await uow.products.variants("TEE")][-1] == "TEE-XL"
 
 
+async def test_a_variant_row_without_its_parent_row_keeps_what_is_stored_for_its_blanks() -> None:
+    uow = await _shop()
+    # A size's new price alone, in the parent's currency: its name, category and barcode are kept.
+    report = await import_products(uow, SystemClock(), HEADER + "TEE-L-RED,,,18.50,,,TEE,Size=L;Colour=Red\n")
+    assert (report.created, report.updated) == (0, 1)
+    [large] = [v for v in await uow.products.variants("TEE") if v.sku == "TEE-L-RED"]
+    assert (large.name, large.category, large.prices) == ("T-shirt", "Clothes", {"GBP": Money(1850, "GBP")})
+    # A new size of a stored T-shirt takes the parent's name, category and price.
+    await import_products(uow, SystemClock(), HEADER + "TEE-XL-RED,,,,,,TEE,Size=XL;Colour=Red\n")
+    [new] = [v for v in await uow.products.variants("TEE") if v.sku == "TEE-XL-RED"]
+    assert (new.name, new.category, new.prices) == ("T-shirt", "Clothes", {"GBP": Money(1500, "GBP")})
+    # A parent that is stored nowhere still leaves the row wanting, with its line.
+    with pytest.raises(ImportRejected) as refused:
+        await import_products(uow, SystemClock(), HEADER + "CAP-M,,,,,,CAP,Size=M\n")
+    assert {(line, str(why).split(":")[0]) for line, why in refused.value.problems} == {
+        (2, "name is required"),
+        (2, "category is required"),
+        (2, "price is required"),
+    }
+
+
 def test_a_familys_rows_give_the_parent_rows_category_or_are_refused_naming_it() -> None:
     tees = [(3, _variant(1, "S", "Red")), (2, Product("T", "Tee", "C", parent="T", option_names=("Size", "Colour")))]
     tees += [(4, _variant(2, "M", "Red")), (5, _variant(3, "L", "Red"))]
