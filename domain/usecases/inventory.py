@@ -31,6 +31,10 @@ class BelowReserved(DomainError):
     key = N_("Refused: {on_hand} would be left on hand, but {reserved} are reserved for orders and carts.")
 
 
+class MaxUnderPoint(DomainError):
+    key = N_("The maximum level ({max_level}) must be at least the reorder point ({point}).")
+
+
 class NotOnHand(DomainError):
     key = N_("Only {on_hand} of {sku} on hand in {warehouse}.")
 
@@ -346,8 +350,10 @@ async def set_reorder_point(
     uow: UnitOfWork, *, staff_id: int, sku: str, warehouse_code: str, point: int, max_level: int | None
 ) -> None:
     await require(uow, staff_id, Permission.EDIT_STOCK)
-    if point < 0 or (max_level is not None and max_level < point):
+    if point < 0:
         raise InvalidQuantity(maximum=MAX_RECEIPT)
+    if max_level is not None and max_level < point:
+        raise MaxUnderPoint(max_level=max_level, point=point)
     async with uow:
         product = await find_by_sku(uow, sku)
         warehouse = await _warehouse(uow, warehouse_code)

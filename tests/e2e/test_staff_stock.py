@@ -314,3 +314,18 @@ async def test_a_move_or_an_adjustment_beyond_what_is_there_says_where_and_how_m
     assert await _movements(shop) == before
     done = await manager.send("/move 22197 5 MAIN-0-0-0 A-01-01-1 MAN")
     assert done.last.text.startswith({"en": "Moved 5 × 22197 in MAN", "ru": "Перемещено 5 × 22197 на MAN"}[language])
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_maximum_level_under_the_reorder_point_is_refused_saying_so(shop: RunningBot, language: str) -> None:
+    """ "/reorder SKU LON 10 5" was refused as "Quantity must be a whole number from 1 to 1000000"."""
+    manager = await hire(shop, 93, "Mo", "manager", language=language)
+    refused = await manager.send("/reorder 22197 LON 10 5")
+    assert (
+        refused.last.text
+        == {
+            "en": "The maximum level (5) must be at least the reorder point (10).",
+            "ru": "Максимальный уровень (5) должен быть не меньше точки заказа (10).",
+        }[language]
+    )
+    assert (await manager.send("/reorder 22197 LON 10 10")).last.text != refused.last.text
