@@ -512,14 +512,16 @@ class PriceRow:
 
 
 def _price_rule(row: Row) -> PriceRow:
-    group = row.check(normalize_group, row.required("group"), default="")
-    scope, target = row.check(parse_target, row.required("target"), default=(Scope.VARIANT, ""))
+    # A blank value is told once, as required: not also as a bad group, target or currency code.
+    group = row.check(normalize_group, row["group"], default="") if row.required("group") else ""
+    no_target = (Scope.VARIANT, "")
+    scope, target = row.check(parse_target, row["target"], default=no_target) if row.required("target") else no_target
     price_text, percent_text = row.number("price"), row.number("percent")
     if price_text and percent_text:
         row.fail(N_("give a price or a percent, not both"))
     currency = ""
     if price_text or percent_text or row["currency"]:
-        currency = row.check(normalize_currency, row.required("currency"), default="")
+        currency = row.check(normalize_currency, row["currency"], default="") if row.required("currency") else ""
     price = _money(row, "price", currency) if price_text and currency else None
     percent = row.check(parse_percent, percent_text, default=None) if percent_text else None
     minimum = row.int("from", minimum=1) or 1

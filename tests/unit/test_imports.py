@@ -128,3 +128,12 @@ async def test_a_dash_or_empty_barcode_cell_means_no_barcode_as_in_chat() -> Non
     await import_products(uow, SystemClock(), HEADER + "A,Mug,K,1,EUR,4006381333931,,,,,\n")
     await import_products(uow, SystemClock(), HEADER + "A,Mug,K,1,EUR,-,,,,,\n")  # the file takes it away
     assert [p.barcode for p in uow.state.products.values()] == [None]
+
+
+def test_a_price_row_leaving_a_value_blank_is_told_so_once() -> None:
+    """A percent row without its currency read "currency is required" and "Unknown currency code: ."."""
+    from domain.imports import parse_prices
+
+    text = "group,target,currency,percent\nwholesale,SKU-1,,5\n,SKU-1,EUR,5\nwholesale,,EUR,5\n"
+    _, problems = parse_prices(text)
+    assert problems == [(2, "currency is required"), (3, "group is required"), (4, "target is required")]
