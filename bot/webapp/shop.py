@@ -34,7 +34,7 @@ from domain.usecases.customers import ensure_customer
 from domain.usecases.paylinks import payment_link
 from handlers.catalog import customer_currency, reading_language
 from handlers.paylinks import invoice_links
-from handlers.views.rendering import format_money
+from handlers.views.rendering import format_day, format_money
 
 MAX_BODY = 16 * 1024
 # What the storefront can take: the customer's own methods among these (``payment_methods``:
@@ -84,9 +84,10 @@ def _card(card: ProductCard) -> dict[str, Any]:
         "description": p.description,
         "price": money(card.price),
         "available": max(card.available, 0),
-        # What the chat's card offers "Add to cart" for: on sale, priced in a currency the shop takes, in stock.
-        "can_add": p.orderable and card.price is not None and card.in_stock,
-        "can_notify": p.orderable and card.price is not None and not card.in_stock,  # "Notify me", as in the chat
+        # What the chat's card offers: "Add to cart" on sale, priced, in stock or to wait for stock
+        # (a backorder, a preorder); else "Notify me".
+        "can_add": p.orderable and card.price is not None and (card.in_stock or card.backorder is not None),
+        "can_notify": p.orderable and card.price is not None and not card.in_stock and card.backorder is None,
         "in_cart": card.in_cart,
         "photo": f"/app/photo/{p.id}" if p.photo_file_id else None,
         "variant": p.variant_label,
@@ -111,6 +112,10 @@ def _stock_text(card: ProductCard) -> str:
         return _("Discontinued: this product can no longer be ordered.")
     if card.price is None:
         return _("Not for sale in %(currency)s at the moment.") % {"currency": card.currency}
+    if not card.in_stock and card.backorder is not None:
+        if card.backorder.preorder and card.backorder.release_date:
+            return _("Preorder: released on %(date)s.") % {"date": format_day(card.backorder.release_date)}
+        return _("Out of stock, but you can order it now: it ships when the next delivery arrives.")
     if card.is_low:
         return ngettext("Only %(num)d left", "Only %(num)d left", card.available) % {"num": card.available}
     return _("In stock") if card.in_stock else _("Out of stock")
@@ -203,6 +208,7 @@ async def get_product(request: web.Request) -> web.Response:
         customer_id=customer.id,
         price_group=customer.price_group,  # the customer's price list, as in the chat
         language=reading_language(),
+        today=runtime.clock.now().date(),  # a sold-out one may be ordered to wait (a backorder, a preorder)
     )
     return web.json_response(_card(card))
 

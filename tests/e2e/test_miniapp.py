@@ -281,6 +281,35 @@ async def test_a_discontinued_variant_in_stock_is_said_so_and_offers_no_add_in_t
         assert found["products"][0]["can_add"] is False and said in found["products"][0]["stock_text"]
 
 
+@pytest.mark.parametrize(
+    ("language", "terms", "said"),
+    [
+        ("en", "on", "Out of stock, but you can order it now: it ships when the next delivery arrives."),
+        ("ru", "on", "Нет в наличии, но можно заказать сейчас"),
+        ("en", "preorder 2026-12-20", "Preorder: released on Dec 20, 2026."),
+        ("ru", "preorder 2026-12-20", "Предзаказ: выходит 20 дек. 2026\u202fг."),
+    ],
+)
+async def test_a_sold_out_variant_on_backorder_or_preorder_can_be_ordered_in_the_storefront_as_in_chat(
+    shop: RunningBot, language: str, terms: str, said: str
+) -> None:
+    """The chat's card offers to order it; the storefront said "Out of stock" and offered nothing to add."""
+    from tests.e2e.test_variants import tshirts
+
+    await tshirts(shop)
+    manager = await hire(shop, 90, "Mia", "manager")
+    await manager.send(f"/backorder TEE-XL-NVY {terms}")
+    headers = tma(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client:
+        xl = (await found_ids(client, headers, "TEE-XL-NVY"))["TEE-XL-NVY"]
+        page = await (await client.get(f"/app/api/shop/products/{xl}", headers=headers)).json()
+        assert said in page["stock_text"] and (page["can_add"], page["can_notify"]) == (True, False)
+        added = await client.post("/app/api/shop/cart", json={"product_id": xl, "quantity": 2}, headers=headers)
+        assert added.status == 200 and [(x["sku"], x["quantity"]) for x in (await added.json())["lines"]] == [
+            ("TEE-XL-NVY", 2)
+        ]
+
+
 async def test_dashboard_tiles_follow_the_role(shop: RunningBot) -> None:
     await hire(shop, 601, "Pia", "picker", "LON")
     async with miniapp(shop) as client:
