@@ -279,6 +279,16 @@ async def _cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
         "subtotal": money(cart.subtotal),
         "currency": cart.currency,
         "withdrawn": list(cart.withdrawn) + list(cart.unpriced),
+        # What the chat's cart says of the lines left out of it, in the reader's language.
+        "left_out": [_("%(name)s is no longer sold and was left out.") % {"name": n} for n in cart.withdrawn]
+        + [
+            _("%(name)s is discontinued and can no longer be ordered; it was left out.") % {"name": n}
+            for n in cart.discontinued
+        ]
+        + [
+            _("%(name)s has no price in a currency we take at the moment and is left out of your order.") % {"name": n}
+            for n in cart.unpriced
+        ],
     }
 
 

@@ -310,6 +310,41 @@ async def test_a_sold_out_variant_on_backorder_or_preorder_can_be_ordered_in_the
         ]
 
 
+@pytest.mark.parametrize(
+    ("language", "hidden", "discontinued"),
+    [
+        (
+            "en",
+            "T-shirt (M / Navy) is no longer sold",
+            "T-shirt (L / Navy) is discontinued and can no longer be ordered",
+        ),
+        ("ru", "Футболка (M / Navy) больше не продаётся", "Футболка (L / Navy) снят с продажи"),
+    ],
+)
+async def test_the_storefronts_cart_says_which_lines_were_left_out_and_why(
+    shop: RunningBot, language: str, hidden: str, discontinued: str
+) -> None:
+    """A variant hidden or discontinued since it was added left the cart without a word (the
+    chat's cart names it); a discontinued one was not even in the cart's answer."""
+    from tests.e2e.test_variants import tshirts
+
+    await tshirts(shop)
+    for sku in ("TEE-M-NVY", "TEE-L-NVY"):
+        await name_in_russian(shop, sku, "Футболка")
+    headers = tma(shop, CUSTOMER, language="ru")
+    async with miniapp(shop) as client:
+        for product in (await found_ids(client, headers, "TEE-M-NVY", "TEE-L-NVY", "TEE-S-NVY")).values():
+            await client.post("/app/api/shop/cart", json={"product_id": product, "quantity": 1}, headers=headers)
+        for sku, status in (("TEE-M-NVY", "hidden"), ("TEE-L-NVY", "discontinued")):
+            async with shop.runtime.sessions() as session, session.begin():
+                await session.execute(update(m.ProductRow).where(m.ProductRow.sku == sku).values(status=status))
+        headers = tma(shop, CUSTOMER, language=language)
+        cart = await (await client.get("/app/api/shop/cart", headers=headers)).json()
+    assert [x["sku"] for x in cart["lines"]] == ["TEE-S-NVY"]
+    assert len(cart["left_out"]) == 2
+    assert hidden in cart["left_out"][0] and discontinued in cart["left_out"][1]
+
+
 async def test_dashboard_tiles_follow_the_role(shop: RunningBot) -> None:
     await hire(shop, 601, "Pia", "picker", "LON")
     async with miniapp(shop) as client:

@@ -152,8 +152,10 @@ async function addChosen(p) {
 
 async function cartPage() {
   const cart = await refreshCartCount();
+  // Lines hidden, discontinued or unpriced since they were added: said, as the chat's cart says them.
+  const leftOut = (cart.left_out || []).map((text) => el("p", { class: "left-out muted" }, text));
   if (!cart.lines.length) {
-    view.replaceChildren(el("h2", {}, t("cart")), el("p", { class: "empty" }, t("empty_cart")));
+    view.replaceChildren(el("h2", {}, t("cart")), ...leftOut, el("p", { class: "empty" }, t("empty_cart")));
     return;
   }
   const change = (line, quantity) => async () => {
@@ -163,6 +165,7 @@ async function cartPage() {
   };
   view.replaceChildren(
     el("h2", {}, t("cart")),
+    ...leftOut,
     el("ul", { class: "lines" }, cart.lines.map((line) => el("li", { "data-sku": line.sku },
       el("span", {}, line.name),
       el("span", { class: "qty" },
