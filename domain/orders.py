@@ -213,12 +213,16 @@ class OrderLine:
     # translations (language code → name), both copied from the product when it was ordered;
     # a later rename or translation of the product changes no order.
     names: Mapping[str, str] = field(default_factory=dict, hash=False)
-    # A replacement's line (an exchange): the line of the replaced order it was sent for, and what
-    # one unit of it was paid in all, after discounts, in minor units of the order's currency —
-    # the first order's share, plus what swaps charged, less what they owed back. None elsewhere,
-    # and on replacement lines made before these were kept that could not be worked out.
+    # A replacement's line (an exchange), in minor units of the order's currency: the line of the
+    # replaced order it was sent for; what ALL its units were paid in all, after discounts (their
+    # share of the replaced line by the cumulative rule of ``domain.returns.refund_for``, plus what
+    # the swap charged, less what it owed back), so refunds of it add up to exactly that; and the
+    # list price one unit stands at (the first order's, moved by each swap's difference), which a
+    # later swap is priced against. None elsewhere, and on replacement lines made before these were
+    # kept that could not be worked out.
     replaces_line_id: int | None = None
-    paid_unit_minor: int | None = None
+    paid_minor: int | None = None
+    list_price_minor: int | None = None
 
     def named_in(self, language: str) -> str:
         """The name in ``language`` as it was translated when ordered, else the name it was sold under."""

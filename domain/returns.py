@@ -177,17 +177,17 @@ def refund_for(
     order: Order,
     shipping_already_refunded: bool,
     refunded_before: Mapping[int, int] | None = None,
-    paid_before: Mapping[int, Money] | None = None,
+    paid: Mapping[int, Money] | None = None,
 ) -> Money:
     """The goods returned at what was paid for them (their share of the line after its
     discount), plus the order's shipping when it is the shop's fault (once).
 
     A line of n units that cost P after discount refunds, once k of them are back in all,
-    ⌊P·k/n⌋: each return refunds the growth of that figure from the units refunded before
-    (``refunded_before``, per order line id), so partial returns never add up to more
-    than was paid, and the last unit back brings the line's refunds to exactly P. A replacement's
-    line adds, per unit, what the unit it replaced was paid (``paid_before``, per order line id):
-    the same goods sent again were paid for on the first order, not on the replacement."""
+    ⌊P·k/n⌋: each return refunds the growth of that figure from the units taken back before
+    (``refunded_before``, per order line id: refunded or exchanged), so partial returns never add
+    up to more than was paid, and the last unit back brings the line's refunds to exactly P.
+    A replacement's line cost what ``paid`` gives (per order line id: what all its units were
+    paid, on the first order and since, not only what the replacement itself charged)."""
     before = refunded_before or {}
     lines = {line.id: line for line in order.lines}
     amount = Money.zero(order.currency)
@@ -196,9 +196,18 @@ def refund_for(
         if line is None:  # not a line of this order: at its own unit price, as before
             amount += returned.unit_price * returned.quantity
             continue
-        paid, n, prior = line.net.amount, line.quantity, before.get(returned.order_line_id, 0)
-        amount += Money(paid * (prior + returned.quantity) // n - paid * prior // n, order.currency)
-        amount += (paid_before or {}).get(returned.order_line_id, amount * 0) * returned.quantity
+        total = (paid or {}).get(returned.order_line_id, line.net)
+        amount += share(total, line.quantity, before.get(returned.order_line_id, 0), returned.quantity)
     if request.reason in SHOP_FAULT and order.shipping is not None and not shipping_already_refunded:
         amount = amount + order.shipping
     return amount
+
+
+def share(paid: Money, units: int, prior: int, count: int) -> Money:
+    """What ``count`` of a line's ``units`` that cost ``paid`` in all stand for, once ``prior``
+    of them were taken back before: ⌊P·(prior+count)/n⌋ − ⌊P·prior/n⌋, so the shares of all n
+    add up to exactly P however they are taken back."""
+    if units <= 0:
+        return paid * 0
+    total = paid.amount
+    return Money(total * (prior + count) // units - total * prior // units, paid.currency)

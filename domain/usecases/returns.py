@@ -39,6 +39,7 @@ from domain.returns import (
     new_rma_code,
     refund_for,
     returnable,
+    share,
 )
 from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
@@ -397,11 +398,9 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
         if request.kind is ReturnKind.REFUND:
             earlier = [r for r in await uow.returns.for_order(order.id) if r.id != request.id and r.refund is not None]
             shipping_done = any(r.reason in SHOP_FAULT for r in earlier)
-            before: dict[int, int] = defaultdict(int)
-            for line in (x for r in earlier if r.status is ReturnStatus.REFUNDED for x in r.lines):
-                before[line.order_line_id] += line.quantity
-            paid = {  # on a replacement, what its units were paid before it: its own price is its line's
-                x.id or 0: (await _paid_per_unit(uow, order, x)).net - x.unit_price
+            before = await _taken_back(uow, order.id, request)
+            paid = {  # on a replacement, what all a line's units were paid, on the first order and since
+                x.id or 0: (await _paid(uow, order, x)).total
                 for x in (order.lines if "REPLACEMENT" in order.flags else [])
             }
             request.refund = refund_for(request, order, shipping_done, before, paid)
@@ -427,24 +426,37 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
 MAX_REPLACEMENTS = 20  # replacements of replacements followed back, at most
 
 
+async def _taken_back(uow: UnitOfWork, order_id: int, request: ReturnRequest) -> dict[int, int]:
+    """Per line of the order, the units resolved returns other than ``request`` took back, refunded
+    or exchanged: what the cumulative rule (``domain.returns.share``) counts as gone before."""
+    taken: dict[int, int] = defaultdict(int)
+    for other in await uow.returns.for_order(order_id):
+        if other.id != request.id and other.status in (ReturnStatus.REFUNDED, ReturnStatus.EXCHANGED):
+            for line in other.lines:
+                taken[line.order_line_id] += line.quantity
+    return taken
+
+
 @dataclass(frozen=True, slots=True)
 class _Paid:
-    """What one unit of a line cost the customer in all: at list prices (a swap charges or owes
-    the difference from it) and after discounts (a refund gives it back)."""
+    """What a line's units cost the customer: one unit at list prices (a swap charges or owes the
+    difference from it), and all of them in all, after discounts (refunds give it back)."""
 
     price: Money
-    net: Money
+    total: Money
 
 
-async def _paid_per_unit(uow: UnitOfWork, order: Order, line: OrderLine, depth: int = 0) -> _Paid:
-    """On a first order, the line's price, and its share of what the line cost after discounts.
-    On a replacement, the figure its line keeps (``paid_unit_minor``: what the unit it replaced
-    was paid, plus what the swap charged, less what it owed back), the discount being the first
-    order's all the way; a line made before that was kept is priced by the rule it was priced by
-    then: the returned line asking for its product, a swap down sharing what its return owed."""
+async def _paid(uow: UnitOfWork, order: Order, line: OrderLine, depth: int = 0) -> _Paid:
+    """On a first order, the line's price, and what the line cost after discounts. On a
+    replacement, the figures its line keeps (``list_price_minor``, ``paid_minor``); a line made
+    before those were kept is priced by the rule it was priced by then, per unit: what the unit
+    it replaced was paid (found through the returned line asking for its product), plus what
+    it charged, less, on a swap down, its share of what its return owed back."""
     if "REPLACEMENT" not in order.flags or depth > MAX_REPLACEMENTS:
-        share = line.net.amount // line.quantity if line.quantity > 0 else line.unit_price.amount
-        return _Paid(line.unit_price, Money(share, line.unit_price.currency))
+        return _Paid(line.unit_price, line.net)
+    currency = line.unit_price.currency
+    if line.paid_minor is not None and line.list_price_minor is not None:
+        return _Paid(Money(line.list_price_minor, currency), Money(line.paid_minor, currency))
     made = [r for r in await uow.returns.for_customer(order.customer_id) if r.replacement_order_id == order.id]
     if line.replaces_line_id is not None:
         found = [(r, x) for r in made for x in r.lines if x.order_line_id == line.replaces_line_id]
@@ -452,15 +464,9 @@ async def _paid_per_unit(uow: UnitOfWork, order: Order, line: OrderLine, depth: 
         found = [(r, x) for r in made for x in r.lines if (x.swap_product_id or x.product_id) == line.product_id]
     origin = await uow.orders.get_by_id(found[0][0].order_id) if found else None
     replaced = next((x for x in origin.lines if x.id == found[0][1].order_line_id), None) if origin else None
-    if origin is None or replaced is None:
-        kept = line.unit_price
-        if line.paid_unit_minor is not None:
-            kept = Money(line.paid_unit_minor, kept.currency)
-        return _Paid(kept, kept)
-    before = await _paid_per_unit(uow, origin, replaced, depth + 1)
-    if line.paid_unit_minor is not None:
-        net = Money(line.paid_unit_minor, line.unit_price.currency)
-        return _Paid(before.price - before.net + net, net)
+    if origin is None or replaced is None or replaced.quantity <= 0:
+        return _Paid(line.unit_price, line.net)
+    before = await _paid(uow, origin, replaced, depth + 1)
     request, returned = found[0]
     owed = line.unit_price * 0
     if returned.swap_product_id is not None and not line.unit_price.amount and request.refund is not None:
@@ -469,15 +475,18 @@ async def _paid_per_unit(uow: UnitOfWork, order: Order, line: OrderLine, depth: 
             for x, made_line in zip(request.lines, order.lines, strict=False)
             if x.swap_product_id and not made_line.unit_price.amount
         ]
-        owed = Money(request.refund.amount // (sum(x.quantity for x in down) or returned.quantity), owed.currency)
-    return _Paid(before.price + line.unit_price - owed, before.net + line.unit_price - owed)
+        owed = Money(request.refund.amount // (sum(x.quantity for x in down) or returned.quantity), currency)
+    unit = Money(before.total.amount // replaced.quantity, currency)
+    return _Paid(before.price + line.unit_price - owed, (unit + line.unit_price - owed) * line.quantity)
 
 
 async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnRequest) -> tuple[list[OrderLine], Money]:
     """The replacement's lines: the same goods at no charge, or for a size swap the other
     variant charged at what its price is above the returned one's; and what is owed back
-    where the other variant costs less. Each line keeps the line it replaces and what one unit
-    of it was paid in all, so a later swap or refund is priced against that line alone."""
+    where the other variant costs less. Each line keeps the line it replaces, what all its units
+    were paid in all (their share of that line by the cumulative rule, counting the units taken
+    back from it before, plus what the swap charged, less what it owed back) and the list price
+    a unit stands at, so a later swap or refund is priced against that line alone, exactly."""
     latest = await shop_rates(uow)
     # At the order's own rate: a swap charges the price difference, not the currency's move since.
     fixed = {order.currency: Decimal(order.fx_rate)} if order.currency != latest.base else {}
@@ -485,11 +494,14 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
     lines: list[OrderLine] = []
     owed = Money(0, order.currency)
     ordered = {x.id: x for x in order.lines}
+    before = await _taken_back(uow, order.id or 0, request)
     for line in request.lines:
         replaced = ordered.get(line.order_line_id)
         if replaced is None:
             raise NotFound()
-        paid = await _paid_per_unit(uow, order, replaced)
+        paid = await _paid(uow, order, replaced)
+        taken = share(paid.total, replaced.quantity, before[line.order_line_id], line.quantity)
+        before[line.order_line_id] += line.quantity
         if line.swap_product_id is None:
             free, named = line.unit_price * 0, replaced.names
             lines.append(
@@ -501,7 +513,8 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
                     free,
                     names=named,
                     replaces_line_id=replaced.id,
-                    paid_unit_minor=paid.net.amount,
+                    paid_minor=taken.amount,
+                    list_price_minor=paid.price.amount,
                 )
             )
             continue
@@ -511,11 +524,15 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
         price = rates.price(wanted.prices, order.currency) if wanted is not None else None
         if wanted is None or wanted.id is None or price is None:
             raise NotASwap(sku=line.sku)
-        # Owed back at most what the unit was paid: on a deep discount the list prices' gap
-        # would have given back more than the customer ever paid.
-        difference = max(price - paid.price, -paid.net, key=lambda m: m.amount)
+        difference = price - paid.price  # per unit, at list prices
         charged = difference if difference.amount > 0 else difference * 0
-        owed = owed + (charged - difference) * line.quantity
+        # Owed back at most what the units were paid: on a deep discount the list prices' gap
+        # would have given back more than the customer ever paid.
+        moved = max(difference * line.quantity, -taken, key=lambda m: m.amount)
+        # A swap owed back less than the list prices' gap stands that much less below them (per
+        # unit, as it was paid): a swap back up charges only what it owed back.
+        unit = Money(taken.amount // line.quantity, taken.currency)
+        owed = owed + charged * line.quantity - moved
         lines.append(
             OrderLine(
                 wanted.id,
@@ -525,7 +542,8 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
                 charged,
                 names=wanted.translated_names,
                 replaces_line_id=replaced.id,
-                paid_unit_minor=(paid.net + difference).amount,  # what was paid, plus charged, less owed back
+                paid_minor=(taken + moved).amount,  # what was paid, plus charged, less owed back
+                list_price_minor=(paid.price + max(difference, -unit, key=lambda m: m.amount)).amount,
             )
         )
     return lines, owed

@@ -81,10 +81,12 @@ class OrderLineRow(Base):
     unit_price_minor: Mapped[int] = mapped_column(BigInteger)
     discount_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     names: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")  # JSON {language: name} as sold
-    # A replacement's line: the replaced order's line it was sent for, and what one unit was paid
-    # in all after discounts (``domain.orders.OrderLine``); NULL on other lines.
+    # A replacement's line: the replaced order's line it was sent for, what all its units were paid
+    # in all after discounts, and the list price one unit stands at (``domain.orders.OrderLine``);
+    # NULL on other lines.
     replaces_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"))
-    paid_unit_minor: Mapped[int | None] = mapped_column(BigInteger)
+    paid_minor: Mapped[int | None] = mapped_column(BigInteger)
+    list_price_minor: Mapped[int | None] = mapped_column(BigInteger)
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
 
 

@@ -117,7 +117,8 @@ class SqlOrders:
                 "discount_minor": line.discount_minor,
                 "names": _names_json(line),
                 "replaces_line_id": line.replaces_line_id,
-                "paid_unit_minor": line.paid_unit_minor,
+                "paid_minor": line.paid_minor,
+                "list_price_minor": line.list_price_minor,
             }
             for line in order.lines
         ]
@@ -336,7 +337,8 @@ class SqlOrders:
                     x.discount_minor,
                     json.loads(x.names) if x.names != "{}" else {},
                     x.replaces_line_id,
-                    x.paid_unit_minor,
+                    x.paid_minor,
+                    x.list_price_minor,
                 )
                 for x in sorted(lines, key=lambda x: x.id)
             ],

@@ -1,6 +1,7 @@
 """What a replacement's lines were paid, line by line: an exchange of several lines swapped to
 cheaper sizes, two sizes swapped to the same one, and a replacement of a replacement, each
-refunded against the line it came from, with the books balanced."""
+refunded against the line it came from, with the books balanced; and a discounted line of
+several units exchanged and refunded in parts, to the penny of what it was paid."""
 
 from __future__ import annotations
 
@@ -41,12 +42,12 @@ async def shoes_on_sale(shop: RunningBot) -> None:
 
 
 async def lines_of(shop: RunningBot, code: str) -> dict[int | str, tuple[int, str, int, int | None]]:
-    """Order ``code``'s lines as (id, SKU, unit price, paid per unit), by the line they replace
-    (a replacement's) or by SKU."""
+    """Order ``code``'s lines as (id, SKU, unit price, what all its units were paid), by the line
+    they replace (a replacement's) or by SKU."""
     line = m.OrderLineRow
     async with shop.runtime.sessions() as session:
         rows = await session.execute(
-            select(line.id, line.sku, line.unit_price_minor, line.paid_unit_minor, line.replaces_line_id)
+            select(line.id, line.sku, line.unit_price_minor, line.paid_minor, line.replaces_line_id)
             .join(m.OrderRow, m.OrderRow.id == line.order_id)
             .where(m.OrderRow.code == code)
         )
@@ -59,9 +60,11 @@ async def ordered(shop: RunningBot, code: str) -> tuple[int, int]:
     return lines["SHOE-XL"][0], lines["SHOE-L"][0]
 
 
-async def through(shop: RunningBot, customer: int, code: str, kind: ReturnKind, lines: dict[int, str | None]) -> str:
-    """Order ``code``'s lines (id → the SKU swapped to, or None) returned one unit each, received,
-    restocked and resolved by staff: the RMA code."""
+async def through(
+    shop: RunningBot, customer: int, code: str, kind: ReturnKind, lines: dict[int, str | None], count: int = 1
+) -> str:
+    """Order ``code``'s lines (id → the SKU swapped to, or None) returned ``count`` units each,
+    received, restocked and resolved by staff: the RMA code."""
     uow, clock = shop.runtime.uow, shop.runtime.clock
     customer_id = int(await scalar(shop, select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == customer)))
     wanted = {sku for sku in lines.values() if sku}
@@ -76,7 +79,7 @@ async def through(shop: RunningBot, customer: int, code: str, kind: ReturnKind, 
         kind=kind,
         reason=ReturnReason.CHANGED_MIND,
         method=ReturnMethod.DROP_OFF,
-        quantities=dict.fromkeys(lines, 1),
+        quantities=dict.fromkeys(lines, count),
         swaps={line: ids[sku] for line, sku in lines.items() if sku},
         window_days=14,
     )
@@ -89,9 +92,10 @@ async def through(shop: RunningBot, customer: int, code: str, kind: ReturnKind, 
     return rma
 
 
-async def exchanged(shop: RunningBot, customer: int, code: str, swaps: dict[int, str | None]) -> str:
-    """The exchange through to its replacement, delivered: the replacement's code."""
-    rma = await through(shop, customer, code, ReturnKind.EXCHANGE, swaps)
+async def exchanged(shop: RunningBot, customer: int, code: str, swaps: dict[int, str | None], count: int = 1) -> str:
+    """The exchange (``count`` units of each line) through to its replacement, delivered: the
+    replacement's code."""
+    rma = await through(shop, customer, code, ReturnKind.EXCHANGE, swaps, count)
     made = select(m.OrderRow.code).join(m.ReturnRow, m.ReturnRow.replacement_order_id == m.OrderRow.id)
     replacement = str(await scalar(shop, made.where(m.ReturnRow.rma_code == rma)))
     await deliver(shop, replacement)
@@ -167,4 +171,77 @@ async def test_a_swap_down_never_owes_back_more_than_the_unit_was_paid(shop: Run
     lines = await lines_of(shop, replacement)
     assert lines == {large: (lines[large][0], "SHOE-S", 0, 0)}
     assert await refunded(shop, 963, replacement, lines[large][0]) == 0  # nothing left of what was paid
+    assert await balanced(shop)
+
+
+# Three socks for the price of two: 3 × £5.00 less £5.00, £10.00 for three units, which no
+# whole number of pence per unit adds up to.
+SOCKS = (
+    "sku,name,category,price,currency,barcode,weight_g,parent,options\n"
+    "SOCK-S,Wool sock,Socks,5.00,GBP,,90,,Size=S\n"
+    "SOCK-M,,,6.00,GBP,,,SOCK-S,Size=M\n"
+)
+SOCK_STOCK = "sku,warehouse,bin,quantity\nSOCK-S,LON,A-08-02-1,20\nSOCK-M,LON,A-08-02-2,20\n"
+
+
+async def three_socks(shop: RunningBot, customer: int) -> tuple[str, int]:
+    """Three S socks, the third free, delivered: the order's code and its line's id."""
+    await import_products(shop.runtime.uow(), shop.runtime.clock, SOCKS)
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, SOCK_STOCK)
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    made = await admin.send('/promotion new "Three for two" buy=2 products=SOCK-S until=2026-12-31')
+    assert "Three for two" in made.last.text
+    code = await delivered(shop, customer, {"SOCK-S": 3})
+    line = m.OrderLineRow
+    paid = select(line.unit_price_minor * line.quantity - line.discount_minor).where(line.sku == "SOCK-S")
+    assert await scalar(shop, paid.join(m.OrderRow).where(m.OrderRow.code == code)) == 1000
+    return code, (await lines_of(shop, code))["SOCK-S"][0]
+
+
+async def test_three_units_sent_again_and_refunded_one_by_one_give_back_exactly_what_they_cost(
+    shop: RunningBot,
+) -> None:
+    code, socks = await three_socks(shop, 970)
+    replacement = await exchanged(shop, 970, code, {socks: None}, count=3)
+    made = (await lines_of(shop, replacement))[socks]
+    assert made[1:] == ("SOCK-S", 0, 1000)  # what all three were paid, not £3.33 a unit
+    refunds = [await refunded(shop, 970, replacement, made[0]) for _ in range(3)]
+    assert refunds == [333, 333, 334] and sum(refunds) == 1000  # it was £9.99
+    assert await balanced(shop)
+
+
+async def test_three_units_exchanged_one_now_and_two_later_are_refunded_exactly_what_they_cost(
+    shop: RunningBot,
+) -> None:
+    code, socks = await three_socks(shop, 971)
+    first = await exchanged(shop, 971, code, {socks: None})
+    second = await exchanged(shop, 971, code, {socks: None}, count=2)
+    one, two = (await lines_of(shop, first))[socks], (await lines_of(shop, second))[socks]
+    assert (one[3], two[3]) == (333, 667)  # £10.00 between them: the second takes what the first left
+    refunds = [await refunded(shop, 971, first, one[0])]
+    refunds += [await refunded(shop, 971, second, two[0]) for _ in range(2)]
+    assert refunds == [333, 333, 334] and sum(refunds) == 1000
+    assert await balanced(shop)
+
+
+async def test_units_exchanged_count_as_taken_back_when_the_rest_of_the_line_is_refunded(shop: RunningBot) -> None:
+    code, socks = await three_socks(shop, 972)
+    replacement = await exchanged(shop, 972, code, {socks: None})
+    again = (await lines_of(shop, replacement))[socks]
+    refunds = [await refunded(shop, 972, code, socks) for _ in range(2)]  # the two kept, from the first order
+    refunds.append(await refunded(shop, 972, replacement, again[0]))
+    assert refunds == [333, 334, 333] and sum(refunds) == 1000
+    assert await balanced(shop)
+
+
+async def test_a_replacement_of_a_replacement_swapped_up_in_part_stays_exact(shop: RunningBot) -> None:
+    code, socks = await three_socks(shop, 973)
+    first = await exchanged(shop, 973, code, {socks: None}, count=3)
+    again = (await lines_of(shop, first))[socks]
+    second = await exchanged(shop, 973, first, {again[0]: "SOCK-M"}, count=2)  # £1.00 more each
+    made = (await lines_of(shop, second))[again[0]]
+    assert made[1:] == ("SOCK-M", 100, 866)  # two thirds of £10.00, and £2.00 charged
+    refunds = [await refunded(shop, 973, first, again[0])]
+    refunds += [await refunded(shop, 973, second, made[0]) for _ in range(2)]
+    assert refunds == [334, 433, 433] and sum(refunds) == 1000 + 200
     assert await balanced(shop)

@@ -1,5 +1,6 @@
-"""0036 fills in, for replacement lines made before it, the line each replaced and what a unit
-was paid — where that can be known — on both engines, and goes back down."""
+"""0036 fills in, for replacement lines made before it, the line each replaced, what all its units
+were paid and the list price a unit stands at — where that can be known — on both engines, and
+goes back down."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ AT = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 PRODUCTS = {9101: "S", 9102: "M", 9103: "L", 9104: "XL"}
 # (id, code, flags); 9101 the first order, 9102–9105 replacements
 ORDERS = [(9101, "BKF00001", "")] + [(i, f"BKF0000{i - 9100}", "REPLACEMENT") for i in range(9102, 9106)]
+ORDERS += [(9106, "BKF00006", ""), (9107, "BKF00007", "REPLACEMENT"), (9108, "BKF00008", "REPLACEMENT")]
 # (id, order, product, quantity, unit price, discount)
 LINES = [
     (9111, 9101, 9104, 1, 2000, 200),  # XL at £20.00 less £2.00
@@ -26,15 +28,21 @@ LINES = [
     (9133, 9103, 9101, 2, 0, 0),  # the 2 S again, free
     (9134, 9104, 9103, 1, 500, 0),  # one of those S swapped up to L, £5.00 charged
     (9135, 9105, 9102, 1, 0, 0),  # that L swapped down to M, £3.00 owed back
+    (9116, 9106, 9101, 3, 500, 500),  # 3 × S at £5.00, the third free: £10.00 for three
+    (9136, 9107, 9101, 1, 0, 0),  # one of them again
+    (9137, 9108, 9101, 2, 0, 0),  # the other two again, later
 ]
 # (id, order, replacement, refund owed); lines (id, return, order line, product, quantity, swap)
 RETURNS = [(9101, 9101, 9102, 1100), (9102, 9101, 9103, None), (9103, 9103, 9104, None), (9104, 9104, 9105, 300)]
+RETURNS += [(9105, 9106, 9107, None), (9106, 9106, 9108, None)]
 RETURN_LINES = [
     (9121, 9101, 9111, 9104, 1, 9102),
     (9122, 9101, 9112, 9103, 1, 9102),
     (9123, 9102, 9113, 9101, 2, None),
     (9124, 9103, 9133, 9101, 1, 9103),
     (9125, 9104, 9134, 9103, 1, 9102),
+    (9126, 9105, 9116, 9101, 1, None),
+    (9127, 9106, 9116, 9101, 2, None),
 ]
 
 
@@ -112,7 +120,10 @@ async def test_replacement_lines_made_before_are_given_their_origin_and_what_was
         await connection.run_sync(migrate(engine, "head"))
         filled = (
             await connection.execute(
-                text("SELECT id, replaces_line_id, paid_unit_minor FROM order_lines WHERE id > 9100 ORDER BY id")
+                text(
+                    "SELECT id, replaces_line_id, paid_minor, list_price_minor FROM order_lines "
+                    "WHERE id > 9100 ORDER BY id"
+                )
             )
         ).all()
         await connection.commit()
@@ -124,14 +135,17 @@ async def test_replacement_lines_made_before_are_given_their_origin_and_what_was
         await connection.execute(text("DELETE FROM categories WHERE id = 9101"))
         await connection.commit()
     assert [tuple(row) for row in filled] == [
-        (9111, None, None),  # the first order's lines replace nothing
-        (9112, None, None),
-        (9113, None, None),
+        (9111, None, None, None),  # the first order's lines replace nothing
+        (9112, None, None, None),
+        (9113, None, None, None),
+        (9116, None, None, None),
         # Both swapped to M: paired in order, not both with the XL; two swaps down in one return
         # owed one amount, so which owed what is unknown and the code prices them as before.
-        (9131, 9111, None),
-        (9132, 9112, None),
-        (9133, 9113, 1000),  # the same again: £10.00 each
-        (9134, 9133, 1500),  # £10.00 paid, £5.00 charged
-        (9135, 9134, 1200),  # £15.00 paid, £3.00 owed back (the one swap down of its return)
+        (9131, 9111, None, None),
+        (9132, 9112, None, None),
+        (9133, 9113, 2000, 1000),  # the same again: £10.00 each, £20.00 the two
+        (9134, 9133, 1500, 1500),  # half of £20.00 paid, £5.00 charged
+        (9135, 9134, 1200, 1200),  # £15.00 paid, £3.00 owed back (the one swap down of its return)
+        (9136, 9116, 333, 500),  # a third of £10.00, rounded down...
+        (9137, 9116, 667, 500),  # ...and the two later what the first left: £10.00 in all
     ]

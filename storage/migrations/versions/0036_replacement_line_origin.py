@@ -1,4 +1,5 @@
-"""order_lines.replaces_line_id, paid_unit_minor: a replacement's line keeps the line it was sent for and what a unit was paid
+"""order_lines.replaces_line_id, paid_minor, list_price_minor: a replacement's line keeps the line it was sent for,
+what all its units were paid, and the list price a unit stands at
 
 Revision ID: 0036
 Revises: 0035
@@ -30,7 +31,8 @@ def upgrade() -> None:
     else:
         op.add_column("order_lines", sa.Column("replaces_line_id", sa.Integer(), nullable=True))
         op.create_foreign_key(FK, "order_lines", "order_lines", ["replaces_line_id"], ["id"])
-    op.add_column("order_lines", sa.Column("paid_unit_minor", sa.BigInteger(), nullable=True))
+    op.add_column("order_lines", sa.Column("paid_minor", sa.BigInteger(), nullable=True))
+    op.add_column("order_lines", sa.Column("list_price_minor", sa.BigInteger(), nullable=True))
     _backfill(op.get_bind())
 
 
@@ -38,24 +40,28 @@ def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":  # SQLite's reference is unnamed, and goes with its column
         op.drop_constraint(FK, "order_lines", type_="foreignkey")
     with op.batch_alter_table("order_lines") as batch:
-        batch.drop_column("paid_unit_minor")
+        batch.drop_column("list_price_minor")
+        batch.drop_column("paid_minor")
         batch.drop_column("replaces_line_id")
 
 
 def _backfill(bind: sa.Connection) -> None:
     """Replacement lines made before this, best effort, oldest replacement first (so a replacement
-    of a replacement finds its origin's figure filled).
+    of a replacement finds its origin's figures filled).
 
     Origin: a replacement was made with one line per returned line, in the return's order, so
     when the counts agree and each line is the product its returned line asked for, they pair up
     in order; otherwise a line is paired as the code did until now, with the first returned line
     asking for its product, and one no returned line asked for is left alone.
 
-    Paid per unit: the origin's (the first order's line after its discounts, per unit, rounded
-    down; a replacement origin's own figure) plus what the line charged. A swap to a variant
-    cheaper than what was paid owed the difference back on the return as one amount: it is taken
-    off when that return had one such line; with several, which owed what was not kept, the figure
-    is left NULL and the code prices the line as before (the amount shared per unit)."""
+    Paid: the returned units' share of what their line was paid in all (the first order's line
+    after its discounts; a replacement origin's own figure), by the cumulative rule refunds use,
+    counting the units of that line earlier returns (by id) took back, refunded or exchanged;
+    plus what the line charged. A swap to a variant cheaper than what was paid owed the difference
+    back on the return as one amount: it is taken off when that return had one such line; with
+    several, which owed what was not kept, the figures are left NULL and the code prices the line
+    as before (the amount shared per unit). List price: the origin's per unit, plus what a unit
+    was charged or less what it owed back."""
     replacements = bind.execute(
         sa.text(
             "SELECT o.id, r.id, r.refund_minor FROM orders o JOIN returns r ON r.replacement_order_id = o.id "
@@ -63,7 +69,7 @@ def _backfill(bind: sa.Connection) -> None:
         )
     ).all()
     replaced = {order_id for order_id, _, _ in replacements}
-    paid: dict[int, tuple[int, int] | None] = {}  # replacement line id → (list, net) per unit, None when unknown
+    paid: dict[int, tuple[int, int] | None] = {}  # replacement line id → (list per unit, line total), None if unknown
     for order_id, return_id, refund in replacements:
         lines = bind.execute(
             sa.text("SELECT id, product_id, quantity, unit_price_minor FROM order_lines WHERE order_id = :o ORDER BY id"),
@@ -72,7 +78,10 @@ def _backfill(bind: sa.Connection) -> None:
         returned = bind.execute(
             sa.text(
                 "SELECT rl.order_line_id, rl.product_id, rl.swap_product_id, rl.quantity, ol.order_id, "
-                "ol.unit_price_minor, ol.quantity, ol.discount_minor "
+                "ol.unit_price_minor, ol.quantity, ol.discount_minor, "
+                "(SELECT COALESCE(SUM(e.quantity), 0) FROM return_lines e JOIN returns er ON er.id = e.return_id "
+                "WHERE e.order_line_id = rl.order_line_id AND er.id < rl.return_id "
+                "AND er.status IN ('refunded', 'exchanged')) "
                 "FROM return_lines rl JOIN order_lines ol ON ol.id = rl.order_line_id "
                 "WHERE rl.return_id = :r ORDER BY rl.id"
             ),
@@ -80,11 +89,19 @@ def _backfill(bind: sa.Connection) -> None:
         ).all()
         down = [x for x, line in zip(returned, lines, strict=False) if x[2] is not None and not line[3]]
         for line, origin in _paired(lines, returned):
-            figure = _paid_unit(line, origin, replaced, paid, refund, len(down)) if origin is not None else None
+            figure = _paid(line, origin, replaced, paid, refund, len(down)) if origin is not None else None
             paid[line[0]] = figure
             bind.execute(
-                sa.text("UPDATE order_lines SET replaces_line_id = :origin, paid_unit_minor = :paid WHERE id = :id"),
-                {"origin": origin[0] if origin else None, "paid": figure[1] if figure else None, "id": line[0]},
+                sa.text(
+                    "UPDATE order_lines SET replaces_line_id = :origin, paid_minor = :paid, list_price_minor = :list "
+                    "WHERE id = :id"
+                ),
+                {
+                    "origin": origin[0] if origin else None,
+                    "paid": figure[1] if figure else None,
+                    "list": figure[0] if figure else None,
+                    "id": line[0],
+                },
             )
 
 
@@ -95,21 +112,22 @@ def _paired(lines: Sequence[Any], returned: Sequence[Any]) -> list[tuple[Any, An
     return [(line, next((x for x, w in zip(returned, wanted, strict=True) if w == line[1]), None)) for line in lines]
 
 
-def _paid_unit(
+def _paid(
     line: Any, origin: Any, replaced: set[int], paid: dict[int, tuple[int, int] | None], refund: int | None, down: int
 ) -> tuple[int, int] | None:
-    """(list price, net) paid per unit of ``line``, or None when it cannot be known."""
-    _, _, swap, quantity, origin_order, price, count, discount = origin
+    """(list price per unit, what all units were paid) of ``line``, or None when it cannot be known."""
+    origin_line, _, swap, quantity, origin_order, price, count, discount, prior = origin
     if origin_order in replaced:
-        before = paid.get(origin[0])
+        before = paid.get(origin_line)
         if before is None:
             return None
     else:
-        before = (price, (price * count - discount) // count)
+        before = (price, price * count - discount)
+    share = before[1] * (prior + quantity) // count - before[1] * prior // count
     charged = line[3]
     if swap is None or charged > 0:
-        return before[0] + charged, before[1] + charged
+        return before[0] + charged, share + charged * quantity
     if down != 1:
         return None
-    owed = (refund or 0) // quantity
-    return before[0] - owed, before[1] - owed
+    owed = refund or 0
+    return before[0] - owed // quantity, share - owed
