@@ -88,6 +88,7 @@ async def _catalog_view(
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
         language=reading_language(),
+        price_group=customer.price_group,
     )
     if shown.category is None:
         return renderer.render("categories.html.j2", page=shown), _page_keyboard(shown)
@@ -234,6 +235,7 @@ async def search_results_view(
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
         language=reading_language(),
+        price_group=customer.price_group,
     )
     rows = [
         [button(shorten(card.product.display_name), ProductCb(product_id=card.product.id or 0, category_id=0, page=0))]

@@ -180,6 +180,7 @@ async def get_products(request: web.Request) -> web.Response:
             currency=currency,
             fallback_currency=base,
             language=reading_language(),  # matched in every language, named in the reader's
+            price_group=customer.price_group,  # the customer's price list, as the card is
         )
         cards, total, children, page, pages = results.cards, results.total, [], results.page, results.pages
     else:
@@ -191,6 +192,7 @@ async def get_products(request: web.Request) -> web.Response:
             currency=currency,
             fallback_currency=base,
             language=reading_language(),
+            price_group=customer.price_group,
         )
         cards, total, children = found.cards, found.total, found.children  # a category's own categories come first
         page, pages = found.page, found.pages

@@ -12,7 +12,7 @@ from domain.errors import DomainError, NotFound
 from domain.fx import Rates
 from domain.money import Money
 from domain.ports import UnitOfWork
-from domain.pricing import NO_TERMS, RETAIL, OrderingTerms, PriceRule, ResolvedPrice
+from domain.pricing import NO_TERMS, RETAIL, OrderingTerms, PriceList, PriceRule, ResolvedPrice
 from domain.usecases.backorders import BackorderOffer, offers
 from domain.usecases.fx import shop_rates
 from domain.usecases.price_lists import price_list_for
@@ -95,11 +95,15 @@ async def _cards(
     currency: str,
     fallback: str,
     language: str = "",
+    price_group: str = RETAIL,
 ) -> list[ProductCard]:
-    """Priced, with what is available, named and described in ``language`` where translated."""
+    """Priced (by ``price_group``'s list, as the card is), with what is available, named and
+    described in ``language`` where translated."""
     available = await _available(uow, [p.id for p in products if p.id is not None])
     rates = await shop_rates(uow)
-    return [_card(p, currency, fallback, rates, language, available) for p in products]
+    cards = [_card(p, currency, fallback, rates, language, available) for p in products]
+    prices = await price_list_for(uow, price_group)
+    return cards if prices.empty else [_list_priced(prices, card, p) for card, p in zip(cards, products, strict=True)]
 
 
 def _card(
@@ -149,6 +153,7 @@ async def browse_category(
     after: int = 0,
     before: int = 0,
     language: str = "",
+    price_group: str = RETAIL,
 ) -> CatalogPage:
     """``category_id`` 0 is the top of the catalog. Only the products on the page are read;
     ``after``/``before`` (the last/first product of the page next to this one) let a page of
@@ -167,7 +172,7 @@ async def browse_category(
         if node is not None and wanted > 0:
             keyset = {"after": after, "before": before} if start >= len(children) else {}
             products = await uow.products.in_category(node.id, max(start - len(children), 0), wanted, **keyset)
-        cards = await _cards(uow, products, currency, fallback_currency, language=language) if products else []
+        cards = await _cards(uow, products, currency, fallback_currency, language, price_group) if products else []
         if node is None:
             return CatalogPage(None, cards, page, pages, len(children), children[start:end])
         parent = node.parent_id if node.parent_id in tree.nodes else None
@@ -212,7 +217,11 @@ async def _card_of(
 async def _priced(uow: UnitOfWork, card: ProductCard, product: Product, group: str) -> ProductCard:
     """The card priced by the group's list (the base price where it has nothing for it)."""
     prices = await price_list_for(uow, group)
-    if prices.empty or card.price is None:
+    return card if prices.empty else _list_priced(prices, card, product)
+
+
+def _list_priced(prices: PriceList, card: ProductCard, product: Product) -> ProductCard:
+    if card.price is None:
         return card
     item = prices.item(product.sku, product.parent_code, product.category_id)
     resolved = prices.price(item, card.price, max(card.in_cart, 1))
@@ -305,6 +314,7 @@ async def search_products(
     currency: str,
     fallback_currency: str,
     language: str = "",
+    price_group: str = RETAIL,
 ) -> SearchResults:
     """Name (in any language), SKU or barcode (``ProductRepository.search``): a page of cards
     and the number of matches. A page past the end (fewer matches than when the button was
@@ -316,7 +326,7 @@ async def search_products(
         if shown != page:
             products, total = await uow.products.search(text, shown * page_size, page_size)
             shown, pages = _pages(total, shown, page_size)
-        cards = await _cards(uow, products, currency, fallback_currency, language=language)
+        cards = await _cards(uow, products, currency, fallback_currency, language, price_group)
         return SearchResults(cards, total, shown, pages)
 
 

@@ -211,3 +211,26 @@ async def test_a_round_percent_off_reads_as_typed_in_english_and_russian(shop: R
     board = await russian.send("/pricelist")
     assert "−10 %" in board.last.text and "−12,5 %" in board.last.text and "E+" not in board.last.text
     assert [rule[-1] for rule in await _rules(shop)] == ["10", "12.5"]
+
+
+async def test_a_wholesale_customer_reads_their_list_price_in_search_a_category_page_and_the_mini_app_grid(
+    shop: RunningBot,
+) -> None:
+    """The card said £2.50 (their list's price) while the search results, the category page and the
+    Mini App's grid listed the same product at the retail £2.95."""
+    from tests.e2e.miniapp import miniapp, tma
+
+    await wholesale_list(shop)
+    corp = SandboxUser(shop.server, 702, "Corp", username="corp2")
+    await corp.send("/start")
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/customer @corp2 group wholesale")
+    found = await corp.send("/search heart")
+    assert "(85123A) — £2.50" in found.last.text, found.last.text
+    lighting = next(c for c in (await corp.send("/catalog")).last.button_texts() if c.startswith("Lighting"))
+    page = await corp.press((await corp.send("/catalog")).last, lighting)
+    assert "White Hanging Heart T-Light Holder — £2.50" in page.last.text, page.last.text
+    async with miniapp(shop) as client:
+        grid = await (await client.get("/app/api/shop/products", params={"q": "heart"}, headers=tma(shop, 702))).json()
+    assert next(p["price"]["text"] for p in grid["products"] if p["sku"] == "85123A") == "£2.50"
+    retail = SandboxUser(shop.server, 703, "Rita")
+    assert "(85123A) — £2.95" in (await retail.send("/search heart")).last.text
