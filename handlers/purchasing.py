@@ -52,9 +52,9 @@ def _keyboard(po: PurchaseOrder) -> InlineKeyboardMarkup | None:
 
 
 async def _show(target: Message, uow: UnitOfWork, renderer: Renderer, staff_id: int, number: int) -> None:
-    po, supplier = await purchase_order(uow, staff_id=staff_id, number=number)
+    po, supplier, warehouse = await purchase_order(uow, staff_id=staff_id, number=number)
     lines, more = po.lines[:PO_LINES_SHOWN], max(len(po.lines) - PO_LINES_SHOWN, 0)
-    text = renderer.render("staff/po.html.j2", po=po, supplier=supplier, lines=lines, more=more)
+    text = renderer.render("staff/po.html.j2", po=po, supplier=supplier, warehouse=warehouse, lines=lines, more=more)
     await target.answer(text, reply_markup=_keyboard(po))
 
 
@@ -68,8 +68,9 @@ async def po_command(
     # /po … has a command object; the tappable /po_N links in the list have none.
     args = (command.args or "").split() if command else [(message.text or "").strip().removeprefix("/po_")]
     if not args:
-        orders, suppliers = await purchase_orders(uow, staff_id=staff_id)
-        await message.answer(renderer.render("staff/po_list.html.j2", orders=orders, suppliers=suppliers))
+        orders, suppliers, warehouses = await purchase_orders(uow, staff_id=staff_id)
+        listed = renderer.render("staff/po_list.html.j2", orders=orders, suppliers=suppliers, warehouses=warehouses)
+        await message.answer(listed)
     elif len(args) == 1:
         await _show(message, uow, renderer, staff_id, _number(args[0]))
     elif args[0] == "qty" and len(args) == 4:

@@ -219,19 +219,23 @@ async def _po(uow: UnitOfWork, number: int) -> PurchaseOrder:
 
 async def purchase_orders(
     uow: UnitOfWork, *, staff_id: int, limit: int = 20
-) -> tuple[list[PurchaseOrder], dict[int, Supplier]]:
+) -> tuple[list[PurchaseOrder], dict[int, Supplier], dict[int, str]]:
+    """The latest purchase orders, their suppliers, and the codes of the warehouses they are for."""
     await require(uow, staff_id, Permission.VIEW_STOCK)
     async with uow.read_only():
         suppliers = {s.id or 0: s for s in await uow.purchasing.suppliers()}
-        return await uow.purchasing.recent(limit), suppliers
+        warehouses = {w.id or 0: w.code for w in await uow.warehouses.all()}
+        return await uow.purchasing.recent(limit), suppliers, warehouses
 
 
-async def purchase_order(uow: UnitOfWork, *, staff_id: int, number: int) -> tuple[PurchaseOrder, Supplier | None]:
+async def purchase_order(uow: UnitOfWork, *, staff_id: int, number: int) -> tuple[PurchaseOrder, Supplier | None, str]:
+    """A purchase order, its supplier, and the code of the warehouse its goods are received into."""
     await require(uow, staff_id, Permission.VIEW_STOCK)
     async with uow.read_only():
         po = await _po(uow, number)
         supplier = next((s for s in await uow.purchasing.suppliers() if s.id == po.supplier_id), None)
-        return po, supplier
+        warehouse = next((w.code for w in await uow.warehouses.all() if w.id == po.warehouse_id), "?")
+        return po, supplier, warehouse
 
 
 async def approve_po(uow: UnitOfWork, clock: Clock, *, staff_id: int, number: int) -> PurchaseOrder:

@@ -192,3 +192,17 @@ async def test_a_supplier_is_bought_from_in_one_currency_and_the_scan_never_meet
     assert currencies == {"GBP"}
     drafted = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=-100500)
     assert {po.currency for po in drafted} == {"GBP"}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_purchase_order_names_the_warehouse_its_goods_are_received_into(
+    shop: RunningBot, language: str
+) -> None:
+    """With two warehouses, /po and /po N named the supplier but not where the goods go: a manager
+    at one store could book another's delivery (/po receive puts it in the order's warehouse)."""
+    (po,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)  # for MAN
+    manager = await hire(shop, 94, "Mo", "manager", "LON", language=language)
+    shown = await manager.send(f"/po {po.id}")
+    assert {"en": "Warehouse: MAN", "ru": "Склад: MAN"}[language] in shown.last.text, shown.last.text
+    listed = await manager.send("/po")
+    assert f"/po_{po.id} — MAN — Homeware Wholesale Ltd" in listed.last.text, listed.last.text
