@@ -216,9 +216,10 @@ class Row:
 
     def bool(self, name: str) -> bool:
         raw = self[name].lower()
-        if raw in ("", "0", "false", "no", "n"):
+        # A Russian Excel saves TRUE and FALSE cells as ИСТИНА and ЛОЖЬ; people type да and нет.
+        if raw in ("", "0", "false", "no", "n", "ложь", "нет"):
             return False
-        if raw in ("1", "true", "yes", "y"):
+        if raw in ("1", "true", "yes", "y", "истина", "да"):
             return True
         self.fail(N_("{column} must be true or false, got “{value}”"), column=name, value=self[name])
         return False

@@ -137,3 +137,17 @@ def test_a_price_row_leaving_a_value_blank_is_told_so_once() -> None:
     text = "group,target,currency,percent\nwholesale,SKU-1,,5\n,SKU-1,EUR,5\nwholesale,,EUR,5\n"
     _, problems = parse_prices(text)
     assert problems == [(2, "currency is required"), (3, "group is required"), (4, "target is required")]
+
+
+def test_a_russian_excel_s_true_and_false_are_read() -> None:
+    """Russian Excel saves a TRUE cell as ИСТИНА (and FALSE as ЛОЖЬ); people type да and нет:
+    each was refused as "must be true or false"."""
+    text = "code,name,pickup_point\nMSK,Москва,ИСТИНА\nSPB,Питер,ЛОЖЬ\nKZN,Казань,да\nEKB,Екатеринбург,Нет\n"
+    parsed, problems = parse_warehouses(text)
+    assert problems == []
+    assert [(w.code, w.is_pickup_point) for _, w in parsed] == [
+        ("MSK", True),
+        ("SPB", False),
+        ("KZN", True),
+        ("EKB", False),
+    ]
