@@ -202,17 +202,22 @@ async def get_products(request: web.Request) -> web.Response:
 
 async def get_product(request: web.Request) -> web.Response:
     runtime, customer = _runtime(request), await customer_of(request)
+    asked = _path_id(request)
     card = await product_card(
         runtime.uow(),
-        product_id=_path_id(request),
+        product_id=asked,
         currency=customer_currency(customer, runtime.settings.default_currency),
         fallback_currency=runtime.settings.default_currency,
         customer_id=customer.id,
         price_group=customer.price_group,  # the customer's price list, as in the chat
         language=reading_language(),
         today=runtime.clock.now().date(),  # a sold-out one may be ordered to wait (a backorder, a preorder)
+        listed_sibling=True,  # a variant hidden since its option was shown: what is sold of it, said (as in chat)
     )
-    return web.json_response(_card(card))
+    shown = _card(card)
+    if card.product.id != asked:
+        shown["notice"] = _("That option is no longer sold; the card shows what is.")
+    return web.json_response(shown)
 
 
 def _path_id(request: web.Request) -> int:

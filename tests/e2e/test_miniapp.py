@@ -345,6 +345,34 @@ async def test_the_storefronts_cart_says_which_lines_were_left_out_and_why(
     assert hidden in cart["left_out"][0] and discontinued in cart["left_out"][1]
 
 
+@pytest.mark.parametrize(
+    ("language", "notice"),
+    [
+        ("en", "That option is no longer sold; the card shows what is."),
+        ("ru", "Этот вариант больше не продаётся; карточка показывает, что есть сейчас."),
+    ],
+)
+async def test_a_variant_hidden_since_its_button_was_shown_opens_what_is_sold_and_says_so(
+    shop: RunningBot, language: str, notice: str
+) -> None:
+    """As the chat's card does; the storefront answered 404 "Nothing was found" and kept the stale page."""
+    from tests.e2e.test_variants import tshirts
+
+    await tshirts(shop)
+    headers = tma(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client:
+        ids = await found_ids(client, headers, "TEE-L-NVY")
+        async with shop.runtime.sessions() as session, session.begin():
+            await session.execute(update(m.ProductRow).where(m.ProductRow.sku == "TEE-L-NVY").values(status="hidden"))
+        response = await client.get(f"/app/api/shop/products/{ids['TEE-L-NVY']}", headers=headers)
+        assert response.status == 200
+        page = await response.json()
+        assert page["sku"] == "TEE" and page["notice"] == notice
+        assert ids["TEE-L-NVY"] not in [c["product_id"] for row in page["options"] for c in row["choices"]]
+        unchanged = await (await client.get(f"/app/api/shop/products/{page['id']}", headers=headers)).json()
+        assert "notice" not in unchanged
+
+
 async def test_dashboard_tiles_follow_the_role(shop: RunningBot) -> None:
     await hire(shop, 601, "Pia", "picker", "LON")
     async with miniapp(shop) as client:

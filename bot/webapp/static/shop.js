@@ -135,6 +135,7 @@ async function productPage(id) {
       : null,
   ));
   p.can_add && mainButton(t("add"), () => addChosen(p));
+  if (p.notice) showError(p.notice);  // the option chosen was withdrawn since it was shown
 }
 
 // A sold-out variant: the chat says when it is back (once), as its card's "Notify me" does.
