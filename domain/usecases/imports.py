@@ -95,11 +95,12 @@ async def import_products(
     import's transaction, as ``/product``'s status does (``catalog_admin.set_status``).
     What the file changes on stored products goes into their audit trail under ``actor``,
     as an edit in ``/product`` does (a price cut there is what a relaunch forecast reads)."""
-    parsed, problems = parse_products(text, resolve_path or (lambda _: None), languages)
     terms, bad_terms = parse_backorder_column(text)  # the optional ``backorder`` column
     async with uow:
-        if problems and (stored_rows := await _stored_beside(uow, text)):  # they may fill the blanks
-            parsed, problems = parse_products(text, resolve_path or (lambda _: None), languages, stored_rows)
+        # What is stored fills the blanks of variant rows without their parent row, whichever they
+        # leave blank: only those short of a name, category or price were, the rest lost theirs.
+        stored_rows = await _stored_beside(uow, text)
+        parsed, problems = parse_products(text, resolve_path or (lambda _: None), languages, stored_rows)
         if problems or bad_terms:
             raise ImportRejected(sorted(problems + bad_terms))
         stored_by_parent = await _check_stored_variants(uow, parsed)

@@ -172,6 +172,22 @@ async def test_a_variant_row_without_its_parent_row_keeps_what_is_stored_for_its
     }
 
 
+async def test_a_variant_row_without_its_parent_row_keeps_what_is_stored_for_its_blanks_when_it_names_itself() -> None:
+    """Only a row that left its name, category or price blank was filled from what is stored: one
+    giving them had its stored description, weight and cost wiped by its blanks."""
+    uow = await _shop()
+    full = "sku,name,category,price,currency,barcode,parent,options,description,weight_g,cost\n"
+    await import_products(uow, SystemClock(), full + "TEE-L-RED,,,17.00,,,TEE,Size=L;Colour=Red,Soft cotton,250,6.00\n")
+    await import_products(uow, SystemClock(), HEADER + "TEE-L-RED,T-shirt,Clothes,18.50,GBP,,TEE,Size=L;Colour=Red\n")
+    [large] = [v for v in await uow.products.variants("TEE") if v.sku == "TEE-L-RED"]
+    assert (large.prices, large.description, large.weight_g, large.cost) == (
+        {"GBP": Money(1850, "GBP")},
+        "Soft cotton",
+        250,
+        Money(600, "GBP"),
+    )
+
+
 def test_a_familys_rows_give_the_parent_rows_category_or_are_refused_naming_it() -> None:
     tees = [(3, _variant(1, "S", "Red")), (2, Product("T", "Tee", "C", parent="T", option_names=("Size", "Colour")))]
     tees += [(4, _variant(2, "M", "Red")), (5, _variant(3, "L", "Red"))]
