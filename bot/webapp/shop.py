@@ -89,6 +89,7 @@ def _card(card: ProductCard) -> dict[str, Any]:
         "can_add": p.orderable and card.price is not None and (card.in_stock or card.backorder is not None),
         "can_notify": p.orderable and card.price is not None and not card.in_stock and card.backorder is None,
         "in_cart": card.in_cart,
+        "next": card.terms.up(card.in_cart),  # what "Add to cart" asks for: the price list's minimum, then packs
         "photo": f"/app/photo/{p.id}" if p.photo_file_id else None,
         "variant": p.variant_label,
         "stock_text": _stock_text(card),
@@ -278,6 +279,8 @@ async def _cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
                 "sku": line.product.sku,
                 "name": line.product.display_name,  # the variant too, as the chat's cart says it
                 "quantity": line.quantity,
+                "up": line.terms.up(line.quantity),  # ➕/➖ step through what the price list allows
+                "down": line.terms.down(line.quantity),
                 "unit_price": money(line.unit_price),
                 "total": money(line.total),
             }

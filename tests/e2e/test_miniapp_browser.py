@@ -302,3 +302,39 @@ async def test_a_sold_out_variant_in_the_storefront_takes_a_back_in_stock_reques
     async with shop.runtime.sessions() as session:
         asked = select(m.StockSubscriptionRow.product_id).join(m.CustomerRow)
         assert (await session.scalars(asked.where(m.CustomerRow.telegram_id == CUSTOMER))).all() == [ids["TEE-XL-NVY"]]
+
+
+async def test_a_customer_whose_price_list_sets_a_minimum_and_packs_adds_and_steps_by_them_in_the_storefront(
+    shop: RunningBot,
+) -> None:
+    """Popcorn Holders from 10, in packs of 5 on the wholesale list: "Add to cart" asked for 1 and
+    ➕/➖ for one more or less, each refused, so the storefront could not order it at all."""
+    from playwright.async_api import expect
+
+    from tests.e2e.test_price_lists import wholesale_list
+
+    await wholesale_list(shop)
+    corp = SandboxUser(shop.server, CUSTOMER, "Corp", username="corp")
+    await corp.send("/start")
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/customer @corp group wholesale")
+    async with miniapp(shop) as client, browser_page("packs", init_data(shop, CUSTOMER)) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.locator("#search").fill("popcorn")
+        await page.locator("#search").press("Enter")
+        await page.locator('article.card[data-sku="22197"] button.add').click()
+        await expect(page.locator("#cart-count")).to_have_text("10")
+        await page.locator('article.card[data-sku="22197"] button.add').click()
+        await expect(page.locator("#cart-count")).to_have_text("15")
+        await page.locator("#cart-button").click()
+        line = page.locator('li[data-sku="22197"]')
+        await line.get_by_role("button", name="−").click()
+        await expect(line.locator(".quantity")).to_have_text("10")
+        await line.get_by_role("button", name="+").click()
+        await expect(line.locator(".quantity")).to_have_text("15")
+        await line.get_by_role("button", name="−").click()
+        await line.get_by_role("button", name="−").click()
+        await expect(page.locator(".empty")).to_be_visible()  # below the minimum: the line goes
+        await expect(page.locator("#error")).to_be_hidden()
+        assert errors == []

@@ -49,17 +49,18 @@ function productCard(product) {
     product.variant
       ? el("button", { type: "button", class: "choose", on: { click: open } }, t("choose"))
       : product.can_add
-        ? el("button", { type: "button", class: "add", on: { click: () => addToCart(product, 1) } }, t("add"))
+        ? el("button", { type: "button", class: "add", on: { click: () => addToCart(product) } }, t("add"))
         : el("span", { class: "muted" }, product.stock_text),  // sold out, discontinued or not for sale here
     el("button", { type: "button", class: "secondary open", on: { click: open } }, "›"),
   );
 }
 
-async function addToCart(product, more) {
+// One more step of what the customer's price list allows (its minimum first, then whole packs).
+async function addToCart(product) {
   const cart = await api("/app/api/shop/cart");
   const line = cart.lines.find((l) => l.product_id === product.id);
   const updated = await api("/app/api/shop/cart", {
-    method: "POST", json: { product_id: product.id, quantity: (line ? line.quantity : 0) + more },
+    method: "POST", json: { product_id: product.id, quantity: line ? line.up : product.next },
   }).catch((error) => { showError(error.message); return null; });
   if (updated) {
     await refreshCartCount(updated);
@@ -147,7 +148,7 @@ async function notifyMe(p) {
 
 // The chosen variant goes into the cart; the page then says how many of it the cart holds.
 async function addChosen(p) {
-  await addToCart(p, 1);
+  await addToCart(p);
   await show(() => productPage(p.id), false);
 }
 
@@ -170,9 +171,9 @@ async function cartPage() {
     el("ul", { class: "lines" }, cart.lines.map((line) => el("li", { "data-sku": line.sku },
       el("span", {}, line.name),
       el("span", { class: "qty" },
-        el("button", { type: "button", class: "secondary", on: { click: change(line, line.quantity - 1) } }, "−"),
+        el("button", { type: "button", class: "secondary", on: { click: change(line, line.down) } }, "−"),
         el("span", { class: "quantity" }, line.quantity),
-        el("button", { type: "button", class: "secondary", on: { click: change(line, line.quantity + 1) } }, "+")),
+        el("button", { type: "button", class: "secondary", on: { click: change(line, line.up) } }, "+")),
       el("span", {}, money(line.total))))),
     el("p", { class: "price" }, `${t("subtotal")}: ${money(cart.subtotal)}`),
     el("button", { type: "button", id: "to-checkout", on: { click: () => show(checkoutPage) } }, t("checkout")),
