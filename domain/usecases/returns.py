@@ -396,7 +396,12 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
         assert order is not None and order.id is not None
         now = clock.now()
         if request.kind is ReturnKind.REFUND:
-            earlier = [r for r in await uow.returns.for_order(order.id) if r.id != request.id and r.refund is not None]
+            # Only a refund gives the shipping back: an exchange's refund is a price difference.
+            earlier = [
+                r
+                for r in await uow.returns.for_order(order.id)
+                if r.id != request.id and r.refund is not None and r.kind is ReturnKind.REFUND
+            ]
             shipping_done = any(r.reason in SHOP_FAULT for r in earlier)
             before = await _taken_back(uow, order.id, request)
             paid = {  # on a replacement, what all a line's units were paid, on the first order and since

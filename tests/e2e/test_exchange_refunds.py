@@ -61,7 +61,13 @@ async def ordered(shop: RunningBot, code: str) -> tuple[int, int]:
 
 
 async def through(
-    shop: RunningBot, customer: int, code: str, kind: ReturnKind, lines: dict[int, str | None], count: int = 1
+    shop: RunningBot,
+    customer: int,
+    code: str,
+    kind: ReturnKind,
+    lines: dict[int, str | None],
+    count: int = 1,
+    reason: ReturnReason = ReturnReason.CHANGED_MIND,
 ) -> str:
     """Order ``code``'s lines (id → the SKU swapped to, or None) returned ``count`` units each,
     received, restocked and resolved by staff: the RMA code."""
@@ -77,7 +83,7 @@ async def through(
         customer_id=customer_id,
         code=code,
         kind=kind,
-        reason=ReturnReason.CHANGED_MIND,
+        reason=reason,
         method=ReturnMethod.DROP_OFF,
         quantities=dict.fromkeys(lines, count),
         swaps={line: ids[sku] for line, sku in lines.items() if sku},
@@ -106,6 +112,23 @@ async def refunded(shop: RunningBot, customer: int, code: str, line: int) -> int
     """One unit of ``line`` returned for a refund: what was owed back."""
     rma = await through(shop, customer, code, ReturnKind.REFUND, {line: None})
     return int(await scalar(shop, select(m.ReturnRow.refund_minor).where(m.ReturnRow.rma_code == rma)))
+
+
+async def test_an_exchange_owing_a_difference_back_does_not_count_as_the_orders_shipping_refunded(
+    shop: RunningBot,
+) -> None:
+    """A damaged XL swapped to a cheaper S owes the difference back, never the shipping; the
+    damaged L refunded after it was refunded without the shipping, as if the exchange had."""
+    await shoes_on_sale(shop)
+    code = await delivered(shop, 964, {"SHOE-XL": 1, "SHOE-L": 1})
+    shipping = int(await scalar(shop, select(m.OrderRow.shipping_minor).where(m.OrderRow.code == code)))
+    assert shipping > 0
+    xl, large = await ordered(shop, code)
+    await through(shop, 964, code, ReturnKind.EXCHANGE, {xl: "SHOE-S"}, reason=ReturnReason.DAMAGED)
+    assert await money(shop, code) == [("refund_owed", 1000)]  # £20.00 less the S's £10.00: no shipping
+    await through(shop, 964, code, ReturnKind.REFUND, {large: None}, reason=ReturnReason.DAMAGED)
+    assert await money(shop, code) == [("refund_owed", 1000), ("refund_owed", 1500 + shipping)]
+    assert await balanced(shop)
 
 
 async def balanced(shop: RunningBot) -> bool:
