@@ -37,6 +37,15 @@ def shorten(text: str, limit: int = BUTTON_TEXT_LIMIT) -> str:
     return shorten_text(" ".join(text.split()), limit)
 
 
+def shorten_name(name: str, limit: int) -> str:
+    """A line's name on a button: a trailing "(M / Navy)" (a variant) kept whole where it fits in
+    half the room, the rest cut, so two sizes of one long-named product read apart."""
+    head, _, tail = " ".join(name.split()).rpartition(" (")
+    if len(name) <= limit or not head or not tail.endswith(")") or len(tail) + 2 > limit // 2:
+        return shorten(name, limit)
+    return f"{shorten(head, limit - len(tail) - 2)} ({tail}"
+
+
 def button(text: str, data: CallbackData) -> InlineKeyboardButton:
     """An inline button that sends ``data`` back."""
     return callback_button(text, data.pack())

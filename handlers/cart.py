@@ -21,7 +21,7 @@ from domain.usecases.cart import (
 )
 from domain.usecases.catalog import product_card
 from domain.usecases.promotions import cart_discounts
-from handlers.callbacks import CartChange, CartView, NotifyMe, StartCheckout, shorten
+from handlers.callbacks import CartChange, CartView, NotifyMe, StartCheckout, shorten_name
 from handlers.catalog import card_keyboard, customer_currency, reading_language, redraw_card
 from handlers.context import ShopSettings
 from handlers.menu import CART_BUTTON
@@ -44,7 +44,7 @@ def cart_keyboard(cart: Cart) -> InlineKeyboardMarkup | None:
         less, more = line.terms.down(qty), line.terms.up(qty)  # whole packs, not under the minimum
         rows.append(
             [
-                callback_button(f"{shorten(line.product.display_name, 32)} ×{qty}", view),
+                callback_button(f"{shorten_name(line.product.display_name, 32)} ×{qty}", view),
                 callback_button("➖", packed(CartChange, pid, qty, less, "cart")),
                 callback_button("➕", packed(CartChange, pid, qty, more, "cart")),
                 callback_button("🗑", packed(CartChange, pid, qty, 0, "cart")),

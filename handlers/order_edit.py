@@ -40,6 +40,7 @@ from handlers.callbacks import (
     PayDifferenceCb,
     rows_of,
     shorten,
+    shorten_name,
 )
 from handlers.catalog import reading_language
 from handlers.checkout import send_invoice
@@ -80,7 +81,7 @@ def edit_keyboard(order: Order, *, staff: bool, page: int = 0) -> InlineKeyboard
             "page": page,
         }
         buttons += [
-            (f"➖ {shorten(line.named_in(language), 24)}", EditLineCb(quantity=line.quantity - 1, **data)),
+            (f"➖ {shorten_name(line.named_in(language), 24)}", EditLineCb(quantity=line.quantity - 1, **data)),
             ("➕", EditLineCb(quantity=line.quantity + 1, **data)),
             ("🗑", EditLineCb(quantity=0, **data)),
         ]

@@ -14,7 +14,7 @@ from domain.usecases.imports import import_products, import_stock
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import order_code, place_cod_order, stock
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, stock
 from tests.e2e.test_dispatch import pdf_text
 from tests.e2e.test_picking import status
 from tests.e2e.test_returns import delivered, money, rma_of
@@ -233,3 +233,21 @@ async def test_an_exchange_for_one_of_many_variants_pages_them_and_any_may_be_ch
     assert "◀ Previous" in which.button_texts()
     reasons = await customer.press(which, "S120")
     assert "Why?" in reasons.last.text
+
+
+async def test_two_variants_in_the_cart_and_in_an_order_being_changed_have_buttons_that_tell_them_apart(
+    shop: RunningBot,
+) -> None:
+    """A button cut the name where it ran out: M / White and M / Navy both read "Organic cotton
+    T-shirt (M /…" in the cart and "➖ Organic cotton T-shirt…" on the order's change screen."""
+    await tshirts(shop)
+    customer = SandboxUser(shop.server, 302, "Tia")
+    for sku in ("TEE-M-WHT", "TEE-M-NVY"):
+        await add_to_cart(customer, sku, 1)
+    cart = (await customer.send("/cart")).last
+    labels = [b["text"] for b in cart.buttons() if "×1" in b["text"]]
+    assert len(labels) == 2 and "(M / White)" in labels[0] and "(M / Navy)" in labels[1], labels
+    code = order_code(await place_cod_order(customer))
+    detail = await customer.press((await customer.send(f"/track {code}")).last, "✏️ Edit")
+    less = [b["text"] for b in detail.last.buttons() if b["text"].startswith("➖")]
+    assert len(less) == 2 and less[0].endswith("(M / White)") and less[1].endswith("(M / Navy)"), less
