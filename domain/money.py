@@ -6,6 +6,7 @@ the same convention Telegram Payments uses for ``amount``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import lru_cache
@@ -59,10 +60,17 @@ def currency_exponent(currency: str) -> int:
     return int(get_currency_precision(currency))
 
 
+# "1,000", "25,000": a comma grouping thousands the English way as much as a decimal comma.
+_THOUSANDS = re.compile(r"\s*[-+]?[1-9]\d{0,2},\d{3}\s*")
+
+
 def decimal_mark(text: str) -> str:
     """A number typed with a decimal comma ("12,50", as Russian and most European keyboards
-    write it) with a point; one that has a point, or several commas, is left as typed."""
-    return text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+    write it) with a point; one that has a point, or several commas, is left as typed, and so is
+    one that may be thousands ("1,000" was taken as 1.00): what is left as typed is refused."""
+    if text.count(",") != 1 or "." in text or _THOUSANDS.fullmatch(text):
+        return text
+    return text.replace(",", ".")
 
 
 @dataclass(frozen=True, slots=True, order=False)

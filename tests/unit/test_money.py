@@ -107,3 +107,23 @@ def test_an_amount_in_exponent_notation_is_refused_as_typed_and_in_files(text: s
 def test_a_value_that_is_no_number_is_refused(text: str) -> None:
     with pytest.raises(InvalidAmount):
         Money.parse_typed(text, "GBP")
+
+
+@pytest.mark.parametrize(("text", "minor"), [("2,50", 250), ("12,5", 1250), ("0,125", None), ("-3,75", -375)])
+def test_a_decimal_comma_typed_in_chat_is_a_decimal_point(text: str, minor: int | None) -> None:
+    if minor is None:  # three places in pounds: not an amount, as "0.125" is not
+        with pytest.raises(InvalidAmount):
+            Money.parse_typed(text, "GBP")
+    else:
+        assert Money.parse_typed(text, "GBP") == Money(minor, "GBP")
+    assert parse_rate("0,125") == Decimal("0.125")
+
+
+@pytest.mark.parametrize("text", ["1,000", "25,000", "250,000", " 1,500 "])
+def test_a_comma_grouping_thousands_is_refused_not_read_as_a_decimal_comma(text: str) -> None:
+    """ "over=1,000" (a thousand pounds, written the English way) was taken as £1.00, and
+    "/fx RUB 1,000" as a rate of 1: which was meant cannot be known, so it is asked again."""
+    with pytest.raises(InvalidAmount):
+        Money.parse_typed(text, "GBP")
+    with pytest.raises(InvalidRate):
+        parse_rate(text)
