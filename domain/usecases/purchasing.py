@@ -189,8 +189,10 @@ async def reorder_scan(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
         for draft in drafts.values():
             await uow.purchasing.save(draft, "system")
         if staff_chat_id is not None:
+            codes = {w.id: w.code for w in await uow.warehouses.all()} if drafts else {}
             for po in drafts.values():
-                await uow.outbox.add(Notification(staff_chat_id, "staff_po_draft", "", _summary(po)), now)
+                summary = {**_summary(po), "warehouse": codes.get(po.warehouse_id, "")}
+                await uow.outbox.add(Notification(staff_chat_id, "staff_po_draft", "", summary), now)
         await uow.commit()
     return list(drafts.values())
 

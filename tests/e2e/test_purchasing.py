@@ -206,3 +206,10 @@ async def test_a_purchase_order_names_the_warehouse_its_goods_are_received_into(
     assert {"en": "Warehouse: MAN", "ru": "Склад: MAN"}[language] in shown.last.text, shown.last.text
     listed = await manager.send("/po")
     assert f"/po_{po.id} — MAN — Homeware Wholesale Ltd" in listed.last.text, listed.last.text
+
+
+async def test_the_staff_chats_note_of_a_drafted_purchase_order_names_its_warehouse(shop: RunningBot) -> None:
+    (po,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=-100500)
+    await shop.runtime.notifier.drain()
+    note = shop.server.chat_messages(-100500)[-1].text
+    assert note.startswith(f"🧾 Draft purchase order {po.id} (reorder scan):\nWarehouse: MAN\n"), note
