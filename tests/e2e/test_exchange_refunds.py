@@ -5,9 +5,10 @@ several units exchanged and refunded in parts, to the penny of what it was paid.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.harness import RunningBot
+from domain.accounting import Account
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
 from domain.usecases.imports import import_products, import_stock
 from domain.usecases.returns import decide_return, inspect_line, mark_received, request_return, resolve_return
@@ -132,8 +133,17 @@ async def test_an_exchange_owing_a_difference_back_does_not_count_as_the_orders_
 
 
 async def balanced(shop: RunningBot) -> bool:
+    """The journal balances, and what it owes customers is every refund owed, to the penny."""
     debit, credit = await journal_totals(shop)
-    return debit == credit and debit > 0
+    payable, kind = m.JournalLineRow, m.PaymentRow.kind
+    owed = await scalar(shop, select(func.sum(m.PaymentRow.amount_minor)).where(kind == "refund_owed"))
+    booked = await scalar(
+        shop,
+        select(func.sum(payable.credit_minor - payable.debit_minor)).where(
+            payable.account == Account.REFUNDS_PAYABLE.value
+        ),
+    )
+    return debit == credit and debit > 0 and int(owed or 0) == int(booked or 0)
 
 
 async def test_two_lines_on_different_discounts_swapped_down_each_refund_what_its_own_line_was_paid(
