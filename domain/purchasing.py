@@ -22,6 +22,7 @@ class PoStatus(StrEnum):
     PARTIAL = "partial"  # some goods received
     RECEIVED = "received"
     DISCARDED = "discarded"
+    CLOSED = "closed"  # sent, and what it still expected is not coming (a supplier's short delivery)
 
 
 OPEN_STATUSES = (PoStatus.DRAFT, PoStatus.APPROVED, PoStatus.PARTIAL)

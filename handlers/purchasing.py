@@ -1,5 +1,6 @@
 """Purchase orders for managers: /po lists them, /po N shows one (approve or discard a
-draft with buttons), /po qty N SKU QTY edits a draft, /po receive N [SKU QTY] books goods in."""
+draft with buttons), /po qty N SKU QTY edits a draft, /po receive N [SKU QTY] books goods in,
+/po close N ends one whose rest is not coming."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from domain.purchasing import PoStatus, PurchaseOrder
 from domain.usecases.purchasing import (
     MAX_PO_QUANTITY,
     approve_po,
+    close_po,
     discard_po,
     purchase_order,
     purchase_orders,
@@ -26,7 +28,7 @@ from handlers.views.labels import label
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
-USAGE = N_("Usage: /po, /po N, /po qty N SKU QTY, /po receive N [SKU QTY]")
+USAGE = N_("Usage: /po, /po N, /po qty N SKU QTY, /po receive N [SKU QTY], /po close N")
 # Lines /po N shows; the rest are counted (a draft of a whole catalog was 20,000 lines, over
 # a hundred messages). /po qty and /po receive take any of its SKUs.
 PO_LINES_SHOWN = 50
@@ -83,6 +85,11 @@ async def po_command(
             _("Received into stock. Purchase order {number} is now {status}.").format(
                 number=po.id, status=label("po_status", po.status.value)
             )
+        )
+    elif args[0] == "close" and len(args) == 2:
+        po = await close_po(uow, staff_id=staff_id, number=_number(args[1]))
+        await message.answer(
+            _("Purchase order {number} is closed: what it still expected is no longer coming.").format(number=po.id)
         )
     else:
         await message.answer(_(USAGE))

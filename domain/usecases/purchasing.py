@@ -285,6 +285,20 @@ async def discard_po(uow: UnitOfWork, *, staff_id: int, number: int) -> Purchase
         return po
 
 
+async def close_po(uow: UnitOfWork, *, staff_id: int, number: int) -> PurchaseOrder:
+    """The supplier sends no more: what the order still expected stops counting as incoming (the
+    reorder scan orders it again), and what arrived stays received."""
+    await require(uow, staff_id, Permission.EDIT_STOCK)
+    async with uow:
+        po = await _po(uow, number)
+        if po.status not in (PoStatus.APPROVED, PoStatus.PARTIAL):
+            raise PoNotEditable(number=number, po_status=po.status.value)
+        po.status = PoStatus.CLOSED
+        await uow.purchasing.save(po, f"staff:{staff_id}")
+        await uow.commit()
+        return po
+
+
 async def set_po_quantity(uow: UnitOfWork, *, staff_id: int, number: int, sku: str, quantity: int) -> PurchaseOrder:
     await require(uow, staff_id, Permission.EDIT_STOCK)
     if not 1 <= quantity <= MAX_PO_QUANTITY:

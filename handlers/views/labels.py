@@ -60,6 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
         "partial": N_("partly received"),
         "received": N_("received"),
         "discarded": N_("discarded"),
+        "closed": N_("closed"),
     },
     "parcel_status": {"shipped": N_("on its way"), "delivered": N_("delivered")},
     "return_status": {

@@ -213,3 +213,33 @@ async def test_the_staff_chats_note_of_a_drafted_purchase_order_names_its_wareho
     await shop.runtime.notifier.drain()
     note = shop.server.chat_messages(-100500)[-1].text
     assert note.startswith(f"🧾 Draft purchase order {po.id} (reorder scan):\nWarehouse: MAN\n"), note
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_purchase_order_whose_rest_is_not_coming_is_closed_and_the_scan_orders_it_again(
+    shop: RunningBot, language: str
+) -> None:
+    """A supplier sent 20 of 42 and no more: the 22 stayed "incoming" for good, so the reorder scan
+    never ordered that product again, and nothing could close the order."""
+    runtime = shop.runtime
+    (po,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
+    await manager.press((await manager.send(f"/po {po.id}")).last, {"en": "Approve", "ru": "Утвердить"}[language])
+    await manager.send(f"/po receive {po.id} 84077 1")  # 4 on hand of a reorder point of 5: still low
+    picker = await hire(shop, 97, "Pip", "picker", "MAN")
+    assert (await picker.send(f"/po close {po.id}")).last.text == "Your role (picker) does not allow this."
+    closed = await manager.send(f"/po close {po.id}")
+    assert (
+        closed.last.text
+        == {
+            "en": f"Purchase order {po.id} is closed: what it still expected is no longer coming.",
+            "ru": f"Заказ поставщику {po.id} закрыт: то, что по нему ещё ожидалось, больше не придёт.",
+        }[language]
+    )
+    assert {"en": "closed", "ru": "закрыт"}[language] in (await manager.send(f"/po {po.id}")).last.text
+    refused = await manager.send(f"/po receive {po.id}")
+    assert refused.last.text.startswith(
+        {"en": f"Purchase order {po.id} is closed", "ru": f"Заказ поставщику {po.id} в статусе «закрыт»"}[language]
+    )
+    (again,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    assert again.id != po.id and [line.sku for line in again.lines] == ["84077", "22616"]
