@@ -17,7 +17,7 @@ from domain.errors import DomainError
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, OrderStatus, PaymentMethod
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.catalog import search_products
+from domain.usecases.catalog import orderable_matches
 from domain.usecases.checkout import pickup_points
 from domain.usecases.editing import (
     EDIT_PAYLOAD_PREFIX,
@@ -51,7 +51,7 @@ from handlers.views.rendering import Renderer, fill
 router = Router(name=__name__)
 MAX_ADDRESS = 300
 MAX_SEARCH = 100
-ADD_CHOICES = 8  # products offered for one search
+ADD_CHOICES = 24  # products (each size and colour of one) offered for one search
 EDIT_LINES_PER_PAGE = 20  # ➖ ➕ 🗑 each: a page and the screen's other buttons within Telegram's 100
 MAX_EDIT_PAGES = 100  # what a button's page number holds (2,000 lines; the intake API takes 100)
 
@@ -392,23 +392,15 @@ async def product_choices(
 ) -> list[tuple[str, EditAddCb]] | None:
     """One button per orderable product matching ``text`` (name or SKU), each adding ``units``
     to the order as it was at ``version``; None when nothing matches."""
-    found = await search_products(
-        uow,
-        text=text,
-        page=0,
-        page_size=ADD_CHOICES,
-        currency=order.currency,
-        fallback_currency=settings.default_currency,
-        language=reading_language(),
-    )
+    found = await orderable_matches(uow, text=text, limit=ADD_CHOICES, language=reading_language())
     have = {line.product_id: line.quantity for line in order.lines}
     buttons = [
         (
-            shorten(f"➕ {card.product.sku} · {card.product.display_name}"),
+            shorten(f"➕ {product.sku} · {product.display_name}"),
             EditAddCb(code=order.code, version=version, product_id=pid, quantity=have.get(pid, 0) + units, staff=staff),
         )
-        for card in found.cards
-        if (pid := card.product.id) is not None and card.product.orderable
+        for product in found
+        if (pid := product.id) is not None
     ]
     return buttons or None
 

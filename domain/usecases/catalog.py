@@ -330,6 +330,24 @@ async def search_products(
         return SearchResults(cards, total, shown, pages)
 
 
+async def orderable_matches(uow: UnitOfWork, *, text: str, limit: int, language: str = "") -> list[Product]:
+    """What an order being changed may add for a typed name, SKU or barcode: every orderable
+    variant of each product found (a search finds a product once, by its first variant, so
+    another size could be added by its SKU alone), an exact SKU or barcode that variant only;
+    at most ``limit``, named in ``language``."""
+    async with uow.read_only():
+        found, _ = await uow.products.search(text, 0, limit)
+        families = await uow.products.variants_of(sorted({p.parent_code for p in found if p.option_names}))
+        exact = text.strip().upper()
+        chosen: dict[int, Product] = {}
+        for product in found:
+            whole = product.option_names and exact not in (product.sku, product.barcode)
+            for variant in families.get(product.parent_code, [product]) if whole else [product]:
+                if variant.id is not None and variant.listed and variant.orderable:
+                    chosen.setdefault(variant.id, variant.in_language(language))
+        return list(chosen.values())[:limit]
+
+
 async def remember_product_photo(uow: UnitOfWork, *, product_id: int, file_id: str) -> None:
     """After a local photo was uploaded once, reuse Telegram's file_id from then on."""
     async with uow:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.harness import DEMO_DATA, RunningBot
 from domain.usecases.imports import import_products, import_stock
@@ -251,3 +251,30 @@ async def test_two_variants_in_the_cart_and_in_an_order_being_changed_have_butto
     detail = await customer.press((await customer.send(f"/track {code}")).last, "✏️ Edit")
     less = [b["text"] for b in detail.last.buttons() if b["text"].startswith("➖")]
     assert len(less) == 2 and less[0].endswith("(M / White)") and less[1].endswith("(M / Navy)"), less
+
+
+async def test_changing_an_order_offers_each_size_and_colour_of_a_product_found_by_name(shop: RunningBot) -> None:
+    """A name found the product's first variant only: another size could be added by its SKU alone."""
+    await tshirts(shop)
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(update(m.ProductRow).where(m.ProductRow.sku == "TEE-L-WHT").values(status="hidden"))
+        await session.execute(update(m.ProductRow).where(m.ProductRow.sku == "TEE-S-NVY").values(status="discontinued"))
+    customer = SandboxUser(shop.server, 303, "Ula")
+    await add_to_cart(customer, "TEE-M-NVY", 1)
+    code = order_code(await place_cod_order(customer))
+    screen = await customer.press((await customer.send(f"/track {code}")).last, "✏️ Edit")
+    await customer.press(screen.last, "➕ Add a product")
+    offered = (await customer.send("cotton t-shirt")).last
+    choices = [b["text"] for b in offered.buttons() if b["text"].startswith("➕")]
+    assert choices == [
+        f"➕ {sku} · Organic cotton T-shirt ({variant})"
+        for sku, variant in (
+            ("TEE", "S / White"),
+            ("TEE-M-WHT", "M / White"),
+            ("TEE-M-NVY", "M / Navy"),
+            ("TEE-L-NVY", "L / Navy"),
+            ("TEE-XL-NVY", "XL / Navy"),
+        )
+    ], choices  # not the hidden L / White nor the discontinued S / Navy
+    await customer.press(offered, "TEE-L-NVY")
+    assert sorted(line[0] for line in await ordered_lines(shop, code)) == ["TEE-L-NVY", "TEE-M-NVY"]
