@@ -203,7 +203,7 @@ async def test_a_purchase_order_names_the_warehouse_its_goods_are_received_into(
     (po,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)  # for MAN
     manager = await hire(shop, 94, "Mo", "manager", "LON", language=language)
     shown = await manager.send(f"/po {po.id}")
-    assert {"en": "Warehouse: MAN", "ru": "Склад: MAN"}[language] in shown.last.text, shown.last.text
+    assert {"en": "Warehouse: MAN", "ru": "Склад: MAN"}[language] in shown.last.text.splitlines(), shown.last.text
     listed = await manager.send("/po")
     assert f"/po_{po.id} — MAN — Homeware Wholesale Ltd" in listed.last.text, listed.last.text
 
