@@ -78,7 +78,7 @@ async def import_reorder(uow: UnitOfWork, text: str) -> ImportReport:
             raise ImportRejected(sorted(problems))
         before = {(t.product_id, t.warehouse_id): t for t in await uow.purchasing.terms()}
         keys = {r.line: (products[r.sku], warehouses[r.warehouse], suppliers[r.supplier]) for r in rows}
-        if problems := _mixed_currencies(rows, keys, before):
+        if problems := _mixed_currencies(rows, keys, before) or await _drafts_in_another_currency(uow, rows, keys):
             raise ImportRejected(problems)
         levels = {(r.level.product_id, r.level.warehouse_id): r for r in await uow.inventory.reorder_levels(None)}
         terms = []
@@ -121,6 +121,30 @@ def _mixed_currencies(
         first = currency.setdefault((supplier, warehouse), r.unit_cost.currency)
         if r.unit_cost.currency != first:
             problems.append((r.line, problem(ONE_CURRENCY, code=r.supplier, currency=first, warehouse=r.warehouse)))
+    return problems
+
+
+DRAFT_CURRENCY = N_(
+    "supplier {code} has draft purchase order {number} in {currency} for warehouse {warehouse}: "
+    "discard it first (/po {number})"
+)
+
+
+async def _drafts_in_another_currency(
+    uow: UnitOfWork, rows: list[ReorderRow], keys: dict[int, tuple[int, int, int | None]]
+) -> list[Problem]:
+    """Rows in another currency than the open draft of their supplier and warehouse: the scan
+    would add their lines to it (terms moved to another currency all at once pass the check above)."""
+    drafts: dict[tuple[int, int], PurchaseOrder | None] = {}
+    problems: list[Problem] = []
+    for r in rows:
+        _, warehouse, supplier = keys[r.line]
+        pair = (supplier or 0, warehouse)
+        if pair not in drafts:
+            drafts[pair] = await uow.purchasing.open_draft(*pair)
+        if (draft := drafts[pair]) is not None and draft.currency != r.unit_cost.currency:
+            params = {"code": r.supplier, "number": draft.id, "currency": draft.currency, "warehouse": r.warehouse}
+            problems.append((r.line, problem(DRAFT_CURRENCY, **params)))
     return problems
 
 

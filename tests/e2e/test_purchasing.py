@@ -243,3 +243,26 @@ async def test_a_purchase_order_whose_rest_is_not_coming_is_closed_and_the_scan_
     )
     (again,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
     assert again.id != po.id and [line.sku for line in again.lines] == ["84077", "22616"]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_terms_moved_to_another_currency_wait_for_the_draft_in_the_old_one_to_be_discarded(
+    shop: RunningBot, language: str
+) -> None:
+    """Every HOMEWARE term for MAN moved to roubles while a draft in pounds was open: the next scan
+    topped the pound draft up with rouble lines and failed adding them up."""
+    (po,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)  # HOMEWARE, MAN, GBP
+    manager = await hire(shop, 98, "Mo", "manager", language=language)
+    header = "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
+    roubles = header + "84077,MAN,50,400,HOMEWARE,6,12,25.00,RUB\n22616,MAN,50,300,HOMEWARE,6,6,40.00,RUB\n"
+    refused = await manager.send_document(roubles.encode(), "reorder.csv", "/import reorder")
+    expected = {
+        "en": f"supplier HOMEWARE has draft purchase order {po.id} in GBP for warehouse MAN: discard it first",
+        "ru": f"у поставщика HOMEWARE есть черновик заказа {po.id} в GBP для склада MAN: сначала отмените его",
+    }[language]
+    assert f"reorder.csv:2: {expected} (/po {po.id})" in refused.last.text, refused.last.text
+    await manager.press((await manager.send(f"/po {po.id}")).last, {"en": "Discard", "ru": "Отменить"}[language])
+    done = await manager.send_document(roubles.encode(), "reorder.csv", "/import reorder")
+    assert {"en": "0 created, 2 updated", "ru": "создано 0, изменено 2"}[language] in done.last.text, done.last.text
+    (again,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=-100500)
+    assert again.currency == "RUB" and again.total.currency == "RUB"
