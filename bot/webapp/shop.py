@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot.runtime import Runtime
 from bot.webapp.security import RUNTIME, WebProblem, use_language, viewer
+from domain.cart import Cart
 from domain.catalog import LOCAL_PHOTO_PREFIX, Category
 from domain.customers import Customer
 from domain.money import Money
@@ -283,9 +284,11 @@ async def _cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
                 "down": line.terms.down(line.quantity),
                 "unit_price": money(line.unit_price),
                 "total": money(line.total),
+                "expired": line.expired,  # no longer held: checkout takes it again if stock allows
             }
             for line in cart.lines
         ],
+        "hold_note": _hold_note(runtime, cart),
         "subtotal": money(cart.subtotal),
         "currency": cart.currency,
         "withdrawn": list(cart.withdrawn) + list(cart.unpriced),
@@ -300,6 +303,15 @@ async def _cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
             for n in cart.unpriced
         ],
     }
+
+
+def _hold_note(runtime: Runtime, cart: Cart) -> str:
+    """What the chat's cart says of its holds, in the reader's language and the shop's time zone."""
+    if cart.has_expired_lines:
+        return _("Some holds have expired; availability is checked again at checkout.")
+    if cart.expires_at is None:
+        return ""
+    return _("Items are held for you until %(when)s.") % {"when": runtime.dp["renderer"].format_when(cart.expires_at)}
 
 
 async def get_cart(request: web.Request) -> web.Response:

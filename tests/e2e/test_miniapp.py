@@ -373,6 +373,28 @@ async def test_a_variant_hidden_since_its_button_was_shown_opens_what_is_sold_an
         assert "notice" not in unchanged
 
 
+@pytest.mark.parametrize(
+    ("language", "held", "expired"),
+    [
+        ("en", "Items are held for you until 11/25/26", "Some holds have expired; availability is checked again"),
+        ("ru", "Товары зарезервированы для вас до 25.11.2026", "Срок резерва части товаров истёк"),
+    ],
+)
+async def test_the_storefronts_cart_says_until_when_it_is_held_and_when_a_hold_expired(
+    shop: RunningBot, clock: FakeClock, language: str, held: str, expired: str
+) -> None:
+    """As the chat's cart does: the storefront's said nothing, so an expired hold looked reserved."""
+    headers = tma(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client:
+        product = (await found_ids(client, headers, "85123A"))["85123A"]
+        added = await client.post("/app/api/shop/cart", json={"product_id": product, "quantity": 2}, headers=headers)
+        cart = await added.json()
+        assert held in cart["hold_note"] and [x["expired"] for x in cart["lines"]] == [False]
+        clock.advance(minutes=31)
+        cart = await (await client.get("/app/api/shop/cart", headers=headers)).json()
+        assert expired in cart["hold_note"] and [x["expired"] for x in cart["lines"]] == [True]
+
+
 async def test_dashboard_tiles_follow_the_role(shop: RunningBot) -> None:
     await hire(shop, 601, "Pia", "picker", "LON")
     async with miniapp(shop) as client:

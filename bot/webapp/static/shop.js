@@ -169,13 +169,14 @@ async function cartPage() {
     el("h2", {}, t("cart")),
     ...leftOut,
     el("ul", { class: "lines" }, cart.lines.map((line) => el("li", { "data-sku": line.sku },
-      el("span", {}, line.name),
+      el("span", {}, line.expired ? `${line.name} ⏳` : line.name),  // no longer held, as the chat marks it
       el("span", { class: "qty" },
         el("button", { type: "button", class: "secondary", on: { click: change(line, line.down) } }, "−"),
         el("span", { class: "quantity" }, line.quantity),
         el("button", { type: "button", class: "secondary", on: { click: change(line, line.up) } }, "+")),
       el("span", {}, money(line.total))))),
     el("p", { class: "price" }, `${t("subtotal")}: ${money(cart.subtotal)}`),
+    cart.hold_note ? el("p", { class: "hold muted" }, cart.hold_note) : null,
     el("button", { type: "button", id: "to-checkout", on: { click: () => show(checkoutPage) } }, t("checkout")),
   );
   mainButton(t("checkout"), () => show(checkoutPage));
