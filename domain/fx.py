@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -20,12 +21,14 @@ class InvalidRate(DomainError):
     key = N_("{text} is not a valid exchange rate.")
 
 
+# Digits, at most 12 on each side of the point: "1e999" was a rate of a thousand digits (every
+# converted price then overflowed), and a rate is stored as text of at most 40 characters.
+_RATE = re.compile(r"[0-9]{1,12}(\.[0-9]{1,12})?")
+
+
 def parse_rate(text: str) -> Decimal:
-    try:
-        rate = Decimal(decimal_mark(text.strip()))
-    except (InvalidOperation, AttributeError):
-        raise InvalidRate(text=text) from None
-    if not rate.is_finite() or rate <= 0:
+    typed = decimal_mark(text.strip()) if isinstance(text, str) else ""
+    if not _RATE.fullmatch(typed) or (rate := Decimal(typed)) <= 0:
         raise InvalidRate(text=text)
     return rate
 

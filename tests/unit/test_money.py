@@ -127,3 +127,11 @@ def test_a_comma_grouping_thousands_is_refused_not_read_as_a_decimal_comma(text:
         Money.parse_typed(text, "GBP")
     with pytest.raises(InvalidRate):
         parse_rate(text)
+
+
+@pytest.mark.parametrize("text", ["1e999", "1E+2", "1e-999", "9" * 13, "0." + "0" * 12 + "1", " 2e0 "])
+def test_a_rate_in_exponent_notation_or_beyond_what_is_stored_is_refused(text: str) -> None:
+    """ "/fx RUB 1e999" was set: a rate of a thousand digits, and every rouble price then overflowed."""
+    with pytest.raises(InvalidRate):
+        parse_rate(text)
+    assert parse_rate("105.20") == Decimal("105.20") and parse_rate("0.000012") == Decimal("0.000012")
