@@ -19,6 +19,7 @@ from domain.customers import pick_language
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.ports import Clock
 from domain.staff import NotAllowed, WrongRole
+from domain.usecases.customers import languages_of
 from domain.usecases.dashboard import session_owner
 from handlers.errors import domain_message
 
@@ -139,7 +140,7 @@ def make_middlewares(runtime: Runtime, signer: Signer) -> list[Any]:
         code = request.headers.get("Accept-Language", "")[:2]  # until a viewer says theirs
         language = i18n.ctx_locale.set(pick_language(None, code, i18n.default_locale, i18n.available_locales))
         try:
-            response = await _authenticated(request, handler)
+            response = await _authenticated(request, handler, code)
         except WebProblem as p:
             response = problem(p.status, p.title, p.detail)
         except DomainError as error:
@@ -161,7 +162,7 @@ def make_middlewares(runtime: Runtime, signer: Signer) -> list[Any]:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    async def _authenticated(request: web.Request, handler: Handler) -> web.StreamResponse:
+    async def _authenticated(request: web.Request, handler: Handler, code: str) -> web.StreamResponse:
         if request.method not in ("GET", "HEAD"):
             origin = request.headers.get("Origin")
             if origin is not None and origin != f"{request.scheme}://{request.host}" and origin != _public(runtime):
@@ -176,7 +177,10 @@ def make_middlewares(runtime: Runtime, signer: Signer) -> list[Any]:
                 if not hmac.compare_digest(token.encode(), signer.csrf(who.session).encode()):
                     raise WebProblem(403, "Forbidden", "The CSRF token is missing or wrong; reload the page.")
             request[VIEWER] = who
-            use_language(runtime, None, who.language_code)
+            # The chat's order: their own choice, then their Telegram app's (a browser session's
+            # as last seen in chat), then the browser's.
+            stored, app = await languages_of(runtime.uow(), who.telegram_id)
+            use_language(runtime, stored, who.language_code or app or code)
         return await handler(request)
 
     return [guarded]

@@ -31,7 +31,7 @@ from domain.usecases.checkout import (
     place_order,
     shipping_options,
 )
-from domain.usecases.customers import ensure_customer
+from domain.usecases.customers import ensure_customer, known_customer
 from domain.usecases.paylinks import payment_link
 from handlers.catalog import customer_currency, reading_language
 from handlers.paylinks import invoice_links
@@ -56,6 +56,10 @@ async def customer_of(request: web.Request) -> Customer:
     """The customer behind the validated user (registered on first sight, as /start does);
     the request then speaks their language."""
     runtime, who = _runtime(request), viewer(request)
+    if who.via != "initdata":  # a browser session says only who: Telegram's last word on them stands
+        customer = await known_customer(runtime.uow(), runtime.clock, telegram_id=who.telegram_id)
+        use_language(runtime, customer.language, customer.telegram_language or "")
+        return customer
     customer = await ensure_customer(
         runtime.uow(),
         runtime.clock,

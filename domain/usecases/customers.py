@@ -46,6 +46,22 @@ async def ensure_customer(
         return customer
 
 
+async def known_customer(uow: UnitOfWork, clock: Clock, *, telegram_id: int) -> Customer:
+    """The customer behind a browser session, which says only who it is: what Telegram last said
+    of them (name, username, app language) is kept, not overwritten with nothing."""
+    async with uow.read_only():
+        known = await uow.customers.get_by_telegram_id(telegram_id)
+    return known or await ensure_customer(uow, clock, telegram_id=telegram_id, first_name=str(telegram_id))
+
+
+async def languages_of(uow: UnitOfWork, telegram_id: int) -> tuple[str | None, str | None]:
+    """Someone's stored language choice and their Telegram app's language, as last seen (the
+    chat's order of preference); (None, None) for someone never seen."""
+    async with uow.read_only():
+        known = await uow.customers.get_by_telegram_id(telegram_id)
+    return (known.language, known.telegram_language) if known else (None, None)
+
+
 async def set_language(uow: UnitOfWork, *, telegram_id: int, language: str, offered: Container[str]) -> Customer:
     """``offered``: the languages the bot has a catalog for."""
     if language not in offered:

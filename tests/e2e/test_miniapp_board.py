@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from sqlalchemy import select
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
@@ -127,3 +128,29 @@ async def test_detail_views_follow_the_chats_role_rules_and_guessed_ids_get_prob
             assert await status(path, who) == expected, (who, path)
         assert await status(f"/app/api/dashboard/orders/{code}", PICKER) == 200  # /order is every role's
         assert await status("/app/api/dashboard/lists/open_returns", SUPPORT) == 200
+
+
+async def test_a_browser_session_reads_the_dashboard_in_the_staff_members_language(shop: RunningBot) -> None:
+    """Signed in with the chat's link, a Russian-speaking staff member reads the tiles' labels,
+    the chart and the lists in Russian, as /api/me and the chat speak to them (a cookie carries
+    no language: the staff member's own is the one)."""
+    support = await hire(shop, SUPPORT, "Сэм", "support", language="ru")
+    link = next(
+        b["url"]
+        for row in (await support.send("/dashboard")).last.reply_markup["inline_keyboard"]
+        for b in row
+        if "url" in b
+    )
+    async with miniapp(shop) as client:
+        signed_in = await client.post("/app/login", data={"token": link.split("token=", 1)[1]}, allow_redirects=False)
+        client.session.cookie_jar.update_cookies({"og_dashboard": signed_in.cookies["og_dashboard"].value})
+        me = await (await client.get("/app/api/me")).json()
+        board = await (await client.get("/app/api/dashboard")).json()
+        missing = await (await client.get("/app/api/dashboard/orders/NOPE42")).json()
+    async with shop.runtime.sessions() as session:
+        name = await session.scalar(select(m.CustomerRow.first_name).where(m.CustomerRow.telegram_id == SUPPORT))
+    assert name == "Сэм"  # the session knows only who: the name Telegram gave stands
+    assert me["language"] == "ru"
+    assert board["status_labels"]["on_hold"] == "приостановлен"
+    assert 'aria-label="Заказы"' in board["hourly"]["svg"]
+    assert missing["detail"] == "Ничего не найдено."
