@@ -22,12 +22,9 @@ FK = "fk_order_lines_replaces_line_id_order_lines"
 
 def upgrade() -> None:
     # Plain ADD COLUMN on both engines (SQLite takes the reference inline): no copy of order_lines.
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    origin = sa.Column(
-        "replaces_line_id", sa.Integer(), sa.ForeignKey("order_lines.id", name=FK), nullable=True
-    )
-    if sqlite:
-        op.add_column("order_lines", origin, inline_references=True)
+    # Written out: alembic's ``inline_references`` came in 1.18.2, and pyproject takes 1.13 on.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE order_lines ADD COLUMN replaces_line_id INTEGER REFERENCES order_lines (id)")
     else:
         op.add_column("order_lines", sa.Column("replaces_line_id", sa.Integer(), nullable=True))
         op.create_foreign_key(FK, "order_lines", "order_lines", ["replaces_line_id"], ["id"])
