@@ -189,6 +189,7 @@ async def get_products(request: web.Request) -> web.Response:
             price_group=customer.price_group,  # the customer's price list, as the card is
         )
         cards, total, children, page, pages = results.cards, results.total, [], results.page, results.pages
+        trail: list[Category] = []
     else:
         found = await browse_category(
             runtime.uow(),
@@ -201,9 +202,9 @@ async def get_products(request: web.Request) -> web.Response:
             price_group=customer.price_group,
         )
         cards, total, children = found.cards, found.total, found.children  # a category's own categories come first
-        page, pages = found.page, found.pages
+        page, pages, trail = found.page, found.pages, found.trail  # from the top down to this category
     listed = {"products": [_card(c) for c in cards], "children": _categories(children), "total": total}
-    return web.json_response(listed | {"page": page, "pages": pages})
+    return web.json_response(listed | {"page": page, "pages": pages, "trail": _categories(trail)})
 
 
 async def get_product(request: web.Request) -> web.Response:

@@ -338,3 +338,30 @@ async def test_a_customer_whose_price_list_sets_a_minimum_and_packs_adds_and_ste
         await expect(page.locator(".empty")).to_be_visible()  # below the minimum: the line goes
         await expect(page.locator("#error")).to_be_hidden()
         assert errors == []
+
+
+async def test_a_category_inside_another_shows_its_trail_and_each_step_opens_that_category(shop: RunningBot) -> None:
+    """The grid named only the category it showed: three levels down, nothing said where it was."""
+    from playwright.async_api import expect
+
+    from domain.usecases.imports import import_products
+
+    rows = "HOOD,Hoodie,Clothing > Tops > Hoodies,30.00,GBP\nCAP,Cap,Clothing > Hats,9.00,GBP\n"
+    await import_products(shop.runtime.uow(), shop.runtime.clock, "sku,name,category,price,currency\n" + rows)
+    async with miniapp(shop) as client, browser_page("trail", init_data(shop, CUSTOMER)) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.get_by_role("button", name="Clothing (2)").click()
+        await page.get_by_role("button", name="Tops (1)").click()
+        await page.get_by_role("button", name="Hoodies (1)").click()
+        trail = page.locator("nav.trail")
+        await expect(trail).to_have_text("Clothing › Tops › Hoodies")
+        await expect(page.locator('article.card[data-sku="HOOD"]')).to_be_visible()
+        await trail.get_by_role("button", name="Clothing").click()
+        await expect(page.locator("section h2")).to_have_text("Clothing")
+        await expect(page.locator("nav.trail")).to_have_count(0)  # a top category: its name says it all
+        await expect(page.get_by_role("button", name="Hats (1)")).to_be_visible()
+        await page.evaluate("window.__pressBack()")  # Back returns to where the trail was pressed
+        await expect(page.locator("nav.trail")).to_have_text("Clothing › Tops › Hoodies")
+        assert errors == []

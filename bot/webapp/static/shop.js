@@ -84,9 +84,18 @@ async function grid(query, title, append = false) {
   const chips = el("div", { class: "chips" });  // a category's own categories, above its products
   const cards = el("div", { class: "grid" });
   const more = el("button", { type: "button", class: "secondary more" }, t("more"));
+  const trail = el("nav", { class: "trail muted" });  // where the category is: each step above it opens
   let next = 0;
   const load = async () => {
     const found = await api(`/app/api/shop/products?${new URLSearchParams({ ...query, page: next })}`);
+    if (next === 0 && (found.trail || []).length > 1) {
+      trail.append(...found.trail.flatMap((c, i) => [
+        i ? " › " : "",
+        i + 1 < found.trail.length
+          ? el("button", { type: "button", class: "crumb", on: { click: () => show(() => grid({ category: c.id }, c.name)) } }, c.name)
+          : el("span", {}, c.name),
+      ]));
+    }
     chips.append(...(found.children || []).map((c) =>
       el("button", { type: "button", "data-category": c.id, on: { click: () => show(() => grid({ category: c.id }, c.name)) } },
         `${c.name} (${c.count})`)));
@@ -97,7 +106,7 @@ async function grid(query, title, append = false) {
   };
   more.addEventListener("click", () => load().catch((error) => showError(error.message || t("error"))));
   await load();
-  const section = el("section", {}, el("h2", {}, title), chips, cards, more);
+  const section = el("section", {}, trail.childElementCount ? trail : null, el("h2", {}, title), chips, cards, more);
   append ? view.append(section) : view.replaceChildren(section);
 }
 
