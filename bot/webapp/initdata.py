@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode
 
+from domain.i18n import N_
+
 MAX_INIT_DATA = 4096  # Telegram's initData is a few hundred bytes; longer is not Telegram's
 
 
 class InvalidInitData(Exception):
-    """Why ``initData`` was refused (said in the 401's detail; never which byte differed)."""
+    """Why ``initData`` was refused: a message key, said translated in the 401's detail (never which byte differed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,18 +53,18 @@ def validate(raw: str, bot_token: str, *, now: datetime, max_age_seconds: float)
     """The signed data, or ``InvalidInitData``: a wrong or missing hash, a repeated field, no
     user, or an ``auth_date`` older than ``max_age_seconds`` (or in the future)."""
     if not raw or len(raw) > MAX_INIT_DATA:
-        raise InvalidInitData("initData is missing or too long")
+        raise InvalidInitData(N_("The app's launch data is missing or too long: open it again from Telegram."))
     try:
         pairs = parse_qsl(raw, keep_blank_values=True, strict_parsing=True)
     except ValueError:
-        raise InvalidInitData("initData is not a query string") from None
+        raise InvalidInitData(N_("The app's launch data cannot be read: open it again from Telegram.")) from None
     fields = dict(pairs)
     if len(fields) != len(pairs):  # two values for one field: which one was signed is ambiguous
-        raise InvalidInitData("initData repeats a field")
+        raise InvalidInitData(N_("The app's launch data repeats a field: open it again from Telegram."))
     given = fields.get("hash", "")
     expected = hmac.new(secret_key(bot_token), data_check_string(fields).encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(given.encode(), expected.encode()):  # constant time
-        raise InvalidInitData("initData is not signed by this bot")
+        raise InvalidInitData(N_("The app's launch data is not signed by this bot: open it from this bot's chat."))
     try:
         auth_date = datetime.fromtimestamp(int(fields["auth_date"]), tz=now.tzinfo)
         user_json = json.loads(fields["user"])
@@ -74,10 +76,12 @@ def validate(raw: str, bot_token: str, *, now: datetime, max_age_seconds: float)
             language_code=str(user_json.get("language_code", ""))[:8],
         )
     except (KeyError, ValueError, TypeError, OverflowError, OSError):
-        raise InvalidInitData("initData lacks auth_date or user") from None
+        raise InvalidInitData(
+            N_("The app's launch data does not say who you are: open it again from Telegram.")
+        ) from None
     age = (now - auth_date).total_seconds()
     if age > max_age_seconds or age < -60:  # a minute of clock skew forgiven
-        raise InvalidInitData("initData has expired; reopen the app")
+        raise InvalidInitData(N_("The app's launch data has expired: close the app and open it again."))
     if user.id <= 0:
-        raise InvalidInitData("initData lacks auth_date or user")
+        raise InvalidInitData(N_("The app's launch data does not say who you are: open it again from Telegram."))
     return InitData(user, auth_date, fields)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
 from bot.runtime import Runtime
@@ -95,7 +96,7 @@ class Signer:
 def viewer(request: web.Request) -> Viewer:
     found = request.get(VIEWER)
     if not isinstance(found, Viewer):
-        raise WebProblem(401, "Unauthorized", "Open this page from Telegram.")
+        raise WebProblem(401, "Unauthorized", _("Open this page from Telegram."))
     return found
 
 
@@ -111,14 +112,14 @@ async def _from_headers(request: web.Request, runtime: Runtime, signer: Signer) 
                 max_age_seconds=settings.webapp_auth_max_age_seconds,
             )
         except InvalidInitData as invalid:
-            raise WebProblem(401, "Unauthorized", str(invalid)) from None
+            raise WebProblem(401, "Unauthorized", _(str(invalid))) from None
         u = data.user
         return Viewer(u.id, "initdata", u.first_name, u.last_name, u.username, u.language_code)
     ticket = request.query.get("ticket", "")
     if ticket and request.path.endswith("/events"):
         telegram_id = signer.read("ticket", ticket)
         if telegram_id is None:
-            raise WebProblem(401, "Unauthorized", "The ticket is invalid or expired.")
+            raise WebProblem(401, "Unauthorized", _("The live updates' ticket is invalid or expired: reload the page."))
         return Viewer(telegram_id, "ticket")
     cookie = request.cookies.get(SESSION_COOKIE, "")
     if cookie:
@@ -148,10 +149,11 @@ def make_middlewares(runtime: Runtime, signer: Signer) -> list[Any]:
         except web.HTTPException as http:
             if http.status < 400:
                 raise
-            response = problem(http.status, http.reason or "Error", http.reason or "")
+            detail = _("Nothing was found.") if http.status == 404 else http.reason or ""
+            response = problem(http.status, http.reason or "Error", detail)
         except Exception:
             log.exception("Mini App request failed: %s %s", request.method, request.path)
-            response = problem(500, "Internal error", "The request could not be completed.")
+            response = problem(500, "Internal error", _("The request could not be completed."))
         finally:
             i18n.ctx_locale.reset(language)
             I18n.reset_current(catalog)
@@ -166,16 +168,20 @@ def make_middlewares(runtime: Runtime, signer: Signer) -> list[Any]:
         if request.method not in ("GET", "HEAD"):
             origin = request.headers.get("Origin")
             if origin is not None and origin != f"{request.scheme}://{request.host}" and origin != _public(runtime):
-                raise WebProblem(403, "Forbidden", "Cross-site request refused.")
+                raise WebProblem(403, "Forbidden", _("A request from another site was refused."))
         who = None
         if request.path.startswith("/app/api/"):
             who = await _from_headers(request, runtime, signer)
             if who is None:
-                raise WebProblem(401, "Unauthorized", "Open this page from Telegram, or sign in with /dashboard.")
+                raise WebProblem(
+                    401, "Unauthorized", _("Open this page from Telegram, or sign in with /dashboard in the chat.")
+                )
             if who.via == "cookie" and request.method not in ("GET", "HEAD"):
                 token = request.headers.get(CSRF_HEADER, "")
                 if not hmac.compare_digest(token.encode(), signer.csrf(who.session).encode()):
-                    raise WebProblem(403, "Forbidden", "The CSRF token is missing or wrong; reload the page.")
+                    raise WebProblem(
+                        403, "Forbidden", _("This page's security token is missing or wrong: reload the page.")
+                    )
             request[VIEWER] = who
             # The chat's order: their own choice, then their Telegram app's (a browser session's
             # as last seen in chat), then the browser's.

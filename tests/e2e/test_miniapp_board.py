@@ -3,6 +3,7 @@ chat's own use cases, so a role sees there exactly what it sees in chat (and not
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -150,3 +151,26 @@ async def test_a_browser_session_reads_the_dashboard_in_the_staff_members_langua
     assert board["status_labels"]["on_hold"] == "приостановлен"
     assert 'aria-label="Заказы"' in board["hourly"]["svg"]
     assert missing["detail"] == "Ничего не найдено."
+
+
+async def test_the_pages_refusals_are_said_in_the_readers_language(shop: RunningBot) -> None:
+    """What the dashboard shows when it is refused (an expired or forged initData, no sign-in, a
+    change without its CSRF token, a path that is not there) reads in Russian to a Russian reader."""
+    russian = {"Accept-Language": "ru-RU,ru;q=0.9"}
+    expired = {**tma(shop, ADMIN, language="ru", age_s=10**6), **russian}
+    forged = {"Authorization": "tma auth_date=1&user=%7B%22id%22%3A1%7D&hash=00", **russian}
+    async with miniapp(shop) as client:
+        answers = [
+            await client.get("/app/api/dashboard", headers=expired),
+            await client.get("/app/api/dashboard", headers=forged),
+            await client.get("/app/api/dashboard", headers=russian),
+            await client.get("/app/api/dashboard/events?ticket=1.2.3.bad", headers=russian),
+            await client.post("/app/api/logout", headers={**russian, "Origin": "https://evil.example"}),
+            await client.get("/app/api/nothing-here", headers={**tma(shop, ADMIN, language="ru"), **russian}),
+        ]
+        details = [(a.status, (await a.json())["detail"]) for a in answers]
+    assert [status for status, _ in details] == [401, 401, 401, 401, 403, 404]
+    for status, detail in details:
+        assert re.search("[а-яА-Я]", detail) and not re.search(
+            "[a-zA-Z]{3}", detail.replace("Telegram", "").replace("/dashboard", "")
+        ), detail
