@@ -170,7 +170,7 @@ async def test_the_pages_refusals_are_said_in_the_readers_language(shop: Running
         ]
         details = [(a.status, (await a.json())["detail"]) for a in answers]
     assert [status for status, _ in details] == [401, 401, 401, 401, 403, 404]
-    for status, detail in details:
+    for _status, detail in details:
         assert re.search("[а-яА-Я]", detail) and not re.search(
             "[a-zA-Z]{3}", detail.replace("Telegram", "").replace("/dashboard", "")
         ), detail
