@@ -28,6 +28,10 @@ class PreorderFull(DomainError):
     key = N_("{name}: only {available} more can be preordered now. Your cart was not changed; please adjust it.")
 
 
+class ReleasedAlready(DomainError):
+    key = N_("A preorder's release date must be after today.")
+
+
 class BadBackorderTerms(DomainError):
     key = N_("Write: on, on LIMIT, preorder YYYY-MM-DD, preorder YYYY-MM-DD LIMIT, or off.")
 

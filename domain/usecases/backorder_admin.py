@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from domain.backorders import BackorderTerms, expected_date, parse_terms
+from domain.backorders import BackorderTerms, ReleasedAlready, expected_date, parse_terms
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.catalog import find_by_sku
@@ -33,7 +33,10 @@ async def backorder_terms(
         product = await find_by_sku(uow, sku)
         pid = product.id or 0
         if text is not None:
-            await uow.backorders.set_terms(pid, parse_terms(pid, text))
+            terms = parse_terms(pid, text)
+            if terms is not None and terms.release_date is not None and not terms.is_preorder(clock.now().date()):
+                raise ReleasedAlready()  # a typo for a year ahead took no orders, without a word
+            await uow.backorders.set_terms(pid, terms)
         terms = (await uow.backorders.terms([pid])).get(pid)
         waiting = (await uow.backorders.waiting_units([pid])).get(pid, 0)
         po_date = (await uow.purchasing.expected_dates([pid])).get(pid)

@@ -16,3 +16,17 @@ async def test_a_sentence_ending_in_a_russian_date_has_one_point(shop: RunningBo
     assert "выходит 15 янв. 2027\u202fг." in card.last.text and "г.." not in card.last.text, card.last.text
     english = await SandboxUser(shop.server, 531, "Vera").send("/start p_85099B")
     assert "released on Jan 15, 2027." in english.last.text, english.last.text
+
+
+async def test_a_preorder_released_already_is_refused_saying_so(shop: RunningBot) -> None:
+    """ "/backorder SKU preorder 2020-01-01" (a typo for 2027) was saved: the reply read "released on
+    Jan 1, 2020" and the product took no orders, with no word of why."""
+    for language, expected in (
+        ("en", "A preorder's release date must be after today."),
+        ("ru", "Дата выхода предзаказа должна быть позже сегодняшнего дня."),
+    ):
+        manager = await hire(shop, 96 if language == "en" else 97, "Mo", "manager", language=language)
+        assert (await manager.send("/backorder 85099B preorder 2020-01-01")).last.text == expected
+        assert (await manager.send("/backorder 85099B preorder 2026-11-25")).last.text == expected
+    shown = await manager.send("/backorder 85099B")
+    assert "Предзаказ" not in shown.last.text, shown.last.text
