@@ -395,6 +395,20 @@ async def test_the_storefronts_cart_says_until_when_it_is_held_and_when_a_hold_e
         assert expired in cart["hold_note"] and [x["expired"] for x in cart["lines"]] == [True]
 
 
+async def test_the_customer_holding_the_last_units_is_not_offered_a_back_in_stock_request(shop: RunningBot) -> None:
+    """As the chat's card, which shows the cart's quantity instead: the storefront offered to tell
+    them when the product they held the last 3 of came back."""
+    from tests.e2e.test_variants import tshirts
+
+    await tshirts(shop)
+    headers = tma(shop, CUSTOMER)
+    async with miniapp(shop) as client:
+        medium = (await found_ids(client, headers, "TEE-M-NVY"))["TEE-M-NVY"]
+        await client.post("/app/api/shop/cart", json={"product_id": medium, "quantity": 3}, headers=headers)
+        page = await (await client.get(f"/app/api/shop/products/{medium}", headers=headers)).json()
+    assert (page["in_cart"], page["can_add"], page["can_notify"]) == (3, False, False)
+
+
 async def test_dashboard_tiles_follow_the_role(shop: RunningBot) -> None:
     await hire(shop, 601, "Pia", "picker", "LON")
     async with miniapp(shop) as client:
