@@ -135,7 +135,7 @@ async def get_products(request: web.Request) -> web.Response:
                 {
                     "id": p.id,
                     "sku": p.sku,
-                    "name": p.name,
+                    "name": p.display_name,  # a variant's options too ("T-shirt (M / Navy)"), as /stock names it
                     "category": p.category,
                     "status": p.status.value,
                     "status_label": label("product_status", p.status.value),
@@ -179,7 +179,7 @@ async def _sheet_json(runtime: Runtime, staff_id: int, sheet: ProductSheet) -> d
     return {
         "id": product.id,
         "sku": product.sku,
-        "name": product.name,
+        "name": product.display_name,
         "status": product.status.value,
         "on_hand": sheet.on_hand,
         "available": sheet.available,

@@ -164,6 +164,21 @@ async def test_a_category_edited_on_one_variant_moves_the_whole_product_and_says
         ], sku
 
 
+async def test_the_list_and_the_sheet_say_which_variant_each_row_is(shop: RunningBot) -> None:
+    """Seven rows of one T-shirt read "Organic cotton T-shirt (M / Navy)" and so on, as /stock,
+    orders and pick lists name them: a manager about to change one variant's price sees which."""
+    await tshirts(shop)
+    pid = await product_id(shop, "TEE-M-NVY")
+    async with miniapp(shop) as client:
+        listed = await (await client.get("/app/api/catalog/products?q=TEE", headers=tma(shop, ADMIN))).json()
+        sheet = await (await client.get(f"/app/api/catalog/products/{pid}", headers=tma(shop, ADMIN))).json()
+    names = {p["sku"]: p["name"] for p in listed["products"]}
+    assert names["TEE-M-NVY"] == sheet["name"] == "Organic cotton T-shirt (M / Navy)"
+    assert names["TEE"] == "Organic cotton T-shirt (S / White)"
+    assert len(set(names.values())) == 7
+    assert next(f for f in sheet["fields"] if f["field"] == "name")["value"] == "Organic cotton T-shirt"  # as typed
+
+
 async def test_other_roles_and_customers_get_403_problems_and_no_admin_link(shop: RunningBot) -> None:
     await hire(shop, 601, "Pia", "picker", "LON")
     await hire(shop, 602, "Sam", "support")
