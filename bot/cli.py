@@ -108,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser(
         "import",
         help="bulk set-up from CSV (products, warehouses, stock, carriers, boxes, suppliers, reorder, demand, "
-        "customers)",
+        "customers, prices)",
         description="Import a CSV file with a header row, as Excel or Google Sheets save it (comma, semicolon or tab; "
         "UTF-8 with or without BOM, UTF-16, Windows-1251). All-or-nothing: any bad row is reported "
         "with its line number and nothing is imported. Re-importing products updates them by SKU.",

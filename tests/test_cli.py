@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli import IMPORT_KINDS, main
 from bot.config import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,6 +77,17 @@ def test_the_installed_command_starts_without_a_traceback(tmp_path: Path) -> Non
 def test_every_subcommand_has_help(command: list[str], ordergram) -> None:
     result = ordergram(*command, "--help")
     assert result.returncode == 0 and "usage: ordergram" in result.stdout
+
+
+def test_the_help_and_readme_name_every_kind_import_takes(ordergram) -> None:
+    """`ordergram --help` and README's commands table list what `ordergram import` accepts."""
+    kinds = set(IMPORT_KINDS)
+    said = re.search(r"\bimport\s+bulk set-up from CSV \(([^)]*)\)", ordergram("--help").stdout)
+    assert said is not None
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `ordergram import "))
+    assert set(re.findall(r"[a-z]+", said.group(1))) == kinds, said.group(1)
+    assert set(row.split("`")[1].removeprefix("ordergram import ").split(" ")[0].split("\\|")) == kinds, row
 
 
 @pytest.mark.parametrize(
