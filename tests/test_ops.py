@@ -307,6 +307,9 @@ def test_a_kept_child_counts_where_labels_counts() -> None:
     assert BOT_API_CALLS.labels("testMethod", "200")._value.get() == before + 2
 
 
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
 async def test_readmes_metrics_table_names_every_job_the_scheduler_counts(shop: tuple[RunningBot, str]) -> None:
     """The jobs a tick and the hourly scan run, as /metrics labels them, are the ones README lists."""
     bot, base = shop
@@ -314,7 +317,6 @@ async def test_readmes_metrics_table_names_every_job_the_scheduler_counts(shop: 
     await jobs.tick()
     await jobs.hourly()
     counted = {dict(labels)["job"] for name, labels in await scrape(base) if name == "ordergram_job_runs_total"}
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    row = next(line for line in readme.splitlines() if line.startswith("| `ordergram_job_runs_total{job}`"))
+    row = next(line for line in README.splitlines() if line.startswith("| `ordergram_job_runs_total{job}`"))
     listed = set(re.findall(r"`([a-z_]+)`", row.split("|")[2]))
     assert counted and counted == listed
