@@ -39,6 +39,8 @@ STRINGS = {
     "add": N_("Add to cart"),
     "choose": N_("Choose options"),
     "more": N_("Show more"),
+    "not_found": N_("Nothing found for “{text}”. Try another word, a SKU or a barcode."),
+    "empty_category": N_("Nothing here for now."),
     "in_cart": N_("In cart: {n}"),
     "out_of_stock": N_("Out of stock"),
     "notify": N_("🔔 Notify me when back in stock"),

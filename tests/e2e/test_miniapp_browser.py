@@ -365,3 +365,24 @@ async def test_a_category_inside_another_shows_its_trail_and_each_step_opens_tha
         await page.evaluate("window.__pressBack()")  # Back returns to where the trail was pressed
         await expect(page.locator("nav.trail")).to_have_text("Clothing › Tops › Hoodies")
         assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Nothing found for “zzz <b>”. Try another word, a SKU or a barcode."),
+        ("ru", "По запросу «zzz <b>» ничего не нашлось. Попробуйте другое слово, артикул или штрихкод."),
+    ],
+)
+async def test_a_search_that_finds_nothing_says_so_as_the_chat_does(shop: RunningBot, language: str, said: str) -> None:
+    """The storefront showed the search's heading over an empty grid, as if still loading."""
+    from playwright.async_api import expect
+
+    reader = init_data(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client, browser_page("not-found", reader) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await expect(page.locator("article.card").first).to_be_visible()
+        await page.locator("#search").fill("zzz <b>")
+        await page.locator("#search").press("Enter")
+        await expect(page.locator("section .empty")).to_have_text(said)
+        await expect(page.locator("article.card")).to_have_count(0)

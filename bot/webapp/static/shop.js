@@ -101,6 +101,9 @@ async function grid(query, title, append = false) {
         `${c.name} (${c.count})`)));
     cards.append(...found.products.map(productCard));
     chips.hidden = !chips.childElementCount;
+    if (next === 0 && !found.products.length && !chips.childElementCount) {  // as the chat says it
+      cards.append(el("p", { class: "empty" }, query.q ? t("not_found", { text: query.q }) : t("empty_category")));
+    }
     next = found.page + 1;
     more.hidden = next >= found.pages;
   };
