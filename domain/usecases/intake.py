@@ -314,18 +314,20 @@ async def _delivery(uow: UnitOfWork, request: ApiOrderRequest) -> tuple[Delivery
         code = request.pickup_point.strip().upper()
         point = next((w for w in await uow.warehouses.all() if w.code == code and w.is_pickup_point), None)
         if point is None or point.id is None:
-            raise InvalidField(field="delivery.pickup_point", reason=f"{code} is not a pickup point")
+            raise InvalidField(field="pickup_point", reason=f"{code} is not a pickup point")
         where = (point.latitude, point.longitude) if point.latitude is not None and point.longitude else None
         return Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=point.id), where
     address = (request.address or "").strip()
     if not address or len(address) > 500:
-        raise InvalidField(field="delivery.address", reason="1–500 characters")
+        raise InvalidField(field="address", reason="1–500 characters")
     location = (request.latitude, request.longitude)
-    if (location[0] is None) != (location[1] is None):
-        raise InvalidField(field="delivery", reason="latitude and longitude go together")
+    if (location[0] is None) != (location[1] is None):  # named as the body names them: the one given alone
+        raise InvalidField(
+            field="latitude" if location[1] is None else "longitude", reason="latitude and longitude go together"
+        )
     if location[0] is not None and location[1] is not None:
         if not (-90 <= location[0] <= 90 and -180 <= location[1] <= 180):
-            raise InvalidField(field="delivery", reason="latitude or longitude out of range")
+            raise InvalidField(field="latitude", reason="latitude or longitude out of range")
         return Delivery(DeliveryMethod.COURIER, address, location[0], location[1]), (location[0], location[1])
     return Delivery(DeliveryMethod.COURIER, address), None
 

@@ -189,7 +189,9 @@ async def test_bad_requests_are_problems_naming_the_field_and_change_nothing(api
         ({**ORDER, "currency": "XYZ"}, 422, "currency"),
         ({**ORDER, "currency": "USD"}, 422, "currency"),  # no rate set: the shop does not take it
         ({**ORDER, "pickup_point": "MAN"}, 422, "delivery"),  # an address and a pickup point
-        ({**ORDER, "address": None, "pickup_point": "LON"}, 422, "delivery.pickup_point"),
+        ({**ORDER, "address": None, "pickup_point": "LON"}, 422, "pickup_point"),  # the body's own name
+        ({**ORDER, "address": "  "}, 422, "address"),
+        ({**ORDER, "latitude": None}, 422, "longitude"),  # given without its latitude
         ({**ORDER, "customer": {"name": "No Contact"}}, 422, "customer"),
         ({**ORDER, "customer": {**ORDER["customer"], "phone": "call me"}}, 422, "customer.phone"),
         ({**ORDER, "shipping": "-1"}, 422, "shipping"),
