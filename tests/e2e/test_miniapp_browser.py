@@ -386,3 +386,33 @@ async def test_a_search_that_finds_nothing_says_so_as_the_chat_does(shop: Runnin
         await page.locator("#search").press("Enter")
         await expect(page.locator("section .empty")).to_have_text(said)
         await expect(page.locator("article.card")).to_have_count(0)
+
+
+async def test_a_refused_add_or_quantity_change_stays_on_screen(shop: RunningBot) -> None:
+    """The page was redrawn after the refusal, which hid the message at once: nothing said why."""
+    from playwright.async_api import expect
+
+    from tests.e2e.test_variants import tshirts
+
+    await tshirts(shop)
+    async with shop.runtime.sessions() as session:
+        medium = await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == "TEE-M-NVY"))
+    async with miniapp(shop) as client, browser_page("refused", init_data(shop, CUSTOMER)) as page:
+        await page.goto(str(client.make_url(f"/app/shop?product={medium}")))
+        await expect(page.locator("article.product")).to_have_attribute("data-sku", "TEE-M-NVY")
+        await add_to_cart(SandboxUser(shop.server, 502, "Bob"), "TEE-M-NVY", 3)  # the last 3, meanwhile
+        await page.locator("article.product button.add").click()
+        await expect(page.locator("#error")).to_contain_text("only 0 available")
+        await expect(page.locator("#error")).to_be_visible()
+        await page.locator('[data-option="Colour"] button[data-value="White"]').click()  # M / White: 8
+        await page.locator("article.product button.add").click()
+        await expect(page.locator("#cart-count")).to_have_text("1")
+        await page.locator("#cart-button").click()
+        line = page.locator('li[data-sku="TEE-M-WHT"]')
+        for _ in range(7):
+            await line.get_by_role("button", name="+").click()
+        await expect(line.locator(".quantity")).to_have_text("8")
+        await line.get_by_role("button", name="+").click()
+        await expect(page.locator("#error")).to_contain_text("only 8 available")
+        await expect(page.locator("#error")).to_be_visible()
+        await expect(line.locator(".quantity")).to_have_text("8")

@@ -66,6 +66,7 @@ async function addToCart(product) {
     await refreshCartCount(updated);
     tg && tg.HapticFeedback && tg.HapticFeedback.notificationOccurred("success");
   }
+  return updated;
 }
 
 async function home() {
@@ -160,8 +161,8 @@ async function notifyMe(p) {
 
 // The chosen variant goes into the cart; the page then says how many of it the cart holds.
 async function addChosen(p) {
-  await addToCart(p);
-  await show(() => productPage(p.id), false);
+  // Redrawn only when added: a redraw hides the refusal ("only 2 available") addToCart shows.
+  if (await addToCart(p)) await show(() => productPage(p.id), false);
 }
 
 async function cartPage() {
@@ -173,9 +174,10 @@ async function cartPage() {
     return;
   }
   const change = (line, quantity) => async () => {
-    await api("/app/api/shop/cart", { method: "POST", json: { product_id: line.product_id, quantity } })
-      .catch((error) => showError(error.message));
-    show(cartPage, false);
+    const refused = await api("/app/api/shop/cart", { method: "POST", json: { product_id: line.product_id, quantity } })
+      .then(() => null, (error) => error.message);
+    await show(cartPage, false);
+    if (refused) showError(refused);  // after the redraw, which hides the last message
   };
   view.replaceChildren(
     el("h2", {}, t("cart")),
