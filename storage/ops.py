@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import func, select, text
+from sqlalchemy import case, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.campaigns import CAMPAIGN_PRIORITY
 from domain.stock import ReservationKind
 from domain.usecases.jobs import SCHEDULER_LOCK
 from storage import models as m
@@ -20,7 +21,9 @@ class OpsFigures:
     revision: str | None  # the schema the database is at (alembic_version)
     scheduler_holder: str | None  # who holds the scheduler's lease, if anyone does now
     outbox_backlog: int  # messages neither sent nor given up
-    outbox_oldest: datetime | None  # when the oldest of them was written
+    # When the oldest of them was written, a campaign's aside: paced behind every order's message at
+    # Telegram's rate, a big one's last messages wait their turn for longer than a readiness limit.
+    outbox_oldest: datetime | None
     holds_active: int  # cart holds not yet expired
 
 
@@ -43,9 +46,10 @@ async def ops_figures(sessions: async_sessionmaker[AsyncSession], now: datetime)
     async with sessions() as session, session.begin():
         revision = (await session.execute(text("SELECT version_num FROM alembic_version"))).scalar()
         holder = await session.scalar(select(lock.holder).where(lock.name == SCHEDULER_LOCK, lock.expires_at > now))
+        not_campaign = case((o.priority < CAMPAIGN_PRIORITY, o.created_at))
         backlog, oldest = (
             await session.execute(
-                select(func.count(), func.min(o.created_at)).where(o.sent_at.is_(None), o.failed_at.is_(None))
+                select(func.count(), func.min(not_campaign)).where(o.sent_at.is_(None), o.failed_at.is_(None))
             )
         ).one()
         holds = await session.scalar(
