@@ -213,9 +213,7 @@ async def test_a_long_campaign_queued_behind_the_orders_does_not_make_the_shop_n
     now = runtime.clock.now()
     async with runtime.sessions() as session, session.begin():
         session.add(
-            m.OutboxRow(
-                chat_id=5, template="campaign", created_at=now, next_attempt_at=now, priority=CAMPAIGN_PRIORITY
-            )
+            m.OutboxRow(chat_id=5, template="campaign", created_at=now, next_attempt_at=now, priority=CAMPAIGN_PRIORITY)
         )
     runtime.clock.advance(seconds=runtime.settings.ready_outbox_max_age_seconds + 60)
     await Jobs(runtime).leading()
