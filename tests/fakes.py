@@ -26,7 +26,7 @@ from domain.fx import FxRate
 from domain.money import Money
 from domain.orders import HistoryEntry, Order
 from domain.pricing import RETAIL, PriceRule
-from domain.stock import Reservation, StockDrift, StockLevel
+from domain.stock import BinQuantity, Reservation, StockDrift, StockLevel
 from domain.stock_counts import BinCount, plan_bin_counts
 from domain.variants import Sibling
 from domain.warehouse import BinCode, Warehouse
@@ -291,6 +291,14 @@ class FakeWarehouses(_Repo):
         warehouse.id = existing.id if existing and existing.id else self.st.new_id()
         self.st.warehouses[warehouse.id] = replace(warehouse, zones=())  # as in SQL: zones are the bins in use
         return warehouse
+
+
+class FakeInventory(_Repo):
+    """The bins' quantities a stock count reads (the rest of ``InventoryRepository`` is SQL's alone)."""
+
+    async def bins(self, product_ids: Sequence[int]) -> list[BinQuantity]:
+        held = [BinQuantity(p, w, code, q) for (p, w, code), q in self.st.bins.items() if p in product_ids and q > 0]
+        return sorted(held, key=lambda b: (b.warehouse_id, b.bin_code))
 
 
 class FakeStock(_Repo):
@@ -578,6 +586,7 @@ class FakeUnitOfWork:
         self.products = FakeProducts(self)
         self.warehouses = FakeWarehouses(self)
         self.stock = FakeStock(self)
+        self.inventory = FakeInventory(self)
         self.journal = FakeJournal(self)
         self.orders = FakeOrders(self)
         self.fx = FakeFx(self)

@@ -17,6 +17,7 @@ from domain.errors import DomainError, ImportRejected, InsufficientStock, Reason
 from domain.i18n import N_
 from domain.imports import (
     NESTED_PARENT,
+    StockRow,
     parents_outside,
     parse_boxes,
     parse_carriers,
@@ -33,7 +34,7 @@ from domain.stock_counts import BinCount, CountsRefused
 from domain.usecases.backorders import fill_backorders, import_terms
 from domain.usecases.customers import find_customer
 from domain.variants import check_family_category, check_variants
-from domain.warehouse import DEFAULT_BIN
+from domain.warehouse import DEFAULT_BIN, normal_bin
 from domain.weeks import week_start
 
 HISTORY_WEEKS = 104  # demand kept for forecasts: two years at most, older says little about next month
@@ -299,6 +300,8 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
         # products, a few have subscribers): read before and after for those alone.
         watched = sorted({p for _, p in await uow.subscriptions.waiting(touched)})
         before = await available_by_product(uow, watched)
+        if kept := await _kept_elsewhere(uow, [r for r in rows if not r.bin], products, warehouses):
+            raise ImportRejected(kept)
         counts = [BinCount(products[r.sku], warehouses[r.warehouse], r.bin or DEFAULT_BIN, r.quantity) for r in rows]
         try:  # all rows in a few statements, decided row by row as single counts would be
             deltas = await uow.stock.set_bin_quantities(counts, "stock import", actor, now)
@@ -317,6 +320,29 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
         await notify_back_in_stock(uow, [p for p in watched if before.get(p, 0) <= 0 < after.get(p, 0)], now)
         await uow.commit()
     return ImportReport(created=0, updated=changed, unchanged=len(rows) - changed)
+
+
+KEPT_IN_BINS = N_("{sku} is kept in bin(s) {bins} in {warehouse}: name the bin (a row without one counts {default})")
+
+
+async def _kept_elsewhere(
+    uow: UnitOfWork, rows: list[StockRow], products: dict[str, int], warehouses: dict[str, int]
+) -> list[Problem]:
+    """Rows without a bin (they count the default bin) of products kept in other bins there: a
+    warehouse counted without bins had the count beside what its bins held, twice the stock."""
+    if not rows:
+        return []
+    default = normal_bin(DEFAULT_BIN)
+    held: dict[tuple[int, int], list[str]] = {}
+    for found in await uow.inventory.bins(sorted({products[r.sku] for r in rows})):
+        if found.bin_code != default:
+            held.setdefault((found.product_id, found.warehouse_id), []).append(found.bin_code)
+    problems: list[Problem] = []
+    for r in rows:
+        if bins := held.get((products[r.sku], warehouses[r.warehouse])):
+            params = {"sku": r.sku, "bins": ", ".join(sorted(bins)[:5]), "warehouse": r.warehouse, "default": default}
+            problems.append((r.line, problem(KEPT_IN_BINS, **params)))
+    return problems
 
 
 async def available_by_product(uow: UnitOfWork, product_ids: list[int]) -> dict[int, int]:

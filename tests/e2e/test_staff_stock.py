@@ -329,3 +329,24 @@ async def test_a_maximum_level_under_the_reorder_point_is_refused_saying_so(shop
         }[language]
     )
     assert (await manager.send("/reorder 22197 LON 10 10")).last.text != refused.last.text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_count_without_a_bin_of_a_product_kept_in_other_bins_is_refused_naming_them(
+    shop: RunningBot, language: str
+) -> None:
+    """A warehouse counted without bins: "85123A,LON,790" set the default bin to 790 beside the
+    bin that held its 806, and LON had twice what was on its shelves."""
+    before = await _on_hand(shop, "85123A", "LON")
+    manager = await hire(shop, 99, "Mo", "manager", language=language)
+    counted = b"sku,warehouse,quantity\n85099B,LON,5\n85123A,LON,790\n"  # 85099B has no bin in LON yet
+    refused = await manager.send_document(counted, "stock.csv", "/import")
+    expected = {
+        "en": "85123A is kept in bin(s) B-06-06-3 in LON: name the bin (a row without one counts MAIN-00-00-0)",
+        "ru": "85123A лежит на складе LON в ячейках B-06-06-3: укажите ячейку (строка без неё считает MAIN-00-00-0)",
+    }[language]
+    assert f"stock.csv:3: {expected}" in refused.last.text and "stock.csv:2" not in refused.last.text
+    assert await _on_hand(shop, "85123A", "LON") == before
+    named = b"sku,warehouse,bin,quantity\n85123A,LON,B-06-06-3,796\n"
+    await manager.send_document(named, "stock.csv", "/import")
+    assert (await _on_hand(shop, "85123A", "LON"))[0] == before[0] - 10
