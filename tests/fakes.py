@@ -175,7 +175,12 @@ class FakeProducts(_Repo):
         found = [
             p
             for p in sorted(self.st.products.values(), key=lambda p: p.sku)
-            if (not needle or needle in p.sku.lower() or needle in p.name.lower() or p.barcode == text.strip())
+            if (
+                not needle
+                or needle in p.sku.lower()
+                or any(needle in name.lower() for name in (p.name, *p.names.values()))
+                or p.barcode == text.strip()
+            )
             and (status is None or p.status.value == status)
             and (category_id is None or p.category_id == category_id)
         ]

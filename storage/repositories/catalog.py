@@ -360,7 +360,7 @@ class SqlProducts:
     async def staff_list(
         self, text: str, status: str | None, category_id: int | None, offset: int, limit: int
     ) -> tuple[list[Product], int]:
-        p = m.ProductRow
+        p, t = m.ProductRow, m.ProductTranslationRow
         where: list[ColumnElement[bool]] = []
         needle = text.strip()
         if needle:
@@ -369,6 +369,9 @@ class SqlProducts:
                 func.lower(p.sku).like(pattern, escape="\\")
                 | func.lower(p.name).like(pattern, escape="\\")
                 | (p.barcode == needle)
+                | p.id.in_(  # its name in another language, as a customer's search finds it
+                    select(t.product_id).where(func.lower(t.name).like(pattern, escape="\\"))
+                )
             )
         if status is not None:
             where.append(p.status == status)

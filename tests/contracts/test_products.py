@@ -315,11 +315,12 @@ async def test_the_staff_list_finds_every_variant_hidden_ones_too_by_sku_name_or
             [
                 Product("MUG-2", "Blue mug", "Kitchen", barcode="4006381333931"),
                 Product("MUG-1", "Red 50%_mug", "Kitchen", status=ProductStatus.HIDDEN),
-                Product("HAT-1", "Hat", "Hats", status=ProductStatus.DISCONTINUED),
+                Product("HAT-1", "Hat", "Hats", status=ProductStatus.DISCONTINUED, names={"ru": "Шляпа"}),
             ]
         )
         await uow.commit()
     async with uow:
+        assert [p.sku for p in (await uow.products.staff_list("шляпа", None, None, 0, 10))[0]] == ["HAT-1"]
         every, total = await uow.products.staff_list("", None, None, 0, 10)
         assert [p.sku for p in every] == ["HAT-1", "MUG-1", "MUG-2"] and total == 3
         page, total = await uow.products.staff_list("", None, None, 1, 1)

@@ -17,6 +17,7 @@ from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, refused_calls, staff_shop
+from tests.e2e.journeys import name_in_russian
 from tests.e2e.miniapp import miniapp, tma
 from tests.e2e.test_variants import tshirts
 from tests.fakes import FakeClock
@@ -177,6 +178,16 @@ async def test_the_list_and_the_sheet_say_which_variant_each_row_is(shop: Runnin
     assert names["TEE"] == "Organic cotton T-shirt (S / White)"
     assert len(set(names.values())) == 7
     assert next(f for f in sheet["fields"] if f["field"] == "name")["value"] == "Organic cotton T-shirt"  # as typed
+
+
+async def test_search_finds_a_product_by_its_name_in_another_language(shop: RunningBot) -> None:
+    """A Russian-speaking manager types the Russian name a products file gave (``name_ru``), as a
+    customer's search finds it: the list is not empty because the shop's default language is English."""
+    await name_in_russian(shop, "23843", "Бумажная птичка")
+    async with miniapp(shop) as client:
+        headers = tma(shop, ADMIN, language="ru")
+        found = await (await client.get("/app/api/catalog/products?q=птичка", headers=headers)).json()
+    assert [p["sku"] for p in found["products"]] == ["23843"] and found["total"] == 1
 
 
 async def test_other_roles_and_customers_get_403_problems_and_no_admin_link(shop: RunningBot) -> None:
