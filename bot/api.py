@@ -36,6 +36,7 @@ from domain.usecases.intake import (
     InvalidField,
     PaymentState,
     RequestInProgress,
+    ShortLine,
     api_carrier_event,
     api_order,
     api_receipt,
@@ -215,6 +216,8 @@ def _domain_problem(error: DomainError) -> ApiProblem:
         return ApiProblem(403, "Missing scope", detail, scope=error.params["scope"])
     if isinstance(error, CreditLimitExceeded):
         return ApiProblem(422, "Credit limit exceeded", detail, field="payment")
+    if isinstance(error, ShortLine):  # a field, but a conflict with the stock
+        return ApiProblem(409, "Insufficient stock", detail, field=str(error.params.get("field")))
     if isinstance(error, InvalidField):
         return ApiProblem(422, "Invalid field", detail, field=str(error.params.get("field")))
     if isinstance(error, NotFound):

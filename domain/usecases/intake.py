@@ -32,6 +32,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.stock import MAX_LINE_QUANTITY, StockLevel
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.checkout import (
+    CartChanged,
     CheckoutPolicy,
     allocation_rows,
     check_credit,
@@ -57,6 +58,11 @@ class InvalidField(DomainError):
     """A request field that is well-formed JSON but not acceptable; names the field."""
 
     key = N_("{field}: {reason}")
+
+
+class ShortLine(InvalidField):
+    """A line asking for more than the warehouses have: a conflict with the stock (409), named by
+    its place in the request (a chat's refusal speaks of a cart a channel does not have)."""
 
 
 class IdempotencyConflict(DomainError):
@@ -181,7 +187,13 @@ async def _place(
     shipping = _money(request.shipping, cart.currency, "shipping")
     for line in cart.lines:
         await release_expired_holds(uow, line.product.id or 0, now)
-    decision, _ = await route_or_explain(uow, cart, None, point)
+    try:
+        decision, _ = await route_or_explain(uow, cart, None, point)
+    except CartChanged as short:
+        name, available = short.params["name"], short.params["available"]
+        i, line = next((i, line) for i, line in enumerate(cart.lines) if line.product.display_name == name)
+        reason = f"only {available} of {line.product.sku} available now"
+        raise ShortLine(field=f"lines.{i}.quantity", reason=reason) from None
     await reserve_routed(uow, cart, decision)
     payment = {
         PaymentState.PAID: PaymentMethod.CARD,

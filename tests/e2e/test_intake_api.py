@@ -196,7 +196,7 @@ async def test_bad_requests_are_problems_naming_the_field_and_change_nothing(api
         ({**ORDER, "customer": {**ORDER["customer"], "phone": "call me"}}, 422, "customer.phone"),
         ({**ORDER, "shipping": "-1"}, 422, "shipping"),
         ({**ORDER, "surprise": 1}, 422, "surprise"),
-        ({**ORDER, "lines": [{"sku": "85123A", "quantity": 9999}]}, 409, "lines"),  # more than in stock
+        ({**ORDER, "lines": [{"sku": "85123A", "quantity": 9999}]}, 409, "lines.0.quantity"),  # more than in stock
     ]
     for i, (body, status, field) in enumerate(cases):
         got, problem = await post(body, key=f"bad-{i}")
@@ -478,3 +478,15 @@ async def test_api_orders_get_the_running_promotions_and_a_promo_code_refused_wi
     assert await _count(shop, m.OrderRow) == orders
     without = await client.post("/api/v1/orders", json=ORDER, headers={**auth, "Idempotency-Key": "promo-2"})
     assert without.status == 201 and (await without.json())["discount"] == "0.20"
+
+
+async def test_a_line_short_of_stock_is_named_by_its_place_without_a_word_of_a_cart(api, shop: RunningBot) -> None:
+    """The problem said "…only 806 available now. Your cart was not changed; please adjust it." with
+    the field "lines": a channel has no cart, and could not tell which of its lines was short."""
+    client, auth = api
+    body = {**ORDER, "lines": [{"sku": "22197", "quantity": 1}, {"sku": "85123A", "quantity": 9999}]}
+    answer = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": "short-1"})
+    problem = await answer.json()
+    assert answer.status == 409 and problem["field"] == "lines.1.quantity", problem
+    assert "cart" not in problem["detail"] and "85123A" in problem["detail"], problem
+    assert await _count(shop, m.OrderRow) == 0
