@@ -182,9 +182,18 @@ class FakeProducts(_Repo):
                 or p.barcode == text.strip()
             )
             and (status is None or p.status.value == status)
-            and (category_id is None or p.category_id == category_id)
+            and (category_id is None or self._inside(p.category_id, category_id))
         ]
         return copy.deepcopy(found[offset : offset + limit]), len(found)
+
+    def _inside(self, category_id: int | None, ancestor: int) -> bool:
+        seen: set[int] = set()
+        while category_id is not None and category_id not in seen:
+            if category_id == ancestor:
+                return True
+            seen.add(category_id)
+            category_id = self.st.category_parent.get(category_id)
+        return False
 
     async def sku_with_barcode(self, barcode: str) -> str | None:
         return next((p.sku for p in self.st.products.values() if p.barcode == barcode), None)

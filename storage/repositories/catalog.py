@@ -375,8 +375,11 @@ class SqlProducts:
             )
         if status is not None:
             where.append(p.status == status)
-        if category_id is not None:
-            where.append(p.category_id == category_id)
+        if category_id is not None:  # and every category inside it, as the storefront's page leads to them
+            c = m.CategoryRow
+            tree = select(c.id).where(c.id == category_id).cte("inside", recursive=True)
+            tree = tree.union(select(c.id).join(tree, c.parent_id == tree.c.id))
+            where.append(p.category_id.in_(select(tree.c.id)))
         total = await self.s.scalar(select(func.count()).select_from(p).where(*where)) or 0
         ids = (await self.s.scalars(select(p.id).where(*where).order_by(p.sku).offset(offset).limit(limit))).all()
         return await self._in_order(ids), total

@@ -332,6 +332,9 @@ async def test_the_staff_list_finds_every_variant_hidden_ones_too_by_sku_name_or
         assert [p.sku for p in hidden] == ["MUG-1"] and total == 1
         hats = every[0].category_id
         assert [p.sku for p in (await uow.products.staff_list("", None, hats, 0, 10))[0]] == ["HAT-1"]
+        await uow.products.link_categories({"Kitchen": "Home"})  # a category takes in those inside it
+        home = next(n.id for n in await uow.products.category_nodes() if n.name == "Home")
+        assert [p.sku for p in (await uow.products.staff_list("", None, home, 0, 10))[0]] == ["MUG-1", "MUG-2"]
         assert (await uow.products.staff_list("%", None, None, 0, 10))[1] == 1  # a literal percent sign
 
 

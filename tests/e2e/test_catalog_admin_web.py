@@ -190,6 +190,24 @@ async def test_search_finds_a_product_by_its_name_in_another_language(shop: Runn
     assert [p["sku"] for p in found["products"]] == ["23843"] and found["total"] == 1
 
 
+async def test_a_category_filter_takes_in_the_categories_inside_it(shop: RunningBot) -> None:
+    """The T-shirt put in Clothing > T-shirts is under Clothing: filtered by Clothing, the list
+    shows it (the storefront's Clothing page leads to it), and filtered by T-shirts too."""
+    await tshirts(shop)
+    pid = await product_id(shop, "TEE")
+    async with miniapp(shop) as client:
+        headers = tma(shop, ADMIN)
+        path = {"field": "category", "value": "Clothing > T-shirts"}
+        assert (await client.post(f"/app/api/catalog/products/{pid}", json=path, headers=headers)).status == 200
+        meta = await (await client.get("/app/api/catalog", headers=headers)).json()
+        ids = {c["name"]: c["id"] for c in meta["categories"]}
+        listed = "/app/api/catalog/products?category="
+        clothing = await (await client.get(f"{listed}{ids['Clothing']}", headers=headers)).json()
+        shirts = await (await client.get(f"{listed}{ids['T-shirts']}", headers=headers)).json()
+    assert clothing["total"] == shirts["total"] == 7
+    assert {p["category"] for p in clothing["products"]} == {"T-shirts"}
+
+
 async def test_other_roles_and_customers_get_403_problems_and_no_admin_link(shop: RunningBot) -> None:
     await hire(shop, 601, "Pia", "picker", "LON")
     await hire(shop, 602, "Sam", "support")
