@@ -57,6 +57,7 @@ STRINGS = {
     "place_order": N_("Place order"),
     "placed": N_("Order {code} placed ✅ The confirmation is in the chat."),
     "subtotal": N_("Subtotal"),
+    "total": N_("Total"),
     "dashboard": N_("Dashboard"),
     "by_status": N_("Orders by status"),
     "today": N_("Today"),

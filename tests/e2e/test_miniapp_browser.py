@@ -52,6 +52,7 @@ async def test_storefront_browse_add_to_cart_and_check_out_cash_on_delivery(shop
         await page.locator("#place-order").click()
         placed = page.locator(".placed")
         await expect(placed).to_contain_text("placed")
+        await expect(page.locator(".total")).to_have_text("Total: £4.58")  # the order's, pickup: no shipping
         code = await placed.get_attribute("data-order")
     async with shop.runtime.sessions() as session:
         order = await session.scalar(select(m.OrderRow).where(m.OrderRow.code == code))

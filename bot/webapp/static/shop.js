@@ -224,8 +224,9 @@ async function checkoutPage() {
     state.checkoutKey = null;
     await refreshCartCount();
     state.stack = [home];
-    const said = (key) => view.replaceChildren(
-      el("p", { class: "placed", "data-order": placed.code }, t(key, { code: placed.code })));
+    const said = (key) => view.replaceChildren(  // with what it comes to, shipping and discounts in
+      el("p", { class: "placed", "data-order": placed.code }, t(key, { code: placed.code })),
+      el("p", { class: "price total" }, `${t("total")}: ${money(placed.total)}`));
     said(placed.invoice_link ? "unpaid" : "placed");
     tg && tg.MainButton && tg.MainButton.hide();
     if (placed.invoice_link && tg && tg.openInvoice) {
