@@ -169,7 +169,12 @@ async def post_login(request: web.Request) -> web.Response:
             agent=request.headers.get("User-Agent", ""),
         )
     except DomainError:
-        raise WebProblem(401, "Unauthorized", _("This sign-in link is invalid, expired or already used.")) from None
+        said = _("This sign-in link is invalid, expired or already used.")
+        if "text/html" not in request.headers.get("Accept", ""):
+            raise WebProblem(401, "Unauthorized", said) from None
+        page = request.app[RENDER]("login.html.j2", token="", error=said)  # the form posted: a page answers
+        page.set_status(401)
+        return page
     response = web.HTTPSeeOther("/app/dashboard")
     response.set_cookie(
         SESSION_COOKIE,

@@ -174,3 +174,20 @@ async def test_the_pages_refusals_are_said_in_the_readers_language(shop: Running
         assert re.search("[а-яА-Я]", detail) and not re.search(
             "[a-zA-Z]{3}", detail.replace("Telegram", "").replace("/dashboard", "")
         ), detail
+
+
+async def test_a_spent_sign_in_link_answers_the_browser_with_a_page_in_its_language(shop: RunningBot) -> None:
+    """The sign-in button posts a form: a link already used (or too old) answers a page saying so
+    in the browser's language, with the way to a new one; not a JSON document the browser prints."""
+    markup = (await SandboxUser(shop.server, ADMIN, "Ada").send("/dashboard")).last.reply_markup or {}
+    link = next(b["url"] for row in markup["inline_keyboard"] for b in row if "url" in b)
+    token = link.split("token=", 1)[1]
+    browser = {"Accept": "text/html,application/xhtml+xml", "Accept-Language": "ru-RU,ru;q=0.9"}
+    async with miniapp(shop) as client:
+        first = await client.post("/app/login", data={"token": token}, allow_redirects=False, headers=browser)
+        again = await client.post("/app/login", data={"token": token}, allow_redirects=False, headers=browser)
+        page = await again.text()
+    assert first.status == 303
+    assert (again.status, again.content_type) == (401, "text/html")
+    assert "Ссылка для входа неверна, устарела или уже использована." in page and "/dashboard" in page
+    assert 'name="token"' not in page  # nothing left to press
