@@ -68,14 +68,14 @@ async def test_a_500_category_tree_and_a_100000_product_shelf_browse_within_tele
     alice = SandboxUser(running.server, 1901, "Alice")
     top = (await alice.send("/catalog")).last
     store = await down(alice, top, "Big store")
-    assert "100480 products here and below" in store.text  # the count includes every shelf below
+    assert "100,480 products here and below" in store.text  # the count includes every shelf below
     assert breadcrumb(store) == "Catalog › Big store" and "Page 1 of 4" in store.text
     assert store.button_texts()[:2] == ["Aisle 01 (24)", "Aisle 02 (24)"]  # counts include the shelves below
     aisle = await down(alice, store, "Aisle 20")
     assert breadcrumb(aisle) == "Catalog › Big store › Aisle 20" and "Shelf 20-01 (1)" in aisle.button_texts()
     shelf = await down(alice, aisle, BIG_SHELF)
     assert breadcrumb(shelf) == f"Catalog › Big store › Aisle 20 › {BIG_SHELF}"
-    assert "Page 1 of 16667" in shelf.text and "100001 products here and below" in shelf.text
+    assert "Page 1 of 16667" in shelf.text and "100,001 products here and below" in shelf.text
     assert shelf.button_texts()[:2] == ["Bolt 000000", "Bolt 000001"] and within_limits(shelf)
     second = (await alice.press(shelf, "Next")).last
     assert "Page 2 of 16667" in second.text and second.button_texts()[0] == "Bolt 000006"
