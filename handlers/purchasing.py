@@ -9,7 +9,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from domain.errors import InvalidQuantity
+from domain.errors import InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.ports import Clock, UnitOfWork
 from domain.purchasing import PoStatus, PurchaseOrder
@@ -37,6 +37,13 @@ PO_LINES_SHOWN = 50
 def _number(text: str) -> int:
     if not text.isdecimal() or len(text) > 9:  # more digits is no number or count (nor fits a database column)
         raise InvalidQuantity(maximum=MAX_PO_QUANTITY)
+    return int(text)
+
+
+def _po_number(text: str) -> int:
+    """A purchase order's number: anything that cannot be one names no purchase order (not a bad quantity)."""
+    if not text.isdecimal() or len(text) > 9:
+        raise NotFound()
     return int(text)
 
 
@@ -74,20 +81,21 @@ async def po_command(
         listed = renderer.render("staff/po_list.html.j2", orders=orders, suppliers=suppliers, warehouses=warehouses)
         await message.answer(listed)
     elif len(args) == 1:
-        await _show(message, uow, renderer, staff_id, _number(args[0]))
+        await _show(message, uow, renderer, staff_id, _po_number(args[0]))
     elif args[0] == "qty" and len(args) == 4:
-        await set_po_quantity(uow, staff_id=staff_id, number=_number(args[1]), sku=args[2], quantity=_number(args[3]))
-        await _show(message, uow, renderer, staff_id, _number(args[1]))
+        number = _po_number(args[1])
+        await set_po_quantity(uow, staff_id=staff_id, number=number, sku=args[2], quantity=_number(args[3]))
+        await _show(message, uow, renderer, staff_id, number)
     elif args[0] == "receive" and len(args) in (2, 4):
         sku, quantity = (args[2], _number(args[3])) if len(args) == 4 else (None, None)
-        po = await receive_po(uow, clock, staff_id=staff_id, number=_number(args[1]), sku=sku, quantity=quantity)
+        po = await receive_po(uow, clock, staff_id=staff_id, number=_po_number(args[1]), sku=sku, quantity=quantity)
         await message.answer(
             _("Received into stock. Purchase order {number} is now {status}.").format(
                 number=po.id, status=label("po_status", po.status.value)
             )
         )
     elif args[0] == "close" and len(args) == 2:
-        po = await close_po(uow, staff_id=staff_id, number=_number(args[1]))
+        po = await close_po(uow, staff_id=staff_id, number=_po_number(args[1]))
         await message.answer(
             _("Purchase order {number} is closed: what it still expected is no longer coming.").format(number=po.id)
         )

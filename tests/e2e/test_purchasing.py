@@ -80,6 +80,11 @@ async def test_purchase_orders_are_for_managers(shop: RunningBot) -> None:
         f"Purchase order {po.id} is draft: it can no longer be changed that way."
     )
     assert (await manager.send("/po 9999")).last.text == "Nothing was found."
+    for text in ("/po 99999999999", "/po receive 99999999999", "/po close 99999999999", "/po qty 99999999999 84077 5"):
+        assert (await manager.send(text)).last.text == "Nothing was found.", text  # no such PO, not a bad quantity
+    assert (await manager.send(f"/po qty {po.id} 84077 99999999999")).last.text == (
+        "Quantity must be a whole number from 1 to 1000000."
+    )
     assert (await manager.send("/po frobnicate 1 2")).last.text.startswith("Usage: /po")
 
 
