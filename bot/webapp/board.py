@@ -150,7 +150,11 @@ async def get_login(request: web.Request) -> web.Response:
     """A page with a button: the link is used by the POST, so a link preview or a
     prefetching browser that GETs it does not spend it."""
     token = request.query.get("token", "")
-    return request.app[RENDER]("login.html.j2", token=token)
+    page = request.app[RENDER]("login.html.j2", token=token)
+    # Under "no-referrer" a browser's form POST says "Origin: null", which the cross-site check
+    # refuses: the button's own origin must go with it (to this server only).
+    page.headers["Referrer-Policy"] = "same-origin"
+    return page
 
 
 async def post_login(request: web.Request) -> web.Response:

@@ -417,3 +417,24 @@ async def test_a_refused_add_or_quantity_change_stays_on_screen(shop: RunningBot
         await expect(page.locator("#error")).to_contain_text("only 8 available")
         await expect(page.locator("#error")).to_be_visible()
         await expect(line.locator(".quantity")).to_have_text("8")
+
+
+async def sign_in_link(shop: RunningBot) -> str:
+    reply = await SandboxUser(shop.server, ADMIN, "Ada").send("/dashboard")
+    markup = reply.last.reply_markup or {}
+    return str(next(b["url"] for row in markup["inline_keyboard"] for b in row if "url" in b))
+
+
+async def test_the_chats_sign_in_link_signs_a_real_browser_in(shop: RunningBot) -> None:
+    """Opened in a browser, the link's page posts its button's form with the page's own origin
+    (the page was served "no-referrer", so Chromium said "Origin: null" and every sign-in was
+    refused as cross-site); the dashboard then reads with the cookie, live."""
+    from playwright.async_api import expect
+
+    token = (await sign_in_link(shop)).split("token=", 1)[1]
+    async with miniapp(shop) as client, browser_page("sign-in", "") as page:
+        await page.goto(str(client.make_url(f"/app/login?token={token}")))
+        await page.click("#sign-in")
+        await expect(page.locator('[data-tile="by_status"]')).to_be_visible()
+        await expect(page.locator("#live")).to_be_visible()
+        assert page.url.endswith("/app/dashboard")
