@@ -53,7 +53,7 @@ from handlers import (
     variants_admin,
 )
 from handlers.gates import StaffGate, gate_routers
-from handlers.menu import STAFF_PERMISSIONS
+from handlers.menu import STAFF_PERMISSIONS, STAFF_SUBCOMMANDS
 
 _routers: list[Router] = []
 
@@ -129,8 +129,12 @@ def build_routers() -> list[Router]:
     if not _routers:
         staff_routers = [r.router for r in STAFF_MODULES]
         for staff_router in staff_routers:  # non-staff are refused before any of their handlers
-            staff_router.message.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=True))
-            staff_router.callback_query.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=True))
+            staff_router.message.middleware(
+                StaffGate(STAFF_PERMISSIONS, staff_only=True, subcommands=STAFF_SUBCOMMANDS)
+            )
+            staff_router.callback_query.middleware(
+                StaffGate(STAFF_PERMISSIONS, staff_only=True, subcommands=STAFF_SUBCOMMANDS)
+            )
         customer_routers = [
             r.router
             for r in (
@@ -167,7 +171,7 @@ def build_routers() -> list[Router]:
         )
         for router in _routers:
             if router not in staff_routers and commands_of(router) & STAFF_PERMISSIONS.keys():
-                router.message.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=False))
+                router.message.middleware(StaffGate(STAFF_PERMISSIONS, staff_only=False, subcommands=STAFF_SUBCOMMANDS))
         for router in _routers:
             gate_routers(router)  # reads the filters as declared, before they are wrapped below
             _filters_in_the_loop(router)

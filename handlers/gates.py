@@ -40,12 +40,20 @@ GATED = ("message", "callback_query")
 class StaffGate(BaseMiddleware):
     """Role checks before any handler runs (the use cases check again). A staff command (a
     key of ``permissions``) is refused to someone who is not staff and to a role without its
-    permission; on a staff router (``staff_only``) everything else is refused to non-staff
-    too (no usage hints, no partial answers)."""
+    permission (or its subcommand's, in ``subcommands``), before its arguments are read; on a
+    staff router (``staff_only``) everything else is refused to non-staff too (no usage hints,
+    no partial answers)."""
 
-    def __init__(self, permissions: Mapping[str, Permission], *, staff_only: bool) -> None:
+    def __init__(
+        self,
+        permissions: Mapping[str, Permission],
+        *,
+        staff_only: bool,
+        subcommands: Mapping[tuple[str, str], Permission] | None = None,
+    ) -> None:
         self.permissions = permissions
         self.staff_only = staff_only
+        self.subcommands = subcommands or {}
 
     async def __call__(
         self,
@@ -54,8 +62,11 @@ class StaffGate(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         text = getattr(event, "text", None) or getattr(event, "caption", None)
-        command = text.split(maxsplit=1)[0][1:].split("@", 1)[0] if text and text[0] == "/" else ""
+        words = text.split(maxsplit=2) if text and text[0] == "/" else []
+        command = words[0][1:].split("@", 1)[0] if words else ""
         permission = self.permissions.get(command)
+        if permission is not None and len(words) > 1:  # a subcommand may need more than its command
+            permission = self.subcommands.get((command, words[1].lower()), permission)
         if permission is None and not self.staff_only:
             return await handler(event, data)
         user: User | None = data.get("event_from_user")

@@ -141,6 +141,14 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("campaign", Permission.MARKETING, N_("Campaigns: write one to a segment, see reports")),
 )
 STAFF_PERMISSIONS: dict[str, Permission] = {name: permission for name, permission, _ in STAFF_COMMANDS}
+# Subcommands that need more than their command's permission ("/po" shows purchase orders to
+# whoever sees stock; changing one is for who edits it): checked by ``StaffGate`` before any
+# argument is read, as a command's own permission is.
+STAFF_SUBCOMMANDS: dict[tuple[str, str], Permission] = {
+    ("po", "qty"): Permission.EDIT_STOCK,
+    ("po", "receive"): Permission.EDIT_STOCK,
+    ("po", "close"): Permission.EDIT_STOCK,
+}
 
 
 def staff_commands(member: StaffMember) -> list[BotCommand]:

@@ -159,6 +159,11 @@ STAFF_SAMPLES = {
 }
 
 
+SUBCOMMAND_SAMPLES = {("po", "qty"): "1 85123A 5", ("po", "receive"): "1", ("po", "close"): "1"}
+# Arguments no command takes: a role without the permission is refused before they are read.
+BAD_ARGUMENTS = "abc 99999999999 -1 x"
+
+
 async def test_every_staff_command_is_refused_to_a_customer_with_or_without_arguments(shop: RunningBot) -> None:
     from handlers.menu import STAFF_COMMANDS
 
@@ -222,11 +227,12 @@ async def tables_at_a_glance(shop: RunningBot) -> dict[str, object]:
 async def test_every_staff_command_is_allowed_or_refused_by_the_permission_table(shop: RunningBot) -> None:
     """Generated from ``STAFF_COMMANDS`` and ``ROLE_PERMISSIONS``: each role gets past the
     refusal exactly where its permissions allow; elsewhere it is refused with its role, before
-    any handler runs (even a usage hint), and nothing changes."""
+    any handler runs (even a usage hint, even for arguments it cannot read), and nothing changes."""
     from domain.customers import Role
     from domain.staff import ROLE_PERMISSIONS
-    from handlers.menu import STAFF_COMMANDS
+    from handlers.menu import STAFF_COMMANDS, STAFF_SUBCOMMANDS
 
+    assert set(SUBCOMMAND_SAMPLES) == set(STAFF_SUBCOMMANDS)
     admin = SandboxUser(shop.server, ADMIN, "Ada")
     members = {Role.ADMIN: admin}
     for user_id, role in enumerate((Role.MANAGER, Role.PICKER, Role.PACKER, Role.SUPPORT), start=60):
@@ -238,10 +244,24 @@ async def test_every_staff_command_is_allowed_or_refused_by_the_permission_table
             if permission in ROLE_PERMISSIONS[role]:
                 continue
             refusal = f"Your role ({role.value}) does not allow this."
-            for text in (f"/{name}", f"/{name} {STAFF_SAMPLES[name]}".strip()):
+            for text in (f"/{name}", f"/{name} {STAFF_SAMPLES[name]}".strip(), f"/{name} {BAD_ARGUMENTS}"):
                 reply = await member.send(text)
                 assert [m.text for m in reply.new] == [refusal], (role, text)
                 refusals.add((name, role))
+    for (name, subcommand), permission in STAFF_SUBCOMMANDS.items():
+        for role, member in members.items():
+            if permission in ROLE_PERMISSIONS[role]:
+                continue
+            refusal = f"Your role ({role.value}) does not allow this."
+            sample = SUBCOMMAND_SAMPLES[name, subcommand]
+            for text in (
+                f"/{name} {subcommand}",
+                f"/{name} {subcommand} {sample}",
+                f"/{name} {subcommand} {BAD_ARGUMENTS}",
+            ):
+                reply = await member.send(text)
+                assert [m.text for m in reply.new] == [refusal], (role, text)
+                refusals.add((f"{name} {subcommand}", role))
     assert await tables_at_a_glance(shop) == before
     for name, permission, _ in STAFF_COMMANDS:
         for role, member in members.items():
@@ -258,3 +278,4 @@ async def test_every_staff_command_is_allowed_or_refused_by_the_permission_table
             if name == "assist":
                 await member.send("/assist_end")
     assert ("customer", Role.PICKER) in refusals and ("customer", Role.PACKER) in refusals
+    assert ("po receive", Role.PICKER) in refusals and ("po close", Role.PACKER) in refusals
