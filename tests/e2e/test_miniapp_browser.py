@@ -438,3 +438,27 @@ async def test_the_chats_sign_in_link_signs_a_real_browser_in(shop: RunningBot) 
         await expect(page.locator('[data-tile="by_status"]')).to_be_visible()
         await expect(page.locator("#live")).to_be_visible()
         assert page.url.endswith("/app/dashboard")
+
+
+async def test_a_browser_signed_in_with_the_chats_link_signs_out_from_the_dashboard(shop: RunningBot) -> None:
+    """On a shared computer the staff member presses Sign out: the session is gone on the
+    server, the page says how to sign in again and keeps no figures; Telegram's app has no button."""
+    from playwright.async_api import expect
+
+    token = (await sign_in_link(shop)).split("token=", 1)[1]
+    async with miniapp(shop) as client, browser_page("sign-out", "") as page:
+        await page.goto(str(client.make_url(f"/app/login?token={token}")))
+        await page.click("#sign-in")
+        await expect(page.locator("#live")).to_be_visible()
+        await page.click("#sign-out")
+        await expect(page.locator("#error")).to_contain_text("/dashboard")
+        await expect(page.locator("[data-tile]")).to_have_count(0)
+        await expect(page.locator("#sign-out")).to_be_hidden()
+        async with shop.runtime.sessions() as session:
+            assert (await session.scalars(select(m.WebSessionRow.telegram_id))).all() == []
+        await page.reload()
+        await expect(page.locator("#error")).to_contain_text("/dashboard")  # the cookie is worthless now
+    async with miniapp(shop) as client, browser_page("no-sign-out", init_data(shop, ADMIN)) as page:
+        await page.goto(str(client.make_url("/app/dashboard")))
+        await expect(page.locator("#live")).to_be_visible()
+        await expect(page.locator("#sign-out")).to_be_hidden()

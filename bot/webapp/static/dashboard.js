@@ -6,6 +6,8 @@ const tiles = document.getElementById("tiles");
 const detail = document.getElementById("detail");
 let strings = {};
 let last = null;
+let source = null; // the live stream, closed for good on signing out
+let signedOut = false;
 const t = (name) => strings[name] || name;
 
 function revenue(amounts) {
@@ -162,7 +164,8 @@ async function route() {
 
 async function connect() {
   const { ticket } = await api("/app/api/dashboard/ticket");
-  const source = new EventSource(`/app/api/dashboard/events?ticket=${encodeURIComponent(ticket)}`);
+  if (signedOut) return;
+  source = new EventSource(`/app/api/dashboard/events?ticket=${encodeURIComponent(ticket)}`);
   const live = document.getElementById("live");
   source.addEventListener("snapshot", (event) => {
     draw(JSON.parse(event.data));
@@ -172,8 +175,22 @@ async function connect() {
   source.onerror = () => {
     live.hidden = true;
     source.close();
-    setTimeout(() => connect().catch(() => showError(t("error"))), 3000); // a fresh ticket each time
+    if (!signedOut) setTimeout(() => connect().catch(() => showError(t("error"))), 3000); // a fresh ticket each time
   };
+}
+
+// A browser signed in with /dashboard's link (a cookie session) signs out here: the session ends
+// on the server, and the page keeps nothing it showed.
+async function signOut() {
+  await api("/app/api/logout", { method: "POST" });
+  signedOut = true;
+  if (source) source.close();
+  for (const id of ["sign-out", "catalog-link", "live"]) document.getElementById(id).hidden = true;
+  last = null;
+  tiles.replaceChildren();
+  detail.replaceChildren();
+  detail.hidden = true;
+  showError(t("signed_out"));
 }
 
 async function start() {
@@ -182,6 +199,9 @@ async function start() {
     const who = await me();
     strings = who.strings;
     document.getElementById("catalog-link").hidden = !who.catalog_admin; // managers and admins only
+    const out = document.getElementById("sign-out");
+    out.hidden = !who.csrf; // a browser session (Telegram's app has nothing to sign out of)
+    out.addEventListener("click", () => signOut().catch((error) => showError(error.message || t("error"))));
     document.getElementById("title").textContent = t("dashboard");
     tg && tg.BackButton && tg.BackButton.onClick(() => { location.hash = ""; });
     window.addEventListener("hashchange", route);
