@@ -31,6 +31,7 @@ from domain.usecases.dashboard import (
     late_orders,
     my_sessions,
     session_hash,
+    session_owner,
     sign_in,
     sign_out,
 )
@@ -113,6 +114,11 @@ async def get_events(request: web.Request) -> web.StreamResponse:
     revoked staff member's stream ends at the next change."""
     runtime, who = _runtime(request), viewer(request)
     first = await snapshot(runtime, who.telegram_id, request.app[LATE])  # refused before the stream starts
+    # A browser's stream (its session cookie came with it) lasts while that session does: signed
+    # out or expired, it ends at the next change as a removed staff member's does.
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    if request.app[SIGNER].read("session", cookie) != who.telegram_id:
+        cookie = ""  # none, or not this staff member's: the ticket alone decides, as in Telegram
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     )
@@ -128,6 +134,8 @@ async def get_events(request: web.Request) -> web.StreamResponse:
                     continue
                 await asyncio.sleep(COALESCE_S)
                 changed.clear()
+                if cookie and await session_owner(runtime.uow(), runtime.clock, cookie=cookie) != who.telegram_id:
+                    break
                 try:
                     data = await snapshot(runtime, who.telegram_id, request.app[LATE])
                 except DomainError:

@@ -3,6 +3,7 @@ chat's own use cases, so a role sees there exactly what it sees in chat (and not
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -20,6 +21,7 @@ from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
 from tests.e2e.miniapp import miniapp, tma
+from tests.e2e.test_miniapp import next_snapshot
 from tests.fakes import FakeClock
 
 CUSTOMER = 501
@@ -191,3 +193,21 @@ async def test_a_spent_sign_in_link_answers_the_browser_with_a_page_in_its_langu
     assert (again.status, again.content_type) == (401, "text/html")
     assert "Ссылка для входа неверна, устарела или уже использована." in page and "/dashboard" in page
     assert 'name="token"' not in page  # nothing left to press
+
+
+async def test_a_signed_out_browsers_live_stream_ends_at_the_next_change(shop: RunningBot) -> None:
+    """The event stream was let in by a ticket, once: signed out (or its session over), the browser
+    got every later snapshot for as long as the page stayed open. It now ends at the next change."""
+    markup = (await SandboxUser(shop.server, ADMIN, "Ada").send("/dashboard")).last.reply_markup or {}
+    link = next(b["url"] for row in markup["inline_keyboard"] for b in row if "url" in b)
+    async with miniapp(shop) as client:
+        signed_in = await client.post("/app/login", data={"token": link.split("token=", 1)[1]}, allow_redirects=False)
+        client.session.cookie_jar.update_cookies({"og_dashboard": signed_in.cookies["og_dashboard"].value})
+        me = await (await client.get("/app/api/me")).json()
+        ticket = (await (await client.get("/app/api/dashboard/ticket")).json())["ticket"]
+        stream = await client.get(f"/app/api/dashboard/events?ticket={ticket}")
+        assert (await asyncio.wait_for(next_snapshot(stream), 2.0))["role"] == "admin"
+        assert (await client.post("/app/api/logout", headers={me["csrf_header"]: me["csrf"]})).status == 200
+        await an_order(shop)
+        rest = await asyncio.wait_for(stream.content.read(), 5.0)  # the stream ends
+    assert b"event: snapshot" not in rest
