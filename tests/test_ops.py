@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.cli import start_webhook
 from bot.harness import RunningBot, running_bot
 from bot.health import readiness, start_ops_server
-from bot.metrics import BOT_API_CALLS, labelled, watch_engine
+from bot.metrics import _STATUS_OF, BOT_API_CALLS, labelled, watch_engine
 from bot.scheduler import Jobs
 from domain.campaigns import CAMPAIGN_PRIORITY
 from sandbox import SandboxServer, SandboxUser
@@ -350,3 +350,10 @@ async def test_readmes_metrics_table_names_every_job_the_scheduler_counts(shop: 
     row = next(line for line in README.splitlines() if line.startswith("| `ordergram_job_runs_total{job}`"))
     listed = set(re.findall(r"`([a-z_]+)`", row.split("|")[2]))
     assert counted and counted == listed
+
+
+def test_readmes_metrics_table_names_every_bot_api_answer_counted() -> None:
+    """Every ``status`` label ``ordergram_bot_api_calls_total`` can carry is in README's row."""
+    row = next(line for line in README.splitlines() if line.startswith("| `ordergram_bot_api_calls_total"))
+    listed = set(re.findall(r"`([0-9a-z]+)`", row.split("|")[2]))
+    assert listed == {"200", "error", *(status for _, status in _STATUS_OF)}
