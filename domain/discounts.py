@@ -28,12 +28,14 @@ from domain.promotions import DiscountKind, PromoCode, Promotion, Target
 @dataclass(frozen=True, slots=True)
 class PricedLine:
     """What discounts need of a cart line: the unit price it carries (a price list's, if
-    any), how many, and the categories it sits in (its own and every one above)."""
+    any), how many, the categories it sits in (its own and every one above), and its
+    product's parent code (a ``product:CODE`` target covers every variant)."""
 
     product_id: int
     quantity: int
     unit_price: Money
     categories: frozenset[int] = frozenset()
+    family: str = ""
 
     @property
     def total(self) -> Money:
@@ -99,7 +101,7 @@ def _percent_of(amount: int, percent: Decimal) -> int:
 
 def line_discounts(promotion: Promotion, lines: Sequence[PricedLine]) -> list[int]:
     """What a line promotion takes off each line (0 where it does not apply)."""
-    covered = [promotion.covers(line.product_id, line.categories) for line in lines]
+    covered = [promotion.covers(line.product_id, line.categories, line.family) for line in lines]
     pairs = list(zip(lines, covered, strict=True))
     currency = lines[0].unit_price.currency if lines else ""
     if promotion.kind is DiscountKind.PERCENT:
@@ -165,7 +167,7 @@ def _age(promotion: Promotion) -> tuple[datetime, int]:
 def code_base(code: PromoCode, lines: Sequence[PricedLine], before: Discounts) -> list[int]:
     """What each line still costs that the code may take from (0 for lines it is not for)."""
     return [
-        line.total.amount - off if code.covers(line.product_id, line.categories) else 0
+        line.total.amount - off if code.covers(line.product_id, line.categories, line.family) else 0
         for line, off in zip(lines, before.per_line, strict=True)
     ]
 

@@ -155,7 +155,8 @@ class Promotion:
     buy: int = 0  # BUY_GET: buy this many, the next one is free
     threshold: Money | None = None  # ORDER: goods worth at least this
     category_id: int | None = None  # CATEGORY
-    product_ids: frozenset[int] = frozenset()  # PRODUCTS
+    product_ids: frozenset[int] = frozenset()  # PRODUCTS: variants named by SKU
+    families: frozenset[str] = frozenset()  # PRODUCTS: parent codes (product:CODE), every variant, present and future
     target_text: str = ""  # the category's name or the SKUs, as staff typed them
     ended_at: datetime | None = None  # ended early by staff
     created_by: int = 0
@@ -168,11 +169,11 @@ class Promotion:
     def active(self, now: datetime) -> bool:
         return self.starts_at <= now < self.until
 
-    def covers(self, product_id: int, categories: frozenset[int]) -> bool:
+    def covers(self, product_id: int, categories: frozenset[int], family: str = "") -> bool:
         if self.target is Target.CATEGORY:
             return self.category_id in categories
         if self.target is Target.PRODUCTS:
-            return product_id in self.product_ids
+            return product_id in self.product_ids or family in self.families
         return True
 
     def overlaps(self, other: Promotion) -> bool:
@@ -182,8 +183,8 @@ class Promotion:
             return False
         if self.target is Target.CATEGORY:
             return self.category_id == other.category_id
-        if self.target is Target.PRODUCTS:
-            return bool(self.product_ids & other.product_ids)
+        if self.target is Target.PRODUCTS:  # families: their variants are in product_ids too when checked
+            return bool(self.product_ids & other.product_ids or self.families & other.families)
         return True
 
     def check(self, now: datetime, existing: Sequence[Promotion]) -> None:
@@ -218,6 +219,7 @@ class PromoCode:
     first_order_only: bool = False
     category_id: int | None = None
     product_ids: frozenset[int] = frozenset()
+    families: frozenset[str] = frozenset()  # parent codes: every variant of each, present and future
     target_text: str = ""
     uses: int = 0  # counted in each order's transaction
     groups: frozenset[str] = frozenset()  # customer groups (``domain.pricing``) it is for; empty: everyone
@@ -231,12 +233,16 @@ class PromoCode:
 
     @property
     def restricted(self) -> bool:
-        return self.category_id is not None or bool(self.product_ids)
+        return self.category_id is not None or bool(self.product_ids) or bool(self.families)
 
-    def covers(self, product_id: int, categories: frozenset[int]) -> bool:
+    def covers(self, product_id: int, categories: frozenset[int], family: str = "") -> bool:
         if not self.restricted:
             return True
-        return product_id in self.product_ids or (self.category_id is not None and self.category_id in categories)
+        return (
+            product_id in self.product_ids
+            or family in self.families
+            or (self.category_id is not None and self.category_id in categories)
+        )
 
     def check_new(self, now: datetime) -> None:
         if self.ends_at <= self.starts_at or self.ends_at <= now:

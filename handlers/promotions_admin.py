@@ -24,15 +24,17 @@ router = Router(name=__name__)
 
 PROMOTION_USAGE = N_(
     "Usage:\n/promotion — running and coming\n"
-    "/promotion new NAME percent=10|off=5.00|buy=2 category=NAME|products=SKU,SKU|over=50.00 "
+    "/promotion new NAME percent=10|off=5.00|buy=2 category=NAME|products=SKU,product:CODE|over=50.00 "
     "until=YYYY-MM-DD [from=YYYY-MM-DD]\n"
-    "/promotion end ID"
+    "/promotion end ID\n"
+    "products=: a SKU is that one variant; product:CODE is every size and colour of the product, later ones too."
 )
 CODE_USAGE = N_(
     "Usage:\n/promocode — codes not yet over\n"
     "/promocode new CODE percent=10|off=5.00 until=YYYY-MM-DD [from=…] [min=20.00] [uses=100] "
-    "[per_customer=1] [first_order] [category=NAME] [products=SKU,SKU] [groups=wholesale,vip]\n"
-    "/promocode end CODE"
+    "[per_customer=1] [first_order] [category=NAME] [products=SKU,product:CODE] [groups=wholesale,vip]\n"
+    "/promocode end CODE\n"
+    "products=: a SKU is that one variant; product:CODE is every size and colour of the product, later ones too."
 )
 
 

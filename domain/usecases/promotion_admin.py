@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from domain.catalog import normalize_sku
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
-from domain.pricing import normalize_group
+from domain.pricing import InvalidPriceTarget, Scope, normalize_group, parse_target
 from domain.promotions import (
     DiscountKind,
     PromoCode,
@@ -83,6 +82,7 @@ class _Common:
     ends_at: datetime
     category_id: int | None
     product_ids: frozenset[int]
+    families: frozenset[str]
     target_text: str
 
 
@@ -122,24 +122,43 @@ async def _common(uow: UnitOfWork, now: datetime, options: Mapping[str, str]) ->
     if amount is not None and amount.amount <= 0:
         raise NeedsDiscount()
     kind = {"percent": DiscountKind.PERCENT, "off": DiscountKind.FIXED, "buy": DiscountKind.BUY_GET}[kinds[0]]
-    category_id, product_ids, text = None, frozenset[int](), ""
+    category_id, text = None, ""
     if "category" in options:
         name = options["category"].strip()
         node = next((n for n in await uow.products.category_nodes() if n.name.casefold() == name.casefold()), None)
         if node is None:
             raise UnknownCategory(name=name)
         category_id, text = node.id, node.name
+    ids, families = set[int](), set[str]()
     if "products" in options:
-        ids = set()
-        skus = [s for s in options["products"].split(",") if s.strip()]
-        for sku in skus:
-            product = await uow.products.get_by_sku(normalize_sku(sku))
+        named = []
+        for item in (s for s in options["products"].split(",") if s.strip()):
+            scope, code = parse_target(item)
+            if scope is Scope.CATEGORY:
+                raise InvalidPriceTarget(target=item.strip()[:40])
+            if scope is Scope.PRODUCT:  # the whole family, variants added later too
+                if not await uow.products.variants(code):
+                    raise UnknownSku(sku=code)
+                families.add(code)
+                named.append(f"product:{code}")
+                continue
+            product = await uow.products.get_by_sku(code)
             if product is None or product.id is None:
-                raise UnknownSku(sku=sku.strip())
+                raise UnknownSku(sku=item.strip()[:40])
             ids.add(product.id)
-        product_ids, text = frozenset(ids), ", ".join(normalize_sku(s) for s in skus)
+            named.append(code)
+        text = ", ".join(named)
     starts = _day(options["from"], end=False) if "from" in options else now
-    return _Common(kind, percent, amount, starts, _day(options["until"], end=True), category_id, product_ids, text)
+    ends = _day(options["until"], end=True)
+    return _Common(kind, percent, amount, starts, ends, category_id, frozenset(ids), frozenset(families), text)
+
+
+async def _with_variants(uow: UnitOfWork, promotion: Promotion) -> Promotion:
+    """For the overlap check: a family's variants as they are now, among the promotion's products."""
+    if not promotion.families:
+        return promotion
+    ids = {p.id for code in sorted(promotion.families) for p in await uow.products.variants(code) if p.id is not None}
+    return replace(promotion, product_ids=promotion.product_ids | ids)
 
 
 async def create_promotion(
@@ -168,10 +187,12 @@ async def create_promotion(
             threshold=threshold,
             category_id=c.category_id,
             product_ids=c.product_ids,
+            families=c.families,
             target_text=c.target_text or (str(threshold.to_decimal()) if threshold else ""),
             created_by=member.telegram_id,
         )
-        promotion.check(now, await uow.promotions.promotions(now))
+        running = [await _with_variants(uow, p) for p in await uow.promotions.promotions(now)]
+        (await _with_variants(uow, promotion)).check(now, running)
         added = await uow.promotions.add_promotion(promotion)
         await uow.commit()
         return added
@@ -204,6 +225,7 @@ async def create_code(
             groups=frozenset(normalize_group(g) for g in options.get("groups", "").split(",") if g.strip()),
             category_id=c.category_id,
             product_ids=c.product_ids,
+            families=c.families,
             target_text=c.target_text,
             created_by=member.telegram_id,
         )

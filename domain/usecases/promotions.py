@@ -25,18 +25,23 @@ async def priced_lines(uow: UnitOfWork, cart: Cart, with_categories: bool = True
         if with_categories and line.product.category_id is not None:
             tree = tree or CategoryTree(await uow.products.category_nodes())
             categories = frozenset(c.id for c in tree.trail(line.product.category_id)) | {line.product.category_id}
-        lines.append(PricedLine(line.product.id or 0, line.quantity, line.unit_price, categories))
+        product = line.product
+        lines.append(PricedLine(product.id or 0, line.quantity, line.unit_price, categories, product.parent_code))
     return lines
 
 
-async def _categories_of(uow: UnitOfWork, product_ids: list[int]) -> dict[int, frozenset[int]]:
-    """Per product: its category and every one above it."""
-    tree = CategoryTree(await uow.products.category_nodes())
+async def _categories_of(
+    uow: UnitOfWork, product_ids: list[int], with_categories: bool
+) -> dict[int, tuple[frozenset[int], str]]:
+    """Per product: its category and every one above it (when asked), and its parent code."""
+    tree = CategoryTree(await uow.products.category_nodes()) if with_categories else None
     result = {}
     for product in await uow.products.get_many(product_ids):
-        if product.id is not None and product.category_id is not None:
-            trail = frozenset(c.id for c in tree.trail(product.category_id)) | {product.category_id}
-            result[product.id] = trail
+        if product.id is not None:
+            trail: frozenset[int] = frozenset()
+            if tree is not None and product.category_id is not None:
+                trail = frozenset(c.id for c in tree.trail(product.category_id)) | {product.category_id}
+            result[product.id] = (trail, product.parent_code)
     return result
 
 
@@ -52,11 +57,13 @@ async def order_discounts(
     running = {p.id: p for p in await uow.promotions.promotions(placed) if p.active(placed)}
     running.update({p.id: p for p in await uow.promotions.promotions(now) if p.active(now)})
     code = await uow.promotions.code(order.promo_code) if order.promo_code else None
-    categories: dict[int, frozenset[int]] = {}
-    if any(p.target is Target.CATEGORY for p in running.values()) or (code is not None and code.category_id):
-        categories = await _categories_of(uow, sorted({line.product_id for line in lines}))
+    by_category = any(p.target is Target.CATEGORY for p in running.values()) or bool(code and code.category_id)
+    by_family = any(p.families for p in running.values()) or bool(code and code.families)
+    found: dict[int, tuple[frozenset[int], str]] = {}
+    if by_category or by_family:
+        found = await _categories_of(uow, sorted({line.product_id for line in lines}), by_category)
     priced = [
-        PricedLine(line.product_id, line.quantity, line.unit_price, categories.get(line.product_id, frozenset()))
+        PricedLine(line.product_id, line.quantity, line.unit_price, *found.get(line.product_id, (frozenset(), "")))
         for line in lines
     ]
     discounts = apply_promotions(priced, list(running.values()), order.currency)

@@ -23,6 +23,7 @@ class PromotionRow(Base):
     currency: Mapped[str | None] = mapped_column(String(3))  # of the amount and the threshold
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     product_ids: Mapped[str] = mapped_column(Text, default="")  # comma-separated
+    families: Mapped[str] = mapped_column(Text, default="")  # comma-separated parent codes: every variant of each
     target_text: Mapped[str] = mapped_column(String(256), default="")
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)  # the running ones: ends_at > now
@@ -45,6 +46,7 @@ class PromoCodeRow(Base):
     first_order_only: Mapped[bool] = mapped_column(Boolean, default=False)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     product_ids: Mapped[str] = mapped_column(Text, default="")
+    families: Mapped[str] = mapped_column(Text, default="")  # comma-separated parent codes
     target_text: Mapped[str] = mapped_column(String(256), default="")
     uses: Mapped[int] = mapped_column(Integer, default=0)
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime())

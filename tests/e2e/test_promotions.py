@@ -5,6 +5,7 @@ Demo data: 85123A "White Hanging Heart T-Light Holder" £2.95, 806 in LON."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
@@ -123,3 +124,69 @@ async def test_a_code_for_the_wholesale_group_is_refused_to_retail_and_applies_o
     placed = await corp.press(applied.last, "Confirm order")
     assert "TRADE: −£0.59" in placed.last.text
     assert await scalar(shop, select(m.PromoCodeRow.uses)) == 1
+
+
+async def test_a_promotion_for_product_code_discounts_every_size_and_a_sku_only_its_own(shop: RunningBot) -> None:
+    """TEE's first variant (S/White) is coded TEE too: ``products=TEE`` is that variant alone,
+    ``products=product:TEE`` every variant of the product, one added after the promotion too."""
+    from domain.usecases.imports import import_products, import_stock
+    from tests.e2e.test_variants import tshirts
+
+    await tshirts(shop)
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    made = await admin.send('/promotion new "Tee week" off=2.00 products=product:tee until=2026-12-31')
+    assert "Tee week" in made.last.text and "product:TEE" in made.last.text
+    tess = SandboxUser(shop.server, 702, "Tess")
+    await add_to_cart(tess, "TEE", 1)  # S/White, £12.00
+    await add_to_cart(tess, "TEE-M-NVY", 1)  # M/Navy, £12.00
+    cart = await tess.send("/cart")
+    assert "Tee week: −£4.00" in cart.last.text and "After discounts: £20.00" in cart.last.text
+    uow, clock = shop.runtime.uow, shop.runtime.clock  # a new size after the promotion began: discounted too
+    await import_products(
+        uow(),
+        clock,
+        "sku,name,category,price,currency,parent,options\nTEE-XS-WHT,Organic cotton T-shirt,Clothing,"
+        "12.00,GBP,TEE,Size=XS;Colour=White\n",
+    )
+    await import_stock(uow(), clock, "sku,warehouse,bin,quantity\nTEE-XS-WHT,LON,A-05-03-2,5\n")
+    await add_to_cart(tess, "TEE-XS-WHT", 1)
+    assert "Tee week: −£6.00" in (await tess.send("/cart")).last.text
+    # A promo code for the product takes from each size too; for a SKU, from that variant alone.
+    made = await admin.send("/promocode new TEES percent=50 products=product:TEE until=2026-12-31")
+    assert "TEES" in made.last.text
+    assert (
+        "TEE-ONLY" in (await admin.send("/promocode new TEE-ONLY percent=50 products=TEE until=2026-12-31")).last.text
+    )
+
+    ended = await admin.send("/promotion end 1")
+    assert "Tee week" in ended.last.text
+    made = await admin.send('/promotion new "S white" off=2.00 products=TEE until=2026-12-31')
+    assert "S white" in made.last.text
+    cart = await tess.send("/cart")
+    assert "S white: −£2.00" in cart.last.text and "After discounts: £34.00" in cart.last.text
+    reply = await checkout_to_payment(tess, pickup=True)
+    await tess.press(reply.last, "💵")
+    applied = await tess.send("/promo TEES")  # half of what each size still costs: (10 + 12 + 12) / 2
+    assert "Promo code TEES applied: −£17.00." in applied.new[0].text
+    applied = await tess.send("/promo TEE-ONLY")  # half of S/White's £10.00 after the promotion
+    assert "Promo code TEE-ONLY applied: −£5.00." in applied.new[0].text
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "en",
+            ("products=SKU,product:CODE", "product:CODE is every size and colour of the product", "no product NOSUCH"),
+        ),
+        ("ru", ("products=SKU,product:КОД", "product:КОД — все размеры и цвета товара", "NOSUCH")),
+    ],
+)
+async def test_the_usage_says_what_product_code_covers(shop: RunningBot, language: str, words: tuple[str, ...]) -> None:
+    manager = await hire(shop, 722, "Max", "manager", language=language)
+    for command in ("/promotion frobnicate", "/promocode frobnicate"):
+        text = (await manager.send(command)).last.text
+        assert words[0] in text and words[1] in text, (command, text)
+    refused = await manager.send("/promotion new X off=1.00 products=product:NOSUCH until=2026-12-31")
+    assert words[2] in refused.last.text
+    assert await scalar(shop, select(m.PromotionRow.name)) is None
