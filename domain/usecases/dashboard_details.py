@@ -34,9 +34,10 @@ async def late_and_held(
 
 
 async def product_stock(uow: UnitOfWork, *, staff_id: int, sku: str) -> StockView:
-    """One product's stock per warehouse and bin, as ``/stock SKU`` shows it (VIEW_STOCK)."""
+    """One product's stock per warehouse and bin, as ``/stock SKU`` shows it (VIEW_STOCK); a
+    product hidden from customers too (the low-stock list names it: its row must open)."""
     wanted = normalize_sku(sku)
-    for view in await stock_view(uow, staff_id=staff_id, query=wanted, variants=False):
+    for view in await stock_view(uow, staff_id=staff_id, query=wanted, variants=False, hidden=True):
         if view.product.sku == wanted:
             return view
     raise NotFound()

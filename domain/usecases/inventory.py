@@ -89,17 +89,19 @@ def actor_of(telegram_id: int) -> str:
     return f"staff:{telegram_id}"
 
 
-async def stock_view(uow: UnitOfWork, *, staff_id: int, query: str, variants: bool = True) -> list[StockView]:
+async def stock_view(
+    uow: UnitOfWork, *, staff_id: int, query: str, variants: bool = True, hidden: bool = False
+) -> list[StockView]:
     """``query`` is a SKU, a barcode or part of a name; up to five products are shown. With
     ``variants``, a product with variants found by its name or its code (its first variant's
     SKU) is shown with every listed variant's stock; another variant's own SKU or barcode shows
-    that variant."""
+    that variant. With ``hidden``, a SKU finds a product hidden from customers too."""
     await require(uow, staff_id, Permission.VIEW_STOCK)
     async with uow.read_only():
         # A SKU (what staff type most) from the catalog snapshot; search reads the database.
         sku = query.strip().upper()  # a name (spaces, other letters) is no SKU: searched, not refused
         exact = await uow.products.get_by_sku(sku) if SKU_PATTERN.match(sku) else None
-        products = [exact] if exact is not None and exact.listed else []
+        products = [exact] if exact is not None and (exact.listed or hidden) else []
         if not products:
             products, _ = await uow.products.search(query, 0, STOCK_LOOKUP_LIMIT)
         if not products:

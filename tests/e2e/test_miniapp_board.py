@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
@@ -211,3 +211,16 @@ async def test_a_signed_out_browsers_live_stream_ends_at_the_next_change(shop: R
         await an_order(shop)
         rest = await asyncio.wait_for(stream.content.read(), 5.0)  # the stream ends
     assert b"event: snapshot" not in rest
+
+
+async def test_a_hidden_product_in_the_low_stock_list_opens_its_stock(shop: RunningBot) -> None:
+    """Hidden from customers while it is restocked, a product still has shelves: the low-stock
+    tile lists it, and its row opened "Nothing was found" (the customers' search was asked)."""
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(update(m.ProductRow).where(m.ProductRow.sku == "22616").values(status="hidden"))
+    async with miniapp(shop) as client:
+        low = (await get(client, "/app/api/dashboard/lists/low_stock", shop, ADMIN))["items"]
+        assert ("22616", "MAN") in {(x["sku"], x["warehouse"]) for x in low}
+        product = await get(client, "/app/api/dashboard/products/22616", shop, ADMIN)
+    man = next(w for w in product["warehouses"] if w["code"] == "MAN")
+    assert product["sku"] == "22616" and man["available"] == 3 and man["reorder_point"] == 5
