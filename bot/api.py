@@ -21,6 +21,7 @@ from pydantic.json_schema import models_json_schema
 
 from bot.config import Settings
 from domain.apikeys import ApiKey, MissingScope, Scope
+from domain.backorders import BACKORDER_FLAG
 from domain.customers import CreditLimitExceeded
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.money import Money
@@ -41,6 +42,7 @@ from domain.usecases.intake import (
     api_order,
     api_receipt,
     api_stock,
+    api_waiting,
     authenticate,
     cancel_api_order,
     place_api_order,
@@ -135,6 +137,11 @@ class LineOut(BaseModel):
     unit_price: str
 
 
+class WaitingOut(BaseModel):
+    sku: str
+    quantity: int = Field(description="units of the line that wait for stock (a backorder or preorder)")
+
+
 class StepOut(BaseModel):
     at: str
     status: str
@@ -156,6 +163,11 @@ class OrderOut(BaseModel):
     lines: list[LineOut]
     timeline: list[StepOut]
     payment_link: str | None = Field(default=None, description='with payment "link": the link that pays the order')
+    waiting: list[WaitingOut] = Field(
+        default_factory=list,
+        description="lines short of stock whose product takes backorders or preorders: the order waits for them "
+        "(not picked until they are allocated), as a chat order does",
+    )
 
 
 class WarehouseStockOut(BaseModel):
@@ -317,8 +329,10 @@ def _amount(money: Money) -> str:
     return format(money.to_decimal(), "f")
 
 
-def _order_out(order: Order, payment_link: str | None = None) -> dict[str, Any]:
+async def _order_out(request: web.Request, order: Order, payment_link: str | None = None) -> dict[str, Any]:
+    waiting = await api_waiting(_uow(request), order) if BACKORDER_FLAG in order.flags else {}
     return OrderOut(
+        waiting=[WaitingOut(sku=sku, quantity=quantity) for sku, quantity in sorted(waiting.items())],
         payment_link=payment_link,
         code=order.code,
         status=order.status.value,
@@ -401,11 +415,12 @@ async def post_order(request: web.Request) -> web.Response:
         with contextlib.suppress(NothingToPay):  # paid since: no link
             link = await payment_link(_uow(request), request.app[CLOCK], links, code=order.code, tell_customer=created)
             url = link.url
-    return web.json_response(_order_out(order, url), status=201 if created else 200, headers=headers)
+    return web.json_response(await _order_out(request, order, url), status=201 if created else 200, headers=headers)
 
 
 async def get_order(request: web.Request) -> web.Response:
-    return web.json_response(_order_out(await api_order(_uow(request), key=_key(request), code=_code(request))))
+    order = await api_order(_uow(request), key=_key(request), code=_code(request))
+    return web.json_response(await _order_out(request, order))
 
 
 async def post_cancel(request: web.Request) -> web.Response:
@@ -413,7 +428,7 @@ async def post_cancel(request: web.Request) -> web.Response:
     order = await cancel_api_order(
         _uow(request), request.app[CLOCK], key=_key(request), code=_code(request), staff_chat_id=settings.staff_chat_id
     )
-    return web.json_response(_order_out(order))
+    return web.json_response(await _order_out(request, order))
 
 
 async def get_stock(request: web.Request) -> web.Response:

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from domain.accounting import Account
 from domain.apikeys import DEFAULT_SCOPES, ApiKey, Scope, new_key, prefix_of
+from domain.backorders import BackorderStatus, PreorderFull
 from domain.cart import Cart, CartLine
 from domain.catalog import Product, normalize_sku
 from domain.customers import Customer, business_terms, normalize_phone
@@ -30,6 +31,7 @@ from domain.orders import (
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.stock import MAX_LINE_QUANTITY, StockLevel
+from domain.usecases.backorders import record_backorders, routable_part
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.checkout import (
     CartChanged,
@@ -185,16 +187,23 @@ async def _place(
     _, discounts = await discounts_for(uow, now, cart, customer.id or 0, request.promo_code)
     delivery, point = await _delivery(uow, request)
     shipping = _money(request.shipping, cart.currency, "shipping")
+    ids = [line.product.id or 0 for line in cart.lines]
+    # As chat's checkout: orders of a product with a backorder limit take its terms in turn, and
+    # what stock cannot cover waits (a backorder or preorder) when the product takes it.
+    await uow.backorders.lock_terms(ids)
     for line in cart.lines:
         await release_expired_holds(uow, line.product.id or 0, now)
+    levels = await uow.stock.levels(ids)
     try:
-        decision, _ = await route_or_explain(uow, cart, None, point)
-    except CartChanged as short:
+        routable, waiting = await routable_part(uow, cart, now, None, levels)
+        decision, _ = await route_or_explain(uow, routable, None, point, levels)
+        await reserve_routed(uow, routable, decision)  # another order may take the units first
+    except (CartChanged, PreorderFull) as short:
         name, available = short.params["name"], short.params["available"]
         i, line = next((i, line) for i, line in enumerate(cart.lines) if line.product.display_name == name)
-        reason = f"only {available} of {line.product.sku} available now"
+        what = "can be preordered" if isinstance(short, PreorderFull) else "available"
+        reason = f"only {available} of {line.product.sku} {what} now"
         raise ShortLine(field=f"lines.{i}.quantity", reason=reason) from None
-    await reserve_routed(uow, cart, decision)
     payment = {
         PaymentState.PAID: PaymentMethod.CARD,
         PaymentState.COD: PaymentMethod.COD,
@@ -224,6 +233,7 @@ async def _place(
     await uow.orders.add(order)
     await count_code_use(uow, order, discounts, now)
     await allocation_rows(uow, order, decision, now)
+    await record_backorders(uow, order, waiting, now)
     await _first_steps(uow, clock, order, request, key)
     await _announce(uow, policy, customer, order, key, now)
     return order
@@ -410,6 +420,14 @@ async def api_order(uow: UnitOfWork, *, key: ApiKey, code: str) -> Order:
     key.require(Scope.ORDERS)
     async with uow.read_only():
         return await _own(uow, key, code)
+
+
+async def api_waiting(uow: UnitOfWork, order: Order) -> dict[str, int]:
+    """Units of the order still waiting for stock (backorders and preorders), by SKU."""
+    async with uow.read_only():
+        parts = await uow.backorders.for_order(order.id or 0)
+    skus = {line.product_id: line.sku for line in order.lines}
+    return {skus.get(b.product_id, ""): b.quantity for b in parts if b.status is BackorderStatus.WAITING and b.quantity}
 
 
 async def api_stock(uow: UnitOfWork, *, key: ApiKey, sku: str) -> tuple[str, list[tuple[str, StockLevel]]]:

@@ -490,3 +490,49 @@ async def test_a_line_short_of_stock_is_named_by_its_place_without_a_word_of_a_c
     assert answer.status == 409 and problem["field"] == "lines.1.quantity", problem
     assert "cart" not in problem["detail"] and "85123A" in problem["detail"], problem
     assert await _count(shop, m.OrderRow) == 0
+
+
+async def test_a_line_short_of_stock_waits_as_a_backorder_when_its_product_takes_them(api, shop: RunningBot) -> None:
+    """As a chat checkout: what stock cannot cover waits (the answer's ``waiting`` says how many),
+    up to the product's limit; beyond it, or for a product without backorders, a 409."""
+    client, auth = api
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/backorder 85123A on 10")
+    free = sum(on_hand - reserved for _, on_hand, reserved in await stock(shop, "85123A"))
+    body = {**ORDER, "lines": [{"sku": "22197", "quantity": 1}, {"sku": "85123A", "quantity": free + 4}]}
+    placed = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": "back-1"})
+    answer = await placed.json()
+    assert placed.status == 201, answer
+    assert answer["waiting"] == [{"sku": "85123A", "quantity": 4}]
+    assert [(x["sku"], x["quantity"]) for x in answer["lines"]] == [("22197", 1), ("85123A", free + 4)]
+    assert await _count(shop, m.BackorderRow) == 1
+    assert sum(reserved for _, _, reserved in await stock(shop, "85123A")) == free  # all there is, taken
+    shown = await client.get(f"/api/v1/orders/{answer['code']}", headers=auth)
+    assert (await shown.json())["waiting"] == [{"sku": "85123A", "quantity": 4}]
+
+    over = {**ORDER, "lines": [{"sku": "85123A", "quantity": 7}]}  # 6 more may wait
+    refused = await client.post("/api/v1/orders", json=over, headers={**auth, "Idempotency-Key": "back-2"})
+    problem = await refused.json()
+    assert refused.status == 409 and problem["field"] == "lines.0.quantity", problem
+    assert await _count(shop, m.OrderRow) == 1 and await _count(shop, m.BackorderRow) == 1
+    fits = {**ORDER, "lines": [{"sku": "85123A", "quantity": 6}]}
+    placed = await client.post("/api/v1/orders", json=fits, headers={**auth, "Idempotency-Key": "back-3"})
+    assert placed.status == 201 and (await placed.json())["waiting"] == [{"sku": "85123A", "quantity": 6}]
+    ordinary = await client.post(
+        "/api/v1/orders",
+        json=ORDER | {"lines": [{"sku": "22197", "quantity": 1}]},
+        headers={**auth, "Idempotency-Key": "back-4"},
+    )
+    assert ordinary.status == 201 and (await ordinary.json())["waiting"] == []
+
+
+async def test_a_preorder_waits_whole_and_beyond_its_limit_is_refused_by_the_api(api, shop: RunningBot) -> None:
+    client, auth = api
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/backorder 22197 preorder 2026-12-20 2")
+    over = {**ORDER, "lines": [{"sku": "22197", "quantity": 3}]}
+    refused = await client.post("/api/v1/orders", json=over, headers={**auth, "Idempotency-Key": "pre-1"})
+    problem = await refused.json()
+    assert refused.status == 409 and problem["field"] == "lines.0.quantity", problem
+    assert "only 2 of 22197 can be preordered now" in problem["detail"]
+    fits = {**ORDER, "lines": [{"sku": "22197", "quantity": 2}]}
+    placed = await client.post("/api/v1/orders", json=fits, headers={**auth, "Idempotency-Key": "pre-2"})
+    assert placed.status == 201 and (await placed.json())["waiting"] == [{"sku": "22197", "quantity": 2}]

@@ -10,8 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.catalog import Product
 from domain.money import Money
-from domain.usecases.checkout import CartChanged, CheckoutPolicy
-from domain.usecases.intake import ApiCustomer, ApiOrderRequest, PaymentState, create_api_key, place_api_order
+from domain.usecases.checkout import CheckoutPolicy
+from domain.usecases.intake import (
+    ApiCustomer,
+    ApiOrderRequest,
+    PaymentState,
+    ShortLine,
+    create_api_key,
+    place_api_order,
+)
 from domain.usecases.stock import stock_drift
 from domain.warehouse import Warehouse
 from storage import models as m
@@ -63,7 +70,7 @@ async def test_channels_racing_for_the_last_units_and_repeating_a_key(engine: As
                 body_hash=f"body-{i}",
                 request=_request(i),
             )
-        except CartChanged:
+        except ShortLine:  # the line short of stock, named (lines.0.quantity)
             return None
         return order.code
 
