@@ -173,6 +173,27 @@ def test_stock_for_an_unknown_sku_is_refused(tmp_path: Path, ordergram) -> None:
     assert result.returncode == 1 and f"{stock}:2: SKU NOPE does not exist — import products first" in result.stderr
 
 
+def test_a_stock_or_demand_file_reports_its_unknown_codes_with_its_other_bad_lines(tmp_path: Path, ordergram) -> None:
+    """One run names every bad line: a bad quantity on one line no longer hides the unknown SKU
+    and warehouse of others until it is fixed and the file is run again."""
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
+    assert ordergram("migrate", env=env).returncode == 0
+    ordergram("import", "warehouses", str(DEMO / "warehouses.csv"), env=env)
+    stock = tmp_path / "stock.csv"
+    stock.write_text("sku,warehouse,bin,quantity\nNOPE,LON,A-01-01-1,5\nNOPE,LON,A-01-01-2,-1\n", encoding="utf-8")
+    result = ordergram("import", "stock", str(stock), env=env)
+    assert result.returncode == 1
+    assert f"{stock}:2: SKU NOPE does not exist — import products first" in result.stderr
+    assert f"{stock}:3: quantity must not be negative, got -1" in result.stderr
+    demand = tmp_path / "demand.csv"
+    demand.write_text("sku,warehouse,date,quantity\nNOPE,XXX,2026-11-01,2\nNOPE,LON,2026-11-02,x\n", encoding="utf-8")
+    result = ordergram("import", "demand", str(demand), env=env)
+    assert result.returncode == 1
+    assert f"{demand}:2: SKU NOPE does not exist — import products first" in result.stderr
+    assert f"{demand}:2: warehouse XXX does not exist — import warehouses first" in result.stderr
+    assert f"{demand}:3:" in result.stderr
+
+
 def test_boxes_suppliers_and_reorder_terms_import_and_bad_lines_are_reported(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "shop.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}

@@ -240,12 +240,13 @@ class _SkuAtWarehouse(Protocol):
 
 
 async def _known_skus_and_warehouses(
-    uow: UnitOfWork, rows: Sequence[_SkuAtWarehouse]
+    uow: UnitOfWork, rows: Sequence[_SkuAtWarehouse], found: Sequence[Problem] = ()
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """Ids of the rows' SKUs and warehouses; any unknown one rejects the whole file."""
+    """Ids of the rows' SKUs and warehouses; any unknown one rejects the whole file, named with
+    the problems ``found`` in the file's other lines (one run names every bad line)."""
     products = await uow.products.ids_by_sku(sorted({r.sku for r in rows}))
     warehouses = await uow.warehouses.ids_by_code(sorted({r.warehouse for r in rows}))
-    problems = [(r.line, no_such(SKU_MISSING, r.sku)) for r in rows if r.sku not in products]
+    problems = [*found, *((r.line, no_such(SKU_MISSING, r.sku)) for r in rows if r.sku not in products)]
     problems += [(r.line, no_such(WAREHOUSE_MISSING, r.warehouse)) for r in rows if r.warehouse not in warehouses]
     if problems:
         raise ImportRejected(sorted(problems))
@@ -271,12 +272,10 @@ async def import_demand(uow: UnitOfWork, clock: Clock, text: str) -> ImportRepor
     # Sold, so not later than today; a day's grace for a shop east of UTC, where today began sooner.
     latest = clock.now().date() + timedelta(days=1)
     problems += [(r.line, Reason.of(FutureSale(day=r.day.isoformat()))) for r in rows if r.day > latest]
-    if problems:
-        raise ImportRejected(sorted(problems))
     start = history_start(clock.now().date())
     kept = [r for r in rows if r.day >= start]
     async with uow:
-        products, warehouses = await _known_skus_and_warehouses(uow, rows)
+        products, warehouses = await _known_skus_and_warehouses(uow, rows, problems)
         history = [(products[r.sku], warehouses[r.warehouse], r.day, r.quantity) for r in kept]
         replaced = await uow.demand.replace_imported(history)
         await uow.commit()
@@ -290,10 +289,8 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
     """Set each bin's on-hand quantity to the file's figure (a stock count), recording
     the difference as an inventory movement. Refused where it would go below reserved."""
     rows, problems = parse_stock(text)
-    if problems:
-        raise ImportRejected(problems)
     async with uow:
-        products, warehouses = await _known_skus_and_warehouses(uow, rows)
+        products, warehouses = await _known_skus_and_warehouses(uow, rows, problems)
         now = clock.now()
         touched = sorted({products[r.sku] for r in rows})
         # Availability matters only where a customer waits for it (a big file touches 100,000
