@@ -173,7 +173,9 @@ def test_stock_for_an_unknown_sku_is_refused(tmp_path: Path, ordergram) -> None:
     assert result.returncode == 1 and f"{stock}:2: SKU NOPE does not exist — import products first" in result.stderr
 
 
-def test_a_stock_or_demand_file_reports_its_unknown_codes_with_its_other_bad_lines(tmp_path: Path, ordergram) -> None:
+def test_a_stock_demand_or_reorder_file_reports_its_unknown_codes_with_its_other_bad_lines(
+    tmp_path: Path, ordergram
+) -> None:
     """One run names every bad line: a bad quantity on one line no longer hides the unknown SKU
     and warehouse of others until it is fixed and the file is run again."""
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
@@ -192,6 +194,17 @@ def test_a_stock_or_demand_file_reports_its_unknown_codes_with_its_other_bad_lin
     assert f"{demand}:2: SKU NOPE does not exist — import products first" in result.stderr
     assert f"{demand}:2: warehouse XXX does not exist — import warehouses first" in result.stderr
     assert f"{demand}:3:" in result.stderr
+    reorder = tmp_path / "reorder.csv"
+    reorder.write_text(
+        "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
+        "NOPE,LON,40,400,NOBODY,12,48,1.10,GBP\nNOPE,LON,x,400,NOBODY,12,48,1.10,GBP\n",
+        encoding="utf-8",
+    )
+    result = ordergram("import", "reorder", str(reorder), env=env)
+    assert result.returncode == 1
+    assert f"{reorder}:2: SKU NOPE does not exist — import products first" in result.stderr
+    assert f"{reorder}:2: supplier NOBODY does not exist — import suppliers first" in result.stderr
+    assert f"{reorder}:3:" in result.stderr
 
 
 def test_boxes_suppliers_and_reorder_terms_import_and_bad_lines_are_reported(tmp_path: Path, ordergram) -> None:
