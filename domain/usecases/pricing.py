@@ -169,14 +169,12 @@ async def import_prices(uow: UnitOfWork, text: str) -> ImportReport:
     """The file is the whole price list of each group it names: the groups' old rules go,
     other groups' lists stay. All or nothing: one bad row and nothing is changed."""
     parsed, problems = parse_prices(text)
-    if problems:
-        raise ImportRejected(problems)
     if not parsed:
-        raise ImportRejected([(1, problem(N_("the file has no price rules")))])
+        raise ImportRejected(problems or [(1, problem(N_("the file has no price rules")))])
     async with uow:
-        rules, problems = await _targets(uow, parsed)
-        if problems:
-            raise ImportRejected(sorted(problems))
+        rules, unknown = await _targets(uow, parsed)  # named with the lines' other problems: one run names all
+        if problems := sorted(problems + unknown):
+            raise ImportRejected(problems)
         groups = sorted({rule.group for rule in rules})
         before = {_key(r): replace(r, id=None) for g in groups for r in await uow.price_rules.for_group(g)}
         await uow.price_rules.replace_groups(groups, rules)

@@ -233,7 +233,7 @@ async def test_a_bad_price_file_is_refused_whole_with_line_numbers(shop: FakeUni
     bad = PRICES + "wholesale,NOPE-1,EUR,1.00,,,,\nwholesale,MUG-1,EUR,1.00,5,,,\nwho le,MUG-2,EUR,1,,,,\n"
     with pytest.raises(ImportRejected) as rejected:
         await import_prices(shop, bad)
-    assert [line for line, _ in rejected.value.problems] == [7, 8]  # parse problems first; targets after
+    assert [line for line, _ in rejected.value.problems] == [6, 7, 8]  # the unknown target with the rest
     assert shop.state.price_rules == {}
     with pytest.raises(ImportRejected) as missing:
         await import_prices(shop, PRICES + "wholesale,NOPE-1,EUR,1.00,,,,\n")
@@ -246,3 +246,11 @@ async def add_stock(uow: FakeUnitOfWork, product_id: int, quantity: int) -> None
 
     sku = uow.state.products[product_id].sku
     await import_stock(uow, FakeClock(), f"sku,warehouse,bin,quantity\n{sku},LON,A-01-01-9,{quantity}\n")
+
+
+async def test_a_price_file_names_its_unknown_targets_with_its_other_bad_lines(shop: FakeUnitOfWork) -> None:  # noqa: F811
+    """One run names every bad line: a bad price no longer hides an unknown SKU until it is fixed."""
+    bad = "group,target,currency,price,percent,from,min_order,pack\nwholesale,NOPE-9,EUR,4.00,,,,\nwholesale,MUG-1,EUR,x,,,,\n"
+    with pytest.raises(ImportRejected) as rejected:
+        await import_prices(shop, bad)
+    assert sorted({line for line, _ in rejected.value.problems}) == [2, 3]
