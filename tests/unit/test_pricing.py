@@ -250,7 +250,8 @@ async def add_stock(uow: FakeUnitOfWork, product_id: int, quantity: int) -> None
 
 async def test_a_price_file_names_its_unknown_targets_with_its_other_bad_lines(shop: FakeUnitOfWork) -> None:  # noqa: F811
     """One run names every bad line: a bad price no longer hides an unknown SKU until it is fixed."""
-    bad = "group,target,currency,price,percent,from,min_order,pack\nwholesale,NOPE-9,EUR,4.00,,,,\nwholesale,MUG-1,EUR,x,,,,\n"
+    header = "group,target,currency,price,percent,from,min_order,pack\n"
+    bad = header + "wholesale,NOPE-9,EUR,4.00,,,,\nwholesale,MUG-1,EUR,x,,,,\n"
     with pytest.raises(ImportRejected) as rejected:
         await import_prices(shop, bad)
     assert sorted({line for line, _ in rejected.value.problems}) == [2, 3]
