@@ -158,7 +158,7 @@ def card_keyboard(
     elif card.backorder is not None and card.price is not None:
         label = _("🗓 Preorder") if card.backorder.preorder else _("🛒 Order now, ships when it arrives")
         rows.append([_press(label, CartChange, pid, 0, card.terms.first, "card")])
-    elif not card.in_stock and card.price is not None:
+    elif card.can_notify:
         rows.append([_press(_("🔔 Notify me when back in stock"), NotifyMe, pid)])
     if buy_now and card.product.orderable and card.in_stock and card.price is not None:
         rows.append([_press(_("⚡ Buy now"), BuyNowCb, pid)])

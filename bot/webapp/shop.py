@@ -89,10 +89,8 @@ def _card(card: ProductCard) -> dict[str, Any]:
         "description": p.description,
         "price": money(card.price),
         "available": max(card.available, 0),
-        # What the chat's card offers: "Add to cart" on sale, priced, in stock or to wait for stock
-        # (a backorder, a preorder); else "Notify me", unless the cart holds the last of it.
-        "can_add": p.orderable and card.price is not None and (card.in_stock or card.backorder is not None),
-        "can_notify": p.orderable and card.price is not None and not (card.in_stock or card.backorder or card.in_cart),
+        "can_add": card.can_add,  # what the chat's card offers (``ProductCard``)
+        "can_notify": card.can_notify,
         "in_cart": card.in_cart,
         "next": card.terms.up(card.in_cart),  # what "Add to cart" asks for: the price list's minimum, then packs
         "photo": f"/app/photo/{p.id}" if p.photo_file_id else None,

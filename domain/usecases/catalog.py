@@ -46,6 +46,21 @@ class ProductCard:
     def is_low(self) -> bool:
         return 0 < self.available <= LOW_STOCK_THRESHOLD
 
+    @property
+    def can_add(self) -> bool:
+        """Offered to the cart: on sale, priced, in stock or to wait for stock (backorder, preorder)."""
+        return self.product.orderable and self.price is not None and (self.in_stock or self.backorder is not None)
+
+    @property
+    def can_notify(self) -> bool:
+        """Offered a back-in-stock note instead: on sale and priced, none to be had, and the
+        customer's cart does not hold the last of it."""
+        return (
+            self.product.orderable
+            and self.price is not None
+            and not (self.in_stock or self.backorder is not None or self.in_cart)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class CatalogPage:
