@@ -275,7 +275,10 @@ async def _scheduled_jobs(
     await alice.press(ask, "5⭐")
     await alice.send("Lovely, and well packed!")
     await ada.send("/reviews")
-    scene("The hourly reorder scan drafts a purchase order; the admin approves it and books the goods in")
+    scene(
+        "The hourly reorder scan drafts a purchase order; the admin approves it and books the goods in;"
+        " the supplier is short of one line, so the admin closes what is not coming (/po close)"
+    )
     await reorder_scan(runtime.uow(), clock, staff_chat_id=STAFF_CHAT)
     await runtime.notifier.drain()
     draft = running.server.chat_messages(STAFF_CHAT)[-1]
@@ -284,7 +287,9 @@ async def _scheduled_jobs(
     assert number is not None
     reply = await ada.send(f"/po {number.group(1)}")
     await ada.press(reply.last, "Approve")
-    await ada.send(f"/po receive {number.group(1)}")
+    await ada.send(f"/po receive {number.group(1)} 84077 42")
+    await ada.send(f"/po receive {number.group(1)} 22616 18")
+    await ada.send(f"/po close {number.group(1)}")
     await ada.send("/stock 84077")
     scene("The books: every sale, shipment, refund and receipt is a balanced journal entry")
     await ada.send("/trial")

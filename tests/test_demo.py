@@ -31,6 +31,8 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert "💬 in the topic: Can the courier call me before coming?" in out and "Support conversations" in out
     assert "tracking DPD-SPLIT-1: order partially shipped." in out and "tracking RM-SPLIT-2: order shipped." in out
     assert re.search(r"/po receive \d+\n.*Received into stock.*\n.*Good news: 2 × Moon Lamp of your order", out)
+    # A supplier short of one line: what it still owed is closed, not left waiting.
+    assert re.search(r"/po receive (\d+) 22616 18\n.*is now partly received\.\n.*/po close \1\n.*is closed", out)
     # A short pick its customer answers with a split: the rest is picked when it arrives, a second parcel.
     assert "the customer wants what is here sent now and the missing part in a second parcel" in out
     assert "(3 × STAR-1) left with DPD, tracking DPD-SHORT-2: order shipped." in out
