@@ -223,7 +223,8 @@ def sales_report(
     zone = when.start.tzinfo
     assert isinstance(zone, ZoneInfo)
     for day in days:
-        revenue[day.currency] = revenue.get(day.currency, 0) + day.total
+        if day.orders:  # a currency whose orders were all cancelled has no revenue, as read from the orders
+            revenue[day.currency] = revenue.get(day.currency, 0) + day.total
         total_base += day.base_total
         bucket = when.bucket_of(datetime.combine(day.day, datetime.min.time(), zone))
         if bucket is not None:

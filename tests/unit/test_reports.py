@@ -9,11 +9,14 @@ import pytest
 
 from domain.money import Money
 from domain.reports import (
+    DayFigures,
+    PlacedOrder,
     ShippedOrder,
     SoldLine,
     UnknownPeriod,
     fulfilment_hours,
     period,
+    sales_report,
     shipped_on_time,
     top_products,
 )
@@ -82,3 +85,19 @@ def test_the_average_order_is_rounded_half_even_to_the_minor_unit(revenue: int, 
         stock=[],
     )
     assert report.average_order == Money(average, "GBP")
+
+
+def test_a_currency_with_only_cancelled_orders_adds_no_revenue_line_from_the_summary_either() -> None:
+    when = period("week", datetime(2026, 11, 25, 12, tzinfo=UTC), "UTC")
+    sold = PlacedOrder(datetime(2026, 11, 23, 10, tzinfo=UTC), "GBP", 850, "1", cancelled=False)
+    cancelled = PlacedOrder(datetime(2026, 11, 23, 11, tzinfo=UTC), "RUB", 88944, "100.50", cancelled=True)
+    day = date(2026, 11, 23)
+    from_orders = sales_report(
+        when, "GBP", placed=[sold, cancelled], lines=[], shipped=[], delivered=0, returns=0, rates=[], stock=[]
+    )
+    summarised = [DayFigures(day, "GBP", 1, 0, 850, 850), DayFigures(day, "RUB", 0, 1, 0, 0)]
+    from_summary = sales_report(
+        when, "GBP", placed=[], lines=[], shipped=[], delivered=0, returns=0, rates=[], stock=[], days=summarised
+    )
+    assert from_orders.revenue == from_summary.revenue == {"GBP": 850}
+    assert (from_summary.orders, from_summary.cancelled) == (1, 1)
