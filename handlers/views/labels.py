@@ -5,8 +5,12 @@ in the reader's language. One table, one lookup: every kind is also a template f
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from domain.i18n import N_
 
@@ -147,7 +151,7 @@ MOVEMENT_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
 HISTORY_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"card"), N_("card payment")),
     (re.compile(r"cash on delivery"), N_("cash on delivery")),
-    (re.compile(r"due (?P<date>\S+)"), N_("due %(date)s")),
+    (re.compile(r"due (?P<date>\d{4}-\d\d-\d\d)"), N_("due %(date)s")),
     (re.compile(r"replacement"), N_("replacement")),
     (re.compile(r"customer"), N_("by the customer")),
     (re.compile(r"staff"), N_("by staff")),
@@ -171,9 +175,55 @@ def history_reason(reason: str) -> str:
         return ""
     for pattern, text in HISTORY_REASONS:
         if found := pattern.fullmatch(reason):
-            return _(text) % found.groupdict()
+            params = found.groupdict()
+            if "date" in params:
+                params["date"] = format_date(date.fromisoformat(params["date"]), "medium", locale=_reader())
+            return _(text) % params
     return reason
 
 
 def actor_name(actor: str) -> str:
     return _(ACTORS[actor]) if actor in ACTORS else actor
+
+
+def _reader() -> str:
+    i18n = I18n.get_current(no_error=True)
+    return i18n.current_locale if i18n else "en"
+
+
+# An order's routing keeps the reasons ``domain.routing`` wrote, in English ("LON can ship
+# every line"), on the order since it was placed; the known shapes are shown in the reader's
+# language, a warehouse's code (the first items) as it is.
+_NEAREST = re.compile(r"nearest to the delivery point: (?P<places>.+)")
+_PLACE = re.compile(r"(?P<code>\S+) (?P<km>\d+) km")
+_ONE = re.compile(r"(?P<code>\S+) can ship every line")
+_SEVERAL = re.compile(r"no single warehouse has every line; (?P<n>\d+) warehouses needed")
+_AMONG = re.compile(r"chosen among (?P<n>\d+) possible (?P<what>warehouses|combinations)")
+
+
+def routing_reason(reason: str) -> str:
+    if found := _ONE.fullmatch(reason):
+        return _("%(code)s can ship every line") % found.groupdict()
+    if found := _SEVERAL.fullmatch(reason):
+        n = int(found["n"])
+        return ngettext(
+            "no single warehouse has every line; %(n)s warehouse needed",
+            "no single warehouse has every line; %(n)s warehouses needed",
+            n,
+        ) % {"n": n}
+    if found := _AMONG.fullmatch(reason):
+        n = int(found["n"])
+        if found["what"] == "warehouses":
+            text = ngettext("chosen among %(n)s possible warehouse", "chosen among %(n)s possible warehouses", n)
+        else:
+            text = ngettext("chosen among %(n)s possible combination", "chosen among %(n)s possible combinations", n)
+        return text % {"n": n}
+    if (found := _NEAREST.fullmatch(reason)) and all(_PLACE.fullmatch(p) for p in found["places"].split(", ")):
+        places = [_PLACE.fullmatch(place) for place in found["places"].split(", ")]
+        shown = ", ".join(
+            _("%(code)s %(km)s km") % {"code": p["code"], "km": format_decimal(int(p["km"]), locale=_reader())}
+            for p in places
+            if p is not None
+        )
+        return _("nearest to the delivery point: %(places)s") % {"places": shown}
+    return reason

@@ -26,7 +26,7 @@ from domain.customers import Customer, pick_language
 from domain.i18n import N_
 from domain.money import Money
 from domain.pricing import PriceRule
-from handlers.views.labels import LABELS, actor_name, history_reason, label, movement_reason
+from handlers.views.labels import LABELS, actor_name, history_reason, label, movement_reason, routing_reason
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PARAM_LIMIT = 100  # characters of one value put into a sentence: a typed word, a name, a list of codes
@@ -289,6 +289,7 @@ class Renderer:
         self.env.filters["box_size"] = lambda box: format_size_mm(box.length_mm, box.width_mm, box.height_mm)
         self.env.filters["movement_reason"] = movement_reason
         self.env.filters["history_reason"] = history_reason
+        self.env.filters["routing_reason"] = routing_reason
         self.env.filters["actor"] = actor_name
         self.env.filters["price_reason"] = price_reason  # {{ line.price_rule | price_reason }}
         for kind in LABELS:  # {{ x | status }} is {{ x | label("status") }}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from aiogram.utils.i18n import I18n
 
-from handlers.views.labels import LABELS, history_reason, label, movement_reason
+from handlers.views.labels import LABELS, history_reason, label, movement_reason, routing_reason
 
 
 @pytest.mark.parametrize("locale", ["en", "ru"])
@@ -31,8 +31,31 @@ def test_an_order_s_history_reasons_are_translated_and_the_status_itself_is_not_
     with i18n.use_locale("ru"):
         assert history_reason("placed") == ""
         assert history_reason("cash on delivery") == "наличными при получении"
-        assert history_reason("due 2027-01-02") == "срок 2027-01-02"
         assert history_reason("customer") == "покупателем"
         assert history_reason("DPD") == "DPD"  # a carrier's name, as it is
     with i18n.use_locale("en"):
         assert history_reason("card") == "card payment"
+
+
+def test_routing_reasons_are_shown_in_the_reader_s_language_with_russian_plurals(i18n: I18n) -> None:
+    with i18n.use_locale("ru"):
+        assert routing_reason("LON can ship every line") == "LON может отгрузить все позиции"
+        assert routing_reason("nearest to the delivery point: LON 13 km, MAN 1250 km") == (
+            "ближе всего к адресу доставки: LON 13 км, MAN 1\xa0250 км"
+        )
+        assert routing_reason("no single warehouse has every line; 2 warehouses needed") == (
+            "ни на одном складе нет всех позиций; нужно 2 склада"
+        )
+        assert routing_reason("no single warehouse has every line; 5 warehouses needed").endswith("нужно 5 складов")
+        assert routing_reason("chosen among 21 possible warehouses") == "выбран из 21 возможного склада"
+        assert routing_reason("chosen among 3 possible combinations") == "выбрано из 3 возможных сочетаний"
+        assert routing_reason("LON") == "LON"  # a warehouse's code, as it is
+    with i18n.use_locale("en"):
+        assert routing_reason("chosen among 2 possible warehouses") == "chosen among 2 possible warehouses"
+
+
+def test_a_due_date_in_an_order_s_history_reads_as_the_reader_writes_dates(i18n: I18n) -> None:
+    with i18n.use_locale("ru"):
+        assert history_reason("due 2027-01-02") == "срок 2 янв. 2027\u202fг."
+    with i18n.use_locale("en"):
+        assert history_reason("due 2027-01-02") == "due Jan 2, 2027"

@@ -1,0 +1,24 @@
+"""A Russian-speaking warehouse and its manager through the sandbox: every screen of receiving,
+picking, packing, shipping and returns reads in Russian, with Russian numbers and plurals."""
+
+from __future__ import annotations
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
+
+
+async def russian_order(shop: RunningBot, user_id: int, items: dict[str, int]) -> str:
+    customer = SandboxUser(shop.server, user_id, "Анна", language_code="ru")
+    for sku, quantity in items.items():
+        await add_to_cart(customer, sku, quantity)
+    return order_code(await place_cod_order(customer))
+
+
+async def test_an_order_s_routing_reads_in_russian_to_a_russian_manager(shop: RunningBot) -> None:
+    code = await russian_order(shop, 400, {"85123A": 1})
+    manager = await hire(shop, 401, "Мария", "manager", "LON", language="ru")
+    shown = (await manager.send(f"/order {code}")).last.text
+    routing = shown.split("Маршрутизация\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert routing[:3] == ["LON", "LON может отгрузить все позиции", "ближе всего к адресу доставки: LON 13 км"]
