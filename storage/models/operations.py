@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -64,12 +65,23 @@ class ApiKeyRow(Base):
 
     __tablename__ = "api_keys"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
     prefix: Mapped[str] = mapped_column(String(16), unique=True)  # shown in lists, finds the row
     key_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     scopes: Mapped[str] = mapped_column(String(200))  # space-separated, e.g. "orders stock:read"
+    # A name is unique among active keys only: a revoked "shopify" key leaves its name free
+    # for the channel's next key, and stays listed beside it.
+    __table_args__ = (
+        Index(
+            "uq_api_keys_active_name",
+            "name",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
 
 
 class ApiRequestRow(Base):

@@ -22,7 +22,9 @@ class SqlApi:
         return ApiKey(row.name, row.prefix, row.key_hash, row.created_at, row.revoked_at, row.id, scopes)
 
     async def add_key(self, key: ApiKey) -> ApiKey:
-        if await self.s.scalar(select(m.ApiKeyRow.id).where(m.ApiKeyRow.name == key.name)) is not None:
+        """Refuses a name an active key has; a revoked key's name is free again."""
+        k = m.ApiKeyRow
+        if await self.s.scalar(select(k.id).where(k.name == key.name, k.revoked_at.is_(None))) is not None:
             raise KeyNameTaken(name=key.name)
         row = m.ApiKeyRow(
             name=key.name,
@@ -32,7 +34,10 @@ class SqlApi:
             scopes=" ".join(sorted(key.scopes)),
         )
         self.s.add(row)
-        await self.s.flush()
+        try:
+            await self.s.flush()
+        except IntegrityError:  # another process gave the name to its key since the check
+            raise KeyNameTaken(name=key.name) from None
         key.id = row.id
         return key
 
@@ -41,7 +46,9 @@ class SqlApi:
         return self._key(row) if row else None
 
     async def keys(self) -> list[ApiKey]:
-        return [self._key(r) for r in await self.s.scalars(select(m.ApiKeyRow).order_by(m.ApiKeyRow.name))]
+        return [
+            self._key(r) for r in await self.s.scalars(select(m.ApiKeyRow).order_by(m.ApiKeyRow.name, m.ApiKeyRow.id))
+        ]
 
     async def revoke(self, name: str, at: datetime) -> bool:
         k = m.ApiKeyRow

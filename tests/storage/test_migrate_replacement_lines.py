@@ -4,14 +4,12 @@ goes back down."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
-from alembic import command
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.migrate import alembic_config
+from tests.storage.migrations import migrate
 
 AT = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 PRODUCTS = {9101: "S", 9102: "M", 9103: "L", 9104: "XL"}
@@ -44,16 +42,6 @@ RETURN_LINES = [
     (9126, 9105, 9116, 9101, 1, None),
     (9127, 9106, 9116, 9101, 2, None),
 ]
-
-
-def migrate(engine: AsyncEngine, to: str, *, down: bool = False) -> Callable[[Connection], None]:
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-
-    def run(connection: Connection) -> None:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, to)
-
-    return run
 
 
 async def test_replacement_lines_made_before_are_given_their_origin_and_what_was_paid_where_known(
