@@ -48,16 +48,21 @@ async def pin_books_currency(uow: UnitOfWork, currency: str) -> None:
 
 async def book_sale(uow: UnitOfWork, order: Order, at: datetime, *, debit: Account, how: str) -> None:
     """Cash or receivable against sales, shipping income and the tax inside both, in the
-    base currency at the order's own rate. The debit is the sum of the converted credits,
-    so rounding can never unbalance the entry."""
+    base currency at the order's own rate (see ``_in_parts``: the debit is the total
+    converted whole, as its payment will be)."""
     shipping = order.shipping or Money.zero(order.currency)
     goods_tax, shipping_tax = order.included_tax(order.goods), order.included_tax(shipping)
     base = uow.base_currency
-    credits = [
-        (A.REVENUE, to_base(order.goods - goods_tax, order.fx_rate, base)),
-        (A.SHIPPING_INCOME, to_base(shipping - shipping_tax, order.fx_rate, base)),
-        (A.TAX_PAYABLE, to_base(goods_tax + shipping_tax, order.fx_rate, base)),
-    ]
+    credits = _in_parts(
+        order.total,
+        [
+            (A.REVENUE, order.goods - goods_tax),
+            (A.SHIPPING_INCOME, shipping - shipping_tax),
+            (A.TAX_PAYABLE, goods_tax + shipping_tax),
+        ],
+        order.fx_rate,
+        base,
+    )
     # Tax is on the price paid, after discounts; the discount (without the tax it no longer
     # carries) is shown gross: sales at list price, and the discounts against them.
     discount = order.discount - order.included_tax(order.discount)
@@ -84,13 +89,10 @@ async def book_refund(
     """A refund owed: the sale it undoes (net, to sales returns) and the tax inside it (back
     from tax payable, at the order's own tax rate) against refunds owed — or, for a credit
     note on an unpaid invoice, against the receivable — in the base currency at the order's
-    own rate. As with a sale, the credit is the sum of the converted debits."""
+    own rate. As with a sale, the credit is the refund converted whole, as its payment will be."""
     tax = order.included_tax(refund)
     base = uow.base_currency
-    debits = [
-        (A.SALES_RETURNS, to_base(refund - tax, order.fx_rate, base)),
-        (A.TAX_PAYABLE, to_base(tax, order.fx_rate, base)),
-    ]
+    debits = _in_parts(refund, [(A.SALES_RETURNS, refund - tax), (A.TAX_PAYABLE, tax)], order.fx_rate, base)
     memo += _fx_note(refund, order.fx_rate, base)
     posted = entry(at, source, memo, base, *((debit, credit, amount) for debit, amount in debits))
     if posted is not None:
@@ -104,14 +106,25 @@ async def book_difference(
     the invoice's receivable) against sales and the tax inside, at the order's own rate."""
     tax = order.included_tax(amount)
     base = uow.base_currency
-    credits = [
-        (A.REVENUE, to_base(amount - tax, order.fx_rate, base)),
-        (A.TAX_PAYABLE, to_base(tax, order.fx_rate, base)),
-    ]
+    credits = _in_parts(amount, [(A.REVENUE, amount - tax), (A.TAX_PAYABLE, tax)], order.fx_rate, base)
     memo += _fx_note(amount, order.fx_rate, base)
     posted = entry(at, f"order:{order.code}", memo, base, *((debit, credit, value) for credit, value in credits))
     if posted is not None:
         await uow.journal.post(posted)
+
+
+def _in_parts(whole: Money, parts: list[tuple[Account, Money]], fx_rate: str, base: str) -> list[tuple[Account, int]]:
+    """The parts of ``whole`` (an order's currency) in the base currency, adding up to ``whole``
+    converted at once: what its payment, or the refund paid back, is booked at. Each part
+    converted on its own could add up to a unit more or less (889.44 RUB at 100.50 is 8.85,
+    its 741.20 net and 148.24 tax 7.38 and 1.48), which then stayed in the receivable or the
+    refunds owed after they were settled; the largest part takes that unit."""
+    converted = [(account, to_base(money, fx_rate, base)) for account, money in parts]
+    left = to_base(whole, fx_rate, base) - sum(amount for _, amount in converted)
+    if left and converted:
+        largest = max(range(len(converted)), key=lambda i: converted[i][1])
+        converted[largest] = (converted[largest][0], converted[largest][1] + left)
+    return converted
 
 
 def _fx_note(money: Money, fx_rate: str, base: str) -> str:

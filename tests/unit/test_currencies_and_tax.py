@@ -12,7 +12,7 @@ from domain.accounting import Account
 from domain.fx import FxRate, PairWithoutBase, Rates, locale_currency, rate_against_base
 from domain.money import Money
 from domain.orders import Order, OrderLine
-from domain.usecases.bookkeeping import BooksCurrencyChanged, book_refund, book_sale, pin_books_currency
+from domain.usecases.bookkeeping import BooksCurrencyChanged, book, book_refund, book_sale, pin_books_currency
 from tests.fakes import FakeUnitOfWork
 
 T0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
@@ -138,3 +138,29 @@ async def test_the_books_currency_is_remembered_and_kept_once_something_is_booke
         await pin_books_currency(uow, "GBP")
     assert refused.value.params == {"kept": "EUR", "wanted": "GBP", "entries": 1}
     assert uow.state.books_currency == "EUR"
+
+
+def _balances(uow: FakeUnitOfWork) -> dict[Account, int]:
+    """Each account's debits less credits over every entry booked."""
+    found: dict[Account, int] = {}
+    for posted in uow.state.journal:
+        for x in posted.lines:
+            found[x.account] = found.get(x.account, 0) + x.debit - x.credit
+    return found
+
+
+async def test_a_foreign_currency_invoice_paid_and_a_refund_paid_back_leave_nothing_in_their_accounts() -> None:
+    uow = FakeUnitOfWork()  # base EUR
+    order = _order("RUB", 44472, 0, fx_rate="100.50", tax_rate="20")  # 889.44 RUB, 148.24 RUB VAT inside
+    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, how="invoice")
+    # The invoice is paid whole: 889.44 RUB / 100.50 = 8.8501… → 8.85 EUR, as /paid books it.
+    await book(uow, T1, "order:ABC123", "invoice paid", order.total, Account.CASH, Account.RECEIVABLE, fx_rate="100.50")
+    await book_refund(uow, order, order.total, T1, source="return:R1", memo="refund owed, return R1")
+    await book(
+        uow, T1, "return:R1", "refund paid", order.total, Account.REFUNDS_PAYABLE, Account.CASH, fx_rate="100.50"
+    )
+    balances = _balances(uow)
+    assert balances[Account.RECEIVABLE] == 0 and balances[Account.REFUNDS_PAYABLE] == 0 and balances[Account.CASH] == 0
+    assert balances[Account.TAX_PAYABLE] == 0 and balances[Account.SALES_RETURNS] == -balances[Account.REVENUE]
+    sale = {x.account: (x.debit, x.credit) for x in uow.state.journal[0].lines}
+    assert sale == {Account.RECEIVABLE: (885, 0), Account.REVENUE: (0, 737), Account.TAX_PAYABLE: (0, 148)}
