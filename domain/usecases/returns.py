@@ -50,6 +50,7 @@ from domain.usecases.bookkeeping import book, book_refund, supply_costs
 from domain.usecases.fx import shop_rates
 from domain.usecases.imports import available_by_product, notify_back_in_stock
 from domain.usecases.orders import apply_transition
+from domain.usecases.price_lists import customer_price_list
 from domain.usecases.staff import require
 from domain.warehouse import DEFAULT_BIN
 
@@ -487,8 +488,8 @@ async def _paid(uow: UnitOfWork, order: Order, line: OrderLine, depth: int = 0) 
 
 async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnRequest) -> tuple[list[OrderLine], Money]:
     """The replacement's lines: the same goods at no charge, or for a size swap the other
-    variant charged at what its price is above the returned one's; and what is owed back
-    where the other variant costs less. Each line keeps the line it replaces, what all its units
+    variant charged at what its price on the customer's price list is above the returned one's;
+    and what is owed back where the other variant costs less. Each line keeps the line it replaces, what all its units
     were paid in all (their share of that line by the cumulative rule, counting the units taken
     back from it before, plus what the swap charged, less what it owed back) and the list price
     a unit stands at, so a later swap or refund is priced against that line alone, exactly."""
@@ -496,6 +497,9 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
     # At the order's own rate: a swap charges the price difference, not the currency's move since.
     fixed = {order.currency: Decimal(order.fx_rate)} if order.currency != latest.base else {}
     rates = Rates(latest.base, {**latest.by_quote, **fixed})
+    # The other variant at the customer's own price list, as the one returned was sold to them:
+    # a wholesale customer swapping between sizes their list prices alike owes nothing.
+    prices = await customer_price_list(uow, order.customer_id)
     lines: list[OrderLine] = []
     owed = Money(0, order.currency)
     ordered = {x.id: x for x in order.lines}
@@ -526,9 +530,12 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
         wanted = await uow.products.get(line.swap_product_id)
         if wanted is not None:
             _on_sale(wanted)
-        price = rates.price(wanted.prices, order.currency) if wanted is not None else None
-        if wanted is None or wanted.id is None or price is None:
+        base = rates.price(wanted.prices, order.currency) if wanted is not None else None
+        if wanted is None or wanted.id is None or base is None:
             raise NotASwap(sku=line.sku)
+        # At the quantity break the replaced line was bought at, as its own price was.
+        item = prices.item(wanted.sku, wanted.parent_code, wanted.category_id)
+        price = prices.price(item, base, replaced.quantity).unit
         difference = price - paid.price  # per unit, at list prices
         charged = difference if difference.amount > 0 else difference * 0
         # Owed back at most what the units were paid: on a deep discount the list prices' gap
