@@ -37,6 +37,8 @@ STRINGS = {
     "cart": N_("Cart"),
     "empty_cart": N_("Your cart is empty."),
     "add": N_("Add to cart"),
+    "preorder": N_("🗓 Preorder"),  # a sold-out product's "Add to cart", as the chat's card says it
+    "backorder": N_("🛒 Order now, ships when it arrives"),
     "choose": N_("Choose options"),
     "more": N_("Show more"),
     "not_found": N_("Nothing found for “{text}”. Try another word, a SKU or a barcode."),

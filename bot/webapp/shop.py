@@ -91,6 +91,12 @@ def _card(card: ProductCard) -> dict[str, Any]:
         "available": max(card.available, 0),
         "can_add": card.can_add,  # what the chat's card offers (``ProductCard``)
         "can_notify": card.can_notify,
+        # What adding does when none is in stock, named as the chat's button names it.
+        "waits": None
+        if card.in_stock or card.backorder is None
+        else "preorder"
+        if card.backorder.preorder
+        else "backorder",
         "in_cart": card.in_cart,
         "next": card.terms.up(card.in_cart),  # what "Add to cart" asks for: the price list's minimum, then packs
         "photo": f"/app/photo/{p.id}" if p.photo_file_id else None,
@@ -117,9 +123,13 @@ def _stock_text(card: ProductCard) -> str:
     if card.price is None:
         return _("Not for sale in %(currency)s at the moment.") % {"currency": card.currency}
     if not card.in_stock and card.backorder is not None:
-        if card.backorder.preorder and card.backorder.release_date:
-            return _("Preorder: released on %(date)s.") % {"date": format_day(card.backorder.release_date)}
-        return _("Out of stock, but you can order it now: it ships when the next delivery arrives.")
+        offer = card.backorder
+        if offer.preorder and offer.release_date:
+            said = _("Preorder: released on %(date)s.") % {"date": format_day(offer.release_date)}
+        else:
+            said = _("Out of stock, but you can order it now: it ships when the next delivery arrives.")
+        expected = _("Expected by %(date)s.") % {"date": format_day(offer.expected)} if offer.expected else ""
+        return f"{said} {expected}".strip()
     if card.is_low:
         return ngettext("Only %(num)d left", "Only %(num)d left", card.available) % {"num": card.available}
     return _("In stock") if card.in_stock else _("Out of stock")
@@ -185,6 +195,7 @@ async def get_products(request: web.Request) -> web.Response:
             fallback_currency=base,
             language=reading_language(),  # matched in every language, named in the reader's
             price_group=customer.price_group,  # the customer's price list, as the card is
+            today=runtime.clock.now().date(),  # a sold-out one may be ordered to wait, as on its card
         )
         cards, total, children, page, pages = results.cards, results.total, [], results.page, results.pages
         trail: list[Category] = []
@@ -198,6 +209,7 @@ async def get_products(request: web.Request) -> web.Response:
             fallback_currency=base,
             language=reading_language(),
             price_group=customer.price_group,
+            today=runtime.clock.now().date(),
         )
         cards, total, children = found.cards, found.total, found.children  # a category's own categories come first
         page, pages, trail = found.page, found.pages, found.trail  # from the top down to this category

@@ -111,14 +111,27 @@ async def _cards(
     fallback: str,
     language: str = "",
     price_group: str = RETAIL,
+    today: date | None = None,
 ) -> list[ProductCard]:
     """Priced (by ``price_group``'s list, as the card is), with what is available, named and
-    described in ``language`` where translated."""
+    described in ``language`` where translated; with ``today`` (the shop's clock), a sold-out
+    one carries its backorder or preorder offer, as its own card does."""
     available = await _available(uow, [p.id for p in products if p.id is not None])
     rates = await shop_rates(uow)
     cards = [_card(p, currency, fallback, rates, language, available) for p in products]
+    if today is not None:
+        cards = await _with_offers(uow, cards, today)
     prices = await price_list_for(uow, price_group)
     return cards if prices.empty else [_list_priced(prices, card, p) for card, p in zip(cards, products, strict=True)]
+
+
+async def _with_offers(uow: UnitOfWork, cards: list[ProductCard], today: date) -> list[ProductCard]:
+    """The cards' backorder and preorder offers, for the sold-out ones, in one read."""
+    sold_out = [c.product.id for c in cards if c.available <= 0 and c.product.id is not None]
+    found = await offers(uow, sold_out, today) if sold_out else {}
+    if not found:
+        return cards
+    return [replace(c, backorder=found[c.product.id or 0]) if c.product.id in found else c for c in cards]
 
 
 def _card(
@@ -169,10 +182,13 @@ async def browse_category(
     before: int = 0,
     language: str = "",
     price_group: str = RETAIL,
+    today: date | None = None,
 ) -> CatalogPage:
     """``category_id`` 0 is the top of the catalog. Only the products on the page are read;
     ``after``/``before`` (the last/first product of the page next to this one) let a page of
-    products only start from that product instead of counting its way there."""
+    products only start from that product instead of counting its way there. ``today``: the
+    sold-out cards carry their backorder offers (the storefront's grid shows them; the chat's
+    list names only)."""
     async with uow.read_only():
         tree = tree_of(tuple(await uow.products.category_nodes()))
         node = tree.nodes.get(category_id) if category_id else None
@@ -187,7 +203,9 @@ async def browse_category(
         if node is not None and wanted > 0:
             keyset = {"after": after, "before": before} if start >= len(children) else {}
             products = await uow.products.in_category(node.id, max(start - len(children), 0), wanted, **keyset)
-        cards = await _cards(uow, products, currency, fallback_currency, language, price_group) if products else []
+        cards = (
+            await _cards(uow, products, currency, fallback_currency, language, price_group, today) if products else []
+        )
         if node is None:
             return CatalogPage(None, cards, page, pages, len(children), children[start:end])
         parent = node.parent_id if node.parent_id in tree.nodes else None
@@ -330,10 +348,11 @@ async def search_products(
     fallback_currency: str,
     language: str = "",
     price_group: str = RETAIL,
+    today: date | None = None,
 ) -> SearchResults:
     """Name (in any language), SKU or barcode (``ProductRepository.search``): a page of cards
     and the number of matches. A page past the end (fewer matches than when the button was
-    sent) shows the last one."""
+    sent) shows the last one. ``today``: as ``browse_category``'s."""
     async with uow.read_only():
         page = max(page, 0)
         products, total = await uow.products.search(text, page * page_size, page_size)
@@ -341,7 +360,7 @@ async def search_products(
         if shown != page:
             products, total = await uow.products.search(text, shown * page_size, page_size)
             shown, pages = _pages(total, shown, page_size)
-        cards = await _cards(uow, products, currency, fallback_currency, language, price_group)
+        cards = await _cards(uow, products, currency, fallback_currency, language, price_group, today)
         return SearchResults(cards, total, shown, pages)
 
 

@@ -305,6 +305,50 @@ async def test_a_sold_out_variant_in_the_storefront_takes_a_back_in_stock_reques
         assert (await session.scalars(asked.where(m.CustomerRow.telegram_id == CUSTOMER))).all() == [ids["TEE-XL-NVY"]]
 
 
+@pytest.mark.parametrize(
+    ("terms", "label", "said"),
+    [
+        ("on", "🛒 Order now, ships when it arrives", "Out of stock, but you can order it now"),
+        ("preorder 2026-12-20", "🗓 Preorder", "Preorder: released on Dec 20, 2026. Expected by Dec 20, 2026."),
+    ],
+)
+async def test_a_sold_out_product_on_backorder_or_preorder_is_offered_on_the_grid_as_the_chat_card_offers_it(
+    shop: RunningBot, terms: str, label: str, said: str
+) -> None:
+    """The grid said "Out of stock" and offered nothing, while the chat's card and the product
+    page offered to order it: the grid's cards never learnt of backorders."""
+    from playwright.async_api import expect
+
+    from domain.catalog import Product
+    from domain.money import Money
+
+    uow = shop.runtime.uow()
+    async with uow:
+        await uow.products.upsert(Product("MOON-1", "Moon Lamp", "Night Sky", {"GBP": Money(2500, "GBP")}))
+        await uow.commit()
+    await (await hire(shop, 90, "Mia", "manager")).send(f"/backorder MOON-1 {terms}")
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    card = (await ann.send("/start p_MOON-1")).last
+    assert label in card.button_texts() and said.split(". ")[-1] in card.text  # what the chat's card offers and says
+    async with miniapp(shop) as client, browser_page("backorder-grid", init_data(shop, CUSTOMER)) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.get_by_role("button", name="Night Sky (1)").click()
+        lamp = page.locator('article.card[data-sku="MOON-1"]')
+        await expect(lamp.locator("button.add")).to_have_text(label)
+        await lamp.locator("button.add").click()
+        await expect(page.locator("#cart-count")).to_have_text("1")
+        await page.locator("#search").fill("moon")
+        await page.locator("#search").press("Enter")  # a search's grid says the same
+        await expect(page.locator('article.card[data-sku="MOON-1"] button.add')).to_have_text(label)
+        await page.locator('article.card[data-sku="MOON-1"] button.open').click()
+        await expect(page.locator("article.product .stock")).to_contain_text(said)
+        await expect(page.locator("article.product button.add")).to_have_text(label)
+        assert errors == []
+    assert "Moon Lamp × 1" in (await ann.send("/cart")).last.text
+
+
 async def test_a_customer_whose_price_list_sets_a_minimum_and_packs_adds_and_steps_by_them_in_the_storefront(
     shop: RunningBot,
 ) -> None:

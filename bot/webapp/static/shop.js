@@ -49,11 +49,14 @@ function productCard(product) {
     product.variant
       ? el("button", { type: "button", class: "choose", on: { click: open } }, t("choose"))
       : product.can_add
-        ? el("button", { type: "button", class: "add", on: { click: () => addToCart(product) } }, t("add"))
+        ? el("button", { type: "button", class: "add", on: { click: () => addToCart(product) } }, addLabel(product))
         : el("span", { class: "muted" }, product.stock_text),  // sold out, discontinued or not for sale here
     el("button", { type: "button", class: "secondary open", on: { click: open } }, "›"),
   );
 }
+
+// "Add to cart", or what the chat's card offers for a sold-out one: to preorder it, or to order it now.
+function addLabel(product) { return t(product.waits || "add"); }
 
 // One more step of what the customer's price list allows (its minimum first, then whole packs).
 async function addToCart(product) {
@@ -142,13 +145,13 @@ async function productPage(id) {
     el("p", {}, p.description),
     p.in_cart ? el("p", { class: "muted" }, t("in_cart", { n: p.in_cart })) : null,
     p.can_add
-      ? el("button", { type: "button", class: "add", on: { click: () => addChosen(p) } }, t("add"))
+      ? el("button", { type: "button", class: "add", on: { click: () => addChosen(p) } }, addLabel(p))
       : null,  // the stock line says why not
     p.can_notify
       ? el("button", { type: "button", class: "secondary notify", on: { click: () => notifyMe(p) } }, t("notify"))
       : null,
   ));
-  p.can_add && mainButton(t("add"), () => addChosen(p));
+  p.can_add && mainButton(addLabel(p), () => addChosen(p));
   if (p.notice) showError(p.notice);  // the option chosen was withdrawn since it was shown
 }
 
