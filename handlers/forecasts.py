@@ -13,7 +13,7 @@ from domain.usecases.forecasts import QUANTILES, apply_reorder_point, product_fo
 from domain.weeks import MIN_WEEKS
 from handlers.callbacks import ApplyReorder, button
 from handlers.context import ShopSettings
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, format_number
 
 router = Router(name=__name__)
 
@@ -39,7 +39,9 @@ async def forecast_command(
         [
             button(
                 _("Apply {point} / {top} at {warehouse}").format(
-                    point=f.policy.reorder_point, top=f.policy.order_up_to, warehouse=f.warehouse
+                    point=format_number(f.policy.reorder_point),
+                    top=format_number(f.policy.order_up_to),
+                    warehouse=f.warehouse,
                 ),
                 ApplyReorder(
                     product_id=product.id or 0,

@@ -3,6 +3,8 @@ picking, packing, shipping and returns reads in Russian, with Russian numbers an
 
 from __future__ import annotations
 
+import re
+
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
@@ -22,3 +24,14 @@ async def test_an_order_s_routing_reads_in_russian_to_a_russian_manager(shop: Ru
     shown = (await manager.send(f"/order {code}")).last.text
     routing = shown.split("Маршрутизация\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert routing[:3] == ["LON", "LON может отгрузить все позиции", "ближе всего к адресу доставки: LON 13 км"]
+
+
+async def test_a_forecast_reads_russian_numbers_to_a_russian_manager(shop: RunningBot) -> None:
+    manager = await hire(shop, 402, "Мария", "manager", "LON", language="ru")
+    shown = (await manager.send("/forecast 85123A")).last
+    assert re.search(r"\d\.\d", shown.text) is None, shown.text  # no English decimal point anywhere
+    assert "(croston=0,499, tsb=0,501)" in shown.text
+    assert "Спрос за неделю: 50\xa0% ≤ 431,5 · 80\xa0% ≤ 1\xa0112,9 · 95\xa0% ≤ 2\xa0218,0" in shown.text
+    assert "Предлагается: точка заказа 1\xa0943, заказывать до 3\xa0189" in shown.text
+    assert "(уровень обслуживания 95,0\xa0%; ожидается 95,3\xa0%;" in shown.text
+    assert shown.button_texts() == ["Применить 1\xa0943 / 3\xa0189 на LON"]
