@@ -53,6 +53,7 @@ from handlers.callbacks import (
 from handlers.context import ShopSettings
 from handlers.menu import CATALOG_BUTTON
 from handlers.views.markup import callback_button, inline_keyboard, packed
+from handlers.views.pager import pager
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
@@ -98,39 +99,30 @@ async def _catalog_view(
 
 def _page_keyboard(page: CatalogPage) -> InlineKeyboardMarkup:
     """Sub-categories, then products, one a row (at most ``catalog_page_size`` of them), the
-    pager, and the way up: Telegram's limits on buttons and markup size are never near."""
+    pager, and the way up: Telegram's limits on buttons and markup size are never near. Made
+    without validating each button, as the card's keyboard is: every page turned is one."""
     here = page.category.id if page.category else 0
     rows = [
-        [
-            button(
-                f"{shorten(c.name, CATEGORY_NAME_LIMIT)} ({c.product_count})", CategoryPageCb(category_id=c.id, page=0)
-            )
-        ]
+        [_press(f"{shorten(c.name, CATEGORY_NAME_LIMIT)} ({c.product_count})", CategoryPageCb, c.id, 0, 0, 0)]
         for c in page.children
     ]
     rows += [
-        [
-            button(
-                shorten(card.product.name), ProductCb(product_id=card.product.id or 0, category_id=here, page=page.page)
-            )
-        ]
-        for card in page.cards
+        [_press(shorten(card.product.name), ProductCb, card.product.id or 0, here, page.page)] for card in page.cards
     ]
-    nav = []
-    if page.page > 0:
-        first = page.cards[0].product.id or 0 if page.cards else 0
-        nav.append(button(_("◀ Previous"), CategoryPageCb(category_id=here, page=page.page - 1, before=first)))
-    if page.page + 1 < page.pages:
-        last = page.cards[-1].product.id or 0 if page.cards else 0
-        nav.append(button(_("Next ▶"), CategoryPageCb(category_id=here, page=page.page + 1, after=last)))
-    if nav:
-        rows.append(nav)
+    # A turn carries the product its page starts after (Next) or ends before (Previous).
+    first = page.cards[0].product.id or 0 if page.cards else 0
+    last = page.cards[-1].product.id or 0 if page.cards else 0
+
+    def turn(n: int) -> str:
+        return packed(CategoryPageCb, here, n, 0, first) if n < page.page else packed(CategoryPageCb, here, n, last, 0)
+
+    rows += pager(page.page, page.pages, turn)
     if page.category is not None:
         up = [button(_("⬆ Categories"), CategoryList())]
         if page.parent_id is not None:
-            up.insert(0, button(_("⬅ Back"), CategoryPageCb(category_id=page.parent_id, page=0)))
+            up.insert(0, _press(_("⬅ Back"), CategoryPageCb, page.parent_id, 0, 0, 0))
         rows.append(up)
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    return inline_keyboard(rows)
 
 
 def card_keyboard(
@@ -242,13 +234,7 @@ async def search_results_view(
         for card in found.cards
     ]
     key = search_key(text)
-    nav = []
-    if found.page > 0:
-        nav.append(button(_("◀ Previous"), SearchPageCb(page=found.page - 1, key=key)))
-    if found.page + 1 < found.pages:
-        nav.append(button(_("Next ▶"), SearchPageCb(page=found.page + 1, key=key)))
-    if nav:
-        rows.append(nav)
+    rows += pager(found.page, found.pages, lambda n: packed(SearchPageCb, n, key))
     reply = renderer.render("search_results.html.j2", found=found, cards=found.cards, total=found.total, text=text)
     return reply, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None, found.pages
 

@@ -39,6 +39,8 @@ from handlers.context import ShopSettings
 from handlers.output.documents import packing_slip, parcel_label, shipping_label
 from handlers.scanning import Scan, code_in_photo, parse_scan
 from handlers.views.labels import label
+from handlers.views.markup import packed
+from handlers.views.pager import pager
 from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
@@ -113,11 +115,7 @@ def _boxes_keyboard(code: str, boxes: list[str], page: int) -> InlineKeyboardMar
     ]
     # Rows of BOXES_PER_ROW: one row of every size passed Telegram's 8 buttons a row.
     rows += [offered[i : i + BOXES_PER_ROW] for i in range(0, len(offered), BOXES_PER_ROW)]
-    nav = [button(_("◀ Previous"), PackBoxPageCb(code=code, page=page - 1))] if page > 0 else []
-    if page + 1 < pages:
-        nav.append(button(_("Next ▶"), PackBoxPageCb(code=code, page=page + 1)))
-    if nav:
-        rows.append(nav)
+    rows += pager(page, pages, lambda n: packed(PackBoxPageCb, code, n))
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

@@ -18,9 +18,11 @@ from domain.usecases.payments import record_invoice_payment
 from domain.usecases.pricing import set_price_group
 from domain.usecases.special import set_business, set_vip
 from domain.usecases.support import customer_conversations
-from handlers.callbacks import QueuePageCb, button
+from handlers.callbacks import QueuePageCb
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
+from handlers.views.markup import packed
+from handlers.views.pager import pager
 from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
@@ -28,13 +30,9 @@ QUEUE_PAGE = 20  # orders a page; after a busy day a warehouse has hundreds to f
 
 
 def _queue_screen(found: QueuePage, renderer: Renderer) -> tuple[str, InlineKeyboardMarkup | None]:
-    nav = []
     here = found.warehouse.id or 0
-    if found.page > 0:
-        nav.append(button(_("◀ Previous"), QueuePageCb(warehouse_id=here, page=found.page - 1)))
-    if found.page + 1 < found.pages:
-        nav.append(button(_("Next ▶"), QueuePageCb(warehouse_id=here, page=found.page + 1)))
-    keyboard = InlineKeyboardMarkup(inline_keyboard=[nav]) if nav else None
+    nav = pager(found.page, found.pages, lambda n: packed(QueuePageCb, here, n))
+    keyboard = InlineKeyboardMarkup(inline_keyboard=nav) if nav else None
     return renderer.render("staff/queue.html.j2", q=found), keyboard
 
 

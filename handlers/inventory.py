@@ -22,8 +22,10 @@ from domain.usecases.inventory import (
     set_reorder_point,
     stock_view,
 )
-from handlers.callbacks import StockPageCb, button
+from handlers.callbacks import StockPageCb
 from handlers.catalog import search_key
+from handlers.views.markup import packed
+from handlers.views.pager import pager
 from handlers.views.rendering import Renderer, fill, format_number
 
 router = Router(name=__name__)
@@ -110,12 +112,9 @@ def _stock_screen(
     text = renderer.render(
         "staff/stock.html.j2", views=shown, totals=totals, firsts=firsts, page=page + 1, pages=len(pages)
     )
-    nav, key = [], search_key(query)
-    if page > 0:
-        nav.append(button(_("◀ Previous"), StockPageCb(page=page - 1, key=key)))
-    if page + 1 < len(pages):
-        nav.append(button(_("Next ▶"), StockPageCb(page=page + 1, key=key)))
-    return text, InlineKeyboardMarkup(inline_keyboard=[nav]) if nav else None, len(pages)
+    key = search_key(query)
+    nav = pager(page, len(pages), lambda n: packed(StockPageCb, n, key))
+    return text, InlineKeyboardMarkup(inline_keyboard=nav) if nav else None, len(pages)
 
 
 def _variant_pages(views: list[StockView]) -> list[dict[int, tuple[int, int]]]:

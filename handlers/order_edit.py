@@ -46,6 +46,7 @@ from handlers.catalog import reading_language
 from handlers.checkout import send_invoice
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
+from handlers.views.pager import pager
 from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
@@ -86,11 +87,7 @@ def edit_keyboard(order: Order, *, staff: bool, page: int = 0) -> InlineKeyboard
             ("🗑", EditLineCb(quantity=0, **data)),
         ]
     markup = rows_of(*buttons, width=3)
-    nav = [(_("◀ Previous"), EditPageCb(code=order.code, page=page - 1, staff=staff))] if page > 0 else []
-    if page + 1 < pages:
-        nav.append((_("Next ▶"), EditPageCb(code=order.code, page=page + 1, staff=staff)))
-    if nav:
-        markup.inline_keyboard.append(rows_of(*nav, width=2).inline_keyboard[0])
+    markup.inline_keyboard.extend(pager(page, pages, lambda n: EditPageCb(code=order.code, page=n, staff=staff).pack()))
     adding = EditAddCb(code=order.code, version=order.version, product_id=0, quantity=0, staff=staff)
     markup.inline_keyboard.append(rows_of((_("➕ Add a product"), adding)).inline_keyboard[0])
     if not staff:

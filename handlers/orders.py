@@ -36,6 +36,7 @@ from handlers.callbacks import (
     OrdersPageCb,
     PayOrderCb,
     ReturnStartCb,
+    button,
 )
 from handlers.cart import cart_keyboard, cart_text, customer_cart
 from handlers.catalog import reading_language
@@ -45,26 +46,19 @@ from handlers.menu import ORDERS_BUTTON
 from handlers.output.documents import receipt
 from handlers.shop import identity_of_shop
 from handlers.views.labels import label
+from handlers.views.markup import inline_keyboard, packed
+from handlers.views.pager import pager
 from handlers.views.rendering import Renderer, format_money
 
 router = Router(name=__name__)
 
 
 def _list_keyboard(page: OrdersPage) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for order in page.orders:
-        text = f"{order.code} · {format_money(order.total)} · {label('status', order.status.value)}"
-        builder.button(text=text, callback_data=OrderCb(code=order.code))
-    sizes = [1] * len(page.orders)
-    nav = 0
-    if page.page > 0:
-        builder.button(text=_("◀ Previous"), callback_data=OrdersPageCb(page=page.page - 1))
-        nav += 1
-    if page.page + 1 < page.pages:
-        builder.button(text=_("Next ▶"), callback_data=OrdersPageCb(page=page.page + 1))
-        nav += 1
-    builder.adjust(*sizes, nav or 1)
-    return builder.as_markup()
+    rows = [
+        [button(f"{o.code} · {format_money(o.total)} · {label('status', o.status.value)}", OrderCb(code=o.code))]
+        for o in page.orders
+    ]
+    return inline_keyboard(rows + pager(page.page, page.pages, lambda n: packed(OrdersPageCb, n)))
 
 
 def _detail_keyboard(

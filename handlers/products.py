@@ -53,6 +53,8 @@ from handlers.callbacks import (
 from handlers.catalog import send_photos
 from handlers.context import ShopSettings
 from handlers.views.labels import label
+from handlers.views.markup import packed
+from handlers.views.pager import pager
 from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
@@ -342,12 +344,7 @@ async def history(query: CallbackQuery, callback_data: ProductHistoryCb, uow: Un
     page = await product_history(
         uow, staff_id=query.from_user.id, product_id=pid, page=callback_data.page, page_size=HISTORY_PAGE
     )
-    nav = []
-    if page.page > 0:
-        nav.append(button(_("◀ Previous"), ProductHistoryCb(product_id=pid, page=page.page - 1)))
-    if page.page + 1 < page.pages:
-        nav.append(button(_("Next ▶"), ProductHistoryCb(product_id=pid, page=page.page + 1)))
-    rows = [nav] if nav else []
+    rows = pager(page.page, page.pages, lambda n: packed(ProductHistoryCb, pid, n))
     rows.append([button(_("⬅ Back"), ProductSheetCb(product_id=pid))])
     fields = [field_label(change.field) for change in page.changes]
     values = [

@@ -36,6 +36,8 @@ from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.return_state import ReturnDraft, return_draft_of, save_return
 from handlers.views.labels import label
+from handlers.views.markup import packed
+from handlers.views.pager import pager
 from handlers.views.rendering import fill
 
 router = Router(name=__name__)
@@ -79,11 +81,7 @@ def _lines_keyboard(draft: ReturnDraft, page: int) -> InlineKeyboardMarkup:
     for line_id, text in labels[page * LINES_PER_PAGE : (page + 1) * LINES_PER_PAGE]:
         mark = f"✅ {chosen[line_id]} × " if line_id in chosen else ""
         rows.append([button(f"{mark}{text}", ReturnLineCb(line_id=line_id))])
-    nav = [button(_("◀ Previous"), ReturnLinesPageCb(page=page - 1))] if page > 0 else []
-    if page + 1 < pages:
-        nav.append(button(_("Next ▶"), ReturnLinesPageCb(page=page + 1)))
-    if nav:
-        rows.append(nav)
+    rows += pager(page, pages, lambda n: packed(ReturnLinesPageCb, n))
     if chosen:
         rows.append([button(_("Continue ➡️"), ReturnLineCb(line_id=0))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -214,12 +212,8 @@ def _swap_keyboard(line_id: int, others: list[Product], page: int) -> InlineKeyb
         [button(shorten(v.variant_label or v.sku), ReturnSwapCb(line_id=line_id, product_id=v.id or 0))]
         for v in others[page * SWAPS_PER_PAGE : (page + 1) * SWAPS_PER_PAGE]
     ]
-    nav = []
-    if page > 0:
-        nav.append(button(_("◀ Previous"), ReturnSwapPageCb(line_id=line_id, page=page - 1)))
-    if page + 1 < pages:
-        nav.append(button(_("Next ▶"), ReturnSwapPageCb(line_id=line_id, page=page + 1)))
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, nav] if nav else rows)
+    rows += pager(page, pages, lambda n: packed(ReturnSwapPageCb, line_id, n))
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 @router.callback_query(StateFilter(Returning.lines), ReturnSwapPageCb.filter())
