@@ -522,7 +522,9 @@ def _price_rule(row: Row) -> PriceRow:
     currency = ""
     if price_text or percent_text or row["currency"]:
         currency = row.check(normalize_currency, row["currency"], default="") if row.required("currency") else ""
-    price = _money(row, "price", currency) if price_text and currency else None
+    # Not ``_money``: a price rule's 0 or below is refused by ``PriceRule.check``, in the words
+    # ``/pricelist add`` uses (a product's own price of 0 is a free item; a price list's is not).
+    price = row.check(Money.parse, price_text, currency, default=None) if price_text and currency else None
     percent = row.check(parse_percent, percent_text, default=None) if percent_text else None
     minimum = row.int("from", minimum=1) or 1
     min_order = row.int("min_order", minimum=1) or None

@@ -31,6 +31,13 @@ class InvalidPriceRule(DomainError):
     )
 
 
+class PriceNotPositive(DomainError):
+    """A price list's price of 0 made goods free for a whole group, silently: a shop that gives
+    goods away does it with a promotion, which says so and ends."""
+
+    key = N_("The price must be more than 0, got {value}: to give goods away, use a promotion.")
+
+
 class BelowMinimumOrder(DomainError):
     key = N_("{name} is sold from {minimum} units on your price list: order {minimum} or more.")
 
@@ -96,8 +103,10 @@ class PriceRule:
             raise InvalidPriceRule(detail="nothing set")
         if self.percent is not None and not (0 < self.percent < 100):
             raise InvalidPriceRule(detail=f"percent {self.percent}")
-        if self.price is not None and (self.price.amount < 0 or self.price.currency != self.currency):
+        if self.price is not None and self.price.currency != self.currency:
             raise InvalidPriceRule(detail=f"price {self.price}")
+        if self.price is not None and self.price.amount <= 0:
+            raise PriceNotPositive(value=self.price)
         if not 1 <= self.min_quantity <= MAX_BREAK:
             raise InvalidPriceRule(detail=f"from {self.min_quantity}")
         for value in (self.min_order, self.pack):

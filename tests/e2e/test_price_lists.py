@@ -234,3 +234,19 @@ async def test_a_wholesale_customer_reads_their_list_price_in_search_a_category_
     assert next(p["price"]["text"] for p in grid["products"] if p["sku"] == "85123A") == "£2.50"
     retail = SandboxUser(shop.server, 703, "Rita")
     assert "(85123A) — £2.95" in (await retail.send("/search heart")).last.text
+
+
+async def test_a_price_list_price_of_zero_or_below_is_refused_naming_the_price_and_nothing_is_saved(
+    shop: RunningBot,
+) -> None:
+    """``/pricelist add wholesale GBP 85123A 0`` made the holder free for every wholesale customer."""
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    for typed, shown in (("0", "£0.00"), ("-2.50", "-£2.50"), ("0,00", "£0.00")):
+        refused = await admin.send(f"/pricelist add wholesale GBP 85123A {typed}")
+        assert refused.last.text == f"The price must be more than 0, got {shown}: to give goods away, use a promotion."
+    ru = SandboxUser(shop.server, ADMIN, "Ada", language_code="ru")
+    refused = await ru.send("/pricelist add wholesale GBP 85123A 0")
+    assert refused.last.text.startswith("Цена должна быть больше 0")
+    assert await _rules(shop) == []
+    saved = await admin.send("/pricelist add wholesale GBP 85123A 0.01")
+    assert "Price rule saved" in saved.last.text and await _rules(shop) == [("variant", "85123A", 1, 1, None)]

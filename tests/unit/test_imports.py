@@ -151,3 +151,15 @@ def test_a_russian_excel_s_true_and_false_are_read() -> None:
         ("KZN", True),
         ("EKB", False),
     ]
+
+
+def test_a_price_rows_price_of_zero_or_below_is_a_bad_row_as_in_chat() -> None:
+    """A price list's 0 made the goods free for the whole group, silently: refused, as
+    ``/pricelist add`` refuses it, with the same words (a free item is a promotion)."""
+    from domain.imports import parse_prices
+
+    text = "group,target,currency,price\nwholesale,SKU-1,EUR,0\nwholesale,SKU-2,EUR,-1.50\nwholesale,SKU-3,EUR,0.01\n"
+    parsed, problems = parse_prices(text)
+    refused = "The price must be more than 0, got {value}: to give goods away, use a promotion."
+    assert problems == [(2, refused.format(value="0.00 EUR")), (3, refused.format(value="-1.50 EUR"))]
+    assert [row.rule.price for row in parsed if not any(line == row.line for line, _ in problems)] == [Money(1, "EUR")]
