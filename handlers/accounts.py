@@ -3,7 +3,8 @@ trial balance, /ar the receivables aging of business invoices."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
@@ -12,7 +13,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from domain.ports import Clock, UnitOfWork
+from domain.sales import day_start
 from domain.usecases.accounts import journal_csv, journal_for_staff, receivables, trial_balance
+from handlers.context import ShopSettings
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
@@ -21,25 +24,33 @@ router = Router(name=__name__)
 AR_LINES_SHOWN = 40
 
 
-def _day(text: str) -> datetime | None:
+def _day(text: str) -> date | None:
     try:
-        return datetime.combine(date.fromisoformat(text), time(0), UTC)
+        return date.fromisoformat(text)
     except ValueError:
         return None
 
 
 @router.message(Command("journal"))
-async def journal_command(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
+async def journal_command(
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, settings: ShopSettings
+) -> None:
     assert message.from_user is not None
     args = (command.args or "").split()
-    today = datetime.combine(clock.now().date(), time(0), UTC)
-    start = _day(args[0]) if args else today - timedelta(days=30)
-    end = _day(args[1]) if len(args) > 1 else today + timedelta(days=1)
-    if start is None or end is None or start >= end:
-        await message.answer(_("Usage: /journal [FROM] [TO], dates as YYYY-MM-DD; the last 30 days by default."))
+    # Days of the shop's time zone, as /report counts them, both named days included (as the
+    # file's name says): a month is /journal 2026-12-01 2026-12-31.
+    zone = ZoneInfo(settings.timezone)
+    today = clock.now().astimezone(zone).date()
+    first = _day(args[0]) if args else today - timedelta(days=30)
+    last = _day(args[1]) if len(args) > 1 else today
+    if first is None or last is None or first > last:
+        await message.answer(
+            _("Usage: /journal [FROM] [TO], dates as YYYY-MM-DD, both included; the last 30 days by default.")
+        )
         return
+    start, end = day_start(first, zone), day_start(last + timedelta(days=1), zone)
     entries = await journal_for_staff(uow, staff_id=message.from_user.id, start=start, end=end)
-    name = f"journal-{start.date().isoformat()}-{(end - timedelta(days=1)).date().isoformat()}.csv"
+    name = f"journal-{first.isoformat()}-{last.isoformat()}.csv"
     await message.answer_document(
         BufferedInputFile(journal_csv(entries).encode("utf-8"), filename=name),
         caption=ngettext("{n} journal entry.", "{n} journal entries.", len(entries)).format(n=len(entries)),

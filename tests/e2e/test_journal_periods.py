@@ -1,0 +1,32 @@
+"""/journal FROM TO: whole days of the shop's own time zone, both days included, as /report
+counts its days."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.e2e.conftest import hire, staff_shop
+from tests.e2e.test_jobs import _invoice_order
+from tests.fakes import FakeClock
+
+
+async def test_the_journal_takes_shop_days_with_the_last_day_included(tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2026, 11, 30, 22, 30, tzinfo=UTC))  # 1 December, 01:30 in Moscow
+    async with staff_shop(tmp_path, clock, timezone="Europe/Moscow") as shop:
+        code = await _invoice_order(shop, 620)  # the invoice's sale is booked at once
+        manager = await hire(shop, 98, "Mo", "manager")
+
+        async def sources(args: str) -> tuple[str, set[str]]:
+            sent = (await manager.send(f"/journal {args}")).last
+            assert sent.file is not None, sent.text
+            rows = csv.DictReader(io.StringIO(sent.file.content.decode()))
+            return sent.file.file_name or "", {r["source"] for r in rows}
+
+        assert await sources("2026-12-01 2026-12-01") == ("journal-2026-12-01-2026-12-01.csv", {f"order:{code}"})
+        assert await sources("2026-11-01 2026-11-30") == ("journal-2026-11-01-2026-11-30.csv", set())
+        assert (await sources(""))[1] == {f"order:{code}"}  # the last 30 days: today is 1 December there
+        refused = await manager.send("/journal 2026-12-02 2026-12-01")
+        assert refused.last.file is None and refused.last.text.startswith("Usage: /journal")
