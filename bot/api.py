@@ -12,12 +12,14 @@ import contextlib
 import hashlib
 import json
 import logging
+import unicodedata
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic.json_schema import models_json_schema
+from pydantic_core import PydanticCustomError
 
 from bot.config import Settings
 from domain.apikeys import ApiKey, MissingScope, Scope
@@ -64,6 +66,18 @@ M = TypeVar("M", bound=BaseModel)
 # ---- request and response bodies (their JSON Schemas make the OpenAPI document) ----
 
 
+def _storable(text: str) -> str:
+    # A NUL is refused by PostgreSQL in any text column and a lone surrogate ("\\ud800", which
+    # pydantic lets through an optional field) by UTF-8 itself: each was a 500. No name, address
+    # or reference holds a control character; line breaks and tabs are what a web form sends.
+    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r" for c in text):
+        raise PydanticCustomError("unstorable", "no control characters (such as NUL) or lone surrogates")
+    return text
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+
+
 class _Strict(BaseModel):
     # No coercion: "1" is not a quantity, 1.0 is not a count; a client sending either has
     # a bug it should hear about rather than an order it did not mean.
@@ -71,9 +85,9 @@ class _Strict(BaseModel):
 
 
 class CustomerIn(_Strict):
-    name: str = Field(min_length=1, max_length=128)
-    phone: str | None = Field(default=None, max_length=32)
-    email: str | None = Field(default=None, max_length=254)
+    name: Text = Field(min_length=1, max_length=128)
+    phone: Text | None = Field(default=None, max_length=32)
+    email: Text | None = Field(default=None, max_length=254)
     telegram_id: int | None = Field(default=None, ge=1, le=2**53)
     business: bool | None = Field(
         default=None,
@@ -91,7 +105,7 @@ class CustomerIn(_Strict):
 
 
 class LineIn(_Strict):
-    sku: str = Field(min_length=1, max_length=64)
+    sku: Text = Field(min_length=1, max_length=64)
     quantity: int = Field(ge=1, le=9999)
 
 
@@ -103,13 +117,13 @@ class OrderIn(_Strict):
         description="paid at the channel, cash on delivery, invoice (business customers only), or link: the "
         "customer pays by card through a Telegram payment link (returned as payment_link, and sent to their chat)"
     )
-    address: str | None = Field(default=None, max_length=500, description="courier delivery to this address…")
+    address: Text | None = Field(default=None, max_length=500, description="courier delivery to this address…")
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    pickup_point: str | None = Field(default=None, max_length=16, description="…or pickup at this warehouse code")
+    pickup_point: Text | None = Field(default=None, max_length=16, description="…or pickup at this warehouse code")
     shipping: str = Field(default="0", pattern=r"^\d{1,12}(\.\d{1,4})?$", description="delivery charged, decimal")
-    reference: str = Field(default="", max_length=64, description="the channel's own order number")
-    promo_code: str | None = Field(
+    reference: Text = Field(default="", max_length=64, description="the channel's own order number")
+    promo_code: Text | None = Field(
         default=None,
         max_length=40,
         description="a promo code, as a customer types it (case and spaces do not matter); one that does not "
@@ -118,16 +132,16 @@ class OrderIn(_Strict):
 
 
 class ReceiptIn(_Strict):
-    sku: str = Field(min_length=1, max_length=64)
-    warehouse: str = Field(min_length=1, max_length=16)
+    sku: Text = Field(min_length=1, max_length=64)
+    warehouse: Text = Field(min_length=1, max_length=16)
     quantity: int = Field(ge=1, le=1_000_000)
-    bin: str | None = Field(default=None, max_length=32)
-    reason: str = Field(default="receipt", min_length=1, max_length=200)
+    bin: Text | None = Field(default=None, max_length=32)
+    reason: Text = Field(default="receipt", min_length=1, max_length=200)
 
 
 class ShipmentEventIn(_Strict):
     event: Literal["in_transit", "delivered"]
-    location: str = Field(default="", max_length=200)
+    location: Text = Field(default="", max_length=200)
 
 
 class LineOut(BaseModel):
@@ -302,13 +316,18 @@ async def _json(request: web.Request) -> tuple[Any, str]:
         raise ApiProblem(415, "Unsupported Media Type", f"Send the body as {JSON}.", field="Content-Type")
     raw = await request.read()
     try:
-        parsed = json.loads(raw)
+        parsed = json.loads(raw, parse_constant=_not_json)
         canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiProblem(400, "Malformed JSON", f"The body is not valid JSON: {exc}") from None
     except RecursionError:  # nesting deeper than the parser's stack: no request of ours looks like it
         raise ApiProblem(400, "Malformed JSON", "The body is nested too deeply.") from None
-    return parsed, hashlib.sha256(canonical.encode()).hexdigest()
+    except ValueError as exc:  # bad syntax or UTF-8, NaN, an integer of more digits than Python converts
+        raise ApiProblem(400, "Malformed JSON", f"The body is not valid JSON: {exc}") from None
+    # A lone surrogate escape ("\\ud800") parses; the field holding it is named by validation.
+    return parsed, hashlib.sha256(canonical.encode(errors="surrogatepass")).hexdigest()
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON value")
 
 
 def _validate(model: type[M], data: Any) -> M:
@@ -354,7 +373,7 @@ async def _order_out(request: web.Request, order: Order, payment_link: str | Non
 
 def _code(request: web.Request) -> str:
     code = request.match_info["code"]
-    if not 1 <= len(code) <= 32:
+    if not 1 <= len(code) <= 32 or not code.isprintable():  # a NUL reached PostgreSQL: a 500
         raise ApiProblem(404, "Not found", "Nothing was found.")
     return code
 
@@ -465,7 +484,7 @@ async def post_shipment_event(request: web.Request) -> web.Response:
     data, _ = await _json(request)
     body = _validate(ShipmentEventIn, data)
     tracking = request.match_info["tracking"]
-    if not 1 <= len(tracking) <= 64:
+    if not 1 <= len(tracking) <= 64 or not tracking.isprintable():
         raise ApiProblem(404, "Not found", "Nothing was found.")
     order, changed = await api_carrier_event(
         _uow(request),

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
 from storage import models as m
+from storage.db import create_engine
+from tests.conftest import _truncate_all
 from tests.fakes import FakeClock
 
 
@@ -64,6 +66,18 @@ async def staff_shop(tmp_path: Path, clock: FakeClock, **settings: Any) -> Async
     ) as bot:
         yield bot
         assert refused_calls(bot) == []
+
+
+@asynccontextmanager
+async def shop_on(database_url: str, clock: FakeClock, **settings: Any) -> AsyncIterator[RunningBot]:
+    """The demo shop on ``database_url`` (the ``database_url`` fixture's: each engine), its
+    PostgreSQL database emptied first, in pounds, ``settings`` on top."""
+    if database_url.startswith("postgresql"):
+        engine = create_engine(database_url)
+        await _truncate_all(engine)
+        await engine.dispose()
+    async with running_bot(database_url, clock=clock, default_currency="GBP", **settings) as bot:
+        yield bot
 
 
 @pytest.fixture

@@ -18,13 +18,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from aiogram.filters import Command
 
-from bot.harness import RunningBot, running_bot
+from bot.harness import RunningBot
 from sandbox import SandboxUser
 from sandbox.driver import Reply
 from sandbox.server import BotMessage
-from storage.db import create_engine
-from tests.conftest import _truncate_all
-from tests.e2e.conftest import ADMIN, refused_calls
+from tests.e2e.conftest import ADMIN, refused_calls, shop_on
 from tests.fakes import FakeClock
 
 SEED = int(os.environ.get("ORDERGRAM_FUZZ_SEED", "16"))
@@ -290,17 +288,8 @@ def what_was_sent(bot: RunningBot, log_message: str) -> str:
 @pytest.fixture
 async def fuzzed_shop(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
     """The demo shop with an admin, on each engine (PostgreSQL also checks column sizes)."""
-    if database_url.startswith("postgresql"):
-        engine = create_engine(database_url)
-        await _truncate_all(engine)
-        await engine.dispose()
-    async with running_bot(
-        database_url,
-        clock=clock,
-        default_currency="GBP",
-        payment_provider_token="sandbox:provider",
-        staff_chat_id=-100500,
-        admin_ids=[ADMIN],
+    async with shop_on(
+        database_url, clock, payment_provider_token="sandbox:provider", staff_chat_id=-100500, admin_ids=[ADMIN]
     ) as bot:
         yield bot
 

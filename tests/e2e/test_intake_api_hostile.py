@@ -1,0 +1,112 @@
+"""The intake API against what a careless or hostile client sends, on each engine: bodies that
+parse as JSON but hold what no field can store, and path and query values no row can have."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select
+
+from bot.api import make_api_app
+from bot.harness import RunningBot
+from domain.apikeys import Scope
+from domain.usecases.intake import create_api_key
+from storage import models as m
+from tests.e2e.conftest import shop_on
+from tests.e2e.test_intake_api import ORDER
+from tests.fakes import FakeClock
+
+Client = TestClient[Any, Any]
+
+
+@pytest.fixture
+async def shop_on_each_engine(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with shop_on(database_url, clock) as bot:
+        yield bot
+
+
+@pytest.fixture
+async def client(shop_on_each_engine: RunningBot) -> AsyncIterator[Client]:
+    runtime = shop_on_each_engine.runtime
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=frozenset(Scope))
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    async with TestClient(TestServer(app), headers={"Authorization": f"Bearer {token}"}) as test_client:
+        yield test_client
+
+
+async def _rows(shop: RunningBot, model: type[m.Base]) -> int:
+    async with shop.runtime.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def _post(client: Client, path: str, raw: str, key: str = "hostile") -> tuple[int, dict[str, Any]]:
+    answer = await client.post(
+        path, data=raw.encode(), headers={"Idempotency-Key": key, "Content-Type": "application/json"}
+    )
+    assert answer.content_type == "application/problem+json", await answer.text()
+    return answer.status, await answer.json()
+
+
+async def test_text_no_column_can_store_is_a_problem_naming_its_field(
+    client: Client, shop_on_each_engine: RunningBot
+) -> None:
+    """A NUL (PostgreSQL refuses it in text: a 500) or another control character, and a lone
+    surrogate escape such as ``"\\ud800"`` (no UTF-8 has it: a 500 on either engine) are 422s
+    naming the field; a line break in an address is what a web form sends, and stays."""
+    receipt = {"sku": "85123A", "warehouse": "LON", "quantity": 1}
+    movements = await _rows(shop_on_each_engine, m.InventoryMovementRow)
+    cases: list[tuple[str, dict[str, Any], str]] = [
+        ("/api/v1/orders", {**ORDER, "customer": {**ORDER["customer"], "name": "Wendy\x00"}}, "customer.name"),
+        ("/api/v1/orders", {**ORDER, "address": "10 Downing St\x00"}, "address"),
+        ("/api/v1/orders", {**ORDER, "reference": "WEB-\x07"}, "reference"),
+        ("/api/v1/orders", {**ORDER, "lines": [{"sku": "85123A\x00", "quantity": 1}]}, "lines.0.sku"),
+        ("/api/v1/orders", {**ORDER, "customer": {**ORDER["customer"], "name": "\ud800"}}, "customer.name"),
+        ("/api/v1/orders", {**ORDER, "promo_code": "\udfff"}, "promo_code"),
+        ("/api/v1/stock/receipts", {**receipt, "reason": "counted\x00"}, "reason"),
+        ("/api/v1/stock/receipts", {**receipt, "reason": "\ud83d"}, "reason"),
+        ("/api/v1/shipments/DPD-1/events", {"event": "in_transit", "location": "Hub\x00"}, "location"),
+    ]
+    for i, (path, body, field) in enumerate(cases):
+        status, problem = await _post(client, path, json.dumps(body), key=f"text-{i}")
+        assert (status, problem["field"]) == (422, field), (path, body, problem)
+        assert problem["detail"].startswith(f"{field}: ")
+    assert await _rows(shop_on_each_engine, m.OrderRow) == 0
+    assert await _rows(shop_on_each_engine, m.CustomerRow) == 0
+    assert await _rows(shop_on_each_engine, m.InventoryMovementRow) == movements
+
+    two_lines = {**ORDER, "address": "10 Downing Street\r\nLondon SW1A 2AA"}
+    placed = await client.post("/api/v1/orders", json=two_lines, headers={"Idempotency-Key": "two-lines"})
+    assert placed.status == 201, await placed.text()
+    async with shop_on_each_engine.runtime.sessions() as session:
+        assert await session.scalar(select(m.OrderRow.address)) == "10 Downing Street\r\nLondon SW1A 2AA"
+
+
+async def test_json_python_reads_but_no_client_means_is_malformed(
+    client: Client, shop_on_each_engine: RunningBot
+) -> None:
+    """An integer of thousands of digits (Python refuses to convert it: a 500) and NaN or
+    Infinity (not JSON, though Python reads them) are malformed bodies, on every endpoint."""
+    bodies = [
+        json.dumps(ORDER).replace('"quantity": 2', '"quantity": 1' + "0" * 5000),
+        json.dumps(ORDER).replace("51.5034", "NaN"),
+        json.dumps(ORDER).replace("-0.1276", "-Infinity"),
+    ]
+    for path in ("/api/v1/orders", "/api/v1/stock/receipts", "/api/v1/shipments/DPD-1/events"):
+        for i, raw in enumerate(bodies):
+            status, problem = await _post(client, path, raw, key=f"malformed-{i}")
+            assert (status, problem["title"]) == (400, "Malformed JSON"), (path, problem)
+    assert await _rows(shop_on_each_engine, m.OrderRow) == 0
+
+
+async def test_a_code_sku_or_tracking_number_no_row_can_have_is_not_found(client: Client) -> None:
+    """A NUL in the path or the query reached PostgreSQL (a 500); nothing can carry one."""
+    for path in ("/api/v1/orders/AB%00CD", "/api/v1/stock?sku=85123A%00"):
+        answer = await client.get(path)
+        assert answer.status in (404, 422) and answer.content_type == "application/problem+json", path
+    for path in ("/api/v1/orders/AB%00CD/cancel", "/api/v1/shipments/DPD%00/events"):
+        answer = await client.post(path, json={"event": "delivered"})
+        assert answer.status == 404 and answer.content_type == "application/problem+json", path
