@@ -200,6 +200,18 @@ def top_products(lines: list[SoldLine], base: str, limit: int = 5) -> list[TopPr
     return [TopProduct(sku, names[sku][1], units[sku], Money(revenue[sku], base)) for sku in ranked]
 
 
+def revenue_by_currency(live: Sequence[PlacedOrder], days: Sequence[DayFigures] = ()) -> dict[str, int]:
+    """What the orders not cancelled and the summarised days sold, per currency: a currency
+    whose orders were all cancelled has no entry, read from the orders or from the summary."""
+    revenue: dict[str, int] = {}
+    for order in live:
+        revenue[order.currency] = revenue.get(order.currency, 0) + order.total
+    for day in days:
+        if day.orders:
+            revenue[day.currency] = revenue.get(day.currency, 0) + day.total
+    return revenue
+
+
 def sales_report(
     when: Period,
     base: str,
@@ -216,22 +228,19 @@ def sales_report(
     """``placed`` and ``lines`` are the orders of the days read from the orders; ``days`` are
     the summarised days' figures (their SKUs come in ``lines``, as summed lines)."""
     live = [o for o in placed if not o.cancelled]
-    revenue: dict[str, int] = {}
+    revenue = revenue_by_currency(live, days)
     counts = [0] * len(when.buckets)
     amounts = [0] * len(when.buckets)
     total_base = 0
     zone = when.start.tzinfo
     assert isinstance(zone, ZoneInfo)
     for day in days:
-        if day.orders:  # a currency whose orders were all cancelled has no revenue, as read from the orders
-            revenue[day.currency] = revenue.get(day.currency, 0) + day.total
         total_base += day.base_total
         bucket = when.bucket_of(datetime.combine(day.day, datetime.min.time(), zone))
         if bucket is not None:
             counts[bucket] += day.orders
             amounts[bucket] += day.base_total
     for order in live:
-        revenue[order.currency] = revenue.get(order.currency, 0) + order.total
         in_base = to_base(Money(order.total, order.currency), order.fx_rate, base)
         total_base += in_base
         bucket = when.bucket_of(order.created_at)

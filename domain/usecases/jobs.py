@@ -15,6 +15,7 @@ from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
+from domain.reports import revenue_by_currency
 from domain.shipping import CarrierRate, ship_by_date
 from domain.staff import Permission
 from domain.text import typed
@@ -213,11 +214,7 @@ async def daily_digest(
         # ~1,500 orders loaded whole).
         sales = await period_sales(uow, start, end, timezone, lines=False)
         placed = [o for o in sales.placed if not o.cancelled]
-        revenue: dict[str, int] = {}
-        for order in placed:
-            revenue[order.currency] = revenue.get(order.currency, 0) + order.total
-        for day in sales.days:
-            revenue[day.currency] = revenue.get(day.currency, 0) + day.total
+        revenue = revenue_by_currency(placed, sales.days)
         orders = len(placed) + sum(day.orders for day in sales.days)
         shipped = await uow.jobs.moved_between(OrderStatus.SHIPPED, start, end)
         returns = await uow.returns.requested_between(start, end)

@@ -1,0 +1,43 @@
+"""What the books and the figures say to a manager: /ar in their language, the daily report as
+the orders have it."""
+
+from __future__ import annotations
+
+from bot.harness import RunningBot
+from domain.orders import OrderStatus
+from domain.usecases.jobs import daily_digest
+from domain.usecases.orders import transition_order
+from domain.usecases.sales import summarise_sales
+from tests.e2e.conftest import hire
+from tests.e2e.test_jobs import _invoice_order
+from tests.e2e.test_picking import order
+from tests.fakes import FakeClock
+
+
+async def test_the_receivables_aging_names_its_buckets_in_the_manager_s_language(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    late = await _invoice_order(shop, 610)  # due in 14 days
+    clock.advance(days=14 + 45)
+    current = await _invoice_order(shop, 611)
+    manager = await hire(shop, 98, "Маша", "manager", language="ru")
+    aging = (await manager.send("/ar")).last.text
+    lines = {line.split(" — ")[0].removeprefix("• "): line.split(" — ")[-1] for line in aging.splitlines()[1:]}
+    assert lines == {late: "просрочено на 31-60 дн.", current: "в срок"}
+    english = await hire(shop, 99, "Mo", "manager")
+    assert (await english.send("/ar")).last.text.splitlines()[1].endswith("— 31-60 days overdue")
+
+
+async def test_a_day_whose_orders_were_all_cancelled_has_no_revenue_line_once_summarised(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    runtime = shop.runtime
+    code = await order(shop, 630, {"85123A": 2})
+    await transition_order(runtime.uow(), runtime.clock, code=code, target=OrderStatus.CANCELLED, actor="staff:1")
+    clock.advance(days=1)  # 09:00 the next day: yesterday is summarised, then reported
+    while (await summarise_sales(runtime.uow(), runtime.clock, timezone="UTC")).more:
+        pass
+    digest = await daily_digest(runtime.uow(), runtime.clock, staff_chat_id=-100500, timezone="UTC", hour=8)
+    await runtime.notifier.drain()
+    assert digest is not None and digest.orders == 0 and digest.revenue == {}
+    assert "Revenue" not in shop.server.chat_messages(-100500)[-1].text
