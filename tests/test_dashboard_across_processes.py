@@ -1,6 +1,7 @@
 """Two ``ordergram serve`` processes on one database and one Redis: an order taken by one
 reaches a dashboard's event stream held open on the other within the 2 s the dashboard promises
-(Redis pub/sub carries the change; the stream is read, never slept on)."""
+(Redis pub/sub carries the change; the stream is read, never slept on); the stream's ticket,
+spent on one, opens nothing on the other."""
 
 from __future__ import annotations
 
@@ -89,6 +90,8 @@ async def test_an_order_taken_by_one_process_reaches_the_dashboard_stream_of_the
                 ticket = (await r.json())["ticket"]
             async with http.get(f"{watcher}/app/api/dashboard/events?ticket={ticket}") as stream:
                 assert (await next_snapshot(stream))["today"]["orders"] == 0
+                async with http.get(f"{taker}/app/api/dashboard/events?ticket={ticket}") as again:
+                    assert again.status == 401  # spent on the first process: the other knows it
                 body = {
                     "customer": {"name": "Ann", "telegram_id": 5001},
                     "lines": [{"sku": "85123A", "quantity": 1}],

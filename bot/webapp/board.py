@@ -27,7 +27,7 @@ from domain.money import Money
 from domain.usecases.dashboard import (
     Dashboard,
     dashboard,
-    dashboard_member,
+    issue_stream_ticket,
     late_orders,
     my_sessions,
     session_hash,
@@ -103,9 +103,15 @@ async def get_dashboard(request: web.Request) -> web.Response:
 
 async def get_ticket(request: web.Request) -> web.Response:
     """What the page's EventSource shows instead of a header it cannot send."""
-    who = viewer(request)
-    await dashboard_member(_runtime(request).uow(), who.telegram_id)
-    return web.json_response({"ticket": request.app[SIGNER].make("ticket", who.telegram_id, TICKET_SECONDS)})
+    runtime, signer = _runtime(request), request.app[SIGNER]
+    ticket = await issue_stream_ticket(
+        runtime.uow(),
+        runtime.clock,
+        telegram_id=viewer(request).telegram_id,
+        ticket_for=lambda telegram_id: signer.make("ticket", telegram_id, TICKET_SECONDS),
+        seconds=TICKET_SECONDS,
+    )
+    return web.json_response({"ticket": ticket})
 
 
 async def get_events(request: web.Request) -> web.StreamResponse:

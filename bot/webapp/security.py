@@ -21,7 +21,7 @@ from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.ports import Clock
 from domain.staff import NotAllowed, WrongRole
 from domain.usecases.customers import languages_of
-from domain.usecases.dashboard import session_owner
+from domain.usecases.dashboard import session_owner, use_stream_ticket
 from handlers.errors import domain_message
 
 log = logging.getLogger(__name__)
@@ -117,8 +117,10 @@ async def _from_headers(request: web.Request, runtime: Runtime, signer: Signer) 
         return Viewer(u.id, "initdata", u.first_name, u.last_name, u.username, u.language_code)
     ticket = request.query.get("ticket", "")
     if ticket and request.path.endswith("/events"):
+        # The signature turns garbage and stale tickets away without a query; the stored ticket
+        # lets it in once (a copied URL, a proxy's log, a replay gets nothing).
         telegram_id = signer.read("ticket", ticket)
-        if telegram_id is None:
+        if telegram_id is None or await use_stream_ticket(runtime.uow(), runtime.clock, ticket=ticket) != telegram_id:
             raise WebProblem(401, "Unauthorized", _("The live updates' ticket is invalid or expired: reload the page."))
         return Viewer(telegram_id, "ticket")
     cookie = request.cookies.get(SESSION_COOKIE, "")

@@ -196,5 +196,32 @@ async def my_sessions(uow: UnitOfWork, clock: Clock, *, telegram_id: int) -> lis
         return await uow.staff.web_sessions(telegram_id, clock.now())
 
 
+def _ticket_hash(ticket: str) -> str:
+    # Kept beside the sign-in links, hashed apart from them: a ticket is no sign-in link, nor a link a ticket.
+    return _hash(f"stream ticket {ticket}")
+
+
+async def issue_stream_ticket(
+    uow: UnitOfWork, clock: Clock, *, telegram_id: int, ticket_for: Callable[[int], str], seconds: int
+) -> str:
+    """A ticket for the dashboard's event stream (which cannot send headers), good for one
+    connect within ``seconds``: kept in the database, so any process can spend it once."""
+    await dashboard_member(uow, telegram_id)
+    ticket = ticket_for(telegram_id)
+    now = clock.now()
+    async with uow:
+        await uow.staff.add_web_login(_ticket_hash(ticket), telegram_id, now, now + timedelta(seconds=seconds))
+        await uow.commit()
+    return ticket
+
+
+async def use_stream_ticket(uow: UnitOfWork, clock: Clock, *, ticket: str) -> int | None:
+    """Whose ticket this is, on its first connect before it expires; None ever after."""
+    async with uow:
+        telegram_id = await uow.staff.use_web_login(_ticket_hash(ticket), clock.now())
+        await uow.commit()
+    return telegram_id
+
+
 def session_hash(cookie: str) -> str:
     return _hash(cookie)

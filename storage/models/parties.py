@@ -76,7 +76,8 @@ class StaffInviteRow(Base):
 
 
 class WebLoginRow(Base):
-    """A one-time sign-in link for the staff dashboard in a browser; only its hash is kept."""
+    """A one-time sign-in link for the staff dashboard in a browser, or a one-connect ticket for
+    its event stream (hashed apart: ``domain.usecases.dashboard``); only its hash is kept."""
 
     __tablename__ = "web_logins"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -206,6 +206,8 @@ class SqlStaff:
         )
 
     async def add_web_login(self, token_hash: str, telegram_id: int, at: datetime, expires_at: datetime) -> None:
+        # Expired links and stream tickets can never be used again: each new one clears them out.
+        await self.s.execute(delete(m.WebLoginRow).where(m.WebLoginRow.expires_at <= at))
         self.s.add(m.WebLoginRow(token_hash=token_hash, telegram_id=telegram_id, created_at=at, expires_at=expires_at))
         await self.s.flush()
 

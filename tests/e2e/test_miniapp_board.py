@@ -224,3 +224,22 @@ async def test_a_hidden_product_in_the_low_stock_list_opens_its_stock(shop: Runn
         product = await get(client, "/app/api/dashboard/products/22616", shop, ADMIN)
     man = next(w for w in product["warehouses"] if w["code"] == "MAN")
     assert product["sku"] == "22616" and man["available"] == 3 and man["reorder_point"] == 5
+
+
+async def test_a_live_stream_ticket_lets_in_its_first_connect_only(shop: RunningBot) -> None:
+    """A ticket rides in the URL (an EventSource cannot send headers), so a copied address, a
+    proxy's log or a replay could open the stream again for its whole minute. It opens it once."""
+    async with miniapp(shop) as client:
+        ticket = (await (await client.get("/app/api/dashboard/ticket", headers=tma(shop, ADMIN))).json())["ticket"]
+        first = await client.get(f"/app/api/dashboard/events?ticket={ticket}")
+        assert (await asyncio.wait_for(next_snapshot(first), 2.0))["role"] == "admin"
+        again = await client.get(f"/app/api/dashboard/events?ticket={ticket}")
+        first.close()
+        after = await client.get(f"/app/api/dashboard/events?ticket={ticket}")
+        fresh = (await (await client.get("/app/api/dashboard/ticket", headers=tma(shop, ADMIN))).json())["ticket"]
+        reconnected = await client.get(f"/app/api/dashboard/events?ticket={fresh}")
+        assert (await asyncio.wait_for(next_snapshot(reconnected), 2.0))["role"] == "admin"
+        reconnected.close()
+        assert (again.status, after.status) == (401, 401)
+        details = [(await r.json())["detail"] for r in (again, after)]
+    assert details == ["The live updates' ticket is invalid or expired: reload the page."] * 2
