@@ -84,7 +84,8 @@ async def ship_parcel(
         await take_stock_out(uow, clock, order, staff_id, wanted)
         order.tracking_number = tracking
         if order.delivery is not None:
-            order.delivery = replace(order.delivery, carrier=carrier)
+            # Another carrier than chosen: the chosen service is not theirs ("DPD Tracked 48").
+            order.delivery = replace(order.delivery, carrier=carrier, service=service)
         target = status_after_parcel(order, [*earlier, parcel], await dropped(uow, order))
         if target is not order.status:
             actor = f"staff:{staff_id}"

@@ -58,6 +58,7 @@ _MOVE_ORDER = (
         updated_at=bindparam("at"),
         tracking_number=bindparam("new_tracking_number"),
         carrier=bindparam("new_carrier"),
+        service=bindparam("new_service"),
     )
 )
 
@@ -386,6 +387,7 @@ class SqlOrders:
             "at": entry.at,
             "new_tracking_number": order.tracking_number,
             "new_carrier": order.delivery.carrier if order.delivery else "",
+            "new_service": order.delivery.service if order.delivery else "",
         }
         if not (await run(self.s, _MOVE_ORDER, values)).rowcount:
             current = await self.s.scalar(select(m.OrderRow.status).where(m.OrderRow.id == order.id))

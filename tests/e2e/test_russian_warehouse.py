@@ -9,6 +9,7 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
+from tests.e2e.test_returns import deliver
 
 
 async def russian_order(shop: RunningBot, user_id: int, items: dict[str, int]) -> str:
@@ -35,3 +36,17 @@ async def test_a_forecast_reads_russian_numbers_to_a_russian_manager(shop: Runni
     assert "Предлагается: точка заказа 1\xa0943, заказывать до 3\xa0189" in shown.text
     assert "(уровень обслуживания 95,0\xa0%; ожидается 95,3\xa0%;" in shown.text
     assert shown.button_texts() == ["Применить 1\xa0943 / 3\xa0189 на LON"]
+
+
+async def test_an_order_shipped_with_another_carrier_names_no_service_that_carrier_lacks(shop: RunningBot) -> None:
+    """Chosen: Royal Mail Tracked 48; shipped with DPD. It read «DPD Tracked 48», a service
+    no one sells."""
+    code = await russian_order(shop, 403, {"85123A": 1})
+    await deliver(shop, code)  # shipped with DPD
+    await shop.runtime.notifier.drain()
+    customer = SandboxUser(shop.server, 403, "Анна", language_code="ru")
+    tracked = (await customer.send(f"/track {code}")).last.text
+    assert "Ожидаемая доставка: 27 нояб. 2026\u202fг. (DPD)." in tracked
+    manager = await hire(shop, 404, "Мария", "manager", "LON", language="ru")
+    shown = (await manager.send(f"/order {code}")).last.text
+    assert "Курьер: 221B Baker Street, London NW1 6XE · DPD · срок 27 нояб. 2026\u202fг." in shown
