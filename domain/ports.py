@@ -521,12 +521,12 @@ class ApiRepository(Protocol):
         self, key_id: int, idempotency_key: str, body_hash: str, at: datetime
     ) -> tuple[str, int | None] | None:
         """Take an Idempotency-Key for this transaction: None when it is ours now, else the
-        body hash and order id (None while unfinished) of whoever used it first."""
+        body hash and order id (None while unfinished) of whoever of the channel used it first."""
         ...
 
     async def settle(self, key_id: int, idempotency_key: str, order_id: int) -> None: ...
     async def placed_by(self, key_id: int, order_id: int) -> bool:
-        """Whether this key's request made the order: a channel sees only its own orders."""
+        """Whether a key of this key's name (its channel, revoked keys too) made the order."""
         ...
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from domain.apikeys import ApiKey, KeyNameTaken, Scope
 from storage import models as m
@@ -64,6 +65,17 @@ class SqlApi:
         self, key_id: int, idempotency_key: str, body_hash: str, at: datetime
     ) -> tuple[str, int | None] | None:
         r = m.ApiRequestRow
+        # The channel's earlier keys (revoked namesakes: one key of a name is active at a time)
+        # first: a retry sent across a key rotation is the order it repeats, not a second one.
+        earlier = (
+            await self.s.execute(
+                select(r.body_hash, r.order_id).where(
+                    r.api_key_id.in_(_namesakes(key_id)), r.api_key_id != key_id, r.idempotency_key == idempotency_key
+                )
+            )
+        ).first()
+        if earlier is not None:
+            return earlier.body_hash, earlier.order_id
         try:
             async with self.s.begin_nested():  # a concurrent first use waits here, then loses
                 self.s.add(r(api_key_id=key_id, idempotency_key=idempotency_key, body_hash=body_hash, created_at=at))
@@ -78,7 +90,9 @@ class SqlApi:
 
     async def placed_by(self, key_id: int, order_id: int) -> bool:
         r = m.ApiRequestRow
-        found = await self.s.scalar(select(r.id).where(r.api_key_id == key_id, r.order_id == order_id).limit(1))
+        found = await self.s.scalar(
+            select(r.id).where(r.api_key_id.in_(_namesakes(key_id)), r.order_id == order_id).limit(1)
+        )
         return found is not None
 
     async def settle(self, key_id: int, idempotency_key: str, order_id: int) -> None:
@@ -89,3 +103,9 @@ class SqlApi:
             .values(order_id=order_id)
             .execution_options(synchronize_session=False)
         )
+
+
+def _namesakes(key_id: int) -> Select[int]:
+    """The ids of every key with this key's name, revoked ones too: one channel's keys."""
+    k, named = m.ApiKeyRow, aliased(m.ApiKeyRow)
+    return select(k.id).where(k.name == select(named.name).where(named.id == key_id).scalar_subquery())

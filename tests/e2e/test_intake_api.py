@@ -536,3 +536,27 @@ async def test_a_preorder_waits_whole_and_beyond_its_limit_is_refused_by_the_api
     fits = {**ORDER, "lines": [{"sku": "22197", "quantity": 2}]}
     placed = await client.post("/api/v1/orders", json=fits, headers={**auth, "Idempotency-Key": "pre-2"})
     assert placed.status == 201 and (await placed.json())["waiting"] == [{"sku": "22197", "quantity": 2}]
+
+
+async def test_a_channel_keeps_its_orders_and_retries_across_a_key_rotation(api, shop: RunningBot) -> None:
+    """The README's rotation (revoke "web shop", create "web shop" again) left the channel's
+    orders "not found" to its new key, not cancellable, and a retry of one placed it twice."""
+    client, auth = api
+    runtime = shop.runtime
+    placed = await client.post("/api/v1/orders", json=ORDER, headers={**auth, "Idempotency-Key": "web-1001"})
+    code = (await placed.json())["code"]
+    await revoke_api_key(runtime.uow(), runtime.clock, name="web shop")
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop")
+    rotated = {"Authorization": f"Bearer {token}"}
+
+    retried = await client.post("/api/v1/orders", json=ORDER, headers={**rotated, "Idempotency-Key": "web-1001"})
+    assert (retried.status, (await retried.json())["code"]) == (200, code)
+    changed = {**ORDER, "reference": "WEB-1002"}
+    conflict = await client.post("/api/v1/orders", json=changed, headers={**rotated, "Idempotency-Key": "web-1001"})
+    assert conflict.status == 409 and (await conflict.json())["field"] == "Idempotency-Key"
+    assert await _count(shop, m.OrderRow) == 1
+    assert (await client.get(f"/api/v1/orders/{code}", headers=rotated)).status == 200
+    other, _ = await create_api_key(runtime.uow(), runtime.clock, name="till")
+    assert (await client.get(f"/api/v1/orders/{code}", headers={"Authorization": f"Bearer {other}"})).status == 404
+    cancelled = await client.post(f"/api/v1/orders/{code}/cancel", headers=rotated)
+    assert (cancelled.status, (await cancelled.json())["status"]) == (200, "cancelled")
