@@ -4,6 +4,7 @@ catalogs the bot loads are the ones the .po files describe."""
 from __future__ import annotations
 
 import gettext
+import re
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,22 @@ def test_compiled_catalogs_are_current(language: str) -> None:
 
 def test_russian_plural_forms_are_declared() -> None:
     assert catalog("ru").num_plurals == 3
+
+
+# A word that agrees with its subject's gender, or needs it declined: a product's name
+# cannot do either (“Футболка снят с продажи”, “Кнопка откроет Футболка”).
+AGREES = re.compile(
+    r"(%\(name\)s|\{name\})(?P<between>[^.;!?]*?)\b(снят|скрыт|удал[её]н|добавлен|пропущен|исключ[её]н|убран|заказан"
+    r"|отложен|поступил|он|его|сняли|нельзя)\b"
+)
+NAMED = re.compile(r"\b(товар|товара|товары)\b|»")  # the word “товар” carries the gender, the name only names
+
+
+def test_russian_texts_never_make_a_products_name_agree_or_decline() -> None:
+    wrong = []
+    for message in catalog("ru"):
+        for text in message.string if isinstance(message.string, tuple) else (message.string,):
+            for found in AGREES.finditer(text or ""):
+                if not NAMED.search(found.group("between")):
+                    wrong.append(text)
+    assert wrong == [], "name the product as «Товар «%(name)s» снят с продажи» instead"

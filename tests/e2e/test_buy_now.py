@@ -174,7 +174,7 @@ async def _withdraw(shop: RunningBot, sku: str, status: str) -> None:
     ("language", "status", "reason"),
     [
         ("en", "hidden", "Popcorn Holder has been withdrawn from sale and can no longer be ordered."),
-        ("ru", "discontinued", "Держатель для попкорна снят с продажи и больше не заказывается."),
+        ("ru", "discontinued", "Товар «Держатель для попкорна» снят с продажи и больше не заказывается."),
     ],
 )
 async def test_a_product_withdrawn_before_the_pre_checkout_is_refused_naming_it_and_nothing_is_charged(
@@ -200,7 +200,10 @@ SORRY = {
     ("ru", "sold out"): "поэтому заказ {code} не может быть выполнен. Ваш платёж 4,55\xa0£ сохранён и будет возвращён",
     ("en", "withdrawn from sale"): "Popcorn Holder was withdrawn from sale a moment before your payment arrived, so"
     " order {code} could not be filled. Your payment of £4.55 is recorded and will be refunded",
-    ("ru", "withdrawn from sale"): "Popcorn Holder сняли с продажи за мгновение до вашего платежа, поэтому заказ"
+    (
+        "ru",
+        "withdrawn from sale",
+    ): "товар «Popcorn Holder» сняли с продажи за мгновение до вашего платежа, поэтому заказ"
     " {code} не может быть выполнен. Ваш платёж 4,55\xa0£ сохранён и будет возвращён",
 }
 STAFF_TOLD = {

@@ -47,7 +47,7 @@ async def test_a_product_left_out_of_a_russian_cart_is_named_in_russian(shop: Ru
     await add_to_cart(ivan, "85123A")
     await set_status(masha, "85123A", "снят с продажи", "✏️ Статус")
     cart = (await ivan.send("/cart")).last.text
-    assert "Подсвечник «Сердце» снят с продажи и больше не заказывается; он исключён." in cart
+    assert "Товар «Подсвечник «Сердце»» снят с продажи и больше не заказывается; он исключён." in cart
 
 
 async def _category_names(shop: RunningBot) -> list[str]:
@@ -256,7 +256,7 @@ async def test_the_checkout_review_names_products_in_the_customers_language(shop
     await set_status(masha, "22197", "снят с продажи", "✏️ Статус")
     review = await ivan.press((await checkout_to_payment(ivan)).last, "💵")
     assert "• Подсвечник «Сердце» × 1" in review.last.text
-    assert "Подставка для попкорна снят с продажи" in review.last.text
+    assert "Товар «Подставка для попкорна» снят с продажи" in review.last.text
 
 
 RESTOCK = "sku,warehouse,bin,quantity\nTEE-XL-NVY,LON,A-05-01-1,5\n"
@@ -407,7 +407,7 @@ async def test_asking_to_hear_of_a_discontinued_product_is_refused_naming_it_in_
     await set_status(masha, "TEE-XL-NVY", "снят с продажи", "✏️ Статус")
     refused = await ivan.press(card.last, "🔔")
     assert refused.callback_answer is not None
-    assert refused.callback_answer["text"] == "Футболка (XL / Navy) снят с продажи и больше не заказывается."
+    assert refused.callback_answer["text"] == "Товар «Футболка (XL / Navy)» снят с продажи и больше не заказывается."
     asked = select(m.StockSubscriptionRow.customer_id).join(m.ProductRow).where(m.ProductRow.sku == "TEE-XL-NVY")
     async with shop.runtime.sessions() as session:
         assert (await session.scalars(asked)).all() == []

@@ -163,7 +163,7 @@ async def test_in_russian_a_manager_names_and_discontinues_and_a_russian_custome
     await add_to_cart(ivan, "85123A")
     assert "Подсвечник «Белое сердце» × 1" in (await ivan.send("/cart")).last.text
     refused = await ivan.send("/add 22197")
-    assert refused.last.text == "Popcorn Holder снят с продажи и больше не заказывается."
+    assert refused.last.text == "Товар «Popcorn Holder» снят с продажи и больше не заказывается."
     bob = SandboxUser(shop.server, 624, "Bob", language_code="en")
     assert "White Hanging Heart" in (await bob.send("/start p_85123A")).last.text  # the default language's
 

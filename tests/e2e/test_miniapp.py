@@ -199,7 +199,11 @@ GLIDERS_RU = "Планеры Второй мировой, ассорти"
 @pytest.mark.parametrize(
     ("language", "gone", "discontinued"),
     [
-        ("ru", f"{GLIDERS_RU}: сейчас доступно только 0.", f"{HEART_RU} снят с продажи и больше не заказывается."),
+        (
+            "ru",
+            f"{GLIDERS_RU}: сейчас доступно только 0.",
+            f"Товар «{HEART_RU}» снят с продажи и больше не заказывается.",
+        ),
         ("en", "World War 2 Gliders Asstd Designs: only 0 available now.", f"{HEART_EN} is discontinued"),
     ],
 )
@@ -318,7 +322,7 @@ async def test_a_sold_out_variant_on_backorder_or_preorder_can_be_ordered_in_the
             "T-shirt (M / Navy) is no longer sold",
             "T-shirt (L / Navy) is discontinued and can no longer be ordered",
         ),
-        ("ru", "Футболка (M / Navy) больше не продаётся", "Футболка (L / Navy) снят с продажи"),
+        ("ru", "Товар «Футболка (M / Navy)» больше не продаётся", "Товар «Футболка (L / Navy)» снят с продажи"),
     ],
 )
 async def test_the_storefronts_cart_says_which_lines_were_left_out_and_why(

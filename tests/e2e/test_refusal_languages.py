@@ -65,7 +65,7 @@ async def test_a_minimum_set_after_the_line_was_added_is_refused_naming_the_prod
 
 DISCONTINUED = {
     "en": "{name} is discontinued and can no longer be ordered.",
-    "ru": "{name} снят с продажи и больше не заказывается.",
+    "ru": "Товар «{name}» снят с продажи и больше не заказывается.",
 }
 ADDED = {"en": "Added {name} × 3. In your cart: 3. /cart", "ru": "Добавлено: {name} × 3. В корзине: 3. /cart"}
 

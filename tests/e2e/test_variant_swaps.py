@@ -25,7 +25,7 @@ from tests.fakes import FakeClock
 
 REFUSED = {
     "en": "Organic cotton T-shirt (L / Navy) is discontinued and can no longer be ordered.",
-    "ru": "Organic cotton T-shirt (L / Navy) снят с продажи и больше не заказывается.",
+    "ru": "Товар «Organic cotton T-shirt (L / Navy)» снят с продажи и больше не заказывается.",
 }
 SOLD_OUT = {
     "en": "Organic cotton T-shirt (L / Navy): only 0 available.",
@@ -33,7 +33,7 @@ SOLD_OUT = {
 }
 HIDDEN = {
     "en": "Organic cotton T-shirt (L / Navy) is not on sale now, so it cannot be sent in exchange.",
-    "ru": "Organic cotton T-shirt (L / Navy) сейчас не продаётся, поэтому его нельзя выдать в обмен.",
+    "ru": "Товар «Organic cotton T-shirt (L / Navy)» сейчас не продаётся, поэтому его нельзя выдать в обмен.",
 }
 
 
