@@ -275,7 +275,8 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
     except web.HTTPException as http:
         if http.status < 400:
             raise
-        return problem_response(ApiProblem(http.status, http.reason or "Error", http.text or http.reason or ""))
+        allow = {"Allow": http.headers["Allow"]} if "Allow" in http.headers else None  # a 405 must say (RFC 9110)
+        return problem_response(ApiProblem(http.status, http.reason or "Error", http.text or http.reason or ""), allow)
     except Exception:
         log.exception("API request failed: %s %s", request.method, request.path)
         return problem_response(ApiProblem(500, "Internal error", "The request could not be completed."))
@@ -285,10 +286,9 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
 async def api_key_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.path == f"{PREFIX}/openapi.json" or not request.path.startswith(PREFIX):
         return await handler(request)
-    header = request.headers.get("Authorization", "")
-    token = (
-        header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else request.headers.get("X-API-Key", "")
-    )
+    scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
+    # The scheme is case-insensitive (RFC 9110 11.1): HTTP clients that send "bearer" exist.
+    token = credentials.strip() if scheme.lower() == "bearer" else request.headers.get("X-API-Key", "")
     key = await authenticate(_uow(request), token.strip()) if token else None
     if key is None:
         return problem_response(

@@ -110,3 +110,18 @@ async def test_a_code_sku_or_tracking_number_no_row_can_have_is_not_found(client
     for path in ("/api/v1/orders/AB%00CD/cancel", "/api/v1/shipments/DPD%00/events"):
         answer = await client.post(path, json={"event": "delivered"})
         assert answer.status == 404 and answer.content_type == "application/problem+json", path
+
+
+async def test_the_bearer_scheme_is_read_in_any_case_and_a_wrong_method_says_which_are_allowed(
+    client: Client, shop_on_each_engine: RunningBot
+) -> None:
+    """``Authorization: bearer og_…`` (HTTP schemes are case-insensitive; some clients send it
+    so) was a 401; a 405 carried no ``Allow`` header, which HTTP requires of it."""
+    token = client.session.headers["Authorization"].removeprefix("Bearer ")
+    for scheme in ("bearer", "BEARER"):
+        answer = await client.get("/api/v1/orders/NOPE1234", headers={"Authorization": f"{scheme} {token}"})
+        assert answer.status == 404, scheme  # authenticated: the order is not found
+    assert (await client.get("/api/v1/orders/NOPE1234", headers={"Authorization": f"Basic {token}"})).status == 401
+    wrong = await client.delete("/api/v1/orders/NOPE1234")
+    assert wrong.status == 405 and wrong.content_type == "application/problem+json"
+    assert wrong.headers["Allow"] == "GET"
