@@ -48,6 +48,10 @@ class BadEditQuantity(DomainError):
     key = N_("Quantity must be a whole number from 0 (remove the line) to {maximum}.")
 
 
+class ExchangedLineRaised(DomainError):
+    key = N_("{name} was sent in exchange for goods returned: it can be lowered, not raised. Nothing was changed.")
+
+
 @dataclass(frozen=True, slots=True)
 class LineChange:
     """Set a product's quantity on the order: 0 removes the line, a product not on it is added."""
@@ -171,11 +175,13 @@ def diff_orders(before: Order, after: Order, pickup_names: dict[int, str]) -> Ed
 
 
 def changed_lines(
-    lines: list[OrderLine], changes: tuple[LineChange, ...], added: dict[int, OrderLine]
+    lines: list[OrderLine], changes: tuple[LineChange, ...], added: dict[int, OrderLine], language: str = ""
 ) -> list[OrderLine]:
     """The order's lines after the changes: kept lines keep the price they were sold at (and
     their discount, per unit, never for more units than it was given for); an added product
-    comes at today's price (``added``, already priced in the order currency)."""
+    comes at today's price (``added``, already priced in the order currency). A line sent in
+    exchange (``paid_minor`` kept) may only be lowered — its price is the swap's difference, so
+    units added would go out free — and keeps what its units left were paid (``exchange_kept``)."""
     wanted = {change.product_id: change.quantity for change in changes}
     for quantity in wanted.values():
         if not 0 <= quantity <= MAX_EDIT_QUANTITY:
@@ -183,15 +189,44 @@ def changed_lines(
     result = []
     for line in lines:
         quantity = wanted.pop(line.product_id, line.quantity)
+        if line.paid_minor is not None and quantity > line.quantity:
+            raise ExchangedLineRaised(name=line.named_in(language))
         if quantity:
             # A kept line keeps its discount per unit, rounded down: an edit never discounts more.
             kept = line.discount_minor * min(quantity, line.quantity) // line.quantity
-            result.append(replace(line, quantity=quantity, discount_minor=kept))
+            result.append(
+                replace(line, quantity=quantity, discount_minor=kept, paid_minor=exchange_kept(line, quantity))
+            )
     for product_id, quantity in wanted.items():
         if quantity:
             template = added[product_id]
             result.append(replace(template, product_id=product_id, quantity=quantity))
     return result
+
+
+def exchange_kept(line: OrderLine, quantity: int) -> int | None:
+    """What ``quantity`` of a line sent in exchange stand for of what all its units were paid:
+    the units taken off take their share first (``domain.returns.share``, rounded down), so what
+    they give back and what a later refund of the rest gives add up to exactly what was paid."""
+    if line.paid_minor is None or line.quantity <= 0:
+        return line.paid_minor
+    return line.paid_minor - line.paid_minor * (line.quantity - min(quantity, line.quantity)) // line.quantity
+
+
+def exchange_given_back(before: list[OrderLine], after: list[OrderLine]) -> int:
+    """What an edit owes back, beyond its own total, for units sent in exchange it took off:
+    their share of what they were paid (on the order they were returned from, and since), less
+    what the replacement itself charged for them, which leaves its total with them."""
+    kept = {line.product_id: line for line in after}
+    owed = 0
+    for line in before:
+        if line.paid_minor is None:
+            continue
+        now = kept.get(line.product_id)
+        paid_now = now.paid_minor or 0 if now is not None else 0
+        net_now = now.net.amount if now is not None else 0
+        owed += max((line.paid_minor - paid_now) - (line.net.amount - net_now), 0)
+    return owed
 
 
 def stepped(

@@ -24,6 +24,7 @@ from domain.editing import (
     check_editable,
     check_terms,
     diff_orders,
+    exchange_given_back,
     settle,
     stepped,
 )
@@ -156,7 +157,9 @@ async def edit_order(
         prices = await _price_list(uow, order)
         terms = await _terms(uow, order, changes, prices, language)
         changes = replace(changes, lines=stepped(order.lines, changes.lines, terms))
-        lines = changed_lines(order.lines, changes.lines, await _priced(uow, order, changes, prices, language))
+        added = await _priced(uow, order, changes, prices, language)
+        lines = changed_lines(order.lines, changes.lines, added, language)
+        given_back = Money(exchange_given_back(order.lines, lines), order.currency)
         check_terms(order.lines, changes.lines, terms)
         if not lines:
             raise EmptyOrder()
@@ -177,6 +180,9 @@ async def edit_order(
         order.version = version + 1
         await uow.orders.save_edit(order, entry)
         await _settle(uow, order, settlement, now)
+        if given_back.amount:
+            await _give_back(uow, order, given_back, now)
+            settlement = replace(settlement, refund=settlement.refund + given_back)
         await _tell(uow, policy, order, diff, settlement, actor, now, by_customer)
         await uow.commit()
         return EditOutcome(order, diff, settlement)
@@ -324,6 +330,7 @@ async def reprice(
     delivery = order.delivery
     if delivery is None:
         return
+    free = "REPLACEMENT" in order.flags  # an exchange's replacement is sent at the shop's cost, edited or not
     if delivery.method is DeliveryMethod.PICKUP:
         pickup = next((w for w in warehouses if w.id == delivery.pickup_warehouse_id), None)
         transfer = any(code != (pickup.code if pickup else None) for code in decision.warehouse_codes)
@@ -352,12 +359,17 @@ async def reprice(
     order.delivery = replace(
         delivery, carrier=chosen.rate.carrier, service=chosen.rate.service, eta=chosen.eta, ready_by=None
     )
-    order.shipping = chosen.price
+    order.shipping = chosen.price * 0 if free else chosen.price
 
 
 async def _rediscount(uow: UnitOfWork, order: Order, now: datetime) -> tuple[str, Money | None]:
     """Promotions and the order's promo code applied to the edited lines as at checkout; a
-    code no longer met is dropped (its use given back) and the reason goes into the diff."""
+    code no longer met is dropped (its use given back) and the reason goes into the diff. Not
+    on an exchange's replacement: its lines are priced by the exchange (a swap's difference of
+    list prices, what was paid kept with them), and a promotion taken off them would make a
+    later refund give back more than was paid."""
+    if "REPLACEMENT" in order.flags:
+        return "", None
     code = await uow.promotions.code(order.promo_code) if order.promo_code else None
     order.lines, discounts, refused = await order_discounts(uow, order, order.lines, now)
     order.discounts = labels(discounts)
@@ -392,6 +404,21 @@ async def _settle(uow: UnitOfWork, order: Order, settlement: Settlement, now: da
     if settlement.receivable.amount:
         memo = f"invoice {order.code} edited: more sold"
         await book_difference(uow, order, settlement.receivable, now, debit=Account.RECEIVABLE, memo=memo)
+
+
+async def _give_back(uow: UnitOfWork, replacement: Order, amount: Money, now: datetime) -> None:
+    """Units sent in exchange taken off a replacement: what they were paid is owed back on the
+    order they were returned from, where it was paid (and where the exchange's own difference is
+    owed), so the replacement's amount due is not raised by it."""
+    made = [
+        r for r in await uow.returns.for_customer(replacement.customer_id) if r.replacement_order_id == replacement.id
+    ]
+    origin = await uow.orders.get_by_id(made[0].order_id) if made else None
+    if origin is None or origin.id is None:
+        raise NotFound()
+    await uow.payments.add(Payment(origin.id, PaymentKind.REFUND_OWED, origin.payment_method.value, amount, now))
+    memo = f"refund owed, replacement {replacement.code} edited: units sent in exchange taken off"
+    await book_refund(uow, origin, amount, now, source=f"order:{replacement.code}", memo=memo)
 
 
 async def _editor(uow: UnitOfWork, order: Order, actor: str) -> str:

@@ -434,7 +434,8 @@ class SqlOrders:
             await self.s.execute(
                 update(line_row)
                 .where(line_row.id == line.id)
-                .values(quantity=line.quantity, discount_minor=line.discount_minor)
+                # A line sent in exchange keeps what its units left were paid (``domain.editing``).
+                .values(quantity=line.quantity, discount_minor=line.discount_minor, paid_minor=line.paid_minor)
                 .execution_options(synchronize_session=False)
             )
         added = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from domain.customers import Address, Customer, Role, StaffMember
 from domain.errors import IllegalTransition, ImportRejected
 from domain.fx import FxRate
 from domain.money import Money
-from domain.orders import Order, OrderLine, OrderStatus
+from domain.orders import HistoryEntry, Order, OrderLine, OrderStatus
 from domain.ports import SystemClock
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from domain.usecases.orders import transition_order
@@ -147,6 +148,31 @@ async def test_order_round_trip_with_history_and_compare_and_set(engine: AsyncEn
         entry = stale.transition(OrderStatus.CANCELLED, now=NOW, actor="staff:2")
         with pytest.raises(IllegalTransition):
             await uow.orders.record_transition(stale, entry)
+
+
+async def test_an_edited_line_sent_in_exchange_keeps_what_its_units_left_were_paid(engine: AsyncEngine) -> None:
+    """``save_edit`` wrote a kept line's quantity and discount but not ``paid_minor``: a
+    replacement lowered from 3 units to 1 still said all 3 were paid, and refunded them."""
+    uow = uow_for(engine)
+    async with uow:
+        customer = await uow.customers.add(Customer(telegram_id=1, first_name="A", created_at=NOW))
+        product = await uow.products.upsert(Product(sku="S", name="N", category="C", prices={"EUR": Money(450, "EUR")}))
+        sent = OrderLine(product.id or 0, "S", "N", 3, Money(0, "EUR"), paid_minor=1000, list_price_minor=450)
+        order = Order.place(
+            code="BCDFGHJK", customer_id=customer.id or 0, currency="EUR", lines=[sent], now=NOW, actor="staff:1"
+        )
+        await uow.orders.add(order)
+        await uow.commit()
+    async with uow:
+        loaded = await uow.orders.get_by_code("BCDFGHJK")
+        assert loaded is not None
+        loaded.lines = [replace(loaded.lines[0], quantity=1, paid_minor=334)]
+        await uow.orders.save_edit(loaded, HistoryEntry(NOW, "staff:1", loaded.status, loaded.status, "edited"))
+        await uow.commit()
+    async with uow:
+        again = await uow.orders.get_by_code("BCDFGHJK")
+    assert again is not None
+    assert [(x.quantity, x.paid_minor, x.list_price_minor) for x in again.lines] == [(1, 334, 450)]
 
 
 async def test_a_failed_import_leaves_the_database_untouched(engine: AsyncEngine, clock: FakeClock) -> None:

@@ -9,6 +9,7 @@ import pytest
 from domain.editing import (
     BadEditQuantity,
     EditWindowClosed,
+    ExchangedLineRaised,
     LineChange,
     NotEditable,
     PickingStarted,
@@ -16,6 +17,7 @@ from domain.editing import (
     check_editable,
     check_terms,
     diff_orders,
+    exchange_given_back,
     settle,
     stepped,
 )
@@ -23,6 +25,7 @@ from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus, PaymentMethod
 from domain.payments import Payment, PaymentKind
 from domain.pricing import BelowMinimumOrder, NotAPackMultiple, OrderingTerms
+from domain.returns import share
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 
@@ -149,3 +152,19 @@ def test_an_invoice_moves_its_receivable_and_refunds_only_what_was_paid_beyond()
     assert (unpaid.credit_note.amount, unpaid.refund.amount) == (500, 0)
     settled_already = settle(less, gbp(1700), [paid(1700)])
     assert (settled_already.credit_note.amount, settled_already.refund.amount) == (0, 500)
+
+
+def test_a_line_sent_in_exchange_lowered_keeps_what_its_units_left_were_paid_to_the_penny() -> None:
+    """£10.00 paid for 3 units sent in exchange (the swap charged £0.50 a unit): 2 taken off
+    give back their share of it (£6.66, of which the £1.00 charged leaves the total), the one
+    kept stands for the rest, and its refund later by the cumulative rule makes exactly £10.00."""
+    sent = OrderLine(10, "MUG-L", "Mug (L)", 3, gbp(50), id=1, replaces_line_id=7, paid_minor=1000)
+    kept = changed_lines([sent], (LineChange(10, 1),), {})
+    assert kept[0].paid_minor == 334 and kept[0].quantity == 1
+    assert exchange_given_back([sent], kept) == 666 - 100
+    assert 666 + share(gbp(334), 1, 0, 1).amount == 1000
+    assert exchange_given_back([sent], []) == 1000 - 150  # the line removed: all it was paid, less its charge
+    with pytest.raises(ExchangedLineRaised):
+        changed_lines([sent], (LineChange(10, 4),), {})
+    plain = OrderLine(11, "CUP", "Cup", 2, gbp(300), id=2)
+    assert exchange_given_back([plain], changed_lines([plain], (LineChange(11, 1),), {})) == 0

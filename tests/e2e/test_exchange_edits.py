@@ -1,0 +1,86 @@
+"""A replacement (an exchange) changed before it is picked: a line sent in exchange lowered gives
+back what the units taken off were paid, on the order they were paid on, and keeps what the rest
+were paid, so a later refund of them is exact; raising one is refused (the units added would go
+out free). Money, stock and the books checked."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from domain.returns import ReturnKind
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import ADMIN
+from tests.e2e.journeys import order_row, scalar
+from tests.e2e.test_exchange_refunds import balanced, lines_of, refunded, shoes_on_sale, through
+from tests.e2e.test_returns import deliver, delivered, money
+
+
+async def replacement_of(shop: RunningBot, rma: str) -> str:
+    made = select(m.OrderRow.code).join(m.ReturnRow, m.ReturnRow.replacement_order_id == m.OrderRow.id)
+    return str(await scalar(shop, made.where(m.ReturnRow.rma_code == rma)))
+
+
+async def test_a_replacement_line_lowered_gives_back_what_the_units_taken_off_were_paid_and_no_more_later(
+    shop: RunningBot,
+) -> None:
+    await shoes_on_sale(shop)
+    code = await delivered(shop, 980, {"SHOE-L": 3})  # 3 × £15.00
+    large = (await lines_of(shop, code))["SHOE-L"][0]
+    rma = await through(shop, 980, code, ReturnKind.EXCHANGE, {large: None}, count=3)  # the same again, free
+    replacement = await replacement_of(shop, rma)
+    assert (await lines_of(shop, replacement))[large][1:] == ("SHOE-L", 0, 4500)
+
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    edited = await admin.send(f"/edit {replacement} SHOE-L 1")
+    assert "1" in edited.last.text
+    made = await lines_of(shop, replacement)
+    assert made[large][1:] == ("SHOE-L", 0, 1500)  # the one unit still sent was paid £15.00
+    row = await order_row(shop, replacement)
+    assert (row.shipping_minor, row.total_minor) == (0, 0)  # still sent at the shop's cost (was £4.70)
+    # The two taken off were paid £30.00 on the first order: owed back there.
+    assert await money(shop, code) == [("refund_owed", 3000)] and await money(shop, replacement) == []
+    assert await balanced(shop)
+
+    await deliver(shop, replacement)
+    assert await refunded(shop, 980, replacement, made[large][0]) == 1500  # not the £45.00 of three
+    assert await balanced(shop)
+
+
+async def test_a_replacement_line_swapped_up_and_lowered_gives_back_only_what_the_first_order_paid(
+    shop: RunningBot,
+) -> None:
+    await shoes_on_sale(shop)
+    code = await delivered(shop, 981, {"SHOE-L": 2})  # 2 × £15.00
+    large = (await lines_of(shop, code))["SHOE-L"][0]
+    rma = await through(shop, 981, code, ReturnKind.EXCHANGE, {large: "SHOE-XL"}, count=2)
+    replacement = await replacement_of(shop, rma)
+    assert (await lines_of(shop, replacement))[large][1:] == ("SHOE-XL", 500, 4000)  # £5.00 more a pair
+
+    await SandboxUser(shop.server, ADMIN, "Ada").send(f"/edit {replacement} SHOE-XL 1")
+    made = await lines_of(shop, replacement)
+    assert made[large][1:] == ("SHOE-XL", 500, 2000)
+    # The £5.00 no longer charged leaves the replacement's total (the XL's promotion is not taken
+    # off a swap's difference: the units were paid at list prices); the £15.00 paid is owed back.
+    row = await order_row(shop, replacement)
+    assert (row.shipping_minor, row.discount_minor, row.total_minor) == (0, 0, 500)
+    assert await money(shop, code) == [("refund_owed", 1500)]
+    assert await balanced(shop)
+
+
+async def test_raising_a_replacement_line_is_refused_and_changes_nothing(shop: RunningBot) -> None:
+    await shoes_on_sale(shop)
+    code = await delivered(shop, 982, {"SHOE-L": 1})
+    large = (await lines_of(shop, code))["SHOE-L"][0]
+    replacement = await replacement_of(shop, await through(shop, 982, code, ReturnKind.EXCHANGE, {large: None}))
+    before = (await lines_of(shop, replacement), (await order_row(shop, replacement)).version)
+
+    refused = await SandboxUser(shop.server, ADMIN, "Ada").send(f"/edit {replacement} SHOE-L 3")
+    assert refused.last.text == (
+        "Trail shoe (L) was sent in exchange for goods returned: it can be lowered, not raised. Nothing was changed."
+    )
+    ru = await SandboxUser(shop.server, ADMIN, "Ada", language_code="ru").send(f"/edit {replacement} SHOE-L 2")
+    assert ru.last.text.startswith("Trail shoe (L) отправлен в обмен")
+    assert (await lines_of(shop, replacement), (await order_row(shop, replacement)).version) == before
+    assert await money(shop, code) == [] and await balanced(shop)
