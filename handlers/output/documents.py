@@ -14,7 +14,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_datetime
+from babel import Locale
+from babel.dates import format_date, format_time
 
 from domain.packing import Package
 from domain.shop import ShopIdentity
@@ -99,7 +100,12 @@ def _when(value: datetime | None, timezone: str) -> str:
     """A moment in the shop's time zone, written the reader's way ("4 Dec 2026, 09:30", "4 дек. 2026 г., 09:30")."""
     if value is None:
         return ""
-    return format_datetime(value.astimezone(ZoneInfo(timezone)), "medium", locale=current_locale())
+    moment = value.astimezone(ZoneInfo(timezone))
+    locale = Locale.parse(current_locale())
+    # The locale's own date-and-time joining, with the time to the minute (seconds are noise on paper).
+    return str(locale.datetime_formats["medium"]).format(
+        format_time(moment, "short", locale=locale), format_date(moment, "medium", locale=locale)
+    )
 
 
 def shipping_label(docs: OrderPaperwork) -> bytes:

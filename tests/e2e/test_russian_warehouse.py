@@ -9,6 +9,8 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
+from tests.e2e.test_dispatch import pdf_text
+from tests.e2e.test_picking import STEP, pick_everything
 from tests.e2e.test_returns import deliver
 
 
@@ -50,3 +52,24 @@ async def test_an_order_shipped_with_another_carrier_names_no_service_that_carri
     manager = await hire(shop, 404, "Мария", "manager", "LON", language="ru")
     shown = (await manager.send(f"/order {code}")).last.text
     assert "Курьер: 221B Baker Street, London NW1 6XE · DPD · срок 27 нояб. 2026\u202fг." in shown
+
+
+async def picked(shop: RunningBot, code: str) -> None:
+    picker = await hire(shop, 405, "Пётр", "picker", "LON", language="ru")
+    round_ = await picker.press((await picker.send("/pick")).last, "Один заказ")
+    assert STEP.search(round_.last.text)
+    await pick_everything(picker, round_)
+
+
+async def test_a_packing_slip_in_russian_names_the_customer_and_the_time_without_seconds(shop: RunningBot) -> None:
+    """It read «Оформлен 25 нояб. 2026 г., 09:00:00 · для Анна»: a name cannot follow «для»
+    undeclined, and no one reads seconds on paper."""
+    code = await russian_order(shop, 406, {"85123A": 1})
+    await picked(shop, code)
+    packer = await hire(shop, 407, "Ольга", "packer", "LON", language="ru")
+    await packer.send(f"/pack {code}")
+    boxes = await packer.send("85123A")
+    weighed = await packer.press((await packer.press(boxes.last, "Как предложено")).last, "оценку")
+    slip = (await packer.press(weighed.last, "Упаковочный лист")).last.file
+    assert slip is not None
+    assert "Оформлен 25 нояб. 2026\u202fг., 09:00 · покупатель: Анна\n" in pdf_text(slip.content)
