@@ -131,9 +131,9 @@ class PlacedOrder:
 
 @dataclass(frozen=True, slots=True)
 class SoldLine:
-    """A line of an order placed in the period and not cancelled; or, with ``amount``, all
-    of a SKU's lines in the base currency summed in the database (``name`` then empty: the
-    name on its latest line is read for the SKUs the report shows)."""
+    """A line of an order placed in the period and not cancelled, ``amount`` what it was
+    charged; or all of a SKU's lines in the base currency summed in the database (``name``
+    then empty: the name on its latest line is read for the SKUs the report shows)."""
 
     sku: str
     name: str
@@ -142,7 +142,7 @@ class SoldLine:
     currency: str
     fx_rate: str
     order_id: int = 0  # the (latest) order it is on: a SKU's name is the one on its latest line
-    amount: int | None = None  # summed lines: their total, minor units of ``currency``
+    amount: int | None = None  # what was charged, after discounts (summed lines: their total), minor units
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,7 +170,20 @@ class SqlJobs:
         base currency summed per SKU in the database, with the latest order they are on."""
         params = {"start": start, "end": end, "base": base}
         rows = await fetch(self.s, _SOLD, params)
-        lines = [SoldLine(r.sku, r.name, r.quantity, r.unit_price_minor, r.currency, r.fx_rate, r.id) for r in rows]
+        # A line earned what it was charged: its units at list price less its discounts.
+        lines = [
+            SoldLine(
+                r.sku,
+                r.name,
+                r.quantity,
+                r.unit_price_minor,
+                r.currency,
+                r.fx_rate,
+                r.id,
+                r.quantity * r.unit_price_minor - r.discount_minor,
+            )
+            for r in rows
+        ]
         for r in await fetch(self.s, _SOLD_IN_BASE, params):
             lines.append(SoldLine(r.sku, "", int(r.quantity), 0, base, "1", r.order_id, int(r.amount)))
         return lines
@@ -218,7 +231,7 @@ _o, _l, _h = m.OrderRow, m.OrderLineRow, m.OrderHistoryRow
 _IN_PERIOD = (_o.created_at >= bindparam("start"), _o.created_at < bindparam("end"))
 _PLACED = select(_o.created_at, _o.currency, _o.total_minor, _o.fx_rate, _o.status).where(*_IN_PERIOD)
 _SOLD = (
-    select(_l.sku, _l.name, _l.quantity, _l.unit_price_minor, _o.currency, _o.fx_rate, _o.id)
+    select(_l.sku, _l.name, _l.quantity, _l.unit_price_minor, _l.discount_minor, _o.currency, _o.fx_rate, _o.id)
     .join(_o, _o.id == _l.order_id)
     .where(*_IN_PERIOD, _o.status != _CANCELLED, _o.currency != bindparam("base"))
     .order_by(_o.id, _l.id)  # a SKU's name is the one on its latest line, as on the order
@@ -231,7 +244,7 @@ _SOLD_IN_BASE = (
     select(
         _l.sku,
         func.sum(_l.quantity).label("quantity"),
-        func.sum(_l.quantity * _l.unit_price_minor).label("amount"),
+        func.sum(_l.quantity * _l.unit_price_minor - _l.discount_minor).label("amount"),  # charged, after discounts
         func.max(_o.id).label("order_id"),
     )
     .join(_o, _o.id == _l.order_id)

@@ -3,11 +3,14 @@ the orders have it."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.harness import RunningBot
 from domain.orders import OrderStatus
 from domain.usecases.jobs import daily_digest
 from domain.usecases.orders import transition_order
 from domain.usecases.sales import summarise_sales
+from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.test_jobs import _invoice_order
 from tests.e2e.test_picking import order
@@ -41,3 +44,25 @@ async def test_a_day_whose_orders_were_all_cancelled_has_no_revenue_line_once_su
     await runtime.notifier.drain()
     assert digest is not None and digest.orders == 0 and digest.revenue == {}
     assert "Revenue" not in shop.server.chat_messages(-100500)[-1].text
+
+
+async def test_top_products_earn_what_their_lines_were_charged_after_discounts(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    manager = await hire(shop, 98, "Mo", "manager")
+    made = await manager.send("/promotion new Half percent=50 products=85123A until=2026-12-31")
+    assert "Half" in made.last.text, made.last.text
+    await order(shop, 640, {"85123A": 2})  # 2 × £2.95 at half price: £2.95 charged for the goods
+    async with shop.runtime.sessions() as session:
+        charged = await session.scalar(select(m.OrderLineRow.discount_minor).where(m.OrderLineRow.sku == "85123A"))
+    assert charged == 295
+
+    async def top_line(period: str) -> str:
+        sent = await manager.send(f"/report {period}")  # the figures, then the chart
+        return next(line for x in sent.messages for line in x.text.splitlines() if line.startswith("1. "))
+
+    assert (await top_line("today")).endswith("— 2 · £2.95")  # revenue £6.65: £2.95 and £3.70 shipping
+    clock.advance(days=2)  # the day summarised, then read from the summary
+    while (await summarise_sales(shop.runtime.uow(), shop.runtime.clock, timezone="UTC")).more:
+        pass
+    assert (await top_line("week")).endswith("— 2 · £2.95")

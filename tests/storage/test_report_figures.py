@@ -81,7 +81,7 @@ async def _from_whole_orders(uow: SqlUnitOfWork, name: str, now: datetime, timez
                 amounts[i] += to_base(order.total, order.fx_rate, base)
         for line in order.lines:
             units[line.sku] = units.get(line.sku, 0) + line.quantity
-            by_sku[line.sku] = by_sku.get(line.sku, 0) + to_base(line.total, order.fx_rate, base)
+            by_sku[line.sku] = by_sku.get(line.sku, 0) + to_base(line.net, order.fx_rate, base)
     hours = sorted(
         (at - o.created_at).total_seconds() / 3600
         for o in shipped
