@@ -231,8 +231,8 @@ class OrderRepository(Protocol):
         between two counts in both)."""
         ...
 
-    async def placed_between(self, start: datetime, end: datetime) -> list[tuple[datetime, str, int]]:
-        """When each order placed in [start, end) and not cancelled was placed, its currency and total."""
+    async def placed_between(self, start: datetime, end: datetime) -> list[tuple[datetime, str, int, str]]:
+        """When each order placed in [start, end) and not cancelled was placed, its currency, total and fx rate."""
         ...
 
     async def totals_between(self, start: datetime, end: datetime) -> dict[str, tuple[int, int]]:

@@ -33,11 +33,13 @@ MAX_CODE = 64
 def hourly_json(hourly: Hourly | None) -> dict[str, Any] | None:
     if hourly is None:
         return None
-    revenue = None
+    revenue = in_base = None
     if hourly.revenue is not None:
         revenue = {c: [money(Money(v, c)) for v in per_hour] for c, per_hour in hourly.revenue.items()}
+    if hourly.in_base is not None:
+        in_base = [money(Money(v, hourly.base)) for v in hourly.in_base]
     svg = hourly_svg(hourly, orders_label=_("Orders"), revenue_label=_("Revenue"))
-    return {"orders": list(hourly.orders), "revenue": revenue, "svg": svg}
+    return {"orders": list(hourly.orders), "revenue": revenue, "in_base": in_base, "svg": svg}
 
 
 def _runtime(request: web.Request) -> Runtime:

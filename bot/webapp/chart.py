@@ -16,8 +16,9 @@ def _scale(values: tuple[int, ...], height: int) -> list[float]:
 
 
 def hourly_svg(hourly: Hourly, *, orders_label: str, revenue_label: str) -> str:
-    """Bars: orders per hour; a line over them: the revenue of the currency that took the most
-    today (only when the reader may see money). Each bar carries its figures as a tooltip."""
+    """Bars: orders per hour; a line over them: the revenue in the base currency, every
+    currency's orders converted at their own rates (only when the reader may see money). Each
+    bar carries its figures as a tooltip."""
     plot = HEIGHT - TOP - BOTTOM
     step = (WIDTH - LEFT) / 24
     bars = _scale(hourly.orders, plot)
@@ -35,8 +36,8 @@ def hourly_svg(hourly: Hourly, *, orders_label: str, revenue_label: str) -> str:
         )
         if hour % 6 == 0:
             parts.append(f'<text x="{x + 1:.1f}" y="{HEIGHT - 4}" class="tick">{hour:02d}</text>')
-    if hourly.revenue:
-        currency, per_hour = max(hourly.revenue.items(), key=lambda item: sum(item[1]))
+    if hourly.revenue and hourly.in_base is not None:
+        currency, per_hour = hourly.base, hourly.in_base
         points = " ".join(
             f"{LEFT + (hour + 0.5) * step:.1f},{HEIGHT - BOTTOM - y:.1f}"
             for hour, y in enumerate(_scale(per_hour, plot))

@@ -9,9 +9,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.accounting import to_base
 from domain.customers import StaffMember
 from domain.errors import DomainError
 from domain.i18n import N_
+from domain.money import Money
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission, WebSession, can
@@ -51,21 +53,31 @@ PICKING_STAGES = (OrderStatus.ALLOCATED, OrderStatus.PICKING, OrderStatus.PICKED
 @dataclass(frozen=True, slots=True)
 class Hourly:
     """Today's orders per hour of the shop's day (0–23) and, for roles that see money, their
-    revenue per hour in each currency (minor units); None for roles that do not."""
+    revenue per hour in each currency and all of it in the base currency (minor units); None
+    for roles that do not."""
 
     orders: tuple[int, ...]
     revenue: dict[str, tuple[int, ...]] | None
+    base: str = ""
+    # Each order at its own rate, rounded, then summed, as the sales report's series: minor
+    # units of different currencies (a yen, a penny) are not added to one another.
+    in_base: tuple[int, ...] | None = None
 
 
-def by_hour(placed: list[tuple[datetime, str, int]], zone: ZoneInfo, *, with_money: bool) -> Hourly:
+def by_hour(placed: list[tuple[datetime, str, int, str]], zone: ZoneInfo, *, base: str | None) -> Hourly:
+    """``base``: the shop's base currency for a role that sees money; None for one that does not."""
     orders = [0] * 24
     revenue: dict[str, list[int]] = {}
-    for at, currency, total in placed:
+    in_base = [0] * 24
+    for at, currency, total, fx_rate in placed:
         hour = at.astimezone(zone).hour
         orders[hour] += 1
         revenue.setdefault(currency, [0] * 24)[hour] += total
-    money = {c: tuple(v) for c, v in sorted(revenue.items())} if with_money else None
-    return Hourly(tuple(orders), money)
+        if base is not None:
+            in_base[hour] += to_base(Money(total, currency), fx_rate, base)
+    if base is None:
+        return Hourly(tuple(orders), None)
+    return Hourly(tuple(orders), {c: tuple(v) for c, v in sorted(revenue.items())}, base, tuple(in_base))
 
 
 async def dashboard_member(uow: UnitOfWork, telegram_id: int) -> StaffMember:
@@ -91,7 +103,8 @@ async def dashboard(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: s
             result = replace(result, by_status={s.value: counts.get(s, 0) for s in OrderStatus})
             result = replace(result, picking=await _picking(uow))
             placed = await uow.orders.placed_between(midnight, midnight + timedelta(days=1))
-            hourly = by_hour(placed, ZoneInfo(timezone), with_money=can(member, Permission.REPORTS))
+            base = uow.base_currency if can(member, Permission.REPORTS) else None
+            hourly = by_hour(placed, ZoneInfo(timezone), base=base)
             result = replace(result, hourly=hourly)
         if can(member, Permission.REPORTS):
             week = timedelta(days=7)

@@ -224,14 +224,14 @@ class SqlOrders:
         ).all()
         return {(int(warehouse), OrderStatus(status)): int(n) for warehouse, status, n in rows}
 
-    async def placed_between(self, start: datetime, end: datetime) -> list[tuple[datetime, str, int]]:
+    async def placed_between(self, start: datetime, end: datetime) -> list[tuple[datetime, str, int, str]]:
         o = m.OrderRow
         rows = await self.s.execute(
-            select(o.created_at, o.currency, o.total_minor).where(
+            select(o.created_at, o.currency, o.total_minor, o.fx_rate).where(
                 o.created_at >= start, o.created_at < end, o.status != OrderStatus.CANCELLED.value
             )
         )
-        return [(at, currency, int(total)) for at, currency, total in rows]
+        return [(at, currency, int(total), fx_rate) for at, currency, total, fx_rate in rows]
 
     @staticmethod
     def _history_row(order_id: int, entry: HistoryEntry) -> dict[str, object]:

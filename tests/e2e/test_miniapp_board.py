@@ -72,7 +72,7 @@ async def test_the_snapshot_counts_picking_per_warehouse_and_draws_todays_orders
     hourly = board["hourly"]
     hour = shop.runtime.clock.now().hour  # the shop's zone is UTC here
     assert hourly["orders"][hour] == 1 and sum(hourly["orders"]) == 1
-    assert hourly["revenue"]["GBP"][hour]["minor"] == detail["total"]["minor"]
+    assert hourly["revenue"]["GBP"][hour]["minor"] == hourly["in_base"][hour]["minor"] == detail["total"]["minor"]
     svg = hourly["svg"]
     assert svg.startswith("<svg") and f'data-hour="{hour}" data-orders="1"' in svg and 'class="revenue"' in svg
     assert "<script" not in svg
