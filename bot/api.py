@@ -27,7 +27,7 @@ from domain.backorders import BACKORDER_FLAG
 from domain.customers import CreditLimitExceeded
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.money import Money
-from domain.orders import Order
+from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.ports import Clock, InvoiceLinks
 from domain.promotions import PromoRefused
 from domain.usecases.checkout import CartChanged
@@ -158,13 +158,13 @@ class WaitingOut(BaseModel):
 
 class StepOut(BaseModel):
     at: str
-    status: str
+    status: OrderStatus
     actor: str
 
 
 class OrderOut(BaseModel):
     code: str
-    status: str
+    status: OrderStatus
     channel: str
     currency: str
     subtotal: str
@@ -172,7 +172,9 @@ class OrderOut(BaseModel):
     promo_code: str = Field(default="", description="the promo code the order used, normalised")
     shipping: str
     total: str
-    payment: str
+    payment: PaymentMethod = Field(
+        description='how it is paid: card (the request\'s "paid" at the channel, or "link"), cod or invoice'
+    )
     tracking_number: str
     lines: list[LineOut]
     timeline: list[StepOut]
@@ -206,8 +208,13 @@ class ReceiptOut(BaseModel):
 
 class ShipmentEventOut(BaseModel):
     order: str
-    status: str
+    status: OrderStatus
     changed: bool
+
+
+class FieldError(BaseModel):
+    field: str
+    detail: str
 
 
 class Problem(BaseModel):
@@ -215,8 +222,11 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str
-    field: str | None = None
-    errors: list[dict[str, Any]] | None = None
+    field: str | None = Field(default=None, description="the field at fault: lines.0.quantity, Idempotency-Key, …")
+    errors: list[FieldError] | None = Field(
+        default=None, description="with field: every field at fault, the first being field (one list to read)"
+    )
+    scope: str | None = Field(default=None, description="with 403: the scope the key does not have")
 
 
 # ---- problems ----
@@ -231,7 +241,9 @@ class ApiProblem(Exception):
 def problem_response(p: ApiProblem, headers: dict[str, str] | None = None) -> web.Response:
     body = {"type": "about:blank", "title": p.title, "status": p.status, "detail": p.detail}
     if p.field is not None:
+        # Schema errors list every field; a check after it names one: the same list either way.
         body["field"] = p.field
+        body["errors"] = [{"field": p.field, "detail": p.detail.removeprefix(f"{p.field}: ")}]
     body.update(p.extra)
     return web.json_response(body, status=p.status, content_type=PROBLEM, headers=headers)
 
@@ -354,7 +366,7 @@ async def _order_out(request: web.Request, order: Order, payment_link: str | Non
         waiting=[WaitingOut(sku=sku, quantity=quantity) for sku, quantity in sorted(waiting.items())],
         payment_link=payment_link,
         code=order.code,
-        status=order.status.value,
+        status=order.status,
         channel=order.channel.value,
         currency=order.currency,
         subtotal=_amount(order.subtotal),
@@ -362,13 +374,13 @@ async def _order_out(request: web.Request, order: Order, payment_link: str | Non
         promo_code=order.promo_code,
         shipping=_amount(order.shipping or order.total * 0),
         total=_amount(order.total),
-        payment=order.payment_method.value,
+        payment=order.payment_method,
         tracking_number=order.tracking_number,
         lines=[
             LineOut(sku=x.sku, name=x.name, quantity=x.quantity, unit_price=_amount(x.unit_price)) for x in order.lines
         ],
-        timeline=[StepOut(at=h.at.isoformat(), status=h.to_status.value, actor=h.actor) for h in order.history],
-    ).model_dump()
+        timeline=[StepOut(at=h.at.isoformat(), status=h.to_status, actor=h.actor) for h in order.history],
+    ).model_dump(mode="json")
 
 
 def _code(request: web.Request) -> str:
@@ -495,7 +507,7 @@ async def post_shipment_event(request: web.Request) -> web.Response:
         location=body.location,
     )
     return web.json_response(
-        ShipmentEventOut(order=order.code, status=order.status.value, changed=changed).model_dump()
+        ShipmentEventOut(order=order.code, status=order.status, changed=changed).model_dump(mode="json")
     )
 
 

@@ -7,14 +7,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
+from bot.api import make_api_app
 from bot.harness import RunningBot, running_bot
+from domain.apikeys import Scope
+from domain.usecases.intake import create_api_key
 from sandbox import SandboxUser
 from storage import models as m
 from storage.db import create_engine
 from tests.conftest import _truncate_all
 from tests.fakes import FakeClock
+
+
+@pytest.fixture
+async def api(shop: RunningBot) -> AsyncIterator[tuple[TestClient[Any, Any], dict[str, str]]]:
+    """A client of the intake API on ``shop``, and the headers of a key with every scope."""
+    runtime = shop.runtime
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=frozenset(Scope))
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    async with TestClient(TestServer(app)) as client:
+        yield client, {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

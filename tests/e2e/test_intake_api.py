@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import hypothesis
-import pytest
 import schemathesis
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
@@ -41,15 +39,6 @@ ORDER: dict[str, Any] = {
     "shipping": "3.70",
     "reference": "WEB-1001",
 }
-
-
-@pytest.fixture
-async def api(shop: RunningBot) -> AsyncIterator[tuple[TestClient[Any, Any], dict[str, str]]]:
-    runtime = shop.runtime
-    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=frozenset(Scope))
-    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
-    async with TestClient(TestServer(app)) as client:
-        yield client, {"Authorization": f"Bearer {token}"}
 
 
 async def _count(shop: RunningBot, model: type[m.Base]) -> int:
