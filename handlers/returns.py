@@ -37,7 +37,7 @@ from handlers.context import ShopSettings
 from handlers.return_state import ReturnDraft, return_draft_of, save_return
 from handlers.views.labels import label
 from handlers.views.markup import packed
-from handlers.views.pager import pager
+from handlers.views.pager import pager, with_page_number
 from handlers.views.rendering import fill
 
 router = Router(name=__name__)
@@ -64,16 +64,16 @@ async def _lines_step(target: Message, state: FSMContext, draft: ReturnDraft, ne
     ids = list(draft.labels)
     page = ids.index(near) // LINES_PER_PAGE if near in ids else 0
     await state.set_state(Returning.lines)
-    await target.answer(
-        _("Which items? Tap each one to return; you can choose several."), reply_markup=_lines_keyboard(draft, page)
-    )
+    text, keyboard = _lines_screen(draft, page)
+    await target.answer(text, reply_markup=keyboard)
 
 
 # Lines a page: an order of 100 lines (the intake API's most) was a button each and "Continue".
 LINES_PER_PAGE = 24
 
 
-def _lines_keyboard(draft: ReturnDraft, page: int) -> InlineKeyboardMarkup:
+def _lines_screen(draft: ReturnDraft, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    """The question, on a page of the lines (past the last: the last) that says which of how many."""
     chosen, labels = draft.chosen, list(draft.labels.items())
     pages = min(max(1, -(-len(labels) // LINES_PER_PAGE)), 100)  # what a button's page number holds
     page = min(page, pages - 1)
@@ -84,7 +84,8 @@ def _lines_keyboard(draft: ReturnDraft, page: int) -> InlineKeyboardMarkup:
     rows += pager(page, pages, lambda n: packed(ReturnLinesPageCb, n))
     if chosen:
         rows.append([button(_("Continue ➡️"), ReturnLineCb(line_id=0))])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    question = _("Which items? Tap each one to return; you can choose several.")
+    return with_page_number(question, page, pages), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 @router.callback_query(StateFilter(Returning.lines, Returning.quantity), ReturnLinesPageCb.filter())
@@ -92,8 +93,8 @@ async def lines_page(query: CallbackQuery, callback_data: ReturnLinesPageCb, sta
     assert isinstance(query.message, Message)
     await query.answer()
     await state.set_state(Returning.lines)  # a quantity asked for is left unanswered
-    keyboard = _lines_keyboard(await return_draft_of(state), callback_data.page)
-    await query.message.edit_reply_markup(reply_markup=keyboard)
+    text, keyboard = _lines_screen(await return_draft_of(state), callback_data.page)
+    await query.message.edit_text(text, reply_markup=keyboard)
 
 
 def _came_in(parcels: list[Parcel] | None) -> str:
@@ -192,10 +193,8 @@ async def _swap_or_reason_step(
             others = choices.get(draft.products.get(line_id, 0), [])
             if not others:
                 continue
-            await target.answer(
-                fill(_("Exchange {item} for which one?"), item=draft.labels.get(line_id, "")),
-                reply_markup=_swap_keyboard(line_id, others, 0),
-            )
+            text, keyboard = _swap_screen(draft, line_id, others, 0)
+            await target.answer(text, reply_markup=keyboard)
             return
     await _reason_step(target, state)
 
@@ -204,7 +203,10 @@ async def _swap_or_reason_step(
 SWAPS_PER_PAGE = 24
 
 
-def _swap_keyboard(line_id: int, others: list[Product], page: int) -> InlineKeyboardMarkup:
+def _swap_screen(
+    draft: ReturnDraft, line_id: int, others: list[Product], page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Which variant a line is exchanged for, on a page of them that says which of how many."""
     pages = max(1, -(-len(others) // SWAPS_PER_PAGE))
     page = min(page, pages - 1)  # an older list's page past a shorter one's end: its last
     rows = [[button(_("The same again"), ReturnSwapCb(line_id=line_id, product_id=0))]]
@@ -213,7 +215,8 @@ def _swap_keyboard(line_id: int, others: list[Product], page: int) -> InlineKeyb
         for v in others[page * SWAPS_PER_PAGE : (page + 1) * SWAPS_PER_PAGE]
     ]
     rows += pager(page, pages, lambda n: packed(ReturnSwapPageCb, line_id, n))
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    question = fill(_("Exchange {item} for which one?"), item=draft.labels.get(line_id, ""))
+    return with_page_number(question, page, pages), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 @router.callback_query(StateFilter(Returning.lines), ReturnSwapPageCb.filter())
@@ -223,7 +226,8 @@ async def swap_page(
     message, draft = await _swap_pressed(query, callback_data.line_id, state)
     product_id = draft.products.get(callback_data.line_id, 0)
     others = (await _swap_choices(uow, customer, draft, [callback_data.line_id])).get(product_id, [])
-    await message.edit_reply_markup(reply_markup=_swap_keyboard(callback_data.line_id, others, callback_data.page))
+    text, keyboard = _swap_screen(draft, callback_data.line_id, others, callback_data.page)
+    await message.edit_text(text, reply_markup=keyboard)
 
 
 async def _swap_pressed(query: CallbackQuery, line_id: int, state: FSMContext) -> tuple[Message, ReturnDraft]:

@@ -20,3 +20,11 @@ def pager(page: int, pages: int, turn: Callable[[int], str]) -> list[list[Inline
     if page + 1 < pages:
         row.append(callback_button(_("Next ▶"), turn(page + 1)))
     return [row] if row else []
+
+
+def with_page_number(text: str, page: int, pages: int) -> str:
+    """``text``, then "Page X of Y" on a line of its own (``page`` counted from 0) when a list has
+    several pages: what every paged screen says of where its pager is (the templates alike)."""
+    if pages <= 1:
+        return text
+    return f"{text}\n" + _("Page %(page)s of %(pages)s") % {"page": page + 1, "pages": pages}

@@ -227,10 +227,11 @@ async def test_an_exchange_for_one_of_many_variants_pages_them_and_any_may_be_ch
     lines = await customer.press(lines.last, "RING-S005")
     which = (await customer.press(lines.last, "Continue")).last
     assert "RING-S005" in which.text and "The same again" in which.button_texts()
+    assert which.text.endswith("for which one?\nPage 1 of 6")  # 128 other shades, 24 a page
     while "S120" not in which.button_texts():
         assert len(which.button_texts()) <= 30
         which = (await customer.press(which, "Next ▶")).last
-    assert "◀ Previous" in which.button_texts()
+    assert "◀ Previous" in which.button_texts() and which.text.endswith("for which one?\nPage 5 of 6")
     reasons = await customer.press(which, "S120")
     assert "Why?" in reasons.last.text
 

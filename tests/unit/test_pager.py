@@ -7,7 +7,7 @@ from aiogram.utils.i18n import I18n
 
 from handlers.callbacks import CategoryPageCb, QueuePageCb
 from handlers.views.markup import packed
-from handlers.views.pager import pager
+from handlers.views.pager import pager, with_page_number
 
 
 def _turn(n: int) -> str:
@@ -55,3 +55,13 @@ def test_the_row_is_what_aiogram_validates_and_packs(i18n: I18n) -> None:
     )
     assert made == validated
     assert made.model_dump() == validated.model_dump()
+
+
+def test_a_list_on_one_page_is_said_without_a_page_number(i18n: I18n) -> None:
+    assert with_page_number("Which items?", 0, 1) == "Which items?"
+
+
+def test_a_list_over_several_pages_says_which_page_of_how_many_below_the_text(i18n: I18n) -> None:
+    assert with_page_number("Which items?", 1, 5) == "Which items?\nPage 2 of 5"
+    with i18n.use_locale("ru"):
+        assert with_page_number("Какие?", 4, 5) == "Какие?\nСтраница 5 из 5"
