@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,11 +18,13 @@ from aiogram.utils.i18n import gettext as _
 from babel import Locale
 from babel.dates import format_date, format_time
 
+from domain.money import Money
+from domain.orders import Order
 from domain.packing import Package
 from domain.shop import ShopIdentity
 from domain.usecases.dispatch import OrderPaperwork
 from handlers.views.labels import label
-from handlers.views.rendering import current_locale, format_grams, format_money
+from handlers.views.rendering import current_locale, format_grams, format_money, format_share
 
 FONTS = Path(__file__).parent / "fonts"
 # reportlab (with Pillow) is imported where a document is drawn, not with the bot: ~17 MB a
@@ -211,6 +214,14 @@ def packing_slip(docs: OrderPaperwork, timezone: str = "UTC") -> bytes:
     return w.pdf()
 
 
+def _discounts(order: Order) -> list[tuple[str, int]]:
+    """The order's discounts by name; what their names do not account for (an order from
+    before they were named) as one line of discounts."""
+    named = [(name, minor) for name, minor in order.discounts if minor]
+    rest = order.discount.amount - sum(minor for name, minor in named)
+    return [*named, (_("Discounts"), rest)] if rest > 0 else named
+
+
 def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: str = "UTC") -> bytes:
     """The order as bought: the shop's name and contacts on top, its returns policy below."""
     order = docs.order
@@ -232,10 +243,19 @@ def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: st
                 (MARGIN + 460, format_money(item.total)),
             ]
         )
+    # The lines are at list price: each discount follows as the chat's order shows it, so
+    # the receipt adds up to its total.
+    for name, minor in _discounts(order):
+        shown = _("Promo code %(code)s") % {"code": name} if name == order.promo_code else name[:50]
+        w.row([(MARGIN, shown), (MARGIN + 460, "−" + format_money(Money(minor, order.currency)))])
     if order.shipping and order.shipping.amount:
         w.row([(MARGIN, _("Shipping")), (MARGIN + 460, format_money(order.shipping))])
     w.space()
     w.line(_("Total: %(total)s") % {"total": format_money(order.total)}, bold=True)
+    if order.tax.amount:  # prices include it (TAX_RATE): a VAT receipt says how much
+        rate = Decimal(order.tax_rate)
+        shown_rate = format_share(float(rate / 100), max(-int(rate.normalize().as_tuple().exponent), 0))
+        w.line(_("Including tax at %(rate)s: %(amount)s") % {"rate": shown_rate, "amount": format_money(order.tax)})
     w.line(_("Payment: %(method)s") % {"method": label("payment", order.payment_terms)})
     for payment in docs.payments:
         kind = label("payment_kind", payment.kind.value)

@@ -3,6 +3,8 @@ the orders have it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from bot.harness import RunningBot
@@ -10,8 +12,10 @@ from domain.orders import OrderStatus
 from domain.usecases.jobs import daily_digest
 from domain.usecases.orders import transition_order
 from domain.usecases.sales import summarise_sales
+from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import hire
+from tests.e2e.conftest import hire, staff_shop
+from tests.e2e.test_dispatch import pdf_text
 from tests.e2e.test_jobs import _invoice_order
 from tests.e2e.test_picking import order
 from tests.fakes import FakeClock
@@ -66,3 +70,26 @@ async def test_top_products_earn_what_their_lines_were_charged_after_discounts(
     while (await summarise_sales(shop.runtime.uow(), shop.runtime.clock, timezone="UTC")).more:
         pass
     assert (await top_line("week")).endswith("— 2 · £2.95")
+
+
+async def test_a_receipt_adds_up_to_its_total_with_its_discounts_and_names_the_tax_inside(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock, tax_rate=20) as shop:
+        manager = await hire(shop, 98, "Mo", "manager")
+        await manager.send("/promotion new Half percent=50 products=85123A until=2026-12-31")
+        code = await order(shop, 650, {"85123A": 2})  # 2 × £2.95 at half price, £3.70 shipping
+        sent = await SandboxUser(shop.server, 650, "C650").send(f"/receipt {code}")
+        assert sent.last.file is not None
+        text = pdf_text(sent.last.file.content)
+    rows = text.splitlines()
+    at = rows.index("2 × £2.95")
+    assert rows[at + 1 : at + 8] == [
+        "£5.90",
+        "Half",
+        "−£2.95",
+        "Shipping",
+        "£3.70",
+        "Total: £6.65",
+        "Including tax at 20%: £1.11",  # £0.49 in the goods' £2.95, £0.62 in the shipping's £3.70
+    ]
