@@ -483,7 +483,8 @@ async def test_a_line_short_of_stock_is_named_by_its_place_without_a_word_of_a_c
 
 async def test_a_line_short_of_stock_waits_as_a_backorder_when_its_product_takes_them(api, shop: RunningBot) -> None:
     """As a chat checkout: what stock cannot cover waits (the answer's ``waiting`` says how many),
-    up to the product's limit; beyond it, or for a product without backorders, a 409."""
+    up to the product's limit; beyond it (saying how many more can wait), or for a product
+    without backorders, a 409."""
     client, auth = api
     await SandboxUser(shop.server, ADMIN, "Ada").send("/backorder 85123A on 10")
     free = sum(on_hand - reserved for _, on_hand, reserved in await stock(shop, "85123A"))
@@ -502,10 +503,14 @@ async def test_a_line_short_of_stock_waits_as_a_backorder_when_its_product_takes
     refused = await client.post("/api/v1/orders", json=over, headers={**auth, "Idempotency-Key": "back-2"})
     problem = await refused.json()
     assert refused.status == 409 and problem["field"] == "lines.0.quantity", problem
+    # Not just "only 0 available", which told the channel that nothing could be ordered.
+    assert problem["detail"] == "lines.0.quantity: only 0 of 85123A available now, and 6 more can wait"
     assert await _count(shop, m.OrderRow) == 1 and await _count(shop, m.BackorderRow) == 1
     fits = {**ORDER, "lines": [{"sku": "85123A", "quantity": 6}]}
     placed = await client.post("/api/v1/orders", json=fits, headers={**auth, "Idempotency-Key": "back-3"})
     assert placed.status == 201 and (await placed.json())["waiting"] == [{"sku": "85123A", "quantity": 6}]
+    full = await client.post("/api/v1/orders", json=ORDER, headers={**auth, "Idempotency-Key": "back-5"})
+    assert (await full.json())["detail"] == "lines.0.quantity: only 0 of 85123A available now"  # no room left
     ordinary = await client.post(
         "/api/v1/orders",
         json=ORDER | {"lines": [{"sku": "22197", "quantity": 1}]},
