@@ -16,6 +16,7 @@ from domain.errors import InvalidQuantity
 from domain.picking import PickMethod
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.fulfilment import (
+    LinePicked,
     PickRound,
     confirm_pick,
     current_round,
@@ -200,9 +201,15 @@ async def scanned_photo(
     await show_step(message, current, renderer, state)
 
 
-@router.callback_query(PickShortCb.filter())
-async def short_pressed(query: CallbackQuery, state: FSMContext) -> None:
+@router.callback_query(PickShortCb.filter(), F.from_user)
+async def short_pressed(query: CallbackQuery, callback_data: PickShortCb, state: FSMContext, uow: UnitOfWork) -> None:
+    current = await current_round(uow, staff_id=query.from_user.id)
+    line = current.pick_list.next_line if current else None
+    if line is None or line.id != callback_data.line_id:  # a button of an earlier step
+        await query.answer(_(LinePicked.key), show_alert=True)
+        return
     await state.set_state(Picking.short)
+    await state.update_data(short_line=line.id)
     await query.answer()
     assert isinstance(query.message, Message)
     await query.message.answer(_("How many did you find in the bin? Send a number (0 if none)."))
@@ -216,7 +223,12 @@ async def short_counted(
     if not text.isdecimal():
         raise InvalidQuantity(maximum=9999)
     current = await report_short(
-        uow, clock, staff_id=_staff_id(message), found=int(text), staff_chat_id=settings.staff_chat_id
+        uow,
+        clock,
+        staff_id=_staff_id(message),
+        found=int(text),
+        staff_chat_id=settings.staff_chat_id,
+        line_id=(await state.get_data()).get("short_line"),
     )
     for order in current.held:
         await message.answer(_("Order {code} is on hold for the shortage; managers were told.").format(code=order.code))

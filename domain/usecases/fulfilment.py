@@ -56,6 +56,10 @@ class NoOpenRound(DomainError):
     key = N_("You have no picking round open. Start one with /pick.")
 
 
+class LinePicked(DomainError):
+    key = N_("This line is picked already: the buttons are on the round's latest step.")
+
+
 class WrongItem(DomainError):
     key = N_("Wrong item: “{scanned}”. Expected {sku} — {name}, from bin {bin}.")
 
@@ -421,11 +425,12 @@ async def confirm_pick(uow: UnitOfWork, clock: Clock, *, staff_id: int, scanned:
 
 
 async def report_short(
-    uow: UnitOfWork, clock: Clock, *, staff_id: int, found: int, staff_chat_id: int | None
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, found: int, staff_chat_id: int | None, line_id: int | None = None
 ) -> PickRound:
     """The bin holds fewer than the line needs. What was found is picked; the rest is
     looked for in another bin of the warehouse; failing that, the order goes on hold and
-    the staff chat is told."""
+    the staff chat is told. ``line_id``: the line the picker reported on, refused when the
+    round has moved past it (a button of an earlier step)."""
     await require(uow, staff_id, Permission.PICK)
     async with uow:
         pick_list = await uow.picking.open_for(staff_id)
@@ -433,7 +438,8 @@ async def report_short(
             raise NoOpenRound()
         current = await _round(uow, pick_list)
         line = pick_list.next_line
-        assert line is not None
+        if line is None or line_id not in (None, line.id):
+            raise LinePicked()
         product = current.products[line.product_id]
         if not 0 <= found < line.open:
             raise TooMany(open=line.open - 1, sku=product.sku)

@@ -10,7 +10,7 @@ from sandbox import SandboxUser
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
 from tests.e2e.test_dispatch import pdf_text
-from tests.e2e.test_picking import STEP, pick_everything
+from tests.e2e.test_picking import STEP, pick_everything, status
 from tests.e2e.test_returns import deliver
 
 
@@ -73,3 +73,24 @@ async def test_a_packing_slip_in_russian_names_the_customer_and_the_time_without
     slip = (await packer.press(weighed.last, "Упаковочный лист")).last.file
     assert slip is not None
     assert "Оформлен 25 нояб. 2026\u202fг., 09:00 · покупатель: Анна\n" in pdf_text(slip.content)
+
+
+async def test_a_stale_short_pick_button_of_a_line_already_picked_reports_no_shortage(shop: RunningBot) -> None:
+    """The Short pick button of a step already scanned reported the shortage on the line the
+    round was at by then: «0» put a line nobody looked at short and the order on hold."""
+    code = await russian_order(shop, 408, {"22197": 1, "85123A": 2})
+    picker = await hire(shop, 409, "Пётр", "picker", "LON", language="ru")
+    first = await picker.press((await picker.send("/pick")).last, "Один заказ")
+    assert "1 × 22197" in first.last.text
+    second = await picker.send("22197")
+    assert "2 × 85123A" in second.last.text
+    stale = await picker.press(first.last, "Недостача")
+    assert stale.callback_answer == {
+        "text": "Эта строка уже собрана: кнопки — у последнего шага обхода.",
+        "show_alert": True,
+    }
+    assert stale.new == []  # no question asked
+    assert "Нужен 85123A" in (await picker.send("0")).last.text  # no count awaited: "0" is a scan
+    assert await status(shop, code) == "picking"
+    await pick_everything(picker, second)
+    assert await status(shop, code) == "picked"
