@@ -24,7 +24,6 @@ from domain.editing import (
     check_editable,
     check_terms,
     diff_orders,
-    exchange_given_back,
     settle,
     stepped,
 )
@@ -51,6 +50,7 @@ from domain.shipping import Zone, haversine_km, quotes, zone_for
 from domain.staff import Permission
 from domain.usecases.bookkeeping import book_difference, book_refund
 from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, allocation_rows, pickup_ready_by
+from domain.usecases.exchange_refunds import give_back_exchanged
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import release_allocations
 from domain.usecases.payments import record_duplicate
@@ -159,7 +159,7 @@ async def edit_order(
         changes = replace(changes, lines=stepped(order.lines, changes.lines, terms))
         added = await _priced(uow, order, changes, prices, language)
         lines = changed_lines(order.lines, changes.lines, added, language)
-        given_back = Money(exchange_given_back(order.lines, lines), order.currency)
+        exchanged = list(order.lines)  # what a line sent in exchange was before (``give_back_exchanged``)
         check_terms(order.lines, changes.lines, terms)
         if not lines:
             raise EmptyOrder()
@@ -180,8 +180,8 @@ async def edit_order(
         order.version = version + 1
         await uow.orders.save_edit(order, entry)
         await _settle(uow, order, settlement, now)
-        if given_back.amount:
-            await _give_back(uow, order, given_back, now)
+        if "REPLACEMENT" in order.flags:
+            given_back = await give_back_exchanged(uow, order, exchanged, lines, now, "edited")
             settlement = replace(settlement, refund=settlement.refund + given_back)
         await _tell(uow, policy, order, diff, settlement, actor, now, by_customer)
         await uow.commit()
@@ -404,21 +404,6 @@ async def _settle(uow: UnitOfWork, order: Order, settlement: Settlement, now: da
     if settlement.receivable.amount:
         memo = f"invoice {order.code} edited: more sold"
         await book_difference(uow, order, settlement.receivable, now, debit=Account.RECEIVABLE, memo=memo)
-
-
-async def _give_back(uow: UnitOfWork, replacement: Order, amount: Money, now: datetime) -> None:
-    """Units sent in exchange taken off a replacement: what they were paid is owed back on the
-    order they were returned from, where it was paid (and where the exchange's own difference is
-    owed), so the replacement's amount due is not raised by it."""
-    made = [
-        r for r in await uow.returns.for_customer(replacement.customer_id) if r.replacement_order_id == replacement.id
-    ]
-    origin = await uow.orders.get_by_id(made[0].order_id) if made else None
-    if origin is None or origin.id is None:
-        raise NotFound()
-    await uow.payments.add(Payment(origin.id, PaymentKind.REFUND_OWED, origin.payment_method.value, amount, now))
-    memo = f"refund owed, replacement {replacement.code} edited: units sent in exchange taken off"
-    await book_refund(uow, origin, amount, now, source=f"order:{replacement.code}", memo=memo)
 
 
 async def _editor(uow: UnitOfWork, order: Order, actor: str) -> str:

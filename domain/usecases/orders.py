@@ -9,6 +9,7 @@ from domain.accounting import Account
 from domain.backorders import BACKORDER_FLAG, BackorderStatus
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed
@@ -16,6 +17,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG
 from domain.usecases.backorder_fill import fill_backorders
 from domain.usecases.bookkeeping import book_refund
+from domain.usecases.exchange_refunds import give_back_exchanged
 
 
 class NotCancellable(DomainError):
@@ -127,14 +129,18 @@ async def cancel_before_picking(
     await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor=actor, reason=actor.split(":")[0])
     freed = await release_allocations(uow, order)
     await fill_backorders(uow, clock.now(), freed)  # what it gave back goes to whoever waits for it
+    given = Money.zero(order.currency)
+    if "REPLACEMENT" in order.flags:  # the goods it was to replace came back: what they were paid
+        given = await give_back_exchanged(uow, order, order.lines, [], clock.now(), "cancelled")
     paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
-    source, refund = f"order:{order.code}", paid if paid.amount else None
-    if refund is not None:
+    source, refund = f"order:{order.code}", paid + given if paid.amount or given.amount else None
+    if paid.amount:
         await uow.payments.add(
-            Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, clock.now())
+            Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, paid, clock.now())
         )
         memo = f"refund owed, {order.code} cancelled"
-        await book_refund(uow, order, refund, clock.now(), source=source, memo=memo)
+        await book_refund(uow, order, paid, clock.now(), source=source, memo=memo)
+    if refund is not None:
         params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency}
         if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:
             await uow.outbox.add(told, clock.now())

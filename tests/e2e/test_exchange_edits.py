@@ -1,7 +1,8 @@
 """A replacement (an exchange) changed before it is picked: a line sent in exchange lowered gives
 back what the units taken off were paid, on the order they were paid on, and keeps what the rest
 were paid, so a later refund of them is exact; raising one is refused (the units added would go
-out free). Money, stock and the books checked."""
+out free); the replacement cancelled gives back what all its units were paid. Money, stock and
+the books checked."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from bot.harness import RunningBot
 from domain.returns import ReturnKind
+from domain.usecases.orders import cancel_my_order
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN
@@ -84,3 +86,25 @@ async def test_raising_a_replacement_line_is_refused_and_changes_nothing(shop: R
     assert ru.last.text.startswith("Trail shoe (L) отправлен в обмен")
     assert (await lines_of(shop, replacement), (await order_row(shop, replacement)).version) == before
     assert await money(shop, code) == [] and await balanced(shop)
+
+
+async def test_a_replacement_cancelled_gives_back_what_its_units_were_paid_less_what_it_charged(
+    shop: RunningBot,
+) -> None:
+    """The goods came back and were restocked: cancelling what was to be sent for them owed
+    nothing, so the customer had paid for goods they neither kept nor got."""
+    await shoes_on_sale(shop)
+    code = await delivered(shop, 983, {"SHOE-L": 2, "SHOE-M": 1})  # 2 × £15.00 and £12.00
+    ordered = await lines_of(shop, code)
+    large, medium = ordered["SHOE-L"][0], ordered["SHOE-M"][0]
+    rma = await through(shop, 983, code, ReturnKind.EXCHANGE, {large: None, medium: "SHOE-XL"})
+    replacement = await replacement_of(shop, rma)
+    assert await money(shop, code) == []  # the M swapped up to XL: £8.00 charged on the replacement
+    customer_id = int(await scalar(shop, select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == 983)))
+    await cancel_my_order(
+        shop.runtime.uow(), shop.runtime.clock, customer_id=customer_id, code=replacement, staff_chat_id=None
+    )
+    # One L (£15.00) and the M (£12.00) were paid on the first order: owed back there; the £8.00
+    # the replacement charged (cash on delivery, never collected) is not.
+    assert await money(shop, code) == [("refund_owed", 2700)] and await money(shop, replacement) == []
+    assert await balanced(shop)
