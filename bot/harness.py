@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
-import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path
 
 from bot.catalog_files import files_next_to
 from bot.config import Settings, load_settings
 from bot.runtime import Runtime, start_runtime
+from bot.sample import replayed_until
 from domain.ports import Clock
 from domain.usecases.imports import (
     import_boxes,
@@ -50,20 +48,6 @@ async def load_demo_catalog(runtime: Runtime) -> None:
     await import_reorder(runtime.uow(), (DEMO_DATA / "reorder.csv").read_text(encoding="utf-8"))
     history = (DEMO_DATA / "demand.csv").read_text(encoding="utf-8")
     await import_demand(runtime.uow(), runtime.clock, replayed_until(history, runtime.clock.now().date()))
-
-
-def replayed_until(history_csv: str, today: date) -> str:
-    """The UCI sales history (2010–2011) moved by whole weeks so its last week is the one
-    before ``today``'s: the demo shop has a year of sales behind it, weekdays kept."""
-    rows = list(csv.DictReader(io.StringIO(history_csv)))
-    last = max(date.fromisoformat(r["date"]) for r in rows)
-    weeks = ((today - timedelta(days=today.weekday() + 7)) - (last - timedelta(days=last.weekday()))).days // 7
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({**row, "date": (date.fromisoformat(row["date"]) + timedelta(weeks=weeks)).isoformat()})
-    return out.getvalue()
 
 
 @contextlib.asynccontextmanager

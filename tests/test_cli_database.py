@@ -5,7 +5,10 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import sqlite3
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -225,6 +228,28 @@ def test_sample_writes_the_demo_files_with_their_import_order_and_never_overwrit
     assert (tmp_path / "samples" / "stock.csv").read_bytes() == (DEMO / "stock.csv").read_bytes()
     again = ordergram("sample", "samples")
     assert again.returncode == 1 and "exists; choose an empty folder" in again.stderr
+
+
+def test_the_samples_demand_history_ends_last_week_and_imports_whole(tmp_path: Path, ordergram) -> None:
+    """The shipped history is 2010–2011: written as it is, its import kept none of it (forecasts
+    read 104 weeks) and said so, after the walkthrough's command. It is moved up, as the demo's."""
+    assert ordergram("sample", "samples").returncode == 0
+    with (tmp_path / "samples" / "demand.csv").open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    shipped = list(csv.DictReader(io.StringIO((DEMO / "demand.csv").read_text(encoding="utf-8"))))
+    today = datetime.now(UTC).date()
+    last = max(date.fromisoformat(row["date"]) for row in rows)
+    assert today - timedelta(days=today.weekday() + 7) <= last < today - timedelta(days=today.weekday())
+    assert len(rows) == len(shipped) and {r["sku"] for r in rows} == {r["sku"] for r in shipped}
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
+    assert ordergram("migrate", env=env).returncode == 0
+    for kind in ("warehouses", "products", "demand"):
+        imported = ordergram("import", kind, f"samples/{kind}.csv", env=env)
+        assert imported.returncode == 0, imported.stderr
+    assert "ignored" not in imported.stdout
+    with sqlite3.connect(tmp_path / "shop.sqlite3") as connection:
+        weeks = connection.execute("SELECT COUNT(DISTINCT day) FROM demand").fetchone()
+    assert weeks is not None and weeks[0] > 50
 
 
 @pytest.mark.parametrize("command", ["backup", "sample"])
