@@ -540,7 +540,7 @@ def openapi_document() -> dict[str, Any]:
         return {"description": what, "content": {"application/json": {"schema": ref(name)}}}
 
     problem = {"description": "a problem (RFC 9457)", "content": {PROBLEM: {"schema": ref("Problem")}}}
-    errors = {status: problem for status in ("400", "401", "403", "404", "409", "415", "422")}
+    errors = {status: problem for status in ("400", "401", "403", "404", "405", "409", "413", "415", "422")}
     code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 32}}
     document: dict[str, Any] = {
         "openapi": "3.1.0",
@@ -554,9 +554,12 @@ def openapi_document() -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "components": {
             "schemas": schemas,
-            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {  # the key as a bearer token, or in X-API-Key: either one
+                "apiKey": {"type": "http", "scheme": "bearer"},
+                "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            },
         },
-        "security": [{"apiKey": []}],
+        "security": [{"apiKey": []}, {"apiKeyHeader": []}],
         "paths": {
             f"{PREFIX}/orders": {
                 "post": {
@@ -630,7 +633,8 @@ def openapi_document() -> dict[str, Any]:
     }
     for method, path, _, scope in ENDPOINTS:
         operation = document["paths"][path][method.lower()]
-        operation["security"] = [{"apiKey": [scope.value]}]  # OpenAPI 3.1: roles a bearer scheme requires
+        # OpenAPI 3.1: the roles (here the scope) a scheme requires, for either way of sending the key
+        operation["security"] = [{"apiKey": [scope.value]}, {"apiKeyHeader": [scope.value]}]
         operation["x-scope"] = scope.value
         operation["description"] = f"Needs an API key with the `{scope.value}` scope."
     return document

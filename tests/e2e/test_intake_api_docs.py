@@ -88,3 +88,22 @@ async def test_the_document_lists_the_statuses_and_payment_methods_an_order_answ
     assert set(methods["enum"]) == {"card", "cod", "invoice"}
     assert "paid" in order["payment"].get("description", "") + methods.get("description", "")
     assert "scope" in schemas["Problem"]["properties"]
+
+
+async def test_the_document_says_how_a_key_is_sent_and_which_answers_an_operation_may_give(api) -> None:
+    """The README's X-API-Key header was missing from the document's security schemes, and
+    the 405 and 413 the server answers from its operations' responses."""
+    client, auth = api
+    document = await (await client.get("/api/v1/openapi.json")).json()
+    header = document["components"]["securitySchemes"]["apiKeyHeader"]
+    assert (header["type"], header["in"], header["name"]) == ("apiKey", "header", "X-API-Key")
+    token = auth["Authorization"].removeprefix("Bearer ")
+    assert (await client.get("/api/v1/stock?sku=85123A", headers={header["name"]: token})).status == 200
+    responses = document["paths"]["/api/v1/orders"]["post"]["responses"]
+    assert {"405", "413"} <= set(responses)
+    too_big = await client.post(
+        "/api/v1/orders",
+        data=b"x" * 300_000,
+        headers={**auth, "Idempotency-Key": "big", "Content-Type": "application/json"},
+    )
+    assert too_big.status == 413 and too_big.content_type == "application/problem+json"
