@@ -66,7 +66,7 @@ async def show_stock(
     if not query:
         await message.answer(_("Usage: /stock SKU, barcode or part of a name"))
         return
-    views = await stock_view(uow, staff_id=_who(message), query=query)
+    views = await stock_view(uow, staff_id=_who(message), query=query, hidden=True)  # staff count hidden ones too
     text, keyboard, pages = _stock_screen(views, 0, query, renderer)
     if pages > 1:  # its ◀ / ▶ look it up again: the text would not fit in a button's 64 bytes
         await state.update_data({STOCK_DATA: query})
@@ -82,7 +82,7 @@ async def stock_page(
     if not isinstance(text, str) or search_key(text) != callback_data.key:
         await query.answer(_("This stock list is out of date. Please send /stock again."), show_alert=True)
         return
-    views = await stock_view(uow, staff_id=query.from_user.id, query=text)
+    views = await stock_view(uow, staff_id=query.from_user.id, query=text, hidden=True)
     screen, keyboard, pages = _stock_screen(views, callback_data.page, text, renderer)
     # Variants delisted since: the last page, and why it is not the one asked for.
     moved = callback_data.page >= pages

@@ -8,7 +8,7 @@ from datetime import date
 from domain.backorders import BackorderTerms, ReleasedAlready, expected_date, parse_terms
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
-from domain.usecases.catalog import find_by_sku
+from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.staff import require
 
 
@@ -30,7 +30,7 @@ async def backorder_terms(
     Turning them off takes no new backorders; parts already waiting go on waiting."""
     await require(uow, staff_id, Permission.MANAGE_CATALOG)
     async with uow:
-        product = await find_by_sku(uow, sku)
+        product = await staff_product_by_sku(uow, sku)
         pid = product.id or 0
         if text is not None:
             terms = parse_terms(pid, text)

@@ -305,6 +305,18 @@ async def find_by_sku(uow: UnitOfWork, sku: str) -> Product:
     return product
 
 
+async def staff_product_by_sku(uow: UnitOfWork, sku: str) -> Product:
+    """Inside an open unit of work: the product with this SKU whatever its status (staff count,
+    move and buy stock of a hidden or discontinued one too), or ``NotFound``."""
+    try:
+        product = await uow.products.get_by_sku(normalize_sku(sku))
+    except DomainError:
+        raise NotFound() from None
+    if product is None or product.id is None:
+        raise NotFound()
+    return product
+
+
 async def _listed_variant(uow: UnitOfWork, code: str) -> Product:
     try:
         variants = await uow.products.variants(normalize_sku(code))

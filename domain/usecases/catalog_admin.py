@@ -21,6 +21,7 @@ from domain.i18n import N_
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
+from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.fx import shop_rates
 from domain.usecases.imports import available_by_product, notify_back_in_stock
 from domain.usecases.staff import require
@@ -128,14 +129,9 @@ async def catalog_list(
 
 
 async def _product(uow: UnitOfWork, *, sku: str = "", product_id: int = 0) -> Product:
-    product: Product | None = None
-    if product_id:
-        product = await uow.products.get(product_id)
-    elif sku:
-        try:
-            product = await uow.products.get_by_sku(normalize_sku(sku))
-        except DomainError:
-            product = None
+    if not product_id:
+        return await staff_product_by_sku(uow, sku)
+    product = await uow.products.get(product_id)
     if product is None or product.id is None:
         raise NotFound()
     return product

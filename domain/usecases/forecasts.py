@@ -14,7 +14,7 @@ from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
 from domain.replenishment import Policy, ProductClass, ServiceLevels, abc_classes, policy
 from domain.staff import Permission
-from domain.usecases.catalog import find_by_sku
+from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.imports import history_start
 from domain.usecases.staff import require
 from domain.weeks import MIN_WEEKS, NotEnoughHistory, pause_start, week_start
@@ -114,7 +114,7 @@ async def product_forecast(
     today = clock.now().date()
     last_week = week_start(today) - timedelta(days=7)  # the last complete week
     async with uow.read_only():
-        product = await find_by_sku(uow, sku)
+        product = await staff_product_by_sku(uow, sku)
         assert product.id is not None
         # Through this week, its part-week then dropped from each series: a warehouse that
         # first sold this week is still listed, with no history yet (0 weeks).

@@ -17,7 +17,7 @@ from domain.staff import Permission
 from domain.stock import BinQuantity, Movement, ReorderLevel, StockLevel, check_quantity
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.catalog import find_by_sku
+from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.imports import notify_back_in_stock
 from domain.usecases.staff import WarehouseNeeded, require
 from domain.warehouse import BinCode, Warehouse, receiving_bin
@@ -237,7 +237,7 @@ async def receive_goods(
     reason = typed(reason, MAX_REASON)
     target = str(BinCode.parse(bin_code)) if bin_code else None
     async with uow:
-        product = await find_by_sku(uow, sku)
+        product = await staff_product_by_sku(uow, sku)
         warehouse = await _warehouse(uow, warehouse_code)
         assert product.id is not None and warehouse.id is not None
         if target is None:
@@ -265,7 +265,7 @@ async def adjust(
     if not reason:
         raise ReasonRequired()
     async with uow:
-        product = await find_by_sku(uow, sku)
+        product = await staff_product_by_sku(uow, sku)
         warehouse = await _warehouse(uow, warehouse_code)
         assert product.id is not None and warehouse.id is not None
         level = next(
@@ -321,7 +321,7 @@ async def move(
     if source == target:
         raise SameBin()
     async with uow:
-        product = await find_by_sku(uow, sku)
+        product = await staff_product_by_sku(uow, sku)
         assert product.id is not None
         code = warehouse_code or member.warehouse_code
         holding = {
@@ -357,7 +357,7 @@ async def set_reorder_point(
     if max_level is not None and max_level < point:
         raise MaxUnderPoint(max_level=max_level, point=point)
     async with uow:
-        product = await find_by_sku(uow, sku)
+        product = await staff_product_by_sku(uow, sku)
         warehouse = await _warehouse(uow, warehouse_code)
         assert product.id is not None and warehouse.id is not None
         await uow.inventory.set_reorder(product.id, warehouse.id, point, max_level)

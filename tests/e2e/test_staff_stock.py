@@ -350,3 +350,32 @@ async def test_a_count_without_a_bin_of_a_product_kept_in_other_bins_is_refused_
     named = b"sku,warehouse,bin,quantity\n85123A,LON,B-06-06-3,796\n"
     await manager.send_document(named, "stock.csv", "/import")
     assert (await _on_hand(shop, "85123A", "LON"))[0] == before[0] - 10
+
+
+async def _set_status(shop: RunningBot, sku: str, status: str) -> None:
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(m.ProductRow.__table__.update().where(m.ProductRow.sku == sku).values(status=status))
+
+
+@pytest.mark.parametrize(("status", "named"), [("hidden", "hidden"), ("discontinued", "discontinued")])
+async def test_staff_see_and_change_the_stock_of_a_hidden_or_discontinued_product_its_status_named(
+    shop: RunningBot, status: str, named: str
+) -> None:
+    """/stock of a hidden product said "not found" (its shelves are still counted and moved);
+    customers still cannot find it."""
+    manager = await hire(shop, 52, "Mo", "manager")
+    await manager.send("/receive 85123A 4 LON A-09-01-1")
+    on_hand = (await _on_hand(shop, "85123A", "LON"))[0]
+    await _set_status(shop, "85123A", status)
+    shown = (await manager.send("/stock 85123A")).last.text
+    assert "White Hanging Heart" in shown and f"{on_hand} on hand" in shown and f"· {named}" in shown
+    assert (await manager.send("/adjust 85123A LON -1 damaged")).last.text.startswith("85123A in LON:")
+    assert (await manager.send("/move 85123A 2 A-09-01-1 A-09-02-1")).last.text.startswith("Moved 2 × 85123A")
+    assert (await manager.send("/reorder 85123A LON 5")).last.text == "Reorder point saved."
+    assert "85123A" in (await manager.send("/forecast 85123A")).last.text
+    assert await _on_hand(shop, "85123A", "LON") == (on_hand - 1, (await _on_hand(shop, "85123A", "LON"))[1])
+    customer = SandboxUser(shop.server, 700, "Cat")
+    added = (await customer.send("/add 85123A")).last.text
+    assert "Added" not in added
+    if status == "hidden":
+        assert "White Hanging Heart" not in (await customer.send("/search 85123A")).last.text
