@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.harness import RunningBot
 from domain.usecases.imports import import_products, import_stock
@@ -354,7 +354,7 @@ async def test_a_count_without_a_bin_of_a_product_kept_in_other_bins_is_refused_
 
 async def _set_status(shop: RunningBot, sku: str, status: str) -> None:
     async with shop.runtime.sessions() as session, session.begin():
-        await session.execute(m.ProductRow.__table__.update().where(m.ProductRow.sku == sku).values(status=status))
+        await session.execute(update(m.ProductRow).where(m.ProductRow.sku == sku).values(status=status))
 
 
 @pytest.mark.parametrize(("status", "named"), [("hidden", "hidden"), ("discontinued", "discontinued")])
