@@ -209,9 +209,24 @@ def packing_slip(docs: OrderPaperwork, timezone: str = "UTC") -> bytes:
             cells.append((MARGIN + 460, format_money(item.total)))
         w.row(cells)
     if not docs.gift:
-        w.space()
-        w.line(_("Total: %(total)s") % {"total": format_money(order.total)}, bold=True)
+        _totals(w, order)
     return w.pdf()
+
+
+def _totals(w: _Writer, order: Order) -> None:
+    """Below the lines (at list price): each discount as the chat's order shows it, shipping,
+    the total they add up to, and the tax it includes (prices include it with TAX_RATE)."""
+    for name, minor in _discounts(order):
+        shown = _("Promo code %(code)s") % {"code": name} if name == order.promo_code else name[:50]
+        w.row([(MARGIN, shown), (MARGIN + 460, "−" + format_money(Money(minor, order.currency)))])
+    if order.shipping and order.shipping.amount:
+        w.row([(MARGIN, _("Shipping")), (MARGIN + 460, format_money(order.shipping))])
+    w.space()
+    w.line(_("Total: %(total)s") % {"total": format_money(order.total)}, bold=True)
+    if order.tax.amount:
+        rate = Decimal(order.tax_rate)
+        shown_rate = format_share(float(rate / 100), max(-int(rate.normalize().as_tuple().exponent), 0))
+        w.line(_("Including tax at %(rate)s: %(amount)s") % {"rate": shown_rate, "amount": format_money(order.tax)})
 
 
 def _discounts(order: Order) -> list[tuple[str, int]]:
@@ -243,19 +258,7 @@ def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: st
                 (MARGIN + 460, format_money(item.total)),
             ]
         )
-    # The lines are at list price: each discount follows as the chat's order shows it, so
-    # the receipt adds up to its total.
-    for name, minor in _discounts(order):
-        shown = _("Promo code %(code)s") % {"code": name} if name == order.promo_code else name[:50]
-        w.row([(MARGIN, shown), (MARGIN + 460, "−" + format_money(Money(minor, order.currency)))])
-    if order.shipping and order.shipping.amount:
-        w.row([(MARGIN, _("Shipping")), (MARGIN + 460, format_money(order.shipping))])
-    w.space()
-    w.line(_("Total: %(total)s") % {"total": format_money(order.total)}, bold=True)
-    if order.tax.amount:  # prices include it (TAX_RATE): a VAT receipt says how much
-        rate = Decimal(order.tax_rate)
-        shown_rate = format_share(float(rate / 100), max(-int(rate.normalize().as_tuple().exponent), 0))
-        w.line(_("Including tax at %(rate)s: %(amount)s") % {"rate": shown_rate, "amount": format_money(order.tax)})
+    _totals(w, order)
     w.line(_("Payment: %(method)s") % {"method": label("payment", order.payment_terms)})
     for payment in docs.payments:
         kind = label("payment_kind", payment.kind.value)

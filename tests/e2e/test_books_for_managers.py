@@ -15,7 +15,7 @@ from domain.usecases.sales import summarise_sales
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire, staff_shop
-from tests.e2e.test_dispatch import pdf_text
+from tests.e2e.test_dispatch import pdf_text, picked_order
 from tests.e2e.test_jobs import _invoice_order
 from tests.e2e.test_picking import order
 from tests.fakes import FakeClock
@@ -93,3 +93,18 @@ async def test_a_receipt_adds_up_to_its_total_with_its_discounts_and_names_the_t
         "Total: £6.65",
         "Including tax at 20%: £1.11",  # £0.49 in the goods' £2.95, £0.62 in the shipping's £3.70
     ]
+
+
+async def test_a_packing_slip_with_prices_adds_up_to_its_total(shop: RunningBot) -> None:
+    manager = await hire(shop, 98, "Mo", "manager")
+    await manager.send("/promotion new Half percent=50 products=85123A until=2026-12-31")
+    code = await picked_order(shop, 660, {"85123A": 2})  # 2 × £2.95 at half price, £3.70 shipping
+    packer = await hire(shop, 70, "Pax", "packer", "LON")
+    await packer.send(f"/pack {code}")
+    await packer.send("85123A")
+    boxes = await packer.send("85123A")
+    weighed = await packer.press((await packer.press(boxes.last, "As proposed")).last, "estimate")
+    slip = (await packer.press(weighed.last, "Packing slip")).last.file
+    assert slip is not None
+    rows = pdf_text(slip.content).splitlines()
+    assert rows[rows.index("£5.90") + 1 :] == ["Half", "−£2.95", "Shipping", "£3.70", "Total: £6.65"]
