@@ -15,7 +15,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,8 +118,9 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser(
         "export",
         help="export the accounting journal",
-        description="Print the accounting journal between two dates (UTC, --to exclusive) as CSV: one row "
-        "per journal line (entry, date, source document, memo, account, debit, credit, currency).",
+        description="Print the accounting journal between two dates (days of the shop's TIMEZONE, --to "
+        "exclusive) as CSV: one row per journal line (entry, date, source document, memo, account, debit, "
+        "credit, currency).",
     )
     export.add_argument("what", choices=("journal",))
     export.add_argument("--from", dest="start", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
@@ -152,6 +153,7 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _export(settings: Settings, start: date, end: date) -> int:
     import csv
+    from zoneinfo import ZoneInfo
 
     from bot.runtime import open_database
     from domain.accounting import CSV_HEADER, journal_rows
@@ -165,8 +167,9 @@ async def _export(settings: Settings, start: date, end: date) -> int:
         # Page by page: years of entries stream out in memory that does not grow with them.
         async for page in journal_pages(
             SqlUnitOfWork(sessions),
-            start=datetime.combine(start, time(0), UTC),
-            end=datetime.combine(end, time(0), UTC),
+            # Days of the shop's time zone, as /journal and /report count them.
+            start=datetime.combine(start, time(0), ZoneInfo(settings.timezone)),
+            end=datetime.combine(end, time(0), ZoneInfo(settings.timezone)),
         ):
             writer.writerows(journal_rows(page))
     finally:

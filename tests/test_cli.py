@@ -264,6 +264,26 @@ def test_the_journal_exports_as_csv_and_bad_dates_are_refused(tmp_path: Path, or
     assert bad.returncode == 2 and "--from" in bad.stderr
 
 
+def test_the_journal_export_takes_days_of_the_shop_s_time_zone(tmp_path: Path, ordergram) -> None:
+    db = tmp_path / "books.sqlite3"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}", "TIMEZONE": "Europe/Moscow"}
+    assert ordergram("migrate", env=env).returncode == 0
+    with sqlite3.connect(db) as connection:  # 1 December, 01:30 in Moscow
+        connection.execute(
+            "INSERT INTO journal_entries (id, at, source, memo, currency, debit_total, credit_total)"
+            " VALUES (1, '2026-11-30 22:30:00.000000', 'order:AB12CD34', 'sale', 'GBP', 960, 960)"
+        )
+        connection.executemany(
+            "INSERT INTO journal_lines (entry_id, account, debit_minor, credit_minor) VALUES (1, ?, ?, ?)",
+            [("1000 Cash", 960, 0), ("4000 Sales", 0, 960)],
+        )
+    november = ordergram("export", "journal", "--from", "2026-11-01", "--to", "2026-12-01", env=env)
+    assert november.returncode == 0, november.stderr
+    assert len(november.stdout.splitlines()) == 1  # the header only
+    december = ordergram("export", "journal", "--from", "2026-12-01", "--to", "2027-01-01", env=env)
+    assert [row.split(",")[1] for row in december.stdout.splitlines()[1:]] == ["2026-11-30T22:30:00+00:00"] * 2
+
+
 def test_product_photos_are_found_next_to_the_file_or_reported(tmp_path: Path, ordergram) -> None:
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
     assert ordergram("migrate", env=env).returncode == 0
