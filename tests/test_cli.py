@@ -238,19 +238,25 @@ def test_boxes_suppliers_and_reorder_terms_import_and_bad_lines_are_reported(tmp
     assert _count(db, "supply_terms") == 4
 
 
-def test_the_journal_exports_as_csv_and_bad_dates_are_refused(tmp_path: Path, ordergram) -> None:
-    db = tmp_path / "books.sqlite3"
-    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
-    assert ordergram("migrate", env=env).returncode == 0
+def _book_a_sale(db: Path, at: str) -> None:
+    """A £9.60 cash sale in the journal at ``at`` (UTC)."""
     with sqlite3.connect(db) as connection:
         connection.execute(
             "INSERT INTO journal_entries (id, at, source, memo, currency, debit_total, credit_total)"
-            " VALUES (1, '2026-11-20 10:00:00.000000', 'order:AB12CD34', 'sale', 'GBP', 960, 960)"
+            " VALUES (1, ?, 'order:AB12CD34', 'sale', 'GBP', 960, 960)",
+            (at,),
         )
         connection.executemany(
             "INSERT INTO journal_lines (entry_id, account, debit_minor, credit_minor) VALUES (1, ?, ?, ?)",
             [("1000 Cash", 960, 0), ("4000 Sales", 0, 960)],
         )
+
+
+def test_the_journal_exports_as_csv_and_bad_dates_are_refused(tmp_path: Path, ordergram) -> None:
+    db = tmp_path / "books.sqlite3"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    assert ordergram("migrate", env=env).returncode == 0
+    _book_a_sale(db, "2026-11-20 10:00:00.000000")
     result = ordergram("export", "journal", "--from", "2026-11-01", "--to", "2026-12-01", env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
@@ -268,15 +274,7 @@ def test_the_journal_export_takes_days_of_the_shop_s_time_zone(tmp_path: Path, o
     db = tmp_path / "books.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}", "TIMEZONE": "Europe/Moscow"}
     assert ordergram("migrate", env=env).returncode == 0
-    with sqlite3.connect(db) as connection:  # 1 December, 01:30 in Moscow
-        connection.execute(
-            "INSERT INTO journal_entries (id, at, source, memo, currency, debit_total, credit_total)"
-            " VALUES (1, '2026-11-30 22:30:00.000000', 'order:AB12CD34', 'sale', 'GBP', 960, 960)"
-        )
-        connection.executemany(
-            "INSERT INTO journal_lines (entry_id, account, debit_minor, credit_minor) VALUES (1, ?, ?, ?)",
-            [("1000 Cash", 960, 0), ("4000 Sales", 0, 960)],
-        )
+    _book_a_sale(db, "2026-11-30 22:30:00.000000")  # 1 December, 01:30 in Moscow
     november = ordergram("export", "journal", "--from", "2026-11-01", "--to", "2026-12-01", env=env)
     assert november.returncode == 0, november.stderr
     assert len(november.stdout.splitlines()) == 1  # the header only
