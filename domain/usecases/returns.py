@@ -19,7 +19,7 @@ from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Channel, Order, OrderLine, OrderStatus, ReturnStatus, new_order_code, normalize_order_code
 from domain.parcels import Parcel, ParcelStatus, parcels_by_line
-from domain.payments import Payment, PaymentKind
+from domain.payments import Payment, PaymentKind, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.returns import (
     SHOP_FAULT,
@@ -46,11 +46,12 @@ from domain.stock import Reservation, ReservationKind
 from domain.text import MAX_NOTE, MAX_REASON, typed
 from domain.usecases.backorder_fill import dropped
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.bookkeeping import book, book_refund, supply_costs
+from domain.usecases.bookkeeping import book, supply_costs
 from domain.usecases.fx import shop_rates
 from domain.usecases.imports import available_by_product, notify_back_in_stock
 from domain.usecases.orders import apply_transition
 from domain.usecases.price_lists import customer_price_list
+from domain.usecases.return_money import give_back
 from domain.usecases.staff import require
 from domain.warehouse import DEFAULT_BIN
 
@@ -409,15 +410,13 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
                 x.id or 0: (await _paid(uow, order, x)).total
                 for x in (order.lines if "REPLACEMENT" in order.flags else [])
             }
-            request.refund = refund_for(request, order, shipping_done, before, paid)
-            await uow.payments.add(
-                Payment(order.id, PaymentKind.REFUND_OWED, order.payment_method.value, request.refund, now)
-            )
-            memo = f"refund owed, return {request.rma_code}"
-            source = f"return:{request.rma_code}"
-            await book_refund(uow, order, request.refund, now, source=source, memo=memo)
+            worth = refund_for(request, order, shipping_done, before, paid)
+            source, memo = f"return:{request.rma_code}", f"return {request.rma_code}"
+            # What an unpaid invoice still asks for is taken down; only what was paid is owed back.
+            request.refund = await give_back(uow, order, worth, now, source=source, memo=memo)
             request.move(ReturnStatus.REFUNDED)
-            extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": request.refund.currency}
+            extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": worth.currency}
+            extra |= await _credited(uow, order, worth - request.refund)
         else:
             replacement = await _replacement(uow, clock, order, request, staff_id)
             request.replacement_order_id = replacement.id
@@ -427,6 +426,14 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
         await _tell(uow, clock, request, **extra)
         await uow.commit()
         return request
+
+
+async def _credited(uow: UnitOfWork, order: Order, credit: Money) -> dict[str, object]:
+    """What the customer is told of an invoice taken down: by how much, and what it asks for now."""
+    if not credit.amount:
+        return {}
+    owed = invoice_owed(order.total, await uow.payments.for_order(order.id or 0))
+    return {"credit_minor": credit.amount, "owed_minor": owed.amount}
 
 
 MAX_REPLACEMENTS = 20  # replacements of replacements followed back, at most
@@ -571,10 +578,8 @@ async def _replacement(uow: UnitOfWork, clock: Clock, order: Order, request: Ret
         code = new_order_code()
     lines, owed = await _replacement_lines(uow, order, request)
     if owed.amount > 0:
-        await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, owed, now))
-        source, memo = f"return:{request.rma_code}", f"price difference owed, exchange {request.rma_code}"
-        await book_refund(uow, order, owed, now, source=source, memo=memo)
-        request.refund = owed
+        source, memo = f"return:{request.rma_code}", f"price difference, exchange {request.rma_code}"
+        request.refund = await give_back(uow, order, owed, now, source=source, memo=memo)
     replacement = Order.place(
         code=code,
         customer_id=order.customer_id,
@@ -640,7 +645,7 @@ async def confirm_refund(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
         request = await _request(uow, rma)
         if request.status is not ReturnStatus.REFUNDED or request.refund is None:
             raise NotInspected()
-        if not await refund_confirmed(uow, request):
+        if request.refund.amount and not await refund_confirmed(uow, request):  # 0: an invoice taken down
             now = clock.now()
             await uow.payments.add(
                 Payment(request.order_id, PaymentKind.REFUNDED, refund_marker(request.rma_code), request.refund, now)

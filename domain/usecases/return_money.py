@@ -1,0 +1,30 @@
+"""What a return or an exchange gives back: an unpaid invoice taken down first, the rest owed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.accounting import Account
+from domain.money import Money
+from domain.orders import Order, PaymentMethod
+from domain.payments import Payment, PaymentKind, invoice_owed
+from domain.ports import UnitOfWork
+from domain.usecases.bookkeeping import book_refund
+
+
+async def give_back(uow: UnitOfWork, order: Order, amount: Money, at: datetime, *, source: str, memo: str) -> Money:
+    """``amount`` given back on ``order``: what its business invoice still asks for is taken down
+    by a credit note against the receivable (the customer never paid it, so nothing is owed to
+    them for it), as a cancellation or a short pick settles it; the rest is a refund owed,
+    booked. What is owed back (to be paid to the customer)."""
+    credit = Money.zero(order.currency)
+    if order.payment_method is PaymentMethod.INVOICE:
+        credit = min(amount, invoice_owed(order.total, await uow.payments.for_order(order.id or 0)))
+    if credit.amount > 0:
+        await uow.payments.add(Payment(order.id or 0, PaymentKind.CREDIT_NOTE, order.payment_method.value, credit, at))
+        await book_refund(uow, order, credit, at, source=source, memo=f"credit note, {memo}", credit=Account.RECEIVABLE)
+    owed = amount - credit
+    if owed.amount > 0:
+        await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, owed, at))
+        await book_refund(uow, order, owed, at, source=source, memo=f"refund owed, {memo}")
+    return owed
