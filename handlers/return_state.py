@@ -25,6 +25,7 @@ class ReturnDraft:
     photos: tuple[str, ...] = ()  # Telegram file ids
     products: Mapping[int, int] = field(default_factory=dict)  # per order line, the variant ordered
     swaps: Mapping[int, int] = field(default_factory=dict)  # per order line asked, the variant wanted (0: the same)
+    items: Mapping[int, str] = field(default_factory=dict)  # per order line, its SKU and name, for a sentence
 
 
 _SLOT = DraftSlot(ReturnDraft)

@@ -124,7 +124,8 @@ async def _start(
         if (line.id or 0) in left
     }
     products = {line.id or 0: line.product_id for line in order.lines if (line.id or 0) in left}
-    draft = ReturnDraft(code=order.code, kind=kind, left=left, labels=labels, products=products)
+    items = {line.id or 0: f"{line.sku} {line.name}" for line in named.lines if (line.id or 0) in left}
+    draft = ReturnDraft(code=order.code, kind=kind, left=left, labels=labels, products=products, items=items)
     await save_return(state, draft)
     await _lines_step(target, state, draft)
 
@@ -215,7 +216,8 @@ def _swap_screen(
         for v in others[page * SWAPS_PER_PAGE : (page + 1) * SWAPS_PER_PAGE]
     ]
     rows += pager(page, pages, lambda n: packed(ReturnSwapPageCb, line_id, n))
-    question = fill(_("Exchange {item} for which one?"), item=draft.labels.get(line_id, ""))
+    item = draft.items.get(line_id) or draft.labels.get(line_id, "")  # a draft from before items: its button
+    question = fill(_("Exchange {item} for which one?"), item=item)
     return with_page_number(question, page, pages), InlineKeyboardMarkup(inline_keyboard=rows)
 
 

@@ -12,6 +12,7 @@ from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
 from tests.e2e.test_dispatch import pdf_text
 from tests.e2e.test_picking import STEP, pick_everything, status
 from tests.e2e.test_returns import deliver
+from tests.e2e.test_variants import tshirts
 
 
 async def russian_order(shop: RunningBot, user_id: int, items: dict[str, int]) -> str:
@@ -94,3 +95,18 @@ async def test_a_stale_short_pick_button_of_a_line_already_picked_reports_no_sho
     assert await status(shop, code) == "picking"
     await pick_everything(picker, second)
     assert await status(shop, code) == "picked"
+
+
+async def test_a_size_exchange_asks_for_the_item_by_its_name_not_its_button(shop: RunningBot) -> None:
+    """It asked «На какой вариант обменять TEE-M-NVY Organic cotton T-shirt (M / Navy) (≤ 2) ·
+    📦 1 TRTEE?»: the line's button, with its limit and parcel, in a sentence."""
+    await tshirts(shop)
+    code = await russian_order(shop, 410, {"TEE-M-NVY": 2})
+    await deliver(shop, code)
+    await shop.runtime.notifier.drain()
+    customer = SandboxUser(shop.server, 410, "Анна", language_code="ru")
+    lines = await customer.press((await customer.send(f"/track {code}")).last, "Обменять")
+    await customer.press(lines.last, "TEE-M-NVY")
+    chosen = await customer.send("1")
+    asked = await customer.press(chosen.last, "Далее")
+    assert asked.last.text == "На какой вариант обменять TEE-M-NVY Organic cotton T-shirt (M / Navy)?"
