@@ -22,6 +22,15 @@ class UnsupportedLanguage(DomainError):
     key = N_("This language is not supported yet.")
 
 
+EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]+")
+
+
+def is_email(text: str) -> bool:
+    """Someone@a.domain, no blanks or quotes: customers are matched by email, so "@" or "n/a@"
+    from a guest checkout would make every guest one customer."""
+    return len(text) <= 254 and EMAIL.fullmatch(text) is not None
+
+
 def normalize_phone(phone: str) -> str:
     """E.164: a plus sign and 8–15 digits; spaces, dashes, dots and brackets are dropped."""
     digits = re.sub(r"[\s\-().]", "", phone.strip())

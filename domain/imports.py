@@ -12,7 +12,7 @@ from domain.catalog import Dimensions, Product, ProductStatus, normalize_barcode
 from domain.catalog_edits import CLEAR
 from domain.categories import category_path
 from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, parse_all, problem, read_rows
-from domain.customers import business_terms, normalize_phone
+from domain.customers import business_terms, is_email, normalize_phone
 from domain.i18n import N_
 from domain.money import Money, normalize_currency
 from domain.packing import Box
@@ -425,7 +425,7 @@ def _customer(row: Row, currency: str) -> CustomerRow:
     telegram_id = row.int("telegram_id", minimum=1) or None
     phone = row.check(normalize_phone, row["phone"], default=None) if row["phone"] else None
     email = row["email"].lower() or None
-    if email is not None and ("@" not in email or len(email) > 254):
+    if email is not None and not is_email(email):
         row.fail(N_("email is not an email address, got “{value}”"), value=row["email"])
     if not (row["telegram_id"] or row["phone"] or row["email"]):
         row.fail(N_("give a telegram_id, a phone or an email"))

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from domain.customers import normalize_phone
+from domain.customers import is_email, normalize_phone
 from domain.errors import DomainError
 from domain.i18n import N_
 
@@ -21,7 +21,6 @@ LIMITS = {NAME: 64, "telegram": 33, "phone": 32, "email": 254} | dict.fromkeys(P
 CLEAR = "-"  # typed as the value: forget the chat's value (the settings file's, if any, shows again)
 
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
-_EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]+")
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
 
@@ -144,6 +143,6 @@ def normalize(name: str, value: str) -> str:
         return handle
     if name == "phone":
         return normalize_phone(text)
-    if name == "email" and not _EMAIL.fullmatch(text):
+    if name == "email" and not is_email(text):
         raise BadEmail(value=text)
     return text

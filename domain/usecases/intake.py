@@ -14,7 +14,7 @@ from domain.apikeys import DEFAULT_SCOPES, ApiKey, Scope, new_key, prefix_of
 from domain.backorders import BackorderStatus, PreorderFull
 from domain.cart import Cart, CartLine
 from domain.catalog import Product, normalize_sku
-from domain.customers import Customer, business_terms, normalize_phone
+from domain.customers import Customer, business_terms, is_email, normalize_phone
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.money import Money, normalize_currency
@@ -255,7 +255,7 @@ async def _customer(uow: UnitOfWork, given: ApiCustomer, now: datetime, key: Api
         except DomainError:
             raise InvalidField(field="customer.phone", reason="not a phone number") from None
     email = given.email.strip().lower() if given.email else None
-    if email is not None and ("@" not in email or len(email) > 254):
+    if email is not None and not is_email(email):
         raise InvalidField(field="customer.email", reason="not an email address")
     if given.telegram_id is None and phone is None and email is None:
         raise InvalidField(field="customer", reason="give a phone, an email or a telegram_id")

@@ -125,3 +125,16 @@ async def test_the_bearer_scheme_is_read_in_any_case_and_a_wrong_method_says_whi
     wrong = await client.delete("/api/v1/orders/NOPE1234")
     assert wrong.status == 405 and wrong.content_type == "application/problem+json"
     assert wrong.headers["Allow"] == "GET"
+
+
+async def test_a_customer_email_that_is_no_address_is_refused_and_matches_no_one(
+    client: Client, shop_on_each_engine: RunningBot
+) -> None:
+    """A guest checkout's "@" or "n/a@" was stored and matched the next order with it to the
+    same customer: two people's orders under one name."""
+    for i, email in enumerate(("@", "n/a@", "guest@", "a b@shop.example")):
+        body = {**ORDER, "customer": {"name": "Guest", "email": email}}
+        answer = await client.post("/api/v1/orders", json=body, headers={"Idempotency-Key": f"guest-{i}"})
+        problem = await answer.json()
+        assert (answer.status, problem["field"]) == (422, "customer.email"), problem
+    assert await _rows(shop_on_each_engine, m.CustomerRow) == 0

@@ -170,3 +170,10 @@ async def test_a_column_that_is_not_part_of_the_format_is_named_as_ignored() -> 
     data = b"sku;name;category;price;currency;weigth_g;Price_RUB;notes\nA;Mug;K;1,50;GBP;300;150;fragile\n"
     report = await import_file(FakeUnitOfWork(), FakeClock(), "products", data)
     assert report.created == 1 and report.ignored_columns == ("weigth_g", "notes")
+
+
+def test_a_customer_email_is_someone_at_a_domain_not_any_text_with_an_at_sign() -> None:
+    """Customers are matched by email: "@" or "n/a@" would make every such row one customer."""
+    rows, problems = parse_customers("name,email\nA,@\nB,n/a@\nC,a b@shop.example\nD,Ann@Shop.Example\n", "GBP")
+    assert [line for line, _ in problems] == [2, 3, 4]
+    assert [r.email for r in rows] == ["ann@shop.example"]
