@@ -30,7 +30,7 @@ class BadKeyName(DomainError):
 
 
 class KeyNameTaken(DomainError):
-    key = N_("There is already an API key named {name}.")
+    key = N_("An active API key is already named {name}: revoke it first, or choose another name.")
 
 
 class Scope(StrEnum):

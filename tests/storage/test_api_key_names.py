@@ -28,7 +28,7 @@ async def test_a_revoked_keys_name_is_given_to_a_new_key_and_an_active_keys_name
     new_token, _ = await create_api_key(uow, clock, name="shopify")
     with pytest.raises(KeyNameTaken) as refused:
         await create_api_key(uow, clock, name="shopify")
-    assert str(refused.value) == "There is already an API key named shopify."
+    assert str(refused.value) == "An active API key is already named shopify: revoke it first, or choose another name."
     listed = await api_keys(uow)
     assert [(key.name, key.active) for key in listed] == [("shopify", False), ("shopify", True)]
     assert await authenticate(uow, old_token) is None
