@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.runtime import Runtime
 from bot.webapp.security import RUNTIME, WebProblem, use_language, viewer
-from domain.cart import Cart
+from domain.cart import Cart, CartLine
 from domain.catalog import LOCAL_PHOTO_PREFIX, Category
 from domain.customers import Customer
 from domain.money import Money
@@ -300,6 +300,7 @@ async def _cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
                 "unit_price": money(line.unit_price),
                 "total": money(line.total),
                 "expired": line.expired,  # no longer held: checkout takes it again if stock allows
+                "waiting": _waiting(line),
             }
             for line in cart.lines
         ],
@@ -318,6 +319,22 @@ async def _cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
             for n in cart.unpriced
         ],
     }
+
+
+def _waiting(line: CartLine) -> str:
+    """What the chat's cart says of a line's part that waits for stock (a backorder, a preorder)."""
+    if not line.waiting:
+        return ""
+    if line.preorder:
+        said = ngettext("%(num)d on preorder", "%(num)d on preorder", line.waiting)
+    else:
+        said = ngettext(
+            "%(num)d not in stock: it will wait for the next delivery",
+            "%(num)d not in stock: they will wait for the next delivery",
+            line.waiting,
+        )
+    when = _("expected by %(date)s") % {"date": format_day(line.expected)} if line.expected else _("date not known yet")
+    return f"{said % {'num': line.waiting}}, {when}"
 
 
 def _hold_note(runtime: Runtime, cart: Cart) -> str:

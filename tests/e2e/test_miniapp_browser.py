@@ -306,17 +306,28 @@ async def test_a_sold_out_variant_in_the_storefront_takes_a_back_in_stock_reques
 
 
 @pytest.mark.parametrize(
-    ("terms", "label", "said"),
+    ("terms", "label", "said", "waits"),
     [
-        ("on", "🛒 Order now, ships when it arrives", "Out of stock, but you can order it now"),
-        ("preorder 2026-12-20", "🗓 Preorder", "Preorder: released on Dec 20, 2026. Expected by Dec 20, 2026."),
+        (
+            "on",
+            "🛒 Order now, ships when it arrives",
+            "Out of stock, but you can order it now",
+            "1 not in stock: it will wait for the next delivery, date not known yet",
+        ),
+        (
+            "preorder 2026-12-20",
+            "🗓 Preorder",
+            "Preorder: released on Dec 20, 2026. Expected by Dec 20, 2026.",
+            "1 on preorder, expected by Dec 20, 2026",
+        ),
     ],
 )
 async def test_a_sold_out_product_on_backorder_or_preorder_is_offered_on_the_grid_as_the_chat_card_offers_it(
-    shop: RunningBot, terms: str, label: str, said: str
+    shop: RunningBot, terms: str, label: str, said: str, waits: str
 ) -> None:
     """The grid said "Out of stock" and offered nothing, while the chat's card and the product
-    page offered to order it: the grid's cards never learnt of backorders."""
+    page offered to order it: the grid's cards never learnt of backorders. The cart then says
+    the line waits, and until when, as the chat's cart does (it said nothing)."""
     from playwright.async_api import expect
 
     from domain.catalog import Product
@@ -345,8 +356,11 @@ async def test_a_sold_out_product_on_backorder_or_preorder_is_offered_on_the_gri
         await page.locator('article.card[data-sku="MOON-1"] button.open').click()
         await expect(page.locator("article.product .stock")).to_contain_text(said)
         await expect(page.locator("article.product button.add")).to_have_text(label)
+        await page.locator("#cart-button").click()
+        await expect(page.locator('li[data-sku="MOON-1"] .waiting')).to_contain_text(waits)
         assert errors == []
-    assert "Moon Lamp × 1" in (await ann.send("/cart")).last.text
+    chats = (await ann.send("/cart")).last.text
+    assert "Moon Lamp × 1" in chats and waits in chats
 
 
 async def test_a_customer_whose_price_list_sets_a_minimum_and_packs_adds_and_steps_by_them_in_the_storefront(

@@ -186,7 +186,8 @@ async function cartPage() {
     el("h2", {}, t("cart")),
     ...leftOut,
     el("ul", { class: "lines" }, cart.lines.map((line) => el("li", { "data-sku": line.sku },
-      el("span", {}, line.expired ? `${line.name} ⏳` : line.name),  // no longer held, as the chat marks it
+      el("span", {}, line.expired ? `${line.name} ⏳` : line.name,  // no longer held, as the chat marks it
+        line.waiting ? el("small", { class: "waiting muted" }, line.waiting) : null),  // a backorder, a preorder
       el("span", { class: "qty" },
         el("button", { type: "button", class: "secondary", on: { click: change(line, line.down) } }, "−"),
         el("span", { class: "quantity" }, line.quantity),
