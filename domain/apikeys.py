@@ -101,8 +101,9 @@ def new_key(name: str, now: datetime, scopes: frozenset[Scope] = DEFAULT_SCOPES)
 
 
 def prefix_of(token: str) -> str | None:
-    """``og_<prefix>_<secret>`` → prefix; anything else is not one of our keys."""
-    if not token.startswith(KEY_PREFIX):
+    """``og_<prefix>_<secret>`` → prefix; anything else is not one of our keys. Ours are ASCII:
+    bytes that are not UTF-8 in a header come as surrogates no hash can encode (a 500)."""
+    if not token.startswith(KEY_PREFIX) or not token.isascii():
         return None
     prefix, _, secret = token[len(KEY_PREFIX) :].partition("_")
     return prefix if len(prefix) == 8 and secret else None

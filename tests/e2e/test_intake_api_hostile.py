@@ -3,6 +3,7 @@ parse as JSON but hold what no field can store, and path and query values no row
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -138,3 +139,21 @@ async def test_a_customer_email_that_is_no_address_is_refused_and_matches_no_one
         problem = await answer.json()
         assert (answer.status, problem["field"]) == (422, "customer.email"), problem
     assert await _rows(shop_on_each_engine, m.CustomerRow) == 0
+
+
+async def test_a_key_with_bytes_that_are_not_text_is_unauthorized(client: Client) -> None:
+    """A real key's prefix followed by bytes that are not UTF-8 was a 500 (and a logged
+    traceback) for anyone, without a key: the secret could not be hashed."""
+    assert client.server.port is not None
+    token = client.session.headers["Authorization"].removeprefix("Bearer ")
+    for header in (b"X-API-Key: ", b"Authorization: Bearer "):
+        reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
+        writer.write(
+            b"GET /api/v1/orders/NOPE1234 HTTP/1.1\r\nHost: shop\r\nConnection: close\r\n"
+            + header
+            + token[:12].encode()
+            + b"\xff\xfe\r\n\r\n"
+        )
+        answer = await reader.read()
+        writer.close()
+        assert answer.startswith(b"HTTP/1.1 401 "), answer[:200]
