@@ -189,6 +189,21 @@ async def book_cost_of_goods(
         await book(uow, at, f"order:{order.code}", memo, total, A.COGS, A.INVENTORY)
 
 
+async def book_stock_change(
+    uow: UnitOfWork, at: datetime, source: str, memo: str, place: tuple[int, int], change: int
+) -> None:
+    """Units of a product found (``change`` above zero) or lost (below) at a warehouse
+    (``place``): inventory against write-offs at the supply cost, so the books follow the stock
+    value; nothing for a product without a cost."""
+    cost = (await supply_costs(uow, [place[0]])).get(place)
+    if cost is None or not change:
+        return
+    if change > 0:
+        await book(uow, at, source, memo, cost * change, A.INVENTORY, A.WRITE_OFFS)
+    else:
+        await book(uow, at, source, memo, cost * -change, A.WRITE_OFFS, A.INVENTORY)
+
+
 async def book(
     uow: UnitOfWork,
     at: datetime,

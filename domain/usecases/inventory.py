@@ -17,6 +17,7 @@ from domain.staff import Permission
 from domain.stock import BinQuantity, Movement, ReorderLevel, StockLevel, check_quantity
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
+from domain.usecases.bookkeeping import book_stock_change
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.imports import notify_back_in_stock
 from domain.usecases.staff import WarehouseNeeded, require
@@ -293,6 +294,8 @@ async def adjust(
                 remaining -= take
                 if not remaining:
                     break
+        memo = f"{product.sku} at {warehouse.code}: {delta:+d}, {reason.strip()[:80]}"
+        await book_stock_change(uow, now, f"adjust:{warehouse.code}", memo, (product.id, warehouse.id), delta)
         if delta > 0:  # goods found: as a receipt, those waiting for them hear they are back
             await fill_backorders(uow, now, {product.id: warehouse.id})
             if was_available <= 0 and await _available(uow, product.id) > 0:

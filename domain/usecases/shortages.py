@@ -17,7 +17,7 @@ from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed, set
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG, ChoiceGone, ShortChoice, choices, flags_after, ready_to_pack, still_to_pick
 from domain.usecases.backorder_fill import dropped, fill_backorders
-from domain.usecases.bookkeeping import book_refund
+from domain.usecases.bookkeeping import book_refund, book_stock_change
 from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.parcels import deliver_order
 
@@ -46,6 +46,9 @@ async def hold_short(
         await uow.stock.set_bin_quantity(
             product.id or 0, warehouse_id, there.bin_code, max(there.quantity - missing, 0), reason, actor, now
         )
+        lost = min(missing, there.quantity)
+        memo = f"{product.sku}: {lost} not found, {reason}"
+        await book_stock_change(uow, now, f"order:{order.code}", memo, (product.id or 0, warehouse_id), -lost)
     await uow.backorders.add(
         Backorder(order.id or 0, product.id or 0, order.customer_id, missing, now, "VIP" in order.flags)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.harness import RunningBot
 from domain.orders import OrderStatus
@@ -15,9 +15,14 @@ from domain.usecases.sales import summarise_sales
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire, staff_shop
+from tests.e2e.journeys import add_to_cart, place_cod_order
+from tests.e2e.test_accounting import balances
 from tests.e2e.test_dispatch import pdf_text, picked_order
 from tests.e2e.test_jobs import _invoice_order
+from tests.e2e.test_parcels import hire_in
 from tests.e2e.test_picking import order
+from tests.e2e.test_short_picks import SKU, _short_pick
+from tests.e2e.test_split_shipments import shelf_says
 from tests.fakes import FakeClock
 
 
@@ -108,3 +113,26 @@ async def test_a_packing_slip_with_prices_adds_up_to_its_total(shop: RunningBot)
     assert slip is not None
     rows = pdf_text(slip.content).splitlines()
     assert rows[rows.index("£5.90") + 1 :] == ["Half", "−£2.95", "Shipping", "£3.70", "Total: £6.65"]
+
+
+async def test_a_stock_count_correction_is_booked_at_supply_cost(shop: RunningBot) -> None:
+    manager = await hire(shop, 98, "Mo", "manager")
+    lost = await manager.send("/adjust 85123A LON -2 broken")
+    assert "85123A" in lost.last.text, lost.last.text
+    await manager.send("/adjust 85123A LON +1 found behind the shelf")
+    books = await balances(shop)  # 85123A costs £1.10 a unit at LON (its supply terms)
+    assert books["5100 Inventory write-offs"] == (220, 110) and books["1200 Inventory"] == (110, 220)
+
+
+async def test_units_a_picker_cannot_find_are_written_off_at_supply_cost(shop: RunningBot) -> None:
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(m.ProductRow).where(m.ProductRow.sku == SKU).values(cost_minor=50, cost_currency="GBP")
+        )
+    await shelf_says(shop, 4)  # the books say 4; the shelf holds 1
+    buyer = SandboxUser(shop.server, 670, "Nina")
+    await add_to_cart(buyer, SKU, 4)
+    await place_cod_order(buyer)
+    await _short_pick(shop, await hire_in(shop, 671, "Pia", "picker", "en"), found=1)
+    books = await balances(shop)  # 3 units at £0.50 are not there
+    assert books["5100 Inventory write-offs"] == (150, 0) and books["1200 Inventory"] == (0, 150)
