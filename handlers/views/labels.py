@@ -139,6 +139,7 @@ MOVEMENT_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"PO (?P<number>\S+) receipt"), N_("purchase order %(number)s received")),
     (re.compile(r"adjustment: (?P<note>.*)", re.DOTALL), N_("adjustment: %(note)s")),
     (re.compile(r"move (?P<source>\S+) → (?P<target>\S+)"), N_("moved %(source)s → %(target)s")),
+    (re.compile(r"short pick (?P<code>\S+)"), N_("short at picking %(code)s")),
     (re.compile(r"return (?P<rma>\S+): restock"), N_("return %(rma)s: restocked")),
     (
         re.compile(r"return (?P<rma>\S+): write-off \((?P<return_reason>\w+)\)"),
@@ -153,6 +154,9 @@ HISTORY_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"cash on delivery"), N_("cash on delivery")),
     (re.compile(r"due (?P<date>\d{4}-\d\d-\d\d)"), N_("due %(date)s")),
     (re.compile(r"replacement"), N_("replacement")),
+    (re.compile(r"short pick: (?P<sku>\S+)"), N_("short at picking: %(sku)s")),
+    (re.compile(r"short: (?P<sku>\S+)"), N_("short at packing: %(sku)s")),
+    (re.compile(r"handed over"), N_("handed over")),
     (re.compile(r"customer"), N_("by the customer")),
     (re.compile(r"staff"), N_("by staff")),
     (re.compile(r"api"), N_("through the API")),

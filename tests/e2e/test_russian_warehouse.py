@@ -110,3 +110,24 @@ async def test_a_size_exchange_asks_for_the_item_by_its_name_not_its_button(shop
     chosen = await customer.send("1")
     asked = await customer.press(chosen.last, "Далее")
     assert asked.last.text == "На какой вариант обменять TEE-M-NVY Organic cotton T-shirt (M / Navy)?"
+
+
+async def test_a_short_pick_reads_in_russian_to_the_customer_and_in_the_order_s_history_and_stock(
+    shop: RunningBot,
+) -> None:
+    """The customer's «приостановлен» message went on «short pick: 21212», and /order and
+    /stock showed the reasons in English."""
+    code = await russian_order(shop, 411, {"21212": 2})  # all of it in one bin, B-02-08-2
+    picker = await hire(shop, 412, "Пётр", "picker", "LON", language="ru")
+    step = await picker.press((await picker.send("/pick")).last, "Один заказ")
+    await picker.press(step.last, "Недостача")
+    await picker.send("1")
+    assert await status(shop, code) == "on_hold"
+    await shop.runtime.notifier.drain()
+    told = next(m.text for m in shop.server.chat_messages(411) if "приостановлен" in m.text)
+    assert told.splitlines()[1] == "недостача при сборке: 21212"
+    manager = await hire(shop, 413, "Мария", "manager", "LON", language="ru")
+    history = (await manager.send(f"/order {code}")).last.text
+    assert "— приостановлен — staff:412 (недостача при сборке: 21212)" in history
+    movements = (await manager.send("/stock 21212")).last.text
+    assert f"недостача при сборке {code}" in movements and "short pick" not in movements

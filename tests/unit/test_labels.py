@@ -59,3 +59,11 @@ def test_a_due_date_in_an_order_s_history_reads_as_the_reader_writes_dates(i18n:
         assert history_reason("due 2027-01-02") == "срок 2 янв. 2027\u202fг."
     with i18n.use_locale("en"):
         assert history_reason("due 2027-01-02") == "due Jan 2, 2027"
+
+
+def test_shortages_and_handovers_in_an_order_s_history_and_stock_movements_read_in_russian(i18n: I18n) -> None:
+    with i18n.use_locale("ru"):
+        assert history_reason("short pick: 21212") == "недостача при сборке: 21212"
+        assert history_reason("short: 85123A") == "нехватка при упаковке: 85123A"
+        assert history_reason("handed over") == "выдан покупателю"
+        assert movement_reason("short pick AB12CD34") == "недостача при сборке AB12CD34"
