@@ -284,8 +284,9 @@ async def _run(settings: Settings, *, with_api: bool = False) -> None:
     notifier = asyncio.create_task(runtime.notifier.run(settings.notifier_interval_seconds))
     jobs = Jobs(runtime)
     jobs.start()
-    ops = await start_ops_server(runtime)  # HEALTH_PORT: /healthz, /readyz, /metrics
+    ops = None
     try:
+        ops = await start_ops_server(runtime)  # HEALTH_PORT: /healthz, /readyz, /metrics
         if settings.webhook_url:
             await serve_webhook(runtime, with_api=with_api)
         elif with_api:
@@ -342,7 +343,7 @@ async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
     from aiohttp import web
 
     from bot.api import MAX_BODY, add_api
-    from bot.health import add_ops_routes
+    from bot.health import add_ops_routes, listen
     from bot.polling import InboxRequestHandler
 
     settings = runtime.settings
@@ -365,7 +366,7 @@ async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
     await runner.setup()
     if not polling:  # what a stopped process recorded and did not finish, before anything newer arrives
         await runtime.dp.replay(runtime.bot)
-    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    await listen(runner, settings.webhook_host, settings.webhook_port, "WEBHOOK_HOST/WEBHOOK_PORT")
     if not polling:
         await runtime.bot.set_webhook(
             settings.webhook_url or "",

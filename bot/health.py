@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import Any
 
 from aiogram.methods import GetMe
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from bot.config import ConfigError
 from bot.metrics import metrics_text
 from bot.runtime import Runtime
 from storage.ops import head_revision, ops_figures
@@ -22,6 +24,17 @@ log = logging.getLogger(__name__)
 RUNTIME = web.AppKey("ops_runtime", Runtime)
 BOT_API_FRESH_S = 60.0  # the Bot API must have answered within this; else /readyz asks it (getMe)
 PROBE_TIMEOUT_S = 5.0
+
+
+async def listen(runner: web.AppRunner, host: str, port: int, settings: str) -> None:
+    """Start listening, or stop start-up with one line naming the settings (exit code 2), as
+    for any bad value: a port another program holds, or an address this machine does not have."""
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as error:
+        await runner.cleanup()
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise ConfigError(f"{settings}: cannot listen on {host}:{port}: {reason}") from None
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -105,7 +118,7 @@ async def start_ops_server(runtime: Runtime) -> web.AppRunner | None:
     add_ops_routes(app, runtime)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, settings.health_host, settings.health_port).start()
+    await listen(runner, settings.health_host, settings.health_port, "HEALTH_HOST/HEALTH_PORT")
     log.info(
         "health and metrics at http://%s:%s/healthz, /readyz, /metrics", settings.health_host, settings.health_port
     )
