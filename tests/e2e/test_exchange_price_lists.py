@@ -4,12 +4,18 @@ either way and the books balanced."""
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from bot.harness import RunningBot
+from domain.accounting import Account
 from domain.returns import ReturnKind
 from sandbox import SandboxUser
+from storage import models as m
 from tests.e2e.conftest import ADMIN
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, scalar
 from tests.e2e.test_exchange_refunds import balanced, exchanged, lines_of, shoes_on_sale, through
-from tests.e2e.test_returns import delivered, money
+from tests.e2e.test_returns import deliver, delivered, money
+from tests.e2e.test_variants import journal_totals
 
 WHOLESALE = (  # retail: S £10.00, M £12.00, L £15.00, XL £20.00
     "/pricelist add wholesale GBP SHOE-S 8.00",
@@ -71,3 +77,40 @@ async def test_a_wholesale_swap_up_charges_their_list_price_at_the_break_the_lin
     refund = await through(shop, 972, replacement, ReturnKind.REFUND, {made[large][0]: None})
     assert refund and await money(shop, replacement) == [("refund_owed", 1400)]  # £11.00 paid plus £3.00 charged
     assert await balanced(shop)
+
+
+async def test_a_wholesale_swap_in_roubles_is_priced_at_their_rouble_list_and_the_order_s_rate(
+    shop: RunningBot,
+) -> None:
+    """A customer paying in roubles on a list with rouble prices: a swap between sizes the list
+    prices alike owes nothing though the rate moved since (retail would have charged the
+    difference at the new rate); the refund of the swapped unit is what was paid, in roubles,
+    booked in pounds at the order's rate."""
+    await shoes_on_sale(shop)
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/fx RUB 100")
+    for command in ("/pricelist add wholesale RUB SHOE-S 800", "/pricelist add wholesale RUB SHOE-M 800"):
+        assert "Price rule saved" in (await admin.send(command)).last.text
+    await SandboxUser(shop.server, 973, "Ivan", username="trade973", language_code="ru").send("/start")
+    await admin.send("/customer @trade973 group wholesale")
+    ivan = SandboxUser(shop.server, 973, "Ivan", username="trade973", language_code="ru")
+    await add_to_cart(ivan, "SHOE-S", 1)
+    code = order_code(await place_cod_order(ivan))
+    await deliver(shop, code)
+    small = await lines_of(shop, code)
+    assert small["SHOE-S"][2] == 80000  # ₽800.00, not £10.00 at 100
+    await admin.send("/fx RUB 120")
+    replacement = await exchanged(shop, 973, code, {small["SHOE-S"][0]: "SHOE-M"})
+    made = await lines_of(shop, replacement)
+    assert made[small["SHOE-S"][0]][1:] == ("SHOE-M", 0, 80000)
+    assert await money(shop, code) == []  # nothing owed either way
+    await through(shop, 973, replacement, ReturnKind.REFUND, {made[small["SHOE-S"][0]][0]: None})
+    assert await money(shop, replacement) == [("refund_owed", 80000)]
+    debit, credit = await journal_totals(shop)  # the books in pounds: £8.00 owed, ₽800.00 at the order's 100
+    assert debit == credit > 0 and await refunds_owed_in_pounds(shop) == 800
+
+
+async def refunds_owed_in_pounds(shop: RunningBot) -> int:
+    line = m.JournalLineRow
+    owed = select(func.sum(line.credit_minor - line.debit_minor)).where(line.account == Account.REFUNDS_PAYABLE.value)
+    return int(await scalar(shop, owed) or 0)
