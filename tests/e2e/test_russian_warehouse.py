@@ -131,3 +131,16 @@ async def test_a_short_pick_reads_in_russian_to_the_customer_and_in_the_order_s_
     assert "— приостановлен — staff:412 (недостача при сборке: 21212)" in history
     movements = (await manager.send("/stock 21212")).last.text
     assert f"недостача при сборке {code}" in movements and "short pick" not in movements
+
+
+async def test_packing_or_shipping_too_early_quotes_the_status_in_russian(shop: RunningBot) -> None:
+    """«Заказ … в статусе подтверждён, готовится: …» read as a broken sentence; the status,
+    a phrase of its own, is quoted."""
+    code = await russian_order(shop, 414, {"85123A": 1})
+    packer = await hire(shop, 415, "Ольга", "packer", "LON", language="ru")
+    assert (await packer.send(f"/pack {code}")).last.text == (
+        f"Заказ {code} в статусе «подтверждён, готовится»: упаковать можно только собранный заказ."
+    )
+    assert (await packer.send(f"/ship {code} DPD 123456")).last.text == (
+        f"Заказ {code} в статусе «подтверждён, готовится»: отгрузить можно только упакованный заказ."
+    )
