@@ -47,6 +47,13 @@ def database_ready(url: str, command: str, *, json_logs: bool = False) -> bool:
         logging.getLogger("ordergram.cli").info("database: %s", shown(url))
     else:
         print(f"database: {shown(url)}", file=sys.stderr)
+    server = sqlite_path(url) is None and make_url(url).get_backend_name() != "sqlite"
+    if command == "migrate" and server:
+        # migrate makes the schema, not the database: a server it cannot open is said in one line
+        problem = asyncio.run(_server_problem(url, need_tables=False))
+        if problem is not None:
+            print(f"ordergram {command}: {problem}", file=sys.stderr)
+        return problem is None
     if command not in NEEDS_A_SHOP:
         return True
     path = sqlite_path(url)
@@ -82,7 +89,7 @@ def _sqlite_problem(path: Path) -> str | None:
     return None
 
 
-async def _server_problem(url: str) -> str | None:
+async def _server_problem(url: str, *, need_tables: bool = True) -> str | None:
     from sqlalchemy import inspect
     from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -95,7 +102,7 @@ async def _server_problem(url: str) -> str | None:
         return f"cannot open the database ({reason}); a new database is made with createdb, then `ordergram migrate`"
     finally:
         await engine.dispose()
-    return None if found else f"the database has no Ordergram tables; {CREATE_IT}"
+    return None if found or not need_tables else f"the database has no Ordergram tables; {CREATE_IT}"
 
 
 def backup(url: str, dest: Path) -> int:

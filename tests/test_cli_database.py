@@ -95,6 +95,13 @@ def test_on_postgresql_the_password_is_masked_and_an_empty_database_is_refused_u
         assert ordergram("apikey", "list", env={"DATABASE_URL": url}).returncode == 0
         missing = ordergram("apikey", "list", env={"DATABASE_URL": url.replace(name, f"{name}_nope")})
         assert missing.returncode == 2 and f'database "{name}_nope" does not exist' in missing.stderr
+        # migrate makes the schema, never the database: one line says so (it was a traceback)
+        unmade = ordergram("migrate", env={"DATABASE_URL": url.replace(name, f"{name}_nope")})
+        assert unmade.returncode == 2 and "Traceback" not in unmade.stderr
+        assert unmade.stderr.splitlines()[1] == (
+            f'ordergram migrate: cannot open the database (database "{name}_nope" does not exist); '
+            "a new database is made with createdb, then `ordergram migrate`"
+        )
     finally:
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
