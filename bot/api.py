@@ -170,6 +170,7 @@ class OrderOut(BaseModel):
     subtotal: str
     discount: str = Field(default="0", description="promotions and the promo code, off the subtotal")
     promo_code: str = Field(default="", description="the promo code the order used, normalised")
+    reference: str = Field(default="", description="the channel's own order number, as the request gave it")
     shipping: str
     total: str
     payment: PaymentMethod = Field(
@@ -372,6 +373,7 @@ async def _order_out(request: web.Request, order: Order, payment_link: str | Non
         subtotal=_amount(order.subtotal),
         discount=_amount(order.discount),
         promo_code=order.promo_code,
+        reference=order.reference,
         shipping=_amount(order.shipping or order.total * 0),
         total=_amount(order.total),
         payment=order.payment_method,

@@ -276,6 +276,7 @@ class Order:
     tracking_number: str = ""
     gift_message: str = ""
     promo_code: str = ""  # the code used, counted once in the order's transaction
+    reference: str = ""  # another channel's own number for it (the intake API's reference)
     discounts: tuple[tuple[str, int], ...] = ()  # (promotion name or code, minor units) as shown
     id: int | None = None
     version: int = 0  # bumped by every edit: two people editing the same order cannot both win

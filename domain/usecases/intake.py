@@ -230,6 +230,7 @@ async def _place(
         routing=[*decision.warehouse_codes, *decision.reasons],
         invoice_due=invoice_due_date(now, policy, customer) if payment is PaymentMethod.INVOICE else None,
         promo_code=discounts.code.code if discounts.code else "",
+        reference=request.reference.strip(),
         discounts=labels(discounts),
     )
     await check_credit(uow, customer, order)

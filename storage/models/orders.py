@@ -59,6 +59,7 @@ class OrderRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped by every edit
     discount_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # sum of the lines'
     promo_code: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    reference: Mapped[str] = mapped_column(String(64), default="", server_default="")  # another channel's number
     discounts: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON [[label, minor], …]
     # A customer's orders newest first (/orders) read from the index, without a sort.
     __table_args__ = (

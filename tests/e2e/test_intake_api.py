@@ -556,3 +556,18 @@ async def test_a_channel_keeps_its_orders_and_retries_across_a_key_rotation(api,
     assert (await client.get(f"/api/v1/orders/{code}", headers={"Authorization": f"Bearer {other}"})).status == 404
     cancelled = await client.post(f"/api/v1/orders/{code}/cancel", headers=rotated)
     assert (cancelled.status, (await cancelled.json())["status"]) == (200, "cancelled")
+
+
+async def test_the_channels_reference_is_kept_on_the_order_whatever_the_payment(api, shop: RunningBot) -> None:
+    """``reference`` was kept only in a paid order's history line, and dropped for cash on
+    delivery: a channel could not read back, nor staff find, its own order number."""
+    client, auth = api
+    for i, payment in enumerate(("cod", "paid")):
+        body = {**ORDER, "payment": payment, "reference": f"WEB-200{i}"}
+        placed = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": f"ref-{i}"})
+        answer = await placed.json()
+        assert placed.status == 201 and answer["reference"] == f"WEB-200{i}", answer
+        shown = await (await client.get(f"/api/v1/orders/{answer['code']}", headers=auth)).json()
+        assert shown["reference"] == f"WEB-200{i}"
+    async with shop.runtime.sessions() as session:
+        assert sorted(await session.scalars(select(m.OrderRow.reference))) == ["WEB-2000", "WEB-2001"]
