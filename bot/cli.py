@@ -171,7 +171,7 @@ async def _export(settings: Settings, start: date, end: date) -> int:
             start=datetime.combine(start, time(0), ZoneInfo(settings.timezone)),
             end=datetime.combine(end, time(0), ZoneInfo(settings.timezone)),
         ):
-            writer.writerows(journal_rows(page))
+            writer.writerows(journal_rows(page, settings.timezone))
     finally:
         await engine.dispose()
     return 0

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError
 from domain.i18n import N_
@@ -89,15 +90,17 @@ def entry(
 CSV_HEADER = ("entry", "date", "source", "memo", "account", "debit", "credit", "currency")
 
 
-def journal_rows(entries: list[JournalEntry]) -> list[tuple[str, ...]]:
-    """One row per journal line, amounts as exact decimals in their currency."""
+def journal_rows(entries: list[JournalEntry], timezone: str = "UTC") -> list[tuple[str, ...]]:
+    """One row per journal line, amounts as exact decimals in their currency, dated in the
+    shop's time zone (with its offset): the day it shows is the day it is filed under."""
+    zone = ZoneInfo(timezone)
     rows: list[tuple[str, ...]] = []
     for e in entries:
         for line in e.lines:
             rows.append(
                 (
                     str(e.id or ""),
-                    e.at.isoformat(),
+                    e.at.astimezone(zone).isoformat(),
                     e.source,
                     e.memo,
                     line.account.value,

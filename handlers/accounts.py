@@ -52,7 +52,7 @@ async def journal_command(
     entries = await journal_for_staff(uow, staff_id=message.from_user.id, start=start, end=end)
     name = f"journal-{first.isoformat()}-{last.isoformat()}.csv"
     await message.answer_document(
-        BufferedInputFile(journal_csv(entries).encode("utf-8"), filename=name),
+        BufferedInputFile(journal_csv(entries, settings.timezone).encode("utf-8"), filename=name),
         caption=ngettext("{n} journal entry.", "{n} journal entries.", len(entries)).format(n=len(entries)),
     )
 

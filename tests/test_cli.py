@@ -270,7 +270,7 @@ def test_the_journal_exports_as_csv_and_bad_dates_are_refused(tmp_path: Path, or
     assert bad.returncode == 2 and "--from" in bad.stderr
 
 
-def test_the_journal_export_takes_days_of_the_shop_s_time_zone(tmp_path: Path, ordergram) -> None:
+def test_the_journal_export_takes_days_and_times_of_the_shop_s_time_zone(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "books.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}", "TIMEZONE": "Europe/Moscow"}
     assert ordergram("migrate", env=env).returncode == 0
@@ -279,7 +279,7 @@ def test_the_journal_export_takes_days_of_the_shop_s_time_zone(tmp_path: Path, o
     assert november.returncode == 0, november.stderr
     assert len(november.stdout.splitlines()) == 1  # the header only
     december = ordergram("export", "journal", "--from", "2026-12-01", "--to", "2027-01-01", env=env)
-    assert [row.split(",")[1] for row in december.stdout.splitlines()[1:]] == ["2026-11-30T22:30:00+00:00"] * 2
+    assert [row.split(",")[1] for row in december.stdout.splitlines()[1:]] == ["2026-12-01T01:30:00+03:00"] * 2
 
 
 def test_product_photos_are_found_next_to_the_file_or_reported(tmp_path: Path, ordergram) -> None:

@@ -46,11 +46,11 @@ async def journal_pages(
             after = (last.at, last.id)
 
 
-def journal_csv(entries: list[JournalEntry]) -> str:
+def journal_csv(entries: list[JournalEntry], timezone: str = "UTC") -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    writer.writerows(journal_rows(entries))
+    writer.writerows(journal_rows(entries, timezone))
     return out.getvalue()
 
 

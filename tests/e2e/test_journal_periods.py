@@ -1,5 +1,5 @@
 """/journal FROM TO: whole days of the shop's own time zone, both days included, as /report
-counts its days."""
+counts its days; each entry dated in that zone."""
 
 from __future__ import annotations
 
@@ -19,14 +19,18 @@ async def test_the_journal_takes_shop_days_with_the_last_day_included(tmp_path: 
         code = await _invoice_order(shop, 620)  # the invoice's sale is booked at once
         manager = await hire(shop, 98, "Mo", "manager")
 
+        dates: set[str] = set()
+
         async def sources(args: str) -> tuple[str, set[str]]:
             sent = (await manager.send(f"/journal {args}")).last
             assert sent.file is not None, sent.text
-            rows = csv.DictReader(io.StringIO(sent.file.content.decode()))
+            rows = list(csv.DictReader(io.StringIO(sent.file.content.decode())))
+            dates.update(r["date"][:16] for r in rows)
             return sent.file.file_name or "", {r["source"] for r in rows}
 
         assert await sources("2026-12-01 2026-12-01") == ("journal-2026-12-01-2026-12-01.csv", {f"order:{code}"})
         assert await sources("2026-11-01 2026-11-30") == ("journal-2026-11-01-2026-11-30.csv", set())
         assert (await sources(""))[1] == {f"order:{code}"}  # the last 30 days: today is 1 December there
+        assert dates == {"2026-12-01T01:30"}  # its time in the shop's zone, as the day it is filed under
         refused = await manager.send("/journal 2026-12-02 2026-12-01")
         assert refused.last.file is None and refused.last.text.startswith("Usage: /journal")
