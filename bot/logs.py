@@ -17,7 +17,7 @@ UPDATES_LOGGER = "ordergram.updates"  # one record per handled update
 # Libraries that log every routine step at INFO: once a minute (APScheduler's "Running job"
 # and "executed successfully") or once per update (aiogram's own "Update id=… is handled",
 # which our per-update record replaces). Their INFO is shown only at LOG_LEVEL=DEBUG.
-ROUTINE_AT_INFO = ("apscheduler", "aiogram.event")
+ROUTINE_AT_INFO = ("apscheduler", "aiogram.event", "alembic.runtime.plugins")
 # Libraries whose DEBUG is every SQL statement with its parameters (customers' data) or every
 # sqlite3 call: LOG_LEVEL=DEBUG is for Ordergram's own reasoning, not a statement trace.
 QUIET_EVEN_AT_DEBUG = ("sqlalchemy", "aiosqlite", "asyncio")
