@@ -121,6 +121,12 @@ class ReturnRequest:
         self.status = target
 
     @property
+    def owes_back(self) -> bool:
+        """Money to pay the customer: a refund's, or an exchange's difference owed back."""
+        resolved = self.status in (ReturnStatus.REFUNDED, ReturnStatus.EXCHANGED)
+        return resolved and self.refund is not None and self.refund.amount > 0
+
+    @property
     def goods_value(self) -> Money:
         return sum_money([line.unit_price * line.quantity for line in self.lines], self.lines[0].unit_price.currency)
 

@@ -59,7 +59,7 @@ def _keyboard(request: ReturnRequest, refund_paid: bool) -> InlineKeyboardMarkup
         if all(line.inspected for line in request.lines):
             label = _("💸 Refund") if request.kind is ReturnKind.REFUND else _("📦 Send the replacement")
             rows.append([button(label, "resolve")])
-    elif request.status is ReturnStatus.REFUNDED and not refund_paid and request.refund and request.refund.amount:
+    elif request.owes_back and not refund_paid:
         rows.append([button(_("✅ Refund paid back"), "refund_paid")])
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 

@@ -643,9 +643,9 @@ async def confirm_refund(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
     await require(uow, staff_id, Permission.RECORD_PAYMENTS)
     async with uow:
         request = await _request(uow, rma)
-        if request.status is not ReturnStatus.REFUNDED or request.refund is None:
+        if request.status not in (ReturnStatus.REFUNDED, ReturnStatus.EXCHANGED) or request.refund is None:
             raise NotInspected()
-        if request.refund.amount and not await refund_confirmed(uow, request):  # 0: an invoice taken down
+        if request.owes_back and not await refund_confirmed(uow, request):  # 0: an invoice taken down
             now = clock.now()
             await uow.payments.add(
                 Payment(request.order_id, PaymentKind.REFUNDED, refund_marker(request.rma_code), request.refund, now)

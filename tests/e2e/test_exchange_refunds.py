@@ -278,3 +278,28 @@ async def test_a_replacement_of_a_replacement_swapped_up_in_part_stays_exact(sho
     refunds += [await refunded(shop, 973, second, made[0]) for _ in range(2)]
     assert refunds == [334, 433, 433] and sum(refunds) == 1000 + 200
     assert await balanced(shop)
+
+
+async def test_an_exchange_s_difference_owed_back_is_confirmed_paid_back_as_a_refund_is(shop: RunningBot) -> None:
+    """A swap down owed £10.00 back, but only a refund's screen offered "Refund paid back": the
+    difference stayed owed in the books for ever."""
+    await shoes_on_sale(shop)
+    code = await delivered(shop, 965, {"SHOE-XL": 1})
+    xl = (await lines_of(shop, code))["SHOE-XL"][0]
+    rma = await through(shop, 965, code, ReturnKind.EXCHANGE, {xl: "SHOE-S"})
+    assert await money(shop, code) == [("refund_owed", 1000)]
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    shown = await admin.send(f"/rma {rma}")
+    assert "Refund owed: £10.00" in shown.last.text
+    paid = await admin.press(shown.last, "✅ Refund paid back")
+    assert "Refund paid back: £10.00" in paid.last.text and "✅ Refund paid back" not in paid.last.button_texts()
+    assert await money(shop, code) == [("refund_owed", 1000), ("refunded", 1000)]
+    payable = m.JournalLineRow
+    owed = select(func.sum(payable.credit_minor - payable.debit_minor)).where(
+        payable.account == Account.REFUNDS_PAYABLE.value
+    )
+    assert int(await scalar(shop, owed) or 0) == 0  # owed, then paid: nothing left owed
+    debit, credit = await journal_totals(shop)
+    assert debit == credit
+    await shop.runtime.notifier.drain()
+    assert "We have paid back £10.00." in shop.server.chat_messages(965)[-1].text
