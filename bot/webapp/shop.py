@@ -35,7 +35,7 @@ from domain.usecases.customers import ensure_customer, known_customer
 from domain.usecases.paylinks import payment_link
 from handlers.catalog import customer_currency, reading_language
 from handlers.paylinks import invoice_links
-from handlers.views.rendering import format_day, format_money
+from handlers.views.rendering import format_day, format_money, price_reason
 
 MAX_BODY = 16 * 1024
 # What the storefront can take: the customer's own methods among these (``payment_methods``:
@@ -88,6 +88,14 @@ def _card(card: ProductCard) -> dict[str, Any]:
         "category": p.category,
         "description": p.description,
         "price": money(card.price),
+        # What the chat's card says of the customer's price list: the price it replaces, why,
+        # what bigger quantities pay, and the minimum and packs "Add to cart" steps by.
+        "was": money(card.base_price)
+        if card.base_price and card.price and card.base_price.amount > card.price.amount
+        else None,
+        "price_reason": price_reason(card.price_rule) if card.price_rule else "",
+        "breaks": [f"{price_reason(b.rule)}: {format_money(b.unit)}" for b in card.breaks if b.rule],
+        "terms": _terms(card),
         "available": max(card.available, 0),
         "can_add": card.can_add,  # what the chat's card offers (``ProductCard``)
         "can_notify": card.can_notify,
@@ -114,6 +122,16 @@ def _card(card: ProductCard) -> dict[str, Any]:
             for row in card.options
         ],
     }
+
+
+def _terms(card: ProductCard) -> str:
+    """The price list's minimum order and packs, as the chat's card says them."""
+    if card.price is None:
+        return ""
+    said = [_("Minimum order: %(count)s.") % {"count": card.terms.first}] if card.terms.minimum > 1 else []
+    if card.terms.pack > 1:
+        said.append(_("Sold in packs of %(count)s.") % {"count": card.terms.pack})
+    return " ".join(["📦", *said]) if said else ""
 
 
 def _stock_text(card: ProductCard) -> str:

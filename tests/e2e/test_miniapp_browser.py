@@ -382,6 +382,14 @@ async def test_a_customer_whose_price_list_sets_a_minimum_and_packs_adds_and_ste
         await page.goto(str(client.make_url("/app/shop")))
         await page.locator("#search").fill("popcorn")
         await page.locator("#search").press("Enter")
+        terms = "📦 Minimum order: 10. Sold in packs of 5."  # said before "Add to cart" puts 10 in, as the chat's card says
+        await expect(page.locator('article.card[data-sku="22197"] .terms')).to_have_text(terms)
+        await page.locator('article.card[data-sku="22197"] button.open').click()
+        await expect(page.locator("article.product .terms")).to_have_text(terms)
+        breaks = await page.locator("article.product .breaks li").all_inner_texts()
+        card = (await corp.send("/start p_22197")).last.text
+        assert terms in card and len(breaks) == 2 and all(b in card for b in breaks), (breaks, card)
+        await page.evaluate("window.__pressBack()")
         await page.locator('article.card[data-sku="22197"] button.add').click()
         await expect(page.locator("#cart-count")).to_have_text("10")
         await page.locator('article.card[data-sku="22197"] button.add').click()

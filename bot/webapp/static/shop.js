@@ -46,6 +46,7 @@ function productCard(product) {
     product.photo ? el("img", { src: product.photo, alt: "", loading: "lazy" }) : null,
     el("span", { class: "name" }, product.name),
     el("span", { class: "price" }, money(product.price)),
+    product.terms ? el("span", { class: "terms muted" }, product.terms) : null,  // what "Add" puts in: the minimum, packs
     product.variant
       ? el("button", { type: "button", class: "choose", on: { click: open } }, t("choose"))
       : product.can_add
@@ -140,7 +141,10 @@ async function productPage(id) {
     el("h2", {}, p.name),
     p.variant ? el("p", { class: "variant" }, p.variant) : null,
     optionRows(p),
-    el("p", { class: "price" }, money(p.price)),
+    el("p", { class: "price" }, p.was ? el("s", {}, p.was.text) : null, p.was ? " " : null, money(p.price),
+      p.price_reason ? ` · ${p.price_reason}` : null),  // the customer's price list, as the chat's card says it
+    p.breaks.length ? el("ul", { class: "breaks muted" }, p.breaks.map((b) => el("li", {}, b))) : null,
+    p.terms ? el("p", { class: "terms muted" }, p.terms) : null,
     el("p", { class: "stock muted" }, p.stock_text),
     el("p", {}, p.description),
     p.in_cart ? el("p", { class: "muted" }, t("in_cart", { n: p.in_cart })) : null,
