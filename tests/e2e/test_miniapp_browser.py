@@ -382,7 +382,9 @@ async def test_a_customer_whose_price_list_sets_a_minimum_and_packs_adds_and_ste
         await page.goto(str(client.make_url("/app/shop")))
         await page.locator("#search").fill("popcorn")
         await page.locator("#search").press("Enter")
-        terms = "📦 Minimum order: 10. Sold in packs of 5."  # said before "Add to cart" puts 10 in, as the chat's card says
+        terms = (
+            "📦 Minimum order: 10. Sold in packs of 5."  # said before "Add to cart" puts 10 in, as the chat's card says
+        )
         await expect(page.locator('article.card[data-sku="22197"] .terms')).to_have_text(terms)
         await page.locator('article.card[data-sku="22197"] button.open').click()
         await expect(page.locator("article.product .terms")).to_have_text(terms)
