@@ -101,6 +101,22 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "return_method": {"drop_off": N_("brought to a store"), "courier": N_("collected by courier")},
     "segment": {"vip": N_("VIP"), "repeat": N_("repeat"), "new": N_("new"), "at risk": N_("at risk")},
+    # The journal keeps an account as its number and English name (domain.accounting.Account):
+    # the CSV writes that; /trial reads it in the reader's language.
+    "account": {
+        "1000 Cash": N_("1000 Cash"),
+        "1100 Accounts receivable": N_("1100 Accounts receivable"),
+        "1200 Inventory": N_("1200 Inventory"),
+        "2000 Accounts payable": N_("2000 Accounts payable"),
+        "2100 Refunds owed to customers": N_("2100 Refunds owed to customers"),
+        "2200 Sales tax payable": N_("2200 Sales tax payable"),
+        "4000 Sales": N_("4000 Sales"),
+        "4100 Shipping income": N_("4100 Shipping income"),
+        "4800 Sales discounts": N_("4800 Sales discounts"),
+        "4900 Sales returns": N_("4900 Sales returns"),
+        "5000 Cost of goods sold": N_("5000 Cost of goods sold"),
+        "5100 Inventory write-offs": N_("5100 Inventory write-offs"),
+    },
     "forecast_method": {
         "ses": N_("simple exponential smoothing"),
         "holt": N_("Holt, damped trend"),

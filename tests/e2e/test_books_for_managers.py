@@ -136,3 +136,15 @@ async def test_units_a_picker_cannot_find_are_written_off_at_supply_cost(shop: R
     await _short_pick(shop, await hire_in(shop, 671, "Pia", "picker", "en"), found=1)
     books = await balances(shop)  # 3 units at £0.50 are not there
     assert books["5100 Inventory write-offs"] == (150, 0) and books["1200 Inventory"] == (0, 150)
+
+
+async def test_the_trial_balance_names_its_accounts_in_the_manager_s_language(shop: RunningBot) -> None:
+    await _invoice_order(shop, 680)  # a receivable against sales
+    manager = await hire(shop, 98, "Маша", "manager", language="ru")
+    trial = (await manager.send("/trial")).last.text.splitlines()
+    assert trial[0] == "Оборотно-сальдовая ведомость"
+    assert [line.split(":")[0] for line in trial[1:-1]] == [
+        "1100 Дебиторская задолженность",
+        "4000 Выручка",
+        "4100 Доход от доставки",
+    ]
