@@ -30,9 +30,11 @@ from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.ports import Clock, InvoiceLinks
 from domain.promotions import PromoRefused
+from domain.stock import MAX_LINE_QUANTITY
 from domain.usecases.checkout import CartChanged
 from domain.usecases.dispatch import CarrierEvent
 from domain.usecases.intake import (
+    MAX_LINES,
     ApiCustomer,
     ApiOrderRequest,
     IdempotencyConflict,
@@ -106,12 +108,12 @@ class CustomerIn(_Strict):
 
 class LineIn(_Strict):
     sku: Text = Field(min_length=1, max_length=64)
-    quantity: int = Field(ge=1, le=9999)
+    quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY)  # as a chat cart's line: one limit
 
 
 class OrderIn(_Strict):
     customer: CustomerIn
-    lines: list[LineIn] = Field(min_length=1, max_length=100)
+    lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, upper case")
     payment: Literal["paid", "cod", "invoice", "link"] = Field(
         description="paid at the channel, cash on delivery, invoice (business customers only), or link: the "

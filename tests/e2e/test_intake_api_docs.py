@@ -13,7 +13,10 @@ from pydantic import ConfigDict
 
 from bot.api import Problem
 from bot.harness import RunningBot
+from domain.stock import MAX_LINE_QUANTITY
 from domain.usecases.intake import create_api_key
+from sandbox import SandboxUser
+from tests.e2e.conftest import ADMIN
 from tests.e2e.test_intake_api import ORDER
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -107,3 +110,18 @@ async def test_the_document_says_how_a_key_is_sent_and_which_answers_an_operatio
         headers={**auth, "Idempotency-Key": "big", "Content-Type": "application/json"},
     )
     assert too_big.status == 413 and too_big.content_type == "application/problem+json"
+
+
+async def test_a_line_may_hold_what_a_chat_cart_line_may(api, shop: RunningBot) -> None:
+    """The schema stopped at 9,999 where a chat cart's line (and the API's own check after it)
+    takes 10,000: the document and the server now say the same limit."""
+    client, auth = api
+    document = await (await client.get("/api/v1/openapi.json")).json()
+    assert document["components"]["schemas"]["LineIn"]["properties"]["quantity"]["maximum"] == MAX_LINE_QUANTITY
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/backorder 85123A on")
+    body = {**ORDER, "lines": [{"sku": "85123A", "quantity": MAX_LINE_QUANTITY}]}
+    placed = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": "most"})
+    assert placed.status == 201, await placed.text()
+    over = {**ORDER, "lines": [{"sku": "85123A", "quantity": MAX_LINE_QUANTITY + 1}]}
+    refused = await client.post("/api/v1/orders", json=over, headers={**auth, "Idempotency-Key": "over"})
+    assert refused.status == 422 and (await refused.json())["field"] == "lines.0.quantity"
