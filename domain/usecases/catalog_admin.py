@@ -24,7 +24,7 @@ from domain.staff import Permission
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.fx import shop_rates
 from domain.usecases.imports import available_by_product, notify_back_in_stock
-from domain.usecases.staff import require
+from domain.usecases.staff import require, staff_names
 
 
 class TooManyPhotos(DomainError):
@@ -317,23 +317,7 @@ async def product_history(uow: UnitOfWork, *, staff_id: int, product_id: int, pa
         pages = max((total + page_size - 1) // page_size, 1)
         page = min(max(page, 0), pages - 1)
         changes, _ = await uow.products.changes(product_id, page * page_size, page_size)
-        return HistoryPage(product, changes, page, pages, await _names(uow, {c.actor for c in changes}))
-
-
-async def _names(uow: UnitOfWork, actors: set[str]) -> dict[str, str]:
-    """Staff by name (Mia Lee rather than staff:60): a manager reading the trail knows people,
-    not ids. One read for the page, however many people changed the product."""
-    staff = {}
-    for actor in actors:
-        kind, _, number = actor.partition(":")
-        if kind == "staff" and number.isdigit():
-            staff[actor] = int(number)
-    people = await uow.customers.by_telegram_ids(staff.values()) if staff else {}
-    return {
-        actor: people[number].display_name
-        for actor, number in staff.items()
-        if number in people and people[number].display_name
-    }
+        return HistoryPage(product, changes, page, pages, await staff_names(uow, {c.actor for c in changes}))
 
 
 async def check_new_sku(uow: UnitOfWork, sku: str) -> str:

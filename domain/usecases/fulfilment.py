@@ -39,7 +39,7 @@ from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.orders import apply_transition
 from domain.usecases.shortages import hold_short, picked_and_shipped, release_part
-from domain.usecases.staff import WarehouseNeeded, require, warehouse_of
+from domain.usecases.staff import WarehouseNeeded, require, staff_names, warehouse_of
 from domain.warehouse import Warehouse
 
 READY_TO_PICK = (OrderStatus.ALLOCATED,)
@@ -171,13 +171,14 @@ class StaffOrderView:
     pick_lines: list[PickLine]
     products: dict[int, Product]
     parcels: list[Parcel] = field(default_factory=list)
+    staff: dict[str, str] = field(default_factory=dict)  # staff who acted on it, by name (``staff_names``)
 
     def who(self, actor: str) -> str:
-        """A history entry's actor as staff know them: the order's customer by name (else
-        their Telegram id), anyone else as recorded."""
+        """A history entry's actor as staff know them: the order's customer and staff by name
+        (else the customer's Telegram id), anyone else as recorded."""
         customer = self.customer
         if customer is None or actor != f"customer:{customer.id}":
-            return actor
+            return self.staff.get(actor, actor)
         return customer.display_name or str(customer.telegram_id or actor)
 
 
@@ -205,6 +206,7 @@ async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> Staff
             await uow.picking.lines_for_order(order.id),
             products,
             await uow.parcels.for_order(order.id),
+            await staff_names(uow, {entry.actor for entry in order.history}),
         )
 
 

@@ -20,7 +20,7 @@ from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import book_stock_change
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.imports import notify_back_in_stock
-from domain.usecases.staff import WarehouseNeeded, require
+from domain.usecases.staff import WarehouseNeeded, require, staff_names
 from domain.warehouse import BinCode, Warehouse, receiving_bin
 
 MAX_RECEIPT = 1_000_000
@@ -77,6 +77,7 @@ class StockView:
     # name found only its first variant); empty for one variant, shown as before.
     variants: list[VariantStock] = field(default_factory=list)
     siblings: int = 0  # a variant looked up by its own SKU or barcode: how many its product has
+    who: dict[str, str] = field(default_factory=dict)  # staff who moved stock, by name (``staff_names``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +158,10 @@ async def stock_view(
                 views.append(StockView(product, [], [], names, [VariantStock(v, per_warehouse(v)) for v in family]))
                 continue
             movements = await uow.inventory.movements(product.id or 0, RECENT_MOVEMENTS)
-            views.append(StockView(product, per_warehouse(product), movements, names, [], siblings.get(product.sku, 0)))
+            who = await staff_names(uow, {movement.actor for movement in movements})
+            views.append(
+                StockView(product, per_warehouse(product), movements, names, [], siblings.get(product.sku, 0), who)
+            )
         return views
 
 

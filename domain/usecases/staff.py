@@ -6,6 +6,7 @@ one-time invitation link an admin creates for a role (``/invite picker LON``).""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 
 from domain.customers import Role, StaffMember
 from domain.errors import DomainError, NotFound
@@ -140,3 +141,20 @@ async def warehouse_of(uow: UnitOfWork, member: StaffMember, code: str | None) -
         if len(warehouses) == 1:
             return warehouses[0]
         raise WarehouseNeeded(codes=", ".join(w.code for w in warehouses))
+
+
+async def staff_names(uow: UnitOfWork, actors: Collection[str]) -> dict[str, str]:
+    """Staff by name (Mia Lee rather than staff:60), by actor: a manager reading a trail (a
+    product's changes, an order's history, stock movements) knows people, not ids. One read,
+    however many people acted."""
+    staff = {}
+    for actor in actors:
+        kind, _, number = actor.partition(":")
+        if kind == "staff" and number.isdigit():
+            staff[actor] = int(number)
+    people = await uow.customers.by_telegram_ids(staff.values()) if staff else {}
+    return {
+        actor: people[number].display_name
+        for actor, number in staff.items()
+        if number in people and people[number].display_name
+    }

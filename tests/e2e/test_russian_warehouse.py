@@ -128,7 +128,7 @@ async def test_a_short_pick_reads_in_russian_to_the_customer_and_in_the_order_s_
     assert told.splitlines()[1] == "недостача при сборке: 21212"
     manager = await hire(shop, 413, "Мария", "manager", "LON", language="ru")
     history = (await manager.send(f"/order {code}")).last.text
-    assert "— приостановлен — staff:412 (недостача при сборке: 21212)" in history
+    assert "— приостановлен — Пётр (недостача при сборке: 21212)" in history
     movements = (await manager.send("/stock 21212")).last.text
     assert f"недостача при сборке {code}" in movements and "short pick" not in movements
 
@@ -144,3 +144,15 @@ async def test_packing_or_shipping_too_early_quotes_the_status_in_russian(shop: 
     assert (await packer.send(f"/ship {code} DPD 123456")).last.text == (
         f"Заказ {code} в статусе «подтверждён, готовится»: отгрузить можно только упакованный заказ."
     )
+
+
+async def test_order_history_and_stock_movements_name_the_staff_who_acted(shop: RunningBot) -> None:
+    """They read «staff:412»; the product's history already named people."""
+    code = await russian_order(shop, 416, {"85123A": 1})
+    await picked(shop, code)  # by Пётр
+    manager = await hire(shop, 417, "Мария", "manager", "LON", language="ru")
+    history = (await manager.send(f"/order {code}")).last.text
+    assert "— собирается — Пётр" in history and "staff:" not in history
+    await manager.send("/move 85123A 1 B-06-06-3 A-01-02-1 LON")
+    movements = (await manager.send("/stock 85123A")).last.text
+    assert "перемещение B-06-06-3 → A-01-02-1 · Мария" in movements and "staff:" not in movements
