@@ -141,6 +141,14 @@ def _parser() -> argparse.ArgumentParser:
         "print the pg_dump command that does it.",
     )
     backup.add_argument("dest", type=Path, metavar="DEST")
+    copy = sub.add_parser(
+        "copy",
+        help="move a shop from another database (a SQLite file) into DATABASE_URL (PostgreSQL)",
+        description="Copy every table of SOURCE (a database URL, or the path of a SQLite file) into DATABASE_URL, "
+        "which must be a new database `ordergram migrate` made. Stop the bot first. All or nothing: on any error "
+        "DATABASE_URL is left as it was. SOURCE is only read.",
+    )
+    copy.add_argument("source", metavar="SOURCE")
     sample = sub.add_parser(
         "sample",
         help="write the demo shop's CSV files to DIR, to import or to copy from",
@@ -406,6 +414,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "export":
             return asyncio.run(_export(settings, args.start, args.end))
+        if args.command == "copy":
+            from bot.dbtools import copy_shop
+
+            return copy_shop(args.source, settings.database_url)
         return asyncio.run(_import(settings, args.kind, args.file))
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)

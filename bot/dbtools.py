@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL, make_url
 
 # Commands that only read or add to a shop: an absent database is a mistake (a typo in
 # DATABASE_URL, another working directory), never a reason to start an empty shop.
-NEEDS_A_SHOP = frozenset({"run", "serve", "import", "export", "apikey", "backup"})
+NEEDS_A_SHOP = frozenset({"run", "serve", "import", "export", "apikey", "backup", "copy"})
 CREATE_IT = "create it with `ordergram migrate` (or set DATABASE_URL to your shop's database)"
 COUNTED = ("products", "warehouses", "customers", "orders")
 
@@ -180,3 +180,34 @@ def pg_dump_command(url: str, dest: Path) -> str:
     options.append(f"--dbname={parsed.database or ''}")
     prefix = "PGPASSWORD=*** " if parsed.password else ""
     return prefix + shlex.join(["pg_dump", *options])
+
+
+def copy_shop(source: str, target: str) -> int:
+    """``ordergram copy SOURCE``: the shop at SOURCE (a URL or a SQLite file) copied whole into
+    ``target``, a database ``ordergram migrate`` made and nothing else wrote to."""
+    url = source if "://" in source else f"sqlite+aiosqlite:///{Path(source).resolve()}"
+    path = sqlite_path(url)
+    problem = _sqlite_problem(path) if path is not None else asyncio.run(_server_problem(url))
+    if problem is not None:  # checked read-only first: a wrong path leaves no empty file behind
+        print(f"ordergram copy: source {shown(url)}: {problem.split('; ')[0]}", file=sys.stderr)
+        return 2
+    print(f"copying from: {shown(url)}", file=sys.stderr)
+    return asyncio.run(_copy_shop(url, target))
+
+
+async def _copy_shop(source_url: str, target_url: str) -> int:
+    from storage.db import create_engine
+    from storage.transfer import CopyRefused, copy_shop
+
+    source, target = create_engine(source_url), create_engine(target_url)
+    try:
+        copied = await copy_shop(source, target)
+    except CopyRefused as refused:
+        print(f"ordergram copy: {refused}", file=sys.stderr)
+        return 2
+    finally:
+        await source.dispose()
+        await target.dispose()
+    summary = ", ".join(f"{copied[table]} {table}" for table in COUNTED)
+    print(f"copied {sum(copied.values())} rows in {len(copied)} tables ({summary})")
+    return 0
