@@ -319,6 +319,10 @@ async def _cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
                 "total": money(line.total),
                 "expired": line.expired,  # no longer held: checkout takes it again if stock allows
                 "waiting": _waiting(line),
+                # The customer's price list's price and why, as the chat's cart says it.
+                "each": f"{_('%(price)s each') % {'price': format_money(line.unit_price)}} · {price_reason(line.price_rule)}"
+                if line.price_rule
+                else "",
             }
             for line in cart.lines
         ],

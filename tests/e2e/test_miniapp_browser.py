@@ -398,6 +398,8 @@ async def test_a_customer_whose_price_list_sets_a_minimum_and_packs_adds_and_ste
         await expect(page.locator("#cart-count")).to_have_text("15")
         await page.locator("#cart-button").click()
         line = page.locator('li[data-sku="22197"]')
+        each = await line.locator(".each").inner_text()  # the list's price and why, as the chat's cart says it
+        assert "each · 10+ units −5 %" in each and each in (await corp.send("/cart")).last.text
         await line.get_by_role("button", name="−").click()
         await expect(line.locator(".quantity")).to_have_text("10")
         await line.get_by_role("button", name="+").click()

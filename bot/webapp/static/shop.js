@@ -191,7 +191,8 @@ async function cartPage() {
     ...leftOut,
     el("ul", { class: "lines" }, cart.lines.map((line) => el("li", { "data-sku": line.sku },
       el("span", {}, line.expired ? `${line.name} ⏳` : line.name,  // no longer held, as the chat marks it
-        line.waiting ? el("small", { class: "waiting muted" }, line.waiting) : null),  // a backorder, a preorder
+        line.waiting ? el("small", { class: "waiting muted" }, line.waiting) : null,  // a backorder, a preorder
+        line.each ? el("small", { class: "each muted" }, line.each) : null),  // a price list's price, and why
       el("span", { class: "qty" },
         el("button", { type: "button", class: "secondary", on: { click: change(line, line.down) } }, "−"),
         el("span", { class: "quantity" }, line.quantity),
