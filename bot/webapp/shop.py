@@ -319,10 +319,7 @@ async def _cart_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
                 "total": money(line.total),
                 "expired": line.expired,  # no longer held: checkout takes it again if stock allows
                 "waiting": _waiting(line),
-                # The customer's price list's price and why, as the chat's cart says it.
-                "each": f"{_('%(price)s each') % {'price': format_money(line.unit_price)}} · {price_reason(line.price_rule)}"
-                if line.price_rule
-                else "",
+                "each": _each(line),
             }
             for line in cart.lines
         ],
@@ -357,6 +354,13 @@ def _waiting(line: CartLine) -> str:
         )
     when = _("expected by %(date)s") % {"date": format_day(line.expected)} if line.expected else _("date not known yet")
     return f"{said % {'num': line.waiting}}, {when}"
+
+
+def _each(line: CartLine) -> str:
+    """The customer's price list's price and why, as the chat's cart says it."""
+    if line.price_rule is None:
+        return ""
+    return f"{_('%(price)s each') % {'price': format_money(line.unit_price)}} · {price_reason(line.price_rule)}"
 
 
 def _hold_note(runtime: Runtime, cart: Cart) -> str:
