@@ -375,6 +375,13 @@ async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
     if not polling:  # what a stopped process recorded and did not finish, before anything newer arrives
         await runtime.dp.replay(runtime.bot)
     await listen(runner, settings.webhook_host, settings.webhook_port, "WEBHOOK_HOST/WEBHOOK_PORT")
+    served = ([] if polling else [f"the webhook ({settings.webhook_path})"]) + (
+        ["the intake API (/api/v1)", "the Mini App (/app)", "/healthz, /readyz, /metrics"] if with_api else []
+    )
+    # Where to point the proxy and the probes, said once: the operator should not have to guess.
+    logging.getLogger(__name__).info(
+        "listening on http://%s:%s: %s", settings.webhook_host, settings.webhook_port, "; ".join(served)
+    )
     if not polling:
         await runtime.bot.set_webhook(
             settings.webhook_url or "",

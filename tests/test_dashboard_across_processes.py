@@ -127,3 +127,5 @@ async def test_an_order_taken_by_one_process_reaches_the_dashboard_stream_of_the
             print(stderr.decode()[-3000:])  # shown by pytest when the test fails
         await server.stop()
     assert all("Traceback" not in out for out in outputs), outputs
+    serves = "the webhook (/tg/hook); the intake API (/api/v1); the Mini App (/app); /healthz, /readyz, /metrics"
+    assert f"listening on http://127.0.0.1:{ports[1]}: {serves}" in outputs[1]

@@ -62,6 +62,7 @@ async def test_webhook_mode_end_to_end(tmp_path: Path) -> None:
         await server.stop()
     assert process.returncode == 0, stderr.decode()
     assert b"Traceback" not in stderr
+    assert f"listening on http://127.0.0.1:{port}: the webhook (/tg/hook)" in stderr.decode()
 
 
 async def test_webhook_without_a_configured_secret_refuses_forged_updates(
