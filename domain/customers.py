@@ -32,13 +32,15 @@ def is_email(text: str) -> bool:
 
 
 def normalize_phone(phone: str) -> str:
-    """E.164: a plus sign and 8–15 digits; spaces, dashes, dots and brackets are dropped."""
-    digits = re.sub(r"[\s\-().]", "", phone.strip())
+    """E.164: a plus sign and 8–15 digits; spaces, dashes, dots and brackets are dropped, and so
+    is the "(0)" written after a country code (+44 (0) 20 …: it is not dialled from abroad, and
+    kept it made another number, so the customer was not found by it)."""
+    digits = re.sub(r"[\s\-().]", "", phone.strip().replace("(0)", ""))
     if digits.startswith("00"):
         digits = "+" + digits[2:]
     if not digits.startswith("+"):
         digits = "+" + digits
-    if not re.fullmatch(r"\+[1-9]\d{7,14}", digits):
+    if not re.fullmatch(r"\+[1-9][0-9]{7,14}", digits):  # ASCII digits: "٤" is a digit to \d
         raise InvalidPhone(phone=phone)
     return digits
 

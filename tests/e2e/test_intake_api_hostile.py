@@ -157,3 +157,19 @@ async def test_a_key_with_bytes_that_are_not_text_is_unauthorized(client: Client
         answer = await reader.read()
         writer.close()
         assert answer.startswith(b"HTTP/1.1 401 "), answer[:200]
+
+
+async def test_a_phone_written_with_the_trunk_zero_is_the_same_customer(
+    client: Client, shop_on_each_engine: RunningBot
+) -> None:
+    """ "+44 (0) 7700 900123", as UK shops print it, was stored +4407700900123: another number,
+    so the customer was not found by it and a second one was made."""
+    for i, phone in enumerate(("+44 7700 900123", "+44 (0) 7700 900123", "0044 (0)7700-900123")):
+        body = {**ORDER, "customer": {"name": "Wendy Web", "phone": phone}}
+        placed = await client.post("/api/v1/orders", json=body, headers={"Idempotency-Key": f"phone-{i}"})
+        assert placed.status == 201, await placed.text()
+    async with shop_on_each_engine.runtime.sessions() as session:
+        assert list(await session.scalars(select(m.CustomerRow.phone))) == ["+447700900123"]
+    digits = {**ORDER, "customer": {"name": "Wendy Web", "phone": "+4٤7700900123"}}  # an Arabic-Indic four
+    refused = await client.post("/api/v1/orders", json=digits, headers={"Idempotency-Key": "phone-x"})
+    assert (refused.status, (await refused.json())["field"]) == (422, "customer.phone")
