@@ -85,14 +85,18 @@ async def book_refund(
     source: str,
     memo: str,
     credit: Account = A.REFUNDS_PAYABLE,
+    owed_before: Money | None = None,
 ) -> None:
     """A refund owed: the sale it undoes (net, to sales returns) and the tax inside it (back
     from tax payable, at the order's own tax rate) against refunds owed — or, for a credit
     note on an unpaid invoice, against the receivable — in the base currency at the order's
-    own rate. As with a sale, the credit is the refund converted whole, as its payment will be."""
+    own rate. As with a sale, the credit is the refund converted whole, as its payment will be;
+    a credit note, what it takes off the invoice's ``owed_before`` (see ``_receivable_step``)."""
     tax = order.included_tax(refund)
     base = uow.base_currency
-    debits = _in_parts(refund, [(A.SALES_RETURNS, refund - tax), (A.TAX_PAYABLE, tax)], order.fx_rate, base)
+    whole = _receivable_step(owed_before, -refund, order.fx_rate, base) if owed_before is not None else None
+    parts = [(A.SALES_RETURNS, refund - tax), (A.TAX_PAYABLE, tax)]
+    debits = _in_parts(refund, parts, order.fx_rate, base, whole)
     memo += _fx_note(refund, order.fx_rate, base)
     posted = entry(at, source, memo, base, *((debit, credit, amount) for debit, amount in debits))
     if posted is not None:
@@ -100,30 +104,56 @@ async def book_refund(
 
 
 async def book_difference(
-    uow: UnitOfWork, order: Order, amount: Money, at: datetime, *, debit: Account, memo: str
+    uow: UnitOfWork,
+    order: Order,
+    amount: Money,
+    at: datetime,
+    *,
+    debit: Account,
+    memo: str,
+    owed_before: Money | None = None,
 ) -> None:
     """More sold on an edited order (``amount``, tax inclusive): the debit (cash collected, or
-    the invoice's receivable) against sales and the tax inside, at the order's own rate."""
+    what it adds to the invoice's receivable, ``owed_before`` it) against sales and the tax
+    inside, at the order's own rate."""
     tax = order.included_tax(amount)
     base = uow.base_currency
-    credits = _in_parts(amount, [(A.REVENUE, amount - tax), (A.TAX_PAYABLE, tax)], order.fx_rate, base)
+    whole = _receivable_step(owed_before, amount, order.fx_rate, base) if owed_before is not None else None
+    credits = _in_parts(amount, [(A.REVENUE, amount - tax), (A.TAX_PAYABLE, tax)], order.fx_rate, base, whole)
     memo += _fx_note(amount, order.fx_rate, base)
     posted = entry(at, f"order:{order.code}", memo, base, *((debit, credit, value) for credit, value in credits))
     if posted is not None:
         await uow.journal.post(posted)
 
 
-def _in_parts(whole: Money, parts: list[tuple[Account, Money]], fx_rate: str, base: str) -> list[tuple[Account, int]]:
+def _receivable_step(owed_before: Money, change: Money, fx_rate: str, base: str) -> int:
+    """What a change moves an invoice's receivable by in the base currency: the owed amount
+    converted after less before. Each change so booked, the receivable in the base currency is
+    always the owed amount converted, and paying it leaves nothing: 889.44 RUB at 100.50 is
+    8.85, less a credit note of 444.72 (4.43 on its own) leaves 444.72 to pay, 4.43, so the
+    credit note takes 4.42 off."""
+    return abs(to_base(owed_before + change, fx_rate, base) - to_base(owed_before, fx_rate, base))
+
+
+def _in_parts(
+    whole: Money, parts: list[tuple[Account, Money]], fx_rate: str, base: str, whole_base: int | None = None
+) -> list[tuple[Account, int]]:
     """The parts of ``whole`` (an order's currency) in the base currency, adding up to ``whole``
     converted at once: what its payment, or the refund paid back, is booked at. Each part
     converted on its own could add up to a unit more or less (889.44 RUB at 100.50 is 8.85,
     its 741.20 net and 148.24 tax 7.38 and 1.48), which then stayed in the receivable or the
-    refunds owed after they were settled; the largest part takes that unit."""
+    refunds owed after they were settled; the largest part takes that unit. ``whole_base``,
+    when given, is the base amount to add up to instead (a step of a receivable)."""
     converted = [(account, to_base(money, fx_rate, base)) for account, money in parts]
-    left = to_base(whole, fx_rate, base) - sum(amount for _, amount in converted)
-    if left and converted:
+    targets = [to_base(whole, fx_rate, base)] if whole_base is None else [whole_base, to_base(whole, fx_rate, base)]
+    for target in targets:  # a step that would take a part below zero (a unit's worth) is not taken
+        left = target - sum(amount for _, amount in converted)
+        if not left or not converted:
+            return converted
         largest = max(range(len(converted)), key=lambda i: converted[i][1])
-        converted[largest] = (converted[largest][0], converted[largest][1] + left)
+        if converted[largest][1] + left >= 0:
+            converted[largest] = (converted[largest][0], converted[largest][1] + left)
+            return converted
     return converted
 
 

@@ -41,7 +41,7 @@ from domain.orders import (
     OrderStatus,
     normalize_order_code,
 )
-from domain.payments import Payment, PaymentKind
+from domain.payments import Payment, PaymentKind, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.pricing import RETAIL, OrderingTerms, PriceList
 from domain.promotions import PromoMinimum
@@ -174,12 +174,13 @@ async def edit_order(
         dropped, minimum = await _rediscount(uow, order, now)
         names = {w.id or 0: w.name for w in warehouses}
         diff = replace(diff_orders(before, order, names), promo_dropped=dropped, promo_minimum=minimum)
-        settlement = settle(order, before.total, await uow.payments.for_order(order.id))
+        payments = await uow.payments.for_order(order.id)
+        settlement = settle(order, before.total, payments)
         entry = HistoryEntry(now, actor, order.status, order.status, diff.summary())
         order.history.append(entry)
         order.version = version + 1
         await uow.orders.save_edit(order, entry)
-        await _settle(uow, order, settlement, now)
+        await _settle(uow, order, settlement, now, invoice_owed(before.total, payments))
         if "REPLACEMENT" in order.flags:
             given_back = await give_back_exchanged(uow, order, exchanged, lines, now, "edited")
             settlement = replace(settlement, refund=settlement.refund + given_back)
@@ -390,8 +391,9 @@ def _zone(decision: RoutingDecision, warehouses: list[Warehouse], point: tuple[f
     return zone_for(haversine_km(first.latitude, first.longitude, point[0], point[1]))
 
 
-async def _settle(uow: UnitOfWork, order: Order, settlement: Settlement, now: datetime) -> None:
-    """A charge is booked when it is paid (``record_difference_payment``); the rest now."""
+async def _settle(uow: UnitOfWork, order: Order, settlement: Settlement, now: datetime, owed: Money) -> None:
+    """A charge is booked when it is paid (``record_difference_payment``); the rest now. ``owed``:
+    what an invoice asked before the edit."""
     source = f"order:{order.code}"
     if settlement.refund.amount:
         await uow.payments.add(
@@ -400,10 +402,14 @@ async def _settle(uow: UnitOfWork, order: Order, settlement: Settlement, now: da
         await book_refund(uow, order, settlement.refund, now, source=source, memo=f"refund owed, {order.code} edited")
     if settlement.credit_note.amount:
         memo = f"credit note, invoice {order.code} edited"
-        await book_refund(uow, order, settlement.credit_note, now, source=source, memo=memo, credit=Account.RECEIVABLE)
+        credit = Account.RECEIVABLE
+        await book_refund(
+            uow, order, settlement.credit_note, now, source=source, memo=memo, credit=credit, owed_before=owed
+        )
     if settlement.receivable.amount:
         memo = f"invoice {order.code} edited: more sold"
-        await book_difference(uow, order, settlement.receivable, now, debit=Account.RECEIVABLE, memo=memo)
+        more = settlement.receivable
+        await book_difference(uow, order, more, now, debit=Account.RECEIVABLE, memo=memo, owed_before=owed)
 
 
 async def _editor(uow: UnitOfWork, order: Order, actor: str) -> str:

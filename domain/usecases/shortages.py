@@ -212,7 +212,10 @@ async def refund_part(uow: UnitOfWork, order: Order, product_id: int, units: int
         note = Payment(order.id or 0, PaymentKind.CREDIT_NOTE, order.payment_method.value, credit, now)
         await uow.payments.add(note)
         memo = f"credit note, invoice {order.code}: {units} × {line.sku} no longer sent"
-        await book_refund(uow, order, credit, now, source=source, memo=memo, credit=Account.RECEIVABLE)
+        owed_before = invoice_owed(order.total, payments)
+        await book_refund(
+            uow, order, credit, now, source=source, memo=memo, credit=Account.RECEIVABLE, owed_before=owed_before
+        )
         owed = invoice_owed(order.total, [*payments, note])
         customer = await uow.customers.get(order.customer_id)
         reduced = {"code": order.code, "credit_minor": credit.amount, "owed_minor": owed.amount}

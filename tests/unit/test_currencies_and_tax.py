@@ -164,3 +164,27 @@ async def test_a_foreign_currency_invoice_paid_and_a_refund_paid_back_leave_noth
     assert balances[Account.TAX_PAYABLE] == 0 and balances[Account.SALES_RETURNS] == -balances[Account.REVENUE]
     sale = {x.account: (x.debit, x.credit) for x in uow.state.journal[0].lines}
     assert sale == {Account.RECEIVABLE: (885, 0), Account.REVENUE: (0, 737), Account.TAX_PAYABLE: (0, 148)}
+
+
+async def test_a_foreign_currency_invoice_credited_in_part_then_paid_leaves_nothing_receivable() -> None:
+    uow = FakeUnitOfWork()  # base EUR
+    order = _order("RUB", 44472, 0, fx_rate="100.50")  # 889.44 RUB: 8.8501… → 8.85 EUR
+    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, how="invoice")
+    half = Money(44472, "RUB")  # 444.72 RUB no longer sent: 4.425… → 4.43 EUR on its own
+    await book_refund(
+        uow,
+        order,
+        half,
+        T1,
+        source="order:ABC123",
+        memo="credit note",
+        credit=Account.RECEIVABLE,
+        owed_before=order.total,
+    )
+    # /paid books what is left to pay, 444.72 RUB, converted whole: 4.43 EUR.
+    await book(
+        uow, T1, "order:ABC123", "invoice paid", order.total - half, Account.CASH, Account.RECEIVABLE, fx_rate="100.50"
+    )
+    balances = _balances(uow)
+    assert balances[Account.RECEIVABLE] == 0 and balances[Account.CASH] == 443
+    assert balances[Account.SALES_RETURNS] == 442  # the credit note: 8.85 owed before, 4.43 after
