@@ -37,7 +37,7 @@ from domain.usecases.pickup import hand_over
 from handlers.callbacks import DocumentCb, PackBoxCb, PackBoxPageCb, PackWeightCb, button
 from handlers.context import ShopSettings
 from handlers.output.documents import packing_slip, parcel_label, shipping_label
-from handlers.scanning import Scan, code_in_photo, parse_scan
+from handlers.scanning import Scan, code_in_photo, parse_scan, typed_grams
 from handlers.views.labels import label
 from handlers.views.markup import packed
 from handlers.views.pager import pager
@@ -209,10 +209,10 @@ async def estimate_used(
 
 @router.message(StateFilter(Packing.weight), F.text, ~F.text.startswith("/"))
 async def weight_typed(message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext) -> None:
-    text = (message.text or "").strip().removesuffix("g").strip()
-    if not text.isdecimal():
+    grams = typed_grams(message.text or "")
+    if grams is None:
         raise BadWeight(maximum=MAX_PACKAGE_WEIGHT_G)
-    await _finish_packing(message, _who(message), int(text), uow, clock, renderer, state)
+    await _finish_packing(message, _who(message), grams, uow, clock, renderer, state)
 
 
 def _customer_language(papers: OrderPaperwork, i18n: I18n) -> str:

@@ -1,9 +1,11 @@
 """Scans for picking and packing alike: typed as ``CODE`` or ``CODE QTY`` (a SKU or barcode,
-then how many units of it), or a photo of the barcode."""
+then how many units of it), or a photo of the barcode; and a parcel's weight as typed."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from aiogram import Bot
 from aiogram.types import Message
@@ -40,3 +42,26 @@ async def code_in_photo(bot: Bot, message: Message) -> str | None:
     if code is None:
         await message.answer(_("No barcode found in the photo. Try again closer, or type the code."))
     return code
+
+
+# A weight as the scale's reader types it, and as the bot writes weights back: grams ("1250",
+# "1 250 г", "1,250 g") or kilograms ("1,25 кг", "1.25 kg").
+_WEIGHT = re.compile(
+    r"(?P<number>\d{1,3}(?:[ \u00a0\u202f,]\d{3})+|\d+(?:[.,]\d+)?)\s*(?P<unit>g|gr|г|гр|kg|кг)?\.?",
+    re.IGNORECASE,
+)
+
+
+def typed_grams(text: str) -> int | None:
+    """Whole grams, or ``None`` for anything else (a fraction of a gram, a word)."""
+    found = _WEIGHT.fullmatch(text.strip())
+    if found is None:
+        return None
+    number = re.sub(r"[ \u00a0\u202f]", "", found["number"])
+    if (found["unit"] or "g").lower() in ("kg", "кг"):
+        grams = Decimal(number.replace(",", ".")) * 1000  # "1,250 кг": a decimal comma (no parcel weighs a tonne)
+    elif re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", number):
+        grams = Decimal(number.replace(",", ""))
+    else:
+        return None
+    return int(grams) if grams == grams.to_integral_value() else None

@@ -156,3 +156,24 @@ async def test_order_history_and_stock_movements_name_the_staff_who_acted(shop: 
     await manager.send("/move 85123A 1 B-06-06-3 A-01-02-1 LON")
     movements = (await manager.send("/stock 85123A")).last.text
     assert "перемещение B-06-06-3 → A-01-02-1 · Мария" in movements and "staff:" not in movements
+
+
+async def test_a_russian_packer_types_the_weight_as_the_bot_writes_it(shop: RunningBot) -> None:
+    """«1 250 г» (grouped, the Cyrillic unit, as the bot shows weights) and «1,25 кг» were
+    refused as not a whole number of grams."""
+    for customer_id, typed in ((418, "1\xa0250 г"), (419, "1,25 кг")):
+        code = await russian_order(shop, customer_id, {"85123A": 1})
+        await picked(shop, code)
+        packer = await hire(shop, customer_id + 100, "Ольга", "packer", "LON", language="ru")
+        await packer.send(f"/pack {code}")
+        await packer.press((await packer.send("85123A")).last, "Как предложено")
+        packed = await packer.send(typed)
+        assert packed.last.text.startswith(f"📦 Заказ {code} упакован: S 1\xa0250 г"), packed.last.text
+    code = await russian_order(shop, 420, {"85123A": 1})
+    await picked(shop, code)
+    packer = await hire(shop, 520, "Ольга", "packer", "LON", language="ru")
+    await packer.send(f"/pack {code}")
+    await packer.press((await packer.send("85123A")).last, "Как предложено")
+    for wrong in ("тяжёлая", "0 г", "1,5 г", "200 кг"):
+        assert (await packer.send(wrong)).last.text == "Вес — целое число граммов от 1 до 100000."
+    assert await status(shop, code) == "picked"
