@@ -393,6 +393,13 @@ async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "export" and args.end <= args.start:  # else an empty file, as if nothing was booked
+        print(
+            f"ordergram export: --to {args.end} must be after --from {args.start} (the days from --from up to, "
+            "not including, --to)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         configure_logging(args.command)  # LOG_LEVEL, LOG_FORMAT; secrets redacted (bot.logs)
         if args.command == "demo":

@@ -268,6 +268,13 @@ def test_the_journal_exports_as_csv_and_bad_dates_are_refused(tmp_path: Path, or
     assert later.stdout.splitlines() == ["entry,date,source,memo,account,debit,credit,currency"]
     bad = ordergram("export", "journal", "--from", "yesterday", "--to", "2027-01-01", env=env)
     assert bad.returncode == 2 and "--from" in bad.stderr
+    for start, end in (("2026-12-01", "2026-11-01"), ("2026-11-20", "2026-11-20")):  # gave a header alone, exit 0
+        swapped = ordergram("export", "journal", "--from", start, "--to", end, env=env)
+        assert (swapped.returncode, swapped.stdout) == (2, "")
+        assert swapped.stderr == (
+            f"ordergram export: --to {end} must be after --from {start} (the days from --from up to, not including, "
+            "--to)\n"
+        )
 
 
 def test_the_journal_export_takes_days_and_times_of_the_shop_s_time_zone(tmp_path: Path, ordergram) -> None:
