@@ -81,7 +81,9 @@ class SqlReturns:
         ids = [r.id for r in rows]
         swap = aliased(m.ProductRow)
         found = await self.s.execute(
-            select(rl, ol.sku, ol.name, ol.unit_price_minor, swap.sku)
+            # A unit sent in exchange is worth the list price it stands at, not its price on the
+            # replacement (nothing, or the swap's difference): as staff see it and write it off.
+            select(rl, ol.sku, ol.name, func.coalesce(ol.list_price_minor, ol.unit_price_minor), swap.sku)
             .join(ol, ol.id == rl.order_line_id)
             .outerjoin(swap, swap.id == rl.swap_product_id)
             .where(rl.return_id.in_(ids))

@@ -303,3 +303,37 @@ async def test_an_exchange_s_difference_owed_back_is_confirmed_paid_back_as_a_re
     assert debit == credit
     await shop.runtime.notifier.drain()
     assert "We have paid back £10.00." in shop.server.chat_messages(965)[-1].text
+
+
+async def test_a_replacement_unit_written_off_is_recorded_at_what_it_stands_at_not_at_its_free_price(
+    shop: RunningBot,
+) -> None:
+    """A replacement's line costs nothing on the replacement: written off when it came back
+    damaged, its value was recorded as £0.00 and its return showed £0.00."""
+    await shoes_on_sale(shop)
+    code = await delivered(shop, 966, {"SHOE-L": 1})
+    large = (await lines_of(shop, code))["SHOE-L"][0]
+    first = await exchanged(shop, 966, code, {large: None})
+    again = (await lines_of(shop, first))[large][0]
+    uow, clock = shop.runtime.uow, shop.runtime.clock
+    customer_id = int(await scalar(shop, select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == 966)))
+    request = await request_return(
+        uow(),
+        clock,
+        customer_id=customer_id,
+        code=first,
+        kind=ReturnKind.REFUND,
+        reason=ReturnReason.DAMAGED,
+        method=ReturnMethod.DROP_OFF,
+        quantities={again: 1},
+        window_days=14,
+    )
+    rma = request.rma_code
+    await decide_return(uow(), clock, staff_id=ADMIN, rma=rma, approve=True)
+    await mark_received(uow(), clock, staff_id=ADMIN, rma=rma)
+    shown = await SandboxUser(shop.server, ADMIN, "Ada").send(f"/rma {rma}")
+    assert "× 1 — £15.00" in shown.last.text
+    await inspect_line(uow(), clock, staff_id=ADMIN, rma=rma, line_id=request.lines[0].id or 0, restock=False)
+    await resolve_return(uow(), clock, staff_id=ADMIN, rma=rma)
+    assert await money(shop, first) == [("write_off", 1500), ("refund_owed", 1500)]  # no shipping: it was free
+    assert await balanced(shop)

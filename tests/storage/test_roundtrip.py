@@ -19,6 +19,7 @@ from domain.fx import FxRate
 from domain.money import Money
 from domain.orders import HistoryEntry, Order, OrderLine, OrderStatus
 from domain.ports import SystemClock
+from domain.returns import ReturnKind, ReturnLine, ReturnMethod, ReturnReason, ReturnRequest
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from domain.usecases.orders import transition_order
 from domain.warehouse import Warehouse
@@ -173,6 +174,39 @@ async def test_an_edited_line_sent_in_exchange_keeps_what_its_units_left_were_pa
         again = await uow.orders.get_by_code("BCDFGHJK")
     assert again is not None
     assert [(x.quantity, x.paid_minor, x.list_price_minor) for x in again.lines] == [(1, 334, 450)]
+
+
+async def test_a_returned_unit_sent_in_exchange_is_worth_its_list_price_not_its_free_one(engine: AsyncEngine) -> None:
+    uow = uow_for(engine)
+    async with uow:
+        customer = await uow.customers.add(Customer(telegram_id=1, first_name="A", created_at=NOW))
+        product = await uow.products.upsert(Product(sku="S", name="N", category="C", prices={"EUR": Money(450, "EUR")}))
+        sent = OrderLine(product.id or 0, "S", "N", 1, Money(0, "EUR"), paid_minor=400, list_price_minor=450)
+        order = Order.place(
+            code="BCDFGHJK", customer_id=customer.id or 0, currency="EUR", lines=[sent], now=NOW, actor="staff:1"
+        )
+        await uow.orders.add(order)
+        await uow.commit()
+    async with uow:
+        placed = await uow.orders.get_by_code("BCDFGHJK")
+        assert placed is not None
+        line = placed.lines[0]
+        back = ReturnLine(line.id or 0, line.product_id, "S", "N", 1, line.unit_price)
+        request = ReturnRequest(
+            "RBCDFGHJ",
+            order.id or 0,
+            customer.id or 0,
+            ReturnKind.REFUND,
+            ReturnReason.DAMAGED,
+            ReturnMethod.DROP_OFF,
+            [back],
+            NOW,
+        )
+        await uow.returns.add(request, NOW)
+        await uow.commit()
+    async with uow:
+        loaded = await uow.returns.get_by_code("RBCDFGHJ")
+    assert loaded is not None and [x.unit_price for x in loaded.lines] == [Money(450, "EUR")]
 
 
 async def test_a_failed_import_leaves_the_database_untouched(engine: AsyncEngine, clock: FakeClock) -> None:
