@@ -151,22 +151,30 @@ async def test_order_round_trip_with_history_and_compare_and_set(engine: AsyncEn
             await uow.orders.record_transition(stale, entry)
 
 
-async def test_an_edited_line_sent_in_exchange_keeps_what_its_units_left_were_paid(engine: AsyncEngine) -> None:
-    """``save_edit`` wrote a kept line's quantity and discount but not ``paid_minor``: a
-    replacement lowered from 3 units to 1 still said all 3 were paid, and refunded them."""
-    uow = uow_for(engine)
+async def _replacement(uow: SqlUnitOfWork, units: int, paid: int) -> Order:
+    """A replacement's order of ``units`` sent in exchange (free, paid ``paid`` in all, at a list
+    price of €4.50), as stored."""
     async with uow:
         customer = await uow.customers.add(Customer(telegram_id=1, first_name="A", created_at=NOW))
         product = await uow.products.upsert(Product(sku="S", name="N", category="C", prices={"EUR": Money(450, "EUR")}))
-        sent = OrderLine(product.id or 0, "S", "N", 3, Money(0, "EUR"), paid_minor=1000, list_price_minor=450)
+        sent = OrderLine(product.id or 0, "S", "N", units, Money(0, "EUR"), paid_minor=paid, list_price_minor=450)
         order = Order.place(
             code="BCDFGHJK", customer_id=customer.id or 0, currency="EUR", lines=[sent], now=NOW, actor="staff:1"
         )
         await uow.orders.add(order)
         await uow.commit()
     async with uow:
-        loaded = await uow.orders.get_by_code("BCDFGHJK")
-        assert loaded is not None
+        placed = await uow.orders.get_by_code("BCDFGHJK")
+    assert placed is not None
+    return placed
+
+
+async def test_an_edited_line_sent_in_exchange_keeps_what_its_units_left_were_paid(engine: AsyncEngine) -> None:
+    """``save_edit`` wrote a kept line's quantity and discount but not ``paid_minor``: a
+    replacement lowered from 3 units to 1 still said all 3 were paid, and refunded them."""
+    uow = uow_for(engine)
+    loaded = await _replacement(uow, 3, 1000)
+    async with uow:
         loaded.lines = [replace(loaded.lines[0], quantity=1, paid_minor=334)]
         await uow.orders.save_edit(loaded, HistoryEntry(NOW, "staff:1", loaded.status, loaded.status, "edited"))
         await uow.commit()
@@ -178,30 +186,12 @@ async def test_an_edited_line_sent_in_exchange_keeps_what_its_units_left_were_pa
 
 async def test_a_returned_unit_sent_in_exchange_is_worth_its_list_price_not_its_free_one(engine: AsyncEngine) -> None:
     uow = uow_for(engine)
+    placed = await _replacement(uow, 1, 400)
+    line = placed.lines[0]
+    back = ReturnLine(line.id or 0, line.product_id, "S", "N", 1, line.unit_price)
+    kind, reason, method = ReturnKind.REFUND, ReturnReason.DAMAGED, ReturnMethod.DROP_OFF
+    request = ReturnRequest("RBCDFGHJ", placed.id or 0, placed.customer_id, kind, reason, method, [back], NOW)
     async with uow:
-        customer = await uow.customers.add(Customer(telegram_id=1, first_name="A", created_at=NOW))
-        product = await uow.products.upsert(Product(sku="S", name="N", category="C", prices={"EUR": Money(450, "EUR")}))
-        sent = OrderLine(product.id or 0, "S", "N", 1, Money(0, "EUR"), paid_minor=400, list_price_minor=450)
-        order = Order.place(
-            code="BCDFGHJK", customer_id=customer.id or 0, currency="EUR", lines=[sent], now=NOW, actor="staff:1"
-        )
-        await uow.orders.add(order)
-        await uow.commit()
-    async with uow:
-        placed = await uow.orders.get_by_code("BCDFGHJK")
-        assert placed is not None
-        line = placed.lines[0]
-        back = ReturnLine(line.id or 0, line.product_id, "S", "N", 1, line.unit_price)
-        request = ReturnRequest(
-            "RBCDFGHJ",
-            order.id or 0,
-            customer.id or 0,
-            ReturnKind.REFUND,
-            ReturnReason.DAMAGED,
-            ReturnMethod.DROP_OFF,
-            [back],
-            NOW,
-        )
         await uow.returns.add(request, NOW)
         await uow.commit()
     async with uow:
