@@ -22,6 +22,8 @@ from domain.replenishment import ProductClass, ServiceLevels
 from domain.usecases.checkout import CheckoutPolicy
 
 PUBLIC_BOT_API = "https://api.telegram.org"
+# What ``ordergram serve`` answers beside the webhook: the intake API, the Mini App, the probes.
+TAKEN_PATHS = ("/api", "/app", "/healthz", "/readyz", "/metrics")
 
 
 class ConfigError(Exception):
@@ -203,6 +205,11 @@ class Settings(LogSettings):
     def _webhook_url(cls, value: str | None) -> str | None:
         if value and not value.startswith(("https://", "http://")):
             raise ValueError(f"{value!r} must be an https:// URL")
+        # serve answers these paths itself on the webhook's server: under /api/v1 every POST
+        # without an API key (Telegram's updates) was a 401, so no update was ever handled.
+        path = urlsplit(value or "").path.rstrip("/")
+        if any(path == taken or path.startswith(taken + "/") for taken in TAKEN_PATHS):
+            raise ValueError(f"{value!r}: {path} is served by Ordergram itself; choose another path, e.g. /telegram")
         return value or None
 
     @field_validator("webapp_url")

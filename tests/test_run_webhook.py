@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import derived_webhook_secret, start_webhook
+from bot.config import ConfigError, load_settings
 from bot.harness import running_bot
 from sandbox import SandboxServer, SandboxUser
 from storage import models as m
@@ -173,3 +174,12 @@ async def test_a_webhook_update_is_recorded_before_its_200_and_remembered_after_
         if second.returncode is None:
             second.kill()
         await server.stop()
+
+
+def test_a_webhook_url_on_a_path_ordergram_serves_itself_stops_start_up() -> None:
+    """WEBHOOK_URL=https://shop.example/api/v1/telegram put the webhook behind the intake API's
+    key check: every update Telegram sent was a 401, and none was handled. Said at start-up."""
+    for path in ("/api/v1/telegram", "/app/hook", "/metrics", "/api"):
+        with pytest.raises(ConfigError, match=rf"WEBHOOK_URL: .*{path} is served by Ordergram itself"):
+            load_settings(bot_token="1:x", webhook_url=f"https://shop.example{path}")
+    assert load_settings(bot_token="1:x", webhook_url="https://shop.example/apiary/hook").webhook_path == "/apiary/hook"
