@@ -444,6 +444,13 @@ def _run_bot(settings: Settings, *, with_api: bool) -> int:
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
     settings.require_token()
+    if settings.health_port == settings.webhook_port and (with_api or settings.webhook_url):
+        # Else the probes' listener takes the port first and the server is refused it, as if
+        # another program held it.
+        raise ConfigError(
+            f"HEALTH_PORT: {settings.health_port} is WEBHOOK_PORT too; give it another port, or unset it "
+            "(serve answers /healthz, /readyz and /metrics on WEBHOOK_PORT)"
+        )
     try:
         asyncio.run(_run(settings, with_api=with_api))
     except TelegramUnauthorizedError:

@@ -115,6 +115,20 @@ def test_bad_configuration_stops_with_one_line_naming_the_variable(
     assert "Traceback" not in result.stderr
 
 
+def test_serve_refuses_a_health_port_that_is_its_own_port_naming_it(tmp_path: Path, ordergram) -> None:
+    """The probes' listener took the port first, and serve was then refused it as if another
+    program held it (the line named WEBHOOK_PORT, the one that was right)."""
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}", "BOT_TOKEN": "1:x"}
+    assert ordergram("migrate", env=env).returncode == 0
+    for port in ("8080", "9000"):
+        result = ordergram("serve", env={**env, "HEALTH_PORT": port, "WEBHOOK_PORT": port})
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr.splitlines()[1:] == [
+            f"configuration error: HEALTH_PORT: {port} is WEBHOOK_PORT too; give it another port, or unset it "
+            "(serve answers /healthz, /readyz and /metrics on WEBHOOK_PORT)"
+        ]
+
+
 def test_settings_parse_admin_ids_and_normalise_currency() -> None:
     settings = load_settings(admin_ids="1, 2;3", default_currency="gbp", bot_token="1:x")
     assert settings.admin_ids == (1, 2, 3) and settings.default_currency == "GBP"
