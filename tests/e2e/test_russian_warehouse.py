@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.harness import RunningBot
+from domain.usecases.purchasing import reorder_scan
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
@@ -177,3 +178,14 @@ async def test_a_russian_packer_types_the_weight_as_the_bot_writes_it(shop: Runn
     for wrong in ("тяжёлая", "0 г", "1,5 г", "200 кг"):
         assert (await packer.send(wrong)).last.text == "Вес — целое число граммов от 1 до 100000."
     assert await status(shop, code) == "picked"
+
+
+async def test_a_purchase_order_reads_its_unit_costs_in_russian(shop: RunningBot) -> None:
+    """«84077 × 42 @ 0,25 £»: the «@» is English shorthand; and «ожидается …» stood alone."""
+    drafted = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=-100500)
+    manager = await hire(shop, 421, "Мария", "manager", "MAN", language="ru")
+    draft = (await manager.send(f"/po {drafted[0].id}")).last
+    assert "• 84077 × 42 по 0,25\xa0£" in draft.text.splitlines() and "• 22616 × 30 по 0,40\xa0£" in draft.text
+    await manager.press(draft, "Утвердить")
+    shown = (await manager.send(f"/po {drafted[0].id}")).last.text.splitlines()
+    assert "Итого: 22,50\xa0£ · ожидается 30 нояб. 2026\u202fг." in shown
