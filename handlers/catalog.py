@@ -142,12 +142,12 @@ def card_keyboard(
             _press("➖", CartChange, pid, held, terms.down(held), "card"),
             button(_("🛒 %(count)s in cart") % {"count": held}, CartView()),
         ]
-        if (card.available > 0 or card.backorder is not None) and card.price is not None:
+        if (card.available > 0 or card.can_wait) and card.price is not None:
             row.append(_press("➕", CartChange, pid, held, terms.up(held), "card"))
         rows.append(row)
     elif card.in_stock and card.price is not None:
         rows.append([_press(_("🛒 Add to cart"), CartChange, pid, 0, card.terms.first, "card")])
-    elif card.backorder is not None and card.price is not None:
+    elif card.backorder is not None and card.can_wait and card.price is not None:
         label = _("🗓 Preorder") if card.backorder.preorder else _("🛒 Order now, ships when it arrives")
         rows.append([_press(label, CartChange, pid, 0, card.terms.first, "card")])
     elif card.can_notify:

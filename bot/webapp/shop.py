@@ -101,7 +101,7 @@ def _card(card: ProductCard) -> dict[str, Any]:
         "can_notify": card.can_notify,
         # What adding does when none is in stock, named as the chat's button names it.
         "waits": None
-        if card.in_stock or card.backorder is None
+        if card.in_stock or card.backorder is None or not card.can_wait
         else "preorder"
         if card.backorder.preorder
         else "backorder",
@@ -140,7 +140,7 @@ def _stock_text(card: ProductCard) -> str:
         return _("Discontinued: this product can no longer be ordered.")
     if card.price is None:
         return _("Not for sale in %(currency)s at the moment.") % {"currency": card.currency}
-    if not card.in_stock and card.backorder is not None:
+    if not card.in_stock and card.backorder is not None and card.can_wait:
         offer = card.backorder
         if offer.preorder and offer.release_date:
             said = _("Preorder: released on %(date)s.") % {"date": format_day(offer.release_date)}

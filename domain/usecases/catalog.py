@@ -47,18 +47,22 @@ class ProductCard:
         return 0 < self.available <= LOW_STOCK_THRESHOLD
 
     @property
+    def can_wait(self) -> bool:
+        """More may be ordered to wait for stock: a backorder or preorder with room left (its
+        limit taken, the cart refuses more, so nothing offers it)."""
+        return self.backorder is not None and self.backorder.room != 0
+
+    @property
     def can_add(self) -> bool:
         """Offered to the cart: on sale, priced, in stock or to wait for stock (backorder, preorder)."""
-        return self.product.orderable and self.price is not None and (self.in_stock or self.backorder is not None)
+        return self.product.orderable and self.price is not None and (self.in_stock or self.can_wait)
 
     @property
     def can_notify(self) -> bool:
         """Offered a back-in-stock note instead: on sale and priced, none to be had, and the
         customer's cart does not hold the last of it."""
         return (
-            self.product.orderable
-            and self.price is not None
-            and not (self.in_stock or self.backorder is not None or self.in_cart)
+            self.product.orderable and self.price is not None and not (self.in_stock or self.can_wait or self.in_cart)
         )
 
 

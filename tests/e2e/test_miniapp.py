@@ -657,3 +657,31 @@ async def test_a_business_customer_checks_out_on_invoice_in_the_storefront_and_a
             rows = (await session.scalars(select(m.OrderRow))).all()
         assert [(r.code, r.payment_method, r.status) for r in rows] == [(code, "invoice", "allocated")]
     assert rows[0].invoice_due is not None  # on the account's 30 days, as a chat checkout would be
+
+
+async def test_a_preorder_whose_limit_is_taken_is_not_offered_on_the_chat_card_nor_in_the_storefront(
+    shop: RunningBot,
+) -> None:
+    """Both offered "🗓 Preorder" once the limit's last unit was preordered, and the cart then
+    refused it ("only 0 more can be preordered now")."""
+    from domain.catalog import Product
+    from domain.money import Money
+
+    uow = shop.runtime.uow()
+    async with uow:
+        await uow.products.upsert(Product("MOON-2", "Moon Lamp", "Night Sky", {"GBP": Money(2500, "GBP")}))
+        await uow.commit()
+    await (await hire(shop, 90, "Mia", "manager")).send("/backorder MOON-2 preorder 2026-12-20 1")
+    bob = SandboxUser(shop.server, 93, "Bob")
+    await add_to_cart(bob, "MOON-2", 1)
+    await place_cod_order(bob, pickup=True)  # the one unit the preorder takes
+    card = (await SandboxUser(shop.server, CUSTOMER, "Ann").send("/start p_MOON-2")).last
+    assert "🗓 Preorder" not in card.button_texts() and "Out of stock" in card.text
+    headers = tma(shop, CUSTOMER)
+    async with miniapp(shop) as client:
+        found = (await (await client.get("/app/api/shop/products", params={"q": "MOON-2"}, headers=headers)).json())[
+            "products"
+        ][0]
+        page = await (await client.get(f"/app/api/shop/products/{found['id']}", headers=headers)).json()
+    for shown in (found, page):
+        assert (shown["can_add"], shown["waits"], shown["stock_text"]) == (False, None, "Out of stock")
