@@ -101,3 +101,13 @@ async def find_customer(
     if found is None and email:
         found = await uow.customers.get_by_email(email)
     return found
+
+
+async def fill_contacts(uow: UnitOfWork, customer: Customer, *, phone: str | None, email: str | None) -> None:
+    """The phone and email ``find_customer``'s match lacked, unless another customer has it:
+    matched by Telegram id with someone else's email, two customers would share it, and the
+    next match by that email would pick one of them."""
+    if not customer.phone and phone and await uow.customers.get_by_phone(phone) is None:
+        customer.phone = phone
+    if not customer.email and email and await uow.customers.get_by_email(email) is None:
+        customer.email = email

@@ -32,7 +32,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.shipping import CarrierRate
 from domain.stock_counts import BinCount, CountsRefused
 from domain.usecases.backorders import fill_backorders, import_terms
-from domain.usecases.customers import find_customer
+from domain.usecases.customers import fill_contacts, find_customer
 from domain.variants import check_family_category, check_variants
 from domain.warehouse import DEFAULT_BIN, normal_bin
 from domain.weeks import week_start
@@ -432,7 +432,7 @@ async def import_customers(uow: UnitOfWork, clock: Clock, text: str) -> ImportRe
                 created += 1
             else:
                 before = (found.phone, found.email, found.is_business, found.payment_terms_days, found.credit_limit)
-                found.phone, found.email = found.phone or row.phone, found.email or row.email
+                await fill_contacts(uow, found, phone=row.phone, email=row.email)
                 after = (found.phone, found.email, row.business, row.payment_terms_days, row.credit_limit)
                 same += before == after
             found.is_business = row.business

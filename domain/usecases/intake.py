@@ -43,7 +43,7 @@ from domain.usecases.checkout import (
     route_or_explain,
     unique_order_code,
 )
-from domain.usecases.customers import find_customer
+from domain.usecases.customers import fill_contacts, find_customer
 from domain.usecases.dispatch import CarrierEvent, carrier_event
 from domain.usecases.fx import shop_rates
 from domain.usecases.inventory import receive_goods
@@ -266,8 +266,7 @@ async def _customer(uow: UnitOfWork, given: ApiCustomer, now: datetime, key: Api
         new = Customer(given.telegram_id, first, last or None, phone=phone, email=email, created_at=now)
         _business_terms(new, given, key, uow.base_currency)
         return await uow.customers.add(new)
-    found.phone = found.phone or phone
-    found.email = found.email or email
+    await fill_contacts(uow, found, phone=phone, email=email)
     _business_terms(found, given, key, uow.base_currency)
     await uow.customers.update(found)
     return found

@@ -173,3 +173,27 @@ async def test_a_phone_written_with_the_trunk_zero_is_the_same_customer(
     digits = {**ORDER, "customer": {"name": "Wendy Web", "phone": "+4٤7700900123"}}  # an Arabic-Indic four
     refused = await client.post("/api/v1/orders", json=digits, headers={"Idempotency-Key": "phone-x"})
     assert (refused.status, (await refused.json())["field"]) == (422, "customer.phone")
+
+
+async def test_an_order_naming_one_customer_by_telegram_id_does_not_give_them_anothers_email(
+    client: Client, shop_on_each_engine: RunningBot
+) -> None:
+    """Matched by Telegram id, a customer without an email took the order's, though another
+    customer had it: two customers shared one email, and the next order by it went to either."""
+    people = [
+        {"name": "Tom Telegram", "telegram_id": 601},
+        {"name": "Eve Email", "email": "eve@example.com", "phone": "+44 7700 900456"},
+        {"name": "Tom Telegram", "telegram_id": 601, "email": "eve@example.com", "phone": "+44 7700 900456"},
+        {"name": "Tom Telegram", "telegram_id": 601, "email": "tom@example.com"},
+    ]
+    for i, customer in enumerate(people):
+        body = {**ORDER, "customer": customer}
+        placed = await client.post("/api/v1/orders", json=body, headers={"Idempotency-Key": f"who-{i}"})
+        assert placed.status == 201, await placed.text()
+    async with shop_on_each_engine.runtime.sessions() as session:
+        rows = (
+            await session.execute(select(m.CustomerRow.telegram_id, m.CustomerRow.email, m.CustomerRow.phone))
+        ).all()
+    assert sorted(rows, key=str) == sorted(
+        [(601, "tom@example.com", None), (None, "eve@example.com", "+447700900456")], key=str
+    )
