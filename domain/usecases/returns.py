@@ -493,6 +493,23 @@ async def _paid(uow: UnitOfWork, order: Order, line: OrderLine, depth: int = 0) 
     return _Paid(before.price + line.unit_price - owed, (unit + line.unit_price - owed) * line.quantity)
 
 
+async def _bought(uow: UnitOfWork, order: Order, line: OrderLine) -> int:
+    """How many units the line a replacement's ``line`` was sent for was bought as, on the first
+    order of the chain: the quantity break its price was reached at (a replacement's line may be
+    fewer units than were bought)."""
+    quantity = line.quantity
+    for _ in range(MAX_REPLACEMENTS):
+        if "REPLACEMENT" not in order.flags or line.replaces_line_id is None:
+            break
+        made = [r for r in await uow.returns.for_customer(order.customer_id) if r.replacement_order_id == order.id]
+        origin = await uow.orders.get_by_id(made[0].order_id) if made else None
+        replaced = next((x for x in origin.lines if x.id == line.replaces_line_id), None) if origin else None
+        if origin is None or replaced is None:
+            break
+        order, line, quantity = origin, replaced, replaced.quantity
+    return quantity
+
+
 async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnRequest) -> tuple[list[OrderLine], Money]:
     """The replacement's lines: the same goods at no charge, or for a size swap the other
     variant charged at what its price on the customer's price list is above the returned one's;
@@ -542,7 +559,7 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
             raise NotASwap(sku=line.sku)
         # At the quantity break the replaced line was bought at, as its own price was.
         item = prices.item(wanted.sku, wanted.parent_code, wanted.category_id)
-        price = prices.price(item, base, replaced.quantity).unit
+        price = prices.price(item, base, await _bought(uow, order, replaced)).unit
         difference = price - paid.price  # per unit, at list prices
         charged = difference if difference.amount > 0 else difference * 0
         # Owed back at most what the units were paid: on a deep discount the list prices' gap

@@ -114,3 +114,21 @@ async def refunds_owed_in_pounds(shop: RunningBot) -> int:
     line = m.JournalLineRow
     owed = select(func.sum(line.credit_minor - line.debit_minor)).where(line.account == Account.REFUNDS_PAYABLE.value)
     return int(await scalar(shop, owed) or 0)
+
+
+async def test_a_swap_of_a_replacement_is_priced_at_the_break_the_first_order_s_line_was_bought_at(
+    shop: RunningBot,
+) -> None:
+    """Two XL at their list's £14.00 from 2: one swapped to L (£3.00 back), then that L, a line
+    of one unit on the replacement, swapped back to XL is charged the £3.00, not the £9.00 up to
+    the XL's single-unit retail price."""
+    await wholesale_customer(shop, 974)
+    code = await delivered(shop, 974, {"SHOE-XL": 2})
+    xl = (await lines_of(shop, code))["SHOE-XL"][0]
+    first = await exchanged(shop, 974, code, {xl: "SHOE-L"})
+    assert await money(shop, code) == [("refund_owed", 300)]
+    large = (await lines_of(shop, first))[xl][0]
+    second = await exchanged(shop, 974, first, {large: "SHOE-XL"})
+    made = await lines_of(shop, second)
+    assert made[large][1:] == ("SHOE-XL", 300, 1200)  # paid £12.00 (£2.00 off the XL), £3.00 back, £3.00 again
+    assert await money(shop, first) == [] and await balanced(shop)
