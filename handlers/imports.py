@@ -17,6 +17,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.usecases.import_files import KINDS, import_file
 from domain.usecases.imports import HISTORY_WEEKS, ImportReport
 from handlers.errors import domain_message
+from handlers.views.labels import label
 from handlers.views.rendering import fill, format_day, format_number
 
 router = Router(name=__name__)
@@ -91,7 +92,7 @@ def _rejection(name: str, rejected: ImportRejected) -> str:
 def summary(kind: str, report: ImportReport) -> str:
     """What the file did, in the reader's language: created, updated, unchanged, skipped."""
     text = _("{kind}: {created} created, {updated} updated, {unchanged} unchanged.").format(
-        kind=kind, created=report.created, updated=report.updated, unchanged=report.unchanged
+        kind=label("import_kind", kind), created=report.created, updated=report.updated, unchanged=report.unchanged
     )
     if report.skipped and report.skipped_before is not None:
         text += " " + ngettext(

@@ -117,6 +117,19 @@ LABELS: dict[str, dict[str, str]] = {
         "5000 Cost of goods sold": N_("5000 Cost of goods sold"),
         "5100 Inventory write-offs": N_("5100 Inventory write-offs"),
     },
+    # A file's kind as /import takes it (the code stays: it is what is typed).
+    "import_kind": {
+        "warehouses": N_("warehouses"),
+        "products": N_("products"),
+        "stock": N_("stock"),
+        "carriers": N_("carriers"),
+        "boxes": N_("boxes"),
+        "suppliers": N_("suppliers"),
+        "reorder": N_("reorder"),
+        "demand": N_("demand"),
+        "customers": N_("customers"),
+        "prices": N_("prices"),
+    },
     "forecast_method": {
         "ses": N_("simple exponential smoothing"),
         "holt": N_("Holt, damped trend"),

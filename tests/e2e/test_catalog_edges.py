@@ -310,18 +310,19 @@ async def test_a_products_file_putting_a_product_back_on_sale_with_stock_tells_t
     hidden = b"sku,name,category,price,currency,parent,options,status\n"
     row = b"TEE-XL-NVY,Organic cotton T-shirt,Clothing,13.00,GBP,TEE,Size=XL;Colour=Navy,"
     reply = await masha.send_document(hidden + row + b"hidden\n", "products.csv", caption="/import products")
-    assert reply.last.text == "products: создано 0, изменено 1, без изменений 0."  # still off sale: nobody told
+    # Still off sale: nobody told.
+    assert reply.last.text == "Товары (products): создано 0, изменено 1, без изменений 0."
     await shop.runtime.notifier.drain()
     assert tess.messages()[tess_before:] == [] and ivan.messages()[ivan_before:] == []
     reply = await masha.send_document(hidden + row + b"active\n", "products.csv", caption="/import products")
-    assert reply.last.text == "products: создано 0, изменено 1, без изменений 0."
+    assert reply.last.text == "Товары (products): создано 0, изменено 1, без изменений 0."
     await shop.runtime.notifier.drain()
     _told_once_each(ivan, tess, tess_before, ivan_before)
     asked = select(m.StockSubscriptionRow.notified_at).join(m.ProductRow).where(m.ProductRow.sku == "TEE-XL-NVY")
     async with shop.runtime.sessions() as session:
         assert [at is not None for at in (await session.scalars(asked)).all()] == [True, True]
     again = await masha.send_document(hidden + row + b"active\n", "products.csv", caption="/import products")
-    assert again.last.text == "products: создано 0, изменено 0, без изменений 1."
+    assert again.last.text == "Товары (products): создано 0, изменено 0, без изменений 1."
     await shop.runtime.notifier.drain()
     assert len(ivan.messages()[ivan_before:]) == len(tess.messages()[tess_before:]) == 1  # told once
 

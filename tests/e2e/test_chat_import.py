@@ -40,7 +40,9 @@ async def test_a_windows_1251_file_is_read_and_named_and_bad_rows_come_back_in_r
     reply = await olga.send_document(
         (SHEETS / "products-cp1251.csv").read_bytes(), "товары.csv", caption="/import products"
     )
-    assert reply.last.text == "products: создано 2, изменено 0, без изменений 0. Прочитан в кодировке Windows-1251."
+    assert reply.last.text == (
+        "Товары (products): создано 2, изменено 0, без изменений 0. Прочитан в кодировке Windows-1251."
+    )
     bad = "sku;warehouse;bin;quantity\r\nRU-1;MSK;;5\r\nNOPE;LON;;x\r\n".encode("utf-8-sig")
     reply = await olga.send_document(bad, "остатки <1>.csv", caption="/import stock")
     assert reply.last.text.splitlines() == [  # every bad line in one reply, the missing warehouse too

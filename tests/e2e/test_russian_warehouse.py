@@ -189,3 +189,11 @@ async def test_a_purchase_order_reads_its_unit_costs_in_russian(shop: RunningBot
     await manager.press(draft, "Утвердить")
     shown = (await manager.send(f"/po {drafted[0].id}")).last.text.splitlines()
     assert "Итого: 22,50\xa0£ · ожидается 30 нояб. 2026\u202fг." in shown
+
+
+async def test_a_stock_count_file_s_summary_names_its_kind_in_russian(shop: RunningBot) -> None:
+    """It began «stock: создано 0, …»: the file's kind as typed, in English."""
+    manager = await hire(shop, 422, "Мария", "manager", "LON", language="ru")
+    counted = b"sku,warehouse,bin,quantity\n85123A,LON,B-06-06-3,796\n"
+    done = await manager.send_document(counted, "stock.csv", "/import")
+    assert done.last.text == "Остатки (stock): создано 0, изменено 1, без изменений 0."

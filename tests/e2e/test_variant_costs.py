@@ -38,7 +38,7 @@ async def test_a_variant_rows_own_price_and_cost_are_in_its_parent_rows_currency
         done.last.text
         == {
             "en": "products: 4 created, 0 updated, 0 unchanged.",
-            "ru": "products: создано 4, изменено 0, без изменений 0.",
+            "ru": "Товары (products): создано 4, изменено 0, без изменений 0.",
         }[language]
     )
     assert await money(shop) == {
