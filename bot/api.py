@@ -14,10 +14,10 @@ import json
 import logging
 import unicodedata
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from aiohttp import web
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic.json_schema import models_json_schema
 from pydantic_core import PydanticCustomError
 
@@ -68,28 +68,27 @@ M = TypeVar("M", bound=BaseModel)
 # ---- request and response bodies (their JSON Schemas make the OpenAPI document) ----
 
 
-def _storable(text: str) -> str:
-    # A NUL is refused by PostgreSQL in any text column and a lone surrogate ("\\ud800", which
-    # pydantic lets through an optional field) by UTF-8 itself: each was a 500. No name, address
-    # or reference holds a control character; line breaks and tabs are what a web form sends.
-    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r" for c in text):
-        raise PydanticCustomError("unstorable", "no control characters (such as NUL) or lone surrogates")
-    return text
-
-
-Text = Annotated[str, AfterValidator(_storable)]
-
-
 class _Strict(BaseModel):
     # No coercion: "1" is not a quantity, 1.0 is not a count; a client sending either has
     # a bug it should hear about rather than an order it did not mean.
     model_config = ConfigDict(extra="forbid", strict=True)
 
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        # A NUL is refused by PostgreSQL in any text column and a lone surrogate ("\\ud800", which
+        # pydantic lets through an optional field) by UTF-8 itself: each was a 500. No name, address
+        # or reference holds a control character; line breaks and tabs are what a web form sends.
+        # After the field's own checks, on every field (its name is the error's): one rule for all.
+        if isinstance(value, str) and any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r" for c in value):
+            raise PydanticCustomError("unstorable", "no control characters (such as NUL) or lone surrogates")
+        return value
+
 
 class CustomerIn(_Strict):
-    name: Text = Field(min_length=1, max_length=128)
-    phone: Text | None = Field(default=None, max_length=32)
-    email: Text | None = Field(default=None, max_length=254)
+    name: str = Field(min_length=1, max_length=128)
+    phone: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=254)
     telegram_id: int | None = Field(default=None, ge=1, le=2**53)
     business: bool | None = Field(
         default=None,
@@ -107,7 +106,7 @@ class CustomerIn(_Strict):
 
 
 class LineIn(_Strict):
-    sku: Text = Field(min_length=1, max_length=64)
+    sku: str = Field(min_length=1, max_length=64)
     quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY)  # as a chat cart's line: one limit
 
 
@@ -119,13 +118,13 @@ class OrderIn(_Strict):
         description="paid at the channel, cash on delivery, invoice (business customers only), or link: the "
         "customer pays by card through a Telegram payment link (returned as payment_link, and sent to their chat)"
     )
-    address: Text | None = Field(default=None, max_length=500, description="courier delivery to this address…")
+    address: str | None = Field(default=None, max_length=500, description="courier delivery to this address…")
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    pickup_point: Text | None = Field(default=None, max_length=16, description="…or pickup at this warehouse code")
+    pickup_point: str | None = Field(default=None, max_length=16, description="…or pickup at this warehouse code")
     shipping: str = Field(default="0", pattern=r"^\d{1,12}(\.\d{1,4})?$", description="delivery charged, decimal")
-    reference: Text = Field(default="", max_length=64, description="the channel's own order number")
-    promo_code: Text | None = Field(
+    reference: str = Field(default="", max_length=64, description="the channel's own order number")
+    promo_code: str | None = Field(
         default=None,
         max_length=40,
         description="a promo code, as a customer types it (case and spaces do not matter); one that does not "
@@ -134,16 +133,16 @@ class OrderIn(_Strict):
 
 
 class ReceiptIn(_Strict):
-    sku: Text = Field(min_length=1, max_length=64)
-    warehouse: Text = Field(min_length=1, max_length=16)
+    sku: str = Field(min_length=1, max_length=64)
+    warehouse: str = Field(min_length=1, max_length=16)
     quantity: int = Field(ge=1, le=1_000_000)
-    bin: Text | None = Field(default=None, max_length=32)
-    reason: Text = Field(default="receipt", min_length=1, max_length=200)
+    bin: str | None = Field(default=None, max_length=32)
+    reason: str = Field(default="receipt", min_length=1, max_length=200)
 
 
 class ShipmentEventIn(_Strict):
     event: Literal["in_transit", "delivered"]
-    location: Text = Field(default="", max_length=200)
+    location: str = Field(default="", max_length=200)
 
 
 class LineOut(BaseModel):

@@ -79,6 +79,10 @@ async def test_text_no_column_can_store_is_a_problem_naming_its_field(
     assert await _rows(shop_on_each_engine, m.CustomerRow) == 0
     assert await _rows(shop_on_each_engine, m.InventoryMovementRow) == movements
 
+    # The check comes after each field's own: a long optional text still says what its limit is.
+    status, problem = await _post(client, "/api/v1/orders", json.dumps({**ORDER, "address": "x" * 501}), key="long")
+    assert (status, problem["detail"]) == (422, "address: String should have at most 500 characters"), problem
+
     two_lines = {**ORDER, "address": "10 Downing Street\r\nLondon SW1A 2AA"}
     placed = await client.post("/api/v1/orders", json=two_lines, headers={"Idempotency-Key": "two-lines"})
     assert placed.status == 201, await placed.text()
