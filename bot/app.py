@@ -122,7 +122,8 @@ def make_dispatcher(
     storage = dp.storage
     redis = getattr(storage, "redis", None)  # RedisStorage's client, when REDIS_URL is set
     if redis is not None:  # without Redis, the update inbox drops a repeated update (bot.polling)
-        dp.update.outer_middleware(DuplicateUpdateMiddleware(SeenUpdates(redis)))
+        dp.seen = SeenUpdates(redis)  # also what the replay at start leaves to another live process
+        dp.update.outer_middleware(DuplicateUpdateMiddleware(dp.seen))
     dp.update.outer_middleware(PerUserSerialMiddleware(redis))
     if isinstance(storage, DatabaseStorage):
         dp.update.outer_middleware(StateWritesMiddleware(storage))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any, cast
 
 from aiogram import BaseMiddleware
@@ -77,20 +77,41 @@ class UnitOfWorkMiddleware(BaseMiddleware):
 
 UPDATE_MEMORY_S = 24 * 3600  # Telegram retries an undelivered update for at most a day
 USER_LOCK_S = 60  # a crashed process's hold on a user's updates lapses after this
+IN_HAND_S = 90  # a crashed process's claim on an update it was handling lapses after this; then it is replayed
 
 
 class SeenUpdates:
     """Update ids already taken by any process sharing one Redis (``SET NX EX``), remembered
     for a day: Telegram (or a proxy) delivering the same update twice, to either process,
     gets it handled once. On one process without Redis the update inbox remembers them
-    (``bot.polling``)."""
+    (``bot.polling``).
 
-    def __init__(self, redis: Any, ttl_s: float = UPDATE_MEMORY_S) -> None:
-        self.redis, self.ttl_s = redis, ttl_s
+    An update taken is also *in hand* until the inbox marks it handled (``let_go``), for at most
+    ``in_hand_s`` (a crashed taker's claim lapses): a process starting beside a live one
+    replays from the inbox only what nobody has in hand."""
+
+    def __init__(self, redis: Any, ttl_s: float = UPDATE_MEMORY_S, in_hand_s: float = IN_HAND_S) -> None:
+        self.redis, self.ttl_s, self.in_hand_s = redis, ttl_s, in_hand_s
 
     async def first_time(self, bot_id: int, update_id: int) -> bool:
-        taken = await self.redis.set(f"ordergram:{bot_id}:update:{update_id}", 1, nx=True, ex=int(self.ttl_s))
+        async with self.redis.pipeline(transaction=False) as both:  # one round trip, as before
+            both.set(f"ordergram:{bot_id}:update:{update_id}", 1, nx=True, ex=int(self.ttl_s))
+            both.set(_in_hand(bot_id, update_id), 1, nx=True, ex=int(self.in_hand_s))
+            taken, _ = await both.execute()
         return bool(taken)
+
+    async def take_in_hand(self, bot_id: int, update_id: int) -> bool:
+        """Claim a recorded update for a replay; False while another process has it in hand."""
+        return bool(await self.redis.set(_in_hand(bot_id, update_id), 1, nx=True, ex=int(self.in_hand_s)))
+
+    async def let_go(self, bot_id: int, update_ids: Collection[int]) -> None:
+        """The updates are marked handled in the inbox: nobody needs to keep off them now."""
+        if update_ids:
+            await self.redis.delete(*(_in_hand(bot_id, update_id) for update_id in update_ids))
+
+
+def _in_hand(bot_id: int, update_id: int) -> str:
+    return f"ordergram:{bot_id}:in-hand:{update_id}"
 
 
 class DuplicateUpdateMiddleware(BaseMiddleware):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher, loggers
 from aiogram.dispatcher.event.bases import REJECTED, UNHANDLED
@@ -33,9 +33,13 @@ from bot.telegram_session import json_text
 from handlers.gates import Entrances
 from storage.inbox import UpdateInbox
 
+if TYPE_CHECKING:
+    from bot.middlewares import SeenUpdates
+
 log = logging.getLogger(__name__)
 MARK_DELAY = 0.05  # seconds: handled ids are marked together, one write per this interval at most
 SHUTDOWN_GRACE = 20.0  # seconds a clean stop waits for updates in flight before leaving them to the replay
+LOOK_AGAIN_S = 2.0  # how often a replay looks again at updates another process had in hand
 BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
 
 
@@ -43,9 +47,12 @@ class DurableDispatcher(Dispatcher):
     """aiogram's Dispatcher with polling through the inbox (``start_polling`` as usual:
     signals, stop_polling, start-up and shut-down hooks are aiogram's)."""
 
-    def __init__(self, *, inbox: UpdateInbox, **kwargs: Any) -> None:
+    def __init__(self, *, inbox: UpdateInbox, seen: SeenUpdates | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.inbox = inbox
+        self.seen = seen  # with Redis (several processes): which updates a live process has in hand
+        self._bot_id: int | None = None
+        self._waiting: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
         self._handled: list[int] = []
         self._marking: asyncio.Task[None] | None = None
@@ -99,13 +106,35 @@ class DurableDispatcher(Dispatcher):
         return response
 
     async def replay(self, bot: Bot, **kwargs: Any) -> int:
-        """Handle, in order, what a stopped process recorded and did not finish."""
+        """Handle, in order, what a stopped process recorded and did not finish. With several
+        processes an unhandled row may be one another live process is handling right now (a
+        rolling restart): those are left to it, and looked at again until it marks them or
+        its claim lapses (it crashed), when they are replayed here."""
         left = await self.inbox.unhandled()
-        for update_id, payload in left:
+        kept_off = await self._replay(bot, left, kwargs)
+        if kept_off:
+            self._waiting = asyncio.create_task(self._replay_when_let_go(bot, kept_off, kwargs))
+        return len(left) - len(kept_off)
+
+    async def _replay(self, bot: Bot, rows: list[tuple[int, str]], kwargs: dict[str, Any]) -> set[int]:
+        kept_off: set[int] = set()
+        for update_id, payload in rows:
+            if self.seen is not None and not await self.seen.take_in_hand(bot.id, update_id):
+                kept_off.add(update_id)
+                continue
             log.info("update %s was recorded but not handled before a stop: handling it now", update_id)
             update = Update.model_validate_json(payload, context={"bot": bot})
             await self.handle_recorded(bot, update, **{**kwargs, "replayed": True})
-        return len(left)
+        return kept_off
+
+    async def _replay_when_let_go(self, bot: Bot, kept_off: set[int], kwargs: dict[str, Any]) -> None:
+        while kept_off:
+            await asyncio.sleep(LOOK_AGAIN_S)
+            try:
+                rows = [row for row in await self.inbox.unhandled() if row[0] in kept_off]
+                kept_off = await self._replay(bot, rows, kwargs)
+            except Exception:  # the database or Redis away for a moment: look again
+                log.warning("could not look at updates another process had in hand; trying again", exc_info=True)
 
     async def record(self, bot: Bot, updates: list[Update]) -> list[Update]:
         """Commit a batch to the inbox; returns the updates not seen before, in order."""
@@ -121,6 +150,7 @@ class DurableDispatcher(Dispatcher):
         # A handler's error is logged and counts as handled (as in aiogram's polling); a
         # cancelled one (a stop mid-update) is not marked, so the next start replays it.
         await self._process_update(bot=bot, update=update, **kwargs)
+        self._bot_id = bot.id
         self._handled.append(update.update_id)
         if self._marking is None:
             self._marking = asyncio.create_task(self._mark_soon())
@@ -143,9 +173,17 @@ class DurableDispatcher(Dispatcher):
             except Exception:
                 self._handled[:0] = handled  # tried again with the next marks; replayed only after a crash
                 log.exception("could not mark %d handled updates (they may be replayed)", len(handled))
+                return
+            if self.seen is not None and self._bot_id is not None:
+                try:
+                    await self.seen.let_go(self._bot_id, handled)
+                except Exception:  # the claims lapse by themselves; they only keep a replay off until then
+                    log.warning("could not let go of %d handled updates in Redis", len(handled), exc_info=True)
 
     async def settle(self) -> None:
         """Let updates in flight finish (for a while), then mark what was handled."""
+        if self._waiting is not None:  # what another process had in hand: it, or the next start, finishes it
+            self._waiting.cancel()
         if self._in_flight:
             await asyncio.wait(set(self._in_flight), timeout=SHUTDOWN_GRACE)
         if self._marking is not None:
