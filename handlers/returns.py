@@ -84,7 +84,10 @@ def _lines_screen(draft: ReturnDraft, page: int) -> tuple[str, InlineKeyboardMar
     rows += pager(page, pages, lambda n: packed(ReturnLinesPageCb, n))
     if chosen:
         rows.append([button(_("Continue ➡️"), ReturnLineCb(line_id=0))])
-    question = _("Which items? Tap each one to return; you can choose several.")
+    if draft.kind is ReturnKind.EXCHANGE:
+        question = _("Which items to exchange? Tap each one; you can choose several.")
+    else:
+        question = _("Which items? Tap each one to return; you can choose several.")
     return with_page_number(question, page, pages), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
