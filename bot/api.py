@@ -289,6 +289,8 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
     except web.HTTPException as http:
         if http.status < 400:
             raise
+        if http.status == 404:  # no such path reads as no such order: one 404 for a client to match
+            return problem_response(_domain_problem(NotFound()))
         allow = {"Allow": http.headers["Allow"]} if "Allow" in http.headers else None  # a 405 must say (RFC 9110)
         return problem_response(ApiProblem(http.status, http.reason or "Error", http.text or http.reason or ""), allow)
     except Exception:

@@ -125,3 +125,25 @@ async def test_a_line_may_hold_what_a_chat_cart_line_may(api, shop: RunningBot) 
     over = {**ORDER, "lines": [{"sku": "85123A", "quantity": MAX_LINE_QUANTITY + 1}]}
     refused = await client.post("/api/v1/orders", json=over, headers={**auth, "Idempotency-Key": "over"})
     assert refused.status == 422 and (await refused.json())["field"] == "lines.0.quantity"
+
+
+async def test_a_path_that_does_not_exist_is_the_same_not_found_as_an_order_that_does_not(api) -> None:
+    """aiohttp's own 404 read "Not Found" / "404: Not Found", ours "Not found" / "Nothing was
+    found.": a client matching the title saw two spellings of one answer."""
+    client, auth = api
+    problems = []
+    for path in ("/api/v1/orders/NOPE1234", "/api/v1/order/NOPE1234", "/api/v1/orders/NOPE1234/cancel/now"):
+        answer = await client.get(path, headers=auth)
+        assert answer.status == 404 and answer.content_type == "application/problem+json", path
+        problems.append(await answer.json())
+    assert (
+        problems[0]
+        == problems[1]
+        == problems[2]
+        == {
+            "type": "about:blank",
+            "title": "Not found",
+            "status": 404,
+            "detail": "Nothing was found.",
+        }
+    )
