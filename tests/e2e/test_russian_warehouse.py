@@ -71,6 +71,7 @@ async def test_a_packing_slip_in_russian_names_the_customer_and_the_time_without
     packer = await hire(shop, 407, "Ольга", "packer", "LON", language="ru")
     await packer.send(f"/pack {code}")
     boxes = await packer.send("85123A")
+    assert boxes.last.text.endswith("Подтвердите или выберите другую коробку для всего заказа.")  # not «для всего»
     weighed = await packer.press((await packer.press(boxes.last, "Как предложено")).last, "оценку")
     slip = (await packer.press(weighed.last, "Упаковочный лист")).last.file
     assert slip is not None
