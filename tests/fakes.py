@@ -143,7 +143,7 @@ class FakeProducts(_Repo):
     async def get_by_sku(self, sku: str) -> Product | None:
         return copy.deepcopy(next((p for p in self.st.products.values() if p.sku == sku), None))
 
-    async def get_many(self, product_ids: Sequence[int]) -> list[Product]:
+    async def get_many(self, product_ids: Sequence[int], *, fresh: bool = False) -> list[Product]:
         return [copy.deepcopy(self.st.products[i]) for i in sorted(set(product_ids)) if i in self.st.products]
 
     async def ids_by_sku(self, skus: Sequence[str]) -> dict[str, int]:

@@ -241,7 +241,10 @@ async def load_cart(
             continue
         held[hold.product_id] += hold.quantity
         expiry[hold.product_id] = min(expiry.get(hold.product_id, hold.expires_at), hold.expires_at)
-    everything = await uow.products.get_many(sorted(wanted))
+    # From the database, not the read cache: with several processes a price or status changed
+    # in another one reaches this one's cache only within a minute, and the cart and the review
+    # show what Confirm will charge (a handful of rows).
+    everything = await uow.products.get_many(sorted(wanted), fresh=True)
     rates = await shop_rates(uow)
     # A line whose product lost its price (its currency's rate is gone) is shown as unpriced
     # and left out of the order; the other lines stay buyable.

@@ -313,12 +313,14 @@ class SqlProducts:
             found.update({row.name: row.id for row in missing})
         return found
 
-    async def get_many(self, product_ids: Sequence[int]) -> list[Product]:
+    async def get_many(self, product_ids: Sequence[int], *, fresh: bool = False) -> list[Product]:
         """The cached ones from the read cache (read-only work), the rest in a query per chunk
-        of ids (a whole catalog's ids would pass PostgreSQL's limit of parameters)."""
+        of ids (a whole catalog's ids would pass PostgreSQL's limit of parameters). ``fresh``:
+        all from the database, as another process may have changed them within the cache's
+        time-to-live (what a customer is about to pay for)."""
         found: list[Product] = []
         missing = list(product_ids)
-        if self.cache is not None and missing:
+        if self.cache is not None and missing and not fresh:
             if any(self.cache.get("catalog", pid) is None for pid in missing):
                 await self._load_catalog()
             hits = {pid: self.cache.get("catalog", pid) for pid in missing}
