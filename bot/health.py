@@ -56,7 +56,8 @@ async def metrics(request: web.Request) -> web.Response:
 async def readiness(runtime: Runtime) -> tuple[bool, dict[str, Any]]:
     """Whether this process can do its work, and each check's figures: the database answers
     at the schema this code expects, the Bot API answered within a minute, some process
-    leads the scheduled jobs, and no outbox message has waited too long."""
+    leads the scheduled jobs, no outbox message has waited too long, and Redis (when
+    configured) answers."""
     checks: dict[str, dict[str, Any]] = {}
     now = runtime.clock.now()
     try:
@@ -80,8 +81,19 @@ async def readiness(runtime: Runtime) -> tuple[bool, dict[str, Any]]:
             "max_age_seconds": limit,
         }
     checks["bot_api"] = await _bot_api(runtime)
+    redis = getattr(runtime.dp.storage, "redis", None)  # REDIS_URL: several processes
+    if redis is not None:  # every update takes its id and its user's lock there: without it none is handled
+        checks["redis"] = await _redis(redis)
     failed = [name for name, check in checks.items() if not check["ok"]]
     return not failed, {"status": "not ready" if failed else "ready", "failed": failed, "checks": checks}
+
+
+async def _redis(redis: Any) -> dict[str, Any]:
+    try:
+        await asyncio.wait_for(redis.ping(), PROBE_TIMEOUT_S)
+    except Exception as error:  # noqa: BLE001 - whatever it is, the answer is "not ready"
+        return {"ok": False, "error": type(error).__name__}
+    return {"ok": True}
 
 
 async def _bot_api(runtime: Runtime) -> dict[str, Any]:
