@@ -20,11 +20,17 @@ async def ensure_customer(
     language_code: str | None = None,
 ) -> Customer:
     """Find or register the customer behind a Telegram user; refresh what Telegram says
-    about them when it changed. The common case (a known, unchanged user) is one read."""
+    about them when it changed. The common case (a known, unchanged user) is one read. Someone
+    marked unreachable (a 403: they blocked the bot, or had not started it when another channel
+    named them) who writes again can be written to again: else they were never told of an order."""
     seen = (first_name, last_name, username, language_code)
     async with uow.read_only():
         known = await uow.customers.get_by_telegram_id(telegram_id)
-    if known is not None and (known.first_name, known.last_name, known.username, known.telegram_language) == seen:
+    if (
+        known is not None
+        and not known.unreachable
+        and (known.first_name, known.last_name, known.username, known.telegram_language) == seen
+    ):
         return known
     async with uow:
         customer = await uow.customers.get_by_telegram_id(telegram_id)
@@ -41,6 +47,7 @@ async def ensure_customer(
             )
         else:
             customer.first_name, customer.last_name, customer.username, customer.telegram_language = seen
+            customer.unreachable = False
             await uow.customers.update(customer)
         await uow.commit()
         return customer

@@ -16,6 +16,7 @@ from bot.api import make_api_app
 from bot.harness import RunningBot
 from domain.apikeys import Scope
 from domain.usecases.intake import create_api_key
+from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import shop_on
 from tests.e2e.test_intake_api import ORDER
@@ -201,3 +202,28 @@ async def test_an_order_naming_one_customer_by_telegram_id_does_not_give_them_an
     assert sorted(rows, key=str) == sorted(
         [(601, "tom@example.com", None), (None, "eve@example.com", "+447700900456")], key=str
     )
+
+
+async def test_a_customer_who_writes_to_the_bot_again_is_told_of_their_orders_again(api, shop: RunningBot) -> None:
+    """A 403 (the bot blocked, or never started: what an API order naming a telegram_id meets)
+    marked the customer unreachable for good: back in the chat, they were never told of an
+    order again. Writing to the bot clears it."""
+    client, auth = api
+    una = SandboxUser(shop.server, 777, "Una")
+    await una.send("/start")
+    una.block_bot()
+    for i in range(2):
+        body = {**ORDER, "customer": {"name": "Una", "telegram_id": 777}}
+        placed = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": f"una-{i}"})
+        code = (await placed.json())["code"]
+        await shop.runtime.notifier.drain()
+        if i == 0:
+            async with shop.runtime.sessions() as session:
+                assert await session.scalar(select(m.CustomerRow.unreachable).where(m.CustomerRow.telegram_id == 777))
+            shop.server.blocked.discard(777)
+            await una.send("/start")
+    told = shop.server.last_message(777)
+    assert told is not None and code in told.text
+    refused = [c for c in shop.server.calls if not c.ok]
+    assert [(c.method, c.description) for c in refused] == [("sendMessage", "Forbidden: bot was blocked by the user")]
+    shop.server.calls.remove(refused[0])  # the one refusal this test makes happen (the shop checks for none)
