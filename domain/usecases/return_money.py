@@ -17,12 +17,24 @@ async def give_back(uow: UnitOfWork, order: Order, amount: Money, at: datetime, 
     by a credit note against the receivable (the customer never paid it, so nothing is owed to
     them for it), as a cancellation or a short pick settles it; the rest is a refund owed,
     booked. What is owed back (to be paid to the customer)."""
-    credit = Money.zero(order.currency)
+    credit = asked = Money.zero(order.currency)
     if order.payment_method is PaymentMethod.INVOICE:
-        credit = min(amount, invoice_owed(order.total, await uow.payments.for_order(order.id or 0)))
+        asked = invoice_owed(order.total, await uow.payments.for_order(order.id or 0))
+        credit = min(amount, asked)
     if credit.amount > 0:
         await uow.payments.add(Payment(order.id or 0, PaymentKind.CREDIT_NOTE, order.payment_method.value, credit, at))
-        await book_refund(uow, order, credit, at, source=source, memo=f"credit note, {memo}", credit=Account.RECEIVABLE)
+        # Booked as the step it takes the invoice down by (as a short pick's credit note is), so
+        # paying the rest clears the receivable in the base currency to the unit.
+        await book_refund(
+            uow,
+            order,
+            credit,
+            at,
+            source=source,
+            memo=f"credit note, {memo}",
+            credit=Account.RECEIVABLE,
+            owed_before=asked,
+        )
     owed = amount - credit
     if owed.amount > 0:
         await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, owed, at))

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import cast
 
 import pytest
 
 from domain.accounting import Account
 from domain.fx import FxRate, PairWithoutBase, Rates, locale_currency, rate_against_base
 from domain.money import Money
-from domain.orders import Order, OrderLine
+from domain.orders import Order, OrderLine, PaymentMethod
+from domain.payments import Payment, PaymentKind
+from domain.ports import PaymentRepository
 from domain.usecases.bookkeeping import BooksCurrencyChanged, book, book_refund, book_sale, pin_books_currency
+from domain.usecases.return_money import give_back
 from tests.fakes import FakeUnitOfWork
 
 T0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
@@ -188,3 +192,38 @@ async def test_a_foreign_currency_invoice_credited_in_part_then_paid_leaves_noth
     balances = _balances(uow)
     assert balances[Account.RECEIVABLE] == 0 and balances[Account.CASH] == 443
     assert balances[Account.SALES_RETURNS] == 442  # the credit note: 8.85 owed before, 4.43 after
+
+
+class _Payments:
+    """The payments port, enough for ``give_back``: what an order's payments are, and adding one."""
+
+    def __init__(self) -> None:
+        self.rows: list[Payment] = []
+
+    async def for_order(self, order_id: int) -> list[Payment]:
+        return [p for p in self.rows if p.order_id == order_id]
+
+    async def add(self, payment: Payment) -> None:
+        self.rows.append(payment)
+
+
+class _UowWithPayments(FakeUnitOfWork):
+    def __init__(self, payments: _Payments) -> None:
+        super().__init__()
+        self.payments = cast(PaymentRepository, payments)  # the rest of the port is not called
+
+
+async def test_a_foreign_currency_invoice_taken_down_by_a_return_then_paid_leaves_nothing_receivable() -> None:
+    payments = _Payments()
+    uow = _UowWithPayments(payments)  # base EUR
+    order = _order("RUB", 44472, 0, fx_rate="100.50")  # 889.44 RUB: 8.85 EUR receivable
+    order.id, order.payment_method = 7, PaymentMethod.INVOICE
+    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, how="invoice")
+    half = Money(44472, "RUB")  # one mug returned: 4.43 EUR converted on its own
+    owed = await give_back(uow, order, half, T1, source="order:ABC123", memo="return R1")
+    assert owed == Money.zero("RUB") and [p.kind for p in payments.rows] == [PaymentKind.CREDIT_NOTE]
+    # /paid books what the invoice still asks, 444.72 RUB, converted whole: 4.43 EUR.
+    await book(
+        uow, T1, "order:ABC123", "invoice paid", order.total - half, Account.CASH, Account.RECEIVABLE, fx_rate="100.50"
+    )
+    assert _balances(uow)[Account.RECEIVABLE] == 0  # was 1 cent below zero: the note took 4.43 off
