@@ -8,9 +8,8 @@ from domain.editing import exchange_given_back
 from domain.errors import NotFound
 from domain.money import Money
 from domain.orders import Order, OrderLine
-from domain.payments import Payment, PaymentKind
 from domain.ports import UnitOfWork
-from domain.usecases.bookkeeping import book_refund
+from domain.usecases.return_money import give_back
 
 
 async def give_back_exchanged(
@@ -19,7 +18,8 @@ async def give_back_exchanged(
     """Units sent in exchange taken off a replacement (``before`` → ``after``; ``after`` empty: it
     was cancelled): what they were paid beyond what the replacement itself charged is owed back
     on the order they were returned from, where it was paid (and where the exchange's own
-    difference is owed), so the replacement's amount due is not raised by it. What is owed."""
+    difference is owed), so the replacement's amount due is not raised by it. What is owed
+    (an unpaid invoice's part taken off it instead)."""
     amount = Money(exchange_given_back(before, after), replacement.currency)
     if not amount.amount:
         return amount
@@ -28,7 +28,7 @@ async def give_back_exchanged(
     origin = await uow.orders.get_by_id(made[0].order_id) if made else None
     if origin is None or origin.id is None:
         raise NotFound()
-    await uow.payments.add(Payment(origin.id, PaymentKind.REFUND_OWED, origin.payment_method.value, amount, now))
-    memo = f"refund owed, replacement {replacement.code} {why}: units sent in exchange not sent"
-    await book_refund(uow, origin, amount, now, source=f"order:{replacement.code}", memo=memo)
-    return amount
+    # An unpaid invoice is taken down first (it was never paid, so nothing is owed for it), as a
+    # return settles it.
+    memo = f"replacement {replacement.code} {why}: units sent in exchange not sent"
+    return await give_back(uow, origin, amount, now, source=f"order:{replacement.code}", memo=memo)

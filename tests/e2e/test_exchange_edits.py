@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.harness import RunningBot
+from domain.accounting import Account
 from domain.returns import ReturnKind
 from domain.usecases.orders import cancel_my_order
 from sandbox import SandboxUser
@@ -16,6 +17,8 @@ from storage import models as m
 from tests.e2e.conftest import ADMIN
 from tests.e2e.journeys import order_row, scalar
 from tests.e2e.test_exchange_refunds import balanced, lines_of, refunded, shoes_on_sale, through
+from tests.e2e.test_invoice_returns import account
+from tests.e2e.test_jobs import _invoice_order
 from tests.e2e.test_returns import deliver, delivered, money
 
 
@@ -107,4 +110,20 @@ async def test_a_replacement_cancelled_gives_back_what_its_units_were_paid_less_
     # One L (£15.00) and the M (£12.00) were paid on the first order: owed back there; the £8.00
     # the replacement charged (cash on delivery, never collected) is not.
     assert await money(shop, code) == [("refund_owed", 2700)] and await money(shop, replacement) == []
+    assert await balanced(shop)
+
+
+async def test_a_replacement_cancelled_takes_an_unpaid_invoice_down_and_owes_nothing_back(shop: RunningBot) -> None:
+    code = await _invoice_order(shop, 984)  # 10 × £2.95 + £7.30 shipping, on account, unpaid
+    await deliver(shop, code)
+    line = (await lines_of(shop, code))["85123A"][0]
+    rma = await through(shop, 984, code, ReturnKind.EXCHANGE, {line: None}, count=2)
+    replacement = await replacement_of(shop, rma)
+    customer_id = int(await scalar(shop, select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == 984)))
+    await cancel_my_order(
+        shop.runtime.uow(), shop.runtime.clock, customer_id=customer_id, code=replacement, staff_chat_id=None
+    )
+    # The two units were never paid: the invoice asks £5.90 less (was a refund owed of £5.90).
+    assert await money(shop, code) == [("credit_note", 590)] and await money(shop, replacement) == []
+    assert await account(shop, Account.RECEIVABLE) == 3090 and await account(shop, Account.REFUNDS_PAYABLE) == 0
     assert await balanced(shop)
