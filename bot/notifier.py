@@ -33,9 +33,9 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
-from sqlalchemy.exc import DBAPIError
 
 from bot.metrics import NOTIFICATIONS
+from bot.outage import UNREACHABLE, Outage
 from domain.notifications import Notification
 from domain.ports import Clock
 from handlers.output.barcodes import qr_png
@@ -342,28 +342,21 @@ class Notifier:
             await self.deliver(message, paced=False)
 
     async def run(self, interval: float) -> None:
-        unreachable = False
+        outage = Outage(
+            log,
+            "notifier",
+            waiting=f"messages wait in the outbox, trying again every {interval:g} s",
+            back="sending what waited",
+        )
         while not self._stopping:
             try:
                 await self.drain()
-            except (OSError, DBAPIError) as error:
-                # The database away (a restart, the network): one line when it goes and one when it
-                # is back, not a traceback a second per process for as long as it lasts.
-                if not unreachable:
-                    log.error(
-                        "notifier: cannot reach the database (%s: %s); messages wait in the outbox, "
-                        "trying again every %g s",
-                        type(error).__name__,
-                        str(getattr(error, "orig", None) or error).splitlines()[0] if str(error) else "",
-                        interval,
-                    )
-                unreachable = True
+            except UNREACHABLE as error:
+                outage.failed(error)
             except Exception:
                 log.exception("notifier pass failed")
             else:
-                if unreachable:
-                    log.warning("notifier: the database answers again; sending what waited")
-                unreachable = False
+                outage.answered()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), interval)
             self._wake.clear()

@@ -21,6 +21,7 @@ from typing import TypeVar
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
 from bot.metrics import JOB_FAILURES, JOB_RUNS
+from bot.outage import UNREACHABLE, Outage
 from bot.runtime import Runtime
 from domain.replenishment import ServiceLevels, Suggestion
 from domain.usecases.backorder_fill import fill_due_backorders
@@ -59,6 +60,11 @@ class Jobs:
         self.scheduler = AsyncIOScheduler(timezone=runtime.settings.timezone)
         self.running: set[asyncio.Task[None]] = set()  # the jobs in progress, for a clean stop
         self.leads = False
+        # The database away (a restart, the network): one line when it goes, one when it is back,
+        # not a traceback per job a tick for as long as it lasts.
+        self.outage = Outage(
+            log, "scheduled jobs", waiting="due work waits in the data, trying again on the next tick", back=""
+        )
 
     async def leading(self) -> bool:
         leads = await lead_scheduler(self.runtime.uow(), self.runtime.clock, holder=self.holder, ttl=LOCK_TTL)
@@ -77,6 +83,10 @@ class Jobs:
         JOB_RUNS.labels(name).inc()
         try:
             return await work()
+        except UNREACHABLE as error:
+            JOB_FAILURES.labels(name).inc()
+            self.outage.failed(error)
+            return None
         except Exception:
             JOB_FAILURES.labels(name).inc()
             log.exception("scheduled job %s failed; it runs again on the next tick", name)
@@ -85,11 +95,16 @@ class Jobs:
     async def tick(self) -> None:
         """Once a minute: if this process leads, run what is due."""
         try:
-            if not await self.leading():
-                log.debug("jobs: tick, another process leads")
-                return
+            leads = await self.leading()
+        except UNREACHABLE as error:
+            self.outage.failed(error)
+            return
         except Exception:
             log.exception("scheduled jobs: the scheduler lock could not be read; trying again on the next tick")
+            return
+        self.outage.answered()
+        if not leads:
+            log.debug("jobs: tick, another process leads")
             return
         log.debug("jobs: tick")
         uow, settings, clock = self.runtime.uow, self.runtime.settings, self.runtime.clock
@@ -137,10 +152,15 @@ class Jobs:
     async def hourly(self) -> None:
         """The reorder scan: drafts purchase orders for what reached its reorder point."""
         try:
-            if not await self.leading():
-                return
+            leads = await self.leading()
+        except UNREACHABLE as error:
+            self.outage.failed(error)
+            return
         except Exception:
             log.exception("reorder scan: the scheduler lock could not be read; trying again next hour")
+            return
+        self.outage.answered()
+        if not leads:
             return
         runtime = self.runtime
         drafted = await self.job(
@@ -174,6 +194,8 @@ class Jobs:
                 run.applied,
                 run.dropped,
             )
+        except UNREACHABLE as error:
+            self.outage.failed(error)
         except Exception:
             log.exception("nightly forecasts failed; they run again tomorrow")
 
