@@ -12,29 +12,39 @@ import contextlib
 import hashlib
 import json
 import logging
-import unicodedata
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
-from pydantic_core import PydanticCustomError
 
+from bot.api_models import (
+    LineOut,
+    OrderIn,
+    OrderOut,
+    Problem,
+    ReceiptIn,
+    ReceiptOut,
+    ShipmentEventIn,
+    ShipmentEventOut,
+    StepOut,
+    StockOut,
+    WaitingOut,
+    WarehouseStockOut,
+)
 from bot.config import Settings
 from domain.apikeys import ApiKey, MissingScope, Scope
 from domain.backorders import BACKORDER_FLAG
 from domain.customers import CreditLimitExceeded
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.money import Money
-from domain.orders import Order, OrderStatus, PaymentMethod
+from domain.orders import Order
 from domain.ports import Clock, InvoiceLinks
 from domain.promotions import PromoRefused
-from domain.stock import MAX_LINE_QUANTITY
 from domain.usecases.checkout import CartChanged
 from domain.usecases.dispatch import CarrierEvent
 from domain.usecases.intake import (
-    MAX_LINES,
     ApiCustomer,
     ApiOrderRequest,
     IdempotencyConflict,
@@ -64,172 +74,6 @@ JSON = "application/json"
 MAX_BODY = 256 * 1024
 KEY = web.RequestKey("api_key", ApiKey)  # the authenticated key, on the request
 M = TypeVar("M", bound=BaseModel)
-
-# ---- request and response bodies (their JSON Schemas make the OpenAPI document) ----
-
-
-class _Strict(BaseModel):
-    # No coercion: "1" is not a quantity, 1.0 is not a count; a client sending either has
-    # a bug it should hear about rather than an order it did not mean.
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    @field_validator("*")
-    @classmethod
-    def _storable(cls, value: Any) -> Any:
-        # A NUL is refused by PostgreSQL in any text column and a lone surrogate ("\\ud800", which
-        # pydantic lets through an optional field) by UTF-8 itself: each was a 500. No name, address
-        # or reference holds a control character; line breaks and tabs are what a web form sends.
-        # After the field's own checks, on every field (its name is the error's): one rule for all.
-        if isinstance(value, str) and any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r" for c in value):
-            raise PydanticCustomError("unstorable", "no control characters (such as NUL) or lone surrogates")
-        return value
-
-
-class CustomerIn(_Strict):
-    name: str = Field(min_length=1, max_length=128)
-    phone: str | None = Field(default=None, max_length=32)
-    email: str | None = Field(default=None, max_length=254)
-    telegram_id: int | None = Field(default=None, ge=1, le=2**53)
-    business: bool | None = Field(
-        default=None,
-        description="true: a business customer that may pay by invoice, on the terms below; false: not one; "
-        "absent: unchanged. Needs the key's `customers` scope.",
-    )
-    payment_terms_days: int | None = Field(
-        default=None, ge=0, le=365, description="invoices due after this many days (absent: the shop's default)"
-    )
-    credit_limit: str | None = Field(
-        default=None,
-        pattern=r"^\d{1,12}(\.\d{1,4})?$",
-        description="most its unpaid invoices may come to, in the shop's base currency (absent: no limit)",
-    )
-
-
-class LineIn(_Strict):
-    sku: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY)  # as a chat cart's line: one limit
-
-
-class OrderIn(_Strict):
-    customer: CustomerIn
-    lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
-    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, upper case")
-    payment: Literal["paid", "cod", "invoice", "link"] = Field(
-        description="paid at the channel, cash on delivery, invoice (business customers only), or link: the "
-        "customer pays by card through a Telegram payment link (returned as payment_link, and sent to their chat)"
-    )
-    address: str | None = Field(default=None, max_length=500, description="courier delivery to this address…")
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
-    pickup_point: str | None = Field(default=None, max_length=16, description="…or pickup at this warehouse code")
-    shipping: str = Field(default="0", pattern=r"^\d{1,12}(\.\d{1,4})?$", description="delivery charged, decimal")
-    reference: str = Field(default="", max_length=64, description="the channel's own order number")
-    promo_code: str | None = Field(
-        default=None,
-        max_length=40,
-        description="a promo code, as a customer types it (case and spaces do not matter); one that does not "
-        "apply is refused (422, field promo_code) with the reason, and nothing is placed",
-    )
-
-
-class ReceiptIn(_Strict):
-    sku: str = Field(min_length=1, max_length=64)
-    warehouse: str = Field(min_length=1, max_length=16)
-    quantity: int = Field(ge=1, le=1_000_000)
-    bin: str | None = Field(default=None, max_length=32)
-    reason: str = Field(default="receipt", min_length=1, max_length=200)
-
-
-class ShipmentEventIn(_Strict):
-    event: Literal["in_transit", "delivered"]
-    location: str = Field(default="", max_length=200)
-
-
-class LineOut(BaseModel):
-    sku: str
-    name: str
-    quantity: int
-    unit_price: str
-
-
-class WaitingOut(BaseModel):
-    sku: str
-    quantity: int = Field(description="units of the line that wait for stock (a backorder or preorder)")
-
-
-class StepOut(BaseModel):
-    at: str
-    status: OrderStatus
-    actor: str
-
-
-class OrderOut(BaseModel):
-    code: str
-    status: OrderStatus
-    channel: str
-    currency: str
-    subtotal: str
-    discount: str = Field(default="0", description="promotions and the promo code, off the subtotal")
-    promo_code: str = Field(default="", description="the promo code the order used, normalised")
-    reference: str = Field(default="", description="the channel's own order number, as the request gave it")
-    shipping: str
-    total: str
-    payment: PaymentMethod = Field(
-        description='how it is paid: card (the request\'s "paid" at the channel, or "link"), cod or invoice'
-    )
-    tracking_number: str
-    lines: list[LineOut]
-    timeline: list[StepOut]
-    payment_link: str | None = Field(default=None, description='with payment "link": the link that pays the order')
-    waiting: list[WaitingOut] = Field(
-        default_factory=list,
-        description="lines short of stock whose product takes backorders or preorders: the order waits for them "
-        "(not picked until they are allocated), as a chat order does",
-    )
-
-
-class WarehouseStockOut(BaseModel):
-    warehouse: str
-    on_hand: int
-    reserved: int
-    available: int
-
-
-class StockOut(BaseModel):
-    sku: str
-    available: int
-    warehouses: list[WarehouseStockOut]
-
-
-class ReceiptOut(BaseModel):
-    sku: str
-    warehouse: str
-    bin: str
-    quantity: int
-
-
-class ShipmentEventOut(BaseModel):
-    order: str
-    status: OrderStatus
-    changed: bool
-
-
-class FieldError(BaseModel):
-    field: str
-    detail: str
-
-
-class Problem(BaseModel):
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str
-    field: str | None = Field(default=None, description="the field at fault: lines.0.quantity, Idempotency-Key, …")
-    errors: list[FieldError] | None = Field(
-        default=None, description="with field: every field at fault, the first being field (one list to read)"
-    )
-    scope: str | None = Field(default=None, description="with 403: the scope the key does not have")
-
 
 # ---- problems ----
 
