@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from pydantic import ConfigDict
 
-from bot.api import Problem
+from bot.api_models import Problem
 from bot.harness import RunningBot
 from domain.stock import MAX_LINE_QUANTITY
 from domain.usecases.intake import create_api_key
