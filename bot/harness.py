@@ -41,11 +41,12 @@ async def load_demo_catalog(runtime: Runtime) -> None:
         (DEMO_DATA / "products.csv").read_text(encoding="utf-8"),
         files_next_to(DEMO_DATA / "products.csv"),
     )
-    await import_stock(runtime.uow(), runtime.clock, (DEMO_DATA / "stock.csv").read_text(encoding="utf-8"))
     await import_carriers(runtime.uow(), (DEMO_DATA / "carriers.csv").read_text(encoding="utf-8"))
     await import_boxes(runtime.uow(), (DEMO_DATA / "boxes.csv").read_text(encoding="utf-8"))
     await import_suppliers(runtime.uow(), (DEMO_DATA / "suppliers.csv").read_text(encoding="utf-8"))
     await import_reorder(runtime.uow(), (DEMO_DATA / "reorder.csv").read_text(encoding="utf-8"))
+    # After the supply terms: the opening stock is booked at the cost the stock value counts it at.
+    await import_stock(runtime.uow(), runtime.clock, (DEMO_DATA / "stock.csv").read_text(encoding="utf-8"))
     history = (DEMO_DATA / "demand.csv").read_text(encoding="utf-8")
     await import_demand(runtime.uow(), runtime.clock, replayed_until(history, runtime.clock.now().date()))
 

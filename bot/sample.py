@@ -12,7 +12,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 # In the order they import: each file names only what the ones before it created.
-IMPORT_ORDER = ("warehouses", "products", "stock", "carriers", "boxes", "suppliers", "reorder", "demand")
+# Stock after the reorder terms: the opening stock is booked at their supply cost.
+IMPORT_ORDER = ("warehouses", "products", "carriers", "boxes", "suppliers", "reorder", "stock", "demand")
 
 
 def _sample_files() -> list[tuple[str, Traversable]]:

@@ -25,6 +25,9 @@ class Account(StrEnum):
     PAYABLE = "2000 Accounts payable"
     REFUNDS_PAYABLE = "2100 Refunds owed to customers"
     TAX_PAYABLE = "2200 Sales tax payable"
+    # Equity: the other side of stock that came in without a purchase order (opening stock
+    # imported, goods-in, units found in a count), for the accountant to reclassify.
+    STOCK_WITHOUT_ORDER = "3000 Opening stock and goods without an order"
     REVENUE = "4000 Sales"
     SHIPPING_INCOME = "4100 Shipping income"
     DISCOUNTS = "4800 Sales discounts"  # contra-revenue: sales are booked at list price, less this

@@ -26,6 +26,7 @@ from domain.fx import FxRate
 from domain.money import Money
 from domain.orders import HistoryEntry, Order
 from domain.pricing import RETAIL, PriceRule
+from domain.purchasing import SupplyTerms
 from domain.stock import BinQuantity, Reservation, StockDrift, StockLevel
 from domain.stock_counts import BinCount, plan_bin_counts
 from domain.variants import Sibling
@@ -433,6 +434,13 @@ class FakeJournal(_Repo):
         return len(self.st.journal)
 
 
+class FakePurchasing(_Repo):
+    """A shop that buys nothing on terms: stock is booked at its products' own cost."""
+
+    async def terms(self, product_ids: Sequence[int] | None = None) -> list[SupplyTerms]:
+        return []
+
+
 class FakeOrders(_Repo):
     async def add(self, order: Order) -> Order:
         order.id = self.st.new_id()
@@ -602,6 +610,7 @@ class FakeUnitOfWork:
         self.stock = FakeStock(self)
         self.inventory = FakeInventory(self)
         self.journal = FakeJournal(self)
+        self.purchasing = FakePurchasing(self)
         self.orders = FakeOrders(self)
         self.fx = FakeFx(self)
         self.carts = FakeCarts(self)

@@ -231,7 +231,7 @@ def test_sample_writes_the_demo_files_with_their_import_order_and_never_overwrit
     written = sorted(p.relative_to(tmp_path / "samples").as_posix() for p in (tmp_path / "samples").rglob("*.*"))
     assert "products.csv" in written and "photos/22197.png" in written and len(written) == 8 + 6
     commands = [line.split()[2] for line in made.stdout.splitlines() if line.startswith("  ordergram import")]
-    assert commands == ["warehouses", "products", "stock", "carriers", "boxes", "suppliers", "reorder", "demand"]
+    assert commands == ["warehouses", "products", "carriers", "boxes", "suppliers", "reorder", "stock", "demand"]
     assert (tmp_path / "samples" / "stock.csv").read_bytes() == (DEMO / "stock.csv").read_bytes()
     again = ordergram("sample", "samples")
     assert again.returncode == 1 and "exists; choose an empty folder" in again.stderr

@@ -9,7 +9,7 @@ cash collected on delivery. Cost of goods leaves inventory at shipment at the su
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from domain.accounting import Account, entry, to_base
@@ -222,16 +222,44 @@ async def book_cost_of_goods(
 async def book_stock_change(
     uow: UnitOfWork, at: datetime, source: str, memo: str, place: tuple[int, int], change: int
 ) -> None:
-    """Units of a product found (``change`` above zero) or lost (below) at a warehouse
-    (``place``): inventory against write-offs at the supply cost, so the books follow the stock
-    value; nothing for a product without a cost."""
-    cost = (await supply_costs(uow, [place[0]])).get(place)
-    if cost is None or not change:
+    """Units of one product in (``change`` above zero) or lost (below) at a warehouse
+    (``place``): see ``book_stock_changes``."""
+    await book_stock_changes(uow, at, source, memo, {place: change})
+
+
+async def book_stock_changes(
+    uow: UnitOfWork,
+    at: datetime,
+    source: str,
+    memo: str,
+    changes: Mapping[tuple[int, int], int],
+    skus: Mapping[int, str] | None = None,
+) -> None:
+    """Stock that came or went without a purchase order, per (product, warehouse): units in
+    (goods-in, an import, a count finding more) are inventory against 3000 at the supply cost,
+    as the stock value counts them; units lost are write-offs against inventory. A product
+    without a cost posts nothing, and the memo names it (by ``skus``)."""
+    moved = {place: change for place, change in changes.items() if change}  # a count: most rows agree
+    if not moved:
         return
-    if change > 0:
-        await book(uow, at, source, memo, cost * change, A.INVENTORY, A.WRITE_OFFS)
-    else:
-        await book(uow, at, source, memo, cost * -change, A.WRITE_OFFS, A.INVENTORY)
+    costs = await supply_costs(uow, [product_id for product_id, _ in moved])
+    gained: dict[str, Money] = {}
+    lost: dict[str, Money] = {}
+    unknown: set[str] = set()  # a product without a cost at two warehouses is named once
+    for place, change in moved.items():
+        cost = costs.get(place)
+        if cost is None:
+            unknown.add((skus or {}).get(place[0], str(place[0])))
+            continue
+        side = gained if change > 0 else lost
+        side[cost.currency] = side.get(cost.currency, cost * 0) + cost * abs(change)
+    if unknown:  # the memo column holds 256 characters
+        shown = ", ".join(sorted(unknown)[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        memo = f"{memo[:120]}; no cost known for {shown}"[:200]
+    for total in gained.values():
+        await book(uow, at, source, memo, total, A.INVENTORY, A.STOCK_WITHOUT_ORDER)
+    for total in lost.values():
+        await book(uow, at, source, memo, total, A.WRITE_OFFS, A.INVENTORY)
 
 
 async def book(

@@ -32,6 +32,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.shipping import CarrierRate
 from domain.stock_counts import BinCount, CountsRefused
 from domain.usecases.backorders import fill_backorders, import_terms
+from domain.usecases.bookkeeping import book_stock_changes
 from domain.usecases.customers import fill_contacts, find_customer
 from domain.variants import check_family_category, check_variants
 from domain.warehouse import DEFAULT_BIN, normal_bin
@@ -309,9 +310,14 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
             ) from None
         changed = sum(1 for delta in deltas if delta)
         arrived: dict[int, int] = {}  # product → a warehouse that counted more than it had
+        counted: dict[tuple[int, int], int] = {}  # what each position gained or lost, over its bins
         for row, delta in zip(rows, deltas, strict=True):
+            place = (products[row.sku], warehouses[row.warehouse])
+            counted[place] = counted.get(place, 0) + delta
             if delta > 0:
                 arrived[products[row.sku]] = warehouses[row.warehouse]
+        memo = f"stock import ({actor}): {changed} of {len(rows)} rows changed"
+        await book_stock_changes(uow, now, "import:stock", memo, counted, {i: sku for sku, i in products.items()})
         await fill_backorders(uow, now, arrived)
         after = await available_by_product(uow, watched)
         await notify_back_in_stock(uow, [p for p in watched if before.get(p, 0) <= 0 < after.get(p, 0)], now)

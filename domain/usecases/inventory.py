@@ -251,6 +251,8 @@ async def receive_goods(
         was_available = await _available(uow, product.id)
         now = clock.now()
         await _change_bin(uow, product, warehouse.id, target, quantity, reason, actor, now)
+        memo = f"{product.sku} at {warehouse.code}: +{quantity} without an order ({actor}), {reason.strip()[:80]}"
+        await book_stock_change(uow, now, f"receipt:{warehouse.code}", memo, (product.id, warehouse.id), quantity)
         await fill_backorders(uow, now, {product.id: warehouse.id})
         if was_available <= 0 and await _available(uow, product.id) > 0:
             await notify_back_in_stock(uow, [product.id], now)

@@ -110,6 +110,7 @@ LABELS: dict[str, dict[str, str]] = {
         "2000 Accounts payable": N_("2000 Accounts payable"),
         "2100 Refunds owed to customers": N_("2100 Refunds owed to customers"),
         "2200 Sales tax payable": N_("2200 Sales tax payable"),
+        "3000 Opening stock and goods without an order": N_("3000 Opening stock and goods without an order"),
         "4000 Sales": N_("4000 Sales"),
         "4100 Shipping income": N_("4100 Shipping income"),
         "4800 Sales discounts": N_("4800 Sales discounts"),

@@ -28,9 +28,10 @@ async def test_the_journal_takes_shop_days_with_the_last_day_included(tmp_path: 
             dates.update(r["date"][:16] for r in rows)
             return sent.file.file_name or "", {r["source"] for r in rows}
 
-        assert await sources("2026-12-01 2026-12-01") == ("journal-2026-12-01-2026-12-01.csv", {f"order:{code}"})
+        booked = {"import:stock", f"order:{code}"}  # the demo's opening stock, then the sale
+        assert await sources("2026-12-01 2026-12-01") == ("journal-2026-12-01-2026-12-01.csv", booked)
         assert await sources("2026-11-01 2026-11-30") == ("journal-2026-11-01-2026-11-30.csv", set())
-        assert (await sources(""))[1] == {f"order:{code}"}  # the last 30 days: today is 1 December there
+        assert (await sources(""))[1] == booked  # the last 30 days: today is 1 December there
         assert dates == {"2026-12-01T01:30"}  # its time in the shop's zone, as the day it is filed under
         refused = await manager.send("/journal 2026-12-02 2026-12-01")
         assert refused.last.file is None and refused.last.text.startswith("Usage: /journal")

@@ -62,7 +62,9 @@ async def test_a_catalog_cost_values_stock_and_goods_sold_without_supplier_terms
         await book_cost_of_goods(uow, order, {(products["XL-1"], warehouses["LON"]): 2}, NOW)
         await uow.commit()
     async with uow.read_only():
-        (entry,) = await uow.journal.entries(NOW - timedelta(days=1), NOW + timedelta(days=1))
+        opening, entry = await uow.journal.entries(NOW - timedelta(days=1), NOW + timedelta(days=1))
+    # The stock file is booked into inventory at the value the catalog's cost gives it.
+    assert (opening.source, opening.total) == ("import:stock", 40 * 420 + 3 * 61050)
     debit = {line.account: line.debit for line in entry.lines}
     assert debit[Account.COGS] == 2 * 420 and "no cost known" not in entry.memo
 

@@ -1,0 +1,105 @@
+"""Stock that arrives without a purchase order is in the books at the cost the stock value uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select, update
+
+from bot.harness import RunningBot
+from domain.usecases.reports import stock_report
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.test_accounting import balances
+
+INVENTORY, WITHOUT_ORDER = "1200 Inventory", "3000 Opening stock and goods without an order"
+
+
+async def _inventory(shop: RunningBot) -> int:
+    debit, credit = (await balances(shop))[INVENTORY]
+    return debit - credit
+
+
+async def _stock_value(shop: RunningBot) -> int:
+    return sum(v.value.amount for v in await stock_report(shop.runtime.uow(), staff_id=ADMIN))
+
+
+async def _entries(shop: RunningBot) -> list[tuple[str, str, int, int]]:
+    """Every entry's source and memo with its totals, oldest first."""
+    async with shop.runtime.sessions() as session:
+        e = m.JournalEntryRow
+        rows = await session.execute(select(e.source, e.memo, e.debit_total, e.credit_total).order_by(e.id))
+        return [(s, memo, int(d), int(c)) for s, memo, d, c in rows]
+
+
+async def _entry_count(shop: RunningBot) -> int:
+    async with shop.runtime.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(m.JournalEntryRow)) or 0)
+
+
+async def test_the_opening_stock_import_puts_the_stock_value_in_inventory_against_3000(shop: RunningBot) -> None:
+    opening = await _stock_value(shop)
+    assert opening > 0 and await _inventory(shop) == opening
+    assert (await balances(shop))[WITHOUT_ORDER] == (0, opening)
+    source, memo, debits, credits = (await _entries(shop))[0]
+    assert source == "import:stock" and debits == credits == opening
+    assert "no cost known for 17003" in memo  # products without a cost post nothing and are named
+
+
+async def test_a_count_that_raises_stock_is_booked_in_and_one_that_lowers_it_written_off(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    count = b"sku,warehouse,bin,quantity\n85123A,LON,B-06-06-3,816\n22197,LON,A-03-03-3,1090\n"
+    reply = await admin.send_document(count, "stock.csv", caption="/import stock")
+    assert reply.last.text == "stock: 0 created, 2 updated, 0 unchanged."
+    books = await balances(shop)  # 10 more 85123A at £1.10; 4 fewer 22197 at £0.30
+    assert books["5100 Inventory write-offs"] == (120, 0) and books[WITHOUT_ORDER][1] - books[WITHOUT_ORDER][0] > 1100
+    assert await _inventory(shop) == await _stock_value(shop)
+    assert all(debits == credits for _, _, debits, credits in await _entries(shop))
+
+
+async def test_goods_received_without_an_order_are_in_inventory_at_supply_cost(shop: RunningBot) -> None:
+    manager = await hire(shop, 98, "Mo", "manager")
+    before = await balances(shop)
+    await manager.send("/receive 85123A 24 LON")
+    books = await balances(shop)  # 24 × £1.10 (its supply terms at LON)
+    assert books[INVENTORY][0] - before[INVENTORY][0] == 2640
+    assert books[WITHOUT_ORDER][1] - before[WITHOUT_ORDER][1] == 2640
+    assert await _inventory(shop) == await _stock_value(shop)
+    source, memo, debits, credits = (await _entries(shop))[-1]
+    assert source == "receipt:LON" and memo.startswith("85123A at LON: +24") and debits == credits == 2640
+
+
+async def test_goods_without_a_cost_are_received_and_post_nothing(shop: RunningBot) -> None:
+    manager = await hire(shop, 98, "Mo", "manager")
+    entries = await _entry_count(shop)
+    reply = await manager.send("/receive 23843 5 LON")
+    assert "23843" in reply.last.text, reply.last.text
+    assert await _entry_count(shop) == entries and await _inventory(shop) == await _stock_value(shop)
+
+
+async def test_a_stock_receipt_through_the_api_is_in_inventory_at_supply_cost(
+    api: tuple[TestClient[Any, Any], dict[str, str]], shop: RunningBot
+) -> None:
+    client, auth = api
+    receipt = {"sku": "22197", "warehouse": "LON", "quantity": 10}
+    assert (await client.post("/api/v1/stock/receipts", json=receipt, headers=auth)).status == 201
+    source, memo, debits, credits = (await _entries(shop))[-1]
+    assert source == "receipt:LON" and "api:web shop" in memo and debits == credits == 300  # 10 × £0.30
+    assert await _inventory(shop) == await _stock_value(shop)
+
+
+async def test_a_refused_stock_import_posts_nothing(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    entries = await _entry_count(shop)
+    count = b"sku,warehouse,bin,quantity\n85123A,LON,B-06-06-3,900\nNOPE,LON,,1\n"
+    reply = await admin.send_document(count, "stock.csv", caption="/import stock")
+    assert reply.last.text.startswith("Nothing was imported"), reply.last.text
+    async with shop.runtime.sessions() as session, session.begin():  # 85123A at LON: 2 reserved
+        product = select(m.ProductRow.id).where(m.ProductRow.sku == "85123A").scalar_subquery()
+        await session.execute(update(m.StockRow).where(m.StockRow.product_id == product).values(reserved=2))
+    below = b"sku,warehouse,bin,quantity\n22197,LON,A-03-03-3,2000\n85123A,LON,B-06-06-3,1\n"
+    reply = await admin.send_document(below, "stock.csv", caption="/import stock")
+    assert reply.last.text.startswith("Nothing was imported"), reply.last.text
+    assert await _entry_count(shop) == entries
