@@ -31,11 +31,17 @@ def is_email(text: str) -> bool:
     return len(text) <= 254 and EMAIL.fullmatch(text) is not None
 
 
+_TRUNK_ZERO = re.compile(r"^((?:\+|00)\s*[1-9][0-9]{0,2})\s*\(0\)")
+
+
 def normalize_phone(phone: str) -> str:
     """E.164: a plus sign and 8–15 digits; spaces, dashes, dots and brackets are dropped, and so
     is the "(0)" written after a country code (+44 (0) 20 …: it is not dialled from abroad, and
     kept it made another number, so the customer was not found by it)."""
-    digits = re.sub(r"[\s\-().]", "", phone.strip().replace("(0)", ""))
+    # Only right after a country code: "(0)20 …" with none is a national number, refused as before
+    # (dropped, it read as +20…, another country's).
+    text = _TRUNK_ZERO.sub(r"\1", phone.strip())
+    digits = re.sub(r"[\s\-().]", "", text)
     if digits.startswith("00"):
         digits = "+" + digits[2:]
     if not digits.startswith("+"):

@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import ConfigError
 from bot.i18n import make_i18n
-from domain.customers import InvalidPhone, pick_language
+from domain.customers import InvalidPhone, normalize_phone, pick_language
 from domain.shop import (
     BadEmail,
     BadUsername,
@@ -100,3 +100,13 @@ def test_a_message_for_a_language_without_a_catalog_is_sent_in_the_shops_default
     for language in ("de", "", "ru"):
         text, _ = notifier.render(OutboxMessage(1, 5, "order_status", language, params, 0))
         assert "ABCD2345" in text and "Заказ" in text, (language, text)
+
+
+@pytest.mark.parametrize("phone", ["+44 (0) 7700 900123", "0044 (0)7700-900123", "+44(0)7700900123"])
+def test_the_trunk_zero_after_a_country_code_is_dropped(phone: str) -> None:
+    assert normalize_phone(phone) == "+447700900123"
+
+
+def test_a_trunk_zero_without_a_country_code_is_refused_not_read_as_another_country() -> None:
+    with pytest.raises(InvalidPhone):  # dropped, "(0)20 7946 0958" read as +2079460958: Egypt
+        normalize_phone("(0)20 7946 0958")
