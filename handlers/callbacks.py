@@ -264,6 +264,13 @@ class RmaCb(CallbackData, prefix="rma"):
     line_id: Number = 0
 
 
+class OwedBackCb(CallbackData, prefix="obk"):
+    """An order's refund owed confirmed paid back: ``seen``, the amount the button showed."""
+
+    code: Code
+    seen: Number
+
+
 class CategoryList(CallbackData, prefix="cats"):
     pass
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -14,11 +14,12 @@ from domain.money import Money
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.fulfilment import QueuePage, order_for_staff, queue_page
 from domain.usecases.insight import customer_profile, top_customers
+from domain.usecases.owed_back import confirm_paid_back
 from domain.usecases.payments import record_invoice_payment
 from domain.usecases.pricing import set_price_group
 from domain.usecases.special import set_business, set_vip
 from domain.usecases.support import customer_conversations
-from handlers.callbacks import QueuePageCb
+from handlers.callbacks import OwedBackCb, QueuePageCb
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.views.markup import packed
@@ -72,9 +73,36 @@ async def order(message: Message, command: CommandObject, uow: UnitOfWork, rende
     if not (command.args or "").strip():
         await message.answer(_("Usage: /order CODE"))
         return
-    view = await order_for_staff(uow, staff_id=message.from_user.id, code=command.args or "")
+    text, keyboard = await order_screen(uow, renderer, message.from_user.id, command.args or "")
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def order_screen(
+    uow: UnitOfWork, renderer: Renderer, staff_id: int, code: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The order in full; a button to confirm what it owes back paid, for who records payments."""
+    view = await order_for_staff(uow, staff_id=staff_id, code=code)
     named = view.order.in_language(reading_language())  # lines as sold, in the staff member's language
-    await message.answer(renderer.render("staff/order.html.j2", view=view, order=named))
+    keyboard = None
+    if view.owed_back is not None and view.owed_back.amount > 0:
+        label = _("💸 Refund paid back: {amount}").format(amount=format_money(view.owed_back))
+        data = packed(OwedBackCb, view.order.code, view.owed_back.amount)
+        keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data)]])
+    return renderer.render("staff/order.html.j2", view=view, order=named), keyboard
+
+
+@router.callback_query(OwedBackCb.filter())
+async def owed_back_paid(
+    query: CallbackQuery, callback_data: OwedBackCb, uow: UnitOfWork, clock: Clock, renderer: Renderer
+) -> None:
+    staff_id = query.from_user.id
+    order, paid = await confirm_paid_back(
+        uow, clock, staff_id=staff_id, code=callback_data.code, seen=callback_data.seen
+    )
+    await query.answer(_("Refund paid back: {amount}").format(amount=format_money(paid)))
+    if isinstance(query.message, Message):
+        text, keyboard = await order_screen(uow, renderer, staff_id, order.code)
+        await query.message.edit_text(text, reply_markup=keyboard)
 
 
 @router.message(Command("paid"))

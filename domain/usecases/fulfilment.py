@@ -14,6 +14,7 @@ from domain.catalog import Product, normalize_sku
 from domain.customers import Customer, Role, StaffMember
 from domain.errors import DomainError, IllegalTransition, NotFound
 from domain.i18n import N_
+from domain.money import Money
 from domain.notifications import Notification
 from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.parcels import Parcel
@@ -35,9 +36,10 @@ from domain.picking import (
 from domain.ports import Clock, UnitOfWork
 from domain.queue_rank import PRIORITY_FLAGS, queue_key
 from domain.shortages import still_to_pick
-from domain.staff import Permission
+from domain.staff import Permission, can
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.orders import apply_transition
+from domain.usecases.owed_back import owed_back_on
 from domain.usecases.shortages import hold_short, picked_and_shipped, release_part
 from domain.usecases.staff import WarehouseNeeded, require, staff_names, warehouse_of
 from domain.warehouse import Warehouse
@@ -172,6 +174,7 @@ class StaffOrderView:
     products: dict[int, Product]
     parcels: list[Parcel] = field(default_factory=list)
     staff: dict[str, str] = field(default_factory=dict)  # staff who acted on it, by name (``staff_names``)
+    owed_back: Money | None = None  # still to pay the customer outside returns, for who records payments
 
     def who(self, actor: str) -> str:
         """A history entry's actor as staff know them: the order's customer and staff by name
@@ -185,7 +188,7 @@ class StaffOrderView:
 async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> StaffOrderView:
     """Everything about an order, including where it was routed and why. ``code`` may be the
     order code, its special code (``VIP-…``) or the RMA code of one of its returns."""
-    await require(uow, staff_id, Permission.VIEW_ORDERS)
+    member = await require(uow, staff_id, Permission.VIEW_ORDERS)
     async with uow.read_only():
         order = await uow.orders.get_by_code(normalize_order_code(code))
         if order is None:  # a return's RMA code leads to its order
@@ -207,6 +210,7 @@ async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> Staff
             products,
             await uow.parcels.for_order(order.id),
             await staff_names(uow, {entry.actor for entry in order.history}),
+            await owed_back_on(uow, order) if can(member, Permission.RECORD_PAYMENTS) else None,
         )
 
 

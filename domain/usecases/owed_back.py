@@ -1,0 +1,61 @@
+"""Staff confirm that what an order owes back (outside its returns) was paid to the customer."""
+
+from __future__ import annotations
+
+from domain.accounting import Account
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.money import Money
+from domain.notifications import for_customer
+from domain.orders import Order, normalize_order_code
+from domain.owed_back import PAID_BACK, owed_back
+from domain.payments import Payment, PaymentKind
+from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
+from domain.usecases.bookkeeping import book
+from domain.usecases.staff import require
+
+
+class NothingOwedBack(DomainError):
+    key = N_("Order {code} owes nothing back now: it was paid back already.")
+
+
+class OwedBackChanged(DomainError):
+    key = N_("What order {code} owes back is {amount} now: open it again with /order {code}.")
+
+
+async def owed_back_on(uow: UnitOfWork, order: Order) -> Money:
+    """Inside an open unit of work: what ``order`` still owes back outside its returns."""
+    payments = await uow.payments.for_order(order.id or 0)
+    return owed_back(order.currency, payments, await uow.returns.for_order(order.id or 0))
+
+
+async def confirm_paid_back(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, seen: int
+) -> tuple[Order, Money]:
+    """Staff paid back (card, cash, bank) the ``seen`` amount the order owed: recorded once,
+    booked against refunds owed at the order's rate, the customer told. Refused when nothing is
+    owed any more (paid back meanwhile) or the amount is no longer what staff saw."""
+    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
+    async with uow:
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None or order.id is None:
+            raise NotFound()
+        # Two staff (or a double tap) at once: the second waits here, then finds it paid back.
+        await uow.parcels.lock_order(order.id)
+        owed = await owed_back_on(uow, order)
+        if owed.amount <= 0:
+            raise NothingOwedBack(code=order.code)
+        if owed.amount != seen:
+            raise OwedBackChanged(code=order.code, amount=owed)
+        now = clock.now()
+        await uow.payments.add(Payment(order.id, PaymentKind.REFUNDED, PAID_BACK, owed, now))
+        memo = f"refund paid, order {order.code}"
+        await book(
+            uow, now, f"order:{order.code}", memo, owed, Account.REFUNDS_PAYABLE, Account.CASH, fx_rate=order.fx_rate
+        )
+        params = {"code": order.code, "amount_minor": owed.amount, "currency": owed.currency}
+        if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_paid", params)) is not None:
+            await uow.outbox.add(told, now)
+        await uow.commit()
+        return order, owed

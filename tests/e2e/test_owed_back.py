@@ -1,0 +1,119 @@
+"""A refund owed outside returns (here a paid order cancelled) is confirmed paid back from the
+staff's /order screen, on SQLite and PostgreSQL: booked once against refunds owed, the customer
+told; two staff at once, a stale button, a wrong role and a changed amount are refused."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.harness import RunningBot
+from domain.accounting import Account
+from domain.staff import WrongRole
+from domain.usecases.owed_back import NothingOwedBack, OwedBackChanged, confirm_paid_back
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire, refused_calls, shop_on
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, scalar
+from tests.e2e.test_returns import money
+from tests.e2e.test_variants import journal_totals
+from tests.fakes import FakeClock
+
+BORIS = 611
+
+
+@pytest.fixture
+async def each(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    settings = {"staff_chat_id": -100500, "admin_ids": [ADMIN], "payment_provider_token": "sandbox:provider"}
+    async with shop_on(database_url, clock, **settings) as bot:
+        yield bot
+        assert refused_calls(bot) == [], "the sandbox refused calls the bot made"
+
+
+async def cancelled_after_paying(shop: RunningBot) -> str:
+    """Boris pays £5.90 by card for a pickup order and cancels it: £5.90 owed back."""
+    boris = SandboxUser(shop.server, BORIS, "Boris")
+    await add_to_cart(boris, "85123A", 2)
+    reply = await checkout_to_payment(boris, pickup=True)
+    reply = await boris.press(reply.last, "card")
+    placed = await boris.press(reply.last, "Confirm order")
+    await boris.pay(next(x for x in placed.new if x.kind == "invoice"))
+    code = order_code(placed)
+    detail = await boris.press((await boris.send("/orders")).last, code)
+    ask = await boris.press(detail.last, "Cancel order")
+    await boris.press(ask.last, "Yes, cancel it")
+    assert await money(shop, code) == [("payment", 590), ("refund_owed", 590)]
+    return code
+
+
+async def owed_in_books(shop: RunningBot) -> int:
+    line = m.JournalLineRow
+    owed = select(func.sum(line.credit_minor - line.debit_minor)).where(line.account == Account.REFUNDS_PAYABLE.value)
+    return int(await scalar(shop, owed) or 0)
+
+
+async def test_a_cancelled_order_s_refund_owed_is_confirmed_paid_back_once_from_its_order_screen(
+    each: RunningBot,
+) -> None:
+    code = await cancelled_after_paying(each)
+    assert await owed_in_books(each) == 590
+    admin = SandboxUser(each.server, ADMIN, "Ada")
+    shown = await admin.send(f"/order {code}")
+    stale = await admin.send(f"/order {code}")  # a second screen, left open
+    assert "💸 Refund paid back: £5.90" in shown.last.button_texts()
+    paid = await admin.press(shown.last, "💸 Refund paid back: £5.90")
+    assert paid.callback_answer is not None and paid.callback_answer["text"] == "Refund paid back: £5.90"
+    assert not paid.last.button_texts() and "refund paid back" in paid.last.text
+    assert await money(each, code) == [("payment", 590), ("refund_owed", 590), ("refunded", 590)]
+    assert await owed_in_books(each) == 0  # owed, then paid: nothing left owed
+    debit, credit = await journal_totals(each)
+    assert debit == credit
+    await each.runtime.notifier.drain()
+    told = each.server.chat_messages(BORIS)[-1].text
+    assert f"We have paid back the £5.90 we owed you on order {code}." in told
+
+    again = await admin.press(stale.last, "💸 Refund paid back: £5.90")
+    assert again.callback_answer is not None and again.callback_answer["show_alert"] is True
+    assert f"Order {code} owes nothing back now" in str(again.callback_answer["text"])
+    assert await money(each, code) == [("payment", 590), ("refund_owed", 590), ("refunded", 590)]
+    assert "💸" not in " ".join((await admin.send(f"/order {code}")).last.button_texts())
+
+
+async def test_two_staff_confirming_at_once_pay_back_once(each: RunningBot) -> None:
+    code = await cancelled_after_paying(each)
+    runtime = each.runtime
+    start = asyncio.Event()
+
+    async def confirm() -> str:
+        await start.wait()
+        try:
+            await confirm_paid_back(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, seen=590)
+        except NothingOwedBack:
+            return "refused"
+        return "paid"
+
+    tasks = [asyncio.create_task(confirm()) for _ in range(3)]
+    start.set()
+    assert sorted(await asyncio.gather(*tasks)) == ["paid", "refused", "refused"]
+    assert await money(each, code) == [("payment", 590), ("refund_owed", 590), ("refunded", 590)]
+    assert await owed_in_books(each) == 0
+    await runtime.notifier.drain()
+    assert sum("We have paid back" in x.text for x in each.server.chat_messages(BORIS)) == 1
+
+
+async def test_paying_back_is_refused_to_a_picker_and_for_an_amount_no_longer_owed(each: RunningBot) -> None:
+    code = await cancelled_after_paying(each)
+    runtime = each.runtime
+    await hire(each, 702, "Pat", "picker", "LON")
+    sam = await hire(each, 703, "Sam", "support")  # sees orders, records no payments: no button
+    assert not (await sam.send(f"/order {code}")).last.button_texts()
+    with pytest.raises(WrongRole):
+        await confirm_paid_back(runtime.uow(), runtime.clock, staff_id=702, code=code, seen=590)
+    with pytest.raises(OwedBackChanged) as changed:
+        await confirm_paid_back(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, seen=1000)
+    assert changed.value.params["amount"].amount == 590  # what is owed, never more
+    assert await money(each, code) == [("payment", 590), ("refund_owed", 590)]
+    assert await owed_in_books(each) == 590
