@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.catalog import SKU_PATTERN, Product
+from domain.catalog import SKU_PATTERN, Product, ProductStatus
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.ports import Clock, UnitOfWork
@@ -25,6 +25,7 @@ from domain.warehouse import BinCode, Warehouse, receiving_bin
 
 MAX_RECEIPT = 1_000_000
 STOCK_LOOKUP_LIMIT = 5
+HIDDEN_PER_FAMILY = 10  # hidden rows read per product shown: variants of one family come in a row
 RECENT_MOVEMENTS = 5
 
 
@@ -106,6 +107,8 @@ async def stock_view(
         products = [exact] if exact is not None and (exact.listed or hidden) else []
         if not products:
             products, _ = await uow.products.search(query, 0, STOCK_LOOKUP_LIMIT)
+            if hidden:  # customers' search leaves hidden products out; staff count their shelves too
+                products = await _and_hidden(uow, query, products)
         if not products:
             raise NotFound()
         families: dict[str, list[Product]] = {}
@@ -116,9 +119,12 @@ async def stock_view(
             # A variant's own SKU or barcode (the code a box is scanned by) shows that variant, its
             # family counted; the product's code (its first variant's SKU) or a name, them all.
             if product.barcode == query.strip() or product.sku.upper() == sku != product.parent_code.upper():
-                siblings[product.sku] = sum(s.listed for s in await uow.products.siblings(product.parent_code))
+                siblings[product.sku] = sum(
+                    s.listed or hidden for s in await uow.products.siblings(product.parent_code)
+                )
                 continue
-            listed = [v for v in await uow.products.variants(product.parent_code) if v.listed]
+            # Staff see a hidden variant among the others (its status named), the one typed too.
+            listed = [v for v in await uow.products.variants(product.parent_code) if v.listed or hidden]
             if len(listed) > 1:
                 families[product.sku] = listed
         shown = products + [v for family in families.values() for v in family]
@@ -163,6 +169,22 @@ async def stock_view(
                 StockView(product, per_warehouse(product), movements, names, [], siblings.get(product.sku, 0), who)
             )
         return views
+
+
+async def _and_hidden(uow: UnitOfWork, query: str, found: list[Product]) -> list[Product]:
+    """``found`` and, up to the look-up's limit, the hidden products matching ``query`` (one per
+    product with variants: a family already found shows its hidden variants itself)."""
+    hidden, _ = await uow.products.staff_list(
+        query, ProductStatus.HIDDEN.value, None, 0, STOCK_LOOKUP_LIMIT * HIDDEN_PER_FAMILY
+    )
+    parents = {p.parent_code for p in found}
+    for product in hidden:
+        if len(found) >= STOCK_LOOKUP_LIMIT:
+            break
+        if product.parent_code not in parents:
+            found = [*found, product]
+            parents.add(product.parent_code)
+    return found
 
 
 async def _warehouse(uow: UnitOfWork, code: str) -> Warehouse:

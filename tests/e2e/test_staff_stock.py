@@ -379,3 +379,27 @@ async def test_staff_see_and_change_the_stock_of_a_hidden_or_discontinued_produc
     assert "Added" not in added
     if status == "hidden":
         assert "White Hanging Heart" not in (await customer.send("/search 85123A")).last.text
+
+
+async def test_staff_find_a_hidden_product_by_its_name_its_status_named_and_customers_still_do_not(
+    shop: RunningBot,
+) -> None:
+    """/stock by a name searched as customers do, so a hidden product was "not found" while a
+    typed SKU found it."""
+    manager = await hire(shop, 60, "Uma", "manager")
+    await _set_status(shop, "85123A", "hidden")
+    shown = (await manager.send("/stock hanging heart")).last.text
+    assert "White Hanging Heart" in shown and "85123A" in shown and "· hidden" in shown
+    customer = SandboxUser(shop.server, 701, "Cy")
+    assert "White Hanging Heart" not in (await customer.send("/search hanging heart")).last.text
+
+
+async def test_the_code_of_a_product_whose_first_variant_is_hidden_shows_that_variant_too(shop: RunningBot) -> None:
+    """/stock JKT with JKT hidden listed its other variants only, not the one typed."""
+    await _jacket(shop, ["M", "L"], ["Navy", "Red"])
+    await _set_status(shop, "JKT", "hidden")
+    manager = await hire(shop, 61, "Vic", "manager")
+    for query in ("JKT", "rain jacket"):
+        text = (await manager.send(f"/stock {query}")).last.text
+        assert "• M / Navy · JKT · hidden\n   🏬 LON: 1 on hand, 0 reserved, 1 available" in text, query
+        assert "• M / Red · JKT-1\n   🏬 LON: 2 on hand" in text, query
