@@ -232,7 +232,7 @@ async def report_pack_short(
         warehouse_id = next(r.warehouse_id for r in reservations if r.product_id == product.id)
         actor = f"staff:{staff_id}"
         await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=actor, reason=f"short: {wanted}")
-        await hold_short(uow, clock, order, product, (warehouse_id, bin_code), missing, actor)
+        await hold_short(uow, clock, order, product, (warehouse_id, bin_code), missing, actor, packing=True)
         if staff_chat_id is not None:
             warehouse = next(w for w in await uow.warehouses.all() if w.id == warehouse_id)
             params = {"code": order.code, "sku": wanted, "name": product.display_name, "warehouse": warehouse.code}

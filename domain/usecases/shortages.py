@@ -30,12 +30,15 @@ async def hold_short(
     place: tuple[int, str | None],
     missing: int,
     actor: str,
+    *,
+    packing: bool = False,
 ) -> None:
     """Inside the short pick's unit of work, the order just held: ``missing`` units of
     ``product`` are in no bin of the warehouse (``place``: its id and the bin that was short).
     Their allocation goes, the bin's count comes down by them (they are not there: left
     counted, the stock would be sold again), they wait as a backorder that no arrival fills
-    before the customer answers, and the customer is asked."""
+    before the customer answers, and the customer is asked (told, with ``packing``, that the
+    units were picked and went missing on the way to packing, not that the shelf lacked them)."""
     warehouse_id, bin_code = place
     now = clock.now()
     await release_part(uow, order.id or 0, product.id or 0, warehouse_id, missing)
@@ -66,6 +69,7 @@ async def hold_short(
         "expected": expected.isoformat() if expected else "",
         "choices": [c.value for c in choices(pickup)],
         "settle": await _cancelled_part_settled(uow, order),
+        "packing": "yes" if packing else "",
     }
     if (told := for_customer(customer, "order_short", params)) is not None:
         await uow.outbox.add(told, now)

@@ -198,11 +198,13 @@ PACKING = {
         "held": "Order {code} is on hold for the shortage; the customer is asked what to do.",
         "too_many": "Order {code} has 5 × 22151 to pack: send how many are really there, from 0 to 4.",
         "waits": "We will wait for the missing part and send everything together.",
+        "why": "they were lost or damaged on their way to packing.",
     },
     "ru": {
         "held": "Заказ {code} приостановлен из-за нехватки; покупателя спросили, как поступить.",
         "too_many": "В заказе {code} к упаковке 5 × 22151: укажите, сколько есть на самом деле, от 0 до 4.",
         "waits": "Дождёмся недостающего и отправим всё вместе.",
+        "why": "товар потерян или повреждён по пути на упаковку.",
     },
 }
 
@@ -228,6 +230,8 @@ async def test_a_packer_short_of_a_picked_item_asks_the_customer_and_a_wait_send
     assert await status(shop, code) == "on_hold"
     await shop.runtime.notifier.drain()
     asked = next(msg for msg in reversed(shop.server.chat_messages(201)) if words["asked"] in msg.text)
+    # It was on the shelf when picked: the customer was told it was not.
+    assert packing["why"] in asked.text and "shelf" not in asked.text and "полке" not in asked.text
     staff = [msg.text for msg in shop.server.chat_messages(STAFF_CHAT)]
     assert any("Short at packing in LON: 22151" in text and code in text for text in staff)
 
