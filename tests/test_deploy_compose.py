@@ -1,0 +1,56 @@
+"""deploy/compose.yaml: each bot process is probed with what its image has (no curl or wget)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.health import healthz
+
+DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+
+
+def _probe() -> list[str]:
+    """The bots' healthcheck command (bot2 is bot1's anchor, so it is probed the same)."""
+    compose = (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
+    assert re.search(r"^  bot2: \*bot$", compose, flags=re.MULTILINE), "bot2 no longer shares bot1's service"
+    bot = compose.split("  bot1: &bot\n", 1)[1].split("\n  bot2:", 1)[0]
+    check = re.search(r"^    healthcheck:\n      test: (\[.*\])$", bot, flags=re.MULTILINE)
+    assert check is not None, "no healthcheck for bot1 and bot2"
+    command: list[str] = json.loads(check.group(1))
+    return command
+
+
+def test_the_bots_healthcheck_uses_the_images_python_not_a_tool_the_slim_image_lacks() -> None:
+    command, dockerfile = _probe(), (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    assert "python:3.11-slim" in dockerfile and "curl" not in dockerfile and "wget" not in dockerfile
+    assert command[:3] == ["CMD", "python", "-c"] and "http://127.0.0.1:8080/healthz" in command[3]
+    assert 'WEBHOOK_PORT: "8080"' in (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
+
+
+async def _exit_code(code: str) -> int:
+    process = await asyncio.create_subprocess_exec(sys.executable, "-c", code, stderr=subprocess.DEVNULL)
+    return await asyncio.wait_for(process.wait(), 30)
+
+
+async def test_the_bots_healthcheck_passes_while_healthz_answers_and_fails_when_it_does_not() -> None:
+    probe = _probe()[3]
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    code = probe.replace("127.0.0.1:8080", f"127.0.0.1:{port}")
+    try:
+        assert await _exit_code(code) == 0
+    finally:
+        await runner.cleanup()
+    assert await _exit_code(code) != 0  # nothing answers: unhealthy
