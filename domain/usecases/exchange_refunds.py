@@ -7,7 +7,9 @@ from datetime import datetime
 from domain.editing import exchange_given_back
 from domain.errors import NotFound
 from domain.money import Money
+from domain.notifications import for_customer
 from domain.orders import Order, OrderLine
+from domain.payments import invoice_owed
 from domain.ports import UnitOfWork
 from domain.usecases.return_money import give_back
 
@@ -31,4 +33,11 @@ async def give_back_exchanged(
     # An unpaid invoice is taken down first (it was never paid, so nothing is owed for it), as a
     # return settles it.
     memo = f"replacement {replacement.code} {why}: units sent in exchange not sent"
-    return await give_back(uow, origin, amount, now, source=f"order:{replacement.code}", memo=memo)
+    owed = await give_back(uow, origin, amount, now, source=f"order:{replacement.code}", memo=memo)
+    if (credit := amount - owed).amount > 0:  # the customer hears what the invoice asks now, as after a return
+        left = invoice_owed(origin.total, await uow.payments.for_order(origin.id))
+        params = {"code": origin.code, "replacement": replacement.code, "credit_minor": credit.amount}
+        params |= {"owed_minor": left.amount, "currency": origin.currency}
+        if (told := for_customer(await uow.customers.get(origin.customer_id), "invoice_reduced", params)) is not None:
+            await uow.outbox.add(told, now)
+    return owed

@@ -127,3 +127,7 @@ async def test_a_replacement_cancelled_takes_an_unpaid_invoice_down_and_owes_not
     assert await money(shop, code) == [("credit_note", 590)] and await money(shop, replacement) == []
     assert await account(shop, Account.RECEIVABLE) == 3090 and await account(shop, Account.REFUNDS_PAYABLE) == 0
     assert await balanced(shop)
+    await shop.runtime.notifier.drain()
+    told = [t.text for t in shop.server.chat_messages(984) if replacement in t.text][-1]
+    assert told.startswith(f"🧾 Your invoice for order {code} is reduced by £5.90 for goods of the replacement")
+    assert "it now asks for £30.90" in told
