@@ -242,7 +242,10 @@ def _code(request: web.Request) -> str:
 # ---- endpoints ----
 
 
-async def post_order(request: web.Request) -> web.Response:
+def _idempotency_key(request: web.Request, *, required: bool) -> str | None:
+    """The request's Idempotency-Key; None only where it may be left out (a stock receipt)."""
+    if "Idempotency-Key" not in request.headers and not required:
+        return None
     key = request.headers.get("Idempotency-Key", "").strip()
     if not 1 <= len(key) <= 255 or not key.isprintable():
         raise ApiProblem(
@@ -251,6 +254,12 @@ async def post_order(request: web.Request) -> web.Response:
             "Send an Idempotency-Key header (1–255 characters).",
             field="Idempotency-Key",
         )
+    return key
+
+
+async def post_order(request: web.Request) -> web.Response:
+    key = _idempotency_key(request, required=True)
+    assert key is not None
     data, body_hash = await _json(request)
     body = _validate(OrderIn, data)
     links: InvoiceLinks | None = request.app.get(LINKS)
@@ -325,9 +334,12 @@ async def get_stock(request: web.Request) -> web.Response:
 
 
 async def post_receipt(request: web.Request) -> web.Response:
-    data, _ = await _json(request)
+    # Optional, unlike an order's (integrations that send none go on as before): with it, a
+    # retry after a timeout is told the first receipt instead of counting the goods again.
+    idempotency_key = _idempotency_key(request, required=False)
+    data, body_hash = await _json(request)
     body = _validate(ReceiptIn, data)
-    product, warehouse, bin_code = await api_receipt(
+    receipt, created = await api_receipt(
         _uow(request),
         request.app[CLOCK],
         key=_key(request),
@@ -336,9 +348,12 @@ async def post_receipt(request: web.Request) -> web.Response:
         quantity=body.quantity,
         bin_code=body.bin,
         reason=body.reason,
+        idempotency_key=idempotency_key,
+        body_hash=body_hash,
     )
-    out = ReceiptOut(sku=product.sku, warehouse=warehouse.code, bin=bin_code, quantity=body.quantity)
-    return web.json_response(out.model_dump(), status=201)
+    out = ReceiptOut(sku=receipt.sku, warehouse=receipt.warehouse, bin=receipt.bin, quantity=receipt.quantity)
+    headers = {} if created else {"Idempotent-Replayed": "true"}
+    return web.json_response(out.model_dump(), status=201 if created else 200, headers=headers)
 
 
 async def post_shipment_event(request: web.Request) -> web.Response:
@@ -390,6 +405,16 @@ def openapi_document() -> dict[str, Any]:
 
     problem = {"description": "a problem (RFC 9457)", "content": {PROBLEM: {"schema": ref("Problem")}}}
     errors = {status: problem for status in ("400", "401", "403", "404", "405", "409", "413", "415", "422")}
+    idempotency_key = {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    }
+    receipt_key = (
+        "optional: with it, a retry with the same body is answered 200 with the first receipt and counts "
+        "nothing again; the same key with another body is 409. Without it, every request counts the goods."
+    )
     code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 32}}
     document: dict[str, Any] = {
         "openapi": "3.1.0",
@@ -413,14 +438,7 @@ def openapi_document() -> dict[str, Any]:
             f"{PREFIX}/orders": {
                 "post": {
                     "summary": "Place an order from another channel",
-                    "parameters": [
-                        {
-                            "name": "Idempotency-Key",
-                            "in": "header",
-                            "required": True,
-                            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-                        }
-                    ],
+                    "parameters": [idempotency_key],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": ref("OrderIn")}}},
                     "responses": {"201": answer("OrderOut", "placed"), "200": answer("OrderOut", "a repeat"), **errors},
                 }
@@ -456,8 +474,13 @@ def openapi_document() -> dict[str, Any]:
             f"{PREFIX}/stock/receipts": {
                 "post": {
                     "summary": "Goods received (e.g. at a store)",
+                    "parameters": [{**idempotency_key, "required": False, "description": receipt_key}],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": ref("ReceiptIn")}}},
-                    "responses": {"201": answer("ReceiptOut", "received"), **errors},
+                    "responses": {
+                        "201": answer("ReceiptOut", "received"),
+                        "200": answer("ReceiptOut", "a repeat (Idempotent-Replayed: true): nothing counted again"),
+                        **errors,
+                    },
                 }
             },
             f"{PREFIX}/shipments/{{tracking}}/events": {

@@ -107,3 +107,13 @@ def prefix_of(token: str) -> str | None:
         return None
     prefix, _, secret = token[len(KEY_PREFIX) :].partition("_")
     return prefix if len(prefix) == 8 and secret else None
+
+
+@dataclass(frozen=True, slots=True)
+class FirstUse:
+    """The request that used an Idempotency-Key first: its body's hash and what it made, an
+    order or another request's answer (``result``); neither while it is unfinished."""
+
+    body_hash: str
+    order_id: int | None = None
+    result: str | None = None

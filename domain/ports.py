@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 from typing import Protocol, Self
 
 from domain.accounting import JournalEntry
-from domain.apikeys import ApiKey
 from domain.backorders import Backorder, BackorderTerms
 from domain.campaigns import Audience, Campaign, Recipient, Segment
 from domain.catalog import Category, Product
@@ -27,6 +26,7 @@ from domain.packing import Box, Package
 from domain.parcels import Parcel, PickupCode
 from domain.payments import InvoiceSpec, Payment
 from domain.picking import PickLine, PickList
+from domain.ports_api import ApiRepository
 from domain.ports_stock import StockRepository
 from domain.pricing import PriceRule
 from domain.promotions import PromoCode, Promotion
@@ -510,24 +510,6 @@ class ReturnRepository(Protocol):
     async def for_customer(self, customer_id: int) -> list[ReturnRequest]: ...
     async def open(self, limit: int) -> tuple[list[ReturnRequest], int]: ...  # the oldest, how many in all
     async def requested_between(self, start: datetime, end: datetime) -> int: ...
-
-
-class ApiRepository(Protocol):
-    async def add_key(self, key: ApiKey) -> ApiKey: ...
-    async def key_by_prefix(self, prefix: str) -> ApiKey | None: ...
-    async def keys(self) -> list[ApiKey]: ...
-    async def revoke(self, name: str, at: datetime) -> bool: ...
-    async def claim(
-        self, key_id: int, idempotency_key: str, body_hash: str, at: datetime
-    ) -> tuple[str, int | None] | None:
-        """Take an Idempotency-Key for this transaction: None when it is ours now, else the
-        body hash and order id (None while unfinished) of whoever of the channel used it first."""
-        ...
-
-    async def settle(self, key_id: int, idempotency_key: str, order_id: int) -> None: ...
-    async def placed_by(self, key_id: int, order_id: int) -> bool:
-        """Whether a key of this key's name (its channel, revoked keys too) made the order."""
-        ...
 
 
 class DemandRepository(Protocol):

@@ -5,15 +5,16 @@ same body returns the first order, with another body it is refused."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from domain.accounting import Account
-from domain.apikeys import DEFAULT_SCOPES, ApiKey, Scope, new_key, prefix_of
+from domain.apikeys import DEFAULT_SCOPES, ApiKey, FirstUse, Scope, new_key, prefix_of
 from domain.backorders import BackorderStatus, PreorderFull
 from domain.cart import Cart, CartLine
-from domain.catalog import Product, normalize_sku
+from domain.catalog import normalize_sku
 from domain.customers import Customer, business_terms, is_email, normalize_phone
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
@@ -46,12 +47,12 @@ from domain.usecases.checkout import (
 from domain.usecases.customers import fill_contacts, find_customer
 from domain.usecases.dispatch import CarrierEvent, carrier_event
 from domain.usecases.fx import shop_rates
-from domain.usecases.inventory import receive_goods
+from domain.usecases.inventory import goods_received
 from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.price_lists import price_list_for
 from domain.usecases.promotions import count_code_use, discounted_lines, discounts_for, labels
 from domain.usecases.stock import release_expired_holds
-from domain.warehouse import InvalidBinCode, Warehouse
+from domain.warehouse import InvalidBinCode
 
 MAX_LINES = 100
 
@@ -160,16 +161,15 @@ async def place_api_order(
             return await _repeat(uow, first, body_hash), False
         order = await _place(uow, clock, policy, key, request, now)
         assert order.id is not None
-        await uow.api.settle(key.id, idempotency_key, order.id)
+        await uow.api.settle(key.id, idempotency_key, order_id=order.id)
         await uow.commit()
         return order, True
 
 
-async def _repeat(uow: UnitOfWork, first: tuple[str, int | None], body_hash: str) -> Order:
-    first_hash, order_id = first
-    if first_hash != body_hash:
+async def _repeat(uow: UnitOfWork, first: FirstUse, body_hash: str) -> Order:
+    if first.body_hash != body_hash:
         raise IdempotencyConflict()
-    order = await uow.orders.get_by_id(order_id) if order_id is not None else None
+    order = await uow.orders.get_by_id(first.order_id) if first.order_id is not None else None
     if order is None:
         raise RequestInProgress()
     return order
@@ -462,6 +462,16 @@ async def cancel_api_order(
         return order
 
 
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What a stock receipt put where, as the API answers it (and replays it)."""
+
+    sku: str
+    warehouse: str
+    bin: str
+    quantity: int
+
+
 async def api_receipt(
     uow: UnitOfWork,
     clock: Clock,
@@ -472,35 +482,57 @@ async def api_receipt(
     quantity: int,
     bin_code: str | None,
     reason: str,
-) -> tuple[Product, Warehouse, str]:
+    idempotency_key: str | None = None,
+    body_hash: str = "",
+) -> tuple[Receipt, bool]:
     """Goods received at a store, reported by its system: ``receive_goods`` with each bad
-    field named (an unknown SKU and an unknown warehouse are different mistakes)."""
+    field named (an unknown SKU and an unknown warehouse are different mistakes). With an
+    Idempotency-Key, claimed as an order's in the same transaction: a retry with the same
+    body is told the first receipt and counts nothing (False), another body is refused."""
+    assert key.id is not None
     key.require(Scope.RECEIPTS)
-    async with uow.read_only():
+    async with uow:
+        if idempotency_key is not None:
+            first = await uow.api.claim(key.id, idempotency_key, body_hash, clock.now())
+            if first is not None:
+                return _repeated_receipt(first, body_hash), False
         try:
             known = await uow.products.get_by_sku(normalize_sku(sku))
         except DomainError:
             known = None
-        where = await uow.warehouses.get_by_code(warehouse_code.strip().upper())
-    if known is None:
-        raise InvalidField(field="sku", reason=f"no product {sku}")
-    if where is None:
-        raise InvalidField(field="warehouse", reason=f"no warehouse {warehouse_code}")
-    try:
-        return await receive_goods(
-            uow,
-            clock,
-            actor=f"api:{key.name}",
-            sku=sku,
-            quantity=quantity,
-            warehouse_code=warehouse_code,
-            bin_code=bin_code,
-            reason=reason,
-        )
-    except InvalidBinCode as bad:
-        raise InvalidField(field="bin", reason=str(bad)) from None
-    except InvalidQuantity as bad:
-        raise InvalidField(field="quantity", reason=str(bad)) from None
+        if known is None:
+            raise InvalidField(field="sku", reason=f"no product {sku}")
+        if await uow.warehouses.get_by_code(warehouse_code.strip().upper()) is None:
+            raise InvalidField(field="warehouse", reason=f"no warehouse {warehouse_code}")
+        try:
+            product, warehouse, target = await goods_received(
+                uow,
+                clock,
+                actor=f"api:{key.name}",
+                sku=sku,
+                quantity=quantity,
+                warehouse_code=warehouse_code,
+                bin_code=bin_code,
+                reason=reason,
+            )
+        except InvalidBinCode as bad:
+            raise InvalidField(field="bin", reason=str(bad)) from None
+        except InvalidQuantity as bad:
+            raise InvalidField(field="quantity", reason=str(bad)) from None
+        receipt = Receipt(product.sku, warehouse.code, target, quantity)
+        if idempotency_key is not None:
+            await uow.api.settle(key.id, idempotency_key, result=json.dumps(asdict(receipt)))
+        await uow.commit()
+        return receipt, True
+
+
+def _repeated_receipt(first: FirstUse, body_hash: str) -> Receipt:
+    # One body is never both a valid order and a valid receipt: a key an order used is a conflict here.
+    if first.body_hash != body_hash:
+        raise IdempotencyConflict()
+    if first.result is None:
+        raise RequestInProgress()
+    return Receipt(**json.loads(first.result))
 
 
 async def api_carrier_event(

@@ -260,26 +260,52 @@ async def receive_goods(
     reason: str = "receipt",
 ) -> tuple[Product, Warehouse, str]:
     """``receive`` for whoever is allowed: staff, or a store's system through the API."""
+    async with uow:
+        received = await goods_received(
+            uow,
+            clock,
+            actor=actor,
+            sku=sku,
+            quantity=quantity,
+            warehouse_code=warehouse_code,
+            bin_code=bin_code,
+            reason=reason,
+        )
+        await uow.commit()
+        return received
+
+
+async def goods_received(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    actor: str,
+    sku: str,
+    quantity: int,
+    warehouse_code: str,
+    bin_code: str | None = None,
+    reason: str = "receipt",
+) -> tuple[Product, Warehouse, str]:
+    """``receive_goods`` inside the caller's open unit, uncommitted: the intake API claims the
+    request's Idempotency-Key in the same transaction."""
     check_quantity(quantity, MAX_RECEIPT)
     reason = typed(reason, MAX_REASON)
     target = str(BinCode.parse(bin_code)) if bin_code else None
-    async with uow:
-        product = await staff_product_by_sku(uow, sku)
-        warehouse = await _warehouse(uow, warehouse_code)
-        assert product.id is not None and warehouse.id is not None
-        if target is None:
-            here = [b for b in await uow.inventory.bins([product.id]) if b.warehouse_id == warehouse.id]
-            target = receiving_bin(here, await uow.inventory.last_bin(product.id, warehouse.id))
-        was_available = await _available(uow, product.id)
-        now = clock.now()
-        await _change_bin(uow, product, warehouse.id, target, quantity, reason, actor, now)
-        memo = f"{product.sku} at {warehouse.code}: +{quantity} without an order ({actor}), {reason.strip()[:80]}"
-        await book_stock_change(uow, now, f"receipt:{warehouse.code}", memo, (product.id, warehouse.id), quantity)
-        await fill_backorders(uow, now, {product.id: warehouse.id})
-        if was_available <= 0 and await _available(uow, product.id) > 0:
-            await notify_back_in_stock(uow, [product.id], now)
-        await uow.commit()
-        return product, warehouse, target
+    product = await staff_product_by_sku(uow, sku)
+    warehouse = await _warehouse(uow, warehouse_code)
+    assert product.id is not None and warehouse.id is not None
+    if target is None:
+        here = [b for b in await uow.inventory.bins([product.id]) if b.warehouse_id == warehouse.id]
+        target = receiving_bin(here, await uow.inventory.last_bin(product.id, warehouse.id))
+    was_available = await _available(uow, product.id)
+    now = clock.now()
+    await _change_bin(uow, product, warehouse.id, target, quantity, reason, actor, now)
+    memo = f"{product.sku} at {warehouse.code}: +{quantity} without an order ({actor}), {reason.strip()[:80]}"
+    await book_stock_change(uow, now, f"receipt:{warehouse.code}", memo, (product.id, warehouse.id), quantity)
+    await fill_backorders(uow, now, {product.id: warehouse.id})
+    if was_available <= 0 and await _available(uow, product.id) > 0:
+        await notify_back_in_stock(uow, [product.id], now)
+    return product, warehouse, target
 
 
 async def adjust(

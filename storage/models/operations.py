@@ -85,7 +85,7 @@ class ApiKeyRow(Base):
 
 
 class ApiRequestRow(Base):
-    """An Idempotency-Key a channel used: the same key with the same body gets the same order."""
+    """An Idempotency-Key a channel used: the same key with the same body gets the same order (or receipt)."""
 
     __tablename__ = "api_requests"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -93,6 +93,8 @@ class ApiRequestRow(Base):
     idempotency_key: Mapped[str] = mapped_column(String(255))
     body_hash: Mapped[str] = mapped_column(String(64))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))  # set in the claiming transaction
+    # Or, for a request that makes no order (a stock receipt), its answer as JSON, for replays.
+    result: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     __table_args__ = (UniqueConstraint("api_key_id", "idempotency_key", name="uq_api_requests_key"),)
 

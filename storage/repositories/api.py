@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from domain.apikeys import ApiKey, KeyNameTaken, Scope
+from domain.apikeys import ApiKey, FirstUse, KeyNameTaken, Scope
 from storage import models as m
 
 
@@ -61,31 +61,31 @@ class SqlApi:
         )
         return bool(done.rowcount)  # type: ignore[attr-defined]
 
-    async def claim(
-        self, key_id: int, idempotency_key: str, body_hash: str, at: datetime
-    ) -> tuple[str, int | None] | None:
+    async def claim(self, key_id: int, idempotency_key: str, body_hash: str, at: datetime) -> FirstUse | None:
         r = m.ApiRequestRow
         # The channel's earlier keys (revoked namesakes: one key of a name is active at a time)
         # first: a retry sent across a key rotation is the order it repeats, not a second one.
         earlier = (
             await self.s.execute(
-                select(r.body_hash, r.order_id).where(
+                select(r.body_hash, r.order_id, r.result).where(
                     r.api_key_id.in_(_namesakes(key_id)), r.api_key_id != key_id, r.idempotency_key == idempotency_key
                 )
             )
         ).first()
         if earlier is not None:
-            return earlier.body_hash, earlier.order_id
+            return FirstUse(earlier.body_hash, earlier.order_id, earlier.result)
         try:
             async with self.s.begin_nested():  # a concurrent first use waits here, then loses
                 self.s.add(r(api_key_id=key_id, idempotency_key=idempotency_key, body_hash=body_hash, created_at=at))
         except IntegrityError:
             first = (
                 await self.s.execute(
-                    select(r.body_hash, r.order_id).where(r.api_key_id == key_id, r.idempotency_key == idempotency_key)
+                    select(r.body_hash, r.order_id, r.result).where(
+                        r.api_key_id == key_id, r.idempotency_key == idempotency_key
+                    )
                 )
             ).one()
-            return first.body_hash, first.order_id
+            return FirstUse(first.body_hash, first.order_id, first.result)
         return None
 
     async def placed_by(self, key_id: int, order_id: int) -> bool:
@@ -95,12 +95,14 @@ class SqlApi:
         )
         return found is not None
 
-    async def settle(self, key_id: int, idempotency_key: str, order_id: int) -> None:
+    async def settle(
+        self, key_id: int, idempotency_key: str, *, order_id: int | None = None, result: str | None = None
+    ) -> None:
         r = m.ApiRequestRow
         await self.s.execute(
             update(r)
             .where(r.api_key_id == key_id, r.idempotency_key == idempotency_key)
-            .values(order_id=order_id)
+            .values(order_id=order_id, result=result)
             .execution_options(synchronize_session=False)
         )
 

@@ -7,6 +7,7 @@ import asyncio
 import json
 from datetime import timedelta
 from typing import Any
+from unittest.mock import ANY
 
 import hypothesis
 import schemathesis
@@ -573,3 +574,42 @@ async def test_the_channels_reference_is_kept_on_the_order_whatever_the_payment(
         assert shown["reference"] == f"WEB-200{i}"
     async with shop.runtime.sessions() as session:
         assert sorted(await session.scalars(select(m.OrderRow.reference))) == ["WEB-2000", "WEB-2001"]
+
+
+async def test_a_receipt_retried_with_its_idempotency_key_counts_the_goods_once(api, shop: RunningBot) -> None:
+    client, auth = api
+    before = await (await client.get("/api/v1/stock?sku=85123A", headers=auth)).json()
+    on_hand = next(w for w in before["warehouses"] if w["warehouse"] == "LON")["on_hand"]
+    receipt = {"sku": "85123a", "warehouse": "lon", "quantity": 24, "reason": "delivery 7"}
+    keyed = {**auth, "Idempotency-Key": "delivery-7"}
+
+    first = await client.post("/api/v1/stock/receipts", json=receipt, headers=keyed)
+    retry = await client.post("/api/v1/stock/receipts", json={**receipt}, headers=keyed)  # after a timeout
+    assert first.status == 201 and "Idempotent-Replayed" not in first.headers
+    assert retry.status == 200 and retry.headers["Idempotent-Replayed"] == "true"
+    assert await retry.json() == await first.json() == {"sku": "85123A", "warehouse": "LON", "bin": ANY, "quantity": 24}
+    other = await client.post("/api/v1/stock/receipts", json={**receipt, "quantity": 25}, headers=keyed)
+    problem = await other.json()
+    assert other.status == 409 and problem["field"] == "Idempotency-Key", problem
+    bad = await client.post("/api/v1/stock/receipts", json=receipt, headers={**auth, "Idempotency-Key": " "})
+    assert bad.status == 400 and (await bad.json())["field"] == "Idempotency-Key"
+
+    after = await (await client.get("/api/v1/stock?sku=85123A", headers=auth)).json()
+    assert next(w for w in after["warehouses"] if w["warehouse"] == "LON")["on_hand"] == on_hand + 24
+    async with shop.runtime.sessions() as session:
+        moves = await session.scalar(
+            select(func.count())
+            .select_from(m.InventoryMovementRow)
+            .where(m.InventoryMovementRow.reason == "delivery 7")
+        )
+    assert moves == 1
+    # Without the header, as before it was taken: each request counts (no integration breaks).
+    assert (await client.post("/api/v1/stock/receipts", json=receipt, headers=auth)).status == 201
+    assert (await client.post("/api/v1/stock/receipts", json=receipt, headers=auth)).status == 201
+    again = await (await client.get("/api/v1/stock?sku=85123A", headers=auth)).json()
+    assert next(w for w in again["warehouses"] if w["warehouse"] == "LON")["on_hand"] == on_hand + 72
+
+    spec = await (await client.get("/api/v1/openapi.json")).json()
+    operation = spec["paths"]["/api/v1/stock/receipts"]["post"]
+    header = next(p for p in operation["parameters"] if p["name"] == "Idempotency-Key")
+    assert header["in"] == "header" and header["required"] is False and "200" in operation["responses"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -147,3 +148,50 @@ async def test_invoices_racing_for_one_credit_limit_never_pass_it(engine: AsyncE
     assert sum(await asyncio.gather(*tasks)) == 2
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(m.OrderRow)) == 2
+
+
+async def test_a_receipt_retried_many_times_at_once_counts_its_goods_once(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """A store's system retries a receipt after a timeout, ten times at once with one
+    Idempotency-Key: the goods are counted once and every retry is told the same receipt."""
+    from domain.apikeys import Scope
+    from domain.usecases.intake import IdempotencyConflict, api_receipt
+
+    sessions = session_factory(engine)
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        product = await uow.products.upsert(Product(sku="BOX", name="Box", category="C"))
+        await uow.warehouses.upsert(Warehouse("W1", "Shop"))
+        await uow.commit()
+    _, key = await create_api_key(SqlUnitOfWork(sessions), clock, name="store", scopes=frozenset({Scope.RECEIPTS}))
+    start = asyncio.Event()
+
+    async def receive(body_hash: str, quantity: int) -> tuple[object, bool]:
+        await start.wait()
+        return await api_receipt(
+            SqlUnitOfWork(sessions),
+            clock,
+            key=key,
+            sku="BOX",
+            warehouse_code="W1",
+            quantity=quantity,
+            bin_code=None,
+            reason="delivery 7",
+            idempotency_key="delivery-7",
+            body_hash=body_hash,
+        )
+
+    tasks = [asyncio.create_task(receive("body-7", 12)) for _ in range(10)]
+    start.set()
+    answers = await asyncio.gather(*tasks)
+
+    assert len({received for received, _ in answers}) == 1  # every retry told the same receipt
+    assert sorted(first for _, first in answers) == [False] * 9 + [True]
+    with pytest.raises(IdempotencyConflict):
+        await receive("another body", 5)
+    async with sessions() as session:
+        on_hand = await session.scalar(select(func.sum(m.StockRow.on_hand)).where(m.StockRow.product_id == product.id))
+        moves = await session.scalar(select(func.count()).select_from(m.InventoryMovementRow))
+    assert (on_hand, moves) == (12, 1)
+    assert await stock_drift(SqlUnitOfWork(sessions)) == []
