@@ -255,9 +255,8 @@ class PaymentRepository(Protocol):
         ...
 
     async def for_order(self, order_id: int) -> list[Payment]: ...
-    async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[Payment]]:
-        """Every id present, if only with []."""
-        ...
+    async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[Payment]]: ...  # every id, if only []
+    async def owing(self, offset: int, limit: int) -> tuple[list[int], int]: ...  # ``owed_back`` > 0, oldest first
 
 
 class CarrierRepository(Protocol):

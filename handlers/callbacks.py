@@ -271,6 +271,10 @@ class OwedBackCb(CallbackData, prefix="obk"):
     seen: Number
 
 
+class OwedBackPageCb(CallbackData, prefix="obp"):
+    page: Number
+
+
 class CategoryList(CallbackData, prefix="cats"):
     pass
 

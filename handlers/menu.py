@@ -123,6 +123,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("top", Permission.MANAGE_CUSTOMERS, N_("The most valuable customers")),
     ("vip", Permission.MANAGE_CUSTOMERS, N_("Mark a customer VIP or not")),
     ("paid", Permission.RECORD_PAYMENTS, N_("Record an invoice as paid")),
+    ("refunds", Permission.RECORD_PAYMENTS, N_("Refunds owed to customers, to pay back")),
     ("journal", Permission.RECORD_PAYMENTS, N_("The accounting journal as CSV")),
     ("trial", Permission.RECORD_PAYMENTS, N_("Trial balance")),
     ("ar", Permission.RECORD_PAYMENTS, N_("Receivables aging")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
@@ -28,6 +30,33 @@ async def owed_back_on(uow: UnitOfWork, order: Order) -> Money:
     """Inside an open unit of work: what ``order`` still owes back outside its returns."""
     payments = await uow.payments.for_order(order.id or 0)
     return owed_back(order.currency, payments, await uow.returns.for_order(order.id or 0))
+
+
+@dataclass(frozen=True, slots=True)
+class OwedBackPage:
+    """A page of the orders that owe their customers money back, each with what it owes."""
+
+    entries: list[tuple[Order, Money]]
+    page: int  # from 0; the last one when the page asked for is past the end
+    pages: int
+    total: int  # orders in all
+
+
+async def owed_back_page(uow: UnitOfWork, *, staff_id: int, page: int, page_size: int) -> OwedBackPage:
+    """What is owed back outside returns, order by order, oldest first (``/refunds``)."""
+    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
+    async with uow.read_only():
+        ids, total = await uow.payments.owing(max(page, 0) * page_size, page_size)
+        pages = max(-(-total // page_size), 1)
+        if page >= pages:  # orders paid back since the button was made: the last page
+            page = pages - 1
+            ids, total = await uow.payments.owing(page * page_size, page_size)
+        entries = []
+        for order_id in ids:
+            order = await uow.orders.get_by_id(order_id)
+            if order is not None:
+                entries.append((order, await owed_back_on(uow, order)))
+        return OwedBackPage(entries, max(page, 0), pages, total)
 
 
 async def confirm_paid_back(

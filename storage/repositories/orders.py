@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import IllegalTransition
 from domain.money import Money
 from domain.orders import Channel, Delivery, DeliveryMethod, HistoryEntry, Order, OrderLine, OrderStatus, PaymentMethod
+from domain.owed_back import RETURN_MARK
 from domain.payments import Payment, PaymentKind
 from domain.queue_rank import PRIORITY_FLAGS, QUEUE_RANK, RankKey
 from storage import models as m
@@ -508,3 +509,23 @@ class SqlPayments:
                     )
                 )
         return found
+
+    async def owing(self, offset: int, limit: int) -> tuple[list[int], int]:
+        """The orders that still owe back outside their returns (``domain.owed_back.owed_back``
+        in SQL), oldest first, a page of them, and how many in all."""
+        p, r = m.PaymentRow, m.ReturnRow
+        owed = (PaymentKind.REFUND_OWED.value, PaymentKind.DUPLICATE.value)
+        here = (p.kind == PaymentKind.REFUNDED.value) & ~p.method.startswith(RETURN_MARK)
+        signed = case((p.kind.in_(owed), p.amount_minor), (here, -p.amount_minor), else_=0)
+        by_payments = select(p.order_id, func.sum(signed).label("owed")).group_by(p.order_id).subquery()
+        returns = select(r.order_id, func.sum(r.refund_minor).label("back")).where(r.refund_minor > 0)
+        by_returns = returns.group_by(r.order_id).subquery()
+        left = by_payments.c.owed - func.coalesce(by_returns.c.back, 0)
+        owing = (
+            select(by_payments.c.order_id)
+            .outerjoin(by_returns, by_returns.c.order_id == by_payments.c.order_id)
+            .where(left > 0)
+        )
+        total = await self.s.scalar(select(func.count()).select_from(owing.subquery())) or 0
+        page = owing.order_by(by_payments.c.order_id).offset(offset).limit(limit)
+        return list(await self.s.scalars(page)), total

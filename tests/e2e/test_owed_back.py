@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from unittest.mock import patch
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
 from domain.accounting import Account
+from domain.returns import ReturnKind
 from domain.staff import WrongRole
 from domain.usecases.owed_back import NothingOwedBack, OwedBackChanged, confirm_paid_back
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, refused_calls, shop_on
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, scalar
-from tests.e2e.test_returns import money
+from tests.e2e.test_exchange_refunds import lines_of, shoes_on_sale, through
+from tests.e2e.test_returns import delivered, money
 from tests.e2e.test_variants import journal_totals
 from tests.fakes import FakeClock
 
@@ -117,3 +120,39 @@ async def test_paying_back_is_refused_to_a_picker_and_for_an_amount_no_longer_ow
     assert changed.value.params["amount"].amount == 590  # what is owed, never more
     assert await money(each, code) == [("payment", 590), ("refund_owed", 590)]
     assert await owed_in_books(each) == 590
+
+
+async def test_refunds_lists_what_is_owed_back_a_page_at_a_time_and_drops_what_was_paid_back(each: RunningBot) -> None:
+    codes = [await cancelled_after_paying(each)]
+    runtime = each.runtime
+    admin = SandboxUser(each.server, ADMIN, "Ada")
+    listed = await admin.send("/refunds")
+    assert f"/order {codes[0]}" in listed.last.text and "£5.90" in listed.last.text
+    assert not listed.last.button_texts()  # one page
+    with patch("handlers.owed_back.PAGE", 1):
+        codes.append(await cancelled_after_paying(each))
+        first = await admin.send("/refunds")
+        left_open = await admin.send("/refunds")
+        assert "2 orders" in first.last.text and f"/order {codes[0]}" in first.last.text
+        second = await admin.press(first.last, "Next ▶")
+        assert f"/order {codes[1]}" in second.last.text and f"/order {codes[0]}" not in second.last.text
+        await confirm_paid_back(runtime.uow(), runtime.clock, staff_id=ADMIN, code=codes[1], seen=590)
+        stale = await admin.press(left_open.last, "Next ▶")  # page 2 is gone: the last page, and why
+        assert stale.callback_answer is not None and "last page" in str(stale.callback_answer["text"])
+    await confirm_paid_back(runtime.uow(), runtime.clock, staff_id=ADMIN, code=codes[0], seen=590)
+    assert "Nothing is owed back to customers." in (await admin.send("/refunds")).last.text
+    assert await owed_in_books(each) == 0
+
+
+async def test_a_return_s_refund_owed_is_paid_back_on_its_rma_screen_not_the_order_s(shop: RunningBot) -> None:
+    """The order screen never offers more than is owed: a return's refund has its own button."""
+    await shoes_on_sale(shop)
+    code = await delivered(shop, 965, {"SHOE-XL": 1})
+    xl = (await lines_of(shop, code))["SHOE-XL"][0]
+    await through(shop, 965, code, ReturnKind.EXCHANGE, {xl: "SHOE-S"})
+    assert await money(shop, code) == [("refund_owed", 1000)]
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    assert not (await admin.send(f"/order {code}")).last.button_texts()
+    assert "Nothing is owed back to customers." in (await admin.send("/refunds")).last.text
+    with pytest.raises(NothingOwedBack):
+        await confirm_paid_back(shop.runtime.uow(), shop.runtime.clock, staff_id=ADMIN, code=code, seen=1000)

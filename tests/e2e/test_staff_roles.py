@@ -138,6 +138,7 @@ STAFF_SAMPLES = {
     "ar": "",
     "returns": "",
     "rma": "RABCDEFG",
+    "refunds": "",
     "assist": "1",
     "assist_end": "",
     "fx": "RUB 90",

@@ -1,0 +1,45 @@
+"""/refunds — the orders that owe their customers money back outside returns, a page at a time."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from domain.ports import UnitOfWork
+from domain.usecases.owed_back import OwedBackPage, owed_back_page
+from handlers.callbacks import OwedBackPageCb
+from handlers.views.markup import packed
+from handlers.views.pager import pager
+from handlers.views.rendering import Renderer
+
+router = Router(name=__name__)
+PAGE = 20  # orders a page
+
+
+def _screen(found: OwedBackPage, renderer: Renderer) -> tuple[str, InlineKeyboardMarkup | None]:
+    nav = pager(found.page, found.pages, lambda n: packed(OwedBackPageCb, n))
+    return renderer.render("staff/refunds_owed.html.j2", q=found, offset=found.page * PAGE), (
+        InlineKeyboardMarkup(inline_keyboard=nav) if nav else None
+    )
+
+
+@router.message(Command("refunds"))
+async def refunds(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
+    assert message.from_user is not None
+    found = await owed_back_page(uow, staff_id=message.from_user.id, page=0, page_size=PAGE)
+    text, keyboard = _screen(found, renderer)
+    await message.answer(text, reply_markup=keyboard)
+
+
+@router.callback_query(OwedBackPageCb.filter())
+async def refunds_turn(
+    query: CallbackQuery, callback_data: OwedBackPageCb, uow: UnitOfWork, renderer: Renderer
+) -> None:
+    found = await owed_back_page(uow, staff_id=query.from_user.id, page=callback_data.page, page_size=PAGE)
+    moved = found.page != callback_data.page
+    await query.answer(_("Refunds were paid back since: this is the last page now.") if moved else None)
+    if isinstance(query.message, Message):
+        text, keyboard = _screen(found, renderer)
+        await query.message.edit_text(text, reply_markup=keyboard)
