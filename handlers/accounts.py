@@ -12,11 +12,13 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from domain.accounting import CSV_HEADER, journal_rows
 from domain.ports import Clock, UnitOfWork
 from domain.sales import day_start
-from domain.usecases.accounts import journal_csv, journal_for_staff, receivables, trial_balance
+from domain.usecases.accounts import journal_for_staff, receivables, trial_balance
 from handlers.context import ShopSettings
-from handlers.views.rendering import Renderer
+from handlers.output.spreadsheets import spreadsheet_csv
+from handlers.views.rendering import Renderer, current_locale
 
 router = Router(name=__name__)
 # Open invoices /ar lists, the earliest due first; the rest are counted (a wholesaler's hundreds
@@ -52,7 +54,16 @@ async def journal_command(
     entries = await journal_for_staff(uow, staff_id=message.from_user.id, start=start, end=end)
     name = f"journal-{first.isoformat()}-{last.isoformat()}.csv"
     await message.answer_document(
-        BufferedInputFile(journal_csv(entries, settings.timezone).encode("utf-8"), filename=name),
+        BufferedInputFile(
+            # For a person's spreadsheet, in their language (``ordergram export journal`` is for programs).
+            spreadsheet_csv(
+                CSV_HEADER,
+                journal_rows(entries, settings.timezone),
+                language=current_locale(),
+                numbers=("debit", "credit"),
+            ),
+            filename=name,
+        ),
         caption=ngettext("{n} journal entry.", "{n} journal entries.", len(entries)).format(n=len(entries)),
     )
 

@@ -3,13 +3,11 @@ aging of what business customers owe."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.accounting import CSV_HEADER, JournalEntry, aging_bucket, journal_rows
+from domain.accounting import JournalEntry, aging_bucket
 from domain.money import Money
 from domain.orders import Order
 from domain.payments import invoice_owed
@@ -44,14 +42,6 @@ async def journal_pages(
             last = page[-1]
             assert last.id is not None
             after = (last.at, last.id)
-
-
-def journal_csv(entries: list[JournalEntry], timezone: str = "UTC") -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    writer.writerows(journal_rows(entries, timezone))
-    return out.getvalue()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.e2e.conftest import hire, staff_shop
 from tests.e2e.test_jobs import _invoice_order
+from tests.e2e.test_parcels import hire_in
 from tests.fakes import FakeClock
 
 
@@ -35,3 +36,30 @@ async def test_the_journal_takes_shop_days_with_the_last_day_included(tmp_path: 
         assert dates == {"2026-12-01T01:30"}  # its time in the shop's zone, as the day it is filed under
         refused = await manager.send("/journal 2026-12-02 2026-12-01")
         assert refused.last.file is None and refused.last.text.startswith("Usage: /journal")
+
+
+async def test_the_journal_sent_in_chat_opens_in_a_russian_spreadsheet_and_the_cli_export_stays_machine_readable(
+    tmp_path: Path,
+) -> None:
+    """A Russian manager's Excel read the journal's UTF-8 without BOM as mojibake and its
+    "12.50" amounts as text or dates: in Russian it is written as Russian spreadsheets write
+    (BOM, ";", decimal commas); in English, and from ``ordergram export journal``, as before."""
+    clock = FakeClock(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
+    async with staff_shop(tmp_path, clock) as shop:
+        await _invoice_order(shop, 621)
+        ru = await hire_in(shop, 97, "Мила", "manager", "ru")
+        en = await hire_in(shop, 96, "Mo", "manager", "en")
+        sent_ru = (await ru.send("/journal")).last.file
+        sent_en = (await en.send("/journal")).last.file
+        assert sent_ru is not None and sent_en is not None
+        assert sent_ru.content.startswith(b"\xef\xbb\xbfentry;date;source;memo;account;debit;credit;currency\n")
+        russian = list(csv.DictReader(io.StringIO(sent_ru.content.decode("utf-8-sig")), delimiter=";"))
+        english = list(csv.DictReader(io.StringIO(sent_en.content.decode())))
+        assert english and len(russian) == len(english)
+        amounts = [(r["debit"], r["credit"]) for r in english]
+        assert any("." in d + c for d, c in amounts)
+        assert [(r["debit"], r["credit"]) for r in russian] == [
+            (d.replace(".", ","), c.replace(".", ",")) for d, c in amounts
+        ]
+        assert [r["memo"] for r in russian] == [r["memo"] for r in english]
+        assert sent_en.content.startswith(b"entry,date,source,memo,account,debit,credit,currency\n")
