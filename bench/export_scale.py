@@ -62,8 +62,8 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=731, help="the whole period")
     args = parser.parse_args()
     print(f"{asyncio.run(migrate(args.url))}: ordergram export journal (load average {os.getloadavg()[0]:.1f})")
-    day = export(args.url, args.end - timedelta(days=1), args.end)
-    whole = export(args.url, args.end - timedelta(days=args.days), args.end + timedelta(days=1))
+    day = export(args.url, args.end - timedelta(days=1), args.end - timedelta(days=1))  # --to is included
+    whole = export(args.url, args.end - timedelta(days=args.days), args.end)
     for label, (rows, took, peak) in (("one day", day), (f"{args.days} days", whole)):
         print(f"  {label:<10} {rows:>12,} rows {took:8.1f} s   peak RSS {peak:5d} MB", flush=True)
     extra = whole[2] - day[2]

@@ -15,7 +15,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,9 +118,9 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser(
         "export",
         help="export the accounting journal",
-        description="Print the accounting journal between two dates (days of the shop's TIMEZONE, --to "
-        "exclusive) as CSV: one row per journal line (entry, date, source document, memo, account, debit, "
-        "credit, currency).",
+        description="Print the accounting journal from one date to another (days of the shop's TIMEZONE, "
+        "both included, as /journal takes them) as CSV: one row per journal line (entry, date, source "
+        "document, memo, account, debit, credit, currency).",
     )
     export.add_argument("what", choices=("journal",))
     export.add_argument("--from", dest="start", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
@@ -161,10 +161,12 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _export(settings: Settings, start: date, end: date) -> int:
     import csv
+    from datetime import timedelta
     from zoneinfo import ZoneInfo
 
     from bot.runtime import open_database
     from domain.accounting import CSV_HEADER, journal_rows
+    from domain.sales import day_start
     from domain.usecases.accounts import journal_pages
     from storage.uow import SqlUnitOfWork
 
@@ -175,9 +177,9 @@ async def _export(settings: Settings, start: date, end: date) -> int:
         # Page by page: years of entries stream out in memory that does not grow with them.
         async for page in journal_pages(
             SqlUnitOfWork(sessions),
-            # Days of the shop's time zone, as /journal and /report count them.
-            start=datetime.combine(start, time(0), ZoneInfo(settings.timezone)),
-            end=datetime.combine(end, time(0), ZoneInfo(settings.timezone)),
+            # Days of the shop's time zone, both included, as /journal and /report count them.
+            start=day_start(start, ZoneInfo(settings.timezone)),
+            end=day_start(end + timedelta(days=1), ZoneInfo(settings.timezone)),
         ):
             writer.writerows(journal_rows(page, settings.timezone))
     finally:
@@ -393,10 +395,10 @@ async def start_webhook(runtime: Runtime, *, with_api: bool = False, polling: bo
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "export" and args.end <= args.start:  # else an empty file, as if nothing was booked
+    if args.command == "export" and args.end < args.start:  # else an empty file, as if nothing was booked
         print(
-            f"ordergram export: --to {args.end} must be after --from {args.start} (the days from --from up to, "
-            "not including, --to)",
+            f"ordergram export: --to {args.end} must not be before --from {args.start} (the days from --from to --to, "
+            "both included)",
             file=sys.stderr,
         )
         return 2

@@ -271,24 +271,25 @@ def test_the_journal_exports_as_csv_and_bad_dates_are_refused(tmp_path: Path, or
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
     assert ordergram("migrate", env=env).returncode == 0
     _book_a_sale(db, "2026-11-20 10:00:00.000000")
-    result = ordergram("export", "journal", "--from", "2026-11-01", "--to", "2026-12-01", env=env)
+    result = ordergram("export", "journal", "--from", "2026-11-01", "--to", "2026-11-30", env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "entry,date,source,memo,account,debit,credit,currency",
         "1,2026-11-20T10:00:00+00:00,order:AB12CD34,sale,1000 Cash,9.60,,GBP",
         "1,2026-11-20T10:00:00+00:00,order:AB12CD34,sale,4000 Sales,,9.60,GBP",
     ]
-    later = ordergram("export", "journal", "--from", "2026-12-01", "--to", "2027-01-01", env=env)
+    later = ordergram("export", "journal", "--from", "2026-11-21", "--to", "2026-12-31", env=env)
     assert later.stdout.splitlines() == ["entry,date,source,memo,account,debit,credit,currency"]
+    one_day = ordergram("export", "journal", "--from", "2026-11-20", "--to", "2026-11-20", env=env)
+    assert one_day.stdout.splitlines() == result.stdout.splitlines()  # both days included, as /journal takes them
     bad = ordergram("export", "journal", "--from", "yesterday", "--to", "2027-01-01", env=env)
     assert bad.returncode == 2 and "--from" in bad.stderr
-    for start, end in (("2026-12-01", "2026-11-01"), ("2026-11-20", "2026-11-20")):  # gave a header alone, exit 0
-        swapped = ordergram("export", "journal", "--from", start, "--to", end, env=env)
-        assert (swapped.returncode, swapped.stdout) == (2, "")
-        assert swapped.stderr == (
-            f"ordergram export: --to {end} must be after --from {start} (the days from --from up to, not including, "
-            "--to)\n"
-        )
+    swapped = ordergram("export", "journal", "--from", "2026-12-01", "--to", "2026-11-01", env=env)
+    assert (swapped.returncode, swapped.stdout) == (2, "")  # it gave a header alone, exit 0
+    assert swapped.stderr == (
+        "ordergram export: --to 2026-11-01 must not be before --from 2026-12-01 (the days from --from to --to, "
+        "both included)\n"
+    )
 
 
 def test_the_journal_export_takes_days_and_times_of_the_shop_s_time_zone(tmp_path: Path, ordergram) -> None:
@@ -296,10 +297,10 @@ def test_the_journal_export_takes_days_and_times_of_the_shop_s_time_zone(tmp_pat
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}", "TIMEZONE": "Europe/Moscow"}
     assert ordergram("migrate", env=env).returncode == 0
     _book_a_sale(db, "2026-11-30 22:30:00.000000")  # 1 December, 01:30 in Moscow
-    november = ordergram("export", "journal", "--from", "2026-11-01", "--to", "2026-12-01", env=env)
+    november = ordergram("export", "journal", "--from", "2026-11-01", "--to", "2026-11-30", env=env)
     assert november.returncode == 0, november.stderr
     assert len(november.stdout.splitlines()) == 1  # the header only
-    december = ordergram("export", "journal", "--from", "2026-12-01", "--to", "2027-01-01", env=env)
+    december = ordergram("export", "journal", "--from", "2026-12-01", "--to", "2026-12-31", env=env)
     assert [row.split(",")[1] for row in december.stdout.splitlines()[1:]] == ["2026-12-01T01:30:00+03:00"] * 2
 
 

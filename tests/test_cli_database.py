@@ -23,7 +23,7 @@ from tests.test_cli import DEMO, Result, ordergram  # noqa: F401
 
 DATA_COMMANDS = [
     ("import", "warehouses", str(DEMO / "warehouses.csv")),
-    ("export", "journal", "--from", "2026-01-01", "--to", "2026-02-01"),
+    ("export", "journal", "--from", "2026-01-01", "--to", "2026-01-31"),
     ("apikey", "list"),
     ("run",),
     ("serve",),
