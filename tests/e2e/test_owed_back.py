@@ -19,7 +19,7 @@ from domain.usecases.owed_back import NothingOwedBack, OwedBackChanged, confirm_
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, refused_calls, shop_on
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, scalar
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_card_order, scalar
 from tests.e2e.test_exchange_refunds import lines_of, shoes_on_sale, through
 from tests.e2e.test_returns import delivered, money
 from tests.e2e.test_variants import journal_totals
@@ -156,3 +156,25 @@ async def test_a_return_s_refund_owed_is_paid_back_on_its_rma_screen_not_the_ord
     assert "Nothing is owed back to customers." in (await admin.send("/refunds")).last.text
     with pytest.raises(NothingOwedBack):
         await confirm_paid_back(shop.runtime.uow(), shop.runtime.clock, staff_id=ADMIN, code=code, seen=1000)
+
+
+async def test_an_edit_s_refund_owed_is_paid_back_and_the_customer_told_in_their_language(
+    paying_shop: RunningBot,
+) -> None:
+    shop = paying_shop
+    boris = SandboxUser(shop.server, 702, "Борис", language_code="ru")
+    invoice = await place_card_order(boris, "85123A", 2)
+    await boris.pay(invoice, charge_id="tg-first")
+    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    screen = await boris.press((await boris.send(f"/track {code}")).last, "✏️")
+    await boris.press(screen.last, "➖")  # one of two taken off after paying: £2.95 owed back
+    assert await money(shop, code) == [("payment", 590), ("refund_owed", 295)]
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    paid = await admin.press((await admin.send(f"/order {code}")).last, "💸 Refund paid back: £2.95")
+    assert paid.callback_answer is not None and paid.callback_answer["text"] == "Refund paid back: £2.95"
+    assert await money(shop, code) == [("payment", 590), ("refund_owed", 295), ("refunded", 295)]
+    assert await owed_in_books(shop) == 0
+    debit, credit = await journal_totals(shop)
+    assert debit == credit
+    await shop.runtime.notifier.drain()
+    assert f"Мы вернули вам 2,95\xa0£, которые были должны по заказу {code}." in shop.server.chat_messages(702)[-1].text
