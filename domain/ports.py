@@ -27,7 +27,7 @@ from domain.parcels import Parcel, PickupCode
 from domain.payments import InvoiceSpec, Payment
 from domain.picking import PickLine, PickList
 from domain.ports_api import ApiRepository
-from domain.ports_stock import StockRepository
+from domain.ports_stock import PurchaseCosts, StockRepository
 from domain.pricing import PriceRule
 from domain.promotions import PromoCode, Promotion
 from domain.purchasing import PurchaseOrder, Supplier, SupplyTerms
@@ -186,7 +186,7 @@ class InventoryRepository(Protocol):
         ...
 
     async def valued_positions(self, base: str) -> list[tuple[int, str | None, int, int, int]]:
-        """Stock on hand at its unit cost (supply terms, else the catalog's), summed in the
+        """Stock on hand at its unit cost (``UnitCosts``: terms, catalog, last purchase), summed in the
         database: (warehouse, cost currency or None when unknown, units, value, positions).
         In ``base`` one row per warehouse; in another currency one row per value of a
         position (a position is converted on its own, so equal values convert alike)."""
@@ -438,7 +438,7 @@ class SalesSummaryRepository(Protocol):
         ...
 
 
-class PurchasingRepository(Protocol):
+class PurchasingRepository(PurchaseCosts, Protocol):
     async def upsert_suppliers(self, suppliers: Sequence[Supplier]) -> None: ...
     async def suppliers(self) -> list[Supplier]: ...
     async def set_terms(self, terms: Sequence[SupplyTerms]) -> None: ...

@@ -1,4 +1,4 @@
-"""The stock repository's port (``domain.ports`` imports it: that module keeps under 700 lines)."""
+"""Ports of the stock and of its cost on purchase orders (``domain.ports`` imports them: it keeps under 700 lines)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from domain.money import Money
 from domain.stock import Reservation, StockDrift, StockLevel
 from domain.stock_counts import BinCount
 
@@ -43,3 +44,13 @@ class StockRepository(Protocol):
 
     async def extend_holds(self, customer_id: int, expires_at: datetime) -> None: ...
     async def order_reservations(self, order_id: int) -> list[Reservation]: ...
+
+
+class PurchaseCosts(Protocol):
+    """Part of the purchasing repository: what received purchase orders tell the stock's cost."""
+
+    async def last_received_costs(self, product_ids: Sequence[int]) -> list[tuple[int, int, Money]]:
+        """Per (product, warehouse), the unit cost of the purchase order line it was last
+        received on (some units in), in that order's currency, as (product, warehouse, cost),
+        the latest purchase order first (by number: a line keeps no date of its receipts)."""
+        ...

@@ -435,10 +435,13 @@ class FakeJournal(_Repo):
 
 
 class FakePurchasing(_Repo):
-    """A shop that buys nothing on terms: stock is booked at its products' own cost."""
+    """A shop that buys nothing on terms or on purchase orders: stock is booked at its products' own cost."""
 
     async def terms(self, product_ids: Sequence[int] | None = None) -> list[SupplyTerms]:
         return []
+
+    async def last_received_costs(self, product_ids: Sequence[int]) -> list[tuple[int, int, Money]]:
+        return []  # nor on purchase orders
 
 
 class FakeOrders(_Repo):

@@ -5,7 +5,8 @@ Sales are booked at list price less tax, discounts against them in "4800 Sales d
 (contra-revenue), so sales net of discounts is what was charged without its tax.
 Revenue is recognised when the money is earned: card payment, invoice issued (receivable), or
 cash collected on delivery. Cost of goods leaves inventory at shipment at the supply cost
-(``supply_terms``; products without one are booked at zero cost and said so in the memo)."""
+(``supply_costs``: terms, else the catalog cost, else the last purchase price; products without
+any are booked at zero cost and said so in the memo)."""
 
 from __future__ import annotations
 
@@ -163,22 +164,41 @@ def _fx_note(money: Money, fx_rate: str, base: str) -> str:
 
 class UnitCosts:
     """What a unit of a product costs at a warehouse: its supplier terms there, else the
-    cost the catalog gives the product (the products file's ``cost``), else unknown."""
+    cost the catalog gives the product (the products file's ``cost``), else the last price
+    it was bought at (``received``: the purchase order line it was last received on there,
+    else at any warehouse), else unknown. Each in its own currency: converted to the base
+    at today's rate where used, as a purchase order's receipt is."""
 
-    def __init__(self, terms: dict[tuple[int, int], Money], catalog: dict[int, Money]) -> None:
+    def __init__(
+        self,
+        terms: dict[tuple[int, int], Money],
+        catalog: dict[int, Money],
+        received: Iterable[tuple[int, int, Money]] = (),
+    ) -> None:
         self.terms, self.catalog = terms, catalog
+        self.received: dict[tuple[int, int], Money] = {}
+        self.received_anywhere: dict[int, Money] = {}
+        for product_id, warehouse_id, cost in received:  # the latest first: the first seen stays
+            self.received.setdefault((product_id, warehouse_id), cost)
+            self.received_anywhere.setdefault(product_id, cost)
 
     def get(self, key: tuple[int, int]) -> Money | None:
-        found = self.terms.get(key)
-        return found if found is not None else self.catalog.get(key[0])
+        for found in (self.terms.get(key), self.catalog.get(key[0]), self.received.get(key)):
+            if found is not None:
+                return found
+        return self.received_anywhere.get(key[0])
 
 
 async def supply_costs(uow: UnitOfWork, product_ids: Iterable[int]) -> UnitCosts:
-    """Unit costs of these products: read once per posting or report."""
+    """Unit costs of these products: read once per posting or report (purchase orders only
+    for the products without a catalog cost: terms are per warehouse, so they may lack some)."""
     ids = sorted(set(product_ids))
     terms = {(t.product_id, t.warehouse_id): t.unit_cost for t in await uow.purchasing.terms(ids)}
     products = await uow.products.get_many(ids)
-    return UnitCosts(terms, {p.id: p.cost for p in products if p.id is not None and p.cost is not None})
+    catalog = {p.id: p.cost for p in products if p.id is not None and p.cost is not None}
+    uncosted = [product_id for product_id in ids if product_id not in catalog]
+    received = await uow.purchasing.last_received_costs(uncosted) if uncosted else []
+    return UnitCosts(terms, catalog, received)
 
 
 async def in_base(

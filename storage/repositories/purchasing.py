@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
+    Subquery,
     bindparam,
     case,
     cast,
@@ -79,6 +80,29 @@ def _ranges(ids: Sequence[int]) -> list[tuple[int, int]]:
     return ranges
 
 
+def last_received(*, by_warehouse: bool, product_ids: Sequence[int] | None = None) -> Subquery:
+    """The purchase order line each product was last received on (some units in), per warehouse
+    or at any: product_id, warehouse_id, cost (minor units), currency and po (its number).
+    Ranked in SQL (both engines have window functions): a product bought a hundred times is one
+    row. "Last" is the latest purchase order, by number: a line keeps no date of its receipts."""
+    po, line = m.PurchaseOrderRow, m.PoLineRow
+    rank = func.row_number().over(
+        partition_by=(line.product_id, po.warehouse_id) if by_warehouse else line.product_id,
+        order_by=(po.id.desc(), line.id.desc()),
+    )
+    ranked = (
+        select(line.product_id, po.warehouse_id, line.unit_cost_minor.label("cost"), po.currency, po.id.label("po"))
+        .add_columns(rank.label("rank"))
+        .join(po, po.id == line.po_id)
+        .where(line.received > 0)
+    )
+    if product_ids is not None:
+        ranked = ranked.where(line.product_id.in_(product_ids))
+    inner = ranked.subquery()
+    last = select(inner.c.product_id, inner.c.warehouse_id, inner.c.cost, inner.c.currency, inner.c.po)
+    return last.where(inner.c.rank == 1).subquery()
+
+
 class SqlPurchasing:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -129,6 +153,17 @@ class SqlPurchasing:
             )
             for r in rows
         ]
+
+    async def last_received_costs(self, product_ids: Sequence[int]) -> list[tuple[int, int, Money]]:
+        found: list[tuple[int, tuple[int, int, Money]]] = []  # (order number, row)
+        for chunk in _chunks(sorted(set(product_ids))):
+            last = last_received(by_warehouse=True, product_ids=chunk)
+            query = select(last.c.product_id, last.c.warehouse_id, last.c.cost, last.c.currency, last.c.po)
+            found += [
+                (r.po, (r.product_id, r.warehouse_id, Money(r.cost, r.currency))) for r in await fetch(self.s, query)
+            ]
+        found.sort(key=lambda f: -f[0])
+        return [row for _, row in found]
 
     async def incoming(self, product_ids: Sequence[int]) -> dict[tuple[int, int], int]:
         """Units still expected on open purchase orders (drafts included: their need is covered)."""

@@ -28,6 +28,7 @@ from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView, Since
 from storage.repositories import changes, stock_counts
 from storage.repositories.cached import SNAPSHOT_CHUNK, fills
+from storage.repositories.purchasing import last_received
 from storage.repositories.sql import _chunks, _table, direct, fetch, run
 from storage.repositories.warehouses import bin_id_for
 
@@ -412,8 +413,16 @@ class SqlInventory:
 
     async def valued_positions(self, base: str) -> list[tuple[int, str | None, int, int, int]]:
         s, t, p = m.StockRow, m.SupplyTermsRow, m.ProductRow
-        currency = case((t.product_id.is_not(None), t.currency), else_=p.cost_currency)
-        value = s.on_hand * func.coalesce(t.unit_cost_minor, p.cost_minor)
+        # The cost rule (``domain.usecases.bookkeeping.UnitCosts``): terms there, the catalog's
+        # cost, the last purchase order line received there, at any warehouse.
+        here, anywhere = last_received(by_warehouse=True), last_received(by_warehouse=False)
+        currency = case(
+            (t.product_id.is_not(None), t.currency),
+            (p.cost_minor.is_not(None), p.cost_currency),
+            (here.c.product_id.is_not(None), here.c.currency),
+            else_=anywhere.c.currency,
+        )
+        value = s.on_hand * func.coalesce(t.unit_cost_minor, p.cost_minor, here.c.cost, anywhere.c.cost)
         own = case((currency == base, 0), else_=value)  # foreign: grouped by each position's value
         rows = await fetch(
             self.s,
@@ -421,6 +430,8 @@ class SqlInventory:
             .select_from(s)
             .outerjoin(t, (t.product_id == s.product_id) & (t.warehouse_id == s.warehouse_id))
             .outerjoin(p, p.id == s.product_id)
+            .outerjoin(here, (here.c.product_id == s.product_id) & (here.c.warehouse_id == s.warehouse_id))
+            .outerjoin(anywhere, anywhere.c.product_id == s.product_id)
             .where(s.on_hand > 0)
             .group_by(s.warehouse_id, currency, own),
         )

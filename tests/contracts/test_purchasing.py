@@ -1,10 +1,80 @@
-"""PurchasingRepository: what the fake and SQL both promise (the fake buys nothing on terms)."""
+"""PurchasingRepository: what the fake and SQL both promise (the fake buys nothing on terms
+or on purchase orders)."""
 
 from __future__ import annotations
 
+import pytest
+
+from domain.money import Money
 from domain.ports import UnitOfWork
+from domain.purchasing import PoLine, PoStatus, PurchaseOrder, Supplier
+from tests.contracts.conftest import NOW, a_product, a_warehouse
 
 
 async def test_products_bought_on_no_terms_have_none(uow: UnitOfWork) -> None:
     async with uow:
         assert await uow.purchasing.terms([1, 2]) == [] and await uow.purchasing.terms() == []
+
+
+async def test_products_never_received_on_a_purchase_order_have_no_last_price(uow: UnitOfWork) -> None:
+    async with uow:
+        assert await uow.purchasing.last_received_costs([1, 2]) == []
+
+
+async def _received(uow: UnitOfWork, warehouse_id: int, currency: str, lines: list[tuple[int, int, int]]) -> None:
+    """A purchase order for ``warehouse_id`` in ``currency``: (product, unit cost, units received) per line."""
+    async with uow:
+        await uow.purchasing.upsert_suppliers([Supplier("ACME", "Acme")])
+        supplier = (await uow.purchasing.suppliers())[0]
+        assert supplier.id is not None
+        po_lines = [PoLine(p, "", 10, Money(cost, currency)) for p, cost, _ in lines]
+        po = await uow.purchasing.add(PurchaseOrder(supplier.id, warehouse_id, currency, created_at=NOW), "t")
+        po.lines, po.status = po_lines, PoStatus.PARTIAL
+        await uow.purchasing.save(po, "t")
+        for line, (_, _, received) in zip(po.lines, lines, strict=True):
+            line.received = received
+        await uow.purchasing.save(po, "t")
+        await uow.commit()
+
+
+async def _two_products_two_warehouses(uow: UnitOfWork, backend: str) -> tuple[int, int, int, int]:
+    """A lamp and a mug, London and Leeds (SQL only: the fake buys nothing on purchase orders)."""
+    if backend == "fake":
+        pytest.skip("the fake buys nothing on purchase orders")
+    lamp, mug = await a_product(uow, "LAMP-1"), await a_product(uow, "MUG-1")
+    return lamp, mug, await a_warehouse(uow, "LON"), await a_warehouse(uow, "LDS")
+
+
+async def test_the_last_price_is_the_latest_order_s_line_received_there_latest_first(
+    uow: UnitOfWork, backend: str
+) -> None:
+    lamp, mug, london, leeds = await _two_products_two_warehouses(uow, backend)
+    await _received(uow, london, "GBP", [(lamp, 800, 10), (mug, 100, 5)])
+    await _received(uow, leeds, "EUR", [(lamp, 1050, 3)])
+    await _received(uow, london, "GBP", [(lamp, 900, 2), (mug, 999, 0)])  # the mug's line: nothing in yet
+    async with uow:
+        assert await uow.purchasing.last_received_costs([lamp, mug, 999]) == [
+            (lamp, london, Money(900, "GBP")),
+            (lamp, leeds, Money(1050, "EUR")),
+            (mug, london, Money(100, "GBP")),
+        ]
+        assert await uow.purchasing.last_received_costs([mug]) == [(mug, london, Money(100, "GBP"))]
+
+
+async def test_the_stock_value_counts_a_product_without_terms_or_cost_at_its_last_price(
+    uow: UnitOfWork, backend: str
+) -> None:
+    lamp, mug, london, leeds = await _two_products_two_warehouses(uow, backend)
+    await _received(uow, london, "GBP", [(lamp, 800, 10)])
+    await _received(uow, london, "GBP", [(lamp, 900, 2)])
+    async with uow:  # the lamp at LDS was never bought there: the last price anywhere
+        await uow.stock.set_bin_quantity(lamp, london, "A-01-01-1", 12, "t", "t", NOW)
+        await uow.stock.set_bin_quantity(lamp, leeds, "A-01-01-1", 3, "t", "t", NOW)
+        await uow.stock.set_bin_quantity(mug, london, "A-01-01-1", 4, "t", "t", NOW)  # never bought: unknown
+        await uow.commit()
+    async with uow:
+        rows = sorted(await uow.inventory.valued_positions("GBP"), key=lambda r: (r[0], r[1] or ""))
+    assert rows == sorted(
+        [(london, "GBP", 12, 10800, 1), (london, None, 4, 0, 1), (leeds, "GBP", 3, 2700, 1)],
+        key=lambda r: (r[0], r[1] or ""),
+    )

@@ -8,13 +8,19 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select, update
 
 from bot.harness import RunningBot
+from domain.catalog import Product
+from domain.money import Money
+from domain.purchasing import PoLine, PurchaseOrder
+from domain.usecases.purchasing import approve_po, receive_po
 from domain.usecases.reports import stock_report
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.test_accounting import balances
+from tests.e2e.test_returns import delivered
 
 INVENTORY, WITHOUT_ORDER = "1200 Inventory", "3000 Opening stock and goods without an order"
+COGS = "5000 Cost of goods sold"
 
 
 async def _inventory(shop: RunningBot) -> int:
@@ -103,3 +109,44 @@ async def test_a_refused_stock_import_posts_nothing(shop: RunningBot) -> None:
     reply = await admin.send_document(below, "stock.csv", caption="/import stock")
     assert reply.last.text.startswith("Nothing was imported"), reply.last.text
     assert await _entry_count(shop) == entries
+
+
+async def _bought_on_an_order(shop: RunningBot, sku: str, quantity: int, unit_cost: Money) -> None:
+    """``quantity`` of ``sku`` ordered from the first supplier for LON at ``unit_cost``, approved and received."""
+    runtime = shop.runtime
+    async with runtime.uow() as uow:
+        product = await uow.products.get_by_sku(sku)
+        supplier = (await uow.purchasing.suppliers())[0]
+        warehouse = await uow.warehouses.get_by_code("LON")
+        assert product and product.id and supplier.id and warehouse and warehouse.id
+        line = PoLine(product.id, sku, quantity, unit_cost)
+        po = PurchaseOrder(supplier.id, warehouse.id, unit_cost.currency, lines=[line], created_at=runtime.clock.now())
+        po = await uow.purchasing.add(po, "test")
+        await uow.commit()
+    await approve_po(runtime.uow(), runtime.clock, staff_id=ADMIN, number=po.id or 0)
+    await receive_po(runtime.uow(), runtime.clock, staff_id=ADMIN, number=po.id or 0)
+
+
+async def test_a_product_without_terms_or_cost_is_valued_and_sold_at_its_last_purchase_price(
+    shop: RunningBot,
+) -> None:
+    async with shop.runtime.uow() as uow:  # a new lamp: no supply terms, no catalog cost, no stock yet
+        await uow.products.upsert(Product("MOON-1", "Moon Lamp", "Lighting", {"GBP": Money(2500, "GBP")}))
+        await uow.commit()
+    before = await _stock_value(shop)
+    await _bought_on_an_order(shop, "MOON-1", 10, Money(900, "GBP"))
+    assert await _stock_value(shop) - before == 9000  # 10 × £9.00, as the receipt booked them
+    assert await _inventory(shop) == await _stock_value(shop)
+    cogs = (await balances(shop)).get(COGS, (0, 0))[0]
+    await delivered(shop, 500, {"MOON-1": 1})
+    assert (await balances(shop))[COGS][0] - cogs == 900
+    assert await _inventory(shop) == await _stock_value(shop)
+
+
+async def test_supply_terms_win_over_a_purchase_order_s_price(shop: RunningBot) -> None:
+    before = await _stock_value(shop)
+    await _bought_on_an_order(shop, "85123A", 10, Money(900, "GBP"))  # its terms at LON: £1.10
+    assert await _stock_value(shop) - before == 1100  # the 10 in at £1.10, as the rest of its stock
+    cogs = (await balances(shop)).get(COGS, (0, 0))[0]
+    await delivered(shop, 500, {"85123A": 1})
+    assert (await balances(shop))[COGS][0] - cogs == 110
