@@ -27,6 +27,7 @@ from domain.parcels import Parcel, PickupCode
 from domain.payments import InvoiceSpec, Payment
 from domain.picking import PickLine, PickList
 from domain.ports_api import ApiRepository
+from domain.ports_carrier import CarrierEventRepository
 from domain.ports_stock import PurchaseCosts, StockRepository
 from domain.pricing import PriceRule
 from domain.promotions import PromoCode, Promotion
@@ -633,6 +634,8 @@ class UnitOfWork(Protocol):
     def packing(self) -> PackingRepository: ...
     @property
     def parcels(self) -> ParcelRepository: ...
+    @property
+    def carrier_events(self) -> CarrierEventRepository: ...
     @property
     def jobs(self) -> JobsRepository: ...
     @property

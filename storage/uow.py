@@ -27,6 +27,7 @@ from storage.repositories import (
     SqlApi,
     SqlBackorders,
     SqlCampaigns,
+    SqlCarrierEvents,
     SqlCarriers,
     SqlCarts,
     SqlCustomers,
@@ -178,6 +179,7 @@ class SqlUnitOfWork:
     picking = _Repository(SqlPicking)
     packing = _Repository(SqlPacking)
     parcels = _Repository(SqlParcels)
+    carrier_events = _Repository(SqlCarrierEvents)
     jobs = _Repository(SqlJobs)
     sales = _Repository(SqlSales)
     purchasing = _Repository(SqlPurchasing)

@@ -272,10 +272,11 @@ class CarrierEvent(StrEnum):
 async def carrier_event(
     uow: UnitOfWork, clock: Clock, *, tracking: str, event: CarrierEvent, location: str, actor: str
 ) -> tuple[Order, bool]:
-    """A carrier's tracking update: in transit tells the customer where the parcel is;
+    """A carrier's tracking update: in transit tells the customer where the parcel is, once
+    per place (the same update sent again, or several times at once, tells nothing);
     delivered completes the order (once: a repeated callback changes nothing). Returns the
     order and whether anything changed."""
-    tracking = tracking.strip()
+    tracking, location = tracking.strip(), location.strip()[:200]
     async with uow:
         parcel = await uow.parcels.by_tracking(tracking)
         # An order shipped before parcels were recorded is found by its own tracking number.
@@ -294,7 +295,10 @@ async def carrier_event(
         else:
             if order.status not in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED):
                 return order, False
-            params = {"code": order.code, "location": location[:200], "tracking": tracking}
+            # A carrier retries a callback it did not see answered: the customer heard it already.
+            if not await uow.carrier_events.record(order.id or 0, tracking, event.value, location, clock.now()):
+                return order, False
+            params = {"code": order.code, "location": location, "tracking": tracking}
             customer = await uow.customers.get(order.customer_id)
             if (told := for_customer(customer, "order_in_transit", params)) is not None:
                 await uow.outbox.add(told, clock.now())

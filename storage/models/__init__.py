@@ -63,7 +63,7 @@ from storage.models.orders import (
     ReturnRow,
     ReviewRow,
 )
-from storage.models.parcels import ParcelLineRow, ParcelRow, PickupCodeRow
+from storage.models.parcels import CarrierEventRow, ParcelLineRow, ParcelRow, PickupCodeRow
 from storage.models.parties import (
     AddressRow,
     CustomerRow,
@@ -89,6 +89,7 @@ __all__ = [
     "BoxRow",
     "CampaignClickRow",
     "CampaignRow",
+    "CarrierEventRow",
     "CarrierRateRow",
     "CartLineRow",
     "CategoryRow",

@@ -43,3 +43,16 @@ class PickupCodeRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     used_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class CarrierEventRow(Base):
+    """A carrier's tracking update, once: the same one sent again (a retried callback) tells no one."""
+
+    __tablename__ = "carrier_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    tracking: Mapped[str] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(16))
+    location: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    __table_args__ = (UniqueConstraint("tracking", "event", "location", name="uq_carrier_events"),)

@@ -11,7 +11,7 @@ from storage.repositories.fulfilment import SqlCarriers, SqlPacking, SqlPicking
 from storage.repositories.jobs import SqlJobs
 from storage.repositories.notifications import SqlOutbox, SqlSubscriptions
 from storage.repositories.orders import SqlOrders, SqlPayments
-from storage.repositories.parcels import SqlParcels
+from storage.repositories.parcels import SqlCarrierEvents, SqlParcels
 from storage.repositories.pricing import SqlPriceRules
 from storage.repositories.promotions import SqlPromotions
 from storage.repositories.purchasing import SqlDemand, SqlPurchasing
@@ -26,6 +26,7 @@ __all__ = [
     "SqlApi",
     "SqlBackorders",
     "SqlCampaigns",
+    "SqlCarrierEvents",
     "SqlCarriers",
     "SqlCarts",
     "SqlCustomers",

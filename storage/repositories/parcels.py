@@ -1,4 +1,4 @@
-"""Parcels and their lines; pickup codes."""
+"""Parcels and their lines; pickup codes; the carriers' tracking updates."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.parcels import Parcel, ParcelLine, ParcelStatus, PickupCode
@@ -118,3 +119,17 @@ class SqlParcels:
             .values(used_at=at, used_by=staff_id)
         )
         return bool(result.rowcount)
+
+
+class SqlCarrierEvents:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def record(self, order_id: int, tracking: str, event: str, location: str, at: datetime) -> bool:
+        row = m.CarrierEventRow(order_id=order_id, tracking=tracking, event=event, location=location, recorded_at=at)
+        try:
+            async with self.s.begin_nested():  # the same update at once: the second waits here, then loses
+                self.s.add(row)
+        except IntegrityError:
+            return False
+        return True
