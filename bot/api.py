@@ -72,6 +72,9 @@ PREFIX = "/api/v1"
 PROBLEM = "application/problem+json"
 JSON = "application/json"
 MAX_BODY = 256 * 1024
+# A field at fault, whether the schema or a check after it (an unknown SKU) finds it: one title
+# a client can match, as the Mini App's API says it.
+INVALID = "Invalid request"
 KEY = web.RequestKey("api_key", ApiKey)  # the authenticated key, on the request
 M = TypeVar("M", bound=BaseModel)
 
@@ -103,7 +106,7 @@ def _domain_problem(error: DomainError) -> ApiProblem:
     if isinstance(error, ShortLine):  # a field, but a conflict with the stock
         return ApiProblem(409, "Insufficient stock", detail, field=str(error.params.get("field")))
     if isinstance(error, InvalidField):
-        return ApiProblem(422, "Invalid field", detail, field=str(error.params.get("field")))
+        return ApiProblem(422, INVALID, detail, field=str(error.params.get("field")))
     if isinstance(error, NotFound):
         return ApiProblem(404, "Not found", detail)
     if isinstance(error, IdempotencyConflict | RequestInProgress):
@@ -200,7 +203,7 @@ def _validate(model: type[M], data: Any) -> M:
         ]
         first = errors[0]
         raise ApiProblem(
-            422, "Invalid request", f"{first['field']}: {first['detail']}", field=first["field"], errors=errors
+            422, INVALID, f"{first['field']}: {first['detail']}", field=first["field"], errors=errors
         ) from None
 
 
@@ -264,7 +267,7 @@ async def post_order(request: web.Request) -> web.Response:
     body = _validate(OrderIn, data)
     links: InvoiceLinks | None = request.app.get(LINKS)
     if body.payment == "link" and links is None:
-        raise ApiProblem(422, "Invalid field", str(CardPaymentsOff()), field="payment")
+        raise ApiProblem(422, INVALID, str(CardPaymentsOff()), field="payment")
     api_request = ApiOrderRequest(
         customer=ApiCustomer(
             body.customer.name,
@@ -323,7 +326,7 @@ async def post_cancel(request: web.Request) -> web.Response:
 async def get_stock(request: web.Request) -> web.Response:
     sku = request.query.get("sku", "")
     if not 1 <= len(sku) <= 64:
-        raise ApiProblem(422, "Invalid request", "sku: give a SKU in the query (?sku=…).", field="sku")
+        raise ApiProblem(422, INVALID, "sku: give a SKU in the query (?sku=…).", field="sku")
     found, levels = await api_stock(_uow(request), key=_key(request), sku=sku)
     warehouses = [
         WarehouseStockOut(warehouse=code, on_hand=lv.on_hand, reserved=lv.reserved, available=max(lv.available, 0))

@@ -166,7 +166,11 @@ class FieldError(BaseModel):
 
 class Problem(BaseModel):
     type: str = "about:blank"
-    title: str
+    title: str = Field(
+        description='one per kind of problem: every 422 naming a field at fault is "Invalid request", whether '
+        "the schema or a later check (an unknown SKU) finds it; a refused promo code and a passed credit limit "
+        "have their own"
+    )
     status: int
     detail: str
     field: str | None = Field(default=None, description="the field at fault: lines.0.quantity, Idempotency-Key, …")

@@ -613,3 +613,22 @@ async def test_a_receipt_retried_with_its_idempotency_key_counts_the_goods_once(
     operation = spec["paths"]["/api/v1/stock/receipts"]["post"]
     header = next(p for p in operation["parameters"] if p["name"] == "Idempotency-Key")
     assert header["in"] == "header" and header["required"] is False and "200" in operation["responses"]
+
+
+async def test_a_field_at_fault_is_one_problem_title_whether_the_schema_or_a_later_check_finds_it(
+    api, shop: RunningBot
+) -> None:
+    """A schema error said "Invalid request" and a check after it (an unknown SKU) "Invalid
+    field": a client matching the title missed one of the two."""
+    client, auth = api
+    asks = [
+        ("POST", "/api/v1/orders", {**ORDER, "currency": "gbp"}, "currency"),  # the schema
+        ("POST", "/api/v1/orders", {**ORDER, "lines": [{"sku": "NOPE-1", "quantity": 1}]}, "lines.0.sku"),  # catalog
+        ("POST", "/api/v1/orders", {**ORDER, "payment": "link"}, "payment"),  # no card payments here
+        ("POST", "/api/v1/stock/receipts", {"sku": "85123A", "warehouse": "XX", "quantity": 1}, "warehouse"),
+        ("GET", "/api/v1/stock", None, "sku"),
+    ]
+    for i, (method, path, body, field) in enumerate(asks):
+        answer = await client.request(method, path, json=body, headers={**auth, "Idempotency-Key": f"t-{i}"})
+        problem = await answer.json()
+        assert (answer.status, problem["title"], problem["field"]) == (422, "Invalid request", field), problem
