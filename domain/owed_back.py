@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from domain.accounting import to_base
 from domain.money import Money
 from domain.payments import Payment, PaymentKind
 from domain.returns import ReturnRequest
@@ -21,3 +22,21 @@ def owed_back(currency: str, payments: Iterable[Payment], returns: Iterable[Retu
     by_returns = sum(r.refund.amount for r in returns if r.refund is not None and r.refund.amount > 0)
     paid = sum(p.amount.amount for p in kept if p.kind is PaymentKind.REFUNDED and not p.method.startswith(RETURN_MARK))
     return Money(max(owed - by_returns - paid, 0), currency)
+
+
+def owed_back_in_base(payments: Iterable[Payment], returns: Iterable[ReturnRequest], fx_rate: str, base: str) -> int:
+    """What refunds owed (2100) hold for ``owed_back`` in the base currency: each refund owed
+    and charge taken twice as it was booked (converted on its own), less each return's refund
+    and each earlier pay-back. Converting the total owed at once could differ by a unit from
+    those bookings (two refunds of 444.72 RUB at 100.50 are 4.43 each, 889.44 RUB is 8.85),
+    leaving that unit owed for ever once paid back."""
+    kept = list(payments)
+    owing = (PaymentKind.REFUND_OWED, PaymentKind.DUPLICATE)
+    owed = sum(to_base(p.amount, fx_rate, base) for p in kept if p.kind in owing)
+    by_returns = sum(to_base(r.refund, fx_rate, base) for r in returns if r.refund is not None and r.refund.amount > 0)
+    paid = sum(
+        to_base(p.amount, fx_rate, base)
+        for p in kept
+        if p.kind is PaymentKind.REFUNDED and not p.method.startswith(RETURN_MARK)
+    )
+    return owed - by_returns - paid

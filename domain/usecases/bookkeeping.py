@@ -299,3 +299,16 @@ async def book(
     posted = entry(at, source, memo, amount.currency, (debit, credit, amount.amount))
     if posted is not None:
         await uow.journal.post(posted)
+
+
+async def book_paid_back(
+    uow: UnitOfWork, at: datetime, source: str, memo: str, money: Money, in_base: int, *, fx_rate: str
+) -> None:
+    """Refunds owed (``money``) paid back, booked at ``in_base``: what they were booked at in the
+    base currency, which converting ``money`` whole could miss by a unit. Never at or below zero
+    (a unit's worth against a total that is owed): then ``money`` converted whole."""
+    base = uow.base_currency
+    amount = in_base if in_base > 0 else to_base(money, fx_rate, base)
+    posted = entry(at, source, memo + _fx_note(money, fx_rate, base), base, (A.REFUNDS_PAYABLE, A.CASH, amount))
+    if posted is not None:
+        await uow.journal.post(posted)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
 from domain.notifications import for_customer
 from domain.orders import Order, normalize_order_code
-from domain.owed_back import PAID_BACK, owed_back
+from domain.owed_back import PAID_BACK, owed_back, owed_back_in_base
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
-from domain.usecases.bookkeeping import book
+from domain.usecases.bookkeeping import book_paid_back
 from domain.usecases.staff import require
 
 
@@ -72,7 +71,9 @@ async def confirm_paid_back(
             raise NotFound()
         # Two staff (or a double tap) at once: the second waits here, then finds it paid back.
         await uow.parcels.lock_order(order.id)
-        owed = await owed_back_on(uow, order)
+        payments = await uow.payments.for_order(order.id)
+        returns = await uow.returns.for_order(order.id)
+        owed = owed_back(order.currency, payments, returns)
         if owed.amount <= 0:
             raise NothingOwedBack(code=order.code)
         if owed.amount != seen:
@@ -80,9 +81,9 @@ async def confirm_paid_back(
         now = clock.now()
         await uow.payments.add(Payment(order.id, PaymentKind.REFUNDED, PAID_BACK, owed, now))
         memo = f"refund paid, order {order.code}"
-        await book(
-            uow, now, f"order:{order.code}", memo, owed, Account.REFUNDS_PAYABLE, Account.CASH, fx_rate=order.fx_rate
-        )
+        # What the refunds owed were booked at, not the total converted anew: 2100 ends at zero.
+        in_base = owed_back_in_base(payments, returns, order.fx_rate, uow.base_currency)
+        await book_paid_back(uow, now, f"order:{order.code}", memo, owed, in_base, fx_rate=order.fx_rate)
         params = {"code": order.code, "amount_minor": owed.amount, "currency": owed.currency}
         if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_paid", params)) is not None:
             await uow.outbox.add(told, now)

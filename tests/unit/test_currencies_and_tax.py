@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import cast
+from unittest.mock import AsyncMock, patch
 
 import pytest
 
@@ -16,8 +17,9 @@ from domain.orders import Order, OrderLine, PaymentMethod
 from domain.payments import Payment, PaymentKind
 from domain.ports import PaymentRepository
 from domain.usecases.bookkeeping import BooksCurrencyChanged, book, book_refund, book_sale, pin_books_currency
+from domain.usecases.owed_back import confirm_paid_back
 from domain.usecases.return_money import give_back
-from tests.fakes import FakeUnitOfWork
+from tests.fakes import FakeClock, FakeUnitOfWork
 
 T0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
 T1 = datetime(2026, 11, 3, 9, tzinfo=UTC)
@@ -227,3 +229,28 @@ async def test_a_foreign_currency_invoice_taken_down_by_a_return_then_paid_leave
         uow, T1, "order:ABC123", "invoice paid", order.total - half, Account.CASH, Account.RECEIVABLE, fx_rate="100.50"
     )
     assert _balances(uow)[Account.RECEIVABLE] == 0  # was 1 cent below zero: the note took 4.43 off
+
+
+class _UowPayingBack(_UowWithPayments):
+    """Enough for ``confirm_paid_back``: no returns on the order, no lock, no customer to tell."""
+
+    def __init__(self) -> None:
+        super().__init__(_Payments())
+        self.returns = AsyncMock(**{"for_order.return_value": []})
+        self.parcels = AsyncMock()
+        self.outbox = AsyncMock()
+
+
+async def test_refunds_owed_in_a_foreign_currency_paid_back_together_leave_nothing_owed() -> None:
+    uow = _UowPayingBack()  # base EUR
+    order = await uow.orders.add(_order("RUB", 44472, 0, fx_rate="100.50"))  # 889.44 RUB
+    for memo in ("refund owed, ABC123 edited", "refund owed, ABC123 edited again"):
+        half = Money(44472, "RUB")  # 444.72 RUB / 100.50 = 4.425… → 4.43 EUR, booked on its own
+        await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, "card", half, T0))
+        await book_refund(uow, order, half, T0, source="order:ABC123", memo=memo)
+    assert _balances(uow)[Account.REFUNDS_PAYABLE] == -886
+    with patch("domain.usecases.owed_back.require", AsyncMock()):
+        _, paid = await confirm_paid_back(uow, FakeClock(T1), staff_id=1, code="ABC123", seen=88944)
+    # 889.44 RUB converted whole is 8.85 EUR: paying back that left 1 cent owed for ever.
+    assert paid == Money(88944, "RUB") and _balances(uow)[Account.REFUNDS_PAYABLE] == 0
+    assert _balances(uow)[Account.CASH] == -886
