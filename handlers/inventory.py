@@ -24,6 +24,7 @@ from domain.usecases.inventory import (
 )
 from handlers.callbacks import StockPageCb
 from handlers.catalog import search_key
+from handlers.views.labels import label
 from handlers.views.markup import packed
 from handlers.views.pager import pager
 from handlers.views.rendering import Renderer, fill, format_number
@@ -141,7 +142,7 @@ async def receive_goods(message: Message, command: CommandObject, uow: UnitOfWor
         await message.answer(_("Usage: /receive SKU QTY WAREHOUSE [BIN], e.g. /receive 85123A 24 LON A-01-02-1"))
         return
     quantity = _number(args[1])
-    product, warehouse, bin_code = await receive(
+    received = await receive(
         uow,
         clock,
         staff_id=_who(message),
@@ -150,15 +151,20 @@ async def receive_goods(message: Message, command: CommandObject, uow: UnitOfWor
         warehouse_code=args[2],
         bin_code=args[3] if len(args) == 4 else None,
     )
-    await message.answer(
-        fill(
-            _("Received {quantity} × {sku} into {warehouse} {bin}."),
-            quantity=format_number(quantity),
-            sku=product.sku,
-            warehouse=warehouse.code,
-            bin=bin_code,
-        )
+    text = fill(
+        _("Received {quantity} × {sku} into {warehouse} {bin}."),
+        quantity=format_number(quantity),
+        sku=received.product.sku,
+        warehouse=received.warehouse.code,
+        bin=received.bin_code,
     )
+    if not received.booked:  # the stock moved, but the books could not value it
+        hint = _(
+            "Not booked to the journal: {sku} has no cost. Give it one in the products file's cost column"
+            " or with /product {sku} → {button}."
+        )
+        text += "\n" + fill(hint, sku=received.product.sku, button="✏️ " + label("product_field", "cost"))
+    await message.answer(text)
 
 
 @router.message(Command("adjust"))

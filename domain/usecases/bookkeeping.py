@@ -241,10 +241,10 @@ async def book_cost_of_goods(
 
 async def book_stock_change(
     uow: UnitOfWork, at: datetime, source: str, memo: str, place: tuple[int, int], change: int
-) -> None:
+) -> bool:
     """Units of one product in (``change`` above zero) or lost (below) at a warehouse
-    (``place``): see ``book_stock_changes``."""
-    await book_stock_changes(uow, at, source, memo, {place: change})
+    (``place``): see ``book_stock_changes``. False when the product has no cost to book at."""
+    return not await book_stock_changes(uow, at, source, memo, {place: change})
 
 
 async def book_stock_changes(
@@ -254,22 +254,24 @@ async def book_stock_changes(
     memo: str,
     changes: Mapping[tuple[int, int], int],
     skus: Mapping[int, str] | None = None,
-) -> None:
+) -> set[int]:
     """Stock that came or went without a purchase order, per (product, warehouse): units in
     (goods-in, an import, a count finding more) are inventory against 3000 at the supply cost,
     as the stock value counts them; units lost are write-offs against inventory. A product
-    without a cost posts nothing, and the memo names it (by ``skus``)."""
+    without a cost posts nothing, and the memo names it (by ``skus``); returns those products."""
     moved = {place: change for place, change in changes.items() if change}  # a count: most rows agree
     if not moved:
-        return
+        return set()
     costs = await supply_costs(uow, [product_id for product_id, _ in moved])
     gained: dict[str, Money] = {}
     lost: dict[str, Money] = {}
     unknown: set[str] = set()  # a product without a cost at two warehouses is named once
+    not_booked: set[int] = set()
     for place, change in moved.items():
         cost = costs.get(place)
         if cost is None:
             unknown.add((skus or {}).get(place[0], str(place[0])))
+            not_booked.add(place[0])
             continue
         side = gained if change > 0 else lost
         side[cost.currency] = side.get(cost.currency, cost * 0) + cost * abs(change)
@@ -280,6 +282,7 @@ async def book_stock_changes(
         await book(uow, at, source, memo, total, A.INVENTORY, A.STOCK_WITHOUT_ORDER)
     for total in lost.values():
         await book(uow, at, source, memo, total, A.WRITE_OFFS, A.INVENTORY)
+    return not_booked
 
 
 async def book(

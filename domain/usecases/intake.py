@@ -505,7 +505,7 @@ async def api_receipt(
         if await uow.warehouses.get_by_code(warehouse_code.strip().upper()) is None:
             raise InvalidField(field="warehouse", reason=f"no warehouse {warehouse_code}")
         try:
-            product, warehouse, target = await goods_received(
+            received = await goods_received(
                 uow,
                 clock,
                 actor=f"api:{key.name}",
@@ -519,7 +519,7 @@ async def api_receipt(
             raise InvalidField(field="bin", reason=str(bad)) from None
         except InvalidQuantity as bad:
             raise InvalidField(field="quantity", reason=str(bad)) from None
-        receipt = Receipt(product.sku, warehouse.code, target, quantity)
+        receipt = Receipt(received.product.sku, received.warehouse.code, received.bin_code, quantity)
         if idempotency_key is not None:
             await uow.api.settle(key.id, idempotency_key, result=json.dumps(asdict(receipt)))
         await uow.commit()

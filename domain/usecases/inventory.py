@@ -54,6 +54,17 @@ class SameBin(DomainError):
 
 
 @dataclass(frozen=True, slots=True)
+class Received:
+    """Goods received: where they went, and whether they were booked to inventory (not when
+    the product has no cost to book them at)."""
+
+    product: Product
+    warehouse: Warehouse
+    bin_code: str
+    booked: bool
+
+
+@dataclass(frozen=True, slots=True)
 class WarehouseStock:
     warehouse: Warehouse
     level: StockLevel
@@ -232,7 +243,7 @@ async def receive(
     warehouse_code: str,
     bin_code: str | None = None,
     reason: str = "receipt",
-) -> tuple[Product, Warehouse, str]:
+) -> Received:
     """Goods arrive: the bin (named, else ``receiving_bin``) and the warehouse grow;
     customers waiting for it are told it is back."""
     await require(uow, staff_id, Permission.EDIT_STOCK)
@@ -258,7 +269,7 @@ async def receive_goods(
     warehouse_code: str,
     bin_code: str | None = None,
     reason: str = "receipt",
-) -> tuple[Product, Warehouse, str]:
+) -> Received:
     """``receive`` for whoever is allowed: staff, or a store's system through the API."""
     async with uow:
         received = await goods_received(
@@ -285,7 +296,7 @@ async def goods_received(
     warehouse_code: str,
     bin_code: str | None = None,
     reason: str = "receipt",
-) -> tuple[Product, Warehouse, str]:
+) -> Received:
     """``receive_goods`` inside the caller's open unit, uncommitted: the intake API claims the
     request's Idempotency-Key in the same transaction."""
     check_quantity(quantity, MAX_RECEIPT)
@@ -301,11 +312,11 @@ async def goods_received(
     now = clock.now()
     await _change_bin(uow, product, warehouse.id, target, quantity, reason, actor, now)
     memo = f"{product.sku} at {warehouse.code}: +{quantity} without an order ({actor}), {reason.strip()[:80]}"
-    await book_stock_change(uow, now, f"receipt:{warehouse.code}", memo, (product.id, warehouse.id), quantity)
+    booked = await book_stock_change(uow, now, f"receipt:{warehouse.code}", memo, (product.id, warehouse.id), quantity)
     await fill_backorders(uow, now, {product.id: warehouse.id})
     if was_available <= 0 and await _available(uow, product.id) > 0:
         await notify_back_in_stock(uow, [product.id], now)
-    return product, warehouse, target
+    return Received(product, warehouse, target, booked)
 
 
 async def adjust(

@@ -77,12 +77,24 @@ async def test_goods_received_without_an_order_are_in_inventory_at_supply_cost(s
     assert source == "receipt:LON" and memo.startswith("85123A at LON: +24") and debits == credits == 2640
 
 
-async def test_goods_without_a_cost_are_received_and_post_nothing(shop: RunningBot) -> None:
+async def test_goods_without_a_cost_are_received_post_nothing_and_staff_are_told_how_to_cost_them(
+    shop: RunningBot,
+) -> None:
     manager = await hire(shop, 98, "Mo", "manager")
     entries = await _entry_count(shop)
     reply = await manager.send("/receive 23843 5 LON")
-    assert "23843" in reply.last.text, reply.last.text
+    assert reply.last.text.startswith("Received 5 × 23843 into LON"), reply.last.text
+    assert (
+        "Not booked to the journal: 23843 has no cost. Give it one in the products file's cost column"
+        " or with /product 23843 → ✏️ Unit cost." in reply.last.text
+    )
     assert await _entry_count(shop) == entries and await _inventory(shop) == await _stock_value(shop)
+    ivan = await hire(shop, 99, "Ivan", "manager", language="ru")
+    reply = await ivan.send("/receive 23843 1 LON")
+    assert "Не проведено в журнале: у 23843 нет себестоимости." in reply.last.text, reply.last.text
+    assert "/product 23843 → ✏️ Себестоимость единицы" in reply.last.text
+    costed = await manager.send("/receive 85123A 1 LON")
+    assert "journal" not in costed.last.text  # booked: nothing to tell
 
 
 async def test_a_stock_receipt_through_the_api_is_in_inventory_at_supply_cost(
