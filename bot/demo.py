@@ -294,9 +294,9 @@ async def _scheduled_jobs(
     scene("The books: every sale, shipment, refund and receipt is a balanced journal entry")
     await ada.send("/trial")
     owed = await ada.send("/refunds")  # a paid order cancelled: its money goes back, and the books say when
-    code = re.search(r"/order (\w+)", owed.last.text)
-    assert code is not None
-    order = await ada.send(f"/order {code.group(1)}")
+    owing = re.search(r"/order (\w+)", owed.last.text)
+    assert owing is not None
+    order = await ada.send(f"/order {owing.group(1)}")
     await ada.press(order.last, "Refund paid back")
     await ada.send("/refunds")
     await ada.send("/journal")
