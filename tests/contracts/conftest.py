@@ -41,6 +41,23 @@ async def uow(backend: str) -> AsyncIterator[UnitOfWork]:
     await engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """For a contract no fake implements: SQLite's or PostgreSQL's URL (a sync fixture: the
+    PostgreSQL one runs its own loop)."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'contract.sqlite3'}"
+    return str(request.getfixturevalue("pg_database"))
+
+
+@pytest.fixture
+async def sql(sql_url: str) -> AsyncIterator[UnitOfWork]:
+    """SQL's unit of work alone, the same contract on both engines."""
+    engine = await empty_database(sql_url)
+    yield SqlUnitOfWork(session_factory(engine))
+    await engine.dispose()
+
+
 async def a_customer(uow: UnitOfWork, telegram_id: int = 1001) -> int:
     """A committed customer's id (holds, carts and orders belong to one)."""
     async with uow:

@@ -3,36 +3,13 @@ by tracking, delivered once; pickup codes found by code and by order, used once.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
-from pathlib import Path
-
-import pytest
 
 from domain.orders import Order
 from domain.parcels import Parcel, ParcelLine, ParcelStatus, PickupCode
 from domain.ports import UnitOfWork
-from storage.db import session_factory
-from storage.uow import SqlUnitOfWork
-from tests.conftest import empty_database
 from tests.contracts.conftest import NOW
 from tests.contracts.test_orders import placed as placed_order
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A sync fixture: the PostgreSQL database fixture runs its own loop."""
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'parcels.sqlite3'}"
-    return str(request.getfixturevalue("pg_database"))
-
-
-@pytest.fixture
-async def sql(sql_url: str) -> AsyncIterator[UnitOfWork]:
-    """No fake implements parcels: the contract is SQL's, the same on both engines."""
-    engine = await empty_database(sql_url)
-    yield SqlUnitOfWork(session_factory(engine))
-    await engine.dispose()
 
 
 async def placed(uow: UnitOfWork) -> Order:

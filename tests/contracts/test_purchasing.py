@@ -3,8 +3,6 @@ or on purchase orders)."""
 
 from __future__ import annotations
 
-import pytest
-
 from domain.money import Money
 from domain.ports import UnitOfWork
 from domain.purchasing import PoLine, PoStatus, PurchaseOrder, Supplier
@@ -37,18 +35,18 @@ async def _received(uow: UnitOfWork, warehouse_id: int, currency: str, lines: li
         await uow.commit()
 
 
-async def _two_products_two_warehouses(uow: UnitOfWork, backend: str) -> tuple[int, int, int, int]:
-    """A lamp and a mug, London and Leeds (SQL only: the fake buys nothing on purchase orders)."""
-    if backend == "fake":
-        pytest.skip("the fake buys nothing on purchase orders")
+async def _two_products_two_warehouses(uow: UnitOfWork) -> tuple[int, int, int, int]:
+    """A lamp and a mug, London and Leeds."""
     lamp, mug = await a_product(uow, "LAMP-1"), await a_product(uow, "MUG-1")
     return lamp, mug, await a_warehouse(uow, "LON"), await a_warehouse(uow, "LDS")
 
 
-async def test_the_last_price_is_the_latest_order_s_line_received_there_latest_first(
-    uow: UnitOfWork, backend: str
-) -> None:
-    lamp, mug, london, leeds = await _two_products_two_warehouses(uow, backend)
+# SQL's alone (``sql``): the fake buys nothing on purchase orders.
+
+
+async def test_the_last_price_is_the_latest_order_s_line_received_there_latest_first(sql: UnitOfWork) -> None:
+    uow = sql
+    lamp, mug, london, leeds = await _two_products_two_warehouses(uow)
     await _received(uow, london, "GBP", [(lamp, 800, 10), (mug, 100, 5)])
     await _received(uow, leeds, "EUR", [(lamp, 1050, 3)])
     await _received(uow, london, "GBP", [(lamp, 900, 2), (mug, 999, 0)])  # the mug's line: nothing in yet
@@ -61,10 +59,9 @@ async def test_the_last_price_is_the_latest_order_s_line_received_there_latest_f
         assert await uow.purchasing.last_received_costs([mug]) == [(mug, london, Money(100, "GBP"))]
 
 
-async def test_the_stock_value_counts_a_product_without_terms_or_cost_at_its_last_price(
-    uow: UnitOfWork, backend: str
-) -> None:
-    lamp, mug, london, leeds = await _two_products_two_warehouses(uow, backend)
+async def test_the_stock_value_counts_a_product_without_terms_or_cost_at_its_last_price(sql: UnitOfWork) -> None:
+    uow = sql
+    lamp, mug, london, leeds = await _two_products_two_warehouses(uow)
     await _received(uow, london, "GBP", [(lamp, 800, 10)])
     await _received(uow, london, "GBP", [(lamp, 900, 2)])
     async with uow:  # the lamp at LDS was never bought there: the last price anywhere
