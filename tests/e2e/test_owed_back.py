@@ -178,3 +178,17 @@ async def test_an_edit_s_refund_owed_is_paid_back_and_the_customer_told_in_their
     assert debit == credit
     await shop.runtime.notifier.drain()
     assert f"Мы вернули вам 2,95\xa0£, которые были должны по заказу {code}." in shop.server.chat_messages(702)[-1].text
+
+
+async def test_a_russian_manager_reads_refunds_owed_and_pays_one_back_in_russian(each: RunningBot) -> None:
+    code = await cancelled_after_paying(each)
+    vera = await hire(each, 712, "Вера", "manager", language="ru")
+    listed = await vera.send("/refunds")
+    assert "Долги по возвратам покупателям · 1 заказ" in listed.last.text
+    assert f"/order {code}" in listed.last.text and "5,90" in listed.last.text
+    assert "Откройте заказ и нажмите «💸 Деньги возвращены»" in listed.last.text
+    order = await vera.send(f"/order {code}")
+    paid = await vera.press(order.last, "💸 Деньги возвращены")
+    assert paid.callback_answer is not None and "5,90" in str(paid.callback_answer["text"])
+    assert "Покупателям ничего не нужно возвращать." in (await vera.send("/refunds")).last.text
+    assert await owed_in_books(each) == 0
