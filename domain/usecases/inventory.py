@@ -168,17 +168,22 @@ async def stock_view(
             return sorted(found, key=lambda s: s.warehouse.code)
 
         names = {wid: w.code for wid, w in warehouses.items()}
+        # Bins and movements are on each variant's own view: a family's shows each variant's stock.
+        moved = {
+            product.id: await uow.inventory.movements(product.id or 0, RECENT_MOVEMENTS)
+            for product in products
+            if not families.get(product.sku)
+        }
+        who = await staff_names(uow, {m.actor for movements in moved.values() for m in movements})  # one read
         views = []
         for product in products:
-            family = families.get(product.sku)
-            if family:  # each variant's stock; bins and movements are on each variant's own view
+            if family := families.get(product.sku):
                 views.append(StockView(product, [], [], names, [VariantStock(v, per_warehouse(v)) for v in family]))
-                continue
-            movements = await uow.inventory.movements(product.id or 0, RECENT_MOVEMENTS)
-            who = await staff_names(uow, {movement.actor for movement in movements})
-            views.append(
-                StockView(product, per_warehouse(product), movements, names, [], siblings.get(product.sku, 0), who)
-            )
+            else:
+                movements = moved[product.id]
+                views.append(
+                    StockView(product, per_warehouse(product), movements, names, [], siblings.get(product.sku, 0), who)
+                )
         return views
 
 
