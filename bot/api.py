@@ -40,7 +40,8 @@ from domain.customers import CreditLimitExceeded
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.money import Money
 from domain.orders import Order
-from domain.ports import Clock, InvoiceLinks
+from domain.ports import Clock
+from domain.ports.payments import InvoiceLinks
 from domain.promotions import PromoRefused
 from domain.usecases.checkout import CartChanged
 from domain.usecases.dispatch import CarrierEvent

@@ -10,7 +10,8 @@ from domain.money import Money
 from domain.notifications import for_customer
 from domain.orders import Order, normalize_order_code
 from domain.payments import InvoiceSpec, amount_due
-from domain.ports import Clock, InvoiceLinks, UnitOfWork
+from domain.ports import Clock, UnitOfWork
+from domain.ports.payments import InvoiceLinks
 from domain.staff import Permission
 from domain.usecases.editing import difference_payload
 from domain.usecases.payments import invoice_payload, payable

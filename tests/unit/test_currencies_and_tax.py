@@ -15,7 +15,7 @@ from domain.fx import FxRate, PairWithoutBase, Rates, locale_currency, rate_agai
 from domain.money import Money
 from domain.orders import Order, OrderLine, PaymentMethod
 from domain.payments import Payment, PaymentKind
-from domain.ports import PaymentRepository
+from domain.ports.payments import PaymentRepository
 from domain.usecases.bookkeeping import BooksCurrencyChanged, book, book_refund, book_sale, pin_books_currency
 from domain.usecases.owed_back import confirm_paid_back
 from domain.usecases.return_money import give_back

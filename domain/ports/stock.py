@@ -1,4 +1,4 @@
-"""Ports of the stock and of its cost on purchase orders (``domain.ports`` imports them: it keeps under 700 lines)."""
+"""The ports of stock: levels and holds, warehouses, bins and movements, and its cost on purchase orders."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.money import Money
-from domain.stock import Reservation, StockDrift, StockLevel
+from domain.stock import BinQuantity, Movement, ReorderLevel, Reservation, StockDrift, StockLevel
 from domain.stock_counts import BinCount
+from domain.warehouse import Warehouse
 
 
 class StockRepository(Protocol):
@@ -44,6 +45,43 @@ class StockRepository(Protocol):
 
     async def extend_holds(self, customer_id: int, expires_at: datetime) -> None: ...
     async def order_reservations(self, order_id: int) -> list[Reservation]: ...
+
+
+class WarehouseRepository(Protocol):
+    async def get_by_code(self, code: str) -> Warehouse | None: ...
+    async def ids_by_code(self, codes: Sequence[str]) -> dict[str, int]: ...
+    async def upsert(self, warehouse: Warehouse) -> Warehouse: ...
+    async def all(self) -> list[Warehouse]: ...
+
+
+class InventoryRepository(Protocol):
+    """Where stock sits (bins), how it got there (movements) and when to reorder."""
+
+    async def bins(self, product_ids: Sequence[int]) -> list[BinQuantity]: ...
+    async def movements(self, product_id: int, limit: int) -> list[Movement]: ...
+    async def last_bin(self, product_id: int, warehouse_id: int) -> str | None:
+        """The bin a product last moved into or out of in a warehouse (None: never there)."""
+        ...
+
+    async def reorder_levels(
+        self, warehouse_id: int | None, *, low_only: bool = False, product_ids: Sequence[int] | None = None
+    ) -> list[ReorderLevel]:
+        """Stock with a reorder point; ``low_only``: only what is at or under it (``is_low``);
+        ``product_ids``: of these products only."""
+        ...
+
+    async def valued_positions(self, base: str) -> list[tuple[int, str | None, int, int, int]]:
+        """Stock on hand at its unit cost (``UnitCosts``: terms, catalog, last purchase), summed in the
+        database: (warehouse, cost currency or None when unknown, units, value, positions).
+        In ``base`` one row per warehouse; in another currency one row per value of a
+        position (a position is converted on its own, so equal values convert alike)."""
+        ...
+
+    async def positions(self) -> list[StockLevel]:
+        """Every (product, warehouse) with stock on hand."""
+        ...
+
+    async def set_reorder(self, product_id: int, warehouse_id: int, point: int, max_level: int | None) -> None: ...
 
 
 class PurchaseCosts(Protocol):

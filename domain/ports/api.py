@@ -1,4 +1,4 @@
-"""The API keys' repository port (``domain.ports`` imports it: that module keeps under 700 lines)."""
+"""The API keys' repository port."""
 
 from __future__ import annotations
 

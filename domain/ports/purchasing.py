@@ -1,0 +1,111 @@
+"""The ports of supply: suppliers and purchase orders, backorders, demand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from domain.backorders import Backorder, BackorderTerms
+from domain.ports.stock import PurchaseCosts
+from domain.purchasing import PurchaseOrder, Supplier, SupplyTerms
+from domain.replenishment import Suggestion
+
+
+class PurchasingRepository(PurchaseCosts, Protocol):
+    async def upsert_suppliers(self, suppliers: Sequence[Supplier]) -> None: ...
+    async def suppliers(self) -> list[Supplier]: ...
+    async def set_terms(self, terms: Sequence[SupplyTerms]) -> None: ...
+    async def terms(self, product_ids: Sequence[int] | None = None) -> list[SupplyTerms]:
+        """Every product's terms, or only these products'."""
+        ...
+
+    async def incoming(self, product_ids: Sequence[int]) -> dict[tuple[int, int], int]: ...
+    async def open_draft(self, supplier_id: int, warehouse_id: int) -> PurchaseOrder | None: ...
+    async def add(self, po: PurchaseOrder, actor: str) -> PurchaseOrder: ...
+    async def save(self, po: PurchaseOrder, actor: str) -> None: ...
+    async def get(self, po_id: int) -> PurchaseOrder | None: ...
+    async def recent(self, limit: int) -> list[PurchaseOrder]: ...
+    async def expected_dates(self, product_ids: Sequence[int]) -> dict[int, date]:
+        """Per product, the earliest expected date of a sent purchase order still bringing some."""
+        ...
+
+
+class BackorderRepository(Protocol):
+    """Backorder and preorder terms per product, and the waiting parts of orders."""
+
+    async def terms(self, product_ids: Sequence[int]) -> dict[int, BackorderTerms]: ...
+    async def set_terms(self, product_id: int, terms: BackorderTerms | None) -> None:
+        """None: the product takes no more backorders (those waiting go on waiting)."""
+        ...
+
+    async def add(self, backorder: Backorder) -> Backorder: ...
+    async def get(self, backorder_id: int) -> Backorder | None: ...
+    async def waiting(self, product_ids: Sequence[int]) -> list[Backorder]:
+        """The waiting parts of these products, VIP first, then oldest first."""
+        ...
+
+    async def waiting_units(self, product_ids: Sequence[int] | None) -> dict[int, int]:
+        """Units waiting per product (only products with some; None: every product)."""
+        ...
+
+    async def for_order(self, order_id: int) -> list[Backorder]: ...
+    async def fill(self, backorder_id: int, seen: int, quantity: int) -> bool:
+        """``quantity`` of a part still waiting ``seen`` units is allocated; False when it
+        changed meanwhile (cancelled, or filled by someone else): the row count decides."""
+        ...
+
+    async def cancel(self, backorder_id: int, seen: int) -> bool:
+        """The part still waiting ``seen`` units is cancelled; False when it changed meanwhile."""
+        ...
+
+    async def lock_order(self, order_id: int) -> None:
+        """Take the order's row for this transaction (PostgreSQL; SQLite's writers are serial):
+        a fill and a cancellation touch an order and its parts, always the order first."""
+        ...
+
+    async def try_lock_order(self, order_id: int) -> bool:
+        """Take the order's row if no other transaction holds it (False: it does). A fill
+        holds stock when it comes to an order: it must never wait for one."""
+        ...
+
+    async def lock_terms(self, product_ids: Sequence[int]) -> None:
+        """Take these products' terms rows (those that have one) for this transaction, so
+        two checkouts never both see room under a limit."""
+        ...
+
+
+class DemandRepository(Protocol):
+    """Units sold per (product, warehouse, day): what forecasts and slow-mover reports read."""
+
+    async def record(self, rows: Sequence[tuple[int, int, date, int]], source: str) -> None:
+        """(product id, warehouse id, day, units) rows, e.g. a shipment or imported history."""
+        ...
+
+    async def weekly(self, product_ids: Sequence[int], first: date, last: date) -> dict[tuple[int, int], list[float]]:
+        """Units per (product, warehouse) and week, Mondays ``first`` to ``last``, from the pair's first row's week."""
+        ...
+
+    async def last_sold(self) -> dict[tuple[int, int], date]: ...
+    async def totals(self, since: date) -> dict[int, int]:
+        """Units per product from ``since``."""
+        ...
+
+    async def store_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
+        """Replaces the stored suggestions of the (product, warehouse) pairs given (in bulk)."""
+        ...
+
+    async def drop_suggestions_before(self, computed_at: datetime) -> int:
+        """Deletes suggestions older than ``computed_at`` (pairs no longer forecast)."""
+        ...
+
+    async def suggestions(self, product_ids: Sequence[int] | None) -> list[Suggestion]: ...
+    async def apply_suggestions(self, suggestions: Sequence[Suggestion]) -> int:
+        """Sets reorder point and maximum level from the suggestions on the stock rows that
+        exist (bulk); returns how many changed."""
+        ...
+
+    async def replace_imported(self, rows: Sequence[tuple[int, int, date, int]]) -> int:
+        """Imported history for the rows' (product, warehouse) pairs is replaced by ``rows``;
+        returns how many of the rows replaced a day already imported."""
+        ...
