@@ -142,7 +142,7 @@ def card_keyboard(
             _press("➖", CartChange, pid, held, terms.down(held), "card"),
             button(_("🛒 %(count)s in cart") % {"count": held}, CartView()),
         ]
-        if (card.available > 0 or card.can_wait) and card.price is not None:
+        if (card.in_stock or card.can_wait) and card.price is not None:
             row.append(_press("➕", CartChange, pid, held, terms.up(held), "card"))
         rows.append(row)
     elif card.in_stock and card.price is not None:

@@ -184,7 +184,7 @@ class SqlUnitOfWork:
     sales = _Repository(SqlSales)
     purchasing = _Repository(SqlPurchasing)
     returns = _Repository(SqlReturns)
-    backorders = _Repository(SqlBackorders)
+    backorders = _Repository(SqlBackorders, cached=True)
     journal = _Repository(SqlJournal)
     demand = _Repository(SqlDemand)
     api = _Repository(SqlApi)

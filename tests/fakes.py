@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 from domain.accounting import JournalEntry
@@ -494,6 +494,9 @@ class FakeSubscriptions(_Repo):
 class FakeBackorders(_Repo):
     async def terms(self, product_ids: Sequence[int]) -> dict[int, BackorderTerms]:
         return {p: t for p, t in self.st.backorder_terms.items() if p in product_ids}
+
+    async def preorders(self) -> Mapping[int, date]:
+        return {p: t.release_date for p, t in self.st.backorder_terms.items() if t.release_date is not None}
 
     async def set_terms(self, product_id: int, terms: BackorderTerms | None) -> None:
         if terms is None:

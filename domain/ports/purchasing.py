@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -35,6 +35,10 @@ class BackorderRepository(Protocol):
     """Backorder and preorder terms per product, and the waiting parts of orders."""
 
     async def terms(self, product_ids: Sequence[int]) -> dict[int, BackorderTerms]: ...
+    async def preorders(self) -> Mapping[int, date]:
+        """Each product on preorder terms and its release date (the card's, from the read cache)."""
+        ...
+
     async def set_terms(self, product_id: int, terms: BackorderTerms | None) -> None:
         """None: the product takes no more backorders (those waiting go on waiting)."""
         ...

@@ -29,7 +29,8 @@ class ProductCard:
     in_cart: int = 0
     currency: str = ""  # the customer's currency, or the base when the shop does not take theirs
     options: tuple[OptionRow, ...] = ()  # the parent's option buttons, this variant chosen
-    backorder: BackorderOffer | None = None  # out of stock, yet it may be ordered (backorder, preorder)
+    # Out of stock (or on preorder, stock or not), yet it may be ordered: a backorder, a preorder.
+    backorder: BackorderOffer | None = None
     # The customer's price list: ``price`` is its price at the quantity in the cart (at least
     # one); ``base_price`` the product's own when the list gives another, and why; the prices
     # bigger quantities unlock; the quantities the ➖/➕ buttons step through.
@@ -40,11 +41,13 @@ class ProductCard:
 
     @property
     def in_stock(self) -> bool:
-        return self.available > 0
+        """Sold from the shelf now: not a preorder before its release, whose stock that came
+        early waits for the day as the cart and checkout make it (``routable_part``)."""
+        return self.available > 0 and not (self.backorder is not None and self.backorder.preorder)
 
     @property
     def is_low(self) -> bool:
-        return 0 < self.available <= LOW_STOCK_THRESHOLD
+        return self.in_stock and self.available <= LOW_STOCK_THRESHOLD
 
     @property
     def can_wait(self) -> bool:
@@ -130,12 +133,23 @@ async def _cards(
 
 
 async def _with_offers(uow: UnitOfWork, cards: list[ProductCard], today: date) -> list[ProductCard]:
-    """The cards' backorder and preorder offers, for the sold-out ones, in one read."""
-    sold_out = [c.product.id for c in cards if c.available <= 0 and c.product.id is not None]
+    """The cards' backorder and preorder offers, for the sold-out ones and those on preorder, in one read."""
+    preorders = await uow.backorders.preorders()
+    sold_out = [
+        c.product.id
+        for c in cards
+        if c.product.id is not None and (c.available <= 0 or _on_preorder(preorders, c.product.id, today))
+    ]
     found = await offers(uow, sold_out, today) if sold_out else {}
     if not found:
         return cards
     return [replace(c, backorder=found[c.product.id or 0]) if c.product.id in found else c for c in cards]
+
+
+def _on_preorder(preorders: Mapping[int, date], product_id: int, today: date) -> bool:
+    """Before its release a preorder's card offers the preorder, stock or not. ``preorders``
+    comes from the read cache: the cards in stock that are not on preorder read nothing more."""
+    return (release := preorders.get(product_id)) is not None and release > today
 
 
 def _card(
@@ -243,7 +257,11 @@ async def _card_of(
     # ~3 µs, as much as a third of what a variant's options add to its card.
     options = tuple(option_rows(product, siblings, available)) if siblings else ()
     card = _card(product, currency, fallback, await shop_rates(uow), language, available, held, options)
-    if today is not None and card.available <= 0 and product.id is not None:
+    if (
+        today is not None
+        and product.id is not None
+        and (card.available <= 0 or _on_preorder(await uow.backorders.preorders(), product.id, today))
+    ):
         offer = (await offers(uow, [product.id], today)).get(product.id)
         if offer is not None:  # what waits is in the cart, not held: the cart's lines say how many
             wanted = (await uow.carts.lines(customer_id)).get(product.id, held) if customer_id is not None else 0

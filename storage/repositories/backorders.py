@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
+from types import MappingProxyType
+from typing import cast
 
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.backorders import Backorder, BackorderStatus, BackorderTerms
 from storage import models as m
+from storage.cache import CacheView
+from storage.repositories.cached import fills
 from storage.repositories.sql import _chunks, fetch
 
 B = m.BackorderRow
@@ -17,6 +22,11 @@ _TERMS: Table = m.BackorderTermsRow.__table__  # type: ignore[assignment]
 # Read by every cart screen and checkout: built once (``storage.repositories.sql.fetch``).
 _TERMS_OF = select(_TERMS.c.product_id, _TERMS.c.allowed, _TERMS.c.unit_limit, _TERMS.c.release_date).where(
     _TERMS.c.product_id.in_(bindparam("ids", expanding=True))
+)
+# Asked on every product card (a preorder is not sold from stock that came early): kept in the
+# read cache, a handful of rows that change when a manager types ``/backorder``.
+_PREORDERS = fills(
+    "reference", select(_TERMS.c.product_id, _TERMS.c.release_date).where(_TERMS.c.release_date.is_not(None))
 )
 
 
@@ -36,8 +46,18 @@ def _backorder(row: m.BackorderRow) -> Backorder:
 
 
 class SqlBackorders:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
         self.s = session
+        self.cache = cache
+
+    async def preorders(self) -> Mapping[int, date]:
+        """Release dates of the products on preorder terms (read-only: no caller may change them)."""
+        if self.cache is not None and (cached := self.cache.get("reference", "preorders")) is not None:
+            return cast(Mapping[int, date], cached)
+        found = MappingProxyType({r.product_id: r.release_date for r in await fetch(self.s, _PREORDERS)})
+        if self.cache is not None:
+            self.cache.put("reference", "preorders", found)
+        return found
 
     async def terms(self, product_ids: Sequence[int]) -> dict[int, BackorderTerms]:
         found: dict[int, BackorderTerms] = {}

@@ -45,6 +45,22 @@ async def test_terms_are_kept_per_product_and_forgotten_when_off(uow: UnitOfWork
         assert await uow.backorders.terms([mug, cup]) == {mug: BackorderTerms(mug, True, None)}
 
 
+async def test_preorders_are_the_products_with_a_release_date_and_it(uow: UnitOfWork) -> None:
+    mug, cup, lamp = await a_product(uow, "MUG-1"), await a_product(uow, "CUP-1"), await a_product(uow, "LAMP-1")
+    async with uow:
+        await uow.backorders.set_terms(mug, BackorderTerms(mug, True, 50))
+        await uow.backorders.set_terms(cup, BackorderTerms(cup, False, None, date(2027, 1, 15)))
+        await uow.backorders.set_terms(lamp, BackorderTerms(lamp, True, 5, date(2027, 2, 1)))
+        await uow.commit()
+    async with uow.read_only():
+        assert dict(await uow.backorders.preorders()) == {cup: date(2027, 1, 15), lamp: date(2027, 2, 1)}
+    async with uow:
+        await uow.backorders.set_terms(cup, None)
+        await uow.commit()
+    async with uow.read_only():  # the terms taken off are seen at once (the cache is cleared by the write)
+        assert dict(await uow.backorders.preorders()) == {lamp: date(2027, 2, 1)}
+
+
 async def test_waiting_parts_come_vip_first_then_oldest_and_fill_or_cancel_only_as_seen(uow: UnitOfWork) -> None:
     ann, bob = await a_customer(uow, 1), await a_customer(uow, 2)
     mug = await a_product(uow, "MUG-1")

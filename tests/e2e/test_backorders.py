@@ -31,6 +31,8 @@ WORDS = {
         "preordered": "3 on preorder, expected by Dec 20, 2026",
         "arrived": "Good news: 3 × Moon Lamp of your order",
         "one_preordered": "1 on preorder, expected by Dec 20, 2026",
+        "in_stock": "In stock",
+        "preorder_button": "🗓 Preorder",
     },
     "ru": {
         "on": "Backorders: on",
@@ -41,6 +43,8 @@ WORDS = {
         "preordered": "3 по предзаказу, ожидается к 20 дек. 2026\u202fг.",
         "arrived": "Хорошие новости: 3 × Moon Lamp из вашего заказа",
         "one_preordered": "1 по предзаказу, ожидается к 20 дек. 2026\u202fг.",
+        "in_stock": "В наличии",
+        "preorder_button": "🗓 Предзаказ",
     },
 }
 
@@ -145,6 +149,25 @@ async def test_a_preorder_arriving_early_is_held_until_its_release_day_then_allo
     assert words["arrived"] in told and code in told
     assert await stock(shop, "MOON-1") == [("LON", 10, 4)]
     await _counters_match_rows(shop)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_preorder_card_says_preorder_even_when_its_stock_came_early(shop: RunningBot, language: str) -> None:
+    words = WORDS[language]
+    uow = shop.runtime.uow()
+    async with uow:
+        await uow.products.upsert(Product("MOON-1", "Moon Lamp", "Lighting", {"GBP": Money(2500, "GBP")}))
+        await uow.commit()
+    manager = await hire(shop, 92, "Max", "manager")
+    await manager.send("/backorder MOON-1 preorder 2026-12-20")
+    await manager.send("/receive MOON-1 10 LON")  # the lamps come early: they are not sold before the 20th
+    cleo = SandboxUser(shop.server, 96, "Cleo", language_code=language)
+    card = (await cleo.send("/start p_MOON-1")).last
+    assert words["preorder"] in card.text
+    assert words["in_stock"] not in card.text
+    assert card.button_texts()[0] == words["preorder_button"]  # not "Add to cart", nor "Buy now"
+    await cleo.press(card, card.button_texts()[0])
+    assert words["one_preordered"] in (await cleo.send("/cart")).last.text
 
 
 CANCELLING = {
