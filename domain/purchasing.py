@@ -69,6 +69,7 @@ class PoLine:
     unit_cost: Money
     received: int = 0
     id: int | None = None
+    received_at: datetime | None = None  # the last receipt's time: which price is the last paid
 
     @property
     def open(self) -> int:

@@ -90,5 +90,6 @@ class PurchaseCosts(Protocol):
     async def last_received_costs(self, product_ids: Sequence[int]) -> list[tuple[int, int, Money]]:
         """Per (product, warehouse), the unit cost of the purchase order line it was last
         received on (some units in), in that order's currency, as (product, warehouse, cost),
-        the latest purchase order first (by number: a line keeps no date of its receipts)."""
+        the latest received first (by when its goods came in, not when it was ordered: an
+        order placed earlier can arrive later)."""
         ...

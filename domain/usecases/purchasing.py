@@ -385,6 +385,7 @@ async def receive_po(
                 line.product_id, po.warehouse_id, code, current + amount, f"PO {number} receipt", actor, now
             )
             line.received += amount
+            line.received_at = now
             memo = f"PO {number}: {amount} × {line.sku} received"
             await book(uow, now, f"po:{number}", memo, line.unit_cost * amount, A.INVENTORY, A.PAYABLE)
             arrived[line.product_id] = po.warehouse_id

@@ -197,6 +197,9 @@ class PoLineRow(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     received: Mapped[int] = mapped_column(Integer, default=0)
     unit_cost_minor: Mapped[int] = mapped_column(BigInteger)
+    # When goods last came in on the line: the last price paid is the latest receipt's, and an
+    # order placed earlier can arrive later. None until some units are received.
+    received_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("received >= 0 AND received <= quantity", name="received_within_quantity"),

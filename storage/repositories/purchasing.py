@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import cast as cast_type
 
 from sqlalchemy import (
@@ -82,25 +82,29 @@ def _ranges(ids: Sequence[int]) -> list[tuple[int, int]]:
 
 def last_received(*, by_warehouse: bool, product_ids: Sequence[int] | None = None) -> Subquery:
     """The purchase order line each product was last received on (some units in), per warehouse
-    or at any: product_id, warehouse_id, cost (minor units), currency and po (its number).
+    or at any: product_id, warehouse_id, cost (minor units), currency and received_at.
     Ranked in SQL (both engines have window functions): a product bought a hundred times is one
-    row. "Last" is the latest purchase order, by number: a line keeps no date of its receipts."""
+    row. "Last" is by when the goods came in, not the order's number: an order placed earlier
+    can arrive later, and its price is then the last one paid (ties: the later order, line)."""
     po, line = m.PurchaseOrderRow, m.PoLineRow
     rank = func.row_number().over(
         partition_by=(line.product_id, po.warehouse_id) if by_warehouse else line.product_id,
-        order_by=(po.id.desc(), line.id.desc()),
+        order_by=(line.received_at.desc().nulls_last(), po.id.desc(), line.id.desc()),
     )
     ranked = (
-        select(line.product_id, po.warehouse_id, line.unit_cost_minor.label("cost"), po.currency, po.id.label("po"))
-        .add_columns(rank.label("rank"))
+        select(line.product_id, po.warehouse_id, line.unit_cost_minor.label("cost"), po.currency, line.received_at)
+        .add_columns(po.id.label("po"), rank.label("rank"))
         .join(po, po.id == line.po_id)
         .where(line.received > 0)
     )
     if product_ids is not None:
         ranked = ranked.where(line.product_id.in_(product_ids))
     inner = ranked.subquery()
-    last = select(inner.c.product_id, inner.c.warehouse_id, inner.c.cost, inner.c.currency, inner.c.po)
-    return last.where(inner.c.rank == 1).subquery()
+    last = select(inner.c.product_id, inner.c.warehouse_id, inner.c.cost, inner.c.currency, inner.c.received_at)
+    return last.add_columns(inner.c.po).where(inner.c.rank == 1).subquery()
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)  # a received line without its time (none after 0043) sorts last
 
 
 class SqlPurchasing:
@@ -155,15 +159,19 @@ class SqlPurchasing:
         ]
 
     async def last_received_costs(self, product_ids: Sequence[int]) -> list[tuple[int, int, Money]]:
-        found: list[tuple[int, tuple[int, int, Money]]] = []  # (order number, row)
+        # (when received, order number, row): the chunks' rows in one order, the latest first
+        found: list[tuple[datetime, int, tuple[int, int, Money]]] = []
         for chunk in _chunks(sorted(set(product_ids))):
             last = last_received(by_warehouse=True, product_ids=chunk)
-            query = select(last.c.product_id, last.c.warehouse_id, last.c.cost, last.c.currency, last.c.po)
+            query = select(last.c.product_id, last.c.warehouse_id, last.c.cost, last.c.currency).add_columns(
+                last.c.received_at, last.c.po
+            )
             found += [
-                (r.po, (r.product_id, r.warehouse_id, Money(r.cost, r.currency))) for r in await fetch(self.s, query)
+                (r.received_at or _NEVER, r.po, (r.product_id, r.warehouse_id, Money(r.cost, r.currency)))
+                for r in await fetch(self.s, query)
             ]
-        found.sort(key=lambda f: -f[0])
-        return [row for _, row in found]
+        found.sort(key=lambda f: (f[0], f[1]), reverse=True)
+        return [row for _, _, row in found]
 
     async def incoming(self, product_ids: Sequence[int]) -> dict[tuple[int, int], int]:
         """Units still expected on open purchase orders (drafts included: their need is covered)."""
@@ -193,7 +201,9 @@ class SqlPurchasing:
             )
             for row, sku in found:
                 cost = Money(row.unit_cost_minor, currency[row.po_id])
-                lines[row.po_id].append(PoLine(row.product_id, sku, row.quantity, cost, row.received, row.id))
+                lines[row.po_id].append(
+                    PoLine(row.product_id, sku, row.quantity, cost, row.received, row.id, row.received_at)
+                )
         return [
             PurchaseOrder(
                 r.supplier_id,
@@ -249,7 +259,8 @@ class SqlPurchasing:
                         "product_id": line.product_id,
                         "quantity": line.quantity,
                         "unit_cost_minor": line.unit_cost.amount,
-                        "received": 0,
+                        "received": line.received,
+                        "received_at": line.received_at,
                     }
                     for line in new
                 ],
@@ -260,7 +271,7 @@ class SqlPurchasing:
             await self.s.execute(
                 update(m.PoLineRow)
                 .where(m.PoLineRow.id == line.id)
-                .values(quantity=line.quantity, received=line.received)
+                .values(quantity=line.quantity, received=line.received, received_at=line.received_at)
                 .execution_options(synchronize_session=False)
             )
         await self.s.flush()

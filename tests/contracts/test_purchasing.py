@@ -3,6 +3,8 @@ or on purchase orders)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from domain.money import Money
 from domain.ports import UnitOfWork
 from domain.purchasing import PoLine, PoStatus, PurchaseOrder, Supplier
@@ -19,6 +21,29 @@ async def test_products_never_received_on_a_purchase_order_have_no_last_price(uo
         assert await uow.purchasing.last_received_costs([1, 2]) == []
 
 
+async def _ordered(uow: UnitOfWork, warehouse_id: int, currency: str, lines: list[tuple[int, int]]) -> PurchaseOrder:
+    """A purchase order sent for ``warehouse_id`` in ``currency``: (product, unit cost) per line, ten units each."""
+    async with uow:
+        await uow.purchasing.upsert_suppliers([Supplier("ACME", "Acme")])
+        supplier = (await uow.purchasing.suppliers())[0]
+        assert supplier.id is not None
+        po = await uow.purchasing.add(PurchaseOrder(supplier.id, warehouse_id, currency, created_at=NOW), "t")
+        po.lines, po.status = [PoLine(p, "", 10, Money(cost, currency)) for p, cost in lines], PoStatus.APPROVED
+        await uow.purchasing.save(po, "t")
+        await uow.commit()
+        return po
+
+
+async def _arrives(uow: UnitOfWork, po: PurchaseOrder, units: int, at: datetime) -> None:
+    """``units`` of each of its lines come in at ``at``."""
+    async with uow:
+        for line in po.lines:
+            line.received, line.received_at = line.received + units, at
+        po.status = PoStatus.PARTIAL
+        await uow.purchasing.save(po, "t")
+        await uow.commit()
+
+
 async def _received(uow: UnitOfWork, warehouse_id: int, currency: str, lines: list[tuple[int, int, int]]) -> None:
     """A purchase order for ``warehouse_id`` in ``currency``: (product, unit cost, units received) per line."""
     async with uow:
@@ -30,7 +55,7 @@ async def _received(uow: UnitOfWork, warehouse_id: int, currency: str, lines: li
         po.lines, po.status = po_lines, PoStatus.PARTIAL
         await uow.purchasing.save(po, "t")
         for line, (_, _, received) in zip(po.lines, lines, strict=True):
-            line.received = received
+            line.received, line.received_at = received, (NOW if received else None)
         await uow.purchasing.save(po, "t")
         await uow.commit()
 
@@ -75,3 +100,35 @@ async def test_the_stock_value_counts_a_product_without_terms_or_cost_at_its_las
         [(london, "GBP", 12, 10800, 1), (london, None, 4, 0, 1), (leeds, "GBP", 3, 2700, 1)],
         key=lambda r: (r[0], r[1] or ""),
     )
+
+
+async def test_the_last_price_is_the_one_received_latest_though_its_order_was_placed_first(sql: UnitOfWork) -> None:
+    uow = sql
+    lamp, _, london, _ = await _two_products_two_warehouses(uow)
+    early = await _ordered(uow, london, "GBP", [(lamp, 700)])  # placed first, delayed at the supplier
+    late = await _ordered(uow, london, "GBP", [(lamp, 900)])
+    await _arrives(uow, late, 5, NOW + timedelta(days=3))
+    await _arrives(uow, early, 5, NOW + timedelta(days=9))
+    async with uow:
+        assert await uow.purchasing.last_received_costs([lamp]) == [(lamp, london, Money(700, "GBP"))]
+        await uow.stock.set_bin_quantity(lamp, london, "A-01-01-1", 10, "t", "t", NOW)
+        await uow.commit()
+    async with uow:  # the stock's value takes the same price: 10 × £7.00
+        assert await uow.inventory.valued_positions("GBP") == [(london, "GBP", 10, 7000, 1)]
+    await _arrives(uow, late, 5, NOW + timedelta(days=12))  # the rest of the later order, later still
+    async with uow:
+        assert await uow.purchasing.last_received_costs([lamp]) == [(lamp, london, Money(900, "GBP"))]
+
+
+async def test_the_latest_received_comes_first_across_products_and_warehouses(sql: UnitOfWork) -> None:
+    uow = sql
+    lamp, mug, london, leeds = await _two_products_two_warehouses(uow)
+    mugs = await _ordered(uow, london, "GBP", [(mug, 100)])
+    lamps = await _ordered(uow, leeds, "EUR", [(lamp, 1050)])
+    await _arrives(uow, lamps, 1, NOW + timedelta(days=1))
+    await _arrives(uow, mugs, 1, NOW + timedelta(days=2))
+    async with uow:
+        assert await uow.purchasing.last_received_costs([lamp, mug]) == [
+            (mug, london, Money(100, "GBP")),
+            (lamp, leeds, Money(1050, "EUR")),
+        ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -18,6 +19,7 @@ from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.test_accounting import balances
 from tests.e2e.test_returns import delivered
+from tests.fakes import FakeClock
 
 INVENTORY, WITHOUT_ORDER = "1200 Inventory", "3000 Opening stock and goods without an order"
 COGS = "5000 Cost of goods sold"
@@ -125,6 +127,12 @@ async def test_a_refused_stock_import_posts_nothing(shop: RunningBot) -> None:
 
 async def _bought_on_an_order(shop: RunningBot, sku: str, quantity: int, unit_cost: Money) -> None:
     """``quantity`` of ``sku`` ordered from the first supplier for LON at ``unit_cost``, approved and received."""
+    number = await _sent(shop, sku, quantity, unit_cost)
+    await receive_po(shop.runtime.uow(), shop.runtime.clock, staff_id=ADMIN, number=number)
+
+
+async def _sent(shop: RunningBot, sku: str, quantity: int, unit_cost: Money) -> int:
+    """``quantity`` of ``sku`` ordered from the first supplier for LON at ``unit_cost`` and approved: its number."""
     runtime = shop.runtime
     async with runtime.uow() as uow:
         product = await uow.products.get_by_sku(sku)
@@ -136,7 +144,7 @@ async def _bought_on_an_order(shop: RunningBot, sku: str, quantity: int, unit_co
         po = await uow.purchasing.add(po, "test")
         await uow.commit()
     await approve_po(runtime.uow(), runtime.clock, staff_id=ADMIN, number=po.id or 0)
-    await receive_po(runtime.uow(), runtime.clock, staff_id=ADMIN, number=po.id or 0)
+    return po.id or 0
 
 
 async def test_a_product_without_terms_or_cost_is_valued_and_sold_at_its_last_purchase_price(
@@ -153,6 +161,25 @@ async def test_a_product_without_terms_or_cost_is_valued_and_sold_at_its_last_pu
     await delivered(shop, 500, {"MOON-1": 1})
     assert (await balances(shop))[COGS][0] - cogs == 900
     assert await _inventory(shop) == await _stock_value(shop)
+
+
+async def test_the_last_purchase_price_is_the_order_received_last_not_the_one_numbered_last(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    async with shop.runtime.uow() as uow:  # no supply terms, no catalog cost: the last price paid costs it
+        await uow.products.upsert(Product("MOON-1", "Moon Lamp", "Lighting", {"GBP": Money(2500, "GBP")}))
+        await uow.commit()
+    delayed = await _sent(shop, "MOON-1", 10, Money(700, "GBP"))  # placed first, late at the supplier
+    prompt = await _sent(shop, "MOON-1", 10, Money(900, "GBP"))
+    await receive_po(shop.runtime.uow(), clock, staff_id=ADMIN, number=prompt)
+    clock.advance(days=6)
+    await receive_po(shop.runtime.uow(), clock, staff_id=ADMIN, number=delayed)
+    cogs = (await balances(shop)).get(COGS, (0, 0))[0]
+    await delivered(shop, 500, {"MOON-1": 1})
+    assert (await balances(shop))[COGS][0] - cogs == 700  # £7.00: the price of the goods that came in last
+    async with shop.runtime.sessions() as session:
+        dates = await session.scalars(select(m.PoLineRow.received_at).order_by(m.PoLineRow.po_id))
+        assert [d for d in dates if d is not None][-2:] == [clock.now(), clock.now() - timedelta(days=6)]
 
 
 async def test_supply_terms_win_over_a_purchase_order_s_price(shop: RunningBot) -> None:
