@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.orders import ReturnStatus
 from domain.ports import Clock, UnitOfWork
 from domain.returns import ReturnKind, ReturnRequest
-from domain.usecases.returns import (
+from domain.usecases.return_handling import (
     confirm_refund,
     decide_return,
     inspect_line,

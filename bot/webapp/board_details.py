@@ -21,7 +21,7 @@ from domain.usecases.dashboard import Hourly
 from domain.usecases.dashboard_details import LIST_LIMIT, every_queue, late_and_held, product_stock
 from domain.usecases.fulfilment import order_for_staff
 from domain.usecases.inventory import low_stock
-from domain.usecases.returns import open_returns
+from domain.usecases.return_handling import open_returns
 from domain.usecases.staff import require
 from handlers.views.labels import actor_name, history_reason, label
 from handlers.views.rendering import Renderer

@@ -11,7 +11,8 @@ from bot.harness import RunningBot
 from domain.accounting import Account
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
 from domain.usecases.imports import import_products, import_stock
-from domain.usecases.returns import decide_return, inspect_line, mark_received, request_return, resolve_return
+from domain.usecases.return_handling import decide_return, inspect_line, mark_received, resolve_return
+from domain.usecases.returns import request_return
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN

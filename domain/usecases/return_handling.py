@@ -1,0 +1,254 @@
+"""Staff handling a return: the queue, approve or reject, received, each line inspected, resolved, refund paid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.accounting import Account
+from domain.errors import NotFound
+from domain.money import Money
+from domain.notifications import for_customer
+from domain.orders import Order, ReturnStatus
+from domain.parcels import Parcel, parcels_by_line
+from domain.payments import Payment, PaymentKind, invoice_owed
+from domain.ports import Clock, UnitOfWork
+from domain.returns import SHOP_FAULT, NotInspected, ReturnKind, ReturnMethod, ReturnRequest, refund_for
+from domain.staff import Permission
+from domain.text import MAX_REASON, typed
+from domain.usecases.backorders import fill_backorders
+from domain.usecases.bookkeeping import book, supply_costs
+from domain.usecases.exchanges import home_warehouse, paid_for, place_replacement, taken_back
+from domain.usecases.imports import available_by_product, notify_back_in_stock
+from domain.usecases.return_money import give_back
+from domain.usecases.staff import require
+from domain.warehouse import DEFAULT_BIN
+
+A = Account
+RETURNS_AREA_BIN = "RET-0-0-0"  # where returned goods wait for inspection
+
+
+async def _request(uow: UnitOfWork, rma: str) -> ReturnRequest:
+    request = await uow.returns.get_by_code(rma.strip().upper())
+    if request is None:
+        raise NotFound()
+    return request
+
+
+async def _tell(uow: UnitOfWork, clock: Clock, request: ReturnRequest, **extra: object) -> None:
+    customer = await uow.customers.get(request.customer_id)
+    params: dict[str, object] = {
+        "rma": request.rma_code,
+        "code": request.order_code,
+        "status": request.status.value,
+        "method": request.method.value,
+        **extra,
+    }
+    if request.status is ReturnStatus.APPROVED and request.method is ReturnMethod.DROP_OFF:
+        params["points"] = [f"{w.name}, {w.address}" for w in await uow.warehouses.all() if w.is_pickup_point]
+    if (told := for_customer(customer, "return_update", params)) is not None:
+        await uow.outbox.add(told, clock.now())
+
+
+async def open_returns(uow: UnitOfWork, *, staff_id: int, limit: int = 50) -> tuple[list[ReturnRequest], int]:
+    """The oldest ``limit`` open requests, and how many more are open."""
+    await require(uow, staff_id, Permission.RETURNS)
+    async with uow.read_only():
+        requests, total = await uow.returns.open(limit)
+        return requests, total - len(requests)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnDetail:
+    request: ReturnRequest
+    order: Order
+    refund_paid: bool
+    parcels: dict[int, list[Parcel]]  # order line id → the parcels it left in
+
+
+async def return_detail(uow: UnitOfWork, *, staff_id: int, rma: str) -> ReturnDetail:
+    """The request, its order, whether its refund has been paid back, and the parcels each
+    returned line left in."""
+    await require(uow, staff_id, Permission.RETURNS)
+    async with uow.read_only():
+        request = await _request(uow, rma)
+        order = await uow.orders.get_by_id(request.order_id)
+        if order is None:
+            raise NotFound()
+        sent = parcels_by_line(await uow.parcels.for_order(request.order_id))
+        return ReturnDetail(request, order, await refund_confirmed(uow, request), sent)
+
+
+async def decide_return(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str, approve: bool, reason: str = ""
+) -> ReturnRequest:
+    """Approve (the customer gets the instructions) or reject (with the reason)."""
+    await require(uow, staff_id, Permission.RETURNS)
+    async with uow:
+        request = await _request(uow, rma)
+        if request.status is (ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED):
+            return request  # a second tap: decided already, the customer told once
+        request.move(ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED)
+        request.reject_reason = "" if approve else typed(reason, MAX_REASON)
+        await uow.returns.save(request, clock.now())
+        await _tell(uow, clock, request, reject_reason=request.reject_reason)
+        await uow.commit()
+        return request
+
+
+async def mark_received(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str) -> ReturnRequest:
+    await require(uow, staff_id, Permission.RETURNS)
+    async with uow:
+        request = await _request(uow, rma)
+        if request.status is ReturnStatus.RECEIVED:
+            return request  # a second tap
+        request.move(ReturnStatus.RECEIVED)
+        await uow.returns.save(request, clock.now())
+        await _tell(uow, clock, request)
+        await uow.commit()
+        return request
+
+
+async def inspect_line(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str, line_id: int, restock: bool
+) -> ReturnRequest:
+    """Restock to a sellable bin (on hand grows), or write off as damaged: the goods are
+    booked into the returns area and out again, so both show as movements with the RMA, and
+    the value written off is recorded on the order."""
+    await require(uow, staff_id, Permission.RETURNS)
+    async with uow:
+        request = await _request(uow, rma)
+        if request.status is not ReturnStatus.RECEIVED:
+            raise NotInspected()
+        line = next((x for x in request.lines if x.id == line_id), None)
+        if line is None:
+            raise NotFound()
+        if line.inspected:
+            return request
+        order = await uow.orders.get_by_id(request.order_id)
+        assert order is not None
+        warehouse = await home_warehouse(uow, order)
+        count = line.quantity - line.restocked - line.written_off
+        now, actor = clock.now(), f"staff:{staff_id}"
+        if restock:
+            was_available = (await available_by_product(uow, [line.product_id])).get(line.product_id, 0)
+            bins = [b for b in await uow.inventory.bins([line.product_id]) if b.warehouse_id == warehouse]
+            target = max(bins, key=lambda b: b.quantity) if bins else None
+            code, current = (target.bin_code, target.quantity) if target else (DEFAULT_BIN, 0)
+            await uow.stock.set_bin_quantity(
+                line.product_id, warehouse, code, current + count, f"return {rma}: restock", actor, now
+            )
+            line.restocked += count
+            await fill_backorders(uow, now, {line.product_id: warehouse})
+            if was_available <= 0 and (await available_by_product(uow, [line.product_id])).get(line.product_id, 0):
+                await notify_back_in_stock(uow, [line.product_id], now)  # back on the shelf: as a receipt
+            await _book_cost_back(uow, now, rma, line.product_id, warehouse, count, A.INVENTORY, "restocked")
+        else:
+            note = f"return {rma}: write-off ({request.reason.value})"
+            await uow.stock.set_bin_quantity(line.product_id, warehouse, RETURNS_AREA_BIN, count, note, actor, now)
+            await uow.stock.set_bin_quantity(line.product_id, warehouse, RETURNS_AREA_BIN, 0, note, actor, now)
+            await uow.payments.add(
+                Payment(order.id or 0, PaymentKind.WRITE_OFF, "return", line.unit_price * count, now)
+            )
+            line.written_off += count
+            await _book_cost_back(uow, now, rma, line.product_id, warehouse, count, A.WRITE_OFFS, "written off")
+        await uow.returns.save(request, now)
+        await uow.commit()
+        return request
+
+
+async def _book_cost_back(
+    uow: UnitOfWork, at: datetime, rma: str, product_id: int, warehouse_id: int, count: int, to: Account, what: str
+) -> None:
+    """Returned goods leave cost of goods sold: back into inventory, or into write-offs."""
+    cost = (await supply_costs(uow, [product_id])).get((product_id, warehouse_id))
+    if cost is not None:
+        await book(uow, at, f"return:{rma}", f"return {rma}: {what}", cost * count, to, A.COGS)
+
+
+async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str) -> ReturnRequest:
+    """Once every line is inspected: a refund (recorded as owed on the order, shipping
+    included when it is the shop's fault), or the replacement order."""
+    await require(uow, staff_id, Permission.RETURNS)
+    async with uow:
+        request = await _request(uow, rma)
+        if request.status in (ReturnStatus.EXCHANGED, ReturnStatus.REFUNDED):
+            return request  # a second tap: resolved already, not "inspect every line first"
+        if request.status is not ReturnStatus.RECEIVED or not all(line.inspected for line in request.lines):
+            raise NotInspected()
+        order = await uow.orders.get_by_id(request.order_id)
+        assert order is not None and order.id is not None
+        now = clock.now()
+        if request.kind is ReturnKind.REFUND:
+            # Only a refund gives the shipping back: an exchange's refund is a price difference.
+            earlier = [
+                r
+                for r in await uow.returns.for_order(order.id)
+                if r.id != request.id and r.refund is not None and r.kind is ReturnKind.REFUND
+            ]
+            shipping_done = any(r.reason in SHOP_FAULT for r in earlier)
+            before = await taken_back(uow, order.id, request)
+            paid = {  # on a replacement, what all a line's units were paid, on the first order and since
+                x.id or 0: (await paid_for(uow, order, x)).total
+                for x in (order.lines if "REPLACEMENT" in order.flags else [])
+            }
+            worth = refund_for(request, order, shipping_done, before, paid)
+            source, memo = f"return:{request.rma_code}", f"return {request.rma_code}"
+            # What an unpaid invoice still asks for is taken down; only what was paid is owed back.
+            request.refund = await give_back(uow, order, worth, now, source=source, memo=memo)
+            request.move(ReturnStatus.REFUNDED)
+            extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": worth.currency}
+            extra |= await _credited(uow, order, worth - request.refund)
+        else:
+            replacement = await place_replacement(uow, clock, order, request, staff_id)
+            request.replacement_order_id = replacement.id
+            request.move(ReturnStatus.EXCHANGED)
+            extra = {"replacement": replacement.code}
+        await uow.returns.save(request, now)
+        await _tell(uow, clock, request, **extra)
+        await uow.commit()
+        return request
+
+
+async def _credited(uow: UnitOfWork, order: Order, credit: Money) -> dict[str, object]:
+    """What the customer is told of an invoice taken down: by how much, and what it asks for now."""
+    if not credit.amount:
+        return {}
+    owed = invoice_owed(order.total, await uow.payments.for_order(order.id or 0))
+    return {"credit_minor": credit.amount, "owed_minor": owed.amount}
+
+
+def refund_marker(rma: str) -> str:
+    """How a refund paid back for a return is recognised among the order's payments."""
+    return f"rma:{rma}"
+
+
+async def refund_confirmed(uow: UnitOfWork, request: ReturnRequest) -> bool:
+    marker = refund_marker(request.rma_code)
+    return any(
+        p.kind is PaymentKind.REFUNDED and p.method == marker for p in await uow.payments.for_order(request.order_id)
+    )
+
+
+async def confirm_refund(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str) -> ReturnRequest:
+    """Staff paid the refund back (card, cash, bank): recorded once; the customer is told."""
+    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
+    async with uow:
+        request = await _request(uow, rma)
+        if request.status not in (ReturnStatus.REFUNDED, ReturnStatus.EXCHANGED) or request.refund is None:
+            raise NotInspected()
+        if request.owes_back and not await refund_confirmed(uow, request):  # 0: an invoice taken down
+            now = clock.now()
+            await uow.payments.add(
+                Payment(request.order_id, PaymentKind.REFUNDED, refund_marker(request.rma_code), request.refund, now)
+            )
+            memo = f"refund paid, return {request.rma_code}"
+            order = await uow.orders.get_by_id(request.order_id)
+            rate = order.fx_rate if order else None
+            source = f"return:{request.rma_code}"
+            await book(uow, now, source, memo, request.refund, A.REFUNDS_PAYABLE, A.CASH, fx_rate=rate)
+            await _tell(
+                uow, clock, request, refund_minor=request.refund.amount, currency=request.refund.currency, paid=True
+            )
+        await uow.commit()
+        return request
