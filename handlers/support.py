@@ -36,6 +36,7 @@ from handlers.callbacks import AskPersonCb, ContactCb, SearchInsteadCb, SupportR
 from handlers.context import OutboxSender, ShopSettings
 from handlers.menu import CONTACT_BUTTON
 from handlers.search import search_text
+from handlers.views.outgoing import MAX_CAPTION, MAX_TEXT, telegram_length
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
@@ -414,10 +415,14 @@ async def staff_reply(message: Message, bot: Bot, uow: UnitOfWork, clock: Clock,
     prefix = _signature(name) if settings.support_sign_replies else ""
     to = target.customer.telegram_id
     try:
-        if prefix and message.text is not None:
+        if prefix and message.text is not None:  # a long one goes in pieces (handlers.views.outgoing)
             sent_id = (await bot.send_message(to, prefix + message.html_text)).message_id
         else:
-            caption = prefix + message.html_text if prefix else None
+            caption = None
+            if prefix and _fits_signed(name, message):
+                caption = prefix + message.html_text
+            elif prefix:  # the caption fills Telegram's limit: the name goes just before it, whole
+                await bot.send_message(to, prefix.rstrip("\n"))
             sent_id = (await bot.copy_message(to, message.chat.id, message.message_id, caption=caption)).message_id
     except TelegramForbiddenError:
         await message.reply(_("⚠️ The customer has blocked the bot: they did not get this message."))
@@ -430,6 +435,12 @@ def _signature(name: str) -> str:
     return f"💬 <b>{escape(name)}</b>\n"
 
 
+def _fits_signed(name: str, message: Message) -> bool:
+    """Whether the message's text (or caption), signed, is still within Telegram's limit for it."""
+    limit = MAX_TEXT if message.text is not None else MAX_CAPTION
+    return telegram_length(f"💬 {name}\n{_text(message)}") <= limit
+
+
 @router.edited_message(_support_chat)
 async def staff_edited(message: Message, bot: Bot, uow: UnitOfWork, settings: ShopSettings) -> None:
     found = await copy_of_staff_message(uow, chat_id=message.chat.id, staff_message_id=message.message_id)
@@ -437,5 +448,6 @@ async def staff_edited(message: Message, bot: Bot, uow: UnitOfWork, settings: Sh
         return
     copy, customer = found
     assert customer.telegram_id is not None
-    prefix = _signature(copy.staff_name or "") if settings.support_sign_replies and copy.staff_name else ""
+    signed = settings.support_sign_replies and copy.staff_name and _fits_signed(copy.staff_name, message)
+    prefix = _signature(copy.staff_name or "") if signed else ""  # else the edit, whole, without the name
     await _edit_copy(bot, message, customer.telegram_id, copy.customer_message_id, prefix=prefix)

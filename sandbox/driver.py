@@ -382,7 +382,9 @@ class SandboxGroup:
         return next(m for (chat, _id), m in reversed(self.server.user_messages.items()) if chat == self.id)
 
     async def edit(self, message: dict[str, Any], text: str) -> Reply:
-        edited = {**message, "text": text, "edit_date": int(time.time())}
+        """Edit a message sent in the group: its text, or a photo's (a file's) caption."""
+        field = "caption" if any(kind in message for kind in ("photo", "document", "voice")) else "text"
+        edited = {**message, field: text, "edit_date": int(time.time())}
         self.server.user_messages[(self.id, message["message_id"])] = edited
         self._log(f"👤 someone in {self.title} edits their message: {text}")
         return await act(self.server, self.id, "edited_message", edited, self._log_bot)
