@@ -61,14 +61,25 @@ window.__telegram = {{ mainButton: null, backVisible: false, clicks: [] }};
 
 @asynccontextmanager
 async def browser_page(
-    name: str, init_data: str, *, theme: dict[str, str] | None = None, viewport: tuple[int, int] = (390, 844)
+    name: str,
+    init_data: str,
+    *,
+    theme: dict[str, str] | None = None,
+    viewport: tuple[int, int] = (390, 844),
+    phone: bool = False,
 ) -> AsyncIterator[Any]:
-    """A page in headless Chromium; on failure a screenshot goes to ``ARTIFACTS/<name>.png``."""
+    """A page in headless Chromium (``phone``: a small Android phone's 360×740 touch screen at
+    3× density); on failure a screenshot goes to ``ARTIFACTS/<name>.png``."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = await browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        if phone:
+            context = await browser.new_context(
+                viewport={"width": 360, "height": 740}, device_scale_factor=3, is_mobile=True, has_touch=True
+            )
+        else:
+            context = await browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         page = await context.new_page()
         double = telegram_double(init_data, theme)
         await page.route(TELEGRAM_JS, lambda route: route.fulfill(body=double, content_type="application/javascript"))

@@ -190,14 +190,15 @@ async function cartPage() {
     el("h2", {}, t("cart")),
     ...leftOut,
     el("ul", { class: "lines" }, cart.lines.map((line) => el("li", { "data-sku": line.sku },
-      el("span", {}, line.expired ? `${line.name} ⏳` : line.name,  // no longer held, as the chat marks it
+      el("span", { class: "line" },
+        el("span", { class: "name" }, line.expired ? `${line.name} ⏳` : line.name),  // no longer held, as the chat marks it
         line.waiting ? el("small", { class: "waiting muted" }, line.waiting) : null,  // a backorder, a preorder
         line.each ? el("small", { class: "each muted" }, line.each) : null),  // a price list's price, and why
       el("span", { class: "qty" },
         el("button", { type: "button", class: "secondary", on: { click: change(line, line.down) } }, "−"),
         el("span", { class: "quantity" }, line.quantity),
         el("button", { type: "button", class: "secondary", on: { click: change(line, line.up) } }, "+")),
-      el("span", {}, money(line.total))))),
+      el("span", { class: "total" }, money(line.total))))),
     el("p", { class: "price" }, `${t("subtotal")}: ${money(cart.subtotal)}`),
     cart.hold_note ? el("p", { class: "hold muted" }, cart.hold_note) : null,
     el("button", { type: "button", id: "to-checkout", on: { click: () => show(checkoutPage) } }, t("checkout")),
@@ -216,7 +217,7 @@ async function checkoutPage() {
     el("label", {}, t("courier"), el("input", { name: "address", value: options.addresses.at(-1) || "" })),
     el("label", {}, t("shipping"), el("select", { name: "rate" },
       options.shipping.map((q) => el("option", { value: q.id }, `${q.label} — ${money(q.price)}`)))),
-    options.payment.map((method, index) => el("label", {},
+    options.payment.map((method, index) => el("label", { class: "choice" },
       el("input", { type: "radio", name: "payment", value: method, checked: index === 0 }), t(method))),
     el("p", { class: "price" }, `${t("subtotal")}: ${money(options.subtotal)}`),
     el("button", { type: "submit", id: "place-order" }, t("place_order")),

@@ -1,0 +1,120 @@
+"""The storefront on a small phone (360×740 touch screen, Telegram's dark theme) read in Russian:
+whatever the catalog holds stays readable and on the screen."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from domain.fx import FxRate
+from domain.usecases.imports import import_products, import_stock
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.browser import DARK, browser_page, need_browser
+from tests.e2e.conftest import staff_shop
+from tests.e2e.journeys import add_to_cart
+from tests.e2e.miniapp import init_data, miniapp
+from tests.fakes import FakeClock
+
+IVAN = 501
+LONG = "Очень" * 1000  # 5,000 characters and not one space to break at
+HOSTILE = "<img src=x onerror=window.__xss=1><b>Жирный</b> Кружка"
+# Every visible element whose words are wider than its box, or whose box leaves the screen.
+OVERFLOWING = """() => [...document.querySelectorAll("body *")].filter((e) => {
+  if (!e.getClientRects().length) return false;
+  const box = e.getBoundingClientRect();
+  const spills = getComputedStyle(e).overflowX === "visible" && e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0;
+  return spills || box.right > window.innerWidth + 0.5 || box.left < -0.5;
+}).map((e) => `${e.tagName}.${e.className} ${e.scrollWidth}/${e.clientWidth}`)"""
+# How many lines an element's words take on the screen.
+LINES = """(e) => { const r = document.createRange(); r.selectNodeContents(e);
+  return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size; }"""
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    need_browser()
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
+        uow = bot.runtime.uow()
+        async with uow:  # a Russian reader pays in roubles
+            await uow.fx.add(FxRate("GBP", "RUB", Decimal("100"), bot.runtime.clock.now()), "test")
+            await uow.commit()
+        yield bot
+
+
+async def product_ids(shop: RunningBot) -> dict[str, int]:
+    async with shop.runtime.sessions() as session:
+        return {sku: pid for sku, pid in await session.execute(select(m.ProductRow.sku, m.ProductRow.id))}
+
+
+async def test_a_5000_character_or_html_product_name_stays_readable_on_a_phone_and_prices_stay_whole(
+    shop: RunningBot,
+) -> None:
+    """The page's heading ran 80,000 px off the screen (cut off, unreadable), the grid's card
+    grew a hundred screens tall, and the cart squeezed its prices into a column of single
+    digits ("4 / 0 / 2 / , / 0 / 0 / ₽")."""
+    from playwright.async_api import expect
+
+    runtime = shop.runtime
+    products = f'LONG,{LONG},Посуда,1234.56,GBP\nHTML,"{HOSTILE}",Посуда,3.50,GBP\n'
+    await import_products(runtime.uow(), runtime.clock, "sku,name,category,price,currency\n" + products)
+    stock = "LONG,LON,A-01-01-1,5\nHTML,LON,A-01-01-2,5\n"
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n" + stock)
+    ids = await product_ids(shop)
+    reader = init_data(shop, IVAN, "Иван", language="ru")
+    async with miniapp(shop) as client, browser_page("phone-names", reader, theme=DARK, phone=True) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.get_by_role("button", name="Посуда (2)").click()
+        card = page.locator('article.card[data-sku="LONG"]')
+        await expect(card.locator(".price")).to_have_text("123\xa0456,00\xa0₽")
+        assert await page.evaluate(OVERFLOWING) == []
+        assert (await card.bounding_box() or {"height": 1e9})["height"] < 370  # half the screen at most
+        await expect(page.locator('article.card[data-sku="HTML"] .name')).to_have_text(HOSTILE)  # words, not markup
+        for sku in ("LONG", "HTML"):
+            await page.goto(str(client.make_url(f"/app/shop?product={ids[sku]}")))
+            await page.locator(f'article.product[data-sku="{sku}"] button.add').click()
+            await expect(page.locator("article.product")).to_contain_text("В корзине: 1")
+            assert await page.evaluate(OVERFLOWING) == [], sku
+        await page.locator("#cart-button").click()
+        lines = page.locator(".lines li")
+        await expect(lines).to_have_count(2)
+        assert await page.evaluate(OVERFLOWING) == []
+        for line in await lines.all():
+            assert await line.locator(".total").evaluate(LINES) == 1, await line.inner_text()
+        assert (await lines.first.bounding_box() or {"height": 1e9})["height"] < 370
+        assert await page.locator("img[src=x]").count() == 0 and await page.evaluate("window.__xss") is None
+        assert errors == []
+
+
+async def test_the_checkout_on_a_phone_puts_each_payment_choice_beside_its_words_within_the_screen(
+    shop: RunningBot,
+) -> None:
+    """The radio button took the form's whole width, alone on its line above its words, and
+    pushed the label 8 px past the screen's edge."""
+    from playwright.async_api import expect
+
+    ivan = SandboxUser(shop.server, IVAN, "Иван", language_code="ru")
+    await add_to_cart(ivan, "23843", 1)
+    reader = init_data(shop, IVAN, "Иван", language="ru")
+    async with miniapp(shop) as client, browser_page("phone-checkout", reader, theme=DARK, phone=True) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.locator("#cart-button").click()
+        await page.locator("#to-checkout").click()
+        cod = page.get_by_role("radio", name="Оплата при получении")
+        await expect(cod).to_be_checked()
+        assert await page.evaluate(OVERFLOWING) == []
+        radio: Any = await cod.bounding_box()
+        words: Any = await page.locator("form.checkout label", has=cod).evaluate(
+            """(label) => { const r = document.createRange(); r.selectNodeContents(label.lastChild);
+            const b = r.getBoundingClientRect(); return { x: b.left, y: b.top, height: b.height }; }"""
+        )
+        assert radio["x"] + radio["width"] <= words["x"]  # beside its words…
+        assert words["y"] < radio["y"] + radio["height"] and radio["y"] < words["y"] + words["height"]  # …on their line
