@@ -512,7 +512,8 @@ class SqlPayments:
 
     async def owing(self, offset: int, limit: int) -> tuple[list[int], int]:
         """The orders that still owe back outside their returns (``domain.owed_back.owed_back``
-        in SQL), oldest first, a page of them, and how many in all."""
+        in SQL, so /refunds pages in the database), oldest first, a page of them, and how many in
+        all. The two agree case by case: ``tests/contracts/test_payments.py``, both engines."""
         p, r = m.PaymentRow, m.ReturnRow
         owed = (PaymentKind.REFUND_OWED.value, PaymentKind.DUPLICATE.value)
         here = (p.kind == PaymentKind.REFUNDED.value) & ~p.method.startswith(RETURN_MARK)

@@ -1,0 +1,156 @@
+"""PaymentRepository.owing: the SQL that finds the orders owing back agrees with ``domain.owed_back``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.money import Money
+from domain.orders import Order, OrderLine
+from domain.owed_back import PAID_BACK, owed_back
+from domain.payments import Payment, PaymentKind
+from domain.ports import UnitOfWork
+from domain.returns import ReturnKind, ReturnLine, ReturnMethod, ReturnReason, ReturnRequest
+from tests.contracts.conftest import NOW, a_customer, a_product
+
+K = PaymentKind
+
+
+@dataclass(frozen=True)
+class Case:
+    """An order's payment rows (kind, minor units, method) and its returns' refunds (None: not resolved)."""
+
+    name: str
+    payments: list[tuple[PaymentKind, int, str]]
+    refunds: list[int | None] = field(default_factory=list)
+    currency: str = "EUR"
+    fx_rate: str = "1"
+
+
+# (the name says whether the order owes back; the test checks both implementations say so)
+CASES = [
+    Case("nothing recorded: owes nothing", []),
+    Case("paid only: owes nothing", [(K.PAYMENT, 1000, "card")]),
+    Case("a refund owed: owes", [(K.PAYMENT, 1000, "card"), (K.REFUND_OWED, 300, "edit")]),
+    Case("a charge taken twice: owes", [(K.PAYMENT, 1000, "card"), (K.DUPLICATE, 1000, "card")]),
+    Case("owed and paid back here: owes nothing", [(K.REFUND_OWED, 300, "edit"), (K.REFUNDED, 300, PAID_BACK)]),
+    Case(
+        "several refunds owed, one paid back: owes",
+        [(K.REFUND_OWED, 300, "edit"), (K.REFUND_OWED, 250, "cancel"), (K.REFUNDED, 300, PAID_BACK)],
+    ),
+    Case(
+        "several refunds owed, all paid back in two goes: owes nothing",
+        [
+            (K.REFUND_OWED, 300, "edit"),
+            (K.REFUND_OWED, 250, "x"),
+            (K.REFUNDED, 500, PAID_BACK),
+            (K.REFUNDED, 50, PAID_BACK),
+        ],
+    ),
+    Case("paid back more than owed: owes nothing", [(K.REFUND_OWED, 300, "edit"), (K.REFUNDED, 400, PAID_BACK)]),
+    Case("a return's refund only: owes nothing here", [(K.REFUND_OWED, 400, "return")], [400]),
+    Case(
+        "a return's refund confirmed on its /rma screen, another refund owed: owes",
+        [(K.REFUND_OWED, 400, "return"), (K.REFUND_OWED, 250, "edit"), (K.REFUNDED, 400, "rma:RAAAAAAA")],
+        [400],
+    ),
+    Case(
+        "returns unresolved, or resolved at zero (an invoice taken down), take nothing off: owes",
+        [(K.REFUND_OWED, 250, "edit")],
+        [None, 0],
+    ),
+    Case(
+        "two returns' refunds cover every refund owed: owes nothing",
+        [(K.REFUND_OWED, 400, "return"), (K.REFUND_OWED, 100, "return")],
+        [400, 100],
+    ),
+    Case(
+        "in roubles at 100.50, two refunds of 444.72 owed, one paid back: owes",
+        [
+            (K.PAYMENT, 200000, "card"),
+            (K.REFUND_OWED, 44472, "edit"),
+            (K.REFUND_OWED, 44472, "edit"),
+            (K.REFUNDED, 44472, PAID_BACK),
+        ],
+        currency="RUB",
+        fx_rate="100.50",
+    ),
+    Case(
+        "in roubles at 100.50, both paid back: owes nothing",
+        [(K.REFUND_OWED, 44472, "edit"), (K.REFUND_OWED, 44472, "edit"), (K.REFUNDED, 88944, PAID_BACK)],
+        currency="RUB",
+        fx_rate="100.50",
+    ),
+    Case(
+        "in yen, a return's refund and a charge taken twice: owes",
+        [(K.PAYMENT, 5000, "card"), (K.DUPLICATE, 5000, "card"), (K.REFUND_OWED, 1200, "return")],
+        [1200],
+        currency="JPY",
+        fx_rate="0.0053",
+    ),
+    Case(
+        "in yen, a write-off is not owed back: owes nothing",
+        [(K.PAYMENT, 5000, "card"), (K.WRITE_OFF, 900, "return")],
+        currency="JPY",
+    ),
+]
+
+
+async def _orders_of(uow: UnitOfWork) -> list[Order]:
+    customer, mug = await a_customer(uow), await a_product(uow)
+    made = []
+    async with uow:
+        for n, case in enumerate(CASES):
+            line = OrderLine(mug, "MUG-1", "Mug", 1, Money(100000, case.currency))
+            code = f"OWE{n:05d}"
+            order = Order.place(
+                code=code,
+                customer_id=customer,
+                currency=case.currency,
+                fx_rate=case.fx_rate,
+                lines=[line],
+                now=NOW,
+                actor="customer:1001",
+            )
+            await uow.orders.add(order)
+            assert order.id is not None
+            for kind, minor, method in case.payments:
+                await uow.payments.add(Payment(order.id, kind, method, Money(minor, case.currency), NOW))
+            for r, refund in enumerate(case.refunds):
+                stored = await uow.orders.get_by_id(order.id)
+                assert stored is not None
+                back = [ReturnLine(stored.lines[0].id or 0, mug, "MUG-1", "Mug", 1, line.unit_price)]
+                rma = f"R{n:03d}{r:04d}"
+                why, how = ReturnReason.DAMAGED, ReturnMethod.DROP_OFF
+                request = ReturnRequest(rma, order.id, customer, ReturnKind.REFUND, why, how, back, NOW)
+                await uow.returns.add(request, NOW)
+                request.refund = Money(refund, case.currency) if refund is not None else None
+                await uow.returns.save(request, NOW)  # resolved: its refund is written as it is resolved
+            made.append(order)
+        await uow.commit()
+    return made
+
+
+async def test_owing_lists_exactly_the_orders_owed_back_finds_owing_oldest_first(sql: UnitOfWork) -> None:
+    orders = await _orders_of(sql)
+    async with sql.read_only():
+        ids, total = await sql.payments.owing(0, 100)
+        payments = await sql.payments.for_orders([o.id or 0 for o in orders])
+        owed = {
+            o.id: owed_back(o.currency, payments[o.id or 0], await sql.returns.for_order(o.id or 0)) for o in orders
+        }
+    by_rule = [o.id for o in orders if owed[o.id].amount > 0]
+    assert ids == by_rule and total == len(by_rule)
+    # each case's name says what both must find
+    assert [case.name for case, o in zip(CASES, orders, strict=True) if o.id in ids] == [
+        case.name for case in CASES if case.name.endswith(": owes")
+    ]
+
+
+async def test_owing_pages_through_the_same_orders_and_counts_them_all_on_every_page(sql: UnitOfWork) -> None:
+    await _orders_of(sql)
+    async with sql.read_only():
+        every, total = await sql.payments.owing(0, 100)
+        pages = [await sql.payments.owing(offset, 2) for offset in range(0, total + 2, 2)]
+    assert [i for page, _ in pages for i in page] == every
+    assert {count for _, count in pages} == {total}
+    assert pages[-1] == ([], total)  # past the end: nothing, still the whole count
