@@ -88,6 +88,7 @@ async def start(server: SandboxServer, url: str, port: int, workdir: Path, redis
         "WEBHOOK_PORT": str(port),
         "NOTIFY_RATE": "0",
         "NOTIFY_CHAT_INTERVAL": "0",
+        "API_RATE_LIMIT": "0",  # the shop's capacity is measured, not one channel's allowance (30/s)
     }
     if redis:
         env["REDIS_URL"] = redis

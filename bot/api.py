@@ -19,6 +19,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
+from bot.api_limits import KeyRates
 from bot.api_models import (
     LineOut,
     OrderIn,
@@ -160,6 +161,18 @@ async def api_key_auth(request: web.Request, handler: Handler) -> web.StreamResp
             headers={"WWW-Authenticate": 'Bearer realm="ordergram"'},
         )
     request[KEY] = key
+    rates = request.app.get(RATES)
+    refused = await rates.refusal(key.id or 0, key.name) if rates is not None else None
+    if refused is not None:  # before the body is read: a flood costs the shop as little as it can
+        return problem_response(
+            ApiProblem(
+                429,
+                "Too many requests",
+                f"This API key sent more than {refused.limit} (API_RATE_LIMIT); send again in {refused.retry_after} s.",
+                retry_after=refused.retry_after,
+            ),
+            headers={"Retry-After": str(refused.retry_after)},
+        )
     return await handler(request)
 
 
@@ -408,7 +421,8 @@ def openapi_document() -> dict[str, Any]:
         return {"description": what, "content": {"application/json": {"schema": ref(name)}}}
 
     problem = {"description": "a problem (RFC 9457)", "content": {PROBLEM: {"schema": ref("Problem")}}}
-    errors = {status: problem for status in ("400", "401", "403", "404", "405", "409", "413", "415", "422")}
+    statuses = ("400", "401", "403", "404", "405", "409", "413", "415", "422", "429")
+    errors = {status: problem for status in statuses}
     idempotency_key = {
         "name": "Idempotency-Key",
         "in": "header",
@@ -520,6 +534,7 @@ SESSIONS: web.AppKey[Any] = web.AppKey("sessions")
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 LINKS: web.AppKey[InvoiceLinks] = web.AppKey("invoice_links")  # set when the shop takes card payments
+RATES: web.AppKey[KeyRates] = web.AppKey("key_rates", KeyRates)  # unset with API_RATE_LIMIT=0
 
 
 # Every endpoint, with the scope a key needs for it: the routes, the scope check and the
@@ -550,6 +565,9 @@ def add_api(
     app[SESSIONS], app[SETTINGS], app[CLOCK] = sessions, settings, clock
     if links is not None:
         app[LINKS] = links
+    if settings.api_rate_limit != "0":
+        bot_id = settings.bot_token.partition(":")[0] or "0"  # shops sharing a Redis count apart
+        app[RATES] = KeyRates(settings.api_rate_limit, redis_url=settings.redis_url, namespace=f"ordergram:{bot_id}")
     app.middlewares.extend([problems, api_key_auth])
     app.router.add_get(f"{PREFIX}/openapi.json", get_openapi)
     for method, path, handler, scope in ENDPOINTS:

@@ -178,3 +178,6 @@ class Problem(BaseModel):
         default=None, description="with field: every field at fault, the first being field (one list to read)"
     )
     scope: str | None = Field(default=None, description="with 403: the scope the key does not have")
+    retry_after: int | None = Field(
+        default=None, description="with 429: seconds until the key may send again (the Retry-After header's value)"
+    )

@@ -118,6 +118,9 @@ class Settings(LogSettings):
     webapp_url: str | None = None
     webapp_auth_max_age_seconds: int = Field(default=86400, ge=60, le=7 * 86400)  # initData older is refused
     webapp_session_hours: int = Field(default=12, ge=1, le=30 * 24)  # a browser sign-in of the dashboard lasts
+    # Requests one intake API key may send (bot.api_limits): a runaway channel gets 429, the rest
+    # of the shop does not feel it. ``limits``' notation; 0 = no limit.
+    api_rate_limit: str = "30/second;600/minute"
 
     def secrets(self) -> list[str | None]:
         """Values no log may show (``bot.logs.never_log``)."""
@@ -236,6 +239,17 @@ class Settings(LogSettings):
             )
         return value
 
+    @field_validator("api_rate_limit")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        spec = value.strip().lower()
+        if spec in ("0", "off"):
+            return "0"
+        # Checked here, not by importing limits: commands that never serve the API start without it.
+        if not all(RATE.fullmatch(part.strip()) for part in re.split(r"[;,]", spec)):
+            raise ValueError(f"{value!r} is not a rate like 30/second;600/minute (or 0 for no limit)")
+        return spec
+
     @field_validator("telegram_api_url")
     @classmethod
     def _url(cls, value: str) -> str:
@@ -250,6 +264,9 @@ class Settings(LogSettings):
     def require_token(self) -> None:
         if not self.bot_token or ":" not in self.bot_token:
             raise ConfigError("BOT_TOKEN: required to run the bot (the token @BotFather gave you, like 123456:ABC...)")
+
+
+RATE = re.compile(r"[1-9][0-9]*\s*(/|\s+per\s+)\s*([1-9][0-9]*\s+)?(second|minute|hour|day)s?")
 
 
 def load_settings(**overrides: object) -> Settings:

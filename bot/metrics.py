@@ -72,6 +72,9 @@ BOT_API_CALLS = Counter(
 )
 NOTIFICATIONS = Counter("ordergram_notifications", "Outbox messages handled by the notifier, by outcome", ["outcome"])
 ORDERS_PLACED = Counter("ordergram_orders_placed", "Orders placed (committed) by this process, by channel", ["channel"])
+API_RATE_LIMITED = Counter(
+    "ordergram_api_rate_limited", "Intake API requests refused (429) over API_RATE_LIMIT, by API key name", ["key"]
+)
 JOB_RUNS = Counter("ordergram_job_runs", "Scheduled job runs, by job", ["job"])
 JOB_FAILURES = Counter("ordergram_job_failures", "Scheduled job runs that failed, by job", ["job"])
 
