@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.catalog import Dimensions, Product, ProductStatus, normalize_barcode, normalize_sku, photo_reference
-from domain.catalog_edits import CLEAR
+from domain.catalog_edits import CLEAR, DESCRIPTION_LIMIT, NAME_LIMIT
 from domain.categories import category_path
 from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, parse_all, problem, read_rows
 from domain.customers import business_terms, is_email, normalize_phone
@@ -118,11 +118,21 @@ def _translations(row: Row, languages: Container[str] | None) -> tuple[dict[str,
             continue
         if not LANGUAGE_CODE.match(language) or (languages is not None and language not in languages):
             row.fail(N_("{column}: the bot does not speak “{value}”"), column=column, value=language)
-        elif kind == "name" and len(value.strip()) > 256:
-            row.fail(N_("{column} has more than 256 characters"), column=column)
-        else:
+        elif not _too_long(row, column, kind, value):
             (names if kind == "name" else descriptions)[language] = " ".join(value.split()) if kind == "name" else value
     return names, descriptions
+
+
+def _too_long(row: Row, column: str, kind: str, value: str) -> bool:
+    """A name or description longer than ``/product`` takes (the card, the sheet and the
+    database's name column are sized for it): the row is bad, as the value typed in chat is."""
+    if kind == "name" and len(value.strip()) > NAME_LIMIT:
+        row.fail(N_("{column} has more than 256 characters"), column=column)
+    elif kind == "description" and len(value.strip()) > DESCRIPTION_LIMIT:
+        row.fail(N_("{column} has more than 3000 characters"), column=column)
+    else:
+        return False
+    return True
 
 
 NO_CURRENCY = N_("{column} is given without a currency: write it on this row or on its parent row above it")
@@ -172,6 +182,8 @@ def _product(
     weight = row.int("weight_g")
     dims = [row.int(n) for n in ("length_mm", "width_mm", "height_mm")]
     photo = row.check(photo_reference, row["photo"], resolve_path, default=None)
+    for column in ("name", "description"):
+        _too_long(row, column, column, row[column])
     names, descriptions = _translations(row, languages)
     status = ProductStatus.ACTIVE
     if row["status"]:

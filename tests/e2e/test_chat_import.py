@@ -84,3 +84,26 @@ async def test_a_picker_may_not_import_and_a_customer_is_not_told_how(shop: Runn
         "products.xlsx:1: This is not a text file in UTF-8 or Windows-1251: an Excel workbook (.xlsx), not CSV."
         " Save it as “CSV UTF-8” and import it again."
     )
+
+
+async def test_a_products_file_refuses_a_name_or_description_longer_than_chat_takes_naming_the_lines_in_russian(
+    shop: RunningBot,
+) -> None:
+    await hire(shop, 802, "Olga", "manager", language="ru")
+    olga = SandboxUser(shop.server, 802, "Olga", language_code="ru")
+    long = (
+        "sku,name,category,price,currency,description,description_ru\n"
+        f"LONG-1,{'N' * 257},Lighting,1.00,GBP,,\n"  # /product refuses it: "A name has 1 to 256 characters."
+        f"LONG-2,Lamp,Lighting,1.00,GBP,{'D' * 3001},\n"  # and this: "Up to 3000 characters"
+        f"LONG-3,Lamp,Lighting,1.00,GBP,,{'Ж' * 3001}\n"
+        "LONG-4,Lamp,Lighting,1.00,GBP,Fine,Хорошо\n"
+    )
+    reply = await olga.send_document(long.encode(), "products.csv", caption="/import")
+    assert reply.last.text.splitlines() == [
+        "Ничего не загружено: ошибки в 3 строках.",
+        "products.csv:2: name: больше 256 символов",
+        "products.csv:3: description: больше 3000 символов",
+        "products.csv:4: description_ru: больше 3000 символов",
+    ]
+    customer = SandboxUser(shop.server, 803, "Bob")
+    assert (await customer.send("/start p_LONG-4")).last.text == "Nothing was found."  # all or nothing
