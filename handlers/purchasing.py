@@ -32,6 +32,7 @@ USAGE = N_("Usage: /po, /po N, /po qty N SKU QTY, /po receive N [SKU QTY], /po c
 # Lines /po N shows; the rest are counted (a draft of a whole catalog was 20,000 lines, over
 # a hundred messages). /po qty and /po receive take any of its SKUs.
 PO_LINES_SHOWN = 50
+SUBCOMMANDS = frozenset({"qty", "receive", "close"})
 
 
 def _number(text: str) -> int:
@@ -80,7 +81,7 @@ async def po_command(
         orders, suppliers, warehouses = await purchase_orders(uow, staff_id=staff_id)
         listed = renderer.render("staff/po_list.html.j2", orders=orders, suppliers=suppliers, warehouses=warehouses)
         await message.answer(listed)
-    elif len(args) == 1:
+    elif len(args) == 1 and args[0] not in SUBCOMMANDS:  # "/po receive" alone names no order: the usage
         await _show(message, uow, renderer, staff_id, _po_number(args[0]))
     elif args[0] == "qty" and len(args) == 4:
         number = _po_number(args[1])

@@ -271,3 +271,38 @@ async def test_terms_moved_to_another_currency_wait_for_the_draft_in_the_old_one
     assert {"en": "0 created, 2 updated", "ru": "создано 0, изменено 2"}[language] in done.last.text, done.last.text
     (again,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=-100500)
     assert again.currency == "RUB" and again.total.currency == "RUB"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_purchase_order_says_when_goods_are_expected_only_while_some_still_are(
+    shop: RunningBot, language: str
+) -> None:
+    """A closed order (its rest not coming) and a received one still said "expected Nov 30" on
+    /po and /po N: a buyer reading the list took them for goods on the way."""
+    runtime = shop.runtime
+    (po,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
+    await manager.press((await manager.send(f"/po {po.id}")).last, {"en": "Approve", "ru": "Утвердить"}[language])
+    expected = {"en": "expected Nov 30, 2026", "ru": "ожидается 30 нояб. 2026\u202fг."}[language]
+    assert expected in (await manager.send(f"/po {po.id}")).last.text
+    await manager.send(f"/po receive {po.id} 84077 1")
+    assert expected in (await manager.send("/po")).last.text  # partly received: the rest is on its way
+    await manager.send(f"/po close {po.id}")
+    assert expected not in (await manager.send(f"/po {po.id}")).last.text
+    assert expected not in (await manager.send("/po")).last.text
+    (again,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    await manager.press((await manager.send(f"/po {again.id}")).last, {"en": "Approve", "ru": "Утвердить"}[language])
+    await manager.send(f"/po receive {again.id}")
+    listing = (await manager.send("/po")).last.text
+    assert expected not in (await manager.send(f"/po {again.id}")).last.text and expected not in listing
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_po_subcommand_without_its_order_number_is_answered_with_the_usage(
+    shop: RunningBot, language: str
+) -> None:
+    """/po receive, /po close and /po qty alone were read as /po N with N "receive": "Nothing was found"."""
+    manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
+    usage = {"en": "Usage: /po", "ru": "Формат: /po"}[language]
+    for text in ("/po receive", "/po close", "/po qty", "/po qty 1 84077"):
+        assert (await manager.send(text)).last.text.startswith(usage), text
