@@ -138,7 +138,11 @@ async def send_difference_invoice(bot: Bot, chat_id: int, order: Order, due: Mon
     await bot.send_invoice(
         chat_id,
         title=_("Order {code}: the difference").format(code=order.code),
-        description=_("Your changes to order {code} cost more than you paid.").format(code=order.code),
+        description=(
+            _("The item you chose in exchange costs more than the one you sent back.")
+            if "REPLACEMENT" in order.flags
+            else _("Your changes to order {code} cost more than you paid.").format(code=order.code)
+        ),
         payload=difference_payload(order),
         currency=due.currency,
         prices=[LabeledPrice(label=_("Difference"), amount=due.amount)],

@@ -6,14 +6,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain.accounting import Account
 from domain.catalog import Product
 from domain.errors import NotFound
 from domain.fx import Rates
 from domain.money import Money
-from domain.orders import Channel, Order, OrderLine, OrderStatus, ReturnStatus, new_order_code
+from domain.orders import Channel, Order, OrderLine, OrderStatus, PaymentMethod, ReturnStatus, new_order_code
 from domain.ports import Clock, UnitOfWork
 from domain.returns import NotASwap, NotOnSale, ReplacementShort, ReturnRequest, share
 from domain.stock import Reservation, ReservationKind
+from domain.usecases.bookkeeping import book_sale
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import apply_transition
 from domain.usecases.price_lists import customer_price_list
@@ -236,6 +238,9 @@ async def place_replacement(
         flags=frozenset({"REPLACEMENT"}),
     )
     await uow.orders.add(replacement)
+    if replacement.payment_method is PaymentMethod.INVOICE and replacement.total.amount > 0:
+        # A dearer size on account is sold on account, as checkout books an invoice order.
+        await book_sale(uow, replacement, now, debit=Account.RECEIVABLE, how="invoice")
     for line in lines:
         if not await uow.stock.try_reserve(line.product_id, warehouse, line.quantity):
             await require_in_stock(uow, warehouse, line.product_id, line.name, line.quantity)

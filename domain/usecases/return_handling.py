@@ -203,7 +203,14 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
             replacement = await place_replacement(uow, clock, order, request, staff_id)
             request.replacement_order_id = replacement.id
             request.move(ReturnStatus.EXCHANGED)
-            extra = {"replacement": replacement.code}
+            # The customer hears what the swap costs them more (and how to pay it) or owes them back.
+            extra = {
+                "replacement": replacement.code,
+                "payment": replacement.payment_method.value,
+                "charge_minor": replacement.total.amount,
+                "refund_minor": request.refund.amount if request.refund else 0,
+                "currency": order.currency,
+            }
         await uow.returns.save(request, now)
         await _tell(uow, clock, request, **extra)
         await uow.commit()

@@ -34,6 +34,12 @@ def buttons_for(template: str, params: dict[str, Any]) -> InlineKeyboardMarkup |
         return InlineKeyboardMarkup(
             inline_keyboard=[[InlineKeyboardButton(text=_("💳 Pay the difference"), callback_data=pay)]]
         )
+    if template == "return_update" and params.get("charge_minor") and params.get("payment") == "card":
+        # A size swap that costs more: the replacement's difference, paid as an edit's is.
+        pay = PayDifferenceCb(code=str(params.get("replacement", ""))[:16]).pack()
+        return InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text=_("💳 Pay the difference"), callback_data=pay)]]
+        )
     if template == "order_short":
         return short_buttons(str(params["code"]), list(params.get("choices", [])))
     if template == "cart_reminder":

@@ -1,0 +1,129 @@
+"""A size swap's price difference, told and settled: the customer who chose a dearer size hears
+what it costs more and pays it (a card order by the invoice its button sends, cash on delivery
+at the door), the one who chose a cheaper size hears what is owed back; in their language."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, update
+
+from bot.harness import RunningBot
+from domain.accounting import Account
+from domain.returns import ReturnKind
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_card_order, scalar
+from tests.e2e.test_exchange_refunds import balanced, lines_of, through
+from tests.e2e.test_invoice_returns import account
+from tests.e2e.test_returns import deliver, delivered, money
+from tests.e2e.test_variants import exchange, tshirts
+
+TOLD = {
+    ("en", "card"): "The item you chose costs £1.00 more than the one you sent back: please pay the difference.",
+    ("ru", "card"): "Выбранный товар дороже возвращённого на 1,00\xa0£: пожалуйста, оплатите разницу.",
+    ("en", "cod"): "The item you chose costs £1.00 more than the one you sent back: please pay it on delivery.",
+    ("ru", "cod"): "Выбранный товар дороже возвращённого на 1,00\xa0£: пожалуйста, оплатите эту сумму при получении.",
+    ("en", "invoice"): "The item you chose costs £1.00 more than the one you sent back: it is added to your invoice.",
+    ("en", "less"): "The item you chose costs less than the one you sent back: we will refund £1.00.",
+    ("ru", "less"): "Выбранный товар дешевле возвращённого: мы вернём 1,00\xa0£.",
+}
+PAY = {"en": "💳 Pay the difference", "ru": "💳 Оплатить разницу"}
+RECEIVED = {"en": "Payment of the difference received for order", "ru": "Доплата по заказу"}
+
+
+async def revenue(shop: RunningBot) -> int:
+    """Sales (credit less debit), in minor units."""
+    line = m.JournalLineRow
+    total = await scalar(
+        shop, select(func.sum(line.credit_minor - line.debit_minor)).where(line.account == Account.REVENUE.value)
+    )
+    return int(total or 0)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_card_order_swapped_for_a_dearer_size_is_told_the_difference_and_pays_it_by_the_button(
+    paying_shop: RunningBot, language: str
+) -> None:
+    shop = paying_shop
+    await tshirts(shop)
+    customer = SandboxUser(shop.server, 950, "Eli", language_code=language)
+    invoice = await place_card_order(customer, "TEE-M-NVY", 1)  # £12.00, paid
+    await customer.pay(invoice)
+    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    await deliver(shop, code)
+    await shop.runtime.notifier.drain()
+    replacement = await exchange(customer, shop, code, "TEE-M-NVY", "L / Navy", language)  # L is £13.00
+    await shop.runtime.notifier.drain()
+
+    told = shop.server.chat_messages(950)[-1]
+    assert replacement in told.text and TOLD[(language, "card")] in told.text
+    asked = await customer.press(told, PAY[language])
+    difference = next(msg for msg in asked.new if msg.kind == "invoice")
+    assert difference.invoice is not None and difference.invoice["total_amount"] == 100
+    assert (await customer.pre_checkout(difference)).pre_checkout_answer == {"ok": True, "error_message": None}
+    paid = await customer.pay(difference)
+    assert RECEIVED[language] in paid.last.text and replacement in paid.last.text
+    assert await money(shop, replacement) == [("payment", 100)]
+    assert await revenue(shop) == 1300  # the L sold for £12.00 and £1.00 more
+    assert await balanced(shop)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_cash_on_delivery_order_swapped_for_a_dearer_size_is_told_to_pay_the_difference_at_the_door(
+    shop: RunningBot, language: str
+) -> None:
+    await tshirts(shop)
+    code = await delivered(shop, 951, {"TEE-M-NVY": 1})
+    customer = SandboxUser(shop.server, 951, "Eli", language_code=language)
+    replacement = await exchange(customer, shop, code, "TEE-M-NVY", "L / Navy", language)
+    await shop.runtime.notifier.drain()
+    told = shop.server.chat_messages(951)[-1]
+    assert replacement in told.text and TOLD[(language, "cod")] in told.text
+    assert told.button_texts() == []  # nothing to pay now
+    await deliver(shop, replacement)
+    assert await revenue(shop) == 1300
+    assert await balanced(shop)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_swap_to_a_cheaper_size_tells_the_customer_what_is_owed_back(shop: RunningBot, language: str) -> None:
+    await tshirts(shop)
+    code = await delivered(shop, 952, {"TEE-L-NVY": 1})
+    customer = SandboxUser(shop.server, 952, "Eli", language_code=language)
+    replacement = await exchange(customer, shop, code, "TEE-L-NVY", "M / Navy", language)
+    await shop.runtime.notifier.drain()
+    told = shop.server.chat_messages(952)[-1]
+    assert replacement in told.text and TOLD[(language, "less")] in told.text
+    assert await money(shop, code) == [("refund_owed", 100)]
+
+
+async def test_a_free_replacement_says_nothing_of_money(shop: RunningBot) -> None:
+    await tshirts(shop)
+    code = await delivered(shop, 953, {"TEE-M-NVY": 1})
+    replacement = await exchange(SandboxUser(shop.server, 953, "Eli"), shop, code, "TEE-M-NVY", "The same again")
+    await shop.runtime.notifier.drain()
+    told = shop.server.chat_messages(953)[-1]
+    assert told.text.endswith(f"Your replacement is order {replacement}; you will hear when it ships.")
+    assert await scalar(shop, select(m.OrderRow.total_minor).where(m.OrderRow.code == replacement)) == 0
+
+
+async def test_a_business_swap_for_a_dearer_size_adds_the_difference_to_what_its_invoices_ask(
+    shop: RunningBot,
+) -> None:
+    await tshirts(shop)
+    buyer = SandboxUser(shop.server, 954, "Corp")
+    await buyer.send("/start")
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(update(m.CustomerRow).where(m.CustomerRow.telegram_id == 954).values(is_business=True))
+    await add_to_cart(buyer, "TEE-M-NVY", 1)
+    reply = await checkout_to_payment(buyer, pickup=True)
+    code = order_code(await buyer.press((await buyer.press(reply.last, "Invoice")).last, "Confirm order"))
+    await deliver(shop, code)
+    before = await account(shop, Account.RECEIVABLE)
+    line = (await lines_of(shop, code))["TEE-M-NVY"][0]
+    await through(shop, 954, code, ReturnKind.EXCHANGE, {line: "TEE-L-NVY"})
+    await shop.runtime.notifier.drain()
+    assert TOLD[("en", "invoice")] in shop.server.chat_messages(954)[-1].text
+    assert await account(shop, Account.RECEIVABLE) == before + 100  # the L's £1.00 more, on account
+    assert await revenue(shop) == 1300
+    assert await balanced(shop)
