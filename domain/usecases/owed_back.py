@@ -50,13 +50,17 @@ async def owed_back_page(uow: UnitOfWork, *, staff_id: int, page: int, page_size
         if page >= pages:  # orders paid back since the button was made: the last page
             page = pages - 1
             ids, total = await uow.payments.owing(page * page_size, page_size)
-        payments = await uow.payments.for_orders(ids)  # the page's payments in one read
-        entries = []
-        for order_id in ids:
-            order = await uow.orders.get_by_id(order_id)
-            if order is not None:
-                returns = await uow.returns.for_order(order_id)
-                entries.append((order, owed_back(order.currency, payments[order_id], returns)))
+        # The page's orders, payments and returns each in one read, however many orders it shows.
+        orders, payments, returns = (
+            await uow.orders.by_ids(ids),
+            await uow.payments.for_orders(ids),
+            await uow.returns.for_orders(ids),
+        )
+        entries = [
+            (order, owed_back(order.currency, payments[order_id], returns[order_id]))
+            for order_id in ids
+            if (order := orders.get(order_id)) is not None
+        ]
         return OwedBackPage(entries, max(page, 0), pages, total)
 
 

@@ -40,6 +40,7 @@ _ADD_ORDER = insert(_ORDERS)
 _ADD_ORDER_LINE = insert(_ORDER_LINES)
 _ADD_HISTORY = insert(_ORDER_HISTORY)
 _ORDER_BY_ID = select(_ORDERS).where(_ORDERS.c.id == bindparam("id"))
+_ORDERS_BY_IDS = select(_ORDERS).where(_ORDERS.c.id.in_(bindparam("ids", expanding=True)))
 _ORDER_BY_CODE = select(_ORDERS).where(_ORDERS.c.code == bindparam("code"))
 _ORDER_BY_CHECKOUT_KEY = select(_ORDERS).where(_ORDERS.c.checkout_key == bindparam("checkout_key"))
 _LINES_OF_ORDERS = select(_ORDER_LINES).where(_ORDER_LINES.c.order_id.in_(bindparam("ids", expanding=True)))
@@ -311,6 +312,13 @@ class SqlOrders:
 
     async def get_by_code(self, code: str) -> Order | None:
         return await self._first(_ORDER_BY_CODE, code=code)
+
+    async def by_ids(self, order_ids: Sequence[int]) -> dict[int, Order]:
+        """The orders there are of these ids, in three statements a chunk of them (a page's)."""
+        rows: list[Any] = []
+        for chunk in _chunks(list(dict.fromkeys(order_ids))):
+            rows += await fetch(self.s, _ORDERS_BY_IDS, {"ids": list(chunk)})
+        return {order.id or 0: order for order in await self._load(rows)}
 
     async def _load(self, rows: Sequence[Any]) -> list[Order]:
         """Orders (ORM or Core rows) with their lines and history in two queries a chunk of

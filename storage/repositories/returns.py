@@ -15,6 +15,7 @@ from domain.money import Money
 from domain.orders import ReturnStatus
 from domain.returns import ReturnKind, ReturnLine, ReturnMethod, ReturnReason, ReturnRequest
 from storage import models as m
+from storage.repositories.sql import _chunks
 
 
 class SqlReturns:
@@ -136,6 +137,15 @@ class SqlReturns:
 
     async def for_order(self, order_id: int) -> list[ReturnRequest]:
         return await self._where(m.ReturnRow.order_id == order_id)
+
+    async def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[ReturnRequest]]:
+        """Each order's returns, oldest first (every id present, if only with []): three
+        statements a chunk of orders."""
+        found: dict[int, list[ReturnRequest]] = {order_id: [] for order_id in order_ids}
+        for chunk in _chunks(list(found)):
+            for request in await self._where(m.ReturnRow.order_id.in_(chunk)):
+                found[request.order_id].append(request)
+        return found
 
     async def for_customer(self, customer_id: int) -> list[ReturnRequest]:
         return await self._where(m.ReturnRow.customer_id == customer_id)
