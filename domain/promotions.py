@@ -176,6 +176,11 @@ class Promotion:
             return product_id in self.product_ids or family in self.families
         return True
 
+    @property
+    def last_day(self) -> str:
+        """The last day it discounts (``until`` is the midnight after it), as ``until=`` was typed."""
+        return (self.until - timedelta(microseconds=1)).date().isoformat()
+
     def overlaps(self, other: Promotion) -> bool:
         """Same items (the same category, a shared product, or both the whole order) over
         a shared stretch of time."""
@@ -201,7 +206,7 @@ class Promotion:
         for other in existing:
             if self.overlaps(other):
                 raise OverlappingPromotion(
-                    name=other.name, start=other.starts_at.date().isoformat(), end=other.until.date().isoformat()
+                    name=other.name, start=other.starts_at.date().isoformat(), end=other.last_day
                 )
 
 

@@ -68,7 +68,7 @@ async def test_bad_promotions_are_refused_with_the_reason_and_nothing_is_made(sh
     assert "more than the order it applies to" in text
     assert "Sale" in (await admin.send("/promotion new Sale percent=10 products=85123A until=2026-12-31")).last.text
     text = (await admin.send("/promotion new Other percent=5 products=85123A until=2026-12-20")).last.text
-    assert "“Sale” already discounts these items" in text
+    assert "“Sale” already discounts these items from 2026-11-25 to 2026-12-31;" in text  # its last day, as typed
     assert await scalar(shop, select(m.PromotionRow.name)) == "Sale"
     manager = await hire(shop, 720, "Max", "manager")
     assert "SUMMER" in (await manager.send("/promocode new summer percent=5 until=2026-12-31")).last.text
@@ -190,3 +190,19 @@ async def test_the_usage_says_what_product_code_covers(shop: RunningBot, languag
     refused = await manager.send("/promotion new X off=1.00 products=product:NOSUCH until=2026-12-31")
     assert words[2] in refused.last.text
     assert await scalar(shop, select(m.PromotionRow.name)) is None
+
+
+async def test_an_overlapping_promotion_is_refused_in_russian_naming_the_last_day_the_other_runs(
+    shop: RunningBot,
+) -> None:
+    olga = await hire(shop, 722, "Olga", "manager", language="ru")
+    await olga.send("/promotion new Sale percent=10 products=85123A until=2026-12-31")
+    text = (
+        await olga.send("/promotion new Other percent=5 products=85123A from=2027-01-01 until=2027-01-10")
+    ).last.text
+    assert "Other" in text and "#2" in text  # from the day after its last day: no overlap
+    refused = (await olga.send("/promotion new Third percent=5 products=85123A until=2026-12-20")).last.text
+    # "по" reads inclusive: the day named is the last day "Sale" discounts, not the day after it
+    assert refused == (
+        "На эти товары уже действует «Sale» с 2026-11-25 по 2026-12-31; сначала завершите её или выберите другие даты."
+    )
