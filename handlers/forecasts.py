@@ -74,7 +74,10 @@ async def apply_button(query: CallbackQuery, callback_data: ApplyReorder, uow: U
     )
     await query.answer(
         _("{sku} at {warehouse}: reorder point {point}, order up to {top}.").format(
-            sku=product.sku, warehouse=warehouse, point=callback_data.point, top=callback_data.top
+            sku=product.sku,
+            warehouse=warehouse,
+            point=format_number(callback_data.point),  # as the button wrote them
+            top=format_number(callback_data.top),
         ),
         show_alert=True,
     )

@@ -175,3 +175,22 @@ async def test_with_classes_the_best_seller_gets_the_a_level_and_a_higher_point(
     manager = await hire(by_class, 97, "Mo", "manager")
     text = (await manager.send("/forecast 85123A")).last.text  # the demo's best seller
     assert "(fill rate 98.0% for class A products; expected" in text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_method_without_parameters_shows_none_and_the_applied_levels_are_grouped_as_on_the_button(
+    shop: RunningBot, language: str
+) -> None:
+    """84077's demo history is forecast by IMAPA, which has no parameters: the screen read
+    "IMAPA, … averaged ()"; and the alert after Apply 2,516 / 4,307 said "reorder point 2516"."""
+    manager = await hire(shop, 97, "Mo", "manager", language=language)
+    shown = (await manager.send("/forecast 84077")).last
+    assert "IMAPA" in shown.text and "()" not in shown.text
+    [apply] = shown.button_texts()
+    left, right = apply.split(" / ")  # "Apply 2,516 / 4,307 at LON": as the reader writes numbers
+    point, top = left.split(" ", 1)[1], right.rsplit(" ", 2)[0]
+    assert len(point) > 3 and not point.isdecimal()
+    answer = (await manager.press(shown, apply)).callback_answer
+    assert answer is not None
+    said = {"en": f"reorder point {point}, order up to {top}.", "ru": f"точка заказа {point}, заказывать до {top}."}
+    assert said[language] in answer["text"]
