@@ -1,4 +1,4 @@
-"""/edit CODE — staff change an order before picking: its lines, address or delivery method."""
+"""/edit CODE — staff change an order before picking: its lines, address or delivery method; /cancelorder CODE."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from domain.editing import MAX_EDIT_QUANTITY, BadEditQuantity, OrderChanges
 from domain.orders import Delivery, DeliveryMethod, normalize_order_code
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.editing import EditOutcome, edit_order, order_to_edit
+from domain.usecases.orders import cancel_for_customer
 from domain.usecases.paylinks import payment_link
 from handlers.callbacks import EditAddCb, EditLineCb, rows_of
 from handlers.catalog import reading_language
@@ -230,3 +231,25 @@ async def offer_products(
         fill(_("Tap a product to add {count} to order {code}:"), count=format_number(units), code=order.code),
         reply_markup=rows_of(*buttons),
     )
+
+
+@router.message(Command("cancelorder"))
+async def cancel_order(
+    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, settings: ShopSettings
+) -> None:
+    """``/cancelorder CODE``: the order cancelled for its customer (before picking), as they could."""
+    assert message.from_user is not None
+    code = (command.args or "").strip()
+    if not code or len(code.split()) > 1:
+        await message.answer(_("Usage: /cancelorder ORDER-CODE — cancel an order for its customer, before picking."))
+        return
+    order, refund = await cancel_for_customer(
+        uow, clock, staff_id=message.from_user.id, code=code, staff_chat_id=settings.staff_chat_id
+    )
+    text = fill(_("✖ Order {code} is cancelled: its stock is back, and the customer is told."), code=order.code)
+    if refund is not None:
+        text += "\n" + fill(
+            _("The customer is owed {amount}: it waits in /refunds until a manager pays it back."),
+            amount=format_money(refund),
+        )
+    await message.answer(text)

@@ -87,16 +87,26 @@ async def book_refund(
     memo: str,
     credit: Account = A.REFUNDS_PAYABLE,
     owed_before: Money | None = None,
+    shipping: Money | None = None,
 ) -> None:
     """A refund owed: the sale it undoes (net, to sales returns) and the tax inside it (back
     from tax payable, at the order's own tax rate) against refunds owed — or, for a credit
     note on an unpaid invoice, against the receivable — in the base currency at the order's
     own rate. As with a sale, the credit is the refund converted whole, as its payment will be;
-    a credit note, what it takes off the invoice's ``owed_before`` (see ``_receivable_step``)."""
-    tax = order.included_tax(refund)
+    a credit note, what it takes off the invoice's ``owed_before`` (see ``_receivable_step``).
+    ``shipping``, the part of the refund that is shipping never provided (a cancellation),
+    takes back shipping income rather than counting as goods returned, each part's tax taken
+    apart as the sale booked it."""
     base = uow.base_currency
     whole = _receivable_step(owed_before, -refund, order.fx_rate, base) if owed_before is not None else None
-    parts = [(A.SALES_RETURNS, refund - tax), (A.TAX_PAYABLE, tax)]
+    carried = min(shipping, refund) if shipping is not None and shipping.amount > 0 else refund * 0
+    goods = refund - carried
+    goods_tax, shipping_tax = order.included_tax(goods), order.included_tax(carried)
+    parts = [
+        (A.SALES_RETURNS, goods - goods_tax),
+        (A.SHIPPING_INCOME, carried - shipping_tax),
+        (A.TAX_PAYABLE, goods_tax + shipping_tax),
+    ]
     debits = _in_parts(refund, parts, order.fx_rate, base, whole)
     memo += _fx_note(refund, order.fx_rate, base)
     posted = entry(at, source, memo, base, *((debit, credit, amount) for debit, amount in debits))

@@ -15,13 +15,19 @@ from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_cod
 from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG
+from domain.staff import Permission
 from domain.usecases.backorder_fill import fill_backorders
 from domain.usecases.bookkeeping import book_refund
 from domain.usecases.exchange_refunds import give_back_exchanged
+from domain.usecases.staff import require
 
 
 class NotCancellable(DomainError):
     key = N_("Order {code} can no longer be cancelled: it is already being prepared.")
+
+
+class CancelledAlready(DomainError):
+    key = N_("Order {code} is already cancelled.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +119,33 @@ async def cancel_my_order(
         return order
 
 
+async def cancel_for_customer(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, staff_chat_id: int | None
+) -> tuple[Order, Money | None]:
+    """``/cancelorder``: staff cancel an order on its customer's behalf, as the customer could
+    (before picking; what was paid owed back and booked, an invoice taken down by a credit
+    note), and the customer is told it was staff. Returns the order and what it owes back."""
+    await require(uow, staff_id, Permission.EDIT_ORDERS)
+    async with uow:
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None:
+            raise NotFound()
+        refund = await cancel_before_picking(uow, clock, order, actor=f"staff:{staff_id}", staff_chat_id=staff_chat_id)
+        await uow.commit()
+        return order, refund
+
+
 async def cancel_before_picking(
     uow: UnitOfWork, clock: Clock, order: Order, *, actor: str, staff_chat_id: int | None, held: bool = False
-) -> None:
+) -> Money | None:
     """Inside an open unit of work: stock goes back, what was paid (card, API, or a business
     invoice settled by transfer) is recorded as a refund owed and the customer told so, an
     invoice's unpaid part is taken off the receivable by a credit note, and the staff chat
     hears about it. Refused
     once picking has started, unless the order is ``held`` for a short pick with nothing of
-    it left to send."""
+    it left to send. Returns what the customer is owed back (None: nothing)."""
+    if order.status is OrderStatus.CANCELLED:
+        raise CancelledAlready(code=order.code)
     if not order.cancellable_by_customer and not held:
         raise NotCancellable(code=order.code)
     # The order row first, then stock rows: the order an edit locks them in (domain.usecases.
@@ -133,13 +157,16 @@ async def cancel_before_picking(
     if "REPLACEMENT" in order.flags:  # the goods it was to replace came back: what they were paid
         given = await give_back_exchanged(uow, order, order.lines, [], clock.now(), "cancelled")
     paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
+    # Nothing left, so the shipping the sale booked as income is given back as such (paid first).
+    unshipped = order.shipping or Money.zero(order.currency)
     source, refund = f"order:{order.code}", paid + given if paid.amount or given.amount else None
     if paid.amount:
         await uow.payments.add(
             Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, paid, clock.now())
         )
         memo = f"refund owed, {order.code} cancelled"
-        await book_refund(uow, order, paid, clock.now(), source=source, memo=memo)
+        await book_refund(uow, order, paid, clock.now(), source=source, memo=memo, shipping=unshipped)
+        unshipped -= min(unshipped, paid)
     if refund is not None:
         params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency}
         if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:
@@ -148,7 +175,9 @@ async def cancel_before_picking(
     if order.payment_method is PaymentMethod.INVOICE and (unpaid := invoice_owed(order.total, payments)).amount > 0:
         # The sale was booked as a receivable when the invoice went out (checkout, intake).
         memo = f"credit note, invoice {order.code} cancelled"
-        await book_refund(uow, order, unpaid, clock.now(), source=source, memo=memo, credit=Account.RECEIVABLE)
+        await book_refund(
+            uow, order, unpaid, clock.now(), source=source, memo=memo, credit=Account.RECEIVABLE, shipping=unshipped
+        )
     if staff_chat_id is not None:
         await uow.outbox.add(
             Notification(
@@ -159,7 +188,9 @@ async def cancel_before_picking(
                     "code": order.code,
                     "refund_minor": refund.amount if refund else 0,
                     "currency": order.currency,
+                    "by": actor,  # the customer, staff:ID or api:KEY
                 },
             ),
             clock.now(),
         )
+    return refund

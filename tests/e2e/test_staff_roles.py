@@ -122,6 +122,7 @@ STAFF_SAMPLES = {
     "queue": "LON",
     "order": "ABCDEFGH",
     "edit": "ABCDEFGH",
+    "cancelorder": "ABCDEFGH",
     "reviews": "",
     "pick": "",
     "pack": "ABCDEFGH",

@@ -11,8 +11,8 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from sandbox.driver import SandboxGroup
 from storage import models as m
-from tests.e2e.conftest import hire, staff_shop
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
+from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, order_row, place_cod_order, stock
 from tests.fakes import FakeClock
 
 SUPPORT = -1009000
@@ -84,3 +84,124 @@ async def test_a_staff_answer_edited_to_telegrams_limit_reaches_the_customer_who
         longer = "Ж" * 4096
         await forum.edit(forum.last_sent(), longer)
         assert gina.messages()[-1].text == longer  # not cut off with "…" to make room for the name
+
+
+async def _books(shop: RunningBot, code: str) -> dict[str, tuple[int, int]]:
+    """The order's journal: account → (debits, credits), in pence."""
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.JournalLineRow.account, m.JournalLineRow.debit_minor, m.JournalLineRow.credit_minor)
+            .join(m.JournalEntryRow, m.JournalEntryRow.id == m.JournalLineRow.entry_id)
+            .where(m.JournalEntryRow.source == f"order:{code}")
+        )
+        books: dict[str, tuple[int, int]] = {}
+        for account, debit, credit in rows:
+            was = books.get(account, (0, 0))
+            books[account] = (was[0] + debit, was[1] + credit)
+        return books
+
+
+async def _payments(shop: RunningBot, code: str) -> list[tuple[str, int]]:
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.PaymentRow.kind, m.PaymentRow.amount_minor)
+            .join(m.OrderRow, m.OrderRow.id == m.PaymentRow.order_id)
+            .where(m.OrderRow.code == code)
+            .order_by(m.PaymentRow.id)
+        )
+        return [(kind, amount) for kind, amount in rows]
+
+
+async def test_support_cancels_a_card_order_for_its_customer_who_is_owed_goods_and_shipping_back(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as shop:
+        agent = await hire(shop, 77, "Sofia", "support")
+        boris = SandboxUser(shop.server, 502, "Борис", language_code="ru")
+        await add_to_cart(boris, "85123A")
+        reply = await checkout_to_payment(boris)  # by courier: £2.95 and £3.70 shipping
+        reply = await boris.press(reply.last, "💳")
+        placed = await boris.press(reply.last, "✅")
+        code = order_code(placed)
+        invoice = next(x for x in placed.new if x.kind == "invoice")
+        await boris.pre_checkout(invoice)
+        await boris.pay(invoice)
+        assert await stock(shop, "85123A") == [("LON", 806, 1)]
+
+        done = await agent.send(f"/cancelorder {code.lower()}")
+        assert done.last.text == (
+            f"✖ Order {code} is cancelled: its stock is back, and the customer is told.\n"
+            "The customer is owed £6.65: it waits in /refunds until a manager pays it back."
+        )
+        assert (await order_row(shop, code)).status == "cancelled"
+        assert await stock(shop, "85123A") == [("LON", 806, 0)]
+        assert await _payments(shop, code) == [("payment", 665), ("refund_owed", 665)]
+        told = "\n".join(x.text for x in boris.messages()[-2:])
+        assert "отменён" in told and "сотрудник" in told and "6,65\xa0£" in told
+        assert "cancelled for the customer by staff member 77" in shop.server.chat_messages(-100500)[-1].text
+        # The sale booked goods and shipping apart; the cancellation takes each back where it was.
+        assert await _books(shop, code) == {
+            "1000 Cash": (665, 0),
+            "4000 Sales": (0, 295),
+            "4100 Shipping income": (370, 370),
+            "4900 Sales returns": (295, 0),
+            "2100 Refunds owed to customers": (0, 665),
+        }
+
+        again = await agent.send(f"/cancelorder {code}")
+        assert again.last.text == f"Order {code} is already cancelled."
+        assert await _payments(shop, code) == [("payment", 665), ("refund_owed", 665)]
+
+
+async def test_support_cancels_an_unpaid_invoice_by_a_credit_note_and_a_cash_order_books_nothing(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock) as shop:
+        admin = SandboxUser(shop.server, ADMIN, "Ada")
+        agent = await hire(shop, 77, "Sofia", "support")
+        corp = SandboxUser(shop.server, 700, "Corp", username="corp")
+        await corp.send("/start")
+        await admin.send("/customer @corp business on 30")
+        await add_to_cart(corp, "85123A", 3)
+        reply = await checkout_to_payment(corp, location=False)
+        reply = await corp.press(reply.last, "🧾")
+        invoiced = order_code(await corp.press(reply.last, "✅"))  # £8.85 and £5.90 shipping, invoiced
+
+        done = await agent.send(f"/cancelorder {invoiced}")
+        assert done.last.text == f"✖ Order {invoiced} is cancelled: its stock is back, and the customer is told."
+        assert await _books(shop, invoiced) == {
+            "1100 Accounts receivable": (1475, 1475),
+            "4000 Sales": (0, 885),
+            "4100 Shipping income": (590, 590),
+            "4900 Sales returns": (885, 0),
+        }
+        assert "unpaid £0.00" in (await admin.send("/customer @corp")).last.text
+
+        alice = SandboxUser(shop.server, 501, "Alice")
+        await add_to_cart(alice, "85123A")
+        cash = order_code(await place_cod_order(alice))
+        done = await agent.send(f"/cancelorder {cash}")
+        assert done.last.text == f"✖ Order {cash} is cancelled: its stock is back, and the customer is told."
+        assert await _books(shop, cash) == {} and await _payments(shop, cash) == []
+        assert "cancelled" in alice.messages()[-1].text and "by staff" in alice.messages()[-1].text
+
+
+async def test_an_order_being_picked_cannot_be_cancelled_by_support_and_other_roles_cannot_cancel(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock) as shop:
+        agent = await hire(shop, 77, "Sofia", "support")
+        picker = await hire(shop, 78, "Pete", "picker", "LON")
+        alice = SandboxUser(shop.server, 501, "Alice")
+        await add_to_cart(alice, "85123A")
+        code = order_code(await place_cod_order(alice))
+        refused = await picker.send(f"/cancelorder {code}")
+        assert refused.last.text == "Your role (picker) does not allow this."
+        assert (await agent.send("/cancelorder")).last.text.startswith("Usage: /cancelorder ORDER-CODE")
+        assert (await agent.send("/cancelorder NOSUCH99")).last.text == "Nothing was found."
+        await picker.send("/pick")
+        await picker.press(picker.messages()[-1], picker.messages()[-1].button_texts()[0])
+        assert (await order_row(shop, code)).status == "picking"
+        late = await agent.send(f"/cancelorder {code}")
+        assert late.last.text == f"Order {code} can no longer be cancelled: it is already being prepared."
+        assert (await order_row(shop, code)).status == "picking"
