@@ -10,8 +10,9 @@ from storage.repositories.customers import SqlCustomers, SqlStaff
 from storage.repositories.fulfilment import SqlCarriers, SqlPacking, SqlPicking
 from storage.repositories.jobs import SqlJobs
 from storage.repositories.notifications import SqlOutbox, SqlSubscriptions
-from storage.repositories.orders import SqlOrders, SqlPayments
+from storage.repositories.orders import SqlOrders
 from storage.repositories.parcels import SqlCarrierEvents, SqlParcels
+from storage.repositories.payments import SqlPayments
 from storage.repositories.pricing import SqlPriceRules
 from storage.repositories.promotions import SqlPromotions
 from storage.repositories.purchasing import SqlDemand, SqlPurchasing
