@@ -44,7 +44,7 @@ async def load_demo_catalog(runtime: Runtime) -> None:
     await import_carriers(runtime.uow(), (DEMO_DATA / "carriers.csv").read_text(encoding="utf-8"))
     await import_boxes(runtime.uow(), (DEMO_DATA / "boxes.csv").read_text(encoding="utf-8"))
     await import_suppliers(runtime.uow(), (DEMO_DATA / "suppliers.csv").read_text(encoding="utf-8"))
-    await import_reorder(runtime.uow(), (DEMO_DATA / "reorder.csv").read_text(encoding="utf-8"))
+    await import_reorder(runtime.uow(), runtime.clock, (DEMO_DATA / "reorder.csv").read_text(encoding="utf-8"))
     # After the supply terms: the opening stock is booked at the cost the stock value counts it at.
     await import_stock(runtime.uow(), runtime.clock, (DEMO_DATA / "stock.csv").read_text(encoding="utf-8"))
     history = (DEMO_DATA / "demand.csv").read_text(encoding="utf-8")

@@ -34,6 +34,10 @@ class Account(StrEnum):
     SALES_RETURNS = "4900 Sales returns"
     COGS = "5000 Cost of goods sold"
     WRITE_OFFS = "5100 Inventory write-offs"
+    # A standard-cost shop's two variances (``domain.usecases.revaluation``): stock on hand
+    # revalued when its unit cost changes, and a receipt's price above or below that cost.
+    INVENTORY_REVALUATION = "5200 Inventory revaluation"
+    PURCHASE_PRICE_VARIANCE = "5300 Purchase price variance"
 
 
 class Unbalanced(DomainError):

@@ -56,7 +56,9 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert tax is not None and 0 < float(tax.group(1)) < float(tax.group(2))
     # Inventory is the stock value (the report right after): the opening stock and goods-in are
     # booked at supply cost too, and the Moon Lamps (no supply terms, no catalog cost) at the
-    # price of the purchase order they were last received on (10 × £9.00), in both.
+    # price of the purchase order they were last received on (10 × £9.00), in both; 17003,
+    # given its first cost after its stock came in, too.
+    assert "Unit cost: £0.12" in out
     debit, credit = re.search(r"1200 Inventory: debit £([\d.,]+) · credit £([\d.,]+)", trial).groups()  # type: ignore[union-attr]
     value = re.search(r"Stock value: £([\d.,]+)", trial).group(1)  # type: ignore[union-attr]
     assert _pence(debit) - _pence(credit) == _pence(value)

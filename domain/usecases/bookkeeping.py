@@ -69,7 +69,7 @@ async def book_sale(uow: UnitOfWork, order: Order, at: datetime, *, debit: Accou
     discount = order.discount - order.included_tax(order.discount)
     given = to_base(discount, order.fx_rate, base)
     pairs = [(debit, credit, amount) for credit, amount in credits] + [(A.DISCOUNTS, A.REVENUE, given)]
-    memo = f"sale {order.code} ({how})" + _fx_note(order.total, order.fx_rate, base)
+    memo = f"sale {order.code} ({how})" + fx_note(order.total, order.fx_rate, base)
     if order.promo_code:
         memo += f"; code {order.promo_code}"
     posted = entry(at, f"order:{order.code}", memo, base, *pairs)
@@ -108,7 +108,7 @@ async def book_refund(
         (A.TAX_PAYABLE, goods_tax + shipping_tax),
     ]
     debits = _in_parts(refund, parts, order.fx_rate, base, whole)
-    memo += _fx_note(refund, order.fx_rate, base)
+    memo += fx_note(refund, order.fx_rate, base)
     posted = entry(at, source, memo, base, *((debit, credit, amount) for debit, amount in debits))
     if posted is not None:
         await uow.journal.post(posted)
@@ -131,7 +131,7 @@ async def book_difference(
     base = uow.base_currency
     whole = _receivable_step(owed_before, amount, order.fx_rate, base) if owed_before is not None else None
     credits = _in_parts(amount, [(A.REVENUE, amount - tax), (A.TAX_PAYABLE, tax)], order.fx_rate, base, whole)
-    memo += _fx_note(amount, order.fx_rate, base)
+    memo += fx_note(amount, order.fx_rate, base)
     posted = entry(at, f"order:{order.code}", memo, base, *((debit, credit, value) for credit, value in credits))
     if posted is not None:
         await uow.journal.post(posted)
@@ -168,7 +168,7 @@ def _in_parts(
     return converted
 
 
-def _fx_note(money: Money, fx_rate: str, base: str) -> str:
+def fx_note(money: Money, fx_rate: str, base: str) -> str:
     return "" if money.currency == base else f"; {money} at {fx_rate} {money.currency}/{base}"
 
 
@@ -308,7 +308,7 @@ async def book(
 ) -> None:
     """One debit, one credit, in the base currency (see ``in_base`` for ``fx_rate``)."""
     amount, rate = await in_base(uow, money, fx_rate)
-    memo += _fx_note(money, rate, amount.currency)
+    memo += fx_note(money, rate, amount.currency)
     posted = entry(at, source, memo, amount.currency, (debit, credit, amount.amount))
     if posted is not None:
         await uow.journal.post(posted)
@@ -322,6 +322,6 @@ async def book_paid_back(
     (a unit's worth against a total that is owed): then ``money`` converted whole."""
     base = uow.base_currency
     amount = in_base if in_base > 0 else to_base(money, fx_rate, base)
-    posted = entry(at, source, memo + _fx_note(money, fx_rate, base), base, (A.REFUNDS_PAYABLE, A.CASH, amount))
+    posted = entry(at, source, memo + fx_note(money, fx_rate, base), base, (A.REFUNDS_PAYABLE, A.CASH, amount))
     if posted is not None:
         await uow.journal.post(posted)

@@ -24,6 +24,7 @@ from domain.staff import Permission
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.fx import shop_rates
 from domain.usecases.imports import available_by_product, notify_back_in_stock
+from domain.usecases.revaluation import revaluing
 from domain.usecases.staff import require, staff_names
 
 
@@ -192,9 +193,12 @@ async def edit_product(
             if owner is not None and owner != product.sku:
                 raise DuplicateBarcode(barcode=product.barcode, sku=owner)
         if shown(before) != shown(after):
-            await uow.products.upsert(product)
-            if field == "cost" and product.cost is None and product.id is not None:
-                await uow.products.clear_cost(product.id)
+            recosted = [product.id] if field == "cost" and product.id is not None else []
+            memo = f"{product.sku}: stock on hand at its new cost"
+            async with revaluing(uow, clock.now(), f"product:{product.sku}", memo, recosted):
+                await uow.products.upsert(product)
+                if field == "cost" and product.cost is None and product.id is not None:
+                    await uow.products.clear_cost(product.id)
             await _record(uow, product, field, before, after, actor, clock.now())
             if _shared(product, field):
                 for sibling in await _sharing(uow, product, field, before):

@@ -61,7 +61,7 @@ async def import_file(
     elif kind == "suppliers":
         report = await purchasing.import_suppliers(uow, text.text)
     elif kind == "reorder":
-        report = await purchasing.import_reorder(uow, text.text)
+        report = await purchasing.import_reorder(uow, clock, text.text)
     elif kind == "demand":
         report = await imports.import_demand(uow, clock, text.text)
     elif kind == "customers":

@@ -34,6 +34,7 @@ from domain.stock_counts import BinCount, CountsRefused
 from domain.usecases.backorders import fill_backorders, import_terms
 from domain.usecases.bookkeeping import book_stock_changes
 from domain.usecases.customers import fill_contacts, find_customer
+from domain.usecases.revaluation import revaluing
 from domain.variants import check_family_category, check_variants
 from domain.warehouse import DEFAULT_BIN, normal_bin
 from domain.weeks import week_start
@@ -122,8 +123,10 @@ async def import_products(
         same = [p for _, p in parsed if p.sku in stored and _same_product(p, stored[p.sku])]
         back = [existing[p.sku] for _, p in parsed if p.orderable and p.sku in stored and not stored[p.sku].orderable]
         await uow.products.link_categories(links)
-        await uow.products.upsert_many([product for _, product in parsed] + [new for new, _ in followers])
         at = clock.now()
+        recosted = [existing[p.sku] for _, p in parsed if p.sku in stored and p.cost not in (None, stored[p.sku].cost)]
+        async with revaluing(uow, at, "import:products", "products file: stock on hand at its new cost", recosted):
+            await uow.products.upsert_many([product for _, product in parsed] + [new for new, _ in followers])
         await uow.products.record_changes(
             [
                 ProductChange(existing[p.sku], at, actor, field, shown(before), shown(after))

@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 
-from domain.accounting import Account
 from domain.catalog import ProductStatus, normalize_sku
 from domain.csvfiles import Problem, problem
 from domain.errors import DomainError, ImportRejected, InvalidQuantity, NotFound
@@ -30,7 +29,6 @@ from domain.shortages import SHORT_FLAG
 from domain.staff import Permission
 from domain.stock import ReorderLevel, StockLevel
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.bookkeeping import book
 from domain.usecases.imports import (
     SKU_MISSING,
     SUPPLIER_MISSING,
@@ -39,11 +37,11 @@ from domain.usecases.imports import (
     no_such,
     notify_back_in_stock,
 )
+from domain.usecases.revaluation import Receipt, revaluing
 from domain.usecases.staff import require
 from domain.warehouse import receiving_bin
 
 MAX_PO_QUANTITY = 1_000_000
-A = Account
 
 
 async def import_suppliers(uow: UnitOfWork, text: str) -> ImportReport:
@@ -59,7 +57,7 @@ async def import_suppliers(uow: UnitOfWork, text: str) -> ImportReport:
     return ImportReport(created=created, updated=len(suppliers) - created - same, unchanged=same)
 
 
-async def import_reorder(uow: UnitOfWork, text: str) -> ImportReport:
+async def import_reorder(uow: UnitOfWork, clock: Clock, text: str) -> ImportReport:
     """Reorder point, maximum level and supply terms per product and warehouse."""
     rows, problems = parse_reorder(text)  # the unknown codes below are named with these: one run names all
     async with uow:
@@ -92,7 +90,14 @@ async def import_reorder(uow: UnitOfWork, text: str) -> ImportReport:
             same += before.get((product, warehouse)) == terms[-1] and (
                 level is not None and (level.reorder_point, level.max_level) == (r.reorder_point, r.max_level)
             )
-        await uow.purchasing.set_terms(terms)
+        recosted = [
+            t.product_id
+            for t in terms
+            if (old := before.get((t.product_id, t.warehouse_id))) is None or old.unit_cost != t.unit_cost
+        ]
+        memo = "reorder terms: stock on hand at its new supply cost"
+        async with revaluing(uow, clock.now(), "import:reorder", memo, recosted):
+            await uow.purchasing.set_terms(terms)
         await uow.commit()
     return ImportReport(created=created, updated=len(rows) - created - same, unchanged=same)
 
@@ -373,6 +378,8 @@ async def receive_po(
         now, actor = clock.now(), f"staff:{staff_id}"
         back: list[int] = []
         arrived: dict[int, int] = {}
+        receipt = Receipt(uow, now, f"po:{number}")
+        await receipt.start(line.product_id for line in po.lines if wanted.get(line.id or 0, 0))
         for line in po.lines:
             amount = wanted.get(line.id or 0, 0)
             if not amount:
@@ -387,7 +394,7 @@ async def receive_po(
             line.received += amount
             line.received_at = now
             memo = f"PO {number}: {amount} × {line.sku} received"
-            await book(uow, now, f"po:{number}", memo, line.unit_cost * amount, A.INVENTORY, A.PAYABLE)
+            receipt.received(memo, (line.product_id, po.warehouse_id), line.unit_cost, amount)
             arrived[line.product_id] = po.warehouse_id
             if was_available <= 0:
                 back.append(line.product_id)
@@ -395,6 +402,7 @@ async def receive_po(
         back = [p for p, free in (await _free_units(uow, back)).items() if free > 0]
         po.status = PoStatus.RECEIVED if all(line.open == 0 for line in po.lines) else PoStatus.PARTIAL
         await uow.purchasing.save(po, actor)
+        await receipt.book(f"PO {number}: stock on hand at its new last purchase price")
         await notify_back_in_stock(uow, back, now)
         await uow.commit()
         return po

@@ -117,6 +117,8 @@ LABELS: dict[str, dict[str, str]] = {
         "4900 Sales returns": N_("4900 Sales returns"),
         "5000 Cost of goods sold": N_("5000 Cost of goods sold"),
         "5100 Inventory write-offs": N_("5100 Inventory write-offs"),
+        "5200 Inventory revaluation": N_("5200 Inventory revaluation"),
+        "5300 Purchase price variance": N_("5300 Purchase price variance"),
     },
     # A file's kind as /import takes it (the code stays: it is what is typed).
     "import_kind": {

@@ -103,6 +103,7 @@ async def test_a_held_order_hears_when_the_missing_stock_is_expected(shop: Runni
     runtime = shop.runtime
     await import_reorder(
         runtime.uow(),
+        runtime.clock,
         "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
         "21212,LON,1000,1200,HOMEWARE,24,0,0.20,GBP\n",
     )
@@ -133,6 +134,7 @@ async def test_a_purchase_order_of_many_lines_is_one_message_in_the_staff_chat_a
     reorder = "".join(f"{sku},LON,5,50,CANDLES,1,1,1.10,GBP\n" for sku in skus)
     await import_reorder(
         runtime.uow(),
+        runtime.clock,
         "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n" + reorder,
     )
     before = len(shop.server.chat_messages(-100500))

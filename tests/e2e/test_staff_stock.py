@@ -117,6 +117,7 @@ async def test_a_long_low_stock_list_is_one_message_that_says_how_many_more_are_
     reorder = "".join(f"{sku},LON,5,50,CANDLES,1,1,1.10,GBP\n" for sku in skus)
     await import_reorder(
         runtime.uow(),
+        runtime.clock,
         "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n" + reorder,
     )
     admin = SandboxUser(shop.server, ADMIN, "Ada")

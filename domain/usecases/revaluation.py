@@ -1,0 +1,150 @@
+"""Stock on hand follows its unit cost in the books: a new cost revalues it, a receipt books the price difference."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from domain.accounting import Account, entry
+from domain.fx import Rates
+from domain.money import Money
+from domain.ports import UnitOfWork
+from domain.usecases.bookkeeping import UnitCosts, fx_note, in_base, supply_costs
+from domain.usecases.fx import shop_rates
+
+A = Account
+
+# The rule this module keeps: ``1200 Inventory`` is what ``/stockvalue`` counts — each unit on
+# hand at its supply cost (``bookkeeping.UnitCosts``). Stock moves are booked at that cost, so
+# only a change of the cost itself can part them: a new cost in the catalog or the reorder
+# terms, or a purchase price becoming the last one. Each is booked here, in the transaction
+# that changes the cost:
+#   * units already valued, at another cost: the difference against "5200 Inventory revaluation";
+#   * units on hand before their product had any cost (they were booked at nothing): valued now
+#     against "3000 Opening stock and goods without an order", as such an arrival is booked when
+#     a cost is known; a cost taken away takes them out the same way;
+#   * a receipt at a price other than the supply cost: inventory at the supply cost, the payable
+#     at the price, the difference in "5300 Purchase price variance".
+# Costs in another currency are converted at the day's rate, as every stock move is; a later
+# rate is not followed (the stock value converts at today's).
+
+
+async def _on_hand(uow: UnitOfWork, product_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+    levels = await uow.stock.levels(sorted(set(product_ids)))
+    return {(lv.product_id, lv.warehouse_id): lv.on_hand for lv in levels if lv.on_hand > 0}
+
+
+class _Converter:
+    """Money in the base currency at today's rate; the rates read once, when first needed."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.rates: Rates | None = None
+
+    async def __call__(self, money: Money) -> Money:
+        return (await self.with_rate(money))[0]
+
+    async def with_rate(self, money: Money) -> tuple[Money, str]:
+        if money.currency != self.uow.base_currency and self.rates is None:
+            self.rates = await shop_rates(self.uow)
+        return await in_base(self.uow, money, rates=self.rates)
+
+
+async def book_revaluation(
+    uow: UnitOfWork,
+    at: datetime,
+    source: str,
+    memo: str,
+    before: UnitCosts,
+    after: UnitCosts,
+    on_hand: Mapping[tuple[int, int], int],
+) -> None:
+    """The units ``on_hand`` (per product and warehouse) moved from their cost ``before`` to
+    their cost ``after``: one entry per account pair and currency (see the rule above)."""
+    base = _Converter(uow)
+    pairs: dict[tuple[Account, Account, str], int] = {}
+    for place, units in on_hand.items():
+        old, new = before.get(place), after.get(place)
+        if old == new or units <= 0:
+            continue
+        was = (await base(old * units)) if old is not None else None
+        now = (await base(new * units)) if new is not None else None
+        if was is not None and now is not None and was.currency != now.currency:
+            continue  # one of them has no rate today: nothing comparable to book
+        if was is None and now is not None:
+            key, amount = (A.INVENTORY, A.STOCK_WITHOUT_ORDER, now.currency), now.amount
+        elif now is None and was is not None:
+            key, amount = (A.STOCK_WITHOUT_ORDER, A.INVENTORY, was.currency), was.amount
+        elif was is not None and now is not None and now.amount > was.amount:
+            key, amount = (A.INVENTORY, A.INVENTORY_REVALUATION, now.currency), now.amount - was.amount
+        elif was is not None and now is not None:
+            key, amount = (A.INVENTORY_REVALUATION, A.INVENTORY, now.currency), was.amount - now.amount
+        else:
+            continue
+        pairs[key] = pairs.get(key, 0) + amount
+    for (debit, credit, currency), amount in pairs.items():
+        posted = entry(at, source, memo, currency, (debit, credit, amount))
+        if posted is not None:
+            await uow.journal.post(posted)
+
+
+@asynccontextmanager
+async def revaluing(
+    uow: UnitOfWork, at: datetime, source: str, memo: str, product_ids: Iterable[int]
+) -> AsyncIterator[None]:
+    """Around writes that may change these products' costs (the catalog's, the reorder terms):
+    the stock on hand is revalued from the costs before to the costs after, in the same
+    transaction. Nothing is booked when the writes raise."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        yield
+        return
+    before = await supply_costs(uow, ids)
+    yield
+    await book_revaluation(uow, at, source, memo, before, await supply_costs(uow, ids), await _on_hand(uow, ids))
+
+
+class Receipt:
+    """A purchase order's receipt booked at the supply cost: the units on hand before it are
+    revalued when it makes a new last purchase price, and each line received is inventory at
+    the cost the stock value counts it at, the payable at the price paid, the difference a
+    purchase price variance."""
+
+    def __init__(self, uow: UnitOfWork, at: datetime, source: str) -> None:
+        self.uow, self.at, self.source = uow, at, source
+        self.before: UnitCosts | None = None
+        self.on_hand: dict[tuple[int, int], int] = {}
+        self.lines: list[tuple[str, tuple[int, int], Money, int]] = []
+
+    async def start(self, product_ids: Iterable[int]) -> None:
+        """Before any unit is received: the costs and the units on hand they apply to."""
+        ids = sorted(set(product_ids))
+        self.before = await supply_costs(self.uow, ids)
+        self.on_hand = await _on_hand(self.uow, ids)
+
+    def received(self, memo: str, place: tuple[int, int], unit_price: Money, units: int) -> None:
+        self.lines.append((memo, place, unit_price, units))
+
+    async def book(self, revalued_memo: str) -> None:
+        """After the receipt is saved (its prices are then the last ones)."""
+        assert self.before is not None, "start() first"
+        after = await supply_costs(self.uow, [place[0] for place in self.on_hand] + [p[0] for _, p, _, _ in self.lines])
+        await book_revaluation(self.uow, self.at, self.source, revalued_memo, self.before, after, self.on_hand)
+        base = _Converter(self.uow)
+        for memo, place, unit_price, units in self.lines:
+            paid, rate = await base.with_rate(unit_price * units)
+            cost = after.get(place)
+            valued = (await base(cost * units)) if cost is not None else paid
+            if valued.currency != paid.currency:
+                valued = paid  # the supply cost's currency has no rate today: at the price paid
+            stock = min(valued.amount, paid.amount)
+            pairs = [(A.INVENTORY, A.PAYABLE, stock)]
+            if paid.amount > valued.amount:
+                pairs.append((A.PURCHASE_PRICE_VARIANCE, A.PAYABLE, paid.amount - valued.amount))
+            elif valued.amount > paid.amount:
+                pairs.append((A.INVENTORY, A.PURCHASE_PRICE_VARIANCE, valued.amount - paid.amount))
+            note = fx_note(unit_price * units, rate, paid.currency)
+            posted = entry(self.at, self.source, memo + note, paid.currency, *pairs)
+            if posted is not None:
+                await self.uow.journal.post(posted)
