@@ -17,6 +17,8 @@ from sqlalchemy.engine import URL, make_url
 # Commands that only read or add to a shop: an absent database is a mistake (a typo in
 # DATABASE_URL, another working directory), never a reason to start an empty shop.
 NEEDS_A_SHOP = frozenset({"run", "serve", "import", "export", "apikey", "backup", "copy"})
+# Commands that bring the schema up to date themselves (README "Upgrading", step 4); migrate too.
+UPGRADE_AT_START = frozenset({"run", "serve", "migrate"})
 CREATE_IT = "create it with `ordergram migrate` (or set DATABASE_URL to your shop's database)"
 COUNTED = ("products", "warehouses", "customers", "orders")
 
@@ -48,21 +50,26 @@ def database_ready(url: str, command: str, *, json_logs: bool = False) -> bool:
     else:
         print(f"database: {shown(url)}", file=sys.stderr)
     server = sqlite_path(url) is None and make_url(url).get_backend_name() != "sqlite"
-    if command == "migrate" and server:
-        # migrate makes the schema, not the database: a server it cannot open is said in one line
-        problem = asyncio.run(_server_problem(url, need_tables=False))
+    path = sqlite_path(url)
+    if command == "migrate":
+        # migrate makes the schema, not the database: a server it cannot open is said in one line,
+        # and so is a schema newer than this version's (restore, or run the newer version)
+        if server:
+            problem = asyncio.run(_server_problem(url, need_tables=False, command=command))
+        else:
+            problem = _sqlite_problem(path, command) if path is not None and path.is_file() else None
+            problem = None if problem is not None and "no Ordergram tables" in problem else problem
         if problem is not None:
             print(f"ordergram {command}: {problem}", file=sys.stderr)
         return problem is None
     if command not in NEEDS_A_SHOP:
         return True
-    path = sqlite_path(url)
     if path is not None:
-        problem = _sqlite_problem(path)
+        problem = _sqlite_problem(path, command)
     elif make_url(url).get_backend_name() == "sqlite" or command == "backup":
         problem = None  # in memory: nothing to find; PostgreSQL's backup is a command to run where it can connect
     else:
-        problem = asyncio.run(_server_problem(url))
+        problem = asyncio.run(_server_problem(url, command=command))
     if problem is None:
         return True
     print(f"ordergram {command}: {problem}", file=sys.stderr)
@@ -73,36 +80,56 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
 
 
-def _sqlite_problem(path: Path) -> str | None:
+def _sqlite_problem(path: Path, command: str | None = None) -> str | None:
+    """Why ``command`` cannot use the SQLite file (read only); None also for a ``command`` of
+    None, which asks only whether it holds a shop, not at which schema."""
     if not path.is_file():
         return f"there is no database at {path}; {CREATE_IT}"
     try:
         connection = _read_only(path)
         try:
             found = connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone()
+            stamped = connection.execute("SELECT version_num FROM alembic_version").fetchall() if found else []
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
         return f"{path} is not a database Ordergram can read ({error})"
     if found is None:
         return f"{path} has no Ordergram tables; {CREATE_IT}"
-    return None
+    return _schema_problem(frozenset(str(row[0]) for row in stamped), command)
 
 
-async def _server_problem(url: str, *, need_tables: bool = True) -> str | None:
-    from sqlalchemy import inspect
+def _schema_problem(stamped: frozenset[str], command: str | None) -> str | None:
+    from storage.migrate import schema_problem
+
+    if command is None or command == "backup":  # a backup is wanted whatever the schema
+        return None
+    # run and serve apply pending migrations at start (README "Upgrading"); the one-off commands
+    # (import, export, apikey, copy) never change the schema behind the operator's back.
+    return schema_problem(stamped, may_upgrade=command in UPGRADE_AT_START, runs_on_newer=command in ("run", "serve"))
+
+
+async def _server_problem(url: str, *, need_tables: bool = True, command: str | None = None) -> str | None:
+    from sqlalchemy import inspect, text
     from sqlalchemy.ext.asyncio import create_async_engine
 
     engine = create_async_engine(url)
     try:
         async with engine.connect() as connection:
             found = await connection.run_sync(lambda sync: inspect(sync).has_table("alembic_version"))
+            stamped = (
+                (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+                if found
+                else []
+            )
     except Exception as error:  # noqa: BLE001 - whatever the driver says is the reason
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
         return f"cannot open the database ({reason}); a new database is made with createdb, then `ordergram migrate`"
     finally:
         await engine.dispose()
-    return None if found or not need_tables else f"the database has no Ordergram tables; {CREATE_IT}"
+    if not found:
+        return None if not need_tables else f"the database has no Ordergram tables; {CREATE_IT}"
+    return _schema_problem(frozenset(stamped), command)
 
 
 def backup(url: str, dest: Path) -> int:

@@ -18,6 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from bot.config import ConfigError
 from bot.metrics import metrics_text
 from bot.runtime import Runtime
+from storage.migrate import newer_than_scripts
 from storage.ops import head_revision, ops_figures
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,14 @@ async def readiness(runtime: Runtime) -> tuple[bool, dict[str, Any]]:
     else:
         checks["database"] = {"ok": True}
         head = head_revision()
-        checks["migrations"] = {"ok": figures.revision == head, "revision": figures.revision, "latest": head}
+        # A newer version's schema is fine: migrations are additive, and during a rolling upgrade
+        # (README "Upgrading") the old processes must stay ready on it until they are replaced.
+        newer = figures.revision is not None and newer_than_scripts(frozenset({figures.revision}))
+        checks["migrations"] = {
+            "ok": figures.revision == head or newer,
+            "revision": figures.revision,
+            "latest": head,
+        }
         checks["scheduler"] = {
             "ok": figures.scheduler_holder is not None,
             "leader_known": figures.scheduler_holder is not None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,16 +31,59 @@ def alembic_config(url: str) -> Config:
 def script_heads() -> frozenset[str]:
     """The head revisions, read from the scripts' ``revision``/``down_revision`` lines. Empty
     when a script does not state them plainly: then only Alembic can tell."""
+    revisions, parents = _scripts()
+    return frozenset(revisions - parents)
+
+
+def script_revisions() -> frozenset[str]:
+    """Every revision this version's scripts know (empty when a script does not state it plainly)."""
+    return _scripts()[0]
+
+
+def _scripts() -> tuple[frozenset[str], frozenset[str]]:
     revisions: set[str] = set()
     parents: set[str] = set()
     for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
         source = script.read_text(encoding="utf-8")
         revision, down = _REVISION.search(source), _DOWN_REVISION.search(source)
         if revision is None or down is None:
-            return frozenset()
+            return frozenset(), frozenset()
         revisions.add(revision.group(1))
         parents.update(re.findall(r"['\"](\w+)['\"]", down.group(1)))
-    return frozenset(revisions - parents)
+    return frozenset(revisions), frozenset(parents)
+
+
+def newer_than_scripts(stamped: frozenset[str]) -> bool:
+    """Whether a newer version of Ordergram migrated the database: it carries a revision these
+    scripts do not know. Migrations are additive, so this version still works on it (the old
+    processes of a rolling upgrade, README "Upgrading"), but cannot migrate it."""
+    known = script_revisions()
+    return bool(known) and bool(stamped - known)
+
+
+def schema_problem(stamped: frozenset[str], *, may_upgrade: bool, runs_on_newer: bool = False) -> str | None:
+    """What stops a command on a database stamped ``stamped``: one behind these scripts, unless
+    ``may_upgrade`` (a one-off command changes the schema only when told to: ``ordergram
+    migrate``, after a backup); one newer than them, unless ``runs_on_newer`` (the bot itself,
+    so a process of the old version restarted during a rolling upgrade comes back). None when
+    it may go on."""
+    heads = script_heads()
+    if not heads or stamped == heads:
+        return None
+    shown, latest = ", ".join(sorted(stamped)) or "none", ", ".join(sorted(heads))
+    if newer_than_scripts(stamped):
+        if runs_on_newer:
+            return None
+        return (
+            f"the database is at schema {shown}, newer than this version of Ordergram knows (latest {latest}): "
+            "a newer version migrated it. Use that version, or restore the backup taken before the upgrade"
+        )
+    if may_upgrade:
+        return None
+    return (
+        f"the database is at schema {shown} and this version needs {latest}; back it up (`ordergram backup`), "
+        "then run `ordergram migrate` (see Upgrading in the README)"
+    )
 
 
 async def at_head(engine: AsyncEngine) -> bool:
@@ -47,19 +91,34 @@ async def at_head(engine: AsyncEngine) -> bool:
     upgrade, and start-up need not import Alembic and load every script (a third of the start-up
     of ``ordergram import``; bench/cli_startup.py)."""
     heads = script_heads()
-    if not heads:
-        return False
+    return bool(heads) and await stamped_revisions(engine) == heads
+
+
+async def stamped_revisions(engine: AsyncEngine) -> frozenset[str]:
+    """The revisions ``alembic_version`` holds; empty for a new database."""
     try:
         async with engine.connect() as connection:
             stamped = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
     except DBAPIError:  # no alembic_version table yet: a new database
-        return False
-    return frozenset(stamped) == heads
+        return frozenset()
+    return frozenset(stamped)
 
 
 async def upgrade_to_head(engine: AsyncEngine) -> None:
-    """Run pending migrations on an engine's connection (works inside a running loop)."""
-    if await at_head(engine):
+    """Run pending migrations on an engine's connection (works inside a running loop). A
+    database a newer version migrated is left as it is (with a warning): Alembic cannot go
+    there from here, and migrations being additive, this version works on it."""
+    stamped = await stamped_revisions(engine)
+    heads = script_heads()
+    if heads and stamped == heads:
+        return
+    if newer_than_scripts(stamped):
+        logging.getLogger(__name__).warning(
+            "the database is at schema %s, newer than this version's %s: a newer version migrated it; "
+            "going on without migrating (migrations are additive)",
+            ", ".join(sorted(stamped)),
+            ", ".join(sorted(heads)),
+        )
         return
     from alembic import command
 

@@ -12,12 +12,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command as alembic_command
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from bot.config import load_settings
 from bot.dbtools import backup
 from storage.db import create_engine
-from storage.migrate import upgrade_to_head
+from storage.migrate import alembic_config, script_heads, upgrade_to_head
 from tests.conftest import PG_ADMIN_URL, _pg_admin
 from tests.test_cli import DEMO, Result, ordergram  # noqa: F401
 
@@ -44,6 +46,68 @@ def test_a_command_that_expects_a_shop_refuses_a_missing_database_and_creates_no
         "(or set DATABASE_URL to your shop's database)",
     ]
     assert not db.exists() and not (tmp_path / "copy.sqlite3").exists()
+
+
+def _stamped(db: Path, revision: str | None = None) -> str:
+    """The database's schema revision; with ``revision``, stamped so first (as an older or a
+    newer version of Ordergram would have left it)."""
+    with sqlite3.connect(db) as connection:
+        if revision is not None:
+            connection.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+        (stamped,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    connection.close()
+    return str(stamped)
+
+
+def _behind(db: Path) -> str:
+    """``db`` migrated to one revision before head: a shop the previous release made."""
+    config = alembic_config(f"sqlite:///{db}")
+    (head,) = script_heads()
+    previous = str(ScriptDirectory.from_config(config).get_revision(head).down_revision)
+    alembic_command.upgrade(config, previous)
+    return previous
+
+
+ONE_OFF_COMMANDS = [command for command in DATA_COMMANDS if command[0] in ("import", "export", "apikey")]
+
+
+@pytest.mark.parametrize("command", ONE_OFF_COMMANDS, ids=lambda c: c[0])
+def test_a_one_off_command_on_a_schema_behind_refuses_and_says_to_back_up_and_migrate(
+    command: tuple[str, ...], tmp_path: Path, ordergram
+) -> None:
+    """README "Upgrading": back up, then `ordergram migrate`. An export or an API key made with
+    a new version must not migrate the shop's database behind the operator's back."""
+    db = tmp_path / "shop.sqlite3"
+    previous = _behind(db)
+    (head,) = script_heads()
+    result = ordergram(*command, env={"DATABASE_URL": f"sqlite+aiosqlite:///{db}"})
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[1:] == [
+        f"ordergram {command[0]}: the database is at schema {previous} and this version needs {head}; back it up "
+        "(`ordergram backup`), then run `ordergram migrate` (see Upgrading in the README)"
+    ]
+    assert _stamped(db) == previous  # nothing migrated
+    assert ordergram("migrate", env={"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}).returncode == 0
+    assert ordergram(*command, env={"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}).returncode == 0
+
+
+@pytest.mark.parametrize("command", [*ONE_OFF_COMMANDS, ("migrate",)], ids=lambda c: c[0])
+def test_a_schema_a_newer_version_made_is_said_in_one_line_not_a_traceback(
+    command: tuple[str, ...], tmp_path: Path, ordergram
+) -> None:
+    """After an upgrade is rolled back to the old version: say what happened and what to do."""
+    db = tmp_path / "shop.sqlite3"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    assert ordergram("migrate", env=env).returncode == 0
+    _stamped(db, "9999")
+    result = ordergram(*command, env=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()[1:]
+    assert line.startswith(f"ordergram {command[0]}: the database is at schema 9999, newer than this version")
+    assert line.endswith("Use that version, or restore the backup taken before the upgrade")
+    assert _stamped(db) == "9999"
+    backed_up = ordergram("backup", str(tmp_path / "before-rollback.sqlite3"), env=env)
+    assert backed_up.returncode == 0  # a backup is taken whatever the schema
 
 
 def test_a_file_without_ordergram_tables_is_refused_and_left_as_it_was(tmp_path: Path, ordergram) -> None:

@@ -201,6 +201,27 @@ async def test_not_ready_when_a_message_waited_too_long_or_the_schema_is_behind(
     assert answer["checks"]["migrations"]["revision"] == "0001"
 
 
+async def test_a_process_of_the_old_version_stays_ready_on_the_schema_a_newer_version_migrated(
+    shop: tuple[RunningBot, str],
+) -> None:
+    """README "Upgrading": migrate first, then roll. Until they are replaced, the old processes
+    work on the new, additive schema: were they not ready, the proxy would drop every one of them
+    before a new one is up."""
+    bot, base = shop
+    await Jobs(bot.runtime).leading()
+    head = head_revision()
+    async with bot.runtime.sessions() as session, session.begin():
+        await session.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    try:
+        status, body = await get(f"{base}/readyz")
+    finally:  # the PostgreSQL database is shared by the tests of a run
+        async with bot.runtime.sessions() as session, session.begin():
+            await session.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
+    answer = json.loads(body)
+    assert (status, answer["failed"]) == (200, [])
+    assert answer["checks"]["migrations"] == {"ok": True, "revision": "9999", "latest": head}
+
+
 async def test_a_long_campaign_queued_behind_the_orders_does_not_make_the_shop_not_ready(
     shop: tuple[RunningBot, str],
 ) -> None:

@@ -89,3 +89,20 @@ async def test_the_status_migration_keeps_what_was_taken_off_sale_hidden_both_wa
         await connection.commit()
     assert [tuple(row) for row in statuses] == [("ON-1", "active"), ("OFF-1", "hidden")]
     assert [(sku, bool(active)) for sku, active in flags] == [("ON-1", True), ("OFF-1", False)]
+
+
+async def test_start_up_leaves_a_database_a_newer_version_migrated_as_it_is(tmp_path: Path) -> None:
+    """An old version's process restarted during a rolling upgrade starts on the new schema
+    (migrations are additive) instead of failing in Alembic ("Can't locate revision")."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'newer.sqlite3'}")
+    try:
+        await upgrade_to_head(engine)
+        async with engine.connect() as connection:
+            await connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+            await connection.commit()
+        await upgrade_to_head(engine)
+        async with engine.connect() as connection:
+            stamped = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+        assert stamped == ["9999"]
+    finally:
+        await engine.dispose()
