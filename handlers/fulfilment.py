@@ -12,12 +12,13 @@ from aiogram.utils.i18n import ngettext
 from domain.customers import Customer
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.fulfilment import QueuePage, order_for_staff, queue_page
 from domain.usecases.insight import customer_profile, top_customers
+from domain.usecases.order_queue import QueuePage, queue_page
 from domain.usecases.owed_back import confirm_paid_back
 from domain.usecases.payments import record_invoice_payment
 from domain.usecases.pricing import set_price_group
 from domain.usecases.special import set_business, set_vip
+from domain.usecases.staff_order import order_for_staff
 from domain.usecases.support import customer_conversations
 from handlers.callbacks import OwedBackCb, QueuePageCb
 from handlers.catalog import reading_language

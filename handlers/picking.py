@@ -15,7 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.errors import InvalidQuantity
 from domain.picking import PickMethod
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.fulfilment import (
+from domain.usecases.picking import (
     LinePicked,
     PickRound,
     confirm_pick,

@@ -19,10 +19,10 @@ from domain.orders import Order
 from domain.staff import Permission
 from domain.usecases.dashboard import Hourly
 from domain.usecases.dashboard_details import LIST_LIMIT, every_queue, late_and_held, product_stock
-from domain.usecases.fulfilment import order_for_staff
 from domain.usecases.inventory import low_stock
 from domain.usecases.return_handling import open_returns
 from domain.usecases.staff import require
+from domain.usecases.staff_order import order_for_staff
 from handlers.views.labels import actor_name, history_reason, label
 from handlers.views.rendering import Renderer
 from storage.ops import unsent_messages

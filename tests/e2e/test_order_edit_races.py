@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.harness import RunningBot
 from domain.picking import PickMethod
-from domain.usecases.fulfilment import start_round
+from domain.usecases.picking import start_round
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire

@@ -18,8 +18,8 @@ from domain.orders import Order, OrderStatus
 from domain.picking import PickMethod
 from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.editing import EditPolicy, NotEnoughForEdit, edit_order
-from domain.usecases.fulfilment import start_round
 from domain.usecases.orders import cancel_my_order
+from domain.usecases.picking import start_round
 from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory

@@ -13,7 +13,7 @@ from domain.customers import Customer, Role, StaffMember
 from domain.money import Money
 from domain.picking import PickMethod
 from domain.usecases.checkout import CheckoutPolicy, place_order
-from domain.usecases.fulfilment import start_round
+from domain.usecases.picking import start_round
 from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.queue_rank import PRIORITY_FLAGS, queue_key
-from domain.usecases.fulfilment import QUEUE_STATUSES, queue_page
+from domain.usecases.order_queue import QUEUE_STATUSES, queue_page
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.storage.seeding import load_seeder

@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.customers import Customer
 from domain.orders import ORDER_TRANSITIONS, OrderStatus
-from domain.usecases.fulfilment import fulfilment_queue, order_for_staff
+from domain.usecases.order_queue import fulfilment_queue
 from domain.usecases.orders import my_order, my_orders
+from domain.usecases.staff_order import order_for_staff
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 from tests.storage.seeding import load_seeder

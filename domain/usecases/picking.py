@@ -1,6 +1,4 @@
-"""The warehouse side of an order: the queue of orders to fulfil, the staff view of one
-order, and picking — starting a round by one of the four methods, confirming each line by
-scanning, and reporting a short pick."""
+"""Picking: starting a round by one of the four methods, confirming each line by scanning, reporting a short pick."""
 
 from __future__ import annotations
 
@@ -11,14 +9,11 @@ from functools import partial
 
 from domain.backorders import BACKORDER_FLAG, SPLIT_FLAG
 from domain.catalog import Product, normalize_sku
-from domain.customers import Customer, Role, StaffMember
+from domain.customers import Role, StaffMember
 from domain.errors import DomainError, IllegalTransition, NotFound
 from domain.i18n import N_
-from domain.money import Money
 from domain.notifications import Notification
-from domain.orders import Order, OrderStatus, normalize_order_code
-from domain.parcels import Parcel
-from domain.payments import Payment
+from domain.orders import Order, OrderStatus
 from domain.picking import (
     DEFAULT_BATCH_ORDERS,
     DEFAULT_CART_CAPACITY,
@@ -34,18 +29,15 @@ from domain.picking import (
     zone_of,
 )
 from domain.ports import Clock, UnitOfWork
-from domain.queue_rank import PRIORITY_FLAGS, queue_key
+from domain.queue_rank import queue_key
 from domain.shortages import still_to_pick
-from domain.staff import Permission, can
+from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
+from domain.usecases.order_queue import READY_TO_PICK
 from domain.usecases.orders import apply_transition
-from domain.usecases.owed_back import owed_back_on
 from domain.usecases.shortages import hold_short, picked_and_shipped, release_part
-from domain.usecases.staff import WarehouseNeeded, require, staff_names, warehouse_of
+from domain.usecases.staff import WarehouseNeeded, require
 from domain.warehouse import Warehouse
-
-READY_TO_PICK = (OrderStatus.ALLOCATED,)
-
 
 PLANNING_ATTEMPTS = 5  # each retry sees what changed before it
 
@@ -83,135 +75,6 @@ class PicksElsewhere(DomainError):
 
 
 PICK_ANYWHERE = frozenset({Role.ADMIN, Role.MANAGER})  # the rest pick in their own warehouse, if they have one
-
-
-QUEUE_STATUSES = (*READY_TO_PICK, OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED)
-
-
-@dataclass(frozen=True, slots=True)
-class QueueEntry:
-    order: Order
-    units: int
-    being_picked: bool
-
-    @property
-    def priority(self) -> bool:
-        return bool(self.order.flags & PRIORITY_FLAGS)
-
-
-async def _ranked(
-    uow: UnitOfWork, warehouse: Warehouse, offset: int, limit: int | None
-) -> tuple[list[QueueEntry], int]:
-    """Orders ``offset`` onwards of the warehouse's queue, ranked by the database, and how many
-    the queue holds (call it within ``read_only``)."""
-    orders, total = await uow.orders.queue(QUEUE_STATUSES, warehouse.id or 0, offset, limit)
-    picking = await uow.picking.orders_being_picked(warehouse.id or 0)
-    entries = [QueueEntry(o, sum(line.quantity for line in o.lines), (o.id or 0) in picking) for o in orders]
-    return entries, total
-
-
-async def fulfilment_queue(
-    uow: UnitOfWork, *, staff_id: int, warehouse_code: str | None = None, limit: int | None = None
-) -> tuple[Warehouse, list[QueueEntry]]:
-    """The first ``limit`` orders (all when none) of the warehouse's queue, by priority."""
-    member = await require(uow, staff_id, Permission.VIEW_ORDERS)
-    warehouse = await warehouse_of(uow, member, warehouse_code)
-    async with uow.read_only():
-        entries, _ = await _ranked(uow, warehouse, 0, limit)
-    return warehouse, entries
-
-
-@dataclass(frozen=True, slots=True)
-class QueuePage:
-    """One page of a warehouse's queue. ``total`` is what the pages hold together, read in the
-    same transaction as the page."""
-
-    warehouse: Warehouse
-    entries: list[QueueEntry]
-    page: int
-    pages: int
-    total: int
-    offset: int  # how many orders come before this page's first
-    moved: bool = False  # the page asked for is gone (orders left the queue): the last one instead
-
-
-async def queue_page(
-    uow: UnitOfWork,
-    *,
-    staff_id: int,
-    page: int,
-    page_size: int,
-    warehouse_code: str | None = None,
-    warehouse_id: int | None = None,
-) -> QueuePage:
-    """A page of the warehouse's queue (named by code, or by id from a page button), ranked and
-    cut in the database; a page past the end (a button from before orders left the queue)
-    gives the last page and says so."""
-    member = await require(uow, staff_id, Permission.VIEW_ORDERS)
-    if warehouse_id is not None:
-        async with uow.read_only():
-            named = {w.id: w.code for w in await uow.warehouses.all()}
-        if warehouse_id not in named:
-            raise NotFound()
-        warehouse_code = named[warehouse_id]
-    warehouse = await warehouse_of(uow, member, warehouse_code)
-    async with uow.read_only():
-        entries, total = await _ranked(uow, warehouse, max(page, 0) * page_size, page_size)
-        pages = max((total + page_size - 1) // page_size, 1)
-        shown = min(max(page, 0), pages - 1)
-        if shown != max(page, 0):  # past the end: the last page instead, in the same transaction
-            entries, total = await _ranked(uow, warehouse, shown * page_size, page_size)
-    return QueuePage(warehouse, entries, shown, pages, total, shown * page_size, moved=shown != page)
-
-
-@dataclass(frozen=True, slots=True)
-class StaffOrderView:
-    order: Order
-    customer: Customer | None
-    payments: list[Payment]
-    allocations: dict[str, list[Reservation]]  # by warehouse code
-    pick_lines: list[PickLine]
-    products: dict[int, Product]
-    parcels: list[Parcel] = field(default_factory=list)
-    staff: dict[str, str] = field(default_factory=dict)  # staff who acted on it, by name (``staff_names``)
-    owed_back: Money | None = None  # still to pay the customer outside returns, for who records payments
-
-    def who(self, actor: str) -> str:
-        """A history entry's actor as staff know them: the order's customer and staff by name
-        (else the customer's Telegram id), anyone else as recorded."""
-        customer = self.customer
-        if customer is None or actor != f"customer:{customer.id}":
-            return self.staff.get(actor, actor)
-        return customer.display_name or str(customer.telegram_id or actor)
-
-
-async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> StaffOrderView:
-    """Everything about an order, including where it was routed and why. ``code`` may be the
-    order code, its special code (``VIP-…``) or the RMA code of one of its returns."""
-    member = await require(uow, staff_id, Permission.VIEW_ORDERS)
-    async with uow.read_only():
-        order = await uow.orders.get_by_code(normalize_order_code(code))
-        if order is None:  # a return's RMA code leads to its order
-            request = await uow.returns.get_by_code(code.strip().upper())
-            order = await uow.orders.get_by_id(request.order_id) if request else None
-        if order is None or order.id is None:
-            raise NotFound()
-        warehouses = {w.id: w.code for w in await uow.warehouses.all()}
-        allocations: dict[str, list[Reservation]] = defaultdict(list)
-        for reservation in await uow.stock.order_reservations(order.id):
-            allocations[warehouses.get(reservation.warehouse_id, "?")].append(reservation)
-        products = {p.id or 0: p for p in await uow.products.get_many([line.product_id for line in order.lines])}
-        return StaffOrderView(
-            order,
-            await uow.customers.get(order.customer_id),
-            await uow.payments.for_order(order.id),
-            dict(allocations),
-            await uow.picking.lines_for_order(order.id),
-            products,
-            await uow.parcels.for_order(order.id),
-            await staff_names(uow, {entry.actor for entry in order.history}),
-            await owed_back_on(uow, order) if can(member, Permission.RECORD_PAYMENTS) else None,
-        )
 
 
 @dataclass(slots=True)

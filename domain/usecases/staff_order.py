@@ -1,0 +1,72 @@
+"""Everything staff see of one order: its customer, payments, allocations, picks, parcels and history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from domain.catalog import Product
+from domain.customers import Customer
+from domain.errors import NotFound
+from domain.money import Money
+from domain.orders import Order, normalize_order_code
+from domain.parcels import Parcel
+from domain.payments import Payment
+from domain.picking import (
+    PickLine,
+)
+from domain.ports import UnitOfWork
+from domain.staff import Permission, can
+from domain.stock import Reservation
+from domain.usecases.owed_back import owed_back_on
+from domain.usecases.staff import require, staff_names
+
+
+@dataclass(frozen=True, slots=True)
+class StaffOrderView:
+    order: Order
+    customer: Customer | None
+    payments: list[Payment]
+    allocations: dict[str, list[Reservation]]  # by warehouse code
+    pick_lines: list[PickLine]
+    products: dict[int, Product]
+    parcels: list[Parcel] = field(default_factory=list)
+    staff: dict[str, str] = field(default_factory=dict)  # staff who acted on it, by name (``staff_names``)
+    owed_back: Money | None = None  # still to pay the customer outside returns, for who records payments
+
+    def who(self, actor: str) -> str:
+        """A history entry's actor as staff know them: the order's customer and staff by name
+        (else the customer's Telegram id), anyone else as recorded."""
+        customer = self.customer
+        if customer is None or actor != f"customer:{customer.id}":
+            return self.staff.get(actor, actor)
+        return customer.display_name or str(customer.telegram_id or actor)
+
+
+async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> StaffOrderView:
+    """Everything about an order, including where it was routed and why. ``code`` may be the
+    order code, its special code (``VIP-…``) or the RMA code of one of its returns."""
+    member = await require(uow, staff_id, Permission.VIEW_ORDERS)
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None:  # a return's RMA code leads to its order
+            request = await uow.returns.get_by_code(code.strip().upper())
+            order = await uow.orders.get_by_id(request.order_id) if request else None
+        if order is None or order.id is None:
+            raise NotFound()
+        warehouses = {w.id: w.code for w in await uow.warehouses.all()}
+        allocations: dict[str, list[Reservation]] = defaultdict(list)
+        for reservation in await uow.stock.order_reservations(order.id):
+            allocations[warehouses.get(reservation.warehouse_id, "?")].append(reservation)
+        products = {p.id or 0: p for p in await uow.products.get_many([line.product_id for line in order.lines])}
+        return StaffOrderView(
+            order,
+            await uow.customers.get(order.customer_id),
+            await uow.payments.for_order(order.id),
+            dict(allocations),
+            await uow.picking.lines_for_order(order.id),
+            products,
+            await uow.parcels.for_order(order.id),
+            await staff_names(uow, {entry.actor for entry in order.history}),
+            await owed_back_on(uow, order) if can(member, Permission.RECORD_PAYMENTS) else None,
+        )
