@@ -72,7 +72,7 @@ LABELS: dict[str, dict[str, str]] = {
         "approved": N_("approved"),
         "rejected": N_("rejected"),
         "received": N_("received"),
-        "refunded": N_("refunded"),
+        "refunded": N_("refund approved"),  # owed until staff confirm it paid back ("refund paid back")
         "exchanged": N_("exchanged"),
     },
     "return_reason": {
