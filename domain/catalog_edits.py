@@ -218,8 +218,11 @@ def field_value(product: Product, field: str) -> object:
 def apply_text(product: Product, field: str, text: str, *, languages: frozenset[str], base_currency: str) -> None:
     """Set ``field`` from what the manager typed, or raise with what is wrong (nothing changed)."""
     if field.startswith("price_"):
-        price = parse_amount(text, normalize_currency(field.removeprefix("price_")))
-        product.set_price(price)
+        currency = normalize_currency(field.removeprefix("price_"))
+        if text.strip() == CLEAR and currency != base_currency:  # its own price goes: the converted one applies
+            product.prices.pop(currency, None)
+        else:
+            product.set_price(parse_amount(text, currency))
     elif field.startswith(("name_", "description_")):
         kind, _, language = field.partition("_")
         if language not in languages:

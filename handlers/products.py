@@ -85,9 +85,13 @@ def field_label(field: str) -> str:
     return label("product_field", field)
 
 
-def field_hint(field: str) -> str:
+def field_hint(field: str, base_currency: str = "") -> str:
     if field == "cost":
         return _("An amount, e.g. 12.50; - removes it.")
+    if field.startswith("price_") and base_currency and field != f"price_{base_currency}":
+        return _("An amount, e.g. 12.50; - removes it (the price in %(base)s converted at the rate applies).") % {
+            "base": base_currency
+        }
     if field.startswith("price_"):
         return _("An amount, e.g. 12.50.")
     if field == "weight":
@@ -238,7 +242,7 @@ async def ask_value(
     now = shown(field_value(sheet.product, field)) or "—"
     prompt = fill(_("Send the new value of {field}. Now: {value}"), field=field_label(field), value=shorten(now, 200))
     markup = InlineKeyboardMarkup(inline_keyboard=rows)
-    await query.message.answer(f"{prompt}\n{field_hint(field)}", reply_markup=markup)
+    await query.message.answer(f"{prompt}\n{field_hint(field, uow.base_currency)}", reply_markup=markup)
 
 
 @router.message(StateFilter(Editing.value), F.text, ~F.text.startswith("/"))

@@ -206,6 +206,9 @@ class FakeProducts(_Repo):
         product = self.st.products[product_id]
         product.photo_file_id, product.more_photos = (photos[0] if photos else None), tuple(photos[1:])
 
+    async def clear_price(self, product_id: int, currency: str) -> None:
+        self.st.products[product_id].prices.pop(currency, None)
+
     async def clear_cost(self, product_id: int) -> None:
         self.st.products[product_id].cost = None
 

@@ -190,7 +190,7 @@ async def _sheet_json(runtime: Runtime, staff_id: int, sheet: ProductSheet) -> d
             {
                 "field": field,
                 "label": field_label(field),
-                "hint": field_hint(field),
+                "hint": field_hint(field, runtime.settings.default_currency),
                 "value": _input_value(sheet, field),
                 "multiline": field.startswith("description"),
             }

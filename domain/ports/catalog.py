@@ -59,6 +59,11 @@ class ProductRepository(Protocol):
         """Replace every photo (the first is the cover); () removes them all."""
         ...
 
+    async def clear_price(self, product_id: int, currency: str) -> None:
+        """Forget its own price in ``currency`` (``upsert`` keeps prices it is not given): the
+        base price converted at the shop's rate applies again."""
+        ...
+
     async def clear_cost(self, product_id: int) -> None:
         """Forget the unit cost (``upsert`` keeps a known one when given none, as a file does)."""
         ...

@@ -199,11 +199,13 @@ async def edit_product(
                 await uow.products.upsert(product)
                 if field == "cost" and product.cost is None and product.id is not None:
                     await uow.products.clear_cost(product.id)
+                await _cleared_price(uow, product, field)
             await _record(uow, product, field, before, after, actor, clock.now())
             if _shared(product, field):
                 for sibling in await _sharing(uow, product, field, before):
                     apply_text(sibling, field, text, languages=languages, base_currency=uow.base_currency)
                     await uow.products.upsert(sibling)
+                    await _cleared_price(uow, sibling, field)
                     await _record(uow, sibling, field, before, after, actor, clock.now())
         sheet = await _sheet(uow, product)
         await uow.commit()
@@ -216,6 +218,13 @@ async def edit_product(
 # their own (as in the products file): set there, it reaches those that had the same price;
 # set on another variant, it is that variant's own.
 SHARED_TEXT = ("name", "description")
+
+
+async def _cleared_price(uow: UnitOfWork, product: Product, field: str) -> None:
+    """A price in another currency removed with "-" (``upsert`` keeps prices it is not given)."""
+    currency = field.removeprefix("price_")
+    if field.startswith("price_") and currency not in product.prices and product.id is not None:
+        await uow.products.clear_price(product.id, currency)
 
 
 def _shared(product: Product, field: str) -> bool:

@@ -9,7 +9,7 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Executable, Select, bindparam, exists, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, Executable, Select, bindparam, delete, exists, func, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -404,6 +404,10 @@ class SqlProducts:
             row.photo_file_id = photos[0] if photos else None
             row.more_photos = "\n".join(photos[1:])
             await self.s.flush()
+
+    async def clear_price(self, product_id: int, currency: str) -> None:
+        price = m.ProductPriceRow
+        await self.s.execute(delete(price).where(price.product_id == product_id, price.currency == currency))
 
     async def clear_cost(self, product_id: int) -> None:
         row = await self.s.get(m.ProductRow, product_id)

@@ -279,6 +279,30 @@ async def test_an_upsert_keeps_a_known_cost_when_given_none_and_clear_cost_forge
     assert cleared is not None and cleared.cost is None
 
 
+async def test_an_upsert_keeps_a_price_it_is_not_given_and_clear_price_forgets_that_currency_only(
+    uow: UnitOfWork,
+) -> None:
+    prices = {"GBP": Money(295, "GBP"), "RUB": Money(31050, "RUB"), "EUR": Money(350, "EUR")}
+    async with uow:
+        await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen", dict(prices)))
+        await uow.commit()
+    async with uow:
+        kept = await uow.products.get_by_sku("MUG-1")
+        assert kept is not None and kept.id is not None
+        del kept.prices["RUB"]  # as a products file without the column gives it
+        await uow.products.upsert(kept)
+        await uow.commit()
+    async with uow.read_only():
+        again = await uow.products.get_by_sku("MUG-1")
+        assert again is not None and again.id is not None and again.prices == prices
+    async with uow:
+        await uow.products.clear_price(again.id, "RUB")
+        await uow.commit()
+    async with uow.read_only():  # the read cache forgets it at once too
+        cleared = await uow.products.get_by_sku("MUG-1")
+    assert cleared is not None and cleared.prices == {"GBP": Money(295, "GBP"), "EUR": Money(350, "EUR")}
+
+
 async def test_a_barcode_names_the_sku_that_carries_it(uow: UnitOfWork) -> None:
     async with uow:
         await uow.products.upsert(Product("MUG-1", "Mug", "Kitchen", barcode="4006381333931"))

@@ -97,3 +97,25 @@ async def test_a_card_payment_in_roubles_and_its_cancellation_are_booked_in_poun
     assert books["4900 Sales returns"] == (885, 0) and books["2100 Refunds owed to customers"] == (0, 885)
     async with running.runtime.sessions() as session:
         assert set(await session.scalars(select(m.JournalEntryRow.currency))) == {"GBP"}
+
+
+async def test_a_manager_removes_a_products_own_rouble_price_with_a_dash_and_the_converted_one_applies_again(
+    shop: RunningBot,
+) -> None:
+    manager = await hire(shop, 98, "Mo", "manager")
+    await manager.send("/fx RUB 100")
+    ivan = SandboxUser(shop.server, 701, "Ivan", language_code="ru")
+    sheet = await manager.send("/product 85123A")
+    asked = await manager.press(sheet.last, "✏️ Price (RUB)")
+    assert "- removes it (the price in GBP converted at the rate applies)" in asked.last.text
+    await manager.send("310.50")
+    assert "310,50\xa0₽" in (await ivan.send("/start p_85123A")).last.text  # its own price, not £2.95 × 100
+    again = await manager.send("/product 85123A")
+    await manager.press(again.last, "✏️ Price (RUB)")
+    removed = await manager.send("-")
+    assert "Saved." in removed.last.text and "Price (RUB)" not in removed.last.text.split("✅")[0]
+    assert "295,00\xa0₽" in (await ivan.send("/start p_85123A")).last.text  # converted from £2.95 again
+    history = await manager.press(removed.last, "History (2)")
+    assert "Price (RUB): 310.50 RUB → —" in history.last.text
+    await manager.press(removed.last, "✏️ Price (GBP)")  # the shop's own currency keeps a price
+    assert (await manager.send("-")).last.text == "- is not a valid amount in GBP."
