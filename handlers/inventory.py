@@ -160,8 +160,8 @@ async def receive_goods(message: Message, command: CommandObject, uow: UnitOfWor
     )
     if not received.booked:  # the stock moved, but the books could not value it
         hint = _(
-            "Not booked to the journal: {sku} has no cost. Give it one in the products file's cost column"
-            " or with /product {sku} → {button}."
+            "Not booked to the journal yet: {sku} has no cost. Give it one in the products file's cost column"
+            " or with /product {sku} → {button}, and its stock on hand is booked then."
         )
         text += "\n" + fill(hint, sku=received.product.sku, button="✏️ " + label("product_field", "cost"))
     await message.answer(text)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
-from domain.catalog import Product
 from domain.money import Money
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.test_accounting import balances
-from tests.e2e.test_books_stock_arrivals import INVENTORY, WITHOUT_ORDER, _bought_on_an_order, _entries
+from tests.e2e.test_books_stock_arrivals import INVENTORY, WITHOUT_ORDER, _bought_on_an_order, _entries, new_moon_lamp
 from tests.e2e.test_books_stock_arrivals import _inventory as inventory
 from tests.e2e.test_books_stock_arrivals import _stock_value as stock_value
 
@@ -92,9 +91,7 @@ async def test_a_receipt_cheaper_than_the_supply_cost_credits_the_variance(shop:
 async def test_a_new_last_purchase_price_revalues_what_is_on_hand_at_the_last_one(
     shop: RunningBot, second: int
 ) -> None:
-    async with shop.runtime.uow() as uow:  # no supply terms, no catalog cost: valued at its last purchase price
-        await uow.products.upsert(Product("MOON-1", "Moon Lamp", "Lighting", {"GBP": Money(2500, "GBP")}))
-        await uow.commit()
+    await new_moon_lamp(shop)  # no supply terms, no catalog cost: valued at its last purchase price
     await _bought_on_an_order(shop, "MOON-1", 10, Money(900, "GBP"))
     before = await balances(shop)
     await _bought_on_an_order(shop, "MOON-1", 5, Money(second, "GBP"))

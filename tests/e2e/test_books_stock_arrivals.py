@@ -87,13 +87,14 @@ async def test_goods_without_a_cost_are_received_post_nothing_and_staff_are_told
     reply = await manager.send("/receive 23843 5 LON")
     assert reply.last.text.startswith("Received 5 × 23843 into LON"), reply.last.text
     assert (
-        "Not booked to the journal: 23843 has no cost. Give it one in the products file's cost column"
-        " or with /product 23843 → ✏️ Unit cost." in reply.last.text
+        "Not booked to the journal yet: 23843 has no cost. Give it one in the products file's cost column"
+        " or with /product 23843 → ✏️ Unit cost, and its stock on hand is booked then." in reply.last.text
     )
     assert await _entry_count(shop) == entries and await _inventory(shop) == await _stock_value(shop)
     ivan = await hire(shop, 99, "Ivan", "manager", language="ru")
     reply = await ivan.send("/receive 23843 1 LON")
-    assert "Не проведено в журнале: у 23843 нет себестоимости." in reply.last.text, reply.last.text
+    assert "Пока не проведено в журнале: у 23843 нет себестоимости." in reply.last.text, reply.last.text
+    assert "и его остаток будет проведён тогда" in reply.last.text
     assert "/product 23843 → ✏️ Себестоимость единицы" in reply.last.text
     costed = await manager.send("/receive 85123A 1 LON")
     assert "journal" not in costed.last.text  # booked: nothing to tell
@@ -147,12 +148,17 @@ async def _sent(shop: RunningBot, sku: str, quantity: int, unit_cost: Money) -> 
     return po.id or 0
 
 
+async def new_moon_lamp(shop: RunningBot) -> None:
+    """MOON-1, a new lamp: no supply terms, no catalog cost, no stock yet."""
+    async with shop.runtime.uow() as uow:
+        await uow.products.upsert(Product("MOON-1", "Moon Lamp", "Lighting", {"GBP": Money(2500, "GBP")}))
+        await uow.commit()
+
+
 async def test_a_product_without_terms_or_cost_is_valued_and_sold_at_its_last_purchase_price(
     shop: RunningBot,
 ) -> None:
-    async with shop.runtime.uow() as uow:  # a new lamp: no supply terms, no catalog cost, no stock yet
-        await uow.products.upsert(Product("MOON-1", "Moon Lamp", "Lighting", {"GBP": Money(2500, "GBP")}))
-        await uow.commit()
+    await new_moon_lamp(shop)
     before = await _stock_value(shop)
     await _bought_on_an_order(shop, "MOON-1", 10, Money(900, "GBP"))
     assert await _stock_value(shop) - before == 9000  # 10 × £9.00, as the receipt booked them
