@@ -99,6 +99,24 @@ class PurchaseOrder:
         return total
 
 
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """Units of a purchase order line received into a bin."""
+
+    sku: str
+    quantity: int
+    bin_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class PoReceipt:
+    """A delivery booked in: the order as it is now, and where each line's units were put."""
+
+    po: PurchaseOrder
+    warehouse: str  # the code of the warehouse the goods came into
+    placed: list[Placed]
+
+
 def order_quantity(
     *,
     available: int,

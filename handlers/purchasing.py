@@ -1,5 +1,5 @@
 """Purchase orders for managers: /po lists them, /po N shows one (approve or discard a
-draft with buttons), /po qty N SKU QTY edits a draft, /po receive N [SKU QTY] books goods in,
+draft with buttons), /po qty N SKU QTY edits a draft, /po receive N [SKU|BARCODE QTY [BIN]] books goods in,
 /po close N ends one whose rest is not coming."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.errors import InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.ports import Clock, UnitOfWork
-from domain.purchasing import PoStatus, PurchaseOrder
+from domain.purchasing import PoReceipt, PoStatus, PurchaseOrder
 from domain.usecases.purchasing import (
     MAX_PO_QUANTITY,
     approve_po,
@@ -25,10 +25,10 @@ from domain.usecases.purchasing import (
 )
 from handlers.callbacks import PoCb
 from handlers.views.labels import label
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, fill, format_number
 
 router = Router(name=__name__)
-USAGE = N_("Usage: /po, /po N, /po qty N SKU QTY, /po receive N [SKU QTY], /po close N")
+USAGE = N_("Usage: /po, /po N, /po qty N SKU QTY, /po receive N [SKU|BARCODE QTY [BIN]], /po close N")
 # Lines /po N shows; the rest are counted (a draft of a whole catalog was 20,000 lines, over
 # a hundred messages). /po qty and /po receive take any of its SKUs.
 PO_LINES_SHOWN = 50
@@ -87,14 +87,18 @@ async def po_command(
         number = _po_number(args[1])
         await set_po_quantity(uow, staff_id=staff_id, number=number, sku=args[2], quantity=_number(args[3]))
         await _show(message, uow, renderer, staff_id, number)
-    elif args[0] == "receive" and len(args) in (2, 4):
-        sku, quantity = (args[2], _number(args[3])) if len(args) == 4 else (None, None)
-        po = await receive_po(uow, clock, staff_id=staff_id, number=_po_number(args[1]), sku=sku, quantity=quantity)
-        await message.answer(
-            _("Received into stock. Purchase order {number} is now {status}.").format(
-                number=po.id, status=label("po_status", po.status.value)
-            )
+    elif args[0] == "receive" and len(args) in (2, 4, 5):
+        sku, quantity = (args[2], _number(args[3])) if len(args) >= 4 else (None, None)
+        receipt = await receive_po(
+            uow,
+            clock,
+            staff_id=staff_id,
+            number=_po_number(args[1]),
+            sku=sku,
+            quantity=quantity,
+            bin_code=args[4] if len(args) == 5 else None,
         )
+        await message.answer(_received(receipt))
     elif args[0] == "close" and len(args) == 2:
         po = await close_po(uow, staff_id=staff_id, number=_po_number(args[1]))
         await message.answer(
@@ -102,6 +106,20 @@ async def po_command(
         )
     else:
         await message.answer(_(USAGE))
+
+
+def _received(receipt: PoReceipt) -> str:
+    """What came in and the bin each line went to (where to shelve it), then the order's status."""
+    lines = [fill(_("Received into {warehouse}:"), warehouse=receipt.warehouse)]
+    lines += [
+        fill(_("• {sku} × {quantity} → bin {bin}"), sku=p.sku, quantity=format_number(p.quantity), bin=p.bin_code)
+        for p in receipt.placed[:PO_LINES_SHOWN]
+    ]
+    if (more := len(receipt.placed) - PO_LINES_SHOWN) > 0:
+        lines.append(_("… and %(count)s more.") % {"count": format_number(more)})
+    status = label("po_status", receipt.po.status.value)
+    lines.append(_("Purchase order {number} is now {status}.").format(number=receipt.po.id, status=status))
+    return "\n".join(lines)
 
 
 @router.callback_query(PoCb.filter())

@@ -30,12 +30,15 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(r"^💬 new topic in Support: Alice #\d+$", out, flags=re.MULTILINE)
     assert "💬 in the topic: Can the courier call me before coming?" in out and "Support conversations" in out
     assert "tracking DPD-SPLIT-1: order partially shipped." in out and "tracking RM-SPLIT-2: order shipped." in out
-    assert re.search(r"/po receive \d+\n.*Received into stock.*\n.*Good news: 2 × Moon Lamp of your order", out)
+    assert re.search(
+        r"/po receive \d+\n.*Received into LON:\n.*MOON-1 × 10 → bin .*\n.*\n.*Good news: 2 × Moon Lamp", out
+    )
     # A paid order cancelled owes its money back until staff say it was sent (/refunds, then the order's button).
     paid_back = r"presses \[💸 Refund paid back: RUB\s889\.44\]\n(?:.*\n)*?👤 Ada: /refunds\n.*\n    Nothing is owed"
     assert re.search(paid_back, out)
     # A supplier short of one line: what it still owed is closed, not left waiting.
-    assert re.search(r"/po receive (\d+) 22616 18\n.*is now partly received\.\n.*/po close \1\n.*is closed", out)
+    shelved = r"/po receive (\d+) 22616 18\n.*Received into MAN:\n.*• 22616 × 18 → bin S-01-01-1\n"
+    assert re.search(shelved + r".*is now partly received\.\n.*/po close \1\n.*is closed", out)
     # A short pick its customer answers with a split: the rest is picked when it arrives, a second parcel.
     assert "the customer wants what is here sent now and the missing part in a second parcel" in out
     assert "(3 × STAR-1) left with DPD, tracking DPD-SHORT-2: order shipped." in out

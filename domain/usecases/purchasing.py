@@ -17,8 +17,10 @@ from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.purchasing import (
     OverReceipt,
+    Placed,
     PoLine,
     PoNotEditable,
+    PoReceipt,
     PoStatus,
     PurchaseOrder,
     Supplier,
@@ -39,7 +41,7 @@ from domain.usecases.imports import (
 )
 from domain.usecases.revaluation import Receipt, revaluing
 from domain.usecases.staff import require
-from domain.warehouse import receiving_bin
+from domain.warehouse import BinCode, receiving_bin
 
 MAX_PO_QUANTITY = 1_000_000
 
@@ -352,13 +354,33 @@ def _line(po: PurchaseOrder, sku: str) -> PoLine:
     return line
 
 
+async def _scanned_line(uow: UnitOfWork, po: PurchaseOrder, code: str) -> PoLine:
+    """The line of this SKU, or of the product carrying this barcode (what a receiving clerk scans)."""
+    try:
+        return _line(po, code)
+    except NotFound:
+        sku = await uow.products.sku_with_barcode(code.strip())
+        if sku is None:
+            raise
+        return _line(po, sku)
+
+
 async def receive_po(
-    uow: UnitOfWork, clock: Clock, *, staff_id: int, number: int, sku: str | None = None, quantity: int | None = None
-) -> PurchaseOrder:
-    """Goods arrive: everything still expected, or ``quantity`` of ``sku`` (a partial
-    delivery). Stock grows in the product's fullest bin (or the default one), each receipt
-    is a movement, and customers waiting for the product are told it is back."""
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    staff_id: int,
+    number: int,
+    sku: str | None = None,
+    quantity: int | None = None,
+    bin_code: str | None = None,
+) -> PoReceipt:
+    """Goods arrive: everything still expected, or ``quantity`` of ``sku`` (its SKU or
+    barcode: a partial delivery), into ``bin_code`` when given. Stock grows in that bin, else
+    the product's fullest (or the default one); each receipt is a movement, and customers
+    waiting for the product are told it is back."""
     await require(uow, staff_id, Permission.EDIT_STOCK)
+    target = str(BinCode.parse(bin_code)) if bin_code else None
     async with uow:
         po = await _po(uow, number)
         if po.status not in (PoStatus.APPROVED, PoStatus.PARTIAL):
@@ -368,7 +390,7 @@ async def receive_po(
             for line in po.lines:
                 wanted[line.id or 0] = line.open
         else:
-            line = _line(po, sku)
+            line = await _scanned_line(uow, po, sku)
             amount = quantity if quantity is not None else line.open
             if amount < 1:
                 raise InvalidQuantity(maximum=MAX_PO_QUANTITY)
@@ -380,12 +402,14 @@ async def receive_po(
         arrived: dict[int, int] = {}
         receipt = Receipt(uow, now, f"po:{number}")
         await receipt.start(line.product_id for line in po.lines if wanted.get(line.id or 0, 0))
+        placed: list[Placed] = []
         for line in po.lines:
             amount = wanted.get(line.id or 0, 0)
             if not amount:
                 continue
             bins = [b for b in await uow.inventory.bins([line.product_id]) if b.warehouse_id == po.warehouse_id]
-            code = receiving_bin(bins, await uow.inventory.last_bin(line.product_id, po.warehouse_id))
+            code = target or receiving_bin(bins, await uow.inventory.last_bin(line.product_id, po.warehouse_id))
+            placed.append(Placed(line.sku, amount, code))
             was_available = sum(max(lv.available, 0) for lv in await uow.stock.levels([line.product_id]))
             current = next((b.quantity for b in bins if b.bin_code == code), 0)
             await uow.stock.set_bin_quantity(
@@ -404,8 +428,9 @@ async def receive_po(
         await uow.purchasing.save(po, actor)
         await receipt.book(f"PO {number}: stock on hand at its new last purchase price")
         await notify_back_in_stock(uow, back, now)
+        warehouse = next((w.code for w in await uow.warehouses.all() if w.id == po.warehouse_id), "?")
         await uow.commit()
-        return po
+        return PoReceipt(po, warehouse, placed)
 
 
 async def _free_units(uow: UnitOfWork, product_ids: list[int]) -> dict[int, int]:

@@ -48,12 +48,17 @@ async def test_a_reorder_scan_drafts_once_and_the_po_is_approved_and_received(sh
     assert "48 incoming" in (await manager.send("/stock 84077")).last.text
     before = dict((w, on_hand) for w, on_hand, _ in await stock(shop, "84077"))
     partial = await manager.send(f"/po receive {number} 84077 20")
-    assert partial.last.text == f"Received into stock. Purchase order {number} is now partly received."
+    assert partial.last.text == (
+        f"Received into MAN:\n• 84077 × 20 → bin S-01-04-1\nPurchase order {number} is now partly received."
+    )
     assert (await manager.send(f"/po receive {number} 84077 29")).last.text == (
         f"Only 28 of 84077 are still expected on purchase order {number}."
     )
     done = await manager.send(f"/po receive {number}")
-    assert done.last.text == f"Received into stock. Purchase order {number} is now received."
+    assert done.last.text == (
+        "Received into MAN:\n• 84077 × 28 → bin S-01-04-1\n• 22616 × 30 → bin S-01-01-1\n"
+        f"Purchase order {number} is now received."
+    )
     after = dict((w, on_hand) for w, on_hand, _ in await stock(shop, "84077"))
     assert after["MAN"] == before["MAN"] + 48
     async with runtime.sessions() as session:
@@ -172,7 +177,8 @@ async def test_a_second_scan_tops_up_the_drafts_line_and_the_whole_of_it_is_rece
     assert len(lines) == 2 and quantities["84077"] == 37, lines  # 1 + the 3 packs of 12 the scan finds short
     await manager.press((await manager.send(f"/po {po.id}")).last, "Approve")
     received = await manager.send(f"/po receive {po.id} 84077 37")
-    assert received.last.text == f"Received into stock. Purchase order {po.id} is now partly received."
+    assert received.last.text.endswith(f"\nPurchase order {po.id} is now partly received.")
+    assert "• 84077 × 37 → bin" in received.last.text
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -308,3 +314,52 @@ async def test_a_po_subcommand_without_its_order_number_is_answered_with_the_usa
     usage = {"en": "Usage: /po", "ru": "Формат: /po"}[language]
     for text in ("/po receive", "/po close", "/po qty", "/po qty 1 84077"):
         assert (await manager.send(text)).last.text.startswith(usage), text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_goods_are_received_on_a_purchase_order_by_barcode_into_the_bin_named_and_the_reply_says_where(
+    shop: RunningBot, language: str
+) -> None:
+    """A receiving clerk scans the box (its barcode, not the SKU) and shelves it in a bin of their
+    choosing: /po receive took only SKUs, always chose the bin itself and never said which."""
+    runtime = shop.runtime
+    (po,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
+    await manager.press((await manager.send(f"/po {po.id}")).last, {"en": "Approve", "ru": "Утвердить"}[language])
+    scanned = await manager.send(f"/po receive {po.id} 2008407700002 12 b-02-03-1")  # 84077's barcode
+    assert (
+        scanned.last.text
+        == {
+            "en": f"Received into MAN:\n• 84077 × 12 → bin B-02-03-1\nPurchase order {po.id} is now partly received.",
+            "ru": "Принято на склад MAN:\n• 84077 × 12 → ячейка B-02-03-1\n"
+            f"Заказ поставщику {po.id} теперь: получен частично.",
+        }[language]
+    )
+    bins = dict((b, q) for w, b, q in await _bins(shop, "84077") if w == "MAN")
+    assert bins == {"S-01-04-1": 3, "B-02-03-1": 12}
+    refused = await manager.send(f"/po receive {po.id} 84077 1 NOT-A-BIN")
+    assert (
+        refused.last.text
+        == {
+            "en": "NOT-A-BIN is not a bin code of the form ZONE-AISLE-RACK-LEVEL.",
+            "ru": "NOT-A-BIN — не код ячейки вида ЗОНА-РЯД-СТЕЛЛАЖ-ЯРУС.",
+        }[language]
+    )
+    assert (await manager.send(f"/po receive {po.id} 9999999999999 1")).last.text == {
+        "en": "Nothing was found.",
+        "ru": "Ничего не найдено.",
+    }[language]
+    assert dict((b, q) for w, b, q in await _bins(shop, "84077") if w == "MAN") == bins  # refusals change nothing
+
+
+async def _bins(shop: RunningBot, sku: str) -> list[tuple[str, str, int]]:
+    """(warehouse, bin, quantity) of ``sku``'s bins."""
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.WarehouseRow.code, m.BinRow.code, m.BinStockRow.quantity)
+            .join(m.BinRow, m.BinRow.id == m.BinStockRow.bin_id)
+            .join(m.WarehouseRow, m.WarehouseRow.id == m.BinRow.warehouse_id)
+            .join(m.ProductRow, m.ProductRow.id == m.BinStockRow.product_id)
+            .where(m.ProductRow.sku == sku)
+        )
+        return [(w, b, int(q)) for w, b, q in rows]
