@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.harness import load_demo_catalog  # noqa: E402
 from domain.ports import SystemClock  # noqa: E402
-from domain.usecases.intake import create_api_key  # noqa: E402
+from domain.usecases.api_keys import create_api_key  # noqa: E402
 from sandbox import SandboxServer  # noqa: E402
 from sandbox.proxy import RoundRobin, wait_until_serving  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402

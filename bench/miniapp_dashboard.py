@@ -34,7 +34,7 @@ from bot.demo_miniapp import signed_init_data  # noqa: E402
 from bot.harness import running_bot  # noqa: E402
 from bot.webapp import add_webapp  # noqa: E402
 from domain.apikeys import Scope  # noqa: E402
-from domain.usecases.intake import create_api_key  # noqa: E402
+from domain.usecases.api_keys import create_api_key  # noqa: E402
 
 ADMIN = 1
 

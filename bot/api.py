@@ -44,6 +44,7 @@ from domain.orders import Order
 from domain.ports import Clock
 from domain.ports.payments import InvoiceLinks
 from domain.promotions import PromoRefused
+from domain.usecases.api_keys import authenticate
 from domain.usecases.checkout import CartChanged
 from domain.usecases.dispatch import CarrierEvent
 from domain.usecases.intake import (
@@ -54,15 +55,12 @@ from domain.usecases.intake import (
     PaymentState,
     RequestInProgress,
     ShortLine,
-    api_carrier_event,
     api_order,
-    api_receipt,
-    api_stock,
     api_waiting,
-    authenticate,
     cancel_api_order,
     place_api_order,
 )
+from domain.usecases.intake_stock import api_carrier_event, api_receipt, api_stock
 from domain.usecases.orders import NotCancellable
 from domain.usecases.paylinks import CardPaymentsOff, NothingToPay, payment_link
 from domain.usecases.payments import payable

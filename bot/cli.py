@@ -248,7 +248,7 @@ def import_summary(kind: str, report: ImportReport) -> str:
 async def _apikey(settings: Settings, action: str, name: str, scopes: Sequence[str] = ()) -> int:
     from bot.runtime import open_database
     from domain.ports import SystemClock
-    from domain.usecases.intake import api_keys, create_api_key, revoke_api_key
+    from domain.usecases.api_keys import api_keys, create_api_key, revoke_api_key
     from storage.uow import SqlUnitOfWork
 
     if action != "list" and not name:

@@ -32,8 +32,8 @@ from domain.apikeys import Scope
 from domain.orders import OrderStatus
 from domain.ports import SystemClock
 from domain.reports import period
+from domain.usecases.api_keys import create_api_key
 from domain.usecases.dispatch import mark_delivered, ship_order
-from domain.usecases.intake import create_api_key
 from domain.usecases.jobs import daily_digest, follow_up_deliveries, sweep_holds
 from domain.usecases.orders import transition_order
 from domain.usecases.purchasing import reorder_scan

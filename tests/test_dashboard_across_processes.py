@@ -18,7 +18,7 @@ import aiohttp
 
 from bot.harness import load_demo_catalog
 from bot.webapp.initdata import sign
-from domain.usecases.intake import create_api_key
+from domain.usecases.api_keys import create_api_key
 from sandbox import SandboxServer
 from sandbox.proxy import wait_until_serving
 from storage.db import create_engine, session_factory

@@ -34,7 +34,7 @@ from bot.logs import (
 )
 from bot.scheduler import Jobs
 from domain.apikeys import Scope
-from domain.usecases.intake import create_api_key
+from domain.usecases.api_keys import create_api_key
 from sandbox import SandboxUser
 from tests.e2e.journeys import place_card_order
 from tests.fakes import FakeClock

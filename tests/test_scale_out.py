@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.harness import load_demo_catalog
-from domain.usecases.intake import create_api_key
+from domain.usecases.api_keys import create_api_key
 from domain.usecases.stock import stock_drift
 from sandbox import SandboxServer, SandboxUser
 from sandbox.proxy import RoundRobin, wait_until_serving

@@ -5,18 +5,17 @@ same body returns the first order, with another body it is refused."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from domain.accounting import Account
-from domain.apikeys import DEFAULT_SCOPES, ApiKey, FirstUse, Scope, new_key, prefix_of
+from domain.apikeys import ApiKey, FirstUse, Scope
 from domain.backorders import BackorderStatus, PreorderFull
 from domain.cart import Cart, CartLine
 from domain.catalog import normalize_sku
 from domain.customers import Customer, business_terms, is_email, normalize_phone
-from domain.errors import DomainError, InvalidQuantity, NotFound
+from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money, normalize_currency
 from domain.notifications import Notification, for_customer
@@ -31,7 +30,7 @@ from domain.orders import (
 )
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
-from domain.stock import MAX_LINE_QUANTITY, StockLevel
+from domain.stock import MAX_LINE_QUANTITY
 from domain.usecases.backorders import offers, record_backorders, routable_part
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.checkout import (
@@ -45,14 +44,11 @@ from domain.usecases.checkout import (
     unique_order_code,
 )
 from domain.usecases.customers import fill_contacts, find_customer
-from domain.usecases.dispatch import CarrierEvent, carrier_event
 from domain.usecases.fx import shop_rates
-from domain.usecases.inventory import goods_received
 from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.price_lists import price_list_for
 from domain.usecases.promotions import count_code_use, discounted_lines, discounts_for, labels
 from domain.usecases.stock import release_expired_holds
-from domain.warehouse import InvalidBinCode
 
 MAX_LINES = 100
 
@@ -107,38 +103,6 @@ class ApiOrderRequest:
     shipping: str = "0"  # what the channel charged for delivery, in ``currency``
     reference: str = ""  # the channel's own order number
     promo_code: str = ""  # checked as at a chat review, its use counted in the order's transaction
-
-
-async def create_api_key(
-    uow: UnitOfWork, clock: Clock, *, name: str, scopes: frozenset[Scope] = DEFAULT_SCOPES
-) -> tuple[str, ApiKey]:
-    token, key = new_key(name.strip(), clock.now(), scopes)
-    async with uow:
-        await uow.api.add_key(key)
-        await uow.commit()
-    return token, key
-
-
-async def revoke_api_key(uow: UnitOfWork, clock: Clock, *, name: str) -> bool:
-    async with uow:
-        done = await uow.api.revoke(name.strip(), clock.now())
-        await uow.commit()
-        return done
-
-
-async def api_keys(uow: UnitOfWork) -> list[ApiKey]:
-    async with uow.read_only():
-        return await uow.api.keys()
-
-
-async def authenticate(uow: UnitOfWork, token: str) -> ApiKey | None:
-    """The active key this token is, or None (unknown, malformed or revoked alike)."""
-    prefix = prefix_of(token)
-    if prefix is None:
-        return None
-    async with uow.read_only():
-        key = await uow.api.key_by_prefix(prefix)
-    return key if key is not None and key.active and key.matches(token) else None
 
 
 async def place_api_order(
@@ -433,22 +397,6 @@ async def api_waiting(uow: UnitOfWork, order: Order) -> dict[str, int]:
     return {skus.get(b.product_id, ""): b.quantity for b in parts if b.status is BackorderStatus.WAITING and b.quantity}
 
 
-async def api_stock(uow: UnitOfWork, *, key: ApiKey, sku: str) -> tuple[str, list[tuple[str, StockLevel]]]:
-    """Available per warehouse (what can still be sold), for a channel's product page."""
-    key.require(Scope.STOCK_READ)
-    try:
-        normalized = normalize_sku(sku)
-    except DomainError:
-        raise InvalidField(field="sku", reason="not a SKU") from None
-    async with uow.read_only():
-        product = await uow.products.get_by_sku(normalized)
-        if product is None or product.id is None:
-            raise NotFound()
-        codes = {w.id: w.code for w in await uow.warehouses.all()}
-        levels = await uow.stock.levels([product.id])
-    return product.sku, sorted((codes.get(lv.warehouse_id, "?"), lv) for lv in levels)
-
-
 async def cancel_api_order(
     uow: UnitOfWork, clock: Clock, *, key: ApiKey, code: str, staff_chat_id: int | None
 ) -> Order:
@@ -460,84 +408,3 @@ async def cancel_api_order(
             await cancel_before_picking(uow, clock, order, actor=f"api:{key.name}", staff_chat_id=staff_chat_id)
             await uow.commit()
         return order
-
-
-@dataclass(frozen=True, slots=True)
-class Receipt:
-    """What a stock receipt put where, as the API answers it (and replays it)."""
-
-    sku: str
-    warehouse: str
-    bin: str
-    quantity: int
-
-
-async def api_receipt(
-    uow: UnitOfWork,
-    clock: Clock,
-    *,
-    key: ApiKey,
-    sku: str,
-    warehouse_code: str,
-    quantity: int,
-    bin_code: str | None,
-    reason: str,
-    idempotency_key: str | None = None,
-    body_hash: str = "",
-) -> tuple[Receipt, bool]:
-    """Goods received at a store, reported by its system: ``receive_goods`` with each bad
-    field named (an unknown SKU and an unknown warehouse are different mistakes). With an
-    Idempotency-Key, claimed as an order's in the same transaction: a retry with the same
-    body is told the first receipt and counts nothing (False), another body is refused."""
-    assert key.id is not None
-    key.require(Scope.RECEIPTS)
-    async with uow:
-        if idempotency_key is not None:
-            first = await uow.api.claim(key.id, idempotency_key, body_hash, clock.now())
-            if first is not None:
-                return _repeated_receipt(first, body_hash), False
-        try:
-            known = await uow.products.get_by_sku(normalize_sku(sku))
-        except DomainError:
-            known = None
-        if known is None:
-            raise InvalidField(field="sku", reason=f"no product {sku}")
-        if await uow.warehouses.get_by_code(warehouse_code.strip().upper()) is None:
-            raise InvalidField(field="warehouse", reason=f"no warehouse {warehouse_code}")
-        try:
-            received = await goods_received(
-                uow,
-                clock,
-                actor=f"api:{key.name}",
-                sku=sku,
-                quantity=quantity,
-                warehouse_code=warehouse_code,
-                bin_code=bin_code,
-                reason=reason,
-            )
-        except InvalidBinCode as bad:
-            raise InvalidField(field="bin", reason=str(bad)) from None
-        except InvalidQuantity as bad:
-            raise InvalidField(field="quantity", reason=str(bad)) from None
-        receipt = Receipt(received.product.sku, received.warehouse.code, received.bin_code, quantity)
-        if idempotency_key is not None:
-            await uow.api.settle(key.id, idempotency_key, result=json.dumps(asdict(receipt)))
-        await uow.commit()
-        return receipt, True
-
-
-def _repeated_receipt(first: FirstUse, body_hash: str) -> Receipt:
-    # One body is never both a valid order and a valid receipt: a key an order used is a conflict here.
-    if first.body_hash != body_hash:
-        raise IdempotencyConflict()
-    if first.result is None:
-        raise RequestInProgress()
-    return Receipt(**json.loads(first.result))
-
-
-async def api_carrier_event(
-    uow: UnitOfWork, clock: Clock, *, key: ApiKey, tracking: str, event: CarrierEvent, location: str
-) -> tuple[Order, bool]:
-    """A carrier's tracking callback, from a key allowed to send them."""
-    key.require(Scope.CARRIER)
-    return await carrier_event(uow, clock, tracking=tracking, event=event, location=location, actor=f"api:{key.name}")

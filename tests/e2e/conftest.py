@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.api import make_api_app
 from bot.harness import RunningBot, running_bot
 from domain.apikeys import Scope
-from domain.usecases.intake import create_api_key
+from domain.usecases.api_keys import create_api_key
 from sandbox import SandboxUser
 from storage import models as m
 from storage.db import create_engine

@@ -15,8 +15,8 @@ from bot.api import make_api_app
 from bot.harness import RunningBot
 from domain.apikeys import Scope
 from domain.orders import OrderStatus
+from domain.usecases.api_keys import create_api_key
 from domain.usecases.dispatch import ship_order
-from domain.usecases.intake import create_api_key
 from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
 from storage import models as m

@@ -14,7 +14,7 @@ from pydantic import ConfigDict
 from bot.api_models import Problem
 from bot.harness import RunningBot
 from domain.stock import MAX_LINE_QUANTITY
-from domain.usecases.intake import create_api_key
+from domain.usecases.api_keys import create_api_key
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN
 from tests.e2e.test_intake_api import ORDER

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.api import make_api_app
 from bot.harness import RunningBot
 from domain.apikeys import Scope
-from domain.usecases.intake import create_api_key
+from domain.usecases.api_keys import create_api_key
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import shop_on

@@ -15,7 +15,7 @@ from bot.api import make_api_app
 from bot.config import ConfigError, load_settings
 from bot.harness import RunningBot
 from domain.apikeys import Scope
-from domain.usecases.intake import create_api_key
+from domain.usecases.api_keys import create_api_key
 from storage import models as m
 from tests.e2e.conftest import stock_row
 

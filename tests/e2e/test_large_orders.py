@@ -10,9 +10,10 @@ from bot.harness import RunningBot
 from domain.apikeys import Scope
 from domain.orders import OrderStatus
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
+from domain.usecases.api_keys import create_api_key
 from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.imports import import_products, import_stock
-from domain.usecases.intake import MAX_LINES, create_api_key
+from domain.usecases.intake import MAX_LINES
 from domain.usecases.orders import transition_order
 from domain.usecases.returns import request_return
 from sandbox import SandboxUser

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.api import make_api_app
 from bot.harness import RunningBot
 from domain.apikeys import Scope
-from domain.usecases.intake import create_api_key
+from domain.usecases.api_keys import create_api_key
 from handlers.paylinks import invoice_links
 from sandbox import SandboxUser
 from storage import models as m

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from bot.api import make_api_app
 from bot.harness import RunningBot
 from domain.apikeys import Scope
-from domain.usecases.intake import create_api_key
+from domain.usecases.api_keys import create_api_key
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire

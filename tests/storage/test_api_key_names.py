@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.apikeys import KeyNameTaken
-from domain.usecases.intake import api_keys, authenticate, create_api_key, revoke_api_key
+from domain.usecases.api_keys import api_keys, authenticate, create_api_key, revoke_api_key
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock

@@ -11,15 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.catalog import Product
 from domain.money import Money
+from domain.usecases.api_keys import create_api_key
 from domain.usecases.checkout import CheckoutPolicy
-from domain.usecases.intake import (
-    ApiCustomer,
-    ApiOrderRequest,
-    PaymentState,
-    ShortLine,
-    create_api_key,
-    place_api_order,
-)
+from domain.usecases.intake import ApiCustomer, ApiOrderRequest, PaymentState, ShortLine, place_api_order
 from domain.usecases.stock import stock_drift
 from domain.warehouse import Warehouse
 from storage import models as m
@@ -156,7 +150,8 @@ async def test_a_receipt_retried_many_times_at_once_counts_its_goods_once(
     """A store's system retries a receipt after a timeout, ten times at once with one
     Idempotency-Key: the goods are counted once and every retry is told the same receipt."""
     from domain.apikeys import Scope
-    from domain.usecases.intake import IdempotencyConflict, api_receipt
+    from domain.usecases.intake import IdempotencyConflict
+    from domain.usecases.intake_stock import api_receipt
 
     sessions = session_factory(engine)
     uow = SqlUnitOfWork(sessions)

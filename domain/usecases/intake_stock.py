@@ -1,0 +1,116 @@
+"""Stores' systems and carriers over the HTTP API: stock levels, goods received, tracking events."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from domain.apikeys import ApiKey, FirstUse, Scope
+from domain.catalog import normalize_sku
+from domain.errors import DomainError, InvalidQuantity, NotFound
+from domain.orders import (
+    Order,
+)
+from domain.ports import Clock, UnitOfWork
+from domain.stock import StockLevel
+from domain.usecases.dispatch import CarrierEvent, carrier_event
+from domain.usecases.intake import IdempotencyConflict, InvalidField, RequestInProgress
+from domain.usecases.inventory import goods_received
+from domain.warehouse import InvalidBinCode
+
+
+async def api_stock(uow: UnitOfWork, *, key: ApiKey, sku: str) -> tuple[str, list[tuple[str, StockLevel]]]:
+    """Available per warehouse (what can still be sold), for a channel's product page."""
+    key.require(Scope.STOCK_READ)
+    try:
+        normalized = normalize_sku(sku)
+    except DomainError:
+        raise InvalidField(field="sku", reason="not a SKU") from None
+    async with uow.read_only():
+        product = await uow.products.get_by_sku(normalized)
+        if product is None or product.id is None:
+            raise NotFound()
+        codes = {w.id: w.code for w in await uow.warehouses.all()}
+        levels = await uow.stock.levels([product.id])
+    return product.sku, sorted((codes.get(lv.warehouse_id, "?"), lv) for lv in levels)
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What a stock receipt put where, as the API answers it (and replays it)."""
+
+    sku: str
+    warehouse: str
+    bin: str
+    quantity: int
+
+
+async def api_receipt(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    key: ApiKey,
+    sku: str,
+    warehouse_code: str,
+    quantity: int,
+    bin_code: str | None,
+    reason: str,
+    idempotency_key: str | None = None,
+    body_hash: str = "",
+) -> tuple[Receipt, bool]:
+    """Goods received at a store, reported by its system: ``receive_goods`` with each bad
+    field named (an unknown SKU and an unknown warehouse are different mistakes). With an
+    Idempotency-Key, claimed as an order's in the same transaction: a retry with the same
+    body is told the first receipt and counts nothing (False), another body is refused."""
+    assert key.id is not None
+    key.require(Scope.RECEIPTS)
+    async with uow:
+        if idempotency_key is not None:
+            first = await uow.api.claim(key.id, idempotency_key, body_hash, clock.now())
+            if first is not None:
+                return _repeated_receipt(first, body_hash), False
+        try:
+            known = await uow.products.get_by_sku(normalize_sku(sku))
+        except DomainError:
+            known = None
+        if known is None:
+            raise InvalidField(field="sku", reason=f"no product {sku}")
+        if await uow.warehouses.get_by_code(warehouse_code.strip().upper()) is None:
+            raise InvalidField(field="warehouse", reason=f"no warehouse {warehouse_code}")
+        try:
+            received = await goods_received(
+                uow,
+                clock,
+                actor=f"api:{key.name}",
+                sku=sku,
+                quantity=quantity,
+                warehouse_code=warehouse_code,
+                bin_code=bin_code,
+                reason=reason,
+            )
+        except InvalidBinCode as bad:
+            raise InvalidField(field="bin", reason=str(bad)) from None
+        except InvalidQuantity as bad:
+            raise InvalidField(field="quantity", reason=str(bad)) from None
+        receipt = Receipt(received.product.sku, received.warehouse.code, received.bin_code, quantity)
+        if idempotency_key is not None:
+            await uow.api.settle(key.id, idempotency_key, result=json.dumps(asdict(receipt)))
+        await uow.commit()
+        return receipt, True
+
+
+def _repeated_receipt(first: FirstUse, body_hash: str) -> Receipt:
+    # One body is never both a valid order and a valid receipt: a key an order used is a conflict here.
+    if first.body_hash != body_hash:
+        raise IdempotencyConflict()
+    if first.result is None:
+        raise RequestInProgress()
+    return Receipt(**json.loads(first.result))
+
+
+async def api_carrier_event(
+    uow: UnitOfWork, clock: Clock, *, key: ApiKey, tracking: str, event: CarrierEvent, location: str
+) -> tuple[Order, bool]:
+    """A carrier's tracking callback, from a key allowed to send them."""
+    key.require(Scope.CARRIER)
+    return await carrier_event(uow, clock, tracking=tracking, event=event, location=location, actor=f"api:{key.name}")
