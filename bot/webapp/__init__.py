@@ -35,6 +35,12 @@ STRINGS = {
     "categories": N_("Categories"),
     "search": N_("Search products"),
     "cart": N_("Cart"),
+    # What a screen reader says of the buttons that show only a symbol ("🛒 2", "›", "−", "+", "XL ✖").
+    "cart_button": N_("Cart, items: {n}"),
+    "details": N_("Details: {name}"),
+    "fewer": N_("Fewer: {name}"),
+    "more_of": N_("More: {name}"),
+    "sold_out_choice": N_("{value} — out of stock"),
     "empty_cart": N_("Your cart is empty."),
     "add": N_("Add to cart"),
     "preorder": N_("🗓 Preorder"),  # a sold-out product's "Add to cart", as the chat's card says it

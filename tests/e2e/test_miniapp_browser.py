@@ -3,6 +3,7 @@ the live dashboard, forged initData, and the mobile viewport in a dark theme."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from tests.e2e.miniapp import init_data, miniapp
 from tests.fakes import FakeClock
 
 CUSTOMER = 501
+FEWER, MORE = re.compile(r"^Fewer: "), re.compile(r"^More: ")  # a cart line's − and +, as a screen reader names them
 
 
 @pytest.fixture
@@ -400,12 +402,12 @@ async def test_a_customer_whose_price_list_sets_a_minimum_and_packs_adds_and_ste
         line = page.locator('li[data-sku="22197"]')
         each = await line.locator(".each").inner_text()  # the list's price and why, as the chat's cart says it
         assert "each · 10+ units −5 %" in each and each in (await corp.send("/cart")).last.text
-        await line.get_by_role("button", name="−").click()
+        await line.get_by_role("button", name=FEWER).click()
         await expect(line.locator(".quantity")).to_have_text("10")
-        await line.get_by_role("button", name="+").click()
+        await line.get_by_role("button", name=MORE).click()
         await expect(line.locator(".quantity")).to_have_text("15")
-        await line.get_by_role("button", name="−").click()
-        await line.get_by_role("button", name="−").click()
+        await line.get_by_role("button", name=FEWER).click()
+        await line.get_by_role("button", name=FEWER).click()
         await expect(page.locator(".empty")).to_be_visible()  # below the minimum: the line goes
         await expect(page.locator("#error")).to_be_hidden()
         assert errors == []
@@ -481,9 +483,9 @@ async def test_a_refused_add_or_quantity_change_stays_on_screen(shop: RunningBot
         await page.locator("#cart-button").click()
         line = page.locator('li[data-sku="TEE-M-WHT"]')
         for _ in range(7):
-            await line.get_by_role("button", name="+").click()
+            await line.get_by_role("button", name=MORE).click()
         await expect(line.locator(".quantity")).to_have_text("8")
-        await line.get_by_role("button", name="+").click()
+        await line.get_by_role("button", name=MORE).click()
         await expect(page.locator("#error")).to_contain_text("only 8 available")
         await expect(page.locator("#error")).to_be_visible()
         await expect(line.locator(".quantity")).to_have_text("8")

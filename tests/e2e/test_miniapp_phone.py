@@ -3,6 +3,7 @@ whatever the catalog holds stays readable and on the screen."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
@@ -118,3 +119,56 @@ async def test_the_checkout_on_a_phone_puts_each_payment_choice_beside_its_words
         )
         assert radio["x"] + radio["width"] <= words["x"]  # beside its words…
         assert words["y"] < radio["y"] + radio["height"] and radio["y"] < words["y"] + words["height"]  # …on their line
+
+
+CONTROL = re.compile(r'^\s*- (button|searchbox|textbox|combobox|radio|link|checkbox)(?: "(.*?)")?(?: \[.*\])?:?\s*$')
+
+
+async def unnamed_controls(page: Any) -> list[str]:
+    """The controls a screen reader would announce without a word (a bare "›", "+" or "🛒 0")."""
+    found = []
+    for line in (await page.locator("body").aria_snapshot()).splitlines():
+        control = CONTROL.match(line)
+        if control and not re.search(r"[^\W\d_]", control.group(2) or ""):
+            found.append(line.strip())
+    return found
+
+
+async def test_every_storefront_control_is_named_in_words_of_the_readers_language(shop: RunningBot) -> None:
+    """A screen reader announced the grid's "›", the cart's "−" and "+" and the header's "🛒 0"
+    as bare symbols, and a sold-out size only as "XL ✖"."""
+    from playwright.async_api import expect
+
+    from tests.e2e.test_variants import tshirts
+
+    await tshirts(shop)
+    ivan = SandboxUser(shop.server, IVAN, "Иван", language_code="ru")
+    await add_to_cart(ivan, "23843", 1)
+    medium = (await product_ids(shop))["TEE-M-NVY"]
+    reader = init_data(shop, IVAN, "Иван", language="ru")
+    async with miniapp(shop) as client, browser_page("phone-names-of-controls", reader, phone=True) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await expect(page.locator("article.card").first).to_be_visible()
+        assert await unnamed_controls(page) == []
+        await expect(page.get_by_role("button", name="Корзина, товаров: 1")).to_be_visible()
+        await expect(page.get_by_role("searchbox", name="Поиск товаров")).to_be_visible()
+        first = page.locator("article.card").first
+        shown = await first.locator(".name").inner_text()
+        await first.get_by_role("button", name=f"Подробнее: {shown}").click()
+        await expect(page.locator("article.product h2")).to_have_text(shown)
+        await page.goto(str(client.make_url(f"/app/shop?product={medium}")))
+        await expect(page.locator('[data-option="Size"] button')).to_have_count(4)
+        assert await unnamed_controls(page) == []
+        await expect(page.get_by_role("button", name="XL — нет в наличии")).to_be_visible()
+        await page.get_by_role("button", name="Корзина, товаров: 1").click()
+        line = page.locator('li[data-sku="23843"]')
+        await expect(line).to_be_visible()
+        name = await line.locator(".name").inner_text()
+        assert await unnamed_controls(page) == []
+        await line.get_by_role("button", name=f"Больше: {name}").click()
+        await expect(line.locator(".quantity")).to_have_text("2")
+        await line.get_by_role("button", name=f"Меньше: {name}").click()
+        await expect(line.locator(".quantity")).to_have_text("1")
+        await page.locator("#to-checkout").click()
+        await expect(page.locator("form.checkout")).to_be_visible()
+        assert await unnamed_controls(page) == []

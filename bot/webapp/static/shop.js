@@ -6,6 +6,8 @@ const state = { strings: {}, stack: [], cartCount: 0, checkoutKey: null };
 const t = (name, values) => fill(state.strings[name] || name, values || {});
 
 function money(value) { return value ? value.text : "—"; }
+// A name as a button's spoken label takes: a 5,000-character one is not read out whole each time.
+function short(name) { return name.length > 80 ? `${name.slice(0, 79)}…` : name; }
 
 function show(render, push = true) {
   if (push) state.stack.push(render);
@@ -35,6 +37,7 @@ async function refreshCartCount(cart) {
   const current = cart || (await api("/app/api/shop/cart"));
   state.cartCount = current.lines.reduce((n, line) => n + line.quantity, 0);
   document.getElementById("cart-count").textContent = state.cartCount;
+  document.getElementById("cart-button").setAttribute("aria-label", t("cart_button", { n: state.cartCount }));
   return current;
 }
 
@@ -52,7 +55,8 @@ function productCard(product) {
       : product.can_add
         ? el("button", { type: "button", class: "add", on: { click: () => addToCart(product) } }, addLabel(product))
         : el("span", { class: "muted" }, product.stock_text),  // sold out, discontinued or not for sale here
-    el("button", { type: "button", class: "secondary open", on: { click: open } }, "›"),
+    el("button", { type: "button", class: "secondary open", "aria-label": t("details", { name: short(product.name) }),
+      on: { click: open } }, "›"),
   );
 }
 
@@ -128,6 +132,7 @@ function optionRows(p) {
       class: ["option", choice.chosen ? "chosen" : "", choice.sold_out ? "sold-out" : ""].join(" ").trim(),
       "aria-pressed": choice.chosen ? "true" : "false",
       "data-value": choice.value,
+      "aria-label": choice.sold_out ? t("sold_out_choice", { value: choice.value }) : null,
       on: { click: () => choice.chosen || show(() => productPage(choice.product_id), false) },
     }, choice.sold_out ? `${choice.value} ✖` : choice.value)))));
 }
@@ -195,9 +200,11 @@ async function cartPage() {
         line.waiting ? el("small", { class: "waiting muted" }, line.waiting) : null,  // a backorder, a preorder
         line.each ? el("small", { class: "each muted" }, line.each) : null),  // a price list's price, and why
       el("span", { class: "qty" },
-        el("button", { type: "button", class: "secondary", on: { click: change(line, line.down) } }, "−"),
+        el("button", { type: "button", class: "secondary", "aria-label": t("fewer", { name: short(line.name) }),
+          on: { click: change(line, line.down) } }, "−"),
         el("span", { class: "quantity" }, line.quantity),
-        el("button", { type: "button", class: "secondary", on: { click: change(line, line.up) } }, "+")),
+        el("button", { type: "button", class: "secondary", "aria-label": t("more_of", { name: short(line.name) }),
+          on: { click: change(line, line.up) } }, "+")),
       el("span", { class: "total" }, money(line.total))))),
     el("p", { class: "price" }, `${t("subtotal")}: ${money(cart.subtotal)}`),
     cart.hold_note ? el("p", { class: "hold muted" }, cart.hold_note) : null,
@@ -261,6 +268,7 @@ async function start() {
   }
   const search = document.getElementById("search");
   search.placeholder = t("search");
+  search.setAttribute("aria-label", t("search"));
   search.addEventListener("change", () => search.value.trim()
     ? show(() => grid({ q: search.value.trim() }, search.value.trim())) : null);
   document.getElementById("cart-button").addEventListener("click", () => show(cartPage));
