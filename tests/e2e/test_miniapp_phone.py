@@ -3,6 +3,7 @@ whatever the catalog holds stays readable and on the screen."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from decimal import Decimal
@@ -173,3 +174,41 @@ async def test_every_storefront_control_is_named_in_words_of_the_readers_languag
         await page.locator("#to-checkout").click()
         await expect(page.locator("form.checkout")).to_be_visible()
         assert await unnamed_controls(page) == []
+
+
+# Counts the answers the page has read: what the page does with an answer runs before anything
+# that sees the count go up.
+READS = """const json = Response.prototype.json; let read = 0;
+Response.prototype.json = function () {
+  return json.call(this).finally(() => { document.documentElement.dataset.read = String(++read); });
+};"""
+
+
+async def test_a_screen_tapped_open_stays_when_what_the_last_one_was_loading_arrives(shop: RunningBot) -> None:
+    """On a slow connection, 🛒 tapped while the first category's products were on their way:
+    the cart showed, then the late products were drawn under it (or the storefront's front
+    page replaced it) — the customer lost the screen they had asked for."""
+    from playwright.async_api import Route, expect
+
+    ivan = SandboxUser(shop.server, IVAN, "Иван", language_code="ru")
+    await add_to_cart(ivan, "23843", 1)
+    arrived = asyncio.Event()
+
+    async def slowly(route: Route) -> None:
+        await arrived.wait()
+        await route.continue_()
+
+    reader = init_data(shop, IVAN, "Иван", language="ru")
+    async with miniapp(shop) as client, browser_page("phone-slow", reader, phone=True) as page:
+        await page.add_init_script(READS)
+        await page.route(re.compile(r"/app/api/shop/products\?"), slowly)
+        await page.goto(str(client.make_url("/app/shop")))
+        await expect(page.locator("#view h2")).to_have_text("Категории")  # the products are still on their way
+        await page.locator("#cart-button").click()
+        await expect(page.locator("#view > h2")).to_have_text("Корзина")
+        read = int(await page.locator("html").get_attribute("data-read") or 0)
+        arrived.set()  # the late products are read (and drawn, if at all) before the count goes up
+        await expect(page.locator("html")).to_have_attribute("data-read", str(read + 1))
+        await expect(page.locator("#view > h2")).to_have_text("Корзина")
+        await expect(page.locator("#view article.card")).to_have_count(0)
+        await expect(page.locator('li[data-sku="23843"]')).to_be_visible()

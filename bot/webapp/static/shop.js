@@ -2,14 +2,23 @@
 import { api, applyTheme, el, fill, me, showError, tg } from "./common.js";
 
 const view = document.getElementById("view");
-const state = { strings: {}, stack: [], cartCount: 0, checkoutKey: null };
+const state = { strings: {}, stack: [], cartCount: 0, checkoutKey: null, shown: 0 };
 const t = (name, values) => fill(state.strings[name] || name, values || {});
 
 function money(value) { return value ? value.text : "—"; }
 // A name as a button's spoken label takes: a 5,000-character one is not read out whole each time.
 function short(name) { return name.length > 80 ? `${name.slice(0, 79)}…` : name; }
 
+// Only the screen asked for last is drawn: one still loading when another is opened (a slow
+// connection, a quick tap on 🛒) draws nothing when its answer comes. A screen takes
+// current() before its first request and draws only while it says true.
+function current() {
+  const mine = state.shown;
+  return () => mine === state.shown;
+}
+
 function show(render, push = true) {
+  state.shown += 1;
   if (push) state.stack.push(render);
   document.getElementById("error").hidden = true;
   if (tg && tg.BackButton) state.stack.length > 1 ? tg.BackButton.show() : tg.BackButton.hide();
@@ -78,7 +87,9 @@ async function addToCart(product) {
 }
 
 async function home() {
+  const still = current();
   const categories = await api("/app/api/shop/categories");
+  if (!still()) return;
   view.replaceChildren(
     el("h2", {}, t("categories")),
     el("div", { class: "chips" }, categories.map((c) =>
@@ -90,6 +101,7 @@ async function home() {
 
 // A category's (or a search's) products a page at a time: "Show more" appends the next page.
 async function grid(query, title, append = false) {
+  const still = current();
   const chips = el("div", { class: "chips" });  // a category's own categories, above its products
   const cards = el("div", { class: "grid" });
   const more = el("button", { type: "button", class: "secondary more" }, t("more"));
@@ -118,6 +130,7 @@ async function grid(query, title, append = false) {
   };
   more.addEventListener("click", () => load().catch((error) => showError(error.message || t("error"))));
   await load();
+  if (!still()) return;
   const section = el("section", {}, trail.childElementCount ? trail : null, el("h2", {}, title), chips, cards, more);
   append ? view.append(section) : view.replaceChildren(section);
 }
@@ -138,7 +151,9 @@ function optionRows(p) {
 }
 
 async function productPage(id) {
+  const still = current();
   const p = await api(`/app/api/shop/products/${id}`);
+  if (!still()) return;
   // Choosing another variant replaces this page, so Back still leads where it led.
   state.stack[state.stack.length - 1] = () => productPage(p.id);
   view.replaceChildren(el("article", { class: "product", "data-sku": p.sku, "data-id": p.id },
@@ -178,7 +193,9 @@ async function addChosen(p) {
 }
 
 async function cartPage() {
+  const still = current();
   const cart = await refreshCartCount();
+  if (!still()) return;
   // Lines hidden, discontinued or unpriced since they were added: said, as the chat's cart says them.
   const leftOut = (cart.left_out || []).map((text) => el("p", { class: "left-out muted" }, text));
   if (!cart.lines.length) {
@@ -214,7 +231,9 @@ async function cartPage() {
 }
 
 async function checkoutPage() {
+  const still = current();
   const options = await api("/app/api/shop/checkout");
+  if (!still()) return;
   state.checkoutKey = state.checkoutKey || crypto.randomUUID().replace(/-/g, "");
   const form = el("form", { class: "checkout" },
     el("label", {}, t("phone"), el("input", { name: "phone", type: "tel", required: true, value: options.phone })),
