@@ -9,7 +9,7 @@ import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import session as async_session_module
 from sqlalchemy.util.concurrency import greenlet_spawn
 
+from domain.backorders import BackorderTerms
 from domain.catalog import ProductStatus
 from domain.customers import Customer
 from domain.errors import NotFound
@@ -408,6 +409,36 @@ async def test_read_only_work_is_served_from_the_cache_and_sees_committed_writes
             await session.execute(update(m.StockRow).values(on_hand=3))
             await session.execute(update(m.ProductRow).values(name="Big mug"))
         assert await _card(uow) == ("Big mug", 3, True)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+
+async def test_a_warm_card_in_stock_sends_no_sql_for_preorders_and_a_new_preorder_is_seen_at_once(
+    engine: AsyncEngine,
+) -> None:
+    """The card asks whether an in-stock product is on preorder (stock that came early is not
+    sold before the release): the answer comes from the read cache, not a query a view."""
+    uow, mug = await _shop_and_mug(engine)
+    today = date(2026, 12, 1)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    async def card() -> tuple[bool, bool]:
+        shown = await product_card_by_sku(uow, sku="A1", currency="GBP", fallback_currency="GBP", today=today)
+        return shown.in_stock, shown.backorder is not None and shown.backorder.preorder
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        assert await card() == (True, False)
+        first = len(statements)
+        assert await card() == (True, False)
+        assert len(statements) == first  # warm: no SQL at all, the preorder dates included
+        async with uow:
+            await uow.backorders.set_terms(mug, BackorderTerms(mug, False, None, date(2026, 12, 20)))
+            await uow.commit()
+        assert await card() == (False, True)  # 7 on the shelf, but a preorder until the 20th
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
 
