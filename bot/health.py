@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 RUNTIME = web.AppKey("ops_runtime", Runtime)
 BOT_API_FRESH_S = 60.0  # the Bot API must have answered within this; else /readyz asks it (getMe)
 PROBE_TIMEOUT_S = 5.0
+HANDOVER_MARGIN_S = 10.0  # a tick's own lateness: the database slow to answer the lock's UPDATE
 
 
 async def listen(runner: web.AppRunner, host: str, port: int, settings: str) -> None:
@@ -76,8 +77,12 @@ async def readiness(runtime: Runtime) -> tuple[bool, dict[str, Any]]:
             "revision": figures.revision,
             "latest": head,
         }
+        # A lease that ended within a tick is being handed over (its process stopped, or died and
+        # it expired): every live process looks at its next tick, and one takes it then.
+        until, tick = figures.scheduler_lease_until, runtime.settings.jobs_tick_seconds + HANDOVER_MARGIN_S
+        handover = figures.scheduler_holder is None and until is not None and (now - until).total_seconds() <= tick
         checks["scheduler"] = {
-            "ok": figures.scheduler_holder is not None,
+            "ok": figures.scheduler_holder is not None or handover,
             "leader_known": figures.scheduler_holder is not None,
         }
         age = max((now - figures.outbox_oldest).total_seconds(), 0.0) if figures.outbox_oldest else 0.0

@@ -27,7 +27,14 @@ from domain.replenishment import ServiceLevels, Suggestion
 from domain.usecases.backorder_fill import fill_due_backorders
 from domain.usecases.campaigns import send_due_campaigns
 from domain.usecases.forecast_job import Compute, Pair, nightly_forecasts, suggestions_for
-from domain.usecases.jobs import daily_digest, dun_invoices, follow_up_deliveries, lead_scheduler, sweep_holds
+from domain.usecases.jobs import (
+    daily_digest,
+    dun_invoices,
+    follow_up_deliveries,
+    lead_scheduler,
+    resign_scheduler,
+    sweep_holds,
+)
 from domain.usecases.purchasing import reorder_scan
 from domain.usecases.sales import summarise_sales
 
@@ -92,18 +99,22 @@ class Jobs:
             log.exception("scheduled job %s failed; it runs again on the next tick", name)
             return None
 
-    async def tick(self) -> None:
-        """Once a minute: if this process leads, run what is due."""
+    async def claim(self) -> bool:
+        """Take or renew the lead (False also when the database could not say: the next tick asks again)."""
         try:
             leads = await self.leading()
         except UNREACHABLE as error:
             self.outage.failed(error)
-            return
+            return False
         except Exception:
             log.exception("scheduled jobs: the scheduler lock could not be read; trying again on the next tick")
-            return
+            return False
         self.outage.answered()
-        if not leads:
+        return leads
+
+    async def tick(self) -> None:
+        """Once a minute: if this process leads, run what is due."""
+        if not await self.claim():
             log.debug("jobs: tick, another process leads")
             return
         log.debug("jobs: tick")
@@ -199,7 +210,7 @@ class Jobs:
         except Exception:
             log.exception("nightly forecasts failed; they run again tomorrow")
 
-    def tracked(self, work: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+    def tracked(self, work: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
             task = asyncio.current_task()
             assert task is not None
@@ -215,6 +226,9 @@ class Jobs:
         every = self.runtime.settings.jobs_tick_seconds
         first = datetime.now(UTC) + timedelta(seconds=min(every, 5))  # soon after start, not a whole tick later
         once = {"max_instances": 1, "coalesce": True}
+        # The lead is taken at once, the due work looked at a little later: a lone process is
+        # ready (/readyz: a process leads the jobs) as soon as it listens, not after the first tick.
+        self.scheduler.add_job(self.tracked(self.claim), "date", run_date=datetime.now(UTC), id="claim")
         self.scheduler.add_job(
             self.tracked(self.tick), "interval", seconds=every, id="tick", name="Jobs.tick", next_run_time=first, **once
         )
@@ -240,3 +254,11 @@ class Jobs:
             await asyncio.wait(set(self.running), timeout=grace)
         self.scheduler.shutdown(wait=False)
         await asyncio.sleep(0)  # AsyncIOScheduler shuts down in the loop's next turn
+        if self.leads:  # else the next process waits for the lock to expire (LOCK_TTL) to run the jobs
+            try:
+                await resign_scheduler(self.runtime.uow(), self.runtime.clock, holder=self.holder)
+            except Exception as error:  # noqa: BLE001 - stopping goes on; the lock expires on its own
+                log.warning("jobs: could not hand over the scheduled jobs (%s); the lock expires on its own", error)
+            else:
+                log.info("jobs: this process stopped leading the scheduled jobs (%s)", self.holder)
+            self.leads = False

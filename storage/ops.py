@@ -20,6 +20,7 @@ from storage.migrate import alembic_config, script_heads
 class OpsFigures:
     revision: str | None  # the schema the database is at (alembic_version)
     scheduler_holder: str | None  # who holds the scheduler's lease, if anyone does now
+    scheduler_lease_until: datetime | None  # when the last lease ends or ended, whoever took it
     outbox_backlog: int  # messages neither sent nor given up
     # When the oldest of them was written, a campaign's aside: paced behind every order's message at
     # Telegram's rate, a big one's last messages wait their turn for longer than a readiness limit.
@@ -45,7 +46,8 @@ async def ops_figures(sessions: async_sessionmaker[AsyncSession], now: datetime)
     o, r, lock = m.OutboxRow, m.ReservationRow, m.JobLockRow
     async with sessions() as session, session.begin():
         revision = (await session.execute(text("SELECT version_num FROM alembic_version"))).scalar()
-        holder = await session.scalar(select(lock.holder).where(lock.name == SCHEDULER_LOCK, lock.expires_at > now))
+        lease = (await session.execute(select(lock.holder, lock.expires_at).where(lock.name == SCHEDULER_LOCK))).first()
+        holder = lease.holder if lease is not None and lease.expires_at > now else None
         not_campaign = case((o.priority < CAMPAIGN_PRIORITY, o.created_at))
         backlog, oldest = (
             await session.execute(
@@ -55,7 +57,8 @@ async def ops_figures(sessions: async_sessionmaker[AsyncSession], now: datetime)
         holds = await session.scalar(
             select(func.count()).where(r.kind == ReservationKind.HOLD.value, r.expires_at > now)
         )
-    return OpsFigures(revision, holder, int(backlog or 0), oldest, int(holds or 0))
+    until = lease.expires_at if lease is not None else None
+    return OpsFigures(revision, holder, until, int(backlog or 0), oldest, int(holds or 0))
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,6 +168,45 @@ async def test_not_ready_without_a_scheduler_leader_says_so(shop: tuple[RunningB
     assert (status, answer["status"], answer["failed"]) == (503, "not ready", ["scheduler"])
 
 
+async def test_a_starting_process_takes_the_lead_at_once_so_a_lone_process_is_ready_before_its_first_tick(
+    shop: tuple[RunningBot, str],
+) -> None:
+    bot, base = shop
+    jobs = Jobs(bot.runtime)
+    jobs.start()  # the first tick is 5 s away (README: JOBS_TICK_SECONDS)
+    try:
+        for _ in range(30):
+            if jobs.leads:
+                break
+            await asyncio.sleep(0.1)
+        status, body = await get(f"{base}/readyz")
+    finally:
+        await jobs.stop(grace=1)
+    assert (status, json.loads(body)["failed"]) == (200, [])
+
+
+async def test_a_leader_that_stops_hands_the_jobs_over_and_the_others_stay_ready_until_their_next_tick(
+    shop: tuple[RunningBot, str],
+) -> None:
+    """Before, a stopped leader's lock lived its three minutes: a restarted lone process ran no
+    job (holds, reminders, the outbox's campaigns) for that long, and /readyz said a leader was known."""
+    bot, base = shop
+    clock = bot.runtime.clock
+    assert isinstance(clock, FakeClock)
+    leader, other = Jobs(bot.runtime), Jobs(bot.runtime)
+    assert await leader.claim() and not await other.claim()
+    leader.scheduler.start()
+    await leader.stop(grace=1)
+    status, body = await get(f"{base}/readyz")
+    answer = json.loads(body)
+    assert (status, answer["checks"]["scheduler"]) == (200, {"ok": True, "leader_known": False})  # handing over
+    clock.advance(seconds=bot.runtime.settings.jobs_tick_seconds + 30)
+    status, body = await get(f"{base}/readyz")  # a tick and more without a leader: no process looks
+    assert (status, json.loads(body)["failed"]) == (503, ["scheduler"])
+    assert await other.claim()  # the next tick of another process takes the jobs over
+    assert (await get(f"{base}/readyz"))[0] == 200
+
+
 async def test_not_ready_when_a_message_waited_too_long_or_the_schema_is_behind(shop: tuple[RunningBot, str]) -> None:
     bot, base = shop
     runtime = bot.runtime

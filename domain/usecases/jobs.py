@@ -120,6 +120,15 @@ async def lead_scheduler(uow: UnitOfWork, clock: Clock, *, holder: str, ttl: tim
         return leading
 
 
+async def resign_scheduler(uow: UnitOfWork, clock: Clock, *, holder: str) -> bool:
+    """A process that stops ends its lock at once (whether it held it): another process takes
+    the jobs over at its next tick instead of when the lock would have expired."""
+    async with uow:
+        ended = await uow.jobs.end_lock(SCHEDULER_LOCK, holder, clock.now())
+        await uow.commit()
+        return ended
+
+
 DUNNING_OFFSETS = (0, 3, 10)  # reminders on the due date, then 3 and 10 days after it
 
 

@@ -200,9 +200,20 @@ class SqlJobs:
         ]
 
     async def take_lock(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
-        """Take or renew the lock: ours if free, expired or already ours."""
+        """Take or renew the lock: ours if free, expired (or ended: ``end_lock``) or already ours."""
         t = m.JobLockRow
-        return await self._claim(t, name, (t.holder == holder) | (t.expires_at < now), holder=holder, expires_at=until)
+        return await self._claim(t, name, (t.holder == holder) | (t.expires_at <= now), holder=holder, expires_at=until)
+
+    async def end_lock(self, name: str, holder: str, now: datetime) -> bool:
+        """End the lock now if ``holder`` still has it (whether it did)."""
+        t = m.JobLockRow
+        done = await self.s.execute(
+            update(t)
+            .where(t.name == name, t.holder == holder, t.expires_at > now)
+            .values(expires_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
 
     async def _claim(
         self, table: type[m.JobRunRow] | type[m.JobLockRow], name: str, free: ColumnElement[bool], **values: object

@@ -14,7 +14,7 @@ from domain.catalog import Product
 from domain.customers import Customer
 from domain.money import Money
 from domain.usecases.cart import add_to_cart
-from domain.usecases.jobs import lead_scheduler, sweep_holds
+from domain.usecases.jobs import lead_scheduler, resign_scheduler, sweep_holds
 from domain.usecases.stock import stock_drift
 from domain.warehouse import Warehouse
 from storage import models as m
@@ -97,3 +97,17 @@ async def test_exactly_one_process_leads_the_scheduler_and_another_takes_over_af
     clock.advance(minutes=4)  # the leader stopped renewing (it died)
     assert await lead_scheduler(SqlUnitOfWork(sessions), clock, holder=other, ttl=ttl)
     assert not await lead_scheduler(SqlUnitOfWork(sessions), clock, holder=leader, ttl=ttl)
+
+
+async def test_a_leader_that_resigns_is_followed_at_once_and_one_that_does_not_lead_ends_nothing(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    sessions = session_factory(engine)
+    ttl = timedelta(minutes=3)
+    assert await lead_scheduler(SqlUnitOfWork(sessions), clock, holder="old", ttl=ttl)
+    assert not await resign_scheduler(SqlUnitOfWork(sessions), clock, holder="new")  # not the leader
+    assert not await lead_scheduler(SqlUnitOfWork(sessions), clock, holder="new", ttl=ttl)
+    assert await resign_scheduler(SqlUnitOfWork(sessions), clock, holder="old")
+    assert await lead_scheduler(SqlUnitOfWork(sessions), clock, holder="new", ttl=ttl)  # not 3 minutes later
+    assert not await resign_scheduler(SqlUnitOfWork(sessions), clock, holder="old")  # it no longer leads
+    assert not await lead_scheduler(SqlUnitOfWork(sessions), clock, holder="old", ttl=ttl)
