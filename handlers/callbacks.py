@@ -264,6 +264,12 @@ class RmaCb(CallbackData, prefix="rma"):
     line_id: Number = 0
 
 
+class SendReceiptCb(CallbackData, prefix="srcp"):
+    """Staff send an order's receipt (PDF) to its customer's chat."""
+
+    code: Code
+
+
 class OwedBackCb(CallbackData, prefix="obk"):
     """An order's refund owed confirmed paid back: ``seen``, the amount the button showed."""
 

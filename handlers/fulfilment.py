@@ -3,15 +3,17 @@ its routing decision and reasons, allocations, picking, payments and timeline.""
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 
-from domain.customers import Customer
+from domain.customers import Customer, pick_language
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
+from domain.usecases.dispatch import paperwork_to_send
 from domain.usecases.insight import customer_profile, top_customers
 from domain.usecases.order_queue import QueuePage, queue_page
 from domain.usecases.owed_back import confirm_paid_back
@@ -20,9 +22,10 @@ from domain.usecases.pricing import set_price_group
 from domain.usecases.special import set_business, set_vip
 from domain.usecases.staff_order import order_for_staff
 from domain.usecases.support import customer_conversations
-from handlers.callbacks import OwedBackCb, QueuePageCb
+from handlers.callbacks import OwedBackCb, QueuePageCb, SendReceiptCb
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
+from handlers.orders import receipt_file
 from handlers.views.markup import packed
 from handlers.views.pager import pager
 from handlers.views.rendering import Renderer, fill, format_money
@@ -84,12 +87,40 @@ async def order_screen(
     """The order in full; a button to confirm what it owes back paid, for who records payments."""
     view = await order_for_staff(uow, staff_id=staff_id, code=code)
     named = view.order.in_language(reading_language())  # lines as sold, in the staff member's language
-    keyboard = None
+    rows: list[list[InlineKeyboardButton]] = []
     if view.owed_back is not None and view.owed_back.amount > 0:
         label = _("💸 Refund paid back: {amount}").format(amount=format_money(view.owed_back))
         data = packed(OwedBackCb, view.order.code, view.owed_back.amount)
-        keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data)]])
+        rows.append([InlineKeyboardButton(text=label, callback_data=data)])
+    if view.sends_receipts and view.customer is not None and view.customer.telegram_id is not None:
+        data = packed(SendReceiptCb, view.order.code)
+        rows.append([InlineKeyboardButton(text=_("📤 Send the receipt to the customer"), callback_data=data)])
+    keyboard = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
     return renderer.render("staff/order.html.j2", view=view, order=named), keyboard
+
+
+@router.callback_query(SendReceiptCb.filter())
+async def send_receipt(
+    query: CallbackQuery,
+    callback_data: SendReceiptCb,
+    bot: Bot,
+    uow: UnitOfWork,
+    i18n: I18n,
+    settings: ShopSettings,
+) -> None:
+    """The receipt, in the customer's language, to their chat (they lost it, or asked again)."""
+    papers = await paperwork_to_send(uow, staff_id=query.from_user.id, code=callback_data.code)
+    customer = papers.customer
+    assert customer is not None and customer.telegram_id is not None
+    language = pick_language(customer.language, customer.telegram_language, i18n.default_locale, i18n.available_locales)
+    with i18n.use_locale(language):
+        document = await receipt_file(papers, uow, i18n, settings)
+    try:
+        await bot.send_document(customer.telegram_id, document)
+    except TelegramForbiddenError:
+        await query.answer(_("⚠️ The customer has blocked the bot: they did not get this message."), show_alert=True)
+        return
+    await query.answer(fill(_("🧾 Receipt for order {code} sent to the customer."), code=papers.order.code))
 
 
 @router.callback_query(OwedBackCb.filter())

@@ -217,12 +217,13 @@ async def receipt_button(
     assert query.bot is not None
     papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=callback_data.code)
     await query.answer()
-    await query.bot.send_document(query.from_user.id, await _receipt_file(papers, uow, i18n, settings))
+    await query.bot.send_document(query.from_user.id, await receipt_file(papers, uow, i18n, settings))
 
 
-async def _receipt_file(
+async def receipt_file(
     papers: OrderPaperwork, uow: UnitOfWork, i18n: I18n, settings: ShopSettings
 ) -> BufferedInputFile:
+    """The order's receipt as a PDF, in the language being read (``reading_language``)."""
     named = replace(papers, order=papers.order.in_language(reading_language()))  # the lines as sold, in their language
     pdf = receipt(named, await identity_of_shop(uow, i18n), settings.timezone)
     return BufferedInputFile(pdf, filename=f"receipt-{papers.order.code}.pdf")
@@ -237,7 +238,7 @@ async def receipt_command(
         await message.answer(_("Usage: /receipt ORDER-CODE"))
         return
     papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=code)
-    await message.answer_document(await _receipt_file(papers, uow, i18n, settings))
+    await message.answer_document(await receipt_file(papers, uow, i18n, settings))
 
 
 @router.callback_query(BuyAgainCb.filter())

@@ -352,6 +352,20 @@ async def paperwork_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> O
         return await _paperwork(uow, await _order(uow, code))
 
 
+class CustomerWithoutChat(DomainError):
+    key = N_("The customer of order {code} has no chat with the bot: send them the file yourself.")
+
+
+async def paperwork_to_send(uow: UnitOfWork, *, staff_id: int, code: str) -> OrderPaperwork:
+    """Support send an order's receipt to its customer again: the papers, the customer reachable."""
+    await require(uow, staff_id, Permission.SUPPORT)
+    async with uow.read_only():
+        papers = await _paperwork(uow, await _order(uow, code))
+    if papers.customer is None or papers.customer.telegram_id is None:
+        raise CustomerWithoutChat(code=papers.order.code)
+    return papers
+
+
 async def paperwork_for_customer(uow: UnitOfWork, *, customer_id: int, code: str) -> OrderPaperwork:
     """A customer's receipt: their own orders only (another code is simply not found)."""
     async with uow.read_only():

@@ -33,6 +33,7 @@ class StaffOrderView:
     parcels: list[Parcel] = field(default_factory=list)
     staff: dict[str, str] = field(default_factory=dict)  # staff who acted on it, by name (``staff_names``)
     owed_back: Money | None = None  # still to pay the customer outside returns, for who records payments
+    sends_receipts: bool = False  # the reader may send the customer their receipt (support)
 
     def who(self, actor: str) -> str:
         """A history entry's actor as staff know them: the order's customer and staff by name
@@ -69,4 +70,5 @@ async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> Staff
             await uow.parcels.for_order(order.id),
             await staff_names(uow, {entry.actor for entry in order.history}),
             await owed_back_on(uow, order) if can(member, Permission.RECORD_PAYMENTS) else None,
+            can(member, Permission.SUPPORT),
         )

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.harness import RunningBot
+from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
 from sandbox.driver import SandboxGroup
 from storage import models as m
-from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.conftest import ADMIN, hire, refused_calls, staff_shop
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, order_row, place_cod_order, stock
+from tests.e2e.test_dispatch import pdf_text
 from tests.fakes import FakeClock
 
 SUPPORT = -1009000
@@ -205,3 +206,41 @@ async def test_an_order_being_picked_cannot_be_cancelled_by_support_and_other_ro
         late = await agent.send(f"/cancelorder {code}")
         assert late.last.text == f"Order {code} can no longer be cancelled: it is already being prepared."
         assert (await order_row(shop, code)).status == "picking"
+
+
+async def test_support_send_a_customer_their_receipt_again_in_the_customers_language(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with running_bot(
+        f"sqlite+aiosqlite:///{tmp_path / 'receipts.sqlite3'}",
+        clock=clock,
+        default_currency="GBP",
+        staff_chat_id=-100500,
+        admin_ids=[ADMIN],
+    ) as shop:
+        agent = await hire(shop, 77, "Sofia", "support")
+        picker = await hire(shop, 78, "Pete", "picker", "LON")
+        boris = SandboxUser(shop.server, 502, "Борис", language_code="ru")
+        await add_to_cart(boris, "85123A")
+        code = order_code(await place_cod_order(boris))
+        screen = await picker.send(f"/order {code}")
+        assert "📤 Send the receipt to the customer" not in screen.last.button_texts()
+        forged = await picker.press_data(screen.last, f"srcp:{code}")
+        assert forged.callback_answer and forged.callback_answer["text"] == "Your role (picker) does not allow this."
+
+        screen = await agent.send(f"/order {code}")
+        before = len(boris.messages())
+        sent = await agent.press(screen.last, "📤 Send the receipt to the customer")
+        assert (
+            sent.callback_answer
+            and sent.callback_answer["text"] == f"🧾 Receipt for order {code} sent to the customer."
+        )
+        [receipt] = boris.messages()[before:]
+        assert receipt.kind == "document" and receipt.file is not None
+        assert receipt.file.file_name == f"receipt-{code}.pdf"
+        assert f"Чек — заказ {code}" in pdf_text(receipt.file.content)  # Boris reads Russian, Sofia English
+
+        boris.block_bot()
+        blocked = await agent.press(screen.last, "📤 Send the receipt to the customer")
+        assert blocked.callback_answer and "blocked the bot" in blocked.callback_answer["text"]
+        assert refused_calls(shop) == [("sendDocument", "Forbidden: bot was blocked by the user")]
