@@ -15,7 +15,7 @@ DBAPI calls under it are plain ``sqlite3`` calls, made right there in the loop's
 What keeps this from stalling the loop:
 * WAL readers never wait for writers;
 * writers take the write lock with ``BEGIN IMMEDIATE``; when another process holds it,
-  ``storage.db`` retries the BEGIN with an *asynchronous* sleep instead of letting
+  ``storage.write_turns`` retries the BEGIN with an *asynchronous* sleep instead of letting
   SQLite's busy timeout block (see ``begin_immediate``), and the busy timeout left on
   the connection is short;
 * a transaction's statements do not yield to the loop between each other, so two

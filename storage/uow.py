@@ -13,16 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from storage import models as m
 from storage.cache import CacheView, ReadCache
-from storage.db import (
-    BASE_CURRENCY,
-    IN_LOOP_SQL,
-    READ_CACHE,
-    READ_ONLY_BIND,
-    WRITE_TURNS,
-    WriteTurns,
-    after_commit,
-    forget_writes,
-)
+from storage.db import BASE_CURRENCY, IN_LOOP_SQL, READ_CACHE, READ_ONLY_BIND, WRITE_TURNS, after_commit, forget_writes
 from storage.repositories import (
     SqlApi,
     SqlBackorders,
@@ -57,6 +48,7 @@ from storage.repositories import (
 )
 from storage.repositories.sql import _table, direct, run
 from storage.sqlite_inline import DRIVER as INLINE_DRIVER
+from storage.write_turns import WriteTurns
 
 
 class _LazySession:

@@ -22,20 +22,9 @@ from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.util import greenlet_spawn
 
 from storage.cache import WRITES_ROWS
-from storage.db import (
-    DIALECT,
-    IN_LOOP_SQL,
-    LOCKED_RETRY_S,
-    READ_ONLY_OPTION,
-    WRITE_TURNS,
-    MustWait,
-    WriteInReadOnlyWork,
-    WriteTurns,
-    has_idle,
-    note_write,
-    turn_first,
-)
+from storage.db import DIALECT, IN_LOOP_SQL, READ_ONLY_OPTION, WRITE_TURNS, WriteInReadOnlyWork, note_write
 from storage.sqlite_inline import DRIVER as INLINE_DRIVER
+from storage.write_turns import LOCKED_RETRY_S, MustWait, WriteTurns, has_idle, turn_first
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Executable)
@@ -193,7 +182,7 @@ async def fetch(session: AsyncSession, statement: Executable, params: Any = None
 async def _first(session: AsyncSession, statement_on: Callable[..., T], *args: Any) -> T:
     """A unit of work's first statement (it begins the transaction). A writer on embedded
     SQLite first waits for its process's turn at the write lock holding no connection
-    (``storage.db.WriteTurns.reserve``: the rule and what it saves).
+    (``storage.write_turns.WriteTurns.reserve``: the rule and what it saves).
 
     Performance rule: on embedded SQLite a first statement that will wait for nothing — an
     idle connection in the pool and, for a writer, this process's turn at the write lock —

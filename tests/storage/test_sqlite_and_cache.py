@@ -31,13 +31,12 @@ from domain.usecases.customers import ensure_customer, remember_choice
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from storage import db as storage_db
 from storage import models as m
-from storage import sqlite_inline
+from storage import sqlite_inline, write_turns
 from storage.cache import ABSENT, ALL_ROWS, ReadCache
 from storage.db import (
     IN_LOOP_SQL,
     SQLITE_PAGE_CACHE_KIB,
     SQLITE_POOL,
-    WriteTurns,
     _rows_named,
     connected,
     create_engine,
@@ -48,6 +47,7 @@ from storage.repositories import catalog
 from storage.repositories import sql as sql_module
 from storage.repositories.sql import run
 from storage.uow import SqlUnitOfWork
+from storage.write_turns import WriteTurns
 from tests.conftest import empty_database
 from tests.fakes import FakeClock
 
@@ -355,7 +355,7 @@ async def test_a_reserved_turn_with_no_connection_to_be_had_goes_to_the_writers_
 ) -> None:
     """The smallest case: a pool of one connection."""
     monkeypatch.setattr(storage_db, "SQLITE_POOL", {"pool_size": 1, "max_overflow": 0})
-    monkeypatch.setattr(storage_db, "SQLITE_BUSY_TIMEOUT_MS", 2_000)  # 30 s in production: fail fast here
+    monkeypatch.setattr(write_turns, "SQLITE_BUSY_TIMEOUT_MS", 2_000)  # 30 s in production: fail fast here
     assert await _reserved_turn_behind_connection_holders(tmp_path, orm_first_writers=1) == []
 
 
@@ -363,7 +363,7 @@ async def test_forty_writers_holding_connections_and_one_reserved_turn_all_write
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The pool as shipped (10 kept + 30) and forty such writers: one update each, 40 chats."""
-    monkeypatch.setattr(storage_db, "SQLITE_BUSY_TIMEOUT_MS", 2_000)
+    monkeypatch.setattr(write_turns, "SQLITE_BUSY_TIMEOUT_MS", 2_000)
     assert await _reserved_turn_behind_connection_holders(tmp_path, orm_first_writers=40) == []
 
 
