@@ -53,6 +53,10 @@ class BadCount(DomainError):
     key = N_("{option} must be a whole number from 1 to 1000000, not {text}.")
 
 
+class NegativeAmount(DomainError):
+    key = N_("{option} cannot be negative: {value}.")
+
+
 class OneTarget(DomainError):
     key = N_("Choose one of category=, products= or over= (the whole order above an amount).")
 
@@ -102,6 +106,17 @@ def _count(options: Mapping[str, str], name: str) -> int | None:
     if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
         raise BadCount(option=name, text=text)
     return int(text)
+
+
+def _at_least_zero(options: Mapping[str, str], name: str, currency: str) -> Money | None:
+    """``min=`` or ``over=``: an amount in the base currency, 0 or more (a negative one reads as
+    a minimum, yet every order meets it)."""
+    if name not in options:
+        return None
+    amount = Money.parse_typed(options[name], currency)
+    if amount.amount < 0:
+        raise NegativeAmount(option=name, value=options[name])
+    return amount
 
 
 def _check_options(options: Mapping[str, str], allowed: tuple[str, ...]) -> None:
@@ -174,7 +189,7 @@ async def create_promotion(
         if len(targets) != 1:
             raise OneTarget()
         target = {"category": Target.CATEGORY, "products": Target.PRODUCTS, "over": Target.ORDER}[targets[0]]
-        threshold = Money.parse_typed(options["over"], uow.base_currency) if "over" in options else None
+        threshold = _at_least_zero(options, "over", uow.base_currency)
         promotion = Promotion(
             name=" ".join(name.split())[:128],
             kind=c.kind,
@@ -218,7 +233,7 @@ async def create_code(
             ends_at=c.ends_at,
             percent=c.percent,
             amount=c.amount,
-            minimum=Money.parse_typed(options["min"], uow.base_currency) if "min" in options else None,
+            minimum=_at_least_zero(options, "min", uow.base_currency),
             max_uses=_count(options, "uses"),
             per_customer=_count(options, "per_customer"),
             first_order_only="first_order" in options,

@@ -6,7 +6,7 @@ Demo data: 85123A "White Hanging Heart T-Light Holder" £2.95, 806 in LON."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
@@ -206,3 +206,22 @@ async def test_an_overlapping_promotion_is_refused_in_russian_naming_the_last_da
     assert refused == (
         "На эти товары уже действует «Sale» с 2026-11-25 по 2026-12-31; сначала завершите её или выберите другие даты."
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "{option} cannot be negative: {value}."),
+        ("ru", "{option} не может быть отрицательным: {value}."),
+    ],
+)
+async def test_a_negative_minimum_or_threshold_is_refused_in_the_managers_language_and_nothing_is_made(
+    shop: RunningBot, language: str, refusal: str
+) -> None:
+    manager = await hire(shop, 723, "Olga", "manager", language=language)
+    code = (await manager.send("/promocode new LESS percent=10 min=-5 until=2026-12-31")).last.text
+    assert code == refusal.format(option="min", value="-5")
+    order = (await manager.send("/promotion new Less percent=5 over=-20.00 until=2026-12-31")).last.text
+    assert order == refusal.format(option="over", value="-20.00")
+    assert await scalar(shop, select(func.count()).select_from(m.PromoCodeRow)) == 0
+    assert await scalar(shop, select(func.count()).select_from(m.PromotionRow)) == 0
