@@ -20,7 +20,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.browser import DARK, browser_page, need_browser
 from tests.e2e.conftest import staff_shop
-from tests.e2e.journeys import add_to_cart
+from tests.e2e.journeys import add_to_cart, stock
 from tests.e2e.miniapp import init_data, miniapp
 from tests.fakes import FakeClock
 
@@ -212,3 +212,25 @@ async def test_a_screen_tapped_open_stays_when_what_the_last_one_was_loading_arr
         await expect(page.locator("#view > h2")).to_have_text("Корзина")
         await expect(page.locator("#view article.card")).to_have_count(0)
         await expect(page.locator('li[data-sku="23843"]')).to_be_visible()
+
+
+async def test_a_refused_add_far_up_a_long_grid_is_said_where_the_customer_is_looking(shop: RunningBot) -> None:
+    """The refusal was written at the foot of the page, a screen or more below the card tapped:
+    on a phone nothing seemed to happen."""
+    from playwright.async_api import expect
+
+    reader = init_data(shop, IVAN, "Иван", language="ru")
+    async with miniapp(shop) as client, browser_page("phone-refusal", reader, phone=True) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        first = page.locator("article.card").first
+        await expect(first.locator("button.add")).to_be_visible()
+        sku = await first.get_attribute("data-sku") or ""
+        assert await page.evaluate("document.documentElement.scrollHeight > window.innerHeight")
+        available = sum(on_hand - reserved for _, on_hand, reserved in await stock(shop, sku))
+        await add_to_cart(SandboxUser(shop.server, 502, "Борис"), sku, available)  # the last ones, meanwhile
+        await first.locator("button.add").click()
+        await expect(page.locator("#error")).to_contain_text("доступно только 0")
+        await expect(page.locator("#error")).to_be_in_viewport()
+        await expect(first.locator("button.add")).to_be_in_viewport()  # still where they were
+        await page.locator("#error").tap()  # over the page: a tap puts it away
+        await expect(page.locator("#error")).to_be_hidden()

@@ -56,6 +56,7 @@ export function showError(message) {
   const box = document.getElementById("error");
   box.textContent = message;
   box.hidden = false;
+  box.onclick = () => { box.hidden = true; };  // it floats over the page: a tap puts it away
 }
 
 export function fill(text, values) {
