@@ -112,7 +112,7 @@ async def rma_button(
 ) -> None:
     assert isinstance(query.message, Message)
     staff_id, rma = query.from_user.id, callback_data.rma
-    action = callback_data.action
+    action, told = callback_data.action, ""
     if action == "reject":
         await state.set_state(Rejecting.reason)
         await state.update_data(rma=rma)
@@ -124,14 +124,18 @@ async def rma_button(
     elif action == "received":
         await mark_received(uow, clock, staff_id=staff_id, rma=rma)
     elif action in ("restock", "writeoff"):
-        await inspect_line(
+        inspected = await inspect_line(
             uow, clock, staff_id=staff_id, rma=rma, line_id=callback_data.line_id, restock=action == "restock"
         )
+        if inspected.warehouse:  # which shelf it goes on
+            told = _("↩️ Back in stock at {warehouse}, bin {bin}.").format(
+                warehouse=inspected.warehouse, bin=inspected.bin_code
+            )
     elif action == "resolve":
         await resolve_return(uow, clock, staff_id=staff_id, rma=rma)
     elif action == "refund_paid":
         await confirm_refund(uow, clock, staff_id=staff_id, rma=rma)
-    await query.answer()
+    await query.answer(told or None)
     await _show(query.message, bot, uow, renderer, staff_id, rma)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.accounting import Account
+from domain.customers import StaffMember
 from domain.errors import NotFound
 from domain.money import Money
 from domain.notifications import for_customer
@@ -109,13 +110,34 @@ async def mark_received(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: st
         return request
 
 
+@dataclass(frozen=True, slots=True)
+class Inspected:
+    """A line inspected, and where a restocked one went (empty for a write-off or a second tap)."""
+
+    request: ReturnRequest
+    warehouse: str = ""
+    bin_code: str = ""
+
+
+async def _inspecting_warehouse(uow: UnitOfWork, member: StaffMember, order: Order) -> tuple[int, str]:
+    """The goods are where the one inspecting them works (a store's clerk has the parcel the
+    customer brought there); staff of no warehouse, the one the order left. Its id and name."""
+    warehouses = await uow.warehouses.all()
+    own = next((w for w in warehouses if member.warehouse_code and w.code == member.warehouse_code), None)
+    if own is not None and own.id is not None:
+        return own.id, own.name
+    home = await home_warehouse(uow, order)
+    return home, next((w.name for w in warehouses if w.id == home), "")
+
+
 async def inspect_line(
     uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str, line_id: int, restock: bool
-) -> ReturnRequest:
+) -> Inspected:
     """Restock to a sellable bin (on hand grows), or write off as damaged: the goods are
     booked into the returns area and out again, so both show as movements with the RMA, and
-    the value written off is recorded on the order."""
-    await require(uow, staff_id, Permission.RETURNS)
+    the value written off is recorded on the order. The cost comes back at what the order's
+    warehouse booked it out at."""
+    member = await require(uow, staff_id, Permission.RETURNS)
     async with uow:
         request = await _request(uow, rma)
         if request.status is not ReturnStatus.RECEIVED:
@@ -124,11 +146,13 @@ async def inspect_line(
         if line is None:
             raise NotFound()
         if line.inspected:
-            return request
+            return Inspected(request)
         order = await uow.orders.get_by_id(request.order_id)
         assert order is not None
-        warehouse = await home_warehouse(uow, order)
+        warehouse, name = await _inspecting_warehouse(uow, member, order)
+        home = await home_warehouse(uow, order)
         count = line.quantity - line.restocked - line.written_off
+        code = ""
         now, actor = clock.now(), f"staff:{staff_id}"
         if restock:
             was_available = (await available_by_product(uow, [line.product_id])).get(line.product_id, 0)
@@ -142,7 +166,7 @@ async def inspect_line(
             await fill_backorders(uow, now, {line.product_id: warehouse})
             if was_available <= 0 and (await available_by_product(uow, [line.product_id])).get(line.product_id, 0):
                 await notify_back_in_stock(uow, [line.product_id], now)  # back on the shelf: as a receipt
-            await _book_cost_back(uow, now, rma, line.product_id, warehouse, count, A.INVENTORY, "restocked")
+            await _book_cost_back(uow, now, rma, line.product_id, home, count, A.INVENTORY, "restocked")
         else:
             note = f"return {rma}: write-off ({request.reason.value})"
             await uow.stock.set_bin_quantity(line.product_id, warehouse, RETURNS_AREA_BIN, count, note, actor, now)
@@ -151,10 +175,10 @@ async def inspect_line(
                 Payment(order.id or 0, PaymentKind.WRITE_OFF, "return", line.unit_price * count, now)
             )
             line.written_off += count
-            await _book_cost_back(uow, now, rma, line.product_id, warehouse, count, A.WRITE_OFFS, "written off")
+            await _book_cost_back(uow, now, rma, line.product_id, home, count, A.WRITE_OFFS, "written off")
         await uow.returns.save(request, now)
         await uow.commit()
-        return request
+        return Inspected(request, name, code) if restock else Inspected(request)
 
 
 async def _book_cost_back(
