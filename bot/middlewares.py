@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import secrets
 from collections.abc import Awaitable, Callable, Collection
 from typing import Any, cast
 
@@ -77,7 +79,21 @@ class UnitOfWorkMiddleware(BaseMiddleware):
 
 UPDATE_MEMORY_S = 24 * 3600  # Telegram retries an undelivered update for at most a day
 USER_LOCK_S = 60  # a crashed process's hold on a user's updates lapses after this
-IN_HAND_S = 90  # a crashed process's claim on an update it was handling lapses after this; then it is replayed
+IN_HAND_S = 900  # at the latest, a claim on an update lapses after this, whoever holds it
+ALIVE_S = 10  # a process not heard from for this long is taken for dead: its claims lapse at once
+
+# A claim holds the token of the process that took the update; the process keeps a key saying
+# it is alive (``ALIVE_S``, renewed three times as often). Another process may replay an update
+# whose claimant's key is gone: a process killed mid-update has its updates replayed seconds
+# after a replacement starts, not once a fixed lapse meant to outlast any update has passed.
+# A claim of a version before tokens (its value is 1) keeps its lapse: it may be a live old
+# process's, in the middle of a rolling upgrade.
+_TAKE_OVER = """
+local owner = redis.call('GET', KEYS[1])
+if owner and (owner == '1' or redis.call('EXISTS', ARGV[3] .. owner) == 1) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+"""
 
 
 class SeenUpdates:
@@ -86,32 +102,71 @@ class SeenUpdates:
     gets it handled once. On one process without Redis the update inbox remembers them
     (``bot.polling``).
 
-    An update taken is also *in hand* until the inbox marks it handled (``let_go``), for at most
-    ``in_hand_s`` (a crashed taker's claim lapses): a process starting beside a live one
-    replays from the inbox only what nobody has in hand."""
+    An update taken is also *in hand* until the inbox marks it handled (``let_go``), while its
+    taker is alive (see ``_TAKE_OVER``): a process starting beside a live one replays from the
+    inbox only what no live process has in hand."""
 
-    def __init__(self, redis: Any, ttl_s: float = UPDATE_MEMORY_S, in_hand_s: float = IN_HAND_S) -> None:
-        self.redis, self.ttl_s, self.in_hand_s = redis, ttl_s, in_hand_s
+    def __init__(
+        self, redis: Any, ttl_s: float = UPDATE_MEMORY_S, in_hand_s: float = IN_HAND_S, alive_s: float = ALIVE_S
+    ) -> None:
+        self.redis, self.ttl_s, self.in_hand_s, self.alive_s = redis, ttl_s, in_hand_s, alive_s
+        self.token = secrets.token_hex(8)  # this process, as its claims name it
+        self._beating: asyncio.Task[None] | None = None
+        self._alive_key: str | None = None
+        self._take_over = redis.register_script(_TAKE_OVER)
 
     async def first_time(self, bot_id: int, update_id: int) -> bool:
+        await self._keep_alive(bot_id)
         async with self.redis.pipeline(transaction=False) as both:  # one round trip, as before
             both.set(f"ordergram:{bot_id}:update:{update_id}", 1, nx=True, ex=int(self.ttl_s))
-            both.set(_in_hand(bot_id, update_id), 1, nx=True, ex=int(self.in_hand_s))
+            both.set(_in_hand(bot_id, update_id), self.token, nx=True, ex=int(self.in_hand_s))
             taken, _ = await both.execute()
         return bool(taken)
 
     async def take_in_hand(self, bot_id: int, update_id: int) -> bool:
-        """Claim a recorded update for a replay; False while another process has it in hand."""
-        return bool(await self.redis.set(_in_hand(bot_id, update_id), 1, nx=True, ex=int(self.in_hand_s)))
+        """Claim a recorded update for a replay; False while a live process has it in hand."""
+        await self._keep_alive(bot_id)
+        args = [self.token, int(self.in_hand_s), _alive(bot_id, "")]
+        return bool(await self._take_over(keys=[_in_hand(bot_id, update_id)], args=args))
 
     async def let_go(self, bot_id: int, update_ids: Collection[int]) -> None:
         """The updates are marked handled in the inbox: nobody needs to keep off them now."""
         if update_ids:
             await self.redis.delete(*(_in_hand(bot_id, update_id) for update_id in update_ids))
 
+    async def _keep_alive(self, bot_id: int) -> None:
+        """Beating from the first claim on: the key is there before any claim naming it."""
+        if self._beating is None or self._beating.done():
+            self._alive_key = key = _alive(bot_id, self.token)
+            await self.redis.set(key, 1, px=int(self.alive_s * 1000))
+            self._beating = asyncio.create_task(self._beat(key))
+
+    async def _beat(self, key: str) -> None:
+        while True:
+            await asyncio.sleep(self.alive_s / 3)
+            try:
+                await self.redis.set(key, 1, px=int(self.alive_s * 1000))
+            except Exception:  # Redis away for a moment: the next beat tries again
+                log.warning("could not tell Redis this process is alive", exc_info=True)
+
+    async def stop(self) -> None:
+        """A clean stop: the claims it leaves (updates it did not finish) lapse at once."""
+        if self._beating is not None:
+            self._beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._beating
+            self._beating = None
+        if self._alive_key is not None:
+            with contextlib.suppress(Exception):  # Redis away: the key lapses by itself
+                await self.redis.delete(self._alive_key)
+
 
 def _in_hand(bot_id: int, update_id: int) -> str:
     return f"ordergram:{bot_id}:in-hand:{update_id}"
+
+
+def _alive(bot_id: int, token: str) -> str:
+    return f"ordergram:{bot_id}:alive:{token}"
 
 
 class DuplicateUpdateMiddleware(BaseMiddleware):

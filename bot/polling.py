@@ -185,10 +185,15 @@ class DurableDispatcher(Dispatcher):
         if self._waiting is not None:  # what another process had in hand: it, or the next start, finishes it
             self._waiting.cancel()
         if self._in_flight:
-            await asyncio.wait(set(self._in_flight), timeout=SHUTDOWN_GRACE)
+            _, late = await asyncio.wait(set(self._in_flight), timeout=SHUTDOWN_GRACE)
+            for task in late:  # past the grace: rolled back and left unmarked, for a replay to do whole
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         if self._marking is not None:
             self._marking.cancel()
         await self.flush_marks()
+        if self.seen is not None:  # what is still in hand is another process's to replay, at once
+            await self.seen.stop()
 
     async def _polling(
         self,

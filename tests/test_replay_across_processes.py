@@ -1,6 +1,6 @@
 """A process starting beside another (a rolling restart) replays only what no live process has
 in hand: an update the other is still handling is not handled a second time, and one a
-crashed process left is replayed once its claim lapses."""
+process killed or stopped left is replayed seconds later."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
 from aiogram import Bot, Router
 from aiogram.types import Message, Update
 
+from bot import polling
 from bot.middlewares import DuplicateUpdateMiddleware, SeenUpdates
-from bot.polling import DurableDispatcher
+from bot.polling import LOOK_AGAIN_S, DurableDispatcher
 from storage.db import create_engine
 from storage.inbox import UpdateInbox
 from storage.migrate import upgrade_to_head
@@ -34,8 +36,15 @@ def _update(update_id: int, text: str) -> Update:
     )
 
 
-def _process(inbox: UpdateInbox, seen: SeenUpdates, handled: list[str], gate: asyncio.Event) -> DurableDispatcher:
-    """One bot process: its own dispatcher on the shared inbox and the shared Redis."""
+def _process(
+    inbox: UpdateInbox,
+    seen: SeenUpdates,
+    handled: list[str],
+    gate: asyncio.Event,
+    arrived: asyncio.Event | None = None,
+) -> DurableDispatcher:
+    """One bot process: its own dispatcher on the shared inbox and the shared Redis;
+    ``arrived`` is set when it begins an update."""
     dp = DurableDispatcher(inbox=inbox, seen=seen)
     dp.update.outer_middleware(DuplicateUpdateMiddleware(seen))
     router = Router()
@@ -43,6 +52,8 @@ def _process(inbox: UpdateInbox, seen: SeenUpdates, handled: list[str], gate: as
     @router.message()
     async def count(message: Message) -> None:
         handled.append(message.text or "")
+        if arrived is not None:
+            arrived.set()
         await gate.wait()
 
     dp.include_router(router)
@@ -82,7 +93,9 @@ async def test_a_starting_process_leaves_alone_an_update_another_live_process_is
         await redis.aclose()
 
 
-async def test_an_update_a_crashed_process_had_in_hand_is_replayed_once_its_claim_lapses(tmp_path: Path) -> None:
+async def test_an_update_a_process_killed_mid_update_had_in_hand_is_replayed_once_it_stops_beating(
+    tmp_path: Path,
+) -> None:
     redis = await _redis_or_skip()
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}")
     await upgrade_to_head(engine)
@@ -90,22 +103,77 @@ async def test_an_update_a_crashed_process_had_in_hand_is_replayed_once_its_clai
     handled: list[str] = []
     never, free = asyncio.Event(), asyncio.Event()
     free.set()
-    try:
-        crashed = _process(UpdateInbox(engine), SeenUpdates(redis, in_hand_s=1), handled, never)
+    try:  # claims lapse after 15 minutes: only the killed process's silence lets the update go sooner
+        crashed = _process(UpdateInbox(engine), SeenUpdates(redis, alive_s=0.6), handled, never)
         for fresh in await crashed.record(bot, [_update(2, "/cart")]):
             crashed.handle_in_background(bot, fresh)
         await asyncio.sleep(0.2)
-        for task in list(crashed._in_flight):  # killed mid-update: nothing marked, nothing let go
-            task.cancel()
-
-        survivor = _process(UpdateInbox(engine), SeenUpdates(redis, in_hand_s=1), handled, free)
+        replayed = asyncio.Event()
+        survivor = _process(UpdateInbox(engine), SeenUpdates(redis, alive_s=0.6), handled, free, replayed)
         await survivor.replay(bot)
-        await asyncio.sleep(4)
+        await asyncio.sleep(1.0)
+        assert handled == ["/cart"]  # alive (it beats): left alone
+        killed = crashed.seen._beating if crashed.seen else None
+        assert killed is not None
+        killed.cancel()  # kill -9: no more beats, nothing marked, nothing let go
+        for task in list(crashed._in_flight):
+            task.cancel()
+        started = time.monotonic()
+        await asyncio.wait_for(replayed.wait(), timeout=10)
         await survivor.settle()
 
-        assert handled == ["/cart", "/cart"]  # the crashed attempt, then the replay: not lost
+        assert handled == ["/cart", "/cart"]  # the killed attempt, then the replay: not lost
+        assert time.monotonic() - started < 0.6 + LOOK_AGAIN_S + 1.5  # seconds, not IN_HAND_S
         assert await UpdateInbox(engine).unhandled() == []
     finally:
         await bot.session.close()
         await engine.dispose()
+        await redis.aclose()
+
+
+async def test_an_update_left_by_a_clean_stop_past_its_grace_is_replayed_at_once_by_another_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    redis = await _redis_or_skip()
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}")
+    await upgrade_to_head(engine)
+    bot = Bot(f"{int(time.time() * 1000) % 10**9 + 2}:x")
+    handled: list[str] = []
+    never, free = asyncio.Event(), asyncio.Event()
+    free.set()
+    monkeypatch.setattr(polling, "SHUTDOWN_GRACE", 0.3)
+    try:
+        stopping = _process(UpdateInbox(engine), SeenUpdates(redis), handled, never)
+        for fresh in await stopping.record(bot, [_update(3, "/orders")]):
+            stopping.handle_in_background(bot, fresh)
+        await asyncio.sleep(0.2)
+        await stopping.settle()  # SIGTERM: the update outlasts the grace, is rolled back and let go
+        assert not stopping._in_flight
+
+        replaced = _process(UpdateInbox(engine), SeenUpdates(redis), handled, free)
+        started = time.monotonic()
+        await replaced.replay(bot)
+        await replaced.settle()
+
+        assert handled == ["/orders", "/orders"] and time.monotonic() - started < 2
+        assert await UpdateInbox(engine).unhandled() == []
+    finally:
+        await bot.session.close()
+        await engine.dispose()
+        await redis.aclose()
+
+
+async def test_a_claim_from_before_claims_named_their_process_keeps_its_lapse() -> None:
+    redis = await _redis_or_skip()
+    bot_id = int(time.time() * 1000) % 10**9 + 3
+    try:  # an old process, mid rolling upgrade, has update 4 in hand: its claim says only 1
+        await redis.set(f"ordergram:{bot_id}:in-hand:4", 1, ex=1)
+        seen = SeenUpdates(redis)
+        assert not await seen.take_in_hand(bot_id, 4)
+        await asyncio.sleep(1.2)
+        assert await seen.take_in_hand(bot_id, 4)  # lapsed: now this process's
+        assert not await SeenUpdates(redis).take_in_hand(bot_id, 4)  # and another keeps off it
+        await seen.stop()
+        assert await SeenUpdates(redis).take_in_hand(bot_id, 4)  # stopped: its claims go at once
+    finally:
         await redis.aclose()
