@@ -65,7 +65,12 @@ class ShortLine(InvalidField):
 
 
 class IdempotencyConflict(DomainError):
-    key = N_("This Idempotency-Key was already used with a different request body.")
+    # One channel's orders and stock receipts share its keys: a till numbering both from 1 must
+    # learn why its receipt was refused, not take the 409 for "already done" and lose the goods.
+    key = N_(
+        "This Idempotency-Key was already used by this channel for another request: another body, or the "
+        "other kind of request (orders and stock receipts share one set of keys). Send a new key."
+    )
 
 
 class RequestInProgress(DomainError):
