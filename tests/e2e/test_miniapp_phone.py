@@ -234,3 +234,29 @@ async def test_a_refused_add_far_up_a_long_grid_is_said_where_the_customer_is_lo
         await expect(first.locator("button.add")).to_be_in_viewport()  # still where they were
         await page.locator("#error").tap()  # over the page: a tap puts it away
         await expect(page.locator("#error")).to_be_hidden()
+
+
+async def test_a_managers_dashboard_order_page_on_a_phone_shows_what_the_order_has_and_no_null(
+    shop: RunningBot,
+) -> None:
+    """An order not yet being picked (or without a customer's name) showed the word "null" where
+    its picking table would be: the page's absent parts were written out as text."""
+    from playwright.async_api import expect
+
+    from tests.e2e.conftest import hire
+    from tests.e2e.journeys import place_cod_order
+
+    ivan = SandboxUser(shop.server, IVAN, "Иван", language_code="ru")
+    await add_to_cart(ivan, "23843", 1)
+    await place_cod_order(ivan)
+    async with shop.runtime.sessions() as session:
+        code = await session.scalar(select(m.OrderRow.code))
+    await hire(shop, 90, "Мария", "manager")
+    reader = init_data(shop, 90, "Мария", language="ru")
+    async with miniapp(shop) as client, browser_page("phone-dashboard-order", reader, theme=DARK, phone=True) as page:
+        await page.goto(str(client.make_url(f"/app/dashboard#order/{code}")))
+        detail = page.locator("#detail")
+        await expect(detail.locator(f'h2[data-order="{code}"]')).to_have_text(f"Заказ {code} — подтверждён, готовится")
+        await expect(detail.locator(".timeline li")).to_have_count(2)
+        assert "null" not in await detail.inner_text()
+        assert await page.evaluate(OVERFLOWING) == []

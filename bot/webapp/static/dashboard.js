@@ -152,7 +152,9 @@ async function route() {
       : kind === "product" ? await productView(rest[0])
       : kind === "list" ? await listView(rest[0], rest[1])
       : chartView();
-    detail.replaceChildren(el("a", { href: "#", class: "back" }, `← ${t("dashboard")}`), ...content.flat());
+    // A view leaves out what it has not (null): replaceChildren would write it as the word "null".
+    detail.replaceChildren(el("a", { href: "#", class: "back" }, `← ${t("dashboard")}`),
+      ...content.flat().filter((part) => part !== null && part !== undefined));
   } catch (error) {
     detail.replaceChildren(el("a", { href: "#", class: "back" }, `← ${t("dashboard")}`));
     showError(error.message || t("error"));
