@@ -1,0 +1,159 @@
+"""The intake API's OpenAPI document: its paths, what each answers, and the scope each needs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from bot.api_models import (
+    OrderIn,
+    OrderOut,
+    Problem,
+    ReceiptIn,
+    ReceiptOut,
+    ShipmentEventIn,
+    ShipmentEventOut,
+    StockOut,
+)
+from domain.apikeys import Scope
+
+PREFIX = "/api/v1"
+PROBLEM = "application/problem+json"
+
+
+def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
+    """OpenAPI 3.1, the schemas straight from the models (the code is the spec); ``scopes``: the
+    scope each (method, path) needs, as ``bot.api.ENDPOINTS`` routes and checks them."""
+    models: list[type[BaseModel]] = [
+        OrderIn,
+        ReceiptIn,
+        ShipmentEventIn,
+        OrderOut,
+        StockOut,
+        ReceiptOut,
+        ShipmentEventOut,
+        Problem,
+    ]
+    _, top = models_json_schema(
+        [(m, "validation" if m.__name__.endswith("In") else "serialization") for m in models],
+        ref_template="#/components/schemas/{model}",
+    )
+    schemas = top.get("$defs", {})
+
+    def ref(name: str) -> dict[str, str]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def answer(name: str, what: str) -> dict[str, Any]:
+        return {"description": what, "content": {"application/json": {"schema": ref(name)}}}
+
+    problem = {"description": "a problem (RFC 9457)", "content": {PROBLEM: {"schema": ref("Problem")}}}
+    statuses = ("400", "401", "403", "404", "405", "409", "413", "415", "422", "429")
+    errors = {status: problem for status in statuses}
+    idempotency_key = {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    }
+    receipt_key = (
+        "optional: with it, a retry with the same body is answered 200 with the first receipt and counts "
+        "nothing again; the same key with another body is 409. Without it, every request counts the goods."
+    )
+    code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 32}}
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Ordergram intake API",
+            "version": "1.0.0",
+            "description": "Each API key carries scopes (ordergram apikey create NAME --scope …): "
+            + ", ".join(f"{s.value}" for s in Scope)
+            + ". Each operation names the one it needs; a key without it gets 403 (a problem naming the scope).",
+        },
+        "servers": [{"url": "/"}],
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {  # the key as a bearer token, or in X-API-Key: either one
+                "apiKey": {"type": "http", "scheme": "bearer"},
+                "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            },
+        },
+        "security": [{"apiKey": []}, {"apiKeyHeader": []}],
+        "paths": {
+            f"{PREFIX}/orders": {
+                "post": {
+                    "summary": "Place an order from another channel",
+                    "parameters": [idempotency_key],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": ref("OrderIn")}}},
+                    "responses": {"201": answer("OrderOut", "placed"), "200": answer("OrderOut", "a repeat"), **errors},
+                }
+            },
+            f"{PREFIX}/orders/{{code}}": {
+                "get": {
+                    "summary": "An order",
+                    "parameters": [code],
+                    "responses": {"200": answer("OrderOut", "the order"), **errors},
+                }
+            },
+            f"{PREFIX}/orders/{{code}}/cancel": {
+                "post": {
+                    "summary": "Cancel an order the API placed, before picking",
+                    "parameters": [code],
+                    "responses": {"200": answer("OrderOut", "cancelled"), **errors},
+                }
+            },
+            f"{PREFIX}/stock": {
+                "get": {
+                    "summary": "Stock per warehouse",
+                    "parameters": [
+                        {
+                            "name": "sku",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 64},
+                        }
+                    ],
+                    "responses": {"200": answer("StockOut", "stock"), **errors},
+                }
+            },
+            f"{PREFIX}/stock/receipts": {
+                "post": {
+                    "summary": "Goods received (e.g. at a store)",
+                    "parameters": [{**idempotency_key, "required": False, "description": receipt_key}],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": ref("ReceiptIn")}}},
+                    "responses": {
+                        "201": answer("ReceiptOut", "received"),
+                        "200": answer("ReceiptOut", "a repeat (Idempotent-Replayed: true): nothing counted again"),
+                        **errors,
+                    },
+                }
+            },
+            f"{PREFIX}/shipments/{{tracking}}/events": {
+                "post": {
+                    "summary": "A carrier's tracking update",
+                    "parameters": [
+                        {
+                            "name": "tracking",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "maxLength": 64},
+                        }
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": ref("ShipmentEventIn")}},
+                    },
+                    "responses": {"200": answer("ShipmentEventOut", "recorded"), **errors},
+                }
+            },
+        },
+    }
+    for (method, path), scope in scopes.items():
+        operation = document["paths"][path][method.lower()]
+        # OpenAPI 3.1: the roles (here the scope) a scheme requires, for either way of sending the key
+        operation["security"] = [{"apiKey": [scope.value]}, {"apiKeyHeader": [scope.value]}]
+        operation["x-scope"] = scope.value
+        operation["description"] = f"Needs an API key with the `{scope.value}` scope."
+    return document
