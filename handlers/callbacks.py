@@ -218,7 +218,7 @@ class RateCb(CallbackData, prefix="rt"):
 
 class PoCb(CallbackData, prefix="po"):
     number: Number
-    action: Code  # view, approve, discard
+    action: Code  # view, approve, discard, pdf
 
 
 class ReturnStartCb(CallbackData, prefix="rs"):

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.errors import InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.ports import Clock, UnitOfWork
 from domain.purchasing import PoReceipt, PoStatus, PurchaseOrder
+from domain.usecases.po_paperwork import po_paperwork
 from domain.usecases.purchasing import (
     MAX_PO_QUANTITY,
     approve_po,
@@ -24,6 +26,9 @@ from domain.usecases.purchasing import (
     set_po_quantity,
 )
 from handlers.callbacks import PoCb
+from handlers.context import ShopSettings
+from handlers.output.purchase_order import purchase_order_pdf
+from handlers.shop import identity_of_shop
 from handlers.views.labels import label
 from handlers.views.rendering import Renderer, fill, format_number
 
@@ -49,16 +54,15 @@ def _po_number(text: str) -> int:
 
 
 def _keyboard(po: PurchaseOrder) -> InlineKeyboardMarkup | None:
-    if po.status is not PoStatus.DRAFT or po.id is None:
+    if po.id is None or po.status is PoStatus.DISCARDED:
         return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(text=_("✅ Approve"), callback_data=PoCb(number=po.id, action="approve").pack()),
-                InlineKeyboardButton(text=_("🗑 Discard"), callback_data=PoCb(number=po.id, action="discard").pack()),
-            ]
-        ]
-    )
+    rows = []
+    if po.status is PoStatus.DRAFT:
+        approve = InlineKeyboardButton(text=_("✅ Approve"), callback_data=PoCb(number=po.id, action="approve").pack())
+        discard = InlineKeyboardButton(text=_("🗑 Discard"), callback_data=PoCb(number=po.id, action="discard").pack())
+        rows.append([approve, discard])
+    pdf = InlineKeyboardButton(text=_("📄 PDF for the supplier"), callback_data=PoCb(number=po.id, action="pdf").pack())
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, [pdf]])
 
 
 async def _show(target: Message, uow: UnitOfWork, renderer: Renderer, staff_id: int, number: int) -> None:
@@ -124,11 +128,22 @@ def _received(receipt: PoReceipt) -> str:
 
 @router.callback_query(PoCb.filter())
 async def po_button(
-    query: CallbackQuery, callback_data: PoCb, uow: UnitOfWork, clock: Clock, renderer: Renderer
+    query: CallbackQuery,
+    callback_data: PoCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    renderer: Renderer,
+    i18n: I18n,
+    settings: ShopSettings,
 ) -> None:
     assert isinstance(query.message, Message)
     staff_id = query.from_user.id
-    if callback_data.action == "approve":
+    if callback_data.action == "pdf":
+        papers = await po_paperwork(uow, staff_id=staff_id, number=callback_data.number)
+        pdf = purchase_order_pdf(papers, await identity_of_shop(uow, i18n), settings.timezone)
+        await query.answer()
+        await query.message.answer_document(BufferedInputFile(pdf, filename=f"purchase-order-{papers.po.id}.pdf"))
+    elif callback_data.action == "approve":
         po = await approve_po(uow, clock, staff_id=staff_id, number=callback_data.number)
         await query.answer(_("Approved"))
         await query.message.answer(_("Purchase order {number} is approved.").format(number=po.id))

@@ -363,3 +363,35 @@ async def _bins(shop: RunningBot, sku: str) -> list[tuple[str, str, int]]:
             .where(m.ProductRow.sku == sku)
         )
         return [(w, b, int(q)) for w, b, q in rows]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_purchase_order_is_sent_to_its_supplier_as_a_pdf_in_the_buyers_language(
+    shop: RunningBot, language: str
+) -> None:
+    """A buyer had no document to send the supplier: /po N was a chat message only."""
+    from tests.e2e.test_dispatch import pdf_text
+
+    (po,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)
+    manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
+    shown = (await manager.send(f"/po {po.id}")).last
+    pdf_button = {"en": "PDF for the supplier", "ru": "PDF для поставщика"}[language]
+    document = (await manager.press(shown, pdf_button)).last.file
+    assert document is not None and document.file_name == f"purchase-order-{po.id}.pdf"
+    text = pdf_text(document.content)
+    words = {
+        "en": [f"Purchase order {po.id}", "Status: draft", "Supplier: Homeware Wholesale Ltd", "Total: £22.50"],
+        "ru": [f"Заказ поставщику {po.id}", "Статус: черновик", "Поставщик: Homeware Wholesale Ltd", "Итого: 22,50 £"],
+    }[language]
+    assert all(word in text for word in words), text
+    assert "84077" in text and "World War 2 Gliders" in text and "(MAN)" in text
+    await manager.press(shown, {"en": "Approve", "ru": "Утвердить"}[language])
+    await manager.send(f"/po receive {po.id} 84077 40")
+    shown = (await manager.send(f"/po {po.id}")).last
+    assert shown.button_texts() == [{"en": "📄 PDF for the supplier", "ru": "📄 PDF для поставщика"}[language]]
+    text = pdf_text((await manager.press(shown, pdf_button)).last.file.content)  # type: ignore[union-attr]
+    expected = {"en": ["Received", "Expected by Nov 30, 2026"], "ru": ["Получено", "Ожидается к 30 нояб. 2026"]}
+    assert all(word in text for word in expected[language]), text
+    support = await hire(shop, 97, "Sue", "support", language=language)
+    refused = await support.press(shown, pdf_button)
+    assert refused.callback_answer is not None and refused.new == []  # no document for a role that may not see

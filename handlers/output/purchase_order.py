@@ -1,0 +1,57 @@
+"""The purchase order as a PDF (A4) for the supplier: who buys, what, where to deliver, at what cost."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+from babel import Locale
+from babel.dates import format_date
+
+from domain.purchasing import PoStatus
+from domain.shop import ShopIdentity
+from domain.usecases.po_paperwork import PoPaperwork
+from handlers.output.documents import A4, MARGIN, _when, _Writer
+from handlers.views.labels import label
+from handlers.views.rendering import current_locale, format_money, format_number
+
+EXPECTED = (PoStatus.APPROVED, PoStatus.PARTIAL)  # goods still on their way
+
+
+def purchase_order_pdf(papers: PoPaperwork, shop: ShopIdentity | None = None, timezone: str = "UTC") -> bytes:
+    po, shop = papers.po, shop or ShopIdentity()
+    w = _Writer(A4, _("Purchase order %(number)s") % {"number": po.id})
+    if shop.name:
+        w.line(shop.name, size=13, bold=True)
+    if shop.contacts:
+        w.line(" · ".join(shop.contacts.values()), size=9, gap=2)
+    w.line(_("Purchase order %(number)s") % {"number": po.id}, size=16, bold=True, gap=1.8)
+    w.line(_("Placed %(when)s") % {"when": _when(po.created_at, timezone)})
+    w.line(_("Status: %(status)s") % {"status": label("po_status", po.status.value)})
+    if papers.supplier is not None:
+        contact = f" · {papers.supplier.contact}" if papers.supplier.contact else ""
+        w.line(_("Supplier: %(name)s") % {"name": papers.supplier.name[:80]} + contact[:80])
+    if papers.warehouse is not None:
+        place = f"{papers.warehouse.name} ({papers.warehouse.code})"
+        w.line(_("Deliver to: %(place)s") % {"place": place[:90]})
+        if papers.warehouse.address:
+            w.paragraph(papers.warehouse.address, size=9)
+    if po.expected_on is not None and po.status in EXPECTED:
+        expected = format_date(po.expected_on, "medium", locale=Locale.parse(current_locale()))
+        w.line(_("Expected by %(date)s") % {"date": expected})
+    w.space(12)
+    received = any(line.received for line in po.lines)
+    columns = (MARGIN, MARGIN + 82, MARGIN + 260, MARGIN + 314, MARGIN + 369, MARGIN + 462)  # DejaVu 9 pt widths
+    header = [_("SKU"), _("Item"), _("Qty"), _("Received") if received else "", _("Price per unit"), _("Amount")]
+    w.row(list(zip(columns, header, strict=True)), bold=True)
+    for line in po.lines:
+        cells = [
+            line.sku[:14],
+            papers.names.get(line.product_id, "")[:30],
+            format_number(line.quantity),
+            format_number(line.received) if received else "",
+            format_money(line.unit_cost),
+            format_money(line.unit_cost * line.quantity),
+        ]
+        w.row(list(zip(columns, cells, strict=True)))
+    w.space(6)
+    w.line(_("Total: %(total)s") % {"total": format_money(po.total)}, bold=True)
+    return w.pdf()
