@@ -19,6 +19,7 @@ WORDING = {
         "owed title": "Return {rma} — refund approved",
         "paid title": "Return {rma} — refund paid back",
         "return": "Return",
+        "order": "Order {code} · refund · changed my mind",
     },
     "ru": {
         "owed": "↩️ Возврат {rma} по заказу {code}: возврат денег одобрен.\nМы вернём 13,00\xa0£.",
@@ -26,6 +27,7 @@ WORDING = {
         "owed title": "Возврат {rma} — возврат денег одобрен",
         "paid title": "Возврат {rma} — возврат выплачен",
         "return": "Вернуть",
+        "order": "Заказ {code} · возврат денег · передумал",
     },
 }
 STEPS = {
@@ -51,9 +53,9 @@ async def test_a_refund_is_approved_while_owed_and_paid_back_once_confirmed(shop
         shown = await manager.press(shown.last, step)
     await shop.runtime.notifier.drain()
     assert shop.server.chat_messages(960)[-1].text == words["owed"].format(rma=rma, code=code)
-    assert shown.last.text.startswith(words["owed title"].format(rma=rma))
+    assert shown.last.text.split("\n")[:2] == [words["owed title"].format(rma=rma), words["order"].format(code=code)]
 
     shown = await manager.press(shown.last, STEPS[language][4])
     await shop.runtime.notifier.drain()
     assert shop.server.chat_messages(960)[-1].text == words["paid"].format(rma=rma, code=code)
-    assert shown.last.text.startswith(words["paid title"].format(rma=rma))
+    assert shown.last.text.split("\n")[:2] == [words["paid title"].format(rma=rma), words["order"].format(code=code)]
