@@ -4,6 +4,7 @@ is logged with its update and the person is told, in their language, to try agai
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime
 from typing import Unpack
 
 from aiogram import Router
@@ -17,7 +18,15 @@ from domain.staff import NotAllowed, WrongRole
 from handlers.context import HandlerData
 from handlers.views.labels import ERROR_PARAM_LABELS, label
 from handlers.views.outgoing import answered
-from handlers.views.rendering import PARAM_LIMIT, fill, format_money, format_number, locale_for, shorten
+from handlers.views.rendering import (
+    PARAM_LIMIT,
+    fill,
+    format_day,
+    format_money,
+    format_number,
+    locale_for,
+    shorten,
+)
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
@@ -41,6 +50,8 @@ def domain_message(error: DomainError, *, html: bool = True) -> str:
         if name in ERROR_PARAM_LABELS
         else format_money(value)
         if isinstance(value, Money)
+        else format_day(value)
+        if isinstance(value, date) and not isinstance(value, datetime)
         else format_number(value)
         if name in COUNTS and type(value) is int
         else value

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -54,6 +54,10 @@ class NotForSale(DomainError):
 
 class Withdrawn(DomainError):
     key = N_("{name} has been withdrawn from sale and can no longer be ordered.")
+
+
+class OnPreorder(DomainError):
+    key = N_("{name} is on preorder until {date}: preorder it with its card's 🗓 Preorder.")
 
 
 class NotShippedThere(DomainError):
@@ -152,6 +156,16 @@ async def _promoted(uow: UnitOfWork, now: datetime, cart: Cart, customer_id: int
     return (await discounts_for(uow, now, cart, customer_id))[1]
 
 
+async def _not_on_preorder(uow: UnitOfWork, cart: Cart, today: date, language: str) -> None:
+    """Inside an open unit of work: a preorder's stock is not sold before its release, even
+    when it came early (``routable_part``); its card offers 🗓 Preorder instead, and a ⚡ from
+    before the terms, or its invoice, is refused here (read from the database, not the cache)."""
+    product = cart.lines[0].product
+    terms = (await uow.backorders.terms([product.id or 0])).get(product.id or 0)
+    if terms is not None and terms.release_date is not None and terms.is_preorder(today):
+        raise OnPreorder(name=product.in_language(language).display_name, date=terms.release_date)
+
+
 async def buy_now_invoice(
     uow: UnitOfWork, clock: Clock, *, product_id: int, currency: str, language: str, customer_id: int = 0
 ) -> InvoiceSpec:
@@ -159,6 +173,7 @@ async def buy_now_invoice(
     promotion that applies as a line of its own (named, negative), so the form says why."""
     async with uow.read_only():
         cart = await _one_unit(uow, product_id, currency, language)
+        await _not_on_preorder(uow, cart, clock.now().date(), language)
         await route_or_explain(uow, cart, None, None, language=language)
         discounts = await _promoted(uow, clock.now(), cart, customer_id)
     product: Product = cart.lines[0].product.in_language(language)
@@ -250,6 +265,7 @@ async def check_buy_now(
         raise NotShippedThere(country=address.country_code)
     async with uow.read_only():
         cart = await _one_unit(uow, product_of_payload(payload), currency, language)
+        await _not_on_preorder(uow, cart, clock.now().date(), language)
         chosen = await _chosen(uow, clock, policy, cart, address, option_id, language)
         discounts = await _promoted(uow, clock.now(), cart, 0)
     if Money(amount, currency) != cart.subtotal - discounts.total + chosen.price:  # a promotion that ended too

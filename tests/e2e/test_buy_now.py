@@ -5,12 +5,14 @@ the charge, and the payment places the order — held, routed, paid — once (en
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
 
 from bot.harness import RunningBot
+from domain.backorders import BackorderTerms
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models as m
@@ -241,3 +243,35 @@ async def test_a_charge_that_arrives_after_the_last_unit_went_or_the_product_was
     await shop.runtime.notifier.drain()
     staff = [msg.text for msg in shop.server.chat_messages(STAFF_CHAT) if "tg-late" in msg.text]
     assert len(staff) == 1 and STAFF_TOLD[why].format(code=order.code) in staff[0]
+
+
+async def _on_preorder(shop: RunningBot, sku: str, release: date) -> None:
+    async with shop.runtime.uow() as uow:
+        product = await uow.products.get_by_sku(sku)
+        assert product is not None and product.id is not None
+        await uow.backorders.set_terms(product.id, BackorderTerms(product.id, False, None, release))
+        await uow.commit()
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "Popcorn Holder is on preorder until Dec 20, 2026: preorder it with its card's 🗓 Preorder."),
+        ("ru", "«Popcorn Holder» продаётся по предзаказу до 20 дек. 2026\u202fг.: оформите его кнопкой 🗓 Предзаказ."),
+    ],
+)
+async def test_buy_now_does_not_sell_a_preorders_early_stock_before_its_release(
+    shop: RunningBot, language: str, refusal: str
+) -> None:
+    gil = SandboxUser(shop.server, 907, "Gil", language_code=language)
+    card = (await gil.send("/start p_22197")).last  # ⚡ Buy now: in stock, not on preorder yet
+    invoice, option = await _to_london(gil, "22197")
+    await _on_preorder(shop, "22197", date(2026, 12, 20))  # its stock is for the release day now
+
+    stale = await gil.press(card, "⚡")
+    assert stale.callback_answer == {"text": refusal, "show_alert": True}
+    assert not [msg for msg in stale.new if msg.kind == "invoice"]
+    late = await gil.pre_checkout(invoice, option)  # the invoice sent before: refused, nothing charged
+    assert late.pre_checkout_answer == {"ok": False, "error_message": refusal}
+    assert await _orders(shop) == 0
+    assert await stock(shop, "22197") == [("LON", 1094, 0)]  # nothing reserved, nothing sold
