@@ -83,11 +83,11 @@ async def mini_app(
             transcript.append(f"🛡 forged initData → {status} {refused['detail']}")
             product = await _variants(call, alice, transcript)
             _, board = await call("GET", "/app/api/dashboard", ada)
-            open_orders = {k: v for k, v in board["by_status"].items() if v}
+            open_orders = _figures(board["by_status"])
             today = board["today"]
             revenue = " + ".join(a["text"] for a in today["revenue"]) or "0"
             transcript.append(
-                f"📊 Ada's dashboard: orders by status {open_orders}; today {today['orders']} orders, {revenue}; "
+                f"📊 Ada's dashboard: orders by status: {open_orders}; today: {today['orders']} order(s), {revenue}; "
                 f"late {len(board['late'])}; low stock {board['low_stock']}; open returns {board['open_returns']}; "
                 f"unsent notifications {board['unsent']}"
             )
@@ -118,15 +118,20 @@ async def _variants(call: Call, alice: dict[str, str], transcript: list[str]) ->
 
 async def _details(call: Call, ada: dict[str, str], board: dict[str, Any], transcript: list[str]) -> None:
     """What the tiles open: picking per warehouse, the hour chart's figures, the queue, an order's timeline."""
-    picking = {code: {k: v for k, v in stages.items() if v} for code, stages in board["picking"].items()}
-    hours = {f"{h:02d}h": n for h, n in enumerate(board["hourly"]["orders"]) if n}
-    transcript.append(f"📊 picking per warehouse {picking}; today's orders by hour {hours}")
+    picking = "; ".join(f"{code}: {_figures(stages)}" for code, stages in board["picking"].items())
+    hours = _figures({f"{h:02d}:00": n for h, n in enumerate(board["hourly"]["orders"])})
+    transcript.append(f"📊 picking per warehouse: {picking}; today's orders by hour: {hours}")
     _, queue = await call("GET", "/app/api/dashboard/lists/queue", ada)
     if queue["items"]:
         code = queue["items"][0]["code"]
         _, order = await call("GET", f"/app/api/dashboard/orders/{code}", ada)
         steps = " → ".join(e["status_label"] for e in order["timeline"])
         transcript.append(f"📊 queue: {len(queue['items'])} orders; {code}'s timeline: {steps}")
+
+
+def _figures(counts: dict[str, int]) -> str:
+    """The dashboard's counts as a person reads them: ``allocated 9 · picked 1``, or "none"."""
+    return " · ".join(f"{name.replace('_', ' ')} {n}" for name, n in counts.items() if n) or "none"
 
 
 def _fulfil_with(script: str) -> Callable[[Any], Any]:
