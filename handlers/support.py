@@ -16,6 +16,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.customers import Customer
+from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
 from domain.support import Direction, NoSupportChat, looks_like_question, topic_name
 from domain.usecases.support import (
@@ -42,6 +43,7 @@ from handlers.views.rendering import Renderer
 router = Router(name=__name__)
 RELAYED = ("text", "photo", "document", "voice")  # what a conversation carries (what copyMessage copies)
 NAME_LIMIT = 64
+STARS_SHOWN = "\n\n⭐"  # where the stars given start, under the rating request
 _forums: dict[int, bool] = {}  # support chat id → is it a forum (asked once per process)
 
 
@@ -351,9 +353,9 @@ async def rate(query: CallbackQuery, callback_data: SupportRateCb, uow: UnitOfWo
     )
     await query.answer(_("Thank you for your rating!"))
     if isinstance(query.message, Message):
-        await query.message.edit_text(
-            escape(query.message.text or "") + "\n\n" + "⭐" * callback_data.stars, reply_markup=None
-        )
+        # A rating changed (a second tap, an old copy of the buttons) replaces the stars shown.
+        asked = (query.message.text or "").split(STARS_SHOWN, 1)[0]
+        await query.message.edit_text(escape(asked) + "\n\n" + "⭐" * callback_data.stars, reply_markup=None)
 
 
 # ---------------------------------------------------------------------- the staff side
@@ -372,14 +374,18 @@ def _reply_to(message: Message) -> int | None:
 @router.message(Command("close"), _support_chat)
 async def close(message: Message, bot: Bot, uow: UnitOfWork, clock: Clock, notifier: OutboxSender) -> None:
     assert message.from_user is not None
-    conversation = await close_conversation(
-        uow,
-        clock,
-        chat_id=message.chat.id,
-        thread_id=_thread(message),
-        reply_to=_reply_to(message),
-        staff_telegram_id=message.from_user.id,
-    )
+    try:
+        conversation = await close_conversation(
+            uow,
+            clock,
+            chat_id=message.chat.id,
+            thread_id=_thread(message),
+            reply_to=_reply_to(message),
+            staff_telegram_id=message.from_user.id,
+        )
+    except NotFound:  # the General topic, or a reply to something that is no conversation's
+        await close_elsewhere(message)
+        return
     await message.answer(_("Conversation closed; the customer is asked to rate it."))
     if conversation.thread_id is not None:
         try:

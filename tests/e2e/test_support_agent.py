@@ -244,3 +244,42 @@ async def test_support_send_a_customer_their_receipt_again_in_the_customers_lang
         blocked = await agent.press(screen.last, "📤 Send the receipt to the customer")
         assert blocked.callback_answer and "blocked the bot" in blocked.callback_answer["text"]
         assert refused_calls(shop) == [("sendDocument", "Forbidden: bot was blocked by the user")]
+
+
+async def test_a_rating_tapped_again_from_an_old_copy_of_the_buttons_shows_the_stars_once(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        agent = await hire(shop, 77, "Sofia", "support")
+        anna = SandboxUser(shop.server, 503, "Anna")
+        await anna.send("hello, a question about sizes")
+        [topic] = shop.server.forums[SUPPORT].values()
+        await forum.send(agent, "Size M fits", thread_id=topic.thread_id)
+        await forum.send(agent, "/close", thread_id=topic.thread_id)
+        ask = anna.messages()[-1]
+        asked = ask.text
+        assert ask.reply_markup is not None
+        one_star = next(
+            b["callback_data"] for row in ask.reply_markup["inline_keyboard"] for b in row if b["text"] == "1⭐"
+        )
+        await anna.press(ask, "5⭐")
+        assert anna.messages()[-1].text == asked + "\n\n⭐⭐⭐⭐⭐"
+        again = await anna.press_data(ask, one_star)  # a second tap: the last one counts, shown once
+        assert again.callback_answer and again.callback_answer["text"] == "Thank you for your rating!"
+        assert anna.messages()[-1].text == asked + "\n\n⭐"
+        [conversation] = await _conversations(shop)
+        assert conversation.rating == 1
+
+
+async def test_close_outside_a_customers_topic_says_where_it_works(tmp_path: Path, clock: FakeClock) -> None:
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        agent = await hire(shop, 77, "Sofia", "support")
+        anna = SandboxUser(shop.server, 503, "Anna")
+        await anna.send("hello, a question about sizes")
+        told = await forum.send(agent, "/close")  # in the forum's General topic, no customer's
+        assert told.last.text == (
+            "/close works in the support chat: in the customer's topic, or as a reply to their message."
+        )
+        assert [c.status for c in await _conversations(shop)] == ["open"]
