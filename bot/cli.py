@@ -123,8 +123,8 @@ def _parser() -> argparse.ArgumentParser:
         "document, memo, account, debit, credit, currency).",
     )
     export.add_argument("what", choices=("journal",))
-    export.add_argument("--from", dest="start", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
-    export.add_argument("--to", dest="end", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--from", dest="start", type=_day, required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="end", type=_day, required=True, metavar="YYYY-MM-DD")
     export.add_argument("--format", choices=("csv",), default="csv")
     demo = sub.add_parser(
         "demo",
@@ -157,6 +157,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("dir", type=Path, metavar="DIR")
     return parser
+
+
+def _day(text: str) -> date:
+    """A day as the operator types it; argparse says "invalid fromisoformat value" otherwise."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2026-12-31") from None
 
 
 async def _export(settings: Settings, start: date, end: date) -> int:
@@ -268,7 +276,7 @@ async def _apikey(settings: Settings, action: str, name: str, scopes: Sequence[s
             return 0
         if action == "revoke":
             if not await revoke_api_key(uow, SystemClock(), name=name):
-                print(f"no active API key named {name!r}", file=sys.stderr)
+                print(f"ordergram apikey revoke: no active API key named {name!r}", file=sys.stderr)
                 return 1
             print(f"API key {name!r} revoked")
             return 0
