@@ -41,7 +41,6 @@ from domain.usecases.checkout import (
     MAX_GIFT_MESSAGE,
     CheckoutRequest,
     ShippingOptions,
-    invoice_days,
     order_placed_params,
     payment_methods,
     pickup_points,
@@ -50,6 +49,7 @@ from domain.usecases.checkout import (
     shipping_options,
 )
 from domain.usecases.customers import saved_addresses
+from domain.usecases.invoice_terms import invoice_days
 from domain.usecases.paylinks import line_summary, payment_link
 from domain.usecases.payments import invoice_payload
 from handlers.callbacks import (

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.accounting import Account, to_base
+from domain.accounting import Account
 from domain.cart import Cart
-from domain.customers import Address, CreditLimitExceeded, Customer, normalize_phone
+from domain.customers import Address, Customer, normalize_phone
 from domain.discounts import Discounts
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
@@ -27,7 +27,6 @@ from domain.orders import (
     PaymentMethod,
     new_order_code,
 )
-from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.promotions import PromoRefused
 from domain.routing import RoutingDecision, RoutingImpossible, route
@@ -37,6 +36,7 @@ from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.backorders import record_backorders, routable_part, waiting_params
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.cart import in_language, load_cart, release_customer_holds
+from domain.usecases.invoice_terms import check_credit, invoice_due_date
 from domain.usecases.promotions import count_code_use, discounted_lines, discounts_for, labels
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse
@@ -478,44 +478,6 @@ def pickup_ready_by(now: datetime, policy: CheckoutPolicy, transfer_needed: bool
     zone = ZoneInfo(policy.timezone)
     day = add_business_days(now.astimezone(zone).date(), policy.transfer_days)
     return datetime.combine(day, time(policy.opening_hour), tzinfo=zone).astimezone(now.tzinfo)
-
-
-def invoice_days(customer: Customer, policy: CheckoutPolicy) -> int:
-    """A business's own payment terms, else the shop's."""
-    return policy.invoice_net_days if customer.payment_terms_days is None else customer.payment_terms_days
-
-
-def invoice_due_date(now: datetime, policy: CheckoutPolicy, customer: Customer) -> date:
-    return (now.astimezone(ZoneInfo(policy.timezone)) + timedelta(days=invoice_days(customer, policy))).date()
-
-
-async def unpaid_invoices(uow: UnitOfWork, customer_id: int) -> int:
-    """What a customer's invoices not yet paid come to, in base-currency minor units (each
-    order converted at its own rate)."""
-    orders, _ = await uow.orders.for_customer(customer_id, 0, 10_000)
-    invoices = [
-        o for o in orders if o.payment_method is PaymentMethod.INVOICE and o.status is not OrderStatus.CANCELLED
-    ]
-    payments = await uow.payments.for_orders([o.id or 0 for o in invoices])
-    return sum(
-        max(to_base(invoice_owed(o.total, payments.get(o.id or 0, [])), o.fx_rate, uow.base_currency), 0)
-        for o in invoices
-    )
-
-
-async def check_credit(uow: UnitOfWork, customer: Customer, order: Order) -> None:
-    """Inside the order's transaction: an invoice order must not take the customer's unpaid
-    invoices over their credit limit (all in the base currency)."""
-    if customer.credit_limit is None or order.payment_method is not PaymentMethod.INVOICE:
-        return
-    # Writing the customer's row first makes a concurrent invoice order of theirs (another
-    # channel, another process) wait for this one's commit on PostgreSQL, so the two cannot
-    # both see room under the limit. SQLite's write transactions are serialized already.
-    await uow.customers.update(customer)
-    base = uow.base_currency
-    unpaid = await unpaid_invoices(uow, customer.id or 0)
-    if unpaid + to_base(order.total, order.fx_rate, base) > customer.credit_limit:
-        raise CreditLimitExceeded(total=order.total, open=Money(unpaid, base), limit=Money(customer.credit_limit, base))
 
 
 async def placed_by_key(uow: UnitOfWork, key: str) -> Order | None:

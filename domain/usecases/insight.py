@@ -13,7 +13,7 @@ from domain.orders import Order, OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.returns import ReturnRequest
 from domain.staff import Permission
-from domain.usecases.checkout import unpaid_invoices
+from domain.usecases.invoice_terms import unpaid_invoices
 from domain.usecases.staff import require
 
 AT_RISK_AFTER = timedelta(days=90)  # no order for this long: at risk of leaving

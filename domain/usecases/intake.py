@@ -37,14 +37,13 @@ from domain.usecases.checkout import (
     CartChanged,
     CheckoutPolicy,
     allocation_rows,
-    check_credit,
-    invoice_due_date,
     reserve_routed,
     route_or_explain,
     unique_order_code,
 )
 from domain.usecases.customers import fill_contacts, find_customer
 from domain.usecases.fx import shop_rates
+from domain.usecases.invoice_terms import check_credit, invoice_due_date
 from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.price_lists import price_list_for
 from domain.usecases.promotions import count_code_use, discounted_lines, discounts_for, labels

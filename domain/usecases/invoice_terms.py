@@ -1,0 +1,59 @@
+"""A business's invoices: when one is due, what its unpaid ones come to, and its credit limit kept."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from domain.accounting import to_base
+from domain.customers import CreditLimitExceeded, Customer
+from domain.money import Money
+from domain.orders import (
+    Order,
+    OrderStatus,
+    PaymentMethod,
+)
+from domain.payments import invoice_owed
+from domain.ports import UnitOfWork
+
+if TYPE_CHECKING:  # (checkout imports this module)
+    from domain.usecases.checkout import CheckoutPolicy
+
+
+def invoice_days(customer: Customer, policy: CheckoutPolicy) -> int:
+    """A business's own payment terms, else the shop's."""
+    return policy.invoice_net_days if customer.payment_terms_days is None else customer.payment_terms_days
+
+
+def invoice_due_date(now: datetime, policy: CheckoutPolicy, customer: Customer) -> date:
+    return (now.astimezone(ZoneInfo(policy.timezone)) + timedelta(days=invoice_days(customer, policy))).date()
+
+
+async def unpaid_invoices(uow: UnitOfWork, customer_id: int) -> int:
+    """What a customer's invoices not yet paid come to, in base-currency minor units (each
+    order converted at its own rate)."""
+    orders, _ = await uow.orders.for_customer(customer_id, 0, 10_000)
+    invoices = [
+        o for o in orders if o.payment_method is PaymentMethod.INVOICE and o.status is not OrderStatus.CANCELLED
+    ]
+    payments = await uow.payments.for_orders([o.id or 0 for o in invoices])
+    return sum(
+        max(to_base(invoice_owed(o.total, payments.get(o.id or 0, [])), o.fx_rate, uow.base_currency), 0)
+        for o in invoices
+    )
+
+
+async def check_credit(uow: UnitOfWork, customer: Customer, order: Order) -> None:
+    """Inside the order's transaction: an invoice order must not take the customer's unpaid
+    invoices over their credit limit (all in the base currency)."""
+    if customer.credit_limit is None or order.payment_method is not PaymentMethod.INVOICE:
+        return
+    # Writing the customer's row first makes a concurrent invoice order of theirs (another
+    # channel, another process) wait for this one's commit on PostgreSQL, so the two cannot
+    # both see room under the limit. SQLite's write transactions are serialized already.
+    await uow.customers.update(customer)
+    base = uow.base_currency
+    unpaid = await unpaid_invoices(uow, customer.id or 0)
+    if unpaid + to_base(order.total, order.fx_rate, base) > customer.credit_limit:
+        raise CreditLimitExceeded(total=order.total, open=Money(unpaid, base), limit=Money(customer.credit_limit, base))
