@@ -85,9 +85,19 @@ def _detail_keyboard(
     return builder.as_markup()
 
 
+# Lines an order's screen names; the rest are counted. A business's 100-line order listed whole ran
+# past a message's 4,096 characters, and the edit in place cut off the total, payment and timeline.
+DETAIL_LINES_SHOWN = 20
+
+
 def detail_text(renderer: Renderer, order: Order, parcels: list[Parcel]) -> str:
     """The order as its reader sees it: the lines named in their language as when it was placed."""
-    return renderer.render("order_detail.html.j2", order=order.in_language(reading_language()), parcels=parcels)
+    return renderer.render(
+        "order_detail.html.j2",
+        order=order.in_language(reading_language()),
+        parcels=parcels,
+        lines_shown=DETAIL_LINES_SHOWN,
+    )
 
 
 async def _show_in_place(

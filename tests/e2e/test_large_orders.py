@@ -101,6 +101,23 @@ async def test_the_edit_screen_of_100_long_lines_shows_its_page_of_them_and_alwa
     assert "W-020 " in second.text and "W-019 " not in second.text
 
 
+async def test_a_customer_opening_an_order_of_100_long_lines_sees_its_total_payment_and_timeline(
+    shop: RunningBot,
+) -> None:
+    """The order screen listed every line and the edit in place was cut at 4,096 characters:
+    the customer never saw the total, how they pay or the timeline. Its first lines are shown,
+    the rest counted, and the receipt lists them all."""
+    code = await restock_order(shop, " — organic cotton heavyweight garment-dyed relaxed fit" * 3)
+    bea = SandboxUser(shop.server, BEA, "Bea")
+    listed = next(m for m in (await bea.send("/orders")).messages if m.button_texts())
+    screen = (await bea.press(listed, next(t for t in listed.button_texts() if t.startswith(code)))).last
+    assert len(screen.text) <= 4096 and not screen.text.endswith("…")
+    assert "W-019 " in screen.text and "W-020 " not in screen.text
+    assert "… and 80 more lines: the receipt (PDF) lists every one." in screen.text
+    assert "Total: £1,500.00" in screen.text and "Payment: " in screen.text and "Timeline" in screen.text
+    assert "🧾 Receipt (PDF)" in screen.button_texts()
+
+
 async def test_staff_edit_an_order_of_100_lines_a_page_of_lines_at_a_time(shop: RunningBot) -> None:
     code = await restock_order(shop)
     admin = SandboxUser(shop.server, ADMIN, "Ada")
