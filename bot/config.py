@@ -239,6 +239,14 @@ class Settings(LogSettings):
             )
         return value
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        # else redis-py's ValueError, a traceback at start
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(f"{value!r} is not a Redis URL (like redis://127.0.0.1:6379/0, rediss://… or unix://…)")
+        return value or None
+
     @field_validator("api_rate_limit")
     @classmethod
     def _rate(cls, value: str) -> str:

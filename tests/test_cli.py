@@ -101,6 +101,8 @@ def test_the_help_and_readme_name_every_kind_import_takes(ordergram) -> None:
         ({"BOT_TOKEN": "1:x", "WEBHOOK_URL": "ftp://shop.example/hook"}, "WEBHOOK_URL"),
         ({"BOT_TOKEN": "1:x", "WEBHOOK_SECRET": "has spaces"}, "WEBHOOK_SECRET"),
         ({"BOT_TOKEN": "1:x", "DATABASE_URL": "shop.sqlite3"}, "DATABASE_URL"),
+        ({"BOT_TOKEN": "1:x", "REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL"),
+        ({"BOT_TOKEN": "1:x", "API_RATE_LIMIT": "lots"}, "API_RATE_LIMIT"),
     ],
 )
 def test_bad_configuration_stops_with_one_line_naming_the_variable(
