@@ -25,7 +25,7 @@ async def start_assisting(message: Message, command: CommandObject, **data: Unpa
     assert message.from_user is not None
     if not command.args:
         await require(uow, message.from_user.id, Permission.ASSIST)
-        await message.answer(_("Usage: /assist CUSTOMER-ID or /assist @username"))
+        await message.answer(_("Usage: /assist CUSTOMER-ID, @username, +phone or email"))
         return
     customer = await customer_to_assist(uow, staff_telegram_id=message.from_user.id, reference=command.args)
     assist = assist_context(data)

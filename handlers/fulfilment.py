@@ -206,7 +206,7 @@ async def customer_command(
     if not words:
         await message.answer(
             _(
-                "Usage: /customer TELEGRAM-ID, @username or +phone "
+                "Usage: /customer TELEGRAM-ID, @username, +phone or email "
                 "(then business on [DAYS] [CREDIT-LIMIT], business off, or group NAME)"
             )
         )

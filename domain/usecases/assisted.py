@@ -3,25 +3,19 @@ checkout; the order is marked with the ``support`` channel and the customer is t
 
 from __future__ import annotations
 
-from domain.customers import Customer, is_telegram_id
-from domain.errors import NotFound
+from domain.customers import Customer
 from domain.ports import UnitOfWork
 from domain.staff import Permission, can
+from domain.usecases.insight import find_customer
 from domain.usecases.staff import require
 
 
 async def customer_to_assist(uow: UnitOfWork, *, staff_telegram_id: int, reference: str) -> Customer:
-    """``reference`` is a customer's Telegram id or @username the bot has seen."""
+    """``reference`` finds them as ``/customer`` does: a Telegram id, an @username, a phone
+    number or an email address (a caller on the phone gives their number)."""
     await require(uow, staff_telegram_id, Permission.ASSIST)
-    text = reference.strip()
     async with uow.read_only():
-        if is_telegram_id(text):
-            customer = await uow.customers.get_by_telegram_id(int(text))
-        else:
-            customer = await uow.customers.get_by_username(text.lstrip("@"))
-    if customer is None:
-        raise NotFound()
-    return customer
+        return await find_customer(uow, reference)
 
 
 async def assisted_customer(uow: UnitOfWork, *, staff_telegram_id: int, customer_id: int) -> Customer | None:

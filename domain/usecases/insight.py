@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.customers import Customer, is_telegram_id, normalize_phone
+from domain.customers import Customer, is_email, is_telegram_id, normalize_phone
 from domain.errors import DomainError, NotFound
 from domain.money import Money
 from domain.orders import Order, OrderStatus
@@ -50,10 +50,12 @@ def segments_of(customer: Customer, orders: list[Order], now: datetime) -> list[
 
 
 async def find_customer(uow: UnitOfWork, reference: str) -> Customer:
-    """A Telegram id, an @username, or a phone number."""
+    """A Telegram id, an @username, a phone number, or an email address."""
     text = reference.strip()
     customer = None
-    if text.startswith("@"):
+    if is_email(text):  # before the username: "anna@example.com" is no one's username
+        customer = await uow.customers.get_by_email(text)
+    elif text.startswith("@"):
         customer = await uow.customers.get_by_username(text[1:])
     elif text.startswith("+") or (" " in text and any(ch.isdigit() for ch in text)):
         try:

@@ -283,3 +283,27 @@ async def test_close_outside_a_customers_topic_says_where_it_works(tmp_path: Pat
             "/close works in the support chat: in the customer's topic, or as a reply to their message."
         )
         assert [c.status for c in await _conversations(shop)] == ["open"]
+
+
+async def test_support_find_a_customer_by_email_or_phone_and_order_for_a_caller_by_their_number(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock) as shop:
+        agent = await hire(shop, 77, "Sofia", "support")
+        boris = SandboxUser(shop.server, 502, "Борис", language_code="ru")
+        await add_to_cart(boris, "85123A")
+        code = order_code(await place_cod_order(boris))  # his phone: +44 7911 123456
+        async with shop.runtime.sessions() as session, session.begin():
+            row = await session.scalar(select(m.CustomerRow).where(m.CustomerRow.telegram_id == 502))
+            assert row is not None
+            row.email = "Boris@Example.com"
+        for reference in ("boris@example.com", "+44 7911 123456", "502"):
+            found = await agent.send(f"/customer {reference}")
+            assert found.last.text.startswith("Борис") and code in found.last.text, reference
+        assert (await agent.send("/customer nobody@example.com")).last.text == "Nothing was found."
+
+        acting = await agent.send("/assist +44 7911 123456")  # a customer on the phone
+        assert acting.last.text.startswith("You are now ordering for Борис.")
+        await agent.send("/assist_end")
+        acting = await agent.send("/assist BORIS@example.com")
+        assert acting.last.text.startswith("You are now ordering for Борис.")
