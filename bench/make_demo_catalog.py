@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from domain.imports import PRODUCT_COLUMNS  # noqa: E402
+from domain.product_file import PRODUCT_COLUMNS  # noqa: E402
 
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "online_retail" / "online_retail.csv.gz"
 OUT = ROOT / "bot" / "demo_data"

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from domain.errors import DomainError, ImportRejected, Reason
 from domain.i18n import N_
+from domain.money import Money
 
 T = TypeVar("T")
 DELIMITERS = ",;\t"
@@ -298,3 +299,12 @@ def shown_problems(problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> 
     """The first ``limit`` problems in line order, and how many more there are."""
     ordered = sorted(problems, key=lambda p: p[0])
     return ordered[:limit], max(len(ordered) - limit, 0)
+
+
+def money(row: Row, column: str, currency: str) -> Money | None:
+    """A non-negative amount; None (with the problem recorded) when it is not one."""
+    price = row.check(Money.parse, row.number(column), currency, default=None)
+    if price is not None and price.amount < 0:
+        row.fail(N_("{column} must not be negative, got {value}"), column=column, value=row[column])
+        return None
+    return price

@@ -1,17 +1,12 @@
-"""CSV formats for bulk set-up. Every row is validated before anything is written; every
-problem of every row is collected with its line number, so one run reports all of them."""
+"""Bulk set-up CSV formats (products: ``domain.product_file``): every problem of every row found before any write."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from domain.catalog import Dimensions, Product, ProductStatus, normalize_barcode, normalize_sku, photo_reference
-from domain.catalog_edits import CLEAR, DESCRIPTION_LIMIT, NAME_LIMIT
-from domain.categories import category_path
-from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, parse_all, problem, read_rows
+from domain.catalog import normalize_sku
+from domain.csvfiles import Columns, Problem, Row, RowError, flag_duplicates, money, parse_all
 from domain.customers import business_terms, is_email, normalize_phone
 from domain.i18n import N_
 from domain.money import Money, normalize_currency
@@ -19,26 +14,16 @@ from domain.packing import Box
 from domain.pricing import PriceRule, Scope, normalize_group, parse_percent, parse_target
 from domain.purchasing import Supplier
 from domain.shipping import CarrierRate, Zone
-from domain.variants import check_variants, parse_options
 from domain.warehouse import Warehouse, normal_bin
 
-PRODUCT_COLUMNS = (
-    "sku",
-    "name",
-    "category",
-    "price",
-    "currency",
-    "barcode",
-    "weight_g",
-    "length_mm",
-    "width_mm",
-    "height_mm",
-    "description",
-)
 WAREHOUSE_COLUMNS = ("code", "name", "address", "latitude", "longitude", "pickup_point")
+
 STOCK_COLUMNS = ("sku", "warehouse", "bin", "quantity")
+
 DEMAND_COLUMNS = ("sku", "warehouse", "date", "quantity")
+
 SUPPLIER_COLUMNS = ("code", "name", "contact", "lead_time_days")
+
 REORDER_COLUMNS = (
     "sku",
     "warehouse",
@@ -50,7 +35,9 @@ REORDER_COLUMNS = (
     "unit_cost",
     "currency",
 )
+
 BOX_COLUMNS = ("code", "name", "length_mm", "width_mm", "height_mm", "max_weight_g")
+
 CARRIER_COLUMNS = (
     "carrier",
     "service",
@@ -65,24 +52,23 @@ CARRIER_COLUMNS = (
 
 CUSTOMER_COLUMNS = ("name", "telegram_id", "phone", "email", "business", "payment_terms_days", "credit_limit")
 
-PRODUCTS = Columns(
-    PRODUCT_COLUMNS[:5],
-    (*PRODUCT_COLUMNS[5:], "photo", "cost", "parent", "options", "status", "backorder"),
-    prefixes=("price_",),
-    decimal=frozenset({"price", "cost"}),
-    languages=("name_", "description_"),
-)
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(_[a-z]{2})?$")
 WAREHOUSES = Columns(WAREHOUSE_COLUMNS[:2], WAREHOUSE_COLUMNS[2:])
+
 STOCK = Columns(("sku", "warehouse", "quantity"), ("bin",))
+
 DEMAND = Columns(DEMAND_COLUMNS)
+
 SUPPLIERS = Columns(("code", "name", "lead_time_days"), ("contact",))
+
 REORDER = Columns(
     ("sku", "warehouse", "reorder_point", "supplier", "pack_size", "unit_cost", "currency"),
     ("max_level", "min_order_qty"),
 )
+
 BOXES = Columns(BOX_COLUMNS)
+
 CARRIERS = Columns(tuple(c for c in CARRIER_COLUMNS if c != "per_kg"), ("per_kg", "tracking_url"))
+
 CUSTOMERS = Columns(CUSTOMER_COLUMNS[:1], CUSTOMER_COLUMNS[1:])
 
 
@@ -93,122 +79,6 @@ class StockRow:
     warehouse: str
     bin: str
     quantity: int
-
-
-def _no_local_files(path: str) -> str | None:
-    return None
-
-
-def _money(row: Row, column: str, currency: str) -> Money | None:
-    """A non-negative amount; None (with the problem recorded) when it is not one."""
-    price = row.check(Money.parse, row.number(column), currency, default=None)
-    if price is not None and price.amount < 0:
-        row.fail(N_("{column} must not be negative, got {value}"), column=column, value=row[column])
-        return None
-    return price
-
-
-def _translations(row: Row, languages: Container[str] | None) -> tuple[dict[str, str], dict[str, str]]:
-    """``name_ru``, ``description_ru``…: a product's name and description in a language the bot speaks."""
-    names: dict[str, str] = {}
-    descriptions: dict[str, str] = {}
-    for column, value in row.values.items():
-        kind, _, language = column.partition("_")
-        if kind not in ("name", "description") or not language or not value.strip():
-            continue
-        if not LANGUAGE_CODE.match(language) or (languages is not None and language not in languages):
-            row.fail(N_("{column}: the bot does not speak “{value}”"), column=column, value=language)
-        elif not _too_long(row, column, kind, value):
-            (names if kind == "name" else descriptions)[language] = " ".join(value.split()) if kind == "name" else value
-    return names, descriptions
-
-
-def _too_long(row: Row, column: str, kind: str, value: str) -> bool:
-    """A name or description longer than ``/product`` takes (the card, the sheet and the
-    database's name column are sized for it): the row is bad, as the value typed in chat is."""
-    if kind == "name" and len(value.strip()) > NAME_LIMIT:
-        row.fail(N_("{column} has more than 256 characters"), column=column)
-    elif kind == "description" and len(value.strip()) > DESCRIPTION_LIMIT:
-        row.fail(N_("{column} has more than 3000 characters"), column=column)
-    else:
-        return False
-    return True
-
-
-NO_CURRENCY = N_("{column} is given without a currency: write it on this row or on its parent row above it")
-
-
-def _product(
-    row: Row,
-    resolve_path: Callable[[str], str | None] = _no_local_files,
-    languages: Container[str] | None = None,
-    currencies: dict[str, str] | None = None,
-) -> Product:
-    """``currencies``: the currency of each row read so far, by SKU (a variant row's blank one is
-    its parent row's: its own price or cost was dropped for the parent's without a word)."""
-    sku = row.check(normalize_sku, row["sku"], default="")
-    parent = row.check(normalize_sku, row["parent"], default="") if row["parent"] else ""
-    no_options: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
-    option_names, options = row.check(parse_options, row["options"], default=no_options)
-    if not parent:  # a variant's blanks are filled from its parent row (``fill_from_parents``)
-        row.required("name")
-        row.required("category")
-    if row["category"]:
-        row.check(category_path, row["category"], default=None)  # "Clothing > T-shirts": a path in the tree
-    own = row["currency"]
-    if currencies is not None and own and sku:
-        currencies.setdefault(sku, own)
-    given = own or (currencies or {}).get(parent, "") if parent else own
-    if parent and not given:
-        for column in ("price", "cost"):
-            if row[column]:
-                row.fail(NO_CURRENCY, column=column)
-    prices: dict[str, Money] = {}
-    if not row["price"] or not given:
-        if not parent:
-            row.fail(N_("price and currency are required"))
-    else:
-        # ``price`` in ``currency`` is the base price; optional ``price_RUB``-style columns give a
-        # market its own price instead of the converted one.
-        extra = [(k, k[6:]) for k in row.values if k.startswith("price_") and row[k]]
-        for column, currency in [("price", given), *extra]:
-            price = _money(row, column, currency)
-            if price is not None:
-                prices[price.currency] = price
-    cost = _money(row, "cost", given) if row["cost"] and given else None
-    # "-" is no barcode, as typed in chat (``catalog_edits.CLEAR``); it was stored as the barcode "-".
-    raw_barcode = row["barcode"].strip()
-    barcode = row.check(normalize_barcode, raw_barcode, default=None) if raw_barcode not in ("", CLEAR) else None
-    weight = row.int("weight_g")
-    dims = [row.int(n) for n in ("length_mm", "width_mm", "height_mm")]
-    photo = row.check(photo_reference, row["photo"], resolve_path, default=None)
-    for column in ("name", "description"):
-        _too_long(row, column, column, row[column])
-    names, descriptions = _translations(row, languages)
-    status = ProductStatus.ACTIVE
-    if row["status"]:
-        try:
-            status = ProductStatus(row["status"].strip().lower())
-        except ValueError:
-            row.fail(N_("status must be active, hidden or discontinued, got “{value}”"), value=row["status"])
-    return Product(
-        sku=sku,
-        name=row["name"],
-        category=row["category"],
-        prices=prices,
-        barcode=barcode,
-        description=row["description"],
-        weight_g=weight,
-        dimensions=Dimensions(*dims) if all(dims) else None,
-        photo_file_id=photo,
-        cost=cost,
-        parent="" if parent == sku else parent,
-        option_names=option_names,
-        options=options,
-        names=names,
-        descriptions=descriptions,
-        status=status,
-    )
 
 
 def _warehouse(row: Row) -> Warehouse:
@@ -267,35 +137,6 @@ def parse_demand(text: str) -> tuple[list[DemandRow], list[Problem]]:
     return parsed, sorted(problems)
 
 
-def parse_products(
-    text: str,
-    resolve_path: Callable[[str], str | None] = _no_local_files,
-    languages: Container[str] | None = None,
-    stored: Mapping[str, Product] | None = None,
-) -> tuple[list[tuple[int, Product]], list[Problem]]:
-    """``photo`` is an optional extra column; ``resolve_path`` finds local image files;
-    ``name_<lang>``/``description_<lang>`` columns name it in ``languages`` (any code when None);
-    ``stored``: products already stored, by SKU, that fill a variant row's blanks, its currency
-    among them, when the file has no parent row for it (``fill_from_parents``)."""
-    known = stored or {}
-    currencies = {sku: next(iter(p.prices)) for sku, p in known.items() if len(p.prices) == 1}  # else: ambiguous
-    parsed, problems = parse_all(
-        text, PRODUCTS, lambda row: (row.line, _product(row, resolve_path, languages, currencies))
-    )
-    flag_duplicates([(line, p.sku) for line, p in parsed], N_("SKU"), problems)
-    flag_duplicates([(line, p.barcode) for line, p in parsed if p.barcode], N_("barcode"), problems)
-    problems += fill_from_parents(parsed, stored)
-    return parsed, sorted(problems)
-
-
-def parents_outside(text: str) -> list[str]:
-    """The SKUs of a products file's variant rows whose parent row it does not have, and those
-    parents: what may be stored to fill their blanks (``parse_products(stored=…)``)."""
-    rows = [(r["sku"].strip().upper(), r["parent"].strip().upper()) for r in read_rows(text, PRODUCTS, [])]
-    in_file = {sku for sku, _ in rows}
-    return sorted({code for sku, parent in rows if parent and parent not in in_file for code in (sku, parent) if code})
-
-
 def parse_warehouses(text: str) -> tuple[list[tuple[int, Warehouse]], list[Problem]]:
     parsed, problems = parse_all(text, WAREHOUSES, lambda row: (row.line, _warehouse(row)))
     flag_duplicates([(line, w.code) for line, w in parsed], N_("warehouse code"), problems)
@@ -321,8 +162,8 @@ def _carrier(row: Row) -> CarrierRate:
     if not row["carrier"] or not row["service"]:
         row.fail(N_("carrier and service are required"))
     zone = row.check(_zone, row["zone"], default=Zone.LOCAL)
-    base = _money(row, "base_price", row["currency"])
-    per_kg = _money(row, "per_kg", row["currency"]) if row["per_kg"] else base and Money(0, base.currency)
+    base = money(row, "base_price", row["currency"])
+    per_kg = money(row, "per_kg", row["currency"]) if row["per_kg"] else base and Money(0, base.currency)
     cutoff = row.int("cutoff_hour", required=True)
     if cutoff > 24:
         row.fail(N_("cutoff_hour must be 0-24, got {value}"), value=row["cutoff_hour"])
@@ -403,7 +244,7 @@ def _reorder(row: Row) -> ReorderRow:
     row.required("supplier")
     pack = row.int("pack_size", required=True, minimum=1)
     least = row.int("min_order_qty")
-    cost = _money(row, "unit_cost", row["currency"])
+    cost = money(row, "unit_cost", row["currency"])
     if cost is None:
         raise RowError(N_("unit_cost is required"))  # only reached with its problem already recorded
     return ReorderRow(row.line, sku, row["warehouse"].upper(), point, top, row["supplier"].upper(), pack, least, cost)
@@ -461,57 +302,8 @@ def parse_customers(text: str, currency: str) -> tuple[list[CustomerRow], list[P
     return parsed, sorted(problems)
 
 
-VARIANT_NEEDS = N_("{column} is required: neither this row nor its parent row {parent} gives it")
-NESTED_PARENT = N_("parent {parent} is itself a variant of {other}: a parent row has no parent")
-
-
-def fill_from_parents(parsed: list[tuple[int, Product]], stored: Mapping[str, Product] | None = None) -> list[Problem]:
-    """Variants (rows with a ``parent``) take what they leave blank — name (and its
-    translations), category, description, prices, weight, dimensions, photo, cost — from their
-    parent row, the row whose SKU is the parent code, when the file has one; else from what is
-    ``stored``: the variant itself (a row changing its price need not repeat its name), then its
-    parent (a new size of a stored T-shirt). Then each parent's variants are checked together
-    (``domain.variants.check_variants``)."""
-    stored = stored or {}
-    problems: list[Problem] = []
-    by_sku: dict[str, Product] = {}
-    for _, product in parsed:
-        by_sku.setdefault(product.sku, product)
-    members: dict[str, list[tuple[int, Product]]] = {}
-    for line, product in parsed:
-        if by_sku[product.sku] is product:  # a duplicate SKU is reported as such, not as a variant
-            members.setdefault(product.parent_code, []).append((line, product))
-        if not product.parent:
-            continue
-        source = by_sku.get(product.parent)
-        if source is not None and source.parent:
-            problems.append((line, problem(NESTED_PARENT, parent=product.parent, other=source.parent)))
-            continue
-        for known in (source,) if source is not None else (stored.get(product.sku), stored.get(product.parent)):
-            if known is not None:
-                _fill(product, known)
-        for column, value in (("name", product.name), ("category", product.category), ("price", product.prices)):
-            if not value:
-                problems.append((line, problem(VARIANT_NEEDS, column=column, parent=product.parent)))
-    for group in members.values():
-        problems += check_variants(group)
-    return problems
-
-
-def _fill(variant: Product, source: Product) -> None:
-    if not variant.name:  # the parent's name in every language it is translated to, as its own are not given
-        variant.name, variant.names = source.name, source.names | variant.names
-    variant.category = variant.category or source.category
-    if not variant.description:
-        variant.description, variant.descriptions = source.description, source.descriptions | variant.descriptions
-    variant.prices = variant.prices or dict(source.prices)
-    variant.weight_g = variant.weight_g or source.weight_g
-    variant.dimensions = variant.dimensions or source.dimensions
-    variant.photo_file_id = variant.photo_file_id or source.photo_file_id
-    variant.cost = variant.cost or source.cost
-
-
 PRICE_COLUMNS = ("group", "target", "currency", "price", "percent", "from", "min_order", "pack")
+
 PRICES = Columns(PRICE_COLUMNS[:2], PRICE_COLUMNS[2:], decimal=frozenset({"price", "percent"}))
 
 
@@ -534,7 +326,7 @@ def _price_rule(row: Row) -> PriceRow:
     currency = ""
     if price_text or percent_text or row["currency"]:
         currency = row.check(normalize_currency, row["currency"], default="") if row.required("currency") else ""
-    # Not ``_money``: a price rule's 0 or below is refused by ``PriceRule.check``, in the words
+    # Not ``money``: a price rule's 0 or below is refused by ``PriceRule.check``, in the words
     # ``/pricelist add`` uses (a product's own price of 0 is a free item; a price list's is not).
     price = row.check(Money.parse, price_text, currency, default=None) if price_text and currency else None
     percent = row.check(parse_percent, percent_text, default=None) if percent_text else None

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Container
 
 from domain.csvfiles import Columns, decode_csv, unknown_columns
-from domain.imports import BOXES, CARRIERS, CUSTOMERS, DEMAND, PRICES, PRODUCTS, REORDER, STOCK, SUPPLIERS, WAREHOUSES
+from domain.imports import BOXES, CARRIERS, CUSTOMERS, DEMAND, PRICES, REORDER, STOCK, SUPPLIERS, WAREHOUSES
 from domain.ports import Clock, UnitOfWork
+from domain.product_file import PRODUCTS
 from domain.staff import Permission
 from domain.usecases import imports, pricing, purchasing
 from domain.usecases.imports import ImportReport

@@ -16,19 +16,17 @@ from domain.customers import Customer
 from domain.errors import DomainError, ImportRejected, InsufficientStock, Reason
 from domain.i18n import N_
 from domain.imports import (
-    NESTED_PARENT,
     StockRow,
-    parents_outside,
     parse_boxes,
     parse_carriers,
     parse_customers,
     parse_demand,
-    parse_products,
     parse_stock,
     parse_warehouses,
 )
 from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
+from domain.product_file import NESTED_PARENT, parents_outside, parse_products
 from domain.shipping import CarrierRate
 from domain.stock_counts import BinCount, CountsRefused
 from domain.usecases.backorders import fill_backorders, import_terms

@@ -17,9 +17,9 @@ from domain.catalog_edits import (
     parse_weight,
 )
 from domain.errors import NotFound
-from domain.imports import parse_products
 from domain.money import InvalidAmount, Money
 from domain.ports import SystemClock
+from domain.product_file import parse_products
 from domain.usecases.cart import NotForSale, add_to_cart, view_cart
 from domain.usecases.catalog import product_card, product_card_by_sku
 from domain.usecases.imports import import_products, import_stock, import_warehouses

@@ -4,9 +4,10 @@ import pytest
 
 from domain.catalog import InvalidBarcode, normalize_barcode
 from domain.errors import ImportRejected
-from domain.imports import parse_products, parse_stock, parse_warehouses
+from domain.imports import parse_stock, parse_warehouses
 from domain.money import Money
 from domain.ports import SystemClock
+from domain.product_file import parse_products
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from tests.fakes import FakeClock, FakeUnitOfWork
 

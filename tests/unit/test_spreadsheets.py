@@ -9,9 +9,10 @@ import pytest
 
 from domain.csvfiles import UTF8, UTF8_BOM, UTF16, WINDOWS_1251, decimal_point, decode_csv, sniff_delimiter
 from domain.errors import ImportRejected
-from domain.imports import parse_carriers, parse_customers, parse_products, parse_stock, parse_suppliers
+from domain.imports import parse_carriers, parse_customers, parse_stock, parse_suppliers
 from domain.money import Money
 from domain.ports import SystemClock
+from domain.product_file import parse_products
 from domain.usecases.import_files import import_file
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from tests.fakes import FakeClock, FakeUnitOfWork

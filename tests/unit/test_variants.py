@@ -4,9 +4,9 @@ import pytest
 
 from domain.catalog import Product
 from domain.errors import DomainError, ImportRejected
-from domain.imports import parse_products
 from domain.money import Money
 from domain.ports import SystemClock
+from domain.product_file import parse_products
 from domain.usecases.catalog import product_card, product_card_by_sku
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from domain.variants import OptionChoice, Sibling, check_family_category, option_rows, parse_options
