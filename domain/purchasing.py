@@ -117,6 +117,18 @@ class PoReceipt:
     placed: list[Placed]
 
 
+def off_terms(quantity: int, terms: SupplyTerms) -> tuple[int, int | None, int] | None:
+    """None when ``quantity`` is whole packs and at least the supplier's minimum; else the
+    least it takes (whole packs) and the nearest quantities it takes below (None when none
+    is) and above: what to order instead."""
+    pack = max(terms.pack_size, 1)
+    least = math.ceil(max(terms.min_order_qty, 1) / pack) * pack
+    if quantity % pack == 0 and quantity >= least:
+        return None
+    lower = quantity // pack * pack
+    return least, (lower if lower >= least else None), max(math.ceil(quantity / pack) * pack, least)
+
+
 def order_quantity(
     *,
     available: int,

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.errors import InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.ports import Clock, UnitOfWork
-from domain.purchasing import PoReceipt, PoStatus, PurchaseOrder
+from domain.purchasing import PoReceipt, PoStatus, PurchaseOrder, off_terms
 from domain.usecases.po_paperwork import po_paperwork
 from domain.usecases.purchasing import (
     MAX_PO_QUANTITY,
@@ -66,9 +66,18 @@ def _keyboard(po: PurchaseOrder) -> InlineKeyboardMarkup | None:
 
 
 async def _show(target: Message, uow: UnitOfWork, renderer: Renderer, staff_id: int, number: int) -> None:
-    po, supplier, warehouse = await purchase_order(uow, staff_id=staff_id, number=number)
+    po, supplier, warehouse, terms = await purchase_order(uow, staff_id=staff_id, number=number)
     lines, more = po.lines[:PO_LINES_SHOWN], max(len(po.lines) - PO_LINES_SHOWN, 0)
-    text = renderer.render("staff/po.html.j2", po=po, supplier=supplier, warehouse=warehouse, lines=lines, more=more)
+    # A draft's lines the supplier would not take as they are (not whole packs, under its
+    # minimum: edited by hand), each with its pack and the quantities that would do.
+    off = {
+        line.id: (t.pack_size, *found)
+        for line in (lines if po.status is PoStatus.DRAFT else [])
+        if (t := terms.get(line.product_id)) is not None and (found := off_terms(line.quantity, t)) is not None
+    }
+    text = renderer.render(
+        "staff/po.html.j2", po=po, supplier=supplier, warehouse=warehouse, lines=lines, more=more, off=off
+    )
     await target.answer(text, reply_markup=_keyboard(po))
 
 

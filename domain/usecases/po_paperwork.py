@@ -23,7 +23,7 @@ class PoPaperwork:
 async def po_paperwork(uow: UnitOfWork, *, staff_id: int, number: int) -> PoPaperwork:
     """The purchase order, its supplier, the warehouse it delivers to and its products' names."""
     await require(uow, staff_id, Permission.VIEW_STOCK)
-    po, supplier, _ = await purchase_order(uow, staff_id=staff_id, number=number)
+    po, supplier, _, _ = await purchase_order(uow, staff_id=staff_id, number=number)
     async with uow.read_only():
         warehouse = next((w for w in await uow.warehouses.all() if w.id == po.warehouse_id), None)
         products = await uow.products.get_many(sorted({line.product_id for line in po.lines}))

@@ -259,14 +259,19 @@ async def purchase_orders(
         return await uow.purchasing.recent(limit), suppliers, warehouses
 
 
-async def purchase_order(uow: UnitOfWork, *, staff_id: int, number: int) -> tuple[PurchaseOrder, Supplier | None, str]:
-    """A purchase order, its supplier, and the code of the warehouse its goods are received into."""
+async def purchase_order(
+    uow: UnitOfWork, *, staff_id: int, number: int
+) -> tuple[PurchaseOrder, Supplier | None, str, dict[int, SupplyTerms]]:
+    """A purchase order, its supplier, the code of the warehouse its goods are received into,
+    and the terms its products are bought on there (by product id)."""
     await require(uow, staff_id, Permission.VIEW_STOCK)
     async with uow.read_only():
         po = await _po(uow, number)
         supplier = next((s for s in await uow.purchasing.suppliers() if s.id == po.supplier_id), None)
         warehouse = next((w.code for w in await uow.warehouses.all() if w.id == po.warehouse_id), "?")
-        return po, supplier, warehouse
+        bought = await uow.purchasing.terms(sorted({line.product_id for line in po.lines}))
+        terms = {t.product_id: t for t in bought if t.warehouse_id == po.warehouse_id}
+        return po, supplier, warehouse, terms
 
 
 async def approve_po(uow: UnitOfWork, clock: Clock, *, staff_id: int, number: int) -> PurchaseOrder:

@@ -395,3 +395,26 @@ async def test_a_purchase_order_is_sent_to_its_supplier_as_a_pdf_in_the_buyers_l
     support = await hire(shop, 97, "Sue", "support", language=language)
     refused = await support.press(shown, pdf_button)
     assert refused.callback_answer is not None and refused.new == []  # no document for a role that may not see
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_draft_line_edited_off_the_suppliers_packs_or_minimum_is_flagged_with_what_would_do(
+    shop: RunningBot, language: str
+) -> None:
+    """84077 is bought from HOMEWARE in packs of 6, at least 12: /po qty N 84077 20 was taken
+    without a word, and the supplier would not deliver 20."""
+    (po,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)
+    manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
+    assert "⚠️" not in (await manager.send(f"/po {po.id}")).last.text  # the scan orders whole packs
+    edited = (await manager.send(f"/po qty {po.id} 84077 20")).last.text
+    assert {
+        "en": "⚠️ off the supplier's terms (packs of 6, at least 12): order 18 or 24",
+        "ru": "⚠️ не по условиям поставщика (упаковки по 6, не меньше 12): закажите 18 или 24",
+    }[language] in edited
+    under = (await manager.send(f"/po qty {po.id} 84077 6")).last.text
+    assert {
+        "en": "⚠️ off the supplier's terms (packs of 6, at least 12): order 12",
+        "ru": "⚠️ не по условиям поставщика (упаковки по 6, не меньше 12): закажите 12",
+    }[language] in under
+    assert under.count("⚠️") == 1  # 22616's 30 is 5 packs of 6: as the supplier sells it
+    assert "⚠️" not in (await manager.send(f"/po qty {po.id} 84077 18")).last.text
