@@ -78,7 +78,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
 
 
 UPDATE_MEMORY_S = 24 * 3600  # Telegram retries an undelivered update for at most a day
-USER_LOCK_S = 60  # a crashed process's hold on a user's updates lapses after this
+USER_LOCK_S = 10  # a killed process's hold on a user's updates lapses after this (a live one renews it)
 IN_HAND_S = 900  # at the latest, a claim on an update lapses after this, whoever holds it
 ALIVE_S = 10  # a process not heard from for this long is taken for dead: its claims lapse at once
 
@@ -195,10 +195,11 @@ class PerUserSerialMiddleware(BaseMiddleware):
     of the same user wait for each other; different users still run in parallel. Locks are
     dropped when no update of that user is in flight, so memory does not grow."""
 
-    def __init__(self, redis: Any | None = None) -> None:
+    def __init__(self, redis: Any | None = None, hold_s: float = USER_LOCK_S) -> None:
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self.redis = redis  # with several processes, a Redis lock keeps a user's updates in line across them
+        self.hold_s = hold_s
 
     async def __call__(
         self,
@@ -218,14 +219,53 @@ class PerUserSerialMiddleware(BaseMiddleware):
                     if queued:
                         await _state_now(data)
                     return await handler(event, data)
-                name = f"ordergram:user:{user.id}"
-                async with self.redis.lock(name, timeout=USER_LOCK_S, blocking_timeout=USER_LOCK_S):
+                # No blocking timeout: a holder either finishes or, killed, stops renewing its
+                # hold, which then lapses; giving up first would drop this update.
+                lock = self.redis.lock(f"ordergram:user:{user.id}", timeout=self.hold_s)
+                await lock.acquire()
+                renewal = _Renewal(lock, self.hold_s)
+                try:
                     await _state_now(data)  # another process may have moved it
                     return await handler(event, data)
+                finally:
+                    await renewal.release()
         finally:
             self._waiting[user.id] -= 1
             if not self._waiting[user.id]:
                 del self._waiting[user.id], self._locks[user.id]
+
+
+class _Renewal:
+    """A user's Redis lock renewed every half of its hold while the update runs: a slow
+    update (a big report) keeps its user's next one waiting, a killed process's lapses soon.
+    Nothing is scheduled but a timer until the update has run for half the hold."""
+
+    def __init__(self, lock: Any, hold_s: float) -> None:
+        self.lock, self.hold_s = lock, hold_s
+        self._renewing: asyncio.Task[None] | None = None
+        self._timer = asyncio.get_running_loop().call_later(hold_s / 2, self._renew_soon)
+
+    def _renew_soon(self) -> None:
+        self._renewing = asyncio.create_task(self._renew())
+
+    async def _renew(self) -> None:
+        try:
+            await self.lock.reacquire()
+        except Exception:  # Redis away, or the hold lapsed: the update goes on without it
+            log.warning("could not renew a user's lock", exc_info=True)
+            return
+        self._timer = asyncio.get_running_loop().call_later(self.hold_s / 2, self._renew_soon)
+
+    async def release(self) -> None:
+        self._timer.cancel()
+        if self._renewing is not None:
+            self._renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._renewing
+        try:
+            await self.lock.release()
+        except Exception:  # lapsed (Redis was away too long): the update itself was handled
+            log.warning("a user's lock had lapsed before its update was done", exc_info=True)
 
 
 async def _state_now(data: dict[str, Any]) -> None:

@@ -73,6 +73,8 @@ async def test_an_update_seen_before_is_recognised_across_processes_with_redis()
         one, two = SeenUpdates(redis), SeenUpdates(redis)  # two processes sharing one Redis
         results = await asyncio.gather(*(s.first_time(bot_id, 7) for s in (one, two, one, two)))
         assert sorted(results) == [False, False, False, True]
+        await one.stop()
+        await two.stop()
     finally:
         await redis.aclose()
 
@@ -85,7 +87,8 @@ async def test_an_update_replayed_after_a_crash_is_handled_although_redis_saw_it
     redis = await _redis_or_skip()
     try:
         bot_id = int(time.time() * 1000)
-        middleware = DuplicateUpdateMiddleware(SeenUpdates(redis))
+        seen = SeenUpdates(redis)
+        middleware = DuplicateUpdateMiddleware(seen)
         handled: list[str] = []
 
         async def handler(event: TelegramObject, data: dict[str, Any]) -> None:
@@ -96,6 +99,52 @@ async def test_an_update_replayed_after_a_crash_is_handled_although_redis_saw_it
         for how, extra in (("live", {}), ("redelivered", {}), ("replayed", {"replayed": True})):
             await middleware(handler, update, {"bot": bot, "how": how, **extra})
         assert handled == ["live", "replayed"]
+        await seen.stop()
+    finally:
+        await redis.aclose()
+
+
+def _user(user_id: int) -> dict[str, Any]:
+    return {"event_from_user": User(id=user_id, is_bot=False, first_name="U")}
+
+
+async def test_a_slow_update_keeps_its_users_next_one_waiting_on_another_process_past_the_lock_hold() -> None:
+    redis = await _redis_or_skip()
+    user_id = int(time.time() * 1000) % 10**9  # a fresh lock name for this run
+    one, two = PerUserSerialMiddleware(redis, hold_s=0.6), PerUserSerialMiddleware(redis, hold_s=0.6)
+    order: list[str] = []
+
+    async def slow(event: TelegramObject, data: dict[str, Any]) -> None:
+        order.append("slow starts")
+        await asyncio.sleep(1.5)  # more than twice the hold: renewed while it runs
+        order.append("slow ends")
+
+    async def next_one(event: TelegramObject, data: dict[str, Any]) -> None:
+        order.append("next")
+
+    try:
+        first = asyncio.create_task(one(slow, TelegramObject(), _user(user_id)))
+        await asyncio.sleep(0.1)
+        await two(next_one, TelegramObject(), _user(user_id))
+        await first
+        assert order == ["slow starts", "slow ends", "next"]
+    finally:
+        await redis.aclose()
+
+
+async def test_a_killed_processs_hold_on_a_user_lapses_and_the_users_next_update_is_handled() -> None:
+    redis = await _redis_or_skip()
+    user_id = int(time.time() * 1000) % 10**9 + 1
+    handled: list[float] = []
+
+    async def handler(event: TelegramObject, data: dict[str, Any]) -> None:
+        handled.append(time.monotonic())
+
+    try:  # the killed process took the lock and will never renew or release it
+        assert await redis.lock(f"ordergram:user:{user_id}", timeout=0.8).acquire()
+        started = time.monotonic()
+        await PerUserSerialMiddleware(redis, hold_s=0.8)(handler, TelegramObject(), _user(user_id))
+        assert len(handled) == 1 and 0.5 < handled[0] - started < 3  # waited for the hold to lapse, not dropped
     finally:
         await redis.aclose()
 

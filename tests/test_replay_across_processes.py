@@ -168,12 +168,13 @@ async def test_a_claim_from_before_claims_named_their_process_keeps_its_lapse() 
     bot_id = int(time.time() * 1000) % 10**9 + 3
     try:  # an old process, mid rolling upgrade, has update 4 in hand: its claim says only 1
         await redis.set(f"ordergram:{bot_id}:in-hand:4", 1, ex=1)
-        seen = SeenUpdates(redis)
+        seen, other = SeenUpdates(redis), SeenUpdates(redis)
         assert not await seen.take_in_hand(bot_id, 4)
         await asyncio.sleep(1.2)
         assert await seen.take_in_hand(bot_id, 4)  # lapsed: now this process's
-        assert not await SeenUpdates(redis).take_in_hand(bot_id, 4)  # and another keeps off it
+        assert not await other.take_in_hand(bot_id, 4)  # and another keeps off it
         await seen.stop()
-        assert await SeenUpdates(redis).take_in_hand(bot_id, 4)  # stopped: its claims go at once
+        assert await other.take_in_hand(bot_id, 4)  # stopped: its claims go at once
+        await other.stop()
     finally:
         await redis.aclose()
