@@ -366,13 +366,13 @@ class SqlProducts:
         where: list[ColumnElement[bool]] = []
         needle = text.strip()
         if needle:
-            pattern = "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            pattern = catalog_search.pattern_of(needle)  # "елка" finds "Ёлка", as a customer's search does
             where.append(
                 func.lower(p.sku).like(pattern, escape="\\")
-                | func.lower(p.name).like(pattern, escape="\\")
+                | catalog_search.folded(p.name).like(pattern, escape="\\")
                 | (p.barcode == needle)
                 | p.id.in_(  # its name in another language, as a customer's search finds it
-                    select(t.product_id).where(func.lower(t.name).like(pattern, escape="\\"))
+                    select(t.product_id).where(catalog_search.folded(t.name).like(pattern, escape="\\"))
                 )
             )
         if status is not None:

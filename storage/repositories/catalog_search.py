@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,10 +29,24 @@ KEPT = 100  # ten pages of ten: the pages customers turn; what is kept per text 
 MAX_TEXTS = 2_000  # texts kept at once (``storage.cache.MAX_ENTRIES_OF``): at most ~2 MB of ids
 
 _P, _T = m.ProductRow, m.ProductTranslationRow
+
+
+def folded(column: Any) -> Any:
+    """A name as a search compares it: lower case, "ё" read as "е" (Russian readers type "елка"
+    for "Ёлка", and a name may be stored either way), alike on SQLite and PostgreSQL."""
+    return func.replace(func.lower(column), "ё", "е")
+
+
+def pattern_of(needle: str) -> str:
+    """``needle`` as a LIKE pattern matching it anywhere in a ``folded`` name."""
+    escaped = needle.lower().replace("ё", "е").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 _SHOWN = _P.status != ProductStatus.HIDDEN.value  # hidden products are not found
 _EXACT = (_P.sku == bindparam("sku")) | (_P.barcode == bindparam("needle"))
-_TRANSLATED = _P.id.in_(select(_T.product_id).where(func.lower(_T.name).like(bindparam("pattern"), escape="\\")))
-_NAMED = func.lower(_P.name).like(bindparam("pattern"), escape="\\") | _TRANSLATED
+_TRANSLATED = _P.id.in_(select(_T.product_id).where(folded(_T.name).like(bindparam("pattern"), escape="\\")))
+_NAMED = folded(_P.name).like(bindparam("pattern"), escape="\\") | _TRANSLATED
 _FIRST_NAMED = select(func.min(_P.id)).where(_SHOWN, _NAMED).group_by(_P.group_id)  # one hit per parent
 _WHERE = (_SHOWN, _EXACT | _P.id.in_(_FIRST_NAMED))
 _COUNT = fills("search", select(func.count()).select_from(_P).where(*_WHERE))
@@ -47,8 +61,7 @@ _PAGE = fills(
 
 
 def _params(needle: str) -> dict[str, object]:
-    pattern = "%" + needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return {"sku": needle.upper(), "needle": needle, "pattern": pattern}
+    return {"sku": needle.upper(), "needle": needle, "pattern": pattern_of(needle)}
 
 
 async def matching(
