@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -177,9 +177,9 @@ class Promotion:
         return True
 
     @property
-    def last_day(self) -> str:
+    def last_day(self) -> date:
         """The last day it discounts (``until`` is the midnight after it), as ``until=`` was typed."""
-        return (self.until - timedelta(microseconds=1)).date().isoformat()
+        return (self.until - timedelta(microseconds=1)).date()
 
     def overlaps(self, other: Promotion) -> bool:
         """Same items (the same category, a shared product, or both the whole order) over
@@ -206,7 +206,7 @@ class Promotion:
         for other in existing:
             if self.overlaps(other):
                 raise OverlappingPromotion(
-                    name=other.name, start=other.starts_at.date().isoformat(), end=other.last_day
+                    name=other.name, start=other.starts_at.date().isoformat(), end=other.last_day.isoformat()
                 )
 
 
@@ -235,6 +235,11 @@ class PromoCode:
     @property
     def until(self) -> datetime:
         return min(self.ends_at, self.ended_at) if self.ended_at else self.ends_at
+
+    @property
+    def last_day(self) -> date:
+        """The last day it may be used (``until`` is the midnight after it), as ``until=`` was typed."""
+        return (self.until - timedelta(microseconds=1)).date()
 
     @property
     def restricted(self) -> bool:
@@ -266,7 +271,7 @@ class PromoCode:
         if now < self.starts_at:
             raise PromoNotYet(code=self.code, start=self.starts_at.date().isoformat())
         if now >= self.until:
-            raise PromoExpired(code=self.code, end=(self.until - timedelta(microseconds=1)).date().isoformat())
+            raise PromoExpired(code=self.code, end=self.last_day.isoformat())
         if self.max_uses is not None and self.uses >= self.max_uses:
             raise PromoUsedUp(code=self.code)
         if self.per_customer is not None and used_by_customer >= self.per_customer:

@@ -225,3 +225,24 @@ async def test_a_negative_minimum_or_threshold_is_refused_in_the_managers_langua
     assert order == refusal.format(option="over", value="-20.00")
     assert await scalar(shop, select(func.count()).select_from(m.PromoCodeRow)) == 0
     assert await scalar(shop, select(func.count()).select_from(m.PromotionRow)) == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "promotion", "code"),
+    [
+        ("en", "−10% · 85123A · through Dec 31, 2026", "used 0 of ∞ · through Jan 15, 2027"),
+        (
+            "ru",
+            "−10% · 85123A · по 31 дек. 2026\u202fг. включительно",
+            "использован 0 из ∞ · по 15 янв. 2027\u202fг. включительно",
+        ),
+    ],
+)
+async def test_the_listings_name_the_last_day_a_promotion_or_code_runs_as_until_was_typed(
+    shop: RunningBot, language: str, promotion: str, code: str
+) -> None:
+    manager = await hire(shop, 724, "Olga", "manager", language=language)
+    listed = (await manager.send("/promotion new Sale percent=10 products=85123A until=2026-12-31")).last.text
+    assert promotion in listed  # not "until 1/1/27, 12:00 AM": the midnight after its last day
+    codes = (await manager.send("/promocode new WINTER percent=5 until=2027-01-15")).last.text
+    assert code in codes
