@@ -19,16 +19,14 @@ from domain.orders import Delivery, DeliveryMethod, Order, OrderStatus, PaymentM
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.catalog import orderable_matches
 from domain.usecases.checkout import pickup_points
-from domain.usecases.editing import (
+from domain.usecases.edit_difference import (
     EDIT_PAYLOAD_PREFIX,
-    EditOutcome,
     check_difference_pre_checkout,
     difference_payload,
     difference_to_pay,
-    edit_order,
-    order_to_edit,
     record_difference_payment,
 )
+from domain.usecases.editing import EditOutcome, edit_order, order_to_edit
 from handlers.callbacks import (
     EditAddCb,
     EditAddressCb,

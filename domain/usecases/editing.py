@@ -19,7 +19,6 @@ from domain.editing import (
     NothingToChange,
     OrderChanges,
     Settlement,
-    balance_due,
     changed_lines,
     check_editable,
     check_terms,
@@ -31,16 +30,7 @@ from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
 from domain.notifications import Notification, for_customer
-from domain.orders import (
-    Delivery,
-    DeliveryMethod,
-    EmptyOrder,
-    HistoryEntry,
-    Order,
-    OrderLine,
-    OrderStatus,
-    normalize_order_code,
-)
+from domain.orders import Delivery, DeliveryMethod, EmptyOrder, HistoryEntry, Order, OrderLine, normalize_order_code
 from domain.payments import Payment, PaymentKind, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.pricing import RETAIL, OrderingTerms, PriceList
@@ -53,14 +43,11 @@ from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, alloca
 from domain.usecases.exchange_refunds import give_back_exchanged
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import release_allocations
-from domain.usecases.payments import record_duplicate
 from domain.usecases.price_lists import price_list_for
 from domain.usecases.promotions import labels, order_discounts
 from domain.usecases.staff import require
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse
-
-EDIT_PAYLOAD_PREFIX = "edit:"
 
 
 class NotEnoughForEdit(DomainError):
@@ -79,14 +66,6 @@ class NotAPickupPoint(DomainError):
     key = N_("{code} is not a pickup point.")
 
 
-class NothingToPay(DomainError):
-    key = N_("Nothing is left to pay on order {code}.")
-
-
-class DifferenceChanged(DomainError):
-    key = N_("Order {code} has changed since this invoice was sent. Please open the order again.")
-
-
 @dataclass(frozen=True, slots=True)
 class EditPolicy:
     checkout: CheckoutPolicy
@@ -100,7 +79,8 @@ class EditOutcome:
     settlement: Settlement
 
 
-async def _find(uow: UnitOfWork, code: str, customer_id: int | None) -> Order:
+async def find_order(uow: UnitOfWork, code: str, customer_id: int | None) -> Order:
+    """The order of this code (of this customer's, unless None)."""
     order = await uow.orders.get_by_code(normalize_order_code(code))
     if order is None or (customer_id is not None and order.customer_id != customer_id):
         raise NotFound()  # another customer's order is simply not found: codes reveal nothing
@@ -120,7 +100,7 @@ async def order_to_edit(
     if staff_id is not None:
         await require(uow, staff_id, Permission.EDIT_ORDERS)
     async with uow.read_only():
-        order = await _find(uow, code, customer_id)
+        order = await find_order(uow, code, customer_id)
     check_editable(order, now=clock.now(), by_customer=staff_id is None, window_minutes=policy.window_minutes)
     return order
 
@@ -146,7 +126,7 @@ async def edit_order(
     actor = f"staff:{staff_id}" if staff_id is not None else f"customer:{customer_id}"
     now = clock.now()
     async with uow:
-        order = await _find(uow, code, customer_id if staff_id is None else None)
+        order = await find_order(uow, code, customer_id if staff_id is None else None)
         by_customer = staff_id is None
         check_editable(order, now=now, by_customer=by_customer, window_minutes=policy.window_minutes)
         if order.version != version:
@@ -449,72 +429,3 @@ async def _tell(
             "editor": await _editor(uow, order, actor),
         }
         await uow.outbox.add(Notification(policy.checkout.staff_chat_id, "staff_order_edited", "", staff_params), now)
-
-
-def difference_payload(order: Order) -> str:
-    """The invoice for a difference names the order's version: an edit after it was sent
-    makes it unpayable (the amount may have changed)."""
-    return f"{EDIT_PAYLOAD_PREFIX}{order.code}:{order.version}"
-
-
-def _parse_payload(payload: str) -> tuple[str, int]:
-    code, _, version = payload.removeprefix(EDIT_PAYLOAD_PREFIX).partition(":")
-    if not payload.startswith(EDIT_PAYLOAD_PREFIX) or not version.isdigit():
-        raise NotFound()
-    return normalize_order_code(code), int(version)
-
-
-async def difference_to_pay(uow: UnitOfWork, *, code: str, customer_id: int) -> tuple[Order, Money]:
-    """An edited, paid card order's difference still to pay."""
-    async with uow.read_only():
-        order = await _find(uow, code, customer_id)
-        due = balance_due(order, await uow.payments.for_order(order.id or 0))
-    if order.status is OrderStatus.CANCELLED or order.status is OrderStatus.AWAITING_PAYMENT or due.amount <= 0:
-        raise NothingToPay(code=order.code)
-    return order, due
-
-
-async def check_difference_pre_checkout(uow: UnitOfWork, *, payload: str, amount: int, currency: str) -> Order:
-    code, version = _parse_payload(payload)
-    async with uow.read_only():
-        order = await uow.orders.get_by_code(code)
-        if order is None or order.status is OrderStatus.CANCELLED:
-            raise NothingToPay(code=code)
-        due = balance_due(order, await uow.payments.for_order(order.id or 0))
-    if order.version != version or Money(amount, currency) != due:
-        raise DifferenceChanged(code=order.code)
-    return order
-
-
-async def record_difference_payment(
-    uow: UnitOfWork,
-    clock: Clock,
-    *,
-    payload: str,
-    amount: int,
-    currency: str,
-    telegram_charge_id: str,
-    provider_charge_id: str | None,
-) -> tuple[Order, bool]:
-    """Recorded and booked once, whatever Telegram redelivers (keyed on the charge id)."""
-    code, _ = _parse_payload(payload)
-    async with uow:
-        order = await uow.orders.get_by_code(code)
-        if order is None or order.id is None:
-            raise NotFound()
-        money = Money(amount, currency)
-        # One charge at a time per order (see ``record_card_payment``): the same difference
-        # paid twice is recorded once, the second charge owed back.
-        await uow.orders.set_flags(order.id, order.flags)
-        if balance_due(order, await uow.payments.for_order(order.id)).amount <= 0:
-            if await record_duplicate(uow, clock, order, money, telegram_charge_id, provider_charge_id, None):
-                await uow.commit()
-            return order, False
-        paid = Payment(
-            order.id or 0, PaymentKind.PAYMENT, "card", money, clock.now(), telegram_charge_id, provider_charge_id
-        )
-        if not await uow.payments.add(paid):
-            return order, False
-        await book_difference(uow, order, money, paid.at, debit=Account.CASH, memo=f"edit of {order.code} paid (card)")
-        await uow.commit()
-        return order, True

@@ -8,9 +8,7 @@ from dataclasses import asdict, dataclass
 from domain.apikeys import ApiKey, FirstUse, Scope
 from domain.catalog import normalize_sku
 from domain.errors import DomainError, InvalidQuantity, NotFound
-from domain.orders import (
-    Order,
-)
+from domain.orders import Order
 from domain.ports import Clock, UnitOfWork
 from domain.stock import StockLevel
 from domain.usecases.dispatch import CarrierEvent, carrier_event

@@ -9,11 +9,7 @@ from zoneinfo import ZoneInfo
 from domain.accounting import to_base
 from domain.customers import CreditLimitExceeded, Customer
 from domain.money import Money
-from domain.orders import (
-    Order,
-    OrderStatus,
-    PaymentMethod,
-)
+from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.payments import invoice_owed
 from domain.ports import UnitOfWork
 

@@ -13,7 +13,7 @@ from domain.payments import InvoiceSpec, amount_due
 from domain.ports import Clock, UnitOfWork
 from domain.ports.payments import InvoiceLinks
 from domain.staff import Permission
-from domain.usecases.editing import difference_payload
+from domain.usecases.edit_difference import difference_payload
 from domain.usecases.payments import invoice_payload, payable
 from domain.usecases.staff import require
 

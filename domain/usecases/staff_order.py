@@ -12,9 +12,7 @@ from domain.money import Money
 from domain.orders import Order, normalize_order_code
 from domain.parcels import Parcel
 from domain.payments import Payment
-from domain.picking import (
-    PickLine,
-)
+from domain.picking import PickLine
 from domain.ports import UnitOfWork
 from domain.staff import Permission, can
 from domain.stock import Reservation

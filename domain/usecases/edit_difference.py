@@ -1,0 +1,94 @@
+"""An edited card order's difference paid by card: the invoice's payload, checked before the charge, recorded once."""
+
+from __future__ import annotations
+
+from domain.accounting import Account
+from domain.editing import balance_due
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.money import Money
+from domain.orders import Order, OrderStatus, normalize_order_code
+from domain.payments import Payment, PaymentKind
+from domain.ports import Clock, UnitOfWork
+from domain.usecases.bookkeeping import book_difference
+from domain.usecases.editing import find_order
+from domain.usecases.payments import record_duplicate
+
+EDIT_PAYLOAD_PREFIX = "edit:"
+
+
+class NothingToPay(DomainError):
+    key = N_("Nothing is left to pay on order {code}.")
+
+
+class DifferenceChanged(DomainError):
+    key = N_("Order {code} has changed since this invoice was sent. Please open the order again.")
+
+
+def difference_payload(order: Order) -> str:
+    """The invoice for a difference names the order's version: an edit after it was sent
+    makes it unpayable (the amount may have changed)."""
+    return f"{EDIT_PAYLOAD_PREFIX}{order.code}:{order.version}"
+
+
+def _parse_payload(payload: str) -> tuple[str, int]:
+    code, _, version = payload.removeprefix(EDIT_PAYLOAD_PREFIX).partition(":")
+    if not payload.startswith(EDIT_PAYLOAD_PREFIX) or not version.isdigit():
+        raise NotFound()
+    return normalize_order_code(code), int(version)
+
+
+async def difference_to_pay(uow: UnitOfWork, *, code: str, customer_id: int) -> tuple[Order, Money]:
+    """An edited, paid card order's difference still to pay."""
+    async with uow.read_only():
+        order = await find_order(uow, code, customer_id)
+        due = balance_due(order, await uow.payments.for_order(order.id or 0))
+    if order.status is OrderStatus.CANCELLED or order.status is OrderStatus.AWAITING_PAYMENT or due.amount <= 0:
+        raise NothingToPay(code=order.code)
+    return order, due
+
+
+async def check_difference_pre_checkout(uow: UnitOfWork, *, payload: str, amount: int, currency: str) -> Order:
+    code, version = _parse_payload(payload)
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(code)
+        if order is None or order.status is OrderStatus.CANCELLED:
+            raise NothingToPay(code=code)
+        due = balance_due(order, await uow.payments.for_order(order.id or 0))
+    if order.version != version or Money(amount, currency) != due:
+        raise DifferenceChanged(code=order.code)
+    return order
+
+
+async def record_difference_payment(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    payload: str,
+    amount: int,
+    currency: str,
+    telegram_charge_id: str,
+    provider_charge_id: str | None,
+) -> tuple[Order, bool]:
+    """Recorded and booked once, whatever Telegram redelivers (keyed on the charge id)."""
+    code, _ = _parse_payload(payload)
+    async with uow:
+        order = await uow.orders.get_by_code(code)
+        if order is None or order.id is None:
+            raise NotFound()
+        money = Money(amount, currency)
+        # One charge at a time per order (see ``record_card_payment``): the same difference
+        # paid twice is recorded once, the second charge owed back.
+        await uow.orders.set_flags(order.id, order.flags)
+        if balance_due(order, await uow.payments.for_order(order.id)).amount <= 0:
+            if await record_duplicate(uow, clock, order, money, telegram_charge_id, provider_charge_id, None):
+                await uow.commit()
+            return order, False
+        paid = Payment(
+            order.id or 0, PaymentKind.PAYMENT, "card", money, clock.now(), telegram_charge_id, provider_charge_id
+        )
+        if not await uow.payments.add(paid):
+            return order, False
+        await book_difference(uow, order, money, paid.at, debit=Account.CASH, memo=f"edit of {order.code} paid (card)")
+        await uow.commit()
+        return order, True
