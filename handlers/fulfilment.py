@@ -140,12 +140,19 @@ async def owed_back_paid(
 @router.message(Command("paid"))
 async def invoice_paid(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
     assert message.from_user is not None
-    if not (command.args or "").strip():
-        await message.answer(_("Usage: /paid ORDER-CODE"))
+    words = (command.args or "").split()
+    if not 1 <= len(words) <= 2:
+        await message.answer(_("Usage: /paid ORDER-CODE [AMOUNT] (without an amount: all that is left to pay)"))
         return
-    order, owed = await record_invoice_payment(uow, clock, staff_id=message.from_user.id, code=command.args or "")
+    order, paid, left = await record_invoice_payment(
+        uow, clock, staff_id=message.from_user.id, code=words[0], amount=words[1] if len(words) == 2 else ""
+    )
+    if left.amount > 0:
+        text = _("Payment of {amount} recorded for order {code}; {left} is still to pay.")
+        await message.answer(fill(text, amount=format_money(paid), code=order.code, left=format_money(left)))
+        return
     text = _("Payment of {amount} recorded for order {code}; invoice reminders stop.")
-    await message.answer(fill(text, amount=format_money(owed), code=order.code))
+    await message.answer(fill(text, amount=format_money(paid), code=order.code))
 
 
 @router.message(Command("vip"))

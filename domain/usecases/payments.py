@@ -193,9 +193,13 @@ async def _owe_back(
         await uow.outbox.add(Notification(staff_chat, "staff_payment_duplicate", "", params), now)
 
 
-async def record_invoice_payment(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str) -> tuple[Order, Money]:
-    """A business customer paid their invoice (bank transfer): staff record it; reminders stop.
-    What it asks for is its total less any parts no longer sent (credit notes); returns that."""
+async def record_invoice_payment(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, amount: str = ""
+) -> tuple[Order, Money, Money]:
+    """A business customer paid their invoice (bank transfer), whole or a part of it (``amount``,
+    as typed, in the order's currency): staff record it; reminders stop once nothing is left.
+    What it asks for is its total less what was paid and any parts no longer sent (credit
+    notes). Returns the order, what was recorded and what is still to pay."""
     await require(uow, staff_id, Permission.RECORD_PAYMENTS)
     async with uow:
         order = await uow.orders.get_by_code(normalize_order_code(code))
@@ -206,19 +210,34 @@ async def record_invoice_payment(uow: UnitOfWork, clock: Clock, *, staff_id: int
         owed = invoice_owed(order.total, await uow.payments.for_order(order.id))
         if owed.amount <= 0:
             raise InvoiceAlreadyPaid(code=order.code)
-        await uow.payments.add(Payment(order.id, PaymentKind.PAYMENT, PaymentMethod.INVOICE.value, owed, clock.now()))
+        paid = Money.parse_typed(amount, order.currency) if amount.strip() else owed
+        if paid.amount <= 0:
+            raise PaymentNotPositive()
+        if owed < paid:  # what is over the invoice is not a payment of it: staff check and type again
+            raise PaymentOverInvoice(code=order.code, owed=owed, amount=paid)
+        await uow.payments.add(Payment(order.id, PaymentKind.PAYMENT, PaymentMethod.INVOICE.value, paid, clock.now()))
         await book(
             uow,
             clock.now(),
             f"order:{order.code}",
-            f"invoice {order.code} paid",
-            owed,
+            f"invoice {order.code} paid" if paid == owed else f"invoice {order.code} paid in part",
+            paid,
             Account.CASH,
             Account.RECEIVABLE,
             fx_rate=order.fx_rate,
         )
         await uow.commit()
-        return order, owed
+        return order, paid, owed - paid
+
+
+class PaymentNotPositive(DomainError):
+    key = N_("A payment is more than zero. Nothing was recorded.")
+
+
+class PaymentOverInvoice(DomainError):
+    key = N_(
+        "The invoice for order {code} asks for {owed}; a payment of {amount} is more than that. Nothing was recorded."
+    )
 
 
 class NotAnInvoice(DomainError):
