@@ -260,7 +260,7 @@ class ReturnMethodCb(CallbackData, prefix="rm"):
 
 class RmaCb(CallbackData, prefix="rma"):
     rma: Code
-    action: Code  # approve, reject, received, restock, writeoff, resolve, refund_paid
+    action: Code  # approve, reject, received, restock, writeoff, resolve, refund_instead, refund_paid
     line_id: Number = 0
 
 

@@ -56,9 +56,11 @@ def _keyboard(request: ReturnRequest, refund_paid: bool) -> InlineKeyboardMarkup
                     button(_("🗑 Write off {sku}").format(sku=line.sku), "writeoff", line.id or 0),
                 ]
             )
-        if all(line.inspected for line in request.lines):
-            label = _("💸 Refund") if request.kind is ReturnKind.REFUND else _("📦 Send the replacement")
-            rows.append([button(label, "resolve")])
+        if all(line.inspected for line in request.lines) and request.kind is ReturnKind.REFUND:
+            rows.append([button(_("💸 Refund"), "resolve")])
+        elif all(line.inspected for line in request.lines):  # a replacement that cannot go: money back
+            rows.append([button(_("📦 Send the replacement"), "resolve")])
+            rows.append([button(_("💸 Refund instead"), "refund_instead")])
     elif request.owes_back and not refund_paid:
         rows.append([button(_("✅ Refund paid back"), "refund_paid")])
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
@@ -131,8 +133,8 @@ async def rma_button(
             told = _("↩️ Back in stock at {warehouse}, bin {bin}.").format(
                 warehouse=inspected.warehouse, bin=inspected.bin_code
             )
-    elif action == "resolve":
-        await resolve_return(uow, clock, staff_id=staff_id, rma=rma)
+    elif action in ("resolve", "refund_instead"):
+        await resolve_return(uow, clock, staff_id=staff_id, rma=rma, refund_instead=action == "refund_instead")
     elif action == "refund_paid":
         await confirm_refund(uow, clock, staff_id=staff_id, rma=rma)
     await query.answer(told or None)

@@ -190,7 +190,9 @@ async def _book_cost_back(
         await book(uow, at, f"return:{rma}", f"return {rma}: {what}", cost * count, to, A.COGS)
 
 
-async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str) -> ReturnRequest:
+async def resolve_return(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str, refund_instead: bool = False
+) -> ReturnRequest:
     """Once every line is inspected: a refund (recorded as owed on the order, shipping
     included when it is the shop's fault), or the replacement order."""
     await require(uow, staff_id, Permission.RETURNS)
@@ -203,6 +205,8 @@ async def resolve_return(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
         order = await uow.orders.get_by_id(request.order_id)
         assert order is not None and order.id is not None
         now = clock.now()
+        if refund_instead:  # an exchange that cannot be sent (sold out, withdrawn): the money back
+            request.kind = ReturnKind.REFUND
         if request.kind is ReturnKind.REFUND:
             # Only a refund gives the shipping back: an exchange's refund is a price difference.
             earlier = [

@@ -59,6 +59,7 @@ class SqlReturns:
             .where(m.ReturnRow.id == request.id)
             .values(
                 status=request.status.value,
+                kind=request.kind.value,  # an exchange refunded instead
                 reject_reason=request.reject_reason,
                 refund_minor=request.refund.amount if request.refund else None,
                 replacement_order_id=request.replacement_order_id,
