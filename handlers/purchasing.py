@@ -155,10 +155,12 @@ async def po_button(
     elif callback_data.action == "approve":
         po = await approve_po(uow, clock, staff_id=staff_id, number=callback_data.number)
         await query.answer(_("Approved"))
+        await query.message.edit_reply_markup(reply_markup=_keyboard(po))  # no Approve/Discard left to tap again
         await query.message.answer(_("Purchase order {number} is approved.").format(number=po.id))
     elif callback_data.action == "discard":
         po = await discard_po(uow, staff_id=staff_id, number=callback_data.number)
         await query.answer(_("Discarded"))
+        await query.message.edit_reply_markup(reply_markup=_keyboard(po))
         await query.message.answer(_("Purchase order {number} is discarded.").format(number=po.id))
     else:
         await query.answer()

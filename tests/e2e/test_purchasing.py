@@ -418,3 +418,28 @@ async def test_a_draft_line_edited_off_the_suppliers_packs_or_minimum_is_flagged
     }[language] in under
     assert under.count("⚠️") == 1  # 22616's 30 is 5 packs of 6: as the supplier sells it
     assert "⚠️" not in (await manager.send(f"/po qty {po.id} 84077 18")).last.text
+
+
+async def test_an_approved_or_discarded_draft_s_message_keeps_no_approve_or_discard_button(shop: RunningBot) -> None:
+    """After ✅ Approve the /po message and the staff chat's note still offered Approve and
+    Discard: a second manager tapped them and was refused."""
+    runtime = shop.runtime
+    (po,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=-100500)
+    await runtime.notifier.drain()
+    note = shop.server.chat_messages(-100500)[-1]
+    manager = await hire(shop, 96, "Mo", "manager", "MAN")
+    shown = (await manager.send(f"/po {po.id}")).last
+    approved = await manager.press(shown, "Approve")
+    assert [m.button_texts() for m in approved.edited] == [["📄 PDF for the supplier"]]
+    assert approved.last.text == f"Purchase order {po.id} is approved."
+    stale = await SandboxUser(shop.server, 96, "Mo").press(note, "Discard")  # the note, pressed before it changed
+    assert stale.callback_answer is not None and "approved" in stale.callback_answer["text"]
+    await import_reorder(
+        runtime.uow(),
+        runtime.clock,
+        "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
+        "21212,LON,1000,1200,HOMEWARE,24,0,0.20,GBP\n",
+    )
+    (draft,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    discarded = await manager.press((await manager.send(f"/po {draft.id}")).last, "Discard")
+    assert [m.button_texts() for m in discarded.edited] == [[]]  # a discarded order has nothing to press
