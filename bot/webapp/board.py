@@ -91,7 +91,8 @@ async def snapshot(runtime: Runtime, staff_id: int, late: LateOrders) -> dict[st
     if board.today is not None and board.last_week is not None:
         for name, day in (("today", board.today), ("last_week", board.last_week)):
             amounts = [money(Money(minor, currency)) for currency, minor in sorted(day.revenue.items())]
-            out[name] = {"orders": day.orders, "revenue": amounts}
+            nothing = [money(Money(0, runtime.settings.default_currency))]  # a quiet day's revenue is money too
+            out[name] = {"orders": day.orders, "revenue": amounts or nothing}
         # Unsent notifications are an operator's figure: shown with the money, to managers.
         out["unsent"] = (await ops_figures(runtime.sessions, runtime.clock.now())).outbox_backlog
     return out

@@ -260,3 +260,23 @@ async def test_a_managers_dashboard_order_page_on_a_phone_shows_what_the_order_h
         await expect(detail.locator(".timeline li")).to_have_count(2)
         assert "null" not in await detail.inner_text()
         assert await page.evaluate(OVERFLOWING) == []
+
+
+async def test_a_quiet_days_dashboard_says_its_revenue_in_money_and_its_empty_tiles_in_words(shop: RunningBot) -> None:
+    """With no orders the revenue read a bare "0" (no currency, unlike every other day) and
+    "Orders by status" was an empty box, as if still loading."""
+    from playwright.async_api import expect
+
+    from tests.e2e.conftest import hire
+
+    await hire(shop, 90, "Мария", "manager")
+    reader = init_data(shop, 90, "Мария", language="ru")
+    async with miniapp(shop) as client, browser_page("phone-dashboard-quiet", reader, theme=DARK, phone=True) as page:
+        await page.goto(str(client.make_url("/app/dashboard")))
+        await expect(page.locator('[data-figure="today_orders"]')).to_have_text("0")
+        await expect(page.locator('[data-figure="today_revenue"]')).to_have_text("0,00\xa0£")
+        await expect(page.locator('[data-tile="last_week"] [data-figure="last_week_revenue"]')).to_have_text(
+            "0,00\xa0£"
+        )
+        await expect(page.locator('[data-tile="by_status"]')).to_contain_text("Сейчас здесь пусто.")
+        assert await page.evaluate(OVERFLOWING) == []

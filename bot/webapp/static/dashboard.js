@@ -11,7 +11,7 @@ let signedOut = false;
 const t = (name) => strings[name] || name;
 
 function revenue(amounts) {
-  return amounts.length ? amounts.map((amount) => amount.text).join(" + ") : "0"; // formatted by the server, exactly
+  return amounts.map((amount) => amount.text).join(" + "); // formatted by the server, exactly; a quiet day's is 0 in the base
 }
 
 function link(hash, ...content) {
@@ -46,8 +46,9 @@ function draw(board) {
   const out = [];
   if (board.by_status) {
     const open = Object.entries(board.by_status).filter(([, n]) => n > 0);
-    out.push(tile("by_status", t("by_status"), "list/queue",
-      el("ul", {}, open.map(([status, n]) => el("li", { "data-status": status }, `${board.status_labels[status] || status}: ${n}`)))));
+    out.push(tile("by_status", t("by_status"), "list/queue", open.length
+      ? el("ul", {}, open.map(([status, n]) => el("li", { "data-status": status }, `${board.status_labels[status] || status}: ${n}`)))
+      : el("p", { class: "muted" }, t("nothing"))));  // an empty box looked as if still loading
     out.push(tile("late", t("late"), "list/late", figure("late", board.late.length),
       el("p", {}, link("list/late", t("late_only")), " · ", link("list/on_hold", t("on_hold")))));
   }
@@ -57,7 +58,7 @@ function draw(board) {
     out.push(tile("today", t("today"), "chart", figure("today_orders", board.today.orders),
       el("div", { "data-figure": "today_revenue" }, revenue(board.today.revenue))));
     out.push(tile("last_week", t("last_week"), "chart", figure("last_week_orders", board.last_week.orders),
-      el("div", {}, revenue(board.last_week.revenue))));
+      el("div", { "data-figure": "last_week_revenue" }, revenue(board.last_week.revenue))));
     out.push(tile("unsent", t("unsent"), "list/unsent", figure("unsent", board.unsent)));
   }
   if (board.low_stock !== null) out.push(tile("low_stock", t("low_stock"), "list/low_stock", figure("low_stock", board.low_stock)));
