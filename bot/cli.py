@@ -301,6 +301,7 @@ async def _run(settings: Settings, *, with_api: bool = False) -> None:
     runtime = await start_runtime(settings)
     notifier = asyncio.create_task(runtime.notifier.run(settings.notifier_interval_seconds))
     jobs = Jobs(runtime)
+    await jobs.claim()  # before any listener opens: the first /readyz finds the lead taken
     jobs.start()
     ops = None
     try:

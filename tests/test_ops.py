@@ -348,7 +348,8 @@ async def test_serve_has_the_probes_on_its_own_port(tmp_path: Path) -> None:
 
 
 async def test_run_with_health_port_serves_the_probes_and_logs_json(tmp_path: Path) -> None:
-    """``ordergram run`` as a process: HEALTH_PORT opens the probes; ready once it leads the jobs."""
+    """``ordergram run`` as a process: HEALTH_PORT opens the probes, ready from their first answer
+    (the process takes the lead of the jobs before it listens)."""
     server = SandboxServer()
     await server.start()
     port = free_port()
@@ -365,18 +366,23 @@ async def test_run_with_health_port_serves_the_probes_and_logs_json(tmp_path: Pa
                     status, _ = await get(f"{base}/readyz")
                 except aiohttp.ClientError:
                     status = 0
-                if status == 200:
+                if status:  # the first answer: the lead is taken before the probes listen
                     ready.append(status)
                     return
                 await asyncio.sleep(0.1)
 
         await poll()
-        await wait_until(process, lambda: bool(ready), "/readyz answering 200")
+        await wait_until(process, lambda: bool(ready), "/readyz answering")
+        assert ready == [200]
         alice = SandboxUser(server, 42, "Alice", wait=False)
         greeted = server.next_activity(42)
         await alice.send("/start")
         await asyncio.wait_for(greeted, 30)
-        metrics = await scrape(base)
+        for _ in range(100):  # the first tick is JOBS_TICK_SECONDS (1 s) after start
+            metrics = await scrape(base)
+            if value(metrics, "ordergram_job_runs_total", job="sweep_holds") >= 1:
+                break
+            await asyncio.sleep(0.1)
         assert value(metrics, "ordergram_updates_total", type="message", outcome="handled") >= 1
         assert value(metrics, "ordergram_job_runs_total", job="sweep_holds") >= 1
     finally:
