@@ -82,6 +82,23 @@ def _names_json(line: OrderLine) -> str:
     return json.dumps(dict(sorted(line.names.items())), ensure_ascii=False) if line.names else "{}"
 
 
+def _line_row(order_id: int, line: OrderLine) -> dict[str, object]:
+    """An order line's row, as placed or as an edit adds it."""
+    return {
+        "order_id": order_id,
+        "product_id": line.product_id,
+        "sku": line.sku,
+        "name": line.name,
+        "quantity": line.quantity,
+        "unit_price_minor": line.unit_price.amount,
+        "discount_minor": line.discount_minor,
+        "names": _names_json(line),
+        "replaces_line_id": line.replaces_line_id,
+        "paid_minor": line.paid_minor,
+        "list_price_minor": line.list_price_minor,
+    }
+
+
 class SqlOrders:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -109,22 +126,7 @@ class SqlOrders:
             **self._details(order),
         }
         order.id = (await run(self.s, _ADD_ORDER, values)).inserted_primary_key[0]  # type: ignore[index]
-        lines = [
-            {
-                "order_id": order.id,
-                "product_id": line.product_id,
-                "sku": line.sku,
-                "name": line.name,
-                "quantity": line.quantity,
-                "unit_price_minor": line.unit_price.amount,
-                "discount_minor": line.discount_minor,
-                "names": _names_json(line),
-                "replaces_line_id": line.replaces_line_id,
-                "paid_minor": line.paid_minor,
-                "list_price_minor": line.list_price_minor,
-            }
-            for line in order.lines
-        ]
+        lines = [_line_row(order.id, line) for line in order.lines]
         if lines:
             await run(self.s, _ADD_ORDER_LINE, lines)
         if order.history:
@@ -448,20 +450,7 @@ class SqlOrders:
                 .values(quantity=line.quantity, discount_minor=line.discount_minor, paid_minor=line.paid_minor)
                 .execution_options(synchronize_session=False)
             )
-        added = [
-            {
-                "order_id": order.id,
-                "product_id": line.product_id,
-                "sku": line.sku,
-                "name": line.name,
-                "quantity": line.quantity,
-                "unit_price_minor": line.unit_price.amount,
-                "discount_minor": line.discount_minor,
-                "names": _names_json(line),
-            }
-            for line in order.lines
-            if line.id is None
-        ]
+        added = [_line_row(order.id, line) for line in order.lines if line.id is None]
         if added:
             await run(self.s, _ADD_ORDER_LINE, added)
         await run(self.s, _ADD_HISTORY, self._history_row(order.id, entry))
