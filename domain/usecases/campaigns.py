@@ -62,6 +62,9 @@ async def start_campaign(
 
 
 async def _editable(uow: UnitOfWork, campaign_id: int) -> Campaign:
+    """Inside a unit of work: the campaign as the last change left it, while it may still be
+    changed or sent (two presses of 🚀 Send now at once: the second sees it sent)."""
+    await uow.campaigns.lock(campaign_id)
     campaign = await uow.campaigns.get(campaign_id)
     if campaign is None:
         raise NotFound()
@@ -197,6 +200,7 @@ async def send_due_campaigns(uow: UnitOfWork, clock: Clock) -> int:
     sent = 0
     for campaign_id in due:
         async with uow:
+            await uow.campaigns.lock(campaign_id)  # a manager's 🚀 Send now at this moment goes first or second
             campaign = await uow.campaigns.get(campaign_id)
             if campaign is None or campaign.status is not CampaignStatus.SCHEDULED:
                 continue

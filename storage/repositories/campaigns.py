@@ -173,6 +173,9 @@ class SqlCampaigns:
         row = await self.s.get(m.CampaignRow, campaign_id)
         return _campaign(row) if row is not None else None
 
+    async def lock(self, campaign_id: int) -> None:
+        await self.s.execute(select(m.CampaignRow.id).where(m.CampaignRow.id == campaign_id).with_for_update())
+
     async def save(self, campaign: Campaign) -> None:
         await self.s.execute(update(m.CampaignRow).where(m.CampaignRow.id == campaign.id).values(**_columns(campaign)))
 

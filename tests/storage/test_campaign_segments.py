@@ -4,6 +4,7 @@ an order's notifications, an unsubscribe dropping what is still queued, and the 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -162,3 +163,22 @@ async def test_a_scheduled_campaign_is_sent_once_when_due(engine: AsyncEngine, c
     async with session_factory(engine)() as session:
         chats = (await session.scalars(select(m.OutboxRow.chat_id).where(m.OutboxRow.campaign_id == draft.id))).all()
     assert list(chats) == [900]
+
+
+async def test_a_campaign_sent_twice_at_once_reaches_each_customer_once(engine: AsyncEngine, clock: FakeClock) -> None:
+    """Two managers press 🚀 Send now together (or one presses it as the scheduler sends it):
+    one send wins, the other is refused, and nobody gets the campaign twice."""
+    uow, _ids = await _shop(engine, clock)
+    draft = await start_campaign(uow, clock, staff_id=MANAGER, text="Once", plain_length=4, photo=None)
+    assert draft.id is not None
+    await choose_segment(uow, clock, staff_id=MANAGER, campaign_id=draft.id, kind=SegmentKind.EVERYONE)
+    other = SqlUnitOfWork(session_factory(engine))  # another process's unit of work
+    results = await asyncio.gather(
+        send_campaign(uow, clock, staff_id=MANAGER, campaign_id=draft.id),
+        send_campaign(other, clock, staff_id=MANAGER, campaign_id=draft.id),
+        return_exceptions=True,
+    )
+    assert sorted(type(r).__name__ for r in results) == ["Campaign", "CampaignError"]
+    async with session_factory(engine)() as session:
+        chats = (await session.scalars(select(m.OutboxRow.chat_id).where(m.OutboxRow.campaign_id == draft.id))).all()
+    assert sorted(chats) == [900, 901, 905, 906]  # each reachable customer once
