@@ -56,6 +56,29 @@ async def test_every_api_endpoint_refuses_a_request_without_initdata(shop: Runni
             assert "Content-Security-Policy" in response.headers
 
 
+@pytest.mark.parametrize("launch", ["tampered", "expired", "from the future", "another bot's"])
+async def test_every_api_endpoint_refuses_forged_or_expired_initdata_and_registers_no_one(
+    shop: RunningBot, launch: str
+) -> None:
+    good = init_data(shop, CUSTOMER)
+    raw = {
+        "tampered": good.replace("Ann", "Eve"),
+        "expired": init_data(shop, CUSTOMER, age_s=shop.runtime.settings.webapp_auth_max_age_seconds + 1),
+        "from the future": init_data(shop, CUSTOMER, age_s=-120),
+        "another bot's": good.replace(good.rsplit("hash=", 1)[1], "0" * 64),
+    }[launch]
+    async with miniapp(shop) as client:
+        for method, path in api_routes(shop):
+            concrete = "/app" + re.sub(r"\{[^}]+\}", "1", path)
+            response = await client.request(method, concrete, json={}, headers={"Authorization": f"tma {raw}"})
+            assert response.status == 401, (method, path)
+            assert response.content_type == "application/problem+json"
+    async with shop.runtime.sessions() as session:
+        assert (
+            await session.scalars(select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == CUSTOMER))
+        ).all() == []
+
+
 async def test_tampered_expired_and_other_bots_initdata_are_refused_401(shop: RunningBot) -> None:
     good = init_data(shop, CUSTOMER)
     tampered = good.replace("Ann", "Eve")
