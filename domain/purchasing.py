@@ -98,6 +98,14 @@ class PurchaseOrder:
             total = total + line.unit_cost * line.quantity
         return total
 
+    @property
+    def received_total(self) -> Money:
+        """What has arrived, at the order's prices: what the supplier invoices for an order closed short."""
+        total = Money(0, self.currency)
+        for line in self.lines:
+            total = total + line.unit_cost * line.received
+        return total
+
 
 @dataclass(frozen=True, slots=True)
 class Placed:

@@ -54,4 +54,6 @@ def purchase_order_pdf(papers: PoPaperwork, shop: ShopIdentity | None = None, ti
         w.row(list(zip(columns, cells, strict=True)))
     w.space(6)
     w.line(_("Total: %(total)s") % {"total": format_money(po.total)}, bold=True)
+    if received and po.status is not PoStatus.RECEIVED:  # delivered short, or still partly on its way
+        w.line(_("received %(amount)s of it") % {"amount": format_money(po.received_total)})
     return w.pdf()

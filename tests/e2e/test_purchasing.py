@@ -296,7 +296,12 @@ async def test_a_purchase_order_says_when_goods_are_expected_only_while_some_sti
     await manager.send(f"/po receive {po.id} 84077 1")
     assert expected in (await manager.send("/po")).last.text  # partly received: the rest is on its way
     await manager.send(f"/po close {po.id}")
-    assert expected not in (await manager.send(f"/po {po.id}")).last.text
+    closed = (await manager.send(f"/po {po.id}")).last.text
+    assert expected not in closed
+    # 1 of 42 × £0.25 came: £0.25 of the £22.50 ordered is what the supplier bills
+    assert {"en": "Total: £22.50 · received £0.25 of it", "ru": "Итого: 22,50\xa0£ · получено на 0,25\xa0£"}[
+        language
+    ] in closed
     assert expected not in (await manager.send("/po")).last.text
     (again,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
     await manager.press((await manager.send(f"/po {again.id}")).last, {"en": "Approve", "ru": "Утвердить"}[language])
@@ -390,7 +395,10 @@ async def test_a_purchase_order_is_sent_to_its_supplier_as_a_pdf_in_the_buyers_l
     shown = (await manager.send(f"/po {po.id}")).last
     assert shown.button_texts() == [{"en": "📄 PDF for the supplier", "ru": "📄 PDF для поставщика"}[language]]
     text = pdf_text((await manager.press(shown, pdf_button)).last.file.content)  # type: ignore[union-attr]
-    expected = {"en": ["Received", "Expected by Nov 30, 2026"], "ru": ["Получено", "Ожидается к 30 нояб. 2026"]}
+    expected = {
+        "en": ["Received", "Expected by Nov 30, 2026", "received £10.00 of it"],  # 40 × £0.25
+        "ru": ["Получено", "Ожидается к 30 нояб. 2026", "получено на 10,00"],
+    }
     assert all(word in text for word in expected[language]), text
     support = await hire(shop, 97, "Sue", "support", language=language)
     refused = await support.press(shown, pdf_button)
