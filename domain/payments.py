@@ -36,6 +36,14 @@ def amount_paid(payments: Iterable[Payment], currency: str) -> Money:
     return Money(sum(p.amount.amount for p in payments if p.kind is PaymentKind.PAYMENT), currency)
 
 
+def paid_and_kept(payments: Iterable[Payment], currency: str) -> Money:
+    """What the customer paid and is not owed back already (an edit that lowered the order, a
+    part no longer sent): what cancelling the order owes them (never below zero)."""
+    listed = list(payments)
+    owed = sum(p.amount.amount for p in listed if p.kind is PaymentKind.REFUND_OWED)
+    return Money(max(amount_paid(listed, currency).amount - owed, 0), currency)
+
+
 def amount_due(total: Money, payments: Iterable[Payment]) -> Money:
     """What is left to pay on an order: its total less what was paid and not owed back
     (never below zero)."""

@@ -12,7 +12,7 @@ from domain.i18n import N_
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
-from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed
+from domain.payments import Payment, PaymentKind, invoice_owed, paid_and_kept
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG
 from domain.staff import Permission
@@ -156,7 +156,7 @@ async def cancel_before_picking(
     given = Money.zero(order.currency)
     if "REPLACEMENT" in order.flags:  # the goods it was to replace came back: what they were paid
         given = await give_back_exchanged(uow, order, order.lines, [], clock.now(), "cancelled")
-    paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
+    paid = paid_and_kept(await uow.payments.for_order(order.id or 0), order.currency)
     # Nothing left, so the shipping the sale booked as income is given back as such (paid first).
     unshipped = order.shipping or Money.zero(order.currency)
     source, refund = f"order:{order.code}", paid + given if paid.amount or given.amount else None

@@ -307,3 +307,48 @@ async def test_support_find_a_customer_by_email_or_phone_and_order_for_a_caller_
         await agent.send("/assist_end")
         acting = await agent.send("/assist BORIS@example.com")
         assert acting.last.text.startswith("You are now ordering for Борис.")
+
+
+async def test_a_paid_order_lowered_by_an_edit_then_cancelled_owes_back_what_was_paid_once(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as shop:
+        agent = await hire(shop, 77, "Sofia", "support")
+        boris = SandboxUser(shop.server, 502, "Борис", language_code="ru")
+        await add_to_cart(boris, "85123A", 2)
+        reply = await checkout_to_payment(boris, pickup=True)  # £5.90, no shipping
+        reply = await boris.press(reply.last, "💳")
+        placed = await boris.press(reply.last, "✅")
+        code = order_code(placed)
+        invoice = next(x for x in placed.new if x.kind == "invoice")
+        await boris.pre_checkout(invoice)
+        await boris.pay(invoice)
+        await agent.send(f"/edit {code} 85123A 1")  # one fewer: £2.95 owed back
+        assert await _payments(shop, code) == [("payment", 590), ("refund_owed", 295)]
+
+        done = await agent.send(f"/cancelorder {code}")
+        assert "The customer is owed £2.95" in done.last.text  # the rest of what was paid, not £5.90 again
+        assert await _payments(shop, code) == [("payment", 590), ("refund_owed", 295), ("refund_owed", 295)]
+        books = await _books(shop, code)
+        assert books["2100 Refunds owed to customers"] == (0, 590) and books["1000 Cash"] == (590, 0)
+
+
+async def test_a_cash_order_whose_waiting_part_was_dropped_then_cancelled_books_nothing(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock) as shop:
+        agent = await hire(shop, 77, "Sofia", "support")
+        manager = await hire(shop, 78, "Mia", "manager")
+        await manager.send("/backorder 85123A on")
+        carol = SandboxUser(shop.server, 95, "Carol")
+        available = sum(on_hand - reserved for _, on_hand, reserved in await stock(shop, "85123A"))
+        await add_to_cart(carol, "85123A", available + 3)
+        code = order_code(await place_cod_order(carol, pickup=True))
+        waiting = await carol.press((await carol.send(f"/track {code}")).last, "⏳ Waiting for stock")
+        asked = await carol.press(waiting.last, "✖ Cancel 3 ×")
+        await carol.press(asked.last, "Yes, I no longer want it")  # the part dropped: no cash was taken for it
+
+        done = await agent.send(f"/cancelorder {code}")
+        assert done.last.text == f"✖ Order {code} is cancelled: its stock is back, and the customer is told."
+        assert await _books(shop, code) == {} and await _payments(shop, code) == []  # nothing collected, nothing owed
+        assert all(reserved == 0 for _, _, reserved in await stock(shop, "85123A"))
