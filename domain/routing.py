@@ -43,6 +43,9 @@ def _distance(warehouse: Warehouse, point: tuple[float, float] | None) -> float:
     return haversine_km(warehouse.latitude, warehouse.longitude, point[0], point[1])
 
 
+WAITS_FOR_STOCK = "every line waits for stock: allocated when it arrives"
+
+
 def route(
     lines: dict[int, int],
     available: dict[tuple[int, int], int],
@@ -89,11 +92,13 @@ def _split(
             if remaining == 0:
                 break
     codes = [w.code for w in chosen]
-    reasons = (
-        [f"{codes[0]} can ship every line"]
-        if size == 1
-        else [f"no single warehouse has every line; {size} warehouses needed"]
-    )
+    if not lines:  # every line waits (a backorder, a preorder): any warehouse "could", none has it
+        reasons = [WAITS_FOR_STOCK]
+        alternatives = 1
+    elif size == 1:
+        reasons = [f"{codes[0]} can ship every line"]
+    else:
+        reasons = [f"no single warehouse has every line; {size} warehouses needed"]
     if destination is not None:
         reasons.append(
             "nearest to the delivery point: "

@@ -162,6 +162,7 @@ def waiting_params(cart: Cart, waiting: Mapping[int, int]) -> list[dict[str, obj
             "name": line.product.display_name,
             "quantity": waiting[line.product.id or 0],
             "expected": line.expected.isoformat() if line.expected else "",
+            "preorder": line.preorder,
         }
         for line in cart.lines
         if (line.product.id or 0) in waiting

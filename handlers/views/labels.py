@@ -13,6 +13,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from domain.i18n import N_
+from domain.routing import WAITS_FOR_STOCK
 
 LABELS: dict[str, dict[str, str]] = {
     "status": {
@@ -238,6 +239,8 @@ _AMONG = re.compile(r"chosen among (?P<n>\d+) possible (?P<what>warehouses|combi
 
 
 def routing_reason(reason: str) -> str:
+    if reason == WAITS_FOR_STOCK:
+        return _("every line waits for stock: allocated when it arrives")
     if found := _ONE.fullmatch(reason):
         return _("%(code)s can ship every line") % found.groupdict()
     if found := _SEVERAL.fullmatch(reason):

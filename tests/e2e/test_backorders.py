@@ -33,6 +33,7 @@ WORDS = {
         "one_preordered": "1 on preorder, expected by Dec 20, 2026",
         "in_stock": "In stock",
         "preorder_button": "🗓 Preorder",
+        "placed_preorder": "🗓 3 × Moon Lamp on preorder, expected by Dec 20, 2026",
     },
     "ru": {
         "on": "Backorders: on",
@@ -45,6 +46,7 @@ WORDS = {
         "one_preordered": "1 по предзаказу, ожидается к 20 дек. 2026\u202fг.",
         "in_stock": "В наличии",
         "preorder_button": "🗓 Предзаказ",
+        "placed_preorder": "🗓 3 × Moon Lamp по предзаказу, ожидается к 20 дек. 2026\u202fг.",
     },
 }
 
@@ -131,6 +133,11 @@ async def test_a_preorder_arriving_early_is_held_until_its_release_day_then_allo
     assert words["preordered"] in (await bob.send("/cart")).last.text
     code = order_code(await place_cod_order(bob, pickup=True))
     assert await stock(shop, "MOON-1") == []  # nothing reserved: there is nothing yet
+    await shop.runtime.notifier.drain()
+    placed = next(m.text for m in bob.messages() if code in m.text and words["placed_preorder"] in m.text)
+    assert "⏳" not in placed  # a preorder, not a part waiting for stock
+    routing = (await manager.send(f"/order {code}")).last.text  # the manager reads English
+    assert "every line waits for stock: allocated when it arrives" in routing and "can ship every line" not in routing
 
     shown = await manager.send(f"/po receive {number}")  # the lamps come early
     assert str(number) in shown.last.text

@@ -100,6 +100,13 @@ def test_fewest_warehouses_when_none_has_everything() -> None:
     ]
 
 
+def test_an_order_whose_every_line_waits_for_stock_says_so_and_allocates_nothing() -> None:
+    decision = route({}, {(10, 1): 0}, [LONDON, MANCHESTER], NEAR_MANCHESTER)
+    assert decision.allocations == [] and decision.warehouse_codes == ["MAN"]  # the nearest, for when it comes
+    assert decision.reasons[0] == "every line waits for stock: allocated when it arrives"
+    assert not any("can ship" in reason or "chosen among" in reason for reason in decision.reasons)
+
+
 def test_a_line_no_one_can_cover_is_reported_with_what_exists() -> None:
     with pytest.raises(RoutingImpossible) as caught:
         route({10: 9}, {(10, 1): 4, (10, 2): 3}, [LONDON, MANCHESTER], None)
