@@ -22,6 +22,7 @@ from domain.pricing import (
     parse_target,
 )
 from domain.staff import Permission
+from domain.usecases.fx import CurrencyNotOffered, shop_rates
 from domain.usecases.imports import ImportReport
 from domain.usecases.insight import find_customer
 from domain.usecases.staff import require
@@ -110,6 +111,9 @@ async def add_price_rule(
         rule = PriceRule(name, code, Scope.VARIANT, "", from_quantity, price=Money.parse_typed(text, code))
     rule.check()
     async with uow:
+        rates = await shop_rates(uow)
+        if not rates.offers(code):  # no customer pays in it, so the rule would never apply
+            raise CurrencyNotOffered(currency=code, available=", ".join(rates.currencies))
         scope, stored, label = await _resolve_target(uow, target)
         saved = await uow.price_rules.put(replace(rule, scope=scope, target=stored))
         await uow.commit()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.api import make_api_app
 from bot.harness import RunningBot
@@ -250,3 +250,16 @@ async def test_a_price_list_price_of_zero_or_below_is_refused_naming_the_price_a
     assert await _rules(shop) == []
     saved = await admin.send("/pricelist add wholesale GBP 85123A 0.01")
     assert "Price rule saved" in saved.last.text and await _rules(shop) == [("variant", "85123A", 1, 1, None)]
+
+
+async def test_a_price_rule_in_a_currency_the_shop_does_not_take_is_refused_in_russian_and_nothing_is_saved(
+    shop: RunningBot,
+) -> None:
+    olga = await hire(shop, 725, "Olga", "manager", language="ru")
+    refused = (
+        await olga.send("/pricelist add wholesale JPY 85123A 300")
+    ).last.text  # no /fx JPY: no customer pays in yen
+    assert refused == "Магазин не принимает JPY. Доступно: GBP."
+    assert await scalar(shop, select(func.count()).select_from(m.PriceRuleRow)) == 0
+    await olga.send("/fx JPY 190")
+    assert "JPY · 300\xa0¥" in (await olga.send("/pricelist add wholesale JPY 85123A 300")).last.text
