@@ -586,6 +586,21 @@ async def _support_conversation(
     await forum.send(ada, "/close", thread_id=topic.thread_id)
     await alice.press(alice.messages()[-1], "5⭐")
     await ada.send("/customer 1001")
+    scene("Support send Alice her receipt again from the order's screen, in her language")
+    reply = await ada.send(f"/order {code}")
+    await ada.press(reply.last, "Send the receipt to the customer")
+    receipt = alice.messages()[-1]
+    transcript.append(f"🔔 Alice's chat: 📄 {receipt.file.file_name if receipt.file else receipt.text}")
+    scene("Alice orders one more by mistake and asks support to cancel it: /cancelorder, before picking")
+    await alice.send("/add 22197 1")
+    reply = await alice.send("/checkout")
+    reply = await alice.send("+44 7911 123456")
+    reply = await alice.press(reply.last, "Pick up")
+    reply = await alice.press(reply.last, reply.last.button_texts()[0])
+    reply = await alice.press(reply.last, "Pay at pickup")
+    mistake = _order_code((await alice.press(reply.last, "Confirm order")).last.text)
+    await ada.send(f"/cancelorder {mistake}")
+    transcript.append("🔔 Alice's chat: " + "\n    ".join(alice.messages()[-1].text.splitlines()))
 
 
 def _order_code(text: str) -> str:
