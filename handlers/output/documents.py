@@ -19,12 +19,13 @@ from babel import Locale
 from babel.dates import format_date, format_time
 
 from domain.money import Money
-from domain.orders import Order
+from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.packing import Package
+from domain.payments import Payment, invoice_owed
 from domain.shop import ShopIdentity
 from domain.usecases.dispatch import OrderPaperwork
 from handlers.views.labels import label
-from handlers.views.rendering import current_locale, format_grams, format_money, format_share
+from handlers.views.rendering import current_locale, format_day, format_grams, format_money, format_share
 
 FONTS = Path(__file__).parent / "fonts"
 # reportlab (with Pillow) is imported where a document is drawn, not with the bot: ~17 MB a
@@ -237,16 +238,31 @@ def _discounts(order: Order) -> list[tuple[str, int]]:
     return [*named, (_("Discounts"), rest)] if rest > 0 else named
 
 
+def _invoice_state(w: _Writer, order: Order, payments: Sequence[Payment]) -> None:
+    """A business's invoice: when it is due and what it still asks for (its total less what was
+    paid and the parts credited), the one document the business has of it."""
+    left = invoice_owed(order.total, payments)
+    if left.amount <= 0:
+        w.line(_("Invoice paid in full."), bold=True)
+        return
+    if order.invoice_due is not None:
+        w.line(_("Invoice due by %(date)s") % {"date": format_day(order.invoice_due)}, bold=True)
+    w.line(_("Still to pay: %(amount)s") % {"amount": format_money(left)}, bold=True)
+
+
 def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: str = "UTC") -> bytes:
     """The order as bought: the shop's name and contacts on top, its returns policy below."""
     order = docs.order
     shop = shop or ShopIdentity()
-    w = _Writer(A4, _("Receipt %(code)s") % {"code": order.code})
+    invoice = order.payment_method is PaymentMethod.INVOICE
+    title = _("Invoice %(code)s") if invoice else _("Receipt %(code)s")
+    w = _Writer(A4, title % {"code": order.code})
     if shop.name:
         w.line(shop.name, size=13, bold=True)
     if shop.contacts:
         w.line(" · ".join(shop.contacts.values()), size=9, gap=2)
-    w.line(_("Receipt — order %(code)s") % {"code": order.code}, size=16, bold=True, gap=1.8)
+    heading = _("Invoice — order %(code)s") if invoice else _("Receipt — order %(code)s")
+    w.line(heading % {"code": order.code}, size=16, bold=True, gap=1.8)
     w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at, timezone), "name": docs.recipient})
     w.line(_("Status: %(status)s") % {"status": label("status", order.status.value)})
     w.space(12)
@@ -263,6 +279,8 @@ def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: st
     for payment in docs.payments:
         kind = label("payment_kind", payment.kind.value)
         w.line(f"{_when(payment.at, timezone)} · {kind} · {format_money(payment.amount)}", size=9)
+    if invoice and order.status is not OrderStatus.CANCELLED:
+        _invoice_state(w, order, docs.payments)
     returns = shop.policy("returns", current_locale())
     if returns is not None:
         w.space(12)

@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from bot.harness import RunningBot
 from domain.usecases.jobs import dun_invoices
+from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import scalar
+from tests.e2e.test_dispatch import pdf_text
 from tests.e2e.test_order_edit_additions import _unbalanced_entries
 from tests.e2e.test_short_invoices import REMINDED, _account, _invoice_order, _payments, shown
 from tests.e2e.test_short_picks import STAFF_CHAT
@@ -27,6 +29,8 @@ SAID = {
         "nothing": "A payment is more than zero. Nothing was recorded.",
         "bad": "abc is not a valid amount in GBP.",
         "paid": "The invoice for order {code} is already paid.",
+        "receipt": "🧾 Receipt (PDF)",
+        "settled": "Invoice paid in full.",
     },
     "ru": {
         "part": "Оплата {paid} по заказу {code} записана; осталось оплатить {left}.",
@@ -35,8 +39,25 @@ SAID = {
         "nothing": "Оплата должна быть больше нуля. Ничего не записано.",
         "bad": "abc — неверная сумма в GBP.",
         "paid": "Счёт по заказу {code} уже оплачен.",
+        "receipt": "🧾 Чек (PDF)",
+        "settled": "Счёт оплачен полностью.",
     },
 }
+
+DOCUMENT = {  # what the invoice's PDF says once £5.00 of its £7.16 came in
+    "en": ["Invoice — order {code}", "Invoice due by Dec 9, 2026", "Still to pay: £2.16"],
+    "ru": ["Счёт — заказ {code}", "Оплатить до 9 дек. 2026 г.", "Осталось оплатить: 2,16 £"],
+}
+
+
+async def invoice_document(buyer: SandboxUser, code: str, button: str) -> str:
+    """The text of the PDF the customer gets from their order's receipt button, spaces plain."""
+    tracked = await buyer.send(f"/track {code}")
+    order = next(message for message in tracked.messages if button in message.button_texts())
+    sent = await buyer.press(order, button)
+    document = next(message for message in sent.messages if message.kind == "document")
+    assert document.file is not None
+    return pdf_text(document.file.content).replace("\xa0", " ").replace("\u202f", " ")  # Russian no-break spaces
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -54,6 +75,9 @@ async def test_an_invoice_paid_in_parts_asks_for_the_rest_until_the_last_part_se
     assert await _payments(shop, order.id, "payment") == 500
     assert await _account(shop, code, "1100 Accounts receivable") == 216
     assert f"{shown(216, language)}" in (await manager.send("/ar")).last.text
+
+    papers = await invoice_document(buyer, code, said["receipt"])
+    assert all(part.format(code=code) in papers for part in DOCUMENT[language]), papers
 
     for typed, refusal in (
         ("20", said["over"].format(code=code, left=shown(216, language), paid=shown(2000, language))),
@@ -76,5 +100,7 @@ async def test_an_invoice_paid_in_parts_asks_for_the_rest_until_the_last_part_se
     assert await _account(shop, code, "1100 Accounts receivable") == 0
     assert await _unbalanced_entries(shop) == 0
     assert (await manager.send(f"/paid {code} 1")).last.text == said["paid"].format(code=code)
+    papers = await invoice_document(buyer, code, said["receipt"])
+    assert said["settled"] in papers and "£2.16" in papers.replace("2,16 £", "£2.16")  # the parts listed
     clock.advance(days=3)
     assert await dun_invoices(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=STAFF_CHAT) == 0
