@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.harness import RunningBot
 from domain.fx import FxRate
@@ -279,4 +279,32 @@ async def test_a_quiet_days_dashboard_says_its_revenue_in_money_and_its_empty_ti
             "0,00\xa0£"
         )
         await expect(page.locator('[data-tile="by_status"]')).to_contain_text("Сейчас здесь пусто.")
+        assert await page.evaluate(OVERFLOWING) == []
+
+
+async def test_what_the_storefront_says_of_a_long_name_or_search_wraps_on_a_phone(shop: RunningBot) -> None:
+    """A cart line left out (discontinued meanwhile) named a 256-character name in a sentence that
+    ran off the screen, as did "nothing found" for a long search without spaces."""
+    from playwright.async_api import expect
+
+    runtime = shop.runtime
+    await import_products(
+        runtime.uow(), runtime.clock, f"sku,name,category,price,currency\nLONG,{LONG},Посуда,2.00,GBP\n"
+    )
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\nLONG,LON,A-01-01-1,5\n")
+    ivan = SandboxUser(shop.server, IVAN, "Иван", language_code="ru")
+    await add_to_cart(ivan, "LONG", 1)
+    async with shop.runtime.sessions() as session:  # discontinued while it sits in the cart
+        await session.execute(update(m.ProductRow).where(m.ProductRow.sku == "LONG").values(status="discontinued"))
+        await session.commit()
+    reader = init_data(shop, IVAN, "Иван", language="ru")
+    async with miniapp(shop) as client, browser_page("phone-long-words", reader, theme=DARK, phone=True) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await expect(page.locator("article.card").first).to_be_visible()
+        await page.locator("#cart-button").click()
+        await expect(page.locator(".left-out")).to_contain_text("снят с продажи")
+        assert await page.evaluate(OVERFLOWING) == []
+        await page.locator("#search").fill("я" * 64)
+        await page.locator("#search").press("Enter")
+        await expect(page.locator("section .empty")).to_contain_text("ничего не нашлось")
         assert await page.evaluate(OVERFLOWING) == []
