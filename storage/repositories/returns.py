@@ -7,12 +7,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.money import Money
 from domain.orders import ReturnStatus
+from domain.payments import PaymentKind
 from domain.returns import ReturnKind, ReturnLine, ReturnMethod, ReturnReason, ReturnRequest
 from storage import models as m
 from storage.repositories.sql import _chunks
@@ -163,8 +164,21 @@ class SqlReturns:
     async def open(self, limit: int) -> tuple[list[ReturnRequest], int]:
         """The oldest ``limit`` open requests, and how many are open in all (a list of them
         counted was never more than its limit)."""
-        t = m.ReturnRow
-        waiting = t.status.in_([ReturnStatus.REQUESTED.value, ReturnStatus.APPROVED.value, ReturnStatus.RECEIVED.value])
+        t, p = m.ReturnRow, m.PaymentRow
+        # Money still owed on a resolved one keeps it open: its refund paid back is the payment
+        # marked with its code (``refund_marker``: "rma:CODE").
+        paid_back = (
+            select(p.id)
+            .where(
+                p.order_id == t.order_id, p.kind == PaymentKind.REFUNDED.value, p.method == literal("rma:") + t.rma_code
+            )
+            .exists()
+        )
+        resolved = t.status.in_([ReturnStatus.REFUNDED.value, ReturnStatus.EXCHANGED.value])
+        waiting = or_(
+            t.status.in_([ReturnStatus.REQUESTED.value, ReturnStatus.APPROVED.value, ReturnStatus.RECEIVED.value]),
+            and_(resolved, t.refund_minor > 0, ~paid_back),
+        )
         total = int(await self.s.scalar(select(func.count()).select_from(t).where(waiting)) or 0)
         rows = (
             (await self.s.scalars(select(t).where(waiting).order_by(t.created_at).limit(limit))).all() if limit else []
