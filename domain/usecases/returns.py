@@ -56,21 +56,29 @@ async def _none_left(uow: UnitOfWork, order: Order, unclaimed: dict[int, int], w
     return AlreadyInReturn(code=order.code, rmas=", ".join(rmas))
 
 
+async def _left_to_return(
+    uow: UnitOfWork, clock: Clock, customer_id: int, code: str, window_days: int
+) -> tuple[Order, dict[int, int], list[Parcel]]:
+    """Inside an open unit: the customer's order, per line how many may still come back, and its
+    parcels; refused (with why) when nothing may."""
+    order = await _own_order(uow, customer_id, code)
+    parcels = await uow.parcels.for_order(order.id or 0)
+    already = await _already_returned(uow, order.id or 0)
+    gave_up = await dropped(uow, order)
+    left = returnable(order, clock.now(), window_days, already, parcels, gave_up)
+    if not left:
+        could = returnable(order, clock.now(), window_days, {}, parcels, gave_up)  # before earlier returns
+        raise await _none_left(uow, order, could, window_days)
+    return order, left, parcels
+
+
 async def returnable_lines(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, window_days: int
 ) -> tuple[Order, dict[int, int], dict[int, list[Parcel]]]:
     """The customer's order, per line how many may still come back (only what delivered
     parcels brought), and per line the delivered parcels it came in."""
     async with uow.read_only():
-        order = await _own_order(uow, customer_id, code)
-        parcels = await uow.parcels.for_order(order.id or 0)
-        already = await _already_returned(uow, order.id or 0)
-        gave_up = await dropped(uow, order)
-        left = returnable(order, clock.now(), window_days, already, parcels, gave_up)
-        if not left:
-            raise await _none_left(
-                uow, order, returnable(order, clock.now(), window_days, {}, parcels, gave_up), window_days
-            )
+        order, left, parcels = await _left_to_return(uow, clock, customer_id, code, window_days)
     delivered = [p for p in parcels if p.status is ParcelStatus.DELIVERED]
     return order, left, parcels_by_line(delivered)
 
@@ -99,15 +107,7 @@ async def request_return(
         raise NothingToReturn()
     note = typed(note, MAX_NOTE)
     async with uow:
-        order = await _own_order(uow, customer_id, code)
-        parcels = await uow.parcels.for_order(order.id or 0)
-        already = await _already_returned(uow, order.id or 0)
-        gave_up = await dropped(uow, order)
-        left = returnable(order, clock.now(), window_days, already, parcels, gave_up)
-        if not left:
-            raise await _none_left(
-                uow, order, returnable(order, clock.now(), window_days, {}, parcels, gave_up), window_days
-            )
+        order, left, _ = await _left_to_return(uow, clock, customer_id, code, window_days)
         lines = []
         asked: dict[int, int] = defaultdict(int)  # per variant wanted: several lines may want the same
         for line in order.lines:
