@@ -34,8 +34,10 @@ class PoNotEditable(DomainError):
 
 class OverReceipt(DomainError):
     key, plural = N_plural(
-        "Only {open} of {sku} is still expected on purchase order {number}.",
-        "Only {open} of {sku} are still expected on purchase order {number}.",
+        "Only {open} of {sku} is still expected on purchase order {number}. "
+        "Units beyond the order (an over-delivery kept) come in with /receive {sku} QTY {warehouse}.",
+        "Only {open} of {sku} are still expected on purchase order {number}. "
+        "Units beyond the order (an over-delivery kept) come in with /receive {sku} QTY {warehouse}.",
     )
     counted = "open"
 

@@ -400,7 +400,8 @@ async def receive_po(
             if amount < 1:
                 raise InvalidQuantity(maximum=MAX_PO_QUANTITY)
             if amount > line.open:
-                raise OverReceipt(open=line.open, sku=line.sku, number=number)
+                warehouse = next((w.code for w in await uow.warehouses.all() if w.id == po.warehouse_id), "?")
+                raise OverReceipt(open=line.open, sku=line.sku, number=number, warehouse=warehouse)
             wanted[line.id or 0] = amount
         now, actor = clock.now(), f"staff:{staff_id}"
         back: list[int] = []

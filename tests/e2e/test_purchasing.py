@@ -52,7 +52,8 @@ async def test_a_reorder_scan_drafts_once_and_the_po_is_approved_and_received(sh
         f"Received into MAN:\n• 84077 × 20 → bin S-01-04-1\nPurchase order {number} is now partly received."
     )
     assert (await manager.send(f"/po receive {number} 84077 29")).last.text == (
-        f"Only 28 of 84077 are still expected on purchase order {number}."
+        f"Only 28 of 84077 are still expected on purchase order {number}. "
+        "Units beyond the order (an over-delivery kept) come in with /receive 84077 QTY MAN."
     )
     done = await manager.send(f"/po receive {number}")
     assert done.last.text == (
@@ -451,3 +452,18 @@ async def test_an_approved_or_discarded_draft_s_message_keeps_no_approve_or_disc
     (draft,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
     discarded = await manager.press((await manager.send(f"/po {draft.id}")).last, "Discard")
     assert [m.button_texts() for m in discarded.edited] == [[]]  # a discarded order has nothing to press
+
+
+async def test_an_over_delivery_is_refused_on_the_order_in_russian_with_how_to_keep_the_extra(shop: RunningBot) -> None:
+    """The supplier sent 50 of 42 ordered: the refusal named what was still expected but not what
+    to do with the 8 extra the shop keeps."""
+    (po,) = await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)
+    ivan = await hire(shop, 96, "Ivan", "manager", "MAN", language="ru")
+    await ivan.press((await ivan.send(f"/po {po.id}")).last, "Утвердить")
+    refused = await ivan.send(f"/po receive {po.id} 84077 50")
+    assert refused.last.text == (
+        f"По заказу поставщику {po.id} ещё ожидается только 42 шт. 84077. "
+        "Сверх заказа (если излишек оставляете) принимайте через /receive 84077 КОЛ-ВО MAN."
+    )
+    kept = await ivan.send("/receive 84077 8 MAN")
+    assert kept.last.text.startswith("Принято 8 × 84077 на MAN"), kept.last.text
