@@ -44,6 +44,7 @@ WEB_PAYMENTS = frozenset({PaymentMethod.COD, PaymentMethod.CARD, PaymentMethod.I
 PAGE_SIZE = 24
 MAX_CATEGORIES = 500  # a category tree's level in one answer (chips, not a paged list)
 MAX_QUANTITY = 999
+MAX_PHONE = 32  # a phone number as typed, spaces and dashes included
 PHOTO_CACHE = 256  # photos fetched from Telegram, kept in memory (a grid asks for each often)
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
 
@@ -164,16 +165,16 @@ def _int(request: web.Request, name: str, default: int | None = None, *, low: in
 
 async def body(request: web.Request) -> dict[str, Any]:
     if request.content_type != "application/json":
-        raise WebProblem(415, "Unsupported Media Type", "Send the body as application/json.")
+        raise WebProblem(415, "Unsupported Media Type", _("The app sent something it cannot read: reopen the app."))
     raw = await request.content.read(MAX_BODY + 1)
     if len(raw) > MAX_BODY:
-        raise WebProblem(413, "Too large", "The request is too large.")
+        raise WebProblem(413, "Too large", _("That is too long to send: shorten what you typed."))
     try:
         parsed = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise WebProblem(400, "Malformed JSON", "The body is not valid JSON.") from None
+        raise WebProblem(400, "Malformed JSON", _("The app sent something it cannot read: reopen the app.")) from None
     if not isinstance(parsed, dict):
-        raise WebProblem(400, "Malformed JSON", "The body must be a JSON object.")
+        raise WebProblem(400, "Malformed JSON", _("The app sent something it cannot read: reopen the app."))
     return parsed
 
 
@@ -440,6 +441,7 @@ async def get_checkout(request: web.Request) -> web.Response:
             ],
             "payment": offered,
             "subtotal": money(options.cart.subtotal),
+            "limits": {"phone": MAX_PHONE, "address": MAX_ADDRESS},  # the form stops typing where the order would
         }
     )
 
@@ -450,7 +452,7 @@ async def post_checkout(request: web.Request) -> web.Response:
     data = await body(request)
     key, phone, payment = data.get("key"), data.get("phone"), data.get("payment")
     if not isinstance(key, str) or not 8 <= len(key) <= 64 or not key.isascii():
-        raise WebProblem(422, "Invalid request", "key: 8–64 ASCII characters.")
+        raise WebProblem(422, "Invalid request", _("The app sent something it cannot read: reopen the app."))
     if not isinstance(phone, str) or not phone.strip():
         raise WebProblem(422, "Invalid request", _("Please share your phone number or type it with the country code."))
     if payment not in {m.value for m in WEB_PAYMENTS}:
@@ -470,7 +472,7 @@ async def post_checkout(request: web.Request) -> web.Response:
         CheckoutRequest(
             customer_id=customer.id or 0,
             checkout_key=f"web:{customer.id}:{key}",
-            phone=typed(phone, 32),
+            phone=typed(phone, MAX_PHONE),
             delivery=delivery,
             shipping_rate_id=rate,
             payment_method=PaymentMethod(payment),

@@ -708,3 +708,32 @@ async def test_a_preorder_whose_limit_is_taken_is_not_offered_on_the_chat_card_n
         page = await (await client.get(f"/app/api/shop/products/{found['id']}", headers=headers)).json()
     for shown in (found, page):
         assert (shown["can_add"], shown["waits"], shown["stock_text"]) == (False, None, "Out of stock")
+
+
+async def test_a_checkout_too_large_or_malformed_is_refused_in_the_readers_language_and_places_nothing(
+    shop: RunningBot,
+) -> None:
+    """A pasted address of 20,000 characters was refused "The request is too large." in English
+    to a Russian reader; the form now also stops typing at the limits the order takes."""
+    ivan = SandboxUser(shop.server, CUSTOMER, "Иван", language_code="ru")
+    await add_to_cart(ivan, "23843", 1)
+    headers = tma(shop, CUSTOMER, language="ru")
+    async with miniapp(shop) as client:
+        options = await (await client.get("/app/api/shop/checkout", headers=headers)).json()
+        assert options["limits"] == {"phone": 32, "address": 500}
+        order = {"key": "k" * 16, "phone": "+79161234567", "address": "Москва " * 3000, "rate_id": 1, "payment": "cod"}
+        refusals = [
+            await client.post("/app/api/shop/checkout", json=order, headers=headers),
+            await client.post(
+                "/app/api/shop/checkout", data="{", headers={**headers, "Content-Type": "application/json"}
+            ),
+            await client.post("/app/api/shop/checkout", data="phone=1", headers=headers),
+            await client.post(
+                "/app/api/shop/checkout", json={**order, "address": "Москва", "key": "k"}, headers=headers
+            ),
+        ]
+        said = [(r.status, (await r.json())["detail"]) for r in refusals]
+    assert [status for status, _ in said] == [413, 400, 415, 422]
+    assert all(re.search("[а-яё]", detail) and not re.search("[a-z]{4}", detail) for _, detail in said), said
+    async with shop.runtime.sessions() as session:
+        assert (await session.scalars(select(m.OrderRow.id))).all() == []

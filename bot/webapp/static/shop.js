@@ -236,11 +236,13 @@ async function checkoutPage() {
   if (!still()) return;
   state.checkoutKey = state.checkoutKey || crypto.randomUUID().replace(/-/g, "");
   const form = el("form", { class: "checkout" },
-    el("label", {}, t("phone"), el("input", { name: "phone", type: "tel", required: true, value: options.phone })),
+    el("label", {}, t("phone"), el("input", { name: "phone", type: "tel", autocomplete: "tel", required: true,
+      maxlength: options.limits.phone, value: options.phone })),
     el("label", {}, t("pickup"), el("select", { name: "pickup" },
       el("option", { value: "" }, "—"),
       options.pickup_points.map((p) => el("option", { value: p.id }, `${p.name} ${p.address}`)))),
-    el("label", {}, t("courier"), el("input", { name: "address", value: options.addresses.at(-1) || "" })),
+    el("label", {}, t("courier"), el("input", { name: "address", autocomplete: "street-address",
+      maxlength: options.limits.address, value: options.addresses.at(-1) || "" })),
     el("label", {}, t("shipping"), el("select", { name: "rate" },
       options.shipping.map((q) => el("option", { value: q.id }, `${q.label} — ${money(q.price)}`)))),
     options.payment.map((method, index) => el("label", { class: "choice" },
