@@ -21,6 +21,7 @@ from domain.parcels import Parcel
 from domain.ports import Clock, UnitOfWork
 from domain.returns import returnable
 from domain.usecases.buy_again import buy_again
+from domain.usecases.cart import MAX_CART_LINES
 from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
 from domain.usecases.orders import OrdersPage, cancel_my_order, my_orders
 from domain.usecases.parcels import my_order_parcels
@@ -273,7 +274,7 @@ async def buy_again_button(
     await query.answer()
     if not isinstance(query.message, Message):
         return
-    await query.message.answer(renderer.render("buy_again.html.j2", result=result))
+    await query.message.answer(renderer.render("buy_again.html.j2", result=result, cart_limit=MAX_CART_LINES))
     if not result.nothing_added:
         cart = await customer_cart(uow, clock, customer, settings)
         text = await cart_text(uow, clock, customer, renderer, cart)

@@ -18,7 +18,9 @@ from domain.usecases.orders import transition_order
 from domain.usecases.returns import request_return
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
+from storage import models
 from tests.e2e.conftest import ADMIN
+from tests.e2e.journeys import count
 from tests.e2e.miniapp import miniapp, tma
 
 SKUS = [f"W-{i:03d}" for i in range(MAX_LINES)]
@@ -116,6 +118,21 @@ async def test_a_customer_opening_an_order_of_100_long_lines_sees_its_total_paym
     assert "… and 80 more lines: the receipt (PDF) lists every one." in screen.text
     assert "Total: £1,500.00" in screen.text and "Payment: " in screen.text and "Timeline" in screen.text
     assert "🧾 Receipt (PDF)" in screen.button_texts()
+
+
+async def test_buying_again_an_order_of_100_lines_fills_the_cart_and_counts_what_did_not_fit(shop: RunningBot) -> None:
+    """Each product that did not fit in the cart (20 lines at most) was named on a line of its
+    own: 80 of them ran to three messages."""
+    code = await restock_order(shop, " — organic cotton heavyweight garment-dyed relaxed fit" * 3)
+    bea = SandboxUser(shop.server, BEA, "Bea")
+    tracked = await bea.send(f"/track {code}")
+    order = next(m for m in tracked.messages if "🛒 Buy again" in m.button_texts())
+    said = (await bea.press(order, "🛒 Buy again")).messages
+    told = [m for m in said if code in m.text]
+    assert len(told) == 1 and len(told[0].text) <= 4096
+    assert "80 more products of the order did not fit: a cart holds 20 different products at most." in told[0].text
+    assert "W-019 " in told[0].text and "W-020 " not in told[0].text
+    assert await count(shop, models.CartLineRow) == 20
 
 
 async def test_staff_edit_an_order_of_100_lines_a_page_of_lines_at_a_time(shop: RunningBot) -> None:
