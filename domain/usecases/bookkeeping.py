@@ -137,6 +137,19 @@ async def book_difference(
         await uow.journal.post(posted)
 
 
+async def book_invoice_paid(uow: UnitOfWork, order: Order, paid: Money, owed_before: Money, at: datetime) -> None:
+    """A transfer against a business invoice that asked for ``owed_before``: cash against the
+    receivable by what it takes off it (``_receivable_step``), so paying in parts leaves nothing
+    receivable, as paying whole does."""
+    base = uow.base_currency
+    amount = _receivable_step(owed_before, -paid, order.fx_rate, base)
+    memo = f"invoice {order.code} paid" if paid == owed_before else f"invoice {order.code} paid in part"
+    memo += fx_note(paid, order.fx_rate, base)
+    posted = entry(at, f"order:{order.code}", memo, base, (A.CASH, A.RECEIVABLE, amount))
+    if posted is not None:
+        await uow.journal.post(posted)
+
+
 def _receivable_step(owed_before: Money, change: Money, fx_rate: str, base: str) -> int:
     """What a change moves an invoice's receivable by in the base currency: the owed amount
     converted after less before. Each change so booked, the receivable in the base currency is

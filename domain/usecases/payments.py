@@ -11,7 +11,7 @@ from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_cod
 from domain.payments import Payment, PaymentKind, amount_due, amount_paid, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
-from domain.usecases.bookkeeping import book, book_sale
+from domain.usecases.bookkeeping import book, book_invoice_paid, book_sale
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
 
@@ -216,16 +216,7 @@ async def record_invoice_payment(
         if owed < paid:  # what is over the invoice is not a payment of it: staff check and type again
             raise PaymentOverInvoice(code=order.code, owed=owed, amount=paid)
         await uow.payments.add(Payment(order.id, PaymentKind.PAYMENT, PaymentMethod.INVOICE.value, paid, clock.now()))
-        await book(
-            uow,
-            clock.now(),
-            f"order:{order.code}",
-            f"invoice {order.code} paid" if paid == owed else f"invoice {order.code} paid in part",
-            paid,
-            Account.CASH,
-            Account.RECEIVABLE,
-            fx_rate=order.fx_rate,
-        )
+        await book_invoice_paid(uow, order, paid, owed, clock.now())
         await uow.commit()
         return order, paid, owed - paid
 

@@ -18,6 +18,7 @@ from domain.payments import Payment, PaymentKind
 from domain.ports.payments import PaymentRepository
 from domain.usecases.bookkeeping import BooksCurrencyChanged, book, book_refund, book_sale, pin_books_currency
 from domain.usecases.owed_back import confirm_paid_back
+from domain.usecases.payments import record_invoice_payment
 from domain.usecases.return_money import give_back
 from tests.fakes import FakeClock, FakeUnitOfWork
 
@@ -229,6 +230,21 @@ async def test_a_foreign_currency_invoice_taken_down_by_a_return_then_paid_leave
         uow, T1, "order:ABC123", "invoice paid", order.total - half, Account.CASH, Account.RECEIVABLE, fx_rate="100.50"
     )
     assert _balances(uow)[Account.RECEIVABLE] == 0  # was 1 cent below zero: the note took 4.43 off
+
+
+async def test_a_foreign_currency_invoice_paid_in_parts_leaves_nothing_receivable() -> None:
+    payments = _Payments()
+    uow = _UowWithPayments(payments)  # base EUR
+    order = _order("RUB", 44472, 0, fx_rate="100.50")  # 889.44 RUB: 8.85 EUR receivable
+    order.payment_method = PaymentMethod.INVOICE
+    await uow.orders.add(order)
+    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, how="invoice")
+    with patch("domain.usecases.payments.require", AsyncMock()):
+        for _ in range(2):  # 444.72 RUB twice: 4.425… → 4.43 EUR each, converted on its own
+            await record_invoice_payment(uow, FakeClock(T1), staff_id=1, code="ABC123", amount="444.72")
+    assert [p.amount for p in payments.rows] == [Money(44472, "RUB")] * 2
+    # Each part takes off the receivable what it takes off the invoice: 8.85 → 4.43 → 0.
+    assert _balances(uow)[Account.RECEIVABLE] == 0 and _balances(uow)[Account.CASH] == 885
 
 
 class _UowPayingBack(_UowWithPayments):
