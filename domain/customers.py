@@ -126,12 +126,20 @@ class CreditLimitExceeded(DomainError):
     )
 
 
+_TERMS_DAYS = re.compile(r"[0-9]{1,3}")
+_CREDIT_LIMIT = re.compile(r"[0-9]{1,13}(\.[0-9]{1,4})?")
+
+
 def business_terms(days: str | None, limit: str | None, currency: str) -> tuple[int | None, int | None]:
     """Due days and a credit limit as typed (``30``, ``5000.00``) → days and minor units of
     ``currency``; empty means not set (the shop's default days, no limit)."""
+    # Digits only, as written: int() and Decimal() also take "3_0", "+30", "1e3" and "-0", which no
+    # one types for terms ("1e3" became a £1,000.00 limit); "5,000" is refused, never read as 5.000.
+    if (days and not _TERMS_DAYS.fullmatch(days)) or (limit and not _CREDIT_LIMIT.fullmatch(limit)):
+        raise InvalidPaymentTerms()
     try:
         due = int(days) if days else None
-        amount = Decimal(limit) if limit else None  # "5,000" is refused, never read as 5.000
+        amount = Decimal(limit) if limit else None
     except (ValueError, InvalidOperation):
         raise InvalidPaymentTerms() from None
     if due is not None and not 0 <= due <= MAX_TERMS_DAYS:

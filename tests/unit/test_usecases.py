@@ -191,6 +191,21 @@ def test_business_terms_are_read_exactly_or_refused() -> None:
     assert business_terms("30", "5000.50", "EUR") == (30, 500050)
     assert business_terms("", "", "EUR") == (None, None)
     assert business_terms("0", "1500", "JPY") == (0, 1500)
-    for days, limit in (("-1", ""), ("366", ""), ("30.5", ""), ("", "5,000"), ("", "1.001"), ("", "-1"), ("", "NaN")):
+    for days, limit in (
+        ("-1", ""),
+        ("366", ""),
+        ("30.5", ""),
+        ("", "5,000"),
+        ("", "1.001"),
+        ("", "-1"),
+        ("", "NaN"),
+        # typed forms Python's int and Decimal take but a person does not mean
+        ("", "1e3"),
+        ("", "-0"),
+        ("", "1_000"),
+        ("3_0", ""),
+        ("+30", ""),
+        ("", "Infinity"),
+    ):
         with pytest.raises(InvalidPaymentTerms):
             business_terms(days, limit, "EUR")
