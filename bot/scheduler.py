@@ -100,14 +100,14 @@ class Jobs:
             return None
 
     async def claim(self) -> bool:
-        """Take or renew the lead (False also when the database could not say: the next tick asks again)."""
+        """Take or renew the lead (False also when the database could not say: the next run asks again)."""
         try:
             leads = await self.leading()
         except UNREACHABLE as error:
             self.outage.failed(error)
             return False
         except Exception:
-            log.exception("scheduled jobs: the scheduler lock could not be read; trying again on the next tick")
+            log.exception("scheduled jobs: the scheduler lock could not be read; trying again on the next run")
             return False
         self.outage.answered()
         return leads
@@ -162,16 +162,7 @@ class Jobs:
 
     async def hourly(self) -> None:
         """The reorder scan: drafts purchase orders for what reached its reorder point."""
-        try:
-            leads = await self.leading()
-        except UNREACHABLE as error:
-            self.outage.failed(error)
-            return
-        except Exception:
-            log.exception("reorder scan: the scheduler lock could not be read; trying again next hour")
-            return
-        self.outage.answered()
-        if not leads:
+        if not await self.claim():
             return
         runtime = self.runtime
         drafted = await self.job(
