@@ -97,6 +97,7 @@ class LowStockLine:
     product: Product
     warehouse: Warehouse
     reorder: ReorderLevel
+    incoming: int = 0  # units on open purchase orders for it there (drafts too): whether it is in hand
 
 
 def actor_of(telegram_id: int) -> str:
@@ -443,10 +444,17 @@ async def low_stock(uow: UnitOfWork, *, staff_id: int, warehouse_code: str | Non
     async with uow.read_only():
         warehouse_id = (await _warehouse(uow, warehouse_code)).id if warehouse_code else None
         low = await uow.inventory.reorder_levels(warehouse_id, low_only=True)
-        products = {p.id: p for p in await uow.products.get_many(sorted({r.level.product_id for r in low}))}
+        ids = sorted({r.level.product_id for r in low})
+        products = {p.id: p for p in await uow.products.get_many(ids)}
         warehouses = {w.id: w for w in await uow.warehouses.all()}
+        incoming = await uow.purchasing.incoming(ids) if ids else {}
         return [
-            LowStockLine(products[r.level.product_id], warehouses[r.level.warehouse_id], r)
+            LowStockLine(
+                products[r.level.product_id],
+                warehouses[r.level.warehouse_id],
+                r,
+                incoming.get((r.level.product_id, r.level.warehouse_id), 0),
+            )
             for r in low
             if r.level.product_id in products
         ]

@@ -467,3 +467,17 @@ async def test_an_over_delivery_is_refused_on_the_order_in_russian_with_how_to_k
     )
     kept = await ivan.send("/receive 84077 8 MAN")
     assert kept.last.text.startswith("Принято 8 × 84077 на MAN"), kept.last.text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_lowstock_says_what_is_already_on_order_for_each_low_product(shop: RunningBot, language: str) -> None:
+    """/lowstock listed 84077 and 22616 as low after the scan had ordered them: a buyer could
+    not tell what still needed ordering without /stock of each."""
+    manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
+    incoming = {"en": "incoming", "ru": "в пути"}[language]
+    assert incoming not in (await manager.send("/lowstock MAN")).last.text  # nothing ordered yet
+    await reorder_scan(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)
+    low = (await manager.send("/lowstock MAN")).last.text.splitlines()
+    said = {"en": ("42 incoming", "30 incoming"), "ru": ("в пути 42", "в пути 30")}[language]
+    assert next(line for line in low if "84077" in line).endswith(said[0])
+    assert next(line for line in low if "22616" in line).endswith(said[1])
