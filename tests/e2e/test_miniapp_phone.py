@@ -308,3 +308,27 @@ async def test_what_the_storefront_says_of_a_long_name_or_search_wraps_on_a_phon
         await page.locator("#search").press("Enter")
         await expect(page.locator("section .empty")).to_contain_text("ничего не нашлось")
         assert await page.evaluate(OVERFLOWING) == []
+
+
+async def test_a_screen_opened_from_the_keyboard_takes_the_focus_to_its_heading(shop: RunningBot) -> None:
+    """The button pressed was drawn over by the new screen and the focus fell back to the page's
+    top: a keyboard or screen reader user started again from the search field each time."""
+    from playwright.async_api import expect
+
+    reader = init_data(shop, IVAN, "Иван", language="ru")
+    async with miniapp(shop) as client, browser_page("phone-focus", reader, phone=True) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        party = page.get_by_role("button", name="Party (3)")
+        await party.focus()
+        await page.keyboard.press("Enter")
+        await expect(page.locator("#view section h2")).to_have_text("Party")
+        await expect(page.locator("#view section h2")).to_be_focused()
+        card = page.locator("article.card").first
+        await card.locator("button.open").focus()
+        await page.keyboard.press("Enter")
+        await expect(page.locator("article.product h2")).to_be_focused()
+        await page.locator("#search").focus()
+        await page.locator("#search").fill("пусто")
+        await page.keyboard.press("Enter")
+        await expect(page.locator("section .empty")).to_be_visible()
+        await expect(page.locator("#search")).to_be_focused()  # typing goes on where it was

@@ -23,7 +23,21 @@ function show(render, push = true) {
   document.getElementById("error").hidden = true;
   if (tg && tg.BackButton) state.stack.length > 1 ? tg.BackButton.show() : tg.BackButton.hide();
   if (tg && tg.MainButton) tg.MainButton.hide();
-  return render().catch((error) => showError(error.message || t("error")));
+  const still = current();
+  return render().then(() => still() && lostFocus() && focusHeading())
+    .catch((error) => showError(error.message || t("error")));
+}
+
+// The button pressed is drawn over by the new screen: the focus goes to its heading, so a
+// keyboard or a screen reader goes on from there, not from the top of the page. A field the
+// reader is typing in (the search) keeps it.
+function lostFocus() { return !document.activeElement || document.activeElement === document.body; }
+
+function focusHeading() {
+  const heading = view.querySelector("h2");
+  if (!heading) return;
+  heading.tabIndex = -1;
+  heading.focus();
 }
 
 function back() {
