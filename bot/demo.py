@@ -685,11 +685,14 @@ async def _business_buyer(
     reply = await acme.press(payment, "Invoice")
     review = reply.last
     confirm_button = _button_data(review, "Confirm order")
-    await acme.press(review, "Confirm order")
+    code = _order_code((await acme.press(review, "Confirm order")).last.text)
     scene("…taps Confirm again, then a payment button from the step already left")
     for label, data in (("Confirm order", confirm_button), ("Invoice", invoice_button)):
         answered = await acme.press_data(review, data, label=label)
         transcript.append(f"🤖 bot answers the press: {(answered.callback_answer or {}).get('text')}")
+    scene("The business pays its invoice in two bank transfers; the admin records each part")
+    await ada.send(f"/paid {code} 5")
+    await ada.send(f"/paid {code}")
 
 
 def _button_data(message: BotMessage, label: str) -> str:

@@ -48,6 +48,8 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(r"so your invoice is reduced by £54\.00: it now asks for £22\.50\.", out)  # Hal's credit note
     assert "cancel the missing part (you will not pay for it)." in out  # Finn pays on delivery
     assert "cancel the missing part (it comes off your invoice)." in out  # Hal's order is on invoice
+    assert re.search(r"Payment of £5\.00 recorded for order \w{8}; £3\.50 is still to pay\.", out)  # Acme pays a part
+    assert re.search(r"Payment of £3\.50 recorded for order \w{8}; invoice reminders stop\.", out)
     assert re.search(r"#2 Tee week \(from .*\)\n    −£2\.00 · product:TEE", out)  # every size of the T-shirt, planned
     assert "No sales in the last 30 weeks: read as a pause" in out  # 84879 at MAN, forecast at 12 a week
     assert "No sales in the last 30 weeks, and the price was cut since they began: read as a relaunch" in out  # 22492
