@@ -42,6 +42,8 @@ from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
 RELAYED = ("text", "photo", "document", "voice")  # what a conversation carries (what copyMessage copies)
+# What people send that a conversation does not carry: they are told, rather than left to think it arrived.
+NOT_RELAYED = ("sticker", "video", "animation", "video_note", "audio", "location", "contact", "poll", "dice")
 NAME_LIMIT = 64
 STARS_SHOWN = "\n\n⭐"  # where the stars given start, under the rating request
 _forums: dict[int, bool] = {}  # support chat id → is it a forum (asked once per process)
@@ -172,6 +174,21 @@ async def media_to_support(
 ) -> None:
     await _relay_in(message, bot, uow, clock, customer, settings, renderer, i18n, order_code=None)
     await message.answer(_("📨 Sent to the shop."))
+
+
+def _not_relayed(message: Message) -> bool:
+    return any(getattr(message, kind, None) is not None for kind in NOT_RELAYED)
+
+
+@router.message(StateFilter(None), _not_relayed, _open_conversation)
+async def not_relayed_to_support(message: Message) -> None:
+    """A sticker, video or location while talking to the shop: it does not reach them, and is said so."""
+    await message.answer(
+        _(
+            "This kind of message does not reach the shop. Please write text, or send a photo, "
+            "a file or a voice message."
+        )
+    )
 
 
 async def _relay_in(
@@ -406,8 +423,8 @@ async def close_elsewhere(message: Message) -> None:
 async def staff_reply(message: Message, bot: Bot, uow: UnitOfWork, clock: Clock, settings: ShopSettings) -> None:
     """A staff member writes in a customer's topic (or replies to their message): the
     customer gets it from the bot, signed with the staff member's name if the shop wants."""
-    if message.from_user is None or _kind(message) is None:
-        return
+    if message.from_user is None or (_kind(message) is None and not _not_relayed(message)):
+        return  # a service message (a topic closed, a member joined): nobody wrote to the customer
     target = await staff_target(
         uow,
         chat_id=message.chat.id,
@@ -416,6 +433,11 @@ async def staff_reply(message: Message, bot: Bot, uow: UnitOfWork, clock: Clock,
         staff_telegram_id=message.from_user.id,
     )
     if target is None or target.conversation.id is None or target.customer.telegram_id is None:
+        return
+    if _kind(message) is None:
+        await message.reply(
+            _("⚠️ Only text, photos, files and voice messages reach the customer: they did not get this.")
+        )
         return
     name = shorten(message.from_user.full_name, NAME_LIMIT)
     prefix = _signature(name) if settings.support_sign_replies else ""

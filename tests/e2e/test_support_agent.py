@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
-from sandbox.driver import SandboxGroup
+from sandbox.driver import SandboxGroup, act
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, refused_calls, staff_shop
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, order_row, place_cod_order, stock
@@ -352,3 +352,31 @@ async def test_a_cash_order_whose_waiting_part_was_dropped_then_cancelled_books_
         assert done.last.text == f"✖ Order {code} is cancelled: its stock is back, and the customer is told."
         assert await _books(shop, code) == {} and await _payments(shop, code) == []  # nothing collected, nothing owed
         assert all(reserved == 0 for _, _, reserved in await stock(shop, "85123A"))
+
+
+async def test_a_sticker_either_way_is_said_not_to_reach_the_other_side(tmp_path: Path, clock: FakeClock) -> None:
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        agent = await hire(shop, 77, "Sofia", "support")
+        anna = SandboxUser(shop.server, 503, "Anna")
+        await anna.send("hello, a question about sizes")
+        [topic] = shop.server.forums[SUPPORT].values()
+        before = len(forum.topic(topic.thread_id))
+        told = await anna.send_sticker()
+        assert told.last.text == (
+            "This kind of message does not reach the shop. Please write text, or send a photo, "
+            "a file or a voice message."
+        )  # not "type what you are looking for to search": she is talking to the shop
+        assert len(forum.topic(topic.thread_id)) == before
+
+        sticker = {"file_id": "S1", "file_unique_id": "u1", "type": "regular", "width": 512, "height": 512}
+        sent = forum._message(
+            agent, topic.thread_id, None, sticker={**sticker, "is_animated": False, "is_video": False}
+        )
+        warned = await act(shop.server, forum.id, "message", sent, lambda _message: None)
+        assert warned.last.text == (
+            "⚠️ Only text, photos, files and voice messages reach the customer: they did not get this."
+        )
+        assert anna.messages()[-1].text == told.last.text  # nothing reached her
+        [conversation] = await _conversations(shop)
+        assert (conversation.messages_in, conversation.messages_out) == (1, 0)
