@@ -18,10 +18,11 @@ from domain.returns import SHOP_FAULT, NotInspected, ReturnKind, ReturnMethod, R
 from domain.staff import Permission
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.bookkeeping import book, supply_costs
+from domain.usecases.bookkeeping import UnitCosts, book, supply_costs
 from domain.usecases.exchanges import home_warehouse, paid_for, place_replacement, taken_back
 from domain.usecases.imports import available_by_product, notify_back_in_stock
 from domain.usecases.return_money import give_back
+from domain.usecases.revaluation import book_revaluation
 from domain.usecases.staff import require
 from domain.warehouse import DEFAULT_BIN
 
@@ -136,7 +137,7 @@ async def inspect_line(
     """Restock to a sellable bin (on hand grows), or write off as damaged: the goods are
     booked into the returns area and out again, so both show as movements with the RMA, and
     the value written off is recorded on the order. The cost comes back at what the order's
-    warehouse booked it out at."""
+    warehouse booked it out at, then revalued to the cost where it is shelved."""
     member = await require(uow, staff_id, Permission.RETURNS)
     async with uow:
         request = await _request(uow, rma)
@@ -167,6 +168,8 @@ async def inspect_line(
             if was_available <= 0 and (await available_by_product(uow, [line.product_id])).get(line.product_id, 0):
                 await notify_back_in_stock(uow, [line.product_id], now)  # back on the shelf: as a receipt
             await _book_cost_back(uow, now, rma, line.product_id, home, count, A.INVENTORY, "restocked")
+            if warehouse != home:
+                await _revalue_elsewhere(uow, now, rma, (line.product_id, home), (line.product_id, warehouse), count)
         else:
             note = f"return {rma}: write-off ({request.reason.value})"
             await uow.stock.set_bin_quantity(line.product_id, warehouse, RETURNS_AREA_BIN, count, note, actor, now)
@@ -179,6 +182,19 @@ async def inspect_line(
         await uow.returns.save(request, now)
         await uow.commit()
         return Inspected(request, name, code) if restock else Inspected(request)
+
+
+async def _revalue_elsewhere(
+    uow: UnitOfWork, at: datetime, rma: str, left: tuple[int, int], shelved: tuple[int, int], count: int
+) -> None:
+    """Units that went out at the cost where they ``left`` (booked back at it) and sit now where
+    they were ``shelved``, whose supply cost may differ: revalued to it, so 1200 Inventory stays
+    what /stockvalue counts (see ``revaluation``)."""
+    costs = await supply_costs(uow, [left[0]])
+    before = UnitCosts({shelved: cost} if (cost := costs.get(left)) is not None else {}, {})
+    after = UnitCosts({shelved: cost} if (cost := costs.get(shelved)) is not None else {}, {})
+    memo = f"return {rma}: restocked where its cost differs"
+    await book_revaluation(uow, at, f"return:{rma}", memo, before, after, {shelved: count})
 
 
 async def _book_cost_back(

@@ -7,11 +7,21 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
+from domain.usecases.purchasing import import_reorder
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import stock
+from tests.e2e.test_accounting import balances
+from tests.e2e.test_books_stock_arrivals import _inventory as inventory
+from tests.e2e.test_books_stock_arrivals import _stock_value as stock_value
 from tests.e2e.test_returns import ask_return, delivered
 from tests.e2e.test_variants import journal_totals, tshirts
+
+
+def moved_by(balances: dict[str, tuple[int, int]], account: str) -> int:
+    debit, credit = balances.get(account, (0, 0))
+    return debit - credit
+
 
 TOAST = {
     ("en", "MAN"): "↩️ Back in stock at Manchester store, bin {bin}.",
@@ -44,3 +54,23 @@ async def test_a_returned_item_goes_back_into_the_inspectors_warehouse_and_the_a
         assert answer is not None and answer["text"] == TOAST[(language, "")]
     debit, credit = await journal_totals(shop)
     assert debit == credit
+
+
+async def test_an_item_restocked_at_a_store_whose_cost_differs_keeps_inventory_at_the_stock_value(
+    shop: RunningBot,
+) -> None:
+    await tshirts(shop)
+    terms = "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
+    terms += "TEE-M-NVY,LON,1,10,CANDLES,1,1,5.00,GBP\nTEE-M-NVY,MAN,1,10,CANDLES,1,1,6.00,GBP\n"
+    await import_reorder(shop.runtime.uow(), shop.runtime.clock, terms)
+    assert await inventory(shop) == await stock_value(shop)
+    code = await delivered(shop, 961, {"TEE-M-NVY": 1})  # left London at its £5.00
+    rma = await ask_return(SandboxUser(shop.server, 961, "Ann"), code, "TEE-M-NVY", "changed my mind")
+    clerk = await hire(shop, 98, "Cy", "support", "MAN")
+    shown = await clerk.send(f"/rma {rma}")
+    for step in STEPS["en"]:
+        shown = await clerk.press(shown.last, step)
+    assert dict((w, h) for w, h, _ in await stock(shop, "TEE-M-NVY")) == {"LON": 2, "MAN": 1}
+    # Sold at London's £5.00, on Manchester's shelf at its £6.00: the £1.00 between is a revaluation.
+    assert await inventory(shop) == await stock_value(shop)
+    assert moved_by(await balances(shop), "5200 Inventory revaluation") == -100
