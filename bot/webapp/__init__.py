@@ -154,6 +154,8 @@ def make_webapp(runtime: Runtime, feed: ChangeFeed) -> web.Application:
     env = page_environment()
 
     def render(name: str, **values: Any) -> web.Response:
+        # The page's language (the browser's, as its words are) said before any script runs.
+        values.setdefault("lang", runtime.i18n.current_locale)
         return web.Response(text=env.get_template(name).render(**values), content_type="text/html")
 
     app[RENDER] = render

@@ -737,3 +737,17 @@ async def test_a_checkout_too_large_or_malformed_is_refused_in_the_readers_langu
     assert all(re.search("[а-яё]", detail) and not re.search("[a-z]{4}", detail) for _, detail in said), said
     async with shop.runtime.sessions() as session:
         assert (await session.scalars(select(m.OrderRow.id))).all() == []
+
+
+@pytest.mark.parametrize("page", ["/app/shop", "/app/dashboard", "/app/catalog"])
+@pytest.mark.parametrize(("accept", "lang", "title"), [("ru-RU,ru;q=0.9", "ru", "Магазин"), ("en-GB", "en", "Shop")])
+async def test_each_page_says_its_language_before_its_script_runs(
+    shop: RunningBot, page: str, accept: str, lang: str, title: str
+) -> None:
+    """The pages had no lang: a screen reader read the Russian words with an English voice
+    until the script set it, and for good when the app could not start (launch data refused)."""
+    async with miniapp(shop) as client:
+        html = await (await client.get(page, headers={"Accept-Language": accept})).text()
+    assert f'<html lang="{lang}">' in html
+    if page == "/app/shop":
+        assert f"<title>{title}</title>" in html
