@@ -10,11 +10,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-from aiohttp import web
 from babel import Locale
 
-from bot.api import make_api_app
 from bot.dbtools import shown
 from bot.demo_backorders import preorder_filled_by_a_purchase_order, short_pick_split, split_by_the_customer
 from bot.demo_campaigns import campaign_scene
@@ -26,13 +23,11 @@ from bot.demo_parcels import split_shipment_and_pickup
 from bot.demo_payments import bought_now, paid_by_link
 from bot.demo_pricing import price_lists
 from bot.demo_promos import promotions_and_codes
+from bot.demo_web_shop import web_shop
 from bot.harness import DEMO_DATA, RunningBot, running_bot
-from bot.health import add_ops_routes
-from domain.apikeys import Scope
 from domain.orders import OrderStatus
 from domain.ports import SystemClock
 from domain.reports import period
-from domain.usecases.api_keys import create_api_key
 from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.jobs import daily_digest, follow_up_deliveries, sweep_holds
 from domain.usecases.orders import transition_order
@@ -307,7 +302,7 @@ async def _scheduled_jobs(
     await ada.send("/journal")
     await _manager_reports(ada, transcript, scene, keep)
     await _paused_forecast(running, ada, transcript, scene)
-    await _web_shop(running, alice, transcript, scene)
+    await web_shop(running, alice, transcript, scene)
     await mini_app(running, (alice.id, alice.first_name), (ada.id, ada.first_name), transcript, scene, keep)
     await catalog_admin(running, alice, (ada.id, ada.first_name), transcript, scene, keep)
     scene("Every morning the staff chat gets yesterday's figures")
@@ -478,87 +473,7 @@ async def _paused_forecast(
     await ada.send("/forecast 22492")
 
 
-async def _web_shop(
-    running: RunningBot, alice: SandboxUser, transcript: list[str], scene: Callable[[str], None]
-) -> None:
-    """Another channel over the HTTP intake API (what `ordergram serve` adds)."""
-    scene("A web shop sends orders over the HTTP API (ordergram serve); Alice follows hers in Telegram")
-    runtime = running.runtime
-    scopes = frozenset({Scope.ORDERS, Scope.STOCK_READ})
-    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=scopes)
-    transcript.append(
-        "$ ordergram apikey create 'web shop' --scope orders --scope stock:read   → og_… "
-        "(shown once; only its hash is kept)"
-    )
-    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
-    add_ops_routes(app, runtime)  # as on serve's port
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    root = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    base = f"{root}/api/v1"
-    order = {
-        "customer": {"name": "Alice", "telegram_id": alice.id, "email": "alice@example.com"},
-        "lines": [{"sku": "22197", "quantity": 6}],
-        "currency": "GBP",
-        "payment": "paid",
-        "address": "221B Baker Street, London NW1 6XE",
-        "shipping": "3.70",
-        "reference": "WEB-1001",
-    }
-    auth = {"Authorization": f"Bearer {token}"}
-    try:
-        async with aiohttp.ClientSession() as http:
-
-            async def call(method: str, path: str, note: str, **kwargs: Any) -> dict[str, Any]:
-                async with http.request(method, base + path, **kwargs) as answer:
-                    body: dict[str, Any] = await answer.json()
-                shown = {k: body[k] for k in ("code", "status", "total", "available", "field", "detail") if k in body}
-                transcript.append(f"🌐 web shop: {method} /api/v1{path} ({note}) → {answer.status} {shown}")
-                return body
-
-            await call("POST", "/orders", "new", json=order, headers={**auth, "Idempotency-Key": "web-1001"})
-            await call(
-                "POST", "/orders", "the same request again", json=order, headers={**auth, "Idempotency-Key": "web-1001"}
-            )
-            bad = {**order, "lines": [{"sku": "22197", "quantity": 0}]}
-            await call("POST", "/orders", "a bad line", json=bad, headers={**auth, "Idempotency-Key": "web-1002"})
-            await call("GET", "/stock?sku=22197", "stock", headers=auth)
-            receipt = {"sku": "22197", "warehouse": "LON", "quantity": 100}
-            await call("POST", "/stock/receipts", "goods in: not this key's scope", json=receipt, headers=auth)
-            await call("GET", "/orders/NOPE1234", "an unknown order", headers=auth)
-            await _operator_view(http, root, transcript)
-    finally:
-        await runner.cleanup()
-    await runtime.notifier.drain()
-    told = running.server.chat_messages(alice.id)[-1]
-    transcript.append("🔔 Alice's chat: " + "\n    ".join(told.text.splitlines()))
-
-
-OPERATOR_FIGURES = (
-    "ordergram_orders_placed_total",
-    'ordergram_bot_api_calls_total{method="sendMessage"',
-    "ordergram_outbox_backlog",
-    "ordergram_holds_active",
-)
-
-
-async def _operator_view(http: aiohttp.ClientSession, root: str, transcript: list[str]) -> None:
-    """What probes and Prometheus see on the same port (README, "Operating")."""
-    async with http.get(f"{root}/healthz") as answer:
-        transcript.append(f"🩺 operator: GET /healthz → {answer.status} {await answer.json()}")
-    async with http.get(f"{root}/readyz") as answer:
-        ready = await answer.json()
-        note = "the demo runs the scheduled jobs by hand: no scheduler leads"
-        transcript.append(f"🩺 operator: GET /readyz → {answer.status} failed {ready['failed']} ({note})")
-    async with http.get(f"{root}/metrics") as answer:
-        figures = [line for line in (await answer.text()).splitlines() if line.startswith(OPERATOR_FIGURES)]
-    transcript.append("📈 operator: GET /metrics → " + "\n    ".join(figures))
-
-
 STEP = re.compile(r"📦 (\d+) × (\S+)")
-
 
 SUPPORT_CHAT = -100900  # the support group, a forum: a topic per customer (SUPPORT_CHAT_ID)
 

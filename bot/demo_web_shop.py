@@ -1,0 +1,95 @@
+"""The demo's web shop: orders over the HTTP intake API, and what an operator's probes and Prometheus read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.api import make_api_app
+from bot.harness import RunningBot
+from bot.health import add_ops_routes
+from domain.apikeys import Scope
+from domain.usecases.api_keys import create_api_key
+from sandbox.driver import SandboxUser
+
+
+async def web_shop(
+    running: RunningBot, alice: SandboxUser, transcript: list[str], scene: Callable[[str], None]
+) -> None:
+    """Another channel over the HTTP intake API (what `ordergram serve` adds)."""
+    scene("A web shop sends orders over the HTTP API (ordergram serve); Alice follows hers in Telegram")
+    runtime = running.runtime
+    scopes = frozenset({Scope.ORDERS, Scope.STOCK_READ})
+    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=scopes)
+    transcript.append(
+        "$ ordergram apikey create 'web shop' --scope orders --scope stock:read   → og_… "
+        "(shown once; only its hash is kept)"
+    )
+    app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+    add_ops_routes(app, runtime)  # as on serve's port
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    root = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    base = f"{root}/api/v1"
+    order = {
+        "customer": {"name": "Alice", "telegram_id": alice.id, "email": "alice@example.com"},
+        "lines": [{"sku": "22197", "quantity": 6}],
+        "currency": "GBP",
+        "payment": "paid",
+        "address": "221B Baker Street, London NW1 6XE",
+        "shipping": "3.70",
+        "reference": "WEB-1001",
+    }
+    auth = {"Authorization": f"Bearer {token}"}
+    try:
+        async with aiohttp.ClientSession() as http:
+
+            async def call(method: str, path: str, note: str, **kwargs: Any) -> dict[str, Any]:
+                async with http.request(method, base + path, **kwargs) as answer:
+                    body: dict[str, Any] = await answer.json()
+                shown = {k: body[k] for k in ("code", "status", "total", "available", "field", "detail") if k in body}
+                transcript.append(f"🌐 web shop: {method} /api/v1{path} ({note}) → {answer.status} {shown}")
+                return body
+
+            await call("POST", "/orders", "new", json=order, headers={**auth, "Idempotency-Key": "web-1001"})
+            await call(
+                "POST", "/orders", "the same request again", json=order, headers={**auth, "Idempotency-Key": "web-1001"}
+            )
+            bad = {**order, "lines": [{"sku": "22197", "quantity": 0}]}
+            await call("POST", "/orders", "a bad line", json=bad, headers={**auth, "Idempotency-Key": "web-1002"})
+            await call("GET", "/stock?sku=22197", "stock", headers=auth)
+            receipt = {"sku": "22197", "warehouse": "LON", "quantity": 100}
+            await call("POST", "/stock/receipts", "goods in: not this key's scope", json=receipt, headers=auth)
+            await call("GET", "/orders/NOPE1234", "an unknown order", headers=auth)
+            await operator_view(http, root, transcript)
+    finally:
+        await runner.cleanup()
+    await runtime.notifier.drain()
+    told = running.server.chat_messages(alice.id)[-1]
+    transcript.append("🔔 Alice's chat: " + "\n    ".join(told.text.splitlines()))
+
+
+OPERATOR_FIGURES = (
+    "ordergram_orders_placed_total",
+    'ordergram_bot_api_calls_total{method="sendMessage"',
+    "ordergram_outbox_backlog",
+    "ordergram_holds_active",
+)
+
+
+async def operator_view(http: aiohttp.ClientSession, root: str, transcript: list[str]) -> None:
+    """What probes and Prometheus see on the same port (README, "Operating")."""
+    async with http.get(f"{root}/healthz") as answer:
+        transcript.append(f"🩺 operator: GET /healthz → {answer.status} {await answer.json()}")
+    async with http.get(f"{root}/readyz") as answer:
+        ready = await answer.json()
+        note = "the demo runs the scheduled jobs by hand: no scheduler leads"
+        transcript.append(f"🩺 operator: GET /readyz → {answer.status} failed {ready['failed']} ({note})")
+    async with http.get(f"{root}/metrics") as answer:
+        figures = [line for line in (await answer.text()).splitlines() if line.startswith(OPERATOR_FIGURES)]
+    transcript.append("📈 operator: GET /metrics → " + "\n    ".join(figures))
