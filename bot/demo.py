@@ -271,8 +271,9 @@ async def _scheduled_jobs(
     await alice.send("Lovely, and well packed!")
     await ada.send("/reviews")
     scene(
-        "The hourly reorder scan drafts a purchase order; the admin approves it and books the goods in;"
-        " the supplier is short of one line, so the admin closes what is not coming (/po close)"
+        "The hourly reorder scan drafts a purchase order; the admin approves it, sends the supplier its PDF"
+        " and books the goods in by barcode; the supplier is short of one line, so the admin closes what"
+        " is not coming (/po close)"
     )
     await reorder_scan(runtime.uow(), clock, staff_chat_id=STAFF_CHAT)
     await runtime.notifier.drain()
@@ -282,7 +283,8 @@ async def _scheduled_jobs(
     assert number is not None
     reply = await ada.send(f"/po {number.group(1)}")
     await ada.press(reply.last, "Approve")
-    await ada.send(f"/po receive {number.group(1)} 84077 42")
+    await ada.press(reply.last, "PDF for the supplier")  # the order as a document to send the supplier
+    await ada.send(f"/po receive {number.group(1)} 2008407700002 42")  # 84077's barcode, scanned off the box
     await ada.send(f"/po receive {number.group(1)} 22616 18")
     await ada.send(f"/po close {number.group(1)}")
     await ada.send("/stock 84077")

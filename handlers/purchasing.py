@@ -66,6 +66,13 @@ def _keyboard(po: PurchaseOrder) -> InlineKeyboardMarkup | None:
 
 
 async def _show(target: Message, uow: UnitOfWork, renderer: Renderer, staff_id: int, number: int) -> None:
+    text, keyboard = await _view(uow, renderer, staff_id, number)
+    await target.answer(text, reply_markup=keyboard)
+
+
+async def _view(
+    uow: UnitOfWork, renderer: Renderer, staff_id: int, number: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
     po, supplier, warehouse, terms = await purchase_order(uow, staff_id=staff_id, number=number)
     lines, more = po.lines[:PO_LINES_SHOWN], max(len(po.lines) - PO_LINES_SHOWN, 0)
     # A draft's lines the supplier would not take as they are (not whole packs, under its
@@ -78,7 +85,7 @@ async def _show(target: Message, uow: UnitOfWork, renderer: Renderer, staff_id: 
     text = renderer.render(
         "staff/po.html.j2", po=po, supplier=supplier, warehouse=warehouse, lines=lines, more=more, off=off
     )
-    await target.answer(text, reply_markup=_keyboard(po))
+    return text, _keyboard(po)
 
 
 @router.message(Command("po"))
@@ -155,13 +162,20 @@ async def po_button(
     elif callback_data.action == "approve":
         po = await approve_po(uow, clock, staff_id=staff_id, number=callback_data.number)
         await query.answer(_("Approved"))
-        await query.message.edit_reply_markup(reply_markup=_keyboard(po))  # no Approve/Discard left to tap again
+        await _refresh(query.message, uow, renderer, staff_id, callback_data.number)
         await query.message.answer(_("Purchase order {number} is approved.").format(number=po.id))
     elif callback_data.action == "discard":
         po = await discard_po(uow, staff_id=staff_id, number=callback_data.number)
         await query.answer(_("Discarded"))
-        await query.message.edit_reply_markup(reply_markup=_keyboard(po))
+        await _refresh(query.message, uow, renderer, staff_id, callback_data.number)
         await query.message.answer(_("Purchase order {number} is discarded.").format(number=po.id))
     else:
         await query.answer()
         await _show(query.message, uow, renderer, staff_id, callback_data.number)
+
+
+async def _refresh(message: Message, uow: UnitOfWork, renderer: Renderer, staff_id: int, number: int) -> None:
+    """The pressed message (/po N, or the staff chat's note of the draft) shows the order as it is
+    now: no Approve or Discard left to tap again, nor a draft's "change a quantity"."""
+    text, keyboard = await _view(uow, renderer, staff_id, number)
+    await message.edit_text(text, reply_markup=keyboard)

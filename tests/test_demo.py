@@ -40,6 +40,8 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     paid_back = r"presses \[💸 Refund paid back: RUB\s889\.44\]\n(?:.*\n)*?👤 Ada: /refunds\n.*\n    Nothing is owed"
     assert re.search(paid_back, out)
     # A supplier short of one line: what it still owed is closed, not left waiting.
+    assert re.search(r"presses \[📄 PDF for the supplier\]\n🤖 bot: 📄 purchase-order-\d+\.pdf", out)
+    assert re.search(r"/po receive \d+ 2008407700002 42\n.*Received into MAN:\n.*• 84077 × 42 → bin S-01-04-1", out)
     shelved = r"/po receive (\d+) 22616 18\n.*Received into MAN:\n.*• 22616 × 18 → bin S-01-01-1\n"
     assert re.search(shelved + r".*is now partly received\.\n.*/po close \1\n.*is closed", out)
     # A short pick its customer answers with a split: the rest is picked when it arrives, a second parcel.

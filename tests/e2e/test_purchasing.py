@@ -440,6 +440,7 @@ async def test_an_approved_or_discarded_draft_s_message_keeps_no_approve_or_disc
     shown = (await manager.send(f"/po {po.id}")).last
     approved = await manager.press(shown, "Approve")
     assert [m.button_texts() for m in approved.edited] == [["📄 PDF for the supplier"]]
+    assert f"Purchase order {po.id} — approved" in approved.edited[0].text and "/po qty" not in approved.edited[0].text
     assert approved.last.text == f"Purchase order {po.id} is approved."
     stale = await SandboxUser(shop.server, 96, "Mo").press(note, "Discard")  # the note, pressed before it changed
     assert stale.callback_answer is not None and "approved" in stale.callback_answer["text"]
