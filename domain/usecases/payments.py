@@ -207,6 +207,9 @@ async def record_invoice_payment(
             raise NotFound()
         if order.payment_method is not PaymentMethod.INVOICE or order.status is OrderStatus.CANCELLED:
             raise NotAnInvoice(code=order.code)
+        # Two staff recording it at once (or a double send): the second waits here, then reads
+        # the first one's payment. Without it PostgreSQL recorded and booked the invoice paid twice.
+        await uow.parcels.lock_order(order.id)
         owed = invoice_owed(order.total, await uow.payments.for_order(order.id))
         if owed.amount <= 0:
             raise InvoiceAlreadyPaid(code=order.code)

@@ -214,6 +214,7 @@ class _UowWithPayments(FakeUnitOfWork):
     def __init__(self, payments: _Payments) -> None:
         super().__init__()
         self.payments = cast(PaymentRepository, payments)  # the rest of the port is not called
+        self.parcels = AsyncMock()  # /paid takes the order's lock: one fake unit of work runs at a time
 
 
 async def test_a_foreign_currency_invoice_taken_down_by_a_return_then_paid_leaves_nothing_receivable() -> None:

@@ -1,0 +1,85 @@
+"""Two staff record one invoice's payment at the same instant, on SQLite and PostgreSQL: it is paid once."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.catalog import Product
+from domain.customers import Customer, Role, StaffMember
+from domain.money import Money
+from domain.orders import Order, OrderLine, PaymentMethod
+from domain.usecases.payments import InvoiceAlreadyPaid, PaymentOverInvoice, record_invoice_payment
+from storage import models as m
+from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+
+BOOKKEEPERS = (611, 612)
+
+
+async def _invoice(engine: AsyncEngine, clock: FakeClock) -> str:
+    """An invoice of EUR 50.00, nothing paid, and two managers who may record payments."""
+    uow = SqlUnitOfWork(session_factory(engine))
+    async with uow:
+        product = await uow.products.upsert(Product("INV-2", "Crate", "C", {"EUR": Money(1000, "EUR")}))
+        customer = await uow.customers.add(Customer(telegram_id=613, first_name="Corp", created_at=clock.now()))
+        for staff_id in BOOKKEEPERS:
+            await uow.staff.put(StaffMember(telegram_id=staff_id, role=Role.MANAGER))
+        order = Order.place(
+            code="CDFGHJKN",
+            customer_id=customer.id or 0,
+            currency="EUR",
+            lines=[OrderLine(product.id or 0, "INV-2", "Crate", 5, Money(1000, "EUR"))],
+            now=clock.now(),
+            actor="test",
+            payment_method=PaymentMethod.INVOICE,
+            invoice_due=clock.now().date(),
+        )
+        await uow.orders.add(order)
+        await uow.commit()
+    return order.code
+
+
+async def _paid_at_once(engine: AsyncEngine, clock: FakeClock, code: str, amounts: tuple[str, str]) -> list[str]:
+    sessions = session_factory(engine)
+    start = asyncio.Event()
+
+    async def pay(staff_id: int, amount: str) -> str:
+        await start.wait()
+        try:
+            _, paid, left = await record_invoice_payment(
+                SqlUnitOfWork(sessions), clock, staff_id=staff_id, code=code, amount=amount
+            )
+        except (InvoiceAlreadyPaid, PaymentOverInvoice) as refused:
+            return f"refused: {type(refused).__name__}"
+        return f"paid {paid.amount}, left {left.amount}"
+
+    tasks = [asyncio.create_task(pay(staff_id, amount)) for staff_id, amount in zip(BOOKKEEPERS, amounts, strict=True)]
+    start.set()
+    return sorted(await asyncio.gather(*tasks))
+
+
+async def _recorded(engine: AsyncEngine) -> int:
+    async with session_factory(engine)() as session:
+        paid = select(func.coalesce(func.sum(m.PaymentRow.amount_minor), 0)).where(m.PaymentRow.kind == "payment")
+        return int(await session.scalar(paid) or 0)
+
+
+async def test_an_invoice_paid_by_two_staff_at_once_is_recorded_paid_once(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    code = await _invoice(engine, clock)
+    assert await _paid_at_once(engine, clock, code, ("", "")) == ["paid 5000, left 0", "refused: InvoiceAlreadyPaid"]
+    assert await _recorded(engine) == 5000
+
+
+async def test_two_parts_of_an_invoice_recorded_at_once_never_take_more_than_it_asks(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    code = await _invoice(engine, clock)
+    outcomes = await _paid_at_once(engine, clock, code, ("30", "30"))  # 60.00 of a 50.00 invoice
+    assert outcomes == ["paid 3000, left 2000", "refused: PaymentOverInvoice"]
+    assert await _recorded(engine) == 3000
