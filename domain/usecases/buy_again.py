@@ -23,7 +23,7 @@ class Skipped(StrEnum):
 @dataclass(frozen=True, slots=True)
 class BuyAgain:
     """What went into the cart (name, quantity the cart now has), what went in short of the
-    order's quantity (name, ordered, added) and what was left out and why."""
+    order's quantity (name, ordered, what the cart now has) and what was left out and why."""
 
     code: str
     added: list[tuple[str, int]] = field(default_factory=list)
@@ -44,9 +44,10 @@ class BuyAgain:
 async def buy_again(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, hold_minutes: int, language: str
 ) -> BuyAgain:
-    """Each line of the customer's own order is added to what the cart holds of it, rounded
-    up to the price list's minimum and packs; when less is available, what is (in whole
-    packs); withdrawn, discontinued, unpriced and sold-out products are named and skipped.
+    """The cart is filled to hold at least each line of the customer's own order, rounded up to
+    the price list's minimum and packs (what it holds already counts: pressed twice, or a double
+    tap, it adds nothing more; it added the order again); when less is available, what is (in
+    whole packs); withdrawn, discontinued, unpriced and sold-out products are named and skipped.
     The cart prices the lines as it always does: today's prices, the customer's list. Each is
     named in ``language`` where translated, as the cart names it (a product gone from the
     catalog as its line was sold: ``OrderLine.named_in``)."""
@@ -78,7 +79,10 @@ async def buy_again(
             terms = prices.terms(_item(prices, product))
             lines = await uow.carts.lines(customer_id)
             before = lines.get(product_id, 0)
-            target = terms.fit(before + quantity)
+            target = terms.fit(max(before, quantity))
+            if target == before:  # the cart holds the order's quantity already
+                result.added.append((name, before))
+                continue
             try:
                 await _set_quantity(uow, clock, lines, customer_id, product_id, target, hold_minutes, language)
                 result.added.append((name, target))
@@ -95,6 +99,6 @@ async def buy_again(
             await _set_quantity(
                 uow, clock, await uow.carts.lines(customer_id), customer_id, product_id, fitting, hold_minutes
             )
-            result.short.append((name, quantity, fitting - before))
+            result.short.append((name, quantity, fitting))
         await uow.commit()
     return result

@@ -152,6 +152,20 @@ async def test_buy_again_refills_the_cart_at_todays_prices_and_names_what_is_gon
     assert in_cart == [4]
 
 
+async def test_buy_again_pressed_twice_fills_the_cart_to_the_order_once(shop: RunningBot) -> None:
+    """A double tap (or a second press) added the order's quantities again: 3 became 6."""
+    buyer = SandboxUser(shop.server, 711, "Bob")
+    await buyer.send("/start")
+    await add_to_cart(buyer, "85123A", 3)
+    code = order_code(await place_cod_order(buyer))
+    detail = (await buyer.send(f"/track {code}")).last
+    await buyer.press(detail, "🛒 Buy again")
+    again = await buyer.press(detail, "🛒 Buy again")
+    assert "White Hanging Heart T-Light Holder × 3" in again.new[-2].text
+    async with shop.runtime.sessions() as session:
+        assert (await session.execute(select(m.CartLineRow.quantity))).scalars().all() == [3]
+
+
 API_ORDER: dict[str, Any] = {
     "customer": {"name": "Wendy Web", "phone": "+44 7700 900123", "email": "wendy@example.com"},
     "lines": [{"sku": "85123A", "quantity": 2}],
