@@ -241,8 +241,8 @@ def _summary(po: PurchaseOrder) -> dict[str, object]:
     }
 
 
-async def _po(uow: UnitOfWork, number: int) -> PurchaseOrder:
-    po = await uow.purchasing.get(number)
+async def _po(uow: UnitOfWork, number: int, *, lock: bool = False) -> PurchaseOrder:
+    po = await uow.purchasing.get(number, lock=lock)
     if po is None:
         raise NotFound()
     return po
@@ -278,7 +278,7 @@ async def approve_po(uow: UnitOfWork, clock: Clock, *, staff_id: int, number: in
     """Send it: the goods are expected after the supplier's lead time."""
     await require(uow, staff_id, Permission.EDIT_STOCK)
     async with uow:
-        po = await _po(uow, number)
+        po = await _po(uow, number, lock=True)
         if po.status is not PoStatus.DRAFT or not po.lines:
             raise PoNotEditable(number=number, po_status=po.status.value)
         supplier = next(s for s in await uow.purchasing.suppliers() if s.id == po.supplier_id)
@@ -310,7 +310,7 @@ async def _tell_backorders(uow: UnitOfWork, clock: Clock, po: PurchaseOrder) -> 
 async def discard_po(uow: UnitOfWork, *, staff_id: int, number: int) -> PurchaseOrder:
     await require(uow, staff_id, Permission.EDIT_STOCK)
     async with uow:
-        po = await _po(uow, number)
+        po = await _po(uow, number, lock=True)
         if po.status is not PoStatus.DRAFT:
             raise PoNotEditable(number=number, po_status=po.status.value)
         po.status = PoStatus.DISCARDED
@@ -324,7 +324,7 @@ async def close_po(uow: UnitOfWork, *, staff_id: int, number: int) -> PurchaseOr
     reorder scan orders it again), and what arrived stays received."""
     await require(uow, staff_id, Permission.EDIT_STOCK)
     async with uow:
-        po = await _po(uow, number)
+        po = await _po(uow, number, lock=True)
         if po.status not in (PoStatus.APPROVED, PoStatus.PARTIAL):
             raise PoNotEditable(number=number, po_status=po.status.value)
         po.status = PoStatus.CLOSED
@@ -338,7 +338,7 @@ async def set_po_quantity(uow: UnitOfWork, *, staff_id: int, number: int, sku: s
     if not 1 <= quantity <= MAX_PO_QUANTITY:
         raise InvalidQuantity(maximum=MAX_PO_QUANTITY)
     async with uow:
-        po = await _po(uow, number)
+        po = await _po(uow, number, lock=True)
         if po.status is not PoStatus.DRAFT:
             raise PoNotEditable(number=number, po_status=po.status.value)
         line = _line(po, sku)
@@ -387,7 +387,7 @@ async def receive_po(
     await require(uow, staff_id, Permission.EDIT_STOCK)
     target = str(BinCode.parse(bin_code)) if bin_code else None
     async with uow:
-        po = await _po(uow, number)
+        po = await _po(uow, number, lock=True)
         if po.status not in (PoStatus.APPROVED, PoStatus.PARTIAL):
             raise PoNotEditable(number=number, po_status=po.status.value)
         wanted: dict[int, int] = defaultdict(int)

@@ -276,8 +276,12 @@ class SqlPurchasing:
             )
         await self.s.flush()
 
-    async def get(self, po_id: int) -> PurchaseOrder | None:
-        row = await self.s.get(m.PurchaseOrderRow, po_id)
+    async def get(self, po_id: int, *, lock: bool = False) -> PurchaseOrder | None:
+        if lock:  # FOR UPDATE on PostgreSQL (SQLite's write lock already serialises), read afresh
+            query = select(m.PurchaseOrderRow).where(m.PurchaseOrderRow.id == po_id)
+            row = await self.s.scalar(query.with_for_update().execution_options(populate_existing=True))
+        else:
+            row = await self.s.get(m.PurchaseOrderRow, po_id)
         return (await self._load([row]))[0] if row else None
 
     async def expected_dates(self, product_ids: Sequence[int]) -> dict[int, date]:
