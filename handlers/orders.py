@@ -16,6 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from domain.backorders import BACKORDER_FLAG
 from domain.customers import Customer
 from domain.editing import customer_may_edit
+from domain.money import Money
 from domain.orders import Order, OrderStatus
 from domain.parcels import Parcel
 from domain.ports import Clock, UnitOfWork
@@ -91,13 +92,15 @@ def _detail_keyboard(
 DETAIL_LINES_SHOWN = 20
 
 
-def detail_text(renderer: Renderer, order: Order, parcels: list[Parcel]) -> str:
-    """The order as its reader sees it: the lines named in their language as when it was placed."""
+def detail_text(renderer: Renderer, order: Order, parcels: list[Parcel], invoice_left: Money | None = None) -> str:
+    """The order as its reader sees it: the lines named in their language as when it was placed;
+    an invoice not yet settled, when it is due and what it still asks for."""
     return renderer.render(
         "order_detail.html.j2",
         order=order.in_language(reading_language()),
         parcels=parcels,
         lines_shown=DETAIL_LINES_SHOWN,
+        invoice_left=invoice_left,
     )
 
 
@@ -108,9 +111,10 @@ async def _show_in_place(
     renderer: Renderer,
     clock: Clock,
     parcels: list[Parcel] | None = None,
+    invoice_left: Money | None = None,
 ) -> None:
     if isinstance(query.message, Message):
-        text = detail_text(renderer, order, parcels or [])
+        text = detail_text(renderer, order, parcels or [], invoice_left)
         await query.message.edit_text(text, reply_markup=_detail_keyboard(order, settings, clock.now(), parcels or ()))
 
 
@@ -153,9 +157,9 @@ async def track(
     if not command.args:
         await message.answer(_("Usage: /track ORDER-CODE"))
         return
-    order, parcels = await my_order_parcels(uow, customer_id=customer.id or 0, code=command.args)
+    order, parcels, invoice_left = await my_order_parcels(uow, customer_id=customer.id or 0, code=command.args)
     await message.answer(
-        detail_text(renderer, order, parcels),
+        detail_text(renderer, order, parcels, invoice_left),
         reply_markup=_detail_keyboard(order, settings, clock.now(), parcels),
     )
 
@@ -170,9 +174,9 @@ async def order_detail(
     renderer: Renderer,
     clock: Clock,
 ) -> None:
-    order, parcels = await my_order_parcels(uow, customer_id=customer.id or 0, code=callback_data.code)
+    order, parcels, left = await my_order_parcels(uow, customer_id=customer.id or 0, code=callback_data.code)
     await query.answer()
-    await _show_in_place(query, order, settings, renderer, clock, parcels)
+    await _show_in_place(query, order, settings, renderer, clock, parcels, left)
 
 
 @router.callback_query(CancelOrderCb.filter(F.confirmed.is_(False)))

@@ -44,6 +44,10 @@ SAID = {
     },
 }
 
+SCREEN = {  # what the customer's order screen says then
+    "en": "🧾 Invoice due by Dec 9, 2026 · Still to pay: £2.16",
+    "ru": "🧾 Оплатить до 9 дек. 2026 г. · Осталось оплатить: 2,16 £",
+}
 DOCUMENT = {  # what the invoice's PDF says once £5.00 of its £7.16 came in
     "en": ["Invoice — order {code}", "Invoice due by Dec 9, 2026", "Still to pay: £2.16"],
     "ru": ["Счёт — заказ {code}", "Оплатить до 9 дек. 2026 г.", "Осталось оплатить: 2,16 £"],
@@ -78,6 +82,8 @@ async def test_an_invoice_paid_in_parts_asks_for_the_rest_until_the_last_part_se
 
     papers = await invoice_document(buyer, code, said["receipt"])
     assert all(part.format(code=code) in papers for part in DOCUMENT[language]), papers
+    screen = (await buyer.send(f"/track {code}")).last.text.replace("\xa0", " ").replace("\u202f", " ")
+    assert SCREEN[language] in screen, screen
 
     for typed, refusal in (
         ("20", said["over"].format(code=code, left=shown(216, language), paid=shown(2000, language))),
@@ -100,6 +106,7 @@ async def test_an_invoice_paid_in_parts_asks_for_the_rest_until_the_last_part_se
     assert await _account(shop, code, "1100 Accounts receivable") == 0
     assert await _unbalanced_entries(shop) == 0
     assert (await manager.send(f"/paid {code} 1")).last.text == said["paid"].format(code=code)
+    assert "🧾" not in (await buyer.send(f"/track {code}")).last.text  # settled: nothing more asked
     papers = await invoice_document(buyer, code, said["receipt"])
     assert said["settled"] in papers and "£2.16" in papers.replace("2,16 £", "£2.16")  # the parts listed
     clock.advance(days=3)
