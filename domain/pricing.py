@@ -17,7 +17,9 @@ RETAIL = "retail"  # every customer's group until staff put them in another
 WHOLESALE = "wholesale"
 VIP = "vip"
 GROUP_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-MAX_BREAK = 100_000
+# The most a cart line holds (domain.usecases.cart.MAX_CART_QUANTITY): a minimum, pack or break
+# above it was saved, and the group was told to order a quantity no cart line takes.
+MAX_BREAK = 9_999
 
 
 class InvalidGroup(DomainError):

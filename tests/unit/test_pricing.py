@@ -23,7 +23,7 @@ from domain.pricing import (
     parse_target,
     resolve_price,
 )
-from domain.usecases.cart import add_to_cart, change_cart_line, view_cart
+from domain.usecases.cart import MAX_CART_QUANTITY, add_to_cart, change_cart_line, view_cart
 from domain.usecases.catalog import product_card_by_sku
 from domain.usecases.customers import ensure_customer
 from domain.usecases.pricing import import_prices
@@ -124,6 +124,21 @@ def test_minimum_and_pack_refusals_name_the_rule() -> None:
         15,
     )
     assert OrderingTerms(7, 5).first == 10  # a minimum between packs: the next whole pack
+
+
+def test_a_minimum_pack_or_break_no_cart_line_can_hold_is_refused() -> None:
+    """A minimum of 50,000 was saved, and the group's customers were told to order 50,000 or
+    more, which a cart line (9,999 at most) refuses: the product could not be bought at all."""
+    most = MAX_CART_QUANTITY
+    assert PriceRule("wholesale", "", Scope.VARIANT, "X", min_order=most, pack=most).check()
+    assert rule(Scope.VARIANT, "X", at=most, price=100).check()
+    for refused in (
+        PriceRule("wholesale", "", Scope.VARIANT, "X", min_order=most + 1),
+        PriceRule("wholesale", "", Scope.VARIANT, "X", pack=most + 1),
+        rule(Scope.VARIANT, "X", at=most + 1, price=100),
+    ):
+        with pytest.raises(InvalidPriceRule):
+            refused.check()
 
 
 def test_rules_themselves_are_checked() -> None:
