@@ -24,6 +24,7 @@ from domain.usecases.return_handling import (
     return_detail,
 )
 from handlers.callbacks import RmaCb
+from handlers.context import ShopSettings
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
@@ -111,6 +112,7 @@ async def rma_button(
     clock: Clock,
     renderer: Renderer,
     state: FSMContext,
+    settings: ShopSettings,
 ) -> None:
     assert isinstance(query.message, Message)
     staff_id, rma = query.from_user.id, callback_data.rma
@@ -134,7 +136,9 @@ async def rma_button(
                 warehouse=inspected.warehouse, bin=inspected.bin_code
             )
     elif action in ("resolve", "refund_instead"):
-        await resolve_return(uow, clock, staff_id=staff_id, rma=rma, refund_instead=action == "refund_instead")
+        instead = action == "refund_instead"
+        policy = settings.checkout_policy
+        await resolve_return(uow, clock, staff_id=staff_id, rma=rma, policy=policy, refund_instead=instead)
     elif action == "refund_paid":
         await confirm_refund(uow, clock, staff_id=staff_id, rma=rma)
     await query.answer(told or None)

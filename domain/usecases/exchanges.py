@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from domain.accounting import Account
@@ -16,7 +17,9 @@ from domain.ports import Clock, UnitOfWork
 from domain.returns import NotASwap, NotOnSale, ReplacementShort, ReturnRequest, share
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.bookkeeping import book_sale
+from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.fx import shop_rates
+from domain.usecases.invoice_terms import invoice_due_date
 from domain.usecases.orders import apply_transition
 from domain.usecases.price_lists import customer_price_list
 from domain.usecases.return_money import give_back
@@ -206,11 +209,21 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
     return lines, owed
 
 
+async def _due(uow: UnitOfWork, order: Order, policy: CheckoutPolicy, now: datetime) -> date | None:
+    """When a replacement on account is due: as checkout dates an invoice (without a date, a
+    dearer size's difference was never reminded, and /ar took it for due each day it was read)."""
+    if order.payment_method is not PaymentMethod.INVOICE:
+        return None
+    customer = await uow.customers.get(order.customer_id)
+    return invoice_due_date(now, policy, customer) if customer is not None else now.date()
+
+
 async def place_replacement(
-    uow: UnitOfWork, clock: Clock, order: Order, request: ReturnRequest, staff_id: int
+    uow: UnitOfWork, clock: Clock, order: Order, request: ReturnRequest, staff_id: int, policy: CheckoutPolicy
 ) -> Order:
     """The same goods again at no charge — or another variant, the price difference charged on
-    the replacement or owed back on the order — from the warehouse the order left."""
+    the replacement or owed back on the order — from the warehouse the order left. On account,
+    the replacement is an invoice due on the business's terms (``policy``) from now."""
     warehouse = await home_warehouse(uow, order)
     now = clock.now()
     code = new_order_code()
@@ -236,6 +249,7 @@ async def place_replacement(
         contact_phone=order.contact_phone,
         routing=[*order.routing[:1], f"replacement for {order.code} (return {request.rma_code})"],
         flags=frozenset({"REPLACEMENT"}),
+        invoice_due=await _due(uow, order, policy, now),
     )
     await uow.orders.add(replacement)
     if replacement.payment_method is PaymentMethod.INVOICE and replacement.total.amount > 0:

@@ -19,6 +19,7 @@ from domain.staff import Permission
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import UnitCosts, book, supply_costs
+from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.exchanges import home_warehouse, paid_for, place_replacement, taken_back
 from domain.usecases.imports import available_by_product, notify_back_in_stock
 from domain.usecases.return_money import give_back
@@ -207,10 +208,10 @@ async def _book_cost_back(
 
 
 async def resolve_return(
-    uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str, refund_instead: bool = False
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str, policy: CheckoutPolicy, refund_instead: bool = False
 ) -> ReturnRequest:
     """Once every line is inspected: a refund (recorded as owed on the order, shipping
-    included when it is the shop's fault), or the replacement order."""
+    included when it is the shop's fault), or the replacement order (an invoice on ``policy``'s terms)."""
     await require(uow, staff_id, Permission.RETURNS)
     async with uow:
         request = await _request(uow, rma)
@@ -244,7 +245,7 @@ async def resolve_return(
             extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": worth.currency}
             extra |= await _credited(uow, order, worth - request.refund)
         else:
-            replacement = await place_replacement(uow, clock, order, request, staff_id)
+            replacement = await place_replacement(uow, clock, order, request, staff_id, policy)
             request.replacement_order_id = replacement.id
             request.move(ReturnStatus.EXCHANGED)
             # The customer hears what the swap costs them more (and how to pay it) or owes them back.

@@ -4,12 +4,15 @@ at the door), the one who chose a cheaper size hears what is owed back; in their
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select, update
 
 from bot.harness import RunningBot
 from domain.accounting import Account
 from domain.returns import ReturnKind
+from domain.usecases.jobs import dun_invoices
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_card_order, scalar
@@ -17,6 +20,7 @@ from tests.e2e.test_exchange_refunds import balanced, lines_of, through
 from tests.e2e.test_invoice_returns import account
 from tests.e2e.test_returns import deliver, delivered, money
 from tests.e2e.test_variants import exchange, tshirts
+from tests.fakes import FakeClock
 
 TOLD = {
     ("en", "card"): "The item you chose costs £1.00 more than the one you sent back: please pay the difference.",
@@ -127,3 +131,29 @@ async def test_a_business_swap_for_a_dearer_size_adds_the_difference_to_what_its
     assert await account(shop, Account.RECEIVABLE) == before + 100  # the L's £1.00 more, on account
     assert await revenue(shop) == 1300
     assert await balanced(shop)
+
+
+async def test_a_business_swap_for_a_dearer_size_is_due_on_its_terms_and_reminded(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    await tshirts(shop)
+    buyer = SandboxUser(shop.server, 955, "Corp")
+    await buyer.send("/start")
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(update(m.CustomerRow).where(m.CustomerRow.telegram_id == 955).values(is_business=True))
+    await add_to_cart(buyer, "TEE-M-NVY", 1)
+    reply = await checkout_to_payment(buyer, pickup=True)
+    code = order_code(await buyer.press((await buyer.press(reply.last, "Invoice")).last, "Confirm order"))
+    await deliver(shop, code)
+    clock.advance(days=2)  # the swap comes later than the order
+    line = (await lines_of(shop, code))["TEE-M-NVY"][0]
+    await through(shop, 955, code, ReturnKind.EXCHANGE, {line: "TEE-L-NVY"})
+    c, o = m.CustomerRow, m.OrderRow
+    swapped = select(o.code, o.invoice_due).join(c, c.id == o.customer_id).where(c.telegram_id == 955, o.code != code)
+    async with shop.runtime.sessions() as session:
+        [(replacement, due)] = (await session.execute(swapped)).all()
+    assert due == (clock.now() + timedelta(days=14)).date()  # the shop's 14 days, from the swap
+    clock.advance(days=14)
+    await dun_invoices(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)
+    await shop.runtime.notifier.drain()
+    assert any(replacement in (m.text or "") and "is due" in (m.text or "") for m in shop.server.chat_messages(955))

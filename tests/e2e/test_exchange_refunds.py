@@ -96,7 +96,7 @@ async def through(
     await mark_received(uow(), clock, staff_id=ADMIN, rma=rma)
     for line in request.lines:
         await inspect_line(uow(), clock, staff_id=ADMIN, rma=rma, line_id=line.id or 0, restock=True)
-    await resolve_return(uow(), clock, staff_id=ADMIN, rma=rma)
+    await resolve_return(uow(), clock, staff_id=ADMIN, rma=rma, policy=shop.runtime.settings.checkout_policy())
     return rma
 
 
@@ -335,6 +335,6 @@ async def test_a_replacement_unit_written_off_is_recorded_at_what_it_stands_at_n
     shown = await SandboxUser(shop.server, ADMIN, "Ada").send(f"/rma {rma}")
     assert "× 1 — £15.00" in shown.last.text
     await inspect_line(uow(), clock, staff_id=ADMIN, rma=rma, line_id=request.lines[0].id or 0, restock=False)
-    await resolve_return(uow(), clock, staff_id=ADMIN, rma=rma)
+    await resolve_return(uow(), clock, staff_id=ADMIN, rma=rma, policy=shop.runtime.settings.checkout_policy())
     assert await money(shop, first) == [("write_off", 1500), ("refund_owed", 1500)]  # no shipping: it was free
     assert await balanced(shop)
