@@ -18,7 +18,7 @@ S = OrderStatus
 # Nothing of the order has been touched in the warehouse yet: stock may be moved freely.
 EDITABLE = frozenset({S.PLACED, S.AWAITING_PAYMENT, S.PAID, S.INVOICED, S.ALLOCATED})
 PREPARING = frozenset({S.PICKING, S.PICKED, S.PACKED, S.SHIPPED, S.DELIVERED, S.COMPLETED})
-MAX_EDIT_QUANTITY = 999
+MAX_EDIT_QUANTITY = 9_999  # as much as a cart takes (domain.usecases.cart): a business's 5,000 may become 4,800
 
 
 class PickingStarted(DomainError):

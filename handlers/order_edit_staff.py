@@ -62,8 +62,8 @@ def _changes(words: list[str]) -> OrderChanges | None:
         return OrderChanges(pickup_code=rest) if rest and len(words) == 2 else None
     if len(words) != 2 or not words[1].isdigit():
         return None
-    if len(words[1]) > 4:
-        raise BadEditQuantity(maximum=999)
+    if len(words[1]) > len(str(MAX_EDIT_QUANTITY)):
+        raise BadEditQuantity(maximum=MAX_EDIT_QUANTITY)
     return OrderChanges(by_sku=((words[0], int(words[1])),))
 
 

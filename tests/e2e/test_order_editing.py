@@ -195,3 +195,16 @@ async def test_an_edit_routes_the_order_again_to_where_a_new_line_is_stocked(sho
     assert '"MAN"' in order.routing and '"LON"' in order.routing and order.version == 1
     assert await line_quantities(shop, code) == {"85123A": 1, "84077": 1}
     assert [(w, reserved) for w, _, reserved in await stock(shop, "84077")] == [("MAN", 1)]
+
+
+async def test_a_big_line_is_edited_to_any_quantity_a_cart_takes_and_no_further(shop: RunningBot) -> None:
+    buyer = SandboxUser(shop.server, 709, "Bulk Buyer Ltd")
+    await add_to_cart(buyer, "23843", 1500)
+    code = order_code(await place_cod_order(buyer, pickup=True))  # too heavy for the couriers
+    manager = await hire(shop, 807, "Max", "manager")
+
+    reply = await manager.send(f"/edit {code} 23843 1200")  # a business ordering 1,500 takes 1,200
+    assert "1,500 → 1,200" in reply.last.text, reply.last.text
+    assert await line_quantities(shop, code) == {"23843": 1200}
+    refused = await manager.send(f"/edit {code} 23843 10000")
+    assert "to 9999." in refused.last.text and await line_quantities(shop, code) == {"23843": 1200}
