@@ -6,6 +6,7 @@ import pytest
 
 from bot.harness import RunningBot
 from domain.money import Money
+from domain.usecases.imports import import_products
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.test_accounting import balances
@@ -99,3 +100,22 @@ async def test_a_new_last_purchase_price_revalues_what_is_on_hand_at_the_last_on
     assert moved(after, before, INVENTORY) == 5 * second + 10 * (second - 900)
     assert moved(after, before, REVALUATION) == -10 * (second - 900) and VARIANCE not in after
     assert await inventory(shop) == await stock_value(shop)
+
+
+async def test_a_products_file_giving_a_new_cost_revalues_the_units_on_hand(shop: RunningBot) -> None:
+    async def cost(typed: str) -> None:
+        row = f"17003,Brocade Ring Purse,Home decor,0.29,GBP,{typed}\n"
+        await import_products(shop.runtime.uow(), shop.runtime.clock, "sku,name,category,price,currency,cost\n" + row)
+
+    before = await balances(shop)
+    await cost("0.12")  # 443 units counted at nothing until now
+    assert (
+        moved(await balances(shop), before, INVENTORY)
+        == 443 * 12
+        == -moved(await balances(shop), before, WITHOUT_ORDER)
+    )
+    await cost("0.10")
+    assert moved(await balances(shop), before, REVALUATION) == 443 * 2
+    assert await inventory(shop) == await stock_value(shop)
+    source, memo, debits, _ = (await _entries(shop))[-1]
+    assert source == "import:products" and "new cost" in memo and debits == 443 * 2
