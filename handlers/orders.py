@@ -252,7 +252,10 @@ async def receipt_command(
     if not code:
         await message.answer(_("Usage: /receipt ORDER-CODE"))
         return
-    papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=code)
+    # Staff who may see orders get any order's receipt here, in their own language (support
+    # send one to its customer from /order); everyone else their own orders' only.
+    staff_id = message.from_user.id if message.from_user else None
+    papers = await paperwork_for_customer(uow, customer_id=customer.id or 0, code=code, staff_id=staff_id)
     await message.answer_document(await receipt_file(papers, uow, i18n, settings))
 
 

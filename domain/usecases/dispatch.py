@@ -18,7 +18,7 @@ from domain.parcels import Parcel, left_to_ship
 from domain.payments import Payment
 from domain.picking import PickLine
 from domain.ports import Clock, UnitOfWork
-from domain.staff import Permission
+from domain.staff import Permission, can
 from domain.usecases.backorder_fill import held_back
 from domain.usecases.orders import apply_transition
 from domain.usecases.parcels import (
@@ -366,10 +366,15 @@ async def paperwork_to_send(uow: UnitOfWork, *, staff_id: int, code: str) -> Ord
     return papers
 
 
-async def paperwork_for_customer(uow: UnitOfWork, *, customer_id: int, code: str) -> OrderPaperwork:
-    """A customer's receipt: their own orders only (another code is simply not found)."""
+async def paperwork_for_customer(
+    uow: UnitOfWork, *, customer_id: int, code: str, staff_id: int | None = None
+) -> OrderPaperwork:
+    """A customer's receipt: their own orders only (another code is simply not found), or
+    any order's for staff who may see orders (``staff_id``: whoever asks, staff or not)."""
     async with uow.read_only():
         order = await _order(uow, code)
-        if order.customer_id != customer_id:
+        if order.customer_id != customer_id and not (
+            staff_id is not None and can(await uow.staff.get(staff_id), Permission.VIEW_ORDERS)
+        ):
             raise NotFound()
         return await _paperwork(uow, order)

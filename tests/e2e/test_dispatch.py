@@ -104,6 +104,10 @@ async def test_an_order_is_packed_shipped_and_delivered_with_its_documents(shop:
     assert "Receipt — order" in pdf_text(receipt.last.file.content)
     other = SandboxUser(shop.server, 201, "Eve")
     assert (await other.send(f"/receipt {code}")).last.text == "Nothing was found."
+    manager = await hire(shop, 72, "Mia", "manager")  # staff read any order's receipt, in their language
+    staff_copy = await manager.send(f"/receipt {code}")
+    assert staff_copy.last.file is not None and staff_copy.last.file.file_name == f"receipt-{code}.pdf"
+    assert "Receipt — order" in pdf_text(staff_copy.last.file.content)
 
 
 async def test_documents_render_cyrillic(shop: RunningBot) -> None:
