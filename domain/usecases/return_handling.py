@@ -31,8 +31,10 @@ A = Account
 RETURNS_AREA_BIN = "RET-0-0-0"  # where returned goods wait for inspection
 
 
-async def _request(uow: UnitOfWork, rma: str) -> ReturnRequest:
-    request = await uow.returns.get_by_code(rma.strip().upper())
+async def _request(uow: UnitOfWork, rma: str, *, lock: bool = True) -> ReturnRequest:
+    """The return, its row held to the transaction's end (``lock``, for a change): two staff
+    pressing at once take turns, and the second sees what the first did (one refund owed)."""
+    request = await uow.returns.get_by_code(rma.strip().upper(), lock=lock)
     if request is None:
         raise NotFound()
     return request
@@ -74,7 +76,7 @@ async def return_detail(uow: UnitOfWork, *, staff_id: int, rma: str) -> ReturnDe
     returned line left in."""
     await require(uow, staff_id, Permission.RETURNS)
     async with uow.read_only():
-        request = await _request(uow, rma)
+        request = await _request(uow, rma, lock=False)
         order = await uow.orders.get_by_id(request.order_id)
         if order is None:
             raise NotFound()

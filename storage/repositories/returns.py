@@ -133,8 +133,11 @@ class SqlReturns:
             for r in rows
         ]
 
-    async def get_by_code(self, rma_code: str) -> ReturnRequest | None:
-        row = await self.s.scalar(select(m.ReturnRow).where(m.ReturnRow.rma_code == rma_code))
+    async def get_by_code(self, rma_code: str, *, lock: bool = False) -> ReturnRequest | None:
+        query = select(m.ReturnRow).where(m.ReturnRow.rma_code == rma_code)
+        if lock:  # FOR UPDATE on PostgreSQL (SQLite's write lock already serialises), read afresh
+            query = query.with_for_update().execution_options(populate_existing=True)
+        row = await self.s.scalar(query)
         return (await self._load([row]))[0] if row else None
 
     async def for_order(self, order_id: int) -> list[ReturnRequest]:
