@@ -1,5 +1,4 @@
-"""A return resolved by two staff at once, on real SQLite and PostgreSQL: one resolution counts
-(one refund owed, or one replacement), the other sees it resolved and changes nothing."""
+"""A return resolved by two staff at once, on SQLite and PostgreSQL: one refund owed, nothing twice."""
 
 from __future__ import annotations
 
@@ -24,6 +23,7 @@ from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
 STAFF = (701, 702)
+S = OrderStatus
 
 
 async def _inspected_return(engine: AsyncEngine, clock: FakeClock) -> str:
@@ -62,9 +62,6 @@ async def _inspected_return(engine: AsyncEngine, clock: FakeClock) -> str:
     await mark_received(uow(), clock, staff_id=STAFF[0], rma=rma)
     await inspect_line(uow(), clock, staff_id=STAFF[0], rma=rma, line_id=request.lines[0].id or 0, restock=True)
     return rma
-
-
-S = OrderStatus
 
 
 async def test_a_return_resolved_by_two_staff_at_once_owes_its_refund_once(
