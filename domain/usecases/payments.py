@@ -11,7 +11,7 @@ from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_cod
 from domain.payments import Payment, PaymentKind, amount_due, amount_paid, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
-from domain.usecases.bookkeeping import book, book_invoice_paid, book_sale
+from domain.usecases.bookkeeping import book, book_difference, book_invoice_paid, book_sale
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
 
@@ -136,17 +136,11 @@ async def record_card_payment(
                 uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=telegram_charge_id, notify=False
             )
             await apply_transition(uow, order, OrderStatus.ALLOCATED, clock=clock, actor="system", notify=False)
-        elif amount_paid(earlier, order.currency).amount:  # a balance by link: settles what the rise left owed
-            await book(
-                uow,
-                paid.at,
-                f"order:{order.code}",
-                f"balance of order {order.code} paid by card",
-                charged,
-                Account.CASH,
-                Account.RECEIVABLE,
-                fx_rate=order.fx_rate,
-            )
+        elif amount_paid(earlier, order.currency).amount:
+            # A rise paid by the order's own invoice (its amount the same, open on another device):
+            # sold now, as the edit's own invoice books it; nothing of a card order is on account.
+            memo = f"balance of order {order.code} paid by card"
+            await book_difference(uow, order, charged, paid.at, debit=Account.CASH, memo=memo)
         await uow.commit()
         return order, True
 

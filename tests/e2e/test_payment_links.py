@@ -24,6 +24,7 @@ from tests.e2e.journeys import (
     place_cod_order,
     scalar,
 )
+from tests.e2e.test_short_invoices import _account
 
 STAFF_CHAT = -100500
 
@@ -191,3 +192,25 @@ async def test_an_order_that_rose_after_payment_is_paid_by_link_once(paying_shop
     assert again.last.text.startswith(f"💸 Order {code} was already paid")
     assert await _payments(shop, code) == [("payment", 295), ("payment", 295), ("duplicate", 295)]
     assert (await sue.send(f"/paylink {code}")).last.text == f"Order {code} has nothing left to pay."
+
+
+async def test_a_rise_paid_by_the_orders_first_invoice_is_booked_as_sales_not_taken_off_receivables(
+    paying_shop: RunningBot,
+) -> None:
+    shop = paying_shop
+    boris = SandboxUser(shop.server, 845, "Boris")
+    invoice = await place_card_order(boris, "85123A", 1)  # £2.95
+    await boris.pay(invoice)
+    code = str(invoice.invoice["payload"]).split(":")[1] if invoice.invoice else ""
+    sold = await _sold(shop, code)
+    editing = await boris.press((await boris.send(f"/track {code}")).last, "✏️")
+    await boris.press(editing.last, "➕")  # one more: £2.95 to pay, what the first invoice asks
+    await boris.pay(invoice)  # the first invoice, open on another device, pays the balance
+    assert await _account(shop, code, "1100 Accounts receivable") == 0
+    assert await _account(shop, code, "1000 Cash") == 590
+    assert await _sold(shop, code) == sold + 295  # the second candle holder is sold
+
+
+async def _sold(shop: RunningBot, code: str) -> int:
+    """What the order's entries credit to sales and the tax inside them."""
+    return -(await _account(shop, code, "4000 Sales") + await _account(shop, code, "2200 Sales tax payable"))
