@@ -211,7 +211,7 @@ async def _replacement_lines(uow: UnitOfWork, order: Order, request: ReturnReque
 
 async def _due(uow: UnitOfWork, order: Order, policy: CheckoutPolicy, now: datetime) -> date | None:
     """When a replacement on account is due: as checkout dates an invoice (without a date, a
-    dearer size's difference was never reminded, and /ar took it for due each day it was read)."""
+    dearer size's difference was never reminded, nor listed by /ar)."""
     if order.payment_method is not PaymentMethod.INVOICE:
         return None
     customer = await uow.customers.get(order.customer_id)
