@@ -12,9 +12,11 @@ from sqlalchemy import func, select, update
 from bot.harness import RunningBot
 from domain.accounting import Account
 from domain.returns import ReturnKind
+from domain.usecases.accounts import receivables
 from domain.usecases.jobs import dun_invoices
 from sandbox import SandboxUser
 from storage import models as m
+from tests.e2e.conftest import ADMIN
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_card_order, scalar
 from tests.e2e.test_exchange_refunds import balanced, lines_of, through
 from tests.e2e.test_invoice_returns import account
@@ -153,6 +155,8 @@ async def test_a_business_swap_for_a_dearer_size_is_due_on_its_terms_and_reminde
     async with shop.runtime.sessions() as session:
         [(replacement, due)] = (await session.execute(swapped)).all()
     assert due == (clock.now() + timedelta(days=14)).date()  # the shop's 14 days, from the swap
+    on_account = await receivables(shop.runtime.uow(), clock, staff_id=ADMIN)  # what /ar lists
+    assert [(r.order.code, r.owed.amount) for r in on_account if r.order.code == replacement] == [(replacement, 100)]
     clock.advance(days=14)
     await dun_invoices(shop.runtime.uow(), shop.runtime.clock, staff_chat_id=None)
     await shop.runtime.notifier.drain()
