@@ -204,9 +204,15 @@ def refund_for(
             continue
         total = (paid or {}).get(returned.order_line_id, line.net)
         amount += share(total, line.quantity, before.get(returned.order_line_id, 0), returned.quantity)
+    return amount + shipping_back(request, order, shipping_already_refunded)
+
+
+def shipping_back(request: ReturnRequest, order: Order, shipping_already_refunded: bool) -> Money:
+    """The order's shipping given back with a return: all of it when the return is the shop's
+    fault, once; else nothing. Booked against shipping income, as the sale credited it."""
     if request.reason in SHOP_FAULT and order.shipping is not None and not shipping_already_refunded:
-        amount = amount + order.shipping
-    return amount
+        return order.shipping
+    return Money.zero(order.currency)
 
 
 def share(paid: Money, units: int, prior: int, count: int) -> Money:

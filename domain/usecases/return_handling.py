@@ -14,7 +14,7 @@ from domain.orders import Order, ReturnStatus
 from domain.parcels import Parcel, parcels_by_line
 from domain.payments import Payment, PaymentKind, invoice_owed
 from domain.ports import Clock, UnitOfWork
-from domain.returns import SHOP_FAULT, NotInspected, ReturnKind, ReturnMethod, ReturnRequest, refund_for
+from domain.returns import SHOP_FAULT, NotInspected, ReturnKind, ReturnMethod, ReturnRequest, refund_for, shipping_back
 from domain.staff import Permission
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
@@ -242,7 +242,8 @@ async def resolve_return(
             worth = refund_for(request, order, shipping_done, before, paid)
             source, memo = f"return:{request.rma_code}", f"return {request.rma_code}"
             # What an unpaid invoice still asks for is taken down; only what was paid is owed back.
-            request.refund = await give_back(uow, order, worth, now, source=source, memo=memo)
+            carried = shipping_back(request, order, shipping_done)
+            request.refund = await give_back(uow, order, worth, now, source=source, memo=memo, shipping=carried)
             request.move(ReturnStatus.REFUNDED)
             extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": worth.currency}
             extra |= await _credited(uow, order, worth - request.refund)

@@ -12,11 +12,23 @@ from domain.ports import UnitOfWork
 from domain.usecases.bookkeeping import book_refund
 
 
-async def give_back(uow: UnitOfWork, order: Order, amount: Money, at: datetime, *, source: str, memo: str) -> Money:
+async def give_back(
+    uow: UnitOfWork,
+    order: Order,
+    amount: Money,
+    at: datetime,
+    *,
+    source: str,
+    memo: str,
+    shipping: Money | None = None,
+) -> Money:
     """``amount`` given back on ``order``: what its business invoice still asks for is taken down
     by a credit note against the receivable (the customer never paid it, so nothing is owed to
     them for it), as a cancellation or a short pick settles it; the rest is a refund owed,
-    booked. What is owed back (to be paid to the customer)."""
+    booked. ``shipping``, the part of ``amount`` that is the order's shipping given back, comes
+    off shipping income (the credit note's part first), not sales returns. What is owed back
+    (to be paid to the customer)."""
+    shipping = shipping if shipping is not None else amount * 0
     credit = asked = Money.zero(order.currency)
     if order.payment_method is PaymentMethod.INVOICE:
         asked = invoice_owed(order.total, await uow.payments.for_order(order.id or 0))
@@ -34,9 +46,11 @@ async def give_back(uow: UnitOfWork, order: Order, amount: Money, at: datetime, 
             memo=f"credit note, {memo}",
             credit=Account.RECEIVABLE,
             owed_before=asked,
+            shipping=min(shipping, credit),
         )
     owed = amount - credit
     if owed.amount > 0:
         await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, owed, at))
-        await book_refund(uow, order, owed, at, source=source, memo=f"refund owed, {memo}")
+        carried = shipping - min(shipping, credit)
+        await book_refund(uow, order, owed, at, source=source, memo=f"refund owed, {memo}", shipping=carried)
     return owed
