@@ -51,16 +51,22 @@ class KeyRates:
         protects the shop, it is no reason to refuse its orders."""
         who = str(key_id)
         try:
+            # Every limit is asked before any is counted: a request one limit refuses uses up none
+            # of the others (counted in a longer window, a client's refused retries kept it locked
+            # out long after its own requests would have).
             for item in self.items:
-                if not await self.limiter.hit(item, who):
-                    stats = await self.limiter.get_window_stats(item, who)
-                    wait = max(1, math.ceil(stats.reset_time - time.time()))
-                    return self._refused(key_name, Refusal(_spelled(item), wait))
+                if not await self.limiter.test(item, who):
+                    return await self._over(item, who, key_name)
+            for item in self.items:
+                if not await self.limiter.hit(item, who):  # another request took the last place meanwhile
+                    return await self._over(item, who, key_name)
         except Exception as error:  # noqa: BLE001 - the storage's own errors (Redis away): let the request through
             self._log(key_name, "API rate limit not checked (%s): the request goes through", type(error).__name__)
         return None
 
-    def _refused(self, key_name: str, refusal: Refusal) -> Refusal:
+    async def _over(self, item: RateLimitItem, who: str, key_name: str) -> Refusal:
+        stats = await self.limiter.get_window_stats(item, who)
+        refusal = Refusal(_spelled(item), max(1, math.ceil(stats.reset_time - time.time())))
         API_RATE_LIMITED.labels(key_name).inc()
         self._log(key_name, "API key %r is over its rate limit (%s): answered 429", key_name, refusal.limit)
         return refusal

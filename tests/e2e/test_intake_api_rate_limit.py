@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.api import make_api_app
+from bot.api import RATES, make_api_app
 from bot.config import ConfigError, load_settings
 from bot.harness import RunningBot
 from domain.apikeys import Scope
-from domain.usecases.api_keys import create_api_key
+from domain.usecases.api_keys import api_keys, create_api_key
 from storage import models as m
 from tests.e2e.conftest import stock_row
 
@@ -106,3 +106,18 @@ async def test_with_redis_unreachable_requests_go_through(shop: RunningBot) -> N
 def test_a_rate_that_is_no_rate_stops_start_up_naming_the_variable(value: str) -> None:
     with pytest.raises(ConfigError, match=r"^API_RATE_LIMIT: .* is not a rate like 30/second;600/minute"):
         load_settings(api_rate_limit=value)
+
+
+async def test_a_request_refused_by_one_limit_uses_up_none_of_the_keys_other_limits(shop: RunningBot) -> None:
+    """``10/hour;3/minute``: a till that keeps retrying after its third request of the minute is
+    refused by the minute's limit each time; those refusals must not fill its hour (before, the hour
+    counted them: seven retries and the till was locked out for the hour after only three requests)."""
+    till = await key(shop, "till")
+    async with client_of(shop, api_rate_limit="10/hour;3/minute") as client:
+        statuses = [(await client.get("/api/v1/stock?sku=85123A", headers=till)).status for _ in range(10)]
+        assert statuses == [200] * 3 + [429] * 7
+        rates = client.app[RATES]
+        (key_row,) = await api_keys(shop.runtime.uow())
+        hour, minute = rates.items
+        assert (await rates.limiter.get_window_stats(hour, str(key_row.id))).remaining == 7
+        assert (await rates.limiter.get_window_stats(minute, str(key_row.id))).remaining == 0
