@@ -16,7 +16,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from domain.backorders import BACKORDER_FLAG
 from domain.customers import Customer
 from domain.editing import customer_may_edit
-from domain.money import Money
 from domain.orders import Order, OrderStatus
 from domain.parcels import Parcel
 from domain.ports import Clock, UnitOfWork
@@ -25,8 +24,8 @@ from domain.usecases.buy_again import buy_again
 from domain.usecases.cart import MAX_CART_LINES
 from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
 from domain.usecases.orders import OrdersPage, cancel_my_order, my_orders
-from domain.usecases.parcels import my_order_parcels
 from domain.usecases.payments import order_to_pay
+from domain.usecases.tracking import OrderTracking, my_order_tracking
 from handlers.callbacks import (
     BackorderListCb,
     BuyAgainCb,
@@ -92,15 +91,18 @@ def _detail_keyboard(
 DETAIL_LINES_SHOWN = 20
 
 
-def detail_text(renderer: Renderer, order: Order, parcels: list[Parcel], invoice_left: Money | None = None) -> str:
+def detail_text(renderer: Renderer, order: Order, tracking: OrderTracking | None = None) -> str:
     """The order as its reader sees it: the lines named in their language as when it was placed;
-    an invoice not yet settled, when it is due and what it still asks for."""
+    its parcels; an invoice not yet settled, when it is due and what it still asks for; its
+    returns and refunds, each with where it stands."""
+    tracking = tracking or OrderTracking(order)
     return renderer.render(
         "order_detail.html.j2",
         order=order.in_language(reading_language()),
-        parcels=parcels,
+        parcels=tracking.parcels,
         lines_shown=DETAIL_LINES_SHOWN,
-        invoice_left=invoice_left,
+        invoice_left=tracking.invoice_left,
+        tracking=tracking,
     )
 
 
@@ -110,12 +112,12 @@ async def _show_in_place(
     settings: ShopSettings,
     renderer: Renderer,
     clock: Clock,
-    parcels: list[Parcel] | None = None,
-    invoice_left: Money | None = None,
+    tracking: OrderTracking | None = None,
 ) -> None:
     if isinstance(query.message, Message):
-        text = detail_text(renderer, order, parcels or [], invoice_left)
-        await query.message.edit_text(text, reply_markup=_detail_keyboard(order, settings, clock.now(), parcels or ()))
+        text = detail_text(renderer, order, tracking)
+        parcels = tracking.parcels if tracking else ()
+        await query.message.edit_text(text, reply_markup=_detail_keyboard(order, settings, clock.now(), parcels))
 
 
 @router.message(Command("orders"))
@@ -157,10 +159,10 @@ async def track(
     if not command.args:
         await message.answer(_("Usage: /track ORDER-CODE"))
         return
-    order, parcels, invoice_left = await my_order_parcels(uow, customer_id=customer.id or 0, code=command.args)
+    tracking = await my_order_tracking(uow, customer_id=customer.id or 0, code=command.args)
     await message.answer(
-        detail_text(renderer, order, parcels, invoice_left),
-        reply_markup=_detail_keyboard(order, settings, clock.now(), parcels),
+        detail_text(renderer, tracking.order, tracking),
+        reply_markup=_detail_keyboard(tracking.order, settings, clock.now(), tracking.parcels),
     )
 
 
@@ -174,9 +176,9 @@ async def order_detail(
     renderer: Renderer,
     clock: Clock,
 ) -> None:
-    order, parcels, left = await my_order_parcels(uow, customer_id=customer.id or 0, code=callback_data.code)
+    tracking = await my_order_tracking(uow, customer_id=customer.id or 0, code=callback_data.code)
     await query.answer()
-    await _show_in_place(query, order, settings, renderer, clock, parcels, left)
+    await _show_in_place(query, tracking.order, settings, renderer, clock, tracking)
 
 
 @router.callback_query(CancelOrderCb.filter(F.confirmed.is_(False)))

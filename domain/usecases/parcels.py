@@ -12,11 +12,9 @@ from dataclasses import replace
 from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
-from domain.money import Money
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_eta, parcel_lines, status_after_parcel
-from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import ReservationKind
@@ -211,20 +209,6 @@ async def deliver_parcel(uow: UnitOfWork, clock: Clock, *, staff_id: int, tracki
             raise ParcelDeliveredAlready(tracking=parcel.tracking)
         await uow.commit()
         return order, parcel
-
-
-async def my_order_parcels(uow: UnitOfWork, *, customer_id: int, code: str) -> tuple[Order, list[Parcel], Money | None]:
-    """A customer's order with the parcels it left in (another customer's: not found), and, for
-    an invoice not yet settled, what it still asks for (a business sees it beside the due date)."""
-    async with uow.read_only():
-        order = await uow.orders.get_by_code(normalize_order_code(code))
-        if order is None or order.id is None or order.customer_id != customer_id:
-            raise NotFound()
-        left = None
-        if order.payment_method is PaymentMethod.INVOICE and order.status is not OrderStatus.CANCELLED:
-            owed = invoice_owed(order.total, await uow.payments.for_order(order.id))
-            left = owed if owed.amount > 0 else None
-        return order, await uow.parcels.for_order(order.id), left
 
 
 async def parcels_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> tuple[Order, list[Parcel]]:

@@ -1,0 +1,72 @@
+"""What a customer's /track shows of an order: its parcels, an invoice's balance, and its
+returns with where each one's refund (or replacement) stands, and money owed back outside them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.errors import NotFound
+from domain.money import Money
+from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
+from domain.owed_back import RETURN_MARK, owed_back
+from domain.parcels import Parcel
+from domain.payments import PaymentKind, invoice_owed
+from domain.ports import UnitOfWork
+from domain.returns import ReturnRequest
+from domain.usecases.return_handling import refund_marker
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnState:
+    """One return as its customer follows it: the request, whether its refund was paid back,
+    and the code of the order an exchange sent in its place."""
+
+    request: ReturnRequest
+    refund_paid: bool = False
+    replacement_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderTracking:
+    order: Order
+    parcels: list[Parcel] = field(default_factory=list)
+    invoice_left: Money | None = None  # an invoice not yet settled: what it still asks for
+    returns: list[ReturnState] = field(default_factory=list)
+    refund_pending: Money | None = None  # owed back outside the returns (an edit, a cancellation), not yet paid
+    refunded: Money | None = None  # paid back outside the returns
+
+
+async def my_order_tracking(uow: UnitOfWork, *, customer_id: int, code: str) -> OrderTracking:
+    """A customer's order (another customer's: not found) with everything that happened to it
+    after it was placed: parcels, the invoice's balance, returns and refunds."""
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None or order.id is None or order.customer_id != customer_id:
+            raise NotFound()
+        payments = await uow.payments.for_order(order.id)
+        left = None
+        if order.payment_method is PaymentMethod.INVOICE and order.status is not OrderStatus.CANCELLED:
+            owed = invoice_owed(order.total, payments)
+            left = owed if owed.amount > 0 else None
+        requests = await uow.returns.for_order(order.id)
+        paid_markers = {p.method for p in payments if p.kind is PaymentKind.REFUNDED}
+        states = []
+        for request in requests:
+            replacement = ""
+            if request.replacement_order_id is not None:
+                placed = await uow.orders.get_by_id(request.replacement_order_id)
+                replacement = placed.code if placed else ""
+            paid = refund_marker(request.rma_code) in paid_markers
+            states.append(ReturnState(request, refund_paid=paid, replacement_code=replacement))
+        pending = owed_back(order.currency, payments, requests)
+        refunded = sum(
+            p.amount.amount for p in payments if p.kind is PaymentKind.REFUNDED and not p.method.startswith(RETURN_MARK)
+        )
+        return OrderTracking(
+            order,
+            await uow.parcels.for_order(order.id),
+            left,
+            states,
+            pending if pending.amount > 0 else None,
+            Money(refunded, order.currency) if refunded > 0 else None,
+        )
