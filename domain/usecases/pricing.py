@@ -144,6 +144,20 @@ async def remove_price_rule(uow: UnitOfWork, *, staff_id: int, rule_id: int) -> 
 
 
 TARGET_MISSING = N_("{target} does not exist — import products first")
+CURRENCY_NOT_TAKEN = N_(
+    "currency: the shop does not take {currency} (it takes {available}) — set its rate with /fx first"
+)
+
+
+async def _currencies_not_taken(uow: UnitOfWork, rows: Sequence[PriceRow]) -> list[Problem]:
+    """A rule in a currency no customer can pay in would never apply, as ``/pricelist add`` refuses it."""
+    rates = await shop_rates(uow)
+    available = ", ".join(rates.currencies)
+    return [
+        (row.line, problem(CURRENCY_NOT_TAKEN, currency=row.rule.currency, available=available))
+        for row in rows
+        if row.rule.currency and not rates.offers(row.rule.currency)
+    ]
 
 
 async def _targets(uow: UnitOfWork, rows: Sequence[PriceRow]) -> tuple[list[PriceRule], list[Problem]]:
@@ -177,7 +191,7 @@ async def import_prices(uow: UnitOfWork, text: str) -> ImportReport:
         raise ImportRejected(problems or [(1, problem(N_("the file has no price rules")))])
     async with uow:
         rules, unknown = await _targets(uow, parsed)  # named with the lines' other problems: one run names all
-        if problems := sorted(problems + unknown):
+        if problems := sorted(problems + unknown + await _currencies_not_taken(uow, parsed)):
             raise ImportRejected(problems)
         groups = sorted({rule.group for rule in rules})
         before = {_key(r): replace(r, id=None) for g in groups for r in await uow.price_rules.for_group(g)}

@@ -107,3 +107,29 @@ async def test_a_products_file_refuses_a_name_or_description_longer_than_chat_ta
     ]
     customer = SandboxUser(shop.server, 803, "Bob")
     assert (await customer.send("/start p_LONG-4")).last.text == "Nothing was found."  # all or nothing
+
+
+async def test_a_price_list_in_a_currency_the_shop_does_not_take_is_refused_naming_the_line_in_russian(
+    shop: RunningBot,
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/fx EUR 1.17")
+    await hire(shop, 805, "Olga", "manager", language="ru")
+    olga = SandboxUser(shop.server, 805, "Olga", language_code="ru")
+    prices = (
+        "group;target;currency;price;percent;from\r\n"
+        "wholesale;85123A;GBP;2,50;;\r\n"
+        "wholesale;85123A;EUR;2,90;;\r\n"
+        "wholesale;85123A;USD;3,10;;\r\n"  # no rate: no customer could ever pay it
+        "wholesale;22197;rub;;5;10\r\n"
+    ).encode("utf-8-sig")
+    reply = await olga.send_document(prices, "prices.csv", caption="/import")
+    assert reply.last.text.splitlines() == [
+        "Ничего не загружено: ошибки в 2 строках.",
+        "prices.csv:4: currency: магазин не принимает USD (принимает GBP, EUR) — сначала задайте курс через /fx",
+        "prices.csv:5: currency: магазин не принимает RUB (принимает GBP, EUR) — сначала задайте курс через /fx",
+    ]
+    assert (await admin.send("/pricelist")).last.text.startswith("Price lists\nNo price rules yet.")
+    fixed = prices.replace(b"USD", b"GBP").replace(b"85123A;GBP;2,50", b"22197;GBP;0,90").replace(b"rub", b"EUR")
+    reply = await admin.send_document(fixed, "prices.csv", caption="/import")
+    assert reply.last.text == "prices: 4 created, 0 updated, 0 unchanged."
