@@ -337,6 +337,10 @@ class FakeStock(_Repo):
     async def release(self, product_id: int, warehouse_id: int, quantity: int) -> None:
         self.st.stock[(product_id, warehouse_id)] = self._level(product_id, warehouse_id).release(quantity)
 
+    async def lock_positions(self, places: Iterable[tuple[int, int]]) -> None:
+        for product_id, warehouse_id in places:  # one task at a time here: only the counter is made
+            self.st.stock.setdefault((product_id, warehouse_id), StockLevel(product_id, warehouse_id))
+
     async def set_bin_quantity(
         self, product_id: int, warehouse_id: int, bin_code: str, quantity: int, reason: str, actor: str, at: datetime
     ) -> int:

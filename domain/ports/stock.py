@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -16,6 +16,12 @@ class StockRepository(Protocol):
     async def levels(self, product_ids: Sequence[int]) -> list[StockLevel]: ...
     async def try_reserve(self, product_id: int, warehouse_id: int, quantity: int) -> bool: ...
     async def release(self, product_id: int, warehouse_id: int, quantity: int) -> None: ...
+    async def lock_positions(self, places: Iterable[tuple[int, int]]) -> None:
+        """Hold each (product, warehouse) position, its counter made if missing, to the end of
+        the transaction: call it before reading the bins a ``set_bin_quantity`` is computed
+        from, or two staff booking into one bin at once lose one's units (PostgreSQL)."""
+        ...
+
     async def set_bin_quantity(
         self, product_id: int, warehouse_id: int, bin_code: str, quantity: int, reason: str, actor: str, at: datetime
     ) -> int: ...

@@ -233,6 +233,9 @@ async def _change_bin(
     at: datetime,
 ) -> None:
     assert product.id is not None
+    # The bin is read under the position's lock: two staff booking into it at once each add
+    # to what the other left (PostgreSQL lost one's units, in the bin and the warehouse).
+    await uow.stock.lock_positions([(product.id, warehouse_id)])
     current = await _bin_quantity(uow, product.id, warehouse_id, bin_code)
     if current + delta < 0:
         raise NotInBin(bin=bin_code, quantity=current, sku=product.sku)

@@ -407,6 +407,11 @@ async def receive_po(
         back: list[int] = []
         arrived: dict[int, int] = {}
         receipt = Receipt(uow, now, f"po:{number}")
+        # Bins and on-hand read under the positions' locks: another delivery or /receive of
+        # the same goods at once adds to what this one leaves, not to what both read.
+        await uow.stock.lock_positions(
+            (line.product_id, po.warehouse_id) for line in po.lines if wanted.get(line.id or 0)
+        )
         await receipt.start(line.product_id for line in po.lines if wanted.get(line.id or 0, 0))
         placed: list[Placed] = []
         for line in po.lines:

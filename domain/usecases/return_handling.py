@@ -159,6 +159,7 @@ async def inspect_line(
         code = ""
         now, actor = clock.now(), f"staff:{staff_id}"
         if restock:
+            await uow.stock.lock_positions([(line.product_id, warehouse)])  # the bin read below stays what it is
             was_available = (await available_by_product(uow, [line.product_id])).get(line.product_id, 0)
             bins = [b for b in await uow.inventory.bins([line.product_id]) if b.warehouse_id == warehouse]
             target = max(bins, key=lambda b: b.quantity) if bins else None

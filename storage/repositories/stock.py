@@ -236,6 +236,17 @@ class SqlStock:
             self.s.add(m.StockRow(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0))
             await self.s.flush()
 
+    async def lock_positions(self, places: Iterable[tuple[int, int]]) -> None:
+        """Each (product, warehouse) counter, made if missing, locked to the transaction's end
+        in one order (PostgreSQL; SQLite's write transactions are serial already): a bin read
+        after this is not changed by another transaction before this one's count is set."""
+        for product_id, warehouse_id in sorted(set(places)):
+            await self._ensure_counter(product_id, warehouse_id)
+            s = m.StockRow
+            await self.s.execute(
+                select(s.product_id).where(s.product_id == product_id, s.warehouse_id == warehouse_id).with_for_update()
+            )
+
     async def set_bin_quantity(
         self, product_id: int, warehouse_id: int, bin_code: str, quantity: int, reason: str, actor: str, at: datetime
     ) -> int:

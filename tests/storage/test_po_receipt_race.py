@@ -59,3 +59,40 @@ async def test_a_delivery_booked_in_twice_at_once_is_counted_once(engine: AsyncE
         entries = await session.scalar(select(func.count()).select_from(m.JournalEntryRow))
     assert (on_hand, moved, received) == (10, 10, 10)
     assert entries == 1  # one receipt booked: Dr inventory, Cr payable, once
+
+
+async def test_two_deliveries_of_the_same_goods_booked_in_at_once_count_both(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """Two purchase orders of mugs for one warehouse arrive together and two staff book them
+    in at the same instant: the bin and the warehouse hold both deliveries."""
+    sessions = session_factory(engine)
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        product = await uow.products.upsert(Product(sku="MUG", name="Mug", category="C"))
+        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop"))
+        await uow.purchasing.upsert_suppliers([Supplier("ACME", "Acme")])
+        supplier = (await uow.purchasing.suppliers())[0]
+        for staff_id in BUYERS:
+            await uow.staff.put(StaffMember(telegram_id=staff_id, role=Role.MANAGER))
+        numbers = []
+        for units in (10, 4):
+            line = PoLine(product.id or 0, "MUG", units, Money(300, "EUR"))
+            po = PurchaseOrder(supplier.id or 0, shop.id or 0, "EUR", PoStatus.APPROVED, [line], clock.now())
+            numbers.append((await uow.purchasing.add(po, "t")).id or 0)
+        await uow.commit()
+    await receive_po(SqlUnitOfWork(sessions), clock, staff_id=BUYERS[0], number=numbers[0], sku="MUG", quantity=5)
+    start = asyncio.Event()
+
+    async def receive(staff_id: int, number: int) -> None:
+        await start.wait()
+        await receive_po(SqlUnitOfWork(sessions), clock, staff_id=staff_id, number=number)
+
+    tasks = [asyncio.create_task(receive(s, n)) for s, n in zip(BUYERS, numbers, strict=True)]
+    start.set()
+    await asyncio.gather(*tasks)
+    async with sessions() as session:
+        in_bins = await session.scalar(select(func.sum(m.BinStockRow.quantity)))
+        on_hand = await session.scalar(select(m.StockRow.on_hand))
+        moved = await session.scalar(select(func.sum(m.InventoryMovementRow.delta)))
+    assert (in_bins, on_hand, moved) == (14, 14, 14)

@@ -1,0 +1,102 @@
+"""Two staff booking goods into the same bin at once, on SQLite and PostgreSQL: the bin, the
+warehouse's counter and the movements all grow by both receipts."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.catalog import Product
+from domain.customers import Role, StaffMember
+from domain.money import Money
+from domain.usecases.inventory import adjust, receive
+from domain.warehouse import Warehouse
+from storage import models as m
+from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+
+STAFF = (701, 702, 703, 704)
+
+
+async def _bin_with_five(engine: AsyncEngine, clock: FakeClock) -> None:
+    sessions = session_factory(engine)
+    async with (uow := SqlUnitOfWork(sessions)):
+        await uow.products.upsert(Product("MUG", "Mug", "C", {"EUR": Money(900, "EUR")}))
+        await uow.warehouses.upsert(Warehouse("W1", "Main"))
+        for staff_id in STAFF:
+            await uow.staff.put(StaffMember(telegram_id=staff_id, role=Role.MANAGER))
+        await uow.commit()
+    await receive(
+        SqlUnitOfWork(sessions),
+        clock,
+        staff_id=STAFF[0],
+        sku="MUG",
+        quantity=5,
+        warehouse_code="W1",
+        bin_code="A-1-1-1",
+    )
+
+
+async def _stock(engine: AsyncEngine) -> tuple[int, int, int]:
+    async with session_factory(engine)() as session:
+        in_bins = await session.scalar(select(func.sum(m.BinStockRow.quantity)))
+        on_hand = await session.scalar(select(func.sum(m.StockRow.on_hand)))
+        moved = await session.scalar(select(func.sum(m.InventoryMovementRow.delta)))
+    return int(in_bins or 0), int(on_hand or 0), int(moved or 0)
+
+
+async def test_receipts_into_one_bin_at_once_count_every_unit_in_the_bin_and_the_warehouse(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    await _bin_with_five(engine, clock)
+    sessions = session_factory(engine)
+    start = asyncio.Event()
+
+    async def book_in(staff_id: int) -> None:
+        await start.wait()
+        await receive(
+            SqlUnitOfWork(sessions),
+            clock,
+            staff_id=staff_id,
+            sku="MUG",
+            quantity=3,
+            warehouse_code="W1",
+            bin_code="A-1-1-1",
+        )
+
+    tasks = [asyncio.create_task(book_in(staff_id)) for staff_id in STAFF]
+    start.set()
+    await asyncio.gather(*tasks)
+    assert await _stock(engine) == (5 + 4 * 3, 5 + 4 * 3, 5 + 4 * 3)
+
+
+async def test_adjustments_and_receipts_at_once_leave_the_bins_equal_to_the_warehouse(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    await _bin_with_five(engine, clock)
+    sessions = session_factory(engine)
+    start = asyncio.Event()
+
+    async def found_one(staff_id: int) -> None:
+        await start.wait()
+        await adjust(
+            SqlUnitOfWork(sessions), clock, staff_id=staff_id, sku="MUG", warehouse_code="W1", delta=1, reason="found"
+        )
+
+    async def broke_one(staff_id: int) -> None:
+        await start.wait()
+        await adjust(
+            SqlUnitOfWork(sessions), clock, staff_id=staff_id, sku="MUG", warehouse_code="W1", delta=-1, reason="broken"
+        )
+
+    tasks = (
+        [asyncio.create_task(found_one(s)) for s in STAFF[:2]]
+        + [asyncio.create_task(broke_one(s)) for s in STAFF[2:]]
+        + [asyncio.create_task(found_one(STAFF[0]))]
+    )
+    start.set()
+    await asyncio.gather(*tasks)
+    assert await _stock(engine) == (6, 6, 6)
