@@ -114,10 +114,11 @@ class RankedCustomer:
 
 
 async def top_customers(uow: UnitOfWork, *, staff_id: int, limit: int = 10) -> list[RankedCustomer]:
-    """The most valuable customers: what their orders came to, less refunds (per currency)."""
+    """The most valuable customers: what their orders came to, less refunds (per currency),
+    ranked by what that is worth in the base currency at each order's rate."""
     await require(uow, staff_id, Permission.MANAGE_CUSTOMERS)
     async with uow.read_only():
-        figures = await uow.orders.value_by_customer(limit)  # ranked: most valuable first
+        figures = await uow.orders.value_by_customer(limit, uow.base_currency)  # ranked: most valuable first
         ranked = []
         for customer_id, currency, value, count in figures:
             customer = await uow.customers.get(customer_id)

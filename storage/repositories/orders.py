@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Executable,
+    Float,
     and_,
     bindparam,
     case,
+    cast,
     delete,
     func,
     insert,
@@ -25,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import IllegalTransition
-from domain.money import Money
+from domain.money import Money, currency_exponent
 from domain.orders import Channel, Delivery, DeliveryMethod, HistoryEntry, Order, OrderLine, OrderStatus, PaymentMethod
 from domain.payments import PaymentKind
 from domain.queue_rank import PRIORITY_FLAGS, QUEUE_RANK, RankKey
@@ -268,37 +270,68 @@ class SqlOrders:
         page = select(o).where(*where).order_by(*_QUEUE_ORDER).offset(offset).limit(limit)
         return await self._load((await self.s.scalars(page)).all()), total
 
-    async def value_by_customer(self, limit: int) -> list[tuple[int, str, int, int]]:
+    async def value_by_customer(self, limit: int, base: str) -> list[tuple[int, str, int, int]]:
         """The ``limit`` most valuable (customer, currency): what their orders (not cancelled)
         came to, less the refunds owed on them, and how many orders — ranked in the database,
-        which reads the orders once through a covering index (migration 0017) and the refunds
-        through theirs, and hands back only the top rows."""
+        which reads the orders once and the refunds through their covering index, and hands back
+        only the top rows. Ranked by what that is worth in ``base``, each order at its own rate:
+        minor units of two currencies (a kopeck, a penny) are not compared with one another. A
+        shop that only ever sold in ``base`` is ranked from its covering index (migration 0021)."""
         o, pay = m.OrderRow, m.PaymentRow
         live = o.status != OrderStatus.CANCELLED.value
+        in_base = await self._in_base(base)
         totals = (
-            select(o.customer_id, o.currency, func.sum(o.total_minor).label("total"), func.count().label("orders"))
+            select(
+                o.customer_id,
+                o.currency,
+                func.sum(o.total_minor).label("total"),
+                func.count().label("orders"),
+                func.sum(in_base(o.total_minor) if in_base else o.total_minor).label("total_base"),
+            )
             .where(live)
             .group_by(o.customer_id, o.currency)
             .subquery()
         )
         refunds = (
-            select(o.customer_id, o.currency, func.sum(pay.amount_minor).label("refunded"))
+            select(
+                o.customer_id,
+                o.currency,
+                func.sum(pay.amount_minor).label("refunded"),
+                func.sum(in_base(pay.amount_minor) if in_base else pay.amount_minor).label("refunded_base"),
+            )
             .join(o, o.id == pay.order_id)
             .where(pay.kind == PaymentKind.REFUND_OWED.value, live)
             .group_by(o.customer_id, o.currency)
             .subquery()
         )
         value = (totals.c.total - func.coalesce(refunds.c.refunded, 0)).label("value")
+        worth = totals.c.total_base - func.coalesce(refunds.c.refunded_base, 0)
         rows = await self.s.execute(
             select(totals.c.customer_id, totals.c.currency, value, totals.c.orders)
             .outerjoin(
                 refunds,
                 (refunds.c.customer_id == totals.c.customer_id) & (refunds.c.currency == totals.c.currency),
             )
-            .order_by(value.desc(), totals.c.customer_id, totals.c.currency)
+            .order_by(worth.desc(), totals.c.customer_id, totals.c.currency)
             .limit(limit)
         )
         return [(c, cur, int(v or 0), int(n)) for c, cur, v, n in rows]
+
+    async def _in_base(self, base: str) -> Callable[[Any], ColumnElement[Any]] | None:
+        """An amount of an order's currency (minor units) as minor units of ``base`` at the
+        order's rate; None where no other currency ever had a rate (every order is in ``base``).
+        A float: it only ranks, the figures shown stay exact."""
+        o, fx = m.OrderRow, m.FxRateRow
+        quoted = set(await self.s.scalars(select(fx.quote).where(fx.base == base, fx.quote != base).distinct()))
+        if not quoted:
+            return None
+        shift = {c: 10.0 ** (currency_exponent(base) - currency_exponent(c)) for c in quoted | {base}}
+        scale = case(shift, value=o.currency, else_=10.0 ** (currency_exponent(base) - 2))
+
+        def converted(amount: Any) -> ColumnElement[Any]:
+            return cast(amount, Float) * scale / cast(o.fx_rate, Float)
+
+        return converted
 
     async def set_flags(self, order_id: int, flags: frozenset[str]) -> None:
         await self.s.execute(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.harness import RunningBot
 from sandbox import SandboxUser
+from storage import models as m
 from tests.e2e.conftest import hire
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
 from tests.e2e.test_picking import order
 from tests.fakes import FakeClock
 
@@ -37,3 +41,30 @@ async def test_the_most_valuable_customers_come_first(shop: RunningBot) -> None:
     assert lines[2].startswith("2. C610 (610)") and "1 order" in lines[2]
     support = await hire(shop, 100, "Sid", "support")
     assert (await support.send("/top")).last.text == "Your role (support) does not allow this."
+
+
+async def test_customers_who_pay_in_another_currency_are_ranked_by_what_they_are_worth_in_the_base(
+    shop: RunningBot,
+) -> None:
+    """/top ranked the sums of minor units of different currencies against one another: a
+    Russian customer's ₽960 (96,000 kopecks, £9.60 at 100) came before £13.05 (1,305 pence)."""
+    manager = await hire(shop, 99, "Max", "manager")
+    await manager.send("/fx RUB 100")
+    ivan = SandboxUser(shop.server, 620, "Ivan", language_code="ru")
+    await add_to_cart(ivan, "85123A", 2)
+    rouble_order = order_code(await place_cod_order(ivan))  # ₽590 of hearts + ₽370 shipping
+    pound_order = await order(shop, 621, {"85123A": 3})  # £8.85 + £4.20 shipping
+    async with shop.runtime.sessions() as session:
+        totals = dict(
+            (
+                await session.execute(
+                    select(m.OrderRow.code, m.OrderRow.total_minor).where(
+                        m.OrderRow.code.in_([rouble_order, pound_order])
+                    )
+                )
+            ).all()
+        )
+    assert totals == {rouble_order: 96000, pound_order: 1305}  # ₽960 = £9.60 < £13.05
+    lines = (await manager.send("/top customers")).last.text.splitlines()
+    assert lines[1] == "1. C621 (621) — £13.05 — 1 order"
+    assert lines[2] == "2. Ivan (620) — RUB\xa0960.00 — 1 order"

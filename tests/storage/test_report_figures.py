@@ -158,9 +158,15 @@ async def test_report_equals_the_figures_of_whole_orders(database_url: str, engi
 
 async def test_top_customers_equal_their_orders_less_refunds(database_url: str, engine: AsyncEngine) -> None:
     uow = await _seeded_in_three_currencies(database_url, engine)
+    async with engine.begin() as connection:  # the rates the shop sold at, as /fx sets them
+        for currency, rate, _, _ in FOREIGN:
+            await connection.execute(
+                text("INSERT INTO fx_rates (base, quote, rate, set_at, set_by) VALUES ('EUR', :c, :r, :at, 'test')"),
+                {"c": currency, "r": rate, "at": END},
+            )
     async with engine.connect() as connection:
         orders = (
-            await connection.execute(text("SELECT id, customer_id, currency, status, total_minor FROM orders"))
+            await connection.execute(text("SELECT id, customer_id, currency, status, total_minor, fx_rate FROM orders"))
         ).all()
         refunds: dict[int, int] = {}
         for order_id, amount in await connection.execute(
@@ -168,16 +174,19 @@ async def test_top_customers_equal_their_orders_less_refunds(database_url: str, 
         ):
             refunds[order_id] = refunds.get(order_id, 0) + amount
     values: dict[tuple[int, str], list[int]] = {}
-    for order_id, customer_id, currency, status, total in orders:
+    for order_id, customer_id, currency, status, total, fx_rate in orders:
         if status != OrderStatus.CANCELLED.value:
-            figure = values.setdefault((customer_id, currency), [0, 0])
+            figure = values.setdefault((customer_id, currency), [0, 0, 0])
             figure[0] += total - refunds.get(order_id, 0)
             figure[1] += 1
+            figure[2] += to_base(Money(total - refunds.get(order_id, 0), currency), fx_rate, uow.base_currency)
     assert refunds, "the seeded shop has refunded returns"
-    expected = sorted(values.items(), key=lambda kv: (-kv[1][0], kv[0][0]))[:10]
+    # Ranked by their worth in the base currency (each order at its rate), not by minor units
+    # of different currencies compared as one.
+    expected = sorted(values.items(), key=lambda kv: (-kv[1][2], kv[0][0], kv[0][1]))[:10]
     ranked = await top_customers(uow, staff_id=ADMIN)
     assert [(r.customer.id, r.value, r.orders) for r in ranked] == [
-        (customer_id, Money(value, currency), count) for (customer_id, currency), (value, count) in expected
+        (customer_id, Money(value, currency), count) for (customer_id, currency), (value, count, _) in expected
     ]
 
 
