@@ -16,6 +16,7 @@ from bot.runtime import Runtime
 from bot.webapp.board import FEED, SIGNER, add_board_routes
 from bot.webapp.catalog_admin import add_catalog_routes
 from bot.webapp.events import ChangeFeed
+from bot.webapp.photos import add_photo_routes
 from bot.webapp.security import CSRF_HEADER, RENDER, RUNTIME, Signer, make_middlewares, viewer
 from bot.webapp.shop import add_shop_routes, customer_of
 from domain.i18n import N_
@@ -170,6 +171,7 @@ def make_webapp(runtime: Runtime, feed: ChangeFeed) -> web.Application:
     app.router.add_get("/dashboard", dashboard_page)
     app.router.add_get("/api/me", get_me)
     add_shop_routes(app)
+    add_photo_routes(app)
     add_board_routes(app)
     add_catalog_routes(app)
     app.router.add_static("/static", HERE / "static", append_version=False)

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import io
 import json
-import mimetypes
-from collections import OrderedDict
-from pathlib import Path
 from typing import Any
 
 from aiogram.utils.i18n import gettext as _
@@ -17,7 +12,7 @@ from aiohttp import web
 from bot.runtime import Runtime
 from bot.webapp.security import RUNTIME, WebProblem, use_language, viewer
 from domain.cart import Cart, CartLine
-from domain.catalog import LOCAL_PHOTO_PREFIX, Category
+from domain.catalog import Category
 from domain.customers import Customer
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, PaymentMethod
@@ -45,8 +40,6 @@ PAGE_SIZE = 24
 MAX_CATEGORIES = 500  # a category tree's level in one answer (chips, not a paged list)
 MAX_QUANTITY = 999
 MAX_PHONE = 32  # a phone number as typed, spaces and dashes included
-PHOTO_CACHE = 256  # photos fetched from Telegram, kept in memory (a grid asks for each often)
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
 
 
 def _runtime(request: web.Request) -> Runtime:
@@ -238,7 +231,7 @@ async def get_products(request: web.Request) -> web.Response:
 
 async def get_product(request: web.Request) -> web.Response:
     runtime, customer = _runtime(request), await customer_of(request)
-    asked = _path_id(request)
+    asked = path_id(request)
     card = await product_card(
         runtime.uow(),
         product_id=asked,
@@ -256,43 +249,11 @@ async def get_product(request: web.Request) -> web.Response:
     return web.json_response(shown)
 
 
-def _path_id(request: web.Request) -> int:
+def path_id(request: web.Request) -> int:
     raw = request.match_info.get("id", "")
     if not raw.isdigit() or len(raw) > 12:
         raise WebProblem(404, "Not found", _("Nothing was found."))
     return int(raw)
-
-
-class Photos:
-    """Product photos for the grid: a local file as is; a Telegram file fetched once."""
-
-    def __init__(self) -> None:
-        self.cache: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
-
-    async def get(self, request: web.Request) -> web.StreamResponse:
-        runtime = _runtime(request)
-        base = runtime.settings.default_currency
-        card = await product_card(runtime.uow(), product_id=_path_id(request), currency=base, fallback_currency=base)
-        reference = card.product.photo_file_id or ""
-        headers = {"Cache-Control": "public, max-age=3600"}
-        if reference.startswith(LOCAL_PHOTO_PREFIX):
-            path = Path(reference.removeprefix(LOCAL_PHOTO_PREFIX))
-            kind = mimetypes.guess_type(path.name)[0] or ""
-            if kind not in IMAGE_TYPES or not await asyncio.to_thread(path.is_file):
-                raise web.HTTPNotFound()
-            return web.FileResponse(path, headers={**headers, "Content-Type": kind})
-        if not reference or reference.startswith(("http://", "https://")):  # not fetched for others: no SSRF
-            raise web.HTTPNotFound()
-        if reference not in self.cache:
-            file = await runtime.bot.get_file(reference)
-            buffer = io.BytesIO()
-            await runtime.bot.download_file(file.file_path or "", buffer)
-            kind = mimetypes.guess_type(file.file_path or "")[0] or "image/jpeg"
-            self.cache[reference] = (buffer.getvalue(), kind if kind in IMAGE_TYPES else "image/jpeg")
-            while len(self.cache) > PHOTO_CACHE:
-                self.cache.popitem(last=False)
-        content, kind = self.cache[reference]
-        return web.Response(body=content, content_type=kind, headers=headers)
 
 
 # ---- cart (the chat's cart: the same rows, holds and use cases) ----
@@ -501,7 +462,6 @@ def _order(order: Order) -> dict[str, Any]:
 
 
 def add_shop_routes(app: web.Application) -> None:
-    photos = Photos()
     app.router.add_get("/api/shop/categories", get_categories)
     app.router.add_get("/api/shop/products", get_products)
     app.router.add_get("/api/shop/products/{id}", get_product)
@@ -510,4 +470,3 @@ def add_shop_routes(app: web.Application) -> None:
     app.router.add_post("/api/shop/notify", post_notify)
     app.router.add_get("/api/shop/checkout", get_checkout)
     app.router.add_post("/api/shop/checkout", post_checkout)
-    app.router.add_get("/photo/{id}", photos.get)
