@@ -157,7 +157,7 @@ async def add_by_sku(
     if len(parts) == 2 and not parts[1].isdecimal():
         raise InvalidQuantity(maximum=MAX_CART_QUANTITY)
     quantity = int(parts[1]) if len(parts) == 2 else 1
-    product, total = await add_sku_to_cart(
+    added = await add_sku_to_cart(
         uow,
         clock,
         customer_id=customer.id or 0,
@@ -166,12 +166,17 @@ async def add_by_sku(
         hold_minutes=settings.hold_minutes,
         language=reading_language(),
     )
+    if added.in_all == added.of_it:
+        text = _("Added {name} × {quantity}. In your cart: {total}. /cart")
+    else:  # another size or product is there too: "In your cart: 1" read as the whole cart
+        text = _("Added {name} × {quantity}. In your cart: {total} of this one, {all} in all. /cart")
     await message.answer(
         fill(
-            _("Added {name} × {quantity}. In your cart: {total}. /cart"),
-            name=product.display_name,
+            text,
+            name=added.product.display_name,
             quantity=format_number(quantity),
-            total=format_number(total),
+            total=format_number(added.of_it),
+            all=format_number(added.in_all),
         )
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from domain.cart import Cart, CartLine, order_currency
@@ -175,34 +175,46 @@ async def add_to_cart(
     hold_minutes: int,
     language: str = "",
 ) -> int:
+    """``quantity`` more of a product in the cart: how many of it the cart holds now."""
+    total, _ = await _add(uow, clock, customer_id, product_id, quantity, hold_minutes, language)
+    return total
+
+
+async def _add(
+    uow: UnitOfWork, clock: Clock, customer_id: int, product_id: int, quantity: int, hold_minutes: int, language: str
+) -> tuple[int, int]:
+    """How many of the product the cart holds now, and how many units of everything."""
     check_quantity(quantity, MAX_CART_QUANTITY)
     async with uow:
         lines = await uow.carts.lines(customer_id)
         total = lines.get(product_id, 0) + quantity
         if total > MAX_CART_QUANTITY:
             check_quantity(total, MAX_CART_QUANTITY)
+        in_all = sum(q for p, q in lines.items() if p != product_id) + total
         await _set_quantity(uow, clock, lines, customer_id, product_id, total, hold_minutes, language)
         await uow.commit()
-    return total
+    return total, in_all
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """What ``/add`` put in the cart: the product (named in the reader's language), how many
+    of it the cart holds now, and how many units of everything (another size counts there)."""
+
+    product: Product
+    of_it: int
+    in_all: int
 
 
 async def add_sku_to_cart(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, sku: str, quantity: int, hold_minutes: int, language: str = ""
-) -> tuple[Product, int]:
+) -> Added:
     """``/add SKU QTY`` for buyers who know their SKUs: the product named in ``language`` where
     translated, as a refusal names it."""
     async with uow.read_only():
         product = await find_by_sku(uow, sku)
-    total = await add_to_cart(
-        uow,
-        clock,
-        customer_id=customer_id,
-        product_id=product.id or 0,
-        quantity=quantity,
-        hold_minutes=hold_minutes,
-        language=language,
-    )
-    return product.in_language(language), total
+    of_it, in_all = await _add(uow, clock, customer_id, product.id or 0, quantity, hold_minutes, language)
+    return Added(product.in_language(language), of_it, in_all)
 
 
 async def _sold(uow: UnitOfWork, product: Product) -> bool:
