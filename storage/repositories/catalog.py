@@ -1,84 +1,33 @@
-"""Products, their prices and categories; the catalog the read cache keeps whole."""
+"""Products and their variants: read through the catalog the read cache keeps whole, and written."""
 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from datetime import datetime
-from itertools import groupby
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Executable, Select, bindparam, delete, exists, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, Executable, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from domain.catalog import Category, Dimensions, Product, ProductStatus
+from domain.catalog import Category, Product
 from domain.catalog_edits import ProductChange
 from domain.categories import CategoryNode
-from domain.money import Money
 from domain.variants import Sibling
 from storage import models as m
 from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView, Since
-from storage.repositories import catalog_bulk, catalog_search, catalog_snapshot, changes
+from storage.repositories import catalog_bulk, catalog_history, catalog_search, catalog_snapshot, catalog_tree, changes
 from storage.repositories.cached import SNAPSHOT_CHUNK, copier, fills
-from storage.repositories.sql import _chunks, direct, fetch, run_many
+from storage.repositories.catalog_rows import price_map, product_of, products_of, with_prices
+from storage.repositories.sql import _chunks, direct, fetch
 
 _copied = copier(Product)  # what the read cache keeps and hands out shares nothing a caller changes
-
-
-def _same(value: Any, _default: Any) -> Any:
-    """``dict.setdefault``'s shape, keeping nothing: ``value`` itself."""
-    return value
-
-
-# The first change of one field of each product asked after one time: one row a product, however
-# often it changed since (the database ranks them on the (product_id, at) index).
-_C = m.ProductChangeRow
-_RANKED = (
-    select(_C.id, func.row_number().over(partition_by=_C.product_id, order_by=(_C.at, _C.id)).label("n"))
-    .where(
-        _C.product_id.in_(bindparam("ids", expanding=True)), _C.field == bindparam("field"), _C.at > bindparam("since")
-    )
-    .subquery()
-)
-_FIRST_CHANGES = select(_C).join(_RANKED, _RANKED.c.id == _C.id).where(_RANKED.c.n == 1)
 
 
 class SqlProducts:
     def __init__(self, session: AsyncSession, cache: CacheView | None = None) -> None:
         self.s = session
         self.cache = cache
-
-    @staticmethod
-    def _to_domain(
-        row: Any, category: str, prices: dict[str, Money], shared: dict[Any, Any] | None = None
-    ) -> Product:  # a ``_with_prices`` row
-        """``shared``: equal values met before in the same load (``_all_products``), to keep instead."""
-        one = _same if shared is None else shared.setdefault
-        dims = (row.length_mm, row.width_mm, row.height_mm)
-        option_names = tuple(n for n in (row.option1_name, row.option2_name, row.option3_name) if n)
-        names = one(option_names, option_names)
-        options = (row.option1, row.option2, row.option3)[: len(names)]
-        return Product(
-            sku=row.sku,
-            name=one(row.name, row.name),
-            category=one(category, category),
-            category_id=row.category_id,
-            prices=prices,
-            barcode=row.barcode,
-            description=row.description,
-            weight_g=row.weight_g,
-            dimensions=Dimensions(*dims) if all(d is not None for d in dims) else None,
-            photo_file_id=row.photo_file_id,
-            cost=Money(row.cost_minor, row.cost_currency) if row.cost_currency else None,
-            status=ProductStatus(row.status),
-            id=row.id,
-            parent="" if row.parent_code == row.sku else one(row.parent_code, row.parent_code),
-            option_names=names,
-            options=one(options, options),
-            more_photos=tuple(row.more_photos.split()),
-        )
 
     async def _in_order(self, ids: Sequence[int]) -> list[Product]:
         """Products by id, in the order given (the read cache serves them when it can)."""
@@ -110,7 +59,7 @@ class SqlProducts:
     async def get_untranslated(self, product_id: int) -> Product | None:
         """From the database whatever the unit of work (a write decides on it), one statement."""
         rows = await fetch(self.s, _PRODUCT_BY_ID, {"id": product_id})
-        return self._to_domain(rows[0], rows[0].category, self._price_map(rows)) if rows else None
+        return product_of(rows[0], rows[0].category, price_map(rows)) if rows else None
 
     async def get_by_sku(self, sku: str) -> Product | None:
         if self.cache is not None:
@@ -128,28 +77,9 @@ class SqlProducts:
         rows = await fetch(self.s, statement, params)
         if not rows:
             return None
-        product = self._to_domain(rows[0], rows[0].category, self._price_map(rows))
+        product = product_of(rows[0], rows[0].category, price_map(rows))
         await self._translate([product], _TRANSLATIONS_OF, {"ids": [product.id]})
         return product
-
-    @staticmethod
-    def _with_prices() -> Select[Any]:
-        p, c, pp = m.ProductRow.__table__.c, m.CategoryRow.__table__.c, m.ProductPriceRow.__table__.c
-        g = m.ProductGroupRow.__table__.c
-        return select(
-            *p,
-            c.name.label("category"),
-            g.code.label("parent_code"),
-            g.option1_name,
-            g.option2_name,
-            g.option3_name,
-            pp.currency,
-            pp.amount_minor,
-        ).select_from(
-            m.ProductRow.__table__.join(m.CategoryRow.__table__, c.id == p.category_id)
-            .join(m.ProductGroupRow.__table__, g.id == p.group_id)
-            .outerjoin(m.ProductPriceRow.__table__, pp.product_id == p.id)
-        )
 
     async def _load_catalog(self) -> bool:
         """Load the whole catalog into the read cache when it is due (``storage.cache``):
@@ -187,7 +117,7 @@ class SqlProducts:
         # every product of a category its name; prices their amounts): 40,000 rows of 10,000 ×
         # 4 variants hold the same strings and tuples tens of thousands of times over otherwise.
         shared: dict[Any, Any] = {}
-        for built, product in enumerate(self._products_of(rows, shared), 1):
+        for built, product in enumerate(products_of(rows, shared), 1):
             products.append(product)
             if built % SNAPSHOT_CHUNK == 0:
                 await asyncio.sleep(0)
@@ -205,7 +135,7 @@ class SqlProducts:
         stale = sorted(key for key in since.stale if type(key) is int)
         for chunk in _chunks(stale):
             rows += await fetch(self.s, _PRODUCTS_BY_ID, {"ids": chunk})
-        fresh: dict[int, Product] = {cast(int, p.id): p for p in self._products_of(rows)}
+        fresh: dict[int, Product] = {cast(int, p.id): p for p in products_of(rows)}
         for built in _chunks(list(fresh.values())):
             await self._translate(built, _TRANSLATIONS_OF, {"ids": [p.id for p in built]})
         gone = {pid for pid in stale if pid not in fresh and pid in since.rows}
@@ -230,7 +160,7 @@ class SqlProducts:
                 return []
             if ids is not None:
                 return await self._in_order(cast(tuple[int, ...], ids))
-        products = list(self._products_of(await fetch(self.s, _VARIANTS, {"code": parent_code})))
+        products = list(products_of(await fetch(self.s, _VARIANTS, {"code": parent_code})))
         if products:
             await self._translate(products, _TRANSLATIONS_OF, {"ids": [p.id for p in products]})
         for product in products:
@@ -274,7 +204,7 @@ class SqlProducts:
         """The variants of many parents at once (an import checks every parent it touches)."""
         found: dict[str, list[Product]] = {}
         for chunk in _chunks(sorted(set(parent_codes))):
-            for product in self._products_of(await fetch(self.s, _VARIANTS_OF, {"codes": chunk})):
+            for product in products_of(await fetch(self.s, _VARIANTS_OF, {"codes": chunk})):
                 found.setdefault(product.parent_code, []).append(product)
         return found
 
@@ -299,19 +229,8 @@ class SqlProducts:
     async def upsert_many(self, products: Sequence[Product]) -> None:
         """Insert or update by SKU in a handful of statements, however many products
         (``storage.repositories.catalog_bulk``)."""
-        categories = await self._category_ids({p.category for p in products})
+        categories = await catalog_tree.ids_of(self.s, {p.category for p in products})
         await catalog_bulk.upsert_products(self.s, products, categories)
-
-    async def _category_ids(self, names: set[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in _chunks(sorted(names)):
-            found.update({row.name: row.id for row in await fetch(self.s, _CATEGORIES_BY_NAME, {"names": list(chunk)})})
-        missing = [m.CategoryRow(name=name) for name in sorted(names - found.keys())]
-        if missing:
-            self.s.add_all(missing)
-            await self.s.flush()
-            found.update({row.name: row.id for row in missing})
-        return found
 
     async def get_many(self, product_ids: Sequence[int], *, fresh: bool = False) -> list[Product]:
         """The cached ones from the read cache (read-only work), the rest in a query per chunk
@@ -328,28 +247,11 @@ class SqlProducts:
             missing = [pid for pid, hit in hits.items() if hit is None]
         for chunk in _chunks(missing):
             rows = await fetch(self.s, _PRODUCTS_BY_ID, {"ids": chunk})
-            products = list(self._products_of(rows))
+            products = list(products_of(rows))
             if products:
                 await self._translate(products, _TRANSLATIONS_OF, {"ids": [p.id for p in products]})
             found += [cast(Product, self._cached(product)) for product in products]
         return found
-
-    @classmethod
-    def _products_of(cls, rows: Sequence[Any], shared: dict[Any, Any] | None = None) -> Iterator[Product]:
-        """Products from ``_with_prices`` rows ordered by product: one row per price."""
-        for _, group in groupby(rows, key=lambda r: r.id):
-            lines = list(group)
-            yield cls._to_domain(lines[0], lines[0].category, cls._price_map(lines, shared), shared)
-
-    @staticmethod
-    def _price_map(rows: Sequence[Any], shared: dict[Any, Any] | None = None) -> dict[str, Money]:
-        one = _same if shared is None else shared.setdefault
-        prices: dict[str, Money] = {}
-        for r in rows:
-            if r.currency is not None:
-                price = Money(r.amount_minor, r.currency)
-                prices[r.currency] = one(price, price)
-        return prices
 
     async def search(self, text: str, offset: int, limit: int) -> tuple[list[Product], int]:
         """Exact SKU or barcode (the variant itself, first), or a case-insensitive substring
@@ -416,199 +318,67 @@ class SqlProducts:
             await self.s.flush()
 
     async def record_changes(self, changes: Sequence[ProductChange]) -> None:
-        """One INSERT for them all: a products file changing 100,000 prices audits each."""
-        fields = ("product_id", "at", "actor", "field", "before", "after")
-        rows = [{name: getattr(c, name) for name in fields} for c in changes]
-        await run_many(self.s, insert(m.ProductChangeRow), rows)
+        await catalog_history.record(self.s, changes)
 
     async def changes(self, product_id: int, offset: int, limit: int) -> tuple[list[ProductChange], int]:
-        c = m.ProductChangeRow
-        total = await self.s.scalar(select(func.count()).select_from(c).where(c.product_id == product_id)) or 0
-        if limit <= 0:
-            return [], total
-        rows = await self.s.scalars(
-            select(c).where(c.product_id == product_id).order_by(c.at.desc(), c.id.desc()).offset(offset).limit(limit)
-        )
-        return [ProductChange(r.product_id, r.at, r.actor, r.field, r.before, r.after) for r in rows], total
+        return await catalog_history.page(self.s, product_id, offset, limit)
 
     async def first_price_changes(self, after: Collection[tuple[int, datetime]], currency: str) -> list[ProductChange]:
-        # One row a pair: reading every change since the oldest pause grew with the history and
-        # with how often a file reprices. The pairs come in few times (pauses begin on Mondays).
-        times: dict[datetime, set[int]] = defaultdict(set)
-        for product_id, at in after:
-            times[at].add(product_id)
-        found: dict[int, ProductChange] = {}
-        for at, product_ids in sorted(times.items()):
-            for chunk in _chunks(sorted(product_ids)):
-                params = {"ids": list(chunk), "field": f"price_{currency}", "since": at}
-                for r in await self.s.scalars(_FIRST_CHANGES, params):
-                    found[r.id] = ProductChange(r.product_id, r.at, r.actor, r.field, r.before, r.after)
-        return [found[i] for i in sorted(found, key=lambda i: (found[i].product_id, found[i].at, i))]
+        return await catalog_history.first_price_changes(self.s, after, currency)
 
+    # The category tree (``storage.repositories.catalog_tree``)
     async def categories(self) -> list[Category]:
-        """Each with how many products (parents, however many variants) it shows."""
-        c, p = m.CategoryRow, m.ProductRow
-        rows = await self.s.execute(
-            select(c.id, c.name, func.count(func.distinct(p.group_id)))
-            .join(p, p.category_id == c.id)
-            .where(_SHOWN)
-            .group_by(c.id, c.name)
-            .order_by(c.name)
-        )
-        return [Category(cid, name, n) for cid, name, n in rows]
+        return await catalog_tree.categories(self.s)
 
     async def category(self, category_id: int) -> Category | None:
-        row = await self.s.get(m.CategoryRow, category_id)
-        return Category(row.id, row.name, 0) if row else None
+        return await catalog_tree.category(self.s, category_id)
 
     async def category_nodes(self) -> list[CategoryNode]:
-        """Every category with its parent and its own active products: one grouped read of
-        the products index, the tree and its counts are built from it (``domain.categories``).
-        Every catalog screen needs it, so read-only work keeps it in the read cache; any write
-        to products or categories clears it (``CLEARED_WHOLE``)."""
-        if self.cache is not None and (cached := self.cache.get("tree", "nodes")) is not None:
-            return list(cast(tuple[CategoryNode, ...], cached))  # CategoryNode is frozen
-        own: dict[int, int] = {cid: n for cid, n in await self.s.execute(_OWN_COUNTS)}
-        rows = await self.s.execute(_CATEGORIES)
-        nodes = [CategoryNode(cid, name, parent, own.get(cid, 0)) for cid, name, parent in rows]
-        if self.cache is not None:
-            self.cache.put("tree", "nodes", tuple(nodes))
-        return nodes
+        return await catalog_tree.nodes(self.s, self.cache)
 
     async def category_parents(self) -> dict[str, str | None]:
-        c, parent = m.CategoryRow.__table__.c, m.CategoryRow.__table__.alias("parent")
-        rows = await self.s.execute(select(c.name, parent.c.name).outerjoin(parent, parent.c.id == c.parent_id))
-        return {name: parent_name for name, parent_name in rows}
+        return await catalog_tree.parents(self.s)
 
     async def link_categories(self, links: Mapping[str, str]) -> None:
-        """Put each category (child → parent, by name) inside its parent, creating the ones
-        that do not exist yet as top categories first."""
-        if not links:
-            return
-        ids = await self._category_ids({*links, *links.values()})
-        rows: dict[int, m.CategoryRow] = {}
-        for chunk in _chunks(sorted(set(ids.values()))):
-            rows.update({row.id: row for row in await self.s.scalars(_CATEGORY_ROWS, {"ids": list(chunk)})})
-        for child, parent in links.items():
-            rows[ids[child]].parent_id = ids[parent]
-        await self.s.flush()
+        await catalog_tree.link(self.s, links)
 
     async def in_category(
         self, category_id: int, offset: int, limit: int, after: int = 0, before: int = 0
     ) -> list[Product]:
-        """A page of a category's own active products by name. The ids come from the index
-        alone (``ix_products_category_page``); next to a page already shown (``after`` its
-        last product, ``before`` its first) the page starts at that product in the index
-        (keyset), so page 10,000 costs what page 2 does. A product no longer in the category
-        falls back to ``offset``. The products themselves come through the read cache; so
-        does the category's list of ids in read-only work (``listing``)."""
-        if self.cache is not None:
-            ids = _page_of(await self.listing(category_id), offset, limit, after, before)
-        else:
-            ids = await self._page_ids(category_id, offset, limit, after, before)
+        """A page of a category's own active products by name (``catalog_tree.page``); the
+        products themselves come through the read cache."""
+        ids = await catalog_tree.page(self.s, self.cache, category_id, offset, limit, after, before)
         found = {p.id: p for p in await self.get_many(ids)}
         return [found[i] for i in ids if i in found]
 
-    async def _page_ids(self, category_id: int, offset: int, limit: int, after: int, before: int) -> list[int]:
-        params: dict[str, object] = {"category_id": category_id, "limit": limit}
-        name = await self.s.scalar(_BOUNDARY, {**params, "id": after or before}) if after or before else None
-        if name is None:
-            return list(await self.s.scalars(_PAGE_IDS, {**params, "offset": offset}))
-        if after:
-            return list(await self.s.scalars(_PAGE_AFTER, {**params, "name": name, "id": after}))
-        return list(await self.s.scalars(_PAGE_BEFORE, {**params, "name": name, "id": before}))[::-1]
-
     async def listing(self, category_id: int) -> tuple[int, ...]:
-        """Every product a category lists, in its pages' order (by name, then id), kept in the
-        read cache's section ``tree`` beside the counts its pages are numbered by. The rule:
-        a category press read ~1 ms of the products index (the most expensive statement
-        while browsing a 10,000-product shop); any committed write to products or categories
-        clears the section whole (``CLEARED_WHOLE``), so this process sees its own changes
-        at once, another process's within the catalog's minute; the database orders the ids,
-        so a page is exactly what the keyset reads give (``_page_of``). A shop's listings
-        hold each product once: its size is the catalog's ids."""
-        if self.cache is not None and (kept := self.cache.get("tree", ("listing", category_id))) is not None:
-            return cast(tuple[int, ...], kept)
-        ids = tuple(await self.s.scalars(_LISTING, {"category_id": category_id}))
-        if self.cache is not None:
-            self.cache.put("tree", ("listing", category_id), ids)
-        return ids
-
-
-def _page_of(ids: Sequence[int], offset: int, limit: int, after: int, before: int) -> list[int]:
-    """What ``_page_ids`` reads, from the category's whole ordered list: the ``limit`` ids
-    after ``after`` or before ``before`` when it is listed, else from ``offset``."""
-    boundary = after or before
-    if boundary and boundary in ids:
-        at = ids.index(boundary)
-        return list(ids[at + 1 : at + 1 + limit] if after else ids[max(at - limit, 0) : at])
-    return list(ids[offset : offset + limit])
-
-
-_HIDDEN = ProductStatus.HIDDEN.value
-_SHOWN = m.ProductRow.status != _HIDDEN  # customers see it listed and found (a discontinued one says so)
-_P = m.ProductRow
-_SIBLING = aliased(m.ProductRow)
-# A parent is listed once, as its first shown variant (the card then offers the others): a row
-# is listed when no active sibling has a lower id — one lookup in the group_id index per row.
-_FIRST_OF_PARENT = ~exists().where(_SIBLING.group_id == _P.group_id, _SIBLING.status != _HIDDEN, _SIBLING.id < _P.id)
-# A category counts what it lists: a variant filed elsewhere than its parent's first (a CSV
-# row's own category, or one moved in /product) is not counted where it is not listed.
-_OWN_COUNTS = fills(
-    "tree",
-    select(_P.category_id, func.count()).where(_SHOWN, _FIRST_OF_PARENT).group_by(_P.category_id),
-)
-_CATEGORIES = fills("tree", select(m.CategoryRow.id, m.CategoryRow.name, m.CategoryRow.parent_id))
-_IN_CATEGORY = (_P.category_id == bindparam("category_id"), _SHOWN, _FIRST_OF_PARENT)
-_BOUNDARY = select(_P.name).where(_P.id == bindparam("id"), *_IN_CATEGORY)
-_PAGE_AFTER = (
-    select(_P.id)
-    .where(*_IN_CATEGORY, tuple_(_P.name, _P.id) > tuple_(bindparam("name"), bindparam("id")))
-    .order_by(_P.name, _P.id)
-    .limit(bindparam("limit"))
-)
-_PAGE_BEFORE = (
-    select(_P.id)
-    .where(*_IN_CATEGORY, tuple_(_P.name, _P.id) < tuple_(bindparam("name"), bindparam("id")))
-    .order_by(_P.name.desc(), _P.id.desc())
-    .limit(bindparam("limit"))
-)
-_PAGE_IDS = (
-    select(_P.id).where(*_IN_CATEGORY).order_by(_P.name, _P.id).offset(bindparam("offset")).limit(bindparam("limit"))
-)
-_LISTING = fills("tree", select(_P.id).where(*_IN_CATEGORY).order_by(_P.name, _P.id))
+        return await catalog_tree.listing(self.s, self.cache, category_id)
 
 
 # What the catalog section is filled from: whole (a count, then every product) or product by product.
 _CATALOG_SIZE = fills("catalog", select(func.count()).select_from(m.ProductRow))
-_CATALOG = fills("catalog", SqlProducts._with_prices().order_by(m.ProductRow.id))
-_PRODUCT_BY_ID = direct(fills("catalog", SqlProducts._with_prices().where(m.ProductRow.id == bindparam("id"))))
-_PRODUCT_BY_SKU = fills("catalog", SqlProducts._with_prices().where(m.ProductRow.sku == bindparam("sku")))
+_CATALOG = fills("catalog", with_prices().order_by(m.ProductRow.id))
+_PRODUCT_BY_ID = direct(fills("catalog", with_prices().where(m.ProductRow.id == bindparam("id"))))
+_PRODUCT_BY_SKU = fills("catalog", with_prices().where(m.ProductRow.sku == bindparam("sku")))
 _CHANGED_PRODUCTS = fills(
     "catalog",
-    SqlProducts._with_prices().where(m.ProductRow.change_seq >= bindparam("since")).order_by(m.ProductRow.id),
+    with_prices().where(m.ProductRow.change_seq >= bindparam("since")).order_by(m.ProductRow.id),
 )
 _IDS_BY_SKU = select(m.ProductRow.sku, m.ProductRow.id).where(m.ProductRow.sku.in_(bindparam("skus", expanding=True)))
 _SKUS_BY_BARCODE = select(m.ProductRow.barcode, m.ProductRow.sku).where(
     m.ProductRow.barcode.in_(bindparam("barcodes", expanding=True))
 )
-_CATEGORIES_BY_NAME = select(m.CategoryRow.id, m.CategoryRow.name).where(
-    m.CategoryRow.name.in_(bindparam("names", expanding=True))
-)
-_CATEGORY_ROWS = select(m.CategoryRow).where(m.CategoryRow.id.in_(bindparam("ids", expanding=True)))
 _PRODUCTS_BY_ID = fills(
     "catalog",
-    SqlProducts._with_prices().where(m.ProductRow.id.in_(bindparam("ids", expanding=True))).order_by(m.ProductRow.id),
+    with_prices().where(m.ProductRow.id.in_(bindparam("ids", expanding=True))).order_by(m.ProductRow.id),
 )
 _VARIANTS = fills(
     "catalog",
-    SqlProducts._with_prices().where(m.ProductGroupRow.code == bindparam("code")).order_by(m.ProductRow.id),
+    with_prices().where(m.ProductGroupRow.code == bindparam("code")).order_by(m.ProductRow.id),
 )
 _VARIANTS_OF = fills(
     "catalog",
-    SqlProducts._with_prices()
-    .where(m.ProductGroupRow.code.in_(bindparam("codes", expanding=True)))
-    .order_by(m.ProductRow.id),
+    with_prices().where(m.ProductGroupRow.code.in_(bindparam("codes", expanding=True))).order_by(m.ProductRow.id),
 )
 _TRANSLATION_COLUMNS = (
     m.ProductTranslationRow.product_id,

@@ -27,7 +27,7 @@ from domain.usecases.imports import import_carriers, import_products, import_sto
 from storage import models as m
 from storage.cache import SECTIONS_FED_BY, TTL_OF
 from storage.db import WriteInReadOnlyWork, session_factory
-from storage.repositories import catalog, catalog_search, stock
+from storage.repositories import catalog, catalog_search, catalog_tree, stock
 from storage.repositories.cached import fills
 from storage.repositories.sql import run
 from storage.uow import SqlUnitOfWork
@@ -342,8 +342,8 @@ async def test_a_category_page_from_the_cached_listing_is_the_page_the_database_
             seen = []
             for offset, limit in [(0, 5), (5, 5), (20, 5), (30, 5), (3, 7)]:
                 for after, before in [(0, 0), *((i, 0) for i in ids), *((0, i) for i in ids), (999, 0), (0, 999)]:
-                    cached = catalog._page_of(ids, offset, limit, after, before)
-                    read = await uow.products._page_ids(kitchen, offset, limit, after, before)
+                    cached = catalog_tree.page_of(ids, offset, limit, after, before)
+                    read = await catalog_tree.page(uow.products.s, None, kitchen, offset, limit, after, before)
                     seen.append((offset, limit, after, before, cached, read))
             return seen
 
