@@ -255,15 +255,18 @@ def read_rows(text: str, columns: Columns, problems: list[Problem]) -> Iterator[
             (header_at or 1, problem(N_("the header is missing column(s): {columns}"), columns=", ".join(missing)))
         )
         return
+    read = reader.line_num
     for cells in reader:
+        # A row is named by the line it starts on: a quoted cell may go on over several lines.
+        line, read = read + 1, reader.line_num
         if not any(c.strip() for c in cells):
             continue  # blank line
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-            problems.append((reader.line_num, problem(N_("more values than columns"))))
+            problems.append((line, problem(N_("more values than columns"))))
             continue
         values = dict.fromkeys(columns.optional, "")
         values.update({name: cell.strip() for name, cell in zip(header, cells, strict=False)})
-        yield Row(reader.line_num, values, decimal_comma=delimiter != ",")
+        yield Row(line, values, decimal_comma=delimiter != ",")
 
 
 def parse_all(text: str, columns: Columns, parse: Callable[[Row], T]) -> tuple[list[T], list[Problem]]:

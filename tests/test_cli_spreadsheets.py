@@ -111,3 +111,23 @@ def test_a_misspelt_column_is_named_in_the_summary(tmp_path: Path, ordergram) ->
     assert result.stdout.strip() == (
         "products: 1 created, 0 updated, 0 unchanged; column(s) ignored, not part of the format: weigth_g"
     )
+
+
+def test_a_bad_row_with_a_multi_line_description_is_named_by_the_line_it_starts_on(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    """Shopify's Body (HTML) and an Excel cell with Alt+Enter keep their new lines inside quotes:
+    a problem names the line where its row begins, where a text editor shows the SKU."""
+    env = _shop(tmp_path, ordergram)
+    rows = [
+        "sku;name;category;price;currency;description",
+        'ML-1;Lamp;Lighting;1,00;GBP;"<p>Warm light</p>\r\n<ul>\r\n<li>E27</li>\r\n</ul>"',  # lines 2-5
+        'ML-2;Mug;Kitchen;x;GBP;"Holds\r\n300 ml"',  # lines 6-7: a bad price
+        'ML-1;Lamp again;Lighting;1,00;GBP;"One\r\nmore"',  # lines 8-9: the SKU again
+    ]
+    bad = tmp_path / "products.csv"
+    bad.write_bytes(("\r\n".join(rows) + "\r\n").encode("utf-8-sig"))
+    result = ordergram("import", "products", str(bad), env=env)
+    assert result.returncode == 1
+    assert [line for line in result.stderr.splitlines() if line.startswith(str(bad))] == [
+        f"{bad}:6: x is not a valid amount in GBP.",
+        f"{bad}:8: duplicate SKU ML-1 (first on line 2)",
+    ]
