@@ -365,10 +365,15 @@ async def notify_back_in_stock(uow: UnitOfWork, product_ids: list[int], now: dat
     if not waiting:
         return
     products = {p.id: p for p in await uow.products.get_many(sorted({p for _, p in waiting}))}
-    for customer_id, product_id in waiting:
+    # In one order, so two arrivals claiming the same askers never wait on each other.
+    for customer_id, product_id in sorted(waiting, key=lambda asked: (asked[1], asked[0])):
         customer = await uow.customers.get(customer_id)
         product = products.get(product_id)
         if customer is None or product is None or not product.orderable:
+            continue
+        # Claimed first: goods arriving in two warehouses at once both found them waiting, and
+        # PostgreSQL told them twice; the second claim waits for the first and finds them told.
+        if not await uow.subscriptions.mark_notified(customer_id, product_id, now):
             continue
         product = product.in_language(customer.notification_language)
         if not customer.unreachable and customer.telegram_id is not None:
@@ -381,7 +386,6 @@ async def notify_back_in_stock(uow: UnitOfWork, product_ids: list[int], now: dat
                 ),
                 now,
             )
-        await uow.subscriptions.mark_notified(customer_id, product_id, now)
 
 
 async def import_carriers(uow: UnitOfWork, text: str) -> ImportReport:

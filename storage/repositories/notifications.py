@@ -75,8 +75,11 @@ class SqlSubscriptions:
             found += [(c, p) for c, p in rows]
         return found
 
-    async def mark_notified(self, customer_id: int, product_id: int, at: datetime) -> None:
+    async def mark_notified(self, customer_id: int, product_id: int, at: datetime) -> bool:
         t = m.StockSubscriptionRow
-        await self.s.execute(
-            update(t).where(t.customer_id == customer_id, t.product_id == product_id).values(notified_at=at)
+        done = await self.s.execute(
+            update(t)
+            .where(t.customer_id == customer_id, t.product_id == product_id, t.notified_at.is_(None))
+            .values(notified_at=at)
         )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
