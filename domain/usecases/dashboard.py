@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.accounting import to_base
@@ -109,8 +109,10 @@ async def dashboard(uow: UnitOfWork, clock: Clock, *, staff_id: int, timezone: s
         if can(member, Permission.REPORTS):
             week = timedelta(days=7)
             today = await _day(uow, midnight, midnight + timedelta(days=1))
-            # up to this moment of that day, inclusive (the windows' ends are exclusive)
-            last_week = await _day(uow, midnight - week, now - week + timedelta(microseconds=1))
+            # up to this moment of that day, inclusive (the windows' ends are exclusive), by the
+            # shop's clock: a week back from the local time, so a clock change between is not an hour
+            same_time = (local - week).astimezone(UTC)
+            last_week = await _day(uow, midnight - week, same_time + timedelta(microseconds=1))
             result = replace(result, today=today, last_week=last_week)
         if can(member, Permission.VIEW_STOCK):
             low = sum(1 for r in await uow.inventory.reorder_levels(None) if r.is_low)

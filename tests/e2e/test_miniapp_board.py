@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +243,23 @@ async def test_a_live_stream_ticket_lets_in_its_first_connect_only(shop: Running
         assert (again.status, after.status) == (401, 401)
         details = [(await r.json())["detail"] for r in (again, after)]
     assert details == ["The live updates' ticket is invalid or expired: reload the page."] * 2
+
+
+async def test_the_same_day_last_week_ends_at_the_same_hour_of_the_shop_s_clock_across_a_clock_change(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """London left summer time on Sunday 25 October 2026. On Monday the 26th at 10:30 the tile
+    "same day last week" counted the Monday before up to 11:30 (a week of hours back from now,
+    not 10:30 of that day): an order placed at 11:00 then was counted as if before this hour."""
+    clock.current = datetime(2026, 10, 19, 9, 15, tzinfo=UTC)  # 10:15 BST: before 10:30
+    async with staff_shop(tmp_path, clock, timezone="Europe/London", webapp_url="https://shop.example.com") as shop:
+        early = await an_order(shop)
+        clock.current = datetime(2026, 10, 19, 10, 0, tzinfo=UTC)  # 11:00 BST: after 10:30
+        await an_order(shop)
+        clock.current = datetime(2026, 10, 26, 10, 30, tzinfo=UTC)  # 10:30 GMT
+        async with miniapp(shop) as client:
+            board = await get(client, "/app/api/dashboard", shop, ADMIN)
+        async with shop.runtime.sessions() as session:
+            total = await session.scalar(select(m.OrderRow.total_minor).where(m.OrderRow.code == early))
+        assert total is not None and board["last_week"]["orders"] == 1
+        assert board["last_week"]["revenue"] == [{"currency": "GBP", "minor": total, "text": f"£{total / 100:.2f}"}]
