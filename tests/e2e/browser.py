@@ -46,7 +46,9 @@ window.__telegram = {{ mainButton: null, backVisible: false, clicks: [] }};
   window.Telegram = {{ WebApp: {{
     initData: {json.dumps(init_data)},
     themeParams: {json.dumps(theme or {})},
+    colorScheme: {json.dumps("dark" if theme == DARK else "light")},
     ready() {{}}, expand() {{}},
+    onEvent(name, fn) {{ (handlers[name] = handlers[name] || []).push(fn); }},
     HapticFeedback: {{ notificationOccurred() {{}} }},
     BackButton: {{ show() {{ record.backVisible = true; }}, hide() {{ record.backVisible = false; }},
                   onClick(fn) {{ handlers.back.push(fn); }} }},
@@ -55,6 +57,12 @@ window.__telegram = {{ mainButton: null, backVisible: false, clicks: [] }};
   }} }};
   window.__pressMain = () => handlers.main.forEach((fn) => fn());
   window.__pressBack = () => handlers.back.forEach((fn) => fn());
+  // Telegram switching its theme while the app is open: new colours, then the event.
+  window.__switchTheme = (params, scheme) => {{
+    window.Telegram.WebApp.themeParams = params;
+    window.Telegram.WebApp.colorScheme = scheme;
+    (handlers.themeChanged || []).forEach((fn) => fn());
+  }};
 }})();
 """
 

@@ -131,6 +131,33 @@ async def test_mobile_viewport_in_a_dark_theme_has_no_horizontal_scroll(shop: Ru
         assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+LIGHT = {"bg_color": "#ffffff", "text_color": "#000000", "hint_color": "#999999", "button_color": "#2481cc",
+         "button_text_color": "#ffffff", "secondary_bg_color": "#efeff3"}  # fmt: skip
+SCHEME = "getComputedStyle(document.documentElement).colorScheme"
+BACKGROUND = "getComputedStyle(document.body).backgroundColor"
+
+
+@pytest.mark.parametrize("path", ["/app/shop", "/app/dashboard"])
+async def test_the_browsers_own_controls_follow_telegrams_theme_and_its_switch(shop: RunningBot, path: str) -> None:
+    """A select's list, a radio and the scroll bars are the browser's: in the dark theme they
+    are dark too, and a theme switched with the app open is followed without reopening it."""
+    from playwright.async_api import expect
+
+    async with (
+        miniapp(shop) as client,
+        browser_page("scheme" + path.replace("/", "-"), init_data(shop, ADMIN), theme=DARK) as page,
+    ):
+        await page.goto(str(client.make_url(path)))
+        await expect(page.locator("article, .tile").first).to_be_visible()
+        assert await page.evaluate(SCHEME) == "dark"
+        await page.evaluate("([params, scheme]) => window.__switchTheme(params, scheme)", [LIGHT, "light"])
+        assert await page.evaluate(SCHEME) == "light"
+        assert await page.evaluate(BACKGROUND) == "rgb(255, 255, 255)"
+        await page.evaluate("([params, scheme]) => window.__switchTheme(params, scheme)", [DARK, "dark"])
+        assert await page.evaluate(SCHEME) == "dark"
+        assert await page.evaluate(BACKGROUND) == "rgb(23, 33, 43)"
+
+
 async def test_product_page_offers_only_existing_variants_marks_sold_out_and_adds_the_chosen_one(
     shop: RunningBot,
 ) -> None:

@@ -2,12 +2,20 @@
 export const tg = window.Telegram ? window.Telegram.WebApp : undefined;
 let csrf = null;
 
-export function applyTheme() {
-  if (!tg) return;
+function applyColours() {
   const root = document.documentElement.style;
   for (const [name, value] of Object.entries(tg.themeParams || {})) {
     root.setProperty(`--tg-theme-${name.replace(/_/g, "-")}`, value);
   }
+  // The browser's own parts (a select's list, a radio, a date picker, scroll bars) follow the
+  // scheme, not our colours: without it they stayed white in Telegram's dark theme.
+  if (tg.colorScheme) root.colorScheme = tg.colorScheme;
+}
+
+export function applyTheme() {
+  if (!tg) return;
+  applyColours();
+  tg.onEvent && tg.onEvent("themeChanged", applyColours); // the theme switched with the app open
   tg.ready();
   tg.expand && tg.expand();
 }
