@@ -210,7 +210,7 @@ async def _relay_in(
     if chat_id is None:
         raise NoSupportChat()
     assert customer.id is not None
-    where = await where_to(uow, customer=customer, chat_id=chat_id)
+    where = await where_to(uow, customer=customer, chat_id=chat_id, order_code=order_code)
     kind = _kind(message) or "text"
     stale: int | None = None
     conversation = where.conversation
@@ -218,12 +218,12 @@ async def _relay_in(
         try:
             copy = await _copy_in(bot, message, chat_id, conversation.thread_id, conversation.header_message_id)
         except TelegramBadRequest:  # its topic was deleted by hand: start over in a new one
-            stale, where = conversation.id, Where(None, None, customer, where.open_orders)
+            stale, where = conversation.id, Where(None, None, customer, where.open_orders, where.order_code)
         else:
             relayed = Relayed(message.message_id, copy, kind, _text(message))
             await record_incoming(uow, clock, conversation_id=conversation.id, relayed=relayed)
             return False
-    thread_id, header_id = await _open_topic(bot, chat_id, where, order_code, renderer, i18n)
+    thread_id, header_id = await _open_topic(bot, chat_id, where, renderer, i18n)
     copy = await _copy_in(bot, message, chat_id, thread_id, header_id)
     await start_conversation(
         uow,
@@ -232,7 +232,7 @@ async def _relay_in(
         chat_id=chat_id,
         thread_id=thread_id,
         header_message_id=header_id,
-        order_code=order_code,
+        order_code=where.order_code,
         first=Relayed(message.message_id, copy, kind, _text(message)),
         replacing=stale,
     )
@@ -245,9 +245,7 @@ async def _is_forum(bot: Bot, chat_id: int) -> bool:
     return _forums[chat_id]
 
 
-async def _open_topic(
-    bot: Bot, chat_id: int, where: Where, order_code: str | None, renderer: Renderer, i18n: I18n
-) -> tuple[int | None, int]:
+async def _open_topic(bot: Bot, chat_id: int, where: Where, renderer: Renderer, i18n: I18n) -> tuple[int | None, int]:
     """The customer's topic (their last one reopened, else a new one; None in a plain group)
     and the header that says who they are, in the shop's language."""
     customer = where.customer
@@ -272,7 +270,7 @@ async def _open_topic(
             language=customer.notification_language,
             vip=customer.is_vip,
             business=customer.is_business,
-            order_code=order_code,
+            order_code=where.order_code,
             open_orders=list(where.open_orders),
             forum=thread_id is not None,
         )

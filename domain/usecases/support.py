@@ -36,6 +36,9 @@ class Where:
     topic: int | None
     customer: Customer
     open_orders: tuple[str, ...]  # codes, newest first: the header of a new conversation lists them
+    # The order the customer came from ("Contact us" under it), when it is theirs: callback data is
+    # the client's to write, and staff read "came from order …" as who the customer is.
+    order_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +51,18 @@ class Relayed:
     text: str
 
 
-async def where_to(uow: UnitOfWork, *, customer: Customer, chat_id: int) -> Where:
+async def where_to(uow: UnitOfWork, *, customer: Customer, chat_id: int, order_code: str | None = None) -> Where:
     assert customer.id is not None
     async with uow.read_only():
+        came_from = await uow.orders.get_by_code(order_code) if order_code else None
+        theirs = came_from.code if came_from is not None and came_from.customer_id == customer.id else None
         conversation = await uow.support.open_for_customer(customer.id)
-        if conversation is not None:
-            return Where(conversation, conversation.thread_id, customer, ())
+        if conversation is not None:  # its topic deleted by hand, a new one is opened from this
+            return Where(conversation, conversation.thread_id, customer, (), theirs)
         topic = await uow.support.last_topic(customer.id, chat_id)
         orders, _total = await uow.orders.for_customer(customer.id, 0, 20)
     codes = tuple(order.code for order in orders if order.status in OPEN_STATUSES)
-    return Where(None, topic, customer, codes)
+    return Where(None, topic, customer, codes, theirs)
 
 
 async def has_open_conversation(uow: UnitOfWork, customer_id: int) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.harness import RunningBot, running_bot
+from handlers.callbacks import ContactCb
 from sandbox import SandboxUser
 from sandbox.driver import SandboxGroup
 from storage import models as m
@@ -213,3 +214,31 @@ async def test_a_shop_that_does_not_sign_replies_answers_unsigned_and_a_russian_
         assert rated.callback_answer and rated.callback_answer["text"] == "Спасибо за оценку!"
         [conversation] = await _conversations(shop)
         assert (conversation.status, conversation.rating, conversation.messages_out) == ("closed", 4, 1)
+
+
+async def test_a_contact_button_forged_with_another_customers_order_does_not_tell_staff_it_came_from_that_order(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Callback data is the client's to write: Bob's "Contact us" rewritten to name Alice's order
+    must not reach staff as "Came from order <Alice's>" (staff would take him for its customer)."""
+    async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
+        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        alice, bob = SandboxUser(shop.server, 501, "Alice"), SandboxUser(shop.server, 502, "Bob")
+        await add_to_cart(alice, "85123A")
+        alices = order_code(await place_cod_order(alice))
+        await add_to_cart(bob, "85123A")
+        bobs = order_code(await place_cod_order(bob))
+        card = await bob.send(f"/track {bobs}")
+        await bob.press_data(card.last, ContactCb(code=alices).pack(), label="💬 Contact us")
+        await bob.send("Please change the address of this order")
+        [topic] = shop.server.forums[SUPPORT].values()
+        header, _question = forum.topic(topic.thread_id)
+        assert alices not in header.text and "Came from order" not in header.text
+        assert f"Open orders: {bobs}" in header.text
+        [conversation] = await _conversations(shop)
+        assert conversation.order_code is None
+        # His own order's button still says where he came from.
+        await forum.send(SandboxUser(shop.server, ADMIN, "Ada"), "/close", thread_id=topic.thread_id)
+        await bob.press(card.last, "Contact us")
+        await bob.send("And this one?")
+        assert [c.order_code for c in await _conversations(shop)] == [None, bobs]
