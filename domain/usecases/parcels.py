@@ -15,6 +15,7 @@ from domain.i18n import N_
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_eta, parcel_lines, status_after_parcel
+from domain.payments import amount_due
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import ReservationKind
@@ -30,6 +31,19 @@ SHIPPABLE = frozenset({OrderStatus.PACKED, OrderStatus.PARTIALLY_SHIPPED})
 
 class NotReadyToShip(DomainError):
     key = N_("Order {code} is {status}: only packed orders can be shipped.")
+
+
+class CardBalanceDue(DomainError):
+    key = N_("Order {code} still has {due} to pay by card: it ships once the customer has paid it.")
+
+
+async def require_paid(uow: UnitOfWork, order: Order) -> None:
+    """A card order leaves only paid in full: a replacement's dearer size, an edit's rise, is
+    paid by its 💳 button first (shipped unpaid, the goods left and the difference was never sold)."""
+    if order.payment_method is PaymentMethod.CARD:
+        due = amount_due(order.total, await uow.payments.for_order(order.id or 0))
+        if due.amount > 0:
+            raise CardBalanceDue(code=order.code, due=due)
 
 
 class BadTracking(DomainError):
@@ -68,6 +82,7 @@ async def ship_parcel(
             raise NotFound()
         if order.status not in SHIPPABLE:
             raise NotReadyToShip(code=order.code, status=order.status.value)
+        await require_paid(uow, order)
         earlier = await uow.parcels.for_order(order.id)
         if await uow.parcels.by_tracking(tracking) is not None:
             raise TrackingInUse(tracking=tracking)

@@ -18,7 +18,7 @@ from domain.payments import Payment, PaymentKind, amount_paid
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.orders import apply_transition
-from domain.usecases.parcels import deliver_order, take_stock_out
+from domain.usecases.parcels import deliver_order, require_paid, take_stock_out
 from domain.usecases.staff import require
 
 
@@ -95,6 +95,7 @@ async def hand_over(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str) 
         order = await uow.orders.get_by_id(pickup.order_id)
         if order is None or order.id is None:
             raise NotFound()
+        await require_paid(uow, order)  # before the code is used: it works again once paid
         if pickup.used_at is not None or not await uow.parcels.use_pickup_code(text, clock.now(), staff_id):
             raise PickupCodeUsed(code=text, order=order.code)
         if order.status is not OrderStatus.PACKED or not is_pickup(order):
