@@ -76,9 +76,10 @@ TOP = CategoryPageCb(category_id=0, page=0)
 
 
 async def _catalog_view(
-    uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings, at: CategoryPageCb
+    uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings, at: CategoryPageCb, clock: Clock
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The top of the catalog (``category_id`` 0) or a category's page."""
+    """The top of the catalog (``category_id`` 0) or a category's page; a sold-out product that
+    may be preordered or backordered is listed as such (``today``), not as out of stock."""
     shown = await browse_category(
         uow,
         category_id=at.category_id,
@@ -90,6 +91,7 @@ async def _catalog_view(
         fallback_currency=settings.default_currency,
         language=reading_language(),
         price_group=customer.price_group,
+        today=clock.now().date(),
     )
     if shown.category is None:
         return renderer.render("categories.html.j2", page=shown), _page_keyboard(shown)
@@ -217,7 +219,7 @@ def search_key(text: str) -> str:
 
 
 async def search_results_view(
-    text: str, page: int, uow: UnitOfWork, customer: Customer, settings: ShopSettings, renderer: Renderer
+    text: str, page: int, uow: UnitOfWork, customer: Customer, settings: ShopSettings, renderer: Renderer, clock: Clock
 ) -> tuple[str, InlineKeyboardMarkup | None, int]:
     found = await search_products(
         uow,
@@ -228,6 +230,7 @@ async def search_results_view(
         fallback_currency=settings.default_currency,
         language=reading_language(),
         price_group=customer.price_group,
+        today=clock.now().date(),
     )
     rows = [
         [button(shorten(card.product.display_name), ProductCb(product_id=card.product.id or 0, category_id=0, page=0))]
@@ -248,29 +251,32 @@ async def search_page(
     settings: ShopSettings,
     renderer: Renderer,
     state: FSMContext,
+    clock: Clock,
 ) -> None:
     text = (await state.get_data()).get(SEARCH_DATA)
     if not isinstance(text, str) or search_key(text) != callback_data.key:
         await query.answer(_("This search is out of date. Please search again."), show_alert=True)
         return
-    reply, keyboard, _pages = await search_results_view(text, callback_data.page, uow, customer, settings, renderer)
+    reply, keyboard, _pages = await search_results_view(
+        text, callback_data.page, uow, customer, settings, renderer, clock
+    )
     await replace_message(query, reply, keyboard or InlineKeyboardMarkup(inline_keyboard=[]))
 
 
 @router.message(Command("catalog"))
 @router.message(F.text == CATALOG_BUTTON)
 async def show_categories(
-    message: Message, uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings
+    message: Message, uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings, clock: Clock
 ) -> None:
-    text, keyboard = await _catalog_view(uow, renderer, customer, settings, TOP)
+    text, keyboard = await _catalog_view(uow, renderer, customer, settings, TOP, clock)
     await message.answer(text, reply_markup=keyboard)
 
 
 @router.callback_query(CategoryList.filter())
 async def back_to_categories(
-    query: CallbackQuery, uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings
+    query: CallbackQuery, uow: UnitOfWork, renderer: Renderer, customer: Customer, settings: ShopSettings, clock: Clock
 ) -> None:
-    text, keyboard = await _catalog_view(uow, renderer, customer, settings, TOP)
+    text, keyboard = await _catalog_view(uow, renderer, customer, settings, TOP, clock)
     await replace_message(query, text, keyboard)
 
 
@@ -282,8 +288,9 @@ async def show_category_page(
     customer: Customer,
     renderer: Renderer,
     settings: ShopSettings,
+    clock: Clock,
 ) -> None:
-    text, keyboard = await _catalog_view(uow, renderer, customer, settings, callback_data)
+    text, keyboard = await _catalog_view(uow, renderer, customer, settings, callback_data, clock)
     await replace_message(query, text, keyboard)
 
 

@@ -9,7 +9,7 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.customers import Customer
-from domain.ports import UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from handlers.callbacks import AskPersonCb, button
 from handlers.catalog import SEARCH_DATA, search_results_view
 from handlers.context import ShopSettings
@@ -27,6 +27,7 @@ async def search_text(
     settings: ShopSettings,
     renderer: Renderer,
     state: FSMContext,
+    clock: Clock,
     *,
     ask_person: int | None = None,
 ) -> None:
@@ -36,7 +37,7 @@ async def search_text(
     if len(text) < 2:
         await message.answer(_("Type at least two characters to search, e.g. /search mug"))
         return
-    reply, keyboard, pages = await search_results_view(text, 0, uow, customer, settings, renderer)
+    reply, keyboard, pages = await search_results_view(text, 0, uow, customer, settings, renderer, clock)
     if pages > 1:
         await state.update_data({SEARCH_DATA: text})  # remembered only when there is a next page
     if ask_person is not None and settings.support_chat_id is not None:
@@ -55,8 +56,9 @@ async def search_command(
     settings: ShopSettings,
     renderer: Renderer,
     state: FSMContext,
+    clock: Clock,
 ) -> None:
-    await search_text(message, command.args or "", uow, customer, settings, renderer, state)
+    await search_text(message, command.args or "", uow, customer, settings, renderer, state, clock)
 
 
 @router.message(StateFilter(None), F.text, ~F.text.startswith("/"))
@@ -67,9 +69,10 @@ async def search_typed(
     settings: ShopSettings,
     renderer: Renderer,
     state: FSMContext,
+    clock: Clock,
 ) -> None:
     await search_text(
-        message, message.text or "", uow, customer, settings, renderer, state, ask_person=message.message_id
+        message, message.text or "", uow, customer, settings, renderer, state, clock, ask_person=message.message_id
     )
 
 

@@ -138,7 +138,7 @@ async def typed_to_support(
     state: FSMContext,
 ) -> None:
     if settings.support_chat_id is None:  # nowhere to send questions: searching is all we can do
-        await search_text(message, message.text or "", uow, customer, settings, renderer, state)
+        await search_text(message, message.text or "", uow, customer, settings, renderer, state, clock)
         return
     opened = await _relay_in(message, bot, uow, clock, customer, settings, renderer, i18n, order_code=None)
     # Every message gets an answer, and while a conversation is open this is the one way to search.
@@ -325,6 +325,7 @@ async def search_instead(
     settings: ShopSettings,
     renderer: Renderer,
     state: FSMContext,
+    clock: Clock,
 ) -> None:
     found = None
     if customer.id is not None:
@@ -333,7 +334,7 @@ async def search_instead(
         )
     await query.answer()
     if found is not None and isinstance(query.message, Message):
-        await search_text(query.message, found[0].text, uow, customer, settings, renderer, state)
+        await search_text(query.message, found[0].text, uow, customer, settings, renderer, state, clock)
 
 
 @router.callback_query(AskPersonCb.filter())
