@@ -104,10 +104,12 @@ async def record_card_payment(
         found = await uow.orders.get_by_code(order_code_from_payload(payload))
         if found is None or found.id is None:
             raise NotFound()
-        # Writing the order's row first makes a concurrent charge for it wait for this one's
+        # Locking the order's row first makes a concurrent charge for it wait for this one's
         # commit on PostgreSQL (SQLite's write transactions are serialized already), so the
-        # two cannot both see the order unpaid.
-        await uow.orders.set_flags(found.id, found.flags)
+        # two cannot both see the order unpaid. A lock, not a write of the flags read above:
+        # a waiting part filled meanwhile had its "waiting" written back, and the whole order
+        # was never picked.
+        await uow.parcels.lock_order(found.id)
         order = await uow.orders.get_by_id(found.id) or found
         earlier = await uow.payments.for_order(found.id)
         due = amount_due(order.total, earlier)
@@ -204,6 +206,12 @@ async def record_invoice_payment(
         # Two staff recording it at once (or a double send): the second waits here, then reads
         # the first one's payment. Without it PostgreSQL recorded and booked the invoice paid twice.
         await uow.parcels.lock_order(order.id)
+        # Read again under the lock: an order cancelled meanwhile took a transfer on PostgreSQL.
+        fresh = await uow.orders.get_by_id(order.id)
+        if fresh is None or fresh.id is None or fresh.status is OrderStatus.CANCELLED:
+            raise NotAnInvoice(code=order.code)
+        order = fresh
+        assert order.id is not None
         owed = invoice_owed(order.total, await uow.payments.for_order(order.id))
         if owed.amount <= 0:
             raise InvoiceAlreadyPaid(code=order.code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -11,7 +12,8 @@ from domain.catalog import Product
 from domain.customers import Customer, Role, StaffMember
 from domain.money import Money
 from domain.orders import Order, OrderLine, PaymentMethod
-from domain.usecases.payments import InvoiceAlreadyPaid, PaymentOverInvoice, record_invoice_payment
+from domain.usecases.orders import cancel_for_customer
+from domain.usecases.payments import InvoiceAlreadyPaid, NotAnInvoice, PaymentOverInvoice, record_invoice_payment
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
@@ -83,3 +85,42 @@ async def test_two_parts_of_an_invoice_recorded_at_once_never_take_more_than_it_
     outcomes = await _paid_at_once(engine, clock, code, ("30", "30"))  # 60.00 of a 50.00 invoice
     assert outcomes == ["paid 3000, left 2000", "refused: PaymentOverInvoice"]
     assert await _recorded(engine) == 3000
+
+
+@pytest.mark.postgres
+async def test_an_invoice_cancelled_while_its_payment_is_recorded_takes_no_payment(
+    pg_database: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bookkeeper records the transfer; between reading the order and taking its lock, a
+    manager cancels it (its invoice taken down by a credit note) and commits. The payment is
+    then refused as for any cancelled order: none recorded, none booked."""
+    from storage.repositories.parcels import SqlParcels
+    from tests.conftest import empty_database
+
+    engine = await empty_database(pg_database)
+    try:
+        code = await _invoice(engine, clock)
+        sessions = session_factory(engine)
+        lock_order = SqlParcels.lock_order
+        cancelled: list[str] = []
+
+        async def cancelled_meanwhile(self: SqlParcels, order_id: int) -> None:
+            if not cancelled:
+                cancelled.append(code)
+                await cancel_for_customer(
+                    SqlUnitOfWork(sessions), clock, staff_id=BOOKKEEPERS[1], code=code, staff_chat_id=None
+                )
+            await lock_order(self, order_id)
+
+        monkeypatch.setattr(SqlParcels, "lock_order", cancelled_meanwhile)
+        with pytest.raises(NotAnInvoice):
+            await record_invoice_payment(SqlUnitOfWork(sessions), clock, staff_id=BOOKKEEPERS[0], code=code)
+        assert cancelled == [code]
+        assert await _recorded(engine) == 0
+        async with sessions() as session:
+            received = select(func.coalesce(func.sum(m.JournalLineRow.debit_minor), 0)).where(
+                m.JournalLineRow.account.like("1000%")
+            )
+            assert await session.scalar(received) == 0  # no transfer booked into the bank
+    finally:
+        await engine.dispose()
