@@ -1,93 +1,40 @@
 """Checkout, a conversation: contact → delivery → shipping → payment → review → order.
 
-``/cancel`` leaves at any step and keeps the cart. Every answer is validated here for
-shape only; the rules (phone format, routing, prices, idempotency) live in the domain.
+This module enters and leaves it, takes the contact and where the order goes (a courier's
+address and location, or a pickup point); the shipping choice is ``handlers.checkout_shipping``,
+payment, review and Confirm ``handlers.checkout_payment``. ``/cancel`` leaves at any step and
+keeps the cart. Every answer is validated here for shape only; the rules (phone format,
+routing, prices, idempotency) live in the domain.
 """
 
 from __future__ import annotations
 
-import logging
-import secrets
 from dataclasses import replace
-from html import escape
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import (
-    CallbackQuery,
-    KeyboardButton,
-    LabeledPrice,
-    Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
-from aiogram.utils.i18n import I18n, ngettext
+from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date
 
 from domain.customers import Customer, normalize_phone
-from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod, payment_terms
+from domain.orders import DeliveryMethod
 from domain.ports import Clock, UnitOfWork
-from domain.promotions import PromoRefused
-from domain.shipping import ShippingQuote
 from domain.text import MAX_ADDRESS, typed
 from domain.usecases.cart import view_cart
-from domain.usecases.checkout import (
-    MAX_GIFT_MESSAGE,
-    CheckoutRequest,
-    ShippingOptions,
-    order_placed_params,
-    payment_methods,
-    pickup_points,
-    place_order_replying,
-    placed_by_key,
-    shipping_options,
-)
+from domain.usecases.checkout import pickup_points
 from domain.usecases.customers import saved_addresses
-from domain.usecases.invoice_terms import invoice_days
-from domain.usecases.paylinks import line_summary, payment_link
-from domain.usecases.payments import invoice_payload
-from handlers.callbacks import (
-    Confirm,
-    DeliveryChoice,
-    GiftChoice,
-    PaymentChoice,
-    PickupChoice,
-    SavedAddress,
-    ShippingChoice,
-    StartCheckout,
-    rows_of,
-    shorten,
-)
-from handlers.catalog import customer_currency, reading_language
-from handlers.checkout_state import CheckoutDraft, draft_of, save
-from handlers.context import OutboxSender, ShopSettings
-from handlers.errors import domain_message
+from handlers.callbacks import DeliveryChoice, PickupChoice, SavedAddress, StartCheckout, rows_of, shorten
+from handlers.catalog import customer_currency
+from handlers.checkout_payment import ask_payment
+from handlers.checkout_shipping import ask_shipping
+from handlers.checkout_state import Checkout, draft_of, save
+from handlers.context import ShopSettings
 from handlers.menu import main_menu
-from handlers.paylinks import invoice_links, link_sent_text
-from handlers.promo_review import promo_button
-from handlers.views.rendering import Renderer, current_locale, fill, format_money
+from handlers.views.rendering import Renderer
 
-log = logging.getLogger(__name__)
 router = Router(name=__name__)
-
-
-class Checkout(StatesGroup):
-    phone = State()
-    delivery = State()
-    address = State()
-    location = State()
-    pickup = State()
-    shipping = State()
-    payment = State()
-    review = State()
-    gift = State()
-    promo = State()  # typing a promo code (handlers.promo)
 
 
 # ------------------------------------------------------------------ entering and leaving
@@ -216,7 +163,7 @@ async def saved_address_chosen(
     address = recent[callback_data.index]
     draft = replace(await draft_of(state), address=address.text, latitude=address.latitude, longitude=address.longitude)
     await save(state, draft)
-    await _ask_shipping(query.message, state, draft, customer, **deps)
+    await ask_shipping(query.message, state, draft, customer, **deps)
     await query.answer()
 
 
@@ -248,13 +195,13 @@ async def location_shared(message: Message, state: FSMContext, customer: Custome
     draft = replace(await draft_of(state), latitude=location.latitude, longitude=location.longitude)
     await save(state, draft)
     await message.answer(_("Location saved."), reply_markup=ReplyKeyboardRemove())
-    await _ask_shipping(message, state, draft, customer, **deps)
+    await ask_shipping(message, state, draft, customer, **deps)
 
 
 @router.message(Checkout.location, F.text, ~F.text.startswith("/"))
 async def location_skipped(message: Message, state: FSMContext, customer: Customer, **deps: Any) -> None:
     await message.answer(_("No problem."), reply_markup=ReplyKeyboardRemove())
-    await _ask_shipping(message, state, await draft_of(state), customer, **deps)
+    await ask_shipping(message, state, await draft_of(state), customer, **deps)
 
 
 @router.callback_query(Checkout.pickup, PickupChoice.filter())
@@ -273,301 +220,4 @@ async def pickup_chosen(
     await query.answer()
     draft = replace(await draft_of(state), pickup_id=callback_data.warehouse_id, rate_id=None)
     await save(state, draft)
-    await _ask_payment(query.message, state, draft, customer, settings)
-
-
-# ----------------------------------------------------------------------------- shipping
-async def _quotes(
-    draft: CheckoutDraft,
-    customer: Customer,
-    uow: UnitOfWork,
-    clock: Clock,
-    settings: ShopSettings,
-    promo_code: str | None = None,
-) -> ShippingOptions:
-    """The cart, its delivery zone and the carriers' quotes for the address chosen so far;
-    with ``promo_code``, its discounts too."""
-    return await shipping_options(
-        uow,
-        clock,
-        settings.checkout_policy,
-        customer_id=customer.id or 0,
-        point=draft.point,
-        currency=customer_currency(customer, settings.default_currency),
-        fallback_currency=settings.default_currency,
-        price_group=customer.price_group,
-        promo_code=promo_code,
-        language=reading_language(),
-    )
-
-
-async def _ask_shipping(
-    message: Message,
-    state: FSMContext,
-    draft: CheckoutDraft,
-    customer: Customer,
-    uow: UnitOfWork,
-    clock: Clock,
-    settings: ShopSettings,
-    **_unused: Any,
-) -> None:
-    choice = await _quotes(draft, customer, uow, clock, settings)
-    if not choice.quotes:
-        await message.answer(_("Sorry, no carrier delivers this cart to that address. Try pickup: /checkout"))
-        await state.clear()
-        return
-    await state.set_state(Checkout.shipping)
-    buttons = [(_shipping_label(q), ShippingChoice(rate_id=q.rate.id or 0)) for q in choice.quotes]
-    await message.answer(_("Step 3 of 5. Choose a delivery option:"), reply_markup=rows_of(*buttons))
-
-
-def _shipping_label(quote: ShippingQuote) -> str:
-    eta = format_date(quote.eta, "d MMM", locale=current_locale())
-    return _("{service} — {price}, arrives {eta}").format(service=quote.label, price=format_money(quote.price), eta=eta)
-
-
-@router.callback_query(Checkout.shipping, ShippingChoice.filter())
-async def shipping_chosen(
-    query: CallbackQuery, callback_data: ShippingChoice, state: FSMContext, customer: Customer, settings: ShopSettings
-) -> None:
-    await query.answer()
-    draft = replace(await draft_of(state), rate_id=callback_data.rate_id, pickup_id=None)
-    await save(state, draft)
-    if isinstance(query.message, Message):
-        await _ask_payment(query.message, state, draft, customer, settings)
-
-
-# ------------------------------------------------------------------------------ payment
-async def _ask_payment(
-    message: Message, state: FSMContext, draft: CheckoutDraft, customer: Customer, settings: ShopSettings
-) -> None:
-    await state.set_state(Checkout.payment)
-    pickup = draft.delivery_method is DeliveryMethod.PICKUP
-    policy = settings.checkout_policy
-    days = invoice_days(customer, policy)
-    labels = {
-        PaymentMethod.CARD: _("💳 Pay now by card"),
-        PaymentMethod.COD: _("💵 Pay at pickup") if pickup else _("💵 Cash on delivery"),
-        PaymentMethod.INVOICE: ngettext(
-            "🧾 Invoice, pay within {days} day", "🧾 Invoice, pay within {days} days", days
-        ).format(days=days),
-    }
-    buttons: list[tuple[str, CallbackData]] = [
-        (labels[method], PaymentChoice(method=method.value)) for method in payment_methods(customer, policy)
-    ]
-    await message.answer(_("Step 4 of 5. How would you like to pay?"), reply_markup=rows_of(*buttons))
-
-
-@router.callback_query(Checkout.payment, PaymentChoice.filter())
-async def payment_chosen(
-    query: CallbackQuery,
-    callback_data: PaymentChoice,
-    state: FSMContext,
-    customer: Customer,
-    uow: UnitOfWork,
-    clock: Clock,
-    settings: ShopSettings,
-    renderer: Renderer,
-) -> None:
-    if not isinstance(query.message, Message):
-        await query.answer()
-        return
-    draft = replace(await draft_of(state), payment=PaymentMethod(callback_data.method), key=secrets.token_urlsafe(9))
-    await save(state, draft)
-    await state.set_state(Checkout.review)
-    await _show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
-    await query.answer()
-
-
-# ------------------------------------------------------------------------------- review
-async def _show_review(
-    message: Message,
-    state: FSMContext,
-    draft: CheckoutDraft,
-    customer: Customer,
-    uow: UnitOfWork,
-    clock: Clock,
-    settings: ShopSettings,
-    renderer: Renderer,
-) -> None:
-    assert draft.payment is not None and draft.key is not None  # chosen together before the review
-    choice = await _quotes(draft, customer, uow, clock, settings, draft.promo_code)
-    assert choice.discounts is not None  # asked for with the code
-    pickup = None
-    quote = None
-    if draft.delivery_method is DeliveryMethod.PICKUP:
-        pickup = next((w for w in await pickup_points(uow) if w.id == draft.pickup_id), None)
-        total = choice.cart.subtotal
-    else:
-        quote = next((q for q in choice.quotes if q.rate.id == draft.rate_id), None)
-        if quote is None:
-            await state.set_state(Checkout.shipping)
-            await message.answer(_("That shipping option is no longer available. Please choose again."))
-            return
-        total = choice.cart.subtotal + quote.price
-    payment = payment_terms(draft.payment, draft.delivery_method)
-    discounts, refused = choice.discounts, domain_message(choice.refused) if choice.refused else ""
-    if refused:  # the code stopped applying (expired, used up, the cart changed): shown without it
-        draft = replace(draft, promo_code="")
-    text = renderer.render(
-        "checkout_review.html.j2",
-        cart=choice.cart,
-        pickup=pickup,
-        quote=quote,
-        address=draft.address,
-        phone=draft.phone,
-        payment=payment,
-        total=total - discounts.total,
-        discounts=discounts,
-        promo_refused=refused,
-    )
-    buttons: list[tuple[str, CallbackData]] = [(_("✅ Confirm order"), Confirm(key=draft.key))]
-    buttons.append(promo_button(draft))
-    if draft.gift:
-        gift_line = _("🎁 A gift, wrapped, no prices in the parcel.")
-        if draft.gift_message:
-            gift_line += " " + _("Card: “{message}”").format(message=escape(draft.gift_message))
-        text += "\n\n" + gift_line
-    else:
-        buttons.append((_("🎁 Send as a gift"), GiftChoice(key=draft.key)))
-    review = await message.answer(
-        text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=rows_of(*buttons)
-    )
-    await save(state, replace(draft, review_message_id=review.message_id))
-
-
-@router.callback_query(GiftChoice.filter(), StateFilter(Checkout.review))
-async def gift_chosen(query: CallbackQuery, state: FSMContext) -> None:
-    await state.set_state(Checkout.gift)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            ngettext(
-                "Type the message for the gift card (up to {n} character), or /skip for none.",
-                "Type the message for the gift card (up to {n} characters), or /skip for none.",
-                MAX_GIFT_MESSAGE,
-            ).format(n=MAX_GIFT_MESSAGE)
-        )
-
-
-@router.message(StateFilter(Checkout.gift), Command("skip"))
-@router.message(StateFilter(Checkout.gift), F.text, ~F.text.startswith("/"))
-async def gift_message(
-    message: Message,
-    state: FSMContext,
-    customer: Customer,
-    uow: UnitOfWork,
-    clock: Clock,
-    settings: ShopSettings,
-    renderer: Renderer,
-) -> None:
-    text = "" if (message.text or "").startswith("/") else typed(message.text or "", MAX_GIFT_MESSAGE)
-    draft = replace(await draft_of(state), gift=True, gift_message=text)
-    await save(state, draft)
-    await state.set_state(Checkout.review)
-    await _show_review(message, state, draft, customer, uow, clock, settings, renderer)
-
-
-@router.callback_query(Confirm.filter())
-async def confirmed(
-    query: CallbackQuery,
-    callback_data: Confirm,
-    state: FSMContext,
-    customer: Customer,
-    uow: UnitOfWork,
-    clock: Clock,
-    settings: ShopSettings,
-    renderer: Renderer,
-    bot: Bot,
-    notifier: OutboxSender,
-    i18n: I18n,
-    assisting: bool = False,
-) -> None:
-    """Works from any state: a second tap (or a redelivered update) with the same key
-    finds the order the first one made. The customer's "order placed" message comes from
-    the outbox, committed with the order, so it is sent once whatever happens here."""
-    draft = await draft_of(state)
-    first_time = draft.key == callback_data.key
-    if first_time:
-        request = _request(draft, customer, settings)
-        if assisting:
-            request = replace(request, channel=Channel.SUPPORT, actor=f"staff:{query.from_user.id}")
-        try:
-            order, reply = await place_order_replying(uow, clock, settings.checkout_policy, request)
-        except PromoRefused as refused:  # told why; the review again, without the code, to confirm
-            await query.answer(domain_message(refused, html=False)[:200], show_alert=True)
-            draft = replace(draft, promo_code="")
-            await save(state, draft)
-            if isinstance(query.message, Message):
-                await _show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
-            return
-        await state.clear()
-    else:
-        existing = await placed_by_key(uow, callback_data.key)
-        if existing is None or existing.customer_id != customer.id:
-            await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
-            return
-        await query.answer(_("Order {code} is already placed.").format(code=existing.code))
-        return
-    await query.answer()  # too late to answer is not an error (``handlers.views.outgoing``)
-    if isinstance(query.message, Message):  # a short line, not the review once more
-        try:
-            await query.message.edit_text(fill(_("Order {code} placed ✅"), code=order.code))
-        except TelegramBadRequest as error:  # the order is placed: what follows must still happen
-            log.warning("order %s placed; its review could not be edited: %s", order.code, error.message)
-    if reply is not None and not assisting:  # the outbox's row, written claimed, sent as the reply
-        await notifier.send_reply(reply)
-    if assisting:  # the staff member's own copy; the customer is told through the outbox
-        here = query.message.chat.id if query.message else query.from_user.id
-        mine = order.in_language(reading_language())
-        placed = renderer.render("notifications/order_placed.html.j2", **order_placed_params(mine))
-        await bot.send_message(here, placed, reply_markup=main_menu())
-    if order.payment_method is not PaymentMethod.CARD or order.status.value != "awaiting_payment":
-        return
-    if assisting:  # the customer pays by a link in their chat; the staff member sees it too
-        links = invoice_links(bot, i18n, settings.payment_provider_token)
-        link = await payment_link(uow, clock, links, code=order.code)
-        await bot.send_message(query.message.chat.id if query.message else query.from_user.id, link_sent_text(link))
-    elif customer.telegram_id:
-        await send_invoice(bot, customer.telegram_id, order, settings)
-
-
-def _request(draft: CheckoutDraft, customer: Customer, settings: ShopSettings) -> CheckoutRequest:
-    assert draft.payment is not None and draft.key is not None  # the Confirm button came from a review
-    if draft.pickup_id:
-        delivery = Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=draft.pickup_id)
-    else:
-        delivery = Delivery(
-            DeliveryMethod.COURIER, address=draft.address, latitude=draft.latitude, longitude=draft.longitude
-        )
-    return CheckoutRequest(
-        customer_id=customer.id or 0,
-        checkout_key=draft.key,
-        phone=draft.phone,
-        delivery=delivery,
-        shipping_rate_id=draft.rate_id,
-        payment_method=draft.payment,
-        currency=customer_currency(customer, settings.default_currency),
-        fallback_currency=settings.default_currency,
-        gift=draft.gift,
-        gift_message=draft.gift_message,
-        promo_code=draft.promo_code,
-        language=reading_language(),  # a refusal names products in it; the order lines keep the shop's
-    )
-
-
-async def send_invoice(bot: Bot, chat_id: int, order: Order, settings: ShopSettings) -> None:
-    prices = [LabeledPrice(label=_("Goods"), amount=order.subtotal.amount)]
-    if order.discount.amount:
-        prices.append(LabeledPrice(label=_("Discounts"), amount=-order.discount.amount))
-    if order.shipping and order.shipping.amount:
-        prices.append(LabeledPrice(label=_("Shipping"), amount=order.shipping.amount))
-    await bot.send_invoice(
-        chat_id,
-        title=_("Order {code}").format(code=order.code),
-        description=line_summary(order, reading_language())[:255],  # the lines as sold, in the reader's language
-        payload=invoice_payload(order),
-        currency=order.currency,
-        prices=prices,
-        provider_token=settings.payment_provider_token,
-    )
+    await ask_payment(query.message, state, draft, customer, settings)

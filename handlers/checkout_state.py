@@ -1,11 +1,31 @@
-"""What a checkout has gathered between its steps, kept in the conversation's FSM data."""
+"""A checkout's steps, what it has gathered between them (kept in the FSM data), and what that is quoted."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aiogram.fsm.state import State, StatesGroup
+
+from domain.customers import Customer
 from domain.orders import DeliveryMethod, PaymentMethod
+from domain.ports import Clock, UnitOfWork
+from domain.usecases.checkout import ShippingOptions, shipping_options
+from handlers.catalog import customer_currency, reading_language
+from handlers.context import ShopSettings
 from handlers.drafts import DraftSlot
+
+
+class Checkout(StatesGroup):
+    phone = State()
+    delivery = State()
+    address = State()
+    location = State()
+    pickup = State()
+    shipping = State()
+    payment = State()
+    review = State()
+    gift = State()
+    promo = State()  # typing a promo code (handlers.promo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +61,27 @@ class CheckoutDraft:
 _SLOT = DraftSlot(CheckoutDraft)
 draft_of = _SLOT.of
 save = _SLOT.save
+
+
+async def quoted(
+    draft: CheckoutDraft,
+    customer: Customer,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    promo_code: str | None = None,
+) -> ShippingOptions:
+    """The cart, its delivery zone and the carriers' quotes for the address chosen so far;
+    with ``promo_code``, its discounts too."""
+    return await shipping_options(
+        uow,
+        clock,
+        settings.checkout_policy,
+        customer_id=customer.id or 0,
+        point=draft.point,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+        price_group=customer.price_group,
+        promo_code=promo_code,
+        language=reading_language(),
+    )

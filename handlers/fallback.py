@@ -10,7 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.checkout import Checkout
+from handlers.checkout_state import Checkout
 from handlers.returns import Returning
 
 router = Router(name=__name__)

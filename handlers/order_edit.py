@@ -41,7 +41,7 @@ from handlers.callbacks import (
     shorten_name,
 )
 from handlers.catalog import reading_language
-from handlers.checkout import send_invoice
+from handlers.checkout_payment import send_invoice
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
 from handlers.views.pager import pager

@@ -41,7 +41,7 @@ from handlers.callbacks import (
 )
 from handlers.cart import cart_keyboard, cart_text, customer_cart
 from handlers.catalog import reading_language
-from handlers.checkout import send_invoice
+from handlers.checkout_payment import send_invoice
 from handlers.context import ShopSettings
 from handlers.menu import ORDERS_BUTTON
 from handlers.output.documents import receipt

@@ -16,8 +16,8 @@ from domain.promotions import PromoRefused
 from domain.usecases.promotions import check_code
 from handlers.callbacks import PromoAsk, PromoDrop
 from handlers.catalog import customer_currency
-from handlers.checkout import Checkout, _show_review
-from handlers.checkout_state import draft_of, save
+from handlers.checkout_payment import show_review
+from handlers.checkout_state import Checkout, draft_of, save
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
 from handlers.views.rendering import Renderer, fill, format_money
@@ -92,7 +92,7 @@ async def promo_dropped(
     await save(state, draft)
     await query.answer(_("Promo code removed."))
     if isinstance(query.message, Message):
-        await _show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
+        await show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
 
 
 async def _apply(
@@ -130,4 +130,4 @@ async def _apply(
                 amount=format_money(discounts.code_amount),
             )
         )
-    await _show_review(message, state, draft, customer, uow, clock, settings, renderer)
+    await show_review(message, state, draft, customer, uow, clock, settings, renderer)

@@ -1,0 +1,283 @@
+"""Checkout's last steps: how to pay, the review (a gift card and a promo code on it), and Confirm placing the order."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import replace
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, LabeledPrice, Message
+from aiogram.utils.i18n import I18n, ngettext
+from aiogram.utils.i18n import gettext as _
+
+from domain.customers import Customer
+from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod, payment_terms
+from domain.ports import Clock, UnitOfWork
+from domain.promotions import PromoRefused
+from domain.text import typed
+from domain.usecases.checkout import (
+    MAX_GIFT_MESSAGE,
+    CheckoutRequest,
+    order_placed_params,
+    payment_methods,
+    pickup_points,
+    place_order_replying,
+    placed_by_key,
+)
+from domain.usecases.invoice_terms import invoice_days
+from domain.usecases.paylinks import line_summary, payment_link
+from domain.usecases.payments import invoice_payload
+from handlers.callbacks import Confirm, GiftChoice, PaymentChoice, rows_of
+from handlers.catalog import customer_currency, reading_language
+from handlers.checkout_state import Checkout, CheckoutDraft, draft_of, quoted, save
+from handlers.context import OutboxSender, ShopSettings
+from handlers.errors import domain_message
+from handlers.menu import main_menu
+from handlers.paylinks import invoice_links, link_sent_text
+from handlers.promo_review import promo_button
+from handlers.views.rendering import Renderer, fill
+
+log = logging.getLogger(__name__)
+router = Router(name=__name__)
+
+
+# ------------------------------------------------------------------------------ payment
+async def ask_payment(
+    message: Message, state: FSMContext, draft: CheckoutDraft, customer: Customer, settings: ShopSettings
+) -> None:
+    await state.set_state(Checkout.payment)
+    pickup = draft.delivery_method is DeliveryMethod.PICKUP
+    policy = settings.checkout_policy
+    days = invoice_days(customer, policy)
+    labels = {
+        PaymentMethod.CARD: _("💳 Pay now by card"),
+        PaymentMethod.COD: _("💵 Pay at pickup") if pickup else _("💵 Cash on delivery"),
+        PaymentMethod.INVOICE: ngettext(
+            "🧾 Invoice, pay within {days} day", "🧾 Invoice, pay within {days} days", days
+        ).format(days=days),
+    }
+    buttons: list[tuple[str, CallbackData]] = [
+        (labels[method], PaymentChoice(method=method.value)) for method in payment_methods(customer, policy)
+    ]
+    await message.answer(_("Step 4 of 5. How would you like to pay?"), reply_markup=rows_of(*buttons))
+
+
+@router.callback_query(Checkout.payment, PaymentChoice.filter())
+async def payment_chosen(
+    query: CallbackQuery,
+    callback_data: PaymentChoice,
+    state: FSMContext,
+    customer: Customer,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    renderer: Renderer,
+) -> None:
+    if not isinstance(query.message, Message):
+        await query.answer()
+        return
+    draft = replace(await draft_of(state), payment=PaymentMethod(callback_data.method), key=secrets.token_urlsafe(9))
+    await save(state, draft)
+    await state.set_state(Checkout.review)
+    await show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
+    await query.answer()
+
+
+# ------------------------------------------------------------------------------- review
+async def show_review(
+    message: Message,
+    state: FSMContext,
+    draft: CheckoutDraft,
+    customer: Customer,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    renderer: Renderer,
+) -> None:
+    assert draft.payment is not None and draft.key is not None  # chosen together before the review
+    choice = await quoted(draft, customer, uow, clock, settings, draft.promo_code)
+    assert choice.discounts is not None  # asked for with the code
+    pickup = None
+    quote = None
+    if draft.delivery_method is DeliveryMethod.PICKUP:
+        pickup = next((w for w in await pickup_points(uow) if w.id == draft.pickup_id), None)
+        total = choice.cart.subtotal
+    else:
+        quote = next((q for q in choice.quotes if q.rate.id == draft.rate_id), None)
+        if quote is None:
+            await state.set_state(Checkout.shipping)
+            await message.answer(_("That shipping option is no longer available. Please choose again."))
+            return
+        total = choice.cart.subtotal + quote.price
+    payment = payment_terms(draft.payment, draft.delivery_method)
+    discounts, refused = choice.discounts, domain_message(choice.refused) if choice.refused else ""
+    if refused:  # the code stopped applying (expired, used up, the cart changed): shown without it
+        draft = replace(draft, promo_code="")
+    text = renderer.render(
+        "checkout_review.html.j2",
+        cart=choice.cart,
+        pickup=pickup,
+        quote=quote,
+        address=draft.address,
+        phone=draft.phone,
+        payment=payment,
+        total=total - discounts.total,
+        discounts=discounts,
+        promo_refused=refused,
+    )
+    buttons: list[tuple[str, CallbackData]] = [(_("✅ Confirm order"), Confirm(key=draft.key))]
+    buttons.append(promo_button(draft))
+    if draft.gift:
+        gift_line = _("🎁 A gift, wrapped, no prices in the parcel.")
+        if draft.gift_message:
+            gift_line += " " + _("Card: “{message}”").format(message=escape(draft.gift_message))
+        text += "\n\n" + gift_line
+    else:
+        buttons.append((_("🎁 Send as a gift"), GiftChoice(key=draft.key)))
+    review = await message.answer(
+        text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=rows_of(*buttons)
+    )
+    await save(state, replace(draft, review_message_id=review.message_id))
+
+
+@router.callback_query(GiftChoice.filter(), StateFilter(Checkout.review))
+async def gift_chosen(query: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(Checkout.gift)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            ngettext(
+                "Type the message for the gift card (up to {n} character), or /skip for none.",
+                "Type the message for the gift card (up to {n} characters), or /skip for none.",
+                MAX_GIFT_MESSAGE,
+            ).format(n=MAX_GIFT_MESSAGE)
+        )
+
+
+@router.message(StateFilter(Checkout.gift), Command("skip"))
+@router.message(StateFilter(Checkout.gift), F.text, ~F.text.startswith("/"))
+async def gift_message(
+    message: Message,
+    state: FSMContext,
+    customer: Customer,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    renderer: Renderer,
+) -> None:
+    text = "" if (message.text or "").startswith("/") else typed(message.text or "", MAX_GIFT_MESSAGE)
+    draft = replace(await draft_of(state), gift=True, gift_message=text)
+    await save(state, draft)
+    await state.set_state(Checkout.review)
+    await show_review(message, state, draft, customer, uow, clock, settings, renderer)
+
+
+@router.callback_query(Confirm.filter())
+async def confirmed(
+    query: CallbackQuery,
+    callback_data: Confirm,
+    state: FSMContext,
+    customer: Customer,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    renderer: Renderer,
+    bot: Bot,
+    notifier: OutboxSender,
+    i18n: I18n,
+    assisting: bool = False,
+) -> None:
+    """Works from any state: a second tap (or a redelivered update) with the same key
+    finds the order the first one made. The customer's "order placed" message comes from
+    the outbox, committed with the order, so it is sent once whatever happens here."""
+    draft = await draft_of(state)
+    first_time = draft.key == callback_data.key
+    if first_time:
+        request = _request(draft, customer, settings)
+        if assisting:
+            request = replace(request, channel=Channel.SUPPORT, actor=f"staff:{query.from_user.id}")
+        try:
+            order, reply = await place_order_replying(uow, clock, settings.checkout_policy, request)
+        except PromoRefused as refused:  # told why; the review again, without the code, to confirm
+            await query.answer(domain_message(refused, html=False)[:200], show_alert=True)
+            draft = replace(draft, promo_code="")
+            await save(state, draft)
+            if isinstance(query.message, Message):
+                await show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
+            return
+        await state.clear()
+    else:
+        existing = await placed_by_key(uow, callback_data.key)
+        if existing is None or existing.customer_id != customer.id:
+            await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
+            return
+        await query.answer(_("Order {code} is already placed.").format(code=existing.code))
+        return
+    await query.answer()  # too late to answer is not an error (``handlers.views.outgoing``)
+    if isinstance(query.message, Message):  # a short line, not the review once more
+        try:
+            await query.message.edit_text(fill(_("Order {code} placed ✅"), code=order.code))
+        except TelegramBadRequest as error:  # the order is placed: what follows must still happen
+            log.warning("order %s placed; its review could not be edited: %s", order.code, error.message)
+    if reply is not None and not assisting:  # the outbox's row, written claimed, sent as the reply
+        await notifier.send_reply(reply)
+    if assisting:  # the staff member's own copy; the customer is told through the outbox
+        here = query.message.chat.id if query.message else query.from_user.id
+        mine = order.in_language(reading_language())
+        placed = renderer.render("notifications/order_placed.html.j2", **order_placed_params(mine))
+        await bot.send_message(here, placed, reply_markup=main_menu())
+    if order.payment_method is not PaymentMethod.CARD or order.status.value != "awaiting_payment":
+        return
+    if assisting:  # the customer pays by a link in their chat; the staff member sees it too
+        links = invoice_links(bot, i18n, settings.payment_provider_token)
+        link = await payment_link(uow, clock, links, code=order.code)
+        await bot.send_message(query.message.chat.id if query.message else query.from_user.id, link_sent_text(link))
+    elif customer.telegram_id:
+        await send_invoice(bot, customer.telegram_id, order, settings)
+
+
+def _request(draft: CheckoutDraft, customer: Customer, settings: ShopSettings) -> CheckoutRequest:
+    assert draft.payment is not None and draft.key is not None  # the Confirm button came from a review
+    if draft.pickup_id:
+        delivery = Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=draft.pickup_id)
+    else:
+        delivery = Delivery(
+            DeliveryMethod.COURIER, address=draft.address, latitude=draft.latitude, longitude=draft.longitude
+        )
+    return CheckoutRequest(
+        customer_id=customer.id or 0,
+        checkout_key=draft.key,
+        phone=draft.phone,
+        delivery=delivery,
+        shipping_rate_id=draft.rate_id,
+        payment_method=draft.payment,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+        gift=draft.gift,
+        gift_message=draft.gift_message,
+        promo_code=draft.promo_code,
+        language=reading_language(),  # a refusal names products in it; the order lines keep the shop's
+    )
+
+
+async def send_invoice(bot: Bot, chat_id: int, order: Order, settings: ShopSettings) -> None:
+    prices = [LabeledPrice(label=_("Goods"), amount=order.subtotal.amount)]
+    if order.discount.amount:
+        prices.append(LabeledPrice(label=_("Discounts"), amount=-order.discount.amount))
+    if order.shipping and order.shipping.amount:
+        prices.append(LabeledPrice(label=_("Shipping"), amount=order.shipping.amount))
+    await bot.send_invoice(
+        chat_id,
+        title=_("Order {code}").format(code=order.code),
+        description=line_summary(order, reading_language())[:255],  # the lines as sold, in the reader's language
+        payload=invoice_payload(order),
+        currency=order.currency,
+        prices=prices,
+        provider_token=settings.payment_provider_token,
+    )
