@@ -11,7 +11,7 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.ports import Clock, UnitOfWork
-from domain.reports import PeriodName
+from domain.reports import PeriodName, SalesReport
 from domain.usecases.reports import SLOW_MOVER_DAYS, report, slow_movers, stock_report
 from domain.usecases.support import support_figures
 from handlers.context import ShopSettings
@@ -23,6 +23,26 @@ router = Router(name=__name__)
 MAX_SLOW_DAYS = 3650
 
 
+def report_title(name: PeriodName) -> str:
+    titles = {
+        PeriodName.TODAY: _("Today"),
+        PeriodName.WEEK: _("The last 7 days"),
+        PeriodName.MONTH: _("The last 30 days"),
+    }
+    return titles[name]
+
+
+def chart_text(found: SalesReport) -> ChartText:
+    """The chart's words in the reader's language."""
+    return ChartText(
+        title=report_title(found.period.name),
+        orders=_("Orders"),
+        revenue=_("Revenue, {currency}").format(currency=found.base),
+        top=_("Top products"),
+        empty=_("No sales in this period"),
+    )
+
+
 @router.message(Command("report"))
 async def report_command(
     message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, settings: ShopSettings, renderer: Renderer
@@ -31,22 +51,12 @@ async def report_command(
     found = await report(
         uow, clock, staff_id=message.from_user.id, name=command.args or "today", timezone=settings.timezone
     )
-    titles = {
-        PeriodName.TODAY: _("Today"),
-        PeriodName.WEEK: _("The last 7 days"),
-        PeriodName.MONTH: _("The last 30 days"),
-    }
-    title = titles[found.period.name]
+    title = report_title(found.period.name)
     support = await support_figures(uow, found.period.start, found.period.end)
     figures = renderer.render("staff/report.html.j2", report=found, title=title)
     support_part = renderer.render("support/figures.html.j2", times=support)
     await message.answer(f"{figures}\n\n{support_part}" if support_part else figures)
-    text = ChartText(
-        title=title,
-        orders=_("Orders"),
-        revenue=_("Revenue, {currency}").format(currency=found.base),
-        top=_("Top products"),
-    )
+    text = chart_text(found)
     # Drawing takes a few hundred milliseconds of CPU: off the event loop, so other chats go on.
     png = await asyncio.to_thread(sales_chart, found, text)
     await message.answer_photo(BufferedInputFile(png, filename=f"report-{found.period.name}.png"))

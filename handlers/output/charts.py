@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from babel.dates import format_skeleton
 
 from domain.money import Money
 from domain.reports import PeriodName, SalesReport
 from handlers.views.rendering import current_locale, format_number
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+MAX_TIME_LABELS = 8  # "Oct 24" / "24 окт." side by side on the chart's width, none over another
+MONEY_STEPS = (1, 2, 5, 10)  # ticks at round amounts: 0, 2, 4… or 0, 0.5, 1…
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,45 +28,72 @@ class ChartText:
     orders: str
     revenue: str  # e.g. "Revenue, GBP"
     top: str
+    empty: str  # what the top products' panel says when nothing sold
 
 
 def sales_chart(report: SalesReport, text: ChartText) -> bytes:
+    out = io.BytesIO()
+    sales_figure(report, text).savefig(out, format="png")
+    return out.getvalue()
+
+
+def sales_figure(report: SalesReport, text: ChartText) -> Figure:
     """Orders (bars) and base-currency revenue (line) per hour or day; top products below."""
     # Imported on the first chart, not with the bot: matplotlib holds ~56 MB for the life of a
     # process, and a shop that never asks for a chart should not pay it (bench/memory_at_start.py).
     # The Agg backend draws straight to PNG bytes: no display here, and none needed.
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(8, 6), dpi=100, layout="constrained")
-    over_time, best = figure.subplots(2, 1, height_ratios=(3, 2))
+    # Two sub-figures laid out apart: the top products' names take the width they need on the
+    # left without narrowing the days' axis above (one layout gave both the same left edge).
+    upper, lower = figure.subfigures(2, 1, height_ratios=(3, 2), squeeze=False)[:, 0]
+    over_time, best = upper.subplots(), lower.subplots()
     hourly = report.period.name is PeriodName.TODAY
     locale = current_locale()
     # Hours and days the reader's way ("09:00"; "Dec 4" / "4 дек."), from CLDR skeletons.
     labels = [format_skeleton("Hm" if hourly else "MMMd", start, locale=locale) for start, _, _ in report.series]
     positions = range(len(labels))
-    over_time.bar(positions, [n for _, n, _ in report.series], color="#4C72B0", label=text.orders)
+    counts = [n for _, n, _ in report.series]
+    over_time.bar(positions, counts, color="#4C72B0", label=text.orders)
     over_time.set_ylabel(text.orders)
     over_time.yaxis.set_major_locator(MaxNLocator(integer=True))  # no half orders
-    step = max(1, len(labels) // 12)
+    over_time.set_ylim(0, max(max(counts, default=0) * 1.05, 1))  # an empty period: 0 and 1, not ±0.05
+    step = max(1, math.ceil(len(labels) / MAX_TIME_LABELS))
     over_time.set_xticks(list(positions)[::step], labels[::step])
     revenue_axis = over_time.twinx()
-    revenue_axis.plot(
-        positions,
-        [float(Money(minor, report.base).to_decimal()) for _, _, minor in report.series],
-        color="#DD8452",
-        marker="o",
-        markersize=3,
-    )
+    amounts = [float(Money(minor, report.base).to_decimal()) for _, _, minor in report.series]
+    revenue_axis.plot(positions, amounts, color="#DD8452", marker="o", markersize=3)
     revenue_axis.set_ylabel(text.revenue)
-    revenue_axis.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value)))
-    revenue_axis.set_ylim(bottom=0)
+    _money_axis(revenue_axis, "y", max(amounts, default=0))
     over_time.set_title(text.title)
-    names = [f"{p.sku} {p.name[:24]}" for p in reversed(report.top)]
-    best.barh(names, [float(p.revenue.to_decimal()) for p in reversed(report.top)], color="#55A868")
     best.set_title(text.top)
+    if not report.top:
+        best.set_axis_off()
+        best.text(0.5, 0.5, text.empty, ha="center", va="center", transform=best.transAxes)
+        return figure
+    names = [f"{p.sku} {p.name[:24]}" for p in reversed(report.top)]
+    revenues = [float(p.revenue.to_decimal()) for p in reversed(report.top)]
+    best.barh(names, revenues, color="#55A868")
     best.set_xlabel(text.revenue)
-    best.xaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value)))
-    out = io.BytesIO()
-    figure.savefig(out, format="png")
-    return out.getvalue()
+    _money_axis(best, "x", max(revenues))
+    return figure
+
+
+def _money_axis(axes: Axes, which: str, top: float) -> None:
+    """From 0 to a round amount at or above ``top`` (1 at least: an empty period's axis is not
+    a row of zeros), each tick labelled the reader's way with the decimals its step needs."""
+    from matplotlib.ticker import MaxNLocator
+
+    found = MaxNLocator(nbins=6, steps=list(MONEY_STEPS)).tick_values(0, max(top, 1))
+    ticks = [float(t) for t in found if t >= 0]
+    spacing = Decimal(repr(ticks[1] - ticks[0])).quantize(Decimal("0.01")).normalize()
+    digits = max(0, -int(spacing.as_tuple().exponent))
+    labels = [format_number(round(t, digits), digits) for t in ticks]
+    if which == "x":
+        axes.set_xlim(0, ticks[-1])
+        axes.set_xticks(ticks, labels)
+    else:
+        axes.set_ylim(0, ticks[-1])
+        axes.set_yticks(ticks, labels)

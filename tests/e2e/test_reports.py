@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from itertools import pairwise
+from pathlib import Path
 
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
@@ -11,9 +19,12 @@ from domain.orders import OrderStatus
 from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.imports import import_products, import_stock
 from domain.usecases.orders import cancel_my_order, transition_order
+from domain.usecases.reports import report
+from handlers.output.charts import sales_chart, sales_figure
+from handlers.reports import chart_text
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.test_picking import order
 from tests.e2e.test_returns import ask_return
 from tests.fakes import FakeClock
@@ -134,3 +145,72 @@ async def test_slow_movers_say_how_many_more_there_are_than_shown(shop: RunningB
     more = re.search(r"… and (\d+) more\.$", slow)
     assert len(shown) == 20 and more is not None
     assert len(skus) - 20 <= int(more.group(1)) <= int(stocked or 0) - 20  # the idle 30, and the demo's unsold
+
+
+def _drawn(figure: Figure) -> tuple[Axes, Axes, Axes, RendererAgg]:
+    """The chart drawn as the PNG is: its days' axes, their revenue axis, the top products'."""
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    every = list(dict.fromkeys([*figure.axes, *(a for sub in figure.subfigs for a in sub.axes)]))
+    best = next(a for a in every if a.get_title() == "Лучшие товары")
+    over_time = next(a for a in every if a.get_title() and a is not best)
+    revenue = next(a for a in every if a is not over_time and a is not best)
+    return over_time, revenue, best, canvas.get_renderer()
+
+
+def _labels(axis: Axis) -> list[str]:
+    return [tick.get_text() for tick in axis.get_ticklabels() if tick.get_visible()]
+
+
+async def test_the_report_chart_reads_the_reader_s_way_with_no_label_over_another(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """The month's days were 15 labels run into one another ("Sep 26Sep 28Sep 30"); revenue
+    ticks of 0.5 were rounded to whole pounds ("0 0 1 1 2 2 3"); an empty day showed orders from
+    −0.045 to 0.045 and a row of "0" and "−0" for money."""
+    clock.current = datetime(2026, 10, 24, 22, 30, tzinfo=UTC)  # Saturday 23:30 in London (summer time)
+    async with staff_shop(tmp_path, clock, timezone="Europe/London") as shop:
+        manager = await hire(shop, 97, "Mo", "manager", language="ru")
+        empty = await manager.send("/report today")
+        assert empty.last.kind == "photo" and empty.last.file is not None
+        runtime = shop.runtime
+
+        async def drawn(name: str) -> tuple[Figure, bytes]:
+            found = await report(runtime.uow(), clock, staff_id=97, name=name, timezone="Europe/London")
+            with runtime.i18n.context(), runtime.i18n.use_locale("ru"):
+                text = chart_text(found)
+                return sales_figure(found, text), sales_chart(found, text)
+
+        figure, png = await drawn("today")
+        assert png == empty.last.file.content  # the chart the manager was sent
+        over_time, revenue, best, _ = _drawn(figure)
+        assert _labels(over_time.yaxis) == ["0", "1"]  # no fraction of an order, none below 0
+        assert _labels(revenue.yaxis) == ["0,0", "0,2", "0,4", "0,6", "0,8", "1,0"]
+        assert not best.axison and [t.get_text() for t in best.texts] == ["Нет продаж за этот период"]
+
+        await order(shop, 500, {"85123A": 1})  # 23:30 BST Saturday: £2.95 + shipping
+        clock.current = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 01:30 BST Sunday
+        await order(shop, 501, {"22197": 3})  # £2.55
+        clock.current = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 01:30 GMT: the clocks went back
+        await order(shop, 502, {"85123A": 1})  # £2.95
+        clock.current = datetime(2026, 10, 25, 12, 0, tzinfo=UTC)
+        today = await manager.send("/report today")
+        assert "Заказы: 2" in today.new[0].text
+        figure, png = await drawn("today")
+        assert today.last.file is not None and png == today.last.file.content
+        over_time, revenue, best, renderer = _drawn(figure)
+        hours = _labels(over_time.xaxis)
+        assert hours == ["00:00", "03:00", "06:00", "09:00", "12:00", "15:00", "18:00", "21:00"]
+        bars = [int(bar.get_height()) for bar in over_time.patches if isinstance(bar, Rectangle)]
+        assert bars[1] == 2 and sum(bars) == 2  # both 01:30s, summer and winter time, in the 01:00 hour
+        assert _labels(best.xaxis) == ["0,0", "0,5", "1,0", "1,5", "2,0", "2,5", "3,0"]  # £2.95 and £2.55
+
+        month = await manager.send("/report month")
+        figure, png = await drawn("month")
+        assert month.last.file is not None and png == month.last.file.content
+        over_time, revenue, best, renderer = _drawn(figure)
+        days = [t for t in over_time.xaxis.get_ticklabels() if t.get_visible() and t.get_text()]
+        assert [t.get_text() for t in days][:2] == ["26 сент.", "30 сент."] and len(days) <= 8
+        boxes = [t.get_window_extent(renderer) for t in days]
+        assert all(left.x1 < right.x0 for left, right in pairwise(boxes))  # none over another
+        assert len(set(_labels(revenue.yaxis))) == len(_labels(revenue.yaxis))  # no two ticks alike
