@@ -41,7 +41,7 @@ async def test_an_address_changed_by_support_reads_one_change_a_line_for_staff_a
         ]
         told = boris.messages()[-1].text.splitlines()  # the customer reads the same, in Russian
         assert told[1:3] == [
-            "Доставка: 221B Baker Street, London NW1 6XE → 10 Downing St <b>",
+            "Получение: 221B Baker Street, London NW1 6XE → 10 Downing St <b>",
             "Доставка: 3,70\xa0£ → 5,20\xa0£",
         ]
 
