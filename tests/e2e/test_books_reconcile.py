@@ -5,21 +5,27 @@ flow the trial balance balances, each account moved by exactly what a hand compu
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.harness import RunningBot
 from domain.orders import OrderStatus
 from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
-from tests.e2e.conftest import hire
-from tests.e2e.journeys import place_card_order, stock
+from storage import models as m
+from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_card_order, scalar, stock
 from tests.e2e.test_accounting import balances
 from tests.e2e.test_books_stock_arrivals import _inventory as inventory
 from tests.e2e.test_books_stock_arrivals import _stock_value as stock_value
 from tests.e2e.test_picking import status
+from tests.e2e.test_price_lists import wholesale_list
 from tests.e2e.test_returns import ask_return, deliver, delivered
+from tests.e2e.test_short_invoices import _invoice_order
 from tests.e2e.test_variants import exchange, tshirts
 
 CASH, SALES, SHIPPING, RETURNS = "1000 Cash", "4000 Sales", "4100 Shipping income", "4900 Sales returns"
 INVENTORY, COGS, REFUNDS = "1200 Inventory", "5000 Cost of goods sold", "2100 Refunds owed to customers"
+RECEIVABLE, DISCOUNTS = "1100 Accounts receivable", "4800 Sales discounts"
 
 
 async def moves(shop: RunningBot, before: dict[str, tuple[int, int]]) -> dict[str, int]:
@@ -93,3 +99,81 @@ async def test_a_card_swap_s_replacement_owing_its_difference_does_not_ship_unti
     shipped = await packer.send(f"/ship {replacement} DPD 15501234567890")
     assert shipped.last.text.startswith(f"Order {replacement} is shipped with DPD")
     assert await moves(shop, before) == {CASH: 1300, SALES: -1300}  # the L sold for £13.00 in all, paid
+
+
+async def test_a_promo_coded_order_returned_unit_by_unit_refunds_what_was_paid_and_nets_sales_to_nothing(
+    shop: RunningBot,
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/promocode new TENOFF percent=10 uses=5 until=2026-12-31")
+    before = await balances(shop)
+    bea = SandboxUser(shop.server, 702, "Bea")
+    await add_to_cart(bea, "85123A", 2)  # £5.90, the code 10 % off: −£0.59
+    await bea.press((await checkout_to_payment(bea)).last, "💵")
+    applied = await bea.send("/promo TENOFF")
+    assert "Total: £9.01" in applied.last.text  # £5.31 of goods + £3.70 shipping
+    code = order_code(await bea.press(applied.last, "Confirm order"))
+    await deliver(shop, code)
+    await shop.runtime.notifier.drain()
+    sold = {CASH: 901, SALES: -590, DISCOUNTS: 59, SHIPPING: -370, COGS: 220, INVENTORY: -220}
+    assert await moves(shop, before) == sold
+    manager = await hire(shop, 97, "Mo", "manager")
+    steps = ("Approve", "Parcel received", "Restock 85123A", "Refund", "Refund paid back")
+    await settle_return(manager, await ask_return(bea, code, "85123A", "changed my mind"), *steps)
+    # ⌊£5.31 × 1/2⌋ = £2.65 back: not the list £2.95, nor the shipping (not the shop's fault).
+    assert await moves(shop, before) == {**sold, CASH: 901 - 265, RETURNS: 265, COGS: 110, INVENTORY: -110}
+    await settle_return(manager, await ask_return(bea, code, "85123A", "changed my mind"), *steps)
+    # The last unit brings the refunds to exactly the £5.31 paid: sales less discounts less
+    # returns is nothing, the shipping income stays, no cost of goods is left.
+    assert await moves(shop, before) == {CASH: 370, SALES: -590, DISCOUNTS: 59, RETURNS: 531, SHIPPING: -370}
+
+
+async def test_an_invoice_cancelled_after_a_part_payment_owes_that_part_back_and_takes_the_rest_off_receivables(
+    shop: RunningBot,
+) -> None:
+    before = await balances(shop)
+    _, code = await _invoice_order(shop, 703, "en", 3)  # 3 × £0.42 + £5.90 courier = £7.16 on account
+    assert await moves(shop, before) == {RECEIVABLE: 716, SALES: -126, SHIPPING: -590}
+    manager = await hire(shop, 97, "Mo", "manager")
+    await manager.send(f"/paid {code} 5")
+    assert await moves(shop, before) == {CASH: 500, RECEIVABLE: 216, SALES: -126, SHIPPING: -590}
+    await manager.send(f"/cancelorder {code}")
+    # Never shipped: the shipping income and the sale undone whole, the £2.16 unpaid credited
+    # off the receivable, the £5.00 paid owed back.
+    assert await moves(shop, before) == {CASH: 500, SALES: -126, RETURNS: 126, REFUNDS: -500}
+    assert (await manager.send("/ar")).last.text == "No open invoices."
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.press((await admin.send(f"/order {code}")).last, "💸 Refund paid back: £5.00")
+    assert await moves(shop, before) == {SALES: -126, RETURNS: 126}
+
+
+async def test_a_wholesale_order_on_its_price_list_returned_refunds_the_list_price_it_was_sold_at(
+    shop: RunningBot,
+) -> None:
+    await wholesale_list(shop)  # 85123A at £2.50 for the wholesale group
+    await SandboxUser(shop.server, 704, "W", username="trade704").send("/start")
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/customer @trade704 group wholesale")
+    before = await balances(shop)
+    code = await delivered(shop, 704, {"85123A": 2})  # COD: 2 × £2.50 + £3.70 shipping
+    sold = await moves(shop, before)
+    assert sold[CASH] == 870 and sold[SALES] + sold.get(DISCOUNTS, 0) == -500 and sold[SHIPPING] == -370
+    manager = await hire(shop, 97, "Mo", "manager")
+    steps = ("Approve", "Parcel received", "Restock 85123A", "Refund", "Refund paid back")
+    rma = await ask_return(SandboxUser(shop.server, 704, "W"), code, "85123A", "changed my mind")
+    await settle_return(manager, rma, *steps)
+    back = await moves(shop, before)
+    assert back == {**sold, CASH: 870 - 250, RETURNS: 250, COGS: 110, INVENTORY: -110}
+
+
+async def test_a_part_payment_recorded_before_a_stop_is_not_replayed_at_the_next_start(shop: RunningBot) -> None:
+    before = await balances(shop)
+    _, code = await _invoice_order(shop, 705, "en", 3)  # £7.16 on account
+    manager = await hire(shop, 97, "Mo", "manager")
+    await manager.send(f"/paid {code} 5")
+    # The payment's commit marked its update handled: a start after a stop replays nothing of it.
+    inbox = m.UpdateInboxRow
+    paid = select(inbox.handled_at).where(inbox.payload.contains(f"/paid {code} 5"))
+    assert await scalar(shop, paid) is not None and await shop.runtime.dp.inbox.unhandled() == []
+    assert await shop.runtime.dp.replay(shop.runtime.bot) == 0
+    assert await moves(shop, before) == {CASH: 500, RECEIVABLE: 216, SALES: -126, SHIPPING: -590}
+    assert "£2.16" in (await manager.send("/ar")).last.text
