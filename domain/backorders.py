@@ -139,7 +139,7 @@ def parse_backorder_column(text: str) -> tuple[list[tuple[str, str]], list[Probl
         value = row["backorder"]
         if not value:
             return "", ""
-        row.check(parse_terms, 0, value, default=None)
+        row.check(parse_terms, 0, value, default=None, column="backorder")
         try:
             return normalize_sku(row["sku"]), value
         except DomainError:  # the products file's own reading names a bad SKU: once is enough

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from domain.errors import DomainError, ImportRejected, Reason
+from domain.errors import DomainError, ImportRejected, Reason, UnknownCurrency
 from domain.i18n import N_
 from domain.money import Money
 
@@ -158,12 +158,16 @@ class Row:
         if reason not in self.problems:  # one bad currency spoils every price column once
             self.problems.append(reason)
 
-    def check(self, parse: Callable[..., T], *args: Any, default: T) -> T:
+    def check(self, parse: Callable[..., T], *args: Any, default: T, column: str = "") -> T:
+        """``column``: the column the value came from, named before a reason that does not name it."""
         try:
             return parse(*args)
         except DomainError as exc:
-            self._add(Reason.of(exc))
+            self.failed(exc, column)
             return default
+
+    def failed(self, error: DomainError, column: str = "") -> None:
+        self._add(Reason.of(error, column))
 
     def required(self, name: str) -> str:
         if not self[name]:
@@ -306,8 +310,17 @@ def shown_problems(problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> 
 
 def money(row: Row, column: str, currency: str) -> Money | None:
     """A non-negative amount; None (with the problem recorded) when it is not one."""
-    price = row.check(Money.parse, row.number(column), currency, default=None)
-    if price is not None and price.amount < 0:
+    try:
+        price = Money.parse(row.number(column), currency)
+    except UnknownCurrency as exc:  # the currency column's problem; a price_XXX column's is its own
+        row.failed(exc, column if column.startswith("price_") else "currency")
+        return None
+    except DomainError as exc:
+        if "text" in exc.params:  # the amount as the file writes it ("12,5x"), not as it was read
+            exc = type(exc)(exc.key, **{**exc.params, "text": row[column][:40]})
+        row.failed(exc, column)
+        return None
+    if price.amount < 0:
         row.fail(N_("{column} must not be negative, got {value}"), column=column, value=row[column])
         return None
     return price

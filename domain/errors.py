@@ -53,11 +53,13 @@ class Reason(str):
     error it came from, so a chat can show it in the reader's language."""
 
     error: DomainError
+    column: str = ""  # the file's column the problem is in, where the error does not name it
 
     @classmethod
-    def of(cls, error: DomainError) -> Reason:
-        reason = cls(str(error))
+    def of(cls, error: DomainError, column: str = "") -> Reason:
+        reason = cls(f"{column}: {error}" if column else str(error))
         reason.error = error
+        reason.column = column
         return reason
 
 

@@ -324,12 +324,14 @@ def _price_rule(row: Row) -> PriceRow:
     if price_text and percent_text:
         row.fail(N_("give a price or a percent, not both"))
     currency = ""
-    if price_text or percent_text or row["currency"]:
-        currency = row.check(normalize_currency, row["currency"], default="") if row.required("currency") else ""
+    if (price_text or percent_text or row["currency"]) and row.required("currency"):
+        currency = row.check(normalize_currency, row["currency"], default="", column="currency")
     # Not ``money``: a price rule's 0 or below is refused by ``PriceRule.check``, in the words
     # ``/pricelist add`` uses (a product's own price of 0 is a free item; a price list's is not).
-    price = row.check(Money.parse, price_text, currency, default=None) if price_text and currency else None
-    percent = row.check(parse_percent, percent_text, default=None) if percent_text else None
+    price = None
+    if price_text and currency:
+        price = row.check(Money.parse, price_text, currency, default=None, column="price")
+    percent = row.check(parse_percent, percent_text, default=None, column="percent") if percent_text else None
     minimum = row.int("from", minimum=1) or 1
     min_order = row.int("min_order", minimum=1) or None
     pack = row.int("pack", minimum=1) or None

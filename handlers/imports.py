@@ -67,6 +67,8 @@ def reason_text(reason: Reason) -> str:
     if "what" in error.params:
         error = copy.copy(error)
         error.params = {**error.params, "what": _(str(error.params["what"]))}
+    if reason.column:  # a header's name, the same in every language
+        return f"{fill('{column}:', column=reason.column)} {domain_message(error)}"
     return domain_message(error)
 
 

@@ -128,6 +128,6 @@ def test_a_bad_row_with_a_multi_line_description_is_named_by_the_line_it_starts_
     result = ordergram("import", "products", str(bad), env=env)
     assert result.returncode == 1
     assert [line for line in result.stderr.splitlines() if line.startswith(str(bad))] == [
-        f"{bad}:6: x is not a valid amount in GBP.",
+        f"{bad}:6: price: x is not a valid amount in GBP.",
         f"{bad}:8: duplicate SKU ML-1 (first on line 2)",
     ]

@@ -133,3 +133,24 @@ async def test_a_price_list_in_a_currency_the_shop_does_not_take_is_refused_nami
     fixed = prices.replace(b"USD", b"GBP").replace(b"85123A;GBP;2,50", b"22197;GBP;0,90").replace(b"rub", b"EUR")
     reply = await admin.send_document(fixed, "prices.csv", caption="/import")
     assert reply.last.text == "prices: 4 created, 0 updated, 0 unchanged."
+
+
+async def test_a_bad_amount_currency_or_backorder_cell_is_named_by_its_column_in_russian(shop: RunningBot) -> None:
+    await hire(shop, 806, "Olga", "manager", language="ru")
+    olga = SandboxUser(shop.server, 806, "Olga", language_code="ru")
+    products = (
+        "sku;name;category;price;currency;cost;price_USD;backorder\r\n"
+        "COL-1;Лампа;Lighting;12,5x;GBP;1,234;1e3;maybe\r\n"  # which of four numbers is wrong?
+        "COL-2;Кружка;Kitchen;3,00;РУБ;1,00;;\r\n"
+    ).encode("cp1251")
+    reply = await olga.send_document(products, "products.csv", caption="/import")
+    assert reply.last.text.splitlines() == [
+        "Ничего не загружено: ошибки в 2 строках.",
+        "products.csv:2: backorder: Напишите: on, on ЛИМИТ, preorder ГГГГ-ММ-ДД, preorder ГГГГ-ММ-ДД ЛИМИТ или off.",
+        "products.csv:2: cost: 1,234 — неверная сумма в GBP.",
+        "products.csv:2: price: 12,5x — неверная сумма в GBP.",
+        "products.csv:2: price_USD: 1e3: напишите сумму цифрами, например 12,50, без экспоненты.",
+        "products.csv:3: currency: Неизвестный код валюты: РУБ.",
+    ]
+    customer = SandboxUser(shop.server, 807, "Bob")
+    assert (await customer.send("/start p_COL-2")).last.text == "Nothing was found."

@@ -29,7 +29,10 @@ def test_a_market_can_have_its_own_price_column() -> None:
     )
     parsed, problems = parse_products(text)
     assert next(p.prices for _, p in parsed) == {"EUR": Money(450, "EUR"), "RUB": Money(39900, "RUB")}
-    assert problems == [(3, "price_RUB must not be negative, got -1"), (3, "x is not a valid amount in USD.")]
+    assert problems == [
+        (3, "price_RUB must not be negative, got -1"),
+        (3, "price_USD: x is not a valid amount in USD."),
+    ]
 
 
 def test_every_bad_product_row_is_reported_with_its_line() -> None:
@@ -116,7 +119,7 @@ def test_sales_history_rows_are_checked_line_by_line() -> None:
 
 def test_a_price_in_exponent_notation_in_a_products_file_is_refused_as_in_chat() -> None:
     _, problems = parse_products(HEADER + "A-1,Mug,Kitchen,1e9,EUR,,,,,,\nA-2,Mug,Kitchen,0.00,EUR,,,,,,\n")
-    assert problems == [(2, "1e9: write the amount in digits, like 12.50, not with an exponent.")]
+    assert problems == [(2, "price: 1e9: write the amount in digits, like 12.50, not with an exponent.")]
 
 
 async def test_a_dash_or_empty_barcode_cell_means_no_barcode_as_in_chat() -> None:

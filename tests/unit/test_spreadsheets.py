@@ -82,7 +82,7 @@ def test_decimal_commas_and_thousand_groups() -> None:
 
 def test_a_comma_file_keeps_commas_out_of_numbers() -> None:
     _, problems = parse_products('sku,name,category,price,currency\nA,Mug,K,"12,50",GBP\n')
-    assert problems == [(2, "12,50 is not a valid amount in GBP.")]
+    assert problems == [(2, "price: 12,50 is not a valid amount in GBP.")]
 
 
 def test_every_problem_of_a_row_is_listed_not_only_the_first() -> None:
