@@ -31,7 +31,7 @@ from domain.usecases.campaigns import (
 )
 from handlers.callbacks import CampaignCb, CampaignSegmentCb, button, rows_of
 from handlers.context import OutboxSender, ShopSettings
-from handlers.views.rendering import Renderer, fill
+from handlers.views.rendering import Renderer, fill, format_number
 
 router = Router(name=__name__)
 
@@ -269,7 +269,7 @@ async def campaign_send(query: CallbackQuery, callback_data: CampaignCb, uow: Un
     if isinstance(query.message, Message):
         await query.message.answer(
             _("Campaign #%(id)s is on its way to %(count)s customers. /campaign %(id)s shows its report.")
-            % {"id": campaign.id, "count": campaign.targeted - campaign.opted_out - campaign.blocked}
+            % {"id": campaign.id, "count": format_number(campaign.targeted - campaign.opted_out - campaign.blocked)}
         )
 
 

@@ -232,3 +232,30 @@ async def test_a_bad_line_in_a_csv_of_customer_ids_is_named_in_russian(shop: Run
     )
     async with shop.runtime.sessions() as session:
         assert await session.scalar(select(m.CampaignRow.segment_kind)) is None
+
+
+async def test_a_campaign_to_thousands_counts_them_the_russian_way(shop: RunningBot) -> None:
+    """A campaign's preview, its "on its way" and its report wrote 1200 where every other
+    screen writes 1 200 (and 1,200 in English)."""
+    async with shop.runtime.sessions() as session, session.begin():
+        session.add_all(
+            m.CustomerRow(telegram_id=900_000 + i, first_name=f"К{i}", created_at=shop.runtime.clock.now())
+            for i in range(1200)
+        )
+    for i in range(1200):  # chats Telegram knows, as every customer's is
+        shop.server.register_user(900_000 + i, f"К{i}")
+    meg = await manager(shop, 72, "ru")
+    async with shop.runtime.sessions() as session:
+        everyone = int(await session.scalar(select(func.count()).select_from(m.CustomerRow)) or 0)
+    assert 1200 < everyone < 1300
+    grouped = f"1\u00a0{everyone - 1000:03d}"  # "1 2xx", a no-break space between the thousands
+    await meg.send("/campaign new")
+    drafted = await meg.send("Скидки!")
+    menu = await meg.press(drafted.last, "Без кнопки товара")
+    preview = await meg.press(menu.last, "Все")
+    assert f"Получатели: {grouped}" in preview.last.text
+    sent = await meg.press(preview.last, "🚀 Отправить сейчас")
+    assert sent.new[0].text == f"Кампания #1 отправляется клиентам: {grouped}. Отчёт — /campaign 1."
+    await shop.runtime.notifier.drain()
+    report = (await meg.send("/campaign 1")).last.text
+    assert f"В сегменте: {grouped}" in report and f"Отправлено: {grouped}" in report
