@@ -40,7 +40,7 @@ from handlers.callbacks import (
     button,
 )
 from handlers.cart import cart_keyboard, cart_text, customer_cart
-from handlers.catalog import reading_language
+from handlers.catalog import customer_currency, reading_language
 from handlers.checkout_payment import send_invoice
 from handlers.context import ShopSettings
 from handlers.menu import ORDERS_BUTTON
@@ -279,6 +279,8 @@ async def buy_again_button(
         code=callback_data.code,
         hold_minutes=settings.hold_minutes,
         language=reading_language(),
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
     )
     await query.answer()
     if not isinstance(query.message, Message):

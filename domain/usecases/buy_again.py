@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from domain.money import Money
+from domain.orders import OrderLine
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.cart import CartFull, ProductUnavailable, _item, _set_quantity
+from domain.usecases.cart import CartFull, ProductUnavailable, _item, _set_quantity, load_cart
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import _own_order
 from domain.usecases.price_lists import price_list_for
@@ -23,12 +25,14 @@ class Skipped(StrEnum):
 @dataclass(frozen=True, slots=True)
 class BuyAgain:
     """What went into the cart (name, quantity the cart now has), what went in short of the
-    order's quantity (name, ordered, what the cart now has) and what was left out and why."""
+    order's quantity (name, ordered, what the cart now has), what was left out and why, and
+    what costs another price today than the order paid (name, then, now: each a unit)."""
 
     code: str
     added: list[tuple[str, int]] = field(default_factory=list)
     short: list[tuple[str, int, int]] = field(default_factory=list)
     skipped: list[tuple[str, Skipped]] = field(default_factory=list)
+    repriced: list[tuple[str, Money, Money]] = field(default_factory=list)
 
     @property
     def nothing_added(self) -> bool:
@@ -42,7 +46,15 @@ class BuyAgain:
 
 
 async def buy_again(
-    uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, hold_minutes: int, language: str
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    customer_id: int,
+    code: str,
+    hold_minutes: int,
+    language: str,
+    currency: str,
+    fallback_currency: str,
 ) -> BuyAgain:
     """The cart is filled to hold at least each line of the customer's own order, rounded up to
     the price list's minimum and packs (what it holds already counts: pressed twice, or a double
@@ -50,7 +62,9 @@ async def buy_again(
     whole packs); withdrawn, discontinued, unpriced and sold-out products are named and skipped.
     The cart prices the lines as it always does: today's prices, the customer's list. Each is
     named in ``language`` where translated, as the cart names it (a product gone from the
-    catalog as its line was sold: ``OrderLine.named_in``)."""
+    catalog as its line was sold: ``OrderLine.named_in``). A line the cart (in ``currency``,
+    as the customer's cart is shown) prices other than the order did is named with both prices,
+    so a changed price is read before checkout, not found on the bill."""
     async with uow:
         order = await _own_order(uow, customer_id, code)
         customer = await uow.customers.get(customer_id)
@@ -100,5 +114,26 @@ async def buy_again(
                 uow, clock, await uow.carts.lines(customer_id), customer_id, product_id, fitting, hold_minutes
             )
             result.short.append((name, quantity, fitting))
+        if result.added or result.short:
+            await _repriced(uow, clock, result, order.lines, customer_id, currency, fallback_currency, language)
         await uow.commit()
     return result
+
+
+async def _repriced(
+    uow: UnitOfWork,
+    clock: Clock,
+    result: BuyAgain,
+    sold: list[OrderLine],
+    customer_id: int,
+    currency: str,
+    fallback: str,
+    language: str,
+) -> None:
+    """Each product of the order the cart now prices another way (same currency, another unit price)."""
+    then = {line.product_id: line.unit_price for line in sold}
+    cart = await load_cart(uow, clock.now(), customer_id, currency, fallback, language=language)
+    for line in cart.lines:
+        was = then.get(line.product.id or 0)
+        if was is not None and was.currency == line.unit_price.currency and was.amount != line.unit_price.amount:
+            result.repriced.append((line.product.display_name, was, line.unit_price))
