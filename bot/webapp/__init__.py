@@ -17,8 +17,8 @@ from bot.webapp.board import FEED, SIGNER, add_board_routes
 from bot.webapp.catalog_admin import add_catalog_routes
 from bot.webapp.events import ChangeFeed
 from bot.webapp.photos import add_photo_routes
-from bot.webapp.security import CSRF_HEADER, RENDER, RUNTIME, Signer, make_middlewares, viewer
-from bot.webapp.shop import add_shop_routes, customer_of
+from bot.webapp.security import CSRF_HEADER, RENDER, RUNTIME, Signer, customer_of, make_middlewares, viewer
+from bot.webapp.shop import add_shop_routes
 from domain.i18n import N_
 from domain.staff import Permission, can
 from domain.usecases.staff import staff_member

@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.runtime import Runtime
 from bot.webapp.board_details import add_detail_routes, hourly_json
 from bot.webapp.events import ChangeFeed
+from bot.webapp.payloads import money
 from bot.webapp.security import (
     RENDER,
     RUNTIME,
@@ -21,7 +22,6 @@ from bot.webapp.security import (
     WebProblem,
     viewer,
 )
-from bot.webapp.shop import money
 from domain.errors import DomainError
 from domain.money import Money
 from domain.usecases.dashboard import (

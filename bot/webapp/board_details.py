@@ -12,8 +12,8 @@ from aiohttp import web
 
 from bot.runtime import Runtime
 from bot.webapp.chart import hourly_svg
+from bot.webapp.payloads import money
 from bot.webapp.security import RUNTIME, WebProblem, viewer
-from bot.webapp.shop import money
 from domain.money import Money
 from domain.orders import Order
 from domain.staff import Permission

@@ -13,8 +13,8 @@ from aiohttp import BodyPartReader, web
 from PIL import Image, UnidentifiedImageError
 
 from bot.runtime import Runtime
+from bot.webapp.payloads import body, money
 from bot.webapp.security import PROBLEM, RENDER, RUNTIME, WebProblem, viewer
-from bot.webapp.shop import body, money
 from domain.catalog import MAX_PHOTOS, Dimensions, ProductStatus
 from domain.catalog_edits import NotAnImage, check_photo, field_value
 from domain.errors import ImportRejected

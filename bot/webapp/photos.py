@@ -12,8 +12,8 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.runtime import Runtime
+from bot.webapp.payloads import path_id
 from bot.webapp.security import RUNTIME
-from bot.webapp.shop import path_id
 from domain.catalog import LOCAL_PHOTO_PREFIX
 from domain.usecases.catalog import product_card
 

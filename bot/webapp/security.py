@@ -1,4 +1,4 @@
-"""Who is asking the Mini App: Telegram ``initData`` or a signed dashboard cookie; CSRF, CSP, problems."""
+"""Who asks the Mini App (Telegram ``initData`` or a signed cookie) and the customer behind it; CSRF, CSP, problems."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from aiohttp import web
 
 from bot.runtime import Runtime
 from bot.webapp.initdata import InvalidInitData, validate
-from domain.customers import pick_language
+from domain.customers import Customer, pick_language
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.ports import Clock
 from domain.staff import NotAllowed, WrongRole
-from domain.usecases.customers import languages_of
+from domain.usecases.customers import ensure_customer, known_customer, languages_of
 from domain.usecases.dashboard import session_owner, use_stream_ticket
 from handlers.errors import domain_message
 
@@ -216,3 +216,29 @@ def _status(error: DomainError) -> int:
     if isinstance(error, InsufficientStock):
         return 409
     return 422
+
+
+def runtime_of(request: web.Request) -> Runtime:
+    """The runtime serving the Mini App."""
+    return request.app[RUNTIME]
+
+
+async def customer_of(request: web.Request) -> Customer:
+    """The customer behind the validated user (registered on first sight, as /start does);
+    the request then speaks their language."""
+    runtime, who = runtime_of(request), viewer(request)
+    if who.via != "initdata":  # a browser session says only who: Telegram's last word on them stands
+        customer = await known_customer(runtime.uow(), runtime.clock, telegram_id=who.telegram_id)
+        use_language(runtime, customer.language, customer.telegram_language or "")
+        return customer
+    customer = await ensure_customer(
+        runtime.uow(),
+        runtime.clock,
+        telegram_id=who.telegram_id,
+        first_name=who.first_name or str(who.telegram_id),
+        last_name=who.last_name or None,
+        username=who.username or None,
+        language_code=who.language_code or None,
+    )
+    use_language(runtime, customer.language, who.language_code)
+    return customer

@@ -1,0 +1,54 @@
+"""What the Mini App's JSON endpoints read and write alike: a body, a number asked for, an id in the path, money."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+from aiohttp import web
+
+from bot.webapp.security import WebProblem
+from domain.money import Money
+from handlers.views.rendering import format_money
+
+MAX_BODY = 16 * 1024
+
+
+def money(value: Money | None) -> dict[str, Any] | None:
+    """An amount as the app shows and sends it back: minor units, currency, and the text."""
+    if value is None:
+        return None
+    return {"minor": value.amount, "currency": value.currency, "text": format_money(value)}
+
+
+def query_int(request: web.Request, name: str, default: int | None = None, *, low: int = 0, high: int = 10**9) -> int:
+    """A whole number in the query string, refused in the reader's language outside ``low``..``high``."""
+    raw = request.query.get(name)
+    if raw is None and default is not None:
+        return default
+    if raw is None or not raw.isdigit() or not low <= int(raw) <= high:
+        raise WebProblem(422, "Invalid request", _("“{field}” must be a whole number.").format(field=name))
+    return int(raw)
+
+
+async def body(request: web.Request) -> dict[str, Any]:
+    if request.content_type != "application/json":
+        raise WebProblem(415, "Unsupported Media Type", _("The app sent something it cannot read: reopen the app."))
+    raw = await request.content.read(MAX_BODY + 1)
+    if len(raw) > MAX_BODY:
+        raise WebProblem(413, "Too large", _("That is too long to send: shorten what you typed."))
+    try:
+        parsed = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise WebProblem(400, "Malformed JSON", _("The app sent something it cannot read: reopen the app.")) from None
+    if not isinstance(parsed, dict):
+        raise WebProblem(400, "Malformed JSON", _("The app sent something it cannot read: reopen the app."))
+    return parsed
+
+
+def path_id(request: web.Request) -> int:
+    raw = request.match_info.get("id", "")
+    if not raw.isdigit() or len(raw) > 12:
+        raise WebProblem(404, "Not found", _("Nothing was found."))
+    return int(raw)

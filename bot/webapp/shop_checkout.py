@@ -1,0 +1,113 @@
+"""The storefront's checkout: what it offers the customer, and the order placed (its messages are the chat's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+from aiohttp import web
+
+from bot.webapp.payloads import body, money
+from bot.webapp.security import WebProblem, customer_of, runtime_of
+from domain.orders import Delivery, DeliveryMethod, Order, PaymentMethod
+from domain.text import MAX_ADDRESS, typed
+from domain.usecases.checkout import (
+    CheckoutRequest,
+    payment_methods,
+    pickup_points,
+    place_order,
+    shipping_options,
+)
+from domain.usecases.paylinks import payment_link
+from handlers.catalog import customer_currency, reading_language
+from handlers.paylinks import invoice_links
+
+# What the storefront can take: the customer's own methods among these (``payment_methods``:
+# an invoice only for a business customer, within its credit limit, as in chat).
+WEB_PAYMENTS = frozenset({PaymentMethod.COD, PaymentMethod.CARD, PaymentMethod.INVOICE})
+MAX_PHONE = 32  # a phone number as typed, spaces and dashes included
+
+
+async def get_checkout(request: web.Request) -> web.Response:
+    runtime, customer = runtime_of(request), await customer_of(request)
+    settings = runtime.settings
+    options = await shipping_options(
+        runtime.uow(),
+        runtime.clock,
+        settings.checkout_policy(),
+        customer_id=customer.id or 0,
+        point=None,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+        language=reading_language(),
+    )
+    points = await pickup_points(runtime.uow())
+    offered = [m.value for m in payment_methods(customer, settings.checkout_policy()) if m in WEB_PAYMENTS]
+    return web.json_response(
+        {
+            "phone": customer.phone or "",
+            "addresses": [a.text for a in customer.addresses][-5:],
+            "pickup_points": [{"id": w.id, "name": w.name, "address": w.address} for w in points],
+            "shipping": [
+                {"id": q.rate.id, "label": q.label, "price": money(q.price), "eta": q.eta.isoformat()}
+                for q in options.quotes
+            ],
+            "payment": offered,
+            "subtotal": money(options.cart.subtotal),
+            "limits": {"phone": MAX_PHONE, "address": MAX_ADDRESS},  # the form stops typing where the order would
+        }
+    )
+
+
+async def post_checkout(request: web.Request) -> web.Response:
+    runtime, customer = runtime_of(request), await customer_of(request)
+    settings = runtime.settings
+    data = await body(request)
+    key, phone, payment = data.get("key"), data.get("phone"), data.get("payment")
+    if not isinstance(key, str) or not 8 <= len(key) <= 64 or not key.isascii():
+        raise WebProblem(422, "Invalid request", _("The app sent something it cannot read: reopen the app."))
+    if not isinstance(phone, str) or not phone.strip():
+        raise WebProblem(422, "Invalid request", _("Please share your phone number or type it with the country code."))
+    if payment not in {m.value for m in WEB_PAYMENTS}:
+        raise WebProblem(422, "Invalid request", _("This payment method is not offered for this order."))
+    pickup, address, rate = data.get("pickup_id"), data.get("address"), data.get("rate_id")
+    if type(pickup) is int:
+        delivery = Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=pickup)
+        rate = None
+    elif isinstance(address, str) and address.strip() and type(rate) is int:
+        delivery = Delivery(DeliveryMethod.COURIER, address=typed(address, MAX_ADDRESS))
+    else:
+        raise WebProblem(422, "Invalid request", _("Choose a pickup point, or give an address and a shipping option."))
+    order = await place_order(
+        runtime.uow(),
+        runtime.clock,
+        settings.checkout_policy(),
+        CheckoutRequest(
+            customer_id=customer.id or 0,
+            checkout_key=f"web:{customer.id}:{key}",
+            phone=typed(phone, MAX_PHONE),
+            delivery=delivery,
+            shipping_rate_id=rate,
+            payment_method=PaymentMethod(payment),
+            currency=customer_currency(customer, settings.default_currency),
+            fallback_currency=settings.default_currency,
+            language=reading_language(),  # a refusal names products in it
+        ),
+    )
+    placed = _order(order.in_language(reading_language()))  # the lines as sold, in the reader's language
+    if order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
+        # Paid in Telegram's own form (WebApp.openInvoice) through the same link staff send.
+        links = invoice_links(runtime.bot, runtime.i18n, settings.payment_provider_token)
+        link = await payment_link(runtime.uow(), runtime.clock, links, code=order.code, tell_customer=False)
+        placed["invoice_link"] = link.url
+    return web.json_response(placed, status=201)
+
+
+def _order(order: Order) -> dict[str, Any]:
+    return {
+        "code": order.code,
+        "status": order.status.value,
+        "total": money(order.total),
+        "payment": order.payment_method.value,
+        "lines": [{"name": x.name, "quantity": x.quantity, "total": money(x.total)} for x in order.lines],
+    }
