@@ -8,7 +8,8 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.fx import rate_board, set_rate
+from domain.usecases.fx import rate_board
+from domain.usecases.rate_changes import set_rate
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from domain.customers import Customer
 from domain.errors import DomainError, NotFound
-from domain.fx import FxRate, Rates, locale_currency, rate_against_base
+from domain.fx import FxRate, Rates, locale_currency
 from domain.i18n import N_
 from domain.money import normalize_currency
-from domain.ports import Clock, UnitOfWork
+from domain.ports import UnitOfWork
 from domain.staff import Permission
 from domain.usecases.customers import remember_choice
 from domain.usecases.staff import require
@@ -42,18 +42,6 @@ class RateBoard:
     rates: Rates
     latest: list[FxRate]
     history: list[tuple[FxRate, str]]  # of one pair, when asked for
-
-
-async def set_rate(uow: UnitOfWork, clock: Clock, *, staff_id: int, args: list[str]) -> FxRate:
-    """``/fx GBP RUB 105.20`` or ``/fx RUB 105.20`` (against the base). Kept with who and
-    when; orders keep the rate they were placed with, so a new rate never rewrites them."""
-    member = await require(uow, staff_id, Permission.SET_PRICES)
-    async with uow:
-        first, second, value = args if len(args) == 3 else (uow.base_currency, *args)
-        rate = rate_against_base(uow.base_currency, first, second, value, clock.now())
-        await uow.fx.add(rate, f"staff:{member.telegram_id}")
-        await uow.commit()
-        return rate
 
 
 async def rate_board(uow: UnitOfWork, *, staff_id: int, currency: str | None = None) -> RateBoard:

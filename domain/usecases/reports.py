@@ -89,16 +89,35 @@ async def _stock_values(uow: UnitOfWork) -> list[StockValue]:
     for warehouse_id, currency, units, value, count in await uow.inventory.valued_positions(base):
         row = totals.setdefault(warehouse_id, [0, 0, 0])
         row[0] += units
-        converted = None
-        if currency is not None:
-            one = rates.convert(Money(value // count, currency), rates.base) if currency != base else None
-            converted = value if currency == base else (one.amount * count if one is not None else None)
+        converted = converted_positions(rates, currency, value, count) if currency is not None else None
         row[1] += converted or 0
         row[2] += units if converted is None else 0
     return [
         StockValue(codes.get(w, str(w)), units, Money(value, uow.base_currency), unknown)
         for w, (units, value, unknown) in sorted(totals.items(), key=lambda kv: codes.get(kv[0], ""))
     ]
+
+
+def converted_positions(rates: Rates, currency: str, value: int, count: int) -> int | None:
+    """``count`` positions worth ``value`` in all (each the same) in the base currency at ``rates``,
+    each position converted on its own, as the stock value counts them; None without a rate."""
+    if currency == rates.base:
+        return value
+    one = rates.convert(Money(value // count, currency), rates.base)
+    return one.amount * count if one is not None else None
+
+
+async def stock_value_in(uow: UnitOfWork, rates: Rates, currency: str) -> int | None:
+    """Inside an open unit of work: the stock on hand costed in ``currency``, in the base currency
+    at ``rates`` as ``/stockvalue`` counts it (None: no rate for it)."""
+    total = 0
+    for _, cost_currency, _, value, count in await uow.inventory.valued_positions(rates.base):
+        if cost_currency == currency:
+            converted = converted_positions(rates, currency, value, count)
+            if converted is None:
+                return None
+            total += converted
+    return total
 
 
 async def slow_movers(

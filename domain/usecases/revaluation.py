@@ -26,8 +26,9 @@ A = Account
 #     a cost is known; a cost taken away takes them out the same way;
 #   * a receipt at a price other than the supply cost: inventory at the supply cost, the payable
 #     at the price, the difference in "5300 Purchase price variance".
-# Costs in another currency are converted at the day's rate, as every stock move is; a later
-# rate is not followed (the stock value converts at today's).
+# Costs in another currency are converted at the day's rate, as every stock move is; a new rate
+# revalues the stock costed in that currency (``domain.usecases.rate_changes``), as the stock
+# value converts it at the latest.
 
 
 async def _on_hand(uow: UnitOfWork, product_ids: Iterable[int]) -> dict[tuple[int, int], int]:

@@ -26,6 +26,8 @@ from tests.e2e.test_variants import exchange, tshirts
 CASH, SALES, SHIPPING, RETURNS = "1000 Cash", "4000 Sales", "4100 Shipping income", "4900 Sales returns"
 INVENTORY, COGS, REFUNDS = "1200 Inventory", "5000 Cost of goods sold", "2100 Refunds owed to customers"
 RECEIVABLE, DISCOUNTS = "1100 Accounts receivable", "4800 Sales discounts"
+REVALUATION = "5200 Inventory revaluation"
+REORDER = "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
 
 
 async def moves(shop: RunningBot, before: dict[str, tuple[int, int]]) -> dict[str, int]:
@@ -177,3 +179,22 @@ async def test_a_part_payment_recorded_before_a_stop_is_not_replayed_at_the_next
     assert await shop.runtime.dp.replay(shop.runtime.bot) == 0
     assert await moves(shop, before) == {CASH: 500, RECEIVABLE: 216, SALES: -126, SHIPPING: -590}
     assert "£2.16" in (await manager.send("/ar")).last.text
+
+
+async def test_a_new_exchange_rate_revalues_stock_costed_in_that_currency_so_inventory_stays_the_stock_value(
+    shop: RunningBot,
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/fx USD 1.25")
+    terms = REORDER + "85123A,LON,40,400,CANDLES,12,48,1.25,USD\n"  # $1.25 = £1.00 a unit (it was £1.10)
+    assert (await admin.send_document(terms.encode(), "reorder.csv", caption="/import reorder")).last.text == (
+        "reorder: 0 created, 1 updated, 0 unchanged."
+    )
+    before = await balances(shop)
+    await admin.send("/fx USD 1.00")  # the dollar up: a unit costs £1.25 now
+    assert await moves(shop, before) == {INVENTORY: 806 * 25, REVALUATION: -806 * 25}
+    await delivered(shop, 706, {"85123A": 2})  # shipped at today's £1.25 a unit
+    sold = {CASH: 960, SALES: -590, SHIPPING: -370, COGS: 250}
+    assert await moves(shop, before) == {**sold, INVENTORY: 806 * 25 - 250, REVALUATION: -806 * 25}
+    await admin.send("/fx USD 2.00")  # and down: the 804 left from £1.25 to 62.5p a unit, £502.50 less
+    assert await moves(shop, before) == {**sold, INVENTORY: 806 * 25 - 250 - 50250, REVALUATION: -806 * 25 + 50250}
