@@ -74,6 +74,14 @@ class PicksElsewhere(DomainError):
     key = N_("You pick in {warehouse}; picking in another warehouse needs a manager.")
 
 
+# Orders that may hold units taken from a bin whose count still includes them (until shipment).
+IN_HAND = (
+    OrderStatus.PICKING,
+    OrderStatus.PICKED,
+    OrderStatus.PACKED,
+    OrderStatus.PARTIALLY_SHIPPED,
+    OrderStatus.ON_HOLD,
+)
 PICK_ANYWHERE = frozenset({Role.ADMIN, Role.MANAGER})  # the rest pick in their own warehouse, if they have one
 
 
@@ -226,10 +234,19 @@ async def _plan(
         chosen = [o for o, _ in demands[:max_orders]]
     wanted = [d for order_id, found in demands if order_id in chosen for d in found]
     totes = {order_id: index for index, order_id in enumerate(chosen, start=1)}
-    held = await _spoken_for(uow, [o for o in candidates if (o.id or 0) in chosen]) if zoned else Counter()
+    # A bin's count comes down when the parcel leaves: units other rounds took from it (in a
+    # tote, the order picked or packed) or planned in it are not on the shelf for this round.
+    # Only the zone's own orders were counted, and a picker was sent to a bin already emptied.
+    products = {d.product_id for d in wanted}
+    spoken = {
+        o.id: o
+        for o in [*await uow.orders.to_fulfil(IN_HAND, warehouse.id), *candidates]
+        if (o.id or 0) in taken and any(line.product_id in products for line in o.lines)
+    }
+    held = await _spoken_for(uow, list(spoken.values()))
     bins = [
         BinStock(b.product_id, b.bin_code, b.quantity - held[(b.product_id, b.bin_code)])
-        for b in await uow.inventory.bins(sorted({d.product_id for d in wanted}))
+        for b in await uow.inventory.bins(sorted(products))
         if b.warehouse_id == warehouse.id
     ]
     tasks = assign_bins(wanted, bins, totes)

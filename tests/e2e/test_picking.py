@@ -8,6 +8,7 @@ import re
 from sqlalchemy import select
 
 from bot.harness import RunningBot
+from domain.usecases.imports import import_products, import_stock
 from handlers.output.barcodes import barcode_png
 from sandbox import SandboxUser
 from sandbox.driver import Reply
@@ -230,3 +231,30 @@ async def test_an_admin_who_opens_a_picker_invitation_keeps_the_role_and_takes_t
     await hire(shop, ADMIN, "Ada", "picker", "MAN")
     assert (await admin.send("/pick")).last.text == "Picking in MAN. How do you want to pick?"
     assert "Staff commands (admin)" in (await admin.send("/help")).last.text
+
+
+async def test_a_round_is_sent_to_the_bin_still_holding_the_goods_not_one_another_tote_emptied(
+    shop: RunningBot,
+) -> None:
+    """A bin's count comes down when the parcel leaves: an order picked from A-01-01-1 and
+    waiting to be packed left its 2 jars counted there, and the next picker was sent to the empty
+    bin (a short pick, and the staff chat told to recount a bin that was right) while B-01-01-1
+    held the only jars on the shelves."""
+    runtime = shop.runtime
+    products = "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
+    await import_products(runtime.uow(), runtime.clock, products)
+    jars = "sku,warehouse,bin,quantity\nJAR-1,LON,A-01-01-1,2\nJAR-1,LON,B-01-01-1,2\n"
+    await import_stock(runtime.uow(), runtime.clock, jars)
+    first, second = await order(shop, 300, {"JAR-1": 2}), await order(shop, 301, {"JAR-1": 2})
+    pia, bo = await hire(shop, 60, "Pia", "picker", "LON"), await hire(shop, 61, "Bo", "picker", "LON")
+    round_one = await pia.press((await pia.send("/pick")).last, "Single order")
+    assert "Bin A-01-01-1" in round_one.last.text and first in round_one.last.text
+    await pick_everything(pia, round_one)
+    assert await status(shop, first) == "picked"  # the jars in Pia's tote; A-01-01-1 still counts them
+
+    round_two = await bo.press((await bo.send("/pick")).last, "Single order")
+    assert "Bin B-01-01-1" in round_two.last.text and "2 × JAR-1" in round_two.last.text
+    assert "Line 1 of 1" in round_two.last.text and second in round_two.last.text
+    await pick_everything(bo, round_two)
+    assert await status(shop, second) == "picked"
+    assert not any("had fewer" in m.text for m in shop.server.chat_messages(-100500))
