@@ -17,12 +17,14 @@ from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from domain.customers import Customer
+from domain.money import Money
 from domain.orders import Channel, Delivery, DeliveryMethod, Order, PaymentMethod, payment_terms
 from domain.ports import Clock, UnitOfWork
 from domain.promotions import PromoRefused
 from domain.text import typed
 from domain.usecases.checkout import (
     MAX_GIFT_MESSAGE,
+    CartTotalChanged,
     CheckoutRequest,
     order_placed_params,
     payment_methods,
@@ -143,6 +145,8 @@ async def show_review(
     review = await message.answer(
         text + "\n\n" + _("Step 5 of 5. Confirm, or /cancel."), reply_markup=rows_of(*buttons)
     )
+    shown = choice.cart.subtotal
+    draft = replace(draft, reviewed_minor=shown.amount, reviewed_currency=shown.currency)
     await save(state, replace(draft, review_message_id=review.message_id))
 
 
@@ -211,6 +215,11 @@ async def confirmed(
             if isinstance(query.message, Message):
                 await show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
             return
+        except CartTotalChanged as changed:  # a price changed after the review: the new one shown, to confirm
+            await query.answer(domain_message(changed, html=False)[:200], show_alert=True)
+            if isinstance(query.message, Message):
+                await show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
+            return
         await state.clear()
     else:
         existing = await placed_by_key(uow, callback_data.key)
@@ -263,6 +272,7 @@ def _request(draft: CheckoutDraft, customer: Customer, settings: ShopSettings) -
         gift_message=draft.gift_message,
         promo_code=draft.promo_code,
         language=reading_language(),  # a refusal names products in it; the order lines keep the shop's
+        reviewed=Money(draft.reviewed_minor, draft.reviewed_currency) if draft.reviewed_minor is not None else None,
     )
 
 

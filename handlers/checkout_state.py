@@ -45,6 +45,8 @@ class CheckoutDraft:
     gift_message: str = ""
     review_message_id: int | None = None  # the review whose Confirm button /cancel disarms
     promo_code: str = ""  # applied at review; checked again when the order is placed
+    reviewed_minor: int | None = None  # the goods' total the review showed: the order is placed only at it
+    reviewed_currency: str = ""
 
     @property
     def delivery_method(self) -> DeliveryMethod:

@@ -50,6 +50,13 @@ class CartChanged(DomainError):
     key = N_("{name}: only {available} available now. Your cart was not changed; please adjust it.")
 
 
+class CartTotalChanged(DomainError):
+    key = N_(
+        "Prices or your cart changed since the review: the goods now come to {subtotal}. Nothing was ordered: "
+        "check the order again and confirm."
+    )
+
+
 class ShippingUnavailable(DomainError):
     key = N_("That shipping option is no longer available. Please choose again.")
 
@@ -99,6 +106,9 @@ class CheckoutRequest:
     gift_message: str = ""
     promo_code: str = ""  # entered at review; checked again and counted in the order's transaction
     language: str = ""  # the reader's: a refusal names products in it where translated (the line keeps the shop's)
+    # The goods' total the review showed (before discounts): a price or the cart changed since
+    # (a manager's edit, the Mini App on another device) refuses the order, not charges it.
+    reviewed: Money | None = None
 
 
 MAX_GIFT_MESSAGE = 200
@@ -293,6 +303,8 @@ async def _place(
         )
         if cart.is_empty:
             raise EmptyCart()
+        if request.reviewed is not None and cart.subtotal != request.reviewed:
+            raise CartTotalChanged(subtotal=cart.subtotal)
         # Before any stock row: checkouts of a product with a backorder limit take turns, so
         # two never both see room for the last units allowed to wait.
         await uow.backorders.lock_terms([line.product.id or 0 for line in cart.lines])

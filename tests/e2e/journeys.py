@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
+from domain.catalog import Product
+from domain.money import Money
 from sandbox import SandboxUser
 from sandbox.driver import Reply
 from sandbox.server import BotMessage
@@ -15,19 +19,33 @@ async def add_to_cart(user: SandboxUser, sku: str, quantity: int = 1) -> Reply:
     return await user.send(f"/add {sku} {quantity}")
 
 
-async def name_in_russian(shop: RunningBot, sku: str, name: str, description: str = "") -> None:
-    """Give a product its Russian name (and description), as a products file's ``name_ru`` does."""
+async def edit_product(shop: RunningBot, sku: str, change: Callable[[Product], object]) -> None:
+    """A staff edit of the product, committed (as ``/product`` or a products file writes it)."""
     uow = shop.runtime.uow()
     async with uow:
         product = await uow.products.get_by_sku(sku)
         assert product is not None and product.id is not None
         product = await uow.products.get_untranslated(product.id)
         assert product is not None
+        change(product)
+        await uow.products.upsert(product)
+        await uow.commit()
+
+
+async def name_in_russian(shop: RunningBot, sku: str, name: str, description: str = "") -> None:
+    """Give a product its Russian name (and description), as a products file's ``name_ru`` does."""
+
+    def in_russian(product: Product) -> None:
         product.names["ru"] = name
         if description:
             product.descriptions["ru"] = description
-        await uow.products.upsert(product)
-        await uow.commit()
+
+    await edit_product(shop, sku, in_russian)
+
+
+async def reprice(shop: RunningBot, sku: str, price: Money) -> None:
+    """A manager's new price for the product in ``price``'s currency (``/product`` → ✏️ Price)."""
+    await edit_product(shop, sku, lambda product: product.prices.update({price.currency: price}))
 
 
 async def checkout_to_payment(user: SandboxUser, *, pickup: bool = False, location: bool = True) -> Reply:
