@@ -12,6 +12,7 @@ from sqlalchemy import (
     ColumnElement,
     Executable,
     Float,
+    Integer,
     and_,
     bindparam,
     case,
@@ -33,6 +34,11 @@ from domain.payments import PaymentKind
 from domain.queue_rank import PRIORITY_FLAGS, QUEUE_RANK, RankKey
 from storage import models as m
 from storage.repositories.sql import _chunks, _table, fetch, run
+
+
+def _same(amount: Any) -> ColumnElement[Any]:
+    return cast(amount, Integer)
+
 
 _ORDERS = _table(m.OrderRow)
 _ORDER_LINES = _table(m.OrderLineRow)
@@ -273,10 +279,16 @@ class SqlOrders:
     async def value_by_customer(self, limit: int, base: str) -> list[tuple[int, str, int, int]]:
         """The ``limit`` most valuable (customer, currency): what their orders (not cancelled)
         came to, less the refunds owed on them, and how many orders — ranked in the database,
-        which reads the orders once and the refunds through their covering index, and hands back
-        only the top rows. Ranked by what that is worth in ``base``, each order at its own rate:
-        minor units of two currencies (a kopeck, a penny) are not compared with one another. A
-        shop that only ever sold in ``base`` is ranked from its covering index (migration 0021)."""
+        which reads the orders once through a covering index (migration 0021) and only the
+        refunded orders' payments, through theirs, and hands back only the top rows. Ranked by
+        what that is worth in ``base``, each order at its own rate: minor units of two
+        currencies (a kopeck, a penny) are not compared with one another (a shop that only ever
+        sold in ``base`` is ranked from the covering index alone).
+
+        A refund owed for what was paid beyond an order's total is not taken off again: an edit
+        that lowered a paid order lowered its total and owes the difference back (£5.90 paid,
+        edited to £2.95: worth £2.95, not £0.00); a refund beyond that (a return, a part never
+        sent) is what the order no longer earns."""
         o, pay = m.OrderRow, m.PaymentRow
         live = o.status != OrderStatus.CANCELLED.value
         in_base = await self._in_base(base)
@@ -292,16 +304,34 @@ class SqlOrders:
             .group_by(o.customer_id, o.currency)
             .subquery()
         )
+        owed = (
+            select(pay.order_id, func.sum(pay.amount_minor).label("owed"))
+            .where(pay.kind == PaymentKind.REFUND_OWED.value)
+            .group_by(pay.order_id)
+            .subquery()
+        )
+        paid = (
+            select(func.coalesce(func.sum(pay.amount_minor), 0))
+            .where(pay.kind == PaymentKind.PAYMENT.value, pay.order_id == o.id)
+            .scalar_subquery()
+        )
+        overpaid = case((paid > o.total_minor, paid - o.total_minor), else_=0)
+        convert = in_base or _same
+        taken_off = case((owed.c.owed > overpaid, owed.c.owed - overpaid), else_=0)
+        refunded = (
+            select(o.customer_id, o.currency, taken_off.label("taken"), convert(taken_off).label("taken_base"))
+            .join(owed, owed.c.order_id == o.id)
+            .where(live)
+            .subquery()
+        )
         refunds = (
             select(
-                o.customer_id,
-                o.currency,
-                func.sum(pay.amount_minor).label("refunded"),
-                func.sum(in_base(pay.amount_minor) if in_base else pay.amount_minor).label("refunded_base"),
+                refunded.c.customer_id,
+                refunded.c.currency,
+                func.sum(refunded.c.taken).label("refunded"),
+                func.sum(refunded.c.taken_base).label("refunded_base"),
             )
-            .join(o, o.id == pay.order_id)
-            .where(pay.kind == PaymentKind.REFUND_OWED.value, live)
-            .group_by(o.customer_id, o.currency)
+            .group_by(refunded.c.customer_id, refunded.c.currency)
             .subquery()
         )
         value = (totals.c.total - func.coalesce(refunds.c.refunded, 0)).label("value")

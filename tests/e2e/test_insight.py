@@ -8,7 +8,7 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
+from tests.e2e.journeys import add_to_cart, order_code, place_card_order, place_cod_order
 from tests.e2e.test_picking import order
 from tests.fakes import FakeClock
 
@@ -68,3 +68,24 @@ async def test_customers_who_pay_in_another_currency_are_ranked_by_what_they_are
     lines = (await manager.send("/top customers")).last.text.splitlines()
     assert lines[1] == "1. C621 (621) — £13.05 — 1 order"
     assert lines[2] == "2. Ivan (620) — RUB\xa0960.00 — 1 order"
+
+
+async def test_an_order_edited_down_after_payment_is_worth_its_new_total_not_less_the_refund_again(
+    paying_shop: RunningBot,
+) -> None:
+    """A paid order of two holders (£5.90) edited to one is worth £2.95: its total fell to £2.95
+    and £2.95 is owed back. /top took the refund off the lowered total as well: £0.00."""
+    shop = paying_shop
+    boris = SandboxUser(shop.server, 630, "Boris")
+    invoice = await place_card_order(boris, "85123A", 2)
+    await boris.pay(invoice, charge_id="tg-first")
+    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    editing = await boris.press((await boris.send(f"/track {code}")).last, "✏️")
+    await boris.press(editing.last, "➖")
+    async with shop.runtime.sessions() as session:
+        total = await session.scalar(select(m.OrderRow.total_minor).where(m.OrderRow.code == code))
+        owed = await session.scalar(select(m.PaymentRow.amount_minor).where(m.PaymentRow.kind == "refund_owed"))
+    assert (total, owed) == (295, 295)
+    manager = await hire(shop, 99, "Max", "manager")
+    lines = (await manager.send("/top customers")).last.text.splitlines()
+    assert lines[1] == "1. Boris (630) — £2.95 — 1 order"

@@ -169,17 +169,23 @@ async def test_top_customers_equal_their_orders_less_refunds(database_url: str, 
             await connection.execute(text("SELECT id, customer_id, currency, status, total_minor, fx_rate FROM orders"))
         ).all()
         refunds: dict[int, int] = {}
-        for order_id, amount in await connection.execute(
-            text("SELECT order_id, amount_minor FROM payments WHERE kind = :k"), {"k": PaymentKind.REFUND_OWED.value}
+        paid: dict[int, int] = {}
+        for order_id, kind, amount in await connection.execute(
+            text("SELECT order_id, kind, amount_minor FROM payments")
         ):
-            refunds[order_id] = refunds.get(order_id, 0) + amount
+            if kind in (PaymentKind.REFUND_OWED.value, PaymentKind.PAYMENT.value):
+                into = refunds if kind == PaymentKind.REFUND_OWED.value else paid
+                into[order_id] = into.get(order_id, 0) + amount
     values: dict[tuple[int, str], list[int]] = {}
     for order_id, customer_id, currency, status, total, fx_rate in orders:
         if status != OrderStatus.CANCELLED.value:
+            # A refund of what was paid beyond the total (an edit lowered it) is not taken off again.
+            overpaid = max(paid.get(order_id, 0) - total, 0)
+            worth = total - max(refunds.get(order_id, 0) - overpaid, 0)
             figure = values.setdefault((customer_id, currency), [0, 0, 0])
-            figure[0] += total - refunds.get(order_id, 0)
+            figure[0] += worth
             figure[1] += 1
-            figure[2] += to_base(Money(total - refunds.get(order_id, 0), currency), fx_rate, uow.base_currency)
+            figure[2] += to_base(Money(worth, currency), fx_rate, uow.base_currency)
     assert refunds, "the seeded shop has refunded returns"
     # Ranked by their worth in the base currency (each order at its rate), not by minor units
     # of different currencies compared as one.
