@@ -16,6 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from domain.backorders import BACKORDER_FLAG
 from domain.customers import Customer
 from domain.editing import customer_may_edit
+from domain.errors import DomainError
 from domain.orders import Order, OrderStatus
 from domain.parcels import Parcel
 from domain.ports import Clock, UnitOfWork
@@ -23,7 +24,14 @@ from domain.returns import returnable
 from domain.usecases.buy_again import buy_again
 from domain.usecases.cart import MAX_CART_LINES
 from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
-from domain.usecases.orders import OrdersPage, cancel_my_order, my_orders
+from domain.usecases.orders import (
+    CancelledAlready,
+    NotCancellable,
+    OrdersPage,
+    cancel_my_order,
+    check_cancellable,
+    my_orders,
+)
 from domain.usecases.payments import order_to_pay
 from domain.usecases.tracking import OrderTracking, my_order_tracking
 from handlers.callbacks import (
@@ -43,13 +51,14 @@ from handlers.cart import cart_keyboard, cart_text, customer_cart
 from handlers.catalog import customer_currency, reading_language
 from handlers.checkout_payment import send_invoice
 from handlers.context import ShopSettings
+from handlers.errors import MAX_ALERT, domain_message
 from handlers.menu import ORDERS_BUTTON
 from handlers.output.documents import receipt
 from handlers.shop import identity_of_shop
 from handlers.views.labels import label
 from handlers.views.markup import inline_keyboard, packed
 from handlers.views.pager import pager
-from handlers.views.rendering import Renderer, format_money
+from handlers.views.rendering import Renderer, format_money, shorten
 
 router = Router(name=__name__)
 
@@ -182,13 +191,39 @@ async def order_detail(
 
 
 @router.callback_query(CancelOrderCb.filter(F.confirmed.is_(False)))
-async def ask_cancel(query: CallbackQuery, callback_data: CancelOrderCb) -> None:
+async def ask_cancel(
+    query: CallbackQuery,
+    callback_data: CancelOrderCb,
+    uow: UnitOfWork,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+    clock: Clock,
+) -> None:
+    tracking = await my_order_tracking(uow, customer_id=customer.id or 0, code=callback_data.code)
+    try:
+        check_cancellable(tracking.order)
+    except DomainError as refused:  # an old message's button: say why, and show the order as it is now
+        await _refused_in_place(query, refused, settings, renderer, clock, tracking)
+        return
     builder = InlineKeyboardBuilder()
     builder.button(text=_("Yes, cancel it"), callback_data=CancelOrderCb(code=callback_data.code, confirmed=True))
     builder.button(text=_("No, keep it"), callback_data=OrderCb(code=callback_data.code))
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=builder.as_markup())
+
+
+async def _refused_in_place(
+    query: CallbackQuery,
+    refused: DomainError,
+    settings: ShopSettings,
+    renderer: Renderer,
+    clock: Clock,
+    tracking: OrderTracking,
+) -> None:
+    await query.answer(shorten(domain_message(refused, html=False), MAX_ALERT), show_alert=True)
+    await _show_in_place(query, tracking.order, settings, renderer, clock, tracking)
 
 
 @router.callback_query(CancelOrderCb.filter(F.confirmed.is_(True)))
@@ -201,9 +236,14 @@ async def cancel(
     settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
-    order = await cancel_my_order(
-        uow, clock, customer_id=customer.id or 0, code=callback_data.code, staff_chat_id=settings.staff_chat_id
-    )
+    try:
+        order = await cancel_my_order(
+            uow, clock, customer_id=customer.id or 0, code=callback_data.code, staff_chat_id=settings.staff_chat_id
+        )
+    except (NotCancellable, CancelledAlready) as refused:  # moved on since "Yes" was drawn
+        tracking = await my_order_tracking(uow, customer_id=customer.id or 0, code=callback_data.code)
+        await _refused_in_place(query, refused, settings, renderer, clock, tracking)
+        return
     await query.answer(_("Order {code} is cancelled.").format(code=order.code), show_alert=True)
     await _show_in_place(query, order, settings, renderer, clock)
 

@@ -23,7 +23,7 @@ from domain.usecases.staff import require
 
 
 class NotCancellable(DomainError):
-    key = N_("Order {code} can no longer be cancelled: it is already being prepared.")
+    key = N_("Order {code} can no longer be cancelled: it is {status}.")
 
 
 class CancelledAlready(DomainError):
@@ -107,6 +107,15 @@ async def release_allocations(uow: UnitOfWork, order: Order) -> dict[int, int | 
     return freed
 
 
+def check_cancellable(order: Order) -> None:
+    """Refused with what the order is now: a button from an old message asks about the order
+    as it was then (a "Cancel" pressed months later, the order delivered since)."""
+    if order.status is OrderStatus.CANCELLED:
+        raise CancelledAlready(code=order.code)
+    if not order.cancellable_by_customer:
+        raise NotCancellable(code=order.code, status=order.status.value)
+
+
 async def cancel_my_order(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, staff_chat_id: int | None
 ) -> Order:
@@ -144,10 +153,10 @@ async def cancel_before_picking(
     hears about it. Refused
     once picking has started, unless the order is ``held`` for a short pick with nothing of
     it left to send. Returns what the customer is owed back (None: nothing)."""
-    if order.status is OrderStatus.CANCELLED:
+    if not held:
+        check_cancellable(order)
+    elif order.status is OrderStatus.CANCELLED:
         raise CancelledAlready(code=order.code)
-    if not order.cancellable_by_customer and not held:
-        raise NotCancellable(code=order.code)
     # The order row first, then stock rows: the order an edit locks them in (domain.usecases.
     # editing), so a cancel and an edit at once never deadlock on PostgreSQL.
     await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor=actor, reason=actor.split(":")[0])

@@ -1,0 +1,73 @@
+"""A button from an old order message asks about the order as it is now: "Cancel order" pressed
+months after delivery, or "Yes, cancel it" pressed after picking began, is refused with what the
+order is now and the message is redrawn as the order stands, in English and Russian. The
+refusal said "already being prepared" of a delivered order and left the old screen (and its
+Yes / No) in place."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.harness import RunningBot
+from domain.orders import OrderStatus
+from domain.usecases.orders import transition_order
+from sandbox import SandboxUser
+from tests.e2e.journeys import add_to_cart, order_code, order_row, place_cod_order
+from tests.e2e.test_returns import deliver
+from tests.fakes import FakeClock
+
+WORDS = {
+    "en": {
+        "cancel": "✖ Cancel order",
+        "yes": "Yes, cancel it",
+        "delivered": "Order {code} can no longer be cancelled: it is delivered.",
+        "picking": "Order {code} can no longer be cancelled: it is being picked.",
+        "title delivered": "Order {code} — delivered",
+        "title picking": "Order {code} — being picked",
+    },
+    "ru": {
+        "cancel": "✖ Отменить заказ",
+        "yes": "Да, отменить",
+        "delivered": "Заказ {code} уже нельзя отменить: он доставлен.",
+        "picking": "Заказ {code} уже нельзя отменить: он собирается.",
+        "title delivered": "Заказ {code} — доставлен",
+        "title picking": "Заказ {code} — собирается",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_cancel_on_a_months_old_message_is_refused_with_the_order_as_it_is_now(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    words = WORDS[language]
+    vera = SandboxUser(shop.server, 996, "Вера", language_code=language)
+    await add_to_cart(vera, "85123A")
+    code = order_code(await place_cod_order(vera))
+    old = (await vera.send(f"/track {code}")).last
+    await deliver(shop, code)
+    clock.advance(days=92)
+    pressed = await vera.press(old, words["cancel"])
+    assert pressed.callback_answer == {"text": words["delivered"].format(code=code), "show_alert": True}
+    assert old.text.splitlines()[0] == words["title delivered"].format(code=code)
+    assert words["cancel"] not in old.button_texts() and words["yes"] not in old.button_texts()
+    assert (await order_row(shop, code)).status == "delivered"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_yes_cancel_pressed_after_picking_began_is_refused_and_the_screen_redrawn(
+    shop: RunningBot, language: str
+) -> None:
+    words = WORDS[language]
+    vera = SandboxUser(shop.server, 997, "Вера", language_code=language)
+    await add_to_cart(vera, "85123A")
+    code = order_code(await place_cod_order(vera))
+    old = (await vera.send(f"/track {code}")).last
+    await vera.press(old, words["cancel"])
+    runtime = shop.runtime
+    await transition_order(runtime.uow(), runtime.clock, code=code, target=OrderStatus.PICKING, actor="staff:1")
+    pressed = await vera.press(old, words["yes"])
+    assert pressed.callback_answer == {"text": words["picking"].format(code=code), "show_alert": True}
+    assert old.text.splitlines()[0] == words["title picking"].format(code=code)
+    assert words["yes"] not in old.button_texts()
+    assert (await order_row(shop, code)).status == "picking"
