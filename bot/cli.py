@@ -246,6 +246,11 @@ def import_summary(kind: str, report: ImportReport) -> str:
         text += (
             f"; {report.skipped:,} row(s) before {report.skipped_before} ignored (forecasts keep {HISTORY_WEEKS} weeks)"
         )
+    if report.not_sold:
+        text += (
+            f"; {report.not_sold:,} priced only in {', '.join(report.not_sold_in)}, which the shop does not take"
+            f" (it takes {', '.join(report.shop_currencies)}): no customer can buy them until a rate is set with /fx"
+        )
     if report.ignored_columns:
         text += f"; column(s) ignored, not part of the format: {', '.join(report.ignored_columns)}"
     if report.encoding not in (UTF8, UTF8_BOM):

@@ -102,6 +102,19 @@ def summary(kind: str, report: ImportReport) -> str:
             "{n} rows before {day} ignored: forecasts keep {weeks} weeks.",
             report.skipped,
         ).format(n=format_number(report.skipped), day=format_day(report.skipped_before), weeks=HISTORY_WEEKS)
+    if report.not_sold:
+        text += " " + fill(
+            ngettext(
+                "{n} product is priced only in {currencies}, which the shop does not take (it takes {taken}):"
+                " no customer can buy it until you set a rate with /fx.",
+                "{n} products are priced only in {currencies}, which the shop does not take (it takes {taken}):"
+                " no customer can buy them until you set a rate with /fx.",
+                report.not_sold,
+            ),
+            n=format_number(report.not_sold),
+            currencies=", ".join(report.not_sold_in),
+            taken=", ".join(report.shop_currencies),
+        )
     if report.ignored_columns:
         columns = ", ".join(report.ignored_columns)
         text += " " + fill(_("Column(s) ignored, not part of the format: {columns}."), columns=columns)

@@ -146,7 +146,7 @@ def _count(db: Path, table: str) -> int:
 
 def test_import_good_files_then_reimport_is_idempotent(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "shop.sqlite3"
-    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}", "DEFAULT_CURRENCY": "GBP"}  # the demo shop's
     assert ordergram("migrate", env=env).returncode == 0
     for kind in ("warehouses", "products", "stock"):
         result = ordergram("import", kind, str(DEMO / f"{kind}.csv"), env=env)

@@ -37,7 +37,10 @@ def test_excel_and_google_sheets_files_import_and_the_summary_is_honest(tmp_path
 def test_a_windows_1251_file_is_read_and_the_summary_names_the_encoding(tmp_path: Path, ordergram) -> None:  # noqa: F811
     env = _shop(tmp_path, ordergram)
     result = ordergram("import", "products", str(SHEETS / "products-cp1251.csv"), env=env)
-    assert result.stdout.strip() == "products: 2 created, 0 updated, 0 unchanged (read as Windows-1251)"
+    assert result.stdout.strip() == (
+        "products: 2 created, 0 updated, 0 unchanged; 2 priced only in RUB, which the shop does not take"
+        " (it takes GBP): no customer can buy them until a rate is set with /fx (read as Windows-1251)"
+    )
     with sqlite3.connect(tmp_path / "shop.sqlite3") as db:
         assert db.execute("SELECT name FROM products ORDER BY sku").fetchall() == [
             ("Кружка керамическая",),
@@ -131,3 +134,17 @@ def test_a_bad_row_with_a_multi_line_description_is_named_by_the_line_it_starts_
         f"{bad}:6: price: x is not a valid amount in GBP.",
         f"{bad}:8: duplicate SKU ML-1 (first on line 2)",
     ]
+
+
+def test_products_priced_only_in_a_currency_the_shop_does_not_take_are_counted_in_the_summary(
+    tmp_path: Path,
+    ordergram,  # noqa: F811
+) -> None:
+    env = _shop(tmp_path, ordergram)  # in pounds, no rates
+    file = tmp_path / "products.csv"
+    file.write_text("sku;name;category;price;currency\nRU-1;Кружка;Kitchen;350,00;RUB\nGB-1;Mug;Kitchen;3,50;GBP\n")
+    result = ordergram("import", "products", str(file), env=env)
+    assert result.stdout.strip() == (
+        "products: 2 created, 0 updated, 0 unchanged; 1 priced only in RUB, which the shop does not take"
+        " (it takes GBP): no customer can buy them until a rate is set with /fx"
+    )

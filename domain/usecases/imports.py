@@ -32,6 +32,7 @@ from domain.stock_counts import BinCount, CountsRefused
 from domain.usecases.backorders import fill_backorders, import_terms
 from domain.usecases.bookkeeping import book_stock_changes
 from domain.usecases.customers import fill_contacts, find_customer
+from domain.usecases.fx import shop_rates
 from domain.usecases.revaluation import revaluing
 from domain.variants import check_family_category, check_variants
 from domain.warehouse import DEFAULT_BIN, normal_bin
@@ -61,6 +62,10 @@ class ImportReport:
     skipped_before: date | None = None
     encoding: str = UTF8
     ignored_columns: tuple[str, ...] = ()
+    # Products priced only in currencies the shop does not take (no rate yet): none can be bought.
+    not_sold: int = 0
+    not_sold_in: tuple[str, ...] = ()
+    shop_currencies: tuple[str, ...] = ()
 
     def read_as(self, encoding: str, ignored_columns: Sequence[str] = ()) -> ImportReport:
         return replace(self, encoding=encoding, ignored_columns=tuple(ignored_columns))
@@ -138,8 +143,19 @@ async def import_products(
         if back:
             available = await available_by_product(uow, back)
             await notify_back_in_stock(uow, [p for p in back if available.get(p, 0) > 0], at)
+        rates = await shop_rates(uow)
         await uow.commit()
-    return ImportReport(created=len(parsed) - len(existing), updated=len(existing) - len(same), unchanged=len(same))
+    # Allowed, as a rate may come later (README, "Currencies"), but said: no customer can buy these.
+    priced = [{*p.prices, *(stored[p.sku].prices if p.sku in stored else ())} for _, p in parsed]
+    not_sold = [found for found in priced if found and not any(rates.offers(c) for c in found)]
+    return ImportReport(
+        created=len(parsed) - len(existing),
+        updated=len(existing) - len(same),
+        unchanged=len(same),
+        not_sold=len(not_sold),
+        not_sold_in=tuple(sorted(set().union(*not_sold))),
+        shop_currencies=tuple(rates.currencies),
+    )
 
 
 async def _stored_beside(uow: UnitOfWork, text: str) -> dict[str, Product]:

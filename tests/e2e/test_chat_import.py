@@ -41,7 +41,9 @@ async def test_a_windows_1251_file_is_read_and_named_and_bad_rows_come_back_in_r
         (SHEETS / "products-cp1251.csv").read_bytes(), "товары.csv", caption="/import products"
     )
     assert reply.last.text == (
-        "Товары (products): создано 2, изменено 0, без изменений 0. Прочитан в кодировке Windows-1251."
+        "Товары (products): создано 2, изменено 0, без изменений 0. 2 товара с ценой только в RUB — магазин эту"
+        " валюту не принимает (принимает GBP): купить их нельзя, пока вы не зададите курс через /fx."
+        " Прочитан в кодировке Windows-1251."
     )
     bad = "sku;warehouse;bin;quantity\r\nRU-1;MSK;;5\r\nNOPE;LON;;x\r\n".encode("utf-8-sig")
     reply = await olga.send_document(bad, "остатки <1>.csv", caption="/import stock")
@@ -154,3 +156,31 @@ async def test_a_bad_amount_currency_or_backorder_cell_is_named_by_its_column_in
     ]
     customer = SandboxUser(shop.server, 807, "Bob")
     assert (await customer.send("/start p_COL-2")).last.text == "Nothing was found."
+
+
+async def test_products_priced_only_in_a_currency_the_shop_does_not_take_are_named_in_the_summary(
+    shop: RunningBot,
+) -> None:
+    """Allowed (a rate may come later), but not in silence: no customer can buy them until then."""
+    products = (
+        b"sku,name,category,price,currency,price_EUR\n"
+        b"USD-1,Lamp,Lighting,12.00,USD,\n"
+        b"USD-2,Mug,Kitchen,3.00,usd,\n"
+        b"EUR-1,Vase,Kitchen,9.00,GBP,10.00\n"  # sold in pounds: taken
+    )
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    reply = await admin.send_document(products, "products.csv", caption="/import")
+    assert reply.last.text == (
+        "products: 3 created, 0 updated, 0 unchanged. 2 products are priced only in USD, which the shop does not"
+        " take (it takes GBP): no customer can buy them until you set a rate with /fx."
+    )
+    await hire(shop, 808, "Olga", "manager", language="ru")
+    olga = SandboxUser(shop.server, 808, "Olga", language_code="ru")
+    reply = await olga.send_document(products, "products.csv", caption="/import")
+    assert reply.last.text == (
+        "Товары (products): создано 0, изменено 0, без изменений 3. 2 товара с ценой только в USD — магазин"
+        " эту валюту не принимает (принимает GBP): купить их нельзя, пока вы не зададите курс через /fx."
+    )
+    await admin.send("/fx USD 1.27")
+    reply = await admin.send_document(products, "products.csv", caption="/import")
+    assert reply.last.text == "products: 0 created, 0 updated, 3 unchanged."
