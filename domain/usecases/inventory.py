@@ -20,6 +20,7 @@ from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import book_stock_change
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.imports import notify_back_in_stock
+from domain.usecases.picking import in_rounds
 from domain.usecases.staff import WarehouseNeeded, require, staff_names
 from domain.warehouse import BinCode, Warehouse, receiving_bin
 
@@ -43,6 +44,13 @@ class NotOnHand(DomainError):
 
 class NotInBin(DomainError):
     key = N_("Bin {bin} holds only {quantity} of {sku}.")
+
+
+class HeldInBin(DomainError):
+    key = N_(
+        "Bin {bin} holds {quantity} of {sku}, but {held} of them are picked or being picked for orders"
+        " not yet shipped: {free} can be moved."
+    )
 
 
 class ReasonRequired(DomainError):
@@ -419,6 +427,13 @@ async def move(
         available_in_source = await _bin_quantity(uow, product.id, warehouse.id, source)
         if available_in_source < quantity:
             raise NotInBin(bin=source, quantity=available_in_source, sku=product.sku)
+        # Units in a picker's tote (the bin counts them until the parcel leaves) or on a round's
+        # open line stay where the round finds them: moved away, the next round was sent to the
+        # emptied shelf and the shipment took the units from another bin, which then lied.
+        held = (await in_rounds(uow, warehouse.id, {product.id}))[(product.id, source)]
+        if available_in_source - held < quantity:
+            free = max(available_in_source - held, 0)
+            raise HeldInBin(bin=source, quantity=available_in_source, sku=product.sku, held=held, free=free)
         await _change_bin(uow, product, warehouse.id, target, quantity, note, actor, now)
         await _change_bin(uow, product, warehouse.id, source, -quantity, note, actor, now)
         await uow.commit()

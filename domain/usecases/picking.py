@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -238,12 +238,7 @@ async def _plan(
     # tote, the order picked or packed) or planned in it are not on the shelf for this round.
     # Only the zone's own orders were counted, and a picker was sent to a bin already emptied.
     products = {d.product_id for d in wanted}
-    spoken = {
-        o.id: o
-        for o in [*await uow.orders.to_fulfil(IN_HAND, warehouse.id), *candidates]
-        if (o.id or 0) in taken and any(line.product_id in products for line in o.lines)
-    }
-    held = await _spoken_for(uow, list(spoken.values()))
+    held = await in_rounds(uow, warehouse.id, products, candidates)
     bins = [
         BinStock(b.product_id, b.bin_code, b.quantity - held[(b.product_id, b.bin_code)])
         for b in await uow.inventory.bins(sorted(products))
@@ -258,10 +253,25 @@ async def _plan(
     return PickList(method, warehouse.id, member.telegram_id, lines_from_tasks(tasks), zone, wave)
 
 
+async def in_rounds(
+    uow: UnitOfWork, warehouse_id: int, product_ids: set[int], also: Sequence[Order] = ()
+) -> Counter[tuple[int, str]]:
+    """(product, bin) → units of these products that picking rounds in the warehouse took from
+    the bin (in a tote, not shipped) or planned on an open line (of its orders to fulfil, and
+    ``also``): the bin's count still holds them, the shelf does not give them again."""
+    taken = await uow.picking.orders_being_picked(warehouse_id)
+    spoken = {
+        o.id: o
+        for o in [*await uow.orders.to_fulfil(IN_HAND, warehouse_id), *also]
+        if (o.id or 0) in taken and any(line.product_id in product_ids for line in o.lines)
+    }
+    return await _spoken_for(uow, list(spoken.values()))
+
+
 async def _spoken_for(uow: UnitOfWork, orders: list[Order]) -> Counter[tuple[int, str]]:
-    """What the zone round's orders already took from (or planned in) each bin and its count
-    still holds: the rest is assigned to the bins that still give it, as the round that
-    planned the order whole would have."""
+    """What these orders already took from (or planned in) each bin and its count still holds:
+    a round assigns the rest to the bins that still give it (a zone round sharing an order, as
+    the round that planned it whole would have)."""
     held: Counter[tuple[int, str]] = Counter()
     for order in orders:
         _, shipped = await picked_and_shipped(uow, order)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
@@ -14,7 +15,7 @@ from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, stock
 
 STEP = re.compile(r"📦 (\d+) × (\S+)")
 
@@ -233,6 +234,15 @@ async def test_an_admin_who_opens_a_picker_invitation_keeps_the_role_and_takes_t
     assert "Staff commands (admin)" in (await admin.send("/help")).last.text
 
 
+async def jars(shop: RunningBot, in_a: int, in_b: int) -> None:
+    """A product JAR-1 with ``in_a`` jars in LON's A-01-01-1 and ``in_b`` in B-01-01-1."""
+    runtime = shop.runtime
+    products = "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
+    await import_products(runtime.uow(), runtime.clock, products)
+    counts = f"sku,warehouse,bin,quantity\nJAR-1,LON,A-01-01-1,{in_a}\nJAR-1,LON,B-01-01-1,{in_b}\n"
+    await import_stock(runtime.uow(), runtime.clock, counts)
+
+
 async def test_a_round_is_sent_to_the_bin_still_holding_the_goods_not_one_another_tote_emptied(
     shop: RunningBot,
 ) -> None:
@@ -240,11 +250,7 @@ async def test_a_round_is_sent_to_the_bin_still_holding_the_goods_not_one_anothe
     waiting to be packed left its 2 jars counted there, and the next picker was sent to the empty
     bin (a short pick, and the staff chat told to recount a bin that was right) while B-01-01-1
     held the only jars on the shelves."""
-    runtime = shop.runtime
-    products = "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
-    await import_products(runtime.uow(), runtime.clock, products)
-    jars = "sku,warehouse,bin,quantity\nJAR-1,LON,A-01-01-1,2\nJAR-1,LON,B-01-01-1,2\n"
-    await import_stock(runtime.uow(), runtime.clock, jars)
+    await jars(shop, 2, 2)
     first, second = await order(shop, 300, {"JAR-1": 2}), await order(shop, 301, {"JAR-1": 2})
     pia, bo = await hire(shop, 60, "Pia", "picker", "LON"), await hire(shop, 61, "Bo", "picker", "LON")
     round_one = await pia.press((await pia.send("/pick")).last, "Single order")
@@ -258,3 +264,47 @@ async def test_a_round_is_sent_to_the_bin_still_holding_the_goods_not_one_anothe
     await pick_everything(bo, round_two)
     assert await status(shop, second) == "picked"
     assert not any("had fewer" in m.text for m in shop.server.chat_messages(-100500))
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_units_in_a_pickers_tote_or_on_an_open_line_are_not_moved_out_of_their_bin(
+    shop: RunningBot, language: str
+) -> None:
+    """/move took the units of a bin that were in a picker's tote (the bin counts them until the
+    parcel leaves): the new bin counted jars that were never there, the shipment then took its
+    jars from the bin that still had them, and the next picker was sent to an empty shelf."""
+    await jars(shop, 3, 2)
+    first, second = await order(shop, 310, {"JAR-1": 2}), await order(shop, 311, {"JAR-1": 2})
+    pia, bo = await hire(shop, 70, "Pia", "picker", "LON"), await hire(shop, 71, "Bo", "picker", "LON")
+    round_one = await pia.press((await pia.send("/pick")).last, "Single order")
+    assert "Bin A-01-01-1" in round_one.last.text and first in round_one.last.text  # the fullest
+    await pick_everything(pia, round_one)
+    assert await status(shop, first) == "picked"
+    open_line = await bo.press((await bo.send("/pick")).last, "Single order")
+    assert "Bin B-01-01-1" in open_line.last.text and second in open_line.last.text
+    manager = await hire(shop, 72, "Mo", "manager", "LON", language=language)
+    before = await stock(shop, "JAR-1")
+
+    refused = {
+        "/move JAR-1 2 A-01-01-1 C-01-01-1": {
+            "en": "Bin A-01-01-1 holds 3 of JAR-1, but 2 of them are picked or being picked for orders not yet"
+            " shipped: 1 can be moved.",
+            "ru": "В ячейке A-01-01-1 3 шт. JAR-1, но 2 из них собраны или собираются для ещё не отправленных"
+            " заказов: переместить можно 1.",
+        },
+        "/move JAR-1 1 B-01-01-1 C-01-01-1": {
+            "en": "Bin B-01-01-1 holds 2 of JAR-1, but 2 of them are picked or being picked for orders not yet"
+            " shipped: 0 can be moved.",
+            "ru": "В ячейке B-01-01-1 2 шт. JAR-1, но 2 из них собраны или собираются для ещё не отправленных"
+            " заказов: переместить можно 0.",
+        },
+    }
+    for command, said in refused.items():
+        assert (await manager.send(command)).last.text == said[language], command
+    assert await stock(shop, "JAR-1") == before
+    view = (await manager.send("/stock JAR-1")).last.text
+    assert "C-01-01-1" not in view
+    moved = await manager.send("/move JAR-1 1 A-01-01-1 C-01-01-1")  # the one jar no round wants
+    assert moved.last.text.startswith({"en": "Moved 1 × JAR-1 in LON", "ru": "Перемещено 1 × JAR-1 на LON"}[language])
+    await pick_everything(bo, open_line)
+    assert await status(shop, second) == "picked"
