@@ -184,8 +184,8 @@ class Row:
             if required:
                 self.fail(N_("{column} is required"), column=name)
             return 0
-        try:
-            number = int(raw)
+        try:  # "1 500" as a decimal comma's Excel saves a cell grouped in thousands, as a price's
+            number = int(_GROUPING.sub("", raw) if self.decimal_comma else raw)
         except ValueError:
             self.fail(N_("{column} must be a whole number, got “{value}”"), column=name, value=raw)
             return 0

@@ -148,3 +148,23 @@ def test_products_priced_only_in_a_currency_the_shop_does_not_take_are_counted_i
         "products: 2 created, 0 updated, 0 unchanged; 1 priced only in RUB, which the shop does not take"
         " (it takes GBP): no customer can buy them until a rate is set with /fx"
     )
+
+
+def test_whole_numbers_grouped_in_thousands_by_a_russian_excel_import_as_prices_do(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    """A cell formatted with a thousands separator is saved as shown: "1 500" (a no-break space)."""
+    env = _shop(tmp_path, ordergram)
+    products = tmp_path / "products.csv"
+    row = "W-16;Гиря;Спорт;1 500,00;GBP;16\u00a0000"
+    products.write_bytes(f"sku;name;category;price;currency;weight_g\r\n{row}\r\n".encode("cp1251"))
+    assert ordergram("import", "products", str(products), env=env).returncode == 0
+    stock = tmp_path / "stock.csv"
+    header = "sku;warehouse;bin;quantity\nW-16;LON;A-01-01-1;1\u202f250\n"
+    stock.write_text(header + "W-16;MAN;;12 34\n", encoding="utf-8-sig")
+    refused = ordergram("import", "stock", str(stock), env=env)
+    assert refused.stderr.splitlines()[1:-1] == [f"{stock}:3: quantity must be a whole number, got “12 34”"]
+    stock.write_text(header + "W-16;MAN;;2 000\n", encoding="utf-8-sig")
+    result = ordergram("import", "stock", str(stock), env=env)
+    assert result.stdout.strip() == "stock: 0 created, 2 updated, 0 unchanged"
+    with sqlite3.connect(tmp_path / "shop.sqlite3") as db:
+        assert db.execute("SELECT weight_g FROM products WHERE sku = 'W-16'").fetchone() == (16000,)
+        assert db.execute("SELECT sum(on_hand) FROM stock").fetchone() == (3250,)
