@@ -99,6 +99,16 @@ class SalesReport:
     top: list[TopProduct]
     stock: list[StockValue]
     series: list[tuple[datetime, int, int]] = field(default_factory=list)  # bucket start, orders, base minor
+    refunded: int = 0  # base minor: refunds owed on these orders that they no longer earn
+
+    @property
+    def refunds(self) -> Money:
+        return Money(self.refunded, self.base)
+
+    @property
+    def net(self) -> Money:
+        """What the period's orders earn once their refunds are taken off."""
+        return Money(self.revenue_base.amount - self.refunded, self.base)
 
     @property
     def average_order(self) -> Money | None:
@@ -143,6 +153,17 @@ class SoldLine:
     fx_rate: str
     order_id: int = 0  # the (latest) order it is on: a SKU's name is the one on its latest line
     amount: int | None = None  # what was charged, after discounts (summed lines: their total), minor units
+
+
+@dataclass(frozen=True, slots=True)
+class RefundedOrder:
+    """An order placed in the period (not cancelled) and what of its refunds owed it no longer
+    earns, minor units of its currency (a refund of what was paid over an edited-down total is
+    not counted: its total fell already)."""
+
+    currency: str
+    fx_rate: str
+    amount: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +245,7 @@ def sales_report(
     rates: list[CarrierRate],
     stock: list[StockValue],
     days: Sequence[DayFigures] = (),
+    refunds: Sequence[RefundedOrder] = (),
 ) -> SalesReport:
     """``placed`` and ``lines`` are the orders of the days read from the orders; ``days`` are
     the summarised days' figures (their SKUs come in ``lines``, as summed lines)."""
@@ -262,6 +284,7 @@ def sales_report(
         top_products(lines, base),
         stock,
         [(start, counts[i], amounts[i]) for i, (start, _) in enumerate(when.buckets)],
+        sum(to_base(Money(r.amount, r.currency), r.fx_rate, base) for r in refunds),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Protocol
 from domain.customers import Customer
 from domain.feedback import Review
 from domain.orders import Order, OrderStatus
-from domain.reports import DayFigures, PlacedOrder, ShippedOrder, SoldLine
+from domain.reports import DayFigures, PlacedOrder, RefundedOrder, ShippedOrder, SoldLine
 from domain.sales import DaySku, SummaryState
 from domain.stock import Reservation
 
@@ -36,6 +36,7 @@ class JobsRepository(Protocol):
     # The report's reads: only the columns its figures need, however many orders a period has.
     async def placed_figures(self, start: datetime, end: datetime) -> list[PlacedOrder]: ...
     async def sold_lines(self, start: datetime, end: datetime, base: str) -> list[SoldLine]: ...
+    async def refunded_figures(self, start: datetime, end: datetime) -> list[RefundedOrder]: ...
     async def line_name(self, sku: str, order_id: int) -> str: ...
     async def shipped_figures(self, start: datetime, end: datetime) -> list[ShippedOrder]: ...
 

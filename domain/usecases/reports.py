@@ -31,6 +31,7 @@ async def report(uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, tim
         shipped = await uow.jobs.shipped_figures(when.start, when.end)
         delivered = await uow.jobs.moved_between(OrderStatus.DELIVERED, when.start, when.end)
         returns = await uow.returns.requested_between(when.start, when.end)
+        refunds = await uow.jobs.refunded_figures(when.start, when.end)
         rates = await uow.carriers.all()
         stock = await _stock_values(uow)
     made = sales_report(
@@ -44,6 +45,7 @@ async def report(uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, tim
         rates=rates,
         stock=stock,
         days=sales.days,
+        refunds=refunds,
     )
     if all(top.name for top in made.top):
         return made

@@ -12,11 +12,11 @@ from domain.customers import Customer
 from domain.feedback import Review
 from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.payments import PaymentKind
-from domain.reports import PlacedOrder, ShippedOrder, SoldLine
+from domain.reports import PlacedOrder, RefundedOrder, ShippedOrder, SoldLine
 from domain.stock import Reservation, ReservationKind
 from storage import models as m
 from storage.repositories.customers import SqlCustomers
-from storage.repositories.orders import SqlOrders
+from storage.repositories.orders import SqlOrders, refunds_taken_off
 from storage.repositories.sql import fetch
 from storage.repositories.stock import SqlStock
 
@@ -188,6 +188,12 @@ class SqlJobs:
             lines.append(SoldLine(r.sku, "", int(r.quantity), 0, base, "1", r.order_id, int(r.amount)))
         return lines
 
+    async def refunded_figures(self, start: datetime, end: datetime) -> list[RefundedOrder]:
+        """The orders placed in the period (not cancelled) with refunds owed they no longer earn
+        (``refunds_taken_off``): only those orders and their payments are read."""
+        rows = await fetch(self.s, _REFUNDED, {"start": start, "end": end})
+        return [RefundedOrder(r.currency, r.fx_rate, int(r.taken)) for r in rows if r.taken]
+
     async def line_name(self, sku: str, order_id: int) -> str:
         """The name on an order's line of ``sku`` (its latest, should there be two)."""
         return str(await self.s.scalar(_LINE_NAME, {"sku": sku, "order_id": order_id}) or sku)
@@ -241,6 +247,12 @@ _CANCELLED = OrderStatus.CANCELLED.value
 _o, _l, _h = m.OrderRow, m.OrderLineRow, m.OrderHistoryRow
 _IN_PERIOD = (_o.created_at >= bindparam("start"), _o.created_at < bindparam("end"))
 _PLACED = select(_o.created_at, _o.currency, _o.total_minor, _o.fx_rate, _o.status).where(*_IN_PERIOD)
+_OWED, _TAKEN_OFF = refunds_taken_off()
+_REFUNDED = (
+    select(_o.currency, _o.fx_rate, _TAKEN_OFF.label("taken"))
+    .join(_OWED, _OWED.c.order_id == _o.id)
+    .where(*_IN_PERIOD, _o.status != _CANCELLED)
+)
 _SOLD = (
     select(_l.sku, _l.name, _l.quantity, _l.unit_price_minor, _l.discount_minor, _o.currency, _o.fx_rate, _o.id)
     .join(_o, _o.id == _l.order_id)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Subquery
 
 from domain.errors import IllegalTransition
 from domain.money import Money, currency_exponent
@@ -38,6 +39,27 @@ from storage.repositories.sql import _chunks, _table, fetch, run
 
 def _same(amount: Any) -> ColumnElement[Any]:
     return cast(amount, Integer)
+
+
+def refunds_taken_off() -> tuple[Subquery, ColumnElement[Any]]:
+    """Each refunded order's refunds owed (a subquery to join on ``order_id``), and what of them
+    the order (``OrderRow``) no longer earns: those beyond what was paid over its total. An edit
+    that lowered a paid order lowered its total and owes the difference back: that is not taken
+    off again (£5.90 paid, edited to £2.95: it earns £2.95); a return's or a part never sent is."""
+    o, pay = m.OrderRow, m.PaymentRow
+    owed = (
+        select(pay.order_id, func.sum(pay.amount_minor).label("owed"))
+        .where(pay.kind == PaymentKind.REFUND_OWED.value)
+        .group_by(pay.order_id)
+        .subquery()
+    )
+    paid = (
+        select(func.coalesce(func.sum(pay.amount_minor), 0))
+        .where(pay.kind == PaymentKind.PAYMENT.value, pay.order_id == o.id)
+        .scalar_subquery()
+    )
+    overpaid = case((paid > o.total_minor, paid - o.total_minor), else_=0)
+    return owed, case((owed.c.owed > overpaid, owed.c.owed - overpaid), else_=0)
 
 
 _ORDERS = _table(m.OrderRow)
@@ -289,7 +311,7 @@ class SqlOrders:
         that lowered a paid order lowered its total and owes the difference back (£5.90 paid,
         edited to £2.95: worth £2.95, not £0.00); a refund beyond that (a return, a part never
         sent) is what the order no longer earns."""
-        o, pay = m.OrderRow, m.PaymentRow
+        o = m.OrderRow
         live = o.status != OrderStatus.CANCELLED.value
         in_base = await self._in_base(base)
         totals = (
@@ -304,20 +326,8 @@ class SqlOrders:
             .group_by(o.customer_id, o.currency)
             .subquery()
         )
-        owed = (
-            select(pay.order_id, func.sum(pay.amount_minor).label("owed"))
-            .where(pay.kind == PaymentKind.REFUND_OWED.value)
-            .group_by(pay.order_id)
-            .subquery()
-        )
-        paid = (
-            select(func.coalesce(func.sum(pay.amount_minor), 0))
-            .where(pay.kind == PaymentKind.PAYMENT.value, pay.order_id == o.id)
-            .scalar_subquery()
-        )
-        overpaid = case((paid > o.total_minor, paid - o.total_minor), else_=0)
+        owed, taken_off = refunds_taken_off()
         convert = in_base or _same
-        taken_off = case((owed.c.owed > overpaid, owed.c.owed - overpaid), else_=0)
         refunded = (
             select(o.customer_id, o.currency, taken_off.label("taken"), convert(taken_off).label("taken_base"))
             .join(owed, owed.c.order_id == o.id)

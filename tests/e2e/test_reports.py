@@ -15,6 +15,7 @@ from matplotlib.patches import Rectangle
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
+from domain.money import Money
 from domain.orders import OrderStatus
 from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.imports import import_products, import_stock
@@ -22,6 +23,7 @@ from domain.usecases.orders import cancel_my_order, transition_order
 from domain.usecases.reports import report
 from handlers.output.charts import sales_chart, sales_figure
 from handlers.reports import chart_text
+from handlers.views.rendering import format_money
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop
@@ -214,3 +216,44 @@ async def test_the_report_chart_reads_the_reader_s_way_with_no_label_over_anothe
         boxes = [t.get_window_extent(renderer) for t in days]
         assert all(left.x1 < right.x0 for left, right in pairwise(boxes))  # none over another
         assert len(set(_labels(revenue.yaxis))) == len(_labels(revenue.yaxis))  # no two ticks alike
+
+
+async def test_the_report_says_what_was_refunded_on_the_period_s_orders_and_the_net(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    """Two orders of the day, one returned and £2.95 of it refunded: /report said "Revenue:
+    £15.85" and nothing of the refund, the figure a manager plans the next month's buying on."""
+    kept = await order(shop, 520, {"22197": 3})
+    returned = await order(shop, 521, {"85123A": 2})
+    await _ship(shop, returned)
+    await mark_delivered(shop.runtime.uow(), clock, staff_id=ADMIN, code=returned)
+    await shop.runtime.notifier.drain()
+    rma = await ask_return(SandboxUser(shop.server, 521, "C521"), returned, "85123A", "changed my mind")
+    sue = await hire(shop, 91, "Sam", "support")
+    shown = await sue.send(f"/rma {rma}")
+    for step in ("Approve", "Parcel received", "Restock 85123A", "Refund"):
+        shown = await sue.press(shown.last, step)
+    async with shop.runtime.sessions() as session:
+        totals = dict(
+            (
+                await session.execute(
+                    select(m.OrderRow.code, m.OrderRow.total_minor).where(m.OrderRow.code.in_([kept, returned]))
+                )
+            ).all()
+        )
+        owed = await session.scalar(
+            select(func.sum(m.PaymentRow.amount_minor)).where(m.PaymentRow.kind == "refund_owed")
+        )
+    revenue = totals[kept] + totals[returned]
+    assert owed == 295  # one holder of two, no shipping back for a change of mind
+    manager = await hire(shop, 97, "Mo", "manager", language="ru")
+    text = (await manager.send("/report today")).new[0].text
+    gross, net = Money(revenue, "GBP"), Money(revenue - 295, "GBP")
+    assert f"Выручка: {format_money(gross, 'ru')}" in text
+    refunded = format_money(Money(295, "GBP"), "ru")
+    assert f"Возвраты денег по этим заказам: {refunded} · чистая выручка: {format_money(net, 'ru')}" in text
+    english = await hire(shop, 98, "Max", "manager")
+    assert (
+        f"Refunds owed on these orders: £2.95 · net: £{(revenue - 295) / 100:.2f}"
+        in (await english.send("/report today")).new[0].text
+    )
