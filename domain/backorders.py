@@ -128,7 +128,8 @@ def expected_date(po_date: date | None, release_date: date | None, today: date) 
     return po_date
 
 
-BACKORDER_COLUMNS = Columns(("sku",), ("backorder",))  # read from a products file, beside its other columns
+# Read from a products file, beside its other columns: its own reading names a missing sku column.
+BACKORDER_COLUMNS = Columns((), ("sku", "backorder"))
 
 
 def parse_backorder_column(text: str) -> tuple[list[tuple[str, str]], list[Problem]]:

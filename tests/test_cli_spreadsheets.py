@@ -168,3 +168,14 @@ def test_whole_numbers_grouped_in_thousands_by_a_russian_excel_import_as_prices_
     with sqlite3.connect(tmp_path / "shop.sqlite3") as db:
         assert db.execute("SELECT weight_g FROM products WHERE sku = 'W-16'").fetchone() == (16000,)
         assert db.execute("SELECT sum(on_hand) FROM stock").fetchone() == (3250,)
+
+
+def test_an_empty_products_file_names_the_missing_header_once(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    env = _shop(tmp_path, ordergram)
+    empty = tmp_path / "products.csv"
+    empty.write_bytes(b"\xef\xbb\xbf\r\n;;;;\r\n")  # what Excel saves of a sheet whose rows were deleted
+    result = ordergram("import", "products", str(empty), env=env)
+    assert result.stderr.splitlines()[1:] == [
+        f"{empty}:2: the header is missing column(s): sku, name, category, price, currency",
+        "1 bad row(s), 1 problem(s); nothing was imported",
+    ]
