@@ -29,7 +29,7 @@ from storage.cache import ABSENT, SNAPSHOT_MAX_ROWS, CacheView, Since
 from storage.repositories import changes, stock_counts
 from storage.repositories.cached import SNAPSHOT_CHUNK, fills
 from storage.repositories.purchasing import last_received
-from storage.repositories.sql import _chunks, _table, direct, fetch, run
+from storage.repositories.sql import _chunks, _table, direct, fetch, insert_if_missing, run
 from storage.repositories.warehouses import bin_id_for
 
 
@@ -233,8 +233,8 @@ class SqlStock:
 
     async def _ensure_counter(self, product_id: int, warehouse_id: int) -> None:
         if await self.s.get(m.StockRow, (product_id, warehouse_id)) is None:
-            self.s.add(m.StockRow(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0))
-            await self.s.flush()
+            values = {"product_id": product_id, "warehouse_id": warehouse_id, "on_hand": 0, "reserved": 0}
+            await insert_if_missing(self.s, m.StockRow, values)
 
     async def lock_positions(self, places: Iterable[tuple[int, int]]) -> None:
         """Each (product, warehouse) counter, made if missing, locked to the transaction's end

@@ -13,7 +13,7 @@ from domain.warehouse import BinCode, Warehouse
 from storage import models as m
 from storage.cache import CacheView
 from storage.repositories.cached import copier, fills
-from storage.repositories.sql import _chunks, _table, fetch
+from storage.repositories.sql import _chunks, _table, fetch, insert_if_missing
 
 _copied = copier(Warehouse)  # what the read cache keeps and hands out shares nothing a caller changes
 
@@ -21,14 +21,14 @@ _copied = copier(Warehouse)  # what the read cache keeps and hands out shares no
 async def bin_id_for(session: AsyncSession, warehouse_id: int, bin_code: str) -> int:
     """The bin's row id, the bin being created on first use (bins come from counts and moves)."""
     code = str(BinCode.parse(bin_code))
-    found = await session.scalar(
-        select(m.BinRow.id).where(m.BinRow.warehouse_id == warehouse_id, m.BinRow.code == code)
-    )
-    if found is None:
-        row = m.BinRow(warehouse_id=warehouse_id, code=code, zone=BinCode.parse(code).zone)
-        session.add(row)
-        await session.flush()
-        found = row.id
+    query = select(m.BinRow.id).where(m.BinRow.warehouse_id == warehouse_id, m.BinRow.code == code)
+    found = await session.scalar(query)
+    if found is None:  # two staff naming a new bin at once: both get the one row
+        await insert_if_missing(
+            session, m.BinRow, {"warehouse_id": warehouse_id, "code": code, "zone": BinCode.parse(code).zone}
+        )
+        found = await session.scalar(query)
+    assert found is not None
     return found
 
 

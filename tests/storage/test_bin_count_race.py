@@ -21,14 +21,19 @@ from tests.fakes import FakeClock
 STAFF = (701, 702, 703, 704)
 
 
-async def _bin_with_five(engine: AsyncEngine, clock: FakeClock) -> None:
-    sessions = session_factory(engine)
-    async with (uow := SqlUnitOfWork(sessions)):
+async def _new_mug(engine: AsyncEngine) -> None:
+    """A mug never stocked in warehouse W1 (no counter, no bins), and four managers."""
+    async with (uow := SqlUnitOfWork(session_factory(engine))):
         await uow.products.upsert(Product("MUG", "Mug", "C", {"EUR": Money(900, "EUR")}))
         await uow.warehouses.upsert(Warehouse("W1", "Main"))
         for staff_id in STAFF:
             await uow.staff.put(StaffMember(telegram_id=staff_id, role=Role.MANAGER))
         await uow.commit()
+
+
+async def _bin_with_five(engine: AsyncEngine, clock: FakeClock) -> None:
+    sessions = session_factory(engine)
+    await _new_mug(engine)
     await receive(
         SqlUnitOfWork(sessions),
         clock,
@@ -48,14 +53,12 @@ async def _stock(engine: AsyncEngine) -> tuple[int, int, int]:
     return int(in_bins or 0), int(on_hand or 0), int(moved or 0)
 
 
-async def test_receipts_into_one_bin_at_once_count_every_unit_in_the_bin_and_the_warehouse(
-    engine: AsyncEngine, clock: FakeClock
-) -> None:
-    await _bin_with_five(engine, clock)
+async def _three_each_at_once(engine: AsyncEngine, clock: FakeClock, bins: tuple[str, ...]) -> None:
+    """Each manager books 3 mugs into their bin of ``bins``, all at the same instant."""
     sessions = session_factory(engine)
     start = asyncio.Event()
 
-    async def book_in(staff_id: int) -> None:
+    async def book_in(staff_id: int, bin_code: str) -> None:
         await start.wait()
         await receive(
             SqlUnitOfWork(sessions),
@@ -64,12 +67,19 @@ async def test_receipts_into_one_bin_at_once_count_every_unit_in_the_bin_and_the
             sku="MUG",
             quantity=3,
             warehouse_code="W1",
-            bin_code="A-1-1-1",
+            bin_code=bin_code,
         )
 
-    tasks = [asyncio.create_task(book_in(staff_id)) for staff_id in STAFF]
+    tasks = [asyncio.create_task(book_in(s, b)) for s, b in zip(STAFF, bins, strict=True)]
     start.set()
     await asyncio.gather(*tasks)
+
+
+async def test_receipts_into_one_bin_at_once_count_every_unit_in_the_bin_and_the_warehouse(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    await _bin_with_five(engine, clock)
+    await _three_each_at_once(engine, clock, ("A-1-1-1",) * 4)
     assert await _stock(engine) == (5 + 4 * 3, 5 + 4 * 3, 5 + 4 * 3)
 
 
@@ -100,3 +110,15 @@ async def test_adjustments_and_receipts_at_once_leave_the_bins_equal_to_the_ware
     start.set()
     await asyncio.gather(*tasks)
     assert await _stock(engine) == (6, 6, 6)
+
+
+async def test_a_new_products_first_goods_booked_by_four_staff_at_once_into_new_bins_all_count(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """No counter and no bins yet: each receipt makes them, two of them the same bin. None
+    fails on the other's new row (PostgreSQL refused the second as a duplicate key)."""
+    await _new_mug(engine)
+    await _three_each_at_once(engine, clock, ("A-1-1-1", "A-1-1-2", "A-1-1-1", "B-1-1-1"))
+    assert await _stock(engine) == (12, 12, 12)
+    async with session_factory(engine)() as session:
+        assert set(await session.scalars(select(m.BinRow.code))) == {"A-01-01-1", "A-01-01-2", "B-01-01-1"}
