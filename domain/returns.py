@@ -215,6 +215,17 @@ def shipping_back(request: ReturnRequest, order: Order, shipping_already_refunde
     return Money.zero(order.currency)
 
 
+def goods_taken_back(order: Order, taken: Mapping[int, int], paid: Mapping[int, Money] | None = None) -> Money:
+    """What the units ``taken`` back (per order line id) stand for by the cumulative rule: the
+    base a refund's tax is taken back from, so the tax of all the refunds of an order's goods adds
+    up to exactly the tax its sale booked on them (each taken on its own rounded apart)."""
+    amount = Money.zero(order.currency)
+    for line in order.lines:
+        if line.id is not None and taken.get(line.id):
+            amount += share((paid or {}).get(line.id, line.net), line.quantity, 0, taken[line.id])
+    return amount
+
+
 def share(paid: Money, units: int, prior: int, count: int) -> Money:
     """What ``count`` of a line's ``units`` that cost ``paid`` in all stand for, once ``prior``
     of them were taken back before: ⌊P·(prior+count)/n⌋ − ⌊P·prior/n⌋, so the shares of all n

@@ -88,6 +88,7 @@ async def book_refund(
     credit: Account = A.REFUNDS_PAYABLE,
     owed_before: Money | None = None,
     shipping: Money | None = None,
+    goods_tax: Money | None = None,
 ) -> None:
     """A refund owed: the sale it undoes (net, to sales returns) and the tax inside it (back
     from tax payable, at the order's own tax rate) against refunds owed — or, for a credit
@@ -96,12 +97,15 @@ async def book_refund(
     a credit note, what it takes off the invoice's ``owed_before`` (see ``_receivable_step``).
     ``shipping``, the part of the refund that is shipping never provided (a cancellation),
     takes back shipping income rather than counting as goods returned, each part's tax taken
-    apart as the sale booked it."""
+    apart as the sale booked it. ``goods_tax``, when given, is the tax inside the goods part (a
+    return's, taken so that an order's refunds take back exactly the tax its sale booked)."""
     base = uow.base_currency
     whole = _receivable_step(owed_before, -refund, order.fx_rate, base) if owed_before is not None else None
     carried = min(shipping, refund) if shipping is not None and shipping.amount > 0 else refund * 0
     goods = refund - carried
-    goods_tax, shipping_tax = order.included_tax(goods), order.included_tax(carried)
+    if goods_tax is None or not 0 <= goods_tax.amount <= goods.amount:
+        goods_tax = order.included_tax(goods)
+    shipping_tax = order.included_tax(carried)
     parts = [
         (A.SALES_RETURNS, goods - goods_tax),
         (A.SHIPPING_INCOME, carried - shipping_tax),

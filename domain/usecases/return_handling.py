@@ -14,7 +14,16 @@ from domain.orders import Order, ReturnStatus
 from domain.parcels import Parcel, parcels_by_line
 from domain.payments import Payment, PaymentKind, invoice_owed
 from domain.ports import Clock, UnitOfWork
-from domain.returns import SHOP_FAULT, NotInspected, ReturnKind, ReturnMethod, ReturnRequest, refund_for, shipping_back
+from domain.returns import (
+    SHOP_FAULT,
+    NotInspected,
+    ReturnKind,
+    ReturnMethod,
+    ReturnRequest,
+    goods_taken_back,
+    refund_for,
+    shipping_back,
+)
 from domain.staff import Permission
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
@@ -244,7 +253,12 @@ async def resolve_return(
             source, memo = f"return:{request.rma_code}", f"return {request.rma_code}"
             # What an unpaid invoice still asks for is taken down; only what was paid is owed back.
             carried = shipping_back(request, order, shipping_done)
-            request.refund = await give_back(uow, order, worth, now, source=source, memo=memo, shipping=carried)
+            # The tax back is what the goods taken back in all carry less what those before did.
+            gone = goods_taken_back(order, before, paid)
+            tax = order.included_tax(gone + worth - carried) - order.included_tax(gone)
+            request.refund = await give_back(
+                uow, order, worth, now, source=source, memo=memo, shipping=carried, goods_tax=tax
+            )
             request.move(ReturnStatus.REFUNDED)
             extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": worth.currency}
             extra |= await _credited(uow, order, worth - request.refund)

@@ -21,13 +21,15 @@ async def give_back(
     source: str,
     memo: str,
     shipping: Money | None = None,
+    goods_tax: Money | None = None,
 ) -> Money:
     """``amount`` given back on ``order``: what its business invoice still asks for is taken down
     by a credit note against the receivable (the customer never paid it, so nothing is owed to
     them for it), as a cancellation or a short pick settles it; the rest is a refund owed,
     booked. ``shipping``, the part of ``amount`` that is the order's shipping given back, comes
-    off shipping income (the credit note's part first), not sales returns. What is owed back
-    (to be paid to the customer)."""
+    off shipping income (the credit note's part first), not sales returns; ``goods_tax``, the tax
+    inside the rest (the goods), is taken back whole, the owed part taking what the credit note's
+    left of it. What is owed back (to be paid to the customer)."""
     shipping = shipping if shipping is not None else amount * 0
     credit = asked = Money.zero(order.currency)
     if order.payment_method is PaymentMethod.INVOICE:
@@ -48,9 +50,13 @@ async def give_back(
             owed_before=asked,
             shipping=min(shipping, credit),
         )
+        if goods_tax is not None:  # the credit note took the tax inside its goods; the rest is the owed part's
+            goods_tax = max(goods_tax - order.included_tax(credit - min(shipping, credit)), goods_tax * 0)
     owed = amount - credit
     if owed.amount > 0:
         await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, owed, at))
         carried = shipping - min(shipping, credit)
-        await book_refund(uow, order, owed, at, source=source, memo=f"refund owed, {memo}", shipping=carried)
+        await book_refund(
+            uow, order, owed, at, source=source, memo=f"refund owed, {memo}", shipping=carried, goods_tax=goods_tax
+        )
     return owed

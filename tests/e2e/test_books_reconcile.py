@@ -5,6 +5,8 @@ flow the trial balance balances, each account moved by exactly what a hand compu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from bot.harness import RunningBot
@@ -12,7 +14,7 @@ from domain.orders import OrderStatus
 from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_card_order, scalar, stock
 from tests.e2e.test_accounting import balances
 from tests.e2e.test_books_stock_arrivals import _inventory as inventory
@@ -26,11 +28,13 @@ from tests.e2e.test_short_invoices import _invoice_order
 from tests.e2e.test_short_picks import _short_pick
 from tests.e2e.test_split_shipments import shelf_says
 from tests.e2e.test_variants import exchange, tshirts
+from tests.fakes import FakeClock
 
 CASH, SALES, SHIPPING, RETURNS = "1000 Cash", "4000 Sales", "4100 Shipping income", "4900 Sales returns"
 INVENTORY, COGS, REFUNDS = "1200 Inventory", "5000 Cost of goods sold", "2100 Refunds owed to customers"
 RECEIVABLE, DISCOUNTS = "1100 Accounts receivable", "4800 Sales discounts"
-REVALUATION = "5200 Inventory revaluation"
+REVALUATION, TAX = "5200 Inventory revaluation", "2200 Sales tax payable"
+REFUNDED = ("Approve", "Parcel received", "Restock 85123A", "Refund", "Refund paid back")  # a return seen through
 REORDER = "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
 
 
@@ -240,3 +244,22 @@ async def test_a_discounted_size_swapped_down_then_the_replacement_refunded_nets
     (line,) = (await lines_of(shop, replacement)).values()
     assert await refunded(shop, 710, replacement, line[0]) == 1300  # the L back: what was left of it paid
     assert await moves(shop, before) == {**sold, RETURNS: 1800, REFUNDS: -1800}
+
+
+async def test_a_taxed_order_returned_unit_by_unit_takes_back_exactly_the_tax_its_sale_booked(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock, tax_rate=20) as shop:
+        before = await balances(shop)
+        code = await delivered(shop, 709, {"85123A": 3})  # COD: 3 × £2.95 + £4.20 shipping, 20 % inside
+        # £8.85 of goods holds £1.48 of tax (1.475, half-even), the £4.20 shipping £0.70.
+        sold = {CASH: 1305, SALES: -737, SHIPPING: -350, TAX: -218, COGS: 330, INVENTORY: -330}
+        assert await moves(shop, before) == sold
+        manager = await hire(shop, 97, "Mo", "manager")
+        for _ in range(3):  # £2.95 a unit back, each with the tax its share of the sale carried
+            rma = await ask_return(SandboxUser(shop.server, 709, "C709"), code, "85123A", "changed my mind")
+            await settle_return(
+                manager, rma, "Approve", "Parcel received", "Restock 85123A", "Refund", "Refund paid back"
+            )
+        # Every unit back: no sales left and no tax on them; only the shipping's income and tax stay.
+        assert await moves(shop, before) == {CASH: 420, SALES: -737, RETURNS: 737, SHIPPING: -350, TAX: -70}
