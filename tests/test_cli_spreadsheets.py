@@ -179,3 +179,14 @@ def test_an_empty_products_file_names_the_missing_header_once(tmp_path: Path, or
         f"{empty}:2: the header is missing column(s): sku, name, category, price, currency",
         "1 bad row(s), 1 problem(s); nothing was imported",
     ]
+
+
+def test_a_row_with_more_values_than_columns_is_named_once(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    env = _shop(tmp_path, ordergram)
+    file = tmp_path / "products.csv"
+    file.write_text("sku;name;category;price;currency;parent;options\nT-1;Tee;Clothing;1,00;GBP;T;Size=S;Colour=Red\n")
+    result = ordergram("import", "products", str(file), env=env)  # options unquoted: ";" split them
+    assert result.stderr.splitlines()[1:] == [
+        f"{file}:2: more values than columns",
+        "1 bad row(s), 1 problem(s); nothing was imported",
+    ]

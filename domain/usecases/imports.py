@@ -107,8 +107,9 @@ async def import_products(
         # leave blank: only those short of a name, category or price were, the rest lost theirs.
         stored_rows = await _stored_beside(uow, text)
         parsed, problems = parse_products(text, resolve_path or (lambda _: None), languages, stored_rows)
-        if problems or bad_terms:
-            raise ImportRejected(sorted(problems + bad_terms))
+        # The backorder column's reading meets the file's own problems too (a row too long): named once.
+        if problems := problems + [p for p in bad_terms if p not in problems]:
+            raise ImportRejected(sorted(problems))
         stored_by_parent = await _check_stored_variants(uow, parsed)
         await _check_stored_barcodes(uow, parsed)
         stored_parents = await uow.products.category_parents()
