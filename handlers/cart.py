@@ -13,20 +13,22 @@ from domain.errors import InvalidQuantity
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.cart import (
     MAX_CART_QUANTITY,
+    InStockNow,
     StaleCartButton,
     add_sku_to_cart,
     change_cart_line,
     subscribe_back_in_stock,
     view_cart,
 )
-from domain.usecases.catalog import product_card
+from domain.usecases.catalog import ProductCard, product_card
 from domain.usecases.promotions import cart_discounts
 from handlers.callbacks import CartChange, CartView, NotifyMe, StartCheckout, shorten_name
 from handlers.catalog import card_keyboard, customer_currency, reading_language, redraw_card
 from handlers.context import ShopSettings
+from handlers.errors import MAX_ALERT, domain_message
 from handlers.menu import CART_BUTTON
 from handlers.views.markup import callback_button, inline_keyboard, packed
-from handlers.views.rendering import Renderer, fill, format_number
+from handlers.views.rendering import Renderer, fill, format_number, shorten
 
 router = Router(name=__name__)
 
@@ -123,21 +125,9 @@ async def change_line(
             text = await cart_text(uow, clock, customer, renderer, cart)
             await query.message.edit_text(text, reply_markup=cart_keyboard(cart))
         return
-    card = await product_card(
-        uow,
-        product_id=callback_data.product_id,
-        currency=customer_currency(customer, settings.default_currency),
-        fallback_currency=settings.default_currency,
-        customer_id=customer.id,
-        language=reading_language(),
-        today=clock.now().date(),
-        price_group=customer.price_group,
-    )
+    card = await _card_now(callback_data.product_id, uow, clock, customer, settings)
     await query.answer(notice or _("🛒 %(count)s in cart") % {"count": card.in_cart}, show_alert=bool(notice))
-    if isinstance(query.message, Message):
-        await redraw_card(
-            query.message, card, card_keyboard(card, buy_now=settings.buy_now, shop_url=settings.webapp_url), renderer
-        )
+    await _draw(query, card, settings, renderer)
 
 
 @router.message(Command("add"))
@@ -183,9 +173,43 @@ async def add_by_sku(
 
 @router.callback_query(NotifyMe.filter())
 async def notify_me(
-    query: CallbackQuery, callback_data: NotifyMe, uow: UnitOfWork, clock: Clock, customer: Customer
+    query: CallbackQuery,
+    callback_data: NotifyMe,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
 ) -> None:
-    await subscribe_back_in_stock(
-        uow, clock, customer_id=customer.id or 0, product_id=callback_data.product_id, language=reading_language()
-    )
+    try:
+        await subscribe_back_in_stock(
+            uow, clock, customer_id=customer.id or 0, product_id=callback_data.product_id, language=reading_language()
+        )
+    except InStockNow as back:  # an old card's button: say so, and show the card as it is now
+        await query.answer(shorten(domain_message(back, html=False), MAX_ALERT), show_alert=True)
+        await _draw(
+            query, await _card_now(callback_data.product_id, uow, clock, customer, settings), settings, renderer
+        )
+        return
     await query.answer(_("We will message you once it is back in stock."), show_alert=True)
+
+
+async def _card_now(
+    product_id: int, uow: UnitOfWork, clock: Clock, customer: Customer, settings: ShopSettings
+) -> ProductCard:
+    return await product_card(
+        uow,
+        product_id=product_id,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+        customer_id=customer.id,
+        language=reading_language(),
+        today=clock.now().date(),
+        price_group=customer.price_group,
+    )
+
+
+async def _draw(query: CallbackQuery, card: ProductCard, settings: ShopSettings, renderer: Renderer) -> None:
+    if isinstance(query.message, Message):
+        keyboard = card_keyboard(card, buy_now=settings.buy_now, shop_url=settings.webapp_url)
+        await redraw_card(query.message, card, keyboard, renderer)

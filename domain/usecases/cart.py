@@ -329,13 +329,20 @@ async def release_customer_holds(uow: UnitOfWork, customer_id: int) -> None:
         await uow.stock.delete_reservation(hold)
 
 
+class InStockNow(DomainError):
+    key = N_("{name} is back in stock now: add it to your cart from its card.")
+
+
 async def subscribe_back_in_stock(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, product_id: int, language: str = ""
 ) -> bool:
     """Ask to be told once when an out-of-stock product is received again; a refusal (a
-    discontinued product) names it in ``language`` where translated."""
+    discontinued product, or one in stock again: a card's button pressed after it came back)
+    names it in ``language`` where translated."""
     async with uow:
-        await _active_product(uow, product_id, language)
+        product = await _active_product(uow, product_id, language)
+        if any(level.available > 0 for level in await uow.stock.levels([product_id])):
+            raise InStockNow(name=(await _named(uow, product, language)).display_name)
         created = await uow.subscriptions.subscribe(customer_id, product_id, clock.now())
         await uow.commit()
         return created
