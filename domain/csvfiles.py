@@ -55,6 +55,8 @@ def decode_csv(data: bytes) -> CsvText:
     line of its first bad byte, naming the problem."""
     if data.startswith(b"PK\x03\x04"):
         raise ImportRejected([(1, problem(UnreadableFile.key, what=N_("an Excel workbook (.xlsx), not CSV")))])
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: the .xls 1C and old Excels save
+        raise ImportRejected([(1, problem(UnreadableFile.key, what=N_("an Excel 97–2003 workbook (.xls), not CSV")))])
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return CsvText(data.decode("utf-16"), UTF16)

@@ -184,3 +184,14 @@ async def test_products_priced_only_in_a_currency_the_shop_does_not_take_are_nam
     await admin.send("/fx USD 1.27")
     reply = await admin.send_document(products, "products.csv", caption="/import")
     assert reply.last.text == "products: 0 created, 0 updated, 3 unchanged."
+
+
+async def test_an_old_excel_workbook_from_1c_is_named_as_such_in_russian(shop: RunningBot) -> None:
+    await hire(shop, 809, "Olga", "manager", language="ru")
+    olga = SandboxUser(shop.server, 809, "Olga", language_code="ru")
+    xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "Номенклатура".encode("utf-16-le")  # OLE2, as 1C saves
+    reply = await olga.send_document(xls, "Номенклатура.xls", caption="/import products")
+    assert reply.last.text.splitlines()[1] == (
+        "Номенклатура.xls:1: Это не текстовый файл в UTF-8 или Windows-1251: это книга Excel 97–2003 (.xls),"
+        " а не CSV. Сохраните его как «CSV UTF-8» и загрузите снова."
+    )
