@@ -343,16 +343,27 @@ async def report_short(
         missing = line.open
         line.short += missing
         await uow.picking.save_line(line)
+        # Another bin that may give it: not one this round already found short of it (two bins
+        # both counted wrong sent the picker from one to the other and back, for ever), less what
+        # rounds took from it into totes or planned in it (the bin still counts those).
+        tried = {
+            x.bin_code
+            for x in pick_list.lines
+            if (x.order_id, x.product_id) == (line.order_id, line.product_id) and x.short
+        }
+        spoken = await in_rounds(uow, pick_list.warehouse_id, {line.product_id})
         elsewhere = [
-            b
+            (b.bin_code, b.quantity - spoken[(line.product_id, b.bin_code)])
             for b in await uow.inventory.bins([line.product_id])
-            if b.warehouse_id == pick_list.warehouse_id and b.bin_code != line.bin_code
+            if b.warehouse_id == pick_list.warehouse_id and b.bin_code not in tried | {line.bin_code}
         ]
         seq = max(x.seq for x in pick_list.lines)
-        for other in sorted(elsewhere, key=lambda b: -b.quantity):
-            take = min(other.quantity, missing)
+        for code, there in sorted(elsewhere, key=lambda b: -b[1]):
+            take = min(there, missing)
+            if take <= 0:
+                break
             seq += 1
-            extra = PickLine(seq, line.order_id, line.product_id, other.bin_code, line.tote, take)
+            extra = PickLine(seq, line.order_id, line.product_id, code, line.tote, take)
             pick_list.lines.append(await uow.picking.add_line(pick_list, extra))
             missing -= take
             if not missing:

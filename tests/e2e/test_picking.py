@@ -308,3 +308,47 @@ async def test_units_in_a_pickers_tote_or_on_an_open_line_are_not_moved_out_of_t
     assert moved.last.text.startswith({"en": "Moved 1 × JAR-1 in LON", "ru": "Перемещено 1 × JAR-1 на LON"}[language])
     await pick_everything(bo, open_line)
     assert await status(shop, second) == "picked"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_shelf_short_in_both_its_bins_holds_the_order_instead_of_sending_the_picker_back_and_forth(
+    shop: RunningBot, language: str
+) -> None:
+    """Both bins of a product counted 2 and held none: "0 found" at A-01-01-1 sent the picker to
+    B-01-01-1, "0 found" there sent them back to A-01-01-1, and so on for ever (a new line each
+    time, the order never held, the staff chat told to recount again and again)."""
+    await jars(shop, 2, 2)
+    code = await order(shop, 320, {"JAR-1": 2})
+    picker = await hire(shop, 73, "Pia", "picker", "LON", language=language)
+    single, short = {"en": ("Single order", "Short pick"), "ru": ("Один заказ", "Недостача")}[language]
+    first = await picker.press((await picker.send("/pick")).last, single)
+    assert "A-01-01-1" in first.last.text
+    await picker.press(first.last, short)
+    second = await picker.send("0")
+    assert "B-01-01-1" in second.last.text and "2 × JAR-1" in second.last.text
+    await picker.press(second.last, short)
+    held = await picker.send("0")
+    told = {
+        "en": f"Order {code} is on hold for the shortage; managers were told.",
+        "ru": f"Заказ {code} приостановлен из-за недостачи; менеджеры уведомлены.",
+    }[language]
+    assert told in [m.text for m in held.new]
+    assert "A-01-01-1" not in held.last.text  # the round is over, not back at the first bin
+    assert await status(shop, code) == "on_hold"
+    assert await stock(shop, "JAR-1") == [("LON", 2, 0)]  # B's count came down by the 2 not there
+
+
+async def test_a_short_pick_is_not_sent_to_a_bin_whose_units_are_in_another_orders_tote(shop: RunningBot) -> None:
+    """A-01-01-1's 2 jars were in the first order's tote (counted there until it ships): a short
+    pick at B-01-01-1 added a line at A-01-01-1, and the picker walked to an empty shelf."""
+    await jars(shop, 2, 2)
+    first, second = await order(shop, 330, {"JAR-1": 2}), await order(shop, 331, {"JAR-1": 2})
+    pia, bo = await hire(shop, 76, "Pia", "picker", "LON"), await hire(shop, 77, "Bo", "picker", "LON")
+    await pick_everything(pia, await pia.press((await pia.send("/pick")).last, "Single order"))
+    assert await status(shop, first) == "picked"
+    round_two = await bo.press((await bo.send("/pick")).last, "Single order")
+    assert "B-01-01-1" in round_two.last.text
+    await bo.press(round_two.last, "Short pick")
+    held = await bo.send("0")
+    assert f"Order {second} is on hold for the shortage; managers were told." in [m.text for m in held.new]
+    assert "A-01-01-1" not in held.last.text and await status(shop, second) == "on_hold"
