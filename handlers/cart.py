@@ -20,10 +20,10 @@ from domain.usecases.cart import (
     subscribe_back_in_stock,
     view_cart,
 )
-from domain.usecases.catalog import ProductCard, product_card
+from domain.usecases.catalog import ProductCard
 from domain.usecases.promotions import cart_discounts
 from handlers.callbacks import CartChange, CartView, NotifyMe, StartCheckout, shorten_name
-from handlers.catalog import card_keyboard, customer_currency, reading_language, redraw_card
+from handlers.catalog import card_keyboard, customer_card, customer_currency, reading_language, redraw_card
 from handlers.context import ShopSettings
 from handlers.errors import MAX_ALERT, domain_message
 from handlers.menu import CART_BUTTON
@@ -125,7 +125,7 @@ async def change_line(
             text = await cart_text(uow, clock, customer, renderer, cart)
             await query.message.edit_text(text, reply_markup=cart_keyboard(cart))
         return
-    card = await _card_now(callback_data.product_id, uow, clock, customer, settings)
+    card = await customer_card(callback_data.product_id, uow, clock, customer, settings)
     await query.answer(notice or _("🛒 %(count)s in cart") % {"count": card.in_cart}, show_alert=bool(notice))
     await _draw(query, card, settings, renderer)
 
@@ -188,25 +188,10 @@ async def notify_me(
     except InStockNow as back:  # an old card's button: say so, and show the card as it is now
         await query.answer(shorten(domain_message(back, html=False), MAX_ALERT), show_alert=True)
         await _draw(
-            query, await _card_now(callback_data.product_id, uow, clock, customer, settings), settings, renderer
+            query, await customer_card(callback_data.product_id, uow, clock, customer, settings), settings, renderer
         )
         return
     await query.answer(_("We will message you once it is back in stock."), show_alert=True)
-
-
-async def _card_now(
-    product_id: int, uow: UnitOfWork, clock: Clock, customer: Customer, settings: ShopSettings
-) -> ProductCard:
-    return await product_card(
-        uow,
-        product_id=product_id,
-        currency=customer_currency(customer, settings.default_currency),
-        fallback_currency=settings.default_currency,
-        customer_id=customer.id,
-        language=reading_language(),
-        today=clock.now().date(),
-        price_group=customer.price_group,
-    )
 
 
 async def _draw(query: CallbackQuery, card: ProductCard, settings: ShopSettings, renderer: Renderer) -> None:

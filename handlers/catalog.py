@@ -70,6 +70,29 @@ def customer_currency(customer: Customer, default_currency: str) -> str:
     return wanted_currency(customer) or default_currency
 
 
+async def customer_card(
+    product_id: int,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    *,
+    listed_sibling: bool = False,
+) -> ProductCard:
+    """A product's card as this customer reads it now: their currency, price list, language and cart."""
+    return await product_card(
+        uow,
+        product_id=product_id,
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+        customer_id=customer.id,
+        language=reading_language(),
+        today=clock.now().date(),
+        price_group=customer.price_group,
+        listed_sibling=listed_sibling,
+    )
+
+
 CATEGORY_NAME_LIMIT = 40  # a category's button reads "name (count)"
 TRAIL_NAME_LIMIT = 32  # each name in a breadcrumb
 TOP = CategoryPageCb(category_id=0, page=0)
@@ -304,16 +327,7 @@ async def show_product(
     settings: ShopSettings,
     clock: Clock,
 ) -> None:
-    card = await product_card(
-        uow,
-        product_id=callback_data.product_id,
-        currency=customer_currency(customer, settings.default_currency),
-        fallback_currency=settings.default_currency,
-        customer_id=customer.id,
-        language=reading_language(),
-        today=clock.now().date(),
-        price_group=customer.price_group,
-    )
+    card = await customer_card(callback_data.product_id, uow, clock, customer, settings)
     keyboard = card_keyboard(
         card, callback_data.category_id, callback_data.page, buy_now=settings.buy_now, shop_url=settings.webapp_url
     )
@@ -337,17 +351,7 @@ async def choose_variant(
     """The card follows the chosen variant: redrawn in place, or sent anew when the variant's
     photo is not the one shown (a text card cannot become a photo, nor a photo change here).
     A variant hidden since the card was drawn is said so, and the card redrawn as it is now."""
-    card = await product_card(
-        uow,
-        product_id=callback_data.product_id,
-        currency=customer_currency(customer, settings.default_currency),
-        fallback_currency=settings.default_currency,
-        customer_id=customer.id,
-        language=reading_language(),
-        today=clock.now().date(),
-        price_group=customer.price_group,
-        listed_sibling=True,
-    )
+    card = await customer_card(callback_data.product_id, uow, clock, customer, settings, listed_sibling=True)
     keyboard = card_keyboard(
         card, callback_data.category_id, callback_data.page, buy_now=settings.buy_now, shop_url=settings.webapp_url
     )
