@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiogram import Bot, Router
 from aiogram.types import Message, Update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import polling
 from bot.middlewares import DuplicateUpdateMiddleware, SeenUpdates
@@ -60,50 +64,57 @@ def _process(
     return dp
 
 
-async def test_a_starting_process_leaves_alone_an_update_another_live_process_is_handling(tmp_path: Path) -> None:
+@asynccontextmanager
+async def _shared(tmp_path: Path, run: int) -> AsyncIterator[tuple[Any, AsyncEngine, Bot]]:
+    """What processes of one bot share: Redis, a migrated database, and the bot (its id a fresh
+    key space in Redis for this run), all closed at the end."""
     redis = await _redis_or_skip()
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}")
     await upgrade_to_head(engine)
-    bot = Bot(f"{int(time.time() * 1000) % 10**9}:x")  # a fresh key space in Redis for this run
-    handled: list[str] = []
-    slow, free = asyncio.Event(), asyncio.Event()
-    free.set()
+    bot = Bot(f"{int(time.time() * 1000) % 10**9 + run}:x")
     try:
-        running = _process(UpdateInbox(engine), SeenUpdates(redis), handled, slow)
-        update = _update(1, "/add 22197 2")
-        for fresh in await running.record(bot, [update]):
-            running.handle_in_background(bot, fresh)
-        await asyncio.sleep(0.2)
-        assert handled == ["/add 22197 2"]  # the running process is in the middle of it
-
-        starting = _process(UpdateInbox(engine), SeenUpdates(redis), handled, free)
-        await starting.replay(bot)
-        await asyncio.sleep(0.2)
-        slow.set()
-        await running.settle()
-        await asyncio.sleep(2.5)  # the starting process looks again at what it left alone
-        await starting.settle()
-
-        assert handled == ["/add 22197 2"]
-        assert await UpdateInbox(engine).unhandled() == []
+        yield redis, engine, bot
     finally:
-        slow.set()
         await bot.session.close()
         await engine.dispose()
         await redis.aclose()
 
 
+async def test_a_starting_process_leaves_alone_an_update_another_live_process_is_handling(tmp_path: Path) -> None:
+    async with _shared(tmp_path, 0) as (redis, engine, bot):
+        handled: list[str] = []
+        slow, free = asyncio.Event(), asyncio.Event()
+        free.set()
+        try:
+            running = _process(UpdateInbox(engine), SeenUpdates(redis), handled, slow)
+            update = _update(1, "/add 22197 2")
+            for fresh in await running.record(bot, [update]):
+                running.handle_in_background(bot, fresh)
+            await asyncio.sleep(0.2)
+            assert handled == ["/add 22197 2"]  # the running process is in the middle of it
+
+            starting = _process(UpdateInbox(engine), SeenUpdates(redis), handled, free)
+            await starting.replay(bot)
+            await asyncio.sleep(0.2)
+            slow.set()
+            await running.settle()
+            await asyncio.sleep(2.5)  # the starting process looks again at what it left alone
+            await starting.settle()
+
+            assert handled == ["/add 22197 2"]
+            assert await UpdateInbox(engine).unhandled() == []
+        finally:
+            slow.set()
+
+
 async def test_an_update_a_process_killed_mid_update_had_in_hand_is_replayed_once_it_stops_beating(
     tmp_path: Path,
 ) -> None:
-    redis = await _redis_or_skip()
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}")
-    await upgrade_to_head(engine)
-    bot = Bot(f"{int(time.time() * 1000) % 10**9 + 1}:x")
-    handled: list[str] = []
-    never, free = asyncio.Event(), asyncio.Event()
-    free.set()
-    try:  # claims lapse after 15 minutes: only the killed process's silence lets the update go sooner
+    async with _shared(tmp_path, 1) as (redis, engine, bot):
+        handled: list[str] = []
+        never, free = asyncio.Event(), asyncio.Event()
+        free.set()
+        # Claims lapse after 15 minutes: only the killed process's silence lets the update go sooner.
         crashed = _process(UpdateInbox(engine), SeenUpdates(redis, alive_s=0.6), handled, never)
         for fresh in await crashed.record(bot, [_update(2, "/cart")]):
             crashed.handle_in_background(bot, fresh)
@@ -125,24 +136,16 @@ async def test_an_update_a_process_killed_mid_update_had_in_hand_is_replayed_onc
         assert handled == ["/cart", "/cart"]  # the killed attempt, then the replay: not lost
         assert time.monotonic() - started < 0.6 + LOOK_AGAIN_S + 1.5  # seconds, not IN_HAND_S
         assert await UpdateInbox(engine).unhandled() == []
-    finally:
-        await bot.session.close()
-        await engine.dispose()
-        await redis.aclose()
 
 
 async def test_an_update_left_by_a_clean_stop_past_its_grace_is_replayed_at_once_by_another_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    redis = await _redis_or_skip()
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}")
-    await upgrade_to_head(engine)
-    bot = Bot(f"{int(time.time() * 1000) % 10**9 + 2}:x")
-    handled: list[str] = []
-    never, free = asyncio.Event(), asyncio.Event()
-    free.set()
-    monkeypatch.setattr(polling, "SHUTDOWN_GRACE", 0.3)
-    try:
+    async with _shared(tmp_path, 2) as (redis, engine, bot):
+        handled: list[str] = []
+        never, free = asyncio.Event(), asyncio.Event()
+        free.set()
+        monkeypatch.setattr(polling, "SHUTDOWN_GRACE", 0.3)
         stopping = _process(UpdateInbox(engine), SeenUpdates(redis), handled, never)
         for fresh in await stopping.record(bot, [_update(3, "/orders")]):
             stopping.handle_in_background(bot, fresh)
@@ -157,10 +160,6 @@ async def test_an_update_left_by_a_clean_stop_past_its_grace_is_replayed_at_once
 
         assert handled == ["/orders", "/orders"] and time.monotonic() - started < 2
         assert await UpdateInbox(engine).unhandled() == []
-    finally:
-        await bot.session.close()
-        await engine.dispose()
-        await redis.aclose()
 
 
 async def test_a_claim_from_before_claims_named_their_process_keeps_its_lapse() -> None:

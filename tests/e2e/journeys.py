@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.harness import RunningBot
 from domain.catalog import Product
 from domain.money import Money
 from sandbox import SandboxUser
-from sandbox.driver import Reply
+from sandbox.driver import Reply, SandboxGroup
+from sandbox.forums import ForumTopic
 from sandbox.server import BotMessage
 from storage import models as m
+from tests.e2e.conftest import hire
 
 
 async def add_to_cart(user: SandboxUser, sku: str, quantity: int = 1) -> Reply:
@@ -67,13 +69,51 @@ async def place_cod_order(user: SandboxUser, **options: bool) -> Reply:
     return await user.press(reply.last, "✅")
 
 
-async def place_card_order(user: SandboxUser, sku: str, quantity: int = 1) -> BotMessage:
-    """A pickup order paid by card, up to the invoice Telegram shows (pay it with ``user.pay``)."""
+async def place_card_order(user: SandboxUser, sku: str, quantity: int = 1, *, pickup: bool = True) -> BotMessage:
+    """An order paid by card (a pickup unless ``pickup=False``: by courier), up to the invoice
+    Telegram shows (pay it with ``user.pay``; ``order_of_invoice`` is its order's code)."""
     await add_to_cart(user, sku, quantity)
-    reply = await checkout_to_payment(user, pickup=True)
+    reply = await checkout_to_payment(user, pickup=pickup)
     reply = await user.press(reply.last, "💳")
     placed = await user.press(reply.last, "✅")
     return next(m for m in placed.new if m.kind == "invoice")
+
+
+def order_of_invoice(invoice: BotMessage) -> str:
+    """The code of the order an invoice asks payment for."""
+    assert invoice.invoice is not None
+    return str(invoice.invoice["payload"].split(":")[1])
+
+
+async def business_customer(shop: RunningBot, user_id: int, name: str = "Corp", language: str = "en") -> SandboxUser:
+    """A customer who started the bot and whom the shop made a business (it may pay on invoice)."""
+    buyer = SandboxUser(shop.server, user_id, name, language_code=language)
+    await buyer.send("/start")
+    async with shop.runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(m.CustomerRow).where(m.CustomerRow.telegram_id == user_id).values(is_business=True)
+        )
+    return buyer
+
+
+async def place_invoice_order(buyer: SandboxUser, sku: str, quantity: int = 1, **options: bool) -> Reply:
+    """A business customer's order on invoice, from the cart to Confirm (``checkout_to_payment``'s options)."""
+    await add_to_cart(buyer, sku, quantity)
+    reply = await checkout_to_payment(buyer, **options)
+    reply = await buyer.press(reply.last, "🧾")
+    return await buyer.press(reply.last, "✅")
+
+
+async def support_question(
+    shop: RunningBot, chat_id: int, customer: SandboxUser, question: str
+) -> tuple[SandboxGroup, SandboxUser, ForumTopic]:
+    """The support forum ``chat_id`` (the shop's ``support_chat_id``), Sofia hired to answer in it
+    (id 77, role support), and the topic the customer's question opened there."""
+    forum = SandboxGroup(shop.server, "Support", chat_id=chat_id, forum=True)
+    agent = await hire(shop, 77, "Sofia", "support")
+    await customer.send(question)
+    [topic] = shop.server.forums[chat_id].values()
+    return forum, agent, topic
 
 
 def order_code(reply: Reply) -> str:
@@ -119,3 +159,15 @@ async def line_quantities(running: RunningBot, code: str) -> dict[str, int]:
             .where(m.OrderRow.code == code)
         )
         return {sku: quantity for sku, quantity in rows}
+
+
+async def payments(running: RunningBot, code: str) -> list[tuple[str, int]]:
+    """The order's payment rows, oldest first: (kind, amount in minor units)."""
+    async with running.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.PaymentRow.kind, m.PaymentRow.amount_minor)
+            .join(m.OrderRow, m.OrderRow.id == m.PaymentRow.order_id)
+            .where(m.OrderRow.code == code)
+            .order_by(m.PaymentRow.id)
+        )
+        return [(kind, amount) for kind, amount in rows]

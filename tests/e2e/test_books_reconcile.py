@@ -15,7 +15,15 @@ from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_card_order, scalar, stock
+from tests.e2e.journeys import (
+    add_to_cart,
+    checkout_to_payment,
+    order_code,
+    order_of_invoice,
+    place_card_order,
+    scalar,
+    stock,
+)
 from tests.e2e.test_accounting import balances
 from tests.e2e.test_books_stock_arrivals import _inventory as inventory
 from tests.e2e.test_books_stock_arrivals import _stock_value as stock_value
@@ -87,7 +95,7 @@ async def test_a_card_swap_s_replacement_owing_its_difference_does_not_ship_unti
     before = await balances(shop)
     invoice = await place_card_order(customer, "TEE-M-NVY", 1)  # £12.00 by card
     await customer.pay(invoice)
-    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    code = order_of_invoice(invoice)
     await deliver(shop, code)
     await shop.runtime.notifier.drain()
     replacement = await exchange(customer, shop, code, "TEE-M-NVY", "L / Navy")  # L is £13.00: £1.00 to pay

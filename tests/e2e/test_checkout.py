@@ -19,7 +19,17 @@ from domain.usecases.imports import import_stock
 from sandbox import SandboxUser
 from sandbox.limits import bad_request
 from storage import models as m
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, place_cod_order, scalar, stock
+from tests.e2e.journeys import (
+    add_to_cart,
+    business_customer,
+    checkout_to_payment,
+    count,
+    order_code,
+    place_cod_order,
+    place_invoice_order,
+    scalar,
+    stock,
+)
 from tests.fakes import FakeClock
 
 
@@ -102,14 +112,8 @@ async def test_card_payment_is_checked_then_recorded_once(running: RunningBot) -
 
 
 async def test_business_buyer_gets_an_invoice_with_a_due_date(running: RunningBot, clock: FakeClock) -> None:
-    buyer = SandboxUser(running.server, 603, "Corp")
-    await buyer.send("/start")
-    async with running.runtime.sessions() as session, session.begin():
-        await session.execute(update(m.CustomerRow).where(m.CustomerRow.telegram_id == 603).values(is_business=True))
-    await add_to_cart(buyer, "85123A", 10)
-    reply = await checkout_to_payment(buyer, location=False)
-    reply = await buyer.press(reply.last, "Invoice")
-    placed = await buyer.press(reply.last, "Confirm order")
+    buyer = await business_customer(running, 603)
+    placed = await place_invoice_order(buyer, "85123A", 10, location=False)
     assert "Please pay by" in placed.last.text
     order = await order_row(running, order_code(placed))
     assert order.payment_method == "invoice" and order.invoice_due == (clock.now() + timedelta(days=14)).date()

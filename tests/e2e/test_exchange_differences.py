@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from bot.harness import RunningBot
 from domain.accounting import Account
@@ -17,10 +17,18 @@ from domain.usecases.jobs import dun_invoices
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_card_order, scalar
+from tests.e2e.journeys import (
+    business_customer,
+    order_code,
+    order_of_invoice,
+    payments,
+    place_card_order,
+    place_invoice_order,
+    scalar,
+)
 from tests.e2e.test_exchange_refunds import balanced, lines_of, through
 from tests.e2e.test_invoice_returns import account
-from tests.e2e.test_returns import deliver, delivered, money
+from tests.e2e.test_returns import deliver, delivered
 from tests.e2e.test_variants import exchange, tshirts
 from tests.fakes import FakeClock
 
@@ -55,7 +63,7 @@ async def test_a_card_order_swapped_for_a_dearer_size_is_told_the_difference_and
     customer = SandboxUser(shop.server, 950, "Eli", language_code=language)
     invoice = await place_card_order(customer, "TEE-M-NVY", 1)  # £12.00, paid
     await customer.pay(invoice)
-    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    code = order_of_invoice(invoice)
     await deliver(shop, code)
     await shop.runtime.notifier.drain()
     replacement = await exchange(customer, shop, code, "TEE-M-NVY", "L / Navy", language)  # L is £13.00
@@ -69,7 +77,7 @@ async def test_a_card_order_swapped_for_a_dearer_size_is_told_the_difference_and
     assert (await customer.pre_checkout(difference)).pre_checkout_answer == {"ok": True, "error_message": None}
     paid = await customer.pay(difference)
     assert RECEIVED[language] in paid.last.text and replacement in paid.last.text
-    assert await money(shop, replacement) == [("payment", 100)]
+    assert await payments(shop, replacement) == [("payment", 100)]
     assert await revenue(shop) == 1300  # the L sold for £12.00 and £1.00 more
     assert await balanced(shop)
 
@@ -100,7 +108,7 @@ async def test_a_swap_to_a_cheaper_size_tells_the_customer_what_is_owed_back(sho
     await shop.runtime.notifier.drain()
     told = shop.server.chat_messages(952)[-1]
     assert replacement in told.text and TOLD[(language, "less")] in told.text
-    assert await money(shop, code) == [("refund_owed", 100)]
+    assert await payments(shop, code) == [("refund_owed", 100)]
 
 
 async def test_a_free_replacement_says_nothing_of_money(shop: RunningBot) -> None:
@@ -117,13 +125,8 @@ async def test_a_business_swap_for_a_dearer_size_adds_the_difference_to_what_its
     shop: RunningBot,
 ) -> None:
     await tshirts(shop)
-    buyer = SandboxUser(shop.server, 954, "Corp")
-    await buyer.send("/start")
-    async with shop.runtime.sessions() as session, session.begin():
-        await session.execute(update(m.CustomerRow).where(m.CustomerRow.telegram_id == 954).values(is_business=True))
-    await add_to_cart(buyer, "TEE-M-NVY", 1)
-    reply = await checkout_to_payment(buyer, pickup=True)
-    code = order_code(await buyer.press((await buyer.press(reply.last, "Invoice")).last, "Confirm order"))
+    buyer = await business_customer(shop, 954)
+    code = order_code(await place_invoice_order(buyer, "TEE-M-NVY", pickup=True))
     await deliver(shop, code)
     before = await account(shop, Account.RECEIVABLE)
     line = (await lines_of(shop, code))["TEE-M-NVY"][0]
@@ -139,13 +142,8 @@ async def test_a_business_swap_for_a_dearer_size_is_due_on_its_terms_and_reminde
     shop: RunningBot, clock: FakeClock
 ) -> None:
     await tshirts(shop)
-    buyer = SandboxUser(shop.server, 955, "Corp")
-    await buyer.send("/start")
-    async with shop.runtime.sessions() as session, session.begin():
-        await session.execute(update(m.CustomerRow).where(m.CustomerRow.telegram_id == 955).values(is_business=True))
-    await add_to_cart(buyer, "TEE-M-NVY", 1)
-    reply = await checkout_to_payment(buyer, pickup=True)
-    code = order_code(await buyer.press((await buyer.press(reply.last, "Invoice")).last, "Confirm order"))
+    buyer = await business_customer(shop, 955)
+    code = order_code(await place_invoice_order(buyer, "TEE-M-NVY", pickup=True))
     await deliver(shop, code)
     clock.advance(days=2)  # the swap comes later than the order
     line = (await lines_of(shop, code))["TEE-M-NVY"][0]

@@ -15,11 +15,11 @@ from domain.usecases.orders import cancel_my_order
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN
-from tests.e2e.journeys import order_row, scalar
+from tests.e2e.journeys import order_row, payments, scalar
 from tests.e2e.test_exchange_refunds import balanced, lines_of, refunded, shoes_on_sale, through
 from tests.e2e.test_invoice_returns import account
 from tests.e2e.test_jobs import _invoice_order
-from tests.e2e.test_returns import deliver, delivered, money
+from tests.e2e.test_returns import deliver, delivered
 
 
 async def replacement_of(shop: RunningBot, rma: str) -> str:
@@ -45,7 +45,7 @@ async def test_a_replacement_line_lowered_gives_back_what_the_units_taken_off_we
     row = await order_row(shop, replacement)
     assert (row.shipping_minor, row.total_minor) == (0, 0)  # still sent at the shop's cost (was £4.70)
     # The two taken off were paid £30.00 on the first order: owed back there.
-    assert await money(shop, code) == [("refund_owed", 3000)] and await money(shop, replacement) == []
+    assert await payments(shop, code) == [("refund_owed", 3000)] and await payments(shop, replacement) == []
     assert await balanced(shop)
 
     await deliver(shop, replacement)
@@ -70,7 +70,7 @@ async def test_a_replacement_line_swapped_up_and_lowered_gives_back_only_what_th
     # off a swap's difference: the units were paid at list prices); the £15.00 paid is owed back.
     row = await order_row(shop, replacement)
     assert (row.shipping_minor, row.discount_minor, row.total_minor) == (0, 0, 500)
-    assert await money(shop, code) == [("refund_owed", 1500)]
+    assert await payments(shop, code) == [("refund_owed", 1500)]
     assert await balanced(shop)
 
 
@@ -88,7 +88,7 @@ async def test_raising_a_replacement_line_is_refused_and_changes_nothing(shop: R
     ru = await SandboxUser(shop.server, ADMIN, "Ada", language_code="ru").send(f"/edit {replacement} SHOE-L 2")
     assert ru.last.text.startswith("Товар «Trail shoe (L)» отправлен в обмен")  # agrees with any name
     assert (await lines_of(shop, replacement), (await order_row(shop, replacement)).version) == before
-    assert await money(shop, code) == [] and await balanced(shop)
+    assert await payments(shop, code) == [] and await balanced(shop)
 
 
 async def test_a_replacement_cancelled_gives_back_what_its_units_were_paid_less_what_it_charged(
@@ -102,14 +102,14 @@ async def test_a_replacement_cancelled_gives_back_what_its_units_were_paid_less_
     large, medium = ordered["SHOE-L"][0], ordered["SHOE-M"][0]
     rma = await through(shop, 983, code, ReturnKind.EXCHANGE, {large: None, medium: "SHOE-XL"})
     replacement = await replacement_of(shop, rma)
-    assert await money(shop, code) == []  # the M swapped up to XL: £8.00 charged on the replacement
+    assert await payments(shop, code) == []  # the M swapped up to XL: £8.00 charged on the replacement
     customer_id = int(await scalar(shop, select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == 983)))
     await cancel_my_order(
         shop.runtime.uow(), shop.runtime.clock, customer_id=customer_id, code=replacement, staff_chat_id=None
     )
     # One L (£15.00) and the M (£12.00) were paid on the first order: owed back there; the £8.00
     # the replacement charged (cash on delivery, never collected) is not.
-    assert await money(shop, code) == [("refund_owed", 2700)] and await money(shop, replacement) == []
+    assert await payments(shop, code) == [("refund_owed", 2700)] and await payments(shop, replacement) == []
     assert await balanced(shop)
 
 
@@ -124,7 +124,7 @@ async def test_a_replacement_cancelled_takes_an_unpaid_invoice_down_and_owes_not
         shop.runtime.uow(), shop.runtime.clock, customer_id=customer_id, code=replacement, staff_chat_id=None
     )
     # The two units were never paid: the invoice asks £5.90 less (was a refund owed of £5.90).
-    assert await money(shop, code) == [("credit_note", 590)] and await money(shop, replacement) == []
+    assert await payments(shop, code) == [("credit_note", 590)] and await payments(shop, replacement) == []
     assert await account(shop, Account.RECEIVABLE) == 3090 and await account(shop, Account.REFUNDS_PAYABLE) == 0
     assert await balanced(shop)
     await shop.runtime.notifier.drain()

@@ -11,10 +11,10 @@ from domain.accounting import Account
 from domain.returns import ReturnKind
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import scalar
+from tests.e2e.journeys import payments, scalar
 from tests.e2e.test_exchange_refunds import lines_of, through
 from tests.e2e.test_jobs import _invoice_order
-from tests.e2e.test_returns import deliver, money
+from tests.e2e.test_returns import deliver
 from tests.e2e.test_variants import journal_totals
 
 
@@ -32,7 +32,7 @@ async def test_a_return_from_an_unpaid_invoice_takes_the_invoice_down_and_owes_n
     line = (await lines_of(shop, code))["85123A"][0]
     assert await account(shop, Account.RECEIVABLE) == 3680
     rma = await through(shop, 990, code, ReturnKind.REFUND, {line: None}, count=2)
-    assert await money(shop, code) == [("credit_note", 590)]  # was a refund owed of £5.90 never paid
+    assert await payments(shop, code) == [("credit_note", 590)]  # was a refund owed of £5.90 never paid
     assert await account(shop, Account.RECEIVABLE) == 3090 and await account(shop, Account.REFUNDS_PAYABLE) == 0
     manager = await hire(shop, 98, "Mo", "manager")
     assert "£30.90" in (await manager.send("/ar")).last.text
@@ -46,7 +46,7 @@ async def test_a_return_from_an_unpaid_invoice_takes_the_invoice_down_and_owes_n
 
     await manager.send(f"/paid {code}")  # the rest settled by transfer: a later return is owed back
     await through(shop, 990, code, ReturnKind.REFUND, {line: None}, count=1)
-    assert await money(shop, code) == [("credit_note", 590), ("payment", 3090), ("refund_owed", 295)]
+    assert await payments(shop, code) == [("credit_note", 590), ("payment", 3090), ("refund_owed", 295)]
     assert await account(shop, Account.RECEIVABLE) == 0 and await account(shop, Account.REFUNDS_PAYABLE) == -295
     debit, credit = await journal_totals(shop)
     assert debit == credit

@@ -12,7 +12,7 @@ from domain.usecases.jobs import follow_up_deliveries, sweep_holds
 from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart
+from tests.e2e.journeys import add_to_cart, business_customer, order_code, place_invoice_order
 from tests.e2e.test_picking import order
 from tests.fakes import FakeClock
 
@@ -72,21 +72,8 @@ async def test_only_a_delivered_order_can_be_rated(shop: RunningBot) -> None:
 
 
 async def _invoice_order(shop: RunningBot, user_id: int) -> str:
-    from sqlalchemy import update
-
-    from storage import models as m
-    from tests.e2e.journeys import checkout_to_payment, order_code
-
-    buyer = SandboxUser(shop.server, user_id, "Corp")
-    await buyer.send("/start")
-    async with shop.runtime.sessions() as session, session.begin():
-        await session.execute(
-            update(m.CustomerRow).where(m.CustomerRow.telegram_id == user_id).values(is_business=True)
-        )
-    await add_to_cart(buyer, "85123A", 10)
-    reply = await checkout_to_payment(buyer, location=False)
-    reply = await buyer.press(reply.last, "Invoice")
-    return order_code(await buyer.press(reply.last, "Confirm order"))
+    buyer = await business_customer(shop, user_id)
+    return order_code(await place_invoice_order(buyer, "85123A", 10, location=False))
 
 
 async def test_overdue_invoices_are_reminded_on_schedule_until_paid(shop: RunningBot, clock: FakeClock) -> None:

@@ -22,6 +22,7 @@ from tests.e2e.journeys import (
     checkout_to_payment,
     name_in_russian,
     order_code,
+    order_of_invoice,
     order_row,
     place_card_order,
     scalar,
@@ -113,7 +114,7 @@ async def test_a_customer_adds_a_new_product_to_a_paid_order_and_pays_the_differ
     nina = SandboxUser(shop.server, 731 if language == "en" else 732, "Nina", language_code=language)
     invoice = await place_card_order(nina, "85123A", 1)
     await nina.pay(invoice, charge_id=f"tg-first-{language}")
-    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    code = order_of_invoice(invoice)
     popcorn_before = await stock(shop, "22197")
 
     screen = await nina.press((await nina.send(f"/track {code}")).last, words["edit"])
@@ -280,7 +281,7 @@ async def test_staff_add_a_line_on_their_edit_screen_and_the_difference_is_colle
     pia = SandboxUser(shop.server, 738, "Pia", language_code=language)
     invoice = await place_card_order(pia, "85123A", 1)
     await pia.pay(invoice, charge_id=f"tg-pia-{language}")
-    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    code = order_of_invoice(invoice)
     popcorn = await stock(shop, "22197")
     sue = await hire(shop, 739, "Sue", "support", language=language)
 
@@ -347,7 +348,7 @@ async def test_staff_typing_a_name_that_ends_in_a_number_get_that_product_not_th
     rita = SandboxUser(shop.server, 741, "Rita")
     invoice = await place_card_order(rita, "85123A", 1)
     await rita.pay(invoice, charge_id="tg-rita")
-    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    code = order_of_invoice(invoice)
     sue = await hire(shop, 742, "Sue", "support")
     await sue.press((await sue.send(f"/edit {code}")).last, WORDS["en"]["add"])
     named = await sue.send("holder 15")

@@ -17,6 +17,7 @@ from tests.e2e.journeys import (
     add_to_cart,
     line_quantities,
     order_code,
+    order_of_invoice,
     order_row,
     place_card_order,
     place_cod_order,
@@ -56,7 +57,7 @@ async def test_customer_adds_a_unit_within_the_window_and_pays_the_difference(sh
     boris = SandboxUser(shop.server, 702, "Борис", language_code="ru")
     invoice = await place_card_order(boris, "85123A", 1)
     await boris.pay(invoice, charge_id="tg-first")
-    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    code = order_of_invoice(invoice)
     assert await stock(shop, "85123A") == [("LON", 806, 1)]
 
     screen = await boris.send(f"/track {code}")

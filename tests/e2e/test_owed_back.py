@@ -19,9 +19,17 @@ from domain.usecases.owed_back import NothingOwedBack, OwedBackChanged, confirm_
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, refused_calls, shop_on
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_card_order, scalar
+from tests.e2e.journeys import (
+    add_to_cart,
+    checkout_to_payment,
+    order_code,
+    order_of_invoice,
+    payments,
+    place_card_order,
+    scalar,
+)
 from tests.e2e.test_exchange_refunds import lines_of, shoes_on_sale, through
-from tests.e2e.test_returns import delivered, money
+from tests.e2e.test_returns import delivered
 from tests.e2e.test_variants import journal_totals
 from tests.fakes import FakeClock
 
@@ -48,7 +56,7 @@ async def cancelled_after_paying(shop: RunningBot) -> str:
     detail = await boris.press((await boris.send("/orders")).last, code)
     ask = await boris.press(detail.last, "Cancel order")
     await boris.press(ask.last, "Yes, cancel it")
-    assert await money(shop, code) == [("payment", 590), ("refund_owed", 590)]
+    assert await payments(shop, code) == [("payment", 590), ("refund_owed", 590)]
     return code
 
 
@@ -70,7 +78,7 @@ async def test_a_cancelled_order_s_refund_owed_is_confirmed_paid_back_once_from_
     paid = await admin.press(shown.last, "💸 Refund paid back: £5.90")
     assert paid.callback_answer is not None and paid.callback_answer["text"] == "Refund paid back: £5.90"
     assert paid.last.button_texts() == ["📤 Send the receipt to the customer"] and "refund paid back" in paid.last.text
-    assert await money(each, code) == [("payment", 590), ("refund_owed", 590), ("refunded", 590)]
+    assert await payments(each, code) == [("payment", 590), ("refund_owed", 590), ("refunded", 590)]
     assert await owed_in_books(each) == 0  # owed, then paid: nothing left owed
     debit, credit = await journal_totals(each)
     assert debit == credit
@@ -81,7 +89,7 @@ async def test_a_cancelled_order_s_refund_owed_is_confirmed_paid_back_once_from_
     again = await admin.press(stale.last, "💸 Refund paid back: £5.90")
     assert again.callback_answer is not None and again.callback_answer["show_alert"] is True
     assert f"Order {code} owes nothing back now" in str(again.callback_answer["text"])
-    assert await money(each, code) == [("payment", 590), ("refund_owed", 590), ("refunded", 590)]
+    assert await payments(each, code) == [("payment", 590), ("refund_owed", 590), ("refunded", 590)]
     assert "💸" not in " ".join((await admin.send(f"/order {code}")).last.button_texts())
 
 
@@ -101,7 +109,7 @@ async def test_two_staff_confirming_at_once_pay_back_once(each: RunningBot) -> N
     tasks = [asyncio.create_task(confirm()) for _ in range(3)]
     start.set()
     assert sorted(await asyncio.gather(*tasks)) == ["paid", "refused", "refused"]
-    assert await money(each, code) == [("payment", 590), ("refund_owed", 590), ("refunded", 590)]
+    assert await payments(each, code) == [("payment", 590), ("refund_owed", 590), ("refunded", 590)]
     assert await owed_in_books(each) == 0
     await runtime.notifier.drain()
     assert sum("We have paid back" in x.text for x in each.server.chat_messages(BORIS)) == 1
@@ -118,7 +126,7 @@ async def test_paying_back_is_refused_to_a_picker_and_for_an_amount_no_longer_ow
     with pytest.raises(OwedBackChanged) as changed:
         await confirm_paid_back(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, seen=1000)
     assert changed.value.params["amount"].amount == 590  # what is owed, never more
-    assert await money(each, code) == [("payment", 590), ("refund_owed", 590)]
+    assert await payments(each, code) == [("payment", 590), ("refund_owed", 590)]
     assert await owed_in_books(each) == 590
 
 
@@ -150,7 +158,7 @@ async def test_a_return_s_refund_owed_is_paid_back_on_its_rma_screen_not_the_ord
     code = await delivered(shop, 965, {"SHOE-XL": 1})
     xl = (await lines_of(shop, code))["SHOE-XL"][0]
     await through(shop, 965, code, ReturnKind.EXCHANGE, {xl: "SHOE-S"})
-    assert await money(shop, code) == [("refund_owed", 1000)]
+    assert await payments(shop, code) == [("refund_owed", 1000)]
     admin = SandboxUser(shop.server, ADMIN, "Ada")
     assert (await admin.send(f"/order {code}")).last.button_texts() == ["📤 Send the receipt to the customer"]
     assert "Nothing is owed back to customers." in (await admin.send("/refunds")).last.text
@@ -165,14 +173,14 @@ async def test_an_edit_s_refund_owed_is_paid_back_and_the_customer_told_in_their
     boris = SandboxUser(shop.server, 702, "Борис", language_code="ru")
     invoice = await place_card_order(boris, "85123A", 2)
     await boris.pay(invoice, charge_id="tg-first")
-    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    code = order_of_invoice(invoice)
     screen = await boris.press((await boris.send(f"/track {code}")).last, "✏️")
     await boris.press(screen.last, "➖")  # one of two taken off after paying: £2.95 owed back
-    assert await money(shop, code) == [("payment", 590), ("refund_owed", 295)]
+    assert await payments(shop, code) == [("payment", 590), ("refund_owed", 295)]
     admin = SandboxUser(shop.server, ADMIN, "Ada")
     paid = await admin.press((await admin.send(f"/order {code}")).last, "💸 Refund paid back: £2.95")
     assert paid.callback_answer is not None and paid.callback_answer["text"] == "Refund paid back: £2.95"
-    assert await money(shop, code) == [("payment", 590), ("refund_owed", 295), ("refunded", 295)]
+    assert await payments(shop, code) == [("payment", 590), ("refund_owed", 295), ("refunded", 295)]
     assert await owed_in_books(shop) == 0
     debit, credit = await journal_totals(shop)
     assert debit == credit

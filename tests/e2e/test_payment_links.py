@@ -20,6 +20,7 @@ from tests.e2e.journeys import (
     add_to_cart,
     checkout_to_payment,
     order_code,
+    payments,
     place_card_order,
     place_cod_order,
     scalar,
@@ -38,17 +39,6 @@ async def _assisted_card_order(shop: RunningBot, customer: SandboxUser, username
     reply = await sam.press(reply.last, "💳")
     placed = await sam.press(reply.last, "✅")
     return order_code(placed), sam
-
-
-async def _payments(shop: RunningBot, code: str) -> list[tuple[str, int]]:
-    async with shop.runtime.sessions() as session:
-        rows = await session.execute(
-            select(m.PaymentRow.kind, m.PaymentRow.amount_minor)
-            .join(m.OrderRow, m.OrderRow.id == m.PaymentRow.order_id)
-            .where(m.OrderRow.code == code)
-            .order_by(m.PaymentRow.id)
-        )
-        return [(kind, amount) for kind, amount in rows]
 
 
 def _link(message: Any) -> str:
@@ -78,7 +68,7 @@ async def test_support_places_a_card_order_and_the_customer_pays_the_link_once(p
     again = await alice.pay(invoice)  # the second form goes through too: no second payment
     assert again.last.text.startswith(f"💸 Order {code} was already paid")
     assert again.last.button_texts() == ["💬 Contact us"]
-    assert await _payments(shop, code) == [("payment", total), ("duplicate", total)]
+    assert await payments(shop, code) == [("payment", total), ("duplicate", total)]
     staff = shop.server.chat_messages(STAFF_CHAT)[-1]
     assert f"Order {code} was paid twice" in staff.text
 
@@ -89,7 +79,7 @@ async def test_support_places_a_card_order_and_the_customer_pays_the_link_once(p
     }
     assert late.last.text.startswith("⚠️ The payment did not go through, and nothing was charged.")
     assert late.last.button_texts() == ["💬 Contact us"]
-    assert len(await _payments(shop, code)) == 2
+    assert len(await payments(shop, code)) == 2
 
 
 async def test_a_russian_customer_gets_the_link_and_the_invoice_in_russian(paying_shop: RunningBot) -> None:
@@ -114,7 +104,7 @@ async def test_a_russian_customer_gets_the_link_and_the_invoice_in_russian(payin
     again = await olga.pay(invoice)  # the link opened on a second device is paid too: one payment
     assert again.last.text.startswith(f"💸 Заказ {code} уже был оплачен")
     total = await scalar(shop, select(m.OrderRow.total_minor).where(m.OrderRow.code == code))
-    assert await _payments(shop, code) == [("payment", total), ("duplicate", total)]
+    assert await payments(shop, code) == [("payment", total), ("duplicate", total)]
     refused = await sue.send(f"/paylink {code}")
     assert refused.last.text == f"Order {code} has nothing left to pay."
 
@@ -190,7 +180,7 @@ async def test_an_order_that_rose_after_payment_is_paid_by_link_once(paying_shop
     assert f"difference received for order {code}" in paid.last.text
     again = await boris.pay(in_chat)  # the edit's own invoice, open on another device
     assert again.last.text.startswith(f"💸 Order {code} was already paid")
-    assert await _payments(shop, code) == [("payment", 295), ("payment", 295), ("duplicate", 295)]
+    assert await payments(shop, code) == [("payment", 295), ("payment", 295), ("duplicate", 295)]
     assert (await sue.send(f"/paylink {code}")).last.text == f"Order {code} has nothing left to pay."
 
 

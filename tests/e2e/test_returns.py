@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
-
 from bot.harness import RunningBot
 from domain.orders import OrderStatus
 from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.orders import transition_order
 from handlers.output.barcodes import barcode_png
 from sandbox import SandboxUser
-from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.journeys import stock
+from tests.e2e.journeys import payments, stock
 from tests.e2e.test_picking import order
 from tests.fakes import FakeClock
 
@@ -35,17 +32,6 @@ async def deliver(shop: RunningBot, code: str) -> None:
         await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
     await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking=f"TR{code}")
     await mark_delivered(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code)
-
-
-async def money(shop: RunningBot, code: str) -> list[tuple[str, int]]:
-    async with shop.runtime.sessions() as session:
-        rows = await session.execute(
-            select(m.PaymentRow.kind, m.PaymentRow.amount_minor)
-            .join(m.OrderRow, m.OrderRow.id == m.PaymentRow.order_id)
-            .where(m.OrderRow.code == code)
-            .order_by(m.PaymentRow.id)
-        )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
 async def ask_return(customer: SandboxUser, code: str, sku: str, reason: str, *, how: str = "store") -> str:
@@ -106,12 +92,12 @@ async def test_a_full_return_is_restocked_written_off_and_refunded(shop: Running
     refunded = await sue.press(after_writeoff.last, "Refund")
     assert "Refund owed: £10.45" in refunded.last.text  # 2 × £2.95 + £0.85 + £3.70 shipping (shop's fault)
     assert "We will refund £10.45." in shop.server.chat_messages(400)[-1].text
-    assert await money(shop, code) == [("write_off", 85), ("refund_owed", 1045)]
+    assert await payments(shop, code) == [("write_off", 85), ("refund_owed", 1045)]
     manager = await hire(shop, 96, "Mo", "manager")
     paid = await manager.press((await manager.send(f"/rma {rma}")).last, "Refund paid back")
     assert "Refund paid back: £10.45" in paid.last.text and "Refund paid back" not in " ".join(paid.last.button_texts())
     assert "We have paid back £10.45." in shop.server.chat_messages(400)[-1].text
-    assert await money(shop, code) == [("write_off", 85), ("refund_owed", 1045), ("refunded", 1045)]
+    assert await payments(shop, code) == [("write_off", 85), ("refund_owed", 1045), ("refunded", 1045)]
     assert {w: h for w, h, _ in await stock(shop, "85123A")}["LON"] == on_hand["LON"] + 2
     assert (await sue.send("/returns")).last.text == "No open returns."
 
@@ -138,7 +124,7 @@ async def test_a_partial_return_leaves_the_rest_returnable_and_more_is_refused(s
     shown = await sue.press(shown.last, "Restock 85123A")
     shown = await sue.press(shown.last, "Refund")
     assert "Refund owed: £2.95" in shown.last.text  # changed mind: no shipping refund
-    assert await money(shop, code) == [("refund_owed", 295)]
+    assert await payments(shop, code) == [("refund_owed", 295)]
 
 
 async def test_an_exchange_makes_a_free_replacement_that_is_queued_first(shop: RunningBot) -> None:
@@ -186,7 +172,7 @@ async def test_a_rejected_return_changes_nothing(shop: RunningBot) -> None:
     told = rejected.text
     assert "rejected" in told and "Reason: Used item & no packaging" in told
     assert rejected.button_texts() == ["💬 Contact us"]  # a person to talk to about it
-    assert await stock(shop, "85123A") == before and await money(shop, code) == []
+    assert await stock(shop, "85123A") == before and await payments(shop, code) == []
     again = await customer.send(f"/return {code}")  # a rejected return gives nothing back: it may be asked again
     assert "(≤ 1)" in again.last.button_texts()[0]
 

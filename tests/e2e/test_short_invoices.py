@@ -5,14 +5,19 @@ reduced amount and /paid records it — in English and Russian, through the sand
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from bot.harness import RunningBot
 from domain.usecases.jobs import dun_invoices
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, scalar
+from tests.e2e.journeys import (
+    business_customer,
+    order_code,
+    place_invoice_order,
+    scalar,
+)
 from tests.e2e.test_order_edit_additions import _unbalanced_entries
 from tests.e2e.test_parcels import hire_in
 from tests.e2e.test_picking import status
@@ -44,16 +49,8 @@ def shown(minor: int, language: str) -> str:
 
 
 async def _invoice_order(shop: RunningBot, user_id: int, language: str, units: int) -> tuple[SandboxUser, str]:
-    buyer = SandboxUser(shop.server, user_id, "Corp", language_code=language)
-    await buyer.send("/start")
-    async with shop.runtime.sessions() as session, session.begin():
-        await session.execute(
-            update(m.CustomerRow).where(m.CustomerRow.telegram_id == user_id).values(is_business=True)
-        )
-    await add_to_cart(buyer, SKU, units)
-    reply = await checkout_to_payment(buyer, location=False)
-    reply = await buyer.press(reply.last, "🧾")
-    return buyer, order_code(await buyer.press(reply.last, "✅"))
+    buyer = await business_customer(shop, user_id, language=language)
+    return buyer, order_code(await place_invoice_order(buyer, SKU, units, location=False))
 
 
 async def _account(shop: RunningBot, code: str, account: str) -> int:

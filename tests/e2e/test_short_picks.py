@@ -15,7 +15,7 @@ from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_cod_order, scalar
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, order_of_invoice, place_cod_order, scalar
 from tests.e2e.test_order_edit_additions import _unbalanced_entries
 from tests.e2e.test_parcels import hire_in
 from tests.e2e.test_picking import pick_everything, status
@@ -127,7 +127,7 @@ async def test_a_customer_who_drops_the_missing_part_is_owed_what_they_paid_for_
     reply = await nina.press(reply.last, "💳")
     invoice = next(msg for msg in (await nina.press(reply.last, "✅")).new if msg.kind == "invoice")
     await nina.pay(invoice, charge_id=f"tg-short-{language}")
-    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    code = order_of_invoice(invoice)
     picker = await hire_in(shop, 182, "Pia", "picker", "en")
     await _short_pick(shop, picker, found=1)
     asked = next(msg for msg in reversed(shop.server.chat_messages(181)) if words["asked"] in msg.text)

@@ -9,10 +9,21 @@ from sqlalchemy import select
 
 from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
-from sandbox.driver import SandboxGroup, act
+from sandbox.driver import act
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, refused_calls, staff_shop
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, order_row, place_cod_order, stock
+from tests.e2e.journeys import (
+    add_to_cart,
+    checkout_to_payment,
+    order_code,
+    order_of_invoice,
+    order_row,
+    payments,
+    place_card_order,
+    place_cod_order,
+    stock,
+    support_question,
+)
 from tests.e2e.test_dispatch import pdf_text
 from tests.fakes import FakeClock
 
@@ -50,11 +61,8 @@ async def test_a_photo_answered_with_a_caption_at_telegrams_limit_reaches_the_cu
     tmp_path: Path, clock: FakeClock
 ) -> None:
     async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
-        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
-        agent = await hire(shop, 77, "Sofia", "support")
         gina = SandboxUser(shop.server, 507, "Gina")
-        await gina.send("how do I measure the size?")
-        [topic] = shop.server.forums[SUPPORT].values()
+        forum, agent, topic = await support_question(shop, SUPPORT, gina, "how do I measure the size?")
         caption = "Measure <b>here</b> 📏 " + "x" * 998  # 1,024 characters shown: the most a caption takes
         answered = await forum.send_photo(agent, b"\x89PNG chart", caption=caption, thread_id=topic.thread_id)
         assert answered.messages == []  # nothing went wrong, nothing to tell staff
@@ -75,11 +83,8 @@ async def test_a_staff_answer_edited_to_telegrams_limit_reaches_the_customer_who
     tmp_path: Path, clock: FakeClock
 ) -> None:
     async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
-        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
-        agent = await hire(shop, 77, "Sofia", "support")
         gina = SandboxUser(shop.server, 507, "Gina")
-        await gina.send("how do I measure the size?")
-        [topic] = shop.server.forums[SUPPORT].values()
+        forum, agent, topic = await support_question(shop, SUPPORT, gina, "how do I measure the size?")
         await forum.send(agent, "Short answer", thread_id=topic.thread_id)
         assert gina.messages()[-1].text == "💬 Sofia\nShort answer"
         longer = "Ж" * 4096
@@ -102,29 +107,14 @@ async def _books(shop: RunningBot, code: str) -> dict[str, tuple[int, int]]:
         return books
 
 
-async def _payments(shop: RunningBot, code: str) -> list[tuple[str, int]]:
-    async with shop.runtime.sessions() as session:
-        rows = await session.execute(
-            select(m.PaymentRow.kind, m.PaymentRow.amount_minor)
-            .join(m.OrderRow, m.OrderRow.id == m.PaymentRow.order_id)
-            .where(m.OrderRow.code == code)
-            .order_by(m.PaymentRow.id)
-        )
-        return [(kind, amount) for kind, amount in rows]
-
-
 async def test_support_cancels_a_card_order_for_its_customer_who_is_owed_goods_and_shipping_back(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as shop:
         agent = await hire(shop, 77, "Sofia", "support")
         boris = SandboxUser(shop.server, 502, "Борис", language_code="ru")
-        await add_to_cart(boris, "85123A")
-        reply = await checkout_to_payment(boris)  # by courier: £2.95 and £3.70 shipping
-        reply = await boris.press(reply.last, "💳")
-        placed = await boris.press(reply.last, "✅")
-        code = order_code(placed)
-        invoice = next(x for x in placed.new if x.kind == "invoice")
+        invoice = await place_card_order(boris, "85123A", pickup=False)  # by courier: £2.95 and £3.70 shipping
+        code = order_of_invoice(invoice)
         await boris.pre_checkout(invoice)
         await boris.pay(invoice)
         assert await stock(shop, "85123A") == [("LON", 806, 1)]
@@ -136,7 +126,7 @@ async def test_support_cancels_a_card_order_for_its_customer_who_is_owed_goods_a
         )
         assert (await order_row(shop, code)).status == "cancelled"
         assert await stock(shop, "85123A") == [("LON", 806, 0)]
-        assert await _payments(shop, code) == [("payment", 665), ("refund_owed", 665)]
+        assert await payments(shop, code) == [("payment", 665), ("refund_owed", 665)]
         told = "\n".join(x.text for x in boris.messages()[-2:])
         assert "отменён" in told and "сотрудник" in told and "6,65\xa0£" in told
         assert "cancelled for the customer by staff member 77" in shop.server.chat_messages(-100500)[-1].text
@@ -151,7 +141,7 @@ async def test_support_cancels_a_card_order_for_its_customer_who_is_owed_goods_a
 
         again = await agent.send(f"/cancelorder {code}")
         assert again.last.text == f"Order {code} is already cancelled."
-        assert await _payments(shop, code) == [("payment", 665), ("refund_owed", 665)]
+        assert await payments(shop, code) == [("payment", 665), ("refund_owed", 665)]
 
 
 async def test_support_cancels_an_unpaid_invoice_by_a_credit_note_and_a_cash_order_books_nothing(
@@ -183,7 +173,7 @@ async def test_support_cancels_an_unpaid_invoice_by_a_credit_note_and_a_cash_ord
         cash = order_code(await place_cod_order(alice))
         done = await agent.send(f"/cancelorder {cash}")
         assert done.last.text == f"✖ Order {cash} is cancelled: its stock is back, and the customer is told."
-        assert await _books(shop, cash) == {} and await _payments(shop, cash) == []
+        assert await _books(shop, cash) == {} and await payments(shop, cash) == []
         assert "cancelled" in alice.messages()[-1].text and "by staff" in alice.messages()[-1].text
 
 
@@ -250,11 +240,8 @@ async def test_a_rating_tapped_again_from_an_old_copy_of_the_buttons_shows_the_s
     tmp_path: Path, clock: FakeClock
 ) -> None:
     async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
-        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
-        agent = await hire(shop, 77, "Sofia", "support")
         anna = SandboxUser(shop.server, 503, "Anna")
-        await anna.send("hello, a question about sizes")
-        [topic] = shop.server.forums[SUPPORT].values()
+        forum, agent, topic = await support_question(shop, SUPPORT, anna, "hello, a question about sizes")
         await forum.send(agent, "Size M fits", thread_id=topic.thread_id)
         await forum.send(agent, "/close", thread_id=topic.thread_id)
         ask = anna.messages()[-1]
@@ -274,10 +261,8 @@ async def test_a_rating_tapped_again_from_an_old_copy_of_the_buttons_shows_the_s
 
 async def test_close_outside_a_customers_topic_says_where_it_works(tmp_path: Path, clock: FakeClock) -> None:
     async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
-        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
-        agent = await hire(shop, 77, "Sofia", "support")
         anna = SandboxUser(shop.server, 503, "Anna")
-        await anna.send("hello, a question about sizes")
+        forum, agent, _ = await support_question(shop, SUPPORT, anna, "hello, a question about sizes")
         told = await forum.send(agent, "/close")  # in the forum's General topic, no customer's
         assert told.last.text == (
             "/close works in the support chat: in the customer's topic, or as a reply to their message."
@@ -315,20 +300,16 @@ async def test_a_paid_order_lowered_by_an_edit_then_cancelled_owes_back_what_was
     async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as shop:
         agent = await hire(shop, 77, "Sofia", "support")
         boris = SandboxUser(shop.server, 502, "Борис", language_code="ru")
-        await add_to_cart(boris, "85123A", 2)
-        reply = await checkout_to_payment(boris, pickup=True)  # £5.90, no shipping
-        reply = await boris.press(reply.last, "💳")
-        placed = await boris.press(reply.last, "✅")
-        code = order_code(placed)
-        invoice = next(x for x in placed.new if x.kind == "invoice")
+        invoice = await place_card_order(boris, "85123A", 2)  # a pickup: £5.90, no shipping
+        code = order_of_invoice(invoice)
         await boris.pre_checkout(invoice)
         await boris.pay(invoice)
         await agent.send(f"/edit {code} 85123A 1")  # one fewer: £2.95 owed back
-        assert await _payments(shop, code) == [("payment", 590), ("refund_owed", 295)]
+        assert await payments(shop, code) == [("payment", 590), ("refund_owed", 295)]
 
         done = await agent.send(f"/cancelorder {code}")
         assert "The customer is owed £2.95" in done.last.text  # the rest of what was paid, not £5.90 again
-        assert await _payments(shop, code) == [("payment", 590), ("refund_owed", 295), ("refund_owed", 295)]
+        assert await payments(shop, code) == [("payment", 590), ("refund_owed", 295), ("refund_owed", 295)]
         books = await _books(shop, code)
         assert books["2100 Refunds owed to customers"] == (0, 590) and books["1000 Cash"] == (590, 0)
 
@@ -350,17 +331,14 @@ async def test_a_cash_order_whose_waiting_part_was_dropped_then_cancelled_books_
 
         done = await agent.send(f"/cancelorder {code}")
         assert done.last.text == f"✖ Order {code} is cancelled: its stock is back, and the customer is told."
-        assert await _books(shop, code) == {} and await _payments(shop, code) == []  # nothing collected, nothing owed
+        assert await _books(shop, code) == {} and await payments(shop, code) == []  # nothing collected, nothing owed
         assert all(reserved == 0 for _, _, reserved in await stock(shop, "85123A"))
 
 
 async def test_a_sticker_either_way_is_said_not_to_reach_the_other_side(tmp_path: Path, clock: FakeClock) -> None:
     async with staff_shop(tmp_path, clock, support_chat_id=SUPPORT) as shop:
-        forum = SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
-        agent = await hire(shop, 77, "Sofia", "support")
         anna = SandboxUser(shop.server, 503, "Anna")
-        await anna.send("hello, a question about sizes")
-        [topic] = shop.server.forums[SUPPORT].values()
+        forum, agent, topic = await support_question(shop, SUPPORT, anna, "hello, a question about sizes")
         before = len(forum.topic(topic.thread_id))
         told = await anna.send_sticker()
         assert told.last.text == (

@@ -14,10 +14,10 @@ from domain.usecases.imports import import_products, import_stock
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, stock
+from tests.e2e.journeys import add_to_cart, order_code, payments, place_cod_order, stock
 from tests.e2e.test_dispatch import pdf_text
 from tests.e2e.test_picking import status
-from tests.e2e.test_returns import delivered, money, rma_of
+from tests.e2e.test_returns import delivered, rma_of
 
 MEDIUM_NAVY, LARGE_NAVY = "2009004000007", "2009005000006"  # the barcodes in tshirts-products.csv
 WORDS = {
@@ -101,7 +101,7 @@ async def test_size_and_colour_are_chosen_and_that_variant_is_held_ordered_picke
     assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 0)]  # returned and restocked
     assert await stock(shop, "TEE-L-NVY") == [("LON", 10, 1)]  # held for the replacement
     assert await ordered_lines(shop, replacement) == [("TEE-L-NVY", "Organic cotton T-shirt (L / Navy)", 1, 100)]
-    assert await money(shop, code) == []  # the £1.00 difference is charged on the replacement
+    assert await payments(shop, code) == []  # the £1.00 difference is charged on the replacement
     debit, credit = await journal_totals(shop)
     assert debit == credit
 
@@ -163,7 +163,7 @@ async def test_a_size_swap_charges_the_difference_and_moves_stock_between_the_tw
     assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 0)]  # shipped one, restocked it
     assert await stock(shop, "TEE-L-NVY") == [("LON", 10, 1)]  # held for the replacement
     assert await ordered_lines(shop, replacement) == [("TEE-L-NVY", "Organic cotton T-shirt (L / Navy)", 1, 100)]
-    assert await money(shop, code) == []  # nothing owed back: the difference is charged on the replacement
+    assert await payments(shop, code) == []  # nothing owed back: the difference is charged on the replacement
     debit, credit = await journal_totals(shop)
     assert debit == credit
 
@@ -172,7 +172,7 @@ async def test_a_swap_to_a_cheaper_variant_owes_the_difference_back(shop: Runnin
     await tshirts(shop)
     code, replacement = await swap(shop, 311, "TEE-L-NVY", "M / Navy")  # £13.00 → £12.00
     assert await ordered_lines(shop, replacement) == [("TEE-M-NVY", "Organic cotton T-shirt (M / Navy)", 1, 0)]
-    assert await money(shop, code) == [("refund_owed", 100)]
+    assert await payments(shop, code) == [("refund_owed", 100)]
     assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 1)]
     debit, credit = await journal_totals(shop)
     assert debit == credit
