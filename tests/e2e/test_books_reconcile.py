@@ -33,7 +33,7 @@ from tests.e2e.test_picking import status
 from tests.e2e.test_price_lists import wholesale_list
 from tests.e2e.test_returns import ask_return, deliver, delivered
 from tests.e2e.test_short_invoices import _invoice_order
-from tests.e2e.test_short_picks import _short_pick
+from tests.e2e.test_short_picks import _pack_and_ship, _short_pick
 from tests.e2e.test_split_shipments import shelf_says
 from tests.e2e.test_variants import exchange, tshirts
 from tests.fakes import FakeClock
@@ -216,24 +216,30 @@ async def test_a_new_exchange_rate_revalues_stock_costed_in_that_currency_so_inv
     assert await moves(shop, before) == {**sold, INVENTORY: 806 * 25 - 250 - 50250, REVALUATION: -806 * 25 + 50250}
 
 
-async def test_a_card_order_short_picked_and_its_missing_part_dropped_books_the_loss_and_owes_that_part_back(
+async def test_a_card_order_short_picked_and_its_missing_part_dropped_owes_that_part_back_and_ships_the_rest(
     paying_shop: RunningBot,
 ) -> None:
     shop = paying_shop
     await shelf_says(shop, 4)  # the books say 4 × 22151; the shelf holds 1
     before = await balances(shop)
     nina = SandboxUser(shop.server, 707, "Nina")
-    await add_to_cart(nina, "22151", 4)  # 4 × £0.42, picked up
-    reply = await nina.press((await checkout_to_payment(nina, pickup=True)).last, "💳")
+    await add_to_cart(nina, "22151", 4)  # 4 × £0.42 and the courier
+    reply = await nina.press((await checkout_to_payment(nina)).last, "💳")
     invoice = next(msg for msg in (await nina.press(reply.last, "✅")).new if msg.kind == "invoice")
     await nina.pay(invoice, charge_id="tg-short-books")
-    assert await moves(shop, before) == {CASH: 168, SALES: -168}
+    code = invoice.invoice["payload"].split(":")[1] if invoice.invoice else ""
+    sold = await moves(shop, before)
+    shipping = -sold[SHIPPING]
+    assert sold == {CASH: 168 + shipping, SALES: -168, SHIPPING: -shipping}
     await _short_pick(shop, await hire_in(shop, 708, "Pia", "picker", "en"), found=1)
-    asked = next(msg for msg in reversed(shop.server.chat_messages(707)) if "short" in msg.text.lower())
-    await nina.press(asked, "✖")
-    # 3 of the 4 never sent: £1.26 of the £1.68 paid owed back, as a sales return (22151 has no
+    asked = next(msg for msg in reversed(shop.server.chat_messages(707)) if "✖" in " ".join(msg.button_texts()))
+    await nina.press(asked, next(b for b in asked.button_texts() if "✖" in b))
+    # 3 of the 4 never sent: £1.26 of what was paid owed back, as a sales return (22151 has no
     # cost, so the units the pick found missing write nothing off).
-    assert await moves(shop, before) == {CASH: 168, SALES: -168, RETURNS: 126, REFUNDS: -126}
+    assert await moves(shop, before) == {**sold, RETURNS: 126, REFUNDS: -126}
+    await _pack_and_ship(await hire_in(shop, 711, "Pax", "packer", "en"), code, 1, "TRK-SHORT-1")
+    assert await status(shop, code) == "shipped"  # paid for all it sends: nothing stops it leaving
+    assert await moves(shop, before) == {**sold, RETURNS: 126, REFUNDS: -126}
 
 
 async def test_a_discounted_size_swapped_down_then_the_replacement_refunded_nets_sales_to_the_shipping(
