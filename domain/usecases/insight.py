@@ -25,7 +25,7 @@ class CustomerProfile:
     customer: Customer
     orders: list[Order]
     returns: list[ReturnRequest]
-    lifetime_value: list[Money]  # per currency, orders not cancelled
+    lifetime_value: list[Money]  # per currency, orders not cancelled less the refunds they no longer earn
     average_order: list[Money]
     last_order_at: datetime | None
     segments: list[str]
@@ -81,6 +81,7 @@ async def customer_profile(
     async with uow.read_only():
         customer = await find_customer(uow, reference)
         orders, _ = await uow.orders.for_customer(customer.id or 0, 0, 1000)
+        refunded = await uow.orders.refunds_taken_off_for(customer.id or 0)
         returns = await uow.returns.for_customer(customer.id or 0)
         unpaid = (
             Money(await unpaid_invoices(uow, customer.id or 0), uow.base_currency) if customer.is_business else None
@@ -90,7 +91,9 @@ async def customer_profile(
     totals: dict[str, int] = {}
     counts: dict[str, int] = {}
     for order in live:
-        totals[order.currency] = totals.get(order.currency, 0) + order.total.amount
+        # less the refunds it no longer earns, as /top customers counts it
+        worth = order.total.amount - refunded.get(order.id or 0, 0)
+        totals[order.currency] = totals.get(order.currency, 0) + worth
         counts[order.currency] = counts.get(order.currency, 0) + 1
     return CustomerProfile(
         customer,

@@ -43,23 +43,35 @@ def _same(amount: Any) -> ColumnElement[Any]:
 
 def refunds_taken_off() -> tuple[Subquery, ColumnElement[Any]]:
     """Each refunded order's refunds owed (a subquery to join on ``order_id``), and what of them
-    the order (``OrderRow``) no longer earns: those beyond what was paid over its total. An edit
-    that lowered a paid order lowered its total and owes the difference back: that is not taken
-    off again (£5.90 paid, edited to £2.95: it earns £2.95); a return's or a part never sent is."""
-    o, pay = m.OrderRow, m.PaymentRow
+    the order (``OrderRow``) no longer earns (``taken_off``)."""
+    pay = m.PaymentRow
     owed = (
         select(pay.order_id, func.sum(pay.amount_minor).label("owed"))
         .where(pay.kind == PaymentKind.REFUND_OWED.value)
         .group_by(pay.order_id)
         .subquery()
     )
-    paid = (
+    return owed, taken_off(owed.c.owed)
+
+
+def _paid_on_order(kind: PaymentKind) -> ColumnElement[Any]:
+    pay, o = m.PaymentRow, m.OrderRow
+    return (
         select(func.coalesce(func.sum(pay.amount_minor), 0))
-        .where(pay.kind == PaymentKind.PAYMENT.value, pay.order_id == o.id)
+        .where(pay.kind == kind.value, pay.order_id == o.id)
         .scalar_subquery()
     )
+
+
+def taken_off(owed: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Of ``owed``, an order's (``OrderRow``) refunds owed, what it no longer earns: those beyond
+    what was paid over its total. An edit that lowered a paid order lowered its total and owes
+    the difference back: that is not taken off again (£5.90 paid, edited to £2.95: it earns
+    £2.95); a return's refund, or a part's never sent, is."""
+    o = m.OrderRow
+    paid = _paid_on_order(PaymentKind.PAYMENT)
     overpaid = case((paid > o.total_minor, paid - o.total_minor), else_=0)
-    return owed, case((owed.c.owed > overpaid, owed.c.owed - overpaid), else_=0)
+    return case((owed > overpaid, owed - overpaid), else_=0)
 
 
 _ORDERS = _table(m.OrderRow)
@@ -326,10 +338,10 @@ class SqlOrders:
             .group_by(o.customer_id, o.currency)
             .subquery()
         )
-        owed, taken_off = refunds_taken_off()
+        owed, taken = refunds_taken_off()
         convert = in_base or _same
         refunded = (
-            select(o.customer_id, o.currency, taken_off.label("taken"), convert(taken_off).label("taken_base"))
+            select(o.customer_id, o.currency, taken.label("taken"), convert(taken).label("taken_base"))
             .join(owed, owed.c.order_id == o.id)
             .where(live)
             .subquery()
@@ -356,6 +368,13 @@ class SqlOrders:
             .limit(limit)
         )
         return [(c, cur, int(v or 0), int(n)) for c, cur, v, n in rows]
+
+    async def refunds_taken_off_for(self, customer_id: int) -> dict[int, int]:
+        """A customer's orders with refunds owed they no longer earn (``taken_off``): order id → minor units."""
+        o = m.OrderRow
+        owed = _paid_on_order(PaymentKind.REFUND_OWED)  # each of the customer's orders by the payments' index
+        rows = await self.s.execute(select(o.id, taken_off(owed)).where(o.customer_id == customer_id, owed > 0))
+        return {order_id: int(taken) for order_id, taken in rows if taken}
 
     async def _in_base(self, base: str) -> Callable[[Any], ColumnElement[Any]] | None:
         """An amount of an order's currency (minor units) as minor units of ``base`` at the

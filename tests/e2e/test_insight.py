@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.harness import RunningBot
+from domain.money import Money
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, order_code, order_of_invoice, place_card_order, place_cod_order
 from tests.e2e.test_picking import order
+from tests.e2e.test_returns import ask_return, delivered
 from tests.fakes import FakeClock
 
 
@@ -89,3 +91,29 @@ async def test_an_order_edited_down_after_payment_is_worth_its_new_total_not_les
     manager = await hire(shop, 99, "Max", "manager")
     lines = (await manager.send("/top customers")).last.text.splitlines()
     assert lines[1] == "1. Boris (630) — £2.95 — 1 order"
+
+
+async def test_a_customer_s_lifetime_value_is_their_orders_less_what_was_refunded_as_top_says(
+    shop: RunningBot,
+) -> None:
+    """One order kept, one returned with £2.95 refunded: /top said £12.90 and /customer's
+    "Lifetime value" £15.85 for the same customer (the refund was left in)."""
+    kept = await order(shop, 640, {"22197": 3})
+    returned = await delivered(shop, 640, {"85123A": 2})
+    rma = await ask_return(SandboxUser(shop.server, 640, "C640"), returned, "85123A", "changed my mind")
+    sue = await hire(shop, 91, "Sam", "support")
+    shown = await sue.send(f"/rma {rma}")
+    for step in ("Approve", "Parcel received", "Restock 85123A", "Refund"):
+        shown = await sue.press(shown.last, step)
+    async with shop.runtime.sessions() as session:
+        totals = await session.scalar(
+            select(func.sum(m.OrderRow.total_minor)).where(m.OrderRow.code.in_([kept, returned]))
+        )
+    assert totals is not None
+    value = totals - 295
+    profile = (await sue.send("/customer 640")).last.text
+    assert f"Lifetime value: £{value / 100:.2f}" in profile
+    assert f"Average order: £{Money(value, 'GBP').split(2).amount / 100:.2f}" in profile
+    manager = await hire(shop, 99, "Max", "manager")
+    top = (await manager.send("/top customers")).last.text.splitlines()
+    assert top[1] == f"1. C640 (640) — £{value / 100:.2f} — 2 orders"
