@@ -28,7 +28,7 @@ from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.test_picking import order
-from tests.e2e.test_returns import ask_return
+from tests.e2e.test_returns import ask_return, refunded_return
 from tests.fakes import FakeClock
 
 
@@ -228,11 +228,7 @@ async def test_the_report_says_what_was_refunded_on_the_period_s_orders_and_the_
     await _ship(shop, returned)
     await mark_delivered(shop.runtime.uow(), clock, staff_id=ADMIN, code=returned)
     await shop.runtime.notifier.drain()
-    rma = await ask_return(SandboxUser(shop.server, 521, "C521"), returned, "85123A", "changed my mind")
-    sue = await hire(shop, 91, "Sam", "support")
-    shown = await sue.send(f"/rma {rma}")
-    for step in ("Approve", "Parcel received", "Restock 85123A", "Refund"):
-        shown = await sue.press(shown.last, step)
+    await refunded_return(shop, 521, returned, "85123A")
     async with shop.runtime.sessions() as session:
         totals = dict(
             (

@@ -46,6 +46,16 @@ async def ask_return(customer: SandboxUser, code: str, sku: str, reason: str, *,
     return rma_of((await customer.press(method.last, how)).last.text)
 
 
+async def refunded_return(shop: RunningBot, customer_id: int, code: str, sku: str) -> None:
+    """One unit of ``sku`` of the delivered order ``code`` returned for a change of mind, taken
+    back into stock and refunded by support (support member 91)."""
+    rma = await ask_return(SandboxUser(shop.server, customer_id, f"C{customer_id}"), code, sku, "changed my mind")
+    support = await hire(shop, 91, "Sam", "support")
+    shown = await support.send(f"/rma {rma}")
+    for step in ("Approve", "Parcel received", f"Restock {sku}", "Refund"):
+        shown = await support.press(shown.last, step)
+
+
 def rma_of(text: str) -> str:
     found = re.search(r"\b(R[2-9B-Z]{7})\b", text)
     assert found, text
