@@ -12,7 +12,6 @@ from dataclasses import replace
 from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
-from domain.money import Money
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_eta, parcel_lines, status_after_parcel
@@ -48,7 +47,7 @@ async def require_paid(uow: UnitOfWork, order: Order) -> None:
         unpaid = order.total.amount - amount_paid(payments, order.currency).amount
         due = amount_due(order.total, payments)
         if due.amount > 0 and unpaid > 0:
-            raise CardBalanceDue(code=order.code, due=Money(min(due.amount, unpaid), order.currency))
+            raise CardBalanceDue(code=order.code, due=due)  # what its 💳 button charges
 
 
 class BadTracking(DomainError):
