@@ -397,33 +397,39 @@ async def report_short(
 async def _allocate_elsewhere(
     uow: UnitOfWork, clock: Clock, current: PickRound, line: PickLine, missing: int
 ) -> str | None:
-    """No other bin here has it: move that part of the order's allocation to another
-    warehouse that has it available (it is picked there, the order waits for it). Returns
-    that warehouse's code, or None."""
+    """No other bin here has it: move that part of the order's allocation to other warehouses
+    that have it available (picked there, the order waits for it) — one that has it all, else
+    the fewest, most available first, as checkout routes an order (with one unit in each of two
+    other warehouses the order was held, the customer asked to wait). Returns their codes, or
+    None (nothing moved)."""
     warehouses = {w.id: w for w in await uow.warehouses.all()}
     here = current.pick_list.warehouse_id
-    options = sorted(
-        (lv for lv in await uow.stock.levels([line.product_id]) if lv.warehouse_id != here and lv.available >= missing),
-        key=lambda lv: -lv.available,
+    levels = sorted(
+        (lv for lv in await uow.stock.levels([line.product_id]) if lv.warehouse_id != here and lv.available > 0),
+        key=lambda lv: (-lv.available, lv.warehouse_id),
     )
-    for level in options:
-        if not await uow.stock.try_reserve(line.product_id, level.warehouse_id, missing):
-            continue
-        await release_part(uow, line.order_id, line.product_id, here, missing)
+    whole = [lv for lv in levels if lv.available >= missing][:1]
+    taken: list[tuple[int, int]] = []
+    remaining = missing
+    for level in whole + [lv for lv in levels if lv not in whole]:
+        take = min(level.available, remaining)
+        if await uow.stock.try_reserve(line.product_id, level.warehouse_id, take):
+            taken.append((level.warehouse_id, take))
+            remaining -= take
+        if not remaining:
+            break
+    if remaining:  # not enough anywhere: what was reserved goes back, the order is held
+        for warehouse_id, take in taken:
+            await uow.stock.release(line.product_id, warehouse_id, take)
+        return None
+    for warehouse_id, take in taken:
+        await release_part(uow, line.order_id, line.product_id, here, take)
         await uow.stock.add_reservation(
             Reservation(
-                line.product_id,
-                level.warehouse_id,
-                missing,
-                ReservationKind.ALLOCATION,
-                None,
-                line.order_id,
-                None,
-                clock.now(),
+                line.product_id, warehouse_id, take, ReservationKind.ALLOCATION, None, line.order_id, None, clock.now()
             )
         )
-        return warehouses[level.warehouse_id].code
-    return None
+    return ", ".join(warehouses[warehouse_id].code for warehouse_id, _ in taken)
 
 
 async def _hold_for_shortage(

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_products, import_stock
+from domain.usecases.imports import import_products, import_stock, import_warehouses
 from handlers.output.barcodes import barcode_png
 from sandbox import SandboxUser
 from sandbox.driver import Reply
@@ -352,3 +352,30 @@ async def test_a_short_pick_is_not_sent_to_a_bin_whose_units_are_in_another_orde
     held = await bo.send("0")
     assert f"Order {second} is on hold for the shortage; managers were told." in [m.text for m in held.new]
     assert "A-01-01-1" not in held.last.text and await status(shop, second) == "on_hold"
+
+
+async def test_a_short_pick_is_allocated_from_two_other_warehouses_when_neither_has_it_all(shop: RunningBot) -> None:
+    """LON's bin had none of its 2 jars; MAN and the overflow unit had one each: the order was
+    held and its customer asked to wait, as if the shop had none. It is routed as checkout routes
+    an order: one warehouse with it all, else the fewest."""
+    runtime = shop.runtime
+    await import_warehouses(runtime.uow(), "code,name\nOVF,Overflow unit\n")
+    await jars(shop, 2, 0)
+    more = "sku,warehouse,bin,quantity\nJAR-1,MAN,B-01-01-1,1\nJAR-1,OVF,C-01-01-1,1\n"
+    await import_stock(runtime.uow(), runtime.clock, more)
+    code = await order(shop, 340, {"JAR-1": 2})
+    london = await hire(shop, 78, "Lou", "picker", "LON")
+    reply = await london.press((await london.send("/pick")).last, "Single order")
+    assert "A-01-01-1" in reply.last.text and "2 × JAR-1" in reply.last.text
+    await london.press(reply.last, "Short pick")
+    done = await london.send("0")
+    assert "is finished" in done.last.text and await status(shop, code) == "picking"
+    alerts = [msg.text for msg in shop.server.chat_messages(-100500)]
+    assert any("bin A-01-01-1 had fewer JAR-1" in t and "now allocated from MAN, OVF" in t for t in alerts)
+    assert await stock(shop, "JAR-1") == [("LON", 2, 0), ("MAN", 1, 1), ("OVF", 1, 1)]
+    for warehouse, user_id in (("MAN", 79), ("OVF", 80)):
+        picker = await hire(shop, user_id, f"P{warehouse}", "picker", warehouse)
+        reply = await picker.press((await picker.send("/pick")).last, "Single order")
+        assert "1 × JAR-1" in reply.last.text and code in reply.last.text
+        await pick_everything(picker, reply)
+    assert await status(shop, code) == "picked"
