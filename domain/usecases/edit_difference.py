@@ -78,8 +78,11 @@ async def record_difference_payment(
             raise NotFound()
         money = Money(amount, currency)
         # One charge at a time per order (see ``record_card_payment``): the same difference
-        # paid twice is recorded once, the second charge owed back.
-        await uow.orders.set_flags(order.id, order.flags)
+        # paid twice is recorded once, the second charge owed back. A lock, then the order as
+        # it is now: writing back the flags read above undid a waiting part filled meanwhile.
+        await uow.parcels.lock_order(order.id)
+        order = await uow.orders.get_by_id(order.id) or order
+        assert order.id is not None
         if balance_due(order, await uow.payments.for_order(order.id)).amount <= 0:
             if await record_duplicate(uow, clock, order, money, telegram_charge_id, provider_charge_id, None):
                 await uow.commit()

@@ -30,11 +30,17 @@ async def set_vip(uow: UnitOfWork, *, staff_id: int, reference: str, vip: bool) 
         await uow.customers.update(full)
         changed = 0
         orders, _ = await uow.orders.for_customer(customer.id, 0, 1000)
-        for order in orders:
-            if order.status in OPEN_STATUSES and ("VIP" in order.flags) != vip:
-                flags = order.flags | {"VIP"} if vip else order.flags - {"VIP"}
-                await uow.orders.set_flags(order.id or 0, flags)
-                changed += 1
+        for listed in orders:
+            if listed.status not in OPEN_STATUSES or ("VIP" in listed.flags) == vip:
+                continue
+            # Flagged as it is now, under its lock: flags read in the list above and changed
+            # meanwhile (a waiting part filled) were written back, and that order never picked.
+            await uow.parcels.lock_order(listed.id or 0)
+            order = await uow.orders.get_by_id(listed.id or 0)
+            if order is None or order.status not in OPEN_STATUSES or ("VIP" in order.flags) == vip:
+                continue
+            await uow.orders.set_flags(order.id or 0, order.flags | {"VIP"} if vip else order.flags - {"VIP"})
+            changed += 1
         await uow.commit()
         return full, changed
 
