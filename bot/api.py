@@ -34,7 +34,7 @@ from bot.api_models import (
 )
 from bot.api_openapi import PREFIX, PROBLEM, openapi_document
 from bot.config import Settings
-from domain.apikeys import ApiKey, MissingScope, Scope
+from domain.apikeys import ApiKey, MissingScope, Scope, WrongCarrier
 from domain.backorders import BACKORDER_FLAG
 from domain.customers import CreditLimitExceeded
 from domain.errors import DomainError, InsufficientStock, NotFound
@@ -98,6 +98,8 @@ def _domain_problem(error: DomainError) -> ApiProblem:
     detail = str(error)
     if isinstance(error, MissingScope):
         return ApiProblem(403, "Missing scope", detail, scope=error.params["scope"])
+    if isinstance(error, WrongCarrier):  # before anything changed: another carrier's parcel
+        return ApiProblem(403, "Wrong carrier", detail)
     if isinstance(error, CreditLimitExceeded):
         return ApiProblem(422, "Credit limit exceeded", detail, field="payment")
     if isinstance(error, ShortLine):  # a field, but a conflict with the stock

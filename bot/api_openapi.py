@@ -133,6 +133,10 @@ def openapi_document(scopes: Mapping[tuple[str, str], Scope]) -> dict[str, Any]:
             f"{PREFIX}/shipments/{{tracking}}/events": {
                 "post": {
                     "summary": "A carrier's tracking update",
+                    "description": "A carrier key reports only for the carriers it was made for "
+                    "(ordergram apikey create NAME --scope carrier --carrier DPD): an event for another "
+                    "carrier's parcel, or from a key naming no carrier, is refused with 403 "
+                    "(title Wrong carrier) and changes nothing.",
                     "parameters": [
                         {
                             "name": "tracking",

@@ -87,8 +87,8 @@ def _parser() -> argparse.ArgumentParser:
         description="create NAME prints a new key once (only its hash is kept); list shows the keys and "
         "their scopes; revoke NAME stops a key from working. A key may do only what its scopes allow: "
         "orders (place, read and cancel its orders), stock:read, receipts (goods received), carrier "
-        "(tracking events), customers (business terms on the order's customer). Without --scope a new key gets "
-        "orders only.",
+        "(tracking events of the carriers named by --carrier only), customers (business terms on the order's "
+        "customer). Without --scope a new key gets orders only.",
     )
     keys.add_argument("action", choices=("create", "list", "revoke"))
     keys.add_argument("name", nargs="?", default="", metavar="NAME")
@@ -99,6 +99,15 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         choices=[scope.value for scope in Scope],
         help="with create: a scope the key gets (repeat for several; default: orders)",
+    )
+    keys.add_argument(
+        "--carrier",
+        dest="carriers",
+        action="append",
+        default=[],
+        metavar="CARRIER",
+        help="with create and --scope carrier (required then): a carrier whose parcels the key reports for, "
+        "as parcels are shipped with it (repeat for several)",
     )
     sub.add_parser(
         "migrate",
@@ -258,7 +267,9 @@ def import_summary(kind: str, report: ImportReport) -> str:
     return text
 
 
-async def _apikey(settings: Settings, action: str, name: str, scopes: Sequence[str] = ()) -> int:
+async def _apikey(
+    settings: Settings, action: str, name: str, scopes: Sequence[str] = (), carriers: Sequence[str] = ()
+) -> int:
     from bot.runtime import open_database
     from domain.ports import SystemClock
     from domain.usecases.api_keys import api_keys, create_api_key, revoke_api_key
@@ -272,12 +283,18 @@ async def _apikey(settings: Settings, action: str, name: str, scopes: Sequence[s
     try:
         if action == "create":
             try:
-                token, key = await create_api_key(uow, SystemClock(), name=name, scopes=parse_scopes(scopes))
+                token, key = await create_api_key(
+                    uow, SystemClock(), name=name, scopes=parse_scopes(scopes), carriers=frozenset(carriers)
+                )
             except DomainError as error:
                 print(f"ordergram apikey create: {error}", file=sys.stderr)
                 return 1
             print(token)
-            print(f"API key {name!r} created with scopes {_scopes(key.scopes)}; it is shown only now.", file=sys.stderr)
+            reports = f" for carriers {', '.join(sorted(key.carriers))}" if key.carriers else ""
+            print(
+                f"API key {name!r} created with scopes {_scopes(key.scopes)}{reports}; it is shown only now.",
+                file=sys.stderr,
+            )
             return 0
         if action == "revoke":
             if not await revoke_api_key(uow, SystemClock(), name=name):
@@ -287,7 +304,11 @@ async def _apikey(settings: Settings, action: str, name: str, scopes: Sequence[s
             return 0
         for key in await api_keys(uow):
             state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-            print(f"{key.name}\tog_{key.prefix}_…\t{_scopes(key.scopes)}\tcreated {key.created_at:%Y-%m-%d}\t{state}")
+            line = f"{key.name}\tog_{key.prefix}_…\t{_scopes(key.scopes)}\tcreated {key.created_at:%Y-%m-%d}\t{state}"
+            if Scope.CARRIER in key.scopes:  # an old carrier key names none: it is refused until replaced
+                named = ", ".join(sorted(key.carriers)) or "none (refused: make a new key with --carrier)"
+                line += f"\tcarriers {named}"
+            print(line)
         return 0
     finally:
         await engine.dispose()
@@ -438,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("run", "serve"):
             return _run_bot(settings, with_api=args.command == "serve")
         if args.command == "apikey":
-            return asyncio.run(_apikey(settings, args.action, args.name, args.scopes))
+            return asyncio.run(_apikey(settings, args.action, args.name, args.scopes, args.carriers))
         if args.command == "migrate":
             asyncio.run(_migrate(settings))
             return 0

@@ -5,7 +5,10 @@ tokens, so a fast hash is enough (there is nothing to brute-force), and the comp
 constant-time. The short prefix finds the row and names the key in lists and logs.
 
 Each key carries scopes: what it may do. A new key gets ``orders`` only unless more are
-asked for, so a web shop's key cannot post goods receipts or carrier events."""
+asked for, so a web shop's key cannot post goods receipts or carrier events. A key with the
+``carrier`` scope names the carriers it reports for (``--carrier DPD``): DPD's key cannot mark a
+Royal Mail parcel delivered. A carrier key made before keys named carriers names none, and is
+refused until replaced by one that does."""
 
 from __future__ import annotations
 
@@ -54,6 +57,31 @@ class MissingScope(DomainError):
     key = N_("This API key does not have the “{scope}” scope.")
 
 
+class CarrierKeyNeedsCarrier(DomainError):
+    key = N_(
+        "A key with the carrier scope names the carriers it reports for (--carrier DPD), "
+        "and only such a key names carriers."
+    )
+
+
+class WrongCarrier(DomainError):
+    """A carrier key's event for a parcel another carrier carries (or a key naming no carrier)."""
+
+    key = N_("This API key reports for {carriers} only: this parcel is not theirs.")
+
+
+class NoCarrierOnKey(WrongCarrier):
+    key = N_(
+        "This API key names no carrier: make one that does (ordergram apikey create NAME "
+        "--scope carrier --carrier DPD) and revoke this one."
+    )
+
+
+def normalize_carriers(names: Iterable[str]) -> frozenset[str]:
+    """Carrier names as typed (``--carrier "Royal Mail"``): trimmed, at most 64 characters, blanks dropped."""
+    return frozenset(name.strip()[:64] for name in names if name.strip())
+
+
 def parse_scopes(names: Iterable[str]) -> frozenset[Scope]:
     """Scope names as typed (``--scope orders --scope stock:read``); none given → the default."""
     scopes = set()
@@ -74,6 +102,7 @@ class ApiKey:
     revoked_at: datetime | None = None
     id: int | None = None
     scopes: frozenset[Scope] = DEFAULT_SCOPES
+    carriers: frozenset[str] = frozenset()  # with the carrier scope: whose parcels it reports for
 
     @property
     def active(self) -> bool:
@@ -83,6 +112,13 @@ class ApiKey:
         if scope not in self.scopes:
             raise MissingScope(scope=scope.value)
 
+    def require_carrier(self, carrier: str) -> None:
+        """Refuses an event for a parcel of a carrier this key does not name (case aside)."""
+        if not self.carriers:
+            raise NoCarrierOnKey()
+        if carrier.strip().casefold() not in {name.casefold() for name in self.carriers}:
+            raise WrongCarrier(carriers=", ".join(sorted(self.carriers)))
+
     def matches(self, token: str) -> bool:
         return hmac.compare_digest(self.key_hash, hash_key(token))
 
@@ -91,13 +127,18 @@ def hash_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def new_key(name: str, now: datetime, scopes: frozenset[Scope] = DEFAULT_SCOPES) -> tuple[str, ApiKey]:
+def new_key(
+    name: str, now: datetime, scopes: frozenset[Scope] = DEFAULT_SCOPES, carriers: frozenset[str] = frozenset()
+) -> tuple[str, ApiKey]:
     """The token to hand over (once) and the record to keep."""
     if not NAME_PATTERN.match(name):
         raise BadKeyName()
+    carriers = normalize_carriers(carriers)
+    if (Scope.CARRIER in scopes) != bool(carriers):
+        raise CarrierKeyNeedsCarrier()
     prefix = secrets.token_hex(4)
     token = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    return token, ApiKey(name, prefix, hash_key(token), now, scopes=scopes or DEFAULT_SCOPES)
+    return token, ApiKey(name, prefix, hash_key(token), now, scopes=scopes or DEFAULT_SCOPES, carriers=carriers)
 
 
 def prefix_of(token: str) -> str | None:

@@ -372,11 +372,17 @@ def test_api_keys_get_orders_only_unless_scopes_are_given_and_list_shows_them(tm
     store = ordergram("apikey", "create", "store", "--scope", "stock:read", "--scope", "receipts", env=env)
     assert store.returncode == 0 and "scopes stock:read,receipts;" in store.stderr
     assert ordergram("apikey", "create", "x", "--scope", "everything", env=env).returncode == 2
+    nameless = ordergram("apikey", "create", "DPD", "--scope", "carrier", env=env)
+    assert nameless.returncode == 1 and "--carrier DPD" in nameless.stderr and not nameless.stdout
+    dpd = ordergram("apikey", "create", "DPD", "--scope", "carrier", "--carrier", "DPD", env=env)
+    assert dpd.returncode == 0 and "scopes carrier for carriers DPD;" in dpd.stderr
     listing = ordergram("apikey", "list", env=env).stdout.splitlines()
     assert [line.split("\t")[::2] for line in listing] == [
+        ["DPD", "carrier", "active"],
         ["store", "stock:read,receipts", "active"],
         ["web shop", "orders", "active"],
     ]
+    assert listing[0].endswith("\tcarriers DPD")
     gone = ordergram("apikey", "revoke", "web", env=env)  # a typo of "web shop"
     assert gone.returncode == 1 and gone.stderr.splitlines()[1:] == [
         "ordergram apikey revoke: no active API key named 'web'"

@@ -7,9 +7,15 @@ from domain.ports import Clock, UnitOfWork
 
 
 async def create_api_key(
-    uow: UnitOfWork, clock: Clock, *, name: str, scopes: frozenset[Scope] = DEFAULT_SCOPES
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    name: str,
+    scopes: frozenset[Scope] = DEFAULT_SCOPES,
+    carriers: frozenset[str] = frozenset(),
 ) -> tuple[str, ApiKey]:
-    token, key = new_key(name.strip(), clock.now(), scopes)
+    """A key with the carrier scope names its carriers, and only such a key does."""
+    token, key = new_key(name.strip(), clock.now(), scopes, carriers)
     async with uow:
         await uow.api.add_key(key)
         await uow.commit()

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from domain.apikeys import ApiKey
 from domain.catalog import Product, normalize_sku
 from domain.customers import Customer
 from domain.errors import DomainError, InvalidQuantity, NotFound
@@ -270,12 +271,20 @@ class CarrierEvent(StrEnum):
 
 
 async def carrier_event(
-    uow: UnitOfWork, clock: Clock, *, tracking: str, event: CarrierEvent, location: str, actor: str
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    tracking: str,
+    event: CarrierEvent,
+    location: str,
+    actor: str,
+    reporter: ApiKey | None = None,
 ) -> tuple[Order, bool]:
     """A carrier's tracking update: in transit tells the customer where the parcel is, once
     per place (the same update sent again, or several times at once, tells nothing);
     delivered completes the order (once: a repeated callback changes nothing). Returns the
-    order and whether anything changed."""
+    order and whether anything changed. A carrier's key (``reporter``) reports only for the
+    carriers it names: another carrier's parcel is refused, changing nothing."""
     tracking, location = tracking.strip(), location.strip()[:200]
     async with uow:
         parcel = await uow.parcels.by_tracking(tracking)
@@ -283,6 +292,10 @@ async def carrier_event(
         order = await (uow.orders.get_by_id(parcel.order_id) if parcel else uow.orders.get_by_tracking(tracking))
         if order is None:
             raise NotFound()
+        if reporter is not None:
+            # An order shipped before parcels were recorded: the carrier it was booked with.
+            booked = order.delivery.carrier if order.delivery is not None else ""
+            reporter.require_carrier(parcel.carrier if parcel is not None else booked)
         if event is CarrierEvent.DELIVERED:
             if parcel is not None:
                 order, changed = await parcel_delivered(uow, clock, parcel, actor)

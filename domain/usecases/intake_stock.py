@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from domain.apikeys import ApiKey, FirstUse, Scope
+from domain.apikeys import ApiKey, FirstUse, NoCarrierOnKey, Scope
 from domain.catalog import normalize_sku
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.orders import Order
@@ -109,6 +109,10 @@ def _repeated_receipt(first: FirstUse, body_hash: str) -> Receipt:
 async def api_carrier_event(
     uow: UnitOfWork, clock: Clock, *, key: ApiKey, tracking: str, event: CarrierEvent, location: str
 ) -> tuple[Order, bool]:
-    """A carrier's tracking callback, from a key allowed to send them."""
+    """A carrier's tracking callback, from a key allowed to send them, for a parcel of a
+    carrier the key names (a key naming none is refused before anything is read)."""
     key.require(Scope.CARRIER)
-    return await carrier_event(uow, clock, tracking=tracking, event=event, location=location, actor=f"api:{key.name}")
+    if not key.carriers:
+        raise NoCarrierOnKey()
+    actor = f"api:{key.name}"
+    return await carrier_event(uow, clock, tracking=tracking, event=event, location=location, actor=actor, reporter=key)

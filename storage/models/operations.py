@@ -71,6 +71,8 @@ class ApiKeyRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     scopes: Mapped[str] = mapped_column(String(200))  # space-separated, e.g. "orders stock:read"
+    # A carrier key's carriers, one a line ("DPD\nRoyal Mail"); "" for other keys and old carrier keys.
+    carriers: Mapped[str] = mapped_column(String(400), default="", server_default="")
     # A name is unique among active keys only: a revoked "shopify" key leaves its name free
     # for the channel's next key, and stays listed beside it.
     __table_args__ = (

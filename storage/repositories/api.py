@@ -20,7 +20,8 @@ class SqlApi:
     @staticmethod
     def _key(row: m.ApiKeyRow) -> ApiKey:
         scopes = frozenset(Scope(name) for name in row.scopes.split())
-        return ApiKey(row.name, row.prefix, row.key_hash, row.created_at, row.revoked_at, row.id, scopes)
+        carriers = frozenset(name for name in row.carriers.split("\n") if name)
+        return ApiKey(row.name, row.prefix, row.key_hash, row.created_at, row.revoked_at, row.id, scopes, carriers)
 
     async def add_key(self, key: ApiKey) -> ApiKey:
         """Refuses a name an active key has; a revoked key's name is free again."""
@@ -33,6 +34,7 @@ class SqlApi:
             key_hash=key.key_hash,
             created_at=key.created_at,
             scopes=" ".join(sorted(key.scopes)),
+            carriers="\n".join(sorted(key.carriers)),
         )
         self.s.add(row)
         try:

@@ -25,7 +25,9 @@ from tests.fakes import FakeClock
 async def api(shop: RunningBot) -> AsyncIterator[tuple[TestClient[Any, Any], dict[str, str]]]:
     """A client of the intake API on ``shop``, and the headers of a key with every scope."""
     runtime = shop.runtime
-    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=frozenset(Scope))
+    token, _ = await create_api_key(
+        runtime.uow(), runtime.clock, name="web shop", scopes=frozenset(Scope), carriers=frozenset({"DPD"})
+    )
     app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
     async with TestClient(TestServer(app)) as client:
         yield client, {"Authorization": f"Bearer {token}"}

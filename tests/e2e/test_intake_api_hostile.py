@@ -34,7 +34,9 @@ async def shop_on_each_engine(database_url: str, clock: FakeClock) -> AsyncItera
 @pytest.fixture
 async def client(shop_on_each_engine: RunningBot) -> AsyncIterator[Client]:
     runtime = shop_on_each_engine.runtime
-    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=frozenset(Scope))
+    token, _ = await create_api_key(
+        runtime.uow(), runtime.clock, name="web shop", scopes=frozenset(Scope), carriers=frozenset({"DPD"})
+    )
     app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
     async with TestClient(TestServer(app), headers={"Authorization": f"Bearer {token}"}) as test_client:
         yield test_client

@@ -26,7 +26,9 @@ RECEIPT = {"sku": "85123A", "warehouse": "LON", "quantity": 5, "reason": "delive
 
 
 async def _key(shop: RunningBot, name: str) -> dict[str, str]:
-    token, _ = await create_api_key(shop.runtime.uow(), shop.runtime.clock, name=name, scopes=frozenset(Scope))
+    token, _ = await create_api_key(
+        shop.runtime.uow(), shop.runtime.clock, name=name, scopes=frozenset(Scope), carriers=frozenset({"DPD"})
+    )
     return {"Authorization": f"Bearer {token}", "Idempotency-Key": "17"}
 
 

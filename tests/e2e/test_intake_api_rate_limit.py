@@ -32,7 +32,9 @@ async def client_of(shop: RunningBot, **settings: Any) -> AsyncIterator[TestClie
 
 
 async def key(shop: RunningBot, name: str) -> dict[str, str]:
-    token, _ = await create_api_key(shop.runtime.uow(), shop.runtime.clock, name=name, scopes=frozenset(Scope))
+    token, _ = await create_api_key(
+        shop.runtime.uow(), shop.runtime.clock, name=name, scopes=frozenset(Scope), carriers=frozenset({"DPD"})
+    )
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -37,7 +37,9 @@ async def restock_order(shop: RunningBot, described: str = "") -> str:
     await import_products(runtime.uow(), runtime.clock, "sku,name,category,price,currency\n" + products)
     stock = "".join(f"{sku},LON,A-01-01-1,50\n" for sku in SKUS)
     await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\n" + stock)
-    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="b2b", scopes=frozenset(Scope))
+    token, _ = await create_api_key(
+        runtime.uow(), runtime.clock, name="b2b", scopes=frozenset(Scope), carriers=frozenset({"DPD"})
+    )
     body = {
         "customer": {"name": "Bea", "phone": "+44 7700 900124", "telegram_id": BEA},
         "lines": [{"sku": sku, "quantity": 3} for sku in SKUS],
@@ -208,7 +210,9 @@ async def test_staff_inspect_a_return_of_100_lines_a_screen_of_lines_at_a_time(s
 async def test_receivables_aging_names_40_invoices_and_counts_the_rest(shop: RunningBot) -> None:
     """/ar listed every open invoice: a wholesaler's hundreds were several messages."""
     runtime = shop.runtime
-    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="b2b", scopes=frozenset(Scope))
+    token, _ = await create_api_key(
+        runtime.uow(), runtime.clock, name="b2b", scopes=frozenset(Scope), carriers=frozenset({"DPD"})
+    )
     customer = {"name": "Corp", "phone": "+44 7700 900125", "business": True, "payment_terms_days": 30}
     # 45 invoices at once: a backlog a channel would send at its own pace under the rate limit
     settings = runtime.settings.model_copy(update={"api_rate_limit": "0"})

@@ -130,7 +130,9 @@ async def test_the_intake_api_returns_a_payment_link_and_the_customer_pays_it(pa
     runtime = shop.runtime
     wendy = SandboxUser(shop.server, 831, "Wendy")
     await wendy.send("/start")
-    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=frozenset(Scope))
+    token, _ = await create_api_key(
+        runtime.uow(), runtime.clock, name="web shop", scopes=frozenset(Scope), carriers=frozenset({"DPD"})
+    )
     links = invoice_links(runtime.bot, runtime.i18n, "sandbox:provider")
     body = {
         "customer": {"name": "Wendy Web", "telegram_id": 831},

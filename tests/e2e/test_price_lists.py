@@ -181,7 +181,9 @@ API_ORDER: dict[str, Any] = {
 async def test_an_api_order_for_a_wholesale_customer_is_priced_and_checked_by_their_list(shop: RunningBot) -> None:
     await wholesale_list(shop)
     runtime = shop.runtime
-    token, _ = await create_api_key(runtime.uow(), runtime.clock, name="b2b portal", scopes=frozenset(Scope))
+    token, _ = await create_api_key(
+        runtime.uow(), runtime.clock, name="b2b portal", scopes=frozenset(Scope), carriers=frozenset({"DPD"})
+    )
     auth = {"Authorization": f"Bearer {token}"}
     app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
     async with TestClient(TestServer(app)) as client:
