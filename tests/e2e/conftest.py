@@ -1,3 +1,5 @@
+"""End-to-end fixtures: a shop running against the sandbox (staff, payments, the API), and what tests ask of it."""
+
 from __future__ import annotations
 
 import re

@@ -110,7 +110,7 @@ async def test_an_order_is_packed_shipped_and_delivered_with_its_documents(shop:
     assert "Receipt — order" in pdf_text(staff_copy.last.file.content)
 
 
-async def test_documents_render_cyrillic(shop: RunningBot) -> None:
+async def test_a_shipping_label_shows_a_customers_cyrillic_name(shop: RunningBot) -> None:
     code = await picked_order(shop, 210, {"85123A": 1})
     packer = await hire(shop, 71, "Пётр", "packer", "LON")
     async with shop.runtime.sessions() as session, session.begin():

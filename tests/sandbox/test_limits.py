@@ -72,7 +72,7 @@ async def test_text_length_limits_count_after_entity_parsing(bot: Bot, server: S
         await bot.send_message(CHAT, "<b> </b>")
 
 
-async def test_caption_limit(bot: Bot) -> None:
+async def test_a_caption_of_1024_characters_is_sent_and_one_more_is_refused(bot: Bot) -> None:
     photo = BufferedInputFile(b"\xff\xd8jpeg", filename="p.jpg")
     assert await bot.send_photo(CHAT, photo, caption="<i>" + "y" * 1024 + "</i>")
     with pytest.raises(TelegramBadRequest, match="message caption is too long"):
@@ -118,7 +118,7 @@ async def test_callback_data_is_one_to_sixty_four_bytes(bot: Bot) -> None:
         await bot.send_message(CHAT, "no", reply_markup=keyboard(1, 1, ""))
 
 
-async def test_keyboard_size_limits(bot: Bot) -> None:
+async def test_a_keyboard_of_100_buttons_8_a_row_is_sent_and_a_bigger_one_is_refused(bot: Bot) -> None:
     hundred = keyboard(12, 8)
     hundred.inline_keyboard.append(keyboard(1, 4).inline_keyboard[0])
     assert await bot.send_message(CHAT, "ok", reply_markup=hundred)  # exactly 100 buttons, 8 per row
@@ -128,7 +128,7 @@ async def test_keyboard_size_limits(bot: Bot) -> None:
         await bot.send_message(CHAT, "no", reply_markup=keyboard(13, 8))
 
 
-async def test_invoice_limits(bot: Bot) -> None:
+async def test_an_invoice_at_telegrams_lengths_is_sent_and_one_past_them_is_refused(bot: Bot) -> None:
     async def invoice(title: str = "T", description: str = "D", payload: str = "p") -> None:
         await bot.send_invoice(
             CHAT,

@@ -648,7 +648,7 @@ async def test_a_unit_begun_outside_the_greenlet_tries_the_lock_once_per_turn_of
         await engine.dispose()
 
 
-async def test_cached_entries_expire(engine: AsyncEngine) -> None:
+async def test_a_cached_stock_entry_expires_after_its_time_to_live(engine: AsyncEngine) -> None:
     uow = await _shop(engine)
     cache = uow._cache
     assert cache is not None

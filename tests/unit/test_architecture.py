@@ -73,6 +73,33 @@ def test_no_source_module_is_over_700_lines() -> None:
     assert too_long == {}
 
 
+def _modules_said_in_no_line(paths: list[Path]) -> list[str]:
+    """The modules (empty ones aside) that do not open with a docstring whose first line says what they are."""
+    unsaid = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        doc = ast.get_docstring(ast.parse(text)) if text.strip() else "empty"
+        if not doc or not doc.splitlines()[0].strip():
+            unsaid.append(path.name if not path.is_relative_to(ROOT) else str(path.relative_to(ROOT)))
+    return unsaid
+
+
+def test_every_module_says_in_its_first_line_what_it_is_about() -> None:
+    """Source, tests, benches and migrations: a reader knows what a module holds before reading it."""
+    modules = sorted(
+        p for p in ROOT.rglob("*.py") if not any(part.startswith(".") for part in p.relative_to(ROOT).parts)
+    )
+    assert ROOT / "tests" / "unit" / "test_architecture.py" in modules
+    assert _modules_said_in_no_line(modules) == []
+
+
+def test_the_docstring_check_itself_catches_a_module_without_one(tmp_path: Path) -> None:
+    (tmp_path / "said.py").write_text('"""What it is."""\n\nX = 1\n')
+    (tmp_path / "unsaid.py").write_text("# a comment is not a docstring\nX = 1\n")
+    (tmp_path / "empty.py").write_text("")
+    assert _modules_said_in_no_line(sorted(tmp_path.glob("*.py"))) == ["unsaid.py"]
+
+
 def test_the_check_itself_catches_a_framework_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from sqlalchemy import select\nimport aiogram.types\n")

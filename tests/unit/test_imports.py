@@ -72,12 +72,12 @@ def test_warehouse_and_stock_rows_are_validated() -> None:
 
 
 @pytest.mark.parametrize("code", ["4006381333931", "036000291452", "ABC-123"])
-def test_valid_barcodes(code: str) -> None:
+def test_a_barcode_with_its_check_digit_right_or_a_code_of_letters_is_kept_as_typed(code: str) -> None:
     assert normalize_barcode(code) == code
 
 
 @pytest.mark.parametrize("code", ["4006381333932", "036000291453", "", "x" * 49, "код"])
-def test_invalid_barcodes(code: str) -> None:
+def test_a_wrong_check_digit_an_empty_a_too_long_or_a_cyrillic_code_is_no_barcode(code: str) -> None:
     with pytest.raises(InvalidBarcode):
         normalize_barcode(code)
 

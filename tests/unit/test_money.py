@@ -1,3 +1,5 @@
+"""Money is exact: integer minor units per currency, never floats, never mixed currencies; rates and rounding exact."""
+
 from datetime import UTC, datetime
 from decimal import Decimal
 

@@ -1,3 +1,5 @@
+"""An order's life: its transition table, what placing records, and its short unambiguous codes."""
+
 from datetime import UTC, datetime
 from itertools import product
 

@@ -36,5 +36,5 @@ def test_a_return_s_refund_is_not_owed_on_the_order_s_screen_paid_back_or_not() 
     assert owed_back("GBP", confirmed, returns) == Money(250, "GBP")
 
 
-def test_never_below_zero() -> None:
+def test_what_is_owed_back_is_never_below_zero() -> None:
     assert owed_back("GBP", [paid(PaymentKind.REFUNDED, 100, PAID_BACK)], []) == Money(0, "GBP")

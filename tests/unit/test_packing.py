@@ -1,3 +1,5 @@
+"""Choosing boxes: the smallest that takes everything, a split when none does, an item no box takes refused by name."""
+
 from __future__ import annotations
 
 from collections import Counter

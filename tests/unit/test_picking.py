@@ -1,3 +1,5 @@
+"""Picking: the walk through the bins, which bins give the goods, and which orders are picked together."""
+
 from __future__ import annotations
 
 from domain.picking import BinStock, Demand, assign_bins, choose_batch, route_length, walking_key

@@ -1,3 +1,5 @@
+"""How much to reorder: nothing above the reorder point, up to the maximum in whole packs, at least the minimum."""
+
 from __future__ import annotations
 
 from domain.purchasing import order_quantity

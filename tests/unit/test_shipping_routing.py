@@ -1,3 +1,5 @@
+"""Shipping and routing: zones by distance, prices and dates, and which warehouses an order is sent from."""
+
 from datetime import UTC, date, datetime
 
 import pytest
@@ -19,7 +21,7 @@ def rate(zone: Zone, base: str, per_kg: str, days: int, cutoff: int = 16, max_g:
     )
 
 
-def test_distance_and_zones() -> None:
+def test_the_distance_decides_the_zone_and_an_unknown_one_is_national() -> None:
     assert 262 < haversine_km(51.5079, 0.0264, 53.4822, -2.2405) < 272  # Docklands to Manchester
     assert zone_for(10) is Zone.LOCAL and zone_for(200) is Zone.REGIONAL and zone_for(400) is Zone.NATIONAL
     assert zone_for(None) is Zone.NATIONAL

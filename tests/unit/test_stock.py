@@ -1,3 +1,5 @@
+"""A stock level's counters: what is available, reserving, releasing, committing and writing off."""
+
 import contextlib
 
 import pytest

@@ -66,7 +66,7 @@ async def test_availability_is_summed_over_warehouses(shop: FakeUnitOfWork) -> N
     assert bag.is_low and bag.price == Money(999, "EUR")
 
 
-async def test_categories_and_pages(shop: FakeUnitOfWork) -> None:
+async def test_a_category_lists_its_children_with_their_counts_and_pages_its_products(shop: FakeUnitOfWork) -> None:
     top = await browse_category(shop, category_id=0, page=0, page_size=5, currency="EUR", fallback_currency="EUR")
     assert [(c.name, c.product_count) for c in top.children] == [("Bags", 1), ("Kitchen", 2)]
     assert top.category is None and top.cards == []
