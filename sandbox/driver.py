@@ -160,7 +160,12 @@ class SandboxUser:
     async def send_document(self, content: bytes, file_name: str, caption: str | None = None) -> Reply:
         stored = self.server._store_file(content, file_name, "application/octet-stream")
         self._log(f"👤 {self.first_name} sends a file {file_name}")
-        document = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_name": file_name}
+        document = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": file_name,
+            "file_size": len(content),  # Telegram gives it: a bot can refuse a file before downloading it
+        }
         extra = {"caption": caption} if caption else {}
         return await self._act("message", self._message(document=document, **extra))
 

@@ -28,6 +28,8 @@ from sandbox.limits import (
 )
 from sandbox.payments import Payments, ShippingQuery
 
+MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile serves bots files up to 20 MB
+
 JSON_FIELDS = frozenset(
     {
         "reply_markup",
@@ -525,6 +527,8 @@ class SandboxServer(BotSettings, ForumsAndCopies, Payments):
         stored = self.files.get(str(params.get("file_id", "")))
         if stored is None:
             raise bad_request("invalid file_id")
+        if len(stored.content) > MAX_DOWNLOAD:
+            raise bad_request("file is too big")
         return {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,

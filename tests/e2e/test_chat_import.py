@@ -195,3 +195,16 @@ async def test_an_old_excel_workbook_from_1c_is_named_as_such_in_russian(shop: R
         "Номенклатура.xls:1: Это не текстовый файл в UTF-8 или Windows-1251: это книга Excel 97–2003 (.xls),"
         " а не CSV. Сохраните его как «CSV UTF-8» и загрузите снова."
     )
+
+
+async def test_a_file_over_telegrams_download_limit_is_answered_with_the_command_that_imports_it(
+    shop: RunningBot,
+) -> None:
+    """Bots may download files up to 20 MB; the bot says what to do before trying, in Russian too."""
+    await hire(shop, 810, "Olga", "manager", language="ru")
+    olga = SandboxUser(shop.server, 810, "Olga", language_code="ru")
+    header = b"sku,warehouse,bin,quantity\n"
+    huge = header + b"85123A,LON,A-01-01-1,1\n" * (22 * 1024 * 1024 // 23)  # 22 MB of stock counts
+    reply = await olga.send_document(huge, "stock.csv", caption="/import")
+    assert reply.last.text == "Файл больше 10 МБ: загрузите его командой ordergram import."
+    assert [c.method for c in shop.server.calls if c.method == "getFile"] == []
