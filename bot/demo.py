@@ -23,16 +23,16 @@ from bot.demo_parcels import split_shipment_and_pickup
 from bot.demo_payments import bought_now, paid_by_link
 from bot.demo_pricing import price_lists
 from bot.demo_promos import promotions_and_codes
+from bot.demo_reports import manager_reports, paused_forecast, sales_summary
+from bot.demo_warehouse import hire, warehouse_day
 from bot.demo_web_shop import web_shop
 from bot.harness import DEMO_DATA, RunningBot, running_bot
 from domain.orders import OrderStatus
 from domain.ports import SystemClock
-from domain.reports import period
 from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.jobs import daily_digest, follow_up_deliveries, sweep_holds
 from domain.usecases.orders import transition_order
 from domain.usecases.purchasing import reorder_scan
-from domain.usecases.sales import period_sales, summarise_sales
 from handlers.output.barcodes import barcode_png
 from sandbox.driver import SandboxGroup, SandboxUser
 from sandbox.server import BotMessage, SandboxServer
@@ -149,7 +149,7 @@ async def run_demo(keep: Path | None = None) -> int:
             reply = await boris.press(reply.last, "Отменить заказ")
             await boris.press(reply.last, "Да, отменить")
             scene("Support places an order for Alice over the phone (/assist)")
-            sam = await _hire(
+            sam = await hire(
                 ada, SandboxUser(server, 1003, "Sam", language_code="en", transcript=transcript), "support"
             )
             await sam.send("/assist 1001")
@@ -167,7 +167,7 @@ async def run_demo(keep: Path | None = None) -> int:
 
             await _business_buyer(server, ada, transcript, scene)
             await price_lists(server, ada, transcript, scene)
-            await _warehouse_day(server, ada, alice, alice_order, transcript, scene)
+            await warehouse_day(server, ada, alice, alice_order, transcript, scene)
             await edited_order(server, ada, transcript, scene)
             await split_shipment_and_pickup(running, ada, ADMIN_ID, transcript, scene)
 
@@ -302,37 +302,19 @@ async def _scheduled_jobs(
     await ada.press(order.last, "Refund paid back")
     await ada.send("/refunds")
     await ada.send("/journal")
-    await _manager_reports(ada, transcript, scene, keep)
-    await _paused_forecast(running, ada, transcript, scene)
+    await manager_reports(ada, transcript, scene, keep)
+    await paused_forecast(running, ada, transcript, scene)
     await web_shop(running, alice, transcript, scene)
     await mini_app(running, (alice.id, alice.first_name), (ada.id, ada.first_name), transcript, scene, keep)
     await catalog_admin(running, alice, (ada.id, ada.first_name), transcript, scene, keep)
     scene("Every morning the staff chat gets yesterday's figures")
     clock.advance(timedelta(days=1))
-    await _sales_summary(running, transcript)
+    await sales_summary(running, transcript)
     await daily_digest(runtime.uow(), clock, staff_chat_id=STAFF_CHAT, timezone="UTC", hour=0)
     await runtime.notifier.drain()
     report = running.server.chat_messages(STAFF_CHAT)[-1]
     transcript.append("🏢 staff chat: " + "\n    ".join(report.text.splitlines()))
     await ada.send("/report week")
-
-
-async def _sales_summary(running: RunningBot, transcript: list[str]) -> None:
-    """The scheduler's tick summarises each day once it has ended; the report and the digest
-    then read those days from the summary and only today from the orders."""
-    runtime, zone = running.runtime, running.runtime.settings.timezone
-    done, more = 0, True
-    while more:
-        run = await summarise_sales(runtime.uow(), runtime.clock, timezone=zone)
-        done, more = done + run.days, run.more
-    when = period("week", runtime.clock.now(), zone)
-    uow = runtime.uow()
-    async with uow.read_only():
-        sales = await period_sales(uow, when.start, when.end, zone, lines=False)
-    transcript.append(
-        f"🗓 sales summary job: {done} day(s) summarised; /report week reads {sales.summarised} "
-        f"of its days from the summary and today from the orders"
-    )
 
 
 async def _tshirt_variants(
@@ -419,64 +401,6 @@ async def _catalog_in_chat(ada: SandboxUser, boris: SandboxUser, scene: Callable
     await boris.send("/add 21790")
 
 
-async def _manager_reports(
-    ada: SandboxUser, transcript: list[str], scene: Callable[[str], None], keep: Path | None
-) -> None:
-    scene("Reports: the week's figures with a chart, stock value, slow movers")
-    reply = await ada.send("/report week")
-    chart = reply.last.file
-    if chart is not None and keep is not None:  # `ordergram demo --keep DIR` keeps the chart to look at
-        (keep / "report-week.png").write_bytes(chart.content)
-        transcript.append(f"    (chart saved as {keep / 'report-week.png'})")
-    scene("New stock arrives as spreadsheets: Excel's ; with decimal commas and a cost column, a tab-separated count")
-    await ada.send_document((DEMO_DATA / "garden-products.csv").read_bytes(), "garden-products.csv", "/import products")
-    await ada.send_document((DEMO_DATA / "garden-stock.csv").read_bytes(), "garden-stock.csv", "/import stock")
-    scene("Its categories are paths (Garden > Pots): the catalog becomes a tree, with breadcrumbs and a way back")
-    reply = await ada.send("/catalog")
-    reply = await ada.press(reply.last, "Garden")
-    reply = await ada.press(reply.last, "Pots")
-    await ada.press(reply.last, "⬅ Back")
-    await ada.send("/stockvalue")
-    await ada.send("/slow 60")
-    scene(
-        "Forecast: a year of sales (UCI data): the method chosen and each candidate's error, demand quantiles, "
-        "and a replenishment policy (reorder point, order-up-to) to apply"
-    )
-    reply = await ada.send("/forecast 85123A")
-    apply = next(b for b in reply.last.button_texts() if b.startswith("Apply"))
-    applied = await ada.press(reply.last, apply)
-    transcript.append(f"🤖 bot answers the press: {(applied.callback_answer or {}).get('text')}")
-    await ada.send("/lowstock")
-    scene("Customer insight: who buys most")
-    await ada.send("/top customers")
-    await ada.send("/customer 1001")
-    await ada.send("/ar")
-
-
-async def _paused_forecast(
-    running: RunningBot, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
-) -> None:
-    from domain.usecases.imports import import_demand
-    from domain.weeks import week_start
-
-    scene("Out of stock at MAN for 30 weeks, as once before: a pause, forecast at the rate before it")
-    clock = running.runtime.clock
-    last_monday = week_start(clock.now().date()) - timedelta(days=7)
-    rows = "".join(f"84879,MAN,{last_monday - timedelta(weeks=w)},12\n" for w in (*range(30, 60), *range(90, 100)))
-    await import_demand(running.runtime.uow(), clock, "sku,warehouse,date,quantity\n" + rows)
-    transcript.append("$ ordergram import demand man.csv   (12 a week at MAN, 30 weeks without, 12 a week, 30 without)")
-    await ada.send("/forecast 84879")
-    scene("No sales of another for 30 weeks, the first time; its price cut since: a relaunch, not a product gone")
-    rows = "".join(f"22492,MAN,{last_monday - timedelta(weeks=w)},9\n" for w in range(30, 60))
-    await import_demand(running.runtime.uow(), clock, "sku,warehouse,date,quantity\n" + rows)
-    transcript.append("$ ordergram import demand paint.csv   (9 a week at MAN, then 30 weeks without)")
-    await ada.press((await ada.send("/product 22492")).last, "Price (GBP)")
-    await ada.send("0.49")
-    await ada.send("/forecast 22492")
-
-
-STEP = re.compile(r"📦 (\d+) × (\S+)")
-
 SUPPORT_CHAT = -100900  # the support group, a forum: a topic per customer (SUPPORT_CHAT_ID)
 
 
@@ -523,62 +447,6 @@ async def _support_conversation(
 def _order_code(text: str) -> str:
     match = re.search(r"Order (\w{8})", text)
     return match.group(1) if match else ""
-
-
-async def _hire(admin: SandboxUser, person: SandboxUser, role: str, warehouse: str = "") -> SandboxUser:
-    """The admin creates a one-time invitation link; the person opens it."""
-    reply = await admin.send(f"/invite {role} {warehouse}".strip())
-    token = re.search(r"start=inv_([\w-]+)", reply.last.text)
-    assert token is not None
-    await person.send(f"/start inv_{token.group(1)}")
-    return person
-
-
-async def _warehouse_day(
-    server: SandboxServer,
-    ada: SandboxUser,
-    alice: SandboxUser,
-    code: str,
-    transcript: list[str],
-    scene: Callable[[str], None],
-) -> None:
-    """Alice's order through the warehouse: queue, picking by scan, packing, documents,
-    shipping with tracking, delivery."""
-    scene("The admin checks stock per bin, receives goods and invites warehouse staff")
-    await ada.send("/stock 85123A")
-    await ada.send("/receive 85123A 24 LON A-09-01-1")
-    pia = await _hire(ada, SandboxUser(server, 1004, "Pia", transcript=transcript), "picker", "LON")
-    pax = await _hire(ada, SandboxUser(server, 1005, "Pax", transcript=transcript), "packer", "LON")
-    scene("The order queue, by priority, and Alice's order in full (routing and why)")
-    await ada.send("/queue LON")
-    await ada.send(f"/order {code}")
-    scene("An admin may pick in any warehouse: /pick offers each, /pick MAN goes straight there")
-    await ada.send("/pick")
-    await ada.send("/pick MAN")
-    scene("Pia picks it: walking order, tote, and a scan per line (text or a photo of the barcode)")
-    reply = await pia.press((await pia.send("/pick")).last, "Single order")
-    await pia.send("00000")  # a wrong item is refused with what was expected
-    first = True
-    while (step := STEP.search(reply.last.text)) is not None:
-        if first:
-            reply = await pia.send_photo(barcode_png(step.group(2)))
-            first = False
-        else:
-            reply = await pia.send(f"{step.group(2)} {step.group(1)}")
-    scene("Pax packs it: every item scanned, the box proposed, the weight recorded, documents printed")
-    reply = await pax.send(f"/pack {code}")
-    for line in re.findall(r"(\d+) × (\S+)", reply.last.text):
-        for _ in range(int(line[0])):
-            reply = await pax.send(line[1])
-    reply = await pax.press(reply.last, "As proposed")
-    reply = await pax.send("720")
-    await pax.press(reply.last, "Label")
-    await pax.press(reply.last, "Packing slip")
-    scene("Shipped with tracking (stock leaves the warehouse), then delivered; Alice is told each time")
-    await pax.send(f"/ship {code} Royal Mail RM123456789GB")
-    await pax.send(f"/delivered {code}")
-    for message in server.chat_messages(alice.id)[-4:]:
-        transcript.append("🔔 Alice's chat: " + "\n    ".join(message.text.splitlines()))
 
 
 async def _business_buyer(

@@ -142,6 +142,8 @@ SANDBOX_USERS_IN_BOT = {
     "bot/demo_promos.py",
     "bot/demo_web_shop.py",
     "bot/demo_pricing.py",
+    "bot/demo_reports.py",
+    "bot/demo_warehouse.py",
     "bot/harness.py",
 }
 
