@@ -21,6 +21,7 @@ from domain.campaigns import (
 from domain.orders import OrderStatus
 from domain.usecases.insight import AT_RISK_AFTER
 from storage import models as m
+from storage.repositories.sql import insert_if_missing
 
 DROPPED = "unsubscribed"  # last_error of a campaign row not sent because its customer unsubscribed
 IDS_PER_QUERY = 5_000  # bound parameters per statement stay far under SQLite's and PostgreSQL's limits
@@ -238,11 +239,9 @@ class SqlCampaigns:
         return await self.s.get(m.MarketingOptOutRow, customer_id) is not None
 
     async def opt_out(self, customer_id: int, campaign_id: int | None, at: datetime) -> bool:
-        if await self.opted_out(customer_id):
-            return False
-        self.s.add(m.MarketingOptOutRow(customer_id=customer_id, at=at, campaign_id=campaign_id))
-        await self.s.flush()
-        return True
+        """False when opted out already (a double tap: the second waits for the first's row)."""
+        values = {"customer_id": customer_id, "at": at, "campaign_id": campaign_id}
+        return await insert_if_missing(self.s, m.MarketingOptOutRow, values)
 
     async def opt_in(self, customer_id: int) -> bool:
         t = m.MarketingOptOutRow

@@ -454,11 +454,13 @@ async def _upsert(
     return (await fetch(session, statement.returning(table.c[returning])))[0][0]
 
 
-async def insert_if_missing(session: AsyncSession, model: Any, values: dict[str, Any]) -> None:
+async def insert_if_missing(session: AsyncSession, model: Any, values: dict[str, Any]) -> bool:
     """Insert the row unless one with the same key is there (``ON CONFLICT DO NOTHING``): two
     transactions making the same row at once (two staff booking a new product's first goods)
-    both get it; get-then-insert made the second fail on PostgreSQL (its unique key)."""
-    await run(session, _INSERT_FOR[session.info[DIALECT]](_table(model)).values(**values).on_conflict_do_nothing())
+    both get it; get-then-insert made the second fail on PostgreSQL (its unique key). False:
+    the row was there (on PostgreSQL, once the one making it meanwhile committed)."""
+    statement = _INSERT_FOR[session.info[DIALECT]](_table(model)).values(**values).on_conflict_do_nothing()
+    return bool((await run(session, statement)).rowcount)
 
 
 def _chunks(items: Sequence[T], size: int = 900) -> list[Sequence[T]]:
