@@ -42,5 +42,5 @@ class PromotionRepository(Protocol):
         ...
 
     async def change_code_use(self, code_id: int, order_id: int, amount: Money | None) -> None:
-        """An edited order's use of a code: what it takes off now, or (None) given back."""
+        """An edited order's use of a code: what it takes off now, or (None) given back (also on cancelling)."""
         ...

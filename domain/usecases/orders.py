@@ -47,13 +47,19 @@ async def apply_transition(
     reason: str = "",
     notify: bool = True,
 ) -> None:
-    """Record the move; tell the customer unless they made it themselves (they see the reply)."""
+    """Record the move; tell the customer unless they made it themselves (they see the reply).
+    Cancelled, whoever cancels, the order gives back its promo code's use (the order keeps the
+    code's name and discount as history)."""
     entry = order.transition(target, now=clock.now(), actor=actor, reason=reason)
     await uow.orders.record_transition(order, entry)
     if target is OrderStatus.CANCELLED and order.flags & {BACKORDER_FLAG, SHORT_FLAG}:  # its parts wait no more
         for part in await uow.backorders.for_order(order.id or 0):
             if part.status is BackorderStatus.WAITING:
                 await uow.backorders.cancel(part.id or 0, part.quantity)
+    if target is OrderStatus.CANCELLED and order.promo_code:  # a cancelled order used nothing: the use is free again
+        code = await uow.promotions.code(order.promo_code)
+        if code is not None and code.id is not None:
+            await uow.promotions.change_code_use(code.id, order.id or 0, None)
     if not notify:
         return
     customer = await uow.customers.get(order.customer_id)

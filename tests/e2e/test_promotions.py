@@ -12,7 +12,7 @@ from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, scalar
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, order_row, scalar
 from tests.fakes import FakeClock
 
 
@@ -246,3 +246,44 @@ async def test_the_listings_name_the_last_day_a_promotion_or_code_runs_as_until_
     assert promotion in listed  # not "until 1/1/27, 12:00 AM": the midnight after its last day
     codes = (await manager.send("/promocode new WINTER percent=5 until=2027-01-15")).last.text
     assert code in codes
+
+
+@pytest.mark.parametrize(
+    ("language", "used", "free"),
+    [("en", "used 1 of 1", "used 0 of 1"), ("ru", "использован 1 из 1", "использован 0 из 1")],
+)
+async def test_a_cancelled_order_gives_its_promo_code_use_back_whoever_cancels_it(
+    shop: RunningBot, language: str, used: str, free: str
+) -> None:
+    manager = await hire(shop, 725, "Olga", "manager", language=language)
+    await manager.send("/promocode new ONCE off=1.00 uses=1 per_customer=1 until=2026-12-31")
+
+    async def place_with_code(buyer: SandboxUser) -> str:
+        await add_to_cart(buyer, "85123A", 2)
+        reply = await checkout_to_payment(buyer, pickup=True)
+        await buyer.press(reply.last, "💵")
+        applied = await buyer.send("/promo ONCE")
+        assert "Total: £4.90" in applied.last.text
+        return order_code(await buyer.press(applied.last, "Confirm order"))
+
+    bea = SandboxUser(shop.server, 703, "Bea")
+    first = await place_with_code(bea)
+    assert used in (await manager.send("/promocode")).last.text
+    detail = await bea.press((await bea.send("/orders")).last, first)
+    ask = await bea.press(detail.last, "Cancel order")
+    assert "cancelled" in (await bea.press(ask.last, "Yes, cancel it")).last.text
+    assert free in (await manager.send("/promocode")).last.text
+    assert (await scalar(shop, select(m.PromoCodeRow.uses)), await count(shop, m.PromoCodeUseRow)) == (0, 0)
+
+    second = await place_with_code(bea)  # her one use per customer is free again too
+    assert (await order_row(shop, second)).total_minor == 490
+    assert used in (await manager.send("/promocode")).last.text
+    await manager.send(f"/cancelorder {second}")  # staff cancel for her
+    assert (await order_row(shop, second)).status == "cancelled"
+    assert free in (await manager.send("/promocode")).last.text
+
+    cy = SandboxUser(shop.server, 704, "Cy")
+    third = await place_with_code(cy)  # the code's one use, free again for anyone
+    assert (await order_row(shop, third)).promo_code == "ONCE"
+    assert (await scalar(shop, select(m.PromoCodeRow.uses)), await count(shop, m.PromoCodeUseRow)) == (1, 1)
+    assert (await order_row(shop, first)).promo_code == "ONCE"  # the cancelled order still says what it had
