@@ -32,6 +32,8 @@ def is_email(text: str) -> bool:
 
 
 _TRUNK_ZERO = re.compile(r"^((?:\+|00)\s*[1-9][0-9]{0,2})\s*\(0\)")
+# A Russian mobile dialled at home (8, then 9 and nine digits), as 1C and people in Russia write it.
+_RUSSIAN_TRUNK = re.compile(r"89[0-9]{9}")
 
 
 def normalize_phone(phone: str) -> str:
@@ -44,6 +46,8 @@ def normalize_phone(phone: str) -> str:
     digits = re.sub(r"[\s\-().]", "", text)
     if digits.startswith("00"):
         digits = "+" + digits[2:]
+    if _RUSSIAN_TRUNK.fullmatch(digits):  # "8 (916) 123-45-67": +89… is no country's, it is +7 9…
+        digits = "+7" + digits[1:]
     if not digits.startswith("+"):
         digits = "+" + digits
     if not re.fullmatch(r"\+[1-9][0-9]{7,14}", digits):  # ASCII digits: "٤" is a digit to \d

@@ -190,3 +190,25 @@ def test_a_row_with_more_values_than_columns_is_named_once(tmp_path: Path, order
         f"{file}:2: more values than columns",
         "1 bad row(s), 1 problem(s); nothing was imported",
     ]
+
+
+def test_russian_mobiles_written_with_the_trunk_8_import_as_their_plus_7_numbers(tmp_path: Path, ordergram) -> None:  # noqa: F811
+    """1C keeps "8 (916) 123-45-67": it was stored as +89161234567, a number no one has, so the
+    customer sharing +79161234567 in the bot was never found. +89… is assigned to no country."""
+    env = _shop(tmp_path, ordergram)
+    customers = tmp_path / "customers.csv"
+    rows = "name;phone;email\r\nИван Петров;8 (916) 123-45-67;\r\nПётр;+7 916 765-43-21;\r\nАнна;89031112233;\r\n"
+    customers.write_bytes(rows.encode("cp1251"))
+    result = ordergram("import", "customers", str(customers), env=env)
+    assert result.stdout.strip() == "customers: 3 created, 0 updated, 0 unchanged (read as Windows-1251)"
+    with sqlite3.connect(tmp_path / "shop.sqlite3") as db:
+        assert db.execute("SELECT phone FROM customers ORDER BY phone").fetchall() == [
+            ("+79031112233",),
+            ("+79161234567",),
+            ("+79167654321",),
+        ]
+    again = tmp_path / "more.csv"
+    again.write_text("name,phone\nIvan,+79161234567\n", encoding="utf-8")  # the same man, found by his phone
+    assert ordergram("import", "customers", str(again), env=env).stdout.strip() == (
+        "customers: 0 created, 0 updated, 1 unchanged"
+    )
