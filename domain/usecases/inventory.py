@@ -369,10 +369,19 @@ async def adjust(
             target = receiving_bin(here, await uow.inventory.last_bin(product.id, warehouse.id))
             await _change_bin(uow, product, warehouse.id, target, delta, note, actor, now)
         else:
+            # Off the shelves, fullest first: not the units a picker took into a tote (the bin counts
+            # them until the parcel leaves) or a round plans to take. Taken from such a bin, the
+            # shipment then took its units from another bin, whose count was right until then.
+            held = await in_rounds(uow, warehouse.id, {product.id})
+            left = {b.bin_code: b.quantity for b in here}
+            shelf = [(b.bin_code, b.quantity - held[(product.id, b.bin_code)]) for b in here]
             remaining = -delta
-            for found in here:
-                take = min(found.quantity, remaining)
-                await _change_bin(uow, product, warehouse.id, found.bin_code, -take, note, actor, now)
+            for code, there in sorted(shelf, key=lambda f: -f[1]) + [(b.bin_code, b.quantity) for b in here]:
+                take = min(there, left[code], remaining)
+                if take <= 0:
+                    continue
+                await _change_bin(uow, product, warehouse.id, code, -take, note, actor, now)
+                left[code] -= take
                 remaining -= take
                 if not remaining:
                     break

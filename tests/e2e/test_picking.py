@@ -379,3 +379,29 @@ async def test_a_short_pick_is_allocated_from_two_other_warehouses_when_neither_
         assert "1 × JAR-1" in reply.last.text and code in reply.last.text
         await pick_everything(picker, reply)
     assert await status(shop, code) == "picked"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_count_correction_takes_units_off_the_shelves_not_those_in_a_pickers_tote(
+    shop: RunningBot, language: str
+) -> None:
+    """/adjust took from the fullest bin first, A-01-01-1, whose count held the 2 jars in a
+    picker's tote: its count fell below them, and the shipment then took them from B-01-01-1."""
+    await jars(shop, 3, 2)
+    first = await order(shop, 350, {"JAR-1": 2})
+    pia = await hire(shop, 81, "Pia", "picker", "LON")
+    round_one = await pia.press((await pia.send("/pick")).last, "Single order")
+    assert "Bin A-01-01-1" in round_one.last.text
+    await pick_everything(pia, round_one)
+    assert await status(shop, first) == "picked"
+    manager = await hire(shop, 82, "Mo", "manager", "LON", language=language)
+    adjusted = await manager.send("/adjust JAR-1 LON -2 broken")
+    assert (
+        adjusted.last.text
+        == {
+            "en": "JAR-1 in LON: 3 on hand, 1 available.",
+            "ru": "JAR-1 на LON: в наличии 3, доступно 1.",
+        }[language]
+    )
+    view = (await manager.send("/stock JAR-1")).last.text
+    assert "▫️ A-01-01-1: 3" in view and "▫️ B-01-01-1" not in view  # its 2 in the tote, 1 on the shelf
