@@ -49,17 +49,17 @@ async def cancel_checkout(message: Message, state: FSMContext, bot: Bot) -> None
 
 @router.message(Command("checkout"))
 async def checkout_command(message: Message, state: FSMContext, customer: Customer, **deps: Any) -> None:
-    await _ask_phone(message, state, customer, **deps)
+    await ask_phone(message, state, customer, **deps)
 
 
 @router.callback_query(StartCheckout.filter())
 async def checkout_button(query: CallbackQuery, state: FSMContext, customer: Customer, **deps: Any) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        await _ask_phone(query.message, state, customer, **deps)
+        await ask_phone(query.message, state, customer, **deps)
 
 
-async def _ask_phone(
+async def ask_phone(
     message: Message,
     state: FSMContext,
     customer: Customer,

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.customers import Customer
-from domain.ports import UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from domain.usecases.customers import set_language
 from domain.usecases.fx import choose_currency, currency_choice
 from handlers.callbacks import CurrencyChoice, LanguageChoice
+from handlers.checkout import ask_phone
+from handlers.checkout_state import Checkout
 from handlers.context import ShopSettings
 from handlers.menu import LANGUAGE_BUTTON, main_menu
 from handlers.miniapp import set_shop_button
@@ -45,20 +48,28 @@ async def choose_language(
     query: CallbackQuery,
     callback_data: LanguageChoice,
     uow: UnitOfWork,
+    clock: Clock,
     customer: Customer,
     i18n: I18n,
     renderer: Renderer,
     settings: ShopSettings,
+    state: FSMContext,
 ) -> None:
     updated = await set_language(
         uow, telegram_id=query.from_user.id, language=callback_data.code, offered=i18n.available_locales
     )
+    in_checkout = (await state.get_state() or "").startswith(f"{Checkout.__name__}:")
     with i18n.use_locale(updated.language or i18n.default_locale):
         await query.answer()
         await set_shop_button(query.bot, settings, query.from_user.id)  # the menu button says it in the new language
-        if isinstance(query.message, Message):
-            await query.message.edit_text(_("Language: {language}").format(language=language_name(callback_data.code)))
-            await query.message.answer(await start_screen(customer, renderer, uow, i18n), reply_markup=main_menu())
+        if not isinstance(query.message, Message):
+            return
+        await query.message.edit_text(_("Language: {language}").format(language=language_name(callback_data.code)))
+        if in_checkout:  # the step asked in the old language, its keyboard replaced: asked again in the new one
+            await query.message.answer(_("Your checkout starts again in this language; your cart is as it was."))
+            await ask_phone(query.message, state, updated, uow, clock, settings, renderer)
+            return
+        await query.message.answer(await start_screen(customer, renderer, uow, i18n), reply_markup=main_menu())
 
 
 @router.message(Command("currency"))
