@@ -79,8 +79,8 @@ class InventoryRepository(Protocol):
     async def valued_positions(self, base: str) -> list[tuple[int, str | None, int, int, int]]:
         """Stock on hand at its unit cost (``UnitCosts``: terms, catalog, last purchase), summed in the
         database: (warehouse, cost currency or None when unknown, units, value, positions).
-        In ``base`` one row per warehouse; in another currency one row per value of a
-        position (a position is converted on its own, so equal values convert alike)."""
+        In ``base`` one row per warehouse; in another currency one row per unit cost (its
+        units converted a unit at a time, as stock moves are booked, so equal costs convert alike)."""
         ...
 
     async def positions(self) -> list[StockLevel]:

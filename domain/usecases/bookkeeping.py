@@ -244,6 +244,15 @@ async def in_base(
     return (converted, rates.rate_text(money.currency)) if converted is not None else (money, "")
 
 
+async def cost_in_base(uow: UnitOfWork, cost: Money, units: int, rates: Rates | None = None) -> tuple[Money, str]:
+    """``units`` at the unit ``cost`` in the base currency: the unit cost converted, then times
+    the units, as the stock value counts them (``reports.converted_positions``), so stock moved
+    in any steps leaves inventory at exactly the value of the units left (converting each
+    move's total would round apart from it)."""
+    unit, rate = await in_base(uow, cost, rates=rates)
+    return unit * units, rate
+
+
 async def book_cost_of_goods(
     uow: UnitOfWork, order: Order, quantities: dict[tuple[int, int], int], at: datetime
 ) -> None:
@@ -259,7 +268,7 @@ async def book_cost_of_goods(
             continue
         if cost.currency != uow.base_currency and rates is None:
             rates = await shop_rates(uow)
-        line_cost, _ = await in_base(uow, cost * quantity, rates=rates)
+        line_cost, _ = await cost_in_base(uow, cost, quantity, rates=rates)
         by_currency[line_cost.currency] = by_currency.get(line_cost.currency, line_cost * 0) + line_cost
     memo = f"shipment {order.code}" + (f"; no cost known for {', '.join(unknown)}" if unknown else "")
     for total in by_currency.values():
@@ -294,14 +303,18 @@ async def book_stock_changes(
     lost: dict[str, Money] = {}
     unknown: set[str] = set()  # a product without a cost at two warehouses is named once
     not_booked: set[int] = set()
+    rates: Rates | None = None  # read once, and only when some cost is in another currency
     for place, change in moved.items():
         cost = costs.get(place)
         if cost is None:
             unknown.add((skus or {}).get(place[0], str(place[0])))
             not_booked.add(place[0])
             continue
+        if cost.currency != uow.base_currency and rates is None:
+            rates = await shop_rates(uow)
+        value, _ = await cost_in_base(uow, cost, abs(change), rates)
         side = gained if change > 0 else lost
-        side[cost.currency] = side.get(cost.currency, cost * 0) + cost * abs(change)
+        side[value.currency] = side.get(value.currency, value * 0) + value
     if unknown:  # the memo column holds 256 characters
         shown = ", ".join(sorted(unknown)[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         memo = f"{memo[:120]}; no cost known for {shown}"[:200]

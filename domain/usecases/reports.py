@@ -74,7 +74,8 @@ class _Valuation:
 
     def value(self, level: StockLevel) -> Money | None:
         cost = self.costs.get((level.product_id, level.warehouse_id))
-        return self.rates.convert(cost * level.on_hand, self.rates.base) if cost is not None else None
+        one = self.rates.convert(cost, self.rates.base) if cost is not None else None
+        return one * level.on_hand if one is not None else None
 
 
 async def _valuation(uow: UnitOfWork, levels: list[StockLevel]) -> _Valuation:
@@ -83,15 +84,15 @@ async def _valuation(uow: UnitOfWork, levels: list[StockLevel]) -> _Valuation:
 
 async def _stock_values(uow: UnitOfWork) -> list[StockValue]:
     """Summed in the database (a big shop has 50,000 positions): in the base currency per
-    warehouse, in another per position value, each converted at today's rate as before."""
+    warehouse, in another per unit cost, a unit converted at today's rate, times the units."""
     rates = await shop_rates(uow)
     base = rates.base
     codes = {w.id: w.code for w in await uow.warehouses.all()}
     totals: dict[int, list[int]] = {}  # warehouse → units, value, units without a cost
-    for warehouse_id, currency, units, value, count in await uow.inventory.valued_positions(base):
+    for warehouse_id, currency, units, value, _ in await uow.inventory.valued_positions(base):
         row = totals.setdefault(warehouse_id, [0, 0, 0])
         row[0] += units
-        converted = converted_positions(rates, currency, value, count) if currency is not None else None
+        converted = converted_positions(rates, currency, value, units) if currency is not None else None
         row[1] += converted or 0
         row[2] += units if converted is None else 0
     return [
@@ -100,22 +101,23 @@ async def _stock_values(uow: UnitOfWork) -> list[StockValue]:
     ]
 
 
-def converted_positions(rates: Rates, currency: str, value: int, count: int) -> int | None:
-    """``count`` positions worth ``value`` in all (each the same) in the base currency at ``rates``,
-    each position converted on its own, as the stock value counts them; None without a rate."""
-    if currency == rates.base:
+def converted_positions(rates: Rates, currency: str, value: int, units: int) -> int | None:
+    """``units`` at one unit cost, worth ``value`` in all, in the base currency at ``rates``: the unit
+    cost converted, then times the units, as every stock move is booked (``bookkeeping.cost_in_base``);
+    None without a rate."""
+    if currency == rates.base or not units:
         return value
-    one = rates.convert(Money(value // count, currency), rates.base)
-    return one.amount * count if one is not None else None
+    one = rates.convert(Money(value // units, currency), rates.base)
+    return one.amount * units if one is not None else None
 
 
 async def stock_value_in(uow: UnitOfWork, rates: Rates, currency: str) -> int | None:
     """Inside an open unit of work: the stock on hand costed in ``currency``, in the base currency
     at ``rates`` as ``/stockvalue`` counts it (None: no rate for it)."""
     total = 0
-    for _, cost_currency, _, value, count in await uow.inventory.valued_positions(rates.base):
+    for _, cost_currency, units, value, _ in await uow.inventory.valued_positions(rates.base):
         if cost_currency == currency:
-            converted = converted_positions(rates, currency, value, count)
+            converted = converted_positions(rates, currency, value, units)
             if converted is None:
                 return None
             total += converted

@@ -27,7 +27,7 @@ from domain.returns import (
 from domain.staff import Permission
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.bookkeeping import UnitCosts, book, supply_costs
+from domain.usecases.bookkeeping import UnitCosts, book, cost_in_base, supply_costs
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.exchanges import home_warehouse, paid_for, place_replacement, taken_back
 from domain.usecases.imports import available_by_product, notify_back_in_stock
@@ -216,7 +216,8 @@ async def _book_cost_back(
     """Returned goods leave cost of goods sold: back into inventory, or into write-offs."""
     cost = (await supply_costs(uow, [product_id])).get((product_id, warehouse_id))
     if cost is not None:
-        await book(uow, at, f"return:{rma}", f"return {rma}: {what}", cost * count, to, A.COGS)
+        value, _ = await cost_in_base(uow, cost, count)
+        await book(uow, at, f"return:{rma}", f"return {rma}: {what}", value, to, A.COGS)
 
 
 async def resolve_return(

@@ -69,8 +69,8 @@ async def book_revaluation(
         old, new = before.get(place), after.get(place)
         if old == new or units <= 0:
             continue
-        was = (await base(old * units)) if old is not None else None
-        now = (await base(new * units)) if new is not None else None
+        was = (await base(old)) * units if old is not None else None  # unit by unit, as the stock value
+        now = (await base(new)) * units if new is not None else None
         if was is not None and now is not None and was.currency != now.currency:
             continue  # one of them has no rate today: nothing comparable to book
         if was is None and now is not None:
@@ -136,7 +136,7 @@ class Receipt:
         for memo, place, unit_price, units in self.lines:
             paid, rate = await base.with_rate(unit_price * units)
             cost = after.get(place)
-            valued = (await base(cost * units)) if cost is not None else paid
+            valued = (await base(cost)) * units if cost is not None else paid
             if valued.currency != paid.currency:
                 valued = paid  # the supply cost's currency has no rate today: at the price paid
             stock = min(valued.amount, paid.amount)

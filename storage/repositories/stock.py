@@ -433,8 +433,9 @@ class SqlInventory:
             (here.c.product_id.is_not(None), here.c.currency),
             else_=anywhere.c.currency,
         )
-        value = s.on_hand * func.coalesce(t.unit_cost_minor, p.cost_minor, here.c.cost, anywhere.c.cost)
-        own = case((currency == base, 0), else_=value)  # foreign: grouped by each position's value
+        cost = func.coalesce(t.unit_cost_minor, p.cost_minor, here.c.cost, anywhere.c.cost)
+        value = s.on_hand * cost
+        own = case((currency == base, 0), else_=cost)  # foreign: grouped by unit cost, converted a unit at a time
         rows = await fetch(
             self.s,
             select(s.warehouse_id, currency, func.sum(s.on_hand), func.sum(value), func.count())

@@ -212,8 +212,9 @@ async def test_a_new_exchange_rate_revalues_stock_costed_in_that_currency_so_inv
     await delivered(shop, 706, {"85123A": 2})  # shipped at today's £1.25 a unit
     sold = {CASH: 960, SALES: -590, SHIPPING: -370, COGS: 250}
     assert await moves(shop, before) == {**sold, INVENTORY: 806 * 25 - 250, REVALUATION: -806 * 25}
-    await admin.send("/fx USD 2.00")  # and down: the 804 left from £1.25 to 62.5p a unit, £502.50 less
-    assert await moves(shop, before) == {**sold, INVENTORY: 806 * 25 - 250 - 50250, REVALUATION: -806 * 25 + 50250}
+    await admin.send("/fx USD 2.00")  # and down: the 804 left from £1.25 to 62p a unit (62.5p, half-even)
+    fell = 804 * (125 - 62)
+    assert await moves(shop, before) == {**sold, INVENTORY: 806 * 25 - 250 - fell, REVALUATION: -806 * 25 + fell}
 
 
 async def test_a_card_order_short_picked_and_its_missing_part_dropped_owes_that_part_back_and_ships_the_rest(
@@ -277,3 +278,20 @@ async def test_a_taxed_order_returned_unit_by_unit_takes_back_exactly_the_tax_it
             )
         # Every unit back: no sales left and no tax on them; only the shipping's income and tax stay.
         assert await moves(shop, before) == {CASH: 420, SALES: -737, RETURNS: 737, SHIPPING: -350, TAX: -70}
+
+
+async def test_stock_costed_in_another_currency_leaves_inventory_at_the_stock_value_unit_by_unit(
+    shop: RunningBot,
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/fx USD 1.50")
+    before = await balances(shop)
+    terms = REORDER + "85123A,LON,40,400,CANDLES,12,48,1.00,USD\n"  # $1.00 is 66.67p: 67p a unit
+    await admin.send_document(terms.encode(), "reorder.csv", caption="/import reorder")
+    # The 806 units on hand from £1.10 to 67p each: £5.40 under their £8.87 less.
+    assert await moves(shop, before) == {INVENTORY: 806 * 67 - 806 * 110, REVALUATION: 806 * 110 - 806 * 67}
+    for customer in (712, 713, 714):  # one unit at a time, each at 67p, as the stock value counts them
+        await delivered(shop, customer, {"85123A": 1})
+        await moves(shop, before)
+    sold = await moves(shop, before)
+    assert sold[COGS] == 3 * 67 and sold[INVENTORY] == 803 * 67 - 806 * 110
