@@ -52,7 +52,7 @@ class Runtime:
 async def open_database(settings: Settings) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
     engine = create_engine(settings.database_url)
     await upgrade_to_head(engine)
-    sessions = session_factory(engine, base_currency=settings.default_currency)
+    sessions = session_factory(engine, base_currency=settings.default_currency, timezone=settings.timezone)
     try:
         await pin_books_currency(SqlUnitOfWork(sessions), settings.default_currency)
     except BooksCurrencyChanged as changed:

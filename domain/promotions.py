@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -143,6 +143,17 @@ def parse_percent(text: str) -> Decimal:
     return value
 
 
+def shop_day(moment: datetime, zone: tzinfo) -> date:
+    """The day ``moment`` falls on in the shop's ``zone``: promotions' and codes' dates are the
+    shop's days (``from`` its midnight, ``until`` through its last day), not UTC's."""
+    return moment.astimezone(zone).date()
+
+
+def day_start(day: date, zone: tzinfo) -> datetime:
+    """The moment ``day`` begins in the shop's ``zone``, in UTC."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone).astimezone(UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class Promotion:
     name: str
@@ -176,10 +187,10 @@ class Promotion:
             return product_id in self.product_ids or family in self.families
         return True
 
-    @property
-    def last_day(self) -> date:
-        """The last day it discounts (``until`` is the midnight after it), as ``until=`` was typed."""
-        return (self.until - timedelta(microseconds=1)).date()
+    def last_day(self, zone: tzinfo = UTC) -> date:
+        """The last day it discounts in the shop's ``zone`` (``until`` is the midnight there
+        after it), as ``until=`` was typed."""
+        return shop_day(self.until - timedelta(microseconds=1), zone)
 
     def overlaps(self, other: Promotion) -> bool:
         """Same items (the same category, a shared product, or both the whole order) over
@@ -192,8 +203,8 @@ class Promotion:
             return bool(self.product_ids & other.product_ids or self.families & other.families)
         return True
 
-    def check(self, now: datetime, existing: Sequence[Promotion]) -> None:
-        """Refuses a new promotion that could not work as written."""
+    def check(self, now: datetime, existing: Sequence[Promotion], zone: tzinfo = UTC) -> None:
+        """Refuses a new promotion that could not work as written (days named in ``zone``)."""
         if self.ends_at <= self.starts_at or self.ends_at <= now:
             raise BadPeriod()
         if self.kind is DiscountKind.PERCENT and not 0 < self.percent <= 100:
@@ -206,7 +217,9 @@ class Promotion:
         for other in existing:
             if self.overlaps(other):
                 raise OverlappingPromotion(
-                    name=other.name, start=other.starts_at.date().isoformat(), end=other.last_day.isoformat()
+                    name=other.name,
+                    start=shop_day(other.starts_at, zone).isoformat(),
+                    end=other.last_day(zone).isoformat(),
                 )
 
 
@@ -236,10 +249,10 @@ class PromoCode:
     def until(self) -> datetime:
         return min(self.ends_at, self.ended_at) if self.ended_at else self.ends_at
 
-    @property
-    def last_day(self) -> date:
-        """The last day it may be used (``until`` is the midnight after it), as ``until=`` was typed."""
-        return (self.until - timedelta(microseconds=1)).date()
+    def last_day(self, zone: tzinfo = UTC) -> date:
+        """The last day it may be used in the shop's ``zone`` (``until`` is the midnight there
+        after it), as ``until=`` was typed."""
+        return shop_day(self.until - timedelta(microseconds=1), zone)
 
     @property
     def restricted(self) -> bool:
@@ -263,15 +276,22 @@ class PromoCode:
             raise FixedAboveThreshold(amount=self.amount, threshold=self.minimum)
 
     def check_usable(
-        self, now: datetime, *, used_by_customer: int, customer_orders: int, group: str = "retail"
+        self,
+        now: datetime,
+        *,
+        used_by_customer: int,
+        customer_orders: int,
+        group: str = "retail",
+        zone: tzinfo = UTC,
     ) -> None:
-        """The rules that do not depend on the cart, in the order a customer can act on them."""
+        """The rules that do not depend on the cart, in the order a customer can act on them
+        (days named as the shop in ``zone`` reads them)."""
         if self.groups and group not in self.groups:
             raise PromoNotForGroup(code=self.code, groups=", ".join(sorted(self.groups)))
         if now < self.starts_at:
-            raise PromoNotYet(code=self.code, start=self.starts_at.date().isoformat())
+            raise PromoNotYet(code=self.code, start=shop_day(self.starts_at, zone).isoformat())
         if now >= self.until:
-            raise PromoExpired(code=self.code, end=self.last_day.isoformat())
+            raise PromoExpired(code=self.code, end=self.last_day(zone).isoformat())
         if self.max_uses is not None and self.uses >= self.max_uses:
             raise PromoUsedUp(code=self.code)
         if self.per_customer is not None and used_by_customer >= self.per_customer:

@@ -419,14 +419,18 @@ def _read_only_engine(engine: AsyncEngine) -> AsyncEngine:
 _READ_ONLY_VIEW = "_ordergram_read_only_view"
 
 
-def session_factory(engine: AsyncEngine, *, base_currency: str = "EUR") -> async_sessionmaker[AsyncSession]:
+def session_factory(
+    engine: AsyncEngine, *, base_currency: str = "EUR", timezone: str = "UTC"
+) -> async_sessionmaker[AsyncSession]:
     """Sessions for one database. Their ``info`` carries what every unit of work on it
-    shares: the process's read cache, the engine view read-only work binds to, and the
-    shop's base currency (the books' currency, ``DEFAULT_CURRENCY``)."""
+    shares: the process's read cache, the engine view read-only work binds to, the
+    shop's base currency (the books' currency, ``DEFAULT_CURRENCY``) and its time zone
+    (``TIMEZONE``: the days dates typed by staff name)."""
     shared = {
         READ_CACHE: ReadCache(),
         READ_ONLY_BIND: _read_only_engine(engine),
         BASE_CURRENCY: base_currency,
+        SHOP_TIMEZONE: timezone,
         DIALECT: engine.dialect.name,
         WRITE_TURNS: WRITE_TURNS_OF.get(engine.sync_engine),
     }
@@ -438,6 +442,8 @@ def session_factory(engine: AsyncEngine, *, base_currency: str = "EUR") -> async
 READ_CACHE = "ordergram_read_cache"
 
 BASE_CURRENCY = "ordergram_base_currency"
+
+SHOP_TIMEZONE = "ordergram_shop_timezone"
 
 DIALECT = "ordergram_dialect"  # "sqlite" or "postgresql": statements built once per dialect pick theirs
 

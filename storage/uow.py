@@ -13,7 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from storage import models as m
 from storage.cache import CacheView, ReadCache
-from storage.db import BASE_CURRENCY, IN_LOOP_SQL, READ_CACHE, READ_ONLY_BIND, WRITE_TURNS, after_commit, forget_writes
+from storage.db import (
+    BASE_CURRENCY,
+    IN_LOOP_SQL,
+    READ_CACHE,
+    READ_ONLY_BIND,
+    SHOP_TIMEZONE,
+    WRITE_TURNS,
+    after_commit,
+    forget_writes,
+)
 from storage.repositories import (
     SqlApi,
     SqlBackorders,
@@ -209,6 +218,7 @@ class SqlUnitOfWork:
         self._cache: ReadCache | None = shared.get(READ_CACHE)
         self._read_only_bind = shared.get(READ_ONLY_BIND)
         self.base_currency: str = shared.get(BASE_CURRENCY, "EUR")
+        self.timezone: str = shared.get(SHOP_TIMEZONE, "UTC")
 
     def read_only(self) -> Self:
         """``async with uow.read_only():`` for use cases that only read: on SQLite they

@@ -616,6 +616,7 @@ class FakeUnitOfWork:
         self.state = state or State()
         self.commits = 0
         self.base_currency = "EUR"
+        self.timezone = "UTC"
         self._snapshot: State | None = None
         self.customers = FakeCustomers(self)
         self.products = FakeProducts(self)

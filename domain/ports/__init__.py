@@ -44,6 +44,7 @@ class UnitOfWork(Protocol):
     Read-only members, so implementations may expose more specific repositories."""
 
     base_currency: str  # the shop's accounting currency: the journal is kept in it
+    timezone: str  # the shop's time zone (an IANA name): the days staff type dates in
 
     @property
     def demand(self) -> DemandRepository: ...

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
@@ -18,6 +19,7 @@ from domain.promotions import (
     PromoCodeTaken,
     Promotion,
     Target,
+    day_start,
     parse_percent,
     valid_code,
 )
@@ -90,13 +92,14 @@ class _Common:
     target_text: str
 
 
-def _day(text: str, end: bool) -> datetime:
-    """A date in UTC: ``from`` at its start, ``until`` at its end (the whole day counts)."""
+def _day(text: str, end: bool, zone: tzinfo) -> datetime:
+    """A day of the shop's ``zone``: ``from`` at its midnight, ``until`` at the midnight after it
+    (the whole day counts)."""
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise BadDate(text=text) from None
-    return datetime.combine(day + timedelta(days=1 if end else 0), time(), tzinfo=UTC)
+    return day_start(day + timedelta(days=1 if end else 0), zone)
 
 
 def _count(options: Mapping[str, str], name: str) -> int | None:
@@ -163,8 +166,9 @@ async def _common(uow: UnitOfWork, now: datetime, options: Mapping[str, str]) ->
             ids.add(product.id)
             named.append(code)
         text = ", ".join(named)
-    starts = _day(options["from"], end=False) if "from" in options else now
-    ends = _day(options["until"], end=True)
+    zone = ZoneInfo(uow.timezone)
+    starts = _day(options["from"], end=False, zone=zone) if "from" in options else now
+    ends = _day(options["until"], end=True, zone=zone)
     return _Common(kind, percent, amount, starts, ends, category_id, frozenset(ids), frozenset(families), text)
 
 
@@ -207,7 +211,7 @@ async def create_promotion(
             created_by=member.telegram_id,
         )
         running = [await _with_variants(uow, p) for p in await uow.promotions.promotions(now)]
-        (await _with_variants(uow, promotion)).check(now, running)
+        (await _with_variants(uow, promotion)).check(now, running, ZoneInfo(uow.timezone))
         added = await uow.promotions.add_promotion(promotion)
         await uow.commit()
         return added

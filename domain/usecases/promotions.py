@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from domain.cart import Cart
 from domain.categories import CategoryTree
@@ -88,7 +89,8 @@ async def _usable_code(uow: UnitOfWork, now: datetime, customer_id: int, text: s
     earlier = (await uow.orders.for_customer(customer_id, 0, 1))[1] if code.first_order_only else 0
     customer = await uow.customers.get(customer_id) if code.groups else None
     group = customer.price_group if customer is not None else "retail"
-    code.check_usable(now, used_by_customer=used, customer_orders=earlier, group=group)
+    zone = ZoneInfo(uow.timezone)
+    code.check_usable(now, used_by_customer=used, customer_orders=earlier, group=group, zone=zone)
     return code
 
 

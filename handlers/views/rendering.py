@@ -275,6 +275,7 @@ class Renderer:
         self.env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
         self.env.filters["money"] = lambda m: format_money(m)
         self.env.filters["datetime"] = self.format_when
+        self.env.filters["last_day"] = lambda x: x.last_day(self.timezone)  # a promotion's or code's, the shop's day
         self.env.filters["short"] = shorten  # {{ stored_text|short(80) }}: typed text kept to a line
         # Dates and moments stored in notification parameters arrive as ISO text.
         self.env.filters["date"] = lambda d: format_date(
