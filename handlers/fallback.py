@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.checkout_state import Checkout
+from handlers.context import ShopSettings
 from handlers.returns import Returning
 
 router = Router(name=__name__)
@@ -61,11 +62,15 @@ async def out_of_date(query: CallbackQuery) -> None:
 
 
 @router.message(_private, _not_a_command_or_search)
-async def unexpected(message: Message, state: FSMContext) -> None:
+async def unexpected(message: Message, state: FSMContext, settings: ShopSettings) -> None:
     """Text at a step that wants something else, or a contact, a location, a photo, a
-    sticker… sent where nothing asked for one."""
+    sticker… sent where nothing asked for one. A photo, file or voice message outside a
+    conversation is what a customer means for the shop (a damaged item): how to send it there."""
     current = await state.get_state()
-    if current in BUTTON_STEPS:
+    for_the_shop = message.photo or message.document or message.voice
+    if current is None and settings.support_chat_id is not None and for_the_shop:
+        await message.answer(_("To send this to the shop, press 💬 Contact us first, then send it again."))
+    elif current in BUTTON_STEPS:
         await message.answer(_("Please use the buttons above, or /cancel to stop."))
     elif current is not None:
         await message.answer(_("That is not what I asked for. Please answer the question above, or /cancel to stop."))

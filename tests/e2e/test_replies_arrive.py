@@ -173,11 +173,14 @@ async def test_media_outside_a_conversation_gets_a_short_answer_and_text_still_s
     for reply in (
         await alice.share_contact("+44 7911 123456"),
         await alice.send_location(51.5, -0.1),
-        await alice.send_photo(b"\xff\xd8 not really a photo"),
-        await alice.send_document(b"%PDF-1.4", "invoice.pdf"),
         await alice.send_sticker(),
     ):
         assert reply.last.text == "I cannot use this here. Type what you are looking for to search, or /help."
+    for reply in (  # what is meant for the shop: how to send it there (the shop has a support chat)
+        await alice.send_photo(b"\xff\xd8 not really a photo"),
+        await alice.send_document(b"%PDF-1.4", "invoice.pdf"),
+    ):
+        assert reply.last.text == "To send this to the shop, press 💬 Contact us first, then send it again."
     assert "found" in (await alice.send("heart")).last.text
 
 
