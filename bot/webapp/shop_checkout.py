@@ -9,6 +9,8 @@ from aiohttp import web
 
 from bot.webapp.payloads import body, money
 from bot.webapp.security import WebProblem, customer_of, runtime_of
+from domain.errors import DomainError
+from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, PaymentMethod
 from domain.text import MAX_ADDRESS, typed
 from domain.usecases.checkout import (
@@ -92,6 +94,7 @@ async def post_checkout(request: web.Request) -> web.Response:
             currency=customer_currency(customer, settings.default_currency),
             fallback_currency=settings.default_currency,
             language=reading_language(),  # a refusal names products in it
+            reviewed=_shown(data.get("subtotal")),
         ),
     )
     placed = _order(order.in_language(reading_language()))  # the lines as sold, in the reader's language
@@ -101,6 +104,21 @@ async def post_checkout(request: web.Request) -> web.Response:
         link = await payment_link(runtime.uow(), runtime.clock, links, code=order.code, tell_customer=False)
         placed["invoice_link"] = link.url
     return web.json_response(placed, status=201)
+
+
+def _shown(value: object) -> Money | None:
+    """The goods' total the checkout page showed (``money()``'s minor and currency): the order is
+    placed only at it, as the chat's review is. A page opened before it sent one sends none."""
+    if value is None:
+        return None
+    minor = value.get("minor") if isinstance(value, dict) else None
+    currency = value.get("currency") if isinstance(value, dict) else None
+    if type(minor) is int and isinstance(currency, str) and len(currency) <= 8:
+        try:
+            return Money(minor, currency)
+        except (DomainError, ValueError):
+            pass
+    raise WebProblem(422, "Invalid request", _("The app sent something it cannot read: reopen the app."))
 
 
 def _order(order: Order) -> dict[str, Any]:

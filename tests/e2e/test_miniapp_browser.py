@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
+from domain.money import Money
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.browser import DARK, browser_page, need_browser
 from tests.e2e.conftest import ADMIN, hire, staff_shop
-from tests.e2e.journeys import add_to_cart, place_cod_order, stock
+from tests.e2e.journeys import add_to_cart, count, place_cod_order, reprice, stock
 from tests.e2e.miniapp import init_data, miniapp
 from tests.fakes import FakeClock
 
@@ -561,3 +562,27 @@ async def test_a_browser_signed_in_with_the_chats_link_signs_out_from_the_dashbo
         await page.goto(str(client.make_url("/app/dashboard")))
         await expect(page.locator("#live")).to_be_visible()
         await expect(page.locator("#sign-out")).to_be_hidden()
+
+
+async def test_a_price_raised_while_the_checkout_page_is_open_is_said_and_the_page_shows_the_new_total(
+    shop: RunningBot,
+) -> None:
+    from playwright.async_api import expect
+
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    await add_to_cart(ann, "85123A", 2)
+    async with miniapp(shop) as client, browser_page("storefront", init_data(shop, CUSTOMER)) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.locator("#cart-button").click()
+        await page.locator("#to-checkout").click()
+        await expect(page.locator("form.checkout .price")).to_have_text("Subtotal: £5.90")
+        await page.locator('input[name="phone"]').fill("+44 7911 000000")
+        await page.locator('select[name="pickup"]').select_option(index=1)
+        await reprice(shop, "85123A", Money(350, "GBP"))
+        await page.locator("#place-order").click()
+        await expect(page.locator("#error")).to_contain_text("the goods now come to £7.00. Nothing was ordered")
+        await expect(page.locator("form.checkout .price")).to_have_text("Subtotal: £7.00")  # read again
+        await expect(page.locator('input[name="phone"]')).to_have_value("+44 7911 000000")  # what was typed stays
+        assert await count(shop, m.OrderRow) == 0
+        await page.locator("#place-order").click()
+        await expect(page.locator(".total")).to_have_text("Total: £7.00")

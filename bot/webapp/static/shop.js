@@ -244,7 +244,9 @@ async function cartPage() {
   mainButton(t("checkout"), () => show(checkoutPage));
 }
 
-async function checkoutPage() {
+// ``typed``: what the form held when it was refused for a total changed since (the page is read
+// again at the new total; what the customer typed stays).
+async function checkoutPage(typed) {
   const still = current();
   const options = await api("/app/api/shop/checkout");
   if (!still()) return;
@@ -267,11 +269,19 @@ async function checkoutPage() {
   const submit = async (event) => {
     event && event.preventDefault();
     const data = new FormData(form);
-    const order = { key: state.checkoutKey, phone: data.get("phone"), payment: data.get("payment") || "cod" };
+    const order = { key: state.checkoutKey, phone: data.get("phone"), payment: data.get("payment") || "cod",
+      subtotal: { minor: options.subtotal.minor, currency: options.subtotal.currency } };  // ordered only at it
     if (data.get("pickup")) order.pickup_id = Number(data.get("pickup"));
     else Object.assign(order, { address: data.get("address"), rate_id: Number(data.get("rate")) });
     const placed = await api("/app/api/shop/checkout", { method: "POST", json: order })
-      .catch((error) => { showError(error.message); return null; });
+      .catch(async (error) => {
+        // A price or the cart changed since this page was read: it is read again, then the new total said.
+        if (error.status === 409 && error.body && error.body.title === "CartTotalChanged") {
+          await show(() => checkoutPage(data), false);
+        }
+        showError(error.message);
+        return null;
+      });
     if (!placed) return;
     state.checkoutKey = null;
     await refreshCartCount();
@@ -287,6 +297,11 @@ async function checkoutPage() {
     }
   };
   form.addEventListener("submit", submit);
+  for (const [name, value] of typed ? typed.entries() : []) {
+    const field = form.elements[name];
+    if (field && field.type !== undefined && field.type !== "radio") field.value = value;
+    else form.querySelectorAll(`input[name="${name}"]`).forEach((radio) => { radio.checked = radio.value === value; });
+  }
   view.replaceChildren(el("h2", {}, t("checkout")), form);
   mainButton(t("place_order"), submit);
 }
