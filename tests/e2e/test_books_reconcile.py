@@ -21,6 +21,7 @@ from tests.e2e.journeys import (
     order_code,
     order_of_invoice,
     place_card_order,
+    place_cod_order,
     scalar,
     stock,
 )
@@ -295,3 +296,21 @@ async def test_stock_costed_in_another_currency_leaves_inventory_at_the_stock_va
         await moves(shop, before)
     sold = await moves(shop, before)
     assert sold[COGS] == 3 * 67 and sold[INVENTORY] == 803 * 67 - 806 * 110
+
+
+async def test_a_rouble_order_at_an_odd_rate_returned_unit_by_unit_nets_its_pound_sales_to_nothing(
+    shop: RunningBot,
+) -> None:
+    manager = await hire(shop, 97, "Mo", "manager")
+    await manager.send("/fx RUB 100.50")
+    before = await balances(shop)
+    ivan = SandboxUser(shop.server, 715, "Ivan")
+    await ivan.press((await ivan.send("/currency")).last, "RUB")
+    await add_to_cart(ivan, "85123A", 3)
+    code = order_code(await place_cod_order(ivan))  # 3 × 296,48 ₽ + 422,10 ₽, booked in pounds at 100.50
+    await deliver(shop, code)
+    await shop.runtime.notifier.drain()
+    assert await moves(shop, before) == {CASH: 1305, SALES: -885, SHIPPING: -420, COGS: 330, INVENTORY: -330}
+    for _ in range(3):  # each refund converted at the order's rate; the last one clears to the penny
+        await settle_return(manager, await ask_return(ivan, code, "85123A", "changed my mind"), *REFUNDED)
+    assert await moves(shop, before) == {CASH: 420, SALES: -885, RETURNS: 885, SHIPPING: -420}
