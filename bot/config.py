@@ -94,6 +94,9 @@ class Settings(LogSettings):
     pickup_ready_hours: int = Field(default=2, ge=0, le=240)
     transfer_days: int = Field(default=2, ge=0, le=30)
     invoice_net_days: int = Field(default=14, ge=0, le=180)
+    # A customer's open unpaid orders (cash on delivery or at pickup, a card not yet paid) at most:
+    # a script cannot reserve the shop's stock with orders it never pays for. 0: no cap.
+    max_unpaid_orders: int = Field(default=5, ge=0, le=1000)
     # Replenishment policy: the share of units demanded served from stock (fill rate). With
     # SERVICE_LEVEL_BY_CLASS, per ABC class by revenue instead (A: the best sellers).
     service_level: float = Field(default=0.95, ge=0.5, le=0.999)
@@ -148,6 +151,7 @@ class Settings(LogSettings):
             card_payments=bool(self.payment_provider_token),
             staff_chat_id=self.staff_chat_id,
             tax_rate=format(self.tax_rate.normalize(), "f"),
+            max_unpaid_orders=self.max_unpaid_orders,
         )
 
     @field_validator("admin_ids", mode="before")

@@ -29,6 +29,7 @@ from domain.pricing import RETAIL, PriceRule
 from domain.purchasing import SupplyTerms
 from domain.stock import BinQuantity, Reservation, StockDrift, StockLevel
 from domain.stock_counts import BinCount, plan_bin_counts
+from domain.usecases.unpaid_orders import is_open_unpaid
 from domain.variants import Sibling
 from domain.warehouse import BinCode, Warehouse
 
@@ -463,6 +464,9 @@ class FakeOrders(_Repo):
 
     async def get_by_code(self, code: str) -> Order | None:
         return copy.deepcopy(self.st.orders.get(code))
+
+    async def open_unpaid(self, customer_id: int) -> int:
+        return sum(1 for o in self.st.orders.values() if o.customer_id == customer_id and is_open_unpaid(o))
 
     async def record_transition(self, order: Order, entry: HistoryEntry) -> None:
         """As in SQL: only the move is saved (status, hold, tracking, carrier), not other changes."""

@@ -39,6 +39,7 @@ from domain.usecases.cart import in_language, load_cart, release_customer_holds
 from domain.usecases.invoice_terms import check_credit, invoice_due_date
 from domain.usecases.promotions import count_code_use, discounted_lines, discounts_for, labels
 from domain.usecases.stock import release_expired_holds
+from domain.usecases.unpaid_orders import check_unpaid_cap
 from domain.warehouse import Warehouse
 
 
@@ -88,6 +89,7 @@ class CheckoutPolicy:
     card_payments: bool = False
     staff_chat_id: int | None = None  # told about every new order
     tax_rate: str = "0"  # percent included in prices, recorded on each order
+    max_unpaid_orders: int = 0  # a customer's open unpaid orders at most (MAX_UNPAID_ORDERS; 0: no cap)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +299,7 @@ async def _place(
             raise NotFound()
         if request.payment_method not in payment_methods(customer, policy):
             raise PaymentNotOffered()
+        await check_unpaid_cap(uow, policy.max_unpaid_orders, customer, request.payment_method, request.channel)
         now = clock.now()
         cart = await load_cart(
             uow, now, request.customer_id, request.currency, request.fallback_currency, customer.price_group

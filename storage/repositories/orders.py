@@ -253,6 +253,16 @@ class SqlOrders:
         ).all()
         return {currency: (int(n), int(total or 0)) for currency, n, total in rows}
 
+    async def open_unpaid(self, customer_id: int) -> int:
+        o = m.OrderRow
+        settled = [s.value for s in (OrderStatus.DELIVERED, OrderStatus.COMPLETED, OrderStatus.CANCELLED)]
+        unpaid = or_(
+            o.status == OrderStatus.AWAITING_PAYMENT.value,
+            and_(o.payment_method == PaymentMethod.COD.value, o.status.not_in(settled)),
+        )
+        counted = select(func.count()).select_from(o).where(o.customer_id == customer_id, unpaid)
+        return int(await self.s.scalar(counted) or 0)
+
     async def count_by_status(self) -> dict[OrderStatus, int]:
         o = m.OrderRow
         rows = (await self.s.execute(select(o.status, func.count()).group_by(o.status))).all()

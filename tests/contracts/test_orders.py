@@ -10,7 +10,7 @@ import pytest
 
 from domain.errors import IllegalTransition
 from domain.money import Money
-from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus
+from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus, PaymentMethod
 from domain.ports import UnitOfWork
 from tests.contracts.conftest import NOW, a_customer, a_product
 
@@ -126,3 +126,32 @@ async def test_a_line_reads_back_with_the_names_it_was_sold_under_in_each_langua
         "Mug (Red)",
     ]
     assert [x.name for x in loaded.in_language("ru").lines] == ["Кружка (Red)"]
+
+
+async def test_open_unpaid_counts_a_customers_cash_orders_until_cancelled_and_card_orders_awaiting_payment(
+    uow: UnitOfWork,
+) -> None:
+    cash = await placed(uow, payment_method=PaymentMethod.COD)
+    async with uow:
+        assert await uow.orders.open_unpaid(cash.customer_id) == 1
+        assert await uow.orders.open_unpaid(cash.customer_id + 1) == 0
+        entry = cash.transition(OrderStatus.CANCELLED, now=NOW + timedelta(hours=1), actor="customer:1001")
+        await uow.orders.record_transition(cash, entry)
+        await uow.commit()
+    async with uow:
+        assert await uow.orders.open_unpaid(cash.customer_id) == 0
+    card = Order.place(
+        code="CDFGHJKL",
+        customer_id=cash.customer_id,
+        currency="EUR",
+        lines=[OrderLine(cash.lines[0].product_id, "MUG-1", "Mug", 1, Money(500, "EUR"))],
+        now=NOW,
+        actor="customer:1001",
+        payment_method=PaymentMethod.CARD,
+    )
+    card.transition(OrderStatus.AWAITING_PAYMENT, now=NOW, actor="system")
+    async with uow:
+        await uow.orders.add(card)
+        await uow.commit()
+    async with uow:
+        assert await uow.orders.open_unpaid(cash.customer_id) == 1

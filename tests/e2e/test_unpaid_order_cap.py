@@ -1,0 +1,94 @@
+"""A customer's open unpaid orders (cash on delivery, pay at pickup, a card not yet paid) are
+capped by MAX_UNPAID_ORDERS, in the checkout use case: chat and the Mini App alike refuse one
+more, saying why and what to do, and reserve nothing; a paid, delivered or cancelled order
+makes room; a business customer with terms and staff ordering for a customer are not capped."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.harness import RunningBot
+from domain.orders import OrderStatus
+from domain.usecases.orders import transition_order
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import staff_shop
+from tests.e2e.journeys import add_to_cart, count, order_code, place_cod_order, stock
+from tests.e2e.miniapp import miniapp, tma
+from tests.e2e.test_miniapp import found_ids
+from tests.fakes import FakeClock
+
+URL = "https://shop.example.com"
+CAP = 2
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with staff_shop(tmp_path, clock, webapp_url=URL, max_unpaid_orders=CAP) as bot:
+        yield bot
+
+
+def test_a_shop_caps_unpaid_orders_at_five_unless_told_otherwise() -> None:
+    assert Settings(bot_token="1:x").max_unpaid_orders == 5
+
+
+async def reserved(shop: RunningBot, sku: str) -> int:
+    return sum(r for _, _, r in await stock(shop, sku))
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "You have 2 orders not yet paid"),
+        ("ru", "У вас 2 неоплаченных заказа"),
+    ],
+)
+async def test_a_customer_with_as_many_unpaid_orders_as_allowed_cannot_place_another_in_chat(
+    shop: RunningBot, language: str, refusal: str
+) -> None:
+    alice = SandboxUser(shop.server, 1001, "Alice", language_code=language)
+    await alice.send("/start")
+    codes = []
+    for _ in range(CAP):
+        await add_to_cart(alice, "85123A")
+        codes.append(order_code(await place_cod_order(alice)))
+    await add_to_cart(alice, "85123A")
+    held = await reserved(shop, "85123A")
+    refused = await place_cod_order(alice)
+    alert = refused.callback_answer or {}
+    assert alert["show_alert"] and refusal in alert["text"] and "(/orders)" in alert["text"], refused
+    assert await count(shop, m.OrderRow) == CAP
+    assert await reserved(shop, "85123A") == held  # the cart's hold, nothing more
+    # Cancelling one makes room: the cart was kept, and is ordered now.
+    await transition_order(
+        shop.runtime.uow(), shop.runtime.clock, code=codes[0], target=OrderStatus.CANCELLED, actor="customer"
+    )
+    placed = await place_cod_order(alice)
+    assert order_code(placed) not in codes
+    assert await count(shop, m.OrderRow) == CAP + 1
+
+
+async def test_the_mini_app_refuses_an_unpaid_order_beyond_the_cap_with_a_problem(shop: RunningBot) -> None:
+    headers = tma(shop, 501)
+    async with miniapp(shop) as client:
+        product_id = (await found_ids(client, headers, "85123A"))["85123A"]
+
+        async def checkout(key: str) -> tuple[int, dict[str, object]]:
+            await client.post("/app/api/shop/cart", json={"product_id": product_id, "quantity": 1}, headers=headers)
+            options = await (await client.get("/app/api/shop/checkout", headers=headers)).json()
+            pickup = options["pickup_points"][0]["id"]
+            order = {"key": key * 16, "phone": "+44 7911 123456", "payment": "cod", "pickup_id": pickup}
+            answer = await client.post("/app/api/shop/checkout", json=order, headers=headers)
+            return answer.status, dict(await answer.json())
+
+        assert [(await checkout(k))[0] for k in "ab"] == [201, 201]
+        held = await reserved(shop, "85123A")
+        status, problem = await checkout("c")
+    assert status == 422, problem
+    assert "You have 2 orders not yet paid" in str(problem["detail"]), problem
+    assert await count(shop, m.OrderRow) == CAP
+    assert await reserved(shop, "85123A") == held + 1  # the cart's hold on the third unit, no order's
