@@ -125,6 +125,7 @@ class SandboxServer(BotSettings, ForumsAndCopies, Payments):
         self.files: dict[str, StoredFile] = {}
         self.blocked: set[int] = set()
         self.outage_calls = 0  # the next N sending calls fail with 502, as during a Telegram outage
+        self.down: set[str] = set()  # methods (lower case) that fail with 502 until taken out
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.pre_checkout_answers: dict[str, dict[str, Any]] = {}
@@ -238,6 +239,8 @@ class SandboxServer(BotSettings, ForumsAndCopies, Payments):
         async with own_work(self):
             params = await self._read_params(request)
             try:
+                if method.lower() in self.down:
+                    raise ApiError(502, "Bad Gateway")
                 if method.lower() in SENDING_METHODS:
                     self._check_recipient(int(params.get("chat_id", 0)))
                 result = await handler(params)  # a long poll's wait is marked as one (m_getUpdates)

@@ -4,6 +4,7 @@ show, so what one costs the shop must not grow with what strangers ask."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -65,3 +66,71 @@ async def test_a_hidden_products_photo_is_not_found_and_a_discontinued_ones_is_s
         assert (await app.get(f"/app/photo/{discontinued}")).status == 200
         assert (await app.get("/app/photo/999999")).status == 404
     assert downloads(shop) == 1  # the hidden one's was never fetched
+
+
+async def photo_reference(shop: RunningBot, sku: str, reference: str) -> int:
+    async with shop.runtime.sessions() as session:
+        await session.execute(update(m.ProductRow).where(m.ProductRow.sku == sku).values(photo_file_id=reference))
+        await session.commit()
+        return int(await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == sku)) or 0)
+
+
+def forget_refused_downloads(shop: RunningBot) -> None:
+    """The getFile calls a test had Telegram refuse on purpose (the shop's teardown checks the rest)."""
+    shop.server.calls[:] = [call for call in shop.server.calls if call.ok or call.method != "getFile"]
+
+
+async def test_a_photo_telegram_no_longer_has_is_not_found_logged_once_and_not_asked_for_again_at_once(
+    shop: RunningBot, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    product_id = await photo_reference(shop, "85123A", "AgACAgQAAxkBAAIBgone")
+    caplog.set_level(logging.INFO)
+    async with miniapp(shop) as app:
+        answers = [await app.get(f"/app/photo/{product_id}") for _ in range(3)]
+        assert [(a.status, a.content_type) for a in answers] == [(404, "application/problem+json")] * 3
+        assert downloads(shop) == 1  # the grid asks again and again: Telegram is asked once a while
+        clock.advance(minutes=10)
+        assert (await app.get(f"/app/photo/{product_id}")).status == 404
+        assert downloads(shop) == 2
+    told = [r for r in caplog.records if r.name.startswith("bot.webapp")]
+    assert [r.levelno for r in told] == [logging.WARNING] * 2, [r.getMessage() for r in told]
+    assert all(r.exc_info is None and str(product_id) in r.getMessage() for r in told)
+    forget_refused_downloads(shop)
+
+
+async def test_a_photo_while_telegram_is_down_is_a_502_without_a_traceback_and_shown_once_it_is_back(
+    shop: RunningBot, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    product_id = await telegram_photo(shop, "85123A")
+    shop.server.down.add("getfile")
+    async with miniapp(shop) as app:
+        answers = await asyncio.gather(*(app.get(f"/app/photo/{product_id}") for _ in range(2)))
+        answers.append(await app.get(f"/app/photo/{product_id}"))
+        assert [(a.status, a.content_type) for a in answers] == [(502, "application/problem+json")] * 3
+        assert "Internal error" not in {(await a.json())["title"] for a in answers}
+        assert downloads(shop) == 1
+        shop.server.down.clear()
+        clock.advance(minutes=10)
+        shown = await app.get(f"/app/photo/{product_id}")
+        assert shown.status == 200 and await shown.read() == PICTURE
+    assert not [r for r in caplog.records if r.exc_info is not None]
+    forget_refused_downloads(shop)
+
+
+async def test_a_photo_is_revalidated_on_each_view_so_hiding_its_product_takes_it_down_at_once(
+    shop: RunningBot,
+) -> None:
+    product_id = await telegram_photo(shop, "85123A")
+    async with miniapp(shop) as app:
+        first = await app.get(f"/app/photo/{product_id}")
+        assert first.status == 200 and "no-cache" in first.headers["Cache-Control"]
+        assert "max-age=3600" not in first.headers["Cache-Control"]
+        tag = first.headers["ETag"]
+        again = await app.get(f"/app/photo/{product_id}", headers={"If-None-Match": tag})
+        assert again.status == 304 and await again.read() == b""
+        async with shop.runtime.sessions() as session:
+            await session.execute(update(m.ProductRow).where(m.ProductRow.id == product_id).values(status="hidden"))
+            await session.commit()
+        gone = await app.get(f"/app/photo/{product_id}", headers={"If-None-Match": tag})
+        assert gone.status == 404 and gone.headers["Cache-Control"] == "no-store"
+    assert downloads(shop) == 1
