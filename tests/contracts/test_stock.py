@@ -58,6 +58,21 @@ async def test_a_bin_count_moves_on_hand_by_the_delta_it_returns(uow: UnitOfWork
         assert await uow.stock.levels([]) == []
 
 
+async def test_locking_positions_makes_a_missing_counter_empty_and_leaves_a_counted_one_as_it_is(
+    uow: UnitOfWork, shelf: Shelf
+) -> None:
+    elsewhere = await a_warehouse(uow, "MAN")
+    async with uow:
+        await uow.stock.lock_positions([(shelf.product, elsewhere), (shelf.product, shelf.warehouse)])
+        await uow.commit()
+    async with uow:
+        found = sorted(await uow.stock.levels([shelf.product]), key=lambda level: level.warehouse_id)
+    assert found == sorted(
+        [StockLevel(shelf.product, shelf.warehouse, 10, 0), StockLevel(shelf.product, elsewhere, 0, 0)],
+        key=lambda level: level.warehouse_id,
+    )
+
+
 async def test_a_reservation_within_what_is_available_counts_and_beyond_it_fails(uow: UnitOfWork, shelf: Shelf) -> None:
     async with uow:
         assert await uow.stock.try_reserve(shelf.product, shelf.warehouse, 6)
