@@ -63,6 +63,7 @@ from domain.usecases.intake_stock import api_carrier_event, api_receipt, api_sto
 from domain.usecases.orders import NotCancellable
 from domain.usecases.paylinks import CardPaymentsOff, NothingToPay, payment_link
 from domain.usecases.payments import payable
+from handlers.views.labels import ERROR_PARAM_LABELS, LABELS
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,22 @@ def problem_response(p: ApiProblem, headers: dict[str, str] | None = None) -> we
     return web.json_response(body, status=p.status, content_type=PROBLEM, headers=headers)
 
 
+def _readable(error: DomainError) -> str:
+    """The error's message in English, a code it carries (a status, a role) by its label as the
+    chat names it: "it is being picked", not the code "picking" a client would have to know."""
+    if not error.params:
+        return str(error)
+    params = {
+        name: LABELS[ERROR_PARAM_LABELS[name]].get(value, value)
+        if name in ERROR_PARAM_LABELS and isinstance(value, str)
+        else value
+        for name, value in error.params.items()
+    }
+    return error.key.format(**params)
+
+
 def _domain_problem(error: DomainError) -> ApiProblem:
-    detail = str(error)
+    detail = _readable(error)
     if isinstance(error, MissingScope):
         return ApiProblem(403, "Missing scope", detail, scope=error.params["scope"])
     if isinstance(error, WrongCarrier):  # before anything changed: another carrier's parcel
