@@ -16,7 +16,8 @@ from domain.reports import PlacedOrder, RefundedOrder, ShippedOrder, SoldLine
 from domain.stock import Reservation, ReservationKind
 from storage import models as m
 from storage.repositories.customers import SqlCustomers
-from storage.repositories.orders import SqlOrders, refunds_taken_off
+from storage.repositories.order_figures import refunds_taken_off
+from storage.repositories.orders import SqlOrders
 from storage.repositories.sql import fetch
 from storage.repositories.stock import SqlStock
 
