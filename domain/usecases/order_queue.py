@@ -34,7 +34,7 @@ async def _ranked(
     """Orders ``offset`` onwards of the warehouse's queue, ranked by the database, and how many
     the queue holds (call it within ``read_only``)."""
     orders, total = await uow.orders.queue(QUEUE_STATUSES, warehouse.id or 0, offset, limit)
-    picking = await uow.picking.orders_being_picked(warehouse.id or 0)
+    picking = await uow.picking.orders_being_picked(warehouse.id or 0, QUEUE_STATUSES)
     entries = [QueueEntry(o, sum(line.quantity for line in o.lines), (o.id or 0) in picking) for o in orders]
     return entries, total
 

@@ -211,7 +211,7 @@ async def _plan(
     # PARTIALLY_SHIPPED: the rest of a split order, allocated when it arrived, is picked too.
     statuses = (*READY_TO_PICK, OrderStatus.PICKING, OrderStatus.PARTIALLY_SHIPPED)
     candidates = sorted(await uow.orders.to_fulfil(statuses, warehouse.id), key=queue_key)
-    taken = await uow.picking.orders_being_picked(warehouse.id)
+    taken = await uow.picking.orders_being_picked(warehouse.id, statuses)
     demands: list[tuple[int, list[Demand]]] = []
     zoned = method is PickMethod.ZONE
     for order in candidates:
@@ -259,11 +259,10 @@ async def in_rounds(
     """(product, bin) → units of these products that picking rounds in the warehouse took from
     the bin (in a tote, not shipped) or planned on an open line (of its orders to fulfil, and
     ``also``): the bin's count still holds them, the shelf does not give them again."""
-    taken = await uow.picking.orders_being_picked(warehouse_id)
+    orders = [*await uow.orders.to_fulfil(IN_HAND, warehouse_id), *also]
+    taken = await uow.picking.orders_being_picked(warehouse_id, sorted({*IN_HAND, *(o.status for o in also)}))
     spoken = {
-        o.id: o
-        for o in [*await uow.orders.to_fulfil(IN_HAND, warehouse_id), *also]
-        if (o.id or 0) in taken and any(line.product_id in product_ids for line in o.lines)
+        o.id: o for o in orders if (o.id or 0) in taken and any(line.product_id in product_ids for line in o.lines)
     }
     return await _spoken_for(uow, list(spoken.values()))
 

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.money import Money
+from domain.orders import OrderStatus
 from domain.packing import Box, Package
 from domain.picking import PickLine, PickList, PickMethod
 from domain.shipping import CarrierRate, Zone
@@ -103,11 +104,14 @@ class SqlPicking:
             .execution_options(synchronize_session=False)
         )
 
-    async def orders_being_picked(self, warehouse_id: int) -> set[int]:
-        pl, t = m.PickLineRow, m.PickListRow
-        rows = await self.s.scalars(
-            select(pl.order_id).join(t, t.id == pl.pick_list_id).where(t.warehouse_id == warehouse_id).distinct()
+    async def orders_being_picked(self, warehouse_id: int, statuses: Sequence[OrderStatus]) -> set[int]:
+        """Orders in ``statuses`` a round in the warehouse planned: reached from the orders by
+        status (open ones are few), not from every pick line the warehouse ever had."""
+        o, pl, t = m.OrderRow, m.PickLineRow, m.PickListRow
+        rounds = (
+            select(pl.id).join(t, t.id == pl.pick_list_id).where(pl.order_id == o.id, t.warehouse_id == warehouse_id)
         )
+        rows = await self.s.scalars(select(o.id).where(o.status.in_([s.value for s in statuses]), rounds.exists()))
         return set(rows)
 
     async def lines_for_order(self, order_id: int) -> list[PickLine]:
