@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import statistics
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -137,6 +137,23 @@ class PlacedOrder:
     total: int  # minor units of ``currency``
     fx_rate: str  # order-currency units per base unit
     cancelled: bool
+    replacement: bool = False  # an exchange's replacement: no new sale (``REPLACEMENTS_ARE_NO_SALE``)
+
+
+# REPLACEMENTS_ARE_NO_SALE. An exchange's replacement order (flag REPLACEMENT) is the sale it
+# replaces, made good: it is counted neither as an order (nor a cancelled one) nor its units as
+# sold again. Its value is what it charged, the price difference of a dearer size (its lines are
+# priced at that difference): it adds that to the revenue and to its SKU's, nothing when free.
+# /report, the daily digest, the per-day summary and the dashboard all read it so.
+
+
+def new_orders(placed: Iterable[PlacedOrder]) -> int:
+    """Orders placed and not cancelled, the replacements not counted (they are no new sale)."""
+    return sum(1 for order in placed if not order.cancelled and not order.replacement)
+
+
+def cancelled_orders(placed: Iterable[PlacedOrder]) -> int:
+    return sum(1 for order in placed if order.cancelled and not order.replacement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +225,7 @@ def shipped_on_time(shipped: ShippedOrder, rates: list[CarrierRate], zone: ZoneI
 
 
 def top_products(lines: list[SoldLine], base: str, limit: int = 5) -> list[TopProduct]:
+    lines = [line for line in lines if line.quantity or line.amount]  # a free replacement's: no sale
     units: dict[str, int] = {}
     revenue: dict[str, int] = {}
     names: dict[str, tuple[int, str]] = {}  # the latest order's name (lines come in order)
@@ -228,7 +246,7 @@ def revenue_by_currency(live: Sequence[PlacedOrder], days: Sequence[DayFigures] 
     for order in live:
         revenue[order.currency] = revenue.get(order.currency, 0) + order.total
     for day in days:
-        if day.orders:
+        if day.orders or day.total:  # a day of replacements alone may have charged a difference
             revenue[day.currency] = revenue.get(day.currency, 0) + day.total
     return revenue
 
@@ -267,13 +285,13 @@ def sales_report(
         total_base += in_base
         bucket = when.bucket_of(order.created_at)
         if bucket is not None:
-            counts[bucket] += 1
+            counts[bucket] += 0 if order.replacement else 1
             amounts[bucket] += in_base
     return SalesReport(
         when,
         base,
-        len(live) + sum(d.orders for d in days),
-        len(placed) - len(live) + sum(d.cancelled for d in days),
+        new_orders(live) + sum(d.orders for d in days),
+        cancelled_orders(placed) + sum(d.cancelled for d in days),
         revenue,
         Money(total_base, base),
         len(shipped),

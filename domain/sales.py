@@ -74,13 +74,15 @@ def summarise(
     for order in placed:
         row = figures.setdefault(order.currency, [0, 0, 0, 0])
         if order.cancelled:
-            row[1] += 1
+            row[1] += 0 if order.replacement else 1
             continue
-        row[0] += 1
+        row[0] += 0 if order.replacement else 1  # REPLACEMENTS_ARE_NO_SALE (domain.reports)
         row[2] += order.total
         row[3] += to_base(Money(order.total, order.currency), order.fx_rate, base)
     skus: dict[str, list[int]] = {}
     for line in lines:
+        if not line.quantity and not line.amount:  # a free replacement's line: no sale
+            continue
         row = skus.setdefault(line.sku, [0, 0, 0])
         amount = line.unit_price * line.quantity if line.amount is None else line.amount
         row[0] += line.quantity

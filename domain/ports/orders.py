@@ -54,12 +54,14 @@ class OrderRepository(Protocol):
         between two counts in both)."""
         ...
 
-    async def placed_between(self, start: datetime, end: datetime) -> list[tuple[datetime, str, int, str]]:
-        """When each order placed in [start, end) and not cancelled was placed, its currency, total and fx rate."""
+    async def placed_between(self, start: datetime, end: datetime) -> list[tuple[datetime, str, int, str, bool]]:
+        """When each order placed in [start, end) and not cancelled was placed, its currency, total,
+        fx rate, and whether it is a new order (False: an exchange's replacement, no new sale)."""
         ...
 
     async def totals_between(self, start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
-        """Per currency: orders placed in [start, end) and not cancelled, and their total (minor units)."""
+        """Per currency: orders placed in [start, end) and not cancelled (an exchange's replacement
+        not counted: no new sale), and their total (minor units, a replacement's charged difference in)."""
         ...
 
 

@@ -64,14 +64,15 @@ class Hourly:
     in_base: tuple[int, ...] | None = None
 
 
-def by_hour(placed: list[tuple[datetime, str, int, str]], zone: ZoneInfo, *, base: str | None) -> Hourly:
-    """``base``: the shop's base currency for a role that sees money; None for one that does not."""
+def by_hour(placed: list[tuple[datetime, str, int, str, bool]], zone: ZoneInfo, *, base: str | None) -> Hourly:
+    """``base``: the shop's base currency for a role that sees money; None for one that does not.
+    An exchange's replacement (``new`` False) is no order, only what it charged."""
     orders = [0] * 24
     revenue: dict[str, list[int]] = {}
     in_base = [0] * 24
-    for at, currency, total, fx_rate in placed:
+    for at, currency, total, fx_rate, new in placed:
         hour = at.astimezone(zone).hour
-        orders[hour] += 1
+        orders[hour] += 1 if new else 0
         revenue.setdefault(currency, [0] * 24)[hour] += total
         if base is not None:
             in_base[hour] += to_base(Money(total, currency), fx_rate, base)

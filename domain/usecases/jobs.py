@@ -15,7 +15,7 @@ from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
-from domain.reports import revenue_by_currency
+from domain.reports import new_orders, revenue_by_currency
 from domain.shipping import CarrierRate, ship_by_date
 from domain.staff import Permission
 from domain.text import typed
@@ -224,7 +224,7 @@ async def daily_digest(
         sales = await period_sales(uow, start, end, timezone, lines=False)
         placed = [o for o in sales.placed if not o.cancelled]
         revenue = revenue_by_currency(placed, sales.days)
-        orders = len(placed) + sum(day.orders for day in sales.days)
+        orders = new_orders(placed) + sum(day.orders for day in sales.days)
         shipped = await uow.jobs.moved_between(OrderStatus.SHIPPED, start, end)
         returns = await uow.returns.requested_between(start, end)
         low = len(await uow.inventory.reorder_levels(None, low_only=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, bindparam, func, select, update
+from sqlalchemy import ColumnElement, bindparam, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -164,7 +164,10 @@ class SqlJobs:
 
     async def placed_figures(self, start: datetime, end: datetime) -> list[PlacedOrder]:
         rows = await fetch(self.s, _PLACED, {"start": start, "end": end})
-        return [PlacedOrder(r.created_at, r.currency, r.total_minor, r.fx_rate, r.status == _CANCELLED) for r in rows]
+        return [
+            PlacedOrder(r.created_at, r.currency, r.total_minor, r.fx_rate, r.status == _CANCELLED, bool(r.replacement))
+            for r in rows
+        ]
 
     async def sold_lines(self, start: datetime, end: datetime, base: str) -> list[SoldLine]:
         """Lines in another currency one by one (base revenue is rounded per line); in the
@@ -172,11 +175,12 @@ class SqlJobs:
         params = {"start": start, "end": end, "base": base}
         rows = await fetch(self.s, _SOLD, params)
         # A line earned what it was charged: its units at list price less its discounts.
+        # A replacement's units are no sale (domain.reports, REPLACEMENTS_ARE_NO_SALE): only what it charged.
         lines = [
             SoldLine(
                 r.sku,
                 r.name,
-                r.quantity,
+                0 if r.replacement else r.quantity,
                 r.unit_price_minor,
                 r.currency,
                 r.fx_rate,
@@ -184,6 +188,7 @@ class SqlJobs:
                 r.quantity * r.unit_price_minor - r.discount_minor,
             )
             for r in rows
+            if not r.replacement or r.quantity * r.unit_price_minor - r.discount_minor
         ]
         for r in await fetch(self.s, _SOLD_IN_BASE, params):
             lines.append(SoldLine(r.sku, "", int(r.quantity), 0, base, "1", r.order_id, int(r.amount)))
@@ -247,7 +252,10 @@ class SqlJobs:
 _CANCELLED = OrderStatus.CANCELLED.value
 _o, _l, _h = m.OrderRow, m.OrderLineRow, m.OrderHistoryRow
 _IN_PERIOD = (_o.created_at >= bindparam("start"), _o.created_at < bindparam("end"))
-_PLACED = select(_o.created_at, _o.currency, _o.total_minor, _o.fx_rate, _o.status).where(*_IN_PERIOD)
+_REPLACEMENT = _o.flags.contains("REPLACEMENT")  # an exchange's replacement: no new sale
+_PLACED = select(
+    _o.created_at, _o.currency, _o.total_minor, _o.fx_rate, _o.status, _REPLACEMENT.label("replacement")
+).where(*_IN_PERIOD)
 _OWED, _TAKEN_OFF = refunds_taken_off()
 _REFUNDED = (
     select(_o.currency, _o.fx_rate, _TAKEN_OFF.label("taken"))
@@ -255,7 +263,17 @@ _REFUNDED = (
     .where(*_IN_PERIOD, _o.status != _CANCELLED)
 )
 _SOLD = (
-    select(_l.sku, _l.name, _l.quantity, _l.unit_price_minor, _l.discount_minor, _o.currency, _o.fx_rate, _o.id)
+    select(
+        _l.sku,
+        _l.name,
+        _l.quantity,
+        _l.unit_price_minor,
+        _l.discount_minor,
+        _o.currency,
+        _o.fx_rate,
+        _o.id,
+        _REPLACEMENT.label("replacement"),
+    )
     .join(_o, _o.id == _l.order_id)
     .where(*_IN_PERIOD, _o.status != _CANCELLED, _o.currency != bindparam("base"))
     .order_by(_o.id, _l.id)  # a SKU's name is the one on its latest line, as on the order
@@ -267,13 +285,20 @@ _SOLD = (
 _SOLD_IN_BASE = (
     select(
         _l.sku,
-        func.sum(_l.quantity).label("quantity"),
+        func.sum(case((_REPLACEMENT, 0), else_=_l.quantity)).label("quantity"),
         func.sum(_l.quantity * _l.unit_price_minor - _l.discount_minor).label("amount"),  # charged, after discounts
         func.max(_o.id).label("order_id"),
     )
     .join(_o, _o.id == _l.order_id)
     .where(*_IN_PERIOD, _o.status != _CANCELLED, _o.currency == bindparam("base"))
     .group_by(_l.sku)
+    # a SKU only a free replacement carried was not sold
+    .having(
+        or_(
+            func.sum(case((_REPLACEMENT, 0), else_=_l.quantity)) > 0,
+            func.sum(_l.quantity * _l.unit_price_minor - _l.discount_minor) != 0,
+        )
+    )
 )
 _LINE_NAME = (
     select(_l.name)

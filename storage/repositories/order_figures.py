@@ -58,7 +58,8 @@ async def totals_between(s: AsyncSession, start: datetime, end: datetime) -> dic
     o = m.OrderRow
     rows = (
         await s.execute(
-            select(o.currency, func.count(), func.sum(o.total_minor))
+            # an exchange's replacement is no new order, only what it charged (domain.reports)
+            select(o.currency, func.sum(case((o.flags.contains("REPLACEMENT"), 0), else_=1)), func.sum(o.total_minor))
             .where(o.created_at >= start, o.created_at < end, o.status != OrderStatus.CANCELLED.value)
             .group_by(o.currency)
         )
@@ -85,14 +86,15 @@ async def count_by_warehouse(s: AsyncSession, statuses: Sequence[OrderStatus]) -
     return {(int(warehouse), OrderStatus(status)): int(n) for warehouse, status, n in rows}
 
 
-async def placed_between(s: AsyncSession, start: datetime, end: datetime) -> list[tuple[datetime, str, int, str]]:
+async def placed_between(s: AsyncSession, start: datetime, end: datetime) -> list[tuple[datetime, str, int, str, bool]]:
+    """The last field: a new order (False: an exchange's replacement, no new sale)."""
     o = m.OrderRow
     rows = await s.execute(
-        select(o.created_at, o.currency, o.total_minor, o.fx_rate).where(
+        select(o.created_at, o.currency, o.total_minor, o.fx_rate, o.flags.contains("REPLACEMENT")).where(
             o.created_at >= start, o.created_at < end, o.status != OrderStatus.CANCELLED.value
         )
     )
-    return [(at, currency, int(total), fx_rate) for at, currency, total, fx_rate in rows]
+    return [(at, currency, int(total), fx_rate, not bool(swap)) for at, currency, total, fx_rate, swap in rows]
 
 
 async def value_by_customer(s: AsyncSession, limit: int, base: str) -> list[tuple[int, str, int, int]]:

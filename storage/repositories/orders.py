@@ -219,7 +219,7 @@ class SqlOrders:
     async def count_by_warehouse(self, statuses: Sequence[OrderStatus]) -> dict[tuple[int, OrderStatus], int]:
         return await order_figures.count_by_warehouse(self.s, statuses)
 
-    async def placed_between(self, start: datetime, end: datetime) -> list[tuple[datetime, str, int, str]]:
+    async def placed_between(self, start: datetime, end: datetime) -> list[tuple[datetime, str, int, str, bool]]:
         return await order_figures.placed_between(self.s, start, end)
 
     @staticmethod

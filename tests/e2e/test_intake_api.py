@@ -642,7 +642,9 @@ async def test_a_refused_cancellation_names_the_status_in_words_an_api_client_re
     """The 409's detail said "it is picking": the status code where the chat says "being picked"."""
     client, auth = api
     placed = await (await client.post("/api/v1/orders", json=ORDER, headers={**auth, "Idempotency-Key": "p"})).json()
-    await transition_order(shop.runtime.uow(), shop.runtime.clock, code=placed["code"], target=OrderStatus.PICKING, actor="staff:1")
+    await transition_order(
+        shop.runtime.uow(), shop.runtime.clock, code=placed["code"], target=OrderStatus.PICKING, actor="staff:1"
+    )
     refused = await client.post(f"/api/v1/orders/{placed['code']}/cancel", headers=auth)
     problem = await refused.json()
     assert refused.status == 409 and problem["title"] == "Not cancellable"

@@ -13,10 +13,10 @@ from domain.usecases.dashboard import by_hour
 
 LONDON = ZoneInfo("Europe/London")
 PLACED = [
-    (datetime(2026, 12, 5, 10, 15, tzinfo=UTC), "GBP", 60000, "1"),  # £600.00
-    (datetime(2026, 12, 5, 10, 40, tzinfo=UTC), "JPY", 19000, "190"),  # ¥19,000 at ¥190 a pound: £100.00
-    (datetime(2026, 12, 5, 11, 5, tzinfo=UTC), "JPY", 57001, "190"),  # ¥57,001: £300.01
-    (datetime(2026, 12, 5, 12, 0, tzinfo=UTC), "EUR", 11700, "1.17"),  # €117.00: £100.00
+    (datetime(2026, 12, 5, 10, 15, tzinfo=UTC), "GBP", 60000, "1", True),  # £600.00
+    (datetime(2026, 12, 5, 10, 40, tzinfo=UTC), "JPY", 19000, "190", True),  # ¥19,000 at ¥190 a pound: £100.00
+    (datetime(2026, 12, 5, 11, 5, tzinfo=UTC), "JPY", 57001, "190", True),  # ¥57,001: £300.01
+    (datetime(2026, 12, 5, 12, 0, tzinfo=UTC), "EUR", 11700, "1.17", True),  # €117.00: £100.00
 ]
 
 
