@@ -41,6 +41,11 @@ async def hold_short(
     units were picked and went missing on the way to packing, not that the shelf lacked them)."""
     warehouse_id, bin_code = place
     now = clock.now()
+    # The flags as they are now, under the order's lock: those read when the round (or the
+    # packing) began were written back, undoing a /vip given or a waiting part filled meanwhile.
+    await uow.parcels.lock_order(order.id or 0)
+    if (fresh := await uow.orders.get_by_id(order.id or 0)) is not None:
+        order.flags = fresh.flags
     await release_part(uow, order.id or 0, product.id or 0, warehouse_id, missing)
     bins = await uow.inventory.bins([product.id or 0])
     there = next((b for b in bins if b.warehouse_id == warehouse_id and b.bin_code == bin_code), None)

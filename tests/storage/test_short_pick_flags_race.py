@@ -1,0 +1,82 @@
+"""A short pick held while a manager makes the customer VIP (PostgreSQL, where they interleave):
+the order keeps the VIP flag given after the pick round read it, and its missing part waits in
+the VIP queue."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.catalog import Product
+from domain.customers import Customer, Role, StaffMember
+from domain.money import Money
+from domain.orders import OrderStatus
+from domain.picking import PickMethod
+from domain.shortages import SHORT_FLAG
+from domain.usecases.checkout import CheckoutPolicy, place_order
+from domain.usecases.picking import report_short, start_round
+from domain.usecases.special import set_vip
+from domain.warehouse import Warehouse
+from storage import models as m
+from storage.db import session_factory
+from storage.repositories.orders import SqlOrders
+from storage.uow import SqlUnitOfWork
+from tests.fakes import FakeClock
+from tests.storage.requests import pickup_cash_on_delivery
+
+pytestmark = pytest.mark.postgres
+PICKER, MANAGER, CUSTOMER = 501, 71, 9_000
+
+
+@pytest.fixture
+async def pg(pg_database: str) -> AsyncIterator[AsyncEngine]:
+    from tests.conftest import empty_database
+
+    engine = await empty_database(pg_database)
+    yield engine
+    await engine.dispose()
+
+
+async def test_a_customer_made_vip_while_their_order_is_found_short_keeps_vip_and_waits_first(
+    pg: AsyncEngine, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sessions = session_factory(pg)
+    async with (uow := SqlUnitOfWork(sessions)):
+        mug = await uow.products.upsert(
+            Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(1000, "EUR")})
+        )
+        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
+        await uow.stock.set_bin_quantity(mug.id or 0, shop.id or 0, "A-01-01-1", 2, "count", "t", clock.now())
+        customer = await uow.customers.add(Customer(telegram_id=CUSTOMER, first_name="Cleo", created_at=clock.now()))
+        await uow.carts.set(customer.id or 0, mug.id or 0, 2, clock.now())
+        await uow.staff.put(StaffMember(telegram_id=PICKER, role=Role.PICKER, warehouse_code="W1"))
+        await uow.staff.put(StaffMember(telegram_id=MANAGER, role=Role.ADMIN))
+        await uow.commit()
+    order = await place_order(
+        SqlUnitOfWork(sessions), clock, CheckoutPolicy(), pickup_cash_on_delivery(customer.id or 0, shop.id)
+    )
+    await start_round(SqlUnitOfWork(sessions), clock, staff_id=PICKER, method=PickMethod.SINGLE)
+
+    original = SqlOrders.get_by_id
+    made_vip: list[int] = []
+
+    async def then_made_vip(self: SqlOrders, order_id: int) -> object:
+        """The manager's /vip, committed right after the short pick read the round's order."""
+        found = await original(self, order_id)
+        if not made_vip:
+            made_vip.append(order_id)
+            _, changed = await set_vip(SqlUnitOfWork(sessions), staff_id=MANAGER, reference=str(CUSTOMER), vip=True)
+            assert changed == 1
+        return found
+
+    monkeypatch.setattr(SqlOrders, "get_by_id", then_made_vip)
+    await report_short(SqlUnitOfWork(sessions), clock, staff_id=PICKER, found=0, staff_chat_id=None)
+    assert made_vip == [order.id]
+    async with sessions() as session:
+        row = await session.get(m.OrderRow, order.id)
+        assert row is not None and row.status == OrderStatus.ON_HOLD.value
+        assert set(row.flags.split(",")) == {"VIP", SHORT_FLAG}
+        assert list(await session.scalars(select(m.BackorderRow.vip))) == [True]
