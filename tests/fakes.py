@@ -465,6 +465,9 @@ class FakeOrders(_Repo):
     async def get_by_code(self, code: str) -> Order | None:
         return copy.deepcopy(self.st.orders.get(code))
 
+    async def get_by_id(self, order_id: int) -> Order | None:
+        return copy.deepcopy(next((o for o in self.st.orders.values() if o.id == order_id), None))
+
     async def open_unpaid(self, customer_id: int) -> int:
         return sum(1 for o in self.st.orders.values() if o.customer_id == customer_id and is_open_unpaid(o))
 

@@ -45,6 +45,8 @@ async def test_an_added_order_reads_back_by_code_as_it_was_placed(uow: UnitOfWor
     async with uow:
         loaded = await uow.orders.get_by_code("BCDFGHJK")
         assert await uow.orders.get_by_code("NOPE1234") is None
+        assert await uow.orders.get_by_id(order.id) == loaded
+        assert await uow.orders.get_by_id(order.id + 1000) is None
     assert loaded is not None and all(line.id is not None for line in loaded.lines)
     expected = replace(order, shipping=Money(0, "EUR"))  # no shipping reads back as zero
     assert replace(loaded, lines=[replace(line, id=None) for line in loaded.lines]) == expected
