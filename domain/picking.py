@@ -163,6 +163,7 @@ class PickLine:
     picked: int = 0
     short: int = 0
     id: int | None = None
+    warehouse_id: int | None = None  # its round's, as read back (a bin code is unique only in its warehouse)
 
     @property
     def open(self) -> int:
@@ -196,10 +197,13 @@ class PickList:
         return next(line.tote for line in self.lines if line.order_id == order_id)
 
 
-def spoken_for(lines: Sequence[PickLine], shipped: Mapping[int, int]) -> Counter[tuple[int, str]]:
+def spoken_for(
+    lines: Sequence[PickLine], shipped: Mapping[int, int], warehouse_id: int | None = None
+) -> Counter[tuple[int, str]]:
     """(product, bin) → units of one order that its bins' counts still hold but the shelf does
     not give again: picked and not yet shipped (a bin's count comes down at shipment; the
-    shipped units are taken from its earliest picks), or planned on an open line."""
+    shipped units are taken from its earliest picks), or planned on an open line — in the bins
+    of ``warehouse_id`` (when given) alone, as two warehouses may each have a bin A-01-01-1."""
     gone = dict(shipped)
     held: Counter[tuple[int, str]] = Counter()
     for line in sorted(lines, key=lambda x: x.id or 0):
@@ -207,6 +211,8 @@ def spoken_for(lines: Sequence[PickLine], shipped: Mapping[int, int]) -> Counter
             continue
         leaving = min(line.picked, gone.get(line.product_id, 0))
         gone[line.product_id] = gone.get(line.product_id, 0) - leaving
+        if warehouse_id is not None and line.warehouse_id != warehouse_id:
+            continue
         held[(line.product_id, line.bin_code)] += line.picked - leaving + line.open
     return +held
 

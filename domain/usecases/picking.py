@@ -264,17 +264,18 @@ async def in_rounds(
     spoken = {
         o.id: o for o in orders if (o.id or 0) in taken and any(line.product_id in product_ids for line in o.lines)
     }
-    return await _spoken_for(uow, list(spoken.values()))
+    return await _spoken_for(uow, warehouse_id, list(spoken.values()))
 
 
-async def _spoken_for(uow: UnitOfWork, orders: list[Order]) -> Counter[tuple[int, str]]:
-    """What these orders already took from (or planned in) each bin and its count still holds:
-    a round assigns the rest to the bins that still give it (a zone round sharing an order, as
-    the round that planned it whole would have)."""
+async def _spoken_for(uow: UnitOfWork, warehouse_id: int, orders: list[Order]) -> Counter[tuple[int, str]]:
+    """What these orders already took from (or planned in) each bin of the warehouse and its
+    count still holds: a round assigns the rest to the bins that still give it (a zone round
+    sharing an order, as the round that planned it whole would have). Another warehouse's bin
+    of the same code is another shelf."""
     held: Counter[tuple[int, str]] = Counter()
     for order in orders:
         _, shipped = await picked_and_shipped(uow, order)
-        held += spoken_for(await uow.picking.lines_for_order(order.id or 0), shipped)
+        held += spoken_for(await uow.picking.lines_for_order(order.id or 0), shipped, warehouse_id)
     return held
 
 

@@ -31,9 +31,18 @@ class SqlPicking:
         await self.s.execute(select(m.WarehouseRow.id).where(m.WarehouseRow.id == warehouse_id).with_for_update())
 
     @staticmethod
-    def _line(row: m.PickLineRow, bin_code: str | None) -> PickLine:
+    def _line(row: m.PickLineRow, bin_code: str | None, warehouse_id: int) -> PickLine:
         return PickLine(
-            row.seq, row.order_id, row.product_id, bin_code, row.tote, row.quantity, row.picked, row.short, row.id
+            row.seq,
+            row.order_id,
+            row.product_id,
+            bin_code,
+            row.tote,
+            row.quantity,
+            row.picked,
+            row.short,
+            row.id,
+            warehouse_id,
         )
 
     async def add(self, pick_list: PickList, at: datetime) -> PickList:
@@ -68,13 +77,19 @@ class SqlPicking:
         )
         self.s.add(row)
         await self.s.flush()
-        line.id = row.id
+        line.id, line.warehouse_id = row.id, pick_list.warehouse_id
         return line
 
     async def _lines(self, where: ColumnElement[bool]) -> list[PickLine]:
-        pl, b = m.PickLineRow, m.BinRow
-        rows = await self.s.execute(select(pl, b.code).outerjoin(b, b.id == pl.bin_id).where(where).order_by(pl.seq))
-        return [self._line(row, code) for row, code in rows]
+        pl, b, t = m.PickLineRow, m.BinRow, m.PickListRow
+        rows = await self.s.execute(
+            select(pl, b.code, t.warehouse_id)
+            .join(t, t.id == pl.pick_list_id)
+            .outerjoin(b, b.id == pl.bin_id)
+            .where(where)
+            .order_by(pl.seq)
+        )
+        return [self._line(row, code, warehouse_id) for row, code, warehouse_id in rows]
 
     async def open_for(self, picker_telegram_id: int) -> PickList | None:
         t = m.PickListRow

@@ -405,3 +405,31 @@ async def test_a_count_correction_takes_units_off_the_shelves_not_those_in_a_pic
     )
     view = (await manager.send("/stock JAR-1")).last.text
     assert "▫️ A-01-01-1: 3" in view and "▫️ B-01-01-1" not in view  # its 2 in the tote, 1 on the shelf
+
+
+async def test_a_bin_code_another_warehouse_also_uses_is_another_shelf_for_units_spoken_for(shop: RunningBot) -> None:
+    """Pick lines carried no warehouse, so units spoken for were keyed by product and bin code:
+    an order split between MAN and LON, its 2 jars picked from MAN's A-01-01-1, counted them in
+    LON's A-01-01-1 too, and LON's manager was told the jar just delivered there was picked."""
+    runtime = shop.runtime
+    products = "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
+    await import_products(runtime.uow(), runtime.clock, products)
+    counts = "sku,warehouse,bin,quantity\nJAR-1,MAN,A-01-01-1,2\nJAR-1,LON,A-01-01-1,2\n"
+    await import_stock(runtime.uow(), runtime.clock, counts)
+    split = await order(shop, 330, {"JAR-1": 4})  # 2 from each
+    man, lon = await hire(shop, 80, "Mia", "picker", "MAN"), await hire(shop, 81, "Lu", "picker", "LON")
+    for picker in (man, lon):
+        in_hand = await picker.press((await picker.send("/pick")).last, "Single order")
+        assert "Bin A-01-01-1" in in_hand.last.text and "2 × JAR-1" in in_hand.last.text and split in in_hand.last.text
+        await pick_everything(picker, in_hand)
+    assert await status(shop, split) == "picked"
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\nJAR-1,LON,A-01-01-1,3\n")
+
+    manager = await hire(shop, 82, "Mo", "manager", "LON")
+    refused = await manager.send("/move JAR-1 2 A-01-01-1 C-01-01-1 LON")
+    assert refused.last.text == (
+        "Bin A-01-01-1 holds 3 of JAR-1, but 2 of them are picked or being picked for orders not yet shipped:"
+        " 1 can be moved."
+    )
+    moved = await manager.send("/move JAR-1 1 A-01-01-1 C-01-01-1 LON")  # the jar delivered
+    assert moved.last.text.startswith("Moved 1 × JAR-1 in LON")
