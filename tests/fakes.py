@@ -92,6 +92,9 @@ def _key(customer: Customer) -> int:
 
 
 class FakeCustomers(_Repo):
+    async def lock(self, customer_id: int) -> None:
+        return None  # one fake unit of work runs at a time
+
     async def get(self, customer_id: int) -> Customer | None:
         return copy.deepcopy(next((c for c in self.st.customers.values() if c.id == customer_id), None))
 

@@ -9,6 +9,11 @@ from domain.customers import Customer
 
 
 class CustomerRepository(Protocol):
+    async def lock(self, customer_id: int) -> None:
+        """Held to the end of the transaction (PostgreSQL; SQLite's writers are serial already):
+        the customer's next checkout waits for this one."""
+        ...
+
     async def get(self, customer_id: int) -> Customer | None:
         """The customer with their saved addresses."""
         ...

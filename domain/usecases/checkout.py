@@ -289,6 +289,9 @@ async def _place(
 ) -> tuple[Order, Notification | None]:
     phone = normalize_phone(request.phone)
     async with uow:
+        # A customer's checkouts take turns (a double tap, a script's tabs): the next one reads
+        # the order the first placed, its emptied cart and its count of unpaid orders.
+        await uow.customers.lock(request.customer_id)
         existing = await uow.orders.get_by_checkout_key(request.checkout_key)
         if existing is not None:
             if existing.customer_id != request.customer_id:

@@ -63,6 +63,9 @@ class SqlCustomers:
             id=row.id,
         )
 
+    async def lock(self, customer_id: int) -> None:
+        await self.s.execute(select(m.CustomerRow.id).where(m.CustomerRow.id == customer_id).with_for_update())
+
     async def get(self, customer_id: int) -> Customer | None:
         """With saved addresses (checkout needs them)."""
         rows = await fetch(self.s, _CUSTOMER_WITH_ADDRESSES, {"id": customer_id})

@@ -90,3 +90,20 @@ async def test_customers_are_found_by_many_telegram_ids_at_once_and_the_unknown_
         78: ("Bob", 78, []),
     }
     assert none == {}
+
+
+async def test_a_locked_customer_reads_and_changes_as_before(uow: UnitOfWork) -> None:
+    async with uow:
+        added = await uow.customers.add(Customer(telegram_id=79, first_name="Bo", created_at=NOW))
+        await uow.commit()
+    async with uow:
+        await uow.customers.lock(added.id or 0)  # held to the end of this transaction
+        await uow.customers.lock((added.id or 0) + 1000)  # no such customer: nothing to wait for
+        found = await uow.customers.get(added.id or 0)
+        assert found is not None
+        found.first_name = "Bob"
+        await uow.customers.update(found)
+        await uow.commit()
+    async with uow:
+        again = await uow.customers.get(added.id or 0)
+    assert again is not None and again.first_name == "Bob"
