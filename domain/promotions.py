@@ -13,6 +13,7 @@ from enum import StrEnum
 from domain.errors import DomainError
 from domain.i18n import N_
 from domain.money import Money, decimal_mark
+from domain.shop_days import shop_day
 
 
 class DiscountKind(StrEnum):
@@ -141,17 +142,6 @@ def parse_percent(text: str) -> Decimal:
     if not 0 < value <= 100:
         raise PercentOutOfRange(percent=text)
     return value
-
-
-def shop_day(moment: datetime, zone: tzinfo) -> date:
-    """The day ``moment`` falls on in the shop's ``zone``: promotions' and codes' dates are the
-    shop's days (``from`` its midnight, ``until`` through its last day), not UTC's."""
-    return moment.astimezone(zone).date()
-
-
-def day_start(day: date, zone: tzinfo) -> datetime:
-    """The moment ``day`` begins in the shop's ``zone``, in UTC."""
-    return datetime.combine(day, datetime.min.time(), tzinfo=zone).astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from domain.ports import Clock, UnitOfWork
 from domain.replenishment import ProductClass, ServiceLevels, Suggestion
+from domain.shop_days import shop_day
 from domain.usecases.forecasts import (
     CLASS_WEEKS,
     DEFAULT_LEAD_TIME_DAYS,
@@ -87,7 +88,7 @@ async def nightly_forecasts(
     hand). ``compute`` may hand batches to worker processes
     (``in_flight`` of them at a time) while the next batch is read."""
     now = clock.now()
-    last_week = week_start(now.date()) - timedelta(days=7)
+    last_week = week_start(shop_day(now, uow.timezone)) - timedelta(days=7)  # the shop's weeks, as sales are dated
     since = last_week - timedelta(weeks=HISTORY_WEEKS - 1)
     async with uow.read_only():
         products = sorted(await uow.demand.totals(since))

@@ -13,6 +13,7 @@ from domain.catalog_edits import ProductChange, price_then
 from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
 from domain.replenishment import Policy, ProductClass, ServiceLevels, abc_classes, policy
+from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.imports import history_start
@@ -111,7 +112,7 @@ async def product_forecast(
     uow: UnitOfWork, clock: Clock, *, staff_id: int, sku: str, levels: ServiceLevels, currency: str
 ) -> tuple[Product, list[WarehouseForecast]]:
     await require(uow, staff_id, Permission.VIEW_STOCK)
-    today = clock.now().date()
+    today = shop_day(clock.now(), uow.timezone)  # sales history is dated by the shop's day
     last_week = week_start(today) - timedelta(days=7)  # the last complete week
     async with uow.read_only():
         product = await staff_product_by_sku(uow, sku)

@@ -17,6 +17,7 @@ from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_cod
 from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_eta, parcel_lines, status_after_parcel
 from domain.payments import amount_due, amount_paid
 from domain.ports import Clock, UnitOfWork
+from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.stock import ReservationKind
 from domain.text import MAX_CODE, typed
@@ -161,7 +162,8 @@ async def take_stock_out(uow: UnitOfWork, clock: Clock, order: Order, staff_id: 
             if not remaining:
                 break
     await book_cost_of_goods(uow, order, dict(shipped), now)
-    await uow.demand.record([(p, w, now.date(), q) for (p, w), q in shipped.items()], f"shipment {order.code}")
+    day = shop_day(now, uow.timezone)  # sales history is dated by the shop's day, as /slow and /forecast read it
+    await uow.demand.record([(p, w, day, q) for (p, w), q in shipped.items()], f"shipment {order.code}")
 
 
 async def _tell(uow: UnitOfWork, clock: Clock, order: Order, template: str, parcel: Parcel, one: bool = False) -> None:

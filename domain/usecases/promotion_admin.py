@@ -19,10 +19,10 @@ from domain.promotions import (
     PromoCodeTaken,
     Promotion,
     Target,
-    day_start,
     parse_percent,
     valid_code,
 )
+from domain.shop_days import day_start
 from domain.staff import Permission
 from domain.usecases.staff import require
 

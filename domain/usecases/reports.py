@@ -11,6 +11,7 @@ from domain.money import Money
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.reports import SalesReport, SlowMover, StockValue, period, sales_report
+from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.stock import StockLevel
 from domain.usecases.bookkeeping import UnitCosts, supply_costs
@@ -130,7 +131,7 @@ async def slow_movers(
     """Stock on hand that has not sold in ``days`` (or never), most capital tied up first: the
     first ``limit``, and how many more there are (a catalog never sold is every line)."""
     await require(uow, staff_id, Permission.REPORTS)
-    cutoff: date = clock.now().date() - timedelta(days=days)
+    cutoff: date = shop_day(clock.now(), uow.timezone) - timedelta(days=days)  # the shop's days, as sales are dated
     async with uow.read_only():
         last = await uow.demand.last_sold()
         idle = [
