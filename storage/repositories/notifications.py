@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.notifications import Notification
 from storage import models as m
-from storage.repositories.sql import _chunks, _table, run
+from storage.repositories.sql import _chunks, _table, insert_if_missing, run
 
 _ADD_MESSAGE = insert(_table(m.OutboxRow))
 REPLY_LEASE = timedelta(seconds=60)  # as a notifier's claim (storage.outbox.LEASE)
@@ -53,13 +53,15 @@ class SqlSubscriptions:
         self.s = session
 
     async def subscribe(self, customer_id: int, product_id: int, at: datetime) -> bool:
-        row = await self.s.get(m.StockSubscriptionRow, (customer_id, product_id))
-        if row is not None and row.notified_at is None:
+        # Made if missing in one statement: "Notify me" tapped twice at once read no row in both
+        # and the second insert failed on PostgreSQL (duplicate key, "something went wrong").
+        values = {"customer_id": customer_id, "product_id": product_id, "created_at": at}
+        if await insert_if_missing(self.s, m.StockSubscriptionRow, values):
+            return True
+        row = await self.s.get(m.StockSubscriptionRow, (customer_id, product_id), with_for_update=True)
+        if row is None or row.notified_at is None:  # waiting already
             return False
-        if row is None:
-            self.s.add(m.StockSubscriptionRow(customer_id=customer_id, product_id=product_id, created_at=at))
-        else:
-            row.created_at, row.notified_at = at, None
+        row.created_at, row.notified_at = at, None  # told once before: waits again
         await self.s.flush()
         return True
 

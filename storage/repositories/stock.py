@@ -457,9 +457,11 @@ class SqlInventory:
         return [StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved) for r in rows]
 
     async def set_reorder(self, product_id: int, warehouse_id: int, point: int, max_level: int | None) -> None:
-        row = await self.s.get(m.StockRow, (product_id, warehouse_id))
-        if row is None:
-            row = m.StockRow(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0)
-            self.s.add(row)
+        # The counter made if missing in one statement: two managers setting a new position's
+        # point at once both read none, and the second insert failed on PostgreSQL.
+        values = {"product_id": product_id, "warehouse_id": warehouse_id, "on_hand": 0, "reserved": 0}
+        await insert_if_missing(self.s, m.StockRow, values)
+        row = await self.s.get(m.StockRow, (product_id, warehouse_id), with_for_update=True)
+        assert row is not None
         row.reorder_point, row.max_level = point, max_level
         await self.s.flush()
