@@ -8,9 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from domain.orders import OrderStatus, PaymentMethod
+from domain.orders import MAX_ORDER_LINES, OrderStatus, PaymentMethod
 from domain.stock import MAX_LINE_QUANTITY
-from domain.usecases.intake import MAX_LINES
 
 
 class _Strict(BaseModel):
@@ -57,7 +56,7 @@ class LineIn(_Strict):
 
 class OrderIn(_Strict):
     customer: CustomerIn
-    lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
+    lines: list[LineIn] = Field(min_length=1, max_length=MAX_ORDER_LINES)
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, upper case")
     payment: Literal["paid", "cod", "invoice", "link"] = Field(
         description="paid at the channel, cash on delivery, invoice (business customers only), or link: the "

@@ -13,6 +13,10 @@ from domain.errors import DomainError, IllegalTransition
 from domain.i18n import N_
 from domain.money import Money, sum_money
 
+# The most lines one order has, whichever way it comes: a cart (chat and Mini App) holds this
+# many different products and the intake API takes this many lines. The chat pages a long cart.
+MAX_ORDER_LINES = 100
+
 
 class OrderStatus(StrEnum):
     PLACED = "placed"

@@ -65,10 +65,18 @@ class CartChange(CallbackData, prefix="cq"):
     expected: Number
     quantity: Number
     view: Literal["card", "cart"]  # which screen to redraw
+    page: Number  # the cart's page the button was on (0 on a card)
 
 
 class CartView(CallbackData, prefix="cv"):
     pass
+
+
+class CartPage(CallbackData, prefix="cp"):
+    """Another page of the /cart screen, drawn when the cart had ``lines`` different products."""
+
+    page: Number
+    lines: Number
 
 
 class NotifyMe(CallbackData, prefix="nm"):

@@ -22,36 +22,48 @@ from domain.usecases.cart import (
 )
 from domain.usecases.catalog import ProductCard
 from domain.usecases.promotions import cart_discounts
-from handlers.callbacks import CartChange, CartView, NotifyMe, StartCheckout, shorten_name
+from handlers.callbacks import CartChange, CartPage, CartView, NotifyMe, StartCheckout, shorten_name
 from handlers.catalog import card_keyboard, customer_card, customer_currency, reading_language, redraw_card
 from handlers.context import ShopSettings
 from handlers.errors import MAX_ALERT, domain_message
 from handlers.menu import CART_BUTTON
 from handlers.views.markup import callback_button, inline_keyboard, packed
+from handlers.views.pager import pager, with_page_number
 from handlers.views.rendering import Renderer, fill, format_number, shorten
 
 router = Router(name=__name__)
+# A cart holds as many lines as an order (``MAX_ORDER_LINES``); one message shows a page of them,
+# each with its name, ➖ ➕ 🗑: 80 buttons, the pager and ✅ Checkout within Telegram's 100.
+CART_LINES_PER_PAGE = 20
 
 
-def cart_keyboard(cart: Cart) -> InlineKeyboardMarkup | None:
+def cart_page(cart: Cart, page: int) -> tuple[int, int]:
+    """The page shown (past the last: the last, as after a removal) and how many there are."""
+    pages = max(1, -(-len(cart.lines) // CART_LINES_PER_PAGE))
+    return min(max(page, 0), pages - 1), pages
+
+
+def cart_keyboard(cart: Cart, page: int = 0) -> InlineKeyboardMarkup | None:
     if cart.is_empty:
         return None
     # Made as aiogram's builder makes them, without validating each button
-    # (``handlers.views.markup``): a 20-line cart is 81 buttons, and the builder's copies
+    # (``handlers.views.markup``): a page of 20 lines is 83 buttons, and the builder's copies
     # and validation were a third of a /cart.
     view = packed(CartView)
+    page, pages = cart_page(cart, page)
     rows = []
-    for line in cart.lines:
+    for line in cart.lines[page * CART_LINES_PER_PAGE : (page + 1) * CART_LINES_PER_PAGE]:
         pid, qty = line.product.id or 0, line.quantity
         less, more = line.terms.down(qty), line.terms.up(qty)  # whole packs, not under the minimum
         rows.append(
             [
                 callback_button(f"{shorten_name(line.product.display_name, 32)} ×{qty}", view),
-                callback_button("➖", packed(CartChange, pid, qty, less, "cart")),
-                callback_button("➕", packed(CartChange, pid, qty, more, "cart")),
-                callback_button("🗑", packed(CartChange, pid, qty, 0, "cart")),
+                callback_button("➖", packed(CartChange, pid, qty, less, "cart", page)),
+                callback_button("➕", packed(CartChange, pid, qty, more, "cart", page)),
+                callback_button("🗑", packed(CartChange, pid, qty, 0, "cart", page)),
             ]
         )
+    rows += pager(page, pages, lambda n: packed(CartPage, n, len(cart.lines)))
     rows.append([callback_button(_("✅ Checkout"), packed(StartCheckout))])
     return inline_keyboard(rows)
 
@@ -68,10 +80,18 @@ async def customer_cart(uow: UnitOfWork, clock: Clock, customer: Customer, setti
     )
 
 
-async def cart_text(uow: UnitOfWork, clock: Clock, customer: Customer, renderer: Renderer, cart: Cart) -> str:
-    """The cart with the promotions that apply to it now."""
+async def cart_text(
+    uow: UnitOfWork, clock: Clock, customer: Customer, renderer: Renderer, cart: Cart, page: int = 0
+) -> str:
+    """The cart's lines on the page its buttons are for, with the promotions that apply to the
+    whole cart now and its totals on every page."""
     discounts = await cart_discounts(uow, clock, cart, customer.id or 0) if cart.lines else None
-    return renderer.render("cart.html.j2", cart=cart, discounts=discounts)
+    page, pages = cart_page(cart, page)
+    first = page * CART_LINES_PER_PAGE
+    shown = cart.lines[first : first + CART_LINES_PER_PAGE]
+    lines = {"first": first + 1, "last": first + len(shown), "count": len(cart.lines)} if pages > 1 else None
+    text = renderer.render("cart.html.j2", cart=cart, shown=shown, lines=lines, discounts=discounts)
+    return with_page_number(text, page, pages)
 
 
 @router.message(Command("cart"))
@@ -92,6 +112,44 @@ async def show_cart_from_button(
     if isinstance(query.message, Message):
         text = await cart_text(uow, clock, customer, renderer, cart)
         await query.message.answer(text, reply_markup=cart_keyboard(cart))
+
+
+@router.callback_query(CartPage.filter())
+async def turn_cart_page(
+    query: CallbackQuery,
+    callback_data: CartPage,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+) -> None:
+    """Another page of the cart as it is now; a button from before the cart changed (in the Mini
+    App, another /cart, checkout) says so and shows the page asked for, or the last there is."""
+    await _redraw_cart(query, uow, clock, customer, settings, renderer, callback_data.page, drawn=callback_data.lines)
+
+
+async def _redraw_cart(
+    query: CallbackQuery,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+    page: int,
+    *,
+    notice: str = "",
+    drawn: int | None = None,
+) -> None:
+    """The cart's message redrawn at ``page``, the press answered with ``notice``; when the cart no
+    longer has the ``drawn`` lines the pressed screen showed, with "it has changed"."""
+    cart = await customer_cart(uow, clock, customer, settings)
+    if drawn is not None and len(cart.lines) != drawn:
+        notice = _("Your cart has changed since this message. Here it is as it is now.")
+    await query.answer(notice or None, show_alert=bool(notice))
+    if isinstance(query.message, Message):
+        text = await cart_text(uow, clock, customer, renderer, cart, page)
+        await query.message.edit_text(text, reply_markup=cart_keyboard(cart, page))
 
 
 @router.callback_query(CartChange.filter())
@@ -119,11 +177,7 @@ async def change_line(
     except StaleCartButton as stale:
         notice = _(stale.key)
     if callback_data.view == "cart":
-        cart = await customer_cart(uow, clock, customer, settings)
-        await query.answer(notice or None, show_alert=bool(notice))
-        if isinstance(query.message, Message):
-            text = await cart_text(uow, clock, customer, renderer, cart)
-            await query.message.edit_text(text, reply_markup=cart_keyboard(cart))
+        await _redraw_cart(query, uow, clock, customer, settings, renderer, callback_data.page, notice=notice or "")
         return
     card = await customer_card(callback_data.product_id, uow, clock, customer, settings)
     await query.answer(notice or _("🛒 %(count)s in cart") % {"count": card.in_cart}, show_alert=bool(notice))

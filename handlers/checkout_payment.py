@@ -47,6 +47,9 @@ from handlers.views.rendering import Renderer, fill
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
+# The review names this many of the cart's lines and counts the rest: 100 lines of long names ran past a
+# message's 4,096 characters and cut off the total (the buttons are the same whatever the lines).
+REVIEW_LINES = 20
 
 
 # ------------------------------------------------------------------------------ payment
@@ -124,6 +127,7 @@ async def show_review(
     text = renderer.render(
         "checkout_review.html.j2",
         cart=choice.cart,
+        shown=REVIEW_LINES,
         pickup=pickup,
         quote=quote,
         address=draft.address,

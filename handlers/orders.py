@@ -17,12 +17,11 @@ from domain.backorders import BACKORDER_FLAG
 from domain.customers import Customer
 from domain.editing import customer_may_edit
 from domain.errors import DomainError
-from domain.orders import Order, OrderStatus
+from domain.orders import MAX_ORDER_LINES, Order, OrderStatus
 from domain.parcels import Parcel
 from domain.ports import Clock, UnitOfWork
 from domain.returns import returnable
 from domain.usecases.buy_again import buy_again
-from domain.usecases.cart import MAX_CART_LINES
 from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
 from domain.usecases.orders import (
     CancelledAlready,
@@ -325,7 +324,7 @@ async def buy_again_button(
     await query.answer()
     if not isinstance(query.message, Message):
         return
-    await query.message.answer(renderer.render("buy_again.html.j2", result=result, cart_limit=MAX_CART_LINES))
+    await query.message.answer(renderer.render("buy_again.html.j2", result=result, cart_limit=MAX_ORDER_LINES))
     if not result.nothing_added:
         cart = await customer_cart(uow, clock, customer, settings)
         text = await cart_text(uow, clock, customer, renderer, cart)

@@ -11,6 +11,7 @@ from domain.cart import Cart, CartLine, order_currency
 from domain.catalog import Product, ProductStatus
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.i18n import N_, N_plural
+from domain.orders import MAX_ORDER_LINES
 from domain.ports import Clock, UnitOfWork
 from domain.pricing import RETAIL, PricedItem, PriceList
 from domain.stock import check_quantity
@@ -21,9 +22,6 @@ from domain.usecases.price_lists import customer_price_list, price_list_for
 from domain.usecases.stock import give_back, release_expired_holds_and_find, take_holds
 
 MAX_CART_QUANTITY = 9999
-# One chat message shows the whole cart with ➖ ➕ 🗑 per line: Telegram allows 100 buttons
-# and 4096 characters, so a cart holds at most this many different products.
-MAX_CART_LINES = 20
 
 
 class CartFull(DomainError):
@@ -110,7 +108,7 @@ async def _set_quantity(
             terms.check(quantity, (await _named(uow, product, language)).display_name)
         if quantity > lines.get(product_id, 0) and not await _sold(uow, product):
             raise NoPrice(name=(await _named(uow, product, language)).name)  # fewer or none stays possible
-        if product_id not in lines and len(lines) >= MAX_CART_LINES:
+        if product_id not in lines and len(lines) >= MAX_ORDER_LINES:
             raise CartFull(count=len(lines))
     # Expired holds (ours included: they are re-taken below) give their stock back first.
     holds = await release_expired_holds_and_find(uow, product_id, customer_id, now)

@@ -20,6 +20,7 @@ from domain.i18n import N_
 from domain.money import Money, normalize_currency
 from domain.notifications import Notification, for_customer
 from domain.orders import (
+    MAX_ORDER_LINES,
     Channel,
     Delivery,
     DeliveryMethod,
@@ -48,8 +49,6 @@ from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.price_lists import price_list_for
 from domain.usecases.promotions import count_code_use, discounted_lines, discounts_for, labels
 from domain.usecases.stock import release_expired_holds
-
-MAX_LINES = 100
 
 
 class InvalidField(DomainError):
@@ -267,8 +266,8 @@ async def _cart(uow: UnitOfWork, request: ApiOrderRequest, price_group: str) -> 
     rates = await shop_rates(uow)
     if not rates.offers(currency):
         raise InvalidField(field="currency", reason=f"the shop takes {', '.join(rates.currencies)}")
-    if not 1 <= len(request.lines) <= MAX_LINES:
-        raise InvalidField(field="lines", reason=f"1 to {MAX_LINES} lines")
+    if not 1 <= len(request.lines) <= MAX_ORDER_LINES:
+        raise InvalidField(field="lines", reason=f"1 to {MAX_ORDER_LINES} lines")
     prices = await price_list_for(uow, price_group)
     lines: list[CartLine] = []
     seen: set[str] = set()

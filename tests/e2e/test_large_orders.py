@@ -8,12 +8,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.api import make_api_app
 from bot.harness import RunningBot
 from domain.apikeys import Scope
-from domain.orders import OrderStatus
+from domain.orders import MAX_ORDER_LINES, OrderStatus
 from domain.returns import ReturnKind, ReturnMethod, ReturnReason
 from domain.usecases.api_keys import create_api_key
 from domain.usecases.dispatch import mark_delivered, ship_order
 from domain.usecases.imports import import_products, import_stock
-from domain.usecases.intake import MAX_LINES
 from domain.usecases.orders import transition_order
 from domain.usecases.returns import request_return
 from sandbox import SandboxUser
@@ -23,7 +22,7 @@ from tests.e2e.conftest import ADMIN
 from tests.e2e.journeys import count
 from tests.e2e.miniapp import miniapp, tma
 
-SKUS = [f"W-{i:03d}" for i in range(MAX_LINES)]
+SKUS = [f"W-{i:03d}" for i in range(MAX_ORDER_LINES)]
 BEA = 777
 
 
@@ -122,9 +121,9 @@ async def test_a_customer_opening_an_order_of_100_long_lines_sees_its_total_paym
     assert "🧾 Receipt (PDF)" in screen.button_texts()
 
 
-async def test_buying_again_an_order_of_100_lines_fills_the_cart_and_counts_what_did_not_fit(shop: RunningBot) -> None:
-    """Each product that did not fit in the cart (20 lines at most) was named on a line of its
-    own: 80 of them ran to three messages."""
+async def test_buying_again_an_order_of_100_lines_puts_them_all_in_the_cart_naming_20(shop: RunningBot) -> None:
+    """A cart held 20 lines: 80 products of the order did not fit. It holds an order's 100 now;
+    the message names the first 20 and counts the rest, and the cart is shown a page at a time."""
     code = await restock_order(shop, " — organic cotton heavyweight garment-dyed relaxed fit" * 3)
     bea = SandboxUser(shop.server, BEA, "Bea")
     tracked = await bea.send(f"/track {code}")
@@ -132,9 +131,10 @@ async def test_buying_again_an_order_of_100_lines_fills_the_cart_and_counts_what
     said = (await bea.press(order, "🛒 Buy again")).messages
     told = [m for m in said if code in m.text]
     assert len(told) == 1 and len(told[0].text) <= 4096
-    assert "80 more products of the order did not fit: a cart holds 20 different products at most." in told[0].text
-    assert "W-019 " in told[0].text and "W-020 " not in told[0].text
-    assert await count(shop, models.CartLineRow) == 20
+    assert "W-019 " in told[0].text and "W-020 " not in told[0].text and "… and 80 more." in told[0].text
+    assert "did not fit" not in told[0].text
+    assert said[-1].text.endswith("Page 1 of 5") and len(said[-1].button_texts()) <= 100
+    assert await count(shop, models.CartLineRow) == 100
 
 
 async def test_staff_edit_an_order_of_100_lines_a_page_of_lines_at_a_time(shop: RunningBot) -> None:

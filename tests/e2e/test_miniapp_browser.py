@@ -586,3 +586,29 @@ async def test_a_price_raised_while_the_checkout_page_is_open_is_said_and_the_pa
         assert await count(shop, m.OrderRow) == 0
         await page.locator("#place-order").click()
         await expect(page.locator(".total")).to_have_text("Total: £7.00")
+
+
+async def test_a_cart_of_100_lines_in_the_storefront_lists_them_all_and_changes_the_last(shop: RunningBot) -> None:
+    """A cart holds as many lines as an API order now: the cart page lists the 100, the last
+    one's + works, the subtotal is theirs and Checkout is still there."""
+    from playwright.async_api import expect
+
+    from tests.e2e.test_cart_100_lines import SKUS, price, stocked
+
+    await stocked(shop)
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann")
+    await ann.send("/start")
+    for sku in SKUS[:100]:
+        await add_to_cart(ann, sku)
+    async with miniapp(shop) as client, browser_page("cart100", init_data(shop, CUSTOMER)) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await expect(page.locator("#cart-count")).to_have_text("100")
+        await page.locator("#cart-button").click()
+        await expect(page.locator("ul.lines li")).to_have_count(100)
+        last = page.locator(f'li[data-sku="{SKUS[99]}"]')
+        await last.get_by_role("button", name=MORE).click()
+        await expect(last.locator(".quantity")).to_have_text("2")
+        total = sum(price(i) for i in range(100)) + price(99)
+        await expect(page.locator("p.price")).to_have_text(f"Subtotal: £{total}")
+        await expect(page.locator("#to-checkout")).to_be_visible()
+        assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

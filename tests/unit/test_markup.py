@@ -74,7 +74,7 @@ def test_anything_but_a_str_label_or_data_is_validated_as_before() -> None:
     [
         ((VariantCb, 12, 3, 4), VariantCb(product_id=12, category_id=3, page=4)),
         ((ProductCb, NUMBER_MAX, 0, 0), ProductCb(product_id=NUMBER_MAX, category_id=0, page=0)),
-        ((CartChange, 7, 0, 6, "card"), CartChange(product_id=7, expected=0, quantity=6, view="card")),
+        ((CartChange, 7, 0, 6, "card", 0), CartChange(product_id=7, expected=0, quantity=6, view="card", page=0)),
         ((CategoryPageCb, 5, 2, 0, 0), CategoryPageCb(category_id=5, page=2)),
         ((NotifyMe, 9), NotifyMe(product_id=9)),
         ((BuyNowCb, 9), BuyNowCb(product_id=9)),
@@ -108,9 +108,15 @@ def test_the_cart_keyboard_is_the_one_aiogram_s_builder_makes() -> None:
     for line, less, more in ((cart.lines[0], 1, 3), (cart.lines[1], 10, 30)):
         pid, qty = line.product.id or 0, line.quantity
         builder.button(text=f"{shorten(line.product.display_name, 32)} ×{qty}", callback_data=CartView())
-        builder.button(text="➖", callback_data=CartChange(product_id=pid, expected=qty, quantity=less, view="cart"))
-        builder.button(text="➕", callback_data=CartChange(product_id=pid, expected=qty, quantity=more, view="cart"))
-        builder.button(text="🗑", callback_data=CartChange(product_id=pid, expected=qty, quantity=0, view="cart"))
+        builder.button(
+            text="➖", callback_data=CartChange(product_id=pid, expected=qty, quantity=less, view="cart", page=0)
+        )
+        builder.button(
+            text="➕", callback_data=CartChange(product_id=pid, expected=qty, quantity=more, view="cart", page=0)
+        )
+        builder.button(
+            text="🗑", callback_data=CartChange(product_id=pid, expected=qty, quantity=0, view="cart", page=0)
+        )
     builder.button(text="✅ Checkout", callback_data=StartCheckout())
     builder.adjust(4, 4, 1)
     i18n = make_i18n("en")

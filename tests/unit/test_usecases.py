@@ -164,22 +164,23 @@ async def test_transition_use_case_records_history_and_refuses_illegal_moves() -
 
 
 async def test_a_cart_holds_at_most_twenty_different_products(shop: FakeUnitOfWork) -> None:
-    from domain.usecases.cart import MAX_CART_LINES, CartFull
+    from domain.orders import MAX_ORDER_LINES
+    from domain.usecases.cart import CartFull
 
     header = "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
-    rows = "".join(f"P-{i},Item {i},K,1,EUR,,,,,,\n" for i in range(MAX_CART_LINES + 1))
+    rows = "".join(f"P-{i},Item {i},K,1,EUR,,,,,,\n" for i in range(MAX_ORDER_LINES + 1))
     await import_products(shop, SystemClock(), header + rows)
     await import_stock(
         shop,
         FakeClock(),
-        "sku,warehouse,bin,quantity\n" + "".join(f"P-{i},LON,A-01-01-1,5\n" for i in range(MAX_CART_LINES + 1)),
+        "sku,warehouse,bin,quantity\n" + "".join(f"P-{i},LON,A-01-01-1,5\n" for i in range(MAX_ORDER_LINES + 1)),
     )
     ids = {p.sku: p.id or 0 for p in shop.state.products.values()}
-    for i in range(MAX_CART_LINES):
+    for i in range(MAX_ORDER_LINES):
         await add_to_cart(shop, FakeClock(), customer_id=1, product_id=ids[f"P-{i}"], quantity=1, hold_minutes=30)
     with pytest.raises(CartFull):
         await add_to_cart(
-            shop, FakeClock(), customer_id=1, product_id=ids[f"P-{MAX_CART_LINES}"], quantity=1, hold_minutes=30
+            shop, FakeClock(), customer_id=1, product_id=ids[f"P-{MAX_ORDER_LINES}"], quantity=1, hold_minutes=30
         )
     await add_to_cart(shop, FakeClock(), customer_id=1, product_id=ids["P-0"], quantity=1, hold_minutes=30)
     assert shop.state.carts[1][ids["P-0"]] == 2

@@ -1,0 +1,132 @@
+"""A cart of 100 lines, as many as an API order (a business customer's restock typed with /add):
+the /cart screen a page of lines at a time, the review within a message, every line ordered."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from bot.harness import RunningBot
+from domain.orders import MAX_ORDER_LINES
+from domain.usecases.imports import import_products, import_stock
+from sandbox import SandboxUser
+from sandbox.server import BotMessage
+from storage import models
+from tests.e2e.journeys import checkout_to_payment, count, line_quantities, order_code
+
+SKUS = [f"W-{i:03d}" for i in range(MAX_ORDER_LINES + 1)]  # one more than a cart holds
+LONG = " — organic cotton heavyweight garment-dyed relaxed fit" * 2
+WORDS = {
+    "en": {
+        "full": "Your cart already has 100 different products",
+        "page": "Page {} of {}",
+        "sub": "Subtotal",
+        "more": "… and 80 more lines, counted in the totals below.",
+    },
+    "ru": {
+        "full": "В корзине уже 100 разных товаров",
+        "page": "Страница {} из {}",
+        "sub": "Товары",
+        "more": "… и ещё 80 строк, они учтены в итогах ниже.",
+    },
+}
+
+
+def price(i: int) -> Decimal:
+    return Decimal("1.00") + Decimal(i) / 100
+
+
+async def stocked(shop: RunningBot) -> None:
+    rows = "".join(f"{sku},Wholesale tee {sku}{LONG},Tees,{price(i)},GBP\n" for i, sku in enumerate(SKUS))
+    await import_products(shop.runtime.uow(), shop.runtime.clock, "sku,name,category,price,currency\n" + rows)
+    stock = "".join(f"{sku},LON,A-01-01-1,50\n" for sku in SKUS)
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,bin,quantity\n" + stock)
+
+
+def minor(text: str) -> int:
+    """An amount as shown (£1,234.56 or 1 234,56 £) in pence."""
+    return int(re.sub(r"\D", "", text))
+
+
+def line_totals(screen: BotMessage) -> dict[str, int]:
+    """The SKU and the total of each line the screen lists."""
+    return {
+        found[0]: minor(found[1])
+        for found in re.findall(r"^• Wholesale tee (W-\d{3}).* × \d+ — (.+)$", screen.text, re.M)
+    }
+
+
+def data(screen: BotMessage, text: str) -> str:
+    """The callback data of the screen's first button reading ``text``."""
+    return str(next(b["callback_data"] for b in screen.buttons() if b["text"] == text))
+
+
+def subtotal(screen: BotMessage, word: str) -> int:
+    return minor(re.findall(rf"^{word}: (.+)$", screen.text, re.M)[0])
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_cart_holds_as_many_lines_as_an_api_order_shown_a_page_at_a_time_and_ordered_whole(
+    shop: RunningBot, language: str
+) -> None:
+    words = WORDS[language]
+    await stocked(shop)
+    bea = SandboxUser(shop.server, 777, "Bea", language_code=language)
+    await bea.send("/start")
+    for sku in SKUS[:MAX_ORDER_LINES]:
+        await bea.send(f"/add {sku}")
+    refused = await bea.send(f"/add {SKUS[-1]}")
+    assert words["full"] in refused.last.text
+    assert await count(shop, models.CartLineRow) == MAX_ORDER_LINES
+
+    screen = (await bea.send("/cart")).last
+    seen: dict[str, int] = {}
+    for page in range(1, 6):
+        assert len(screen.button_texts()) <= 100 and len(screen.text) <= 4096
+        assert screen.text.endswith(words["page"].format(page, 5))
+        sku = next(text for text in screen.button_texts() if text.startswith("Wholesale tee")).split()[2]
+        screen = (await bea.press_data(screen, data(screen, "➕"))).last  # its first line one more, the page redrawn
+        assert screen.text.endswith(words["page"].format(page, 5))
+        assert any(text.startswith(f"Wholesale tee {sku} ") and text.endswith("×2") for text in screen.button_texts())
+        seen |= line_totals(screen)
+        if page < 5:
+            screen = (await bea.press(screen, "▶")).last
+    assert list(seen) == SKUS[:MAX_ORDER_LINES]
+    expected = sum(price(i) for i in range(MAX_ORDER_LINES)) + sum(price(i) for i in range(0, MAX_ORDER_LINES, 20))
+    assert sum(seen.values()) == subtotal(screen, words["sub"]) == int(expected * 100)
+    back = (await bea.press(screen, "◀")).last
+    assert back.text.endswith(words["page"].format(4, 5)) and subtotal(back, words["sub"]) == int(expected * 100)
+
+    reply = await checkout_to_payment(bea)
+    review = (await bea.press(reply.last, "💵")).last
+    assert len(review.text) <= 4096 and any(text.startswith("✅") for text in review.button_texts())
+    assert len(line_totals(review)) == 20 and words["more"] in review.text
+    placed = await bea.press(review, "✅")
+    code = order_code(placed)
+    quantities = await line_quantities(shop, code)
+    assert len(quantities) == MAX_ORDER_LINES
+    assert sum(quantities.values()) == MAX_ORDER_LINES + 5
+
+
+async def test_a_page_button_from_before_the_cart_changed_says_so_and_shows_the_cart_as_it_is(
+    shop: RunningBot,
+) -> None:
+    await stocked(shop)
+    bea = SandboxUser(shop.server, 777, "Bea")
+    await bea.send("/start")
+    for sku in SKUS[:45]:
+        await bea.send(f"/add {sku}")
+    old = (await bea.send("/cart")).last
+    assert old.text.endswith("Page 1 of 3")
+    newer = (await bea.send("/cart")).last
+    last = (await bea.press((await bea.press(newer, "▶")).last, "▶")).last
+    assert "Lines 41–45 of 45:" in last.text
+    for _ in range(5):  # the last page emptied: the page before it is shown
+        last = (await bea.press_data(last, data(last, "🗑"))).last
+    assert last.text.endswith("Page 2 of 2")
+    turned = await bea.press(old, "▶")
+    assert turned.callback_answer is not None
+    assert turned.callback_answer.get("text") == "Your cart has changed since this message. Here it is as it is now."
+    assert turned.last.text.endswith("Page 2 of 2") and "Lines 21–40 of 40:" in turned.last.text
