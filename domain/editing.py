@@ -307,9 +307,10 @@ def settle(order: Order, total_before: Money, payments: list[Payment]) -> Settle
     return Settlement(zero, zero, zero, zero)
 
 
-def balance_due(order: Order, payments: list[Payment]) -> Money:
+def balance_due(order: Order, payments: list[Payment], charged: Money | None = None) -> Money:
     """What a paid card order's customer still owes (negative: what is owed back to them),
-    counting the refunds already owed."""
+    counting the refunds already owed; ``charged``: what the order charges when not its total
+    (less a short pick's dropped part, whose refund owed is not due again)."""
     paid = amount_paid(payments, order.currency)
     owed = sum(p.amount.amount for p in payments if p.kind is PaymentKind.REFUND_OWED)
-    return Money(order.total.amount - paid.amount + owed, order.currency)
+    return Money((charged or order.total).amount - paid.amount + owed, order.currency)

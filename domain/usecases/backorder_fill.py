@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from domain.backorders import BACKORDER_FLAG, Backorder, BackorderStatus, fill_sequence
+from domain.money import Money
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus
+from domain.payments import Payment, amount_due
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG
 from domain.stock import Reservation, ReservationKind
@@ -134,3 +136,15 @@ async def dropped(uow: UnitOfWork, order: Order) -> dict[int, int]:
         if part.cancelled:
             units[part.product_id] = units.get(part.product_id, 0) + part.cancelled
     return units
+
+
+async def charged_total(uow: UnitOfWork, order: Order) -> Money:
+    """What the order charges its customer: its total less the parts they gave up (a short pick's
+    dropped part stays among its lines, its value owed back or never asked for)."""
+    return order.total - order.net_of(await dropped(uow, order))
+
+
+async def due_on(uow: UnitOfWork, order: Order, payments: list[Payment]) -> Money:
+    """What is left to pay on an order (``amount_due`` on what it charges): a dropped part owed
+    back is not due again, as it is after an edit took lines off and then put some back."""
+    return amount_due(await charged_total(uow, order), payments)

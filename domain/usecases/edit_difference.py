@@ -10,6 +10,7 @@ from domain.money import Money
 from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
+from domain.usecases.backorder_fill import charged_total
 from domain.usecases.bookkeeping import book_difference
 from domain.usecases.editing import find_order
 from domain.usecases.payments import record_duplicate
@@ -42,7 +43,7 @@ async def difference_to_pay(uow: UnitOfWork, *, code: str, customer_id: int) -> 
     """An edited, paid card order's difference still to pay."""
     async with uow.read_only():
         order = await find_order(uow, code, customer_id)
-        due = balance_due(order, await uow.payments.for_order(order.id or 0))
+        due = balance_due(order, await uow.payments.for_order(order.id or 0), await charged_total(uow, order))
     if order.status is OrderStatus.CANCELLED or order.status is OrderStatus.AWAITING_PAYMENT or due.amount <= 0:
         raise NothingToPay(code=order.code)
     return order, due
@@ -54,7 +55,7 @@ async def check_difference_pre_checkout(uow: UnitOfWork, *, payload: str, amount
         order = await uow.orders.get_by_code(code)
         if order is None or order.status is OrderStatus.CANCELLED:
             raise NothingToPay(code=code)
-        due = balance_due(order, await uow.payments.for_order(order.id or 0))
+        due = balance_due(order, await uow.payments.for_order(order.id or 0), await charged_total(uow, order))
     if order.version != version or Money(amount, currency) != due:
         raise DifferenceChanged(code=order.code)
     return order
@@ -83,7 +84,7 @@ async def record_difference_payment(
         await uow.parcels.lock_order(order.id)
         order = await uow.orders.get_by_id(order.id) or order
         assert order.id is not None
-        if balance_due(order, await uow.payments.for_order(order.id)).amount <= 0:
+        if balance_due(order, await uow.payments.for_order(order.id), await charged_total(uow, order)).amount <= 0:
             if await record_duplicate(uow, clock, order, money, telegram_charge_id, provider_charge_id, None):
                 await uow.commit()
             return order, False

@@ -15,13 +15,12 @@ from domain.i18n import N_
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_eta, parcel_lines, status_after_parcel
-from domain.payments import amount_due, amount_paid
 from domain.ports import Clock, UnitOfWork
 from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.stock import ReservationKind
 from domain.text import MAX_CODE, typed
-from domain.usecases.backorder_fill import dropped, held_back
+from domain.usecases.backorder_fill import dropped, due_on, held_back
 from domain.usecases.bookkeeping import book_cost_of_goods, book_refund, book_sale
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
@@ -42,12 +41,8 @@ async def require_paid(uow: UnitOfWork, order: Order) -> None:
     """A card order leaves only paid in full: a replacement's dearer size, an edit's rise, is
     paid by its 💳 button first (shipped unpaid, the goods left and the difference was never sold)."""
     if order.payment_method is PaymentMethod.CARD:
-        payments = await uow.payments.for_order(order.id or 0)
-        # Less than its total paid, too: a part no longer sent is owed back on a total that keeps it
-        # (a short pick's dropped part), which ``amount_due`` counts as due again.
-        unpaid = order.total.amount - amount_paid(payments, order.currency).amount
-        due = amount_due(order.total, payments)
-        if due.amount > 0 and unpaid > 0:
+        due = await due_on(uow, order, await uow.payments.for_order(order.id or 0))
+        if due.amount > 0:
             raise CardBalanceDue(code=order.code, due=due)  # what its 💳 button charges
 
 

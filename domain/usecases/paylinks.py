@@ -9,10 +9,11 @@ from domain.i18n import N_
 from domain.money import Money
 from domain.notifications import for_customer
 from domain.orders import Order, normalize_order_code
-from domain.payments import InvoiceSpec, amount_due
+from domain.payments import InvoiceSpec
 from domain.ports import Clock, UnitOfWork
 from domain.ports.payments import InvoiceLinks
 from domain.staff import Permission
+from domain.usecases.backorder_fill import due_on
 from domain.usecases.edit_difference import difference_payload
 from domain.usecases.payments import invoice_payload, payable
 from domain.usecases.staff import require
@@ -89,7 +90,7 @@ async def payment_link(
         if order is None or order.id is None:
             raise NotFound()
         customer = await uow.customers.get(order.customer_id)
-        due = amount_due(order.total, await uow.payments.for_order(order.id))
+        due = await due_on(uow, order, await uow.payments.for_order(order.id))
     if not payable(order):
         raise NotPayableByLink(code=order.code)
     if due.amount == 0:

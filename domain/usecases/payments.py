@@ -8,9 +8,10 @@ from domain.i18n import N_
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
-from domain.payments import Payment, PaymentKind, amount_due, amount_paid, invoice_owed
+from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
+from domain.usecases.backorder_fill import due_on
 from domain.usecases.bookkeeping import book, book_difference, book_invoice_paid, book_sale
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
@@ -75,7 +76,7 @@ async def check_pre_checkout(uow: UnitOfWork, *, payload: str, amount: int, curr
             raise PaymentRefused()
         if order.status is OrderStatus.AWAITING_PAYMENT and not await uow.stock.order_reservations(order.id or 0):
             raise PaymentRefused()
-        due = amount_due(order.total, await uow.payments.for_order(order.id or 0))
+        due = await due_on(uow, order, await uow.payments.for_order(order.id or 0))
     if due.amount == 0:
         raise PaymentRefused()
     if Money(amount, currency) != due:
@@ -112,7 +113,7 @@ async def record_card_payment(
         await uow.parcels.lock_order(found.id)
         order = await uow.orders.get_by_id(found.id) or found
         earlier = await uow.payments.for_order(found.id)
-        due = amount_due(order.total, earlier)
+        due = await due_on(uow, order, earlier)
         charged = Money(amount, currency)
         if due.amount == 0 or order.status is OrderStatus.CANCELLED or currency != order.currency:
             if await record_duplicate(

@@ -20,6 +20,7 @@ from tests.e2e.journeys import (
     checkout_to_payment,
     order_code,
     order_of_invoice,
+    payments,
     place_card_order,
     place_cod_order,
     scalar,
@@ -218,10 +219,9 @@ async def test_a_new_exchange_rate_revalues_stock_costed_in_that_currency_so_inv
     assert await moves(shop, before) == {**sold, INVENTORY: 806 * 25 - 250 - fell, REVALUATION: -806 * 25 + fell}
 
 
-async def test_a_card_order_short_picked_and_its_missing_part_dropped_owes_that_part_back_and_ships_the_rest(
-    paying_shop: RunningBot,
-) -> None:
-    shop = paying_shop
+async def _card_order_short_dropped(shop: RunningBot) -> tuple[str, dict[str, tuple[int, int]], dict[str, int]]:
+    """Nina pays for 4 × 22151 by card; the pick finds 1 and she drops the 3 missing: the order's
+    code, the balances before, and what the sale moved."""
     await shelf_says(shop, 4)  # the books say 4 × 22151; the shelf holds 1
     before = await balances(shop)
     nina = SandboxUser(shop.server, 707, "Nina")
@@ -236,11 +236,34 @@ async def test_a_card_order_short_picked_and_its_missing_part_dropped_owes_that_
     await _short_pick(shop, await hire_in(shop, 708, "Pia", "picker", "en"), found=1)
     asked = next(msg for msg in reversed(shop.server.chat_messages(707)) if "✖" in " ".join(msg.button_texts()))
     await nina.press(asked, next(b for b in asked.button_texts() if "✖" in b))
+    return code, before, sold
+
+
+async def test_a_card_order_short_picked_and_its_missing_part_dropped_owes_that_part_back_and_ships_the_rest(
+    paying_shop: RunningBot,
+) -> None:
+    shop = paying_shop
+    code, before, sold = await _card_order_short_dropped(shop)
     # 3 of the 4 never sent: £1.26 of what was paid owed back, as a sales return (22151 has no
     # cost, so the units the pick found missing write nothing off).
     assert await moves(shop, before) == {**sold, RETURNS: 126, REFUNDS: -126}
     await _pack_and_ship(await hire_in(shop, 711, "Pax", "packer", "en"), code, 1, "TRK-SHORT-1")
     assert await status(shop, code) == "shipped"  # paid for all it sends: nothing stops it leaving
+    assert await moves(shop, before) == {**sold, RETURNS: 126, REFUNDS: -126}
+
+
+async def test_a_dropped_short_picked_part_is_owed_back_and_never_asked_for_again_by_a_payment_link(
+    paying_shop: RunningBot,
+) -> None:
+    shop = paying_shop
+    code, before, sold = await _card_order_short_dropped(shop)
+    sue = await hire(shop, 712, "Sue", "support")
+    told_before = len(shop.server.chat_messages(707))
+    assert (await sue.send(f"/paylink {code}")).last.text == f"Order {code} has nothing left to pay."
+    assert len(shop.server.chat_messages(707)) == told_before  # no link for the £1.26 owed back
+    assert await payments(shop, code) == [("payment", 168 + (-sold[SHIPPING])), ("refund_owed", 126)]
+    await _pack_and_ship(await hire_in(shop, 711, "Pax", "packer", "en"), code, 1, "TRK-SHORT-2")
+    assert await status(shop, code) == "shipped"
     assert await moves(shop, before) == {**sold, RETURNS: 126, REFUNDS: -126}
 
 
