@@ -243,6 +243,8 @@ async def ordergram(
             telegram_api_url=server.url,
             default_currency="GBP",
             database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}",
+            # Each simulated customer checks out again and again, paying at pickup: no cap on unpaid orders.
+            max_unpaid_orders=0,
         )
         runtime = await start_runtime(settings)
         products_csv, stock_csv, skus = catalog_csv(products, variants)

@@ -312,7 +312,8 @@ async def main() -> None:
         print(f"  imported {args.products:,} products × {args.variants} variant(s) and their stock"
               f" in {time.perf_counter() - started:.1f} s")  # fmt: skip
         staff_ids = [9000 + i for i in range(args.users)]  # admins for the staff phase; customers are not staff
-        env = {"DATABASE_URL": f"sqlite+aiosqlite:///{database}", "DEFAULT_CURRENCY": "GBP",
+        # Each simulated customer checks out again and again, paying at pickup: MAX_UNPAID_ORDERS=0 (no cap).
+        env = {"DATABASE_URL": f"sqlite+aiosqlite:///{database}", "DEFAULT_CURRENCY": "GBP", "MAX_UNPAID_ORDERS": "0",
                "ADMIN_IDS": ",".join(map(str, staff_ids))}  # fmt: skip
         async with (
             bot_process(echo_server, [str(ROOT / "bench" / "echo_bot.py")], Path(tmp)) as echo_pid,

@@ -117,6 +117,8 @@ async def main() -> None:
             bot_token=server.token,
             default_currency="GBP",
             database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'cost.sqlite3'}",
+            # Each simulated customer checks out again and again, paying at pickup: no cap on unpaid orders.
+            max_unpaid_orders=0,
         )
         bot.app.make_bot = lambda _settings: in_process_bot(server)  # type: ignore[assignment]
         runtime = await bot.runtime.start_runtime(settings)
