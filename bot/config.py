@@ -78,7 +78,7 @@ class Settings(LogSettings):
     shipping_countries: Annotated[tuple[str, ...], NoDecode] = ()
     webhook_url: str | None = None  # public HTTPS URL Telegram posts updates to; unset = long polling
     # Checked against X-Telegram-Bot-Api-Secret-Token on every POST. Unset: one is derived from
-    # BOT_TOKEN (bot.cli.derived_webhook_secret), the same in every process, and registered.
+    # BOT_TOKEN (bot.serving.derived_webhook_secret), the same in every process, and registered.
     webhook_secret: str | None = None
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import IMPORT_KINDS, main
+from bot.cli import main
+from bot.cli_files import IMPORT_KINDS
 from bot.config import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,11 +18,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.cli import start_webhook
 from bot.harness import RunningBot, running_bot
 from bot.health import readiness, start_ops_server
 from bot.metrics import _STATUS_OF, BOT_API_CALLS, labelled, watch_engine
 from bot.scheduler import Jobs
+from bot.serving import start_webhook
 from domain.campaigns import CAMPAIGN_PRIORITY
 from sandbox import SandboxServer, SandboxUser
 from sandbox.limits import FloodControl

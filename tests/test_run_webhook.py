@@ -15,9 +15,9 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.cli import derived_webhook_secret, start_webhook
 from bot.config import ConfigError, load_settings
 from bot.harness import running_bot
+from bot.serving import derived_webhook_secret, start_webhook
 from sandbox import SandboxServer, SandboxUser
 from storage import models as m
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, scalar

@@ -607,8 +607,8 @@ async def test_without_webapp_url_shop_and_dashboard_say_it_is_not_set_up(tmp_pa
 async def test_serve_carries_the_mini_app_and_sets_the_menu_button(tmp_path: Path) -> None:
     import aiohttp
 
-    from bot.cli import start_webhook
     from bot.harness import running_bot
+    from bot.serving import start_webhook
     from tests.test_run_webhook import free_port
 
     port = free_port()
