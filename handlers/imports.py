@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import logging
+from collections.abc import Container
 from pathlib import PurePath
 
 from aiogram import F, Router
@@ -12,15 +15,17 @@ from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from domain.csvfiles import UTF8, UTF8_BOM, shown_problems
-from domain.errors import ImportRejected, Reason
+from domain.errors import DomainError, ImportRejected, Reason
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.import_files import KINDS, import_file
+from domain.usecases.import_files import KINDS, import_file, import_permission
 from domain.usecases.imports import HISTORY_WEEKS, ImportReport
+from domain.usecases.staff import require
 from handlers.errors import domain_message
 from handlers.views.labels import label
 from handlers.views.rendering import fill, format_day, format_number
 
 router = Router(name=__name__)
+log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a catalog of 100,000 products; the Bot API serves bots files up to 20 MB
 
@@ -44,14 +49,47 @@ async def import_document(message: Message, command: CommandObject, uow: UnitOfW
     if (document.file_size or 0) > MAX_FILE_BYTES:
         await message.answer(_("This file is over 10 MB: import it with the ordergram import command instead."))
         return
+    staff_id = message.from_user.id
+    await require(uow, staff_id, import_permission(kind))
+    if staff_id in _running:
+        await message.answer(_("Your previous file is still being imported: send this one when its result is here."))
+        return
     downloaded = await message.bot.download(document.file_id)
     assert downloaded is not None
+    data = downloaded.read()
+    await message.answer(fill(_("Importing {name}… The result will follow here."), name=name))
+    # A big file takes seconds: the handler returns, so this person's next update is answered
+    # (told to wait, if it is another file) and the import's result comes when it is done.
+    task = asyncio.create_task(_import(message, uow, clock, kind, name, data, i18n.available_locales))
+    _running[staff_id] = task
+    task.add_done_callback(lambda _: _running.pop(staff_id, None))
+
+
+# Imports sent in chat still running, by the staff member who sent each (in this process).
+_running: dict[int, asyncio.Task[None]] = {}
+
+
+async def imports_finished() -> None:
+    """Until every import sent in chat has answered (the sandbox's driver, a shutdown)."""
+    while _running:
+        await asyncio.wait(list(_running.values()))
+
+
+async def _import(
+    message: Message, uow: UnitOfWork, clock: Clock, kind: str, name: str, data: bytes, languages: Container[str]
+) -> None:
+    assert message.from_user is not None
     try:
-        report = await import_file(
-            uow, clock, kind, downloaded.read(), staff_id=message.from_user.id, languages=i18n.available_locales
-        )
+        report = await import_file(uow, clock, kind, data, staff_id=message.from_user.id, languages=languages)
     except ImportRejected as rejected:
         await message.answer(_rejection(name, rejected))
+        return
+    except DomainError as error:  # the role changed meanwhile
+        await message.answer(domain_message(error))
+        return
+    except Exception:
+        log.exception("import of %s by %s failed", kind, message.from_user.id)
+        await message.answer(_("Sorry, something went wrong on our side. Please try again in a minute."))
         return
     await message.answer(summary(kind, report))
 

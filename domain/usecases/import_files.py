@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Container
 
 from domain.csvfiles import Columns, decode_csv, unknown_columns
@@ -30,6 +31,11 @@ COLUMNS: dict[str, Columns] = {
 KINDS = tuple(COLUMNS)
 
 
+def import_permission(kind: str) -> Permission:
+    """What a file sent in chat needs of its sender's role: prices set prices, the rest edit stock."""
+    return Permission.SET_PRICES if kind == "prices" else Permission.EDIT_STOCK
+
+
 async def import_file(
     uow: UnitOfWork,
     clock: Clock,
@@ -45,9 +51,9 @@ async def import_file(
     A file sent in chat (``staff_id``) needs a role that may edit stock (prices: set prices)."""
     actor = "import"
     if staff_id is not None:
-        await require(uow, staff_id, Permission.SET_PRICES if kind == "prices" else Permission.EDIT_STOCK)
+        await require(uow, staff_id, import_permission(kind))
         actor = actor_of(staff_id)
-    text = decode_csv(data)
+    text = await asyncio.to_thread(decode_csv, data)  # seconds for megabytes: the bot serves others meanwhile
     report: ImportReport
     if kind == "products":
         report = await imports.import_products(uow, clock, text.text, resolve_path, languages, actor=actor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -86,6 +87,24 @@ def _same_product(new: Product, old: Product) -> bool:
     )
 
 
+def _nothing_to_write(new: Product, old: Product) -> bool:
+    """A row ``_same_product`` as stored whose writing would change nothing stored either:
+    the same option names for its parent, and the same further photos where it gives a photo."""
+    return new.option_names == old.option_names and (new.photo_file_id is None or new.more_photos == old.more_photos)
+
+
+def _changes(
+    written: list[tuple[int, Product]], stored: dict[str, Product], ids: dict[str, int], at: datetime, actor: str
+) -> list[ProductChange]:
+    """What the file changes on stored products, field by field, for their audit trail."""
+    return [
+        ProductChange(ids[p.sku], at, actor, field, shown(before), shown(after))
+        for _, p in written
+        if p.sku in stored
+        for field, before, after in file_changes(p, stored[p.sku])
+    ]
+
+
 async def import_products(
     uow: UnitOfWork,
     clock: Clock,
@@ -101,12 +120,19 @@ async def import_products(
     import's transaction, as ``/product``'s status does (``catalog_admin.set_status``).
     What the file changes on stored products goes into their audit trail under ``actor``,
     as an edit in ``/product`` does (a price cut there is what a relaunch forecast reads)."""
-    terms, bad_terms = parse_backorder_column(text)  # the optional ``backorder`` column
+    resolve = resolve_path or (lambda _: None)
+    # Reading 50,000 rows takes seconds: in a thread, so the bot answers everyone else meanwhile,
+    # and before the transaction (SQLite's write lock, every checkout's) when nothing stored is
+    # needed for it, which is unless variant rows come without their parent row.
+    terms, bad_terms, wanted = await asyncio.to_thread(_read_first, text)
+    read = await asyncio.to_thread(parse_products, text, resolve, languages, {}) if not wanted else None
     async with uow:
-        # What is stored fills the blanks of variant rows without their parent row, whichever they
-        # leave blank: only those short of a name, category or price were, the rest lost theirs.
-        stored_rows = await _stored_beside(uow, text)
-        parsed, problems = parse_products(text, resolve_path or (lambda _: None), languages, stored_rows)
+        if read is None:
+            # What is stored fills the blanks of variant rows without their parent row, whichever they
+            # leave blank: only those short of a name, category or price were, the rest lost theirs.
+            stored_rows = await _stored_beside(uow, wanted)
+            read = await asyncio.to_thread(parse_products, text, resolve, languages, stored_rows)
+        parsed, problems = read
         # The backorder column's reading meets the file's own problems too (a row too long): named once.
         if problems := problems + [p for p in bad_terms if p not in problems]:
             raise ImportRejected(sorted(problems))
@@ -125,20 +151,20 @@ async def import_products(
         existing = await uow.products.ids_by_sku([p.sku for _, p in parsed])
         stored = {p.sku: p for p in await uow.products.get_many(sorted(existing.values()))}
         same = [p for _, p in parsed if p.sku in stored and _same_product(p, stored[p.sku])]
+        # Rows that would write what is stored are not written (nor compared field by field): a
+        # catalog imported again each night changes the few rows it changes, not all 50,000.
+        kept = {p.sku for p in same if _nothing_to_write(p, stored[p.sku])}
+        written = [(line, p) for line, p in parsed if p.sku not in kept]
+        await asyncio.sleep(0)
         back = [existing[p.sku] for _, p in parsed if p.orderable and p.sku in stored and not stored[p.sku].orderable]
         await uow.products.link_categories(links)
         at = clock.now()
         recosted = [existing[p.sku] for _, p in parsed if p.sku in stored and p.cost not in (None, stored[p.sku].cost)]
         async with revaluing(uow, at, "import:products", "products file: stock on hand at its new cost", recosted):
-            await uow.products.upsert_many([product for _, product in parsed] + [new for new, _ in followers])
+            await uow.products.upsert_many([product for _, product in written] + [new for new, _ in followers])
+        changes = await asyncio.to_thread(_changes, written, stored, existing, at, actor)
         await uow.products.record_changes(
-            [
-                ProductChange(existing[p.sku], at, actor, field, shown(before), shown(after))
-                for _, p in parsed
-                if p.sku in stored
-                for field, before, after in file_changes(p, stored[p.sku])
-            ]
-            + [ProductChange(new.id or 0, at, actor, "category", old, new.category) for new, old in followers]
+            changes + [ProductChange(new.id or 0, at, actor, "category", old, new.category) for new, old in followers]
         )
         await import_terms(uow, terms)
         if back:
@@ -159,12 +185,17 @@ async def import_products(
     )
 
 
-async def _stored_beside(uow: UnitOfWork, text: str) -> dict[str, Product]:
+def _read_first(text: str) -> tuple[list[tuple[str, str]], list[Problem], list[str]]:
+    """The optional ``backorder`` column, and the variant rows without their parent row in the
+    file with those parents (``parents_outside``)."""
+    terms, bad_terms = parse_backorder_column(text)
+    return terms, bad_terms, parents_outside(text)
+
+
+async def _stored_beside(uow: UnitOfWork, wanted: list[str]) -> dict[str, Product]:
     """The stored products that variant rows without their parent row in the file are, and
-    their parents, by SKU: a row changing a size's price need not repeat its name and category."""
-    wanted = parents_outside(text)
-    if not wanted:
-        return {}
+    their parents (``wanted``), by SKU: a row changing a size's price need not repeat its name
+    and category."""
     ids = await uow.products.ids_by_sku(wanted)
     return {p.sku: p for p in await uow.products.get_many(sorted(ids.values()))}
 

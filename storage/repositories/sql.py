@@ -111,7 +111,12 @@ async def run_many(session: AsyncSession, statement: UpdateBase, rows: Sequence[
         raise WriteInReadOnlyWork(sql)
     table = cast(Table, cast(Any, statement).table)
     note_write(connection, table.name, rows, inserted=isinstance(statement, Insert))
-    return int(connection.exec_driver_sql(sql, parameters).rowcount)
+    written = 0
+    for start in range(0, len(parameters), LOOP_TURN_ROWS):  # SQLite runs in the loop's thread: others get turns
+        if start:
+            await asyncio.sleep(0)
+        written += int(connection.exec_driver_sql(sql, parameters[start : start + LOOP_TURN_ROWS]).rowcount)
+    return written
 
 
 def _driver_statement(
@@ -166,6 +171,12 @@ def _driver_statement(
     return compiled.string, parameters
 
 
+# Embedded SQLite runs statements in the event loop's thread (``run``): a statement over this
+# many rows (an import's chunks) is followed by a turn for everything else the loop has waiting,
+# so a 50,000-row products file does not keep every customer's update waiting for its seconds.
+LOOP_TURN_ROWS = 500
+
+
 async def fetch(session: AsyncSession, statement: Executable, params: Any = None) -> Sequence[Row[Any]]:
     """A Core read, as ``run``; the rows are fetched before it returns (one hop into
     SQLAlchemy's greenlet per statement at most, not one per call on the result)."""
@@ -174,8 +185,12 @@ async def fetch(session: AsyncSession, statement: Executable, params: Any = None
         connection = await _begun_without_session(session)
     if connection is not None:
         if (direct := _direct(connection, statement, params, None)) is not None:
-            return cast(Sequence[Row[Any]], direct.all())
-        return connection.execute(statement, params).all()
+            found = cast(Sequence[Row[Any]], direct.all())
+        else:
+            found = connection.execute(statement, params).all()
+        if len(found) >= LOOP_TURN_ROWS:  # an import's chunk of a big read: let others' updates in
+            await asyncio.sleep(0)
+        return found
     return cast(Sequence[Row[Any]], await _first(session, _fetch, statement, params))
 
 

@@ -10,7 +10,9 @@ from babel.dates import format_date
 from bot.harness import RunningBot
 from domain.usecases.imports import history_start
 from sandbox import SandboxUser
+from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.journeys import count
 
 SHEETS = Path(__file__).parent.parent / "fixtures" / "spreadsheets"
 
@@ -208,3 +210,29 @@ async def test_a_file_over_telegrams_download_limit_is_answered_with_the_command
     reply = await olga.send_document(huge, "stock.csv", caption="/import")
     assert reply.last.text == "Файл больше 10 МБ: загрузите его командой ordergram import."
     assert [c.method for c in shop.server.calls if c.method == "getFile"] == []
+
+
+def _big_products_file(rows: int) -> bytes:
+    lines = ["sku,name,category,price,currency"]
+    lines += [f"BIG{i:06d},Big thing {i},Bulk/Shelf {i % 7},{1 + i % 97}.{i % 100:02d},GBP" for i in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def test_customers_are_answered_while_a_big_file_imports_and_its_sender_is_told_to_wait(
+    shop: RunningBot,
+) -> None:
+    warehouses = await count(shop, m.WarehouseRow)
+    sending = SandboxUser(shop.server, ADMIN, "Ada", wait=False)  # the file is delivered, nobody waits for it
+    await sending.send_document(_big_products_file(10_000), "products.csv", caption="/import")
+    await SandboxUser(shop.server, 805, "Carl", wait=False).send("/start")  # a customer, meanwhile
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    again = await admin.send_document(b"code,name\nX,Y\n", "warehouses.csv", caption="/import")  # waits for all
+    sent = [message for message in shop.server.messages.values() if message.chat_id in (ADMIN, 805)]
+    texts = [message.text for message in sent]
+    assert "Importing products.csv… The result will follow here." in texts
+    assert "Your previous file is still being imported: send this one when its result is here." in again.text
+    done = texts.index("products: 10000 created, 0 updated, 0 unchanged.")
+    greeted = next(i for i, message in enumerate(sent) if message.chat_id == 805)
+    assert texts[greeted].startswith("Hello, Carl!")
+    assert greeted < done  # the customer did not wait for the import
+    assert await count(shop, m.WarehouseRow) == warehouses  # the second file was not imported
