@@ -1,4 +1,4 @@
-"""Stock commands for staff: /stock, /receive, /adjust, /move, /lowstock, /reorder."""
+"""Stock commands for staff: /stock, /receive, /adjust, /move, /transfer, /lowstock, /reorder."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from domain.usecases.inventory import (
     set_reorder_point,
     stock_view,
 )
+from domain.usecases.transfers import transfer
 from handlers.callbacks import StockPageCb
 from handlers.catalog import search_key
 from handlers.views.labels import label
@@ -218,6 +219,33 @@ async def move_stock(message: Message, command: CommandObject, uow: UnitOfWork, 
             warehouse=warehouse.code,
             source=source,
             target=target,
+        )
+    )
+
+
+@router.message(Command("transfer"))
+async def transfer_stock(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
+    args = _args(command)
+    if len(args) != 4:
+        await message.answer(
+            _(
+                "Usage: /transfer SKU QTY FROM-WAREHOUSE[:BIN] TO-WAREHOUSE[:BIN],"
+                " e.g. /transfer 85123A 5 LON MAN:A-01-01-1"
+            )
+        )
+        return
+    done = await transfer(
+        uow, clock, staff_id=_who(message), sku=args[0], quantity=_number(args[1]), source=args[2], target=args[3]
+    )
+    await message.answer(
+        fill(
+            _("Transferred {quantity} × {sku}: {source} {bins} → {target} {bin}."),
+            quantity=format_number(done.quantity),
+            sku=done.product.sku,
+            source=done.source.code,
+            bins=", ".join(done.source_bins),
+            target=done.target.code,
+            bin=done.target_bin,
         )
     )
 

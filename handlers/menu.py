@@ -99,6 +99,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("receive", Permission.EDIT_STOCK, N_("Receive goods into a bin")),
     ("adjust", Permission.EDIT_STOCK, N_("Correct stock, with a reason")),
     ("move", Permission.EDIT_STOCK, N_("Move stock between bins")),
+    ("transfer", Permission.EDIT_STOCK, N_("Transfer stock to another warehouse")),
     ("lowstock", Permission.VIEW_STOCK, N_("Products at or under their reorder point")),
     ("reorder", Permission.EDIT_STOCK, N_("Set a reorder point")),
     ("product", Permission.MANAGE_CATALOG, N_("A product: see and edit every field, photos, status, history")),

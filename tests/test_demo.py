@@ -21,6 +21,10 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert "🤖 bot answers the press (an alert): That option is no longer sold; the card shows what is." in out
     assert "🔔 Chloe's chat: 🔔 Good news: Assorted Colours Silk Fan is back in stock." in out
     assert "🔔 Борис's chat: 🔔 Хорошие новости: Assorted Colours Silk Fan снова в наличии." in out
+    # Stock sent to another warehouse in one step, as inventory.
+    assert re.search(
+        r"👤 Ada: /transfer 85123A 6 LON:A-09-01-1 MAN\n🤖 bot: Transferred 6 × 85123A: LON A-09-01-1 → MAN", out
+    )
     # An edited order with its price difference, a payment link, a pickup handover.
     assert "➕ Popcorn Holder × 1\n    Total: £5.90 → £6.75\n    Left to pay: £0.85." in out
     assert "💳 Payment link for order" in out and "is handed over and completed" in out
