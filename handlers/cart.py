@@ -32,9 +32,11 @@ from handlers.views.pager import pager, with_page_number
 from handlers.views.rendering import Renderer, fill, format_number, shorten
 
 router = Router(name=__name__)
-# A cart holds as many lines as an order (``MAX_ORDER_LINES``); one message shows a page of them,
-# each with its name, ➖ ➕ 🗑: 80 buttons, the pager and ✅ Checkout within Telegram's 100.
-CART_LINES_PER_PAGE = 20
+# A cart holds as many lines as an order (``MAX_ORDER_LINES``); one message shows a page of them.
+# A line's text may run to ~330 characters (a name of 120, its price list's price and why, what
+# waits for stock): 10 of them and the totals stay within a message's 4,096, and their name, ➖ ➕ 🗑
+# buttons, the pager and ✅ Checkout within Telegram's 100.
+CART_LINES_PER_PAGE = 10
 
 
 def cart_page(cart: Cart, page: int) -> tuple[int, int]:
@@ -47,7 +49,7 @@ def cart_keyboard(cart: Cart, page: int = 0) -> InlineKeyboardMarkup | None:
     if cart.is_empty:
         return None
     # Made as aiogram's builder makes them, without validating each button
-    # (``handlers.views.markup``): a page of 20 lines is 83 buttons, and the builder's copies
+    # (``handlers.views.markup``): a page of 10 lines is 43 buttons, and the builder's copies
     # and validation were a third of a /cart.
     view = packed(CartView)
     page, pages = cart_page(cart, page)

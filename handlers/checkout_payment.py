@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 router = Router(name=__name__)
 # The review names this many of the cart's lines and counts the rest: 100 lines of long names ran past a
 # message's 4,096 characters and cut off the total (the buttons are the same whatever the lines).
-REVIEW_LINES = 20
+REVIEW_LINES = 10
 
 
 # ------------------------------------------------------------------------------ payment
