@@ -207,8 +207,8 @@ class Plan:
     answered by one set of lookups over all the gates at once.
 
     Performance rule: asking each gate in turn cost ~1 µs a gate (the language looked up again
-    by every gate with button texts): a customer's ``/add`` asked 13 gates before the cart's,
-    a search text all 41. Here the lookups of every gate are merged (state, command, callback
+    by every gate with button texts): a customer's ``/add`` asks 14 gates before the cart's,
+    a search text the 40 before it. Here the lookups of every gate are merged (state, command, callback
     data, button text in the update's language, content) into one of each, which say which
     gates are open; a gate these cannot read (one with ``others``, callback data whose prefix
     holds its separator) is asked itself. The gates read only the update, its state and the
