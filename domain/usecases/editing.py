@@ -160,7 +160,7 @@ async def edit_order(
         order.history.append(entry)
         order.version = version + 1
         await uow.orders.save_edit(order, entry)
-        await _settle(uow, order, settlement, now, invoice_owed(before.total, payments))
+        await _settle(uow, order, settlement, now, invoice_owed(before.total, payments), before)
         if "REPLACEMENT" in order.flags:
             given_back = await give_back_exchanged(uow, order, exchanged, lines, now, "edited")
             settlement = replace(settlement, refund=settlement.refund + given_back)
@@ -371,15 +371,23 @@ def _zone(decision: RoutingDecision, warehouses: list[Warehouse], point: tuple[f
     return zone_for(haversine_km(first.latitude, first.longitude, point[0], point[1]))
 
 
-async def _settle(uow: UnitOfWork, order: Order, settlement: Settlement, now: datetime, owed: Money) -> None:
+async def _settle(
+    uow: UnitOfWork, order: Order, settlement: Settlement, now: datetime, owed: Money, before: Order
+) -> None:
     """A charge is booked when it is paid (``record_difference_payment``); the rest now. ``owed``:
-    what an invoice asked before the edit."""
+    what an invoice asked before the edit. The tax taken back is what the order held before
+    (``before``) less what it holds now, so edits one unit at a time take back exactly the tax
+    the sale booked on what they took off (each refund's tax rounded apart drifted a penny)."""
     source = f"order:{order.code}"
     if settlement.refund.amount:
         await uow.payments.add(
             Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, settlement.refund, now)
         )
-        await book_refund(uow, order, settlement.refund, now, source=source, memo=f"refund owed, {order.code} edited")
+        tax: Money | None = None
+        if settlement.refund + settlement.credit_note == before.total - order.total:  # the whole fall given back
+            tax = before.tax - order.tax - order.included_tax(settlement.credit_note)
+        memo = f"refund owed, {order.code} edited"
+        await book_refund(uow, order, settlement.refund, now, source=source, memo=memo, goods_tax=tax)
     if settlement.credit_note.amount:
         memo = f"credit note, invoice {order.code} edited"
         credit = Account.RECEIVABLE

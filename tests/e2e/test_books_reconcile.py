@@ -337,3 +337,23 @@ async def test_a_rouble_order_at_an_odd_rate_returned_unit_by_unit_nets_its_poun
     for _ in range(3):  # each refund converted at the order's rate; the last one clears to the penny
         await settle_return(manager, await ask_return(ivan, code, "85123A", "changed my mind"), *REFUNDED)
     assert await moves(shop, before) == {CASH: 420, SALES: -885, RETURNS: 885, SHIPPING: -420}
+
+
+async def test_a_taxed_card_order_edited_down_unit_by_unit_takes_back_exactly_the_tax_its_sale_booked_on_them(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
+        before = await balances(shop)
+        cleo = SandboxUser(shop.server, 713, "Cleo")
+        invoice = await place_card_order(cleo, "85123A", 4)  # a pickup: 4 × £2.95 = £11.80, 20 % inside
+        await cleo.pay(invoice, charge_id="tg-taxed-edits")
+        code = order_of_invoice(invoice)
+        # £11.80 holds £1.97 of tax (1.9666…); a unit's £2.95 holds 49p (0.4916…), so three taken
+        # back each on its own would give back £1.47 where £11.80 less £2.95 holds £1.48.
+        sold = {CASH: 1180, SALES: -983, TAX: -197}
+        assert await moves(shop, before) == sold
+        manager = await hire(shop, 714, "Mo", "manager")
+        for left in (3, 2, 1):
+            await manager.send(f"/edit {code} 85123A {left}")
+        # £8.85 owed back; the one unit kept (£2.95) still carries the tax its sale holds: 49p.
+        assert await moves(shop, before) == {**sold, RETURNS: 885 - 148, TAX: -197 + 148, REFUNDS: -885}
