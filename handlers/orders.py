@@ -27,6 +27,7 @@ from domain.usecases.orders import (
     CancelledAlready,
     NotCancellable,
     OrdersPage,
+    PaidMeanwhile,
     cancel_my_order,
     check_cancellable,
     my_orders,
@@ -239,7 +240,7 @@ async def cancel(
         order = await cancel_my_order(
             uow, clock, customer_id=customer.id or 0, code=callback_data.code, staff_chat_id=settings.staff_chat_id
         )
-    except (NotCancellable, CancelledAlready) as refused:  # moved on since "Yes" was drawn
+    except (NotCancellable, CancelledAlready, PaidMeanwhile) as refused:  # moved on since "Yes" was drawn
         tracking = await my_order_tracking(uow, customer_id=customer.id or 0, code=callback_data.code)
         await _refused_in_place(query, refused, settings, renderer, clock, tracking)
         return

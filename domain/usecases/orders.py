@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from domain.accounting import Account
 from domain.backorders import BACKORDER_FLAG, BackorderStatus
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, IllegalTransition, NotFound
 from domain.i18n import N_
 from domain.money import Money
 from domain.notifications import Notification, for_customer
@@ -28,6 +28,17 @@ class NotCancellable(DomainError):
 
 class CancelledAlready(DomainError):
     key = N_("Order {code} is already cancelled.")
+
+
+_PAID_ON = frozenset({OrderStatus.PAID, OrderStatus.ALLOCATED})  # where a card payment takes an order
+
+
+class PaidMeanwhile(DomainError):
+    key = N_(
+        "Your payment for order {code} arrived as you cancelled it: the order is paid and being prepared, "
+        "and nothing was cancelled. To cancel it and be refunded, press ✖ Cancel order again before it is picked, "
+        "or write to us with /support."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +140,16 @@ async def cancel_my_order(
     the customer is told so, and the staff chat hears about it."""
     async with uow:
         order = await _own_order(uow, customer_id, code)
-        await cancel_before_picking(uow, clock, order, actor=f"customer:{customer_id}", staff_chat_id=staff_chat_id)
+        was = order.status
+        try:
+            await cancel_before_picking(uow, clock, order, actor=f"customer:{customer_id}", staff_chat_id=staff_chat_id)
+        except IllegalTransition:
+            # The card payment landed between reading the order and cancelling it: the order
+            # moved on (paid, allocated) and nothing was cancelled; said so, with the way on.
+            now = await uow.orders.get_by_id(order.id or 0)
+            if was is OrderStatus.AWAITING_PAYMENT and now is not None and now.status in _PAID_ON:
+                raise PaidMeanwhile(code=order.code) from None
+            raise
         await uow.commit()
         return order
 

@@ -3,7 +3,6 @@ waiting part arrives (PostgreSQL, where they interleave): the order stays whole 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
@@ -29,15 +28,6 @@ from tests.storage.test_backorder_fill import _customers, _parts, _shop
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-async def pg(pg_database: str) -> AsyncIterator[AsyncEngine]:
-    from tests.conftest import empty_database
-
-    engine = await empty_database(pg_database)
-    yield engine
-    await engine.dispose()
-
-
 async def _three_lamps(engine: AsyncEngine, clock: FakeClock, *, card: bool) -> Order:
     """An order of 3 lamps, 1 in stock and 2 waiting (by card, else cash at pickup)."""
     _, shop = await _shop(engine, clock, on_hand=1)
@@ -50,6 +40,19 @@ async def _three_lamps(engine: AsyncEngine, clock: FakeClock, *, card: bool) -> 
     )
     assert BACKORDER_FLAG in order.flags
     return order
+
+
+async def paid_in_full(sessions: async_sessionmaker[AsyncSession], clock: FakeClock, order: Order) -> None:
+    """The order's card payment, as Telegram reports it, in a transaction of its own."""
+    await record_card_payment(
+        SqlUnitOfWork(sessions),
+        clock,
+        payload=INVOICE_PAYLOAD_PREFIX + order.code,
+        amount=order.total.amount,
+        currency="EUR",
+        telegram_charge_id="tg-1",
+        provider_charge_id="pr-1",
+    )
 
 
 def _lamps_arrive_after(
@@ -79,51 +82,43 @@ async def _whole(engine: AsyncEngine) -> tuple[list[tuple[str, int]], list[str]]
 
 
 async def test_a_card_payment_while_the_waiting_part_arrives_leaves_the_order_whole_for_picking(
-    pg: AsyncEngine, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    pg_engine: AsyncEngine, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Paid just as the lamps came: the payment wrote back the "waiting" it had read, and
     the whole order was never picked."""
-    order = await _three_lamps(pg, clock, card=True)
-    sessions = session_factory(pg)
+    order = await _three_lamps(pg_engine, clock, card=True)
+    sessions = session_factory(pg_engine)
     arrived = _lamps_arrive_after(monkeypatch, sessions, clock, "get_by_code")
-    await record_card_payment(
-        SqlUnitOfWork(sessions),
-        clock,
-        payload=INVOICE_PAYLOAD_PREFIX + order.code,
-        amount=order.total.amount,
-        currency="EUR",
-        telegram_charge_id="tg-1",
-        provider_charge_id="pr-1",
-    )
+    await paid_in_full(sessions, clock, order)
     assert arrived == [2]
-    assert await _whole(pg) == ([("filled", 2)], [""])
+    assert await _whole(pg_engine) == ([("filled", 2)], [""])
     async with sessions() as session:
         assert await session.scalar(select(m.OrderRow.status)) == OrderStatus.ALLOCATED.value
 
 
 async def test_a_customer_made_vip_while_the_waiting_part_arrives_leaves_the_order_whole_for_picking(
-    pg: AsyncEngine, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    pg_engine: AsyncEngine, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """/vip read the customer's open orders, the lamps came, /vip flagged the order with the
     "waiting" it had read."""
-    await _three_lamps(pg, clock, card=False)
-    sessions = session_factory(pg)
+    await _three_lamps(pg_engine, clock, card=False)
+    sessions = session_factory(pg_engine)
     async with (uow := SqlUnitOfWork(sessions)):
         await uow.staff.put(StaffMember(telegram_id=71, role=Role.ADMIN))
         await uow.commit()
     arrived = _lamps_arrive_after(monkeypatch, sessions, clock, "for_customer")
     _, changed = await set_vip(SqlUnitOfWork(sessions), staff_id=71, reference="500", vip=True)
     assert (arrived, changed) == ([2], 1)
-    assert await _whole(pg) == ([("filled", 2)], ["VIP"])
+    assert await _whole(pg_engine) == ([("filled", 2)], ["VIP"])
 
 
 async def test_an_edits_difference_paid_while_the_waiting_part_arrives_leaves_the_order_whole(
-    pg: AsyncEngine, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    pg_engine: AsyncEngine, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A paid card order edited from 3 lamps to 4: its difference paid just as the lamps came
     is recorded once and the order is whole."""
-    order = await _three_lamps(pg, clock, card=True)
-    sessions = session_factory(pg)
+    order = await _three_lamps(pg_engine, clock, card=True)
+    sessions = session_factory(pg_engine)
     await record_card_payment(
         SqlUnitOfWork(sessions),
         clock,
@@ -146,7 +141,7 @@ async def test_an_edits_difference_paid_while_the_waiting_part_arrives_leaves_th
         provider_charge_id=None,
     )
     assert (arrived, recorded) == ([2], True)
-    assert await _whole(pg) == ([("filled", 2)], [""])
+    assert await _whole(pg_engine) == ([("filled", 2)], [""])
     async with sessions() as session:
         paid = await session.scalar(select(func.sum(m.PaymentRow.amount_minor)).where(m.PaymentRow.kind == "payment"))
     assert paid == 4000

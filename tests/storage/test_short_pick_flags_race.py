@@ -4,8 +4,6 @@ the VIP queue."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -31,19 +29,10 @@ pytestmark = pytest.mark.postgres
 PICKER, MANAGER, CUSTOMER = 501, 71, 9_000
 
 
-@pytest.fixture
-async def pg(pg_database: str) -> AsyncIterator[AsyncEngine]:
-    from tests.conftest import empty_database
-
-    engine = await empty_database(pg_database)
-    yield engine
-    await engine.dispose()
-
-
 async def test_a_customer_made_vip_while_their_order_is_found_short_keeps_vip_and_waits_first(
-    pg: AsyncEngine, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    pg_engine: AsyncEngine, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sessions = session_factory(pg)
+    sessions = session_factory(pg_engine)
     async with (uow := SqlUnitOfWork(sessions)):
         mug = await uow.products.upsert(
             Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(1000, "EUR")})
