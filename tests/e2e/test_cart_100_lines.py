@@ -14,6 +14,7 @@ from domain.usecases.imports import import_products, import_stock
 from sandbox import SandboxUser
 from sandbox.server import BotMessage
 from storage import models
+from tests.e2e.conftest import hire
 from tests.e2e.journeys import checkout_to_payment, count, line_quantities, order_code
 
 SKUS = [f"W-{i:03d}" for i in range(MAX_ORDER_LINES + 1)]  # one more than a cart holds
@@ -130,3 +131,26 @@ async def test_a_page_button_from_before_the_cart_changed_says_so_and_shows_the_
     assert turned.callback_answer is not None
     assert turned.callback_answer.get("text") == "Your cart has changed since this message. Here it is as it is now."
     assert turned.last.text.endswith("Page 2 of 2") and "Lines 11–20 of 20:" in turned.last.text
+
+
+async def test_every_page_of_a_price_list_customer_s_100_long_lines_fits_a_message_with_its_totals(
+    shop: RunningBot,
+) -> None:
+    """Each line of a price list's customer says its price and why under the name (~180 characters
+    with a long name; a backorder note adds ~100): a page and its totals stay within 4,096."""
+    await stocked(shop)
+    manager = await hire(shop, 61, "Max", "manager")
+    await manager.send("/pricelist add wholesale GBP category:Tees 5%")
+    bea = SandboxUser(shop.server, 777, "Bea", username="bea", language_code="ru")
+    await bea.send("/start")
+    assert "wholesale" in (await manager.send("/customer @bea group wholesale")).last.text
+    for sku in SKUS[:MAX_ORDER_LINES]:
+        await bea.send(f"/add {sku}")
+    screen = (await bea.send("/cart")).last
+    for page in range(1, 11):
+        assert len(screen.text) <= 4096 and screen.text.endswith(f"Страница {page} из 10")
+        assert "Товары: " in screen.text and len(line_totals(screen)) == screen.text.count(" за шт. · ") == 10
+        if page < 10:
+            screen = (await bea.press(screen, "▶")).last
+    review = (await bea.press((await checkout_to_payment(bea)).last, "💵")).last
+    assert len(review.text) <= 4096 and "Итого" in review.text
