@@ -246,6 +246,10 @@ class FakeProducts(_Repo):
         found = {code: await self.variants(code) for code in set(parent_codes)}
         return {code: variants for code, variants in found.items() if variants}
 
+    async def variant_skus_of(self, parent_codes: Sequence[str]) -> dict[str, dict[str, int]]:
+        found = await self.variants_of(parent_codes)
+        return {code: {p.sku: p.id for p in variants if p.id is not None} for code, variants in found.items()}
+
     def _firsts(self, category_id: int) -> list[Product]:
         """One product per parent in the category: its first active variant (as in SQL)."""
         firsts: dict[str, Product] = {}

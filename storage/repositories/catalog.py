@@ -208,6 +208,13 @@ class SqlProducts:
                 found.setdefault(product.parent_code, []).append(product)
         return found
 
+    async def variant_skus_of(self, parent_codes: Sequence[str]) -> dict[str, dict[str, int]]:
+        found: dict[str, dict[str, int]] = {}
+        for chunk in _chunks(sorted(set(parent_codes))):
+            for row in await fetch(self.s, _VARIANT_SKUS_OF, {"codes": list(chunk)}):
+                found.setdefault(row.code, {})[row.sku] = row.id
+        return found
+
     async def lock_parent(self, parent_code: str) -> None:
         """A row lock on the parent on PostgreSQL (the next editor then reads this one's
         variant, committed); SQLite's write transactions are serial already."""
@@ -379,6 +386,11 @@ _VARIANTS = fills(
 _VARIANTS_OF = fills(
     "catalog",
     with_prices().where(m.ProductGroupRow.code.in_(bindparam("codes", expanding=True))).order_by(m.ProductRow.id),
+)
+_VARIANT_SKUS_OF = (
+    select(m.ProductGroupRow.code, m.ProductRow.sku, m.ProductRow.id)
+    .join(m.ProductGroupRow, m.ProductRow.group_id == m.ProductGroupRow.id)
+    .where(m.ProductGroupRow.code.in_(bindparam("codes", expanding=True)))
 )
 _TRANSLATION_COLUMNS = (
     m.ProductTranslationRow.product_id,

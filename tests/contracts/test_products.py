@@ -146,6 +146,8 @@ async def test_variants_of_a_parent_come_in_catalog_order_and_the_category_lists
     async with uow.read_only():
         assert await uow.products.variants("NOPE") == []
         many = await uow.products.variants_of(["TEE", "MUG-1", "NOPE"])
+        skus = await uow.products.variant_skus_of(["TEE", "MUG-1", "NOPE"])
+    assert skus == {code: {p.sku: p.id for p in ps} for code, ps in many.items()}
     assert {code: [p.sku for p in ps] for code, ps in many.items()} == {
         "TEE": ["TEE-S-RED", "TEE-M-RED"],
         "MUG-1": ["MUG-1"],
