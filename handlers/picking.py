@@ -15,15 +15,8 @@ from aiogram.utils.i18n import gettext as _
 from domain.errors import InvalidQuantity
 from domain.picking import PickMethod
 from domain.ports import Clock, UnitOfWork
-from domain.usecases.picking import (
-    LinePicked,
-    PickRound,
-    confirm_pick,
-    current_round,
-    picking_warehouse,
-    report_short,
-    start_round,
-)
+from domain.usecases.picking import PickRound, confirm_pick, current_round, picking_warehouse, start_round
+from domain.usecases.short_picks import LinePicked, report_short
 from domain.warehouse import Warehouse
 from handlers.callbacks import PickShortCb, PickStartCb, PickWarehouseCb
 from handlers.context import ShopSettings

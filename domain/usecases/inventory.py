@@ -20,7 +20,7 @@ from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import book_stock_change
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.imports import notify_back_in_stock
-from domain.usecases.picking import in_rounds
+from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.staff import WarehouseNeeded, require, staff_names
 from domain.warehouse import BinCode, Warehouse, receiving_bin
 

@@ -1,9 +1,9 @@
-"""Picking: starting a round by one of the four methods, confirming each line by scanning, reporting a short pick."""
+"""Picking: starting a round by one of the four methods, confirming each line by scanning."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -12,30 +12,28 @@ from domain.catalog import Product, normalize_sku
 from domain.customers import Role, StaffMember
 from domain.errors import DomainError, IllegalTransition, NotFound
 from domain.i18n import N_
-from domain.notifications import Notification
 from domain.orders import Order, OrderStatus
 from domain.picking import (
     DEFAULT_BATCH_ORDERS,
     DEFAULT_CART_CAPACITY,
     BinStock,
     Demand,
-    PickLine,
     PickList,
     PickMethod,
     assign_bins,
     choose_batch,
     lines_from_tasks,
-    spoken_for,
     zone_of,
 )
 from domain.ports import Clock, UnitOfWork
 from domain.queue_rank import queue_key
 from domain.shortages import still_to_pick
 from domain.staff import Permission
-from domain.stock import Reservation, ReservationKind
+from domain.stock import ReservationKind
 from domain.usecases.order_queue import READY_TO_PICK
 from domain.usecases.orders import apply_transition
-from domain.usecases.shortages import hold_short, picked_and_shipped, release_part
+from domain.usecases.shelf_holds import in_rounds
+from domain.usecases.shortages import picked_and_shipped
 from domain.usecases.staff import WarehouseNeeded, require
 from domain.warehouse import Warehouse
 
@@ -48,10 +46,6 @@ class NothingToPick(DomainError):
 
 class NoOpenRound(DomainError):
     key = N_("You have no picking round open. Start one with /pick.")
-
-
-class LinePicked(DomainError):
-    key = N_("This line is picked already: the buttons are on the round's latest step.")
 
 
 class WrongItem(DomainError):
@@ -74,14 +68,6 @@ class PicksElsewhere(DomainError):
     key = N_("You pick in {warehouse}; picking in another warehouse needs a manager.")
 
 
-# Orders that may hold units taken from a bin whose count still includes them (until shipment).
-IN_HAND = (
-    OrderStatus.PICKING,
-    OrderStatus.PICKED,
-    OrderStatus.PACKED,
-    OrderStatus.PARTIALLY_SHIPPED,
-    OrderStatus.ON_HOLD,
-)
 PICK_ANYWHERE = frozenset({Role.ADMIN, Role.MANAGER})  # the rest pick in their own warehouse, if they have one
 
 
@@ -103,7 +89,7 @@ class PickRound:
         return sum(1 for line in lines if line.done) + (0 if self.done else 1), len(lines)
 
 
-async def _round(uow: UnitOfWork, pick_list: PickList) -> PickRound:
+async def load_round(uow: UnitOfWork, pick_list: PickList) -> PickRound:
     warehouse = next(w for w in await uow.warehouses.all() if w.id == pick_list.warehouse_id)
     orders = {}
     for order_id in pick_list.order_ids:
@@ -118,7 +104,7 @@ async def current_round(uow: UnitOfWork, *, staff_id: int) -> PickRound | None:
     await require(uow, staff_id, Permission.PICK)
     async with uow.read_only():
         pick_list = await uow.picking.open_for(staff_id)
-        return await _round(uow, pick_list) if pick_list else None
+        return await load_round(uow, pick_list) if pick_list else None
 
 
 async def _demands(
@@ -185,10 +171,10 @@ async def _start_round(
         await uow.picking.lock_planning(warehouse.id)  # rounds in one warehouse are planned one at a time
         existing = await uow.picking.open_for(staff_id)
         if existing is not None:
-            return await _round(uow, existing)
+            return await load_round(uow, existing)
         pick_list = await plan()
         await uow.picking.add(pick_list, clock.now())
-        current = await _round(uow, pick_list)
+        current = await load_round(uow, pick_list)
         for order in current.orders.values():
             if order.status in (OrderStatus.ALLOCATED, OrderStatus.PARTIALLY_SHIPPED):
                 await apply_transition(uow, order, OrderStatus.PICKING, clock=clock, actor=f"staff:{staff_id}")
@@ -253,32 +239,6 @@ async def _plan(
     return PickList(method, warehouse.id, member.telegram_id, lines_from_tasks(tasks), zone, wave)
 
 
-async def in_rounds(
-    uow: UnitOfWork, warehouse_id: int, product_ids: set[int], also: Sequence[Order] = ()
-) -> Counter[tuple[int, str]]:
-    """(product, bin) → units of these products that picking rounds in the warehouse took from
-    the bin (in a tote, not shipped) or planned on an open line (of its orders to fulfil, and
-    ``also``): the bin's count still holds them, the shelf does not give them again."""
-    orders = [*await uow.orders.to_fulfil(IN_HAND, warehouse_id), *also]
-    taken = await uow.picking.orders_being_picked(warehouse_id, sorted({*IN_HAND, *(o.status for o in also)}))
-    spoken = {
-        o.id: o for o in orders if (o.id or 0) in taken and any(line.product_id in product_ids for line in o.lines)
-    }
-    return await _spoken_for(uow, warehouse_id, list(spoken.values()))
-
-
-async def _spoken_for(uow: UnitOfWork, warehouse_id: int, orders: list[Order]) -> Counter[tuple[int, str]]:
-    """What these orders already took from (or planned in) each bin of the warehouse and its
-    count still holds: a round assigns the rest to the bins that still give it (a zone round
-    sharing an order, as the round that planned it whole would have). Another warehouse's bin
-    of the same code is another shelf."""
-    held: Counter[tuple[int, str]] = Counter()
-    for order in orders:
-        _, shipped = await picked_and_shipped(uow, order)
-        held += spoken_for(await uow.picking.lines_for_order(order.id or 0), shipped, warehouse_id)
-    return held
-
-
 async def _picked_before(uow: UnitOfWork, order: Order, less_picked: bool) -> bool:
     """An order picked before may be planned again for what is not in hand, once no round is at it."""
     return less_picked and all(line.done for line in await uow.picking.lines_for_order(order.id or 0))
@@ -301,7 +261,7 @@ async def confirm_pick(uow: UnitOfWork, clock: Clock, *, staff_id: int, scanned:
         pick_list = await uow.picking.open_for(staff_id)
         if pick_list is None:
             raise NoOpenRound()
-        current = await _round(uow, pick_list)
+        current = await load_round(uow, pick_list)
         line = pick_list.next_line
         assert line is not None  # a round closes when its last line is done
         product = current.products[line.product_id]
@@ -315,161 +275,12 @@ async def confirm_pick(uow: UnitOfWork, clock: Clock, *, staff_id: int, scanned:
             raise TooMany(open=line.open, sku=product.sku)
         line.picked += quantity
         await uow.picking.save_line(line)
-        await _after_step(uow, clock, current, staff_id)
+        await after_step(uow, clock, current, staff_id)
         await uow.commit()
         return current
 
 
-async def report_short(
-    uow: UnitOfWork, clock: Clock, *, staff_id: int, found: int, staff_chat_id: int | None, line_id: int | None = None
-) -> PickRound:
-    """The bin holds fewer than the line needs. What was found is picked; the rest is
-    looked for in another bin of the warehouse; failing that, the order goes on hold and
-    the staff chat is told. ``line_id``: the line the picker reported on, refused when the
-    round has moved past it (a button of an earlier step)."""
-    await require(uow, staff_id, Permission.PICK)
-    async with uow:
-        pick_list = await uow.picking.open_for(staff_id)
-        if pick_list is None or pick_list.id is None:
-            raise NoOpenRound()
-        current = await _round(uow, pick_list)
-        line = pick_list.next_line
-        if line is None or line_id not in (None, line.id):
-            raise LinePicked()
-        product = current.products[line.product_id]
-        if not 0 <= found < line.open:
-            raise TooMany(open=line.open - 1, sku=product.sku)
-        line.picked += found
-        missing = line.open
-        line.short += missing
-        await uow.picking.save_line(line)
-        # Another bin that may give it: not one this round already found short of it (two bins
-        # both counted wrong sent the picker from one to the other and back, for ever), less what
-        # rounds took from it into totes or planned in it (the bin still counts those).
-        tried = {
-            x.bin_code
-            for x in pick_list.lines
-            if (x.order_id, x.product_id) == (line.order_id, line.product_id) and x.short
-        }
-        spoken = await in_rounds(uow, pick_list.warehouse_id, {line.product_id})
-        elsewhere = [
-            (b.bin_code, b.quantity - spoken[(line.product_id, b.bin_code)])
-            for b in await uow.inventory.bins([line.product_id])
-            if b.warehouse_id == pick_list.warehouse_id and b.bin_code not in tried | {line.bin_code}
-        ]
-        seq = max(x.seq for x in pick_list.lines)
-        for code, there in sorted(elsewhere, key=lambda b: -b[1]):
-            take = min(there, missing)
-            if take <= 0:
-                break
-            seq += 1
-            extra = PickLine(seq, line.order_id, line.product_id, code, line.tote, take)
-            pick_list.lines.append(await uow.picking.add_line(pick_list, extra))
-            missing -= take
-            if not missing:
-                break
-        moved_to = None
-        if missing:
-            moved_to = await _allocate_elsewhere(uow, clock, current, line, missing)
-        if missing and moved_to is None:
-            await _hold_for_shortage(uow, clock, current, line, product, missing, staff_id, staff_chat_id)
-        elif staff_chat_id is not None:  # the bin's count is wrong: someone should recount it
-            await uow.outbox.add(
-                Notification(
-                    staff_chat_id,
-                    "staff_recount",
-                    "",
-                    {
-                        "sku": product.sku,
-                        "bin": line.bin_code or "",
-                        "warehouse": current.warehouse.code,
-                        "code": current.orders[line.order_id].code,
-                        "moved_to": moved_to or "",
-                    },
-                ),
-                clock.now(),
-            )
-        await _after_step(uow, clock, current, staff_id)
-        await uow.commit()
-        return current
-
-
-async def _allocate_elsewhere(
-    uow: UnitOfWork, clock: Clock, current: PickRound, line: PickLine, missing: int
-) -> str | None:
-    """No other bin here has it: move that part of the order's allocation to other warehouses
-    that have it available (picked there, the order waits for it) — one that has it all, else
-    the fewest, most available first, as checkout routes an order (with one unit in each of two
-    other warehouses the order was held, the customer asked to wait). Returns their codes, or
-    None (nothing moved)."""
-    warehouses = {w.id: w for w in await uow.warehouses.all()}
-    here = current.pick_list.warehouse_id
-    levels = sorted(
-        (lv for lv in await uow.stock.levels([line.product_id]) if lv.warehouse_id != here and lv.available > 0),
-        key=lambda lv: (-lv.available, lv.warehouse_id),
-    )
-    whole = [lv for lv in levels if lv.available >= missing][:1]
-    taken: list[tuple[int, int]] = []
-    remaining = missing
-    for level in whole + [lv for lv in levels if lv not in whole]:
-        take = min(level.available, remaining)
-        if await uow.stock.try_reserve(line.product_id, level.warehouse_id, take):
-            taken.append((level.warehouse_id, take))
-            remaining -= take
-        if not remaining:
-            break
-    if remaining:  # not enough anywhere: what was reserved goes back, the order is held
-        for warehouse_id, take in taken:
-            await uow.stock.release(line.product_id, warehouse_id, take)
-        return None
-    for warehouse_id, take in taken:
-        await release_part(uow, line.order_id, line.product_id, here, take)
-        await uow.stock.add_reservation(
-            Reservation(
-                line.product_id, warehouse_id, take, ReservationKind.ALLOCATION, None, line.order_id, None, clock.now()
-            )
-        )
-    return ", ".join(warehouses[warehouse_id].code for warehouse_id, _ in taken)
-
-
-async def _hold_for_shortage(
-    uow: UnitOfWork,
-    clock: Clock,
-    current: PickRound,
-    line: PickLine,
-    product: Product,
-    missing: int,
-    staff_id: int,
-    staff_chat_id: int | None,
-) -> None:
-    order = current.orders[line.order_id]
-    for other in current.pick_list.lines:  # the rest of this order is not picked for now
-        if other.order_id == order.id and not other.done:
-            other.short += other.open
-            await uow.picking.save_line(other)
-    reason = f"short pick: {product.sku}"
-    await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=f"staff:{staff_id}", reason=reason)
-    place = (current.pick_list.warehouse_id, line.bin_code)
-    await hold_short(uow, clock, order, product, place, missing, f"staff:{staff_id}")  # the customer decides
-    current.held.append(order)
-    if staff_chat_id is not None:
-        await uow.outbox.add(
-            Notification(
-                staff_chat_id,
-                "staff_short_pick",
-                "",
-                {
-                    "code": order.code,
-                    "sku": product.sku,
-                    "name": product.display_name,
-                    "warehouse": current.warehouse.code,
-                },
-            ),
-            clock.now(),
-        )
-
-
-async def _after_step(uow: UnitOfWork, clock: Clock, current: PickRound, staff_id: int) -> None:
+async def after_step(uow: UnitOfWork, clock: Clock, current: PickRound, staff_id: int) -> None:
     """Orders whose every allocated unit is now picked become ready to pack; a round whose
     lines are all done closes."""
     for order in current.orders.values():

@@ -15,7 +15,8 @@ from domain.orders import OrderStatus
 from domain.picking import PickMethod
 from domain.shortages import SHORT_FLAG
 from domain.usecases.checkout import CheckoutPolicy, place_order
-from domain.usecases.picking import report_short, start_round
+from domain.usecases.picking import start_round
+from domain.usecases.short_picks import report_short
 from domain.usecases.special import set_vip
 from domain.warehouse import Warehouse
 from storage import models as m

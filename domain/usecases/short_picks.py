@@ -1,0 +1,171 @@
+"""Short picks: a bin holds fewer than its line needs; another bin, another warehouse, or the order on hold."""
+
+from __future__ import annotations
+
+from domain.catalog import Product
+from domain.errors import DomainError
+from domain.i18n import N_
+from domain.notifications import Notification
+from domain.orders import OrderStatus
+from domain.picking import PickLine
+from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
+from domain.stock import Reservation, ReservationKind
+from domain.usecases.orders import apply_transition
+from domain.usecases.picking import NoOpenRound, PickRound, TooMany, after_step, load_round
+from domain.usecases.shelf_holds import in_rounds
+from domain.usecases.shortages import hold_short, release_part
+from domain.usecases.staff import require
+
+
+class LinePicked(DomainError):
+    key = N_("This line is picked already: the buttons are on the round's latest step.")
+
+
+async def report_short(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, found: int, staff_chat_id: int | None, line_id: int | None = None
+) -> PickRound:
+    """The bin holds fewer than the line needs. What was found is picked; the rest is
+    looked for in another bin of the warehouse; failing that, the order goes on hold and
+    the staff chat is told. ``line_id``: the line the picker reported on, refused when the
+    round has moved past it (a button of an earlier step)."""
+    await require(uow, staff_id, Permission.PICK)
+    async with uow:
+        pick_list = await uow.picking.open_for(staff_id)
+        if pick_list is None or pick_list.id is None:
+            raise NoOpenRound()
+        current = await load_round(uow, pick_list)
+        line = pick_list.next_line
+        if line is None or line_id not in (None, line.id):
+            raise LinePicked()
+        product = current.products[line.product_id]
+        if not 0 <= found < line.open:
+            raise TooMany(open=line.open - 1, sku=product.sku)
+        line.picked += found
+        missing = line.open
+        line.short += missing
+        await uow.picking.save_line(line)
+        # Another bin that may give it: not one this round already found short of it (two bins
+        # both counted wrong sent the picker from one to the other and back, for ever), less what
+        # rounds took from it into totes or planned in it (the bin still counts those).
+        tried = {
+            x.bin_code
+            for x in pick_list.lines
+            if (x.order_id, x.product_id) == (line.order_id, line.product_id) and x.short
+        }
+        spoken = await in_rounds(uow, pick_list.warehouse_id, {line.product_id})
+        elsewhere = [
+            (b.bin_code, b.quantity - spoken[(line.product_id, b.bin_code)])
+            for b in await uow.inventory.bins([line.product_id])
+            if b.warehouse_id == pick_list.warehouse_id and b.bin_code not in tried | {line.bin_code}
+        ]
+        seq = max(x.seq for x in pick_list.lines)
+        for code, there in sorted(elsewhere, key=lambda b: -b[1]):
+            take = min(there, missing)
+            if take <= 0:
+                break
+            seq += 1
+            extra = PickLine(seq, line.order_id, line.product_id, code, line.tote, take)
+            pick_list.lines.append(await uow.picking.add_line(pick_list, extra))
+            missing -= take
+            if not missing:
+                break
+        moved_to = None
+        if missing:
+            moved_to = await _allocate_elsewhere(uow, clock, current, line, missing)
+        if missing and moved_to is None:
+            await _hold_for_shortage(uow, clock, current, line, product, missing, staff_id, staff_chat_id)
+        elif staff_chat_id is not None:  # the bin's count is wrong: someone should recount it
+            await uow.outbox.add(
+                Notification(
+                    staff_chat_id,
+                    "staff_recount",
+                    "",
+                    {
+                        "sku": product.sku,
+                        "bin": line.bin_code or "",
+                        "warehouse": current.warehouse.code,
+                        "code": current.orders[line.order_id].code,
+                        "moved_to": moved_to or "",
+                    },
+                ),
+                clock.now(),
+            )
+        await after_step(uow, clock, current, staff_id)
+        await uow.commit()
+        return current
+
+
+async def _allocate_elsewhere(
+    uow: UnitOfWork, clock: Clock, current: PickRound, line: PickLine, missing: int
+) -> str | None:
+    """No other bin here has it: move that part of the order's allocation to other warehouses
+    that have it available (picked there, the order waits for it) — one that has it all, else
+    the fewest, most available first, as checkout routes an order (with one unit in each of two
+    other warehouses the order was held, the customer asked to wait). Returns their codes, or
+    None (nothing moved)."""
+    warehouses = {w.id: w for w in await uow.warehouses.all()}
+    here = current.pick_list.warehouse_id
+    levels = sorted(
+        (lv for lv in await uow.stock.levels([line.product_id]) if lv.warehouse_id != here and lv.available > 0),
+        key=lambda lv: (-lv.available, lv.warehouse_id),
+    )
+    whole = [lv for lv in levels if lv.available >= missing][:1]
+    taken: list[tuple[int, int]] = []
+    remaining = missing
+    for level in whole + [lv for lv in levels if lv not in whole]:
+        take = min(level.available, remaining)
+        if await uow.stock.try_reserve(line.product_id, level.warehouse_id, take):
+            taken.append((level.warehouse_id, take))
+            remaining -= take
+        if not remaining:
+            break
+    if remaining:  # not enough anywhere: what was reserved goes back, the order is held
+        for warehouse_id, take in taken:
+            await uow.stock.release(line.product_id, warehouse_id, take)
+        return None
+    for warehouse_id, take in taken:
+        await release_part(uow, line.order_id, line.product_id, here, take)
+        await uow.stock.add_reservation(
+            Reservation(
+                line.product_id, warehouse_id, take, ReservationKind.ALLOCATION, None, line.order_id, None, clock.now()
+            )
+        )
+    return ", ".join(warehouses[warehouse_id].code for warehouse_id, _ in taken)
+
+
+async def _hold_for_shortage(
+    uow: UnitOfWork,
+    clock: Clock,
+    current: PickRound,
+    line: PickLine,
+    product: Product,
+    missing: int,
+    staff_id: int,
+    staff_chat_id: int | None,
+) -> None:
+    order = current.orders[line.order_id]
+    for other in current.pick_list.lines:  # the rest of this order is not picked for now
+        if other.order_id == order.id and not other.done:
+            other.short += other.open
+            await uow.picking.save_line(other)
+    reason = f"short pick: {product.sku}"
+    await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=f"staff:{staff_id}", reason=reason)
+    place = (current.pick_list.warehouse_id, line.bin_code)
+    await hold_short(uow, clock, order, product, place, missing, f"staff:{staff_id}")  # the customer decides
+    current.held.append(order)
+    if staff_chat_id is not None:
+        await uow.outbox.add(
+            Notification(
+                staff_chat_id,
+                "staff_short_pick",
+                "",
+                {
+                    "code": order.code,
+                    "sku": product.sku,
+                    "name": product.display_name,
+                    "warehouse": current.warehouse.code,
+                },
+            ),
+            clock.now(),
+        )
