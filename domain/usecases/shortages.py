@@ -4,6 +4,7 @@ have what is there sent now (the rest in a second parcel), to wait for it all, o
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 
 from domain.accounting import Account
@@ -145,8 +146,12 @@ async def choose_short(
         if whole:  # nothing of it is left to send: cancelled whole, as a customer's cancel is
             await cancel_before_picking(uow, clock, order, actor=actor, staff_chat_id=None, held=True)
         else:
+            not_yet: Counter[int] = Counter()
             for part in short if choice is ShortChoice.CANCEL else []:
-                await refund_part(uow, order, part.product_id, part.quantity, now)
+                not_yet[part.product_id] += part.quantity
+            for part in short if choice is ShortChoice.CANCEL else []:
+                not_yet[part.product_id] -= part.quantity  # cancelled above, refunded from here on
+                await refund_part(uow, order, part.product_id, part.quantity, now, not_yet)
             await apply_transition(uow, order, order.held_from or OrderStatus.PICKING, clock=clock, actor=actor)
             if choice is not ShortChoice.CANCEL:  # stock that came while they thought fills it now
                 await fill_backorders(uow, now, {part.product_id: None for part in short})
@@ -205,17 +210,28 @@ async def advance_if_picked(uow: UnitOfWork, clock: Clock, order: Order, actor: 
         await apply_transition(uow, order, OrderStatus.PICKING, clock=clock, actor=actor)
 
 
-async def refund_part(uow: UnitOfWork, order: Order, product_id: int, units: int, now: datetime) -> None:
-    """Units of one line that will not be sent: an unpaid business invoice is taken down by
-    their value (a credit note against the receivable, as a cancellation books it), and what
-    was paid for them is owed back (booked against the sale, the customer told); nothing when
-    nothing was paid nor invoiced (cash on delivery books the delivery net of them)."""
+async def refund_part(
+    uow: UnitOfWork,
+    order: Order,
+    product_id: int,
+    units: int,
+    now: datetime,
+    not_yet: Mapping[int, int] | None = None,
+) -> None:
+    """Units of one line that will not be sent (cancelled already): an unpaid business invoice
+    is taken down by their value (a credit note against the receivable, as a cancellation books
+    it), and what was paid for them is owed back (booked against the sale, the customer told);
+    nothing when nothing was paid nor invoiced (cash on delivery books the delivery net of them).
+    ``not_yet``: units cancelled with them whose refund comes after this one. A refund of the
+    whole part takes back the tax the parts dropped so far carry less what those before did, so
+    parts dropped one at a time take back exactly the tax the sale booked on them."""
     line = next((x for x in order.lines if x.product_id == product_id), None)
     if line is None:
         return
     payments = await uow.payments.for_order(order.id or 0)
     invoice = order.payment_method is PaymentMethod.INVOICE
-    credit, refund = settle_cancelled_part(invoice, order.net_of({product_id: units}), order.total, payments)
+    value = order.net_of({product_id: units})
+    credit, refund = settle_cancelled_part(invoice, value, order.total, payments)
     source = f"order:{order.code}"
     if credit.amount > 0:
         note = Payment(order.id or 0, PaymentKind.CREDIT_NOTE, order.payment_method.value, credit, now)
@@ -235,7 +251,14 @@ async def refund_part(uow: UnitOfWork, order: Order, product_id: int, units: int
         return
     await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))
     memo = f"refund owed, {units} × {line.sku} of {order.code} no longer awaited"
-    await book_refund(uow, order, refund, now, source=source, memo=memo)
+    tax = None
+    if refund == value:
+        gone = Counter(await dropped(uow, order))
+        gone.subtract(not_yet or {})
+        prior = gone.copy()
+        prior[product_id] -= units
+        tax = order.included_tax(order.net_of(gone)) - order.included_tax(order.net_of(prior))
+    await book_refund(uow, order, refund, now, source=source, memo=memo, goods_tax=tax)
     params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency, "part": True}
     if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:
         await uow.outbox.add(told, now)
