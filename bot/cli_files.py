@@ -37,7 +37,7 @@ async def export_journal(settings: Settings, start: date, end: date) -> int:
 
     from bot.runtime import open_database
     from domain.accounting import CSV_HEADER, journal_rows
-    from domain.sales import day_start
+    from domain.shop_days import day_start
     from domain.usecases.accounts import journal_pages
     from storage.uow import SqlUnitOfWork
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.accounting import to_base
@@ -50,10 +50,6 @@ class SummaryState:
     base: str
     through: date | None  # every day up to it is summarised (a day without orders has no rows)
     settled: datetime | None
-
-
-def day_start(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), zone)
 
 
 def days_between(first: date, last: date) -> list[date]:

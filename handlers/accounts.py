@@ -14,7 +14,7 @@ from aiogram.utils.i18n import ngettext
 
 from domain.accounting import CSV_HEADER, journal_rows
 from domain.ports import Clock, UnitOfWork
-from domain.sales import day_start
+from domain.shop_days import day_start
 from domain.usecases.accounts import journal_for_staff, receivables, trial_balance
 from handlers.context import ShopSettings
 from handlers.output.spreadsheets import spreadsheet_csv

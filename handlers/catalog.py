@@ -26,6 +26,7 @@ from domain.catalog import LOCAL_PHOTO_PREFIX
 from domain.categories import breadcrumbs
 from domain.customers import Customer
 from domain.ports import Clock, UnitOfWork
+from domain.shop_days import shop_day
 from domain.usecases.catalog import (
     CatalogPage,
     ProductCard,
@@ -87,7 +88,7 @@ async def customer_card(
         fallback_currency=settings.default_currency,
         customer_id=customer.id,
         language=reading_language(),
-        today=clock.now().date(),
+        today=shop_day(clock.now(), settings.timezone),
         price_group=customer.price_group,
         listed_sibling=listed_sibling,
     )
@@ -114,7 +115,7 @@ async def _catalog_view(
         fallback_currency=settings.default_currency,
         language=reading_language(),
         price_group=customer.price_group,
-        today=clock.now().date(),
+        today=shop_day(clock.now(), settings.timezone),
     )
     if shown.category is None:
         return renderer.render("categories.html.j2", page=shown), _page_keyboard(shown)
@@ -253,7 +254,7 @@ async def search_results_view(
         fallback_currency=settings.default_currency,
         language=reading_language(),
         price_group=customer.price_group,
-        today=clock.now().date(),
+        today=shop_day(clock.now(), settings.timezone),
     )
     rows = [
         [button(shorten(card.product.display_name), ProductCb(product_id=card.product.id or 0, category_id=0, page=0))]

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.ports import Clock, UnitOfWork
 from domain.reports import PeriodName, SalesReport
+from domain.shop_days import shop_day
 from domain.usecases.reports import SLOW_MOVER_DAYS, report, slow_movers, stock_report
 from domain.usecases.support import support_figures
 from handlers.context import ShopSettings
@@ -71,7 +72,12 @@ async def stock_value_command(message: Message, uow: UnitOfWork, renderer: Rende
 
 @router.message(Command("slow"))
 async def slow_command(
-    message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, renderer: Renderer
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    clock: Clock,
+    renderer: Renderer,
+    settings: ShopSettings,
 ) -> None:
     assert message.from_user is not None
     raw = (command.args or str(SLOW_MOVER_DAYS)).strip()
@@ -79,5 +85,5 @@ async def slow_command(
         await message.answer(_("Usage: /slow [DAYS], a number of days from 1 to {most}.").format(most=MAX_SLOW_DAYS))
         return
     found, more = await slow_movers(uow, clock, staff_id=message.from_user.id, days=int(raw))
-    today = clock.now().date()
+    today = shop_day(clock.now(), settings.timezone)
     await message.answer(renderer.render("staff/slow.html.j2", movers=found, more=more, days=int(raw), today=today))

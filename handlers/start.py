@@ -11,6 +11,7 @@ from aiogram.utils.i18n import I18n
 from domain.campaigns import parse_link
 from domain.customers import Customer
 from domain.ports import Clock, UnitOfWork
+from domain.shop_days import shop_day
 from handlers.catalog import show_product_by_sku
 from handlers.context import ShopSettings
 from handlers.marketing import open_link
@@ -43,7 +44,7 @@ async def start_with_link(
     ):
         return
     if payload.startswith("p_"):
-        currency, today = settings.default_currency, clock.now().date()
+        currency, today = settings.default_currency, shop_day(clock.now(), settings.timezone)
         await show_product_by_sku(
             message,
             payload[2:],

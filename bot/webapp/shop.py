@@ -13,6 +13,7 @@ from bot.webapp.security import customer_of, runtime_of
 from bot.webapp.shop_cart import get_cart, post_notify, put_cart_line
 from bot.webapp.shop_checkout import get_checkout, post_checkout
 from domain.catalog import Category
+from domain.shop_days import shop_day
 from domain.text import typed
 from domain.usecases.catalog import ProductCard, browse_category, product_card, search_products
 from handlers.catalog import customer_currency, reading_language
@@ -129,7 +130,9 @@ async def get_products(request: web.Request) -> web.Response:
             fallback_currency=base,
             language=reading_language(),  # matched in every language, named in the reader's
             price_group=customer.price_group,  # the customer's price list, as the card is
-            today=runtime.clock.now().date(),  # a sold-out one may be ordered to wait, as on its card
+            today=shop_day(
+                runtime.clock.now(), runtime.settings.timezone
+            ),  # a sold-out one may be ordered to wait, as on its card
         )
         cards, total, children, page, pages = results.cards, results.total, [], results.page, results.pages
         trail: list[Category] = []
@@ -143,7 +146,7 @@ async def get_products(request: web.Request) -> web.Response:
             fallback_currency=base,
             language=reading_language(),
             price_group=customer.price_group,
-            today=runtime.clock.now().date(),
+            today=shop_day(runtime.clock.now(), runtime.settings.timezone),
         )
         cards, total, children = found.cards, found.total, found.children  # a category's own categories come first
         page, pages, trail = found.page, found.pages, found.trail  # from the top down to this category
@@ -162,7 +165,9 @@ async def get_product(request: web.Request) -> web.Response:
         customer_id=customer.id,
         price_group=customer.price_group,  # the customer's price list, as in the chat
         language=reading_language(),
-        today=runtime.clock.now().date(),  # a sold-out one may be ordered to wait (a backorder, a preorder)
+        today=shop_day(
+            runtime.clock.now(), runtime.settings.timezone
+        ),  # a sold-out one may be ordered to wait (a backorder, a preorder)
         listed_sibling=True,  # a variant hidden since its option was shown: what is sold of it, said (as in chat)
     )
     shown = _card(card)

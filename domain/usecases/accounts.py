@@ -12,6 +12,7 @@ from domain.money import Money
 from domain.orders import Order
 from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
+from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.usecases.staff import require
 
@@ -77,7 +78,7 @@ class Receivable:
 async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[Receivable]:
     """Open business invoices with how late they are (AR aging)."""
     await require(uow, staff_id, Permission.RECORD_PAYMENTS)
-    today = clock.now().date()
+    today = shop_day(clock.now(), uow.timezone)
     async with uow.read_only():
         found = await uow.jobs.unpaid_invoices(FAR_FUTURE)
         payments = await uow.payments.for_orders([order.id or 0 for order, _ in found])

@@ -7,6 +7,7 @@ from datetime import date
 
 from domain.backorders import BackorderTerms, ReleasedAlready, expected_date, parse_terms
 from domain.ports import Clock, UnitOfWork
+from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.staff import require
@@ -34,7 +35,11 @@ async def backorder_terms(
         pid = product.id or 0
         if text is not None:
             terms = parse_terms(pid, text)
-            if terms is not None and terms.release_date is not None and not terms.is_preorder(clock.now().date()):
+            if (
+                terms is not None
+                and terms.release_date is not None
+                and not terms.is_preorder(shop_day(clock.now(), uow.timezone))
+            ):
                 raise ReleasedAlready()  # a typo for a year ahead took no orders, without a word
             await uow.backorders.set_terms(pid, terms)
         terms = (await uow.backorders.terms([pid])).get(pid)
@@ -43,5 +48,9 @@ async def backorder_terms(
         await uow.commit()
     release = terms.release_date if terms else None
     return TermsSheet(
-        product.sku, product.display_name, terms, waiting, expected_date(po_date, release, clock.now().date())
+        product.sku,
+        product.display_name,
+        terms,
+        waiting,
+        expected_date(po_date, release, shop_day(clock.now(), uow.timezone)),
     )

@@ -11,6 +11,7 @@ from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus
 from domain.payments import Payment, amount_due
 from domain.ports import Clock, UnitOfWork
+from domain.shop_days import shop_day
 from domain.shortages import SHORT_FLAG
 from domain.stock import Reservation, ReservationKind
 
@@ -28,7 +29,7 @@ async def fill_backorders(uow: UnitOfWork, now: datetime, arrived: Mapping[int, 
     later from what is still free. Each customer is told. Returns the units allocated."""
     if not arrived:
         return 0
-    today = now.date()
+    today = shop_day(now, uow.timezone)
     terms = await uow.backorders.terms(sorted(arrived))
     due = {p: w for p, w in arrived.items() if not (p in terms and terms[p].is_preorder(today))}
     waiting = await uow.backorders.waiting(sorted(due))

@@ -22,6 +22,7 @@ from domain.cart import Cart, CartLine
 from domain.errors import NotFound
 from domain.orders import DeliveryMethod, Order, normalize_order_code
 from domain.ports import Clock, UnitOfWork
+from domain.shop_days import shop_day
 from domain.stock import StockLevel
 from domain.usecases.backorder_fill import fill_backorders as fill_backorders  # where arrivals import it from
 from domain.usecases.orders import cancel_before_picking
@@ -83,7 +84,7 @@ async def hold_and_wait(
     when done, else the most the customer may have (what is there and may wait)."""
     held = sum(h.quantity for h in await uow.stock.customer_holds(customer_id) if h.product_id == product_id)
     free = (await _available(uow, [product_id], None)).get(product_id, 0)
-    offer = (await offers(uow, [product_id], now.date())).get(product_id)
+    offer = (await offers(uow, [product_id], shop_day(now, uow.timezone))).get(product_id)
     short = quantity - held - free
     if offer is None or (offer.room is not None and short > offer.room):
         return held + free + (offer.room or 0 if offer else 0)
@@ -94,7 +95,9 @@ async def hold_and_wait(
 
 async def with_waiting_parts(uow: UnitOfWork, now: datetime, lines: list[CartLine]) -> list[CartLine]:
     """Cart lines with the part stock will not cover marked as waiting, and when it is expected."""
-    found = await offers(uow, [line.product.id or 0 for line in lines], now.date())  # a preorder waits, held or not
+    found = await offers(
+        uow, [line.product.id or 0 for line in lines], shop_day(now, uow.timezone)
+    )  # a preorder waits, held or not
     if not found:
         return lines
     available = await _available(uow, list(found), None)
@@ -125,7 +128,9 @@ async def routable_part(
     the reader's, in which a refusal names the product where translated."""
     ids = [line.product.id or 0 for line in cart.lines]
     available = await _available(uow, ids, customer_id, levels)
-    found = await offers(uow, ids, now.date())  # every line: a preorder waits whole even with stock at hand
+    found = await offers(
+        uow, ids, shop_day(now, uow.timezone)
+    )  # every line: a preorder waits whole even with stock at hand
     lines, waiting = [], {}
     for line in cart.lines:
         pid = line.product.id or 0
@@ -190,7 +195,7 @@ async def waiting_parts(
 
 async def _parts(uow: UnitOfWork, clock: Clock, order: Order, language: str) -> list[WaitingPart]:
     waiting = [b for b in await uow.backorders.for_order(order.id or 0) if b.status.value == "waiting"]
-    found = await offers(uow, [b.product_id for b in waiting], clock.now().date())
+    found = await offers(uow, [b.product_id for b in waiting], shop_day(clock.now(), uow.timezone))
     dates = await uow.purchasing.expected_dates([b.product_id for b in waiting]) if waiting else {}
     names = {line.product_id: line.named_in(language) for line in order.lines}
     return [

@@ -27,6 +27,7 @@ from domain.payments import InvoiceSpec, Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.shipping import ShippingQuote, Zone, quotes
 from domain.shop import merge
+from domain.shop_days import shop_day
 from domain.usecases.bookkeeping import book_refund, book_sale
 from domain.usecases.checkout import (
     CartChanged,
@@ -173,7 +174,7 @@ async def buy_now_invoice(
     promotion that applies as a line of its own (named, negative), so the form says why."""
     async with uow.read_only():
         cart = await _one_unit(uow, product_id, currency, language)
-        await _not_on_preorder(uow, cart, clock.now().date(), language)
+        await _not_on_preorder(uow, cart, shop_day(clock.now(), uow.timezone), language)
         await route_or_explain(uow, cart, None, None, language=language)
         discounts = await _promoted(uow, clock.now(), cart, customer_id)
     product: Product = cart.lines[0].product.in_language(language)
@@ -265,7 +266,7 @@ async def check_buy_now(
         raise NotShippedThere(country=address.country_code)
     async with uow.read_only():
         cart = await _one_unit(uow, product_of_payload(payload), currency, language)
-        await _not_on_preorder(uow, cart, clock.now().date(), language)
+        await _not_on_preorder(uow, cart, shop_day(clock.now(), uow.timezone), language)
         chosen = await _chosen(uow, clock, policy, cart, address, option_id, language)
         discounts = await _promoted(uow, clock.now(), cart, 0)
     if Money(amount, currency) != cart.subtotal - discounts.total + chosen.price:  # a promotion that ended too

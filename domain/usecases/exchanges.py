@@ -15,6 +15,7 @@ from domain.money import Money
 from domain.orders import Channel, Order, OrderLine, OrderStatus, PaymentMethod, ReturnStatus, new_order_code
 from domain.ports import Clock, UnitOfWork
 from domain.returns import NotASwap, NotOnSale, ReplacementShort, ReturnRequest, share
+from domain.shop_days import shop_day
 from domain.stock import Reservation, ReservationKind
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.checkout import CheckoutPolicy
@@ -215,7 +216,7 @@ async def _due(uow: UnitOfWork, order: Order, policy: CheckoutPolicy, now: datet
     if order.payment_method is not PaymentMethod.INVOICE:
         return None
     customer = await uow.customers.get(order.customer_id)
-    return invoice_due_date(now, policy, customer) if customer is not None else now.date()
+    return invoice_due_date(now, policy, customer) if customer is not None else shop_day(now, uow.timezone)
 
 
 async def place_replacement(

@@ -29,6 +29,7 @@ from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
 from domain.product_file import NESTED_PARENT, parents_outside, parse_products
 from domain.shipping import CarrierRate
+from domain.shop_days import shop_day
 from domain.stock_counts import BinCount, CountsRefused
 from domain.usecases.backorders import fill_backorders, import_terms
 from domain.usecases.bookkeeping import book_stock_changes
@@ -325,10 +326,9 @@ async def import_demand(uow: UnitOfWork, clock: Clock, text: str) -> ImportRepor
     shipments Ordergram itself recorded are never touched. Days before the history kept
     (``HISTORY_WEEKS``) are skipped, and the report says how many and from when."""
     rows, problems = parse_demand(text)
-    # Sold, so not later than today; a day's grace for a shop east of UTC, where today began sooner.
-    latest = clock.now().date() + timedelta(days=1)
+    latest = shop_day(clock.now(), uow.timezone)  # sold, so not later than the shop's today
     problems += [(r.line, Reason.of(FutureSale(day=r.day.isoformat()))) for r in rows if r.day > latest]
-    start = history_start(clock.now().date())
+    start = history_start(shop_day(clock.now(), uow.timezone))
     kept = [r for r in rows if r.day >= start]
     async with uow:
         products, warehouses = await _known_skus_and_warehouses(uow, rows, problems)

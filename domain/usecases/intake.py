@@ -31,6 +31,7 @@ from domain.orders import (
 )
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
+from domain.shop_days import shop_day
 from domain.stock import MAX_LINE_QUANTITY
 from domain.usecases.backorders import offers, record_backorders, routable_part
 from domain.usecases.bookkeeping import book_sale
@@ -170,7 +171,7 @@ async def _place(
         i, line = next((i, line) for i, line in enumerate(cart.lines) if line.product.display_name == name)
         what = "can be preordered" if isinstance(short, PreorderFull) else "available"
         reason = f"only {available} of {line.product.sku} {what} now"
-        offer = (await offers(uow, [line.product.id or 0], now.date())).get(line.product.id or 0)
+        offer = (await offers(uow, [line.product.id or 0], shop_day(now, uow.timezone))).get(line.product.id or 0)
         if isinstance(short, CartChanged) and offer is not None and offer.room:  # else it would say "only 0"
             reason += f", and {offer.room} more can wait"
         raise ShortLine(field=f"lines.{i}.quantity", reason=reason) from None

@@ -17,6 +17,7 @@ from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.reports import new_orders, revenue_by_currency
 from domain.shipping import CarrierRate, ship_by_date
+from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.text import typed
 from domain.usecases.sales import period_sales
@@ -136,7 +137,7 @@ async def dun_invoices(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
     """Business invoices past due get reminders (due date, +3, +10 days); from the second one
     on, the staff chat is told too. A paid invoice is no longer found, so reminders stop."""
     now = clock.now()
-    today = now.date()
+    today = shop_day(now, uow.timezone)
     sent = 0
     async with uow:
         found = await uow.jobs.unpaid_invoices(today)

@@ -90,7 +90,9 @@ async def ship_parcel(
         delivery = order.delivery
         rates = await uow.carriers.all()
         service = delivery.service if delivery and delivery.carrier.casefold() == carrier.casefold() else ""
-        eta = parcel_eta(rates, carrier, service, clock.now().date(), delivery.eta if delivery else None)
+        eta = parcel_eta(
+            rates, carrier, service, shop_day(clock.now(), uow.timezone), delivery.eta if delivery else None
+        )
         parcel = Parcel(order.id, len(earlier) + 1, carrier, tracking, lines, clock.now(), eta, staff_id=staff_id)
         await uow.parcels.add(parcel)
         wanted: Counter[int] = Counter()

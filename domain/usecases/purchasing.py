@@ -27,6 +27,7 @@ from domain.purchasing import (
     SupplyTerms,
     order_quantity,
 )
+from domain.shop_days import shop_day
 from domain.shortages import SHORT_FLAG
 from domain.staff import Permission
 from domain.stock import ReorderLevel, StockLevel
@@ -283,7 +284,7 @@ async def approve_po(uow: UnitOfWork, clock: Clock, *, staff_id: int, number: in
             raise PoNotEditable(number=number, po_status=po.status.value)
         supplier = next(s for s in await uow.purchasing.suppliers() if s.id == po.supplier_id)
         po.status = PoStatus.APPROVED
-        po.expected_on = clock.now().date() + timedelta(days=supplier.lead_time_days)
+        po.expected_on = shop_day(clock.now(), uow.timezone) + timedelta(days=supplier.lead_time_days)
         await uow.purchasing.save(po, f"staff:{staff_id}")
         await _tell_backorders(uow, clock, po)
         await uow.commit()

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from domain.ports import Clock, UnitOfWork
 from domain.reports import DayFigures, PlacedOrder, SoldLine
-from domain.sales import SETTLE, SummaryState, day_start, days_between, last_complete_day, summarise
+from domain.sales import SETTLE, SummaryState, days_between, last_complete_day, summarise
+from domain.shop_days import day_start
 
 MAX_NEW_DAYS = 62  # a first build of two years goes in several runs, each a short transaction
 

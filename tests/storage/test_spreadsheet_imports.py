@@ -171,7 +171,7 @@ async def test_many_rows_written_through_the_driver_are_stored_and_noted_as_any_
     assert [tuple(row)[1:4] for row in counters] == [(5, 0, 0), (5, 0, 0)]
 
 
-async def test_sales_dated_after_tomorrow_reject_the_file_naming_the_line_and_nothing_is_kept(
+async def test_sales_dated_after_the_shops_today_reject_the_file_naming_the_lines_and_nothing_is_kept(
     engine: AsyncEngine,
 ) -> None:
     uow = SqlUnitOfWork(session_factory(engine))
@@ -181,7 +181,8 @@ async def test_sales_dated_after_tomorrow_reject_the_file_naming_the_line_and_no
     with pytest.raises(ImportRejected) as rejected:
         await import_demand(uow, FakeClock(NOW), "sku,warehouse,date,quantity\n" + "\n".join(rows) + "\n")
     assert [(line, str(reason)) for line, reason in rejected.value.problems] == [
-        (4, "2026-12-05 is still to come: sales history ends today.")
+        (3, "2026-12-04 is still to come: sales history ends today."),  # the shop's (UTC) tomorrow
+        (4, "2026-12-05 is still to come: sales history ends today."),
     ]
     async with uow.read_only():
         ids = list((await uow.products.ids_by_sku(["A"])).values())
