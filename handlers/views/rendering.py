@@ -26,6 +26,7 @@ from domain.customers import Customer, pick_language
 from domain.i18n import N_
 from domain.money import Money
 from domain.pricing import PriceRule
+from domain.shop_days import shop_day
 from handlers.views.labels import LABELS, actor_name, history_reason, label, movement_reason, routing_reason
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -276,6 +277,7 @@ class Renderer:
         self.env.filters["money"] = lambda m: format_money(m)
         self.env.filters["datetime"] = self.format_when
         self.env.filters["last_day"] = lambda x: x.last_day(self.timezone)  # a promotion's or code's, the shop's day
+        self.env.filters["first_day"] = lambda x: shop_day(x.starts_at, self.timezone)  # the shop's day it starts
         self.env.filters["short"] = shorten  # {{ stored_text|short(80) }}: typed text kept to a line
         # Dates and moments stored in notification parameters arrive as ISO text.
         self.env.filters["date"] = lambda d: format_date(

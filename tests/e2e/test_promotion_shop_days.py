@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, staff_shop
 from tests.e2e.journeys import add_to_cart, checkout_to_payment
@@ -45,3 +47,23 @@ async def test_a_promotion_and_a_code_run_through_the_shops_last_day_and_start_o
         assert await promo(bea, "NYE") == "Promo code NYE expired on 2026-12-31."
         assert await promo(bea, "JAN") == "Promo code JAN applied: −£0.50."
         assert "NYE" not in (await admin.send("/promocode")).last.text  # over, so not listed
+
+
+@pytest.mark.parametrize(
+    ("language", "jan"),
+    [
+        ("en", " −£0.50\n  used 0 of ∞ · from Jan 1, 2027 · through Jan 31, 2027"),
+        ("ru", " −0,50\xa0£\n  использован 0 из ∞ · с 1 янв. 2027\u202fг. · по 31 янв. 2027\u202fг. включительно"),
+    ],
+)
+async def test_the_promo_code_list_says_from_which_shop_day_a_coming_code_runs(
+    tmp_path: Path, language: str, jan: str
+) -> None:
+    clock = FakeClock(datetime(2026, 12, 20, 12, 0, tzinfo=UTC))
+    async with staff_shop(tmp_path, clock, timezone="Europe/Moscow") as shop:
+        admin = SandboxUser(shop.server, ADMIN, "Ada", language_code=language)
+        await admin.send("/promocode new JAN off=0.50 from=2027-01-01 until=2027-01-31")  # 21:00 UTC on 31 December
+        await admin.send("/promocode new NOW off=0.25 until=2027-01-31")
+        listed = (await admin.send("/promocode")).last.text
+        assert listed.split("JAN", 1)[1] == jan  # Moscow's 1 January, not UTC's 31 December
+        assert " · from " not in listed.split("NOW", 1)[1].split("JAN")[0] and " · с " not in listed.split("JAN")[0]
