@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -82,14 +82,23 @@ def decode_csv(data: bytes) -> CsvText:
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+# The Unicode blocks named Cyrillic: a word wholly in them is a Cyrillic word.
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]+")
+
+
 def _plausibly_cyrillic(text: str) -> bool:
     """Russian as Windows-1251 gives words wholly in Cyrillic; a Western file read so gives
-    Latin words with a Cyrillic letter inside ("Café" as "Cafй"): then it is not this."""
-    words = [w for w in _WORD.findall(text) if any(ord(ch) > 127 for ch in w)]
-    if "\ufffd" in text or not words:
+    Latin words with a Cyrillic letter inside ("Café" as "Cafй"): then it is not this. Each
+    distinct word is matched whole by a regular expression (letter by letter through
+    ``unicodedata``, a 4 MB file took 3 s under the profiler)."""
+    if "\ufffd" in text:
         return False
-    cyrillic = sum(1 for w in words if all("CYRILLIC" in unicodedata.name(ch, "") for ch in w))
-    return cyrillic >= 0.95 * len(words)
+    # Counted in C, each distinct word judged once: a catalog repeats its words.
+    words = [(w, n) for w, n in Counter(_WORD.findall(text)).items() if not w.isascii()]
+    if not words:
+        return False
+    cyrillic = sum(n for w, n in words if _CYRILLIC_WORD.fullmatch(w))
+    return cyrillic >= 0.95 * sum(n for _, n in words)
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -244,8 +253,9 @@ def unknown_columns(text: str, columns: Columns) -> list[str]:
 
 def read_rows(text: str, columns: Columns, problems: list[Problem]) -> Iterator[Row]:
     """The file's rows with their line numbers. A header without a required column is
-    the only problem reported: without it no row can be read."""
-    text = text.lstrip("\ufeff")
+    the only problem reported: without it no row can be read. A line break typed in a cell is
+    a newline, as a chat message's is: Notepad and Excel write it as CRLF, which was kept."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     header_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = sniff_delimiter(header_line)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)

@@ -167,3 +167,12 @@ def test_a_price_rows_price_of_zero_or_below_is_a_bad_row_as_in_chat() -> None:
     refused = "The price must be more than 0, got {value}: to give goods away, use a promotion."
     assert problems == [(2, refused.format(value="0.00 EUR")), (3, refused.format(value="-1.50 EUR"))]
     assert [row.rule.price for row in parsed if not any(line == row.line for line, _ in problems)] == [Money(1, "EUR")]
+
+
+async def test_a_line_break_typed_in_a_cell_is_stored_as_a_newline_whatever_the_file_ends_lines_with() -> None:
+    uow = FakeUnitOfWork()
+    rows = 'A,Mug,K,1,EUR,,,,,,"Holds 300 ml.\r\nDishwasher safe."\r\nB,Cup,K,1,EUR,,,,,,Small\r\n'
+    text = HEADER.replace("\n", "\r\n") + rows
+    report = await import_products(uow, SystemClock(), text)
+    stored = {p.sku: p.description for p in uow.state.products.values()}
+    assert report.created == 2 and stored == {"A": "Holds 300 ml.\nDishwasher safe.", "B": "Small"}
