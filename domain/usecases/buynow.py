@@ -36,12 +36,12 @@ from domain.usecases.checkout import (
     order_placed_params,
     reserve_routed,
     route_or_explain,
-    unique_order_code,
 )
 from domain.usecases.fx import shop_rates
 from domain.usecases.orders import apply_transition
 from domain.usecases.payments import AmountChanged
-from domain.usecases.promotions import discounted_lines, discounts_for, labels
+from domain.usecases.placing import place_cart
+from domain.usecases.promotions import discounts_for
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse
 
@@ -320,13 +320,12 @@ async def place_bought_order(
             order = await _paid_but_not_filled(uow, clock, policy, paid, cart, discounts, key, Unfilled.SOLD_OUT)
             await uow.commit()
             return order, False
-        order = Order.place(
-            code=await unique_order_code(uow),
-            customer_id=paid.customer_id,
-            currency=cart.currency,
-            fx_rate=cart.fx_rate,
+        order = await place_cart(
+            uow,
+            cart,
+            discounts,
             tax_rate=policy.tax_rate,
-            lines=discounted_lines(cart.order_lines(), discounts),
+            customer_id=paid.customer_id,
             now=now,
             actor=f"customer:{paid.customer_id}",
             shipping=chosen.price,
@@ -343,7 +342,6 @@ async def place_bought_order(
             routing=[*decision.warehouse_codes, *decision.reasons],
             checkout_key=key,
             flags=frozenset({"VIP"} if customer.is_vip else set()),
-            discounts=labels(discounts),
         )
         await uow.orders.add(order)
         await allocation_rows(uow, order, decision, now)
@@ -413,13 +411,15 @@ async def _paid_but_not_filled(
     payment records nothing twice."""
     now = clock.now()
     charged = Money(paid.amount, paid.currency)
-    order = Order.place(
-        code=await unique_order_code(uow),
-        customer_id=paid.customer_id,
-        currency=cart.currency,
-        fx_rate=cart.fx_rate,
+    # The same order a paid Buy now places, but for what was charged, not quoted: its shipping
+    # is what the charge paid beyond the discounted unit (the sale booked is the money taken),
+    # and it is cancelled at once, so it is not routed, flagged VIP or given a phone to call.
+    order = await place_cart(
+        uow,
+        cart,
+        discounts,
         tax_rate=policy.tax_rate,
-        lines=discounted_lines(cart.order_lines(), discounts),
+        customer_id=paid.customer_id,
         now=now,
         actor=f"customer:{paid.customer_id}",
         shipping=Money(max(charged.amount - (cart.subtotal - discounts.total).amount, 0), cart.currency),
@@ -427,7 +427,6 @@ async def _paid_but_not_filled(
         payment_method=PaymentMethod.CARD,
         delivery=Delivery(DeliveryMethod.COURIER, address=paid.address.text),
         checkout_key=key,
-        discounts=labels(discounts),
     )
     await uow.orders.add(order)
     await uow.payments.add(

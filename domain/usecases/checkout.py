@@ -25,7 +25,6 @@ from domain.orders import (
     Order,
     OrderStatus,
     PaymentMethod,
-    new_order_code,
 )
 from domain.ports import Clock, UnitOfWork
 from domain.promotions import PromoRefused
@@ -37,7 +36,8 @@ from domain.usecases.backorders import record_backorders, routable_part, waiting
 from domain.usecases.bookkeeping import book_sale
 from domain.usecases.cart import in_language, load_cart, release_customer_holds
 from domain.usecases.invoice_terms import check_credit, invoice_due_date
-from domain.usecases.promotions import count_code_use, discounted_lines, discounts_for, labels
+from domain.usecases.placing import place_cart
+from domain.usecases.promotions import count_code_use, discounts_for
 from domain.usecases.stock import release_expired_holds
 from domain.usecases.unpaid_orders import check_unpaid_cap
 from domain.warehouse import Warehouse
@@ -229,13 +229,6 @@ async def route_or_explain(
         raise CartChanged(name=name, available=impossible.params["available"]) from None
 
 
-async def unique_order_code(uow: UnitOfWork) -> str:
-    while True:
-        code = new_order_code()
-        if await uow.orders.get_by_code(code) is None:
-            return code
-
-
 async def _delivery_with_shipping(
     uow: UnitOfWork,
     clock: Clock,
@@ -332,13 +325,12 @@ async def _place(
             uow, clock, policy, request, cart, _zone(decision, warehouses, point), transfer
         )
         await reserve_routed(uow, routable, decision)
-        order = Order.place(
-            code=await unique_order_code(uow),
-            customer_id=request.customer_id,
-            currency=cart.currency,
-            fx_rate=cart.fx_rate,
+        order = await place_cart(
+            uow,
+            cart,
+            discounts,
             tax_rate=policy.tax_rate,
-            lines=discounted_lines(cart.order_lines(), discounts),
+            customer_id=request.customer_id,
             now=now,
             actor=request.actor or f"customer:{request.customer_id}",
             shipping=shipping,
@@ -353,8 +345,6 @@ async def _place(
             ),
             flags=frozenset({"VIP"} if customer.is_vip else set()) | frozenset({"GIFT"} if request.gift else set()),
             gift_message=request.gift_message.strip()[:MAX_GIFT_MESSAGE] if request.gift else "",
-            promo_code=discounts.code.code if discounts.code else "",
-            discounts=labels(discounts),
         )
         _first_steps(order, request.payment_method, now)
         await check_credit(uow, customer, order)

@@ -41,14 +41,14 @@ from domain.usecases.checkout import (
     allocation_rows,
     reserve_routed,
     route_or_explain,
-    unique_order_code,
 )
 from domain.usecases.customers import fill_contacts, find_customer
 from domain.usecases.fx import shop_rates
 from domain.usecases.invoice_terms import check_credit, invoice_due_date
 from domain.usecases.orders import apply_transition, cancel_before_picking
+from domain.usecases.placing import place_cart
 from domain.usecases.price_lists import price_list_for
-from domain.usecases.promotions import count_code_use, discounted_lines, discounts_for, labels
+from domain.usecases.promotions import count_code_use, discounts_for
 from domain.usecases.stock import release_expired_holds
 
 
@@ -181,13 +181,12 @@ async def _place(
         PaymentState.INVOICE: PaymentMethod.INVOICE,
         PaymentState.LINK: PaymentMethod.CARD,
     }[request.payment]
-    order = Order.place(
-        code=await unique_order_code(uow),
-        customer_id=customer.id or 0,
-        currency=cart.currency,
-        fx_rate=cart.fx_rate,
+    order = await place_cart(
+        uow,
+        cart,
+        discounts,
         tax_rate=policy.tax_rate,
-        lines=discounted_lines(cart.order_lines(), discounts),
+        customer_id=customer.id or 0,
         now=now,
         actor=f"api:{key.name}",
         shipping=shipping,
@@ -197,9 +196,7 @@ async def _place(
         contact_phone=customer.phone or "",
         routing=[*decision.warehouse_codes, *decision.reasons],
         invoice_due=invoice_due_date(now, policy, customer) if payment is PaymentMethod.INVOICE else None,
-        promo_code=discounts.code.code if discounts.code else "",
         reference=request.reference.strip(),
-        discounts=labels(discounts),
     )
     await check_credit(uow, customer, order)
     await uow.orders.add(order)
