@@ -14,6 +14,7 @@ from bot.harness import RunningBot
 from domain.catalog import Product
 from domain.money import Money
 from domain.purchasing import PoLine, PurchaseOrder
+from domain.shop_days import shop_day
 from domain.usecases.dispatch import pack_order
 from domain.warehouse import Warehouse
 from sandbox.driver import SandboxUser
@@ -32,7 +33,7 @@ async def preorder_filled_by_a_purchase_order(
     running: RunningBot, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
 ) -> None:
     runtime = running.runtime
-    release = (runtime.clock.now() + timedelta(days=1)).date()  # tomorrow: the demo moves its clock there
+    release = shop_day(runtime.clock.now(), runtime.settings.timezone) + timedelta(days=1)  # the shop's tomorrow
     uow = runtime.uow()
     async with uow:  # a new lamp, not in stock anywhere yet, and a draft order for 10 of them
         lamp = await uow.products.upsert(Product("MOON-1", "Moon Lamp", "Lighting", {"GBP": Money(2500, "GBP")}))

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from bot.harness import RunningBot
 from domain.money import Money
+from domain.shop_days import shop_day
 from sandbox.driver import SandboxUser
 
 
@@ -16,7 +17,8 @@ async def promotions_and_codes(
     running: RunningBot, ada: SandboxUser, transcript: list[str], scene: Callable[[str], None]
 ) -> None:
     clock = running.runtime.clock
-    until = (clock.now() + timedelta(days=30)).date().isoformat()
+    today = shop_day(clock.now(), running.runtime.settings.timezone)  # staff type the shop's days
+    until = (today + timedelta(days=30)).isoformat()
     scene(
         "A manager starts a sale (/promotion), plans one on every size of the T-shirt (product:TEE) and a promo"
         " code (/promocode): rules checked, overlaps refused"
@@ -24,7 +26,7 @@ async def promotions_and_codes(
     await ada.send(f'/promotion new "Heart week" percent=10 products=85123A until={until}')
     await ada.send(f"/promotion new Again percent=150 products=85123A until={until}")  # refused: over 100 %
     # product:TEE is every size and colour of the T-shirt, those added later too; a plain SKU is one.
-    start, end = ((clock.now() + timedelta(days=days)).date().isoformat() for days in (60, 67))
+    start, end = ((today + timedelta(days=days)).isoformat() for days in (60, 67))
     await ada.send(f'/promotion new "Tee week" off=2.00 products=product:TEE from={start} until={end}')
     await ada.send(f"/promocode new WELCOME5 off=1.00 min=5.00 uses=100 per_customer=1 first_order until={until}")
     gwen = SandboxUser(running.server, 1040, "Gwen", language_code="en", transcript=transcript)

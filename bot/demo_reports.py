@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.harness import DEMO_DATA, RunningBot
 from domain.reports import period
+from domain.shop_days import shop_day
 from domain.usecases.sales import period_sales, summarise_sales
 from sandbox.driver import SandboxUser
 
@@ -54,7 +55,7 @@ async def paused_forecast(
 
     scene("Out of stock at MAN for 30 weeks, as once before: a pause, forecast at the rate before it")
     clock = running.runtime.clock
-    last_monday = week_start(clock.now().date()) - timedelta(days=7)
+    last_monday = week_start(shop_day(clock.now(), running.runtime.settings.timezone)) - timedelta(days=7)
     rows = "".join(f"84879,MAN,{last_monday - timedelta(weeks=w)},12\n" for w in (*range(30, 60), *range(90, 100)))
     await import_demand(running.runtime.uow(), clock, "sku,warehouse,date,quantity\n" + rows)
     transcript.append("$ ordergram import demand man.csv   (12 a week at MAN, 30 weeks without, 12 a week, 30 without)")

@@ -13,6 +13,7 @@ from bot.config import Settings, load_settings
 from bot.runtime import Runtime, start_runtime
 from bot.sample import replayed_until
 from domain.ports import Clock
+from domain.shop_days import shop_day
 from domain.usecases.imports import (
     import_boxes,
     import_carriers,
@@ -49,7 +50,9 @@ async def load_demo_catalog(runtime: Runtime) -> None:
     # After the supply terms: the opening stock is booked at the cost the stock value counts it at.
     await import_stock(runtime.uow(), runtime.clock, (DEMO_DATA / "stock.csv").read_text(encoding="utf-8"))
     history = (DEMO_DATA / "demand.csv").read_text(encoding="utf-8")
-    await import_demand(runtime.uow(), runtime.clock, replayed_until(history, runtime.clock.now().date()))
+    await import_demand(
+        runtime.uow(), runtime.clock, replayed_until(history, shop_day(runtime.clock.now(), runtime.settings.timezone))
+    )
 
 
 @contextlib.asynccontextmanager

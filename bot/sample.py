@@ -43,7 +43,7 @@ def write_sample(folder: Path, today: date | None = None) -> int:
     """Write the files (never over an existing one) and print the commands that import them.
     The demand history is moved up to last week, as the demo's is: as shipped (2010–2011) its
     import would keep none of it (forecasts read the last 104 weeks)."""
-    today = today or datetime.now(UTC).date()
+    today = today or datetime.now(UTC).date()  # UTC: no shop settings here, and the history is moved by whole weeks
     wanted = _sample_files()
     clashes = [name for name, _ in wanted if (folder / name).exists()]
     if clashes:
