@@ -149,7 +149,7 @@ async def test_no_per_update_query_scans_orders_lines_reservations_outbox_custom
     assert SEQ_SCAN.findall(plans.pop(unindexed)) == ["orders"]
     page = next(p for s, p in plans.items() if "ORDER BY orders.created_at DESC" in s)  # /orders
     assert "ix_orders_customer_created" in page and "Sort" not in page, page
-    being_picked = [p for s, p in plans.items() if "pick_lines" in s and "pick_lists.warehouse_id" in s]  # /queue
+    being_picked = [p for s, p in plans.items() if "pick_lines" in s and "EXISTS" in s]  # /queue
     # Reached from the orders still open, not by reading every pick line the warehouse had.
     assert being_picked and all("ix_orders_status" in p and not _whole(p, "pick_lines") for p in being_picked), (
         being_picked
