@@ -19,7 +19,10 @@ async def set_rate(uow: UnitOfWork, clock: Clock, *, staff_id: int, args: list[s
     currency now, and ``/stockvalue`` counts it at the latest rate: the difference goes to
     inventory against "5200 Inventory revaluation" in the same transaction, so ``1200 Inventory``
     stays the stock value, and the units later sold or written off at the new rate leave nothing
-    behind in it (at the old rate's value, inventory kept what no unit on hand stood for)."""
+    behind in it (at the old rate's value, inventory kept what no unit on hand stood for). A
+    currency's first rate: its units were valued at nothing (``/stockvalue`` counted them without
+    a cost), so they enter inventory against "3000 Opening stock and goods without an order", as
+    a product given its first cost does."""
     member = await require(uow, staff_id, Permission.SET_PRICES)
     async with uow:
         first, second, value = args if len(args) == 3 else (uow.base_currency, *args)
@@ -28,17 +31,15 @@ async def set_rate(uow: UnitOfWork, clock: Clock, *, staff_id: int, args: list[s
         was = await stock_value_in(uow, await shop_rates(uow), currency)
         await uow.fx.add(rate, f"staff:{member.telegram_id}")
         now = await stock_value_in(uow, await shop_rates(uow), currency)
-        if was is not None and now is not None and now != was:
-            pair = (
-                (Account.INVENTORY, Account.INVENTORY_REVALUATION)
-                if now > was
-                else (
-                    Account.INVENTORY_REVALUATION,
-                    Account.INVENTORY,
-                )
-            )
+        if now is not None and now != (was or 0):
+            if was is None:  # its first rate: units the stock value counted without a cost come in
+                pair = (Account.INVENTORY, Account.STOCK_WITHOUT_ORDER)
+            elif now > was:
+                pair = (Account.INVENTORY, Account.INVENTORY_REVALUATION)
+            else:
+                pair = (Account.INVENTORY_REVALUATION, Account.INVENTORY)
             memo = f"stock costed in {currency} at the new rate {rate.rate} {rate.quote}/{rate.base}"
-            posted = entry(clock.now(), f"fx:{currency}", memo, uow.base_currency, (*pair, abs(now - was)))
+            posted = entry(clock.now(), f"fx:{currency}", memo, uow.base_currency, (*pair, abs(now - (was or 0))))
             if posted is not None:
                 await uow.journal.post(posted)
         await uow.commit()

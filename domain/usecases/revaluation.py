@@ -71,8 +71,10 @@ async def book_revaluation(
             continue
         was = (await base(old)) * units if old is not None else None  # unit by unit, as the stock value
         now = (await base(new)) * units if new is not None else None
-        if was is not None and now is not None and was.currency != now.currency:
-            continue  # one of them has no rate today: nothing comparable to book
+        # A cost in a currency without a rate today is no value: the stock value counts such units
+        # as without a cost, so they leave (or enter, at the first rate) inventory against 3000.
+        was = was if was is not None and was.currency == uow.base_currency else None
+        now = now if now is not None and now.currency == uow.base_currency else None
         if was is None and now is not None:
             key, amount = (A.INVENTORY, A.STOCK_WITHOUT_ORDER, now.currency), now.amount
         elif now is None and was is not None:

@@ -44,6 +44,7 @@ CASH, SALES, SHIPPING, RETURNS = "1000 Cash", "4000 Sales", "4100 Shipping incom
 INVENTORY, COGS, REFUNDS = "1200 Inventory", "5000 Cost of goods sold", "2100 Refunds owed to customers"
 RECEIVABLE, DISCOUNTS = "1100 Accounts receivable", "4800 Sales discounts"
 REVALUATION, TAX = "5200 Inventory revaluation", "2200 Sales tax payable"
+WITHOUT_ORDER = "3000 Opening stock and goods without an order"
 REFUNDED = ("Approve", "Parcel received", "Restock 85123A", "Refund", "Refund paid back")  # a return seen through
 REORDER = "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
 
@@ -357,3 +358,14 @@ async def test_a_taxed_card_order_edited_down_unit_by_unit_takes_back_exactly_th
             await manager.send(f"/edit {code} 85123A {left}")
         # £8.85 owed back; the one unit kept (£2.95) still carries the tax its sale holds: 49p.
         assert await moves(shop, before) == {**sold, RETURNS: 885 - 148, TAX: -197 + 148, REFUNDS: -885}
+
+
+async def test_stock_costed_in_a_currency_without_a_rate_enters_inventory_at_its_first_rate(shop: RunningBot) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    before = await balances(shop)
+    terms = REORDER + "85123A,LON,40,400,CANDLES,12,48,1.25,USD\n"  # $1.25 a unit, and no dollar rate yet
+    await admin.send_document(terms.encode(), "reorder.csv", caption="/import reorder")
+    # /stockvalue counts the 806 units without a cost now: they leave inventory at their £1.10.
+    assert await moves(shop, before) == {INVENTORY: -806 * 110, WITHOUT_ORDER: 806 * 110}
+    await admin.send("/fx USD 1.25")  # the first dollar rate: they are worth £1.00 each
+    assert await moves(shop, before) == {INVENTORY: -806 * 10, WITHOUT_ORDER: 806 * 10}
