@@ -23,7 +23,6 @@ from domain.usecases.imports import (
     import_warehouses,
 )
 from domain.usecases.purchasing import import_reorder, import_suppliers
-from handlers.imports import imports_finished
 from sandbox.server import SandboxServer
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
@@ -88,12 +87,7 @@ async def running_bot(
         await runtime.close()
         await server.stop()
         raise
-
-    async def settle() -> None:  # a file sent in chat answers when its import is done
-        await imports_finished()
-        await runtime.notifier.drain()
-
-    server.settle = settle
+    server.settle = runtime.notifier.drain
     polling = asyncio.create_task(
         runtime.dp.start_polling(
             runtime.bot, handle_signals=False, handle_as_tasks=False, close_bot_session=False, polling_timeout=1

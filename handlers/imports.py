@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import logging
 from collections.abc import Container
@@ -51,28 +50,16 @@ async def import_document(message: Message, command: CommandObject, uow: UnitOfW
         return
     staff_id = message.from_user.id
     await require(uow, staff_id, import_permission(kind))
-    if staff_id in _running:
-        await message.answer(_("Your previous file is still being imported: send this one when its result is here."))
-        return
     downloaded = await message.bot.download(document.file_id)
     assert downloaded is not None
     data = downloaded.read()
     await message.answer(fill(_("Importing {name}… The result will follow here."), name=name))
-    # A big file takes seconds: the handler returns, so this person's next update is answered
-    # (told to wait, if it is another file) and the import's result comes when it is done.
-    task = asyncio.create_task(_import(message, uow, clock, kind, name, data, i18n.available_locales))
-    _running[staff_id] = task
-    task.add_done_callback(lambda _: _running.pop(staff_id, None))
-
-
-# Imports sent in chat still running, by the staff member who sent each (in this process).
-_running: dict[int, asyncio.Task[None]] = {}
-
-
-async def imports_finished() -> None:
-    """Until every import sent in chat has answered (the sandbox's driver, a shutdown)."""
-    while _running:
-        await asyncio.wait(list(_running.values()))
+    # Awaited, not left to a task: the update stays in hand until the file is in (a stop or a
+    # crash meanwhile rolls the import back and the update is replayed, so the sender always
+    # hears). Others are answered meanwhile: updates of different people are handled side by
+    # side, and the import gives the event loop a turn while it reads and writes; this
+    # person's next update waits its turn, as each person's updates do.
+    await _import(message, uow, clock, kind, name, data, i18n.available_locales)
 
 
 async def _import(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+from aiogram.types import Update
 from babel.dates import format_date
+from sqlalchemy import func, select
 
 from bot.harness import RunningBot
 from domain.usecases.imports import history_start
@@ -218,21 +221,51 @@ def _big_products_file(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-async def test_customers_are_answered_while_a_big_file_imports_and_its_sender_is_told_to_wait(
+async def test_customers_are_answered_while_a_big_file_imports_and_the_import_holds_its_update_till_done(
     shop: RunningBot,
 ) -> None:
+    """The harness handles updates one at a time; a customer's /start is handed to the
+    dispatcher beside the import in progress, as polling does with different people's
+    updates: it is answered before the import's result, and the import's own update is
+    still in hand (not marked handled) until its result is sent."""
     warehouses = await count(shop, m.WarehouseRow)
-    sending = SandboxUser(shop.server, ADMIN, "Ada", wait=False)  # the file is delivered, nobody waits for it
-    await sending.send_document(_big_products_file(10_000), "products.csv", caption="/import")
-    await SandboxUser(shop.server, 805, "Carl", wait=False).send("/start")  # a customer, meanwhile
-    admin = SandboxUser(shop.server, ADMIN, "Ada")
-    again = await admin.send_document(b"code,name\nX,Y\n", "warehouses.csv", caption="/import")  # waits for all
+    carl = SandboxUser(shop.server, 805, "Carl", wait=False)
+    admin = SandboxUser(shop.server, ADMIN, "Ada", wait=False)
+    importing = shop.server.next_activity(ADMIN)
+    sending = asyncio.create_task(admin.send_document(_big_products_file(10_000), "products.csv", caption="/import"))
+    await asyncio.wait_for(importing, 60)  # "Importing products.csv…": the handler is in the import now
+    update = Update.model_validate(
+        {
+            "update_id": 10**9,
+            "message": {
+                "message_id": 10**6,
+                "date": int(shop.runtime.clock.now().timestamp()),
+                "chat": {"id": carl.id, "type": "private", "first_name": "Carl"},
+                "from": carl.user,
+                "text": "/start",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+        },
+        context={"bot": shop.runtime.bot},
+    )
+    await shop.runtime.dp.handle_recorded(shop.runtime.bot, update)
+    await shop.runtime.dp.flush_marks()  # what was handled so far is marked so
+    summary = "products: 10000 created, 0 updated, 0 unchanged."
+    assert summary not in [message.text for message in shop.server.messages.values()]  # still importing
+    async with shop.runtime.sessions() as session:
+        in_hand = await session.scalar(
+            select(func.count()).select_from(m.UpdateInboxRow).where(m.UpdateInboxRow.handled_at.is_(None))
+        )
+    assert in_hand == 1  # the file's update: a stop now would replay it, and the sender would hear
+    await sending
+    answered = await SandboxUser(shop.server, ADMIN, "Ada").send("/whoami")  # after the import's update
     sent = [message for message in shop.server.messages.values() if message.chat_id in (ADMIN, 805)]
     texts = [message.text for message in sent]
     assert "Importing products.csv… The result will follow here." in texts
-    assert "Your previous file is still being imported: send this one when its result is here." in again.text
-    done = texts.index("products: 10000 created, 0 updated, 0 unchanged.")
+    done = texts.index(summary)
     greeted = next(i for i, message in enumerate(sent) if message.chat_id == 805)
     assert texts[greeted].startswith("Hello, Carl!")
     assert greeted < done  # the customer did not wait for the import
-    assert await count(shop, m.WarehouseRow) == warehouses  # the second file was not imported
+    assert texts.index(answered.last.text) > done  # the sender's next update waited its turn
+    assert await count(shop, m.ProductRow) >= 10_000
+    assert await count(shop, m.WarehouseRow) == warehouses
