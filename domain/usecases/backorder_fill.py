@@ -141,8 +141,14 @@ async def dropped(uow: UnitOfWork, order: Order) -> dict[int, int]:
 
 async def charged_total(uow: UnitOfWork, order: Order) -> Money:
     """What the order charges its customer: its total less the parts they gave up (a short pick's
-    dropped part stays among its lines, its value owed back or never asked for)."""
-    return order.total - order.net_of(await dropped(uow, order))
+    dropped part stays among its lines, its value owed back or never asked for) and less what its
+    returns gave back (a delivered parcel's goods refunded while the rest is still to leave, or
+    picked again: owed back, not due again)."""
+    charged = order.total - order.net_of(await dropped(uow, order))
+    for back in await uow.returns.for_order(order.id or 0):
+        if back.owes_back and back.refund is not None:
+            charged -= back.refund
+    return charged
 
 
 async def due_on(uow: UnitOfWork, order: Order, payments: list[Payment]) -> Money:

@@ -8,11 +8,21 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.harness import RunningBot
+from domain.orders import OrderStatus
+from domain.usecases.orders import transition_order
 from handlers.output.barcodes import read_barcode
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import ADMIN, invite_token
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order, stock
+from tests.e2e.journeys import (
+    add_to_cart,
+    order_code,
+    order_of_invoice,
+    payments,
+    place_card_order,
+    place_cod_order,
+    stock,
+)
 from tests.e2e.test_dispatch import pdf_text
 from tests.e2e.test_picking import pick_everything, status
 
@@ -271,3 +281,30 @@ async def test_an_order_stocked_in_two_warehouses_leaves_in_a_parcel_from_each(s
     async with shop.runtime.sessions() as session:
         trackings = (await session.scalars(select(m.ParcelRow.tracking).order_by(m.ParcelRow.id))).all()
     assert list(trackings) == ["TRK-LON", "TRK-MAN"] and await status(shop, code) == "shipped"
+
+
+async def test_the_rest_of_a_card_order_ships_when_its_first_parcel_came_back_refunded(
+    paying_shop: RunningBot,
+) -> None:
+    from tests.e2e.test_returns import refunded_return
+
+    shop = paying_shop
+
+    customer = SandboxUser(shop.server, 360, "Rita")
+    await add_to_cart(customer, "22197", 1)
+    invoice = await place_card_order(customer, "85123A", 2, pickup=False)
+    code = order_of_invoice(invoice)
+    await customer.pay(invoice)
+    runtime = shop.runtime
+    for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
+        await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send(f"/ship {code} 22197=1 DPD TRK-C1")
+    await admin.send("/delivered TRK-C1")
+    await refunded_return(shop, 360, code, "22197")
+    assert await payments(shop, code) == [("payment", 1045), ("refund_owed", 85)]  # paid, and owed back for it
+
+    shipped = await admin.send(f"/ship {code} Royal Mail TRK-C2")
+    assert f"Parcel 2 of order {code} (2 × 85123A) left with Royal Mail" in shipped.last.text
+    assert await status(shop, code) == "shipped"
+    assert await payments(shop, code) == [("payment", 1045), ("refund_owed", 85)]  # nothing more asked
