@@ -38,6 +38,9 @@ class Account(StrEnum):
     # revalued when its unit cost changes, and a receipt's price above or below that cost.
     INVENTORY_REVALUATION = "5200 Inventory revaluation"
     PURCHASE_PRICE_VARIANCE = "5300 Purchase price variance"
+    # A foreign-currency purchase's payable is its total converted whole, its stock a unit at a
+    # time (as the stock value counts it): the pennies between them, no price variance.
+    CURRENCY_ROUNDING = "5400 Currency conversion rounding"
 
 
 class Unbalanced(DomainError):

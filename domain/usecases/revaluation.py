@@ -137,17 +137,38 @@ class Receipt:
         base = _Converter(self.uow)
         for memo, place, unit_price, units in self.lines:
             paid, rate = await base.with_rate(unit_price * units)
+            # The price a unit at a time, as the cost is converted: what it differs from the
+            # total converted whole is the conversion's rounding, no price variance.
+            priced = (await base(unit_price)) * units
+            priced = priced if priced.currency == paid.currency else paid
             cost = after.get(place)
-            valued = (await base(cost)) * units if cost is not None else paid
+            valued = (await base(cost)) * units if cost is not None else priced
             if valued.currency != paid.currency:
-                valued = paid  # the supply cost's currency has no rate today: at the price paid
-            stock = min(valued.amount, paid.amount)
-            pairs = [(A.INVENTORY, A.PAYABLE, stock)]
-            if paid.amount > valued.amount:
-                pairs.append((A.PURCHASE_PRICE_VARIANCE, A.PAYABLE, paid.amount - valued.amount))
-            elif valued.amount > paid.amount:
-                pairs.append((A.INVENTORY, A.PURCHASE_PRICE_VARIANCE, valued.amount - paid.amount))
+                valued = priced  # the supply cost's currency has no rate today: at the price paid
+            signed = {
+                A.INVENTORY: valued.amount,
+                A.PURCHASE_PRICE_VARIANCE: priced.amount - valued.amount,
+                A.CURRENCY_ROUNDING: paid.amount - priced.amount,
+                A.PAYABLE: -paid.amount,
+            }
             note = fx_note(unit_price * units, rate, paid.currency)
-            posted = entry(self.at, self.source, memo + note, paid.currency, *pairs)
+            posted = entry(self.at, self.source, memo + note, paid.currency, *balanced_pairs(signed))
             if posted is not None:
                 await self.uow.journal.post(posted)
+
+
+def balanced_pairs(signed: Mapping[A, int]) -> list[tuple[A, A, int]]:
+    """Accounts' amounts (debit above zero, credit below; they add up to zero) as the (debit,
+    credit, amount) pairs an entry is made of, each account on one side only."""
+    credits = [(account, -amount) for account, amount in signed.items() if amount < 0]
+    pairs: list[tuple[A, A, int]] = []
+    at, left = 0, credits[0][1] if credits else 0
+    for account, amount in signed.items():
+        while amount > 0 and at < len(credits):
+            take = min(amount, left)
+            pairs.append((account, credits[at][0], take))
+            amount, left = amount - take, left - take
+            if not left:
+                at += 1
+                left = credits[at][1] if at < len(credits) else 0
+    return pairs

@@ -120,6 +120,7 @@ LABELS: dict[str, dict[str, str]] = {
         "5100 Inventory write-offs": N_("5100 Inventory write-offs"),
         "5200 Inventory revaluation": N_("5200 Inventory revaluation"),
         "5300 Purchase price variance": N_("5300 Purchase price variance"),
+        "5400 Currency conversion rounding": N_("5400 Currency conversion rounding"),
     },
     # A file's kind as /import takes it (the code stays: it is what is typed).
     "import_kind": {

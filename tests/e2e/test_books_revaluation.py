@@ -15,6 +15,7 @@ from tests.e2e.test_books_stock_arrivals import _inventory as inventory
 from tests.e2e.test_books_stock_arrivals import _stock_value as stock_value
 
 REVALUATION, VARIANCE, PAYABLE = "5200 Inventory revaluation", "5300 Purchase price variance", "2000 Accounts payable"
+ROUNDING = "5400 Currency conversion rounding"
 REORDER = "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
 
 
@@ -119,3 +120,18 @@ async def test_a_products_file_giving_a_new_cost_revalues_the_units_on_hand(shop
     assert await inventory(shop) == await stock_value(shop)
     source, memo, debits, _ = (await _entries(shop))[-1]
     assert source == "import:products" and "new cost" in memo and debits == 443 * 2
+
+
+async def test_a_dollar_receipt_at_its_own_cost_books_no_variance_and_the_conversion_s_penny_as_rounding(
+    shop: RunningBot,
+) -> None:
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/fx USD 1.30")
+    await new_moon_lamp(shop)  # valued at its last purchase price: the $1.25 it is bought at
+    before = await balances(shop)
+    await _bought_on_an_order(shop, "MOON-1", 10, Money(125, "USD"))
+    after = await balances(shop)
+    # A unit is 96p ($1.25 / 1.30 = 96.15p), as the stock value counts it: £9.60 of stock; the supplier
+    # is owed the $12.50 converted whole, £9.62 (961.5p, half-even). The 2p is no price variance.
+    assert moved(after, before, INVENTORY) == 960 and moved(after, before, PAYABLE) == -962
+    assert moved(after, before, ROUNDING) == 2 and VARIANCE not in after
+    assert await inventory(shop) == await stock_value(shop)
