@@ -67,12 +67,20 @@ class CartChange(CallbackData, prefix="cq"):
     view: Literal["card", "cart"]  # which screen to redraw
     page: Number  # the cart's page the button was on (0 on a card)
 
+    @classmethod
+    def unpack(cls, value: str) -> CartChange:
+        """A button sent before carts were paged has no page: it was on the first and only
+        one (an open cart's ➖ ➕ 🗑 keep working across the deploy that added pages)."""
+        if value.count(cls.__separator__) == len(cls.model_fields) - 1:
+            value += cls.__separator__ + "0"
+        return super().unpack(value)
+
 
 class CartView(CallbackData, prefix="cv"):
     pass
 
 
-class CartPage(CallbackData, prefix="cp"):
+class CartPage(CallbackData, prefix="ck"):
     """Another page of the /cart screen, drawn when the cart had ``lines`` different products."""
 
     page: Number

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from bot.harness import RunningBot
 from domain.orders import MAX_ORDER_LINES
@@ -154,3 +155,24 @@ async def test_every_page_of_a_price_list_customer_s_100_long_lines_fits_a_messa
             screen = (await bea.press(screen, "▶")).last
     review = (await bea.press((await checkout_to_payment(bea)).last, "💵")).last
     assert len(review.text) <= 4096 and "Итого" in review.text
+
+
+async def test_a_cart_button_sent_before_carts_had_pages_still_changes_its_line(shop: RunningBot) -> None:
+    """➕ of a cart drawn by the release before pages carried no page: across the deploy it
+    still adds one, and the cart is redrawn at its first page (it was the only one)."""
+    await stocked(shop)
+    bea = SandboxUser(shop.server, 777, "Bea")
+    await bea.send("/start")
+    await bea.send(f"/add {SKUS[0]}")
+    screen = (await bea.send("/cart")).last
+    paged = data(screen, "➕")
+    before_pages = paged.rsplit(":", 1)[0]  # cq:product:expected:quantity:cart, as that release packed it
+    assert paged == before_pages + ":0"
+    pressed = await bea.press_data(screen, before_pages)
+    assert pressed.callback_answer is not None and "out of date" not in str(pressed.callback_answer.get("text"))
+    assert any(
+        text.startswith(f"Wholesale tee {SKUS[0]} ") and text.endswith("×2") for text in pressed.last.button_texts()
+    )
+    async with shop.runtime.sessions() as session:
+        quantities = (await session.scalars(select(models.CartLineRow.quantity))).all()
+    assert list(quantities) == [2]
