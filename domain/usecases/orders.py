@@ -30,6 +30,20 @@ class CancelledAlready(DomainError):
     key = N_("Order {code} is already cancelled.")
 
 
+class MovedOnMeanwhile(NotCancellable):
+    """The order moved on between reading it and cancelling it (a payment, a picker, staff)."""
+
+    key = N_("Order {code} changed while it was being cancelled: it is {status} now, and nothing was cancelled.")
+
+
+def moved_on(order: Order, refused: IllegalTransition) -> DomainError:
+    """A cancel's compare-and-set lost: said with what the order is now, not the raw transition."""
+    now = str(refused.params.get("current", order.status.value))
+    if now == OrderStatus.CANCELLED.value:
+        return CancelledAlready(code=order.code)
+    return MovedOnMeanwhile(code=order.code, status=now)
+
+
 _PAID_ON = frozenset({OrderStatus.PAID, OrderStatus.ALLOCATED})  # where a card payment takes an order
 
 
@@ -143,7 +157,7 @@ async def cancel_my_order(
         was = order.status
         try:
             await cancel_before_picking(uow, clock, order, actor=f"customer:{customer_id}", staff_chat_id=staff_chat_id)
-        except IllegalTransition:
+        except MovedOnMeanwhile:
             # The card payment landed between reading the order and cancelling it: the order
             # moved on (paid, allocated) and nothing was cancelled; said so, with the way on.
             now = await uow.orders.get_by_id(order.id or 0)
@@ -185,7 +199,10 @@ async def cancel_before_picking(
         raise CancelledAlready(code=order.code)
     # The order row first, then stock rows: the order an edit locks them in (domain.usecases.
     # editing), so a cancel and an edit at once never deadlock on PostgreSQL.
-    await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor=actor, reason=actor.split(":")[0])
+    try:
+        await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor=actor, reason=actor.split(":")[0])
+    except IllegalTransition as refused:  # moved on since it was read: nothing is cancelled
+        raise moved_on(order, refused) from None
     freed = await release_allocations(uow, order)
     await fill_backorders(uow, clock.now(), freed)  # what it gave back goes to whoever waits for it
     given = Money.zero(order.currency)
