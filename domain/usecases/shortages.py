@@ -222,15 +222,20 @@ async def refund_part(
     is taken down by their value (a credit note against the receivable, as a cancellation books
     it), and what was paid for them is owed back (booked against the sale, the customer told);
     nothing when nothing was paid nor invoiced (cash on delivery books the delivery net of them).
-    ``not_yet``: units cancelled with them whose refund comes after this one. A refund of the
-    whole part takes back the tax the parts dropped so far carry less what those before did, so
-    parts dropped one at a time take back exactly the tax the sale booked on them."""
+    ``not_yet``: units cancelled with them whose refund comes after this one. A part is worth
+    what the parts dropped so far are (``net_of``, ⌊P·k/n⌋ of a line) less what those before it
+    were, and a refund of the whole part takes back their tax the same way, so parts of a
+    discounted line dropped one at a time give back exactly what was paid and taxed on them."""
     line = next((x for x in order.lines if x.product_id == product_id), None)
     if line is None:
         return
     payments = await uow.payments.for_order(order.id or 0)
     invoice = order.payment_method is PaymentMethod.INVOICE
-    value = order.net_of({product_id: units})
+    gone = Counter(await dropped(uow, order))
+    gone.subtract(not_yet or {})
+    prior = gone.copy()
+    prior[product_id] -= units
+    value = order.net_of(gone) - order.net_of(prior)  # what all dropped so far are worth less those before
     credit, refund = settle_cancelled_part(invoice, value, order.total, payments)
     source = f"order:{order.code}"
     if credit.amount > 0:
@@ -253,10 +258,6 @@ async def refund_part(
     memo = f"refund owed, {units} × {line.sku} of {order.code} no longer awaited"
     tax = None
     if refund == value:
-        gone = Counter(await dropped(uow, order))
-        gone.subtract(not_yet or {})
-        prior = gone.copy()
-        prior[product_id] -= units
         tax = order.included_tax(order.net_of(gone)) - order.included_tax(order.net_of(prior))
     await book_refund(uow, order, refund, now, source=source, memo=memo, goods_tax=tax)
     params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency, "part": True}

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
-from tests.e2e.conftest import staff_shop
-from tests.e2e.journeys import order_of_invoice, place_card_order
+from tests.e2e.conftest import ADMIN, staff_shop
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_of_invoice, payments, place_card_order
 from tests.e2e.test_accounting import balances
-from tests.e2e.test_books_reconcile import CASH, REFUNDS, RETURNS, SALES, TAX
+from tests.e2e.test_books_reconcile import CASH, DISCOUNTS, REFUNDS, RETURNS, SALES, TAX
 from tests.e2e.test_parcels import hire_in
 from tests.e2e.test_picking import status
 from tests.e2e.test_short_picks import _short_pick
@@ -67,3 +67,40 @@ async def test_a_taxed_card_order_s_parts_dropped_unit_by_unit_take_back_exactly
             TAX: -197 + 148,
             REFUNDS: -885,
         }
+
+
+async def test_a_discounted_line_s_parts_dropped_unit_by_unit_refund_what_the_units_were_paid_in_all(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
+        await SandboxUser(shop.server, ADMIN, "Ada").send("/promocode new TENOFF percent=10 uses=5 until=2026-12-31")
+        await shelf_says(shop, 4, SKU)
+        before = await balances(shop)
+        cleo = SandboxUser(shop.server, 718, "Cleo")
+        await add_to_cart(cleo, SKU, 4)  # a pickup: 4 × £2.95 = £11.80, 10 % off: £10.62, 20 % inside
+        await cleo.press((await checkout_to_payment(cleo, pickup=True)).last, "💳")
+        applied = await cleo.send("/promo TENOFF")
+        placed = await cleo.press(applied.last, "✅")
+        invoice = next(m for m in placed.new if m.kind == "invoice")
+        await cleo.pay(invoice, charge_id="tg-discounted-drops")
+        code = order_of_invoice(invoice)
+        sold = await _moved(shop, before, CASH, SALES, DISCOUNTS, TAX, RETURNS, REFUNDS)
+        assert sold[CASH] == 1062 and sold[TAX] == -177
+        await _short_pick(shop, await hire_in(shop, 719, "Pia", "picker", "en"), found=3)
+        await _drop(shop, cleo)
+        packer = await hire_in(shop, 720, "Pax", "packer", "en")
+        for found in (2, 1):
+            assert await status(shop, code) == "picked"
+            await packer.send(f"/pack {code}")
+            await packer.send(f"/short {code} {SKU} {found}")
+            await _drop(shop, cleo)
+        # Three of the four units were paid ⌊£10.62 × 3/4⌋ = £7.96 (£2.65, £2.66, £2.65 as they go),
+        # where ⌊£10.62/4⌋ = £2.65 each gave back £7.95; the unit kept holds 44p of the £1.77 tax.
+        assert await _moved(shop, before, CASH, SALES, DISCOUNTS, TAX, RETURNS, REFUNDS) == {
+            **sold,
+            RETURNS: 796 - 133,
+            TAX: -177 + 133,
+            REFUNDS: -796,
+        }
+        owed = [amount for kind, amount in await payments(shop, code) if kind == "refund_owed"]
+        assert owed == [265, 266, 265]
