@@ -47,6 +47,21 @@ async def stocked(shop: RunningBot) -> None:
     await import_stock(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,bin,quantity\n" + stock)
 
 
+async def fill(bea: SandboxUser) -> None:
+    """Every product a cart holds, one of each, added to ``bea``'s cart."""
+    for sku in SKUS[:MAX_ORDER_LINES]:
+        await bea.send(f"/add {sku}")
+
+
+async def full_cart(shop: RunningBot, language: str) -> SandboxUser:
+    """The catalog stocked, and Bea (in ``language``) with every product a cart holds in hers."""
+    await stocked(shop)
+    bea = SandboxUser(shop.server, 777, "Bea", language_code=language)
+    await bea.send("/start")
+    await fill(bea)
+    return bea
+
+
 def minor(text: str) -> int:
     """An amount as shown (£1,234.56 or 1 234,56 £) in pence."""
     return int(re.sub(r"\D", "", text))
@@ -74,11 +89,7 @@ async def test_a_cart_holds_as_many_lines_as_an_api_order_shown_a_page_at_a_time
     shop: RunningBot, language: str
 ) -> None:
     words = WORDS[language]
-    await stocked(shop)
-    bea = SandboxUser(shop.server, 777, "Bea", language_code=language)
-    await bea.send("/start")
-    for sku in SKUS[:MAX_ORDER_LINES]:
-        await bea.send(f"/add {sku}")
+    bea = await full_cart(shop, language)
     refused = await bea.send(f"/add {SKUS[-1]}")
     assert words["full"] in refused.last.text
     assert await count(shop, models.CartLineRow) == MAX_ORDER_LINES
