@@ -127,11 +127,20 @@ async def book_difference(
     debit: Account,
     memo: str,
     owed_before: Money | None = None,
+    tax_before: Money | None = None,
 ) -> None:
     """More sold on an edited order (``amount``, tax inclusive): the debit (cash collected, or
     what it adds to the invoice's receivable, ``owed_before`` it) against sales and the tax
-    inside, at the order's own rate."""
-    tax = order.included_tax(amount)
+    inside, at the order's own rate. The tax is what the order holds now less what it held
+    before the rise (``tax_before``; else its goods less ``amount``, the shipping as it is), so
+    rises and falls one after another leave exactly the tax of what was finally sold (the tax
+    of each difference rounded apart drifted a penny)."""
+    if tax_before is None and amount <= order.goods:
+        shipping = order.shipping or Money.zero(order.currency)
+        tax_before = order.included_tax(order.goods - amount) + order.included_tax(shipping)
+    tax = order.tax - tax_before if tax_before is not None else order.included_tax(amount)
+    if not 0 <= tax.amount <= amount.amount:
+        tax = order.included_tax(amount)
     base = uow.base_currency
     whole = _receivable_step(owed_before, amount, order.fx_rate, base) if owed_before is not None else None
     credits = _in_parts(amount, [(A.REVENUE, amount - tax), (A.TAX_PAYABLE, tax)], order.fx_rate, base, whole)

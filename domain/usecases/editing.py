@@ -397,7 +397,10 @@ async def _settle(
     if settlement.receivable.amount:
         memo = f"invoice {order.code} edited: more sold"
         more = settlement.receivable
-        await book_difference(uow, order, more, now, debit=Account.RECEIVABLE, memo=memo, owed_before=owed)
+        tax_before = before.tax if more == order.total - before.total else None  # the whole rise on account
+        await book_difference(
+            uow, order, more, now, debit=Account.RECEIVABLE, memo=memo, owed_before=owed, tax_before=tax_before
+        )
 
 
 async def _editor(uow: UnitOfWork, order: Order, actor: str) -> str:

@@ -69,6 +69,14 @@ async def settle_return(manager: SandboxUser, rma: str, *buttons: str) -> None:
         shown = await manager.press(shown.last, button)
 
 
+async def paid_by_card(shop: RunningBot, user_id: int, quantity: int) -> tuple[SandboxUser, str]:
+    """A customer's pickup of ``quantity`` × 85123A (£2.95) paid by card, and its order's code."""
+    cleo = SandboxUser(shop.server, user_id, "Cleo")
+    invoice = await place_card_order(cleo, "85123A", quantity)
+    await cleo.pay(invoice, charge_id=f"tg-paid-{user_id}")
+    return cleo, order_of_invoice(invoice)
+
+
 async def test_a_shop_fault_return_gives_the_shipping_back_out_of_shipping_income_not_sales_returns(
     shop: RunningBot,
 ) -> None:
@@ -345,10 +353,7 @@ async def test_a_taxed_card_order_edited_down_unit_by_unit_takes_back_exactly_th
 ) -> None:
     async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
         before = await balances(shop)
-        cleo = SandboxUser(shop.server, 713, "Cleo")
-        invoice = await place_card_order(cleo, "85123A", 4)  # a pickup: 4 × £2.95 = £11.80, 20 % inside
-        await cleo.pay(invoice, charge_id="tg-taxed-edits")
-        code = order_of_invoice(invoice)
+        _, code = await paid_by_card(shop, 713, 4)  # a pickup: 4 × £2.95 = £11.80, 20 % inside
         # £11.80 holds £1.97 of tax (1.9666…); a unit's £2.95 holds 49p (0.4916…), so three taken
         # back each on its own would give back £1.47 where £11.80 less £2.95 holds £1.48.
         sold = {CASH: 1180, SALES: -983, TAX: -197}
@@ -369,3 +374,24 @@ async def test_stock_costed_in_a_currency_without_a_rate_enters_inventory_at_its
     assert await moves(shop, before) == {INVENTORY: -806 * 110, WITHOUT_ORDER: 806 * 110}
     await admin.send("/fx USD 1.25")  # the first dollar rate: they are worth £1.00 each
     assert await moves(shop, before) == {INVENTORY: -806 * 10, WITHOUT_ORDER: 806 * 10}
+
+
+async def test_a_taxed_card_order_edited_up_then_down_keeps_exactly_the_tax_of_what_it_finally_sold(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
+        before = await balances(shop)
+        cleo, code = await paid_by_card(shop, 721, 1)  # a pickup: £2.95, 49p of tax inside (0.4916…)
+        assert await moves(shop, before) == {CASH: 295, SALES: -246, TAX: -49}
+        manager = await hire(shop, 722, "Mo", "manager")
+        await manager.send(f"/edit {code} 85123A 3")
+        await shop.runtime.notifier.drain()
+        asked = await cleo.press(shop.server.chat_messages(721)[-1], "💳 Pay the difference")
+        difference = next(msg for msg in asked.new if msg.kind == "invoice")
+        assert difference.invoice is not None and difference.invoice["total_amount"] == 590
+        await cleo.pay(difference, charge_id="tg-taxed-rise-difference")
+        # £8.85 holds £1.48 of tax (1.475, half-even); £5.90 on its own holds 98p, so 49p + 98p fell a penny short.
+        assert await moves(shop, before) == {CASH: 885, SALES: -737, TAX: -148}
+        await manager.send(f"/edit {code} 85123A 1")
+        # £5.90 owed back, £1.48 less the 49p the unit kept holds: 2200 back to exactly 49p.
+        assert await moves(shop, before) == {CASH: 885, SALES: -737, RETURNS: 590 - 99, TAX: -49, REFUNDS: -590}
