@@ -32,6 +32,24 @@ class PoNotEditable(DomainError):
     key = N_("Purchase order {number} is {po_status}: it can no longer be changed that way.")
 
 
+class PoPaymentNotPositive(DomainError):
+    key = N_("A payment is more than zero. Nothing was recorded.")
+
+
+class PoNothingOwed(DomainError):
+    key = N_(
+        "Purchase order {number} owes its supplier nothing now ({received} received, {paid} paid): "
+        "a supplier is paid for goods received. Nothing was recorded."
+    )
+
+
+class PoOverpayment(DomainError):
+    key = N_(
+        "Purchase order {number} still owes its supplier {owed}; a payment of {amount} is more than that. "
+        "Nothing was recorded."
+    )
+
+
 class OverReceipt(DomainError):
     key, plural = N_plural(
         "Only {open} of {sku} is still expected on purchase order {number}. "
@@ -88,6 +106,7 @@ class PurchaseOrder:
     created_at: datetime | None = None
     expected_on: date | None = None
     id: int | None = None
+    paid_minor: int = 0  # paid to the supplier so far, in the order's currency (/po pay)
 
     @property
     def is_open(self) -> bool:
@@ -107,6 +126,15 @@ class PurchaseOrder:
         for line in self.lines:
             total = total + line.unit_cost * line.received
         return total
+
+    @property
+    def paid(self) -> Money:
+        return Money(self.paid_minor, self.currency)
+
+    @property
+    def owed(self) -> Money:
+        """What the supplier is still owed: what arrived, at the order's prices, less what was paid."""
+        return self.received_total - self.paid
 
 
 @dataclass(frozen=True, slots=True)

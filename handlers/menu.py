@@ -151,6 +151,7 @@ STAFF_SUBCOMMANDS: dict[tuple[str, str], Permission] = {
     ("po", "qty"): Permission.EDIT_STOCK,
     ("po", "receive"): Permission.EDIT_STOCK,
     ("po", "close"): Permission.EDIT_STOCK,
+    ("po", "pay"): Permission.RECORD_PAYMENTS,
 }
 
 

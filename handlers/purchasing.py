@@ -1,8 +1,10 @@
 """Purchase orders for managers: /po lists them, /po N shows one (approve or discard a
 draft with buttons), /po qty N SKU QTY edits a draft, /po receive N [SKU|BARCODE QTY [BIN]] books goods in,
-/po close N ends one whose rest is not coming."""
+/po close N ends one whose rest is not coming, /po pay N AMOUNT [NOTE] records paying its supplier."""
 
 from __future__ import annotations
+
+import re
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
@@ -20,6 +22,7 @@ from domain.usecases.purchasing import (
     approve_po,
     close_po,
     discard_po,
+    pay_po,
     purchase_order,
     purchase_orders,
     receive_po,
@@ -30,14 +33,17 @@ from handlers.context import ShopSettings
 from handlers.output.purchase_order import purchase_order_pdf
 from handlers.shop import identity_of_shop
 from handlers.views.labels import label
-from handlers.views.rendering import Renderer, fill, format_number
+from handlers.views.rendering import Renderer, fill, format_money, format_number
 
 router = Router(name=__name__)
-USAGE = N_("Usage: /po, /po N, /po qty N SKU QTY, /po receive N [SKU|BARCODE QTY [BIN]], /po close N")
+USAGE = N_(
+    "Usage: /po, /po N, /po qty N SKU QTY, /po receive N [SKU|BARCODE QTY [BIN]], /po close N, /po pay N AMOUNT [NOTE]"
+)
 # Lines /po N shows; the rest are counted (a draft of a whole catalog was 20,000 lines, over
 # a hundred messages). /po qty and /po receive take any of its SKUs.
 PO_LINES_SHOWN = 50
-SUBCOMMANDS = frozenset({"qty", "receive", "close"})
+THOUSANDS = re.compile(r"\d{3}([.,]\d{1,2})?")
+SUBCOMMANDS = frozenset({"qty", "receive", "close", "pay"})
 
 
 def _number(text: str) -> int:
@@ -124,8 +130,36 @@ async def po_command(
         await message.answer(
             _("Purchase order {number} is closed: what it still expected is no longer coming.").format(number=po.id)
         )
+    elif args[0] == "pay" and len(args) >= 3:
+        await _pay(message, uow, clock, staff_id, (command.args or "") if command else "")
     else:
         await message.answer(_(USAGE))
+
+
+async def _pay(message: Message, uow: UnitOfWork, clock: Clock, staff_id: int, text: str) -> None:
+    """/po pay N AMOUNT [NOTE]: the amount may be typed with a space between thousands ("1 234,50")
+    (the reader's way); the words after it are the note, kept in the journal's memo."""
+    _pay_word, number, rest = text.split(maxsplit=2)
+    words = rest.split()
+    # "1 234,50 wire 77": the amount goes on over groups of three digits (the last with its decimals).
+    taken = 1
+    while taken < len(words) and THOUSANDS.fullmatch(words[taken]):
+        taken += 1
+    amount, note = "".join(words[:taken]), " ".join(words[taken:])
+    po = await pay_po(uow, clock, staff_id=staff_id, number=_po_number(number), amount=amount, note=note)
+    if po.owed.amount:
+        text = _("Paid to the supplier of purchase order {number}. Paid {paid} of {received}; still owed {owed}.")
+    else:
+        text = _("Paid to the supplier of purchase order {number}. Paid {paid} of {received}: nothing is owed now.")
+    await message.answer(
+        fill(
+            text,
+            number=po.id,
+            paid=format_money(po.paid),
+            received=format_money(po.received_total),
+            owed=format_money(po.owed),
+        )
+    )
 
 
 def _received(receipt: PoReceipt) -> str:

@@ -7,11 +7,13 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 
+from domain.accounting import Account, entry
 from domain.catalog import ProductStatus, normalize_sku
 from domain.csvfiles import Problem, problem
 from domain.errors import DomainError, ImportRejected, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.imports import ReorderRow, parse_reorder, parse_suppliers
+from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
@@ -20,6 +22,9 @@ from domain.purchasing import (
     Placed,
     PoLine,
     PoNotEditable,
+    PoNothingOwed,
+    PoOverpayment,
+    PoPaymentNotPositive,
     PoReceipt,
     PoStatus,
     PurchaseOrder,
@@ -484,3 +489,42 @@ def _owed_by_warehouse(owed: dict[int, int], terms: dict[tuple[int, int], Supply
         if warehouses:
             placed[(product_id, warehouses[0])] = units
     return placed
+
+
+MEMO_NOTE = 100  # characters of a payment's note kept in the journal's memo
+
+
+async def pay_po(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, number: int, amount: str, note: str = ""
+) -> PurchaseOrder:
+    """A payment to the supplier (bank transfer, cash) for what a purchase order received:
+    ``amount`` as typed, in the order's currency; a part of what is owed, or all of it, never
+    more. Booked Dr 2000 Accounts payable / Cr 1000 Cash: in the base currency it takes off what
+    the receipts put on, in proportion (the last payment takes exactly what is left), so the
+    order's payable clears to zero. Nothing received yet is nothing owed: no prepayments."""
+    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
+    async with uow:
+        po = await _po(uow, number, lock=True)  # two payments at once: the second reads the first's
+        paid = Money.parse_typed(amount, po.currency)
+        if paid.amount <= 0:
+            raise PoPaymentNotPositive()
+        owed = po.owed
+        if owed.amount <= 0:
+            raise PoNothingOwed(number=number, received=po.received_total, paid=po.paid)
+        if owed < paid:
+            raise PoOverpayment(number=number, owed=owed, amount=paid)
+        base = uow.base_currency
+        if po.currency == base:
+            booked = paid.amount
+        else:  # the payable as the receipts converted it, less what payments took off it
+            payable = await uow.journal.credit_balance(f"po:{number}", Account.PAYABLE.value, base)
+            booked = payable if paid == owed else payable * paid.amount // owed.amount
+        po.paid_minor += paid.amount
+        await uow.purchasing.save(po, f"staff:{staff_id}")
+        memo = f"PO {number} paid" if paid == owed else f"PO {number} paid in part"
+        memo += f" {paid}" + (f": {note.strip()[:MEMO_NOTE]}" if note.strip() else "")
+        posted = entry(clock.now(), f"po:{number}", memo, base, (Account.PAYABLE, Account.CASH, booked))
+        if posted is not None:
+            await uow.journal.post(posted)
+        await uow.commit()
+        return po

@@ -56,4 +56,7 @@ def purchase_order_pdf(papers: PoPaperwork, shop: ShopIdentity | None = None, ti
     w.line(_("Total: %(total)s") % {"total": format_money(po.total)}, bold=True)
     if received and po.status is not PoStatus.RECEIVED:  # delivered short, or still partly on its way
         w.line(_("received %(amount)s of it") % {"amount": format_money(po.received_total)})
+    if received:
+        paid, owed = format_money(po.paid), format_money(po.owed)
+        w.line(_("Paid to the supplier: %(paid)s · still owed: %(owed)s") % {"paid": paid, "owed": owed})
     return w.pdf()

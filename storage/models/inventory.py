@@ -187,6 +187,7 @@ class PurchaseOrderRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expected_on: Mapped[date | None] = mapped_column(Date)
     updated_by: Mapped[str] = mapped_column(String(64), default="")
+    paid_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class PoLineRow(Base):

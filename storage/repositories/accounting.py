@@ -80,6 +80,15 @@ class SqlJournal:
         )
         return {(account, currency): (int(d or 0), int(c or 0)) for account, currency, d, c in rows}
 
+    async def credit_balance(self, source: str, account: str, currency: str) -> int:
+        e, line = m.JournalEntryRow, m.JournalLineRow
+        found = await self.s.scalar(
+            select(func.sum(line.credit_minor - line.debit_minor))
+            .join(e, e.id == line.entry_id)
+            .where(e.source == source, line.account == account, e.currency == currency)
+        )
+        return int(found or 0)
+
 
 _FX = _table(m.FxRateRow)
 _NEWEST_RATES = (

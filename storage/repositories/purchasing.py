@@ -214,6 +214,7 @@ class SqlPurchasing:
                 r.created_at,
                 r.expected_on,
                 r.id,
+                r.paid_minor or 0,
             )
             for r in rows
         ]
@@ -247,6 +248,7 @@ class SqlPurchasing:
         row = await self.s.get(m.PurchaseOrderRow, po.id)
         assert row is not None
         row.status, row.expected_on, row.updated_by = po.status.value, po.expected_on, actor
+        row.paid_minor = po.paid_minor
         new = [line for line in po.lines if line.id is None]
         stored = [line for line in po.lines if line.id is not None]
         if new:

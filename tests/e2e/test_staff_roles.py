@@ -162,7 +162,12 @@ STAFF_SAMPLES = {
 }
 
 
-SUBCOMMAND_SAMPLES = {("po", "qty"): "1 85123A 5", ("po", "receive"): "1", ("po", "close"): "1"}
+SUBCOMMAND_SAMPLES = {
+    ("po", "qty"): "1 85123A 5",
+    ("po", "receive"): "1",
+    ("po", "close"): "1",
+    ("po", "pay"): "1 10",
+}
 # Arguments no command takes: a role without the permission is refused before they are read.
 BAD_ARGUMENTS = "abc 99999999999 -1 x"
 
@@ -282,3 +287,4 @@ async def test_every_staff_command_is_allowed_or_refused_by_the_permission_table
                 await member.send("/assist_end")
     assert ("customer", Role.PICKER) in refusals and ("customer", Role.PACKER) in refusals
     assert ("po receive", Role.PICKER) in refusals and ("po close", Role.PACKER) in refusals
+    assert ("po pay", Role.PICKER) in refusals and ("po pay", Role.SUPPORT) in refusals

@@ -1,0 +1,85 @@
+"""Paying suppliers (/po pay): each payment takes the purchase order's payable down against cash,
+in parts or whole, never more than the goods received; 2000 Accounts payable is back to zero
+once everything received is paid, and the books stay balanced."""
+
+from __future__ import annotations
+
+from bot.harness import RunningBot
+from domain.money import Money
+from domain.purchasing import PurchaseOrder
+from domain.usecases.purchasing import approve_po, reorder_scan
+from tests.e2e.conftest import hire
+from tests.e2e.test_accounting import balances
+
+PAYABLE, CASH = "2000 Accounts payable", "1000 Cash"
+
+
+def pounds(money: Money) -> str:
+    return f"£{money.amount // 100}.{money.amount % 100:02d}"
+
+
+async def _approved(shop: RunningBot, manager_id: int) -> PurchaseOrder:
+    runtime = shop.runtime
+    (po,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    assert po.id is not None
+    return await approve_po(runtime.uow(), runtime.clock, staff_id=manager_id, number=po.id)
+
+
+async def _balanced(shop: RunningBot) -> bool:
+    books = await balances(shop)
+    return sum(d for d, _ in books.values()) == sum(c for _, c in books.values())
+
+
+async def test_a_supplier_is_paid_in_parts_and_the_payable_clears_to_zero(shop: RunningBot) -> None:
+    manager = await hire(shop, 90, "Mo", "manager", "MAN")
+    po = await _approved(shop, 90)
+    n, total = po.id, po.total
+    assert (await manager.send(f"/po pay {n} 5")).last.text == (
+        f"Purchase order {n} owes its supplier nothing now (£0.00 received, £0.00 paid): "
+        "a supplier is paid for goods received. Nothing was recorded."
+    )  # no prepayment: nothing received is nothing owed
+    await manager.send(f"/po receive {n}")
+    books = await balances(shop)
+    assert books[PAYABLE] == (0, total.amount) and CASH not in books
+    over = total + Money(1, "GBP")
+    assert (await manager.send(f"/po pay {n} {pounds(over)[1:]}")).last.text == (
+        f"Purchase order {n} still owes its supplier {pounds(total)}; a payment of {pounds(over)} is more than that. "
+        "Nothing was recorded."
+    )
+    assert (await manager.send(f"/po pay {n} 0")).last.text == "A payment is more than zero. Nothing was recorded."
+    assert (await balances(shop))[PAYABLE] == (0, total.amount)  # refused: nothing booked
+
+    part = await manager.send(f"/po pay {n} 10 wire 77")
+    left = total - Money(1000, "GBP")
+    assert part.last.text == (
+        f"Paid to the supplier of purchase order {n}. Paid £10.00 of {pounds(total)}; still owed {pounds(left)}."
+    )
+    books = await balances(shop)
+    assert books[PAYABLE] == (1000, total.amount) and books[CASH][1] == 1000
+    assert f"Paid to the supplier: £10.00 · still owed: {pounds(left)}" in (await manager.send(f"/po {n}")).last.text
+
+    rest = await manager.send(f"/po pay {n} {pounds(left)[1:]}")
+    assert rest.last.text == (
+        f"Paid to the supplier of purchase order {n}. Paid {pounds(total)} of {pounds(total)}: nothing is owed now."
+    )
+    books = await balances(shop)
+    assert books[PAYABLE] == (total.amount, total.amount)  # 2000 back to zero
+    assert books[CASH][1] == total.amount and await _balanced(shop)
+    assert "nothing now" in (await manager.send(f"/po pay {n} 1")).last.text
+    assert (await balances(shop))[PAYABLE] == (total.amount, total.amount)
+
+
+async def test_a_russian_manager_pays_an_amount_typed_their_way(shop: RunningBot) -> None:
+    manager = await hire(shop, 91, "Маша", "manager", "MAN", language="ru")
+    runtime = shop.runtime
+    (po,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    await manager.send(f"/po qty {po.id} 84077 100000")  # a large order: over a thousand pounds
+    await approve_po(runtime.uow(), runtime.clock, staff_id=91, number=po.id or 0)
+    await manager.send(f"/po receive {po.id}")
+    received = (await balances(shop))[PAYABLE][1]
+    assert received > 123_450
+    reply = await manager.send(f"/po pay {po.id} 1 234,50 счёт 12")
+    assert reply.last.text.startswith(f"Заказ поставщику {po.id}: оплата записана. Оплачено 1\u00a0234,50\u00a0£ из ")
+    assert (await balances(shop))[PAYABLE] == (123_450, received)
+    assert "больше" in (await manager.send(f"/po pay {po.id} {received}")).last.text
+    assert (await balances(shop))[PAYABLE] == (123_450, received) and await _balanced(shop)
