@@ -48,6 +48,9 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(r"/po receive \d+ 2008407700002 42\n.*Received into MAN:\n.*• 84077 × 42 → bin S-01-04-1", out)
     shelved = r"/po receive (\d+) 22616 18\n.*Received into MAN:\n.*• 22616 × 18 → bin S-01-01-1\n"
     assert re.search(shelved + r".*is now partly received\.\n.*/po close \1\n.*is closed", out)
+    # The supplier paid for what arrived, in two parts: nothing is owed it after the second.
+    assert re.search(r"/po pay \d+ 5 transfer 1\n.*Paid £5\.00 of £[\d.,]+; still owed £[\d.,]+\.", out)
+    assert re.search(r"/po pay \d+ [\d.]+\n.*Paid £([\d.,]+) of £\1: nothing is owed now\.", out)
     # A short pick its customer answers with a split: the rest is picked when it arrives, a second parcel.
     assert "the customer wants what is here sent now and the missing part in a second parcel" in out
     assert "(3 × STAR-1) left with DPD, tracking DPD-SHORT-2: order shipped." in out

@@ -513,17 +513,20 @@ async def pay_po(
             raise PoNothingOwed(number=number, received=po.received_total, paid=po.paid)
         if owed < paid:
             raise PoOverpayment(number=number, owed=owed, amount=paid)
-        base = uow.base_currency
-        if po.currency == base:
-            booked = paid.amount
+        base, source, payable_account = uow.base_currency, f"po:{number}", Account.PAYABLE.value
+        # Received without a rate for its currency, the payable stayed in that currency (the trial
+        # balance shows it apart): it is paid in it too.
+        unconverted = await uow.journal.credit_balance(source, payable_account, po.currency)
+        if po.currency == base or unconverted >= paid.amount:
+            currency, booked = po.currency, paid.amount
         else:  # the payable as the receipts converted it, less what payments took off it
-            payable = await uow.journal.credit_balance(f"po:{number}", Account.PAYABLE.value, base)
-            booked = payable if paid == owed else payable * paid.amount // owed.amount
+            payable = await uow.journal.credit_balance(source, payable_account, base)
+            currency, booked = base, payable if paid == owed else payable * paid.amount // owed.amount
         po.paid_minor += paid.amount
         await uow.purchasing.save(po, f"staff:{staff_id}")
         memo = f"PO {number} paid" if paid == owed else f"PO {number} paid in part"
         memo += f" {paid}" + (f": {note.strip()[:MEMO_NOTE]}" if note.strip() else "")
-        posted = entry(clock.now(), f"po:{number}", memo, base, (Account.PAYABLE, Account.CASH, booked))
+        posted = entry(clock.now(), source, memo, currency, (Account.PAYABLE, Account.CASH, booked))
         if posted is not None:
             await uow.journal.post(posted)
         await uow.commit()
