@@ -7,9 +7,11 @@ from __future__ import annotations
 from bot.harness import RunningBot
 from domain.money import Money
 from domain.purchasing import PurchaseOrder
-from domain.usecases.purchasing import approve_po, reorder_scan
-from tests.e2e.conftest import hire
+from domain.usecases.purchasing import approve_po, receive_po, reorder_scan
+from sandbox import SandboxUser
+from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.test_accounting import balances
+from tests.e2e.test_books_stock_arrivals import _sent, new_moon_lamp
 
 PAYABLE, CASH = "2000 Accounts payable", "1000 Cash"
 
@@ -83,3 +85,25 @@ async def test_a_russian_manager_pays_an_amount_typed_their_way(shop: RunningBot
     assert (await balances(shop))[PAYABLE] == (123_450, received)
     assert "больше" in (await manager.send(f"/po pay {po.id} {received}")).last.text
     assert (await balances(shop))[PAYABLE] == (123_450, received) and await _balanced(shop)
+
+
+async def test_a_dollar_order_paid_after_the_rate_moved_clears_the_payable_its_receipt_booked(
+    shop: RunningBot,
+) -> None:
+    """$12.50 received at 1.30 is £9.62 payable; paid at 1.50 in two parts, the parts take off
+    £9.62 in proportion ($5 of $12.50: £3.84, the rest £5.78), so 2000 is back to zero."""
+    ada = SandboxUser(shop.server, ADMIN, "Ada")
+    await ada.send("/fx USD 1.30")
+    await new_moon_lamp(shop)
+    number = await _sent(shop, "MOON-1", 10, Money(125, "USD"))
+    await receive_po(shop.runtime.uow(), shop.runtime.clock, staff_id=ADMIN, number=number)
+    assert (await balances(shop))[PAYABLE] == (0, 962)
+    await ada.send("/fx USD 1.50")
+    part = await ada.send(f"/po pay {number} 5")
+    assert part.last.text == (
+        f"Paid to the supplier of purchase order {number}. Paid $5.00 of $12.50; still owed $7.50."
+    )
+    assert (await balances(shop))[PAYABLE] == (384, 962)
+    await ada.send(f"/po pay {number} 7.50")
+    books = await balances(shop)
+    assert books[PAYABLE] == (962, 962) and books[CASH][1] == 962 and await _balanced(shop)
