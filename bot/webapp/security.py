@@ -20,7 +20,7 @@ from domain.customers import Customer, pick_language
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.ports import Clock
 from domain.staff import NotAllowed, WrongRole
-from domain.usecases.checkout import CartTotalChanged
+from domain.usecases.checkout import CartChanged, CartTotalChanged
 from domain.usecases.customers import ensure_customer, known_customer, languages_of
 from domain.usecases.dashboard import session_owner, use_stream_ticket
 from handlers.errors import domain_message
@@ -214,7 +214,7 @@ def _status(error: DomainError) -> int:
         return 403
     if isinstance(error, NotFound):
         return 404
-    if isinstance(error, InsufficientStock | CartTotalChanged):  # the app reads again what it showed
+    if isinstance(error, InsufficientStock | CartChanged | CartTotalChanged):  # the app reads again what it showed
         return 409
     return 422
 

@@ -244,7 +244,7 @@ async def test_the_storefronts_refusals_name_the_product_in_the_customers_langua
         await add_to_cart(SandboxUser(shop.server, 502, "Bob"), "84077", 3)  # the expired hold went to Bob
         order = {"key": "k" * 16, "phone": "+44 7911 123456", "payment": "cod", "pickup_id": pickup}
         refused = await client.post("/app/api/shop/checkout", json=order, headers=headers)
-        assert refused.status == 422 and gone in (await refused.json())["detail"]
+        assert refused.status == 409 and gone in (await refused.json())["detail"]
         async with shop.runtime.sessions() as session, session.begin():
             await session.execute(
                 update(m.ProductRow).where(m.ProductRow.sku == "85123A").values(status="discontinued")

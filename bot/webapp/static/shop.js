@@ -2,7 +2,8 @@
 import { api, applyTheme, el, fill, me, showError, tg } from "./common.js";
 
 const view = document.getElementById("view");
-const state = { strings: {}, stack: [], cartCount: 0, checkoutKey: null, shown: 0 };
+// ``typed``: the checkout form as the customer left it when the order was refused for a change.
+const state = { strings: {}, stack: [], cartCount: 0, checkoutKey: null, shown: 0, typed: null };
 const t = (name, values) => fill(state.strings[name] || name, values || {});
 
 function money(value) { return value ? value.text : "—"; }
@@ -244,11 +245,23 @@ async function cartPage() {
   mainButton(t("checkout"), () => show(checkoutPage));
 }
 
-// ``typed``: what the form held when it was refused for a total changed since (the page is read
-// again at the new total; what the customer typed stays).
-async function checkoutPage(typed) {
+// The checkout refused for what changed since it was read (409: a price, the cart, a product sold
+// out): it is read again as the cart now is, or, where it cannot be had (what the cart asks for is
+// not there to order), the cart is shown to change. What the customer typed stays for the checkout.
+async function readAgain(typed) {
+  state.typed = typed;
   const still = current();
-  const options = await api("/app/api/shop/checkout");
+  const options = await api("/app/api/shop/checkout").catch(() => null);
+  if (!still()) return;
+  if (options) return show(() => checkoutPage(options), false);
+  state.stack.pop();  // the checkout: the cart it was opened from is shown
+  return show(cartPage, false);
+}
+
+// ``read``: the checkout's options, where read already.
+async function checkoutPage(read) {
+  const still = current();
+  const options = read || await api("/app/api/shop/checkout");
   if (!still()) return;
   state.checkoutKey = state.checkoutKey || crypto.randomUUID().replace(/-/g, "");
   const form = el("form", { class: "checkout" },
@@ -275,15 +288,13 @@ async function checkoutPage(typed) {
     else Object.assign(order, { address: data.get("address"), rate_id: Number(data.get("rate")) });
     const placed = await api("/app/api/shop/checkout", { method: "POST", json: order })
       .catch(async (error) => {
-        // A price or the cart changed since this page was read: it is read again, then the new total said.
-        if (error.status === 409 && error.body && error.body.title === "CartTotalChanged") {
-          await show(() => checkoutPage(data), false);
-        }
+        if (error.status === 409) await readAgain(data);  // then what changed is said
         showError(error.message);
         return null;
       });
     if (!placed) return;
     state.checkoutKey = null;
+    state.typed = null;
     await refreshCartCount();
     state.stack = [home];
     const said = (key) => view.replaceChildren(  // with what it comes to, shipping and discounts in
@@ -297,7 +308,7 @@ async function checkoutPage(typed) {
     }
   };
   form.addEventListener("submit", submit);
-  for (const [name, value] of typed ? typed.entries() : []) {
+  for (const [name, value] of state.typed ? state.typed.entries() : []) {
     const field = form.elements[name];
     if (field && field.type !== undefined && field.type !== "radio") field.value = value;
     else form.querySelectorAll(`input[name="${name}"]`).forEach((radio) => { radio.checked = radio.value === value; });
