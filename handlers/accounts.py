@@ -1,5 +1,5 @@
 """The books for managers: /journal [FROM] [TO] sends the journal as CSV, /trial shows the
-trial balance, /ar the receivables aging of business invoices."""
+trial balance, /ar the receivables aging of business invoices, /ap what is owed to suppliers."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from aiogram.utils.i18n import ngettext
 from domain.accounting import CSV_HEADER, journal_rows
 from domain.ports import Clock, UnitOfWork
 from domain.shop_days import day_start
-from domain.usecases.accounts import journal_for_staff, receivables, trial_balance
+from domain.usecases.accounts import journal_for_staff, payables, receivables, trial_balance
 from handlers.context import ShopSettings
 from handlers.output.spreadsheets import spreadsheet_csv
 from handlers.views.rendering import Renderer, current_locale
@@ -81,3 +81,12 @@ async def aging(message: Message, uow: UnitOfWork, clock: Clock, renderer: Rende
     owed = await receivables(uow, clock, staff_id=message.from_user.id)
     shown, more = owed[:AR_LINES_SHOWN], max(len(owed) - AR_LINES_SHOWN, 0)
     await message.answer(renderer.render("staff/ar.html.j2", receivables=shown, more=more))
+
+
+@router.message(Command("ap"))
+async def owed_to_suppliers(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
+    """Purchase orders whose suppliers are owed for what arrived, oldest first; each paid with /po pay."""
+    assert message.from_user is not None
+    owing, suppliers = await payables(uow, staff_id=message.from_user.id, limit=AR_LINES_SHOWN + 1)
+    shown, more = owing[:AR_LINES_SHOWN], len(owing) > AR_LINES_SHOWN
+    await message.answer(renderer.render("staff/ap.html.j2", orders=shown, suppliers=suppliers, more=more))

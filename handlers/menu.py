@@ -129,6 +129,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("journal", Permission.RECORD_PAYMENTS, N_("The accounting journal as CSV")),
     ("trial", Permission.RECORD_PAYMENTS, N_("Trial balance")),
     ("ar", Permission.RECORD_PAYMENTS, N_("Receivables aging")),
+    ("ap", Permission.RECORD_PAYMENTS, N_("Owed to suppliers")),
     ("fx", Permission.VIEW_ORDERS, N_("Exchange rates: see or set")),
     ("pricelist", Permission.SET_PRICES, N_("Price lists per customer group")),
     ("forecast", Permission.VIEW_STOCK, N_("Demand forecast and suggested reorder point")),

@@ -12,6 +12,7 @@ from domain.money import Money
 from domain.orders import Order
 from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
+from domain.purchasing import PurchaseOrder, Supplier
 from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.usecases.staff import require
@@ -89,3 +90,12 @@ async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[R
             owed = invoice_owed(order.total, payments[order.id or 0])
             result.append(Receivable(order, owed, late, aging_bucket(late)))
     return sorted(result, key=lambda r: (-r.days_overdue, r.order.code))
+
+
+async def payables(uow: UnitOfWork, *, staff_id: int, limit: int) -> tuple[list[PurchaseOrder], dict[int, Supplier]]:
+    """Purchase orders whose suppliers are owed for goods received (``/ap``), oldest first, and their suppliers."""
+    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
+    async with uow.read_only():
+        owing = await uow.purchasing.owing(limit)
+        suppliers = {s.id or 0: s for s in await uow.purchasing.suppliers()} if owing else {}
+    return owing, suppliers

@@ -308,6 +308,12 @@ class SqlPurchasing:
         rows = (await self.s.scalars(select(po).order_by(open_first, po.id.desc()).limit(limit))).all()
         return await self._load(rows)
 
+    async def owing(self, limit: int) -> list[PurchaseOrder]:
+        po, line = m.PurchaseOrderRow, m.PoLineRow
+        received = select(func.sum(line.received * line.unit_cost_minor)).where(line.po_id == po.id).scalar_subquery()
+        query = select(po).where(func.coalesce(received, 0) > po.paid_minor).order_by(po.id).limit(limit)
+        return await self._load((await self.s.scalars(query)).all())
+
 
 IMPORTED = "import"
 

@@ -138,6 +138,7 @@ STAFF_SAMPLES = {
     "top": "customers",
     "trial": "",
     "ar": "",
+    "ap": "",
     "returns": "",
     "rma": "RABCDEFG",
     "refunds": "",

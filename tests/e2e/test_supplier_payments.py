@@ -43,6 +43,10 @@ async def test_a_supplier_is_paid_in_parts_and_the_payable_clears_to_zero(shop: 
     await manager.send(f"/po receive {n}")
     books = await balances(shop)
     assert books[PAYABLE] == (0, total.amount) and CASH not in books
+    assert (await manager.send("/ap")).last.text == (
+        f"Owed to suppliers\n• /po_{n} — Homeware Wholesale Ltd — owed {pounds(total)} of {pounds(total)} received\n"
+        "Pay one: /po pay N AMOUNT [NOTE]"
+    )
     over = total + Money(1, "GBP")
     assert (await manager.send(f"/po pay {n} {pounds(over)[1:]}")).last.text == (
         f"Purchase order {n} still owes its supplier {pounds(total)}; a payment of {pounds(over)} is more than that. "
@@ -68,6 +72,7 @@ async def test_a_supplier_is_paid_in_parts_and_the_payable_clears_to_zero(shop: 
     assert books[PAYABLE] == (total.amount, total.amount)  # 2000 back to zero
     assert books[CASH][1] == total.amount and await _balanced(shop)
     assert "nothing now" in (await manager.send(f"/po pay {n} 1")).last.text
+    assert (await manager.send("/ap")).last.text == "Nothing is owed to suppliers."
     assert (await balances(shop))[PAYABLE] == (total.amount, total.amount)
 
 
@@ -85,6 +90,7 @@ async def test_a_russian_manager_pays_an_amount_typed_their_way(shop: RunningBot
     assert (await balances(shop))[PAYABLE] == (123_450, received)
     assert "больше" in (await manager.send(f"/po pay {po.id} {received}")).last.text
     assert (await balances(shop))[PAYABLE] == (123_450, received) and await _balanced(shop)
+    assert (await manager.send("/ap")).last.text.startswith(f"Долг поставщикам\n• /po_{po.id} — ")
 
 
 async def test_a_dollar_order_paid_after_the_rate_moved_clears_the_payable_its_receipt_booked(
