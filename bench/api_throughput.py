@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
@@ -60,7 +59,7 @@ async def prepare(url: str) -> tuple[str, list[str]]:
     await upgrade_to_head(engine)
     sessions = session_factory(engine, base_currency="GBP")
     clock = SystemClock()
-    await load_demo_catalog(SimpleNamespace(uow=lambda: SqlUnitOfWork(sessions), clock=clock))  # type: ignore[arg-type]
+    await load_demo_catalog(lambda: SqlUnitOfWork(sessions), clock)
     uow = SqlUnitOfWork(sessions)
     async with uow:
         warehouse = await uow.warehouses.get_by_code("MAN")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +12,7 @@ from bot.catalog_files import files_next_to
 from bot.config import Settings, load_settings
 from bot.runtime import Runtime, start_runtime
 from bot.sample import replayed_until
-from domain.ports import Clock
+from domain.ports import Clock, UnitOfWork
 from domain.shop_days import shop_day
 from domain.usecases.imports import (
     import_boxes,
@@ -34,24 +34,23 @@ class RunningBot:
     runtime: Runtime
 
 
-async def load_demo_catalog(runtime: Runtime) -> None:
-    await import_warehouses(runtime.uow(), (DEMO_DATA / "warehouses.csv").read_text(encoding="utf-8"))
+async def load_demo_catalog(uow: Callable[[], UnitOfWork], clock: Clock, timezone: str = "UTC") -> None:
+    """The demo shop's files, its sales history replayed up to the shop's today (``timezone``)."""
+    await import_warehouses(uow(), (DEMO_DATA / "warehouses.csv").read_text(encoding="utf-8"))
     await import_products(
-        runtime.uow(),
-        runtime.clock,
+        uow(),
+        clock,
         (DEMO_DATA / "products.csv").read_text(encoding="utf-8"),
         files_next_to(DEMO_DATA / "products.csv"),
     )
-    await import_carriers(runtime.uow(), (DEMO_DATA / "carriers.csv").read_text(encoding="utf-8"))
-    await import_boxes(runtime.uow(), (DEMO_DATA / "boxes.csv").read_text(encoding="utf-8"))
-    await import_suppliers(runtime.uow(), (DEMO_DATA / "suppliers.csv").read_text(encoding="utf-8"))
-    await import_reorder(runtime.uow(), runtime.clock, (DEMO_DATA / "reorder.csv").read_text(encoding="utf-8"))
+    await import_carriers(uow(), (DEMO_DATA / "carriers.csv").read_text(encoding="utf-8"))
+    await import_boxes(uow(), (DEMO_DATA / "boxes.csv").read_text(encoding="utf-8"))
+    await import_suppliers(uow(), (DEMO_DATA / "suppliers.csv").read_text(encoding="utf-8"))
+    await import_reorder(uow(), clock, (DEMO_DATA / "reorder.csv").read_text(encoding="utf-8"))
     # After the supply terms: the opening stock is booked at the cost the stock value counts it at.
-    await import_stock(runtime.uow(), runtime.clock, (DEMO_DATA / "stock.csv").read_text(encoding="utf-8"))
+    await import_stock(uow(), clock, (DEMO_DATA / "stock.csv").read_text(encoding="utf-8"))
     history = (DEMO_DATA / "demand.csv").read_text(encoding="utf-8")
-    await import_demand(
-        runtime.uow(), runtime.clock, replayed_until(history, shop_day(runtime.clock.now(), runtime.settings.timezone))
-    )
+    await import_demand(uow(), clock, replayed_until(history, shop_day(clock.now(), timezone)))
 
 
 @contextlib.asynccontextmanager
@@ -82,7 +81,7 @@ async def running_bot(
         raise
     try:
         if demo_catalog:
-            await load_demo_catalog(runtime)
+            await load_demo_catalog(runtime.uow, runtime.clock, runtime.settings.timezone)
     except BaseException:
         await runtime.close()
         await server.stop()

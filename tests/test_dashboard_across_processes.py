@@ -11,7 +11,6 @@ import os
 import signal
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
@@ -52,7 +51,7 @@ async def test_an_order_taken_by_one_process_reaches_the_dashboard_stream_of_the
     await migrated(database)
     engine = create_engine(database)
     sessions = session_factory(engine, base_currency="GBP")
-    await load_demo_catalog(SimpleNamespace(uow=lambda: SqlUnitOfWork(sessions), clock=FakeClock()))  # type: ignore[arg-type]
+    await load_demo_catalog(lambda: SqlUnitOfWork(sessions), FakeClock())
     key, _ = await create_api_key(SqlUnitOfWork(sessions), FakeClock(), name="web")
     await engine.dispose()
 

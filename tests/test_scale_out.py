@@ -11,7 +11,6 @@ import os
 import signal
 from collections.abc import Awaitable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
@@ -73,7 +72,7 @@ async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_datab
     engine = create_engine(pg_database)
     await _truncate_all(engine)
     sessions = session_factory(engine, base_currency="GBP")
-    await load_demo_catalog(SimpleNamespace(uow=lambda: SqlUnitOfWork(sessions), clock=FakeClock()))  # type: ignore[arg-type]
+    await load_demo_catalog(lambda: SqlUnitOfWork(sessions), FakeClock())
     token, _ = await create_api_key(SqlUnitOfWork(sessions), FakeClock(), name="web")
 
     server = SandboxServer()
