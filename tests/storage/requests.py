@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from domain.catalog import Product
+from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, PaymentMethod
+from domain.ports import UnitOfWork
 from domain.usecases.checkout import CheckoutRequest
+from domain.warehouse import Warehouse
+from tests.fakes import FakeClock
 
 
 def pickup_cash_on_delivery(customer_id: int, warehouse_id: int | None, currency: str = "EUR") -> CheckoutRequest:
@@ -18,3 +23,12 @@ def pickup_cash_on_delivery(customer_id: int, warehouse_id: int | None, currency
         currency=currency,
         fallback_currency=currency,
     )
+
+
+async def mugs_at_a_pickup_shop(uow: UnitOfWork, clock: FakeClock, quantity: int) -> tuple[Product, Warehouse]:
+    """Inside an open unit of work: a €10 mug and a pickup shop W1 with ``quantity`` of it in a bin."""
+    mug = Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(1000, "EUR")})
+    product = await uow.products.upsert(mug)
+    shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
+    await uow.stock.set_bin_quantity(product.id or 0, shop.id or 0, "A-01-01-1", quantity, "count", "t", clock.now())
+    return product, shop

@@ -11,21 +11,18 @@ from dataclasses import replace
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from domain.catalog import Product
 from domain.customers import Customer, Role, StaffMember
-from domain.money import Money
 from domain.orders import Order, PaymentMethod
 from domain.parcels import PickupCode
 from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.parcels import NotReadyToShip, ship_parcel
 from domain.usecases.payments import invoice_payload, record_card_payment
 from domain.usecases.pickup import PickupCodeUsed, hand_over
-from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.requests import pickup_cash_on_delivery
+from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
 
 SHIPPERS = (601, 602)
 
@@ -34,11 +31,7 @@ async def test_the_last_units_of_a_line_leave_in_exactly_one_parcel(engine: Asyn
     sessions = session_factory(engine)
     uow = SqlUnitOfWork(sessions)
     async with uow:
-        product = await uow.products.upsert(
-            Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(1000, "EUR")})
-        )
-        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
-        await uow.stock.set_bin_quantity(product.id or 0, shop.id or 0, "A-01-01-1", 50, "count", "t", clock.now())
+        product, shop = await mugs_at_a_pickup_shop(uow, clock, 50)
         customer = await uow.customers.add(Customer(telegram_id=9_100, first_name="C", created_at=clock.now()))
         await uow.carts.set(customer.id or 0, product.id or 0, 3, clock.now())
         for staff_id in SHIPPERS:
@@ -99,11 +92,7 @@ async def _packed_pickup_order(
     when ``card``, else cash due at the counter. Both ``SHIPPERS`` are packers at W1."""
     uow = SqlUnitOfWork(sessions)
     async with uow:
-        product = await uow.products.upsert(
-            Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(1000, "EUR")})
-        )
-        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
-        await uow.stock.set_bin_quantity(product.id or 0, shop.id or 0, "A-01-01-1", 50, "count", "t", clock.now())
+        product, shop = await mugs_at_a_pickup_shop(uow, clock, 50)
         customer = await uow.customers.add(Customer(telegram_id=9_200, first_name="C", created_at=clock.now()))
         await uow.carts.set(customer.id or 0, product.id or 0, 2, clock.now())
         for staff_id in SHIPPERS:

@@ -11,17 +11,14 @@ from decimal import Decimal
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.catalog import Product
 from domain.customers import Customer
-from domain.money import Money
 from domain.promotions import DiscountKind, PromoCode, PromoRefused
 from domain.usecases.checkout import CheckoutPolicy, place_order
-from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.requests import pickup_cash_on_delivery
+from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
 
 CUSTOMERS = 50
 
@@ -32,13 +29,7 @@ async def test_the_last_use_of_a_code_goes_to_exactly_one_of_fifty_orders(
     sessions = session_factory(engine)
     uow = SqlUnitOfWork(sessions)
     async with uow:
-        product = await uow.products.upsert(
-            Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(1000, "EUR")})
-        )
-        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
-        await uow.stock.set_bin_quantity(
-            product.id or 0, shop.id or 0, "A-01-01-1", CUSTOMERS, "count", "t", clock.now()
-        )
+        product, shop = await mugs_at_a_pickup_shop(uow, clock, CUSTOMERS)
         code = await uow.promotions.add_code(
             PromoCode(
                 "LAST1",

@@ -9,18 +9,15 @@ from dataclasses import replace
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.catalog import Product
 from domain.customers import Customer
 from domain.errors import DomainError
-from domain.money import Money
 from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.unpaid_orders import TooManyUnpaidOrders
-from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.requests import pickup_cash_on_delivery
+from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
 
 AT_ONCE = 6
 
@@ -31,11 +28,7 @@ async def test_a_customers_checkouts_at_once_place_no_more_unpaid_orders_than_th
     sessions = session_factory(engine)
     uow = SqlUnitOfWork(sessions)
     async with uow:
-        product = await uow.products.upsert(
-            Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(1000, "EUR")})
-        )
-        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
-        await uow.stock.set_bin_quantity(product.id or 0, shop.id or 0, "A-01-01-1", 100, "count", "t", clock.now())
+        product, shop = await mugs_at_a_pickup_shop(uow, clock, 100)
         customer = await uow.customers.add(Customer(telegram_id=10_001, first_name="Script", created_at=clock.now()))
         await uow.carts.set(customer.id or 0, product.id or 0, 1, clock.now())
         await uow.commit()
