@@ -292,6 +292,7 @@ async def _scheduled_jobs(
     part = await ada.send(f"/po pay {number.group(1)} 5 transfer 1")
     rest = re.search(r"still owed £([\d,]+\.\d\d)", part.last.text)
     assert rest is not None
+    await ada.send("/ap")  # what suppliers are still owed, oldest first: this order's rest
     await ada.send(f"/po pay {number.group(1)} {rest.group(1).replace(',', '')}")
     await ada.send("/stock 84077")
     scene("The books: every sale, shipment, refund and receipt is a balanced journal entry")
