@@ -22,12 +22,12 @@ from domain.usecases.purchasing import (
     approve_po,
     close_po,
     discard_po,
-    pay_po,
     purchase_order,
     purchase_orders,
     receive_po,
     set_po_quantity,
 )
+from domain.usecases.supplier_payments import pay_po
 from handlers.callbacks import PoCb
 from handlers.context import ShopSettings
 from handlers.output.purchase_order import purchase_order_pdf

@@ -7,13 +7,11 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 
-from domain.accounting import Account, entry
 from domain.catalog import ProductStatus, normalize_sku
 from domain.csvfiles import Problem, problem
 from domain.errors import DomainError, ImportRejected, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.imports import ReorderRow, parse_reorder, parse_suppliers
-from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
@@ -22,9 +20,6 @@ from domain.purchasing import (
     Placed,
     PoLine,
     PoNotEditable,
-    PoNothingOwed,
-    PoOverpayment,
-    PoPaymentNotPositive,
     PoReceipt,
     PoStatus,
     PurchaseOrder,
@@ -247,7 +242,7 @@ def _summary(po: PurchaseOrder) -> dict[str, object]:
     }
 
 
-async def _po(uow: UnitOfWork, number: int, *, lock: bool = False) -> PurchaseOrder:
+async def load_po(uow: UnitOfWork, number: int, *, lock: bool = False) -> PurchaseOrder:
     po = await uow.purchasing.get(number, lock=lock)
     if po is None:
         raise NotFound()
@@ -272,7 +267,7 @@ async def purchase_order(
     and the terms its products are bought on there (by product id)."""
     await require(uow, staff_id, Permission.VIEW_STOCK)
     async with uow.read_only():
-        po = await _po(uow, number)
+        po = await load_po(uow, number)
         supplier = next((s for s in await uow.purchasing.suppliers() if s.id == po.supplier_id), None)
         warehouse = next((w.code for w in await uow.warehouses.all() if w.id == po.warehouse_id), "?")
         bought = await uow.purchasing.terms(sorted({line.product_id for line in po.lines}))
@@ -284,7 +279,7 @@ async def approve_po(uow: UnitOfWork, clock: Clock, *, staff_id: int, number: in
     """Send it: the goods are expected after the supplier's lead time."""
     await require(uow, staff_id, Permission.EDIT_STOCK)
     async with uow:
-        po = await _po(uow, number, lock=True)
+        po = await load_po(uow, number, lock=True)
         if po.status is not PoStatus.DRAFT or not po.lines:
             raise PoNotEditable(number=number, po_status=po.status.value)
         supplier = next(s for s in await uow.purchasing.suppliers() if s.id == po.supplier_id)
@@ -316,7 +311,7 @@ async def _tell_backorders(uow: UnitOfWork, clock: Clock, po: PurchaseOrder) -> 
 async def discard_po(uow: UnitOfWork, *, staff_id: int, number: int) -> PurchaseOrder:
     await require(uow, staff_id, Permission.EDIT_STOCK)
     async with uow:
-        po = await _po(uow, number, lock=True)
+        po = await load_po(uow, number, lock=True)
         if po.status is not PoStatus.DRAFT:
             raise PoNotEditable(number=number, po_status=po.status.value)
         po.status = PoStatus.DISCARDED
@@ -330,7 +325,7 @@ async def close_po(uow: UnitOfWork, *, staff_id: int, number: int) -> PurchaseOr
     reorder scan orders it again), and what arrived stays received."""
     await require(uow, staff_id, Permission.EDIT_STOCK)
     async with uow:
-        po = await _po(uow, number, lock=True)
+        po = await load_po(uow, number, lock=True)
         if po.status not in (PoStatus.APPROVED, PoStatus.PARTIAL):
             raise PoNotEditable(number=number, po_status=po.status.value)
         po.status = PoStatus.CLOSED
@@ -344,7 +339,7 @@ async def set_po_quantity(uow: UnitOfWork, *, staff_id: int, number: int, sku: s
     if not 1 <= quantity <= MAX_PO_QUANTITY:
         raise InvalidQuantity(maximum=MAX_PO_QUANTITY)
     async with uow:
-        po = await _po(uow, number, lock=True)
+        po = await load_po(uow, number, lock=True)
         if po.status is not PoStatus.DRAFT:
             raise PoNotEditable(number=number, po_status=po.status.value)
         line = _line(po, sku)
@@ -393,7 +388,7 @@ async def receive_po(
     await require(uow, staff_id, Permission.EDIT_STOCK)
     target = str(BinCode.parse(bin_code)) if bin_code else None
     async with uow:
-        po = await _po(uow, number, lock=True)
+        po = await load_po(uow, number, lock=True)
         if po.status not in (PoStatus.APPROVED, PoStatus.PARTIAL):
             raise PoNotEditable(number=number, po_status=po.status.value)
         wanted: dict[int, int] = defaultdict(int)
@@ -489,45 +484,3 @@ def _owed_by_warehouse(owed: dict[int, int], terms: dict[tuple[int, int], Supply
         if warehouses:
             placed[(product_id, warehouses[0])] = units
     return placed
-
-
-MEMO_NOTE = 100  # characters of a payment's note kept in the journal's memo
-
-
-async def pay_po(
-    uow: UnitOfWork, clock: Clock, *, staff_id: int, number: int, amount: str, note: str = ""
-) -> PurchaseOrder:
-    """A payment to the supplier (bank transfer, cash) for what a purchase order received:
-    ``amount`` as typed, in the order's currency; a part of what is owed, or all of it, never
-    more. Booked Dr 2000 Accounts payable / Cr 1000 Cash: in the base currency it takes off what
-    the receipts put on, in proportion (the last payment takes exactly what is left), so the
-    order's payable clears to zero. Nothing received yet is nothing owed: no prepayments."""
-    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
-    async with uow:
-        po = await _po(uow, number, lock=True)  # two payments at once: the second reads the first's
-        paid = Money.parse_typed(amount, po.currency)
-        if paid.amount <= 0:
-            raise PoPaymentNotPositive()
-        owed = po.owed
-        if owed.amount <= 0:
-            raise PoNothingOwed(number=number, received=po.received_total, paid=po.paid)
-        if owed < paid:
-            raise PoOverpayment(number=number, owed=owed, amount=paid)
-        base, source, payable_account = uow.base_currency, f"po:{number}", Account.PAYABLE.value
-        # Received without a rate for its currency, the payable stayed in that currency (the trial
-        # balance shows it apart): it is paid in it too.
-        unconverted = await uow.journal.credit_balance(source, payable_account, po.currency)
-        if po.currency == base or unconverted >= paid.amount:
-            currency, booked = po.currency, paid.amount
-        else:  # the payable as the receipts converted it, less what payments took off it
-            payable = await uow.journal.credit_balance(source, payable_account, base)
-            currency, booked = base, payable if paid == owed else payable * paid.amount // owed.amount
-        po.paid_minor += paid.amount
-        await uow.purchasing.save(po, f"staff:{staff_id}")
-        memo = f"PO {number} paid" if paid == owed else f"PO {number} paid in part"
-        memo += f" {paid}" + (f": {note.strip()[:MEMO_NOTE]}" if note.strip() else "")
-        posted = entry(clock.now(), source, memo, currency, (Account.PAYABLE, Account.CASH, booked))
-        if posted is not None:
-            await uow.journal.post(posted)
-        await uow.commit()
-        return po

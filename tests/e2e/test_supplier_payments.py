@@ -10,10 +10,10 @@ from domain.purchasing import PurchaseOrder
 from domain.usecases.purchasing import approve_po, receive_po, reorder_scan
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.test_accounting import balances
+from tests.e2e.test_accounting import _by_source, balances
 from tests.e2e.test_books_stock_arrivals import _sent, new_moon_lamp
 
-PAYABLE, CASH = "2000 Accounts payable", "1000 Cash"
+PAYABLE, CASH, FX = "2000 Accounts payable", "1000 Cash", "5200 Inventory revaluation"
 
 
 def pounds(money: Money) -> str:
@@ -93,11 +93,13 @@ async def test_a_russian_manager_pays_an_amount_typed_their_way(shop: RunningBot
     assert (await manager.send("/ap")).last.text.startswith(f"Долг поставщикам\n• /po_{po.id} — ")
 
 
-async def test_a_dollar_order_paid_after_the_rate_moved_clears_the_payable_its_receipt_booked(
+async def test_a_dollar_order_paid_after_the_rate_moved_clears_its_payable_and_books_the_exchange_gain(
     shop: RunningBot,
 ) -> None:
     """$12.50 received at 1.30 is £9.62 payable; paid at 1.50 in two parts, the parts take off
-    £9.62 in proportion ($5 of $12.50: £3.84, the rest £5.78), so 2000 is back to zero."""
+    £9.62 in proportion ($5 of $12.50: £3.84, the rest £5.78), so 2000 is back to zero, while
+    cash pays what the dollars cost at 1.50 ($5: £3.33, $7.50: £5.00): the £1.29 between them
+    is an exchange gain, credited to 5200."""
     ada = SandboxUser(shop.server, ADMIN, "Ada")
     await ada.send("/fx USD 1.30")
     await new_moon_lamp(shop)
@@ -109,7 +111,24 @@ async def test_a_dollar_order_paid_after_the_rate_moved_clears_the_payable_its_r
     assert part.last.text == (
         f"Paid to the supplier of purchase order {number}. Paid $5.00 of $12.50; still owed $7.50."
     )
-    assert (await balances(shop))[PAYABLE] == (384, 962)
+    books = await _by_source(shop, f"po:{number}")
+    assert books[PAYABLE] == (384, 962) and books[CASH] == (0, 333) and books[FX] == (0, 51)
     await ada.send(f"/po pay {number} 7.50")
-    books = await balances(shop)
-    assert books[PAYABLE] == (962, 962) and books[CASH][1] == 962 and await _balanced(shop)
+    books = await _by_source(shop, f"po:{number}")
+    assert books[PAYABLE] == (962, 962) and books[CASH] == (0, 833) and books[FX] == (0, 129)
+    assert await _balanced(shop)
+
+
+async def test_a_dollar_order_paid_after_the_dollar_rose_books_the_exchange_loss(shop: RunningBot) -> None:
+    """$12.50 received at 1.30 (£9.62 payable) paid whole at 1.10 costs £11.36 of cash: the
+    payable clears to zero and the £1.74 more is a loss, debited to 5200."""
+    ada = SandboxUser(shop.server, ADMIN, "Ada")
+    await ada.send("/fx USD 1.30")
+    await new_moon_lamp(shop)
+    number = await _sent(shop, "MOON-1", 10, Money(125, "USD"))
+    await receive_po(shop.runtime.uow(), shop.runtime.clock, staff_id=ADMIN, number=number)
+    await ada.send("/fx USD 1.10")
+    await ada.send(f"/po pay {number} 12.50 wire 9")
+    books = await _by_source(shop, f"po:{number}")
+    assert books[PAYABLE] == (962, 962) and books[CASH] == (0, 1136) and books[FX] == (174, 0)
+    assert await _balanced(shop)

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.money import Money
 from domain.purchasing import PoOverpayment
-from domain.usecases.purchasing import pay_po, receive_po
+from domain.usecases.purchasing import receive_po
+from domain.usecases.supplier_payments import pay_po
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork

@@ -1,0 +1,74 @@
+"""Paying a purchase order's supplier (/po pay): the payable taken down against cash, exchange differences booked."""
+
+from __future__ import annotations
+
+from domain.accounting import Account, entry
+from domain.money import Money
+from domain.ports import Clock, UnitOfWork
+from domain.purchasing import PoNothingOwed, PoOverpayment, PoPaymentNotPositive, PurchaseOrder
+from domain.staff import Permission
+from domain.usecases.bookkeeping import fx_note
+from domain.usecases.fx import shop_rates
+from domain.usecases.purchasing import load_po
+from domain.usecases.staff import require
+
+A = Account
+MEMO_NOTE = 100  # characters of a payment's note kept in the journal's memo
+
+
+async def pay_po(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, number: int, amount: str, note: str = ""
+) -> PurchaseOrder:
+    """A payment to the supplier (bank transfer, cash) for what a purchase order received:
+    ``amount`` as typed, in the order's currency; a part of what is owed, or all of it, never
+    more. Nothing received yet is nothing owed: no prepayments.
+
+    Booked Dr 2000 Accounts payable / Cr 1000 Cash. In the base currency the payable is taken
+    down by what the receipts put on, in proportion (the last payment takes exactly what is
+    left), so the order's payable clears to zero; cash pays what the amount costs at today's
+    rate. A rate that moved since the receipt parts the two: the difference is the exchange
+    gain or loss, booked against "5200 Inventory revaluation", where a new rate (/fx) books the
+    stock's."""
+    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
+    async with uow:
+        po = await load_po(uow, number, lock=True)  # two payments at once: the second reads the first's
+        paid = Money.parse_typed(amount, po.currency)
+        if paid.amount <= 0:
+            raise PoPaymentNotPositive()
+        owed = po.owed
+        if owed.amount <= 0:
+            raise PoNothingOwed(number=number, received=po.received_total, paid=po.paid)
+        if owed < paid:
+            raise PoOverpayment(number=number, owed=owed, amount=paid)
+        po.paid_minor += paid.amount
+        await uow.purchasing.save(po, f"staff:{staff_id}")
+        memo = f"PO {number} paid" if paid == owed else f"PO {number} paid in part"
+        memo += f" {paid}" + (f": {note.strip()[:MEMO_NOTE]}" if note.strip() else "")
+        await _book(uow, clock, po, paid, owed, memo)
+        await uow.commit()
+        return po
+
+
+async def _book(uow: UnitOfWork, clock: Clock, po: PurchaseOrder, paid: Money, owed: Money, memo: str) -> None:
+    """The payment in the journal: the payable it clears, the cash it took, the difference between them."""
+    base, source, payable_account = uow.base_currency, f"po:{po.id}", A.PAYABLE.value
+    # Received without a rate for its currency, the payable stayed in that currency (the trial
+    # balance shows it apart): it is paid in it too.
+    unconverted = await uow.journal.credit_balance(source, payable_account, po.currency)
+    if po.currency == base or unconverted >= paid.amount:
+        posted = entry(clock.now(), source, memo, po.currency, (A.PAYABLE, A.CASH, paid.amount))
+    else:  # the payable as the receipts converted it, less what payments took off it
+        payable = await uow.journal.credit_balance(source, payable_account, base)
+        cleared = payable if paid == owed else payable * paid.amount // owed.amount
+        rates = await shop_rates(uow)
+        cash = rates.convert(paid, base)
+        if cash is None:  # no rate today (none can be taken away; kept for safety): no difference to tell
+            cash = Money(cleared, base)
+        memo += fx_note(paid, rates.rate_text(po.currency), base) if cash.amount != cleared else ""
+        if cash.amount <= cleared:  # the currency fell: the supplier cost less than booked, a gain
+            pairs = [(A.PAYABLE, A.CASH, cash.amount), (A.PAYABLE, A.INVENTORY_REVALUATION, cleared - cash.amount)]
+        else:  # it rose: the cash is more than the payable it clears, a loss
+            pairs = [(A.PAYABLE, A.CASH, cleared), (A.INVENTORY_REVALUATION, A.CASH, cash.amount - cleared)]
+        posted = entry(clock.now(), source, memo, base, *pairs)
+    if posted is not None:
+        await uow.journal.post(posted)
