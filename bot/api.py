@@ -54,6 +54,7 @@ from domain.usecases.intake import (
     PaymentState,
     RequestInProgress,
     ShortLine,
+    UnpaidCapReached,
     api_order,
     api_waiting,
     cancel_api_order,
@@ -117,6 +118,8 @@ def _domain_problem(error: DomainError) -> ApiProblem:
         return ApiProblem(403, "Wrong carrier", detail)
     if isinstance(error, CreditLimitExceeded):
         return ApiProblem(422, "Credit limit exceeded", detail, field="payment")
+    if isinstance(error, UnpaidCapReached):
+        return ApiProblem(422, "Too many unpaid orders", detail, field="payment")
     if isinstance(error, ShortLine):  # a field, but a conflict with the stock
         return ApiProblem(409, "Insufficient stock", detail, field=str(error.params.get("field")))
     if isinstance(error, InvalidField):

@@ -50,6 +50,7 @@ from domain.usecases.placing import place_cart
 from domain.usecases.price_lists import price_list_for
 from domain.usecases.promotions import count_code_use, discounts_for
 from domain.usecases.stock import release_expired_holds
+from domain.usecases.unpaid_orders import TooManyUnpaidOrders, check_unpaid_cap
 
 
 class InvalidField(DomainError):
@@ -61,6 +62,11 @@ class InvalidField(DomainError):
 class ShortLine(InvalidField):
     """A line asking for more than the warehouses have: a conflict with the stock (409), named by
     its place in the request (a chat's refusal speaks of a cart a channel does not have)."""
+
+
+class UnpaidCapReached(InvalidField):
+    """A customer (not a business) already has ``MAX_UNPAID_ORDERS`` orders holding stock unpaid:
+    one more by cash on delivery or a payment link is refused, as in chat (422, its own title)."""
 
 
 class IdempotencyConflict(DomainError):
@@ -109,6 +115,14 @@ class ApiOrderRequest:
     promo_code: str = ""  # checked as at a chat review, its use counted in the order's transaction
 
 
+PAYMENTS = {
+    PaymentState.PAID: PaymentMethod.CARD,
+    PaymentState.COD: PaymentMethod.COD,
+    PaymentState.INVOICE: PaymentMethod.INVOICE,
+    PaymentState.LINK: PaymentMethod.CARD,
+}
+
+
 async def place_api_order(
     uow: UnitOfWork,
     clock: Clock,
@@ -150,6 +164,8 @@ async def _place(
     if request.payment is PaymentState.INVOICE and not customer.is_business:
         # As in chat: paying later is a business customer's term, set with the customers scope.
         raise InvalidField(field="payment", reason="an invoice is for a business customer (customer.business: true)")
+    payment = PAYMENTS[request.payment]
+    await _check_unpaid_cap(uow, policy, customer, request.payment)
     cart = await _cart(uow, request, customer.price_group)
     # The running promotions, then the code: refused with the reason (a promo problem), as in chat.
     _, discounts = await discounts_for(uow, now, cart, customer.id or 0, request.promo_code)
@@ -175,12 +191,6 @@ async def _place(
         if isinstance(short, CartChanged) and offer is not None and offer.room:  # else it would say "only 0"
             reason += f", and {offer.room} more can wait"
         raise ShortLine(field=f"lines.{i}.quantity", reason=reason) from None
-    payment = {
-        PaymentState.PAID: PaymentMethod.CARD,
-        PaymentState.COD: PaymentMethod.COD,
-        PaymentState.INVOICE: PaymentMethod.INVOICE,
-        PaymentState.LINK: PaymentMethod.CARD,
-    }[request.payment]
     order = await place_cart(
         uow,
         cart,
@@ -206,6 +216,25 @@ async def _place(
     await _first_steps(uow, clock, order, request, key)
     await _announce(uow, policy, customer, order, key, now)
     return order
+
+
+async def _check_unpaid_cap(uow: UnitOfWork, policy: CheckoutPolicy, customer: Customer, state: PaymentState) -> None:
+    """The chat's cap on unpaid orders, for an order the channel did not take payment for (cash on
+    delivery, a payment link): a web shop's script could otherwise reserve the shop empty through
+    the API. A business is not capped, as in chat: its invoices are bounded by its credit limit.
+    The customer's checkouts on every channel take turns on their row, so they count each other."""
+    if state not in (PaymentState.COD, PaymentState.LINK):
+        return
+    await uow.customers.lock(customer.id or 0)
+    try:
+        await check_unpaid_cap(uow, policy.max_unpaid_orders, customer, PAYMENTS[state], Channel.API)
+    except TooManyUnpaidOrders as capped:
+        count = capped.params["count"]
+        reason = (
+            f"the customer has {count} orders not yet paid (cash on delivery, or a card payment awaited), the most "
+            "this shop takes at once; send it paid, or again once one of them is paid, collected or cancelled"
+        )
+        raise UnpaidCapReached(field="payment", reason=reason) from None
 
 
 async def _customer(uow: UnitOfWork, given: ApiCustomer, now: datetime, key: ApiKey) -> Customer:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient
 
 from bot.config import Settings
 from bot.harness import RunningBot
@@ -92,3 +94,55 @@ async def test_the_mini_app_refuses_an_unpaid_order_beyond_the_cap_with_a_proble
     assert "You have 2 orders not yet paid" in str(problem["detail"]), problem
     assert await count(shop, m.OrderRow) == CAP
     assert await reserved(shop, "85123A") == held + 1  # the cart's hold on the third unit, no order's
+
+
+API_COD = {
+    "customer": {"name": "Alice", "telegram_id": 1001},
+    "lines": [{"sku": "85123A", "quantity": 1}],
+    "currency": "GBP",
+    "payment": "cod",
+    "address": "10 Downing Street, London SW1A 2AA",
+}
+
+
+async def test_api_orders_not_paid_count_and_are_capped_as_the_customers_chat_orders_are(
+    api: tuple[TestClient[Any, Any], dict[str, str]], shop: RunningBot
+) -> None:
+    """Orders sent by a channel were never checked: a web shop's script could reserve the shop
+    empty through the API by cash on delivery, one customer at a time."""
+    client, auth = api
+    alice = SandboxUser(shop.server, 1001, "Alice")
+    await alice.send("/start")
+    await add_to_cart(alice, "85123A")
+    order_code(await place_cod_order(alice))  # one in chat …
+    first = await client.post("/api/v1/orders", json=API_COD, headers={**auth, "Idempotency-Key": "cod-1"})
+    assert first.status == 201, await first.json()  # … and one by the API: the cap of 2 reached
+    held = await reserved(shop, "85123A")
+    over = await client.post("/api/v1/orders", json=API_COD, headers={**auth, "Idempotency-Key": "cod-2"})
+    problem = await over.json()
+    assert (over.status, problem["title"], problem["field"]) == (422, "Too many unpaid orders", "payment"), problem
+    assert "has 2 orders not yet paid" in problem["detail"] and "/orders" not in problem["detail"], problem
+    assert await count(shop, m.OrderRow) == CAP
+    assert await reserved(shop, "85123A") == held
+    # Paid at the channel, it holds nothing unpaid: placed.
+    paid = {**API_COD, "payment": "paid"}
+    placed = await client.post("/api/v1/orders", json=paid, headers={**auth, "Idempotency-Key": "paid-1"})
+    assert placed.status == 201, await placed.json()
+    # The API's unpaid order counts in chat as well.
+    await add_to_cart(alice, "85123A")
+    refused = await place_cod_order(alice)
+    assert "You have 2 orders not yet paid" in (refused.callback_answer or {}).get("text", ""), refused
+    assert await count(shop, m.OrderRow) == CAP + 1
+
+
+async def test_a_business_ordering_by_api_is_bounded_by_its_credit_limit_not_the_unpaid_cap(
+    api: tuple[TestClient[Any, Any], dict[str, str]], shop: RunningBot
+) -> None:
+    """As in chat: a business's invoices answer to its credit limit, and it is not capped."""
+    client, auth = api
+    business = {"name": "Café Ltd", "email": "buyer@cafe.example", "business": True, "payment_terms_days": 30}
+    for i, payment in enumerate(("cod", "cod", "cod", "invoice", "invoice")):
+        body = {**API_COD, "customer": business, "payment": payment}
+        placed = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": f"b-{i}"})
+        assert placed.status == 201, await placed.json()
+    assert await count(shop, m.OrderRow) == 5

@@ -4,6 +4,7 @@ units never oversell, and one Idempotency-Key sent many times at once makes one 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -142,6 +143,56 @@ async def test_invoices_racing_for_one_credit_limit_never_pass_it(engine: AsyncE
     assert sum(await asyncio.gather(*tasks)) == 2
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(m.OrderRow)) == 2
+
+
+async def test_a_customers_unpaid_api_orders_at_once_never_pass_the_cap(engine: AsyncEngine, clock: FakeClock) -> None:
+    """Six cash-on-delivery orders for one customer sent at once by a channel, the cap at 2: they
+    take turns on the customer and count each other, so exactly two are placed."""
+    from domain.usecases.intake import UnpaidCapReached
+
+    sessions = session_factory(engine)
+    uow = SqlUnitOfWork(sessions)
+    async with uow:
+        product = await uow.products.upsert(
+            Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(500, "EUR")})
+        )
+        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
+        await uow.stock.set_bin_quantity(product.id or 0, shop.id or 0, "A-01-01-1", 100, "count", "t", clock.now())
+        await uow.commit()
+    _, key = await create_api_key(SqlUnitOfWork(sessions), clock, name="web shop")
+    await place_api_order(  # the customer exists before the race, as a returning buyer does
+        SqlUnitOfWork(sessions),
+        clock,
+        CheckoutPolicy(max_unpaid_orders=2),
+        key=key,
+        idempotency_key="paid",
+        body_hash="paid",
+        request=replace(_request(1), lines=(("MUG", 1),), payment=PaymentState.PAID),
+    )
+    start = asyncio.Event()
+
+    async def place(i: int) -> bool:
+        await start.wait()
+        try:
+            await place_api_order(
+                SqlUnitOfWork(sessions),
+                clock,
+                CheckoutPolicy(max_unpaid_orders=2),
+                key=key,
+                idempotency_key=f"cod-{i}",
+                body_hash=f"cod-{i}",
+                request=replace(_request(1), lines=(("MUG", 1),)),
+            )
+        except UnpaidCapReached:
+            return False
+        return True
+
+    tasks = [asyncio.create_task(place(i)) for i in range(6)]
+    start.set()
+    assert sum(await asyncio.gather(*tasks)) == 2
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(m.OrderRow)) == 3
+        assert await session.scalar(select(m.StockRow.reserved)) == 3
 
 
 async def test_a_receipt_retried_many_times_at_once_counts_its_goods_once(
