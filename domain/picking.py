@@ -198,12 +198,13 @@ class PickList:
 
 
 def spoken_for(
-    lines: Sequence[PickLine], shipped: Mapping[int, int], warehouse_id: int | None = None
+    lines: Sequence[PickLine], shipped: Mapping[int, int], warehouse_id: int | None = None, *, planned: bool = True
 ) -> Counter[tuple[int, str]]:
     """(product, bin) → units of one order that its bins' counts still hold but the shelf does
     not give again: picked and not yet shipped (a bin's count comes down at shipment; the
-    shipped units are taken from its earliest picks), or planned on an open line — in the bins
-    of ``warehouse_id`` (when given) alone, as two warehouses may each have a bin A-01-01-1."""
+    shipped units are taken from its earliest picks), or planned on an open line (``planned``;
+    without it, only what is in a tote) — in the bins of ``warehouse_id`` (when given) alone, as
+    two warehouses may each have a bin A-01-01-1."""
     gone = dict(shipped)
     held: Counter[tuple[int, str]] = Counter()
     for line in sorted(lines, key=lambda x: x.id or 0):
@@ -213,7 +214,7 @@ def spoken_for(
         gone[line.product_id] = gone.get(line.product_id, 0) - leaving
         if warehouse_id is not None and line.warehouse_id != warehouse_id:
             continue
-        held[(line.product_id, line.bin_code)] += line.picked - leaving + line.open
+        held[(line.product_id, line.bin_code)] += line.picked - leaving + (line.open if planned else 0)
     return +held
 
 

@@ -6,6 +6,7 @@ the counters it changes; nothing ever takes ``available`` below zero."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,7 +21,7 @@ from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import book_stock_change
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.imports import notify_back_in_stock
-from domain.usecases.shelf_holds import in_rounds
+from domain.usecases.shelf_holds import in_rounds, in_totes
 from domain.usecases.staff import WarehouseNeeded, require, staff_names
 from domain.warehouse import BinCode, Warehouse, receiving_bin
 
@@ -79,6 +80,9 @@ class WarehouseStock:
     bins: list[BinQuantity]
     reorder_point: int
     incoming: int = 0  # still expected on open purchase orders
+    # Bin → units a picker took into a tote, not yet shipped: the bin's count holds them until
+    # the parcel leaves, its shelf does not (a recount finds the rest).
+    picked: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +157,8 @@ async def stock_view(
         levels = await uow.stock.levels(ids)
         bins = await uow.inventory.bins([p.id for p in products if p.id is not None and p.sku not in families])
         incoming = await uow.purchasing.incoming(ids)
+        shelved = {b.product_id for b in bins}
+        totes = {w: await in_totes(uow, w, shelved) for w in sorted({b.warehouse_id for b in bins})}
         points = {
             (r.level.product_id, r.level.warehouse_id): r.reorder_point
             for r in await uow.inventory.reorder_levels(None, product_ids=ids)
@@ -170,6 +176,11 @@ async def stock_view(
                     [b for b in bins if b.product_id == product.id and b.warehouse_id == level.warehouse_id],
                     points.get((level.product_id, level.warehouse_id), 0),
                     incoming.get((level.product_id, level.warehouse_id), 0),
+                    {
+                        code: n
+                        for (pid, code), n in totes.get(level.warehouse_id, Counter()).items()
+                        if pid == product.id
+                    },
                 )
                 for level in held.get(product.id, [])
                 if level.warehouse_id in warehouses

@@ -36,7 +36,18 @@ async def in_rounds(
     return await _spoken_for(uow, warehouse_id, list(spoken.values()))
 
 
-async def _spoken_for(uow: UnitOfWork, warehouse_id: int, orders: list[Order]) -> Counter[tuple[int, str]]:
+async def in_totes(uow: UnitOfWork, warehouse_id: int, product_ids: set[int]) -> Counter[tuple[int, str]]:
+    """(product, bin) → units of these products pickers took from the warehouse's bin into a
+    tote and that have not left yet: the bin's count holds them, its shelf no longer does."""
+    orders = await uow.orders.to_fulfil(IN_HAND, warehouse_id)
+    taken = await uow.picking.orders_being_picked(warehouse_id, IN_HAND)
+    picking = [o for o in orders if (o.id or 0) in taken and any(line.product_id in product_ids for line in o.lines)]
+    return await _spoken_for(uow, warehouse_id, picking, planned=False)
+
+
+async def _spoken_for(
+    uow: UnitOfWork, warehouse_id: int, orders: list[Order], *, planned: bool = True
+) -> Counter[tuple[int, str]]:
     """What these orders already took from (or planned in) each bin of the warehouse and its
     count still holds: a round assigns the rest to the bins that still give it (a zone round
     sharing an order, as the round that planned it whole would have). Another warehouse's bin
@@ -44,5 +55,5 @@ async def _spoken_for(uow: UnitOfWork, warehouse_id: int, orders: list[Order]) -
     held: Counter[tuple[int, str]] = Counter()
     for order in orders:
         _, shipped = await picked_and_shipped(uow, order)
-        held += spoken_for(await uow.picking.lines_for_order(order.id or 0), shipped, warehouse_id)
+        held += spoken_for(await uow.picking.lines_for_order(order.id or 0), shipped, warehouse_id, planned=planned)
     return held
