@@ -19,6 +19,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from bot.api_limits import KeyRates
+from bot.api_lockout import FailedKeys
 from bot.api_models import (
     LineOut,
     OrderIn,
@@ -33,6 +34,7 @@ from bot.api_models import (
     WarehouseStockOut,
 )
 from bot.api_openapi import PREFIX, PROBLEM, openapi_document
+from bot.client_address import Network, client_address, trusted_networks
 from bot.config import Settings
 from domain.apikeys import ApiKey, MissingScope, Scope, WrongCarrier
 from domain.backorders import BACKORDER_FLAG
@@ -169,8 +171,19 @@ async def api_key_auth(request: web.Request, handler: Handler) -> web.StreamResp
     scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
     # The scheme is case-insensitive (RFC 9110 11.1): HTTP clients that send "bearer" exist.
     token = credentials.strip() if scheme.lower() == "bearer" else request.headers.get("X-API-Key", "")
+    failures, address = request.app.get(FAILURES), client_address(request, request.app[PROXIES])
+    locked = await failures.refusal(address) if failures is not None and token else None
+    if locked is not None:  # the key is not checked: a right guess from here would not be told
+        return _too_many(
+            "Too many failed API key attempts",
+            f"This address sent more wrong API keys than {locked.limit} (API_AUTH_FAILURE_LIMIT); "
+            f"send again in {locked.retry_after} s.",
+            locked.retry_after,
+        )
     key = await authenticate(_uow(request), token.strip()) if token else None
     if key is None:
+        if failures is not None and token:
+            await failures.failed(address)
         return problem_response(
             ApiProblem(401, "Unauthorized", "A valid API key is required (Authorization: Bearer <key>)."),
             headers={"WWW-Authenticate": 'Bearer realm="ordergram"'},
@@ -179,16 +192,18 @@ async def api_key_auth(request: web.Request, handler: Handler) -> web.StreamResp
     rates = request.app.get(RATES)
     refused = await rates.refusal(key.id or 0, key.name) if rates is not None else None
     if refused is not None:  # before the body is read: a flood costs the shop as little as it can
-        return problem_response(
-            ApiProblem(
-                429,
-                "Too many requests",
-                f"This API key sent more than {refused.limit} (API_RATE_LIMIT); send again in {refused.retry_after} s.",
-                retry_after=refused.retry_after,
-            ),
-            headers={"Retry-After": str(refused.retry_after)},
+        return _too_many(
+            "Too many requests",
+            f"This API key sent more than {refused.limit} (API_RATE_LIMIT); send again in {refused.retry_after} s.",
+            refused.retry_after,
         )
     return await handler(request)
+
+
+def _too_many(title: str, detail: str, retry_after: int) -> web.Response:
+    return problem_response(
+        ApiProblem(429, title, detail, retry_after=retry_after), headers={"Retry-After": str(retry_after)}
+    )
 
 
 def _key(request: web.Request) -> ApiKey:
@@ -416,6 +431,8 @@ SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 LINKS: web.AppKey[InvoiceLinks] = web.AppKey("invoice_links")  # set when the shop takes card payments
 RATES: web.AppKey[KeyRates] = web.AppKey("key_rates", KeyRates)  # unset with API_RATE_LIMIT=0
+FAILURES: web.AppKey[FailedKeys] = web.AppKey("failed_keys", FailedKeys)  # unset with API_AUTH_FAILURE_LIMIT=0
+PROXIES: web.AppKey[tuple[Network, ...]] = web.AppKey("trusted_proxies")
 
 
 # Every endpoint, with the scope a key needs for it: the routes, the scope check and the
@@ -446,9 +463,14 @@ def add_api(
     app[SESSIONS], app[SETTINGS], app[CLOCK] = sessions, settings, clock
     if links is not None:
         app[LINKS] = links
+    bot_id = settings.bot_token.partition(":")[0] or "0"  # shops sharing a Redis count apart
     if settings.api_rate_limit != "0":
-        bot_id = settings.bot_token.partition(":")[0] or "0"  # shops sharing a Redis count apart
         app[RATES] = KeyRates(settings.api_rate_limit, redis_url=settings.redis_url, namespace=f"ordergram:{bot_id}")
+    if settings.api_auth_failure_limit != "0":
+        app[FAILURES] = FailedKeys(
+            settings.api_auth_failure_limit, redis_url=settings.redis_url, namespace=f"ordergram:{bot_id}"
+        )
+    app[PROXIES] = trusted_networks(settings.trusted_proxies)
     app.middlewares.extend([problems, api_key_auth])
     app.router.add_get(f"{PREFIX}/openapi.json", get_openapi)
     for method, path, handler, scope in ENDPOINTS:

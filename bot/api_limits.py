@@ -32,17 +32,8 @@ class KeyRates:
 
     def __init__(self, spec: str, *, redis_url: str | None = None, namespace: str = "ordergram") -> None:
         self.items: list[RateLimitItem] = parse_many(spec)
-        storage: Storage
-        if redis_url:
-            # limits names its async Redis URLs async+redis://, async+rediss://, async+redis+unix://;
-            # redis-py (the client the rest of Ordergram uses) rather than limits' default coredis.
-            scheme, _, rest = redis_url.partition("://")
-            url = f"async+redis+unix://{rest}" if scheme == "unix" else f"async+{redis_url}"
-            storage = RedisStorage(url, implementation="redispy", key_prefix=f"{namespace}:api-rate")
-        else:
-            storage = MemoryStorage()
-        self.storage = storage
-        self.limiter = MovingWindowRateLimiter(storage)
+        self.storage = window_storage(redis_url, f"{namespace}:api-rate")
+        self.limiter = MovingWindowRateLimiter(self.storage)
         self.logged: dict[str, float] = {}
 
     async def refusal(self, key_id: int, key_name: str) -> Refusal | None:
@@ -66,7 +57,7 @@ class KeyRates:
 
     async def _over(self, item: RateLimitItem, who: str, key_name: str) -> Refusal:
         stats = await self.limiter.get_window_stats(item, who)
-        refusal = Refusal(_spelled(item), max(1, math.ceil(stats.reset_time - time.time())))
+        refusal = Refusal(spelled(item), max(1, math.ceil(stats.reset_time - time.time())))
         API_RATE_LIMITED.labels(key_name).inc()
         self._log(key_name, "API key %r is over its rate limit (%s): answered 429", key_name, refusal.limit)
         return refusal
@@ -78,7 +69,18 @@ class KeyRates:
             log.warning(message, *args)
 
 
-def _spelled(item: RateLimitItem) -> str:
+def window_storage(redis_url: str | None, key_prefix: str) -> Storage:
+    """Where moving windows are counted: this process's memory, or Redis shared by every process."""
+    if not redis_url:
+        return MemoryStorage()
+    # limits names its async Redis URLs async+redis://, async+rediss://, async+redis+unix://;
+    # redis-py (the client the rest of Ordergram uses) rather than limits' default coredis.
+    scheme, _, rest = redis_url.partition("://")
+    url = f"async+redis+unix://{rest}" if scheme == "unix" else f"async+{redis_url}"
+    return RedisStorage(url, implementation="redispy", key_prefix=key_prefix)
+
+
+def spelled(item: RateLimitItem) -> str:
     """``30 per 1 second`` as a person reads it: ``30 requests a second``, ``600 requests in 5 minutes``."""
     unit = item.GRANULARITY.name
     if item.multiples == 1:

@@ -5,6 +5,7 @@ A bad value stops start-up with one line naming the variable (see ``ConfigError`
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -124,6 +125,12 @@ class Settings(LogSettings):
     # Requests one intake API key may send (bot.api_limits): a runaway channel gets 429, the rest
     # of the shop does not feel it. ``limits``' notation; 0 = no limit.
     api_rate_limit: str = "30/second;600/minute"
+    # Wrong API keys one client address may send (bot.api_lockout): over it, 429 before any key
+    # it sends is checked, so keys cannot be guessed. Same notation; 0 = no limit.
+    api_auth_failure_limit: str = "10/minute;100/hour"
+    # Proxies whose X-Forwarded-For names the client (bot.client_address): addresses or networks,
+    # comma-separated; the default trusts loopback and private networks (nginx in compose.yaml).
+    trusted_proxies: str = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
 
     def secrets(self) -> list[str | None]:
         """Values no log may show (``bot.logs.never_log``)."""
@@ -251,7 +258,7 @@ class Settings(LogSettings):
             raise ValueError(f"{value!r} is not a Redis URL (like redis://127.0.0.1:6379/0, rediss://… or unix://…)")
         return value or None
 
-    @field_validator("api_rate_limit")
+    @field_validator("api_rate_limit", "api_auth_failure_limit")
     @classmethod
     def _rate(cls, value: str) -> str:
         spec = value.strip().lower()
@@ -261,6 +268,17 @@ class Settings(LogSettings):
         if not all(RATE.fullmatch(part.strip()) for part in re.split(r"[;,]", spec)):
             raise ValueError(f"{value!r} is not a rate like 30/second;600/minute (or 0 for no limit)")
         return spec
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        for part in parts:
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"{part!r} is not an IP address or network (like 10.0.0.0/8)") from None
+        return ",".join(parts)
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -75,6 +75,12 @@ ORDERS_PLACED = Counter("ordergram_orders_placed", "Orders placed (committed) by
 API_RATE_LIMITED = Counter(
     "ordergram_api_rate_limited", "Intake API requests refused (429) over API_RATE_LIMIT, by API key name", ["key"]
 )
+API_AUTH_REFUSED = Counter(
+    "ordergram_api_auth_refused",
+    "Intake API requests with a wrong API key (401), and those refused unchecked (429) from an address over"
+    " API_AUTH_FAILURE_LIMIT",
+    ["answer"],
+)
 JOB_RUNS = Counter("ordergram_job_runs", "Scheduled job runs, by job", ["job"])
 JOB_FAILURES = Counter("ordergram_job_failures", "Scheduled job runs that failed, by job", ["job"])
 
