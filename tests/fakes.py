@@ -349,6 +349,9 @@ class FakeStock(_Repo):
         for product_id, warehouse_id in places:  # one task at a time here: only the counter is made
             self.st.stock.setdefault((product_id, warehouse_id), StockLevel(product_id, warehouse_id))
 
+    async def lock_products(self, product_ids: Iterable[int]) -> None:
+        pass  # one task at a time here
+
     async def set_bin_quantity(
         self, product_id: int, warehouse_id: int, bin_code: str, quantity: int, reason: str, actor: str, at: datetime
     ) -> int:

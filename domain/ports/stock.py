@@ -22,6 +22,13 @@ class StockRepository(Protocol):
         from, or two staff booking into one bin at once lose one's units (PostgreSQL)."""
         ...
 
+    async def lock_products(self, product_ids: Iterable[int]) -> None:
+        """Hold every counter of these products (each warehouse's) to the end of the
+        transaction, in the lock order: call it before a use case writes several counters in an
+        order of its own (a checkout's releases and its routed reservations), or it may deadlock
+        with one writing them in the lock order (a transfer) on PostgreSQL."""
+        ...
+
     async def set_bin_quantity(
         self, product_id: int, warehouse_id: int, bin_code: str, quantity: int, reason: str, actor: str, at: datetime
     ) -> int: ...

@@ -311,6 +311,7 @@ async def place_bought_order(
             await uow.commit()
             return order, False
         discounts = await _promoted(uow, now, cart, paid.customer_id)
+        await uow.stock.lock_products([cart.lines[0].product.id or 0])  # released, then reserved: lock order first
         await release_expired_holds(uow, cart.lines[0].product.id or 0, now)
         try:
             chosen = await _chosen(uow, clock, policy, cart, paid.address, paid.option_id)

@@ -322,7 +322,8 @@ async def clear_cart(uow: UnitOfWork, *, customer_id: int) -> None:
 
 
 async def release_customer_holds(uow: UnitOfWork, customer_id: int) -> None:
-    for hold in await uow.stock.customer_holds(customer_id):
+    holds = await uow.stock.customer_holds(customer_id)
+    for hold in sorted(holds, key=lambda h: (h.product_id, h.warehouse_id)):  # the lock order
         await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
         await uow.stock.delete_reservation(hold)
 

@@ -311,6 +311,12 @@ async def _place(
             line.terms.check(line.quantity, line.product.in_language(request.language).display_name)
         _, discounts = await discounts_for(uow, now, cart, request.customer_id, request.promo_code)
         point = await _destination(uow, request.delivery)
+        # Every counter this checkout may write (its holds', its lines' in each warehouse), locked
+        # in the lock order before the first is written: it releases holds and reserves where
+        # routing sends it (the nearest warehouse first), and a transfer between two of those
+        # warehouses locks them in the lock order; each holding one, they deadlocked.
+        holds = await uow.stock.customer_holds(request.customer_id)
+        await uow.stock.lock_products([line.product.id or 0 for line in cart.lines] + [h.product_id for h in holds])
         # Our holds and anyone's expired holds go back first; routing then sees true availability.
         await release_customer_holds(uow, request.customer_id)
         for line in cart.lines:
@@ -440,7 +446,7 @@ async def _destination(uow: UnitOfWork, delivery: Delivery) -> tuple[float, floa
 async def reserve_routed(uow: UnitOfWork, cart: Cart, decision: RoutingDecision) -> None:
     """Conditional reservations; if one loses a race the whole transaction rolls back,
     the customer's holds included, and they are told which line changed."""
-    for allocation in decision.allocations:
+    for allocation in sorted(decision.allocations, key=lambda a: (a.product_id, a.warehouse_id)):  # lock order
         if not await uow.stock.try_reserve(allocation.product_id, allocation.warehouse_id, allocation.quantity):
             name = next(line.product.display_name for line in cart.lines if line.product.id == allocation.product_id)
             available = sum((await _availability(uow, [allocation.product_id])).values())

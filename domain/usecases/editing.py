@@ -271,10 +271,13 @@ async def _rehold(
 ) -> tuple[RoutingDecision, tuple[float, float] | None]:
     """The order's stock goes back and the new lines are routed and reserved again: if any
     reservation fails, the transaction rolls back and the old allocation stands."""
-    await release_allocations(uow, order)
     wanted: dict[int, int] = {}
     for line in order.lines:
         wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+    # Released, then reserved where routed: every counter of old and new lines in the lock order first.
+    held = [r.product_id for r in await uow.stock.order_reservations(order.id or 0)]
+    await uow.stock.lock_products([*wanted, *held])
+    await release_allocations(uow, order)
     for product_id in sorted(wanted):
         await release_expired_holds(uow, product_id, now)
     point, _ = await _destination(order, warehouses)

@@ -175,6 +175,7 @@ async def _place(
     # As chat's checkout: orders of a product with a backorder limit take its terms in turn, and
     # what stock cannot cover waits (a backorder or preorder) when the product takes it.
     await uow.backorders.lock_terms(ids)
+    await uow.stock.lock_products(ids)  # released, then reserved where routed: the lock order first
     for line in cart.lines:
         await release_expired_holds(uow, line.product.id or 0, now)
     levels = await uow.stock.levels(ids)

@@ -38,7 +38,8 @@ async def sweep_holds(uow: UnitOfWork, clock: Clock, *, remind_after: timedelta)
     now = clock.now()
     released = reminded = 0
     async with uow:
-        for hold in await uow.jobs.expired_holds(now, SWEEP_BATCH):
+        holds = await uow.jobs.expired_holds(now, SWEEP_BATCH)
+        for hold in sorted(holds, key=lambda h: (h.product_id, h.warehouse_id)):  # the lock order
             await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
             await uow.stock.delete_reservation(hold)
             released += 1

@@ -82,7 +82,9 @@ async def import_reorder(uow: UnitOfWork, clock: Clock, text: str) -> ImportRepo
         levels = {(r.level.product_id, r.level.warehouse_id): r for r in await uow.inventory.reorder_levels(None)}
         terms = []
         created = same = 0
-        for r in rows:
+        # In the lock order (product, warehouse), not the file's: two files naming the same
+        # products in other orders, imported at once, each locked a counter the other wanted next.
+        for r in sorted(rows, key=lambda r: (products[r.sku], warehouses[r.warehouse])):
             product, warehouse = products[r.sku], warehouses[r.warehouse]
             await uow.inventory.set_reorder(product, warehouse, r.reorder_point, r.max_level)
             supplier = suppliers[r.supplier]

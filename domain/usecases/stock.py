@@ -64,22 +64,25 @@ async def take_holds(
     total = sum(max(lv.available, 0) for lv in levels)
     if total < quantity:
         raise InsufficientStock(available=total)
-    holds: list[Reservation] = []
+    plan: list[tuple[int, int]] = []  # (warehouse, units): most available first
     remaining = quantity
     for level in levels:
         take = min(remaining, level.available)
         if take <= 0:
             continue
-        if not await uow.stock.try_reserve(product_id, level.warehouse_id, take):
-            raise InsufficientStock(available=total - take)
-        holds.append(
-            await uow.stock.add_reservation(
-                Reservation(product_id, level.warehouse_id, take, ReservationKind.HOLD, customer_id, None, until, now)
-            )
-        )
+        plan.append((level.warehouse_id, take))
         remaining -= take
         if remaining == 0:
             break
+    holds: list[Reservation] = []
+    for warehouse_id, take in sorted(plan):  # reserved in the lock order (ARCHITECTURE.md, "Lock order")
+        if not await uow.stock.try_reserve(product_id, warehouse_id, take):
+            raise InsufficientStock(available=total - take)
+        holds.append(
+            await uow.stock.add_reservation(
+                Reservation(product_id, warehouse_id, take, ReservationKind.HOLD, customer_id, None, until, now)
+            )
+        )
     return holds
 
 

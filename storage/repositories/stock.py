@@ -72,6 +72,16 @@ _CHANGED_LEVELS = fills(
         _STOCK.c.product_id.in_(select(_STOCK.c.product_id).where(_STOCK.c.change_seq >= bindparam("since")))
     ),
 )
+# The lock order (ARCHITECTURE.md, "Lock order"): a transaction that writes several stock counters
+# locks them by (product_id, warehouse_id), ascending, before it writes any of them out of that
+# order; two that lock the same counters in opposite orders deadlock on PostgreSQL.
+LOCK_ORDER = (_STOCK.c.product_id, _STOCK.c.warehouse_id)
+_LOCK_PRODUCTS = (
+    select(_STOCK.c.product_id)
+    .where(_STOCK.c.product_id.in_(bindparam("ids", expanding=True)))
+    .order_by(*LOCK_ORDER)
+    .with_for_update()
+)
 _QTY: BindParameter[int] = bindparam("quantity")
 _RESERVE = direct(_stock_update(_STOCK.c.on_hand - _STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved + _QTY))
 _RELEASE = direct(_stock_update(_STOCK.c.reserved >= _QTY, reserved=_STOCK.c.reserved - _QTY))
@@ -124,7 +134,13 @@ _EXTEND_HOLDS = direct(
     .where(_RES.c.customer_id == bindparam("reservations_customer_id"), _HOLD)
     .values(expires_at=bindparam("until"))
 )
-_ORDER_RESERVATIONS = select(_RES).where(_RES.c.order_id == bindparam("order_id"))
+# In the lock order: what releases or consumes an order's reservations one by one takes their
+# counters' locks in it.
+_ORDER_RESERVATIONS = (
+    select(_RES)
+    .where(_RES.c.order_id == bindparam("order_id"))
+    .order_by(_RES.c.product_id, _RES.c.warehouse_id, _RES.c.id)
+)
 
 
 class SqlStock:
@@ -238,14 +254,25 @@ class SqlStock:
 
     async def lock_positions(self, places: Iterable[tuple[int, int]]) -> None:
         """Each (product, warehouse) counter, made if missing, locked to the transaction's end
-        in one order (PostgreSQL; SQLite's write transactions are serial already): a bin read
-        after this is not changed by another transaction before this one's count is set."""
+        in the lock order (``LOCK_ORDER``; PostgreSQL; SQLite's write transactions are serial
+        already): a bin read after this is not changed by another transaction before this one's
+        count is set."""
         for product_id, warehouse_id in sorted(set(places)):
             await self._ensure_counter(product_id, warehouse_id)
             s = m.StockRow
             await self.s.execute(
                 select(s.product_id).where(s.product_id == product_id, s.warehouse_id == warehouse_id).with_for_update()
             )
+
+    async def lock_products(self, product_ids: Iterable[int]) -> None:
+        """Every counter of these products, in every warehouse, locked to the transaction's end
+        in the lock order, by one statement a chunk (PostgreSQL: its ``ORDER BY`` is the order
+        the rows are locked in; SQLite's writers are serial already)."""
+        ids = sorted(set(product_ids))
+        if not ids or self.s.get_bind().dialect.name == "sqlite":
+            return
+        for chunk in _chunks(ids):  # chunks in ascending order: the order holds across them
+            await self.s.execute(_LOCK_PRODUCTS, {"ids": list(chunk)})
 
     async def set_bin_quantity(
         self, product_id: int, warehouse_id: int, bin_code: str, quantity: int, reason: str, actor: str, at: datetime
