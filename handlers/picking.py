@@ -21,7 +21,7 @@ from domain.warehouse import Warehouse
 from handlers.callbacks import PickShortCb, PickStartCb, PickWarehouseCb
 from handlers.context import ShopSettings
 from handlers.scanning import code_in_photo, parse_scan
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, current_locale
 
 router = Router(name=__name__)
 
@@ -179,7 +179,9 @@ async def pick_method_chosen(
 @router.message(StateFilter(Picking.scanning), F.text, ~F.text.startswith("/"))
 async def scanned_text(message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext) -> None:
     scan = parse_scan(message.text or "")
-    current = await confirm_pick(uow, clock, staff_id=_staff_id(message), scanned=scan.code, quantity=scan.quantity)
+    current = await confirm_pick(
+        uow, clock, staff_id=_staff_id(message), scanned=scan.code, quantity=scan.quantity, language=current_locale()
+    )
     await show_step(message, current, renderer, state)
 
 
@@ -190,7 +192,7 @@ async def scanned_photo(
     code = await code_in_photo(bot, message)
     if code is None:
         return
-    current = await confirm_pick(uow, clock, staff_id=_staff_id(message), scanned=code)
+    current = await confirm_pick(uow, clock, staff_id=_staff_id(message), scanned=code, language=current_locale())
     await show_step(message, current, renderer, state)
 
 

@@ -254,8 +254,11 @@ def _matches(product: Product, scanned: str) -> bool:
     return bool(product.barcode) and text == product.barcode
 
 
-async def confirm_pick(uow: UnitOfWork, clock: Clock, *, staff_id: int, scanned: str, quantity: int = 1) -> PickRound:
-    """The picker scanned ``scanned`` (SKU or barcode) for the current line."""
+async def confirm_pick(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, scanned: str, quantity: int = 1, language: str = ""
+) -> PickRound:
+    """The picker scanned ``scanned`` (SKU or barcode) for the current line; a wrong item is
+    refused naming the expected one in ``language`` (the picker's) where it has a name in it."""
     await require(uow, staff_id, Permission.PICK)
     async with uow:
         pick_list = await uow.picking.open_for(staff_id)
@@ -267,7 +270,10 @@ async def confirm_pick(uow: UnitOfWork, clock: Clock, *, staff_id: int, scanned:
         product = current.products[line.product_id]
         if not _matches(product, scanned):
             raise WrongItem(
-                scanned=scanned.strip()[:64], sku=product.sku, name=product.display_name, bin=line.bin_code or "—"
+                scanned=scanned.strip()[:64],
+                sku=product.sku,
+                name=product.in_language(language).display_name,
+                bin=line.bin_code or "—",
             )
         if line.bin_code is None:
             raise NoBinForLine(sku=product.sku)

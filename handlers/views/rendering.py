@@ -295,6 +295,8 @@ class Renderer:
         self.env.filters["routing_reason"] = routing_reason
         self.env.filters["actor"] = actor_name
         self.env.filters["price_reason"] = price_reason  # {{ line.price_rule | price_reason }}
+        # {{ (product | translated).display_name }}: named in the reader's language where it has a name in it.
+        self.env.filters["translated"] = lambda product: product.in_language(current_locale())
         for kind in LABELS:  # {{ x | status }} is {{ x | label("status") }}
             self.env.filters[kind] = partial(_label_filter, kind)
 
