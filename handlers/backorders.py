@@ -13,7 +13,15 @@ from domain.customers import Customer
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import ChoiceGone, ShortChoice
-from domain.usecases.backorders import WaitingPart, cancel_waiting_part, choose_split, split_offer, waiting_parts
+from domain.usecases.backorders import (
+    WaitingPart,
+    cancel_waiting_part,
+    choose_split,
+    split_offer,
+    waiting_part_order,
+    waiting_parts,
+)
+from domain.usecases.orders import CancelledAlready, NotCancellable
 from domain.usecases.shortages import choose_short
 from handlers.callbacks import BackorderCancelCb, BackorderListCb, BackorderSplitCb, OrderCb, ShortChoiceCb
 from handlers.catalog import reading_language
@@ -93,11 +101,22 @@ async def cancel_waiting(
             backorder_id=callback_data.backorder_id,
             staff_chat_id=settings.staff_chat_id,
         )
-    except NothingWaiting as gone:
-        await query.answer(_(gone.key), show_alert=True)
+    except (NothingWaiting, NotCancellable, CancelledAlready) as late:
+        # The order changed while the screen was open (the part arrived, a picker started it):
+        # said, and the screen drawn again as the order is now, its stale buttons gone.
+        await query.answer(domain_message(late, html=False), show_alert=True)
+        await _show_again(query, uow, clock, customer, renderer, callback_data.backorder_id)
         return
     await query.answer(_("Cancelled: %(count)s no longer awaited.") % {"count": units}, show_alert=True)
     await _show(query, uow, clock, customer, renderer, order.code)
+
+
+async def _show_again(
+    query: CallbackQuery, uow: UnitOfWork, clock: Clock, customer: Customer, renderer: Renderer, backorder_id: int
+) -> None:
+    code = await waiting_part_order(uow, customer_id=customer.id or 0, backorder_id=backorder_id)
+    if code is not None:
+        await _show(query, uow, clock, customer, renderer, code)
 
 
 @router.callback_query(BackorderSplitCb.filter())

@@ -249,6 +249,14 @@ async def choose_split(uow: UnitOfWork, *, customer_id: int, code: str, ship_now
         return order
 
 
+async def waiting_part_order(uow: UnitOfWork, *, customer_id: int, backorder_id: int) -> str | None:
+    """The code of the customer's order a waiting part (still waiting or not) belongs to."""
+    async with uow.read_only():
+        backorder = await uow.backorders.get(backorder_id)
+        order = await uow.orders.get_by_id(backorder.order_id) if backorder else None
+        return order.code if order is not None and order.customer_id == customer_id else None
+
+
 async def cancel_waiting_part(
     uow: UnitOfWork, clock: Clock, *, customer_id: int, backorder_id: int, staff_chat_id: int | None = None
 ) -> tuple[Order, int]:
