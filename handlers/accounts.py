@@ -18,6 +18,7 @@ from domain.shop_days import day_start
 from domain.usecases.accounts import journal_for_staff, payables, receivables, trial_balance
 from handlers.context import ShopSettings
 from handlers.output.spreadsheets import spreadsheet_csv
+from handlers.views.labels import label
 from handlers.views.rendering import Renderer, current_locale
 
 router = Router(name=__name__)
@@ -53,14 +54,21 @@ async def journal_command(
     start, end = day_start(first, zone), day_start(last + timedelta(days=1), zone)
     entries = await journal_for_staff(uow, staff_id=message.from_user.id, start=start, end=end)
     name = f"journal-{first.isoformat()}-{last.isoformat()}.csv"
+    # For a person's spreadsheet, in their language: its columns and accounts named as /trial
+    # names them (``ordergram export journal`` is for programs, and keeps the codes).
+    header = [label("journal_column", column) for column in CSV_HEADER]
+    account = CSV_HEADER.index("account")
+    rows = [
+        (*row[:account], label("account", row[account]), *row[account + 1 :])
+        for row in journal_rows(entries, settings.timezone)
+    ]
     await message.answer_document(
         BufferedInputFile(
-            # For a person's spreadsheet, in their language (``ordergram export journal`` is for programs).
             spreadsheet_csv(
-                CSV_HEADER,
-                journal_rows(entries, settings.timezone),
+                header,
+                rows,
                 language=current_locale(),
-                numbers=("debit", "credit"),
+                numbers=(label("journal_column", "debit"), label("journal_column", "credit")),
             ),
             filename=name,
         ),

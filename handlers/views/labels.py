@@ -103,7 +103,8 @@ LABELS: dict[str, dict[str, str]] = {
     "return_method": {"drop_off": N_("brought to a store"), "courier": N_("collected by courier")},
     "segment": {"vip": N_("VIP"), "repeat": N_("repeat"), "new": N_("new"), "at risk": N_("at risk")},
     # The journal keeps an account as its number and English name (domain.accounting.Account):
-    # the CSV writes that; /trial reads it in the reader's language.
+    # ``ordergram export journal`` writes that; /trial and the file /journal sends read it in the
+    # reader's language.
     "account": {
         "1000 Cash": N_("1000 Cash"),
         "1100 Accounts receivable": N_("1100 Accounts receivable"),
@@ -121,6 +122,18 @@ LABELS: dict[str, dict[str, str]] = {
         "5200 Inventory revaluation": N_("5200 Inventory revaluation"),
         "5300 Purchase price variance": N_("5300 Purchase price variance"),
         "5400 Currency conversion rounding": N_("5400 Currency conversion rounding"),
+    },
+    # The journal file's columns (domain.accounting.CSV_HEADER) in the file sent in chat;
+    # ``ordergram export journal`` keeps the codes, for programs.
+    "journal_column": {
+        "entry": N_("entry"),
+        "date": N_("date"),
+        "source": N_("source"),
+        "memo": N_("memo"),
+        "account": N_("account"),
+        "debit": N_("debit"),
+        "credit": N_("credit"),
+        "currency": N_("currency"),
     },
     # A file's kind as /import takes it (the code stays: it is what is typed).
     "import_kind": {

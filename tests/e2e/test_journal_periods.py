@@ -52,14 +52,19 @@ async def test_the_journal_sent_in_chat_opens_in_a_russian_spreadsheet_and_the_c
         sent_ru = (await ru.send("/journal")).last.file
         sent_en = (await en.send("/journal")).last.file
         assert sent_ru is not None and sent_en is not None
-        assert sent_ru.content.startswith(b"\xef\xbb\xbfentry;date;source;memo;account;debit;credit;currency\n")
+        # Its header and accounts in Russian, as /trial names them (they read "entry;date;…" and
+        # "1200 Inventory" beside a /trial of «1200 Товарные запасы»).
+        header = "проводка;дата;источник;содержание;счёт;дебет;кредит;валюта\n"
+        assert sent_ru.content.startswith(("\ufeff" + header).encode())
         russian = list(csv.DictReader(io.StringIO(sent_ru.content.decode("utf-8-sig")), delimiter=";"))
         english = list(csv.DictReader(io.StringIO(sent_en.content.decode())))
         assert english and len(russian) == len(english)
         amounts = [(r["debit"], r["credit"]) for r in english]
         assert any("." in d + c for d, c in amounts)
-        assert [(r["debit"], r["credit"]) for r in russian] == [
+        assert [(r["дебет"], r["кредит"]) for r in russian] == [
             (d.replace(".", ","), c.replace(".", ",")) for d, c in amounts
         ]
-        assert [r["memo"] for r in russian] == [r["memo"] for r in english]
+        assert [r["содержание"] for r in russian] == [r["memo"] for r in english]
+        assert {r["счёт"] for r in russian} >= {"1200 Товарные запасы", "1100 Дебиторская задолженность"}
+        assert {r["account"] for r in english} >= {"1200 Inventory", "1100 Accounts receivable"}
         assert sent_en.content.startswith(b"entry,date,source,memo,account,debit,credit,currency\n")
