@@ -200,9 +200,19 @@ async def _finish_packing(
 
 @router.callback_query(PackWeightCb.filter())
 async def estimate_used(
-    query: CallbackQuery, uow: UnitOfWork, clock: Clock, renderer: Renderer, state: FSMContext
+    query: CallbackQuery,
+    callback_data: PackWeightCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    renderer: Renderer,
+    state: FSMContext,
 ) -> None:
     assert isinstance(query.message, Message)
+    # Only the packing this button asked about, and only while it awaits its weight: a button
+    # from another order's packing packed the one under way unweighed, a second tap found none.
+    if await state.get_state() != Packing.weight or (await state.get_data()).get("code") != callback_data.code:
+        await query.answer(_("This item is no longer available. Please open the menu again."), show_alert=True)
+        return
     await query.answer()
     await _finish_packing(query.message, _who(query), None, uow, clock, renderer, state)
 
