@@ -475,7 +475,9 @@ async def _business_buyer(
     await acme.send("invoice please")
     invoice_button = _button_data(payment, "Invoice")
     reply = await acme.press(payment, "Invoice")
-    review = reply.last
+    scene("…gives his purchase order number at the review: it goes on the order and its invoice")
+    await acme.press(reply.last, "Add your PO number")
+    review = (await acme.send("PO-4471")).last
     confirm_button = _button_data(review, "Confirm order")
     code = _order_code((await acme.press(review, "Confirm order")).last.text)
     scene("…taps Confirm again, then a payment button from the step already left")

@@ -16,6 +16,7 @@ from domain.money import Money, sum_money
 # The most lines one order has, whichever way it comes: a cart (chat and Mini App) holds this
 # many different products and the intake API takes this many lines. The chat pages a long cart.
 MAX_ORDER_LINES = 100
+MAX_REFERENCE = 64  # the customer's own number for an order (a PO number): orders.reference's width
 
 
 class OrderStatus(StrEnum):
@@ -163,6 +164,19 @@ CODE_ALPHABET = "23456789BCDFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 8
 
 
+class ReferenceTooLong(DomainError):
+    key = N_("A purchase order number is at most {limit} characters; this one has {length}. Nothing was changed.")
+
+
+def order_reference(text: str) -> str:
+    """A number the buyer gives their order (their purchase order's), on one line: the invoice prints it
+    as a single line, so line breaks and runs of blanks become one space."""
+    reference = " ".join(text.split())
+    if len(reference) > MAX_REFERENCE:
+        raise ReferenceTooLong(limit=MAX_REFERENCE, length=len(reference))
+    return reference
+
+
 def new_order_code(choice: Callable[[str], str] = secrets.choice) -> str:
     """Random, not sequential: 28^8 ≈ 3.8e11 codes, so guessing another customer's is hopeless."""
     return "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -280,7 +294,7 @@ class Order:
     tracking_number: str = ""
     gift_message: str = ""
     promo_code: str = ""  # the code used, counted once in the order's transaction
-    reference: str = ""  # another channel's own number for it (the intake API's reference)
+    reference: str = ""  # the buyer's own number for it: a business's PO number, another channel's order number
     discounts: tuple[tuple[str, int], ...] = ()  # (promotion name or code, minor units) as shown
     id: int | None = None
     version: int = 0  # bumped by every edit: two people editing the same order cannot both win

@@ -38,6 +38,7 @@ from handlers import (
     paylinks,
     payments,
     picking,
+    po_number,
     price_lists,
     pricing,
     products,
@@ -150,6 +151,7 @@ def build_routers() -> list[Router]:
                 identity,
                 assist,
                 promo,
+                po_number,
                 checkout,  # its steps in order: contact and address, shipping, payment to Confirm
                 checkout_shipping,
                 checkout_payment,

@@ -432,6 +432,12 @@ class PromoAsk(CallbackData, prefix="prm"):
     key: Code
 
 
+class PoNumberAsk(CallbackData, prefix="pon"):
+    """At review, for a business: type their purchase order number (or /skip to leave none)."""
+
+    key: Code
+
+
 class PromoDrop(CallbackData, prefix="prx"):
     """At review: go on without the promo code."""
 

@@ -35,7 +35,7 @@ from domain.usecases.checkout import (
 from domain.usecases.invoice_terms import invoice_days
 from domain.usecases.paylinks import line_summary, payment_link
 from domain.usecases.payments import invoice_payload
-from handlers.callbacks import Confirm, GiftChoice, PaymentChoice, rows_of
+from handlers.callbacks import Confirm, GiftChoice, PaymentChoice, PoNumberAsk, rows_of
 from handlers.catalog import customer_currency, reading_language
 from handlers.checkout_state import Checkout, CheckoutDraft, draft_of, quoted, save
 from handlers.context import OutboxSender, ShopSettings
@@ -136,9 +136,13 @@ async def show_review(
         total=total - discounts.total,
         discounts=discounts,
         promo_refused=refused,
+        po_number=draft.po_number,
     )
     buttons: list[tuple[str, CallbackData]] = [(_("✅ Confirm order"), Confirm(key=draft.key))]
     buttons.append(promo_button(draft))
+    if customer.is_business:  # their purchase order's number, for the invoice their accounts payable match
+        label = _("🧾 Change your PO number") if draft.po_number else _("🧾 Add your PO number")
+        buttons.append((label, PoNumberAsk(key=draft.key)))
     if draft.gift:
         gift_line = _("🎁 A gift, wrapped, no prices in the parcel.")
         if draft.gift_message:
@@ -275,6 +279,7 @@ def _request(draft: CheckoutDraft, customer: Customer, settings: ShopSettings) -
         gift=draft.gift,
         gift_message=draft.gift_message,
         promo_code=draft.promo_code,
+        reference=draft.po_number,
         language=reading_language(),  # a refusal names products in it; the order lines keep the shop's
         reviewed=Money(draft.reviewed_minor, draft.reviewed_currency) if draft.reviewed_minor is not None else None,
     )

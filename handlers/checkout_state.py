@@ -26,6 +26,7 @@ class Checkout(StatesGroup):
     review = State()
     gift = State()
     promo = State()  # typing a promo code (handlers.promo)
+    po_number = State()  # a business typing its purchase order number (handlers.po_number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class CheckoutDraft:
     gift_message: str = ""
     review_message_id: int | None = None  # the review whose Confirm button /cancel disarms
     promo_code: str = ""  # applied at review; checked again when the order is placed
+    po_number: str = ""  # a business's purchase order number, typed at review: the order's reference
     reviewed_minor: int | None = None  # the goods' total the review showed: the order is placed only at it
     reviewed_currency: str = ""
 

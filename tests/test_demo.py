@@ -58,6 +58,7 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(r"so your invoice is reduced by £54\.00: it now asks for £22\.50\.", out)  # Hal's credit note
     assert "cancel the missing part (you will not pay for it)." in out  # Finn pays on delivery
     assert "cancel the missing part (it comes off your invoice)." in out  # Hal's order is on invoice
+    assert "Your PO number: PO-4471" in out  # Acme's purchase order number on its review, then its order
     assert re.search(r"Payment of £5\.00 recorded for order \w{8}; £3\.50 is still to pay\.", out)  # Acme pays a part
     assert re.search(r"Payment of £3\.50 recorded for order \w{8}; invoice reminders stop\.", out)
     assert re.search(r"#2 Tee week \(from .*\)\n    −£2\.00 · product:TEE", out)  # every size of the T-shirt, planned

@@ -25,6 +25,7 @@ from domain.orders import (
     Order,
     OrderStatus,
     PaymentMethod,
+    order_reference,
 )
 from domain.ports import Clock, UnitOfWork
 from domain.promotions import PromoRefused
@@ -107,6 +108,7 @@ class CheckoutRequest:
     gift: bool = False  # gift-wrapped; the packing slip shows no prices
     gift_message: str = ""
     promo_code: str = ""  # entered at review; checked again and counted in the order's transaction
+    reference: str = ""  # the buyer's purchase order number, typed at review: on the order and its invoice
     language: str = ""  # the reader's: a refusal names products in it where translated (the line keeps the shop's)
     # The goods' total the review showed (before discounts): a price or the cart changed since
     # (a manager's edit, the Mini App on another device) refuses the order, not charges it.
@@ -351,6 +353,7 @@ async def _place(
             ),
             flags=frozenset({"VIP"} if customer.is_vip else set()) | frozenset({"GIFT"} if request.gift else set()),
             gift_message=request.gift_message.strip()[:MAX_GIFT_MESSAGE] if request.gift else "",
+            reference=order_reference(request.reference),
         )
         _first_steps(order, request.payment_method, now)
         await check_credit(uow, customer, order)

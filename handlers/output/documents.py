@@ -186,6 +186,8 @@ def packing_slip(docs: OrderPaperwork, timezone: str = "UTC") -> bytes:
     w = _Writer(A4, _("Packing slip %(code)s") % {"code": order.code})
     w.line(_("Packing slip — order %(code)s") % {"code": order.code}, size=16, bold=True, gap=1.8)
     w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at, timezone), "name": docs.recipient})
+    if order.reference:  # the goods-in desk checks the delivery against the buyer's purchase order
+        w.line(_("Your reference: %(reference)s") % {"reference": order.reference})
     if docs.gift:
         w.line(_("Gift order: no prices on this slip."), bold=True)
         if order.gift_message:
@@ -265,6 +267,8 @@ def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: st
     w.line(heading % {"code": order.code}, size=16, bold=True, gap=1.8)
     w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at, timezone), "name": docs.recipient})
     w.line(_("Status: %(status)s") % {"status": label("status", order.status.value)})
+    if order.reference:  # their purchase order's number: what their accounts payable match the invoice by
+        w.line(_("Your reference: %(reference)s") % {"reference": order.reference}, bold=True)
     w.space(12)
     for item in order.lines:
         w.row(

@@ -1,0 +1,58 @@
+"""A business's purchase order number at the checkout review: the button, then the number typed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from domain.customers import Customer
+from domain.orders import MAX_REFERENCE, order_reference
+from domain.ports import Clock, UnitOfWork
+from handlers.callbacks import PoNumberAsk
+from handlers.checkout_payment import show_review
+from handlers.checkout_state import Checkout, draft_of, save
+from handlers.context import ShopSettings
+from handlers.views.rendering import Renderer
+
+router = Router(name=__name__)
+
+
+@router.callback_query(PoNumberAsk.filter())
+async def po_number_asked(query: CallbackQuery, callback_data: PoNumberAsk, state: FSMContext) -> None:
+    draft = await draft_of(state)
+    if draft.key != callback_data.key or await state.get_state() != Checkout.review.state:
+        await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
+        return
+    await state.set_state(Checkout.po_number)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            _(
+                "Type your purchase order number (up to {n} characters): it goes on the order and its invoice. "
+                "Or /skip to leave none."
+            ).format(n=MAX_REFERENCE)
+        )
+
+
+@router.message(StateFilter(Checkout.po_number), Command("skip"))
+@router.message(StateFilter(Checkout.po_number), F.text, ~F.text.startswith("/"))
+async def po_number_typed(
+    message: Message,
+    state: FSMContext,
+    customer: Customer,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    renderer: Renderer,
+) -> None:
+    """Too long is refused with the limit (the error middleware says it) and the step stays, to type it again."""
+    text = "" if (message.text or "").startswith("/") else order_reference(message.text or "")
+    draft = replace(await draft_of(state), po_number=text)
+    await save(state, draft)
+    await state.set_state(Checkout.review)
+    await show_review(message, state, draft, customer, uow, clock, settings, renderer)

@@ -1,0 +1,101 @@
+"""A business buyer gives the order their purchase order number at the checkout review: it is kept on the
+order and printed on its invoice and packing slip, so their accounts payable and goods-in desk can match
+them; staff see it on /order. The intake API's reference is the same field, printed the same way.
+
+Demo data used: 85123A at £2.95, 806 in LON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import add_to_cart, business_customer, checkout_to_payment, order_code, scalar
+from tests.e2e.test_invoice_part_payments import invoice_document
+
+PO = "PO-2026/0042 café Lyon"
+WORDS = {
+    "en": {
+        "add": "🧾 Add your PO number",
+        "change": "🧾 Change your PO number",
+        "asked": "Type your purchase order number (up to 64 characters)",
+        "review": f"Your PO number: {PO}",
+        "long": "A purchase order number is at most 64 characters; this one has 65. Nothing was changed.",
+        "detail": f"Your reference: {PO}",
+        "receipt": "🧾 Receipt (PDF)",
+    },
+    "ru": {
+        "add": "🧾 Указать номер вашего заказа (PO)",
+        "change": "🧾 Изменить номер вашего заказа (PO)",
+        "asked": "Введите номер вашего заказа на закупку (до 64 символов)",
+        "review": f"Номер вашего заказа (PO): {PO}",
+        "long": "Номер заказа на закупку — не больше 64 символов, а в этом 65. Ничего не изменено.",
+        "detail": f"Ваш номер заказа: {PO}",
+        "receipt": "🧾 Чек (PDF)",
+    },
+}
+DOCUMENT = {  # what the invoice's PDF says
+    "en": ["Invoice — order {code}", f"Your reference: {PO}"],
+    "ru": ["Счёт — заказ {code}", f"Ваш номер заказа: {PO}"],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_business_puts_its_po_number_on_the_order_and_its_invoice(shop: RunningBot, language: str) -> None:
+    words = WORDS[language]
+    buyer = await business_customer(shop, 701, "Café Buyer", language)
+    await add_to_cart(buyer, "85123A", 12)
+    review = await buyer.press((await checkout_to_payment(buyer, location=False)).last, "🧾")
+    asked = await buyer.press(review.last, words["add"])
+    assert words["asked"] in asked.last.text
+    too_long = await buyer.send("X" * 65)
+    assert too_long.last.text == words["long"]  # refused, still asked: typed again
+    review = await buyer.send("  PO-2026/0042\n café   Lyon ")  # one line, as the invoice prints it
+    assert words["review"] in review.last.text and words["change"] in review.last.button_texts()
+    placed = await buyer.press(review.last, "✅")
+    code = order_code(placed)
+    assert await scalar(shop, select(m.OrderRow.reference).where(m.OrderRow.code == code)) == PO
+
+    tracked = await buyer.send(f"/track {code}")
+    assert any(words["detail"] in message.text for message in tracked.messages)
+    document = await invoice_document(buyer, code, words["receipt"])
+    for line in DOCUMENT[language]:
+        assert line.format(code=code) in document, document
+    manager = await hire(shop, 702, "Mia", "manager")
+    assert f"Customer's reference: {PO}" in (await manager.send(f"/order {code}")).messages[0].text
+
+
+async def test_a_retail_customer_is_not_asked_for_a_po_number(shop: RunningBot) -> None:
+    alice = SandboxUser(shop.server, 703, "Alice")
+    await alice.send("/start")
+    await add_to_cart(alice, "85123A")
+    review = await alice.press((await checkout_to_payment(alice)).last, "💵")
+    assert not any("PO number" in text for text in review.last.button_texts())
+
+
+async def test_a_po_number_sent_with_an_api_order_is_printed_on_its_invoice(
+    api: tuple[TestClient[Any, Any], dict[str, str]], shop: RunningBot
+) -> None:
+    """The channel's ``reference`` was kept on the order and in every answer, but the invoice the
+    business received did not carry it: their accounts payable could not match it to their PO."""
+    client, auth = api
+    buyer = await business_customer(shop, 704, "ERP")
+    body = {
+        "customer": {"name": "Café Ltd", "telegram_id": 704},
+        "lines": [{"sku": "85123A", "quantity": 24}],
+        "currency": "GBP",
+        "payment": "invoice",
+        "address": "1 Rue de la République, Lyon",
+        "reference": "PO-7781",
+    }
+    placed = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": "po-7781"})
+    answer = await placed.json()
+    assert placed.status == 201 and answer["reference"] == "PO-7781", answer
+    document = await invoice_document(buyer, answer["code"], "🧾 Receipt (PDF)")
+    assert f"Invoice — order {answer['code']}" in document and "Your reference: PO-7781" in document
