@@ -17,7 +17,7 @@ from domain.usecases.reports import SLOW_MOVER_DAYS, report, slow_movers, stock_
 from domain.usecases.support import support_figures
 from handlers.context import ShopSettings
 from handlers.output.charts import ChartText, sales_chart
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, current_locale
 
 router = Router(name=__name__)
 
@@ -50,7 +50,12 @@ async def report_command(
 ) -> None:
     assert message.from_user is not None
     found = await report(
-        uow, clock, staff_id=message.from_user.id, name=command.args or "today", timezone=settings.timezone
+        uow,
+        clock,
+        staff_id=message.from_user.id,
+        name=command.args or "today",
+        timezone=settings.timezone,
+        language=current_locale(),
     )
     title = report_title(found.period.name)
     support = await support_figures(uow, found.period.start, found.period.end)

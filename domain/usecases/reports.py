@@ -10,7 +10,7 @@ from domain.fx import Rates
 from domain.money import Money
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
-from domain.reports import SalesReport, SlowMover, StockValue, period, sales_report
+from domain.reports import SalesReport, SlowMover, StockValue, TopProduct, period, sales_report
 from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.stock import StockLevel
@@ -22,7 +22,11 @@ from domain.usecases.staff import require
 SLOW_MOVER_DAYS = 90
 
 
-async def report(uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, timezone: str) -> SalesReport:
+async def report(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, timezone: str, language: str = ""
+) -> SalesReport:
+    """The period's sales figures; its top products named in ``language`` (the reader's) where
+    the catalog has a name in it, else as they were sold."""
     await require(uow, staff_id, Permission.REPORTS)
     when = period(name, clock.now(), timezone)
     async with uow.read_only():
@@ -48,17 +52,32 @@ async def report(uow: UnitOfWork, clock: Clock, *, staff_id: int, name: str, tim
         days=sales.days,
         refunds=refunds,
     )
-    if all(top.name for top in made.top):
-        return made
-    latest: dict[str, int] = {}
-    for line in lines:
-        latest[line.sku] = max(latest.get(line.sku, 0), line.order_id)
-    async with uow.read_only():  # lines summed in the database come without their name
-        named = [
-            top if top.name else replace(top, name=await uow.jobs.line_name(top.sku, latest[top.sku]))
-            for top in made.top
-        ]
+    named = made.top
+    if not all(top.name for top in named):
+        latest: dict[str, int] = {}
+        for line in lines:
+            latest[line.sku] = max(latest.get(line.sku, 0), line.order_id)
+        async with uow.read_only():  # lines summed in the database come without their name
+            named = [
+                top if top.name else replace(top, name=await uow.jobs.line_name(top.sku, latest[top.sku]))
+                for top in named
+            ]
+    if language and named:
+        async with uow.read_only():
+            named = await _named_in(uow, named, language)
     return replace(made, top=named)
+
+
+async def _named_in(uow: UnitOfWork, top: list[TopProduct], language: str) -> list[TopProduct]:
+    """``top`` named in ``language`` where its product has a name in it; the rest as sold."""
+    ids = await uow.products.ids_by_sku([product.sku for product in top])
+    translated = {p.sku: p.in_language(language) for p in await uow.products.get_many(list(ids.values()))}
+    return [
+        replace(product, name=translated[product.sku].display_name)
+        if product.sku in translated and translated[product.sku].names.get(language)
+        else product
+        for product in top
+    ]
 
 
 async def stock_report(uow: UnitOfWork, *, staff_id: int) -> list[StockValue]:

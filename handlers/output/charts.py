@@ -12,7 +12,7 @@ from babel.dates import format_skeleton
 
 from domain.money import Money
 from domain.reports import PeriodName, SalesReport
-from handlers.views.rendering import current_locale, format_number
+from handlers.views.rendering import current_locale, format_number, shorten
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -73,7 +73,7 @@ def sales_figure(report: SalesReport, text: ChartText) -> Figure:
         best.set_axis_off()
         best.text(0.5, 0.5, text.empty, ha="center", va="center", transform=best.transAxes)
         return figure
-    names = [f"{p.sku} {p.name[:24]}" for p in reversed(report.top)]
+    names = [f"{p.sku} {shorten(p.name, 24)}" for p in reversed(report.top)]  # cut between words, with "…"
     revenues = [float(p.revenue.to_decimal()) for p in reversed(report.top)]
     best.barh(names, revenues, color="#55A868")
     best.set_xlabel(text.revenue)
