@@ -294,6 +294,7 @@ async def _scheduled_jobs(
     assert rest is not None
     await ada.send("/ap")  # what suppliers are still owed, oldest first: this order's rest
     await ada.send(f"/po pay {number.group(1)} {rest.group(1).replace(',', '')}")
+    await ada.send(f"/po {number.group(1)}")  # each payment listed: when, how much, who, the note
     await ada.send("/stock 84077")
     scene("The books: every sale, shipment, refund and receipt is a balanced journal entry")
     # 17003's opening stock came in without a cost, booked at nothing: given one now, its units

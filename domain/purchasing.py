@@ -96,6 +96,23 @@ class PoLine:
         return max(self.quantity - self.received, 0)
 
 
+PO_PAYMENT_NOTE = 200  # characters of a payment's note kept (a transfer's reference, an invoice number)
+
+
+@dataclass(frozen=True, slots=True)
+class PoPayment:
+    """One payment to a purchase order's supplier (/po pay): when, how much (in the order's
+    currency), who recorded it (a staff member's Telegram id; None for payments recorded before
+    each was kept) and the note typed with it."""
+
+    po_id: int
+    paid_at: datetime
+    amount: Money
+    paid_by: int | None = None
+    note: str = ""
+    id: int | None = None
+
+
 @dataclass(slots=True)
 class PurchaseOrder:
     supplier_id: int

@@ -42,6 +42,7 @@ USAGE = N_(
 # Lines /po N shows; the rest are counted (a draft of a whole catalog was 20,000 lines, over
 # a hundred messages). /po qty and /po receive take any of its SKUs.
 PO_LINES_SHOWN = 50
+PAYMENTS_SHOWN = 10  # /po N lists the latest payments to the supplier; the PDF lists them all
 THOUSANDS = re.compile(r"\d{3}([.,]\d{1,2})?")
 SUBCOMMANDS = frozenset({"qty", "receive", "close", "pay"})
 
@@ -79,8 +80,11 @@ async def _show(target: Message, uow: UnitOfWork, renderer: Renderer, staff_id: 
 async def _view(
     uow: UnitOfWork, renderer: Renderer, staff_id: int, number: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    po, supplier, warehouse, terms = await purchase_order(uow, staff_id=staff_id, number=number)
+    details = await purchase_order(uow, staff_id=staff_id, number=number)
+    po, terms = details.po, details.terms
     lines, more = po.lines[:PO_LINES_SHOWN], max(len(po.lines) - PO_LINES_SHOWN, 0)
+    payments = details.payments[-PAYMENTS_SHOWN:]  # the latest; the earlier ones are counted
+    earlier = len(details.payments) - len(payments)
     # A draft's lines the supplier would not take as they are (not whole packs, under its
     # minimum: edited by hand), each with its pack and the quantities that would do.
     off = {
@@ -89,7 +93,15 @@ async def _view(
         if (t := terms.get(line.product_id)) is not None and (found := off_terms(line.quantity, t)) is not None
     }
     text = renderer.render(
-        "staff/po.html.j2", po=po, supplier=supplier, warehouse=warehouse, lines=lines, more=more, off=off
+        "staff/po.html.j2",
+        po=po,
+        supplier=details.supplier,
+        warehouse=details.warehouse,
+        lines=lines,
+        more=more,
+        off=off,
+        payments=payments,
+        earlier=earlier,
     )
     return text, _keyboard(po)
 

@@ -51,6 +51,8 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     # The supplier paid for what arrived, in two parts: nothing is owed it after the second.
     assert re.search(r"/po pay \d+ 5 transfer 1\n.*Paid £5\.00 of £[\d.,]+; still owed £[\d.,]+\.", out)
     assert re.search(r"/po pay \d+ [\d.]+\n.*Paid £([\d.,]+) of £\1: nothing is owed now\.", out)
+    payments = r"Payments to the supplier\n\s*• .+ — £5\.00 — Ada — transfer 1\n\s*• .+ — £[\d.,]+ — Ada\n"
+    assert re.search(payments, out)
     assert re.search(r"/ap\n.*Owed to suppliers\n\s*• /po_\d+ — .+ — owed £[\d.,]+ of £[\d.,]+ received", out)
     # A short pick its customer answers with a split: the rest is picked when it arrives, a second parcel.
     assert "the customer wants what is here sent now and the missing part in a second parcel" in out

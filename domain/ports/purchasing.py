@@ -8,7 +8,7 @@ from typing import Protocol
 
 from domain.backorders import Backorder, BackorderTerms
 from domain.ports.stock import PurchaseCosts
-from domain.purchasing import PurchaseOrder, Supplier, SupplyTerms
+from domain.purchasing import PoPayment, PurchaseOrder, Supplier, SupplyTerms
 from domain.replenishment import Suggestion
 
 
@@ -30,6 +30,11 @@ class PurchasingRepository(PurchaseCosts, Protocol):
         ...
 
     async def recent(self, limit: int) -> list[PurchaseOrder]: ...
+    async def add_payment(self, payment: PoPayment) -> None: ...
+    async def payments(self, po_id: int) -> list[PoPayment]:
+        """The order's payments to its supplier, oldest first."""
+        ...
+
     async def owing(self, limit: int) -> list[PurchaseOrder]:
         """Orders whose supplier is owed for goods received (more received than paid), oldest first."""
         ...

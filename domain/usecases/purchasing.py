@@ -4,7 +4,7 @@ orders, and managers approving, editing, discarding and receiving them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from domain.catalog import ProductStatus, normalize_sku
@@ -20,6 +20,7 @@ from domain.purchasing import (
     Placed,
     PoLine,
     PoNotEditable,
+    PoPayment,
     PoReceipt,
     PoStatus,
     PurchaseOrder,
@@ -262,11 +263,19 @@ async def purchase_orders(
         return await uow.purchasing.recent(limit), suppliers, warehouses
 
 
-async def purchase_order(
-    uow: UnitOfWork, *, staff_id: int, number: int
-) -> tuple[PurchaseOrder, Supplier | None, str, dict[int, SupplyTerms]]:
-    """A purchase order, its supplier, the code of the warehouse its goods are received into,
-    and the terms its products are bought on there (by product id)."""
+@dataclass(frozen=True, slots=True)
+class PoDetails:
+    """What /po N and its PDF show of one purchase order."""
+
+    po: PurchaseOrder
+    supplier: Supplier | None
+    warehouse: str  # the code of the warehouse its goods are received into
+    terms: dict[int, SupplyTerms]  # what its products are bought on there, by product id
+    payments: list[tuple[PoPayment, str]]  # each payment to the supplier, oldest first, with who recorded it
+
+
+async def purchase_order(uow: UnitOfWork, *, staff_id: int, number: int) -> PoDetails:
+    """A purchase order, its supplier, its warehouse, its products' terms and its payments."""
     await require(uow, staff_id, Permission.VIEW_STOCK)
     async with uow.read_only():
         po = await load_po(uow, number)
@@ -274,7 +283,13 @@ async def purchase_order(
         warehouse = next((w.code for w in await uow.warehouses.all() if w.id == po.warehouse_id), "?")
         bought = await uow.purchasing.terms(sorted({line.product_id for line in po.lines}))
         terms = {t.product_id: t for t in bought if t.warehouse_id == po.warehouse_id}
-        return po, supplier, warehouse, terms
+        payments = await uow.purchasing.payments(number) if po.paid_minor else []
+        names: dict[int, str] = {}
+        for staff in sorted({p.paid_by for p in payments if p.paid_by is not None}):
+            customer = await uow.customers.get_by_telegram_id(staff)
+            names[staff] = customer.display_name if customer else str(staff)
+        named = [(p, names.get(p.paid_by, "") if p.paid_by is not None else "") for p in payments]
+        return PoDetails(po, supplier, warehouse, terms, named)
 
 
 async def approve_po(uow: UnitOfWork, clock: Clock, *, staff_id: int, number: int) -> PurchaseOrder:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from domain.accounting import Account, entry
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
-from domain.purchasing import PoNothingOwed, PoOverpayment, PoPaymentNotPositive, PurchaseOrder
+from domain.purchasing import (
+    PO_PAYMENT_NOTE,
+    PoNothingOwed,
+    PoOverpayment,
+    PoPayment,
+    PoPaymentNotPositive,
+    PurchaseOrder,
+)
 from domain.staff import Permission
 from domain.usecases.bookkeeping import fx_note
 from domain.usecases.fx import shop_rates
@@ -21,7 +28,8 @@ async def pay_po(
 ) -> PurchaseOrder:
     """A payment to the supplier (bank transfer, cash) for what a purchase order received:
     ``amount`` as typed, in the order's currency; a part of what is owed, or all of it, never
-    more. Nothing received yet is nothing owed: no prepayments.
+    more. Nothing received yet is nothing owed: no prepayments. Each payment is kept (when, how
+    much, who, the note) for /po N and its PDF to list.
 
     Booked Dr 2000 Accounts payable / Cr 1000 Cash. In the base currency the payable is taken
     down by what the receipts put on, in proportion (the last payment takes exactly what is
@@ -42,6 +50,8 @@ async def pay_po(
             raise PoOverpayment(number=number, owed=owed, amount=paid)
         po.paid_minor += paid.amount
         await uow.purchasing.save(po, f"staff:{staff_id}")
+        kept = " ".join(note.split())[:PO_PAYMENT_NOTE]
+        await uow.purchasing.add_payment(PoPayment(number, clock.now(), paid, staff_id, kept))
         memo = f"PO {number} paid" if paid == owed else f"PO {number} paid in part"
         memo += f" {paid}" + (f": {note.strip()[:MEMO_NOTE]}" if note.strip() else "")
         await _book(uow, clock, po, paid, owed, memo)

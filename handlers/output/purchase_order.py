@@ -1,4 +1,4 @@
-"""The purchase order as a PDF (A4) for the supplier: who buys, what, where to deliver, at what cost."""
+"""The purchase order as a PDF (A4) for the supplier: who buys, what, where to deliver, at what cost, what was paid."""
 
 from __future__ import annotations
 
@@ -59,4 +59,17 @@ def purchase_order_pdf(papers: PoPaperwork, shop: ShopIdentity | None = None, ti
     if received:
         paid, owed = format_money(po.paid), format_money(po.owed)
         w.line(_("Paid to the supplier: %(paid)s · still owed: %(owed)s") % {"paid": paid, "owed": owed})
+    if papers.payments:
+        _payments(w, papers, timezone)
     return w.pdf()
+
+
+def _payments(w: _Writer, papers: PoPaperwork, timezone: str) -> None:
+    """Every payment to the supplier, oldest first: when, how much, who recorded it, its note."""
+    w.space(10)
+    w.line(_("Payments to the supplier"), bold=True)
+    columns = (MARGIN, MARGIN + 120, MARGIN + 210, MARGIN + 330)  # DejaVu 9 pt widths
+    w.row(list(zip(columns, [_("Date"), _("Amount"), _("Recorded by"), _("Note")], strict=True)), bold=True)
+    for payment, who in papers.payments:
+        cells = [_when(payment.paid_at, timezone), format_money(payment.amount), who[:22], payment.note[:36]]
+        w.row(list(zip(columns, cells, strict=True)))

@@ -205,3 +205,16 @@ class PoLineRow(Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("received >= 0 AND received <= quantity", name="received_within_quantity"),
     )
+
+
+class PoPaymentRow(Base):
+    """A payment to a purchase order's supplier (/po pay); ``purchase_orders.paid_minor`` is their sum."""
+
+    __tablename__ = "po_payments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    po_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id", ondelete="CASCADE"), index=True)
+    paid_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    amount_minor: Mapped[int] = mapped_column(BigInteger)  # in the order's currency
+    paid_by: Mapped[int | None] = mapped_column(BigInteger)  # the staff member's Telegram id
+    note: Mapped[str] = mapped_column(String(200), default="")
+    __table_args__ = (CheckConstraint("amount_minor > 0", name="po_payment_positive"),)

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.money import Money
-from domain.purchasing import OPEN_STATUSES, PoLine, PoStatus, PurchaseOrder, Supplier, SupplyTerms
+from domain.purchasing import OPEN_STATUSES, PoLine, PoPayment, PoStatus, PurchaseOrder, Supplier, SupplyTerms
 from domain.replenishment import ProductClass, Suggestion
 from storage import models as m
 from storage.db import DIALECT
@@ -307,6 +307,30 @@ class SqlPurchasing:
         open_first = case((po.status.in_([s.value for s in OPEN_STATUSES]), 0), else_=1)
         rows = (await self.s.scalars(select(po).order_by(open_first, po.id.desc()).limit(limit))).all()
         return await self._load(rows)
+
+    async def add_payment(self, payment: PoPayment) -> None:
+        row = m.PoPaymentRow(
+            po_id=payment.po_id,
+            paid_at=payment.paid_at,
+            amount_minor=payment.amount.amount,
+            paid_by=payment.paid_by,
+            note=payment.note,
+        )
+        self.s.add(row)
+        await self.s.flush()
+
+    async def payments(self, po_id: int) -> list[PoPayment]:
+        pay, po = m.PoPaymentRow, m.PurchaseOrderRow
+        rows = await self.s.execute(
+            select(pay, po.currency)
+            .join(po, po.id == pay.po_id)
+            .where(pay.po_id == po_id)
+            .order_by(pay.paid_at, pay.id)
+        )
+        return [
+            PoPayment(r.po_id, r.paid_at, Money(r.amount_minor, currency), r.paid_by, r.note, r.id)
+            for r, currency in rows
+        ]
 
     async def owing(self, limit: int) -> list[PurchaseOrder]:
         po, line = m.PurchaseOrderRow, m.PoLineRow

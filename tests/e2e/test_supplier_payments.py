@@ -4,14 +4,24 @@ once everything received is paid, and the books stay balanced."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency
+from sqlalchemy import select
+
 from bot.harness import RunningBot
 from domain.money import Money
 from domain.purchasing import PurchaseOrder
 from domain.usecases.purchasing import approve_po, receive_po, reorder_scan
 from sandbox import SandboxUser
+from storage import models as m
 from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.test_accounting import _by_source, balances
 from tests.e2e.test_books_stock_arrivals import _sent, new_moon_lamp
+from tests.fakes import FakeClock
 
 PAYABLE, CASH, FX = "2000 Accounts payable", "1000 Cash", "5200 Inventory revaluation"
 
@@ -132,3 +142,56 @@ async def test_a_dollar_order_paid_after_the_dollar_rose_books_the_exchange_loss
     books = await _by_source(shop, f"po:{number}")
     assert books[PAYABLE] == (962, 962) and books[CASH] == (0, 1136) and books[FX] == (174, 0)
     assert await _balanced(shop)
+
+
+HISTORY = {
+    "en": ("Payments to the supplier", "PDF for the supplier", ["Date", "Amount", "Recorded by", "Note"]),
+    "ru": ("Оплаты поставщику", "PDF для поставщика", ["Дата", "Сумма", "Записал", "Примечание"]),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_each_payment_to_a_supplier_is_listed_on_the_order_and_its_pdf(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    """/po N said only paid and owed: each payment is kept (when, how much, who, the note) and
+    listed on /po N and the supplier's PDF, oldest first, amounts exact to the penny."""
+    from tests.e2e.test_dispatch import pdf_text
+
+    title, button, columns = HISTORY[language]
+    manager = await hire(shop, 92, "Mo", "manager", "MAN", language=language)
+    po = await _approved(shop, 92)
+    await manager.send(f"/po receive {po.id}")
+    first_at = clock.now()
+    await manager.send(f"/po pay {po.id} 10.01 wire <77>")
+    clock.advance(days=2, hours=3)
+    rest = po.total - Money(1001, "GBP")
+    await manager.send(f"/po pay {po.id} {rest.amount // 100}.{rest.amount % 100:02d}")
+    async with shop.runtime.sessions() as session:
+        rows = (
+            await session.execute(select(m.PoPaymentRow.amount_minor, m.PoPaymentRow.paid_by, m.PoPaymentRow.note))
+        ).all()
+        paid = await session.scalar(select(m.PurchaseOrderRow.paid_minor).where(m.PurchaseOrderRow.id == po.id))
+    assert [tuple(r) for r in rows] == [(1001, 92, "wire <77>"), (rest.amount, 92, "")]
+    assert paid == po.total.amount == sum(r.amount_minor for r in rows)
+
+    def when(at: datetime) -> str:
+        return format_datetime(at, "short", tzinfo=ZoneInfo(shop.runtime.settings.timezone), locale=language)
+
+    shown = (await manager.send(f"/po {po.id}")).last
+    first, second = _money(Money(1001, "GBP"), language), _money(rest, language)
+    assert (
+        f"{title}\n• {when(first_at)} — {first} — Mo — wire <77>\n• {when(clock.now())} — {second} — Mo" in shown.text
+    )
+    document = (await manager.press(shown, button)).last.file
+    assert document is not None
+    text = pdf_text(document.content)
+    assert title in text and "\n".join(columns) in text
+    assert format_date(first_at, "medium", locale=language) in text
+    text = text.replace("\xa0", " ")  # a no-break space reads back as a space
+    first, second = first.replace("\xa0", " "), second.replace("\xa0", " ")
+    assert f"\n{first}\nMo\nwire <77>\n" in text and f"\n{second}\nMo\n" in text
+
+
+def _money(money: Money, language: str) -> str:
+    return format_currency(money.to_decimal(), money.currency, locale=language)

@@ -48,4 +48,6 @@ async def test_two_payments_of_one_purchase_order_at_once_never_overpay_the_supp
         payable_debits = await session.scalar(
             select(func.sum(line_rows.debit_minor)).where(line_rows.account == "2000 Accounts payable")
         )
+        kept = (await session.execute(select(m.PoPaymentRow.amount_minor, m.PoPaymentRow.paid_by))).all()
     assert (paid, payable_debits) == (2000, 2000)  # one payment recorded and booked
+    assert len(kept) == 1 and kept[0].amount_minor == 2000 and kept[0].paid_by in MANAGERS  # and kept once
