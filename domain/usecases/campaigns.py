@@ -256,6 +256,8 @@ async def unsubscribe(uow: UnitOfWork, clock: Clock, *, customer: Customer, camp
     """No more campaigns (order notifications still go); what is queued for them is dropped."""
     assert customer.id is not None
     async with uow:
+        if campaign_id is not None and await uow.campaigns.get(campaign_id) is None:
+            campaign_id = None  # a button naming no campaign of ours (forged): unsubscribed all the same
         if not await uow.campaigns.opt_out(customer.id, campaign_id, clock.now()):
             raise NotSubscribed()
         if customer.telegram_id is not None:
