@@ -47,3 +47,16 @@ async def test_pick_pack_and_stock_screens_name_products_in_the_staff_member_s_l
 
     stock = (await packer.send("/stock 22197")).last.text
     assert stock.startswith(f"{popcorn} · 22197 ·") and movements in stock
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_lowstock_and_forecast_name_products_in_the_manager_s_language(shop: RunningBot, language: str) -> None:
+    await name_in_russian(shop, "84077", "Планеры, ассорти")
+    await name_in_russian(shop, "85123A", "Подвесной подсвечник «Сердце», белый")
+    gliders = {"en": "World War 2 Gliders Asstd Designs", "ru": "Планеры, ассорти"}[language]
+    heart = NAMES[language][1]
+    manager = await hire(shop, 603, "Мария", "manager", "LON", language=language)
+    low = (await manager.send("/lowstock")).last.text
+    assert f"• 84077 {gliders} — MAN: " in low
+    forecast = (await manager.send("/forecast 85123A")).last.text
+    assert forecast.splitlines()[0].endswith(f": 85123A {heart}")
