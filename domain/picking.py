@@ -218,6 +218,28 @@ def spoken_for(
     return +held
 
 
+def leaving_from(
+    lines: Sequence[PickLine], shipped: Mapping[int, int], wanted: Mapping[int, int]
+) -> Counter[tuple[int, int, str]]:
+    """(product, warehouse, bin) → units of ``wanted`` (product → units of a parcel) that leave
+    from each pick of one order: its earliest picks not yet shipped (``shipped``: what earlier
+    parcels took), the rule ``spoken_for`` reckons what is still in a tote by. A parcel of an
+    order picked in two warehouses took the first warehouse's reservation instead, and the units
+    it left in a tote were counted as on that warehouse's shelf."""
+    gone, want = dict(shipped), dict(wanted)
+    leaving: Counter[tuple[int, int, str]] = Counter()
+    for line in sorted(lines, key=lambda x: x.id or 0):
+        if line.bin_code is None:
+            continue
+        already = min(line.picked, gone.get(line.product_id, 0))
+        gone[line.product_id] = gone.get(line.product_id, 0) - already
+        take = min(line.picked - already, want.get(line.product_id, 0))
+        if take > 0 and line.warehouse_id is not None:
+            leaving[(line.product_id, line.warehouse_id, line.bin_code)] += take
+            want[line.product_id] -= take
+    return leaving
+
+
 def lines_from_tasks(tasks: Sequence[PickTask]) -> list[PickLine]:
     return [
         PickLine(seq, t.order_id, t.product_id, t.bin_code, t.tote, t.quantity) for seq, t in enumerate(tasks, start=1)

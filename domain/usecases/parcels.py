@@ -15,10 +15,11 @@ from domain.i18n import N_
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_eta, parcel_lines, status_after_parcel
+from domain.picking import leaving_from
 from domain.ports import Clock, UnitOfWork
 from domain.shop_days import shop_day
 from domain.staff import Permission
-from domain.stock import ReservationKind
+from domain.stock import Reservation, ReservationKind
 from domain.text import MAX_CODE, typed
 from domain.usecases.backorder_fill import dropped, due_on, held_back
 from domain.usecases.bookkeeping import book_cost_of_goods, book_refund, book_sale
@@ -98,7 +99,11 @@ async def ship_parcel(
         wanted: Counter[int] = Counter()
         for line in lines:
             wanted[line.product_id] += line.quantity
-        await take_stock_out(uow, clock, order, staff_id, wanted)
+        before: Counter[int] = Counter()
+        for shipped in earlier:
+            for item in shipped.lines:
+                before[item.product_id] += item.quantity
+        await take_stock_out(uow, clock, order, staff_id, wanted, before)
         order.tracking_number = tracking
         if order.delivery is not None:
             # Another carrier than chosen: the chosen service is not theirs ("DPD Tracked 48").
@@ -115,52 +120,71 @@ async def ship_parcel(
         return order, parcel
 
 
-async def take_stock_out(uow: UnitOfWork, clock: Clock, order: Order, staff_id: int, wanted: Counter[int]) -> None:
-    """``wanted`` units per product leave: their allocations are released (in part when a
-    parcel takes part of one), the picked bins and on-hand counters decremented, the cost
-    of goods booked and the demand recorded."""
+async def take_stock_out(
+    uow: UnitOfWork,
+    clock: Clock,
+    order: Order,
+    staff_id: int,
+    wanted: Counter[int],
+    shipped: Mapping[int, int] | None = None,
+) -> None:
+    """``wanted`` units per product leave (``shipped``: what the order's earlier parcels took):
+    from the warehouses and bins of its earliest picks not yet shipped (as what is still in a
+    tote is reckoned), their allocations released (in part when a parcel takes part of one), the
+    bins and on-hand counters decremented, the cost of goods booked and the demand recorded."""
     assert order.id is not None
-    picked: Counter[tuple[int, str]] = Counter()
-    for line in await uow.picking.lines_for_order(order.id):
-        if line.bin_code and line.picked:
-            picked[(line.product_id, line.bin_code)] += line.picked
+    leaving = leaving_from(await uow.picking.lines_for_order(order.id), shipped or {}, wanted)
+    allocations = [r for r in await uow.stock.order_reservations(order.id) if r.kind is ReservationKind.ALLOCATION]
     now, actor, reason = clock.now(), f"staff:{staff_id}", f"shipment {order.code}"
-    shipped: Counter[tuple[int, int]] = Counter()
-    for reservation in await uow.stock.order_reservations(order.id):
-        take = min(reservation.quantity, wanted[reservation.product_id])
-        if reservation.kind is not ReservationKind.ALLOCATION or take <= 0:
-            continue
-        wanted[reservation.product_id] -= take
-        shipped[(reservation.product_id, reservation.warehouse_id)] += take
+    out: Counter[tuple[int, int]] = Counter()
+    for reservation, take in _from_allocations(allocations, leaving, wanted):
+        out[(reservation.product_id, reservation.warehouse_id)] += take
         await uow.stock.release(reservation.product_id, reservation.warehouse_id, take)
         if take == reservation.quantity:
             await uow.stock.delete_reservation(reservation)
         else:
             await uow.stock.change_reservation(reservation, by=-take)
-        remaining = take
-        bins = await uow.inventory.bins([reservation.product_id])
-        here = [b for b in bins if b.warehouse_id == reservation.warehouse_id]
-        # The bins it was picked from first, then the fullest others.
-        here.sort(key=lambda b: (-picked[(reservation.product_id, b.bin_code)], -b.quantity, b.bin_code))
-        for found in here:
-            step = min(found.quantity, remaining)
+    for (product_id, warehouse_id), units in out.items():
+        picked = {code: n for (p, w, code), n in leaving.items() if (p, w) == (product_id, warehouse_id)}
+        bins = [b for b in await uow.inventory.bins([product_id]) if b.warehouse_id == warehouse_id]
+        # The bins its units were picked from first, then the fullest others.
+        bins.sort(key=lambda b: (-picked.get(b.bin_code, 0), -b.quantity, b.bin_code))
+        for found in bins:
+            step = min(found.quantity, units)
             if step <= 0:
                 continue
             await uow.stock.set_bin_quantity(
-                reservation.product_id,
-                reservation.warehouse_id,
-                found.bin_code,
-                found.quantity - step,
-                reason,
-                actor,
-                now,
+                product_id, warehouse_id, found.bin_code, found.quantity - step, reason, actor, now
             )
-            remaining -= step
-            if not remaining:
+            units -= step
+            if not units:
                 break
-    await book_cost_of_goods(uow, order, dict(shipped), now)
+    await book_cost_of_goods(uow, order, dict(out), now)
     day = shop_day(now, uow.timezone)  # sales history is dated by the shop's day, as /slow and /forecast read it
-    await uow.demand.record([(p, w, day, q) for (p, w), q in shipped.items()], f"shipment {order.code}")
+    await uow.demand.record([(p, w, day, q) for (p, w), q in out.items()], f"shipment {order.code}")
+
+
+def _from_allocations(
+    allocations: list[Reservation], leaving: Counter[tuple[int, int, str]], wanted: Counter[int]
+) -> list[tuple[Reservation, int]]:
+    """Each allocation and the units of ``wanted`` it gives: the warehouses the units were
+    picked in first (``leaving``), then what no pick accounts for from the allocations in order."""
+    from_picks: Counter[tuple[int, int]] = Counter()
+    for (product_id, warehouse_id, _), units in leaving.items():
+        from_picks[(product_id, warehouse_id)] += units
+    wanted = Counter(wanted)
+    takes = [0] * len(allocations)
+    for traced in (True, False):
+        for i, reservation in enumerate(allocations):
+            key = (reservation.product_id, reservation.warehouse_id)
+            take = min(reservation.quantity - takes[i], wanted[reservation.product_id])
+            if traced:
+                take = min(take, from_picks[key])
+                from_picks[key] -= max(take, 0)
+            if take > 0:
+                takes[i] += take
+                wanted[reservation.product_id] -= take
+    return [(r, take) for r, take in zip(allocations, takes, strict=True) if take > 0]
 
 
 async def _tell(uow: UnitOfWork, clock: Clock, order: Order, template: str, parcel: Parcel, one: bool = False) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
+from domain.usecases.imports import import_products, import_stock
 from tests.e2e.conftest import hire
 from tests.e2e.test_picking import jars, order, pick_everything, status
 
@@ -32,3 +33,41 @@ async def test_stock_tells_a_bins_units_in_a_pickers_tote_from_those_on_the_shel
     view = (await manager.send("/stock JAR-1")).last.text
     assert IN_TOTES[language] in view
     assert "▫️ B-01-01-1: 2\n" in view  # nothing of it in a tote: said as it was
+
+
+def bins_of(view: str, warehouse: str) -> list[str]:
+    """The bin lines /stock shows under one warehouse."""
+    block = next(b for b in view.split("🏬 ")[1:] if b.startswith(f"{warehouse}:"))
+    return [line.strip() for line in block.splitlines() if line.strip().startswith("▫️")]
+
+
+async def test_a_parcel_of_an_order_picked_in_two_warehouses_leaves_from_the_earliest_picks(
+    shop: RunningBot,
+) -> None:
+    """MAN picked its 2 jars of a split order before LON picked its 2; the first parcel's 2 jars
+    came off LON's bin (its reservation came first) while the units still picked were reckoned
+    from the earliest picks: MAN's 2 jars in a tote counted as on its shelf, LON's bin below them."""
+    runtime = shop.runtime
+    products = "sku,name,category,price,currency\nJAR-1,Jar,Gadgets,5.00,GBP\n"
+    await import_products(runtime.uow(), runtime.clock, products)
+    counts = "sku,warehouse,bin,quantity\nJAR-1,MAN,A-01-01-1,2\nJAR-1,LON,A-01-01-1,2\n"
+    await import_stock(runtime.uow(), runtime.clock, counts)
+    split = await order(shop, 370, {"JAR-1": 4})  # 2 from each
+    man, lon = await hire(shop, 85, "Mia", "picker", "MAN"), await hire(shop, 86, "Lu", "picker", "LON")
+    for picker in (man, lon):  # MAN first: its pick lines are the earliest
+        await pick_everything(picker, await picker.press((await picker.send("/pick")).last, "Single order"))
+    assert await status(shop, split) == "picked"
+    packer = await hire(shop, 87, "Pax", "packer", "LON")
+    reply = await packer.send(f"/pack {split}")
+    reply = await packer.send("JAR-1 4")
+    reply = await packer.press(reply.last, "✅")
+    await packer.press(reply.last, "⚖️")
+    assert await status(shop, split) == "packed"
+
+    shipped = await packer.send(f"/ship {split} JAR-1=2 DPD TRK-J1")
+    assert "partially shipped" in shipped.last.text
+    manager = await hire(shop, 88, "Mo", "manager", "LON")
+    view = (await manager.send("/stock JAR-1")).last.text
+    assert bins_of(view, "MAN") == []  # its 2 jars left in the parcel
+    assert bins_of(view, "LON") == ["▫️ A-01-01-1: 2 · 0 on the shelf, 2 picked"]
+    assert "🏬 MAN: 0 on hand" in view and "🏬 LON: 2 on hand, 2 reserved, 0 available" in view
