@@ -1,10 +1,12 @@
-"""A products file sent in chat while the bot serves others: how long the event loop stalls.
+"""Files sent in chat while the bot serves others: how long the event loop stalls.
 
-    python bench/import_chat.py [URL] [--products 50000]
+    python bench/import_chat.py [URL] [--products 50000] [--warehouses 5]
 
 Without a URL a fresh SQLite file in a temporary directory. Imports a ``--products``-row
 Windows-1251 products file (Cyrillic names, as a Russian Excel saves "CSV") the way ``/import``
-in chat does (``import_file``), then the same file again (every row unchanged). Beside each, a
+in chat does (``import_file``), then the same file again (every row unchanged), then a stock
+file counting each product in ``--warehouses`` warehouses and a sales history (demand) file of
+two days per product and warehouse. Beside each, a
 task that asks the loop for a turn every millisecond records the longest wait it had (the
 longest any other customer's update waited for the process to look at it), and the time
 SQLite's write lock was held (every other customer's checkout waits that long on SQLite).
@@ -23,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from import_scale import ean13  # noqa: E402  (the same barcodes as the shop-scale bench)
+from import_scale import ean13, stock_csv, warehouses_csv  # noqa: E402  (the same barcodes as the shop-scale bench)
 from sqlalchemy import event  # noqa: E402
 
 from bot.runtime import settle_heap  # noqa: E402
@@ -34,6 +36,17 @@ from storage.migrate import upgrade_to_head  # noqa: E402
 from storage.uow import SqlUnitOfWork  # noqa: E402
 
 
+def demand_csv(products: int, warehouses: int) -> bytes:
+    rows = ["sku,warehouse,date,quantity"]
+    rows += [
+        f"SKU{i:06d},W{w},2026-11-{day:02d},{1 + (i + w) % 9}"
+        for i in range(products)
+        for w in range(warehouses)
+        for day in (2, 3)
+    ]
+    return ("\n".join(rows) + "\n").encode()
+
+
 def products_cp1251(count: int) -> bytes:
     rows = ["sku;name;category;price;currency;barcode;weight_g;description"]
     rows += [
@@ -42,6 +55,25 @@ def products_cp1251(count: int) -> bytes:
         for i in range(count)
     ]
     return ("\r\n".join(rows) + "\r\n").encode("cp1251")
+
+
+def write_locks(engine: Any) -> list[float]:
+    """How long each writing transaction of ``engine`` held SQLite's write lock, as they end."""
+    held: list[float] = []
+    began: dict[int, float] = {}
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begun(connection: Any) -> None:
+        if not connection.get_execution_options().get(READ_ONLY_OPTION, False):
+            began[id(connection)] = time.perf_counter()
+
+    @event.listens_for(engine.sync_engine, "commit")
+    @event.listens_for(engine.sync_engine, "rollback")
+    def _ended(connection: Any) -> None:
+        if (start := began.pop(id(connection), None)) is not None:
+            held.append(time.perf_counter() - start)
+
+    return held
 
 
 class Stalls:
@@ -73,38 +105,31 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("url", nargs="?")
     parser.add_argument("--products", type=int, default=50_000)
+    parser.add_argument("--warehouses", type=int, default=5)
     args = parser.parse_args()
     data = products_cp1251(args.products)
+    counts, sold = stock_csv(args.products, args.warehouses), demand_csv(args.products, args.warehouses)
     with tempfile.TemporaryDirectory() as scratch:
         url = args.url or f"sqlite+aiosqlite:///{scratch}/imports.sqlite3"
         engine = create_engine(url)
         await upgrade_to_head(engine)
         sessions = session_factory(engine)
-        held: list[float] = []
-        began: dict[int, float] = {}
-
-        @event.listens_for(engine.sync_engine, "begin")
-        def _begun(connection: Any) -> None:
-            if not connection.get_execution_options().get(READ_ONLY_OPTION, False):
-                began[id(connection)] = time.perf_counter()
-
-        @event.listens_for(engine.sync_engine, "commit")
-        @event.listens_for(engine.sync_engine, "rollback")
-        def _ended(connection: Any) -> None:
-            if (start := began.pop(id(connection), None)) is not None:
-                held.append(time.perf_counter() - start)
-
+        held = write_locks(engine)
         settle_heap()
         print(f"{engine.dialect.name}: {args.products:,} products, {len(data) / 1e6:.1f} MB Windows-1251", flush=True)
-        for label in ("first import", "the same file again"):
+        await import_file(SqlUnitOfWork(sessions), SystemClock(), "warehouses", warehouses_csv(args.warehouses))
+        files = [("products", data), ("products", data), ("stock", counts), ("demand", sold)]
+        rows = f"stock, {counts.count(10) - 1:,} rows", f"demand, {sold.count(10) - 1:,} rows"
+        labels = ("first import", "the same file again", *rows)
+        for label, (kind, file) in zip(labels, files, strict=True):
             await asyncio.sleep(0.05)
             held.clear()
             start, cpu = time.perf_counter(), time.process_time()
             async with Stalls() as stalls:
-                report = await import_file(SqlUnitOfWork(sessions), SystemClock(), "products", data)
+                report = await import_file(SqlUnitOfWork(sessions), SystemClock(), kind, file)
             took, cpu = time.perf_counter() - start, time.process_time() - cpu
             print(
-                f"  {label:<20} {took:6.1f} s (CPU {cpu:5.1f} s)  loop's worst stall {stalls.worst * 1000:7.0f} ms"
+                f"  {label:<22} {took:6.1f} s (CPU {cpu:5.1f} s)  loop's worst stall {stalls.worst * 1000:7.0f} ms"
                 f"  write lock held {max(held, default=0.0):5.2f} s  "
                 f"{report.created:,} created, {report.updated:,} updated, {report.unchanged:,} unchanged",
                 flush=True,

@@ -325,7 +325,7 @@ async def import_demand(uow: UnitOfWork, clock: Clock, text: str) -> ImportRepor
     for its (SKU, warehouse) pairs, so a corrected export can simply be re-imported; the
     shipments Ordergram itself recorded are never touched. Days before the history kept
     (``HISTORY_WEEKS``) are skipped, and the report says how many and from when."""
-    rows, problems = parse_demand(text)
+    rows, problems = await asyncio.to_thread(parse_demand, text)  # seconds for a big file: the bot serves others
     latest = shop_day(clock.now(), uow.timezone)  # sold, so not later than the shop's today
     problems += [(r.line, Reason.of(FutureSale(day=r.day.isoformat()))) for r in rows if r.day > latest]
     start = history_start(shop_day(clock.now(), uow.timezone))
@@ -344,7 +344,8 @@ async def import_demand(uow: UnitOfWork, clock: Clock, text: str) -> ImportRepor
 async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str = "import") -> ImportReport:
     """Set each bin's on-hand quantity to the file's figure (a stock count), recording
     the difference as an inventory movement. Refused where it would go below reserved."""
-    rows, problems = parse_stock(text)
+    # Seconds for 500,000 rows: read in a thread, before the transaction (SQLite's write lock).
+    rows, problems = await asyncio.to_thread(parse_stock, text)
     async with uow:
         products, warehouses = await _known_skus_and_warehouses(uow, rows, problems)
         now = clock.now()

@@ -5,11 +5,15 @@
 # PostgreSQL the counters and bin rows are read FOR UPDATE. ``domain.stock_counts`` decides
 # row by row in file order, as ``set_bin_quantity`` would one at a time; the counters still
 # move by conditional UPDATEs and the table's CHECK (on_hand >= reserved) is the last guard.
+# Deciding the counts and making the movement rows take seconds for a big file: they run in a
+# thread (on data this call alone holds), so the event loop serves other chats meanwhile.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,7 +80,7 @@ async def set_bin_quantities(
             levels[(level.product_id, level.warehouse_id)] = level
         for row in await fetch(session, _BIN_ROWS_OF, {"ids": list(chunk), "warehouses": warehouses}):
             stored[(row.product_id, warehouse_of[row.bin_id], code_of[row.bin_id])] = row.quantity
-    plan = plan_bin_counts(counts, stored, levels)  # raises before anything is written
+    plan = await asyncio.to_thread(plan_bin_counts, counts, stored, levels)  # raises before anything is written
     missing = sorted({(c.product_id, c.warehouse_id) for c in counts} - levels.keys())
     moves = [(key, on_hand - levels[key].on_hand) for key, on_hand in plan.on_hand.items() if key in levels]
     moves = [(key, delta) for key, delta in moves if delta]
@@ -105,7 +109,22 @@ async def set_bin_quantities(
     ]
     if added:
         await run_many(session, insert(_BIN_STOCK), added)
-    movements = [
+    movements = await asyncio.to_thread(_movements, counts, plan.deltas, bin_ids, reason, actor, at)
+    if movements:
+        await run_many(session, insert(_MOVEMENTS), movements)
+    return plan.deltas
+
+
+def _movements(
+    counts: Sequence[BinCount],
+    deltas: Sequence[int],
+    bin_ids: dict[tuple[int, str], int],
+    reason: str,
+    actor: str,
+    at: datetime,
+) -> list[dict[str, Any]]:
+    """A movement row for each count that changed its bin."""
+    return [
         {
             "product_id": c.product_id,
             "warehouse_id": c.warehouse_id,
@@ -115,12 +134,9 @@ async def set_bin_quantities(
             "actor": actor,
             "at": at,
         }
-        for c, delta in zip(counts, plan.deltas, strict=True)
+        for c, delta in zip(counts, deltas, strict=True)
         if delta
     ]
-    if movements:
-        await run_many(session, insert(_MOVEMENTS), movements)
-    return plan.deltas
 
 
 async def _bins(session: AsyncSession, wanted: set[tuple[int, str]]) -> dict[tuple[int, str], int]:

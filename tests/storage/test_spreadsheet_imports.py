@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, insert, text, update
+from sqlalchemy import bindparam, event, insert, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.accounting import Account
@@ -187,3 +187,45 @@ async def test_sales_dated_after_the_shops_today_reject_the_file_naming_the_line
     async with uow.read_only():
         ids = list((await uow.products.ids_by_sku(["A"])).values())
         assert await uow.demand.weekly(ids, date(2026, 11, 30), date(2026, 11, 30)) == {}
+
+
+async def test_a_sales_history_imported_again_replaces_only_its_own_pairs_imported_days(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine))
+    await import_warehouses(uow, "code,name\nLON,London\nMAN,Manchester\n")
+    await import_products(uow, SystemClock(), "sku,name,category,price,currency\nA,Mug,K,1,GBP\nB,Cup,K,1,GBP\n")
+    header = "sku,warehouse,date,quantity\n"
+    await import_demand(uow, FakeClock(NOW), header + "A,LON,2026-11-02,1\nA,LON,2026-11-09,2\nB,LON,2026-11-02,4\n")
+    async with uow:
+        ids = await uow.products.ids_by_sku(["A", "B"])
+        lon = (await uow.warehouses.ids_by_code(["LON"]))["LON"]
+        await uow.demand.record([(ids["A"], lon, date(2026, 11, 2), 8)], "shipment AB12CD34")  # Ordergram's own
+        await uow.commit()
+    again = await import_demand(uow, FakeClock(NOW), header + "A,LON,2026-11-09,7\nA,LON,2026-11-16,3\n")
+    assert (again.created, again.updated) == (1, 1)  # 11-16 new, 11-09 replaced
+    async with uow.read_only():
+        weeks = await uow.demand.weekly([ids["A"], ids["B"]], date(2026, 11, 2), date(2026, 11, 16))
+    # A: the imported 11-02 is gone (the file no longer gives it), the shipment stays; B untouched.
+    assert weeks == {(ids["A"], lon): [8, 7, 3], (ids["B"], lon): [4, 0, 0]}
+
+
+async def test_a_sales_history_file_is_written_in_a_few_statements_not_two_per_product(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(session_factory(engine))
+    await import_warehouses(uow, "code,name\nLON,London\nMAN,Manchester\n")
+    products = "\n".join(f"P{i},Thing {i},K,1,GBP" for i in range(600))
+    await import_products(uow, SystemClock(), "sku,name,category,price,currency\n" + products + "\n")
+    rows = "\n".join(
+        f"P{i},{w},2026-11-{day:02d},{1 + i % 5}" for i in range(600) for w in ("LON", "MAN") for day in (2, 3)
+    )
+    sent: list[str] = []
+
+    def count(*args: Any) -> None:
+        sent.append(str(args[2]))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        report = await import_demand(uow, FakeClock(NOW), "sku,warehouse,date,quantity\n" + rows + "\n")
+        again = await import_demand(uow, FakeClock(NOW), "sku,warehouse,date,quantity\n" + rows + "\n")
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert (report.created, report.updated, again.created, again.updated) == (2_400, 0, 0, 2_400)
+    assert len(sent) < 60, sent[:5]  # 1,200 (product, warehouse) pairs: two statements a pair were 4,800

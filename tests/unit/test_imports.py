@@ -176,3 +176,33 @@ async def test_a_line_break_typed_in_a_cell_is_stored_as_a_newline_whatever_the_
     report = await import_products(uow, SystemClock(), text)
     stored = {p.sku: p.description for p in uow.state.products.values()}
     assert report.created == 2 and stored == {"A": "Holds 300 ml.\nDishwasher safe.", "B": "Small"}
+
+
+@pytest.mark.parametrize("kind", ["stock", "demand"])
+async def test_stock_and_demand_files_are_read_outside_the_event_loop(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a 500,000-row file takes seconds: on the loop's thread, every chat waited for it."""
+    import threading
+
+    from domain.usecases import imports as use_cases
+
+    uow = FakeUnitOfWork()
+    await import_warehouses(uow, "code,name,address,latitude,longitude,pickup_point\nW1,Main,,,,\n")
+    await import_products(uow, SystemClock(), HEADER + "A,Mug,K,1,EUR,,,,,,\n")
+    parse = getattr(use_cases, f"parse_{kind}")
+    read_in: list[threading.Thread] = []
+
+    def reading(text: str) -> object:
+        read_in.append(threading.current_thread())
+        return parse(text)
+
+    monkeypatch.setattr(use_cases, f"parse_{kind}", reading)
+    if kind == "stock":
+        report = await use_cases.import_stock(uow, FakeClock(), "sku,warehouse,bin,quantity\nA,W1,,5\n")
+        assert report.updated == 1  # the row was imported, as before
+    else:  # the fakes keep no sales history: a row naming an unknown SKU is refused, as before
+        with pytest.raises(ImportRejected) as caught:
+            await use_cases.import_demand(uow, FakeClock(), "sku,warehouse,date,quantity\nNOPE,W1,2026-11-02,3\n")
+        assert caught.value.problems == [(2, "SKU NOPE does not exist — import products first")]
+    assert read_in and read_in[0] is not threading.main_thread()
