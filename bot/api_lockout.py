@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 import time
@@ -28,6 +29,7 @@ class FailedKeys:
 
     async def refusal(self, address: str) -> Refusal | None:
         """The limit this address is over, or None. Redis unreachable: None (logged)."""
+        address = counted_as(address)
         try:
             for item in self.items:
                 if not await self.limiter.test(item, address):
@@ -41,6 +43,7 @@ class FailedKeys:
 
     async def failed(self, address: str) -> None:
         """Count a wrong key from this address."""
+        address = counted_as(address)
         API_AUTH_REFUSED.labels("401").inc()
         try:
             for item in self.items:
@@ -55,3 +58,17 @@ class FailedKeys:
                 self.logged.clear()
             self.logged[address] = now
             log.warning(message, *args)
+
+
+def counted_as(address: str) -> str:
+    """Whose failures an address's are: an IPv6 address's /64 (one subscriber's network, 2^64
+    addresses to send each guess from a fresh one), an IPv4 address (mapped or not) itself."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

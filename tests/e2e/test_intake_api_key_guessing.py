@@ -92,3 +92,12 @@ def test_the_default_failure_limit_is_ten_a_minute() -> None:
 def test_a_trusted_proxy_that_is_no_address_stops_start_up_naming_the_variable(value: str) -> None:
     with pytest.raises(ConfigError, match=r"^TRUSTED_PROXIES: "):
         load_settings(trusted_proxies=value)
+
+
+async def test_an_ipv6_guesser_is_counted_by_its_64_network_not_by_each_address(shop: RunningBot) -> None:
+    """One IPv6 subscriber holds a /64 (2^64 addresses): counted per address, it could send
+    every guess from a fresh one."""
+    async with client_of(shop, api_auth_failure_limit="2/minute") as client:
+        statuses = [(await client.get(STOCK, headers=_from(f"2001:db8:1:2::{n:x}", WRONG))).status for n in range(1, 4)]
+        assert statuses == [401, 401, 429]
+        assert (await client.get(STOCK, headers=_from("2001:db8:1:3::1", WRONG))).status == 401  # another /64
