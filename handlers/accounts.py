@@ -95,6 +95,6 @@ async def aging(message: Message, uow: UnitOfWork, clock: Clock, renderer: Rende
 async def owed_to_suppliers(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
     """Purchase orders whose suppliers are owed for what arrived, oldest first; each paid with /po pay."""
     assert message.from_user is not None
-    owing, suppliers = await payables(uow, staff_id=message.from_user.id, limit=AR_LINES_SHOWN + 1)
-    shown, more = owing[:AR_LINES_SHOWN], len(owing) > AR_LINES_SHOWN
-    await message.answer(renderer.render("staff/ap.html.j2", orders=shown, suppliers=suppliers, more=more))
+    owing, count, suppliers = await payables(uow, staff_id=message.from_user.id, limit=AR_LINES_SHOWN)
+    more = count - len(owing)
+    await message.answer(renderer.render("staff/ap.html.j2", orders=owing, suppliers=suppliers, more=more))

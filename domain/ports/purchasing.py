@@ -39,6 +39,10 @@ class PurchasingRepository(PurchaseCosts, Protocol):
         """Orders whose supplier is owed for goods received (more received than paid), oldest first."""
         ...
 
+    async def owing_count(self) -> int:
+        """How many orders ``owing`` would list without a limit."""
+        ...
+
     async def expected_dates(self, product_ids: Sequence[int]) -> dict[int, date]:
         """Per product, the earliest expected date of a sent purchase order still bringing some."""
         ...

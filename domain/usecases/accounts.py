@@ -92,10 +92,14 @@ async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[R
     return sorted(result, key=lambda r: (-r.days_overdue, r.order.code))
 
 
-async def payables(uow: UnitOfWork, *, staff_id: int, limit: int) -> tuple[list[PurchaseOrder], dict[int, Supplier]]:
-    """Purchase orders whose suppliers are owed for goods received (``/ap``), oldest first, and their suppliers."""
+async def payables(
+    uow: UnitOfWork, *, staff_id: int, limit: int
+) -> tuple[list[PurchaseOrder], int, dict[int, Supplier]]:
+    """Purchase orders whose suppliers are owed for goods received (``/ap``), oldest first, at
+    most ``limit``; how many there are in all; and their suppliers."""
     await require(uow, staff_id, Permission.RECORD_PAYMENTS)
     async with uow.read_only():
         owing = await uow.purchasing.owing(limit)
+        count = await uow.purchasing.owing_count() if len(owing) == limit else len(owing)
         suppliers = {s.id or 0: s for s in await uow.purchasing.suppliers()} if owing else {}
-    return owing, suppliers
+    return owing, count, suppliers

@@ -333,10 +333,19 @@ class SqlPurchasing:
         ]
 
     async def owing(self, limit: int) -> list[PurchaseOrder]:
-        po, line = m.PurchaseOrderRow, m.PoLineRow
-        received = select(func.sum(line.received * line.unit_cost_minor)).where(line.po_id == po.id).scalar_subquery()
-        query = select(po).where(func.coalesce(received, 0) > po.paid_minor).order_by(po.id).limit(limit)
+        query = select(m.PurchaseOrderRow).where(_OWED).order_by(m.PurchaseOrderRow.id).limit(limit)
         return await self._load((await self.s.scalars(query)).all())
+
+    async def owing_count(self) -> int:
+        return int(await self.s.scalar(select(func.count()).select_from(m.PurchaseOrderRow).where(_OWED)) or 0)
+
+
+_RECEIVED = (
+    select(func.sum(m.PoLineRow.received * m.PoLineRow.unit_cost_minor))
+    .where(m.PoLineRow.po_id == m.PurchaseOrderRow.id)
+    .scalar_subquery()
+)
+_OWED = func.coalesce(_RECEIVED, 0) > m.PurchaseOrderRow.paid_minor  # more received than paid
 
 
 IMPORTED = "import"

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from domain.money import Money
 from domain.ports import UnitOfWork
-from domain.purchasing import PoLine, PoStatus, PurchaseOrder, Supplier
+from domain.purchasing import PoLine, PoPayment, PoStatus, PurchaseOrder, Supplier
 from tests.contracts.conftest import NOW, a_product, a_warehouse
 
 
@@ -132,3 +132,25 @@ async def test_the_latest_received_comes_first_across_products_and_warehouses(sq
             (mug, london, Money(100, "GBP")),
             (lamp, leeds, Money(1050, "EUR")),
         ]
+
+
+async def test_orders_owing_their_supplier_are_listed_oldest_first_and_counted(sql: UnitOfWork) -> None:
+    """More received than paid: owed. Nothing in yet, or everything paid: not owed."""
+    uow = sql
+    lamp, _, london, _ = await _two_products_two_warehouses(uow)
+    orders = [await _ordered(uow, london, "GBP", [(lamp, 100 + n)]) for n in range(4)]
+    for po in orders[:3]:
+        await _arrives(uow, po, 2, NOW)  # the fourth: nothing in yet
+    async with uow:
+        paid = orders[1]  # paid in full: 2 × £1.01
+        paid.paid_minor = 202
+        await uow.purchasing.save(paid, "t")
+        await uow.purchasing.add_payment(PoPayment(paid.id or 0, NOW, Money(202, "GBP"), 42, "wire"))
+        await uow.commit()
+    async with uow:
+        assert [po.id for po in await uow.purchasing.owing(1)] == [orders[0].id]
+        assert [po.id for po in await uow.purchasing.owing(10)] == [orders[0].id, orders[2].id]
+        assert await uow.purchasing.owing_count() == 2
+        (kept,) = await uow.purchasing.payments(paid.id or 0)
+        assert (kept.amount, kept.paid_by, kept.note, kept.paid_at) == (Money(202, "GBP"), 42, "wire", NOW)
+        assert await uow.purchasing.payments(orders[0].id or 0) == []

@@ -4,6 +4,7 @@ once everything received is paid, and the books stay balanced."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -195,3 +196,35 @@ async def test_each_payment_to_a_supplier_is_listed_on_the_order_and_its_pdf(
 
 def _money(money: Money, language: str) -> str:
     return format_currency(money.to_decimal(), money.currency, locale=language)
+
+
+AP_MORE = {"en": "… and 2 more: pay these first.", "ru": "… и ещё 2: сначала оплатите эти."}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_ap_counts_the_orders_it_leaves_out_and_shortens_long_supplier_names(
+    shop: RunningBot, language: str
+) -> None:
+    """42 orders owed to a supplier whose name is 128 characters: /ap said "… and more" without
+    how many, and 40 lines of the whole name went past Telegram's 4,096 characters."""
+    async with shop.runtime.uow() as uow:
+        (supplier, *_) = await uow.purchasing.suppliers()
+        long_name = "<b>Homeware</b> " + "Wholesale " * 12
+        await uow.purchasing.upsert_suppliers([replace(supplier, name=long_name[:128])])
+        await uow.commit()
+    numbers = [await _sent(shop, "84077", 1, Money(101 + n, "GBP")) for n in range(42)]
+    for number in numbers:
+        await receive_po(shop.runtime.uow(), shop.runtime.clock, staff_id=ADMIN, number=number)
+    manager = await hire(shop, 93, "Mo", "manager", language=language)
+    reply = await manager.send("/ap")
+    assert len(reply.messages) == 1  # one message, not cut in parts
+    text = reply.last.text
+    lines = text.splitlines()
+    listed = [line for line in lines if line.startswith("• /po_")]
+    assert [int(line.split()[1].removeprefix("/po_")) for line in listed] == numbers[:40]  # oldest first
+    assert all("— <b>Homeware</b> Wholesale… — " in line for line in listed)  # as typed, cut short
+    owed = {"en": "owed £1.01 of £1.01 received", "ru": "должны 1,01\xa0£ из 1,01\xa0£ полученного"}[language]
+    assert listed[0].endswith(owed)
+    assert AP_MORE[language] in lines and len(text) <= 4096
+    recent = (await manager.send("/po")).last.text.splitlines()[1:]  # the purchase orders list: the same
+    assert recent and all("— <b>Homeware</b> Wholesale… — " in line for line in recent if line.startswith("• "))
