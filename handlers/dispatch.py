@@ -317,7 +317,7 @@ async def pack_short(
             )
         )
         return
-    order = await report_pack_short(
+    short = await report_pack_short(
         uow,
         clock,
         staff_id=_who(message),
@@ -327,8 +327,17 @@ async def pack_short(
         staff_chat_id=settings.staff_chat_id,
     )
     await state.clear()  # the packing of it stops here
+    if short.picked_again:
+        text = _(
+            "Order {code}: {missing} × {sku} written off as lost at packing. {warehouse} still has it on its "
+            "shelves, so the order is back in picking for it: /pick takes it from another bin."
+        )
+        await message.answer(
+            fill(text, code=short.order.code, missing=short.missing, sku=short.sku, warehouse=short.warehouse)
+        )
+        return
     await message.answer(
-        fill(_("Order {code} is on hold for the shortage; the customer is asked what to do."), code=order.code)
+        fill(_("Order {code} is on hold for the shortage; the customer is asked what to do."), code=short.order.code)
     )
 
 

@@ -21,6 +21,7 @@ from domain.picking import PickLine
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission, can
 from domain.usecases.backorder_fill import held_back
+from domain.usecases.bookkeeping import book_stock_change
 from domain.usecases.orders import apply_transition
 from domain.usecases.parcels import (
     deliver_order,
@@ -202,12 +203,27 @@ async def pack_order(
         return order, packages, plans
 
 
+@dataclass(frozen=True, slots=True)
+class PackShort:
+    """A packer's short: the order, how many of which item went missing, and whether the
+    warehouse's shelves still had them free (``picked_again``: the order is back in picking for
+    them) or the order is held and its customer asked."""
+
+    order: Order
+    sku: str
+    missing: int
+    warehouse: str
+    picked_again: bool
+
+
 async def report_pack_short(
     uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, sku: str, found: int, staff_chat_id: int | None
-) -> Order:
+) -> PackShort:
     """The packer has only ``found`` of an item that was picked (lost or broken between the shelf
-    and the bench): those units are no longer picked, and the order is held and its customer
-    asked, as for a short pick."""
+    and the bench): those units are no longer picked. When the warehouse still has as many free
+    on its shelves, the lost ones are written off their bin and the order goes back to picking
+    for them (holding it asked its customer to wait or cancel for units the next bin had);
+    otherwise the order is held and its customer asked, as for a short pick."""
     await require(uow, staff_id, Permission.PACK)
     async with uow:
         await uow.backorders.lock_order((await _order(uow, code)).id or 0)  # against a second report
@@ -221,26 +237,66 @@ async def report_pack_short(
         expected, product = job.expected[wanted], job.products[wanted]
         if not 0 <= found < expected:
             raise PackShortCount(code=order.code, expected=expected, sku=wanted, most=expected - 1)
+        reservations = await uow.stock.order_reservations(order.id or 0)
+        allocated = next(r.warehouse_id for r in reservations if r.product_id == product.id)
         missing, bin_code = expected - found, None
         left = missing
+        lost: Counter[tuple[int, str | None]] = Counter()
         for line in reversed(await uow.picking.lines_for_order(order.id or 0)):
             take = min(line.picked, left) if line.product_id == product.id else 0
             if take:
                 line.picked, line.short, left = line.picked - take, line.short + take, left - take
                 bin_code = bin_code or line.bin_code
+                lost[(line.warehouse_id or allocated, line.bin_code)] += take
                 await uow.picking.save_line(line)
-        reservations = await uow.stock.order_reservations(order.id or 0)
-        warehouse_id = next(r.warehouse_id for r in reservations if r.product_id == product.id)
+        warehouse_id = next(iter(lost))[0] if lost else allocated
+        warehouse = next(w for w in await uow.warehouses.all() if w.id == warehouse_id)
         actor = f"staff:{staff_id}"
+        if await _pick_again(uow, clock, order, product, lost, actor):
+            await uow.commit()
+            return PackShort(order, wanted, missing, warehouse.code, True)
         await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=actor, reason=f"short: {wanted}")
         await hold_short(uow, clock, order, product, (warehouse_id, bin_code), missing, actor, packing=True)
         if staff_chat_id is not None:
-            warehouse = next(w for w in await uow.warehouses.all() if w.id == warehouse_id)
             params = {"code": order.code, "sku": wanted, "name": product.display_name, "warehouse": warehouse.code}
             params |= {"packing": "yes"}
             await uow.outbox.add(Notification(staff_chat_id, "staff_short_pick", "", params), clock.now())
         await uow.commit()
-        return order
+        return PackShort(order, wanted, missing, warehouse.code, False)
+
+
+async def _pick_again(
+    uow: UnitOfWork, clock: Clock, order: Order, product: Product, lost: Counter[tuple[int, str | None]], actor: str
+) -> bool:
+    """Units lost on their way to the bench (``lost``: per warehouse and bin they were picked
+    from) that their warehouse still has free on its shelves: written off the bin that counted
+    them, the order keeping its allocation and going back to picking for them. False (nothing
+    changed) when a warehouse has fewer free than it lost."""
+    per_warehouse: Counter[int] = Counter()
+    for (warehouse_id, _), units in lost.items():
+        per_warehouse[warehouse_id] += units
+    levels = {lv.warehouse_id: lv for lv in await uow.stock.levels([product.id or 0])}
+    bins = {(b.warehouse_id, b.bin_code): b.quantity for b in await uow.inventory.bins([product.id or 0])}
+    if (
+        not lost
+        or any(
+            warehouse_id not in levels or levels[warehouse_id].available < units
+            for warehouse_id, units in per_warehouse.items()
+        )
+        or any(bin_code is None or bins.get((w, bin_code), 0) < units for (w, bin_code), units in lost.items())
+    ):
+        return False
+    now, reason = clock.now(), f"lost at packing {order.code}"
+    for (warehouse_id, bin_code), units in lost.items():
+        assert bin_code is not None
+        left = bins[(warehouse_id, bin_code)] - units
+        await uow.stock.set_bin_quantity(product.id or 0, warehouse_id, bin_code, left, reason, actor, now)
+        memo = f"{product.sku}: {units} lost at packing, order {order.code}"
+        await book_stock_change(uow, now, f"order:{order.code}", memo, (product.id or 0, warehouse_id), -units)
+    # The customer heard it is being picked already: nothing changes for them.
+    lost_at = f"lost: {product.sku}"
+    await apply_transition(uow, order, OrderStatus.PICKING, clock=clock, actor=actor, reason=lost_at, notify=False)
+    return True
 
 
 async def ship_order(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, carrier: str, tracking: str) -> Order:

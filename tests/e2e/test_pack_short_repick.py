@@ -1,0 +1,62 @@
+"""A packer short of a picked item while the warehouse still has it free on its shelves, through
+the sandbox: the order goes back to picking for the missing units, its customer not asked."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from domain.usecases.stock import stock_drift
+from storage import models as m
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import scalar
+from tests.e2e.test_picking import jars, order, pick_everything, status
+
+BACK_TO_PICKING = {
+    "en": (
+        "Order {code}: 1 × JAR-1 written off as lost at packing. LON still has it on its shelves, so the order "
+        "is back in picking for it: /pick takes it from another bin."
+    ),
+    "ru": (
+        "Заказ {code}: 1 × JAR-1 списано как потерянное при упаковке. На LON этот товар ещё есть на полках, "
+        "поэтому заказ снова в сборке: /pick возьмёт его из другой ячейки."
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_packer_short_while_the_shelves_still_have_it_sends_the_order_back_to_picking(
+    shop: RunningBot, language: str
+) -> None:
+    """A jar broke on its way to the bench while bin B-01-01-1 held 2 more: the order was held,
+    its customer asked to wait or cancel, and staff could only recount the bin."""
+    await jars(shop, 3, 2)
+    code = await order(shop, 380, {"JAR-1": 2})
+    pia = await hire(shop, 89, "Pia", "picker", "LON")
+    await pick_everything(pia, await pia.press((await pia.send("/pick")).last, "Single order"))
+    packer = await hire(shop, 90, "Pax", "packer", "LON", language=language)
+    await packer.send(f"/pack {code}")
+    short = await packer.send(f"/short {code} JAR-1 1")
+    assert short.last.text == BACK_TO_PICKING[language].format(code=code)
+    assert await status(shop, code) == "picking"
+    await shop.runtime.notifier.drain()
+    told = [msg.text for msg in shop.server.chat_messages(380)]
+    assert not any("short" in text.lower() or "не хватает" in text.lower() for text in told)  # not asked
+    assert sum("being picked" in text for text in told) == 1  # nor told twice it is being picked
+    assert await scalar(shop, select(m.BackorderRow.id)) is None
+
+    again = await pia.press((await pia.send("/pick")).last, "Single order")
+    assert "📦 1 × JAR-1" in again.last.text  # only the lost one
+    await pick_everything(pia, again)
+    assert await status(shop, code) == "picked"
+    reply = await packer.send(f"/pack {code}")
+    reply = await packer.send("JAR-1 2")
+    reply = await packer.press(reply.last, "✅")
+    await packer.press(reply.last, "⚖️")
+    await packer.send(f"/ship {code} DPD TRK-L1")
+    assert await status(shop, code) == "shipped"
+    manager = await hire(shop, 91, "Mo", "manager", "LON")
+    view = (await manager.send("/stock JAR-1")).last.text
+    assert "🏬 LON: 2 on hand, 0 reserved, 2 available" in view  # 5 less 2 shipped and 1 broken
+    assert await stock_drift(shop.runtime.uow()) == []
