@@ -1,11 +1,12 @@
 """Product photos of the Mini App (``/app/photo/ID``, for ``<img>``): served without sign-in,
 like the catalog they show, for listed products only.
 
-Each view asks whether the product is listed (a read-cache lookup), so a photo is revalidated
-every time (``Cache-Control: public, no-cache`` with an ETag: a browser that has it is told 304,
-sending no bytes): hiding a product takes its photo down at once, where an hour's ``max-age`` kept
-it showing. A photo Telegram will not give (a file it no longer has: 404; Telegram down: 502) is
-answered as a problem without a traceback, logged once, and not asked for again for a minute."""
+Each view asks whether the product is listed (a read-cache lookup of the product alone, not its
+card: ``listed_photo``), so a photo is revalidated every time (``Cache-Control: public, no-cache``
+with an ETag: a browser that has it is told 304, sending no bytes): hiding a product takes its
+photo down at once, where an hour's ``max-age`` kept it showing. A photo Telegram will not give (a
+file it no longer has: 404; Telegram down: 502) is answered as a problem without a traceback,
+logged once, and not asked for again for a minute."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from bot.runtime import Runtime
 from bot.webapp.payloads import path_id
 from bot.webapp.security import RUNTIME, WebProblem
 from domain.catalog import LOCAL_PHOTO_PREFIX
-from domain.usecases.catalog import product_card
+from domain.usecases.catalog import listed_photo
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +68,9 @@ class Photos:
 
     async def get(self, request: web.Request) -> web.StreamResponse:
         runtime = _runtime(request)
-        base = runtime.settings.default_currency
         product_id = path_id(request)
         # Every view: a product hidden since is not found, whatever a browser kept of its photo.
-        card = await product_card(runtime.uow(), product_id=product_id, currency=base, fallback_currency=base)
-        reference = card.product.photo_file_id or ""
+        reference = await listed_photo(runtime.uow(), product_id=product_id)
         headers = {"Cache-Control": CACHE_CONTROL}
         if reference.startswith(LOCAL_PHOTO_PREFIX):
             path = Path(reference.removeprefix(LOCAL_PHOTO_PREFIX))

@@ -314,6 +314,17 @@ async def product_card(
         return await _card_of(uow, product, currency, fallback_currency, customer_id, language, today, price_group)
 
 
+async def listed_photo(uow: UnitOfWork, *, product_id: int) -> str:
+    """The photo of a product the catalog lists (``""`` when it has none), or ``NotFound``: what
+    a photo view decides on, as ``product_card`` decides (hidden or unknown: not found), without
+    building the card (its variants, stock, rates and price list) only to take its photo."""
+    async with uow.read_only():
+        product = await uow.products.get(product_id)
+        if product is None or not product.listed:
+            raise NotFound()
+        return product.photo_file_id or ""
+
+
 async def find_by_sku(uow: UnitOfWork, sku: str) -> Product:
     """Inside an open unit of work: the listed product with this SKU (a discontinued one
     too: its card says so), or ``NotFound`` (a malformed SKU is simply not found)."""

@@ -134,3 +134,26 @@ async def test_a_photo_is_revalidated_on_each_view_so_hiding_its_product_takes_i
         gone = await app.get(f"/app/photo/{product_id}", headers={"If-None-Match": tag})
         assert gone.status == 404 and gone.headers["Cache-Control"] == "no-store"
     assert downloads(shop) == 1
+
+
+async def test_a_photo_view_decides_on_the_listed_product_alone_without_building_its_card(
+    shop: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A grid asks for a photo per product on every view: its card (variants, stock, rates, the
+    price list) was built each time only for its photo."""
+    from domain.usecases import catalog
+
+    shown, hidden = await telegram_photo(shop, "85123A"), await telegram_photo(shop, "84077")
+    async with shop.runtime.sessions() as session:
+        await session.execute(update(m.ProductRow).where(m.ProductRow.id == hidden).values(status="hidden"))
+        await session.commit()
+
+    async def no_card(*_: object, **__: object) -> None:
+        raise AssertionError("a photo view built a product card")
+
+    monkeypatch.setattr(catalog, "_card_of", no_card)
+    async with miniapp(shop) as app:
+        served = await app.get(f"/app/photo/{shown}")
+        assert served.status == 200 and await served.read() == PICTURE
+        assert (await app.get(f"/app/photo/{hidden}")).status == 404
+        assert (await app.get("/app/photo/999999")).status == 404
