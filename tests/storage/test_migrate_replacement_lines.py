@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tests.storage.migrations import migrate
 
@@ -49,91 +49,104 @@ async def test_replacement_lines_made_before_are_given_their_origin_and_what_was
 ) -> None:
     async with engine.connect() as connection:
         await connection.run_sync(migrate(engine, "0035", down=True))
-        insert = connection.execute
-        await insert(text("INSERT INTO categories (id, name) VALUES (9101, 'Backfill')"))
-        await insert(text("INSERT INTO product_groups (id, code, option1_name) VALUES (9101, 'BKF', 'Size')"))
-        for product, size in PRODUCTS.items():
-            await insert(
-                text(
-                    "INSERT INTO products (id, sku, name, description, category_id, weight_g, group_id, option1) "
-                    "VALUES (:id, :sku, 'Shoe', '', 9101, 0, 9101, :size)"
-                ),
-                {"id": product, "sku": f"BKF-{size}", "size": size},
-            )
-        await insert(
-            text(
-                "INSERT INTO customers (id, first_name, is_business, is_vip, unreachable, created_at) "
-                "VALUES (9101, 'Eli', false, false, false, :at)"
-            ),
-            {"at": AT},
-        )
-        for order, code, flags in ORDERS:
-            await insert(
-                text(
-                    "INSERT INTO orders (id, code, customer_id, status, currency, subtotal_minor, shipping_minor, "
-                    "total_minor, fx_rate, flags, created_at, updated_at) "
-                    "VALUES (:id, :code, 9101, 'delivered', 'GBP', 0, 0, 0, '1', :flags, :at, :at)"
-                ),
-                {"id": order, "code": code, "flags": flags, "at": AT},
-            )
-        for line, order, product, quantity, price, discount in LINES:
-            await insert(
-                text(
-                    "INSERT INTO order_lines (id, order_id, product_id, sku, name, quantity, unit_price_minor, "
-                    "discount_minor) VALUES (:id, :order, :product, 'BKF', 'Shoe', :quantity, :price, :discount)"
-                ),
-                {"id": line, "order": order, "product": product, "quantity": quantity}
-                | {"price": price, "discount": discount},
-            )
-        for rma, order, replacement, refund in RETURNS:
-            await insert(
-                text(
-                    "INSERT INTO returns (id, rma_code, order_id, customer_id, kind, reason, method, status, note, "
-                    "photos, reject_reason, refund_minor, currency, replacement_order_id, created_at, updated_at) "
-                    "VALUES (:id, :rma, :order, 9101, 'exchange', 'changed_mind', 'drop_off', 'exchanged', '', '[]', "
-                    "'', :refund, 'GBP', :replacement, :at, :at)"
-                ),
-                {"id": rma, "rma": f"RBKF{rma}", "order": order}
-                | {"refund": refund, "replacement": replacement, "at": AT},
-            )
-        for line, rma, order_line, product, quantity, swap in RETURN_LINES:
-            await insert(
-                text(
-                    "INSERT INTO return_lines (id, return_id, order_line_id, product_id, quantity, restocked, "
-                    "written_off, swap_product_id) VALUES (:id, :rma, :line, :product, :quantity, :quantity, 0, :swap)"
-                ),
-                {"id": line, "rma": rma, "line": order_line, "product": product, "quantity": quantity, "swap": swap},
-            )
+        await insert_exchanges(connection)
         await connection.commit()  # SQLite takes the migration's foreign_keys=OFF only outside a transaction
         await connection.run_sync(migrate(engine, "head"))
-        filled = (
-            await connection.execute(
-                text(
-                    "SELECT id, replaces_line_id, paid_minor, list_price_minor FROM order_lines "
-                    "WHERE id > 9100 ORDER BY id"
-                )
-            )
-        ).all()
+        filled = await replacement_figures(connection)
         await connection.commit()
         await connection.run_sync(migrate(engine, "0035", down=True))
         await connection.commit()
         await connection.run_sync(migrate(engine, "head"))
-        for table in ("return_lines", "returns", "order_lines", "orders", "customers", "products", "product_groups"):
-            await connection.execute(text(f"DELETE FROM {table} WHERE id > 9100"))
-        await connection.execute(text("DELETE FROM categories WHERE id = 9101"))
+        await remove_exchanges(connection)
         await connection.commit()
-    assert [tuple(row) for row in filled] == [
-        (9111, None, None, None),  # the first order's lines replace nothing
-        (9112, None, None, None),
-        (9113, None, None, None),
-        (9116, None, None, None),
-        # Both swapped to M: paired in order, not both with the XL; two swaps down in one return
-        # owed one amount, so which owed what is unknown and the code prices them as before.
-        (9131, 9111, None, None),
-        (9132, 9112, None, None),
-        (9133, 9113, 2000, 1000),  # the same again: £10.00 each, £20.00 the two
-        (9134, 9133, 1500, 1500),  # half of £20.00 paid, £5.00 charged
-        (9135, 9134, 1200, 1200),  # £15.00 paid, £3.00 owed back (the one swap down of its return)
-        (9136, 9116, 333, 500),  # a third of £10.00, rounded down...
-        (9137, 9116, 667, 500),  # ...and the two later what the first left: £10.00 in all
-    ]
+    assert filled == FILLED
+
+
+async def insert_exchanges(connection: AsyncConnection) -> None:
+    """An order, its exchanges and their replacements, as the schema before 0036 kept them."""
+    insert = connection.execute
+    await insert(text("INSERT INTO categories (id, name) VALUES (9101, 'Backfill')"))
+    await insert(text("INSERT INTO product_groups (id, code, option1_name) VALUES (9101, 'BKF', 'Size')"))
+    for product, size in PRODUCTS.items():
+        await insert(
+            text(
+                "INSERT INTO products (id, sku, name, description, category_id, weight_g, group_id, option1) "
+                "VALUES (:id, :sku, 'Shoe', '', 9101, 0, 9101, :size)"
+            ),
+            {"id": product, "sku": f"BKF-{size}", "size": size},
+        )
+    await insert(
+        text(
+            "INSERT INTO customers (id, first_name, is_business, is_vip, unreachable, created_at) "
+            "VALUES (9101, 'Eli', false, false, false, :at)"
+        ),
+        {"at": AT},
+    )
+    for order, code, flags in ORDERS:
+        await insert(
+            text(
+                "INSERT INTO orders (id, code, customer_id, status, currency, subtotal_minor, shipping_minor, "
+                "total_minor, fx_rate, flags, created_at, updated_at) "
+                "VALUES (:id, :code, 9101, 'delivered', 'GBP', 0, 0, 0, '1', :flags, :at, :at)"
+            ),
+            {"id": order, "code": code, "flags": flags, "at": AT},
+        )
+    for line, order, product, quantity, price, discount in LINES:
+        await insert(
+            text(
+                "INSERT INTO order_lines (id, order_id, product_id, sku, name, quantity, unit_price_minor, "
+                "discount_minor) VALUES (:id, :order, :product, 'BKF', 'Shoe', :quantity, :price, :discount)"
+            ),
+            {"id": line, "order": order, "product": product, "quantity": quantity}
+            | {"price": price, "discount": discount},
+        )
+    for rma, order, replacement, refund in RETURNS:
+        await insert(
+            text(
+                "INSERT INTO returns (id, rma_code, order_id, customer_id, kind, reason, method, status, note, "
+                "photos, reject_reason, refund_minor, currency, replacement_order_id, created_at, updated_at) "
+                "VALUES (:id, :rma, :order, 9101, 'exchange', 'changed_mind', 'drop_off', 'exchanged', '', '[]', "
+                "'', :refund, 'GBP', :replacement, :at, :at)"
+            ),
+            {"id": rma, "rma": f"RBKF{rma}", "order": order} | {"refund": refund, "replacement": replacement, "at": AT},
+        )
+    for line, rma, order_line, product, quantity, swap in RETURN_LINES:
+        await insert(
+            text(
+                "INSERT INTO return_lines (id, return_id, order_line_id, product_id, quantity, restocked, "
+                "written_off, swap_product_id) VALUES (:id, :rma, :line, :product, :quantity, :quantity, 0, :swap)"
+            ),
+            {"id": line, "rma": rma, "line": order_line, "product": product, "quantity": quantity, "swap": swap},
+        )
+
+
+async def replacement_figures(connection: AsyncConnection) -> list[tuple[object, ...]]:
+    """(line, the line it replaces, what all its units were paid, list price a unit) of those lines."""
+    rows = await connection.execute(
+        text("SELECT id, replaces_line_id, paid_minor, list_price_minor FROM order_lines WHERE id > 9100 ORDER BY id")
+    )
+    return [tuple(row) for row in rows]
+
+
+async def remove_exchanges(connection: AsyncConnection) -> None:
+    for table in ("return_lines", "returns", "order_lines", "orders", "customers", "products", "product_groups"):
+        await connection.execute(text(f"DELETE FROM {table} WHERE id > 9100"))
+    await connection.execute(text("DELETE FROM categories WHERE id = 9101"))
+
+
+# What 0036 fills in for insert_exchanges' lines.
+FILLED: list[tuple[object, ...]] = [
+    (9111, None, None, None),  # the first order's lines replace nothing
+    (9112, None, None, None),
+    (9113, None, None, None),
+    (9116, None, None, None),
+    # Both swapped to M: paired in order, not both with the XL; two swaps down in one return
+    # owed one amount, so which owed what is unknown and the code prices them as before.
+    (9131, 9111, None, None),
+    (9132, 9112, None, None),
+    (9133, 9113, 2000, 1000),  # the same again: £10.00 each, £20.00 the two
+    (9134, 9133, 1500, 1500),  # half of £20.00 paid, £5.00 charged
+    (9135, 9134, 1200, 1200),  # £15.00 paid, £3.00 owed back (the one swap down of its return)
+    (9136, 9116, 333, 500),  # a third of £10.00, rounded down...
+    (9137, 9116, 667, 500),  # ...and the two later what the first left: £10.00 in all
+]

@@ -7,6 +7,7 @@ Create Date: 2026-12-04 03:00:00.000000
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 
@@ -19,7 +20,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # /report and the daily digest read one period of a shop with years of orders: without
     # these, each read scans every order, every status change and every return.
-    op.create_index('ix_orders_created_at', 'orders', ['created_at'], unique=False)
+    # A shop that ran 0020 as it first landed (2026-12-04) has ix_orders_created_at from it.
+    if 'ix_orders_created_at' not in {index['name'] for index in sa.inspect(op.get_bind()).get_indexes('orders')}:
+        op.create_index('ix_orders_created_at', 'orders', ['created_at'], unique=False)
     op.create_index('ix_order_history_status_at', 'order_history', ['to_status', 'at'], unique=False)
     op.create_index('ix_returns_created_at', 'returns', ['created_at'], unique=False)
     # Replaces the order_id index: an order's history still comes from it, and the first time
