@@ -53,6 +53,7 @@ from handlers import (
     shop_settings,
     staff,
     start,
+    statement,
     support,
     variants_admin,
 )
@@ -152,6 +153,7 @@ def build_routers() -> list[Router]:
                 assist,
                 promo,
                 po_number,
+                statement,
                 checkout,  # its steps in order: contact and address, shipping, payment to Confirm
                 checkout_shipping,
                 checkout_payment,

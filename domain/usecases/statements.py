@@ -1,0 +1,71 @@
+"""A business's statement of account: its invoices still open, what they come to and how late, and its credit left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.accounting import to_base
+from domain.customers import Customer
+from domain.money import Money
+from domain.orders import Order, OrderStatus, PaymentMethod
+from domain.payments import invoice_owed
+from domain.ports import Clock, UnitOfWork
+from domain.shop_days import shop_day
+
+MOST_ORDERS = 10_000  # read as the credit limit's check reads them (``invoice_terms.unpaid_invoices``)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenInvoice:
+    order: Order
+    owed: Money  # its total less what was paid and credited, in the order's currency
+    days_overdue: int  # 0 until the day after it is due
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    customer: Customer
+    today: date  # the shop's day it is drawn up on
+    invoices: list[OpenInvoice]  # the latest first: by how late, then by due date
+    owed: list[Money]  # what the open invoices come to, a sum per currency
+    overdue: list[Money]  # the part of it past due, per currency (none: nothing is late)
+    credit_limit: Money | None  # in the base currency; None: no limit
+    credit_left: Money | None  # the limit less every open invoice converted to the base currency
+
+
+def _per_currency(amounts: list[Money]) -> list[Money]:
+    sums: dict[str, Money] = {}
+    for amount in amounts:
+        sums[amount.currency] = sums.get(amount.currency, Money.zero(amount.currency)) + amount
+    return [sums[currency] for currency in sorted(sums)]
+
+
+async def statement(uow: UnitOfWork, clock: Clock, *, customer: Customer) -> Statement:
+    """The customer's open invoices, read in one transaction so the totals agree with the lines."""
+    today = shop_day(clock.now(), uow.timezone)
+    async with uow.read_only():
+        orders, _ = await uow.orders.for_customer(customer.id or 0, 0, MOST_ORDERS)
+        invoices = [
+            o for o in orders if o.payment_method is PaymentMethod.INVOICE and o.status is not OrderStatus.CANCELLED
+        ]
+        payments = await uow.payments.for_orders([o.id or 0 for o in invoices])
+    open_invoices = []
+    for order in invoices:
+        owed = invoice_owed(order.total, payments.get(order.id or 0, []))
+        if owed.amount > 0:
+            late = max((today - (order.invoice_due or today)).days, 0)
+            open_invoices.append(OpenInvoice(order, owed, late))
+    open_invoices.sort(key=lambda i: (-i.days_overdue, i.order.invoice_due or today, i.order.code))
+    base = uow.base_currency
+    in_base = sum(to_base(i.owed, i.order.fx_rate, base) for i in open_invoices)
+    limit = None if customer.credit_limit is None else Money(customer.credit_limit, base)
+    return Statement(
+        customer,
+        today,
+        open_invoices,
+        _per_currency([i.owed for i in open_invoices]),
+        _per_currency([i.owed for i in open_invoices if i.days_overdue]),
+        limit,
+        None if limit is None else Money(max(limit.amount - in_base, 0), base),
+    )

@@ -1,0 +1,82 @@
+"""A business customer's statement of account (/statement): each open invoice with what it still asks
+for, its due date and how late it is, the totals owed and overdue, and the credit left under the limit.
+
+Demo data used: 85123A at £2.95; a pickup order's total is its goods: 3 units £8.85, 2 units £5.90."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from tests.e2e.conftest import ADMIN
+from tests.e2e.journeys import order_code, place_invoice_order
+from tests.e2e.test_short_invoices import shown
+from tests.fakes import FakeClock
+
+SAID = {
+    "en": {
+        "title": "Statement of account — Café Buyer",
+        "as_of": "As of Dec 30, 2026",
+        "late": "{code} — {owed} — due Dec 25, 2026 — ⚠️ 5 days overdue",
+        "current": "{code} — {owed} — due Jan 14, 2027",
+        "total": "Total owed: {amount}",
+        "overdue": "⚠️ Of which overdue: {amount}",
+        "credit": "Credit limit: {limit} · still available for invoices: {left}",
+        "none": "You have no open invoices.",
+        "retail": "A statement of account is for business customers who pay by invoice.",
+    },
+    "ru": {
+        "title": "Акт сверки — Café Buyer",
+        "as_of": "На 30 дек. 2026 г.",
+        "late": "{code} — {owed} — due 25 дек. 2026 г. — ⚠️ просрочен на 5 дней",
+        "current": "{code} — {owed} — due 14 янв. 2027 г.",
+        "total": "Всего к оплате: {amount}",
+        "overdue": "⚠️ Из них просрочено: {amount}",
+        "credit": "Кредитный лимит: {limit} · ещё доступно для счетов: {left}",
+        "none": "Неоплаченных счетов нет.",
+        "retail": "Акт сверки — для бизнес-клиентов, которые платят по счёту.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_business_reads_its_open_invoices_what_is_overdue_and_its_credit_left(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    said = SAID[language]
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    buyer = SandboxUser(shop.server, 801, "Café Buyer", language_code=language)
+    await buyer.send("/start")
+    await admin.send("/customer 801 business on 30 100")
+    empty = (await buyer.send("/statement")).last.text
+    assert said["none"] in empty, empty
+    assert said["credit"].format(limit=shown(10000, language), left=shown(10000, language)) in empty, empty
+
+    late = order_code(await place_invoice_order(buyer, "85123A", 3, pickup=True))  # £8.85, due Dec 25
+    clock.advance(days=20)
+    current = order_code(await place_invoice_order(buyer, "85123A", 2, pickup=True))  # £5.90, due Jan 14
+    clock.advance(days=15)
+    await admin.send(f"/paid {late} 3")  # £5.85 of the first is left
+    text = (await buyer.send("/statement")).last.text.replace("\u202f", " ")  # Russian dates' narrow space
+
+    lines = text.splitlines()
+    assert lines[:2] == [said["title"], said["as_of"]], text
+    due = "срок " if language == "ru" else "due "
+    expected = [
+        "• " + said["late"].format(code=late, owed=shown(585, language)).replace("due ", due),
+        "• " + said["current"].format(code=current, owed=shown(590, language)).replace("due ", due),
+    ]
+    assert [line for line in lines if line.startswith("• ")] == expected, text  # the latest first
+    assert said["total"].format(amount=shown(1175, language)) in lines, text
+    assert said["overdue"].format(amount=shown(585, language)) in lines, text
+    assert said["credit"].format(limit=shown(10000, language), left=shown(10000 - 1175, language)) in lines, text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_customer_who_is_not_a_business_is_told_what_a_statement_is_for(
+    shop: RunningBot, language: str
+) -> None:
+    alice = SandboxUser(shop.server, 802, "Alice", language_code=language)
+    await alice.send("/start")
+    assert (await alice.send("/statement")).last.text == SAID[language]["retail"]
