@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -129,6 +129,14 @@ class ReturnRequest:
     @property
     def goods_value(self) -> Money:
         return sum_money([line.unit_price * line.quantity for line in self.lines], self.lines[0].unit_price.currency)
+
+    def named_in(self, language: str, order: Order) -> ReturnRequest:
+        """A copy whose lines are named in ``language`` as the order's lines they return were
+        sold (``OrderLine.named_in``): the request keeps the shop's name."""
+        names = {line.id: line.named_in(language) for line in order.lines}
+        return replace(
+            self, lines=[replace(line, name=names.get(line.order_line_id, line.name)) for line in self.lines]
+        )
 
 
 def new_rma_code() -> str:

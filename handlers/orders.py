@@ -104,10 +104,11 @@ def detail_text(renderer: Renderer, order: Order, tracking: OrderTracking | None
     """The order as its reader sees it: the lines named in their language as when it was placed;
     its parcels; an invoice not yet settled, when it is due and what it still asks for; its
     returns and refunds, each with where it stands."""
-    tracking = tracking or OrderTracking(order)
+    tracking, language = tracking or OrderTracking(order), reading_language()
     return renderer.render(
         "order_detail.html.j2",
-        order=order.in_language(reading_language()),
+        order=order.in_language(language),
+        language=language,
         parcels=tracking.parcels,
         lines_shown=DETAIL_LINES_SHOWN,
         invoice_left=tracking.invoice_left,

@@ -25,7 +25,7 @@ from domain.usecases.return_handling import (
 )
 from handlers.callbacks import RmaCb
 from handlers.context import ShopSettings
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, current_locale
 
 router = Router(name=__name__)
 # Lines with their ↩️ / 🗑 buttons at once: a return of a 100-line order was 200 buttons,
@@ -78,7 +78,7 @@ async def _show(
     await target.answer(
         renderer.render(
             "staff/rma.html.j2",
-            request=request,
+            request=request.named_in(current_locale(), detail.order),
             order=detail.order,
             refund_paid=detail.refund_paid,
             parcels=detail.parcels,

@@ -11,8 +11,9 @@ import pytest
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
+from tests.e2e.journeys import name_in_russian
 from tests.e2e.test_refund_words import STEPS
-from tests.e2e.test_returns import delivered, rma_of
+from tests.e2e.test_returns import ask_return, delivered, rma_of
 from tests.e2e.test_variants import WORDS, tshirts
 
 TRACKED = {
@@ -100,3 +101,19 @@ async def test_track_shows_an_exchange_and_the_order_sent_in_its_place(shop: Run
     shown = tracked_lines((await customer.send(f"/track {code}")).last.text)
     assert words["exchanged"].format(rma=rma) in shown
     assert words["replacement"].format(code=replacement) in shown
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_return_names_its_lines_in_the_reader_s_language(shop: RunningBot, language: str) -> None:
+    """A Russian customer's /track read «• White Hanging Heart T-Light Holder × 1» under «Возврат»
+    above an order whose lines were in Russian, and the support's /rma named it in English too."""
+    await name_in_russian(shop, "85123A", "Подвесной подсвечник «Сердце», белый")
+    code = await delivered(shop, 963, {"85123A": 1})
+    rma = await ask_return(SandboxUser(shop.server, 963, "C963"), code, "85123A", "changed my mind")
+    heart = {"en": "White Hanging Heart T-Light Holder", "ru": "Подвесной подсвечник «Сердце», белый"}[language]
+    customer = SandboxUser(shop.server, 963, "C963", language_code=language)
+    shown = tracked_lines((await customer.send(f"/track {code}")).last.text)
+    assert f"• {heart} × 1" in shown
+    manager = await hire(shop, 97, "Mo", "manager", language=language)
+    staff = (await manager.send(f"/rma {rma}")).last.text
+    assert f"• 85123A {heart} × 1 — " in staff
