@@ -146,6 +146,10 @@ class NoSupportChat(DomainError):
     key = N_("Sorry, the shop has not set up a support chat yet. Please try again later.")
 
 
+class MessageGone(DomainError):
+    key = N_("That message is no longer in this chat, so nothing was sent. Please write it again.")
+
+
 class ConversationClosed(DomainError):
     key = N_("This conversation is closed. The customer reopens it by writing again.")
 

@@ -3,6 +3,7 @@ staff chat), staff replies back, edits both ways, /close and the rating."""
 
 from __future__ import annotations
 
+import contextlib
 from html import escape
 
 from aiogram import Bot, F, Router
@@ -18,7 +19,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.customers import Customer
 from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
-from domain.support import Direction, NoSupportChat, looks_like_question, topic_name
+from domain.support import Direction, MessageGone, NoSupportChat, looks_like_question, topic_name
 from domain.usecases.support import (
     Relayed,
     Where,
@@ -35,6 +36,7 @@ from domain.usecases.support import (
 )
 from handlers.callbacks import AskPersonCb, ContactCb, SearchInsteadCb, SupportRateCb, rows_of, shorten
 from handlers.context import OutboxSender, ShopSettings
+from handlers.errors import MAX_ALERT, domain_message
 from handlers.menu import CONTACT_BUTTON
 from handlers.search import search_text
 from handlers.views.outgoing import MAX_CAPTION, MAX_TEXT, telegram_length
@@ -224,7 +226,11 @@ async def _relay_in(
             await record_incoming(uow, clock, conversation_id=conversation.id, relayed=relayed)
             return False
     thread_id, header_id = await _open_topic(bot, chat_id, where, renderer, i18n)
-    copy = await _copy_in(bot, message, chat_id, thread_id, header_id)
+    try:
+        copy = await _copy_in(bot, message, chat_id, thread_id, header_id)
+    except MessageGone:  # nothing to show staff: the topic and header opened for it go again
+        await _undo_topic(bot, chat_id, thread_id, header_id, opened_new=thread_id != where.topic)
+        raise
     await start_conversation(
         uow,
         clock,
@@ -285,10 +291,26 @@ async def _copy_in(bot: Bot, message: Message, chat_id: int, thread_id: int | No
         if thread_id is None and header_id is not None
         else None
     )
-    copied = await bot.copy_message(
-        chat_id, message.chat.id, message.message_id, message_thread_id=thread_id, reply_parameters=reply
-    )
+    try:
+        copied = await bot.copy_message(
+            chat_id, message.chat.id, message.message_id, message_thread_id=thread_id, reply_parameters=reply
+        )
+    except TelegramBadRequest as error:
+        if "message to copy not found" in error.message:  # not a topic deleted by hand: the message is gone
+            raise MessageGone() from None
+        raise
     return copied.message_id
+
+
+async def _undo_topic(bot: Bot, chat_id: int, thread_id: int | None, header_id: int, *, opened_new: bool) -> None:
+    """Take back a header (and the topic, new or reopened for it) whose message never came."""
+    with contextlib.suppress(TelegramBadRequest):  # gone already: as wanted
+        if thread_id is not None and opened_new:
+            await bot.delete_forum_topic(chat_id, thread_id)  # its header goes with it
+            return
+        await bot.delete_message(chat_id, header_id)
+        if thread_id is not None:
+            await bot.close_forum_topic(chat_id, thread_id)
 
 
 @router.edited_message(F.chat.type == ChatType.PRIVATE)
@@ -350,14 +372,19 @@ async def ask_person_instead(
     i18n: I18n,
 ) -> None:
     """The search results' "Ask a person instead": the searched message goes to support."""
-    await query.answer()
     if not isinstance(query.message, Message) or query.message.chat.type != ChatType.PRIVATE:
+        await query.answer()
         return
     # The customer's own message, as the bot saw it (copyMessage needs only its chat and id).
     original = Message.model_validate(
         {"message_id": callback_data.message_id, "date": query.message.date, "chat": query.message.chat, "text": ""}
     )
-    await _relay_in(original, bot, uow, clock, customer, settings, renderer, i18n, order_code=None)
+    try:
+        await _relay_in(original, bot, uow, clock, customer, settings, renderer, i18n, order_code=None)
+    except MessageGone as gone:  # deleted since (or a button naming none): nothing reached the shop
+        await query.answer(shorten(domain_message(gone, html=False), MAX_ALERT), show_alert=True)
+        return
+    await query.answer()
     await query.message.answer(_("✅ Sent to a person at the shop. They answer here."))
 
 

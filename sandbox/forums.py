@@ -126,6 +126,19 @@ class ForumsAndCopies:
         self.forums[chat_id][thread_id] = ForumTopic(thread_id, name)
         return {"message_thread_id": thread_id, "name": name, "icon_color": 7322096}
 
+    async def m_deleteForumTopic(self, params: dict[str, Any]) -> bool:
+        """As Telegram: the topic goes, and every message in it."""
+        chat_id = int(params.get("chat_id", 0))
+        if chat_id not in self.forums:
+            raise bad_request("the chat is not a forum")
+        thread_id = int(params.get("message_thread_id") or 0)
+        if self.forums[chat_id].pop(thread_id, None) is None:
+            raise bad_request("message thread not found")
+        for (chat, _), message in self.messages.items():
+            if chat == chat_id and message.thread_id == thread_id:
+                message.deleted = True
+        return True
+
     async def m_closeForumTopic(self, params: dict[str, Any]) -> bool:
         return self._set_topic_closed(params, True)
 

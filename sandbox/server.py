@@ -182,6 +182,7 @@ class SandboxServer(BotSettings, ForumsAndCopies, Payments):
                 "copyMessage",
                 "getChat",
                 "createForumTopic",
+                "deleteForumTopic",
                 "closeForumTopic",
                 "reopenForumTopic",
                 "answerPreCheckoutQuery",
