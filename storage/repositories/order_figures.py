@@ -11,10 +11,12 @@ from sqlalchemy import ColumnElement, Float, Integer, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Subquery
 
-from domain.money import currency_exponent
+from domain.accounting import to_base
+from domain.money import Money, currency_exponent
 from domain.orders import OrderStatus
 from domain.payments import PaymentKind
 from storage import models as m
+from storage.repositories.sql import _chunks
 
 
 def _same(amount: Any) -> ColumnElement[Any]:
@@ -102,9 +104,10 @@ async def value_by_customer(s: AsyncSession, limit: int, base: str) -> list[tupl
     came to, less the refunds owed on them, and how many orders — ranked in the database,
     which reads the orders once through a covering index (migration 0021) and only the
     refunded orders' payments, through theirs, and hands back only the top rows. Ranked by
-    what that is worth in ``base``, each order at its own rate: minor units of two
-    currencies (a kopeck, a penny) are not compared with one another (a shop that only ever
-    sold in ``base`` is ranked from the covering index alone).
+    what that is worth in ``base``, each order at its own rate and rounded to minor units as
+    money is (``to_base``): minor units of two currencies (a kopeck, a penny) are not compared
+    with one another (a shop that only ever sold in ``base`` is ranked from the covering index
+    alone; one that sold in others reads the orders of the few candidates a float picked).
 
     A refund owed for what was paid beyond an order's total is not taken off again: an edit
     that lowered a paid order lowered its total and owes the difference back (£5.90 paid,
@@ -145,16 +148,53 @@ async def value_by_customer(s: AsyncSession, limit: int, base: str) -> list[tupl
     )
     value = (totals.c.total - func.coalesce(refunds.c.refunded, 0)).label("value")
     worth = totals.c.total_base - func.coalesce(refunds.c.refunded_base, 0)
-    rows = await s.execute(
-        select(totals.c.customer_id, totals.c.currency, value, totals.c.orders)
-        .outerjoin(
-            refunds,
-            (refunds.c.customer_id == totals.c.customer_id) & (refunds.c.currency == totals.c.currency),
-        )
-        .order_by(worth.desc(), totals.c.customer_id, totals.c.currency)
-        .limit(limit)
+    joined = totals.outerjoin(
+        refunds, (refunds.c.customer_id == totals.c.customer_id) & (refunds.c.currency == totals.c.currency)
     )
-    return [(c, cur, int(v or 0), int(n)) for c, cur, v, n in rows]
+    figures = select(totals.c.customer_id, totals.c.currency, value, totals.c.orders).select_from(joined)
+    if in_base is None:  # every order in ``base``: the worth is exact minor units, ranked as it is
+        rows = await s.execute(figures.order_by(worth.desc(), totals.c.customer_id, totals.c.currency).limit(limit))
+        return [(c, cur, int(v or 0), int(n)) for c, cur, v, n in rows]
+    # Performance rule: the worth in ``base`` is a float in SQL (orders at their own rates), which
+    # only picks the candidates; they are ranked exactly in Python, as each order's worth
+    # converted at its rate and rounded to minor units (``to_base``), ties by customer and currency.
+    # It relies on the float being off by less than ``SLACK``: each term (an order's figure times
+    # a power of ten over its rate) is off by a few ulps, a sum of n terms by n ulps of the sum of
+    # their sizes (1e-9 of it for ten million orders: ``FLOAT_ERROR`` is a thousand times that),
+    # and rounding each order moves the exact worth by half a minor unit an order. A row whose
+    # best case is below the ``limit``-th row's worst case cannot be among the first ``limit``.
+    size = totals.c.total_base + func.coalesce(refunds.c.refunded_base, 0)
+    slack = size * FLOAT_ERROR + totals.c.orders * 0.5
+    worst = (worth - slack).label("worst")
+    threshold = await s.scalar(
+        select(worst).select_from(joined).order_by(worst.desc()).offset(max(limit - 1, 0)).limit(1)
+    )
+    candidates = (await s.execute(figures if threshold is None else figures.where(worth + slack >= threshold))).all()
+    exact = await _worth_in_base(s, sorted({c for c, _, _, _ in candidates}), base)
+    ranked = sorted(candidates, key=lambda row: (-exact.get((row[0], row[1]), 0), row[0], row[1]))[:limit]
+    return [(c, cur, int(v or 0), int(n)) for c, cur, v, n in ranked]
+
+
+FLOAT_ERROR = 1e-6  # relative: see ``value_by_customer``
+
+
+async def _worth_in_base(s: AsyncSession, customers: list[int], base: str) -> dict[tuple[int, str], int]:
+    """What these customers' orders (not cancelled) are worth in ``base``, less the refunds they
+    no longer earn, per (customer, currency): each order converted at its rate and rounded to
+    minor units (``domain.accounting.to_base``), exact integers."""
+    o = m.OrderRow
+    taken = taken_off(_paid_on_order(PaymentKind.REFUND_OWED))
+    worth: dict[tuple[int, str], int] = {}
+    for chunk in _chunks(customers):
+        rows = await s.execute(
+            select(o.customer_id, o.currency, o.fx_rate, o.total_minor - taken).where(
+                o.customer_id.in_(chunk), o.status != OrderStatus.CANCELLED.value
+            )
+        )
+        for customer_id, currency, fx_rate, amount in rows:
+            key = (customer_id, currency)
+            worth[key] = worth.get(key, 0) + to_base(Money(int(amount), currency), fx_rate, base)
+    return worth
 
 
 async def refunds_taken_off_for(s: AsyncSession, customer_id: int) -> dict[int, int]:
@@ -168,7 +208,7 @@ async def refunds_taken_off_for(s: AsyncSession, customer_id: int) -> dict[int, 
 async def _in_base(s: AsyncSession, base: str) -> Callable[[Any], ColumnElement[Any]] | None:
     """An amount of an order's currency (minor units) as minor units of ``base`` at the
     order's rate; None where no other currency ever had a rate (every order is in ``base``).
-    A float: it only ranks, the figures shown stay exact."""
+    A float: it only picks the candidates ``value_by_customer`` ranks exactly."""
     o, fx = m.OrderRow, m.FxRateRow
     quoted = set(await s.scalars(select(fx.quote).where(fx.base == base, fx.quote != base).distinct()))
     if not quoted:
@@ -176,7 +216,9 @@ async def _in_base(s: AsyncSession, base: str) -> Callable[[Any], ColumnElement[
     shift = {c: 10.0 ** (currency_exponent(base) - currency_exponent(c)) for c in quoted | {base}}
     scale = case(shift, value=o.currency, else_=10.0 ** (currency_exponent(base) - 2))
 
-    def converted(amount: Any) -> ColumnElement[Any]:
-        return cast(amount, Float) * scale / cast(o.fx_rate, Float)
+    def converted(amount: Any) -> ColumnElement[Any]:  # ``base`` as it is, as ``to_base`` takes it
+        return case(
+            (o.currency == base, cast(amount, Float)), else_=cast(amount, Float) * scale / cast(o.fx_rate, Float)
+        )
 
     return converted
