@@ -74,6 +74,7 @@ class Receivable:
     owed: Money
     days_overdue: int
     bucket: str
+    customer: str = ""  # whose it is, by name: whom to chase
 
 
 async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[Receivable]:
@@ -83,12 +84,16 @@ async def receivables(uow: UnitOfWork, clock: Clock, *, staff_id: int) -> list[R
     async with uow.read_only():
         found = await uow.jobs.unpaid_invoices(FAR_FUTURE)
         payments = await uow.payments.for_orders([order.id or 0 for order, _ in found])
+        names: dict[int, str] = {}
+        for customer_id in sorted({order.customer_id for order, _ in found}):  # the few businesses owing
+            customer = await uow.customers.get(customer_id)
+            names[customer_id] = customer.display_name if customer is not None else ""
         result = []
         for order, _ in found:
             due = order.invoice_due or today
             late = max((today - due).days, 0)
             owed = invoice_owed(order.total, payments[order.id or 0])
-            result.append(Receivable(order, owed, late, aging_bucket(late)))
+            result.append(Receivable(order, owed, late, aging_bucket(late), names[order.customer_id]))
     return sorted(result, key=lambda r: (-r.days_overdue, r.order.code))
 
 

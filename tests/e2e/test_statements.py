@@ -9,7 +9,7 @@ import pytest
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
-from tests.e2e.conftest import ADMIN
+from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import order_code, place_invoice_order
 from tests.e2e.test_short_invoices import shown
 from tests.fakes import FakeClock
@@ -80,3 +80,19 @@ async def test_a_customer_who_is_not_a_business_is_told_what_a_statement_is_for(
     alice = SandboxUser(shop.server, 802, "Alice", language_code=language)
     await alice.send("/start")
     assert (await alice.send("/statement")).last.text == SAID[language]["retail"]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_receivables_aging_names_whose_each_open_invoice_is(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    """/ar listed order codes and amounts only: to chase a late payer a manager opened each order."""
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    buyer = SandboxUser(shop.server, 803, "Café Buyer", language_code=language)
+    await buyer.send("/start")
+    await admin.send("/customer 803 business on 30")
+    code = order_code(await place_invoice_order(buyer, "85123A", 3, pickup=True))
+    manager = await hire(shop, 804, "Mia", "manager", language=language)
+    aging = (await manager.send("/ar")).last.text.replace("\u202f", " ")
+    due = {"en": "due Dec 25, 2026 — current", "ru": "срок 25 дек. 2026 г. — в срок"}[language]
+    assert f"• {code} — Café Buyer — {shown(885, language)} — {due}" in aging.splitlines(), aging
