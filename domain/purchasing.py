@@ -32,6 +32,22 @@ class PoNotEditable(DomainError):
     key = N_("Purchase order {number} is {po_status}: it can no longer be changed that way.")
 
 
+class PoNotApproved(DomainError):
+    """Goods for a draft (a delivery nobody approved the order of): what to do first, not "no longer"."""
+
+    key = N_(
+        "Purchase order {number} is a draft: approve it first (✅ Approve on /po {number}), "
+        "then its goods can be received or the order closed."
+    )
+
+
+def not_open_for_goods(number: int, status: PoStatus) -> DomainError:
+    """Why a purchase order takes no goods (nor closing) in ``status``."""
+    if status is PoStatus.DRAFT:
+        return PoNotApproved(number=number)
+    return PoNotEditable(number=number, po_status=status.value)
+
+
 class PoPaymentNotPositive(DomainError):
     key = N_("A payment is more than zero. Nothing was recorded.")
 

@@ -26,6 +26,7 @@ from domain.purchasing import (
     PurchaseOrder,
     Supplier,
     SupplyTerms,
+    not_open_for_goods,
     order_quantity,
 )
 from domain.shop_days import shop_day
@@ -344,7 +345,7 @@ async def close_po(uow: UnitOfWork, *, staff_id: int, number: int) -> PurchaseOr
     async with uow:
         po = await load_po(uow, number, lock=True)
         if po.status not in (PoStatus.APPROVED, PoStatus.PARTIAL):
-            raise PoNotEditable(number=number, po_status=po.status.value)
+            raise not_open_for_goods(number, po.status)
         po.status = PoStatus.CLOSED
         await uow.purchasing.save(po, f"staff:{staff_id}")
         await uow.commit()
@@ -407,7 +408,7 @@ async def receive_po(
     async with uow:
         po = await load_po(uow, number, lock=True)
         if po.status not in (PoStatus.APPROVED, PoStatus.PARTIAL):
-            raise PoNotEditable(number=number, po_status=po.status.value)
+            raise not_open_for_goods(number, po.status)
         wanted: dict[int, int] = defaultdict(int)
         if sku is None:
             for line in po.lines:

@@ -82,9 +82,7 @@ async def test_purchase_orders_are_for_managers(shop: RunningBot) -> None:
     assert "Purchase order" in (await picker.send(f"/po {po.id}")).last.text  # pickers may look
     assert (await picker.send(f"/po receive {po.id}")).last.text == "Your role (picker) does not allow this."
     manager = await hire(shop, 82, "Mel", "manager", "MAN")
-    assert (await manager.send(f"/po receive {po.id}")).last.text == (
-        f"Purchase order {po.id} is draft: it can no longer be changed that way."
-    )
+    assert (await manager.send(f"/po receive {po.id}")).last.text == NOT_APPROVED["en"].format(number=po.id)
     assert (await manager.send("/po 9999")).last.text == "Nothing was found."
     for text in ("/po 99999999999", "/po receive 99999999999", "/po close 99999999999", "/po qty 99999999999 84077 5"):
         assert (await manager.send(text)).last.text == "Nothing was found.", text  # no such PO, not a bad quantity
@@ -482,3 +480,30 @@ async def test_lowstock_says_what_is_already_on_order_for_each_low_product(shop:
     said = {"en": ("42 incoming", "30 incoming"), "ru": ("в пути 42", "в пути 30")}[language]
     assert next(line for line in low if "84077" in line).endswith(said[0])
     assert next(line for line in low if "22616" in line).endswith(said[1])
+
+
+NOT_APPROVED = {
+    "en": (
+        "Purchase order {number} is a draft: approve it first (✅ Approve on /po {number}), "
+        "then its goods can be received or the order closed."
+    ),
+    "ru": (
+        "Заказ поставщику {number} — черновик: сначала утвердите его (✅ Утвердить в /po {number}), "
+        "затем можно принимать товар или закрыть заказ."
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_receiving_a_draft_purchase_order_says_to_approve_it_first(shop: RunningBot, language: str) -> None:
+    """The night's delivery came for a purchase order nobody had approved: /po receive said it
+    'can no longer be changed that way', as if it were too late, and not what to do."""
+    runtime = shop.runtime
+    (po,) = await reorder_scan(runtime.uow(), runtime.clock, staff_chat_id=None)
+    manager = await hire(shop, 98, "Mo", "manager", "MAN", language=language)
+    before = await stock(shop, "84077")
+    for command in (f"/po receive {po.id} 84077 1", f"/po receive {po.id}", f"/po close {po.id}"):
+        assert (await manager.send(command)).last.text == NOT_APPROVED[language].format(number=po.id)
+    assert await stock(shop, "84077") == before  # nothing received
+    await manager.press((await manager.send(f"/po {po.id}")).last, {"en": "Approve", "ru": "Утвердить"}[language])
+    assert "84077 × 1" in (await manager.send(f"/po receive {po.id} 84077 1")).last.text
