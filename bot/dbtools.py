@@ -86,17 +86,60 @@ def _sqlite_problem(path: Path, command: str | None = None) -> str | None:
     if not path.is_file():
         return f"there is no database at {path}; {CREATE_IT}"
     try:
-        connection = _read_only(path)
-        try:
-            found = connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone()
-            stamped = connection.execute("SELECT version_num FROM alembic_version").fetchall() if found else []
-        finally:
-            connection.close()
+        stamped = _stamped_in(path)
     except sqlite3.DatabaseError as error:
         return f"{path} is not a database Ordergram can read ({error})"
-    if found is None:
+    if stamped is None:
         return f"{path} has no Ordergram tables; {CREATE_IT}"
-    return _schema_problem(frozenset(str(row[0]) for row in stamped), command)
+    return _schema_problem(stamped, command)
+
+
+def _stamped_in(path: Path) -> frozenset[str] | None:
+    """The revisions a SQLite file is stamped with (read only); None when it has no Ordergram tables."""
+    connection = _read_only(path)
+    try:
+        found = connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone()
+        stamped = connection.execute("SELECT version_num FROM alembic_version").fetchall() if found else []
+    finally:
+        connection.close()
+    return frozenset(str(row[0]) for row in stamped) if found is not None else None
+
+
+def backup_before_migrating(url: str, *, json_logs: bool = False) -> Path | None:
+    """A SQLite shop at an older schema is copied beside itself before its migrations run: a
+    migration that fails half way is not rolled back on SQLite, and ``run`` migrates at start, so
+    an upgrade made by restarting the service is never without a way back (README "Upgrading").
+    None when nothing is to be migrated, for a new database, and on PostgreSQL (its DDL is
+    transactional; ``pg_dump`` is the operator's to run)."""
+    from bot.config import ConfigError
+    from storage.migrate import newer_than_scripts, script_heads
+
+    source = sqlite_path(url)
+    if source is None or not source.is_file():
+        return None
+    stamped, heads = _stamped_in(source), script_heads()
+    if not stamped or stamped == heads or newer_than_scripts(stamped):
+        return None
+    moment = f"{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    dest = source.with_name(f"{source.stem}-before-upgrade-{'-'.join(sorted(stamped))}-{moment}.sqlite3")
+    partial = dest.with_name(f".{dest.name}.partial")
+    try:
+        integrity, counts = _copy(source, partial)
+    except (OSError, sqlite3.Error) as error:
+        _remove(partial)
+        problem = f"cannot back up {source} before migrating it ({error}); nothing migrated"
+        raise ConfigError(f"DATABASE_URL: {problem}") from None
+    if integrity != "ok":
+        _remove(partial)
+        raise ConfigError(f"DATABASE_URL: {source} failed its integrity check ({integrity}); nothing migrated")
+    os.replace(partial, dest)
+    summary = ", ".join(f"{count} {table}" for table, count in counts.items())
+    line = f"backup before migrating: {dest} (integrity ok; {summary})"
+    if json_logs:  # every line on stderr is then one JSON object
+        logging.getLogger("ordergram.cli").info(line)
+    else:
+        print(line, file=sys.stderr)  # where "database: …" is said: whatever LOG_LEVEL, the operator sees it
+    return dest
 
 
 def _schema_problem(stamped: frozenset[str], command: str | None) -> str | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import ConfigError, Settings
+from bot.dbtools import backup_before_migrating
 from domain.ports import Clock, SystemClock
 from domain.usecases.bookkeeping import BooksCurrencyChanged, pin_books_currency
 from storage.db import create_engine, session_factory
@@ -51,6 +52,7 @@ class Runtime:
 
 async def open_database(settings: Settings) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
     engine = create_engine(settings.database_url)
+    backup_before_migrating(settings.database_url, json_logs=settings.log_format == "json")
     await upgrade_to_head(engine)
     sessions = session_factory(engine, base_currency=settings.default_currency, timezone=settings.timezone)
     try:

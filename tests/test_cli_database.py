@@ -91,6 +91,35 @@ def test_a_one_off_command_on_a_schema_behind_refuses_and_says_to_back_up_and_mi
     assert ordergram(*command, env={"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}).returncode == 0
 
 
+def test_migrating_a_shop_at_an_older_schema_backs_it_up_beside_it_first(tmp_path: Path, ordergram) -> None:
+    """README "Upgrading": `run` migrates at start, so restarting the service on a new version
+    upgrades the shop; on SQLite a migration that fails half way is not rolled back. The shop as
+    it was is kept beside it, whole, at its old schema; a new or current database makes none."""
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'new.sqlite3'}"}
+    assert ordergram("migrate", env=env).returncode == 0 and ordergram("migrate", env=env).returncode == 0
+    db = tmp_path / "shop.sqlite3"
+    previous = _behind(db)
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "INSERT INTO warehouses (id, code, name, address, is_pickup_point) VALUES (1, 'LON', 'London', '', 0)"
+        )
+    connection.close()
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    migrated = ordergram("migrate", env=env)
+    again = ordergram("migrate", env=env)
+    (head,) = script_heads()
+    (kept,) = tmp_path.glob("*-before-upgrade-*")
+    assert migrated.returncode == 0 and again.returncode == 0 and _stamped(db) == head
+    assert kept.name.startswith(f"shop-before-upgrade-{previous}-") and kept.suffix == ".sqlite3"
+    assert f"backup before migrating: {kept} (integrity ok; 0 products, 1 warehouses" in migrated.stderr
+    assert _stamped(kept) == previous
+    with sqlite3.connect(kept) as connection:
+        assert connection.execute("SELECT code FROM warehouses").fetchall() == [("LON",)]
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    connection.close()
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["new.sqlite3", "shop.sqlite3", kept.name])
+
+
 @pytest.mark.parametrize("command", [*ONE_OFF_COMMANDS, ("migrate",)], ids=lambda c: c[0])
 def test_a_schema_a_newer_version_made_is_said_in_one_line_not_a_traceback(
     command: tuple[str, ...], tmp_path: Path, ordergram
