@@ -156,6 +156,8 @@ async def dun_invoices(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
                 "currency": order.currency,
                 "due": order.invoice_due.isoformat(),
                 "overdue_days": overdue,
+                "reference": order.reference,  # the buyer's PO number: what their accounts payable find it by
+                "customer": customer.display_name if customer is not None else "",  # whom the staff chase
             }
             if (reminder := for_customer(customer, "invoice_reminder", params)) is not None:
                 await uow.outbox.add(reminder, now)

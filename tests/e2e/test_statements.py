@@ -8,10 +8,12 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import RunningBot
+from domain.usecases.jobs import dun_invoices
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, hire
-from tests.e2e.journeys import order_code, place_invoice_order
+from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_code, place_invoice_order
 from tests.e2e.test_short_invoices import shown
+from tests.e2e.test_short_picks import STAFF_CHAT
 from tests.fakes import FakeClock
 
 SAID = {
@@ -96,3 +98,35 @@ async def test_receivables_aging_names_whose_each_open_invoice_is(
     aging = (await manager.send("/ar")).last.text.replace("\u202f", " ")
     due = {"en": "due Dec 25, 2026 — current", "ru": "срок 25 дек. 2026 г. — в срок"}[language]
     assert f"• {code} — Café Buyer — {shown(885, language)} — {due}" in aging.splitlines(), aging
+
+
+REMINDED = {
+    "en": ("Reminder: the invoice for order {code}", "Your reference: PO-5512"),
+    "ru": ("Напоминание: счёт по заказу {code}", "Ваш номер заказа: PO-5512"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_overdue_invoice_reminder_quotes_the_po_number_and_the_staff_chat_hears_whose_it_is(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    """Reminders named the order code alone, which the buyer's accounts payable do not file by; the
+    staff chat's overdue notice did not say whose invoice it was."""
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    buyer = SandboxUser(shop.server, 805, "Café Buyer", language_code=language)
+    await buyer.send("/start")
+    await admin.send("/customer 805 business on 30")
+    await add_to_cart(buyer, "85123A", 3)
+    review = await buyer.press((await checkout_to_payment(buyer, pickup=True)).last, "🧾")
+    await buyer.press(review.last, "🧾")  # Add your PO number
+    code = order_code(await buyer.press((await buyer.send("PO-5512")).last, "✅"))
+    runtime = shop.runtime
+    for days in (30, 3):  # the due date, then three days late: the staff chat is told from the second
+        clock.advance(days=days)
+        assert await dun_invoices(runtime.uow(), runtime.clock, staff_chat_id=STAFF_CHAT) == 1
+        await runtime.notifier.drain()
+    reminded, reference = REMINDED[language]
+    reminder = shop.server.chat_messages(805)[-1].text
+    assert reminded.format(code=code) in reminder and reference in reminder, reminder
+    overdue = shop.server.chat_messages(STAFF_CHAT)[-1].text
+    assert code in overdue and "Customer: Café Buyer · Customer's reference: PO-5512" in overdue, overdue
