@@ -38,6 +38,7 @@ from bot.client_address import Network, client_address, trusted_networks
 from bot.config import Settings
 from domain.apikeys import ApiKey, MissingScope, Scope, WrongCarrier
 from domain.backorders import BACKORDER_FLAG
+from domain.contention import again_on_contention
 from domain.customers import CreditLimitExceeded
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.money import Money
@@ -334,14 +335,16 @@ async def post_order(request: web.Request) -> web.Response:
         promo_code=body.promo_code or "",
     )
     settings: Settings = request.app[SETTINGS]
-    order, created = await place_api_order(
-        _uow(request),
-        request.app[CLOCK],
-        settings.checkout_policy(),
-        key=_key(request),
-        idempotency_key=key,
-        body_hash=body_hash,
-        request=api_request,
+    order, created = await again_on_contention(  # given up by the database (a deadlock's victim): whole again
+        lambda: place_api_order(
+            _uow(request),
+            request.app[CLOCK],
+            settings.checkout_policy(),
+            key=_key(request),
+            idempotency_key=key,
+            body_hash=body_hash,
+            request=api_request,
+        )
     )
     headers = {"Location": f"{PREFIX}/orders/{order.code}"}
     if not created:

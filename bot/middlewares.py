@@ -14,12 +14,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.contention import ATTEMPTS, Contention
 from domain.ports import Clock
 from domain.usecases.assisted import assisted_customer
 from domain.usecases.customers import ensure_customer
 from handlers.context import HandlerData, assist_context
-from handlers.views.outgoing import answered, track_answers
-from storage.fsm import DatabaseStorage
+from handlers.views.outgoing import answered, count_requests, track_answers
+from storage.fsm import DatabaseStorage, pending_writes
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,15 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]  # what an 
 class UnitOfWorkMiddleware(BaseMiddleware):
     """Gives every handler ``uow`` (reusable, one transaction per use case) and, for
     human senders, ``customer`` — registering first-time users on the way (the keys
-    are documented with their types in ``handlers.context.HandlerData``)."""
+    are documented with their types in ``handlers.context.HandlerData``).
+
+    An update whose use case the database gave up (``domain.contention.Contention``: a deadlock's
+    victim, a serialization failure) is handled again from the start with a fresh unit of work,
+    up to ``ATTEMPTS`` tries, instead of the person being told something went wrong. Only while
+    that is all the try did: its transaction rolled back with its outbox rows and the update's
+    inbox mark (so nobody is told twice), and nothing else of it was seen — no request sent to
+    Telegram, no commit of the update's unit of work, no conversation state written. A try that
+    did more ends as any error does. Here, not a middleware of its own: one less layer an update."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self.sessions = sessions
@@ -57,8 +66,17 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             )
             await self._assisting(fields, uow, user.id)
         # The update's own work: its first commit marks the update handled (storage.uow).
-        fields["uow"] = SqlUnitOfWork(self.sessions, update_id=event.update_id if isinstance(event, Update) else None)
-        return await handler(event, data)
+        update_id = event.update_id if isinstance(event, Update) else None
+        for attempt in range(1, ATTEMPTS + 1):
+            fields["uow"] = work = SqlUnitOfWork(self.sessions, update_id=update_id)
+            sent, state = count_requests(), pending_writes()
+            try:
+                return await handler(event, data)
+            except Contention:
+                if attempt == ATTEMPTS or sent[0] or work.commits or pending_writes() != state:
+                    raise
+                log.warning("update %s: its transaction was given up by the database; handled again", update_id)
+        raise AssertionError("unreachable")
 
     async def _assisting(self, data: HandlerData, uow: SqlUnitOfWork, staff_telegram_id: int) -> None:
         """Support staff acting for a customer: handlers then see that customer, while

@@ -13,6 +13,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
+from domain.contention import again_on_contention
 from domain.csvfiles import UTF8, UTF8_BOM, shown_problems
 from domain.errors import DomainError, ImportRejected, Reason
 from domain.ports import Clock, UnitOfWork
@@ -67,7 +68,12 @@ async def _import(
 ) -> None:
     assert message.from_user is not None
     try:
-        report = await import_file(uow, clock, kind, data, staff_id=message.from_user.id, languages=languages)
+        # Run again whole when the database gives the import's transaction up (two files of the same
+        # products at once): "Importing…" is sent already, so the update itself is not run again.
+        staff_id = message.from_user.id
+        report = await again_on_contention(
+            lambda: import_file(uow, clock, kind, data, staff_id=staff_id, languages=languages)
+        )
     except ImportRejected as rejected:
         await message.answer(_rejection(name, rejected))
         return

@@ -43,6 +43,11 @@ _READ = select(_FSM.c.state, _FSM.c.data).where(_FSM.c.key == bindparam("key"))
 _FORGET = delete(_FSM).where(_FSM.c.key == bindparam("key"))
 
 
+def pending_writes() -> dict[str, tuple[str | None, dict[str, Any]]]:
+    """A copy of the conversation state the update being handled wrote so far (``one_update``)."""
+    return dict(_PENDING.get() or {})
+
+
 class DatabaseStorage(BaseStorage):
     """aiogram FSM storage in the ``fsm_state`` table: a checkout in progress survives a
     restart or a deploy.

@@ -9,8 +9,10 @@ from typing import Any, Generic, Self, TypeVar, cast, overload
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from domain.contention import Contention
 from storage import models as m
 from storage.cache import CacheView, ReadCache
 from storage.db import (
@@ -133,6 +135,17 @@ class _LazySession:
 
 
 R = TypeVar("R")
+# What PostgreSQL ends a transaction with to let another through: a deadlock's victim and a
+# serialization failure. Nothing of it was written; the use case may run again (``Contention``).
+GIVEN_UP = frozenset({"40P01", "40001"})
+
+
+def given_up(error: BaseException) -> bool:
+    """Whether ``error`` is the database ending the transaction for another's sake."""
+    orig = getattr(error, "orig", None) if isinstance(error, DBAPIError) else None
+    return (getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)) in GIVEN_UP
+
+
 _INBOX = _table(m.UpdateInboxRow)
 # Every write use case's commit marks its update: one row by id, a ``direct`` statement (on
 # embedded SQLite straight to sqlite3; through the session's ORM execute it cost ~0.1 ms).
@@ -208,6 +221,7 @@ class SqlUnitOfWork:
         # handled in the inbox, in the same transaction, so a crash can never replay an
         # update whose work is committed (a replayed /receive would book the goods twice).
         self._update_id = update_id
+        self.commits = 0  # transactions committed: a retry of the whole update only while none was
         self._writable = False
         self._session: _LazySession | None = None
         self._cache_view: CacheView | None = None
@@ -247,6 +261,12 @@ class SqlUnitOfWork:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        await self._close()
+        error = exc[1] if len(exc) > 1 else None
+        if isinstance(error, BaseException) and given_up(error):
+            raise Contention() from error
+
+    async def _close(self) -> None:
         lazy, self._session = self._session, None
         for name in self._built:  # the next unit builds its own, on its own session
             del self.__dict__[name]
@@ -276,10 +296,16 @@ class SqlUnitOfWork:
         lazy = self._session
         if lazy is None:
             raise RuntimeError("unit of work is not open")
-        if self._update_id is not None and self._writable:
+        marking = self._update_id is not None and self._writable
+        if marking:
             marked = {"handled_update_id": self._update_id, "at": datetime.now(UTC)}
             await run(cast(AsyncSession, lazy), _MARK_HANDLED, marked)
+        await self._commit(lazy)
+        self.commits += 1
+        if marking:  # after the commit: a try given up and run again marks the update in its own
             self._update_id = None
+
+    async def _commit(self, lazy: _LazySession) -> None:
         if lazy.built is None:
             lazy.end(committed=True)  # the transaction begun without a session, if any
             return

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.webapp.payloads import body, money
 from bot.webapp.security import WebProblem, customer_of, runtime_of
+from domain.contention import again_on_contention
 from domain.errors import DomainError
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, PaymentMethod
@@ -80,22 +81,21 @@ async def post_checkout(request: web.Request) -> web.Response:
         delivery = Delivery(DeliveryMethod.COURIER, address=typed(address, MAX_ADDRESS))
     else:
         raise WebProblem(422, "Invalid request", _("Choose a pickup point, or give an address and a shipping option."))
-    order = await place_order(
-        runtime.uow(),
-        runtime.clock,
-        settings.checkout_policy(),
-        CheckoutRequest(
-            customer_id=customer.id or 0,
-            checkout_key=f"web:{customer.id}:{key}",
-            phone=typed(phone, MAX_PHONE),
-            delivery=delivery,
-            shipping_rate_id=rate,
-            payment_method=PaymentMethod(payment),
-            currency=customer_currency(customer, settings.default_currency),
-            fallback_currency=settings.default_currency,
-            language=reading_language(),  # a refusal names products in it
-            reviewed=_shown(data.get("subtotal")),
-        ),
+    checkout = CheckoutRequest(
+        customer_id=customer.id or 0,
+        checkout_key=f"web:{customer.id}:{key}",
+        phone=typed(phone, MAX_PHONE),
+        delivery=delivery,
+        shipping_rate_id=rate,
+        payment_method=PaymentMethod(payment),
+        currency=customer_currency(customer, settings.default_currency),
+        fallback_currency=settings.default_currency,
+        language=reading_language(),  # a refusal names products in it
+        reviewed=_shown(data.get("subtotal")),
+    )
+    # Given up by the database (a deadlock's victim): placed again from the start, nothing seen yet.
+    order = await again_on_contention(
+        lambda: place_order(runtime.uow(), runtime.clock, settings.checkout_policy(), checkout)
     )
     placed = _order(order.in_language(reading_language()))  # the lines as sold, in the reader's language
     if order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":

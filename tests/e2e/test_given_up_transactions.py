@@ -1,0 +1,171 @@
+"""A transaction PostgreSQL gives up (a deadlock's victim, a serialization failure) is run again
+from the start: the person sees the normal reply, told once, the work done once. Real errors from
+the server: a trigger raises them on the first tries (a sequence counts the tries, as a rollback
+does not undo it)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.api import make_api_app
+from bot.harness import RunningBot
+from domain.apikeys import Scope
+from domain.contention import ATTEMPTS
+from domain.usecases.api_keys import create_api_key
+from sandbox import SandboxUser
+from sandbox.driver import Reply
+from storage import models as m
+from tests.e2e.conftest import ADMIN, refused_calls, shop_on
+from tests.e2e.journeys import add_to_cart, count, order_code, order_row, place_cod_order, stock
+from tests.e2e.miniapp import miniapp, tma
+from tests.e2e.test_intake_api import ORDER
+from tests.e2e.test_miniapp import found_ids
+from tests.e2e.test_miniapp_price_change import order_at
+from tests.fakes import FakeClock
+
+pytestmark = pytest.mark.postgres
+STAFF_CHAT = -100500
+SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
+
+
+@asynccontextmanager
+async def given_up(engine: AsyncEngine, table: str, sqlstate: str, times: int) -> AsyncIterator[AsyncEngine]:
+    """The first ``times`` transactions inserting into ``table`` end with PostgreSQL's ``sqlstate``, raised by
+    the server itself; ``tries(engine)`` counts every insert (one a try in these tests)."""
+    statements = [
+        "CREATE SEQUENCE test_tries",
+        f"""CREATE FUNCTION test_give_up() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF nextval('test_tries') <= {times} THEN
+                RAISE EXCEPTION 'given up by the test' USING ERRCODE = '{sqlstate}';
+            END IF;
+            RETURN NEW;
+        END $$""",
+        f"CREATE TRIGGER test_give_up BEFORE INSERT ON {table} FOR EACH STATEMENT EXECUTE FUNCTION test_give_up()",
+    ]
+    async with engine.begin() as connection:
+        for statement in statements:
+            await connection.execute(text(statement))
+    try:
+        yield engine
+    finally:
+        async with engine.begin() as connection:
+            await connection.execute(text(f"DROP TRIGGER test_give_up ON {table}"))
+            await connection.execute(text("DROP FUNCTION test_give_up()"))
+            await connection.execute(text("DROP SEQUENCE test_tries"))
+
+
+async def tries(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return int(await connection.scalar(text("SELECT last_value FROM test_tries")) or 0)
+
+
+@asynccontextmanager
+async def pg_shop(pg_database: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with shop_on(pg_database, clock, staff_chat_id=STAFF_CHAT, admin_ids=[ADMIN]) as bot:
+        yield bot
+        assert refused_calls(bot) == []
+
+
+def engine_of(shop: RunningBot) -> AsyncEngine:
+    return shop.runtime.sessions.kw["bind"]  # type: ignore[no-any-return]
+
+
+async def cod_order_given_up(shop: RunningBot, user_id: int, sqlstate: str, times: int) -> tuple[Reply, int]:
+    """A customer's cash-on-delivery order of 2 × 21212 whose first ``times`` tries the database
+    gives up with ``sqlstate``: the reply to ✅, and how many tries there were."""
+    alice = SandboxUser(shop.server, user_id, "Alice")
+    await add_to_cart(alice, "21212", 2)
+    async with given_up(engine_of(shop), "orders", sqlstate, times) as engine:
+        return await place_cod_order(alice), await tries(engine)
+
+
+async def test_a_checkout_the_database_gives_up_once_is_placed_and_told_once(
+    pg_database: str, clock: FakeClock
+) -> None:
+    async with pg_shop(pg_database, clock) as shop:
+        placed, tried = await cod_order_given_up(shop, 701, "40001", times=1)
+        assert tried == 2  # the whole transaction again, once
+        code = order_code(placed)
+        assert SORRY not in [message.text for message in placed.new]
+        assert [message.text.split("\n")[0] for message in placed.new] == [f"✅ Thank you! Order {code} is placed."]
+        assert await count(shop, m.OrderRow) == 1
+        assert [lv[2] for lv in await stock(shop, "21212")] == [2]  # reserved once
+        staff = [message for message in shop.server.chat_messages(STAFF_CHAT) if "New order" in message.text]
+        assert len(staff) == 1 and code in staff[0].text
+        told = [message for message in shop.server.chat_messages(701) if f"Order {code} is placed" in message.text]
+        assert len(told) == 1  # the outbox row of the try given up went with it
+
+
+async def test_a_reorder_import_the_database_takes_as_a_deadlock_victim_imports_on_the_next_try(
+    pg_database: str, clock: FakeClock
+) -> None:
+    async with pg_shop(pg_database, clock) as shop:
+        admin = SandboxUser(shop.server, ADMIN, "Ada")
+        await admin.send("/start")
+        reorder = (
+            "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
+            "21212,LON,1000,1200,HOMEWARE,24,0,0.20,GBP\n"
+        )
+        async with given_up(engine_of(shop), "supply_terms", "40P01", times=1) as engine:
+            reply = await admin.send_document(reorder.encode(), "reorder.csv", caption="/import")
+            assert await tries(engine) == 2
+        assert reply.last.text == "reorder: 1 created, 0 updated, 0 unchanged."
+        assert SORRY not in [message.text for message in reply.new]
+        async with shop.runtime.sessions() as session:
+            points = await session.scalars(
+                select(m.StockRow.reorder_point)
+                .join(m.ProductRow, m.ProductRow.id == m.StockRow.product_id)
+                .where(m.ProductRow.sku == "21212", m.StockRow.reorder_point > 0)
+            )
+            assert list(points) == [1000]
+
+
+async def test_a_checkout_the_database_keeps_giving_up_is_tried_three_times_then_apologised_for(
+    pg_database: str, clock: FakeClock
+) -> None:
+    async with pg_shop(pg_database, clock) as shop:
+        placed, tried = await cod_order_given_up(shop, 702, "40P01", times=ATTEMPTS + 5)
+        assert tried == ATTEMPTS  # bounded
+        # Handled, with the apology, as any error is: the press answered, not left spinning.
+        assert placed.callback_answer is not None and placed.callback_answer["text"] == SORRY
+        assert await count(shop, m.OrderRow) == 0
+        assert [lv[2] for lv in await stock(shop, "21212")] == [2]  # the cart's holds, as they were
+        assert not [message for message in shop.server.chat_messages(STAFF_CHAT) if "New order" in message.text]
+
+
+async def test_a_miniapp_checkout_the_database_gives_up_once_is_placed(pg_database: str, clock: FakeClock) -> None:
+    async with shop_on(pg_database, clock, webapp_url="https://shop.example.com") as shop:
+        headers = tma(shop, 703)
+        async with miniapp(shop) as client:
+            heart = (await found_ids(client, headers, "85123A"))["85123A"]
+            await client.post("/app/api/shop/cart", json={"product_id": heart, "quantity": 2}, headers=headers)
+            shown = await (await client.get("/app/api/shop/checkout", headers=headers)).json()
+            async with given_up(engine_of(shop), "orders", "40P01", times=1) as engine:
+                placed = await client.post("/app/api/shop/checkout", json=order_at(shown), headers=headers)
+                assert await tries(engine) == 2
+            assert placed.status == 201, await placed.text()
+            code = (await placed.json())["code"]
+        assert (await order_row(shop, code)).subtotal_minor == 590
+        assert await count(shop, m.OrderRow) == 1
+
+
+async def test_an_api_order_the_database_gives_up_once_is_placed_once(pg_database: str, clock: FakeClock) -> None:
+    async with pg_shop(pg_database, clock) as shop:
+        runtime = shop.runtime
+        token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=frozenset({Scope.ORDERS}))
+        app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "web-1001"}
+        async with TestClient(TestServer(app)) as client:
+            async with given_up(engine_of(shop), "orders", "40001", times=1) as engine:
+                placed = await client.post("/api/v1/orders", json=ORDER, headers=headers)
+                assert await tries(engine) == 2
+            assert placed.status == 201, await placed.text()
+        assert await count(shop, m.OrderRow) == 1
+        assert [lv[2] for lv in await stock(shop, "85123A")] == [2]
