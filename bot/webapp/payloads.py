@@ -13,6 +13,7 @@ from domain.money import Money
 from handlers.views.rendering import format_money
 
 MAX_BODY = 16 * 1024
+MAX_ID = 2**31 - 1  # the largest id a table holds (PostgreSQL's integer): past it a query fails, not finds none
 
 
 def money(value: Money | None) -> dict[str, Any] | None:
@@ -52,3 +53,11 @@ def path_id(request: web.Request) -> int:
     if not raw.isdigit() or len(raw) > 12:
         raise WebProblem(404, "Not found", _("Nothing was found."))
     return int(raw)
+
+
+def body_id(value: object) -> int | None:
+    """An id sent in a body: None when it is no whole number; one no table can hold (2^31 and
+    past, negative) as 0, an id of nothing, so it is not found as any unknown id is."""
+    if type(value) is not int:
+        return None
+    return value if 0 <= value <= MAX_ID else 0

@@ -9,7 +9,7 @@ from aiogram.utils.i18n import ngettext
 from aiohttp import web
 
 from bot.runtime import Runtime
-from bot.webapp.payloads import body, money
+from bot.webapp.payloads import body, body_id, money
 from bot.webapp.security import WebProblem, customer_of, runtime_of
 from domain.cart import Cart, CartLine
 from domain.customers import Customer
@@ -103,8 +103,8 @@ async def get_cart(request: web.Request) -> web.Response:
 async def put_cart_line(request: web.Request) -> web.Response:
     runtime, customer = runtime_of(request), await customer_of(request)
     data = await body(request)
-    product_id, quantity = data.get("product_id"), data.get("quantity")
-    if type(product_id) is not int or type(quantity) is not int or not 0 <= quantity <= MAX_QUANTITY:
+    product_id, quantity = body_id(data.get("product_id")), data.get("quantity")
+    if product_id is None or type(quantity) is not int or not 0 <= quantity <= MAX_QUANTITY:
         raise WebProblem(
             422,
             "Invalid request",
@@ -125,8 +125,8 @@ async def put_cart_line(request: web.Request) -> web.Response:
 async def post_notify(request: web.Request) -> web.Response:
     """The chat card's "Notify me when back in stock": told once in the chat when it is received."""
     runtime, customer = runtime_of(request), await customer_of(request)
-    product_id = (await body(request)).get("product_id")
-    if type(product_id) is not int:
+    product_id = body_id((await body(request)).get("product_id"))
+    if product_id is None:
         raise WebProblem(422, "Invalid request", _("Nothing was found."))
     await subscribe_back_in_stock(
         runtime.uow(), runtime.clock, customer_id=customer.id or 0, product_id=product_id, language=reading_language()

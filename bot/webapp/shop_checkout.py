@@ -7,7 +7,7 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
-from bot.webapp.payloads import body, money
+from bot.webapp.payloads import body, body_id, money
 from bot.webapp.security import WebProblem, customer_of, runtime_of
 from domain.contention import again_on_contention
 from domain.errors import DomainError
@@ -73,11 +73,11 @@ async def post_checkout(request: web.Request) -> web.Response:
         raise WebProblem(422, "Invalid request", _("Please share your phone number or type it with the country code."))
     if payment not in {m.value for m in WEB_PAYMENTS}:
         raise WebProblem(422, "Invalid request", _("This payment method is not offered for this order."))
-    pickup, address, rate = data.get("pickup_id"), data.get("address"), data.get("rate_id")
-    if type(pickup) is int:
+    pickup, address, rate = body_id(data.get("pickup_id")), data.get("address"), body_id(data.get("rate_id"))
+    if pickup is not None:
         delivery = Delivery(DeliveryMethod.PICKUP, pickup_warehouse_id=pickup)
         rate = None
-    elif isinstance(address, str) and address.strip() and type(rate) is int:
+    elif isinstance(address, str) and address.strip() and rate is not None:
         delivery = Delivery(DeliveryMethod.COURIER, address=typed(address, MAX_ADDRESS))
     else:
         raise WebProblem(422, "Invalid request", _("Choose a pickup point, or give an address and a shipping option."))

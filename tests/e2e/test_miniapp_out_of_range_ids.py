@@ -1,0 +1,48 @@
+"""A Mini App body naming an id no database column holds (2^31 and more: a forged request) is
+refused like any unknown id, a problem in the reader's language, and changes nothing; it was a
+500 (SQLite refused integers past 2^63, PostgreSQL past 2^31) with a traceback logged."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.harness import RunningBot
+from storage import models as m
+from tests.e2e.conftest import shop_on
+from tests.e2e.journeys import count
+from tests.e2e.miniapp import miniapp, tma
+from tests.e2e.test_miniapp import found_ids
+from tests.fakes import FakeClock
+
+CUSTOMER = 512
+HUGE = (2**31, 2**63, 10**30)
+
+
+@pytest.fixture
+async def shop(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with shop_on(database_url, clock, webapp_url="https://shop.example.com") as bot:
+        yield bot
+
+
+async def test_ids_past_what_the_database_holds_are_not_found_and_change_nothing(shop: RunningBot) -> None:
+    headers = tma(shop, CUSTOMER)
+    async with miniapp(shop) as client:
+        birdie = (await found_ids(client, headers, "23843"))["23843"]
+        assert (await client.post("/app/api/shop/cart", json={"product_id": birdie, "quantity": 2}, headers=headers)).ok
+        for huge in HUGE:
+            for path, body in (
+                ("/app/api/shop/cart", {"product_id": huge, "quantity": 1}),
+                ("/app/api/shop/notify", {"product_id": huge}),
+            ):
+                answer = await client.post(path, json=body, headers=headers)
+                assert answer.status == 404, (path, huge, await answer.text())
+                assert (await answer.json())["detail"] == "Nothing was found."
+            checkout = {"key": "k" * 16, "phone": "+44 7911 123456", "payment": "cod"}
+            for where in ({"pickup_id": huge}, {"address": "1 High Street, London", "rate_id": huge}):
+                answer = await client.post("/app/api/shop/checkout", json={**checkout, **where}, headers=headers)
+                assert answer.status in (404, 422), (where, await answer.text())
+        cart = await (await client.get("/app/api/shop/cart", headers=headers)).json()
+    assert [(line["product_id"], line["quantity"]) for line in cart["lines"]] == [(birdie, 2)]
+    assert await count(shop, m.OrderRow) == 0
