@@ -22,7 +22,7 @@ from domain.usecases.bookkeeping import book_stock_change
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.imports import notify_back_in_stock
 from domain.usecases.shelf_holds import in_rounds, in_totes
-from domain.usecases.staff import WarehouseNeeded, require, staff_names
+from domain.usecases.staff import WarehouseNeeded, no_such_warehouse, require, staff_names
 from domain.warehouse import BinCode, Warehouse, receiving_bin
 
 MAX_RECEIPT = 1_000_000
@@ -226,7 +226,7 @@ async def _and_hidden(uow: UnitOfWork, query: str, found: list[Product]) -> list
 async def _warehouse(uow: UnitOfWork, code: str) -> Warehouse:
     warehouse = await uow.warehouses.get_by_code(code.strip().upper())
     if warehouse is None or warehouse.id is None:
-        raise NotFound()
+        raise await no_such_warehouse(uow, code)
     return warehouse
 
 

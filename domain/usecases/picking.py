@@ -34,7 +34,7 @@ from domain.usecases.order_queue import READY_TO_PICK
 from domain.usecases.orders import apply_transition
 from domain.usecases.shelf_holds import in_rounds
 from domain.usecases.shortages import picked_and_shipped
-from domain.usecases.staff import WarehouseNeeded, require
+from domain.usecases.staff import UnknownWarehouse, WarehouseNeeded, require
 from domain.warehouse import Warehouse
 
 PLANNING_ATTEMPTS = 5  # each retry sees what changed before it
@@ -324,6 +324,8 @@ def _picking_in(
     if code or warehouse_id is not None:
         wanted = (code or "").strip().upper()
         named = next((w for w in warehouses if w.code == wanted or (not wanted and w.id == warehouse_id)), None)
+        if named is None and wanted:
+            raise UnknownWarehouse(code=wanted[:16], codes=", ".join(sorted(w.code for w in warehouses)))
         if named is None:
             raise NotFound()
         own = member.warehouse_code

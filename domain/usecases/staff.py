@@ -29,6 +29,19 @@ class WarehouseNeeded(DomainError):
     key = N_("Which warehouse? Add its code: {codes}.")
 
 
+class UnknownWarehouse(DomainError):
+    """A warehouse code the shop does not have (a typo at the end of a night's command): the
+    codes it has, not "Nothing was found"."""
+
+    key = N_("There is no warehouse {code}. The warehouses are: {codes}.")
+
+
+async def no_such_warehouse(uow: UnitOfWork, code: str) -> UnknownWarehouse:
+    """Inside an open unit of work: the refusal of ``code``, naming the codes there are."""
+    codes = ", ".join(sorted(w.code for w in await uow.warehouses.all()))
+    return UnknownWarehouse(code=code.strip().upper()[:16], codes=codes)
+
+
 async def make_admins(uow: UnitOfWork, telegram_ids: list[int]) -> None:
     async with uow:
         for telegram_id in telegram_ids:
@@ -66,7 +79,7 @@ async def create_invite(
         if warehouse_code is not None:
             warehouse = await uow.warehouses.get_by_code(warehouse_code.upper())
             if warehouse is None:
-                raise NotFound()
+                raise await no_such_warehouse(uow, warehouse_code)
             warehouse_code = warehouse.code
         now = clock.now()
         invite = StaffInvite(secrets.token_urlsafe(18), role, warehouse_code, admin_id, now, now + INVITE_TTL)
@@ -135,7 +148,7 @@ async def warehouse_of(uow: UnitOfWork, member: StaffMember, code: str | None) -
         if wanted:
             warehouse = await uow.warehouses.get_by_code(wanted)
             if warehouse is None:
-                raise NotFound()
+                raise await no_such_warehouse(uow, wanted)
             return warehouse
         warehouses = await uow.warehouses.all()
         if len(warehouses) == 1:

@@ -209,7 +209,7 @@ async def test_admins_and_managers_pick_in_any_warehouse_by_code_or_button(shop:
     assert f"order {london_order}" in reply.last.text
     await pick_everything(admin, reply)
     assert await status(shop, london_order) == "picked"
-    assert (await admin.send("/pick NOPE")).last.text == "Nothing was found."
+    assert (await admin.send("/pick NOPE")).last.text == "There is no warehouse NOPE. The warehouses are: LON, MAN."
 
     manager = await hire(shop, 76, "Mo", "manager")
     assert (await manager.send("/pick MAN")).last.text == "Picking in MAN. How do you want to pick?"

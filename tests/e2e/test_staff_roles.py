@@ -88,7 +88,9 @@ async def test_bad_staff_input_is_explained_and_changes_nothing(shop: RunningBot
     assert (await admin.send("/invite wizard")).last.text == (
         "Unknown role “wizard”. Roles: admin, manager, picker, packer, support."
     )
-    assert (await admin.send("/invite picker NOWHERE")).last.text == "Nothing was found."
+    assert (await admin.send("/invite picker NOWHERE")).last.text == (
+        "There is no warehouse NOWHERE. The warehouses are: LON, MAN."
+    )
     assert (await admin.send("/invite")).last.text.startswith("Usage: /invite ROLE")
     assert (await admin.send("/role 1 picker")).last.text == "You cannot change or revoke your own role."
     assert (await admin.send("/role 999 picker")).last.text == "Nothing was found."

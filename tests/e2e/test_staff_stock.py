@@ -64,7 +64,7 @@ async def test_stock_changes_that_break_a_rule_are_refused_and_change_nothing(sh
         "/receive 85123A lots LON": "Quantity must be a whole number from 1 to 1000000.",
         "/receive 85123A 0 LON": "Quantity must be a whole number from 1 to 1000000.",
         "/receive NOSUCH 5 LON": "Nothing was found.",
-        "/receive 85123A 5 NOWHERE": "Nothing was found.",
+        "/receive 85123A 5 NOWHERE": "There is no warehouse NOWHERE. The warehouses are: LON, MAN.",
         "/receive 85123A 5 LON shelf": "shelf is not a bin code of the form ZONE-AISLE-RACK-LEVEL.",
         "/adjust 85123A LON -3": "Say why: a reason is required for every adjustment.",
         f"/adjust 85123A LON -{before[0] + 1} lost": f"Only {before[0]} of 85123A on hand in LON.",
