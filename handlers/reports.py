@@ -89,6 +89,6 @@ async def slow_command(
     if not raw.isdecimal() or not 1 <= int(raw) <= MAX_SLOW_DAYS:
         await message.answer(_("Usage: /slow [DAYS], a number of days from 1 to {most}.").format(most=MAX_SLOW_DAYS))
         return
-    found, more = await slow_movers(uow, clock, staff_id=message.from_user.id, days=int(raw))
+    found, more = await slow_movers(uow, clock, staff_id=message.from_user.id, days=int(raw), language=current_locale())
     today = shop_day(clock.now(), settings.timezone)
     await message.answer(renderer.render("staff/slow.html.j2", movers=found, more=more, days=int(raw), today=today))

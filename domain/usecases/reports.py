@@ -145,10 +145,17 @@ async def stock_value_in(uow: UnitOfWork, rates: Rates, currency: str) -> int | 
 
 
 async def slow_movers(
-    uow: UnitOfWork, clock: Clock, *, staff_id: int, days: int = SLOW_MOVER_DAYS, limit: int = 20
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    staff_id: int,
+    days: int = SLOW_MOVER_DAYS,
+    limit: int = 20,
+    language: str = "",
 ) -> tuple[list[SlowMover], int]:
     """Stock on hand that has not sold in ``days`` (or never), most capital tied up first: the
-    first ``limit``, and how many more there are (a catalog never sold is every line)."""
+    first ``limit``, and how many more there are (a catalog never sold is every line); each
+    named in ``language`` (the reader's) where it has a name in it."""
     await require(uow, staff_id, Permission.REPORTS)
     cutoff: date = shop_day(clock.now(), uow.timezone) - timedelta(days=days)  # the shop's days, as sales are dated
     async with uow.read_only():
@@ -162,7 +169,7 @@ async def slow_movers(
     found = [
         SlowMover(
             products[p.product_id].sku,
-            products[p.product_id].display_name,
+            products[p.product_id].in_language(language).display_name,
             codes.get(p.warehouse_id, str(p.warehouse_id)),
             p.on_hand,
             last.get((p.product_id, p.warehouse_id)),

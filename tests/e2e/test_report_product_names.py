@@ -1,5 +1,5 @@
-"""/report names its top products in the manager's language, in its text and on its chart,
-and a name too long for the chart's axis is cut with "…", not in the middle of a word."""
+"""/report names its top products in the manager's language, in its text and on its chart (and
+/slow its slow movers), and a name too long for the chart's axis is cut with "…", not in the middle of a word."""
 
 from __future__ import annotations
 
@@ -39,3 +39,12 @@ async def test_the_report_names_its_top_products_in_the_reader_s_language(shop: 
     best = next(a for sub in figure.subfigs for a in sub.axes if a.get_title() == text.top)
     names = [t.get_text() for t in best.get_yticklabels()]
     assert names == [popcorn, cases_on_chart]  # the best at the top
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_slow_movers_are_named_in_the_reader_s_language(shop: RunningBot, language: str) -> None:
+    await name_in_russian(shop, "23843", "Бумажная поделка «Птичка»")
+    bird = {"en": "Paper Craft , Little Birdie", "ru": "Бумажная поделка «Птичка»"}[language]
+    manager = await hire(shop, 612, "Мария", "manager", language=language)
+    shown = (await manager.send("/slow")).last.text
+    assert f"23843 {bird} · LON · " in shown
