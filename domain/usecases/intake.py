@@ -28,6 +28,7 @@ from domain.orders import (
     OrderStatus,
     PaymentMethod,
     normalize_order_code,
+    order_reference,
 )
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
@@ -207,7 +208,7 @@ async def _place(
         contact_phone=customer.phone or "",
         routing=[*decision.warehouse_codes, *decision.reasons],
         invoice_due=invoice_due_date(now, policy, customer) if payment is PaymentMethod.INVOICE else None,
-        reference=request.reference.strip(),
+        reference=order_reference(request.reference),  # on one line, as a chat's PO number: the invoice prints it
     )
     await check_credit(uow, customer, order)
     await uow.orders.add(order)

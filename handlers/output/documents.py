@@ -230,6 +230,8 @@ def _totals(w: _Writer, order: Order) -> None:
         rate = Decimal(order.tax_rate)
         shown_rate = format_share(float(rate / 100), max(-int(rate.normalize().as_tuple().exponent), 0))
         w.line(_("Including tax at %(rate)s: %(amount)s") % {"rate": shown_rate, "amount": format_money(order.tax)})
+        # A business's VAT invoice shows the net its accounts book as cost apart from the tax they reclaim.
+        w.line(_("Total without tax: %(amount)s") % {"amount": format_money(order.total - order.tax)})
 
 
 def _discounts(order: Order) -> list[tuple[str, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.harness import RunningBot
@@ -77,19 +78,9 @@ async def test_top_products_earn_what_their_lines_were_charged_after_discounts(
     assert (await top_line("week")).endswith("— 2 · £2.95")
 
 
-async def test_a_receipt_adds_up_to_its_total_with_its_discounts_and_names_the_tax_inside(
-    tmp_path: Path, clock: FakeClock
-) -> None:
-    async with staff_shop(tmp_path, clock, tax_rate=20) as shop:
-        manager = await hire(shop, 98, "Mo", "manager")
-        await manager.send("/promotion new Half percent=50 products=85123A until=2026-12-31")
-        code = await order(shop, 650, {"85123A": 2})  # 2 × £2.95 at half price, £3.70 shipping
-        sent = await SandboxUser(shop.server, 650, "C650").send(f"/receipt {code}")
-        assert sent.last.file is not None
-        text = pdf_text(sent.last.file.content)
-    rows = text.splitlines()
-    at = rows.index("2 × £2.95")
-    assert rows[at + 1 : at + 8] == [
+RECEIPT_ROWS = {
+    "en": [
+        "2 × £2.95",
         "£5.90",
         "Half",
         "−£2.95",
@@ -97,7 +88,38 @@ async def test_a_receipt_adds_up_to_its_total_with_its_discounts_and_names_the_t
         "£3.70",
         "Total: £6.65",
         "Including tax at 20%: £1.11",  # £0.49 in the goods' £2.95, £0.62 in the shipping's £3.70
-    ]
+        "Total without tax: £5.54",  # what a business books as cost, the £1.11 reclaimed apart
+    ],
+    "ru": [
+        "2 × 2,95 £",
+        "5,90 £",
+        "Half",
+        "−2,95 £",
+        "Доставка",
+        "3,70 £",
+        "Итого: 6,65 £",
+        "В том числе налог по ставке 20 %: 1,11 £",
+        "Итого без налога: 5,54 £",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_receipt_adds_up_to_its_total_with_its_discounts_and_names_the_tax_inside_and_the_net(
+    tmp_path: Path, clock: FakeClock, language: str
+) -> None:
+    async with staff_shop(tmp_path, clock, tax_rate=20) as shop:
+        manager = await hire(shop, 98, "Mo", "manager")
+        await manager.send("/promotion new Half percent=50 products=85123A until=2026-12-31")
+        code = await order(shop, 650, {"85123A": 2})  # 2 × £2.95 at half price, £3.70 shipping
+        reader = SandboxUser(shop.server, 650, "C650", language_code=language)
+        sent = await reader.send(f"/receipt {code}")
+        assert sent.last.file is not None
+        text = pdf_text(sent.last.file.content).replace("\xa0", " ").replace("\u202f", " ")
+    rows = text.splitlines()
+    expected = RECEIPT_ROWS[language]
+    at = rows.index(expected[0])
+    assert rows[at : at + len(expected)] == expected, rows
 
 
 async def test_a_packing_slip_with_prices_adds_up_to_its_total(shop: RunningBot) -> None:

@@ -92,10 +92,10 @@ async def test_a_po_number_sent_with_an_api_order_is_printed_on_its_invoice(
         "currency": "GBP",
         "payment": "invoice",
         "address": "1 Rue de la République, Lyon",
-        "reference": "PO-7781",
+        "reference": " PO-7781\n\tBranch 2 ",  # an ERP's field with a line break: one line on the invoice
     }
     placed = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": "po-7781"})
     answer = await placed.json()
-    assert placed.status == 201 and answer["reference"] == "PO-7781", answer
+    assert placed.status == 201 and answer["reference"] == "PO-7781 Branch 2", answer
     document = await invoice_document(buyer, answer["code"], "🧾 Receipt (PDF)")
-    assert f"Invoice — order {answer['code']}" in document and "Your reference: PO-7781" in document
+    assert f"Invoice — order {answer['code']}" in document and "Your reference: PO-7781 Branch 2" in document
