@@ -14,6 +14,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from domain.campaigns import NEEDS_VALUE, Campaign, CampaignStatus, Segment, SegmentKind
+from domain.errors import NotFound
 from domain.i18n import N_
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
@@ -122,7 +123,10 @@ async def campaign_command(
         await message.answer(_("Send the campaign's message: text, or a photo with a caption.") + "\n" + _(CANCEL_HINT))
         return
     if arg.lstrip("#").isdigit():
-        await _report(message, int(arg.lstrip("#")), message.from_user.id, uow, renderer)
+        number = arg.lstrip("#")
+        if len(number) > 9:  # more digits names no campaign (nor fits a database column)
+            raise NotFound()
+        await _report(message, int(number), message.from_user.id, uow, renderer)
         return
     if arg:
         await message.answer(_("Usage: /campaign, /campaign new or /campaign NUMBER"))
