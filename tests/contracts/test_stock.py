@@ -73,6 +73,17 @@ async def test_locking_positions_makes_a_missing_counter_empty_and_leaves_a_coun
     )
 
 
+async def test_locking_products_changes_no_counter_and_the_transaction_goes_on_to_reserve(
+    uow: UnitOfWork, shelf: Shelf
+) -> None:
+    async with uow:
+        await uow.stock.lock_products([])
+        await uow.stock.lock_products([shelf.product + 1000, shelf.product, shelf.product])
+        assert await uow.stock.try_reserve(shelf.product, shelf.warehouse, 4)
+        await uow.commit()
+    assert await level(uow, shelf) == StockLevel(shelf.product, shelf.warehouse, 10, 4)
+
+
 async def test_a_reservation_within_what_is_available_counts_and_beyond_it_fails(uow: UnitOfWork, shelf: Shelf) -> None:
     async with uow:
         assert await uow.stock.try_reserve(shelf.product, shelf.warehouse, 6)
