@@ -74,6 +74,10 @@ class PhotoNotFound(DomainError):
     key = N_("Photo file {path} was not found.")
 
 
+class PhotoOutsideFolder(DomainError):
+    key = N_("Photo file {path} is outside the folder of the CSV file: put it there or below.")
+
+
 @dataclass(frozen=True, slots=True)
 class Dimensions:
     length_mm: int

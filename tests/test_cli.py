@@ -439,3 +439,29 @@ def test_customers_import_sets_business_terms_all_or_nothing(tmp_path: Path, ord
             0,
             None,
         )
+
+
+def test_a_photo_path_leading_out_of_the_csv_files_folder_is_a_bad_row(tmp_path: Path, ordergram) -> None:
+    """A products file from elsewhere (a supplier's feed) could name any image the server can read
+    (`/home/…/scan.png`, `../../…`, a link out): its bytes became a product photo, shown to anyone
+    in the Mini App and sent to Telegram. Photos are taken from the file's folder and below."""
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}"}
+    assert ordergram("migrate", env=env).returncode == 0
+    feed, private = tmp_path / "feed", tmp_path / "private"
+    (feed / "pics").mkdir(parents=True)
+    private.mkdir()
+    (private / "scan.png").write_bytes(b"\x89PNG private")
+    (feed / "pics" / "mug.png").write_bytes(b"\x89PNG fake")
+    (feed / "pics" / "link.png").symlink_to(private / "scan.png")
+    header = "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description,photo\n"
+    products = feed / "products.csv"
+    outside = (private / "scan.png", "../private/scan.png", "pics/link.png")
+    rows = "".join(f"M-{n},Mug,K,1,EUR,,,,,,,{path}\n" for n, path in enumerate(outside, start=2))
+    products.write_text(header + "M-1,Mug,K,1,EUR,,,,,,,pics/mug.png\n" + rows)
+    result = ordergram("import", "products", str(products), env=env)
+    assert result.returncode == 1
+    for line, path in enumerate(outside, start=3):
+        said = f"{products}:{line}: Photo file {path} is outside the folder of the CSV file: put it there or below."
+        assert said in result.stderr, result.stderr
+    with sqlite3.connect(tmp_path / "shop.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM products").fetchone() == (0,)  # a bad row imports nothing
