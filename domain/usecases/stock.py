@@ -15,7 +15,7 @@ from domain.stock import Reservation, ReservationKind, StockDrift
 async def release_expired_holds(uow: UnitOfWork, product_id: int, now: datetime) -> None:
     """Inside an open unit of work: expired cart holds of a product give their stock back
     before anyone reserves it (the sweeper job does the same for everything, on a schedule)."""
-    for hold in await uow.stock.expired_holds(product_id, now):
+    for hold in sorted(await uow.stock.expired_holds(product_id, now), key=lambda h: h.warehouse_id):  # lock order
         await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
         await uow.stock.delete_reservation(hold)
 
@@ -25,14 +25,14 @@ async def release_expired_holds_and_find(
 ) -> list[Reservation]:
     """``release_expired_holds``, then the customer's holds on the product that are left,
     from one read of the product's holds."""
-    left: list[Reservation] = []
-    for hold in await uow.stock.product_holds(product_id, customer_id, now):
-        if hold.is_expired(now):
-            await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
-            await uow.stock.delete_reservation(hold)
-        elif hold.customer_id == customer_id:
-            left.append(hold)
-    return left
+    found = await uow.stock.product_holds(product_id, customer_id, now)
+    expired = sorted((h for h in found if h.is_expired(now)), key=lambda h: h.warehouse_id)  # the lock order
+    if expired:  # released here, then reserved where most is: the product's counters in the lock order first
+        await uow.stock.lock_products([product_id])
+    for hold in expired:
+        await uow.stock.release(hold.product_id, hold.warehouse_id, hold.quantity)
+        await uow.stock.delete_reservation(hold)
+    return [h for h in found if not h.is_expired(now) and h.customer_id == customer_id]
 
 
 async def take_holds(
@@ -88,17 +88,19 @@ async def take_holds(
 
 async def give_back(uow: UnitOfWork, holds: list[Reservation], quantity: int) -> None:
     """Inside an open unit of work: release ``quantity`` units of these holds, newest first."""
-    remaining = quantity
+    remaining, taken = quantity, []
     for hold in sorted(holds, key=lambda h: h.created_at, reverse=True):
         take = min(remaining, hold.quantity)
+        taken.append((hold, take))
+        remaining -= take
+        if remaining == 0:
+            break
+    for hold, take in sorted(taken, key=lambda t: (t[0].product_id, t[0].warehouse_id)):  # given in the lock order
         await uow.stock.release(hold.product_id, hold.warehouse_id, take)
         if take == hold.quantity:
             await uow.stock.delete_reservation(hold)
         else:
             await uow.stock.change_reservation(hold, by=-take)
-        remaining -= take
-        if remaining == 0:
-            return
 
 
 async def stock_drift(uow: UnitOfWork) -> list[StockDrift]:

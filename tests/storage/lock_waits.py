@@ -58,3 +58,32 @@ async def someone_waits_for_a_lock(engine: AsyncEngine) -> None:
             await connection.rollback()
             await asyncio.sleep(0.005)  # looking again at the server's state, not waiting for time to pass
     raise AssertionError("no session came to wait for the held lock")
+
+
+async def worst_interleaving(
+    engine: AsyncEngine, first: Callable[[], Awaitable[object]], second: Callable[[], Awaitable[object]]
+) -> list[object]:
+    """PostgreSQL: ``first`` runs until it holds its first stock counter's lock and stops there;
+    ``second`` runs until someone waits for a lock; then ``first`` goes on. Both outcomes (a
+    result or what it raised), ``second``'s first. Two that take counters in opposite orders
+    deadlock this way every time."""
+    async with pauses_after_first_stock_lock(engine, "first") as (held, go):
+        one = as_role("first", first)
+        await held.wait()
+        two = as_role("second", second)
+        await someone_waits_for_a_lock(engine)
+        go.set()
+        return list(await asyncio.gather(two, one, return_exceptions=True))
+
+
+async def at_once(*calls: Callable[[], Awaitable[object]]) -> list[object]:
+    """Each call in a task of its own, all let go at the same moment; their outcomes in order."""
+    start = asyncio.Event()
+
+    async def after_start(call: Callable[[], Awaitable[object]]) -> object:
+        await start.wait()
+        return await call()
+
+    tasks = [asyncio.create_task(after_start(call)) for call in calls]
+    start.set()
+    return list(await asyncio.gather(*tasks, return_exceptions=True))

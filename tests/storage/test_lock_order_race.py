@@ -4,9 +4,6 @@ as a deadlock's victim; the order is placed, the units moved, the counters and t
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,7 +22,7 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.lock_waits import as_role, pauses_after_first_stock_lock, someone_waits_for_a_lock
+from tests.storage.lock_waits import at_once, worst_interleaving
 from tests.storage.requests import pickup_cash_on_delivery
 
 MANAGER = 801
@@ -58,14 +55,19 @@ async def _mugs_in_two_warehouses(engine: AsyncEngine, clock: FakeClock) -> tupl
     return customer.id or 0, shop.id
 
 
-async def _outcome(engine: AsyncEngine) -> tuple[dict[str, tuple[int, int]], list[tuple[str, int, int]]]:
+async def counters(engine: AsyncEngine) -> dict[str, tuple[int, int]]:
+    """Each warehouse's code: its (on hand, reserved) of the one product stocked."""
     async with session_factory(engine)() as session:
         rows = await session.execute(
             select(m.WarehouseRow.code, m.StockRow.on_hand, m.StockRow.reserved)
             .join(m.StockRow, m.StockRow.warehouse_id == m.WarehouseRow.id)
             .order_by(m.WarehouseRow.code)
         )
-        counters = {code: (on_hand, reserved) for code, on_hand, reserved in rows}
+        return {code: (on_hand, reserved) for code, on_hand, reserved in rows}
+
+
+async def _journal(engine: AsyncEngine) -> list[tuple[str, int, int]]:
+    async with session_factory(engine)() as session:
         lines = await session.execute(
             select(
                 m.JournalLineRow.account,
@@ -75,19 +77,19 @@ async def _outcome(engine: AsyncEngine) -> tuple[dict[str, tuple[int, int]], lis
             .group_by(m.JournalLineRow.account)
             .order_by(m.JournalLineRow.account)
         )
-        return counters, [(str(a), int(d), int(c)) for a, d, c in lines]
+        return [(str(a), int(d), int(c)) for a, d, c in lines]
 
 
-async def _check(engine: AsyncEngine, results: list[Any]) -> None:
+async def _check(engine: AsyncEngine, results: list[object]) -> None:
     order, moved = results
     assert isinstance(order, Order) and isinstance(moved, Transferred), results
     assert sum(line.quantity for line in order.lines) == 4
-    counters, journal = await _outcome(engine)
+    stock, journal = await counters(engine), await _journal(engine)
     # One mug moved W1 -> W2; the four ordered are reserved where they are (2 + 2, or 3 + 1 when
     # the transfer came first), never more than a warehouse has.
-    assert {code: on_hand for code, (on_hand, _) in counters.items()} == {"W1": 2, "W2": 3}
-    assert sum(reserved for _, reserved in counters.values()) == 4
-    assert all(reserved <= on_hand for on_hand, reserved in counters.values())
+    assert {code: on_hand for code, (on_hand, _) in stock.items()} == {"W1": 2, "W2": 3}
+    assert sum(reserved for _, reserved in stock.values()) == 4
+    assert all(reserved <= on_hand for on_hand, reserved in stock.values())
     assert await stock_drift(SqlUnitOfWork(session_factory(engine))) == []
     # The unit moved from €4 to €5 of cost: inventory up €1 against revaluation, booked once.
     assert journal == [(Account.INVENTORY.value, 100, 0), (Account.INVENTORY_REVALUATION.value, 0, 100)]
@@ -103,19 +105,14 @@ async def test_a_split_checkout_and_a_transfer_between_its_warehouses_do_not_dea
     customer, shop = await _mugs_in_two_warehouses(pg_engine, clock)
     sessions = session_factory(pg_engine)
     request = pickup_cash_on_delivery(customer, shop)
-    async with pauses_after_first_stock_lock(pg_engine, "transfer") as (held, go):
-        moving = as_role(
-            "transfer",
-            lambda: transfer(
-                SqlUnitOfWork(sessions), clock, staff_id=MANAGER, sku="MUG", quantity=1, source="W1", target="W2"
-            ),
-        )
-        await held.wait()
-        placing = as_role("checkout", lambda: place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request))
-        await someone_waits_for_a_lock(pg_engine)
-        go.set()
-        results = await asyncio.gather(placing, moving, return_exceptions=True)
-    await _check(pg_engine, list(results))
+    results = await worst_interleaving(
+        pg_engine,
+        lambda: transfer(
+            SqlUnitOfWork(sessions), clock, staff_id=MANAGER, sku="MUG", quantity=1, source="W1", target="W2"
+        ),
+        lambda: place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request),
+    )
+    await _check(pg_engine, results)
 
 
 async def test_a_split_checkout_and_a_transfer_at_the_same_moment_both_end_right(
@@ -124,18 +121,10 @@ async def test_a_split_checkout_and_a_transfer_at_the_same_moment_both_end_right
     customer, shop = await _mugs_in_two_warehouses(engine, clock)
     sessions = session_factory(engine)
     request = pickup_cash_on_delivery(customer, shop)
-    start = asyncio.Event()
-
-    async def placing() -> Order:
-        await start.wait()
-        return await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)
-
-    async def moving() -> Transferred:
-        await start.wait()
-        return await transfer(
+    results = await at_once(
+        lambda: place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request),
+        lambda: transfer(
             SqlUnitOfWork(sessions), clock, staff_id=MANAGER, sku="MUG", quantity=1, source="W1", target="W2"
-        )
-
-    tasks = [asyncio.create_task(placing()), asyncio.create_task(moving())]
-    start.set()
-    await _check(engine, list(await asyncio.gather(*tasks, return_exceptions=True)))
+        ),
+    )
+    await _check(engine, results)

@@ -4,8 +4,6 @@ row, and the books value the stock at the costs that won."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,7 +19,7 @@ from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.lock_waits import as_role, pauses_after_first_stock_lock, someone_waits_for_a_lock
+from tests.storage.lock_waits import at_once, worst_interleaving
 
 HEADER = "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
 FORWARD = HEADER + "A,W1,10,20,ACME,1,1,1.00,EUR\nB,W1,10,20,ACME,1,1,1.00,EUR\nC,W1,10,20,ACME,1,1,1.00,EUR\n"
@@ -63,14 +61,12 @@ async def test_two_reorder_files_of_the_same_products_in_opposite_orders_do_not_
     on to B. A second file that locked C and B first (its own row order) held B by then."""
     await _three_products(pg_engine, clock)
     sessions = session_factory(pg_engine)
-    async with pauses_after_first_stock_lock(pg_engine, "forward") as (held, go):
-        forward = as_role("forward", lambda: import_reorder(SqlUnitOfWork(sessions), clock, FORWARD))
-        await held.wait()
-        backward = as_role("backward", lambda: import_reorder(SqlUnitOfWork(sessions), clock, BACKWARD))
-        await someone_waits_for_a_lock(pg_engine)
-        go.set()
-        results = await asyncio.gather(forward, backward, return_exceptions=True)
-    await _check(pg_engine, list(results))
+    results = await worst_interleaving(
+        pg_engine,
+        lambda: import_reorder(SqlUnitOfWork(sessions), clock, FORWARD),
+        lambda: import_reorder(SqlUnitOfWork(sessions), clock, BACKWARD),
+    )
+    await _check(pg_engine, results)
     async with session_factory(pg_engine)() as session:  # the second waited for the first: it came last
         assert set(await session.scalars(select(m.SupplyTermsRow.unit_cost_minor))) == {200}
 
@@ -78,12 +74,8 @@ async def test_two_reorder_files_of_the_same_products_in_opposite_orders_do_not_
 async def test_two_reorder_files_in_opposite_orders_at_once_both_import(engine: AsyncEngine, clock: FakeClock) -> None:
     await _three_products(engine, clock)
     sessions = session_factory(engine)
-    start = asyncio.Event()
-
-    async def importing(text: str) -> ImportReport:
-        await start.wait()
-        return await import_reorder(SqlUnitOfWork(sessions), clock, text)
-
-    tasks = [asyncio.create_task(importing(t)) for t in (FORWARD, BACKWARD)]
-    start.set()
-    await _check(engine, list(await asyncio.gather(*tasks, return_exceptions=True)))
+    results = await at_once(
+        lambda: import_reorder(SqlUnitOfWork(sessions), clock, FORWARD),
+        lambda: import_reorder(SqlUnitOfWork(sessions), clock, BACKWARD),
+    )
+    await _check(engine, results)
