@@ -427,6 +427,7 @@ def order_placed_params(order: Order, shop: ShopIdentity | None = None) -> dict[
         "total_minor": order.total.amount,
         "payment": order.payment_terms,
         "invoice_due": order.invoice_due.isoformat() if order.invoice_due else "",
+        "reference": order.reference,  # a business's PO number: the confirmation its buyer files
         "ready_by": delivery.ready_by.isoformat() if delivery and delivery.ready_by else "",
         "eta": delivery.eta.isoformat() if delivery and delivery.eta else "",
         "service": f"{delivery.carrier} {delivery.service}" if delivery else "",

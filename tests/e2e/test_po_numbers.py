@@ -60,6 +60,7 @@ async def test_a_business_puts_its_po_number_on_the_order_and_its_invoice(shop: 
     assert words["review"] in review.last.text and words["change"] in review.last.button_texts()
     placed = await buyer.press(review.last, "✅")
     code = order_code(placed)
+    assert any(words["detail"] in message.text for message in placed.messages), placed  # the confirmation
     assert await scalar(shop, select(m.OrderRow.reference).where(m.OrderRow.code == code)) == PO
 
     tracked = await buyer.send(f"/track {code}")
