@@ -228,3 +228,18 @@ async def test_ap_counts_the_orders_it_leaves_out_and_shortens_long_supplier_nam
     assert AP_MORE[language] in lines and len(text) <= 4096
     recent = (await manager.send("/po")).last.text.splitlines()[1:]  # the purchase orders list: the same
     assert recent and all("— <b>Homeware</b> Wholesale… — " in line for line in recent if line.startswith("• "))
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_what_is_paid_and_owed_on_a_received_order_is_a_line_of_its_own(shop: RunningBot, language: str) -> None:
+    """/po N read «Total: £22.50Paid to the supplier: £0.00 · …» (in Russian «Итого: 22,50 £Оплачено…»): the
+    two ran into one word."""
+    manager = await hire(shop, 83, "Мария", "manager", "MAN", language=language)
+    po = await _approved(shop, 83)
+    await manager.send(f"/po receive {po.id}")
+    shown = (await manager.send(f"/po {po.id}")).last.text.splitlines()
+    total, paid = {
+        "en": ("Total: £22.50", "Paid to the supplier: £0.00 · still owed: £22.50"),
+        "ru": ("Итого: 22,50\xa0£", "Оплачено поставщику: 0,00\xa0£ · осталось заплатить: 22,50\xa0£"),
+    }[language]
+    assert shown[shown.index(total) + 1] == paid
