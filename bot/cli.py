@@ -153,9 +153,10 @@ def _day(text: str) -> date:
 
 
 async def _migrate(settings: Settings) -> None:
-    from bot.runtime import open_database
+    from bot.runtime import open_database, require_whole_schema
 
     engine, _ = await open_database(settings)
+    await require_whole_schema(engine)  # a database stamped at head may still lack something (storage.migrate)
     await engine.dispose()
     print("database is at the latest schema")
 

@@ -17,7 +17,7 @@ from bot.dbtools import backup_before_migrating
 from domain.ports import Clock, SystemClock
 from domain.usecases.bookkeeping import BooksCurrencyChanged, pin_books_currency
 from storage.db import create_engine, session_factory
-from storage.migrate import upgrade_to_head
+from storage.migrate import at_head, missing_from_schema, upgrade_to_head
 from storage.uow import SqlUnitOfWork
 
 if TYPE_CHECKING:
@@ -53,7 +53,10 @@ class Runtime:
 async def open_database(settings: Settings) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
     engine = create_engine(settings.database_url)
     backup_before_migrating(settings.database_url, json_logs=settings.log_format == "json")
+    upgrading = not await at_head(engine)
     await upgrade_to_head(engine)
+    if upgrading:
+        await require_whole_schema(engine)
     sessions = session_factory(engine, base_currency=settings.default_currency, timezone=settings.timezone)
     try:
         await pin_books_currency(SqlUnitOfWork(sessions), settings.default_currency)
@@ -65,6 +68,19 @@ async def open_database(settings: Settings) -> tuple[AsyncEngine, async_sessionm
             f"{settings.default_currency} in a new database."
         ) from None
     return engine, sessions
+
+
+async def require_whole_schema(engine: AsyncEngine) -> None:
+    """Stop (the engine disposed) when the database lacks a table or column this version reads:
+    said once at start, not as "something went wrong" to every customer whose order it reads."""
+    missing = await missing_from_schema(engine)
+    if missing:
+        await engine.dispose()
+        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        raise ConfigError(
+            f"DATABASE_URL: the database lacks what this version reads ({shown}) although its migrations ran; "
+            "restore the backup taken before the upgrade and report it to Ordergram's maintainers"
+        )
 
 
 GC_YOUNG_THRESHOLD = 20_000  # Python's default is 700 allocations

@@ -131,3 +131,29 @@ async def upgrade_to_head(engine: AsyncEngine) -> None:
     async with engine.connect() as connection:
         await connection.run_sync(_upgrade)
         await connection.commit()
+
+
+async def missing_from_schema(engine: AsyncEngine) -> list[str]:
+    """The tables and columns this version reads that the database lacks (``table`` or
+    ``table.column``), sorted; empty when it has them all. A database stamped at head can still
+    lack some: a shop that ran a migration before it was edited, or a hand-made change, and then
+    every read of that table fails for its users, never at start."""
+    import storage.models  # noqa: F401  # every table on Base.metadata
+    from storage.models.base import Base
+
+    def read(connection: object) -> dict[str, set[str]]:
+        from sqlalchemy import inspect
+
+        found = inspect(connection).get_multi_columns()
+        return {table: {column["name"] for column in columns} for (_, table), columns in found.items()}
+
+    async with engine.connect() as connection:
+        present = await connection.run_sync(read)
+    missing: list[str] = []
+    for table in Base.metadata.sorted_tables:
+        if table.name not in present:
+            missing.append(table.name)
+        else:
+            columns = present[table.name]
+            missing += [f"{table.name}.{column.name}" for column in table.columns if column.name not in columns]
+    return sorted(missing)

@@ -120,6 +120,40 @@ def test_migrating_a_shop_at_an_older_schema_backs_it_up_beside_it_first(tmp_pat
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["new.sqlite3", "shop.sqlite3", kept.name])
 
 
+def test_migrate_refuses_a_database_that_lacks_what_this_version_reads_and_says_what(tmp_path: Path, ordergram) -> None:
+    """Stamped at the latest schema but without a column (a migration edited after this shop ran
+    it, a hand-made change): said at once, not as "something went wrong" to each customer."""
+    db = tmp_path / "shop.sqlite3"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    assert ordergram("migrate", env=env).returncode == 0
+    with sqlite3.connect(db) as connection:
+        connection.execute("ALTER TABLE orders DROP COLUMN gift_message")
+        connection.execute("DROP TABLE job_runs")
+    connection.close()
+    refused = ordergram("migrate", env=env)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.splitlines()[1:] == [
+        "configuration error: DATABASE_URL: the database lacks what this version reads (job_runs, "
+        "orders.gift_message) although its migrations ran; restore the backup taken before the upgrade and "
+        "report it to Ordergram's maintainers"
+    ]
+
+
+async def test_start_up_that_migrated_a_database_refuses_one_still_lacking_what_this_version_reads(
+    tmp_path: Path,
+) -> None:
+    from bot.config import ConfigError
+    from bot.runtime import open_database
+
+    db = tmp_path / "shop.sqlite3"
+    await asyncio.to_thread(_behind, db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("ALTER TABLE order_lines DROP COLUMN names")  # 0035's: no later revision adds it
+    connection.close()
+    with pytest.raises(ConfigError, match=r"lacks what this version reads \(order_lines.names\)"):
+        await open_database(load_settings(database_url=f"sqlite+aiosqlite:///{db}"))
+
+
 @pytest.mark.parametrize("command", [*ONE_OFF_COMMANDS, ("migrate",)], ids=lambda c: c[0])
 def test_a_schema_a_newer_version_made_is_said_in_one_line_not_a_traceback(
     command: tuple[str, ...], tmp_path: Path, ordergram
