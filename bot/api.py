@@ -59,6 +59,7 @@ from domain.usecases.intake import (
     ShortLine,
     UnpaidCapReached,
     api_order,
+    api_still_to_pay,
     api_waiting,
     cancel_api_order,
     place_api_order,
@@ -271,6 +272,9 @@ async def _order_out(request: web.Request, order: Order, payment_link: str | Non
         reference=order.reference,
         shipping=_amount(order.shipping or order.total * 0),
         total=_amount(order.total),
+        tax=_amount(order.tax),
+        invoice_due=order.invoice_due.isoformat() if order.invoice_due else None,
+        still_to_pay=_amount(owed) if (owed := await api_still_to_pay(_uow(request), order)) is not None else None,
         payment=order.payment_method,
         tracking_number=order.tracking_number,
         lines=[

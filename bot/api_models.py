@@ -115,9 +115,18 @@ class OrderOut(BaseModel):
     subtotal: str
     discount: str = Field(default="0", description="promotions and the promo code, off the subtotal")
     promo_code: str = Field(default="", description="the promo code the order used, normalised")
-    reference: str = Field(default="", description="the channel's own order number, as the request gave it")
+    reference: str = Field(
+        default="",
+        description="the channel's own order number (a business's PO number), on one line as the invoice prints it",
+    )
     shipping: str
     total: str
+    tax: str = Field(default="0", description="the tax the total includes (TAX_RATE: prices include it)")
+    invoice_due: str | None = Field(default=None, description="payment invoice: the day it is due (YYYY-MM-DD)")
+    still_to_pay: str | None = Field(
+        default=None,
+        description="payment invoice: its total less what was paid and credited so far (0 once settled)",
+    )
     payment: PaymentMethod = Field(
         description='how it is paid: card (the request\'s "paid" at the channel, or "link"), cod or invoice'
     )

@@ -30,7 +30,7 @@ from domain.orders import (
     normalize_order_code,
     order_reference,
 )
-from domain.payments import Payment, PaymentKind
+from domain.payments import Payment, PaymentKind, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.shop_days import shop_day
 from domain.stock import MAX_LINE_QUANTITY
@@ -427,6 +427,15 @@ async def api_waiting(uow: UnitOfWork, order: Order) -> dict[str, int]:
         parts = await uow.backorders.for_order(order.id or 0)
     skus = {line.product_id: line.sku for line in order.lines}
     return {skus.get(b.product_id, ""): b.quantity for b in parts if b.status is BackorderStatus.WAITING and b.quantity}
+
+
+async def api_still_to_pay(uow: UnitOfWork, order: Order) -> Money | None:
+    """What an invoice order still asks for (its total less payments and credit notes); None for another payment."""
+    if order.payment_method is not PaymentMethod.INVOICE or order.status is OrderStatus.CANCELLED:
+        return None
+    async with uow.read_only():
+        payments = await uow.payments.for_orders([order.id or 0])
+    return invoice_owed(order.total, payments.get(order.id or 0, []))
 
 
 async def cancel_api_order(

@@ -6,6 +6,7 @@ Demo data used: 85123A at £2.95, 806 in LON."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from storage import models as m
 from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, business_customer, checkout_to_payment, order_code, scalar
 from tests.e2e.test_invoice_part_payments import invoice_document
+from tests.fakes import FakeClock
 
 PO = "PO-2026/0042 café Lyon"
 WORDS = {
@@ -100,3 +102,38 @@ async def test_a_po_number_sent_with_an_api_order_is_printed_on_its_invoice(
     assert placed.status == 201 and answer["reference"] == "PO-7781 Branch 2", answer
     document = await invoice_document(buyer, answer["code"], "🧾 Receipt (PDF)")
     assert f"Invoice — order {answer['code']}" in document and "Your reference: PO-7781 Branch 2" in document
+
+
+async def test_an_erp_reads_its_invoices_due_date_tax_and_what_it_still_asks_for(
+    api: tuple[TestClient[Any, Any], dict[str, str]], shop: RunningBot, clock: FakeClock
+) -> None:
+    """The API answered an invoice order with its total alone: a buyer's ERP could not learn when it was
+    due nor what was left to pay after a part payment, and reconciled by hand."""
+    client, auth = api
+    body = {
+        "customer": {"name": "Café Ltd", "email": "ap@cafe.example", "business": True, "payment_terms_days": 45},
+        "lines": [{"sku": "85123A", "quantity": 24}],  # 24 × £2.95 = £70.80
+        "currency": "GBP",
+        "payment": "invoice",
+        "pickup_point": "MAN",
+        "reference": "PO-9001",
+    }
+    placed = await (await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": "9001"})).json()
+    due = (clock.now() + timedelta(days=45)).date().isoformat()
+    assert (placed["total"], placed["tax"], placed["invoice_due"], placed["still_to_pay"]) == (
+        "70.80",
+        "0.00",
+        due,
+        "70.80",
+    )
+    manager = await hire(shop, 705, "Mia", "manager")
+    await manager.send(f"/paid {placed['code']} 50.01")
+    shown = await (await client.get(f"/api/v1/orders/{placed['code']}", headers=auth)).json()
+    assert shown["still_to_pay"] == "20.79", shown
+    await manager.send(f"/paid {placed['code']}")
+    shown = await (await client.get(f"/api/v1/orders/{placed['code']}", headers=auth)).json()
+    assert shown["still_to_pay"] == "0.00", shown
+    paid = await (
+        await client.post("/api/v1/orders", json={**body, "payment": "paid"}, headers={**auth, "Idempotency-Key": "p"})
+    ).json()
+    assert (paid["invoice_due"], paid["still_to_pay"]) == (None, None), paid
