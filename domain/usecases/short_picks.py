@@ -14,7 +14,7 @@ from domain.stock import Reservation, ReservationKind
 from domain.usecases.orders import apply_transition
 from domain.usecases.picking import NoOpenRound, PickRound, TooMany, after_step, load_round
 from domain.usecases.shelf_holds import in_rounds
-from domain.usecases.shortages import hold_short, release_part
+from domain.usecases.shortages import hold_short, release_part, write_off_short
 from domain.usecases.staff import require
 
 
@@ -42,7 +42,7 @@ async def report_short(
         if not 0 <= found < line.open:
             raise TooMany(open=line.open - 1, sku=product.sku)
         line.picked += found
-        missing = line.open
+        missing, short_before = line.open, line.short
         line.short += missing
         await uow.picking.save_line(line)
         # Another bin that may give it: not one this round already found short of it (two bins
@@ -73,9 +73,15 @@ async def report_short(
         moved_to = None
         if missing:
             moved_to = await _allocate_elsewhere(uow, clock, current, line, missing)
-        if missing and moved_to is None:
+        held = bool(missing) and moved_to is None
+        if held:  # what no bin or warehouse gives waits, and comes off the short bin's count
             await _hold_for_shortage(uow, clock, current, line, product, missing, staff_id, staff_chat_id)
-        elif staff_chat_id is not None:  # the bin's count is wrong: someone should recount it
+        # What other bins or warehouses gave is not on the short bin's shelf either: off its count
+        # too (left there, it was sold again and the next round sent to the empty bin).
+        if elsewhere_given := line.short - short_before - (missing if held else 0):
+            order, place = current.orders[line.order_id], (pick_list.warehouse_id, line.bin_code)
+            await write_off_short(uow, clock, order, product, place, elsewhere_given, f"staff:{staff_id}")
+        if not held and staff_chat_id is not None:  # the bin's count was wrong: someone should recount it
             await uow.outbox.add(
                 Notification(
                     staff_chat_id,

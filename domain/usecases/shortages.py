@@ -40,7 +40,7 @@ async def hold_short(
     counted, the stock would be sold again), they wait as a backorder that no arrival fills
     before the customer answers, and the customer is asked (told, with ``packing``, that the
     units were picked and went missing on the way to packing, not that the shelf lacked them)."""
-    warehouse_id, bin_code = place
+    warehouse_id, _ = place
     now = clock.now()
     # The flags as they are now, under the order's lock: those read when the round (or the
     # packing) began were written back, undoing a /vip given or a waiting part filled meanwhile.
@@ -48,16 +48,7 @@ async def hold_short(
     if (fresh := await uow.orders.get_by_id(order.id or 0)) is not None:
         order.flags = fresh.flags
     await release_part(uow, order.id or 0, product.id or 0, warehouse_id, missing)
-    bins = await uow.inventory.bins([product.id or 0])
-    there = next((b for b in bins if b.warehouse_id == warehouse_id and b.bin_code == bin_code), None)
-    if there is not None and there.quantity > 0:
-        reason = f"short pick {order.code}"
-        await uow.stock.set_bin_quantity(
-            product.id or 0, warehouse_id, there.bin_code, max(there.quantity - missing, 0), reason, actor, now
-        )
-        lost = min(missing, there.quantity)
-        memo = f"{product.sku}: {lost} not found, {reason}"
-        await book_stock_change(uow, now, f"order:{order.code}", memo, (product.id or 0, warehouse_id), -lost)
+    await write_off_short(uow, clock, order, product, place, missing, actor)
     await uow.backorders.add(
         Backorder(order.id or 0, product.id or 0, order.customer_id, missing, now, "VIP" in order.flags)
     )
@@ -79,6 +70,35 @@ async def hold_short(
     }
     if (told := for_customer(customer, "order_short", params)) is not None:
         await uow.outbox.add(told, now)
+
+
+async def write_off_short(
+    uow: UnitOfWork,
+    clock: Clock,
+    order: Order,
+    product: Product,
+    place: tuple[int, str | None],
+    missing: int,
+    actor: str,
+) -> None:
+    """``missing`` units of ``product`` a picker did not find in the bin (``place``: warehouse
+    and bin) come off its count, booked as lost: left counted, they were sold again and the next
+    round sent to the empty bin. Never below what the warehouse has reserved (the counter
+    refuses it); a recount settles the rest."""
+    warehouse_id, bin_code = place
+    bins = await uow.inventory.bins([product.id or 0])
+    there = next((b for b in bins if b.warehouse_id == warehouse_id and b.bin_code == bin_code), None)
+    level = next((lv for lv in await uow.stock.levels([product.id or 0]) if lv.warehouse_id == warehouse_id), None)
+    room = level.on_hand - level.reserved if level is not None else 0
+    lost = min(missing, there.quantity if there is not None else 0, max(room, 0))
+    if there is None or lost <= 0:
+        return
+    reason, now = f"short pick {order.code}", clock.now()
+    await uow.stock.set_bin_quantity(
+        product.id or 0, warehouse_id, there.bin_code, there.quantity - lost, reason, actor, now
+    )
+    memo = f"{product.sku}: {lost} not found, {reason}"
+    await book_stock_change(uow, now, f"order:{order.code}", memo, (product.id or 0, warehouse_id), -lost)
 
 
 async def _cancelled_part_settled(uow: UnitOfWork, order: Order) -> str:
