@@ -34,12 +34,14 @@ _BINS_OF = select(_BINS.c.warehouse_id, _BINS.c.code, _BINS.c.id).where(_IN_WARE
 _COUNTERS_OF = (
     select(_STOCK.c.product_id, _STOCK.c.warehouse_id, _STOCK.c.on_hand, _STOCK.c.reserved)
     .where(_STOCK.c.product_id.in_(_IDS))
+    .order_by(_STOCK.c.product_id, _STOCK.c.warehouse_id)  # locked in the lock order (ARCHITECTURE.md)
     .with_for_update()
 )
 _BIN_ROWS_OF = (
     select(_BIN_STOCK.c.product_id, _BIN_STOCK.c.bin_id, _BIN_STOCK.c.quantity)
     # the warehouses' bins by a subquery: a big warehouse has more bins than a statement takes parameters
     .where(_BIN_STOCK.c.product_id.in_(_IDS), _BIN_STOCK.c.bin_id.in_(select(_BINS.c.id).where(_IN_WAREHOUSES)))
+    .order_by(_BIN_STOCK.c.product_id, _BIN_STOCK.c.bin_id)  # a chunk's bins after its counters, in one order
     .with_for_update()
 )
 _NEW_COUNTER = insert(_STOCK).values(reserved=0)  # product_id, warehouse_id, on_hand, change_seq per row
