@@ -13,7 +13,7 @@ from aiohttp import BodyPartReader, web
 from PIL import Image, UnidentifiedImageError
 
 from bot.runtime import Runtime
-from bot.webapp.payloads import body, money
+from bot.webapp.payloads import body, money, path_id
 from bot.webapp.security import PROBLEM, RENDER, RUNTIME, WebProblem, viewer
 from domain.catalog import MAX_PHOTOS, Dimensions, ProductStatus
 from domain.catalog_edits import NotAnImage, check_photo, field_value
@@ -76,13 +76,6 @@ ADMIN_STRINGS = {
 
 def _runtime(request: web.Request) -> Runtime:
     return request.app[RUNTIME]
-
-
-def _id(request: web.Request) -> int:
-    raw = request.match_info.get("id", "")
-    if not raw.isdigit() or len(raw) > 12:
-        raise WebProblem(404, "Not found", _("Nothing was found."))
-    return int(raw)
 
 
 def _languages(runtime: Runtime) -> frozenset[str]:
@@ -214,7 +207,7 @@ async def _sheet_json(runtime: Runtime, staff_id: int, sheet: ProductSheet) -> d
 
 async def get_product(request: web.Request) -> web.Response:
     runtime, who = _runtime(request), viewer(request)
-    sheet = await product_sheet(runtime.uow(), staff_id=who.telegram_id, product_id=_id(request))
+    sheet = await product_sheet(runtime.uow(), staff_id=who.telegram_id, product_id=path_id(request))
     return web.json_response(await _sheet_json(runtime, who.telegram_id, sheet))
 
 
@@ -230,7 +223,7 @@ async def post_field(request: web.Request) -> web.Response:
     sheet = await edit_product(
         runtime.uow(),
         runtime.clock,
-        product_id=_id(request),
+        product_id=path_id(request),
         field=field,
         text=value[:4000],
         staff_id=who.telegram_id,
@@ -245,7 +238,11 @@ async def post_status(request: web.Request) -> web.Response:
     if status not in {s.value for s in ProductStatus}:
         raise WebProblem(422, "Invalid request", _("That field cannot be edited."))
     sheet = await set_status(
-        runtime.uow(), runtime.clock, product_id=_id(request), status=ProductStatus(status), staff_id=who.telegram_id
+        runtime.uow(),
+        runtime.clock,
+        product_id=path_id(request),
+        status=ProductStatus(status),
+        staff_id=who.telegram_id,
     )
     return web.json_response(await _sheet_json(runtime, who.telegram_id, sheet))
 
@@ -291,7 +288,7 @@ async def post_photo(request: web.Request) -> web.Response:
     uploader's own chat with the bot (a receipt they can see), its ``file_id`` stored exactly
     as a picture sent to /product is. Checked first; a refused one is sent nowhere."""
     runtime, who = _runtime(request), viewer(request)
-    product_id = _id(request)
+    product_id = path_id(request)
     sheet = await product_sheet(runtime.uow(), staff_id=who.telegram_id, product_id=product_id)  # may they?
     if len(sheet.product.photos) >= MAX_PHOTOS:
         raise TooManyPhotos(limit=MAX_PHOTOS)
@@ -319,7 +316,7 @@ async def post_photo(request: web.Request) -> web.Response:
 
 async def post_clear_photos(request: web.Request) -> web.Response:
     runtime, who = _runtime(request), viewer(request)
-    sheet = await clear_photos(runtime.uow(), runtime.clock, product_id=_id(request), staff_id=who.telegram_id)
+    sheet = await clear_photos(runtime.uow(), runtime.clock, product_id=path_id(request), staff_id=who.telegram_id)
     return web.json_response(await _sheet_json(runtime, who.telegram_id, sheet))
 
 

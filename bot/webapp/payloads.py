@@ -50,7 +50,7 @@ async def body(request: web.Request) -> dict[str, Any]:
 
 def path_id(request: web.Request) -> int:
     raw = request.match_info.get("id", "")
-    if not raw.isdigit() or len(raw) > 12:
+    if not raw.isdecimal() or len(raw) > 12 or int(raw) > MAX_ID:  # past it PostgreSQL fails the query
         raise WebProblem(404, "Not found", _("Nothing was found."))
     return int(raw)
 

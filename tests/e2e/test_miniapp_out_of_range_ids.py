@@ -10,7 +10,7 @@ import pytest
 
 from bot.harness import RunningBot
 from storage import models as m
-from tests.e2e.conftest import shop_on
+from tests.e2e.conftest import ADMIN, shop_on
 from tests.e2e.journeys import count
 from tests.e2e.miniapp import miniapp, tma
 from tests.e2e.test_miniapp import found_ids
@@ -22,7 +22,7 @@ HUGE = (2**31, 2**63, 10**30)
 
 @pytest.fixture
 async def shop(database_url: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with shop_on(database_url, clock, webapp_url="https://shop.example.com") as bot:
+    async with shop_on(database_url, clock, webapp_url="https://shop.example.com", admin_ids=[ADMIN]) as bot:
         yield bot
 
 
@@ -46,3 +46,18 @@ async def test_ids_past_what_the_database_holds_are_not_found_and_change_nothing
         cart = await (await client.get("/app/api/shop/cart", headers=headers)).json()
     assert [(line["product_id"], line["quantity"]) for line in cart["lines"]] == [(birdie, 2)]
     assert await count(shop, m.OrderRow) == 0
+
+
+async def test_a_product_id_past_what_the_database_holds_is_not_found_in_the_catalog_admin(shop: RunningBot) -> None:
+    headers = tma(shop, ADMIN)
+    async with miniapp(shop) as client:
+        for huge in (2**31, 10**11):
+            for method, path, body in (
+                ("GET", f"/app/api/catalog/products/{huge}", None),
+                ("POST", f"/app/api/catalog/products/{huge}", {"field": "name", "value": "Mug"}),
+                ("POST", f"/app/api/catalog/products/{huge}/status", {"status": "hidden"}),
+                ("GET", f"/app/api/shop/products/{huge}", None),
+                ("GET", f"/app/photo/{huge}", None),
+            ):
+                answer = await client.request(method, path, json=body, headers=headers)
+                assert answer.status == 404, (method, path, await answer.text())
