@@ -21,7 +21,7 @@ class InvalidBinCode(DomainError):
 
 
 BIN_PATTERN = re.compile(r"^([A-Z0-9]{1,8})-(\d{1,3})-(\d{1,3})-(\d{1,2})$")
-DEFAULT_BIN = "MAIN-0-0-0"
+DEFAULT_BIN = "MAIN-00-00-0"  # as it is stored and shown (normal_bin): "MAIN-0-0-0" named a bin /stock did not list
 
 
 def receiving_bin(holding: Sequence[BinQuantity], last_bin: str | None) -> str:

@@ -48,7 +48,7 @@ async def test_a_returned_item_goes_back_into_the_inspectors_warehouse_and_the_a
     levels = dict((w, h) for w, h, _ in await stock(shop, "TEE-M-NVY"))
     if store:
         assert levels == {"LON": 2, "MAN": 1}  # on the store's shelf, where the customer brought it
-        assert answer is not None and answer["text"] == TOAST[(language, store)].format(bin="MAIN-0-0-0")
+        assert answer is not None and answer["text"] == TOAST[(language, store)].format(bin="MAIN-00-00-0")
     else:
         assert levels == {"LON": 3}
         assert answer is not None and answer["text"] == TOAST[(language, "")]

@@ -404,3 +404,14 @@ async def test_the_code_of_a_product_whose_first_variant_is_hidden_shows_that_va
         text = (await manager.send(f"/stock {query}")).last.text
         assert "• M / Navy · JKT · hidden\n   🏬 LON: 1 on hand, 0 reserved, 1 available" in text, query
         assert "• M / Red · JKT-1\n   🏬 LON: 2 on hand" in text, query
+
+
+async def test_goods_sent_where_the_product_never_lay_name_the_default_bin_as_stock_shows_it(shop: RunningBot) -> None:
+    """/transfer to a warehouse that never held the product said it arrived in MAIN-0-0-0 and its
+    movement read '→ LON:MAIN-0-0-0', while /stock listed the bin as MAIN-00-00-0: the night
+    manager looked for two bins."""
+    manager = await hire(shop, 93, "Mo", "manager", "MAN")
+    sent = await manager.send("/transfer 84077 2 MAN LON")
+    assert sent.last.text == "Transferred 2 × 84077: MAN S-01-04-1 → LON MAIN-00-00-0."
+    view = (await manager.send("/stock 84077")).last.text
+    assert "▫️ MAIN-00-00-0: 2" in view and "MAIN-0-0-0" not in view
