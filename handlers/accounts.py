@@ -16,6 +16,7 @@ from domain.accounting import CSV_HEADER, journal_rows
 from domain.ports import Clock, UnitOfWork
 from domain.shop_days import day_start
 from domain.usecases.accounts import journal_for_staff, payables, receivables, trial_balance
+from domain.usecases.statements import customer_statement
 from handlers.context import ShopSettings
 from handlers.output.spreadsheets import spreadsheet_csv
 from handlers.views.labels import label
@@ -84,8 +85,14 @@ async def trial(message: Message, uow: UnitOfWork, clock: Clock, renderer: Rende
 
 
 @router.message(Command("ar"))
-async def aging(message: Message, uow: UnitOfWork, clock: Clock, renderer: Renderer) -> None:
+async def aging(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock, renderer: Renderer) -> None:
+    """Every open invoice, the latest first; ``/ar CUSTOMER``: that business's statement of account."""
     assert message.from_user is not None
+    if command.args:
+        drawn = await customer_statement(uow, clock, staff_id=message.from_user.id, reference=command.args)
+        text = renderer.render("statement.html.j2", statement=drawn, shown=AR_LINES_SHOWN, for_staff=True)
+        await message.answer(text)
+        return
     owed = await receivables(uow, clock, staff_id=message.from_user.id)
     shown, more = owed[:AR_LINES_SHOWN], max(len(owed) - AR_LINES_SHOWN, 0)
     await message.answer(renderer.render("staff/ar.html.j2", receivables=shown, more=more))

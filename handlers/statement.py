@@ -25,4 +25,4 @@ async def statement_of_account(
         await message.answer(_("A statement of account is for business customers who pay by invoice."))
         return
     drawn = await statement(uow, clock, customer=customer)
-    await message.answer(renderer.render("statement.html.j2", statement=drawn, shown=LINES_SHOWN))
+    await message.answer(renderer.render("statement.html.j2", statement=drawn, shown=LINES_SHOWN, for_staff=False))

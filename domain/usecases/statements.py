@@ -7,11 +7,21 @@ from datetime import date
 
 from domain.accounting import to_base
 from domain.customers import Customer
+from domain.errors import DomainError
+from domain.i18n import N_
 from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.shop_days import shop_day
+from domain.staff import Permission
+from domain.usecases.insight import find_customer
+from domain.usecases.staff import require
+
+
+class NotABusiness(DomainError):
+    key = N_("{name} is not a business customer: they pay as they order, with no invoices to state.")
+
 
 MOST_ORDERS = 10_000  # read as the credit limit's check reads them (``invoice_terms.unpaid_invoices``)
 
@@ -69,3 +79,13 @@ async def statement(uow: UnitOfWork, clock: Clock, *, customer: Customer) -> Sta
         limit,
         None if limit is None else Money(max(limit.amount - in_base, 0), base),
     )
+
+
+async def customer_statement(uow: UnitOfWork, clock: Clock, *, staff_id: int, reference: str) -> Statement:
+    """``/ar CUSTOMER``: a business's statement as the business reads it, for the manager chasing it."""
+    await require(uow, staff_id, Permission.RECORD_PAYMENTS)
+    async with uow.read_only():
+        customer = await find_customer(uow, reference)
+    if not customer.is_business:
+        raise NotABusiness(name=customer.display_name[:64])
+    return await statement(uow, clock, customer=customer)

@@ -130,3 +130,29 @@ async def test_an_overdue_invoice_reminder_quotes_the_po_number_and_the_staff_ch
     assert reminded.format(code=code) in reminder and reference in reminder, reminder
     overdue = shop.server.chat_messages(STAFF_CHAT)[-1].text
     assert code in overdue and "Customer: Café Buyer · Customer's reference: PO-5512" in overdue, overdue
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_manager_reads_one_business_statement_with_ar_and_its_name(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    said = SAID[language]
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    buyer = SandboxUser(shop.server, 806, "Café Buyer", username="cafe", language_code=language)
+    await buyer.send("/start")
+    alice = SandboxUser(shop.server, 807, "Alice", username="alice")
+    await alice.send("/start")
+    await admin.send("/customer @cafe business on 30 100")
+    code = order_code(await place_invoice_order(buyer, "85123A", 3, pickup=True))  # £8.85
+    manager = await hire(shop, 808, "Mia", "manager", language=language)
+    text = (await manager.send("/ar @cafe")).last.text.replace("\u202f", " ")
+    lines = text.splitlines()
+    assert lines[0] == said["title"] and f"• {code} — {shown(885, language)}" in text, text
+    assert said["total"].format(amount=shown(885, language)) in lines, text
+    assert said["credit"].format(limit=shown(10000, language), left=shown(10000 - 885, language)) in lines, text
+    assert "/receipt" not in text  # the customer's own words are not the manager's
+    refused = {
+        "en": "Alice is not a business customer: they pay as they order, with no invoices to state.",
+        "ru": "Alice — не бизнес-клиент: платит при заказе, счетов для сверки нет.",
+    }
+    assert (await manager.send("/ar @alice")).last.text == refused[language]
