@@ -12,7 +12,7 @@ from domain.money import normalize_currency
 from domain.ports import UnitOfWork
 from domain.staff import Permission
 from domain.usecases.customers import remember_choice
-from domain.usecases.staff import require
+from domain.usecases.staff import require, staff_names
 
 HISTORY_LENGTH = 10
 
@@ -52,6 +52,9 @@ async def rate_board(uow: UnitOfWork, *, staff_id: int, currency: str | None = N
         history: list[tuple[FxRate, str]] = []
         if currency is not None:
             history = await uow.fx.history(uow.base_currency, normalize_currency(currency), HISTORY_LENGTH)
+            # Who set each rate by name (Mia Lee, not staff:60), as other trails read.
+            names = await staff_names(uow, {who for _, who in history})
+            history = [(rate, names.get(who, who)) for rate, who in history]
         return RateBoard(rates, sorted(latest, key=lambda r: (r.base, r.quote)), history)
 
 

@@ -16,7 +16,7 @@ from aiogram.types import User
 from aiogram.utils.i18n import I18n, gettext, ngettext
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent, get_decimal_symbol
 from babel.units import format_unit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes
 from jinja2.visitor import NodeTransformer
@@ -125,6 +125,12 @@ def format_day(day: date) -> str:
 def format_plain_decimal(value: Decimal) -> str:
     """A typed decimal (a price rule's percent) the reader's way, as many places as it has."""
     return format_decimal(value, locale=_babel_locale(current_locale()))
+
+
+def format_exact_decimal(text: str) -> str:
+    """An exact decimal kept as it is written ("105.20": a rate's every place), its point the
+    reader's decimal sign ("105,20")."""
+    return text.replace(".", get_decimal_symbol(_babel_locale(current_locale())))
 
 
 def format_share(value: float, digits: int = 0) -> str:
@@ -288,6 +294,7 @@ class Renderer:
         self.env.filters["grams"] = format_grams
         self.env.filters["number"] = format_number  # {{ 1.25 | number(1) }}: "1.2" / "1,2"
         self.env.filters["decimal"] = format_plain_decimal  # {{ Decimal("12.5") | decimal }}: "12.5" / "12,5"
+        self.env.filters["exact"] = format_exact_decimal  # {{ rate.rate_text | exact }}: "105.20" / "105,20"
         self.env.filters["percent"] = format_share  # {{ 0.95 | percent }}: "95%" / "95 %"
         self.env.filters["box_size"] = lambda box: format_size_mm(box.length_mm, box.width_mm, box.height_mm)
         self.env.filters["movement_reason"] = movement_reason

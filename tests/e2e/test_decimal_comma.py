@@ -29,3 +29,16 @@ async def test_amounts_typed_with_a_decimal_comma_are_taken_as_with_a_point(shop
         code = (await session.execute(select(m.PromoCodeRow.percent, m.PromoCodeRow.minimum_minor))).one()
         assert tuple(code) == ("7.5", 1250)
         assert (await session.scalars(select(m.FxRateRow.rate).where(m.FxRateRow.quote == "RUB"))).all()[-1] == "105.20"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_exchange_rate_is_written_with_the_reader_s_decimal_sign(shop: RunningBot, language: str) -> None:
+    """A Russian manager typed «/fx RUB 105,20» and read back «1 GBP = 105.20 RUB» on /fx and its
+    history, and was told to type «/fx RUB 105.20»."""
+    manager = await hire(shop, 65, "Маша", "manager", language=language)
+    rate = "105.20" if language == "en" else "105,20"
+    assert (await manager.send("/fx")).last.text.endswith(f"/fx RUB {rate}")  # the example to type
+    assert f"1 GBP = {rate} RUB." in (await manager.send("/fx RUB 105,20")).last.text
+    assert f"1 GBP = {rate} RUB" in (await manager.send("/fx")).last.text
+    history = (await manager.send("/fx RUB")).last.text.splitlines()
+    assert any(line.endswith(f"1 GBP = {rate} RUB · Маша") for line in history), history
