@@ -487,6 +487,8 @@ async def _business_buyer(
         transcript.append(f"🤖 bot answers the press: {(answered.callback_answer or {}).get('text')}")
     scene("The business pays its invoice in two bank transfers; the admin records each part")
     await ada.send(f"/paid {code} 5")
+    scene("…between the two, the buyer reads his statement of account: what is still open and his credit left")
+    await acme.send("/statement")
     await ada.send(f"/paid {code}")
 
 

@@ -60,6 +60,7 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert re.search(r"so your invoice is reduced by £54\.00: it now asks for £22\.50\.", out)  # Hal's credit note
     assert "cancel the missing part (you will not pay for it)." in out  # Finn pays on delivery
     assert "cancel the missing part (it comes off your invoice)." in out  # Hal's order is on invoice
+    assert "Statement of account — Acme Ltd" in out and "Total owed: £3.50" in out  # after the first part
     assert "Your PO number: PO-4471" in out  # Acme's purchase order number on its review, then its order
     assert re.search(r"Payment of £5\.00 recorded for order \w{8}; £3\.50 is still to pay\.", out)  # Acme pays a part
     assert re.search(r"Payment of £3\.50 recorded for order \w{8}; invoice reminders stop\.", out)
