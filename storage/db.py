@@ -254,11 +254,16 @@ def _rows_named(table: str, parameter_sets: Sequence[Mapping[str, Any]]) -> set[
     column = KEY_COLUMN[table]
     pattern = _key_pattern(table, column)
     keys: set[Any] = set()
+    # Which names are keys is asked once per set of names: an import's 100,000 rows share one.
+    naming: dict[tuple[str, ...], list[str]] = {}
     for parameters in parameter_sets:
-        named = [value for name, value in parameters.items() if pattern.fullmatch(name)]
+        names = tuple(parameters)
+        if (named := naming.get(names)) is None:
+            named = naming[names] = [name for name in names if pattern.fullmatch(name)]
         if not named:
             return ALL_ROWS
-        for value in named:
+        for name in named:
+            value = parameters[name]
             keys.update(value if isinstance(value, (list, tuple)) else (value,))
     return keys
 

@@ -229,3 +229,54 @@ async def test_a_sales_history_file_is_written_in_a_few_statements_not_two_per_p
         event.remove(engine.sync_engine, "before_cursor_execute", count)
     assert (report.created, report.updated, again.created, again.updated) == (2_400, 0, 0, 2_400)
     assert len(sent) < 60, sent[:5]  # 1,200 (product, warehouse) pairs: two statements a pair were 4,800
+
+
+async def test_products_a_file_creates_beside_stored_ones_get_their_own_ids_parents_and_prices(
+    engine: AsyncEngine,
+) -> None:
+    """New rows are read back by id past the last stored one (not by their codes): each SKU keeps
+    its own parent, options and price, whatever was stored before."""
+    uow = SqlUnitOfWork(session_factory(engine))
+    header = "sku,name,category,price,currency,parent,options\n"
+    await import_products(uow, SystemClock(), header + "OLD-1,Old,K,1,GBP,,\nOLD-2,Older,K,2,GBP,,\n")
+    rows = [f"TEE-{size},Tee {size},Clothing > Tees,{3 + i},GBP,TEE,Size={size}" for i, size in enumerate("SML")]
+    report = await import_products(uow, SystemClock(), header + "\n".join([*rows, "MUG,Mug,K,9.50,GBP,,"]) + "\n")
+    assert (report.created, report.updated, report.unchanged) == (4, 0, 0)
+    async with uow.read_only():
+        ids = await uow.products.ids_by_sku(["OLD-1", "OLD-2", "TEE-S", "TEE-M", "TEE-L", "MUG"])
+        found = {p.sku: p for p in await uow.products.get_many(sorted(ids.values()))}
+    assert {sku: (found[sku].id, found[sku].prices["GBP"].amount) for sku in found} == {
+        "OLD-1": (ids["OLD-1"], 100),
+        "OLD-2": (ids["OLD-2"], 200),
+        "TEE-S": (ids["TEE-S"], 300),
+        "TEE-M": (ids["TEE-M"], 400),
+        "TEE-L": (ids["TEE-L"], 500),
+        "MUG": (ids["MUG"], 950),
+    }
+    assert {sku: (found[sku].parent_code, found[sku].options) for sku in ("TEE-S", "TEE-L", "MUG")} == {
+        "TEE-S": ("TEE", ("S",)),
+        "TEE-L": ("TEE", ("L",)),
+        "MUG": ("MUG", ()),
+    }
+
+
+async def test_a_products_import_leaves_the_change_numbering_triggers_as_they_were(engine: AsyncEngine) -> None:
+    """A bulk insert sets SQLite's numbering triggers aside (its rows carry their number); they are
+    back, unchanged, once it is written: a price edited afterwards numbers its product again."""
+    triggers = text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    async with engine.connect() as connection:
+        before = (await connection.execute(triggers)).all() if engine.dialect.name == "sqlite" else []
+    uow = SqlUnitOfWork(session_factory(engine))
+    await import_products(uow, SystemClock(), "sku,name,category,price,currency\nA,Mug,K,1,GBP\nB,Cup,K,2,GBP\n")
+    async with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            assert (await connection.execute(triggers)).all() == before
+            assert {name for name, _ in before} >= {"change_seq_products_insert", "change_seq_product_prices_insert"}
+        numbered = await connection.scalar(text("SELECT change_seq FROM products WHERE sku = 'A'"))
+        await connection.execute(
+            text(
+                "UPDATE product_prices SET amount_minor = 150"
+                " WHERE product_id = (SELECT id FROM products WHERE sku = 'A')"
+            )
+        )
+        assert await connection.scalar(text("SELECT change_seq FROM products WHERE sku = 'A'")) != numbered
