@@ -35,7 +35,7 @@ from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
 
 from bot.metrics import NOTIFICATIONS
-from bot.outage import UNREACHABLE, Outage
+from bot.outage import Outage, unreachable
 from domain.notifications import Notification
 from domain.ports import Clock
 from handlers.output.barcodes import qr_png
@@ -351,10 +351,11 @@ class Notifier:
         while not self._stopping:
             try:
                 await self.drain()
-            except UNREACHABLE as error:
-                outage.failed(error)
-            except Exception:
-                log.exception("notifier pass failed")
+            except Exception as error:
+                if unreachable(error):
+                    outage.failed(error)
+                else:
+                    log.exception("notifier pass failed")
             else:
                 outage.answered()
             with contextlib.suppress(TimeoutError):

@@ -6,9 +6,30 @@ import logging
 
 from sqlalchemy.exc import DBAPIError
 
-# What a database that went away (a restart, the network) raises: the driver's OSError before a
-# connection exists, SQLAlchemy's DBAPIError around the driver's error once it does.
-UNREACHABLE = (OSError, DBAPIError)
+# PostgreSQL's codes for a connection that failed (class 08) or a server shutting down or still
+# starting (57P01..57P03): asyncpg's errors carry them, read here without importing asyncpg.
+_CONNECTION_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+# SQLite's only way of not reaching its database: the file (or its folder) cannot be opened.
+_SQLITE_UNREACHABLE = "unable to open database file"
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether ``error`` says the database could not be reached (a restart, the network), not
+    that it answered with an error: a missing column or a job's wrong SQL is a bug to show with
+    its traceback, and must not send an operator to look at the network."""
+    if isinstance(error, OSError):  # the driver's before a connection exists (refused, reset, DNS)
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:  # SQLAlchemy's own verdict: the connection is gone
+        return True
+    causes = [error.orig, error.orig.__cause__ if error.orig is not None else None]
+    for cause in causes:
+        if isinstance(cause, OSError):
+            return True
+        if str(getattr(cause, "sqlstate", "") or "").startswith(_CONNECTION_SQLSTATES):
+            return True
+    return str(error.orig).startswith(_SQLITE_UNREACHABLE)
 
 
 class Outage:
@@ -32,6 +53,7 @@ class Outage:
         self.unreachable = True
 
     def answered(self) -> None:
+        """The database answered: one line if it had been away (once per recovery)."""
         if self.unreachable:
             self.log.warning("%s: the database answers again%s", self.who, f"; {self.back}" if self.back else "")
         self.unreachable = False

@@ -21,7 +21,7 @@ from typing import TypeVar
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
 from bot.metrics import JOB_FAILURES, JOB_RUNS
-from bot.outage import UNREACHABLE, Outage
+from bot.outage import Outage, unreachable
 from bot.runtime import Runtime
 from domain.replenishment import ServiceLevels, Suggestion
 from domain.usecases.backorder_fill import fill_due_backorders
@@ -90,24 +90,23 @@ class Jobs:
         JOB_RUNS.labels(name).inc()
         try:
             return await work()
-        except UNREACHABLE as error:
+        except Exception as error:
             JOB_FAILURES.labels(name).inc()
-            self.outage.failed(error)
-            return None
-        except Exception:
-            JOB_FAILURES.labels(name).inc()
-            log.exception("scheduled job %s failed; it runs again on the next tick", name)
+            if unreachable(error):
+                self.outage.failed(error)
+            else:  # a bug or a refused statement, not the network: its traceback, every time
+                log.exception("scheduled job %s failed; it runs again on the next tick", name)
             return None
 
     async def claim(self) -> bool:
         """Take or renew the lead (False also when the database could not say: the next run asks again)."""
         try:
             leads = await self.leading()
-        except UNREACHABLE as error:
-            self.outage.failed(error)
-            return False
-        except Exception:
-            log.exception("scheduled jobs: the scheduler lock could not be read; trying again on the next run")
+        except Exception as error:
+            if unreachable(error):
+                self.outage.failed(error)
+            else:
+                log.exception("scheduled jobs: the scheduler lock could not be read; trying again on the next run")
             return False
         self.outage.answered()
         return leads
@@ -196,10 +195,11 @@ class Jobs:
                 run.applied,
                 run.dropped,
             )
-        except UNREACHABLE as error:
-            self.outage.failed(error)
-        except Exception:
-            log.exception("nightly forecasts failed; they run again tomorrow")
+        except Exception as error:
+            if unreachable(error):
+                self.outage.failed(error)
+            else:
+                log.exception("nightly forecasts failed; they run again tomorrow")
 
     def tracked(self, work: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
