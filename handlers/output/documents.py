@@ -25,7 +25,7 @@ from domain.payments import Payment, invoice_owed
 from domain.shop import ShopIdentity
 from domain.usecases.dispatch import OrderPaperwork
 from handlers.views.labels import label
-from handlers.views.rendering import current_locale, format_day, format_grams, format_money, format_share
+from handlers.views.rendering import current_locale, format_day, format_grams, format_money, format_share, shorten
 
 FONTS = Path(__file__).parent / "fonts"
 # reportlab (with Pillow) is imported where a document is drawn, not with the bot: ~17 MB a
@@ -204,7 +204,7 @@ def packing_slip(docs: OrderPaperwork, timezone: str = "UTC") -> bytes:
     for item in order.lines:
         cells = [
             (MARGIN, item.sku),
-            (MARGIN + 80, item.name[:42]),
+            (MARGIN + 80, shorten(item.name, 42)),
             (MARGIN + 330, str(item.quantity)),
             (MARGIN + 370, ", ".join(sorted(set(bins.get(item.product_id, []))))[:22]),
         ]
@@ -275,7 +275,7 @@ def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: st
     for item in order.lines:
         w.row(
             [
-                (MARGIN, f"{item.sku}  {item.name[:50]}"),
+                (MARGIN, f"{item.sku}  {shorten(item.name, 50)}"),
                 (MARGIN + 360, f"{item.quantity} × {format_money(item.unit_price)}"),
                 (MARGIN + 460, format_money(item.total)),
             ]

@@ -11,7 +11,7 @@ from domain.shop import ShopIdentity
 from domain.usecases.po_paperwork import PoPaperwork
 from handlers.output.documents import A4, MARGIN, _when, _Writer
 from handlers.views.labels import label
-from handlers.views.rendering import current_locale, format_money, format_number
+from handlers.views.rendering import current_locale, format_money, format_number, shorten
 
 EXPECTED = (PoStatus.APPROVED, PoStatus.PARTIAL)  # goods still on their way
 
@@ -45,7 +45,7 @@ def purchase_order_pdf(papers: PoPaperwork, shop: ShopIdentity | None = None, ti
     for line in po.lines:
         cells = [
             line.sku[:14],
-            papers.names.get(line.product_id, "")[:30],
+            shorten(papers.names.get(line.product_id, ""), 30),  # between words, with "…"
             format_number(line.quantity),
             format_number(line.received) if received else "",
             format_money(line.unit_cost),

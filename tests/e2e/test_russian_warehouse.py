@@ -9,7 +9,7 @@ from bot.harness import RunningBot
 from domain.usecases.purchasing import reorder_scan
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
+from tests.e2e.journeys import add_to_cart, name_in_russian, order_code, place_cod_order
 from tests.e2e.test_dispatch import pdf_text
 from tests.e2e.test_picking import STEP, pick_everything, status
 from tests.e2e.test_returns import deliver
@@ -199,3 +199,22 @@ async def test_a_stock_count_file_s_summary_names_its_kind_in_russian(shop: Runn
     counted = b"sku,warehouse,bin,quantity\n85123A,LON,B-06-06-3,796\n"
     done = await manager.send_document(counted, "stock.csv", "/import")
     assert done.last.text == "Остатки (stock): создано 0, изменено 1, без изменений 0."
+
+
+async def test_a_long_name_on_a_packing_slip_and_a_receipt_is_cut_between_words(shop: RunningBot) -> None:
+    """«Набор бумажных формочек для кексов, 72 шту» and «…72 штуки в упа»: the papers cut a long
+    name wherever its room ended; now between words, with «…»."""
+    await name_in_russian(shop, "21212", "Набор бумажных формочек для кексов, 72 штуки в упаковке")
+    code = await russian_order(shop, 416, {"21212": 1})
+    await picked(shop, code)
+    packer = await hire(shop, 417, "Ольга", "packer", "LON", language="ru")
+    await packer.send(f"/pack {code}")
+    boxes = await packer.send("21212")
+    weighed = await packer.press((await packer.press(boxes.last, "Как предложено")).last, "оценку")
+    slip = (await packer.press(weighed.last, "Упаковочный лист")).last.file
+    assert slip is not None
+    assert "\nНабор бумажных формочек для кексов, 72…\n" in pdf_text(slip.content)
+    customer = SandboxUser(shop.server, 416, "Анна", language_code="ru")
+    receipt = (await customer.send(f"/receipt {code}")).last.file
+    assert receipt is not None
+    assert "21212  Набор бумажных формочек для кексов, 72 штуки в…\n" in pdf_text(receipt.content)
