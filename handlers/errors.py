@@ -36,7 +36,7 @@ MAX_ALERT = 200  # characters Telegram shows in a button press's answer
 # A refusal's parameters that count units, written the reader's way ("only 2,500 available"):
 # not a typed limit ("from 1 to 1000000", typed back as shown) nor a code.
 COUNTS = frozenset(
-    {"available", "reserved", "on_hand", "quantity", "open", "left", "expected", "pack", "lower", "upper"}
+    {"available", "reserved", "on_hand", "free", "quantity", "open", "left", "expected", "pack", "lower", "upper"}
 )
 
 

@@ -32,7 +32,12 @@ RECENT_MOVEMENTS = 5
 
 
 class BelowReserved(DomainError):
-    key = N_("Refused: {on_hand} would be left on hand, but {reserved} are reserved for orders and carts.")
+    # With the way on: what can go now, and how units an order holds leave (a night's broken jars
+    # were refused with two numbers and nothing to do).
+    key = N_(
+        "Refused: {on_hand} would be left on hand, but {reserved} are reserved for orders and carts. "
+        "At most {free} can be taken off now; units an order holds come off when its picker reports them short."
+    )
 
 
 class MaxUnderPoint(DomainError):
@@ -369,7 +374,8 @@ async def adjust(
         if level.on_hand + delta < 0:
             raise NotOnHand(on_hand=level.on_hand, sku=product.sku, warehouse=warehouse.code)
         if level.on_hand + delta < level.reserved:
-            raise BelowReserved(on_hand=max(level.on_hand + delta, 0), reserved=level.reserved)
+            free = max(level.on_hand - level.reserved, 0)
+            raise BelowReserved(on_hand=max(level.on_hand + delta, 0), reserved=level.reserved, free=free)
         here = sorted(
             (b for b in await uow.inventory.bins([product.id]) if b.warehouse_id == warehouse.id),
             key=lambda b: (-b.quantity, b.bin_code),

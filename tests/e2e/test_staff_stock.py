@@ -415,3 +415,32 @@ async def test_goods_sent_where_the_product_never_lay_name_the_default_bin_as_st
     assert sent.last.text == "Transferred 2 × 84077: MAN S-01-04-1 → LON MAIN-00-00-0."
     view = (await manager.send("/stock 84077")).last.text
     assert "▫️ MAIN-00-00-0: 2" in view and "MAIN-0-0-0" not in view
+
+
+HELD_BACK = {
+    "en": (
+        "Refused: 2 would be left on hand, but 4 are reserved for orders and carts. At most 1 can be taken "
+        "off now; units an order holds come off when its picker reports them short."
+    ),
+    "ru": (
+        "Отклонено: в наличии осталось бы 2, а в резерве для заказов и корзин 4. Сейчас можно списать "
+        "не больше 1; единицы, отложенные под заказ, списываются, когда сборщик отмечает их недостачу."
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_write_off_beyond_what_orders_leave_says_how_many_can_go_and_how_the_rest_does(
+    shop: RunningBot, language: str
+) -> None:
+    """Three jars broke on the night shift while an order held 4 of 5: the write-off was refused
+    with the two numbers and no way on (how many could go now, what to do about the rest)."""
+    from tests.e2e.journeys import stock
+    from tests.e2e.test_picking import jars, order
+
+    await jars(shop, 3, 2)
+    await order(shop, 371, {"JAR-1": 4})
+    manager = await hire(shop, 94, "Mo", "manager", "LON", language=language)
+    before = await stock(shop, "JAR-1")
+    assert (await manager.send("/adjust JAR-1 LON -3 broken")).last.text == HELD_BACK[language]
+    assert await stock(shop, "JAR-1") == before
