@@ -111,6 +111,7 @@ STRINGS = {
     "quantity": N_("Quantity"),
     "hour": N_("Hour"),
     "error": N_("Something went wrong. Reopen the app."),
+    "offline": N_("No connection. Check your network and try again."),  # a request that never reached the shop
     "not_signed_in": N_("Open this page from Telegram, or sign in with /dashboard in the chat."),
     "sign_out": N_("Sign out"),
     "signed_out": N_("You are signed out. Send /dashboard in the chat to sign in again."),

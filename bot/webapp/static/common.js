@@ -1,6 +1,7 @@
 // Shared by the storefront and the dashboard: Telegram's WebApp object, the API, safe DOM building.
 export const tg = window.Telegram ? window.Telegram.WebApp : undefined;
 let csrf = null;
+let words = {};  // the page's words in the reader's language (/app/api/me), for what the browser says in English
 
 function applyColours() {
   const root = document.documentElement.style;
@@ -28,10 +29,17 @@ export async function api(path, options = {}) {
     headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(options.json);
   }
-  const response = await fetch(path, { ...options, headers, credentials: "same-origin" });
+  let response;
+  try {
+    response = await fetch(path, { ...options, headers, credentials: "same-origin" });
+  } catch (cause) {  // the network, not the shop: the browser's "Failed to fetch" is English and says nothing
+    const error = new Error(words.offline || cause.message);
+    error.status = 0;
+    throw error;
+  }
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = new Error(body.detail || response.statusText);
+  if (!response.ok) {  // a proxy's page (502) has no detail: its status text is English too
+    const error = new Error(body.detail || words.error || response.statusText);
     error.status = response.status;
     error.body = body; // a problem document may carry more (an import's line-numbered problems)
     throw error;
@@ -42,6 +50,7 @@ export async function api(path, options = {}) {
 export async function me() {
   const who = await api("/app/api/me");
   if (who.csrf) csrf = { header: who.csrf_header, token: who.csrf };
+  words = who.strings || {};
   document.documentElement.lang = who.language;
   return who;
 }

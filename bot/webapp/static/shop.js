@@ -89,11 +89,13 @@ function addLabel(product) { return t(product.waits || "add"); }
 
 // One more step of what the customer's price list allows (its minimum first, then whole packs).
 async function addToCart(product) {
-  const cart = await api("/app/api/shop/cart");
-  const line = cart.lines.find((l) => l.product_id === product.id);
-  const updated = await api("/app/api/shop/cart", {
-    method: "POST", json: { product_id: product.id, quantity: line ? line.up : product.next },
-  }).catch((error) => { showError(error.message); return null; });
+  // Both requests' failures are said: a lost connection on the first one did nothing at all.
+  const updated = await api("/app/api/shop/cart").then((cart) => {
+    const line = cart.lines.find((l) => l.product_id === product.id);
+    return api("/app/api/shop/cart", {
+      method: "POST", json: { product_id: product.id, quantity: line ? line.up : product.next },
+    });
+  }).catch((error) => { showError(error.message || t("error")); return null; });
   if (updated) {
     await refreshCartCount(updated);
     tg && tg.HapticFeedback && tg.HapticFeedback.notificationOccurred("success");
@@ -279,8 +281,18 @@ async function checkoutPage(read) {
     el("p", { class: "price" }, `${t("subtotal")}: ${money(options.subtotal)}`),
     el("button", { type: "submit", id: "place-order" }, t("place_order")),
   );
+  const button = form.querySelector("#place-order");
   const submit = async (event) => {
     event && event.preventDefault();
+    // One order on its way at a time: a second tap (or the MainButton's) sent it again, and a
+    // card payment's form opened once per tap.
+    if (button.disabled) return;
+    button.disabled = true;
+    tg && tg.MainButton && tg.MainButton.showProgress && tg.MainButton.showProgress();
+    const done = () => {
+      button.disabled = false;
+      tg && tg.MainButton && tg.MainButton.hideProgress && tg.MainButton.hideProgress();
+    };
     const data = new FormData(form);
     const order = { key: state.checkoutKey, phone: data.get("phone"), payment: data.get("payment") || "cod",
       subtotal: { minor: options.subtotal.minor, currency: options.subtotal.currency } };  // ordered only at it
@@ -288,10 +300,12 @@ async function checkoutPage(read) {
     else Object.assign(order, { address: data.get("address"), rate_id: Number(data.get("rate")) });
     const placed = await api("/app/api/shop/checkout", { method: "POST", json: order })
       .catch(async (error) => {
+        done();  // refused or not sent: the customer may tap again
         if (error.status === 409) await readAgain(data);  // then what changed is said
-        showError(error.message);
+        showError(error.message || t("error"));
         return null;
       });
+    tg && tg.MainButton && tg.MainButton.hideProgress && tg.MainButton.hideProgress();
     if (!placed) return;
     state.checkoutKey = null;
     state.typed = null;

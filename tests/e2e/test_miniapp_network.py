@@ -1,0 +1,105 @@
+"""The storefront when the network fails or a tap repeats: a lost connection is said (in the
+reader's words, legible in the dark theme), and "Place order" tapped twice sends one order."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from storage import models as m
+from tests.e2e.browser import DARK, browser_page, need_browser
+from tests.e2e.conftest import staff_shop
+from tests.e2e.journeys import add_to_cart, count
+from tests.e2e.miniapp import init_data, miniapp
+from tests.fakes import FakeClock
+
+CUSTOMER = 501
+# WCAG's contrast ratio of an element's text colour against the background of the box behind it.
+CONTRAST = """(e) => {
+  const rgb = (c) => c.match(/[0-9.]+/g).slice(0, 3).map(Number);
+  const lum = (c) => { const [r, g, b] = rgb(c).map((v) => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  let box = e; while (getComputedStyle(box).backgroundColor === "rgba(0, 0, 0, 0)") box = box.parentElement;
+  const [a, b] = [lum(getComputedStyle(e).color), lum(getComputedStyle(box).backgroundColor)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+@pytest.fixture
+async def shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    need_browser()
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
+        yield bot
+
+
+@pytest.mark.parametrize(
+    ("language", "theme", "said"),
+    [
+        ("en", None, "No connection. Check your network and try again."),
+        ("ru", DARK, "Нет связи. Проверьте интернет и попробуйте ещё раз."),
+    ],
+)
+async def test_a_tap_that_cannot_reach_the_shop_says_so_in_the_readers_words_legibly(
+    shop: RunningBot, language: str, theme: dict[str, str] | None, said: str
+) -> None:
+    """ "Add to cart" with the connection lost did nothing at all (the error escaped the page), and a
+    checkout that could not be sent said the browser's English "Failed to fetch", in red that Telegram's
+    dark theme made hard to read (2.2:1)."""
+    from playwright.async_api import expect
+
+    await add_to_cart(SandboxUser(shop.server, CUSTOMER, "Ann"), "23843", 1)
+    async with (
+        miniapp(shop) as client,
+        browser_page("offline", init_data(shop, CUSTOMER, language=language), theme=theme) as page,
+    ):
+        await page.goto(str(client.make_url("/app/shop")))
+        await expect(page.locator("article.card button.add").first).to_be_visible()
+        await page.route("**/app/api/shop/**", lambda route: route.abort())
+        await page.locator("article.card button.add").first.click()
+        error = page.locator("#error")
+        await expect(error).to_have_text(said)
+        assert await error.evaluate(CONTRAST) >= 4.5
+        await page.unroute("**/app/api/shop/**")
+        await page.locator("#cart-button").click()
+        await page.locator("#to-checkout").click()
+        await page.locator('input[name="phone"]').fill("+44 7911 123456")
+        await page.locator('select[name="pickup"]').select_option(index=1)
+        await page.route("**/app/api/shop/checkout", lambda route: route.abort())
+        await page.locator("#place-order").click()
+        await expect(error).to_have_text(said)
+        await expect(page.locator("#place-order")).to_be_enabled()  # tapped again once the network is back
+    assert await count(shop, m.OrderRow) == 0
+
+
+async def test_place_order_tapped_twice_and_then_the_main_button_sends_one_order(shop: RunningBot) -> None:
+    """Each tap sent the order again while the first was on its way (the server's key kept it to
+    one order, but a card payment's form opened once per tap)."""
+    from playwright.async_api import expect
+
+    await add_to_cart(SandboxUser(shop.server, CUSTOMER, "Ann"), "23843", 1)
+    async with miniapp(shop) as client, browser_page("twice", init_data(shop, CUSTOMER)) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.locator("#cart-button").click()
+        await page.locator("#to-checkout").click()
+        await page.locator('input[name="phone"]').fill("+44 7911 123456")
+        await page.locator('select[name="pickup"]').select_option(index=1)
+        sent: list[str] = []
+
+        async def slowly(route: Any) -> None:
+            sent.append(route.request.method)
+            await asyncio.sleep(0.5)
+            await route.continue_()
+
+        await page.route("**/app/api/shop/checkout", slowly)
+        await page.locator("#place-order").click()
+        await page.locator("#place-order").click(force=True)
+        await page.evaluate("window.__pressMain()")
+        await expect(page.locator(".placed")).to_be_visible()
+        assert sent == ["POST"]
+    assert await count(shop, m.OrderRow) == 1
