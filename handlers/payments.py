@@ -10,11 +10,13 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, P
 from aiogram.utils.i18n import gettext as _
 
 from domain.errors import DomainError
+from domain.money import Money
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.payments import INVOICE_PAYLOAD_PREFIX, check_pre_checkout, record_card_payment
-from handlers.callbacks import ContactCb
+from handlers.callbacks import ContactCb, PayDifferenceCb
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
+from handlers.views.rendering import fill, format_money
 
 router = Router(name=__name__)
 
@@ -49,7 +51,7 @@ async def payment_failed(query: PreCheckoutQuery, settings: ShopSettings, reason
 async def paid(message: Message, uow: UnitOfWork, clock: Clock, settings: ShopSettings) -> None:
     payment = message.successful_payment
     assert payment is not None
-    order, first_time = await record_card_payment(
+    order, first_time, left = await record_card_payment(
         uow,
         clock,
         payload=payment.invoice_payload,
@@ -59,7 +61,20 @@ async def paid(message: Message, uow: UnitOfWork, clock: Clock, settings: ShopSe
         provider_charge_id=payment.provider_payment_charge_id,
         staff_chat_id=settings.staff_chat_id,
     )
-    if first_time:
+    if first_time and left.amount:  # an invoice sent before an edit raised the order, paid after it
+        text = _(
+            "💳 Payment received for order {code}: {paid}. The order changed after that invoice was sent:"
+            " {left} is left to pay before it can leave."
+        )
+        paid_money = Money(payment.total_amount, payment.currency)
+        pay = InlineKeyboardButton(
+            text=_("💳 Pay the difference"), callback_data=PayDifferenceCb(code=order.code[:16]).pack()
+        )
+        await message.answer(
+            fill(text, code=order.code, paid=format_money(paid_money), left=format_money(left)),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[pay]]),
+        )
+    elif first_time:
         await message.answer(
             _("💳 Payment received for order {code}. Thank you! We are preparing it now.").format(code=order.code)
         )

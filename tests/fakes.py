@@ -451,6 +451,10 @@ class FakeJournal(_Repo):
     async def entry_count(self) -> int:
         return len(self.st.journal)
 
+    async def credit_balance(self, source: str, account: str, currency: str) -> int:
+        lines = [x for e in self.st.journal if e.source == source and e.currency == currency for x in e.lines]
+        return sum(x.credit - x.debit for x in lines if x.account.value == account)
+
 
 class FakePurchasing(_Repo):
     """A shop that buys nothing on terms or on purchase orders: stock is booked at its products' own cost."""

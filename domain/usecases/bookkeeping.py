@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from decimal import Decimal
 
 from domain.accounting import Account, entry, to_base
 from domain.errors import DomainError
@@ -89,6 +90,7 @@ async def book_refund(
     owed_before: Money | None = None,
     shipping: Money | None = None,
     goods_tax: Money | None = None,
+    shipping_tax: Money | None = None,
 ) -> None:
     """A refund owed: the sale it undoes (net, to sales returns) and the tax inside it (back
     from tax payable, at the order's own tax rate) against refunds owed — or, for a credit
@@ -97,15 +99,17 @@ async def book_refund(
     a credit note, what it takes off the invoice's ``owed_before`` (see ``_receivable_step``).
     ``shipping``, the part of the refund that is shipping never provided (a cancellation),
     takes back shipping income rather than counting as goods returned, each part's tax taken
-    apart as the sale booked it. ``goods_tax``, when given, is the tax inside the goods part (a
-    return's, taken so that an order's refunds take back exactly the tax its sale booked)."""
+    apart as the sale booked it. ``goods_tax`` and ``shipping_tax``, when given, are the tax inside
+    each part (a return's or an edit's, taken so that an order's refunds take back exactly the tax
+    its sale booked)."""
     base = uow.base_currency
     whole = _receivable_step(owed_before, -refund, order.fx_rate, base) if owed_before is not None else None
     carried = min(shipping, refund) if shipping is not None and shipping.amount > 0 else refund * 0
     goods = refund - carried
     if goods_tax is None or not 0 <= goods_tax.amount <= goods.amount:
         goods_tax = order.included_tax(goods)
-    shipping_tax = order.included_tax(carried)
+    if shipping_tax is None or not 0 <= shipping_tax.amount <= carried.amount:
+        shipping_tax = order.included_tax(carried)
     parts = [
         (A.SALES_RETURNS, goods - goods_tax),
         (A.SHIPPING_INCOME, carried - shipping_tax),
@@ -141,22 +145,45 @@ async def book_difference(
     tax = order.tax - tax_before if tax_before is not None else order.included_tax(amount)
     if not 0 <= tax.amount <= amount.amount:
         tax = order.included_tax(amount)
-    base = uow.base_currency
+    base, source = uow.base_currency, f"order:{order.code}"
     whole = _receivable_step(owed_before, amount, order.fx_rate, base) if owed_before is not None else None
-    credits = _in_parts(amount, [(A.REVENUE, amount - tax), (A.TAX_PAYABLE, tax)], order.fx_rate, base, whole)
+    carried = await _shipping_rise(uow, order, source, amount - tax)
+    parts = [(A.REVENUE, amount - tax - carried), (A.SHIPPING_INCOME, carried), (A.TAX_PAYABLE, tax)]
+    credits = _in_parts(amount, parts, order.fx_rate, base, whole)
     memo += fx_note(amount, order.fx_rate, base)
-    posted = entry(at, f"order:{order.code}", memo, base, *((debit, credit, value) for credit, value in credits))
+    posted = entry(at, source, memo, base, *((debit, credit, value) for credit, value in credits))
     if posted is not None:
         await uow.journal.post(posted)
 
 
-async def book_invoice_paid(uow: UnitOfWork, order: Order, paid: Money, owed_before: Money, at: datetime) -> None:
-    """A transfer against a business invoice that asked for ``owed_before``: cash against the
-    receivable by what it takes off it (``_receivable_step``), so paying in parts leaves nothing
+async def _shipping_rise(uow: UnitOfWork, order: Order, source: str, net: Money) -> Money:
+    """Of a rise's ``net`` (without tax), the part that is shipping: what the order charges for
+    shipping now, less its tax, over what its books already hold as shipping income (a pickup
+    switched to a courier, a farther address). Booked as sales, it overstated sales and left
+    shipping income short."""
+    shipping = order.shipping or Money.zero(order.currency)
+    booked = Money(
+        await uow.journal.credit_balance(source, A.SHIPPING_INCOME.value, uow.base_currency), uow.base_currency
+    )
+    if order.currency != uow.base_currency:  # the books hold it at the order's own rate
+        booked = Money.from_decimal(booked.to_decimal() * Decimal(order.fx_rate), order.currency)
+    rise = shipping - order.included_tax(shipping) - booked
+    if rise.amount <= 0:
+        return Money.zero(order.currency)
+    return rise if rise <= net else net
+
+
+async def book_invoice_paid(
+    uow: UnitOfWork, order: Order, paid: Money, owed_before: Money, at: datetime, memo: str = ""
+) -> None:
+    """A transfer against a business invoice that asked for ``owed_before`` (or a card charge
+    against what a card order's customer owes, ``memo`` saying so): cash against the receivable
+    by what it takes off it (``_receivable_step``), so paying in parts leaves nothing
     receivable, as paying whole does."""
     base = uow.base_currency
     amount = _receivable_step(owed_before, -paid, order.fx_rate, base)
-    memo = f"invoice {order.code} paid" if paid == owed_before else f"invoice {order.code} paid in part"
+    if not memo:
+        memo = f"invoice {order.code} paid" if paid == owed_before else f"invoice {order.code} paid in part"
     memo += fx_note(paid, order.fx_rate, base)
     posted = entry(at, f"order:{order.code}", memo, base, (A.CASH, A.RECEIVABLE, amount))
     if posted is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from domain.accounting import Account
 from domain.editing import balance_due
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
@@ -11,7 +10,7 @@ from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.payments import Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.backorder_fill import charged_total
-from domain.usecases.bookkeeping import book_difference
+from domain.usecases.card_charges import book_balance_charge
 from domain.usecases.editing import find_order
 from domain.usecases.payments import record_duplicate
 
@@ -93,6 +92,6 @@ async def record_difference_payment(
         )
         if not await uow.payments.add(paid):
             return order, False
-        await book_difference(uow, order, money, paid.at, debit=Account.CASH, memo=f"edit of {order.code} paid (card)")
+        await book_balance_charge(uow, order, money, paid.at, f"edit of {order.code} paid (card)")
         await uow.commit()
         return order, True

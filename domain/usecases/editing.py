@@ -382,20 +382,38 @@ async def _settle(
     (``before``) less what it holds now, so edits one unit at a time take back exactly the tax
     the sale booked on what they took off (each refund's tax rounded apart drifted a penny)."""
     source = f"order:{order.code}"
-    if settlement.refund.amount:
-        await uow.payments.add(
-            Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, settlement.refund, now)
-        )
-        tax: Money | None = None
-        if settlement.refund + settlement.credit_note == before.total - order.total:  # the whole fall given back
-            tax = before.tax - order.tax - order.included_tax(settlement.credit_note)
+    refund, note = settlement.refund, settlement.credit_note
+    (refund_shipping, refund_shipping_tax, refund_tax), (note_shipping, note_shipping_tax, note_tax) = _fall_parts(
+        before, order, refund, note
+    )
+    if refund.amount:
+        await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))
         memo = f"refund owed, {order.code} edited"
-        await book_refund(uow, order, settlement.refund, now, source=source, memo=memo, goods_tax=tax)
-    if settlement.credit_note.amount:
-        memo = f"credit note, invoice {order.code} edited"
-        credit = Account.RECEIVABLE
         await book_refund(
-            uow, order, settlement.credit_note, now, source=source, memo=memo, credit=credit, owed_before=owed
+            uow,
+            order,
+            refund,
+            now,
+            source=source,
+            memo=memo,
+            shipping=refund_shipping,
+            goods_tax=refund_tax,
+            shipping_tax=refund_shipping_tax,
+        )
+    if note.amount:
+        memo = f"credit note, invoice {order.code} edited"
+        await book_refund(
+            uow,
+            order,
+            note,
+            now,
+            source=source,
+            memo=memo,
+            credit=Account.RECEIVABLE,
+            owed_before=owed,
+            shipping=note_shipping,
+            goods_tax=note_tax,
+            shipping_tax=note_shipping_tax,
         )
     if settlement.receivable.amount:
         memo = f"invoice {order.code} edited: more sold"
@@ -404,6 +422,35 @@ async def _settle(
         await book_difference(
             uow, order, more, now, debit=Account.RECEIVABLE, memo=memo, owed_before=owed, tax_before=tax_before
         )
+
+
+Part = tuple[Money | None, Money | None, Money | None]  # of a fall given back: shipping, its tax, the goods' tax
+
+
+def _fall_parts(before: Order, order: Order, refund: Money, note: Money) -> tuple[Part, Part]:
+    """How an edit's fall, given back as a refund owed and/or a credit note, is booked: the
+    shipping it no longer charges (a lighter parcel, a pickup instead) takes back shipping
+    income, the refund's first, not sales (it went to sales returns); and the tax given back
+    is what the order held before less what it holds now, on the shipping as on the goods, so
+    edits one unit at a time take back exactly the tax the sale booked on what they took off.
+    Not the whole fall: as before."""
+    if refund + note != before.total - order.total:
+        return (None, None, None), (None, None, None)
+    zero = Money.zero(order.currency)
+    shipped_before, shipped = before.shipping or zero, order.shipping or zero
+    fallen = shipped_before - shipped if shipped < shipped_before else zero
+    refund_shipping = fallen if fallen < refund else refund
+    note_shipping = fallen - refund_shipping if fallen - refund_shipping < note else note
+    shipping_tax = before.included_tax(shipped_before) - order.included_tax(shipped)
+    note_shipping_tax = shipping_tax if not refund_shipping.amount else order.included_tax(note_shipping)
+    refund_shipping_tax = shipping_tax - note_shipping_tax
+    tax = before.tax - order.tax
+    note_tax = tax if not refund.amount else order.included_tax(note)
+    refund_tax = tax - note_tax
+    return (
+        (refund_shipping, refund_shipping_tax, refund_tax - refund_shipping_tax),
+        (note_shipping, note_shipping_tax, note_tax - note_shipping_tax),
+    )
 
 
 async def _editor(uow: UnitOfWork, order: Order, actor: str) -> str:

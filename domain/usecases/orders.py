@@ -138,6 +138,13 @@ async def release_allocations(uow: UnitOfWork, order: Order) -> dict[int, int | 
     return freed
 
 
+def _refunded_tax(order: Order, refund: Money, shipping: Money | None) -> Money:
+    """The tax ``book_refund`` takes back with ``refund``, its ``shipping`` part first (as it splits it)."""
+    zero = Money.zero(order.currency)
+    carried = min(shipping, refund) if shipping is not None and shipping.amount > 0 else zero
+    return order.included_tax(refund - carried) + order.included_tax(carried) if refund.amount else zero
+
+
 def check_cancellable(order: Order) -> None:
     """Refused with what the order is now: a button from an old message asks about the order
     as it was then (a "Cancel" pressed months later, the order delivered since)."""
@@ -224,11 +231,32 @@ async def cancel_before_picking(
         if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:
             await uow.outbox.add(told, clock.now())
     payments = await uow.payments.for_order(order.id or 0)
-    if order.payment_method is PaymentMethod.INVOICE and (unpaid := invoice_owed(order.total, payments)).amount > 0:
-        # The sale was booked as a receivable when the invoice went out (checkout, intake).
-        memo = f"credit note, invoice {order.code} cancelled"
+    # The sale was booked as a receivable when the invoice went out (checkout, intake), or, for a
+    # card order, what its charge did not pay (an invoice paid after an edit raised the order).
+    on_account = order.payment_method is PaymentMethod.INVOICE or (
+        await uow.journal.credit_balance(source, Account.RECEIVABLE.value, uow.base_currency) < 0
+    )
+    if on_account and (unpaid := invoice_owed(order.total, payments)).amount > 0:
+        memo = (
+            f"credit note, {'invoice ' if order.payment_method is PaymentMethod.INVOICE else ''}{order.code} cancelled"
+        )
+        # Paid and unpaid parts together undo the whole sale: the last takes back the tax the
+        # first did not (each part's own tax rounded apart left a penny in 2200).
+        tax = shipping_tax = None
+        if paid + unpaid == order.total:
+            shipping_tax = order.included_tax(unshipped)
+            tax = order.tax - _refunded_tax(order, paid, order.shipping) - shipping_tax
         await book_refund(
-            uow, order, unpaid, clock.now(), source=source, memo=memo, credit=Account.RECEIVABLE, shipping=unshipped
+            uow,
+            order,
+            unpaid,
+            clock.now(),
+            source=source,
+            memo=memo,
+            credit=Account.RECEIVABLE,
+            shipping=unshipped,
+            goods_tax=tax,
+            shipping_tax=shipping_tax,
         )
     if staff_chat_id is not None:
         await uow.outbox.add(

@@ -12,7 +12,8 @@ from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.backorder_fill import due_on
-from domain.usecases.bookkeeping import book, book_difference, book_invoice_paid, book_sale
+from domain.usecases.bookkeeping import book, book_invoice_paid
+from domain.usecases.card_charges import book_balance_charge, book_first_charge
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
 
@@ -94,9 +95,11 @@ async def record_card_payment(
     telegram_charge_id: str,
     provider_charge_id: str | None,
     staff_chat_id: int | None = None,
-) -> tuple[Order, bool]:
+) -> tuple[Order, bool, Money]:
     """Mark the order paid and ready to fulfil. Idempotent on the Telegram charge id:
-    a redelivered update returns ``(order, False)`` and changes nothing.
+    a redelivered update returns ``(order, False, nothing)`` and changes nothing. The third
+    value is what the order still asks after the charge: an invoice paid after an edit raised
+    the order (sent before it, paid after) pays less than it now costs.
 
     Paid once, recorded once: a second charge for an order with nothing left to pay (the
     same link paid twice, on two devices) is no payment: it is recorded as owed back to the
@@ -115,12 +118,13 @@ async def record_card_payment(
         earlier = await uow.payments.for_order(found.id)
         due = await due_on(uow, order, earlier)
         charged = Money(amount, currency)
+        nothing = Money.zero(order.currency)
         if due.amount == 0 or order.status is OrderStatus.CANCELLED or currency != order.currency:
             if await record_duplicate(
                 uow, clock, order, charged, telegram_charge_id, provider_charge_id, staff_chat_id
             ):
                 await uow.commit()
-            return order, False
+            return order, False, nothing
         paid = Payment(
             found.id,
             PaymentKind.PAYMENT,
@@ -131,9 +135,9 @@ async def record_card_payment(
             provider_charge_id,
         )
         if not await uow.payments.add(paid):
-            return order, False
+            return order, False, nothing
         if amount_paid(earlier, order.currency).amount == 0:
-            await book_sale(uow, order, paid.at, debit=Account.CASH, how="card")
+            await book_first_charge(uow, order, charged, due, paid.at)
         if order.status is OrderStatus.AWAITING_PAYMENT:
             await apply_transition(
                 uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=telegram_charge_id, notify=False
@@ -143,9 +147,9 @@ async def record_card_payment(
             # A rise paid by the order's own invoice (its amount the same, open on another device):
             # sold now, as the edit's own invoice books it; nothing of a card order is on account.
             memo = f"balance of order {order.code} paid by card"
-            await book_difference(uow, order, charged, paid.at, debit=Account.CASH, memo=memo)
+            await book_balance_charge(uow, order, charged, paid.at, memo)
         await uow.commit()
-        return order, True
+        return order, True, due - charged if charged < due else nothing
 
 
 async def record_duplicate(

@@ -35,3 +35,22 @@ async def test_the_books_currency_is_unset_until_kept_and_then_the_last_one_kept
         await uow.commit()
     async with uow:
         assert await uow.journal.books_currency() == "GBP"
+
+
+async def test_a_source_s_credit_balance_on_an_account_is_its_credits_less_debits_in_that_currency(
+    uow: UnitOfWork,
+) -> None:
+    async with uow:
+        await uow.journal.post(sale(500))
+        back = (JournalLine(Account.RECEIVABLE, debit=120), JournalLine(Account.CASH, credit=120))
+        await uow.journal.post(JournalEntry(NOW, "order:BCDFGHJK", "refund", "EUR", back))
+        other = (JournalLine(Account.CASH, debit=9), JournalLine(Account.RECEIVABLE, credit=9))
+        await uow.journal.post(JournalEntry(NOW, "order:ZZZZZZZZ", "sale", "EUR", other))
+        await uow.journal.post(JournalEntry(NOW, "order:BCDFGHJK", "sale", "GBP", other))
+        await uow.commit()
+    async with uow:
+        receivable, cash = Account.RECEIVABLE.value, Account.CASH.value
+        assert await uow.journal.credit_balance("order:BCDFGHJK", receivable, "EUR") == 500 - 120
+        assert await uow.journal.credit_balance("order:BCDFGHJK", cash, "EUR") == 120 - 500
+        assert await uow.journal.credit_balance("order:BCDFGHJK", receivable, "GBP") == 9
+        assert await uow.journal.credit_balance("order:NOTHING", receivable, "EUR") == 0

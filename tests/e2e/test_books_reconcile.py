@@ -17,12 +17,14 @@ from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.journeys import (
     add_to_cart,
+    business_customer,
     checkout_to_payment,
     order_code,
     order_of_invoice,
     payments,
     place_card_order,
     place_cod_order,
+    place_invoice_order,
     scalar,
     stock,
 )
@@ -395,3 +397,125 @@ async def test_a_taxed_card_order_edited_up_then_down_keeps_exactly_the_tax_of_w
         await manager.send(f"/edit {code} 85123A 1")
         # £5.90 owed back, £1.48 less the 49p the unit kept holds: 2200 back to exactly 49p.
         assert await moves(shop, before) == {CASH: 885, SALES: -737, RETURNS: 590 - 99, TAX: -49, REFUNDS: -590}
+
+
+async def test_a_card_order_whose_shipping_rises_books_the_difference_as_shipping_income_not_sales(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """A pickup paid by card (£2.95, 49p of tax inside) switched to a courier: the shipping
+    it then pays (£5.20 to Leeds) is shipping income and the tax inside it (87p), not more goods sold."""
+    async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
+        before = await balances(shop)
+        cleo, code = await paid_by_card(shop, 731, 1)
+        assert await moves(shop, before) == {CASH: 295, SALES: -246, TAX: -49}
+        screen = await cleo.press((await cleo.send(f"/track {code}")).last, "✏️ Edit")
+        await cleo.press(screen.last, "Deliver to an address instead")
+        moved = await cleo.send("5 High Street, Leeds LS1 1AA")
+        shipping = await scalar(shop, select(m.OrderRow.shipping_minor).where(m.OrderRow.code == code))
+        assert shipping == 520, moved.last.text
+        difference = next(msg for msg in moved.messages if msg.kind == "invoice")
+        assert difference.invoice is not None and difference.invoice["total_amount"] == 520
+        await cleo.pay(difference, charge_id="tg-shipping-rise")
+        # £5.20 holds 87p of tax (86.67): £4.33 shipping income; sales stay the unit's £2.46.
+        assert await moves(shop, before) == {CASH: 815, SALES: -246, SHIPPING: -433, TAX: -136}
+
+
+async def test_a_card_invoice_paid_after_the_shipping_rose_books_only_what_was_charged_as_cash(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """A pickup's invoice (£2.95) paid after the order was switched to a courier (£8.15 now): the
+    charge is £2.95 of cash, the £5.20 still to pay is owed by the customer (1100), and paying
+    it clears that, so cash ends at exactly what was charged (it was booked at the whole order's
+    £8.15 on the first charge and again at £5.20 on the second)."""
+    async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
+        before = await balances(shop)
+        cleo = SandboxUser(shop.server, 741, "Cleo")
+        stale = await place_card_order(cleo, "85123A", 1)
+        code = order_of_invoice(stale)
+        screen = await cleo.press((await cleo.send(f"/track {code}")).last, "✏️ Edit")
+        await cleo.press(screen.last, "Deliver to an address instead")
+        await cleo.send("5 High Street, Leeds LS1 1AA")
+        assert await scalar(shop, select(m.OrderRow.total_minor).where(m.OrderRow.code == code)) == 815
+        told = await cleo.pay(stale, charge_id="tg-stale-invoice")  # charged £2.95, as the invoice said
+        assert told.last.text == (
+            f"💳 Payment received for order {code}: £2.95. The order changed after that invoice was sent:"
+            " £5.20 is left to pay before it can leave."
+        )
+        sold = {SALES: -246, SHIPPING: -433, TAX: -136}
+        assert await moves(shop, before) == {CASH: 295, RECEIVABLE: 520, **sold}
+        rest = await cleo.press(told.last, "💳 Pay the difference")
+        difference = next(msg for msg in rest.new if msg.kind == "invoice")
+        assert difference.invoice is not None and difference.invoice["total_amount"] == 520
+        await cleo.pay(difference, charge_id="tg-stale-rest")
+        assert await moves(shop, before) == {CASH: 815, **sold}
+        assert [(kind, amount) for kind, amount in await payments(shop, code)] == [("payment", 295), ("payment", 520)]
+
+
+async def test_a_russian_customer_who_paid_an_invoice_sent_before_an_edit_is_told_what_is_left_to_pay(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as shop:
+        before = await balances(shop)
+        olga = SandboxUser(shop.server, 742, "Ольга", language_code="ru")
+        stale = await place_card_order(olga, "85123A", 1)
+        code = order_of_invoice(stale)
+        manager = await hire(shop, 743, "Mo", "manager")
+        await manager.send(f"/edit {code} 85123A 3")  # £2.95 → £8.85 before the invoice was paid
+        told = await olga.pay(stale, charge_id="tg-stale-ru")
+        assert told.last.text == (
+            f"💳 Оплата заказа {code} получена: 2,95\u00a0£. Заказ изменился после того, как был выставлен этот"
+            " счёт: осталось доплатить 5,90\u00a0£, прежде чем мы его отправим."
+        )
+        assert await moves(shop, before) == {CASH: 295, RECEIVABLE: 590, SALES: -885}
+        rest = await olga.press(told.last, "💳")
+        await olga.pay(next(msg for msg in rest.new if msg.kind == "invoice"), charge_id="tg-stale-ru-rest")
+        assert await moves(shop, before) == {CASH: 885, SALES: -885}
+
+
+async def test_a_taxed_invoice_edited_down_unit_by_unit_credits_exactly_the_tax_its_sale_booked_on_them(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """4 × £2.95 on account with 20 % inside, taken down a unit at a time before it is paid: each
+    credit note's own tax; and the parcel, lighter, costs less to ship: that fall was booked as
+    goods returned (4900), not as shipping income given back. Paid, the receivable is exactly zero."""
+    async with staff_shop(tmp_path, clock, tax_rate=20) as shop:
+        before = await balances(shop)
+        buyer = await business_customer(shop, 751)
+        code = order_code(await place_invoice_order(buyer, "85123A", 4, location=False))
+        assert await scalar(shop, select(m.OrderRow.shipping_minor).where(m.OrderRow.code == code)) == 590
+        assert (await moves(shop, before))[TAX] == -(197 + 98)  # £11.80 holds £1.97, £5.90 98p
+        manager = await hire(shop, 752, "Mo", "manager")
+        for left in (3, 2, 1):
+            await manager.send(f"/edit {code} 85123A {left}")
+        # One unit and a lighter parcel left (£5.90 of shipping became £5.20): the three units come
+        # back as sales returns (£8.85 less their £1.48 of tax), the 70p of shipping no longer
+        # charged out of shipping income (less its 11p: 98p then, 87p now), 2200 at exactly what
+        # £2.95 and £5.20 hold.
+        assert await scalar(shop, select(m.OrderRow.shipping_minor).where(m.OrderRow.code == code)) == 520
+        sold = {SALES: -983, RETURNS: 885 - 148, SHIPPING: -(520 - 87), TAX: -(49 + 87)}
+        assert await moves(shop, before) == {**sold, RECEIVABLE: 295 + 520}
+        await manager.send(f"/paid {code}")
+        assert await moves(shop, before) == {**sold, CASH: 295 + 520}
+
+
+async def test_a_card_order_cancelled_after_paying_part_of_it_owes_back_that_part_and_clears_the_rest(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """The invoice paid before an edit raised the order (£2.95 of £8.85), then the whole order
+    cancelled: the £2.95 charged is owed back, the £5.90 never paid comes off what the customer
+    owed (1100), and the sale is undone whole."""
+    async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
+        before = await balances(shop)
+        cleo = SandboxUser(shop.server, 761, "Cleo")
+        stale = await place_card_order(cleo, "85123A", 1)
+        code = order_of_invoice(stale)
+        manager = await hire(shop, 762, "Mo", "manager")
+        await manager.send(f"/edit {code} 85123A 3")
+        await cleo.pay(stale, charge_id="tg-stale-cancelled")
+        assert await moves(shop, before) == {CASH: 295, RECEIVABLE: 590, SALES: -737, TAX: -148}
+        await manager.send(f"/cancelorder {code}")
+        assert await moves(shop, before) == {CASH: 295, SALES: -737, RETURNS: 737, REFUNDS: -295}
+        assert [(kind, amount) for kind, amount in await payments(shop, code)] == [
+            ("payment", 295),
+            ("refund_owed", 295),
+        ]

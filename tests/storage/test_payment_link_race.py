@@ -46,7 +46,7 @@ async def test_a_link_paid_on_six_devices_at_once_records_one_payment(engine: As
 
     async def pay(device: int) -> bool:
         await start.wait()
-        _, recorded = await record_card_payment(
+        _, recorded, _ = await record_card_payment(
             SqlUnitOfWork(sessions),
             clock,
             payload=invoice_payload(order),
