@@ -61,6 +61,7 @@ STRINGS = {
     "cod": N_("Cash on delivery"),
     "card": N_("Card, paid in Telegram"),
     "invoice": N_("Invoice, on your business account's terms"),
+    "po_number": N_("Your PO number"),
     "paid": N_("Order {code} is paid ✅ The confirmation is in the chat."),
     "unpaid": N_("Order {code} is placed and waits for payment: pay it from the chat (/orders)."),
     "place_order": N_("Place order"),

@@ -12,7 +12,7 @@ from bot.webapp.security import WebProblem, customer_of, runtime_of
 from domain.contention import again_on_contention
 from domain.errors import DomainError
 from domain.money import Money
-from domain.orders import Delivery, DeliveryMethod, Order, PaymentMethod
+from domain.orders import MAX_REFERENCE, Delivery, DeliveryMethod, Order, PaymentMethod, order_reference
 from domain.text import MAX_ADDRESS, typed
 from domain.usecases.checkout import (
     CheckoutRequest,
@@ -57,7 +57,9 @@ async def get_checkout(request: web.Request) -> web.Response:
             ],
             "payment": offered,
             "subtotal": money(options.cart.subtotal),
-            "limits": {"phone": MAX_PHONE, "address": MAX_ADDRESS},  # the form stops typing where the order would
+            "po_number": customer.is_business,  # a business may give its purchase order's number, as in chat
+            # the form stops typing where the order would
+            "limits": {"phone": MAX_PHONE, "address": MAX_ADDRESS, "po_number": MAX_REFERENCE},
         }
     )
 
@@ -81,6 +83,9 @@ async def post_checkout(request: web.Request) -> web.Response:
         delivery = Delivery(DeliveryMethod.COURIER, address=typed(address, MAX_ADDRESS))
     else:
         raise WebProblem(422, "Invalid request", _("Choose a pickup point, or give an address and a shipping option."))
+    po_number = data.get("po_number", "")
+    if not isinstance(po_number, str) or (po_number.strip() and not customer.is_business):
+        raise WebProblem(422, "Invalid request", _("The app sent something it cannot read: reopen the app."))
     checkout = CheckoutRequest(
         customer_id=customer.id or 0,
         checkout_key=f"web:{customer.id}:{key}",
@@ -92,6 +97,7 @@ async def post_checkout(request: web.Request) -> web.Response:
         fallback_currency=settings.default_currency,
         language=reading_language(),  # a refusal names products in it
         reviewed=_shown(data.get("subtotal")),
+        reference=order_reference(po_number),  # too long: refused with the limit, nothing placed
     )
     # Given up by the database (a deadlock's victim): placed again from the start, nothing seen yet.
     order = await again_on_contention(

@@ -720,7 +720,7 @@ async def test_a_checkout_too_large_or_malformed_is_refused_in_the_readers_langu
     headers = tma(shop, CUSTOMER, language="ru")
     async with miniapp(shop) as client:
         options = await (await client.get("/app/api/shop/checkout", headers=headers)).json()
-        assert options["limits"] == {"phone": 32, "address": 500}
+        assert options["limits"] == {"phone": 32, "address": 500, "po_number": 64}
         order = {"key": "k" * 16, "phone": "+79161234567", "address": "Москва " * 3000, "rate_id": 1, "payment": "cod"}
         refusals = [
             await client.post("/app/api/shop/checkout", json=order, headers=headers),

@@ -6,19 +6,23 @@ Demo data used: 85123A at £2.95, 806 in LON."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, business_customer, checkout_to_payment, order_code, scalar
+from tests.e2e.conftest import hire, staff_shop
+from tests.e2e.journeys import add_to_cart, business_customer, checkout_to_payment, count, order_code, scalar
+from tests.e2e.miniapp import miniapp, tma
 from tests.e2e.test_invoice_part_payments import invoice_document
+from tests.e2e.test_miniapp import found_ids
 from tests.fakes import FakeClock
 
 PO = "PO-2026/0042 café Lyon"
@@ -137,3 +141,35 @@ async def test_an_erp_reads_its_invoices_due_date_tax_and_what_it_still_asks_for
         await client.post("/api/v1/orders", json={**body, "payment": "paid"}, headers={**auth, "Idempotency-Key": "p"})
     ).json()
     assert (paid["invoice_due"], paid["still_to_pay"]) == (None, None), paid
+
+
+@pytest.fixture
+async def storefront(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com") as bot:
+        yield bot
+
+
+async def test_a_business_gives_its_po_number_in_the_mini_app_checkout(storefront: RunningBot) -> None:
+    shop, headers = storefront, tma(storefront, 706)
+    async with miniapp(shop) as client:
+        product_id = (await found_ids(client, headers, "85123A"))["85123A"]
+        await client.post("/app/api/shop/cart", json={"product_id": product_id, "quantity": 2}, headers=headers)
+        options = await (await client.get("/app/api/shop/checkout", headers=headers)).json()
+        assert options["po_number"] is False  # a retail customer is not asked
+        order = {"key": "k" * 16, "phone": "+44 7911 123456", "payment": "cod", "po_number": "PO-1"}
+        order["pickup_id"] = options["pickup_points"][0]["id"]
+        refused = await client.post("/app/api/shop/checkout", json=order, headers=headers)
+        assert refused.status == 422 and await count(shop, m.OrderRow) == 0
+        async with shop.runtime.sessions() as session, session.begin():
+            await session.execute(
+                update(m.CustomerRow).where(m.CustomerRow.telegram_id == 706).values(is_business=True)
+            )
+        options = await (await client.get("/app/api/shop/checkout", headers=headers)).json()
+        assert (options["po_number"], options["limits"]["po_number"]) == (True, 64)
+        order |= {"payment": "invoice", "pickup_id": options["pickup_points"][0]["id"]}
+        too_long = await client.post("/app/api/shop/checkout", json={**order, "po_number": "X" * 65}, headers=headers)
+        problem = await too_long.json()
+        assert too_long.status == 422 and "at most 64 characters" in problem["detail"], problem
+        placed = await client.post("/app/api/shop/checkout", json={**order, "po_number": " PO-77 "}, headers=headers)
+        assert placed.status == 201, await placed.json()
+    assert await scalar(shop, select(m.OrderRow.reference)) == "PO-77"

@@ -278,6 +278,9 @@ async function checkoutPage(read) {
       options.shipping.map((q) => el("option", { value: q.id }, `${q.label} — ${money(q.price)}`)))),
     options.payment.map((method, index) => el("label", { class: "choice" },
       el("input", { type: "radio", name: "payment", value: method, checked: index === 0 }), t(method))),
+    // A business's purchase order number: on the order, its invoice and packing slip, as in chat.
+    options.po_number ? el("label", {}, t("po_number"), el("input", { name: "po_number",
+      maxlength: options.limits.po_number })) : [],
     el("p", { class: "price" }, `${t("subtotal")}: ${money(options.subtotal)}`),
     el("button", { type: "submit", id: "place-order" }, t("place_order")),
   );
@@ -296,6 +299,7 @@ async function checkoutPage(read) {
     const data = new FormData(form);
     const order = { key: state.checkoutKey, phone: data.get("phone"), payment: data.get("payment") || "cod",
       subtotal: { minor: options.subtotal.minor, currency: options.subtotal.currency } };  // ordered only at it
+    if (data.get("po_number")) order.po_number = data.get("po_number");
     if (data.get("pickup")) order.pickup_id = Number(data.get("pickup"));
     else Object.assign(order, { address: data.get("address"), rate_id: Number(data.get("rate")) });
     const placed = await api("/app/api/shop/checkout", { method: "POST", json: order })
