@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.harness import RunningBot
+from domain.money import Money
 from domain.orders import OrderStatus
 from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
@@ -19,6 +20,7 @@ from tests.e2e.journeys import (
     add_to_cart,
     business_customer,
     checkout_to_payment,
+    edit_product,
     order_code,
     order_of_invoice,
     payments,
@@ -519,3 +521,24 @@ async def test_a_card_order_cancelled_after_paying_part_of_it_owes_back_that_par
             ("payment", 295),
             ("refund_owed", 295),
         ]
+
+
+async def test_an_edit_s_difference_paid_after_a_price_rise_is_charged_and_booked_at_the_edit_s_price(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Two units added at £2.95 (£5.90 to pay), then the price rises to £3.50 before the customer
+    pays: the difference asked and booked is still £5.90, the order's own price, and nothing is left."""
+    async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
+        before = await balances(shop)
+        cleo, code = await paid_by_card(shop, 771, 1)
+        manager = await hire(shop, 772, "Mo", "manager")
+        await manager.send(f"/edit {code} 85123A 3")
+        await edit_product(shop, "85123A", lambda p: p.prices.update(GBP=Money(350, "GBP")))
+        await shop.runtime.notifier.drain()
+        asked = await cleo.press(shop.server.chat_messages(771)[-1], "💳 Pay the difference")
+        difference = next(msg for msg in asked.new if msg.kind == "invoice")
+        assert difference.invoice is not None and difference.invoice["total_amount"] == 590
+        await cleo.pay(difference, charge_id="tg-before-the-rise")
+        assert await moves(shop, before) == {CASH: 885, SALES: -737, TAX: -148}
+        assert await scalar(shop, select(m.OrderRow.total_minor).where(m.OrderRow.code == code)) == 885
+        assert [amount for _, amount in await payments(shop, code)] == [295, 590]
