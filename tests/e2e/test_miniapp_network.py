@@ -1,5 +1,6 @@
-"""The storefront when the network fails or a tap repeats: a lost connection is said (in the
-reader's words, legible in the dark theme), and "Place order" tapped twice sends one order."""
+"""The storefront when the network fails, a tap repeats or the page reloads: a lost connection is
+said (in the reader's words, legible in the dark theme), "Place order" tapped twice sends one order,
+and a checkout reloaded midway comes back as it was left."""
 
 from __future__ import annotations
 
@@ -102,4 +103,41 @@ async def test_place_order_tapped_twice_and_then_the_main_button_sends_one_order
         await page.evaluate("window.__pressMain()")
         await expect(page.locator(".placed")).to_be_visible()
         assert sent == ["POST"]
+    assert await count(shop, m.OrderRow) == 1
+
+
+async def test_a_checkout_reloaded_midway_reopens_with_what_was_typed_and_chosen(shop: RunningBot) -> None:
+    """Telegram's "Reload page" (or the app killed in the background) mid-checkout opened the
+    categories: the checkout, the phone typed, the delivery chosen were gone."""
+    from playwright.async_api import expect
+
+    await add_to_cart(SandboxUser(shop.server, CUSTOMER, "Ann"), "23843", 1)
+    async with miniapp(shop) as client, browser_page("reload", init_data(shop, CUSTOMER)) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.locator("#cart-button").click()
+        await page.locator("#to-checkout").click()
+        await page.locator('input[name="phone"]').fill("+44 7911 123456")
+        await page.locator('input[name="address"]').fill("1 High Street, Leeds")
+        await page.locator('select[name="rate"]').select_option(index=1)
+        rate = await page.locator('select[name="rate"]').input_value()
+        await page.reload()
+        await expect(page.locator("#view h2").first).to_have_text("Checkout")
+        await expect(page.locator('input[name="phone"]')).to_have_value("+44 7911 123456")
+        await expect(page.locator('input[name="address"]')).to_have_value("1 High Street, Leeds")
+        await expect(page.locator('select[name="rate"]')).to_have_value(rate)
+        assert await page.evaluate("window.__telegram.backVisible") is True
+        await page.evaluate("window.__pressBack()")  # Back leads to the cart, as before the reload
+        await expect(page.locator('li[data-sku="23843"]')).to_be_visible()
+        await page.reload()  # left for the cart: the cart is not the checkout
+        await expect(page.locator("#view h2").first).to_have_text("Categories")
+        await page.locator("#cart-button").click()
+        await page.locator("#to-checkout").click()
+        await expect(page.locator('input[name="phone"]')).to_have_value("+44 7911 123456")  # still typed
+        await page.locator('select[name="pickup"]').select_option(index=1)
+        await page.reload()
+        await expect(page.locator('select[name="pickup"]')).not_to_have_value("")
+        await page.locator("#place-order").click()
+        await expect(page.locator(".placed")).to_be_visible()
+        await page.reload()
+        await expect(page.locator("#view h2").first).to_have_text("Categories")  # placed: nothing to go back to
     assert await count(shop, m.OrderRow) == 1

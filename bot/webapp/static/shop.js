@@ -6,6 +6,16 @@ const view = document.getElementById("view");
 const state = { strings: {}, stack: [], cartCount: 0, checkoutKey: null, shown: 0, typed: null };
 const t = (name, values) => fill(state.strings[name] || name, values || {});
 
+// The checkout as the customer left it (its fields, its key, whether it was open), kept for this
+// tab and this customer: Telegram's "Reload page", or the app reopened after the phone dropped it, lost it all.
+const saving = () => `ordergram.checkout.${state.customer}`;
+function saved() {
+  try { return JSON.parse(sessionStorage.getItem(saving()) || "null"); } catch { return null; }
+}
+function keep(value) {
+  try { value ? sessionStorage.setItem(saving(), JSON.stringify(value)) : sessionStorage.removeItem(saving()); } catch { /* private mode */ }
+}
+
 function money(value) { return value ? value.text : "—"; }
 // A name as a button's spoken label takes: a 5,000-character one is not read out whole each time.
 function short(name) { return name.length > 80 ? `${name.slice(0, 79)}…` : name; }
@@ -20,6 +30,8 @@ function current() {
 
 function show(render, push = true) {
   state.shown += 1;
+  const kept = saved();
+  if (kept && kept.open) keep({ ...kept, open: false });  // the checkout says it is open once drawn
   if (push) state.stack.push(render);
   document.getElementById("error").hidden = true;
   if (tg && tg.BackButton) state.stack.length > 1 ? tg.BackButton.show() : tg.BackButton.hide();
@@ -265,7 +277,9 @@ async function checkoutPage(read) {
   const still = current();
   const options = read || await api("/app/api/shop/checkout");
   if (!still()) return;
-  state.checkoutKey = state.checkoutKey || crypto.randomUUID().replace(/-/g, "");
+  const kept = saved() || {};
+  // The same key after a reload: an order sent before it is found again, not placed twice.
+  state.checkoutKey = state.checkoutKey || kept.key || crypto.randomUUID().replace(/-/g, "");
   const form = el("form", { class: "checkout" },
     el("label", {}, t("phone"), el("input", { name: "phone", type: "tel", autocomplete: "tel", required: true,
       maxlength: options.limits.phone, value: options.phone })),
@@ -313,6 +327,7 @@ async function checkoutPage(read) {
     if (!placed) return;
     state.checkoutKey = null;
     state.typed = null;
+    keep(null);
     await refreshCartCount();
     state.stack = [home];
     const said = (key) => view.replaceChildren(  // with what it comes to, shipping and discounts in
@@ -326,11 +341,15 @@ async function checkoutPage(read) {
     }
   };
   form.addEventListener("submit", submit);
-  for (const [name, value] of state.typed ? state.typed.entries() : []) {
+  for (const [name, value] of state.typed ? state.typed.entries() : Object.entries(kept.fields || {})) {
     const field = form.elements[name];
     if (field && field.type !== undefined && field.type !== "radio") field.value = value;
     else form.querySelectorAll(`input[name="${name}"]`).forEach((radio) => { radio.checked = radio.value === value; });
   }
+  const remember = () => keep({ key: state.checkoutKey, open: true, fields: Object.fromEntries(new FormData(form)) });
+  form.addEventListener("input", remember);
+  form.addEventListener("change", remember);
+  remember();
   view.replaceChildren(el("h2", {}, t("checkout")), form);
   mainButton(t("place_order"), submit);
 }
@@ -340,6 +359,7 @@ async function start() {
   try {
     const who = await me();
     state.strings = who.strings;
+    state.customer = who.id;
   } catch (error) {
     view.replaceChildren();
     showError(error.status === 401 ? error.message : t("error"));
@@ -352,11 +372,16 @@ async function start() {
     ? show(() => grid({ q: search.value.trim() }, search.value.trim())) : null);
   document.getElementById("cart-button").addEventListener("click", () => show(cartPage));
   tg && tg.BackButton && tg.BackButton.onClick(back);
+  const resume = (saved() || {}).open;  // read before the first screen says the checkout is closed
   await refreshCartCount();
   await show(home);
   // "Open in shop" on a chat card opens here: ?product=ID, with Back to the categories.
   const product = new URLSearchParams(window.location.search).get("product");
   if (product && /^[0-9]{1,12}$/.test(product)) await show(() => productPage(Number(product)));
+  else if (resume && state.cartCount) {  // reloaded mid-checkout: back where it was, Back to the cart
+    await show(cartPage);
+    await show(checkoutPage);
+  }
 }
 
 start();
