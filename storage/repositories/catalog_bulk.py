@@ -155,7 +155,8 @@ async def upsert_products(session: AsyncSession, products: Sequence[Product], ca
     by_sku = {sku: row.id for sku, row in stored.items()}
     if fresh:
         before = await _last_id(session, _PRODUCTS)
-        async with without_insert_trigger(session, "change_seq_products_insert", seq):  # each row carries seq
+        # Each row carries seq
+        async with without_insert_trigger(session, "change_seq_products_insert", seq, len(fresh)):
             await run_many(session, insert(_PRODUCTS), fresh)
         new = {str(row["sku"]) for row in fresh}
         by_sku.update(
@@ -244,7 +245,8 @@ async def _prices(session: AsyncSession, products: Sequence[Product], seq: int, 
         if (pid, price.currency) not in stored
     ]
     if fresh:
-        async with without_insert_trigger(session, "change_seq_product_prices_insert", seq):  # its product's seq
+        # Its product's seq
+        async with without_insert_trigger(session, "change_seq_product_prices_insert", seq, len(fresh)):
             await run_many(session, insert(_PRICES), fresh)
 
 
@@ -283,4 +285,6 @@ async def _translations(session: AsyncSession, products: Sequence[Product], seq:
     if changed:
         await run_many(session, _SET_TRANSLATION, changed)
     if fresh:
-        await run_many(session, insert(_TRANSLATIONS), fresh)
+        # See _prices
+        async with without_insert_trigger(session, "change_seq_product_translations_insert", seq, len(fresh)):
+            await run_many(session, insert(_TRANSLATIONS), fresh)

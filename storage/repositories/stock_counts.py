@@ -24,6 +24,7 @@ from domain.stock_counts import BinCount, plan_bin_counts
 from domain.warehouse import BinCode
 from storage import models as m
 from storage.repositories.changes import number_for_bulk_write
+from storage.repositories.numbered_inserts import without_insert_trigger
 from storage.repositories.sql import _chunks, _table, fetch, run, run_many
 
 _BINS, _BIN_STOCK, _STOCK = _table(m.BinRow), _table(m.BinStockRow), _table(m.StockRow)
@@ -92,10 +93,15 @@ async def set_bin_quantities(
             {"product_id": p, "warehouse_id": w, "on_hand": plan.on_hand.get((p, w), 0), "change_seq": seq}
             for p, w in missing
         ]
-        await run_many(session, _NEW_COUNTER, new)
+        # Each row carries seq
+        async with without_insert_trigger(session, "change_seq_stock_insert", seq, len(new)):
+            await run_many(session, _NEW_COUNTER, new)
     if moves:
         rows = [{"stock_product_id": p, "stock_warehouse_id": w, "delta": delta, "seq": seq} for (p, w), delta in moves]
-        if await run_many(session, _MOVE, rows) not in (len(rows), -1):
+        # Each row set to seq, once
+        async with without_insert_trigger(session, "change_seq_stock_update", seq, len(rows)):
+            moved = await run_many(session, _MOVE, rows)
+        if moved not in (len(rows), -1):
             raise StockInvariantBroken()  # cannot happen under the lock; the CHECK would refuse it too
     changed = [
         {"bin_product_id": p, "bin_bin_id": bin_ids[(w, code)], "new_quantity": q}

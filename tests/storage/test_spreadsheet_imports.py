@@ -22,6 +22,7 @@ from domain.usecases.reports import _stock_values
 from storage import models as m
 from storage.cache import ALL_ROWS
 from storage.db import _CONNECTION_INFO, WRITTEN_TABLES, session_factory
+from storage.repositories.numbered_inserts import SET_ASIDE_FROM
 from storage.repositories.sql import _table, run, run_many
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
@@ -267,11 +268,23 @@ async def test_a_products_import_leaves_the_change_numbering_triggers_as_they_we
     async with engine.connect() as connection:
         before = (await connection.execute(triggers)).all() if engine.dialect.name == "sqlite" else []
     uow = SqlUnitOfWork(session_factory(engine))
-    await import_products(uow, SystemClock(), "sku,name,category,price,currency\nA,Mug,K,1,GBP\nB,Cup,K,2,GBP\n")
+    await import_warehouses(uow, "code,name\nLON,London\n")
+    many = range(SET_ASIDE_FROM)  # rows enough for the triggers to be set aside
+    products = "\n".join(["A,Mug,K,1,GBP,Кружка", *(f"P{i},Thing {i},K,1,GBP,Вещь {i}" for i in many)])
+    await import_products(uow, SystemClock(), "sku,name,category,price,currency,name_ru\n" + products + "\n")
+    for quantity in (5, 7):  # counters made, then moved
+        stock = "\n".join([f"A,LON,{quantity}", *(f"P{i},LON,{quantity}" for i in many)])
+        await import_file(uow, FakeClock(NOW), "stock", ("sku,warehouse,quantity\n" + stock + "\n").encode())
     async with engine.begin() as connection:
         if engine.dialect.name == "sqlite":
             assert (await connection.execute(triggers)).all() == before
-            assert {name for name, _ in before} >= {"change_seq_products_insert", "change_seq_product_prices_insert"}
+            set_aside = {"products_insert", "product_prices_insert", "product_translations_insert", "stock_insert"}
+            assert {name for name, _ in before} >= {f"change_seq_{name}" for name in set_aside | {"stock_update"}}
+        assert await connection.scalar(text("SELECT sum(on_hand) FROM stock")) == 7 * (SET_ASIDE_FROM + 1)
+        assert await connection.scalar(text("SELECT count(*) FROM product_translations")) == SET_ASIDE_FROM + 1
+        counted = await connection.scalar(text("SELECT max(change_seq) FROM stock"))
+        await connection.execute(text("UPDATE stock SET reserved = 1"))
+        assert await connection.scalar(text("SELECT min(change_seq) FROM stock")) != counted
         numbered = await connection.scalar(text("SELECT change_seq FROM products WHERE sku = 'A'"))
         await connection.execute(
             text(
