@@ -80,10 +80,11 @@ def make_fsm_storage(settings: Settings, engine: AsyncEngine) -> BaseStorage:
     processes share it), else in the database (one process; see ``storage.fsm``)."""
     if settings.redis_url:
         from aiogram.fsm.storage.base import DefaultKeyBuilder
-        from aiogram.fsm.storage.redis import RedisStorage
+
+        from storage.fsm_redis import CountedRedisStorage
 
         # with_destiny: assisted orders keep their own FSM slot (see handlers.context.assist_context)
-        return RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+        return CountedRedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
     return DatabaseStorage(engine)
 
 

@@ -14,13 +14,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.contention import ATTEMPTS, Contention
+from domain.contention import ATTEMPTS, Contention, count_let_out
 from domain.ports import Clock
 from domain.usecases.assisted import assisted_customer
 from domain.usecases.customers import ensure_customer
 from handlers.context import HandlerData, assist_context
-from handlers.views.outgoing import answered, count_requests, track_answers
-from storage.fsm import DatabaseStorage, pending_writes
+from handlers.views.outgoing import answered, track_answers
+from storage.fsm import DatabaseStorage
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -67,16 +67,17 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             await self._assisting(fields, uow, user.id)
         # The update's own work: its first commit marks the update handled (storage.uow).
         update_id = event.update_id if isinstance(event, Update) else None
-        for attempt in range(1, ATTEMPTS + 1):
+        attempt = 1  # a while loop, not a range: this runs for every update
+        while True:
             fields["uow"] = work = SqlUnitOfWork(self.sessions, update_id=update_id)
-            sent, state = count_requests(), pending_writes()
+            let_out = count_let_out()  # requests sent, conversation state written (any storage)
             try:
                 return await handler(event, data)
             except Contention:
-                if attempt == ATTEMPTS or sent[0] or work.commits or pending_writes() != state:
+                if attempt == ATTEMPTS or let_out[0] or work.commits:
                     raise
-                log.warning("update %s: its transaction was given up by the database; handled again", update_id)
-        raise AssertionError("unreachable")
+            attempt += 1
+            log.warning("update %s: its transaction was given up by the database; handled again", update_id)
 
     async def _assisting(self, data: HandlerData, uow: SqlUnitOfWork, staff_telegram_id: int) -> None:
         """Support staff acting for a customer: handlers then see that customer, while

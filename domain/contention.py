@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import TypeVar
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 ATTEMPTS = 3  # the first try and two more: a deadlock's or a conflict's other side is done by then
+# What the update being handled let out that a try run again would let out twice (a Bot API
+# request, conversation state written, whatever the storage), counted: see ``count_let_out``.
+_LET_OUT: ContextVar[list[int] | None] = ContextVar("let_out", default=None)
 
 
 class Contention(Exception):
@@ -30,3 +34,18 @@ async def again_on_contention(run: Callable[[], Awaitable[T]], attempts: int = A
                 raise
             log.warning("transaction given up by the database (attempt %d of %d): running it again", attempt, attempts)
     raise AssertionError("unreachable")
+
+
+def count_let_out() -> list[int]:
+    """Start counting what this update's context lets out from here on (``let_out``): the one item
+    of the list returned is their number; once it is not 0 the try may not run again."""
+    counter = [0]
+    _LET_OUT.set(counter)
+    return counter
+
+
+def let_out() -> None:
+    """Something left this try that a person or another process may have seen already: a request
+    sent to Telegram (``handlers.views.outgoing``), conversation state written (``storage.fsm``)."""
+    if (counter := _LET_OUT.get()) is not None:
+        counter[0] += 1

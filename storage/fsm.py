@@ -16,6 +16,7 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder,
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.contention import let_out
 from storage import models as m
 from storage.db import connected, writing
 from storage.repositories.sql import _INSERT_FOR, _table
@@ -41,11 +42,6 @@ def _upsert(insert_for: Any) -> Any:
 _WRITE_BY_DIALECT = {dialect: _upsert(insert_for) for dialect, insert_for in _INSERT_FOR.items()}
 _READ = select(_FSM.c.state, _FSM.c.data).where(_FSM.c.key == bindparam("key"))
 _FORGET = delete(_FSM).where(_FSM.c.key == bindparam("key"))
-
-
-def pending_writes() -> dict[str, tuple[str | None, dict[str, Any]]]:
-    """A copy of the conversation state the update being handled wrote so far (``one_update``)."""
-    return dict(_PENDING.get() or {})
 
 
 class DatabaseStorage(BaseStorage):
@@ -101,6 +97,7 @@ class DatabaseStorage(BaseStorage):
                 await self._store(pending)
 
     async def _write(self, name: str, state: str | None, data: dict[str, Any]) -> None:
+        let_out()  # the next read sees it (memory): the update is not run again (``domain.contention``)
         self._remember(name, (state, data))
         pending = _PENDING.get()
         if pending is not None:

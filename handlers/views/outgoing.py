@@ -22,6 +22,8 @@ from aiogram.methods import (
 )
 from aiogram.methods.base import TelegramType
 
+from domain.contention import let_out
+
 MAX_TEXT = 4096  # Telegram's limits, in characters after entity parsing
 MAX_CAPTION = 1024
 ELLIPSIS = "…"
@@ -30,8 +32,6 @@ CAPTIONED = (SendPhoto, SendDocument, EditMessageCaption)
 
 # The button presses answered while handling the current update (see ``answered``).
 _answered: ContextVar[set[str] | None] = ContextVar("answered_callback_queries", default=None)
-# The requests made while handling the current update, counted (see ``count_requests``).
-_requests: ContextVar[list[int] | None] = ContextVar("requests_made", default=None)
 
 
 def telegram_length(text: str) -> int:
@@ -176,14 +176,6 @@ def track_answers() -> None:
     _answered.set(set())
 
 
-def count_requests() -> list[int]:
-    """Start counting the Bot API requests made from here on in this update's context: the one
-    item of the list returned is their number (a person may have seen something once it is not 0)."""
-    counter = [0]
-    _requests.set(counter)
-    return counter
-
-
 class OutgoingGuard(BaseRequestMiddleware):
     """Keeps every request within Telegram's rules, whatever a template rendered from the
     data: a message longer than 4096 characters goes as several (the buttons with the last
@@ -193,8 +185,7 @@ class OutgoingGuard(BaseRequestMiddleware):
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
     ) -> Any:
-        if (counter := _requests.get()) is not None:
-            counter[0] += 1
+        let_out()  # a person may see it: the update is not run again (``domain.contention``)
         if isinstance(method, SendMessage) and too_long(method.text, MAX_TEXT):
             return await self._in_pieces(make_request, bot, method)
         if isinstance(method, EditMessageText) and method.text and too_long(method.text, MAX_TEXT):

@@ -7,17 +7,22 @@ from typing import Any, cast
 
 import pytest
 from aiogram import Bot
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.methods import SendMessage
 from aiogram.types import TelegramObject, Update
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.app import make_fsm_storage
+from bot.config import load_settings
 from bot.middlewares import UnitOfWorkMiddleware
 from domain.contention import ATTEMPTS, Contention
 from domain.ports import SystemClock
 from handlers.views.outgoing import OutgoingGuard
-from storage.fsm import _PENDING
+from storage.db import create_engine
+from storage.fsm import DatabaseStorage
 
 UPDATE = Update(update_id=7)
+REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 class Handler:
@@ -72,17 +77,42 @@ async def test_an_update_given_up_after_its_unit_of_work_committed_is_not_handle
     assert handler.calls == 1
 
 
-async def test_an_update_given_up_after_it_wrote_conversation_state_is_not_handled_again() -> None:
-    async def writes_state(data: dict[str, Any]) -> None:
-        pending = _PENDING.get()
-        assert pending is not None
-        pending["fsm:1:1"] = ("Checkout:review", {})
+KEY = StorageKey(bot_id=1, chat_id=42, user_id=42)
 
-    token = _PENDING.set({})  # as ``DatabaseStorage.one_update`` does around the update
+
+async def _given_up_after_writing_state(storage: BaseStorage) -> Handler:
+    async def writes_state(data: dict[str, Any]) -> None:
+        await storage.set_state(KEY, "Checkout:review")
+
+    handler = Handler(times=1, before=writes_state)
+    with pytest.raises(Contention):
+        await UnitOfWorkMiddleware(async_sessionmaker(), SystemClock())(handler, UPDATE, {})
+    return handler
+
+
+async def test_an_update_given_up_after_it_wrote_conversation_state_is_not_handled_again(engine: AsyncEngine) -> None:
+    storage = make_fsm_storage(load_settings(bot_token="1:x"), engine)
+    assert isinstance(storage, DatabaseStorage)
+    async with storage.one_update():  # as ``StateWritesMiddleware`` does around the update
+        handler = await _given_up_after_writing_state(storage)
+    assert handler.calls == 1
+    assert await DatabaseStorage(engine).get_state(KEY) == "Checkout:review"  # written once, at the end
+
+
+async def test_with_redis_an_update_given_up_after_it_wrote_conversation_state_is_not_handled_again() -> None:
+    """Several processes keep conversation state in Redis, written at once: the retry must see
+    that write too (PostgreSQL, where transactions are given up, is where Redis is used)."""
+    engine = create_engine("sqlite+aiosqlite://")
+    storage = make_fsm_storage(load_settings(bot_token="1:x", redis_url=REDIS_URL), engine)
     try:
-        handler = Handler(times=1, before=writes_state)
-        with pytest.raises(Contention):
-            await UnitOfWorkMiddleware(async_sessionmaker(), SystemClock())(handler, UPDATE, {})
+        await storage.get_state(KEY)
+    except Exception:  # noqa: BLE001 - no Redis on this machine
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    try:
+        handler = await _given_up_after_writing_state(storage)
+        assert await storage.get_state(KEY) == "Checkout:review"  # the first try's write stands
     finally:
-        _PENDING.reset(token)
+        await storage.set_state(KEY, None)
+        await storage.close()
+        await engine.dispose()
     assert handler.calls == 1
