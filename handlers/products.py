@@ -18,7 +18,7 @@ from aiogram.types import (
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
-from domain.catalog import ProductStatus
+from domain.catalog import Dimensions, ProductStatus
 from domain.catalog_edits import field_value, parse_amount, parse_category, parse_name, shown
 from domain.i18n import N_
 from domain.money import Money
@@ -55,7 +55,7 @@ from handlers.context import ShopSettings
 from handlers.views.labels import label
 from handlers.views.markup import packed
 from handlers.views.pager import pager
-from handlers.views.rendering import Renderer, fill
+from handlers.views.rendering import Renderer, fill, format_money, format_size_mm
 
 router = Router(name=__name__)
 HISTORY_PAGE = 10
@@ -172,6 +172,16 @@ async def show_sheet(
     await bot.send_message(chat_id, text, reply_markup=sheet_keyboard(sheet, languages))
 
 
+def _now(value: object) -> str:
+    """A field's current value the reader's way («2,95 £», «100×140×65 мм»); the audit trail
+    keeps ``shown``'s («2.95 GBP», «100x140x65 mm»)."""
+    if isinstance(value, Money):
+        return format_money(value)
+    if isinstance(value, Dimensions):
+        return format_size_mm(value.length_mm, value.width_mm, value.height_mm)
+    return shown(value)
+
+
 @router.message(Command("product"))
 async def product_command(
     message: Message, command: CommandObject, bot: Bot, uow: UnitOfWork, renderer: Renderer, i18n: I18n
@@ -239,7 +249,7 @@ async def ask_value(
         categories = (await list_categories(uow))[:CATEGORY_BUTTONS]
         picks = [button(shorten(c.name, 30), ProductCategoryCb(product_id=pid, category_id=c.id)) for c in categories]
         rows = [picks[i : i + 2] for i in range(0, len(picks), 2)] + rows
-    now = shown(field_value(sheet.product, field)) or "—"
+    now = _now(field_value(sheet.product, field)) or "—"
     prompt = fill(_("Send the new value of {field}. Now: {value}"), field=field_label(field), value=shorten(now, 200))
     markup = InlineKeyboardMarkup(inline_keyboard=rows)
     await query.message.answer(f"{prompt}\n{field_hint(field, uow.base_currency)}", reply_markup=markup)

@@ -51,7 +51,7 @@ async def test_a_manager_edits_price_and_photos_and_the_history_shows_each_chang
     assert "White Hanging Heart" in sheet.last.text and "Price (GBP): £2.95" in sheet.last.text
 
     asked = await manager.press(sheet.last, "Price (GBP)")
-    assert "Send the new value of Price (GBP). Now: 2.95 GBP" in asked.last.text
+    assert "Send the new value of Price (GBP). Now: £2.95" in asked.last.text
     refused = await manager.send("two pounds")
     assert refused.last.text == "two pounds is not a valid amount in GBP."
     assert await _price(shop, "85123A") == 295
