@@ -47,6 +47,8 @@ MAX_PROBLEMS_SHOWN = 200  # a page shows many more than a chat message, still bo
 # The page's own words (its template says them too, for the first paint), in the reader's language.
 ADMIN_STRINGS = {
     "catalog": N_("Catalog"),
+    "dashboard": N_("Dashboard"),  # the link back: the page is served before it knows its reader's language
+    "category": N_("Category"),  # the filters' names, said by a screen reader (they show only a placeholder)
     "search": N_("Search by SKU, name or barcode"),
     "any_status": N_("Any status"),
     "any_category": N_("Any category"),

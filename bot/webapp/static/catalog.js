@@ -8,6 +8,7 @@ const $ = (id) => document.getElementById(id);
 function relabel() {
   for (const node of document.querySelectorAll("[data-s]")) node.textContent = t(node.dataset.s);
   for (const node of document.querySelectorAll("[data-s-placeholder]")) node.placeholder = t(node.dataset.sPlaceholder);
+  for (const node of document.querySelectorAll("[data-s-label]")) node.setAttribute("aria-label", t(node.dataset.sLabel));
 }
 
 function debounce(fn, ms) {
