@@ -239,14 +239,12 @@ async def report_pack_short(
             raise PackShortCount(code=order.code, expected=expected, sku=wanted, most=expected - 1)
         reservations = await uow.stock.order_reservations(order.id or 0)
         allocated = next(r.warehouse_id for r in reservations if r.product_id == product.id)
-        missing, bin_code = expected - found, None
-        left = missing
+        missing = left = expected - found
         lost: Counter[tuple[int, str | None]] = Counter()
         for line in reversed(await uow.picking.lines_for_order(order.id or 0)):
             take = min(line.picked, left) if line.product_id == product.id else 0
             if take:
                 line.picked, line.short, left = line.picked - take, line.short + take, left - take
-                bin_code = bin_code or line.bin_code
                 lost[(line.warehouse_id or allocated, line.bin_code)] += take
                 await uow.picking.save_line(line)
         warehouse_id = next(iter(lost))[0] if lost else allocated
@@ -256,7 +254,10 @@ async def report_pack_short(
             await uow.commit()
             return PackShort(order, wanted, missing, warehouse.code, True)
         await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=actor, reason=f"short: {wanted}")
-        await hold_short(uow, clock, order, product, (warehouse_id, bin_code), missing, actor, packing=True)
+        # Each unit is held against the warehouse and bin it was picked from: lost units picked
+        # in two warehouses all put on one left the other's allocation and shelf count standing.
+        places = lost + Counter({(allocated, None): left})  # any not found on a pick line: the allocation
+        await hold_short(uow, clock, order, product, places, actor, packing=True)
         if staff_chat_id is not None:
             params = {"code": order.code, "sku": wanted, "name": product.display_name, "warehouse": warehouse.code}
             params |= {"packing": "yes"}

@@ -158,7 +158,7 @@ async def _hold_for_shortage(
     reason = f"short pick: {product.sku}"
     await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=f"staff:{staff_id}", reason=reason)
     place = (current.pick_list.warehouse_id, line.bin_code)
-    await hold_short(uow, clock, order, product, place, missing, f"staff:{staff_id}")  # the customer decides
+    await hold_short(uow, clock, order, product, {place: missing}, f"staff:{staff_id}")  # the customer decides
     current.held.append(order)
     if staff_chat_id is not None:
         await uow.outbox.add(

@@ -28,27 +28,27 @@ async def hold_short(
     clock: Clock,
     order: Order,
     product: Product,
-    place: tuple[int, str | None],
-    missing: int,
+    places: Mapping[tuple[int, str | None], int],
     actor: str,
     *,
     packing: bool = False,
 ) -> None:
-    """Inside the short pick's unit of work, the order just held: ``missing`` units of
-    ``product`` are in no bin of the warehouse (``place``: its id and the bin that was short).
-    Their allocation goes, the bin's count comes down by them (they are not there: left
-    counted, the stock would be sold again), they wait as a backorder that no arrival fills
-    before the customer answers, and the customer is asked (told, with ``packing``, that the
-    units were picked and went missing on the way to packing, not that the shelf lacked them)."""
-    warehouse_id, _ = place
-    now = clock.now()
+    """Inside the short pick's unit of work, the order just held: units of ``product`` are in
+    no bin (``places``: warehouse id and the bin that was short → units missing there; lost at
+    packing, they may have been picked in several warehouses). Each warehouse's allocation of
+    them goes, each bin's count comes down by them (they are not there: left counted, the stock
+    would be sold again), they wait as one backorder that no arrival fills before the customer
+    answers, and the customer is asked (told, with ``packing``, that the units were picked and
+    went missing on the way to packing, not that the shelf lacked them)."""
+    missing, now = sum(places.values()), clock.now()
     # The flags as they are now, under the order's lock: those read when the round (or the
     # packing) began were written back, undoing a /vip given or a waiting part filled meanwhile.
     await uow.parcels.lock_order(order.id or 0)
     if (fresh := await uow.orders.get_by_id(order.id or 0)) is not None:
         order.flags = fresh.flags
-    await release_part(uow, order.id or 0, product.id or 0, warehouse_id, missing)
-    await write_off_short(uow, clock, order, product, place, missing, actor)
+    for place, units in places.items():
+        await release_part(uow, order.id or 0, product.id or 0, place[0], units)
+        await write_off_short(uow, clock, order, product, place, units, actor)
     await uow.backorders.add(
         Backorder(order.id or 0, product.id or 0, order.customer_id, missing, now, "VIP" in order.flags)
     )

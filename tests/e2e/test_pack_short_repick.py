@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
+from domain.usecases.imports import import_stock
 from domain.usecases.stock import stock_drift
 from storage import models as m
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import scalar
+from tests.e2e.journeys import scalar, stock
 from tests.e2e.test_picking import jars, order, pick_everything, status
 
 BACK_TO_PICKING = {
@@ -59,4 +60,35 @@ async def test_a_packer_short_while_the_shelves_still_have_it_sends_the_order_ba
     manager = await hire(shop, 91, "Mo", "manager", "LON")
     view = (await manager.send("/stock JAR-1")).last.text
     assert "🏬 LON: 2 on hand, 0 reserved, 2 available" in view  # 5 less 2 shipped and 1 broken
+    assert await stock_drift(shop.runtime.uow()) == []
+
+
+async def test_units_lost_at_packing_from_two_warehouses_are_held_against_the_warehouse_each_came_from(
+    shop: RunningBot,
+) -> None:
+    """Two jars, one picked in LON and one in MAN, both broke on the way to the bench and neither
+    shelf had another: the order was held with the whole shortage put on MAN (picked last). MAN's
+    allocation released one (all it had), LON's stayed reserved for an order no longer waiting on
+    it, and LON's lost jar stayed counted on its shelf, to be sold again."""
+    runtime = shop.runtime
+    await jars(shop, 2, 0)
+    await import_stock(runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\nJAR-1,MAN,B-01-01-1,1\n")
+    code = await order(shop, 381, {"JAR-1": 2})
+    london = await hire(shop, 92, "Lou", "picker", "LON")
+    reply = await london.press((await london.send("/pick")).last, "Single order")
+    await london.press(reply.last, "Short pick")
+    await london.send("1")  # one on the shelf: the other is now allocated from MAN
+    manchester = await hire(shop, 93, "Max", "picker", "MAN")
+    await pick_everything(manchester, await manchester.press((await manchester.send("/pick")).last, "Single order"))
+    assert await status(shop, code) == "picked"
+    assert await stock(shop, "JAR-1") == [("LON", 1, 1), ("MAN", 1, 1)]
+
+    packer = await hire(shop, 94, "Pax", "packer", "LON")
+    await packer.send(f"/pack {code}")
+    held = await packer.send(f"/short {code} JAR-1 0")
+    assert held.last.text == f"Order {code} is on hold for the shortage; the customer is asked what to do."
+    assert await status(shop, code) == "on_hold"
+    assert await stock(shop, "JAR-1") == [("LON", 0, 0), ("MAN", 0, 0)]  # each lost where it was picked
+    waiting = await scalar(shop, select(m.BackorderRow.quantity))
+    assert waiting == 2
     assert await stock_drift(shop.runtime.uow()) == []
