@@ -69,6 +69,7 @@ STRINGS = {
     "subtotal": N_("Subtotal"),
     "total": N_("Total"),
     "dashboard": N_("Dashboard"),
+    "catalog": N_("Catalog"),  # the dashboard's link to the catalog admin
     "by_status": N_("Orders by status"),
     "today": N_("Today"),
     "last_week": N_("Same day last week"),

@@ -150,9 +150,10 @@ async def test_the_catalog_fits_a_phone_in_a_dark_theme(shop: RunningBot) -> Non
         assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-async def test_the_catalog_in_russian_names_its_dashboard_link_and_every_filter_in_russian(shop: RunningBot) -> None:
-    """The page is served before it knows its reader: its link back read "Dashboard" in a Russian
-    page, and the search and both filters had no name a screen reader could say (a placeholder only)."""
+async def test_the_catalog_and_dashboard_in_russian_name_their_links_and_filters_in_russian(shop: RunningBot) -> None:
+    """The pages are served before they know their reader: the catalog's link back read "Dashboard"
+    and the dashboard's "Catalog" in Russian pages, and the catalog's search and both filters had no
+    name a screen reader could say (a placeholder only)."""
     from playwright.async_api import expect
 
     async with miniapp(shop) as client, browser_page("catalog-ru", init_data(shop, ADMIN, language="ru")) as page:
@@ -162,3 +163,6 @@ async def test_the_catalog_in_russian_names_its_dashboard_link_and_every_filter_
         await expect(page.get_by_role("searchbox", name="Поиск по артикулу, названию или штрихкоду")).to_be_visible()
         await expect(page.get_by_role("combobox", name="Статус", exact=True)).to_have_value("")
         await expect(page.get_by_role("combobox", name="Категория", exact=True)).to_have_value("")
+        await page.get_by_role("link", name="Панель").click()
+        await expect(page.locator("h1")).to_have_text("Панель")
+        await expect(page.get_by_role("link", name="Каталог")).to_have_attribute("href", "/app/catalog")

@@ -206,6 +206,9 @@ async function start() {
     out.hidden = !who.csrf; // a browser session (Telegram's app has nothing to sign out of)
     out.addEventListener("click", () => signOut().catch((error) => showError(error.message || t("error"))));
     document.getElementById("title").textContent = t("dashboard");
+    // The page is served before it knows its reader: its links and buttons are said in their language here.
+    document.getElementById("catalog-link").textContent = t("catalog");
+    out.textContent = t("sign_out");
     tg && tg.BackButton && tg.BackButton.onClick(() => { location.hash = ""; });
     window.addEventListener("hashchange", route);
     draw(await api("/app/api/dashboard"));
