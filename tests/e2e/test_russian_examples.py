@@ -37,3 +37,15 @@ async def test_an_english_manager_s_usage_examples_keep_the_point(shop: RunningB
     card = await manager.send("/product 85123A")
     price = (await manager.press(card.last, "Price (GBP)")).last.text
     assert "e.g. 12.50" in price and "Now: £2.95" in price
+
+
+async def test_a_russian_manager_s_help_names_the_customer_one_way(shop: RunningBot) -> None:
+    """«/assist — Оформить заказ за покупателя» above «/assist_end — Закончить заказ за клиента»
+    read as two people; the staff commands say «покупатель» throughout, as the rest of the bot does."""
+    manager = await hire(shop, 68, "Маша", "manager", language="ru")
+    shown = (await manager.send("/help")).last.text.splitlines()
+    staff = shown[shown.index("Команды сотрудника (менеджер)") :]
+    assert [line for line in staff if "клиент" in line] == []
+    assert "/assist_end — Закончить заказ за покупателя" in staff
+    assert "/paylink — Отправить покупателю ссылку для оплаты заказа" in staff
+    assert "отправить покупателю ссылку" in (await manager.send("/paylink")).last.text
