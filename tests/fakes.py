@@ -479,6 +479,11 @@ class FakeOrders(_Repo):
     async def get_by_code(self, code: str) -> Order | None:
         return copy.deepcopy(self.st.orders.get(code))
 
+    async def codes_by_reference(self, reference: str, limit: int) -> list[str]:
+        found = [o for o in self.st.orders.values() if o.reference == reference]
+        found.sort(key=lambda o: (o.created_at or datetime.min, o.id or 0), reverse=True)
+        return [o.code for o in found[:limit]]
+
     async def get_by_id(self, order_id: int) -> Order | None:
         return copy.deepcopy(next((o for o in self.st.orders.values() if o.id == order_id), None))
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from domain.catalog import Product
 from domain.customers import Customer
-from domain.errors import NotFound
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
 from domain.money import Money
 from domain.orders import Order, normalize_order_code
 from domain.parcels import Parcel
@@ -42,15 +43,32 @@ class StaffOrderView:
         return customer.display_name or str(customer.telegram_id or actor)
 
 
+class SeveralOrders(DomainError):
+    key = N_("Several orders carry the reference {reference}: {codes}. Open one with /order CODE.")
+
+
+async def _by_reference(uow: UnitOfWork, text: str) -> Order | None:
+    """The one order carrying this reference; several are named for staff to choose."""
+    reference = " ".join(text.split())
+    codes = await uow.orders.codes_by_reference(reference, 6) if reference else []
+    if len(codes) > 1:
+        shown = ", ".join(codes[:5]) + (", …" if len(codes) > 5 else "")
+        raise SeveralOrders(reference=reference[:64], codes=shown)
+    return await uow.orders.get_by_code(codes[0]) if codes else None
+
+
 async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> StaffOrderView:
     """Everything about an order, including where it was routed and why. ``code`` may be the
-    order code, its special code (``VIP-…``) or the RMA code of one of its returns."""
+    order code, its special code (``VIP-…``), the RMA code of one of its returns or the buyer's
+    reference (their PO number) when one order carries it."""
     member = await require(uow, staff_id, Permission.VIEW_ORDERS)
     async with uow.read_only():
         order = await uow.orders.get_by_code(normalize_order_code(code))
         if order is None:  # a return's RMA code leads to its order
             request = await uow.returns.get_by_code(code.strip().upper())
             order = await uow.orders.get_by_id(request.order_id) if request else None
+        if order is None:  # the buyer's PO number, as they quote it on the phone
+            order = await _by_reference(uow, code)
         if order is None or order.id is None:
             raise NotFound()
         warehouses = {w.id: w.code for w in await uow.warehouses.all()}

@@ -64,6 +64,7 @@ class OrderRow(Base):
     # A customer's orders newest first (/orders) read from the index, without a sort.
     __table_args__ = (
         Index("ix_orders_customer_created", "customer_id", "created_at", "id"),
+        Index("ix_orders_reference", "reference"),  # staff find an order by the buyer's PO number
         # /top customers sums every order per customer from this index alone, in its order.
         Index("ix_orders_customer_value", "customer_id", "currency", "status", "total_minor"),
         # The sales summary's watermark: which days' orders were written since (domain.sales).

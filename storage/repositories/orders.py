@@ -41,6 +41,12 @@ _ADD_HISTORY = insert(_ORDER_HISTORY)
 _ORDER_BY_ID = select(_ORDERS).where(_ORDERS.c.id == bindparam("id"))
 _ORDERS_BY_IDS = select(_ORDERS).where(_ORDERS.c.id.in_(bindparam("ids", expanding=True)))
 _ORDER_BY_CODE = select(_ORDERS).where(_ORDERS.c.code == bindparam("code"))
+_CODES_BY_REFERENCE = (
+    select(_ORDERS.c.code)
+    .where(_ORDERS.c.reference == bindparam("reference"))
+    .order_by(_ORDERS.c.created_at.desc(), _ORDERS.c.id.desc())
+    .limit(bindparam("limit"))
+)
 _ORDER_BY_CHECKOUT_KEY = select(_ORDERS).where(_ORDERS.c.checkout_key == bindparam("checkout_key"))
 _LINES_OF_ORDERS = select(_ORDER_LINES).where(_ORDER_LINES.c.order_id.in_(bindparam("ids", expanding=True)))
 _HISTORY_OF_ORDERS = (
@@ -272,6 +278,9 @@ class SqlOrders:
 
     async def get_by_code(self, code: str) -> Order | None:
         return await self._first(_ORDER_BY_CODE, code=code)
+
+    async def codes_by_reference(self, reference: str, limit: int) -> list[str]:
+        return [row.code for row in await fetch(self.s, _CODES_BY_REFERENCE, {"reference": reference, "limit": limit})]
 
     async def by_ids(self, order_ids: Sequence[int]) -> dict[int, Order]:
         """The orders there are of these ids, in three statements a chunk of them (a page's)."""

@@ -157,3 +157,27 @@ async def test_open_unpaid_counts_a_customers_cash_orders_until_cancelled_and_ca
         await uow.commit()
     async with uow:
         assert await uow.orders.open_unpaid(cash.customer_id) == 1
+
+
+async def test_orders_are_found_by_the_buyers_reference_newest_first_and_exactly(uow: UnitOfWork) -> None:
+    customer, mug = await a_customer(uow), await a_product(uow)
+    async with uow:
+        for i, (code, reference) in enumerate((("BCDFGHJ1", "PO-1"), ("BCDFGHJ2", "PO-2"), ("BCDFGHJ3", "PO-2"))):
+            line = OrderLine(mug, "MUG-1", "Mug", 1, Money(500, "EUR"))
+            order = Order.place(
+                code=code,
+                customer_id=customer,
+                currency="EUR",
+                lines=[line],
+                now=NOW + timedelta(minutes=i),
+                actor="customer:1001",
+                reference=reference,
+            )
+            await uow.orders.add(order)
+        await uow.commit()
+    async with uow:
+        assert await uow.orders.codes_by_reference("PO-2", 5) == ["BCDFGHJ3", "BCDFGHJ2"]
+        assert await uow.orders.codes_by_reference("PO-2", 1) == ["BCDFGHJ3"]
+        assert await uow.orders.codes_by_reference("PO-1", 5) == ["BCDFGHJ1"]
+        assert await uow.orders.codes_by_reference("po-1", 5) == []
+        assert await uow.orders.codes_by_reference("PO-3", 5) == []

@@ -173,3 +173,35 @@ async def test_a_business_gives_its_po_number_in_the_mini_app_checkout(storefron
         placed = await client.post("/app/api/shop/checkout", json={**order, "po_number": " PO-77 "}, headers=headers)
         assert placed.status == 201, await placed.json()
     assert await scalar(shop, select(m.OrderRow.reference)) == "PO-77"
+
+
+SEVERAL = {
+    "en": "Several orders carry the reference PO-6000: {codes}. Open one with /order CODE.",
+    "ru": "Номер PO-6000 указан в нескольких заказах: {codes}. Откройте нужный: /order КОД.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_staff_find_an_order_by_the_buyers_po_number(
+    api: tuple[TestClient[Any, Any], dict[str, str]], shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    """A buyer calling about "our PO-5512" could not be helped: /order took the shop's codes only."""
+    client, auth = api
+    codes = {}
+    for i, reference in enumerate(("PO-5512", "PO-6000", "PO-6000")):
+        clock.advance(minutes=1)
+        body = {
+            "customer": {"name": "Café Ltd", "email": "ap@cafe.example"},
+            "lines": [{"sku": "85123A", "quantity": 1}],
+            "currency": "GBP",
+            "payment": "paid",
+            "pickup_point": "MAN",
+            "reference": reference,
+        }
+        placed = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": f"r-{i}"})
+        codes[i] = (await placed.json())["code"]
+    manager = await hire(shop, 707, "Mia", "manager", language=language)
+    found = (await manager.send("/order PO-5512")).messages[0].text
+    assert found.startswith(("Order ", "Заказ ")) and codes[0] in found, found
+    several = (await manager.send("/order PO-6000")).last.text
+    assert several == SEVERAL[language].format(codes=f"{codes[2]}, {codes[1]}"), several  # the newest first
