@@ -4,6 +4,7 @@ the page, photos upload, other roles see no admin, phones fit."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -134,7 +135,8 @@ async def test_a_picker_sees_no_catalog_link_and_the_catalog_page_refuses_them(s
         assert await page.locator("#products li").count() == 0
 
 
-async def test_the_catalog_fits_a_phone_in_a_dark_theme(shop: RunningBot) -> None:
+async def test_the_catalog_fits_a_phone_in_a_dark_theme_and_its_amounts_open_a_number_keypad(shop: RunningBot) -> None:
+    """A price, a cost or a weight typed on a phone opened the letters keyboard."""
     from playwright.async_api import expect
 
     async with (
@@ -148,6 +150,10 @@ async def test_the_catalog_fits_a_phone_in_a_dark_theme(shop: RunningBot) -> Non
         await page.locator("#products li button.open").first.click()
         await expect(page.locator('form[data-name="name"]')).to_be_visible()
         assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        await expect(page.locator('form[data-name="price_GBP"] input')).to_have_attribute("inputmode", "decimal")
+        await expect(page.locator('form[data-name="cost"] input')).to_have_attribute("inputmode", "decimal")
+        await expect(page.locator('form[data-name="weight"] input')).to_have_attribute("inputmode", "numeric")
+        await expect(page.locator('form[data-name="name"] input')).not_to_have_attribute("inputmode", re.compile("."))
 
 
 async def test_the_catalog_and_dashboard_in_russian_name_their_links_and_filters_in_russian(shop: RunningBot) -> None:

@@ -65,10 +65,17 @@ function note() {
   return el("p", { class: "error", role: "alert", hidden: true });
 }
 
+// A phone's keypad for an amount (a decimal comma or point, both taken) or grams, not its letters.
+function keypad(name) {
+  if (name === "cost" || name.startsWith("price_")) return "decimal";
+  return name === "weight" ? "numeric" : null;
+}
+
 function fieldForm(product, field) {
   const input = field.multiline
     ? el("textarea", { name: field.field, maxlength: 3000 }, field.value)
     : el("input", { name: field.field, value: field.value, maxlength: 300, autocomplete: "off",
+      inputmode: keypad(field.field),
       list: field.field === "category" ? "category-names" : null }); // a known category offered, a new one typed
   const form = el("form", { class: "edit", "data-name": field.field },
     el("label", {}, el("span", {}, field.label), input, el("span", { class: "hint" }, field.hint)),
