@@ -61,7 +61,17 @@ async def paid(message: Message, uow: UnitOfWork, clock: Clock, settings: ShopSe
         provider_charge_id=payment.provider_payment_charge_id,
         staff_chat_id=settings.staff_chat_id,
     )
-    if first_time and left.amount:  # an invoice sent before an edit raised the order, paid after it
+    if first_time and left.amount < 0:  # an invoice sent before an edit lowered the order, paid after it
+        text = _(
+            "💳 Payment received for order {code}: {paid}. The order changed after that invoice was sent and now"
+            " costs {total}: we owe you the {excess} charged beyond it and will refund it the way you paid."
+        )
+        paid_money = Money(payment.total_amount, payment.currency)
+        excess = format_money(-left)
+        await message.answer(
+            fill(text, code=order.code, paid=format_money(paid_money), total=format_money(order.total), excess=excess)
+        )
+    elif first_time and left.amount:  # an invoice sent before an edit raised the order, paid after it
         text = _(
             "💳 Payment received for order {code}: {paid}. The order changed after that invoice was sent:"
             " {left} is left to pay before it can leave."

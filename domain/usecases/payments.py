@@ -99,7 +99,8 @@ async def record_card_payment(
     """Mark the order paid and ready to fulfil. Idempotent on the Telegram charge id:
     a redelivered update returns ``(order, False, nothing)`` and changes nothing. The third
     value is what the order still asks after the charge: an invoice paid after an edit raised
-    the order (sent before it, paid after) pays less than it now costs.
+    the order (sent before it, paid after) pays less than it now costs; one paid after an edit
+    lowered it pays more, and the excess (below zero here) is owed back.
 
     Paid once, recorded once: a second charge for an order with nothing left to pay (the
     same link paid twice, on two devices) is no payment: it is recorded as owed back to the
@@ -138,6 +139,16 @@ async def record_card_payment(
             return order, False, nothing
         if amount_paid(earlier, order.currency).amount == 0:
             await book_first_charge(uow, order, charged, due, paid.at)
+            if due < charged:  # an invoice sent before an edit lowered the order, paid after it
+                excess = charged - due
+                await uow.payments.add(
+                    Payment(found.id, PaymentKind.REFUND_OWED, PaymentMethod.CARD.value, excess, paid.at)
+                )
+                memo = f"order {order.code} charged {charged} for {due}: to refund"
+                source = f"order:{order.code}"
+                await book(
+                    uow, paid.at, source, memo, excess, Account.CASH, Account.REFUNDS_PAYABLE, fx_rate=order.fx_rate
+                )
         if order.status is OrderStatus.AWAITING_PAYMENT:
             await apply_transition(
                 uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=telegram_charge_id, notify=False
@@ -149,7 +160,7 @@ async def record_card_payment(
             memo = f"balance of order {order.code} paid by card"
             await book_balance_charge(uow, order, charged, paid.at, memo)
         await uow.commit()
-        return order, True, due - charged if charged < due else nothing
+        return order, True, due - charged
 
 
 async def record_duplicate(

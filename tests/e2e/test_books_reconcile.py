@@ -542,3 +542,47 @@ async def test_an_edit_s_difference_paid_after_a_price_rise_is_charged_and_booke
         assert await moves(shop, before) == {CASH: 885, SALES: -737, TAX: -148}
         assert await scalar(shop, select(m.OrderRow.total_minor).where(m.OrderRow.code == code)) == 885
         assert [amount for _, amount in await payments(shop, code)] == [295, 590]
+
+
+async def test_a_card_invoice_paid_after_an_edit_lowered_the_order_owes_the_excess_back(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """3 × £2.95 invoiced, taken down to one unit before the invoice was paid, then the old
+    invoice paid (£8.85): the sale is £2.95, the £5.90 charged beyond it is cash owed back (2100)."""
+    async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
+        before = await balances(shop)
+        cleo = SandboxUser(shop.server, 781, "Cleo")
+        stale = await place_card_order(cleo, "85123A", 3)
+        code = order_of_invoice(stale)
+        manager = await hire(shop, 782, "Mo", "manager")
+        await manager.send(f"/edit {code} 85123A 1")
+        told = await cleo.pay(stale, charge_id="tg-stale-lowered")
+        assert told.last.text == (
+            f"💳 Payment received for order {code}: £8.85. The order changed after that invoice was sent and now"
+            " costs £2.95: we owe you the £5.90 charged beyond it and will refund it the way you paid."
+        )
+        assert await moves(shop, before) == {CASH: 885, SALES: -246, TAX: -49, REFUNDS: -590}
+        assert [(kind, amount) for kind, amount in await payments(shop, code)] == [
+            ("payment", 885),
+            ("refund_owed", 590),
+        ]
+        admin = SandboxUser(shop.server, ADMIN, "Ada")
+        await admin.press((await admin.send(f"/order {code}")).last, "💸 Refund paid back: £5.90")
+        assert await moves(shop, before) == {CASH: 295, SALES: -246, TAX: -49}
+
+
+async def test_a_russian_customer_charged_more_than_the_edited_order_costs_is_told_what_is_owed_back(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as shop:
+        olga = SandboxUser(shop.server, 791, "Ольга", language_code="ru")
+        stale = await place_card_order(olga, "85123A", 3)
+        code = order_of_invoice(stale)
+        manager = await hire(shop, 792, "Mo", "manager")
+        await manager.send(f"/edit {code} 85123A 1")
+        told = await olga.pay(stale, charge_id="tg-stale-lowered-ru")
+        assert told.last.text == (
+            f"💳 Оплата заказа {code} получена: 8,85\u00a0£. Заказ изменился после того, как был выставлен этот"
+            " счёт, и теперь стоит 2,95\u00a0£: мы должны вам 5,90\u00a0£, списанные сверх этого, и вернём их тем"
+            " же способом, которым вы платили."
+        )
