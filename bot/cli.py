@@ -153,10 +153,9 @@ def _day(text: str) -> date:
 
 
 async def _migrate(settings: Settings) -> None:
-    from bot.runtime import open_database, require_whole_schema
+    from bot.runtime import open_database
 
-    engine, _ = await open_database(settings)
-    await require_whole_schema(engine)  # a database stamped at head may still lack something (storage.migrate)
+    engine, _ = await open_database(settings, whole_schema=True)  # stamped at head, it may still lack something
     await engine.dispose()
     print("database is at the latest schema")
 

@@ -154,6 +154,27 @@ async def test_start_up_that_migrated_a_database_refuses_one_still_lacking_what_
         await open_database(load_settings(database_url=f"sqlite+aiosqlite:///{db}"))
 
 
+async def test_a_bot_restarted_after_refusing_a_database_lacking_what_it_reads_refuses_it_again(
+    tmp_path: Path,
+) -> None:
+    """The first start migrated (the database is stamped at head now) and refused; a second start,
+    an operator's or the service manager's restart, must not begin answering customers with it."""
+    from bot.config import ConfigError
+    from bot.runtime import open_database, start_runtime
+
+    db = tmp_path / "shop.sqlite3"
+    await asyncio.to_thread(_behind, db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("ALTER TABLE order_lines DROP COLUMN names")  # 0035's: no later revision adds it
+    connection.close()
+    local = "http://127.0.0.1:9"  # were it to start, it would ask no one
+    settings = load_settings(database_url=f"sqlite+aiosqlite:///{db}", bot_token="1:x", telegram_api_url=local)
+    with pytest.raises(ConfigError, match=r"lacks what this version reads \(order_lines.names\)"):
+        await open_database(settings)
+    with pytest.raises(ConfigError, match=r"lacks what this version reads \(order_lines.names\)"):
+        await start_runtime(settings)
+
+
 @pytest.mark.parametrize("command", [*ONE_OFF_COMMANDS, ("migrate",)], ids=lambda c: c[0])
 def test_a_schema_a_newer_version_made_is_said_in_one_line_not_a_traceback(
     command: tuple[str, ...], tmp_path: Path, ordergram
