@@ -60,14 +60,16 @@ async def running_bot(
     flood_limits: bool = False,
     clock: Clock | None = None,
     demo_catalog: bool = True,
+    token: str | None = None,
     **settings: object,
 ) -> AsyncIterator[RunningBot]:
     """Start the sandbox, migrate the database, start the bot polling the sandbox.
 
     Updates are handled one at a time (``handle_as_tasks=False``), so when the bot asks
     for the next update the previous one is fully handled — the driver relies on that.
+    ``token``: another bot's (its own update ids, from 1), as a shop moved to a new bot.
     """
-    server = SandboxServer(flood_limits=flood_limits)
+    server = SandboxServer(token, flood_limits=flood_limits) if token else SandboxServer(flood_limits=flood_limits)
     url = await server.start()
     if not flood_limits:  # a sandbox without Telegram's limits needs no pacing (tests stay fast)
         settings = {"notify_rate": 0, "notify_chat_interval": 0, **settings}

@@ -67,9 +67,11 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             await self._assisting(fields, uow, user.id)
         # The update's own work: its first commit marks the update handled (storage.uow).
         update_id = event.update_id if isinstance(event, Update) else None
+        bot = data.get("bot")
+        update = (bot.id, update_id) if update_id is not None and bot is not None else None
         attempt = 1  # a while loop, not a range: this runs for every update
         while True:
-            fields["uow"] = work = SqlUnitOfWork(self.sessions, update_id=update_id)
+            fields["uow"] = work = SqlUnitOfWork(self.sessions, update=update)
             let_out = count_let_out()  # requests sent, conversation state written (any storage)
             try:
                 return await handler(event, data)

@@ -110,7 +110,7 @@ class DurableDispatcher(Dispatcher):
         processes an unhandled row may be one another live process is handling right now (a
         rolling restart): those are left to it, and looked at again until it marks them or
         its claim lapses (it crashed), when they are replayed here."""
-        left = await self.inbox.unhandled()
+        left = await self.inbox.unhandled(bot.id)
         kept_off = await self._replay(bot, left, kwargs)
         if kept_off:
             self._waiting = asyncio.create_task(self._replay_when_let_go(bot, kept_off, kwargs))
@@ -131,7 +131,7 @@ class DurableDispatcher(Dispatcher):
         while kept_off:
             await asyncio.sleep(LOOK_AGAIN_S)
             try:
-                rows = [row for row in await self.inbox.unhandled() if row[0] in kept_off]
+                rows = [row for row in await self.inbox.unhandled(bot.id) if row[0] in kept_off]
                 kept_off = await self._replay(bot, rows, kwargs)
             except Exception:  # the database or Redis away for a moment: look again
                 log.warning("could not look at updates another process had in hand; trying again", exc_info=True)
@@ -140,7 +140,7 @@ class DurableDispatcher(Dispatcher):
         """Commit a batch to the inbox; returns the updates not seen before, in order."""
         sent: dict[int, dict[str, Any]] = getattr(bot.session, "update_payloads", {})  # as Telegram sent them
         batch = [(u.update_id, _payload(u, sent)) for u in updates]
-        fresh = await self.inbox.record(batch, datetime.now(UTC))
+        fresh = await self.inbox.record(bot.id, batch, datetime.now(UTC))
         for update in updates:
             if update.update_id not in fresh:
                 log.info("update %s delivered again: ignored", update.update_id)
@@ -167,14 +167,14 @@ class DurableDispatcher(Dispatcher):
     async def flush_marks(self) -> None:
         self._marking = None
         handled, self._handled = self._handled, []
-        if handled:
+        if handled and self._bot_id is not None:
             try:
-                await self.inbox.mark_handled(handled, datetime.now(UTC))
+                await self.inbox.mark_handled(self._bot_id, handled, datetime.now(UTC))
             except Exception:
                 self._handled[:0] = handled  # tried again with the next marks; replayed only after a crash
                 log.exception("could not mark %d handled updates (they may be replayed)", len(handled))
                 return
-            if self.seen is not None and self._bot_id is not None:
+            if self.seen is not None:
                 try:
                     await self.seen.let_go(self._bot_id, handled)
                 except Exception:  # the claims lapse by themselves; they only keep a replay off until then
@@ -251,7 +251,7 @@ class InboxRequestHandler(SimpleRequestHandler):
     async def _handle_request_background(self, bot: Bot, request: web.Request) -> web.Response:
         raw = await request.json(loads=bot.session.json_loads)
         update = Update.model_validate(raw, context={"bot": bot})
-        fresh = await self.dispatcher.inbox.record([(update.update_id, json_text(raw))], datetime.now(UTC))
+        fresh = await self.dispatcher.inbox.record(bot.id, [(update.update_id, json_text(raw))], datetime.now(UTC))
         if update.update_id in fresh:
             self.dispatcher.handle_in_background(bot, update, **self.data)
         else:

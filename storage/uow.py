@@ -150,7 +150,9 @@ _INBOX = _table(m.UpdateInboxRow)
 # Every write use case's commit marks its update: one row by id, a ``direct`` statement (on
 # embedded SQLite straight to sqlite3; through the session's ORM execute it cost ~0.1 ms).
 _MARK_HANDLED = direct(
-    update(_INBOX).where(_INBOX.c.update_id == bindparam("handled_update_id")).values(handled_at=bindparam("at"))
+    update(_INBOX)
+    .where(_INBOX.c.bot_id == bindparam("handled_bot_id"), _INBOX.c.update_id == bindparam("handled_update_id"))
+    .values(handled_at=bindparam("at"))
 )
 
 
@@ -215,12 +217,12 @@ class SqlUnitOfWork:
     promotions = _Repository(SqlPromotions)
     price_rules = _Repository(SqlPriceRules, cached=True)
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, update_id: int | None = None) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, update: tuple[int, int] | None = None) -> None:
         self._sessions = sessions
-        # The Telegram update this unit works for: its first commit also marks the update
+        # The Telegram update this unit works for (bot id, update id): its first commit also marks the update
         # handled in the inbox, in the same transaction, so a crash can never replay an
         # update whose work is committed (a replayed /receive would book the goods twice).
-        self._update_id = update_id
+        self._update = update
         self.commits = 0  # transactions committed: a retry of the whole update only while none was
         self._writable = False
         self._session: _LazySession | None = None
@@ -296,14 +298,15 @@ class SqlUnitOfWork:
         lazy = self._session
         if lazy is None:
             raise RuntimeError("unit of work is not open")
-        marking = self._update_id is not None and self._writable
-        if marking:
-            marked = {"handled_update_id": self._update_id, "at": datetime.now(UTC)}
+        marking = self._update is not None and self._writable
+        if marking and self._update is not None:
+            bot_id, update_id = self._update
+            marked = {"handled_bot_id": bot_id, "handled_update_id": update_id, "at": datetime.now(UTC)}
             await run(cast(AsyncSession, lazy), _MARK_HANDLED, marked)
         await self._commit(lazy)
         self.commits += 1
         if marking:  # after the commit: a try given up and run again marks the update in its own
-            self._update_id = None
+            self._update = None
 
     async def _commit(self, lazy: _LazySession) -> None:
         if lazy.built is None:

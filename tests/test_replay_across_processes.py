@@ -139,7 +139,7 @@ async def test_a_starting_process_leaves_alone_an_update_another_live_process_is
             await starting.settle()
 
             assert handled == ["/add 22197 2"]
-            assert await UpdateInbox(engine).unhandled() == []
+            assert await UpdateInbox(engine).unhandled(bot.id) == []
         finally:
             slow.set()
 
@@ -175,7 +175,7 @@ async def test_an_update_a_process_killed_mid_update_had_in_hand_is_replayed_onc
 
         assert handled == ["/cart", "/cart"]  # the killed attempt, then the replay: not lost
         assert time.monotonic() - started < 0.6 + LOOK_AGAIN_S + 1.5  # seconds, not IN_HAND_S
-        assert await UpdateInbox(engine).unhandled() == []
+        assert await UpdateInbox(engine).unhandled(bot.id) == []
 
 
 async def test_an_update_left_by_a_clean_stop_past_its_grace_is_replayed_at_once_by_another_process(
@@ -200,7 +200,7 @@ async def test_an_update_left_by_a_clean_stop_past_its_grace_is_replayed_at_once
         await replaced.settle()
 
         assert handled == ["/orders", "/orders"] and time.monotonic() - started < 2
-        assert await UpdateInbox(engine).unhandled() == []
+        assert await UpdateInbox(engine).unhandled(bot.id) == []
 
 
 async def _lapsed(redis: Any, key: str) -> None:

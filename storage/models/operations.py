@@ -114,9 +114,11 @@ class FsmStateRow(Base):
 
 class UpdateInboxRow(Base):
     """Every update taken from Telegram, recorded before Telegram is told it arrived, and
-    marked once handled: the durable memory of handled update ids."""
+    marked once handled: the durable memory of handled update ids, each bot's own (a shop moved
+    to another bot token gets update ids that start again)."""
 
     __tablename__ = "update_inbox"
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     payload: Mapped[str] = mapped_column(Text)  # the update's JSON, as Telegram sent it
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())

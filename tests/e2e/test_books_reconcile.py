@@ -206,7 +206,7 @@ async def test_a_part_payment_recorded_before_a_stop_is_not_replayed_at_the_next
     # The payment's commit marked its update handled: a start after a stop replays nothing of it.
     inbox = m.UpdateInboxRow
     paid = select(inbox.handled_at).where(inbox.payload.contains(f"/paid {code} 5"))
-    assert await scalar(shop, paid) is not None and await shop.runtime.dp.inbox.unhandled() == []
+    assert await scalar(shop, paid) is not None and await shop.runtime.dp.inbox.unhandled(shop.runtime.bot.id) == []
     assert await shop.runtime.dp.replay(shop.runtime.bot) == 0
     assert await moves(shop, before) == {CASH: 500, RECEIVABLE: 216, SALES: -126, SHIPPING: -590}
     assert "£2.16" in (await manager.send("/ar")).last.text

@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 
 from aiogram.types import Update
 
-from bot.harness import RunningBot
+from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
+from tests.e2e.conftest import shop_on
+from tests.fakes import FakeClock
 
 
 async def test_an_update_delivered_again_is_not_taken_again(running: RunningBot) -> None:
@@ -44,8 +46,31 @@ async def test_an_update_recorded_but_not_handled_is_handled_at_start(running: R
         },
     }
     inbox = running.runtime.dp.inbox
-    assert await inbox.record([(10**6, json.dumps(update))], datetime.now(UTC)) == {10**6}
+    assert await inbox.record(running.runtime.bot.id, [(10**6, json.dumps(update))], datetime.now(UTC)) == {10**6}
     assert await running.runtime.dp.replay(running.runtime.bot) == 1
     await running.runtime.dp.settle()
     assert running.server.chat_messages(612)[-1].text.startswith("Hello, Bea!")
-    assert await inbox.unhandled() == []
+    assert await inbox.unhandled(running.runtime.bot.id) == []
+
+
+async def test_a_shop_moved_to_another_bot_handles_its_updates_though_their_ids_start_again(
+    database_url: str, clock: FakeClock
+) -> None:
+    """Another bot token is another bot, whose update ids start again at 1: an update of the
+    new bot is not one of the old bot's that the inbox remembers for a day."""
+    async with shop_on(database_url, clock, token="111111:OLD-BOT") as old:
+        alice = SandboxUser(old.server, 613, "Alice")
+        await alice.send("/start")
+        await alice.send("/cart")
+        assert old.server.next_update_id == 3
+    async with running_bot(
+        database_url, clock=clock, demo_catalog=False, default_currency="GBP", token="222222:NEW-BOT"
+    ) as new:
+        bea = SandboxUser(new.server, 614, "Bea", language_code="ru")
+        await bea.send("/start")  # update id 1 again, of another bot
+        assert new.server.chat_messages(614)[-1].text.startswith("Здравствуйте, Bea!")
+        alice = SandboxUser(new.server, 613, "Alice")
+        await alice.send("/start")  # update id 2 again
+        assert new.server.chat_messages(613)[-1].text.startswith("Hello, Alice!")
+        await new.runtime.dp.flush_marks()
+        assert await new.runtime.dp.inbox.unhandled(new.runtime.bot.id) == []

@@ -17,6 +17,8 @@ from storage.fsm import DatabaseStorage
 from storage.inbox import KEEP_HANDLED, UpdateInbox
 from storage.uow import SqlUnitOfWork
 
+BOT = 123456  # the shop's bot: update ids are its own
+
 
 async def test_conversation_state_is_read_back_by_a_new_process(engine: AsyncEngine) -> None:
     key = StorageKey(bot_id=1, chat_id=42, user_id=42)
@@ -40,15 +42,15 @@ async def test_conversation_state_is_read_back_by_a_new_process(engine: AsyncEng
 async def test_an_update_is_taken_once_and_handled_rows_are_pruned_after_a_day(engine: AsyncEngine) -> None:
     inbox = UpdateInbox(engine)
     now = datetime.now(UTC)
-    assert await inbox.record([(1, "{}"), (2, "{}")], now) == {1, 2}
-    assert await inbox.record([(2, "{}"), (3, "{}")], now) == {3}  # 2 delivered again
-    await inbox.mark_handled([1, 2], now)
-    assert await inbox.unhandled() == [(3, "{}")]
+    assert await inbox.record(BOT, [(1, "{}"), (2, "{}")], now) == {1, 2}
+    assert await inbox.record(BOT, [(2, "{}"), (3, "{}")], now) == {3}  # 2 delivered again
+    await inbox.mark_handled(BOT, [1, 2], now)
+    assert await inbox.unhandled(BOT) == [(3, "{}")]
 
     restarted = UpdateInbox(engine)
-    assert await restarted.record([(1, "{}")], now) == set()  # remembered across processes
+    assert await restarted.record(BOT, [(1, "{}")], now) == set()  # remembered across processes
     later = now + KEEP_HANDLED + timedelta(minutes=1)
-    assert await restarted.record([(4, "{}")], later) == {4}
+    assert await restarted.record(BOT, [(4, "{}")], later) == {4}
     async with session_factory(engine)() as session:
         left = await session.scalars(select(m.UpdateInboxRow.update_id).order_by(m.UpdateInboxRow.update_id))
         assert list(left) == [3, 4]  # the handled ones went; unhandled 3 waits for its replay
@@ -77,25 +79,25 @@ async def test_an_update_whose_work_is_committed_is_marked_handled_in_that_trans
     would book the goods twice): the unit of work's commit marks its update handled."""
     inbox = UpdateInbox(engine)
     now = datetime.now(UTC)
-    await inbox.record([(11, "{}"), (12, "{}"), (13, "{}")], now)
+    await inbox.record(BOT, [(11, "{}"), (12, "{}"), (13, "{}")], now)
     sessions = session_factory(engine)
     await import_warehouses(
         SqlUnitOfWork(sessions),
         "code,name,address,latitude,longitude,pickup_point\nLON,London,1 Road,51.5,-0.1,false\n",
     )
 
-    committed = SqlUnitOfWork(sessions, update_id=11)
+    committed = SqlUnitOfWork(sessions, update=(BOT, 11))
     await import_warehouses(
         committed, "code,name,address,latitude,longitude,pickup_point\nMAN,Manchester,2 Road,53.5,-2.2,false\n"
     )
-    left_open = SqlUnitOfWork(sessions, update_id=12)
+    left_open = SqlUnitOfWork(sessions, update=(BOT, 12))
     async with left_open:  # a unit that ends without commit writes nothing, marks nothing
         await left_open.warehouses.all()
-    read_only = SqlUnitOfWork(sessions, update_id=13)
+    read_only = SqlUnitOfWork(sessions, update=(BOT, 13))
     async with read_only.read_only():
         await read_only.warehouses.all()
 
-    assert await inbox.unhandled() == [(12, "{}"), (13, "{}")]  # replayed after a crash: they did nothing yet
+    assert await inbox.unhandled(BOT) == [(12, "{}"), (13, "{}")]  # replayed after a crash: they did nothing yet
     async with committed:  # a second use case of the same update commits normally
         await committed.commit()
 
@@ -105,10 +107,10 @@ async def test_reading_state_and_leftover_updates_does_not_wait_for_a_writer(eng
     (on SQLite a read-only BEGIN beside it; a writer's turn would wait for its commit)."""
     key = StorageKey(bot_id=1, chat_id=44, user_id=44)
     await DatabaseStorage(engine).set_state(key, "Checkout:contact")
-    await UpdateInbox(engine).record([(9, "{}")], datetime.now(UTC))
+    await UpdateInbox(engine).record(BOT, [(9, "{}")], datetime.now(UTC))
     fresh, inbox = DatabaseStorage(engine), UpdateInbox(engine)  # nothing in memory
     async with engine.begin() as writer:  # holds the write lock (and this process's turn) until the block ends
         await writer.execute(update(m.FsmStateRow).values(state="Checkout:contact"))
         state = await asyncio.wait_for(fresh.get_state(key), 10)  # a read taking the write turn never returns here
-        left = await asyncio.wait_for(inbox.unhandled(), 10)
+        left = await asyncio.wait_for(inbox.unhandled(BOT), 10)
     assert (state, left) == ("Checkout:contact", [(9, "{}")])
