@@ -8,6 +8,7 @@ from enum import StrEnum
 from domain.backorders import BACKORDER_FLAG, SPLIT_FLAG
 from domain.errors import DomainError
 from domain.i18n import N_
+from domain.orders import DeliveryMethod, Order, OrderStatus
 
 SHORT_FLAG = "SHORT"  # held for a short pick: the customer's answer is awaited, its missing part not filled yet
 
@@ -27,6 +28,14 @@ class ChoiceGone(DomainError):
 def choices(pickup: bool) -> list[ShortChoice]:
     """What the customer is offered: a pickup order is collected whole, so it is not split."""
     return [c for c in ShortChoice if not (pickup and c is ShortChoice.SPLIT)]
+
+
+def asked(order: Order) -> list[ShortChoice]:
+    """What a customer may still answer for an order held for a short pick (none when it is not
+    held for one, or was answered): its screens offer the question as the message asking it does."""
+    if order.status is not OrderStatus.ON_HOLD or SHORT_FLAG not in order.flags:
+        return []
+    return choices(order.delivery is not None and order.delivery.method is DeliveryMethod.PICKUP)
 
 
 def flags_after(flags: frozenset[str], choice: ShortChoice, other_waiting: bool) -> frozenset[str]:

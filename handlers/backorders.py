@@ -17,23 +17,32 @@ from domain.usecases.backorders import (
     WaitingPart,
     cancel_waiting_part,
     choose_split,
+    short_question,
     split_offer,
     waiting_part_order,
     waiting_parts,
 )
 from domain.usecases.orders import CancelledAlready, NotCancellable
 from domain.usecases.shortages import choose_short
-from handlers.callbacks import BackorderCancelCb, BackorderListCb, BackorderSplitCb, OrderCb, ShortChoiceCb
+from handlers.callbacks import BackorderCancelCb, BackorderListCb, BackorderSplitCb, OrderCb, ShortChoiceCb, button
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
+from handlers.views.notification_buttons import short_buttons
 from handlers.views.rendering import Renderer, shorten
 
 router = Router(name=__name__)
 
 
-def _keyboard(code: str, parts: list[WaitingPart], split: bool | None) -> InlineKeyboardMarkup:
+def _keyboard(
+    code: str, parts: list[WaitingPart], split: bool | None, question: list[ShortChoice]
+) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
+    if question:  # the order waits for this answer: a part cancelled past it left the order held
+        for row in short_buttons(code, [choice.value for choice in question]).inline_keyboard:
+            builder.row(*row)
+        builder.row(button(_("⬅ Back to the order"), OrderCb(code=code)))
+        return builder.as_markup()
     if split is False:
         builder.button(text=_("🚚 Send what is here now"), callback_data=BackorderSplitCb(code=code, ship_now=True))
     elif split:
@@ -52,10 +61,11 @@ async def _show(
     query: CallbackQuery, uow: UnitOfWork, clock: Clock, customer: Customer, renderer: Renderer, code: str
 ) -> None:
     parts = await waiting_parts(uow, clock, customer_id=customer.id or 0, code=code, language=reading_language())
-    split = await split_offer(uow, customer_id=customer.id or 0, code=code) if parts else None
+    question = await short_question(uow, customer_id=customer.id or 0, code=code)
+    split = await split_offer(uow, customer_id=customer.id or 0, code=code) if parts and not question else None
     if isinstance(query.message, Message):
-        text = renderer.render("backorders.html.j2", code=code, parts=parts, split=split)
-        await query.message.edit_text(text, reply_markup=_keyboard(code, parts, split))
+        text = renderer.render("backorders.html.j2", code=code, parts=parts, split=split, question=question)
+        await query.message.edit_text(text, reply_markup=_keyboard(code, parts, split, question))
 
 
 @router.callback_query(BackorderListCb.filter())

@@ -21,6 +21,7 @@ from domain.orders import MAX_ORDER_LINES, Order, OrderStatus
 from domain.parcels import Parcel
 from domain.ports import Clock, UnitOfWork
 from domain.returns import returnable
+from domain.shortages import asked
 from domain.usecases.buy_again import buy_again
 from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
 from domain.usecases.orders import (
@@ -79,7 +80,7 @@ def _detail_keyboard(
         builder.button(text=_("💳 Pay"), callback_data=PayOrderCb(code=order.code))
     if customer_may_edit(order, now, settings.order_edit_window_minutes):
         builder.button(text=_("✏️ Edit"), callback_data=EditOrderCb(code=order.code))
-    if BACKORDER_FLAG in order.flags:
+    if BACKORDER_FLAG in order.flags or asked(order):  # held for a short pick: its part and the question
         builder.button(text=_("⏳ Waiting for stock"), callback_data=BackorderListCb(code=order.code))
     if order.cancellable_by_customer:
         builder.button(text=_("✖ Cancel order"), callback_data=CancelOrderCb(code=order.code, confirmed=False))

@@ -23,6 +23,7 @@ from domain.errors import NotFound
 from domain.orders import DeliveryMethod, Order, normalize_order_code
 from domain.ports import Clock, UnitOfWork
 from domain.shop_days import shop_day
+from domain.shortages import ShortChoice, asked
 from domain.stock import StockLevel
 from domain.usecases.backorder_fill import fill_backorders as fill_backorders  # where arrivals import it from
 from domain.usecases.orders import cancel_before_picking
@@ -218,6 +219,15 @@ async def split_offer(uow: UnitOfWork, *, customer_id: int, code: str) -> bool |
         if not await _splittable(uow, order):
             return None
         return SPLIT_FLAG in order.flags
+
+
+async def short_question(uow: UnitOfWork, *, customer_id: int, code: str) -> list[ShortChoice]:
+    """The answers the customer may give now to a short pick of their order (none: not asked)."""
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None or order.customer_id != customer_id:
+            raise NotFound()
+        return asked(order)
 
 
 async def _splittable(uow: UnitOfWork, order: Order) -> bool:
