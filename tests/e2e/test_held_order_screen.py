@@ -39,7 +39,9 @@ async def test_an_order_held_for_a_short_pick_offers_its_waiting_part_and_the_qu
     waiting = await cleo.press((await cleo.send(f"/track {code}")).last, screen["button"])
     text = waiting.last.text
     assert screen["title"].format(code=code) in text and screen["part"] in text and words["hold"] in text
-    buttons = [b["text"] for row in waiting.last.reply_markup["inline_keyboard"] for b in row]
+    markup = waiting.last.reply_markup
+    assert markup is not None
+    buttons = [b["text"] for row in markup["inline_keyboard"] for b in row]
     assert words["split"] in buttons and words["wait"] in buttons and words["cancel"] in buttons
     assert not any(b.startswith("✖") and "3 ×" in b for b in buttons)  # a part is not cancelled past the question
 
