@@ -16,7 +16,7 @@ from storage.repositories.sql import _INSERT_FOR, _table
 _INBOX = _table(m.UpdateInboxRow)
 KEEP_HANDLED = timedelta(hours=24)  # Telegram gives up redelivering an update within a day
 PRUNE_EVERY = timedelta(hours=1)
-# What rows recorded before the inbox knew bots (revision 0049) say: they are adopted by the
+# What rows recorded before the inbox knew bots (revision 0050) say: they are adopted by the
 # first bot that opens the inbox, the one the shop ran on when it was upgraded.
 BEFORE_BOTS = 0
 # Built once: a batch is one IN (...) read and one multi-row insert. Core on the engine's
@@ -40,7 +40,7 @@ class UpdateInbox:
         self.engine = engine
         self._add = _ADD[engine.dialect.name]
         self._pruned_at: datetime | None = None
-        self._adopted: set[int] = set()  # bots that took the rows from before 0049 (or found none)
+        self._adopted: set[int] = set()  # bots that took the rows from before 0050 (or found none)
 
     async def _adopt(self, connection: AsyncConnection, bot_id: int) -> None:
         """Rows from before the inbox knew bots become ``bot_id``'s, once a process: the first

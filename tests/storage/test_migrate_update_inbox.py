@@ -1,4 +1,4 @@
-"""0049 keys the update inbox by bot and update id: the rows from before are the first bot's to
+"""0050 keys the update inbox by bot and update id: the rows from before are the first bot's to
 open it after the upgrade, another bot's ids are its own, and it goes back down, on both engines."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ async def test_the_inbox_before_the_upgrade_is_the_first_bots_and_another_bots_i
     engine: AsyncEngine,
 ) -> None:
     async with engine.connect() as connection:
-        await connection.run_sync(migrate(engine, "0048", down=True))
+        await connection.run_sync(migrate(engine, "0049", down=True))
         row = text(
             "INSERT INTO update_inbox (update_id, payload, received_at, handled_at) VALUES (:id, :p, :at, :done)"
         ).bindparams(bindparam("at", type_=UtcDateTime()), bindparam("done", type_=UtcDateTime()))
@@ -46,7 +46,7 @@ async def test_the_inbox_before_the_upgrade_is_the_first_bots_and_another_bots_i
         )
         await connection.execute(newest, later)
         await connection.commit()
-        await connection.run_sync(migrate(engine, "0048", down=True))
+        await connection.run_sync(migrate(engine, "0049", down=True))
         left = (await connection.execute(text("SELECT update_id FROM update_inbox ORDER BY update_id"))).scalars()
         assert list(left) == [41, 42]  # the bot that last received: the one the shop runs on now
         await connection.run_sync(migrate(engine, "head"))
