@@ -100,6 +100,9 @@ class SalesReport:
     stock: list[StockValue]
     series: list[tuple[datetime, int, int]] = field(default_factory=list)  # bucket start, orders, base minor
     refunded: int = 0  # base minor: refunds owed on these orders that they no longer earn
+    # Of the ``delivered``, those with a return request: the rate compares like with like (one
+    # order counts once however many requests it has, so it never reads over 100 %).
+    returned_orders: int = 0
 
     @property
     def refunds(self) -> Money:
@@ -120,8 +123,8 @@ class SalesReport:
 
     @property
     def returns_rate(self) -> float | None:
-        """Return requests per delivered order in the same period."""
-        return self.returns / self.delivered if self.delivered else None
+        """Share of the period's delivered orders that have a return request."""
+        return self.returned_orders / self.delivered if self.delivered else None
 
     @property
     def stock_value(self) -> Money:
@@ -261,6 +264,7 @@ def sales_report(
     delivered: int,
     returns: int,
     rates: list[CarrierRate],
+    returned_orders: int = 0,
     stock: list[StockValue],
     days: Sequence[DayFigures] = (),
     refunds: Sequence[RefundedOrder] = (),
@@ -303,6 +307,7 @@ def sales_report(
         stock,
         [(start, counts[i], amounts[i]) for i, (start, _) in enumerate(when.buckets)],
         sum(to_base(Money(r.amount, r.currency), r.fx_rate, base) for r in refunds),
+        min(returned_orders, delivered),
     )
 
 

@@ -36,6 +36,7 @@ async def report(
         shipped = await uow.jobs.shipped_figures(when.start, when.end)
         delivered = await uow.jobs.moved_between(OrderStatus.DELIVERED, when.start, when.end)
         returns = await uow.returns.requested_between(when.start, when.end)
+        returned_orders = await uow.returns.delivered_with_request(when.start, when.end)
         refunds = await uow.jobs.refunded_figures(when.start, when.end)
         rates = await uow.carriers.all()
         stock = await _stock_values(uow)
@@ -47,6 +48,7 @@ async def report(
         shipped=shipped,
         delivered=delivered,
         returns=returns,
+        returned_orders=returned_orders,
         rates=rates,
         stock=stock,
         days=sales.days,

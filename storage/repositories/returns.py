@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.money import Money
-from domain.orders import ReturnStatus
+from domain.orders import OrderStatus, ReturnStatus
 from domain.payments import PaymentKind
 from domain.returns import ReturnKind, ReturnLine, ReturnMethod, ReturnReason, ReturnRequest
 from storage import models as m
@@ -162,6 +162,16 @@ class SqlReturns:
     async def requested_between(self, start: datetime, end: datetime) -> int:
         t = m.ReturnRow
         found = await self.s.scalar(select(func.count()).where(t.created_at >= start, t.created_at < end))
+        return int(found or 0)
+
+    async def delivered_with_request(self, start: datetime, end: datetime) -> int:
+        h, t = m.OrderHistoryRow, m.ReturnRow
+        asked = select(t.id).where(t.order_id == h.order_id).exists()
+        found = await self.s.scalar(
+            select(func.count(func.distinct(h.order_id))).where(
+                h.to_status == OrderStatus.DELIVERED.value, h.at >= start, h.at < end, asked
+            )
+        )
         return int(found or 0)
 
     async def open(self, limit: int) -> tuple[list[ReturnRequest], int]:

@@ -78,7 +78,7 @@ async def test_the_day_s_report_counts_orders_money_fulfilment_and_returns(shop:
     assert f"Revenue: £{revenue / 100:.2f}" in text and f"Average order: £{revenue / 200:.2f}" in text
     assert "Shipped: 2 · placed → shipped: median 5.5 h, 90 percent within 5.9 h" in text
     assert "On time: 100% (2/2)" in text
-    assert "Delivered: 1 · return requests: 1 (100%)" in text
+    assert "Delivered: 1 · return requests: 1 · delivered orders with a return request: 1 (100%)" in text
     assert text.index("85123A") < text.index("22197")  # £5.90 of hearts before £2.55 of popcorn holders
     assert shown.last.kind == "photo" and shown.last.file is not None
     assert shown.last.file.content.startswith(b"\x89PNG")
@@ -253,3 +253,27 @@ async def test_the_report_says_what_was_refunded_on_the_period_s_orders_and_the_
         f"Refunds owed on these orders: £2.95 · net: £{(revenue - 295) / 100:.2f}"
         in (await english.send("/report today")).new[0].text
     )
+
+
+async def test_the_return_rate_counts_delivered_orders_with_a_return_never_over_a_hundred_percent(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    """Two requests on the one delivered order: two requests, but one order of one returned."""
+    runtime = shop.runtime
+    first = await order(shop, 500, {"85123A": 2})
+    await _ship(shop, first)
+    await mark_delivered(runtime.uow(), clock, staff_id=ADMIN, code=first)
+    await runtime.notifier.drain()
+    customer = SandboxUser(shop.server, 500, "C500")
+    await ask_return(customer, first, "85123A", "changed my mind")
+    await ask_return(customer, first, "85123A", "changed my mind")
+    async with runtime.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(m.ReturnRow)) == 2
+
+    english = await hire(shop, 97, "Mo", "manager")
+    text = (await english.send("/report today")).new[0].text
+    assert "Delivered: 1 · return requests: 2 · delivered orders with a return request: 1 (100%)" in text
+    russian = await hire(shop, 98, "Миша", "manager", language="ru")
+    text = (await russian.send("/report today")).new[0].text
+    assert "Доставлено: 1 · заявок на возврат: 2 · доставленных заказов с заявкой на возврат: 1 (100" in text
+    assert "200" not in text
