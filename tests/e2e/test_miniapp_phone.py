@@ -332,3 +332,33 @@ async def test_a_screen_opened_from_the_keyboard_takes_the_focus_to_its_heading(
         await page.keyboard.press("Enter")
         await expect(page.locator("section .empty")).to_be_visible()
         await expect(page.locator("#search")).to_be_focused()  # typing goes on where it was
+
+
+async def test_the_last_button_of_a_page_scrolled_to_its_end_stays_above_the_phones_bottom_bar(
+    shop: RunningBot,
+) -> None:
+    """Telegram in full screen (and a browser with ``viewport-fit=cover``) draws the page under the
+    phone's home bar, whose height it gives as a safe-area inset: "Place order" at the checkout's
+    end, scrolled to as far as it goes, sat 8 px from the screen's edge, under the bar."""
+    from playwright.async_api import expect
+
+    await add_to_cart(SandboxUser(shop.server, IVAN, "Иван", language_code="ru"), "23843", 1)
+    reader = init_data(shop, IVAN, "Иван", language="ru")
+    async with miniapp(shop) as client, browser_page("phone-home-bar", reader, phone=True) as page:
+        await page.set_viewport_size({"width": 360, "height": 420})  # a short screen: the form scrolls
+        await page.goto(str(client.make_url("/app/shop")))
+        # What Telegram's script sets on the page in full screen: the home bar's height.
+        await page.evaluate("document.documentElement.style.setProperty('--tg-safe-area-inset-bottom', '34px')")
+        await page.locator("#cart-button").click()
+        await page.locator("#to-checkout").click()
+        button = page.locator("#place-order")
+        await page.locator('input[name="phone"]').fill("+7 912 345-67-89")
+        await page.locator('select[name="pickup"]').select_option(index=1)
+        await page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        box: Any = await button.bounding_box()
+        assert box["y"] + box["height"] <= 420 - 34, box
+        await page.route("**/app/api/shop/checkout", lambda route: route.abort())
+        await button.click()
+        await expect(page.locator("#error")).to_be_visible()
+        error: Any = await page.locator("#error").bounding_box()
+        assert error["y"] + error["height"] <= 420 - 34, error  # a refusal too is said above the bar
