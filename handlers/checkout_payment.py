@@ -7,9 +7,9 @@ import secrets
 from dataclasses import replace
 from html import escape
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, LabeledPrice, Message
@@ -43,6 +43,7 @@ from handlers.errors import domain_message
 from handlers.menu import main_menu
 from handlers.paylinks import invoice_links, link_sent_text
 from handlers.promo_review import promo_button
+from handlers.review_step import typed_at, typed_value
 from handlers.views.rendering import Renderer, fill
 
 log = logging.getLogger(__name__)
@@ -172,8 +173,7 @@ async def gift_chosen(query: CallbackQuery, state: FSMContext) -> None:
         )
 
 
-@router.message(StateFilter(Checkout.gift), Command("skip"))
-@router.message(StateFilter(Checkout.gift), F.text, ~F.text.startswith("/"))
+@typed_at(router, Checkout.gift)
 async def gift_message(
     message: Message,
     state: FSMContext,
@@ -183,7 +183,7 @@ async def gift_message(
     settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
-    text = "" if (message.text or "").startswith("/") else typed(message.text or "", MAX_GIFT_MESSAGE)
+    text = typed_value(message, lambda text: typed(text, MAX_GIFT_MESSAGE))
     draft = replace(await draft_of(state), gift=True, gift_message=text)
     await save(state, draft)
     await state.set_state(Checkout.review)

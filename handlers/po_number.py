@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -17,6 +16,7 @@ from handlers.callbacks import PoNumberAsk
 from handlers.checkout_payment import show_review
 from handlers.checkout_state import Checkout, draft_of, save
 from handlers.context import ShopSettings
+from handlers.review_step import ask_at_review, typed_at, typed_value
 from handlers.views.rendering import Renderer
 
 router = Router(name=__name__)
@@ -24,23 +24,14 @@ router = Router(name=__name__)
 
 @router.callback_query(PoNumberAsk.filter())
 async def po_number_asked(query: CallbackQuery, callback_data: PoNumberAsk, state: FSMContext) -> None:
-    draft = await draft_of(state)
-    if draft.key != callback_data.key or await state.get_state() != Checkout.review.state:
-        await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
-        return
-    await state.set_state(Checkout.po_number)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            _(
-                "Type your purchase order number (up to {n} characters): it goes on the order and its invoice. "
-                "Or /skip to leave none."
-            ).format(n=MAX_REFERENCE)
-        )
+    prompt = _(
+        "Type your purchase order number (up to {n} characters): it goes on the order and its invoice. "
+        "Or /skip to leave none."
+    ).format(n=MAX_REFERENCE)
+    await ask_at_review(query, callback_data.key, state, Checkout.po_number, prompt)
 
 
-@router.message(StateFilter(Checkout.po_number), Command("skip"))
-@router.message(StateFilter(Checkout.po_number), F.text, ~F.text.startswith("/"))
+@typed_at(router, Checkout.po_number)
 async def po_number_typed(
     message: Message,
     state: FSMContext,
@@ -51,8 +42,7 @@ async def po_number_typed(
     renderer: Renderer,
 ) -> None:
     """Too long is refused with the limit (the error middleware says it) and the step stays, to type it again."""
-    text = "" if (message.text or "").startswith("/") else order_reference(message.text or "")
-    draft = replace(await draft_of(state), po_number=text)
+    draft = replace(await draft_of(state), po_number=typed_value(message, order_reference))
     await save(state, draft)
     await state.set_state(Checkout.review)
     await show_review(message, state, draft, customer, uow, clock, settings, renderer)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from aiogram import F, Router
-from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -20,6 +20,7 @@ from handlers.checkout_payment import show_review
 from handlers.checkout_state import Checkout, draft_of, save
 from handlers.context import ShopSettings
 from handlers.errors import domain_message
+from handlers.review_step import ask_at_review, typed_at, typed_value
 from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
@@ -48,18 +49,11 @@ async def promo_command(
 
 @router.callback_query(PromoAsk.filter())
 async def promo_asked(query: CallbackQuery, callback_data: PromoAsk, state: FSMContext) -> None:
-    draft = await draft_of(state)
-    if draft.key != callback_data.key or await state.get_state() != Checkout.review.state:
-        await query.answer(_("This checkout has expired. Start again with /checkout."), show_alert=True)
-        return
-    await state.set_state(Checkout.promo)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(_("Type your promo code, or /skip to go back to the review."))
+    prompt = _("Type your promo code, or /skip to go back to the review.")
+    await ask_at_review(query, callback_data.key, state, Checkout.promo, prompt)
 
 
-@router.message(StateFilter(Checkout.promo), Command("skip"))
-@router.message(StateFilter(Checkout.promo), F.text, ~F.text.startswith("/"))
+@typed_at(router, Checkout.promo)
 async def promo_typed(
     message: Message,
     state: FSMContext,
@@ -69,8 +63,7 @@ async def promo_typed(
     settings: ShopSettings,
     renderer: Renderer,
 ) -> None:
-    text = "" if (message.text or "").startswith("/") else message.text or ""
-    await _apply(message, text, state, customer, uow, clock, settings, renderer)
+    await _apply(message, typed_value(message), state, customer, uow, clock, settings, renderer)
 
 
 @router.callback_query(PromoDrop.filter())
