@@ -38,7 +38,7 @@ from bot.client_address import Network, client_address, trusted_networks
 from bot.config import Settings
 from domain.apikeys import ApiKey, MissingScope, Scope, WrongCarrier
 from domain.backorders import BACKORDER_FLAG
-from domain.contention import again_on_contention
+from domain.contention import with_fresh_tries
 from domain.customers import CreditLimitExceeded
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.money import Money
@@ -339,16 +339,15 @@ async def post_order(request: web.Request) -> web.Response:
         promo_code=body.promo_code or "",
     )
     settings: Settings = request.app[SETTINGS]
-    order, created = await again_on_contention(  # given up by the database (a deadlock's victim): whole again
-        lambda: place_api_order(
-            _uow(request),
-            request.app[CLOCK],
-            settings.checkout_policy(),
-            key=_key(request),
-            idempotency_key=key,
-            body_hash=body_hash,
-            request=api_request,
-        )
+    order, created = await with_fresh_tries(  # given up by the database (a deadlock's victim): whole again
+        place_api_order,
+        lambda: _uow(request),
+        request.app[CLOCK],
+        settings.checkout_policy(),
+        key=_key(request),
+        idempotency_key=key,
+        body_hash=body_hash,
+        request=api_request,
     )
     headers = {"Location": f"{PREFIX}/orders/{order.code}"}
     if not created:
@@ -368,8 +367,13 @@ async def get_order(request: web.Request) -> web.Response:
 
 async def post_cancel(request: web.Request) -> web.Response:
     settings: Settings = request.app[SETTINGS]
-    order = await cancel_api_order(
-        _uow(request), request.app[CLOCK], key=_key(request), code=_code(request), staff_chat_id=settings.staff_chat_id
+    order = await with_fresh_tries(  # given up by the database (a deadlock's victim): whole again
+        cancel_api_order,
+        lambda: _uow(request),
+        request.app[CLOCK],
+        key=_key(request),
+        code=_code(request),
+        staff_chat_id=settings.staff_chat_id,
     )
     return web.json_response(await _order_out(request, order))
 
@@ -393,8 +397,9 @@ async def post_receipt(request: web.Request) -> web.Response:
     idempotency_key = _idempotency_key(request, required=False)
     data, body_hash = await _json(request)
     body = _validate(ReceiptIn, data)
-    receipt, created = await api_receipt(
-        _uow(request),
+    receipt, created = await with_fresh_tries(
+        api_receipt,
+        lambda: _uow(request),
         request.app[CLOCK],
         key=_key(request),
         sku=body.sku,
@@ -416,8 +421,9 @@ async def post_shipment_event(request: web.Request) -> web.Response:
     tracking = request.match_info["tracking"]
     if not 1 <= len(tracking) <= 64 or not tracking.isprintable():
         raise ApiProblem(404, "Not found", "Nothing was found.")
-    order, changed = await api_carrier_event(
-        _uow(request),
+    order, changed = await with_fresh_tries(
+        api_carrier_event,
+        lambda: _uow(request),
         request.app[CLOCK],
         key=_key(request),
         tracking=tracking,

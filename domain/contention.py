@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 T = TypeVar("T")
+U = TypeVar("U")
+P = ParamSpec("P")
 log = logging.getLogger(__name__)
 ATTEMPTS = 3  # the first try and two more: a deadlock's or a conflict's other side is done by then
 # What the update being handled let out that a try run again would let out twice (a Bot API
@@ -34,6 +36,19 @@ async def again_on_contention(run: Callable[[], Awaitable[T]], attempts: int = A
                 raise
             log.warning("transaction given up by the database (attempt %d of %d): running it again", attempt, attempts)
     raise AssertionError("unreachable")
+
+
+async def with_fresh_tries(
+    use_case: Callable[Concatenate[U, P], Awaitable[T]],
+    unit_of_work: Callable[[], U],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """``use_case(unit_of_work(), *args, **kwargs)`` with ``again_on_contention``: each try with a
+    unit of work of its own. For a request (the Mini App, the API) whose one use case is all it
+    writes: nothing was answered yet, so a try the database gave up is unseen."""
+    return await again_on_contention(lambda: use_case(unit_of_work(), *args, **kwargs))
 
 
 def count_let_out() -> list[int]:

@@ -17,6 +17,7 @@ from bot.webapp.payloads import body, money, path_id
 from bot.webapp.security import PROBLEM, RENDER, RUNTIME, WebProblem, viewer
 from domain.catalog import MAX_PHOTOS, Dimensions, ProductStatus
 from domain.catalog_edits import NotAnImage, check_photo, field_value
+from domain.contention import with_fresh_tries
 from domain.errors import ImportRejected
 from domain.i18n import N_
 from domain.money import Money
@@ -222,8 +223,9 @@ async def post_field(request: web.Request) -> web.Response:
         raise WebProblem(422, "Invalid request", _("That field cannot be edited."))
     if field in ("status", "photos"):  # their own endpoints, as the chat has its own buttons
         raise WebProblem(422, "Invalid request", _("That field cannot be edited."))
-    sheet = await edit_product(
-        runtime.uow(),
+    sheet = await with_fresh_tries(  # given up by the database (a deadlock's victim): whole again
+        edit_product,
+        runtime.uow,
         runtime.clock,
         product_id=path_id(request),
         field=field,
@@ -239,8 +241,9 @@ async def post_status(request: web.Request) -> web.Response:
     status = (await body(request)).get("status")
     if status not in {s.value for s in ProductStatus}:
         raise WebProblem(422, "Invalid request", _("That field cannot be edited."))
-    sheet = await set_status(
-        runtime.uow(),
+    sheet = await with_fresh_tries(
+        set_status,
+        runtime.uow,
         runtime.clock,
         product_id=path_id(request),
         status=ProductStatus(status),
@@ -310,15 +313,22 @@ async def post_photo(request: web.Request) -> web.Response:
         ) from None
     if not sent.photo:
         raise NotAnImage()
-    sheet = await add_photo(
-        runtime.uow(), runtime.clock, product_id=product_id, file_id=sent.photo[-1].file_id, staff_id=who.telegram_id
+    sheet = await with_fresh_tries(  # the photo sent to the staff member once, saved with its tries
+        add_photo,
+        runtime.uow,
+        runtime.clock,
+        product_id=product_id,
+        file_id=sent.photo[-1].file_id,
+        staff_id=who.telegram_id,
     )
     return web.json_response(await _sheet_json(runtime, who.telegram_id, sheet))
 
 
 async def post_clear_photos(request: web.Request) -> web.Response:
     runtime, who = _runtime(request), viewer(request)
-    sheet = await clear_photos(runtime.uow(), runtime.clock, product_id=path_id(request), staff_id=who.telegram_id)
+    sheet = await with_fresh_tries(
+        clear_photos, runtime.uow, runtime.clock, product_id=path_id(request), staff_id=who.telegram_id
+    )
     return web.json_response(await _sheet_json(runtime, who.telegram_id, sheet))
 
 
@@ -335,8 +345,9 @@ async def post_import(request: web.Request) -> web.Response:
     if not content:
         raise WebProblem(422, "Invalid request", _("Choose a CSV file to import."))
     try:
-        report = await import_file(
-            runtime.uow(),
+        report = await with_fresh_tries(
+            import_file,
+            runtime.uow,
             runtime.clock,
             kind,
             content,

@@ -12,6 +12,7 @@ from bot.runtime import Runtime
 from bot.webapp.payloads import body, body_id, money
 from bot.webapp.security import WebProblem, customer_of, runtime_of
 from domain.cart import Cart, CartLine
+from domain.contention import with_fresh_tries
 from domain.customers import Customer
 from domain.usecases.cart import set_cart_quantity, subscribe_back_in_stock, view_cart
 from handlers.catalog import customer_currency, reading_language
@@ -110,8 +111,9 @@ async def put_cart_line(request: web.Request) -> web.Response:
             "Invalid request",
             _("Quantity must be a whole number from 1 to {maximum}.").format(maximum=MAX_QUANTITY),
         )
-    await set_cart_quantity(
-        runtime.uow(),
+    await with_fresh_tries(  # given up by the database (a deadlock's victim): whole again
+        set_cart_quantity,
+        runtime.uow,
         runtime.clock,
         customer_id=customer.id or 0,
         product_id=product_id,
@@ -128,7 +130,12 @@ async def post_notify(request: web.Request) -> web.Response:
     product_id = body_id((await body(request)).get("product_id"))
     if product_id is None:
         raise WebProblem(422, "Invalid request", _("Nothing was found."))
-    await subscribe_back_in_stock(
-        runtime.uow(), runtime.clock, customer_id=customer.id or 0, product_id=product_id, language=reading_language()
+    await with_fresh_tries(
+        subscribe_back_in_stock,
+        runtime.uow,
+        runtime.clock,
+        customer_id=customer.id or 0,
+        product_id=product_id,
+        language=reading_language(),
     )
     return web.json_response({"detail": _("We will message you once it is back in stock.")})

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.webapp.payloads import body, body_id, money
 from bot.webapp.security import WebProblem, customer_of, runtime_of
-from domain.contention import again_on_contention
+from domain.contention import with_fresh_tries
 from domain.errors import DomainError
 from domain.money import Money
 from domain.orders import MAX_REFERENCE, Delivery, DeliveryMethod, Order, PaymentMethod, order_reference
@@ -100,9 +100,7 @@ async def post_checkout(request: web.Request) -> web.Response:
         reference=order_reference(po_number),  # too long: refused with the limit, nothing placed
     )
     # Given up by the database (a deadlock's victim): placed again from the start, nothing seen yet.
-    order = await again_on_contention(
-        lambda: place_order(runtime.uow(), runtime.clock, settings.checkout_policy(), checkout)
-    )
+    order = await with_fresh_tries(place_order, runtime.uow, runtime.clock, settings.checkout_policy(), checkout)
     placed = _order(order.in_language(reading_language()))  # the lines as sold, in the reader's language
     if order.payment_method is PaymentMethod.CARD and order.status.value == "awaiting_payment":
         # Paid in Telegram's own form (WebApp.openInvoice) through the same link staff send.

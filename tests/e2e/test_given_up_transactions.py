@@ -27,6 +27,7 @@ from tests.e2e.miniapp import miniapp, tma
 from tests.e2e.test_intake_api import ORDER
 from tests.e2e.test_miniapp import found_ids
 from tests.e2e.test_miniapp_price_change import order_at
+from tests.e2e.test_variants import tshirts
 from tests.fakes import FakeClock
 
 pytestmark = pytest.mark.postgres
@@ -169,3 +170,68 @@ async def test_an_api_order_the_database_gives_up_once_is_placed_once(pg_databas
             assert placed.status == 201, await placed.text()
         assert await count(shop, m.OrderRow) == 1
         assert [lv[2] for lv in await stock(shop, "85123A")] == [2]
+
+
+async def test_miniapp_cart_and_back_in_stock_writes_the_database_gives_up_once_are_done_once(
+    pg_database: str, clock: FakeClock
+) -> None:
+    async with shop_on(pg_database, clock, webapp_url="https://shop.example.com") as shop:
+        headers = tma(shop, 704)
+        await tshirts(shop)
+        async with miniapp(shop) as client:
+            found = await found_ids(client, headers, "85123A", "TEE-XL-NVY")
+            heart, sold_out = found["85123A"], found["TEE-XL-NVY"]
+            async with given_up(engine_of(shop), "cart_lines", "40P01", times=1) as engine:
+                added = await client.post(
+                    "/app/api/shop/cart", json={"product_id": heart, "quantity": 2}, headers=headers
+                )
+                assert await tries(engine) == 2
+            assert added.status == 200, await added.text()
+            assert [(line["sku"], line["quantity"]) for line in (await added.json())["lines"]] == [("85123A", 2)]
+            async with given_up(engine_of(shop), "stock_subscriptions", "40001", times=1) as engine:
+                asked = await client.post("/app/api/shop/notify", json={"product_id": sold_out}, headers=headers)
+                assert await tries(engine) == 2
+            assert asked.status == 200, await asked.text()
+        assert await count(shop, m.CartLineRow) == 1
+        assert sum(lv[2] for lv in await stock(shop, "85123A")) == 2  # held once
+        assert await count(shop, m.StockSubscriptionRow) == 1
+
+
+async def test_a_catalog_admin_edit_the_database_gives_up_once_is_saved_and_audited_once(
+    pg_database: str, clock: FakeClock
+) -> None:
+    async with shop_on(pg_database, clock, webapp_url="https://shop.example.com", admin_ids=[ADMIN]) as shop:
+        headers = tma(shop, ADMIN, first_name="Ada")
+        async with miniapp(shop) as client:
+            found = await (await client.get("/app/api/catalog/products?q=23843", headers=headers)).json()
+            pid = found["products"][0]["id"]
+            async with given_up(engine_of(shop), "product_changes", "40P01", times=1) as engine:
+                saved = await client.post(
+                    f"/app/api/catalog/products/{pid}", json={"field": "price_GBP", "value": "3.10"}, headers=headers
+                )
+                assert await tries(engine) == 2
+            assert saved.status == 200, await saved.text()
+            body = await saved.json()
+        assert next(f for f in body["fields"] if f["field"] == "price_GBP")["value"] == "3.10"
+        assert [(c["before"], c["after"]) for c in body["history"]] == [("2.08 GBP", "3.10 GBP")]  # audited once
+
+
+async def test_an_api_stock_receipt_the_database_gives_up_once_counts_the_goods_once(
+    pg_database: str, clock: FakeClock
+) -> None:
+    async with pg_shop(pg_database, clock) as shop:
+        runtime = shop.runtime
+        token, _ = await create_api_key(runtime.uow(), runtime.clock, name="till", scopes=frozenset({Scope.RECEIPTS}))
+        app = make_api_app(runtime.sessions, runtime.settings, runtime.clock)
+        before = await stock(shop, "85123A")
+        async with TestClient(TestServer(app)) as client:
+            async with given_up(engine_of(shop), "inventory_movements", "40001", times=1) as engine:
+                received = await client.post(
+                    "/api/v1/stock/receipts",
+                    json={"sku": "85123A", "warehouse": "LON", "quantity": 5},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                assert await tries(engine) == 2
+            assert received.status == 201, await received.text()
+        on_hand = [lv[1] for lv in await stock(shop, "85123A")]
+        assert sum(on_hand) == sum(lv[1] for lv in before) + 5  # counted once
