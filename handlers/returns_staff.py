@@ -37,7 +37,7 @@ class Rejecting(StatesGroup):
     reason = State()
 
 
-def _keyboard(request: ReturnRequest, refund_paid: bool) -> InlineKeyboardMarkup | None:
+def _keyboard(request: ReturnRequest, refund_paid: bool, can_pay_back: bool) -> InlineKeyboardMarkup | None:
     rma = request.rma_code
     rows: list[list[InlineKeyboardButton]] = []
 
@@ -62,7 +62,7 @@ def _keyboard(request: ReturnRequest, refund_paid: bool) -> InlineKeyboardMarkup
         elif all(line.inspected for line in request.lines):  # a replacement that cannot go: money back
             rows.append([button(_("📦 Send the replacement"), "resolve")])
             rows.append([button(_("💸 Refund instead"), "refund_instead")])
-    elif request.owes_back and not refund_paid:
+    elif request.owes_back and not refund_paid and can_pay_back:  # only to a role that may record it
         rows.append([button(_("✅ Refund paid back"), "refund_paid")])
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
@@ -83,7 +83,7 @@ async def _show(
             refund_paid=detail.refund_paid,
             parcels=detail.parcels,
         ),
-        reply_markup=_keyboard(request, detail.refund_paid),
+        reply_markup=_keyboard(request, detail.refund_paid, detail.can_pay_back),
     )
 
 

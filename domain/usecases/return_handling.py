@@ -24,7 +24,7 @@ from domain.returns import (
     refund_for,
     shipping_back,
 )
-from domain.staff import Permission
+from domain.staff import Permission, can
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
 from domain.usecases.bookkeeping import UnitCosts, book, cost_in_base, supply_costs
@@ -78,19 +78,22 @@ class ReturnDetail:
     order: Order
     refund_paid: bool
     parcels: dict[int, list[Parcel]]  # order line id → the parcels it left in
+    # Whether the reader may mark its refund paid back (confirm_refund checks it again on press).
+    can_pay_back: bool = False
 
 
 async def return_detail(uow: UnitOfWork, *, staff_id: int, rma: str) -> ReturnDetail:
     """The request, its order, whether its refund has been paid back, and the parcels each
     returned line left in."""
-    await require(uow, staff_id, Permission.RETURNS)
+    member = await require(uow, staff_id, Permission.RETURNS)
     async with uow.read_only():
         request = await _request(uow, rma, lock=False)
         order = await uow.orders.get_by_id(request.order_id)
         if order is None:
             raise NotFound()
         sent = parcels_by_line(await uow.parcels.for_order(request.order_id))
-        return ReturnDetail(request, order, await refund_confirmed(uow, request), sent)
+        paid = await refund_confirmed(uow, request)
+        return ReturnDetail(request, order, paid, sent, can(member, Permission.RECORD_PAYMENTS))
 
 
 async def decide_return(

@@ -56,3 +56,21 @@ async def _difference_owed_listed_until_paid_back(shop: RunningBot) -> None:
     rma = listed.split("• ")[1].split(" — ")[0]
     await manager.press((await manager.send(f"/rma {rma}")).last, "Refund paid back")
     assert (await manager.send("/returns")).last.text == "No open returns."
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_rma_offers_refund_paid_back_only_to_a_role_that_may_record_it(shop: RunningBot, language: str) -> None:
+    """Support may settle a return but not record a payment: the button it could not use is not drawn."""
+    await tshirts(shop)
+    code = await delivered(shop, 963, {"TEE-L-NVY": 1})
+    rma = await ask_return(SandboxUser(shop.server, 963, "Ann"), code, "TEE-L-NVY", "changed my mind")
+    support = await hire(shop, 91, "Sam", "support", language=language)
+    shown = await support.send(f"/rma {rma}")
+    for step in STEPS[language][:4]:
+        shown = await support.press(shown.last, step)
+    shown = await support.send(f"/rma {rma}")
+    assert STEPS[language][4] not in str(shown.last.reply_markup)
+    manager = await hire(shop, 99, "Mo", "manager", language=language)
+    shown = await manager.send(f"/rma {rma}")
+    await manager.press(shown.last, STEPS[language][4])
+    assert (await manager.send("/returns")).last.text == NONE[language]
