@@ -237,6 +237,10 @@ async def report_pack_short(
         expected, product = job.expected[wanted], job.products[wanted]
         if not 0 <= found < expected:
             raise PackShortCount(code=order.code, expected=expected, sku=wanted, most=expected - 1)
+        # Every counter of the item, in the lock order, before its levels and bins are read: the
+        # lost units come off warehouses in the order they were picked, and a /transfer between
+        # them takes the same counters the other way round (ARCHITECTURE.md, "Lock order").
+        await uow.stock.lock_products([product.id or 0])
         reservations = await uow.stock.order_reservations(order.id or 0)
         allocated = next(r.warehouse_id for r in reservations if r.product_id == product.id)
         missing = left = expected - found
@@ -288,7 +292,7 @@ async def _pick_again(
     ):
         return False
     now, reason = clock.now(), f"lost at packing {order.code}"
-    for (warehouse_id, bin_code), units in lost.items():
+    for (warehouse_id, bin_code), units in sorted(lost.items(), key=lambda place: (place[0][0], place[0][1] or "")):
         assert bin_code is not None
         left = bins[(warehouse_id, bin_code)] - units
         await uow.stock.set_bin_quantity(product.id or 0, warehouse_id, bin_code, left, reason, actor, now)
