@@ -75,6 +75,9 @@ async def test_a_tap_that_cannot_reach_the_shop_says_so_in_the_readers_words_leg
         await page.locator("#place-order").click()
         await expect(error).to_have_text(said)
         await expect(page.locator("#place-order")).to_be_enabled()  # tapped again once the network is back
+        await page.route("**/app/api/me", lambda route: route.abort())
+        await page.reload()  # opened with no connection: the page's words never came
+        await expect(error).to_have_text("Something went wrong. Reopen the app.")  # said "error"
     assert await count(shop, m.OrderRow) == 0
 
 

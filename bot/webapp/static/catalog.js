@@ -1,5 +1,5 @@
 // The catalog admin: products found and filtered, one edited field by field (the chat's /product), photos, CSV import.
-import { api, applyTheme, el, fill, me, showError, tg } from "./common.js";
+import { api, applyTheme, el, fill, me, served, showError, tg } from "./common.js";
 
 const state = { strings: {}, page: 0, pages: 1, product: null };
 const t = (name, values) => fill(state.strings[name] || name, values || {});
@@ -186,7 +186,7 @@ async function start() {
     $("admin").hidden = false;
     await list();
   } catch (error) {
-    showError(error.status === 401 || error.status === 403 ? error.message : t("error"));
+    showError(error.status === 401 || error.status === 403 ? error.message : state.strings.error || served);
   }
 }
 

@@ -1,6 +1,9 @@
 // Shared by the storefront and the dashboard: Telegram's WebApp object, the API, safe DOM building.
 export const tg = window.Telegram ? window.Telegram.WebApp : undefined;
 let csrf = null;
+// What the page was served saying when it fails before its words are read: its first failure (no
+// connection) has nothing else to say it with.
+export const served = (document.getElementById("error")?.textContent || "").trim();
 let words = {};  // the page's words in the reader's language (/app/api/me), for what the browser says in English
 
 function applyColours() {

@@ -1,6 +1,6 @@
 // The staff dashboard: tiles the role may see, redrawn from each server-sent snapshot; every
 // tile opens its detail view (#order/CODE, #product/SKU, #list/NAME, #chart), Back returns.
-import { api, applyTheme, el, me, showError, tg } from "./common.js";
+import { api, applyTheme, el, me, served, showError, tg } from "./common.js";
 
 const tiles = document.getElementById("tiles");
 const detail = document.getElementById("detail");
@@ -216,7 +216,7 @@ async function start() {
     await connect();
   } catch (error) {
     tiles.replaceChildren();
-    showError(error.status === 401 || error.status === 403 ? error.message : t("error"));
+    showError(error.status === 401 || error.status === 403 ? error.message : strings.error || served);
   }
 }
 

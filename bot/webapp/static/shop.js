@@ -1,5 +1,5 @@
 // The storefront: categories, search, a product grid, a product page, the cart (the chat's), checkout.
-import { api, applyTheme, el, fill, me, showError, tg } from "./common.js";
+import { api, applyTheme, el, fill, me, served, showError, tg } from "./common.js";
 
 const view = document.getElementById("view");
 // ``typed``: the checkout form as the customer left it when the order was refused for a change.
@@ -362,7 +362,7 @@ async function start() {
     state.customer = who.id;
   } catch (error) {
     view.replaceChildren();
-    showError(error.status === 401 ? error.message : t("error"));
+    showError(error.status === 401 ? error.message : served);  // no words yet
     return;
   }
   const search = document.getElementById("search");
