@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import ConfigError, Settings
 from bot.dbtools import backup_before_migrating
 from domain.ports import Clock, SystemClock
-from domain.usecases.bookkeeping import BooksCurrencyChanged, pin_books_currency
+from domain.usecases.bookkeeping import BooksCurrencyChanged, books_currency_refused, pin_books_currency
 from storage.db import create_engine, session_factory
-from storage.migrate import at_head, missing_from_schema, upgrade_to_head
+from storage.migrate import at_head, books_before_upgrade, missing_from_schema, stamped_revisions, upgrade_to_head
 from storage.uow import SqlUnitOfWork
 
 if TYPE_CHECKING:
@@ -58,8 +58,16 @@ async def open_database(
     it stamped at head, and the restart after it would otherwise serve customers from it. One-off
     commands skip that (~30 ms of their start-up, bench/cli_startup.py)."""
     engine = create_engine(settings.database_url)
-    backup_before_migrating(settings.database_url, json_logs=settings.log_format == "json")
     upgrading = not await at_head(engine)
+    if upgrading:  # a setting the shop's books refuse is said before anything changes
+        refused = books_currency_refused(*await books_before_upgrade(engine), settings.default_currency)
+        if refused is not None:
+            stamped = ", ".join(sorted(await stamped_revisions(engine)))
+            await engine.dispose()
+            raise _another_books_currency(
+                refused, settings, f" Nothing was migrated (the database is still at schema {stamped})."
+            )
+    backup_before_migrating(settings.database_url, json_logs=settings.log_format == "json")
     await upgrade_to_head(engine)
     if upgrading or whole_schema:
         await require_whole_schema(engine)
@@ -68,12 +76,16 @@ async def open_database(
         await pin_books_currency(SqlUnitOfWork(sessions), settings.default_currency)
     except BooksCurrencyChanged as changed:
         await engine.dispose()
-        kept = changed.params["kept"]
-        raise ConfigError(
-            f"DEFAULT_CURRENCY: {changed} Set it back to {kept}, or keep books in "
-            f"{settings.default_currency} in a new database."
-        ) from None
+        raise _another_books_currency(changed, settings, "") from None
     return engine, sessions
+
+
+def _another_books_currency(changed: BooksCurrencyChanged, settings: Settings, migrated: str) -> ConfigError:
+    kept = changed.params["kept"]
+    return ConfigError(
+        f"DEFAULT_CURRENCY: {changed} Set it back to {kept}, or keep books in "
+        f"{settings.default_currency} in a new database.{migrated}"
+    )
 
 
 async def require_whole_schema(engine: AsyncEngine) -> None:

@@ -94,6 +94,20 @@ async def at_head(engine: AsyncEngine) -> bool:
     return bool(heads) and await stamped_revisions(engine) == heads
 
 
+async def books_before_upgrade(engine: AsyncEngine) -> tuple[str | None, int]:
+    """The journal's currency and its entry count, read at whatever schema the database is (both
+    tables are as old as the journal): a setting the books refuse is said before migrating."""
+    try:
+        async with engine.connect() as connection:
+            kept = (
+                await connection.execute(text("SELECT value FROM shop_settings WHERE key = 'books_currency'"))
+            ).scalar()
+            entries = (await connection.execute(text("SELECT count(*) FROM journal_entries"))).scalar()
+    except DBAPIError:  # a new database, or one from before the journal: nothing to refuse
+        return None, 0
+    return (str(kept) if kept is not None else None), int(entries or 0)
+
+
 async def stamped_revisions(engine: AsyncEngine) -> frozenset[str]:
     """The revisions ``alembic_version`` holds; empty for a new database."""
     try:

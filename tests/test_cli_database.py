@@ -411,3 +411,32 @@ def test_the_samples_demand_history_ends_last_week_and_imports_whole(tmp_path: P
 def test_the_new_commands_have_help(command: str, ordergram) -> None:
     result = ordergram(command, "--help")
     assert result.returncode == 0 and f"usage: ordergram {command}" in result.stdout
+
+
+def test_migrate_with_another_books_currency_refuses_before_migrating_anything(tmp_path: Path, ordergram) -> None:
+    """A DEFAULT_CURRENCY the shop's journal is not kept in is refused before the upgrade: the
+    database stays at its schema and no backup is made, so "configuration error" means what it says."""
+    db = tmp_path / "shop.sqlite3"
+    previous = _behind(db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("INSERT INTO shop_settings (key, value) VALUES ('books_currency', 'EUR')")
+        connection.execute(
+            "INSERT INTO journal_entries (id, at, source, memo, currency, debit_total, credit_total)"
+            " VALUES (1, '2026-11-20 10:00:00.000000', 'order:AB12CD34', 'sale', 'EUR', 960, 960)"
+        )
+    connection.close()
+    url = f"sqlite+aiosqlite:///{db}"
+    refused = ordergram("migrate", env={"DATABASE_URL": url, "DEFAULT_CURRENCY": "GBP"})
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.strip().splitlines() == [
+        f"database: {url}",
+        "configuration error: DEFAULT_CURRENCY: The journal is kept in EUR and has entries; GBP as the base "
+        f"currency would mix two currencies in one journal. Set it back to EUR, or keep books in GBP in a new "
+        f"database. Nothing was migrated (the database is still at schema {previous}).",
+    ]
+    assert _stamped(db) == previous
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["shop.sqlite3"]  # no backup either
+    migrated = ordergram("migrate", env={"DATABASE_URL": url, "DEFAULT_CURRENCY": "EUR"})
+    assert migrated.returncode == 0 and migrated.stdout == "database is at the latest schema\n"
+    (head,) = script_heads()
+    assert _stamped(db) == head

@@ -33,6 +33,13 @@ class BooksCurrencyChanged(DomainError):
     )
 
 
+def books_currency_refused(kept: str | None, entries: int, currency: str) -> BooksCurrencyChanged | None:
+    """Why ``currency`` may not become the base of a journal kept in ``kept`` with ``entries``."""
+    if kept is not None and kept != currency and entries:
+        return BooksCurrencyChanged(kept=kept, wanted=currency, entries=entries)
+    return None
+
+
 async def pin_books_currency(uow: UnitOfWork, currency: str) -> None:
     """The journal is kept in one currency, the base (``DEFAULT_CURRENCY``). The database
     remembers it: once entries exist, starting with another base currency is refused (it
@@ -41,9 +48,9 @@ async def pin_books_currency(uow: UnitOfWork, currency: str) -> None:
         kept = await uow.journal.books_currency()
         if kept == currency:
             return
-        entries = await uow.journal.entry_count()
-        if kept is not None and entries:
-            raise BooksCurrencyChanged(kept=kept, wanted=currency, entries=entries)
+        refused = books_currency_refused(kept, await uow.journal.entry_count(), currency)
+        if refused is not None:
+            raise refused
         await uow.journal.keep_books_in(currency)  # a journal from before this check: its base is today's
         await uow.commit()
 
