@@ -3,12 +3,13 @@ staff chat), staff replies back, edits both ways, /close and the rating."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from html import escape
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -48,6 +49,8 @@ RELAYED = ("text", "photo", "document", "voice")  # what a conversation carries 
 NOT_RELAYED = ("sticker", "video", "animation", "video_note", "audio", "location", "contact", "poll", "dice")
 NAME_LIMIT = 64
 STARS_SHOWN = "\n\n⭐"  # where the stars given start, under the rating request
+FLOOD_RETRIES = 5  # a copy refused for flood control is tried again after the wait Telegram names
+MAX_FLOOD_WAIT_S = 10  # longer than this, the customer is better told to try again than kept waiting
 _forums: dict[int, bool] = {}  # support chat id → is it a forum (asked once per process)
 
 
@@ -291,15 +294,24 @@ async def _copy_in(bot: Bot, message: Message, chat_id: int, thread_id: int | No
         if thread_id is None and header_id is not None
         else None
     )
-    try:
-        copied = await bot.copy_message(
-            chat_id, message.chat.id, message.message_id, message_thread_id=thread_id, reply_parameters=reply
-        )
-    except TelegramBadRequest as error:
-        if "message to copy not found" in error.message:  # not a topic deleted by hand: the message is gone
-            raise MessageGone() from None
-        raise
-    return copied.message_id
+    for attempt in range(FLOOD_RETRIES + 1):
+        try:
+            copied = await bot.copy_message(
+                chat_id, message.chat.id, message.message_id, message_thread_id=thread_id, reply_parameters=reply
+            )
+        except TelegramBadRequest as error:
+            if "message to copy not found" in error.message:  # not a topic deleted by hand: the message is gone
+                raise MessageGone() from None
+            raise
+        except TelegramRetryAfter as flood:
+            # A customer writing several messages at once outpaces what Telegram lets a bot post
+            # in one chat: refused, each was answered "something went wrong" and never reached staff.
+            if attempt == FLOOD_RETRIES or flood.retry_after > MAX_FLOOD_WAIT_S:
+                raise
+            await asyncio.sleep(flood.retry_after)
+        else:
+            return copied.message_id
+    raise AssertionError("unreachable")
 
 
 async def _undo_topic(bot: Bot, chat_id: int, thread_id: int | None, header_id: int, *, opened_new: bool) -> None:
