@@ -36,13 +36,16 @@ class Account(StrEnum):
     WRITE_OFFS = "5100 Inventory write-offs"
     # A standard-cost shop's two variances (``domain.usecases.revaluation``): stock on hand
     # revalued when its unit cost changes, and a receipt's price above or below that cost.
-    # 5200 also takes what exchange rates move: stock costed in a currency revalued at a new
-    # rate (/fx), and a supplier paid in a currency at another rate than its goods were received.
+    # 5200 also takes stock costed in a currency revalued at a new rate (/fx).
     INVENTORY_REVALUATION = "5200 Inventory revaluation"
     PURCHASE_PRICE_VARIANCE = "5300 Purchase price variance"
     # A foreign-currency purchase's payable is its total converted whole, its stock a unit at a
     # time (as the stock value counts it): the pennies between them, no price variance.
     CURRENCY_ROUNDING = "5400 Currency conversion rounding"
+    # A supplier paid in a currency at another rate than its goods were received: the realised
+    # exchange gain or loss on the payable, not a revaluation of stock (entries booked to 5200
+    # before this account existed stay there: the journal is append-only).
+    EXCHANGE_DIFFERENCES = "5500 Exchange gains and losses"
 
 
 class Unbalanced(DomainError):

@@ -35,8 +35,8 @@ async def pay_po(
     down by what the receipts put on, in proportion (the last payment takes exactly what is
     left), so the order's payable clears to zero; cash pays what the amount costs at today's
     rate. A rate that moved since the receipt parts the two: the difference is the exchange
-    gain or loss, booked against "5200 Inventory revaluation", where a new rate (/fx) books the
-    stock's."""
+    gain or loss, booked against "5500 Exchange gains and losses" (a realised difference on the
+    payable, not a revaluation of stock)."""
     await require(uow, staff_id, Permission.RECORD_PAYMENTS)
     async with uow:
         po = await load_po(uow, number, lock=True)  # two payments at once: the second reads the first's
@@ -76,9 +76,9 @@ async def _book(uow: UnitOfWork, clock: Clock, po: PurchaseOrder, paid: Money, o
             cash = Money(cleared, base)
         memo += fx_note(paid, rates.rate_text(po.currency), base) if cash.amount != cleared else ""
         if cash.amount <= cleared:  # the currency fell: the supplier cost less than booked, a gain
-            pairs = [(A.PAYABLE, A.CASH, cash.amount), (A.PAYABLE, A.INVENTORY_REVALUATION, cleared - cash.amount)]
+            pairs = [(A.PAYABLE, A.CASH, cash.amount), (A.PAYABLE, A.EXCHANGE_DIFFERENCES, cleared - cash.amount)]
         else:  # it rose: the cash is more than the payable it clears, a loss
-            pairs = [(A.PAYABLE, A.CASH, cleared), (A.INVENTORY_REVALUATION, A.CASH, cash.amount - cleared)]
+            pairs = [(A.PAYABLE, A.CASH, cleared), (A.EXCHANGE_DIFFERENCES, A.CASH, cash.amount - cleared)]
         posted = entry(clock.now(), source, memo, base, *pairs)
     if posted is not None:
         await uow.journal.post(posted)

@@ -122,6 +122,7 @@ LABELS: dict[str, dict[str, str]] = {
         "5200 Inventory revaluation": N_("5200 Inventory revaluation"),
         "5300 Purchase price variance": N_("5300 Purchase price variance"),
         "5400 Currency conversion rounding": N_("5400 Currency conversion rounding"),
+        "5500 Exchange gains and losses": N_("5500 Exchange gains and losses"),
     },
     # The journal file's columns (domain.accounting.CSV_HEADER) in the file sent in chat;
     # ``ordergram export journal`` keeps the codes, for programs.

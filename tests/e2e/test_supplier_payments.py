@@ -24,7 +24,8 @@ from tests.e2e.test_accounting import _by_source, balances
 from tests.e2e.test_books_stock_arrivals import _sent, new_moon_lamp
 from tests.fakes import FakeClock
 
-PAYABLE, CASH, FX = "2000 Accounts payable", "1000 Cash", "5200 Inventory revaluation"
+PAYABLE, CASH, FX = "2000 Accounts payable", "1000 Cash", "5500 Exchange gains and losses"
+REVALUATION = "5200 Inventory revaluation"
 
 
 def pounds(money: Money) -> str:
@@ -110,7 +111,8 @@ async def test_a_dollar_order_paid_after_the_rate_moved_clears_its_payable_and_b
     """$12.50 received at 1.30 is £9.62 payable; paid at 1.50 in two parts, the parts take off
     £9.62 in proportion ($5 of $12.50: £3.84, the rest £5.78), so 2000 is back to zero, while
     cash pays what the dollars cost at 1.50 ($5: £3.33, $7.50: £5.00): the £1.29 between them
-    is an exchange gain, credited to 5200."""
+    is an exchange gain, credited to 5500 (a payable's realised exchange difference, not a
+    revaluation of stock: nothing of it in 5200)."""
     ada = SandboxUser(shop.server, ADMIN, "Ada")
     await ada.send("/fx USD 1.30")
     await new_moon_lamp(shop)
@@ -127,12 +129,12 @@ async def test_a_dollar_order_paid_after_the_rate_moved_clears_its_payable_and_b
     await ada.send(f"/po pay {number} 7.50")
     books = await _by_source(shop, f"po:{number}")
     assert books[PAYABLE] == (962, 962) and books[CASH] == (0, 833) and books[FX] == (0, 129)
+    assert REVALUATION not in books
     assert await _balanced(shop)
 
 
-async def test_a_dollar_order_paid_after_the_dollar_rose_books_the_exchange_loss(shop: RunningBot) -> None:
-    """$12.50 received at 1.30 (£9.62 payable) paid whole at 1.10 costs £11.36 of cash: the
-    payable clears to zero and the £1.74 more is a loss, debited to 5200."""
+async def _paid_after_the_dollar_rose(shop: RunningBot) -> int:
+    """$12.50 of lamps received at 1.30 and paid whole at 1.10: the purchase order's number."""
     ada = SandboxUser(shop.server, ADMIN, "Ada")
     await ada.send("/fx USD 1.30")
     await new_moon_lamp(shop)
@@ -140,9 +142,33 @@ async def test_a_dollar_order_paid_after_the_dollar_rose_books_the_exchange_loss
     await receive_po(shop.runtime.uow(), shop.runtime.clock, staff_id=ADMIN, number=number)
     await ada.send("/fx USD 1.10")
     await ada.send(f"/po pay {number} 12.50 wire 9")
+    return number
+
+
+async def test_a_dollar_order_paid_after_the_dollar_rose_books_the_exchange_loss(shop: RunningBot) -> None:
+    """$12.50 received at 1.30 (£9.62 payable) paid whole at 1.10 costs £11.36 of cash: the
+    payable clears to zero and the £1.74 more is a loss, debited to 5500 (5200 untouched)."""
+    number = await _paid_after_the_dollar_rose(shop)
     books = await _by_source(shop, f"po:{number}")
     assert books[PAYABLE] == (962, 962) and books[CASH] == (0, 1136) and books[FX] == (174, 0)
+    assert REVALUATION not in books
     assert await _balanced(shop)
+
+
+EXCHANGE_ACCOUNT = {"en": "5500 Exchange gains and losses", "ru": "5500 Курсовые разницы"}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_trial_balance_shows_a_supplier_payment_s_exchange_difference_on_its_own_account(
+    shop: RunningBot, language: str
+) -> None:
+    """/trial named the difference "5200 Inventory revaluation", as if stock had been revalued:
+    it is its own account now, after 5400, in the reader's language."""
+    await _paid_after_the_dollar_rose(shop)
+    manager = await hire(shop, 91, "Mo", "manager", language=language)
+    trial = [line.split(":")[0] for line in (await manager.send("/trial")).last.text.splitlines()]
+    assert EXCHANGE_ACCOUNT[language] in trial
+    assert trial.index(EXCHANGE_ACCOUNT[language]) == len(trial) - 2  # the last account, before the totals
 
 
 HISTORY = {
