@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.backorders import BackorderTerms, ReleasedAlready, expected_date, parse_terms
+from domain.catalog import Product
 from domain.ports import Clock, UnitOfWork
 from domain.shop_days import shop_day
 from domain.staff import Permission
@@ -18,7 +19,7 @@ class TermsSheet:
     """What a manager sees of a product's backorder terms."""
 
     sku: str
-    name: str
+    product: Product  # named in the reader's language by the screen
     terms: BackorderTerms | None
     waiting: int  # units customers wait for now
     expected: date | None
@@ -49,7 +50,7 @@ async def backorder_terms(
     release = terms.release_date if terms else None
     return TermsSheet(
         product.sku,
-        product.display_name,
+        product,
         terms,
         waiting,
         expected_date(po_date, release, shop_day(clock.now(), uow.timezone)),
