@@ -233,18 +233,26 @@ def _customer_language(papers: OrderPaperwork, i18n: I18n) -> str:
     return pick_language(customer.language, customer.telegram_language, i18n.default_locale, i18n.available_locales)
 
 
+DOCUMENT_KINDS = frozenset({"label", "slip"})  # and parcelN: one parcel's label
+
+
 @router.callback_query(DocumentCb.filter(F.kind != "receipt"))
 async def staff_document(
     query: CallbackQuery, callback_data: DocumentCb, uow: UnitOfWork, settings: ShopSettings, i18n: I18n
 ) -> None:
     assert query.bot is not None
+    kind = callback_data.kind
+    # A button's data may be forged or from an older version: a kind not offered is a stale button.
+    parcel = kind.removeprefix("parcel") if kind.startswith("parcel") else None
+    if kind not in DOCUMENT_KINDS and not (parcel and parcel.isascii() and parcel.isdigit()):
+        raise NotFound()
     papers = await paperwork_for_staff(uow, staff_id=_who(query), code=callback_data.code)
-    seq = int(callback_data.kind.removeprefix("parcel")) if callback_data.kind.startswith("parcel") else 0
-    if seq:
+    if parcel is not None:
+        seq = int(parcel)
         if not any(p.seq == seq for p in papers.parcels):
             raise NotFound()
         content, name = parcel_label(papers, seq), f"label-{papers.order.code}-{seq}.pdf"
-    elif callback_data.kind == "label":
+    elif kind == "label":
         content, name = shipping_label(papers), f"label-{papers.order.code}.pdf"
     else:
         # The slip travels in the parcel: it is written for the customer, in their language,

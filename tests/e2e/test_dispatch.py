@@ -245,3 +245,16 @@ async def test_a_box_page_button_of_another_packing_is_refused_politely(shop: Ru
     assert stale.callback_answer is not None and stale.callback_answer.get("show_alert")
     assert stale.callback_answer["text"] == "This item is no longer available. Please open the menu again."
     assert stale.messages == []
+
+
+async def test_a_forged_or_unknown_document_button_is_answered_as_stale_and_sends_nothing(shop: RunningBot) -> None:
+    code = await picked_order(shop, 216, {"85123A": 1})
+    packers = [(await hire(shop, 76, "Pax", "packer", "LON"), "This item is no longer available.")]
+    packers.append((await hire(shop, 77, "Пётр", "packer", "LON", language="ru"), "Этот пункт больше недоступен."))
+    for packer, stale in packers:
+        screen = (await packer.send(f"/pack {code}")).last
+        for forged in (f"doc:{code}:parcelX", f"doc:{code}:parcel", f"doc:{code}:parcel99", f"doc:{code}:recipe"):
+            reply = await packer.press_data(screen, forged)
+            assert reply.callback_answer is not None and reply.callback_answer.get("show_alert"), forged
+            assert reply.callback_answer["text"].startswith(stale), forged
+            assert reply.messages == [], forged
