@@ -50,27 +50,21 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        uow = SqlUnitOfWork(self.sessions)  # registering the sender: not the update's own work
         fields = cast(HandlerData, data)
         fields["clock"] = self.clock
         user: User | None = data.get("event_from_user")
-        if user is not None and not user.is_bot:
-            fields["customer"] = fields["reader"] = await ensure_customer(
-                uow,
-                self.clock,
-                telegram_id=user.id,
-                first_name=user.first_name,
-                last_name=user.last_name,
-                username=user.username,
-                language_code=user.language_code,
-            )
-            await self._assisting(fields, uow, user.id)
+        given = dict(data)  # as the update came: each try starts from it, not from what one before left
+        await self._sender(fields, user)
         # The update's own work: its first commit marks the update handled (storage.uow).
         update_id = event.update_id if isinstance(event, Update) else None
         bot = data.get("bot")
         update = (bot.id, update_id) if update_id is not None and bot is not None else None
         attempt = 1  # a while loop, not a range: this runs for every update
         while True:
+            if attempt > 1:  # the try given up may have changed ``customer`` (a mutable object) or data's keys
+                data.clear()
+                data.update(given)
+                await self._sender(fields, user)
             fields["uow"] = work = SqlUnitOfWork(self.sessions, update=update)
             let_out = count_let_out()  # requests sent, conversation state written (any storage)
             try:
@@ -80,6 +74,22 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                     raise
             attempt += 1
             log.warning("update %s: its transaction was given up by the database; handled again", update_id)
+
+    async def _sender(self, fields: HandlerData, user: User | None) -> None:
+        """``customer`` and ``reader``: the sender, registered on the way (not the update's own work)."""
+        if user is None or user.is_bot:
+            return
+        uow = SqlUnitOfWork(self.sessions)
+        fields["customer"] = fields["reader"] = await ensure_customer(
+            uow,
+            self.clock,
+            telegram_id=user.id,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            username=user.username,
+            language_code=user.language_code,
+        )
+        await self._assisting(fields, uow, user.id)
 
     async def _assisting(self, data: HandlerData, uow: SqlUnitOfWork, staff_telegram_id: int) -> None:
         """Support staff acting for a customer: handlers then see that customer, while

@@ -9,7 +9,7 @@ import pytest
 from aiogram import Bot
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.methods import SendMessage
-from aiogram.types import TelegramObject, Update
+from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.app import make_fsm_storage
@@ -18,7 +18,7 @@ from bot.middlewares import UnitOfWorkMiddleware
 from domain.contention import ATTEMPTS, Contention
 from domain.ports import SystemClock
 from handlers.views.outgoing import OutgoingGuard
-from storage.db import create_engine
+from storage.db import create_engine, session_factory
 from storage.fsm import DatabaseStorage
 
 UPDATE = Update(update_id=7)
@@ -116,3 +116,22 @@ async def test_with_redis_an_update_given_up_after_it_wrote_conversation_state_i
         await storage.close()
         await engine.dispose()
     assert handler.calls == 1
+
+
+async def test_an_update_handled_again_starts_from_the_customer_as_stored_and_the_data_as_it_came(
+    engine: AsyncEngine,
+) -> None:
+    """A try given up may have changed the sender's ``customer`` object (a use case fills in a
+    phone on it) or put keys into the update's data: the next try sees neither."""
+    seen: list[tuple[str | None, bool]] = []
+
+    async def changes_the_customer(data: dict[str, Any]) -> None:
+        seen.append((data["customer"].phone, "left_by_a_try" in data))
+        data["customer"].phone = "+447700900123"
+        data["left_by_a_try"] = True
+
+    handler = Handler(times=1, before=changes_the_customer)
+    sender = User(id=4242, is_bot=False, first_name="Ann", language_code="en")
+    middleware = UnitOfWorkMiddleware(session_factory(engine), SystemClock())
+    assert await middleware(handler, UPDATE, {"event_from_user": sender}) == "done"
+    assert seen == [(None, False), (None, False)]  # the second try: no phone, no key from the first
