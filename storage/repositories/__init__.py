@@ -7,6 +7,7 @@ from storage.repositories.campaigns import SqlCampaigns
 from storage.repositories.carts import SqlCarts
 from storage.repositories.catalog import SqlProducts
 from storage.repositories.customers import SqlCustomers, SqlStaff
+from storage.repositories.demand import SqlDemand
 from storage.repositories.fulfilment import SqlCarriers, SqlPacking, SqlPicking
 from storage.repositories.jobs import SqlJobs
 from storage.repositories.notifications import SqlOutbox, SqlSubscriptions
@@ -15,7 +16,7 @@ from storage.repositories.parcels import SqlCarrierEvents, SqlParcels
 from storage.repositories.payments import SqlPayments
 from storage.repositories.pricing import SqlPriceRules
 from storage.repositories.promotions import SqlPromotions
-from storage.repositories.purchasing import SqlDemand, SqlPurchasing
+from storage.repositories.purchasing import SqlPurchasing
 from storage.repositories.returns import SqlReturns
 from storage.repositories.sales import SqlSales
 from storage.repositories.shop import SqlShop

@@ -20,7 +20,7 @@ from domain.warehouse import Warehouse
 from domain.weeks import week_start, weekly
 from storage import models as m
 from storage.db import session_factory
-from storage.repositories.purchasing import _ranges
+from storage.repositories.demand import _ranges
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 
