@@ -51,8 +51,11 @@ def route(
     available: dict[tuple[int, int], int],
     warehouses: list[Warehouse],
     destination: tuple[float, float] | None,
+    *,
+    pickup: bool = False,
 ) -> RoutingDecision:
-    """``lines`` maps product → quantity; ``available`` maps (product, warehouse) → units."""
+    """``lines`` maps product → quantity; ``available`` maps (product, warehouse) → units;
+    ``pickup``: ``destination`` is the pickup point the customer collects from, not an address."""
     by_id = {w.id: w for w in warehouses if w.id is not None}
     for product_id, quantity in lines.items():
         total = sum(units for (p, _), units in available.items() if p == product_id)
@@ -69,7 +72,7 @@ def route(
             best = min(
                 feasible, key=lambda combo: (sum(_distance(w, destination) for w in combo), [w.code for w in combo])
             )
-            return _split(lines, available, list(best), destination, size, len(feasible))
+            return _split(lines, available, list(best), destination, size, len(feasible), pickup)
     raise AssertionError("unreachable: total stock covers every line")
 
 
@@ -80,6 +83,7 @@ def _split(
     destination: tuple[float, float] | None,
     size: int,
     alternatives: int,
+    pickup: bool = False,
 ) -> RoutingDecision:
     allocations: list[Allocation] = []
     for product_id, quantity in sorted(lines.items()):
@@ -101,7 +105,7 @@ def _split(
         reasons = [f"no single warehouse has every line; {size} warehouses needed"]
     if destination is not None:
         reasons.append(
-            "nearest to the delivery point: "
+            ("nearest to the pickup point: " if pickup else "nearest to the delivery point: ")
             + ", ".join(f"{w.code} {_distance(w, destination):.0f} km" for w in chosen)
         )
     if alternatives > 1:

@@ -153,6 +153,7 @@ async def _preview_route(
     customer_id: int | None,
     point: tuple[float, float] | None,
     levels: Sequence[StockLevel] | None = None,
+    pickup: bool = False,
 ) -> tuple[RoutingDecision, list[Warehouse]]:
     """Routing on current availability; with ``customer_id``, as if that customer's own
     holds were released first (placement does exactly that)."""
@@ -162,7 +163,7 @@ async def _preview_route(
         key = (hold.product_id, hold.warehouse_id)
         available[key] = available.get(key, 0) + hold.quantity
     warehouses = await uow.warehouses.all()
-    return route(lines, available, warehouses, point), warehouses
+    return route(lines, available, warehouses, point, pickup=pickup), warehouses
 
 
 async def shipping_options(
@@ -220,11 +221,12 @@ async def route_or_explain(
     point: tuple[float, float] | None,
     levels: Sequence[StockLevel] | None = None,
     language: str = "",
+    pickup: bool = False,
 ) -> tuple[RoutingDecision, list[Warehouse]]:
     """``levels``: the cart's stock levels, when read in this transaction already; ``language``:
     the reader's, in which a refusal names the product where translated."""
     try:
-        return await _preview_route(uow, cart, customer_id, point, levels)
+        return await _preview_route(uow, cart, customer_id, point, levels, pickup)
     except RoutingImpossible as impossible:
         line = next(line for line in cart.lines if line.product.id == impossible.product_id)
         name = line.product.in_language(language).display_name
@@ -326,7 +328,10 @@ async def _place(
         # Read once, after the releases: what stock cannot cover waits (backorders), the rest is routed.
         levels = await uow.stock.levels([line.product.id or 0 for line in cart.lines])
         routable, waiting = await routable_part(uow, cart, now, None, levels, request.language)
-        decision, warehouses = await route_or_explain(uow, routable, None, point, levels, request.language)
+        to_pickup = request.delivery.method is not DeliveryMethod.COURIER
+        decision, warehouses = await route_or_explain(
+            uow, routable, None, point, levels, request.language, pickup=to_pickup
+        )
         pickup_code = next((w.code for w in warehouses if w.id == request.delivery.pickup_warehouse_id), None)
         transfer = any(code != pickup_code for code in decision.warehouse_codes)
         delivery, shipping = await _delivery_with_shipping(

@@ -280,12 +280,12 @@ async def _rehold(
     await release_allocations(uow, order)
     for product_id in sorted(wanted):
         await release_expired_holds(uow, product_id, now)
-    point, _ = await _destination(order, warehouses)
+    point, pickup = await _destination(order, warehouses)
     available = {
         (lv.product_id, lv.warehouse_id): max(lv.available, 0) for lv in await uow.stock.levels(sorted(wanted))
     }
     try:
-        decision = route(wanted, available, warehouses, point)
+        decision = route(wanted, available, warehouses, point, pickup=pickup is not None)
     except RoutingImpossible as impossible:
         name = next(line.named_in(language) for line in order.lines if line.product_id == impossible.product_id)
         raise NotEnoughForEdit(name=name, available=impossible.params["available"]) from None

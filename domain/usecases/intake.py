@@ -182,7 +182,8 @@ async def _place(
     levels = await uow.stock.levels(ids)
     try:
         routable, waiting = await routable_part(uow, cart, now, None, levels)
-        decision, _ = await route_or_explain(uow, routable, None, point, levels)
+        to_pickup = delivery.method is not DeliveryMethod.COURIER
+        decision, _ = await route_or_explain(uow, routable, None, point, levels, pickup=to_pickup)
         await reserve_routed(uow, routable, decision)  # another order may take the units first
     except (CartChanged, PreorderFull) as short:
         name, available = short.params["name"], short.params["available"]

@@ -246,7 +246,7 @@ def _reader() -> str:
 # An order's routing keeps the reasons ``domain.routing`` wrote, in English ("LON can ship
 # every line"), on the order since it was placed; the known shapes are shown in the reader's
 # language, a warehouse's code (the first items) as it is.
-_NEAREST = re.compile(r"nearest to the delivery point: (?P<places>.+)")
+_NEAREST = re.compile(r"nearest to the (?P<to>delivery|pickup) point: (?P<places>.+)")
 _PLACE = re.compile(r"(?P<code>\S+) (?P<km>\d+) km")
 _ONE = re.compile(r"(?P<code>\S+) can ship every line")
 _SEVERAL = re.compile(r"no single warehouse has every line; (?P<n>\d+) warehouses needed")
@@ -279,5 +279,7 @@ def routing_reason(reason: str) -> str:
             for p in places
             if p is not None
         )
+        if found["to"] == "pickup":
+            return _("nearest to the pickup point: %(places)s") % {"places": shown}
         return _("nearest to the delivery point: %(places)s") % {"places": shown}
     return reason

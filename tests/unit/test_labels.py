@@ -43,6 +43,9 @@ def test_routing_reasons_are_shown_in_the_reader_s_language_with_russian_plurals
         assert routing_reason("nearest to the delivery point: LON 13 km, MAN 1250 km") == (
             "ближе всего к адресу доставки: LON 13 км, MAN 1\xa0250 км"
         )
+        assert routing_reason("nearest to the pickup point: LON 268 km") == (
+            "ближе всего к пункту самовывоза: LON 268 км"
+        )
         assert routing_reason("no single warehouse has every line; 2 warehouses needed") == (
             "ни на одном складе нет всех позиций; нужно 2 склада"
         )
@@ -52,6 +55,7 @@ def test_routing_reasons_are_shown_in_the_reader_s_language_with_russian_plurals
         assert routing_reason("LON") == "LON"  # a warehouse's code, as it is
     with i18n.use_locale("en"):
         assert routing_reason("chosen among 2 possible warehouses") == "chosen among 2 possible warehouses"
+        assert routing_reason("nearest to the pickup point: LON 268 km") == "nearest to the pickup point: LON 268 km"
 
 
 def test_a_due_date_in_an_order_s_history_reads_as_the_reader_writes_dates(i18n: I18n) -> None:

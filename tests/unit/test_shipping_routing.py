@@ -124,3 +124,12 @@ def test_pickup_is_ready_in_hours_when_stock_is_there_and_after_a_transfer_other
     assert pickup_ready_by(wednesday, policy, transfer_needed=True) == datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
     friday = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
     assert pickup_ready_by(friday, policy, transfer_needed=True) == datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+
+
+def test_a_pickup_order_s_reason_speaks_of_the_pickup_point_not_a_delivery_address() -> None:
+    available = {(10, 1): 5, (10, 2): 5}
+    to_pickup = route({10: 1}, available, [LONDON, MANCHESTER], NEAR_MANCHESTER, pickup=True)
+    assert any(r.startswith("nearest to the pickup point: MAN") for r in to_pickup.reasons), to_pickup.reasons
+    assert not any("delivery point" in r for r in to_pickup.reasons)
+    delivered = route({10: 1}, available, [LONDON, MANCHESTER], NEAR_MANCHESTER)
+    assert any(r.startswith("nearest to the delivery point: MAN") for r in delivered.reasons), delivered.reasons
