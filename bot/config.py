@@ -70,6 +70,9 @@ class Settings(LogSettings):
     support_sign_replies: bool = True  # the customer sees which staff member answered
     default_locale: str = "en"  # a language with a catalog (bot.i18n checks it at start)
     locales_dir: Path | None = None  # translations to use instead of the shipped ones (one folder per language)
+    # Product photos stored as files are served from here only (its subfolders, links resolved):
+    # a path stored before imports kept photos next to their CSV may name any image on the server.
+    photo_dir: Path = Field(default_factory=Path.cwd)
     shop_settings_file: Path | None = None  # TOML: the shop's name, contacts and policies (see README)
     default_currency: str = "EUR"
     timezone: str = "UTC"

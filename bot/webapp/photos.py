@@ -75,7 +75,7 @@ class Photos:
         if reference.startswith(LOCAL_PHOTO_PREFIX):
             path = Path(reference.removeprefix(LOCAL_PHOTO_PREFIX))
             kind = mimetypes.guess_type(path.name)[0] or ""
-            if kind not in IMAGE_TYPES or not await asyncio.to_thread(path.is_file):
+            if kind not in IMAGE_TYPES or not await asyncio.to_thread(_in_folder, path, runtime.settings.photo_dir):
                 raise web.HTTPNotFound()
             return web.FileResponse(path, headers={**headers, "Content-Type": kind})  # its own ETag and 304
         if not reference or reference.startswith(("http://", "https://")):  # not fetched for others: no SSRF
@@ -158,3 +158,10 @@ class Photos:
 
 def add_photo_routes(app: web.Application) -> None:
     app.router.add_get("/photo/{id}", Photos().get)
+
+
+def _in_folder(path: Path, folder: Path) -> bool:
+    """A regular file under ``folder`` once links are resolved (PHOTO_DIR): a ``file:`` photo
+    stored earlier may name any image the server can read, which strangers must not get."""
+    resolved = path.resolve()
+    return resolved.is_relative_to(folder.resolve()) and resolved.is_file()

@@ -157,3 +157,32 @@ async def test_a_photo_view_decides_on_the_listed_product_alone_without_building
         assert served.status == 200 and await served.read() == PICTURE
         assert (await app.get(f"/app/photo/{hidden}")).status == 404
         assert (await app.get("/app/photo/999999")).status == 404
+
+
+async def test_a_stored_photo_file_is_served_only_from_the_shops_photo_folder(tmp_path: Path, clock: FakeClock) -> None:
+    """A ``file:`` photo stored before imports kept photos next to their CSV may name any image
+    the server can read: only one under PHOTO_DIR (links resolved) is served."""
+    folder, elsewhere = tmp_path / "photos", tmp_path / "private"
+    folder.mkdir()
+    elsewhere.mkdir()
+    (folder / "lamp.png").write_bytes(PICTURE)
+    (elsewhere / "scan.png").write_bytes(PICTURE + b"secret")
+    (folder / "link.png").symlink_to(elsewhere / "scan.png")
+    async with staff_shop(tmp_path, clock, webapp_url="https://shop.example.com", photo_dir=folder) as shop:
+        async with shop.runtime.sessions() as session:
+            ids = {}
+            for sku, path in (
+                ("85123A", folder / "lamp.png"),
+                ("22197", elsewhere / "scan.png"),
+                ("23166", folder / "link.png"),
+            ):
+                await session.execute(
+                    update(m.ProductRow).where(m.ProductRow.sku == sku).values(photo_file_id=f"file:{path}")
+                )
+                ids[sku] = int(await session.scalar(select(m.ProductRow.id).where(m.ProductRow.sku == sku)) or 0)
+            await session.commit()
+        async with miniapp(shop) as app:
+            inside = await app.get(f"/app/photo/{ids['85123A']}")
+            assert inside.status == 200 and await inside.read() == PICTURE
+            assert (await app.get(f"/app/photo/{ids['22197']}")).status == 404
+            assert (await app.get(f"/app/photo/{ids['23166']}")).status == 404
