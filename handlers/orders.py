@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -18,7 +17,6 @@ from domain.customers import Customer
 from domain.editing import customer_may_edit
 from domain.errors import DomainError
 from domain.orders import MAX_ORDER_LINES, Order, OrderStatus
-from domain.parcels import Parcel
 from domain.ports import Clock, UnitOfWork
 from domain.returns import returnable
 from domain.shortages import asked
@@ -44,6 +42,7 @@ from handlers.callbacks import (
     EditOrderCb,
     OrderCb,
     OrdersPageCb,
+    PayDifferenceCb,
     PayOrderCb,
     ReturnStartCb,
     button,
@@ -73,11 +72,14 @@ def _list_keyboard(page: OrdersPage) -> InlineKeyboardMarkup:
 
 
 def _detail_keyboard(
-    order: Order, settings: ShopSettings, now: datetime, parcels: Sequence[Parcel] = ()
+    order: Order, settings: ShopSettings, now: datetime, tracking: OrderTracking | None = None
 ) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
+    parcels = tracking.parcels if tracking else ()
     if order.status is OrderStatus.AWAITING_PAYMENT and settings.payment_provider_token:
         builder.button(text=_("💳 Pay"), callback_data=PayOrderCb(code=order.code))
+    if tracking and tracking.card_left and settings.payment_provider_token:
+        builder.button(text=_("💳 Pay the difference"), callback_data=PayDifferenceCb(code=order.code[:16]))
     if customer_may_edit(order, now, settings.order_edit_window_minutes):
         builder.button(text=_("✏️ Edit"), callback_data=EditOrderCb(code=order.code))
     if BACKORDER_FLAG in order.flags or asked(order):  # held for a short pick: its part and the question
@@ -127,8 +129,7 @@ async def _show_in_place(
 ) -> None:
     if isinstance(query.message, Message):
         text = detail_text(renderer, order, tracking)
-        parcels = tracking.parcels if tracking else ()
-        await query.message.edit_text(text, reply_markup=_detail_keyboard(order, settings, clock.now(), parcels))
+        await query.message.edit_text(text, reply_markup=_detail_keyboard(order, settings, clock.now(), tracking))
 
 
 @router.message(Command("orders"))
@@ -173,7 +174,7 @@ async def track(
     tracking = await my_order_tracking(uow, customer_id=customer.id or 0, code=command.args)
     await message.answer(
         detail_text(renderer, tracking.order, tracking),
-        reply_markup=_detail_keyboard(tracking.order, settings, clock.now(), tracking.parcels),
+        reply_markup=_detail_keyboard(tracking.order, settings, clock.now(), tracking),
     )
 
 

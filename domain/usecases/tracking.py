@@ -1,10 +1,11 @@
-"""What a customer's /track shows of an order: its parcels, an invoice's balance, and its
+"""What a customer's /track shows of an order: its parcels, an invoice's or a card order's balance, and its
 returns with where each one's refund (or replacement) stands, and money owed back outside them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.editing import balance_due
 from domain.errors import NotFound
 from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
@@ -13,6 +14,7 @@ from domain.parcels import Parcel
 from domain.payments import PaymentKind, invoice_owed
 from domain.ports import UnitOfWork
 from domain.returns import ReturnRequest
+from domain.usecases.backorder_fill import charged_total
 from domain.usecases.return_handling import refund_marker
 
 
@@ -34,6 +36,13 @@ class OrderTracking:
     returns: list[ReturnState] = field(default_factory=list)
     refund_pending: Money | None = None  # owed back outside the returns (an edit, a cancellation), not yet paid
     refunded: Money | None = None  # paid back outside the returns
+    # A paid card order an edit raised (its invoice paid after the edit, or the difference not
+    # yet paid): what is left, paid with the order's "Pay the difference" button.
+    card_left: Money | None = None
+
+
+# An order not paid yet is paid whole with its own invoice (💳 Pay); a cancelled one owes nothing.
+_NOTHING_DUE_YET = (OrderStatus.AWAITING_PAYMENT, OrderStatus.CANCELLED)
 
 
 async def my_order_tracking(uow: UnitOfWork, *, customer_id: int, code: str) -> OrderTracking:
@@ -48,6 +57,10 @@ async def my_order_tracking(uow: UnitOfWork, *, customer_id: int, code: str) -> 
         if order.payment_method is PaymentMethod.INVOICE and order.status is not OrderStatus.CANCELLED:
             owed = invoice_owed(order.total, payments)
             left = owed if owed.amount > 0 else None
+        card_left = None
+        if order.payment_method is PaymentMethod.CARD and order.status not in _NOTHING_DUE_YET:
+            due = balance_due(order, payments, await charged_total(uow, order))
+            card_left = due if due.amount > 0 else None
         requests = await uow.returns.for_order(order.id)
         paid_markers = {p.method for p in payments if p.kind is PaymentKind.REFUNDED}
         states = []
@@ -69,4 +82,5 @@ async def my_order_tracking(uow: UnitOfWork, *, customer_id: int, code: str) -> 
             states,
             pending if pending.amount > 0 else None,
             Money(refunded, order.currency) if refunded > 0 else None,
+            card_left,
         )
