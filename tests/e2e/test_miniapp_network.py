@@ -5,6 +5,7 @@ and a checkout reloaded midway comes back as it was left."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -144,3 +145,31 @@ async def test_a_checkout_reloaded_midway_reopens_with_what_was_typed_and_chosen
         await page.reload()
         await expect(page.locator("#view h2").first).to_have_text("Categories")  # placed: nothing to go back to
     assert await count(shop, m.OrderRow) == 1
+
+
+async def test_a_quantity_tapped_again_before_the_cart_is_redrawn_sends_nothing_stale(shop: RunningBot) -> None:
+    """A second tap on + before the cart came back sent the quantity the first had already asked
+    for: two taps added one, and a refusal could follow for what nobody asked."""
+    from playwright.async_api import expect
+
+    await add_to_cart(SandboxUser(shop.server, CUSTOMER, "Ann"), "23843", 1)
+    async with miniapp(shop) as client, browser_page("qty-twice", init_data(shop, CUSTOMER)) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.locator("#cart-button").click()
+        line = page.locator('li[data-sku="23843"]')
+        sent: list[Any] = []
+
+        async def slowly(route: Any) -> None:
+            if route.request.method == "POST":
+                sent.append(route.request.post_data_json["quantity"])
+                await asyncio.sleep(0.5)
+            await route.continue_()
+
+        await page.route("**/app/api/shop/cart", slowly)
+        more = line.get_by_role("button", name=re.compile("^More: "))
+        await more.click()
+        await more.click(force=True)  # the same button, still on screen
+        await expect(line.locator(".quantity")).to_have_text("2")
+        assert sent == [2]
+        await more.click()  # the redrawn cart takes taps again
+        await expect(line.locator(".quantity")).to_have_text("3")

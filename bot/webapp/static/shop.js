@@ -232,6 +232,8 @@ async function cartPage() {
     return;
   }
   const change = (line, quantity) => async () => {
+    // Until the cart is redrawn its lines' − and + are stale: a second tap sent the quantity the first asked for.
+    view.querySelectorAll(".qty button").forEach((button) => { button.disabled = true; });
     const refused = await api("/app/api/shop/cart", { method: "POST", json: { product_id: line.product_id, quantity } })
       .then(() => null, (error) => error.message);
     await show(cartPage, false);
