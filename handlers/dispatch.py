@@ -340,13 +340,18 @@ async def pack_short(
             "Order {code}: {missing} × {sku} written off as lost at packing. {warehouse} still has it on its "
             "shelves, so the order is back in picking for it: /pick takes it from another bin."
         )
-        await message.answer(
-            fill(text, code=short.order.code, missing=short.missing, sku=short.sku, warehouse=short.warehouse)
+        text = fill(text, code=short.order.code, missing=short.missing, sku=short.sku, warehouse=short.warehouse)
+    else:
+        text = fill(
+            _("Order {code} is on hold for the shortage; the customer is asked what to do."), code=short.order.code
         )
-        return
-    await message.answer(
-        fill(_("Order {code} is on hold for the shortage; the customer is asked what to do."), code=short.order.code)
-    )
+    if short.not_written_off:  # the bin counts fewer than were lost, or the rest is reserved: said, not hidden
+        kept = _(
+            "{kept} of them could not come off the bin's count (it holds fewer, or they are reserved): "
+            "count the bin and correct it with /adjust."
+        )
+        text += "\n" + fill(kept, kept=short.not_written_off)
+    await message.answer(text)
 
 
 @router.message(Command("delivered"))

@@ -21,7 +21,6 @@ from domain.picking import PickLine
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission, can
 from domain.usecases.backorder_fill import held_back
-from domain.usecases.bookkeeping import book_stock_change
 from domain.usecases.orders import apply_transition
 from domain.usecases.parcels import (
     deliver_order,
@@ -29,7 +28,7 @@ from domain.usecases.parcels import (
     ship_parcel,
 )
 from domain.usecases.pickup import announce_ready, is_pickup
-from domain.usecases.shortages import hold_short
+from domain.usecases.shortages import hold_short, write_off_short
 from domain.usecases.staff import require
 from domain.warehouse import Warehouse
 
@@ -214,6 +213,7 @@ class PackShort:
     missing: int
     warehouse: str
     picked_again: bool
+    not_written_off: int = 0  # lost units the bins could not give up (fewer there, or reserved): a recount's
 
 
 async def report_pack_short(
@@ -254,54 +254,46 @@ async def report_pack_short(
         warehouse_id = next(iter(lost))[0] if lost else allocated
         warehouse = next(w for w in await uow.warehouses.all() if w.id == warehouse_id)
         actor = f"staff:{staff_id}"
-        if await _pick_again(uow, clock, order, product, lost, actor):
+        if (kept := await _pick_again(uow, clock, order, product, lost, actor)) is not None:
             await uow.commit()
-            return PackShort(order, wanted, missing, warehouse.code, True)
+            return PackShort(order, wanted, missing, warehouse.code, True, kept)
         await apply_transition(uow, order, OrderStatus.ON_HOLD, clock=clock, actor=actor, reason=f"short: {wanted}")
         # Each unit is held against the warehouse and bin it was picked from: lost units picked
         # in two warehouses all put on one left the other's allocation and shelf count standing.
         places = lost + Counter({(allocated, None): left})  # any not found on a pick line: the allocation
-        await hold_short(uow, clock, order, product, places, actor, packing=True)
+        kept = await hold_short(uow, clock, order, product, places, actor, packing=True)
         if staff_chat_id is not None:
             params = {"code": order.code, "sku": wanted, "name": product.display_name, "warehouse": warehouse.code}
             params |= {"packing": "yes"}
             await uow.outbox.add(Notification(staff_chat_id, "staff_short_pick", "", params), clock.now())
         await uow.commit()
-        return PackShort(order, wanted, missing, warehouse.code, False)
+        return PackShort(order, wanted, missing, warehouse.code, False, kept)
 
 
 async def _pick_again(
     uow: UnitOfWork, clock: Clock, order: Order, product: Product, lost: Counter[tuple[int, str | None]], actor: str
-) -> bool:
+) -> int | None:
     """Units lost on their way to the bench (``lost``: per warehouse and bin they were picked
     from) that their warehouse still has free on its shelves: written off the bin that counted
-    them, the order keeping its allocation and going back to picking for them. False (nothing
-    changed) when a warehouse has fewer free than it lost."""
+    them (``write_off_short``'s rule: what the bin holds, never below what is reserved), the order
+    keeping its allocation and going back to picking for them. Returns the units that could not
+    be written off; None (nothing changed) when a warehouse has fewer free than it lost."""
     per_warehouse: Counter[int] = Counter()
     for (warehouse_id, _), units in lost.items():
         per_warehouse[warehouse_id] += units
     levels = {lv.warehouse_id: lv for lv in await uow.stock.levels([product.id or 0])}
-    bins = {(b.warehouse_id, b.bin_code): b.quantity for b in await uow.inventory.bins([product.id or 0])}
-    if (
-        not lost
-        or any(
-            warehouse_id not in levels or levels[warehouse_id].available < units
-            for warehouse_id, units in per_warehouse.items()
-        )
-        or any(bin_code is None or bins.get((w, bin_code), 0) < units for (w, bin_code), units in lost.items())
+    if not lost or any(
+        warehouse_id not in levels or levels[warehouse_id].available < units
+        for warehouse_id, units in per_warehouse.items()
     ):
-        return False
-    now, reason = clock.now(), f"lost at packing {order.code}"
-    for (warehouse_id, bin_code), units in sorted(lost.items(), key=lambda place: (place[0][0], place[0][1] or "")):
-        assert bin_code is not None
-        left = bins[(warehouse_id, bin_code)] - units
-        await uow.stock.set_bin_quantity(product.id or 0, warehouse_id, bin_code, left, reason, actor, now)
-        memo = f"{product.sku}: {units} lost at packing, order {order.code}"
-        await book_stock_change(uow, now, f"order:{order.code}", memo, (product.id or 0, warehouse_id), -units)
+        return None
+    left = 0
+    for place, units in sorted(lost.items(), key=lambda item: (item[0][0], item[0][1] or "")):  # the lock order
+        left += await write_off_short(uow, clock, order, product, place, units, actor, packing=True)
     # The customer heard it is being picked already: nothing changes for them.
     lost_at = f"lost: {product.sku}"
     await apply_transition(uow, order, OrderStatus.PICKING, clock=clock, actor=actor, reason=lost_at, notify=False)
-    return True
+    return left
 
 
 async def ship_order(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, carrier: str, tracking: str) -> Order:

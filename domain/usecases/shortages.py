@@ -32,23 +32,25 @@ async def hold_short(
     actor: str,
     *,
     packing: bool = False,
-) -> None:
+) -> int:
     """Inside the short pick's unit of work, the order just held: units of ``product`` are in
     no bin (``places``: warehouse id and the bin that was short → units missing there; lost at
     packing, they may have been picked in several warehouses). Each warehouse's allocation of
     them goes, each bin's count comes down by them (they are not there: left counted, the stock
     would be sold again), they wait as one backorder that no arrival fills before the customer
     answers, and the customer is asked (told, with ``packing``, that the units were picked and
-    went missing on the way to packing, not that the shelf lacked them)."""
+    went missing on the way to packing, not that the shelf lacked them). Returns the units the
+    bins could not give up (``write_off_short``)."""
     missing, now = sum(places.values()), clock.now()
     # The flags as they are now, under the order's lock: those read when the round (or the
     # packing) began were written back, undoing a /vip given or a waiting part filled meanwhile.
     await uow.parcels.lock_order(order.id or 0)
     if (fresh := await uow.orders.get_by_id(order.id or 0)) is not None:
         order.flags = fresh.flags
+    kept = 0
     for place, units in places.items():
         await release_part(uow, order.id or 0, product.id or 0, place[0], units)
-        await write_off_short(uow, clock, order, product, place, units, actor)
+        kept += await write_off_short(uow, clock, order, product, place, units, actor, packing=packing)
     await uow.backorders.add(
         Backorder(order.id or 0, product.id or 0, order.customer_id, missing, now, "VIP" in order.flags)
     )
@@ -70,6 +72,7 @@ async def hold_short(
     }
     if (told := for_customer(customer, "order_short", params)) is not None:
         await uow.outbox.add(told, now)
+    return kept
 
 
 async def write_off_short(
@@ -80,11 +83,15 @@ async def write_off_short(
     place: tuple[int, str | None],
     missing: int,
     actor: str,
-) -> None:
-    """``missing`` units of ``product`` a picker did not find in the bin (``place``: warehouse
-    and bin) come off its count, booked as lost: left counted, they were sold again and the next
-    round sent to the empty bin. Never below what the warehouse has reserved (the counter
-    refuses it); a recount settles the rest."""
+    *,
+    packing: bool = False,
+) -> int:
+    """``missing`` units of ``product`` gone from a bin (``place``: warehouse and bin; not found
+    there by a picker, or, with ``packing``, picked from it and lost before the bench) come off
+    its count, booked as lost: left counted, they were sold again and the next round sent to the
+    empty bin. As many as the bin holds and never below what the warehouse has reserved (the
+    counter refuses it): the one rule for every short. Returns how many could not be written
+    off, for the caller to say (a recount settles them)."""
     warehouse_id, bin_code = place
     bins = await uow.inventory.bins([product.id or 0])
     there = next((b for b in bins if b.warehouse_id == warehouse_id and b.bin_code == bin_code), None)
@@ -92,13 +99,18 @@ async def write_off_short(
     room = level.on_hand - level.reserved if level is not None else 0
     lost = min(missing, there.quantity if there is not None else 0, max(room, 0))
     if there is None or lost <= 0:
-        return
-    reason, now = f"short pick {order.code}", clock.now()
+        return missing
+    reason, now = f"lost at packing {order.code}" if packing else f"short pick {order.code}", clock.now()
     await uow.stock.set_bin_quantity(
         product.id or 0, warehouse_id, there.bin_code, there.quantity - lost, reason, actor, now
     )
-    memo = f"{product.sku}: {lost} not found, {reason}"
+    memo = (
+        f"{product.sku}: {lost} lost at packing, order {order.code}"
+        if packing
+        else f"{product.sku}: {lost} not found, {reason}"
+    )
     await book_stock_change(uow, now, f"order:{order.code}", memo, (product.id or 0, warehouse_id), -lost)
+    return missing - lost
 
 
 async def _cancelled_part_settled(uow: UnitOfWork, order: Order) -> str:

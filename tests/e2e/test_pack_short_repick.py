@@ -92,3 +92,35 @@ async def test_units_lost_at_packing_from_two_warehouses_are_held_against_the_wa
     waiting = await scalar(shop, select(m.BackorderRow.quantity))
     assert waiting == 2
     assert await stock_drift(shop.runtime.uow()) == []
+
+
+NOT_WRITTEN_OFF = {
+    "en": "1 of them could not come off the bin's count (it holds fewer, or they are reserved): count the bin and "
+    "correct it with /adjust.",
+    "ru": "1 из них не удалось списать с ячейки (в ней числится меньше, или они зарезервированы): пересчитайте "
+    "ячейку и исправьте через /adjust.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_lost_units_their_bin_no_longer_counts_are_said_not_written_off(shop: RunningBot, language: str) -> None:
+    """Two jars picked from A-01-01-1 broke; A was counted down to 1 meanwhile and B holds 4: the
+    order was held and its customer asked though the shelves had them (the repick refused unless
+    the bin held every lost unit). Now one comes off A, the order is picked again, and the packer
+    is told the other could not be written off."""
+    runtime = shop.runtime
+    await jars(shop, 2, 0)
+    code = await order(shop, 382, {"JAR-1": 2})
+    pia = await hire(shop, 95, "Pia", "picker", "LON")
+    await pick_everything(pia, await pia.press((await pia.send("/pick")).last, "Single order"))
+    await import_stock(
+        runtime.uow(), runtime.clock, "sku,warehouse,bin,quantity\nJAR-1,LON,B-01-01-1,4\nJAR-1,LON,A-01-01-1,1\n"
+    )
+    packer = await hire(shop, 96, "Pax", "packer", "LON", language=language)
+    await packer.send(f"/pack {code}")
+    short = await packer.send(f"/short {code} JAR-1 0")
+    written_off = BACK_TO_PICKING[language].format(code=code).replace("1 × JAR-1", "2 × JAR-1")
+    assert short.last.text == written_off + "\n" + NOT_WRITTEN_OFF[language]
+    assert await status(shop, code) == "picking"
+    assert await stock(shop, "JAR-1") == [("LON", 4, 2)]
+    assert await stock_drift(shop.runtime.uow()) == []
