@@ -143,7 +143,7 @@ async def dun_invoices(uow: UnitOfWork, clock: Clock, *, staff_chat_id: int | No
     async with uow:
         found = await uow.jobs.unpaid_invoices(today)
         payments = await uow.payments.for_orders([order.id or 0 for order, _ in found])
-        for order, stage in found:
+        for order, stage in sorted(found, key=lambda f: f[0].id or 0):  # written by id: the lock order (/vip)
             if stage >= len(DUNNING_OFFSETS) or order.invoice_due is None:
                 continue
             if (today - order.invoice_due).days < DUNNING_OFFSETS[stage]:

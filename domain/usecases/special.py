@@ -30,7 +30,8 @@ async def set_vip(uow: UnitOfWork, *, staff_id: int, reference: str, vip: bool) 
         await uow.customers.update(full)
         changed = 0
         orders, _ = await uow.orders.for_customer(customer.id, 0, 1000)
-        for listed in orders:
+        # Locked by id, ascending (the lock order for several orders: the invoice reminders write them so).
+        for listed in sorted(orders, key=lambda o: o.id or 0):
             if listed.status not in OPEN_STATUSES or ("VIP" in listed.flags) == vip:
                 continue
             # Flagged as it is now, under its lock: flags read in the list above and changed

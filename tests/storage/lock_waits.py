@@ -27,15 +27,21 @@ def as_role(role: str, call: Callable[[], Awaitable[T]]) -> asyncio.Task[T]:
     return asyncio.create_task(run())
 
 
+def locks_stock(statement: str) -> bool:
+    return "FOR UPDATE" in statement and "FROM stock" in statement
+
+
 @asynccontextmanager
-async def pauses_after_first_stock_lock(engine: AsyncEngine, role: str) -> AsyncIterator[tuple[Any, Any]]:
+async def pauses_after_first_stock_lock(
+    engine: AsyncEngine, role: str, locks: Callable[[str], bool] = locks_stock
+) -> AsyncIterator[tuple[Any, Any]]:
     """``role``'s task stops right after its first statement that locks stock counters
-    (``FOR UPDATE``) until ``go`` is set; ``held`` is set when it stops. It waits in SQLAlchemy's
-    greenlet, inside its transaction, holding the lock."""
+    (``FOR UPDATE``; or whatever ``locks`` tells) until ``go`` is set; ``held`` is set when it
+    stops. It waits in SQLAlchemy's greenlet, inside its transaction, holding the lock."""
     held, go = asyncio.Event(), asyncio.Event()
 
     def after(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
-        if ROLE.get() == role and "FOR UPDATE" in statement and "FROM stock" in statement and not held.is_set():
+        if ROLE.get() == role and locks(statement) and not held.is_set():
             held.set()
             await_only(go.wait())
 
@@ -61,13 +67,16 @@ async def someone_waits_for_a_lock(engine: AsyncEngine) -> None:
 
 
 async def worst_interleaving(
-    engine: AsyncEngine, first: Callable[[], Awaitable[object]], second: Callable[[], Awaitable[object]]
+    engine: AsyncEngine,
+    first: Callable[[], Awaitable[object]],
+    second: Callable[[], Awaitable[object]],
+    locks: Callable[[str], bool] = locks_stock,
 ) -> list[object]:
     """PostgreSQL: ``first`` runs until it holds its first stock counter's lock and stops there;
     ``second`` runs until someone waits for a lock; then ``first`` goes on. Both outcomes (a
     result or what it raised), ``second``'s first. Two that take counters in opposite orders
     deadlock this way every time."""
-    async with pauses_after_first_stock_lock(engine, "first") as (held, go):
+    async with pauses_after_first_stock_lock(engine, "first", locks) as (held, go):
         one = as_role("first", first)
         await held.wait()
         two = as_role("second", second)

@@ -22,6 +22,20 @@ from tests.fakes import FakeClock
 BOOKKEEPERS = (611, 612)
 
 
+def invoice_order(code: str, customer: Customer, product: Product, units: int, clock: FakeClock) -> Order:
+    """An order of ``units`` crates at EUR 10.00, paid by invoice due today."""
+    return Order.place(
+        code=code,
+        customer_id=customer.id or 0,
+        currency="EUR",
+        lines=[OrderLine(product.id or 0, product.sku, "Crate", units, Money(1000, "EUR"))],
+        now=clock.now(),
+        actor="test",
+        payment_method=PaymentMethod.INVOICE,
+        invoice_due=clock.now().date(),
+    )
+
+
 async def _invoice(engine: AsyncEngine, clock: FakeClock) -> str:
     """An invoice of EUR 50.00, nothing paid, and two managers who may record payments."""
     uow = SqlUnitOfWork(session_factory(engine))
@@ -30,16 +44,7 @@ async def _invoice(engine: AsyncEngine, clock: FakeClock) -> str:
         customer = await uow.customers.add(Customer(telegram_id=613, first_name="Corp", created_at=clock.now()))
         for staff_id in BOOKKEEPERS:
             await uow.staff.put(StaffMember(telegram_id=staff_id, role=Role.MANAGER))
-        order = Order.place(
-            code="CDFGHJKN",
-            customer_id=customer.id or 0,
-            currency="EUR",
-            lines=[OrderLine(product.id or 0, "INV-2", "Crate", 5, Money(1000, "EUR"))],
-            now=clock.now(),
-            actor="test",
-            payment_method=PaymentMethod.INVOICE,
-            invoice_due=clock.now().date(),
-        )
+        order = invoice_order("CDFGHJKN", customer, product, 5, clock)
         await uow.orders.add(order)
         await uow.commit()
     return order.code
