@@ -26,6 +26,7 @@ from bot.middlewares import (
     UnitOfWorkMiddleware,
 )
 from bot.polling import DurableDispatcher
+from bot.promo_guesses import PromoGuesses
 from bot.telegram_session import JsonBodySession
 from domain.ports import Clock
 from handlers import build_routers
@@ -114,7 +115,12 @@ def make_dispatcher(
 ) -> DurableDispatcher:
     i18n = i18n or make_i18n(settings.default_locale, settings.locales_dir)
     engine: AsyncEngine = sessions.kw["bind"]
-    deps: HandlerData = {"settings": shop_settings(settings), "renderer": Renderer(settings.timezone), "i18n": i18n}
+    deps: HandlerData = {
+        "settings": shop_settings(settings),
+        "renderer": Renderer(settings.timezone),
+        "i18n": i18n,
+        "promo_guesses": PromoGuesses(redis_url=settings.redis_url),
+    }
     dp = DurableDispatcher(inbox=UpdateInbox(engine), storage=make_fsm_storage(settings, engine), **deps)
     observe_updates(dp)  # first: its time and statement count are the whole update's
     # Order matters: a repeated update is dropped first, then one user's updates queue (the

@@ -63,6 +63,16 @@ class OutboxSender(Protocol):
         ...
 
 
+class PromoGuessLimit(Protocol):
+    async def over(self, customer_id: int) -> bool:
+        """Whether the customer typed too many unknown promo codes lately (none is checked then)."""
+        ...
+
+    async def failed(self, customer_id: int) -> None:
+        """Count an unknown promo code the customer typed."""
+        ...
+
+
 class HandlerData(TypedDict, total=False):
     """Every keyword a handler may ask for (aiogram passes each by its name); a handler's
     filters add their own (``callback_data``, ``command``). A test checks each handler's
@@ -73,6 +83,7 @@ class HandlerData(TypedDict, total=False):
     renderer: Renderer
     i18n: I18n
     notifier: OutboxSender
+    promo_guesses: PromoGuessLimit
     # Per update, from bot.middlewares.UnitOfWorkMiddleware.
     uow: UnitOfWork  # reusable: one transaction per use case
     clock: Clock

@@ -12,13 +12,13 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.customers import Customer
 from domain.ports import Clock, UnitOfWork
-from domain.promotions import PromoRefused
+from domain.promotions import PromoRefused, PromoUnknown
 from domain.usecases.promotions import check_code
 from handlers.callbacks import PromoAsk, PromoDrop
 from handlers.catalog import customer_currency
 from handlers.checkout_payment import show_review
 from handlers.checkout_state import Checkout, draft_of, save
-from handlers.context import ShopSettings
+from handlers.context import PromoGuessLimit, ShopSettings
 from handlers.errors import domain_message
 from handlers.review_step import ask_at_review, typed_at, typed_value
 from handlers.views.rendering import Renderer, fill, format_money
@@ -36,6 +36,7 @@ async def promo_command(
     clock: Clock,
     settings: ShopSettings,
     renderer: Renderer,
+    promo_guesses: PromoGuessLimit,
 ) -> None:
     """``/promo CODE`` at the review; elsewhere, where to use it."""
     if await state.get_state() not in (Checkout.review.state, Checkout.promo.state):
@@ -44,7 +45,7 @@ async def promo_command(
     if not (command.args or "").strip():
         await message.answer(_("Usage: /promo CODE, e.g. /promo SUMMER10"))
         return
-    await _apply(message, command.args or "", state, customer, uow, clock, settings, renderer)
+    await _apply(message, command.args or "", state, customer, uow, clock, settings, renderer, promo_guesses)
 
 
 @router.callback_query(PromoAsk.filter())
@@ -62,8 +63,9 @@ async def promo_typed(
     clock: Clock,
     settings: ShopSettings,
     renderer: Renderer,
+    promo_guesses: PromoGuessLimit,
 ) -> None:
-    await _apply(message, typed_value(message), state, customer, uow, clock, settings, renderer)
+    await _apply(message, typed_value(message), state, customer, uow, clock, settings, renderer, promo_guesses)
 
 
 @router.callback_query(PromoDrop.filter())
@@ -97,11 +99,18 @@ async def _apply(
     clock: Clock,
     settings: ShopSettings,
     renderer: Renderer,
+    promo_guesses: PromoGuessLimit,
 ) -> None:
-    """Checked against the cart now; refused with the exact reason, the review unchanged."""
+    """Checked against the cart now; refused with the exact reason, the review unchanged. Too many
+    unknown codes lately: none is checked (a guess that happens to be right is not told apart)."""
     draft = await draft_of(state)
     await state.set_state(Checkout.review)
     if text.strip():
+        if await promo_guesses.over(customer.id or 0):
+            await message.answer(
+                _("Too many wrong promo codes. Please try again later, or confirm your order without one.")
+            )
+            return
         try:
             _cart, discounts = await check_code(
                 uow,
@@ -112,6 +121,8 @@ async def _apply(
                 fallback_currency=settings.default_currency,
             )
         except PromoRefused as refused:
+            if isinstance(refused, PromoUnknown):  # a right code refused for its terms never counts
+                await promo_guesses.failed(customer.id or 0)
             await message.answer(domain_message(refused) + "\n" + _("Try another code, or confirm without one."))
             return
         draft = replace(draft, promo_code=discounts.code.code if discounts.code else "")

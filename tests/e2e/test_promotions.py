@@ -15,6 +15,8 @@ from tests.e2e.conftest import ADMIN, hire
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, order_row, scalar
 from tests.fakes import FakeClock
 
+PROMO_GUESSES = 5  # unknown codes a customer may type in ten minutes (bot.promo_guesses)
+
 
 async def test_a_promo_code_typed_in_lower_case_with_spaces_discounts_the_order_and_the_books(
     shop: RunningBot, clock: FakeClock
@@ -287,3 +289,35 @@ async def test_a_cancelled_order_gives_its_promo_code_use_back_whoever_cancels_i
     assert (await order_row(shop, third)).promo_code == "ONCE"
     assert (await scalar(shop, select(m.PromoCodeRow.uses)), await count(shop, m.PromoCodeUseRow)) == (1, 1)
     assert (await order_row(shop, first)).promo_code == "ONCE"  # the cancelled order still says what it had
+
+
+@pytest.mark.parametrize(
+    ("language", "unknown", "refusal"),
+    [
+        ("en", "There is no promo code GUESS", "Too many wrong promo codes."),
+        ("ru", "Промокода GUESS", "Слишком много неверных промокодов."),
+    ],
+)
+async def test_promo_codes_cannot_be_guessed_without_limit_and_right_codes_never_count(
+    shop: RunningBot, language: str, unknown: str, refusal: str
+) -> None:
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    await admin.send("/promocode new SAVE10 percent=10 until=2026-12-31")
+    guesser = SandboxUser(shop.server, 760 + len(language), "Gus", language_code=language)
+    await add_to_cart(guesser, "85123A", 2)
+    review = await guesser.press((await checkout_to_payment(guesser, pickup=True)).last, "💵")
+    for attempt in range(1, PROMO_GUESSES + 1):
+        if attempt == 3:  # a right code between the wrong ones does not count
+            applied = await guesser.send("/promo SAVE10")
+            assert "SAVE10" in applied.new[0].text and "59" in applied.new[0].text
+        wrong = await guesser.send(f"/promo GUESS{attempt}")
+        assert unknown in wrong.new[0].text, attempt
+    refused = await guesser.send("/promo GUESS99")
+    assert refused.new[0].text.startswith(refusal) and "GUESS99" not in refused.new[0].text
+    still = await guesser.send("/promo SAVE10")  # while over the limit no code is checked, a right one neither
+    assert still.new[0].text.startswith(refusal)
+    other = SandboxUser(shop.server, 770 + len(language), "Olga", language_code=language)
+    await add_to_cart(other, "85123A", 2)
+    await other.press((await checkout_to_payment(other, pickup=True)).last, "💵")
+    assert "SAVE10" in (await other.send("/promo SAVE10")).new[0].text  # another customer is not held back
+    assert review is not None
