@@ -100,11 +100,17 @@ async def lines_page(query: CallbackQuery, callback_data: ReturnLinesPageCb, sta
     await query.message.edit_text(text, reply_markup=keyboard)
 
 
+def _button_label(sku: str, name: str, left: int, parcels: list[Parcel] | None) -> str:
+    """About 35 characters at most: a phone shows a button's first 30-40."""
+    return f"{shorten(sku, 12)} {shorten(name, 20)} ≤{left}{_came_in(parcels)}"
+
+
 def _came_in(parcels: list[Parcel] | None) -> str:
-    """Which parcel a line came in (its tracking), so the customer knows which box to send back."""
+    """Which parcel a line came in, so the customer knows which box to send back: by its number
+    only (its tracking, on /track, ran a button to ~70 characters, cut off on a phone)."""
     if not parcels:
         return ""
-    return " · " + ", ".join(f"📦 {p.seq} {shorten(p.tracking, 20)}" for p in parcels[:2])
+    return " · 📦" + ",".join(str(p.seq) for p in parcels[:2])
 
 
 async def _start(
@@ -122,7 +128,7 @@ async def _start(
     )
     named = order.in_language(reading_language())  # the names as sold, in the reader's language
     labels = {
-        line.id or 0: f"{line.sku} {shorten(line.name, 40)} (≤ {left[line.id or 0]}){_came_in(sent.get(line.id or 0))}"
+        line.id or 0: _button_label(line.sku, line.name, left[line.id or 0], sent.get(line.id or 0))
         for line in named.lines
         if (line.id or 0) in left
     }

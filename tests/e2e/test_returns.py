@@ -74,8 +74,8 @@ async def test_a_full_return_is_restocked_written_off_and_refunded(shop: Running
     assert (await customer.send("3")).last.text == "Quantity must be a whole number from 1 to 2."
     lines = await customer.send("2")
     lines = await customer.press(lines.last, "22197")
-    assert {b.split(" (")[0] for b in lines.last.button_texts()[:2]} == {
-        "✅ 2 × 85123A White Hanging Heart T-Light Holder",
+    assert {b.split(" ≤")[0] for b in lines.last.button_texts()[:2]} == {
+        "✅ 2 × 85123A White Hanging Heart…",
         "✅ 1 × 22197 Popcorn Holder",
     }
     reasons = await customer.press(lines.last, "Continue")
@@ -124,7 +124,7 @@ async def test_a_partial_return_leaves_the_rest_returnable_and_more_is_refused(s
     done = await customer.press(method.last, "courier")
     first = rma_of(done.last.text)
     again = await customer.send(f"/return {code}")
-    assert "85123A" in again.last.button_texts()[0] and "(≤ 1)" in again.last.button_texts()[0]
+    assert "85123A" in again.last.button_texts()[0] and "≤1" in again.last.button_texts()[0]
 
     sue = await hire(shop, 91, "Sam", "support")
     shown = await sue.send(f"/rma {first}")
@@ -184,7 +184,7 @@ async def test_a_rejected_return_changes_nothing(shop: RunningBot) -> None:
     assert rejected.button_texts() == ["💬 Contact us"]  # a person to talk to about it
     assert await stock(shop, "85123A") == before and await payments(shop, code) == []
     again = await customer.send(f"/return {code}")  # a rejected return gives nothing back: it may be asked again
-    assert "(≤ 1)" in again.last.button_texts()[0]
+    assert "≤1" in again.last.button_texts()[0]
 
 
 async def test_returns_are_refused_outside_the_window_before_delivery_and_for_others(
