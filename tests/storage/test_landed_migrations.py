@@ -32,3 +32,9 @@ def test_each_revision_number_is_landed_once() -> None:
     on_disk = [script.name[:4] for script in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py")]
     assert len(set(numbers)) == len(numbers)
     assert len(set(on_disk)) == len(on_disk)
+
+
+def test_every_migration_on_main_is_in_the_landed_list() -> None:
+    """A revision that lands is checksummed with it: one left out could be edited unnoticed."""
+    on_disk = sorted(script.name for script in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py"))
+    assert [name for name in on_disk if name not in _landed()] == []
