@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.accounting import Account, entry
+from domain.accounting import Account, JournalEntry, entry
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
 from domain.purchasing import (
@@ -65,20 +65,33 @@ async def _book(uow: UnitOfWork, clock: Clock, po: PurchaseOrder, paid: Money, o
     # Received without a rate for its currency, the payable stayed in that currency (the trial
     # balance shows it apart): it is paid in it too.
     unconverted = await uow.journal.credit_balance(source, payable_account, po.currency)
-    if po.currency == base or unconverted >= paid.amount:
-        posted = entry(clock.now(), source, memo, po.currency, (A.PAYABLE, A.CASH, paid.amount))
-    else:  # the payable as the receipts converted it, less what payments took off it
-        payable = await uow.journal.credit_balance(source, payable_account, base)
-        cleared = payable if paid == owed else payable * paid.amount // owed.amount
-        rates = await shop_rates(uow)
-        cash = rates.convert(paid, base)
-        if cash is None:  # no rate today (none can be taken away; kept for safety): no difference to tell
-            cash = Money(cleared, base)
-        memo += fx_note(paid, rates.rate_text(po.currency), base) if cash.amount != cleared else ""
-        if cash.amount <= cleared:  # the currency fell: the supplier cost less than booked, a gain
-            pairs = [(A.PAYABLE, A.CASH, cash.amount), (A.PAYABLE, A.EXCHANGE_DIFFERENCES, cleared - cash.amount)]
-        else:  # it rose: the cash is more than the payable it clears, a loss
-            pairs = [(A.PAYABLE, A.CASH, cleared), (A.EXCHANGE_DIFFERENCES, A.CASH, cash.amount - cleared)]
-        posted = entry(clock.now(), source, memo, base, *pairs)
+    if po.currency == base:
+        await _post(uow, entry(clock.now(), source, memo, base, (A.PAYABLE, A.CASH, paid.amount)))
+        return
+    # Receipts without a rate came before any with one (a rate is never taken away): the
+    # oldest part, kept in the currency, is paid first, in it; the rest against the converted part.
+    in_currency = min(max(unconverted, 0), paid.amount)
+    await _post(uow, entry(clock.now(), source, memo, po.currency, (A.PAYABLE, A.CASH, in_currency)))
+    rest, converted_owed = paid.amount - in_currency, owed.amount - max(unconverted, 0)
+    if rest <= 0:
+        return
+    # The payable as the receipts converted it, less what payments took off it, cleared in
+    # the share this payment is of what the converted receipts still owe.
+    payable = await uow.journal.credit_balance(source, payable_account, base)
+    cleared = payable if rest >= converted_owed else payable * rest // converted_owed
+    rates = await shop_rates(uow)
+    part = Money(rest, po.currency)
+    cash = rates.convert(part, base)
+    if cash is None:  # no rate today (none can be taken away; kept for safety): no difference to tell
+        cash = Money(cleared, base)
+    memo += fx_note(part, rates.rate_text(po.currency), base) if cash.amount != cleared else ""
+    if cash.amount <= cleared:  # the currency fell: the supplier cost less than booked, a gain
+        pairs = [(A.PAYABLE, A.CASH, cash.amount), (A.PAYABLE, A.EXCHANGE_DIFFERENCES, cleared - cash.amount)]
+    else:  # it rose: the cash is more than the payable it clears, a loss
+        pairs = [(A.PAYABLE, A.CASH, cleared), (A.EXCHANGE_DIFFERENCES, A.CASH, cash.amount - cleared)]
+    await _post(uow, entry(clock.now(), source, memo, base, *pairs))
+
+
+async def _post(uow: UnitOfWork, posted: JournalEntry | None) -> None:
     if posted is not None:
         await uow.journal.post(posted)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.harness import RunningBot
 from domain.money import Money
@@ -269,3 +269,62 @@ async def test_what_is_paid_and_owed_on_a_received_order_is_a_line_of_its_own(sh
         "ru": ("Итого: 22,50\xa0£", "Оплачено поставщику: 0,00\xa0£ · осталось заплатить: 22,50\xa0£"),
     }[language]
     assert shown[shown.index(total) + 1] == paid
+
+
+async def _payable_by_currency(shop: RunningBot, number: int) -> dict[tuple[str, str], tuple[int, int]]:
+    """The purchase order's journal lines summed by (account, currency)."""
+    async with shop.runtime.sessions() as session:
+        e, line = m.JournalEntryRow, m.JournalLineRow
+        rows = await session.execute(
+            select(line.account, e.currency, func.sum(line.debit_minor), func.sum(line.credit_minor))
+            .join(e, e.id == line.entry_id)
+            .where(e.source == f"po:{number}")
+            .group_by(line.account, e.currency)
+        )
+        return {(a, c): (int(d), int(cr)) for a, c, d, cr in rows}
+
+
+async def _received_partly_without_a_rate(shop: RunningBot, ada: SandboxUser) -> int:
+    """10 lamps at $1.25: 4 received before the shop had a dollar rate, 6 at 1.25. The PO's number."""
+    await new_moon_lamp(shop)
+    number = await _sent(shop, "MOON-1", 10, Money(125, "USD"))
+    runtime = shop.runtime
+    await receive_po(runtime.uow(), runtime.clock, staff_id=ADMIN, number=number, sku="MOON-1", quantity=4)
+    await ada.send("/fx USD 1.25")
+    await receive_po(runtime.uow(), runtime.clock, staff_id=ADMIN, number=number, sku="MOON-1", quantity=6)
+    return number
+
+
+async def test_a_payable_received_partly_without_a_rate_clears_each_part_in_its_own_currency(shop: RunningBot) -> None:
+    """4 lamps at $1.25 arrive before the shop has a dollar rate: $5.00 stays payable in dollars.
+    The other 6 arrive at 1.25: $7.50 is £6.00 payable. Paid at 1.50, $7.50 first clears the
+    $5.00 kept in dollars, then $2.50 of the £6.00 part: a third of it, £2.00, for £1.67 of cash
+    (£0.33 gained); the last $5.00 clears the £4.00 left for £3.33 (£0.67 gained). 2000 ends at
+    zero in both currencies; the gains are in 5500."""
+    ada = SandboxUser(shop.server, ADMIN, "Ada")
+    number = await _received_partly_without_a_rate(shop, ada)
+    books = await _payable_by_currency(shop, number)
+    assert books[(PAYABLE, "USD")] == (0, 500) and books[(PAYABLE, "GBP")] == (0, 600)
+    await ada.send("/fx USD 1.50")
+    await ada.send(f"/po pay {number} 7.50")
+    books = await _payable_by_currency(shop, number)
+    assert books[(PAYABLE, "USD")] == (500, 500) and books[(CASH, "USD")] == (0, 500)
+    assert books[(PAYABLE, "GBP")] == (200, 600) and books[(CASH, "GBP")] == (0, 167) and books[(FX, "GBP")] == (0, 33)
+    await ada.send(f"/po pay {number} 5")
+    books = await _payable_by_currency(shop, number)
+    assert books[(PAYABLE, "USD")] == (500, 500) and books[(PAYABLE, "GBP")] == (600, 600)
+    assert books[(CASH, "GBP")] == (0, 500) and books[(FX, "GBP")] == (0, 100)
+    assert await _balanced(shop)
+
+
+async def test_a_payable_received_partly_without_a_rate_paid_whole_clears_both_parts(shop: RunningBot) -> None:
+    """$5.00 kept in dollars and £6.00 converted, paid whole ($12.50) at 1.50: the dollars are
+    paid in dollars, the £6.00 for £5.00 of cash (£1.00 gained); nothing is left on 2000."""
+    ada = SandboxUser(shop.server, ADMIN, "Ada")
+    number = await _received_partly_without_a_rate(shop, ada)
+    await ada.send("/fx USD 1.50")
+    await ada.send(f"/po pay {number} 12.50")
+    books = await _payable_by_currency(shop, number)
+    assert books[(PAYABLE, "USD")] == (500, 500) and books[(CASH, "USD")] == (0, 500)
+    assert books[(PAYABLE, "GBP")] == (600, 600) and books[(CASH, "GBP")] == (0, 500) and books[(FX, "GBP")] == (0, 100)
+    assert await _balanced(shop)
