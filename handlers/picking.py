@@ -21,7 +21,7 @@ from domain.warehouse import Warehouse
 from handlers.callbacks import PickShortCb, PickStartCb, PickWarehouseCb
 from handlers.context import ShopSettings
 from handlers.scanning import code_in_photo, parse_scan
-from handlers.views.rendering import Renderer, current_locale
+from handlers.views.rendering import Renderer, current_locale, fill
 
 router = Router(name=__name__)
 
@@ -227,4 +227,10 @@ async def short_counted(
     )
     for order in current.held:
         await message.answer(_("Order {code} is on hold for the shortage; managers were told.").format(code=order.code))
+    for sku, bin_code, kept in current.uncounted:
+        recount = _(
+            "{kept} × {sku} not found in bin {bin} could not come off its count (it holds fewer, or they are "
+            "reserved): count the bin and correct it with /adjust."
+        )
+        await message.answer(fill(recount, kept=kept, sku=sku, bin=bin_code))
     await show_step(message, current, renderer, state)

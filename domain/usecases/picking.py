@@ -79,6 +79,8 @@ class PickRound:
     products: dict[int, Product]
     completed: list[Order] = field(default_factory=list)  # orders this step made ready to pack
     held: list[Order] = field(default_factory=list)  # orders this step put on hold
+    # (sku, bin, units) of a short that could not come off the bin's count: the picker is told to recount
+    uncounted: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def done(self) -> bool:

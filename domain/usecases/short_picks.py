@@ -80,7 +80,9 @@ async def report_short(
         # too (left there, it was sold again and the next round sent to the empty bin).
         if elsewhere_given := line.short - short_before - (missing if held else 0):
             order, place = current.orders[line.order_id], (pick_list.warehouse_id, line.bin_code)
-            await write_off_short(uow, clock, order, product, place, elsewhere_given, f"staff:{staff_id}")
+            kept = await write_off_short(uow, clock, order, product, place, elsewhere_given, f"staff:{staff_id}")
+            if kept:  # said to the picker, not hidden: left counted, they are sold again
+                current.uncounted.append((product.sku, line.bin_code or "", kept))
         if not held and staff_chat_id is not None:  # the bin's count was wrong: someone should recount it
             await uow.outbox.add(
                 Notification(
