@@ -3,13 +3,12 @@ staff chat), staff replies back, edits both ways, /close and the rating."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from html import escape
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -38,6 +37,7 @@ from domain.usecases.support import (
 from handlers.callbacks import AskPersonCb, ContactCb, SearchInsteadCb, SupportRateCb, rows_of, shorten
 from handlers.context import OutboxSender, ShopSettings
 from handlers.errors import MAX_ALERT, domain_message
+from handlers.flood import patiently
 from handlers.menu import CONTACT_BUTTON
 from handlers.search import search_text
 from handlers.views.outgoing import MAX_CAPTION, MAX_TEXT, telegram_length
@@ -49,8 +49,6 @@ RELAYED = ("text", "photo", "document", "voice")  # what a conversation carries 
 NOT_RELAYED = ("sticker", "video", "animation", "video_note", "audio", "location", "contact", "poll", "dice")
 NAME_LIMIT = 64
 STARS_SHOWN = "\n\n⭐"  # where the stars given start, under the rating request
-FLOOD_RETRIES = 5  # a copy refused for flood control is tried again after the wait Telegram names
-MAX_FLOOD_WAIT_S = 10  # longer than this, the customer is better told to try again than kept waiting
 _forums: dict[int, bool] = {}  # support chat id → is it a forum (asked once per process)
 
 
@@ -283,7 +281,7 @@ async def _open_topic(bot: Bot, chat_id: int, where: Where, renderer: Renderer, 
             open_orders=list(where.open_orders),
             forum=thread_id is not None,
         )
-    sent = await bot.send_message(chat_id, header, message_thread_id=thread_id)
+    sent = await patiently(lambda: bot.send_message(chat_id, header, message_thread_id=thread_id))
     return thread_id, sent.message_id
 
 
@@ -294,24 +292,17 @@ async def _copy_in(bot: Bot, message: Message, chat_id: int, thread_id: int | No
         if thread_id is None and header_id is not None
         else None
     )
-    for attempt in range(FLOOD_RETRIES + 1):
-        try:
-            copied = await bot.copy_message(
+    try:
+        copied = await patiently(
+            lambda: bot.copy_message(
                 chat_id, message.chat.id, message.message_id, message_thread_id=thread_id, reply_parameters=reply
             )
-        except TelegramBadRequest as error:
-            if "message to copy not found" in error.message:  # not a topic deleted by hand: the message is gone
-                raise MessageGone() from None
-            raise
-        except TelegramRetryAfter as flood:
-            # A customer writing several messages at once outpaces what Telegram lets a bot post
-            # in one chat: refused, each was answered "something went wrong" and never reached staff.
-            if attempt == FLOOD_RETRIES or flood.retry_after > MAX_FLOOD_WAIT_S:
-                raise
-            await asyncio.sleep(flood.retry_after)
-        else:
-            return copied.message_id
-    raise AssertionError("unreachable")
+        )
+    except TelegramBadRequest as error:
+        if "message to copy not found" in error.message:  # not a topic deleted by hand: the message is gone
+            raise MessageGone() from None
+        raise
+    return copied.message_id
 
 
 async def _undo_topic(bot: Bot, chat_id: int, thread_id: int | None, header_id: int, *, opened_new: bool) -> None:
@@ -482,14 +473,15 @@ async def staff_reply(message: Message, bot: Bot, uow: UnitOfWork, clock: Clock,
     to = target.customer.telegram_id
     try:
         if prefix and message.text is not None:  # a long one goes in pieces (handlers.views.outgoing)
-            sent_id = (await bot.send_message(to, prefix + message.html_text)).message_id
+            sent_id = (await patiently(lambda: bot.send_message(to, prefix + message.html_text))).message_id
         else:
             caption = None
             if prefix and _fits_signed(name, message):
                 caption = prefix + message.html_text
             elif prefix:  # the caption fills Telegram's limit: the name goes just before it, whole
-                await bot.send_message(to, prefix.rstrip("\n"))
-            sent_id = (await bot.copy_message(to, message.chat.id, message.message_id, caption=caption)).message_id
+                await patiently(lambda: bot.send_message(to, prefix.rstrip("\n")))
+            copied = await patiently(lambda: bot.copy_message(to, message.chat.id, message.message_id, caption=caption))
+            sent_id = copied.message_id
     except TelegramForbiddenError:
         await message.reply(_("⚠️ The customer has blocked the bot: they did not get this message."))
         return

@@ -3,9 +3,10 @@ flood limits on: every message reaches their topic, none is answered "something 
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
-from bot.harness import running_bot
+from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN
 from tests.e2e.journeys import support_question
@@ -14,19 +15,24 @@ from tests.fakes import FakeClock
 SUPPORT = -1009000
 
 
-async def test_a_burst_of_messages_to_support_all_reach_the_topic_in_order(tmp_path: Path, clock: FakeClock) -> None:
-    """Ivan sent 12 messages in a row: Telegram let the bot copy about one a second into the
-    support forum, the rest were refused (429), and he was told «что-то пошло не так» for each
-    of those, which never reached staff."""
-    async with running_bot(
-        f"sqlite+aiosqlite:///{tmp_path / 'burst.sqlite3'}",
+def _flooded_shop(tmp_path: Path, clock: FakeClock) -> AbstractAsyncContextManager[RunningBot]:
+    """A shop with a support forum, its sandbox enforcing Telegram's flood limits."""
+    return running_bot(
+        f"sqlite+aiosqlite:///{tmp_path / 'support.sqlite3'}",
         clock=clock,
         default_currency="GBP",
         staff_chat_id=-100500,
         admin_ids=[ADMIN],
         support_chat_id=SUPPORT,
         flood_limits=True,
-    ) as shop:
+    )
+
+
+async def test_a_burst_of_messages_to_support_all_reach_the_topic_in_order(tmp_path: Path, clock: FakeClock) -> None:
+    """Ivan sent 12 messages in a row: Telegram let the bot copy about one a second into the
+    support forum, the rest were refused (429), and he was told «что-то пошло не так» for each
+    of those, which never reached staff."""
+    async with _flooded_shop(tmp_path, clock) as shop:
         ivan = SandboxUser(shop.server, 501, "Иван", language_code="ru")
         await support_question(shop, SUPPORT, ivan, "Здравствуйте, где мой заказ?")
         sent = [f"Посылка не пришла, пишу в {n}-й раз" for n in range(12)]
@@ -36,3 +42,42 @@ async def test_a_burst_of_messages_to_support_all_reach_the_topic_in_order(tmp_p
         assert copied == sent
         told = [msg.text for msg in shop.server.chat_messages(501)]
         assert not any("пошло не так" in text for text in told)
+
+
+async def test_an_agents_quick_replies_all_reach_the_customer_in_order(tmp_path: Path, clock: FakeClock) -> None:
+    """Sofia answered Ivan with several short messages and a photo in a row: Telegram let the bot
+    post about one a second to him, the rest were refused (429) and she was told «something went
+    wrong» for each, which Ivan never got."""
+    async with _flooded_shop(tmp_path, clock) as shop:
+        ivan = SandboxUser(shop.server, 501, "Иван", language_code="ru")
+        forum, sofia, topic = await support_question(shop, SUPPORT, ivan, "Здравствуйте, где мой заказ?")
+        replies = [f"Answer part {n}" for n in range(6)]
+        for text in replies[:3]:
+            await forum.send(sofia, text, thread_id=topic.thread_id)
+        await forum.send_photo(sofia, b"\x89PNG label", caption="the label", thread_id=topic.thread_id)
+        for text in replies[3:]:
+            await forum.send(sofia, text, thread_id=topic.thread_id)
+        got = [msg.text for msg in shop.server.chat_messages(501) if "Answer part" in msg.text or msg.kind == "photo"]
+        assert [text.split("\n")[-1] for text in got] == [*replies[:3], "the label", *replies[3:]]
+        told = [msg.text for msg in shop.server.chat_messages(SUPPORT)]
+        assert not any("went wrong" in text for text in told)
+
+
+async def test_customers_writing_at_once_each_get_a_topic_with_its_header(tmp_path: Path, clock: FakeClock) -> None:
+    """Four customers wrote to support in the same moment: each opens a topic and its header
+    (who they are), then their message; the headers were refused by flood control and the
+    customers told «что-то пошло не так»."""
+    async with _flooded_shop(tmp_path, clock) as shop:
+        first = SandboxUser(shop.server, 501, "Иван", language_code="ru")
+        forum, _agent, _topic = await support_question(shop, SUPPORT, first, "Здравствуйте, где мой заказ?")
+        others = [SandboxUser(shop.server, 502 + n, f"Пётр{n}", language_code="ru") for n in range(3)]
+        for customer in others:
+            await customer.send("Где мой заказ?")
+        topics = list(shop.server.forums[SUPPORT].values())
+        assert len(topics) == 4
+        for topic in topics[1:]:
+            header, question = forum.topic(topic.thread_id)
+            assert "Пётр" in header.text and question.text == "Где мой заказ?"
+        for customer in others:
+            told = [msg.text for msg in shop.server.chat_messages(customer.id)]
+            assert not any("пошло не так" in text for text in told)
