@@ -9,7 +9,6 @@ from html import escape
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, LabeledPrice, Message
@@ -43,7 +42,7 @@ from handlers.errors import domain_message
 from handlers.menu import main_menu
 from handlers.paylinks import invoice_links, link_sent_text
 from handlers.promo_review import promo_button
-from handlers.review_step import typed_at, typed_value
+from handlers.review_step import ask_at_review, typed_at, typed_value
 from handlers.views.rendering import Renderer, fill
 
 log = logging.getLogger(__name__)
@@ -159,18 +158,14 @@ async def show_review(
     await save(state, replace(draft, review_message_id=review.message_id))
 
 
-@router.callback_query(GiftChoice.filter(), StateFilter(Checkout.review))
-async def gift_chosen(query: CallbackQuery, state: FSMContext) -> None:
-    await state.set_state(Checkout.gift)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            ngettext(
-                "Type the message for the gift card (up to {n} character), or /skip for none.",
-                "Type the message for the gift card (up to {n} characters), or /skip for none.",
-                MAX_GIFT_MESSAGE,
-            ).format(n=MAX_GIFT_MESSAGE)
-        )
+@router.callback_query(GiftChoice.filter())
+async def gift_chosen(query: CallbackQuery, callback_data: GiftChoice, state: FSMContext) -> None:
+    prompt = ngettext(
+        "Type the message for the gift card (up to {n} character), or /skip for none.",
+        "Type the message for the gift card (up to {n} characters), or /skip for none.",
+        MAX_GIFT_MESSAGE,
+    ).format(n=MAX_GIFT_MESSAGE)
+    await ask_at_review(query, callback_data.key, state, Checkout.gift, prompt)
 
 
 @typed_at(router, Checkout.gift)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -139,6 +140,31 @@ async def test_packing_and_shipping_are_refused_out_of_order_and_to_other_roles(
     assert (await picker.send(f"/pack {code}")).last.text == "Your role (picker) does not allow this."
     customer = SandboxUser(shop.server, 220, "C220")
     assert (await customer.send(f"/ship {code} DPD 123456")).last.text == "This command is for shop staff only."
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "This checkout has expired. Start again with /checkout."),
+        ("ru", "Это оформление устарело. Начните заново: /checkout."),
+    ],
+)
+async def test_a_gift_button_from_an_older_review_cannot_edit_the_newer_checkout(
+    shop: RunningBot, language: str, refusal: str
+) -> None:
+    from tests.e2e.journeys import add_to_cart, checkout_to_payment
+
+    giver = SandboxUser(shop.server, 233, "Gil", language_code=language)
+    await add_to_cart(giver, "85123A", 1)
+    old = await giver.press((await checkout_to_payment(giver)).last, "💵")
+    new = await giver.press((await checkout_to_payment(giver)).last, "💵")  # checked out again: a new review
+    stale = await giver.press(old.last, "🎁")
+    assert stale.callback_answer is not None and stale.callback_answer["text"] == refusal
+    assert not any("🎁" in message.text for message in stale.new)  # not asked for a card message
+    reply = await giver.send("Happy birthday")  # typed at the review: no gift card is taken from it
+    assert "🎁 A gift" not in reply.last.text
+    still = await giver.press(new.last, "🎁")  # the current review's button works
+    assert still.last.text.startswith(("Type the message for the gift card", "Напишите текст для открытки"))
 
 
 async def test_a_gift_order_has_its_card_on_a_slip_without_prices(shop: RunningBot) -> None:
