@@ -81,6 +81,7 @@ async def _show(
             request=request.named_in(current_locale(), detail.order),
             order=detail.order,
             refund_paid=detail.refund_paid,
+            can_pay_back=detail.can_pay_back,  # a role without the button is told who records it
             parcels=detail.parcels,
         ),
         reply_markup=_keyboard(request, detail.refund_paid, detail.can_pay_back),

@@ -101,11 +101,14 @@ async def test_a_full_return_is_restocked_written_off_and_refunded(shop: Running
     after_writeoff = await sue.press(after_restock.last, "Write off 22197")
     refunded = await sue.press(after_writeoff.last, "Refund")
     assert "Refund owed: £10.45" in refunded.last.text  # 2 × £2.95 + £0.85 + £3.70 shipping (shop's fault)
+    # Support has no "Refund paid back" button: told who marks it, rather than left looking for one.
+    assert "A manager marks it paid back" in refunded.last.text
     assert "We will refund £10.45." in shop.server.chat_messages(400)[-1].text
     assert await payments(shop, code) == [("write_off", 85), ("refund_owed", 1045)]
     manager = await hire(shop, 96, "Mo", "manager")
     paid = await manager.press((await manager.send(f"/rma {rma}")).last, "Refund paid back")
     assert "Refund paid back: £10.45" in paid.last.text and "Refund paid back" not in " ".join(paid.last.button_texts())
+    assert "A manager marks it" not in (await manager.send(f"/rma {rma}")).last.text
     assert "We have paid back £10.45." in shop.server.chat_messages(400)[-1].text
     assert await payments(shop, code) == [("write_off", 85), ("refund_owed", 1045), ("refunded", 1045)]
     assert {w: h for w, h, _ in await stock(shop, "85123A")}["LON"] == on_hand["LON"] + 2
@@ -134,6 +137,13 @@ async def test_a_partial_return_leaves_the_rest_returnable_and_more_is_refused(s
     shown = await sue.press(shown.last, "Restock 85123A")
     shown = await sue.press(shown.last, "Refund")
     assert "Refund owed: £2.95" in shown.last.text  # changed mind: no shipping refund
+    assert "Refund owed: £2.95\nA manager marks it paid back once the money is sent." in shown.last.text
+    olga = await hire(shop, 92, "Ольга", "support", language="ru")
+    shown_ru = (await olga.send(f"/rma {first}")).last.text
+    assert "К возврату: 2,95\xa0£\nОтметку о выплате ставит менеджер" in shown_ru
+    manager = await hire(shop, 93, "Mo", "manager")
+    shown = await manager.send(f"/rma {first}")  # a manager has the button, and needs no such line
+    assert "✅ Refund paid back" in shown.last.button_texts() and "A manager marks it" not in shown.last.text
     assert await payments(shop, code) == [("refund_owed", 295)]
 
 
