@@ -10,7 +10,7 @@ from domain.orders import OrderStatus
 from domain.picking import PickLine
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
-from domain.stock import Reservation, ReservationKind
+from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.orders import apply_transition
 from domain.usecases.picking import NoOpenRound, PickRound, TooMany, after_step, load_round
 from domain.usecases.shelf_holds import in_rounds
@@ -112,11 +112,16 @@ async def _allocate_elsewhere(
     the fewest, most available first, as checkout routes an order (with one unit in each of two
     other warehouses the order was held, the customer asked to wait). Returns their codes, or
     None (nothing moved)."""
-    warehouses = {w.id: w for w in await uow.warehouses.all()}
     here = current.pick_list.warehouse_id
+    if not await _available_elsewhere(uow, line.product_id, here):
+        return None  # nothing to move: no counter is written here, none is locked
+    # It reserves in other warehouses, then releases here, in an order of its own; a /transfer
+    # between them locks the same counters by id (ARCHITECTURE.md, "Lock order"): every counter
+    # of the item first, in the lock order, then the levels read again under the locks.
+    await uow.stock.lock_products([line.product_id])
+    warehouses = {w.id: w for w in await uow.warehouses.all()}
     levels = sorted(
-        (lv for lv in await uow.stock.levels([line.product_id]) if lv.warehouse_id != here and lv.available > 0),
-        key=lambda lv: (-lv.available, lv.warehouse_id),
+        await _available_elsewhere(uow, line.product_id, here), key=lambda lv: (-lv.available, lv.warehouse_id)
     )
     whole = [lv for lv in levels if lv.available >= missing][:1]
     taken: list[tuple[int, int]] = []
@@ -140,6 +145,10 @@ async def _allocate_elsewhere(
             )
         )
     return ", ".join(warehouses[warehouse_id].code for warehouse_id, _ in taken)
+
+
+async def _available_elsewhere(uow: UnitOfWork, product_id: int, here: int) -> list[StockLevel]:
+    return [lv for lv in await uow.stock.levels([product_id]) if lv.warehouse_id != here and lv.available > 0]
 
 
 async def _hold_for_shortage(
