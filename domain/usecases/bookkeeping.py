@@ -143,16 +143,16 @@ async def book_difference(
     """More sold on an edited order (``amount``, tax inclusive): the debit (cash collected, or
     what it adds to the invoice's receivable, ``owed_before`` it) against sales and the tax
     inside, at the order's own rate. The tax is what the order holds now less what it held
-    before the rise (``tax_before``; else its goods less ``amount``, the shipping as it is), so
-    rises and falls one after another leave exactly the tax of what was finally sold (the tax
-    of each difference rounded apart drifted a penny)."""
-    if tax_before is None and amount <= order.goods:
-        shipping = order.shipping or Money.zero(order.currency)
-        tax_before = order.included_tax(order.goods - amount) + order.included_tax(shipping)
-    tax = order.tax - tax_before if tax_before is not None else order.included_tax(amount)
+    before the rise (``tax_before``; else what the order's books hold in 2200), so rises and
+    falls one after another leave exactly the tax of what was finally sold (the tax of each
+    difference rounded apart drifted a penny, and so did one estimated from the goods when the
+    shipping changed with them)."""
+    base, source = uow.base_currency, f"order:{order.code}"
+    if tax_before is None:
+        tax_before = await _booked(uow, order, source, A.TAX_PAYABLE)
+    tax = order.tax - tax_before
     if not 0 <= tax.amount <= amount.amount:
         tax = order.included_tax(amount)
-    base, source = uow.base_currency, f"order:{order.code}"
     whole = _receivable_step(owed_before, amount, order.fx_rate, base) if owed_before is not None else None
     carried = await _shipping_rise(uow, order, source, amount - tax)
     parts = [(A.REVENUE, amount - tax - carried), (A.SHIPPING_INCOME, carried), (A.TAX_PAYABLE, tax)]
@@ -169,15 +169,18 @@ async def _shipping_rise(uow: UnitOfWork, order: Order, source: str, net: Money)
     switched to a courier, a farther address). Booked as sales, it overstated sales and left
     shipping income short."""
     shipping = order.shipping or Money.zero(order.currency)
-    booked = Money(
-        await uow.journal.credit_balance(source, A.SHIPPING_INCOME.value, uow.base_currency), uow.base_currency
-    )
-    if order.currency != uow.base_currency:  # the books hold it at the order's own rate
-        booked = Money.from_decimal(booked.to_decimal() * Decimal(order.fx_rate), order.currency)
-    rise = shipping - order.included_tax(shipping) - booked
+    rise = shipping - order.included_tax(shipping) - await _booked(uow, order, source, A.SHIPPING_INCOME)
     if rise.amount <= 0:
         return Money.zero(order.currency)
     return rise if rise <= net else net
+
+
+async def _booked(uow: UnitOfWork, order: Order, source: str, account: Account) -> Money:
+    """What an order's books hold on a credit account, in the order's currency."""
+    booked = Money(await uow.journal.credit_balance(source, account.value, uow.base_currency), uow.base_currency)
+    if order.currency != uow.base_currency:  # the books hold it at the order's own rate
+        booked = Money.from_decimal(booked.to_decimal() * Decimal(order.fx_rate), order.currency)
+    return booked
 
 
 async def book_invoice_paid(

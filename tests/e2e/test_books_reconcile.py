@@ -81,6 +81,17 @@ async def paid_by_card(shop: RunningBot, user_id: int, quantity: int) -> tuple[S
     return cleo, order_of_invoice(invoice)
 
 
+async def raised_and_paid(shop: RunningBot, manager: SandboxUser, cleo: SandboxUser, code: str, units: int) -> int:
+    """A card order's 85123A raised to ``units`` by staff and its difference paid: what was charged."""
+    await manager.send(f"/edit {code} 85123A {units}")
+    await shop.runtime.notifier.drain()
+    asked = await cleo.press(shop.server.chat_messages(cleo.id)[-1], "💳 Pay the difference")
+    difference = next(msg for msg in asked.new if msg.kind == "invoice")
+    assert difference.invoice is not None
+    await cleo.pay(difference, charge_id=f"tg-raised-{code}-{units}")
+    return int(difference.invoice["total_amount"])
+
+
 async def test_a_shop_fault_return_gives_the_shipping_back_out_of_shipping_income_not_sales_returns(
     shop: RunningBot,
 ) -> None:
@@ -388,12 +399,7 @@ async def test_a_taxed_card_order_edited_up_then_down_keeps_exactly_the_tax_of_w
         cleo, code = await paid_by_card(shop, 721, 1)  # a pickup: £2.95, 49p of tax inside (0.4916…)
         assert await moves(shop, before) == {CASH: 295, SALES: -246, TAX: -49}
         manager = await hire(shop, 722, "Mo", "manager")
-        await manager.send(f"/edit {code} 85123A 3")
-        await shop.runtime.notifier.drain()
-        asked = await cleo.press(shop.server.chat_messages(721)[-1], "💳 Pay the difference")
-        difference = next(msg for msg in asked.new if msg.kind == "invoice")
-        assert difference.invoice is not None and difference.invoice["total_amount"] == 590
-        await cleo.pay(difference, charge_id="tg-taxed-rise-difference")
+        assert await raised_and_paid(shop, manager, cleo, code, 3) == 590
         # £8.85 holds £1.48 of tax (1.475, half-even); £5.90 on its own holds 98p, so 49p + 98p fell a penny short.
         assert await moves(shop, before) == {CASH: 885, SALES: -737, TAX: -148}
         await manager.send(f"/edit {code} 85123A 1")
@@ -586,3 +592,30 @@ async def test_a_russian_customer_charged_more_than_the_edited_order_costs_is_to
             " счёт, и теперь стоит 2,95\u00a0£: мы должны вам 5,90\u00a0£, списанные сверх этого, и вернём их тем"
             " же способом, которым вы платили."
         )
+
+
+async def test_a_taxed_courier_order_raised_with_its_shipping_then_lowered_holds_exactly_the_final_order_s_tax(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """A courier order paid by card (1 × £2.95 + £3.70 shipping: 49p + 62p of tax) raised to 7
+    units, its parcel heavier (£4.70): the £18.70 paid holds what the order's tax rose by, £3.44 +
+    78p less the £1.11 booked; estimated from the goods as if the shipping had not changed it
+    held a penny more, and lowered back to 2 units, 2200 kept that penny above the final tax."""
+    async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
+        before = await balances(shop)
+        cleo = SandboxUser(shop.server, 751, "Cleo")
+        invoice = await place_card_order(cleo, "85123A", 1, pickup=False)
+        code = order_of_invoice(invoice)
+        await cleo.pay(invoice, charge_id="tg-courier-751")
+        assert await moves(shop, before) == {CASH: 665, SALES: -246, SHIPPING: -308, TAX: -111}
+        manager = await hire(shop, 752, "Mo", "manager")
+        assert await raised_and_paid(shop, manager, cleo, code, 7) == 1870
+        # £20.65 of goods holds £3.44 of tax (3.4416…), £4.70 of shipping 78p (0.7833…).
+        assert await moves(shop, before) == {CASH: 2535, SALES: -(2065 - 344), SHIPPING: -(470 - 78), TAX: -422}
+        await manager.send(f"/edit {code}")  # the order as it is now, paid
+        await manager.send(f"/edit {code} 85123A 2")
+        assert await scalar(shop, select(m.OrderRow.shipping_minor).where(m.OrderRow.code == code)) == 370
+        # £15.75 owed back; 2200 holds the tax of £5.90 and £3.70: 98p + 62p.
+        moved = await moves(shop, before)
+        assert moved[TAX] == -160 and moved[REFUNDS] == -1575 and moved[CASH] == 2535
+        assert moved[SALES] + moved[RETURNS] + moved[SHIPPING] + moved[TAX] == -960  # the final order's £9.60
