@@ -85,6 +85,11 @@ def _languages(runtime: Runtime) -> frozenset[str]:
     return frozenset(other_languages(runtime.i18n))
 
 
+def _kinds() -> list[dict[str, str]]:
+    """What an import file may hold: the code it is sent as, named in the reader's language."""
+    return [{"value": kind, "label": label("import_kind", kind)} for kind in KINDS]
+
+
 async def get_catalog(request: web.Request) -> web.Response:
     """What the page needs before its first list: its words, the statuses, categories and import kinds."""
     runtime, who = _runtime(request), viewer(request)
@@ -97,7 +102,7 @@ async def get_catalog(request: web.Request) -> web.Response:
             "strings": {name: _(text) for name, text in ADMIN_STRINGS.items()},
             "statuses": [{"value": s.value, "label": label("product_status", s.value)} for s in ProductStatus],
             "categories": sorted(({"id": c.id, "name": c.name} for c in categories), key=lambda c: str(c["name"])),
-            "kinds": list(KINDS),
+            "kinds": _kinds(),
         }
     )
 
@@ -377,7 +382,7 @@ async def post_import(request: web.Request) -> web.Response:
 
 
 async def catalog_page(request: web.Request) -> web.Response:
-    return request.app[RENDER]("catalog.html.j2", kinds=KINDS)
+    return request.app[RENDER]("catalog.html.j2", kinds=_kinds())
 
 
 def add_catalog_routes(app: web.Application) -> None:

@@ -101,6 +101,21 @@ async def test_a_photo_uploads_from_the_page_and_a_text_file_is_refused_with_a_m
     async with miniapp(shop) as client, browser_page("catalog-photo", init_data(shop, ADMIN, language="ru")) as page:
         await page.goto(str(client.make_url("/app/catalog")))
         await expect(page.locator("h1")).to_have_text("Каталог")
+        # The file's kinds were the codes /import takes («warehouses»), on a page otherwise in Russian.
+        await expect(page.locator('#import-kind option[value="warehouses"]')).to_have_text("Склады (warehouses)")
+        # "Next" with the connection lost said nothing (the error escaped the page) and lost the page count.
+        rows, listing = page.locator("#products li"), re.compile(r"/app/api/catalog/products\?")
+        first = await rows.first.get_attribute("data-sku")
+        await page.route(listing, lambda route: route.abort())
+        await page.locator("#next").click()
+        error = page.locator("#error")
+        await expect(error).to_have_text("Нет связи. Проверьте интернет и попробуйте ещё раз.")
+        await error.click()  # put away
+        await page.unroute(listing)
+        await page.locator("#next").click()
+        await expect(rows.first).not_to_have_attribute("data-sku", first or "")
+        await page.locator("#prev").click()  # back to the first page: the failed tap did not count
+        await expect(rows.first).to_have_attribute("data-sku", first or "")
         await page.locator("#q").fill("23166")
         await page.locator('#products li[data-sku="23166"] button.open').click()
         count = page.locator('[data-figure="photos"]')

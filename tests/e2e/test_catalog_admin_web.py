@@ -115,7 +115,7 @@ async def test_search_and_filters_narrow_the_list_and_pages_stay_in_range(shop: 
     async with miniapp(shop) as client:
         meta = await (await client.get("/app/api/catalog", headers=headers)).json()
         assert {s["value"] for s in meta["statuses"]} == {"active", "hidden", "discontinued"}
-        assert "products" in meta["kinds"] and meta["strings"]["catalog"] == "Catalog"
+        assert {"value": "products", "label": "products"} in meta["kinds"] and meta["strings"]["catalog"] == "Catalog"
         party = next(c["id"] for c in meta["categories"] if c["name"] == "Party")
         everything = await (await client.get("/app/api/catalog/products", headers=headers)).json()
         in_party = await (await client.get(f"/app/api/catalog/products?category={party}", headers=headers)).json()
@@ -127,6 +127,18 @@ async def test_search_and_filters_narrow_the_list_and_pages_stay_in_range(shop: 
         assert nothing["total"] == 0 and nothing["products"] == []
         for bad in ("status=gone", "category=x", "page=-1"):
             assert (await client.get(f"/app/api/catalog/products?{bad}", headers=headers)).status == 422, bad
+
+
+async def test_what_an_import_file_holds_is_named_in_the_readers_language(shop: RunningBot) -> None:
+    """A Russian page listed the kinds of file as the codes /import takes: «warehouses», «products»."""
+    async with miniapp(shop) as client:
+        meta = await (await client.get("/app/api/catalog", headers=tma(shop, ADMIN, language="ru"))).json()
+        assert {"value": "warehouses", "label": "Склады (warehouses)"} in meta["kinds"]
+        assert [k["value"] for k in meta["kinds"]][:2] == ["warehouses", "products"]  # the code stays what is sent
+        html = await (await client.get("/app/catalog", headers={"Accept-Language": "ru-RU,ru;q=0.9"})).text()
+        assert '<option value="warehouses">Склады (warehouses)</option>' in html
+        html = await (await client.get("/app/catalog", headers={"Accept-Language": "en"})).text()
+        assert '<option value="warehouses">warehouses</option>' in html
 
 
 async def test_a_category_edited_on_one_variant_moves_the_whole_product_and_says_how_many(shop: RunningBot) -> None:

@@ -32,6 +32,15 @@ async function list() {
   $("next").disabled = state.page + 1 >= state.pages;
 }
 
+// Previous / Next: a page that could not come (no connection) is said, and the pager stays where it was.
+function turn(step) {
+  state.page += step;
+  list().catch((error) => {
+    state.page -= step;
+    showError(error.message || t("error"));
+  });
+}
+
 function showList() {
   state.product = null;
   $("product-view").hidden = true;
@@ -172,6 +181,8 @@ async function start() {
     state.statuses = meta.statuses;
     relabel();
     $("status-filter").append(...meta.statuses.map((s) => el("option", { value: s.value }, s.label)));
+    // The page came in the browser's language; the kinds are named in the reader's, as its words are.
+    $("import-kind").replaceChildren(...meta.kinds.map((k) => el("option", { value: k.value }, k.label)));
     $("category-filter").append(...meta.categories.map((c) => el("option", { value: c.id }, c.name)));
     document.body.append(el("datalist", { id: "category-names" }, meta.categories.map((c) => el("option", { value: c.name }))));
     const again = () => { state.page = 0; list().catch((error) => showError(error.message)); };
@@ -179,8 +190,8 @@ async function start() {
     $("status-filter").addEventListener("change", again);
     $("category-filter").addEventListener("change", again);
     $("filters").addEventListener("submit", (event) => { event.preventDefault(); again(); });
-    $("prev").addEventListener("click", () => { state.page -= 1; list(); });
-    $("next").addEventListener("click", () => { state.page += 1; list(); });
+    $("prev").addEventListener("click", () => turn(-1));
+    $("next").addEventListener("click", () => turn(1));
     $("import-form").addEventListener("submit", importFile);
     if (tg && tg.BackButton) tg.BackButton.onClick(showList);
     $("admin").hidden = false;
