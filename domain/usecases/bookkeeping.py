@@ -74,8 +74,7 @@ async def book_sale(uow: UnitOfWork, order: Order, at: datetime, *, debit: Accou
     )
     # Tax is on the price paid, after discounts; the discount (without the tax it no longer
     # carries) is shown gross: sales at list price, and the discounts against them.
-    discount = order.discount - order.included_tax(order.discount)
-    given = to_base(discount, order.fx_rate, base)
+    given = _discount_given(order, base)
     pairs = [(debit, credit, amount) for credit, amount in credits] + [(A.DISCOUNTS, A.REVENUE, given)]
     memo = f"sale {order.code} ({how})" + fx_note(order.total, order.fx_rate, base)
     if order.promo_code:
@@ -157,10 +156,20 @@ async def book_difference(
     carried = await _shipping_rise(uow, order, source, amount - tax)
     parts = [(A.REVENUE, amount - tax - carried), (A.SHIPPING_INCOME, carried), (A.TAX_PAYABLE, tax)]
     credits = _in_parts(amount, parts, order.fx_rate, base, whole)
+    pairs = [(debit, credit, value) for credit, value in credits]
+    # Sales at list price and the discount against them, as the sale booked them: an edit
+    # that changed the discount moves 4800 by the change (it went to sales whole before).
+    change = _discount_given(order, base) + await uow.journal.credit_balance(source, A.DISCOUNTS.value, base)
+    pairs.append((A.DISCOUNTS, A.REVENUE, change) if change > 0 else (A.REVENUE, A.DISCOUNTS, -change))
     memo += fx_note(amount, order.fx_rate, base)
-    posted = entry(at, source, memo, base, *((debit, credit, value) for credit, value in credits))
+    posted = entry(at, source, memo, base, *pairs)
     if posted is not None:
         await uow.journal.post(posted)
+
+
+def _discount_given(order: Order, base: str) -> int:
+    """An order's discounts, without the tax they no longer carry, in the base currency."""
+    return to_base(order.discount - order.included_tax(order.discount), order.fx_rate, base)
 
 
 async def _shipping_rise(uow: UnitOfWork, order: Order, source: str, net: Money) -> Money:

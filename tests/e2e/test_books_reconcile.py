@@ -619,3 +619,26 @@ async def test_a_taxed_courier_order_raised_with_its_shipping_then_lowered_holds
         moved = await moves(shop, before)
         assert moved[TAX] == -160 and moved[REFUNDS] == -1575 and moved[CASH] == 2535
         assert moved[SALES] + moved[RETURNS] + moved[SHIPPING] + moved[TAX] == -960  # the final order's £9.60
+
+
+async def test_a_promo_coded_card_order_raised_by_an_edit_books_the_added_discount_in_sales_discounts(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """A pickup of 2 × £2.95 with 10 % off (−59p) paid by card, raised to 4 units (−£1.18): the
+    £5.31 difference is £5.90 more sold at list price and 59p more discount, as its sale booked
+    it (sales at list, 4800 the discount), not £5.31 of sales with 4800 left at the first 59p."""
+    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as shop:
+        await SandboxUser(shop.server, ADMIN, "Ada").send("/promocode new TENOFF percent=10 uses=5 until=2026-12-31")
+        before = await balances(shop)
+        cleo = SandboxUser(shop.server, 761, "Cleo")
+        await add_to_cart(cleo, "85123A", 2)
+        await cleo.press((await checkout_to_payment(cleo, pickup=True)).last, "💳")
+        applied = await cleo.send("/promo TENOFF")
+        assert "Total: £5.31" in applied.last.text
+        invoice = next(msg for msg in (await cleo.press(applied.last, "✅")).new if msg.kind == "invoice")
+        code = order_of_invoice(invoice)
+        await cleo.pay(invoice, charge_id="tg-promo-761")
+        assert await moves(shop, before) == {CASH: 531, SALES: -590, DISCOUNTS: 59}
+        manager = await hire(shop, 762, "Mo", "manager")
+        assert await raised_and_paid(shop, manager, cleo, code, 4) == 531
+        assert await moves(shop, before) == {CASH: 1062, SALES: -1180, DISCOUNTS: 118}
