@@ -159,12 +159,28 @@ async def book_difference(
     pairs = [(debit, credit, value) for credit, value in credits]
     # Sales at list price and the discount against them, as the sale booked them: an edit
     # that changed the discount moves 4800 by the change (it went to sales whole before).
-    change = _discount_given(order, base) + await uow.journal.credit_balance(source, A.DISCOUNTS.value, base)
-    pairs.append((A.DISCOUNTS, A.REVENUE, change) if change > 0 else (A.REVENUE, A.DISCOUNTS, -change))
+    pairs.append(await _discount_change(uow, order, source, A.REVENUE))
     memo += fx_note(amount, order.fx_rate, base)
     posted = entry(at, source, memo, base, *pairs)
     if posted is not None:
         await uow.journal.post(posted)
+
+
+async def book_discount_change(uow: UnitOfWork, order: Order, at: datetime, memo: str) -> None:
+    """An edit's fall that changed the order's discount (fewer units, less off): what it gave
+    back went to sales returns at the price paid; they take the units back at list price and
+    4800 moves by the discount's change, so 4800 holds what the order now gives off."""
+    source = f"order:{order.code}"
+    posted = entry(at, source, memo, uow.base_currency, await _discount_change(uow, order, source, A.SALES_RETURNS))
+    if posted is not None:
+        await uow.journal.post(posted)
+
+
+async def _discount_change(uow: UnitOfWork, order: Order, source: str, sales: Account) -> tuple[A, A, int]:
+    """The pair that takes 4800 Sales discounts to the order's discount now, against ``sales``."""
+    base = uow.base_currency
+    change = _discount_given(order, base) + await uow.journal.credit_balance(source, A.DISCOUNTS.value, base)
+    return (A.DISCOUNTS, sales, change) if change > 0 else (sales, A.DISCOUNTS, -change)
 
 
 def _discount_given(order: Order, base: str) -> int:

@@ -38,7 +38,7 @@ from domain.promotions import PromoMinimum
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import Zone, haversine_km, quotes, zone_for
 from domain.staff import Permission
-from domain.usecases.bookkeeping import book_difference, book_refund
+from domain.usecases.bookkeeping import book_difference, book_discount_change, book_refund
 from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, allocation_rows, pickup_ready_by
 from domain.usecases.exchange_refunds import give_back_exchanged
 from domain.usecases.fx import shop_rates
@@ -415,6 +415,8 @@ async def _settle(
             goods_tax=note_tax,
             shipping_tax=note_shipping_tax,
         )
+    if refund.amount or note.amount:
+        await book_discount_change(uow, order, now, f"discount of {order.code} edited")
     if settlement.receivable.amount:
         memo = f"invoice {order.code} edited: more sold"
         more = settlement.receivable

@@ -621,6 +621,23 @@ async def test_a_taxed_courier_order_raised_with_its_shipping_then_lowered_holds
         assert moved[SALES] + moved[RETURNS] + moved[SHIPPING] + moved[TAX] == -960  # the final order's £9.60
 
 
+async def promo_card_order(shop: RunningBot, user_id: int) -> tuple[dict[str, tuple[int, int]], SandboxUser, str]:
+    """A pickup of 2 × 85123A (£5.90) with the code TENOFF (10 % off: −59p) paid by card: the
+    books before it, the customer, the order's code."""
+    await SandboxUser(shop.server, ADMIN, "Ada").send("/promocode new TENOFF percent=10 uses=5 until=2026-12-31")
+    before = await balances(shop)
+    cleo = SandboxUser(shop.server, user_id, "Cleo")
+    await add_to_cart(cleo, "85123A", 2)
+    await cleo.press((await checkout_to_payment(cleo, pickup=True)).last, "💳")
+    applied = await cleo.send("/promo TENOFF")
+    assert "Total: £5.31" in applied.last.text
+    invoice = next(msg for msg in (await cleo.press(applied.last, "✅")).new if msg.kind == "invoice")
+    code = order_of_invoice(invoice)
+    await cleo.pay(invoice, charge_id=f"tg-promo-{user_id}")
+    assert await moves(shop, before) == {CASH: 531, SALES: -590, DISCOUNTS: 59}
+    return before, cleo, code
+
+
 async def test_a_promo_coded_card_order_raised_by_an_edit_books_the_added_discount_in_sales_discounts(
     tmp_path: Path, clock: FakeClock
 ) -> None:
@@ -628,17 +645,21 @@ async def test_a_promo_coded_card_order_raised_by_an_edit_books_the_added_discou
     £5.31 difference is £5.90 more sold at list price and 59p more discount, as its sale booked
     it (sales at list, 4800 the discount), not £5.31 of sales with 4800 left at the first 59p."""
     async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as shop:
-        await SandboxUser(shop.server, ADMIN, "Ada").send("/promocode new TENOFF percent=10 uses=5 until=2026-12-31")
-        before = await balances(shop)
-        cleo = SandboxUser(shop.server, 761, "Cleo")
-        await add_to_cart(cleo, "85123A", 2)
-        await cleo.press((await checkout_to_payment(cleo, pickup=True)).last, "💳")
-        applied = await cleo.send("/promo TENOFF")
-        assert "Total: £5.31" in applied.last.text
-        invoice = next(msg for msg in (await cleo.press(applied.last, "✅")).new if msg.kind == "invoice")
-        code = order_of_invoice(invoice)
-        await cleo.pay(invoice, charge_id="tg-promo-761")
-        assert await moves(shop, before) == {CASH: 531, SALES: -590, DISCOUNTS: 59}
+        before, cleo, code = await promo_card_order(shop, 761)
         manager = await hire(shop, 762, "Mo", "manager")
         assert await raised_and_paid(shop, manager, cleo, code, 4) == 531
         assert await moves(shop, before) == {CASH: 1062, SALES: -1180, DISCOUNTS: 118}
+
+
+async def test_a_promo_coded_card_order_lowered_by_an_edit_takes_the_discount_it_no_longer_gives_off_sales_discounts(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """2 × £2.95 with 10 % off (−59p) paid by card, lowered to 1 unit (−30p off it): £2.66 owed
+    back. The unit taken back is returned at its list £2.95 and 4800 falls by the 29p less
+    discount the order gives now; 4800 stayed at 59p while the order gave 30p off."""
+    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as shop:
+        before, _, code = await promo_card_order(shop, 771)
+        manager = await hire(shop, 772, "Mo", "manager")
+        await manager.send(f"/edit {code} 85123A 1")
+        sold = {CASH: 531, SALES: -590}
+        assert await moves(shop, before) == {**sold, DISCOUNTS: 30, RETURNS: 295, REFUNDS: -266}
