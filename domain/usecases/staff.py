@@ -29,9 +29,9 @@ class WarehouseNeeded(DomainError):
     key = N_("Which warehouse? Add its code: {codes}.")
 
 
-class UnknownWarehouse(DomainError):
+class UnknownWarehouse(NotFound):
     """A warehouse code the shop does not have (a typo at the end of a night's command): the
-    codes it has, not "Nothing was found"."""
+    codes it has, not "Nothing was found" (a not-found still: the web and API answer 404)."""
 
     key = N_("There is no warehouse {code}. The warehouses are: {codes}.")
 

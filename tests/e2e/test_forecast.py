@@ -87,7 +87,7 @@ async def test_a_price_cut_after_a_first_long_pause_is_read_as_a_relaunch_at_the
     gone = float(before.split("Next weeks: ")[1].split(" · ")[0])
     assert gone < 1
     asked = await manager.press((await manager.send("/product 22197")).last, "Price (GBP)")
-    assert "Now: 0.85 GBP" in asked.last.text
+    assert "Now: £0.85" in asked.last.text
     raised = await manager.send("0.95")  # a rise in the pause is no relaunch
     assert "Saved." in raised.last.text and "read as a" not in (await manager.send("/forecast 22197")).last.text
     asked = await manager.press((await manager.send("/product 22197")).last, "Price (GBP)")
