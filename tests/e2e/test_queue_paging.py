@@ -84,7 +84,7 @@ async def test_the_paged_queue_in_russian(shop: RunningBot, clock: FakeClock) ->
     placed = await _queued_orders(shop, clock, 25)
     ada = SandboxUser(shop.server, ADMIN, "Ада", language_code="ru")
     page = (await ada.send("/queue MAN")).last
-    assert page.text.splitlines()[0] == "Заказы к исполнению на MAN · 25 заказов · Страница 1 из 2"
+    assert page.text.splitlines()[0] == "Заказы к исполнению на складе MAN · 25 заказов · Страница 1 из 2"
     assert page.button_texts() == ["Далее ▶"]
     to_second, first = next(b["callback_data"] for b in page.buttons()), _codes(page)
     second = (await ada.press(page, "Далее")).last
@@ -95,5 +95,5 @@ async def test_the_paged_queue_in_russian(shop: RunningBot, clock: FakeClock) ->
     stale = await ada.press_data(second, to_second)
     assert stale.callback_answer is not None
     assert stale.callback_answer["text"] == "Очередь с тех пор изменилась: теперь это её последняя страница."
-    assert stale.last.text.splitlines()[0] == "Заказы к исполнению на MAN · 15 заказов"
+    assert stale.last.text.splitlines()[0] == "Заказы к исполнению на складе MAN · 15 заказов"
     assert stale.last.button_texts() == [] and len(_codes(stale.last)) == 15
