@@ -9,6 +9,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from storage.models import OrderLineRow, OrderRow
+from storage.ops import head_revision
 from tests.storage.migrations import migrate
 from tests.storage.test_migrate_replacement_lines import (
     FILLED,
@@ -102,7 +103,7 @@ async def test_a_shop_that_ran_0020_as_it_first_landed_upgrades_past_0021(engine
         version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
         _, indexes = await _shape(connection, "orders")
         await connection.commit()
-    assert version == "0048"
+    assert version == head_revision()
     assert "ix_orders_created_at" in indexes
 
 
