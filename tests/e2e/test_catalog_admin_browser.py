@@ -187,3 +187,49 @@ async def test_the_catalog_and_dashboard_in_russian_name_their_links_and_filters
         await page.get_by_role("link", name="Панель").click()
         await expect(page.locator("h1")).to_have_text("Панель")
         await expect(page.get_by_role("link", name="Каталог")).to_have_attribute("href", "/app/catalog")
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "saved"),
+    [
+        ("en", "No connection. Check your network and try again.", "Saved ✅"),
+        ("ru", "Нет связи. Проверьте интернет и попробуйте ещё раз.", "Сохранено ✅"),
+    ],
+)
+async def test_a_product_opened_or_saved_offline_says_no_connection_and_works_again_once_back_online(
+    shop: RunningBot, language: str, said: str, saved: str
+) -> None:
+    """A manager's › on a product with the connection lost did nothing at all (the error escaped the
+    page): no word, the list as it was, as if the tap had missed."""
+    from playwright.async_api import expect
+
+    await hire(shop, MANAGER, "Max", "manager")
+    async with (
+        miniapp(shop) as client,
+        browser_page(f"catalog-offline-{language}", init_data(shop, MANAGER, language=language)) as page,
+    ):
+        await page.goto(str(client.make_url("/app/catalog")))
+        await page.locator("#q").fill("23843")
+        row = page.locator('#products li[data-sku="23843"]')
+        await expect(page.locator("#products li")).to_have_count(1)
+        one = re.compile(r"/app/api/catalog/products/[0-9]+")
+        await page.route(one, lambda route: route.abort())
+        await row.locator("button.open").click()
+        error = page.locator("#error")
+        await expect(error).to_have_text(said)
+        await expect(page.locator("#list-view")).to_be_visible()  # still where the manager was
+        await page.unroute(one)
+        await row.locator("button.open").click()  # back online: the same tap opens it
+        await expect(error).to_be_hidden()
+        price = page.locator('form[data-name="price_GBP"]')
+        await expect(price.locator("input")).to_have_value("2.08")
+        await page.route(one, lambda route: route.abort())
+        await price.locator("input").fill("3.10")
+        await price.locator('button[type="submit"]').click()
+        await expect(price.locator(".error")).to_have_text(said)
+        await expect(price.locator("input")).to_have_value("3.10")  # what was typed stays for the next tap
+        await page.unroute(one)
+        await price.locator('button[type="submit"]').click()
+        await expect(page.locator('form[data-name="price_GBP"] .ok')).to_have_text(saved)
+        await expect(page.locator('form[data-name="price_GBP"] .error')).to_be_hidden()
+    assert await changes(shop, "23843") == [(f"staff:{MANAGER}", "price_GBP", "2.08 GBP", "3.10 GBP")]

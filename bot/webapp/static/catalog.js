@@ -49,8 +49,16 @@ function showList() {
   return list().catch((error) => showError(error.message || t("error")));
 }
 
+// A product that could not come (no connection) is said, and the list stays for the tap again;
+// what came replaces the saying of it.
 async function openProduct(id) {
-  drawProduct(await api(`/app/api/catalog/products/${id}`));
+  const product = await api(`/app/api/catalog/products/${id}`).catch((error) => {
+    showError(error.message || t("error"));
+    return null;
+  });
+  if (!product) return;
+  $("error").hidden = true;
+  drawProduct(product);
   $("list-view").hidden = true;
   $("product-view").hidden = false;
   if (tg && tg.BackButton) tg.BackButton.show();
