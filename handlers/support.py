@@ -331,9 +331,15 @@ async def customer_edited(message: Message, bot: Bot, uow: UnitOfWork, customer:
 async def _edit_copy(bot: Bot, message: Message, chat_id: int, message_id: int, *, prefix: str) -> None:
     try:
         if message.text is not None:
-            await bot.edit_message_text(prefix + message.html_text, chat_id=chat_id, message_id=message_id)
+            await patiently(
+                lambda: bot.edit_message_text(prefix + message.html_text, chat_id=chat_id, message_id=message_id)
+            )
         elif message.caption is not None:
-            await bot.edit_message_caption(chat_id=chat_id, message_id=message_id, caption=prefix + message.html_text)
+            await patiently(
+                lambda: bot.edit_message_caption(
+                    chat_id=chat_id, message_id=message_id, caption=prefix + message.html_text
+                )
+            )
     except TelegramForbiddenError:
         return  # the customer blocked the bot: the edit cannot reach them
     except TelegramBadRequest as error:
@@ -432,10 +438,13 @@ async def close(message: Message, bot: Bot, uow: UnitOfWork, clock: Clock, notif
     except NotFound:  # the General topic, or a reply to something that is no conversation's
         await close_elsewhere(message)
         return
-    await message.answer(_("Conversation closed; the customer is asked to rate it."))
+    # Closed in the books already: a refusal for flood control here would tell the agent "something
+    # went wrong" about a conversation that is closed, and leave its topic open.
+    await patiently(lambda: message.answer(_("Conversation closed; the customer is asked to rate it.")))
     if conversation.thread_id is not None:
+        thread_id = conversation.thread_id
         try:
-            await bot.close_forum_topic(message.chat.id, conversation.thread_id)
+            await patiently(lambda: bot.close_forum_topic(message.chat.id, thread_id))
         except TelegramBadRequest as error:
             if "TOPIC_NOT_MODIFIED" not in error.message:  # closed by hand already: as wanted
                 raise

@@ -126,6 +126,8 @@ class SandboxServer(BotSettings, ForumsAndCopies, Payments):
         self.blocked: set[int] = set()
         self.outage_calls = 0  # the next N sending calls fail with 502, as during a Telegram outage
         self.down: set[str] = set()  # methods (lower case) that fail with 502 until taken out
+        # methods (lower case) whose next call is refused for flood control: 429, retry_after these seconds
+        self.flood_next: dict[str, int] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.pre_checkout_answers: dict[str, dict[str, Any]] = {}
@@ -242,6 +244,8 @@ class SandboxServer(BotSettings, ForumsAndCopies, Payments):
             try:
                 if method.lower() in self.down:
                     raise ApiError(502, "Bad Gateway")
+                if (retry := self.flood_next.pop(method.lower(), None)) is not None:
+                    raise ApiError(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
                 if method.lower() in SENDING_METHODS:
                     self._check_recipient(int(params.get("chat_id", 0)))
                 result = await handler(params)  # a long poll's wait is marked as one (m_getUpdates)

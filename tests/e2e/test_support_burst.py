@@ -81,3 +81,51 @@ async def test_customers_writing_at_once_each_get_a_topic_with_its_header(tmp_pa
         for customer in others:
             told = [msg.text for msg in shop.server.chat_messages(customer.id)]
             assert not any("пошло не так" in text for text in told)
+
+
+def _support_shop(tmp_path: Path, clock: FakeClock) -> AbstractAsyncContextManager[RunningBot]:
+    return running_bot(
+        f"sqlite+aiosqlite:///{tmp_path / 'support.sqlite3'}",
+        clock=clock,
+        default_currency="GBP",
+        staff_chat_id=-100500,
+        admin_ids=[ADMIN],
+        support_chat_id=SUPPORT,
+    )
+
+
+async def test_edits_both_ways_wait_out_flood_control_and_arrive(tmp_path: Path, clock: FakeClock) -> None:
+    """Ivan corrected his question and Sofia her answer while Telegram refused the bot's edit for
+    flood control (429, retry after 1 s): the correction was never made and a «something went
+    wrong» came instead."""
+    async with _support_shop(tmp_path, clock) as shop:
+        ivan = SandboxUser(shop.server, 501, "Иван", language_code="ru")
+        forum, sofia, topic = await support_question(shop, SUPPORT, ivan, "Здравствуйте, где мой заказ?")
+        question = ivan.sent()
+        shop.server.flood_next["editmessagetext"] = 1
+        await ivan.edit(question, "Здравствуйте, где мой заказ 42?")
+        copy = forum.topic(topic.thread_id)[1]
+        assert (copy.text, copy.edits) == ("Здравствуйте, где мой заказ 42?", 1)
+        await forum.send(sofia, "It leaves today", thread_id=topic.thread_id)
+        shop.server.flood_next["editmessagetext"] = 1
+        await forum.edit(forum.last_sent(), "It left this morning")
+        answer = ivan.messages()[-1]
+        assert (answer.text, answer.edits) == ("💬 Sofia\nIt left this morning", 1)
+        refused = [c.description for c in shop.server.calls if not c.ok]
+        assert refused == ["Too Many Requests: retry after 1"] * 2
+        told = [msg.text for msg in [*shop.server.chat_messages(501), *shop.server.chat_messages(SUPPORT)]]
+        assert not any("пошло не так" in text or "went wrong" in text for text in told)
+
+
+async def test_close_waits_out_flood_control_and_closes_the_topic(tmp_path: Path, clock: FakeClock) -> None:
+    """Sofia typed /close while Telegram refused the bot for flood control: neither the topic's
+    closing nor the confirmation went through, and she was told «something went wrong»."""
+    async with _support_shop(tmp_path, clock) as shop:
+        ivan = SandboxUser(shop.server, 501, "Иван", language_code="ru")
+        forum, sofia, topic = await support_question(shop, SUPPORT, ivan, "Здравствуйте, где мой заказ?")
+        shop.server.flood_next.update({"closeforumtopic": 1, "sendmessage": 1})
+        closed = await forum.send(sofia, "/close", thread_id=topic.thread_id)
+        assert topic.closed
+        assert [msg.text for msg in closed.new] == ["Conversation closed; the customer is asked to rate it."]
+        assert "Разговор закрыт" in ivan.messages()[-1].text
+        assert [c.method for c in shop.server.calls if not c.ok] == ["sendMessage", "closeForumTopic"]
