@@ -15,8 +15,11 @@ from tests.fakes import FakeClock
 SUPPORT = -1009000
 
 
-def _flooded_shop(tmp_path: Path, clock: FakeClock) -> AbstractAsyncContextManager[RunningBot]:
-    """A shop with a support forum, its sandbox enforcing Telegram's flood limits."""
+def _flooded_shop(
+    tmp_path: Path, clock: FakeClock, *, flood_limits: bool = True
+) -> AbstractAsyncContextManager[RunningBot]:
+    """A shop with a support forum, its sandbox enforcing Telegram's flood limits (or, without
+    them, refusing only the calls a test names in ``server.flood_next``)."""
     return running_bot(
         f"sqlite+aiosqlite:///{tmp_path / 'support.sqlite3'}",
         clock=clock,
@@ -24,7 +27,7 @@ def _flooded_shop(tmp_path: Path, clock: FakeClock) -> AbstractAsyncContextManag
         staff_chat_id=-100500,
         admin_ids=[ADMIN],
         support_chat_id=SUPPORT,
-        flood_limits=True,
+        flood_limits=flood_limits,
     )
 
 
@@ -83,22 +86,11 @@ async def test_customers_writing_at_once_each_get_a_topic_with_its_header(tmp_pa
             assert not any("пошло не так" in text for text in told)
 
 
-def _support_shop(tmp_path: Path, clock: FakeClock) -> AbstractAsyncContextManager[RunningBot]:
-    return running_bot(
-        f"sqlite+aiosqlite:///{tmp_path / 'support.sqlite3'}",
-        clock=clock,
-        default_currency="GBP",
-        staff_chat_id=-100500,
-        admin_ids=[ADMIN],
-        support_chat_id=SUPPORT,
-    )
-
-
 async def test_edits_both_ways_wait_out_flood_control_and_arrive(tmp_path: Path, clock: FakeClock) -> None:
     """Ivan corrected his question and Sofia her answer while Telegram refused the bot's edit for
     flood control (429, retry after 1 s): the correction was never made and a «something went
     wrong» came instead."""
-    async with _support_shop(tmp_path, clock) as shop:
+    async with _flooded_shop(tmp_path, clock, flood_limits=False) as shop:
         ivan = SandboxUser(shop.server, 501, "Иван", language_code="ru")
         forum, sofia, topic = await support_question(shop, SUPPORT, ivan, "Здравствуйте, где мой заказ?")
         question = ivan.sent()
@@ -120,7 +112,7 @@ async def test_edits_both_ways_wait_out_flood_control_and_arrive(tmp_path: Path,
 async def test_close_waits_out_flood_control_and_closes_the_topic(tmp_path: Path, clock: FakeClock) -> None:
     """Sofia typed /close while Telegram refused the bot for flood control: neither the topic's
     closing nor the confirmation went through, and she was told «something went wrong»."""
-    async with _support_shop(tmp_path, clock) as shop:
+    async with _flooded_shop(tmp_path, clock, flood_limits=False) as shop:
         ivan = SandboxUser(shop.server, 501, "Иван", language_code="ru")
         forum, sofia, topic = await support_question(shop, SUPPORT, ivan, "Здравствуйте, где мой заказ?")
         shop.server.flood_next.update({"closeforumtopic": 1, "sendmessage": 1})
