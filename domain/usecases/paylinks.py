@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.contention import again_on_contention
+from domain.customers import Customer
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.money import Money
-from domain.notifications import for_customer
+from domain.notifications import Notification, for_customer
 from domain.orders import Order, normalize_order_code
 from domain.payments import InvoiceSpec
 from domain.ports import Clock, UnitOfWork
@@ -80,17 +82,15 @@ async def payment_link(
 
     Paying it twice records one payment: the second charge finds nothing due
     (``record_card_payment``). The link is made outside any transaction (it is a call to
-    Telegram); the message that carries it is written in one."""
+    Telegram), once; the message that carries it is written in one, run again on its own while
+    the database gives it up (``Contention``): it follows an order already committed (the Mini
+    App's and the API's checkout, a staff member's in chat) and a request already sent, so
+    neither may be done again, and the customer is told the one link made."""
     if staff_id is not None:
         await require(uow, staff_id, Permission.PAYMENT_LINKS)
     if links is None:
         raise CardPaymentsOff()
-    async with uow.read_only():
-        order = await uow.orders.get_by_code(normalize_order_code(code))
-        if order is None or order.id is None:
-            raise NotFound()
-        customer = await uow.customers.get(order.customer_id)
-        due = await due_on(uow, order, await uow.payments.for_order(order.id))
+    order, customer, due = await again_on_contention(lambda: _owed(uow, code))
     if not payable(order):
         raise NotPayableByLink(code=order.code)
     if due.amount == 0:
@@ -101,7 +101,21 @@ async def payment_link(
         customer, "payment_link", {"code": order.code, "url": url, "amount_minor": due.amount, "currency": due.currency}
     )
     if told is not None and tell_customer:
-        async with uow:
-            await uow.outbox.add(told, clock.now())
-            await uow.commit()
+        await again_on_contention(lambda: _tell(uow, clock, told))
     return PaymentLink(order, url, due, told is not None and tell_customer)
+
+
+async def _owed(uow: UnitOfWork, code: str) -> tuple[Order, Customer | None, Money]:
+    """The order ``code``, its customer and what it still owes, read in one transaction."""
+    async with uow.read_only():
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None or order.id is None:
+            raise NotFound()
+        customer = await uow.customers.get(order.customer_id)
+        return order, customer, await due_on(uow, order, await uow.payments.for_order(order.id))
+
+
+async def _tell(uow: UnitOfWork, clock: Clock, told: Notification) -> None:
+    async with uow:
+        await uow.outbox.add(told, clock.now())
+        await uow.commit()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -18,11 +19,21 @@ from bot.harness import RunningBot
 from domain.apikeys import Scope
 from domain.contention import ATTEMPTS
 from domain.usecases.api_keys import create_api_key
+from handlers.paylinks import invoice_links
 from sandbox import SandboxUser
 from sandbox.driver import Reply
 from storage import models as m
-from tests.e2e.conftest import ADMIN, refused_calls, shop_on
-from tests.e2e.journeys import add_to_cart, count, order_code, order_row, place_cod_order, stock
+from tests.e2e.conftest import ADMIN, hire, refused_calls, shop_on
+from tests.e2e.journeys import (
+    add_to_cart,
+    count,
+    order_code,
+    order_of_invoice,
+    order_row,
+    place_card_order,
+    place_cod_order,
+    stock,
+)
 from tests.e2e.miniapp import miniapp, tma
 from tests.e2e.test_intake_api import ORDER
 from tests.e2e.test_miniapp import found_ids
@@ -36,9 +47,13 @@ SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
 
 
 @asynccontextmanager
-async def given_up(engine: AsyncEngine, table: str, sqlstate: str, times: int) -> AsyncIterator[AsyncEngine]:
-    """The first ``times`` transactions inserting into ``table`` end with PostgreSQL's ``sqlstate``, raised by
-    the server itself; ``tries(engine)`` counts every insert (one a try in these tests)."""
+async def given_up(
+    engine: AsyncEngine, table: str, sqlstate: str, times: int, *, on: str = "INSERT", when: str = ""
+) -> AsyncIterator[AsyncEngine]:
+    """The first ``times`` transactions writing ``table`` (``on``: INSERT, UPDATE or DELETE) end
+    with PostgreSQL's ``sqlstate``, raised by the server itself; ``tries(engine)`` counts every such
+    statement (one a try in these tests). ``when``: only rows it holds for (``NEW.column = …``)."""
+    each = f"FOR EACH ROW WHEN ({when})" if when else "FOR EACH STATEMENT"
     statements = [
         "CREATE SEQUENCE test_tries",
         f"""CREATE FUNCTION test_give_up() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -46,9 +61,9 @@ async def given_up(engine: AsyncEngine, table: str, sqlstate: str, times: int) -
             IF nextval('test_tries') <= {times} THEN
                 RAISE EXCEPTION 'given up by the test' USING ERRCODE = '{sqlstate}';
             END IF;
-            RETURN NEW;
+            RETURN COALESCE(NEW, OLD);
         END $$""",
-        f"CREATE TRIGGER test_give_up BEFORE INSERT ON {table} FOR EACH STATEMENT EXECUTE FUNCTION test_give_up()",
+        f"CREATE TRIGGER test_give_up BEFORE {on} ON {table} {each} EXECUTE FUNCTION test_give_up()",
     ]
     async with engine.begin() as connection:
         for statement in statements:
@@ -68,8 +83,8 @@ async def tries(engine: AsyncEngine) -> int:
 
 
 @asynccontextmanager
-async def pg_shop(pg_database: str, clock: FakeClock) -> AsyncIterator[RunningBot]:
-    async with shop_on(pg_database, clock, staff_chat_id=STAFF_CHAT, admin_ids=[ADMIN]) as bot:
+async def pg_shop(pg_database: str, clock: FakeClock, **settings: Any) -> AsyncIterator[RunningBot]:
+    async with shop_on(pg_database, clock, staff_chat_id=STAFF_CHAT, admin_ids=[ADMIN], **settings) as bot:
         yield bot
         assert refused_calls(bot) == []
 
@@ -235,3 +250,60 @@ async def test_an_api_stock_receipt_the_database_gives_up_once_counts_the_goods_
             assert received.status == 201, await received.text()
         on_hand = [lv[1] for lv in await stock(shop, "85123A")]
         assert sum(on_hand) == sum(lv[1] for lv in before) + 5  # counted once
+
+
+PAYMENT_LINK = "NEW.template = 'payment_link'"  # the message carrying a payment link, and nothing before it
+
+
+async def test_an_api_orders_payment_link_the_database_gives_up_once_is_made_once_and_sent_once(
+    pg_database: str, clock: FakeClock
+) -> None:
+    """The order was committed and the link made (a call to Telegram) when the message carrying it
+    was given up: the API answered 500 with the order placed and no link. The message is written
+    again on its own: the answer carries the one link made, and the customer's chat has it once."""
+    async with pg_shop(pg_database, clock, payment_provider_token="sandbox:provider") as shop:
+        runtime = shop.runtime
+        wendy = SandboxUser(shop.server, 705, "Wendy")
+        await wendy.send("/start")
+        token, _ = await create_api_key(runtime.uow(), runtime.clock, name="web shop", scopes=frozenset({Scope.ORDERS}))
+        links = invoice_links(runtime.bot, runtime.i18n, "sandbox:provider")
+        app = make_api_app(runtime.sessions, runtime.settings, runtime.clock, links)
+        body = {**ORDER, "customer": {"name": "Wendy Web", "telegram_id": 705}, "payment": "link"}
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "web-1002"}
+        async with TestClient(TestServer(app)) as client:
+            async with given_up(engine_of(shop), "outbox", "40P01", times=1, when=PAYMENT_LINK) as engine:
+                placed = await client.post("/api/v1/orders", json=body, headers=headers)
+                assert await tries(engine) == 2
+            assert placed.status == 201, await placed.text()
+            answer = await placed.json()
+        await runtime.notifier.drain()
+        assert len(shop.server.invoice_links) == 1  # made once
+        told = [x for x in wendy.messages() if x.text.startswith(f"💳 Order {answer['code']}: ")]
+        assert len(told) == 1 and [b["url"] for b in told[0].buttons() if "url" in b] == [answer["payment_link"]]
+        assert await count(shop, m.OrderRow) == 1
+
+
+async def test_a_paylink_the_database_gives_up_once_is_sent_once_and_the_staff_member_told(
+    pg_database: str, clock: FakeClock
+) -> None:
+    """In chat the link's request to Telegram had gone out, so the update could not run again:
+    support read the apology and the customer got nothing. Now both read the link, once (en, ru)."""
+    async with pg_shop(pg_database, clock, payment_provider_token="sandbox:provider") as shop:
+        for customer_id, staff_id, language, sent in [
+            (706, 716, "en", "💳 Payment link for order {code}"),
+            (707, 717, "ru", "💳 Ссылка для оплаты заказа {code}"),
+        ]:
+            carl = SandboxUser(shop.server, customer_id, "Carl", language_code=language)
+            code = order_of_invoice(await place_card_order(carl, "85123A", 1))
+            sue = await hire(shop, staff_id, "Sue", "support", language=language)
+            async with given_up(engine_of(shop), "outbox", "40001", times=1, when=PAYMENT_LINK) as engine:
+                reply = await sue.send(f"/paylink {code}")
+                assert await tries(engine) == 2
+            assert reply.last.text.startswith(sent.format(code=code)), reply.last.text
+            await shop.runtime.notifier.drain()
+            told = [
+                x
+                for x in carl.messages()
+                if x.text.startswith(f"💳 {'Заказ' if language == 'ru' else 'Order'} {code}: ")
+            ]
+            assert len(told) == 1 and told[0].buttons()[0]["url"] in reply.last.text
