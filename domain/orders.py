@@ -177,6 +177,16 @@ def order_reference(text: str) -> str:
     return reference
 
 
+MAX_REFERENCE_KEY = 3 * MAX_REFERENCE  # orders.reference_key's width: casefolding may lengthen a character to three
+
+
+def reference_key(text: str) -> str:
+    """How an order is found by its reference: on one line and casefolded, so "po-5512" quoted on the phone
+    finds PO-5512 and «заказ-7» finds «Заказ-7» (computed here, not by the database's lower(): SQLite's folds
+    ASCII alone)."""
+    return " ".join(text.split()).casefold()[:MAX_REFERENCE_KEY]
+
+
 def new_order_code(choice: Callable[[str], str] = secrets.choice) -> str:
     """Random, not sequential: 28^8 ≈ 3.8e11 codes, so guessing another customer's is hopeless."""
     return "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))

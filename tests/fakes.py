@@ -24,7 +24,7 @@ from domain.customers import Customer
 from domain.errors import IllegalTransition, InsufficientStock
 from domain.fx import FxRate
 from domain.money import Money
-from domain.orders import HistoryEntry, Order
+from domain.orders import HistoryEntry, Order, reference_key
 from domain.pricing import RETAIL, PriceRule
 from domain.purchasing import SupplyTerms
 from domain.stock import BinQuantity, Reservation, StockDrift, StockLevel
@@ -480,7 +480,8 @@ class FakeOrders(_Repo):
         return copy.deepcopy(self.st.orders.get(code))
 
     async def codes_by_reference(self, reference: str, limit: int) -> list[str]:
-        found = [o for o in self.st.orders.values() if o.reference == reference]
+        key = reference_key(reference)
+        found = [o for o in self.st.orders.values() if key and reference_key(o.reference) == key]
         found.sort(key=lambda o: (o.created_at or datetime.min, o.id or 0), reverse=True)
         return [o.code for o in found[:limit]]
 

@@ -60,11 +60,13 @@ class OrderRow(Base):
     discount_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # sum of the lines'
     promo_code: Mapped[str] = mapped_column(String(32), default="", server_default="")
     reference: Mapped[str] = mapped_column(String(64), default="", server_default="")  # another channel's number
+    # How staff find it by that number, in any case: domain.orders.reference_key
+    reference_key: Mapped[str] = mapped_column(String(192), default="", server_default="")
     discounts: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON [[label, minor], …]
     # A customer's orders newest first (/orders) read from the index, without a sort.
     __table_args__ = (
         Index("ix_orders_customer_created", "customer_id", "created_at", "id"),
-        Index("ix_orders_reference", "reference"),  # staff find an order by the buyer's PO number
+        Index("ix_orders_reference_key", "reference_key"),  # staff find an order by the buyer's PO number, any case
         # /top customers sums every order per customer from this index alone, in its order.
         Index("ix_orders_customer_value", "customer_id", "currency", "status", "total_minor"),
         # The sales summary's watermark: which days' orders were written since (domain.sales).

@@ -26,7 +26,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import IllegalTransition
 from domain.money import Money
-from domain.orders import Channel, Delivery, DeliveryMethod, HistoryEntry, Order, OrderLine, OrderStatus, PaymentMethod
+from domain.orders import (
+    Channel,
+    Delivery,
+    DeliveryMethod,
+    HistoryEntry,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentMethod,
+    reference_key,
+)
 from domain.queue_rank import PRIORITY_FLAGS, QUEUE_RANK, RankKey
 from storage import models as m
 from storage.repositories import order_figures
@@ -43,7 +53,7 @@ _ORDERS_BY_IDS = select(_ORDERS).where(_ORDERS.c.id.in_(bindparam("ids", expandi
 _ORDER_BY_CODE = select(_ORDERS).where(_ORDERS.c.code == bindparam("code"))
 _CODES_BY_REFERENCE = (
     select(_ORDERS.c.code)
-    .where(_ORDERS.c.reference == bindparam("reference"))
+    .where(_ORDERS.c.reference_key == bindparam("reference_key"))
     .order_by(_ORDERS.c.created_at.desc(), _ORDERS.c.id.desc())
     .limit(bindparam("limit"))
 )
@@ -123,6 +133,7 @@ class SqlOrders:
             "discount_minor": order.discount.amount,
             "promo_code": order.promo_code,
             "reference": order.reference,
+            "reference_key": reference_key(order.reference),
             "discounts": json.dumps([list(d) for d in order.discounts], ensure_ascii=False),
             "fx_rate": order.fx_rate,
             "tax_rate": order.tax_rate,
@@ -280,7 +291,10 @@ class SqlOrders:
         return await self._first(_ORDER_BY_CODE, code=code)
 
     async def codes_by_reference(self, reference: str, limit: int) -> list[str]:
-        return [row.code for row in await fetch(self.s, _CODES_BY_REFERENCE, {"reference": reference, "limit": limit})]
+        key = reference_key(reference)
+        if not key:  # every order without a reference carries the empty key
+            return []
+        return [row.code for row in await fetch(self.s, _CODES_BY_REFERENCE, {"reference_key": key, "limit": limit})]
 
     async def by_ids(self, order_ids: Sequence[int]) -> dict[int, Order]:
         """The orders there are of these ids, in three statements a chunk of them (a page's)."""

@@ -203,5 +203,7 @@ async def test_staff_find_an_order_by_the_buyers_po_number(
     manager = await hire(shop, 707, "Mia", "manager", language=language)
     found = (await manager.send("/order PO-5512")).messages[0].text
     assert found.startswith(("Order ", "Заказ ")) and codes[0] in found, found
+    quoted = (await manager.send("/order po-5512")).messages[0].text  # as a buyer spells it on the phone
+    assert quoted.startswith(("Order ", "Заказ ")) and codes[0] in quoted, quoted
     several = (await manager.send("/order PO-6000")).last.text
     assert several == SEVERAL[language].format(codes=f"{codes[2]}, {codes[1]}"), several  # the newest first
