@@ -22,6 +22,7 @@ from bot.webapp.security import (
     WebProblem,
     viewer,
 )
+from domain.contention import with_fresh_tries
 from domain.errors import DomainError
 from domain.money import Money
 from domain.usecases.dashboard import (
@@ -105,8 +106,9 @@ async def get_dashboard(request: web.Request) -> web.Response:
 async def get_ticket(request: web.Request) -> web.Response:
     """What the page's EventSource shows instead of a header it cannot send."""
     runtime, signer = _runtime(request), request.app[SIGNER]
-    ticket = await issue_stream_ticket(
-        runtime.uow(),
+    ticket = await with_fresh_tries(  # given up by the database (a deadlock's victim): whole again
+        issue_stream_ticket,
+        runtime.uow,
         runtime.clock,
         telegram_id=viewer(request).telegram_id,
         ticket_for=lambda telegram_id: signer.make("ticket", telegram_id, TICKET_SECONDS),
@@ -179,8 +181,9 @@ async def post_login(request: web.Request) -> web.Response:
     hours = runtime.settings.webapp_session_hours
     signer = request.app[SIGNER]
     try:
-        _member, cookie = await sign_in(
-            runtime.uow(),
+        _member, cookie = await with_fresh_tries(  # given up by the database: the link spent on the next try
+            sign_in,
+            runtime.uow,
             runtime.clock,
             token=token,
             cookie_for=lambda telegram_id: signer.make("session", telegram_id, hours * 3600),
@@ -210,7 +213,7 @@ async def post_login(request: web.Request) -> web.Response:
 async def post_logout(request: web.Request) -> web.Response:
     who = viewer(request)
     if who.via == "cookie":
-        await sign_out(_runtime(request).uow(), telegram_id=who.telegram_id, cookie=who.session)
+        await with_fresh_tries(sign_out, _runtime(request).uow, telegram_id=who.telegram_id, cookie=who.session)
     response = web.json_response({"signed_out": True})
     response.del_cookie(SESSION_COOKIE, path="/app")
     return response

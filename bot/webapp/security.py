@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot.runtime import Runtime
 from bot.webapp.initdata import InvalidInitData, validate
+from domain.contention import with_fresh_tries
 from domain.customers import Customer, pick_language
 from domain.errors import DomainError, InsufficientStock, NotFound
 from domain.ports import Clock
@@ -121,7 +122,9 @@ async def _from_headers(request: web.Request, runtime: Runtime, signer: Signer) 
         # The signature turns garbage and stale tickets away without a query; the stored ticket
         # lets it in once (a copied URL, a proxy's log, a replay gets nothing).
         telegram_id = signer.read("ticket", ticket)
-        if telegram_id is None or await use_stream_ticket(runtime.uow(), runtime.clock, ticket=ticket) != telegram_id:
+        if telegram_id is None or telegram_id != await with_fresh_tries(
+            use_stream_ticket, runtime.uow, runtime.clock, ticket=ticket
+        ):
             raise WebProblem(401, "Unauthorized", _("The live updates' ticket is invalid or expired: reload the page."))
         return Viewer(telegram_id, "ticket")
     cookie = request.cookies.get(SESSION_COOKIE, "")
@@ -228,12 +231,15 @@ async def customer_of(request: web.Request) -> Customer:
     """The customer behind the validated user (registered on first sight, as /start does);
     the request then speaks their language."""
     runtime, who = runtime_of(request), viewer(request)
+    # A first visit writes the customer (a changed name updates it): given up by the database (a
+    # deadlock's victim), written again, fresh, before the request's own use case runs.
     if who.via != "initdata":  # a browser session says only who: Telegram's last word on them stands
-        customer = await known_customer(runtime.uow(), runtime.clock, telegram_id=who.telegram_id)
+        customer = await with_fresh_tries(known_customer, runtime.uow, runtime.clock, telegram_id=who.telegram_id)
         use_language(runtime, customer.language, customer.telegram_language or "")
         return customer
-    customer = await ensure_customer(
-        runtime.uow(),
+    customer = await with_fresh_tries(
+        ensure_customer,
+        runtime.uow,
         runtime.clock,
         telegram_id=who.telegram_id,
         first_name=who.first_name or str(who.telegram_id),

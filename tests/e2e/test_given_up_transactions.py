@@ -5,13 +5,14 @@ does not undo it)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.api import make_api_app
@@ -32,11 +33,12 @@ from tests.e2e.journeys import (
     order_row,
     place_card_order,
     place_cod_order,
+    scalar,
     stock,
 )
 from tests.e2e.miniapp import miniapp, tma
 from tests.e2e.test_intake_api import ORDER
-from tests.e2e.test_miniapp import found_ids
+from tests.e2e.test_miniapp import found_ids, next_snapshot
 from tests.e2e.test_miniapp_price_change import order_at
 from tests.e2e.test_variants import tshirts
 from tests.fakes import FakeClock
@@ -307,3 +309,55 @@ async def test_a_paylink_the_database_gives_up_once_is_sent_once_and_the_staff_m
                 if x.text.startswith(f"💳 {'Заказ' if language == 'ru' else 'Order'} {code}: ")
             ]
             assert len(told) == 1 and told[0].buttons()[0]["url"] in reply.last.text
+
+
+async def test_a_first_miniapp_visit_the_database_gives_up_once_registers_the_customer_once(
+    pg_database: str, clock: FakeClock
+) -> None:
+    """The Mini App registers a customer on first sight, before the request's own use case: given
+    up, that write answered 500 with nothing shown. It is written again; the cart opens."""
+    async with pg_shop(pg_database, clock, webapp_url="https://shop.example.com") as shop:
+        async with miniapp(shop) as client:
+            async with given_up(engine_of(shop), "customers", "40P01", times=1) as engine:
+                opened = await client.get("/app/api/shop/cart", headers=tma(shop, 708))
+                assert await tries(engine) == 2
+            assert opened.status == 200, await opened.text()
+            assert (await opened.json())["lines"] == []
+        assert await scalar(shop, select(func.count()).where(m.CustomerRow.telegram_id == 708)) == 1
+
+
+async def test_dashboard_sign_in_live_ticket_and_sign_out_the_database_gives_up_once_each_still_work(
+    pg_database: str, clock: FakeClock
+) -> None:
+    """Signing in (the link spent, the session written), the live stream's ticket (written, then
+    spent) and signing out each answered 500 when the database gave them up: the staff member
+    was left on the sign-in page with the link spent in nothing. Each is written again."""
+    async with pg_shop(pg_database, clock, webapp_url="https://shop.example.com") as shop:
+        markup = (await SandboxUser(shop.server, ADMIN, "Ada").send("/dashboard")).last.reply_markup or {}
+        link = next(b["url"] for row in markup["inline_keyboard"] for b in row if "url" in b)
+        engine = engine_of(shop)
+        async with miniapp(shop) as client:
+            async with given_up(engine, "web_sessions", "40001", times=1):
+                signed_in = await client.post(
+                    "/app/login", data={"token": link.split("token=", 1)[1]}, allow_redirects=False
+                )
+                assert await tries(engine) == 2
+            assert signed_in.status == 303, await signed_in.text()
+            client.session.cookie_jar.update_cookies({"og_dashboard": signed_in.cookies["og_dashboard"].value})
+            me = await (await client.get("/app/api/me")).json()
+            assert (await client.get("/app/api/dashboard")).status == 200  # the session works
+            async with given_up(engine, "web_logins", "40P01", times=1):
+                issued = await client.get("/app/api/dashboard/ticket")
+                assert await tries(engine) == 2
+            assert issued.status == 200, await issued.text()
+            async with given_up(engine, "web_logins", "40001", times=1, on="UPDATE"):
+                stream = await client.get(f"/app/api/dashboard/events?ticket={(await issued.json())['ticket']}")
+                assert await tries(engine) == 2
+            assert stream.status == 200, await stream.text()
+            assert (await asyncio.wait_for(next_snapshot(stream), 2.0))["role"] == "admin"
+            stream.close()
+            async with given_up(engine, "web_sessions", "40P01", times=1, on="DELETE"):
+                signed_out = await client.post("/app/api/logout", headers={me["csrf_header"]: me["csrf"]})
+                assert await tries(engine) == 2
+            assert signed_out.status == 200, await signed_out.text()
+        assert await count(shop, m.WebSessionRow) == 0
