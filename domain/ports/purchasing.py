@@ -10,6 +10,7 @@ from domain.backorders import Backorder, BackorderTerms
 from domain.ports.stock import PurchaseCosts
 from domain.purchasing import PoPayment, PurchaseOrder, Supplier, SupplyTerms
 from domain.replenishment import Suggestion
+from domain.stockouts import StockTrail
 
 
 class PurchasingRepository(PurchaseCosts, Protocol):
@@ -105,6 +106,11 @@ class DemandRepository(Protocol):
 
     async def weekly(self, product_ids: Sequence[int], first: date, last: date) -> dict[tuple[int, int], list[float]]:
         """Units per (product, warehouse) and week, Mondays ``first`` to ``last``, from the pair's first row's week."""
+        ...
+
+    async def stock_trails(self, product_ids: Sequence[int], since: datetime) -> dict[tuple[int, int], StockTrail]:
+        """Per (product, warehouse) that ever moved: its on-hand count now, its first
+        movement's time, and its movements from ``since`` on (``domain.stockouts``)."""
         ...
 
     async def last_sold(self) -> dict[tuple[int, int], date]: ...

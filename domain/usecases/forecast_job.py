@@ -14,6 +14,7 @@ from domain.shop_days import shop_day
 from domain.usecases.forecasts import (
     CLASS_WEEKS,
     DEFAULT_LEAD_TIME_DAYS,
+    in_stock_histories,
     lead_times,
     price_cuts,
     product_classes,
@@ -111,7 +112,8 @@ async def nightly_forecasts(
     for start in range(0, len(products), batch):
         async with uow.read_only():
             weeks = await uow.demand.weekly(products[start : start + batch], since, last_week)
-        histories = {key: (series, last_week - timedelta(weeks=len(series) - 1)) for key, series in weeks.items()}
+            histories = {key: (series, last_week - timedelta(weeks=len(series) - 1)) for key, series in weeks.items()}
+            in_stock = await in_stock_histories(uow, histories)  # a stock-out's zeros are no demand
         # Not through the read cache: its catalogue is loaded whole at the first product read
         # (+50–70 MB in a job process), and a batch needs only its few paused products' prices.
         async with uow:
@@ -120,12 +122,12 @@ async def nightly_forecasts(
             (
                 product_id,
                 warehouse_id,
-                series,
+                in_stock[(product_id, warehouse_id)][0],
                 leads.get((product_id, warehouse_id), DEFAULT_LEAD_TIME_DAYS),
                 classes.get(product_id, ProductClass.C) if levels.by_class is not None else None,
                 (product_id, warehouse_id) in cut,
             )
-            for (product_id, warehouse_id), (series, _) in histories.items()
+            for product_id, warehouse_id in histories
         ]
         pending.append(asyncio.ensure_future(compute(pairs, levels, now)))
         while len(pending) >= max(in_flight, 1):

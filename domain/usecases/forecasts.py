@@ -4,7 +4,7 @@ demand quantiles, and the replenishment policy they give; managers can apply tha
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.replenishment import Policy, ProductClass, ServiceLevels, abc_classes, policy
 from domain.shop_days import shop_day
 from domain.staff import Permission
+from domain.stockouts import days_out, in_stock_weeks
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.imports import history_start
 from domain.usecases.staff import require
@@ -44,6 +45,7 @@ class WarehouseForecast:
     current_point: int
     current_max: int | None
     weekly_quantiles: dict[float, float]  # demand in one week
+    out_of_stock: int = 0  # weeks left out of ``history``: none on hand most of the week
 
     @property
     def changes(self) -> bool:
@@ -108,6 +110,24 @@ async def price_cuts(uow: UnitOfWork, series: Mapping[Key, tuple[list[float], da
     return cut
 
 
+async def in_stock_histories(
+    uow: UnitOfWork, histories: Mapping[Key, tuple[list[float], date]]
+) -> dict[Key, tuple[list[float], int]]:
+    """Each weekly history without its weeks out of stock (``domain.stockouts``), and how many
+    were left out: the stock movements say when none was on hand. /forecast and the nightly
+    job read them alike."""
+    if not histories:
+        return {}
+    since = min(first for _, first in histories.values()) - timedelta(days=1)  # a day early: any time zone
+    trails = await uow.demand.stock_trails(sorted({p for p, _ in histories}), datetime.combine(since, time(), UTC))
+    found = {}
+    for key, (series, first) in histories.items():
+        trail = trails.get(key)  # None: it never moved here, so nothing is known of its stock
+        out = [0] * len(series) if trail is None else days_out(trail, first, len(series), uow.timezone)
+        found[key] = in_stock_weeks(series, out)
+    return found
+
+
 async def product_forecast(
     uow: UnitOfWork, clock: Clock, *, staff_id: int, sku: str, levels: ServiceLevels, currency: str
 ) -> tuple[Product, list[WarehouseForecast]]:
@@ -138,12 +158,15 @@ async def product_forecast(
             series = by_warehouse.get(warehouse_id, [0.0])  # stocked, never sold: last week's 0
             histories[(product.id, warehouse_id)] = series, last_week - timedelta(weeks=len(series) - 1)
         cut = await price_cuts(uow, histories, currency)
+        in_stock = await in_stock_histories(uow, histories)
     results = []
-    for key, (series, first) in histories.items():
+    for key, (_, first) in histories.items():
         warehouse_id = key[1]
         lead_days = leads.get(key, DEFAULT_LEAD_TIME_DAYS)
         code = codes.get(warehouse_id, "?")
-        results.append(_one(warehouse_id, code, series, first, lead_days, points, levels, product_class, key in cut))
+        series, out = in_stock[key]
+        found = _one(warehouse_id, code, series, first, lead_days, points, levels, product_class, key in cut)
+        results.append(replace(found, out_of_stock=out))
     if not results:
         raise NotFound()
     return product, results

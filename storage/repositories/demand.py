@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.replenishment import ProductClass, Suggestion
+from domain.stockouts import StockTrail
 from storage import models as m
 from storage.db import DIALECT
 from storage.repositories.sql import _chunks, _table, direct, fetch, run_many
@@ -123,6 +124,26 @@ class SqlDemand:
                     found[(product_id, warehouse_id)] = series
                 series[index - start] += units
         return found
+
+    async def stock_trails(self, product_ids: Sequence[int], since: datetime) -> dict[tuple[int, int], StockTrail]:
+        mv, st = m.InventoryMovementRow, m.StockRow
+        firsts: dict[tuple[int, int], datetime] = {}
+        on_hand: dict[tuple[int, int], int] = {}
+        moves: dict[tuple[int, int], list[tuple[datetime, int]]] = {}
+        for chunk in _chunks(sorted(set(product_ids))):
+            ids = list(chunk)
+            first = select(mv.product_id, mv.warehouse_id, func.min(mv.at)).where(mv.product_id.in_(ids))
+            for p, w, at in await self.s.execute(first.group_by(mv.product_id, mv.warehouse_id)):
+                firsts[(p, w)] = at
+            counts = select(st.product_id, st.warehouse_id, st.on_hand).where(st.product_id.in_(ids))
+            for p, w, units in await self.s.execute(counts):
+                on_hand[(p, w)] = units
+            since_then = select(mv.product_id, mv.warehouse_id, mv.at, mv.delta).where(
+                mv.product_id.in_(ids), mv.at >= since
+            )
+            for p, w, at, delta in await self.s.execute(since_then.order_by(mv.id)):
+                moves.setdefault((p, w), []).append((at, delta))
+        return {key: StockTrail(on_hand.get(key, 0), at, moves.get(key, [])) for key, at in firsts.items()}
 
     async def replace_imported(self, rows: Sequence[tuple[int, int, date, int]]) -> int:
         # Performance rule: a few statements a chunk of products, not two a (product, warehouse)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.harness import RunningBot
-from domain.usecases.imports import import_demand
+from domain.usecases.imports import import_demand, import_stock
 from domain.weeks import week_start
 from sandbox import SandboxUser
 from storage import models as m
@@ -194,3 +194,32 @@ async def test_a_method_without_parameters_shows_none_and_the_applied_levels_are
     assert answer is not None
     said = {"en": f"reorder point {point}, order up to {top}.", "ru": f"точка заказа {point}, заказывать до {top}."}
     assert said[language] in answer["text"]
+
+
+async def _sold_out(shop: RunningBot, clock: FakeClock) -> None:
+    """22197 at LON: 10 a week for 30 weeks, then its last unit gone and six weeks with none
+    on hand (a stock count of 0 in its bin), so six weeks without a sale."""
+    last_monday = week_start(clock.now().date()) - timedelta(days=7)
+    rows = "".join(f"22197,LON,{last_monday - timedelta(weeks=w)},10\n" for w in range(30))
+    await import_demand(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows)
+    await import_stock(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,bin,quantity\n22197,LON,A-03-03-3,0\n")
+    clock.advance(weeks=6)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_weeks_a_product_was_out_of_stock_are_no_demand_and_are_left_out_of_its_forecast(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    await _sold_out(shop, clock)
+    manager = await hire(shop, 97, "Mo", "manager", language=language)
+    text = (await manager.send("/forecast 22197")).last.text
+    said = {
+        "en": "6 weeks out of stock left out of the history (none on hand: their zero sales are no demand).",
+        "ru": "6 недель без товара на складе исключены из истории "
+        "(его не было в наличии: нулевые продажи — не отсутствие спроса).",
+    }
+    assert said[language] in text
+    weeks = {"en": "Next weeks: 10.0 · 10.0", "ru": "Следующие недели: 10,0 · 10,0"}
+    assert weeks[language] in text  # the rate it sold at while it was there, not a decay towards 0
+    point = {"en": "Suggested: reorder point 8, order up to 18", "ru": "точка заказа 8, заказывать до 18"}
+    assert point[language] in text

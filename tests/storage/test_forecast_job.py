@@ -5,7 +5,7 @@ run, and dropped for pairs that no longer have a forecast."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import delete, select
@@ -223,3 +223,34 @@ async def test_weekly_demand_is_asked_for_from_a_monday_to_a_monday(engine: Asyn
             await uow.demand.weekly([mug], last - timedelta(weeks=4), last + timedelta(days=2))
         with pytest.raises(ValueError, match="Monday"):
             await uow.demand.weekly([mug], last - timedelta(days=3), last)
+
+
+async def test_weeks_out_of_stock_are_left_out_so_a_sold_out_seller_keeps_its_reorder_point(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """MUG at W1 sold 10 a week while it was there; a count of 0 six weeks ago emptied it, and
+    nothing sold since. Those weeks are no demand: the policy is 10 a week's, not 0 ("don't reorder")."""
+    uow, (mug, _bowl, _spoon), (w1, w2) = await _shop(engine, clock)
+    last_monday = week_start(clock.now().date()) - timedelta(days=7)
+    async with session_factory(engine)() as session, session.begin():
+        await session.execute(
+            delete(m.DemandRow).where(m.DemandRow.product_id == mug, m.DemandRow.day > last_monday - timedelta(weeks=6))
+        )
+    counted = datetime.combine(last_monday - timedelta(weeks=30), time(8), UTC)
+    emptied = datetime.combine(last_monday - timedelta(weeks=5), time(8), UTC)  # that week's Monday: 6 days out
+    async with uow:
+        await uow.stock.set_bin_quantity(mug, w1, "A-01-01-1", 200, "count", "test", counted)
+        await uow.stock.set_bin_quantity(mug, w1, "A-01-01-1", 0, "count", "test", emptied)
+        await uow.stock.set_bin_quantity(mug, w2, "A-01-01-1", 200, "count", "test", counted)
+        await uow.commit()
+    async with uow.read_only():
+        trails = await uow.demand.stock_trails([mug], counted - timedelta(days=1))
+    assert trails[mug, w1].on_hand == 0 and trails[mug, w1].first_moved == counted
+    assert [delta for _, delta in trails[mug, w1].moves] == [200, -200]
+    await nightly_forecasts(uow, clock, levels=ServiceLevels(0.95), currency="EUR", auto_apply=False)
+    async with uow.read_only():
+        stored = {(s.product_id, s.warehouse_id): s for s in await uow.demand.suggestions([mug])}
+    assert (stored[mug, w1].reorder_point, stored[mug, w1].order_up_to) == (10, 20)
+    assert stored[mug, w1].weekly_demand == pytest.approx(10)
+    # W2 had stock all along: its six weeks without a sale are demand that did not come.
+    assert stored[mug, w2].weekly_demand < 5
