@@ -119,7 +119,7 @@ def make_dispatcher(
         "settings": shop_settings(settings),
         "renderer": Renderer(settings.timezone),
         "i18n": i18n,
-        "promo_guesses": PromoGuesses(redis_url=settings.redis_url),
+        "promo_guesses": PromoGuesses(settings.promo_guess_limit, redis_url=settings.redis_url),
     }
     dp = DurableDispatcher(inbox=UpdateInbox(engine), storage=make_fsm_storage(settings, engine), **deps)
     observe_updates(dp)  # first: its time and statement count are the whole update's

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.logs import never_log
@@ -131,6 +131,10 @@ class Settings(LogSettings):
     # Wrong API keys one client address may send (bot.api_lockout): over it, 429 before any key
     # it sends is checked, so keys cannot be guessed. Same notation; 0 = no limit.
     api_auth_failure_limit: str = "10/minute;100/hour"
+    # Unknown promo codes one customer may type at the review (bot.promo_guesses): over it, no code
+    # is checked. Enough for typos and a code misread from a flyer; far too few to find a code by
+    # trying. Same notation; 0 = no limit.
+    promo_guess_limit: str = "5/10 minutes;20/day"
     # Proxies whose X-Forwarded-For names the client (bot.client_address): addresses or networks,
     # comma-separated; the default trusts loopback and private networks (nginx in compose.yaml).
     trusted_proxies: str = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
@@ -261,15 +265,16 @@ class Settings(LogSettings):
             raise ValueError(f"{value!r} is not a Redis URL (like redis://127.0.0.1:6379/0, rediss://… or unix://…)")
         return value or None
 
-    @field_validator("api_rate_limit", "api_auth_failure_limit")
+    @field_validator("api_rate_limit", "api_auth_failure_limit", "promo_guess_limit")
     @classmethod
-    def _rate(cls, value: str) -> str:
+    def _rate(cls, value: str, info: ValidationInfo) -> str:
         spec = value.strip().lower()
         if spec in ("0", "off"):
             return "0"
         # Checked here, not by importing limits: commands that never serve the API start without it.
         if not all(RATE.fullmatch(part.strip()) for part in re.split(r"[;,]", spec)):
-            raise ValueError(f"{value!r} is not a rate like 30/second;600/minute (or 0 for no limit)")
+            like = cls.model_fields[info.field_name or ""].default  # the setting's own default as the example
+            raise ValueError(f"{value!r} is not a rate like {like} (or 0 for no limit)")
         return spec
 
     @field_validator("trusted_proxies")

@@ -1,4 +1,4 @@
-"""Wrong promo codes per customer: over ``PROMO_GUESSES`` in a window, no code is checked."""
+"""Wrong promo codes per customer: over ``PROMO_GUESS_LIMIT`` (a setting) in a window, no code is checked."""
 
 from __future__ import annotations
 
@@ -10,20 +10,16 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from bot.api_limits import window_storage
 
 log = logging.getLogger(__name__)
-# Enough for typos and a code misread from a flyer; far too few to find a code by trying.
-PROMO_GUESS_LIMIT = "5/10 minutes;20/day"
 
 
 class PromoGuesses:
     """A moving window of a customer's unknown codes, in memory or in Redis (every process counts
     them together). Only unknown codes count: a right one (even one refused for its minimum or
     its dates) never holds anyone back; while over, codes are not checked at all, so a guess
-    that happens to be right is not told apart."""
+    that happens to be right is not told apart. A spec of ``0`` holds nobody back."""
 
-    def __init__(
-        self, spec: str = PROMO_GUESS_LIMIT, *, redis_url: str | None = None, namespace: str = "ordergram"
-    ) -> None:
-        self.items = parse_many(spec)
+    def __init__(self, spec: str, *, redis_url: str | None = None, namespace: str = "ordergram") -> None:
+        self.items = [] if spec == "0" else parse_many(spec)
         self.limiter = MovingWindowRateLimiter(window_storage(redis_url, f"{namespace}:promo-guesses"))
 
     async def over(self, customer_id: int) -> bool:

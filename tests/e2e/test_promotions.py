@@ -5,17 +5,20 @@ Demo data: 85123A "White Hanging Heart T-Light Holder" £2.95, 806 in LON."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
+from bot.config import ConfigError, load_settings
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import ADMIN, hire
+from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.journeys import add_to_cart, checkout_to_payment, count, order_code, order_row, scalar
 from tests.fakes import FakeClock
 
-PROMO_GUESSES = 5  # unknown codes a customer may type in ten minutes (bot.promo_guesses)
+PROMO_GUESSES = 5  # unknown codes a customer may type in ten minutes (PROMO_GUESS_LIMIT by default)
 
 
 async def test_a_promo_code_typed_in_lower_case_with_spaces_discounts_the_order_and_the_books(
@@ -321,3 +324,41 @@ async def test_promo_codes_cannot_be_guessed_without_limit_and_right_codes_never
     await other.press((await checkout_to_payment(other, pickup=True)).last, "💵")
     assert "SAVE10" in (await other.send("/promo SAVE10")).new[0].text  # another customer is not held back
     assert review is not None
+
+
+@pytest.mark.parametrize(
+    ("language", "unknown", "refusal"),
+    [
+        ("en", "There is no promo code GUESS", "Too many wrong promo codes."),
+        ("ru", "Промокода GUESS", "Слишком много неверных промокодов."),
+    ],
+)
+async def test_a_shop_sets_how_many_wrong_promo_codes_a_customer_may_type_with_promo_guess_limit(
+    tmp_path: Path, clock: FakeClock, language: str, unknown: str, refusal: str
+) -> None:
+    async with staff_shop(tmp_path, clock, promo_guess_limit="2/minute") as shop:
+        guesser = SandboxUser(shop.server, 780, "Gus", language_code=language)
+        await add_to_cart(guesser, "85123A", 2)
+        await guesser.press((await checkout_to_payment(guesser, pickup=True)).last, "💵")
+        for attempt in (1, 2):
+            assert unknown in (await guesser.send(f"/promo GUESS{attempt}")).new[0].text, attempt
+        assert (await guesser.send("/promo GUESS3")).new[0].text.startswith(refusal)  # the default lets 5 by
+
+
+async def test_with_promo_guess_limit_0_every_wrong_promo_code_is_checked(tmp_path: Path, clock: FakeClock) -> None:
+    async with staff_shop(tmp_path, clock, promo_guess_limit="0") as shop:
+        guesser = SandboxUser(shop.server, 781, "Gus")
+        await add_to_cart(guesser, "85123A", 2)
+        await guesser.press((await checkout_to_payment(guesser, pickup=True)).last, "💵")
+        for attempt in range(1, 2 * PROMO_GUESSES):
+            assert "There is no promo code GUESS" in (await guesser.send(f"/promo GUESS{attempt}")).new[0].text
+
+
+def test_the_default_promo_guess_limit_is_five_in_ten_minutes_and_twenty_a_day() -> None:
+    assert load_settings().promo_guess_limit == "5/10 minutes;20/day"
+
+
+@pytest.mark.parametrize("value", ["five", "5/fortnight", "-1/minute", "5/minute;"])
+def test_a_promo_guess_limit_that_is_no_rate_stops_start_up_naming_the_variable(value: str) -> None:
+    with pytest.raises(ConfigError, match=r"^PROMO_GUESS_LIMIT: .* is not a rate like 5/10 minutes;20/day"):
+        load_settings(promo_guess_limit=value)
