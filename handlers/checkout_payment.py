@@ -88,9 +88,7 @@ async def payment_chosen(
         await query.answer()
         return
     draft = replace(await draft_of(state), payment=PaymentMethod(callback_data.method), key=secrets.token_urlsafe(9))
-    await save(state, draft)
-    await state.set_state(Checkout.review)
-    await show_review(query.message, state, draft, customer, uow, clock, settings, renderer)
+    await back_to_review(query.message, state, draft, customer, uow, clock, settings, renderer)
     await query.answer()
 
 
@@ -158,6 +156,22 @@ async def show_review(
     await save(state, replace(draft, review_message_id=review.message_id))
 
 
+async def back_to_review(
+    message: Message,
+    state: FSMContext,
+    draft: CheckoutDraft,
+    customer: Customer,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: ShopSettings,
+    renderer: Renderer,
+) -> None:
+    """A step at the review is done: its draft kept, the conversation back at the review, shown anew."""
+    await save(state, draft)
+    await state.set_state(Checkout.review)
+    await show_review(message, state, draft, customer, uow, clock, settings, renderer)
+
+
 @router.callback_query(GiftChoice.filter())
 async def gift_chosen(query: CallbackQuery, callback_data: GiftChoice, state: FSMContext) -> None:
     prompt = ngettext(
@@ -180,9 +194,7 @@ async def gift_message(
 ) -> None:
     text = typed_value(message, lambda text: typed(text, MAX_GIFT_MESSAGE))
     draft = replace(await draft_of(state), gift=True, gift_message=text)
-    await save(state, draft)
-    await state.set_state(Checkout.review)
-    await show_review(message, state, draft, customer, uow, clock, settings, renderer)
+    await back_to_review(message, state, draft, customer, uow, clock, settings, renderer)
 
 
 @router.callback_query(Confirm.filter())

@@ -13,8 +13,8 @@ from domain.customers import Customer
 from domain.orders import MAX_REFERENCE, order_reference
 from domain.ports import Clock, UnitOfWork
 from handlers.callbacks import PoNumberAsk
-from handlers.checkout_payment import show_review
-from handlers.checkout_state import Checkout, draft_of, save
+from handlers.checkout_payment import back_to_review
+from handlers.checkout_state import Checkout, draft_of
 from handlers.context import ShopSettings
 from handlers.review_step import ask_at_review, typed_at, typed_value
 from handlers.views.rendering import Renderer
@@ -43,6 +43,4 @@ async def po_number_typed(
 ) -> None:
     """Too long is refused with the limit (the error middleware says it) and the step stays, to type it again."""
     draft = replace(await draft_of(state), po_number=typed_value(message, order_reference))
-    await save(state, draft)
-    await state.set_state(Checkout.review)
-    await show_review(message, state, draft, customer, uow, clock, settings, renderer)
+    await back_to_review(message, state, draft, customer, uow, clock, settings, renderer)
