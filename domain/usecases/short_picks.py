@@ -72,6 +72,10 @@ async def report_short(
                 break
         moved_to = None
         if missing:
+            # The order row before any stock counter (ARCHITECTURE.md, "Lock order"): the rest moves
+            # (other warehouses' counters locked) or the order is held (its row written), and the
+            # other warehouse's picker short of the same order at once held the row, then its counter.
+            await uow.parcels.lock_order(line.order_id)
             moved_to = await _allocate_elsewhere(uow, clock, current, line, missing)
         held = bool(missing) and moved_to is None
         if held:  # what no bin or warehouse gives waits, and comes off the short bin's count
