@@ -97,6 +97,7 @@ async def book_refund(
     shipping: Money | None = None,
     goods_tax: Money | None = None,
     shipping_tax: Money | None = None,
+    tax_in_base: int | None = None,
 ) -> None:
     """A refund owed: the sale it undoes (net, to sales returns) and the tax inside it (back
     from tax payable, at the order's own tax rate) against refunds owed — or, for a credit
@@ -107,7 +108,9 @@ async def book_refund(
     takes back shipping income rather than counting as goods returned, each part's tax taken
     apart as the sale booked it. ``goods_tax`` and ``shipping_tax``, when given, are the tax inside
     each part (a return's or an edit's, taken so that an order's refunds take back exactly the tax
-    its sale booked)."""
+    its sale booked). ``tax_in_base``, when given, is that tax in the base currency as the books
+    hold it (``tax_step``): an order in another currency takes back the tax its books hold, not
+    the difference converted on its own, which could leave a unit in 2200."""
     base = uow.base_currency
     whole = _receivable_step(owed_before, -refund, order.fx_rate, base) if owed_before is not None else None
     carried = min(shipping, refund) if shipping is not None and shipping.amount > 0 else refund * 0
@@ -121,7 +124,9 @@ async def book_refund(
         (A.SHIPPING_INCOME, carried - shipping_tax),
         (A.TAX_PAYABLE, goods_tax + shipping_tax),
     ]
-    debits = _in_parts(refund, parts, order.fx_rate, base, whole)
+    fits = tax_in_base is not None and _fits(tax_in_base, refund, order.fx_rate, base)
+    fixed = {A.TAX_PAYABLE: tax_in_base} if fits and tax_in_base is not None else None
+    debits = _in_parts(refund, parts, order.fx_rate, base, whole, fixed)
     memo += fx_note(refund, order.fx_rate, base)
     posted = entry(at, source, memo, base, *((debit, credit, amount) for debit, amount in debits))
     if posted is not None:
@@ -147,15 +152,25 @@ async def book_difference(
     difference rounded apart drifted a penny, and so did one estimated from the goods when the
     shipping changed with them)."""
     base, source = uow.base_currency, f"order:{order.code}"
+    booked_tax = await uow.journal.credit_balance(source, A.TAX_PAYABLE.value, base)
     if tax_before is None:
-        tax_before = await _booked(uow, order, source, A.TAX_PAYABLE)
+        tax_before = _in_order_currency(booked_tax, order, base)
+    else:
+        booked_tax = to_base(tax_before, order.fx_rate, base)
     tax = order.tax - tax_before
     if not 0 <= tax.amount <= amount.amount:
         tax = order.included_tax(amount)
+    # In the base currency, the tax the order holds now converted less what its books hold: read
+    # back into the order's currency, the books' figure could be a unit off (148.74 ₽ for £1.48
+    # booked from 148.24 ₽ at 100.50), and converting the difference on its own rounds apart.
+    tax_base = to_base(order.tax, order.fx_rate, base) - booked_tax
     whole = _receivable_step(owed_before, amount, order.fx_rate, base) if owed_before is not None else None
-    carried = await _shipping_rise(uow, order, source, amount - tax)
+    carried, shipping_base = await _shipping_rise(uow, order, source, amount - tax)
     parts = [(A.REVENUE, amount - tax - carried), (A.SHIPPING_INCOME, carried), (A.TAX_PAYABLE, tax)]
-    credits = _in_parts(amount, parts, order.fx_rate, base, whole)
+    fixed = {A.TAX_PAYABLE: tax_base} if _fits(tax_base, amount, order.fx_rate, base) else {}
+    if shipping_base is not None and carried.amount:
+        fixed[A.SHIPPING_INCOME] = shipping_base
+    credits = _in_parts(amount, parts, order.fx_rate, base, whole, fixed)
     pairs = [(debit, credit, value) for credit, value in credits]
     # Sales at list price and the discount against them, as the sale booked them: an edit
     # that changed the discount moves 4800 by the change (it went to sales whole before).
@@ -188,24 +203,40 @@ def _discount_given(order: Order, base: str) -> int:
     return to_base(order.discount - order.included_tax(order.discount), order.fx_rate, base)
 
 
-async def _shipping_rise(uow: UnitOfWork, order: Order, source: str, net: Money) -> Money:
+async def _shipping_rise(uow: UnitOfWork, order: Order, source: str, net: Money) -> tuple[Money, int | None]:
     """Of a rise's ``net`` (without tax), the part that is shipping: what the order charges for
     shipping now, less its tax, over what its books already hold as shipping income (a pickup
     switched to a courier, a farther address). Booked as sales, it overstated sales and left
-    shipping income short."""
+    shipping income short. With it, that rise in the base currency (the shipping converted less
+    what the books hold) when it is the whole rise, else None."""
+    base = uow.base_currency
     shipping = order.shipping or Money.zero(order.currency)
-    rise = shipping - order.included_tax(shipping) - await _booked(uow, order, source, A.SHIPPING_INCOME)
+    held = await uow.journal.credit_balance(source, A.SHIPPING_INCOME.value, base)
+    net_shipping = shipping - order.included_tax(shipping)
+    rise = net_shipping - _in_order_currency(held, order, base)
     if rise.amount <= 0:
-        return Money.zero(order.currency)
-    return rise if rise <= net else net
+        return Money.zero(order.currency), None
+    if rise <= net:
+        return rise, to_base(net_shipping, order.fx_rate, base) - held
+    return net, None
 
 
-async def _booked(uow: UnitOfWork, order: Order, source: str, account: Account) -> Money:
-    """What an order's books hold on a credit account, in the order's currency."""
-    booked = Money(await uow.journal.credit_balance(source, account.value, uow.base_currency), uow.base_currency)
-    if order.currency != uow.base_currency:  # the books hold it at the order's own rate
-        booked = Money.from_decimal(booked.to_decimal() * Decimal(order.fx_rate), order.currency)
-    return booked
+def _in_order_currency(booked: int, order: Order, base: str) -> Money:
+    """A base-currency amount of an order's books, in the order's currency (at its own rate)."""
+    held = Money(booked, base)
+    if order.currency != base:
+        held = Money.from_decimal(held.to_decimal() * Decimal(order.fx_rate), order.currency)
+    return held
+
+
+def _fits(part: int | None, whole: Money, fx_rate: str, base: str) -> bool:
+    """A part given in the base currency that can be booked as it is: within the whole converted."""
+    return part is not None and 0 <= part <= to_base(whole, fx_rate, base)
+
+
+def tax_step(after: Money, before: Money, fx_rate: str, base: str) -> int:
+    """What the tax held moves by in the base currency: each side converted, as booked."""
+    return to_base(after, fx_rate, base) - to_base(before, fx_rate, base)
 
 
 async def book_invoice_paid(
@@ -235,21 +266,31 @@ def _receivable_step(owed_before: Money, change: Money, fx_rate: str, base: str)
 
 
 def _in_parts(
-    whole: Money, parts: list[tuple[Account, Money]], fx_rate: str, base: str, whole_base: int | None = None
+    whole: Money,
+    parts: list[tuple[Account, Money]],
+    fx_rate: str,
+    base: str,
+    whole_base: int | None = None,
+    fixed: Mapping[Account, int] | None = None,
 ) -> list[tuple[Account, int]]:
     """The parts of ``whole`` (an order's currency) in the base currency, adding up to ``whole``
     converted at once: what its payment, or the refund paid back, is booked at. Each part
     converted on its own could add up to a unit more or less (889.44 RUB at 100.50 is 8.85,
     its 741.20 net and 148.24 tax 7.38 and 1.48), which then stayed in the receivable or the
     refunds owed after they were settled; the largest part takes that unit. ``whole_base``,
-    when given, is the base amount to add up to instead (a step of a receivable)."""
-    converted = [(account, to_base(money, fx_rate, base)) for account, money in parts]
+    when given, is the base amount to add up to instead (a step of a receivable). ``fixed``:
+    parts already known in the base currency (the tax the books hold), never adjusted."""
+    fixed = fixed or {}
+    converted = [
+        (account, fixed[account] if account in fixed else to_base(money, fx_rate, base)) for account, money in parts
+    ]
+    free = [i for i, (account, _) in enumerate(converted) if account not in fixed] or list(range(len(converted)))
     targets = [to_base(whole, fx_rate, base)] if whole_base is None else [whole_base, to_base(whole, fx_rate, base)]
     for target in targets:  # a step that would take a part below zero (a unit's worth) is not taken
         left = target - sum(amount for _, amount in converted)
         if not left or not converted:
             return converted
-        largest = max(range(len(converted)), key=lambda i: converted[i][1])
+        largest = max(free, key=lambda i: converted[i][1])
         if converted[largest][1] + left >= 0:
             converted[largest] = (converted[largest][0], converted[largest][1] + left)
             return converted

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from domain.accounting import Account
+from domain.accounting import Account, to_base
 from domain.catalog import normalize_sku
 from domain.editing import (
     EDITABLE,
@@ -38,7 +38,7 @@ from domain.promotions import PromoMinimum
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import Zone, haversine_km, quotes, zone_for
 from domain.staff import Permission
-from domain.usecases.bookkeeping import book_difference, book_discount_change, book_refund
+from domain.usecases.bookkeeping import book_difference, book_discount_change, book_refund, tax_step
 from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, allocation_rows, pickup_ready_by
 from domain.usecases.exchange_refunds import give_back_exchanged
 from domain.usecases.fx import shop_rates
@@ -386,6 +386,9 @@ async def _settle(
     (refund_shipping, refund_shipping_tax, refund_tax), (note_shipping, note_shipping_tax, note_tax) = _fall_parts(
         before, order, refund, note
     )
+    refund_tax_base, note_tax_base = _fall_tax_in_base(
+        uow.base_currency, before, order, refund, (note_shipping, note_shipping_tax, note_tax)
+    )
     if refund.amount:
         await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))
         memo = f"refund owed, {order.code} edited"
@@ -399,6 +402,7 @@ async def _settle(
             shipping=refund_shipping,
             goods_tax=refund_tax,
             shipping_tax=refund_shipping_tax,
+            tax_in_base=refund_tax_base if refund_tax is not None else None,
         )
     if note.amount:
         memo = f"credit note, invoice {order.code} edited"
@@ -414,6 +418,7 @@ async def _settle(
             shipping=note_shipping,
             goods_tax=note_tax,
             shipping_tax=note_shipping_tax,
+            tax_in_base=note_tax_base if note_tax is not None else None,
         )
     if refund.amount or note.amount:
         await book_discount_change(uow, order, now, f"discount of {order.code} edited")
@@ -453,6 +458,23 @@ def _fall_parts(before: Order, order: Order, refund: Money, note: Money) -> tupl
         (refund_shipping, refund_shipping_tax, refund_tax - refund_shipping_tax),
         (note_shipping, note_shipping_tax, note_tax - note_shipping_tax),
     )
+
+
+def _fall_tax_in_base(base: str, before: Order, order: Order, refund: Money, note: Part) -> tuple[int, int]:
+    """The tax a fall takes back in the base currency, the refund's and the credit note's: what
+    the order held before converted less what it holds now converted, as its books hold them (the
+    difference converted on its own could leave a unit in 2200 on an order in another currency).
+    The credit note's share is its own tax converted when a refund takes the rest."""
+    whole = tax_step(before.tax, order.tax, order.fx_rate, base)
+    if not refund.amount:
+        return 0, whole
+    _, note_shipping_tax, note_tax = note
+    note_base = (
+        to_base(note_tax + note_shipping_tax, order.fx_rate, base)
+        if note_tax is not None and note_shipping_tax is not None
+        else 0
+    )
+    return whole - note_base, note_base
 
 
 async def _editor(uow: UnitOfWork, order: Order, actor: str) -> str:

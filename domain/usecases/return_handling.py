@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.accounting import Account
+from domain.accounting import Account, to_base
 from domain.customers import StaffMember
 from domain.errors import NotFound
 from domain.money import Money
@@ -27,7 +27,7 @@ from domain.returns import (
 from domain.staff import Permission, can
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.bookkeeping import UnitCosts, book, cost_in_base, supply_costs
+from domain.usecases.bookkeeping import UnitCosts, book, cost_in_base, supply_costs, tax_step
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.exchanges import home_warehouse, paid_for, place_replacement, taken_back
 from domain.usecases.imports import available_by_product, notify_back_in_stock
@@ -260,8 +260,23 @@ async def resolve_return(
             # The tax back is what the goods taken back in all carry less what those before did.
             gone = goods_taken_back(order, before, paid)
             tax = order.included_tax(gone + worth - carried) - order.included_tax(gone)
+            # In the base currency, each side converted as its sale booked it (one unit's share
+            # of a rouble order's tax converted on its own left a penny in 2200 by the last).
+            base = uow.base_currency
+            tax_in_base = tax_step(
+                order.included_tax(gone + worth - carried), order.included_tax(gone), order.fx_rate, base
+            )
+            tax_in_base += to_base(order.included_tax(carried), order.fx_rate, base)
             request.refund = await give_back(
-                uow, order, worth, now, source=source, memo=memo, shipping=carried, goods_tax=tax
+                uow,
+                order,
+                worth,
+                now,
+                source=source,
+                memo=memo,
+                shipping=carried,
+                goods_tax=tax,
+                tax_in_base=tax_in_base,
             )
             request.move(ReturnStatus.REFUNDED)
             extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": worth.currency}

@@ -22,6 +22,7 @@ async def give_back(
     memo: str,
     shipping: Money | None = None,
     goods_tax: Money | None = None,
+    tax_in_base: int | None = None,
 ) -> Money:
     """``amount`` given back on ``order``: what its business invoice still asks for is taken down
     by a credit note against the receivable (the customer never paid it, so nothing is owed to
@@ -29,7 +30,9 @@ async def give_back(
     booked. ``shipping``, the part of ``amount`` that is the order's shipping given back, comes
     off shipping income (the credit note's part first), not sales returns; ``goods_tax``, the tax
     inside the rest (the goods), is taken back whole, the owed part taking what the credit note's
-    left of it. What is owed back (to be paid to the customer)."""
+    left of it; ``tax_in_base``, the whole tax in the base currency as the books hold it
+    (``book_refund``), taken back as it is when no credit note takes a part. What is owed back
+    (to be paid to the customer)."""
     shipping = shipping if shipping is not None else amount * 0
     credit = asked = Money.zero(order.currency)
     if order.payment_method is PaymentMethod.INVOICE:
@@ -57,6 +60,14 @@ async def give_back(
         await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, owed, at))
         carried = shipping - min(shipping, credit)
         await book_refund(
-            uow, order, owed, at, source=source, memo=f"refund owed, {memo}", shipping=carried, goods_tax=goods_tax
+            uow,
+            order,
+            owed,
+            at,
+            source=source,
+            memo=f"refund owed, {memo}",
+            shipping=carried,
+            goods_tax=goods_tax,
+            tax_in_base=tax_in_base if credit.amount == 0 else None,
         )
     return owed

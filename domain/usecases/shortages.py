@@ -18,7 +18,7 @@ from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed, set
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG, ChoiceGone, ShortChoice, choices, flags_after, ready_to_pack, still_to_pick
 from domain.usecases.backorder_fill import dropped, fill_backorders
-from domain.usecases.bookkeeping import book_refund, book_stock_change
+from domain.usecases.bookkeeping import book_refund, book_stock_change, tax_step
 from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.parcels import deliver_order
 
@@ -288,10 +288,11 @@ async def refund_part(
         return
     await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))
     memo = f"refund owed, {units} × {line.sku} of {order.code} no longer awaited"
-    tax = None
+    tax, tax_in_base = None, None
     if refund == value:
-        tax = order.included_tax(order.net_of(gone)) - order.included_tax(order.net_of(prior))
-    await book_refund(uow, order, refund, now, source=source, memo=memo, goods_tax=tax)
+        after, earlier = order.included_tax(order.net_of(gone)), order.included_tax(order.net_of(prior))
+        tax, tax_in_base = after - earlier, tax_step(after, earlier, order.fx_rate, uow.base_currency)
+    await book_refund(uow, order, refund, now, source=source, memo=memo, goods_tax=tax, tax_in_base=tax_in_base)
     params = {"code": order.code, "refund_minor": refund.amount, "currency": order.currency, "part": True}
     if (told := for_customer(await uow.customers.get(order.customer_id), "order_refund_owed", params)) is not None:
         await uow.outbox.add(told, now)
