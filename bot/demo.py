@@ -485,6 +485,8 @@ async def _business_buyer(
     for label, data in (("Confirm order", confirm_button), ("Invoice", invoice_button)):
         answered = await acme.press_data(review, data, label=label)
         transcript.append(f"🤖 bot answers the press: {(answered.callback_answer or {}).get('text')}")
+    scene('The buyer\'s accounts department calls about "our PO-4471": the admin finds the order by the PO number')
+    await ada.send("/order PO-4471")
     scene("The business pays its invoice in two bank transfers; the admin records each part")
     await ada.send(f"/paid {code} 5")
     scene("…between the two, the buyer reads his statement of account: what is still open and his credit left")

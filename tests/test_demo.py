@@ -62,6 +62,12 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert "cancel the missing part (it comes off your invoice)." in out  # Hal's order is on invoice
     assert "Statement of account — Acme Ltd" in out and "Total owed: £3.50" in out  # after the first part
     assert "Your PO number: PO-4471" in out  # Acme's purchase order number on its review, then its order
+    # The admin finds Acme's order by the buyer's PO number, not the shop's code.
+    assert re.search(r"👤 Ada: /order PO-4471\n🤖 bot: Order \w{8} — .*\n.*\n    Customer's reference: PO-4471\n", out)
+    # Finn's order held by the short pick: its screen asks the question again, and he answers there.
+    held = r"👤 Finn presses \[⏳ Waiting for stock\]\n🤖 bot: Order (\w{8}): waiting for stock\n(?:.*\n)*?"
+    held += r".*The order is on hold until you choose:\n.*\[🚚 Send what is here now, the rest later\].*\n"
+    assert re.search(held + r"(?:.*\n)*?👤 Finn presses \[🚚 Send what is here now", out)
     assert re.search(r"Payment of £5\.00 recorded for order \w{8}; £3\.50 is still to pay\.", out)  # Acme pays a part
     assert re.search(r"Payment of £3\.50 recorded for order \w{8}; invoice reminders stop\.", out)
     assert re.search(r"#2 Tee week \(from .*\)\n    −£2\.00 · product:TEE", out)  # every size of the T-shirt, planned
