@@ -41,7 +41,7 @@ class WarehouseForecast:
     mase: float | None  # on the last weeks held out (below 1 beats naive)
     naive_mase: float | None
     lead_time_days: int
-    policy: Policy | None
+    policy: Policy | None  # None: not enough history, or the product is discontinued
     current_point: int
     current_max: int | None
     weekly_quantiles: dict[float, float]  # demand in one week
@@ -166,6 +166,8 @@ async def product_forecast(
         code = codes.get(warehouse_id, "?")
         series, out = in_stock[key]
         found = _one(warehouse_id, code, series, first, lead_days, points, levels, product_class, key in cut)
+        if product.status is ProductStatus.DISCONTINUED:  # nothing more is bought: a policy would mislead
+            found = replace(found, policy=None)
         results.append(replace(found, out_of_stock=out))
     if not results:
         raise NotFound()

@@ -15,7 +15,7 @@ from domain.usecases.imports import import_demand, import_stock
 from domain.weeks import week_start
 from sandbox import SandboxUser
 from storage import models as m
-from tests.e2e.conftest import hire, staff_shop, stock_row
+from tests.e2e.conftest import ADMIN, hire, staff_shop, stock_row
 from tests.fakes import FakeClock
 
 
@@ -223,3 +223,42 @@ async def test_weeks_a_product_was_out_of_stock_are_no_demand_and_are_left_out_o
     assert weeks[language] in text  # the rate it sold at while it was there, not a decay towards 0
     point = {"en": "Suggested: reorder point 8, order up to 18", "ru": "точка заказа 8, заказывать до 18"}
     assert point[language] in text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_safety_stock_is_shown_as_the_reorder_point_less_the_demand_expected_over_the_lead_time(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    await _steady(shop, clock)
+    manager = await hire(shop, 97, "Mo", "manager", language=language)
+    text = (await manager.send("/forecast 22197")).last.text
+    # 10 a week over HOMEWARE's 5-day lead time: 7.1 expected; the reorder point 8 keeps 0.9 more.
+    said = {
+        "en": "Safety stock 0.9: the reorder point less the 7.1 expected over the lead time",
+        "ru": "Страховой запас 0,9: точка заказа минус ожидаемые за срок поставки 7,1",
+    }
+    assert said[language] in text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_discontinued_product_is_forecast_but_no_reorder_point_is_suggested_nor_offered(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    await _steady(shop, clock)
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    sheet = await admin.press((await admin.send("/product 22197")).last, "Status")
+    await admin.press(sheet.last, "discontinued")
+    manager = await hire(shop, 97, "Mo", "manager", language=language)
+    shown = await manager.send("/forecast 22197")
+    text = shown.last.text
+    said = {
+        "en": "Discontinued: nothing more is bought, so no reorder point is suggested "
+        "(the reorder scan orders only what customers still wait for).",
+        "ru": "Снят с продажи: больше не закупается, поэтому точка заказа не предлагается "
+        "(проверка точек заказа закупает только то, что ещё ждут покупатели).",
+    }
+    assert said[language] in text
+    assert ("Next weeks: 10.0" if language == "en" else "Следующие недели: 10,0") in text  # still forecast
+    assert "Suggested" not in text and "Предлагается" not in text
+    assert not [b for b in shown.last.button_texts() if b.startswith(("Apply", "Применить"))]
+    assert await _levels(shop, "22197", "LON") == (30, 300)
