@@ -119,6 +119,9 @@ class Settings(LogSettings):
     health_port: int | None = Field(default=None, ge=1, le=65535)
     health_host: str = "127.0.0.1"
     ready_outbox_max_age_seconds: float = Field(default=900, gt=0)  # /readyz fails when a message waits longer
+    # /metrics shows the shop's figures: only to ``Authorization: Bearer <METRICS_TOKEN>``; unset,
+    # only to a scraper on this machine, straight to the port (bot.health.metrics_refusal).
+    metrics_token: str | None = None
     # The Mini App (storefront /app/shop, staff dashboard /app/dashboard), served by ``ordergram
     # serve``: the public https:// address that reaches serve's port (unset: no menu button, and
     # /shop and /dashboard say it is not set up).
@@ -145,6 +148,7 @@ class Settings(LogSettings):
             self.bot_token,
             self.payment_provider_token,
             self.webhook_secret,
+            self.metrics_token,
             urlsplit(self.database_url).password,
             urlsplit(self.redis_url or "").password,
         ]
@@ -245,6 +249,16 @@ class Settings(LogSettings):
     def _webhook_secret(cls, value: str | None) -> str | None:
         if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
             raise ValueError("only letters, digits, _ and - (1-256 characters), as Telegram requires")
+        return value or None
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _metrics_token(cls, value: str | None) -> str | None:
+        # A bearer token's characters (RFC 6750), long enough not to be guessed.
+        if value and not re.fullmatch(r"[A-Za-z0-9._~+/=-]{16,256}", value):
+            raise ValueError(
+                "16 to 256 letters, digits or -._~+/= (a bearer token; e.g. the output of openssl rand -hex 32)"
+            )
         return value or None
 
     @field_validator("database_url")

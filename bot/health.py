@@ -1,12 +1,15 @@
 """``/healthz``, ``/readyz`` and ``/metrics`` for operators, on serve's port or on ``HEALTH_PORT``.
 
-Unauthenticated by design, as probes and Prometheus expect: they show counts and ages, never
-a customer, an order or a setting. Keep them off the public internet all the same (the
-shipped nginx configuration does)."""
+The probes are open, as orchestrators expect: they show counts and ages, never a customer, an
+order or a setting. ``/metrics`` shows the shop's figures (orders placed, holds), so it asks for
+``METRICS_TOKEN`` as a bearer token, or, with none set, answers only this machine
+(``metrics_refusal``)."""
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 import logging
 import os
 from typing import Any
@@ -51,8 +54,38 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
+    refusal = metrics_refusal(request, request.app[RUNTIME].settings.metrics_token)
+    if refusal is not None:
+        return refusal
     body = await metrics_text(request.app[RUNTIME])
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+# Headers a proxy adds: a request carrying one came through a proxy, perhaps from the internet.
+FORWARDING = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
+
+
+def metrics_refusal(request: web.Request, token: str | None) -> web.Response | None:
+    """None when ``request`` may read the metrics, else the answer refusing it. With a token:
+    ``Authorization: Bearer <token>`` (401 otherwise, from anywhere). Without: only a scraper on
+    this machine, straight to the port (403 otherwise): a private network is not trusted, as
+    nginx or another container sits on it, nor a loopback peer relaying with a forwarding header."""
+    if token:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
+            return None
+        return web.Response(
+            status=401,
+            text="401: /metrics needs the header Authorization: Bearer <METRICS_TOKEN>\n",
+            headers={"WWW-Authenticate": 'Bearer realm="ordergram metrics"'},
+        )
+    try:
+        local = ipaddress.ip_address(request.remote or "").is_loopback
+    except ValueError:  # a Unix socket or no peer: not known to be this machine
+        local = False
+    if local and not any(name in request.headers for name in FORWARDING):
+        return None
+    return web.Response(status=403, text="403: /metrics answers only this machine; set METRICS_TOKEN to scrape it\n")
 
 
 async def readiness(runtime: Runtime) -> tuple[bool, dict[str, Any]]:

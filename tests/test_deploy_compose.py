@@ -54,3 +54,17 @@ async def test_the_bots_healthcheck_passes_while_healthz_answers_and_fails_when_
     finally:
         await runner.cleanup()
     assert await _exit_code(code) != 0  # nothing answers: unhealthy
+
+
+def test_prometheus_scrapes_every_bot_with_the_metrics_token() -> None:
+    """/metrics asks for METRICS_TOKEN: a scrape configuration without it would get only 403s."""
+    compose = (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
+    scrape = (DEPLOY / "prometheus.yml").read_text(encoding="utf-8")
+    assert re.search(r"authorization:\n\s+type: Bearer\n\s+credentials_file: /run/secrets/metrics_token\b", scrape)
+    assert 'targets: ["bot1:8080", "bot2:8080"]' in scrape
+    prometheus = re.split(r"\n\S", compose.split("\n  prometheus:\n", 1)[1], maxsplit=1)[0]
+    assert (
+        "secrets: [metrics_token]" in prometheus and "./prometheus.yml:/etc/prometheus/prometheus.yml:ro" in prometheus
+    )
+    assert "ports:" not in prometheus  # not published: the private network only
+    assert re.search(r"^secrets:\n  metrics_token:\n    file: ", compose, flags=re.MULTILINE)
