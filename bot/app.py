@@ -29,6 +29,7 @@ from bot.polling import DurableDispatcher
 from bot.promo_guesses import PromoGuesses
 from bot.telegram_session import JsonBodySession
 from domain.ports import Clock
+from domain.support_hours import SupportHours
 from handlers import build_routers
 from handlers.context import HandlerData, ShopSettings
 from handlers.views.outgoing import OutgoingGuard
@@ -102,6 +103,7 @@ def shop_settings(settings: Settings) -> ShopSettings:
         staff_chat_id=settings.staff_chat_id,
         support_chat_id=settings.support_chat_id or settings.staff_chat_id,
         support_sign_replies=settings.support_sign_replies,
+        support_hours=SupportHours.parse(settings.support_hours),
         payment_provider_token=settings.payment_provider_token,
         checkout_policy=settings.checkout_policy(),
         webapp_url=settings.webapp_url,

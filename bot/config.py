@@ -20,6 +20,7 @@ from bot.logs import never_log
 from domain.errors import UnknownCurrency
 from domain.money import normalize_currency
 from domain.replenishment import ProductClass, ServiceLevels
+from domain.support_hours import SupportHours
 from domain.usecases.checkout import CheckoutPolicy
 
 PUBLIC_BOT_API = "https://api.telegram.org"
@@ -68,6 +69,9 @@ class Settings(LogSettings):
     # group, they go to STAFF_CHAT_ID's chat and staff answer by replying (README, "Support").
     support_chat_id: int | None = None
     support_sign_replies: bool = True  # the customer sees which staff member answered
+    # When someone answers, in TIMEZONE ("Mon-Fri 09:00-18:00; Sat 10:00-14:00"); unset: always.
+    # Outside them a customer who writes is told when a person will answer (README, "Support").
+    support_hours: str = ""
     default_locale: str = "en"  # a language with a catalog (bot.i18n checks it at start)
     locales_dir: Path | None = None  # translations to use instead of the shipped ones (one folder per language)
     # Product photos stored as files are served from here only (its subfolders, links resolved):
@@ -224,6 +228,12 @@ class Settings(LogSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not an IANA time zone") from None
         return value
+
+    @field_validator("support_hours")
+    @classmethod
+    def _support_hours(cls, value: str) -> str:
+        SupportHours.parse(value)  # its ValueError names the mistake
+        return value.strip()
 
     @field_validator("webhook_url")
     @classmethod

@@ -4,7 +4,7 @@ built by the composition root) and what the per-update middlewares add (``Handle
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypedDict
 
 from aiogram import Bot
@@ -17,6 +17,7 @@ from domain.customers import Customer
 from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
 from domain.replenishment import ServiceLevels
+from domain.support_hours import SupportHours
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.editing import EditPolicy
 from handlers.views.rendering import Renderer
@@ -42,6 +43,8 @@ class ShopSettings:
     webapp_url: str | None = None  # the Mini App's public base (WEBAPP_URL): /shop and /dashboard open it
     order_edit_window_minutes: int = 30  # ORDER_EDIT_WINDOW_MINUTES: a customer may change an order this long
     shipping_countries: frozenset[str] = frozenset()  # SHIPPING_COUNTRIES: where "Buy now" orders are delivered
+    # SUPPORT_HOURS, in ``timezone``; no windows: someone always answers
+    support_hours: SupportHours = field(default_factory=SupportHours)
 
     @property
     def buy_now(self) -> bool:

@@ -4,7 +4,9 @@ staff chat), staff replies back, edits both ways, /close and the rating."""
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
@@ -15,6 +17,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, ReplyParameters
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime
 
 from domain.customers import Customer
 from domain.errors import NotFound
@@ -41,7 +44,7 @@ from handlers.flood import patiently
 from handlers.menu import CONTACT_BUTTON
 from handlers.search import search_text
 from handlers.views.outgoing import MAX_CAPTION, MAX_TEXT, telegram_length
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, current_locale
 
 router = Router(name=__name__)
 RELAYED = ("text", "photo", "document", "voice")  # what a conversation carries (what copyMessage copies)
@@ -75,20 +78,22 @@ async def _support_chat(message: Message, settings: ShopSettings) -> bool:
 # ------------------------------------------------------------------ the customer's side
 @router.message(F.text == CONTACT_BUTTON)
 @router.message(Command("support"))
-async def contact_from_menu(message: Message, state: FSMContext, settings: ShopSettings) -> None:
-    await _ask_to_write(message, state, settings, order_code="")
+async def contact_from_menu(message: Message, state: FSMContext, settings: ShopSettings, clock: Clock) -> None:
+    await _ask_to_write(message, state, settings, clock, order_code="")
 
 
 @router.callback_query(ContactCb.filter())
 async def contact_from_button(
-    query: CallbackQuery, callback_data: ContactCb, state: FSMContext, settings: ShopSettings
+    query: CallbackQuery, callback_data: ContactCb, state: FSMContext, settings: ShopSettings, clock: Clock
 ) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        await _ask_to_write(query.message, state, settings, order_code=callback_data.code)
+        await _ask_to_write(query.message, state, settings, clock, order_code=callback_data.code)
 
 
-async def _ask_to_write(message: Message, state: FSMContext, settings: ShopSettings, *, order_code: str) -> None:
+async def _ask_to_write(
+    message: Message, state: FSMContext, settings: ShopSettings, clock: Clock, *, order_code: str
+) -> None:
     if settings.support_chat_id is None:
         raise NoSupportChat()
     await state.set_state(SupportChat.writing)
@@ -96,8 +101,28 @@ async def _ask_to_write(message: Message, state: FSMContext, settings: ShopSetti
     about = _(" about order {code}").format(code=order_code) if order_code else ""
     await message.answer(
         _("💬 Write your message{about} — text, photos, files or a voice message. A person from the shop "
-          "answers here. /cancel to stop.").format(about=about)
+          "answers here. /cancel to stop.").format(about=about) + _away_note(settings, clock)
     )  # fmt: skip
+
+
+def _away_until(settings: ShopSettings, clock: Clock) -> datetime | None:
+    """When a person next answers, outside SUPPORT_HOURS; None within them (or with none set)."""
+    return settings.support_hours.next_answer(clock.now(), ZoneInfo(settings.timezone))
+
+
+def _when(moment: datetime) -> str:
+    """A moment as the reader says it: "Thursday, 26 November, 09:00", «четверг, 26 ноября, 09:00»."""
+    return format_datetime(moment, "EEEE, d MMMM, HH:mm", tzinfo=moment.tzinfo, locale=current_locale())
+
+
+def _away_note(settings: ShopSettings, clock: Clock) -> str:
+    """Said under the reply to a customer who opens a conversation outside support hours."""
+    until = _away_until(settings, clock)
+    if until is None:
+        return ""
+    return "\n\n" + _("🌙 We are away now. A person answers here when we are back: {when} (shop time).").format(
+        when=escape(_when(until))
+    )
 
 
 @router.message(SupportChat.writing, _private, ~F.text.startswith("/"))
@@ -117,8 +142,9 @@ async def first_message(
         return
     order_code = (await state.get_data()).get("order_code") or None
     await state.clear()
-    await _relay_in(message, bot, uow, clock, customer, settings, renderer, i18n, order_code=order_code)
-    await message.answer(_("✅ Sent. We will answer here; write more any time."))
+    opened = await _relay_in(message, bot, uow, clock, customer, settings, renderer, i18n, order_code=order_code)
+    away = _away_note(settings, clock) if opened else ""
+    await message.answer(_("✅ Sent. We will answer here; write more any time.") + away)
 
 
 async def _question_or_open(message: Message, uow: UnitOfWork, customer: Customer) -> bool:
@@ -147,6 +173,7 @@ async def typed_to_support(
     # Every message gets an answer, and while a conversation is open this is the one way to search.
     text = (
         _("💬 That looks like a question, so I passed it to a person at the shop; they answer here.")
+        + _away_note(settings, clock)
         if opened
         else _("📨 Sent to the shop.")
     )
@@ -226,7 +253,8 @@ async def _relay_in(
             relayed = Relayed(message.message_id, copy, kind, _text(message))
             await record_incoming(uow, clock, conversation_id=conversation.id, relayed=relayed)
             return False
-    thread_id, header_id = await _open_topic(bot, chat_id, where, renderer, i18n)
+    away = _away_until(settings, clock)
+    thread_id, header_id = await _open_topic(bot, chat_id, where, renderer, i18n, away=away)
     try:
         copy = await _copy_in(bot, message, chat_id, thread_id, header_id)
     except MessageGone:  # nothing to show staff: the topic and header opened for it go again
@@ -252,9 +280,12 @@ async def _is_forum(bot: Bot, chat_id: int) -> bool:
     return _forums[chat_id]
 
 
-async def _open_topic(bot: Bot, chat_id: int, where: Where, renderer: Renderer, i18n: I18n) -> tuple[int | None, int]:
+async def _open_topic(
+    bot: Bot, chat_id: int, where: Where, renderer: Renderer, i18n: I18n, *, away: datetime | None
+) -> tuple[int | None, int]:
     """The customer's topic (their last one reopened, else a new one; None in a plain group)
-    and the header that says who they are, in the shop's language."""
+    and the header that says who they are, in the shop's language (and, written outside
+    support hours, when the customer was told a person answers: the morning's first to do)."""
     customer = where.customer
     assert customer.id is not None
     thread_id: int | None = None
@@ -280,6 +311,7 @@ async def _open_topic(bot: Bot, chat_id: int, where: Where, renderer: Renderer, 
             order_code=where.order_code,
             open_orders=list(where.open_orders),
             forum=thread_id is not None,
+            away=_when(away) if away else None,
         )
     sent = await patiently(lambda: bot.send_message(chat_id, header, message_thread_id=thread_id))
     return thread_id, sent.message_id
@@ -389,12 +421,13 @@ async def ask_person_instead(
         {"message_id": callback_data.message_id, "date": query.message.date, "chat": query.message.chat, "text": ""}
     )
     try:
-        await _relay_in(original, bot, uow, clock, customer, settings, renderer, i18n, order_code=None)
+        opened = await _relay_in(original, bot, uow, clock, customer, settings, renderer, i18n, order_code=None)
     except MessageGone as gone:  # deleted since (or a button naming none): nothing reached the shop
         await query.answer(shorten(domain_message(gone, html=False), MAX_ALERT), show_alert=True)
         return
     await query.answer()
-    await query.message.answer(_("✅ Sent to a person at the shop. They answer here."))
+    away = _away_note(settings, clock) if opened else ""
+    await query.message.answer(_("✅ Sent to a person at the shop. They answer here.") + away)
 
 
 @router.callback_query(SupportRateCb.filter())

@@ -1,0 +1,77 @@
+"""SUPPORT_HOURS through the sandbox at a fixed clock: a customer who writes at night is told
+in their language when a person answers, the topic opens and the agent answers it in the
+morning; within hours nothing changes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.harness import RunningBot
+from sandbox import SandboxUser
+from sandbox.driver import SandboxGroup
+from tests.e2e.conftest import staff_shop
+from tests.e2e.journeys import support_question
+from tests.fakes import FakeClock
+
+SUPPORT = -1009000
+WEDNESDAY_NIGHT = datetime(2026, 11, 25, 20, 30, tzinfo=UTC)  # 23:30 in Moscow
+THURSDAY_MORNING = datetime(2026, 11, 26, 6, 5, tzinfo=UTC)  # 09:05 in Moscow
+AWAY_RU = (
+    "🌙 Сейчас нерабочее время. Вам ответят здесь, когда мы снова на связи: четверг, 26 ноября, 09:00 "
+    "(по времени магазина)."
+)
+
+
+@asynccontextmanager
+async def _moscow_shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    async with staff_shop(
+        tmp_path, clock, support_chat_id=SUPPORT, timezone="Europe/Moscow", support_hours="Mon-Fri 09:00-18:00"
+    ) as shop:
+        yield shop
+
+
+async def test_a_question_at_night_is_told_when_a_person_answers_and_the_agent_answers_in_the_morning(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    clock.current = WEDNESDAY_NIGHT
+    async with _moscow_shop(tmp_path, clock) as shop:
+        ivan = SandboxUser(shop.server, 501, "Иван", language_code="ru")
+        forum, sofia, topic = await support_question(shop, SUPPORT, ivan, "Здравствуйте, где мой заказ?")
+        told = ivan.messages()[-1].text
+        assert told.startswith("💬 Это похоже на вопрос") and told.endswith(AWAY_RU)
+        header, question = forum.topic(topic.thread_id)
+        assert question.text == "Здравствуйте, где мой заказ?"
+        assert "🌙 Written outside support hours; the customer was told: Thursday, 26 November, 09:00" in header.text
+
+        await ivan.send("Заказ 1042")  # the conversation is open: more arrives, told nothing again
+        assert ivan.messages()[-1].text == "📨 Отправлено в магазин."
+        clock.current = THURSDAY_MORNING
+        await forum.send(sofia, "Доброе утро! Заказ уже в пути.", thread_id=topic.thread_id)
+        assert ivan.messages()[-1].text == "💬 Sofia\nДоброе утро! Заказ уже в пути."
+
+
+async def test_contact_us_at_night_says_when_in_english(tmp_path: Path, clock: FakeClock) -> None:
+    clock.current = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)  # Saturday: Monday 09:00 Moscow
+    async with _moscow_shop(tmp_path, clock) as shop:
+        SandboxGroup(shop.server, "Support", chat_id=SUPPORT, forum=True)
+        anna = SandboxUser(shop.server, 502, "Anna")
+        prompt = await anna.send("💬 Contact us")
+        assert prompt.last.text.endswith(
+            "🌙 We are away now. A person answers here when we are back: Monday, 30 November, 09:00 (shop time)."
+        )
+        sent = await anna.send("My parcel is damaged")
+        assert sent.last.text.startswith("✅ Sent.") and "Monday, 30 November, 09:00" in sent.last.text
+
+
+async def test_within_support_hours_nothing_changes(tmp_path: Path, clock: FakeClock) -> None:
+    clock.current = THURSDAY_MORNING
+    async with _moscow_shop(tmp_path, clock) as shop:
+        ivan = SandboxUser(shop.server, 501, "Иван", language_code="ru")
+        forum, _agent, topic = await support_question(shop, SUPPORT, ivan, "Здравствуйте, где мой заказ?")
+        assert ivan.messages()[-1].text == (
+            "💬 Это похоже на вопрос, поэтому я передал его сотруднику магазина; ответ придёт сюда."
+        )
+        assert "🌙" not in forum.topic(topic.thread_id)[0].text
