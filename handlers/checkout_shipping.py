@@ -39,11 +39,12 @@ async def ask_shipping(
         await state.clear()
         return
     await state.set_state(Checkout.shipping)
-    buttons = [(_shipping_label(q), ShippingChoice(rate_id=q.rate.id or 0)) for q in choice.quotes]
+    buttons = [(shipping_label(q), ShippingChoice(rate_id=q.rate.id or 0)) for q in choice.quotes]
     await message.answer(_("Step 3 of 5. Choose a delivery option:"), reply_markup=rows_of(*buttons))
 
 
-def _shipping_label(quote: ShippingQuote) -> str:
+def shipping_label(quote: ShippingQuote) -> str:
+    """A courier's option as the customer chooses it (the chat's button, the Mini App's list): price and arrival."""
     eta = format_date(quote.eta, "d MMM", locale=current_locale())
     return _("{service} — {price}, arrives {eta}").format(service=quote.label, price=format_money(quote.price), eta=eta)
 

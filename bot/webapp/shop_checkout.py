@@ -23,6 +23,7 @@ from domain.usecases.checkout import (
 )
 from domain.usecases.paylinks import payment_link
 from handlers.catalog import customer_currency, reading_language
+from handlers.checkout_shipping import shipping_label
 from handlers.paylinks import invoice_links
 
 # What the storefront can take: the customer's own methods among these (``payment_methods``:
@@ -52,7 +53,14 @@ async def get_checkout(request: web.Request) -> web.Response:
             "addresses": [a.text for a in customer.addresses][-5:],
             "pickup_points": [{"id": w.id, "name": w.name, "address": w.address} for w in points],
             "shipping": [
-                {"id": q.rate.id, "label": q.label, "price": money(q.price), "eta": q.eta.isoformat()}
+                # ``text``: the chat's button for it, its price and arrival day in the reader's words
+                {
+                    "id": q.rate.id,
+                    "label": q.label,
+                    "price": money(q.price),
+                    "eta": q.eta.isoformat(),
+                    "text": shipping_label(q),
+                }
                 for q in options.quotes
             ],
             "payment": offered,

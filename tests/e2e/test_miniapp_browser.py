@@ -51,7 +51,7 @@ async def test_storefront_browse_add_to_cart_and_check_out_cash_on_delivery(shop
         assert await page.evaluate("window.__telegram.backVisible") is True
         await page.locator("#to-checkout").click()
         await page.locator('input[name="phone"]').fill("+44 7911 123456")
-        await page.locator('select[name="pickup"]').select_option(index=1)
+        await page.locator('input[name="delivery"][value="pickup"]').check()
         await page.locator("#place-order").click()
         placed = page.locator(".placed")
         await expect(placed).to_contain_text("placed")
@@ -577,7 +577,7 @@ async def test_a_price_raised_while_the_checkout_page_is_open_is_said_and_the_pa
         await page.locator("#to-checkout").click()
         await expect(page.locator("form.checkout .price")).to_have_text("Subtotal: £5.90")
         await page.locator('input[name="phone"]').fill("+44 7911 000000")
-        await page.locator('select[name="pickup"]').select_option(index=1)
+        await page.locator('input[name="delivery"][value="pickup"]').check()
         await reprice(shop, "85123A", Money(350, "GBP"))
         await page.locator("#place-order").click()
         await expect(page.locator("#error")).to_contain_text("the goods now come to £7.00. Nothing was ordered")

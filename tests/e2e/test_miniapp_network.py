@@ -71,7 +71,7 @@ async def test_a_tap_that_cannot_reach_the_shop_says_so_in_the_readers_words_leg
         await page.locator("#cart-button").click()
         await page.locator("#to-checkout").click()
         await page.locator('input[name="phone"]').fill("+44 7911 123456")
-        await page.locator('select[name="pickup"]').select_option(index=1)
+        await page.locator('input[name="delivery"][value="pickup"]').check()
         await page.route("**/app/api/shop/checkout", lambda route: route.abort())
         await page.locator("#place-order").click()
         await expect(error).to_have_text(said)
@@ -93,7 +93,7 @@ async def test_place_order_tapped_twice_and_then_the_main_button_sends_one_order
         await page.locator("#cart-button").click()
         await page.locator("#to-checkout").click()
         await page.locator('input[name="phone"]').fill("+44 7911 123456")
-        await page.locator('select[name="pickup"]').select_option(index=1)
+        await page.locator('input[name="delivery"][value="pickup"]').check()
         sent: list[str] = []
 
         async def slowly(route: Any) -> None:
@@ -121,6 +121,7 @@ async def test_a_checkout_reloaded_midway_reopens_with_what_was_typed_and_chosen
         await page.locator("#cart-button").click()
         await page.locator("#to-checkout").click()
         await page.locator('input[name="phone"]').fill("+44 7911 123456")
+        await page.locator('input[name="delivery"][value="courier"]').check()
         await page.locator('input[name="address"]').fill("1 High Street, Leeds")
         await page.locator('select[name="rate"]').select_option(index=1)
         rate = await page.locator('select[name="rate"]').input_value()
@@ -137,8 +138,9 @@ async def test_a_checkout_reloaded_midway_reopens_with_what_was_typed_and_chosen
         await page.locator("#cart-button").click()
         await page.locator("#to-checkout").click()
         await expect(page.locator('input[name="phone"]')).to_have_value("+44 7911 123456")  # still typed
-        await page.locator('select[name="pickup"]').select_option(index=1)
+        await page.locator('input[name="delivery"][value="pickup"]').check()
         await page.reload()
+        await expect(page.locator('input[name="delivery"][value="pickup"]')).to_be_checked()
         await expect(page.locator('select[name="pickup"]')).not_to_have_value("")
         await page.locator("#place-order").click()
         await expect(page.locator(".placed")).to_be_visible()

@@ -353,7 +353,7 @@ async def test_the_last_button_of_a_page_scrolled_to_its_end_stays_above_the_pho
         await page.locator("#to-checkout").click()
         button = page.locator("#place-order")
         await page.locator('input[name="phone"]').fill("+7 912 345-67-89")
-        await page.locator('select[name="pickup"]').select_option(index=1)
+        await page.locator('input[name="delivery"][value="pickup"]').check()
         await page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
         box: Any = await button.bounding_box()
         assert box["y"] + box["height"] <= 420 - 34, box

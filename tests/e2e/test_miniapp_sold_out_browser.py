@@ -42,6 +42,7 @@ async def test_a_product_sold_out_while_the_checkout_page_is_open_shows_the_cart
         await page.locator("#to-checkout").click()
         await expect(page.locator("form.checkout")).to_be_visible()
         await page.locator('input[name="phone"]').fill("+44 7911 000000")
+        await page.locator('input[name="delivery"][value="courier"]').check()
         await page.locator('input[name="address"]').fill("1 Rose Lane, Leeds")
         clock.advance(minutes=31)  # Ann's hold expired; Bob takes two of the three
         await add_to_cart(SandboxUser(shop.server, 512, "Bob"), "84077", 2)

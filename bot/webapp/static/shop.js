@@ -274,6 +274,34 @@ async function readAgain(typed) {
   return show(cartPage, false);
 }
 
+// The two ways an order comes, as the chat's checkout offers them, each priced (a courier from its
+// cheapest rate, a pickup free); neither is chosen for the customer. ``parts``: what each asks for.
+function deliveryChoice(options) {
+  const cheapest = options.shipping.reduce((low, q) => (!low || q.price.minor < low.price.minor ? q : low), null);
+  const points = options.pickup_points;
+  const way = (value, words, cost, offered) => el("label", { class: "choice" },
+    el("input", { type: "radio", name: "delivery", value, disabled: !offered }),
+    el("span", {}, words, " ", el("span", { class: "muted" }, cost)));
+  return {
+    choice: el("fieldset", { class: "delivery" }, el("legend", {}, t("delivery")),
+      way("courier", t("by_courier"), cheapest ? t("from_price", { price: money(cheapest.price) }) : t("no_courier"),
+        Boolean(cheapest)),
+      way("pickup", t("at_pickup"), points.length ? t("free") : t("no_pickup"), points.length > 0)),
+    parts: [
+      el("div", { class: "stack", "data-delivery": "courier", hidden: true },
+        el("label", {}, t("courier"), el("input", { name: "address", autocomplete: "street-address",
+          maxlength: options.limits.address, value: options.addresses.at(-1) || "" })),
+        el("label", {}, t("shipping"), el("select", { name: "rate" },
+          options.shipping.map((q) => el("option", { value: q.id }, q.text))))),
+      el("div", { class: "stack", "data-delivery": "pickup", hidden: true },
+        el("label", {}, t("pickup"), el("select", { name: "pickup" },
+          points.length === 1 ? [] : el("option", { value: "" }, "—"),  // the one there is, else the customer's
+          points.map((p) => el("option", { value: p.id }, `${p.name}, ${p.address}`))))),
+    ],
+    chosen: (form) => (form.querySelector('input[name="delivery"]:checked') || {}).value,
+  };
+}
+
 // ``read``: the checkout's options, where read already.
 async function checkoutPage(read) {
   const still = current();
@@ -282,30 +310,46 @@ async function checkoutPage(read) {
   const kept = saved() || {};
   // The same key after a reload: an order sent before it is found again, not placed twice.
   state.checkoutKey = state.checkoutKey || kept.key || crypto.randomUUID().replace(/-/g, "");
+  const delivery = deliveryChoice(options);
+  const cost = el("p", { class: "delivery-cost" });
   const form = el("form", { class: "checkout" },
     el("label", {}, t("phone"), el("input", { name: "phone", type: "tel", autocomplete: "tel", required: true,
       maxlength: options.limits.phone, value: options.phone })),
-    el("label", {}, t("pickup"), el("select", { name: "pickup" },
-      el("option", { value: "" }, "—"),
-      options.pickup_points.map((p) => el("option", { value: p.id }, `${p.name} ${p.address}`)))),
-    el("label", {}, t("courier"), el("input", { name: "address", autocomplete: "street-address",
-      maxlength: options.limits.address, value: options.addresses.at(-1) || "" })),
-    el("label", {}, t("shipping"), el("select", { name: "rate" },
-      options.shipping.map((q) => el("option", { value: q.id }, `${q.label} — ${money(q.price)}`)))),
+    delivery.choice,
+    delivery.parts,
     options.payment.map((method, index) => el("label", { class: "choice" },
-      el("input", { type: "radio", name: "payment", value: method, checked: index === 0 }), t(method))),
+      el("input", { type: "radio", name: "payment", value: method, checked: index === 0 }),
+      el("span", { "data-payment": method }, t(method)))),
     // A business's purchase order number: on the order, its invoice and packing slip, as in chat.
     options.po_number ? el("label", {}, t("po_number"), el("input", { name: "po_number",
       maxlength: options.limits.po_number })) : [],
     el("p", { class: "price" }, `${t("subtotal")}: ${money(options.subtotal)}`),
+    cost,
     el("button", { type: "submit", id: "place-order" }, t("place_order")),
   );
+  // What the way chosen asks for is shown, what it costs said, and cash is paid where the goods are handed over.
+  const follow = () => {
+    const how = delivery.chosen(form);
+    for (const part of delivery.parts) part.hidden = part.dataset.delivery !== how;
+    const rate = options.shipping.find((q) => String(q.id) === form.elements.rate.value);
+    const price = how === "pickup" ? t("free") : how === "courier" && rate ? money(rate.price) : null;
+    cost.textContent = price ? t("delivery_cost", { price }) : "";
+    cost.hidden = !price;
+    const cod = form.querySelector('[data-payment="cod"]');
+    if (cod) cod.textContent = t(how === "pickup" ? "cod_pickup" : "cod");
+  };
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "delivery") document.getElementById("error").hidden = true;  // what it asked is answered
+    follow();
+  });
   const button = form.querySelector("#place-order");
   const submit = async (event) => {
     event && event.preventDefault();
     // One order on its way at a time: a second tap (or the MainButton's) sent it again, and a
     // card payment's form opened once per tap.
     if (button.disabled) return;
+    const how = delivery.chosen(form);
+    if (!how) return showError(t("choose_delivery"));  // nothing sent: the choice is the customer's
     button.disabled = true;
     tg && tg.MainButton && tg.MainButton.showProgress && tg.MainButton.showProgress();
     const done = () => {
@@ -316,7 +360,8 @@ async function checkoutPage(read) {
     const order = { key: state.checkoutKey, phone: data.get("phone"), payment: data.get("payment") || "cod",
       subtotal: { minor: options.subtotal.minor, currency: options.subtotal.currency } };  // ordered only at it
     if (data.get("po_number")) order.po_number = data.get("po_number");
-    if (data.get("pickup")) order.pickup_id = Number(data.get("pickup"));
+    // Only what the way chosen takes: a pickup point left unchosen is refused, not sent to an address.
+    if (how === "pickup") order.pickup_id = data.get("pickup") ? Number(data.get("pickup")) : null;
     else Object.assign(order, { address: data.get("address"), rate_id: Number(data.get("rate")) });
     const placed = await api("/app/api/shop/checkout", { method: "POST", json: order })
       .catch(async (error) => {
@@ -346,8 +391,9 @@ async function checkoutPage(read) {
   for (const [name, value] of state.typed ? state.typed.entries() : Object.entries(kept.fields || {})) {
     const field = form.elements[name];
     if (field && field.type !== undefined && field.type !== "radio") field.value = value;
-    else form.querySelectorAll(`input[name="${name}"]`).forEach((radio) => { radio.checked = radio.value === value; });
+    else form.querySelectorAll(`input[name="${name}"]`).forEach((radio) => { radio.checked = radio.value === value && !radio.disabled; });
   }
+  follow();
   const remember = () => keep({ key: state.checkoutKey, open: true, fields: Object.fromEntries(new FormData(form)) });
   form.addEventListener("input", remember);
   form.addEventListener("change", remember);
