@@ -79,6 +79,15 @@ async def place_card_order(user: SandboxUser, sku: str, quantity: int = 1, *, pi
     return next(m for m in placed.new if m.kind == "invoice")
 
 
+async def pay_the_difference(customer: SandboxUser, told: BotMessage, charge_id: str | None = None) -> int:
+    """The customer presses 💳 Pay the difference on ``told`` and pays the invoice it sends: its amount."""
+    asked = await customer.press(told, "💳 Pay the difference")
+    difference = next(msg for msg in asked.new if msg.kind == "invoice")
+    assert difference.invoice is not None
+    await customer.pay(difference, charge_id=charge_id)
+    return int(difference.invoice["total_amount"])
+
+
 def order_of_invoice(invoice: BotMessage) -> str:
     """The code of the order an invoice asks payment for."""
     assert invoice.invoice is not None

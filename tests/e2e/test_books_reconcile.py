@@ -14,6 +14,7 @@ from domain.money import Money
 from domain.orders import OrderStatus
 from domain.usecases.orders import transition_order
 from sandbox import SandboxUser
+from sandbox.driver import Reply
 from storage import models as m
 from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.e2e.journeys import (
@@ -23,6 +24,7 @@ from tests.e2e.journeys import (
     edit_product,
     order_code,
     order_of_invoice,
+    pay_the_difference,
     payments,
     place_card_order,
     place_cod_order,
@@ -85,11 +87,7 @@ async def raised_and_paid(shop: RunningBot, manager: SandboxUser, cleo: SandboxU
     """A card order's 85123A raised to ``units`` by staff and its difference paid: what was charged."""
     await manager.send(f"/edit {code} 85123A {units}")
     await shop.runtime.notifier.drain()
-    asked = await cleo.press(shop.server.chat_messages(cleo.id)[-1], "💳 Pay the difference")
-    difference = next(msg for msg in asked.new if msg.kind == "invoice")
-    assert difference.invoice is not None
-    await cleo.pay(difference, charge_id=f"tg-raised-{code}-{units}")
-    return int(difference.invoice["total_amount"])
+    return await pay_the_difference(cleo, shop.server.chat_messages(cleo.id)[-1], f"tg-raised-{code}-{units}")
 
 
 async def test_a_shop_fault_return_gives_the_shipping_back_out_of_shipping_income_not_sales_returns(
@@ -138,8 +136,7 @@ async def test_a_card_swap_s_replacement_owing_its_difference_does_not_ship_unti
     assert await moves(shop, before) == booked == {CASH: 1200, SALES: -1200}  # the £1.00 is not sold yet
 
     told = next(msg for msg in shop.server.chat_messages(951) if "💳 Pay the difference" in msg.button_texts())
-    difference = next(msg for msg in (await customer.press(told, "💳 Pay the difference")).new if msg.kind == "invoice")
-    await customer.pay(difference)
+    assert await pay_the_difference(customer, told) == 100
     shipped = await packer.send(f"/ship {replacement} DPD 15501234567890")
     assert shipped.last.text.startswith(f"Order {replacement} is shipped with DPD")
     assert await moves(shop, before) == {CASH: 1300, SALES: -1300}  # the L sold for £13.00 in all, paid
@@ -451,10 +448,7 @@ async def test_a_card_invoice_paid_after_the_shipping_rose_books_only_what_was_c
         )
         sold = {SALES: -246, SHIPPING: -433, TAX: -136}
         assert await moves(shop, before) == {CASH: 295, RECEIVABLE: 520, **sold}
-        rest = await cleo.press(told.last, "💳 Pay the difference")
-        difference = next(msg for msg in rest.new if msg.kind == "invoice")
-        assert difference.invoice is not None and difference.invoice["total_amount"] == 520
-        await cleo.pay(difference, charge_id="tg-stale-rest")
+        assert await pay_the_difference(cleo, told.last, "tg-stale-rest") == 520
         assert await moves(shop, before) == {CASH: 815, **sold}
         assert [(kind, amount) for kind, amount in await payments(shop, code)] == [("payment", 295), ("payment", 520)]
 
@@ -541,13 +535,20 @@ async def test_an_edit_s_difference_paid_after_a_price_rise_is_charged_and_booke
         await manager.send(f"/edit {code} 85123A 3")
         await edit_product(shop, "85123A", lambda p: p.prices.update(GBP=Money(350, "GBP")))
         await shop.runtime.notifier.drain()
-        asked = await cleo.press(shop.server.chat_messages(771)[-1], "💳 Pay the difference")
-        difference = next(msg for msg in asked.new if msg.kind == "invoice")
-        assert difference.invoice is not None and difference.invoice["total_amount"] == 590
-        await cleo.pay(difference, charge_id="tg-before-the-rise")
+        assert await pay_the_difference(cleo, shop.server.chat_messages(771)[-1], "tg-before-the-rise") == 590
         assert await moves(shop, before) == {CASH: 885, SALES: -737, TAX: -148}
         assert await scalar(shop, select(m.OrderRow.total_minor).where(m.OrderRow.code == code)) == 885
         assert [amount for _, amount in await payments(shop, code)] == [295, 590]
+
+
+async def lowered_then_stale_invoice_paid(shop: RunningBot, customer: SandboxUser) -> tuple[str, Reply]:
+    """The customer's card order of 3 × 85123A (£8.85) lowered to 1 by a manager before its
+    invoice was paid, then that invoice paid: the order's code and what the customer was told."""
+    stale = await place_card_order(customer, "85123A", 3)
+    code = order_of_invoice(stale)
+    manager = await hire(shop, customer.id + 1, "Mo", "manager")
+    await manager.send(f"/edit {code} 85123A 1")
+    return code, await customer.pay(stale, charge_id=f"tg-stale-lowered-{customer.id}")
 
 
 async def test_a_card_invoice_paid_after_an_edit_lowered_the_order_owes_the_excess_back(
@@ -557,12 +558,7 @@ async def test_a_card_invoice_paid_after_an_edit_lowered_the_order_owes_the_exce
     invoice paid (£8.85): the sale is £2.95, the £5.90 charged beyond it is cash owed back (2100)."""
     async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
         before = await balances(shop)
-        cleo = SandboxUser(shop.server, 781, "Cleo")
-        stale = await place_card_order(cleo, "85123A", 3)
-        code = order_of_invoice(stale)
-        manager = await hire(shop, 782, "Mo", "manager")
-        await manager.send(f"/edit {code} 85123A 1")
-        told = await cleo.pay(stale, charge_id="tg-stale-lowered")
+        code, told = await lowered_then_stale_invoice_paid(shop, SandboxUser(shop.server, 781, "Cleo"))
         assert told.last.text == (
             f"💳 Payment received for order {code}: £8.85. The order changed after that invoice was sent and now"
             " costs £2.95: we owe you the £5.90 charged beyond it and will refund it the way you paid."
@@ -582,11 +578,7 @@ async def test_a_russian_customer_charged_more_than_the_edited_order_costs_is_to
 ) -> None:
     async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as shop:
         olga = SandboxUser(shop.server, 791, "Ольга", language_code="ru")
-        stale = await place_card_order(olga, "85123A", 3)
-        code = order_of_invoice(stale)
-        manager = await hire(shop, 792, "Mo", "manager")
-        await manager.send(f"/edit {code} 85123A 1")
-        told = await olga.pay(stale, charge_id="tg-stale-lowered-ru")
+        code, told = await lowered_then_stale_invoice_paid(shop, olga)
         assert told.last.text == (
             f"💳 Оплата заказа {code} получена: 8,85\u00a0£. Заказ изменился после того, как был выставлен этот"
             " счёт, и теперь стоит 2,95\u00a0£: мы должны вам 5,90\u00a0£, списанные сверх этого, и вернём их тем"

@@ -8,8 +8,9 @@ from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from domain.apikeys import ApiKey
 from domain.catalog import Product
 from domain.money import Money
 from domain.usecases.api_keys import create_api_key
@@ -33,6 +34,38 @@ def _request(i: int) -> ApiOrderRequest:
         payment=PaymentState.COD,
         pickup_point="W1",
     )
+
+
+async def _placed_at_once(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    key: ApiKey,
+    policy: CheckoutPolicy,
+    requests: dict[str, ApiOrderRequest],
+    refused: type[Exception],
+) -> int:
+    """Every request sent at once under its own Idempotency-Key: how many were placed (the rest refused)."""
+    start = asyncio.Event()
+
+    async def place(idempotency_key: str, request: ApiOrderRequest) -> bool:
+        await start.wait()
+        try:
+            await place_api_order(
+                SqlUnitOfWork(sessions),
+                clock,
+                policy,
+                key=key,
+                idempotency_key=idempotency_key,
+                body_hash=f"body-{idempotency_key}",
+                request=request,
+            )
+        except refused:
+            return False
+        return True
+
+    tasks = [asyncio.create_task(place(idempotency_key, request)) for idempotency_key, request in requests.items()]
+    start.set()
+    return sum(await asyncio.gather(*tasks))
 
 
 async def test_channels_racing_for_the_last_units_and_repeating_a_key(engine: AsyncEngine, clock: FakeClock) -> None:
@@ -114,33 +147,9 @@ async def test_invoices_racing_for_one_credit_limit_never_pass_it(engine: AsyncE
         )
         await uow.commit()
     _, key = await create_api_key(SqlUnitOfWork(sessions), clock, name="b2b", scopes=frozenset({Scope.ORDERS}))
-    start = asyncio.Event()
-
-    async def place(i: int) -> bool:
-        await start.wait()
-        try:
-            await place_api_order(
-                SqlUnitOfWork(sessions),
-                clock,
-                CheckoutPolicy(),
-                key=key,
-                idempotency_key=f"inv-{i}",
-                body_hash=f"body-{i}",
-                request=ApiOrderRequest(
-                    customer=ApiCustomer("Acme", email="ap@acme.example"),
-                    lines=((f"TEN-{i}", 1),),
-                    currency="EUR",
-                    payment=PaymentState.INVOICE,
-                    pickup_point="W1",
-                ),
-            )
-        except CreditLimitExceeded:
-            return False
-        return True
-
-    tasks = [asyncio.create_task(place(i)) for i in range(10)]
-    start.set()
-    assert sum(await asyncio.gather(*tasks)) == 2
+    invoice = replace(_request(1), customer=ApiCustomer("Acme", email="ap@acme.example"), payment=PaymentState.INVOICE)
+    requests = {f"inv-{i}": replace(invoice, lines=((f"TEN-{i}", 1),)) for i in range(10)}
+    assert await _placed_at_once(sessions, clock, key, CheckoutPolicy(), requests, CreditLimitExceeded) == 2
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(m.OrderRow)) == 2
 
@@ -169,27 +178,11 @@ async def test_a_customers_unpaid_api_orders_at_once_never_pass_the_cap(engine: 
         body_hash="paid",
         request=replace(_request(1), lines=(("MUG", 1),), payment=PaymentState.PAID),
     )
-    start = asyncio.Event()
-
-    async def place(i: int) -> bool:
-        await start.wait()
-        try:
-            await place_api_order(
-                SqlUnitOfWork(sessions),
-                clock,
-                CheckoutPolicy(max_unpaid_orders=2),
-                key=key,
-                idempotency_key=f"cod-{i}",
-                body_hash=f"cod-{i}",
-                request=replace(_request(1), lines=(("MUG", 1),)),
-            )
-        except UnpaidCapReached:
-            return False
-        return True
-
-    tasks = [asyncio.create_task(place(i)) for i in range(6)]
-    start.set()
-    assert sum(await asyncio.gather(*tasks)) == 2
+    requests = {f"cod-{i}": replace(_request(1), lines=(("MUG", 1),)) for i in range(6)}
+    assert (
+        await _placed_at_once(sessions, clock, key, CheckoutPolicy(max_unpaid_orders=2), requests, UnpaidCapReached)
+        == 2
+    )
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(m.OrderRow)) == 3
         assert await session.scalar(select(m.StockRow.reserved)) == 3

@@ -8,16 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.customers import Customer, Role, StaffMember
-from domain.picking import PickMethod
-from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.dispatch import PackShort, report_pack_short
-from domain.usecases.picking import confirm_pick, current_round, start_round
+from domain.usecases.picking import confirm_pick, current_round
 from domain.usecases.stock import stock_drift
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
+from tests.storage.requests import in_a_pick_round, mugs_at_a_pickup_shop
 from tests.storage.test_lock_order_race import counters
 
 PICKER, PACKER = 821, 822
@@ -34,9 +32,7 @@ async def _two_picked_then_recounted(engine: AsyncEngine, clock: FakeClock, a: i
         await uow.staff.put(StaffMember(telegram_id=PICKER, role=Role.PICKER, warehouse_code="W1"))
         await uow.staff.put(StaffMember(telegram_id=PACKER, role=Role.PACKER, warehouse_code="W1"))
         await uow.commit()
-    request = pickup_cash_on_delivery(customer.id or 0, shop.id)
-    order = await place_order(SqlUnitOfWork(sessions), clock, CheckoutPolicy(), request)
-    await start_round(SqlUnitOfWork(sessions), clock, staff_id=PICKER, method=PickMethod.SINGLE)
+    order = await in_a_pick_round(sessions, clock, customer.id or 0, shop, PICKER)
     while await current_round(SqlUnitOfWork(sessions), staff_id=PICKER) is not None:
         await confirm_pick(SqlUnitOfWork(sessions), clock, staff_id=PICKER, scanned="MUG")
     async with (uow := SqlUnitOfWork(sessions)):

@@ -8,23 +8,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.catalog import Product
 from domain.customers import Customer, Role, StaffMember
-from domain.money import Money
 from domain.orders import OrderStatus
-from domain.picking import PickMethod
 from domain.shortages import SHORT_FLAG
-from domain.usecases.checkout import CheckoutPolicy, place_order
-from domain.usecases.picking import start_round
 from domain.usecases.short_picks import report_short
 from domain.usecases.special import set_vip
-from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.repositories.orders import SqlOrders
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.requests import pickup_cash_on_delivery
+from tests.storage.requests import in_a_pick_round, mugs_at_a_pickup_shop
 
 pytestmark = pytest.mark.postgres
 PICKER, MANAGER, CUSTOMER = 501, 71, 9_000
@@ -35,20 +29,13 @@ async def test_a_customer_made_vip_while_their_order_is_found_short_keeps_vip_an
 ) -> None:
     sessions = session_factory(pg_engine)
     async with (uow := SqlUnitOfWork(sessions)):
-        mug = await uow.products.upsert(
-            Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(1000, "EUR")})
-        )
-        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
-        await uow.stock.set_bin_quantity(mug.id or 0, shop.id or 0, "A-01-01-1", 2, "count", "t", clock.now())
+        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 2)
         customer = await uow.customers.add(Customer(telegram_id=CUSTOMER, first_name="Cleo", created_at=clock.now()))
         await uow.carts.set(customer.id or 0, mug.id or 0, 2, clock.now())
         await uow.staff.put(StaffMember(telegram_id=PICKER, role=Role.PICKER, warehouse_code="W1"))
         await uow.staff.put(StaffMember(telegram_id=MANAGER, role=Role.ADMIN))
         await uow.commit()
-    order = await place_order(
-        SqlUnitOfWork(sessions), clock, CheckoutPolicy(), pickup_cash_on_delivery(customer.id or 0, shop.id)
-    )
-    await start_round(SqlUnitOfWork(sessions), clock, staff_id=PICKER, method=PickMethod.SINGLE)
+    order = await in_a_pick_round(sessions, clock, customer.id or 0, shop, PICKER)
 
     original = SqlOrders.get_by_id
     made_vip: list[int] = []

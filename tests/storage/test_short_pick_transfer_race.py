@@ -11,9 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.customers import Customer, Role, StaffMember
-from domain.picking import PickMethod
-from domain.usecases.checkout import CheckoutPolicy, place_order
-from domain.usecases.picking import PickRound, start_round
+from domain.usecases.picking import PickRound
 from domain.usecases.short_picks import report_short
 from domain.usecases.stock import stock_drift
 from domain.usecases.transfers import Transferred, transfer
@@ -23,7 +21,7 @@ from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
 from tests.storage.lock_waits import at_once, worst_interleaving
-from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
+from tests.storage.requests import in_a_pick_round, mugs_at_a_pickup_shop
 from tests.storage.test_lock_order_race import counters
 from tests.storage.test_pack_short_transfer_race import _bins
 
@@ -44,10 +42,7 @@ async def _short_of_both_in_the_pickup_shop(engine: AsyncEngine, clock: FakeCloc
         await uow.staff.put(StaffMember(telegram_id=PICKER, role=Role.PICKER, warehouse_code="W1"))
         await uow.staff.put(StaffMember(telegram_id=MANAGER, role=Role.MANAGER))
         await uow.commit()
-    order = await place_order(
-        SqlUnitOfWork(sessions), clock, CheckoutPolicy(), pickup_cash_on_delivery(customer.id or 0, shop.id)
-    )
-    await start_round(SqlUnitOfWork(sessions), clock, staff_id=PICKER, method=PickMethod.SINGLE)
+    order = await in_a_pick_round(sessions, clock, customer.id or 0, shop, PICKER)
     assert await counters(engine) == {"W1": (2, 2), "W2": (3, 0)}
     return order.code
 
