@@ -105,17 +105,21 @@ def entry(
 CSV_HEADER = ("entry", "date", "source", "memo", "account", "debit", "credit", "currency")
 
 
-def journal_rows(entries: list[JournalEntry], timezone: str = "UTC") -> list[tuple[str, ...]]:
+def journal_rows(
+    entries: list[JournalEntry], timezone: str = "UTC", date_format: str | None = None
+) -> list[tuple[str, ...]]:
     """One row per journal line, amounts as exact decimals in their currency, dated in the
-    shop's time zone (with its offset): the day it shows is the day it is filed under."""
+    shop's time zone (with its offset): the day it shows is the day it is filed under.
+    ``date_format`` (``strftime``'s), for a spreadsheet: its local time written so, no offset."""
     zone = ZoneInfo(timezone)
     rows: list[tuple[str, ...]] = []
     for e in entries:
+        local = e.at.astimezone(zone)
         for line in e.lines:
             rows.append(
                 (
                     str(e.id or ""),
-                    e.at.astimezone(zone).isoformat(),
+                    local.strftime(date_format) if date_format else local.isoformat(),
                     e.source,
                     e.memo,
                     line.account.value,

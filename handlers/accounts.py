@@ -18,7 +18,7 @@ from domain.shop_days import day_start
 from domain.usecases.accounts import journal_for_staff, payables, receivables, trial_balance
 from domain.usecases.statements import customer_statement
 from handlers.context import ShopSettings
-from handlers.output.spreadsheets import spreadsheet_csv
+from handlers.output.spreadsheets import spreadsheet_csv, spreadsheet_date_format
 from handlers.views.labels import label
 from handlers.views.rendering import Renderer, current_locale
 
@@ -56,12 +56,13 @@ async def journal_command(
     entries = await journal_for_staff(uow, staff_id=message.from_user.id, start=start, end=end)
     name = f"journal-{first.isoformat()}-{last.isoformat()}.csv"
     # For a person's spreadsheet, in their language: its columns and accounts named as /trial
-    # names them (``ordergram export journal`` is for programs, and keeps the codes).
+    # names them, its dates as their spreadsheet reads dates, the shop's local time without an
+    # offset (``ordergram export journal`` is for programs, and keeps the codes and ISO dates).
     header = [label("journal_column", column) for column in CSV_HEADER]
     account = CSV_HEADER.index("account")
     rows = [
         (*row[:account], label("account", row[account]), *row[account + 1 :])
-        for row in journal_rows(entries, settings.timezone)
+        for row in journal_rows(entries, settings.timezone, spreadsheet_date_format(current_locale()))
     ]
     await message.answer_document(
         BufferedInputFile(

@@ -10,6 +10,15 @@ from babel import UnknownLocaleError
 from babel.numbers import get_decimal_symbol
 
 BOM = "\ufeff"
+# A date and time as the reader's spreadsheet reads one (Excel took "2026-12-01T01:30:00+03:00"
+# for text): Russian Excel reads "01.12.2026 01:30"; every Excel reads "2026-12-01 01:30".
+SPREADSHEET_DATES = {"ru": "%d.%m.%Y %H:%M"}
+ISO_DATE_TIME = "%Y-%m-%d %H:%M"
+
+
+def spreadsheet_date_format(language: str) -> str:
+    """``strftime``'s format of a date and time a spreadsheet in ``language`` reads as one."""
+    return SPREADSHEET_DATES.get((language or "en").split("_")[0].split("-")[0], ISO_DATE_TIME)
 
 
 def spreadsheet_csv(

@@ -26,14 +26,16 @@ async def test_the_journal_takes_shop_days_with_the_last_day_included(tmp_path: 
             sent = (await manager.send(f"/journal {args}")).last
             assert sent.file is not None, sent.text
             rows = list(csv.DictReader(io.StringIO(sent.file.content.decode())))
-            dates.update(r["date"][:16] for r in rows)
+            dates.update(r["date"] for r in rows)
             return sent.file.file_name or "", {r["source"] for r in rows}
 
         booked = {"import:stock", f"order:{code}"}  # the demo's opening stock, then the sale
         assert await sources("2026-12-01 2026-12-01") == ("journal-2026-12-01-2026-12-01.csv", booked)
         assert await sources("2026-11-01 2026-11-30") == ("journal-2026-11-01-2026-11-30.csv", set())
         assert (await sources(""))[1] == booked  # the last 30 days: today is 1 December there
-        assert dates == {"2026-12-01T01:30"}  # its time in the shop's zone, as the day it is filed under
+        # Its time in the shop's zone, as the day it is filed under, without the "+03:00" that made
+        # a spreadsheet read the whole date as text.
+        assert dates == {"2026-12-01 01:30"}
         refused = await manager.send("/journal 2026-12-02 2026-12-01")
         assert refused.last.file is None and refused.last.text.startswith("Usage: /journal")
 
@@ -68,3 +70,6 @@ async def test_the_journal_sent_in_chat_opens_in_a_russian_spreadsheet_and_the_c
         assert {r["счёт"] for r in russian} >= {"1200 Товарные запасы", "1100 Дебиторская задолженность"}
         assert {r["account"] for r in english} >= {"1200 Inventory", "1100 Accounts receivable"}
         assert sent_en.content.startswith(b"entry,date,source,memo,account,debit,credit,currency\n")
+        # Dated as each spreadsheet reads a date and time (ISO with an offset was text to Excel).
+        assert {r["дата"] for r in russian} == {"01.12.2026 12:00"}
+        assert {r["date"] for r in english} == {"2026-12-01 12:00"}
