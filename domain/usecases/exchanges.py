@@ -256,6 +256,10 @@ async def place_replacement(
     if replacement.payment_method is PaymentMethod.INVOICE and replacement.total.amount > 0:
         # A dearer size on account is sold on account, as checkout books an invoice order.
         await book_sale(uow, replacement, now, debit=Account.RECEIVABLE, how="invoice")
+    # Its lines come in the first order's order, not the lock order: every counter it reserves is
+    # locked in the lock order first (ARCHITECTURE.md, "Lock order"), as a checkout of the same
+    # items takes them, or each held one the other waited for.
+    await uow.stock.lock_positions([(line.product_id, warehouse) for line in lines])
     for line in lines:
         if not await uow.stock.try_reserve(line.product_id, warehouse, line.quantity):
             await require_in_stock(uow, warehouse, line.product_id, line.name, line.quantity)
