@@ -191,7 +191,7 @@ def parse_customer_ids(text: str) -> list[int]:
     numbered = [(n, line.strip().lstrip("\ufeff")) for n, line in enumerate(text.splitlines(), start=1)]
     numbered = [(n, line) for n, line in numbered if line]
     column = 0
-    if numbered and not numbered[0][1].split(",")[0].strip().strip('"').isdigit():
+    if numbered and not numbered[0][1].split(",")[0].strip().strip('"').isdecimal():
         header = [cell.strip().strip('"').lower() for cell in numbered[0][1].split(",")]
         column = next((i for i, name in enumerate(header) if name in ("id", "customer_id", "customer")), 0)
         numbered = numbered[1:]
@@ -199,7 +199,7 @@ def parse_customer_ids(text: str) -> list[int]:
     for n, line in numbered:
         cells = line.split(",")
         cell = cells[column].strip().strip('"') if column < len(cells) else ""
-        if not (cell.isdigit() and 0 < int(cell) < 2**31):
+        if not (cell.isdecimal() and 0 < int(cell) < 2**31):
             raise BadCustomerIdLine(line=n, text=cell[:40])
         found[int(cell)] = None
     if not found:

@@ -41,7 +41,7 @@ def normalize_barcode(barcode: str) -> str:
     """Numeric 12/13-digit codes must carry a valid GS1 check digit; anything else must be
     printable ASCII that Code 128 can encode (1–48 characters)."""
     value = barcode.strip()
-    if value.isdigit() and len(value) in (12, 13):
+    if value.isascii() and value.isdigit() and len(value) in (12, 13):  # "²" passes isdigit alone
         if not gtin_check_digit_ok(value):
             raise InvalidBarcode(barcode=barcode)
         return value

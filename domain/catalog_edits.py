@@ -123,7 +123,7 @@ def parse_amount(text: str, currency: str) -> Money:
 
 def parse_weight(text: str) -> int:
     value = text.strip().lower().removesuffix("g").strip()
-    if not value.isdigit() or int(value) > MAX_WEIGHT_G:
+    if not value.isdecimal() or int(value) > MAX_WEIGHT_G:
         raise InvalidWeight(limit=MAX_WEIGHT_G)
     return int(value)
 
@@ -133,7 +133,7 @@ def parse_dimensions(text: str) -> Dimensions | None:
     if value == CLEAR:
         return None
     sides = value.removesuffix("mm").split("x")
-    if len(sides) != 3 or not all(s.isdigit() and 0 < int(s) <= MAX_SIDE_MM for s in sides):
+    if len(sides) != 3 or not all(s.isdecimal() and 0 < int(s) <= MAX_SIDE_MM for s in sides):
         raise InvalidDimensions()
     return Dimensions(*(int(s) for s in sides))
 

@@ -122,7 +122,7 @@ async def campaign_command(
         await state.set_state(Writing.message)
         await message.answer(_("Send the campaign's message: text, or a photo with a caption.") + "\n" + _(CANCEL_HINT))
         return
-    if arg.lstrip("#").isdigit():
+    if arg.lstrip("#").isdecimal():
         number = arg.lstrip("#")
         if len(number) > 9:  # more digits names no campaign (nor fits a database column)
             raise NotFound()

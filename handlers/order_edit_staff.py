@@ -60,7 +60,7 @@ def _changes(words: list[str]) -> OrderChanges | None:
         return OrderChanges(delivery=Delivery(DeliveryMethod.COURIER, rest))
     if what == "pickup":
         return OrderChanges(pickup_code=rest) if rest and len(words) == 2 else None
-    if len(words) != 2 or not words[1].isdigit():
+    if len(words) != 2 or not words[1].isdecimal():
         return None
     if len(words[1]) > len(str(MAX_EDIT_QUANTITY)):
         raise BadEditQuantity(maximum=MAX_EDIT_QUANTITY)
@@ -196,7 +196,7 @@ async def ask_product(
 def _quantity(text: str) -> tuple[str, int]:
     """``popcorn 15`` → ("popcorn", 15); without a number at the end, one unit."""
     words = text.split()
-    if len(words) > 1 and words[-1].isdigit():
+    if len(words) > 1 and words[-1].isdecimal():
         units = int(words[-1]) if len(words[-1]) <= len(str(MAX_EDIT_QUANTITY)) else 0
         if not 1 <= units <= MAX_EDIT_QUANTITY:
             raise BadEditQuantity(maximum=MAX_EDIT_QUANTITY)

@@ -69,7 +69,7 @@ async def promotion_command(
         await message.answer(renderer.render("staff/promotions.html.j2", promotions=promotions, codes=None, now=now))
         return
     if words[0].lower() == "end":
-        if len(words) != 2 or not words[1].isdigit():
+        if len(words) != 2 or not words[1].isdecimal():
             await message.answer(_(PROMOTION_USAGE))
             return
         ended = await end_promotion(uow, clock, staff_id=staff_id, promotion_id=int(words[1]))

@@ -111,7 +111,7 @@ def _query_int(request: web.Request, name: str) -> int | None:
     raw = request.query.get(name, "")
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # "²" passes isdigit; int() refuses it
         raise WebProblem(422, "Invalid request", _("“{field}” must be a whole number.").format(field=name))
     return int(raw)
 

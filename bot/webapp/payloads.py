@@ -28,7 +28,8 @@ def query_int(request: web.Request, name: str, default: int | None = None, *, lo
     raw = request.query.get(name)
     if raw is None and default is not None:
         return default
-    if raw is None or not raw.isdigit() or not low <= int(raw) <= high:
+    # isascii: "²" passes isdigit, and int() refuses it (a 500).
+    if raw is None or not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise WebProblem(422, "Invalid request", _("“{field}” must be a whole number.").format(field=name))
     return int(raw)
 

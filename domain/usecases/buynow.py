@@ -95,7 +95,7 @@ def buy_payload(product_id: int, currency: str) -> str:
 def parse_buy_payload(payload: str) -> tuple[int, str]:
     product, _, rest = payload.removeprefix(BUY_PAYLOAD_PREFIX).partition(":")
     currency = rest.partition(":")[0]
-    if not payload.startswith(BUY_PAYLOAD_PREFIX) or not product.isdigit() or len(currency) != 3:
+    if not payload.startswith(BUY_PAYLOAD_PREFIX) or not product.isdecimal() or len(currency) != 3:
         raise NotFound()
     return int(product), currency
 

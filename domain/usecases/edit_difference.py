@@ -33,7 +33,7 @@ def difference_payload(order: Order) -> str:
 
 def _parse_payload(payload: str) -> tuple[str, int]:
     code, _, version = payload.removeprefix(EDIT_PAYLOAD_PREFIX).partition(":")
-    if not payload.startswith(EDIT_PAYLOAD_PREFIX) or not version.isdigit():
+    if not payload.startswith(EDIT_PAYLOAD_PREFIX) or not version.isdecimal():
         raise NotFound()
     return normalize_order_code(code), int(version)
 

@@ -106,7 +106,7 @@ def _count(options: Mapping[str, str], name: str) -> int | None:
     text = options.get(name)
     if text is None:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
+    if not text.isdecimal() or not 1 <= int(text) <= 1_000_000:
         raise BadCount(option=name, text=text)
     return int(text)
 

@@ -163,7 +163,7 @@ async def staff_names(uow: UnitOfWork, actors: Collection[str]) -> dict[str, str
     staff = {}
     for actor in actors:
         kind, _, number = actor.partition(":")
-        if kind == "staff" and number.isdigit():
+        if kind == "staff" and number.isdecimal():
             staff[actor] = int(number)
     people = await uow.customers.by_telegram_ids(staff.values()) if staff else {}
     return {

@@ -61,3 +61,22 @@ async def test_a_product_id_past_what_the_database_holds_is_not_found_in_the_cat
             ):
                 answer = await client.request(method, path, json=body, headers=headers)
                 assert answer.status == 404, (method, path, await answer.text())
+
+
+async def test_a_number_in_a_query_written_in_other_digits_is_refused_as_no_number_not_a_server_error(
+    shop: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """ "²" or "①" pass ``str.isdigit`` yet ``int`` refuses them: any customer's request with one was a 500
+    with a traceback logged; it is now the same 422 as any other page or category that is no number."""
+    async with miniapp(shop) as client:
+        for who, path in (
+            (CUSTOMER, "/app/api/shop/products?page=²"),
+            (CUSTOMER, "/app/api/shop/products?category=①"),
+            (CUSTOMER, "/app/api/shop/categories?parent=³"),
+            (ADMIN, "/app/api/catalog/products?page=²"),
+            (ADMIN, "/app/api/catalog/products?category=①"),
+        ):
+            answer = await client.get(path, headers=tma(shop, who))
+            assert answer.status == 422, (path, await answer.text())
+            assert "must be a whole number" in (await answer.json())["detail"]
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"

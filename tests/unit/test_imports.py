@@ -206,3 +206,10 @@ async def test_stock_and_demand_files_are_read_outside_the_event_loop(
             await use_cases.import_demand(uow, FakeClock(), "sku,warehouse,date,quantity\nNOPE,W1,2026-11-02,3\n")
         assert caught.value.problems == [(2, "SKU NOPE does not exist — import products first")]
     assert read_in and read_in[0] is not threading.main_thread()
+
+
+@pytest.mark.parametrize("code", ["¹²³⁴⁵⁶⁷⁸⁹⁰¹²", "①②③④⑤⑥⑦⑧⑨⑩①②"])
+def test_a_barcode_of_digits_from_other_scripts_is_refused_as_invalid_not_a_crash(code: str) -> None:
+    """They pass ``str.isdigit``, and the check digit's ``int`` raised ValueError: "Something went wrong"."""
+    with pytest.raises(InvalidBarcode):
+        normalize_barcode(code)
