@@ -84,8 +84,11 @@ async def run_demo(keep: Path | None = None) -> int:
             await ada.send("/fx RUB 100.50")
             await ada.send("/fx EUR 1.17")
 
-            scene("The admin gives the shop its name, support contact and policies, per language (/settings)")
+            scene(
+                "The admin gives the shop its name, tax number, support contact and policies, per language (/settings)"
+            )
             await ada.send("/settings name Corner Gifts")
+            await ada.send("/settings tax_number GB 123 4567 89")
             await ada.send("/settings telegram @corner_gifts_help")
             await ada.send("/settings returns en Return any item within 14 days, unused, for a full refund.")
             await ada.send("/settings returns ru Вернуть товар можно в течение 14 дней, без следов использования.")
@@ -462,10 +465,11 @@ async def _business_buyer(
 ) -> None:
     """Payment terms for a business, and a buyer who does what people do: types where a
     button is expected, taps Confirm twice, presses a button from a step already left."""
-    scene("The admin makes a customer a business: invoices due in 30 days, a £500 credit limit")
+    scene("The admin makes a customer a business: invoices due in 30 days, a £500 credit limit, its VAT number")
     acme = SandboxUser(server, 1006, "Acme Ltd", language_code="en", transcript=transcript)
     await acme.send("/start")
     await ada.send("/customer 1006 business on 30 500")
+    await ada.send("/customer 1006 tax GB 987 6543 21")
     scene("The business buyer checks out; at the payment step he types instead of pressing")
     await acme.send("/add 22197 10")
     await acme.send("/checkout")

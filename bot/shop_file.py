@@ -1,4 +1,4 @@
-"""The shop's settings file (``SHOP_SETTINGS_FILE``, TOML): name, support contacts and
+"""The shop's settings file (``SHOP_SETTINGS_FILE``, TOML): name, tax number, support contacts and
 policies per language, read at start. An admin's edits in chat (/settings) win over it."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from typing import Any
 from bot.config import ConfigError
 from domain.errors import DomainError
 from domain.ports import UnitOfWork
-from domain.shop import ALL_LANGUAGES, CONTACTS, NAME, POLICIES
+from domain.shop import ALL_LANGUAGES, CONTACTS, NAME, POLICIES, TAX_NUMBER
 from domain.usecases.shop import load_settings_file
 
 EXAMPLE = """\
 name = "Corner Books"
+tax_number = "GB 123 4567 89"
 
 [support]
 telegram = "@cornerbooks_help"
@@ -39,8 +40,8 @@ def read_values(path: Path) -> list[tuple[str, str, str]]:
         raise ConfigError(f"SHOP_SETTINGS_FILE: {path} is not valid TOML: {error}") from None
     values: list[tuple[str, str, str]] = []
     for key, value in document.items():
-        if key == NAME:
-            values.append((NAME, ALL_LANGUAGES, _text(path, key, value)))
+        if key in (NAME, TAX_NUMBER):
+            values.append((key, ALL_LANGUAGES, _text(path, key, value)))
         elif key == "support":
             for kind, contact in _table(path, key, value, CONTACTS).items():
                 values.append((kind, ALL_LANGUAGES, _text(path, f"support.{kind}", contact)))
@@ -49,7 +50,7 @@ def read_values(path: Path) -> list[tuple[str, str, str]]:
                 for kind, text in _table(path, f"policies.{language}", texts, POLICIES).items():
                     values.append((kind, language, _text(path, f"policies.{language}.{kind}", text)))
         else:
-            raise ConfigError(f"SHOP_SETTINGS_FILE: {path}: unknown key {key!r} (name, support, policies)")
+            raise ConfigError(f"SHOP_SETTINGS_FILE: {path}: unknown key {key!r} (name, tax_number, support, policies)")
     return values
 
 

@@ -96,6 +96,7 @@ class Customer:
     is_business: bool = False  # may pay by invoice, on the terms below
     payment_terms_days: int | None = None  # invoices due after this many days; None: the shop's INVOICE_NET_DAYS
     credit_limit: int | None = None  # most its unpaid invoices may come to, base-currency minor units; None: no limit
+    tax_number: str | None = None  # a business's VAT number or ИНН, printed on its invoices (``domain.tax_numbers``)
     is_vip: bool = False
     price_group: str = "retail"  # the price list they buy at (``domain.pricing``)
     unreachable: bool = False

@@ -11,13 +11,17 @@ from enum import StrEnum
 from domain.customers import is_email, normalize_phone
 from domain.errors import DomainError
 from domain.i18n import N_
+from domain.tax_numbers import MAX_TAX_NUMBER, tax_number
 
 NAME = "name"
 CONTACTS = ("telegram", "phone", "email")
+TAX_NUMBER = "tax_number"  # the shop's VAT number or ИНН, printed on its invoices and receipts
 POLICIES = ("returns", "delivery", "privacy")
-FIELDS = (NAME, *CONTACTS, *POLICIES)
+FIELDS = (NAME, *CONTACTS, TAX_NUMBER, *POLICIES)
 ALL_LANGUAGES = ""  # the language of a field that has one value for every reader (name, contacts)
-LIMITS = {NAME: 64, "telegram": 33, "phone": 32, "email": 254} | dict.fromkeys(POLICIES, 3000)
+LIMITS = {NAME: 64, "telegram": 33, "phone": 32, "email": 254, TAX_NUMBER: MAX_TAX_NUMBER} | dict.fromkeys(
+    POLICIES, 3000
+)
 CLEAR = "-"  # typed as the value: forget the chat's value (the settings file's, if any, shows again)
 
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
@@ -33,7 +37,9 @@ class Source(StrEnum):
 
 
 class UnknownShopField(DomainError):
-    key = N_("Unknown setting “{field}”. Settings: name, telegram, phone, email, returns, delivery, privacy.")
+    key = N_(
+        "Unknown setting “{field}”. Settings: name, telegram, phone, email, tax_number, returns, delivery, privacy."
+    )
 
 
 class ShopTextTooLong(DomainError):
@@ -75,6 +81,10 @@ class ShopIdentity:
     @property
     def name(self) -> str | None:
         return self.values.get((NAME, ALL_LANGUAGES))
+
+    @property
+    def tax_number(self) -> str | None:
+        return self.values.get((TAX_NUMBER, ALL_LANGUAGES))
 
     @property
     def contacts(self) -> dict[str, str]:
@@ -145,4 +155,6 @@ def normalize(name: str, value: str) -> str:
         return normalize_phone(text)
     if name == "email" and not is_email(text):
         raise BadEmail(value=text)
+    if name == TAX_NUMBER:
+        return tax_number(text)
     return text

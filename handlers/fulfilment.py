@@ -19,7 +19,7 @@ from domain.usecases.order_queue import QueuePage, queue_page
 from domain.usecases.owed_back import confirm_paid_back
 from domain.usecases.payments import record_invoice_payment
 from domain.usecases.pricing import set_price_group
-from domain.usecases.special import set_business, set_vip
+from domain.usecases.special import set_business, set_tax_number, set_vip
 from domain.usecases.staff_order import order_for_staff
 from domain.usecases.support import customer_conversations
 from handlers.callbacks import OwedBackCb, QueuePageCb, SendReceiptCb
@@ -181,7 +181,8 @@ async def customer_command(
     settings: ShopSettings,
 ) -> None:
     """``/customer REF`` shows a profile; ``/customer REF business on [DAYS] [LIMIT]`` or
-    ``… business off`` sets a business's payment terms; ``/customer REF group NAME`` puts
+    ``… business off`` sets a business's payment terms; ``… tax NUMBER`` (``tax -``: none) the tax
+    number its invoices print; ``/customer REF group NAME`` puts
     them on a price list (REF may be a phone with spaces)."""
     assert message.from_user is not None
     words = (command.args or "").split()
@@ -192,6 +193,17 @@ async def customer_command(
         )
         text = _("{name} now buys at the “{group}” price list.")
         await message.answer(fill(text, name=customer.display_name, group=customer.price_group))
+        return
+    if "tax" in lowered[1:]:
+        at = lowered.index("tax", 1)
+        reference, number = " ".join(words[:at]), " ".join(words[at + 1 :])
+        if not number:
+            await message.answer(_("Usage: /customer CUSTOMER tax NUMBER, or tax - to forget it"))
+            return
+        customer = await set_tax_number(
+            uow, staff_id=message.from_user.id, reference=reference, number=None if number == "-" else number
+        )
+        await message.answer(_tax_number_set(customer))
         return
     if "business" in lowered:
         at = lowered.index("business")
@@ -214,7 +226,7 @@ async def customer_command(
         await message.answer(
             _(
                 "Usage: /customer TELEGRAM-ID, @username, +phone or email "
-                "(then business on [DAYS] [CREDIT-LIMIT], business off, or group NAME)"
+                "(then business on [DAYS] [CREDIT-LIMIT], business off, tax NUMBER, or group NAME)"
             )
         )
         return
@@ -230,6 +242,13 @@ async def customer_command(
     text = renderer.render("staff/customer.html.j2", p=profile)
     conversations = renderer.render("support/history.html.j2", conversations=history)
     await message.answer(f"{text}\n\n{conversations}" if conversations else text)
+
+
+def _tax_number_set(customer: Customer) -> str:
+    if customer.tax_number is None:
+        return fill(_("{name} has no tax number now; invoices print none."), name=customer.display_name)
+    text = _("{name}'s tax number is now {number}; invoices print it.")
+    return fill(text, name=customer.display_name, number=customer.tax_number)
 
 
 def _business_set(customer: Customer, settings: ShopSettings) -> str:

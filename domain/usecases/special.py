@@ -8,6 +8,7 @@ from domain.errors import NotFound
 from domain.orders import OPEN_STATUSES
 from domain.ports import UnitOfWork
 from domain.staff import Permission
+from domain.tax_numbers import tax_number
 from domain.usecases.insight import find_customer
 from domain.usecases.staff import require
 
@@ -58,6 +59,19 @@ async def set_business(
         customer = await find_customer(uow, reference)
         customer.is_business = business
         customer.payment_terms_days, customer.credit_limit = terms
+        await uow.customers.update(customer)
+        await uow.commit()
+        return customer
+
+
+async def set_tax_number(uow: UnitOfWork, *, staff_id: int, reference: str, number: str | None) -> Customer:
+    """Keep a customer's tax number (VAT number, ИНН) for their invoices, or forget it (None); what is not a tax
+    number is refused and nothing changes."""
+    await require(uow, staff_id, Permission.MANAGE_CUSTOMERS)
+    kept = None if number is None else tax_number(number)
+    async with uow:
+        customer = await find_customer(uow, reference)
+        customer.tax_number = kept
         await uow.customers.update(customer)
         await uow.commit()
         return customer

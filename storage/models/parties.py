@@ -36,6 +36,7 @@ class CustomerRow(Base):
     # INVOICE_NET_DAYS), and the most its unpaid invoices may come to (base currency, minor units).
     payment_terms_days: Mapped[int | None] = mapped_column(Integer)
     credit_limit_minor: Mapped[int | None] = mapped_column(BigInteger)
+    tax_number: Mapped[str | None] = mapped_column(String(32))  # a business's VAT number or ИНН, for its invoices
     is_vip: Mapped[bool] = mapped_column(Boolean, default=False)
     # The price list the customer buys at (``domain.pricing``): retail until staff choose another.
     price_group: Mapped[str] = mapped_column(String(32), default="retail", server_default="retail")

@@ -86,7 +86,7 @@ async def test_bad_or_oversized_settings_are_refused_with_the_limit_and_change_n
     too_long = "That is {n} characters; “{field}” takes at most {limit}. Nothing was changed."
     username = "@a<b> is not a Telegram username: 5–32 letters, digits and _, starting with a letter."
     phone = "12 does not look like a phone number. Please include the country code, e.g. +44 20 7946 0958."
-    fields = "name, telegram, phone, email, returns, delivery, privacy"
+    fields = "name, telegram, phone, email, tax_number, returns, delivery, privacy"
     refusals = [
         ("/settings name " + "x" * 65, too_long.format(n=65, field="name", limit=64)),
         ("/settings returns en " + "y" * 3001, too_long.format(n=3001, field="returns", limit=3000)),
@@ -173,6 +173,7 @@ async def shop_with_file(tmp_path: Path, content: str) -> AsyncIterator[RunningB
 
 SETTINGS_FILE = """
 name = "File Books"
+tax_number = "gb 123 4567 89"
 [support]
 telegram = "@file_books"
 [policies.ru]
@@ -189,6 +190,7 @@ async def test_the_settings_file_shows_and_an_edit_in_chat_wins_until_cleared(tm
         assert "Welcome to Chat Books." in (await alice.send("/start")).last.text
         await admin.send("/settings name -")
         assert "Welcome to File Books." in (await alice.send("/start")).last.text
+        assert "tax_number: GB 123 4567 89" in (await admin.send("/settings")).last.text  # as invoices print it
         policies = await alice.send("/policies")
         assert "Возврат из файла." in (await alice.press(policies.last, "↩️ Returns")).last.text
 
@@ -196,6 +198,9 @@ async def test_the_settings_file_shows_and_an_edit_in_chat_wins_until_cleared(tm
 async def test_a_bad_settings_file_stops_start_up_naming_the_problem(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"SHOP_SETTINGS_FILE: .*unknown policies.en.refunds"):
         async with shop_with_file(tmp_path, '[policies.en]\nrefunds = "x"\n'):
+            pass
+    with pytest.raises(ConfigError, match="does not look like a tax number"):
+        async with shop_with_file(tmp_path, 'tax_number = "n/a"\n'):
             pass
     with pytest.raises(ConfigError, match="“name” takes at most 64"):
         async with shop_with_file(tmp_path, f'name = "{"n" * 65}"\n'):

@@ -1,0 +1,80 @@
+"""Tax numbers on invoices: the shop's own (a setting) and a business customer's (kept on the customer by a
+manager) are printed on the invoice PDF, as EU/UK VAT invoices and Russian ones (ИНН) need; what is not a tax
+number is refused, saying so, and changes nothing.
+
+Demo data used: 85123A at £2.95, 806 in LON."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.harness import RunningBot
+from storage import models as m
+from tests.e2e.conftest import hire
+from tests.e2e.journeys import business_customer, order_code, place_invoice_order, scalar
+from tests.e2e.test_invoice_part_payments import invoice_document
+
+WORDS = {
+    "en": {
+        "set": "Café Lyon's tax number is now FR 12 345678901; invoices print it.",
+        "bad": "“<b>1</b>” does not look like a tax number: 4 to 32 Latin letters, digits, spaces, dots, dashes or "
+        "slashes, at least 4 of them digits. Nothing was changed.",
+        "profile": "🧾 Tax number: FR 12 345678901",
+        "cleared": "Café Lyon has no tax number now; invoices print none.",
+        "shop": "VAT / tax number: GB 123 4567 89",
+        "buyer": "Customer's VAT / tax number: FR 12 345678901",
+        "receipt": "🧾 Receipt (PDF)",
+    },
+    "ru": {
+        "set": "Налоговый номер Café Lyon теперь FR 12 345678901; он печатается в счетах.",
+        "bad": "«<b>1</b>» не похоже на налоговый номер: от 4 до 32 латинских букв, цифр, пробелов, точек, "
+        "дефисов или косых черт, из них хотя бы 4 цифры. Ничего не изменено.",
+        "profile": "🧾 Налоговый номер (ИНН, VAT): FR 12 345678901",
+        "cleared": "У Café Lyon теперь нет налогового номера; в счетах его не будет.",
+        "shop": "ИНН / налоговый номер продавца: GB 123 4567 89",
+        "buyer": "ИНН / налоговый номер покупателя: FR 12 345678901",
+        "receipt": "🧾 Чек (PDF)",
+    },
+}
+
+
+async def tax_number(shop: RunningBot, telegram_id: int) -> str | None:
+    number = await scalar(shop, select(m.CustomerRow.tax_number).where(m.CustomerRow.telegram_id == telegram_id))
+    assert number is None or isinstance(number, str)
+    return number
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_invoice_prints_the_shops_and_the_business_customers_tax_numbers(
+    shop: RunningBot, language: str
+) -> None:
+    words = WORDS[language]
+    admin = await hire(shop, 800, "Ada", "admin", language=language)
+    assert (await admin.send("/settings tax_number <b>1</b>")).last.text == words["bad"]  # escaped, read as typed
+    saved = await admin.send("/settings tax_number  gb 123  4567 89 ")
+    assert "GB 123 4567 89" in saved.last.text, saved.last.text
+    buyer = await business_customer(shop, 801, "Café Lyon", language)
+    manager = await hire(shop, 802, "Mia", "manager", language=language)
+    assert (await manager.send("/customer 801 tax <b>1</b>")).last.text == words["bad"]
+    assert await tax_number(shop, 801) is None
+    assert (await manager.send("/customer 801 tax fr 12 345678901")).last.text == words["set"]
+    assert await tax_number(shop, 801) == "FR 12 345678901"
+    assert words["profile"] in (await manager.send("/customer 801")).last.text
+
+    code = order_code(await place_invoice_order(buyer, "85123A", 2, location=False))
+    document = await invoice_document(buyer, code, words["receipt"])
+    assert words["shop"] in document and words["buyer"] in document, document
+
+    assert (await manager.send("/customer 801 tax -")).last.text == words["cleared"]
+    assert await tax_number(shop, 801) is None
+    document = await invoice_document(buyer, code, words["receipt"])
+    assert words["shop"] in document and words["buyer"] not in document, document
+
+
+async def test_support_cannot_set_a_customers_tax_number(shop: RunningBot) -> None:
+    await business_customer(shop, 803, "Café Lyon")
+    support = await hire(shop, 804, "Sue", "support")
+    refused = await support.send("/customer 803 tax FR12345678901")
+    assert refused.last.text == "Your role (support) does not allow this."
+    assert await tax_number(shop, 803) is None
