@@ -15,12 +15,11 @@ from domain.money import Money
 from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.editing import EditOutcome, EditPolicy, NotEnoughForEdit, edit_order
 from domain.usecases.stock import stock_drift
-from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.requests import pickup_cash_on_delivery
+from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
 
 POLICY = EditPolicy(CheckoutPolicy(), window_minutes=30)
 
@@ -31,14 +30,10 @@ async def test_the_last_unit_added_by_two_edits_at_once_goes_to_exactly_one_orde
     sessions = session_factory(engine)
     uow = SqlUnitOfWork(sessions)
     async with uow:
-        mug = await uow.products.upsert(
-            Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(1000, "EUR")})
-        )
+        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 10)
         tee = await uow.products.upsert(
             Product(sku="TEE", name="Tee", category="C", prices={"EUR": Money(1500, "EUR")})
         )
-        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
-        await uow.stock.set_bin_quantity(mug.id or 0, shop.id or 0, "A-01-01-1", 10, "count", "t", clock.now())
         await uow.stock.set_bin_quantity(tee.id or 0, shop.id or 0, "A-01-01-2", 1, "count", "t", clock.now())
         customers = []
         for i in range(2):

@@ -11,19 +11,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.catalog import Product
 from domain.customers import Customer
 from domain.editing import LineChange, OrderChanges
 from domain.money import Money
 from domain.promotions import DiscountKind, PromoCode, PromoUsedUp
 from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.editing import EditPolicy, edit_order
-from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.requests import pickup_cash_on_delivery
+from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
 
 
 async def test_a_code_dropped_by_an_edit_is_given_back_and_the_next_order_may_use_it(
@@ -32,11 +30,7 @@ async def test_a_code_dropped_by_an_edit_is_given_back_and_the_next_order_may_us
     sessions = session_factory(engine)
     uow = SqlUnitOfWork(sessions)
     async with uow:
-        mug = await uow.products.upsert(
-            Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(1000, "EUR")})
-        )
-        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
-        await uow.stock.set_bin_quantity(mug.id or 0, shop.id or 0, "A-01-01-1", 10, "count", "t", clock.now())
+        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 10)
         await uow.promotions.add_code(
             PromoCode(
                 "ONCE",

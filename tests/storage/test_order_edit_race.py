@@ -9,23 +9,20 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from domain.catalog import Product
 from domain.customers import Customer, Role, StaffMember
 from domain.editing import EditConflict, LineChange, NotEditable, OrderChanges, PickingStarted
 from domain.errors import DomainError, IllegalTransition
-from domain.money import Money
 from domain.orders import Order, OrderStatus
 from domain.picking import PickMethod
 from domain.usecases.checkout import CheckoutPolicy, place_order
 from domain.usecases.editing import EditPolicy, NotEnoughForEdit, edit_order
 from domain.usecases.orders import cancel_my_order
 from domain.usecases.picking import start_round
-from domain.warehouse import Warehouse
 from storage import models as m
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.storage.requests import pickup_cash_on_delivery
+from tests.storage.requests import mugs_at_a_pickup_shop, pickup_cash_on_delivery
 
 MANAGERS = (601, 602)
 PICKER = 701
@@ -36,11 +33,7 @@ async def _shop(engine: AsyncEngine, clock: FakeClock) -> tuple[async_sessionmak
     sessions = session_factory(engine)
     uow = SqlUnitOfWork(sessions)
     async with uow:
-        mug = await uow.products.upsert(
-            Product(sku="MUG", name="Mug", category="C", prices={"EUR": Money(1000, "EUR")})
-        )
-        shop = await uow.warehouses.upsert(Warehouse("W1", "Shop", latitude=52.0, longitude=13.0, is_pickup_point=True))
-        await uow.stock.set_bin_quantity(mug.id or 0, shop.id or 0, "A-01-01-1", 10, "count", "t", clock.now())
+        mug, shop = await mugs_at_a_pickup_shop(uow, clock, 10)
         customer = await uow.customers.add(Customer(telegram_id=8_001, first_name="Ann", created_at=clock.now()))
         await uow.carts.set(customer.id or 0, mug.id or 0, 1, clock.now())
         for manager in MANAGERS:
@@ -51,6 +44,16 @@ async def _shop(engine: AsyncEngine, clock: FakeClock) -> tuple[async_sessionmak
         SqlUnitOfWork(sessions), clock, CheckoutPolicy(), pickup_cash_on_delivery(customer.id or 0, shop.id)
     )
     return sessions, order, mug.id or 0
+
+
+async def _edit(
+    sessions: async_sessionmaker[AsyncSession], clock: FakeClock, order: Order, mug: int, quantity: int, staff_id: int
+) -> object:
+    """Staff set the order's (version 0) mug line to ``quantity``."""
+    changes = OrderChanges((LineChange(mug, quantity),))
+    return await edit_order(
+        SqlUnitOfWork(sessions), clock, POLICY, code=order.code, version=0, changes=changes, staff_id=staff_id
+    )
 
 
 async def _state(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int, list[int], int]:
@@ -72,10 +75,7 @@ async def test_two_staff_editing_at_once_one_wins_and_the_other_is_told(engine: 
     async def edit(staff_id: int, quantity: int) -> object:
         await start.wait()
         try:
-            changes = OrderChanges((LineChange(mug, quantity),))
-            return await edit_order(
-                SqlUnitOfWork(sessions), clock, POLICY, code=order.code, version=0, changes=changes, staff_id=staff_id
-            )
+            return await _edit(sessions, clock, order, mug, quantity, staff_id)
         except EditConflict as refused:
             return refused
 
@@ -98,16 +98,7 @@ async def test_an_edit_racing_a_picker_either_comes_first_or_is_refused(engine: 
     async def edit() -> object:
         await start.wait()
         try:
-            changes = OrderChanges((LineChange(mug, 4),))
-            return await edit_order(
-                SqlUnitOfWork(sessions),
-                clock,
-                POLICY,
-                code=order.code,
-                version=0,
-                changes=changes,
-                staff_id=MANAGERS[0],
-            )
+            return await _edit(sessions, clock, order, mug, 4, MANAGERS[0])
         except PickingStarted as refused:
             return refused
 
@@ -132,15 +123,7 @@ async def test_an_edit_racing_a_picker_either_comes_first_or_is_refused(engine: 
 async def test_an_edit_beyond_stock_changes_nothing(engine: AsyncEngine, clock: FakeClock) -> None:
     sessions, order, mug = await _shop(engine, clock)
     with pytest.raises(NotEnoughForEdit):
-        await edit_order(
-            SqlUnitOfWork(sessions),
-            clock,
-            POLICY,
-            code=order.code,
-            version=0,
-            changes=OrderChanges((LineChange(mug, 11),)),
-            staff_id=MANAGERS[0],
-        )
+        await _edit(sessions, clock, order, mug, 11, MANAGERS[0])
     assert await _state(sessions) == (1, 1, [1], 0)
     async with sessions() as s:
         assert await s.scalar(select(m.OrderRow.version)) == 0
@@ -154,16 +137,7 @@ async def test_an_edit_racing_the_customers_cancel_has_one_outcome(engine: Async
     async def edit() -> object:
         await start.wait()
         try:
-            changes = OrderChanges((LineChange(mug, 3),))
-            return await edit_order(
-                SqlUnitOfWork(sessions),
-                clock,
-                POLICY,
-                code=order.code,
-                version=0,
-                changes=changes,
-                staff_id=MANAGERS[0],
-            )
+            return await _edit(sessions, clock, order, mug, 3, MANAGERS[0])
         except (NotEditable, EditConflict) as refused:
             return refused
 
