@@ -44,6 +44,11 @@ class PurchasingRepository(PurchaseCosts, Protocol):
         """How many orders ``owing`` would list without a limit."""
         ...
 
+    async def deliveries(self, latest: int) -> dict[tuple[int, int], list[tuple[date, datetime]]]:
+        """Per (supplier, warehouse), its ``latest`` sent orders that received goods, newest
+        first: each one's expected day and when its goods first came in."""
+        ...
+
     async def expected_dates(self, product_ids: Sequence[int]) -> dict[int, date]:
         """Per product, the earliest expected date of a sent purchase order still bringing some."""
         ...

@@ -93,7 +93,7 @@ async def nightly_forecasts(
     since = last_week - timedelta(weeks=HISTORY_WEEKS - 1)
     async with uow.read_only():
         products = sorted(await uow.demand.totals(since))
-        leads = await lead_times(uow)
+        leads = {key: lead.days for key, lead in (await lead_times(uow, uow.timezone)).items()}
         classes: dict[int, ProductClass] = {}
         if levels.by_class is not None:
             classes = await product_classes(uow, last_week - timedelta(weeks=CLASS_WEEKS - 1), currency)

@@ -12,6 +12,7 @@ from domain.catalog import Product, ProductStatus
 from domain.catalog_edits import ProductChange, price_then
 from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
+from domain.purchasing import DELIVERIES_READ, LeadTime, planned_lead_time
 from domain.replenishment import Policy, ProductClass, ServiceLevels, abc_classes, policy
 from domain.shop_days import shop_day
 from domain.staff import Permission
@@ -40,12 +41,13 @@ class WarehouseForecast:
     forecast: Forecast | None  # None: not enough history
     mase: float | None  # on the last weeks held out (below 1 beats naive)
     naive_mase: float | None
-    lead_time_days: int
+    lead_time_days: int  # planned on: ``lead``'s days
     policy: Policy | None  # None: not enough history, or the product is discontinued
     current_point: int
     current_max: int | None
     weekly_quantiles: dict[float, float]  # demand in one week
     out_of_stock: int = 0  # weeks left out of ``history``: none on hand most of the week
+    lead: LeadTime | None = None  # the supplier's stated lead time and its record (None: no supply terms)
 
     @property
     def changes(self) -> bool:
@@ -54,13 +56,24 @@ class WarehouseForecast:
         return p is not None and (p.reorder_point, p.order_up_to) != (self.current_point, self.current_max)
 
 
-async def lead_times(uow: UnitOfWork) -> dict[tuple[int, int], int]:
-    """Days from order to delivery per (product, warehouse) with supply terms, from their supplier."""
-    lead = {s.id: s.lead_time_days for s in await uow.purchasing.suppliers()}
-    return {
-        (t.product_id, t.warehouse_id): lead.get(t.supplier_id, DEFAULT_LEAD_TIME_DAYS)
-        for t in await uow.purchasing.terms()
-    }
+async def lead_times(uow: UnitOfWork, zone: str) -> dict[tuple[int, int], LeadTime]:
+    """The lead time to plan on per (product, warehouse) with supply terms: their supplier's,
+    longer when its latest deliveries there came late (``domain.purchasing.planned_lead_time``)."""
+    suppliers = {s.id: s for s in await uow.purchasing.suppliers()}
+    records = await uow.purchasing.deliveries(DELIVERIES_READ)
+    planned: dict[tuple[int, int], LeadTime] = {}
+    for (supplier_id, warehouse_id), came in records.items():
+        if (supplier := suppliers.get(supplier_id)) is not None:
+            late = [(shop_day(at, zone) - expected).days for expected, at in came]
+            planned[(supplier_id, warehouse_id)] = planned_lead_time(supplier.lead_time_days, late, supplier.code)
+    found = {}
+    for t in await uow.purchasing.terms():
+        supplier = suppliers.get(t.supplier_id)
+        stated = (
+            LeadTime(supplier.lead_time_days, supplier=supplier.code) if supplier else LeadTime(DEFAULT_LEAD_TIME_DAYS)
+        )
+        found[(t.product_id, t.warehouse_id)] = planned.get((t.supplier_id, t.warehouse_id), stated)
+    return found
 
 
 async def product_classes(uow: UnitOfWork, since: date, currency: str) -> dict[int, ProductClass]:
@@ -141,7 +154,7 @@ async def product_forecast(
         # first sold this week is still listed, with no history yet (0 weeks).
         weeks = await uow.demand.weekly([product.id], history_start(today), week_start(today))
         codes = {w.id: w.code for w in await uow.warehouses.all()}
-        leads = await lead_times(uow)
+        leads = await lead_times(uow, uow.timezone)
         points = {
             r.level.warehouse_id: (r.reorder_point, r.max_level)
             for r in await uow.inventory.reorder_levels(None)
@@ -162,13 +175,14 @@ async def product_forecast(
     results = []
     for key, (_, first) in histories.items():
         warehouse_id = key[1]
-        lead_days = leads.get(key, DEFAULT_LEAD_TIME_DAYS)
+        lead = leads.get(key)
+        lead_days = lead.days if lead else DEFAULT_LEAD_TIME_DAYS
         code = codes.get(warehouse_id, "?")
         series, out = in_stock[key]
         found = _one(warehouse_id, code, series, first, lead_days, points, levels, product_class, key in cut)
         if product.status is ProductStatus.DISCONTINUED:  # nothing more is bought: a policy would mislead
             found = replace(found, policy=None)
-        results.append(replace(found, out_of_stock=out))
+        results.append(replace(found, out_of_stock=out, lead=lead))
     if not results:
         raise NotFound()
     return product, results

@@ -244,6 +244,22 @@ class SqlPurchasing:
             )
         return found
 
+    async def deliveries(self, latest: int) -> dict[tuple[int, int], list[tuple[date, datetime]]]:
+        po, line = m.PurchaseOrderRow, m.PoLineRow
+        query = (
+            select(po.supplier_id, po.warehouse_id, po.expected_on, func.min(line.received_at))
+            .join(line, line.po_id == po.id)
+            .where(po.expected_on.is_not(None), line.received_at.is_not(None))
+            .group_by(po.id, po.supplier_id, po.warehouse_id, po.expected_on)
+            .order_by(po.id.desc())
+        )
+        found: dict[tuple[int, int], list[tuple[date, datetime]]] = {}
+        for supplier_id, warehouse_id, expected, came in await self.s.execute(query):
+            kept = found.setdefault((supplier_id, warehouse_id), [])
+            if len(kept) < latest and expected is not None and came is not None:  # both are, by the query
+                kept.append((expected, came))
+        return found
+
     async def recent(self, limit: int) -> list[PurchaseOrder]:
         po = m.PurchaseOrderRow
         open_first = case((po.status.in_([s.value for s in OPEN_STATUSES]), 0), else_=1)

@@ -5,12 +5,14 @@ button, service levels per ABC class, and the screen in Russian."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.harness import RunningBot
+from domain.money import Money
+from domain.purchasing import PoLine, PoStatus, PurchaseOrder
 from domain.usecases.imports import import_demand, import_stock
 from domain.weeks import week_start
 from sandbox import SandboxUser
@@ -262,3 +264,56 @@ async def test_a_discontinued_product_is_forecast_but_no_reorder_point_is_sugges
     assert "Suggested" not in text and "Предлагается" not in text
     assert not [b for b in shown.last.button_texts() if b.startswith(("Apply", "Применить"))]
     assert await _levels(shop, "22197", "LON") == (30, 300)
+
+
+async def _late_deliveries(shop: RunningBot, clock: FakeClock, late: tuple[int, ...]) -> None:
+    """HOMEWARE's orders of 22197 for LON, each received ``late`` days after it was expected."""
+    uow = shop.runtime.uow()
+    async with uow:
+        supplier = next(s for s in await uow.purchasing.suppliers() if s.code == "HOMEWARE")
+        warehouse = await uow.warehouses.get_by_code("LON")
+        product = await uow.products.get_by_sku("22197")
+        assert supplier.id and warehouse and warehouse.id and product and product.id
+        for k, days in enumerate(late):
+            expected = clock.now().date() - timedelta(weeks=10 - 2 * k)
+            received = datetime.combine(expected + timedelta(days=days), time(11), UTC)
+            line = PoLine(product.id, "22197", 24, Money(30, "GBP"), received=24, received_at=received)
+            po = PurchaseOrder(supplier.id, warehouse.id, "GBP", PoStatus.RECEIVED, [line], received, expected)
+            await uow.purchasing.add(po, "test")
+        await uow.commit()
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_supplier_that_delivers_late_is_planned_on_its_record_not_its_stated_lead_time(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    await _steady(shop, clock)
+    await _late_deliveries(shop, clock, (4, 3, 6))
+    manager = await hire(shop, 97, "Mo", "manager", language=language)
+    text = (await manager.send("/forecast 22197")).last.text
+    said = {
+        "en": "HOMEWARE: lead time 5 days, but its last 3 deliveries here came a median 4 days after expected: "
+        "planned on 9 days.",
+        "ru": "HOMEWARE: срок поставки 5 дн., но последние 3 поставки сюда пришли с медианным опозданием 4 дн.: "
+        "расчёт на 9 дн.",
+    }
+    assert said[language] in text
+    # 10 a week over 9 days: ⌈12.86⌉ = 13; and a week more: ⌈22.86⌉ = 23.
+    lead = {"en": "Demand over the lead time (9 days)", "ru": "Спрос за срок поставки (9 дней)"}
+    assert lead[language] in text
+    point = {"en": "Suggested: reorder point 13, order up to 23", "ru": "точка заказа 13, заказывать до 23"}
+    assert point[language] in text
+
+
+async def test_two_late_deliveries_are_not_yet_a_record_and_on_time_ones_change_nothing(
+    shop: RunningBot, clock: FakeClock
+) -> None:
+    await _steady(shop, clock)
+    await _late_deliveries(shop, clock, (4, 6))
+    manager = await hire(shop, 97, "Mo", "manager")
+    text = (await manager.send("/forecast 22197")).last.text
+    assert "Demand over the lead time (5 days)" in text and "median" not in text
+    clock.advance(days=1)  # the next three are newer
+    await _late_deliveries(shop, clock, (0, -1, 0))  # the last three: on time or early
+    text = (await manager.send("/forecast 22197")).last.text
+    assert "Demand over the lead time (5 days)" in text and "median" not in text

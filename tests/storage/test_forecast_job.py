@@ -254,3 +254,33 @@ async def test_weeks_out_of_stock_are_left_out_so_a_sold_out_seller_keeps_its_re
     assert stored[mug, w1].weekly_demand == pytest.approx(10)
     # W2 had stock all along: its six weeks without a sale are demand that did not come.
     assert stored[mug, w2].weekly_demand < 5
+
+
+async def test_a_supplier_whose_latest_deliveries_came_late_is_planned_on_its_record(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """MUG is bought from SLOW (stated 7 days); its four orders for W1 came 0, 7, 6 and 8 days
+    after expected: a median of 6.5, planned as 7 more. 10 a week over 14 days → point 20, up to 30."""
+    from domain.purchasing import PoLine, PoStatus, PurchaseOrder, Supplier, SupplyTerms
+
+    uow, (mug, _bowl, _spoon), (w1, w2) = await _shop(engine, clock)
+    async with uow:
+        await uow.purchasing.upsert_suppliers([Supplier("SLOW", "Slow Ltd", lead_time_days=7)])
+        slow = next(s.id for s in await uow.purchasing.suppliers() if s.code == "SLOW")
+        assert slow is not None
+        cost = Money(100, "EUR")
+        await uow.purchasing.set_terms([SupplyTerms(mug, w, slow, 1, 0, cost) for w in (w1, w2)])
+        for weeks_ago, late in ((12, 0), (9, 7), (6, 6), (3, 8)):
+            expected = clock.now().date() - timedelta(weeks=weeks_ago)
+            came = datetime.combine(expected + timedelta(days=late), time(10), UTC)
+            line = PoLine(mug, "MUG", 10, cost, received=10, received_at=came)
+            await uow.purchasing.add(PurchaseOrder(slow, w1, "EUR", PoStatus.RECEIVED, [line], came, expected), "t")
+        await uow.commit()
+    async with uow.read_only():
+        record = await uow.purchasing.deliveries(3)
+    assert [(clock.now().date() - expected).days // 7 for expected, _ in record[slow, w1]] == [3, 6, 9]  # newest first
+    await nightly_forecasts(uow, clock, levels=ServiceLevels(0.95), currency="EUR", auto_apply=False)
+    async with uow.read_only():
+        stored = {(s.product_id, s.warehouse_id): s for s in await uow.demand.suggestions([mug])}
+    assert (stored[mug, w1].reorder_point, stored[mug, w1].order_up_to) == (20, 30)
+    assert (stored[mug, w2].reorder_point, stored[mug, w2].order_up_to) == (10, 20)  # no deliveries there yet
