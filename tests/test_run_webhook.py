@@ -127,6 +127,34 @@ async def test_webhook_without_a_configured_secret_refuses_forged_updates(
         assert [(c.method, c.description) for c in bot.server.calls if not c.ok] == []
 
 
+async def test_a_secret_header_that_is_not_ascii_is_unauthorized_not_a_server_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``secrets.compare_digest`` refuses a str with a character past ASCII (TypeError): anyone who
+    found the webhook's URL got a 500 and a traceback in the log for each such POST."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/tg/hook"
+    database = f"sqlite+aiosqlite:///{tmp_path / 'hook.sqlite3'}"
+    async with running_bot(database, webhook_url=url, webhook_port=port) as bot:
+        eve = SandboxUser(bot.server, 603, "Eve")
+        await eve.send("/start")  # the bot is polling: a stop finds it so
+        await bot.runtime.dp.stop_polling()
+        await bot.server.release_pollers()
+        recorded = await count(bot, m.UpdateInboxRow)
+        server = await start_webhook(bot.runtime)
+        try:
+            update = {"update_id": 10**6, "message": eve._message(text="/start")}
+            async with aiohttp.ClientSession() as http:
+                for guess in ("ключ", "é" * 64, "\u00a0"):
+                    headers = {"X-Telegram-Bot-Api-Secret-Token": guess}
+                    async with http.post(url, json=update, headers=headers) as answer:
+                        assert answer.status == 401, guess
+        finally:
+            await server.cleanup()
+        assert await count(bot, m.UpdateInboxRow) == recorded  # nothing recorded, nothing handled
+    assert "Traceback" not in caplog.text and "Error handling request" not in caplog.text
+
+
 def test_the_derived_webhook_secret_is_stable_per_token_and_unguessable_without_it() -> None:
     first = derived_webhook_secret("123:AAA")
     assert first == derived_webhook_secret("123:AAA")  # every process and restart agree
