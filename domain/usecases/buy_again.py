@@ -66,6 +66,7 @@ async def buy_again(
     as the customer's cart is shown) prices other than the order did is named with both prices,
     so a changed price is read before checkout, not found on the bill."""
     async with uow:
+        await uow.customers.lock(customer_id)  # before the cart is read: ``_set_quantity``
         order = await _own_order(uow, customer_id, code)
         customer = await uow.customers.get(customer_id)
         prices = await price_list_for(uow, customer.price_group if customer else "retail")

@@ -77,6 +77,7 @@ async def set_cart_quantity(
     nothing. Every change renews the whole cart's hold. Returns the new quantity. A refusal
     names the product in ``language`` (the reader's) where translated."""
     async with uow:
+        await uow.customers.lock(customer_id)  # before the cart is read: ``_set_quantity``
         lines = await uow.carts.lines(customer_id)
         await _set_quantity(uow, clock, lines, customer_id, product_id, quantity, hold_minutes, language)
         await uow.commit()
@@ -93,7 +94,10 @@ async def _set_quantity(
     hold_minutes: int,
     language: str = "",
 ) -> None:
-    """Inside an open unit of work that has read the cart's ``lines``. A quantity the
+    """Inside an open unit of work that has locked the customer (``customers.lock``), then read
+    the cart's ``lines``: the customer before the counters, as a checkout takes them (the hold
+    written below names the customer, and on PostgreSQL waited for a checkout's lock on them while
+    holding the counter the checkout waited for). A quantity the
     customer's price list does not allow (under its minimum, not whole packs) is refused,
     naming the product in ``language`` where translated."""
     if quantity != 0:
@@ -155,6 +159,7 @@ async def change_cart_line(
     """A +/−/remove button: it carries the quantity it was drawn with, so a button from an
     old message is refused instead of applying a change the customer did not see."""
     async with uow:
+        await uow.customers.lock(customer_id)  # before the cart is read: ``_set_quantity``
         lines = await uow.carts.lines(customer_id)
         if lines.get(product_id, 0) != expected:
             raise StaleCartButton()
@@ -184,6 +189,7 @@ async def _add(
     """How many of the product the cart holds now, and how many units of everything."""
     check_quantity(quantity, MAX_CART_QUANTITY)
     async with uow:
+        await uow.customers.lock(customer_id)  # before the cart is read: ``_set_quantity``
         lines = await uow.carts.lines(customer_id)
         total = lines.get(product_id, 0) + quantity
         if total > MAX_CART_QUANTITY:

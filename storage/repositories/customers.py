@@ -13,6 +13,7 @@ from domain.customers import Address, Customer, Role, StaffMember
 from domain.staff import StaffInvite, WebSession
 from storage import models as m
 from storage.cache import CacheView
+from storage.db import DIALECT
 from storage.repositories.cached import copier, fills
 from storage.repositories.sql import _chunks, _table, _upsert, fetch, run
 
@@ -65,6 +66,11 @@ class SqlCustomers:
         )
 
     async def lock(self, customer_id: int) -> None:
+        """The customer's row, locked to the transaction's end on PostgreSQL. SQLite's writers
+        are serial already: nothing is sent (the cart takes it on every change, and on embedded
+        SQLite the statement would build the session its hot path goes without)."""
+        if self.s.info.get(DIALECT) != "postgresql":
+            return
         await self.s.execute(select(m.CustomerRow.id).where(m.CustomerRow.id == customer_id).with_for_update())
 
     async def get(self, customer_id: int) -> Customer | None:
