@@ -36,14 +36,20 @@ async def _conversations(shop: RunningBot) -> list[m.SupportConversationRow]:
         return list(rows.all())
 
 
+async def _boris_orders_cash_on_delivery(shop: RunningBot) -> tuple[SandboxUser, str]:
+    """Борис (in Russian) orders one 85123A to his address, cash on delivery, his phone +44 7911 123456:
+    him and the order's code."""
+    boris = SandboxUser(shop.server, 502, "Борис", language_code="ru")
+    await add_to_cart(boris, "85123A")
+    return boris, order_code(await place_cod_order(boris))
+
+
 async def test_an_address_changed_by_support_reads_one_change_a_line_for_staff_and_customer(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     async with staff_shop(tmp_path, clock) as shop:
         agent = await hire(shop, 77, "Sofia", "support")
-        boris = SandboxUser(shop.server, 502, "Борис", language_code="ru")
-        await add_to_cart(boris, "85123A")
-        code = order_code(await place_cod_order(boris))
+        boris, code = await _boris_orders_cash_on_delivery(shop)
         changed = await agent.send(f"/edit {code} address 10 Downing St <b>")
         assert changed.last.text.splitlines()[:3] == [
             f"✏️ Order {code} was changed by Sofia (staff).",
@@ -210,9 +216,7 @@ async def test_support_send_a_customer_their_receipt_again_in_the_customers_lang
     ) as shop:
         agent = await hire(shop, 77, "Sofia", "support")
         picker = await hire(shop, 78, "Pete", "picker", "LON")
-        boris = SandboxUser(shop.server, 502, "Борис", language_code="ru")
-        await add_to_cart(boris, "85123A")
-        code = order_code(await place_cod_order(boris))
+        boris, code = await _boris_orders_cash_on_delivery(shop)
         screen = await picker.send(f"/order {code}")
         assert "📤 Send the receipt to the customer" not in screen.last.button_texts()
         forged = await picker.press_data(screen.last, f"srcp:{code}")
@@ -275,9 +279,7 @@ async def test_support_find_a_customer_by_email_or_phone_and_order_for_a_caller_
 ) -> None:
     async with staff_shop(tmp_path, clock) as shop:
         agent = await hire(shop, 77, "Sofia", "support")
-        boris = SandboxUser(shop.server, 502, "Борис", language_code="ru")
-        await add_to_cart(boris, "85123A")
-        code = order_code(await place_cod_order(boris))  # his phone: +44 7911 123456
+        _, code = await _boris_orders_cash_on_delivery(shop)  # his phone: +44 7911 123456
         async with shop.runtime.sessions() as session, session.begin():
             row = await session.scalar(select(m.CustomerRow).where(m.CustomerRow.telegram_id == 502))
             assert row is not None
