@@ -32,6 +32,9 @@ class Account(StrEnum):
     SHIPPING_INCOME = "4100 Shipping income"
     DISCOUNTS = "4800 Sales discounts"  # contra-revenue: sales are booked at list price, less this
     SALES_RETURNS = "4900 Sales returns"
+    # Contra-revenue: money given back on a sale that stands, no goods returned (a late delivery,
+    # a damaged box kept: /refund), net of the tax inside it, kept apart from returns.
+    GOODWILL = "4950 Goodwill refunds and allowances"
     COGS = "5000 Cost of goods sold"
     WRITE_OFFS = "5100 Inventory write-offs"
     # A standard-cost shop's two variances (``domain.usecases.revaluation``): stock on hand

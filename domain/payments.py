@@ -17,6 +17,9 @@ class PaymentKind(StrEnum):
     REFUNDED = "refunded"  # staff confirm the refund owed was paid back
     DUPLICATE = "duplicate"  # charged again for what was already paid (a link paid twice): owed back whole
     CREDIT_NOTE = "credit_note"  # an unpaid invoice taken down by a part no longer sent: no money moved
+    # Money given back without a return or a change to the order (a late delivery, a damaged box the
+    # customer kept): owed back like a refund, but the order's total stands, so nothing becomes due.
+    GOODWILL = "goodwill"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +41,10 @@ def amount_paid(payments: Iterable[Payment], currency: str) -> Money:
 
 def paid_and_kept(payments: Iterable[Payment], currency: str) -> Money:
     """What the customer paid and is not owed back already (an edit that lowered the order, a
-    part no longer sent): what cancelling the order owes them (never below zero)."""
+    part no longer sent, a goodwill refund): what cancelling the order owes them, and the most a
+    goodwill refund may give (never below zero)."""
     listed = list(payments)
-    owed = sum(p.amount.amount for p in listed if p.kind is PaymentKind.REFUND_OWED)
+    owed = sum(p.amount.amount for p in listed if p.kind in (PaymentKind.REFUND_OWED, PaymentKind.GOODWILL))
     return Money(max(amount_paid(listed, currency).amount - owed, 0), currency)
 
 

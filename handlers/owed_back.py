@@ -1,18 +1,20 @@
-"""/refunds — the orders that owe their customers money back outside returns, a page at a time."""
+"""/refunds — the orders that owe their customers money back outside returns, a page at a time;
+/refund CODE AMOUNT reason — a goodwill refund, money back on an order with no return."""
 
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from domain.ports import UnitOfWork
+from domain.ports import Clock, UnitOfWork
+from domain.usecases.goodwill import give_goodwill
 from domain.usecases.owed_back import OwedBackPage, owed_back_page
 from handlers.callbacks import OwedBackPageCb
 from handlers.views.markup import packed
 from handlers.views.pager import pager
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, fill, format_money
 
 router = Router(name=__name__)
 PAGE = 20  # orders a page
@@ -43,3 +45,31 @@ async def refunds_turn(
     if isinstance(query.message, Message):
         text, keyboard = _screen(found, renderer)
         await query.message.edit_text(text, reply_markup=keyboard)
+
+
+@router.message(Command("refund"))
+async def goodwill(message: Message, command: CommandObject, uow: UnitOfWork, clock: Clock) -> None:
+    """Money back without a return: recorded as owed back, paid from /order by whoever records payments."""
+    assert message.from_user is not None
+    parts = (command.args or "").split(maxsplit=2)
+    if len(parts) < 2:
+        await message.answer(_("Usage: /refund CODE AMOUNT reason — money back on an order without a return."))
+        return
+    order, amount = await give_goodwill(
+        uow,
+        clock,
+        staff_id=message.from_user.id,
+        code=parts[0],
+        amount_text=parts[1],
+        reason=parts[2] if len(parts) > 2 else "",
+    )
+    await message.answer(
+        fill(
+            _(
+                "💸 Goodwill refund of {amount} on order {code} recorded as owed back; the customer is told. "
+                "It is paid back from /order {code} (💸 Refund paid back)."
+            ),
+            amount=format_money(amount),
+            code=order.code,
+        )
+    )

@@ -93,16 +93,18 @@ async def book_refund(
     source: str,
     memo: str,
     credit: Account = A.REFUNDS_PAYABLE,
+    goods: Account = A.SALES_RETURNS,
     owed_before: Money | None = None,
     shipping: Money | None = None,
     goods_tax: Money | None = None,
     shipping_tax: Money | None = None,
     tax_in_base: int | None = None,
 ) -> None:
-    """A refund owed: the sale it undoes (net, to sales returns) and the tax inside it (back
-    from tax payable, at the order's own tax rate) against refunds owed — or, for a credit
-    note on an unpaid invoice, against the receivable — in the base currency at the order's
-    own rate. As with a sale, the credit is the refund converted whole, as its payment will be;
+    """A refund owed: the sale it undoes (net, to sales returns, or ``goods``: 4950 for goodwill)
+    and the tax inside it (back from tax payable, at the order's own tax rate) against refunds
+    owed — or, for a credit note on an unpaid invoice, against the receivable — in the base
+    currency at the order's own rate. As with a sale, the credit is the refund converted whole,
+    as its payment will be;
     a credit note, what it takes off the invoice's ``owed_before`` (see ``_receivable_step``).
     ``shipping``, the part of the refund that is shipping never provided (a cancellation),
     takes back shipping income rather than counting as goods returned, each part's tax taken
@@ -114,13 +116,13 @@ async def book_refund(
     base = uow.base_currency
     whole = _receivable_step(owed_before, -refund, order.fx_rate, base) if owed_before is not None else None
     carried = min(shipping, refund) if shipping is not None and shipping.amount > 0 else refund * 0
-    goods = refund - carried
-    if goods_tax is None or not 0 <= goods_tax.amount <= goods.amount:
-        goods_tax = order.included_tax(goods)
+    goods_part = refund - carried
+    if goods_tax is None or not 0 <= goods_tax.amount <= goods_part.amount:
+        goods_tax = order.included_tax(goods_part)
     if shipping_tax is None or not 0 <= shipping_tax.amount <= carried.amount:
         shipping_tax = order.included_tax(carried)
     parts = [
-        (A.SALES_RETURNS, goods - goods_tax),
+        (goods, goods_part - goods_tax),
         (A.SHIPPING_INCOME, carried - shipping_tax),
         (A.TAX_PAYABLE, goods_tax + shipping_tax),
     ]

@@ -44,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         "refunded": N_("refund paid back"),
         "write_off": N_("write-off"),
         "credit_note": N_("credit note"),
+        "goodwill": N_("goodwill refund owed"),
     },
     "channel": {"telegram": N_("Telegram"), "support": N_("support"), "api": N_("API")},
     "role": {
@@ -117,6 +118,7 @@ LABELS: dict[str, dict[str, str]] = {
         "4100 Shipping income": N_("4100 Shipping income"),
         "4800 Sales discounts": N_("4800 Sales discounts"),
         "4900 Sales returns": N_("4900 Sales returns"),
+        "4950 Goodwill refunds and allowances": N_("4950 Goodwill refunds and allowances"),
         "5000 Cost of goods sold": N_("5000 Cost of goods sold"),
         "5100 Inventory write-offs": N_("5100 Inventory write-offs"),
         "5200 Inventory revaluation": N_("5200 Inventory revaluation"),
@@ -205,6 +207,7 @@ HISTORY_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"short pick: (?P<sku>\S+)"), N_("short at picking: %(sku)s")),
     (re.compile(r"short: (?P<sku>\S+)"), N_("short at packing: %(sku)s")),
     (re.compile(r"handed over"), N_("handed over")),
+    (re.compile(r"goodwill: (?P<why>.+)", re.S), N_("goodwill refund: %(why)s")),
     (re.compile(r"customer"), N_("by the customer")),
     (re.compile(r"staff"), N_("by staff")),
     (re.compile(r"api"), N_("through the API")),

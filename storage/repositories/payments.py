@@ -8,7 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.money import Money
-from domain.owed_back import RETURN_MARK
+from domain.owed_back import OWED_KINDS, RETURN_MARK
 from domain.payments import Payment, PaymentKind
 from storage import models as m
 from storage.repositories.sql import _chunks
@@ -69,7 +69,7 @@ class SqlPayments:
         in SQL, so /refunds pages in the database), oldest first, a page of them, and how many in
         all. The two agree case by case: ``tests/contracts/test_payments.py``, both engines."""
         p, r = m.PaymentRow, m.ReturnRow
-        owed = (PaymentKind.REFUND_OWED.value, PaymentKind.DUPLICATE.value)
+        owed = tuple(kind.value for kind in OWED_KINDS)
         here = (p.kind == PaymentKind.REFUNDED.value) & ~p.method.startswith(RETURN_MARK)
         signed = case((p.kind.in_(owed), p.amount_minor), (here, -p.amount_minor), else_=0)
         by_payments = select(p.order_id, func.sum(signed).label("owed")).group_by(p.order_id).subquery()

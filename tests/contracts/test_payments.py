@@ -32,6 +32,11 @@ CASES = [
     Case("paid only: owes nothing", [(K.PAYMENT, 1000, "card")]),
     Case("a refund owed: owes", [(K.PAYMENT, 1000, "card"), (K.REFUND_OWED, 300, "edit")]),
     Case("a charge taken twice: owes", [(K.PAYMENT, 1000, "card"), (K.DUPLICATE, 1000, "card")]),
+    Case("a goodwill refund: owes", [(K.PAYMENT, 1000, "card"), (K.GOODWILL, 200, "goodwill")]),
+    Case(
+        "a goodwill refund paid back here: owes nothing",
+        [(K.PAYMENT, 1000, "card"), (K.GOODWILL, 200, "goodwill"), (K.REFUNDED, 200, PAID_BACK)],
+    ),
     Case("owed and paid back here: owes nothing", [(K.REFUND_OWED, 300, "edit"), (K.REFUNDED, 300, PAID_BACK)]),
     Case(
         "several refunds owed, one paid back: owes",

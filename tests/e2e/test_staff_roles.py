@@ -144,6 +144,7 @@ STAFF_SAMPLES = {
     "returns": "",
     "rma": "RABCDEFG",
     "refunds": "",
+    "refund": "ORDER1 5 late delivery",
     "assist": "1",
     "assist_end": "",
     "fx": "RUB 90",

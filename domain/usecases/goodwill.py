@@ -1,0 +1,83 @@
+"""A goodwill refund: money given back on an order that stands, with no return (a late delivery, a damaged box kept)."""
+
+from __future__ import annotations
+
+from domain.accounting import Account
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.money import Money
+from domain.notifications import for_customer
+from domain.orders import HistoryEntry, Order, normalize_order_code
+from domain.payments import Payment, PaymentKind, paid_and_kept
+from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
+from domain.usecases.bookkeeping import book_refund
+from domain.usecases.staff import require
+
+REASON_LIMIT = 200  # kept on the order's timeline and in the journal's memo
+
+
+class GoodwillNeedsReason(DomainError):
+    key = N_(
+        "Say why, for the timeline and the books: /refund CODE AMOUNT reason (e.g. /refund {code} 5 late delivery)."
+    )
+
+
+class GoodwillNotPositive(DomainError):
+    key = N_("A goodwill refund is more than zero; nothing was recorded.")
+
+
+class NothingToGiveBack(DomainError):
+    key = N_("Order {code} has nothing paid that is not refunded already: there is nothing to give back.")
+
+
+class GoodwillTooLarge(DomainError):
+    key = N_(
+        "At most {most} can be given back on order {code}: what was paid less what was refunded already. "
+        "Nothing was recorded."
+    )
+
+
+def goodwill_reason(text: str) -> str:
+    """The reason as kept: one line, at most ``REASON_LIMIT`` characters."""
+    return " ".join(text.split())[:REASON_LIMIT]
+
+
+async def give_goodwill(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, amount_text: str, reason: str
+) -> tuple[Order, Money]:
+    """``/refund CODE AMOUNT reason``: ``AMOUNT`` of the order's currency owed back to its customer
+    without a return, at most what was paid less what is refunded already. Recorded as owed back
+    (a manager marks it paid from /order, as any refund owed), booked to goodwill (4950) and the
+    tax inside it against refunds owed (2100), on the order's timeline with who gave it and why,
+    and the customer told. Bad input, or more than may be given, changes nothing."""
+    await require(uow, staff_id, Permission.RETURNS)
+    why = goodwill_reason(reason)
+    async with uow:
+        order = await uow.orders.get_by_code(normalize_order_code(code))
+        if order is None or order.id is None:
+            raise NotFound()
+        if not why:
+            raise GoodwillNeedsReason(code=order.code)
+        amount = Money.parse_typed(amount_text, order.currency)
+        if amount.amount <= 0:
+            raise GoodwillNotPositive()
+        # Two people giving at once: the second waits here, then sees the first's in what is left.
+        await uow.parcels.lock_order(order.id)
+        room = paid_and_kept(await uow.payments.for_order(order.id), order.currency)
+        if room.amount <= 0:
+            raise NothingToGiveBack(code=order.code)
+        if amount > room:
+            raise GoodwillTooLarge(code=order.code, most=room)
+        now = clock.now()
+        await uow.payments.add(Payment(order.id, PaymentKind.GOODWILL, "goodwill", amount, now))
+        memo = f"goodwill refund owed, {order.code}: {why}"
+        await book_refund(uow, order, amount, now, source=f"order:{order.code}", memo=memo, goods=Account.GOODWILL)
+        entry = HistoryEntry(now, f"staff:{staff_id}", order.status, order.status, f"goodwill: {why}")
+        await uow.orders.record_transition(order, entry)
+        order.history.append(entry)
+        params = {"code": order.code, "amount_minor": amount.amount, "currency": amount.currency}
+        if (told := for_customer(await uow.customers.get(order.customer_id), "order_goodwill", params)) is not None:
+            await uow.outbox.add(told, now)
+        await uow.commit()
+        return order, amount
