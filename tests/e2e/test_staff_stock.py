@@ -444,3 +444,17 @@ async def test_a_write_off_beyond_what_orders_leave_says_how_many_can_go_and_how
     before = await stock(shop, "JAR-1")
     assert (await manager.send("/adjust JAR-1 LON -3 broken")).last.text == HELD_BACK[language]
     assert await stock(shop, "JAR-1") == before
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_low_stock_says_a_discontinued_product_is_not_reordered(shop: RunningBot, language: str) -> None:
+    """84077 is low at MAN (the demo's reorder.csv), then discontinued: the reorder scan buys no
+    more of it, so /lowstock must not read as if it still needed buying."""
+    admin = SandboxUser(shop.server, ADMIN, "Ada")
+    sheet = await admin.press((await admin.send("/product 84077")).last, "Status")
+    await admin.press(sheet.last, "discontinued")
+    manager = await hire(shop, 96, "Mo", "manager", "MAN", language=language)
+    low = (await manager.send("/lowstock MAN")).last.text.splitlines()
+    said = {"en": "⛔ discontinued: not reordered", "ru": "⛔ снят с продажи: не дозаказывается"}[language]
+    assert next(line for line in low if "84077" in line).endswith(said)
+    assert said not in next(line for line in low if "22616" in line)
