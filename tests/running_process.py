@@ -69,6 +69,24 @@ async def stop_ordergram(process: asyncio.subprocess.Process, server: SandboxSer
     return stderr.decode()
 
 
+async def stop_all(processes: list[asyncio.subprocess.Process], shown: int) -> list[str]:
+    """SIGTERM to every process still running, then each one's stderr (killed if it does not stop
+    within 30 s); its last ``shown`` characters printed, which pytest shows when the test fails."""
+    outputs = []
+    for process in processes:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        except TimeoutError:
+            process.kill()
+            _, stderr = await process.communicate()
+        outputs.append(stderr.decode())
+        print(stderr.decode()[-shown:])
+    return outputs
+
+
 async def wait_until(
     process: asyncio.subprocess.Process, ready: Callable[[], bool], what: str, seconds: float = 30
 ) -> None:

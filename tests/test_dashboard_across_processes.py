@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from sandbox.proxy import wait_until_serving
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 from tests.fakes import FakeClock
-from tests.running_process import migrated, start_ordergram
+from tests.running_process import migrated, start_ordergram, stop_all
 from tests.test_middlewares import _redis_or_skip
 from tests.test_run_webhook import free_port
 
@@ -112,18 +111,7 @@ async def test_an_order_taken_by_one_process_reaches_the_dashboard_stream_of_the
                 assert asyncio.get_running_loop().time() - committed < PROMISE_S
                 assert snapshot["by_status"]["allocated"] + snapshot["by_status"]["placed"] >= 1
     finally:
-        outputs = []
-        for process in processes:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                _, stderr = await asyncio.wait_for(process.communicate(), 30)
-            except TimeoutError:
-                process.kill()
-                _, stderr = await process.communicate()
-            outputs.append(stderr.decode())
-            print(stderr.decode()[-3000:])  # shown by pytest when the test fails
+        outputs = await stop_all(processes, shown=3000)
         await server.stop()
     assert all("Traceback" not in out for out in outputs), outputs
     serves = "the webhook (/tg/hook); the intake API (/api/v1); the Mini App (/app); /healthz, /readyz, /metrics"

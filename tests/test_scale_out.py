@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 from tests.conftest import _truncate_all
 from tests.fakes import FakeClock
-from tests.running_process import start_ordergram
+from tests.running_process import start_ordergram, stop_all
 from tests.test_middlewares import _redis_or_skip
 from tests.test_run_webhook import free_port
 
@@ -167,18 +166,7 @@ async def test_two_processes_behind_a_proxy_share_the_work_exactly_once(pg_datab
         assert len(set(locks)) == 1
         assert await stock_drift(SqlUnitOfWork(sessions)) == []
     finally:
-        outputs = []
-        for process in processes:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                _, stderr = await asyncio.wait_for(process.communicate(), 30)
-            except TimeoutError:
-                process.kill()
-                _, stderr = await process.communicate()
-            outputs.append(stderr.decode())
-            print(stderr.decode()[-4000:])  # shown by pytest when the test fails
+        outputs = await stop_all(processes, shown=4000)
         await proxy.stop()
         await server.stop()
         await engine.dispose()
