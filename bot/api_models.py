@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from domain.orders import MAX_ORDER_LINES, OrderStatus, PaymentMethod
 from domain.stock import MAX_LINE_QUANTITY
+from domain.text import BIDI_CONTROLS
 
 
 class _Strict(BaseModel):
@@ -23,9 +24,14 @@ class _Strict(BaseModel):
         # A NUL is refused by PostgreSQL in any text column and a lone surrogate ("\\ud800", which
         # pydantic lets through an optional field) by UTF-8 itself: each was a 500. No name, address
         # or reference holds a control character; line breaks and tabs are what a web form sends.
+        # Nor a direction override, which shows staff a name or phone otherwise than it is.
         # After the field's own checks, on every field (its name is the error's): one rule for all.
-        if isinstance(value, str) and any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r" for c in value):
-            raise PydanticCustomError("unstorable", "no control characters (such as NUL) or lone surrogates")
+        if isinstance(value, str) and any(
+            (unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r") or c in BIDI_CONTROLS for c in value
+        ):
+            raise PydanticCustomError(
+                "unstorable", "no control characters (such as NUL), direction overrides or lone surrogates"
+            )
         return value
 
 

@@ -12,6 +12,7 @@ from domain.customers import is_email, normalize_phone
 from domain.errors import DomainError
 from domain.i18n import N_
 from domain.tax_numbers import MAX_TAX_NUMBER, tax_number
+from domain.text import BIDI_CONTROLS
 
 NAME = "name"
 CONTACTS = ("telegram", "phone", "email")
@@ -25,7 +26,6 @@ LIMITS = {NAME: 64, "telegram": 33, "phone": 32, "email": 254, TAX_NUMBER: MAX_T
 CLEAR = "-"  # typed as the value: forget the chat's value (the settings file's, if any, shows again)
 
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
 
 
@@ -144,7 +144,7 @@ def normalize(name: str, value: str) -> str:
     if not multiline and ("\n" in text or "\r" in text):
         raise ShopTextNotOneLine(field=name)
     # Control characters, and the direction overrides that make text read otherwise than it is.
-    if any((unicodedata.category(c) == "Cc" and c not in "\n\t") or c in _BIDI_CONTROLS for c in text):
+    if any((unicodedata.category(c) == "Cc" and c not in "\n\t") or c in BIDI_CONTROLS for c in text):
         raise ShopTextControl()
     if name == "telegram":
         handle = text.removeprefix("https://").removeprefix("t.me/").removeprefix("@")

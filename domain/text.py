@@ -10,6 +10,9 @@ MAX_REASON = 200  # a stock adjustment's or a rejection's reason, a carrier even
 MAX_NOTE = 500  # what a customer says about a return
 MAX_ADDRESS = 500
 MAX_CODE = 64  # what staff type as a code: a bin, a carrier, a tracking number
+# Direction embeddings, overrides and isolates: they make text read otherwise than it is (a name
+# ending in U+202E shows the phone after it backwards). Right-to-left text itself needs none.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class TextTooLong(DomainError):

@@ -93,6 +93,29 @@ async def test_text_no_column_can_store_is_a_problem_naming_its_field(
         assert await session.scalar(select(m.OrderRow.address)) == "10 Downing Street\r\nLondon SW1A 2AA"
 
 
+async def test_a_direction_override_that_would_make_staff_read_a_name_or_phone_backwards_is_refused(
+    client: Client, shop_on_each_engine: RunningBot
+) -> None:
+    """ "Wendy\u202e" as a name turned the rest of the staff's order line around: the phone after it
+    read backwards (a number staff would call). The shop's own texts refuse these; so does the API."""
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({**ORDER, "customer": {**ORDER["customer"], "name": "Wendy\u202e"}}, "customer.name"),
+        ({**ORDER, "address": "10 Downing St \u2067London\u2069"}, "address"),
+        ({**ORDER, "reference": "\u202dWEB-1"}, "reference"),
+    ]
+    for i, (body, field) in enumerate(cases):
+        status, problem = await _post(client, "/api/v1/orders", json.dumps(body), key=f"bidi-{i}")
+        assert (status, problem["field"]) == (422, field), (body, problem)
+    assert await _rows(shop_on_each_engine, m.OrderRow) == 0
+    assert await _rows(shop_on_each_engine, m.CustomerRow) == 0
+    arabic = {
+        **ORDER,
+        "address": "\u0634\u0627\u0631\u0639 \u0627\u0644\u0645\u0644\u0643 12",
+    }  # right-to-left text itself
+    placed = await client.post("/api/v1/orders", json=arabic, headers={"Idempotency-Key": "arabic"})
+    assert placed.status == 201, await placed.text()
+
+
 async def test_json_python_reads_but_no_client_means_is_malformed(
     client: Client, shop_on_each_engine: RunningBot
 ) -> None:
