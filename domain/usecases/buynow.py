@@ -295,6 +295,10 @@ async def place_bought_order(
     (``(order, False)``)."""
     key = f"buy:{paid.telegram_charge_id}"[:64]
     async with uow:
+        # The customer before the counters, as a checkout takes them: the order written below
+        # names the customer, and on PostgreSQL waited for a checkout's lock on them while
+        # holding the counters that checkout waited for.
+        await uow.customers.lock(paid.customer_id)
         existing = await uow.orders.get_by_checkout_key(key)
         if existing is not None:
             return existing, False
