@@ -317,3 +317,29 @@ async def test_two_late_deliveries_are_not_yet_a_record_and_on_time_ones_change_
     await _late_deliveries(shop, clock, (0, -1, 0))  # the last three: on time or early
     text = (await manager.send("/forecast 22197")).last.text
     assert "Demand over the lead time (5 days)" in text and "median" not in text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_new_product_too_young_to_forecast_shows_its_weeks_so_far_and_its_current_levels(
+    shop: RunningBot, clock: FakeClock, language: str
+) -> None:
+    """Two weeks of sales: no forecast yet, but a planner still sees what it sold and what the
+    reorder scan orders it by, and how to set that by hand."""
+    last_monday = week_start(clock.now().date()) - timedelta(days=7)
+    rows = f"22197,LON,{last_monday - timedelta(weeks=1)},5\n22197,LON,{last_monday},7\n"
+    await import_demand(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows)
+    manager = await hire(shop, 97, "Mo", "manager", language=language)
+    text = (await manager.send("/forecast 22197")).last.text
+    said = {
+        "en": (
+            "Not enough sales history to forecast: 2 weeks, at least 8 needed.",
+            "Sold so far, a week: 5 · 7",
+            "Current: reorder point 30, maximum 300 (set by hand: /reorder 22197 LON POINT MAX)",
+        ),
+        "ru": (
+            "Продажи пока, по неделям: 5 · 7",
+            "Сейчас: точка заказа 30, максимум 300 (вручную: /reorder 22197 LON ТОЧКА МАКС)",
+        ),
+    }
+    for line in said[language]:
+        assert line in text
