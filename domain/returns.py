@@ -234,6 +234,17 @@ def goods_taken_back(order: Order, taken: Mapping[int, int], paid: Mapping[int, 
     return amount
 
 
+def discount_taken_back(order: Order, taken: Mapping[int, int]) -> Money:
+    """The discount the units ``taken`` back (per order line id) carried: their list price less
+    what they stand for by the cumulative rule (``goods_taken_back``), so the discounts of all an
+    order's returns add up to exactly the discount its sale booked."""
+    listed = Money.zero(order.currency)
+    for line in order.lines:
+        if line.id is not None and taken.get(line.id):
+            listed += line.unit_price * min(taken[line.id], line.quantity)
+    return listed - goods_taken_back(order, taken)
+
+
 def share(paid: Money, units: int, prior: int, count: int) -> Money:
     """What ``count`` of a line's ``units`` that cost ``paid`` in all stand for, once ``prior``
     of them were taken back before: ⌊P·(prior+count)/n⌋ − ⌊P·prior/n⌋, so the shares of all n

@@ -2,7 +2,10 @@
 booked at most once, whatever path it takes; a refund takes back the tax inside it.
 
 Sales are booked at list price less tax, discounts against them in "4800 Sales discounts"
-(contra-revenue), so sales net of discounts is what was charged without its tax.
+(contra-revenue), so sales net of discounts is what was charged without its tax. Sales taken
+back (a return, an edit's fall, a cancellation) follow one convention: the units go to "4900
+Sales returns" at list price and 4800 falls by the discount they no longer get
+(``book_discount_change``, ``book_discount_back``), so 4800 holds the discount of what is kept.
 Revenue is recognised when the money is earned: card payment, invoice issued (receivable), or
 cash collected on delivery. Cost of goods leaves inventory at shipment at the supply cost
 (``supply_costs``: terms, else the catalog cost, else the last purchase price; products without
@@ -74,7 +77,7 @@ async def book_sale(uow: UnitOfWork, order: Order, at: datetime, *, debit: Accou
     )
     # Tax is on the price paid, after discounts; the discount (without the tax it no longer
     # carries) is shown gross: sales at list price, and the discounts against them.
-    given = _discount_given(order, base)
+    given = discount_in_base(order, order.discount, base)
     pairs = [(debit, credit, amount) for credit, amount in credits] + [(A.DISCOUNTS, A.REVENUE, given)]
     memo = f"sale {order.code} ({how})" + fx_note(order.total, order.fx_rate, base)
     if order.promo_code:
@@ -183,26 +186,44 @@ async def book_difference(
         await uow.journal.post(posted)
 
 
-async def book_discount_change(uow: UnitOfWork, order: Order, at: datetime, memo: str) -> None:
-    """An edit's fall that changed the order's discount (fewer units, less off): what it gave
+async def book_discount_change(
+    uow: UnitOfWork, order: Order, at: datetime, memo: str, given: Money | None = None
+) -> None:
+    """Sales taken back by an edit's fall (fewer units, less off) or a cancellation: what it gave
     back went to sales returns at the price paid; they take the units back at list price and
-    4800 moves by the discount's change, so 4800 holds what the order now gives off."""
+    4800 moves by the discount's change, so 4800 holds what the order now gives off (``given``:
+    the order's discount, nothing once it is cancelled). One convention for every way sales are
+    taken back (a return does the same, ``book_discount_back``)."""
     source = f"order:{order.code}"
-    posted = entry(at, source, memo, uow.base_currency, await _discount_change(uow, order, source, A.SALES_RETURNS))
+    pair = await _discount_change(uow, order, source, A.SALES_RETURNS, given)
+    posted = entry(at, source, memo, uow.base_currency, pair)
     if posted is not None:
         await uow.journal.post(posted)
 
 
-async def _discount_change(uow: UnitOfWork, order: Order, source: str, sales: Account) -> tuple[A, A, int]:
-    """The pair that takes 4800 Sales discounts to the order's discount now, against ``sales``."""
+async def book_discount_back(uow: UnitOfWork, at: datetime, source: str, memo: str, amount: int) -> None:
+    """A return's units taken back at list price: its refund went to sales returns at the price
+    paid, and the discount they carried (``amount``, without its tax, in the base currency) moves
+    from 4800 Sales discounts to sales returns, so 4800 holds the discount of what was kept."""
+    pair = (A.SALES_RETURNS, A.DISCOUNTS, amount) if amount > 0 else (A.DISCOUNTS, A.SALES_RETURNS, -amount)
+    posted = entry(at, source, memo, uow.base_currency, pair)
+    if posted is not None:
+        await uow.journal.post(posted)
+
+
+async def _discount_change(
+    uow: UnitOfWork, order: Order, source: str, sales: Account, given: Money | None = None
+) -> tuple[A, A, int]:
+    """The pair that takes 4800 Sales discounts to the order's discount now (``given``), against ``sales``."""
     base = uow.base_currency
-    change = _discount_given(order, base) + await uow.journal.credit_balance(source, A.DISCOUNTS.value, base)
+    now = discount_in_base(order, order.discount if given is None else given, base)
+    change = now + await uow.journal.credit_balance(source, A.DISCOUNTS.value, base)
     return (A.DISCOUNTS, sales, change) if change > 0 else (sales, A.DISCOUNTS, -change)
 
 
-def _discount_given(order: Order, base: str) -> int:
-    """An order's discounts, without the tax they no longer carry, in the base currency."""
-    return to_base(order.discount - order.included_tax(order.discount), order.fx_rate, base)
+def discount_in_base(order: Order, discount: Money, base: str) -> int:
+    """A discount of the order's, without the tax it no longer carries, in the base currency."""
+    return to_base(discount - order.included_tax(discount), order.fx_rate, base)
 
 
 async def _shipping_rise(uow: UnitOfWork, order: Order, source: str, net: Money) -> tuple[Money, int | None]:

@@ -17,7 +17,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG
 from domain.staff import Permission
 from domain.usecases.backorder_fill import fill_backorders
-from domain.usecases.bookkeeping import book_refund
+from domain.usecases.bookkeeping import book_discount_change, book_refund
 from domain.usecases.exchange_refunds import give_back_exchanged
 from domain.usecases.staff import require
 
@@ -258,6 +258,8 @@ async def cancel_before_picking(
             goods_tax=tax,
             shipping_tax=shipping_tax,
         )
+    if "REPLACEMENT" not in order.flags:  # all of it taken back at list price: it gives nothing off now
+        await book_discount_change(uow, order, clock.now(), f"discount of {order.code} cancelled", order.discount * 0)
     if staff_chat_id is not None:
         await uow.outbox.add(
             Notification(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +22,7 @@ from domain.returns import (
     ReturnKind,
     ReturnMethod,
     ReturnRequest,
+    discount_taken_back,
     goods_taken_back,
     refund_for,
     shipping_back,
@@ -27,7 +30,15 @@ from domain.returns import (
 from domain.staff import Permission, can
 from domain.text import MAX_REASON, typed
 from domain.usecases.backorders import fill_backorders
-from domain.usecases.bookkeeping import UnitCosts, book, cost_in_base, supply_costs, tax_step
+from domain.usecases.bookkeeping import (
+    UnitCosts,
+    book,
+    book_discount_back,
+    cost_in_base,
+    discount_in_base,
+    supply_costs,
+    tax_step,
+)
 from domain.usecases.checkout import CheckoutPolicy
 from domain.usecases.exchanges import home_warehouse, paid_for, place_replacement, taken_back
 from domain.usecases.imports import available_by_product, notify_back_in_stock
@@ -223,6 +234,24 @@ async def _book_cost_back(
         await book(uow, at, f"return:{rma}", f"return {rma}: {what}", value, to, A.COGS)
 
 
+async def _discount_back(
+    uow: UnitOfWork, order: Order, request: ReturnRequest, before: Mapping[int, int], at: datetime
+) -> None:
+    """Sales taken back at list price, as an edit takes them: the refund went to sales returns at
+    the price paid; the discount the units carried (all taken back so far less those before, so
+    the last return brings 4800 to exactly nothing) moves from 4800 to sales returns. Not on a
+    replacement: an exchange leaves a returned unit's discount with the units kept."""
+    if "REPLACEMENT" in order.flags:
+        return
+    after = Counter(before)
+    after.update({line.order_line_id: line.quantity for line in request.lines})
+    base = uow.base_currency
+    back = discount_in_base(order, discount_taken_back(order, after), base)
+    back -= discount_in_base(order, discount_taken_back(order, before), base)
+    memo = f"return {request.rma_code}: discount of the goods taken back"
+    await book_discount_back(uow, at, f"return:{request.rma_code}", memo, back)
+
+
 async def resolve_return(
     uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: str, policy: CheckoutPolicy, refund_instead: bool = False
 ) -> ReturnRequest:
@@ -278,6 +307,7 @@ async def resolve_return(
                 goods_tax=tax,
                 tax_in_base=tax_in_base,
             )
+            await _discount_back(uow, order, request, before, now)
             request.move(ReturnStatus.REFUNDED)
             extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": worth.currency}
             extra |= await _credited(uow, order, worth - request.refund)

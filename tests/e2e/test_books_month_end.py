@@ -20,6 +20,7 @@ from tests.e2e.test_books_reconcile import (
     TAX,
     moves,
     paid_by_card,
+    promo_card_order,
     raised_and_paid,
     settle_return,
 )
@@ -122,3 +123,18 @@ async def test_a_euro_order_raised_by_an_edit_books_the_tax_it_holds_now_less_wh
         assert await moves(shop, before) == {CASH: 295, SALES: -245, TAX: -50}
         assert await raised_and_paid(shop, manager, eva, code, 2) == 345
         assert await moves(shop, before) == {CASH: 590, SALES: -492, TAX: -98}
+
+
+async def test_a_promo_coded_card_order_cancelled_takes_its_sales_back_at_list_price_and_leaves_no_discount(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """2 × £2.95 with 10 % off (−59p) paid by card, then cancelled: £5.31 owed back. Taken back as
+    an edit or a return takes sales back: the units at their list £5.90 in returns and 4800 back
+    to nothing (returns held the £5.31 paid and 4800 the 59p of an order that gives nothing off)."""
+    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as shop:
+        before, cleo, code = await promo_card_order(shop, 831)
+        asked = await cleo.press((await cleo.send(f"/track {code}")).last, "Cancel order")
+        assert "cancelled" in (await cleo.press(asked.last, "Yes, cancel it")).last.text
+        assert await payments(shop, code) == [("payment", 531), ("refund_owed", 531)]
+        assert await moves(shop, before) == {CASH: 531, SALES: -590, RETURNS: 590, REFUNDS: -531}
+

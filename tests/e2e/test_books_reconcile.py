@@ -142,7 +142,7 @@ async def test_a_card_swap_s_replacement_owing_its_difference_does_not_ship_unti
     assert await moves(shop, before) == {CASH: 1300, SALES: -1300}  # the L sold for £13.00 in all, paid
 
 
-async def test_a_promo_coded_order_returned_unit_by_unit_refunds_what_was_paid_and_nets_sales_to_nothing(
+async def test_a_promo_coded_order_returned_unit_by_unit_refunds_what_was_paid_at_list_price_less_its_discount(
     shop: RunningBot,
 ) -> None:
     admin = SandboxUser(shop.server, ADMIN, "Ada")
@@ -162,11 +162,21 @@ async def test_a_promo_coded_order_returned_unit_by_unit_refunds_what_was_paid_a
     steps = ("Approve", "Parcel received", "Restock 85123A", "Refund", "Refund paid back")
     await settle_return(manager, await ask_return(bea, code, "85123A", "changed my mind"), *steps)
     # ⌊£5.31 × 1/2⌋ = £2.65 back: not the list £2.95, nor the shipping (not the shop's fault).
-    assert await moves(shop, before) == {**sold, CASH: 901 - 265, RETURNS: 265, COGS: 110, INVENTORY: -110}
+    # Taken back as an edit takes sales back: the unit at its list £2.95 in returns, and the 30p
+    # it was given off leaves 4800 (returns held the £2.65 paid and 4800 the whole 59p).
+    assert await moves(shop, before) == {
+        **sold,
+        CASH: 901 - 265,
+        RETURNS: 295,
+        DISCOUNTS: 59 - 30,
+        COGS: 110,
+        INVENTORY: -110,
+    }
     await settle_return(manager, await ask_return(bea, code, "85123A", "changed my mind"), *steps)
     # The last unit brings the refunds to exactly the £5.31 paid: sales less discounts less
-    # returns is nothing, the shipping income stays, no cost of goods is left.
-    assert await moves(shop, before) == {CASH: 370, SALES: -590, DISCOUNTS: 59, RETURNS: 531, SHIPPING: -370}
+    # returns is nothing (returns at the list £5.90, no discount left), the shipping income
+    # stays, no cost of goods is left.
+    assert await moves(shop, before) == {CASH: 370, SALES: -590, RETURNS: 590, SHIPPING: -370}
 
 
 async def test_an_invoice_cancelled_after_a_part_payment_owes_that_part_back_and_takes_the_rest_off_receivables(
