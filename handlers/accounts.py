@@ -20,6 +20,7 @@ from domain.usecases.statements import customer_statement
 from handlers.context import ShopSettings
 from handlers.output.spreadsheets import spreadsheet_csv, spreadsheet_date_format
 from handlers.views.labels import label
+from handlers.views.memos import journal_memo
 from handlers.views.rendering import Renderer, current_locale
 
 router = Router(name=__name__)
@@ -56,12 +57,13 @@ async def journal_command(
     entries = await journal_for_staff(uow, staff_id=message.from_user.id, start=start, end=end)
     name = f"journal-{first.isoformat()}-{last.isoformat()}.csv"
     # For a person's spreadsheet, in their language: its columns and accounts named as /trial
-    # names them, its dates as their spreadsheet reads dates, the shop's local time without an
-    # offset (``ordergram export journal`` is for programs, and keeps the codes and ISO dates).
+    # names them, its memos translated (``handlers.views.memos``), its dates as their spreadsheet
+    # reads dates, the shop's local time without an offset (``ordergram export journal`` is for
+    # programs, and keeps the codes, the English memos and ISO dates).
     header = [label("journal_column", column) for column in CSV_HEADER]
-    account = CSV_HEADER.index("account")
+    memo, account = CSV_HEADER.index("memo"), CSV_HEADER.index("account")  # side by side
     rows = [
-        (*row[:account], label("account", row[account]), *row[account + 1 :])
+        (*row[:memo], journal_memo(row[memo]), label("account", row[account]), *row[account + 1 :])
         for row in journal_rows(entries, settings.timezone, spreadsheet_date_format(current_locale()))
     ]
     await message.answer_document(

@@ -4,6 +4,8 @@ reader's language and dated as their spreadsheet reads dates."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 from bot.harness import RunningBot
@@ -24,6 +26,7 @@ from tests.e2e.test_books_reconcile import (
     raised_and_paid,
     settle_return,
 )
+from tests.e2e.test_parcels import hire_in
 from tests.e2e.test_returns import ask_return, deliver
 from tests.fakes import FakeClock
 
@@ -138,3 +141,33 @@ async def test_a_promo_coded_card_order_cancelled_takes_its_sales_back_at_list_p
         assert await payments(shop, code) == [("payment", 531), ("refund_owed", 531)]
         assert await moves(shop, before) == {CASH: 531, SALES: -590, RETURNS: 590, REFUNDS: -531}
 
+
+async def test_an_edited_card_order_s_journal_reads_in_the_manager_s_language_and_the_export_stays_english(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """A Russian manager's /journal file named the entries in English ("sale … (card)", "refund
+    owed, … edited"): the memos the journal keeps in English are translated when the file is written."""
+    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as shop:
+        _, code = await paid_by_card(shop, 841, 3)
+        manager = await hire_in(shop, 842, "Мила", "manager", "ru")
+        await manager.send(f"/edit {code} 85123A 1")
+        english = await hire_in(shop, 843, "Mo", "manager", "en")
+
+        async def memos(who: SandboxUser, column: str, delimiter: str) -> list[str]:
+            sent = (await who.send("/journal")).last.file
+            assert sent is not None
+            rows = csv.DictReader(io.StringIO(sent.content.decode("utf-8-sig")), delimiter=delimiter)
+            return [r[column] for r in rows if code in r[column]]
+
+        assert await memos(manager, "содержание", ";") == [
+            f"продажа {code} (карта)",
+            f"продажа {code} (карта)",
+            f"к возврату покупателю, заказ {code} изменён",
+            f"к возврату покупателю, заказ {code} изменён",
+        ]
+        assert await memos(english, "memo", ",") == [
+            f"sale {code} (card)",
+            f"sale {code} (card)",
+            f"refund owed, {code} edited",
+            f"refund owed, {code} edited",
+        ]
