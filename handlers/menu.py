@@ -123,6 +123,7 @@ STAFF_COMMANDS: tuple[tuple[str, Permission, str], ...] = (
     ("handover", Permission.HANDOVER, N_("Hand a pickup order over by its pickup code")),
     ("returns", Permission.RETURNS, N_("Open returns")),
     ("rma", Permission.RETURNS, N_("A return in full")),
+    ("conversations", Permission.SUPPORT, N_("Open support conversations, unanswered first")),
     ("refund", Permission.RETURNS, N_("A goodwill refund: money back on an order without a return")),
     ("customer", Permission.VIEW_CUSTOMERS, N_("A customer: profile, orders, figures")),
     ("top", Permission.MANAGE_CUSTOMERS, N_("The most valuable customers")),

@@ -30,6 +30,7 @@ from domain.usecases.support import (
     copy_of_customer_message,
     copy_of_staff_message,
     has_open_conversation,
+    open_conversations,
     rate_conversation,
     record_incoming,
     record_reply,
@@ -454,6 +455,23 @@ def _reply_to(message: Message) -> int | None:
     if reply is None or (message.is_topic_message and reply.message_id == message.message_thread_id):
         return None
     return reply.message_id
+
+
+@router.message(Command("conversations"))
+async def conversations(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
+    """What is open in the support chat, nobody answered yet first: the morning's list."""
+    assert message.from_user is not None
+    rows, total = await open_conversations(uow, staff_id=message.from_user.id)
+    links = [_link(c.chat_id, c.thread_id or c.header_message_id) for c, _customer in rows]
+    await message.answer(renderer.render("staff/conversations.html.j2", rows=rows, total=total, links=links))
+
+
+def _link(chat_id: int, message_id: int | None) -> str | None:
+    """A supergroup's topic (or message) as a t.me link members open; a basic group has none."""
+    digits = str(chat_id)
+    if message_id is None or not digits.startswith("-100"):
+        return None
+    return f"https://t.me/c/{digits.removeprefix('-100')}/{message_id}"
 
 
 @router.message(Command("close"), _support_chat)

@@ -24,6 +24,7 @@ from domain.support import (
 from domain.usecases.staff import require
 
 HISTORY = 5  # conversations shown on /customer
+WAITING_SHOWN = 30  # open conversations /conversations lists (one message's worth)
 TEXT_KEPT = 500  # characters of a message kept for history and "Search instead"
 
 
@@ -221,6 +222,17 @@ async def support_figures(uow: UnitOfWork, start: datetime, end: datetime) -> Su
     """First-reply and resolution times of the conversations opened in [start, end)."""
     async with uow.read_only():
         return support_times(await uow.support.opened_between(start, end))
+
+
+async def open_conversations(
+    uow: UnitOfWork, *, staff_id: int, limit: int = WAITING_SHOWN
+) -> tuple[list[tuple[Conversation, Customer | None]], int]:
+    """``/conversations``: what is open in the support chat — nobody answered yet first, oldest
+    first (what waited overnight is at the top in the morning) — with each customer; and how many."""
+    await require(uow, staff_id, Permission.SUPPORT)
+    async with uow.read_only():
+        found, total = await uow.support.open_ones(limit)
+        return [(c, await uow.customers.get(c.customer_id)) for c in found], total
 
 
 def _message(conversation_id: int, direction: Direction, relayed: Relayed, at: datetime) -> SupportMessage:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.support import Conversation, ConversationStatus, Direction, SupportMessage
@@ -147,6 +147,13 @@ class SqlSupport:
     async def opened_between(self, start: datetime, end: datetime) -> list[Conversation]:
         rows = await self.s.scalars(select(C).where(C.opened_at >= start, C.opened_at < end).order_by(C.id))
         return [_conversation(row) for row in rows]
+
+    async def open_ones(self, limit: int) -> tuple[list[Conversation], int]:
+        is_open = C.status == ConversationStatus.OPEN.value
+        total = await self.s.scalar(select(func.count()).select_from(C).where(is_open)) or 0
+        answered = case((C.first_reply_at.is_(None), 0), else_=1)
+        rows = await self.s.scalars(select(C).where(is_open).order_by(answered, C.opened_at, C.id).limit(limit))
+        return [_conversation(row) for row in rows], int(total)
 
 
 def _conversation(row: m.SupportConversationRow) -> Conversation:

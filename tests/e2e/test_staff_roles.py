@@ -145,6 +145,7 @@ STAFF_SAMPLES = {
     "rma": "RABCDEFG",
     "refunds": "",
     "refund": "ORDER1 5 late delivery",
+    "conversations": "",
     "assist": "1",
     "assist_end": "",
     "fx": "RUB 90",

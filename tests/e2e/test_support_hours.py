@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from sandbox.driver import SandboxGroup
-from tests.e2e.conftest import staff_shop
+from tests.e2e.conftest import hire, staff_shop
 from tests.e2e.journeys import support_question
 from tests.fakes import FakeClock
 
@@ -75,3 +75,39 @@ async def test_within_support_hours_nothing_changes(tmp_path: Path, clock: FakeC
             "💬 Это похоже на вопрос, поэтому я передал его сотруднику магазина; ответ придёт сюда."
         )
         assert "🌙" not in forum.topic(topic.thread_id)[0].text
+
+
+async def test_in_the_morning_conversations_lists_what_waited_unanswered_first_with_links(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Sofia came in at nine with no way to tell which topics waited for an answer: a forum shows
+    every topic alike, and a plain group only the messages themselves."""
+    clock.current = WEDNESDAY_NIGHT
+    async with _moscow_shop(tmp_path, clock) as shop:
+        ivan = SandboxUser(shop.server, 501, "Иван", language_code="ru")
+        forum, sofia, ivans = await support_question(shop, SUPPORT, ivan, "Здравствуйте, где мой заказ?")
+        clock.current = THURSDAY_MORNING
+        anna = SandboxUser(shop.server, 502, "Anna <b>", username="anna_k")
+        await anna.send("Hello, can I change my address?")
+        annas = shop.server.forums[SUPPORT][max(shop.server.forums[SUPPORT])]
+        await forum.send(sofia, "Yes, tell me the new one", thread_id=annas.thread_id)
+        listed = (await sofia.send("/conversations")).last
+        assert listed.text.splitlines()[0] == "💬 2 open conversations"
+        first, second = listed.text.split("\n\n")[1:3]
+        assert first.startswith("🔴 Иван · #") and "no reply yet" in first and "1 message in" in first
+        assert second.startswith("🟢 Anna <b> (@anna_k) · #") and "1 message in, 1 reply" in second
+        assert f'<a href="https://t.me/c/9000/{ivans.thread_id}">Иван</a>' in (listed.html or "")
+        await forum.send(sofia, "/close", thread_id=ivans.thread_id)
+        await forum.send(sofia, "/close", thread_id=annas.thread_id)
+        assert (await sofia.send("/conversations")).last.text == "💬 0 open conversations\nNobody is waiting."
+
+
+async def test_a_russian_agent_reads_the_open_conversations_in_russian(tmp_path: Path, clock: FakeClock) -> None:
+    clock.current = THURSDAY_MORNING
+    async with _moscow_shop(tmp_path, clock) as shop:
+        ivan = SandboxUser(shop.server, 501, "Иван", language_code="ru")
+        await support_question(shop, SUPPORT, ivan, "Здравствуйте, где мой заказ?")
+        agent = await hire(shop, 78, "Олег", "support", language="ru")
+        listed = (await agent.send("/conversations")).last.text
+        assert listed.splitlines()[0] == "💬 Открытых разговоров: 1"
+        assert "ответа ещё нет" in listed
