@@ -19,9 +19,17 @@ class TextTooLong(DomainError):
     key = N_("That is too long: {length} characters, at most {limit} please.")
 
 
+def without_direction_controls(text: str) -> str:
+    """``text`` without ``BIDI_CONTROLS``: invisible, they only change how what follows reads."""
+    return text.translate(_NO_BIDI) if any(c in BIDI_CONTROLS for c in text) else text
+
+
+_NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
 def typed(text: str, limit: int) -> str:
-    """``text`` without surrounding blanks, if it is at most ``limit`` characters."""
-    text = text.strip()
+    """``text`` without surrounding blanks or direction controls, if it is at most ``limit`` characters."""
+    text = without_direction_controls(text).strip()
     if len(text) > limit:
         raise TextTooLong(length=len(text), limit=limit)
     return text

@@ -17,6 +17,7 @@ from domain.errors import DomainError
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, OrderStatus, PaymentMethod
 from domain.ports import Clock, UnitOfWork
+from domain.text import without_direction_controls
 from domain.usecases.catalog import orderable_matches
 from domain.usecases.checkout import pickup_points
 from domain.usecases.edit_difference import (
@@ -252,7 +253,7 @@ async def new_address(
     state: FSMContext,
     bot: Bot,
 ) -> None:
-    text = " ".join((message.text or "").split())
+    text = " ".join(without_direction_controls(message.text or "").split())
     if text.startswith("/"):
         await state.clear()
         await message.answer(_("The address stays as it was."))
@@ -375,7 +376,7 @@ async def offer_products(
 
 async def typed_search(message: Message, state: FSMContext) -> str | None:
     """What to look for, as typed; None when it was answered here (/cancel, nothing, too long)."""
-    text = " ".join((message.text or "").split())
+    text = " ".join(without_direction_controls(message.text or "").split())
     if text.startswith("/"):
         await state.clear()
         await message.answer(_("Nothing was added."))

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.editing import MAX_EDIT_QUANTITY, BadEditQuantity, OrderChanges
 from domain.orders import Delivery, DeliveryMethod, normalize_order_code
 from domain.ports import Clock, UnitOfWork
+from domain.text import without_direction_controls
 from domain.usecases.editing import EditOutcome, edit_order, order_to_edit
 from domain.usecases.orders import cancel_for_customer
 from domain.usecases.paylinks import payment_link
@@ -53,7 +54,7 @@ async def _remember(state: FSMContext, code: str, version: int) -> None:
 
 def _changes(words: list[str]) -> OrderChanges | None:
     """``SKU QUANTITY`` · ``address TEXT`` / ``courier TEXT`` · ``pickup WAREHOUSE``; None: not understood."""
-    what, rest = words[0].lower(), " ".join(words[1:])
+    what, rest = words[0].lower(), without_direction_controls(" ".join(words[1:])).strip()
     if what in ("address", "courier"):
         if not rest or len(rest) > MAX_ADDRESS:
             return None
