@@ -491,6 +491,11 @@ async def _business_buyer(
         transcript.append(f"🤖 bot answers the press: {(answered.callback_answer or {}).get('text')}")
     scene('The buyer\'s accounts department calls about "our PO-4471": the admin finds the order by the PO number')
     await ada.send("/order PO-4471")
+    scene("…finds he typed his PO number wrong and corrects it from the order's screen (it has not shipped)")
+    tracked = (await acme.send(f"/track {code}")).messages
+    screen = next(message for message in tracked if "🧾 Change your PO number" in message.button_texts())
+    await acme.press(screen, "🧾 Change your PO number")
+    await acme.send("PO-4417")
     scene("The business pays its invoice in two bank transfers; the admin records each part")
     await ada.send(f"/paid {code} 5")
     scene("…between the two, the buyer reads his statement of account: what is still open and his credit left")

@@ -33,6 +33,7 @@ from handlers import (
     miniapp,
     order_edit,
     order_edit_staff,
+    order_po,
     orders,
     owed_back,
     paylinks,
@@ -172,6 +173,7 @@ def build_routers() -> list[Router]:
                 backorders.router,
                 returns.router,
                 feedback.router,
+                order_po.router,  # a typed PO number for a placed order: before staff commands and support
                 *staff_routers,
                 support.router,  # before the catch-alls: questions, and everything while a conversation is open
                 fallback.router,  # presses and messages nothing else took (not plain text: a search)

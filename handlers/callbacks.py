@@ -438,6 +438,13 @@ class PoNumberAsk(CallbackData, prefix="pon"):
     key: Code
 
 
+class PoEditCb(CallbackData, prefix="poe"):
+    """Correct a placed order's PO number: its buyer from the order's screen (``staff`` 0), staff from /order (1)."""
+
+    code: Code
+    staff: Number
+
+
 class PromoDrop(CallbackData, prefix="prx"):
     """At review: go on without the promo code."""
 

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.customers import Customer, pick_language
 from domain.money import Money
+from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.dispatch import paperwork_to_send
 from domain.usecases.insight import customer_profile, top_customers
@@ -22,7 +23,7 @@ from domain.usecases.pricing import set_price_group
 from domain.usecases.special import set_business, set_tax_number, set_vip
 from domain.usecases.staff_order import order_for_staff
 from domain.usecases.support import customer_conversations
-from handlers.callbacks import OwedBackCb, QueuePageCb, SendReceiptCb
+from handlers.callbacks import OwedBackCb, PoEditCb, QueuePageCb, SendReceiptCb
 from handlers.catalog import reading_language
 from handlers.context import ShopSettings
 from handlers.orders import receipt_file
@@ -95,6 +96,10 @@ async def order_screen(
     if view.sends_receipts and view.customer is not None and view.customer.telegram_id is not None:
         data = packed(SendReceiptCb, view.order.code)
         rows.append([InlineKeyboardButton(text=_("📤 Send the receipt to the customer"), callback_data=data)])
+    business = view.order.reference or (view.customer is not None and view.customer.is_business)
+    if business and view.edits_orders and view.order.status is not OrderStatus.CANCELLED:  # their AP desk asks
+        data = packed(PoEditCb, view.order.code, 1)
+        rows.append([InlineKeyboardButton(text=_("🧾 Change the PO number"), callback_data=data)])
     keyboard = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
     return renderer.render("staff/order.html.j2", view=view, order=named), keyboard
 

@@ -16,12 +16,13 @@ from domain.backorders import BACKORDER_FLAG
 from domain.customers import Customer
 from domain.editing import customer_may_edit
 from domain.errors import DomainError
-from domain.orders import MAX_ORDER_LINES, Order, OrderStatus
+from domain.orders import MAX_ORDER_LINES, Order, OrderStatus, PaymentMethod
 from domain.ports import Clock, UnitOfWork
 from domain.returns import returnable
 from domain.shortages import asked
 from domain.usecases.buy_again import buy_again
 from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
+from domain.usecases.order_reference import buyer_may_change_reference
 from domain.usecases.orders import (
     CancelledAlready,
     NotCancellable,
@@ -44,6 +45,7 @@ from handlers.callbacks import (
     OrdersPageCb,
     PayDifferenceCb,
     PayOrderCb,
+    PoEditCb,
     ReturnStartCb,
     button,
 )
@@ -89,6 +91,9 @@ def _detail_keyboard(
     if returnable(order, now, settings.return_window_days, {}, parcels):  # earlier returns are checked on the way
         builder.button(text=_("↩️ Return"), callback_data=ReturnStartCb(code=order.code, kind="refund"))
         builder.button(text=_("🔁 Exchange"), callback_data=ReturnStartCb(code=order.code, kind="exchange"))
+    if (order.reference or order.payment_method is PaymentMethod.INVOICE) and buyer_may_change_reference(order):
+        text = _("🧾 Change your PO number") if order.reference else _("🧾 Add your PO number")
+        builder.button(text=text, callback_data=PoEditCb(code=order.code, staff=0))
     builder.button(text=_("🧾 Receipt (PDF)"), callback_data=DocumentCb(code=order.code, kind="receipt"))
     builder.button(text=_("🛒 Buy again"), callback_data=BuyAgainCb(code=order.code))
     if settings.support_chat_id is not None:

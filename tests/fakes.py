@@ -501,6 +501,11 @@ class FakeOrders(_Repo):
             stored.delivery = replace(stored.delivery, carrier=order.delivery.carrier if order.delivery else "")
         stored.history.append(entry)
 
+    async def set_reference(self, order: Order, entry: HistoryEntry) -> None:
+        stored = self.st.orders[order.code]
+        stored.reference = order.reference
+        stored.history.append(entry)
+
 
 class FakeCarts(_Repo):
     async def lines(self, customer_id: int) -> dict[int, int]:

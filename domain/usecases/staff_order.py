@@ -33,6 +33,7 @@ class StaffOrderView:
     staff: dict[str, str] = field(default_factory=dict)  # staff who acted on it, by name (``staff_names``)
     owed_back: Money | None = None  # still to pay the customer outside returns, for who records payments
     sends_receipts: bool = False  # the reader may send the customer their receipt (support)
+    edits_orders: bool = False  # the reader may correct the order's PO number (``order_reference``)
 
     def who(self, actor: str) -> str:
         """A history entry's actor as staff know them: the order's customer and staff by name
@@ -87,4 +88,5 @@ async def order_for_staff(uow: UnitOfWork, *, staff_id: int, code: str) -> Staff
             await staff_names(uow, {entry.actor for entry in order.history}),
             await owed_back_on(uow, order) if can(member, Permission.RECORD_PAYMENTS) else None,
             can(member, Permission.SUPPORT),
+            can(member, Permission.EDIT_ORDERS),
         )

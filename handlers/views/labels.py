@@ -208,6 +208,7 @@ HISTORY_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"short: (?P<sku>\S+)"), N_("short at packing: %(sku)s")),
     (re.compile(r"handed over"), N_("handed over")),
     (re.compile(r"goodwill: (?P<why>.+)", re.S), N_("goodwill refund: %(why)s")),
+    (re.compile(r"po number: (?P<was>.+) → (?P<now>.+)"), N_("PO number %(was)s → %(now)s")),
     (re.compile(r"customer"), N_("by the customer")),
     (re.compile(r"staff"), N_("by staff")),
     (re.compile(r"api"), N_("through the API")),

@@ -57,6 +57,15 @@ _CODES_BY_REFERENCE = (
     .order_by(_ORDERS.c.created_at.desc(), _ORDERS.c.id.desc())
     .limit(bindparam("limit"))
 )
+_SET_REFERENCE = (
+    update(_ORDERS)
+    .where(_ORDERS.c.id == bindparam("order_id"))
+    .values(
+        reference=bindparam("new_reference"),
+        reference_key=bindparam("new_reference_key"),
+        updated_at=bindparam("at"),
+    )
+)
 _ORDER_BY_CHECKOUT_KEY = select(_ORDERS).where(_ORDERS.c.checkout_key == bindparam("checkout_key"))
 _LINES_OF_ORDERS = select(_ORDER_LINES).where(_ORDER_LINES.c.order_id.in_(bindparam("ids", expanding=True)))
 _HISTORY_OF_ORDERS = (
@@ -295,6 +304,12 @@ class SqlOrders:
         if not key:  # every order without a reference carries the empty key
             return []
         return [row.code for row in await fetch(self.s, _CODES_BY_REFERENCE, {"reference_key": key, "limit": limit})]
+
+    async def set_reference(self, order: Order, entry: HistoryEntry) -> None:
+        assert order.id is not None
+        values = {"order_id": order.id, "new_reference": order.reference, "at": entry.at}
+        await run(self.s, _SET_REFERENCE, {**values, "new_reference_key": reference_key(order.reference)})
+        await run(self.s, _ADD_HISTORY, self._history_row(order.id, entry))
 
     async def by_ids(self, order_ids: Sequence[int]) -> dict[int, Order]:
         """The orders there are of these ids, in three statements a chunk of them (a page's)."""

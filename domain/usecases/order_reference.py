@@ -1,0 +1,86 @@
+"""Correcting an order's PO number once placed: its buyer until it ships, staff while it is not cancelled."""
+
+from __future__ import annotations
+
+from domain.errors import DomainError, NotFound
+from domain.i18n import N_
+from domain.orders import OPEN_STATUSES, HistoryEntry, Order, OrderStatus, normalize_order_code, order_reference
+from domain.ports import Clock, UnitOfWork
+from domain.staff import Permission
+from domain.usecases.staff import require
+
+# A buyer's goods-in desk checks a delivery against the PO the packing slip names: once a parcel has left,
+# the number is staff's to correct (they reprint what it is on).
+BUYER_MAY_CHANGE = OPEN_STATUSES - {OrderStatus.PARTIALLY_SHIPPED}
+NONE = "—"  # the history's word for no number
+
+
+class ReferenceShipped(DomainError):
+    key = N_("Order {code} has shipped, so its PO number can no longer be changed here: ask us and we correct it.")
+
+
+class ReferenceCancelled(DomainError):
+    key = N_("Order {code} is cancelled: its PO number stays as it was.")
+
+
+def buyer_may_change_reference(order: Order) -> bool:
+    return order.status in BUYER_MAY_CHANGE
+
+
+async def change_my_order_reference(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, code: str, reference: str
+) -> tuple[Order, str]:
+    """The buyer's own order, before it ships; returns it changed and the number it had."""
+    kept = order_reference(reference)  # too long: refused before anything is read
+    async with uow:
+        order = await _locked(uow, code)
+        if order.customer_id != customer_id:
+            raise NotFound()  # another customer's order: codes reveal nothing
+        if not buyer_may_change_reference(order):
+            raise (
+                ReferenceCancelled(code=order.code)
+                if order.status is OrderStatus.CANCELLED
+                else ReferenceShipped(code=order.code)
+            )
+        was = await _change(uow, clock, order, kept, f"customer:{customer_id}")
+        await uow.commit()
+        return order, was
+
+
+async def change_order_reference(
+    uow: UnitOfWork, clock: Clock, *, staff_id: int, code: str, reference: str
+) -> tuple[Order, str]:
+    """Staff correct it at any stage but cancelled (a delivered order's invoice is reprinted with it)."""
+    await require(uow, staff_id, Permission.EDIT_ORDERS)
+    kept = order_reference(reference)
+    async with uow:
+        order = await _locked(uow, code)
+        if order.status is OrderStatus.CANCELLED:
+            raise ReferenceCancelled(code=order.code)
+        was = await _change(uow, clock, order, kept, f"staff:{staff_id}")
+        await uow.commit()
+        return order, was
+
+
+async def _locked(uow: UnitOfWork, code: str) -> Order:
+    """The order read under its row lock, so a status change meanwhile is seen (an order, then nothing else)."""
+    found = await uow.orders.get_by_code(normalize_order_code(code))
+    if found is None or found.id is None:
+        raise NotFound()
+    await uow.parcels.lock_order(found.id)
+    order = await uow.orders.get_by_id(found.id)
+    if order is None:
+        raise NotFound()
+    return order
+
+
+async def _change(uow: UnitOfWork, clock: Clock, order: Order, reference: str, actor: str) -> str:
+    """Kept with a history entry saying who changed it from what: the audit of a number invoices carry."""
+    was = order.reference
+    if reference != was:
+        reason = f"po number: {was or NONE} → {reference or NONE}"
+        entry = HistoryEntry(clock.now(), actor, order.status, order.status, reason)
+        order.reference = reference
+        order.history.append(entry)
+        await uow.orders.set_reference(order, entry)
+    return was
