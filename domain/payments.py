@@ -73,10 +73,9 @@ def settle_cancelled_part(
     kept = list(payments)
     zero = Money.zero(total.currency)
     credit = min(value, invoice_owed(total, kept)) if invoice else zero
-    paid = amount_paid(kept, total.currency)
-    # What was paid and not owed back already (an earlier part, an edit): never refunded twice.
-    owed = Money(sum(p.amount.amount for p in kept if p.kind is PaymentKind.REFUND_OWED), total.currency)
-    refund = min(value - credit, paid - owed) if paid.amount > 0 else zero
+    # What was paid and not owed back already (an earlier part, an edit, a goodwill refund): never
+    # refunded twice, nor more than was paid.
+    refund = min(value - credit, paid_and_kept(kept, total.currency))
     return credit, max(refund, zero)
 
 

@@ -65,3 +65,9 @@ def test_units_of_a_discounted_line_are_worth_their_share_of_what_it_cost() -> N
     assert order.net_of({7: 2}) == Money(1_800, "GBP")
     assert order.net_of({7: 3, 8: 1}) == order.goods
     assert order.net_of({7: 5}) == Money(2_700, "GBP")  # no more units than the line has
+
+
+def test_a_part_cancelled_after_a_goodwill_refund_owes_back_only_what_the_goodwill_left() -> None:
+    paid_then_goodwill = [_pay(PaymentKind.PAYMENT, 10_000), _pay(PaymentKind.GOODWILL, 8_000)]
+    got = settle_cancelled_part(False, Money(3_000, "GBP"), TOTAL, paid_then_goodwill)
+    assert got == (Money(0, "GBP"), Money(2_000, "GBP"))
