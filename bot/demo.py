@@ -432,7 +432,8 @@ async def _support_conversation(
     transcript.append(f"💬 new topic in Support: {topic.name}")
     for message in forum.topic(topic.thread_id):
         transcript.append("💬 in the topic: " + "\n    ".join(message.text.splitlines()))
-    scene("Staff answer inside the topic; Alice gets it from the bot, signed; /close asks her to rate")
+    scene("Staff see what waits for an answer (/conversations), answer inside the topic; Alice gets it signed; /close")
+    await ada.send("/conversations")
     await forum.send(ada, "Of course, the courier will call 30 minutes ahead.", thread_id=topic.thread_id)
     transcript.append("🔔 Alice's chat: " + "\n    ".join(alice.messages()[-1].text.splitlines()))
     await forum.send(ada, "/close", thread_id=topic.thread_id)

@@ -35,6 +35,7 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     # filled by a purchase-order receipt.
     assert re.search(r"^💬 new topic in Support: Alice #\d+$", out, flags=re.MULTILINE)
     assert "💬 in the topic: Can the courier call me before coming?" in out and "Support conversations" in out
+    assert re.search(r"💬 1 open conversation\n.*\n.*🔴 Alice · #\d+", out)  # /conversations: waiting for a reply
     assert re.search(r"^🔔 Alice's chat: 📄 receipt-\w{8}\.pdf$", out, flags=re.MULTILINE)  # sent again by support
     mistake = re.search(r"👤 Ada: /cancelorder (\w{8})\n🤖 bot: ✖ Order \1 is cancelled", out)
     assert mistake and f"🏢 staff chat: ⚠️ Order {mistake.group(1)} was cancelled for the customer by staff" in out
