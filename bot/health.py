@@ -72,7 +72,9 @@ def metrics_refusal(request: web.Request, token: str | None) -> web.Response | N
     nginx or another container sits on it, nor a loopback peer relaying with a forwarding header."""
     if token:
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
+        # surrogateescape: a header's bytes that are no UTF-8 arrive as surrogates, not the token
+        given_bytes = given.strip().encode("utf-8", "surrogateescape")
+        if scheme.lower() == "bearer" and hmac.compare_digest(given_bytes, token.encode()):
             return None
         return web.Response(
             status=401,

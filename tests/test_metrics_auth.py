@@ -3,6 +3,7 @@ METRICS_TOKEN, or, with none set, to a scraper on this machine; /healthz and /re
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from unittest import mock
@@ -110,6 +111,20 @@ def test_without_a_token_metrics_are_refused_to_another_machine_even_on_a_privat
 @pytest.mark.parametrize("peer", ["127.0.0.1", "::1"])
 def test_without_a_token_metrics_are_served_to_this_machine(peer: str) -> None:
     assert metrics_refusal(_request_from(peer), None) is None
+
+
+async def test_a_token_header_of_bytes_that_are_no_text_is_refused_not_a_server_error(
+    shop_with_token: tuple[RunningBot, str],
+) -> None:
+    """aiohttp hands such bytes on as surrogates, which ``str.encode`` refused: a 500."""
+    _, base = shop_with_token
+    host, port = base.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(b"GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\r\nConnection: close\r\n\r\n")
+    await writer.drain()
+    answer = await reader.read()
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 401 ")
 
 
 def test_with_a_token_even_this_machine_must_present_it() -> None:
