@@ -77,6 +77,7 @@ STRINGS = {
     "unpaid": N_("Order {code} is placed and waits for payment: pay it from the chat (/orders)."),
     "place_order": N_("Place order"),
     "placed": N_("Order {code} placed ✅ The confirmation is in the chat."),
+    "shop_on": N_("Continue shopping"),
     "subtotal": N_("Subtotal"),
     "total": N_("Total"),
     "dashboard": N_("Dashboard"),

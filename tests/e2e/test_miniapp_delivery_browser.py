@@ -29,6 +29,8 @@ WORDS = {
         "cod": "Cash on delivery",
         "cod_pickup": "Pay at pickup",
         "arrives": ", arrives ",
+        "shop_on": "Continue shopping",
+        "categories": "Categories",
     },
     "ru": {
         "legend": "Как вы хотите получить заказ?",
@@ -39,6 +41,8 @@ WORDS = {
         "cod": "Оплата при получении",
         "cod_pickup": "Оплата при получении в магазине",
         "arrives": ", прибудет ",
+        "shop_on": "Продолжить покупки",
+        "categories": "Категории",
     },
 }
 
@@ -106,6 +110,8 @@ async def test_the_checkout_asks_courier_or_pickup_with_their_costs_and_keeps_th
         assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         await page.locator("#place-order").click()
         await expect(page.locator(".placed")).to_be_visible()
+        await page.get_by_role("button", name=said["shop_on"]).click()  # the way on from the order
+        await expect(page.locator("#view h2").first).to_have_text(said["categories"])
     assert await placed(shop) == ("pickup", 0, 2 * 208)  # free, as it said
 
 

@@ -6,14 +6,41 @@ const view = document.getElementById("view");
 const state = { strings: {}, stack: [], cartCount: 0, checkoutKey: null, shown: 0, typed: null };
 const t = (name, values) => fill(state.strings[name] || name, values || {});
 
-// The checkout as the customer left it (its fields, its key, whether it was open), kept for this
-// tab and this customer: Telegram's "Reload page", or the app reopened after the phone dropped it, lost it all.
+// The checkout as the customer left it (its fields, its key), kept for this tab and this customer:
+// Telegram's "Reload page", or the app reopened after the phone dropped it, lost it all.
 const saving = () => `ordergram.checkout.${state.customer}`;
 function saved() {
   try { return JSON.parse(sessionStorage.getItem(saving()) || "null"); } catch { return null; }
 }
 function keep(value) {
   try { value ? sessionStorage.setItem(saving(), JSON.stringify(value)) : sessionStorage.removeItem(saving()); } catch { /* private mode */ }
+}
+
+// Where the customer is, and the screens Back leads through, as plain data (``screen`` and what it
+// shows, ``pages`` of a list shown, ``y`` scrolled to) kept for this tab and this customer: Telegram
+// reloads a Mini App often, and a reload opened the categories, the customer's place lost. Kept with
+// the page's address: a chat card's "Open in shop" (?product=ID) opens its product, not the last place.
+const placing = () => `ordergram.where.${state.customer}`;
+function keptPlace() {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(placing()) || "null");
+    const ok = kept && kept.from === window.location.search && Array.isArray(kept.stack) && kept.stack.length;
+    return ok && kept.stack.every((where) => where && where.screen in SCREENS) ? kept.stack : null;
+  } catch { return null; }
+}
+function keepPlace() {
+  const plain = (name, value) => (name === "read" ? undefined : value);  // a checkout's options are read again
+  try {
+    sessionStorage.setItem(placing(), JSON.stringify({ from: window.location.search, stack: state.stack }, plain));
+  } catch { /* private mode */ }
+}
+let keeping = null;  // the place is written once scrolling stops, not each frame
+function scrolled() {
+  const top = state.stack[state.stack.length - 1];
+  if (!top || top !== state.settled) return;  // a screen still drawing: not its place yet
+  top.y = Math.round(window.scrollY);
+  clearTimeout(keeping);
+  keeping = setTimeout(keepPlace, 250);
 }
 
 function money(value) { return value ? value.text : "—"; }
@@ -28,17 +55,36 @@ function current() {
   return () => mine === state.shown;
 }
 
-function show(render, push = true) {
+// The screens, each drawn from where it is (``where``, kept): what Back and a reload draw again.
+const SCREENS = {
+  home: (where) => home(where),
+  grid: (where) => grid(where),
+  product: (where) => productPage(where),
+  cart: () => cartPage(),
+  checkout: (where) => checkoutPage(where.read),
+  placed: (where) => placedPage(where),
+};
+
+// ``push``: a screen opened over this one (Back returns); otherwise it replaces this one (another
+// variant, the cart redrawn). True once drawn; a failure is said.
+function show(where, push = true) {
   state.shown += 1;
-  const kept = saved();
-  if (kept && kept.open) keep({ ...kept, open: false });  // the checkout says it is open once drawn
-  if (push) state.stack.push(render);
+  state.settled = null;
+  if (push || !state.stack.length) state.stack.push(where);
+  else state.stack[state.stack.length - 1] = where;
+  keepPlace();
   document.getElementById("error").hidden = true;
   if (tg && tg.BackButton) state.stack.length > 1 ? tg.BackButton.show() : tg.BackButton.hide();
   if (tg && tg.MainButton) tg.MainButton.hide();
   const still = current();
-  return render().then(() => still() && lostFocus() && focusHeading())
-    .catch((error) => showError(error.message || t("error")));
+  return SCREENS[where.screen](where).then(() => {
+    if (!still()) return true;
+    const back = where.y !== undefined;  // returned to (Back, a reload): where the reader was on it
+    if (lostFocus()) focusHeading(back);
+    if (back) window.scrollTo(0, where.y);
+    state.settled = where;
+    return true;
+  }).catch((error) => { showError(error.message || t("error")); return false; });
 }
 
 // The button pressed is drawn over by the new screen: the focus goes to its heading, so a
@@ -46,11 +92,11 @@ function show(render, push = true) {
 // reader is typing in (the search) keeps it.
 function lostFocus() { return !document.activeElement || document.activeElement === document.body; }
 
-function focusHeading() {
+function focusHeading(stay) {
   const heading = view.querySelector("h2");
   if (!heading) return;
   heading.tabIndex = -1;
-  heading.focus();
+  heading.focus({ preventScroll: stay });
 }
 
 function back() {
@@ -80,7 +126,7 @@ async function refreshCartCount(cart) {
 // A product with options is shown by one of its variants: its page is where one is chosen
 // (adding from here put a variant nobody chose in the cart; its stock is not the others').
 function productCard(product) {
-  const open = () => show(() => productPage(product.id));
+  const open = () => show({ screen: "product", id: product.id });
   return el("article", { class: "card", "data-sku": product.sku },
     product.photo ? el("img", { src: product.photo, alt: "", loading: "lazy" }) : null,
     el("span", { class: "name" }, product.name),
@@ -115,39 +161,45 @@ async function addToCart(product) {
   return updated;
 }
 
-async function home() {
+// A category's (or a search's) list, as a screen.
+const listing = (query, title) => ({ screen: "grid", query, title });
+
+async function home(where) {
   const still = current();
   const categories = await api("/app/api/shop/categories");
   if (!still()) return;
   view.replaceChildren(
     el("h2", {}, t("categories")),
     el("div", { class: "chips" }, categories.map((c) =>
-      el("button", { type: "button", "data-category": c.id, on: { click: () => show(() => grid({ category: c.id }, c.name)) } },
+      el("button", { type: "button", "data-category": c.id, on: { click: () => show(listing({ category: c.id }, c.name)) } },
         `${c.name} (${c.count})`))),
   );
-  if (categories.length) await grid({ category: categories[0].id }, categories[0].name, true);
+  // The first category's products under them; its pages shown are the home screen's.
+  if (categories.length) await grid({ ...where, query: { category: categories[0].id }, title: categories[0].name }, where);
 }
 
-// A category's (or a search's) products a page at a time: "Show more" appends the next page.
-async function grid(query, title, append = false) {
+// A category's (or a search's) products a page at a time: "Show more" appends the next page; as
+// many pages as were shown when it is drawn again. ``into``: the home screen it is drawn under.
+async function grid(where, into = null) {
+  const { query, title } = where;
   const still = current();
   const chips = el("div", { class: "chips" });  // a category's own categories, above its products
   const cards = el("div", { class: "grid" });
   const more = el("button", { type: "button", class: "secondary more" }, t("more"));
   const trail = el("nav", { class: "trail muted" });  // where the category is: each step above it opens
-  let next = 0;
+  let next = 0, pages = 1;
   const load = async () => {
     const found = await api(`/app/api/shop/products?${new URLSearchParams({ ...query, page: next })}`);
     if (next === 0 && (found.trail || []).length > 1) {
       trail.append(...found.trail.flatMap((c, i) => [
         i ? " › " : "",
         i + 1 < found.trail.length
-          ? el("button", { type: "button", class: "crumb", on: { click: () => show(() => grid({ category: c.id }, c.name)) } }, c.name)
+          ? el("button", { type: "button", class: "crumb", on: { click: () => show(listing({ category: c.id }, c.name)) } }, c.name)
           : el("span", {}, c.name),
       ]));
     }
     chips.append(...(found.children || []).map((c) =>
-      el("button", { type: "button", "data-category": c.id, on: { click: () => show(() => grid({ category: c.id }, c.name)) } },
+      el("button", { type: "button", "data-category": c.id, on: { click: () => show(listing({ category: c.id }, c.name)) } },
         `${c.name} (${c.count})`)));
     cards.append(...found.products.map(productCard));
     chips.hidden = !chips.childElementCount;
@@ -155,13 +207,19 @@ async function grid(query, title, append = false) {
       cards.append(el("p", { class: "empty" }, query.q ? t("not_found", { text: query.q }) : t("empty_category")));
     }
     next = found.page + 1;
-    more.hidden = next >= found.pages;
+    pages = found.pages;
+    more.hidden = next >= pages;
   };
-  more.addEventListener("click", () => load().catch((error) => showError(error.message || t("error"))));
-  await load();
+  const kept = into || where;
+  more.addEventListener("click", () => load().then(() => {
+    kept.pages = next;
+    keepPlace();
+  }).catch((error) => showError(error.message || t("error"))));
+  do await load(); while (next < (kept.pages || 1) && next < pages && still());
   if (!still()) return;
+  if (query.q) document.getElementById("search").value = query.q;  // what was searched, as it was typed
   const section = el("section", {}, trail.childElementCount ? trail : null, el("h2", {}, title), chips, cards, more);
-  append ? view.append(section) : view.replaceChildren(section);
+  into ? view.append(section) : view.replaceChildren(section);
 }
 
 // A variant's option buttons, as on the chat's card: a value opens the variant that keeps the
@@ -175,16 +233,16 @@ function optionRows(p) {
       "aria-pressed": choice.chosen ? "true" : "false",
       "data-value": choice.value,
       "aria-label": choice.sold_out ? t("sold_out_choice", { value: choice.value }) : null,
-      on: { click: () => choice.chosen || show(() => productPage(choice.product_id), false) },
+      on: { click: () => choice.chosen || show({ screen: "product", id: choice.product_id }, false) },
     }, choice.sold_out ? `${choice.value} ✖` : choice.value)))));
 }
 
-async function productPage(id) {
+async function productPage(where) {
   const still = current();
-  const p = await api(`/app/api/shop/products/${id}`);
+  const p = await api(`/app/api/shop/products/${where.id}`);
   if (!still()) return;
-  // Choosing another variant replaces this page, so Back still leads where it led.
-  state.stack[state.stack.length - 1] = () => productPage(p.id);
+  where.id = p.id;  // the variant shown (another where the one asked was withdrawn)
+  keepPlace();
   view.replaceChildren(el("article", { class: "product", "data-sku": p.sku, "data-id": p.id },
     p.photo ? el("img", { src: p.photo, alt: "" }) : null,
     el("h2", {}, p.name),
@@ -218,7 +276,7 @@ async function notifyMe(p) {
 // The chosen variant goes into the cart; the page then says how many of it the cart holds.
 async function addChosen(p) {
   // Redrawn only when added: a redraw hides the refusal ("only 2 available") addToCart shows.
-  if (await addToCart(p)) await show(() => productPage(p.id), false);
+  if (await addToCart(p)) await show({ screen: "product", id: p.id, y: window.scrollY }, false);
 }
 
 async function cartPage() {
@@ -236,7 +294,7 @@ async function cartPage() {
     view.querySelectorAll(".qty button").forEach((button) => { button.disabled = true; });
     const refused = await api("/app/api/shop/cart", { method: "POST", json: { product_id: line.product_id, quantity } })
       .then(() => null, (error) => error.message);
-    await show(cartPage, false);
+    await show({ screen: "cart", y: window.scrollY }, false);  // the line tapped stays where it was
     if (refused) showError(refused);  // after the redraw, which hides the last message
   };
   view.replaceChildren(
@@ -256,9 +314,18 @@ async function cartPage() {
       el("span", { class: "total" }, money(line.total))))),
     el("p", { class: "price" }, `${t("subtotal")}: ${money(cart.subtotal)}`),
     cart.hold_note ? el("p", { class: "hold muted" }, cart.hold_note) : null,
-    el("button", { type: "button", id: "to-checkout", on: { click: () => show(checkoutPage) } }, t("checkout")),
+    el("button", { type: "button", id: "to-checkout", on: { click: () => show({ screen: "checkout" }) } }, t("checkout")),
   );
-  mainButton(t("checkout"), () => show(checkoutPage));
+  mainButton(t("checkout"), () => show({ screen: "checkout" }));
+}
+
+// An order placed: what it comes to (shipping and discounts in), and the way on.
+async function placedPage(where) {
+  view.replaceChildren(  // with what it comes to, shipping and discounts in
+    el("p", { class: "placed", "data-order": where.code }, t(where.said, { code: where.code })),
+    el("p", { class: "price total" }, `${t("total")}: ${where.total}`),
+    el("button", { type: "button", class: "secondary", id: "shop-on",
+      on: { click: () => { state.stack = []; show({ screen: "home" }); } } }, t("shop_on")));
 }
 
 // The checkout refused for what changed since it was read (409: a price, the cart, a product sold
@@ -269,9 +336,9 @@ async function readAgain(typed) {
   const still = current();
   const options = await api("/app/api/shop/checkout").catch(() => null);
   if (!still()) return;
-  if (options) return show(() => checkoutPage(options), false);
+  if (options) return show({ screen: "checkout", read: options }, false);
   state.stack.pop();  // the checkout: the cart it was opened from is shown
-  return show(cartPage, false);
+  return show({ screen: "cart" }, false);
 }
 
 // The two ways an order comes, as the chat's checkout offers them, each priced (a courier from its
@@ -376,15 +443,18 @@ async function checkoutPage(read) {
     state.typed = null;
     keep(null);
     await refreshCartCount();
-    state.stack = [home];
-    const said = (key) => view.replaceChildren(  // with what it comes to, shipping and discounts in
-      el("p", { class: "placed", "data-order": placed.code }, t(key, { code: placed.code })),
-      el("p", { class: "price total" }, `${t("total")}: ${money(placed.total)}`));
-    said(placed.invoice_link ? "unpaid" : "placed");
-    tg && tg.MainButton && tg.MainButton.hide();
+    // The order said as a screen over the shop (the checkout gone from Back): Telegram's Back button,
+    // shown at the checkout, did nothing here, and a reload said nothing of the order.
+    state.stack = [{ screen: "home" }];
+    const receipt = { screen: "placed", code: placed.code, total: money(placed.total),
+      said: placed.invoice_link ? "unpaid" : "placed" };
+    await show(receipt);
     if (placed.invoice_link && tg && tg.openInvoice) {
       // Telegram's own payment form, over the app; the status says how it closed.
-      tg.openInvoice(placed.invoice_link, (status) => said(status === "paid" ? "paid" : "unpaid"));
+      tg.openInvoice(placed.invoice_link, (status) => {
+        receipt.said = status === "paid" ? "paid" : "unpaid";
+        if (state.stack[state.stack.length - 1] === receipt) show(receipt, false);
+      });
     }
   };
   form.addEventListener("submit", submit);
@@ -394,7 +464,7 @@ async function checkoutPage(read) {
     else form.querySelectorAll(`input[name="${name}"]`).forEach((radio) => { radio.checked = radio.value === value && !radio.disabled; });
   }
   follow();
-  const remember = () => keep({ key: state.checkoutKey, open: true, fields: Object.fromEntries(new FormData(form)) });
+  const remember = () => keep({ key: state.checkoutKey, fields: Object.fromEntries(new FormData(form)) });
   form.addEventListener("input", remember);
   form.addEventListener("change", remember);
   remember();
@@ -413,22 +483,40 @@ async function start() {
     showError(error.status === 401 ? error.message : served);  // no words yet
     return;
   }
+  // A tap before the first screen is placed waits for it (it was drawn over); once placed, a tap
+  // opens its screen over it at once, and what the first was loading is not drawn.
+  let opened = null;
+  const started = new Promise((resolve) => { opened = resolve; });
+  const then = (action) => () => started.then(action);
   const search = document.getElementById("search");
   search.placeholder = t("search");
   search.setAttribute("aria-label", t("search"));
-  search.addEventListener("change", () => search.value.trim()
-    ? show(() => grid({ q: search.value.trim() }, search.value.trim())) : null);
-  document.getElementById("cart-button").addEventListener("click", () => show(cartPage));
-  tg && tg.BackButton && tg.BackButton.onClick(back);
-  const resume = (saved() || {}).open;  // read before the first screen says the checkout is closed
+  search.addEventListener("change", then(() => search.value.trim()
+    ? show(listing({ q: search.value.trim() }, search.value.trim())) : null));
+  // 🛒 on the cart redraws it: it was stacked again, and Back led from the cart to the cart.
+  document.getElementById("cart-button").addEventListener("click", then(() =>
+    show({ screen: "cart" }, state.stack[state.stack.length - 1].screen !== "cart")));
+  tg && tg.BackButton && tg.BackButton.onClick(then(back));
+  window.addEventListener("scroll", scrolled, { passive: true });
+  window.addEventListener("pagehide", keepPlace);
   await refreshCartCount();
-  await show(home);
   // "Open in shop" on a chat card opens here: ?product=ID, with Back to the categories.
   const product = new URLSearchParams(window.location.search).get("product");
-  if (product && /^[0-9]{1,12}$/.test(product)) await show(() => productPage(Number(product)));
-  else if (resume && state.cartCount) {  // reloaded mid-checkout: back where it was, Back to the cart
-    await show(cartPage);
-    await show(checkoutPage);
+  const fresh = [{ screen: "home" }];
+  if (product && /^[0-9]{1,12}$/.test(product)) fresh.push({ screen: "product", id: Number(product) });
+  const stack = keptPlace() || fresh;  // reloaded: back where the customer was, Back as it led
+  if (stack[stack.length - 1].screen === "checkout" && !state.cartCount) stack.pop();  // ordered in chat since
+  if (!stack.length) stack.push(...fresh);
+  state.stack = stack.slice(0, -1);
+  const top = stack[stack.length - 1];
+  const first = show(top);
+  opened();
+  if (!(await first) && stack.length > 1 && state.stack[state.stack.length - 1] === top) {
+    // Gone since (a product hidden) or not to be had now: the shop's start, and why said.
+    const said = document.getElementById("error").textContent;
+    state.stack = [];
+    await show({ screen: "home" });
+    showError(said);
   }
 }
 
