@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from sandbox.driver import SandboxGroup
-from tests.e2e.conftest import hire, staff_shop
+from tests.e2e.conftest import ADMIN, hire, shop_on, staff_shop
 from tests.e2e.journeys import support_question
 from tests.fakes import FakeClock
 
@@ -78,12 +78,20 @@ async def test_within_support_hours_nothing_changes(tmp_path: Path, clock: FakeC
 
 
 async def test_in_the_morning_conversations_lists_what_waited_unanswered_first_with_links(
-    tmp_path: Path, clock: FakeClock
+    database_url: str, clock: FakeClock
 ) -> None:
     """Sofia came in at nine with no way to tell which topics waited for an answer: a forum shows
     every topic alike, and a plain group only the messages themselves."""
     clock.current = WEDNESDAY_NIGHT
-    async with _moscow_shop(tmp_path, clock) as shop:
+    async with shop_on(
+        database_url,
+        clock,
+        staff_chat_id=-100500,
+        admin_ids=[ADMIN],
+        support_chat_id=SUPPORT,
+        timezone="Europe/Moscow",
+        support_hours="Mon-Fri 09:00-18:00",
+    ) as shop:
         ivan = SandboxUser(shop.server, 501, "Иван", language_code="ru")
         forum, sofia, ivans = await support_question(shop, SUPPORT, ivan, "Здравствуйте, где мой заказ?")
         clock.current = THURSDAY_MORNING
