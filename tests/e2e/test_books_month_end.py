@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import Any
 
 from bot.harness import RunningBot
 from sandbox import SandboxUser
-from tests.e2e.conftest import ADMIN, hire, staff_shop
+from tests.e2e.conftest import ADMIN, hire, shop_on, staff_shop
 from tests.e2e.journeys import add_to_cart, order_code, order_of_invoice, payments, place_card_order, place_cod_order
 from tests.e2e.test_accounting import balances
 from tests.e2e.test_books_reconcile import (
@@ -31,10 +33,15 @@ from tests.e2e.test_returns import ask_return, deliver
 from tests.fakes import FakeClock
 
 
+def books_shop(database_url: str, clock: FakeClock, **settings: Any) -> AbstractAsyncContextManager[RunningBot]:
+    """The demo shop with an admin and a staff chat on each engine (the books are rows both keep)."""
+    return shop_on(database_url, clock, staff_chat_id=-100500, admin_ids=[ADMIN], **settings)
+
+
 async def test_a_card_order_raised_while_it_still_owes_a_refund_books_exactly_the_money_that_moved(
-    tmp_path: Path, clock: FakeClock
+    database_url: str, clock: FakeClock
 ) -> None:
-    async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
+    async with books_shop(database_url, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
         before = await balances(shop)
         cleo, code = await paid_by_card(shop, 801, 3)  # a pickup: 3 × £2.95 = £8.85, £1.48 of tax inside
         manager = await hire(shop, 802, "Mo", "manager")
@@ -69,11 +76,11 @@ async def rouble_card_order(shop: RunningBot, user_id: int, units: int) -> tuple
 
 
 async def test_a_rouble_order_edited_down_leaves_exactly_the_tax_of_what_it_still_sells_in_pounds(
-    tmp_path: Path, clock: FakeClock
+    database_url: str, clock: FakeClock
 ) -> None:
     """3 × 296,48 ₽ at 20 % hold 148,24 ₽ of tax, booked £1.48 (1.475…); the one unit kept holds
     49,41 ₽, £0.49. Taking back 98,83 ₽ converted on its own (£0.98) left 50p in 2200."""
-    async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
+    async with books_shop(database_url, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
         before = await balances(shop)
         manager, _, code = await rouble_card_order(shop, 811, 3)
         assert await moves(shop, before) == {CASH: 885, SALES: -737, TAX: -148}
@@ -84,12 +91,12 @@ async def test_a_rouble_order_edited_down_leaves_exactly_the_tax_of_what_it_stil
 
 
 async def test_a_taxed_rouble_order_returned_unit_by_unit_takes_back_exactly_the_tax_its_sale_booked(
-    tmp_path: Path, clock: FakeClock
+    database_url: str, clock: FakeClock
 ) -> None:
     """3 × 296,48 ₽ + 422,10 ₽ shipping at 20 %: the goods' 148,24 ₽ of tax booked £1.48. Each
     unit's share (49,41 ₽, 49,42 ₽, 49,41 ₽) converted on its own is £0.49: £1.47 taken back,
     a penny left in 2200 after everything came back."""
-    async with staff_shop(tmp_path, clock, tax_rate=20) as shop:
+    async with books_shop(database_url, clock, tax_rate=20) as shop:
         manager = await hire(shop, 97, "Mo", "manager")
         await manager.send("/fx RUB 100.50")
         before = await balances(shop)
@@ -109,12 +116,12 @@ async def test_a_taxed_rouble_order_returned_unit_by_unit_takes_back_exactly_the
 
 
 async def test_a_euro_order_raised_by_an_edit_books_the_tax_it_holds_now_less_what_its_books_hold(
-    tmp_path: Path, clock: FakeClock
+    database_url: str, clock: FakeClock
 ) -> None:
     """One unit at €3.45 (1.17 € to the pound) holds €0.58 of tax, booked £0.50; raised to two
     (€6.90, €1.15 of tax: £0.98) the rise books 48p. Read back, £0.50 was €0.58 again and the
     rise's €0.57 converted on its own 49p: 2200 held 99p for an order holding 98p."""
-    async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
+    async with books_shop(database_url, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
         manager = await hire(shop, 822, "Mo", "manager")
         await manager.send("/fx EUR 1.17")
         before = await balances(shop)
@@ -129,12 +136,12 @@ async def test_a_euro_order_raised_by_an_edit_books_the_tax_it_holds_now_less_wh
 
 
 async def test_a_promo_coded_card_order_cancelled_takes_its_sales_back_at_list_price_and_leaves_no_discount(
-    tmp_path: Path, clock: FakeClock
+    database_url: str, clock: FakeClock
 ) -> None:
     """2 × £2.95 with 10 % off (−59p) paid by card, then cancelled: £5.31 owed back. Taken back as
     an edit or a return takes sales back: the units at their list £5.90 in returns and 4800 back
     to nothing (returns held the £5.31 paid and 4800 the 59p of an order that gives nothing off)."""
-    async with staff_shop(tmp_path, clock, payment_provider_token="sandbox:provider") as shop:
+    async with books_shop(database_url, clock, payment_provider_token="sandbox:provider") as shop:
         before, cleo, code = await promo_card_order(shop, 831)
         asked = await cleo.press((await cleo.send(f"/track {code}")).last, "Cancel order")
         assert "cancelled" in (await cleo.press(asked.last, "Yes, cancel it")).last.text
