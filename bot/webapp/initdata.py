@@ -55,6 +55,10 @@ def validate(raw: str, bot_token: str, *, now: datetime, max_age_seconds: float)
     if not raw or len(raw) > MAX_INIT_DATA:
         raise InvalidInitData(N_("The app's launch data is missing or too long: open it again from Telegram."))
     try:
+        # Telegram's initData is percent-encoded ASCII; a header's bytes that are no UTF-8 come as
+        # surrogates, which the signature check could not encode (a 500 for anyone who sent them).
+        if not raw.isascii():
+            raise ValueError(raw)
         pairs = parse_qsl(raw, keep_blank_values=True, strict_parsing=True)
     except ValueError:
         raise InvalidInitData(N_("The app's launch data cannot be read: open it again from Telegram.")) from None

@@ -184,7 +184,7 @@ def make_middlewares(runtime: Runtime, signer: Signer) -> list[Any]:
                 )
             if who.via == "cookie" and request.method not in ("GET", "HEAD"):
                 token = request.headers.get(CSRF_HEADER, "")
-                if not hmac.compare_digest(token.encode(), signer.csrf(who.session).encode()):
+                if not hmac.compare_digest(token.encode("utf-8", "surrogateescape"), signer.csrf(who.session).encode()):
                     raise WebProblem(
                         403, "Forbidden", _("This page's security token is missing or wrong: reload the page.")
                     )

@@ -4,6 +4,7 @@ refused like any unknown id, a problem in the reader's language, and changes not
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -80,3 +81,16 @@ async def test_a_number_in_a_query_written_in_other_digits_is_refused_as_no_numb
             assert answer.status == 422, (path, await answer.text())
             assert "must be a whole number" in (await answer.json())["detail"]
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+
+
+async def test_launch_data_of_bytes_that_are_no_text_is_unauthorized_not_a_server_error(shop: RunningBot) -> None:
+    async with miniapp(shop) as client:
+        reader, writer = await asyncio.open_connection(client.host, client.port)
+        writer.write(
+            b"GET /app/api/shop/cart HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            b"Authorization: tma auth_date=1&user=1&hash=\xff\r\n\r\n"
+        )
+        await writer.drain()
+        answer = await reader.read()
+        writer.close()
+    assert answer.startswith(b"HTTP/1.1 401 "), answer[:200]

@@ -77,3 +77,13 @@ def test_a_repeated_field_is_refused_even_when_one_copy_is_signed() -> None:
     raw = sign(FIELDS, TOKEN) + "&user=" + json.dumps({"id": 1})
     with pytest.raises(InvalidInitData, match="repeats"):
         validate(raw, TOKEN, now=NOW, max_age_seconds=DAY)
+
+
+@pytest.mark.parametrize(
+    "raw", ["auth_date=1700000000&user=1&hash=\udcff", f"auth_date=1700000000&user={USER}&hash=é", "user=\udcfe&hash=0"]
+)
+def test_launch_data_with_bytes_no_url_encoding_has_is_unreadable_not_a_crash(raw: str) -> None:
+    """Telegram's initData is percent-encoded ASCII. A header's raw bytes that are no UTF-8 reach
+    here as surrogates, which the signature check's ``encode`` refused: a 500 for anyone."""
+    with pytest.raises(InvalidInitData, match="cannot be read"):
+        validate(raw, TOKEN, now=NOW, max_age_seconds=DAY)
