@@ -17,6 +17,8 @@ from domain.i18n import N_
 KINDS: tuple[tuple[str, str], ...] = (
     (r"refund owed, (?P<rest>.+)", N_("refund owed, {rest}")),
     (r"credit note, (?P<rest>.+)", N_("credit note, {rest}")),
+    # The reason after the colon is staff's own words (``domain.usecases.goodwill``): kept as typed.
+    (r"goodwill refund owed, (?P<code>\S+): (?P<why>.+)", N_("goodwill refund owed, {code}: {why}")),
     (r"sale (?P<code>\S+) \(card\)", N_("sale {code} (card)")),
     (r"sale (?P<code>\S+) \(invoice\)", N_("sale {code} (invoice)")),
     (r"sale (?P<code>\S+) \(cash on delivery\)", N_("sale {code} (cash on delivery)")),

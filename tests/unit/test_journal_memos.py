@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import re
 from string import Formatter
 
@@ -40,3 +41,9 @@ def test_a_refund_owed_names_what_it_refunds_in_the_reader_s_words() -> None:
 def test_a_memo_of_no_known_kind_is_kept_as_it_was_written() -> None:
     typed = "85123A at LON: -2, broken in the storm; sale of nothing"
     assert journal_memo(typed, russian) == typed
+
+
+def test_a_goodwill_refund_reads_in_russian_with_its_reason_as_typed() -> None:
+    ru = gettext.translation("messages", "locales", ["ru"]).gettext
+    memo = "goodwill refund owed, AB12CD34: late delivery"
+    assert journal_memo(memo, ru) == "компенсация к выплате покупателю, AB12CD34: late delivery"
