@@ -178,3 +178,33 @@ async def test_a_quantity_tapped_again_before_the_cart_is_redrawn_sends_nothing_
         assert sent == [2]
         await more.click()  # the redrawn cart takes taps again
         await expect(line.locator(".quantity")).to_have_text("3")
+
+
+async def test_add_to_cart_tapped_twice_before_the_cart_answers_adds_once_and_the_next_tap_adds_again(
+    shop: RunningBot,
+) -> None:
+    """Both taps read the same cart and asked for the same quantity: two taps put one in the cart
+    and the phone buzzed "added" twice; a tap while the first is on its way is not a second add."""
+    from playwright.async_api import expect
+
+    async with miniapp(shop) as client, browser_page("add-twice", init_data(shop, CUSTOMER)) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.get_by_role("button", name="Party").click()
+        add = page.locator('article.card[data-sku="23843"] button.add')
+        sent: list[Any] = []
+
+        async def slowly(route: Any) -> None:
+            if route.request.method == "POST":
+                sent.append(route.request.post_data_json["quantity"])
+                await asyncio.sleep(0.5)
+            await route.continue_()
+
+        await page.route("**/app/api/shop/cart", slowly)
+        await add.click()
+        await add.click(force=True)  # the same button, the first still on its way
+        await expect(page.locator("#cart-count")).to_have_text("1")
+        await expect(add).to_be_enabled()
+        assert sent == [1]
+        await add.click()  # answered: the next tap adds one more
+        await expect(page.locator("#cart-count")).to_have_text("2")
+        assert sent == [1, 2]

@@ -3,7 +3,8 @@ import { api, applyTheme, el, fill, me, served, showError, tg } from "./common.j
 
 const view = document.getElementById("view");
 // ``typed``: the checkout form as the customer left it when the order was refused for a change.
-const state = { strings: {}, stack: [], cartCount: 0, checkoutKey: null, shown: 0, typed: null };
+// ``adding``: the products whose "Add to cart" is on its way.
+const state = { strings: {}, stack: [], cartCount: 0, checkoutKey: null, shown: 0, typed: null, adding: new Set() };
 const t = (name, values) => fill(state.strings[name] || name, values || {});
 
 // The checkout as the customer left it (its fields, its key), kept for this tab and this customer:
@@ -147,13 +148,23 @@ function addLabel(product) { return t(product.waits || "add"); }
 
 // One more step of what the customer's price list allows (its minimum first, then whole packs).
 async function addToCart(product) {
+  // One add of a product at a time: a second tap before the first came back read the same cart and
+  // asked for the same quantity (two taps added one, and the phone buzzed "added" twice).
+  if (state.adding.has(product.id)) return null;
+  state.adding.add(product.id);
+  const buttons = [...document.querySelectorAll(`[data-sku="${CSS.escape(product.sku)}"] button.add`)];
+  buttons.forEach((button) => { button.disabled = true; });
   // Both requests' failures are said: a lost connection on the first one did nothing at all.
   const updated = await api("/app/api/shop/cart").then((cart) => {
     const line = cart.lines.find((l) => l.product_id === product.id);
     return api("/app/api/shop/cart", {
       method: "POST", json: { product_id: product.id, quantity: line ? line.up : product.next },
     });
-  }).catch((error) => { showError(error.message || t("error")); return null; });
+  }).catch((error) => { showError(error.message || t("error")); return null; })
+    .finally(() => {
+      state.adding.delete(product.id);
+      buttons.forEach((button) => { button.disabled = false; });
+    });
   if (updated) {
     await refreshCartCount(updated);
     tg && tg.HapticFeedback && tg.HapticFeedback.notificationOccurred("success");
