@@ -227,6 +227,20 @@ async def short_counted(
     )
     for order in current.held:
         await message.answer(_("Order {code} is on hold for the shortage; managers were told.").format(code=order.code))
+    for order, warehouse in current.held_already:
+        said = (
+            _(
+                "Order {code} is already on hold for missing items: they were reported in {warehouse} first. "
+                "Nothing more is needed from you: its lines in your round are set aside, the customer is asked "
+                "and a manager decides. Carry on with the next line."
+            )
+            if warehouse
+            else _(
+                "Order {code} is already on hold for missing items. Nothing more is needed from you: its lines in "
+                "your round are set aside, the customer is asked and a manager decides. Carry on with the next line."
+            )
+        )
+        await message.answer(fill(said, code=order.code, warehouse=warehouse))
     for sku, bin_code, kept in current.uncounted:
         recount = _(
             "{kept} × {sku} not found in bin {bin} could not come off its count (it holds fewer, or they are "

@@ -79,6 +79,9 @@ class PickRound:
     products: dict[int, Product]
     completed: list[Order] = field(default_factory=list)  # orders this step made ready to pack
     held: list[Order] = field(default_factory=list)  # orders this step put on hold
+    # (order, warehouse code or "") of a short on an order already held — by another warehouse's
+    # picker at the same moment, or before: its lines here are set aside, the picker moves on
+    held_already: list[tuple[Order, str]] = field(default_factory=list)
     # (sku, bin, units) of a short that could not come off the bin's count: the picker is told to recount
     uncounted: list[tuple[str, str, int]] = field(default_factory=list)
 

@@ -76,13 +76,15 @@ async def report_short(
             # (other warehouses' counters locked) or the order is held (its row written), and the
             # other warehouse's picker short of the same order at once held the row, then its counter.
             await uow.parcels.lock_order(line.order_id)
-            moved_to = await _allocate_elsewhere(uow, clock, current, line, missing)
-        held = bool(missing) and moved_to is None
+            if not await _held_already(uow, current, line):
+                moved_to = await _allocate_elsewhere(uow, clock, current, line, missing)
+        set_aside = any(o.id == line.order_id for o, _ in current.held_already)
+        held = bool(missing) and moved_to is None and not set_aside
         if held:  # what no bin or warehouse gives waits, and comes off the short bin's count
             await _hold_for_shortage(uow, clock, current, line, product, missing, staff_id, staff_chat_id)
         # What other bins or warehouses gave is not on the short bin's shelf either: off its count
         # too (left there, it was sold again and the next round sent to the empty bin).
-        if elsewhere_given := line.short - short_before - (missing if held else 0):
+        if elsewhere_given := line.short - short_before - (missing if held or set_aside else 0):
             order, place = current.orders[line.order_id], (pick_list.warehouse_id, line.bin_code)
             kept = await write_off_short(uow, clock, order, product, place, elsewhere_given, f"staff:{staff_id}")
             if kept:  # said to the picker, not hidden: left counted, they are sold again
@@ -106,6 +108,26 @@ async def report_short(
         await after_step(uow, clock, current, staff_id)
         await uow.commit()
         return current
+
+
+async def _held_already(uow: UnitOfWork, current: PickRound, line: PickLine) -> bool:
+    """Under the order's lock: the order is on hold already (another warehouse's picker short of
+    it at the same moment, or a manager) — holding it again was refused with the state machine's
+    words and left this picker stuck on the line. Its lines in this round are set aside instead
+    (the customer is asked already; the hold's owner decides), and the picker is told by whom."""
+    fresh = await uow.orders.get_by_id(line.order_id)
+    if fresh is None or fresh.status is not OrderStatus.ON_HOLD:
+        return False
+    for other in current.pick_list.lines:
+        if other.order_id == line.order_id and not other.done:
+            other.short += other.open
+            await uow.picking.save_line(other)
+    current.orders[line.order_id] = fresh
+    holder = next((e.actor for e in reversed(fresh.history) if e.to_status is OrderStatus.ON_HOLD), "")
+    kind, _, who = holder.partition(":")
+    member = await uow.staff.get(int(who)) if kind == "staff" and who.isdecimal() else None
+    current.held_already.append((fresh, member.warehouse_code or "" if member is not None else ""))
+    return True
 
 
 async def _allocate_elsewhere(
