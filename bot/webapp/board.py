@@ -176,8 +176,12 @@ async def get_login(request: web.Request) -> web.Response:
 
 async def post_login(request: web.Request) -> web.Response:
     runtime = _runtime(request)
-    form = await request.post()
-    token = str(form.get("token", ""))
+    try:
+        token = str((await request.post()).get("token", ""))
+    except ValueError:  # a body of bytes that are no UTF-8 (UnicodeDecodeError): no link's token
+        token = ""
+    if not token.isascii():  # a link's token is; a multipart part's stray bytes come as surrogates
+        token = ""
     hours = runtime.settings.webapp_session_hours
     signer = request.app[SIGNER]
     try:
