@@ -334,6 +334,20 @@ async def test_a_screen_opened_from_the_keyboard_takes_the_focus_to_its_heading(
         await expect(page.locator("#search")).to_be_focused()  # typing goes on where it was
 
 
+async def test_a_screens_heading_given_the_focus_is_not_boxed_like_a_control(shop: RunningBot) -> None:
+    """A product opened from a chat card ("Open in shop") showed its name in a white frame, as if it
+    were a field to type in: the focus a screen reader starts from, drawn as a keyboard's ring."""
+    from playwright.async_api import expect
+
+    ids = await product_ids(shop)
+    reader = init_data(shop, IVAN, "Иван", language="ru")
+    async with miniapp(shop) as client, browser_page("phone-heading", reader, theme=DARK, phone=True) as page:
+        await page.goto(str(client.make_url(f"/app/shop?product={ids['23843']}")))
+        heading = page.locator("article.product h2")
+        await expect(heading).to_be_focused()  # still where a screen reader goes on from
+        assert await heading.evaluate("(h) => getComputedStyle(h).outlineStyle") == "none"
+
+
 async def test_the_last_button_of_a_page_scrolled_to_its_end_stays_above_the_phones_bottom_bar(
     shop: RunningBot,
 ) -> None:
