@@ -123,6 +123,10 @@ class DemandRepository(Protocol):
         """Units per product from ``since``."""
         ...
 
+    async def discontinued(self) -> set[int]:
+        """Ids of the discontinued products: nothing more is bought of them."""
+        ...
+
     async def store_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
         """Replaces the stored suggestions of the (product, warehouse) pairs given (in bulk)."""
         ...

@@ -92,7 +92,8 @@ async def nightly_forecasts(
     last_week = week_start(shop_day(now, uow.timezone)) - timedelta(days=7)  # the shop's weeks, as sales are dated
     since = last_week - timedelta(weeks=HISTORY_WEEKS - 1)
     async with uow.read_only():
-        products = sorted(await uow.demand.totals(since))
+        # Nothing more is bought of a discontinued product: no policy stored, none applied.
+        products = sorted((await uow.demand.totals(since)).keys() - await uow.demand.discontinued())
         leads = {key: lead.days for key, lead in (await lead_times(uow, uow.timezone)).items()}
         classes: dict[int, ProductClass] = {}
         if levels.by_class is not None:

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from domain.catalog import ProductStatus
 from domain.replenishment import ProductClass, Suggestion
 from domain.stockouts import StockTrail
 from storage import models as m
@@ -172,6 +173,10 @@ class SqlDemand:
             select(d.product_id, func.sum(d.quantity)).where(d.day >= since).group_by(d.product_id)
         )
         return {p: int(q) for p, q in rows}
+
+    async def discontinued(self) -> set[int]:
+        p = m.ProductRow
+        return set((await self.s.execute(select(p.id).where(p.status == ProductStatus.DISCONTINUED.value))).scalars())
 
     async def store_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
         if not suggestions:

@@ -8,7 +8,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.scheduler import forecast_workers
@@ -284,3 +284,20 @@ async def test_a_supplier_whose_latest_deliveries_came_late_is_planned_on_its_re
         stored = {(s.product_id, s.warehouse_id): s for s in await uow.demand.suggestions([mug])}
     assert (stored[mug, w1].reorder_point, stored[mug, w1].order_up_to) == (20, 30)
     assert (stored[mug, w2].reorder_point, stored[mug, w2].order_up_to) == (10, 20)  # no deliveries there yet
+
+
+async def test_a_discontinued_product_gets_no_suggestion_and_its_levels_are_not_auto_applied(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """Nothing more is bought of a discontinued product: the nightly job neither stores a policy
+    for it (the one from before it was discontinued is dropped) nor applies one to its stock row."""
+    uow, (mug, bowl, _spoon), (w1, _w2) = await _shop(engine, clock)
+    await nightly_forecasts(uow, clock, levels=ServiceLevels(0.95), currency="EUR", auto_apply=False)
+    async with session_factory(engine)() as session, session.begin():
+        await session.execute(update(m.ProductRow).where(m.ProductRow.id == mug).values(status="discontinued"))
+    clock.advance(hours=1)
+    run = await nightly_forecasts(uow, clock, levels=ServiceLevels(0.95), currency="EUR", auto_apply=True)
+    assert (run.stored, run.applied, run.dropped) == (1, 0, 2)
+    async with uow.read_only():
+        assert {(s.product_id, s.warehouse_id) for s in await uow.demand.suggestions(None)} == {(bowl, w1)}
+    assert await _stock(engine, mug, w1) == (5, 9)  # what people set stays: no 10 / 20 applied
