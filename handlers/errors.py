@@ -7,8 +7,9 @@ import logging
 from datetime import date, datetime
 from typing import Unpack
 
-from aiogram import Router
-from aiogram.types import ErrorEvent
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import ErrorEvent, InaccessibleMessage, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -84,7 +85,19 @@ async def on_error(event: ErrorEvent, **data: Unpack[HandlerData]) -> None:
         # A message, or a press already answered before the error: say it in the chat.
         message = event.update.message or (query.message if query else None)
         if message is not None:
-            await data["bot"].send_message(message.chat.id, _reply(error, pressed=query is not None, html=True))
+            await _say(data["bot"], message, _reply(error, pressed=query is not None, html=True))
+
+
+async def _say(bot: Bot, message: Message | InaccessibleMessage, text: str) -> None:
+    """In a forum, in the topic the message came from: in General, who wrote it is not looking.
+    A topic closed to the bot (it lacks the right to manage topics) leaves General."""
+    thread = message.message_thread_id if isinstance(message, Message) and message.is_topic_message else None
+    try:
+        await bot.send_message(message.chat.id, text, message_thread_id=thread)
+    except TelegramBadRequest as refused:
+        if thread is None or "TOPIC_CLOSED" not in refused.message:
+            raise
+        await bot.send_message(message.chat.id, text)
 
 
 def _reply(error: Exception, *, pressed: bool, html: bool) -> str:

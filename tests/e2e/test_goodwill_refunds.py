@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.harness import RunningBot
+from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, hire, staff_shop
-from tests.e2e.journeys import order_of_invoice, payments, place_card_order
+from tests.e2e.journeys import order_of_invoice, payments, place_card_order, support_question
 from tests.e2e.test_support_agent import _books
 from tests.fakes import FakeClock
 
@@ -102,3 +102,33 @@ async def test_a_russian_agent_reads_the_goodwill_refund_in_russian(tmp_path: Pa
         assert "As an apology, we are giving you back £2.50" in anna.messages()[-1].text
         too_much = await agent.send(f"/refund {code} 100 ещё")
         assert too_much.last.text.startswith("Вернуть по заказу")
+
+
+async def test_a_refusal_in_a_customers_topic_is_said_in_that_topic(tmp_path: Path, clock: FakeClock) -> None:
+    """Sofia, in Anna's topic, gave too much and later wrote after /close: each refusal went to the
+    forum's General topic, where she was not looking, and her topic showed nothing."""
+    support = -1009000
+    async with running_bot(
+        f"sqlite+aiosqlite:///{tmp_path / 'topic.sqlite3'}",
+        clock=clock,
+        default_currency="GBP",
+        staff_chat_id=-100500,
+        admin_ids=[ADMIN],
+        payment_provider_token="sandbox:provider",
+        support_chat_id=support,
+    ) as shop:
+        anna = SandboxUser(shop.server, 501, "Anna")
+        code = await _paid_card_order(shop, anna)
+        forum, sofia, topic = await support_question(shop, support, anna, "Hello, my box arrived crushed")
+        too_much = await forum.send(sofia, f"/refund {code} 100 crushed box", thread_id=topic.thread_id)
+        assert [(m.text.split(":")[0], m.thread_id) for m in too_much.new] == [
+            (f"At most £6.65 can be given back on order {code}", topic.thread_id)
+        ]
+        await forum.send(sofia, "/close", thread_id=topic.thread_id)
+        late = await forum.send(sofia, "One more thing", thread_id=topic.thread_id)
+        # The sandbox, as Telegram for a bot without the right to manage topics, refuses a closed
+        # topic (TOPIC_CLOSED): the refusal is said in General rather than lost.
+        assert [(m.text, m.thread_id) for m in late.new] == [
+            ("This conversation is closed. The customer reopens it by writing again.", None)
+        ]
+        assert [c.description for c in shop.server.calls if not c.ok] == ["Bad Request: TOPIC_CLOSED"]
