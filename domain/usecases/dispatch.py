@@ -23,6 +23,7 @@ from domain.staff import Permission, can
 from domain.usecases.backorder_fill import held_back
 from domain.usecases.orders import apply_transition
 from domain.usecases.parcels import (
+    check_deliverable,
     deliver_order,
     parcel_delivered,
     ship_parcel,
@@ -310,6 +311,7 @@ async def mark_delivered(uow: UnitOfWork, clock: Clock, *, staff_id: int, code: 
     async with uow:
         order = await _order(uow, code)
         assert order.id is not None
+        check_deliverable(order)
         await deliver_order(uow, clock, order, f"staff:{staff_id}")
         for parcel in await uow.parcels.for_order(order.id):
             if parcel.id is not None:

@@ -34,6 +34,14 @@ class NotReadyToShip(DomainError):
     key = N_("Order {code} is {status}: only packed orders can be shipped.")
 
 
+class NotOnItsWay(DomainError):
+    key = N_("Order {code} is {status}: only a shipped order can be marked delivered. Nothing was changed.")
+
+
+class DeliveredAlready(DomainError):
+    key = N_("Order {code} is already delivered: nothing was changed.")
+
+
 class CardBalanceDue(DomainError):
     key = N_("Order {code} still has {due} to pay by card: it ships once the customer has paid it.")
 
@@ -204,6 +212,15 @@ async def _tell(uow: UnitOfWork, clock: Clock, order: Order, template: str, parc
         params["complete"] = order.status is OrderStatus.SHIPPED
     if (told := for_customer(customer, template, params)) is not None:
         await uow.outbox.add(told, clock.now())
+
+
+def check_deliverable(order: Order) -> None:
+    """``/delivered`` on an order the state machine cannot deliver (cancelled, not shipped yet,
+    delivered already) read "An order cannot go from cancelled to delivered.": said in words."""
+    if order.status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED):
+        raise DeliveredAlready(code=order.code)
+    if not order.can_transition(OrderStatus.DELIVERED):
+        raise NotOnItsWay(code=order.code, status=order.status.value)
 
 
 async def deliver_order(uow: UnitOfWork, clock: Clock, order: Order, actor: str, *, notify: bool = True) -> None:

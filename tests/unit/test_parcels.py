@@ -28,6 +28,7 @@ from domain.parcels import (
     status_after_parcel,
 )
 from domain.returns import returnable
+from domain.usecases.parcels import DeliveredAlready, NotOnItsWay, check_deliverable
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 S = OrderStatus
@@ -171,3 +172,16 @@ def test_units_the_customer_gave_up_never_came_so_they_cannot_be_returned() -> N
     assert returnable(order, NOW, 14, {}, [came], {10: 2}) == {1: 1, 2: 1}
     assert returnable(order, NOW, 14, {}, [], {10: 2}) == {1: 1, 2: 1}  # handed over at a counter
     assert returnable(order, NOW, 14, {}, [came]) == {1: 3, 2: 1}  # nothing given up: what no parcel carried
+
+
+def test_an_order_not_shipped_or_delivered_already_is_refused_delivery_in_words() -> None:
+    order = packed_order()
+    order.transition(S.PARTIALLY_SHIPPED, now=NOW, actor="staff:1")
+    with pytest.raises(NotOnItsWay) as refused:
+        check_deliverable(order)  # part of it has not left
+    assert refused.value.params == {"code": order.code, "status": "partially_shipped"}
+    order.transition(S.SHIPPED, now=NOW, actor="staff:1")
+    check_deliverable(order)
+    order.transition(S.DELIVERED, now=NOW, actor="staff:1")
+    with pytest.raises(DeliveredAlready):
+        check_deliverable(order)  # a second /delivered: not "cannot go from delivered to delivered"
