@@ -12,6 +12,7 @@ from enum import StrEnum
 from domain.errors import DomainError, IllegalTransition
 from domain.i18n import N_
 from domain.money import Money, sum_money
+from domain.text import without_direction_controls
 
 # The most lines one order has, whichever way it comes: a cart (chat and Mini App) holds this
 # many different products and the intake API takes this many lines. The chat pages a long cart.
@@ -170,8 +171,9 @@ class ReferenceTooLong(DomainError):
 
 def order_reference(text: str) -> str:
     """A number the buyer gives their order (their purchase order's), on one line: the invoice prints it
-    as a single line, so line breaks and runs of blanks become one space."""
-    reference = " ".join(text.split())
+    as a single line, so line breaks and runs of blanks become one space; direction controls (U+202E…) go,
+    as they do from other typed text (``domain.text.typed``): they turned staff's /order line around."""
+    reference = " ".join(without_direction_controls(text).split())
     if len(reference) > MAX_REFERENCE:
         raise ReferenceTooLong(limit=MAX_REFERENCE, length=len(reference))
     return reference
