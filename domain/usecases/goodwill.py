@@ -11,6 +11,7 @@ from domain.orders import HistoryEntry, Order, normalize_order_code
 from domain.payments import Payment, PaymentKind, paid_and_kept
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
+from domain.text import without_direction_controls
 from domain.usecases.bookkeeping import book_refund
 from domain.usecases.staff import require
 
@@ -39,8 +40,9 @@ class GoodwillTooLarge(DomainError):
 
 
 def goodwill_reason(text: str) -> str:
-    """The reason as kept: one line, at most ``REASON_LIMIT`` characters."""
-    return " ".join(text.split())[:REASON_LIMIT]
+    """The reason as kept: one line without direction controls (as other typed text, ``domain.text``),
+    at most ``REASON_LIMIT`` characters."""
+    return " ".join(without_direction_controls(text).split())[:REASON_LIMIT]
 
 
 async def give_goodwill(
