@@ -311,3 +311,30 @@ async def test_the_rest_of_a_card_order_ships_when_its_first_parcel_came_back_re
     assert f"Parcel 2 of order {code} (2 × 85123A) left with Royal Mail" in shipped.last.text
     assert await status(shop, code) == "shipped"
     assert await payments(shop, code) == [("payment", 1045), ("refund_owed", 85)]  # nothing more asked
+
+
+PACKED_NOT_SHIPPED = {
+    "en": "Order {code} is packed: only a shipped order can be marked delivered. Nothing was changed.",
+    "ru": "Заказ {code} в статусе «упакован»: доставленным можно отметить только отгруженный заказ. Ничего не изменено.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_packed_order_that_never_left_cannot_be_marked_delivered(shop: RunningBot, language: str) -> None:
+    """The state machine lets a packed pickup order be handed over (``/handover``), so ``/delivered``
+    took a packed courier order too: delivered with its parcel never made, its stock never out."""
+    customer = SandboxUser(shop.server, 330, "Dot", language_code=language)
+    code, packer = await packed_order(shop, customer, {"85123A": 2}, language)
+    packed_stock = await stock(shop, "85123A")
+    said = (await packer.send(f"/delivered {code}")).last.text
+    assert said == PACKED_NOT_SHIPPED[language].format(code=code)
+    assert await status(shop, code) == "packed" and await parcel_count(shop) == 0
+    assert await stock(shop, "85123A") == packed_stock
+    await packer.send(f"/ship {code} DPD TRK-P1")
+    assert await status(shop, code) == "shipped"
+    assert {w: on_hand for w, on_hand, _ in await stock(shop, "85123A")}["LON"] == (
+        {w: on_hand for w, on_hand, _ in packed_stock}["LON"] - 2
+    )
+    delivered = (await packer.send(f"/delivered {code}")).last.text
+    assert delivered == WORDS[language]["all_delivered"].format(code=code)
+    assert await status(shop, code) == "delivered"
