@@ -315,7 +315,8 @@ async def test_the_rest_of_a_card_order_ships_when_its_first_parcel_came_back_re
 
 PACKED_NOT_SHIPPED = {
     "en": "Order {code} is packed: only a shipped order can be marked delivered. Nothing was changed.",
-    "ru": "Заказ {code} в статусе «упакован»: доставленным можно отметить только отгруженный заказ. Ничего не изменено.",
+    "ru": "Заказ {code} в статусе «упакован»: доставленным можно отметить только отгруженный заказ. "
+    "Ничего не изменено.",
 }
 
 
