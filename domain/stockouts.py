@@ -31,6 +31,10 @@ def days_out(trail: StockTrail, first_week: date, weeks: int, zone: tzinfo | str
     a day is out when it began with none on hand and nothing came in during it. The count is
     worked back from today's through the movements; days before the first movement are not
     known, so never out."""
+    # Performance rule: the nightly job asks this of every (product, warehouse) pair over two
+    # years. Between two days with movements the count stands still, so the walk goes from one
+    # such day to the one before and counts the days between at once: day by day it was ~730
+    # steps a pair and 70 s of the job's CPU at 10,000 products (``bench/forecast_job.py``).
     zone = ZoneInfo(zone) if isinstance(zone, str) else zone
     end = first_week + timedelta(weeks=weeks)
     net: dict[date, int] = {}
@@ -41,14 +45,30 @@ def days_out(trail: StockTrail, first_week: date, weeks: int, zone: tzinfo | str
         if delta > 0:
             came_in.add(day)
     balance = trail.on_hand - sum(delta for day, delta in net.items() if day >= end)  # at the span's end
-    known = shop_day(trail.first_moved, zone)
+    # Days as their number from ``first_week`` (its Monday is 0): whole weeks are then // 7.
+    lowest = max(0, (shop_day(trail.first_moved, zone) - first_week).days + 1)  # the first that can be out
     out = [0] * weeks
-    day = end - timedelta(days=1)
-    while day >= max(first_week, known):
-        balance -= net.get(day, 0)  # now: the count the day began with
-        if balance <= 0 and day not in came_in and day > known:
-            out[(day - first_week).days // 7] += 1
-        day -= timedelta(days=1)
+
+    def count(first: int, last: int) -> None:  # every day from ``first`` to ``last`` is out
+        first = max(first, lowest)
+        while first <= last:
+            week_end = min(first // 7 * 7 + 6, last)
+            out[first // 7] += week_end - first + 1
+            first = week_end + 1
+
+    last = weeks * 7 - 1  # the latest day not yet walked
+    for day in sorted((d for d in net if d < end), reverse=True):
+        n = (day - first_week).days
+        if n < lowest:
+            break
+        if balance <= 0:  # the days after this one began (and ended) with none
+            count(n + 1, last)
+        balance -= net[day]  # now: the count this day began with
+        if balance <= 0 and day not in came_in:
+            out[n // 7] += 1
+        last = n - 1
+    if balance <= 0:
+        count(lowest, last)
     return out
 
 
