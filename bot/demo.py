@@ -306,11 +306,13 @@ async def _scheduled_jobs(
     await ada.press((await ada.send("/product 17003")).last, "Unit cost")
     await ada.send("0.12")
     await ada.send("/trial")
-    owed = await ada.send("/refunds")  # a paid order cancelled: its money goes back, and the books say when
-    owing = re.search(r"/order (\w+)", owed.last.text)
-    assert owing is not None
-    order = await ada.send(f"/order {owing.group(1)}")
-    await ada.press(order.last, "Refund paid back")
+    # A paid order cancelled, a goodwill refund: their money goes back, and the books say when.
+    owed = await ada.send("/refunds")
+    owing = re.findall(r"/order (\w+)", owed.last.text)
+    assert owing
+    for code in owing:
+        order = await ada.send(f"/order {code}")
+        await ada.press(order.last, "Refund paid back")
     await ada.send("/refunds")
     await ada.send("/journal")
     await manager_reports(ada, transcript, scene, keep)

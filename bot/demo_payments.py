@@ -3,6 +3,7 @@ and "Buy now" with the shipping query Telegram sends for the address typed in it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from sandbox import SandboxUser
@@ -40,6 +41,10 @@ async def paid_by_link(
     late = await alice.pre_checkout(invoice)
     answer = late.pre_checkout_answer or {}
     transcript.append(f"🧾 Telegram's payment form: {answer.get('error_message')}")
+    scene("The store cannot have it ready on the promised day: Sam gives £0.50 back as goodwill, no return (/refund)")
+    code = re.search(r"Order (\w{8})", told.text)
+    await sam.send(f"/refund {code.group(1) if code else ''} 0.50 not ready on the promised day")
+    transcript.append("🔔 Alice's chat: " + "\n    ".join(alice.messages()[-1].text.splitlines()))
 
 
 async def bought_now(alice: SandboxUser, transcript: list[str], scene: Callable[[str], None]) -> None:

@@ -46,6 +46,14 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     # A paid order cancelled owes its money back until staff say it was sent (/refunds, then the order's button).
     paid_back = r"presses \[💸 Refund paid back: RUB\s889\.44\]\n(?:.*\n)*?👤 Ada: /refunds\n.*\n    Nothing is owed"
     assert re.search(paid_back, out)
+    # A goodwill refund without a return: owed back, the customer told, paid back from /refunds with the rest.
+    goodwill = (
+        r"👤 Sam: /refund (\w{8}) 0\.50 not ready on the promised day\n🤖 bot: 💸 Goodwill refund of £0\.50 on order \1"
+    )
+    assert re.search(
+        goodwill + r".*\n🔔 Alice's chat: 💸 As an apology, we are giving you back £0\.50 on order \1", out
+    )
+    assert re.search(r"presses \[💸 Refund paid back: £0\.50\]", out)
     # A supplier short of one line: what it still owed is closed, not left waiting.
     assert re.search(r"presses \[📄 PDF for the supplier\]\n🤖 bot: 📄 purchase-order-\d+\.pdf", out)
     assert re.search(r"/po receive \d+ 2008407700002 42\n.*Received into MAN:\n.*• 84077 × 42 → bin S-01-04-1", out)
