@@ -10,7 +10,7 @@ import pytest
 
 from domain.errors import IllegalTransition
 from domain.money import Money
-from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus, PaymentMethod
+from domain.orders import Delivery, DeliveryMethod, HistoryEntry, Order, OrderLine, OrderStatus, PaymentMethod
 from domain.ports import UnitOfWork
 from tests.contracts.conftest import NOW, a_customer, a_product
 
@@ -185,3 +185,20 @@ async def test_orders_are_found_by_the_buyers_reference_newest_first_whatever_it
         assert await uow.orders.codes_by_reference("заказ-7", 5) == ["BCDFGHJ4"]
         assert await uow.orders.codes_by_reference("PO-3", 5) == []
         assert await uow.orders.codes_by_reference("PO-", 5) == []
+
+
+async def test_a_corrected_po_number_is_kept_found_by_its_new_value_and_written_in_the_history(uow: UnitOfWork) -> None:
+    await placed(uow, reference="PO-1")
+    async with uow:
+        order = await uow.orders.get_by_code("BCDFGHJK")
+        assert order is not None
+        order.reference = "po-9"
+        entry = HistoryEntry(NOW + timedelta(hours=1), "staff:7", order.status, order.status, "PO number PO-1 → po-9")
+        await uow.orders.set_reference(order, entry)
+        await uow.commit()
+    async with uow:
+        loaded = await uow.orders.get_by_code("BCDFGHJK")
+        assert await uow.orders.codes_by_reference("PO-9", 5) == ["BCDFGHJK"]
+        assert await uow.orders.codes_by_reference("PO-1", 5) == []
+    assert loaded is not None and loaded.reference == "po-9" and loaded.status is OrderStatus.PLACED
+    assert [(h.actor, h.reason) for h in loaded.history][-1] == ("staff:7", "PO number PO-1 → po-9")
