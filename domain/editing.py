@@ -11,7 +11,7 @@ from domain.errors import DomainError
 from domain.i18n import N_
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, OrderLine, OrderStatus, PaymentMethod
-from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed
+from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed, within_what_was_paid
 from domain.pricing import NO_TERMS, OrderingTerms
 
 S = OrderStatus
@@ -286,6 +286,7 @@ class Settlement:
     refund: Money
     receivable: Money
     credit_note: Money
+    emptied: bool = False  # the refund is all that was paid and kept: a goodwill refund took the rest
 
 
 def settle(order: Order, total_before: Money, payments: list[Payment]) -> Settlement:
@@ -298,12 +299,16 @@ def settle(order: Order, total_before: Money, payments: list[Payment]) -> Settle
             return Settlement(zero, zero, delta, zero)
         unpaid = invoice_owed(total_before, payments)  # less parts already credited
         credit = Money(min(-delta.amount, unpaid.amount), order.currency)
-        return Settlement(zero, Money(-delta.amount, order.currency) - credit, zero, credit)
+        fall = Money(-delta.amount, order.currency) - credit
+        refund = within_what_was_paid(fall, payments)
+        return Settlement(zero, refund, zero, credit, refund != fall)
     if order.payment_method is PaymentMethod.CARD and paid.amount:
         due = balance_due(order, payments)
         if due.amount > 0:
             return Settlement(due, zero, zero, zero)
-        return Settlement(zero, Money(-due.amount, order.currency), zero, zero)
+        # A goodwill refund gave from what was paid: the fall is owed back only from what it left.
+        refund = within_what_was_paid(Money(-due.amount, order.currency), payments)
+        return Settlement(zero, refund, zero, zero, refund.amount != -due.amount)
     return Settlement(zero, zero, zero, zero)
 
 

@@ -48,6 +48,17 @@ def paid_and_kept(payments: Iterable[Payment], currency: str) -> Money:
     return Money(max(amount_paid(listed, currency).amount - owed, 0), currency)
 
 
+def within_what_was_paid(owed: Money, payments: Iterable[Payment]) -> Money:
+    """Of ``owed`` (an edit's fall, a return), what may be owed back once a goodwill refund was
+    given: at most what was paid less what is owed back already, so goodwill and refunds together
+    never give back more than was paid. Without goodwill, ``owed`` as it is (a cash-on-delivery
+    order's cash, a replacement's first payment: money its own payment rows do not show)."""
+    listed = list(payments)
+    if not any(p.kind is PaymentKind.GOODWILL for p in listed):
+        return owed
+    return max(min(owed, paid_and_kept(listed, owed.currency)), Money.zero(owed.currency))
+
+
 def amount_due(total: Money, payments: Iterable[Payment]) -> Money:
     """What is left to pay on an order: its total less what was paid and not owed back
     (never below zero)."""

@@ -257,6 +257,17 @@ def _fits(part: int | None, whole: Money, fx_rate: str, base: str) -> bool:
     return part is not None and 0 <= part <= to_base(whole, fx_rate, base)
 
 
+async def tax_held(uow: UnitOfWork, order: Order) -> tuple[Money, int]:
+    """The tax the books hold for ``order`` (its own entries and its returns'): in its currency
+    (at its own rate) and in the base currency. A refund that gives back all that was paid and
+    kept (a goodwill refund took the rest) takes exactly this back, so 2200 holds nothing for an
+    order its customer paid nothing for in the end (each part's tax rounded apart left a penny)."""
+    base = uow.base_currency
+    sources = [f"order:{order.code}"] + [f"return:{r.rma_code}" for r in await uow.returns.for_order(order.id or 0)]
+    held = sum([await uow.journal.credit_balance(source, A.TAX_PAYABLE.value, base) for source in sources])
+    return _in_order_currency(held, order, base), held
+
+
 def tax_step(after: Money, before: Money, fx_rate: str, base: str) -> int:
     """What the tax held moves by in the base currency: each side converted, as booked."""
     return to_base(after, fx_rate, base) - to_base(before, fx_rate, base)

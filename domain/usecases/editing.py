@@ -38,7 +38,7 @@ from domain.promotions import PromoMinimum
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import Zone, haversine_km, quotes, zone_for
 from domain.staff import Permission
-from domain.usecases.bookkeeping import book_difference, book_discount_change, book_refund, tax_step
+from domain.usecases.bookkeeping import book_difference, book_discount_change, book_refund, tax_held, tax_step
 from domain.usecases.checkout import CheckoutPolicy, ShippingUnavailable, allocation_rows, pickup_ready_by
 from domain.usecases.exchange_refunds import give_back_exchanged
 from domain.usecases.fx import shop_rates
@@ -389,6 +389,9 @@ async def _settle(
     refund_tax_base, note_tax_base = _fall_tax_in_base(
         uow.base_currency, before, order, refund, (note_shipping, note_shipping_tax, note_tax)
     )
+    if settlement.emptied and not note.amount:  # all that was paid goes back: the tax the books still hold
+        held, refund_tax_base = await tax_held(uow, order)
+        refund_shipping, refund_shipping_tax, refund_tax = None, None, held
     if refund.amount:
         await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))
         memo = f"refund owed, {order.code} edited"
@@ -420,7 +423,7 @@ async def _settle(
             shipping_tax=note_shipping_tax,
             tax_in_base=note_tax_base if note_tax is not None else None,
         )
-    if refund.amount or note.amount:
+    if refund.amount or note.amount or settlement.emptied:  # units back at list price, even with no money
         await book_discount_change(uow, order, now, f"discount of {order.code} edited")
     if settlement.receivable.amount:
         memo = f"invoice {order.code} edited: more sold"

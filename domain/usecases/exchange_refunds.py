@@ -33,8 +33,8 @@ async def give_back_exchanged(
     # An unpaid invoice is taken down first (it was never paid, so nothing is owed for it), as a
     # return settles it.
     memo = f"replacement {replacement.code} {why}: units sent in exchange not sent"
-    owed = await give_back(uow, origin, amount, now, source=f"order:{replacement.code}", memo=memo)
-    if (credit := amount - owed).amount > 0:  # the customer hears what the invoice asks now, as after a return
+    owed, credit = await give_back(uow, origin, amount, now, source=f"order:{replacement.code}", memo=memo)
+    if credit.amount > 0:  # the customer hears what the invoice asks now, as after a return
         left = invoice_owed(origin.total, await uow.payments.for_order(origin.id))
         params = {"code": origin.code, "replacement": replacement.code, "credit_minor": credit.amount}
         params |= {"owed_minor": left.amount, "currency": origin.currency}

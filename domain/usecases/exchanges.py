@@ -233,7 +233,7 @@ async def place_replacement(
     lines, owed = await _replacement_lines(uow, order, request)
     if owed.amount > 0:
         source, memo = f"return:{request.rma_code}", f"price difference, exchange {request.rma_code}"
-        request.refund = await give_back(uow, order, owed, now, source=source, memo=memo)
+        request.refund, _ = await give_back(uow, order, owed, now, source=source, memo=memo)
     replacement = Order.place(
         code=code,
         customer_id=order.customer_id,

@@ -296,7 +296,7 @@ async def resolve_return(
                 order.included_tax(gone + worth - carried), order.included_tax(gone), order.fx_rate, base
             )
             tax_in_base += to_base(order.included_tax(carried), order.fx_rate, base)
-            request.refund = await give_back(
+            request.refund, credit = await give_back(
                 uow,
                 order,
                 worth,
@@ -310,7 +310,7 @@ async def resolve_return(
             await _discount_back(uow, order, request, before, now)
             request.move(ReturnStatus.REFUNDED)
             extra: dict[str, object] = {"refund_minor": request.refund.amount, "currency": worth.currency}
-            extra |= await _credited(uow, order, worth - request.refund)
+            extra |= await _credited(uow, order, credit)
         else:
             replacement = await place_replacement(uow, clock, order, request, staff_id, policy)
             request.replacement_order_id = replacement.id

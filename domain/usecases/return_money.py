@@ -7,9 +7,9 @@ from datetime import datetime
 from domain.accounting import Account
 from domain.money import Money
 from domain.orders import Order, PaymentMethod
-from domain.payments import Payment, PaymentKind, invoice_owed
+from domain.payments import Payment, PaymentKind, invoice_owed, within_what_was_paid
 from domain.ports import UnitOfWork
-from domain.usecases.bookkeeping import book_refund
+from domain.usecases.bookkeeping import book_refund, tax_held
 
 
 async def give_back(
@@ -23,7 +23,7 @@ async def give_back(
     shipping: Money | None = None,
     goods_tax: Money | None = None,
     tax_in_base: int | None = None,
-) -> Money:
+) -> tuple[Money, Money]:
     """``amount`` given back on ``order``: what its business invoice still asks for is taken down
     by a credit note against the receivable (the customer never paid it, so nothing is owed to
     them for it), as a cancellation or a short pick settles it; the rest is a refund owed,
@@ -32,7 +32,8 @@ async def give_back(
     inside the rest (the goods), is taken back whole, the owed part taking what the credit note's
     left of it; ``tax_in_base``, the whole tax in the base currency as the books hold it
     (``book_refund``), taken back as it is when no credit note takes a part. What is owed back
-    (to be paid to the customer)."""
+    (to be paid to the customer; after a goodwill refund, only from what it left) and what the
+    credit note took off the invoice."""
     shipping = shipping if shipping is not None else amount * 0
     credit = asked = Money.zero(order.currency)
     if order.payment_method is PaymentMethod.INVOICE:
@@ -55,10 +56,15 @@ async def give_back(
         )
         if goods_tax is not None:  # the credit note took the tax inside its goods; the rest is the owed part's
             goods_tax = max(goods_tax - order.included_tax(credit - min(shipping, credit)), goods_tax * 0)
-    owed = amount - credit
+    # A goodwill refund gave from what was paid: the rest is owed back only from what it left, and
+    # the sales and tax it takes back are those of the money (the units' discount still moves).
+    owed = within_what_was_paid(amount - credit, await uow.payments.for_order(order.id or 0))
+    carried = shipping - min(shipping, credit)
+    if owed != amount - credit:  # all that was paid is given back: the tax the books still hold
+        held, tax_in_base = await tax_held(uow, order)
+        goods_tax = held - order.included_tax(min(carried, owed))
     if owed.amount > 0:
         await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, owed, at))
-        carried = shipping - min(shipping, credit)
         await book_refund(
             uow,
             order,
@@ -68,6 +74,6 @@ async def give_back(
             memo=f"refund owed, {memo}",
             shipping=carried,
             goods_tax=goods_tax,
-            tax_in_base=tax_in_base if credit.amount == 0 else None,
+            tax_in_base=tax_in_base if credit.amount == 0 or owed != amount - credit else None,
         )
-    return owed
+    return owed, credit

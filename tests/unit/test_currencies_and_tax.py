@@ -224,8 +224,8 @@ async def test_a_foreign_currency_invoice_taken_down_by_a_return_then_paid_leave
     order.id, order.payment_method = 7, PaymentMethod.INVOICE
     await book_sale(uow, order, T0, debit=Account.RECEIVABLE, how="invoice")
     half = Money(44472, "RUB")  # one mug returned: 4.43 EUR converted on its own
-    owed = await give_back(uow, order, half, T1, source="order:ABC123", memo="return R1")
-    assert owed == Money.zero("RUB") and [p.kind for p in payments.rows] == [PaymentKind.CREDIT_NOTE]
+    owed, credit = await give_back(uow, order, half, T1, source="order:ABC123", memo="return R1")
+    assert owed == Money.zero("RUB") and credit == half and [p.kind for p in payments.rows] == [PaymentKind.CREDIT_NOTE]
     # /paid books what the invoice still asks, 444.72 RUB, converted whole: 4.43 EUR.
     await book(
         uow, T1, "order:ABC123", "invoice paid", order.total - half, Account.CASH, Account.RECEIVABLE, fx_rate="100.50"
