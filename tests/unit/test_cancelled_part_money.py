@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from domain.money import Money
 from domain.orders import Order, OrderLine
-from domain.payments import Payment, PaymentKind, invoice_owed, settle_cancelled_part
+from domain.payments import Payment, PaymentKind, invoice_owed, settle_cancelled_part, within_what_was_paid
 
 AT = datetime(2026, 12, 4, tzinfo=UTC)
 TOTAL = Money(10_000, "GBP")
@@ -71,3 +71,16 @@ def test_a_part_cancelled_after_a_goodwill_refund_owes_back_only_what_the_goodwi
     paid_then_goodwill = [_pay(PaymentKind.PAYMENT, 10_000), _pay(PaymentKind.GOODWILL, 8_000)]
     got = settle_cancelled_part(False, Money(3_000, "GBP"), TOTAL, paid_then_goodwill)
     assert got == (Money(0, "GBP"), Money(2_000, "GBP"))
+
+
+def test_after_a_goodwill_refund_a_fall_or_a_return_is_owed_back_only_from_what_it_left() -> None:
+    paid_then_goodwill = [_pay(PaymentKind.PAYMENT, 665), _pay(PaymentKind.GOODWILL, 500)]
+    assert within_what_was_paid(Money(365, "GBP"), paid_then_goodwill) == Money(165, "GBP")
+    assert within_what_was_paid(Money(100, "GBP"), paid_then_goodwill) == Money(100, "GBP")
+    all_given = [*paid_then_goodwill, _pay(PaymentKind.GOODWILL, 165)]
+    assert within_what_was_paid(Money(365, "GBP"), all_given) == Money(0, "GBP")
+
+
+def test_without_goodwill_what_is_owed_back_is_not_held_to_the_order_s_payment_rows() -> None:
+    # Cash on delivery collected by a courier and a replacement's first payment have no payment row here.
+    assert within_what_was_paid(Money(295, "GBP"), []) == Money(295, "GBP")
