@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.notifications import for_customer
 from domain.orders import OPEN_STATUSES, HistoryEntry, Order, OrderStatus, normalize_order_code, order_reference
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
@@ -58,6 +59,11 @@ async def change_order_reference(
         if order.status is OrderStatus.CANCELLED:
             raise ReferenceCancelled(code=order.code)
         was = await _change(uow, clock, order, kept, f"staff:{staff_id}")
+        if order.reference != was:  # the buyer's goods-in desk checks deliveries against it: not their change
+            params = {"code": order.code, "was": was, "now": order.reference}
+            buyer = await uow.customers.get(order.customer_id)
+            if (told := for_customer(buyer, "order_po_changed", params)) is not None:
+                await uow.outbox.add(told, clock.now())
         await uow.commit()
         return order, was
 

@@ -101,3 +101,52 @@ async def test_a_wrong_po_number_is_corrected_by_the_buyer_until_it_ships_then_b
         shop, select(m.OrderHistoryRow.actor).where(m.OrderHistoryRow.reason == "po number: po-5512 → PO-5512")
     )
     assert history == "staff:812"
+
+
+TOLD = {
+    "en": {
+        "changed": "🧾 We changed the PO number of order {code}: {was} → {now}. Invoices and packing slips printed "
+        "from now on carry it.",
+        "removed": "🧾 We removed the PO number PO-7700 from order {code}: invoices and packing slips printed from "
+        "now on carry none.",
+    },
+    "ru": {
+        "changed": "🧾 Мы изменили номер PO заказа {code}: {was} → {now}. Он будет в счетах и упаковочных листах, "
+        "напечатанных с этого момента.",
+        "removed": "🧾 Мы убрали номер PO PO-7700 из заказа {code}: в счетах и упаковочных листах, напечатанных с "
+        "этого момента, его не будет.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_buyer_is_told_when_staff_change_their_po_number(shop: RunningBot, language: str) -> None:
+    """Their goods-in desk checks deliveries against the number: a change they did not make is news to them."""
+    buyer = await business_customer(shop, 821, "Café Nice", language)
+    await add_to_cart(buyer, "85123A", 2)
+    review = await buyer.press((await checkout_to_payment(buyer, location=False)).last, "🧾")
+    await buyer.press(review.last, WORDS[language]["add"])
+    code = order_code(await buyer.press((await buyer.send("PO-<7700>")).last, "✅"))
+    manager = await hire(shop, 822, "Mia", "manager", language=language)
+
+    shown = (await manager.send(f"/order {code}")).messages[0]
+    await manager.press(shown, WORDS[language]["staff"])
+    await manager.send("PO-7700")
+    told = TOLD[language]["changed"].format(code=code, was="PO-<7700>", now="PO-7700")
+    assert buyer.messages()[-1].text.startswith(told), buyer.messages()[-1].text
+    assert f"/track {code}" in buyer.messages()[-1].text
+    seen = len(buyer.messages())
+
+    await manager.press(shown, WORDS[language]["staff"])
+    await manager.send("PO-7700")  # the same number: nothing changed, nothing said
+    assert len(buyer.messages()) == seen
+    await manager.press(shown, WORDS[language]["staff"])
+    await manager.send("/skip")
+    assert buyer.messages()[-1].text.startswith(TOLD[language]["removed"].format(code=code))
+
+    tracked = (await buyer.send(f"/track {code}")).messages
+    screen = next(m for m in tracked if WORDS[language]["add"] in m.button_texts())
+    await buyer.press(screen, WORDS[language]["add"])
+    seen = len(buyer.messages())
+    await buyer.send("PO-7701")  # their own change: the reply says it, no second message
+    assert len(buyer.messages()) == seen + 1
