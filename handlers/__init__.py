@@ -56,6 +56,7 @@ from handlers import (
     start,
     statement,
     support,
+    support_staff,
     variants_admin,
 )
 from handlers.gates import StaffGate, gate_routers
@@ -176,6 +177,7 @@ def build_routers() -> list[Router]:
                 order_po.router,  # a typed PO number for a placed order: before staff commands and support
                 *staff_routers,
                 support.router,  # before the catch-alls: questions, and everything while a conversation is open
+                support_staff.router,  # the support chat: replies, edits, /close (the customer's side above)
                 fallback.router,  # presses and messages nothing else took (not plain text: a search)
                 search.router,  # plain text outside a conversation is a search: last
                 errors.router,  # errors reach it from the dispatcher wherever they arose; updates seldom get here

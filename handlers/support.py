@@ -1,5 +1,5 @@
-"""Support conversations: "Contact us", the customer's messages to a forum topic (or the
-staff chat), staff replies back, edits both ways, /close and the rating."""
+"""Support conversations, the customer's side: "Contact us", their messages to a forum topic
+(or the staff chat), their edits and the rating. Staff's side: ``handlers.support_staff``."""
 
 from __future__ import annotations
 
@@ -20,38 +20,30 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 
 from domain.customers import Customer
-from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
-from domain.support import Direction, MessageGone, NoSupportChat, looks_like_question, topic_name
+from domain.support import MessageGone, NoSupportChat, looks_like_question, topic_name
 from domain.usecases.support import (
     Relayed,
     Where,
-    close_conversation,
     copy_of_customer_message,
-    copy_of_staff_message,
     has_open_conversation,
-    open_conversations,
     rate_conversation,
     record_incoming,
-    record_reply,
-    staff_target,
     start_conversation,
     where_to,
 )
 from handlers.callbacks import AskPersonCb, ContactCb, SearchInsteadCb, SupportRateCb, rows_of, shorten
-from handlers.context import OutboxSender, ShopSettings
+from handlers.context import ShopSettings
 from handlers.errors import MAX_ALERT, domain_message
 from handlers.flood import patiently
 from handlers.menu import CONTACT_BUTTON
 from handlers.search import search_text
-from handlers.views.outgoing import MAX_CAPTION, MAX_TEXT, telegram_length
 from handlers.views.rendering import Renderer, current_locale
 
 router = Router(name=__name__)
 RELAYED = ("text", "photo", "document", "voice")  # what a conversation carries (what copyMessage copies)
 # What people send that a conversation does not carry: they are told, rather than left to think it arrived.
 NOT_RELAYED = ("sticker", "video", "animation", "video_note", "audio", "location", "contact", "poll", "dice")
-NAME_LIMIT = 64
 STARS_SHOWN = "\n\n⭐"  # where the stars given start, under the rating request
 _forums: dict[int, bool] = {}  # support chat id → is it a forum (asked once per process)
 
@@ -60,11 +52,11 @@ class SupportChat(StatesGroup):
     writing = State()  # after "Contact us": the next message opens the conversation
 
 
-def _kind(message: Message) -> str | None:
+def relayed_kind(message: Message) -> str | None:
     return next((kind for kind in RELAYED if getattr(message, kind, None)), None)
 
 
-def _text(message: Message) -> str:
+def text_of(message: Message) -> str:
     return message.text or message.caption or ""
 
 
@@ -72,11 +64,6 @@ async def _private(message: Message) -> bool:
     return message.chat.type == ChatType.PRIVATE
 
 
-async def _support_chat(message: Message, settings: ShopSettings) -> bool:
-    return settings.support_chat_id is not None and message.chat.id == settings.support_chat_id
-
-
-# ------------------------------------------------------------------ the customer's side
 @router.message(F.text == CONTACT_BUTTON)
 @router.message(Command("support"))
 async def contact_from_menu(message: Message, state: FSMContext, settings: ShopSettings, clock: Clock) -> None:
@@ -138,7 +125,7 @@ async def first_message(
     renderer: Renderer,
     i18n: I18n,
 ) -> None:
-    if _kind(message) is None:
+    if relayed_kind(message) is None:
         await message.answer(_("Please write text, or send a photo, a file or a voice message."))
         return
     order_code = (await state.get_data()).get("order_code") or None
@@ -207,11 +194,11 @@ async def media_to_support(
     await message.answer(_("📨 Sent to the shop."))
 
 
-def _not_relayed(message: Message) -> bool:
+def not_relayed(message: Message) -> bool:
     return any(getattr(message, kind, None) is not None for kind in NOT_RELAYED)
 
 
-@router.message(StateFilter(None), _not_relayed, _open_conversation)
+@router.message(StateFilter(None), not_relayed, _open_conversation)
 async def not_relayed_to_support(message: Message) -> None:
     """A sticker, video or location while talking to the shop: it does not reach them, and is said so."""
     await message.answer(
@@ -242,7 +229,7 @@ async def _relay_in(
         raise NoSupportChat()
     assert customer.id is not None
     where = await where_to(uow, customer=customer, chat_id=chat_id, order_code=order_code)
-    kind = _kind(message) or "text"
+    kind = relayed_kind(message) or "text"
     stale: int | None = None
     conversation = where.conversation
     if conversation is not None and conversation.id is not None:
@@ -251,7 +238,7 @@ async def _relay_in(
         except TelegramBadRequest:  # its topic was deleted by hand: start over in a new one
             stale, where = conversation.id, Where(None, None, customer, where.open_orders, where.order_code)
         else:
-            relayed = Relayed(message.message_id, copy, kind, _text(message))
+            relayed = Relayed(message.message_id, copy, kind, text_of(message))
             await record_incoming(uow, clock, conversation_id=conversation.id, relayed=relayed)
             return False
     away = _away_until(settings, clock)
@@ -269,7 +256,7 @@ async def _relay_in(
         thread_id=thread_id,
         header_message_id=header_id,
         order_code=where.order_code,
-        first=Relayed(message.message_id, copy, kind, _text(message)),
+        first=Relayed(message.message_id, copy, kind, text_of(message)),
         replacing=stale,
     )
     return True
@@ -358,10 +345,10 @@ async def customer_edited(message: Message, bot: Bot, uow: UnitOfWork, customer:
     if found is None:
         return
     copy, conversation = found
-    await _edit_copy(bot, message, conversation.chat_id, copy.staff_message_id, prefix="")
+    await edit_copy(bot, message, conversation.chat_id, copy.staff_message_id, prefix="")
 
 
-async def _edit_copy(bot: Bot, message: Message, chat_id: int, message_id: int, *, prefix: str) -> None:
+async def edit_copy(bot: Bot, message: Message, chat_id: int, message_id: int, *, prefix: str) -> None:
     try:
         if message.text is not None:
             await patiently(
@@ -442,130 +429,3 @@ async def rate(query: CallbackQuery, callback_data: SupportRateCb, uow: UnitOfWo
         # A rating changed (a second tap, an old copy of the buttons) replaces the stars shown.
         asked = (query.message.text or "").split(STARS_SHOWN, 1)[0]
         await query.message.edit_text(escape(asked) + "\n\n" + "⭐" * callback_data.stars, reply_markup=None)
-
-
-# ---------------------------------------------------------------------- the staff side
-def _thread(message: Message) -> int | None:
-    return message.message_thread_id if message.is_topic_message else None
-
-
-def _reply_to(message: Message) -> int | None:
-    reply = message.reply_to_message
-    # In a forum, a message in a topic "replies" to the topic's first message: not a reply.
-    if reply is None or (message.is_topic_message and reply.message_id == message.message_thread_id):
-        return None
-    return reply.message_id
-
-
-@router.message(Command("conversations"))
-async def conversations(message: Message, uow: UnitOfWork, renderer: Renderer) -> None:
-    """What is open in the support chat, nobody answered yet first: the morning's list."""
-    assert message.from_user is not None
-    rows, total = await open_conversations(uow, staff_id=message.from_user.id)
-    links = [_link(c.chat_id, c.thread_id or c.header_message_id) for c, _customer in rows]
-    await message.answer(renderer.render("staff/conversations.html.j2", rows=rows, total=total, links=links))
-
-
-def _link(chat_id: int, message_id: int | None) -> str | None:
-    """A supergroup's topic (or message) as a t.me link members open; a basic group has none."""
-    digits = str(chat_id)
-    if message_id is None or not digits.startswith("-100"):
-        return None
-    return f"https://t.me/c/{digits.removeprefix('-100')}/{message_id}"
-
-
-@router.message(Command("close"), _support_chat)
-async def close(message: Message, bot: Bot, uow: UnitOfWork, clock: Clock, notifier: OutboxSender) -> None:
-    assert message.from_user is not None
-    try:
-        conversation = await close_conversation(
-            uow,
-            clock,
-            chat_id=message.chat.id,
-            thread_id=_thread(message),
-            reply_to=_reply_to(message),
-            staff_telegram_id=message.from_user.id,
-        )
-    except NotFound:  # the General topic, or a reply to something that is no conversation's
-        await close_elsewhere(message)
-        return
-    # Closed in the books already: a refusal for flood control here would tell the agent "something
-    # went wrong" about a conversation that is closed, and leave its topic open.
-    await patiently(lambda: message.answer(_("Conversation closed; the customer is asked to rate it.")))
-    if conversation.thread_id is not None:
-        thread_id = conversation.thread_id
-        try:
-            await patiently(lambda: bot.close_forum_topic(message.chat.id, thread_id))
-        except TelegramBadRequest as error:
-            if "TOPIC_NOT_MODIFIED" not in error.message:  # closed by hand already: as wanted
-                raise
-
-
-@router.message(Command("close"))
-async def close_elsewhere(message: Message) -> None:
-    await message.answer(
-        _("/close works in the support chat: in the customer's topic, or as a reply to their message.")
-    )
-
-
-@router.message(_support_chat, ~F.text.startswith("/"))
-async def staff_reply(message: Message, bot: Bot, uow: UnitOfWork, clock: Clock, settings: ShopSettings) -> None:
-    """A staff member writes in a customer's topic (or replies to their message): the
-    customer gets it from the bot, signed with the staff member's name if the shop wants."""
-    if message.from_user is None or (_kind(message) is None and not _not_relayed(message)):
-        return  # a service message (a topic closed, a member joined): nobody wrote to the customer
-    target = await staff_target(
-        uow,
-        chat_id=message.chat.id,
-        thread_id=_thread(message),
-        reply_to=_reply_to(message),
-        staff_telegram_id=message.from_user.id,
-    )
-    if target is None or target.conversation.id is None or target.customer.telegram_id is None:
-        return
-    if _kind(message) is None:
-        await message.reply(
-            _("⚠️ Only text, photos, files and voice messages reach the customer: they did not get this.")
-        )
-        return
-    name = shorten(message.from_user.full_name, NAME_LIMIT)
-    prefix = _signature(name) if settings.support_sign_replies else ""
-    to = target.customer.telegram_id
-    try:
-        if prefix and message.text is not None:  # a long one goes in pieces (handlers.views.outgoing)
-            sent_id = (await patiently(lambda: bot.send_message(to, prefix + message.html_text))).message_id
-        else:
-            caption = None
-            if prefix and _fits_signed(name, message):
-                caption = prefix + message.html_text
-            elif prefix:  # the caption fills Telegram's limit: the name goes just before it, whole
-                await patiently(lambda: bot.send_message(to, prefix.rstrip("\n")))
-            copied = await patiently(lambda: bot.copy_message(to, message.chat.id, message.message_id, caption=caption))
-            sent_id = copied.message_id
-    except TelegramForbiddenError:
-        await message.reply(_("⚠️ The customer has blocked the bot: they did not get this message."))
-        return
-    relayed = Relayed(sent_id, message.message_id, _kind(message) or "text", _text(message))
-    await record_reply(uow, clock, conversation_id=target.conversation.id, relayed=relayed, staff_name=name)
-
-
-def _signature(name: str) -> str:
-    return f"💬 <b>{escape(name)}</b>\n"
-
-
-def _fits_signed(name: str, message: Message) -> bool:
-    """Whether the message's text (or caption), signed, is still within Telegram's limit for it."""
-    limit = MAX_TEXT if message.text is not None else MAX_CAPTION
-    return telegram_length(f"💬 {name}\n{_text(message)}") <= limit
-
-
-@router.edited_message(_support_chat)
-async def staff_edited(message: Message, bot: Bot, uow: UnitOfWork, settings: ShopSettings) -> None:
-    found = await copy_of_staff_message(uow, chat_id=message.chat.id, staff_message_id=message.message_id)
-    if found is None or found[0].direction is not Direction.OUT or found[1].telegram_id is None:
-        return
-    copy, customer = found
-    assert customer.telegram_id is not None
-    signed = settings.support_sign_replies and copy.staff_name and _fits_signed(copy.staff_name, message)
-    prefix = _signature(copy.staff_name or "") if signed else ""  # else the edit, whole, without the name
-    await _edit_copy(bot, message, customer.telegram_id, copy.customer_message_id, prefix=prefix)
