@@ -8,7 +8,14 @@ from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, LabeledPrice, Message, PreCheckoutQuery
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    LabeledPrice,
+    Message,
+    PreCheckoutQuery,
+    ReplyKeyboardRemove,
+)
 from aiogram.utils.i18n import gettext as _
 
 from domain.customers import Customer
@@ -57,7 +64,6 @@ MAX_EDIT_PAGES = 100  # what a button's page number holds (2,000 lines; the inta
 
 
 class EditingOrder(StatesGroup):
-    address = State()
     product = State()  # what to add: a name or SKU to search for
 
 
@@ -182,13 +188,19 @@ async def _show_edited(
         keyboard = edit_keyboard(order, staff=False, page=page)
         screen = edit_screen(order, renderer, settings, staff=False, page=page)
         await query.message.edit_text(screen, reply_markup=keyboard)
-        await _after_edit(outcome, query.message, bot, renderer, settings)
+        await after_edit(outcome, query.message, bot, renderer, settings)
 
 
-async def _after_edit(
-    outcome: EditOutcome, chat: Message, bot: Bot, renderer: Renderer, settings: ShopSettings
+async def after_edit(
+    outcome: EditOutcome,
+    chat: Message,
+    bot: Bot,
+    renderer: Renderer,
+    settings: ShopSettings,
+    markup: ReplyKeyboardRemove | None = None,
 ) -> None:
-    await chat.answer(outcome_text(outcome, renderer))
+    """What changed, then the difference's invoice; ``markup`` takes away a question's keyboard."""
+    await chat.answer(outcome_text(outcome, renderer), reply_markup=markup)
     order = outcome.order
     if not settings.payment_provider_token:
         return
@@ -224,56 +236,6 @@ async def change_line(
     )
     page = callback_data.page if isinstance(callback_data, EditLineCb) else 0
     await _show_edited(query, outcome, bot, renderer, settings, page)
-
-
-@router.callback_query(EditAddressCb.filter())
-async def ask_address(
-    query: CallbackQuery,
-    callback_data: EditAddressCb,
-    uow: UnitOfWork,
-    clock: Clock,
-    customer: Customer,
-    settings: ShopSettings,
-    state: FSMContext,
-) -> None:
-    await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
-    await wait_for_text(query, state, EditingOrder.address, callback_data.code, callback_data.version)
-    if isinstance(query.message, Message):
-        await query.message.answer(_("Send the new delivery address in one message (or /cancel)."))
-
-
-@router.message(EditingOrder.address)
-async def new_address(
-    message: Message,
-    uow: UnitOfWork,
-    clock: Clock,
-    customer: Customer,
-    settings: ShopSettings,
-    renderer: Renderer,
-    state: FSMContext,
-    bot: Bot,
-) -> None:
-    text = " ".join(without_direction_controls(message.text or "").split())
-    if text.startswith("/"):
-        await state.clear()
-        await message.answer(_("The address stays as it was."))
-        return
-    if not text or len(text) > MAX_ADDRESS:
-        await message.answer(_("Please send the address as text, up to {limit} characters.").format(limit=MAX_ADDRESS))
-        return
-    data = await state.get_data()
-    await state.clear()
-    outcome = await edit_order(
-        uow,
-        clock,
-        settings.edit_policy,
-        code=str(data.get("edit_code", "")),
-        version=int(data.get("edit_version", -1)),
-        changes=OrderChanges(delivery=Delivery(DeliveryMethod.COURIER, text)),
-        customer_id=customer.id or 0,
-        language=reading_language(),
-    )
-    await _after_edit(outcome, message, bot, renderer, settings)
 
 
 @router.callback_query(EditPickupCb.filter(F.warehouse_id == 0))

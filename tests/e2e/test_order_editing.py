@@ -112,7 +112,9 @@ async def test_customer_switches_to_pickup_then_back_to_a_courier(shop: RunningB
     screen = await alice.press((await alice.send(f"/track {code}")).last, "✏️ Edit")
     asked = await alice.press(screen.last, "Deliver to an address instead")
     assert "new delivery address" in asked.last.text
-    moved = await alice.send("5 High Street, Leeds LS1 1AA")
+    where = await alice.send("5 High Street, Leeds LS1 1AA")
+    assert "Same place" not in where.last.button_texts()  # a pickup has no location of the customer's to keep
+    moved = await alice.send("Skip")
     assert "→ 5 High Street, Leeds LS1 1AA" in moved.last.text and "Shipping: £0.00 →" in moved.last.text
     order = await order_row(shop, code)
     assert (order.delivery_method, order.address, order.version) == ("courier", "5 High Street, Leeds LS1 1AA", 2)

@@ -1,0 +1,120 @@
+"""The customer changes an order's delivery address: the text, then where it is, as at checkout."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from aiogram.utils.i18n import gettext as _
+
+from domain.customers import Customer
+from domain.editing import OrderChanges
+from domain.orders import Delivery, DeliveryMethod
+from domain.ports import Clock, UnitOfWork
+from domain.text import without_direction_controls
+from domain.usecases.editing import edit_order, order_to_edit
+from handlers.callbacks import EditAddressCb
+from handlers.catalog import reading_language
+from handlers.context import ShopSettings
+from handlers.order_edit import MAX_ADDRESS, after_edit, wait_for_text
+from handlers.views.rendering import Renderer
+
+router = Router(name=__name__)
+
+
+class EditingAddress(StatesGroup):
+    address = State()
+    location = State()  # where the new address is: the location shared before, a new one, or none
+
+
+@router.callback_query(EditAddressCb.filter())
+async def ask_address(
+    query: CallbackQuery,
+    callback_data: EditAddressCb,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    state: FSMContext,
+) -> None:
+    await order_to_edit(uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0)
+    await wait_for_text(query, state, EditingAddress.address, callback_data.code, callback_data.version)
+    if isinstance(query.message, Message):
+        await query.message.answer(_("Send the new delivery address in one message (or /cancel)."))
+
+
+@router.message(EditingAddress.address)
+async def address_typed(
+    message: Message, uow: UnitOfWork, clock: Clock, customer: Customer, settings: ShopSettings, state: FSMContext
+) -> None:
+    """The text, then the checkout's question: where is it? A location shared for the order is
+    offered as "Same place": fixing a typo there keeps its price."""
+    text = " ".join(without_direction_controls(message.text or "").split())
+    if text.startswith("/"):
+        await state.clear()
+        await message.answer(_("The address stays as it was."))
+        return
+    if not text or len(text) > MAX_ADDRESS:
+        await message.answer(_("Please send the address as text, up to {limit} characters.").format(limit=MAX_ADDRESS))
+        return
+    code = str((await state.get_data()).get("edit_code", ""))
+    order = await order_to_edit(uow, clock, settings.edit_policy, code=code, customer_id=customer.id or 0)
+    delivery = order.delivery
+    point = delivery.point if delivery is not None and delivery.method is DeliveryMethod.COURIER else None
+    await state.update_data(edit_address=text, edit_point=list(point) if point else None)
+    await state.set_state(EditingAddress.location)
+    rows = [[KeyboardButton(text=_("📍 Share location"), request_location=True)], [KeyboardButton(text=_("Skip"))]]
+    question = _("Share your location for a precise delivery estimate, or press Skip.")
+    if point is not None:
+        rows.insert(0, [KeyboardButton(text=_("Same place"))])
+        question = _(
+            "Is it the same place as the location you shared? Press Same place to keep it and its price, "
+            "share the new location, or press Skip."
+        )
+    keyboard = ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
+    await message.answer(question, reply_markup=keyboard)
+
+
+@router.message(EditingAddress.location)
+async def location_given(
+    message: Message,
+    uow: UnitOfWork,
+    clock: Clock,
+    customer: Customer,
+    settings: ShopSettings,
+    renderer: Renderer,
+    state: FSMContext,
+    bot: Bot,
+) -> None:
+    """A location shared prices the new address by it, "Same place" by the one shared before,
+    anything else as the checkout's Skip does: without one (the national rate)."""
+    data = await state.get_data()
+    await state.clear()
+    if (message.text or "").startswith("/"):
+        await message.answer(_("The address stays as it was."), reply_markup=ReplyKeyboardRemove())
+        return
+    kept = data.get("edit_point")
+    if message.location is not None:
+        point: tuple[float, float] | None = (message.location.latitude, message.location.longitude)
+    elif message.text == _("Same place") and kept:
+        point = (float(kept[0]), float(kept[1]))
+    else:
+        point = None
+    delivery = Delivery(
+        DeliveryMethod.COURIER,
+        str(data.get("edit_address", "")),
+        latitude=point[0] if point else None,
+        longitude=point[1] if point else None,
+    )
+    outcome = await edit_order(
+        uow,
+        clock,
+        settings.edit_policy,
+        code=str(data.get("edit_code", "")),
+        version=int(data.get("edit_version", -1)),
+        changes=OrderChanges(delivery=delivery),
+        customer_id=customer.id or 0,
+        language=reading_language(),
+    )
+    await after_edit(outcome, message, bot, renderer, settings, ReplyKeyboardRemove())
