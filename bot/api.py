@@ -36,6 +36,7 @@ from bot.api_models import (
 from bot.api_openapi import PREFIX, PROBLEM, openapi_document
 from bot.client_address import Network, client_address, trusted_networks
 from bot.config import Settings
+from bot.logs import quoted
 from domain.apikeys import ApiKey, MissingScope, Scope, WrongCarrier
 from domain.backorders import BACKORDER_FLAG
 from domain.contention import with_fresh_tries
@@ -162,7 +163,7 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
         allow = {"Allow": http.headers["Allow"]} if "Allow" in http.headers else None  # a 405 must say (RFC 9110)
         return problem_response(ApiProblem(http.status, http.reason or "Error", http.text or http.reason or ""), allow)
     except Exception:
-        log.exception("API request failed: %s %s", request.method, request.path)
+        log.exception("API request failed: %s %s", request.method, quoted(request.path))
         return problem_response(ApiProblem(500, "Internal error", "The request could not be completed."))
 
 

@@ -58,6 +58,15 @@ def never_log(*secrets: str | None) -> None:
         _known_values = re.compile("|".join(re.escape(s) for s in sorted(_known, key=len, reverse=True)))
 
 
+MAX_LOGGED_TEXT = 200  # characters of a client's text (a request path) a log line quotes
+
+
+def quoted(text: str, limit: int = MAX_LOGGED_TEXT) -> str:
+    """A client's text (a request path) for a log line: shortened, and ``repr``'d so a line break,
+    a terminal escape or a direction control in it is written escaped and the record stays one line."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
 def redact(text: str) -> str:
     """``text`` with every stretch that any shape or known value matches in it replaced: each
     is looked for in the text as given (one pass's replacement must not hide another's match),

@@ -9,19 +9,23 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
 
 import aiohttp
 import pytest
 from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from prometheus_client import REGISTRY
 
 from bot import logs, scheduler
-from bot.api import make_api_app
+from bot.api import make_api_app, problems
 from bot.cli import main
 from bot.config import load_log_settings
 from bot.harness import running_bot
+from bot.i18n import make_i18n
 from bot.logs import (
     CURRENT_UPDATE,
     QUIET_EVEN_AT_DEBUG,
@@ -33,6 +37,7 @@ from bot.logs import (
     setup_logging,
 )
 from bot.scheduler import Jobs
+from bot.webapp.security import make_middlewares
 from domain.apikeys import Scope
 from domain.usecases.api_keys import create_api_key
 from sandbox import SandboxUser
@@ -346,3 +351,38 @@ def test_routine_info_is_written_at_debug_only_and_warnings_at_every_level(level
             assert not routine.isEnabledFor(logging.INFO)  # dropped before a record is made
     finally:
         setup_logging("WARNING", "text", stream=io.StringIO())
+
+
+# As sent: percent-encoded; as aiohttp gives it (``request.path``): a line break, terminal escapes, U+202E.
+HOSTILE_PATH = "/api/v1/orders/X%0AINFO%20forged:%20admin%20signed%20in%1B[2J%1B[31m\u202e" + "a" * 5000
+
+
+async def _fails(request: web.Request) -> web.StreamResponse:
+    raise RuntimeError("a bug")
+
+
+async def test_a_hostile_request_path_is_logged_on_one_line_escaped_and_shortened_by_the_api(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="bot.api"):
+        answer = await problems(make_mocked_request("GET", HOSTILE_PATH), _fails)
+    assert answer.status == 500
+    _assert_one_escaped_line([r.getMessage() for r in caplog.records if "request failed" in r.getMessage()])
+
+
+async def test_a_hostile_request_path_is_logged_on_one_line_escaped_and_shortened_by_the_mini_app(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    runtime: Any = SimpleNamespace(i18n=make_i18n("en"))
+    [guarded] = make_middlewares(runtime, cast(Any, None))
+    with caplog.at_level(logging.ERROR, logger="bot.webapp.security"):
+        answer = await guarded(make_mocked_request("GET", HOSTILE_PATH.replace("/api/v1", "/app")), _fails)
+    assert answer.status == 500
+    _assert_one_escaped_line([r.getMessage() for r in caplog.records if "request failed" in r.getMessage()])
+
+
+def _assert_one_escaped_line(lines: list[str]) -> None:
+    [line] = lines
+    assert "\n" not in line and "\x1b" not in line and "\u202e" not in line
+    assert "\\n" in line and "\\x1b[2J" in line and "\\u202e" in line  # shown escaped, not dropped
+    assert len(line) < 400  # a 5,000-character path is not written whole

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
+from bot.logs import quoted
 from bot.runtime import Runtime
 from bot.webapp.initdata import InvalidInitData, validate
 from domain.contention import with_fresh_tries
@@ -158,7 +159,7 @@ def make_middlewares(runtime: Runtime, signer: Signer) -> list[Any]:
             detail = _("Nothing was found.") if http.status == 404 else http.reason or ""
             response = problem(http.status, http.reason or "Error", detail)
         except Exception:
-            log.exception("Mini App request failed: %s %s", request.method, request.path)
+            log.exception("Mini App request failed: %s %s", request.method, quoted(request.path))
             response = problem(500, "Internal error", _("The request could not be completed."))
         finally:
             i18n.ctx_locale.reset(language)
