@@ -308,6 +308,10 @@ class Order:
     promo_code: str = ""  # the code used, counted once in the order's transaction
     reference: str = ""  # the buyer's own number for it: a business's PO number, another channel's order number
     discounts: tuple[tuple[str, int], ...] = ()  # (promotion name or code, minor units) as shown
+    # The buyer's and the shop's tax numbers when it was placed, as its invoices print them ("": none then;
+    # None: placed before they were kept, so invoices print today's).
+    buyer_tax_number: str | None = None
+    seller_tax_number: str | None = None
     id: int | None = None
     version: int = 0  # bumped by every edit: two people editing the same order cannot both win
 

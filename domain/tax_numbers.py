@@ -26,3 +26,9 @@ def tax_number(text: str) -> str:
     if not _SHAPE.fullmatch(number) or sum(c.isdigit() for c in number) < _MIN_DIGITS:
         raise BadTaxNumber(value=text.strip())
     return number
+
+
+def as_placed(kept: str | None, today: str | None) -> str | None:
+    """The number an order's papers print: the one kept when it was placed ("" for none then), or for an order
+    placed before numbers were kept (None), today's."""
+    return (today if kept is None else kept) or None

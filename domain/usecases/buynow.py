@@ -26,7 +26,6 @@ from domain.orders import Channel, Delivery, DeliveryMethod, Order, OrderStatus,
 from domain.payments import InvoiceSpec, Payment, PaymentKind
 from domain.ports import Clock, UnitOfWork
 from domain.shipping import ShippingQuote, Zone, quotes
-from domain.shop import merge
 from domain.shop_days import shop_day
 from domain.usecases.bookkeeping import book_refund, book_sale
 from domain.usecases.checkout import (
@@ -42,6 +41,7 @@ from domain.usecases.orders import apply_transition
 from domain.usecases.payments import AmountChanged
 from domain.usecases.placing import place_cart
 from domain.usecases.promotions import discounts_for
+from domain.usecases.shop import keep_tax_numbers
 from domain.usecases.stock import release_expired_holds
 from domain.warehouse import Warehouse
 
@@ -348,10 +348,10 @@ async def place_bought_order(
             checkout_key=key,
             flags=frozenset({"VIP"} if customer.is_vip else set()),
         )
+        shop = await keep_tax_numbers(uow, order, customer)
         await uow.orders.add(order)
         await allocation_rows(uow, order, decision, now)
         await _paid(uow, clock, order, paid, now)
-        shop = merge(await uow.shop.identity(), "")
         named = order.in_language(customer.notification_language)
         told = for_customer(customer, "order_placed", order_placed_params(named, shop))
         if told is not None:
@@ -433,6 +433,8 @@ async def _paid_but_not_filled(
         delivery=Delivery(DeliveryMethod.COURIER, address=paid.address.text),
         checkout_key=key,
     )
+    customer = await uow.customers.get(paid.customer_id)
+    await keep_tax_numbers(uow, order, customer)
     await uow.orders.add(order)
     await uow.payments.add(
         Payment(
@@ -455,7 +457,6 @@ async def _paid_but_not_filled(
     await book_refund(uow, order, charged, now, source=f"order:{order.code}", memo=memo)
     template = "buy_now_sold_out" if why is Unfilled.SOLD_OUT else "buy_now_withdrawn"
     params: dict[str, object] = {"code": order.code, "amount_minor": paid.amount, "currency": paid.currency}
-    customer = await uow.customers.get(paid.customer_id)
     product = cart.lines[0].product
     language = customer.notification_language if customer is not None else ""
     told = for_customer(customer, template, {**params, "name": product.in_language(language).display_name})

@@ -31,7 +31,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.promotions import PromoRefused
 from domain.routing import RoutingDecision, RoutingImpossible, route
 from domain.shipping import ShippingQuote, Zone, add_business_days, haversine_km, quotes, zone_for
-from domain.shop import ShopIdentity, merge
+from domain.shop import ShopIdentity
 from domain.stock import Reservation, ReservationKind, StockLevel
 from domain.usecases.backorders import record_backorders, routable_part, waiting_params
 from domain.usecases.bookkeeping import book_sale
@@ -39,6 +39,7 @@ from domain.usecases.cart import in_language, load_cart, release_customer_holds
 from domain.usecases.invoice_terms import check_credit, invoice_due_date
 from domain.usecases.placing import place_cart
 from domain.usecases.promotions import count_code_use, discounts_for
+from domain.usecases.shop import keep_tax_numbers
 from domain.usecases.stock import release_expired_holds
 from domain.usecases.unpaid_orders import check_unpaid_cap
 from domain.warehouse import Warehouse
@@ -362,6 +363,7 @@ async def _place(
         )
         _first_steps(order, request.payment_method, now)
         await check_credit(uow, customer, order)
+        shop = await keep_tax_numbers(uow, order, customer)
         await uow.orders.add(order)
         await count_code_use(uow, order, discounts, now)
         await allocation_rows(uow, order, decision, now)
@@ -402,7 +404,6 @@ async def _place(
         if request.channel is Channel.SUPPORT:
             told = for_customer(customer, "order_placed_for_you", {"code": order.code})
         elif request.channel is Channel.TELEGRAM:
-            shop = merge(await uow.shop.identity(), "")
             language = customer.notification_language
             waits = waiting_params(in_language(cart, language), waiting)
             params = order_placed_params(order.in_language(language), shop) | {"waiting": waits}

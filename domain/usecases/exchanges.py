@@ -251,6 +251,9 @@ async def place_replacement(
         routing=[*order.routing[:1], f"replacement for {order.code} (return {request.rma_code})"],
         flags=frozenset({"REPLACEMENT"}),
         invoice_due=await _due(uow, order, policy, now),
+        # The goods of the first sale, to the same buyer: its invoice names the numbers the first one did.
+        buyer_tax_number=order.buyer_tax_number,
+        seller_tax_number=order.seller_tax_number,
     )
     await uow.orders.add(replacement)
     if replacement.payment_method is PaymentMethod.INVOICE and replacement.total.amount > 0:

@@ -50,6 +50,7 @@ from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.placing import place_cart
 from domain.usecases.price_lists import price_list_for
 from domain.usecases.promotions import count_code_use, discounts_for
+from domain.usecases.shop import keep_tax_numbers
 from domain.usecases.stock import release_expired_holds
 from domain.usecases.unpaid_orders import TooManyUnpaidOrders, check_unpaid_cap
 
@@ -212,6 +213,7 @@ async def _place(
         reference=order_reference(request.reference),  # on one line, as a chat's PO number: the invoice prints it
     )
     await check_credit(uow, customer, order)
+    await keep_tax_numbers(uow, order, customer)
     await uow.orders.add(order)
     await count_code_use(uow, order, discounts, now)
     await allocation_rows(uow, order, decision, now)

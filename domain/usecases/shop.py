@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from domain.customers import Customer
+from domain.orders import Order
 from domain.ports import UnitOfWork
 from domain.shop import ShopIdentity, Source, check_field, check_language, merge, normalize
 from domain.staff import Permission
@@ -15,6 +17,15 @@ async def shop_identity(uow: UnitOfWork, default_language: str) -> ShopIdentity:
     changes show within its reference TTL, this process's at once)."""
     async with uow.read_only():
         return merge(await uow.shop.identity(), default_language)
+
+
+async def keep_tax_numbers(uow: UnitOfWork, order: Order, customer: Customer | None) -> ShopIdentity:
+    """The buyer's and the shop's tax numbers kept on a new order ("" for none), so its invoices print those of
+    the day it was placed; returns the shop's identity, read in the order's transaction."""
+    shop = merge(await uow.shop.identity(), "")
+    order.buyer_tax_number = (customer.tax_number if customer else None) or ""
+    order.seller_tax_number = shop.tax_number or ""
+    return shop
 
 
 async def change_shop_setting(

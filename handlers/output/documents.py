@@ -23,6 +23,7 @@ from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.packing import Package
 from domain.payments import Payment, invoice_owed
 from domain.shop import ShopIdentity
+from domain.tax_numbers import as_placed
 from domain.usecases.dispatch import OrderPaperwork
 from handlers.views.labels import label
 from handlers.views.rendering import current_locale, format_day, format_grams, format_money, format_share, shorten
@@ -265,13 +266,16 @@ def receipt(docs: OrderPaperwork, shop: ShopIdentity | None = None, timezone: st
         w.line(shop.name, size=13, bold=True)
     if shop.contacts:
         w.line(" · ".join(shop.contacts.values()), size=9, gap=2)
-    if shop.tax_number:  # a VAT invoice (EU, UK) and a Russian one (ИНН) name the seller's
-        w.line(_("VAT / tax number: %(number)s") % {"number": shop.tax_number}, size=9, gap=2)
+    # A VAT invoice (EU, UK) and a Russian one (ИНН) name the seller's and the buyer's, as on the day of the sale
+    seller = as_placed(order.seller_tax_number, shop.tax_number)
+    buyer = as_placed(order.buyer_tax_number, docs.customer.tax_number if docs.customer else None)
+    if seller:
+        w.line(_("VAT / tax number: %(number)s") % {"number": seller}, size=9, gap=2)
     heading = _("Invoice — order %(code)s") if invoice else _("Receipt — order %(code)s")
     w.line(heading % {"code": order.code}, size=16, bold=True, gap=1.8)
     w.line(_("Placed %(when)s · for %(name)s") % {"when": _when(order.created_at, timezone), "name": docs.recipient})
-    if docs.customer is not None and docs.customer.tax_number:  # and the buyer's, for them to reclaim the tax
-        w.line(_("Customer's VAT / tax number: %(number)s") % {"number": docs.customer.tax_number})
+    if buyer:  # for them to reclaim the tax
+        w.line(_("Customer's VAT / tax number: %(number)s") % {"number": buyer})
     w.line(_("Status: %(status)s") % {"status": label("status", order.status.value)})
     if order.reference:  # their purchase order's number: what their accounts payable match the invoice by
         w.line(_("Your reference: %(reference)s") % {"reference": order.reference}, bold=True)

@@ -63,6 +63,9 @@ class OrderRow(Base):
     # How staff find it by that number, in any case: domain.orders.reference_key
     reference_key: Mapped[str] = mapped_column(String(192), default="", server_default="")
     discounts: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON [[label, minor], …]
+    # The buyer's and the shop's tax numbers at checkout ("": none; NULL: placed before they were kept)
+    buyer_tax_number: Mapped[str | None] = mapped_column(String(32))
+    seller_tax_number: Mapped[str | None] = mapped_column(String(32))
     # A customer's orders newest first (/orders) read from the index, without a sort.
     __table_args__ = (
         Index("ix_orders_customer_created", "customer_id", "created_at", "id"),

@@ -53,6 +53,24 @@ async def test_an_added_order_reads_back_by_code_as_it_was_placed(uow: UnitOfWor
     assert loaded.total == Money(1000, "EUR")
 
 
+async def test_the_tax_numbers_an_order_was_placed_with_read_back_none_then_and_not_kept_apart(
+    uow: UnitOfWork,
+) -> None:
+    order = await placed(uow, buyer_tax_number="", seller_tax_number="GB 123 4567 89")
+    async with uow:
+        loaded = await uow.orders.get_by_id(order.id or 0)
+    assert loaded is not None and (loaded.buyer_tax_number, loaded.seller_tax_number) == ("", "GB 123 4567 89")
+    async with uow:
+        old = Order.place(
+            code="LMNPQRST", customer_id=order.customer_id, currency="EUR", lines=order.lines[:], now=NOW, actor="x"
+        )
+        await uow.orders.add(replace(old, lines=[replace(line, id=None) for line in old.lines]))
+        await uow.commit()
+    async with uow:
+        before = await uow.orders.get_by_code("LMNPQRST")  # placed before numbers were kept
+    assert before is not None and (before.buyer_tax_number, before.seller_tax_number) == (None, None)
+
+
 async def test_a_transition_moves_the_status_and_appends_to_the_history(uow: UnitOfWork) -> None:
     await placed(uow)
     async with uow:

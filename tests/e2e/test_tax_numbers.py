@@ -7,7 +7,7 @@ Demo data used: 85123A at £2.95, 806 in LON."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.harness import RunningBot
 from storage import models as m
@@ -68,8 +68,41 @@ async def test_an_invoice_prints_the_shops_and_the_business_customers_tax_number
 
     assert (await manager.send("/customer 801 tax -")).last.text == words["cleared"]
     assert await tax_number(shop, 801) is None
-    document = await invoice_document(buyer, code, words["receipt"])
+    document = await invoice_document(buyer, code, words["receipt"])  # as the order was placed
+    assert words["shop"] in document and words["buyer"] in document, document
+    later = order_code(await place_invoice_order(buyer, "85123A", 1, location=False))
+    document = await invoice_document(buyer, later, words["receipt"])
     assert words["shop"] in document and words["buyer"] not in document, document
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_an_invoice_prints_the_tax_numbers_its_order_was_placed_with(shop: RunningBot, language: str) -> None:
+    """The buyer's accountant reclaims the tax against the numbers of the day: a later change, theirs or the
+    shop's, does not rewrite an invoice already issued. Orders placed before numbers were kept print today's."""
+    words = WORDS[language]
+    admin = await hire(shop, 805, "Ada", "admin", language=language)
+    await admin.send("/settings tax_number GB 123 4567 89")
+    buyer = await business_customer(shop, 806, "Café Lyon", language)
+    manager = await hire(shop, 807, "Mia", "manager", language=language)
+    await manager.send("/customer 806 tax FR 12 345678901")
+    code = order_code(await place_invoice_order(buyer, "85123A", 2, location=False))
+    snapshot = select(m.OrderRow.buyer_tax_number, m.OrderRow.seller_tax_number).where(m.OrderRow.code == code)
+    async with shop.runtime.sessions() as session:
+        assert tuple((await session.execute(snapshot)).one()) == ("FR 12 345678901", "GB 123 4567 89")
+
+    await manager.send("/customer 806 tax FR 98 765432109")  # the chain moved its seat
+    await admin.send("/settings tax_number GB 999 8888 77")
+    document = await invoice_document(buyer, code, words["receipt"])
+    assert words["shop"] in document and words["buyer"] in document, document
+    assert "FR 98 765432109" not in document and "GB 999 8888 77" not in document, document
+
+    async with shop.runtime.sessions() as session, session.begin():  # as if placed before the snapshot was kept
+        await session.execute(
+            update(m.OrderRow).where(m.OrderRow.code == code).values(buyer_tax_number=None, seller_tax_number=None)
+        )
+    document = await invoice_document(buyer, code, words["receipt"])
+    assert words["shop"].replace("GB 123 4567 89", "GB 999 8888 77") in document, document
+    assert words["buyer"].replace("FR 12 345678901", "FR 98 765432109") in document, document
 
 
 async def test_support_cannot_set_a_customers_tax_number(shop: RunningBot) -> None:
