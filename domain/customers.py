@@ -12,6 +12,7 @@ from enum import StrEnum
 from domain.errors import DomainError
 from domain.i18n import N_
 from domain.money import Money
+from domain.text import without_direction_controls
 
 
 class InvalidPhone(DomainError):
@@ -114,7 +115,8 @@ class Customer:
 
     @property
     def display_name(self) -> str:
-        return " ".join(part for part in (self.first_name, self.last_name) if part)
+        """First and last name, without direction controls (a name stored before they were taken out)."""
+        return without_direction_controls(" ".join(part for part in (self.first_name, self.last_name) if part))
 
 
 MAX_TERMS_DAYS = 365

@@ -135,6 +135,7 @@ def outcome_text(outcome: EditOutcome, renderer: Renderer, *, editor: str = "") 
         "refund_minor": outcome.settlement.refund.amount,
     }
     if editor:
+        editor = without_direction_controls(editor)  # a staff member's Telegram name, as they set it
         return renderer.render("notifications/staff_order_edited.html.j2", editor=editor, by_customer=False, **params)
     return renderer.render("notifications/order_edited.html.j2", **params)
 

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
 from domain.support import Direction
+from domain.text import without_direction_controls
 from domain.usecases.support import (
     Relayed,
     close_conversation,
@@ -119,7 +120,7 @@ async def staff_reply(message: Message, bot: Bot, uow: UnitOfWork, clock: Clock,
             _("⚠️ Only text, photos, files and voice messages reach the customer: they did not get this.")
         )
         return
-    name = shorten(message.from_user.full_name, NAME_LIMIT)
+    name = shorten(without_direction_controls(message.from_user.full_name), NAME_LIMIT)
     prefix = _signature(name) if settings.support_sign_replies else ""
     to = target.customer.telegram_id
     try:

@@ -7,6 +7,7 @@ from collections.abc import Container
 from domain.customers import Address, Customer, UnsupportedLanguage
 from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
+from domain.text import without_direction_controls
 
 
 async def ensure_customer(
@@ -23,6 +24,9 @@ async def ensure_customer(
     about them when it changed. The common case (a known, unchanged user) is one read. Someone
     marked unreachable (a 403: they blocked the bot, or had not started it when another channel
     named them) who writes again can be written to again: else they were never told of an order."""
+    # A direction override in a name turned the staff lines it is shown in around (domain.text).
+    first_name = without_direction_controls(first_name)
+    last_name = without_direction_controls(last_name) if last_name else last_name
     seen = (first_name, last_name, username, language_code)
     async with uow.read_only():
         known = await uow.customers.get_by_telegram_id(telegram_id)

@@ -4,15 +4,18 @@ order line around; what customers type keeps its words and loses the invisible c
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from bot.harness import RunningBot
-from domain.text import typed
+from domain.customers import Customer
+from domain.text import BIDI_CONTROLS, typed
 from sandbox import SandboxUser
+from sandbox.driver import SandboxGroup
 from storage import models as m
-from tests.e2e.conftest import ADMIN, shop_on
+from tests.e2e.conftest import ADMIN, shop_on, staff_shop
 from tests.e2e.journeys import add_to_cart
 from tests.e2e.miniapp import miniapp, tma
 from tests.fakes import FakeClock
@@ -49,3 +52,39 @@ async def test_an_address_typed_with_a_direction_override_is_stored_and_shown_wi
 )
 def test_typed_text_loses_every_direction_control_and_keeps_right_to_left_words(control: str) -> None:
     assert typed(f"{control}Москва{control} شارع 1", 100) == "Москва شارع 1"
+
+
+async def test_a_customer_named_with_a_direction_override_is_stored_and_shown_to_staff_without_it(
+    shop: RunningBot,
+) -> None:
+    ann = SandboxUser(shop.server, CUSTOMER, "Ann\u202e", last_name="\u2067Lee\u2069")
+    await add_to_cart(ann, "23843", 1)
+    async with shop.runtime.sessions() as session:
+        row = (await session.scalars(select(m.CustomerRow).where(m.CustomerRow.telegram_id == CUSTOMER))).one()
+    assert (row.first_name, row.last_name) == ("Ann", "Lee")
+    shown = (await SandboxUser(shop.server, ADMIN, "Ada").send(f"/customer {CUSTOMER}")).last.text
+    assert "Ann Lee" in shown and not BIDI_CONTROLS & set(shown)
+
+
+def test_a_name_stored_with_a_direction_override_before_is_shown_without_it() -> None:
+    assert Customer(telegram_id=1, first_name="Mia\u202e", last_name="\u202dLee").display_name == "Mia Lee"
+
+
+async def test_a_staff_reply_signed_with_a_direction_override_reaches_the_customer_and_the_books_without_it(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with staff_shop(tmp_path, clock) as staff_chat_shop:  # the staff chat, a plain group, is the support chat
+        staff = SandboxGroup(staff_chat_shop.server, "Shop staff", chat_id=-100500)
+        agent = SandboxUser(staff_chat_shop.server, ADMIN, "Ada\u202e", last_name="Lee")
+        carol = SandboxUser(staff_chat_shop.server, 503, "Carol\u202e")
+        await carol.send("💬 Contact us")
+        await carol.send("Where is my parcel?")
+        header, question = staff.server.chat_messages(-100500)[-2:]
+        assert "Carol" in header.text and "\u202e" not in header.text
+        await staff.send(agent, "It left today", reply_to=question)
+        assert carol.messages()[-1].text == "💬 Ada Lee\nIt left today"
+        async with staff_chat_shop.runtime.sessions() as session:
+            signed = await session.scalars(
+                select(m.SupportMessageRow.staff_name).where(m.SupportMessageRow.staff_name.is_not(None))
+            )
+            assert signed.all() == ["Ada Lee"]
