@@ -1,0 +1,139 @@
+"""Every notification template, every branch of its ifs taken and not, in English and Russian:
+no two sentences run together where a block tag ate a line break, no empty lines piled up, no
+line starting with a space (the cancelled-order notice read "…the way you paid.Details: …")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any, cast
+
+import pytest
+from aiogram.utils.i18n import I18n
+from jinja2 import BaseLoader, ChainableUndefined, Environment, FileSystemLoader
+from jinja2.filters import FILTERS
+
+from handlers.views.rendering import TEMPLATES_DIR, Renderer
+
+FOLDER = TEMPLATES_DIR / "notifications"
+TEMPLATES = sorted(path.name for path in FOLDER.glob("*.j2"))
+BRANCH = re.compile(r"{%(-?)\s*(if|elif)\s(?:(?!loop\.).)*?(-?)%}", re.S)  # a loop's own place decides itself
+GLUED = re.compile(r"[a-zа-яё][A-ZА-ЯЁ]|sample\w")  # a value or a word run into the next line's first word
+INCLUDE = re.compile(r"""{%-?\s*include\s+["']([^"']+)["']""")
+RUN_TOGETHER = re.compile(r"[^\s\d][.!?;](?=[^\s\d.…)»\"'<,/])")
+
+
+class Sample(ChainableUndefined):
+    """Whatever a template reads that the test does not give: a word, a count of 2, a list of two."""
+
+    def __str__(self) -> str:
+        return "sample"
+
+    def __html__(self) -> str:
+        return "sample"
+
+    def __iter__(self) -> Iterator[Sample]:
+        return iter([Sample(), Sample()])
+
+    def __len__(self) -> int:
+        return 2
+
+    def __int__(self, *args: Any, **kwargs: Any) -> Any:
+        return 2
+
+    def __float__(self, *args: Any, **kwargs: Any) -> Any:
+        return 2.0
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return Sample()
+
+    def __getitem__(self, *args: Any, **kwargs: Any) -> Any:
+        return Sample()
+
+    def __lt__(self, *args: Any, **kwargs: Any) -> Any:
+        return False
+
+    __le__ = __gt__ = __ge__ = __lt__
+
+
+def switches_of(name: str) -> list[str]:
+    """The switch variables standing for the template's conditions (its includes' too)."""
+    source = (TEMPLATES_DIR / name).read_text()
+    own = [_switch(name, n) for n in range(len(BRANCH.findall(source)))]
+    return own + [s for included in INCLUDE.findall(source) for s in switches_of(included)]
+
+
+def _switch(name: str, n: int) -> str:
+    return "b_" + re.sub(r"\W", "_", name) + f"_{n}"
+
+
+class Switched(BaseLoader):
+    """The templates with each ``if``/``elif`` condition replaced by a switch the test sets."""
+
+    def __init__(self) -> None:
+        self.files = FileSystemLoader(TEMPLATES_DIR)
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = self.files.get_source(environment, template)
+        counter = iter(range(10_000))
+
+        def replaced(match: re.Match[str]) -> str:
+            left, keyword, right = match.groups()
+            return f"{{%{left} {keyword} {_switch(template, next(counter))} {right}%}}"
+
+        return BRANCH.sub(replaced, source), filename, uptodate
+
+
+def combinations(switches: list[str]) -> Iterator[dict[str, bool]]:
+    """All off, all on, and each one alone on and alone off: every branch taken and skipped."""
+    yield dict.fromkeys(switches, False)
+    yield dict.fromkeys(switches, True)
+    for switch in switches:
+        yield {**dict.fromkeys(switches, False), switch: True}
+        yield {**dict.fromkeys(switches, True), switch: False}
+
+
+def environment(language: str, i18n: I18n) -> Environment:
+    """The renderer's own settings and catalog for ``language``; its formatting filters give a word."""
+    real = Renderer().env
+    env = real.overlay(loader=Switched(), undefined=Sample, cache_size=0)
+    env.filters = {**real.filters, **{k: _word for k in real.filters if k not in FILTERS}}
+    counted = cast(Callable[..., Any], real.globals["ngettext"])
+    env.globals = {
+        **real.globals,
+        "money_of": _word,
+        "ngettext": lambda one, many, num, **values: counted(one, many, int(num), **values),
+    }
+    env.translate = partial(i18n.gettext, locale=language)
+    return env
+
+
+def _word(*args: object, **kwargs: object) -> str:
+    return "sample"
+
+
+def problems(text: str) -> list[str]:
+    found = [f"run together: {m.group()!r}" for m in RUN_TOGETHER.finditer(text)]
+    found += [f"glued: {m.group()!r}" for m in GLUED.finditer(text)]
+    found += ["three line breaks in a row"] if "\n\n\n" in text else []
+    found += [f"starts with a space: {line!r}" for line in text.splitlines() if line.startswith(" ")]
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_no_notification_runs_two_sentences_together_whichever_branches_it_takes(
+    i18n: I18n, name: str, language: str
+) -> None:
+    i18n.current_locale = language
+    env = environment(language, i18n)
+    template = f"notifications/{name}"
+    failures = set()
+    for switches in combinations(switches_of(template)):
+        text = env.get_template(template).render(**switches).strip()
+        failures |= {f"{problem} (on: {sorted(k for k, v in switches.items() if v)})" for problem in problems(text)}
+    assert not failures, "\n".join(sorted(failures))
