@@ -58,6 +58,7 @@ from handlers import (
     statement,
     support,
     support_staff,
+    tax_number,
     variants_admin,
 )
 from handlers.gates import StaffGate, gate_routers
@@ -157,6 +158,7 @@ def build_routers() -> list[Router]:
                 promo,
                 po_number,
                 statement,
+                tax_number,
                 checkout,  # its steps in order: contact and address, shipping, payment to Confirm
                 checkout_shipping,
                 checkout_payment,

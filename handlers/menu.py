@@ -63,7 +63,7 @@ CUSTOMER_COMMANDS: tuple[tuple[str, str], ...] = (
 # ... and these it does not (typed from a hint, a step of a conversation, or a product code;
 # /whoami and /chatid from the README's set-up walkthrough).
 CUSTOMER_COMMANDS_OFF_MENU = frozenset(
-    # /shop: the menu button; /promo: at the checkout review; /statement: for business customers (/help);
+    # /shop: the menu button; /promo: at the checkout review; /statement, /taxnumber: for business customers (/help);
     # /unsubscribe, /subscribe: under campaign messages
     {
         "add",
@@ -77,6 +77,7 @@ CUSTOMER_COMMANDS_OFF_MENU = frozenset(
         "shop",
         "promo",
         "statement",
+        "taxnumber",
         "unsubscribe",
         "subscribe",
     }

@@ -7,6 +7,7 @@ from collections.abc import Container
 from domain.customers import Address, Customer, UnsupportedLanguage
 from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
+from domain.tax_numbers import tax_number
 from domain.text import without_direction_controls
 
 
@@ -79,6 +80,20 @@ async def set_language(uow: UnitOfWork, *, telegram_id: int, language: str, offe
         raise UnsupportedLanguage()
     async with uow:
         customer = await remember_choice(uow, telegram_id, language=language)
+        await uow.commit()
+        return customer
+
+
+async def set_my_tax_number(uow: UnitOfWork, *, telegram_id: int, number: str | None) -> Customer:
+    """A customer's own VAT number or ИНН for their invoices, or none (None): checked as staff's
+    ``/customer … tax`` is, so what is not a tax number is refused and nothing changes."""
+    kept = None if number is None else tax_number(number)
+    async with uow:
+        customer = await uow.customers.get_by_telegram_id(telegram_id)
+        if customer is None:
+            raise NotFound()
+        customer.tax_number = kept
+        await uow.customers.update(customer)
         await uow.commit()
         return customer
 

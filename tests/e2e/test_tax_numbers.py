@@ -111,3 +111,44 @@ async def test_support_cannot_set_a_customers_tax_number(shop: RunningBot) -> No
     refused = await support.send("/customer 803 tax FR12345678901")
     assert refused.last.text == "Your role (support) does not allow this."
     assert await tax_number(shop, 803) is None
+
+
+OWN = {
+    "en": {
+        "none": "You have no tax number yet. Type /taxnumber and your VAT number or ИНН (e.g. /taxnumber GB 123 4567 "
+        "89): the invoices of orders you place from then on print it.",
+        "set": "Your tax number is now FR 12 345678901: the invoices of orders you place from now on print it. To "
+        "remove it: /taxnumber -",
+        "shown": "Your tax number: FR 12 345678901. To change it: /taxnumber NUMBER; to remove it: /taxnumber -",
+        "cleared": "You have no tax number now: the invoices of orders you place from now on print none.",
+        "help": "/taxnumber — for a business: your VAT number or ИНН, printed on your invoices",
+    },
+    "ru": {
+        "none": "Налоговый номер у вас ещё не указан. Отправьте /taxnumber и ваш ИНН или номер плательщика НДС "
+        "(например, /taxnumber 7707083893): он будет в счетах заказов, оформленных после этого.",
+        "set": "Ваш налоговый номер теперь FR 12 345678901: он будет в счетах заказов, оформленных с этого момента. "
+        "Убрать его: /taxnumber -",
+        "shown": "Ваш налоговый номер: FR 12 345678901. Изменить: /taxnumber НОМЕР; убрать: /taxnumber -",
+        "cleared": "Налоговый номер убран: в счетах заказов, оформленных с этого момента, его не будет.",
+        "help": "/taxnumber — для организаций: ваш ИНН или номер плательщика НДС для счетов",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_buyer_keeps_their_own_tax_number_checked_as_staff_input_is(shop: RunningBot, language: str) -> None:
+    words, own = WORDS[language], OWN[language]
+    buyer = await business_customer(shop, 808, "Café Lyon", language)
+    assert own["help"] in (await buyer.send("/help")).last.text
+    assert (await buyer.send("/taxnumber")).last.text == own["none"]
+    assert (await buyer.send("/taxnumber <b>1</b>")).last.text == words["bad"]  # escaped, read as typed
+    assert await tax_number(shop, 808) is None
+    assert (await buyer.send("/taxnumber  fr 12  345678901")).last.text == own["set"]
+    assert await tax_number(shop, 808) == "FR 12 345678901"
+    assert (await buyer.send("/taxnumber")).last.text == own["shown"]
+    code = order_code(await place_invoice_order(buyer, "85123A", 1, location=False))
+    assert words["buyer"] in await invoice_document(buyer, code, words["receipt"])
+
+    assert (await buyer.send("/taxnumber -")).last.text == own["cleared"]
+    assert await tax_number(shop, 808) is None
+    assert words["buyer"] in await invoice_document(buyer, code, words["receipt"])  # placed with it
