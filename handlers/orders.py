@@ -18,7 +18,7 @@ from domain.editing import customer_may_edit
 from domain.errors import DomainError
 from domain.orders import MAX_ORDER_LINES, Order, OrderStatus, PaymentMethod
 from domain.ports import Clock, UnitOfWork
-from domain.returns import returnable
+from domain.returns import delivered_at, returnable
 from domain.shortages import asked
 from domain.usecases.buy_again import buy_again
 from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
@@ -121,6 +121,7 @@ def detail_text(renderer: Renderer, order: Order, tracking: OrderTracking | None
         lines_shown=DETAIL_LINES_SHOWN,
         invoice_left=tracking.invoice_left,
         tracking=tracking,
+        delivered_at=delivered_at(order),
     )
 
 
