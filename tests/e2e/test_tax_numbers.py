@@ -152,3 +152,18 @@ async def test_a_buyer_keeps_their_own_tax_number_checked_as_staff_input_is(shop
     assert (await buyer.send("/taxnumber -")).last.text == own["cleared"]
     assert await tax_number(shop, 808) is None
     assert words["buyer"] in await invoice_document(buyer, code, words["receipt"])  # placed with it
+
+
+async def test_staff_set_a_tax_number_only_after_the_word_tax_not_a_word_containing_it(shop: RunningBot) -> None:
+    """``/customer … tax`` is a word: "taxes" or "@taxi" is part of who is meant, and a number may hold TAX."""
+    await business_customer(shop, 809, "Café Lyon")
+    manager = await hire(shop, 810, "Mia", "manager")
+    typed_by_staff = ("/customer 809 taxes FR 12 345678901", "/customer @taxi FR 123456789", "/customer 809 syntax 1")
+    for typed in typed_by_staff:
+        reply = (await manager.send(typed)).last.text
+        assert "tax number" not in reply and "Usage: /customer CUSTOMER tax" not in reply, (typed, reply)
+    assert await tax_number(shop, 809) is None
+    assert (await manager.send("/customer 809 TAX tax 1234 5678")).last.text == (
+        "Café Lyon's tax number is now TAX 1234 5678; invoices print it."
+    )
+    assert await tax_number(shop, 809) == "TAX 1234 5678"
