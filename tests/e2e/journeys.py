@@ -180,3 +180,18 @@ async def payments(running: RunningBot, code: str) -> list[tuple[str, int]]:
             .order_by(m.PaymentRow.id)
         )
         return [(kind, amount) for kind, amount in rows]
+
+
+async def order_books(shop: RunningBot, code: str) -> dict[str, tuple[int, int]]:
+    """The order's journal: account → (debits, credits), in minor units."""
+    async with shop.runtime.sessions() as session:
+        rows = await session.execute(
+            select(m.JournalLineRow.account, m.JournalLineRow.debit_minor, m.JournalLineRow.credit_minor)
+            .join(m.JournalEntryRow, m.JournalEntryRow.id == m.JournalLineRow.entry_id)
+            .where(m.JournalEntryRow.source == f"order:{code}")
+        )
+        books: dict[str, tuple[int, int]] = {}
+        for account, debit, credit in rows:
+            was = books.get(account, (0, 0))
+            books[account] = (was[0] + debit, was[1] + credit)
+        return books

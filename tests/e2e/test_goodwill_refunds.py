@@ -9,8 +9,7 @@ from pathlib import Path
 from bot.harness import RunningBot, running_bot
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, hire, staff_shop
-from tests.e2e.journeys import order_of_invoice, payments, place_card_order, support_question
-from tests.e2e.test_support_agent import _books
+from tests.e2e.journeys import order_books, order_of_invoice, payments, place_card_order, support_question
 from tests.fakes import FakeClock
 
 
@@ -28,7 +27,7 @@ async def test_support_gives_a_goodwill_refund_booked_to_goodwill_and_a_manager_
         agent = await hire(shop, 77, "Sofia", "support")
         boris = SandboxUser(shop.server, 502, "Борис", language_code="ru")
         code = await _paid_card_order(shop, boris)
-        sale = await _books(shop, code)
+        sale = await order_books(shop, code)
 
         done = await agent.send(f"/refund {code.lower()} 1.20 late delivery <b>")
         assert done.last.text == (
@@ -38,7 +37,7 @@ async def test_support_gives_a_goodwill_refund_booked_to_goodwill_and_a_manager_
         assert await payments(shop, code) == [("payment", 665), ("goodwill", 120)]
         told = boris.messages()[-1].text
         assert "В качестве извинения" in told and "1,20\xa0£" in told and code in told
-        books = await _books(shop, code)
+        books = await order_books(shop, code)
         # 4950 takes the net, 2200 the tax inside it (20 %), 2100 owes the customer the whole.
         assert books["4950 Goodwill refunds and allowances"] == (100, 0)
         assert books["2200 Sales tax payable"][0] - sale["2200 Sales tax payable"][0] == 20
@@ -53,7 +52,7 @@ async def test_support_gives_a_goodwill_refund_booked_to_goodwill_and_a_manager_
         paid = await admin.press(manager_screen.last, "💸 Refund paid back: £1.20")
         assert paid.callback_answer and "£1.20" in paid.callback_answer["text"]
         assert (await payments(shop, code))[-1] == ("refunded", 120)
-        assert (await _books(shop, code))["2100 Refunds owed to customers"] == (120, 120)
+        assert (await order_books(shop, code))["2100 Refunds owed to customers"] == (120, 120)
         assert "Мы вернули вам 1,20\xa0£" in boris.messages()[-1].text
 
 

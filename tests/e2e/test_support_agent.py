@@ -15,6 +15,7 @@ from tests.e2e.conftest import ADMIN, hire, refused_calls, staff_shop
 from tests.e2e.journeys import (
     add_to_cart,
     checkout_to_payment,
+    order_books,
     order_code,
     order_of_invoice,
     order_row,
@@ -98,21 +99,6 @@ async def test_a_staff_answer_edited_to_telegrams_limit_reaches_the_customer_who
         assert gina.messages()[-1].text == longer  # not cut off with "…" to make room for the name
 
 
-async def _books(shop: RunningBot, code: str) -> dict[str, tuple[int, int]]:
-    """The order's journal: account → (debits, credits), in pence."""
-    async with shop.runtime.sessions() as session:
-        rows = await session.execute(
-            select(m.JournalLineRow.account, m.JournalLineRow.debit_minor, m.JournalLineRow.credit_minor)
-            .join(m.JournalEntryRow, m.JournalEntryRow.id == m.JournalLineRow.entry_id)
-            .where(m.JournalEntryRow.source == f"order:{code}")
-        )
-        books: dict[str, tuple[int, int]] = {}
-        for account, debit, credit in rows:
-            was = books.get(account, (0, 0))
-            books[account] = (was[0] + debit, was[1] + credit)
-        return books
-
-
 async def test_support_cancels_a_card_order_for_its_customer_who_is_owed_goods_and_shipping_back(
     tmp_path: Path, clock: FakeClock
 ) -> None:
@@ -137,7 +123,7 @@ async def test_support_cancels_a_card_order_for_its_customer_who_is_owed_goods_a
         assert "отменён" in told and "сотрудник" in told and "6,65\xa0£" in told
         assert "cancelled for the customer by staff member 77" in shop.server.chat_messages(-100500)[-1].text
         # The sale booked goods and shipping apart; the cancellation takes each back where it was.
-        assert await _books(shop, code) == {
+        assert await order_books(shop, code) == {
             "1000 Cash": (665, 0),
             "4000 Sales": (0, 295),
             "4100 Shipping income": (370, 370),
@@ -166,7 +152,7 @@ async def test_support_cancels_an_unpaid_invoice_by_a_credit_note_and_a_cash_ord
 
         done = await agent.send(f"/cancelorder {invoiced}")
         assert done.last.text == f"✖ Order {invoiced} is cancelled: its stock is back, and the customer is told."
-        assert await _books(shop, invoiced) == {
+        assert await order_books(shop, invoiced) == {
             "1100 Accounts receivable": (1475, 1475),
             "4000 Sales": (0, 885),
             "4100 Shipping income": (590, 590),
@@ -179,7 +165,7 @@ async def test_support_cancels_an_unpaid_invoice_by_a_credit_note_and_a_cash_ord
         cash = order_code(await place_cod_order(alice))
         done = await agent.send(f"/cancelorder {cash}")
         assert done.last.text == f"✖ Order {cash} is cancelled: its stock is back, and the customer is told."
-        assert await _books(shop, cash) == {} and await payments(shop, cash) == []
+        assert await order_books(shop, cash) == {} and await payments(shop, cash) == []
         assert "cancelled" in alice.messages()[-1].text and "by staff" in alice.messages()[-1].text
 
 
@@ -312,7 +298,7 @@ async def test_a_paid_order_lowered_by_an_edit_then_cancelled_owes_back_what_was
         done = await agent.send(f"/cancelorder {code}")
         assert "The customer is owed £2.95" in done.last.text  # the rest of what was paid, not £5.90 again
         assert await payments(shop, code) == [("payment", 590), ("refund_owed", 295), ("refund_owed", 295)]
-        books = await _books(shop, code)
+        books = await order_books(shop, code)
         assert books["2100 Refunds owed to customers"] == (0, 590) and books["1000 Cash"] == (590, 0)
 
 
@@ -333,7 +319,8 @@ async def test_a_cash_order_whose_waiting_part_was_dropped_then_cancelled_books_
 
         done = await agent.send(f"/cancelorder {code}")
         assert done.last.text == f"✖ Order {code} is cancelled: its stock is back, and the customer is told."
-        assert await _books(shop, code) == {} and await payments(shop, code) == []  # nothing collected, nothing owed
+        # Nothing collected, nothing owed.
+        assert await order_books(shop, code) == {} and await payments(shop, code) == []
         assert all(reserved == 0 for _, _, reserved in await stock(shop, "85123A"))
 
 
