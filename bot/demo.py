@@ -24,6 +24,7 @@ from bot.demo_payments import bought_now, paid_by_link
 from bot.demo_pricing import price_lists
 from bot.demo_promos import promotions_and_codes
 from bot.demo_reports import manager_reports, paused_forecast, sales_summary
+from bot.demo_support_hours import after_hours_question
 from bot.demo_warehouse import hire, warehouse_day
 from bot.demo_web_shop import web_shop
 from bot.harness import DEMO_DATA, RunningBot, running_bot
@@ -201,6 +202,7 @@ async def run_demo(keep: Path | None = None) -> int:
             await boris.send("/help")
 
             await _scheduled_jobs(running, alice, ada, transcript, scene, keep)
+        await after_hours_question(folder, transcript, scene)  # a shop of its own, after this one stopped
 
     print("Ordergram demo — a sandbox Bot API server and the bot in one process, on a fresh SQLite database")
     print("\n".join(transcript))

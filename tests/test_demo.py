@@ -37,6 +37,12 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     assert "💬 in the topic: Can the courier call me before coming?" in out and "Support conversations" in out
     assert re.search(r"💬 1 open conversation\n.*\n.*🔴 Alice · #\d+", out)  # /conversations: waiting for a reply
     assert re.search(r"^🔔 Alice's chat: 📄 receipt-\w{8}\.pdf$", out, flags=re.MULTILINE)  # sent again by support
+    # SUPPORT_HOURS: asked for a person outside them, a customer is told when someone answers; so is the agent.
+    away = r"🌙 We are away now\. A person answers here when we are back: \w+, \d+ \w+, 09:00 \(shop time\)\."
+    assert re.search(r"👤 Dan: 💬 Contact us\n🤖 bot: .*Write your message.*\n(?:.*\n)*?\s*" + away, out)
+    assert re.search(r"👤 Dan: Is the Moon Lamp dimmable\?\n🤖 bot: ✅ Sent\..*\n(?:.*\n)*?\s*" + away, out)
+    told_staff = r"💬 in the topic: .*\n(?:    .*\n)*?    🌙 Written outside support hours; the customer was told"
+    assert re.search(told_staff, out)
     mistake = re.search(r"👤 Ada: /cancelorder (\w{8})\n🤖 bot: ✖ Order \1 is cancelled", out)
     assert mistake and f"🏢 staff chat: ⚠️ Order {mistake.group(1)} was cancelled for the customer by staff" in out
     assert "tracking DPD-SPLIT-1: order partially shipped." in out and "tracking RM-SPLIT-2: order shipped." in out
