@@ -18,6 +18,7 @@ from bot.config import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "bot" / "demo_data"
+REORDER_HEADER = "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
 
 
 @dataclass
@@ -145,6 +146,13 @@ def _count(db: Path, table: str) -> int:
         return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
+def _import(ordergram, env: dict[str, str], kind: str, path: Path, text: str) -> Result:
+    """``text`` written to ``path`` and imported as ``kind``, as an operator would."""
+    path.write_text(text, encoding="utf-8")
+    result: Result = ordergram("import", kind, str(path), env=env)
+    return result
+
+
 def test_import_good_files_then_reimport_is_idempotent(tmp_path: Path, ordergram) -> None:
     db = tmp_path / "shop.sqlite3"
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}", "DEFAULT_CURRENCY": "GBP"}  # the demo shop's
@@ -165,14 +173,16 @@ def test_a_bad_file_reports_every_line_and_imports_nothing(tmp_path: Path, order
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
     assert ordergram("migrate", env=env).returncode == 0
     bad = tmp_path / "products.csv"
-    bad.write_text(
+    result = _import(
+        ordergram,
+        env,
+        "products",
+        bad,
         "sku,name,category,price,currency,barcode,weight_g,length_mm,width_mm,height_mm,description\n"
         "OK-1,Fine,Kitchen,1.00,EUR,,,,,,\n"
         "BAD-1,Price,Kitchen,one,EUR,,,,,,\n"
         "OK-1,Duplicate,Kitchen,1.00,EUR,,,,,,\n",
-        encoding="utf-8",
     )
-    result = ordergram("import", "products", str(bad), env=env)
     assert result.returncode == 1
     assert f"{bad}:3: price: one is not a valid amount in EUR." in result.stderr
     assert f"{bad}:4: duplicate SKU OK-1 (first on line 2)" in result.stderr
@@ -185,8 +195,7 @@ def test_stock_for_an_unknown_sku_is_refused(tmp_path: Path, ordergram) -> None:
     assert ordergram("migrate", env=env).returncode == 0
     ordergram("import", "warehouses", str(DEMO / "warehouses.csv"), env=env)
     stock = tmp_path / "stock.csv"
-    stock.write_text("sku,warehouse,bin,quantity\nNOPE,LON,A-01-01-1,5\n", encoding="utf-8")
-    result = ordergram("import", "stock", str(stock), env=env)
+    result = _import(ordergram, env, "stock", stock, "sku,warehouse,bin,quantity\nNOPE,LON,A-01-01-1,5\n")
     assert result.returncode == 1 and f"{stock}:2: SKU NOPE does not exist — import products first" in result.stderr
 
 
@@ -199,25 +208,23 @@ def test_a_stock_demand_or_reorder_file_reports_its_unknown_codes_with_its_other
     assert ordergram("migrate", env=env).returncode == 0
     ordergram("import", "warehouses", str(DEMO / "warehouses.csv"), env=env)
     stock = tmp_path / "stock.csv"
-    stock.write_text("sku,warehouse,bin,quantity\nNOPE,LON,A-01-01-1,5\nNOPE,LON,A-01-01-2,-1\n", encoding="utf-8")
-    result = ordergram("import", "stock", str(stock), env=env)
+    result = _import(
+        ordergram, env, "stock", stock, "sku,warehouse,bin,quantity\nNOPE,LON,A-01-01-1,5\nNOPE,LON,A-01-01-2,-1\n"
+    )
     assert result.returncode == 1
     assert f"{stock}:2: SKU NOPE does not exist — import products first" in result.stderr
     assert f"{stock}:3: quantity must not be negative, got -1" in result.stderr
     demand = tmp_path / "demand.csv"
-    demand.write_text("sku,warehouse,date,quantity\nNOPE,XXX,2026-11-01,2\nNOPE,LON,2026-11-02,x\n", encoding="utf-8")
-    result = ordergram("import", "demand", str(demand), env=env)
+    result = _import(
+        ordergram, env, "demand", demand, "sku,warehouse,date,quantity\nNOPE,XXX,2026-11-01,2\nNOPE,LON,2026-11-02,x\n"
+    )
     assert result.returncode == 1
     assert f"{demand}:2: SKU NOPE does not exist — import products first" in result.stderr
     assert f"{demand}:2: warehouse XXX does not exist — import warehouses first" in result.stderr
     assert f"{demand}:3:" in result.stderr
     reorder = tmp_path / "reorder.csv"
-    reorder.write_text(
-        "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
-        "NOPE,LON,40,400,NOBODY,12,48,1.10,GBP\nNOPE,LON,x,400,NOBODY,12,48,1.10,GBP\n",
-        encoding="utf-8",
-    )
-    result = ordergram("import", "reorder", str(reorder), env=env)
+    rows = "NOPE,LON,40,400,NOBODY,12,48,1.10,GBP\nNOPE,LON,x,400,NOBODY,12,48,1.10,GBP\n"
+    result = _import(ordergram, env, "reorder", reorder, REORDER_HEADER + rows)
     assert result.returncode == 1
     assert f"{reorder}:2: SKU NOPE does not exist — import products first" in result.stderr
     assert f"{reorder}:2: supplier NOBODY does not exist — import suppliers first" in result.stderr
@@ -233,24 +240,14 @@ def test_boxes_suppliers_and_reorder_terms_import_and_bad_lines_are_reported(tmp
         assert result.returncode == 0, (kind, result.stderr)
     assert _count(db, "boxes") == 5 and _count(db, "suppliers") == 2 and _count(db, "supply_terms") == 4
     reorder = tmp_path / "reorder.csv"
-    reorder.write_text(
-        "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
-        "85123A,LON,40,30,CANDLES,12,0,1.10,GBP\n"
-        "85123A,MAN,5,40,NOBODY,6,0,1.10,GBP\n"
-        "85123A,LON,5,40,CANDLES,0,0,1.10,GBP\n",
-        encoding="utf-8",
-    )
-    result = ordergram("import", "reorder", str(reorder), env=env)
+    rows = "85123A,LON,40,30,CANDLES,12,0,1.10,GBP\n85123A,MAN,5,40,NOBODY,6,0,1.10,GBP\n"
+    rows += "85123A,LON,5,40,CANDLES,0,0,1.10,GBP\n"
+    result = _import(ordergram, env, "reorder", reorder, REORDER_HEADER + rows)
     assert result.returncode == 1
     assert f"{reorder}:2: max_level (30) must not be below reorder_point (40)" in result.stderr
     assert f"{reorder}:4: pack_size must be at least 1, got 0" in result.stderr
     unknown = tmp_path / "unknown.csv"
-    unknown.write_text(
-        "sku,warehouse,reorder_point,max_level,supplier,pack_size,min_order_qty,unit_cost,currency\n"
-        "85123A,MAN,5,40,NOBODY,6,0,1.10,GBP\n",
-        encoding="utf-8",
-    )
-    result = ordergram("import", "reorder", str(unknown), env=env)
+    result = _import(ordergram, env, "reorder", unknown, REORDER_HEADER + "85123A,MAN,5,40,NOBODY,6,0,1.10,GBP\n")
     assert f"{unknown}:2: supplier NOBODY does not exist — import suppliers first" in result.stderr
     assert _count(db, "supply_terms") == 4
 
@@ -396,16 +393,18 @@ def test_customers_import_sets_business_terms_all_or_nothing(tmp_path: Path, ord
     assert ordergram("migrate", env=env).returncode == 0
     header = "name,telegram_id,phone,email,business,payment_terms_days,credit_limit\n"
     bad = tmp_path / "bad.csv"
-    bad.write_text(
+    result = _import(
+        ordergram,
+        env,
+        "customers",
+        bad,
         header + "Acme Ltd,,+49 30 1234567,buyer@acme.example,true,30,5000\n"
         "Nobody,,,,true,,\n"
         "Shop,,,shop@example.com,false,30,\n"
         "Big,,,big@example.com,true,400,\n"
         "Odd,,,odd@example.com,true,,12.345\n"
         "Again,,,buyer@acme.example,true,,\n",
-        encoding="utf-8",
     )
-    result = ordergram("import", "customers", str(bad), env=env)
     assert result.returncode == 1, result.stderr
     assert f"{bad}:3: give a telegram_id, a phone or an email" in result.stderr
     assert f"{bad}:4: payment_terms_days and credit_limit are for business customers" in result.stderr
@@ -414,26 +413,16 @@ def test_customers_import_sets_business_terms_all_or_nothing(tmp_path: Path, ord
     assert f"{bad}:7: duplicate email buyer@acme.example (first on line 2)" in result.stderr
     assert _count(db, "customers") == 0
 
-    good = tmp_path / "customers.csv"
-    good.write_text(
-        header + "Acme Ltd,,+49 30 1234567,buyer@acme.example,yes,30,5000.50\nCara Consumer,4242,,,,,\n",
-        encoding="utf-8",
-    )
-    assert (
-        ordergram("import", "customers", str(good), env=env).stdout.strip()
-        == "customers: 2 created, 0 updated, 0 unchanged"
-    )
+    two = "Acme Ltd,,+49 30 1234567,buyer@acme.example,yes,30,5000.50\nCara Consumer,4242,,,,,\n"
+    good = _import(ordergram, env, "customers", tmp_path / "customers.csv", header + two)
+    assert good.stdout.strip() == "customers: 2 created, 0 updated, 0 unchanged"
     with sqlite3.connect(db) as connection:
         rows = connection.execute(
             "SELECT first_name, is_business, payment_terms_days, credit_limit_minor FROM customers ORDER BY id"
         ).fetchall()
     assert rows == [("Acme", 1, 30, 500050), ("Cara", 0, None, None)]
-    off = tmp_path / "off.csv"
-    off.write_text(header + "Acme Ltd,,+4930 1234567,,false,,\n", encoding="utf-8")
-    assert (
-        ordergram("import", "customers", str(off), env=env).stdout.strip()
-        == "customers: 0 created, 1 updated, 0 unchanged"
-    )
+    off = _import(ordergram, env, "customers", tmp_path / "off.csv", header + "Acme Ltd,,+4930 1234567,,false,,\n")
+    assert off.stdout.strip() == "customers: 0 created, 1 updated, 0 unchanged"
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT is_business, credit_limit_minor FROM customers WHERE id = 1").fetchone() == (
             0,
