@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from domain.accounting import Account, entry  # noqa: E402
+from domain.memos import Memo  # noqa: E402
 from domain.orders import CODE_ALPHABET, CODE_LENGTH  # noqa: E402
 from storage.db import create_engine  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
@@ -572,7 +573,7 @@ class Seeder:
 
     def post(self, at: int, source: str, memo: str, *pairs: tuple[Account, Account, int]) -> None:
         """One journal entry made by the domain's own ``entry`` (balanced, zero lines left out)."""
-        made = entry(AT_NOON, source, memo, self.currency, *pairs)
+        made = entry(AT_NOON, source, Memo.of(memo), self.currency, *pairs)  # as entries from before memo keys
         if made is None:
             return
         entry_id = self.rows["journal_entries"] + len(self.out["journal_entries"]) + 1

@@ -7,6 +7,7 @@ rate the order was placed with, so the books never move with later rates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError
 from domain.i18n import N_
+from domain.memos import TEXT_LIMIT, Memo
 from domain.money import Money
 
 
@@ -66,10 +68,11 @@ class JournalLine:
 class JournalEntry:
     at: datetime
     source: str  # the document: order:CODE, po:N, return:RMA
-    memo: str
+    memo: str  # in English, as ``ordergram export journal`` writes it
     currency: str
     lines: tuple[JournalLine, ...] = field(default_factory=tuple)
     id: int | None = None
+    keyed: Memo | None = None  # the memo's keys and values, read in the reader's language; None before they were kept
 
     def __post_init__(self) -> None:
         debits, credits = sum(x.debit for x in self.lines), sum(x.credit for x in self.lines)
@@ -89,7 +92,7 @@ def to_base(money: Money, fx_rate: str, base: str) -> int:
 
 
 def entry(
-    at: datetime, source: str, memo: str, currency: str, *pairs: tuple[Account, Account, int]
+    at: datetime, source: str, memo: Memo, currency: str, *pairs: tuple[Account, Account, int]
 ) -> JournalEntry | None:
     """An entry from (debit account, credit account, amount) pairs, one line per account and
     side (a sale's cash is one debit, however many credits it pays for); zero amounts are
@@ -102,29 +105,33 @@ def entry(
             credits[credit] = credits.get(credit, 0) + amount
     lines = [JournalLine(a, debit=v) for a, v in debits.items()]
     lines += [JournalLine(a, credit=v) for a, v in credits.items()]
-    return JournalEntry(at, source, memo, currency, tuple(lines)) if lines else None
+    return JournalEntry(at, source, memo.text(limit=TEXT_LIMIT), currency, tuple(lines), keyed=memo) if lines else None
 
 
 CSV_HEADER = ("entry", "date", "source", "memo", "account", "debit", "credit", "currency")
 
 
 def journal_rows(
-    entries: list[JournalEntry], timezone: str = "UTC", date_format: str | None = None
+    entries: list[JournalEntry],
+    timezone: str = "UTC",
+    date_format: str | None = None,
+    memo: Callable[[JournalEntry], str] = lambda e: e.memo,
 ) -> list[tuple[str, ...]]:
     """One row per journal line, amounts as exact decimals in their currency, dated in the
     shop's time zone (with its offset): the day it shows is the day it is filed under.
-    ``date_format`` (``strftime``'s), for a spreadsheet: its local time written so, no offset."""
+    ``date_format`` (``strftime``'s), for a spreadsheet: its local time written so, no offset;
+    ``memo``, for a person: each entry's memo in their language."""
     zone = ZoneInfo(timezone)
     rows: list[tuple[str, ...]] = []
     for e in entries:
-        local = e.at.astimezone(zone)
+        local, said = e.at.astimezone(zone), memo(e)
         for line in e.lines:
             rows.append(
                 (
                     str(e.id or ""),
                     local.strftime(date_format) if date_format else local.isoformat(),
                     e.source,
-                    e.memo,
+                    said,
                     line.account.value,
                     str(Money(line.debit, e.currency).to_decimal()) if line.debit else "",
                     str(Money(line.credit, e.currency).to_decimal()) if line.credit else "",

@@ -20,7 +20,7 @@ from domain.usecases.statements import customer_statement
 from handlers.context import ShopSettings
 from handlers.output.spreadsheets import spreadsheet_csv, spreadsheet_date_format
 from handlers.views.labels import label
-from handlers.views.memos import journal_memo
+from handlers.views.memos import entry_memo
 from handlers.views.rendering import Renderer, current_locale
 
 router = Router(name=__name__)
@@ -61,10 +61,10 @@ async def journal_command(
     # reads dates, the shop's local time without an offset (``ordergram export journal`` is for
     # programs, and keeps the codes, the English memos and ISO dates).
     header = [label("journal_column", column) for column in CSV_HEADER]
-    memo, account = CSV_HEADER.index("memo"), CSV_HEADER.index("account")  # side by side
+    account = CSV_HEADER.index("account")
     rows = [
-        (*row[:memo], journal_memo(row[memo]), label("account", row[account]), *row[account + 1 :])
-        for row in journal_rows(entries, settings.timezone, spreadsheet_date_format(current_locale()))
+        (*row[:account], label("account", row[account]), *row[account + 1 :])
+        for row in journal_rows(entries, settings.timezone, spreadsheet_date_format(current_locale()), entry_memo)
     ]
     await message.answer_document(
         BufferedInputFile(

@@ -21,6 +21,7 @@ from domain.accounting import Account, entry, to_base
 from domain.errors import DomainError
 from domain.fx import Rates
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.orders import Order
 from domain.ports import UnitOfWork
@@ -58,10 +59,10 @@ async def pin_books_currency(uow: UnitOfWork, currency: str) -> None:
         await uow.commit()
 
 
-async def book_sale(uow: UnitOfWork, order: Order, at: datetime, *, debit: Account, how: str) -> None:
+async def book_sale(uow: UnitOfWork, order: Order, at: datetime, *, debit: Account, memo: Memo) -> None:
     """Cash or receivable against sales, shipping income and the tax inside both, in the
     base currency at the order's own rate (see ``_in_parts``: the debit is the total
-    converted whole, as its payment will be)."""
+    converted whole, as its payment will be); ``memo`` says how it was paid."""
     shipping = order.shipping or Money.zero(order.currency)
     goods_tax, shipping_tax = order.included_tax(order.goods), order.included_tax(shipping)
     base = uow.base_currency
@@ -79,9 +80,9 @@ async def book_sale(uow: UnitOfWork, order: Order, at: datetime, *, debit: Accou
     # carries) is shown gross: sales at list price, and the discounts against them.
     given = discount_in_base(order, order.discount, base)
     pairs = [(debit, credit, amount) for credit, amount in credits] + [(A.DISCOUNTS, A.REVENUE, given)]
-    memo = f"sale {order.code} ({how})" + fx_note(order.total, order.fx_rate, base)
+    memo = fx_note(memo, order.total, order.fx_rate, base)
     if order.promo_code:
-        memo += f"; code {order.promo_code}"
+        memo = memo.note(N_("code {code}"), code=order.promo_code)
     posted = entry(at, f"order:{order.code}", memo, base, *pairs)
     if posted is not None:
         await uow.journal.post(posted)
@@ -94,7 +95,7 @@ async def book_refund(
     at: datetime,
     *,
     source: str,
-    memo: str,
+    memo: Memo,
     credit: Account = A.REFUNDS_PAYABLE,
     goods: Account = A.SALES_RETURNS,
     owed_before: Money | None = None,
@@ -132,8 +133,7 @@ async def book_refund(
     fits = tax_in_base is not None and _fits(tax_in_base, refund, order.fx_rate, base)
     fixed = {A.TAX_PAYABLE: tax_in_base} if fits and tax_in_base is not None else None
     debits = _in_parts(refund, parts, order.fx_rate, base, whole, fixed)
-    memo += fx_note(refund, order.fx_rate, base)
-    posted = entry(at, source, memo, base, *((debit, credit, amount) for debit, amount in debits))
+    posted = entry(at, source, fx_note(memo, refund, order.fx_rate, base), base, *((d, credit, v) for d, v in debits))
     if posted is not None:
         await uow.journal.post(posted)
 
@@ -145,7 +145,7 @@ async def book_difference(
     at: datetime,
     *,
     debit: Account,
-    memo: str,
+    memo: Memo,
     owed_before: Money | None = None,
     tax_before: Money | None = None,
 ) -> None:
@@ -180,14 +180,13 @@ async def book_difference(
     # Sales at list price and the discount against them, as the sale booked them: an edit
     # that changed the discount moves 4800 by the change (it went to sales whole before).
     pairs.append(await _discount_change(uow, order, source, A.REVENUE))
-    memo += fx_note(amount, order.fx_rate, base)
-    posted = entry(at, source, memo, base, *pairs)
+    posted = entry(at, source, fx_note(memo, amount, order.fx_rate, base), base, *pairs)
     if posted is not None:
         await uow.journal.post(posted)
 
 
 async def book_discount_change(
-    uow: UnitOfWork, order: Order, at: datetime, memo: str, given: Money | None = None
+    uow: UnitOfWork, order: Order, at: datetime, memo: Memo, given: Money | None = None
 ) -> None:
     """Sales taken back by an edit's fall (fewer units, less off) or a cancellation: what it gave
     back went to sales returns at the price paid; they take the units back at list price and
@@ -201,7 +200,7 @@ async def book_discount_change(
         await uow.journal.post(posted)
 
 
-async def book_discount_back(uow: UnitOfWork, at: datetime, source: str, memo: str, amount: int) -> None:
+async def book_discount_back(uow: UnitOfWork, at: datetime, source: str, memo: Memo, amount: int) -> None:
     """A return's units taken back at list price: its refund went to sales returns at the price
     paid, and the discount they carried (``amount``, without its tax, in the base currency) moves
     from 4800 Sales discounts to sales returns, so 4800 holds the discount of what was kept."""
@@ -274,7 +273,7 @@ def tax_step(after: Money, before: Money, fx_rate: str, base: str) -> int:
 
 
 async def book_invoice_paid(
-    uow: UnitOfWork, order: Order, paid: Money, owed_before: Money, at: datetime, memo: str = ""
+    uow: UnitOfWork, order: Order, paid: Money, owed_before: Money, at: datetime, memo: Memo | None = None
 ) -> None:
     """A transfer against a business invoice that asked for ``owed_before`` (or a card charge
     against what a card order's customer owes, ``memo`` saying so): cash against the receivable
@@ -282,10 +281,12 @@ async def book_invoice_paid(
     receivable, as paying whole does."""
     base = uow.base_currency
     amount = _receivable_step(owed_before, -paid, order.fx_rate, base)
-    if not memo:
-        memo = f"invoice {order.code} paid" if paid == owed_before else f"invoice {order.code} paid in part"
-    memo += fx_note(paid, order.fx_rate, base)
-    posted = entry(at, f"order:{order.code}", memo, base, (A.CASH, A.RECEIVABLE, amount))
+    if memo is None:
+        whole = paid == owed_before
+        memo = Memo.of(N_("invoice {code} paid") if whole else N_("invoice {code} paid in part"), code=order.code)
+    posted = entry(
+        at, f"order:{order.code}", fx_note(memo, paid, order.fx_rate, base), base, (A.CASH, A.RECEIVABLE, amount)
+    )
     if posted is not None:
         await uow.journal.post(posted)
 
@@ -331,8 +332,11 @@ def _in_parts(
     return converted
 
 
-def fx_note(money: Money, fx_rate: str, base: str) -> str:
-    return "" if money.currency == base else f"; {money} at {fx_rate} {money.currency}/{base}"
+def fx_note(memo: Memo, money: Money, fx_rate: str, base: str) -> Memo:
+    """``memo``, noting the rate ``money`` was booked at when it is not in the base currency."""
+    if money.currency == base:
+        return memo
+    return memo.note(N_("{money} at {rate} {pair}"), money=money, rate=fx_rate, pair=f"{money.currency}/{base}")
 
 
 class UnitCosts:
@@ -416,13 +420,15 @@ async def book_cost_of_goods(
             rates = await shop_rates(uow)
         line_cost, _ = await cost_in_base(uow, cost, quantity, rates=rates)
         by_currency[line_cost.currency] = by_currency.get(line_cost.currency, line_cost * 0) + line_cost
-    memo = f"shipment {order.code}" + (f"; no cost known for {', '.join(unknown)}" if unknown else "")
+    memo = Memo.of(N_("shipment {code}"), code=order.code)
+    if unknown:
+        memo = memo.note(N_("no cost known for {skus}"), skus=", ".join(unknown))
     for total in by_currency.values():
         await book(uow, at, f"order:{order.code}", memo, total, A.COGS, A.INVENTORY)
 
 
 async def book_stock_change(
-    uow: UnitOfWork, at: datetime, source: str, memo: str, place: tuple[int, int], change: int
+    uow: UnitOfWork, at: datetime, source: str, memo: Memo, place: tuple[int, int], change: int
 ) -> bool:
     """Units of one product in (``change`` above zero) or lost (below) at a warehouse
     (``place``): see ``book_stock_changes``. False when the product has no cost to book at."""
@@ -433,7 +439,7 @@ async def book_stock_changes(
     uow: UnitOfWork,
     at: datetime,
     source: str,
-    memo: str,
+    memo: Memo,
     changes: Mapping[tuple[int, int], int],
     skus: Mapping[int, str] | None = None,
 ) -> set[int]:
@@ -461,9 +467,9 @@ async def book_stock_changes(
         value, _ = await cost_in_base(uow, cost, abs(change), rates)
         side = gained if change > 0 else lost
         side[value.currency] = side.get(value.currency, value * 0) + value
-    if unknown:  # the memo column holds 256 characters
+    if unknown:
         shown = ", ".join(sorted(unknown)[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        memo = f"{memo[:120]}; no cost known for {shown}"[:200]
+        memo = memo.note(N_("no cost known for {skus}"), skus=shown)
     for total in gained.values():
         await book(uow, at, source, memo, total, A.INVENTORY, A.STOCK_WITHOUT_ORDER)
     for total in lost.values():
@@ -475,7 +481,7 @@ async def book(
     uow: UnitOfWork,
     at: datetime,
     source: str,
-    memo: str,
+    memo: Memo,
     money: Money,
     debit: Account,
     credit: Account,
@@ -484,20 +490,21 @@ async def book(
 ) -> None:
     """One debit, one credit, in the base currency (see ``in_base`` for ``fx_rate``)."""
     amount, rate = await in_base(uow, money, fx_rate)
-    memo += fx_note(money, rate, amount.currency)
-    posted = entry(at, source, memo, amount.currency, (debit, credit, amount.amount))
+    posted = entry(
+        at, source, fx_note(memo, money, rate, amount.currency), amount.currency, (debit, credit, amount.amount)
+    )
     if posted is not None:
         await uow.journal.post(posted)
 
 
 async def book_paid_back(
-    uow: UnitOfWork, at: datetime, source: str, memo: str, money: Money, in_base: int, *, fx_rate: str
+    uow: UnitOfWork, at: datetime, source: str, memo: Memo, money: Money, in_base: int, *, fx_rate: str
 ) -> None:
     """Refunds owed (``money``) paid back, booked at ``in_base``: what they were booked at in the
     base currency, which converting ``money`` whole could miss by a unit. Never at or below zero
     (a unit's worth against a total that is owed): then ``money`` converted whole."""
     base = uow.base_currency
     amount = in_base if in_base > 0 else to_base(money, fx_rate, base)
-    posted = entry(at, source, memo + fx_note(money, fx_rate, base), base, (A.REFUNDS_PAYABLE, A.CASH, amount))
+    posted = entry(at, source, fx_note(memo, money, fx_rate, base), base, (A.REFUNDS_PAYABLE, A.CASH, amount))
     if posted is not None:
         await uow.journal.post(posted)

@@ -20,6 +20,7 @@ from domain.catalog import Product
 from domain.discounts import Discounts
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Channel, Delivery, DeliveryMethod, Order, OrderStatus, PaymentMethod
@@ -373,7 +374,7 @@ async def _paid(uow: UnitOfWork, clock: Clock, order: Order, paid: BuyNowPayment
         paid.provider_charge_id,
     )
     await uow.payments.add(charge)
-    await book_sale(uow, order, now, debit=Account.CASH, how="card")
+    await book_sale(uow, order, now, debit=Account.CASH, memo=Memo.of(N_("sale {code} (card)"), code=order.code))
     reason = paid.telegram_charge_id
     await apply_transition(uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=reason, notify=False)
     await apply_transition(uow, order, OrderStatus.ALLOCATED, clock=clock, actor="system", notify=False)
@@ -447,13 +448,16 @@ async def _paid_but_not_filled(
             paid.provider_charge_id,
         )
     )
-    await book_sale(uow, order, now, debit=Account.CASH, how="card")
+    await book_sale(uow, order, now, debit=Account.CASH, memo=Memo.of(N_("sale {code} (card)"), code=order.code))
     reason = paid.telegram_charge_id
     await apply_transition(uow, order, OrderStatus.PAID, clock=clock, actor="system", reason=reason, notify=False)
     reason = f"{why.value} before the payment arrived: refund owed"
     await apply_transition(uow, order, OrderStatus.CANCELLED, clock=clock, actor="system", reason=reason, notify=False)
     await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, PaymentMethod.CARD.value, charged, now))
-    memo = f"refund owed, {order.code} {why.value}"
+    gone = Memo.of(
+        N_("{code} sold out") if why is Unfilled.SOLD_OUT else N_("{code} withdrawn from sale"), code=order.code
+    )
+    memo = gone.within(N_("refund owed, {rest}"))
     await book_refund(uow, order, charged, now, source=f"order:{order.code}", memo=memo)
     template = "buy_now_sold_out" if why is Unfilled.SOLD_OUT else "buy_now_withdrawn"
     params: dict[str, object] = {"code": order.code, "amount_minor": paid.amount, "currency": paid.currency}

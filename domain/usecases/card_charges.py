@@ -6,6 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from domain.accounting import Account
+from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.orders import Order
 from domain.ports import UnitOfWork
@@ -21,14 +23,14 @@ async def book_first_charge(uow: UnitOfWork, order: Order, charged: Money, due: 
     the balance is paid (``book_balance_charge``). The whole order was booked as cash, and the
     balance paid later as cash again."""
     if not Money.zero(order.currency) < charged < due:
-        await book_sale(uow, order, at, debit=A.CASH, how="card")
+        await book_sale(uow, order, at, debit=A.CASH, memo=Memo.of(N_("sale {code} (card)"), code=order.code))
         return
-    await book_sale(uow, order, at, debit=A.RECEIVABLE, how="card")
-    memo = f"card payment of {order.code}: {charged} of {order.total}"
+    await book_sale(uow, order, at, debit=A.RECEIVABLE, memo=Memo.of(N_("sale {code} (card)"), code=order.code))
+    memo = Memo.of(N_("card payment of {code}: {paid} of {total}"), code=order.code, paid=charged, total=order.total)
     await book_invoice_paid(uow, order, charged, order.total, at, memo=memo)
 
 
-async def book_balance_charge(uow: UnitOfWork, order: Order, charged: Money, at: datetime, memo: str) -> None:
+async def book_balance_charge(uow: UnitOfWork, order: Order, charged: Money, at: datetime, memo: Memo) -> None:
     """A card charge for an order's balance: first what the customer owes for the order as it
     was sold (``book_first_charge``'s receivable), then anything beyond it as more sold (an
     edit's rise, ``book_difference``)."""
@@ -41,6 +43,6 @@ async def book_balance_charge(uow: UnitOfWork, order: Order, charged: Money, at:
     if order.currency != base:
         covered = Money.from_decimal(covered.to_decimal() * Decimal(order.fx_rate), order.currency)
     part = charged if charged < covered else covered
-    await book_invoice_paid(uow, order, part, covered, at, memo=f"{memo}: the rest of its sale")
+    await book_invoice_paid(uow, order, part, covered, at, memo=memo.within(N_("{rest}: the rest of its sale")))
     if part < charged:
         await book_difference(uow, order, charged - part, at, debit=A.CASH, memo=memo)

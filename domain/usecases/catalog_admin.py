@@ -18,6 +18,7 @@ from domain.catalog_edits import (
 from domain.categories import Spelling, leaf, plan_parents
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
@@ -194,7 +195,7 @@ async def edit_product(
                 raise DuplicateBarcode(barcode=product.barcode, sku=owner)
         if shown(before) != shown(after):
             recosted = [product.id] if field == "cost" and product.id is not None else []
-            memo = f"{product.sku}: stock on hand at its new cost"
+            memo = Memo.of(N_("{sku}: stock on hand at its new cost"), sku=product.sku)
             async with revaluing(uow, clock.now(), f"product:{product.sku}", memo, recosted):
                 await uow.products.upsert(product)
                 if field == "cost" and product.cost is None and product.id is not None:

@@ -16,6 +16,7 @@ from domain.customers import Address, Customer, normalize_phone
 from domain.discounts import Discounts
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import (
@@ -369,7 +370,9 @@ async def _place(
         await allocation_rows(uow, order, decision, now)
         await record_backorders(uow, order, waiting, now)
         if request.payment_method is PaymentMethod.INVOICE:
-            await book_sale(uow, order, now, debit=Account.RECEIVABLE, how="invoice")
+            await book_sale(
+                uow, order, now, debit=Account.RECEIVABLE, memo=Memo.of(N_("sale {code} (invoice)"), code=order.code)
+            )
         new_address = delivery.method is DeliveryMethod.COURIER and all(
             a.text != delivery.address for a in customer.addresses
         )

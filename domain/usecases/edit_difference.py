@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.editing import balance_due
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.orders import Order, OrderStatus, normalize_order_code
 from domain.payments import Payment, PaymentKind
@@ -92,6 +93,8 @@ async def record_difference_payment(
         )
         if not await uow.payments.add(paid):
             return order, False
-        await book_balance_charge(uow, order, money, paid.at, f"edit of {order.code} paid (card)")
+        await book_balance_charge(
+            uow, order, money, paid.at, Memo.of(N_("edit of {code} paid (card)"), code=order.code)
+        )
         await uow.commit()
         return order, True

@@ -28,6 +28,7 @@ from domain.editing import (
 )
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Delivery, DeliveryMethod, EmptyOrder, HistoryEntry, Order, OrderLine, normalize_order_code
@@ -162,7 +163,7 @@ async def edit_order(
         await uow.orders.save_edit(order, entry)
         await _settle(uow, order, settlement, now, invoice_owed(before.total, payments), before)
         if "REPLACEMENT" in order.flags:
-            given_back = await give_back_exchanged(uow, order, exchanged, lines, now, "edited")
+            given_back = await give_back_exchanged(uow, order, exchanged, lines, now, cancelled=False)
             settlement = replace(settlement, refund=settlement.refund + given_back)
         await _tell(uow, policy, order, diff, settlement, actor, now, by_customer)
         await uow.commit()
@@ -394,7 +395,7 @@ async def _settle(
         refund_shipping, refund_shipping_tax, refund_tax = None, None, held
     if refund.amount:
         await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))
-        memo = f"refund owed, {order.code} edited"
+        memo = Memo.of(N_("{code} edited"), code=order.code).within(N_("refund owed, {rest}"))
         await book_refund(
             uow,
             order,
@@ -408,7 +409,7 @@ async def _settle(
             tax_in_base=refund_tax_base if refund_tax is not None else None,
         )
     if note.amount:
-        memo = f"credit note, invoice {order.code} edited"
+        memo = Memo.of(N_("invoice {code} edited"), code=order.code).within(N_("credit note, {rest}"))
         await book_refund(
             uow,
             order,
@@ -424,9 +425,9 @@ async def _settle(
             tax_in_base=note_tax_base if note_tax is not None else None,
         )
     if refund.amount or note.amount or settlement.emptied:  # units back at list price, even with no money
-        await book_discount_change(uow, order, now, f"discount of {order.code} edited")
+        await book_discount_change(uow, order, now, Memo.of(N_("discount of {code} edited"), code=order.code))
     if settlement.receivable.amount:
-        memo = f"invoice {order.code} edited: more sold"
+        memo = Memo.of(N_("invoice {code} edited: more sold"), code=order.code)
         more = settlement.receivable
         tax_before = before.tax if more == order.total - before.total else None  # the whole rise on account
         await book_difference(

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from domain.editing import exchange_given_back
 from domain.errors import NotFound
+from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.notifications import for_customer
 from domain.orders import Order, OrderLine
@@ -15,7 +17,7 @@ from domain.usecases.return_money import give_back
 
 
 async def give_back_exchanged(
-    uow: UnitOfWork, replacement: Order, before: list[OrderLine], after: list[OrderLine], now: datetime, why: str
+    uow: UnitOfWork, replacement: Order, before: list[OrderLine], after: list[OrderLine], now: datetime, cancelled: bool
 ) -> Money:
     """Units sent in exchange taken off a replacement (``before`` → ``after``; ``after`` empty: it
     was cancelled): what they were paid beyond what the replacement itself charged is owed back
@@ -32,7 +34,12 @@ async def give_back_exchanged(
         raise NotFound()
     # An unpaid invoice is taken down first (it was never paid, so nothing is owed for it), as a
     # return settles it.
-    memo = f"replacement {replacement.code} {why}: units sent in exchange not sent"
+    memo = Memo.of(
+        N_("replacement {code} cancelled: units sent in exchange not sent")
+        if cancelled
+        else N_("replacement {code} edited: units sent in exchange not sent"),
+        code=replacement.code,
+    )
     owed, credit = await give_back(uow, origin, amount, now, source=f"order:{replacement.code}", memo=memo)
     if credit.amount > 0:  # the customer hears what the invoice asks now, as after a return
         left = invoice_owed(origin.total, await uow.payments.for_order(origin.id))

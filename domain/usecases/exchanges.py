@@ -11,6 +11,8 @@ from domain.accounting import Account
 from domain.catalog import Product
 from domain.errors import NotFound
 from domain.fx import Rates
+from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.orders import Channel, Order, OrderLine, OrderStatus, PaymentMethod, ReturnStatus, new_order_code
 from domain.ports import Clock, UnitOfWork
@@ -232,7 +234,8 @@ async def place_replacement(
         code = new_order_code()
     lines, owed = await _replacement_lines(uow, order, request)
     if owed.amount > 0:
-        source, memo = f"return:{request.rma_code}", f"price difference, exchange {request.rma_code}"
+        source = f"return:{request.rma_code}"
+        memo = Memo.of(N_("price difference, exchange {rma}"), rma=request.rma_code)
         request.refund, _ = await give_back(uow, order, owed, now, source=source, memo=memo)
     replacement = Order.place(
         code=code,
@@ -258,7 +261,13 @@ async def place_replacement(
     await uow.orders.add(replacement)
     if replacement.payment_method is PaymentMethod.INVOICE and replacement.total.amount > 0:
         # A dearer size on account is sold on account, as checkout books an invoice order.
-        await book_sale(uow, replacement, now, debit=Account.RECEIVABLE, how="invoice")
+        await book_sale(
+            uow,
+            replacement,
+            now,
+            debit=Account.RECEIVABLE,
+            memo=Memo.of(N_("sale {code} (invoice)"), code=replacement.code),
+        )
     # Its lines come in the first order's order, not the lock order: every counter it reserves is
     # locked in the lock order first (ARCHITECTURE.md, "Lock order"), as a checkout of the same
     # items takes them, or each held one the other waited for.

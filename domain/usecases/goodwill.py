@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.notifications import for_customer
 from domain.orders import HistoryEntry, Order, normalize_order_code
@@ -73,7 +74,7 @@ async def give_goodwill(
             raise GoodwillTooLarge(code=order.code, most=room)
         now = clock.now()
         await uow.payments.add(Payment(order.id, PaymentKind.GOODWILL, "goodwill", amount, now))
-        memo = f"goodwill refund owed, {order.code}: {why}"
+        memo = Memo.of(N_("goodwill refund owed, {code}: {why}"), code=order.code, why=why)
         await book_refund(uow, order, amount, now, source=f"order:{order.code}", memo=memo, goods=Account.GOODWILL)
         entry = HistoryEntry(now, f"staff:{staff_id}", order.status, order.status, f"goodwill: {why}")
         await uow.orders.record_transition(order, entry)

@@ -25,6 +25,7 @@ from domain.imports import (
     parse_stock,
     parse_warehouses,
 )
+from domain.memos import Memo
 from domain.notifications import Notification
 from domain.ports import Clock, UnitOfWork
 from domain.product_file import NESTED_PARENT, parents_outside, parse_products
@@ -161,7 +162,8 @@ async def import_products(
         await uow.products.link_categories(links)
         at = clock.now()
         recosted = [existing[p.sku] for _, p in parsed if p.sku in stored and p.cost not in (None, stored[p.sku].cost)]
-        async with revaluing(uow, at, "import:products", "products file: stock on hand at its new cost", recosted):
+        memo = Memo.of(N_("products file: stock on hand at its new cost"))
+        async with revaluing(uow, at, "import:products", memo, recosted):
             await uow.products.upsert_many([product for _, product in written] + [new for new, _ in followers])
         changes = await asyncio.to_thread(_changes, written, stored, existing, at, actor)
         await uow.products.record_changes(
@@ -372,7 +374,9 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
             counted[place] = counted.get(place, 0) + delta
             if delta > 0:
                 arrived[products[row.sku]] = warehouses[row.warehouse]
-        memo = f"stock import ({actor}): {changed} of {len(rows)} rows changed"
+        memo = Memo.of(
+            N_("stock import ({actor}): {changed} of {rows} rows changed"), actor=actor, changed=changed, rows=len(rows)
+        )
         await book_stock_changes(uow, now, "import:stock", memo, counted, {i: sku for sku, i in products.items()})
         await fill_backorders(uow, now, arrived)
         after = await available_by_product(uow, watched)

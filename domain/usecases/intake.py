@@ -17,6 +17,7 @@ from domain.catalog import normalize_sku
 from domain.customers import Customer, business_terms, is_email, normalize_phone
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money, normalize_currency
 from domain.notifications import Notification, for_customer
 from domain.orders import (
@@ -374,13 +375,25 @@ async def _first_steps(uow: UnitOfWork, clock: Clock, order: Order, request: Api
         reason = f"paid at {key.name}" + (f", {request.reference}" if request.reference else "")
         await apply_transition(uow, order, OrderStatus.PAID, clock=clock, actor=actor, reason=reason, notify=False)
         await uow.payments.add(Payment(order.id or 0, PaymentKind.PAYMENT, f"api:{key.name}", order.total, clock.now()))
-        await book_sale(uow, order, clock.now(), debit=Account.CASH, how=f"paid at {key.name}")
+        await book_sale(
+            uow,
+            order,
+            clock.now(),
+            debit=Account.CASH,
+            memo=Memo.of(N_("sale {code} (paid at {key})"), code=order.code, key=key.name),
+        )
     elif request.payment is PaymentState.INVOICE:
         due = order.invoice_due.isoformat() if order.invoice_due else ""
         await apply_transition(
             uow, order, OrderStatus.INVOICED, clock=clock, actor=actor, reason=f"due {due}", notify=False
         )
-        await book_sale(uow, order, clock.now(), debit=Account.RECEIVABLE, how="invoice")
+        await book_sale(
+            uow,
+            order,
+            clock.now(),
+            debit=Account.RECEIVABLE,
+            memo=Memo.of(N_("sale {code} (invoice)"), code=order.code),
+        )
     elif request.payment is PaymentState.LINK:  # allocated once paid, as a card order in chat
         reason = "payment link"
         await apply_transition(

@@ -13,6 +13,7 @@ from datetime import datetime
 from domain.catalog import SKU_PATTERN, Product, ProductStatus
 from domain.errors import DomainError, InvalidQuantity, NotFound
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import BinQuantity, Movement, ReorderLevel, StockLevel, check_quantity
@@ -344,7 +345,14 @@ async def goods_received(
     was_available = await _available(uow, product.id)
     now = clock.now()
     await _change_bin(uow, product, warehouse.id, target, quantity, reason, actor, now)
-    memo = f"{product.sku} at {warehouse.code}: +{quantity} without an order ({actor}), {reason.strip()[:80]}"
+    memo = Memo.of(
+        N_("{sku} at {warehouse}: +{units} without an order ({actor}), {reason}"),
+        sku=product.sku,
+        warehouse=warehouse.code,
+        units=quantity,
+        actor=actor,
+        reason=reason.strip()[:80],
+    )
     booked = await book_stock_change(uow, now, f"receipt:{warehouse.code}", memo, (product.id, warehouse.id), quantity)
     await fill_backorders(uow, now, {product.id: warehouse.id})
     if was_available <= 0 and await _available(uow, product.id) > 0:
@@ -402,7 +410,13 @@ async def adjust(
                 remaining -= take
                 if not remaining:
                     break
-        memo = f"{product.sku} at {warehouse.code}: {delta:+d}, {reason.strip()[:80]}"
+        memo = Memo.of(
+            N_("{sku} at {warehouse}: {change}, {reason}"),
+            sku=product.sku,
+            warehouse=warehouse.code,
+            change=f"{delta:+d}",
+            reason=reason.strip()[:80],
+        )
         await book_stock_change(uow, now, f"adjust:{warehouse.code}", memo, (product.id, warehouse.id), delta)
         if delta > 0:  # goods found: as a receipt, those waiting for them hear they are back
             await fill_backorders(uow, now, {product.id: warehouse.id})

@@ -9,6 +9,7 @@ from domain.accounting import Account
 from domain.backorders import BACKORDER_FLAG, BackorderStatus
 from domain.errors import DomainError, IllegalTransition, NotFound
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
@@ -214,7 +215,7 @@ async def cancel_before_picking(
     await fill_backorders(uow, clock.now(), freed)  # what it gave back goes to whoever waits for it
     given = Money.zero(order.currency)
     if "REPLACEMENT" in order.flags:  # the goods it was to replace came back: what they were paid
-        given = await give_back_exchanged(uow, order, order.lines, [], clock.now(), "cancelled")
+        given = await give_back_exchanged(uow, order, order.lines, [], clock.now(), cancelled=True)
     paid = paid_and_kept(await uow.payments.for_order(order.id or 0), order.currency)
     # Nothing left, so the shipping the sale booked as income is given back as such (paid first).
     unshipped = order.shipping or Money.zero(order.currency)
@@ -223,7 +224,7 @@ async def cancel_before_picking(
         await uow.payments.add(
             Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, paid, clock.now())
         )
-        memo = f"refund owed, {order.code} cancelled"
+        memo = Memo.of(N_("{code} cancelled"), code=order.code).within(N_("refund owed, {rest}"))
         await book_refund(uow, order, paid, clock.now(), source=source, memo=memo, shipping=unshipped)
         unshipped -= min(unshipped, paid)
     if refund is not None:
@@ -237,9 +238,9 @@ async def cancel_before_picking(
         await uow.journal.credit_balance(source, Account.RECEIVABLE.value, uow.base_currency) < 0
     )
     if on_account and (unpaid := invoice_owed(order.total, payments)).amount > 0:
-        memo = (
-            f"credit note, {'invoice ' if order.payment_method is PaymentMethod.INVOICE else ''}{order.code} cancelled"
-        )
+        invoice = order.payment_method is PaymentMethod.INVOICE
+        memo = Memo.of(N_("invoice {code} cancelled") if invoice else N_("{code} cancelled"), code=order.code)
+        memo = memo.within(N_("credit note, {rest}"))
         # Paid and unpaid parts together undo the whole sale: the last takes back the tax the
         # first did not (each part's own tax rounded apart left a penny in 2200).
         tax = shipping_tax = None
@@ -259,7 +260,9 @@ async def cancel_before_picking(
             shipping_tax=shipping_tax,
         )
     if "REPLACEMENT" not in order.flags:  # all of it taken back at list price: it gives nothing off now
-        await book_discount_change(uow, order, clock.now(), f"discount of {order.code} cancelled", order.discount * 0)
+        await book_discount_change(
+            uow, order, clock.now(), Memo.of(N_("discount of {code} cancelled"), code=order.code), order.discount * 0
+        )
     if staff_chat_id is not None:
         await uow.outbox.add(
             Notification(

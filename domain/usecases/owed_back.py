@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.notifications import for_customer
 from domain.orders import Order, normalize_order_code
@@ -86,7 +87,7 @@ async def confirm_paid_back(
             raise OwedBackChanged(code=order.code, amount=owed)
         now = clock.now()
         await uow.payments.add(Payment(order.id, PaymentKind.REFUNDED, PAID_BACK, owed, now))
-        memo = f"refund paid, order {order.code}"
+        memo = Memo.of(N_("refund paid, order {code}"), code=order.code)
         # What the refunds owed were booked at, not the total converted anew: 2100 ends at zero.
         in_base = owed_back_in_base(payments, returns, order.fx_rate, uow.base_currency)
         await book_paid_back(uow, now, f"order:{order.code}", memo, owed, in_base, fx_rate=order.fx_rate)

@@ -12,6 +12,7 @@ from dataclasses import replace
 from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_eta, parcel_lines, status_after_parcel
@@ -229,10 +230,12 @@ async def deliver_order(uow: UnitOfWork, clock: Clock, order: Order, actor: str,
     await apply_transition(uow, order, OrderStatus.DELIVERED, clock=clock, actor=actor, notify=notify)
     if order.payment_method is PaymentMethod.COD:  # the courier or store collected the cash
         now = clock.now()
-        await book_sale(uow, order, now, debit=Account.CASH, how="cash on delivery")
+        await book_sale(
+            uow, order, now, debit=Account.CASH, memo=Memo.of(N_("sale {code} (cash on delivery)"), code=order.code)
+        )
         lost = order.net_of(await dropped(uow, order))
         if lost.amount > 0:  # parts the customer gave up never came, so their cash was never collected
-            memo = f"not collected, cancelled parts of {order.code}"
+            memo = Memo.of(N_("not collected, cancelled parts of {code}"), code=order.code)
             await book_refund(
                 uow, order, min(lost, order.total), now, source=f"order:{order.code}", memo=memo, credit=Account.CASH
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.accounting import Account
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.notifications import Notification, for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
@@ -144,7 +145,9 @@ async def record_card_payment(
                 await uow.payments.add(
                     Payment(found.id, PaymentKind.REFUND_OWED, PaymentMethod.CARD.value, excess, paid.at)
                 )
-                memo = f"order {order.code} charged {charged} for {due}: to refund"
+                memo = Memo.of(
+                    N_("order {code} charged {paid} for {due}: to refund"), code=order.code, paid=charged, due=due
+                )
                 source = f"order:{order.code}"
                 await book(
                     uow, paid.at, source, memo, excess, Account.CASH, Account.REFUNDS_PAYABLE, fx_rate=order.fx_rate
@@ -157,7 +160,7 @@ async def record_card_payment(
         elif amount_paid(earlier, order.currency).amount:
             # A rise paid by the order's own invoice (its amount the same, open on another device):
             # sold now, as the edit's own invoice books it; nothing of a card order is on account.
-            memo = f"balance of order {order.code} paid by card"
+            memo = Memo.of(N_("balance of order {code} paid by card"), code=order.code)
             await book_balance_charge(uow, order, charged, paid.at, memo)
         await uow.commit()
         return order, True, due - charged
@@ -189,7 +192,7 @@ async def _owe_back(
         uow,
         now,
         f"order:{order.code}",
-        f"order {order.code} paid again ({charge_id}): to refund",
+        Memo.of(N_("order {code} paid again ({charge}): to refund"), code=order.code, charge=charge_id),
         charged,
         Account.CASH,
         Account.REFUNDS_PAYABLE,

@@ -12,6 +12,7 @@ from domain.csvfiles import Problem, problem
 from domain.errors import DomainError, ImportRejected, InvalidQuantity, NotFound
 from domain.i18n import N_
 from domain.imports import ReorderRow, parse_reorder, parse_suppliers
+from domain.memos import Memo
 from domain.notifications import Notification, for_customer
 from domain.orders import OrderStatus
 from domain.ports import Clock, UnitOfWork
@@ -102,7 +103,7 @@ async def import_reorder(uow: UnitOfWork, clock: Clock, text: str) -> ImportRepo
             for t in terms
             if (old := before.get((t.product_id, t.warehouse_id))) is None or old.unit_cost != t.unit_cost
         ]
-        memo = "reorder terms: stock on hand at its new supply cost"
+        memo = Memo.of(N_("reorder terms: stock on hand at its new supply cost"))
         async with revaluing(uow, clock.now(), "import:reorder", memo, recosted):
             await uow.purchasing.set_terms(terms)
         await uow.commit()
@@ -447,7 +448,7 @@ async def receive_po(
             )
             line.received += amount
             line.received_at = now
-            memo = f"PO {number}: {amount} × {line.sku} received"
+            memo = Memo.of(N_("PO {number}: {units} × {sku} received"), number=number, units=amount, sku=line.sku)
             receipt.received(memo, (line.product_id, po.warehouse_id), line.unit_cost, amount)
             arrived[line.product_id] = po.warehouse_id
             if was_available <= 0:
@@ -456,7 +457,7 @@ async def receive_po(
         back = [p for p, free in (await _free_units(uow, back)).items() if free > 0]
         po.status = PoStatus.RECEIVED if all(line.open == 0 for line in po.lines) else PoStatus.PARTIAL
         await uow.purchasing.save(po, actor)
-        await receipt.book(f"PO {number}: stock on hand at its new last purchase price")
+        await receipt.book(Memo.of(N_("PO {number}: stock on hand at its new last purchase price"), number=number))
         await notify_back_in_stock(uow, back, now)
         warehouse = next((w.code for w in await uow.warehouses.all() if w.id == po.warehouse_id), "?")
         await uow.commit()

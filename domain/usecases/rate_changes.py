@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from domain.accounting import Account, entry
 from domain.fx import FxRate, rate_against_base
+from domain.i18n import N_
+from domain.memos import Memo
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.fx import shop_rates
@@ -38,7 +40,13 @@ async def set_rate(uow: UnitOfWork, clock: Clock, *, staff_id: int, args: list[s
                 pair = (Account.INVENTORY, Account.INVENTORY_REVALUATION)
             else:
                 pair = (Account.INVENTORY_REVALUATION, Account.INVENTORY)
-            memo = f"stock costed in {currency} at the new rate {rate.rate} {rate.quote}/{rate.base}"
+            memo = Memo.of(
+                N_("stock costed in {currency} at the new rate {rate} {quote}/{base}"),
+                currency=currency,
+                rate=rate.rate,
+                quote=rate.quote,
+                base=rate.base,
+            )
             posted = entry(clock.now(), f"fx:{currency}", memo, uow.base_currency, (*pair, abs(now - (was or 0))))
             if posted is not None:
                 await uow.journal.post(posted)

@@ -10,6 +10,8 @@ from datetime import datetime
 from domain.accounting import Account, to_base
 from domain.customers import StaffMember
 from domain.errors import NotFound
+from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.notifications import for_customer
 from domain.orders import Order, ReturnStatus
@@ -194,7 +196,7 @@ async def inspect_line(
             await fill_backorders(uow, now, {line.product_id: warehouse})
             if was_available <= 0 and (await available_by_product(uow, [line.product_id])).get(line.product_id, 0):
                 await notify_back_in_stock(uow, [line.product_id], now)  # back on the shelf: as a receipt
-            await _book_cost_back(uow, now, rma, line.product_id, home, count, A.INVENTORY, "restocked")
+            await _book_cost_back(uow, now, rma, line.product_id, home, count, A.INVENTORY)
             if warehouse != home:
                 await _revalue_elsewhere(uow, now, rma, (line.product_id, home), (line.product_id, warehouse), count)
         else:
@@ -205,7 +207,7 @@ async def inspect_line(
                 Payment(order.id or 0, PaymentKind.WRITE_OFF, "return", line.unit_price * count, now)
             )
             line.written_off += count
-            await _book_cost_back(uow, now, rma, line.product_id, home, count, A.WRITE_OFFS, "written off")
+            await _book_cost_back(uow, now, rma, line.product_id, home, count, A.WRITE_OFFS)
         await uow.returns.save(request, now)
         await uow.commit()
         return Inspected(request, name, code) if restock else Inspected(request)
@@ -220,18 +222,19 @@ async def _revalue_elsewhere(
     costs = await supply_costs(uow, [left[0]])
     before = UnitCosts({shelved: cost} if (cost := costs.get(left)) is not None else {}, {})
     after = UnitCosts({shelved: cost} if (cost := costs.get(shelved)) is not None else {}, {})
-    memo = f"return {rma}: restocked where its cost differs"
+    memo = Memo.of(N_("return {rma}: restocked where its cost differs"), rma=rma)
     await book_revaluation(uow, at, f"return:{rma}", memo, before, after, {shelved: count})
 
 
 async def _book_cost_back(
-    uow: UnitOfWork, at: datetime, rma: str, product_id: int, warehouse_id: int, count: int, to: Account, what: str
+    uow: UnitOfWork, at: datetime, rma: str, product_id: int, warehouse_id: int, count: int, to: Account
 ) -> None:
     """Returned goods leave cost of goods sold: back into inventory, or into write-offs."""
     cost = (await supply_costs(uow, [product_id])).get((product_id, warehouse_id))
     if cost is not None:
         value, _ = await cost_in_base(uow, cost, count)
-        await book(uow, at, f"return:{rma}", f"return {rma}: {what}", value, to, A.COGS)
+        memo = Memo.of(N_("return {rma}: restocked") if to is A.INVENTORY else N_("return {rma}: written off"), rma=rma)
+        await book(uow, at, f"return:{rma}", memo, value, to, A.COGS)
 
 
 async def _discount_back(
@@ -248,7 +251,7 @@ async def _discount_back(
     base = uow.base_currency
     back = discount_in_base(order, discount_taken_back(order, after), base)
     back -= discount_in_base(order, discount_taken_back(order, before), base)
-    memo = f"return {request.rma_code}: discount of the goods taken back"
+    memo = Memo.of(N_("return {rma}: discount of the goods taken back"), rma=request.rma_code)
     await book_discount_back(uow, at, f"return:{request.rma_code}", memo, back)
 
 
@@ -283,7 +286,7 @@ async def resolve_return(
                 for x in (order.lines if "REPLACEMENT" in order.flags else [])
             }
             worth = refund_for(request, order, shipping_done, before, paid)
-            source, memo = f"return:{request.rma_code}", f"return {request.rma_code}"
+            source, memo = f"return:{request.rma_code}", Memo.of(N_("return {rma}"), rma=request.rma_code)
             # What an unpaid invoice still asks for is taken down; only what was paid is owed back.
             carried = shipping_back(request, order, shipping_done)
             # The tax back is what the goods taken back in all carry less what those before did.
@@ -361,7 +364,7 @@ async def confirm_refund(uow: UnitOfWork, clock: Clock, *, staff_id: int, rma: s
             await uow.payments.add(
                 Payment(request.order_id, PaymentKind.REFUNDED, refund_marker(request.rma_code), request.refund, now)
             )
-            memo = f"refund paid, return {request.rma_code}"
+            memo = Memo.of(N_("refund paid, return {rma}"), rma=request.rma_code)
             order = await uow.orders.get_by_id(request.order_id)
             rate = order.fx_rate if order else None
             source = f"return:{request.rma_code}"

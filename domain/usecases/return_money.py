@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.accounting import Account
+from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.orders import Order, PaymentMethod
 from domain.payments import Payment, PaymentKind, invoice_owed, within_what_was_paid
@@ -19,7 +21,7 @@ async def give_back(
     at: datetime,
     *,
     source: str,
-    memo: str,
+    memo: Memo,
     shipping: Money | None = None,
     goods_tax: Money | None = None,
     tax_in_base: int | None = None,
@@ -49,7 +51,7 @@ async def give_back(
             credit,
             at,
             source=source,
-            memo=f"credit note, {memo}",
+            memo=memo.within(N_("credit note, {rest}")),
             credit=Account.RECEIVABLE,
             owed_before=asked,
             shipping=min(shipping, credit),
@@ -71,7 +73,7 @@ async def give_back(
             owed,
             at,
             source=source,
-            memo=f"refund owed, {memo}",
+            memo=memo.within(N_("refund owed, {rest}")),
             shipping=carried,
             goods_tax=goods_tax,
             tax_in_base=tax_in_base if credit.amount == 0 or owed != amount - credit else None,

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from domain.accounting import Account, entry
 from domain.fx import Rates
+from domain.memos import Memo
 from domain.money import Money
 from domain.ports import UnitOfWork
 from domain.usecases.bookkeeping import UnitCosts, fx_note, in_base, supply_costs
@@ -56,7 +57,7 @@ async def book_revaluation(
     uow: UnitOfWork,
     at: datetime,
     source: str,
-    memo: str,
+    memo: Memo,
     before: UnitCosts,
     after: UnitCosts,
     on_hand: Mapping[tuple[int, int], int],
@@ -94,7 +95,7 @@ async def book_revaluation(
 
 @asynccontextmanager
 async def revaluing(
-    uow: UnitOfWork, at: datetime, source: str, memo: str, product_ids: Iterable[int]
+    uow: UnitOfWork, at: datetime, source: str, memo: Memo, product_ids: Iterable[int]
 ) -> AsyncIterator[None]:
     """Around writes that may change these products' costs (the catalog's, the reorder terms):
     the stock on hand is revalued from the costs before to the costs after, in the same
@@ -118,7 +119,7 @@ class Receipt:
         self.uow, self.at, self.source = uow, at, source
         self.before: UnitCosts | None = None
         self.on_hand: dict[tuple[int, int], int] = {}
-        self.lines: list[tuple[str, tuple[int, int], Money, int]] = []
+        self.lines: list[tuple[Memo, tuple[int, int], Money, int]] = []
 
     async def start(self, product_ids: Iterable[int]) -> None:
         """Before any unit is received: the costs and the units on hand they apply to."""
@@ -126,10 +127,10 @@ class Receipt:
         self.before = await supply_costs(self.uow, ids)
         self.on_hand = await _on_hand(self.uow, ids)
 
-    def received(self, memo: str, place: tuple[int, int], unit_price: Money, units: int) -> None:
+    def received(self, memo: Memo, place: tuple[int, int], unit_price: Money, units: int) -> None:
         self.lines.append((memo, place, unit_price, units))
 
-    async def book(self, revalued_memo: str) -> None:
+    async def book(self, revalued_memo: Memo) -> None:
         """After the receipt is saved (its prices are then the last ones)."""
         assert self.before is not None, "start() first"
         after = await supply_costs(self.uow, [place[0] for place in self.on_hand] + [p[0] for _, p, _, _ in self.lines])
@@ -151,8 +152,8 @@ class Receipt:
                 A.CURRENCY_ROUNDING: paid.amount - priced.amount,
                 A.PAYABLE: -paid.amount,
             }
-            note = fx_note(unit_price * units, rate, paid.currency)
-            posted = entry(self.at, self.source, memo + note, paid.currency, *balanced_pairs(signed))
+            noted = fx_note(memo, unit_price * units, rate, paid.currency)
+            posted = entry(self.at, self.source, noted, paid.currency, *balanced_pairs(signed))
             if posted is not None:
                 await self.uow.journal.post(posted)
 

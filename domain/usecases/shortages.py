@@ -11,6 +11,8 @@ from domain.accounting import Account
 from domain.backorders import Backorder, BackorderStatus
 from domain.catalog import Product
 from domain.errors import NotFound
+from domain.i18n import N_
+from domain.memos import Memo
 from domain.notifications import Notification, for_customer
 from domain.orders import DeliveryMethod, Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import all_delivered, status_after_parcel
@@ -104,10 +106,13 @@ async def write_off_short(
     await uow.stock.set_bin_quantity(
         product.id or 0, warehouse_id, there.bin_code, there.quantity - lost, reason, actor, now
     )
-    memo = (
-        f"{product.sku}: {lost} lost at packing, order {order.code}"
+    memo = Memo.of(
+        N_("{sku}: {units} lost at packing, order {code}")
         if packing
-        else f"{product.sku}: {lost} not found, {reason}"
+        else N_("{sku}: {units} not found, short pick {code}"),
+        sku=product.sku,
+        units=lost,
+        code=order.code,
     )
     await book_stock_change(uow, now, f"order:{order.code}", memo, (product.id or 0, warehouse_id), -lost)
     return missing - lost
@@ -273,7 +278,8 @@ async def refund_part(
     if credit.amount > 0:
         note = Payment(order.id or 0, PaymentKind.CREDIT_NOTE, order.payment_method.value, credit, now)
         await uow.payments.add(note)
-        memo = f"credit note, invoice {order.code}: {units} × {line.sku} no longer sent"
+        memo = Memo.of(N_("invoice {code}: {units} × {sku} no longer sent"), code=order.code, units=units, sku=line.sku)
+        memo = memo.within(N_("credit note, {rest}"))
         owed_before = invoice_owed(order.total, payments)
         await book_refund(
             uow, order, credit, now, source=source, memo=memo, credit=Account.RECEIVABLE, owed_before=owed_before
@@ -287,7 +293,8 @@ async def refund_part(
     if refund.amount <= 0:
         return
     await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))
-    memo = f"refund owed, {units} × {line.sku} of {order.code} no longer awaited"
+    memo = Memo.of(N_("{units} × {sku} of {code} no longer awaited"), units=units, sku=line.sku, code=order.code)
+    memo = memo.within(N_("refund owed, {rest}"))
     tax, tax_in_base = None, None
     if refund == value:
         after, earlier = order.included_tax(order.net_of(gone)), order.included_tax(order.net_of(prior))

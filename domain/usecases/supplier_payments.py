@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from domain.accounting import Account, JournalEntry, entry
+from domain.i18n import N_
+from domain.memos import Memo
 from domain.money import Money
 from domain.ports import Clock, UnitOfWork
 from domain.purchasing import (
@@ -52,14 +54,19 @@ async def pay_po(
         await uow.purchasing.save(po, f"staff:{staff_id}")
         kept = " ".join(note.split())[:PO_PAYMENT_NOTE]
         await uow.purchasing.add_payment(PoPayment(number, clock.now(), paid, staff_id, kept))
-        memo = f"PO {number} paid" if paid == owed else f"PO {number} paid in part"
-        memo += f" {paid}" + (f": {note.strip()[:MEMO_NOTE]}" if note.strip() else "")
+        said = f": {note.strip()[:MEMO_NOTE]}" if note.strip() else ""  # as typed, never translated
+        memo = Memo.of(
+            N_("PO {number} paid {paid}{note}") if paid == owed else N_("PO {number} paid in part {paid}{note}"),
+            number=number,
+            paid=paid,
+            note=said,
+        )
         await _book(uow, clock, po, paid, owed, memo)
         await uow.commit()
         return po
 
 
-async def _book(uow: UnitOfWork, clock: Clock, po: PurchaseOrder, paid: Money, owed: Money, memo: str) -> None:
+async def _book(uow: UnitOfWork, clock: Clock, po: PurchaseOrder, paid: Money, owed: Money, memo: Memo) -> None:
     """The payment in the journal: the payable it clears, the cash it took, the difference between them."""
     base, source, payable_account = uow.base_currency, f"po:{po.id}", A.PAYABLE.value
     # Received without a rate for its currency, the payable stayed in that currency (the trial
@@ -84,7 +91,7 @@ async def _book(uow: UnitOfWork, clock: Clock, po: PurchaseOrder, paid: Money, o
     cash = rates.convert(part, base)
     if cash is None:  # no rate today (none can be taken away; kept for safety): no difference to tell
         cash = Money(cleared, base)
-    memo += fx_note(part, rates.rate_text(po.currency), base) if cash.amount != cleared else ""
+    memo = fx_note(memo, part, rates.rate_text(po.currency), base) if cash.amount != cleared else memo
     if cash.amount <= cleared:  # the currency fell: the supplier cost less than booked, a gain
         pairs = [(A.PAYABLE, A.CASH, cash.amount), (A.PAYABLE, A.EXCHANGE_DIFFERENCES, cleared - cash.amount)]
     else:  # it rose: the cash is more than the payable it clears, a loss

@@ -9,6 +9,7 @@ from domain.accounting import Account, entry
 from domain.catalog import Product
 from domain.errors import DomainError
 from domain.i18n import N_
+from domain.memos import Memo
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.stock import StockLevel, check_quantity
@@ -122,7 +123,14 @@ async def transfer(
             remaining -= take
             if not remaining:
                 break
-        memo = f"{product.sku}: {quantity} moved {here.code} → {there.code} ({actor})"
+        memo = Memo.of(
+            N_("{sku}: {units} moved {source} → {target} ({actor})"),
+            sku=product.sku,
+            units=quantity,
+            source=here.code,
+            target=there.code,
+            actor=actor,
+        )
         await _book_cost_difference(
             uow, now, f"transfer:{here.code}>{there.code}", memo, product, here, there, quantity
         )
@@ -135,7 +143,7 @@ async def _book_cost_difference(
     uow: UnitOfWork,
     at: datetime,
     source: str,
-    memo: str,
+    memo: Memo,
     product: Product,
     here: Warehouse,
     there: Warehouse,

@@ -1,5 +1,6 @@
-"""Journal memos read in the reader's language: the journal keeps them in English (``ordergram export journal``
-writes them so), and /journal's file translates the known kinds when it is written, old entries too."""
+"""Journal memos read in the reader's language: an entry keeps its memo's message key and values
+(``domain.memos``), read through gettext; entries from before they were kept have only the English
+(``ordergram export journal`` writes it), whose known kinds are translated by the patterns below."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from collections.abc import Callable
 
 from aiogram.utils.i18n import gettext as _
 
+from domain.accounting import JournalEntry
 from domain.i18n import N_
 
+# For entries without a memo key only (the journal is append-only: old entries stay as written).
 # One memo is parts joined by "; " (what happened, then notes: the order's rate, its promo code,
 # products without a cost). Each part is matched whole against these, first match wins; a part
 # none matches (a staff member's reason, a kind added later) is kept as it was written.
@@ -87,6 +90,11 @@ KINDS: tuple[tuple[str, str], ...] = (
     ),
 )
 _COMPILED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), key) for p, key in KINDS)
+
+
+def entry_memo(entry: JournalEntry, translate: Callable[[str], str] = _) -> str:
+    """An entry's memo in the reader's language: from its keys, else from its English."""
+    return entry.keyed.text(translate) if entry.keyed is not None else journal_memo(entry.memo, translate)
 
 
 def journal_memo(memo: str, translate: Callable[[str], str] = _) -> str:

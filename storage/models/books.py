@@ -27,7 +27,11 @@ class JournalEntryRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     source: Mapped[str] = mapped_column(String(64), index=True)
-    memo: Mapped[str] = mapped_column(String(256))
+    memo: Mapped[str] = mapped_column(String(256))  # in English, for ``ordergram export journal``
+    # The memo's message key and its values (JSON, ``domain.memos.Memo.params``), read in the
+    # reader's language; NULL on entries from before they were kept (their English is read back).
+    memo_key: Mapped[str | None] = mapped_column(String(256))
+    memo_params: Mapped[str | None] = mapped_column(Text)
     currency: Mapped[str] = mapped_column(String(3))
     debit_total: Mapped[int] = mapped_column(BigInteger)
     credit_total: Mapped[int] = mapped_column(BigInteger)

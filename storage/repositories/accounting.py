@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.accounting import Account, JournalEntry, JournalLine
 from domain.fx import FxRate
+from domain.memos import Memo
 from storage import models as m
 from storage.cache import CacheView
 from storage.repositories.cached import fills
@@ -29,6 +30,8 @@ class SqlJournal:
             at=entry.at,
             source=entry.source,
             memo=entry.memo[:256],
+            memo_key=entry.keyed.key if entry.keyed is not None else None,
+            memo_params=entry.keyed.params() if entry.keyed is not None else None,
             currency=entry.currency,
             debit_total=sum(x.debit for x in entry.lines),
             credit_total=sum(x.credit for x in entry.lines),
@@ -48,7 +51,8 @@ class SqlJournal:
         time and id) when given. Read as plain rows: a whole export pages through here in one
         session, which must not keep what it has handed out."""
         e, line = m.JournalEntryRow, m.JournalLineRow
-        query = select(e.id, e.at, e.source, e.memo, e.currency).where(e.at >= start, e.at < end)
+        query = select(e.id, e.at, e.source, e.memo, e.memo_key, e.memo_params, e.currency)
+        query = query.where(e.at >= start, e.at < end)
         if after is not None:
             query = query.where(or_(e.at > after[0], and_(e.at == after[0], e.id > after[1])))
         rows = (await self.s.execute(query.order_by(e.at, e.id).limit(limit))).all()
@@ -57,7 +61,12 @@ class SqlJournal:
         for chunk in _chunks([r.id for r in rows]):  # a year's export without pages: PostgreSQL's limit
             for x in await self.s.execute(of_entries.where(line.entry_id.in_(chunk))):
                 lines[x.entry_id].append(JournalLine(Account(x.account), x.debit_minor, x.credit_minor))
-        return [JournalEntry(r.at, r.source, r.memo, r.currency, tuple(lines[r.id]), r.id) for r in rows]
+        return [
+            JournalEntry(
+                r.at, r.source, r.memo, r.currency, tuple(lines[r.id]), r.id, _keyed(r.memo_key, r.memo_params)
+            )
+            for r in rows
+        ]
 
     async def books_currency(self) -> str | None:
         return await self.s.scalar(select(m.ShopSettingRow.value).where(m.ShopSettingRow.key == BOOKS_CURRENCY))
@@ -135,6 +144,10 @@ class SqlFx:
             select(m.FxRateRow).where(pair).order_by(m.FxRateRow.set_at.desc(), m.FxRateRow.id.desc()).limit(limit)
         )
         return [(_fx(row), row.set_by) for row in rows]
+
+
+def _keyed(key: str | None, params: str | None) -> Memo | None:
+    return Memo.read(key, params or "{}") if key is not None else None
 
 
 def _fx(row: Any) -> FxRate:  # ORM or Core row

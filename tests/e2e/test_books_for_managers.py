@@ -16,7 +16,7 @@ from domain.usecases.sales import summarise_sales
 from sandbox import SandboxUser
 from storage import models as m
 from tests.e2e.conftest import hire, staff_shop
-from tests.e2e.journeys import add_to_cart, place_cod_order
+from tests.e2e.journeys import add_to_cart, order_code, place_cod_order
 from tests.e2e.test_accounting import balances
 from tests.e2e.test_dispatch import pdf_text, picked_order
 from tests.e2e.test_jobs import _invoice_order
@@ -151,7 +151,8 @@ async def test_a_stock_count_correction_is_booked_at_supply_cost(shop: RunningBo
     assert books[equity][1] - opening[equity][1] == 110
 
 
-async def test_units_a_picker_cannot_find_are_written_off_at_supply_cost(shop: RunningBot) -> None:
+async def three_not_found(shop: RunningBot) -> str:
+    """An order of 4 × SKU (at £0.50 a unit) whose picker finds 1: its code."""
     async with shop.runtime.sessions() as session, session.begin():
         await session.execute(
             update(m.ProductRow).where(m.ProductRow.sku == SKU).values(cost_minor=50, cost_currency="GBP")
@@ -159,8 +160,13 @@ async def test_units_a_picker_cannot_find_are_written_off_at_supply_cost(shop: R
     await shelf_says(shop, 4)  # the books say 4; the shelf holds 1
     buyer = SandboxUser(shop.server, 670, "Nina")
     await add_to_cart(buyer, SKU, 4)
-    await place_cod_order(buyer)
+    code = order_code(await place_cod_order(buyer))
     await _short_pick(shop, await hire_in(shop, 671, "Pia", "picker", "en"), found=1)
+    return code
+
+
+async def test_units_a_picker_cannot_find_are_written_off_at_supply_cost(shop: RunningBot) -> None:
+    await three_not_found(shop)
     books = await balances(shop)  # 3 units at £0.50 are not there
     assert books["5100 Inventory write-offs"] == (150, 0) and books["1200 Inventory"][1] == 150
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.accounting import Account, entry
+from domain.memos import Memo
 from domain.usecases.accounts import journal, journal_pages
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
@@ -20,11 +21,15 @@ async def test_pages_hold_every_entry_once_in_time_order(engine: AsyncEngine) ->
     async with uow:
         for i in range(11):  # three entries at each moment: pages of 4 split them
             made = entry(
-                T0 + timedelta(hours=i // 3), f"order:{i}", "sale", "EUR", (Account.CASH, Account.REVENUE, 100 + i)
+                T0 + timedelta(hours=i // 3),
+                f"order:{i}",
+                Memo.of("sale"),
+                "EUR",
+                (Account.CASH, Account.REVENUE, 100 + i),
             )
             assert made is not None
             await uow.journal.post(made)
-        outside = entry(T0 + timedelta(days=40), "order:99", "sale", "EUR", (Account.CASH, Account.REVENUE, 1))
+        outside = entry(T0 + timedelta(days=40), "order:99", Memo.of("sale"), "EUR", (Account.CASH, Account.REVENUE, 1))
         assert outside is not None
         await uow.journal.post(outside)
         await uow.commit()

@@ -12,6 +12,7 @@ import pytest
 
 from domain.accounting import Account
 from domain.fx import FxRate, PairWithoutBase, Rates, locale_currency, rate_against_base
+from domain.memos import Memo
 from domain.money import Money
 from domain.orders import Order, OrderLine, PaymentMethod
 from domain.payments import Payment, PaymentKind
@@ -98,7 +99,7 @@ async def test_a_sale_splits_the_tax_included_in_goods_and_shipping() -> None:
     uow = FakeUnitOfWork()  # base EUR
     order = _order("EUR", 600, 360, tax_rate="20")  # 12.00 goods + 3.60 shipping, 20 % VAT inside
     assert order.tax == Money(260, "EUR")
-    await book_sale(uow, order, T0, debit=Account.CASH, how="card")
+    await book_sale(uow, order, T0, debit=Account.CASH, memo=Memo.of("sale {code} (card)", code=order.code))
     assert _lines(uow) == {
         Account.CASH: (1560, 0),
         Account.REVENUE: (0, 1000),
@@ -110,9 +111,9 @@ async def test_a_sale_splits_the_tax_included_in_goods_and_shipping() -> None:
 async def test_a_refund_takes_back_the_tax_inside_it_at_the_order_s_rates() -> None:
     uow = FakeUnitOfWork()  # base EUR
     order = _order("RUB", 6000, 0, fx_rate="100", tax_rate="20")  # 120.00 RUB of goods, 20.00 RUB VAT inside
-    await book_sale(uow, order, T0, debit=Account.CASH, how="card")
+    await book_sale(uow, order, T0, debit=Account.CASH, memo=Memo.of("sale {code} (card)", code=order.code))
     uow.state.journal.clear()
-    await book_refund(uow, order, Money(3000, "RUB"), T0, source="return:R1", memo="refund owed, return R1")
+    await book_refund(uow, order, Money(3000, "RUB"), T0, source="return:R1", memo=Memo.of("refund owed, return R1"))
     [posted] = uow.state.journal
     assert posted.currency == "EUR" and "at 100 RUB/EUR" in posted.memo
     assert _lines(uow) == {
@@ -125,7 +126,7 @@ async def test_a_refund_takes_back_the_tax_inside_it_at_the_order_s_rates() -> N
 async def test_a_foreign_currency_sale_is_booked_in_the_base_at_the_order_s_rate() -> None:
     uow = FakeUnitOfWork()
     order = _order("RUB", 33333, 10001, fx_rate="98.7654")  # 666.66 RUB goods, 100.01 RUB shipping
-    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, how="invoice")
+    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, memo=Memo.of("sale {code} (invoice)", code=order.code))
     [posted] = uow.state.journal
     assert posted.currency == "EUR" and "at 98.7654 RUB/EUR" in posted.memo
     lines = _lines(uow)
@@ -139,7 +140,7 @@ async def test_the_books_currency_is_remembered_and_kept_once_something_is_booke
     await pin_books_currency(uow, "GBP")
     await pin_books_currency(uow, "EUR")  # nothing booked yet: the base may still change
     assert uow.state.books_currency == "EUR"
-    await book_sale(uow, _order("EUR", 600, 0), T0, debit=Account.CASH, how="card")
+    await book_sale(uow, _order("EUR", 600, 0), T0, debit=Account.CASH, memo=Memo.of("sale X (card)"))
     await pin_books_currency(uow, "EUR")
     with pytest.raises(BooksCurrencyChanged) as refused:
         await pin_books_currency(uow, "GBP")
@@ -159,12 +160,28 @@ def _balances(uow: FakeUnitOfWork) -> dict[Account, int]:
 async def test_a_foreign_currency_invoice_paid_and_a_refund_paid_back_leave_nothing_in_their_accounts() -> None:
     uow = FakeUnitOfWork()  # base EUR
     order = _order("RUB", 44472, 0, fx_rate="100.50", tax_rate="20")  # 889.44 RUB, 148.24 RUB VAT inside
-    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, how="invoice")
+    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, memo=Memo.of("sale {code} (invoice)", code=order.code))
     # The invoice is paid whole: 889.44 RUB / 100.50 = 8.8501… → 8.85 EUR, as /paid books it.
-    await book(uow, T1, "order:ABC123", "invoice paid", order.total, Account.CASH, Account.RECEIVABLE, fx_rate="100.50")
-    await book_refund(uow, order, order.total, T1, source="return:R1", memo="refund owed, return R1")
     await book(
-        uow, T1, "return:R1", "refund paid", order.total, Account.REFUNDS_PAYABLE, Account.CASH, fx_rate="100.50"
+        uow,
+        T1,
+        "order:ABC123",
+        Memo.of("invoice paid"),
+        order.total,
+        Account.CASH,
+        Account.RECEIVABLE,
+        fx_rate="100.50",
+    )
+    await book_refund(uow, order, order.total, T1, source="return:R1", memo=Memo.of("refund owed, return R1"))
+    await book(
+        uow,
+        T1,
+        "return:R1",
+        Memo.of("refund paid"),
+        order.total,
+        Account.REFUNDS_PAYABLE,
+        Account.CASH,
+        fx_rate="100.50",
     )
     balances = _balances(uow)
     assert balances[Account.RECEIVABLE] == 0 and balances[Account.REFUNDS_PAYABLE] == 0 and balances[Account.CASH] == 0
@@ -176,7 +193,7 @@ async def test_a_foreign_currency_invoice_paid_and_a_refund_paid_back_leave_noth
 async def test_a_foreign_currency_invoice_credited_in_part_then_paid_leaves_nothing_receivable() -> None:
     uow = FakeUnitOfWork()  # base EUR
     order = _order("RUB", 44472, 0, fx_rate="100.50")  # 889.44 RUB: 8.8501… → 8.85 EUR
-    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, how="invoice")
+    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, memo=Memo.of("sale {code} (invoice)", code=order.code))
     half = Money(44472, "RUB")  # 444.72 RUB no longer sent: 4.425… → 4.43 EUR on its own
     await book_refund(
         uow,
@@ -184,13 +201,20 @@ async def test_a_foreign_currency_invoice_credited_in_part_then_paid_leaves_noth
         half,
         T1,
         source="order:ABC123",
-        memo="credit note",
+        memo=Memo.of("credit note"),
         credit=Account.RECEIVABLE,
         owed_before=order.total,
     )
     # /paid books what is left to pay, 444.72 RUB, converted whole: 4.43 EUR.
     await book(
-        uow, T1, "order:ABC123", "invoice paid", order.total - half, Account.CASH, Account.RECEIVABLE, fx_rate="100.50"
+        uow,
+        T1,
+        "order:ABC123",
+        Memo.of("invoice paid"),
+        order.total - half,
+        Account.CASH,
+        Account.RECEIVABLE,
+        fx_rate="100.50",
     )
     balances = _balances(uow)
     assert balances[Account.RECEIVABLE] == 0 and balances[Account.CASH] == 443
@@ -222,13 +246,20 @@ async def test_a_foreign_currency_invoice_taken_down_by_a_return_then_paid_leave
     uow = _UowWithPayments(payments)  # base EUR
     order = _order("RUB", 44472, 0, fx_rate="100.50")  # 889.44 RUB: 8.85 EUR receivable
     order.id, order.payment_method = 7, PaymentMethod.INVOICE
-    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, how="invoice")
+    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, memo=Memo.of("sale {code} (invoice)", code=order.code))
     half = Money(44472, "RUB")  # one mug returned: 4.43 EUR converted on its own
-    owed, credit = await give_back(uow, order, half, T1, source="order:ABC123", memo="return R1")
+    owed, credit = await give_back(uow, order, half, T1, source="order:ABC123", memo=Memo.of("return R1"))
     assert owed == Money.zero("RUB") and credit == half and [p.kind for p in payments.rows] == [PaymentKind.CREDIT_NOTE]
     # /paid books what the invoice still asks, 444.72 RUB, converted whole: 4.43 EUR.
     await book(
-        uow, T1, "order:ABC123", "invoice paid", order.total - half, Account.CASH, Account.RECEIVABLE, fx_rate="100.50"
+        uow,
+        T1,
+        "order:ABC123",
+        Memo.of("invoice paid"),
+        order.total - half,
+        Account.CASH,
+        Account.RECEIVABLE,
+        fx_rate="100.50",
     )
     assert _balances(uow)[Account.RECEIVABLE] == 0  # was 1 cent below zero: the note took 4.43 off
 
@@ -239,7 +270,7 @@ async def test_a_foreign_currency_invoice_paid_in_parts_leaves_nothing_receivabl
     order = _order("RUB", 44472, 0, fx_rate="100.50")  # 889.44 RUB: 8.85 EUR receivable
     order.payment_method = PaymentMethod.INVOICE
     await uow.orders.add(order)
-    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, how="invoice")
+    await book_sale(uow, order, T0, debit=Account.RECEIVABLE, memo=Memo.of("sale {code} (invoice)", code=order.code))
     with patch("domain.usecases.payments.require", AsyncMock()):
         for _ in range(2):  # 444.72 RUB twice: 4.425… → 4.43 EUR each, converted on its own
             await record_invoice_payment(uow, FakeClock(T1), staff_id=1, code="ABC123", amount="444.72")
@@ -261,7 +292,7 @@ class _UowPayingBack(_UowWithPayments):
 async def test_refunds_owed_in_a_foreign_currency_paid_back_together_leave_nothing_owed() -> None:
     uow = _UowPayingBack()  # base EUR
     order = await uow.orders.add(_order("RUB", 44472, 0, fx_rate="100.50"))  # 889.44 RUB
-    for memo in ("refund owed, ABC123 edited", "refund owed, ABC123 edited again"):
+    for memo in (Memo.of("refund owed, ABC123 edited"), Memo.of("refund owed, ABC123 edited again")):
         half = Money(44472, "RUB")  # 444.72 RUB / 100.50 = 4.425… → 4.43 EUR, booked on its own
         await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, "card", half, T0))
         await book_refund(uow, order, half, T0, source="order:ABC123", memo=memo)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from domain.accounting import Account
 from domain.discounts import PricedLine, allocate, apply_promotions, with_code
+from domain.memos import Memo
 from domain.money import Money
 from domain.orders import Order, OrderLine
 from domain.promotions import (
@@ -185,7 +186,7 @@ async def test_the_journal_balances_with_tax_after_discount_and_a_discounts_acco
     assert (order.subtotal, order.discount, order.total) == (eur(3500), eur(100), eur(3400))
     assert order.tax == eur(567)  # 3400 × 20/120
     async with uow:
-        await book_sale(uow, order, NOW, debit=Account.CASH, how="card")
+        await book_sale(uow, order, NOW, debit=Account.CASH, memo=Memo.of("sale {code} (card)", code=order.code))
         await uow.commit()
     [posted] = uow.state.journal
     amounts = {line.account: (line.debit, line.credit) for line in posted.lines}
