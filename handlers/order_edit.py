@@ -19,7 +19,7 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 
 from domain.customers import Customer
-from domain.editing import LineChange, OrderChanges
+from domain.editing import EditConflict, LineChange, OrderChanges
 from domain.errors import DomainError
 from domain.money import Money
 from domain.orders import Delivery, DeliveryMethod, Order, OrderStatus, PaymentMethod
@@ -86,10 +86,11 @@ def edit_keyboard(order: Order, *, staff: bool, page: int = 0) -> InlineKeyboard
             "staff": staff,
             "page": page,
         }
+        name = line.named_in(language)
         buttons += [
-            (f"➖ {shorten_name(line.named_in(language), 24)}", EditLineCb(quantity=line.quantity - 1, **data)),
+            (f"➖ {shorten_name(name, 24)}", EditLineCb(quantity=line.quantity - 1, **data)),
             ("➕", EditLineCb(quantity=line.quantity + 1, **data)),
-            ("🗑", EditLineCb(quantity=0, **data)),
+            (f"🗑 {shorten_name(name, 16)}", EditLineCb(quantity=0, **data)),  # which line it takes off
         ]
     markup = rows_of(*buttons, width=3)
     markup.inline_keyboard.extend(pager(page, pages, lambda n: EditPageCb(code=order.code, page=n, staff=staff).pack()))
@@ -224,18 +225,34 @@ async def change_line(
     bot: Bot,
 ) -> None:
     """A line's ➖/➕/🗑, or a product chosen to add: stock held with the rest again, all or
-    nothing; priced, discounted and told as any edit."""
-    outcome = await edit_order(
-        uow,
-        clock,
-        settings.edit_policy,
-        code=callback_data.code,
-        version=callback_data.version,
-        changes=pressed(callback_data, step=True),
-        customer_id=customer.id or 0,
-        language=reading_language(),
-    )
+    nothing; priced, discounted and told as any edit. Pressed on a screen the order has moved on
+    from (another screen of theirs, a second press): said so, and this screen shown as it is now."""
     page = callback_data.page if isinstance(callback_data, EditLineCb) else 0
+    try:
+        outcome = await edit_order(
+            uow,
+            clock,
+            settings.edit_policy,
+            code=callback_data.code,
+            version=callback_data.version,
+            changes=pressed(callback_data, step=True),
+            customer_id=customer.id or 0,
+            language=reading_language(),
+        )
+    except EditConflict:
+        order = await order_to_edit(
+            uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0
+        )
+        await query.answer(
+            _(
+                "Order {code} has changed since this screen was shown. Nothing was changed; here it is as it is now."
+            ).format(code=order.code),
+            show_alert=True,
+        )
+        if isinstance(query.message, Message):
+            screen = edit_screen(order, renderer, settings, staff=False, page=page)
+            await query.message.edit_text(screen, reply_markup=edit_keyboard(order, staff=False, page=page))
+        return
     await _show_edited(query, outcome, bot, renderer, settings, page)
 
 

@@ -19,12 +19,12 @@ WORDS = {
     "en": {
         "edit": "✏️ Edit",
         "picking": "Order {code} can no longer be changed: picking has started. Nothing was changed.",
-        "conflict": "Order {code} was changed by someone else a moment ago. Nothing was changed",
+        "conflict": "Order {code} has changed since this screen was shown. Nothing was changed",
     },
     "ru": {
         "edit": "✏️ Изменить",
         "picking": "Заказ {code} уже нельзя изменить: сборка началась. Ничего не изменено.",
-        "conflict": "Заказ {code} только что изменил кто-то другой. Ничего не изменено",
+        "conflict": "Заказ {code} изменился с тех пор, как был показан этот экран. Ничего не изменено",
     },
 }
 
