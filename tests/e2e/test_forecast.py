@@ -35,6 +35,12 @@ async def _steady(shop: RunningBot, clock: FakeClock) -> None:
     )  # replaces the demo history
 
 
+async def _forecast(shop: RunningBot, sku: str = "22197", *, language: str = "en") -> str:
+    """``/forecast SKU`` as a manager (Mo) reads it, their app in ``language``."""
+    manager = await hire(shop, 97, "Mo", "manager", language=language)
+    return (await manager.send(f"/forecast {sku}")).last.text
+
+
 async def test_a_steady_history_gives_lead_time_demand_and_a_week_more_as_the_policy(
     shop: RunningBot, clock: FakeClock
 ) -> None:
@@ -66,8 +72,7 @@ async def test_a_seller_paused_for_thirty_weeks_as_once_before_is_forecast_at_it
     last_monday = week_start(clock.now().date()) - timedelta(days=7)
     rows = "".join(f"22197,LON,{last_monday - timedelta(weeks=w)},10\n" for w in (*range(30, 50), *range(80, 100)))
     await import_demand(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows)
-    manager = await hire(shop, 97, "Mo", "manager")
-    text = (await manager.send("/forecast 22197")).last.text
+    text = await _forecast(shop)
     assert "No sales in the last 30 weeks: read as a pause (out of stock or off the shelf)" in text
     assert "Next weeks: 10.0 · 10.0" in text and "Suggested: reorder point 8, order up to 18" in text
 
@@ -125,8 +130,7 @@ async def test_a_warehouse_that_first_sold_this_week_is_listed_with_no_history_y
     today = clock.now().date()
     rows = f"22197,LON,{today},5\n22197,MAN,{today},5\n"  # LON stocks it, MAN does not
     await import_demand(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows)
-    manager = await hire(shop, 97, "Mo", "manager")
-    text = (await manager.send("/forecast 22197")).last.text
+    text = await _forecast(shop)
     assert "\nLON\n" in text and "\nMAN\n" in text
     assert text.count("Not enough sales history to forecast: 0 weeks, at least 8 needed.") == 2
 
@@ -213,8 +217,7 @@ async def test_weeks_a_product_was_out_of_stock_are_no_demand_and_are_left_out_o
     shop: RunningBot, clock: FakeClock, language: str
 ) -> None:
     await _sold_out(shop, clock)
-    manager = await hire(shop, 97, "Mo", "manager", language=language)
-    text = (await manager.send("/forecast 22197")).last.text
+    text = await _forecast(shop, language=language)
     said = {
         "en": "6 weeks out of stock left out of the history (none on hand: their zero sales are no demand).",
         "ru": "6 недель без товара на складе исключены из истории "
@@ -232,8 +235,7 @@ async def test_the_safety_stock_is_shown_as_the_reorder_point_less_the_demand_ex
     shop: RunningBot, clock: FakeClock, language: str
 ) -> None:
     await _steady(shop, clock)
-    manager = await hire(shop, 97, "Mo", "manager", language=language)
-    text = (await manager.send("/forecast 22197")).last.text
+    text = await _forecast(shop, language=language)
     # 10 a week over HOMEWARE's 5-day lead time: 7.1 expected; the reorder point 8 keeps 0.9 more.
     said = {
         "en": "Safety stock 0.9: the reorder point less the 7.1 expected over the lead time",
@@ -289,8 +291,7 @@ async def test_a_supplier_that_delivers_late_is_planned_on_its_record_not_its_st
 ) -> None:
     await _steady(shop, clock)
     await _late_deliveries(shop, clock, (4, 3, 6))
-    manager = await hire(shop, 97, "Mo", "manager", language=language)
-    text = (await manager.send("/forecast 22197")).last.text
+    text = await _forecast(shop, language=language)
     said = {
         "en": "HOMEWARE: lead time 5 days, but its last 3 deliveries here came a median 4 days after expected: "
         "planned on 9 days.",
@@ -328,8 +329,7 @@ async def test_a_new_product_too_young_to_forecast_shows_its_weeks_so_far_and_it
     last_monday = week_start(clock.now().date()) - timedelta(days=7)
     rows = f"22197,LON,{last_monday - timedelta(weeks=1)},5\n22197,LON,{last_monday},7\n"
     await import_demand(shop.runtime.uow(), shop.runtime.clock, "sku,warehouse,date,quantity\n" + rows)
-    manager = await hire(shop, 97, "Mo", "manager", language=language)
-    text = (await manager.send("/forecast 22197")).last.text
+    text = await _forecast(shop, language=language)
     said = {
         "en": (
             "Not enough sales history to forecast: 2 weeks, at least 8 needed.",

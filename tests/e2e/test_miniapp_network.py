@@ -152,6 +152,21 @@ async def test_a_checkout_reloaded_midway_reopens_with_what_was_typed_and_chosen
     assert await count(shop, m.OrderRow) == 1
 
 
+async def _cart_posts_held(page: Any) -> list[Any]:
+    """The cart's POSTs held half a second each, so a second tap lands while the first is on its
+    way; the quantities they asked for, in order, fill the list returned."""
+    sent: list[Any] = []
+
+    async def slowly(route: Any) -> None:
+        if route.request.method == "POST":
+            sent.append(route.request.post_data_json["quantity"])
+            await asyncio.sleep(0.5)
+        await route.continue_()
+
+    await page.route("**/app/api/shop/cart", slowly)
+    return sent
+
+
 async def test_a_quantity_tapped_again_before_the_cart_is_redrawn_sends_nothing_stale(shop: RunningBot) -> None:
     """A second tap on + before the cart came back sent the quantity the first had already asked
     for: two taps added one, and a refusal could follow for what nobody asked."""
@@ -162,15 +177,7 @@ async def test_a_quantity_tapped_again_before_the_cart_is_redrawn_sends_nothing_
         await page.goto(str(client.make_url("/app/shop")))
         await page.locator("#cart-button").click()
         line = page.locator('li[data-sku="23843"]')
-        sent: list[Any] = []
-
-        async def slowly(route: Any) -> None:
-            if route.request.method == "POST":
-                sent.append(route.request.post_data_json["quantity"])
-                await asyncio.sleep(0.5)
-            await route.continue_()
-
-        await page.route("**/app/api/shop/cart", slowly)
+        sent = await _cart_posts_held(page)
         more = line.get_by_role("button", name=re.compile("^More: "))
         await more.click()
         await more.click(force=True)  # the same button, still on screen
@@ -191,15 +198,7 @@ async def test_add_to_cart_tapped_twice_before_the_cart_answers_adds_once_and_th
         await page.goto(str(client.make_url("/app/shop")))
         await page.get_by_role("button", name="Party").click()
         add = page.locator('article.card[data-sku="23843"] button.add')
-        sent: list[Any] = []
-
-        async def slowly(route: Any) -> None:
-            if route.request.method == "POST":
-                sent.append(route.request.post_data_json["quantity"])
-                await asyncio.sleep(0.5)
-            await route.continue_()
-
-        await page.route("**/app/api/shop/cart", slowly)
+        sent = await _cart_posts_held(page)
         await add.click()
         await add.click(force=True)  # the same button, the first still on its way
         await expect(page.locator("#cart-count")).to_have_text("1")

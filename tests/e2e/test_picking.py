@@ -243,6 +243,19 @@ async def jars(shop: RunningBot, in_a: int, in_b: int) -> None:
     await import_stock(runtime.uow(), runtime.clock, counts)
 
 
+
+async def two_jars_in_a_tote(shop: RunningBot, *, customer_id: int, picker_id: int) -> str:
+    """3 jars in LON's A-01-01-1 and 2 in B-01-01-1; an order of 2 picked whole from A-01-01-1 by
+    Pia, a picker: A-01-01-1 still counts 3, 2 of them in her tote. The order's code."""
+    await jars(shop, 3, 2)
+    code = await order(shop, customer_id, {"JAR-1": 2})
+    pia = await hire(shop, picker_id, "Pia", "picker", "LON")
+    round_one = await pia.press((await pia.send("/pick")).last, "Single order")
+    assert "Bin A-01-01-1" in round_one.last.text
+    await pick_everything(pia, round_one)
+    assert await status(shop, code) == "picked"
+    return code
+
 async def test_a_round_is_sent_to_the_bin_still_holding_the_goods_not_one_another_tote_emptied(
     shop: RunningBot,
 ) -> None:
@@ -387,13 +400,7 @@ async def test_a_count_correction_takes_units_off_the_shelves_not_those_in_a_pic
 ) -> None:
     """/adjust took from the fullest bin first, A-01-01-1, whose count held the 2 jars in a
     picker's tote: its count fell below them, and the shipment then took them from B-01-01-1."""
-    await jars(shop, 3, 2)
-    first = await order(shop, 350, {"JAR-1": 2})
-    pia = await hire(shop, 81, "Pia", "picker", "LON")
-    round_one = await pia.press((await pia.send("/pick")).last, "Single order")
-    assert "Bin A-01-01-1" in round_one.last.text
-    await pick_everything(pia, round_one)
-    assert await status(shop, first) == "picked"
+    await two_jars_in_a_tote(shop, customer_id=350, picker_id=81)
     manager = await hire(shop, 82, "Mo", "manager", "LON", language=language)
     adjusted = await manager.send("/adjust JAR-1 LON -2 broken")
     assert (

@@ -8,7 +8,7 @@ import pytest
 from bot.harness import RunningBot
 from domain.usecases.imports import import_products, import_stock
 from tests.e2e.conftest import hire
-from tests.e2e.test_picking import jars, order, pick_everything, status
+from tests.e2e.test_picking import order, pick_everything, status, two_jars_in_a_tote
 
 IN_TOTES = {
     "en": "▫️ A-01-01-1: 3 · 1 on the shelf, 2 picked",
@@ -22,13 +22,7 @@ async def test_stock_tells_a_bins_units_in_a_pickers_tote_from_those_on_the_shel
 ) -> None:
     """/stock said A-01-01-1 held 3 jars while 2 of them were in a picker's tote: the night
     manager counted 1 on the shelf, took the screen's 3 as right and wrote 2 off as lost."""
-    await jars(shop, 3, 2)
-    code = await order(shop, 360, {"JAR-1": 2})
-    pia = await hire(shop, 83, "Pia", "picker", "LON")
-    round_one = await pia.press((await pia.send("/pick")).last, "Single order")
-    assert "Bin A-01-01-1" in round_one.last.text
-    await pick_everything(pia, round_one)
-    assert await status(shop, code) == "picked"
+    await two_jars_in_a_tote(shop, customer_id=360, picker_id=83)
     manager = await hire(shop, 84, "Mo", "manager", "LON", language=language)
     view = (await manager.send("/stock JAR-1")).last.text
     assert IN_TOTES[language] in view
