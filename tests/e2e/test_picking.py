@@ -243,7 +243,6 @@ async def jars(shop: RunningBot, in_a: int, in_b: int) -> None:
     await import_stock(runtime.uow(), runtime.clock, counts)
 
 
-
 async def two_jars_in_a_tote(shop: RunningBot, *, customer_id: int, picker_id: int) -> str:
     """3 jars in LON's A-01-01-1 and 2 in B-01-01-1; an order of 2 picked whole from A-01-01-1 by
     Pia, a picker: A-01-01-1 still counts 3, 2 of them in her tote. The order's code."""
@@ -255,6 +254,7 @@ async def two_jars_in_a_tote(shop: RunningBot, *, customer_id: int, picker_id: i
     await pick_everything(pia, round_one)
     assert await status(shop, code) == "picked"
     return code
+
 
 async def test_a_round_is_sent_to_the_bin_still_holding_the_goods_not_one_another_tote_emptied(
     shop: RunningBot,
