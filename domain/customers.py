@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -81,6 +81,17 @@ class Address:
     latitude: float | None = None
     longitude: float | None = None
     id: int | None = None
+    uses: int = 0  # orders placed to it (counted from when uses were kept), for which ones checkout offers
+    used_at: datetime | None = None  # the last order placed to it
+
+
+SAVED_OFFERED = 5  # saved addresses a checkout offers as buttons
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def offered_addresses(addresses: list[Address], limit: int = SAVED_OFFERED) -> list[Address]:
+    """Those ordered to most, then those ordered to last, then the last saved."""
+    return sorted(addresses, key=lambda a: (a.uses, a.used_at or _NEVER, a.id or 0), reverse=True)[:limit]
 
 
 @dataclass(slots=True)

@@ -406,6 +406,13 @@ class SavedAddress(CallbackData, prefix="ca"):
     index: Number
 
 
+class ForgetAddress(CallbackData, prefix="caf"):
+    """At the address step: 0 lists the saved addresses offered, to forget one; an id forgets it."""
+
+    address_id: Number = 0
+    back: Number = 0  # 1: back to the address step, nothing forgotten
+
+
 class PickupChoice(CallbackData, prefix="cp2"):
     warehouse_id: Number
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
@@ -24,15 +25,23 @@ from domain.ports import Clock, UnitOfWork
 from domain.text import MAX_ADDRESS, typed
 from domain.usecases.cart import view_cart
 from domain.usecases.checkout import pickup_points
-from domain.usecases.customers import saved_addresses
-from handlers.callbacks import DeliveryChoice, PickupChoice, SavedAddress, StartCheckout, rows_of, shorten
+from domain.usecases.customers import forget_address, saved_addresses
+from handlers.callbacks import (
+    DeliveryChoice,
+    ForgetAddress,
+    PickupChoice,
+    SavedAddress,
+    StartCheckout,
+    rows_of,
+    shorten,
+)
 from handlers.catalog import customer_currency
 from handlers.checkout_payment import ask_payment
 from handlers.checkout_shipping import ask_shipping
 from handlers.checkout_state import Checkout, draft_of, save
 from handlers.context import ShopSettings
 from handlers.menu import main_menu
-from handlers.views.rendering import Renderer
+from handlers.views.rendering import Renderer, fill
 
 router = Router(name=__name__)
 
@@ -144,12 +153,45 @@ async def delivery_chosen(
         )
         return
     await state.set_state(Checkout.address)
+    await _address_step(message, uow, customer)
+
+
+async def _address_step(message: Message, uow: UnitOfWork, customer: Customer) -> None:
+    """The addresses it ships to most as buttons, and a way to forget one no longer shipped to."""
     recent = await saved_addresses(uow, customer_id=customer.id or 0)
-    saved = [(shorten(a.text), SavedAddress(index=i)) for i, a in enumerate(recent)]
+    saved: list[tuple[str, CallbackData]] = [(shorten(a.text), SavedAddress(index=i)) for i, a in enumerate(recent)]
+    if saved:
+        saved.append((_("🗑 Forget a saved address"), ForgetAddress()))
     await message.edit_text(
         _("Type the delivery address (street, house, flat, city, postcode)."),
         reply_markup=rows_of(*saved) if saved else None,
     )
+
+
+@router.callback_query(Checkout.address, ForgetAddress.filter())
+async def forget_address_pressed(
+    query: CallbackQuery, callback_data: ForgetAddress, customer: Customer, uow: UnitOfWork
+) -> None:
+    """The list of those offered (the rest are not in the way), then the one pressed forgotten."""
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer()
+        return
+    if callback_data.address_id:
+        gone = await forget_address(uow, customer_id=customer.id or 0, address_id=callback_data.address_id)
+        await query.answer(fill(_("Forgotten: {address}"), address=shorten(gone.text)) if gone else None)
+    elif not callback_data.back:
+        recent = await saved_addresses(uow, customer_id=customer.id or 0)
+        buttons = [(shorten(f"🗑 {a.text}"), ForgetAddress(address_id=a.id or 0)) for a in recent]
+        await query.answer()
+        await message.edit_text(
+            _("Which saved address should we forget? Orders placed to it keep it."),
+            reply_markup=rows_of(*buttons, (_("⬅ Back"), ForgetAddress(back=1))),
+        )
+        return
+    else:
+        await query.answer()
+    await _address_step(message, uow, customer)
 
 
 @router.callback_query(Checkout.address, SavedAddress.filter())

@@ -127,6 +127,17 @@ class FakeCustomers(_Repo):
             created_at=stored.created_at if stored else customer.created_at,
         )
 
+    async def address_used(self, address_id: int, at: datetime) -> None:
+        for address in (a for c in self.st.customers.values() for a in c.addresses if a.id == address_id):
+            address.uses, address.used_at = address.uses + 1, at
+
+    async def forget_address(self, customer_id: int, address_id: int) -> bool:
+        for customer in self.st.customers.values():
+            if customer.id == customer_id and any(a.id == address_id for a in customer.addresses):
+                customer.addresses = [a for a in customer.addresses if a.id != address_id]
+                return True
+        return False
+
     def _save_new_addresses(self, customer: Customer) -> None:
         for address in customer.addresses:
             if address.id is None:

@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.webapp.payloads import body, body_id, money
 from bot.webapp.security import WebProblem, customer_of, runtime_of
 from domain.contention import with_fresh_tries
+from domain.customers import offered_addresses
 from domain.errors import DomainError
 from domain.money import Money
 from domain.orders import MAX_REFERENCE, Delivery, DeliveryMethod, Order, PaymentMethod, order_reference
@@ -50,7 +51,7 @@ async def get_checkout(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "phone": customer.phone or "",
-            "addresses": [a.text for a in customer.addresses][-5:],
+            "addresses": [a.text for a in offered_addresses(customer.addresses)],
             "pickup_points": [{"id": w.id, "name": w.name, "address": w.address} for w in points],
             "shipping": [
                 # ``text``: the chat's button for it, its price and arrival day in the reader's words

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Protocol
 
 from domain.customers import Customer
@@ -26,3 +27,10 @@ class CustomerRepository(Protocol):
     async def by_telegram_ids(self, telegram_ids: Collection[int]) -> dict[int, Customer]: ...  # no addresses
     async def add(self, customer: Customer) -> Customer: ...
     async def update(self, customer: Customer) -> None: ...
+    async def address_used(self, address_id: int, at: datetime) -> None:
+        """One more order placed to a saved address, at ``at``."""
+        ...
+
+    async def forget_address(self, customer_id: int, address_id: int) -> bool:
+        """The customer's saved address no longer offered; False when it is not theirs (or gone already)."""
+        ...

@@ -373,11 +373,15 @@ async def _place(
             await book_sale(
                 uow, order, now, debit=Account.RECEIVABLE, memo=Memo.of(N_("sale {code} (invoice)"), code=order.code)
             )
-        new_address = delivery.method is DeliveryMethod.COURIER and all(
-            a.text != delivery.address for a in customer.addresses
-        )
+        courier = delivery.method is DeliveryMethod.COURIER
+        known = next((a for a in customer.addresses if a.text == delivery.address), None) if courier else None
+        new_address = courier and known is None
+        if known is not None and known.id is not None:  # counted, so checkout offers the addresses used most
+            await uow.customers.address_used(known.id, now)
         if new_address:
-            customer.addresses.append(Address(delivery.address, delivery.latitude, delivery.longitude))
+            customer.addresses.append(
+                Address(delivery.address, delivery.latitude, delivery.longitude, uses=1, used_at=now)
+            )
         if new_address or customer.phone != phone:  # a returning customer's order writes nothing here
             customer.phone = phone
             await uow.customers.update(customer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Container
 
-from domain.customers import Address, Customer, UnsupportedLanguage
+from domain.customers import SAVED_OFFERED, Address, Customer, UnsupportedLanguage, offered_addresses
 from domain.errors import NotFound
 from domain.ports import Clock, UnitOfWork
 from domain.tax_numbers import tax_number
@@ -109,11 +109,24 @@ async def remember_choice(uow: UnitOfWork, telegram_id: int, **choice: str) -> C
     return customer
 
 
-async def saved_addresses(uow: UnitOfWork, *, customer_id: int, limit: int = 5) -> list[Address]:
-    """The most recent delivery addresses, offered again at checkout."""
+async def saved_addresses(uow: UnitOfWork, *, customer_id: int, limit: int = SAVED_OFFERED) -> list[Address]:
+    """The delivery addresses offered again at checkout: those ordered to most, then last (a chain's sixth branch
+    does not push out the head office it ships to every week)."""
     async with uow.read_only():
         customer = await uow.customers.get(customer_id)
-    return customer.addresses[-limit:] if customer else []
+    return offered_addresses(customer.addresses, limit) if customer else []
+
+
+async def forget_address(uow: UnitOfWork, *, customer_id: int, address_id: int) -> Address | None:
+    """A saved address the customer no longer ships to, no longer offered (its orders keep it); None when it is
+    not theirs or is gone already."""
+    async with uow:
+        customer = await uow.customers.get(customer_id)
+        address = next((a for a in customer.addresses if a.id == address_id), None) if customer else None
+        if address is None or not await uow.customers.forget_address(customer_id, address_id):
+            return None
+        await uow.commit()
+        return address
 
 
 async def find_customer(

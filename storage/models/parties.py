@@ -52,6 +52,8 @@ class AddressRow(Base):
     text: Mapped[str] = mapped_column(Text)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # orders placed to it
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # the last of them
 
 
 class StaffRow(Base):

@@ -22,7 +22,15 @@ _A = _table(m.AddressRow).c
 # A customer with their saved addresses in one statement: one row per address (or one with
 # no address), ordered as the addresses were saved.
 _CUSTOMER_WITH_ADDRESSES = (
-    select(_CUSTOMERS, _A.id.label("address_id"), _A.text.label("address_text"), _A.latitude, _A.longitude)
+    select(
+        _CUSTOMERS,
+        _A.id.label("address_id"),
+        _A.text.label("address_text"),
+        _A.latitude,
+        _A.longitude,
+        _A.uses.label("address_uses"),
+        _A.used_at.label("address_used_at"),
+    )
     .select_from(_CUSTOMERS.outerjoin(_table(m.AddressRow), _A.customer_id == _CUSTOMERS.c.id))
     .where(_CUSTOMERS.c.id == bindparam("id"))
     .order_by(_A.id)
@@ -33,6 +41,14 @@ _CUSTOMER_BY_TELEGRAM_ID = fills(
 _CUSTOMERS_BY_TELEGRAM_IDS = select(_CUSTOMERS).where(_CUSTOMERS.c.telegram_id.in_(bindparam("ids", expanding=True)))
 _UPDATE_CUSTOMER = update(_CUSTOMERS).where(_CUSTOMERS.c.id == bindparam("customers_id"))
 
+_ADDRESS_USED = (
+    update(_table(m.AddressRow))
+    .where(_A.id == bindparam("address_id"))
+    .values(uses=_A.uses + 1, used_at=bindparam("at"))
+)
+_FORGET_ADDRESS = delete(_table(m.AddressRow)).where(
+    _A.id == bindparam("address_id"), _A.customer_id == bindparam("customer_id")
+)
 _copied = copier(Customer)  # what the read cache keeps and hands out shares nothing a caller changes
 
 
@@ -79,7 +95,9 @@ class SqlCustomers:
         if not rows:
             return None
         saved = [
-            Address(r.address_text, r.latitude, r.longitude, r.address_id) for r in rows if r.address_id is not None
+            Address(r.address_text, r.latitude, r.longitude, r.address_id, r.address_uses, r.address_used_at)
+            for r in rows
+            if r.address_id is not None
         ]
         return self._to_domain(rows[0], saved)
 
@@ -160,11 +178,23 @@ class SqlCustomers:
         for address in customer.addresses:
             if address.id is None:
                 row = m.AddressRow(
-                    customer_id=customer.id, text=address.text, latitude=address.latitude, longitude=address.longitude
+                    customer_id=customer.id,
+                    text=address.text,
+                    latitude=address.latitude,
+                    longitude=address.longitude,
+                    uses=address.uses,
+                    used_at=address.used_at,
                 )
                 self.s.add(row)
                 await self.s.flush()
                 address.id = row.id
+
+    async def address_used(self, address_id: int, at: datetime) -> None:
+        await run(self.s, _ADDRESS_USED, {"address_id": address_id, "at": at})
+
+    async def forget_address(self, customer_id: int, address_id: int) -> bool:
+        gone = await run(self.s, _FORGET_ADDRESS, {"address_id": address_id, "customer_id": customer_id})
+        return bool(cast(Any, gone).rowcount)
 
 
 class SqlStaff:

@@ -107,3 +107,34 @@ async def test_a_locked_customer_reads_and_changes_as_before(uow: UnitOfWork) ->
     async with uow:
         again = await uow.customers.get(added.id or 0)
     assert again is not None and again.first_name == "Bob"
+
+
+async def test_an_address_used_counts_its_orders_and_a_forgotten_one_is_gone_for_its_customer_only(
+    uow: UnitOfWork,
+) -> None:
+    async with uow:
+        ann = await uow.customers.add(
+            Customer(telegram_id=77, first_name="Ann", addresses=[Address("1 Road"), Address("2 Lane")], created_at=NOW)
+        )
+        bob = await uow.customers.add(Customer(telegram_id=78, first_name="Bob", created_at=NOW))
+        await uow.commit()
+    road, lane = (a.id or 0 for a in ann.addresses)
+    async with uow:
+        await uow.customers.address_used(road, NOW)
+        await uow.customers.address_used(road, NOW + timedelta(days=1))
+        assert not await uow.customers.forget_address(bob.id or 0, lane)  # not Bob's
+        await uow.commit()
+    async with uow:
+        loaded = await uow.customers.get(ann.id or 0)
+    assert loaded is not None
+    assert [(a.text, a.uses, a.used_at) for a in loaded.addresses] == [
+        ("1 Road", 2, NOW + timedelta(days=1)),
+        ("2 Lane", 0, None),
+    ]
+    async with uow:
+        assert await uow.customers.forget_address(ann.id or 0, lane)
+        await uow.commit()
+    async with uow:
+        assert not await uow.customers.forget_address(ann.id or 0, lane)  # gone already
+        loaded = await uow.customers.get(ann.id or 0)
+    assert loaded is not None and [a.text for a in loaded.addresses] == ["1 Road"]
