@@ -8,11 +8,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from domain.errors import DomainError, ImportRejected, Reason, UnknownCurrency
 from domain.i18n import N_
-from domain.money import Money
+from domain.money import Money, currency_exponent, normalize_currency
 
 T = TypeVar("T")
 DELIMITERS = ",;\t"
@@ -320,8 +321,32 @@ def shown_problems(problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> 
     return ordered[:limit], max(len(ordered) - limit, 0)
 
 
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
+
+
+def _places(currency: str) -> int:
+    try:
+        return currency_exponent(normalize_currency(currency))
+    except DomainError:  # an unknown code: the currency column's own problem
+        return 2
+
+
 def money(row: Row, column: str, currency: str) -> Money | None:
     """A non-negative amount; None (with the problem recorded) when it is not one."""
+    written = row[column].strip()
+    # Where the file writes decimal commas, "1.234,50" groups thousands with a dot, so "1.250"
+    # is 1250 as much as 1.25: a guess would price a product a thousand times wrong.
+    if row.decimal_comma and _DOTTED_THOUSANDS.fullmatch(written) and _places(currency) < 3:
+        whole = written.replace(".", "")
+        fraction = Decimal(written).quantize(Decimal(1).scaleb(-_places(currency)))
+        row.fail(
+            N_("{column}: {value} could be {whole} or {comma}: write {whole}, or {comma} with a decimal comma."),
+            column=column,
+            value=written[:40],
+            whole=whole,
+            comma=str(fraction).replace(".", ","),
+        )
+        return None
     try:
         price = Money.parse(row.number(column), currency)
     except UnknownCurrency as exc:  # the currency column's problem; a price_XXX column's is its own
