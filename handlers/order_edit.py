@@ -243,17 +243,24 @@ async def change_line(
         order = await order_to_edit(
             uow, clock, settings.edit_policy, code=callback_data.code, customer_id=customer.id or 0
         )
-        await query.answer(
-            _(
-                "Order {code} has changed since this screen was shown. Nothing was changed; here it is as it is now."
-            ).format(code=order.code),
-            show_alert=True,
-        )
-        if isinstance(query.message, Message):
-            screen = edit_screen(order, renderer, settings, staff=False, page=page)
-            await query.message.edit_text(screen, reply_markup=edit_keyboard(order, staff=False, page=page))
+        await show_stale(query, order, renderer, settings, staff=False, page=page)
         return
     await _show_edited(query, outcome, bot, renderer, settings, page)
+
+
+async def show_stale(
+    query: CallbackQuery, order: Order, renderer: Renderer, settings: ShopSettings, *, staff: bool, page: int
+) -> None:
+    """A press on an edit screen the order has moved on from: said so, and the screen redrawn as it is now."""
+    await query.answer(
+        _("Order {code} has changed since this screen was shown. Nothing was changed; here it is as it is now.").format(
+            code=order.code
+        ),
+        show_alert=True,
+    )
+    if isinstance(query.message, Message):
+        screen = edit_screen(order, renderer, settings, staff=staff, page=page)
+        await query.message.edit_text(screen, reply_markup=edit_keyboard(order, staff=staff, page=page))
 
 
 @router.callback_query(EditPickupCb.filter(F.warehouse_id == 0))

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from domain.editing import MAX_EDIT_QUANTITY, BadEditQuantity, OrderChanges
+from domain.editing import MAX_EDIT_QUANTITY, BadEditQuantity, EditConflict, OrderChanges
 from domain.orders import Delivery, DeliveryMethod, normalize_order_code
 from domain.ports import Clock, UnitOfWork
 from domain.text import without_direction_controls
@@ -27,6 +27,7 @@ from handlers.order_edit import (
     outcome_text,
     pressed,
     product_choices,
+    show_stale,
     typed_search,
     wait_for_text,
 )
@@ -130,22 +131,31 @@ async def change_line(
     i18n: I18n,
 ) -> None:
     """A line's ➖/➕/🗑, or a product chosen to add: the same guarded edit as the customer's
-    (stock re-held all or nothing, priced by their list, the difference owed or to collect)."""
-    outcome = await edit_order(
-        uow,
-        clock,
-        settings.edit_policy,
-        code=callback_data.code,
-        version=callback_data.version,
-        changes=pressed(callback_data, step=isinstance(callback_data, EditLineCb)),
-        staff_id=query.from_user.id,
-        language=reading_language(),
-    )
+    (stock re-held all or nothing, priced by their list, the difference owed or to collect).
+    Pressed on a screen the order has moved on from: said so, nothing changed, the screen redrawn."""
+    page = callback_data.page if isinstance(callback_data, EditLineCb) else 0
+    try:
+        outcome = await edit_order(
+            uow,
+            clock,
+            settings.edit_policy,
+            code=callback_data.code,
+            version=callback_data.version,
+            changes=pressed(callback_data, step=isinstance(callback_data, EditLineCb)),
+            staff_id=query.from_user.id,
+            language=reading_language(),
+        )
+    except EditConflict:
+        now = await order_to_edit(
+            uow, clock, settings.edit_policy, code=callback_data.code, staff_id=query.from_user.id
+        )
+        await _remember(state, now.code, now.version)
+        await show_stale(query, now, renderer, settings, staff=True, page=page)
+        return
     order = outcome.order
     await _remember(state, order.code, order.version)
     await query.answer(_("Order {code} is changed.").format(code=order.code))
     if isinstance(query.message, Message):
-        page = callback_data.page if isinstance(callback_data, EditLineCb) else 0
         keyboard = edit_keyboard(order, staff=True, page=page)
         screen = edit_screen(order, renderer, settings, staff=True, page=page)
         await query.message.edit_text(screen, reply_markup=keyboard)

@@ -176,11 +176,11 @@ async def test_two_staff_editing_the_same_order_one_wins_the_other_is_told(shop:
     second = await support.send(f"/edit {code}")
     won = await manager.press(first.last, "➕")
     assert "2 → 3" in won.new[-1].text
-    lost = await support.press(second.last, "🗑")
-    assert lost.callback_answer is not None
-    assert "изменил кто-то другой" in str(lost.callback_answer.get("text"))
     typed = await support.send(f"/edit {code} 85123A 1")  # the text command uses the version last seen too
     assert "изменил кто-то другой" in typed.last.text
+    lost = await support.press(second.last, "🗑")  # her screen is older than the order: redrawn as it is now
+    assert lost.callback_answer is not None
+    assert "изменился с тех пор, как был показан этот экран" in str(lost.callback_answer.get("text"))
     assert await line_quantities(shop, code) == {"85123A": 3}
     assert await _edits(shop, code) == ["staff:804"]
 
