@@ -82,6 +82,7 @@ async def mini_app(
             status, refused = await call("GET", "/app/api/shop/cart", forged)
             transcript.append(f"🛡 forged initData → {status} {refused['detail']}")
             product = await _variants(call, alice, transcript)
+            ordered = await _my_orders(call, alice, transcript)
             _, board = await call("GET", "/app/api/dashboard", ada)
             open_orders = _figures(board["by_status"])
             today = board["today"]
@@ -97,6 +98,8 @@ async def mini_app(
                 if product is not None:
                     pages.append(("product", alice, f"/app/shop?product={product}"))
                 await _screenshots(root, keep, pages, transcript)
+                if ordered:
+                    await _order_screenshot(root, keep, alice, transcript)
 
 
 Call = Callable[..., Awaitable[Any]]
@@ -116,6 +119,25 @@ async def _variants(call: Call, alice: dict[str, str], transcript: list[str]) ->
     return int(page["id"])
 
 
+async def _my_orders(call: Call, alice: dict[str, str], transcript: list[str]) -> bool:
+    """Alice's "My orders" and her latest order's screen, as /orders and /track show them in chat."""
+    _, listed = await call("GET", "/app/api/shop/orders", alice)
+    if not listed["orders"]:
+        return False
+    rows = " · ".join(f"{o['code']} {o['status_text']} {o['total']['text']}" for o in listed["orders"])
+    transcript.append(f"📱 Alice: 📦 My orders (newest first, page 1 of {listed['pages']}) → {rows}")
+    _, order = await call("GET", f"/app/api/shop/orders/{listed['orders'][0]['code']}", alice)
+    parcels = ", ".join(
+        f"{p['carrier']} {p['tracking']}" + (f" ({p['link']})" if p["link"] else "") for p in order["parcels"]
+    )
+    steps = " → ".join(e["text"] for e in order["timeline"])
+    transcript.append(
+        f"📱 Alice: order {order['code']} → {len(order['lines'])} line(s), {order['total']['text']}; "
+        f"{order['delivery']['method']}; {order['payment']}; parcels: {parcels or 'none yet'}; timeline: {steps}"
+    )
+    return True
+
+
 async def _details(call: Call, ada: dict[str, str], board: dict[str, Any], transcript: list[str]) -> None:
     """What the tiles open: picking per warehouse, the hour chart's figures, the queue, an order's timeline."""
     picking = "; ".join(f"{code}: {_figures(stages)}" for code, stages in board["picking"].items())
@@ -127,6 +149,19 @@ async def _details(call: Call, ada: dict[str, str], board: dict[str, Any], trans
         _, order = await call("GET", f"/app/api/dashboard/orders/{code}", ada)
         steps = " → ".join(e["status_label"] for e in order["timeline"])
         transcript.append(f"📊 queue: {len(queue['items'])} orders; {code}'s timeline: {steps}")
+
+
+async def _order_screenshot(root: str, keep: Path, alice: dict[str, str], transcript: list[str]) -> None:
+    """📦 tapped, then the latest order: its screen as a picture."""
+    async with phone_page(alice["Authorization"].removeprefix("tma ")) as page:
+        if page is None:
+            return
+        await page.goto(root + "/app/shop")
+        await page.click("#orders-button")
+        await page.click("button.order-row")
+        await page.wait_for_selector("article.order")
+        await page.screenshot(path=str(keep / "miniapp-order.png"))
+        transcript.append(f"🖼 {keep / 'miniapp-order.png'}")
 
 
 def _figures(counts: dict[str, int]) -> str:

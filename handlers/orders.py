@@ -16,13 +16,13 @@ from domain.backorders import BACKORDER_FLAG
 from domain.customers import Customer
 from domain.editing import customer_may_edit
 from domain.errors import DomainError
-from domain.orders import MAX_ORDER_LINES, Order, OrderStatus, PaymentMethod
+from domain.orders import MAX_ORDER_LINES, Order, OrderStatus
 from domain.ports import Clock, UnitOfWork
 from domain.returns import delivered_at, returnable
 from domain.shortages import asked
 from domain.usecases.buy_again import buy_again
 from domain.usecases.dispatch import OrderPaperwork, paperwork_for_customer
-from domain.usecases.order_reference import buyer_may_change_reference
+from domain.usecases.order_reference import buyer_offered_reference
 from domain.usecases.orders import (
     CancelledAlready,
     NotCancellable,
@@ -91,7 +91,7 @@ def _detail_keyboard(
     if returnable(order, now, settings.return_window_days, {}, parcels):  # earlier returns are checked on the way
         builder.button(text=_("↩️ Return"), callback_data=ReturnStartCb(code=order.code, kind="refund"))
         builder.button(text=_("🔁 Exchange"), callback_data=ReturnStartCb(code=order.code, kind="exchange"))
-    if (order.reference or order.payment_method is PaymentMethod.INVOICE) and buyer_may_change_reference(order):
+    if buyer_offered_reference(order):
         text = _("🧾 Change your PO number") if order.reference else _("🧾 Add your PO number")
         builder.button(text=text, callback_data=PoEditCb(code=order.code, staff=0))
     builder.button(text=_("🧾 Receipt (PDF)"), callback_data=DocumentCb(code=order.code, kind="receipt"))

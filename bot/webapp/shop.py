@@ -12,6 +12,7 @@ from bot.webapp.payloads import money, path_id, query_int
 from bot.webapp.security import customer_of, runtime_of
 from bot.webapp.shop_cart import get_cart, post_notify, put_cart_line
 from bot.webapp.shop_checkout import get_checkout, post_checkout
+from bot.webapp.shop_orders import add_order_routes
 from domain.catalog import Category
 from domain.shop_days import shop_day
 from domain.text import typed
@@ -185,3 +186,4 @@ def add_shop_routes(app: web.Application) -> None:
     app.router.add_post("/api/shop/notify", post_notify)
     app.router.add_get("/api/shop/checkout", get_checkout)
     app.router.add_post("/api/shop/checkout", post_checkout)
+    add_order_routes(app)

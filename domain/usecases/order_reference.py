@@ -5,7 +5,15 @@ from __future__ import annotations
 from domain.errors import DomainError, NotFound
 from domain.i18n import N_
 from domain.notifications import for_customer
-from domain.orders import OPEN_STATUSES, HistoryEntry, Order, OrderStatus, normalize_order_code, order_reference
+from domain.orders import (
+    OPEN_STATUSES,
+    HistoryEntry,
+    Order,
+    OrderStatus,
+    PaymentMethod,
+    normalize_order_code,
+    order_reference,
+)
 from domain.ports import Clock, UnitOfWork
 from domain.staff import Permission
 from domain.usecases.staff import require
@@ -26,6 +34,12 @@ class ReferenceCancelled(DomainError):
 
 def buyer_may_change_reference(order: Order) -> bool:
     return order.status in BUYER_MAY_CHANGE
+
+
+def buyer_offered_reference(order: Order) -> bool:
+    """Whether the buyer's order screen offers to add or change it: an order that has one, or is
+    on invoice (a business's), before it ships."""
+    return bool(order.reference or order.payment_method is PaymentMethod.INVOICE) and buyer_may_change_reference(order)
 
 
 async def change_my_order_reference(

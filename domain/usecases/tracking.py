@@ -39,6 +39,7 @@ class OrderTracking:
     # A paid card order an edit raised (its invoice paid after the edit, or the difference not
     # yet paid): what is left, paid with the order's "Pay the difference" button.
     card_left: Money | None = None
+    links: dict[int, str] = field(default_factory=dict)  # a parcel's seq → its carrier's tracking page
 
 
 # An order not paid yet is paid whole with its own invoice (💳 Pay); a cancelled one owes nothing.
@@ -75,12 +76,23 @@ async def my_order_tracking(uow: UnitOfWork, *, customer_id: int, code: str) -> 
         refunded = sum(
             p.amount.amount for p in payments if p.kind is PaymentKind.REFUNDED and not p.method.startswith(RETURN_MARK)
         )
+        parcels = await uow.parcels.for_order(order.id)
         return OrderTracking(
             order,
-            await uow.parcels.for_order(order.id),
+            parcels,
             left,
             states,
             pending if pending.amount > 0 else None,
             Money(refunded, order.currency) if refunded > 0 else None,
             card_left,
+            await _links(uow, parcels),
         )
+
+
+async def _links(uow: UnitOfWork, parcels: list[Parcel]) -> dict[int, str]:
+    """Each parcel's tracking page, as the "shipped" message links it (its carrier's first rate's address)."""
+    if not parcels:
+        return {}
+    rates = await uow.carriers.all()
+    found = {p.seq: next((r.tracking_link(p.tracking) for r in rates if r.carrier == p.carrier), "") for p in parcels}
+    return {seq: link for seq, link in found.items() if link}

@@ -1,5 +1,6 @@
 // The storefront: categories, search, a product grid, a product page, the cart (the chat's), checkout.
 import { api, applyTheme, el, fill, me, served, showError, tg } from "./common.js";
+import { orderScreens } from "./orders.js";
 
 const view = document.getElementById("view");
 // ``typed``: the checkout form as the customer left it when the order was refused for a change.
@@ -56,6 +57,8 @@ function current() {
   return () => mine === state.shown;
 }
 
+const orders = orderScreens({ view, show, current, t, keepPlace });
+
 // The screens, each drawn from where it is (``where``, kept): what Back and a reload draw again.
 const SCREENS = {
   home: (where) => home(where),
@@ -64,6 +67,8 @@ const SCREENS = {
   cart: () => cartPage(),
   checkout: (where) => checkoutPage(where.read),
   placed: (where) => placedPage(where),
+  orders: (where) => orders.ordersPage(where),  // "My orders", then one order as /track shows it
+  order: (where) => orders.orderPage(where),
 };
 
 // ``push``: a screen opened over this one (Back returns); otherwise it replaces this one (another
@@ -335,6 +340,8 @@ async function placedPage(where) {
   view.replaceChildren(  // with what it comes to, shipping and discounts in
     el("p", { class: "placed", "data-order": where.code }, t(where.said, { code: where.code })),
     el("p", { class: "price total" }, `${t("total")}: ${where.total}`),
+    el("button", { type: "button", id: "track-order", on: { click: () => show({ screen: "order", code: where.code }) } },
+      t("track_order")),  // where it goes from here, without going back to the chat
     el("button", { type: "button", class: "secondary", id: "shop-on",
       on: { click: () => { state.stack = []; show({ screen: "home" }); } } }, t("shop_on")));
 }
@@ -507,6 +514,10 @@ async function start() {
   // 🛒 on the cart redraws it: it was stacked again, and Back led from the cart to the cart.
   document.getElementById("cart-button").addEventListener("click", then(() =>
     show({ screen: "cart" }, state.stack[state.stack.length - 1].screen !== "cart")));
+  const mine = document.getElementById("orders-button");
+  mine.setAttribute("aria-label", t("my_orders"));
+  mine.addEventListener("click", then(() =>
+    show({ screen: "orders" }, state.stack[state.stack.length - 1].screen !== "orders")));
   tg && tg.BackButton && tg.BackButton.onClick(then(back));
   window.addEventListener("scroll", scrolled, { passive: true });
   window.addEventListener("pagehide", keepPlace);

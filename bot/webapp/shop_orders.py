@@ -1,0 +1,208 @@
+"""The storefront's "My orders" and order screen: the chat's /orders and /track, and its PO number correction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+from aiohttp import web
+
+from bot.webapp.payloads import body, money, query_int
+from bot.webapp.security import WebProblem, customer_of, runtime_of
+from domain.money import Money
+from domain.orders import MAX_REFERENCE, DeliveryMethod, Order, OrderStatus, PaymentMethod, order_reference
+from domain.usecases.checkout import pickup_points
+from domain.usecases.order_reference import buyer_offered_reference, change_my_order_reference
+from domain.usecases.orders import my_orders
+from domain.usecases.tracking import OrderTracking, ReturnState, my_order_tracking
+from handlers.catalog import reading_language
+from handlers.views.labels import label
+from handlers.views.rendering import Renderer, format_day, format_money, shorten
+
+MAX_CODE = 32  # longer than any order code: refused before a query is made
+LINES_SHOWN = 100  # a business's long order is listed whole, as its receipt is
+
+
+def _code(request: web.Request) -> str:
+    code = request.match_info.get("code", "")
+    if not code or len(code) > MAX_CODE or not code.replace("-", "").isalnum() or not code.isascii():
+        raise WebProblem(404, "Not found", _("Nothing was found."))
+    return code
+
+
+def _when(request: web.Request, value: Any) -> str:
+    renderer: Renderer = runtime_of(request).dp["renderer"]
+    return renderer.format_when(value) if value else ""
+
+
+async def get_orders(request: web.Request) -> web.Response:
+    """The customer's orders, newest first, a page at a time (the chat's /orders page size)."""
+    runtime, customer = runtime_of(request), await customer_of(request)
+    page = await my_orders(
+        runtime.uow(),
+        customer_id=customer.id or 0,
+        page=query_int(request, "page", 0, high=100_000),
+        page_size=runtime.settings.orders_page_size,
+    )
+    rows = [
+        {
+            "code": o.code,
+            "status": o.status.value,
+            "status_text": label("status", o.status.value),
+            "placed": _when(request, o.created_at),
+            "total": money(o.total),
+            "units": sum(x.quantity for x in o.lines),
+        }
+        for o in page.orders
+    ]
+    return web.json_response({"orders": rows, "page": page.page, "pages": page.pages})
+
+
+async def get_order(request: web.Request) -> web.Response:
+    """One of the customer's orders as /track shows it (another's: not found, as any unknown code)."""
+    runtime, customer = runtime_of(request), await customer_of(request)
+    tracking = await my_order_tracking(runtime.uow(), customer_id=customer.id or 0, code=_code(request))
+    return web.json_response(await _screen(request, tracking))
+
+
+async def post_po_number(request: web.Request) -> web.Response:
+    """The buyer's PO number corrected until a parcel leaves (the chat's use case, its refusals)."""
+    runtime, customer = runtime_of(request), await customer_of(request)
+    code, data = _code(request), await body(request)
+    typed = data.get("po_number")
+    if not isinstance(typed, str):
+        raise WebProblem(422, "Invalid request", _("The app sent something it cannot read: reopen the app."))
+    order, was = await change_my_order_reference(
+        runtime.uow(), runtime.clock, customer_id=customer.id or 0, code=code, reference=order_reference(typed)
+    )
+    if order.reference == was:
+        said = _("Order {code} keeps its PO number; nothing was changed.")
+    elif order.reference:
+        said = _("Order {code}: PO number {reference}. Invoices and packing slips printed from now on carry it.")
+    else:
+        said = _("Order {code} has no PO number now.")
+    tracking = await my_order_tracking(runtime.uow(), customer_id=customer.id or 0, code=order.code)
+    screen = await _screen(request, tracking)
+    return web.json_response(screen | {"said": said.format(code=order.code, reference=order.reference)})
+
+
+async def _screen(request: web.Request, tracking: OrderTracking) -> dict[str, Any]:
+    order = tracking.order.in_language(reading_language())  # the lines as sold, named in the reader's language
+    return {
+        "code": order.code,
+        "status": order.status.value,
+        "status_text": label("status", order.status.value),
+        "placed": _when(request, order.created_at),
+        "lines": [
+            {"sku": x.sku, "name": shorten(x.name, 200), "quantity": x.quantity, "total": money(x.total)}
+            for x in order.lines[:LINES_SHOWN]
+        ],
+        "more_lines": max(len(order.lines) - LINES_SHOWN, 0),
+        "subtotal": money(order.subtotal),
+        "discounts": [
+            {"label": _discount(order, name), "amount": format_money(Money(-minor, order.currency))}
+            for name, minor in order.discounts
+        ],
+        "shipping": money(order.shipping) if order.shipping and order.shipping.amount else None,
+        "total": money(order.total),
+        "delivery": await _delivery(request, order),
+        "payment": label("payment", order.payment_terms),
+        "payment_state": _payment_state(order, tracking),
+        "po_number": order.reference,
+        "po_editable": buyer_offered_reference(order),
+        "po_limit": MAX_REFERENCE,
+        "parcels": [
+            {
+                "seq": p.seq,
+                "carrier": p.carrier,
+                "tracking": p.tracking,
+                "link": tracking.links.get(p.seq, ""),
+                "state": _parcel_state(request, p.shipped_at, p.eta, p.delivered_at),
+                "lines": [f"{x.sku} × {x.quantity}" for x in p.lines],
+            }
+            for p in tracking.parcels
+        ],
+        "returns": [_return(r) for r in tracking.returns],
+        "timeline": [
+            {
+                "at": _when(request, entry.at),
+                "text": "✏️ " + _("changed")
+                if entry.from_status == entry.to_status
+                else label("status", entry.to_status.value),
+            }
+            for entry in order.history
+        ],
+    }
+
+
+def _discount(order: Order, name: str) -> str:
+    return _("Promo code %(code)s") % {"code": name} if name == order.promo_code else shorten(name, 80)
+
+
+async def _delivery(request: web.Request, order: Order) -> dict[str, str]:
+    """How the order comes and where, and when it is expected (nothing promised once cancelled)."""
+    delivery = order.delivery
+    if delivery is None:
+        return {"method": "", "where": "", "when": ""}
+    when = ""
+    if order.status is not OrderStatus.CANCELLED and delivery.eta:
+        service = " ".join(x for x in (delivery.carrier, delivery.service) if x)
+        when = _("Expected delivery: %(date)s (%(service)s).") % {"date": format_day(delivery.eta), "service": service}
+    elif order.status is not OrderStatus.CANCELLED and delivery.ready_by:
+        when = _("Ready for pickup from %(when)s.") % {"when": _when(request, delivery.ready_by)}
+    if delivery.method is DeliveryMethod.PICKUP:
+        points = {w.id: w for w in await pickup_points(runtime_of(request).uow())}
+        point = points.get(delivery.pickup_warehouse_id or 0)
+        where = f"{point.name}, {point.address}" if point else ""
+        return {"method": _("🏬 Pick up at a store"), "where": where, "when": when}
+    return {"method": _("🚚 Courier delivery"), "where": shorten(delivery.address, 300), "when": when}
+
+
+def _payment_state(order: Order, tracking: OrderTracking) -> list[str]:
+    """What is left to pay or owed back, in the chat's words."""
+    said = []
+    if order.status is OrderStatus.AWAITING_PAYMENT:
+        said.append(
+            _("Order {code} is placed and waits for payment: pay it from the chat (/orders).").format(code=order.code)
+        )
+    if tracking.invoice_left:
+        left = _("Still to pay: %(amount)s") % {"amount": format_money(tracking.invoice_left)}
+        due = _("Invoice due by %(date)s") % {"date": format_day(order.invoice_due)} if order.invoice_due else ""
+        said.append(f"🧾 {due} · {left}" if due else f"🧾 {left}")
+    if tracking.card_left:
+        said.append("💳 " + _("Still to pay: %(amount)s") % {"amount": format_money(tracking.card_left)})
+    elif order.payment_method is PaymentMethod.CARD and order.status not in (
+        OrderStatus.AWAITING_PAYMENT,
+        OrderStatus.CANCELLED,
+    ):
+        said.append(_("Paid ✅"))
+    if tracking.refund_pending:
+        amount = format_money(tracking.refund_pending)
+        said.append("💸 " + _("Refund on its way: %(amount)s (we tell you when it is paid back).") % {"amount": amount})
+    if tracking.refunded:
+        said.append("💸 " + _("Refund paid back: %(amount)s") % {"amount": format_money(tracking.refunded)})
+    return said
+
+
+def _parcel_state(request: web.Request, shipped: Any, eta: Any, delivered: Any) -> str:
+    if delivered:
+        return _("shipped %(when)s, delivered %(delivered)s") % {
+            "when": _when(request, shipped),
+            "delivered": _when(request, delivered),
+        }
+    if eta:
+        return _("shipped %(when)s, expected %(date)s") % {"when": _when(request, shipped), "date": format_day(eta)}
+    return _("shipped %(when)s") % {"when": _when(request, shipped)}
+
+
+def _return(state: ReturnState) -> dict[str, str]:
+    request = state.request
+    status = _("refund paid back") if state.refund_paid else label("return_status", request.status.value)
+    kind = label("return_kind", request.kind.value)
+    return {"text": f"{_('Return %(rma)s') % {'rma': request.rma_code}} ({kind}) — {status}"}
+
+
+def add_order_routes(app: web.Application) -> None:
+    app.router.add_get("/api/shop/orders", get_orders)
+    app.router.add_get("/api/shop/orders/{code}", get_order)
+    app.router.add_post("/api/shop/orders/{code}/po", post_po_number)
