@@ -111,6 +111,9 @@ async def test_the_demo_plays_the_whole_order_lifecycle(capsys: pytest.CaptureFi
     # (at least 1: the counters are the process's, and tests before this one may have placed some).
     # The Mini App: a product's variants as on the chat card, and what the dashboard's tiles open.
     assert "📱 Alice: Organic cotton T-shirt (S / White, £12.00) → Size: S M L XL ✖ XXL ✖ · Colour: White Navy" in out
+    # The storefront's My orders and an order's screen, as /orders and /track show them.
+    assert "📱 Alice: 📦 My orders (newest first, page 1 of " in out
+    assert re.search(r"📱 Alice: order [A-Z0-9]+ → \d+ line\(s\), £[\d.]+; .+; timeline: placed → ", out)
     assert re.search(r"^📊 queue: \d+ orders; \w+'s timeline: placed → ", out, flags=re.MULTILINE)
     assert "🩺 operator: GET /healthz → 200 {'status': 'ok'}" in out
     # The sales summary job ran as the scheduler runs it, and the week's report read the demo's day from it.
