@@ -189,6 +189,7 @@ MOVEMENT_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"PO (?P<number>\S+) receipt"), N_("purchase order %(number)s received")),
     (re.compile(r"adjustment: (?P<note>.*)", re.DOTALL), N_("adjustment: %(note)s")),
     (re.compile(r"move (?P<source>\S+) → (?P<target>\S+)"), N_("moved %(source)s → %(target)s")),
+    (re.compile(r"transfer (?P<source>\S+) → (?P<target>\S+)"), N_("transfer %(source)s → %(target)s")),
     (re.compile(r"short pick (?P<code>\S+)"), N_("short at picking %(code)s")),
     (re.compile(r"return (?P<rma>\S+): restock"), N_("return %(rma)s: restocked")),
     (

@@ -86,3 +86,21 @@ async def test_a_transfer_moves_free_units_to_another_warehouse_as_inventory_in_
         )
         assert dict(moves.all()) == {"LON": -3, "MAN": 3}
     assert await count(shop, m.JournalEntryRow) == entries  # inventory stays inventory
+
+
+@pytest.mark.parametrize(
+    ("language", "movement"),
+    [
+        ("en", "· transfer LON:B-06-06-3 → MAN:MAIN-00-00-0 ·"),
+        ("ru", "· передача LON:B-06-06-3 → MAN:MAIN-00-00-0 ·"),
+    ],
+)
+async def test_stock_names_a_transfer_between_warehouses_in_the_readers_language(
+    shop: RunningBot, language: str, movement: str
+) -> None:
+    """A Russian manager's /stock read «transfer LON:B-06-06-3 → MAN:…» in English among
+    «корректировка» and «импорт остатков»."""
+    manager = await hire(shop, 92, "Mo", "manager", "LON", language=language)
+    await manager.send("/transfer 85123A 5 LON MAN")
+    movements = (await manager.send("/stock 85123A")).last.text.splitlines()
+    assert sum(movement in line for line in movements) == 2, movements  # one each side
