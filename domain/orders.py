@@ -376,13 +376,24 @@ class Order:
         """What the customer pays for some units of the order's products (product → units),
         taken from its lines in turn: a line of n units that costs P after its discount is
         worth ⌊P·k/n⌋ for k of them, as a return refunds them — never its undiscounted price."""
-        left, amount = dict(units), 0
+        return Money(sum(line.net.amount * k // line.quantity for line, k in self._taken(units)), self.currency)
+
+    def discount_of(self, units: Mapping[int, int]) -> Money:
+        """The discount some units of the order's products carried: their list price less what
+        they are worth (``net_of``), so the discounts of parts dropped one after another add up to
+        the lines' own."""
+        listed = sum(line.unit_price.amount * k for line, k in self._taken(units))
+        return Money(listed, self.currency) - self.net_of(units)
+
+    def _taken(self, units: Mapping[int, int]) -> list[tuple[OrderLine, int]]:
+        """``units`` (product → units) taken from the lines in turn: each line and how many of it."""
+        left, taken = dict(units), []
         for line in self.lines:
             k = min(left.get(line.product_id, 0), line.quantity)
             if k > 0:
                 left[line.product_id] -= k
-                amount += line.net.amount * k // line.quantity
-        return Money(amount, self.currency)
+                taken.append((line, k))
+        return taken
 
     @property
     def tax(self) -> Money:

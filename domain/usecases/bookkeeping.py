@@ -210,6 +210,23 @@ async def book_discount_back(uow: UnitOfWork, at: datetime, source: str, memo: M
         await uow.journal.post(posted)
 
 
+async def book_dropped_discount(
+    uow: UnitOfWork, order: Order, gone: Mapping[int, int], prior: Mapping[int, int], at: datetime, memo: Memo
+) -> None:
+    """Units dropped from an order (a short pick's part the customer gave up; product → units)
+    taken back at list price, as a return takes them: their refund or credit note went to sales
+    returns at the price paid, and the discount they carried (all dropped so far, ``gone``, less
+    those before, ``prior``, so a line's drops add up to its discount) moves from 4800 to sales
+    returns. Only once the sale booked its discount (cash on delivery books it at delivery), and
+    not on a replacement, whose discount stays with the units kept (``book_discount_back``)."""
+    source, base = f"order:{order.code}", uow.base_currency
+    if "REPLACEMENT" in order.flags or await uow.journal.credit_balance(source, A.DISCOUNTS.value, base) >= 0:
+        return
+    back = discount_in_base(order, order.discount_of(gone), base)
+    back -= discount_in_base(order, order.discount_of(prior), base)
+    await book_discount_back(uow, at, source, memo, back)
+
+
 async def _discount_change(
     uow: UnitOfWork, order: Order, source: str, sales: Account, given: Money | None = None
 ) -> tuple[A, A, int]:

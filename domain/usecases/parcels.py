@@ -23,7 +23,7 @@ from domain.staff import Permission
 from domain.stock import Reservation, ReservationKind
 from domain.text import MAX_CODE, typed
 from domain.usecases.backorder_fill import dropped, due_on, held_back
-from domain.usecases.bookkeeping import book_cost_of_goods, book_refund, book_sale
+from domain.usecases.bookkeeping import book_cost_of_goods, book_dropped_discount, book_refund, book_sale
 from domain.usecases.orders import apply_transition
 from domain.usecases.staff import require
 
@@ -233,12 +233,15 @@ async def deliver_order(uow: UnitOfWork, clock: Clock, order: Order, actor: str,
         await book_sale(
             uow, order, now, debit=Account.CASH, memo=Memo.of(N_("sale {code} (cash on delivery)"), code=order.code)
         )
-        lost = order.net_of(await dropped(uow, order))
+        gone = await dropped(uow, order)
+        lost = order.net_of(gone)
         if lost.amount > 0:  # parts the customer gave up never came, so their cash was never collected
             memo = Memo.of(N_("not collected, cancelled parts of {code}"), code=order.code)
             await book_refund(
                 uow, order, min(lost, order.total), now, source=f"order:{order.code}", memo=memo, credit=Account.CASH
             )
+            memo = Memo.of(N_("not collected, cancelled parts of {code}: their discount"), code=order.code)
+            await book_dropped_discount(uow, order, gone, {}, now, memo)
 
 
 async def parcel_delivered(uow: UnitOfWork, clock: Clock, parcel: Parcel, actor: str) -> tuple[Order, bool]:

@@ -20,7 +20,7 @@ from domain.payments import Payment, PaymentKind, amount_paid, invoice_owed, set
 from domain.ports import Clock, UnitOfWork
 from domain.shortages import SHORT_FLAG, ChoiceGone, ShortChoice, choices, flags_after, ready_to_pack, still_to_pick
 from domain.usecases.backorder_fill import dropped, fill_backorders
-from domain.usecases.bookkeeping import book_refund, book_stock_change, tax_step
+from domain.usecases.bookkeeping import book_dropped_discount, book_refund, book_stock_change, tax_step
 from domain.usecases.orders import apply_transition, cancel_before_picking
 from domain.usecases.parcels import deliver_order
 
@@ -290,6 +290,11 @@ async def refund_part(
         reduced["currency"] = order.currency
         if (told := for_customer(customer, "invoice_reduced", reduced)) is not None:
             await uow.outbox.add(told, now)  # the next reminder names the new amount too
+    if credit.amount > 0 or refund.amount > 0:  # the units go back at list price, as a return takes them
+        memo = Memo.of(
+            N_("{units} × {sku} of {code} not sent: their discount"), units=units, sku=line.sku, code=order.code
+        )
+        await book_dropped_discount(uow, order, gone, prior, now, memo)
     if refund.amount <= 0:
         return
     await uow.payments.add(Payment(order.id or 0, PaymentKind.REFUND_OWED, order.payment_method.value, refund, now))

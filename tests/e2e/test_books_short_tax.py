@@ -8,11 +8,19 @@ from pathlib import Path
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from tests.e2e.conftest import ADMIN, staff_shop
-from tests.e2e.journeys import add_to_cart, checkout_to_payment, order_of_invoice, payments, place_card_order
+from tests.e2e.journeys import (
+    add_to_cart,
+    checkout_to_payment,
+    order_code,
+    order_of_invoice,
+    payments,
+    place_card_order,
+)
 from tests.e2e.test_accounting import balances
 from tests.e2e.test_books_reconcile import CASH, DISCOUNTS, REFUNDS, RETURNS, SALES, TAX
 from tests.e2e.test_parcels import hire_in
 from tests.e2e.test_picking import status
+from tests.e2e.test_returns import deliver
 from tests.e2e.test_short_picks import _short_pick
 from tests.e2e.test_split_shipments import shelf_says
 from tests.fakes import FakeClock
@@ -96,11 +104,68 @@ async def test_a_discounted_line_s_parts_dropped_unit_by_unit_refund_what_the_un
             await _drop(shop, cleo)
         # Three of the four units were paid ⌊£10.62 × 3/4⌋ = £7.96 (£2.65, £2.66, £2.65 as they go),
         # where ⌊£10.62/4⌋ = £2.65 each gave back £7.95; the unit kept holds 44p of the £1.77 tax.
+        # They go back at list price: their 89p off (74p without its tax) moves from 4800 to 4900,
+        # which leaves 4800 the 24p of the unit kept (its 29p off without its tax).
         assert await _moved(shop, before, CASH, SALES, DISCOUNTS, TAX, RETURNS, REFUNDS) == {
             **sold,
-            RETURNS: 796 - 133,
+            RETURNS: 796 - 133 + 74,
+            DISCOUNTS: sold[DISCOUNTS] - 74,
             TAX: -177 + 133,
             REFUNDS: -796,
         }
         owed = [amount for kind, amount in await payments(shop, code) if kind == "refund_owed"]
         assert owed == [265, 266, 265]
+
+
+async def test_a_discounted_order_s_short_picked_unit_dropped_goes_back_at_list_price_and_4800_loses_its_discount(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """A unit a picker could not find and the customer dropped was booked into 4900 at the price
+    paid and 4800 kept its discount, where a return, an edit or a cancellation takes units back
+    at list price and moves 4800 by the discount they no longer get (README, "Taking sales back")."""
+    async with staff_shop(tmp_path, clock, tax_rate=20, payment_provider_token="sandbox:provider") as shop:
+        await SandboxUser(shop.server, ADMIN, "Ada").send("/promocode new TENOFF percent=10 uses=5 until=2026-12-31")
+        await shelf_says(shop, 4, SKU)
+        before = await balances(shop)
+        cleo = SandboxUser(shop.server, 721, "Cleo")
+        await add_to_cart(cleo, SKU, 4)  # 4 × £2.95 = £11.80, 10 % off (£1.18): £10.62, 20 % inside
+        await cleo.press((await checkout_to_payment(cleo, pickup=True)).last, "💳")
+        placed = await cleo.press((await cleo.send("/promo TENOFF")).last, "✅")
+        await cleo.pay(next(m for m in placed.new if m.kind == "invoice"), charge_id="tg-short-discount")
+        sold = await _moved(shop, before, CASH, SALES, DISCOUNTS, TAX, RETURNS, REFUNDS)
+        assert sold == {CASH: 1062, SALES: -983, DISCOUNTS: 98, TAX: -177}  # £1.18 off is 98p without its tax
+        await _short_pick(shop, await hire_in(shop, 722, "Pia", "picker", "en"), found=3)
+        await _drop(shop, cleo)
+        # The unit dropped was paid ⌊£10.62/4⌋ = £2.65 (44p tax inside), owed back; it goes back at its
+        # list £2.95 less tax (£2.46) and its 30p off (25p without its tax) leaves 4800: 73p, three
+        # units' discount, is what 4800 holds.
+        assert await _moved(shop, before, CASH, SALES, DISCOUNTS, TAX, RETURNS, REFUNDS) == {
+            CASH: 1062,
+            SALES: -983,
+            DISCOUNTS: 98 - 25,
+            TAX: -177 + 44,
+            RETURNS: 265 - 44 + 25,
+            REFUNDS: -265,
+        }
+
+
+async def test_a_discounted_cash_on_delivery_order_s_dropped_unit_is_not_collected_at_list_price_less_its_discount(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Cash on delivery books the sale when the cash is collected: the unit dropped before it was
+    not collected at the price it would have been paid, and goes back at list price, as a paid one."""
+    async with staff_shop(tmp_path, clock) as shop:
+        await SandboxUser(shop.server, ADMIN, "Ada").send("/promocode new TENOFF percent=10 uses=5 until=2026-12-31")
+        await shelf_says(shop, 4, SKU)
+        before = await balances(shop)
+        bea = SandboxUser(shop.server, 723, "Bea")
+        await add_to_cart(bea, SKU, 4)  # 4 × £2.95 = £11.80, 10 % off (£1.18): £10.62
+        await bea.press((await checkout_to_payment(bea)).last, "💵")
+        code = order_code(await bea.press((await bea.send("/promo TENOFF")).last, "Confirm order"))
+        await _short_pick(shop, await hire_in(shop, 724, "Pia", "picker", "en"), found=3)
+        await _drop(shop, bea)
+        await deliver(shop, code)
+        moved = await _moved(shop, before, SALES, DISCOUNTS, RETURNS)
+        # The unit dropped would have been paid ⌊£10.62/4⌋ = £2.65: back at its list £2.95, its 30p
+        # off leaving 4800, which holds the 88p of the three units delivered.
+        assert moved == {SALES: -1180, DISCOUNTS: 118 - 30, RETURNS: 265 + 30}
