@@ -98,7 +98,7 @@ async def _scan(message: Message, scan: Scan, uow: UnitOfWork, renderer: Rendere
     codes = [b.code for b in boxes]
     await state.update_data(boxes=codes)  # the buttons carry their position: codes can be long
     await message.answer(
-        renderer.render("staff/pack_boxes.html.j2", plans=plans, job=job),
+        renderer.render("staff/pack_boxes.html.j2", plans=plans, job=job, boxes=codes),
         reply_markup=_boxes_keyboard(job.order.code, codes, 0),
     )
 
@@ -107,7 +107,9 @@ def _boxes_keyboard(code: str, boxes: list[str], page: int) -> InlineKeyboardMar
     """ "As proposed", then a page of ``BOXES_OFFERED`` boxes (past the last: the last) with ◀ / ▶."""
     pages = max(1, -(-len(boxes) // BOXES_OFFERED))
     page = min(page, pages - 1)
-    rows = [[button(_("✅ As proposed"), PackBoxCb(code=code))]]
+    # With no boxes at all nothing is proposed: the one button packs without a box.
+    go_on = _("✅ As proposed") if boxes else _("✅ Pack without a box")
+    rows = [[button(go_on, PackBoxCb(code=code))]]
     first = page * BOXES_OFFERED
     offered = [
         button(box, PackBoxCb(code=code, box=n))
