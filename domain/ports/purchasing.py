@@ -10,6 +10,7 @@ from domain.backorders import Backorder, BackorderTerms
 from domain.ports.stock import PurchaseCosts
 from domain.purchasing import PoPayment, PurchaseOrder, Supplier, SupplyTerms
 from domain.replenishment import Suggestion
+from domain.stockout_days import StockDays
 from domain.stockouts import StockTrail
 
 
@@ -116,6 +117,24 @@ class DemandRepository(Protocol):
     async def stock_trails(self, product_ids: Sequence[int], since: datetime) -> dict[tuple[int, int], StockTrail]:
         """Per (product, warehouse) that ever moved: its on-hand count now, its first
         movement's time, and its movements from ``since`` on (``domain.stockouts``)."""
+        ...
+
+    async def stock_days(
+        self, product_ids: Sequence[int], since: datetime, zone: str
+    ) -> dict[tuple[int, int], StockDays]:
+        """Per (product, warehouse) that ever moved, its movements from ``since`` on summed per
+        day of the shop's ``zone``, only the days that began or ended with none handed back
+        (``domain.stockout_days``): what ``/forecast`` reads instead of every movement."""
+        ...
+
+    async def kept_stock_days(self, product_ids: Sequence[int]) -> dict[tuple[int, int], StockDays]:
+        """``stock_days`` from the sums ``fold_stock_days`` keeps, every day since the first
+        movement: what the nightly job reads."""
+        ...
+
+    async def fold_stock_days(self, zone: str, most: int) -> int:
+        """Sums up to ``most`` more movements (by id) into the kept days of ``zone`` (all
+        again if the zone changed); how many ids it went past: 0 when all are summed."""
         ...
 
     async def last_sold(self) -> dict[tuple[int, int], date]: ...

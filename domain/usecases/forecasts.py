@@ -16,7 +16,8 @@ from domain.purchasing import DELIVERIES_READ, LeadTime, planned_lead_time
 from domain.replenishment import Policy, ProductClass, ServiceLevels, abc_classes, policy
 from domain.shop_days import shop_day
 from domain.staff import Permission
-from domain.stockouts import days_out, in_stock_weeks
+from domain.stockout_days import days_out_of
+from domain.stockouts import in_stock_weeks
 from domain.usecases.catalog import staff_product_by_sku
 from domain.usecases.imports import history_start
 from domain.usecases.staff import require
@@ -124,19 +125,24 @@ async def price_cuts(uow: UnitOfWork, series: Mapping[Key, tuple[list[float], da
 
 
 async def in_stock_histories(
-    uow: UnitOfWork, histories: Mapping[Key, tuple[list[float], date]]
+    uow: UnitOfWork, histories: Mapping[Key, tuple[list[float], date]], *, kept: bool = False
 ) -> dict[Key, tuple[list[float], int]]:
     """Each weekly history without its weeks out of stock (``domain.stockouts``), and how many
     were left out: the stock movements say when none was on hand. /forecast and the nightly
-    job read them alike."""
+    job read them alike: /forecast summed from its product's movements, the job (``kept``)
+    from the sums ``fold_stock_days`` keeps (``domain.stockout_days``)."""
     if not histories:
         return {}
     since = min(first for _, first in histories.values()) - timedelta(days=1)  # a day early: any time zone
-    trails = await uow.demand.stock_trails(sorted({p for p, _ in histories}), datetime.combine(since, time(), UTC))
+    ids, start = sorted({p for p, _ in histories}), datetime.combine(since, time(), UTC)
+    if kept:
+        stock = await uow.demand.kept_stock_days(ids)
+    else:
+        stock = await uow.demand.stock_days(ids, start, uow.timezone)
     found = {}
     for key, (series, first) in histories.items():
-        trail = trails.get(key)  # None: it never moved here, so nothing is known of its stock
-        out = [0] * len(series) if trail is None else days_out(trail, first, len(series), uow.timezone)
+        known = stock.get(key)  # None: it never moved here, so nothing is known of its stock
+        out = [0] * len(series) if known is None else days_out_of(known, first, len(series))
         found[key] = in_stock_weeks(series, out)
     return found
 

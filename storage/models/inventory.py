@@ -100,6 +100,41 @@ class InventoryMovementRow(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class StockDaySumRow(Base):
+    """A product's movements at a warehouse summed per shop day (days from 1970-01-01), kept by
+    the nightly forecast job as movements come (``storage/repositories/stock_days.py``)."""
+
+    __tablename__ = "stock_day_sums"
+    __table_args__ = {"sqlite_with_rowid": False}  # kept in key order: a pair's days read in one run
+    product_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    net: Mapped[int] = mapped_column(Integer)
+    came_in: Mapped[int] = mapped_column(Integer)  # 1: something came in that day
+
+
+class StockDayPairRow(Base):
+    """Per product and warehouse in ``stock_day_sums``: its first day, what all its days moved,
+    and the lowest count (less what it is now) any day ended with: a night reads the days only
+    of pairs whose lowest was none or less."""
+
+    __tablename__ = "stock_day_pairs"
+    product_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_day: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(BigInteger)
+    lowest: Mapped[int] = mapped_column(BigInteger)
+
+
+class StockDayMarkRow(Base):
+    """How far ``stock_day_sums`` has summed the movements (by id), and in which time zone."""
+
+    __tablename__ = "stock_day_marks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    movement_id: Mapped[int] = mapped_column(BigInteger)
+    zone: Mapped[str] = mapped_column(String(64))
+
+
 class PickListRow(Base):
     __tablename__ = "pick_lists"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

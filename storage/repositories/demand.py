@@ -27,6 +27,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.catalog import ProductStatus
 from domain.replenishment import ProductClass, Suggestion
+from domain.stockout_days import StockDays
 from domain.stockouts import StockTrail
 from storage import models as m
 from storage.db import DIALECT
@@ -145,6 +146,23 @@ class SqlDemand:
             for p, w, at, delta in await self.s.execute(since_then.order_by(mv.id)):
                 moves.setdefault((p, w), []).append((at, delta))
         return {key: StockTrail(on_hand.get(key, 0), at, moves.get(key, [])) for key, at in firsts.items()}
+
+    async def stock_days(
+        self, product_ids: Sequence[int], since: datetime, zone: str
+    ) -> dict[tuple[int, int], StockDays]:
+        from storage.repositories.stock_days import stock_days  # it imports this module's ranges
+
+        return await stock_days(self.s, product_ids, since, zone)
+
+    async def kept_stock_days(self, product_ids: Sequence[int]) -> dict[tuple[int, int], StockDays]:
+        from storage.repositories.stock_days import kept_stock_days
+
+        return await kept_stock_days(self.s, product_ids)
+
+    async def fold_stock_days(self, zone: str, most: int) -> int:
+        from storage.repositories.stock_days import fold_stock_days
+
+        return await fold_stock_days(self.s, zone, most)
 
     async def replace_imported(self, rows: Sequence[tuple[int, int, date, int]]) -> int:
         # Performance rule: a few statements a chunk of products, not two a (product, warehouse)
