@@ -53,13 +53,17 @@ async def _remember(state: FSMContext, code: str, version: int) -> None:
     await state.update_data({SEEN: dict(list(seen.items())[-20:])})
 
 
-def _changes(words: list[str]) -> OrderChanges | None:
-    """``SKU QUANTITY`` · ``address TEXT`` / ``courier TEXT`` · ``pickup WAREHOUSE``; None: not understood."""
+def _changes(words: list[str], point: tuple[float, float] | None) -> OrderChanges | None:
+    """``SKU QUANTITY`` · ``address TEXT`` / ``courier TEXT`` (at ``point``, the location the customer
+    shared: a corrected street or flat is the same place, at its price) · ``elsewhere TEXT`` (a
+    different place, no location: the national rate) · ``pickup WAREHOUSE``; None: not understood."""
     what, rest = words[0].lower(), without_direction_controls(" ".join(words[1:])).strip()
-    if what in ("address", "courier"):
+    if what in ("address", "courier", "elsewhere"):
         if not rest or len(rest) > MAX_ADDRESS:
             return None
-        return OrderChanges(delivery=Delivery(DeliveryMethod.COURIER, rest))
+        at = point if what != "elsewhere" else None
+        latitude, longitude = at if at else (None, None)
+        return OrderChanges(delivery=Delivery(DeliveryMethod.COURIER, rest, latitude=latitude, longitude=longitude))
     if what == "pickup":
         return OrderChanges(pickup_code=rest) if rest and len(words) == 2 else None
     if len(words) != 2 or not words[1].isdecimal():
@@ -95,13 +99,15 @@ async def edit_command(
             edit_screen(order, renderer, settings, staff=True), reply_markup=edit_keyboard(order, staff=True)
         )
         return
-    changes = _changes(words[1:])
+    current = await order_to_edit(uow, clock, settings.edit_policy, code=code, staff_id=staff_id)
+    shared = current.delivery.point if current.delivery is not None else None
+    changes = _changes(words[1:], shared)
     if changes is None:
         await message.answer(_("Usage: /edit ORDER-CODE, then SKU QUANTITY · address TEXT · pickup WAREHOUSE"))
         return
     version = await _seen(state, code)
     if version is None:  # they did not open the order first: they edit it as it is now
-        version = (await order_to_edit(uow, clock, settings.edit_policy, code=code, staff_id=staff_id)).version
+        version = current.version
     outcome = await edit_order(
         uow,
         clock,
@@ -113,7 +119,14 @@ async def edit_command(
         language=reading_language(),
     )
     await _remember(state, outcome.order.code, outcome.order.version)
-    await message.answer(outcome_text(outcome, renderer, editor=message.from_user.full_name))
+    text = outcome_text(outcome, renderer, editor=message.from_user.full_name)
+    if changes.delivery is not None and changes.delivery.point is not None:
+        kept = _(
+            "📍 The location the customer shared is kept, and its delivery price. "
+            "A different place: /edit {code} elsewhere ADDRESS (the national rate)."
+        )
+        text += "\n\n" + fill(kept, code=outcome.order.code)
+    await message.answer(text)
     await _collect(message, outcome, uow, clock, bot, i18n, settings, staff_id)
 
 

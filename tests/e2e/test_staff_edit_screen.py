@@ -1,5 +1,6 @@
-"""Staff's /edit screen: a press on a screen the order has moved on from is answered with why,
-changes nothing and shows the order as it is now (en/ru)."""
+"""Staff's /edit (en/ru): a corrected address keeps the location the customer shared and its price
+(``elsewhere TEXT`` for a different place, at the national rate); a press on a screen the order has
+moved on from is answered with why, changes nothing and shows the order as it is now."""
 
 from __future__ import annotations
 
@@ -8,12 +9,36 @@ import pytest
 from bot.harness import RunningBot
 from sandbox import SandboxUser
 from tests.e2e.conftest import hire
-from tests.e2e.journeys import add_to_cart, line_quantities, order_code, place_cod_order
+from tests.e2e.journeys import add_to_cart, line_quantities, order_code, order_row, place_cod_order
 
 STALE = {
     "en": "has changed since this screen was shown",
     "ru": "изменился с тех пор, как был показан этот экран",
 }
+KEPT = {"en": "location the customer shared is kept", "ru": "Геопозиция, которой поделился покупатель, сохранена"}
+FIXED = "221B Baker Street, London NW1 6XE, flat 2"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_staff_correcting_the_address_keep_the_shared_location_and_its_price_unless_it_is_elsewhere(
+    shop: RunningBot, language: str
+) -> None:
+    customer = SandboxUser(shop.server, 5503, "Rosa")
+    await add_to_cart(customer, "85123A")
+    code = order_code(await place_cod_order(customer))  # a location shared in central London: £3.70
+    manager = await hire(shop, 5504, "Max", "manager", language=language)
+
+    reply = await manager.send(f"/edit {code} address {FIXED}")
+    assert KEPT[language] in reply.last.text and f"/edit {code} elsewhere" in reply.last.text
+    order = await order_row(shop, code)
+    assert (order.address, order.latitude, order.longitude) == (FIXED, 51.5237, -0.1585)
+    assert (order.shipping_minor, order.total_minor, order.version) == (370, 295 + 370, 1)
+
+    reply = await manager.send(f"/edit {code} elsewhere 9 Queen Street, Cardiff CF10 2BH")
+    assert KEPT[language] not in reply.last.text
+    order = await order_row(shop, code)
+    assert (order.address, order.latitude, order.longitude) == ("9 Queen Street, Cardiff CF10 2BH", None, None)
+    assert (order.shipping_minor, order.version) == (520, 2)  # somewhere else, not located: the national rate
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])

@@ -51,7 +51,7 @@ async def test_an_address_changed_by_support_reads_one_change_a_line_for_staff_a
     async with staff_shop(tmp_path, clock) as shop:
         agent = await hire(shop, 77, "Sofia", "support")
         boris, code = await _boris_orders_cash_on_delivery(shop)
-        changed = await agent.send(f"/edit {code} address 10 Downing St <b>")
+        changed = await agent.send(f"/edit {code} elsewhere 10 Downing St <b>")
         assert changed.last.text.splitlines()[:3] == [
             f"✏️ Order {code} was changed by Sofia (staff).",
             "Delivery: 221B Baker Street, London NW1 6XE → 10 Downing St <b>",
