@@ -440,3 +440,11 @@ async def test_a_bin_code_another_warehouse_also_uses_is_another_shelf_for_units
     )
     moved = await manager.send("/move JAR-1 1 A-01-01-1 C-01-01-1 LON")  # the jar delivered
     assert moved.last.text.startswith("Moved 1 × JAR-1 in LON")
+
+
+async def test_a_wave_round_names_its_method_once(shop: RunningBot) -> None:
+    """It was headed "Round 1 · wave · wave 1 · LON"."""
+    await order(shop, 132, {"22197": 1})
+    picker = await hire(shop, 69, "Wes", "picker", "LON")
+    reply = await picker.press((await picker.send("/pick")).last, "Wave")
+    assert reply.last.text.splitlines()[0] == "Round 1 · wave 1 · LON"

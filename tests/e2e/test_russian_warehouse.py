@@ -218,3 +218,17 @@ async def test_a_long_name_on_a_packing_slip_and_a_receipt_is_cut_between_words(
     receipt = (await customer.send(f"/receipt {code}")).last.file
     assert receipt is not None
     assert "21212  Набор бумажных формочек для кексов, 72 штуки в…\n" in pdf_text(receipt.content)
+
+
+async def test_a_wave_or_zone_round_names_its_method_once(shop: RunningBot) -> None:
+    """A wave round was headed «Обход 1 · волна · волна 1 · LON» ("wave · wave 1"), a zone
+    round «зона · зона A»: the method said twice."""
+    await russian_order(shop, 410, {"22197": 1})
+    picker = await hire(shop, 411, "Пётр", "picker", "LON", language="ru")
+    wave = await picker.press((await picker.send("/pick")).last, "Волна")
+    assert wave.last.text.splitlines()[0] == "Обход 1 · волна 1 · LON"
+    await pick_everything(picker, wave)
+    await russian_order(shop, 412, {"22197": 1})
+    zones = await picker.press((await picker.send("/pick")).last, "Моя зона")
+    zone = await picker.press(zones.last, "A")
+    assert zone.last.text.splitlines()[0] == "Обход 2 · зона A · LON"
