@@ -69,6 +69,7 @@ from domain.usecases.intake_stock import api_carrier_event, api_receipt, api_sto
 from domain.usecases.orders import NotCancellable
 from domain.usecases.paylinks import CardPaymentsOff, NothingToPay, payment_link
 from domain.usecases.payments import payable
+from domain.usecases.shop import order_tax_numbers
 from handlers.views.labels import ERROR_PARAM_LABELS, LABELS
 from storage.uow import SqlUnitOfWork
 
@@ -260,7 +261,10 @@ def _amount(money: Money) -> str:
 
 async def _order_out(request: web.Request, order: Order, payment_link: str | None = None) -> dict[str, Any]:
     waiting = await api_waiting(_uow(request), order) if BACKORDER_FLAG in order.flags else {}
+    buyer_tax_number, seller_tax_number = await order_tax_numbers(_uow(request), order)
     return OrderOut(
+        buyer_tax_number=buyer_tax_number,
+        seller_tax_number=seller_tax_number,
         waiting=[WaitingOut(sku=sku, quantity=quantity) for sku, quantity in sorted(waiting.items())],
         payment_link=payment_link,
         code=order.code,

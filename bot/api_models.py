@@ -137,6 +137,12 @@ class OrderOut(BaseModel):
         description='how it is paid: card (the request\'s "paid" at the channel, or "link"), cod or invoice'
     )
     tracking_number: str
+    buyer_tax_number: str | None = Field(
+        default=None, description="the customer's VAT number or ИНН as its invoices print it: kept when it was placed"
+    )
+    seller_tax_number: str | None = Field(
+        default=None, description="the shop's VAT number or ИНН as its invoices print it: kept when it was placed"
+    )
     lines: list[LineOut]
     timeline: list[StepOut]
     payment_link: str | None = Field(default=None, description='with payment "link": the link that pays the order')

@@ -9,6 +9,7 @@ from domain.orders import Order
 from domain.ports import UnitOfWork
 from domain.shop import ShopIdentity, Source, check_field, check_language, merge, normalize
 from domain.staff import Permission
+from domain.tax_numbers import as_placed
 from domain.usecases.staff import require
 
 
@@ -61,3 +62,18 @@ async def load_settings_file(uow: UnitOfWork, values: Iterable[tuple[str, str, s
         await uow.shop.replace_source(Source.FILE, rows)
         await uow.commit()
     return len(rows)
+
+
+async def order_tax_numbers(uow: UnitOfWork, order: Order) -> tuple[str | None, str | None]:
+    """(The buyer's, the shop's) tax numbers as the order's invoices print them (``as_placed``): what an order
+    placed before they were kept lacks is read as it is today."""
+    buyer, seller = order.buyer_tax_number, order.seller_tax_number
+    if buyer is not None and seller is not None:
+        return buyer or None, seller or None
+    async with uow.read_only():
+        customer = await uow.customers.get(order.customer_id) if buyer is None else None
+        shop = merge(await uow.shop.identity(), "") if seller is None else None
+    return (
+        as_placed(buyer, customer.tax_number if customer else None),
+        as_placed(seller, shop.tax_number if shop else None),
+    )

@@ -13,6 +13,7 @@ from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod
 from domain.payments import invoice_owed
 from domain.ports import Clock, UnitOfWork
+from domain.shop import merge
 from domain.shop_days import shop_day
 from domain.staff import Permission
 from domain.usecases.insight import find_customer
@@ -42,6 +43,7 @@ class Statement:
     overdue: list[Money]  # the part of it past due, per currency (none: nothing is late)
     credit_limit: Money | None  # in the base currency; None: no limit
     credit_left: Money | None  # the limit less every open invoice converted to the base currency
+    shop_tax_number: str | None = None  # the shop's VAT number or ИНН, for the buyer's accountant
 
 
 def _per_currency(amounts: list[Money]) -> list[Money]:
@@ -60,6 +62,7 @@ async def statement(uow: UnitOfWork, clock: Clock, *, customer: Customer) -> Sta
             o for o in orders if o.payment_method is PaymentMethod.INVOICE and o.status is not OrderStatus.CANCELLED
         ]
         payments = await uow.payments.for_orders([o.id or 0 for o in invoices])
+        shop = merge(await uow.shop.identity(), "")
     open_invoices = []
     for order in invoices:
         owed = invoice_owed(order.total, payments.get(order.id or 0, []))
@@ -78,6 +81,7 @@ async def statement(uow: UnitOfWork, clock: Clock, *, customer: Customer) -> Sta
         _per_currency([i.owed for i in open_invoices if i.days_overdue]),
         limit,
         None if limit is None else Money(max(limit.amount - in_base, 0), base),
+        shop.tax_number,
     )
 
 

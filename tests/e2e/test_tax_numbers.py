@@ -6,7 +6,10 @@ Demo data used: 85123A at £2.95, 806 in LON."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from aiohttp.test_utils import TestClient
 from sqlalchemy import select, update
 
 from bot.harness import RunningBot
@@ -167,3 +170,41 @@ async def test_staff_set_a_tax_number_only_after_the_word_tax_not_a_word_contain
         "Café Lyon's tax number is now TAX 1234 5678; invoices print it."
     )
     assert await tax_number(shop, 809) == "TAX 1234 5678"
+
+
+STATEMENT = {
+    "en": "🧾 Your tax number: FR 12 345678901 · ours: GB 123 4567 89",
+    "ru": "🧾 Ваш налоговый номер: FR 12 345678901 · наш: GB 123 4567 89",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_statement_and_the_api_name_the_tax_numbers(
+    shop: RunningBot, api: tuple[TestClient[Any, Any], dict[str, str]], language: str
+) -> None:
+    """The buyer's accountant matches the statement and the ERP's copy of each order against the invoices."""
+    client, auth = api
+    admin = await hire(shop, 811, "Ada", "admin", language=language)
+    await admin.send("/settings tax_number GB 123 4567 89")
+    buyer = await business_customer(shop, 812, "Café Lyon", language)
+    await buyer.send("/taxnumber FR 12 345678901")
+    order_code(await place_invoice_order(buyer, "85123A", 1, location=False))
+    assert STATEMENT[language] in (await buyer.send("/statement")).last.text
+
+    body = {
+        "customer": {"name": "Café Lyon", "telegram_id": 812},
+        "lines": [{"sku": "85123A", "quantity": 1}],
+        "currency": "GBP",
+        "payment": "invoice",
+        "address": "1 Rue de Lyon, London SW1A 2AA",
+        "reference": "PO-77",
+    }
+    placed = await client.post("/api/v1/orders", json=body, headers={**auth, "Idempotency-Key": "tax-1"})
+    code = (await placed.json())["code"]
+    await buyer.send("/taxnumber FR 98 765432109")
+    shown = await (await client.get(f"/api/v1/orders/{code}", headers=auth)).json()
+    assert (shown["buyer_tax_number"], shown["seller_tax_number"]) == ("FR 12 345678901", "GB 123 4567 89"), shown
+    async with shop.runtime.sessions() as session, session.begin():  # placed before numbers were kept
+        await session.execute(update(m.OrderRow).where(m.OrderRow.code == code).values(buyer_tax_number=None))
+    shown = await (await client.get(f"/api/v1/orders/{code}", headers=auth)).json()
+    assert shown["buyer_tax_number"] == "FR 98 765432109"
