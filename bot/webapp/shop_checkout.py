@@ -11,6 +11,7 @@ from bot.webapp.payloads import body, body_id, money
 from bot.webapp.security import WebProblem, customer_of, runtime_of
 from domain.contention import with_fresh_tries
 from domain.customers import offered_addresses
+from domain.discounts import AppliedDiscount
 from domain.errors import DomainError
 from domain.money import Money
 from domain.orders import MAX_REFERENCE, Delivery, DeliveryMethod, Order, PaymentMethod, order_reference
@@ -26,6 +27,7 @@ from domain.usecases.paylinks import payment_link
 from handlers.catalog import customer_currency, reading_language
 from handlers.checkout_shipping import shipping_label
 from handlers.paylinks import invoice_links
+from handlers.views.rendering import shorten
 
 # What the storefront can take: the customer's own methods among these (``payment_methods``:
 # an invoice only for a business customer, within its credit limit, as in chat).
@@ -45,8 +47,11 @@ async def get_checkout(request: web.Request) -> web.Response:
         currency=customer_currency(customer, settings.default_currency),
         fallback_currency=settings.default_currency,
         language=reading_language(),
+        promo_code="",  # the running promotions, as the chat's review and the order take them
     )
     points = await pickup_points(runtime.uow())
+    discounts = options.discounts
+    goods = options.cart.subtotal - discounts.total if discounts else options.cart.subtotal
     offered = [m.value for m in payment_methods(customer, settings.checkout_policy()) if m in WEB_PAYMENTS]
     return web.json_response(
         {
@@ -61,11 +66,19 @@ async def get_checkout(request: web.Request) -> web.Response:
                     "price": money(q.price),
                     "eta": q.eta.isoformat(),
                     "text": shipping_label(q),
+                    "total": money(goods + q.price),  # what the order comes to with it
                 }
                 for q in options.quotes
             ],
             "payment": offered,
             "subtotal": money(options.cart.subtotal),
+            # The review's lines, as the chat's says them: each discount, and the total at a pickup (free).
+            "discounts": [
+                {"label": _discount_label(d), "amount": money(d.amount)}
+                for d in (discounts.applied if discounts else ())
+                if d.amount.amount
+            ],
+            "total": money(goods),
             "po_number": customer.is_business,  # a business may give its purchase order's number, as in chat
             # the form stops typing where the order would
             "limits": {"phone": MAX_PHONE, "address": MAX_ADDRESS, "po_number": MAX_REFERENCE},
@@ -117,6 +130,10 @@ async def post_checkout(request: web.Request) -> web.Response:
         link = await payment_link(runtime.uow(), runtime.clock, links, code=order.code, tell_customer=False)
         placed["invoice_link"] = link.url
     return web.json_response(placed, status=201)
+
+
+def _discount_label(applied: AppliedDiscount) -> str:
+    return _("Promo code %(code)s") % {"code": applied.code} if applied.code else shorten(applied.label, 80)
 
 
 def _shown(value: object) -> Money | None:

@@ -89,9 +89,9 @@ async def test_the_checkout_asks_courier_or_pickup_with_their_costs_and_keeps_th
         assert await count(shop, m.OrderRow) == 0
         await courier.click()
         await expect(page.locator("#error")).to_be_hidden()  # answered by the choice
-        rate = page.locator('select[name="rate"]')
+        rate = page.locator("fieldset.rates")  # each rate a radio, its whole text beside it
         await expect(rate).to_be_visible()
-        chosen = rate.locator("option:checked")
+        chosen = rate.locator("label:has(input:checked)")
         await expect(chosen).to_contain_text(said["arrives"])  # the chat's button: its price and arrival
         price = (await chosen.inner_text()).split(" — ")[1].split(said["arrives"])[0]
         await expect(page.locator(".delivery-cost")).to_have_text(said["free"].split(":")[0] + ": " + price)
@@ -126,8 +126,8 @@ async def test_a_courier_chosen_in_the_checkout_is_the_orders_with_the_price_it_
         await page.locator('input[name="phone"]').fill("+44 7911 123456")
         await page.get_by_role("radio", name="🚚 Courier delivery").click()
         await page.locator('input[name="address"]').fill("1 High Street, Leeds")
-        rate = page.locator('select[name="rate"]')
-        await rate.select_option(index=(await rate.locator("option").count()) - 1)
+        rate = page.locator('input[name="rate"]')
+        await rate.nth((await rate.count()) - 1).check()
         cost = await page.locator(".delivery-cost").inner_text()
         await page.locator("#place-order").click()
         await expect(page.locator(".placed")).to_be_visible()
@@ -135,3 +135,72 @@ async def test_a_courier_chosen_in_the_checkout_is_the_orders_with_the_price_it_
     method, shipping, paid = await placed(shop)
     assert method == "courier" and shipping > 0 and paid == 208 + shipping
     assert cost == f"Delivery: £{shipping / 100:.2f}" and total == f"Total: £{paid / 100:.2f}"
+
+
+@pytest.mark.parametrize(("language", "theme"), [("en", None), ("ru", DARK)])
+async def test_every_courier_rate_is_read_whole_on_a_390_px_phone(
+    shop: RunningBot, language: str, theme: dict[str, str] | None
+) -> None:
+    """The rates were a <select>: at 390 px its closed box cut "Royal Mail Tracked 48 — £3.70, arrives …"
+    off after the price, so the arrival day (what tells the rates apart) was not read."""
+    from playwright.async_api import expect
+
+    await add_to_cart(SandboxUser(shop.server, CUSTOMER, "Ann", language_code=language), "23843", 1)
+    reader = init_data(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client, browser_page(f"rates-{language}", reader, theme=theme) as page:
+        offered = await (await client.get("/app/api/shop/checkout", headers={"Authorization": f"tma {reader}"})).json()
+        texts = [q["text"] for q in offered["shipping"]]
+        assert len(texts) >= 2
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.locator("#cart-button").click()
+        await page.locator("#to-checkout").click()
+        await page.locator('input[name="delivery"][value="courier"]').check()
+        labels = page.locator("fieldset.rates label")
+        await expect(labels).to_have_text(texts)  # each whole, as the chat's buttons say them
+        for i in range(len(texts)):
+            box = await labels.nth(i).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+            assert await labels.nth(i).evaluate("(node) => node.scrollWidth <= node.clientWidth")
+        await expect(page.locator('input[name="rate"]:checked')).to_have_count(1)
+        assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+TOTALS = {
+    "en": {"discount": "🏷 Hearts week: −£0.59", "pickup": "Total: £2.36", "total": "Total: "},
+    "ru": {"discount": "🏷 Hearts week: −0,59\xa0£", "pickup": "Итого: 2,36\xa0£", "total": "Итого: "},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_checkout_shows_the_total_with_discounts_before_the_order_is_placed(
+    shop: RunningBot, language: str
+) -> None:
+    """The checkout showed the subtotal and the delivery only: a running promotion's discount was first
+    seen on the placed order, where the chat's review shows it, and the total, before Confirm."""
+    from playwright.async_api import expect
+
+    from tests.e2e.conftest import ADMIN
+
+    words = TOTALS[language]
+    made = '/promotion new "Hearts week" percent=20 products=85123A until=2026-12-31'
+    assert "Hearts week" in (await SandboxUser(shop.server, ADMIN, "Ada").send(made)).last.text
+    await add_to_cart(SandboxUser(shop.server, CUSTOMER, "Ann", language_code=language), "85123A", 1)  # £2.95
+    reader = init_data(shop, CUSTOMER, language=language)
+    async with miniapp(shop) as client, browser_page(f"review-{language}", reader) as page:
+        await page.goto(str(client.make_url("/app/shop")))
+        await page.locator("#cart-button").click()
+        await page.locator("#to-checkout").click()
+        await expect(page.locator("form.checkout .discount")).to_have_text([words["discount"]])
+        await page.locator('input[name="delivery"][value="courier"]').check()
+        chosen = await page.locator('input[name="rate"]:checked').get_attribute("value")
+        offered = await (await client.get("/app/api/shop/checkout", headers={"Authorization": f"tma {reader}"})).json()
+        rate = next(q for q in offered["shipping"] if str(q["id"]) == chosen)
+        assert rate["total"]["minor"] == 236 + rate["price"]["minor"]  # the goods after discounts, and the delivery
+        await expect(page.locator("form.checkout .total")).to_have_text(words["total"] + rate["total"]["text"])
+        await page.locator('input[name="delivery"][value="pickup"]').check()
+        await expect(page.locator("form.checkout .total")).to_have_text(words["pickup"])
+        await page.locator('input[name="phone"]').fill("+44 7911 123456")
+        await page.locator("#place-order").click()
+        await expect(page.locator(".placed")).to_be_visible()
+        await expect(page.locator(".total")).to_have_text(words["pickup"])  # what it said it would come to
+    assert await placed(shop) == ("pickup", 0, 236)

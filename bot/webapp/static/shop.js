@@ -376,8 +376,11 @@ function deliveryChoice(options) {
       el("div", { class: "stack", "data-delivery": "courier", hidden: true },
         el("label", {}, t("courier"), el("input", { name: "address", autocomplete: "street-address",
           maxlength: options.limits.address, value: options.addresses.at(-1) || "" })),
-        el("label", {}, t("shipping"), el("select", { name: "rate" },
-          options.shipping.map((q) => el("option", { value: q.id }, q.text))))),
+        // Each rate a radio beside its whole text: a <select>'s closed box cut it at 390 px, the arrival day lost.
+        el("fieldset", { class: "rates" }, el("legend", {}, t("shipping")),
+          options.shipping.map((q, index) => el("label", { class: "choice" },
+            el("input", { type: "radio", name: "rate", value: q.id, checked: index === 0 }),
+            el("span", {}, q.text))))),
       el("div", { class: "stack", "data-delivery": "pickup", hidden: true },
         el("label", {}, t("pickup"), el("select", { name: "pickup" },
           points.length === 1 ? [] : el("option", { value: "" }, "—"),  // the one there is, else the customer's
@@ -397,6 +400,7 @@ async function checkoutPage(read) {
   state.checkoutKey = state.checkoutKey || kept.key || crypto.randomUUID().replace(/-/g, "");
   const delivery = deliveryChoice(options);
   const cost = el("p", { class: "delivery-cost" });
+  const total = el("p", { class: "total", hidden: true });  // not .price: that is the subtotal the page read
   const form = el("form", { class: "checkout" },
     el("label", {}, t("phone"), el("input", { name: "phone", type: "tel", autocomplete: "tel", required: true,
       maxlength: options.limits.phone, value: options.phone })),
@@ -409,17 +413,23 @@ async function checkoutPage(read) {
     options.po_number ? el("label", {}, t("po_number"), el("input", { name: "po_number",
       maxlength: options.limits.po_number })) : [],
     el("p", { class: "price" }, `${t("subtotal")}: ${money(options.subtotal)}`),
+    (options.discounts || []).map((d) => el("p", { class: "discount muted" }, `🏷 ${d.label}: −${money(d.amount)}`)),
     cost,
+    total,  // what the order comes to, discounts and the delivery chosen in, as the chat's review says it
     el("button", { type: "submit", id: "place-order" }, t("place_order")),
   );
   // What the way chosen asks for is shown, what it costs said, and cash is paid where the goods are handed over.
   const follow = () => {
     const how = delivery.chosen(form);
     for (const part of delivery.parts) part.hidden = part.dataset.delivery !== how;
-    const rate = options.shipping.find((q) => String(q.id) === form.elements.rate.value);
+    const picked = form.querySelector('input[name="rate"]:checked');
+    const rate = picked && options.shipping.find((q) => String(q.id) === picked.value);
     const price = how === "pickup" ? t("free") : how === "courier" && rate ? money(rate.price) : null;
     cost.textContent = price ? t("delivery_cost", { price }) : "";
     cost.hidden = !price;
+    const sum = how === "pickup" ? options.total : how === "courier" && rate ? rate.total : null;
+    total.textContent = sum ? `${t("total")}: ${money(sum)}` : "";
+    total.hidden = !sum;
     const cod = form.querySelector('[data-payment="cod"]');
     if (cod) cod.textContent = t(how === "pickup" ? "cod_pickup" : "cod");
   };
