@@ -11,6 +11,7 @@ from bot.webapp.payloads import body, money, query_int
 from bot.webapp.security import WebProblem, customer_of, runtime_of
 from domain.money import Money
 from domain.orders import MAX_REFERENCE, DeliveryMethod, Order, OrderStatus, PaymentMethod, order_reference
+from domain.returns import delivered_at
 from domain.usecases.checkout import pickup_points
 from domain.usecases.order_reference import buyer_offered_reference, change_my_order_reference
 from domain.usecases.orders import my_orders
@@ -140,12 +141,16 @@ def _discount(order: Order, name: str) -> str:
 
 
 async def _delivery(request: web.Request, order: Order) -> dict[str, str]:
-    """How the order comes and where, and when it is expected (nothing promised once cancelled)."""
+    """How the order comes and where, and when it came or is expected (nothing promised once cancelled)."""
     delivery = order.delivery
     if delivery is None:
         return {"method": "", "where": "", "when": ""}
-    when = ""
-    if order.status is not OrderStatus.CANCELLED and delivery.eta:
+    when, came = "", delivered_at(order)
+    if order.status is not OrderStatus.CANCELLED and came:  # as /track: when it came, not when it was expected
+        pickup = delivery.method is DeliveryMethod.PICKUP
+        said = _("Picked up %(when)s.") if pickup else _("Delivered %(when)s.")
+        when = said % {"when": _when(request, came)}
+    elif order.status is not OrderStatus.CANCELLED and delivery.eta:
         service = " ".join(x for x in (delivery.carrier, delivery.service) if x)
         when = _("Expected delivery: %(date)s (%(service)s).") % {"date": format_day(delivery.eta), "service": service}
     elif order.status is not OrderStatus.CANCELLED and delivery.ready_by:

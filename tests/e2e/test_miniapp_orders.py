@@ -173,3 +173,24 @@ async def test_a_business_buyer_corrects_the_po_number_from_the_order_screen_unt
     assert await scalar(shop, select(m.OrderRow.reference).where(m.OrderRow.code == code)) == "PO-5512"
     actor = await scalar(shop, select(m.OrderHistoryRow.actor).where(m.OrderHistoryRow.reason.like("po number%")))
     assert actor.startswith("customer:")
+
+
+DELIVERED = {"en": ("Expected delivery", "Delivered "), "ru": ("Ожидаемая доставка", "Доставлен ")}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_delivered_order_s_screen_says_when_it_was_delivered_as_track_does(
+    shop: RunningBot, language: str
+) -> None:
+    expected, delivered = DELIVERED[language]
+    customer = SandboxUser(shop.server, ANN, "Ann", language_code=language)
+    code, packer = await packed_order(shop, customer, {"85123A": 1}, language)
+    await packer.send(f"/ship {code} DPD TRK-D1")
+    path, headers = f"/app/api/shop/orders/{code}", tma(shop, ANN, language=language)
+    async with miniapp(shop) as client:
+        _, shipped = await get(client, path, headers)
+        assert shipped["delivery"]["when"].startswith(expected)  # on its way: still expected
+        await packer.send(f"/delivered {code}")
+        _, order = await get(client, path, headers)
+    assert order["status"] == "delivered"
+    assert order["delivery"]["when"].startswith(delivered), order["delivery"]
