@@ -8,6 +8,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from domain.orders import PaymentMethod
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.goodwill import give_goodwill
 from domain.usecases.owed_back import OwedBackPage, owed_back_page
@@ -63,13 +64,14 @@ async def goodwill(message: Message, command: CommandObject, uow: UnitOfWork, cl
         amount_text=parts[1],
         reason=parts[2] if len(parts) > 2 else "",
     )
-    await message.answer(
-        fill(
-            _(
-                "💸 Goodwill refund of {amount} on order {code} recorded as owed back; the customer is told. "
-                "It is paid back from /order {code} (💸 Refund paid back)."
-            ),
-            amount=format_money(amount),
-            code=order.code,
+    if order.payment_method is PaymentMethod.COD:  # paid in cash at the door or the counter: no card to refund
+        said = _(
+            "💸 Goodwill refund of {amount} on order {code} recorded as owed back; the customer is told. "
+            "The order was paid in cash: pay it back in cash, then press 💸 Refund paid back on /order {code}."
         )
-    )
+    else:
+        said = _(
+            "💸 Goodwill refund of {amount} on order {code} recorded as owed back; the customer is told. "
+            "It is paid back from /order {code} (💸 Refund paid back)."
+        )
+    await message.answer(fill(said, amount=format_money(amount), code=order.code))

@@ -16,6 +16,7 @@ from domain.memos import Memo
 from domain.notifications import for_customer
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.parcels import Parcel, TrackingInUse, all_delivered, parcel_eta, parcel_lines, status_after_parcel
+from domain.payments import Payment, PaymentKind, amount_paid
 from domain.picking import leaving_from
 from domain.ports import Clock, UnitOfWork
 from domain.shop_days import shop_day
@@ -234,14 +235,19 @@ async def deliver_order(uow: UnitOfWork, clock: Clock, order: Order, actor: str,
             uow, order, now, debit=Account.CASH, memo=Memo.of(N_("sale {code} (cash on delivery)"), code=order.code)
         )
         gone = await dropped(uow, order)
-        lost = order.net_of(gone)
+        lost = min(order.net_of(gone), order.total)
         if lost.amount > 0:  # parts the customer gave up never came, so their cash was never collected
             memo = Memo.of(N_("not collected, cancelled parts of {code}"), code=order.code)
-            await book_refund(
-                uow, order, min(lost, order.total), now, source=f"order:{order.code}", memo=memo, credit=Account.CASH
-            )
+            await book_refund(uow, order, lost, now, source=f"order:{order.code}", memo=memo, credit=Account.CASH)
             memo = Memo.of(N_("not collected, cancelled parts of {code}: their discount"), code=order.code)
             await book_dropped_discount(uow, order, gone, {}, now, memo)
+        # The cash is the order's payment, as a card's is: what /order shows as paid, what a goodwill
+        # refund may give back, what is owed back if the order is cancelled. The books took it in
+        # above; less what was recorded at the counter already (``hand_over``), so never twice.
+        paid = amount_paid(await uow.payments.for_order(order.id or 0), order.currency)
+        collected = order.total - lost - paid
+        if collected.amount > 0:
+            await uow.payments.add(Payment(order.id or 0, PaymentKind.PAYMENT, PaymentMethod.COD.value, collected, now))
 
 
 async def parcel_delivered(uow: UnitOfWork, clock: Clock, parcel: Parcel, actor: str) -> tuple[Order, bool]:

@@ -108,7 +108,7 @@ async def test_a_swap_to_a_cheaper_size_tells_the_customer_what_is_owed_back(sho
     await shop.runtime.notifier.drain()
     told = shop.server.chat_messages(952)[-1]
     assert replacement in told.text and TOLD[(language, "less")] in told.text
-    assert await payments(shop, code) == [("refund_owed", 100)]
+    assert await payments(shop, code) == [("payment", 1670), ("refund_owed", 100)]
 
 
 async def test_a_free_replacement_says_nothing_of_money(shop: RunningBot) -> None:

@@ -45,7 +45,10 @@ async def test_a_replacement_line_lowered_gives_back_what_the_units_taken_off_we
     row = await order_row(shop, replacement)
     assert (row.shipping_minor, row.total_minor) == (0, 0)  # still sent at the shop's cost (was £4.70)
     # The two taken off were paid £30.00 on the first order: owed back there.
-    assert await payments(shop, code) == [("refund_owed", 3000)] and await payments(shop, replacement) == []
+    assert (
+        await payments(shop, code) == [("payment", 4970), ("refund_owed", 3000)]
+        and await payments(shop, replacement) == []
+    )
     assert await balanced(shop)
 
     await deliver(shop, replacement)
@@ -70,7 +73,7 @@ async def test_a_replacement_line_swapped_up_and_lowered_gives_back_only_what_th
     # off a swap's difference: the units were paid at list prices); the £15.00 paid is owed back.
     row = await order_row(shop, replacement)
     assert (row.shipping_minor, row.discount_minor, row.total_minor) == (0, 0, 500)
-    assert await payments(shop, code) == [("refund_owed", 1500)]
+    assert await payments(shop, code) == [("payment", 3420), ("refund_owed", 1500)]
     assert await balanced(shop)
 
 
@@ -88,7 +91,7 @@ async def test_raising_a_replacement_line_is_refused_and_changes_nothing(shop: R
     ru = await SandboxUser(shop.server, ADMIN, "Ada", language_code="ru").send(f"/edit {replacement} SHOE-L 2")
     assert ru.last.text.startswith("Товар «Trail shoe (L)» отправлен в обмен")  # agrees with any name
     assert (await lines_of(shop, replacement), (await order_row(shop, replacement)).version) == before
-    assert await payments(shop, code) == [] and await balanced(shop)
+    assert await payments(shop, code) == [("payment", 1870)] and await balanced(shop)
 
 
 async def test_a_replacement_cancelled_gives_back_what_its_units_were_paid_less_what_it_charged(
@@ -102,14 +105,17 @@ async def test_a_replacement_cancelled_gives_back_what_its_units_were_paid_less_
     large, medium = ordered["SHOE-L"][0], ordered["SHOE-M"][0]
     rma = await through(shop, 983, code, ReturnKind.EXCHANGE, {large: None, medium: "SHOE-XL"})
     replacement = await replacement_of(shop, rma)
-    assert await payments(shop, code) == []  # the M swapped up to XL: £8.00 charged on the replacement
+    assert await payments(shop, code) == [("payment", 4670)]  # the M swapped up to XL: £8.00 charged on the replacement
     customer_id = int(await scalar(shop, select(m.CustomerRow.id).where(m.CustomerRow.telegram_id == 983)))
     await cancel_my_order(
         shop.runtime.uow(), shop.runtime.clock, customer_id=customer_id, code=replacement, staff_chat_id=None
     )
     # One L (£15.00) and the M (£12.00) were paid on the first order: owed back there; the £8.00
     # the replacement charged (cash on delivery, never collected) is not.
-    assert await payments(shop, code) == [("refund_owed", 2700)] and await payments(shop, replacement) == []
+    assert (
+        await payments(shop, code) == [("payment", 4670), ("refund_owed", 2700)]
+        and await payments(shop, replacement) == []
+    )
     assert await balanced(shop)
 
 

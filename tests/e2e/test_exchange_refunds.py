@@ -127,9 +127,12 @@ async def test_an_exchange_owing_a_difference_back_does_not_count_as_the_orders_
     assert shipping > 0
     xl, large = await ordered(shop, code)
     await through(shop, 964, code, ReturnKind.EXCHANGE, {xl: "SHOE-S"}, reason=ReturnReason.DAMAGED)
-    assert await payments(shop, code) == [("refund_owed", 1000)]  # £20.00 less the S's £10.00: no shipping
+    assert await payments(shop, code) == [
+        ("payment", 3720),
+        ("refund_owed", 1000),
+    ]  # £20.00 less the S's £10.00: no shipping
     await through(shop, 964, code, ReturnKind.REFUND, {large: None}, reason=ReturnReason.DAMAGED)
-    assert await payments(shop, code) == [("refund_owed", 1000), ("refund_owed", 1500 + shipping)]
+    assert await payments(shop, code) == [("payment", 3720), ("refund_owed", 1000), ("refund_owed", 1500 + shipping)]
     assert await balanced(shop)
 
 
@@ -154,7 +157,7 @@ async def test_two_lines_on_different_discounts_swapped_down_each_refund_what_it
     code = await delivered(shop, 960, {"SHOE-XL": 1, "SHOE-L": 1})  # £20.00 less £2.00, and £15.00
     xl, large = await ordered(shop, code)
     replacement = await exchanged(shop, 960, code, {xl: "SHOE-S", large: "SHOE-M"})
-    assert await payments(shop, code) == [("refund_owed", 1300)]  # £10.00 back for S, £3.00 for M
+    assert await payments(shop, code) == [("payment", 3720), ("refund_owed", 1300)]  # £10.00 back for S, £3.00 for M
     made = await lines_of(shop, replacement)
     assert made == {xl: (made[xl][0], "SHOE-S", 0, 800), large: (made[large][0], "SHOE-M", 0, 1200)}
     assert await refunded(shop, 960, replacement, made[xl][0]) == 800  # £18.00 paid, £10.00 back already
@@ -167,7 +170,10 @@ async def test_two_sizes_swapped_to_the_same_one_are_each_refunded_against_their
     code = await delivered(shop, 961, {"SHOE-XL": 1, "SHOE-L": 1})
     xl, large = await ordered(shop, code)
     replacement = await exchanged(shop, 961, code, {xl: "SHOE-M", large: "SHOE-M"})
-    assert await payments(shop, code) == [("refund_owed", 1100)]  # £8.00 back for the XL, £3.00 for the L
+    assert await payments(shop, code) == [
+        ("payment", 3720),
+        ("refund_owed", 1100),
+    ]  # £8.00 back for the XL, £3.00 for the L
     made = await lines_of(shop, replacement)
     assert made == {xl: (made[xl][0], "SHOE-M", 0, 1000), large: (made[large][0], "SHOE-M", 0, 1200)}
     # The M that was the XL refunded first, then the one that was the L: each against its own.
@@ -186,7 +192,7 @@ async def test_a_replacement_of_a_replacement_is_refunded_what_each_line_was_pai
     again = await lines_of(shop, first)
     assert again == {xl: (again[xl][0], "SHOE-XL", 0, 1800), large: (again[large][0], "SHOE-L", 0, 1500)}
     second = await exchanged(shop, 962, first, {again[xl][0]: "SHOE-S", again[large][0]: "SHOE-M"})
-    assert await payments(shop, first) == [("refund_owed", 1300)] and await payments(shop, code) == []
+    assert await payments(shop, first) == [("refund_owed", 1300)] and await payments(shop, code) == [("payment", 3720)]
     made = await lines_of(shop, second)
     assert await refunded(shop, 962, second, made[again[large][0]][0]) == 1200  # £15.00 less £3.00
     assert await refunded(shop, 962, second, made[again[xl][0]][0]) == 800  # £18.00 less £10.00
@@ -201,7 +207,7 @@ async def test_a_swap_down_never_owes_back_more_than_the_unit_was_paid(shop: Run
     code = await delivered(shop, 963, {"SHOE-L": 1})  # £15.00 less £12.00
     large = (await lines_of(shop, code))["SHOE-L"][0]
     replacement = await exchanged(shop, 963, code, {large: "SHOE-S"})  # £5.00 cheaper at list prices
-    assert await payments(shop, code) == [("refund_owed", 300)]  # all that was paid, not £5.00
+    assert await payments(shop, code) == [("payment", 670), ("refund_owed", 300)]  # all that was paid, not £5.00
     lines = await lines_of(shop, replacement)
     assert lines == {large: (lines[large][0], "SHOE-S", 0, 0)}
     assert await refunded(shop, 963, replacement, lines[large][0]) == 0  # nothing left of what was paid
@@ -288,13 +294,13 @@ async def test_an_exchange_s_difference_owed_back_is_confirmed_paid_back_as_a_re
     code = await delivered(shop, 965, {"SHOE-XL": 1})
     xl = (await lines_of(shop, code))["SHOE-XL"][0]
     rma = await through(shop, 965, code, ReturnKind.EXCHANGE, {xl: "SHOE-S"})
-    assert await payments(shop, code) == [("refund_owed", 1000)]
+    assert await payments(shop, code) == [("payment", 2170), ("refund_owed", 1000)]
     admin = SandboxUser(shop.server, ADMIN, "Ada")
     shown = await admin.send(f"/rma {rma}")
     assert "Refund owed: £10.00" in shown.last.text
     paid = await admin.press(shown.last, "✅ Refund paid back")
     assert "Refund paid back: £10.00" in paid.last.text and "✅ Refund paid back" not in paid.last.button_texts()
-    assert await payments(shop, code) == [("refund_owed", 1000), ("refunded", 1000)]
+    assert await payments(shop, code) == [("payment", 2170), ("refund_owed", 1000), ("refunded", 1000)]
     payable = m.JournalLineRow
     owed = select(func.sum(payable.credit_minor - payable.debit_minor)).where(
         payable.account == Account.REFUNDS_PAYABLE.value

@@ -104,13 +104,18 @@ async def test_a_full_return_is_restocked_written_off_and_refunded(shop: Running
     # Support has no "Refund paid back" button: told who marks it, rather than left looking for one.
     assert "A manager marks it paid back" in refunded.last.text
     assert "We will refund £10.45." in shop.server.chat_messages(400)[-1].text
-    assert await payments(shop, code) == [("write_off", 85), ("refund_owed", 1045)]
+    assert await payments(shop, code) == [("payment", 1045), ("write_off", 85), ("refund_owed", 1045)]
     manager = await hire(shop, 96, "Mo", "manager")
     paid = await manager.press((await manager.send(f"/rma {rma}")).last, "Refund paid back")
     assert "Refund paid back: £10.45" in paid.last.text and "Refund paid back" not in " ".join(paid.last.button_texts())
     assert "A manager marks it" not in (await manager.send(f"/rma {rma}")).last.text
     assert "We have paid back £10.45." in shop.server.chat_messages(400)[-1].text
-    assert await payments(shop, code) == [("write_off", 85), ("refund_owed", 1045), ("refunded", 1045)]
+    assert await payments(shop, code) == [
+        ("payment", 1045),
+        ("write_off", 85),
+        ("refund_owed", 1045),
+        ("refunded", 1045),
+    ]
     assert {w: h for w, h, _ in await stock(shop, "85123A")}["LON"] == on_hand["LON"] + 2
     assert (await sue.send("/returns")).last.text == "No open returns."
 
@@ -144,7 +149,7 @@ async def test_a_partial_return_leaves_the_rest_returnable_and_more_is_refused(s
     manager = await hire(shop, 93, "Mo", "manager")
     shown = await manager.send(f"/rma {first}")  # a manager has the button, and needs no such line
     assert "✅ Refund paid back" in shown.last.button_texts() and "A manager marks it" not in shown.last.text
-    assert await payments(shop, code) == [("refund_owed", 295)]
+    assert await payments(shop, code) == [("payment", 960), ("refund_owed", 295)]  # the cash collected at the door
 
 
 async def test_an_exchange_makes_a_free_replacement_that_is_queued_first(shop: RunningBot) -> None:
@@ -192,7 +197,7 @@ async def test_a_rejected_return_changes_nothing(shop: RunningBot) -> None:
     told = rejected.text
     assert "rejected" in told and "Reason: Used item & no packaging" in told
     assert rejected.button_texts() == ["💬 Contact us"]  # a person to talk to about it
-    assert await stock(shop, "85123A") == before and await payments(shop, code) == []
+    assert await stock(shop, "85123A") == before and await payments(shop, code) == [("payment", 665)]
     again = await customer.send(f"/return {code}")  # a rejected return gives nothing back: it may be asked again
     assert "≤1" in again.last.button_texts()[0]
 
