@@ -25,13 +25,18 @@ async def delivered(shop: RunningBot, customer_id: int, items: dict[str, int]) -
     return code
 
 
-async def deliver(shop: RunningBot, code: str) -> None:
-    """Order ``code`` picked, packed, shipped (DPD) and delivered."""
+async def ship(shop: RunningBot, code: str) -> None:
+    """Order ``code`` picked, packed and shipped (DPD)."""
     runtime = shop.runtime
     for step in (OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKED):
         await transition_order(runtime.uow(), runtime.clock, code=code, target=step, actor="staff:1")
     await ship_order(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code, carrier="DPD", tracking=f"TR{code}")
-    await mark_delivered(runtime.uow(), runtime.clock, staff_id=ADMIN, code=code)
+
+
+async def deliver(shop: RunningBot, code: str) -> None:
+    """Order ``code`` picked, packed, shipped (DPD) and delivered."""
+    await ship(shop, code)
+    await mark_delivered(shop.runtime.uow(), shop.runtime.clock, staff_id=ADMIN, code=code)
 
 
 async def ask_return(customer: SandboxUser, code: str, sku: str, reason: str, *, how: str = "store") -> str:

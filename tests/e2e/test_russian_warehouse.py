@@ -12,7 +12,7 @@ from tests.e2e.conftest import hire
 from tests.e2e.journeys import add_to_cart, name_in_russian, order_code, place_cod_order
 from tests.e2e.test_dispatch import pdf_text
 from tests.e2e.test_picking import STEP, pick_everything, status
-from tests.e2e.test_returns import deliver
+from tests.e2e.test_returns import deliver, ship
 from tests.e2e.test_variants import tshirts
 
 
@@ -46,7 +46,7 @@ async def test_an_order_shipped_with_another_carrier_names_no_service_that_carri
     """Chosen: Royal Mail Tracked 48; shipped with DPD. It read «DPD Tracked 48», a service
     no one sells."""
     code = await russian_order(shop, 403, {"85123A": 1})
-    await deliver(shop, code)  # shipped with DPD
+    await ship(shop, code)  # with DPD, not delivered yet: /track expects it
     await shop.runtime.notifier.drain()
     customer = SandboxUser(shop.server, 403, "Анна", language_code="ru")
     tracked = (await customer.send(f"/track {code}")).last.text

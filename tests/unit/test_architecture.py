@@ -140,6 +140,7 @@ SANDBOX_USERS_IN_BOT = {
     "bot/demo_parcels.py",
     "bot/demo_payments.py",
     "bot/demo_promos.py",
+    "bot/demo_support_hours.py",
     "bot/demo_web_shop.py",
     "bot/demo_pricing.py",
     "bot/demo_reports.py",
