@@ -1,5 +1,5 @@
 """The orders' figures the reports read: totals and counts of a period, orders by status and by
-warehouse, and what each customer's orders are worth less the refunds owed on them."""
+warehouse, and what each customer's orders are worth less the refunds owed on them (goodwill among them)."""
 
 from __future__ import annotations
 
@@ -18,29 +18,33 @@ from domain.payments import PaymentKind
 from storage import models as m
 from storage.repositories.sql import _chunks
 
+# What an order gives back: refunds owed (an edit, a return, a part not sent) and goodwill refunds
+# (``/refund``), money given back with no return that the order no longer earns.
+GIVEN_BACK = (PaymentKind.REFUND_OWED.value, PaymentKind.GOODWILL.value)
+
 
 def _same(amount: Any) -> ColumnElement[Any]:
     return cast(amount, Integer)
 
 
 def refunds_taken_off() -> tuple[Subquery, ColumnElement[Any]]:
-    """Each refunded order's refunds owed (a subquery to join on ``order_id``), and what of them
+    """Each refunded order's refunds owed and goodwill refunds (a subquery to join on ``order_id``), and what of them
     the order (``OrderRow``) no longer earns (``taken_off``)."""
     pay = m.PaymentRow
     owed = (
         select(pay.order_id, func.sum(pay.amount_minor).label("owed"))
-        .where(pay.kind == PaymentKind.REFUND_OWED.value)
+        .where(pay.kind.in_(GIVEN_BACK))
         .group_by(pay.order_id)
         .subquery()
     )
     return owed, taken_off(owed.c.owed)
 
 
-def _paid_on_order(kind: PaymentKind) -> ColumnElement[Any]:
+def _paid_on_order(*kinds: str) -> ColumnElement[Any]:
     pay, o = m.PaymentRow, m.OrderRow
     return (
         select(func.coalesce(func.sum(pay.amount_minor), 0))
-        .where(pay.kind == kind.value, pay.order_id == o.id)
+        .where(pay.kind.in_(kinds), pay.order_id == o.id)
         .scalar_subquery()
     )
 
@@ -51,7 +55,7 @@ def taken_off(owed: ColumnElement[Any]) -> ColumnElement[Any]:
     the difference back: that is not taken off again (£5.90 paid, edited to £2.95: it earns
     £2.95); a return's refund, or a part's never sent, is."""
     o = m.OrderRow
-    paid = _paid_on_order(PaymentKind.PAYMENT)
+    paid = _paid_on_order(PaymentKind.PAYMENT.value)
     overpaid = case((paid > o.total_minor, paid - o.total_minor), else_=0)
     return case((owed > overpaid, owed - overpaid), else_=0)
 
@@ -183,7 +187,7 @@ async def _worth_in_base(s: AsyncSession, customers: list[int], base: str) -> di
     no longer earn, per (customer, currency): each order converted at its rate and rounded to
     minor units (``domain.accounting.to_base``), exact integers."""
     o = m.OrderRow
-    taken = taken_off(_paid_on_order(PaymentKind.REFUND_OWED))
+    taken = taken_off(_paid_on_order(*GIVEN_BACK))
     worth: dict[tuple[int, str], int] = {}
     for chunk in _chunks(customers):
         rows = await s.execute(
@@ -200,7 +204,7 @@ async def _worth_in_base(s: AsyncSession, customers: list[int], base: str) -> di
 async def refunds_taken_off_for(s: AsyncSession, customer_id: int) -> dict[int, int]:
     """A customer's orders with refunds owed they no longer earn (``taken_off``): order id → minor units."""
     o = m.OrderRow
-    owed = _paid_on_order(PaymentKind.REFUND_OWED)  # each of the customer's orders by the payments' index
+    owed = _paid_on_order(*GIVEN_BACK)  # each of the customer's orders by the payments' index
     rows = await s.execute(select(o.id, taken_off(owed)).where(o.customer_id == customer_id, owed > 0))
     return {order_id: int(taken) for order_id, taken in rows if taken}
 
