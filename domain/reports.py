@@ -128,7 +128,16 @@ class SalesReport:
 
     @property
     def stock_value(self) -> Money:
+        """At supply cost, of the units with a cost only (``stock_costed_units``)."""
         return Money(sum(s.value.amount for s in self.stock), self.base)
+
+    @property
+    def stock_units(self) -> int:
+        return sum(s.units for s in self.stock)
+
+    @property
+    def stock_costed_units(self) -> int:
+        return self.stock_units - sum(s.unknown_cost_units for s in self.stock)
 
 
 @dataclass(frozen=True, slots=True)

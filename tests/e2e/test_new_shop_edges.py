@@ -1,0 +1,74 @@
+"""Rough edges a new shop owner met on their first day: what /report, help and imports say."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.harness import RunningBot
+from domain.money import Money
+from domain.usecases.imports import import_products, import_stock, import_warehouses
+from handlers.views.rendering import format_money
+from tests.e2e.conftest import hire, staff_shop
+from tests.fakes import FakeClock
+
+PRODUCTS = "sku,name,category,price,currency\nMUG-1,Blue mug,Kitchen,9.50,GBP\nMUG-2,Red mug,Kitchen,9.50,GBP\n"
+STOCK = "sku,warehouse,bin,quantity\n" + "".join(  # 20 units in 4 bins
+    f"{sku},LON,{bin_},{units}\n"
+    for sku, bin_, units in [
+        ("MUG-1", "A-01-01-1", 5),
+        ("MUG-1", "A-01-01-2", 5),
+        ("MUG-2", "A-01-02-1", 6),
+        ("MUG-2", "A-01-02-2", 4),
+    ]
+)
+
+
+@asynccontextmanager
+async def new_shop(tmp_path: Path, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    """A shop of its own: one warehouse, two products without a unit cost, nothing stocked yet."""
+    async with staff_shop(tmp_path, clock, demo_catalog=False) as shop:
+        runtime = shop.runtime
+        await import_warehouses(runtime.uow(), "code,name\nLON,London\n")
+        await import_products(runtime.uow(), runtime.clock, PRODUCTS)
+        yield shop
+
+
+async def test_the_report_says_the_stock_value_is_unknown_when_no_stock_has_a_cost(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """20 units on hand, none with a cost, read "Stock value: £0.00": stock worth nothing."""
+    async with new_shop(tmp_path, clock) as shop:
+        await import_stock(shop.runtime.uow(), shop.runtime.clock, STOCK)
+        en = (await (await hire(shop, 97, "Mo", "manager")).send("/report today")).new[0].text
+        ru = (await (await hire(shop, 98, "Ира", "manager", language="ru")).send("/report today")).new[0].text
+    assert "Stock value: unknown — no unit costs (set them with the products file's cost column or /product)" in en
+    assert "Stock value: £0.00" not in en
+    unknown = "неизвестна — нет себестоимости единиц (задайте её в столбце cost файла товаров или через /product)"
+    assert f"Стоимость запасов: {unknown}" in ru
+
+
+async def test_the_report_says_how_many_units_the_stock_value_counts_when_some_have_no_cost(
+    shop: RunningBot,
+) -> None:
+    runtime = shop.runtime
+    manager = await hire(shop, 97, "Mo", "manager")
+    before = _counted((await manager.send("/report today")).new[0].text)
+    await import_products(runtime.uow(), runtime.clock, PRODUCTS)
+    await import_stock(runtime.uow(), runtime.clock, STOCK)
+    en = (await manager.send("/report today")).new[0].text
+    ru = (await (await hire(shop, 98, "Ира", "manager", language="ru")).send("/report today")).new[0].text
+    value, costed, units = before
+    assert _counted(en) == (value, costed, units + 20)  # the 20 mugs without a cost add no value
+    amount = format_money(Money(int(value.strip("£").replace(",", "").replace(".", "")), "GBP"), "ru")
+    counts = f"за {costed:,} из {units + 20:,} единиц".replace(",", "\u00a0")
+    assert f"Стоимость запасов: {amount} {counts} с известной себестоимостью" in ru
+
+
+def _counted(text: str) -> tuple[str, int, int]:
+    """The value, the units it counts and the units on hand, as /report reads them."""
+    found = re.search(r"Stock value: (£[\d,.]+) for ([\d,]+) of ([\d,]+) units with a cost", text)
+    assert found, text
+    return found.group(1), int(found.group(2).replace(",", "")), int(found.group(3).replace(",", ""))
