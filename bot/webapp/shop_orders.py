@@ -125,15 +125,18 @@ async def _screen(request: web.Request, tracking: OrderTracking) -> dict[str, An
         ],
         "returns": [_return(r) for r in tracking.returns],
         "timeline": [
-            {
-                "at": _when(request, entry.at),
-                "text": "✏️ " + _("changed")
-                if entry.from_status == entry.to_status
-                else label("status", entry.to_status.value),
-            }
-            for entry in order.history
+            {"at": _when(request, entry.at), "text": _timeline_text(tracking, place)}
+            for place, entry in enumerate(order.history)
         ],
     }
+
+
+def _timeline_text(tracking: OrderTracking, place: int) -> str:
+    """A timeline entry as /track words it: a goodwill refund with its amount, an edit, or the status it reached."""
+    entry = tracking.order.history[place]
+    if (given := tracking.goodwill.get(place)) is not None:
+        return "💸 " + _("Goodwill refund %(amount)s") % {"amount": format_money(given)}
+    return "✏️ " + _("changed") if entry.from_status == entry.to_status else label("status", entry.to_status.value)
 
 
 def _discount(order: Order, name: str) -> str:

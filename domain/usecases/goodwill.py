@@ -17,6 +17,7 @@ from domain.usecases.bookkeeping import book_refund
 from domain.usecases.staff import require
 
 REASON_LIMIT = 200  # kept on the order's timeline and in the journal's memo
+TIMELINE_MARK = "goodwill: "  # how its timeline entry's reason begins (the reason follows, for staff only)
 
 
 class GoodwillNeedsReason(DomainError):
@@ -76,7 +77,7 @@ async def give_goodwill(
         await uow.payments.add(Payment(order.id, PaymentKind.GOODWILL, "goodwill", amount, now))
         memo = Memo.of(N_("goodwill refund owed, {code}: {why}"), code=order.code, why=why)
         await book_refund(uow, order, amount, now, source=f"order:{order.code}", memo=memo, goods=Account.GOODWILL)
-        entry = HistoryEntry(now, f"staff:{staff_id}", order.status, order.status, f"goodwill: {why}")
+        entry = HistoryEntry(now, f"staff:{staff_id}", order.status, order.status, TIMELINE_MARK + why)
         await uow.orders.record_transition(order, entry)
         order.history.append(entry)
         params = {"code": order.code, "amount_minor": amount.amount, "currency": amount.currency}

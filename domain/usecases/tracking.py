@@ -11,10 +11,11 @@ from domain.money import Money
 from domain.orders import Order, OrderStatus, PaymentMethod, normalize_order_code
 from domain.owed_back import RETURN_MARK, owed_back
 from domain.parcels import Parcel
-from domain.payments import PaymentKind, invoice_owed
+from domain.payments import Payment, PaymentKind, invoice_owed
 from domain.ports import UnitOfWork
 from domain.returns import ReturnRequest
 from domain.usecases.backorder_fill import charged_total
+from domain.usecases.goodwill import TIMELINE_MARK
 from domain.usecases.return_handling import refund_marker
 
 
@@ -40,6 +41,22 @@ class OrderTracking:
     # yet paid): what is left, paid with the order's "Pay the difference" button.
     card_left: Money | None = None
     links: dict[int, str] = field(default_factory=dict)  # a parcel's seq → its carrier's tracking page
+    # The timeline's goodwill refunds (/refund): the entry's place in the order's history → what was given.
+    goodwill: dict[int, Money] = field(default_factory=dict)
+
+
+def goodwill_on_timeline(order: Order, payments: list[Payment]) -> dict[int, Money]:
+    """Each goodwill refund's timeline entry (its place in the history) and its amount. The entry keeps
+    no amount, but ``give_goodwill`` writes one entry and one payment row in one transaction, both in
+    the order they were given, so the n-th entry is the n-th row (their times may be equal)."""
+    given = iter(p.amount for p in payments if p.kind is PaymentKind.GOODWILL)
+    found: dict[int, Money] = {}
+    for place, entry in enumerate(order.history):
+        if entry.from_status == entry.to_status and entry.reason.startswith(TIMELINE_MARK):
+            if (amount := next(given, None)) is None:
+                break
+            found[place] = amount
+    return found
 
 
 # An order not paid yet is paid whole with its own invoice (💳 Pay); a cancelled one owes nothing.
@@ -86,6 +103,7 @@ async def my_order_tracking(uow: UnitOfWork, *, customer_id: int, code: str) -> 
             Money(refunded, order.currency) if refunded > 0 else None,
             card_left,
             await _links(uow, parcels),
+            goodwill_on_timeline(order, payments),
         )
 
 
