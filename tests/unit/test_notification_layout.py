@@ -49,15 +49,29 @@ class Sample(ChainableUndefined):
         return True
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return Sample()
+        return type(self)()
 
     def __getitem__(self, *args: Any, **kwargs: Any) -> Any:
-        return Sample()
+        return type(self)()
 
     def __lt__(self, *args: Any, **kwargs: Any) -> Any:
         return False
 
     __le__ = __gt__ = __ge__ = __lt__
+
+
+class Empty(Sample):
+    """A screen with nothing in its sections: every list it reads is empty."""
+
+    def __iter__(self) -> Iterator[Sample]:
+        return iter([])
+
+    def __len__(self) -> int:
+        return 0
+
+
+# Staff screens drawn from one view object, whose sections may each be empty or full.
+STAFF = ["staff/order.html.j2"]
 
 
 def switches_of(name: str) -> list[str]:
@@ -97,10 +111,10 @@ def combinations(switches: list[str]) -> Iterator[dict[str, bool]]:
         yield {**dict.fromkeys(switches, True), switch: False}
 
 
-def environment(language: str, i18n: I18n) -> Environment:
+def environment(language: str, i18n: I18n, undefined: type[Sample] = Sample) -> Environment:
     """The renderer's own settings and catalog for ``language``; its formatting filters give a word."""
     real = Renderer().env
-    env = real.overlay(loader=Switched(), undefined=Sample, cache_size=0)
+    env = real.overlay(loader=Switched(), undefined=undefined, cache_size=0)
     env.filters = {**real.filters, **{k: _word for k in real.filters if k not in FILTERS}}
     counted = cast(Callable[..., Any], real.globals["ngettext"])
     env.globals = {
@@ -132,6 +146,21 @@ def test_no_notification_runs_two_sentences_together_whichever_branches_it_takes
     i18n.current_locale = language
     env = environment(language, i18n)
     template = f"notifications/{name}"
+    failures = set()
+    for switches in combinations(switches_of(template)):
+        text = env.get_template(template).render(**switches).strip()
+        failures |= {f"{problem} (on: {sorted(k for k, v in switches.items() if v)})" for problem in problems(text)}
+    assert not failures, "\n".join(sorted(failures))
+
+
+@pytest.mark.parametrize("undefined", [Sample, Empty], ids=["full", "empty"])
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("template", STAFF)
+def test_no_staff_screen_runs_lines_together_whichever_branches_it_takes(
+    i18n: I18n, template: str, language: str, undefined: type[Sample]
+) -> None:
+    i18n.current_locale = language
+    env = environment(language, i18n, undefined)
     failures = set()
     for switches in combinations(switches_of(template)):
         text = env.get_template(template).render(**switches).strip()
