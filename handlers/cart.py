@@ -20,7 +20,7 @@ from domain.usecases.cart import (
     subscribe_back_in_stock,
     view_cart,
 )
-from domain.usecases.catalog import ProductCard
+from domain.usecases.catalog import ProductCard, example_sku
 from domain.usecases.promotions import cart_discounts
 from handlers.callbacks import CartChange, CartPage, CartView, NotifyMe, StartCheckout, shorten_name
 from handlers.catalog import card_keyboard, customer_card, customer_currency, reading_language, redraw_card
@@ -198,7 +198,8 @@ async def add_by_sku(
     """``/add SKU [QTY]`` — for buyers who know what they want."""
     parts = (command.args or "").split()
     if not 1 <= len(parts) <= 2:
-        await message.answer(_("Usage: /add SKU [QUANTITY], for example /add 85123A 12"))
+        example = await example_sku(uow)
+        await message.answer(fill(_("Usage: /add SKU [QUANTITY], for example /add {sku} 12"), sku=example))
         return
     if len(parts) == 2 and not parts[1].isdecimal():
         raise InvalidQuantity(maximum=MAX_CART_QUANTITY)

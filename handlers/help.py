@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.ports import UnitOfWork
 from domain.staff import can
+from domain.usecases.catalog import example_sku
 from domain.usecases.staff import staff_member
 from handlers.menu import HELP_BUTTON, STAFF_COMMANDS
 from handlers.shop import identity_of_shop, shop_context
@@ -24,4 +25,6 @@ async def show_help(message: Message, renderer: Renderer, uow: UnitOfWork, i18n:
     member = await staff_member(uow, message.from_user.id) if message.from_user else None
     staff = [(name, _(description)) for name, permission, description in STAFF_COMMANDS if can(member, permission)]
     shop = shop_context(await identity_of_shop(uow, i18n), i18n.current_locale)
-    await message.answer(renderer.render("help.html.j2", staff=staff, role=member.role.value if member else "", **shop))
+    role = member.role.value if member else ""
+    example = await example_sku(uow)
+    await message.answer(renderer.render("help.html.j2", staff=staff, role=role, example_sku=example, **shop))

@@ -11,6 +11,7 @@ from bot.harness import RunningBot
 from domain.money import Money
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from handlers.views.rendering import format_money
+from sandbox import SandboxUser
 from tests.e2e.conftest import hire, staff_shop
 from tests.fakes import FakeClock
 
@@ -72,3 +73,21 @@ def _counted(text: str) -> tuple[str, int, int]:
     found = re.search(r"Stock value: (£[\d,.]+) for ([\d,]+) of ([\d,]+) units with a cost", text)
     assert found, text
     return found.group(1), int(found.group(2).replace(",", "")), int(found.group(3).replace(",", ""))
+
+
+async def test_help_and_add_show_one_of_the_shop_s_own_skus_not_the_demo_s(tmp_path: Path, clock: FakeClock) -> None:
+    """Every shop's help and /add usage said /add 85123A 12, the demo's SKU, which no other shop sells."""
+    async with new_shop(tmp_path, clock) as shop:
+        en, ru = SandboxUser(shop.server, 500, "Ann"), SandboxUser(shop.server, 501, "Иван", language_code="ru")
+        help_en, usage_en = (await en.send("/help")).last.text, (await en.send("/add")).last.text
+        help_ru, usage_ru = (await ru.send("/help")).last.text, (await ru.send("/add")).last.text
+    assert "/add — add a product by SKU: /add MUG-1 12" in help_en and "85123A" not in help_en
+    assert usage_en == "Usage: /add SKU [QUANTITY], for example /add MUG-1 12"
+    assert "/add — добавить товар по артикулу: /add MUG-1 12" in help_ru and "85123A" not in help_ru
+    assert usage_ru == "Формат: /add АРТИКУЛ [КОЛИЧЕСТВО], например /add MUG-1 12"
+
+
+async def test_help_in_a_shop_without_products_shows_a_placeholder_sku(tmp_path: Path, clock: FakeClock) -> None:
+    async with staff_shop(tmp_path, clock, demo_catalog=False) as shop:
+        customer = SandboxUser(shop.server, 500, "Ann")
+        assert "/add — add a product by SKU: /add SKU 12" in (await customer.send("/help")).last.text
