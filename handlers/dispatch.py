@@ -18,6 +18,7 @@ from aiogram.utils.i18n import gettext as _
 
 from domain.customers import pick_language
 from domain.errors import NotFound
+from domain.packing import NoBoxFits
 from domain.parcels import parse_parcel_items
 from domain.ports import Clock, UnitOfWork
 from domain.usecases.dispatch import (
@@ -36,6 +37,7 @@ from domain.usecases.parcels import deliver_parcel, ship_parcel
 from domain.usecases.pickup import hand_over
 from handlers.callbacks import DocumentCb, PackBoxCb, PackBoxPageCb, PackWeightCb, button
 from handlers.context import ShopSettings
+from handlers.errors import domain_message
 from handlers.output.documents import packing_slip, parcel_label, shipping_label
 from handlers.scanning import Scan, code_in_photo, parse_scan, typed_grams
 from handlers.views.labels import label
@@ -94,21 +96,29 @@ async def _scan(message: Message, scan: Scan, uow: UnitOfWork, renderer: Rendere
     if missing:
         await message.answer(renderer.render("staff/pack_progress.html.j2", missing=missing, job=job))
         return
-    plans, boxes = await propose_boxes(uow, staff_id=_who(message), job=job)
+    try:
+        plans, boxes = await propose_boxes(uow, staff_id=_who(message), job=job)
+    except NoBoxFits as too_big:  # no box to offer: the one way on is without a box
+        await state.update_data(boxes=[], without_box=True)
+        shown = renderer.render(
+            "staff/pack_boxes.html.j2", plans=[], job=job, boxes=[], too_big=domain_message(too_big, html=False)
+        )
+        await message.answer(shown, reply_markup=_boxes_keyboard(job.order.code, [], 0, proposed=False))
+        return
     codes = [b.code for b in boxes]
-    await state.update_data(boxes=codes)  # the buttons carry their position: codes can be long
+    await state.update_data(boxes=codes, proposed=bool(plans))  # the buttons carry their position: codes can be long
     await message.answer(
         renderer.render("staff/pack_boxes.html.j2", plans=plans, job=job, boxes=codes),
-        reply_markup=_boxes_keyboard(job.order.code, codes, 0),
+        reply_markup=_boxes_keyboard(job.order.code, codes, 0, proposed=bool(plans)),
     )
 
 
-def _boxes_keyboard(code: str, boxes: list[str], page: int) -> InlineKeyboardMarkup:
+def _boxes_keyboard(code: str, boxes: list[str], page: int, *, proposed: bool) -> InlineKeyboardMarkup:
     """ "As proposed", then a page of ``BOXES_OFFERED`` boxes (past the last: the last) with ◀ / ▶."""
     pages = max(1, -(-len(boxes) // BOXES_OFFERED))
     page = min(page, pages - 1)
-    # With no boxes at all nothing is proposed: the one button packs without a box.
-    go_on = _("✅ As proposed") if boxes else _("✅ Pack without a box")
+    # With nothing proposed (no boxes, or none fits) the first button packs without a box.
+    go_on = _("✅ As proposed") if proposed else _("✅ Pack without a box")
     rows = [[button(go_on, PackBoxCb(code=code))]]
     first = page * BOXES_OFFERED
     offered = [
@@ -132,7 +142,9 @@ async def boxes_page(query: CallbackQuery, callback_data: PackBoxPageCb, state: 
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(
-            reply_markup=_boxes_keyboard(callback_data.code, offered, callback_data.page)
+            reply_markup=_boxes_keyboard(
+                callback_data.code, offered, callback_data.page, proposed=data.get("proposed", True)
+            )
         )
 
 
@@ -192,6 +204,7 @@ async def _finish_packing(
         scanned=data.get("scanned", {}),
         box_code=data.get("box") or None,
         weight_g=weight,
+        without_box=bool(data.get("without_box")) and not data.get("box"),
     )
     await state.clear()
     await target.answer(

@@ -161,10 +161,12 @@ async def pack_order(
     scanned: dict[str, int],
     box_code: str | None = None,
     weight_g: int | None = None,
+    without_box: bool = False,
 ) -> tuple[Order, list[Package], list[PackagePlan]]:
     """Record the packages and move the order to ``packed``. ``box_code`` overrides the
     proposal with one box that must take everything; ``weight_g`` is the scale reading of a
-    single package (else the estimate is kept)."""
+    single package (else the estimate is kept); ``without_box``: no standard box, as a shop
+    without any packs (an item no box takes)."""
     await require(uow, staff_id, Permission.PACK)
     if weight_g is not None and not 1 <= weight_g <= MAX_PACKAGE_WEIGHT_G:
         raise BadWeight(maximum=MAX_PACKAGE_WEIGHT_G)
@@ -186,7 +188,7 @@ async def pack_order(
                 raise BoxTooSmall(box=box.code)
             plans = [PackagePlan(box, tuple(items))]
         else:
-            plans = choose_boxes(items, boxes)
+            plans = [] if without_box else choose_boxes(items, boxes)
         packages = []
         for seq, plan in enumerate(plans, start=1):
             weight = weight_g if weight_g is not None and len(plans) == 1 else plan.weight_g
