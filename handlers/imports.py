@@ -127,6 +127,17 @@ def summary(kind: str, report: ImportReport) -> str:
     text = _("{kind}: {created} created, {updated} updated, {unchanged} unchanged.").format(
         kind=label("import_kind", kind), created=report.created, updated=report.updated, unchanged=report.unchanged
     )
+    if report.units is not None:  # a count creates nothing: "0 created" read as if the file did nothing
+        text = ngettext(
+            "{kind}: {n} bin set, {unchanged} unchanged; units in the file's bins: {units}.",
+            "{kind}: {n} bins set, {unchanged} unchanged; units in the file's bins: {units}.",
+            report.updated,
+        ).format(
+            kind=label("import_kind", kind),
+            n=format_number(report.updated),
+            unchanged=format_number(report.unchanged),
+            units=format_number(report.units),
+        )
     if report.skipped and report.skipped_before is not None:
         text += " " + ngettext(
             "{n} row before {day} ignored: forecasts keep {weeks} weeks.",

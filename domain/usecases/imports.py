@@ -69,6 +69,8 @@ class ImportReport:
     not_sold: int = 0
     not_sold_in: tuple[str, ...] = ()
     shop_currencies: tuple[str, ...] = ()
+    # A stock count: the units its bins hold now (it creates nothing: it sets bins, ``updated``).
+    units: int | None = None
 
     def read_as(self, encoding: str, ignored_columns: Sequence[str] = ()) -> ImportReport:
         return replace(self, encoding=encoding, ignored_columns=tuple(ignored_columns))
@@ -382,7 +384,8 @@ async def import_stock(uow: UnitOfWork, clock: Clock, text: str, *, actor: str =
         after = await available_by_product(uow, watched)
         await notify_back_in_stock(uow, [p for p in watched if before.get(p, 0) <= 0 < after.get(p, 0)], now)
         await uow.commit()
-    return ImportReport(created=0, updated=changed, unchanged=len(rows) - changed)
+    units = sum(r.quantity for r in rows)
+    return ImportReport(created=0, updated=changed, unchanged=len(rows) - changed, units=units)
 
 
 KEPT_IN_BINS = N_("{sku} is kept in bin(s) {bins} in {warehouse}: name the bin (a row without one counts {default})")

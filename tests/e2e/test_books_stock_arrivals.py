@@ -60,7 +60,7 @@ async def test_a_count_that_raises_stock_is_booked_in_and_one_that_lowers_it_wri
     admin = SandboxUser(shop.server, ADMIN, "Ada")
     count = b"sku,warehouse,bin,quantity\n85123A,LON,B-06-06-3,816\n22197,LON,A-03-03-3,1090\n"
     reply = await admin.send_document(count, "stock.csv", caption="/import stock")
-    assert reply.last.text == "stock: 0 created, 2 updated, 0 unchanged."
+    assert reply.last.text == "stock: 2 bins set, 0 unchanged; units in the file's bins: 1,906."
     books = await balances(shop)  # 10 more 85123A at £1.10; 4 fewer 22197 at £0.30
     assert books["5100 Inventory write-offs"] == (120, 0) and books[WITHOUT_ORDER][1] - books[WITHOUT_ORDER][0] > 1100
     assert await _inventory(shop) == await _stock_value(shop)

@@ -26,7 +26,7 @@ async def test_an_admin_imports_excel_products_and_a_sheets_stock_file_in_chat(s
     reply = await admin.send_document(products, "catalog.csv", caption="/import products")
     assert reply.last.text == "products: 3 created, 0 updated, 0 unchanged."
     reply = await admin.send_document((SHEETS / "stock-sheets.tsv").read_bytes(), "stock.tsv", caption="/import")
-    assert reply.last.text == "stock: 0 created, 2 updated, 1 unchanged."
+    assert reply.last.text == "stock: 2 bins set, 1 unchanged; units in the file's bins: 43."
     reply = await admin.send_document(products, "products.csv", caption="/import")  # the kind from the file name
     assert reply.last.text == "products: 0 created, 0 updated, 3 unchanged."
     typo = b"code,name,adress\nLEE,Leeds,1 Road\n"

@@ -12,7 +12,7 @@ from domain.money import Money
 from domain.usecases.imports import import_products, import_stock, import_warehouses
 from handlers.views.rendering import format_money
 from sandbox import SandboxUser
-from tests.e2e.conftest import hire, staff_shop
+from tests.e2e.conftest import ADMIN, hire, staff_shop
 from tests.fakes import FakeClock
 
 PRODUCTS = "sku,name,category,price,currency\nMUG-1,Blue mug,Kitchen,9.50,GBP\nMUG-2,Red mug,Kitchen,9.50,GBP\n"
@@ -91,3 +91,17 @@ async def test_help_in_a_shop_without_products_shows_a_placeholder_sku(tmp_path:
     async with staff_shop(tmp_path, clock, demo_catalog=False) as shop:
         customer = SandboxUser(shop.server, 500, "Ann")
         assert "/add — add a product by SKU: /add SKU 12" in (await customer.send("/help")).last.text
+
+
+async def test_a_first_stock_import_says_how_many_bins_it_set_and_units_they_hold(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """A shop's first count read "stock: 0 created, 4 updated, 0 unchanged": nothing created?"""
+    async with new_shop(tmp_path, clock) as shop:
+        en = await SandboxUser(shop.server, ADMIN, "Ada").send_document(
+            STOCK.encode(), "stock.csv", caption="/import stock"
+        )
+        admin = await hire(shop, 98, "Ира", "admin", language="ru")
+        again = await admin.send_document(STOCK.replace(",4\n", ",3\n").encode(), "stock.csv", caption="/import stock")
+    assert en.last.text == "stock: 4 bins set, 0 unchanged; units in the file's bins: 20."
+    assert again.last.text == "Остатки (stock): задано ячеек — 1, без изменений — 3; в ячейках файла единиц: 19."

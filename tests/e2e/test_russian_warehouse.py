@@ -198,7 +198,7 @@ async def test_a_stock_count_file_s_summary_names_its_kind_in_russian(shop: Runn
     manager = await hire(shop, 422, "Мария", "manager", "LON", language="ru")
     counted = b"sku,warehouse,bin,quantity\n85123A,LON,B-06-06-3,796\n"
     done = await manager.send_document(counted, "stock.csv", "/import")
-    assert done.last.text == "Остатки (stock): создано 0, изменено 1, без изменений 0."
+    assert done.last.text == "Остатки (stock): задано ячеек — 1, без изменений — 0; в ячейках файла единиц: 796."
 
 
 async def test_a_long_name_on_a_packing_slip_and_a_receipt_is_cut_between_words(shop: RunningBot) -> None:
