@@ -190,6 +190,10 @@ async def pack_order(
         else:
             plans = [] if without_box else choose_boxes(items, boxes)
         packages = []
+        if not plans:  # no standard box: one parcel in the shop's own wrapping, its weight kept for the label
+            loose = Package(order.id or 0, 1, "", weight_g or sum(i.weight_g for i in items), staff_id)
+            await uow.packing.add_package(loose, clock.now())
+            packages.append(loose)
         for seq, plan in enumerate(plans, start=1):
             weight = weight_g if weight_g is not None and len(plans) == 1 else plan.weight_g
             package = Package(order.id or 0, seq, plan.box.code, weight, staff_id)

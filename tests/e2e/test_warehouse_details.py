@@ -3,7 +3,7 @@ product's place, boxes are offered smallest first, packing without boxes says so
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from bot.harness import RunningBot
 from storage import models as m
@@ -29,7 +29,8 @@ async def test_box_buttons_go_from_the_smallest_box_to_the_largest(shop: Running
     assert boxes.last.button_texts()[1:] == ["XS", "S", "M", "L", "XL"]
 
 
-async def test_packing_without_standard_boxes_says_no_box_is_recorded(shop: RunningBot) -> None:
+async def test_packing_without_standard_boxes_keeps_the_estimated_weight_for_the_label(shop: RunningBot) -> None:
+    """It packed with no parcel recorded: the label read "Package 1 of 1 · 0 g"."""
     async with shop.runtime.uow() as uow:
         await uow.session.execute(delete(m.BoxRow))
         await uow.commit()
@@ -38,7 +39,16 @@ async def test_packing_without_standard_boxes_says_no_box_is_recorded(shop: Runn
     await packer.send(f"/pack {code}")
     boxes = await packer.send("22197")
     assert "No standard boxes are set up" in boxes.last.text
-    asked = await packer.press(boxes.last, "As proposed")
+    assert "ordergram import boxes" in boxes.last.text
+    asked = await packer.press(boxes.last, "Pack without a box")
     packed = await packer.press(asked.last, "estimate")
-    assert f"Order {code} is packed, with no box recorded" in packed.last.text
-    assert "ordergram import boxes" in packed.last.text
+    async with shop.runtime.sessions() as session:
+        rows = (
+            await session.execute(
+                select(m.PackageRow.box_code, m.PackageRow.weight_g)
+                .join(m.OrderRow, m.OrderRow.id == m.PackageRow.order_id)
+                .where(m.OrderRow.code == code)
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("", 224)]  # the Popcorn Holder's own 224 g: no box, no tare
+    assert f"Order {code} is packed: no box 224 g" in packed.last.text
