@@ -101,7 +101,8 @@ async def test_size_and_colour_are_chosen_and_that_variant_is_held_ordered_picke
     assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 0)]  # returned and restocked
     assert await stock(shop, "TEE-L-NVY") == [("LON", 10, 1)]  # held for the replacement
     assert await ordered_lines(shop, replacement) == [("TEE-L-NVY", "Organic cotton T-shirt (L / Navy)", 1, 100)]
-    assert await payments(shop, code) == []  # the £1.00 difference is charged on the replacement
+    # the cash collected at delivery; the £1.00 difference is charged on the replacement
+    assert await payments(shop, code) == [("payment", 1570)]
     debit, credit = await journal_totals(shop)
     assert debit == credit
 
@@ -163,7 +164,8 @@ async def test_a_size_swap_charges_the_difference_and_moves_stock_between_the_tw
     assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 0)]  # shipped one, restocked it
     assert await stock(shop, "TEE-L-NVY") == [("LON", 10, 1)]  # held for the replacement
     assert await ordered_lines(shop, replacement) == [("TEE-L-NVY", "Organic cotton T-shirt (L / Navy)", 1, 100)]
-    assert await payments(shop, code) == []  # nothing owed back: the difference is charged on the replacement
+    # the cash collected at delivery, nothing owed back: the difference is charged on the replacement
+    assert await payments(shop, code) == [("payment", 1570)]
     debit, credit = await journal_totals(shop)
     assert debit == credit
 
@@ -172,7 +174,7 @@ async def test_a_swap_to_a_cheaper_variant_owes_the_difference_back(shop: Runnin
     await tshirts(shop)
     code, replacement = await swap(shop, 311, "TEE-L-NVY", "M / Navy")  # £13.00 → £12.00
     assert await ordered_lines(shop, replacement) == [("TEE-M-NVY", "Organic cotton T-shirt (M / Navy)", 1, 0)]
-    assert await payments(shop, code) == [("refund_owed", 100)]
+    assert await payments(shop, code) == [("payment", 1670), ("refund_owed", 100)]  # the cash at delivery, £1 back
     assert await stock(shop, "TEE-M-NVY") == [("LON", 3, 1)]
     debit, credit = await journal_totals(shop)
     assert debit == credit
