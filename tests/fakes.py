@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from domain.accounting import JournalEntry
 from domain.backorders import Backorder, BackorderStatus, BackorderTerms, fill_sequence
-from domain.catalog import Category, Product
+from domain.catalog import Category, Product, ProductStatus
 from domain.catalog_edits import ProductChange
 from domain.categories import CategoryNode
 from domain.customers import Customer
@@ -201,6 +201,9 @@ class FakeProducts(_Repo):
             and (category_id is None or self._inside(p.category_id, category_id))
         ]
         return copy.deepcopy(found[offset : offset + limit]), len(found)
+
+    async def first_active_sku(self) -> str | None:
+        return min((p.sku for p in self.st.products.values() if p.status is ProductStatus.ACTIVE), default=None)
 
     def _inside(self, category_id: int | None, ancestor: int) -> bool:
         seen: set[int] = set()

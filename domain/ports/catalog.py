@@ -57,6 +57,7 @@ class ProductRepository(Protocol):
         of the SKU or the name, or the exact barcode; ``status`` and ``category_id`` narrow it."""
         ...
 
+    async def first_active_sku(self) -> str | None: ...  # the first SKU on sale, by SKU (help's example)
     async def sku_with_barcode(self, barcode: str) -> str | None: ...  # the SKU carrying it, if any
     async def skus_with_barcodes(self, barcodes: Sequence[str]) -> dict[str, str]: ...  # barcode → SKU, stored ones
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from domain.catalog import Category, Product, ProductStatus, normalize_sku
+from domain.catalog import Category, Product, normalize_sku
 from domain.categories import tree_of
 from domain.errors import DomainError, NotFound
 from domain.fx import Rates
@@ -195,8 +195,8 @@ async def example_sku(uow: UnitOfWork) -> str:
     """An SKU the shop sells, for the examples customers read (``/add SKU 12``): the demo's
     ``85123A`` is nobody else's; a placeholder while the catalog is empty."""
     async with uow.read_only():
-        found, _ = await uow.products.staff_list("", ProductStatus.ACTIVE.value, None, 0, 1)
-    return found[0].sku if found else EXAMPLE_SKU
+        found = await uow.products.first_active_sku()
+    return found or EXAMPLE_SKU
 
 
 async def browse_category(

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Executable, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.catalog import Category, Product
+from domain.catalog import Category, Product, ProductStatus
 from domain.catalog_edits import ProductChange
 from domain.categories import CategoryNode
 from domain.variants import Sibling
@@ -294,6 +294,10 @@ class SqlProducts:
         total = await self.s.scalar(select(func.count()).select_from(p).where(*where)) or 0
         ids = (await self.s.scalars(select(p.id).where(*where).order_by(p.sku).offset(offset).limit(limit))).all()
         return await self._in_order(ids), total
+
+    async def first_active_sku(self) -> str | None:
+        p = m.ProductRow  # one row by the SKU index: /help reads it, so no count of the catalog
+        return await self.s.scalar(select(p.sku).where(p.status == ProductStatus.ACTIVE.value).order_by(p.sku).limit(1))
 
     async def sku_with_barcode(self, barcode: str) -> str | None:
         return await self.s.scalar(select(m.ProductRow.sku).where(m.ProductRow.barcode == barcode).limit(1))

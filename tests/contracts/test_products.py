@@ -356,6 +356,7 @@ async def test_the_staff_list_finds_every_variant_hidden_ones_too_by_sku_name_or
         assert [p.sku for p in (await uow.products.staff_list("4006381333931", None, None, 0, 10))[0]] == ["MUG-2"]
         hidden, total = await uow.products.staff_list("", "hidden", None, 0, 10)
         assert [p.sku for p in hidden] == ["MUG-1"] and total == 1
+        assert await uow.products.first_active_sku() == "MUG-2"  # HAT-1 and MUG-1 are not on sale
         hats = every[0].category_id
         assert [p.sku for p in (await uow.products.staff_list("", None, hats, 0, 10))[0]] == ["HAT-1"]
         await uow.products.link_categories({"Kitchen": "Home"})  # a category takes in those inside it
